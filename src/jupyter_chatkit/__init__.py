@@ -1,0 +1,1 @@
+"""jupyter-chatkit: a notebook assistant for Jupyter."""
