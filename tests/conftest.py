@@ -1,0 +1,7 @@
+"""Shared pytest configuration: fixtures live in tests/fixtures/, registered here."""
+
+from __future__ import annotations
+
+pytest_plugins: list[str] = [
+    "pytest_jupyter.jupyter_server",
+]
