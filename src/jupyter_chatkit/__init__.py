@@ -1,1 +1,44 @@
-"""jupyter-chatkit: a notebook assistant for Jupyter."""
+"""jupyter-chatkit: a notebook assistant for Jupyter.
+
+One package, three extensions: a Jupyter server extension (the ChatKit endpoint), a
+JupyterLab extension (the sidebar) and an IPython extension (``%load_ext
+jupyter_chatkit``). Heavy modules load lazily so importing this stays fast.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from .kernel import Chat
+
+__all__ = ["Chat", "__version__", "load_ipython_extension"]
+
+
+def _jupyter_server_extension_points() -> list[dict[str, Any]]:
+    """Tell jupyter_server where the extension app lives."""
+    from .serverext.app import JupyterChatKit
+
+    return [{"module": "jupyter_chatkit", "app": JupyterChatKit}]
+
+
+def _jupyter_labextension_paths() -> list[dict[str, str]]:
+    """Tell JupyterLab where the prebuilt extension is."""
+    return [{"src": "labextension", "dest": "jupyter-chatkit"}]
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext jupyter_chatkit``: register ``%chat`` and ``%%chat``."""
+    from .kernel import load_ipython_extension as load
+
+    load(ipython)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Chat":
+        from .kernel import Chat
+
+        return Chat
+    raise AttributeError(f"module 'jupyter_chatkit' has no attribute {name!r}")

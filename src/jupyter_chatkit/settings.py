@@ -97,7 +97,5 @@ def _check_api(value: str | None) -> Api | None:
     if value is None:
         return None
     if value not in ("responses", "chat_completions"):
-        raise ValueError(
-            f"{ENV_API} must be 'responses' or 'chat_completions', not {value!r}"
-        )
+        raise ValueError(f"{ENV_API} must be 'responses' or 'chat_completions', not {value!r}")
     return value  # type: ignore[return-value]

@@ -121,6 +121,8 @@ MAX_TOOL_OUTPUT_BYTES = 64_000
 def schemas_json() -> str:
     """All client tool specs as JSON (for front ends that want to show or check them)."""
     return json.dumps(
-        [{"name": t.name, "description": t.description, "parameters": t.parameters}
-         for t in CLIENT_TOOLS]
+        [
+            {"name": t.name, "description": t.description, "parameters": t.parameters}
+            for t in CLIENT_TOOLS
+        ]
     )

@@ -1,0 +1,132 @@
+"""The agent: instructions, the client tools as function tools, and ``propose_code``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from agents import Agent, FunctionTool, ModelSettings, StopAtTools
+from agents.tool_context import ToolContext
+from chatkit.agents import AgentContext, ClientToolCall
+
+from ..settings import Settings
+from .cards import code_card
+from .tools import CLIENT_TOOL_NAMES, CLIENT_TOOLS, ClientToolSpec
+
+TITLE_MARKER = "[[title]]"
+
+DEFAULT_INSTRUCTIONS = """\
+You are the notebook assistant inside Jupyter. You help people with the notebook and \
+kernel they have open: explain code and errors, explore their data, and write code.
+
+- You can see the user's notebook and running kernel only through tools. Call \
+get_notebook_cells / get_active_cell to read cells and outputs, list_kernel_variables \
+to see what is defined, inspect_kernel_variable for one variable (columns, dtypes, \
+shape). Use them before answering questions about "my data", "this cell", "the error".
+- When you propose code the user may want in the notebook, call propose_code with the \
+complete cell; it is shown as a card with Insert, Insert & run and Copy buttons. Do not \
+repeat the same code in your reply. Code only reaches the notebook when the user clicks.
+- Use the real names of the user's variables and columns. Prefer short answers in \
+Markdown. Never claim to have run code: you cannot run anything yourself.
+"""
+
+TITLE_INSTRUCTIONS = f"""{TITLE_MARKER} Write a short title (at most six words, no \
+quotes, no trailing period) for a conversation that starts with the user's message."""
+
+
+def instructions_for(settings: Settings) -> str:
+    """The system prompt: ours, plus the site's own instructions when configured."""
+    extra = settings.instructions.strip()
+    return f"{DEFAULT_INSTRUCTIONS}\n{extra}\n" if extra else DEFAULT_INSTRUCTIONS
+
+
+def _client_tool(spec: ClientToolSpec) -> FunctionTool:
+    """A function tool that hands the call to the client and stops the run."""
+
+    async def invoke(ctx: ToolContext[AgentContext[Any]], raw_args: str) -> str:
+        try:
+            args = json.loads(raw_args) if raw_args.strip() else {}
+        except json.JSONDecodeError:
+            args = {}
+        if not isinstance(args, dict):
+            args = {}
+        ctx.context.client_tool_call = ClientToolCall(name=spec.name, arguments=args)
+        return "The user's front end is running this tool; its output follows."
+
+    return FunctionTool(
+        name=spec.name,
+        description=spec.description,
+        params_json_schema=spec.parameters,
+        on_invoke_tool=invoke,
+        # Optional properties are not allowed by strict schemas.
+        strict_json_schema=False,
+    )
+
+
+PROPOSE_CODE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "code": {"type": "string", "description": "The complete code cell."},
+        "title": {"type": "string", "description": "A few words saying what it does."},
+        "explanation": {
+            "type": "string",
+            "description": "One or two sentences for the user (Markdown).",
+        },
+        "language": {"type": "string", "description": "Language of the code, default python."},
+    },
+    "required": ["code"],
+    "additionalProperties": False,
+}
+
+
+async def _propose_code(ctx: ToolContext[AgentContext[Any]], raw_args: str) -> str:
+    try:
+        args = json.loads(raw_args) if raw_args.strip() else {}
+    except json.JSONDecodeError:
+        return "Error: the arguments were not valid JSON; call propose_code again."
+    code = args.get("code") if isinstance(args, dict) else None
+    if not isinstance(code, str) or not code.strip():
+        return "Error: propose_code needs non-empty 'code'."
+    card = code_card(
+        code,
+        title=str(args.get("title") or ""),
+        explanation=str(args.get("explanation") or ""),
+        language=str(args.get("language") or "python"),
+    )
+    await ctx.context.stream_widget(card, copy_text=code)
+    return (
+        "Shown to the user as a code card with Insert, Insert & run and Copy buttons. "
+        "Do not repeat the code; add at most a short remark."
+    )
+
+
+PROPOSE_CODE = FunctionTool(
+    name="propose_code",
+    description=(
+        "Show the user a code cell they can insert into their notebook with one click. "
+        "Use it whenever you write code meant for the notebook."
+    ),
+    params_json_schema=PROPOSE_CODE_SCHEMA,
+    on_invoke_tool=_propose_code,
+    strict_json_schema=False,
+)
+
+
+def build_agent(settings: Settings) -> Agent[AgentContext[Any]]:
+    """The notebook assistant agent; the model is supplied per run by RunConfig."""
+    return Agent[AgentContext[Any]](
+        name="Notebook assistant",
+        instructions=instructions_for(settings),
+        tools=[*(_client_tool(spec) for spec in CLIENT_TOOLS), PROPOSE_CODE],
+        # A client tool ends the run: ChatKit streams the call to the front end and
+        # the conversation resumes when its output is posted back.
+        tool_use_behavior=StopAtTools(stop_at_tool_names=sorted(CLIENT_TOOL_NAMES)),
+        model_settings=ModelSettings(parallel_tool_calls=False)
+        if not settings.offline
+        else ModelSettings(),
+    )
+
+
+def build_title_agent() -> Agent[Any]:
+    """A tiny tool-less agent that names a thread."""
+    return Agent(name="Thread titler", instructions=TITLE_INSTRUCTIONS)

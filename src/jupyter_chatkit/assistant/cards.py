@@ -1,0 +1,142 @@
+"""Code cards: the widget the agent's ``propose_code`` tool streams, and its actions.
+
+A card shows code with Insert / Insert & run / Copy buttons. Insert buttons send a
+server-handled action (:data:`ACTION_INSERT_CELL` / :data:`ACTION_INSERT_AND_RUN_CELL`);
+the server answers with a client effect that the front end turns into a new cell. The
+code that reaches the cell is always the code stored in the card, never a payload the
+client made up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from chatkit.actions import ActionConfig
+from chatkit.widgets import (
+    Badge,
+    Button,
+    Caption,
+    Card,
+    Col,
+    Markdown,
+    Row,
+    Title,
+    WidgetComponentBase,
+    WidgetRoot,
+)
+
+from .tools import ACTION_INSERT_AND_RUN_CELL, ACTION_INSERT_CELL
+
+ACTION_COPY_CODE = "code.copy"
+STATUS_ID = "jck-card-status"
+POSITIONS = ("below", "above")
+MAX_CODE_CHARS = 50_000
+
+
+def fence(code: str, language: str = "python") -> str:
+    """Wrap code in a Markdown fence longer than any backtick run inside it."""
+    longest = run = 0
+    for ch in code:
+        run = run + 1 if ch == "`" else 0
+        longest = max(longest, run)
+    ticks = "`" * max(3, longest + 1)
+    return f"{ticks}{language}\n{code.rstrip()}\n{ticks}"
+
+
+def code_card(code: str, title: str = "", explanation: str = "", language: str = "python") -> Card:
+    """Build the card for one proposed code cell."""
+    code = code[:MAX_CODE_CHARS]
+    payload = {"code": code, "position": "below"}
+    children: list[Any] = [
+        Row(
+            gap=2,
+            align="center",
+            children=[
+                Title(value=title.strip() or "Proposed code", size="sm"),
+                Badge(label=language, color="secondary", variant="outline", size="sm"),
+            ],
+        ),
+    ]
+    if explanation.strip():
+        children.append(Markdown(value=explanation.strip()))
+    children.append(Markdown(value=fence(code, language)))
+    children.append(
+        Row(
+            gap=2,
+            wrap="wrap",
+            children=[
+                Button(
+                    label="Insert",
+                    iconStart="plus",
+                    style="primary",
+                    size="sm",
+                    onClickAction=ActionConfig(type=ACTION_INSERT_CELL, payload=payload),
+                ),
+                Button(
+                    label="Insert & run",
+                    iconStart="play",
+                    style="secondary",
+                    size="sm",
+                    onClickAction=ActionConfig(type=ACTION_INSERT_AND_RUN_CELL, payload=payload),
+                ),
+                Button(
+                    label="Copy",
+                    style="secondary",
+                    variant="outline",
+                    size="sm",
+                    onClickAction=ActionConfig(
+                        type=ACTION_COPY_CODE, payload={"code": code}, handler="client"
+                    ),
+                ),
+            ],
+        )
+    )
+    children.append(Caption(id=STATUS_ID, value="", size="sm"))
+    return Card(size="full", children=[Col(gap=2, children=children)])
+
+
+def _walk(node: Any) -> Iterator[WidgetComponentBase]:
+    if isinstance(node, WidgetComponentBase):
+        yield node
+    for child in getattr(node, "children", None) or []:
+        yield from _walk(child)
+
+
+def card_code(widget: WidgetRoot) -> str | None:
+    """The code a card's insert buttons carry, or None if this is not a code card."""
+    for node in _walk(widget):
+        action = getattr(node, "onClickAction", None)
+        if isinstance(action, ActionConfig) and action.type in (
+            ACTION_INSERT_CELL,
+            ACTION_INSERT_AND_RUN_CELL,
+        ):
+            payload = action.payload if isinstance(action.payload, dict) else {}
+            code = payload.get("code")
+            if isinstance(code, str):
+                return code
+    return None
+
+
+def mark_inserted(widget: WidgetRoot, ran: bool, count: int) -> WidgetRoot:
+    """A copy of the card whose status line says the code went into the notebook."""
+    copy = widget.model_copy(deep=True)
+    verb = "Inserted and ran" if ran else "Inserted"
+    times = "" if count <= 1 else f" ({count} times)"
+    for node in _walk(copy):
+        if node.id == STATUS_ID and isinstance(node, Caption):
+            node.value = f"✓ {verb} in the notebook{times}"
+    return copy
+
+
+def inserted_count(widget: WidgetRoot) -> int:
+    """How many times the card says its code was inserted (0 if never)."""
+    for node in _walk(widget):
+        if node.id == STATUS_ID and isinstance(node, Caption) and node.value.startswith("✓"):
+            if node.value.endswith("times)"):
+                try:
+                    return int(node.value.rsplit("(", 1)[1].split()[0])
+                except (IndexError, ValueError):
+                    return 1
+            return 1
+    return 0

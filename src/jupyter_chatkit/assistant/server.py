@@ -1,0 +1,346 @@
+"""``NotebookAssistant``: the transport-free ChatKit server of jupyter-chatkit.
+
+Transports (the Jupyter server handlers, the kernel comm) hand it request bytes and a
+:class:`RequestContext` and get back a :class:`JsonResult` or a :class:`StreamResult`.
+Everything a client can get wrong is answered here as data: a 400 with a readable
+message, a 404, or one ``ErrorEvent`` in a stream. No traceback leaves this module.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+from agents import RunConfig, Runner
+from agents.models.interface import Model
+from chatkit.actions import Action
+from chatkit.agents import AgentContext, stream_agent_response
+from chatkit.errors import CustomStreamError
+from chatkit.server import ChatKitServer, NonStreamingResult
+from chatkit.store import NotFoundError
+from chatkit.types import (
+    AssistantMessageContent,
+    AssistantMessageContentPartAdded,
+    AssistantMessageContentPartDone,
+    AssistantMessageContentPartTextDelta,
+    AssistantMessageItem,
+    ChatKitReq,
+    ClientEffectEvent,
+    ErrorEvent,
+    FeedbackKind,
+    ThreadItem,
+    ThreadItemAddedEvent,
+    ThreadItemDoneEvent,
+    ThreadItemRemovedEvent,
+    ThreadItemReplacedEvent,
+    ThreadItemUpdatedEvent,
+    ThreadMetadata,
+    ThreadStreamEvent,
+    UserMessageItem,
+    UserMessageTextContent,
+    WidgetItem,
+    WorkflowItem,
+    is_streaming_req,
+)
+from pydantic import TypeAdapter, ValidationError
+
+from ..settings import Settings
+from ..store import SQLStore
+from .agent import build_agent, build_title_agent
+from .cards import POSITIONS, card_code, inserted_count, mark_inserted
+from .context import RequestContext
+from .history import NotebookConverter, load_history
+from .models import build_model, describe_model_error, set_tracing
+from .tools import ACTION_INSERT_AND_RUN_CELL, INSERT_ACTIONS
+
+log = logging.getLogger("jupyter_chatkit")
+
+MAX_TURNS = 8
+MAX_TITLE_CHARS = 60
+_REQUEST_ADAPTER: TypeAdapter[ChatKitReq] = TypeAdapter(ChatKitReq)
+
+
+@dataclass(frozen=True)
+class JsonResult:
+    """A complete JSON answer with its HTTP status."""
+
+    status: int
+    body: bytes
+
+    @classmethod
+    def error(cls, status: int, message: str) -> JsonResult:
+        """A JSON error body ``{"message": ...}`` with the given status."""
+        return cls(status, json.dumps({"message": message}).encode())
+
+
+@dataclass(frozen=True)
+class StreamResult:
+    """A server-sent-events answer: ``data: {...}\\n\\n`` chunks, one per event."""
+
+    chunks: AsyncIterator[bytes]
+
+
+def sse(event: ThreadStreamEvent) -> bytes:
+    """Encode one stream event the way ChatKit does."""
+    data = event.model_dump_json(by_alias=True, exclude_none=True)
+    return b"data: " + data.encode() + b"\n\n"
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """One readable line for a request that does not match the ChatKit protocol."""
+    for err in exc.errors(include_url=False, include_input=False):
+        if err.get("type") == "json_invalid":
+            return "The request body is not valid JSON."
+        if err.get("type") == "union_tag_invalid":
+            return f"Unknown request type. {err.get('msg', '')}".strip()
+    first = exc.errors(include_url=False, include_input=False)[0]
+    where = ".".join(str(p) for p in first.get("loc", ()) if not str(p).startswith("function-"))
+    return f"Invalid request: {where or 'body'}: {first.get('msg', 'invalid value')}."
+
+
+class NotebookAssistant(ChatKitServer[RequestContext]):
+    """The notebook assistant: an openai-agents Agent behind ChatKit's protocol."""
+
+    def __init__(self, store: SQLStore, settings: Settings, model: Model | None = None) -> None:
+        super().__init__(store, store.attachments)
+        self.sql_store = store
+        self.settings = settings
+        set_tracing(settings)
+        self.model: Model = model if model is not None else build_model(settings)
+        self.agent = build_agent(settings)
+        self.title_agent = build_title_agent()
+
+    # -- transport entry point ---------------------------------------------------------
+
+    async def handle(self, body: bytes | str, context: RequestContext) -> JsonResult | StreamResult:
+        """Answer one ChatKit request; never raises for bad input or a failing model."""
+        try:
+            request = _REQUEST_ADAPTER.validate_json(body)
+        except ValidationError as exc:
+            return JsonResult.error(400, describe_validation_error(exc))
+        if is_streaming_req(request):
+            return StreamResult(self._guarded_stream(body, context))
+        try:
+            result = await self.process(body, context)
+        except NotFoundError:
+            return JsonResult.error(404, "No such conversation or item.")
+        except (ValueError, NotImplementedError, RuntimeError) as exc:
+            return JsonResult.error(400, _safe_message(exc))
+        except Exception as exc:
+            log.error("ChatKit request %s failed: %s", request.type, type(exc).__name__)
+            return JsonResult.error(500, "The assistant could not handle this request.")
+        assert isinstance(result, NonStreamingResult)
+        return JsonResult(200, result.json)
+
+    async def _guarded_stream(
+        self, body: bytes | str, context: RequestContext
+    ) -> AsyncIterator[bytes]:
+        """Stream events; errors before or outside the run become one ErrorEvent."""
+        try:
+            result = await self.process(body, context)
+            async for chunk in result:  # type: ignore[union-attr]
+                yield chunk
+        except NotFoundError:
+            yield sse(
+                ErrorEvent(
+                    code="custom", message="No such conversation or item.", allow_retry=False
+                )
+            )
+        except (ValueError, NotImplementedError) as exc:
+            yield sse(ErrorEvent(code="custom", message=_safe_message(exc), allow_retry=False))
+        except Exception as exc:
+            log.error("ChatKit stream failed: %s", type(exc).__name__)
+            yield sse(
+                ErrorEvent(
+                    code="custom", message="The assistant stopped unexpectedly.", allow_retry=True
+                )
+            )
+
+    # -- ChatKitServer hooks -------------------------------------------------------------
+
+    async def respond(
+        self,
+        thread: ThreadMetadata,
+        input_user_message: UserMessageItem | None,
+        context: RequestContext,
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        """Run the agent over the bounded history and stream its answer."""
+        history = await load_history(
+            self.store,
+            thread,
+            context,
+            self.settings.history_max_items,
+            self.settings.history_max_tokens,
+        )
+        converter = NotebookConverter(
+            lambda attachment_id: self.sql_store.attachments.read_bytes(attachment_id, context)
+        )
+        agent_input = await converter.to_agent_input(history)
+        agent_context = AgentContext[RequestContext](
+            thread=thread, store=self.store, request_context=context
+        )
+        result = Runner.run_streamed(
+            self.agent,
+            agent_input,
+            context=agent_context,
+            max_turns=MAX_TURNS,
+            run_config=RunConfig(
+                model=self.model,
+                tracing_disabled=not self.settings.tracing,
+                trace_include_sensitive_data=False,
+            ),
+        )
+        pending: dict[str, ThreadItem] = {}
+        try:
+            async for event in stream_agent_response(agent_context, result):
+                _track_pending(pending, event)
+                yield event
+        except (asyncio.CancelledError, GeneratorExit):
+            # The client went away: stop the run so the upstream request is closed.
+            result.cancel()
+            raise
+        except Exception as exc:
+            result.cancel()
+            message, retry = describe_model_error(exc)
+            log.warning("Model run failed in thread %s: %s", thread.id, type(exc).__name__)
+            # Keep what was already said, and leave nothing half-open behind.
+            for event in _settle_pending(pending):
+                yield event
+            raise CustomStreamError(message, allow_retry=retry) from None
+
+        if not thread.title and self.settings.title_threads:
+            first = input_user_message or next(
+                (item for item in history if isinstance(item, UserMessageItem)), None
+            )
+            if first is not None:
+                # ChatKit saves the thread and streams thread.updated when it changes.
+                thread.title = await self._title_for(first)
+
+    async def add_feedback(
+        self,
+        thread_id: str,
+        item_ids: list[str],
+        feedback: FeedbackKind,
+        context: RequestContext,
+    ) -> None:
+        """Persist 👍/👎 for items of one of the user's threads."""
+        await self.sql_store.save_feedback(thread_id, item_ids, feedback, context)
+
+    async def action(
+        self,
+        thread: ThreadMetadata,
+        action: Action[str, Any],
+        sender: WidgetItem | None,
+        context: RequestContext,
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        """Insert actions from code cards: a client effect, and the card marked inserted."""
+        if action.type not in INSERT_ACTIONS:
+            raise CustomStreamError(f"Unknown action {action.type!r}.", allow_retry=False)
+        code = card_code(sender.widget) if sender is not None else None
+        if sender is None or code is None:
+            raise CustomStreamError(
+                "This action must come from a code card in this conversation.",
+                allow_retry=False,
+            )
+        payload = action.payload if isinstance(action.payload, dict) else {}
+        position = payload.get("position", "below")
+        if position not in POSITIONS:
+            position = "below"
+        run = action.type == ACTION_INSERT_AND_RUN_CELL
+        # The code comes from the stored card, never from the client's payload.
+        yield ClientEffectEvent(
+            name=action.type, data={"code": code, "position": position, "run": run}
+        )
+        widget = mark_inserted(sender.widget, ran=run, count=inserted_count(sender.widget) + 1)
+        yield ThreadItemReplacedEvent(item=sender.model_copy(update={"widget": widget}))
+
+    # -- helpers -------------------------------------------------------------------------
+
+    async def _title_for(self, message: UserMessageItem) -> str:
+        """A short title from the model, or the first words of the message if that fails."""
+        text = " ".join(
+            part.text for part in message.content if isinstance(part, UserMessageTextContent)
+        ).strip()
+        fallback = _first_words(text)
+        if not text:
+            return "New conversation"
+        try:
+            result = await asyncio.wait_for(
+                Runner.run(
+                    self.title_agent,
+                    text[:2000],
+                    max_turns=1,
+                    run_config=RunConfig(model=self.model, tracing_disabled=True),
+                ),
+                timeout=20,
+            )
+        except Exception as exc:
+            log.info("Title generation failed (%s); using the message.", type(exc).__name__)
+            return fallback
+        title = str(result.final_output or "").strip().strip("\"'").rstrip(".").strip()
+        title = " ".join(title.split())
+        return title[:MAX_TITLE_CHARS] if title else fallback
+
+
+def _first_words(text: str, words: int = 6) -> str:
+    title = " ".join(text.split()[:words])
+    return title[:MAX_TITLE_CHARS] or "New conversation"
+
+
+def _safe_message(exc: BaseException) -> str:
+    """Our own ValueErrors carry readable messages; cap their length for safety."""
+    message = str(exc).strip() or type(exc).__name__
+    return message[:300]
+
+
+def _track_pending(pending: dict[str, ThreadItem], event: ThreadStreamEvent) -> None:
+    """Follow items that were added but not finished, with the text streamed so far."""
+    if isinstance(event, ThreadItemAddedEvent):
+        pending[event.item.id] = event.item.model_copy(deep=True)
+    elif isinstance(event, ThreadItemDoneEvent | ThreadItemReplacedEvent):
+        pending.pop(event.item.id, None)
+    elif isinstance(event, ThreadItemRemovedEvent):
+        pending.pop(event.item_id, None)
+    elif isinstance(event, ThreadItemUpdatedEvent):
+        item = pending.get(event.item_id)
+        if not isinstance(item, AssistantMessageItem):
+            return
+        update = event.update
+        if isinstance(update, AssistantMessageContentPartAdded | AssistantMessageContentPartDone):
+            while len(item.content) <= update.content_index:
+                item.content.append(AssistantMessageContent(text=""))
+            item.content[update.content_index] = update.content
+        elif isinstance(update, AssistantMessageContentPartTextDelta):
+            while len(item.content) <= update.content_index:
+                item.content.append(AssistantMessageContent(text=""))
+            item.content[update.content_index].text += update.delta
+
+
+def _settle_pending(pending: dict[str, ThreadItem]) -> list[ThreadStreamEvent]:
+    """Finish half-streamed items after a failure: keep partial text, drop empty ones."""
+    events: list[ThreadStreamEvent] = []
+    for item in pending.values():
+        if isinstance(item, AssistantMessageItem):
+            if any(part.text.strip() for part in item.content):
+                events.append(ThreadItemDoneEvent(item=item))
+            else:
+                events.append(ThreadItemRemovedEvent(item_id=item.id))
+        elif isinstance(item, WorkflowItem):
+            item.workflow.expanded = False
+            events.append(ThreadItemDoneEvent(item=item))
+        else:
+            events.append(ThreadItemRemovedEvent(item_id=item.id))
+    pending.clear()
+    return events
+
+
+async def create_assistant(settings: Settings, model: Model | None = None) -> NotebookAssistant:
+    """Open the store named by ``settings.store_url`` and build the assistant on it."""
+    from ..store import open_store
+
+    store = await open_store(settings.store_url)
+    return NotebookAssistant(store, settings, model=model)

@@ -1,0 +1,278 @@
+"""Tornado handlers: the only module that knows HTTP. Bytes in, ``handle()``, bytes out.
+
+Every handler requires Jupyter authentication (``@web.authenticated``) and
+authorization (``@authorized`` on the ``jupyter_chatkit`` resource); browser POSTs need
+the XSRF token like any Jupyter API. The user's name from Jupyter's IdentityProvider
+becomes the store's user scope.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import json
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from jupyter_server.auth.decorator import authorized
+from jupyter_server.base.handlers import APIHandler
+from jupyter_server.extension.handler import ExtensionHandlerMixin
+from tornado import web
+from tornado.iostream import StreamClosedError
+
+from ..assistant.context import RequestContext
+from ..settings import Settings
+
+if TYPE_CHECKING:
+    from ..assistant.server import NotebookAssistant
+
+log = logging.getLogger("jupyter_chatkit")
+
+AUTH_RESOURCE = "jupyter_chatkit"
+SAFE_INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+
+
+class AssistantHolder:
+    """Builds the assistant once, off the request path, and hands it to handlers."""
+
+    def __init__(self, settings: Settings, attachment_url: Callable[[str], str]) -> None:
+        self.settings = settings
+        self._attachment_url = attachment_url
+        self._task: asyncio.Task[NotebookAssistant] | None = None
+        self.error: str | None = None
+
+    def start_in_background(self) -> None:
+        """Begin loading chatkit/agents and opening the store once the loop runs."""
+        try:
+            loop = asyncio.get_event_loop()
+        except RuntimeError:
+            return
+        loop.call_soon(self._ensure_task)
+
+    def _ensure_task(self) -> asyncio.Task[NotebookAssistant]:
+        if self._task is None:
+            self._task = asyncio.ensure_future(self._build())
+        return self._task
+
+    async def _build(self) -> NotebookAssistant:
+        # The import costs seconds: do it in a thread so the server keeps answering.
+        module = await asyncio.to_thread(
+            importlib.import_module, "jupyter_chatkit.assistant.server"
+        )
+        assistant: NotebookAssistant = await module.create_assistant(self.settings)
+        assistant.sql_store.attachments.upload_url_for = self._attachment_url
+        return assistant
+
+    @property
+    def ready(self) -> bool:
+        """True once the assistant is built."""
+        return (
+            self._task is not None
+            and self._task.done()
+            and not self._task.cancelled()
+            and self._task.exception() is None
+        )
+
+    async def get(self) -> NotebookAssistant:
+        """The assistant, waiting for it to be built if needed."""
+        task = self._ensure_task()
+        try:
+            return await asyncio.shield(task)
+        except Exception as exc:
+            # Let a later request try again (e.g. the database came back).
+            self._task = None
+            self.error = type(exc).__name__
+            log.error("jupyter-chatkit could not start its assistant: %s", type(exc).__name__)
+            raise web.HTTPError(503, reason="The assistant is not available") from None
+
+    async def close(self) -> None:
+        """Close the store if it was opened."""
+        if self._task is not None and self.ready:
+            await self._task.result().sql_store.close()
+
+
+class BaseChatKitHandler(ExtensionHandlerMixin, APIHandler):
+    """Shared plumbing: settings, user scope, JSON errors without tracebacks."""
+
+    auth_resource = AUTH_RESOURCE
+
+    @property
+    def chatkit(self) -> dict[str, Any]:
+        """This extension's entry in the tornado settings."""
+        return self.settings["jupyter_chatkit"]  # type: ignore[no-any-return]
+
+    @property
+    def holder(self) -> AssistantHolder:
+        """The assistant holder created by the extension app."""
+        return self.chatkit["holder"]  # type: ignore[no-any-return]
+
+    def request_context(self) -> RequestContext:
+        """Scope everything to the authenticated Jupyter user."""
+        user = self.current_user
+        return RequestContext(user_id=str(getattr(user, "username", user)), origin="server")
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """Always ``{"message": ...}``; never a traceback, whatever the server's debug mode."""
+        self.set_header("Content-Type", "application/json")
+        reason = self._reason
+        exc = kwargs.get("exc_info", (None, None, None))[1]
+        if isinstance(exc, web.HTTPError) and exc.log_message and status_code < 500:
+            message = exc.log_message % exc.args if exc.args else exc.log_message
+        else:
+            message = reason
+        self.finish(json.dumps({"message": message}))
+
+    def send_json(self, status: int, body: bytes) -> None:
+        """Finish with a JSON body."""
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(body)
+
+
+class ChatKitHandler(BaseChatKitHandler):
+    """``POST jupyter-chatkit/chatkit``: ChatKit requests; streaming ones as SSE."""
+
+    _pump: asyncio.Task[None] | None = None
+    _closed = False
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        """Answer one ChatKit request."""
+        body = self.request.body
+        if len(body) > self.chatkit["max_request_bytes"]:
+            self.send_json(413, json.dumps({"message": "The request is too large."}).encode())
+            return
+        content_type = self.request.headers.get("Content-Type", "application/json")
+        if content_type.split(";")[0].strip() not in ("application/json", "text/plain", ""):
+            self.send_json(415, json.dumps({"message": "Send ChatKit requests as JSON."}).encode())
+            return
+        assistant = await self.holder.get()
+        from ..assistant.server import JsonResult
+
+        result = await assistant.handle(body, self.request_context())
+        if isinstance(result, JsonResult):
+            self.send_json(result.status, result.body)
+            return
+        self.set_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.set_header("Cache-Control", "no-cache, no-store")
+        self.set_header("X-Accel-Buffering", "no")
+        self._pump = asyncio.ensure_future(self._write_events(result.chunks))
+        await asyncio.wait([self._pump])
+        if self._pump.cancelled() or self._closed:
+            return
+        if self._pump.exception() is not None:
+            # _write_events already logged it; the stream ends here.
+            pass
+        if not self._finished:
+            self.finish()
+
+    async def _write_events(self, chunks: Any) -> None:
+        try:
+            async for chunk in chunks:
+                self.write(chunk)
+                # One flush per event: the browser sees each token as it is produced.
+                await self.flush()
+        except StreamClosedError:
+            self._closed = True
+        except Exception as exc:
+            log.error("Streaming a ChatKit answer failed: %s", type(exc).__name__)
+
+    def on_connection_close(self) -> None:
+        """The client went away: cancel the run (ChatKit then handles the cancellation)."""
+        self._closed = True
+        if self._pump is not None and not self._pump.done():
+            self._pump.cancel()
+
+
+class HealthHandler(BaseChatKitHandler):
+    """``GET jupyter-chatkit/health``: is the endpoint here and the assistant ready."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        """Report readiness without building anything."""
+        from .. import __version__
+
+        self.finish({"status": "ok", "ready": self.holder.ready, "version": __version__})
+
+
+class ConfigHandler(BaseChatKitHandler):
+    """``GET jupyter-chatkit/config``: model and provider names, never secrets."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        """What the front end may show about the configuration."""
+        from .. import __version__
+        from ..assistant.tools import CLIENT_TOOL_NAMES
+
+        self.finish(
+            {
+                **self.holder.settings.public(),
+                "version": __version__,
+                "client_tools": sorted(CLIENT_TOOL_NAMES),
+            }
+        )
+
+
+class AttachmentHandler(BaseChatKitHandler):
+    """``jupyter-chatkit/attachments/<id>``: upload (POST/PUT) and download (GET)."""
+
+    @web.authenticated
+    @authorized
+    async def get(self, attachment_id: str) -> None:
+        """Send the bytes; only plain images inline, everything else as a download."""
+        from chatkit.store import NotFoundError
+
+        assistant = await self.holder.get()
+        try:
+            attachment, data = await assistant.sql_store.attachments.read_bytes(
+                attachment_id, self.request_context()
+            )
+        except NotFoundError:
+            raise web.HTTPError(404, "No such attachment.") from None
+        mime = attachment.mime_type.split(";")[0].strip().lower()
+        inline = mime in SAFE_INLINE_TYPES
+        self.set_header("Content-Type", mime if inline else "application/octet-stream")
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.set_header("Content-Security-Policy", "default-src 'none'; sandbox")
+        self.set_header("Cache-Control", "private, max-age=3600")
+        disposition = "inline" if inline else "attachment"
+        safe_name = "".join(c for c in attachment.name if c.isalnum() or c in " ._-")[:100]
+        self.set_header(
+            "Content-Disposition", f'{disposition}; filename="{safe_name or attachment_id}"'
+        )
+        self.finish(data)
+
+    @web.authenticated
+    @authorized
+    async def post(self, attachment_id: str) -> None:
+        """Receive an upload: raw body, or a multipart form with a ``file`` field."""
+        await self._upload(attachment_id)
+
+    @web.authenticated
+    @authorized
+    async def put(self, attachment_id: str) -> None:
+        """Same as POST."""
+        await self._upload(attachment_id)
+
+    async def _upload(self, attachment_id: str) -> None:
+        from chatkit.store import NotFoundError
+
+        files = self.request.files.get("file")
+        data = files[0]["body"] if files else self.request.body
+        if len(data) > self.chatkit["max_upload_bytes"]:
+            raise web.HTTPError(413, "The file is too large.")
+        assistant = await self.holder.get()
+        try:
+            await assistant.sql_store.attachments.write_bytes(
+                attachment_id, data, self.request_context()
+            )
+        except NotFoundError:
+            raise web.HTTPError(404, "No such attachment.") from None
+        except ValueError as exc:
+            raise web.HTTPError(400, str(exc)[:300]) from None
+        self.finish({"id": attachment_id, "size": len(data)})
