@@ -24,11 +24,11 @@ from ..settings import (
     Settings,
 )
 from .handlers import (
+    AssistantHolder,
     AttachmentHandler,
     ChatKitHandler,
     ConfigHandler,
     HealthHandler,
-    AssistantHolder,
 )
 
 URL_PREFIX = "jupyter-chatkit"

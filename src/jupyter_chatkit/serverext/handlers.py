@@ -16,12 +16,17 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from jupyter_server.auth.decorator import authorized
+from jupyter_server.auth.identity import (
+    IdentityProvider,
+    LegacyIdentityProvider,
+    PasswordIdentityProvider,
+)
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado import web
 from tornado.iostream import StreamClosedError
 
-from ..assistant.context import RequestContext
+from ..assistant.context import LOCAL_USER, RequestContext
 from ..settings import Settings
 
 if TYPE_CHECKING:
@@ -30,6 +35,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("jupyter_chatkit")
 
 AUTH_RESOURCE = "jupyter_chatkit"
+_SINGLE_USER_PROVIDERS = (IdentityProvider, PasswordIdentityProvider, LegacyIdentityProvider)
 SAFE_INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 
 
@@ -108,7 +114,14 @@ class BaseChatKitHandler(ExtensionHandlerMixin, APIHandler):
         return self.chatkit["holder"]  # type: ignore[no-any-return]
 
     def request_context(self) -> RequestContext:
-        """Scope everything to the authenticated Jupyter user."""
+        """Scope everything to the authenticated Jupyter user.
+
+        With Jupyter's own token/password identity providers the server has one user,
+        its owner, whatever name the provider made up for this request; any other
+        provider (JupyterHub's, a site's own) names real users and we use that name.
+        """
+        if type(self.identity_provider) in _SINGLE_USER_PROVIDERS:
+            return RequestContext(user_id=LOCAL_USER, origin="server")
         user = self.current_user
         return RequestContext(user_id=str(getattr(user, "username", user)), origin="server")
 
