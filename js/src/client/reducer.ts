@@ -1,0 +1,288 @@
+/**
+ * Thread state and the pure reducer that applies ChatKit stream events to it.
+ *
+ * Every function returns a new state and never mutates its input; unchanged items
+ * keep their object identity, so a renderer can skip them with `===`.
+ */
+
+import type {
+  AssistantMessageContent,
+  AssistantMessageItem,
+  ErrorEvent,
+  NoticeEvent,
+  Thread,
+  ThreadItem,
+  ThreadItemUpdate,
+  ThreadMetadata,
+  ThreadStreamEvent,
+  WidgetComponent,
+  WidgetItem,
+  WorkflowItem,
+} from "./types";
+
+/** What the UI shows for one thread. */
+export interface ThreadState {
+  thread: ThreadMetadata | null;
+  items: ThreadItem[];
+  /** Latest `progress_update`, cleared when the assistant produces output. */
+  progress: { text: string; icon?: string | null } | null;
+  streamOptions: { allow_cancel: boolean } | null;
+  notices: NoticeEvent[];
+  /** Latest `error` event of the current turn. */
+  error: ErrorEvent | null;
+}
+
+/** A state with no thread. */
+export function emptyState(): ThreadState {
+  return { thread: null, items: [], progress: null, streamOptions: null, notices: [], error: null };
+}
+
+const HIDDEN = new Set(["hidden_context_item", "sdk_hidden_context"]);
+
+/** State for a thread loaded with `threads.get_by_id` (plus any further items). */
+export function stateFromThread(thread: Thread, extraItems: ThreadItem[] = []): ThreadState {
+  const { items, ...meta } = thread;
+  return {
+    ...emptyState(),
+    thread: meta,
+    items: [...items.data, ...extraItems].filter((i) => !HIDDEN.has(i.type)),
+  };
+}
+
+function metaOf(thread: Thread | ThreadMetadata): ThreadMetadata {
+  const { items: _items, ...meta } = thread as Thread;
+  return meta;
+}
+
+function upsert(items: ThreadItem[], item: ThreadItem): ThreadItem[] {
+  if (HIDDEN.has(item.type)) return items;
+  const i = items.findIndex((x) => x.id === item.id);
+  if (i < 0) return [...items, item];
+  const next = items.slice();
+  next[i] = item;
+  return next;
+}
+
+/** Apply one stream event. `client_effect` leaves the state unchanged. */
+export function applyEvent(state: ThreadState, event: ThreadStreamEvent): ThreadState {
+  switch (event.type) {
+    case "thread.created":
+      return {
+        ...emptyState(),
+        streamOptions: state.streamOptions,
+        thread: metaOf(event.thread),
+        items: (event.thread.items?.data ?? []).filter((i) => !HIDDEN.has(i.type)),
+      };
+    case "thread.updated":
+      return { ...state, thread: metaOf(event.thread) };
+    case "thread.item.added":
+    case "thread.item.done":
+      return {
+        ...state,
+        items: upsert(state.items, event.item),
+        progress: event.item.type === "user_message" ? state.progress : null,
+      };
+    case "thread.item.replaced": {
+      if (!state.items.some((x) => x.id === event.item.id)) return state;
+      return { ...state, items: upsert(state.items, event.item) };
+    }
+    case "thread.item.removed":
+      return { ...state, items: state.items.filter((x) => x.id !== event.item_id) };
+    case "thread.item.updated": {
+      const i = state.items.findIndex((x) => x.id === event.item_id);
+      if (i < 0) return state;
+      const updated = applyItemUpdate(state.items[i], event.update);
+      if (updated === state.items[i]) return state;
+      const items = state.items.slice();
+      items[i] = updated;
+      const clearsProgress = !event.update.type.startsWith("workflow.");
+      return { ...state, items, progress: clearsProgress ? null : state.progress };
+    }
+    case "stream_options":
+      return { ...state, streamOptions: event.stream_options };
+    case "progress_update":
+      return { ...state, progress: { text: event.text, icon: event.icon } };
+    case "notice":
+      return { ...state, notices: [...state.notices, event] };
+    case "error":
+      return { ...state, error: event, progress: null };
+    case "client_effect":
+      return state;
+    default:
+      return state;
+  }
+}
+
+/** Apply one `thread.item.updated` payload to its item. */
+export function applyItemUpdate(item: ThreadItem, update: ThreadItemUpdate): ThreadItem {
+  switch (update.type) {
+    case "assistant_message.content_part.added":
+    case "assistant_message.content_part.text_delta":
+    case "assistant_message.content_part.annotation_added":
+    case "assistant_message.content_part.done":
+      if (item.type !== "assistant_message") return item;
+      return applyAssistantUpdate(item, update);
+    case "widget.streaming_text.value_delta":
+      if (item.type !== "widget") return item;
+      return withWidget(
+        item,
+        mapComponent(item.widget, update.component_id, (c) => ({
+          ...c,
+          value: (c.value ?? "") + update.delta,
+          streaming: !update.done,
+        })),
+      );
+    case "widget.root.updated":
+      if (item.type !== "widget") return item;
+      return withWidget(item, update.widget);
+    case "widget.component.updated":
+      if (item.type !== "widget") return item;
+      return withWidget(item, mapComponent(item.widget, update.component_id, () => update.component));
+    case "workflow.task.added":
+    case "workflow.task.updated": {
+      if (item.type !== "workflow") return item;
+      const tasks = item.workflow.tasks.slice();
+      if (update.type === "workflow.task.added") {
+        if (update.task_index < tasks.length) tasks.splice(update.task_index, 0, update.task);
+        else tasks.push(update.task);
+      } else if (update.task_index < tasks.length) {
+        tasks[update.task_index] = update.task;
+      } else {
+        tasks.push(update.task);
+      }
+      const next: WorkflowItem = { ...item, workflow: { ...item.workflow, tasks } };
+      return next;
+    }
+    case "generated_image.updated":
+      if (item.type !== "generated_image") return item;
+      return { ...item, image: update.image };
+    default:
+      return item;
+  }
+}
+
+function applyAssistantUpdate(
+  item: AssistantMessageItem,
+  update: Extract<ThreadItemUpdate, { content_index: number }>,
+): AssistantMessageItem {
+  const content = item.content.slice();
+  // Pad like the server does: updates may name an index not yet added.
+  while (content.length <= update.content_index) {
+    content.push({ type: "output_text", text: "", annotations: [] });
+  }
+  const at = update.content_index;
+  const part: AssistantMessageContent = content[at];
+  switch (update.type) {
+    case "assistant_message.content_part.added":
+    case "assistant_message.content_part.done":
+      content[at] = update.content;
+      break;
+    case "assistant_message.content_part.text_delta":
+      content[at] = { ...part, text: part.text + update.delta };
+      break;
+    case "assistant_message.content_part.annotation_added": {
+      const annotations = (part.annotations ?? []).slice();
+      if (update.annotation_index <= annotations.length) {
+        annotations.splice(update.annotation_index, 0, update.annotation);
+      } else {
+        annotations.push(update.annotation);
+      }
+      content[at] = { ...part, annotations };
+      break;
+    }
+  }
+  return { ...item, content };
+}
+
+function withWidget(item: WidgetItem, widget: WidgetComponent): WidgetItem {
+  return widget === item.widget ? item : { ...item, widget };
+}
+
+/** Children of a component as a list (some components hold one child, not a list). */
+export function childrenOf(c: WidgetComponent): WidgetComponent[] {
+  const ch = c.children;
+  if (!ch) return [];
+  return Array.isArray(ch) ? ch : [ch];
+}
+
+/**
+ * Copy-on-write replacement of the component with `id` anywhere in the tree;
+ * returns the same object when no component has that id.
+ */
+export function mapComponent(
+  root: WidgetComponent,
+  id: string,
+  fn: (c: WidgetComponent) => WidgetComponent,
+): WidgetComponent {
+  if (root.id === id) return fn(root);
+  const ch = root.children;
+  if (!ch) return root;
+  if (Array.isArray(ch)) {
+    let changed = false;
+    const next = ch.map((c) => {
+      const n = mapComponent(c, id, fn);
+      if (n !== c) changed = true;
+      return n;
+    });
+    return changed ? { ...root, children: next } : root;
+  }
+  const n = mapComponent(ch, id, fn);
+  return n === ch ? root : { ...root, children: n };
+}
+
+// ---------------------------------------------------------------- local changes
+
+/** Mark a client tool call as answered (the server saves it but sends no event). */
+export function completeToolCall(state: ThreadState, itemId: string, output: unknown): ThreadState {
+  return {
+    ...state,
+    items: state.items.map((x) =>
+      x.id === itemId && x.type === "client_tool_call"
+        ? { ...x, status: "completed" as const, output }
+        : x,
+    ),
+  };
+}
+
+/** Drop every item after `itemId` (what the server does on `threads.retry_after_item`). */
+export function truncateAfter(state: ThreadState, itemId: string): ThreadState {
+  const i = state.items.findIndex((x) => x.id === itemId);
+  if (i < 0) return state;
+  return { ...state, items: state.items.slice(0, i + 1), error: null };
+}
+
+/** Start a new turn: clear the previous turn's error and progress. */
+export function beginTurn(state: ThreadState): ThreadState {
+  return { ...state, error: null, progress: null, streamOptions: null };
+}
+
+/** Prepend older items loaded with `items.list` (descending pages, reversed). */
+export function prependItems(state: ThreadState, older: ThreadItem[]): ThreadState {
+  const known = new Set(state.items.map((x) => x.id));
+  const add = older.filter((x) => !known.has(x.id) && !HIDDEN.has(x.type));
+  return add.length ? { ...state, items: [...add, ...state.items] } : state;
+}
+
+/** The text of an assistant message (all its content parts). */
+export function messageText(item: AssistantMessageItem): string {
+  return item.content.map((c) => c.text).join("\n\n");
+}
+
+/** The assistant's answer since the last user message: all assistant texts joined. */
+export function lastAnswer(state: ThreadState): string {
+  const out: string[] = [];
+  for (let i = state.items.length - 1; i >= 0; i--) {
+    const it = state.items[i];
+    if (it.type === "user_message") break;
+    if (it.type === "assistant_message") out.unshift(messageText(it));
+  }
+  return out.join("\n\n");
+}
+
+/** The id of the last user message, for retry. */
+export function lastUserMessageId(state: ThreadState): string | null {
+  for (let i = state.items.length - 1; i >= 0; i--) {
+    if (state.items[i].type === "user_message") return state.items[i].id;
+  }
+  return null;
+}

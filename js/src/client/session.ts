@@ -1,0 +1,412 @@
+/**
+ * A ChatKit conversation driven over a {@link Transport}: sends requests, parses the
+ * event streams, keeps the thread state, answers client tool calls and routes client
+ * effects. No DOM: the UI subscribes to it, and tests drive it directly.
+ */
+
+import {
+  applyEvent,
+  beginTurn,
+  completeToolCall,
+  emptyState,
+  lastUserMessageId,
+  messageText,
+  prependItems,
+  stateFromThread,
+  type ThreadState,
+  truncateAfter,
+} from "./reducer";
+import { SSEParser } from "./sse";
+import {
+  isAbortError,
+  iterateBody,
+  readText,
+  type Transport,
+  TransportError,
+} from "./transport";
+import type {
+  Action,
+  ClientToolCallItem,
+  FeedbackKind,
+  NonStreamingReq,
+  Page,
+  StreamingReq,
+  StructuredInputSubmission,
+  Thread,
+  ThreadItem,
+  ThreadMetadata,
+  ThreadStreamEvent,
+  UserMessageInput,
+} from "./types";
+
+/** Runs one client tool where the notebook is; its return value goes to the model. */
+export type ClientToolHandler = (
+  args: Record<string, unknown>,
+  context: { signal: AbortSignal; item: ClientToolCallItem },
+) => Promise<unknown>;
+
+/** Everything a {@link ChatSession} reports to its listeners. */
+export type SessionEvent =
+  /** The thread state (or busy flag, pending text, history cursor) changed. */
+  | { type: "state" }
+  /** An assistant turn finished; `text` is what the assistant said in it. */
+  | { type: "answer"; text: string; threadId: string }
+  /**
+   * A `client_effect` arrived. `userInitiated` is true when the turn was started by a
+   * person clicking a widget action (only then may effects touch the notebook).
+   */
+  | { type: "effect"; name: string; data: Record<string, unknown>; userInitiated: boolean }
+  /** A request failed before it reached the thread; `text` is the unsent message, if any. */
+  | { type: "failure"; message: string; restoreText?: string };
+
+/** Options of {@link ChatSession}. */
+export interface ChatSessionOptions {
+  transport: Transport;
+  clientTools?: Record<string, ClientToolHandler>;
+  /** Stop answering client tool calls after this many in one turn (a runaway guard). */
+  maxToolRounds?: number;
+  /** Items per `items.list` page when loading history. */
+  pageSize?: number;
+}
+
+const DEFAULT_ERROR = "Something went wrong while answering.";
+
+/** One conversation with a ChatKit server. */
+export class ChatSession {
+  /** Current thread state; replaced (never mutated) on every change. */
+  state: ThreadState = emptyState();
+  /** True while a turn is streaming (including client tool round trips). */
+  busy = false;
+  /** The text just sent, shown until the server echoes the user message. */
+  pendingText: string | null = null;
+  /** Cursor for older items (`items.list`), null when the whole thread is loaded. */
+  olderCursor: string | null = null;
+  /** True while a custom action turn streams, with its widget item id. */
+  actionItemId: string | null = null;
+
+  private transport: Transport;
+  private clientTools: Record<string, ClientToolHandler>;
+  private maxToolRounds: number;
+  private pageSize: number;
+  private listeners = new Set<(e: SessionEvent) => void>();
+  private controller: AbortController | null = null;
+  private generation = 0;
+  private pendingCall: ClientToolCallItem | null = null;
+
+  constructor(options: ChatSessionOptions) {
+    this.transport = options.transport;
+    this.clientTools = options.clientTools ?? {};
+    this.maxToolRounds = options.maxToolRounds ?? 24;
+    this.pageSize = options.pageSize ?? 50;
+  }
+
+  /** The current thread's id, null before the first message of a new thread. */
+  get threadId(): string | null {
+    return this.state.thread?.id ?? null;
+  }
+
+  /** Listen to session events; returns the unsubscribe function. */
+  subscribe(listener: (e: SessionEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(e: SessionEvent): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(e);
+      } catch (err) {
+        console.error("jupyter-chatkit: listener failed", err);
+      }
+    }
+  }
+
+  private changed(): void {
+    this.emit({ type: "state" });
+  }
+
+  // ------------------------------------------------------------ requests
+
+  /** Send a non-streaming request and parse its JSON answer. */
+  async request<T>(req: NonStreamingReq, signal?: AbortSignal): Promise<T> {
+    const res = await this.transport.send(req, signal);
+    const text = await readText(res.body);
+    if (!text.trim()) return {} as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new TransportError("The server sent an answer that is not JSON.", res.status);
+    }
+  }
+
+  /** Send a user message: creates the thread first when there is none. */
+  async send(text: string): Promise<void> {
+    const trimmed = text.trim();
+    if (!trimmed || this.busy) return;
+    const input: UserMessageInput = {
+      content: [{ type: "input_text", text: trimmed }],
+      attachments: [],
+      inference_options: {},
+    };
+    const threadId = this.threadId;
+    const req: StreamingReq = threadId
+      ? { type: "threads.add_user_message", params: { thread_id: threadId, input } }
+      : { type: "threads.create", params: { input } };
+    this.pendingText = trimmed;
+    await this.runTurn(req, { userInitiated: false, restoreText: trimmed });
+  }
+
+  /**
+   * Send a widget action (`threads.custom_action`), from a click: effects of this turn
+   * are marked user-initiated.
+   */
+  async customAction(action: Action, itemId: string | null): Promise<void> {
+    const threadId = this.threadId;
+    if (!threadId || this.busy) return;
+    this.actionItemId = itemId;
+    await this.runTurn(
+      { type: "threads.custom_action", params: { thread_id: threadId, item_id: itemId, action } },
+      { userInitiated: true },
+    );
+  }
+
+  /** Answer a pending structured input item. */
+  async submitStructuredInput(itemId: string, input: StructuredInputSubmission): Promise<void> {
+    const threadId = this.threadId;
+    if (!threadId || this.busy) return;
+    await this.runTurn(
+      { type: "threads.add_structured_input", params: { thread_id: threadId, item_id: itemId, input } },
+      { userInitiated: false },
+    );
+  }
+
+  /** Run the last user message again (`threads.retry_after_item`). */
+  async retry(): Promise<void> {
+    const threadId = this.threadId;
+    const itemId = lastUserMessageId(this.state);
+    if (!threadId || !itemId || this.busy) return;
+    this.state = truncateAfter(this.state, itemId);
+    this.changed();
+    await this.runTurn(
+      { type: "threads.retry_after_item", params: { thread_id: threadId, item_id: itemId } },
+      { userInitiated: false },
+    );
+  }
+
+  /** Stop the running turn: aborts the request, which makes the server cancel the run. */
+  cancel(): void {
+    this.controller?.abort();
+  }
+
+  /** Forget the current thread; the next message creates a new one. */
+  newThread(): void {
+    this.cancel();
+    this.generation++;
+    this.state = emptyState();
+    this.pendingText = null;
+    this.olderCursor = null;
+    this.changed();
+  }
+
+  /** Load a thread (its newest items; older ones via {@link loadOlder}). */
+  async openThread(threadId: string): Promise<void> {
+    this.cancel();
+    const gen = ++this.generation;
+    const thread = await this.request<Thread>({ type: "threads.get_by_id", params: { thread_id: threadId } });
+    if (gen !== this.generation) return;
+    let state = stateFromThread(thread);
+    let cursor: string | null = null;
+    if (thread.items?.has_more) {
+      // get_by_id gives the oldest page; show the newest instead and page backwards.
+      const page = await this.request<Page<ThreadItem>>({
+        type: "items.list",
+        params: { thread_id: threadId, order: "desc", limit: this.pageSize },
+      });
+      if (gen !== this.generation) return;
+      state = { ...state, items: [...page.data].reverse() };
+      cursor = page.has_more ? (page.after ?? null) : null;
+    }
+    this.state = state;
+    this.olderCursor = cursor;
+    this.pendingText = null;
+    this.changed();
+  }
+
+  /** Load the next older page of items; false when there is none. */
+  async loadOlder(): Promise<boolean> {
+    const threadId = this.threadId;
+    if (!threadId || !this.olderCursor) return false;
+    const gen = this.generation;
+    const page = await this.request<Page<ThreadItem>>({
+      type: "items.list",
+      params: { thread_id: threadId, order: "desc", limit: this.pageSize, after: this.olderCursor },
+    });
+    if (gen !== this.generation) return false;
+    this.state = prependItems(this.state, [...page.data].reverse());
+    this.olderCursor = page.has_more ? (page.after ?? null) : null;
+    this.changed();
+    return true;
+  }
+
+  /** One page of the thread history, newest first. */
+  listThreads(after: string | null = null, limit = 20): Promise<Page<ThreadMetadata>> {
+    return this.request<Page<ThreadMetadata>>({
+      type: "threads.list",
+      params: { limit, order: "desc", after },
+    });
+  }
+
+  /** Rename a thread. */
+  async renameThread(threadId: string, title: string): Promise<void> {
+    const thread = await this.request<Thread>({
+      type: "threads.update",
+      params: { thread_id: threadId, title },
+    });
+    if (this.threadId === threadId && this.state.thread) {
+      this.state = { ...this.state, thread: { ...this.state.thread, title: thread.title ?? title } };
+      this.changed();
+    }
+  }
+
+  /** Delete a thread; the current one is forgotten if it is the one deleted. */
+  async deleteThread(threadId: string): Promise<void> {
+    await this.request({ type: "threads.delete", params: { thread_id: threadId } });
+    if (this.threadId === threadId) this.newThread();
+  }
+
+  /** 👍 / 👎 on assistant items. */
+  async feedback(itemIds: string[], kind: FeedbackKind): Promise<void> {
+    const threadId = this.threadId;
+    if (!threadId) return;
+    await this.request({ type: "items.feedback", params: { thread_id: threadId, item_ids: itemIds, kind } });
+  }
+
+  // ------------------------------------------------------------ streaming
+
+  private async runTurn(
+    first: StreamingReq,
+    opts: { userInitiated: boolean; restoreText?: string },
+  ): Promise<void> {
+    const controller = new AbortController();
+    this.controller = controller;
+    const gen = this.generation;
+    const before = new Set(this.state.items.map((i) => i.id));
+    this.busy = true;
+    this.state = beginTurn(this.state);
+    this.changed();
+
+    let req: StreamingReq | null = first;
+    let rounds = 0;
+    let failed = false;
+    let reachedThread = false;
+    try {
+      while (req && !controller.signal.aborted) {
+        this.pendingCall = null;
+        const res = await this.transport.send(req, controller.signal);
+        const parser = new SSEParser();
+        for await (const chunk of iterateBody(res.body)) {
+          for (const msg of parser.push(chunk)) {
+            reachedThread = true;
+            this.handleData(msg.data, gen, opts.userInitiated);
+          }
+        }
+        for (const msg of parser.end()) this.handleData(msg.data, gen, opts.userInitiated);
+        if (gen !== this.generation || controller.signal.aborted) break;
+
+        const call = this.pendingCall as ClientToolCallItem | null;
+        if (!call || this.state.error) break;
+        if (++rounds > this.maxToolRounds) {
+          this.state = {
+            ...this.state,
+            error: { type: "error", message: "Stopped: too many tool calls in one answer.", allow_retry: true },
+          };
+          this.changed();
+          break;
+        }
+        const result = await this.runTool(call, controller.signal);
+        if (gen !== this.generation || controller.signal.aborted) break;
+        this.state = completeToolCall(this.state, call.id, result);
+        this.changed();
+        req = {
+          type: "threads.add_client_tool_output",
+          params: { thread_id: call.thread_id || (this.threadId as string), result },
+        };
+      }
+    } catch (e) {
+      if (!isAbortError(e) && gen === this.generation) {
+        failed = true;
+        const message = e instanceof Error ? e.message : String(e);
+        const userMessageSaved = !opts.restoreText || reachedThread;
+        this.state = {
+          ...this.state,
+          progress: null,
+          error: {
+            type: "error",
+            message: message || DEFAULT_ERROR,
+            allow_retry: userMessageSaved && lastUserMessageId(this.state) !== null,
+          },
+        };
+        this.emit({
+          type: "failure",
+          message,
+          restoreText: userMessageSaved ? undefined : opts.restoreText,
+        });
+      }
+    } finally {
+      if (this.controller === controller) this.controller = null;
+      if (gen === this.generation) {
+        this.busy = false;
+        this.pendingText = null;
+        this.actionItemId = null;
+        this.state = { ...this.state, progress: null };
+        this.changed();
+        if (!failed && !controller.signal.aborted && !this.state.error) {
+          const text = this.state.items
+            .filter((i) => !before.has(i.id) && i.type === "assistant_message")
+            .map((i) => messageText(i as Extract<ThreadItem, { type: "assistant_message" }>))
+            .join("\n\n");
+          if (text && this.threadId) this.emit({ type: "answer", text, threadId: this.threadId });
+        }
+      }
+    }
+  }
+
+  private handleData(data: string, gen: number, userInitiated: boolean): void {
+    if (gen !== this.generation) return;
+    let event: ThreadStreamEvent;
+    try {
+      event = JSON.parse(data) as ThreadStreamEvent;
+    } catch {
+      console.warn("jupyter-chatkit: skipping an event that is not JSON", data.slice(0, 200));
+      return;
+    }
+    this.apply(event, userInitiated);
+  }
+
+  /** Apply one event (exposed for tests and for replaying recorded streams). */
+  apply(event: ThreadStreamEvent, userInitiated = false): void {
+    this.state = applyEvent(this.state, event);
+    if (event.type === "thread.item.done" || event.type === "thread.item.added") {
+      if (event.item.type === "user_message") this.pendingText = null;
+      if (event.type === "thread.item.done" && event.item.type === "client_tool_call") {
+        this.pendingCall = event.item.status === "pending" ? event.item : null;
+      }
+    }
+    if (event.type === "client_effect") {
+      this.emit({ type: "effect", name: event.name, data: event.data ?? {}, userInitiated });
+    }
+    this.changed();
+  }
+
+  private async runTool(call: ClientToolCallItem, signal: AbortSignal): Promise<unknown> {
+    const handler = this.clientTools[call.name];
+    if (!handler) return { error: `This front end has no client tool named ${call.name}.` };
+    try {
+      const result = await handler(call.arguments ?? {}, { signal, item: call });
+      return result === undefined ? null : result;
+    } catch (e) {
+      if (isAbortError(e) && signal.aborted) throw e;
+      return { error: e instanceof Error ? e.message : String(e) };
+    }
+  }
+}

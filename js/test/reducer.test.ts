@@ -1,0 +1,142 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import {
+  applyEvent,
+  completeToolCall,
+  emptyState,
+  lastAnswer,
+  type ThreadState,
+} from "../src/client/reducer";
+import { SSEParser } from "../src/client/sse";
+import type { ThreadStreamEvent, WidgetItem } from "../src/client/types";
+import { bytes, chunked, fixtures } from "./helpers";
+
+function events(sse: string, size = 17): ThreadStreamEvent[] {
+  const p = new SSEParser();
+  const out: ThreadStreamEvent[] = [];
+  for (const c of chunked(bytes(sse), size)) for (const m of p.push(c)) out.push(JSON.parse(m.data));
+  return out;
+}
+
+function run(state: ThreadState, sse: string): ThreadState {
+  return events(sse).reduce(applyEvent, state);
+}
+
+test("create stream builds the thread the server stored", () => {
+  let s = run(emptyState(), fixtures.create);
+  assert.equal(s.thread?.id, "thr_0001");
+  assert.deepEqual(s.streamOptions, { allow_cancel: true });
+  assert.equal(s.notices.length, 1);
+  assert.equal(s.notices[0].title, "Note");
+  const call = s.items.at(-1)!;
+  assert.equal(call.type, "client_tool_call");
+  assert.equal(call.type === "client_tool_call" && call.status, "pending");
+  // Client answers the tool; the server saves it but sends no event for it.
+  s = completeToolCall(s, call.id, { variables: [{ name: "df" }] });
+  s = run(s, fixtures.toolOutput);
+  assert.equal(s.thread?.title, "Loading data");
+  assert.deepEqual(s.items, fixtures.threadAfterTool.items.data);
+  assert.ok(lastAnswer(s).startsWith("Here is how to load the data:"));
+  assert.ok(lastAnswer(s).endsWith("\n\nThe kernel has `df` (a DataFrame, 3 rows)."));
+  assert.equal(s.error, null);
+});
+
+test("streaming widget text deltas equal the final widget", () => {
+  const evs = events(fixtures.create);
+  let s = emptyState();
+  let sawDelta = false;
+  for (const ev of evs) {
+    s = applyEvent(s, ev);
+    if (ev.type === "thread.item.updated" && ev.update.type === "widget.streaming_text.value_delta") {
+      sawDelta = true;
+    }
+    if (ev.type === "thread.item.updated" && ev.update.type === "widget.root.updated") {
+      // Just before the root update, deltas alone must have produced the same text.
+      break;
+    }
+  }
+  assert.ok(sawDelta);
+  const w = s.items.find((i) => i.type === "widget") as WidgetItem;
+  const md = (w.widget.children as any[])[1];
+  assert.equal(md.value, "Run `df.head()` to **preview** rows.");
+});
+
+test("unchanged items keep identity across updates", () => {
+  const evs = events(fixtures.create);
+  let s = emptyState();
+  for (const ev of evs.slice(0, 12)) s = applyEvent(s, ev);
+  const user = s.items[0];
+  const next = applyEvent(s, evs[12]);
+  assert.equal(next.items[0], user);
+  assert.notEqual(next, s);
+});
+
+test("replaced, removed, effects and errors", () => {
+  let s = run(emptyState(), fixtures.create);
+  s = run(completeToolCall(s, s.items.at(-1)!.id, {}), fixtures.toolOutput);
+  const before = s;
+  s = run(s, fixtures.customAction);
+  const w = s.items.find((i) => i.type === "widget") as WidgetItem;
+  const badges = JSON.stringify(w.widget);
+  assert.ok(badges.includes('"inserted"'));
+  assert.equal(s.items.length, before.items.length);
+  s = run(s, fixtures.error);
+  assert.equal(s.error?.message, "The model is unavailable right now.");
+  assert.equal(s.error?.allow_retry, true);
+  assert.equal(s.progress, null);
+  assert.deepEqual(s.items.map((i) => i.id), fixtures.thread.items.data.map((i: any) => i.id));
+  s = run(s, fixtures.remove);
+  assert.ok(!s.items.some((i) => i.id === "wf_0003"));
+});
+
+test("progress shows until output arrives", () => {
+  const evs = events(fixtures.create);
+  let s = emptyState();
+  let sawProgress = false;
+  for (const ev of evs) {
+    s = applyEvent(s, ev);
+    if (ev.type === "progress_update") {
+      assert.equal(s.progress?.text, "Reading your notebook…");
+      sawProgress = true;
+    }
+  }
+  assert.ok(sawProgress);
+  assert.equal(s.progress, null);
+});
+
+test("deltas for an index not yet added are padded, annotations inserted", () => {
+  let s = applyEvent(emptyState(), {
+    type: "thread.item.added",
+    item: { type: "assistant_message", id: "m", thread_id: "t", created_at: "", content: [] },
+  });
+  s = applyEvent(s, {
+    type: "thread.item.updated",
+    item_id: "m",
+    update: { type: "assistant_message.content_part.text_delta", content_index: 1, delta: "hi" },
+  });
+  s = applyEvent(s, {
+    type: "thread.item.updated",
+    item_id: "m",
+    update: {
+      type: "assistant_message.content_part.annotation_added",
+      content_index: 1,
+      annotation_index: 0,
+      annotation: { type: "annotation", source: { type: "url", url: "https://x", title: "x" } },
+    },
+  });
+  const m = s.items[0];
+  assert.equal(m.type, "assistant_message");
+  if (m.type === "assistant_message") {
+    assert.equal(m.content.length, 2);
+    assert.equal(m.content[1].text, "hi");
+    assert.equal(m.content[1].annotations?.length, 1);
+  }
+  // Unknown item ids and unknown events leave the state alone.
+  const same = applyEvent(s, {
+    type: "thread.item.updated",
+    item_id: "nope",
+    update: { type: "assistant_message.content_part.text_delta", content_index: 0, delta: "x" },
+  });
+  assert.equal(same, s);
+  assert.equal(applyEvent(s, { type: "client_effect", name: "x" }), s);
+});

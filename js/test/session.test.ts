@@ -1,0 +1,203 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { ChatSession, type SessionEvent } from "../src/client/session";
+import { TransportError } from "../src/client/transport";
+import { fixtures, scriptedTransport } from "./helpers";
+
+function record(session: ChatSession): SessionEvent[] {
+  const out: SessionEvent[] = [];
+  session.subscribe((e) => out.push(e));
+  return out;
+}
+
+test("send → client tool call → tool output → answer", async () => {
+  const transport = scriptedTransport({
+    "threads.create": [{ sse: fixtures.create, chunk: 13 }],
+    "threads.add_client_tool_output": [{ sse: fixtures.toolOutput, chunk: 5 }],
+  });
+  const calls: unknown[] = [];
+  const session = new ChatSession({
+    transport,
+    clientTools: {
+      list_kernel_variables: async (args) => {
+        calls.push(args);
+        return { variables: [{ name: "df" }] };
+      },
+    },
+  });
+  const events = record(session);
+  await session.send("  load data.csv ");
+  assert.deepEqual(calls, [{ max_items: 20 }]);
+  assert.equal(transport.sent.length, 2);
+  assert.equal(transport.sent[0].type, "threads.create");
+  assert.deepEqual(transport.sent[0].params.input.content, [{ type: "input_text", text: "load data.csv" }]);
+  assert.deepEqual(transport.sent[1], {
+    type: "threads.add_client_tool_output",
+    params: { thread_id: "thr_0001", result: { variables: [{ name: "df" }] } },
+  });
+  assert.equal(session.threadId, "thr_0001");
+  assert.equal(session.busy, false);
+  assert.deepEqual(session.state.items, fixtures.threadAfterTool.items.data);
+  const answers = events.filter((e) => e.type === "answer");
+  assert.equal(answers.length, 1);
+  const answer = answers[0] as Extract<SessionEvent, { type: "answer" }>;
+  assert.ok(answer.text.startsWith("Here is how to load the data:"));
+  assert.ok(answer.text.endsWith("The kernel has `df` (a DataFrame, 3 rows)."));
+  const effects = events.filter((e) => e.type === "effect");
+  assert.deepEqual(effects, [{ type: "effect", name: "demo.effect", data: { value: 1 }, userInitiated: false }]);
+});
+
+test("a failing tool handler sends {error} instead of hanging", async () => {
+  const transport = scriptedTransport({
+    "threads.create": [{ sse: fixtures.create }],
+    "threads.add_client_tool_output": [{ sse: fixtures.toolOutput }],
+  });
+  const session = new ChatSession({
+    transport,
+    clientTools: {
+      list_kernel_variables: async () => {
+        throw new Error("kernel is busy");
+      },
+    },
+  });
+  await session.send("hi");
+  assert.deepEqual(transport.sent[1].params.result, { error: "kernel is busy" });
+});
+
+test("an unknown tool answers with an error result", async () => {
+  const transport = scriptedTransport({
+    "threads.create": [{ sse: fixtures.create }],
+    "threads.add_client_tool_output": [{ sse: fixtures.toolOutput }],
+  });
+  const session = new ChatSession({ transport });
+  await session.send("hi");
+  assert.match(transport.sent[1].params.result.error, /no client tool named list_kernel_variables/);
+});
+
+test("custom action effects are user-initiated", async () => {
+  const transport = scriptedTransport({
+    "threads.create": [{ sse: fixtures.create }],
+    "threads.add_client_tool_output": [{ sse: fixtures.toolOutput }],
+    "threads.custom_action": [{ sse: fixtures.customAction }],
+  });
+  const session = new ChatSession({ transport, clientTools: { list_kernel_variables: async () => ({}) } });
+  await session.send("hi");
+  const events = record(session);
+  await session.customAction({ type: "notebook.insert_cell", payload: { code: "df.head()" } }, "msg_0005");
+  assert.deepEqual(transport.sent.at(-1), {
+    type: "threads.custom_action",
+    params: {
+      thread_id: "thr_0001",
+      item_id: "msg_0005",
+      action: { type: "notebook.insert_cell", payload: { code: "df.head()" } },
+    },
+  });
+  const effect = events.find((e) => e.type === "effect");
+  assert.deepEqual(effect, {
+    type: "effect",
+    name: "notebook.insert_cell",
+    data: { code: "df.head()", position: "below", run: false },
+    userInitiated: true,
+  });
+  assert.equal(events.filter((e) => e.type === "answer").length, 0);
+});
+
+test("error event then retry_after_item on the last user message", async () => {
+  const transport = scriptedTransport({
+    "threads.create": [{ sse: fixtures.create }],
+    "threads.add_client_tool_output": [{ sse: fixtures.toolOutput }],
+    "threads.add_user_message": [{ sse: fixtures.error }],
+    "threads.retry_after_item": [{ sse: fixtures.error }],
+  });
+  const session = new ChatSession({ transport, clientTools: { list_kernel_variables: async () => ({}) } });
+  await session.send("hi");
+  await session.send("fail");
+  assert.equal(session.state.error?.allow_retry, true);
+  await session.retry();
+  assert.deepEqual(transport.sent.at(-1), {
+    type: "threads.retry_after_item",
+    params: { thread_id: "thr_0001", item_id: "msg_0008" },
+  });
+});
+
+test("transport failure before the thread: error shown, text handed back", async () => {
+  const transport = scriptedTransport({
+    "threads.create": [{ error: new TransportError("Forbidden (XSRF)", 403) }],
+  });
+  const session = new ChatSession({ transport });
+  const events = record(session);
+  await session.send("hello");
+  assert.equal(session.busy, false);
+  assert.equal(session.state.error?.message, "Forbidden (XSRF)");
+  assert.equal(session.state.error?.allow_retry, false);
+  assert.deepEqual(events.find((e) => e.type === "failure"), {
+    type: "failure",
+    message: "Forbidden (XSRF)",
+    restoreText: "hello",
+  });
+});
+
+test("cancel aborts the stream and the pending tool call", async () => {
+  let release: () => void = () => {};
+  const gate = new Promise<void>((r) => (release = r));
+  const transport = scriptedTransport({ "threads.create": [{ sse: fixtures.create, chunk: 200 }] });
+  let toolSignal: AbortSignal | null = null;
+  const session = new ChatSession({
+    transport,
+    clientTools: {
+      list_kernel_variables: async (_args, { signal }) => {
+        toolSignal = signal;
+        session.cancel();
+        await gate;
+        return {};
+      },
+    },
+  });
+  const events = record(session);
+  const done = session.send("x");
+  release();
+  await done;
+  assert.equal(toolSignal!.aborted, true);
+  assert.equal(transport.sent.length, 1, "no tool output sent after cancel");
+  assert.equal(session.busy, false);
+  assert.equal(events.filter((e) => e.type === "answer").length, 0);
+});
+
+test("open thread, history paging, rename, delete, feedback", async () => {
+  const bigThread = { ...fixtures.thread, items: { ...fixtures.thread.items, has_more: true } };
+  const transport = scriptedTransport({
+    "threads.get_by_id": [{ json: bigThread }],
+    "items.list": [
+      { json: fixtures.itemsPage },
+      { json: { data: [fixtures.thread.items.data[0]], has_more: false, after: null } },
+    ],
+    "threads.update": [{ json: { ...fixtures.thread, title: "Renamed" } }],
+    "items.feedback": [{ json: {} }],
+    "threads.delete": [{ json: {} }],
+    "threads.list": [{ json: fixtures.threads }],
+  });
+  const session = new ChatSession({ transport, pageSize: 5 });
+  await session.openThread("thr_0001");
+  assert.equal(session.threadId, "thr_0001");
+  assert.deepEqual(
+    session.state.items.map((i) => i.id),
+    [...fixtures.itemsPage.data].reverse().map((i: any) => i.id),
+  );
+  assert.equal(session.olderCursor, fixtures.itemsPage.after);
+  assert.equal(await session.loadOlder(), true);
+  assert.equal(session.state.items[0].id, fixtures.thread.items.data[0].id);
+  assert.equal(session.olderCursor, null);
+  await session.renameThread("thr_0001", "Renamed");
+  assert.equal(session.state.thread?.title, "Renamed");
+  await session.feedback(["msg_0004"], "positive");
+  assert.deepEqual(transport.sent.find((b) => b.type === "items.feedback").params, {
+    thread_id: "thr_0001",
+    item_ids: ["msg_0004"],
+    kind: "positive",
+  });
+  const page = await session.listThreads();
+  assert.equal(page.data.length, 2);
+  await session.deleteThread("thr_0001");
+  assert.equal(session.threadId, null);
+  assert.equal(session.state.items.length, 0);
+});
