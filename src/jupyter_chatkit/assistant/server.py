@@ -313,7 +313,8 @@ def _track_pending(pending: dict[str, ThreadItem], event: ThreadStreamEvent) -> 
         if isinstance(update, AssistantMessageContentPartAdded | AssistantMessageContentPartDone):
             while len(item.content) <= update.content_index:
                 item.content.append(AssistantMessageContent(text=""))
-            item.content[update.content_index] = update.content
+            # A copy: ChatKit's own bookkeeping mutates the event's content object.
+            item.content[update.content_index] = update.content.model_copy(deep=True)
         elif isinstance(update, AssistantMessageContentPartTextDelta):
             while len(item.content) <= update.content_index:
                 item.content.append(AssistantMessageContent(text=""))

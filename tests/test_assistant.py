@@ -1,0 +1,565 @@
+"""NotebookAssistant end to end through ``handle()``, with a scripted model and real SQLite."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import openai
+import pytest
+import pytest_asyncio
+from agents.models.interface import Model
+from agents.testing import ModelStep, ScriptedModel, assistant_message, function_call
+
+from chatkit.types import (
+    AssistantMessageItem,
+    ClientEffectEvent,
+    ClientToolCallItem,
+    ErrorEvent,
+    SDKHiddenContextItem,
+    ThreadItemDoneEvent,
+    ThreadItemRemovedEvent,
+    ThreadItemReplacedEvent,
+    ThreadUpdatedEvent,
+    UserMessageItem,
+    WidgetItem,
+)
+from jupyter_chatkit.assistant.context import RequestContext
+from jupyter_chatkit.assistant.history import bound_items
+from jupyter_chatkit.assistant.server import JsonResult, NotebookAssistant, StreamResult
+from jupyter_chatkit.settings import Settings
+from jupyter_chatkit.store import SQLStore, open_store
+
+from .chatkit_helpers import collect, req, types_of, user_input
+
+ALICE = RequestContext(user_id="alice")
+BOB = RequestContext(user_id="bob")
+
+Factory = Callable[..., "asyncio.Future[NotebookAssistant]"]
+
+
+@pytest_asyncio.fixture
+async def store(tmp_path: Path) -> AsyncIterator[SQLStore]:
+    s = await open_store(f"sqlite:///{tmp_path / 'chat.sqlite3'}")
+    yield s
+    await s.close()
+
+
+def make(store: SQLStore, model: Model, **settings: Any) -> NotebookAssistant:
+    # Titles are turned off unless a test asks: each would consume a scripted step.
+    settings.setdefault("title_threads", False)
+    return NotebookAssistant(store, Settings(**settings), model=model)
+
+
+async def stream(assistant: NotebookAssistant, body: bytes, ctx: RequestContext = ALICE) -> list:
+    result = await assistant.handle(body, ctx)
+    assert isinstance(result, StreamResult), result
+    return await collect(result.chunks)
+
+
+async def json_call(
+    assistant: NotebookAssistant, body: bytes, ctx: RequestContext = ALICE
+) -> tuple[int, Any]:
+    result = await assistant.handle(body, ctx)
+    assert isinstance(result, JsonResult), result
+    return result.status, json.loads(result.body)
+
+
+def thread_id_of(events: list) -> str:
+    return next(e.thread.id for e in events if e.type == "thread.created")
+
+
+def answer_text(events: list) -> str:
+    done = [
+        e.item
+        for e in events
+        if isinstance(e, ThreadItemDoneEvent) and isinstance(e.item, AssistantMessageItem)
+    ]
+    return "".join(part.text for item in done for part in item.content)
+
+
+@pytest.mark.asyncio
+async def test_create_thread_streams_answer_and_title(store: SQLStore) -> None:
+    model = ScriptedModel(
+        [
+            ModelStep(output=[assistant_message("Hello **there**", item_id="m1")]),
+            ModelStep(output=[assistant_message("Greeting the assistant.", item_id="t1")]),
+        ]
+    )
+    assistant = make(store, model, title_threads=True)
+    events = await stream(assistant, req("threads.create", input=user_input("hi there")))
+    kinds = types_of(events)
+    assert kinds[0] == "thread.created"
+    assert "stream_options" in kinds
+    assert "thread.item.updated" in kinds  # text streamed as deltas
+    assert answer_text(events) == "Hello **there**"
+    updated = [e for e in events if isinstance(e, ThreadUpdatedEvent)]
+    assert updated and updated[-1].thread.title == "Greeting the assistant"
+    model.assert_complete()
+
+    thread_id = thread_id_of(events)
+    status, page = await json_call(
+        assistant, req("items.list", thread_id=thread_id, order="asc", limit=20)
+    )
+    assert status == 200
+    assert [i["type"] for i in page["data"]] == ["user_message", "assistant_message"]
+    status, thread = await json_call(assistant, req("threads.get_by_id", thread_id=thread_id))
+    assert thread["title"] == "Greeting the assistant"
+
+
+@pytest.mark.asyncio
+async def test_title_falls_back_to_first_words_when_model_fails(store: SQLStore) -> None:
+    model = ScriptedModel(
+        [
+            ModelStep(output=[assistant_message("ok", item_id="m1")]),
+            ModelStep.raise_error(RuntimeError("no titles today")),
+        ]
+    )
+    assistant = make(store, model, title_threads=True)
+    events = await stream(
+        assistant, req("threads.create", input=user_input("plot the sales by region please now"))
+    )
+    updated = [e for e in events if isinstance(e, ThreadUpdatedEvent)]
+    assert updated[-1].thread.title == "plot the sales by region please"
+
+
+@pytest.mark.asyncio
+async def test_client_tool_round_trip(store: SQLStore) -> None:
+    model = ScriptedModel(
+        [
+            ModelStep(
+                output=[function_call("list_kernel_variables", {}, call_id="c1", item_id="f1")]
+            ),
+            ModelStep(output=[assistant_message("You have `df` (3 x 2).", item_id="m2")]),
+        ]
+    )
+    assistant = make(store, model)
+    events = await stream(assistant, req("threads.create", input=user_input("what vars?")))
+    calls = [
+        e.item
+        for e in events
+        if isinstance(e, ThreadItemDoneEvent) and isinstance(e.item, ClientToolCallItem)
+    ]
+    assert len(calls) == 1 and calls[0].name == "list_kernel_variables"
+    assert calls[0].status == "pending"
+    assert not answer_text(events)
+
+    thread_id = thread_id_of(events)
+    output = {"variables": [{"name": "df", "type": "pandas.DataFrame", "shape": [3, 2]}]}
+    events = await stream(
+        assistant, req("threads.add_client_tool_output", thread_id=thread_id, result=output)
+    )
+    assert answer_text(events) == "You have `df` (3 x 2)."
+    # The model's second call saw the tool's real output.
+    second_input = model.calls[1].input
+    outputs = [i for i in second_input if i.get("type") == "function_call_output"]
+    assert outputs and json.loads(outputs[0]["output"]) == output
+
+    stored = await store.load_thread_items(thread_id, None, 20, "asc", ALICE)
+    tool_items = [i for i in stored.data if isinstance(i, ClientToolCallItem)]
+    assert tool_items[0].status == "completed" and tool_items[0].output == output
+
+
+@pytest.mark.asyncio
+async def test_tool_output_without_pending_call_is_an_error_event(store: SQLStore) -> None:
+    model = ScriptedModel([ModelStep(output=[assistant_message("hi", item_id="m1")])])
+    assistant = make(store, model)
+    events = await stream(assistant, req("threads.create", input=user_input("hello")))
+    events = await stream(
+        assistant,
+        req("threads.add_client_tool_output", thread_id=thread_id_of(events), result={}),
+    )
+    assert types_of(events) == ["error"]
+    assert isinstance(events[0], ErrorEvent) and events[0].allow_retry is False
+
+
+async def _card_thread(store: SQLStore) -> tuple[NotebookAssistant, str, WidgetItem]:
+    code = "df.plot(x='a', y='b')"
+    model = ScriptedModel(
+        [
+            ModelStep(
+                output=[
+                    function_call(
+                        "propose_code",
+                        {"code": code, "title": "Plot a vs b", "explanation": "A line plot."},
+                        call_id="c1",
+                        item_id="f1",
+                    )
+                ]
+            ),
+            ModelStep(output=[assistant_message("Click Insert to add it.", item_id="m2")]),
+        ]
+    )
+    assistant = make(store, model)
+    events = await stream(assistant, req("threads.create", input=user_input("plot df")))
+    cards = [
+        e.item
+        for e in events
+        if isinstance(e, ThreadItemDoneEvent) and isinstance(e.item, WidgetItem)
+    ]
+    assert len(cards) == 1
+    assert cards[0].copy_text == code
+    return assistant, thread_id_of(events), cards[0]
+
+
+@pytest.mark.asyncio
+async def test_code_card_insert_action_emits_effect_and_marks_card(store: SQLStore) -> None:
+    assistant, thread_id, card = await _card_thread(store)
+    # A client-made payload cannot change the code that is inserted.
+    action = {
+        "type": "notebook.insert_and_run_cell",
+        "payload": {"code": "import os; os.remove('x')", "position": "below"},
+    }
+    events = await stream(
+        assistant,
+        req("threads.custom_action", thread_id=thread_id, item_id=card.id, action=action),
+    )
+    effects = [e for e in events if isinstance(e, ClientEffectEvent)]
+    assert len(effects) == 1
+    assert effects[0].name == "notebook.insert_and_run_cell"
+    assert effects[0].data == {"code": "df.plot(x='a', y='b')", "position": "below", "run": True}
+    replaced = [e for e in events if isinstance(e, ThreadItemReplacedEvent)]
+    assert "Inserted and ran" in replaced[0].item.widget.model_dump_json()
+
+    # The card's new state survives a reload.
+    reloaded = await store.load_item(thread_id, card.id, ALICE)
+    assert "Inserted and ran in the notebook" in reloaded.model_dump_json()
+
+
+@pytest.mark.asyncio
+async def test_insert_action_needs_a_card(store: SQLStore) -> None:
+    assistant, thread_id, _ = await _card_thread(store)
+    action = {"type": "notebook.insert_cell", "payload": {"code": "x", "position": "below"}}
+    events = await stream(
+        assistant, req("threads.custom_action", thread_id=thread_id, action=action)
+    )
+    assert types_of(events)[-1] == "error"
+    assert not any(isinstance(e, ClientEffectEvent) for e in events)
+
+
+@pytest.mark.asyncio
+async def test_feedback_is_persisted(store: SQLStore) -> None:
+    model = ScriptedModel([ModelStep(output=[assistant_message("hi", item_id="m1")])])
+    assistant = make(store, model)
+    events = await stream(assistant, req("threads.create", input=user_input("hello")))
+    thread_id = thread_id_of(events)
+    status, _ = await json_call(
+        assistant, req("items.feedback", thread_id=thread_id, item_ids=["m1"], kind="positive")
+    )
+    assert status == 200
+    assert await store.load_feedback(thread_id, ALICE) == {"m1": "positive"}
+    status, body = await json_call(
+        assistant,
+        req("items.feedback", thread_id=thread_id, item_ids=["m1"], kind="negative"),
+        BOB,
+    )
+    assert status == 404 and "message" in body
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        (b"{not json", "not valid JSON"),
+        (b'{"type": "threads.explode", "params": {}}', "Unknown request type"),
+        (b'{"type": "threads.get_by_id", "params": {}}', "thread_id"),
+        (b"[]", "Invalid request"),
+    ],
+)
+@pytest.mark.asyncio
+async def test_bad_requests_are_400_with_message(store: SQLStore, body: bytes, needle: str) -> None:
+    assistant = make(store, ScriptedModel())
+    status, payload = await json_call(assistant, body)
+    assert status == 400
+    assert needle in payload["message"]
+    assert "Traceback" not in payload["message"]
+
+
+@pytest.mark.asyncio
+async def test_unknown_thread_is_404_or_one_error_event(store: SQLStore) -> None:
+    assistant = make(store, ScriptedModel())
+    status, payload = await json_call(assistant, req("threads.get_by_id", thread_id="thr_nope"))
+    assert status == 404 and payload["message"]
+    events = await stream(
+        assistant, req("threads.add_user_message", thread_id="thr_nope", input=user_input("x"))
+    )
+    assert types_of(events) == ["error"]
+
+
+def _internal_error() -> openai.InternalServerError:
+    request = httpx.Request("POST", "http://127.0.0.1:9/v1/responses")
+    response = httpx.Response(500, request=request, json={"error": {"message": "boom"}})
+    return openai.InternalServerError("boom sk-secret", response=response, body=None)
+
+
+@pytest.mark.asyncio
+async def test_model_failure_before_output_is_one_retryable_error(store: SQLStore) -> None:
+    model = ScriptedModel([ModelStep.raise_error(_internal_error())])
+    assistant = make(store, model, max_retries=0)
+    events = await stream(assistant, req("threads.create", input=user_input("hello")))
+    errors = [e for e in events if isinstance(e, ErrorEvent)]
+    assert len(errors) == 1 and errors[0].allow_retry
+    assert "sk-secret" not in (errors[0].message or "")
+    thread_id = thread_id_of(events)
+    stored = await store.load_thread_items(thread_id, None, 20, "asc", ALICE)
+    # The question is kept so the user can retry; nothing half-done is left behind.
+    assert [type(i) for i in stored.data] == [UserMessageItem]
+
+    # Retry works once the model is back.
+    model.extend([ModelStep(output=[assistant_message("Back again.", item_id="m9")])])
+    user_item = stored.data[0].id
+    events = await stream(
+        assistant, req("threads.retry_after_item", thread_id=thread_id, item_id=user_item)
+    )
+    assert answer_text(events) == "Back again."
+
+
+def _as_network_stream(events: list[Any]) -> list[Any]:
+    """ScriptedModel announces items and parts with their full text; real APIs start empty."""
+    out = []
+    for event in events:
+        if event.type == "response.content_part.added":
+            event = event.model_copy(update={"part": event.part.model_copy(update={"text": ""})})
+        elif event.type == "response.output_item.added" and event.item.type == "message":
+            event = event.model_copy(update={"item": event.item.model_copy(update={"content": []})})
+        out.append(event)
+    return out
+
+
+async def _partial_then_fail(full: list[Any], keep: int) -> AsyncIterator[Any]:
+    # Like a network stream, events arrive over time before the connection breaks.
+    for event in _as_network_stream(full[:keep]):
+        yield event
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.05)
+    raise _internal_error()
+
+
+@pytest.mark.asyncio
+async def test_stream_cut_midway_keeps_partial_answer(store: SQLStore) -> None:
+    # Record a real streamed answer, then replay it cut before the message is done.
+    recorder = ScriptedModel(
+        [ModelStep(output=[assistant_message("Partial answer", item_id="m1")])]
+    )
+    full = [
+        e
+        async for e in recorder.stream_response(
+            None,
+            "x",
+            _settings(),
+            [],
+            None,
+            [],
+            _tracing(),
+            previous_response_id=None,
+            conversation_id=None,
+            prompt=None,
+        )
+    ]
+    cut = next(i for i, e in enumerate(full) if e.type == "response.output_text.delta") + 1
+    model = ScriptedModel([ModelStep(stream_events=lambda _call: _partial_then_fail(full, cut))])
+    assistant = make(store, model)
+    events = await stream(assistant, req("threads.create", input=user_input("hello")))
+    assert types_of(events)[-1] == "error"
+    assert answer_text(events) == "Partial answer"
+    stored = await store.load_thread_items(thread_id_of(events), None, 20, "asc", ALICE)
+    kept = [i for i in stored.data if isinstance(i, AssistantMessageItem)]
+    assert kept and kept[0].content[0].text == "Partial answer"
+
+
+@pytest.mark.asyncio
+async def test_empty_pending_message_is_removed_on_failure(store: SQLStore) -> None:
+    recorder = ScriptedModel([ModelStep(output=[assistant_message("never", item_id="m1")])])
+    full = [
+        e
+        async for e in recorder.stream_response(
+            None,
+            "x",
+            _settings(),
+            [],
+            None,
+            [],
+            _tracing(),
+            previous_response_id=None,
+            conversation_id=None,
+            prompt=None,
+        )
+    ]
+    cut = next(i for i, e in enumerate(full) if e.type == "response.output_text.delta")
+    model = ScriptedModel([ModelStep(stream_events=lambda _call: _partial_then_fail(full, cut))])
+    assistant = make(store, model)
+    events = await stream(assistant, req("threads.create", input=user_input("hello")))
+    assert any(isinstance(e, ThreadItemRemovedEvent) for e in events)
+    assert types_of(events)[-1] == "error"
+    stored = await store.load_thread_items(thread_id_of(events), None, 20, "asc", ALICE)
+    assert [type(i) for i in stored.data] == [UserMessageItem]
+
+
+@pytest.mark.asyncio
+async def test_cancelling_the_consumer_cancels_the_run(store: SQLStore) -> None:
+    started = asyncio.Event()
+    closed = asyncio.Event()
+
+    async def slow(_call: Any) -> AsyncIterator[Any]:
+        recorder = ScriptedModel(
+            [ModelStep(output=[assistant_message("Slow words", item_id="m1")])]
+        )
+        full = [
+            e
+            async for e in recorder.stream_response(
+                None,
+                "x",
+                _settings(),
+                [],
+                None,
+                [],
+                _tracing(),
+                previous_response_id=None,
+                conversation_id=None,
+                prompt=None,
+            )
+        ]
+        cut = next(i for i, e in enumerate(full) if e.type == "response.output_text.delta") + 1
+        try:
+            for event in _as_network_stream(full[:cut]):
+                yield event
+            started.set()
+            await asyncio.sleep(60)
+        finally:
+            closed.set()  # the "upstream request" is closed
+
+    model = ScriptedModel([ModelStep(stream_events=slow)])
+    assistant = make(store, model)
+    result = await assistant.handle(req("threads.create", input=user_input("hello")), ALICE)
+    assert isinstance(result, StreamResult)
+    seen: list[bytes] = []
+
+    async def consume() -> None:
+        async for chunk in result.chunks:
+            seen.append(chunk)
+
+    task = asyncio.ensure_future(consume())
+    await asyncio.wait_for(started.wait(), 10)
+    await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await asyncio.wait_for(closed.wait(), 5)
+
+    threads = await store.load_threads(10, None, "desc", ALICE)
+    items = await store.load_thread_items(threads.data[0].id, None, 20, "asc", ALICE)
+    # handle_stream_cancelled kept the partial answer and noted the cancellation.
+    assert any(isinstance(i, AssistantMessageItem) for i in items.data)
+    assert isinstance(items.data[-1], SDKHiddenContextItem)
+
+
+@pytest.mark.asyncio
+async def test_users_are_isolated(store: SQLStore) -> None:
+    model = ScriptedModel([ModelStep(output=[assistant_message("secret plan", item_id="m1")])])
+    assistant = make(store, model)
+    events = await stream(assistant, req("threads.create", input=user_input("alice here")))
+    thread_id = thread_id_of(events)
+    user_item = next(
+        e.item.id
+        for e in events
+        if isinstance(e, ThreadItemDoneEvent) and isinstance(e.item, UserMessageItem)
+    )
+
+    status, _ = await json_call(assistant, req("threads.get_by_id", thread_id=thread_id), BOB)
+    assert status == 404
+    status, page = await json_call(assistant, req("threads.list", limit=50), BOB)
+    assert status == 200 and page["data"] == []
+    status, _ = await json_call(assistant, req("items.list", thread_id=thread_id), BOB)
+    assert status == 404
+    status, _ = await json_call(
+        assistant, req("threads.update", thread_id=thread_id, title="pwned"), BOB
+    )
+    assert status == 404
+    status, _ = await json_call(assistant, req("threads.delete", thread_id=thread_id), BOB)
+    assert status == 404
+    for body in (
+        req("threads.retry_after_item", thread_id=thread_id, item_id=user_item),
+        req("threads.add_user_message", thread_id=thread_id, input=user_input("hi")),
+        req("threads.add_client_tool_output", thread_id=thread_id, result={}),
+        req(
+            "threads.custom_action",
+            thread_id=thread_id,
+            item_id=user_item,
+            action={"type": "notebook.insert_cell", "payload": {}},
+        ),
+    ):
+        events = await stream(assistant, body, BOB)
+        assert types_of(events) == ["error"], body
+    # Alice's thread is untouched.
+    status, thread = await json_call(assistant, req("threads.get_by_id", thread_id=thread_id))
+    assert status == 200 and len(thread["items"]["data"]) == 2
+    model.assert_complete()
+
+
+@pytest.mark.asyncio
+async def test_history_is_bounded_by_items(store: SQLStore) -> None:
+    steps = [
+        ModelStep(output=[assistant_message(f"answer {i}", item_id=f"m{i}")]) for i in range(6)
+    ]
+    model = ScriptedModel(steps)
+    assistant = make(store, model, history_max_items=4)
+    events = await stream(assistant, req("threads.create", input=user_input("q0")))
+    thread_id = thread_id_of(events)
+    for i in range(1, 6):
+        await stream(
+            assistant,
+            req("threads.add_user_message", thread_id=thread_id, input=user_input(f"q{i}")),
+        )
+    last_input = model.calls[-1].input
+    texts = json.dumps(last_input)
+    assert "q5" in texts and "q4" in texts
+    assert "q0" not in texts and "q3" not in texts
+    assert len(last_input) <= 4
+
+
+def test_bound_items_token_budget_drops_oldest_and_starts_at_user() -> None:
+    from datetime import datetime
+
+    from chatkit.types import AssistantMessageContent, InferenceOptions, UserMessageTextContent
+
+    def user(i: int, text: str) -> UserMessageItem:
+        return UserMessageItem(
+            id=f"u{i}",
+            thread_id="t",
+            created_at=datetime.now(),
+            content=[UserMessageTextContent(text=text)],
+            attachments=[],
+            inference_options=InferenceOptions(),
+        )
+
+    def bot(i: int, text: str) -> AssistantMessageItem:
+        return AssistantMessageItem(
+            id=f"a{i}",
+            thread_id="t",
+            created_at=datetime.now(),
+            content=[AssistantMessageContent(text=text)],
+        )
+
+    items = [user(0, "x" * 4000), bot(0, "y" * 4000), user(1, "short"), bot(1, "short too")]
+    kept = bound_items(items, max_items=10, max_tokens=400)
+    assert [i.id for i in kept] == ["u1", "a1"]
+    # An assistant reply whose question was dropped is not sent on its own.
+    kept = bound_items(items[1:], max_items=10, max_tokens=10_000)
+    assert kept[0].id == "u1"
+    # The newest item is always kept, even over budget.
+    assert [i.id for i in bound_items([user(5, "z" * 10_000)], 10, 10)] == ["u5"]
+
+
+def _settings() -> Any:
+    from agents import ModelSettings
+
+    return ModelSettings()
+
+
+def _tracing() -> Any:
+    from agents.models.interface import ModelTracing
+
+    return ModelTracing.DISABLED
