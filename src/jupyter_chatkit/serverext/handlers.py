@@ -93,9 +93,17 @@ class AssistantHolder:
             raise web.HTTPError(503, reason="The assistant is not available") from None
 
     async def close(self) -> None:
-        """Close the store if it was opened."""
-        if self._task is not None and self.ready:
-            await self._task.result().sql_store.close()
+        """Stop a build still under way, or close the store it opened."""
+        task, self._task = self._task, None
+        if task is None:
+            return
+        if not task.done():
+            task.cancel()
+        try:
+            assistant = await task
+        except BaseException:
+            return
+        await assistant.sql_store.close()
 
 
 class BaseChatKitHandler(ExtensionHandlerMixin, APIHandler):
@@ -157,10 +165,6 @@ class ChatKitHandler(BaseChatKitHandler):
         body = self.request.body
         if len(body) > self.chatkit["max_request_bytes"]:
             self.send_json(413, json.dumps({"message": "The request is too large."}).encode())
-            return
-        content_type = self.request.headers.get("Content-Type", "application/json")
-        if content_type.split(";")[0].strip() not in ("application/json", "text/plain", ""):
-            self.send_json(415, json.dumps({"message": "Send ChatKit requests as JSON."}).encode())
             return
         assistant = await self.holder.get()
         from ..assistant.server import JsonResult

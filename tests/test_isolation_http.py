@@ -1,0 +1,92 @@
+"""Two users on one server (as behind JupyterHub): neither sees the other's threads."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jupyter_server.auth.identity import IdentityProvider, User
+from tornado.httpclient import HTTPClientError
+from traitlets.config import Config
+
+from .chatkit_helpers import parse_sse, types_of, user_input
+from .test_handlers import body, server_config
+
+ALICE = {"Authorization": "token alice-token"}
+BOB = {"Authorization": "token bob-token"}
+
+
+class TwoUsers(IdentityProvider):
+    """A token names each user, like JupyterHub's identity provider does."""
+
+    async def get_user_token(self, handler: Any) -> User | None:  # type: ignore[override]
+        users = {"alice-token": User("alice"), "bob-token": User("bob")}
+        return users.get(self.get_token(handler) or "")
+
+
+@pytest.fixture
+def jp_server_config(tmp_path: Path) -> Config:
+    config = server_config(tmp_path)
+    config.ServerApp.identity_provider_class = TwoUsers
+    config.IdentityProvider.token = "shared-token-nobody-uses"
+    return config
+
+
+async def call(jp_fetch: Callable[..., Any], payload: str, who: dict[str, str]) -> Any:
+    return await jp_fetch("jupyter-chatkit", "chatkit", method="POST", body=payload, headers=who)
+
+
+async def status_of(jp_fetch: Callable[..., Any], payload: str, who: dict[str, str]) -> int:
+    try:
+        response = await call(jp_fetch, payload, who)
+    except HTTPClientError as err:
+        return err.code
+    return int(response.code)
+
+
+async def test_threads_are_per_user(jp_fetch: Callable[..., Any]) -> None:
+    created = parse_sse(
+        (await call(jp_fetch, body("threads.create", input=user_input("alice's plan")), ALICE)).body
+    )
+    thread_id = created[0].thread.id  # type: ignore[union-attr]
+    user_item = next(
+        e.item.id for e in created if e.type == "thread.item.done" and e.item.type == "user_message"
+    )
+
+    alice_list = json.loads((await call(jp_fetch, body("threads.list"), ALICE)).body)
+    assert [t["id"] for t in alice_list["data"]] == [thread_id]
+    bob_list = json.loads((await call(jp_fetch, body("threads.list"), BOB)).body)
+    assert bob_list["data"] == []
+
+    for payload in (
+        body("threads.get_by_id", thread_id=thread_id),
+        body("items.list", thread_id=thread_id),
+        body("threads.update", thread_id=thread_id, title="mine now"),
+        body("threads.delete", thread_id=thread_id),
+        body("items.feedback", thread_id=thread_id, item_ids=[user_item], kind="negative"),
+    ):
+        assert await status_of(jp_fetch, payload, BOB) == 404, payload
+
+    for payload in (
+        body("threads.add_user_message", thread_id=thread_id, input=user_input("hi")),
+        body("threads.retry_after_item", thread_id=thread_id, item_id=user_item),
+        body("threads.add_client_tool_output", thread_id=thread_id, result={"x": 1}),
+        body(
+            "threads.custom_action",
+            thread_id=thread_id,
+            item_id=user_item,
+            action={"type": "notebook.insert_cell", "payload": {"code": "x"}},
+        ),
+    ):
+        events = parse_sse((await call(jp_fetch, payload, BOB)).body)
+        assert types_of(events) == ["error"], payload
+
+    # Alice still has her thread, untouched.
+    thread = json.loads(
+        (await call(jp_fetch, body("threads.get_by_id", thread_id=thread_id), ALICE)).body
+    )
+    assert thread["title"] != "mine now"
+    assert len(thread["items"]["data"]) >= 2
