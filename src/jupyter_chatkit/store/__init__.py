@@ -1,0 +1,39 @@
+"""Persistence: ChatKit's ``Store`` and ``AttachmentStore`` on SQLite or PostgreSQL.
+
+``await open_store(url)`` returns a migrated :class:`SQLStore`; its ``attachments``
+attribute is the :class:`SQLAttachmentStore` on the same database.
+"""
+
+from __future__ import annotations
+
+from .attachments import (
+    DEFAULT_MAX_ATTACHMENT_BYTES,
+    SERVER_URL_SCHEME,
+    UPLOAD_METHOD,
+    AttachmentSizeMismatchError,
+    AttachmentTooLargeError,
+    SQLAttachmentStore,
+    default_upload_url,
+    server_path,
+    server_url,
+)
+from .engine import default_sqlite_path
+from .migrations import LATEST_VERSION, SchemaTooNewError
+from .sql import SQLStore, open_store
+
+__all__ = [
+    "DEFAULT_MAX_ATTACHMENT_BYTES",
+    "LATEST_VERSION",
+    "SERVER_URL_SCHEME",
+    "UPLOAD_METHOD",
+    "AttachmentSizeMismatchError",
+    "AttachmentTooLargeError",
+    "SQLAttachmentStore",
+    "SQLStore",
+    "SchemaTooNewError",
+    "default_sqlite_path",
+    "default_upload_url",
+    "open_store",
+    "server_path",
+    "server_url",
+]

@@ -1,0 +1,231 @@
+"""Attachment bytes, in the same database as the chats (two-phase upload).
+
+ChatKit's two-phase upload: ``attachments.create`` calls :meth:`create_attachment`,
+which records the announced name, type and size and returns an attachment whose
+``upload_descriptor`` tells the client where to ``PUT`` the bytes. The transport's
+upload handler then calls :meth:`write_bytes`; downloads and image previews call
+:meth:`read_bytes`. Every call is scoped by ``context.user_id``.
+
+URLs: ChatKit types both ``AttachmentUploadDescriptor.url`` and
+``ImageAttachment.preview_url`` as pydantic ``AnyUrl``, which rejects relative URLs
+(``"/jupyter-chatkit/attachments/x"`` fails with "relative URL without a base"), and
+the store cannot know the browser-facing origin (proxies, JupyterHub). So
+:attr:`SQLAttachmentStore.upload_url_for` returns a server path, and the store carries
+it as ``jupyter-server:<path>`` (see :func:`server_url`), which validates and survives
+pydantic unchanged. Clients resolve such a URL against the Jupyter page's origin
+(strip the ``jupyter-server:`` prefix); absolute ``http(s)`` URLs pass through as given.
+Image previews use the same URL as the upload (``GET`` serves the bytes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+from urllib.parse import urlsplit
+from uuid import uuid4
+
+from chatkit.store import AttachmentStore, NotFoundError
+from chatkit.types import (
+    Attachment,
+    AttachmentCreateParams,
+    AttachmentUploadDescriptor,
+    FileAttachment,
+    ImageAttachment,
+)
+from pydantic import AnyUrl
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from ..assistant.context import RequestContext
+from . import codec
+from .engine import writer
+from .schema import attachments, now_us
+
+DEFAULT_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+"""Largest attachment accepted by default (20 MiB)."""
+
+SERVER_URL_SCHEME = "jupyter-server"
+"""Scheme marking a URL as a path on the Jupyter server the client talks to."""
+
+UPLOAD_METHOD: Literal["PUT"] = "PUT"
+"""HTTP method of the upload: the raw bytes are the request body."""
+
+
+class AttachmentTooLargeError(ValueError):
+    """The attachment is larger than the store accepts."""
+
+
+class AttachmentSizeMismatchError(ValueError):
+    """The uploaded bytes differ in length from the size announced at creation."""
+
+
+def default_upload_url(attachment_id: str) -> str:
+    """Server path of an attachment when Jupyter's base URL is ``/``."""
+    return f"/jupyter-chatkit/attachments/{attachment_id}"
+
+
+def server_url(path_or_url: str) -> str:
+    """A URL pydantic's ``AnyUrl`` accepts for a server path (absolute URLs unchanged).
+
+    ``"/base/jupyter-chatkit/attachments/a"`` becomes
+    ``"jupyter-server:/base/jupyter-chatkit/attachments/a"``.
+    """
+    if urlsplit(path_or_url).scheme:
+        return path_or_url
+    if not path_or_url.startswith("/"):
+        raise ValueError(f"attachment URL must be absolute or start with '/': {path_or_url!r}")
+    return f"{SERVER_URL_SCHEME}:{path_or_url}"
+
+
+def server_path(url: str) -> str | None:
+    """The server path inside a :func:`server_url`, or ``None`` for any other URL."""
+    prefix = f"{SERVER_URL_SCHEME}:"
+    return url[len(prefix) :] if url.startswith(prefix) else None
+
+
+class SQLAttachmentStore(AttachmentStore[RequestContext]):
+    """ChatKit ``AttachmentStore`` keeping metadata and bytes in the SQL database.
+
+    Built by :class:`~jupyter_chatkit.store.SQLStore`, whose engine it shares.
+    """
+
+    upload_url_for: Callable[[str], str]
+    """Maps an attachment id to its upload/download URL or server path (set by the
+    server extension from Jupyter's ``base_url``)."""
+
+    max_bytes: int
+    """Largest accepted attachment, checked at creation and at upload."""
+
+    def __init__(
+        self, engine: AsyncEngine, *, max_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES
+    ) -> None:
+        self._engine = engine
+        self._writer = writer(engine)
+        self.max_bytes = max_bytes
+        self.upload_url_for = default_upload_url
+
+    def generate_attachment_id(self, mime_type: str, context: RequestContext) -> str:
+        """A 128-bit random id with ChatKit's ``atc_`` prefix.
+
+        ChatKit's default has 32 random bits; attachment ids are global keys shared by
+        all users, so collisions must be out of reach.
+        """
+        return f"atc_{uuid4().hex}"
+
+    async def create_attachment(
+        self, input: AttachmentCreateParams, context: RequestContext
+    ) -> Attachment:
+        """Record an announced upload and return it with its upload descriptor."""
+        if input.size < 0:
+            raise ValueError("attachment size must not be negative")
+        if input.size > self.max_bytes:
+            raise AttachmentTooLargeError(
+                f"attachment of {input.size} bytes exceeds the limit of {self.max_bytes}"
+            )
+        attachment_id = self.generate_attachment_id(input.mime_type, context)
+        url = AnyUrl(server_url(self.upload_url_for(attachment_id)))
+        descriptor = AttachmentUploadDescriptor(url=url, method=UPLOAD_METHOD)
+        attachment: Attachment
+        if input.mime_type.lower().startswith("image/"):
+            attachment = ImageAttachment(
+                id=attachment_id,
+                name=input.name,
+                mime_type=input.mime_type,
+                upload_descriptor=descriptor,
+                preview_url=url,
+            )
+        else:
+            attachment = FileAttachment(
+                id=attachment_id,
+                name=input.name,
+                mime_type=input.mime_type,
+                upload_descriptor=descriptor,
+            )
+        async with self._writer.begin() as conn:
+            await conn.execute(
+                insert(attachments).values(
+                    id=attachment_id,
+                    user_id=context.user_id,
+                    thread_id=None,
+                    name=input.name,
+                    mime_type=input.mime_type,
+                    declared_size=input.size,
+                    payload=codec.dump_attachment(attachment),
+                    data=None,
+                    created_us=now_us(),
+                )
+            )
+        return attachment
+
+    async def write_bytes(self, attachment_id: str, data: bytes, context: RequestContext) -> None:
+        """Store the uploaded bytes of this user's attachment (again, if re-uploaded).
+
+        Raises :class:`AttachmentTooLargeError` past :attr:`max_bytes`,
+        :class:`AttachmentSizeMismatchError` when the length differs from the announced
+        size, and ``NotFoundError`` for an unknown or foreign id.
+        """
+        if len(data) > self.max_bytes:
+            raise AttachmentTooLargeError(
+                f"attachment of {len(data)} bytes exceeds the limit of {self.max_bytes}"
+            )
+        async with self._writer.begin() as conn:
+            row = (
+                await conn.execute(
+                    select(attachments.c.declared_size, attachments.c.payload).where(
+                        attachments.c.id == attachment_id,
+                        attachments.c.user_id == context.user_id,
+                    )
+                )
+            ).one_or_none()
+            if row is None:
+                raise NotFoundError(f"attachment {attachment_id} not found")
+            if row.declared_size is not None and len(data) != row.declared_size:
+                raise AttachmentSizeMismatchError(
+                    f"received {len(data)} bytes, but {row.declared_size} were announced"
+                )
+            attachment = codec.load_attachment(row.payload, attachment_id=attachment_id)
+            if attachment is None:
+                raise NotFoundError(f"attachment {attachment_id} not found")
+            # ChatKit: the descriptor "should be set to None after upload is complete".
+            uploaded = attachment.model_copy(update={"upload_descriptor": None})
+            await conn.execute(
+                update(attachments)
+                .where(
+                    attachments.c.id == attachment_id,
+                    attachments.c.user_id == context.user_id,
+                )
+                .values(data=data, payload=codec.dump_attachment(uploaded), uploaded_us=now_us())
+            )
+
+    async def read_bytes(
+        self, attachment_id: str, context: RequestContext
+    ) -> tuple[Attachment, bytes]:
+        """This user's attachment and its bytes; ``NotFoundError`` until uploaded."""
+        async with self._engine.begin() as conn:
+            row = (
+                await conn.execute(
+                    select(attachments.c.payload, attachments.c.data).where(
+                        attachments.c.id == attachment_id,
+                        attachments.c.user_id == context.user_id,
+                        attachments.c.data.is_not(None),
+                    )
+                )
+            ).one_or_none()
+        if row is None:
+            raise NotFoundError(f"attachment {attachment_id} not found")
+        attachment = codec.load_attachment(row.payload, attachment_id=attachment_id)
+        if attachment is None:
+            raise NotFoundError(f"attachment {attachment_id} not found")
+        return attachment, bytes(row.data)
+
+    async def delete_attachment(self, attachment_id: str, context: RequestContext) -> None:
+        """Delete this user's attachment and its bytes; ``NotFoundError`` if there is none."""
+        async with self._writer.begin() as conn:
+            result = await conn.execute(
+                delete(attachments).where(
+                    attachments.c.id == attachment_id,
+                    attachments.c.user_id == context.user_id,
+                )
+            )
+        if result.rowcount == 0:
+            raise NotFoundError(f"attachment {attachment_id} not found")

@@ -1,0 +1,126 @@
+"""Turning a store URL into a configured async SQLAlchemy engine.
+
+Two backends, one code path: SQLite through aiosqlite (the default, a file in the Jupyter
+data directory) and PostgreSQL through asyncpg. Everything dialect-specific about
+connections lives here; queries elsewhere are plain SQLAlchemy Core.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import Table, event
+from sqlalchemy.dialects.postgresql import Insert as PGInsert
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import Insert as SQLiteInsert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+Dialect = Literal["sqlite", "postgresql"]
+
+# How long a SQLite connection waits for another writer's lock before failing. Writers
+# hold the lock only for one short transaction, so this is generous on purpose: the
+# Jupyter server and kernels may share one file.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+# Execution option read by the SQLite "begin" hook: writes begin IMMEDIATE.
+BEGIN_MODE_OPTION = "jupyter_chatkit_begin"
+
+_SQLITE_DRIVERS = {"sqlite", "sqlite+aiosqlite"}
+_POSTGRES_DRIVERS = {"postgresql", "postgres", "postgresql+asyncpg"}
+
+
+def default_sqlite_path() -> Path:
+    """``<jupyter_data_dir()>/jupyter_chatkit/chat.sqlite3``, where chats live by default."""
+    from jupyter_core.paths import jupyter_data_dir
+
+    return Path(jupyter_data_dir()) / "jupyter_chatkit" / "chat.sqlite3"
+
+
+def resolve_url(url: str) -> URL:
+    """Map a user-facing store URL to a SQLAlchemy URL with an async driver.
+
+    ``""`` is the default SQLite file; ``sqlite:///path`` and ``sqlite+aiosqlite:///path``
+    use aiosqlite; ``postgresql://``, ``postgres://`` and ``postgresql+asyncpg://`` use
+    asyncpg. Anything else raises :class:`ValueError` (without echoing a password).
+    """
+    if not url.strip():
+        return URL.create("sqlite+aiosqlite", database=str(default_sqlite_path()))
+    try:
+        parsed = make_url(url.strip())
+    except ArgumentError:
+        raise ValueError("store URL is not a valid database URL") from None
+    driver = parsed.drivername
+    if driver in _SQLITE_DRIVERS:
+        database = parsed.database or ""
+        if database in ("", ":memory:") or "mode=memory" in str(parsed.query):
+            # Each pooled connection would see its own empty database.
+            raise ValueError("an in-memory SQLite store is not supported; give a file path")
+        return parsed.set(drivername="sqlite+aiosqlite")
+    if driver in _POSTGRES_DRIVERS:
+        return parsed.set(drivername="postgresql+asyncpg")
+    raise ValueError(
+        f"unsupported store URL scheme {driver!r}: use sqlite:///path or postgresql://..."
+    )
+
+
+def create_engine_for(url: URL) -> AsyncEngine:
+    """An engine for a URL from :func:`resolve_url`, with the SQLite setup applied."""
+    if url.get_backend_name() == "sqlite":
+        if url.database:
+            Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url)
+        _configure_sqlite(engine)
+        return engine
+    return create_async_engine(url, pool_pre_ping=True)
+
+
+def dialect_of(engine: AsyncEngine) -> Dialect:
+    """``"sqlite"`` or ``"postgresql"``."""
+    name = engine.dialect.name
+    if name not in ("sqlite", "postgresql"):
+        raise ValueError(f"unsupported database dialect {name!r}")
+    return name  # type: ignore[return-value]
+
+
+def writer(engine: AsyncEngine) -> AsyncEngine:
+    """The engine to use for read-write transactions (same pool, IMMEDIATE on SQLite)."""
+    return engine.execution_options(**{BEGIN_MODE_OPTION: "IMMEDIATE"})
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control away from the sqlite3 module (which would BEGIN lazily
+        # and DEFERRED, so two writers can deadlock upgrading read locks); the "begin"
+        # hook below emits BEGIN itself.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            # WAL + NORMAL is durable against application crashes, and only a power loss
+            # can lose the last commits; fsync on every chat item would be wasted.
+            cursor.execute("PRAGMA synchronous = NORMAL")
+            cursor.execute("PRAGMA foreign_keys = ON")
+        finally:
+            cursor.close()
+
+    @event.listens_for(sync_engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        mode = conn.get_execution_options().get(BEGIN_MODE_OPTION, "DEFERRED")
+        if mode not in ("DEFERRED", "IMMEDIATE"):
+            raise ValueError(f"unknown SQLite BEGIN mode {mode!r}")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def dialect_insert(dialect: Dialect, table: Table) -> SQLiteInsert | PGInsert:
+    """An INSERT supporting ``on_conflict_do_*`` (the same API on both dialects)."""
+    if dialect == "postgresql":
+        return pg_insert(table)
+    return sqlite_insert(table)

@@ -1,0 +1,227 @@
+"""Versioned schema migrations, applied when a store is opened.
+
+Each :class:`Migration` is a frozen step: once released it never changes, because a
+database created by it may exist somewhere. Its DDL is therefore written out here in
+full (not borrowed from :mod:`.schema`, which describes only the latest shape). The
+``schema_version`` table records one row per applied step.
+
+:func:`migrate` runs every pending step in one transaction. Two processes opening the
+same database at once (the Jupyter server and a kernel sharing the SQLite file) are
+serialised: SQLite by ``BEGIN IMMEDIATE``, PostgreSQL by a transaction-scoped advisory
+lock; the second one then finds nothing left to do.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+    insert,
+    select,
+    text,
+)
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.types import TypeEngine
+
+from .engine import writer
+from .schema import now_us, schema_version
+
+logger = logging.getLogger(__name__)
+
+# Arbitrary constant key ("jchatkit" in ASCII) for pg_advisory_xact_lock.
+_PG_LOCK_KEY = 0x6A63686174_6B6974
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One schema step: ``apply`` runs inside the migration transaction."""
+
+    version: int
+    description: str
+    apply: Callable[[Connection], None]
+
+
+def _seq_type() -> TypeEngine[int]:
+    return BigInteger().with_variant(Integer(), "sqlite")
+
+
+def _v1_core(conn: Connection) -> None:
+    """Threads, items and attachments: what ChatKit's Store contract needs."""
+    md = MetaData()
+    Table(
+        "threads",
+        md,
+        Column("seq", _seq_type(), primary_key=True, autoincrement=True),
+        Column("id", String, nullable=False, unique=True),
+        Column("user_id", String, nullable=False),
+        Column("created_us", BigInteger, nullable=False),
+        Column("updated_us", BigInteger, nullable=False),
+        Column("title", Text, nullable=True),
+        Column("payload", Text, nullable=False),
+        Index("ix_threads_user_order", "user_id", "created_us", "seq"),
+        sqlite_autoincrement=True,
+    )
+    Table(
+        "items",
+        md,
+        Column("seq", _seq_type(), primary_key=True, autoincrement=True),
+        Column("thread_id", String, ForeignKey("threads.id", ondelete="CASCADE"), nullable=False),
+        Column("id", String, nullable=False),
+        Column("user_id", String, nullable=False),
+        Column("type", String, nullable=False),
+        Column("created_us", BigInteger, nullable=False),
+        Column("payload", Text, nullable=False),
+        UniqueConstraint("thread_id", "id", name="uq_items_thread_item"),
+        Index("ix_items_thread_order", "thread_id", "created_us", "seq"),
+        sqlite_autoincrement=True,
+    )
+    Table(
+        "attachments",
+        md,
+        Column("id", String, primary_key=True),
+        Column("user_id", String, nullable=False),
+        Column("thread_id", String, ForeignKey("threads.id", ondelete="CASCADE"), nullable=True),
+        Column("name", Text, nullable=False),
+        Column("mime_type", Text, nullable=False),
+        Column("declared_size", BigInteger, nullable=True),
+        Column("payload", Text, nullable=False),
+        Column("data", LargeBinary, nullable=True),
+        Column("created_us", BigInteger, nullable=False),
+        Column("uploaded_us", BigInteger, nullable=True),
+        Index("ix_attachments_thread", "thread_id"),
+        Index("ix_attachments_user", "user_id"),
+    )
+    md.create_all(conn)
+
+
+def _v2_feedback_and_tombstones(conn: Connection) -> None:
+    """Item feedback, and tombstones so cursors naming deleted rows keep working."""
+    md = MetaData()
+    # Referenced tables, declared only so the foreign keys below resolve; not created.
+    Table(
+        "threads",
+        md,
+        Column("id", String, primary_key=True),
+    )
+    Table(
+        "items",
+        md,
+        Column("thread_id", String, primary_key=True),
+        Column("id", String, primary_key=True),
+    )
+    created = [
+        Table(
+            "feedback",
+            md,
+            Column("thread_id", String, primary_key=True),
+            Column("item_id", String, primary_key=True),
+            Column("user_id", String, nullable=False),
+            Column("kind", String, nullable=False),
+            Column("updated_us", BigInteger, nullable=False),
+            ForeignKeyConstraint(
+                ["thread_id", "item_id"],
+                ["items.thread_id", "items.id"],
+                ondelete="CASCADE",
+                name="fk_feedback_item",
+            ),
+        ),
+        Table(
+            "item_tombstones",
+            md,
+            Column(
+                "thread_id",
+                String,
+                ForeignKey("threads.id", ondelete="CASCADE"),
+                primary_key=True,
+            ),
+            Column("item_id", String, primary_key=True),
+            Column("created_us", BigInteger, nullable=False),
+            Column("seq", BigInteger, nullable=False),
+        ),
+        Table(
+            "thread_tombstones",
+            md,
+            Column("user_id", String, primary_key=True),
+            Column("thread_id", String, primary_key=True),
+            Column("created_us", BigInteger, nullable=False),
+            Column("seq", BigInteger, nullable=False),
+        ),
+    ]
+    md.create_all(conn, tables=created)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "threads, items and attachments", _v1_core),
+    Migration(2, "item feedback; tombstones for deleted cursors", _v2_feedback_and_tombstones),
+)
+"""Every schema step, oldest first. Append only."""
+
+LATEST_VERSION: int = MIGRATIONS[-1].version
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database was written by a newer jupyter-chatkit than this one."""
+
+
+async def migrate(engine: AsyncEngine, *, target: int = LATEST_VERSION) -> int:
+    """Apply pending migrations up to ``target``; return the schema version now in place.
+
+    Idempotent and safe to call from several processes at once.
+    """
+    if not 0 <= target <= LATEST_VERSION:
+        raise ValueError(f"target version must be between 0 and {LATEST_VERSION}")
+    async with writer(engine).begin() as conn:
+        return await conn.run_sync(_migrate, target)
+
+
+async def current_version(engine: AsyncEngine) -> int:
+    """The schema version recorded in the database (0 when it has none)."""
+    async with engine.connect() as conn:
+        return await conn.run_sync(_read_version)
+
+
+def _read_version(conn: Connection) -> int:
+    if not conn.dialect.has_table(conn, schema_version.name):
+        return 0
+    return int(conn.execute(select(func.max(schema_version.c.version))).scalar() or 0)
+
+
+def _migrate(conn: Connection, target: int) -> int:
+    if conn.dialect.name == "postgresql":
+        # Held until commit: concurrent openers queue here instead of racing on DDL.
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+    schema_version.create(conn, checkfirst=True)
+    current = _read_version(conn)
+    if current > LATEST_VERSION:
+        raise SchemaTooNewError(
+            f"the chat database has schema version {current}, but this jupyter-chatkit "
+            f"knows only up to {LATEST_VERSION}; upgrade jupyter-chatkit"
+        )
+    for step in MIGRATIONS:
+        if current < step.version <= target:
+            logger.info(
+                "jupyter-chatkit store: migrating to v%d (%s)", step.version, step.description
+            )
+            step.apply(conn)
+            conn.execute(
+                insert(schema_version).values(
+                    version=step.version, description=step.description, applied_us=now_us()
+                )
+            )
+    return max(current, target)

@@ -1,0 +1,592 @@
+"""ChatKit's ``Store`` on SQLAlchemy Core: one implementation for SQLite and PostgreSQL.
+
+Rules every method follows:
+
+- Scoped by owner: each query names ``context.user_id``. An id that is unknown and an id
+  owned by someone else raise the same ``NotFoundError``, so ids do not reveal whether
+  another user's thread exists.
+- Keyset pagination on ``(created_us, seq)`` (see :mod:`.schema`): a page costs the same
+  at any depth, and equal timestamps never skip or repeat rows. The ``after`` cursor is
+  a thread or item id; the id of a deleted row still works (its tombstone keeps the
+  position), an id never seen in that scope raises ``NotFoundError``.
+- Writes run in ``BEGIN IMMEDIATE`` transactions on SQLite so concurrent writers queue
+  for the lock instead of failing to upgrade a read lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+from uuid import uuid4
+
+from chatkit.store import NotFoundError, Store, StoreItemType, default_generate_id
+from chatkit.types import (
+    Attachment,
+    FeedbackKind,
+    Page,
+    ThreadItem,
+    ThreadMetadata,
+)
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    delete,
+    select,
+    tuple_,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from ..assistant.context import RequestContext
+from . import codec
+from .attachments import DEFAULT_MAX_ATTACHMENT_BYTES, SQLAttachmentStore
+from .engine import Dialect, create_engine_for, dialect_insert, dialect_of, resolve_url, writer
+from .migrations import migrate
+from .schema import (
+    attachments,
+    feedback,
+    from_us,
+    item_tombstones,
+    items,
+    now_us,
+    thread_tombstones,
+    threads,
+    to_us,
+)
+
+Order = Literal["asc", "desc"]
+_FEEDBACK_KINDS: frozenset[str] = frozenset({"positive", "negative"})
+
+
+async def open_store(
+    url: str = "", *, max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES
+) -> SQLStore:
+    """Open (creating and migrating as needed) the chat store at ``url``.
+
+    ``""`` means the SQLite file :func:`~jupyter_chatkit.store.default_sqlite_path`;
+    ``sqlite:///abs/path.sqlite3`` another SQLite file; ``postgresql://user:pw@host/db``
+    (or ``postgres://``, ``postgresql+asyncpg://``) a PostgreSQL database via asyncpg.
+    """
+    engine = create_engine_for(resolve_url(url))
+    try:
+        await migrate(engine)
+    except BaseException:
+        await engine.dispose()
+        raise
+    return SQLStore(engine, max_attachment_bytes=max_attachment_bytes)
+
+
+class SQLStore(Store[RequestContext]):
+    """ChatKit ``Store`` on an async SQLAlchemy engine whose schema is migrated.
+
+    Use :func:`open_store` to get one. :attr:`attachments` is the matching
+    ``AttachmentStore`` on the same engine.
+    """
+
+    attachments: SQLAttachmentStore
+    """Attachment bytes and two-phase uploads, sharing this store's engine."""
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        *,
+        max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES,
+    ) -> None:
+        self._engine = engine
+        self._writer = writer(engine)
+        self._dialect = dialect_of(engine)
+        self.attachments = SQLAttachmentStore(engine, max_bytes=max_attachment_bytes)
+
+    @property
+    def dialect(self) -> Dialect:
+        """``"sqlite"`` or ``"postgresql"``."""
+        return self._dialect
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The underlying engine (for tests and maintenance, not for chat data access)."""
+        return self._engine
+
+    async def close(self) -> None:
+        """Close every pooled connection."""
+        await self._engine.dispose()
+
+    # ids ---------------------------------------------------------------------------
+
+    def generate_thread_id(self, context: RequestContext) -> str:
+        """A 128-bit random id with ChatKit's ``thr_`` prefix.
+
+        ChatKit's default carries 32 random bits: with thread ids global across users, a
+        collision would make a user's new thread overwrite an old one or fail.
+        """
+        return f"thr_{uuid4().hex}"
+
+    def generate_item_id(
+        self, item_type: StoreItemType, thread: ThreadMetadata, context: RequestContext
+    ) -> str:
+        """A 128-bit random id keeping ChatKit's per-type prefix (``msg_``, ``tc_``, ...)."""
+        prefix = default_generate_id(item_type).split("_", 1)[0]
+        return f"{prefix}_{uuid4().hex}"
+
+    # threads -----------------------------------------------------------------------
+
+    async def load_thread(self, thread_id: str, context: RequestContext) -> ThreadMetadata:
+        """This user's thread metadata."""
+        async with self._engine.begin() as conn:
+            row = (
+                await conn.execute(
+                    _thread_columns().where(
+                        threads.c.id == thread_id, threads.c.user_id == context.user_id
+                    )
+                )
+            ).one_or_none()
+        if row is None:
+            raise _thread_not_found(thread_id)
+        return _decode_thread(row)
+
+    async def save_thread(self, thread: ThreadMetadata, context: RequestContext) -> None:
+        """Create the thread for this user, or update it if they own it already."""
+        stamp = now_us()
+        stmt = dialect_insert(self._dialect, threads).values(
+            id=thread.id,
+            user_id=context.user_id,
+            created_us=to_us(thread.created_at),
+            updated_us=stamp,
+            title=thread.title,
+            payload=codec.dump_thread(thread),
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[threads.c.id],
+            set_={
+                "title": stmt.excluded.title,
+                "payload": stmt.excluded.payload,
+                "updated_us": stmt.excluded.updated_us,
+            },
+            # Someone else's id: the upsert touches nothing and we report not-found.
+            where=threads.c.user_id == context.user_id,
+        )
+        async with self._writer.begin() as conn:
+            result = await conn.execute(stmt)
+        if result.rowcount == 0:
+            raise _thread_not_found(thread.id)
+
+    async def load_threads(
+        self,
+        limit: int,
+        after: str | None,
+        order: str,
+        context: RequestContext,
+    ) -> Page[ThreadMetadata]:
+        """A page of this user's threads by creation time; ``after`` is a thread id."""
+        direction = _check_page(limit, order)
+        async with self._engine.begin() as conn:
+            query = _thread_columns().where(threads.c.user_id == context.user_id)
+            if after is not None:
+                position = await _thread_position(conn, after, context.user_id)
+                query = query.where(
+                    _beyond(threads.c.created_us, threads.c.seq, position, direction)
+                )
+            query = query.order_by(*_ordering(threads.c.created_us, threads.c.seq, direction))
+            rows = (await conn.execute(query.limit(limit + 1))).all()
+        page, has_more = rows[:limit], len(rows) > limit
+        return Page(
+            data=[_decode_thread(row) for row in page],
+            has_more=has_more,
+            after=page[-1].id if page else None,
+        )
+
+    async def delete_thread(self, thread_id: str, context: RequestContext) -> None:
+        """Delete this user's thread with its items, feedback and attachments."""
+        async with self._writer.begin() as conn:
+            row = (
+                await conn.execute(
+                    select(threads.c.created_us, threads.c.seq).where(
+                        threads.c.id == thread_id, threads.c.user_id == context.user_id
+                    )
+                )
+            ).one_or_none()
+            if row is None:
+                raise _thread_not_found(thread_id)
+            tombstone = dialect_insert(self._dialect, thread_tombstones).values(
+                user_id=context.user_id,
+                thread_id=thread_id,
+                created_us=row.created_us,
+                seq=row.seq,
+            )
+            await conn.execute(
+                tombstone.on_conflict_do_update(
+                    index_elements=[thread_tombstones.c.user_id, thread_tombstones.c.thread_id],
+                    set_={"created_us": row.created_us, "seq": row.seq},
+                )
+            )
+            # Items (and through them feedback), item tombstones and attachments go by
+            # ON DELETE CASCADE.
+            await conn.execute(
+                delete(threads).where(
+                    threads.c.id == thread_id, threads.c.user_id == context.user_id
+                )
+            )
+
+    # items -------------------------------------------------------------------------
+
+    async def load_thread_items(
+        self,
+        thread_id: str,
+        after: str | None,
+        limit: int,
+        order: str,
+        context: RequestContext,
+    ) -> Page[ThreadItem]:
+        """A page of a thread's items, hidden context included; ``after`` is an item id.
+
+        Items whose stored JSON no longer validates are skipped with a warning; they
+        still count towards ``limit`` so that ``has_more`` and ``after`` stay exact.
+        """
+        direction = _check_page(limit, order)
+        async with self._engine.begin() as conn:
+            await _require_thread(conn, thread_id, context.user_id)
+            query = select(items.c.id, items.c.payload).where(
+                items.c.thread_id == thread_id, items.c.user_id == context.user_id
+            )
+            if after is not None:
+                position = await _item_position(conn, thread_id, after, context.user_id)
+                query = query.where(_beyond(items.c.created_us, items.c.seq, position, direction))
+            query = query.order_by(*_ordering(items.c.created_us, items.c.seq, direction))
+            rows = (await conn.execute(query.limit(limit + 1))).all()
+        page, has_more = rows[:limit], len(rows) > limit
+        data = [
+            item
+            for row in page
+            if (item := codec.load_item(row.payload, item_id=row.id, thread_id=thread_id))
+            is not None
+        ]
+        return Page(data=data, has_more=has_more, after=page[-1].id if page else None)
+
+    async def add_thread_item(
+        self, thread_id: str, item: ThreadItem, context: RequestContext
+    ) -> None:
+        """Append an item to this user's thread (an existing id is updated in place)."""
+        await self._upsert_item(thread_id, item, context)
+
+    async def save_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
+        """Insert or update an item of this user's thread, keeping its position if it exists."""
+        await self._upsert_item(thread_id, item, context)
+
+    async def load_item(self, thread_id: str, item_id: str, context: RequestContext) -> ThreadItem:
+        """One item of this user's thread."""
+        async with self._engine.begin() as conn:
+            row = (
+                await conn.execute(
+                    select(items.c.payload).where(
+                        items.c.thread_id == thread_id,
+                        items.c.id == item_id,
+                        items.c.user_id == context.user_id,
+                    )
+                )
+            ).one_or_none()
+        item = (
+            None
+            if row is None
+            else codec.load_item(row.payload, item_id=item_id, thread_id=thread_id)
+        )
+        if item is None:
+            raise NotFoundError(f"item {item_id} not found in thread {thread_id}")
+        return item
+
+    async def delete_thread_item(
+        self, thread_id: str, item_id: str, context: RequestContext
+    ) -> None:
+        """Delete an item (and its feedback) from this user's thread; absent items are fine."""
+        async with self._writer.begin() as conn:
+            await _touch_thread(conn, thread_id, context.user_id)
+            row = (
+                await conn.execute(
+                    select(items.c.created_us, items.c.seq).where(
+                        items.c.thread_id == thread_id,
+                        items.c.id == item_id,
+                        items.c.user_id == context.user_id,
+                    )
+                )
+            ).one_or_none()
+            if row is None:
+                return
+            tombstone = dialect_insert(self._dialect, item_tombstones).values(
+                thread_id=thread_id, item_id=item_id, created_us=row.created_us, seq=row.seq
+            )
+            await conn.execute(
+                tombstone.on_conflict_do_update(
+                    index_elements=[item_tombstones.c.thread_id, item_tombstones.c.item_id],
+                    set_={"created_us": row.created_us, "seq": row.seq},
+                )
+            )
+            await conn.execute(
+                delete(items).where(
+                    items.c.thread_id == thread_id,
+                    items.c.id == item_id,
+                    items.c.user_id == context.user_id,
+                )
+            )
+
+    async def _upsert_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
+        stmt = dialect_insert(self._dialect, items).values(
+            thread_id=thread_id,
+            id=item.id,
+            user_id=context.user_id,
+            type=item.type,
+            created_us=to_us(item.created_at),
+            payload=codec.dump_item(item),
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[items.c.thread_id, items.c.id],
+            set_={
+                "type": stmt.excluded.type,
+                "created_us": stmt.excluded.created_us,
+                "payload": stmt.excluded.payload,
+            },
+            where=items.c.user_id == context.user_id,
+        )
+        try:
+            async with self._writer.begin() as conn:
+                # Ownership check, and on PostgreSQL a row lock that makes a concurrent
+                # delete_thread wait for this insert instead of orphaning it.
+                await _touch_thread(conn, thread_id, context.user_id)
+                await conn.execute(stmt)
+        except IntegrityError:
+            # The thread vanished between check and insert (foreign key).
+            raise _thread_not_found(thread_id) from None
+
+    # feedback ----------------------------------------------------------------------
+
+    async def save_feedback(
+        self,
+        thread_id: str,
+        item_ids: Sequence[str],
+        kind: FeedbackKind,
+        context: RequestContext,
+    ) -> None:
+        """Record ``kind`` on items of this user's thread; all ids must exist or none is saved."""
+        if kind not in _FEEDBACK_KINDS:
+            raise ValueError(f"feedback kind must be 'positive' or 'negative', not {kind!r}")
+        wanted = set(item_ids)
+        stamp = now_us()
+        async with self._writer.begin() as conn:
+            await _require_thread(conn, thread_id, context.user_id)
+            if not wanted:
+                return
+            found = set(
+                (
+                    await conn.execute(
+                        select(items.c.id).where(
+                            items.c.thread_id == thread_id,
+                            items.c.user_id == context.user_id,
+                            items.c.id.in_(wanted),
+                        )
+                    )
+                ).scalars()
+            )
+            if found != wanted:
+                raise NotFoundError(f"item not found in thread {thread_id}")
+            stmt = dialect_insert(self._dialect, feedback).values(
+                [
+                    {
+                        "thread_id": thread_id,
+                        "item_id": item_id,
+                        "user_id": context.user_id,
+                        "kind": kind,
+                        "updated_us": stamp,
+                    }
+                    for item_id in sorted(wanted)
+                ]
+            )
+            await conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[feedback.c.thread_id, feedback.c.item_id],
+                    set_={"kind": stmt.excluded.kind, "updated_us": stmt.excluded.updated_us},
+                )
+            )
+
+    async def load_feedback(self, thread_id: str, context: RequestContext) -> dict[str, str]:
+        """Feedback on this user's thread: item id to ``"positive"`` or ``"negative"``."""
+        async with self._engine.begin() as conn:
+            await _require_thread(conn, thread_id, context.user_id)
+            rows = await conn.execute(
+                select(feedback.c.item_id, feedback.c.kind).where(
+                    feedback.c.thread_id == thread_id, feedback.c.user_id == context.user_id
+                )
+            )
+            return {row.item_id: row.kind for row in rows}
+
+    # attachment metadata (ChatKit's Store half; bytes live in SQLAttachmentStore) ------
+
+    async def save_attachment(self, attachment: Attachment, context: RequestContext) -> None:
+        """Upsert this user's attachment metadata; its thread, if set, must be theirs."""
+        stamp = now_us()
+        stmt = dialect_insert(self._dialect, attachments).values(
+            id=attachment.id,
+            user_id=context.user_id,
+            thread_id=attachment.thread_id,
+            name=attachment.name,
+            mime_type=attachment.mime_type,
+            declared_size=None,
+            payload=codec.dump_attachment(attachment),
+            data=None,
+            created_us=stamp,
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[attachments.c.id],
+            set_={
+                "thread_id": stmt.excluded.thread_id,
+                "name": stmt.excluded.name,
+                "mime_type": stmt.excluded.mime_type,
+                "payload": stmt.excluded.payload,
+            },
+            where=attachments.c.user_id == context.user_id,
+        )
+        try:
+            async with self._writer.begin() as conn:
+                if attachment.thread_id is not None:
+                    await _touch_thread(conn, attachment.thread_id, context.user_id)
+                result = await conn.execute(stmt)
+        except IntegrityError:
+            raise _thread_not_found(attachment.thread_id or "") from None
+        if result.rowcount == 0:
+            raise NotFoundError(f"attachment {attachment.id} not found")
+
+    async def load_attachment(self, attachment_id: str, context: RequestContext) -> Attachment:
+        """This user's attachment metadata."""
+        async with self._engine.begin() as conn:
+            row = (
+                await conn.execute(
+                    select(attachments.c.payload).where(
+                        attachments.c.id == attachment_id,
+                        attachments.c.user_id == context.user_id,
+                    )
+                )
+            ).one_or_none()
+        attachment = (
+            None if row is None else codec.load_attachment(row.payload, attachment_id=attachment_id)
+        )
+        if attachment is None:
+            raise NotFoundError(f"attachment {attachment_id} not found")
+        return attachment
+
+    async def delete_attachment(self, attachment_id: str, context: RequestContext) -> None:
+        """Delete this user's attachment row if it is still there.
+
+        Idempotent on purpose: ChatKit's server calls ``AttachmentStore.delete_attachment``
+        (which has already removed the row and reports unknown ids) and then this.
+        """
+        async with self._writer.begin() as conn:
+            await conn.execute(
+                delete(attachments).where(
+                    attachments.c.id == attachment_id,
+                    attachments.c.user_id == context.user_id,
+                )
+            )
+
+
+def _thread_columns() -> Select[Any]:
+    return select(threads.c.id, threads.c.title, threads.c.created_us, threads.c.payload)
+
+
+def _decode_thread(row: Row[Any]) -> ThreadMetadata:
+    return codec.load_thread(
+        row.payload, thread_id=row.id, title=row.title, created_at=from_us(row.created_us)
+    )
+
+
+def _thread_not_found(thread_id: str) -> NotFoundError:
+    return NotFoundError(f"thread {thread_id} not found")
+
+
+async def _require_thread(conn: AsyncConnection, thread_id: str, user_id: str) -> None:
+    found = (
+        await conn.execute(
+            select(threads.c.seq).where(threads.c.id == thread_id, threads.c.user_id == user_id)
+        )
+    ).first()
+    if found is None:
+        raise _thread_not_found(thread_id)
+
+
+async def _touch_thread(conn: AsyncConnection, thread_id: str, user_id: str) -> None:
+    """Mark this user's thread updated; ``NotFoundError`` if they have no such thread."""
+    result = await conn.execute(
+        update(threads)
+        .where(threads.c.id == thread_id, threads.c.user_id == user_id)
+        .values(updated_us=now_us())
+    )
+    if result.rowcount == 0:
+        raise _thread_not_found(thread_id)
+
+
+async def _thread_position(conn: AsyncConnection, thread_id: str, user_id: str) -> tuple[int, int]:
+    for table, id_column, owner in (
+        (threads, threads.c.id, threads.c.user_id),
+        (thread_tombstones, thread_tombstones.c.thread_id, thread_tombstones.c.user_id),
+    ):
+        row = (
+            await conn.execute(
+                select(table.c.created_us, table.c.seq).where(
+                    id_column == thread_id, owner == user_id
+                )
+            )
+        ).one_or_none()
+        if row is not None:
+            return int(row.created_us), int(row.seq)
+    raise _thread_not_found(thread_id)
+
+
+async def _item_position(
+    conn: AsyncConnection, thread_id: str, item_id: str, user_id: str
+) -> tuple[int, int]:
+    row = (
+        await conn.execute(
+            select(items.c.created_us, items.c.seq).where(
+                items.c.thread_id == thread_id,
+                items.c.id == item_id,
+                items.c.user_id == user_id,
+            )
+        )
+    ).one_or_none()
+    if row is None:
+        # The caller has checked the thread is this user's, so its tombstones are too.
+        row = (
+            await conn.execute(
+                select(item_tombstones.c.created_us, item_tombstones.c.seq).where(
+                    item_tombstones.c.thread_id == thread_id,
+                    item_tombstones.c.item_id == item_id,
+                )
+            )
+        ).one_or_none()
+    if row is None:
+        raise NotFoundError(f"item {item_id} not found in thread {thread_id}")
+    return int(row.created_us), int(row.seq)
+
+
+def _check_page(limit: int, order: str) -> Order:
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+    if order not in ("asc", "desc"):
+        raise ValueError(f"order must be 'asc' or 'desc', not {order!r}")
+    return order  # type: ignore[return-value]
+
+
+def _beyond(
+    created: ColumnElement[int], seq: ColumnElement[int], position: tuple[int, int], order: Order
+) -> ColumnElement[bool]:
+    # A row-value comparison: both databases walk the (…, created_us, seq) index from
+    # the cursor, so a page deep in a thread costs what the first page does.
+    key = tuple_(created, seq)
+    bound = tuple_(*position)
+    return key > bound if order == "asc" else key < bound
+
+
+def _ordering(
+    created: ColumnElement[int], seq: ColumnElement[int], order: Order
+) -> tuple[ColumnElement[Any], ...]:
+    if order == "asc":
+        return created.asc(), seq.asc()
+    return created.desc(), seq.desc()
