@@ -4,4 +4,6 @@ from __future__ import annotations
 
 pytest_plugins: list[str] = [
     "pytest_jupyter.jupyter_server",
+    "tests.fixtures.postgres",
+    "tests.fixtures.store",
 ]
