@@ -6,9 +6,8 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-from pydantic import TypeAdapter
-
 from chatkit.types import ThreadStreamEvent
+from pydantic import TypeAdapter
 
 EVENT_ADAPTER: TypeAdapter[ThreadStreamEvent] = TypeAdapter(ThreadStreamEvent)
 

@@ -14,7 +14,6 @@ import pytest
 import pytest_asyncio
 from agents.models.interface import Model
 from agents.testing import ModelStep, ScriptedModel, assistant_message, function_call
-
 from chatkit.types import (
     AssistantMessageItem,
     ClientEffectEvent,
@@ -28,6 +27,7 @@ from chatkit.types import (
     UserMessageItem,
     WidgetItem,
 )
+
 from jupyter_chatkit.assistant.context import RequestContext
 from jupyter_chatkit.assistant.history import bound_items
 from jupyter_chatkit.assistant.server import JsonResult, NotebookAssistant, StreamResult
