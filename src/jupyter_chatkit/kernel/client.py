@@ -1,0 +1,330 @@
+"""A Python ChatKit client for the in-kernel assistant (headless ``Chat.ask``).
+
+It speaks the same protocol as the browser: posts ChatKit requests to
+:meth:`NotebookAssistant.handle`, reads the SSE events with ``chatkit.types`` models,
+answers client tool calls in the kernel with :mod:`.introspect`, and keeps the thread
+id for follow-ups. It never waits for a front end, so it works under nbclient, in a
+script, or while a widget is not rendered.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from chatkit.types import (
+    AssistantMessageItem,
+    ClientToolCallItem,
+    ErrorEvent,
+    NoticeEvent,
+    ThreadCreatedEvent,
+    ThreadItemDoneEvent,
+    ThreadItemReplacedEvent,
+    ThreadStreamEvent,
+    WidgetItem,
+)
+from pydantic import TypeAdapter, ValidationError
+
+from ..assistant.cards import card_code, fence
+from ..assistant.context import RequestContext
+from ..assistant.server import JsonResult, NotebookAssistant
+from .introspect import current_shell, run_tool
+
+if TYPE_CHECKING:
+    from chatkit.widgets import WidgetRoot
+
+log = logging.getLogger("jupyter_chatkit")
+
+# A question may need a few tool calls (list variables, then inspect one); past this the
+# model is looping and we stop, keeping what it said.
+MAX_TOOL_ROUNDS = 6
+_EVENTS: TypeAdapter[ThreadStreamEvent] = TypeAdapter(ThreadStreamEvent)
+
+ToolRunner = Callable[[str, dict[str, Any]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class CodeCard:
+    """Code the assistant proposed as a card (in the browser: Insert / Insert & run)."""
+
+    code: str
+    title: str = ""
+    language: str = "python"
+    item_id: str = ""
+
+    def markdown(self) -> str:
+        """The card as Markdown: a title line and a fenced code block."""
+        title = f"**{self.title}**\n\n" if self.title else ""
+        return title + fence(self.code, self.language)
+
+
+class Answer(str):
+    """The assistant's answer: a ``str`` of its text, with the code cards alongside.
+
+    ``answer.text`` is the plain text, ``answer.code_cards`` the proposed code,
+    ``answer.thread_id`` the conversation, ``answer.error`` a readable message when the
+    assistant could not answer (then the text says so too). In IPython it renders as
+    Markdown.
+    """
+
+    text: str
+    code_cards: tuple[CodeCard, ...]
+    thread_id: str | None
+    error: str | None
+    _shown_in: int | None
+
+    def __new__(
+        cls,
+        text: str,
+        code_cards: tuple[CodeCard, ...] | list[CodeCard] = (),
+        thread_id: str | None = None,
+        error: str | None = None,
+    ) -> Answer:
+        """Build an answer; the ``str`` value is ``text``."""
+        self = super().__new__(cls, text)
+        self.text = text
+        self.code_cards = tuple(code_cards)
+        self.thread_id = thread_id
+        self.error = error
+        self._shown_in = None
+        return self
+
+    @property
+    def ok(self) -> bool:
+        """True unless the assistant failed to answer."""
+        return self.error is None
+
+    @property
+    def code(self) -> str:
+        """The code of the last proposed card ("" if none)."""
+        return self.code_cards[-1].code if self.code_cards else ""
+
+    def markdown(self) -> str:
+        """Text and code cards as one Markdown document."""
+        parts = [card.markdown() for card in self.code_cards]
+        if self.text.strip():
+            parts.append(self.text)
+        return "\n\n".join(parts) if parts else "_(no answer)_"
+
+    def _bundle(self) -> dict[str, str]:
+        return {"text/markdown": self.markdown(), "text/plain": self.text}
+
+    def show(self) -> None:
+        """Display the answer as Markdown in IPython (nothing elsewhere)."""
+        shell = current_shell()
+        if shell is None:
+            return
+        from IPython.display import display
+
+        display(self._bundle(), raw=True)
+        self._shown_in = getattr(shell, "execution_count", None)
+
+    def _ipython_display_(self) -> None:
+        # ask() already showed this answer in the running cell: as the cell's last
+        # expression it would otherwise appear twice.
+        shell = current_shell()
+        if shell is not None and self._shown_in == getattr(shell, "execution_count", -1):
+            return
+        from IPython.display import display
+
+        display(self._bundle(), raw=True)
+
+
+@dataclass
+class _Turn:
+    """What one exchange (possibly several requests) produced."""
+
+    texts: list[str] = field(default_factory=list)
+    cards: dict[str, CodeCard] = field(default_factory=dict)
+    error: str | None = None
+    notices: list[str] = field(default_factory=list)
+    pending_tool: ClientToolCallItem | None = None
+    thread_id: str | None = None
+
+
+def _card_of(item_id: str, widget: WidgetRoot) -> CodeCard | None:
+    code = card_code(widget)
+    if code is None:
+        return None
+    data = widget.model_dump(exclude_none=True)
+    return CodeCard(code=code, title=_find_title(data), language=_find_badge(data), item_id=item_id)
+
+
+def _find_title(node: Any) -> str:
+    if isinstance(node, dict):
+        if node.get("type") == "Title" and isinstance(node.get("value"), str):
+            return str(node["value"])
+        for child in node.get("children") or []:
+            found = _find_title(child)
+            if found:
+                return found
+    return ""
+
+
+def _find_badge(node: Any) -> str:
+    if isinstance(node, dict):
+        if node.get("type") == "Badge" and isinstance(node.get("label"), str):
+            return str(node["label"])
+        for child in node.get("children") or []:
+            found = _find_badge(child)
+            if found:
+                return found
+    return "python"
+
+
+async def iter_events(chunks: AsyncIterator[bytes]) -> AsyncIterator[ThreadStreamEvent]:
+    """Parse SSE bytes (split anywhere) into typed ChatKit stream events."""
+    buffer = b""
+    async for chunk in chunks:
+        buffer += chunk
+        while b"\n\n" in buffer:
+            block, buffer = buffer.split(b"\n\n", 1)
+            event = _parse_block(block)
+            if event is not None:
+                yield event
+    if buffer.strip():
+        event = _parse_block(buffer)
+        if event is not None:
+            yield event
+
+
+def _parse_block(block: bytes) -> ThreadStreamEvent | None:
+    lines = [
+        line[5:].lstrip() for line in block.decode("utf-8").splitlines() if line.startswith("data:")
+    ]
+    if not lines:
+        return None
+    try:
+        return _EVENTS.validate_json("\n".join(lines))
+    except ValidationError:
+        # An event this version of chatkit does not know: skip it, like the browser does.
+        log.debug("Skipping an unknown ChatKit event")
+        return None
+
+
+def _user_input(text: str) -> dict[str, Any]:
+    return {
+        "content": [{"type": "input_text", "text": text}],
+        "attachments": [],
+        "inference_options": {},
+    }
+
+
+def _request(kind: str, **params: Any) -> bytes:
+    return json.dumps({"type": kind, "params": params}).encode()
+
+
+def _error_text(event: ErrorEvent) -> str:
+    if event.message:
+        return event.message
+    return f"The assistant stopped ({event.code})."
+
+
+class ChatClient:
+    """One conversation with a :class:`NotebookAssistant`, driven from Python."""
+
+    def __init__(
+        self,
+        assistant: NotebookAssistant,
+        context: RequestContext,
+        thread_id: str | None = None,
+        tool_runner: ToolRunner | None = None,
+    ) -> None:
+        self.assistant = assistant
+        self.context = context
+        self.thread_id = thread_id or None
+        self._run_tool: ToolRunner = tool_runner or run_tool
+
+    def new_thread(self) -> None:
+        """Start a new conversation with the next question."""
+        self.thread_id = None
+
+    async def ask(self, text: str) -> Answer:
+        """Send ``text``, answer the tools the assistant calls, and return its answer."""
+        text = text.strip()
+        if not text:
+            return Answer("Ask a question first.", error="empty question")
+        if self.thread_id:
+            body = _request(
+                "threads.add_user_message", thread_id=self.thread_id, input=_user_input(text)
+            )
+        else:
+            body = _request("threads.create", input=_user_input(text))
+        turn = await self._exchange(body)
+        if turn.error == _MISSING_THREAD and self.thread_id:
+            # The thread was deleted (e.g. from the sidebar): start a new one.
+            self.thread_id = None
+            turn = await self._exchange(_request("threads.create", input=_user_input(text)))
+        for _ in range(MAX_TOOL_ROUNDS):
+            call = turn.pending_tool
+            if call is None or turn.error or not self.thread_id:
+                break
+            output = self._tool_output(call)
+            body = _request(
+                "threads.add_client_tool_output", thread_id=self.thread_id, result=output
+            )
+            turn = await self._exchange(body, turn)
+        else:
+            if turn.pending_tool is not None and not turn.error:
+                turn.error = "The assistant kept calling tools without answering; stopped."
+        return self._answer(turn)
+
+    def _tool_output(self, call: ClientToolCallItem) -> Any:
+        try:
+            return self._run_tool(call.name, dict(call.arguments or {}))
+        except Exception as exc:  # the runner is supposed to return errors, not raise
+            return {"error": f"{call.name} failed in the kernel ({type(exc).__name__})."}
+
+    async def _exchange(self, body: bytes, turn: _Turn | None = None) -> _Turn:
+        """One request; events are folded into ``turn``."""
+        turn = turn or _Turn()
+        turn.pending_tool = None
+        result = await self.assistant.handle(body, self.context)
+        if isinstance(result, JsonResult):
+            turn.error = _json_message(result)
+            return turn
+        async for event in iter_events(result.chunks):
+            self._fold(turn, event)
+        return turn
+
+    def _fold(self, turn: _Turn, event: ThreadStreamEvent) -> None:
+        if isinstance(event, ThreadCreatedEvent):
+            self.thread_id = event.thread.id
+            turn.thread_id = event.thread.id
+        elif isinstance(event, ThreadItemDoneEvent | ThreadItemReplacedEvent):
+            item = event.item
+            if isinstance(item, AssistantMessageItem):
+                text = "".join(part.text for part in item.content).strip()
+                if text:
+                    turn.texts.append(text)
+            elif isinstance(item, WidgetItem):
+                card = _card_of(item.id, item.widget)
+                if card is not None:
+                    turn.cards[item.id] = card
+            elif isinstance(item, ClientToolCallItem) and item.status == "pending":
+                turn.pending_tool = item
+        elif isinstance(event, ErrorEvent):
+            turn.error = _error_text(event)
+        elif isinstance(event, NoticeEvent):
+            turn.notices.append(event.message)
+
+    def _answer(self, turn: _Turn) -> Answer:
+        parts = [*turn.notices, *turn.texts]
+        if turn.error:
+            parts.append(f"**The assistant could not answer:** {turn.error}")
+        text = "\n\n".join(parts)
+        return Answer(text, list(turn.cards.values()), thread_id=self.thread_id, error=turn.error)
+
+
+_MISSING_THREAD = "No such conversation or item."
+
+
+def _json_message(result: JsonResult) -> str:
+    try:
+        message = json.loads(result.body).get("message")
+    except (ValueError, AttributeError):
+        message = None
+    return str(message) if message else f"The assistant answered with status {result.status}."

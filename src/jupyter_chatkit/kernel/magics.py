@@ -1,0 +1,109 @@
+"""``%chat`` and ``%%chat``: the assistant from IPython, one conversation per session.
+
+- ``%chat`` shows the chat widget of this session's conversation.
+- ``%chat QUESTION`` asks and shows the answer inline.
+- ``%%chat`` asks the cell's body; ``%%chat --new`` (or ``%chat --new ...``) starts a new
+  conversation first.
+
+Questions end with ``?``, which IPython reads as a request for help on the last word
+(``%chat what does df have?`` would look up ``have``). The extension therefore adds an
+input transformer that hands ``%chat ...?`` lines to the magic untouched.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, line_cell_magic, magics_class
+
+from .widget import Chat
+
+USAGE = """\
+%chat                 show the chat (this session's conversation)
+%chat QUESTION        ask, and show the answer here
+%chat --new QUESTION  start a new conversation, then ask
+%%chat [--new]        ask the cell's text"""
+
+NEW_FLAG = "--new"
+
+
+@magics_class
+class ChatMagics(Magics):
+    """The ``%chat`` line and cell magic; all uses share one conversation."""
+
+    def __init__(self, shell: Any = None) -> None:
+        """Magics for ``shell``; the shared :class:`Chat` is created on first use."""
+        super().__init__(shell)
+        self._chat: Chat | None = None
+
+    @property
+    def session_chat(self) -> Chat:
+        """This session's chat (its ``thread_id`` is the shared conversation)."""
+        if self._chat is None:
+            self._chat = Chat()
+        return self._chat
+
+    @line_cell_magic
+    def chat(self, line: str, cell: str | None = None) -> None:
+        """Show the chat, or ask a question (see ``%chat --help``)."""
+        if cell is None:
+            new, question = _split_line(line)
+        else:
+            new, rest = _split_line(line)
+            if rest:
+                raise UsageError(f"%%chat takes no text after the flags; got {rest!r}.\n{USAGE}")
+            question = cell.strip()
+        if new:
+            self.session_chat.new_thread()
+        if not question:
+            from IPython.display import display
+
+            display(self.session_chat)
+            return
+        self.session_chat.ask(question, display=True)
+
+
+def _split_line(line: str) -> tuple[bool, str]:
+    """(--new given?, the rest of the line as the question)."""
+    text = line.strip()
+    if text in ("-h", "--help"):
+        raise UsageError(USAGE)
+    first = text.split(None, 1)[0] if text else ""
+    if first == NEW_FLAG:
+        return True, text[len(NEW_FLAG) :].strip()
+    if first.startswith("--"):
+        raise UsageError(f"Unknown option {first!r}.\n{USAGE}")
+    return False, text
+
+
+_QUESTION_LINE = re.compile(r"^(?P<indent>[ \t]*)%chat[ \t]+(?P<text>.*\S.*\?)[ \t]*$")
+
+
+def keep_question_marks(lines: list[str]) -> list[str]:
+    """Input transformer: ``%chat text?`` becomes a plain ``run_line_magic`` call.
+
+    Runs before IPython's help syntax would turn a trailing ``?`` into ``%pinfo``.
+    ``%chat?`` (help on the magic itself) and ``%%chat`` cells are left alone.
+    """
+    if lines and lines[0].lstrip().startswith("%%"):
+        return lines
+    out = []
+    for line in lines:
+        match = _QUESTION_LINE.match(line.rstrip("\r\n"))
+        if match is None:
+            out.append(line)
+            continue
+        ending = line[len(line.rstrip("\r\n")) :]
+        text = match["text"].strip()
+        out.append(f"{match['indent']}get_ipython().run_line_magic('chat', {text!r}){ending}")
+    return out
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """Register ``%chat`` / ``%%chat`` (``%load_ext jupyter_chatkit``)."""
+    ipython.register_magics(ChatMagics)
+    cleanup = ipython.input_transformers_cleanup
+    if keep_question_marks not in cleanup:
+        cleanup.append(keep_question_marks)

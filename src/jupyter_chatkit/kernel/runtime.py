@@ -1,0 +1,161 @@
+"""Where the in-kernel assistant runs: one background thread with its own event loop.
+
+ipykernel already runs an asyncio loop on the main thread, and a cell is code running
+*inside* it: ``Chat.ask()`` cannot ``asyncio.run`` there, and must not schedule work on
+that loop and then block it. So everything async (the assistant, its SQLAlchemy +
+aiosqlite store, the model client) lives on a dedicated loop in a daemon thread;
+``ask()`` blocks on a ``concurrent.futures.Future`` and the widget's comm handler
+schedules work without blocking the kernel. The store is created and used on that one
+loop, as async SQLAlchemy requires.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import os
+import threading
+from collections.abc import AsyncIterator, Coroutine
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ..assistant.context import LOCAL_USER, RequestContext
+from ..settings import Settings
+
+if TYPE_CHECKING:
+    from agents.models.interface import Model
+
+    from ..assistant.server import NotebookAssistant
+
+T = TypeVar("T")
+
+ORIGIN = "kernel"
+
+
+def kernel_context() -> RequestContext:
+    """Who the kernel asks as: the hub user behind JupyterHub, else the local owner.
+
+    These match the server extension's user scopes, so threads started in the kernel
+    show up in the JupyterLab sidebar and the other way round.
+    """
+    user = os.environ.get("JUPYTERHUB_USER", "").strip() or LOCAL_USER
+    return RequestContext(user_id=user, origin=ORIGIN)
+
+
+class AssistantRuntime:
+    """A lazily started event-loop thread that owns the in-kernel assistants."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        # Assistants by (settings, model id); created on the loop, one per configuration.
+        self._assistants: dict[tuple[Settings, int], asyncio.Task[NotebookAssistant]] = {}
+        self._busy = 0
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        """The runtime's loop, started on first use."""
+        with self._lock:
+            if self._loop is None or not self._loop.is_running():
+                self._start()
+            assert self._loop is not None
+            return self._loop
+
+    def _start(self) -> None:
+        loop = asyncio.new_event_loop()
+        ready = threading.Event()
+
+        def main() -> None:
+            asyncio.set_event_loop(loop)
+            loop.call_soon(ready.set)
+            loop.run_forever()
+
+        thread = threading.Thread(target=main, name="jupyter-chatkit-assistant", daemon=True)
+        thread.start()
+        ready.wait()
+        self._loop, self._thread = loop, thread
+
+    def in_runtime_thread(self) -> bool:
+        """True when called from the runtime's own thread (where blocking would deadlock)."""
+        return self._thread is not None and threading.current_thread() is self._thread
+
+    def submit(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
+        """Schedule ``coro`` on the runtime loop; cancel the future to cancel the task."""
+        return asyncio.run_coroutine_threadsafe(coro, self.loop)
+
+    def run(self, coro: Coroutine[Any, Any, T], timeout: float | None = None) -> T:
+        """Run ``coro`` on the runtime loop and wait for it (from any other thread).
+
+        Raises :class:`TimeoutError` after ``timeout`` seconds (the task is cancelled),
+        and cancels the task if the wait is interrupted (Ctrl-C / kernel interrupt).
+        """
+        if self.in_runtime_thread():
+            coro.close()
+            raise RuntimeError("the assistant runtime cannot wait on itself")
+        future = self.submit(coro)
+        try:
+            return future.result(timeout)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise TimeoutError from None
+        except BaseException:
+            future.cancel()
+            raise
+
+    async def assistant(
+        self, settings: Settings | None = None, model: Model | None = None
+    ) -> NotebookAssistant:
+        """The assistant for ``settings`` (default: the environment), created once.
+
+        Must be awaited on the runtime loop. Reading the environment on every call means
+        a changed ``OPENAI_BASE_URL`` takes effect on the next question.
+        """
+        settings = settings or Settings.from_env()
+        key = (settings, id(model) if model is not None else 0)
+        task = self._assistants.get(key)
+        if task is None or (task.done() and task.exception() is not None):
+            task = asyncio.ensure_future(_create(settings, model))
+            self._assistants[key] = task
+        return await asyncio.shield(task)
+
+    @contextlib.asynccontextmanager
+    async def busy(self) -> AsyncIterator[None]:
+        """Mark a request in flight; when the last one ends, close pooled DB connections.
+
+        aiosqlite runs each connection in a non-daemon thread, which would keep the
+        Python process from exiting (e.g. a script that called ``Chat().ask``). Idle
+        connections are therefore closed; the next request reopens them (~1 ms).
+        """
+        self._busy += 1
+        try:
+            yield
+        finally:
+            self._busy -= 1
+            if self._busy == 0:
+                await self._close_connections()
+
+    async def _close_connections(self) -> None:
+        for task in list(self._assistants.values()):
+            if task.done() and task.exception() is None:
+                with contextlib.suppress(Exception):
+                    await task.result().sql_store.close()
+
+
+async def _create(settings: Settings, model: Model | None) -> NotebookAssistant:
+    from ..assistant.server import create_assistant
+
+    return await create_assistant(settings, model=model)
+
+
+_runtime: AssistantRuntime | None = None
+_runtime_lock = threading.Lock()
+
+
+def get_runtime() -> AssistantRuntime:
+    """The process-wide runtime (one loop thread per kernel)."""
+    global _runtime
+    with _runtime_lock:
+        if _runtime is None:
+            _runtime = AssistantRuntime()
+        return _runtime

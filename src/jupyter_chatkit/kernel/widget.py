@@ -1,0 +1,294 @@
+"""``Chat``: the chat as an anywidget in a cell's output, and ``ask()`` from Python.
+
+The front end (``static/widget.js``) talks to the Jupyter server's endpoint when it can
+reach it, else to this kernel over the widget's comm; then this class runs the
+in-kernel assistant (see :mod:`.runtime`) and streams the answer back. ``ask()`` never
+involves the front end at all.
+
+Comm contract (anywidget custom messages; JSON, no buffers):
+
+- front end -> kernel: ``{type: "chatkit.request", id, body}`` (body: the ChatKit
+  request object), ``{type: "chatkit.cancel", id}``, ``{type: "tool.request", id, name,
+  args}``.
+- kernel -> front end: ``{type: "chatkit.chunk", id, data}`` (response text),
+  ``{type: "chatkit.end", id, status, contentType}``, ``{type: "chatkit.error", id,
+  message}``, ``{type: "tool.response", id, result}``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import json
+import logging
+import threading
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import anywidget
+import traitlets
+
+from ..settings import Settings
+from .introspect import run_tool
+from .runtime import get_runtime, kernel_context
+
+if TYPE_CHECKING:
+    from agents.models.interface import Model
+
+    from ..assistant.server import NotebookAssistant
+    from .client import Answer
+
+log = logging.getLogger("jupyter_chatkit")
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+WIDGET_JS = STATIC / "widget.js"
+WIDGET_CSS = STATIC / "widget.css"
+# Long enough for a slow model doing several tool rounds; the model client has its own
+# per-request timeout (``request_timeout``) well under this.
+ASK_TIMEOUT = 600.0
+
+NOT_BUILT = "The jupyter-chatkit front end is not built; run pip install . in the repository."
+_MISSING_ESM = f"""
+export default {{
+  render({{ el }}) {{
+    el.textContent = {json.dumps(NOT_BUILT)};
+    el.style.color = "var(--jp-error-color1, #b00)";
+  }}
+}};
+"""
+
+
+class Chat(anywidget.AnyWidget):
+    """The notebook assistant in a cell: ``Chat()`` shows the chat, ``.ask(text)`` asks.
+
+    ``Chat()`` as the last expression of a cell displays the widget (once); ``chat =
+    Chat()`` then ``chat`` (or ``display(chat)``) shows it later. ``settings`` and
+    ``model`` override the environment's configuration for this chat (``model`` is any
+    ``agents`` Model, e.g. for tests).
+    """
+
+    _esm = WIDGET_JS if WIDGET_JS.is_file() else _MISSING_ESM
+    _css = WIDGET_CSS if WIDGET_CSS.is_file() else ""
+
+    base_url = traitlets.Unicode(
+        "", help="The Jupyter server's base URL; empty: the front end reads the page's."
+    ).tag(sync=True)
+    thread_id = traitlets.Unicode("", help="The conversation shown; empty: a new one.").tag(
+        sync=True
+    )
+    initial_message = traitlets.Unicode(
+        "", help="A message the front end sends once, when first shown."
+    ).tag(sync=True)
+
+    def __init__(
+        self,
+        thread_id: str = "",
+        initial_message: str = "",
+        *,
+        settings: Settings | None = None,
+        model: Model | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Create the chat (shown when it is a cell's result or passed to display)."""
+        super().__init__(thread_id=thread_id, initial_message=initial_message, **kwargs)
+        self._settings = settings
+        self._model = model
+        self._requests: dict[str, concurrent.futures.Future[None]] = {}
+        self._send_lock = threading.Lock()
+        self._kernel_loop: asyncio.AbstractEventLoop | None = None
+        self.on_msg(self._on_custom_msg)
+
+    # -- Python API ---------------------------------------------------------------------
+
+    def ask(
+        self,
+        text: str,
+        *,
+        display: bool = True,
+        new_thread: bool = False,
+        timeout: float = ASK_TIMEOUT,
+    ) -> Answer:
+        """Ask the assistant and return its answer; in IPython it is also shown inline.
+
+        Runs the assistant in the kernel, answering its notebook tools here (variables
+        from this kernel, cells from its execution history); no front end is needed.
+        Errors come back as an answer whose text explains them (``answer.error`` set).
+        """
+        from .client import Answer
+
+        if new_thread:
+            self.thread_id = ""
+        runtime = get_runtime()
+        if runtime.in_runtime_thread():
+            return Answer(
+                "ask() cannot be called from the assistant's own thread; use ask_async().",
+                error="called from the runtime thread",
+            )
+        try:
+            answer = runtime.run(self._ask(text), timeout=timeout)
+        except TimeoutError:
+            answer = Answer(
+                f"**The assistant could not answer:** no answer within {timeout:g} seconds.",
+                thread_id=self.thread_id or None,
+                error="timeout",
+            )
+        return self._finish(answer, display)
+
+    async def ask_async(
+        self, text: str, *, display: bool = True, new_thread: bool = False
+    ) -> Answer:
+        """``await chat.ask_async(text)``: like :meth:`ask`, without blocking the loop."""
+        if new_thread:
+            self.thread_id = ""
+        future = get_runtime().submit(self._ask(text))
+        answer = await asyncio.wrap_future(future)
+        return self._finish(answer, display)
+
+    def new_thread(self) -> None:
+        """Start a new conversation with the next question."""
+        self.thread_id = ""
+
+    def _finish(self, answer: Answer, display: bool) -> Answer:
+        if answer.thread_id:
+            self.thread_id = answer.thread_id
+        if display:
+            answer.show()
+        return answer
+
+    async def _assistant(self) -> NotebookAssistant:
+        return await get_runtime().assistant(self._settings, self._model)
+
+    async def _ask(self, text: str) -> Answer:
+        """Runs on the runtime loop."""
+        from .client import Answer, ChatClient
+
+        async with get_runtime().busy():
+            try:
+                assistant = await self._assistant()
+            except Exception as exc:
+                return Answer(
+                    f"**The assistant could not start:** {setup_error(exc)}", error=setup_error(exc)
+                )
+            client = ChatClient(assistant, kernel_context(), thread_id=self.thread_id or None)
+            try:
+                return await client.ask(text)
+            except Exception as exc:
+                log.warning("ask() failed: %s", type(exc).__name__)
+                message = f"the assistant failed unexpectedly ({type(exc).__name__})"
+                return Answer(
+                    f"**The assistant could not answer:** {message}.",
+                    thread_id=client.thread_id,
+                    error=message,
+                )
+
+    # -- comm transport -------------------------------------------------------------------
+
+    def _on_custom_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if not isinstance(content, dict) or not isinstance(content.get("id"), str):
+            return
+        kind, rid = content.get("type"), content["id"]
+        if kind == "chatkit.request":
+            self._remember_kernel_loop()
+            future = get_runtime().submit(self._serve(rid, content.get("body")))
+            self._requests[rid] = future
+            future.add_done_callback(partial(self._forget, rid))
+        elif kind == "chatkit.cancel":
+            running = self._requests.pop(rid, None)
+            if running is not None:
+                running.cancel()
+        elif kind == "tool.request":
+            # Answered right here on the kernel's thread: reading the namespace is quick.
+            result = run_tool(str(content.get("name", "")), content.get("args") or {})
+            self._post({"type": "tool.response", "id": rid, "result": result})
+
+    def _forget(self, rid: str, _future: object) -> None:
+        self._requests.pop(rid, None)
+
+    def _remember_kernel_loop(self) -> None:
+        try:
+            self._kernel_loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self._kernel_loop = None
+
+    def _post(self, message: dict[str, Any]) -> None:
+        # Sent from the runtime thread too: ipykernel's IOPub pipe is thread-safe, and the
+        # lock keeps one request's chunks in order with other sends.
+        with self._send_lock:
+            try:
+                self.send(message)
+            except Exception as exc:  # the comm was closed: nobody is listening any more
+                log.debug("chat widget send failed: %s", type(exc).__name__)
+
+    async def _serve(self, rid: str, body: Any) -> None:
+        """Runs one ChatKit request from the front end on the runtime loop."""
+        from ..assistant.server import JsonResult
+
+        runtime = get_runtime()
+        async with runtime.busy():
+            try:
+                payload = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+                assistant = await self._assistant()
+                result = await assistant.handle(payload, kernel_context())
+                if isinstance(result, JsonResult):
+                    self._post({"type": "chatkit.chunk", "id": rid, "data": result.body.decode()})
+                    self._post(
+                        {
+                            "type": "chatkit.end",
+                            "id": rid,
+                            "status": result.status,
+                            "contentType": "application/json",
+                        }
+                    )
+                    return
+                async for chunk in result.chunks:
+                    text = chunk.decode("utf-8")
+                    self._follow_thread(text)
+                    self._post({"type": "chatkit.chunk", "id": rid, "data": text})
+                self._post(
+                    {
+                        "type": "chatkit.end",
+                        "id": rid,
+                        "status": 200,
+                        "contentType": "text/event-stream",
+                    }
+                )
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("chat request failed in the kernel: %s", type(exc).__name__)
+                self._post({"type": "chatkit.error", "id": rid, "message": setup_error(exc)})
+
+    def _follow_thread(self, sse_text: str) -> None:
+        """Keep ``thread_id`` on the conversation the front end just started."""
+        if '"thread.created"' not in sse_text:
+            return
+        for line in sse_text.splitlines():
+            if not line.startswith("data:"):
+                continue
+            try:
+                event = json.loads(line[5:])
+            except ValueError:
+                continue
+            thread = event.get("thread") if event.get("type") == "thread.created" else None
+            if isinstance(thread, dict) and isinstance(thread.get("id"), str):
+                self._set_thread_id(thread["id"])
+
+    def _set_thread_id(self, thread_id: str) -> None:
+        # Traits belong to the kernel's thread; hop there when it is known.
+        loop = self._kernel_loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(setattr, self, "thread_id", thread_id)
+        else:
+            self.thread_id = thread_id
+
+
+def setup_error(exc: BaseException) -> str:
+    """A readable reason the assistant could not start or run, never a secret."""
+    if isinstance(exc, ValueError):
+        # Our settings and store raise ValueError with messages written for people
+        # (store URLs without their password).
+        return str(exc)[:300] or "invalid configuration"
+    if isinstance(exc, ImportError):
+        return f"a module is missing ({exc.name or 'unknown'}); reinstall jupyter-chatkit"
+    return f"unexpected {type(exc).__name__}; see the kernel's log"

@@ -1,0 +1,327 @@
+"""``Chat.ask``, the headless client and the ``%chat`` magics, in this process.
+
+The assistant is the real one (real SQLite store, the built-in offline model, or a
+scripted ``agents`` model / the fake OpenAI-compatible server standing in for the LLM).
+The IPython parts run in a real ``InteractiveShell``. The real-kernel tests are in
+``test_kernel_comm.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from agents.testing import ModelStep, ScriptedModel, assistant_message, function_call
+from IPython.core.error import UsageError
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.utils.capture import capture_output
+from traitlets.config import Config
+
+from jupyter_chatkit import Chat
+from jupyter_chatkit.kernel.client import Answer
+from jupyter_chatkit.kernel.magics import ChatMagics
+from jupyter_chatkit.settings import Settings
+
+from .fixtures.fake_llm import FakeLLM, Reply, ToolCall, server_error, unauthorized
+
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+
+@pytest.fixture(scope="module")
+def shell() -> InteractiveShell:
+    config = Config()
+    config.HistoryManager.hist_file = ":memory:"
+    ip = InteractiveShell.instance(config=config)
+    ip.run_line_magic("load_ext", "jupyter_chatkit")
+    return ip
+
+
+@pytest.fixture
+def store_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'chat.sqlite3'}"
+    monkeypatch.setenv("JUPYTER_CHATKIT_STORE_URL", url)
+    return url
+
+
+@pytest.fixture
+def sales(shell: InteractiveShell) -> Iterator[pd.DataFrame]:
+    frame = pd.DataFrame(
+        {"region": ["north", "south", "east"], "revenue": [120.5, 98.0, 143.25], "units": [3, 2, 5]}
+    )
+    shell.user_ns["sales"] = frame
+    yield frame
+    shell.user_ns.pop("sales", None)
+
+
+@pytest.fixture
+def session_chat(shell: InteractiveShell) -> Iterator[Chat]:
+    """The magics' shared chat, on a fresh conversation."""
+    magics = shell.magics_manager.registry["ChatMagics"]
+    assert isinstance(magics, ChatMagics)
+    magics.session_chat.new_thread()
+    yield magics.session_chat
+
+
+def markdown_outputs(captured: Any) -> list[str]:
+    return [o.data["text/markdown"] for o in captured.outputs if "text/markdown" in o.data]
+
+
+# -- ask() with the offline model -------------------------------------------------------------
+
+
+def test_ask_answers_about_kernel_variables_offline(
+    shell: InteractiveShell, store_url: str, sales: pd.DataFrame
+) -> None:
+    chat = Chat()
+    answer = chat.ask("what variables do I have?", display=False)
+    assert isinstance(answer, Answer) and isinstance(answer, str)
+    assert answer.ok and answer.error is None
+    assert "`sales`" in answer.text and "region, revenue, units" in answer.text
+    assert answer.thread_id and chat.thread_id == answer.thread_id
+
+    follow_up = chat.ask("describe sales", display=False)
+    assert follow_up.thread_id == answer.thread_id
+    for column in sales.columns:
+        assert f"`{column}`" in follow_up.text
+
+    code = chat.ask("write code for the average revenue per region", display=False)
+    assert code.code_cards, code.text
+    assert code.code == 'sales.groupby("region")["revenue"].agg(["count", "mean"])'
+    assert code.code_cards[0].title == "Group sales by region"
+    assert "```python" in code.markdown()
+
+
+def test_new_thread_starts_a_new_conversation(shell: InteractiveShell, store_url: str) -> None:
+    chat = Chat()
+    first = chat.ask("hello", display=False)
+    again = chat.ask("hello again", display=False)
+    fresh = chat.ask("hello", display=False, new_thread=True)
+    assert first.thread_id == again.thread_id
+    assert fresh.thread_id not in (None, first.thread_id)
+
+
+def test_ask_shows_the_answer_once_even_as_the_last_expression(
+    shell: InteractiveShell, store_url: str
+) -> None:
+    shell.user_ns["display_chat"] = Chat()
+    with capture_output() as captured:
+        shell.run_cell("display_chat.ask('hello')", store_history=True)
+    shown = markdown_outputs(captured)
+    assert len(shown) == 1 and "offline assistant" in shown[0]
+    # Shown again when asked for in a later cell.
+    shell.run_cell("kept = _", store_history=True)
+    with capture_output() as captured:
+        shell.run_cell("kept", store_history=True)
+    assert len(markdown_outputs(captured)) == 1
+    shell.user_ns.pop("display_chat")
+
+
+def test_chat_as_last_expression_is_a_widget_result(shell: InteractiveShell) -> None:
+    # Counting what a notebook shows needs a kernel: see test_kernel_comm.py.
+    result = shell.run_cell("from jupyter_chatkit import Chat\nChat()", store_history=True)
+    assert isinstance(result.result, Chat)
+    data, _ = shell.display_formatter.format(result.result)
+    assert data[WIDGET_MIME]["model_id"] == result.result.model_id
+
+
+def test_ask_reports_configuration_errors_readably(
+    shell: InteractiveShell, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JUPYTER_CHATKIT_STORE_URL", "mysql://user:hunter2@db/chat")
+    answer = Chat().ask("hello", display=False)
+    assert not answer.ok
+    assert "unsupported store URL scheme 'mysql'" in answer.text
+    assert "hunter2" not in answer.text and "Traceback" not in answer.text
+
+    monkeypatch.setenv("JUPYTER_CHATKIT_STORE_URL", "")
+    monkeypatch.setenv("JUPYTER_CHATKIT_API", "soap")
+    answer = Chat().ask("hello", display=False)
+    assert "JUPYTER_CHATKIT_API must be 'responses' or 'chat_completions'" in answer.text
+
+
+def test_empty_question_is_answered_without_the_model(store_url: str) -> None:
+    answer = Chat().ask("   ", display=False)
+    assert answer == "Ask a question first." and not answer.ok
+
+
+# -- ask() with a scripted model: the tool calls are answered in the kernel ------------------
+
+
+def test_client_tool_calls_are_answered_from_this_kernel(
+    shell: InteractiveShell, tmp_path: Path, sales: pd.DataFrame
+) -> None:
+    model = ScriptedModel(
+        [
+            ModelStep(
+                output=[
+                    function_call("list_kernel_variables", {"name_filter": "sal"}, call_id="c1")
+                ]
+            ),
+            ModelStep(
+                output=[function_call("inspect_kernel_variable", {"name": "sales"}, call_id="c2")]
+            ),
+            ModelStep(output=[assistant_message("`sales` has revenue and units.", item_id="m1")]),
+        ]
+    )
+    settings = Settings(store_url=f"sqlite:///{tmp_path / 'c.sqlite3'}", title_threads=False)
+    answer = Chat(settings=settings, model=model).ask("tell me about my data", display=False)
+    assert answer.text == "`sales` has revenue and units."
+    listed = _tool_output(model, 1)
+    assert [v["name"] for v in listed["variables"]] == ["sales"]
+    detail = _tool_output(model, 2)
+    assert [c["name"] for c in detail["columns"]] == ["region", "revenue", "units"]
+    assert detail["head"][0] == ["north", 120.5, 3]
+    model.assert_complete()
+
+
+def _tool_output(model: ScriptedModel, call: int) -> Any:
+    items = model.calls[call].input
+    assert isinstance(items, list)
+    outputs = [i for i in items if i.get("type") == "function_call_output"]
+    return json.loads(outputs[-1]["output"])
+
+
+def test_a_looping_model_is_stopped(shell: InteractiveShell, tmp_path: Path) -> None:
+    steps = [
+        ModelStep(output=[function_call("get_active_cell", {}, call_id=f"c{i}")]) for i in range(10)
+    ]
+    settings = Settings(store_url=f"sqlite:///{tmp_path / 'c.sqlite3'}", title_threads=False)
+    answer = Chat(settings=settings, model=ScriptedModel(steps)).ask("go", display=False)
+    assert answer.error == "The assistant kept calling tools without answering; stopped."
+
+
+# -- the provider path against the fake OpenAI-compatible server ----------------------------
+
+
+def provider_settings(llm: FakeLLM, tmp_path: Path) -> Settings:
+    return Settings(
+        base_url=llm.base_url,
+        api_key="sk-test",
+        model="fake-model",
+        api="chat_completions",
+        store_url=f"sqlite:///{tmp_path / 'c.sqlite3'}",
+        title_threads=False,
+        max_retries=0,
+    )
+
+
+def test_ask_through_an_openai_compatible_server(
+    fake_llm: FakeLLM, tmp_path: Path, shell: InteractiveShell, sales: pd.DataFrame
+) -> None:
+    fake_llm.script(
+        Reply(tool_calls=[ToolCall("inspect_kernel_variable", {"name": "sales"})]),
+        Reply("Columns: region, revenue, units."),
+    )
+    answer = Chat(settings=provider_settings(fake_llm, tmp_path)).ask("cols?", display=False)
+    assert answer.text == "Columns: region, revenue, units."
+    second = fake_llm.requests[1]["messages"]
+    tool_message = next(m for m in second if m["role"] == "tool")
+    assert '"revenue"' in tool_message["content"]
+
+
+@pytest.mark.parametrize(("fault", "needle"), [(server_error(), "500"), (unauthorized(), "key")])
+def test_provider_errors_become_readable_answers(
+    fake_llm: FakeLLM, tmp_path: Path, shell: InteractiveShell, fault: Any, needle: str
+) -> None:
+    fake_llm.script(fault, fault)
+    answer = Chat(settings=provider_settings(fake_llm, tmp_path)).ask("hi", display=False)
+    assert not answer.ok
+    assert answer.text.startswith("**The assistant could not answer:**")
+    assert needle in answer.text.lower() or needle in answer.text
+    assert "sk-test" not in answer.text and "Traceback" not in answer.text
+
+
+# -- headless: a plain Python process, no IPython, no front end --------------------------------
+
+
+def test_ask_in_a_plain_python_script_returns_and_exits(tmp_path: Path) -> None:
+    script = textwrap.dedent(
+        f"""
+        import os, sys
+        os.environ["JUPYTER_CHATKIT_STORE_URL"] = "sqlite:///{tmp_path / "c.sqlite3"}"
+        import pandas as pd
+        orders = pd.DataFrame({{"customer": ["a", "b"], "total": [9.5, 12.0]}})
+        from jupyter_chatkit import Chat
+        answer = Chat().ask("describe orders")
+        print(answer)
+        print("IPYTHON LOADED" if "IPython.core.interactiveshell" in sys.modules
+              and sys.modules["IPython"].get_ipython() else "NO SHELL")
+        """
+    )
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "`customer`" in done.stdout and "`total`" in done.stdout
+    assert "NO SHELL" in done.stdout
+    assert "Traceback" not in done.stderr
+    # The process exits on its own: no store connection thread keeps it alive.
+    assert time.monotonic() - started < 60
+
+
+# -- the magics in a real IPython shell ------------------------------------------------------------
+
+
+def test_chat_line_magic_asks_and_shows_the_answer(
+    shell: InteractiveShell, store_url: str, sales: pd.DataFrame, session_chat: Chat
+) -> None:
+    with capture_output() as captured:
+        result = shell.run_cell("%chat what columns does sales have?", store_history=True)
+    assert result.success and result.result is None
+    shown = markdown_outputs(captured)
+    assert len(shown) == 1
+    assert "`region`" in shown[0] and "`revenue`" in shown[0]
+
+
+def test_magics_share_one_conversation(
+    shell: InteractiveShell, store_url: str, session_chat: Chat
+) -> None:
+    shell.run_cell("%chat hello", store_history=True)
+    first = session_chat.thread_id
+    shell.run_cell("%%chat\nwhat variables do I have?", store_history=True)
+    assert first and session_chat.thread_id == first
+    shell.run_cell("%%chat --new\nhello again", store_history=True)
+    assert session_chat.thread_id and session_chat.thread_id != first
+    with capture_output() as captured:
+        shell.run_cell("%chat", store_history=True)
+    widgets = [o for o in captured.outputs if WIDGET_MIME in o.data]
+    assert len(widgets) == 1
+    assert widgets[0].data[WIDGET_MIME]["model_id"] == session_chat.model_id
+
+
+def test_question_marks_reach_the_magic(shell: InteractiveShell) -> None:
+    transform = shell.input_transformer_manager.transform_cell
+    assert transform("%chat what does df have?") == (
+        "get_ipython().run_line_magic('chat', 'what does df have?')\n"
+    )
+    assert transform("if True:\n    %chat why? really?\n").endswith(
+        "    get_ipython().run_line_magic('chat', 'why? really?')\n"
+    )
+    # Help on the magic itself still works, and cell magics keep their body.
+    assert "pinfo" in transform("%chat?")
+    assert transform("%%chat\nwhat is %chat x?").startswith(
+        "get_ipython().run_cell_magic('chat', '', 'what is %chat x?\\n')"
+    )
+
+
+def test_magic_usage_errors_are_messages(shell: InteractiveShell) -> None:
+    magics = shell.magics_manager.registry["ChatMagics"]
+    with pytest.raises(UsageError, match="Unknown option '--bogus'"):
+        magics.chat("--bogus what?")
+    with pytest.raises(UsageError, match="takes no text after the flags"):
+        magics.chat("extra words", "the question")
+    with pytest.raises(UsageError, match="%chat QUESTION"):
+        magics.chat("--help")
+    with capture_output() as captured:
+        result = shell.run_cell("%chat --bogus", store_history=True)
+    assert not result.success
+    assert "Traceback" not in captured.stdout + captured.stderr
