@@ -1,0 +1,387 @@
+/**
+ * `createChat`: the whole chat (header, history, thread, composer) in one element,
+ * shared by the JupyterLab sidebar and the notebook widget.
+ */
+
+import { lastUserMessageId } from "../client/reducer";
+import { ChatSession, type ClientToolHandler, type SessionEvent } from "../client/session";
+import type { Transport } from "../client/transport";
+import type { ActionConfig, WidgetItem } from "../client/types";
+import { button, copyText, h, icon, uniqueId } from "./dom";
+import { HistoryPanel } from "./history";
+import { ThreadView } from "./items";
+import { type CodeActions, type MarkdownOptions, renderMarkdown } from "./markdown";
+import type { WidgetContext } from "./widgets";
+
+/** What the host page passes to {@link createChat}. */
+export interface ChatOptions {
+  /** How requests reach the ChatKit server. */
+  transport: Transport;
+  /** Client tools by name; the return value is sent to the model as the tool output. */
+  clientTools?: Record<string, ClientToolHandler>;
+  /** Client effects (other than cell insertion) and client-handled widget actions. */
+  onEffect?(name: string, data: Record<string, unknown>): void;
+  /**
+   * Put code in a new notebook cell (and run it). Resolve false when that is not
+   * possible; undefined means no notebook bridge: Insert buttons copy instead.
+   */
+  insertCell?(code: string, opts: { run: boolean }): Promise<boolean>;
+  /** Open this thread on start. */
+  initialThreadId?: string | null;
+  /** Header title. */
+  title?: string;
+  /** Notebook-output layout: bounded height instead of filling the parent. */
+  compact?: boolean;
+  /** Placeholder of the message box. */
+  placeholder?: string;
+}
+
+/** An assistant turn that finished. */
+export interface ChatAnswer {
+  text: string;
+  threadId: string;
+}
+
+/** Control over a mounted chat. */
+export interface ChatHandle {
+  /** Send a message as if typed (ignored while a turn is running). */
+  send(text: string): Promise<void>;
+  /** Start a new conversation. */
+  newThread(): void;
+  /** Open a stored conversation. */
+  openThread(id: string): Promise<void>;
+  /** Unmount and stop any running turn. */
+  dispose(): void;
+  /** Called when an assistant turn finishes; returns the unsubscribe function. */
+  onAnswer(cb: (answer: ChatAnswer) => void): () => void;
+  /** Called when the current thread id changes (created, opened, new). */
+  onThreadChange(cb: (threadId: string | null) => void): () => void;
+  /** The current thread id, null for a new conversation not yet sent. */
+  readonly threadId: string | null;
+  /** The underlying protocol session (for advanced hosts and tests). */
+  readonly session: ChatSession;
+}
+
+const INSERT_ACTIONS = new Set(["notebook.insert_cell", "notebook.insert_and_run_cell"]);
+const NO_BRIDGE = "Copied — paste into a cell (cell insertion needs the JupyterLab extension)";
+
+/** Mount the chat into `el` (its content is replaced). */
+export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
+  const session = new ChatSession({ transport: options.transport, clientTools: options.clientTools });
+  const answerListeners = new Set<(a: ChatAnswer) => void>();
+  const threadListeners = new Set<(id: string | null) => void>();
+  let lastThreadId: string | null = null;
+  let disposed = false;
+
+  // ------------------------------------------------------------ announcements
+  const live = h("div", { class: "jck-sr", role: "status", "aria-live": "polite" });
+  const toast = h("div", { class: "jck-toast", "aria-hidden": "true", hidden: true });
+  let toastTimer: ReturnType<typeof setTimeout> | undefined;
+  const announce = (text: string): void => {
+    live.textContent = text;
+    toast.textContent = text;
+    toast.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => {
+      toast.hidden = true;
+    }, 4500);
+  };
+
+  // ------------------------------------------------------------ code → notebook
+  const insert = async (code: string, run: boolean): Promise<void> => {
+    if (options.insertCell) {
+      let ok = false;
+      try {
+        ok = await options.insertCell(code, { run });
+      } catch (e) {
+        console.warn("jupyter-chatkit: insertCell failed", e);
+      }
+      if (ok) {
+        announce(run ? "Inserted below and running." : "Inserted into a new cell below.");
+        return;
+      }
+    }
+    announce((await copyText(code)) ? NO_BRIDGE : "Could not insert or copy the code.");
+  };
+  const codeActions: CodeActions = { insert, announce };
+  const markdownOptions = (): MarkdownOptions => ({
+    imageDomains: session.state.thread?.allowed_image_domains ?? null,
+    code: codeActions,
+  });
+
+  const runAction = async (item: WidgetItem, action: ActionConfig, extra: Record<string, unknown> | null): Promise<void> => {
+    const base = action.payload;
+    const payload =
+      extra && (base === undefined || base === null || (typeof base === "object" && !Array.isArray(base)))
+        ? { ...((base as Record<string, unknown>) ?? {}), ...extra }
+        : base;
+    if (action.handler === "client") {
+      const data = (payload && typeof payload === "object" ? payload : { value: payload }) as Record<string, unknown>;
+      if (action.type === "code.copy") {
+        const ok = await copyText(String(data.code ?? ""));
+        announce(ok ? "Copied to the clipboard." : "Could not copy.");
+      } else if (INSERT_ACTIONS.has(action.type)) {
+        await insert(String(data.code ?? ""), action.type === "notebook.insert_and_run_cell" || data.run === true);
+      } else {
+        options.onEffect?.(action.type, data);
+      }
+      return;
+    }
+    await session.customAction({ type: action.type, payload }, item.id);
+  };
+  const widgetContext = (item: WidgetItem): WidgetContext => ({
+    onAction: (action, extra) => runAction(item, action, extra),
+    markdown: markdownOptions(),
+    copyText: item.copy_text,
+  });
+
+  // ------------------------------------------------------------ layout
+  const historyId = uniqueId("jck-history");
+  const view = new ThreadView({
+    markdown: markdownOptions,
+    widgetContext,
+    feedback: (id, kind) => session.feedback([id], kind),
+    submitStructuredInput: (id, input) => session.submitStructuredInput(id, input),
+    announce,
+    changed: () => stickToEnd(),
+  });
+  const history = new HistoryPanel(session, { open: (id) => void openThread(id), announce }, historyId);
+
+  const titleEl = h("h2", { class: "jck-title" }, options.title ?? "Notebook assistant");
+  const subtitle = h("span", { class: "jck-subtitle" });
+  const historyBtn = button(icon("history"), () => {
+    void history.toggle().then(() => {
+      historyBtn.setAttribute("aria-expanded", String(history.visible));
+      if (history.visible) (history.el.querySelector("button") as HTMLElement | null)?.focus();
+    });
+  }, { class: "jck-btn jck-btn-icon", "aria-label": "Conversation history", title: "History", "aria-controls": historyId, "aria-expanded": "false" });
+  const newBtn = button(icon("plus"), () => newThread(), { class: "jck-btn jck-btn-icon", "aria-label": "New conversation", title: "New conversation" });
+  const header = h("header", { class: "jck-header" }, h("div", { class: "jck-heading" }, titleEl, subtitle), h("div", { class: "jck-header-tools" }, historyBtn, newBtn));
+
+  const older = button("Show earlier messages", () => {
+    older.disabled = true;
+    void session.loadOlder().catch((e) => announce(`Could not load: ${(e as Error).message}`)).finally(() => {
+      older.disabled = false;
+    });
+  }, { class: "jck-btn jck-btn-ghost jck-older" });
+  const empty = h("div", { class: "jck-empty" },
+    icon("sparkle", "jck-icon jck-empty-icon"),
+    h("p", null, "Ask about your notebook, your data or your code."),
+    h("p", { class: "jck-muted" }, "The assistant can read your cells and kernel variables when it needs them; code reaches a cell only when you click Insert."));
+  const pending = h("div", { class: "jck-msg jck-user jck-pending-msg" });
+  const progress = h("div", { class: "jck-activity jck-progress", role: "status" });
+  const notices = h("div", { class: "jck-notices" });
+  const errorBox = h("div", { class: "jck-error", role: "alert" });
+  const scroller = h("div", { class: "jck-scroll" }, older, empty, view.el, pending, progress, notices, errorBox);
+
+  const input = h("textarea", { class: "jck-input", rows: 1, placeholder: options.placeholder ?? "Ask about your notebook…", title: "Enter to send, Shift+Enter for a new line", "aria-label": "Message" });
+  const sendBtn = h("button", { type: "submit", class: "jck-btn jck-btn-primary jck-send", "aria-label": "Send" });
+  const composer = h("form", { class: "jck-composer" }, input, sendBtn);
+  const body = h("div", { class: "jck-body" }, history.el, scroller);
+  const root = h("div", { class: `jck-chat${options.compact ? " jck-compact" : ""}` }, header, body, toast, composer, live);
+  el.replaceChildren(root);
+
+  // ------------------------------------------------------------ scrolling
+  let atEnd = true;
+  scroller.addEventListener("scroll", () => {
+    atEnd = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 48;
+  });
+  const stickToEnd = (): void => {
+    if (atEnd) scroller.scrollTop = scroller.scrollHeight;
+  };
+
+  // ------------------------------------------------------------ composer
+  const autosize = (): void => {
+    input.style.height = "auto";
+    input.style.height = `${Math.min(input.scrollHeight, 200)}px`;
+  };
+  const syncComposer = (): void => {
+    const busy = session.busy;
+    sendBtn.replaceChildren(icon(busy ? "stop" : "send"), h("span", { class: "jck-send-label" }, busy ? "Stop" : "Send"));
+    sendBtn.setAttribute("aria-label", busy ? "Stop answering" : "Send");
+    sendBtn.classList.toggle("jck-stop", busy);
+    sendBtn.disabled = !busy && !input.value.trim();
+  };
+  input.addEventListener("input", () => {
+    autosize();
+    syncComposer();
+  });
+  input.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing && !e.altKey && !e.ctrlKey && !e.metaKey) {
+      e.preventDefault();
+      if (!session.busy) composer.requestSubmit();
+    }
+    // Keep Jupyter's notebook shortcuts away from typing in the chat.
+    e.stopPropagation();
+  });
+  composer.addEventListener("submit", (e) => {
+    e.preventDefault();
+    if (session.busy) {
+      session.cancel();
+      announce("Stopped.");
+      return;
+    }
+    const text = input.value.trim();
+    if (!text) return;
+    input.value = "";
+    autosize();
+    atEnd = true;
+    void session.send(text);
+  });
+
+  // ------------------------------------------------------------ rendering
+  const renderStatus = (): void => {
+    const s = session.state;
+    const hasThread = !!s.thread || s.items.length > 0 || !!session.pendingText;
+    empty.hidden = hasThread || !!s.error;
+    older.hidden = !session.olderCursor;
+    subtitle.textContent = s.thread?.title ?? "";
+    pending.hidden = !session.pendingText;
+    pending.replaceChildren(h("div", { class: "jck-bubble" }, session.pendingText ?? ""));
+
+    const showProgress = session.busy && (s.progress || !hasAssistantOutputAfterUser());
+    progress.hidden = !showProgress;
+    progress.replaceChildren(
+      h("span", { class: "jck-spinner", "aria-hidden": "true" }),
+      h("span", null, s.progress?.text ?? "Thinking…"),
+    );
+
+    notices.replaceChildren(
+      ...s.notices.map((n) => {
+        const box = h("div", { class: `jck-notice jck-notice-${n.level}`, role: n.level === "danger" ? "alert" : "note" });
+        box.appendChild(icon(n.level === "info" ? "info" : "warning"));
+        const text = h("div", { class: "jck-notice-text" });
+        if (n.title) text.appendChild(h("strong", null, n.title));
+        const md = h("div", { class: "jck-md" });
+        md.appendChild(renderMarkdown(n.message, { imageDomains: [] }));
+        text.appendChild(md);
+        box.appendChild(text);
+        return box;
+      }),
+    );
+
+    errorBox.hidden = !s.error;
+    if (s.error) {
+      const msg = s.error.message || "Something went wrong while answering.";
+      const parts: (Node | string)[] = [icon("warning"), h("span", { class: "jck-error-text" }, msg)];
+      if (s.error.allow_retry && lastUserMessageId(s) && !session.busy) {
+        parts.push(button([icon("retry"), h("span", null, "Retry")], () => void session.retry(), { class: "jck-btn" }));
+      }
+      errorBox.replaceChildren(...parts);
+    }
+    syncComposer();
+  };
+
+  const hasAssistantOutputAfterUser = (): boolean => {
+    const items = session.state.items;
+    for (let i = items.length - 1; i >= 0; i--) {
+      const it = items[i];
+      if (it.type === "user_message") return false;
+      if (it.type === "assistant_message" && it.content.some((c) => c.text)) return true;
+      if (it.type === "widget" || (it.type === "client_tool_call" && it.status === "pending")) return true;
+    }
+    return false;
+  };
+
+  const render = (): void => {
+    if (disposed) return;
+    view.render(session.state, session.busy);
+    renderStatus();
+    stickToEnd();
+    const id = session.threadId;
+    if (id !== lastThreadId) {
+      lastThreadId = id;
+      for (const cb of [...threadListeners]) cb(id);
+    }
+  };
+
+  const onEvent = (e: SessionEvent): void => {
+    if (disposed) return;
+    switch (e.type) {
+      case "state":
+        render();
+        break;
+      case "answer":
+        live.textContent = "The assistant answered.";
+        for (const cb of [...answerListeners]) cb({ text: e.text, threadId: e.threadId });
+        break;
+      case "effect":
+        if (INSERT_ACTIONS.has(e.name)) {
+          if (e.userInitiated) {
+            void insert(String(e.data.code ?? ""), e.name === "notebook.insert_and_run_cell" || e.data.run === true);
+          } else {
+            // Code reaches a cell only when a person clicks.
+            console.warn("jupyter-chatkit: ignoring a cell insertion the person did not click for");
+          }
+        } else {
+          options.onEffect?.(e.name, e.data);
+        }
+        break;
+      case "failure":
+        if (e.restoreText && !input.value.trim()) {
+          input.value = e.restoreText;
+          autosize();
+        }
+        break;
+    }
+  };
+  const unsubscribe = session.subscribe(onEvent);
+
+  // ------------------------------------------------------------ handle
+  const newThread = (): void => {
+    session.newThread();
+    view.clear();
+    render();
+    if (history.visible) void history.toggle(false).then(() => historyBtn.setAttribute("aria-expanded", "false"));
+    input.focus();
+  };
+  const openThread = async (id: string): Promise<void> => {
+    try {
+      view.clear();
+      await session.openThread(id);
+      if (history.visible) {
+        await history.toggle(false);
+        historyBtn.setAttribute("aria-expanded", "false");
+      }
+      atEnd = true;
+      render();
+    } catch (e) {
+      announce(`Could not open the conversation: ${(e as Error).message}`);
+      throw e;
+    }
+  };
+
+  render();
+  if (options.initialThreadId) {
+    void openThread(options.initialThreadId).catch(() => newThread());
+  }
+
+  return {
+    send: (text: string) => {
+      atEnd = true;
+      return session.send(text);
+    },
+    newThread,
+    openThread,
+    dispose: () => {
+      if (disposed) return;
+      disposed = true;
+      unsubscribe();
+      session.cancel();
+      clearTimeout(toastTimer);
+      el.replaceChildren();
+    },
+    onAnswer: (cb) => {
+      answerListeners.add(cb);
+      return () => answerListeners.delete(cb);
+    },
+    onThreadChange: (cb) => {
+      threadListeners.add(cb);
+      return () => threadListeners.delete(cb);
+    },
+    get threadId() {
+      return session.threadId;
+    },
+    session,
+  };
+}

@@ -1,0 +1,135 @@
+/** The thread history panel: paged list, open, rename, delete (with confirmation). */
+
+import type { ChatSession } from "../client/session";
+import type { ThreadMetadata } from "../client/types";
+import { button, h, icon } from "./dom";
+
+/** Callbacks of the history panel. */
+export interface HistoryHost {
+  open(threadId: string): void;
+  announce(text: string): void;
+}
+
+function when(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return "";
+  const now = new Date();
+  const sameDay = d.toDateString() === now.toDateString();
+  return sameDay
+    ? d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" })
+    : d.toLocaleDateString(undefined, { month: "short", day: "numeric", year: d.getFullYear() === now.getFullYear() ? undefined : "numeric" });
+}
+
+/** A panel listing the threads (`threads.list`, newest first, 20 a page). */
+export class HistoryPanel {
+  readonly el: HTMLElement;
+  private list: HTMLElement;
+  private more: HTMLButtonElement;
+  private status: HTMLElement;
+  private after: string | null = null;
+  private session: ChatSession;
+  private host: HistoryHost;
+
+  constructor(session: ChatSession, host: HistoryHost, id: string) {
+    this.session = session;
+    this.host = host;
+    this.list = h("ul", { class: "jck-history-list" });
+    this.status = h("p", { class: "jck-muted jck-history-status" });
+    this.more = button("Load more", () => void this.load(false), { class: "jck-btn jck-btn-ghost" });
+    this.more.hidden = true;
+    this.el = h("nav", { class: "jck-history", id, "aria-label": "Conversation history", hidden: true },
+      h("div", { class: "jck-history-head" }, h("h3", null, "History")),
+      this.status, this.list, this.more);
+  }
+
+  get visible(): boolean {
+    return !this.el.hidden;
+  }
+
+  /** Show (reloading the first page) or hide. */
+  async toggle(show = !this.visible): Promise<void> {
+    this.el.hidden = !show;
+    if (show) await this.load(true);
+  }
+
+  /** Load the first page (`reset`) or the next one. */
+  async load(reset: boolean): Promise<void> {
+    if (reset) {
+      this.after = null;
+      this.list.replaceChildren();
+    }
+    this.status.textContent = "Loading…";
+    try {
+      const page = await this.session.listThreads(this.after, 20);
+      for (const t of page.data) this.list.appendChild(this.row(t));
+      this.after = page.has_more ? (page.after ?? null) : null;
+      this.more.hidden = !this.after;
+      this.status.textContent = this.list.childElementCount ? "" : "No conversations yet.";
+    } catch (e) {
+      this.status.textContent = `Could not load the history: ${(e as Error).message}`;
+    }
+  }
+
+  private row(t: ThreadMetadata): HTMLElement {
+    const li = h("li", { class: "jck-history-row" });
+    const title = (): string => t.title?.trim() || "Untitled conversation";
+    const render = (): void => {
+      const current = this.session.threadId === t.id;
+      const open = button([h("span", { class: "jck-history-title" }, title()), h("span", { class: "jck-history-date" }, when(t.created_at))], () => {
+        this.host.open(t.id);
+      }, { class: "jck-history-open", "aria-current": current ? "true" : null });
+      const rename = button(icon("pencil"), () => startRename(), { class: "jck-btn jck-btn-icon", "aria-label": `Rename “${title()}”`, title: "Rename" });
+      const del = button(icon("trash"), () => confirmDelete(), { class: "jck-btn jck-btn-icon", "aria-label": `Delete “${title()}”`, title: "Delete" });
+      li.replaceChildren(open, h("span", { class: "jck-history-tools" }, rename, del));
+    };
+    const startRename = (): void => {
+      const input = h("input", { class: "jck-w-input", type: "text", "aria-label": "New title", maxlength: 200 });
+      input.value = t.title ?? "";
+      const save = async (): Promise<void> => {
+        const value = input.value.trim();
+        if (!value || value === t.title) return render();
+        try {
+          await this.session.renameThread(t.id, value);
+          t = { ...t, title: value };
+          this.host.announce("Conversation renamed.");
+        } catch (e) {
+          this.host.announce(`Could not rename: ${(e as Error).message}`);
+        }
+        render();
+      };
+      input.addEventListener("keydown", (e) => {
+        if (e.key === "Enter") {
+          e.preventDefault();
+          void save();
+        } else if (e.key === "Escape") {
+          e.preventDefault();
+          e.stopPropagation();
+          render();
+        }
+      });
+      li.replaceChildren(input, h("span", { class: "jck-history-tools" },
+        button(icon("check"), () => void save(), { class: "jck-btn jck-btn-icon", "aria-label": "Save title" }),
+        button(icon("close"), () => render(), { class: "jck-btn jck-btn-icon", "aria-label": "Cancel rename" })));
+      input.focus();
+      input.select();
+    };
+    const confirmDelete = (): void => {
+      const yes = button("Delete", async () => {
+        try {
+          await this.session.deleteThread(t.id);
+          li.remove();
+          this.host.announce("Conversation deleted.");
+          if (!this.list.childElementCount) this.status.textContent = "No conversations yet.";
+        } catch (e) {
+          this.host.announce(`Could not delete: ${(e as Error).message}`);
+          render();
+        }
+      }, { class: "jck-btn jck-btn-danger" });
+      const no = button("Cancel", () => render(), { class: "jck-btn" });
+      li.replaceChildren(h("span", { class: "jck-history-confirm", role: "alert" }, `Delete “${title()}”?`), h("span", { class: "jck-history-tools" }, yes, no));
+      no.focus();
+    };
+    render();
+    return li;
+  }
+}

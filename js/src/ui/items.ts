@@ -1,0 +1,346 @@
+/**
+ * The thread view: one DOM entry per thread item, updated in place. Items whose
+ * object did not change are not touched; a streaming assistant message re-renders
+ * only its changed markdown blocks (see MarkdownView).
+ */
+
+import type { ThreadState } from "../client/reducer";
+import type {
+  AssistantMessageItem,
+  ClientToolCallItem,
+  FeedbackKind,
+  StructuredInputItem,
+  StructuredInputSubmission,
+  Task,
+  ThreadItem,
+  UserMessageItem,
+  WidgetItem,
+  WorkflowItem,
+} from "../client/types";
+import { button, copyText, h, icon } from "./dom";
+import { imageAllowed, MarkdownView, type MarkdownOptions } from "./markdown";
+import { renderWidget, type WidgetContext } from "./widgets";
+
+/** What item views need from the chat. */
+export interface ItemHost {
+  markdown(): MarkdownOptions;
+  widgetContext(item: WidgetItem): WidgetContext;
+  feedback(itemId: string, kind: FeedbackKind): Promise<void>;
+  submitStructuredInput(itemId: string, input: StructuredInputSubmission): Promise<void>;
+  announce(text: string): void;
+  /** Called after content changed size (to keep the view scrolled to the end). */
+  changed(): void;
+}
+
+interface Entry {
+  item: ThreadItem;
+  el: HTMLElement;
+  update(item: ThreadItem, streaming: boolean): void;
+}
+
+/** Human text for a client tool call, pending and done. */
+export function toolLabel(call: ClientToolCallItem): [string, string] {
+  const args = call.arguments ?? {};
+  switch (call.name) {
+    case "get_notebook_cells":
+      return ["Reading the notebook cells…", "Read the notebook cells"];
+    case "get_active_cell":
+      return ["Reading the active cell…", "Read the active cell"];
+    case "list_kernel_variables":
+      return ["Reading kernel variables…", "Read the kernel variables"];
+    case "inspect_kernel_variable": {
+      const name = typeof args.name === "string" ? args.name : "a variable";
+      return [`Inspecting ${name}…`, `Inspected ${name}`];
+    }
+    default:
+      return [`Running ${call.name}…`, `Ran ${call.name}`];
+  }
+}
+
+function taskRow(task: Task): HTMLElement {
+  const status = task.status_indicator ?? "none";
+  const mark =
+    status === "loading"
+      ? h("span", { class: "jck-spinner", "aria-label": "in progress" })
+      : status === "complete"
+        ? icon("check", "jck-icon jck-task-done")
+        : task.type === "custom" && task.icon
+          ? icon(task.icon)
+          : icon("dot");
+  const title =
+    task.title ??
+    (task.type === "web_search" ? (task.title_query ?? task.queries?.join(", ") ?? "Searching") : task.type === "thought" ? null : task.type);
+  const body: (Node | string | null)[] = [];
+  if (title) body.push(h("div", { class: "jck-task-title" }, title));
+  const content = task.type === "thought" || task.type === "custom" ? task.content : null;
+  if (content) body.push(h("div", { class: "jck-task-content" }, content));
+  if (task.type === "web_search" && task.sources?.length) {
+    body.push(
+      h("div", { class: "jck-task-content" }, ...task.sources.map((s) => h("a", { href: /^https?:/i.test(s.url) ? s.url : null, target: "_blank", rel: "noopener noreferrer", class: "jck-source" }, s.title))),
+    );
+  }
+  if (task.type === "file" && task.sources?.length) {
+    body.push(h("div", { class: "jck-task-content" }, task.sources.map((s) => s.title || s.filename).join(", ")));
+  }
+  return h("li", { class: `jck-task jck-task-${status}` }, mark, h("div", { class: "jck-task-body" }, ...body));
+}
+
+function userEntry(item: UserMessageItem): Entry {
+  const el = h("div", { class: "jck-msg jck-user" });
+  const render = (it: UserMessageItem): void => {
+    el.replaceChildren();
+    if (it.quoted_text) el.appendChild(h("blockquote", { class: "jck-quote" }, it.quoted_text));
+    const bubble = h("div", { class: "jck-bubble" });
+    for (const c of it.content) {
+      if (c.type === "input_text") bubble.appendChild(document.createTextNode(c.text));
+      else bubble.appendChild(h("span", { class: "jck-tag" }, c.text));
+    }
+    el.appendChild(bubble);
+  };
+  render(item);
+  return { item, el, update: (it) => render(it as UserMessageItem) };
+}
+
+function assistantEntry(item: AssistantMessageItem, host: ItemHost): Entry {
+  const el = h("div", { class: "jck-msg jck-assistant" });
+  const parts = h("div", { class: "jck-parts" });
+  const views: MarkdownView[] = [];
+  const sources = h("div", { class: "jck-sources" });
+  let rated: FeedbackKind | null = null;
+  const up = button(icon("thumbs-up"), () => void rate("positive"), { class: "jck-btn jck-btn-icon", "aria-label": "Good answer", title: "Good answer", "aria-pressed": "false" });
+  const down = button(icon("thumbs-down"), () => void rate("negative"), { class: "jck-btn jck-btn-icon", "aria-label": "Bad answer", title: "Bad answer", "aria-pressed": "false" });
+  const copy = button(icon("copy"), async () => {
+    const text = current.content.map((c) => c.text).join("\n\n");
+    host.announce((await copyText(text)) ? "Answer copied." : "Could not copy the answer.");
+  }, { class: "jck-btn jck-btn-icon", "aria-label": "Copy answer", title: "Copy answer" });
+  const footer = h("div", { class: "jck-msg-actions" }, copy, up, down);
+  el.append(parts, sources, footer);
+  let current = item;
+
+  async function rate(kind: FeedbackKind): Promise<void> {
+    if (rated === kind) return;
+    try {
+      await host.feedback(current.id, kind);
+      rated = kind;
+      up.setAttribute("aria-pressed", String(kind === "positive"));
+      down.setAttribute("aria-pressed", String(kind === "negative"));
+      host.announce("Thanks for the feedback.");
+    } catch (e) {
+      host.announce(`Could not send feedback: ${(e as Error).message}`);
+    }
+  }
+
+  const render = (it: AssistantMessageItem, streaming: boolean): void => {
+    current = it;
+    el.classList.toggle("jck-streaming", streaming);
+    while (views.length < it.content.length) {
+      const v = new MarkdownView(host.markdown(), () => host.changed());
+      views.push(v);
+      parts.appendChild(v.el);
+    }
+    while (views.length > it.content.length) views.pop()!.el.remove();
+    it.content.forEach((c, i) => views[i].update(c.text, !streaming));
+    // Annotations: list URL sources under the message.
+    const urls = new Map<string, string>();
+    for (const c of it.content) {
+      for (const a of c.annotations ?? []) {
+        if (a.source.type === "url" && /^https?:/i.test(a.source.url)) urls.set(a.source.url, a.source.title || a.source.url);
+      }
+    }
+    sources.replaceChildren(
+      ...[...urls].map(([url, title]) => h("a", { href: url, target: "_blank", rel: "noopener noreferrer", class: "jck-source" }, title)),
+    );
+  };
+  render(item, false);
+  return { item, el, update: (it, streaming) => render(it as AssistantMessageItem, streaming) };
+}
+
+function toolEntry(item: ClientToolCallItem): Entry {
+  const el = h("div", { class: "jck-activity" });
+  const render = (it: ClientToolCallItem): void => {
+    const [pending, done] = toolLabel(it);
+    const isPending = it.status === "pending";
+    el.replaceChildren(
+      isPending ? h("span", { class: "jck-spinner", "aria-hidden": "true" }) : icon("check", "jck-icon jck-task-done"),
+      h("span", null, isPending ? pending : done),
+    );
+    el.classList.toggle("jck-pending", isPending);
+  };
+  render(item);
+  return { item, el, update: (it) => render(it as ClientToolCallItem) };
+}
+
+function workflowEntry(item: WorkflowItem): Entry {
+  const details = h("details", { class: "jck-workflow" });
+  const render = (it: WorkflowItem, streaming: boolean): void => {
+    const wf = it.workflow;
+    const running = wf.tasks.some((t) => t.status_indicator === "loading") || (streaming && !wf.summary);
+    let label: string;
+    if (wf.summary && "title" in wf.summary) label = wf.summary.title;
+    else if (wf.summary && "duration" in wf.summary) label = `Thought for ${wf.summary.duration}s`;
+    else if (running) label = wf.type === "reasoning" ? "Thinking…" : "Working…";
+    else label = wf.type === "reasoning" ? "Thoughts" : `${wf.tasks.length} step${wf.tasks.length === 1 ? "" : "s"}`;
+    details.classList.toggle("jck-streaming", streaming);
+    const open = details.hasAttribute("data-touched") ? details.open : !!wf.expanded;
+    details.replaceChildren(
+      h("summary", null, running ? h("span", { class: "jck-spinner", "aria-hidden": "true" }) : icon(wf.type === "reasoning" ? "lightbulb" : "check"), h("span", null, label)),
+      h("ol", { class: "jck-tasks" }, ...wf.tasks.map(taskRow)),
+    );
+    details.open = open;
+  };
+  details.addEventListener("toggle", () => details.setAttribute("data-touched", ""));
+  render(item, false);
+  return { item, el: details, update: (it, s) => render(it as WorkflowItem, s) };
+}
+
+function widgetEntry(item: WidgetItem, host: ItemHost): Entry {
+  const el = h("div", { class: "jck-widget-item" });
+  const render = (it: WidgetItem): void => {
+    el.replaceChildren(renderWidget(it.widget, host.widgetContext(it)));
+  };
+  render(item);
+  return { item, el, update: (it) => render(it as WidgetItem) };
+}
+
+function structuredEntry(item: StructuredInputItem, host: ItemHost): Entry {
+  const el = h("form", { class: "jck-structured" });
+  const render = (it: StructuredInputItem): void => {
+    el.replaceChildren();
+    const pending = it.status === "pending";
+    const fields = new Map<string, () => string[]>();
+    for (const q of it.inputs) {
+      const box = h("fieldset", { class: "jck-question" }, h("legend", null, q.question));
+      if (q.description) box.appendChild(h("p", { class: "jck-muted" }, q.description));
+      if (!pending) {
+        const a = q.answer;
+        box.appendChild(h("p", null, a?.skipped ? "Skipped" : (a?.values ?? []).join(", ")));
+      } else if (q.type === "multiple_choice") {
+        const inputs = (q.options ?? []).map((o) =>
+          h("input", { type: q.multiple ? "checkbox" : "radio", name: q.id, value: o.value }),
+        );
+        inputs.forEach((inp, i) => box.appendChild(h("label", { class: "jck-w-check" }, inp, h("span", null, q.options![i].value))));
+        fields.set(q.id, () => inputs.filter((x) => x.checked).map((x) => x.value));
+      } else {
+        const ta = h("textarea", { class: "jck-w-input", name: q.id, rows: 2, "aria-label": q.question });
+        box.appendChild(ta);
+        fields.set(q.id, () => (ta.value.trim() ? [ta.value.trim()] : []));
+      }
+      el.appendChild(box);
+    }
+    if (pending) {
+      const submit = (status: "answered" | "skipped"): void => {
+        const answers: NonNullable<StructuredInputSubmission["answers"]> = {};
+        for (const [id, get] of fields) {
+          const values = status === "skipped" ? [] : get();
+          answers[id] = { values, skipped: !values.length };
+        }
+        void host.submitStructuredInput(it.id, { status, answers });
+      };
+      el.appendChild(
+        h("div", { class: "jck-row" },
+          button("Submit", () => submit("answered"), { class: "jck-btn jck-btn-primary" }),
+          button("Skip", () => submit("skipped"), { class: "jck-btn" })),
+      );
+    }
+  };
+  el.addEventListener("submit", (e) => e.preventDefault());
+  render(item);
+  return { item, el, update: (it) => render(it as StructuredInputItem) };
+}
+
+function makeEntry(item: ThreadItem, host: ItemHost): Entry | null {
+  switch (item.type) {
+    case "user_message":
+      return userEntry(item);
+    case "assistant_message":
+      return assistantEntry(item, host);
+    case "client_tool_call":
+      return toolEntry(item);
+    case "workflow":
+      return workflowEntry(item);
+    case "task": {
+      const el = h("ul", { class: "jck-tasks jck-task-item" }, taskRow(item.task));
+      return { item, el, update: (it) => el.replaceChildren(taskRow((it as typeof item).task)) };
+    }
+    case "widget":
+      return widgetEntry(item, host);
+    case "generated_image": {
+      const el = h("div", { class: "jck-image" });
+      const render = (it: typeof item): void => {
+        const url = it.image?.url ?? "";
+        el.replaceChildren(
+          url && imageAllowed(url, host.markdown().imageDomains)
+            ? h("img", { src: url, alt: "Generated image", loading: "lazy", referrerpolicy: "no-referrer" })
+            : h("span", { class: "jck-muted" }, url ? "Image (external, not loaded)" : "Generating image…"),
+        );
+      };
+      render(item);
+      return { item, el, update: (it) => render(it as typeof item) };
+    }
+    case "structured_input":
+      return structuredEntry(item, host);
+    default:
+      return null;
+  }
+}
+
+/** The list of thread items. */
+export class ThreadView {
+  readonly el: HTMLElement;
+  private entries = new Map<string, Entry>();
+  private host: ItemHost;
+
+  constructor(host: ItemHost) {
+    this.host = host;
+    this.el = h("div", { class: "jck-log", role: "log", "aria-live": "polite", "aria-relevant": "additions", "aria-label": "Conversation" });
+  }
+
+  /** Bring the DOM in line with `state`; `busy` marks the last assistant message as streaming. */
+  render(state: ThreadState, busy: boolean): void {
+    const seen = new Set<string>();
+    let streamingId: string | null = null;
+    if (busy) {
+      for (let i = state.items.length - 1; i >= 0; i--) {
+        const it = state.items[i];
+        if (it.type === "user_message") break;
+        if (it.type === "assistant_message" || it.type === "workflow") {
+          streamingId = it.id;
+          break;
+        }
+      }
+    }
+    let prev: Element | null = null;
+    for (const item of state.items) {
+      seen.add(item.id);
+      let entry = this.entries.get(item.id);
+      const streaming = item.id === streamingId;
+      if (!entry) {
+        const made = makeEntry(item, this.host);
+        if (!made) continue;
+        entry = made;
+        entry.el.setAttribute("data-item-id", item.id);
+        if (streaming) entry.update(item, true);
+        this.entries.set(item.id, entry);
+      } else if (entry.item !== item || entry.el.classList.contains("jck-streaming") !== streaming) {
+        entry.item = item;
+        entry.update(item, streaming);
+      }
+      const want: Element | null = prev ? prev.nextElementSibling : this.el.firstElementChild;
+      if (want !== entry.el) this.el.insertBefore(entry.el, want);
+      prev = entry.el;
+    }
+    for (const [id, entry] of this.entries) {
+      if (!seen.has(id)) {
+        entry.el.remove();
+        this.entries.delete(id);
+      }
+    }
+    this.el.setAttribute("aria-busy", String(busy));
+  }
+
+  /** Forget everything (new thread). */
+  clear(): void {
+    this.entries.clear();
+    this.el.replaceChildren();
+  }
+}

@@ -1,0 +1,317 @@
+/**
+ * Markdown to safe DOM: marked (GFM) → DOMPurify with a strict allow-list →
+ * highlighted code blocks with Copy / Insert / Insert & run.
+ *
+ * Model output is untrusted. Raw HTML in markdown is shown as text, never parsed;
+ * the sanitizer is the second wall: no scripts, styles, forms, frames or SVG, no
+ * `on*` or `data-*` attributes (so no `data-commandlinker-*`), classes limited to
+ * highlight.js ones, links only http(s)/mailto/relative and opened in a new tab
+ * without referrer, images only from the Jupyter server, `data:image/…` rasters or
+ * the thread's allowed image domains (others become links: no silent beacons).
+ */
+
+import DOMPurify, { type DOMPurify as Purifier } from "dompurify";
+import hljs from "highlight.js/lib/core";
+import bash from "highlight.js/lib/languages/bash";
+import diff from "highlight.js/lib/languages/diff";
+import javascript from "highlight.js/lib/languages/javascript";
+import json from "highlight.js/lib/languages/json";
+import plaintext from "highlight.js/lib/languages/plaintext";
+import python from "highlight.js/lib/languages/python";
+import pythonRepl from "highlight.js/lib/languages/python-repl";
+import r from "highlight.js/lib/languages/r";
+import sql from "highlight.js/lib/languages/sql";
+import typescript from "highlight.js/lib/languages/typescript";
+import yaml from "highlight.js/lib/languages/yaml";
+import { Marked, type Token, type Tokens, type TokensList } from "marked";
+import { button, copyText, h, icon } from "./dom";
+
+hljs.registerLanguage("python", python);
+hljs.registerLanguage("python-repl", pythonRepl);
+hljs.registerLanguage("bash", bash);
+hljs.registerLanguage("json", json);
+hljs.registerLanguage("sql", sql);
+hljs.registerLanguage("javascript", javascript);
+hljs.registerLanguage("typescript", typescript);
+hljs.registerLanguage("yaml", yaml);
+hljs.registerLanguage("r", r);
+hljs.registerLanguage("diff", diff);
+hljs.registerLanguage("plaintext", plaintext);
+hljs.registerAliases(["ipython", "ipython3", "python3", "py"], { languageName: "python" });
+hljs.registerAliases(["pycon"], { languageName: "python-repl" });
+hljs.registerAliases(["sh", "shell", "console", "zsh"], { languageName: "bash" });
+
+/** Languages whose blocks get Insert / Insert & run (they can run in a Python cell). */
+const CELL_LANGS = new Set(["", "python", "py", "python3", "ipython", "ipython3"]);
+
+/** How code blocks reach the notebook; provided by the chat. */
+export interface CodeActions {
+  /** Put `code` in a new cell (and run it); resolves to what the person was told. */
+  insert(code: string, run: boolean): Promise<void>;
+  /** Tell the person something short (copied, inserted, …). */
+  announce(text: string): void;
+}
+
+/** Options of {@link renderMarkdown}. */
+export interface MarkdownOptions {
+  /** Hosts whose images may load (the thread's `allowed_image_domains`). */
+  imageDomains?: readonly string[] | null;
+  /** Adds Copy / Insert buttons to code blocks when given. */
+  code?: CodeActions | null;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+const marked = new Marked({
+  gfm: true,
+  breaks: false,
+  renderer: {
+    // Raw HTML from the model is displayed, not interpreted.
+    html({ text }: Tokens.HTML | Tokens.Tag): string {
+      return escapeHtml(text);
+    },
+    code({ text, lang }: Tokens.Code): string {
+      const language = (lang ?? "").trim().split(/\s+/)[0].toLowerCase();
+      let body: string;
+      if (language && hljs.getLanguage(language)) {
+        body = hljs.highlight(text, { language, ignoreIllegals: true }).value;
+      } else {
+        body = escapeHtml(text);
+      }
+      const cls = `hljs${language ? ` language-${escapeHtml(language.replace(/[^\w+-]/g, ""))}` : ""}`;
+      return `<pre><code class="${cls}">${body}</code></pre>\n`;
+    },
+  },
+});
+
+// ---------------------------------------------------------------- sanitizer
+
+const ALLOWED_TAGS = [
+  "a", "b", "blockquote", "br", "code", "del", "details", "em", "h1", "h2", "h3", "h4", "h5",
+  "h6", "hr", "i", "img", "input", "kbd", "li", "ol", "p", "pre", "s", "span", "strong", "sub",
+  "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+];
+const ALLOWED_ATTR = ["href", "title", "alt", "src", "class", "start", "align", "colspan", "rowspan", "checked", "disabled", "type"];
+
+let purifier: Purifier | null = null;
+let current: MarkdownOptions = {};
+
+/** Browsers drop ASCII whitespace and controls inside URLs ("java\tscript:"); so do we first. */
+function cleanUrl(url: string): string {
+  return url.replace(/[\u0000-\u0020\u007f-\u009f]/g, "");
+}
+
+/** Whether an image URL may load (see module docs). */
+export function imageAllowed(src: string, domains: readonly string[] | null | undefined): boolean {
+  const url = cleanUrl(src);
+  if (!url) return false;
+  if (/^data:image\/(png|jpe?g|gif|webp);base64,[a-z0-9+/=]*$/i.test(url)) return true;
+  let parsed: URL;
+  try {
+    parsed = new URL(url, globalThis.location?.href);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return false;
+  if (parsed.origin === globalThis.location?.origin) return true;
+  if (parsed.protocol !== "https:" || !domains?.length) return false;
+  const host = parsed.hostname.toLowerCase();
+  return domains.some((d) => {
+    const dom = d.toLowerCase().replace(/^\*?\./, "");
+    return host === dom || host.endsWith(`.${dom}`);
+  });
+}
+
+/** Whether a link target is acceptable: http(s), mailto or relative. */
+export function linkAllowed(href: string): boolean {
+  const url = cleanUrl(href);
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url);
+  if (!scheme) return true;
+  return ["http", "https", "mailto"].includes(scheme[1].toLowerCase());
+}
+
+function getPurifier(): Purifier {
+  if (purifier) return purifier;
+  // Our own instance: hooks on it cannot affect JupyterLab's DOMPurify.
+  const p = DOMPurify(window);
+  p.addHook("uponSanitizeAttribute", (_node, data) => {
+    const name = data.attrName.toLowerCase();
+    if (name.startsWith("on") || name.startsWith("data-") || name === "style") {
+      data.keepAttr = false;
+    }
+  });
+  p.addHook("afterSanitizeAttributes", (node) => {
+    const el = node as Element;
+    if (!el.getAttribute) return;
+    const cls = el.getAttribute("class");
+    if (cls !== null) {
+      const kept = cls.split(/\s+/).filter((c) => /^(hljs[\w-]*|language-[\w+-]+)$/.test(c));
+      if (kept.length) el.setAttribute("class", kept.join(" "));
+      else el.removeAttribute("class");
+    }
+    const tag = el.tagName.toLowerCase();
+    if (tag === "a") {
+      const href = el.getAttribute("href");
+      if (href !== null && !linkAllowed(href)) el.removeAttribute("href");
+      el.setAttribute("target", "_blank");
+      el.setAttribute("rel", "noopener noreferrer");
+    } else if (tag === "img") {
+      const src = el.getAttribute("src") ?? "";
+      if (!imageAllowed(src, current.imageDomains)) {
+        // A link the person may choose to follow instead of a request nobody asked for.
+        el.setAttribute("data-jck-blocked", src);
+        el.removeAttribute("src");
+      }
+    } else if (tag === "input") {
+      if (el.getAttribute("type") !== "checkbox") el.remove();
+      else el.setAttribute("disabled", "");
+    }
+  });
+  purifier = p;
+  return p;
+}
+
+/** Sanitize an HTML string into a fragment (strict allow-list, see module docs). */
+export function sanitize(html: string, options: MarkdownOptions = {}): DocumentFragment {
+  current = options;
+  try {
+    const frag = getPurifier().sanitize(html, {
+      ALLOWED_TAGS,
+      ALLOWED_ATTR,
+      ALLOW_DATA_ATTR: false,
+      ALLOW_ARIA_ATTR: false,
+      ALLOW_UNKNOWN_PROTOCOLS: false,
+      RETURN_DOM_FRAGMENT: true,
+    }) as DocumentFragment;
+    for (const img of Array.from(frag.querySelectorAll("img[data-jck-blocked]"))) {
+      const src = img.getAttribute("data-jck-blocked") ?? "";
+      const label = `🖼 ${img.getAttribute("alt") || "image"}`;
+      const repl = linkAllowed(src) && src
+        ? h("a", { href: src, target: "_blank", rel: "noopener noreferrer", class: "jck-blocked-img", title: "External image not loaded" }, label)
+        : h("span", { class: "jck-blocked-img" }, label);
+      img.replaceWith(repl);
+    }
+    return frag;
+  } finally {
+    current = {};
+  }
+}
+
+// ---------------------------------------------------------------- code blocks
+
+function decorateCode(root: ParentNode, actions: CodeActions | null | undefined): void {
+  for (const pre of Array.from(root.querySelectorAll("pre"))) {
+    const code = pre.querySelector("code");
+    if (!code || pre.parentElement?.classList.contains("jck-code")) continue;
+    const m = /language-([\w+-]+)/.exec(code.className);
+    const lang = m ? m[1] : "";
+    const wrap = h("div", { class: "jck-code" });
+    pre.replaceWith(wrap);
+    const bar = h("div", { class: "jck-code-bar" }, h("span", { class: "jck-code-lang" }, lang || "code"));
+    const text = (): string => (code.textContent ?? "").replace(/\n$/, "");
+    bar.appendChild(
+      button([icon("copy"), h("span", null, "Copy")], async () => {
+        const ok = await copyText(text());
+        (actions?.announce ?? (() => {}))(ok ? "Copied to the clipboard." : "Could not copy: select the code and copy it.");
+      }, { class: "jck-btn jck-btn-ghost", "aria-label": "Copy code", title: "Copy code" }),
+    );
+    if (actions && CELL_LANGS.has(lang)) {
+      bar.appendChild(
+        button([icon("insert"), h("span", null, "Insert")], () => {
+          void actions.insert(text(), false);
+        }, { class: "jck-btn jck-btn-ghost", "aria-label": "Insert code into a new cell", title: "Insert into a new cell below" }),
+      );
+      bar.appendChild(
+        button([icon("play"), h("span", null, "Insert & run")], () => {
+          void actions.insert(text(), true);
+        }, { class: "jck-btn jck-btn-ghost", "aria-label": "Insert code into a new cell and run it", title: "Insert below and run" }),
+      );
+    }
+    wrap.append(bar, pre);
+  }
+}
+
+// ---------------------------------------------------------------- rendering
+
+/** Render markdown into a new safe fragment. */
+export function renderMarkdown(text: string, options: MarkdownOptions = {}): DocumentFragment {
+  const html = marked.parse(text, { async: false }) as string;
+  const out = sanitize(html, options);
+  decorateCode(out, options.code);
+  return out;
+}
+
+function renderTokens(tokens: Token[], links: TokensList["links"], options: MarkdownOptions): DocumentFragment {
+  const list = tokens as TokensList;
+  list.links = links;
+  const html = marked.parser(list) as string;
+  const out = sanitize(html, options);
+  decorateCode(out, options.code);
+  return out;
+}
+
+/**
+ * A markdown element that follows a growing text: only blocks whose source changed
+ * (in practice the last one or two) are re-rendered, and updates are coalesced to
+ * at most one render per animation frame.
+ */
+export class MarkdownView {
+  readonly el: HTMLElement;
+  private blocks: { raw: string; el: HTMLElement }[] = [];
+  private text = "";
+  private rendered = "";
+  private scheduled = false;
+  private options: MarkdownOptions;
+  private onRender: (() => void) | null;
+
+  constructor(options: MarkdownOptions = {}, onRender: (() => void) | null = null, cls = "jck-md") {
+    this.el = h("div", { class: cls });
+    this.options = options;
+    this.onRender = onRender;
+  }
+
+  /** Set the full text; rendering happens soon (or now with `immediate`). */
+  update(text: string, immediate = false): void {
+    this.text = text;
+    if (immediate) {
+      this.flush();
+      return;
+    }
+    if (this.scheduled) return;
+    this.scheduled = true;
+    const run = (): void => {
+      this.scheduled = false;
+      this.flush();
+    };
+    if (typeof requestAnimationFrame === "function" && !document.hidden) requestAnimationFrame(run);
+    else setTimeout(run, 16);
+  }
+
+  /** Render the latest text now. */
+  flush(): void {
+    if (this.text === this.rendered) return;
+    const tokens = marked.lexer(this.text);
+    let keep = 0;
+    // Keep leading blocks whose source is unchanged; never trust the old last block
+    // (its source may have been cut mid-construct while streaming).
+    while (
+      keep < tokens.length &&
+      keep < this.blocks.length - 1 &&
+      tokens[keep].raw === this.blocks[keep].raw
+    ) {
+      keep++;
+    }
+    for (const b of this.blocks.splice(keep)) b.el.remove();
+    for (let i = keep; i < tokens.length; i++) {
+      const t = tokens[i];
+      const el = h("div", { class: "jck-blk" });
+      if (t.type !== "space") el.appendChild(renderTokens([t], tokens.links, this.options));
+      this.el.appendChild(el);
+      this.blocks.push({ raw: t.raw, el });
+    }
+    this.rendered = this.text;
+    this.onRender?.();
+  }
+}

@@ -1,0 +1,362 @@
+/**
+ * The chat UI in real headless Chromium (Debian's /usr/bin/chromium via
+ * playwright-core): streams replayed from recorded server output, light and dark
+ * themes, sidebar and notebook widths, hostile markdown, actions and history.
+ * Screenshots go to js/test-output/ for a person to look at.
+ */
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { dirname, join, resolve } from "node:path";
+import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { type Browser, chromium, type Page } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url)); // js/lib/test
+const jsRoot = resolve(here, "../..");
+const outDir = join(jsRoot, "test-output");
+const executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+const haveChromium = existsSync(executablePath);
+
+let server: Server;
+let base = "";
+let browser: Browser;
+
+const FILES: Record<string, [string, string]> = {
+  "/": [join(jsRoot, "test/page/index.html"), "text/html"],
+  "/page.js": [join(jsRoot, "lib/page/page.js"), "text/javascript"],
+  "/page.css": [join(jsRoot, "lib/page/page.css"), "text/css"],
+};
+
+before(async () => {
+  if (!haveChromium) return;
+  mkdirSync(outDir, { recursive: true });
+  server = createServer((req, res) => {
+    const file = FILES[(req.url ?? "/").split("?")[0]];
+    if (!file) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { "Content-Type": file[1] }).end(readFileSync(file[0]));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  browser = await chromium.launch({
+    executablePath,
+    args: [
+      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+interface Opened {
+  page: Page;
+  dialogs: string[];
+  requests: string[];
+  errors: string[];
+}
+
+async function open(query: string, width: number): Promise<Opened> {
+  const context = await browser.newContext({
+    viewport: { width: width + 16, height: 800 },
+    permissions: ["clipboard-read", "clipboard-write"],
+  });
+  const page = await context.newPage();
+  const dialogs: string[] = [];
+  const requests: string[] = [];
+  const errors: string[] = [];
+  page.on("dialog", (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  page.on("request", (r) => requests.push(r.url()));
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(`${base}?${query}&width=${width}`);
+  await page.waitForFunction(() => !!document.querySelector(".jck-chat"));
+  return { page, dialogs, requests, errors };
+}
+
+async function ask(page: Page, text: string, answers: number): Promise<void> {
+  const box = page.getByRole("textbox", { name: "Message" });
+  await box.fill(text);
+  await box.press("Enter");
+  await page.waitForFunction((n) => (window as any).__answers.length >= n || document.querySelector(".jck-error:not([hidden])"), answers, { timeout: 15000 });
+  await page.waitForFunction(() => !(window as any).chat.session.busy);
+}
+
+const opts = { skip: haveChromium ? false : `no Chromium at ${executablePath}` };
+
+test("sidebar width, light theme: full turn with tool call, widget, notice", opts, async () => {
+  const { page, errors } = await open("theme=light&bridge=1", 380);
+  await ask(page, "load data.csv", 1);
+  const sent = await page.evaluate(() => (window as any).__sent.map((b: any) => b.type));
+  assert.deepEqual(sent, ["threads.create", "threads.add_client_tool_output"]);
+  // Streamed markdown ended up identical to a one-shot render of the final text.
+  const text = await page.locator(".jck-assistant .jck-md").first().innerText();
+  assert.match(text, /Here is how to load the data:/);
+  assert.match(text, /two ü 🚀/);
+  assert.equal(await page.locator(".jck-assistant").first().locator("pre code.hljs.language-python").count(), 1);
+  assert.equal(await page.locator(".jck-activity", { hasText: "Read the kernel variables" }).count(), 1);
+  assert.equal(await page.locator(".jck-notice", { hasText: "offline" }).count(), 1);
+  assert.equal(await page.locator(".jck-w-card .jck-w-title").innerText(), "Load the data");
+  // Widget text is text, never HTML.
+  assert.equal(await page.locator(".jck-w-card .jck-w-text").innerText(), "Plain <b>text</b> stays text.");
+  assert.equal(await page.locator(".jck-w-card b").count(), 0);
+  assert.equal(await page.locator(".jck-w-card .jck-w-markdown strong").innerText(), "preview");
+  assert.equal(await page.locator(".jck-subtitle").innerText(), "Loading data");
+  await page.screenshot({ path: join(outDir, "sidebar-light.png"), fullPage: true });
+
+  // Code block Insert → insertCell(code, {run:false}); Insert & run → run:true.
+  await page.getByRole("button", { name: "Insert code into a new cell", exact: true }).first().click();
+  await page.getByRole("button", { name: "Insert code into a new cell and run it" }).first().click();
+  const inserted = await page.evaluate(() => (window as any).__inserted);
+  assert.deepEqual(inserted, [
+    { code: 'import pandas as pd\ndf = pd.read_csv("data.csv")\ndf.head()', run: false },
+    { code: 'import pandas as pd\ndf = pd.read_csv("data.csv")\ndf.head()', run: true },
+  ]);
+  // Server widget action → custom_action → user-initiated insert effect → insertCell.
+  await page.getByRole("button", { name: "Insert cell" }).click();
+  await page.waitForFunction(() => (window as any).__inserted.length === 3);
+  const action = await page.evaluate(() => (window as any).__sent.at(-1));
+  assert.deepEqual(action, {
+    type: "threads.custom_action",
+    params: {
+      thread_id: "thr_0001",
+      item_id: "msg_0005",
+      action: { type: "notebook.insert_cell", payload: { code: "df.head()", position: "below" } },
+    },
+  });
+  await page.waitForSelector(".jck-w-badge:text('inserted')");
+  // Other effects reach onEffect.
+  assert.deepEqual(await page.evaluate(() => (window as any).__effects), [["demo.effect", { value: 1 }]]);
+  // Feedback.
+  await page.getByRole("button", { name: "Good answer" }).last().click();
+  await page.waitForFunction(() => (window as any).__sent.at(-1).type === "items.feedback");
+  assert.equal(await page.getByRole("button", { name: "Good answer" }).last().getAttribute("aria-pressed"), "true");
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test("notebook width, dark theme: error with Retry, history panel", opts, async () => {
+  const { page, errors } = await open("theme=dark&compact=1", 800);
+  await ask(page, "load data.csv", 1);
+  await page.screenshot({ path: join(outDir, "notebook-dark.png"), fullPage: true });
+  await ask(page, "fail", 1);
+  const err = page.locator(".jck-error");
+  assert.match(await err.innerText(), /The model is unavailable right now\./);
+  await page.screenshot({ path: join(outDir, "notebook-dark-error.png"), fullPage: true });
+  await err.getByRole("button", { name: "Retry" }).click();
+  await page.waitForFunction(() => (window as any).__sent.at(-1).type === "threads.retry_after_item");
+  assert.deepEqual(await page.evaluate(() => (window as any).__sent.at(-1).params), { thread_id: "thr_0001", item_id: "msg_0008" });
+  await page.waitForFunction(() => !(window as any).chat.session.busy);
+
+  // History: list, rename, delete with confirmation.
+  await page.getByRole("button", { name: "Conversation history" }).click();
+  await page.waitForSelector(".jck-history-row");
+  assert.equal(await page.locator(".jck-history-row").count(), 2);
+  assert.equal(await page.getByRole("button", { name: "Conversation history" }).getAttribute("aria-expanded"), "true");
+  await page.screenshot({ path: join(outDir, "notebook-dark-history.png"), fullPage: true });
+  await page.getByRole("button", { name: "Rename “Loading data”" }).click();
+  const title = page.getByRole("textbox", { name: "New title" });
+  await title.fill("CSV loading");
+  await title.press("Enter");
+  await page.waitForFunction(() => (window as any).__sent.at(-1).type === "threads.update");
+  assert.deepEqual(await page.evaluate(() => (window as any).__sent.at(-1).params), { thread_id: "thr_0001", title: "CSV loading" });
+  await page.getByRole("button", { name: "Delete “Untitled conversation”" }).click();
+  await page.getByRole("button", { name: "Delete", exact: true }).click();
+  await page.waitForFunction(() => (window as any).__sent.at(-1).type === "threads.delete");
+  await page.waitForFunction(() => document.querySelectorAll(".jck-history-row").length === 1);
+  // Open a thread from history.
+  await page.locator(".jck-history-open").first().click();
+  await page.waitForFunction(() => (window as any).__sent.at(-1).type === "threads.get_by_id");
+  await page.waitForSelector(".jck-history", { state: "hidden" });
+  assert.ok((await page.locator(".jck-log > *").count()) > 3);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test("without a notebook bridge, Insert copies and says so", opts, async () => {
+  const { page } = await open("theme=light", 800);
+  await ask(page, "load data.csv", 1);
+  await page.getByRole("button", { name: "Insert code into a new cell", exact: true }).first().click();
+  await page.waitForSelector(".jck-toast:not([hidden])");
+  assert.equal(
+    await page.locator(".jck-sr").innerText(),
+    "Copied — paste into a cell (cell insertion needs the JupyterLab extension)",
+  );
+  const clip = await page.evaluate(() => navigator.clipboard.readText());
+  assert.equal(clip, 'import pandas as pd\ndf = pd.read_csv("data.csv")\ndf.head()');
+  // Client-handled widget action code.copy.
+  await page.getByRole("button", { name: "Copy", exact: true }).click();
+  await page.waitForFunction(() => document.querySelector(".jck-sr")?.textContent === "Copied to the clipboard.");
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), "df.head()");
+  await page.context().close();
+});
+
+test("hostile markdown: nothing executes, nothing leaks", opts, async () => {
+  for (const theme of ["light", "dark"]) {
+    const { page, dialogs, requests } = await open(`theme=${theme}`, 380);
+    await ask(page, "hostile", 1);
+    const md = page.locator(".jck-assistant .jck-md");
+    const text = await md.innerText();
+    // Raw HTML shows as text.
+    assert.match(text, /<img src=x onerror="window.__pwned=1">/);
+    assert.match(text, /<script>window.__pwned=2<\/script>/);
+    assert.match(text, /open terminal/);
+    const report = await page.evaluate(() => {
+      const root = document.querySelector(".jck-chat")!;
+      const all = Array.from(root.querySelectorAll("*"));
+      return {
+        pwned: (window as any).__pwned ?? null,
+        scripts: root.querySelectorAll("script, iframe, object, embed, form.jck-md, .jck-md form, .jck-md svg, .jck-md style").length,
+        onAttrs: all.filter((e) => Array.from(e.attributes).some((a) => a.name.toLowerCase().startsWith("on"))).length,
+        jsHrefs: all.filter((e) => /^\s*javascript:/i.test(e.getAttribute("href") ?? "") || /^\s*javascript:/i.test(e.getAttribute("xlink:href") ?? "")).length,
+        dataAttrs: Array.from(root.querySelectorAll(".jck-md *")).filter((e) => Array.from(e.attributes).some((a) => a.name.startsWith("data-"))).length,
+        commandlinker: root.querySelectorAll("[data-commandlinker-command], .commandlinker-button, [class*=commandlinker]").length,
+        styled: root.querySelectorAll(".jck-md [style]").length,
+        imgs: Array.from(root.querySelectorAll(".jck-md img")).map((i) => i.getAttribute("src")),
+        links: Array.from(root.querySelectorAll(".jck-md a")).map((a) => [a.textContent, a.getAttribute("href"), a.getAttribute("target"), a.getAttribute("rel")]),
+      };
+    });
+    assert.equal(report.pwned, null);
+    assert.equal(report.scripts, 0);
+    assert.equal(report.onAttrs, 0);
+    assert.equal(report.jsHrefs, 0);
+    assert.equal(report.dataAttrs, 0);
+    assert.equal(report.commandlinker, 0);
+    assert.equal(report.styled, 0);
+    assert.deepEqual(report.imgs, []);
+    for (const [, href, target, rel] of report.links) {
+      if (href) assert.match(href, /^(https?:|mailto:|#|\/)/);
+      assert.equal(target, "_blank");
+      assert.equal(rel, "noopener noreferrer");
+    }
+    assert.ok(report.links.some(([t, href]) => t === "ok link" && href === "https://example.org/docs"));
+    const clickMe = report.links.find(([t]) => t === "click me");
+    assert.ok(clickMe && clickMe[1] === null, "javascript: link has no href");
+    // The external image became a link, and was never requested.
+    assert.ok(report.links.some(([t, href]) => t === "🖼 pixel" && href?.startsWith("https://tracker.example.com/")));
+    await page.locator(".jck-md a", { hasText: "click me" }).click();
+    await page.waitForTimeout(100);
+    assert.equal(await page.evaluate(() => (window as any).__pwned ?? null), null);
+    assert.deepEqual(dialogs, []);
+    assert.deepEqual(requests.filter((u) => !u.startsWith(base)), []);
+    await page.screenshot({ path: join(outDir, `hostile-${theme}.png`), fullPage: true });
+    await page.context().close();
+  }
+});
+
+test("keyboard: Shift+Enter adds a line, Enter sends, Stop cancels", opts, async () => {
+  const { page } = await open("theme=light", 380);
+  const box = page.getByRole("textbox", { name: "Message" });
+  await box.focus();
+  await page.keyboard.type("line one");
+  await page.keyboard.press("Shift+Enter");
+  await page.keyboard.type("line two");
+  assert.equal(await box.inputValue(), "line one\nline two");
+  assert.equal(await page.getByRole("button", { name: "Send" }).isEnabled(), true);
+  await page.keyboard.press("Enter");
+  await page.getByRole("button", { name: "Stop answering" }).click();
+  await page.waitForFunction(() => !(window as any).chat.session.busy);
+  assert.equal(await page.getByRole("button", { name: "Send" }).isDisabled(), true);
+  const first = await page.evaluate(() => (window as any).__sent[0]);
+  assert.equal(first.params.input.content[0].text, "line one\nline two");
+  // Tab reaches the composer and the header buttons.
+  await page.getByRole("button", { name: "New conversation" }).focus();
+  await page.keyboard.press("Enter");
+  assert.equal(await page.locator(".jck-empty").isVisible(), true);
+  await page.context().close();
+});
+
+test("anywidget entry: comm fallback, kernel tools, bridge, trait sync", opts, async () => {
+  for (const bridge of [false, true]) {
+    const { page, errors } = await open(`widget=1${bridge ? "&bridge=1" : ""}&compact=1`, 800);
+    // initial_message is sent once, over the comm (the page has no server extension).
+    await page.waitForFunction(() => (window as any).__comm.some((m: any) => m.type === "chat.answer"), null, { timeout: 15000 });
+    const comm = await page.evaluate(() => (window as any).__comm);
+    const requests = comm.filter((m: any) => m.type === "chatkit.request").map((m: any) => m.body.type);
+    assert.deepEqual(requests, ["threads.create", "threads.add_client_tool_output"]);
+    const tool = comm.find((m: any) => m.type === "tool.request");
+    assert.deepEqual({ name: tool.name, args: tool.args }, { name: "list_kernel_variables", args: { max_items: 20 } });
+    const output = comm.find((m: any) => m.type === "chatkit.request" && m.body.type === "threads.add_client_tool_output");
+    assert.deepEqual(output.body.params.result, { variables: [{ name: "df" }], via: "kernel", tool: "list_kernel_variables" });
+    const answer = comm.find((m: any) => m.type === "chat.answer");
+    assert.equal(answer.thread_id, "thr_0001");
+    assert.match(answer.text, /The kernel has `df`/);
+    // Traits: initial_message cleared, thread_id synced back.
+    const model = await page.evaluate(() => ({ id: (window as any).__model.get("thread_id"), msg: (window as any).__model.get("initial_message") }));
+    assert.deepEqual(model, { id: "thr_0001", msg: "" });
+    assert.equal(await page.locator(".jck-title").innerText(), "Widget chat");
+    await page.getByRole("button", { name: "Insert code into a new cell and run it" }).first().click();
+    if (bridge) {
+      await page.waitForFunction(() => (window as any).__inserted.length === 1);
+      const ins = await page.evaluate(() => (window as any).__inserted[0]);
+      assert.deepEqual(ins, { code: 'import pandas as pd\ndf = pd.read_csv("data.csv")\ndf.head()', run: true, fromHost: true });
+      // Server action → user-initiated effect → bridge insert.
+      await page.getByRole("button", { name: "Insert cell" }).click();
+      await page.waitForFunction(() => (window as any).__inserted.length === 2);
+      await page.screenshot({ path: join(outDir, "widget-bridge.png"), fullPage: true });
+    } else {
+      await page.waitForFunction(() => /Copied — paste into a cell/.test(document.querySelector(".jck-sr")?.textContent ?? ""));
+    }
+    // Python switching threads through the trait.
+    await page.evaluate(() => (window as any).__model.set("thread_id", ""));
+    await page.waitForSelector(".jck-empty:not([hidden])");
+    await page.evaluate(() => (window as any).__cleanup());
+    assert.equal(await page.locator(".jck-chat").count(), 0);
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  }
+});
+
+test("sanitizer on raw hostile HTML (defence behind escaping)", opts, async () => {
+  const { page } = await open("theme=light", 380);
+  const out = await page.evaluate(() => {
+    const s = (window as any).__sanitize as (h: string, d?: string[]) => string;
+    return {
+      img: s('<img src=x onerror="window.__pwned=1">'),
+      script: s("<p>a</p><script>window.__pwned=2</script>"),
+      js: s('<a href="javascript:window.__pwned=3">x</a>'),
+      tabbed: s('<a href="java\tscript:window.__pwned=3">x</a>'),
+      cl: s('<a data-commandlinker-command="terminal:create-new" class="commandlinker-button jp-Foo hljs-keyword" href="#">t</a>'),
+      svg: s('<svg><a xlink:href="javascript:1"><text>s</text></a></svg>'),
+      iframe: s('<iframe src="https://example.org"></iframe>'),
+      style: s('<div style="background:url(https://tracker.example.com/x)">d</div><style>*{}</style>'),
+      png: s('<img src="data:image/png;base64,iVBORw0KGgo=" alt="a">'),
+      svgData: s('<img src="data:image/svg+xml;base64,PHN2Zz4=" alt="b">'),
+      ext: s('<img src="https://tracker.example.com/p.gif" alt="c">'),
+      protoRel: s('<img src="/\\tracker.example.com/p.gif" alt="d">'),
+      allowed: s('<img src="https://img.example.org/p.png" alt="e">', ["example.org"]),
+      same: s('<img src="/files/plot.png" alt="f">'),
+      form: s('<form action="https://x"><input type="text" name=q><input type="checkbox" checked></form>'),
+      pwned: (window as any).__pwned ?? null,
+    };
+  });
+  await page.waitForTimeout(100);
+  assert.equal(await page.evaluate(() => (window as any).__pwned ?? null), null);
+  assert.equal(out.pwned, null);
+  // A relative src stays on the Jupyter server: allowed, but the handler is gone.
+  assert.equal(out.img, '<img src="x">');
+  assert.equal(out.script, "<p>a</p>");
+  assert.equal(out.js, '<a target="_blank" rel="noopener noreferrer">x</a>');
+  assert.equal(out.tabbed, '<a target="_blank" rel="noopener noreferrer">x</a>');
+  assert.equal(out.cl, '<a class="hljs-keyword" href="#" target="_blank" rel="noopener noreferrer">t</a>');
+  assert.doesNotMatch(out.svg, /svg|javascript/);
+  assert.equal(out.iframe, "");
+  assert.equal(out.style, "d");
+  assert.equal(out.png, '<img src="data:image/png;base64,iVBORw0KGgo=" alt="a">');
+  assert.equal(out.svgData, '<span class="jck-blocked-img">🖼 b</span>');
+  assert.equal(out.ext, '<a href="https://tracker.example.com/p.gif" target="_blank" rel="noopener noreferrer" class="jck-blocked-img" title="External image not loaded">🖼 c</a>');
+  assert.doesNotMatch(out.protoRel, /<img/);
+  assert.equal(out.allowed, '<img src="https://img.example.org/p.png" alt="e">');
+  assert.equal(out.same, '<img src="/files/plot.png" alt="f">');
+  assert.equal(out.form, '<input type="checkbox" checked="" disabled="">');
+  await page.context().close();
+});

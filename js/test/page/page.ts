@@ -1,0 +1,193 @@
+/**
+ * Test page: mounts `createChat` against a transport that replays the streams the
+ * real chatkit server recorded (../fixtures). Query: theme=light|dark, width=px,
+ * compact=1 (notebook layout), bridge=1 (provide insertCell).
+ */
+import createSse from "../fixtures/create.sse";
+import customActionSse from "../fixtures/custom_action.sse";
+import errorSse from "../fixtures/error.sse";
+import hostileSse from "../fixtures/hostile.sse";
+import toolOutputSse from "../fixtures/tool_output.sse";
+import threadJson from "../fixtures/thread.json";
+import threadsJson from "../fixtures/threads.json";
+import { createChat, sanitize, type Transport, type TransportResponse } from "../../src/index";
+import widget from "../../src/widget";
+
+const q = new URLSearchParams(location.search);
+document.body.setAttribute("data-jp-theme-light", q.get("theme") === "dark" ? "false" : "true");
+const host = document.getElementById("host") as HTMLElement;
+host.style.width = `${Number(q.get("width") || 800)}px`;
+if (q.get("compact")) host.classList.add("notebook");
+
+const w = window as unknown as Record<string, unknown>;
+const sent: any[] = [];
+const inserted: { code: string; run: boolean }[] = [];
+const effects: [string, unknown][] = [];
+const answers: string[] = [];
+w.__sent = sent;
+w.__inserted = inserted;
+w.__effects = effects;
+w.__answers = answers;
+
+const encoder = new TextEncoder();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function sse(text: string): TransportResponse {
+  const bytes = encoder.encode(text);
+  return {
+    status: 200,
+    contentType: "text/event-stream",
+    body: new ReadableStream<Uint8Array>({
+      async start(ctl) {
+        for (let i = 0; i < bytes.length; i += 97) {
+          ctl.enqueue(bytes.subarray(i, i + 97));
+          await sleep(3);
+        }
+        ctl.close();
+      },
+    }),
+  };
+}
+
+function json(value: unknown): TransportResponse {
+  return {
+    status: 200,
+    contentType: "application/json",
+    body: (async function* () {
+      yield encoder.encode(JSON.stringify(value));
+    })(),
+  };
+}
+
+const transport: Transport = {
+  async send(body: any): Promise<TransportResponse> {
+    sent.push(body);
+    await sleep(5);
+    const text = body.params?.input?.content?.[0]?.text;
+    switch (body.type) {
+      case "threads.create":
+        return sse(text === "hostile" ? hostileSse : createSse);
+      case "threads.add_client_tool_output":
+        return sse(toolOutputSse);
+      case "threads.add_user_message":
+      case "threads.retry_after_item":
+        return sse(errorSse);
+      case "threads.custom_action":
+        return sse(customActionSse);
+      case "threads.list":
+        return json(threadsJson);
+      case "threads.get_by_id":
+        return json(threadJson);
+      default:
+        return json({});
+    }
+  },
+};
+
+w.__sanitize = (html: string, domains?: string[]) => {
+  const div = document.createElement("div");
+  div.appendChild(sanitize(html, { imageDomains: domains ?? null }));
+  return div.innerHTML;
+};
+
+if (q.get("widget")) mountWidget();
+else mountChat();
+
+function mountChat(): void {
+const chat = createChat(host, {
+  transport,
+  compact: !!q.get("compact"),
+  title: "Notebook assistant",
+  clientTools: {
+    list_kernel_variables: async () => ({ variables: [{ name: "df", type: "DataFrame" }] }),
+  },
+  onEffect: (name, data) => effects.push([name, data]),
+  insertCell: q.get("bridge")
+    ? async (code, { run }) => {
+        inserted.push({ code, run });
+        return true;
+      }
+    : undefined,
+});
+chat.onAnswer((a) => answers.push(a.text));
+w.chat = chat;
+}
+
+/**
+ * The anywidget entry against a fake model whose "kernel" speaks the comm contract
+ * (chatkit.request/chunk/end, tool.request/response). The page has no Jupyter server
+ * extension, so the health check fails and the widget must fall back to the comm.
+ */
+function mountWidget(): void {
+  type Handler = (...args: any[]) => void;
+  const handlers = new Map<string, Set<Handler>>();
+  const data: Record<string, unknown> = {
+    base_url: "/",
+    thread_id: "",
+    initial_message: "load data.csv",
+    title: "Widget chat",
+  };
+  const commOut: any[] = [];
+  const traitSaves: Record<string, unknown>[] = [];
+  w.__comm = commOut;
+  w.__saves = traitSaves;
+  const emit = (name: string, ...args: unknown[]) => handlers.get(name)?.forEach((h) => h(...args));
+  const reply = (m: unknown) => setTimeout(() => emit("msg:custom", m, []), 1);
+  const kernel = (msg: any): void => {
+    if (msg.type === "tool.request") {
+      reply({ type: "tool.response", id: msg.id, result: { variables: [{ name: "df" }], via: "kernel", tool: msg.name } });
+      return;
+    }
+    if (msg.type !== "chatkit.request") return;
+    const text =
+      msg.body.type === "threads.create" ? createSse
+      : msg.body.type === "threads.add_client_tool_output" ? toolOutputSse
+      : msg.body.type === "threads.custom_action" ? customActionSse
+      : null;
+    if (text === null) {
+      reply({ type: "chatkit.chunk", id: msg.id, data: JSON.stringify(msg.body.type === "threads.list" ? threadsJson : {}) });
+      reply({ type: "chatkit.end", id: msg.id, status: 200, contentType: "application/json" });
+      return;
+    }
+    for (let i = 0; i < text.length; i += 150) reply({ type: "chatkit.chunk", id: msg.id, data: text.slice(i, i + 150) });
+    reply({ type: "chatkit.end", id: msg.id, status: 200, contentType: "text/event-stream" });
+  };
+  const model = {
+    get: (k: string) => data[k],
+    set: (k: string, v: unknown) => {
+      data[k] = v;
+      emit(`change:${k}`);
+    },
+    save_changes: () => traitSaves.push({ ...data }),
+    on: (name: string, cb: Handler) => {
+      if (!handlers.has(name)) handlers.set(name, new Set());
+      handlers.get(name)!.add(cb);
+    },
+    off: (name?: string | null, cb?: Handler | null) => {
+      if (name && cb) handlers.get(name)?.delete(cb);
+    },
+    send: (msg: unknown) => {
+      commOut.push(msg);
+      setTimeout(() => kernel(msg), 1);
+    },
+    widget_manager: {} as never,
+  };
+  if (q.get("bridge")) {
+    (window as any).jupyterChatkitBridge = {
+      version: 1,
+      insertCell: async (fromEl: HTMLElement, code: string, opts: { run: boolean }) => {
+        inserted.push({ code, run: opts.run, fromHost: fromEl === host } as never);
+        return true;
+      },
+      notebookCells: async () => ({ cells: [{ index: 0, source: "x = 1" }], via: "bridge" }),
+      activeCell: async () => null,
+    };
+  }
+  w.__model = model;
+  const ctl = new AbortController();
+  void Promise.resolve(
+    widget.render({ model: model as never, el: host, signal: ctl.signal, host: {} as never, experimental: {} as never }),
+  ).then((cleanup) => {
+    w.__cleanup = cleanup;
+  });
+}
