@@ -1,0 +1,324 @@
+"""The kernel side through a real IPython kernel (jupyter_client), no browser.
+
+This test plays the front end: it reads the widget's comm from IOPub and sends the
+comm messages ``widget.ts`` sends (``chatkit.request`` / ``chatkit.cancel`` /
+``tool.request``), then checks what the kernel streams back. It also runs the magics,
+``ask()`` and the JupyterLab extension's silent ``tool_json`` call in that kernel.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import json
+import os
+import queue
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jupyter_client.blocking.client import BlockingKernelClient
+from jupyter_client.manager import KernelManager, start_new_kernel
+
+from .chatkit_helpers import parse_sse, user_input
+from .fixtures.fake_llm import FakeLLM, hang
+
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+TIMEOUT = 60.0
+
+
+class Kernel:
+    """A started kernel and the bits of a front end the tests need."""
+
+    def __init__(self, km: KernelManager, kc: BlockingKernelClient) -> None:
+        self.km, self.kc = km, kc
+        # Custom widget messages that arrived while waiting for something else.
+        self.custom: list[dict[str, Any]] = []
+
+    def execute(self, code: str, timeout: float = TIMEOUT) -> list[dict[str, Any]]:
+        """Run ``code``; return its IOPub messages. Fails on an error."""
+        msg_id = self.kc.execute(code)
+        outputs: list[dict[str, Any]] = []
+        deadline = time.monotonic() + timeout
+        while True:
+            msg = self.kc.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+            if msg["parent_header"].get("msg_id") != msg_id:
+                self._keep(msg)
+                continue
+            kind = msg["msg_type"]
+            if kind == "status" and msg["content"]["execution_state"] == "idle":
+                break
+            if kind == "error":
+                raise AssertionError("\n".join(msg["content"]["traceback"]))
+            self._keep(msg)
+            outputs.append(msg)
+        return outputs
+
+    def _keep(self, msg: dict[str, Any]) -> None:
+        if msg["msg_type"] == "comm_msg":
+            data = msg["content"].get("data", {})
+            if data.get("method") == "custom":
+                self.custom.append(data["content"])
+
+    def stdout(self, code: str) -> str:
+        return "".join(
+            m["content"]["text"]
+            for m in self.execute(code)
+            if m["msg_type"] == "stream" and m["content"]["name"] == "stdout"
+        )
+
+    def send_custom(self, comm_id: str, content: dict[str, Any]) -> None:
+        """What anywidget's ``model.send(content)`` does."""
+        msg = self.kc.session.msg(
+            "comm_msg", {"comm_id": comm_id, "data": {"method": "custom", "content": content}}
+        )
+        self.kc.shell_channel.send(msg)
+
+    def replies(
+        self, rid: str, until: tuple[str, ...], timeout: float = TIMEOUT
+    ) -> list[dict[str, Any]]:
+        """Custom messages for request ``rid`` up to one whose type is in ``until``."""
+        got: list[dict[str, Any]] = []
+        deadline = time.monotonic() + timeout
+        while True:
+            mine = [c for c in self.custom if c.get("id") == rid]
+            for c in mine:
+                self.custom.remove(c)
+            got.extend(mine)
+            if any(c.get("type") in until for c in got):
+                return got
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"no {until} for {rid}; got {got}")
+            try:
+                self._keep(self.kc.get_iopub_msg(timeout=min(remaining, 1.0)))
+            except queue.Empty:
+                continue
+
+    def drain(self, seconds: float) -> None:
+        """Read IOPub for a while (to see that nothing more arrives)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            with contextlib.suppress(queue.Empty):
+                self._keep(self.kc.get_iopub_msg(timeout=0.2))
+
+
+@pytest.fixture(scope="module")
+def kernel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Kernel]:
+    home = tmp_path_factory.mktemp("kernel")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("OPENAI_", "JUPYTER_CHATKIT_")) or k == "OPENAI_AGENTS_DISABLE_TRACING"
+    }
+    env["JUPYTER_DATA_DIR"] = str(home / "data")
+    env["JUPYTER_CHATKIT_STORE_URL"] = f"sqlite:///{home / 'chat.sqlite3'}"
+    env["IPYTHONDIR"] = str(home / "ipython")
+    km, kc = start_new_kernel(kernel_name="python3", env=env, cwd=str(home))
+    kernel = Kernel(km, kc)
+    kernel.execute(
+        "import pandas as pd\n"
+        "sales = pd.DataFrame({'region': ['north', 'south'], 'revenue': [120.5, 98.0]})\n"
+        "from jupyter_chatkit import Chat\n"
+        "%load_ext jupyter_chatkit"
+    )
+    try:
+        yield kernel
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def widget_outputs(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        m
+        for m in messages
+        if m["msg_type"] in ("display_data", "execute_result")
+        and WIDGET_MIME in m["content"]["data"]
+    ]
+
+
+def markdown_of(messages: list[dict[str, Any]]) -> list[str]:
+    return [
+        m["content"]["data"]["text/markdown"]
+        for m in messages
+        if m["msg_type"] in ("display_data", "execute_result")
+        and "text/markdown" in m["content"]["data"]
+    ]
+
+
+def new_chat(kernel: Kernel, name: str, args: str = "") -> str:
+    """Create ``name = Chat(args)`` in the kernel; return its comm id."""
+    kernel.execute(f"{name} = Chat({args})")
+    return kernel.stdout(f"print({name}.model_id)").strip()
+
+
+def request(kernel: Kernel, comm_id: str, body: dict[str, Any]) -> list[dict[str, Any]]:
+    rid = uuid.uuid4().hex
+    kernel.send_custom(comm_id, {"type": "chatkit.request", "id": rid, "body": body})
+    return kernel.replies(rid, ("chatkit.end", "chatkit.error"))
+
+
+def body_of(replies: list[dict[str, Any]]) -> str:
+    return "".join(r["data"] for r in replies if r["type"] == "chatkit.chunk")
+
+
+# -- display -------------------------------------------------------------------------------------
+
+
+def test_chat_as_last_expression_is_shown_once(kernel: Kernel) -> None:
+    assert len(widget_outputs(kernel.execute("Chat()"))) == 1
+    assert widget_outputs(kernel.execute("hidden_chat = Chat()")) == []
+    assert len(widget_outputs(kernel.execute("hidden_chat"))) == 1
+
+
+# -- the comm contract ---------------------------------------------------------------------------
+
+
+def test_comm_request_tool_round_trip_and_thread_id(kernel: Kernel) -> None:
+    comm_id = new_chat(kernel, "comm_chat")
+    first = request(
+        kernel,
+        comm_id,
+        {"type": "threads.create", "params": {"input": user_input("what variables do I have?")}},
+    )
+    end = first[-1]
+    assert end == {
+        "type": "chatkit.end",
+        "id": end["id"],
+        "status": 200,
+        "contentType": "text/event-stream",
+    }
+    events = parse_sse(body_of(first).encode())
+    thread_id = next(e.thread.id for e in events if e.type == "thread.created")
+    call = next(
+        e.item for e in events if e.type == "thread.item.done" and e.item.type == "client_tool_call"
+    )
+    assert call.name == "list_kernel_variables"
+
+    # The front end answers the tool through the kernel, as widget.ts does.
+    rid = uuid.uuid4().hex
+    kernel.send_custom(
+        comm_id, {"type": "tool.request", "id": rid, "name": call.name, "args": call.arguments}
+    )
+    (response,) = kernel.replies(rid, ("tool.response",))
+    result = response["result"]
+    sales = next(v for v in result["variables"] if v["name"] == "sales")
+    assert [c["name"] for c in sales["columns"]] == ["region", "revenue"]
+
+    second = request(
+        kernel,
+        comm_id,
+        {
+            "type": "threads.add_client_tool_output",
+            "params": {"thread_id": thread_id, "result": result},
+        },
+    )
+    answer = "".join(
+        part.text
+        for e in parse_sse(body_of(second).encode())
+        if e.type == "thread.item.done" and e.item.type == "assistant_message"
+        for part in e.item.content
+    )
+    assert "`sales`" in answer and "region, revenue" in answer
+    # The Python side follows the conversation the front end started.
+    assert kernel.stdout("print(comm_chat.thread_id)").strip() == thread_id
+
+
+def test_comm_non_streaming_and_bad_requests(kernel: Kernel) -> None:
+    comm_id = new_chat(kernel, "plain_chat")
+    listed = request(kernel, comm_id, {"type": "threads.list", "params": {"limit": 5}})
+    assert listed[-1]["status"] == 200 and listed[-1]["contentType"] == "application/json"
+    assert isinstance(json.loads(body_of(listed))["data"], list)
+
+    bad = request(kernel, comm_id, {"type": "threads.explode", "params": {}})
+    assert bad[-1]["type"] == "chatkit.end" and bad[-1]["status"] == 400
+    assert "Unknown request type" in json.loads(body_of(bad))["message"]
+
+    unknown_tool = uuid.uuid4().hex
+    kernel.send_custom(
+        comm_id, {"type": "tool.request", "id": unknown_tool, "name": "rm_rf", "args": {}}
+    )
+    (response,) = kernel.replies(unknown_tool, ("tool.response",))
+    assert response["result"]["error"].startswith("Unknown tool 'rm_rf'")
+
+
+def test_comm_cancel_stops_the_model_request(kernel: Kernel, fake_llm: FakeLLM) -> None:
+    fake_llm.script(hang(30))
+    settings = (
+        f"settings=__import__('jupyter_chatkit.settings', fromlist=['x']).Settings("
+        f"base_url={fake_llm.base_url!r}, api_key='sk-test', model='fake-model', "
+        f"api='chat_completions', store_url=__import__('os').environ['JUPYTER_CHATKIT_STORE_URL'],"
+        f" title_threads=False, max_retries=0)"
+    )
+    comm_id = new_chat(kernel, "slow_chat", settings)
+    rid = uuid.uuid4().hex
+    body = {"type": "threads.create", "params": {"input": user_input("take your time")}}
+    kernel.send_custom(comm_id, {"type": "chatkit.request", "id": rid, "body": body})
+    deadline = time.monotonic() + TIMEOUT
+    while not fake_llm.calls and time.monotonic() < deadline:
+        kernel.drain(0.2)
+    assert fake_llm.calls, "the kernel never called the model"
+    kernel.send_custom(comm_id, {"type": "chatkit.cancel", "id": rid})
+    while not fake_llm.calls[0].disconnected and time.monotonic() < deadline:
+        kernel.drain(0.2)
+    assert fake_llm.calls[0].disconnected, "cancel did not close the model request"
+    kernel.drain(1.0)
+    assert not [c for c in kernel.custom if c.get("id") == rid and c["type"] == "chatkit.end"]
+
+
+# -- ask() and the magics in a kernel (whose event loop is running) -----------------------------
+
+
+def test_ask_blocks_the_cell_not_the_loop(kernel: Kernel) -> None:
+    out = kernel.stdout(
+        "answer = Chat().ask('describe sales', display=False)\nprint(answer.ok, answer.text)"
+    )
+    assert out.startswith("True **`sales`**")
+    assert "`revenue`" in out
+
+
+def test_ask_async_with_top_level_await(kernel: Kernel) -> None:
+    messages = kernel.execute("await Chat().ask_async('what variables do I have?')")
+    (shown,) = markdown_of(messages)
+    assert "`sales`" in shown
+
+
+def test_line_and_cell_magics_show_answers(kernel: Kernel) -> None:
+    (line,) = markdown_of(kernel.execute("%chat what columns does sales have?"))
+    assert "`region`" in line and "`revenue`" in line
+    (cell,) = markdown_of(kernel.execute("%%chat\nwrite code for the average revenue per region"))
+    assert 'sales.groupby("region")["revenue"]' in cell
+    assert len(widget_outputs(kernel.execute("%chat"))) == 1
+
+
+def test_lab_extension_silent_tool_call(kernel: Kernel) -> None:
+    expression = (
+        "__import__('jupyter_chatkit.kernel.introspect', fromlist=['x'])"
+        ".tool_json('inspect_kernel_variable', '{\"name\": \"sales\"}')"
+    )
+    before = kernel.stdout("print(len(In))")
+    msg_id = kernel.kc.execute("", silent=True, user_expressions={"r": expression})
+    reply = kernel.kc.get_shell_msg(timeout=TIMEOUT)
+    while reply["parent_header"].get("msg_id") != msg_id:
+        reply = kernel.kc.get_shell_msg(timeout=TIMEOUT)
+    value = reply["content"]["user_expressions"]["r"]
+    assert value["status"] == "ok"
+    text = ast.literal_eval(value["data"]["text/plain"])  # the repr of a str
+    detail = json.loads(text)
+    assert [c["name"] for c in detail["columns"]] == ["region", "revenue"]
+    assert kernel.stdout("print(len(In))") == str(int(before) + 1) + "\n"
+
+
+def test_kernel_python_is_this_python(kernel: Kernel) -> None:
+    # The kernel must run the code under test, not some other installation.
+    out = kernel.stdout(
+        "import jupyter_chatkit, sys; print(sys.executable, jupyter_chatkit.__file__)"
+    )
+    executable, module = out.split()
+    assert Path(module).resolve() == (Path(__file__).parents[1] / "src/jupyter_chatkit/__init__.py")
+    assert Path(executable).resolve() == Path(sys.executable).resolve()
