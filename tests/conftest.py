@@ -4,6 +4,9 @@ from __future__ import annotations
 
 pytest_plugins: list[str] = [
     "pytest_jupyter.jupyter_server",
+    "tests.fixtures.llm_guard",
+    "tests.fixtures.fake_llm",
     "tests.fixtures.postgres",
     "tests.fixtures.store",
+    "tests.fixtures.browser",
 ]

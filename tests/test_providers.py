@@ -1,0 +1,453 @@
+"""Model providers against the local fake OpenAI server: both APIs, tools, faults, cancel."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import subprocess
+import sys
+from typing import Any
+
+import openai
+import pytest
+from agents import Agent, FunctionTool, RunConfig, Runner
+from agents.models.openai_chatcompletions import OpenAIChatCompletionsModel
+from agents.models.openai_responses import OpenAIResponsesModel
+from agents.tool_context import ToolContext
+
+from jupyter_chatkit.assistant.models import (
+    PLACEHOLDER_API_KEY,
+    build_model,
+    describe_model_error,
+    set_tracing,
+)
+from jupyter_chatkit.assistant.offline import OfflineModel
+from jupyter_chatkit.settings import Api, Settings
+
+from .fixtures.fake_llm import (
+    FAKE_API_KEY,
+    MODEL,
+    FakeLLM,
+    Fault,
+    Reply,
+    ToolCall,
+    context_too_long,
+    cut_stream,
+    hang,
+    http_error,
+    malformed_chunk,
+    model_not_found,
+    rate_limited,
+    server_error,
+    unauthorized,
+)
+from .fixtures.llm_guard import RealNetworkBlocked
+
+APIS: list[Api] = ["responses", "chat_completions"]
+
+
+def settings_for(llm: FakeLLM, api: Api, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "model": MODEL,
+        "api": api,
+        "base_url": llm.base_url,
+        "api_key": FAKE_API_KEY,
+        "request_timeout": 5.0,
+        # Faults must surface at once, not after the client's backoff.
+        "max_retries": 0,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+def run_config(settings: Settings) -> RunConfig:
+    return RunConfig(model=build_model(settings), tracing_disabled=True)
+
+
+class VariablesTool:
+    """``list_kernel_variables`` answered with a fixed listing, calls recorded."""
+
+    OUTPUT = {"variables": [{"name": "sales", "type": "pandas.DataFrame", "shape": [4, 3]}]}
+
+    def __init__(self) -> None:
+        self.calls: list[dict[str, Any]] = []
+
+        async def invoke(ctx: ToolContext[Any], raw: str) -> str:
+            self.calls.append(json.loads(raw or "{}"))
+            return json.dumps(self.OUTPUT)
+
+        self.tool = FunctionTool(
+            name="list_kernel_variables",
+            description="List the kernel's variables.",
+            params_json_schema={
+                "type": "object",
+                "properties": {"name_filter": {"type": "string"}},
+                "required": [],
+                "additionalProperties": False,
+            },
+            on_invoke_tool=invoke,
+            strict_json_schema=False,
+        )
+
+
+async def stream_run(agent: Agent[Any], settings: Settings, **kwargs: Any) -> list[Any]:
+    """Run streamed; return the raw model events."""
+    result = Runner.run_streamed(agent, "hi", run_config=run_config(settings), **kwargs)
+    events = []
+    async for event in result.stream_events():
+        if event.type == "raw_response_event":
+            events.append(event.data)
+    return events
+
+
+def text_of(events: list[Any]) -> str:
+    return "".join(e.delta for e in events if e.type == "response.output_text.delta")
+
+
+# -- choosing the model ----------------------------------------------------------------
+
+
+def test_nothing_configured_is_the_offline_model() -> None:
+    assert isinstance(build_model(Settings()), OfflineModel)
+    assert isinstance(build_model(Settings(model="offline", api_key="sk-x")), OfflineModel)
+
+
+def test_openai_key_alone_uses_the_responses_api(fake_llm: FakeLLM) -> None:
+    model = build_model(Settings(api_key="sk-x"))
+    assert isinstance(model, OpenAIResponsesModel)
+    assert model.model == "gpt-4.1-mini"
+
+
+def test_base_url_alone_uses_chat_completions(fake_llm: FakeLLM) -> None:
+    model = build_model(Settings(base_url=fake_llm.base_url, model="llama3.2"))
+    assert isinstance(model, OpenAIChatCompletionsModel)
+    assert model.model == "llama3.2"
+
+
+def test_importing_models_does_not_import_the_sdks() -> None:
+    code = (
+        "import sys, jupyter_chatkit.assistant.models as m;"
+        "m.describe_model_error(RuntimeError('x'));"
+        "print(sorted(k for k in ('openai', 'agents') if k in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+# -- talking to a server ---------------------------------------------------------------
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("api", APIS)
+async def test_streams_text_and_sends_the_key(fake_llm_with_key: FakeLLM, api: Api) -> None:
+    llm = fake_llm_with_key
+    llm.script(Reply("Hello from the fake model, streamed word by word."))
+    events = await stream_run(Agent(name="a", instructions="Be brief."), settings_for(llm, api))
+    assert text_of(events) == "Hello from the fake model, streamed word by word."
+    assert [e.type for e in events].count("response.output_text.delta") >= 5
+    call = llm.last
+    assert call.path == ("/v1/responses" if api == "responses" else "/v1/chat/completions")
+    assert call.authorization == f"Bearer {FAKE_API_KEY}"
+    assert call.body["model"] == MODEL and call.body["stream"] is True
+    assert call.finished and not call.disconnected
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("api", APIS)
+async def test_non_streamed_runs_work(fake_llm: FakeLLM, api: Api) -> None:
+    fake_llm.script(Reply("A whole answer at once."))
+    settings = settings_for(fake_llm, api)
+    result = await Runner.run(Agent(name="a"), "hi", run_config=run_config(settings))
+    assert result.final_output == "A whole answer at once."
+    assert fake_llm.last.stream is False
+
+
+@pytest.mark.asyncio
+async def test_local_server_without_key_gets_a_placeholder(fake_llm: FakeLLM) -> None:
+    settings = Settings(base_url=fake_llm.base_url, model="llama3.2", max_retries=0)
+    assert settings.effective_api == "chat_completions"
+    result = await Runner.run(Agent(name="a"), "hi", run_config=run_config(settings))
+    assert result.final_output == "OK from the fake model."
+    assert fake_llm.last.authorization == f"Bearer {PLACEHOLDER_API_KEY}"
+    assert fake_llm.requests[-1]["model"] == "llama3.2"
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("api", APIS)
+async def test_tool_call_round_trip(fake_llm: FakeLLM, api: Api) -> None:
+    fake_llm.script(
+        Reply(tool_calls=[ToolCall("list_kernel_variables", {"name_filter": "sa"})]),
+        Reply("You have one DataFrame, `sales`."),
+    )
+    tool = VariablesTool()
+    agent = Agent(name="a", tools=[tool.tool])
+    events = await stream_run(agent, settings_for(fake_llm, api))
+    assert tool.calls == [{"name_filter": "sa"}]
+    assert text_of(events) == "You have one DataFrame, `sales`."
+    streamed_args = "".join(
+        e.delta for e in events if e.type == "response.function_call_arguments.delta"
+    )
+    assert json.loads(streamed_args) == {"name_filter": "sa"}
+
+    first, second = fake_llm.requests
+    assert [t.get("name") or t["function"]["name"] for t in first["tools"]] == [
+        "list_kernel_variables"
+    ]
+    if api == "responses":
+        outputs = [i for i in second["input"] if i.get("type") == "function_call_output"]
+    else:
+        outputs = [m for m in second["messages"] if m["role"] == "tool"]
+    assert len(outputs) == 1
+    assert "sales" in (outputs[0].get("output") or outputs[0].get("content"))
+
+
+@pytest.mark.asyncio
+async def test_chat_completions_items_get_unique_ids(fake_llm: FakeLLM) -> None:
+    # The agents SDK gives every chat-completions item the id "__fake_id__"; ChatKit
+    # would then show each new answer in place of the previous one.
+    settings = settings_for(fake_llm, "chat_completions")
+    seen: list[str] = []
+    for n in range(2):
+        fake_llm.script(Reply(f"Answer {n}."))
+        result = Runner.run_streamed(Agent(name="a"), "hi", run_config=run_config(settings))
+        ids = set()
+        async for event in result.stream_events():
+            if event.type == "raw_response_event":
+                data = event.data
+                item = getattr(data, "item", None)
+                ids.add(item.id if item is not None else getattr(data, "item_id", None))
+        ids.discard(None)
+        final_id = result.new_items[0].raw_item.id  # type: ignore[union-attr]
+        assert isinstance(final_id, str) and ids == {final_id}
+        seen.append(final_id)
+    assert len(set(seen)) == 2
+    assert all(i.startswith("msg_") for i in seen)
+
+    fake_llm.script(Reply(tool_calls=[ToolCall("list_kernel_variables", {})]), Reply("Done."))
+    done = await Runner.run(
+        Agent(name="a", tools=[VariablesTool().tool]), "hi", run_config=run_config(settings)
+    )
+    call = next(i for i in done.new_items if i.type == "tool_call_item")
+    assert call.raw_item.id.startswith("fc_")  # type: ignore[union-attr]
+
+
+# -- faults ----------------------------------------------------------------------------
+
+
+FAULTS: list[tuple[str, Fault, str, bool]] = [
+    ("500", server_error(), "server error (500)", True),
+    ("503", server_error(503), "server error (503)", True),
+    ("429", rate_limited(2), "rate-limiting requests (429). Try again in 2 s", True),
+    ("quota", http_error(429, code="insufficient_quota"), "out of quota", False),
+    ("401", unauthorized(), "rejected the API key (401)", False),
+    ("403", http_error(403), "(403)", False),
+    ("404", model_not_found(), f"model '{MODEL}' was not found", False),
+    ("400-context", context_too_long(), "too long for this model's context window", False),
+    ("400", http_error(400, code="invalid_value"), "rejected the request (invalid_value)", False),
+    ("hang", hang(10), "timed out", True),
+    ("cut", cut_stream(after=2), "cut off in the middle of the answer", True),
+    ("malformed", malformed_chunk(after=1), "malformed streaming response", True),
+]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("api", APIS)
+@pytest.mark.parametrize(
+    ("fault", "expected", "retry"),
+    [pytest.param(f, e, r, id=name) for name, f, e, r in FAULTS],
+)
+async def test_faults_read_well_and_never_leak_the_key(
+    fake_llm: FakeLLM, api: Api, fault: Fault, expected: str, retry: bool
+) -> None:
+    fake_llm.script(fault)
+    settings = settings_for(fake_llm, api, request_timeout=0.5)
+    with pytest.raises(Exception) as caught:
+        await stream_run(Agent(name="a"), settings)
+    message, allow_retry = describe_model_error(caught.value)
+    assert expected in message, (type(caught.value), message)
+    assert allow_retry is retry
+    assert FAKE_API_KEY not in message
+    assert "Bearer" not in message and "Incorrect API key" not in message
+    assert len(message) < 220
+
+
+@pytest.mark.asyncio
+async def test_unreachable_server_names_the_host(unused_tcp_port: int) -> None:
+    settings = Settings(
+        base_url=f"http://127.0.0.1:{unused_tcp_port}/v1", api_key=FAKE_API_KEY, max_retries=0
+    )
+    with pytest.raises(openai.APIConnectionError) as caught:
+        await Runner.run(Agent(name="a"), "hi", run_config=run_config(settings))
+    message, retry = describe_model_error(caught.value)
+    assert message.startswith(f"Could not reach the model server at 127.0.0.1:{unused_tcp_port}.")
+    assert "OPENAI_BASE_URL" in message and retry is True
+
+
+@pytest.mark.asyncio
+async def test_too_many_turns_and_unknown_tools_read_well(fake_llm: FakeLLM) -> None:
+    settings = settings_for(fake_llm, "responses")
+    tool = VariablesTool()
+    fake_llm.script(*[Reply(tool_calls=[ToolCall("list_kernel_variables", {})])] * 3)
+    with pytest.raises(Exception) as caught:
+        await Runner.run(
+            Agent(name="a", tools=[tool.tool]), "hi", run_config=run_config(settings), max_turns=2
+        )
+    assert describe_model_error(caught.value) == (
+        "The assistant took too many steps without finishing. Try a more specific question.",
+        False,
+    )
+
+    fake_llm.reset()
+    fake_llm.script(Reply(tool_calls=[ToolCall("no_such_tool", {})]))
+    with pytest.raises(Exception) as caught:
+        await Runner.run(Agent(name="a", tools=[tool.tool]), "hi", run_config=run_config(settings))
+    message, retry = describe_model_error(caught.value)
+    assert "could not use" in message and retry is True
+
+
+def test_unknown_errors_are_generic_and_carry_no_details() -> None:
+    message, retry = describe_model_error(RuntimeError(f"boom {FAKE_API_KEY}"))
+    assert message == (
+        "Something went wrong while talking to the model (RuntimeError). "
+        "The Jupyter server log has details."
+    )
+    assert retry is True
+
+
+# -- cancelling ------------------------------------------------------------------------
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("api", APIS)
+async def test_cancelling_a_run_closes_the_upstream_request(fake_llm: FakeLLM, api: Api) -> None:
+    fake_llm.token_delay = 0.05
+    words = " ".join(f"word{n}" for n in range(200))
+    fake_llm.script(Reply(words))
+    result = Runner.run_streamed(
+        Agent(name="a"), "hi", run_config=run_config(settings_for(fake_llm, api))
+    )
+    async for event in result.stream_events():
+        if event.type == "raw_response_event" and event.data.type == "response.output_text.delta":
+            result.cancel()
+    call = await fake_llm.wait_for_disconnect(within=5)
+    assert call.disconnected and not call.finished
+    assert call.deltas_sent < 50
+
+
+@pytest.mark.asyncio
+async def test_cancelling_the_consumer_task_closes_the_upstream_request(
+    fake_llm: FakeLLM,
+) -> None:
+    # What happens when the browser goes away: the server's response task is cancelled.
+    fake_llm.token_delay = 0.05
+    fake_llm.script(Reply(" ".join(["token"] * 200)))
+    result = Runner.run_streamed(
+        Agent(name="a"), "hi", run_config=run_config(settings_for(fake_llm, "responses"))
+    )
+    first_delta = asyncio.Event()
+
+    async def consume() -> None:
+        try:
+            async for event in result.stream_events():
+                if event.type == "raw_response_event":
+                    first_delta.set()
+        except asyncio.CancelledError:
+            result.cancel()
+            raise
+
+    task = asyncio.create_task(consume())
+    await asyncio.wait_for(first_delta.wait(), 5)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    call = await fake_llm.wait_for_disconnect(within=5)
+    assert not call.finished
+
+
+# -- tracing ---------------------------------------------------------------------------
+
+
+def tracing_on() -> bool:
+    from agents.tracing import get_trace_provider
+    from agents.tracing.traces import NoOpTrace
+
+    return not isinstance(get_trace_provider().create_trace("probe"), NoOpTrace)
+
+
+def test_tracing_is_off_unless_asked_for() -> None:
+    assert set_tracing(Settings(api_key="sk-x")) is False
+    assert not tracing_on()
+
+
+def test_tracing_goes_to_openai_only_with_the_openai_key() -> None:
+    from agents.tracing import default_exporter
+
+    try:
+        assert set_tracing(Settings(api_key="sk-openai", tracing=True)) is True
+        assert tracing_on()
+        assert default_exporter().api_key == "sk-openai"
+        # A third-party provider's key must never be sent to OpenAI's trace endpoint.
+        assert (
+            set_tracing(
+                Settings(api_key="sk-other", base_url="http://127.0.0.1:1/v1", tracing=True)
+            )
+            is False
+        )
+        assert not tracing_on()
+    finally:
+        default_exporter().set_api_key("")
+
+
+# -- the fake server and the guard themselves ------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_fake_server_checks_the_key_and_lists_models(fake_llm_with_key: FakeLLM) -> None:
+    good = openai.AsyncOpenAI(base_url=fake_llm_with_key.base_url, api_key=FAKE_API_KEY)
+    assert [m.id for m in (await good.models.list()).data] == [MODEL]
+    bad = openai.AsyncOpenAI(base_url=fake_llm_with_key.base_url, api_key="sk-wrong", max_retries=0)
+    with pytest.raises(openai.AuthenticationError):
+        await bad.models.list()
+    await good.close()
+    await bad.close()
+
+
+@pytest.mark.asyncio
+async def test_fake_server_streams_chat_usage_when_asked(fake_llm: FakeLLM) -> None:
+    client = openai.AsyncOpenAI(base_url=fake_llm.base_url, api_key="k")
+    fake_llm.script(Reply("one two three", chunk_chars=4))
+    stream = await client.chat.completions.create(
+        model=MODEL,
+        messages=[{"role": "user", "content": "hi"}],
+        stream=True,
+        stream_options={"include_usage": True},
+    )
+    chunks = [c async for c in stream]
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert text == "one two three"
+    assert chunks[-1].usage is not None and chunks[-1].usage.total_tokens > 0
+    await client.close()
+
+
+def test_guard_blocks_everything_but_loopback(llm_guard: Any, fake_llm: FakeLLM) -> None:
+    with llm_guard.expect_blocked():
+        with pytest.raises(RealNetworkBlocked), socket.create_connection(("203.0.113.7", 443)):
+            pass
+        with pytest.raises(RealNetworkBlocked):
+            socket.getaddrinfo("api.openai.com", 443)
+    with socket.create_connection(("127.0.0.1", fake_llm.port)):
+        pass
+    assert llm_guard.blocked == []
+
+
+@pytest.mark.asyncio
+async def test_guard_stops_the_openai_client_before_it_leaves(llm_guard: Any) -> None:
+    import os
+
+    assert "OPENAI_API_KEY" not in os.environ and "OPENAI_BASE_URL" not in os.environ
+    settings = Settings(api_key="sk-real-looking", max_retries=0)  # api.openai.com
+    with llm_guard.expect_blocked(), pytest.raises(openai.APIConnectionError) as caught:
+        await Runner.run(Agent(name="a"), "hi", run_config=run_config(settings))
+    # httpx re-raises the guard's error as its own ConnectError, message intact.
+    assert "Test tried to reach api.openai.com" in str(caught.value.__cause__)
