@@ -8,5 +8,4 @@ pytest_plugins: list[str] = [
     "tests.fixtures.fake_llm",
     "tests.fixtures.postgres",
     "tests.fixtures.store",
-    "tests.fixtures.browser",
 ]
