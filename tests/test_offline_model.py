@@ -469,3 +469,65 @@ async def test_non_streamed_runs_give_the_same_answer() -> None:
     )
     assert result.final_output == streamed.text
     assert tools.calls[-1] == ("inspect_kernel_variable", {"name": "sales"})
+
+
+# -- through the assistant server ----------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_offline_conversation_through_the_assistant_server(sqlite_store: Any) -> None:
+    """ChatKit's stream conversion, the client-tool round trip, code cards and titles."""
+    from chatkit.types import (
+        AssistantMessageItem,
+        ClientToolCallItem,
+        ThreadItemDoneEvent,
+        ThreadUpdatedEvent,
+        WidgetItem,
+    )
+
+    from jupyter_chatkit.assistant.context import RequestContext
+    from jupyter_chatkit.assistant.server import NotebookAssistant, StreamResult
+    from jupyter_chatkit.settings import Settings
+
+    from .chatkit_helpers import collect, req, user_input
+
+    assistant = NotebookAssistant(sqlite_store, Settings())  # nothing configured: offline
+    ctx = RequestContext(user_id="alice")
+
+    async def stream(body: bytes) -> list[Any]:
+        result = await assistant.handle(body, ctx)
+        assert isinstance(result, StreamResult)
+        return await collect(result.chunks)
+
+    def done(events: list[Any], kind: type) -> list[Any]:
+        return [
+            e.item
+            for e in events
+            if isinstance(e, ThreadItemDoneEvent) and isinstance(e.item, kind)
+        ]
+
+    events = await stream(req("threads.create", input=user_input("What variables do I have?")))
+    thread_id = next(e.thread.id for e in events if e.type == "thread.created")
+    (call,) = done(events, ClientToolCallItem)
+    assert call.name == "list_kernel_variables" and call.status == "pending"
+    titles = [e.thread.title for e in events if isinstance(e, ThreadUpdatedEvent)]
+
+    output = run_tool("list_kernel_variables", {}, KernelView(NAMESPACE))
+    events = await stream(req("threads.add_client_tool_output", thread_id=thread_id, result=output))
+    titles += [e.thread.title for e in events if isinstance(e, ThreadUpdatedEvent)]
+    # The offline model names the thread from the first message (now or after the tool).
+    assert titles[-1:] == ["What variables do I have"]
+    (answer,) = done(events, AssistantMessageItem)
+    text = answer.content[0].text
+    assert "| `sales` | pandas.DataFrame | 4 x 3 |" in text
+    assert_explains_setup_once(text)
+
+    events = await stream(
+        req("threads.add_user_message", thread_id=thread_id, input=user_input("plot sales"))
+    )
+    (card,) = done(events, WidgetItem)
+    assert 'sales[["price", "units"]].plot(' in (card.copy_text or "")
+    (closing,) = done(events, AssistantMessageItem)
+    assert closing.content[0].text.startswith("The code is in the card above.")
+    # Each answer is its own thread item: ids must not collide.
+    assert closing.id != answer.id
