@@ -163,6 +163,13 @@ test("notebook width, dark theme: error with Retry, history panel", opts, async 
   assert.equal(await page.locator(".jck-history-row").count(), 2);
   assert.equal(await page.getByRole("button", { name: "Conversation history" }).getAttribute("aria-expanded"), "true");
   await page.screenshot({ path: join(outDir, "notebook-dark-history.png"), fullPage: true });
+  // Escape closes the panel and gives focus back; reopen for the rest.
+  await page.locator(".jck-history-open").first().focus();
+  await page.keyboard.press("Escape");
+  await page.waitForSelector(".jck-history", { state: "hidden" });
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("aria-label")), "Conversation history");
+  await page.getByRole("button", { name: "Conversation history" }).click();
+  await page.waitForSelector(".jck-history-row");
   await page.getByRole("button", { name: "Rename “Loading data”" }).click();
   const title = page.getByRole("textbox", { name: "New title" });
   await title.fill("CSV loading");
@@ -358,5 +365,30 @@ test("sanitizer on raw hostile HTML (defence behind escaping)", opts, async () =
   assert.equal(out.allowed, '<img src="https://img.example.org/p.png" alt="e">');
   assert.equal(out.same, '<img src="/files/plot.png" alt="f">');
   assert.equal(out.form, '<input type="checkbox" checked="" disabled="">');
+  await page.context().close();
+});
+
+test("streaming renders incrementally: earlier blocks are kept, progress shows", opts, async () => {
+  const { page } = await open("theme=light&slow=1", 380);
+  await page.screenshot({ path: join(outDir, "empty-light.png") });
+  const box = page.getByRole("textbox", { name: "Message" });
+  await box.fill("load data.csv");
+  await box.press("Enter");
+  // Before any answer text: the progress line from progress_update.
+  await page.waitForSelector(".jck-progress:not([hidden])");
+  assert.match(await page.locator(".jck-progress").innerText(), /Reading your notebook…|Thinking…/);
+  assert.equal(await page.getByRole("button", { name: "Stop answering" }).count(), 1);
+  // Mark the first rendered block of the streaming answer, then let it finish.
+  await page.waitForFunction(() => document.querySelectorAll(".jck-assistant .jck-blk").length >= 3);
+  await page.screenshot({ path: join(outDir, "streaming-light.png") });
+  await page.evaluate(() => {
+    (window as any).__firstBlock = document.querySelector(".jck-assistant .jck-blk");
+    (window as any).__firstBlock.setAttribute("data-marked", "1");
+  });
+  assert.equal(await page.locator(".jck-log").getAttribute("aria-busy"), "true");
+  await page.waitForFunction(() => (window as any).__answers.length === 1, null, { timeout: 20000 });
+  const kept = await page.evaluate(() => (window as any).__firstBlock.isConnected);
+  assert.equal(kept, true, "the first markdown block was not re-rendered");
+  assert.equal(await page.locator(".jck-log").getAttribute("aria-busy"), "false");
   await page.context().close();
 });

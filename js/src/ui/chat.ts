@@ -178,6 +178,15 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
   const sendBtn = h("button", { type: "submit", class: "jck-btn jck-btn-primary jck-send", "aria-label": "Send" });
   const composer = h("form", { class: "jck-composer" }, input, sendBtn);
   const body = h("div", { class: "jck-body" }, history.el, scroller);
+  history.el.addEventListener("keydown", (e) => {
+    if (e.key !== "Escape" || !history.visible) return;
+    e.preventDefault();
+    e.stopPropagation();
+    void history.toggle(false).then(() => {
+      historyBtn.setAttribute("aria-expanded", "false");
+      historyBtn.focus();
+    });
+  });
   const root = h("div", { class: `jck-chat${options.compact ? " jck-compact" : ""}` }, header, body, toast, composer, live);
   el.replaceChildren(root);
 
@@ -217,8 +226,11 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
   composer.addEventListener("submit", (e) => {
     e.preventDefault();
     if (session.busy) {
-      session.cancel();
-      announce("Stopped.");
+      // Only the Stop button stops; a keyboard submit while answering does nothing.
+      if ((e as SubmitEvent).submitter === sendBtn) {
+        session.cancel();
+        announce("Stopped.");
+      }
       return;
     }
     const text = input.value.trim();

@@ -41,7 +41,7 @@ function sse(text: string): TransportResponse {
       async start(ctl) {
         for (let i = 0; i < bytes.length; i += 97) {
           ctl.enqueue(bytes.subarray(i, i + 97));
-          await sleep(3);
+          await sleep(q.get("slow") ? 12 : 3);
         }
         ctl.close();
       },
