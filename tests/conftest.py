@@ -8,4 +8,5 @@ pytest_plugins: list[str] = [
     "tests.fixtures.fake_llm",
     "tests.fixtures.postgres",
     "tests.fixtures.store",
+    "tests.fixtures.browser",
 ]
