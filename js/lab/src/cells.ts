@@ -1,0 +1,217 @@
+/**
+ * Reading a notebook for the model: cell sources and outputs as bounded plain text.
+ *
+ * These answer the `get_notebook_cells` and `get_active_cell` client tools. Everything
+ * is bounded (per output, per cell, in total) because a notebook can hold megabytes of
+ * output and the tool result goes into the model's context window.
+ */
+
+import type { Cell, ICodeCellModel } from "@jupyterlab/cells";
+import type * as nbformat from "@jupyterlab/nbformat";
+import type { NotebookPanel } from "@jupyterlab/notebook";
+
+/** Limits, in characters. The server also caps a tool output at 64 kB of JSON. */
+export const LIMITS = {
+  sourceChars: 6000,
+  outputChars: 2000,
+  cellOutputChars: 4000,
+  totalChars: 40000,
+  defaultMaxCells: 30,
+  maxMaxCells: 200,
+  selectionChars: 4000,
+};
+
+// CSI (colours, cursor moves) and OSC (titles, hyperlinks) escape sequences.
+const ANSI_RE = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
+
+/** Text without ANSI escape sequences (IPython colours its tracebacks). */
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI_RE, "");
+}
+
+/** `text` cut to `max` characters, saying how much was cut. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const keep = Math.max(0, max - 40);
+  return `${text.slice(0, keep)}\n… [${text.length - keep} more characters]`;
+}
+
+/** Wrap text in a Markdown fence longer than any backtick run inside it. */
+export function fence(text: string, language = ""): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const ticks = "`".repeat(Math.max(3, longest + 1));
+  return `${ticks}${language}\n${text.replace(/\s+$/, "")}\n${ticks}`;
+}
+
+function joinText(value: nbformat.MultilineString | undefined): string {
+  if (value === undefined) return "";
+  return Array.isArray(value) ? value.join("") : String(value);
+}
+
+/** One output as plain text the model can read. */
+export interface OutputText {
+  output_type: string;
+  text: string;
+  /** For errors: exception class and message, handy without reading the traceback. */
+  ename?: string;
+  evalue?: string;
+  name?: string;
+}
+
+/** Describe one nbformat output as bounded text. */
+export function outputText(output: nbformat.IOutput, max = LIMITS.outputChars): OutputText {
+  const type = String(output.output_type);
+  if (type === "stream") {
+    const o = output as nbformat.IStream;
+    return { output_type: type, name: o.name, text: clip(stripAnsi(joinText(o.text)), max) };
+  }
+  if (type === "error") {
+    const o = output as nbformat.IError;
+    const tb = stripAnsi((o.traceback ?? []).join("\n"));
+    return {
+      output_type: type,
+      ename: o.ename,
+      evalue: o.evalue,
+      // Keep the end of a long traceback: the failing line is at the bottom.
+      text: tb.length > max ? `… [${tb.length - max} earlier characters]\n${tb.slice(-max)}` : tb,
+    };
+  }
+  const data = ((output as nbformat.IExecuteResult).data ?? {}) as nbformat.IMimeBundle;
+  const mimes = Object.keys(data);
+  let text = "";
+  if ("text/plain" in data) text = stripAnsi(joinText(data["text/plain"] as nbformat.MultilineString));
+  else if ("text/markdown" in data) text = joinText(data["text/markdown"] as nbformat.MultilineString);
+  const others = mimes.filter((m) => m !== "text/plain");
+  if (others.length) text += `${text ? "\n" : ""}[also: ${others.join(", ")}]`;
+  return { output_type: type, text: clip(text, max) };
+}
+
+/** One cell as the model sees it. */
+export interface CellInfo {
+  index: number;
+  cell_type: string;
+  source: string;
+  execution_count?: number | null;
+  outputs?: OutputText[];
+  outputs_truncated?: boolean;
+}
+
+/** The outputs of a cell model (empty for markdown and raw cells). */
+export function cellOutputs(cell: Cell): nbformat.IOutput[] {
+  if (cell.model.type !== "code") return [];
+  return (cell.model as ICodeCellModel).outputs.toJSON();
+}
+
+/** Describe one cell, with outputs bounded per output and per cell. */
+export function cellInfo(cell: Cell, index: number, includeOutputs: boolean): CellInfo {
+  const info: CellInfo = {
+    index,
+    cell_type: cell.model.type,
+    source: clip(cell.model.sharedModel.getSource(), LIMITS.sourceChars),
+  };
+  if (cell.model.type !== "code") return info;
+  info.execution_count = (cell.model as ICodeCellModel).executionCount;
+  if (!includeOutputs) return info;
+  const outputs: OutputText[] = [];
+  let used = 0;
+  const raw = cellOutputs(cell);
+  for (const output of raw) {
+    const room = LIMITS.cellOutputChars - used;
+    if (room <= 0) {
+      info.outputs_truncated = true;
+      break;
+    }
+    const o = outputText(output, Math.min(LIMITS.outputChars, room));
+    used += o.text.length;
+    outputs.push(o);
+  }
+  info.outputs = outputs;
+  return info;
+}
+
+/** Arguments of `get_notebook_cells` (validated loosely: the model may send junk). */
+export interface NotebookCellsArgs {
+  max_cells?: unknown;
+  include_outputs?: unknown;
+}
+
+/** Cell indices nearest `anchor`, alternating after/before, kept in notebook order. */
+export function nearestIndices(count: number, anchor: number, max: number): number[] {
+  const picked: number[] = [];
+  const a = Math.min(Math.max(anchor, 0), Math.max(count - 1, 0));
+  if (count > 0) picked.push(a);
+  for (let d = 1; picked.length < Math.min(max, count); d++) {
+    // Cells above the anchor usually explain it (imports, data), so they go first.
+    if (a - d >= 0) picked.push(a - d);
+    if (picked.length < max && a + d < count) picked.push(a + d);
+    if (a - d < 0 && a + d >= count) break;
+  }
+  return picked.sort((x, y) => x - y);
+}
+
+/** The answer of `get_notebook_cells` for `panel`, centred on cell `anchor`. */
+export function notebookCells(
+  panel: NotebookPanel,
+  anchor: number,
+  args: NotebookCellsArgs = {},
+): Record<string, unknown> {
+  const cells = panel.content.widgets;
+  const requested = Number(args.max_cells);
+  const maxCells = Number.isFinite(requested) && requested >= 1
+    ? Math.min(Math.floor(requested), LIMITS.maxMaxCells)
+    : LIMITS.defaultMaxCells;
+  const includeOutputs = args.include_outputs !== false;
+  const indices = nearestIndices(cells.length, anchor, maxCells);
+  const infos: CellInfo[] = [];
+  let total = 0;
+  let truncated = false;
+  // Spend the budget on the anchor first and then outwards, so a huge early cell
+  // cannot push out the cell the user is asking about.
+  const byDistance = [...indices].sort((x, y) => Math.abs(x - anchor) - Math.abs(y - anchor));
+  const kept = new Set<number>();
+  for (const i of byDistance) {
+    const info = cellInfo(cells[i], i, includeOutputs);
+    const size = JSON.stringify(info).length;
+    if (total + size > LIMITS.totalChars && kept.size > 0) {
+      truncated = true;
+      continue;
+    }
+    total += size;
+    kept.add(i);
+    infos.push(info);
+  }
+  infos.sort((x, y) => x.index - y.index);
+  return {
+    notebook: panel.context.path,
+    kernel: panel.sessionContext.kernelDisplayName,
+    cell_count: cells.length,
+    active_cell_index: anchor,
+    cells: infos,
+    omitted_cells: cells.length - infos.length,
+    truncated,
+  };
+}
+
+/** The text selected in a cell's editor ("" when none or no editor). */
+export function selectedText(cell: Cell): string {
+  const editor = cell.editor;
+  if (!editor) return "";
+  const sel = editor.getSelection();
+  const start = editor.getOffsetAt(sel.start);
+  const end = editor.getOffsetAt(sel.end);
+  if (start === end) return "";
+  const source = cell.model.sharedModel.getSource();
+  return clip(source.slice(Math.min(start, end), Math.max(start, end)), LIMITS.selectionChars);
+}
+
+/** The answer of `get_active_cell` for cell `index` of `panel`. */
+export function activeCell(panel: NotebookPanel, index: number): Record<string, unknown> {
+  const cell = panel.content.widgets[index];
+  if (!cell) return { error: "The notebook has no active cell." };
+  return {
+    notebook: panel.context.path,
+    cell_count: panel.content.widgets.length,
+    ...cellInfo(cell, index, true),
+    selection: selectedText(cell),
+  };
+}

@@ -1,0 +1,40 @@
+/** `GET {base_url}jupyter-chatkit/config`: the model the server uses, for display only. */
+
+import { URLExt } from "@jupyterlab/coreutils";
+import { ServerConnection } from "@jupyterlab/services";
+
+/** What the server tells the browser about its model (never secrets). */
+export interface ServerModelInfo {
+  model: string;
+  provider: string;
+  api: string | null;
+  offline: boolean;
+}
+
+/** Fetch the server's model info; null when the server extension does not answer. */
+export async function fetchModelInfo(
+  settings: ServerConnection.ISettings = ServerConnection.makeSettings(),
+): Promise<ServerModelInfo | null> {
+  const url = URLExt.join(settings.baseUrl, "jupyter-chatkit", "config");
+  try {
+    const res = await ServerConnection.makeRequest(url, { method: "GET" }, settings);
+    if (!res.ok) return null;
+    const data = (await res.json()) as Partial<ServerModelInfo>;
+    if (typeof data.model !== "string") return null;
+    return {
+      model: data.model,
+      provider: typeof data.provider === "string" ? data.provider : "",
+      api: typeof data.api === "string" ? data.api : null,
+      offline: !!data.offline,
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** A short label such as "gpt-4.1-mini · openai" or "offline model". */
+export function modelLabel(info: ServerModelInfo | null): string {
+  if (!info) return "model unknown";
+  if (info.offline) return "offline model";
+  return info.provider ? `${info.model} · ${info.provider}` : info.model;
+}

@@ -1,0 +1,83 @@
+/**
+ * Changing a notebook on a person's click: insert a code cell next to a given cell,
+ * optionally run it, or replace a cell's source in one undoable step.
+ */
+
+import type { Cell } from "@jupyterlab/cells";
+import { NotebookActions, type NotebookPanel } from "@jupyterlab/notebook";
+
+/** Where a new cell goes relative to the reference cell. */
+export type Position = "below" | "above";
+
+/** Read a position from an effect payload; anything unknown means "below". */
+export function toPosition(value: unknown): Position {
+  return value === "above" ? "above" : "below";
+}
+
+/**
+ * Insert a code cell holding exactly `code` next to cell `index` of `panel` and make it
+ * the active cell; run it when `run`. Resolves to false when the notebook is read-only
+ * or running failed to start.
+ */
+export async function insertCode(
+  panel: NotebookPanel,
+  index: number,
+  code: string,
+  options: { run?: boolean; position?: Position } = {},
+): Promise<boolean> {
+  const notebook = panel.content;
+  const model = notebook.model;
+  if (!model || model.readOnly) return false;
+  const count = notebook.widgets.length;
+  const ref = Math.min(Math.max(index, -1), count - 1);
+  const at = options.position === "above" ? Math.max(ref, 0) : ref + 1;
+  // A model-level insert puts the source in the same transaction as the cell, so one
+  // undo removes the whole insertion and no empty cell ever flashes.
+  model.sharedModel.insertCell(at, { cell_type: "code", source: code });
+  notebook.deselectAll();
+  notebook.activeCellIndex = at;
+  const cell = notebook.widgets[at];
+  if (!cell) return false;
+  void notebook.scrollToCell(cell).catch(() => undefined);
+  if (options.run) {
+    return NotebookActions.runCells(notebook, [cell], panel.sessionContext);
+  }
+  return true;
+}
+
+/** What {@link replaceSource} did, to undo it. */
+export interface Replacement {
+  index: number;
+  before: string;
+  after: string;
+  /** Undo the replacement; false when the cell has changed since. */
+  undo(): boolean;
+}
+
+/**
+ * Replace the source of `cell` (cell `index`) with `code` as one step of the cell's own
+ * undo history, so both our Undo notice and Ctrl+Z in the editor revert exactly it.
+ */
+export function replaceSource(cell: Cell, index: number, code: string): Replacement {
+  const shared = cell.model.sharedModel;
+  const before = shared.getSource();
+  // The YCell behind ISharedCell has a Y.UndoManager; the interface does not expose it.
+  const undoManager = (shared as { undoManager?: { stopCapturing(): void } | null }).undoManager;
+  // Close the current capture group first: Yjs merges edits made within 500 ms, and the
+  // person may have been typing in this cell just before clicking.
+  undoManager?.stopCapturing();
+  shared.setSource(code);
+  undoManager?.stopCapturing();
+  return {
+    index,
+    before,
+    after: code,
+    undo(): boolean {
+      if (shared.isDisposed || shared.getSource() !== code) return false;
+      if (shared.canUndo()) shared.undo();
+      // Without an undo manager (or if Yjs merged steps), restore the text directly.
+      if (shared.getSource() !== before) shared.setSource(before);
+      return true;
+    },
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * "Ask about this error" buttons on error outputs.
+ *
+ * We watch the DOM of each notebook (not only model signals) because JupyterLab renders
+ * outputs lazily for cells scrolled out of view; a MutationObserver sees the output
+ * the moment it is really on the page. Each output child is matched to its output model
+ * by index, so stderr streams (same MIME type as tracebacks) get no button.
+ */
+
+import type { Cell, CodeCell } from "@jupyterlab/cells";
+import type * as nbformat from "@jupyterlab/nbformat";
+import type { INotebookTracker, NotebookPanel } from "@jupyterlab/notebook";
+import type { IDisposable } from "@lumino/disposable";
+
+/** Class on an output child that shows an error; the context menu item selects it. */
+export const ERROR_OUTPUT_CLASS = "jp-chatkit-error-output";
+const BUTTON_CLASS = "jp-chatkit-ask-error";
+const ACTIONS_CLASS = "jp-chatkit-error-actions";
+
+/** Called when someone asks about an error. */
+export type AskHandler = (panel: NotebookPanel, cell: Cell, error: nbformat.IError) => void;
+
+/** Keeps buttons on the error outputs of every notebook in `tracker`. */
+export class ErrorButtons implements IDisposable {
+  private observers = new Map<NotebookPanel, MutationObserver>();
+  private disposed = false;
+
+  constructor(
+    private readonly tracker: INotebookTracker,
+    private readonly onAsk: AskHandler,
+    private readonly label = "Ask about this error",
+  ) {
+    tracker.forEach((panel) => this.watch(panel));
+    tracker.widgetAdded.connect(this.onAdded, this);
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.tracker.widgetAdded.disconnect(this.onAdded, this);
+    for (const observer of this.observers.values()) observer.disconnect();
+    this.observers.clear();
+  }
+
+  private onAdded(_: INotebookTracker, panel: NotebookPanel): void {
+    this.watch(panel);
+  }
+
+  private watch(panel: NotebookPanel): void {
+    if (this.observers.has(panel)) return;
+    const pending = new Set<Element>();
+    let scheduled = false;
+    const flush = (): void => {
+      scheduled = false;
+      for (const node of pending) this.decorateNode(panel, node);
+      pending.clear();
+    };
+    const observer = new MutationObserver((records) => {
+      for (const record of records) {
+        const target = record.target instanceof Element ? record.target : record.target.parentElement;
+        // Typing in an editor mutates the DOM constantly; only output areas matter here.
+        const cellNode = target?.closest(".jp-OutputArea")?.closest(".jp-Cell");
+        if (cellNode) pending.add(cellNode);
+      }
+      if (pending.size && !scheduled) {
+        scheduled = true;
+        requestAnimationFrame(flush);
+      }
+    });
+    observer.observe(panel.content.node, { childList: true, subtree: true });
+    this.observers.set(panel, observer);
+    panel.disposed.connect(() => {
+      observer.disconnect();
+      this.observers.delete(panel);
+    });
+    void panel.revealed.then(() => {
+      for (const cell of panel.content.widgets) this.decorate(panel, cell);
+    });
+  }
+
+  private decorateNode(panel: NotebookPanel, node: Element): void {
+    const cell = panel.content.widgets.find((c) => c.node === node);
+    if (cell) this.decorate(panel, cell);
+  }
+
+  /** Add or remove buttons so exactly the error outputs of `cell` have one. */
+  decorate(panel: NotebookPanel, cell: Cell): void {
+    if (cell.model.type !== "code" || cell.isDisposed) return;
+    const area = (cell as CodeCell).outputArea;
+    if (!area) return;
+    const model = area.model;
+    area.widgets.forEach((child, i) => {
+      const output = i < model.length ? model.get(i) : null;
+      const isError = output?.type === "error";
+      child.node.classList.toggle(ERROR_OUTPUT_CLASS, isError);
+      const existing = child.node.querySelector(`.${ACTIONS_CLASS}`);
+      if (!isError) {
+        existing?.remove();
+        return;
+      }
+      if (existing) return;
+      // Inside the rendered traceback, under it: where the eye is after reading it.
+      const host = child.node.querySelector(".jp-OutputArea-output") ?? child.node;
+      const actions = document.createElement("div");
+      actions.className = ACTIONS_CLASS;
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = BUTTON_CLASS;
+      button.textContent = this.label;
+      button.title = "Send this error and its cell to the Notebook Assistant";
+      button.addEventListener("click", (event) => {
+        event.preventDefault();
+        event.stopPropagation();
+        // Read the output now: the button outlives re-renders of the same slot.
+        const j = area.widgets.indexOf(child);
+        const current = j >= 0 && j < model.length ? model.get(j) : null;
+        if (current?.type === "error") this.onAsk(panel, cell, current.toJSON() as nbformat.IError);
+      });
+      actions.appendChild(button);
+      host.appendChild(actions);
+    });
+  }
+}

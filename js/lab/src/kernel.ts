@@ -1,0 +1,159 @@
+/**
+ * Kernel-side client tools (`list_kernel_variables`, `inspect_kernel_variable`): run
+ * silently in the notebook's own kernel, where the user's variables live.
+ *
+ * Contract with the kernel side: the expression
+ *   __import__('jupyter_chatkit.kernel.introspect', fromlist=['x']).tool_json(name, args_json)
+ * returns a JSON string. We send it as a `user_expressions` entry of a silent, history-
+ * free execute request, so nothing shows in the notebook and `In[n]` does not move.
+ *
+ * Every path ends with a value the model can read: no notebook, no kernel, a busy
+ * kernel, a kernel without jupyter_chatkit, a timeout. A tool call never hangs.
+ */
+
+import type { ISessionContext } from "@jupyterlab/apputils";
+import type { Kernel, KernelMessage } from "@jupyterlab/services";
+import { parsePyStringRepr, pyString } from "./pyrepr";
+
+/** How long to wait for a busy kernel to become idle before giving up. */
+export const BUSY_WAIT_MS = 3000;
+/** How long one introspection may take once the kernel is idle. */
+export const REPLY_TIMEOUT_MS = 20000;
+
+export const MESSAGES = {
+  noNotebook: "No notebook is open in JupyterLab, so there is no kernel to look at.",
+  noKernel: "The notebook has no running kernel; start one (Kernel menu) and try again.",
+  busy: "The kernel is busy running a cell; try again when it finishes.",
+  starting: "The kernel is starting or restarting; try again in a moment.",
+  dead: "The notebook's kernel is dead or disconnected; restart it and try again.",
+  timeout: "The kernel did not answer in time; it may be busy or stuck.",
+};
+
+/** The Python expression that answers tool `name` with `args` in the kernel. */
+export function toolExpression(name: string, args: unknown): string {
+  return (
+    "__import__('jupyter_chatkit.kernel.introspect', fromlist=['x'])" +
+    `.tool_json(${pyString(name)}, ${pyString(JSON.stringify(args ?? {}))})`
+  );
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Wait until the kernel is idle; false if it stays busy for `ms`. */
+async function waitIdle(kernel: Kernel.IKernelConnection, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (kernel.status === "busy") {
+    if (Date.now() >= deadline) return false;
+    await sleep(100);
+  }
+  return true;
+}
+
+/** Resolve with `promise`, or with `fallback` after `ms`. */
+function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => resolve(fallback), ms);
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}
+
+/** Options for {@link runKernelTool}; tests shorten the waits. */
+export interface KernelToolOptions {
+  busyWaitMs?: number;
+  replyTimeoutMs?: number;
+}
+
+/** Run client tool `name` in the kernel of `session`; always resolves to a JSON value. */
+export async function runKernelTool(
+  session: ISessionContext | null | undefined,
+  name: string,
+  args: unknown,
+  options: KernelToolOptions = {},
+): Promise<unknown> {
+  if (!session) return { error: MESSAGES.noNotebook };
+  const kernel = session.session?.kernel;
+  if (!kernel) return { error: MESSAGES.noKernel };
+  const status = kernel.status;
+  if (status === "dead" || kernel.connectionStatus === "disconnected") return { error: MESSAGES.dead };
+  if (status === "starting" || status === "restarting" || status === "autorestarting") {
+    return { error: MESSAGES.starting };
+  }
+  if (!(await waitIdle(kernel, options.busyWaitMs ?? BUSY_WAIT_MS))) return { error: MESSAGES.busy };
+  // The introspection module is Python; say so plainly instead of a syntax error.
+  const info = await within(kernel.info.catch(() => null), 2000, null);
+  const language = info?.language_info?.name;
+  if (language && language.toLowerCase() !== "python") {
+    return { error: `The notebook's kernel runs ${language}; variables can only be read from Python kernels.` };
+  }
+
+  let future: Kernel.IShellFuture<KernelMessage.IExecuteRequestMsg, KernelMessage.IExecuteReplyMsg>;
+  try {
+    future = kernel.requestExecute(
+      {
+        code: "",
+        silent: true,
+        store_history: false,
+        allow_stdin: false,
+        stop_on_error: false,
+        user_expressions: { result: toolExpression(name, args) },
+      },
+      true,
+    );
+  } catch (e) {
+    return { error: `Could not reach the kernel: ${(e as Error).message ?? e}` };
+  }
+  let reply: KernelMessage.IExecuteReplyMsg | null;
+  try {
+    reply = await within(future.done, options.replyTimeoutMs ?? REPLY_TIMEOUT_MS, null);
+  } catch (e) {
+    return { error: `The kernel request failed: ${(e as Error).message ?? e}` };
+  }
+  if (!reply) return { error: MESSAGES.timeout };
+  return readReply(reply);
+}
+
+/** The tool result inside an execute reply (exported for tests). */
+export function readReply(reply: KernelMessage.IExecuteReplyMsg): unknown {
+  const content = reply.content as {
+    status: string;
+    user_expressions?: Record<string, unknown>;
+    ename?: string;
+    evalue?: string;
+  };
+  if (content.status !== "ok") {
+    return { error: `The kernel could not run the request (${content.ename ?? content.status}).` };
+  }
+  const expr = content.user_expressions?.result as
+    | { status: string; data?: Record<string, unknown>; ename?: string; evalue?: string }
+    | undefined;
+  if (!expr) return { error: "The kernel ignored the request (no user_expressions support)." };
+  if (expr.status !== "ok") {
+    if (expr.ename === "ModuleNotFoundError" || expr.ename === "ImportError") {
+      return {
+        error:
+          "jupyter_chatkit is not installed in this notebook's kernel environment, so its " +
+          `variables cannot be listed (${expr.ename}: ${expr.evalue ?? ""}). ` +
+          "Install jupyter-chatkit in the kernel's environment.",
+      };
+    }
+    return { error: `Introspection failed in the kernel: ${expr.ename ?? "error"}: ${expr.evalue ?? ""}` };
+  }
+  const plain = expr.data?.["text/plain"];
+  if (typeof plain !== "string") return { error: "The kernel's answer had no text." };
+  try {
+    return JSON.parse(parsePyStringRepr(plain));
+  } catch (e) {
+    return { error: `Could not read the kernel's answer: ${(e as Error).message ?? e}` };
+  }
+}

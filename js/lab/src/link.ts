@@ -1,0 +1,131 @@
+/**
+ * The sidebar's link to "the current notebook": the last notebook that had focus.
+ *
+ * It answers the client tools, performs code-card actions and client effects on that
+ * notebook, and tells the panel when the attachment changes (another notebook, a
+ * rename, the last notebook closed) so the header can say where code will go.
+ */
+
+import type { INotebookTracker, NotebookPanel } from "@jupyterlab/notebook";
+import { Signal, type ISignal } from "@lumino/signaling";
+import { activeCell, notebookCells, type NotebookCellsArgs } from "./cells";
+import { insertCode, replaceSource, toPosition, type Position, type Replacement } from "./edits";
+import { runKernelTool } from "./kernel";
+import { activeTarget } from "./locate";
+
+/** Names of the client tools (the schemas live in Python: assistant/tools.py). */
+export const TOOL_NAMES = [
+  "get_notebook_cells",
+  "get_active_cell",
+  "list_kernel_variables",
+  "inspect_kernel_variable",
+] as const;
+
+/** A client tool implementation as the chat UI calls it. */
+export type ClientTool = (args: Record<string, unknown>) => Promise<unknown>;
+
+const NO_NOTEBOOK = {
+  error: "No notebook is open. Open or create a notebook in JupyterLab and ask again.",
+};
+
+/** Follows the tracker's current notebook and acts on it. */
+export class NotebookLink {
+  private _panel: NotebookPanel | null = null;
+  private _changed = new Signal<this, NotebookPanel | null>(this);
+  private _replaced = new Signal<this, Replacement>(this);
+
+  constructor(private readonly tracker: INotebookTracker) {
+    tracker.currentChanged.connect(this.onCurrentChanged, this);
+    this.follow(tracker.currentWidget);
+  }
+
+  /** The notebook the sidebar is attached to, if any. */
+  get panel(): NotebookPanel | null {
+    return this._panel && !this._panel.isDisposed ? this._panel : null;
+  }
+
+  /** Emitted when the attached notebook changes or is renamed. */
+  get changed(): ISignal<this, NotebookPanel | null> {
+    return this._changed;
+  }
+
+  /** Emitted after a cell's source was replaced (the panel offers Undo). */
+  get replaced(): ISignal<this, Replacement> {
+    return this._replaced;
+  }
+
+  dispose(): void {
+    this.tracker.currentChanged.disconnect(this.onCurrentChanged, this);
+    this.follow(null);
+    Signal.clearData(this);
+  }
+
+  private onCurrentChanged(_: INotebookTracker, panel: NotebookPanel | null): void {
+    this.follow(panel);
+  }
+
+  private follow(panel: NotebookPanel | null): void {
+    if (this._panel === panel) return;
+    if (this._panel) {
+      this._panel.context.pathChanged.disconnect(this.onRenamed, this);
+      this._panel.disposed.disconnect(this.onDisposed, this);
+    }
+    this._panel = panel;
+    if (panel) {
+      panel.context.pathChanged.connect(this.onRenamed, this);
+      panel.disposed.connect(this.onDisposed, this);
+    }
+    this._changed.emit(panel);
+  }
+
+  private onRenamed(): void {
+    this._changed.emit(this._panel);
+  }
+
+  private onDisposed(): void {
+    // The tracker moves on to another notebook (or none) and tells us.
+    this.follow(this.tracker.currentWidget === this._panel ? null : this.tracker.currentWidget);
+  }
+
+  /** The client tools, bound to whatever notebook is current when they run. */
+  clientTools(): Record<string, ClientTool> {
+    return {
+      get_notebook_cells: async (args) => {
+        const t = activeTarget(this.tracker);
+        return t ? notebookCells(t.panel, t.index, args as NotebookCellsArgs) : NO_NOTEBOOK;
+      },
+      get_active_cell: async () => {
+        const t = activeTarget(this.tracker);
+        return t ? activeCell(t.panel, t.index) : NO_NOTEBOOK;
+      },
+      list_kernel_variables: async (args) =>
+        runKernelTool(this.panel?.sessionContext, "list_kernel_variables", args),
+      inspect_kernel_variable: async (args) =>
+        runKernelTool(this.panel?.sessionContext, "inspect_kernel_variable", args),
+    };
+  }
+
+  /** Insert `code` next to the active cell of the current notebook. */
+  async insert(code: string, options: { run?: boolean; position?: Position } = {}): Promise<boolean> {
+    const t = activeTarget(this.tracker);
+    if (!t) return false;
+    return insertCode(t.panel, t.index, code, options);
+  }
+
+  /** Replace the source of the current notebook's active cell; false when none. */
+  replaceActive(code: string): boolean {
+    const t = activeTarget(this.tracker);
+    if (!t?.cell || t.panel.content.model?.readOnly) return false;
+    this._replaced.emit(replaceSource(t.cell, t.index, code));
+    return true;
+  }
+
+  /** Handle a client effect from the server; true when it was ours and it worked. */
+  async effect(name: string, data: unknown): Promise<boolean> {
+    if (name !== "notebook.insert_cell" && name !== "notebook.insert_and_run_cell") return false;
+    const payload = (data ?? {}) as { code?: unknown; position?: unknown; run?: unknown };
+    if (typeof payload.code !== "string") return false;
+    const run = typeof payload.run === "boolean" ? payload.run : name === "notebook.insert_and_run_cell";
+    return this.insert(payload.code, { run, position: toPosition(payload.position) });
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * The sidebar widget: a context bar saying which notebook the assistant is attached to and
+ * which model answers, an Undo notice after a cell replacement, and the shared chat UI.
+ *
+ * The chat is created on first show, not at start-up, so a JupyterLab where nobody
+ * opens the assistant pays nothing for it.
+ */
+
+import type { NotebookPanel } from "@jupyterlab/notebook";
+import { Widget } from "@lumino/widgets";
+import type { Message } from "@lumino/messaging";
+import { assistantIcon } from "./icon";
+import type { Replacement } from "./edits";
+import type { NotebookLink } from "./link";
+import type { SendShortcut } from "./chat";
+import { updatePlaceholder } from "./sendkey";
+
+/** What the panel needs from the chat UI (see js/src/index.ts). */
+export interface ChatHandle {
+  send(text: string): Promise<void>;
+  newThread(): void;
+  openThread(id: string): Promise<void>;
+  dispose(): void;
+}
+
+/** Creates the chat inside `host`. */
+export type ChatFactory = (host: HTMLElement) => ChatHandle;
+
+const NOTICE_MS = 20000;
+
+/** The Notebook Assistant sidebar panel. */
+export class AssistantPanel extends Widget {
+  private chat: ChatHandle | null = null;
+  private readonly contextEl: HTMLElement;
+  private readonly modelEl: HTMLElement;
+  private readonly noticeEl: HTMLElement;
+  private readonly chatEl: HTMLElement;
+  private noticeTimer = 0;
+
+  constructor(
+    private readonly link: NotebookLink,
+    private readonly factory: ChatFactory,
+  ) {
+    super();
+    this.id = "jupyter-chatkit-panel";
+    this.addClass("jp-chatkit-panel");
+    this.title.icon = assistantIcon;
+    this.title.caption = "Notebook Assistant";
+    this.title.closable = true;
+
+    // The chat UI has its own header (title, history, new); ours says where we are.
+    const bar = document.createElement("div");
+    bar.className = "jp-chatkit-contextbar";
+    this.contextEl = document.createElement("div");
+    this.contextEl.className = "jp-chatkit-context";
+    this.modelEl = document.createElement("span");
+    this.modelEl.className = "jp-chatkit-model";
+    this.modelEl.title = "The model answering (configured on the server)";
+    bar.append(this.contextEl, this.modelEl);
+
+    this.noticeEl = document.createElement("div");
+    this.noticeEl.className = "jp-chatkit-notice";
+    this.noticeEl.hidden = true;
+
+    this.chatEl = document.createElement("div");
+    this.chatEl.className = "jp-chatkit-chat";
+    this.node.append(bar, this.noticeEl, this.chatEl);
+
+    link.changed.connect(this.showContext, this);
+    link.replaced.connect(this.onReplaced, this);
+    this.showContext(link, link.panel);
+  }
+
+  /** Show the model's name (display only; the server decides). */
+  setModelLabel(label: string): void {
+    this.modelEl.textContent = label;
+  }
+
+  /** Keep the composer's placeholder in step with the send-shortcut setting. */
+  setSendShortcut(shortcut: SendShortcut): void {
+    updatePlaceholder(this.chatEl, shortcut);
+  }
+
+  /** Show a short message above the chat for a few seconds. */
+  notify(text: string): void {
+    this.noticeEl.replaceChildren(document.createTextNode(text));
+    this.noticeEl.hidden = false;
+    this.hideNoticeLater(6000);
+  }
+
+  /** The chat, created on first use. */
+  ensureChat(): ChatHandle {
+    if (!this.chat) this.chat = this.factory(this.chatEl);
+    return this.chat;
+  }
+
+  /** Send `text` as the user (e.g. "Explain this cell"). */
+  send(text: string): void {
+    void this.ensureChat().send(text);
+  }
+
+  /** Start a new conversation. */
+  newThread(): void {
+    void this.ensureChat().newThread();
+  }
+
+  /** Focus the composer, if the chat UI has one. */
+  focusInput(): void {
+    const input = this.chatEl.querySelector<HTMLElement>("textarea, [contenteditable=true], input[type=text]");
+    input?.focus();
+  }
+
+  dispose(): void {
+    if (this.isDisposed) return;
+    this.link.changed.disconnect(this.showContext, this);
+    this.link.replaced.disconnect(this.onReplaced, this);
+    window.clearTimeout(this.noticeTimer);
+    this.chat?.dispose();
+    this.chat = null;
+    super.dispose();
+  }
+
+  protected onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    this.ensureChat();
+  }
+
+  protected onActivateRequest(msg: Message): void {
+    super.onActivateRequest(msg);
+    this.ensureChat();
+    // Let the chat render before focusing its composer.
+    requestAnimationFrame(() => this.focusInput());
+  }
+
+  private showContext(_: unknown, panel: NotebookPanel | null): void {
+    this.contextEl.replaceChildren();
+    if (!panel) {
+      this.contextEl.textContent = "No notebook open: answers cannot see cells or variables.";
+      this.contextEl.classList.add("jp-mod-detached");
+      return;
+    }
+    this.contextEl.classList.remove("jp-mod-detached");
+    const label = document.createElement("span");
+    label.textContent = "Attached to ";
+    const name = document.createElement("strong");
+    name.className = "jp-chatkit-notebook-name";
+    name.textContent = panel.context.localPath.split("/").pop() || panel.context.path;
+    name.title = panel.context.path;
+    this.contextEl.append(label, name);
+  }
+
+  private onReplaced(_: NotebookLink, replacement: Replacement): void {
+    this.noticeEl.replaceChildren();
+    const text = document.createElement("span");
+    text.textContent = `Replaced cell ${replacement.index + 1} — `;
+    const undo = document.createElement("button");
+    undo.type = "button";
+    undo.className = "jp-chatkit-undo";
+    undo.textContent = "Undo";
+    undo.addEventListener("click", () => {
+      const ok = replacement.undo();
+      text.textContent = ok
+        ? `Restored cell ${replacement.index + 1}.`
+        : `Cell ${replacement.index + 1} changed since; use Ctrl+Z in the cell instead.`;
+      undo.remove();
+      this.hideNoticeLater(4000);
+    });
+    this.noticeEl.append(text, undo);
+    this.noticeEl.hidden = false;
+    this.hideNoticeLater(NOTICE_MS);
+  }
+
+  private hideNoticeLater(ms: number): void {
+    window.clearTimeout(this.noticeTimer);
+    this.noticeTimer = window.setTimeout(() => {
+      this.noticeEl.hidden = true;
+    }, ms);
+  }
+}

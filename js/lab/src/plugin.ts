@@ -1,0 +1,208 @@
+/**
+ * The Notebook Assistant sidebar plugin: panel, commands, settings, context menus.
+ *
+ * One plugin serves JupyterLab 4 and Notebook 7: everything Notebook 7 may lack
+ * (ILabShell, layout restorer, palette, settings) is optional, and the panel goes into
+ * the shell's left/right area, which both shells have.
+ */
+
+import type { JupyterFrontEnd, JupyterFrontEndPlugin } from "@jupyterlab/application";
+import { ILayoutRestorer } from "@jupyterlab/application";
+import type { Cell } from "@jupyterlab/cells";
+import { ICommandPalette } from "@jupyterlab/apputils";
+import type * as nbformat from "@jupyterlab/nbformat";
+import { INotebookTracker, type NotebookPanel } from "@jupyterlab/notebook";
+import { ISettingRegistry } from "@jupyterlab/settingregistry";
+import { chatFactory, type SendShortcut } from "./chat";
+import { fetchModelInfo, modelLabel } from "./config";
+import { ErrorButtons } from "./errorbuttons";
+import { assistantIcon } from "./icon";
+import { NotebookLink } from "./link";
+import { cellIndexOf, panelHolding } from "./locate";
+import { AssistantPanel } from "./panel";
+import { askErrorMessage, errorOutputs, explainCellMessage } from "./prompts";
+
+export const PLUGIN_ID = "jupyter-chatkit:plugin";
+
+/** Command ids (also used in the settings schema for shortcuts and menus). */
+export const CommandIds = {
+  open: "jupyter-chatkit:open",
+  newThread: "jupyter-chatkit:new-thread",
+  explainCell: "jupyter-chatkit:explain-cell",
+  askError: "jupyter-chatkit:ask-error",
+  replaceActive: "jupyter-chatkit:replace-active-cell",
+} as const;
+
+type Side = "left" | "right";
+
+/** The settings this plugin reads (schema/plugin.json). */
+interface AssistantSettings {
+  side: Side;
+  sendShortcut: SendShortcut;
+}
+
+const DEFAULTS: AssistantSettings = { side: "right", sendShortcut: "Enter" };
+
+function readSettings(settings: ISettingRegistry.ISettings | null): AssistantSettings {
+  if (!settings) return { ...DEFAULTS };
+  const side = settings.get("side").composite;
+  const send = settings.get("sendShortcut").composite;
+  return {
+    side: side === "left" ? "left" : "right",
+    sendShortcut: send === "Accel Enter" ? "Accel Enter" : "Enter",
+  };
+}
+
+export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
+  id: PLUGIN_ID,
+  description: "The Notebook Assistant: a ChatKit chat in the sidebar that sees your notebook.",
+  autoStart: true,
+  requires: [INotebookTracker],
+  optional: [ICommandPalette, ILayoutRestorer, ISettingRegistry],
+  activate: (
+    app: JupyterFrontEnd,
+    tracker: INotebookTracker,
+    palette: ICommandPalette | null,
+    restorer: ILayoutRestorer | null,
+    registry: ISettingRegistry | null,
+  ): void => {
+    let current: AssistantSettings = { ...DEFAULTS };
+    const link = new NotebookLink(tracker);
+    const panel: AssistantPanel = new AssistantPanel(
+      link,
+      chatFactory({
+        link,
+        sendShortcut: () => current.sendShortcut,
+        notify: (text) => panel.notify(text),
+      }),
+    );
+    let placedOn: Side | null = null;
+
+    /** Put the panel in the sidebar chosen in the settings (moving it if needed). */
+    const place = (): void => {
+      if (placedOn === current.side && panel.isAttached) return;
+      if (panel.parent) panel.parent = null;
+      app.shell.add(panel, current.side, { rank: 900 });
+      placedOn = current.side;
+    };
+
+    const open = (): void => {
+      place();
+      app.shell.activateById(panel.id);
+    };
+
+    // The panel is added at start-up (collapsed) so its tab/icon is there to click,
+    // and the layout restorer can reopen it after a reload in JupyterLab.
+    const start = async (): Promise<void> => {
+      if (registry) {
+        try {
+          const settings = await registry.load(PLUGIN_ID);
+          current = readSettings(settings);
+          panel.setSendShortcut(current.sendShortcut);
+          settings.changed.connect(() => {
+            current = readSettings(settings);
+            panel.setSendShortcut(current.sendShortcut);
+            if (placedOn && placedOn !== current.side) {
+              const wasVisible = panel.isVisible;
+              place();
+              if (wasVisible) app.shell.activateById(panel.id);
+            }
+          });
+        } catch (e) {
+          console.warn("jupyter-chatkit: could not load settings; using defaults", e);
+        }
+      }
+      place();
+      restorer?.add(panel, "jupyter-chatkit-panel");
+    };
+    void app.restored.then(start);
+
+    void fetchModelInfo().then((info) => panel.setModelLabel(modelLabel(info)));
+
+    // -- commands --------------------------------------------------------------------
+
+    app.commands.addCommand(CommandIds.open, {
+      label: "Open Notebook Assistant",
+      caption: "Chat with an assistant that can read this notebook and its kernel variables",
+      icon: assistantIcon,
+      execute: open,
+    });
+    app.commands.addCommand(CommandIds.newThread, {
+      label: "New Notebook Assistant Conversation",
+      execute: () => {
+        open();
+        panel.newThread();
+      },
+    });
+
+    /** The cell a context-menu click hit, else the active cell of the current notebook. */
+    const cellTarget = (): { panel: NotebookPanel; cell: Cell; index: number } | null => {
+      const node = app.contextMenuHitTest((n) => n.classList.contains("jp-Cell"));
+      if (node) {
+        const nb = panelHolding(tracker, node);
+        const index = nb ? cellIndexOf(nb, node) : -1;
+        if (nb && index >= 0) return { panel: nb, cell: nb.content.widgets[index], index };
+      }
+      const nb = tracker.currentWidget;
+      const cell = nb?.content.activeCell;
+      if (!nb || !cell) return null;
+      return { panel: nb, cell, index: nb.content.activeCellIndex };
+    };
+
+    const ask = (text: string): void => {
+      open();
+      panel.send(text);
+    };
+
+    app.commands.addCommand(CommandIds.explainCell, {
+      label: "Explain This Cell",
+      caption: "Ask the Notebook Assistant to explain the cell",
+      icon: assistantIcon,
+      isEnabled: () => !!tracker.currentWidget,
+      execute: () => {
+        const t = cellTarget();
+        if (t) ask(explainCellMessage(t.cell, t.index));
+      },
+    });
+
+    const askAboutError = (_nb: NotebookPanel, cell: Cell, error?: nbformat.IError): void => {
+      const owner = panelHolding(tracker, cell.node);
+      const index = owner ? owner.content.widgets.indexOf(cell) : -1;
+      ask(askErrorMessage(cell, Math.max(index, 0), error));
+    };
+
+    app.commands.addCommand(CommandIds.askError, {
+      label: "Ask About This Error",
+      caption: "Send the error and its cell to the Notebook Assistant",
+      icon: assistantIcon,
+      isEnabled: () => {
+        const t = cellTarget();
+        return !!t && errorOutputs(t.cell).length > 0;
+      },
+      execute: () => {
+        const t = cellTarget();
+        if (t && errorOutputs(t.cell).length) askAboutError(t.panel, t.cell);
+      },
+    });
+
+    app.commands.addCommand(CommandIds.replaceActive, {
+      label: "Replace Active Cell With Code",
+      describedBy: {
+        args: { type: "object", properties: { code: { type: "string" } }, required: ["code"] },
+      },
+      execute: (args) => {
+        const code = args["code"];
+        if (typeof code === "string") link.replaceActive(code);
+      },
+    });
+
+    if (palette) {
+      const category = "Notebook Assistant";
+      palette.addItem({ command: CommandIds.open, category });
+      palette.addItem({ command: CommandIds.newThread, category });
+      palette.addItem({ command: CommandIds.explainCell, category });
+    }
+
+    new ErrorButtons(tracker, askAboutError);
+  },
+};
