@@ -55,6 +55,7 @@ from .cards import POSITIONS, card_code, inserted_count, mark_inserted
 from .context import RequestContext
 from .history import NotebookConverter, load_history
 from .models import build_model, describe_model_error, set_tracing
+from .partial import KeepPartialOutput
 from .tools import ACTION_INSERT_AND_RUN_CELL, INSERT_ACTIONS
 
 log = logging.getLogger("jupyter_chatkit")
@@ -110,7 +111,7 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         self.sql_store = store
         self.settings = settings
         set_tracing(settings)
-        self.model: Model = model if model is not None else build_model(settings)
+        self.model: Model = KeepPartialOutput(model if model is not None else build_model(settings))
         self.agent = build_agent(settings)
         self.title_agent = build_title_agent()
 
@@ -212,7 +213,13 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
                 yield event
             raise CustomStreamError(message, allow_retry=retry) from None
 
-        if not thread.title and self.settings.title_threads:
+        # Title after the first real answer; not while a client tool call is pending,
+        # since the client waits for this stream to end before running the tool.
+        if (
+            not thread.title
+            and self.settings.title_threads
+            and agent_context.client_tool_call is None
+        ):
             first = input_user_message or next(
                 (item for item in history if isinstance(item, UserMessageItem)), None
             )

@@ -1,0 +1,161 @@
+"""The provider path over HTTP: a real Jupyter server talking to a local fake LLM."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from chatkit.types import ClientToolCallItem, ErrorEvent, ThreadItemDoneEvent
+from traitlets.config import Config
+
+from .chatkit_helpers import parse_sse, types_of, user_input
+from .fixtures.fake_llm import FakeLLM, Reply, ToolCall, cut_stream, server_error
+from .test_handlers import answer_of, body, post, server_config
+
+
+@pytest.fixture(params=["chat_completions", "responses"])
+def api(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def jp_server_config(tmp_path: Path, fake_llm: FakeLLM, api: str) -> Config:
+    return server_config(
+        tmp_path,
+        base_url=fake_llm.base_url,
+        api_key="sk-test-provider-key",
+        api=api,
+        model="fake-model",
+        max_retries=0,
+        request_timeout=5.0,
+    )
+
+
+async def test_streamed_answer_from_compatible_server(
+    jp_fetch: Callable[..., Any], fake_llm: FakeLLM, api: str
+) -> None:
+    fake_llm.script(Reply("Hello from a compatible server, streamed word by word."))
+    response = await post(jp_fetch, body("threads.create", input=user_input("hi")))
+    events = parse_sse(response.body)
+    assert answer_of(events) == "Hello from a compatible server, streamed word by word."
+    deltas = [e for e in events if e.type == "thread.item.updated"]
+    assert len(deltas) > 3
+    sent = fake_llm.requests[0]
+    assert sent["model"] == "fake-model" and sent.get("stream") is True
+    path = "/v1/chat/completions" if api == "chat_completions" else "/v1/responses"
+    assert fake_llm.calls[0].path == path
+    config = json.loads((await jp_fetch("jupyter-chatkit", "config")).body)
+    assert config == {**config, "model": "fake-model", "provider": "openai-compatible", "api": api}
+    assert "sk-test" not in json.dumps(config)
+
+
+async def test_client_tool_call_round_trip(jp_fetch: Callable[..., Any], fake_llm: FakeLLM) -> None:
+    fake_llm.script(
+        Reply(tool_calls=[ToolCall("inspect_kernel_variable", {"name": "df"})]),
+        Reply("`df` has columns a and b."),
+    )
+    events = parse_sse(
+        (await post(jp_fetch, body("threads.create", input=user_input("describe df")))).body
+    )
+    calls = [
+        e.item
+        for e in events
+        if isinstance(e, ThreadItemDoneEvent) and isinstance(e.item, ClientToolCallItem)
+    ]
+    assert calls[0].name == "inspect_kernel_variable" and calls[0].arguments == {"name": "df"}
+    thread_id = events[0].thread.id  # type: ignore[union-attr]
+    output = {"name": "df", "columns": {"a": "int64", "b": "float64"}, "shape": [3, 2]}
+    events = parse_sse(
+        (
+            await post(
+                jp_fetch, body("threads.add_client_tool_output", thread_id=thread_id, result=output)
+            )
+        ).body
+    )
+    assert answer_of(events) == "`df` has columns a and b."
+    # The second model request carried the tool output back (a third one titles the thread).
+    assert "float64" in json.dumps(fake_llm.requests[1])
+
+
+async def test_provider_error_is_one_retryable_error_event(
+    jp_fetch: Callable[..., Any], fake_llm: FakeLLM
+) -> None:
+    fake_llm.script(server_error(500))
+    events = parse_sse((await post(jp_fetch, body("threads.create", input=user_input("hi")))).body)
+    errors = [e for e in events if isinstance(e, ErrorEvent)]
+    assert len(errors) == 1 and errors[0].allow_retry
+    assert "sk-test" not in (errors[0].message or "")
+    thread_id = events[0].thread.id  # type: ignore[union-attr]
+    thread = json.loads((await post(jp_fetch, body("threads.get_by_id", thread_id=thread_id))).body)
+    assert [i["type"] for i in thread["items"]["data"]] == ["user_message"]
+
+    fake_llm.script(Reply("Recovered."))
+    user_item = thread["items"]["data"][0]["id"]
+    events = parse_sse(
+        (
+            await post(
+                jp_fetch, body("threads.retry_after_item", thread_id=thread_id, item_id=user_item)
+            )
+        ).body
+    )
+    assert answer_of(events) == "Recovered."
+
+
+async def test_stream_cut_midway_keeps_partial_answer(
+    jp_fetch: Callable[..., Any], fake_llm: FakeLLM
+) -> None:
+    fake_llm.script(cut_stream("This answer will be cut off here", after=3))
+    events = parse_sse((await post(jp_fetch, body("threads.create", input=user_input("hi")))).body)
+    assert types_of(events)[-1] == "error"
+    partial = answer_of(events)
+    assert partial and "This answer will be cut off here".startswith(partial.strip())
+    thread_id = events[0].thread.id  # type: ignore[union-attr]
+    thread = json.loads((await post(jp_fetch, body("threads.get_by_id", thread_id=thread_id))).body)
+    kinds = [i["type"] for i in thread["items"]["data"]]
+    assert kinds == ["user_message", "assistant_message"]
+
+
+async def test_client_disconnect_cancels_the_upstream_request(
+    jp_serverapp: Any,
+    jp_base_url: str,
+    jp_http_port: int,
+    http_server_client: Any,  # starts serving jp_http_port
+    fake_llm: FakeLLM,
+) -> None:
+    fake_llm.token_delay = 0.2
+    fake_llm.script(Reply(" ".join(f"word{i}" for i in range(200))))
+    url = f"http://127.0.0.1:{jp_http_port}{jp_base_url}jupyter-chatkit/chatkit"
+    headers = {"Authorization": f"token {jp_serverapp.identity_provider.token}"}
+    payload = body("threads.create", input=user_input("talk for a long time"))
+    async with (
+        httpx.AsyncClient(timeout=10) as client,
+        client.stream("POST", url, content=payload, headers=headers) as response,
+    ):
+        seen = b""
+        async for chunk in response.aiter_bytes():
+            seen += chunk
+            if b"text_delta" in seen:
+                break
+    # The server noticed, cancelled the run and closed its request to the model.
+    call = await fake_llm.wait_for_disconnect(within=10)
+    assert call.disconnected
+    thread_id = parse_sse(seen.split(b"\n\n")[0] + b"\n\n")[0].thread.id  # type: ignore[union-attr]
+    holder = jp_serverapp.web_app.settings["jupyter_chatkit"]["holder"]
+    assistant = await holder.get()
+    from jupyter_chatkit.assistant.context import LOCAL_USER, RequestContext
+
+    for _ in range(50):
+        items = await assistant.store.load_thread_items(
+            thread_id, None, 20, "asc", RequestContext(user_id=LOCAL_USER)
+        )
+        if items.data and items.data[-1].type == "sdk_hidden_context":
+            break
+        await asyncio.sleep(0.1)
+    kinds = [i.type for i in items.data]
+    assert kinds[0] == "user_message" and kinds[-1] == "sdk_hidden_context"
+    assert "assistant_message" in kinds  # the partial answer was kept
