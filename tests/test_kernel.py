@@ -124,6 +124,18 @@ def test_ask_shows_the_answer_once_even_as_the_last_expression(
     shell.user_ns.pop("display_chat")
 
 
+def test_answer_insert_puts_the_code_in_the_next_cell(shell: InteractiveShell) -> None:
+    from jupyter_chatkit.kernel.client import CodeCard
+
+    answer = Answer("Here.", [CodeCard("a = 1"), CodeCard("b = 2", title="Second")])
+    shell.rl_next_input = None
+    assert answer.insert() is True
+    assert shell.rl_next_input == "b = 2"
+    assert answer.insert(0) is True and shell.rl_next_input == "a = 1"
+    assert Answer("No code.").insert() is False
+    assert answer.markdown().startswith("```python\na = 1\n```\n\n**Second**")
+
+
 def test_chat_as_last_expression_is_a_widget_result(shell: InteractiveShell) -> None:
     # Counting what a notebook shows needs a kernel: see test_kernel_comm.py.
     result = shell.run_cell("from jupyter_chatkit import Chat\nChat()", store_history=True)
@@ -225,6 +237,18 @@ def test_ask_through_an_openai_compatible_server(
     second = fake_llm.requests[1]["messages"]
     tool_message = next(m for m in second if m["role"] == "tool")
     assert '"revenue"' in tool_message["content"]
+
+
+def test_follow_up_questions_through_an_openai_compatible_server(
+    fake_llm: FakeLLM, tmp_path: Path, shell: InteractiveShell
+) -> None:
+    fake_llm.script(Reply("First answer."), Reply("Second answer."))
+    chat = Chat(settings=provider_settings(fake_llm, tmp_path))
+    assert chat.ask("one", display=False) == "First answer."
+    second = chat.ask("two", display=False)
+    assert second == "Second answer.", second.error
+    history = fake_llm.requests[1]["messages"]
+    assert [m["role"] for m in history[1:]] == ["user", "assistant", "user"]
 
 
 @pytest.mark.parametrize(("fault", "needle"), [(server_error(), "500"), (unauthorized(), "key")])

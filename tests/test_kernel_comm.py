@@ -239,6 +239,11 @@ def test_comm_non_streaming_and_bad_requests(kernel: Kernel) -> None:
     assert bad[-1]["type"] == "chatkit.end" and bad[-1]["status"] == 400
     assert "Unknown request type" in json.loads(body_of(bad))["message"]
 
+    # The front end reports each answer it showed; Python keeps the last one.
+    kernel.send_custom(comm_id, {"type": "chat.answer", "thread_id": "t1", "text": "Hi there."})
+    kernel.execute("")  # the comm message is handled before this execute request
+    assert kernel.stdout("print(plain_chat.last_answer)") == "Hi there.\n"
+
     unknown_tool = uuid.uuid4().hex
     kernel.send_custom(
         comm_id, {"type": "tool.request", "id": unknown_tool, "name": "rm_rf", "args": {}}

@@ -102,6 +102,19 @@ class Answer(str):
         """The code of the last proposed card ("" if none)."""
         return self.code_cards[-1].code if self.code_cards else ""
 
+    def insert(self, card: int = -1) -> bool:
+        """Put a code card's code into a new cell below the running one, not run.
+
+        Like the card's Insert button, for code you reviewed here (JupyterLab and
+        Notebook 7 insert it when the cell finishes). False outside IPython or when the
+        answer has no code.
+        """
+        shell = current_shell()
+        if shell is None or not self.code_cards:
+            return False
+        shell.set_next_input(self.code_cards[card].code, replace=False)
+        return True
+
     def markdown(self) -> str:
         """Text and code cards as one Markdown document."""
         parts = [card.markdown() for card in self.code_cards]

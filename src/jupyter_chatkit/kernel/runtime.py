@@ -14,7 +14,9 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import logging
 import os
+import sys
 import threading
 from collections.abc import AsyncIterator, Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -30,6 +32,26 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 ORIGIN = "kernel"
+
+
+def quiet_logs_in_cells() -> None:
+    """Send our log records to the kernel process's stderr, not into cell outputs.
+
+    Without a handler, Python prints warnings to ``sys.stderr``, which ipykernel turns
+    into red text under the running cell; what went wrong is already in the answer.
+    The kernel's own stderr ends up in the Jupyter server's log.
+    """
+    log = logging.getLogger("jupyter_chatkit")
+    if any(getattr(h, "_jupyter_chatkit", False) for h in log.handlers):
+        return
+    stream = sys.__stderr__
+    handler: logging.Handler = (
+        logging.StreamHandler(stream) if stream is not None else logging.NullHandler()
+    )
+    handler.setFormatter(logging.Formatter("[jupyter-chatkit %(levelname)s] %(message)s"))
+    handler._jupyter_chatkit = True  # type: ignore[attr-defined]
+    log.addHandler(handler)
+    log.propagate = False
 
 
 def kernel_context() -> RequestContext:
@@ -63,6 +85,7 @@ class AssistantRuntime:
             return self._loop
 
     def _start(self) -> None:
+        quiet_logs_in_cells()
         loop = asyncio.new_event_loop()
         ready = threading.Event()
 

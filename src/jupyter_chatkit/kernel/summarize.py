@@ -271,6 +271,15 @@ def cell_value(value: Any, limit: int = BRIEF_CHARS) -> Any:
         return value if math.isfinite(value) else repr(value)
     if t is str:
         return value if len(value) <= limit else clip(value, limit)
+    if isinstance(value, dt.date | dt.time | dt.timedelta) and type(value).__module__ in (
+        "datetime",
+        "pandas",
+    ):
+        # In a table "2024-01-01 00:00:00" reads better than Timestamp('2024-01-01 ...').
+        return str(value)
+    pd = _pd()
+    if pd is not None and value is pd.NaT:
+        return "NaT"
     return brief(value, limit)
 
 

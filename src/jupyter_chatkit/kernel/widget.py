@@ -9,7 +9,8 @@ Comm contract (anywidget custom messages; JSON, no buffers):
 
 - front end -> kernel: ``{type: "chatkit.request", id, body}`` (body: the ChatKit
   request object), ``{type: "chatkit.cancel", id}``, ``{type: "tool.request", id, name,
-  args}``.
+  args}``, and for information ``{type: "chat.answer", thread_id, text}`` after each
+  answer (kept as ``Chat.last_answer``).
 - kernel -> front end: ``{type: "chatkit.chunk", id, data}`` (response text),
   ``{type: "chatkit.end", id, status, contentType}``, ``{type: "chatkit.error", id,
   message}``, ``{type: "tool.response", id, result}``.
@@ -80,6 +81,7 @@ class Chat(anywidget.AnyWidget):
     initial_message = traitlets.Unicode(
         "", help="A message the front end sends once, when first shown."
     ).tag(sync=True)
+    title = traitlets.Unicode("", help="A title shown above the chat; empty: none.").tag(sync=True)
 
     def __init__(
         self,
@@ -97,6 +99,8 @@ class Chat(anywidget.AnyWidget):
         self._requests: dict[str, concurrent.futures.Future[None]] = {}
         self._send_lock = threading.Lock()
         self._kernel_loop: asyncio.AbstractEventLoop | None = None
+        # The text of the last answer the front end showed (it reports each one).
+        self.last_answer = ""
         self.on_msg(self._on_custom_msg)
 
     # -- Python API ---------------------------------------------------------------------
@@ -185,7 +189,12 @@ class Chat(anywidget.AnyWidget):
     # -- comm transport -------------------------------------------------------------------
 
     def _on_custom_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if not isinstance(content, dict) or not isinstance(content.get("id"), str):
+        if not isinstance(content, dict):
+            return
+        if content.get("type") == "chat.answer" and isinstance(content.get("text"), str):
+            self.last_answer = content["text"]
+            return
+        if not isinstance(content.get("id"), str):
             return
         kind, rid = content.get("type"), content["id"]
         if kind == "chatkit.request":

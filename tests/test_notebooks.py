@@ -1,0 +1,179 @@
+"""Every example notebook runs top to bottom under nbclient, offline and against a provider.
+
+Offline, the built-in model answers, so the outputs can be checked for the real names in
+each notebook's data. Against the fake OpenAI-compatible server, the notebooks must
+still run cleanly, the model must be reached, and no key may appear in any output.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from .fixtures.fake_llm import FAKE_API_KEY, FakeLLM, Reply, ToolCall
+
+NOTEBOOKS_DIR = Path(__file__).parents[1] / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+
+def run(path: Path, workdir: Path) -> Any:
+    """Execute a copy of the notebook in ``workdir``; nbclient fails on unexpected errors."""
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(
+        nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
+    ).execute()
+    return nb
+
+
+@pytest.fixture
+def kernel_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Kernels started by this test keep their data and chats in ``tmp_path``."""
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
+    monkeypatch.setenv("JUPYTER_CHATKIT_STORE_URL", f"sqlite:///{tmp_path / 'chat.sqlite3'}")
+    return tmp_path
+
+
+def cell(nb: Any, starts: str, exact: bool = False) -> Any:
+    """The code cell whose source starts with (or, if ``exact``, is) ``starts``."""
+    matches = [
+        c
+        for c in nb.cells
+        if c.cell_type == "code" and (c.source == starts if exact else c.source.startswith(starts))
+    ]
+    assert len(matches) == 1, f"{len(matches)} cells start with {starts!r}"
+    return matches[0]
+
+
+def text_of(code_cell: Any) -> str:
+    """Markdown, plain text and stdout of a cell's outputs, joined."""
+    parts = []
+    for out in code_cell.outputs:
+        if out.output_type == "stream":
+            parts.append(out.text)
+        elif out.output_type in ("display_data", "execute_result"):
+            data = out.data
+            parts.append(data.get("text/markdown") or data.get("text/plain", ""))
+        elif out.output_type == "error":
+            parts.append(f"{out.ename}: {out.evalue}")
+    return "\n".join(parts)
+
+
+def shows_widget(code_cell: Any) -> bool:
+    return any(WIDGET_MIME in out.get("data", {}) for out in code_cell.outputs)
+
+
+def all_text(nb: Any) -> str:
+    return "\n".join(text_of(c) for c in nb.cells if c.cell_type == "code")
+
+
+def test_there_are_notebooks() -> None:
+    assert [p.name for p in NOTEBOOKS] == [
+        "01_quickstart.ipynb",
+        "02_ask_about_your_data.ipynb",
+        "03_code_cards.ipynb",
+        "04_configure_a_provider.ipynb",
+    ]
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        nbformat.validate(nb)
+        # Committed clean: outputs come from running them, not from the repository.
+        assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), path.name
+
+
+# -- offline --------------------------------------------------------------------------------------
+
+
+def test_quickstart_offline(kernel_env: Path) -> None:
+    nb = run(NOTEBOOKS_DIR / "01_quickstart.ipynb", kernel_env)
+    assert shows_widget(cell(nb, "%chat", exact=True))
+    variables = text_of(cell(nb, "%chat what variables"))
+    assert "`temperatures`" in variables and "city, january_c, july_c" in variables
+    described = text_of(cell(nb, "%%chat"))
+    for column in ("city", "january_c", "july_c"):
+        assert f"`{column}`" in described
+    assert text_of(cell(nb, "from jupyter_chatkit import Chat")).startswith("True True\n")
+    assert shows_widget(cell(nb, "chat", exact=True))
+    assert "offline assistant" in text_of(cell(nb, "%chat hello"))
+
+
+def test_data_notebook_offline_names_the_real_columns(kernel_env: Path) -> None:
+    nb = run(NOTEBOOKS_DIR / "02_ask_about_your_data.ipynb", kernel_env)
+    listed = text_of(cell(nb, "%chat what dataframes"))
+    assert "`orders`" in listed and "500 x 6" in listed
+    columns = text_of(cell(nb, "%chat what columns"))
+    for name in ("order_date", "region", "product", "units", "unit_price", "revenue"):
+        assert f"`{name}`" in columns
+    assert "| `unit_price` | float64 | 12 |" in columns
+    shown = text_of(cell(nb, "import json"))
+    assert "unit_price   float64          nulls=12" in shown
+    assert "first row: ['2024-01-01 00:00:00'," in shown
+    assert text_of(cell(nb, 'orders["price"]')) == "KeyError: 'price'"
+    explained = text_of(cell(nb, "%chat what's wrong"))
+    assert "KeyError: 'price'" in explained
+
+
+def test_code_cards_notebook_offline(kernel_env: Path) -> None:
+    nb = run(NOTEBOOKS_DIR / "03_code_cards.ipynb", kernel_env)
+    card = 'sales.groupby("region")["revenue"].agg(["count", "mean"])'
+    assert card in text_of(cell(nb, "from jupyter_chatkit import Chat"))
+    assert text_of(cell(nb, "for card in")) == f"Group sales by region\n{card}\n"
+    assert text_of(cell(nb, "answer.insert()")) == "True"
+    assert shows_widget(cell(nb, "chat", exact=True))
+
+
+def test_provider_notebook_offline(kernel_env: Path) -> None:
+    nb = run(NOTEBOOKS_DIR / "04_configure_a_provider.ipynb", kernel_env)
+    assert "'provider': 'offline'" in text_of(cell(nb, "from jupyter_chatkit.settings"))
+    checked = text_of(cell(nb, "from jupyter_chatkit import Chat"))
+    assert "ok: True" in checked and "offline assistant" in checked
+
+
+# -- against the fake OpenAI-compatible server ----------------------------------------------------
+
+
+@pytest.fixture
+def provider_env(
+    kernel_env: Path, fake_llm_with_key: FakeLLM, monkeypatch: pytest.MonkeyPatch
+) -> FakeLLM:
+    """Kernels started by this test talk to the fake server, as a configured user's would."""
+    monkeypatch.setenv("OPENAI_BASE_URL", fake_llm_with_key.base_url)
+    monkeypatch.setenv("OPENAI_API_KEY", FAKE_API_KEY)
+    monkeypatch.setenv("JUPYTER_CHATKIT_MODEL", "fake-model")
+    monkeypatch.setenv("JUPYTER_CHATKIT_API", "chat_completions")
+    return fake_llm_with_key
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebooks_with_a_provider(path: Path, provider_env: FakeLLM, kernel_env: Path) -> None:
+    if path.name == "02_ask_about_your_data.ipynb":
+        # The first question makes the model look at the kernel.
+        provider_env.script(Reply(tool_calls=[ToolCall("list_kernel_variables", {})]))
+    nb = run(path, kernel_env)
+    text = all_text(nb)
+    assert "OK from the fake model." in text
+    assert FAKE_API_KEY not in text and "Traceback" not in text
+    assert "could not answer" not in text and "Model run failed" not in text
+    assert provider_env.requests, "the notebook never reached the model"
+    assert all(call.status == 200 for call in provider_env.calls)
+    if path.name == "02_ask_about_your_data.ipynb":
+        second = provider_env.requests[1]["messages"]
+        tool = json.loads(next(m for m in second if m["role"] == "tool")["content"])
+        orders = next(v for v in tool["variables"] if v["name"] == "orders")
+        assert [c["name"] for c in orders["columns"]] == [
+            "order_date",
+            "region",
+            "product",
+            "units",
+            "unit_price",
+            "revenue",
+        ]
+    if path.name == "04_configure_a_provider.ipynb":
+        config = text_of(cell(nb, "from jupyter_chatkit.settings"))
+        assert "'model': 'fake-model'" in config and "'provider': 'openai-compatible'" in config
