@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -682,3 +683,31 @@ async def test_fifty_concurrent_writers(store: SQLStore) -> None:
     listed = (await store.load_threads(100, None, "asc", ALICE)).data
     assert len(listed) == 51
     assert await count(store, items) == 100
+
+
+# query plans -------------------------------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_page_queries_seek_the_order_index(sqlite_store: SQLStore) -> None:
+    # Guards the "deep page costs what the first page costs" property: every page
+    # statement must be index seeks on (scope, created_us, seq), never a scan or OFFSET.
+    from jupyter_chatkit.store import paging
+
+    values = {"thread_id": "t", "user_id": "u", "fetch": 21, "at": 1, "at_seq": 2}
+    statements = [*paging._ITEM_PAGES.values(), *paging._THREAD_PAGES.values()]
+    async with sqlite_store.engine.connect() as conn:
+        for statement in statements:
+            sql = str(
+                statement.params(values).compile(
+                    dialect=conn.dialect, compile_kwargs={"literal_binds": True}
+                )
+            )
+            assert set(re.findall(r"OFFSET (\w+)", sql)) <= {"0"}, sql
+            plan = [row[-1] for row in await conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")]
+            searches = [step for step in plan if step.startswith(("SEARCH", "SCAN"))]
+            assert searches, plan
+            for step in searches:
+                if step.startswith("SCAN anon"):
+                    continue  # reading a subquery's (at most `fetch`) rows
+                assert "USING INDEX ix_" in step and "_order" in step, plan

@@ -38,7 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ..assistant.context import RequestContext
 from . import codec
-from .engine import writer
+from .engine import Writer
 from .schema import attachments, now_us
 
 DEFAULT_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
@@ -97,10 +97,15 @@ class SQLAttachmentStore(AttachmentStore[RequestContext]):
     """Largest accepted attachment, checked at creation and at upload."""
 
     def __init__(
-        self, engine: AsyncEngine, *, max_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES
+        self,
+        engine: AsyncEngine,
+        *,
+        max_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES,
+        writer: Writer | None = None,
     ) -> None:
         self._engine = engine
-        self._writer = writer(engine)
+        # Shared with the SQLStore on the same engine, so their writes queue together.
+        self._writer = writer or Writer(engine)
         self.max_bytes = max_bytes
         self.upload_url_for = default_upload_url
 

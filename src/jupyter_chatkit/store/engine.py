@@ -7,6 +7,9 @@ connections lives here; queries elsewhere are plain SQLAlchemy Core.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Literal
 
@@ -17,7 +20,7 @@ from sqlalchemy.dialects.sqlite import Insert as SQLiteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 Dialect = Literal["sqlite", "postgresql"]
 
@@ -86,9 +89,29 @@ def dialect_of(engine: AsyncEngine) -> Dialect:
     return name  # type: ignore[return-value]
 
 
-def writer(engine: AsyncEngine) -> AsyncEngine:
-    """The engine to use for read-write transactions (same pool, IMMEDIATE on SQLite)."""
-    return engine.execution_options(**{BEGIN_MODE_OPTION: "IMMEDIATE"})
+class Writer:
+    """Read-write transactions: ``BEGIN IMMEDIATE`` on SQLite, one at a time per process.
+
+    SQLite has one writer at a time anyway. Queueing this process's writers on an
+    asyncio lock hands the database lock over at once, where SQLite's busy handler
+    would poll and sleep (up to 100 ms a round) while its siblings finish; the busy
+    timeout still covers writers in other processes (a kernel sharing the file).
+    PostgreSQL writers run concurrently.
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine.execution_options(**{BEGIN_MODE_OPTION: "IMMEDIATE"})
+        self._lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+
+    @asynccontextmanager
+    async def begin(self) -> AsyncIterator[AsyncConnection]:
+        """A connection inside a write transaction, committed on normal exit."""
+        if self._lock is None:
+            async with self._engine.begin() as conn:
+                yield conn
+            return
+        async with self._lock, self._engine.begin() as conn:
+            yield conn
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:

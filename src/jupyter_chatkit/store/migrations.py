@@ -39,7 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.types import TypeEngine
 
-from .engine import writer
+from .engine import Writer
 from .schema import now_us, schema_version
 
 logger = logging.getLogger(__name__)
@@ -186,7 +186,7 @@ async def migrate(engine: AsyncEngine, *, target: int = LATEST_VERSION) -> int:
     """
     if not 0 <= target <= LATEST_VERSION:
         raise ValueError(f"target version must be between 0 and {LATEST_VERSION}")
-    async with writer(engine).begin() as conn:
+    async with Writer(engine).begin() as conn:
         return await conn.run_sync(_migrate, target)
 
 

@@ -10,13 +10,13 @@ Rules every method follows:
   a thread or item id; the id of a deleted row still works (its tombstone keeps the
   position), an id never seen in that scope raises ``NotFoundError``.
 - Writes run in ``BEGIN IMMEDIATE`` transactions on SQLite so concurrent writers queue
-  for the lock instead of failing to upgrade a read lock.
+  for the lock instead of failing to upgrade a read lock (see :class:`.engine.Writer`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any
 from uuid import uuid4
 
 from chatkit.store import NotFoundError, Store, StoreItemType, default_generate_id
@@ -28,12 +28,10 @@ from chatkit.types import (
     ThreadMetadata,
 )
 from sqlalchemy import (
-    ColumnElement,
     Row,
     Select,
     delete,
     select,
-    tuple_,
     update,
 )
 from sqlalchemy.exc import IntegrityError
@@ -42,8 +40,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from ..assistant.context import RequestContext
 from . import codec
 from .attachments import DEFAULT_MAX_ATTACHMENT_BYTES, SQLAttachmentStore
-from .engine import Dialect, create_engine_for, dialect_insert, dialect_of, resolve_url, writer
+from .engine import Dialect, Writer, create_engine_for, dialect_insert, dialect_of, resolve_url
 from .migrations import migrate
+from .paging import check_page, item_page, item_position, thread_page, thread_position
 from .schema import (
     attachments,
     feedback,
@@ -56,7 +55,6 @@ from .schema import (
     to_us,
 )
 
-Order = Literal["asc", "desc"]
 _FEEDBACK_KINDS: frozenset[str] = frozenset({"positive", "negative"})
 
 
@@ -95,9 +93,11 @@ class SQLStore(Store[RequestContext]):
         max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES,
     ) -> None:
         self._engine = engine
-        self._writer = writer(engine)
+        self._writer = Writer(engine)
         self._dialect = dialect_of(engine)
-        self.attachments = SQLAttachmentStore(engine, max_bytes=max_attachment_bytes)
+        self.attachments = SQLAttachmentStore(
+            engine, max_bytes=max_attachment_bytes, writer=self._writer
+        )
 
     @property
     def dialect(self) -> Dialect:
@@ -180,17 +180,12 @@ class SQLStore(Store[RequestContext]):
         context: RequestContext,
     ) -> Page[ThreadMetadata]:
         """A page of this user's threads by creation time; ``after`` is a thread id."""
-        direction = _check_page(limit, order)
+        direction = check_page(limit, order)
         async with self._engine.begin() as conn:
-            query = _thread_columns().where(threads.c.user_id == context.user_id)
-            if after is not None:
-                position = await _thread_position(conn, after, context.user_id)
-                query = query.where(
-                    _beyond(threads.c.created_us, threads.c.seq, position, direction)
-                )
-            query = query.order_by(*_ordering(threads.c.created_us, threads.c.seq, direction))
-            rows = (await conn.execute(query.limit(limit + 1))).all()
-        page, has_more = rows[:limit], len(rows) > limit
+            position = (
+                None if after is None else await thread_position(conn, after, context.user_id)
+            )
+            page, has_more = await thread_page(conn, context.user_id, position, direction, limit)
         return Page(
             data=[_decode_thread(row) for row in page],
             has_more=has_more,
@@ -244,18 +239,12 @@ class SQLStore(Store[RequestContext]):
         Items whose stored JSON no longer validates are skipped with a warning; they
         still count towards ``limit`` so that ``has_more`` and ``after`` stay exact.
         """
-        direction = _check_page(limit, order)
+        direction = check_page(limit, order)
         async with self._engine.begin() as conn:
-            await _require_thread(conn, thread_id, context.user_id)
-            query = select(items.c.id, items.c.payload).where(
-                items.c.thread_id == thread_id, items.c.user_id == context.user_id
+            position = await item_position(conn, thread_id, after, context.user_id)
+            page, has_more = await item_page(
+                conn, thread_id, context.user_id, position, direction, limit
             )
-            if after is not None:
-                position = await _item_position(conn, thread_id, after, context.user_id)
-                query = query.where(_beyond(items.c.created_us, items.c.seq, position, direction))
-            query = query.order_by(*_ordering(items.c.created_us, items.c.seq, direction))
-            rows = (await conn.execute(query.limit(limit + 1))).all()
-        page, has_more = rows[:limit], len(rows) > limit
         data = [
             item
             for row in page
@@ -488,7 +477,9 @@ class SQLStore(Store[RequestContext]):
 
 
 def _thread_columns() -> Select[Any]:
-    return select(threads.c.id, threads.c.title, threads.c.created_us, threads.c.payload)
+    return select(
+        threads.c.id, threads.c.title, threads.c.created_us, threads.c.seq, threads.c.payload
+    )
 
 
 def _decode_thread(row: Row[Any]) -> ThreadMetadata:
@@ -520,73 +511,3 @@ async def _touch_thread(conn: AsyncConnection, thread_id: str, user_id: str) -> 
     )
     if result.rowcount == 0:
         raise _thread_not_found(thread_id)
-
-
-async def _thread_position(conn: AsyncConnection, thread_id: str, user_id: str) -> tuple[int, int]:
-    for table, id_column, owner in (
-        (threads, threads.c.id, threads.c.user_id),
-        (thread_tombstones, thread_tombstones.c.thread_id, thread_tombstones.c.user_id),
-    ):
-        row = (
-            await conn.execute(
-                select(table.c.created_us, table.c.seq).where(
-                    id_column == thread_id, owner == user_id
-                )
-            )
-        ).one_or_none()
-        if row is not None:
-            return int(row.created_us), int(row.seq)
-    raise _thread_not_found(thread_id)
-
-
-async def _item_position(
-    conn: AsyncConnection, thread_id: str, item_id: str, user_id: str
-) -> tuple[int, int]:
-    row = (
-        await conn.execute(
-            select(items.c.created_us, items.c.seq).where(
-                items.c.thread_id == thread_id,
-                items.c.id == item_id,
-                items.c.user_id == user_id,
-            )
-        )
-    ).one_or_none()
-    if row is None:
-        # The caller has checked the thread is this user's, so its tombstones are too.
-        row = (
-            await conn.execute(
-                select(item_tombstones.c.created_us, item_tombstones.c.seq).where(
-                    item_tombstones.c.thread_id == thread_id,
-                    item_tombstones.c.item_id == item_id,
-                )
-            )
-        ).one_or_none()
-    if row is None:
-        raise NotFoundError(f"item {item_id} not found in thread {thread_id}")
-    return int(row.created_us), int(row.seq)
-
-
-def _check_page(limit: int, order: str) -> Order:
-    if limit < 1:
-        raise ValueError("limit must be at least 1")
-    if order not in ("asc", "desc"):
-        raise ValueError(f"order must be 'asc' or 'desc', not {order!r}")
-    return order  # type: ignore[return-value]
-
-
-def _beyond(
-    created: ColumnElement[int], seq: ColumnElement[int], position: tuple[int, int], order: Order
-) -> ColumnElement[bool]:
-    # A row-value comparison: both databases walk the (…, created_us, seq) index from
-    # the cursor, so a page deep in a thread costs what the first page does.
-    key = tuple_(created, seq)
-    bound = tuple_(*position)
-    return key > bound if order == "asc" else key < bound
-
-
-def _ordering(
-    created: ColumnElement[int], seq: ColumnElement[int], order: Order
-) -> tuple[ColumnElement[Any], ...]:
-    if order == "asc":
-        return created.asc(), seq.asc()
-    return created.desc(), seq.desc()
