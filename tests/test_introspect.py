@@ -255,7 +255,7 @@ def test_builtins_are_bounded() -> None:
     assert entries["table"]["length"] == 10_000 and len(entries["table"]["preview"]) <= 300
     assert entries["pair"]["preview"] == "(1, 'two')"
     assert entries["raw"]["preview"].startswith("bytes(100,000)")
-    assert entries["when"]["value"] == "datetime.date(2024, 1, 2)"
+    assert entries["when"] == {"name": "when", "type": "datetime.date", "value": "2024-01-02"}
     assert entries["queue"]["preview"] == "deque([0, 1, 2, 3, 4, … 5 more])"
     assert entries["nothing"]["value"] is None
     assert all(len(json.dumps(e)) < 700 for e in entries.values())

@@ -116,8 +116,10 @@ def user_variables(view: KernelView, name_filter: str = "") -> list[tuple[str, A
         for name, value in items
         if is_user_variable(name, value, view.hidden) and (not needle or needle in name.lower())
     ]
-    frames = [item for item in picked if is_frame_like(item[1])]
-    others = [item for item in picked if not is_frame_like(item[1])]
+    frames: list[tuple[str, Any]] = []
+    others: list[tuple[str, Any]] = []
+    for item in picked:
+        (frames if is_frame_like(item[1]) else others).append(item)
     others.reverse()
     return frames + others
 

@@ -1,0 +1,125 @@
+"""Benchmark kernel introspection against an empty-namespace baseline from the same run.
+
+    python bench/bench_introspect.py [--quick]
+
+Reports, for each case, the median and best time over repeated runs and the ratio to
+listing an empty namespace:
+
+1. ``list_kernel_variables`` over 1,000 variables of every kind, one of them a
+   10-million-row DataFrame (target: under 100 ms), all 1,000 summarised;
+2. the same through ``tool_json`` (argument checks and JSON encoding included);
+3. ``inspect_kernel_variable`` on the 10-million-row frame (null counts on leading rows,
+   no describe());
+4. listing 100 copies of a 20,000-column frame (wide frames must stay cheap).
+
+Absolute times depend on the machine; this is not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from jupyter_chatkit.kernel.introspect import (
+    KernelView,
+    dumps,
+    inspect_kernel_variable,
+    list_kernel_variables,
+    run_tool,
+)
+
+BIG_ROWS = 10_000_000
+
+
+class Opaque:
+    """An object of unknown size, as users have (its repr must never run)."""
+
+    def __repr__(self) -> str:
+        raise RuntimeError("repr called")
+
+
+def namespace(big: pd.DataFrame) -> dict[str, Any]:
+    """1,000 variables: numbers, strings, containers, arrays, small frames, objects."""
+    rng = np.random.default_rng(1)
+    makers: list[Callable[[int], Any]] = [
+        lambda i: i,
+        lambda i: i * 0.5,
+        lambda i: f"text {i} " * 20,
+        lambda i: list(range(i * 10)),
+        lambda i: {"id": i, "tags": ["a", "b"], "nested": {"x": [1, 2, 3]}},
+        lambda i: rng.random(i % 100 + 1),
+        lambda i: (i, str(i)),
+        lambda i: {i, i + 1},
+        lambda i: pd.DataFrame({"a": [i, i + 1, i + 2], "b": ["x", "y", "z"]}),
+        lambda i: Opaque(),
+    ]
+    ns: dict[str, Any] = {f"var_{i:04d}": makers[i % len(makers)](i) for i in range(999)}
+    ns["big"] = big
+    return ns
+
+
+def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """(median, best) seconds over ``repeat`` runs, after one warm-up run."""
+    fn()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    repeat = 5 if parser.parse_args().quick else 20
+
+    print(f"building a {BIG_ROWS:,}-row DataFrame ...", flush=True)
+    rng = np.random.default_rng(0)
+    big = pd.DataFrame({"id": np.arange(BIG_ROWS), "value": rng.random(BIG_ROWS)})
+    ns = namespace(big)
+    view = KernelView(ns)
+    wide = pd.DataFrame(np.zeros((3, 20_000)), columns=[f"c{i}" for i in range(20_000)])
+    wide_view = KernelView({f"wide_{i}": wide for i in range(100)})
+
+    empty = KernelView({})
+    base_median, _ = timed(lambda: list_kernel_variables(empty), repeat * 5)
+
+    cases: list[tuple[str, Callable[[], object]]] = [
+        ("list 1,000 vars + 10M-row frame", lambda: list_kernel_variables(view, max_items=1000)),
+        (
+            "tool_json list (500, the schema max)",
+            lambda: dumps(run_tool("list_kernel_variables", {"max_items": 500}, view)),
+        ),
+        ("inspect the 10M-row frame", lambda: inspect_kernel_variable(view, "big")),
+        ("list 100 x 20,000-column frames", lambda: list_kernel_variables(wide_view)),
+    ]
+    print(f"\nbaseline: empty namespace  median {base_median * 1e6:8.1f} µs")
+    print(f"{'case':<40}{'median':>12}{'best':>12}{'x baseline':>14}")
+    results = {}
+    for name, fn in cases:
+        median, best = timed(fn, repeat)
+        results[name] = median
+        print(
+            f"{name:<40}{median * 1e3:>9.2f} ms{best * 1e3:>9.2f} ms{median / base_median:>13,.0f}x"
+        )
+
+    listing = list_kernel_variables(view, max_items=1000)
+    size = len(json.dumps(listing))
+    target = results["list 1,000 vars + 10M-row frame"]
+    print(
+        f"\n1,000 variables with a 10M-row frame: {target * 1e3:.1f} ms median "
+        f"({'under' if target < 0.1 else 'OVER'} the 100 ms target); "
+        f"{listing['total']} listed, {size:,} characters of JSON."
+    )
+
+
+if __name__ == "__main__":
+    main()
