@@ -1,0 +1,344 @@
+"""Benchmark the ChatKit endpoint against baselines measured in the same run.
+
+    python bench/bench_endpoint.py [--quick]
+
+Starts a local fake OpenAI-compatible LLM and a real ``jupyter server`` with the
+extension pointed at it, then reports:
+
+1. time to first token (first text delta) through the endpoint vs. the same
+   NotebookAssistant called in-process (target: +5 ms p50 or less);
+2. SSE events/s through the endpoint vs. a bare tornado handler writing and flushing
+   the same number of events (a ratio);
+3. ``items.list`` latency at depth 10,000 vs. the first page (target: <= 2x);
+4. 50 concurrent streams: p95 time to first token vs. one stream (target: <= 1.5x),
+   and the error count (target: 0).
+
+Numbers are ratios and differences against baselines from this run; absolute times
+depend on the machine. This is not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.fixtures.fake_llm import FakeLLM, Reply  # noqa: E402
+
+TOKEN = "bench-token"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def create_body(text: str) -> bytes:
+    return json.dumps(
+        {
+            "type": "threads.create",
+            "params": {
+                "input": {
+                    "content": [{"type": "input_text", "text": text}],
+                    "attachments": [],
+                    "inference_options": {},
+                }
+            },
+        }
+    ).encode()
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+async def wait_until_up(client: httpx.AsyncClient, url: str, within: float = 60) -> None:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            response = await client.get(url)
+            if response.status_code == 200 and response.json().get("ready"):
+                return
+        except httpx.TransportError:
+            pass
+        await asyncio.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")
+
+
+async def first_delta_over_http(client: httpx.AsyncClient, url: str, body: bytes) -> float:
+    """Seconds from sending the request to the first text delta; drains the rest."""
+    start = time.perf_counter()
+    first: float | None = None
+    async with client.stream("POST", url, content=body) as response:
+        response.raise_for_status()
+        async for chunk in response.aiter_bytes():
+            if first is None and b"text_delta" in chunk:
+                first = time.perf_counter() - start
+    if first is None:
+        raise RuntimeError("no text delta in the stream")
+    return first
+
+
+async def first_delta_direct(assistant: Any, body: bytes, context: Any) -> float:
+    start = time.perf_counter()
+    first: float | None = None
+    result = await assistant.handle(body, context)
+    async for chunk in result.chunks:
+        if first is None and b"text_delta" in chunk:
+            first = time.perf_counter() - start
+    if first is None:
+        raise RuntimeError("no text delta in the stream")
+    return first
+
+
+RAW_SSE_SERVER = textwrap.dedent(
+    """
+    import asyncio, sys
+    from tornado.web import Application, RequestHandler
+
+    class Events(RequestHandler):
+        async def post(self):
+            n = int(self.get_argument("n"))
+            size = int(self.get_argument("size"))
+            self.set_header("Content-Type", "text/event-stream")
+            payload = b"data: " + b"x" * size + b"\\n\\n"
+            for _ in range(n):
+                self.write(payload)
+                await self.flush()
+
+    async def main():
+        Application([(r"/events", Events)]).listen(int(sys.argv[1]), "127.0.0.1")
+        print("ready", flush=True)
+        await asyncio.Event().wait()
+
+    asyncio.run(main())
+    """
+)
+
+
+async def count_events(client: httpx.AsyncClient, url: str, body: bytes) -> tuple[int, float]:
+    """Events received and seconds between the first and the last one."""
+    first = last = 0.0
+    count = 0
+    buffer = b""
+    async with client.stream("POST", url, content=body) as response:
+        response.raise_for_status()
+        async for chunk in response.aiter_bytes():
+            now = time.perf_counter()
+            buffer += chunk
+            events = buffer.count(b"\n\n")
+            if events:
+                buffer = buffer[buffer.rfind(b"\n\n") + 2 :]
+                if count == 0:
+                    first = now
+                count += events
+                last = now
+    return count, last - first
+
+
+async def main(quick: bool) -> None:
+    rounds = 10 if quick else 40
+    with FakeLLM() as llm, tempfile.TemporaryDirectory() as tmp:
+        store_url = f"sqlite:///{tmp}/chat.sqlite3"
+        llm.default_reply = Reply("Hello there, this is a short streamed answer.")
+        port = free_port()
+        env = {
+            **os.environ,
+            "OPENAI_BASE_URL": llm.base_url,
+            "OPENAI_API_KEY": "sk-bench",
+            "JUPYTER_CHATKIT_MODEL": "fake-model",
+            "JUPYTER_CHATKIT_API": "chat_completions",
+            "JUPYTER_CHATKIT_STORE_URL": store_url,
+            "JUPYTER_CONFIG_DIR": f"{tmp}/config",
+            "JUPYTER_DATA_DIR": f"{tmp}/data",
+            "JUPYTER_RUNTIME_DIR": f"{tmp}/runtime",
+        }
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "jupyter_server",
+                "--allow-root",
+                "--no-browser",
+                f"--port={port}",
+                f"--IdentityProvider.token={TOKEN}",
+                "--ServerApp.jpserver_extensions={'jupyter_chatkit': True}",
+                f"--ServerApp.root_dir={tmp}",
+                "--ServerApp.log_level=WARN",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        raw_port = free_port()
+        raw = subprocess.Popen(
+            [sys.executable, "-c", RAW_SSE_SERVER, str(raw_port)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert raw.stdout is not None
+            raw.stdout.readline()
+            base = f"http://127.0.0.1:{port}/jupyter-chatkit"
+            headers = {"Authorization": f"token {TOKEN}"}
+            limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+            async with httpx.AsyncClient(headers=headers, timeout=60, limits=limits) as client:
+                await wait_until_up(client, f"{base}/health")
+                await report(client, base, llm, store_url, rounds, raw_port)
+        finally:
+            server.terminate()
+            raw.terminate()
+            server.wait(10)
+            raw.wait(10)
+
+
+async def report(
+    client: httpx.AsyncClient, base: str, llm: FakeLLM, store_url: str, rounds: int, raw_port: int
+) -> None:
+    from jupyter_chatkit.assistant.context import LOCAL_USER, RequestContext
+    from jupyter_chatkit.assistant.server import create_assistant
+    from jupyter_chatkit.settings import Settings
+
+    endpoint = f"{base}/chatkit"
+    context = RequestContext(user_id=LOCAL_USER)
+    settings = Settings(
+        model="fake-model",
+        api="chat_completions",
+        base_url=llm.base_url,
+        api_key="sk-bench",
+        store_url=store_url,
+        title_threads=False,
+    )
+    direct = await create_assistant(settings)
+
+    # Warm both paths (imports, connections, first SQLite pages).
+    for _ in range(3):
+        await first_delta_over_http(client, endpoint, create_body("warm up"))
+        await first_delta_direct(direct, create_body("warm up"), context)
+
+    # 1. Time to first token, interleaved so drift hits both sides alike.
+    http_ttft: list[float] = []
+    direct_ttft: list[float] = []
+    for i in range(rounds):
+        http_ttft.append(await first_delta_over_http(client, endpoint, create_body(f"q{i}")))
+        direct_ttft.append(await first_delta_direct(direct, create_body(f"q{i}"), context))
+    h50, d50 = statistics.median(http_ttft) * 1e3, statistics.median(direct_ttft) * 1e3
+    print("1. time to first token (p50)")
+    print(
+        f"   endpoint {h50:7.2f} ms   direct {d50:7.2f} ms   overhead {h50 - d50:+6.2f} ms"
+        f"   (target <= +5 ms)"
+    )
+
+    # 2. SSE throughput: a long answer streamed word by word vs. raw tornado writes.
+    words = 3000
+    llm.script(Reply(" ".join(f"w{i}" for i in range(words))))
+    count, seconds = await count_events(client, endpoint, create_body("long answer"))
+    endpoint_rate = count / seconds if seconds else float("inf")
+    raw_count, raw_seconds = await count_events(
+        client, f"http://127.0.0.1:{raw_port}/events?n={count}&size=180", b""
+    )
+    raw_rate = raw_count / raw_seconds if raw_seconds else float("inf")
+    print("2. SSE events per second")
+    print(
+        f"   endpoint {endpoint_rate:9.0f}/s ({count} events)   raw tornado "
+        f"{raw_rate:9.0f}/s   ratio {endpoint_rate / raw_rate:.2f}"
+    )
+
+    # 3. items.list at depth 10,000 vs. the first page.
+    thread_id = await deep_thread(direct, context, 10_020)
+    page = await client.post(
+        endpoint,
+        content=json.dumps(
+            {"type": "items.list", "params": {"thread_id": thread_id, "limit": 20, "order": "asc"}}
+        ),
+    )
+    page.raise_for_status()
+    cursor = "msg_009999"  # the next page starts 10,000 items deep
+    first_page: list[float] = []
+    deep_page: list[float] = []
+    for _ in range(rounds * 2):
+        for after, bucket in ((None, first_page), (cursor, deep_page)):
+            params: dict[str, Any] = {"thread_id": thread_id, "limit": 20, "order": "asc"}
+            if after:
+                params["after"] = after
+            start = time.perf_counter()
+            response = await client.post(
+                endpoint, content=json.dumps({"type": "items.list", "params": params})
+            )
+            bucket.append(time.perf_counter() - start)
+            response.raise_for_status()
+            assert len(response.json()["data"]) == 20
+    f50, p50 = statistics.median(first_page) * 1e3, statistics.median(deep_page) * 1e3
+    print("3. items.list, 20 items (p50)")
+    print(
+        f"   first page {f50:6.2f} ms   at depth 10,000 {p50:6.2f} ms   ratio {p50 / f50:.2f}"
+        f"   (target <= 2x)"
+    )
+
+    # 4. 50 concurrent streams vs. one.
+    single = [
+        await first_delta_over_http(client, endpoint, create_body("one")) for _ in range(rounds)
+    ]
+    results = await asyncio.gather(
+        *(first_delta_over_http(client, endpoint, create_body(f"c{i}")) for i in range(50)),
+        return_exceptions=True,
+    )
+    errors = [r for r in results if isinstance(r, BaseException)]
+    ok = [r for r in results if isinstance(r, float)]
+    s50 = statistics.median(single) * 1e3
+    c95 = pct(ok, 0.95) * 1e3 if ok else float("nan")
+    print("4. 50 concurrent streams")
+    print(
+        f"   one stream p50 {s50:6.2f} ms   50 streams p95 {c95:6.2f} ms   ratio "
+        f"{c95 / s50:.2f} (target <= 1.5x)   errors {len(errors)}"
+    )
+    await direct.sql_store.close()
+
+
+async def deep_thread(assistant: Any, context: Any, count: int) -> str:
+    """A thread with ``count`` items, written straight into the store."""
+    from datetime import datetime, timedelta
+
+    from chatkit.types import AssistantMessageContent, AssistantMessageItem, ThreadMetadata
+
+    store = assistant.sql_store
+    thread = ThreadMetadata(id="thr_bench_deep", created_at=datetime.now(), title="deep")
+    await store.save_thread(thread, context)
+    base = datetime.now()
+    for i in range(count):
+        # Many equal timestamps on purpose: pagination must not depend on them.
+        await store.add_thread_item(
+            thread.id,
+            AssistantMessageItem(
+                id=f"msg_{i:06d}",
+                thread_id=thread.id,
+                created_at=base + timedelta(seconds=i // 10),
+                content=[AssistantMessageContent(text=f"item {i}")],
+            ),
+            context,
+        )
+    return thread.id
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer rounds")
+    asyncio.run(main(parser.parse_args().quick))
