@@ -151,6 +151,16 @@ def markdown_of(messages: list[dict[str, Any]]) -> list[str]:
     ]
 
 
+def provider_settings(llm: FakeLLM) -> str:
+    """``settings=...`` source text pointing a Chat in the kernel at the fake server."""
+    return (
+        "settings=__import__('jupyter_chatkit.settings', fromlist=['x']).Settings("
+        f"base_url={llm.base_url!r}, api_key='sk-test', model='fake-model', "
+        "api='chat_completions', store_url=__import__('os').environ['JUPYTER_CHATKIT_STORE_URL'],"
+        " title_threads=False, max_retries=0)"
+    )
+
+
 def new_chat(kernel: Kernel, name: str, args: str = "") -> str:
     """Create ``name = Chat(args)`` in the kernel; return its comm id."""
     kernel.execute(f"{name} = Chat({args})")
@@ -254,13 +264,7 @@ def test_comm_non_streaming_and_bad_requests(kernel: Kernel) -> None:
 
 def test_comm_cancel_stops_the_model_request(kernel: Kernel, fake_llm: FakeLLM) -> None:
     fake_llm.script(hang(30))
-    settings = (
-        f"settings=__import__('jupyter_chatkit.settings', fromlist=['x']).Settings("
-        f"base_url={fake_llm.base_url!r}, api_key='sk-test', model='fake-model', "
-        f"api='chat_completions', store_url=__import__('os').environ['JUPYTER_CHATKIT_STORE_URL'],"
-        f" title_threads=False, max_retries=0)"
-    )
-    comm_id = new_chat(kernel, "slow_chat", settings)
+    comm_id = new_chat(kernel, "slow_chat", provider_settings(fake_llm))
     rid = uuid.uuid4().hex
     body = {"type": "threads.create", "params": {"input": user_input("take your time")}}
     kernel.send_custom(comm_id, {"type": "chatkit.request", "id": rid, "body": body})
@@ -277,6 +281,27 @@ def test_comm_cancel_stops_the_model_request(kernel: Kernel, fake_llm: FakeLLM) 
 
 
 # -- ask() and the magics in a kernel (whose event loop is running) -----------------------------
+
+
+def test_interrupting_ask_cancels_the_model_request(kernel: Kernel, fake_llm: FakeLLM) -> None:
+    fake_llm.script(hang(30))
+    code = f"Chat({provider_settings(fake_llm)}).ask('take your time')"
+    msg_id = kernel.kc.execute(code)
+    deadline = time.monotonic() + TIMEOUT
+    while not fake_llm.calls and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert fake_llm.calls, "ask() never called the model"
+    kernel.km.interrupt_kernel()
+    reply = kernel.kc.get_shell_msg(timeout=TIMEOUT)
+    while reply["parent_header"].get("msg_id") != msg_id:
+        reply = kernel.kc.get_shell_msg(timeout=TIMEOUT)
+    assert reply["content"]["status"] == "error"
+    assert reply["content"]["ename"] == "KeyboardInterrupt"
+    while not fake_llm.calls[0].disconnected and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert fake_llm.calls[0].disconnected, "the model request outlived the interrupt"
+    # The kernel is fine afterwards.
+    assert kernel.stdout("print('still here')") == "still here\n"
 
 
 def test_ask_blocks_the_cell_not_the_loop(kernel: Kernel) -> None:
