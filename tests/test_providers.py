@@ -203,6 +203,41 @@ async def test_tool_call_round_trip(fake_llm: FakeLLM, api: Api) -> None:
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize("api", APIS)
+async def test_a_second_turn_replays_chatkits_history(fake_llm: FakeLLM, api: Api) -> None:
+    # ChatKit replays earlier answers as assistant messages with output_text parts; the
+    # agents SDK's chat-completions converter rejects those unless they are adapted.
+    from datetime import datetime
+
+    from chatkit.agents import ThreadItemConverter
+    from chatkit.types import AssistantMessageContent, AssistantMessageItem
+
+    earlier = AssistantMessageItem(
+        id="msg_1",
+        thread_id="thr_1",
+        created_at=datetime.now(),
+        content=[AssistantMessageContent(text="First answer.")],
+    )
+    replayed = await ThreadItemConverter().assistant_message_to_input(earlier)
+    assert isinstance(replayed, dict)
+    history: list[Any] = [
+        {"role": "user", "content": "first question"},
+        replayed,
+        {"role": "user", "content": "second question"},
+    ]
+    fake_llm.script(Reply("Second answer."))
+    result = await Runner.run(
+        Agent(name="a"), history, run_config=run_config(settings_for(fake_llm, api))
+    )
+    assert result.final_output == "Second answer."
+    sent = fake_llm.requests[-1]
+    if api == "chat_completions":
+        assert {"role": "assistant", "content": "First answer."} in sent["messages"]
+    else:
+        assert "First answer." in json.dumps(sent["input"])
+
+
+@pytest.mark.asyncio
 async def test_chat_completions_items_get_unique_ids(fake_llm: FakeLLM) -> None:
     # The agents SDK gives every chat-completions item the id "__fake_id__"; ChatKit
     # would then show each new answer in place of the previous one.

@@ -18,11 +18,12 @@ import re
 import sys
 import uuid
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..settings import ENV_API, ENV_API_KEY, ENV_BASE_URL, ENV_MODEL, Settings
 
 if TYPE_CHECKING:
+    from agents.items import TResponseInputItem
     from agents.models.interface import Model
     from agents.models.openai_chatcompletions import OpenAIChatCompletionsModel
 
@@ -371,24 +372,67 @@ def _define_chat_completions_model() -> type[OpenAIChatCompletionsModel]:
     from agents.models.openai_chatcompletions import OpenAIChatCompletionsModel
 
     class ChatCompletionsModel(OpenAIChatCompletionsModel):
-        """Chat completions, with unique ids in place of the SDK's shared placeholder."""
+        """Chat completions, adapted to ChatKit: replayable history, unique item ids."""
 
-        async def get_response(self, *args: Any, **kwargs: Any) -> ModelResponse:
-            response = await super().get_response(*args, **kwargs)
+        async def get_response(
+            self,
+            system_instructions: str | None,
+            input: str | list[TResponseInputItem],
+            *args: Any,
+            **kwargs: Any,
+        ) -> ModelResponse:
+            response = await super().get_response(
+                system_instructions, _replayable(input), *args, **kwargs
+            )
             ids = _ItemIds()
             for index, item in enumerate(response.output):
                 ids.fix_item(item, index)
             return response
 
         async def stream_response(
-            self, *args: Any, **kwargs: Any
+            self,
+            system_instructions: str | None,
+            input: str | list[TResponseInputItem],
+            *args: Any,
+            **kwargs: Any,
         ) -> AsyncIterator[TResponseStreamEvent]:
             ids = _ItemIds()
-            async for event in super().stream_response(*args, **kwargs):
+            stream = super().stream_response(
+                system_instructions, _replayable(input), *args, **kwargs
+            )
+            async for event in stream:
                 ids.fix_event(event)
                 yield event
 
     return ChatCompletionsModel
+
+
+def _replayable(input: str | list[TResponseInputItem]) -> str | list[TResponseInputItem]:
+    """Earlier answers as plain text, which the chat-completions converter accepts.
+
+    ChatKit replays an assistant message as ``{"role": "assistant", "content":
+    [{"type": "output_text", ...}]}`` (no id). The Responses API takes that, but the
+    agents SDK's chat-completions converter rejects ``output_text`` parts there
+    ("Unknown content"), failing every second turn.
+    """
+    if isinstance(input, str):
+        return input
+    out: list[TResponseInputItem] = []
+    for item in input:
+        content = item.get("content") if isinstance(item, dict) else None
+        if (
+            isinstance(item, dict)
+            and item.get("role") == "assistant"
+            and "id" not in item
+            and isinstance(content, list)
+            and all(
+                isinstance(p, dict) and p.get("type") in ("output_text", "refusal") for p in content
+            )
+        ):
+            text = "".join(str(p.get("text") or p.get("refusal") or "") for p in content)
+            item = cast("TResponseInputItem", {**item, "content": text})
+        out.append(item)
+    return out
 
 
 class _ItemIds:
