@@ -116,6 +116,9 @@ const initialSent = new WeakSet<object>();
 
 async function render({ model, el }: RenderProps<ChatModel>): Promise<() => void> {
   el.classList.add("jck-widget-host");
+  // Keys pressed in the chat (history rows, widget list items…) must not reach the
+  // notebook's command-mode shortcuts (JupyterLab's documented opt-out).
+  el.setAttribute("data-lm-suppress-shortcuts", "true");
   el.textContent = "Connecting to the assistant…";
   const page = readPageConfig();
   const baseUrl = page?.baseUrl ?? normalizeBaseUrl(model.get("base_url") || "/");

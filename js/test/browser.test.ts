@@ -139,7 +139,9 @@ test("sidebar width, light theme: full turn with tool call, widget, notice", opt
   // Feedback.
   await page.getByRole("button", { name: "Good answer" }).last().click();
   await page.waitForFunction(() => (window as any).__sent.at(-1).type === "items.feedback");
-  assert.equal(await page.getByRole("button", { name: "Good answer" }).last().getAttribute("aria-pressed"), "true");
+  await page.waitForFunction(
+    () => Array.from(document.querySelectorAll('[aria-label="Good answer"]')).at(-1)?.getAttribute("aria-pressed") === "true",
+  );
   assert.deepEqual(errors, []);
   await page.context().close();
 });
