@@ -443,7 +443,10 @@ async def test_cancelling_the_consumer_cancels_the_run(store: SQLStore) -> None:
 
     task = asyncio.ensure_future(consume())
     await asyncio.wait_for(started.wait(), 10)
-    await asyncio.sleep(0.05)
+    for _ in range(500):  # until the client has seen some words
+        if any(b"text_delta" in chunk for chunk in seen):
+            break
+        await asyncio.sleep(0.01)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
