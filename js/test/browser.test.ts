@@ -79,7 +79,7 @@ async function open(query: string, width: number): Promise<Opened> {
   page.on("request", (r) => requests.push(r.url()));
   page.on("pageerror", (e) => errors.push(String(e)));
   await page.goto(`${base}?${query}&width=${width}`);
-  await page.waitForFunction(() => !!document.querySelector(".jck-chat"));
+  if (!query.includes("sink=1")) await page.waitForFunction(() => !!document.querySelector(".jck-chat"));
   return { page, dialogs, requests, errors };
 }
 
@@ -393,4 +393,96 @@ test("streaming renders incrementally: earlier blocks are kept, progress shows",
   assert.equal(kept, true, "the first markdown block was not re-rendered");
   assert.equal(await page.locator(".jck-log").getAttribute("aria-busy"), "false");
   await page.context().close();
+});
+
+const SINK = {
+  type: "Card",
+  size: "md",
+  status: { text: "Kitchen sink", icon: "sparkle" },
+  children: [
+    { type: "Row", children: [{ type: "Icon", name: "notebook", color: "blue-500" }, { type: "Title", value: "All the components" }, { type: "Spacer" }, { type: "Badge", label: "new", color: "success", pill: true }] },
+    { type: "Caption", value: "A caption <i>not html</i>", color: { light: "#555555", dark: "#aaaaaa" } },
+    { type: "Text", value: "Bold red text", weight: "bold", color: "danger" },
+    { type: "Text", value: "Evil colour ignored", color: "red; background:url(https://tracker.example.com/x)" },
+    { type: "Box", direction: "row", gap: 2, padding: 2, radius: "md", background: "url(https://tracker.example.com/bg)", border: 1, children: [{ type: "Text", value: "in a box" }] },
+    { type: "Divider" },
+    { type: "Markdown", value: "Some **markdown** with `code` and <b>raw</b>" },
+    { type: "Image", src: "https://img.example.org/ok.png", alt: "allowed domain" },
+    { type: "Image", src: "https://tracker.example.com/no.png", alt: "blocked image" },
+    {
+      type: "Form",
+      onSubmitAction: { type: "form.submit", payload: { form: "f1" } },
+      children: [
+        { type: "Label", value: "Name", fieldName: "name" },
+        { type: "Input", name: "name", defaultValue: "Ada", required: true },
+        { type: "Textarea", name: "notes", placeholder: "Notes" },
+        { type: "Select", name: "lang", defaultValue: "py", options: [{ value: "py", label: "Python" }, { value: "r", label: "R" }] },
+        { type: "Checkbox", name: "ok", label: "I agree", defaultChecked: true },
+        { type: "RadioGroup", name: "size", defaultValue: "s", options: [{ value: "s", label: "Small" }, { value: "l", label: "Large" }] },
+        { type: "DatePicker", name: "when", defaultValue: "2025-01-02T00:00:00" },
+        { type: "Button", label: "Submit", submit: true },
+      ],
+    },
+    {
+      type: "ListView",
+      limit: 2,
+      children: [1, 2, 3].map((n) => ({
+        type: "ListViewItem",
+        onClickAction: { type: "list.pick", payload: { n } },
+        children: [{ type: "Text", value: `Item ${n}` }],
+      })),
+    },
+    { type: "Transition", children: { type: "Text", value: "inside a transition" } },
+    { type: "Chart", data: [{ x: "a", y: 1 }, { x: "b", y: 2 }], series: [{ type: "bar", dataKey: "y", label: "Y" }], xAxis: "x" },
+    { type: "FancyFuture", value: "unknown component text" },
+    { type: "Button", label: "Client copy", onClickAction: { type: "code.copy", payload: { code: "x" }, handler: "client" }, style: "secondary" },
+  ],
+  confirm: { label: "Confirm", action: { type: "card.confirm" } },
+  cancel: { label: "Cancel", action: { type: "card.cancel" } },
+};
+
+test("widget kitchen sink: every component, forms, list limit, safe styles", opts, async () => {
+  for (const theme of ["light", "dark"]) {
+    const { page, requests, errors } = await open(`sink=1&theme=${theme}`, 380);
+    await page.evaluate((root) => (window as any).__renderWidget(root), SINK as never);
+    const root = page.locator(".jck-widget");
+    assert.equal(await root.locator(".jck-w-title").innerText(), "All the components");
+    assert.equal(await root.locator(".jck-w-caption").innerText(), "A caption <i>not html</i>");
+    assert.equal(await root.locator("i").count(), 0);
+    assert.equal(await root.locator(".jck-w-markdown strong").innerText(), "markdown");
+    assert.equal(await root.locator(".jck-w-markdown b").count(), 0);
+    // No style value can reference a URL.
+    const styles = await root.evaluate((el) => Array.from(el.querySelectorAll("[style]")).map((e) => e.getAttribute("style")).join(" "));
+    assert.doesNotMatch(styles, /url|tracker/);
+    assert.equal(await root.locator("img").count(), 1);
+    assert.equal(await root.locator("img").getAttribute("alt"), "allowed domain");
+    assert.match(await root.locator(".jck-blocked-img").innerText(), /blocked image/);
+    assert.equal(await root.locator(".jck-w-unknown").innerText(), "unknown component text");
+    assert.equal(await root.locator(".jck-w-chart td").count(), 4);
+    assert.equal(await root.getByText("inside a transition").count(), 1);
+    // Label is tied to its input.
+    await root.getByText("Name", { exact: true }).click();
+    assert.equal(await page.evaluate(() => (document.activeElement as HTMLInputElement).value), "Ada");
+    // List limit: 2 visible, "Show 1 more".
+    assert.equal(await root.locator(".jck-w-listitem:visible").count(), 2);
+    await page.screenshot({ path: join(outDir, `widgets-${theme}.png`), fullPage: true });
+    await root.getByRole("button", { name: "Show 1 more" }).click();
+    assert.equal(await root.locator(".jck-w-listitem:visible").count(), 3);
+    // Keyboard on a clickable list item.
+    await root.getByRole("button", { name: "Item 3" }).focus();
+    await page.keyboard.press("Enter");
+    // Form submit carries the payload plus the form values.
+    await root.getByRole("textbox", { name: "Notes" }).fill("hello");
+    await root.getByRole("button", { name: "Submit" }).click();
+    await root.getByRole("button", { name: "Confirm" }).click();
+    await page.waitForFunction(() => (window as any).__actions.length === 3);
+    const actions = await page.evaluate(() => (window as any).__actions);
+    assert.deepEqual(actions[0], { action: { type: "list.pick", payload: { n: 3 } }, extra: null });
+    assert.deepEqual(actions[1].action.type, "form.submit");
+    assert.deepEqual(actions[1].extra, { name: "Ada", notes: "hello", lang: "py", ok: true, size: "s", when: "2025-01-02" });
+    assert.deepEqual(actions[2], { action: { type: "card.confirm" }, extra: null });
+    assert.deepEqual(requests.filter((u) => u.includes("tracker")), []);
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  }
 });

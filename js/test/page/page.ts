@@ -10,7 +10,7 @@ import hostileSse from "../fixtures/hostile.sse";
 import toolOutputSse from "../fixtures/tool_output.sse";
 import threadJson from "../fixtures/thread.json";
 import threadsJson from "../fixtures/threads.json";
-import { createChat, sanitize, type Transport, type TransportResponse } from "../../src/index";
+import { createChat, renderWidget, sanitize, type Transport, type TransportResponse } from "../../src/index";
 import widget from "../../src/widget";
 
 const q = new URLSearchParams(location.search);
@@ -90,7 +90,24 @@ w.__sanitize = (html: string, domains?: string[]) => {
   return div.innerHTML;
 };
 
-if (q.get("widget")) mountWidget();
+/** Render a widget JSON into the host (kitchen-sink test); actions are recorded. */
+w.__renderWidget = (root: any) => {
+  const actions: unknown[] = [];
+  w.__actions = actions;
+  host.replaceChildren(
+    renderWidget(root, {
+      onAction: async (action, extra) => {
+        actions.push({ action, extra });
+      },
+      markdown: { imageDomains: ["example.org"] },
+      copyText: "fallback text",
+    }),
+  );
+};
+
+if (q.get("sink")) {
+  // Mounted by the test through __renderWidget.
+} else if (q.get("widget")) mountWidget();
 else mountChat();
 
 function mountChat(): void {
