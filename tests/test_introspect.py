@@ -421,6 +421,27 @@ def test_wide_frame_is_bounded() -> None:
     assert len(introspect.dumps(detail)) < MAX_TOOL_OUTPUT_BYTES
 
 
+def test_past_the_time_budget_variables_are_named_and_typed_only() -> None:
+    ns = {"frame": pd.DataFrame({"a": [1]}), "n": 1}
+    result = list_kernel_variables(KernelView(ns), time_budget=0.0)
+    assert result["variables"] == [
+        {"name": "frame", "type": "pandas.DataFrame"},
+        {"name": "n", "type": "int"},
+    ]
+    assert result["note"] == "2 shown by name and type only, to keep this short."
+
+
+def test_lazy_frames_are_never_collected() -> None:
+    lazy = pl.LazyFrame({"x": [1, 2]}).select(pl.col("x") * 2)
+    view = KernelView({"lazy": lazy})
+    assert by_name(list_kernel_variables(view))["lazy"] == {
+        "name": "lazy",
+        "type": "polars.LazyFrame",
+        "note": "lazy query, not collected",
+    }
+    assert "not collected" in inspect_kernel_variable(view, "lazy")["note"]
+
+
 def test_listing_stays_under_the_output_limit() -> None:
     ns = {f"v{i}": "y" * 10_000 for i in range(5_000)}
     result = list_kernel_variables(KernelView(ns), max_items=500)
