@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from pathlib import Path
 
 import pytest
@@ -231,3 +232,55 @@ async def test_two_stores_on_one_sqlite_file_write_concurrently(tmp_path: Path) 
     finally:
         await server_side.close()
         await kernel_side.close()
+
+
+_WRITER_PROCESS = """
+import asyncio, sys
+from datetime import datetime
+from chatkit.types import AssistantMessageContent, AssistantMessageItem
+from jupyter_chatkit.assistant.context import RequestContext
+from jupyter_chatkit.store import open_store
+
+async def main(url: str, name: str) -> None:
+    store = await open_store(url)
+    ctx = RequestContext(user_id="alice")
+    for n in range(30):
+        item = AssistantMessageItem(
+            id=f"{name}-{n}", thread_id="thr_s", created_at=datetime.now(),
+            content=[AssistantMessageContent(text=name)],
+        )
+        await store.add_thread_item("thr_s", item, ctx)
+    await store.close()
+
+asyncio.run(main(sys.argv[1], sys.argv[2]))
+"""
+
+
+@pytest.mark.asyncio
+async def test_processes_sharing_a_sqlite_file(tmp_path: Path) -> None:
+    # Across processes only SQLite's own locking (BEGIN IMMEDIATE + busy_timeout)
+    # serialises writers: the Jupyter server and kernels each open the same file.
+    url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    store = await open_store(url)
+    try:
+        await store.save_thread(ThreadMetadata(id="thr_s", created_at=T0), ALICE)
+        processes = [
+            await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-c",
+                _WRITER_PROCESS,
+                url,
+                f"p{n}",
+                stderr=asyncio.subprocess.PIPE,
+            )
+            for n in range(2)
+        ]
+        results = [await process.communicate() for process in processes]
+        for process, (_, stderr) in zip(processes, results, strict=True):
+            assert process.returncode == 0, stderr.decode()
+        page = await store.load_thread_items("thr_s", None, 200, "asc", ALICE)
+        assert sorted(item.id for item in page.data) == sorted(
+            f"p{p}-{n}" for p in range(2) for n in range(30)
+        )
+    finally:
+        await store.close()
