@@ -38,8 +38,6 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.fixtures.fake_llm import FakeLLM, Reply  # noqa: E402
-
 TOKEN = "bench-token"
 
 
@@ -154,24 +152,30 @@ async def count_events(client: httpx.AsyncClient, url: str, body: bytes) -> tupl
     return count, last - first
 
 
-async def main(quick: bool) -> None:
-    rounds = 10 if quick else 40
-    with FakeLLM() as llm, tempfile.TemporaryDirectory() as tmp:
-        store_url = f"sqlite:///{tmp}/chat.sqlite3"
-        llm.default_reply = Reply("Hello there, this is a short streamed answer.")
-        port = free_port()
-        env = {
-            **os.environ,
-            "OPENAI_BASE_URL": llm.base_url,
-            "OPENAI_API_KEY": "sk-bench",
-            "JUPYTER_CHATKIT_MODEL": "fake-model",
-            "JUPYTER_CHATKIT_API": "chat_completions",
-            "JUPYTER_CHATKIT_STORE_URL": store_url,
-            "JUPYTER_CONFIG_DIR": f"{tmp}/config",
-            "JUPYTER_DATA_DIR": f"{tmp}/data",
-            "JUPYTER_RUNTIME_DIR": f"{tmp}/runtime",
-        }
-        server = subprocess.Popen(
+def start_processes(tmp: str) -> tuple[dict[str, str], list[subprocess.Popen[str]]]:
+    """The fake LLM, the Jupyter server and the raw SSE baseline, each in its own process."""
+    llm_port, port, raw_port = free_port(), free_port(), free_port()
+    llm_url = f"http://127.0.0.1:{llm_port}"
+    store_url = f"sqlite:///{tmp}/chat.sqlite3"
+    env = {
+        **os.environ,
+        "OPENAI_BASE_URL": f"{llm_url}/v1",
+        "OPENAI_API_KEY": "sk-bench",
+        "JUPYTER_CHATKIT_MODEL": "fake-model",
+        "JUPYTER_CHATKIT_API": "chat_completions",
+        "JUPYTER_CHATKIT_STORE_URL": store_url,
+        "JUPYTER_CONFIG_DIR": f"{tmp}/config",
+        "JUPYTER_DATA_DIR": f"{tmp}/data",
+        "JUPYTER_RUNTIME_DIR": f"{tmp}/runtime",
+    }
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "text": True}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tests.fixtures.fake_llm", f"--port={llm_port}"],
+            cwd=ROOT,
+            **quiet,  # type: ignore[call-overload]
+        ),
+        subprocess.Popen(
             [
                 sys.executable,
                 "-m",
@@ -185,46 +189,61 @@ async def main(quick: bool) -> None:
                 "--ServerApp.log_level=WARN",
             ],
             env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        raw_port = free_port()
-        raw = subprocess.Popen(
+            **quiet,  # type: ignore[call-overload]
+        ),
+        subprocess.Popen(
             [sys.executable, "-c", RAW_SSE_SERVER, str(raw_port)],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
+            **quiet,  # type: ignore[call-overload]
+        ),
+    ]
+    urls = {
+        "llm": llm_url,
+        "base": f"http://127.0.0.1:{port}/jupyter-chatkit",
+        "raw": f"http://127.0.0.1:{raw_port}/events",
+        "store_url": store_url,
+    }
+    return urls, procs
+
+
+def main(quick: bool) -> None:
+    rounds = 10 if quick else 40
+    with tempfile.TemporaryDirectory() as tmp:
+        urls, procs = start_processes(tmp)
         try:
-            assert raw.stdout is not None
-            raw.stdout.readline()
-            base = f"http://127.0.0.1:{port}/jupyter-chatkit"
-            headers = {"Authorization": f"token {TOKEN}"}
-            limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
-            async with httpx.AsyncClient(headers=headers, timeout=60, limits=limits) as client:
-                await wait_until_up(client, f"{base}/health")
-                await report(client, base, llm, store_url, rounds, raw_port)
+            asyncio.run(run(urls, rounds))
         finally:
-            server.terminate()
-            raw.terminate()
-            server.wait(10)
-            raw.wait(10)
+            for proc in procs:
+                proc.terminate()
+            for proc in procs:
+                proc.wait(10)
 
 
-async def report(
-    client: httpx.AsyncClient, base: str, llm: FakeLLM, store_url: str, rounds: int, raw_port: int
-) -> None:
+async def run(urls: dict[str, str], rounds: int) -> None:
+    headers = {"Authorization": f"token {TOKEN}"}
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+    async with httpx.AsyncClient(headers=headers, timeout=60, limits=limits) as client:
+        await wait_until_up(client, f"{urls['base']}/health")
+        await report(client, urls, rounds)
+
+
+async def control(client: httpx.AsyncClient, urls: dict[str, str], **body: Any) -> None:
+    """Script the fake LLM process."""
+    (await client.post(f"{urls['llm']}/_fake/control", json=body)).raise_for_status()
+
+
+async def report(client: httpx.AsyncClient, urls: dict[str, str], rounds: int) -> None:
     from jupyter_chatkit.assistant.context import LOCAL_USER, RequestContext
     from jupyter_chatkit.assistant.server import create_assistant
     from jupyter_chatkit.settings import Settings
 
-    endpoint = f"{base}/chatkit"
+    endpoint = f"{urls['base']}/chatkit"
     context = RequestContext(user_id=LOCAL_USER)
     settings = Settings(
         model="fake-model",
         api="chat_completions",
-        base_url=llm.base_url,
+        base_url=f"{urls['llm']}/v1",
         api_key="sk-bench",
-        store_url=store_url,
+        store_url=urls["store_url"],
         title_threads=False,
     )
     direct = await create_assistant(settings)
@@ -249,12 +268,10 @@ async def report(
 
     # 2. SSE throughput: a long answer streamed word by word vs. raw tornado writes.
     words = 3000
-    llm.script(Reply(" ".join(f"w{i}" for i in range(words))))
+    await control(client, urls, reply={"text": " ".join(f"w{i}" for i in range(words))})
     count, seconds = await count_events(client, endpoint, create_body("long answer"))
     endpoint_rate = count / seconds if seconds else float("inf")
-    raw_count, raw_seconds = await count_events(
-        client, f"http://127.0.0.1:{raw_port}/events?n={count}&size=180", b""
-    )
+    raw_count, raw_seconds = await count_events(client, f"{urls['raw']}?n={count}&size=180", b"")
     raw_rate = raw_count / raw_seconds if raw_seconds else float("inf")
     print("2. SSE events per second")
     print(
@@ -293,23 +310,28 @@ async def report(
         f"   (target <= 2x)"
     )
 
-    # 4. 50 concurrent streams vs. one.
-    single = [
-        await first_delta_over_http(client, endpoint, create_body("one")) for _ in range(rounds)
-    ]
-    results = await asyncio.gather(
-        *(first_delta_over_http(client, endpoint, create_body(f"c{i}")) for i in range(50)),
-        return_exceptions=True,
-    )
-    errors = [r for r in results if isinstance(r, BaseException)]
-    ok = [r for r in results if isinstance(r, float)]
-    s50 = statistics.median(single) * 1e3
-    c95 = pct(ok, 0.95) * 1e3 if ok else float("nan")
-    print("4. 50 concurrent streams")
-    print(
-        f"   one stream p50 {s50:6.2f} ms   50 streams p95 {c95:6.2f} ms   ratio "
-        f"{c95 / s50:.2f} (target <= 1.5x)   errors {len(errors)}"
-    )
+    # 4. 50 concurrent streams vs. one: with an instant fake model (all server CPU), and
+    # with a model that takes 300 ms to its first token, as hosted models do.
+    print("4. 50 concurrent streams (time to first token)")
+    for delay in (0.0, 0.3):
+        await control(client, urls, first_token_delay=delay)
+        single = [
+            await first_delta_over_http(client, endpoint, create_body("one")) for _ in range(rounds)
+        ]
+        results = await asyncio.gather(
+            *(first_delta_over_http(client, endpoint, create_body(f"c{i}")) for i in range(50)),
+            return_exceptions=True,
+        )
+        errors = [r for r in results if isinstance(r, BaseException)]
+        ok = [r for r in results if isinstance(r, float)]
+        s50 = statistics.median(single) * 1e3
+        c95 = pct(ok, 0.95) * 1e3 if ok else float("nan")
+        print(
+            f"   model first token {delay * 1e3:3.0f} ms: one stream p50 {s50:7.2f} ms   "
+            f"50 streams p95 {c95:7.2f} ms   ratio {c95 / s50:5.2f} (target <= 1.5x)   "
+            f"errors {len(errors)}"
+        )
+    await control(client, urls, first_token_delay=0.0)
     await direct.sql_store.close()
 
 
@@ -341,4 +363,4 @@ async def deep_thread(assistant: Any, context: Any, count: int) -> str:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds")
-    asyncio.run(main(parser.parse_args().quick))
+    main(parser.parse_args().quick)

@@ -17,8 +17,10 @@ try:  # Private in openai-agents 0.24 (pinned <0.25); fall back to its attribute
     from agents.exceptions import _mark_error_to_drain_stream_events as _mark_drain
 except ImportError:  # pragma: no cover - depends on the SDK version
 
+    _DRAIN_ATTR = "_agents_drain_queued_stream_events"
+
     def _mark_drain(error: BaseException) -> None:
-        error._agents_drain_queued_stream_events = True
+        setattr(error, _DRAIN_ATTR, True)
 
 
 class KeepPartialOutput(Model):
@@ -31,7 +33,7 @@ class KeepPartialOutput(Model):
         """Non-streamed calls pass straight through."""
         return await self.inner.get_response(*args, **kwargs)
 
-    async def stream_response(self, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:  # type: ignore[override]
+    async def stream_response(self, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
         """Stream from ``inner``; mark a failure so queued events are drained first."""
         try:
             async for event in self.inner.stream_response(*args, **kwargs):

@@ -108,7 +108,7 @@ class JupyterChatKit(ExtensionApp):
         """The configured settings as the core sees them."""
         return Settings(
             model=self.model,
-            api=self.api or None,  # type: ignore[arg-type]
+            api=self.api or None,
             base_url=self.base_url,
             api_key=self.api_key,
             store_url=self.store_url,

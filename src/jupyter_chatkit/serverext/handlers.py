@@ -114,12 +114,12 @@ class BaseChatKitHandler(ExtensionHandlerMixin, APIHandler):
     @property
     def chatkit(self) -> dict[str, Any]:
         """This extension's entry in the tornado settings."""
-        return self.settings["jupyter_chatkit"]  # type: ignore[no-any-return]
+        return self.settings["jupyter_chatkit"]
 
     @property
     def holder(self) -> AssistantHolder:
         """The assistant holder created by the extension app."""
-        return self.chatkit["holder"]  # type: ignore[no-any-return]
+        return self.chatkit["holder"]
 
     def request_context(self) -> RequestContext:
         """Scope everything to the authenticated Jupyter user.
