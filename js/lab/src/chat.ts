@@ -22,6 +22,26 @@ export interface ChatFactoryOptions {
   notify: (text: string) => void;
 }
 
+/** The last open thread, per Jupyter server (base URL), in this browser. */
+const lastThread = {
+  key: (): string => `jupyter-chatkit:last-thread:${PageConfig.getBaseUrl()}`,
+  get(): string | null {
+    try {
+      return window.localStorage.getItem(this.key());
+    } catch {
+      return null; // storage disabled
+    }
+  },
+  set(id: string | null): void {
+    try {
+      if (id) window.localStorage.setItem(this.key(), id);
+      else window.localStorage.removeItem(this.key());
+    } catch {
+      // storage disabled: nothing to remember
+    }
+  },
+};
+
 /** A factory creating the chat UI wired to the Jupyter server and the current notebook. */
 export function chatFactory(options: ChatFactoryOptions): ChatFactory {
   const { link } = options;
@@ -32,6 +52,7 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
       ...(token ? { token } : {}),
     });
     const stopSendKey = installSendKey(host, options.sendShortcut);
+    const remembered = lastThread.get();
     const chat = createChat(host, {
       transport,
       clientTools: link.clientTools(),
@@ -42,13 +63,24 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
       },
       title: "Notebook Assistant",
       placeholder: placeholderFor(options.sendShortcut()),
+      initialThreadId: remembered,
     });
+    // Reopen the same conversation after a reload (threads live on the server, per user).
+    const stopRemember = chat.onThreadChange((id) => lastThread.set(id));
     const stopReplace = installReplaceButtons(host, (code) => link.replaceActive(code), options.notify);
     return {
-      send: (text) => chat.send(text),
+      send: async (text) => {
+        // The UI ignores a send while it is answering; say so instead of dropping it.
+        if (chat.session.busy) {
+          options.notify("The assistant is still answering; send again when it has finished.");
+          return;
+        }
+        await chat.send(text);
+      },
       newThread: () => chat.newThread(),
       openThread: (id) => chat.openThread(id),
       dispose: () => {
+        stopRemember();
         stopReplace();
         stopSendKey();
         chat.dispose();

@@ -16,8 +16,8 @@ export function toPosition(value: unknown): Position {
 
 /**
  * Insert a code cell holding exactly `code` next to cell `index` of `panel` and make it
- * the active cell; run it when `run`. Resolves to false when the notebook is read-only
- * or running failed to start.
+ * the active cell; start running it when `run`. Resolves to false when nothing was
+ * inserted (no notebook model, or a read-only notebook).
  */
 export async function insertCode(
   panel: NotebookPanel,
@@ -40,7 +40,11 @@ export async function insertCode(
   if (!cell) return false;
   void notebook.scrollToCell(cell).catch(() => undefined);
   if (options.run) {
-    return NotebookActions.runCells(notebook, [cell], panel.sessionContext);
+    // Not awaited: the insertion is done, and a cell may run for minutes (or raise,
+    // which makes runCells resolve false although the code did reach the notebook).
+    void NotebookActions.runCells(notebook, [cell], panel.sessionContext).catch((e: unknown) =>
+      console.warn("jupyter-chatkit: running the inserted cell failed", e),
+    );
   }
   return true;
 }

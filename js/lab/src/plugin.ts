@@ -91,31 +91,44 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
       app.shell.activateById(panel.id);
     };
 
-    // The panel is added at start-up (collapsed) so its tab/icon is there to click,
-    // and the layout restorer can reopen it after a reload in JupyterLab.
-    const start = async (): Promise<void> => {
-      if (registry) {
-        try {
-          const settings = await registry.load(PLUGIN_ID);
-          current = readSettings(settings);
-          panel.setSendShortcut(current.sendShortcut);
-          settings.changed.connect(() => {
+    // The panel is added at start-up (collapsed) so its tab/icon is there to click, and
+    // before the layout is restored so JupyterLab can reopen it after a reload.
+    place();
+    restorer?.add(panel, "jupyter-chatkit-panel");
+
+    /** Move the panel to the side the settings ask for, keeping it open if it was. */
+    const applySide = (): void => {
+      const side = panelSide();
+      if (side === current.side) return;
+      const wasVisible = panel.isVisible;
+      placedOn = null;
+      place();
+      if (wasVisible) app.shell.activateById(panel.id);
+    };
+    /** The area the panel is in now (JupyterLab 4 lets people move sidebar widgets). */
+    const panelSide = (): Side | null => {
+      if (panel.node.closest("#jp-left-stack")) return "left";
+      if (panel.node.closest("#jp-right-stack")) return "right";
+      return placedOn;
+    };
+
+    if (registry) {
+      // After the restore: a workspace remembers where the panel was, and the setting
+      // is meant to win over that at start-up.
+      void Promise.all([registry.load(PLUGIN_ID), app.restored])
+        .then(([settings]) => {
+          const apply = (): void => {
             current = readSettings(settings);
             panel.setSendShortcut(current.sendShortcut);
-            if (placedOn && placedOn !== current.side) {
-              const wasVisible = panel.isVisible;
-              place();
-              if (wasVisible) app.shell.activateById(panel.id);
-            }
-          });
-        } catch (e) {
+            applySide();
+          };
+          apply();
+          settings.changed.connect(apply);
+        })
+        .catch((e: unknown) => {
           console.warn("jupyter-chatkit: could not load settings; using defaults", e);
-        }
-      }
-      place();
-      restorer?.add(panel, "jupyter-chatkit-panel");
-    };
-    void app.restored.then(start);
+        });
+    }
 
     void fetchModelInfo().then((info) => panel.setModelLabel(modelLabel(info)));
 

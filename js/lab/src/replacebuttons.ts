@@ -14,6 +14,21 @@ const REPLACE_CLASS = "jck-replace";
 /** Called with the block's code; resolves to whether a cell was replaced. */
 export type ReplaceHandler = (code: string) => boolean;
 
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+/** Two arrows in a loop, drawn like the shared UI's stroke icons (class jck-icon). */
+function replaceIcon(): SVGSVGElement {
+  const svg = document.createElementNS(SVG_NS, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("class", "jck-icon");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  const path = document.createElementNS(SVG_NS, "path");
+  path.setAttribute("d", "M4 9h13l-3-3M20 15H7l3 3");
+  svg.appendChild(path);
+  return svg;
+}
+
 function codeOf(bar: Element): string | null {
   const block = bar.closest(".jck-code") ?? bar.parentElement;
   const code = block?.querySelector("pre code") ?? block?.querySelector("pre");
@@ -30,10 +45,9 @@ function decorate(bar: Element, onReplace: ReplaceHandler, announce: (text: stri
   button.className = `${insert.className} ${REPLACE_CLASS}`;
   button.title = "Replace the active cell's code (undoable)";
   button.setAttribute("aria-label", "Replace the active cell with this code");
-  // Reuse the Insert button's icon markup for a consistent look, with our label.
   const label = document.createElement("span");
   label.textContent = "Replace cell";
-  button.append(label);
+  button.append(replaceIcon(), label);
   button.addEventListener("click", (event) => {
     event.preventDefault();
     const code = codeOf(bar);

@@ -1,0 +1,96 @@
+/**
+ * Node tests of the extension's pure parts: Python repr decoding, the kernel reply
+ * reader, cell/output bounding and the nearest-cells choice. The JupyterLab-facing
+ * parts run in real JupyterLab (tests/browser/test_sidebar*.py).
+ */
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { clip, fence, nearestIndices, outputText, stripAnsi } from "../src/cells";
+import { MESSAGES, readReply, toolExpression } from "../src/kernel";
+import { parsePyStringRepr, pyString } from "../src/pyrepr";
+
+test("parsePyStringRepr decodes what Python's repr() makes", () => {
+  assert.equal(parsePyStringRepr(`'{"a": 1}'`), `{"a": 1}`);
+  assert.equal(parsePyStringRepr(`"it's"`), "it's");
+  assert.equal(parsePyStringRepr(`'it\\'s "q"'`), `it's "q"`);
+  assert.equal(parsePyStringRepr(`'a\\\\b\\n\\t'`), "a\\b\n\t");
+  assert.equal(parsePyStringRepr(`'\\x00\\xe9\\u20ac\\U0001f600'`), "\x00é€😀");
+  assert.equal(parsePyStringRepr(`'Zürich ✓'`), "Zürich ✓");
+  assert.throws(() => parsePyStringRepr("{'a': 1}"));
+  assert.throws(() => parsePyStringRepr("'abc"));
+});
+
+test("pyString makes a literal Python reads back", () => {
+  assert.equal(pyString(`a"b\\c\n`), `"a\\"b\\\\c\\n"`);
+  assert.equal(
+    toolExpression("list_kernel_variables", { name_filter: "d'f" }),
+    `__import__('jupyter_chatkit.kernel.introspect', fromlist=['x']).tool_json("list_kernel_variables", "{\\"name_filter\\":\\"d'f\\"}")`,
+  );
+});
+
+function reply(content: object): never {
+  return { content } as never;
+}
+
+test("readReply returns the tool's JSON, or a readable error", () => {
+  const ok = reply({
+    status: "ok",
+    user_expressions: { result: { status: "ok", data: { "text/plain": `'{"variables": [{"name": "df"}], "total": 1}'` } } },
+  });
+  assert.deepEqual(readReply(ok), { variables: [{ name: "df" }], total: 1 });
+  const missing = reply({
+    status: "ok",
+    user_expressions: { result: { status: "error", ename: "ModuleNotFoundError", evalue: "No module named 'jupyter_chatkit'" } },
+  });
+  assert.match((readReply(missing) as { error: string }).error, /not installed in this notebook's kernel/);
+  const failed = reply({ status: "error", ename: "KeyboardInterrupt" });
+  assert.match((readReply(failed) as { error: string }).error, /KeyboardInterrupt/);
+  assert.match(MESSAGES.busy, /busy/);
+});
+
+test("stripAnsi removes IPython's colours", () => {
+  assert.equal(stripAnsi("\x1b[0;31mZeroDivisionError\x1b[0m: division"), "ZeroDivisionError: division");
+  assert.equal(stripAnsi("\x1b]8;;http://x\x07link\x1b]8;;\x07"), "link");
+});
+
+test("outputText bounds text and keeps the end of tracebacks", () => {
+  const long = outputText({ output_type: "stream", name: "stdout", text: "x".repeat(5000) }, 100);
+  assert.ok(long.text.length <= 100);
+  assert.match(long.text, /more characters/);
+  const tb = outputText(
+    {
+      output_type: "error",
+      ename: "ValueError",
+      evalue: "bad",
+      traceback: ["\x1b[31mTraceback\x1b[0m", "y".repeat(3000), "ValueError: bad"],
+    },
+    200,
+  );
+  assert.equal(tb.ename, "ValueError");
+  assert.ok(tb.text.endsWith("ValueError: bad"));
+  assert.ok(!tb.text.includes("\x1b"));
+  const data = outputText({
+    output_type: "execute_result",
+    execution_count: 1,
+    metadata: {},
+    data: { "text/plain": "   a\n0  1", "text/html": "<table/>", "image/png": "AAA" },
+  });
+  assert.equal(data.text, "   a\n0  1\n[also: text/html, image/png]");
+});
+
+test("nearestIndices picks cells around the anchor, in order", () => {
+  assert.deepEqual(nearestIndices(10, 5, 3), [4, 5, 6]);
+  assert.deepEqual(nearestIndices(10, 0, 3), [0, 1, 2]);
+  assert.deepEqual(nearestIndices(10, 9, 4), [6, 7, 8, 9]);
+  assert.deepEqual(nearestIndices(3, 1, 50), [0, 1, 2]);
+  assert.deepEqual(nearestIndices(0, 0, 5), []);
+  assert.deepEqual(nearestIndices(5, 99, 2), [3, 4]);
+});
+
+test("clip and fence", () => {
+  assert.equal(clip("abc", 10), "abc");
+  assert.ok(clip("a".repeat(500), 100).length <= 100);
+  assert.equal(fence("x = 1\n", "python"), "```python\nx = 1\n```");
+  assert.equal(fence("a ``` b"), "````\na ``` b\n````");
+});

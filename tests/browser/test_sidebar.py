@@ -1,0 +1,391 @@
+"""The Notebook Assistant sidebar in a real JupyterLab, driven through real Chromium.
+
+The server runs the built-in offline model (no LLM), which answers deterministically:
+"what variables do I have?" calls ``list_kernel_variables``; "plot df" proposes a code
+card; a question with "error" in it reads the notebook's cells. Each test works in its
+own notebook. JupyterLab runs under a non-root base URL, as on JupyterHub.
+
+Screenshots land in ``test-output/<test name>/``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from tests.fixtures.browser import JupyterServer, LabPage, start_jupyter
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
+
+PANEL = "#jupyter-chatkit-panel"
+INPUT = f"{PANEL} .jck-input"
+ASSISTANT = f"{PANEL} .jck-msg.jck-assistant"
+
+
+@pytest.fixture(scope="module")
+def jupyter_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterServer]:
+    """This module's JupyterLab: offline model, under a JupyterHub-like base URL."""
+    server = start_jupyter(tmp_path_factory.mktemp("lab-sidebar"), base_url="/user/ada/")
+    yield server
+    server.stop()
+
+
+# -- helpers ----------------------------------------------------------------------------
+
+
+def open_notebook(lab: LabPage, name: str, cells: list[str], run: bool = True) -> None:
+    """Write a notebook, open it in JupyterLab, and run all its cells."""
+    lab.server.write_notebook(name, cells)
+    lab.open(name)
+    if run:
+        lab.run_all()
+
+
+def open_panel_from_palette(page: Any) -> None:
+    """Open the assistant the way a person would: the command palette."""
+    # Keys typed in the chat's composer stay there, so start from the page body.
+    page.evaluate("() => document.activeElement?.blur()")
+    page.keyboard.press("Control+Shift+C")
+    palette = page.locator(".lm-CommandPalette-input")
+    palette.wait_for(state="visible")
+    palette.fill("Open Notebook Assistant")
+    page.locator(".lm-CommandPalette-item", has_text="Open Notebook Assistant").first.click()
+    page.locator(INPUT).wait_for(state="visible")
+
+
+def answers(page: Any) -> int:
+    """How many assistant messages the panel shows."""
+    return int(page.locator(ASSISTANT).count())
+
+
+def wait_idle(page: Any, timeout: float = 60_000) -> None:
+    """Wait until the chat is not answering (no stop button, nothing streaming)."""
+    page.wait_for_function(
+        """(sel) => {
+          const p = document.querySelector(sel);
+          return !!p && !p.querySelector('.jck-send.jck-stop') && !p.querySelector('.jck-streaming')
+            && !p.querySelector('.jck-activity.jck-pending');
+        }""",
+        arg=PANEL,
+        timeout=timeout,
+    )
+
+
+def send(page: Any, text: str) -> str:
+    """Type ``text`` into the composer, press Enter, and return the new answer's text."""
+    before = answers(page)
+    box = page.locator(INPUT)
+    box.click()
+    box.fill(text)
+    box.press("Enter")
+    page.wait_for_function(
+        "([sel, n]) => document.querySelectorAll(sel).length > n",
+        arg=[ASSISTANT, before],
+        timeout=60_000,
+    )
+    wait_idle(page)
+    return str(page.locator(ASSISTANT).last.inner_text())
+
+
+def last_user_message(page: Any) -> str:
+    """The text of the last user message in the panel."""
+    return str(page.locator(f"{PANEL} .jck-msg.jck-user:not(.jck-pending-msg)").last.inner_text())
+
+
+# -- tests ------------------------------------------------------------------------------
+
+
+def test_palette_opens_panel_and_offline_model_streams(
+    lab_page: LabPage, page: Any, screenshot: Any
+) -> None:
+    open_notebook(lab_page, "hello.ipynb", ["x = 1"], run=False)
+    open_panel_from_palette(page)
+    panel = page.locator(PANEL)
+    assert "hello.ipynb" in panel.locator(".jp-chatkit-context").inner_text()
+    page.wait_for_function(
+        "(sel) => /offline/.test(document.querySelector(sel)?.textContent || '')",
+        arg=f"{PANEL} .jp-chatkit-model",
+    )
+    # The answer arrives as Server-Sent Events with many text deltas: a streamed answer.
+    # (DevTools keeps no body for event streams, so tee the fetch in the page.)
+    page.evaluate(
+        """() => {
+          window.__jckStreams = [];
+          const orig = window.fetch;
+          window.fetch = async (...args) => {
+            const res = await orig(...args);
+            if (String(args[0]).includes('/jupyter-chatkit/chatkit')) {
+              const rec = {type: res.headers.get('content-type'), text: '', chunks: 0};
+              window.__jckStreams.push(rec);
+              const reader = res.clone().body.getReader();
+              const dec = new TextDecoder();
+              (async () => { for (;;) { const {done, value} = await reader.read(); if (done) break;
+                rec.chunks++; rec.text += dec.decode(value, {stream: true}); } })();
+            }
+            return res;
+          };
+        }"""
+    )
+    text = send(page, "hello")
+    streams = page.evaluate("window.__jckStreams")
+    streamed = [s for s in streams if (s["type"] or "").startswith("text/event-stream")]
+    assert streamed, streams
+    assert streamed[0]["text"].count("text_delta") >= 3
+    assert "offline" in text.lower()
+    screenshot(page, "answered")
+
+
+def test_shortcut_opens_panel(lab_page: LabPage, page: Any) -> None:
+    open_notebook(lab_page, "shortcut.ipynb", ["x = 1"], run=False)
+    assert not page.locator(INPUT).is_visible()
+    page.locator(".jp-Notebook").first.click()
+    page.keyboard.press("Control+Shift+A")
+    page.locator(INPUT).wait_for(state="visible")
+    # The composer has focus, ready to type.
+    assert page.evaluate("document.activeElement?.classList.contains('jck-input')")
+
+
+def test_variables_come_from_the_notebooks_kernel(
+    lab_page: LabPage, page: Any, screenshot: Any
+) -> None:
+    open_notebook(
+        lab_page,
+        "variables.ipynb",
+        [
+            "import pandas\n"
+            "df = pandas.DataFrame({'city': ['Oslo', 'Lima', 'Pune', 'Kobe', 'Graz'],"
+            " 'temp': [3.5, 19.0, 27.2, 16.1, 9.9]})"
+        ],
+    )
+    open_panel_from_palette(page)
+    text = send(page, "what variables do I have?")
+    screenshot(page, "variables")
+    assert "df" in text
+    assert "DataFrame" in text
+    assert re.search(r"\b5 x 2\b", text), text
+
+
+def test_insert_code_card_below_active_cell(lab_page: LabPage, page: Any, screenshot: Any) -> None:
+    open_notebook(
+        lab_page,
+        "insert.ipynb",
+        ["import pandas\ndf = pandas.DataFrame({'a': [1, 2, 3], 'b': [4.0, 5.0, 6.0]})", "# last"],
+    )
+    lab_page.set_active_cell(0)
+    open_panel_from_palette(page)
+    send(page, "write code to load a csv file")
+    card = page.locator(f"{PANEL} .jck-widget").last
+    card.wait_for(state="visible")
+    code = str(card.locator("pre code").first.inner_text()).rstrip("\n")
+    assert "read_csv" in code
+    screenshot(page, "card")
+    card.get_by_role("button", name=re.compile(r"^Insert$")).first.click()
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget.content.widgets.length === 3"
+    )
+    sources = lab_page.cell_sources()
+    assert sources[1] == code, sources
+    assert sources[2] == "# last"
+    assert lab_page.notebook_js("return nb.content.activeCellIndex;") == 1
+    screenshot(page, "inserted")
+    # "Insert & run" (a server action answered by a client effect) inserts below the new
+    # active cell and runs it: data.csv does not exist, so the new cell shows an error.
+    card.get_by_role("button", name="Insert & run").first.click()
+    page.wait_for_function(
+        "() => { const c = window.jupyterapp.shell.currentWidget.content.widgets[2];"
+        " return !!c && c.model.executionCount !== null && c.model.outputs.length > 0; }"
+    )
+    assert lab_page.cell_sources()[2] == code
+    assert lab_page.cell_sources()[3] == "# last"
+    # The chat was told the insertion worked (a cell that raises still got the code).
+    status = page.locator(f"{PANEL} .jck-sr").inner_text()
+    assert "Inserted below and running" in status, status
+    page.locator(".jp-chatkit-ask-error").first.wait_for(state="visible")
+    screenshot(page, "inserted-and-ran")
+
+
+def test_replace_active_cell_and_undo(lab_page: LabPage, page: Any, screenshot: Any) -> None:
+    open_notebook(lab_page, "replace.ipynb", ["original = 1", "second = 2"], run=False)
+    lab_page.set_active_cell(1)
+    open_panel_from_palette(page)
+    send(page, "write code to load a csv file")
+    bar = page.locator(f"{PANEL} .jck-code-bar").last
+    bar.wait_for(state="visible")
+    code = str(page.locator(f"{PANEL} .jck-code").last.locator("pre code").inner_text()).rstrip(
+        "\n"
+    )
+    bar.locator(".jck-replace").click()
+    notice = page.locator(f"{PANEL} .jp-chatkit-notice")
+    notice.wait_for(state="visible")
+    assert "Replaced cell 2" in notice.inner_text()
+    assert lab_page.cell_sources() == ["original = 1", code]
+    screenshot(page, "replaced")
+    notice.get_by_role("button", name="Undo").click()
+    assert lab_page.cell_sources() == ["original = 1", "second = 2"]
+    assert "Restored cell 2" in notice.inner_text()
+
+
+def test_replace_is_one_step_of_the_cells_own_undo(lab_page: LabPage, page: Any) -> None:
+    """Ctrl+Z in the cell's editor reverts exactly the replacement (no merged typing)."""
+    open_notebook(lab_page, "undo.ipynb", ["before = 1"], run=False)
+    lab_page.set_active_cell(0)
+    lab_page.command("jupyter-chatkit:replace-active-cell", {"code": "after = 2"})
+    assert lab_page.cell_sources() == ["after = 2"]
+    assert lab_page.notebook_js("return nb.content.widgets[0].model.sharedModel.canUndo();")
+    lab_page.notebook_js("nb.content.widgets[0].model.sharedModel.undo();")
+    assert lab_page.cell_sources() == ["before = 1"]
+
+
+def test_ask_about_this_error(lab_page: LabPage, page: Any, screenshot: Any) -> None:
+    open_notebook(lab_page, "error.ipynb", ["rates = {'a': 1}", "total = rates['a'] / 0"])
+    button = page.locator(".jp-chatkit-ask-error")
+    button.wait_for(state="visible")
+    assert button.count() == 1  # only the error output, not the good cell
+    screenshot(page, "error-button")
+    button.click()
+    page.locator(INPUT).wait_for(state="visible")
+    page.wait_for_function(
+        "([sel]) => document.querySelectorAll(sel).length > 0", arg=[ASSISTANT], timeout=60_000
+    )
+    wait_idle(page)
+    asked = last_user_message(page)
+    assert "ZeroDivisionError" in asked
+    assert "rates['a'] / 0" in asked
+    assert "\x1b[" not in asked
+    answer = str(page.locator(ASSISTANT).last.inner_text())
+    assert "ZeroDivisionError" in answer
+    screenshot(page, "asked")
+
+
+def test_explain_cell_from_context_menu(lab_page: LabPage, page: Any) -> None:
+    open_notebook(lab_page, "explain.ipynb", ["squares = [n * n for n in range(10)]"], run=False)
+    page.locator(".jp-Notebook .jp-Cell").first.click(button="right")
+    page.locator(".lm-Menu-item", has_text="Explain This Cell").click()
+    page.locator(INPUT).wait_for(state="visible")
+    page.wait_for_function(
+        "(sel) => !!document.querySelector(sel)", arg=f"{PANEL} .jck-msg.jck-user"
+    )
+    assert "squares = [n * n for n in range(10)]" in last_user_message(page)
+    wait_idle(page)
+
+
+def test_busy_kernel_gets_a_readable_answer(lab_page: LabPage, page: Any) -> None:
+    open_notebook(lab_page, "busy.ipynb", ["import time\ntime.sleep(15)"], run=False)
+    # Start the long cell without waiting for it.
+    lab_page.notebook_js(
+        "nb.content.activate(); window.jupyterapp.commands.execute('notebook:run-all-cells');"
+    )
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status"
+        " === 'busy'"
+    )
+    open_panel_from_palette(page)
+    text = send(page, "what variables do I have?")
+    assert "busy" in text.lower(), text
+    lab_page.command("notebook:interrupt-kernel")
+
+
+def test_notebook_cells_are_bounded_and_plain(lab_page: LabPage, page: Any) -> None:
+    """get_notebook_cells: huge outputs clipped, tracebacks without colour codes."""
+    open_notebook(
+        lab_page,
+        "bounded.ipynb",
+        ["print('x' * 100_000)", "{}['missing']", *[f"n{i} = {i}" for i in range(40)]],
+    )
+    result = page.evaluate(
+        """async () => window.jupyterChatkitBridge.notebookCells(
+             document.querySelectorAll('.jp-Notebook .jp-Cell')[0], {})"""
+    )
+    assert result["cell_count"] == 42
+    assert len(result["cells"]) == 30  # the default max_cells, nearest cell 0
+    assert [c["index"] for c in result["cells"]] == list(range(30))
+    big = result["cells"][0]["outputs"][0]["text"]
+    assert len(big) <= 2000 and "more characters" in big
+    error = result["cells"][1]["outputs"][0]
+    assert error["output_type"] == "error" and error["ename"] == "KeyError"
+    assert "\x1b[" not in error["text"] and "KeyError" in error["text"]
+    assert len(json.dumps(result)) < 64_000
+    no_outputs = page.evaluate(
+        """async () => window.jupyterChatkitBridge.notebookCells(
+             document.querySelectorAll('.jp-Notebook .jp-Cell')[41],
+             {max_cells: 3, include_outputs: false})"""
+    )
+    assert [c["index"] for c in no_outputs["cells"]] == [39, 40, 41]
+    assert all("outputs" not in c for c in no_outputs["cells"])
+
+
+def test_bridge_inserts_below_the_widgets_own_cell(lab_page: LabPage, page: Any) -> None:
+    """The notebook widget's bridge: below the cell holding the element, not the active one."""
+    open_notebook(lab_page, "bridge.ipynb", ["print('widget here')", "x = 41", "# end"])
+    lab_page.set_active_cell(2)
+    assert page.evaluate("window.jupyterChatkitBridge.version") == 1
+    ok = page.evaluate(
+        """async () => {
+          const out = document.querySelectorAll('.jp-Notebook .jp-Cell')[0]
+            .querySelector('.jp-OutputArea-output');
+          return window.jupyterChatkitBridge.insertCell(out, 'y = x + 1\\nprint(y)', {run: true});
+        }"""
+    )
+    assert ok is True
+    assert lab_page.cell_sources() == [
+        "print('widget here')",
+        "y = x + 1\nprint(y)",
+        "x = 41",
+        "# end",
+    ]
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget.content.widgets[1].model.outputs.length > 0"
+    )
+    cells = page.evaluate(
+        """async () => {
+          const el = document.querySelectorAll('.jp-Notebook .jp-Cell')[0];
+          return window.jupyterChatkitBridge.notebookCells(el, {max_cells: 2});
+        }"""
+    )
+    assert cells["active_cell_index"] == 0
+    assert [c["index"] for c in cells["cells"]] == [0, 1]
+    assert cells["cells"][0]["outputs"][0]["text"] == "widget here\n"
+    active = page.evaluate(
+        """async () => window.jupyterChatkitBridge.activeCell(
+             document.querySelectorAll('.jp-Notebook .jp-Cell')[0])"""
+    )
+    assert active["source"] == "print('widget here')"
+    outside = page.evaluate(
+        "async () => window.jupyterChatkitBridge.notebookCells(document.body, {})"
+    )
+    assert outside is None
+
+
+def test_side_and_send_shortcut_settings(lab_page: LabPage, page: Any) -> None:
+    open_notebook(lab_page, "settings.ipynb", ["x = 1"], run=False)
+    open_panel_from_palette(page)
+    assert page.locator(f"#jp-right-stack {PANEL}").count() == 1
+    # Change the settings the way the Settings Editor stores them, then reload.
+    lab_page.server.api(
+        "lab/api/settings/jupyter-chatkit:plugin",
+        method="PUT",
+        body={"raw": '{"side": "left", "sendShortcut": "Accel Enter"}'},
+    )
+    page.reload()
+    page.wait_for_function("() => !!window.jupyterapp")
+    page.evaluate("() => window.jupyterapp.restored")
+    lab_page.command("jupyter-chatkit:open")
+    page.locator(INPUT).wait_for(state="visible")
+    assert page.locator(f"#jp-left-stack {PANEL}").count() == 1
+    box = page.locator(INPUT)
+    box.click()
+    box.type("first line")
+    box.press("Enter")
+    box.type("second line")
+    assert box.input_value() == "first line\nsecond line"
+    assert "Ctrl+Enter" in (box.get_attribute("placeholder") or "")
+    before = answers(page)
+    box.press("Control+Enter")
+    page.wait_for_function(
+        "([sel, n]) => document.querySelectorAll(sel).length > n", arg=[ASSISTANT, before]
+    )
+    assert "first line" in last_user_message(page)
+    wait_idle(page)
