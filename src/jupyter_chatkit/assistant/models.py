@@ -103,7 +103,7 @@ def describe_model_error(exc: BaseException) -> tuple[str, bool]:
 
 
 def _causes(exc: BaseException) -> list[BaseException]:
-    """The exception and what caused it (a few levels), most specific first."""
+    """The exception, then what caused it (a few levels): the outermost is asked first."""
     chain: list[BaseException] = []
     current: BaseException | None = exc
     while current is not None and current not in chain and len(chain) < 6:
