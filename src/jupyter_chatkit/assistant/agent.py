@@ -11,9 +11,8 @@ from chatkit.agents import AgentContext, ClientToolCall
 
 from ..settings import Settings
 from .cards import code_card
+from .offline_replies import TITLE_MARKER
 from .tools import CLIENT_TOOL_NAMES, CLIENT_TOOLS, ClientToolSpec
-
-TITLE_MARKER = "[[title]]"
 
 DEFAULT_INSTRUCTIONS = """\
 You are the notebook assistant inside Jupyter. You help people with the notebook and \

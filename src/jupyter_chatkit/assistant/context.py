@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-
 # The store's user scope on a single-user Jupyter server, where whoever holds the token
 # or password is the server's owner (Jupyter's stock identity provider gives token users
 # a random name per request, which would lose every thread). The in-kernel assistant

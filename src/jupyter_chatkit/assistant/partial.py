@@ -16,7 +16,6 @@ from agents.models.interface import Model
 try:  # Private in openai-agents 0.24 (pinned <0.25); fall back to its attribute name.
     from agents.exceptions import _mark_error_to_drain_stream_events as _mark_drain
 except ImportError:  # pragma: no cover - depends on the SDK version
-
     _DRAIN_ATTR = "_agents_drain_queued_stream_events"
 
     def _mark_drain(error: BaseException) -> None:

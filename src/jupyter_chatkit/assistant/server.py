@@ -110,7 +110,8 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         super().__init__(store, store.attachments)
         self.sql_store = store
         self.settings = settings
-        set_tracing(settings)
+        # Only OpenAI with its own key may receive traces; never another provider's key.
+        self.tracing = set_tracing(settings)
         self.model: Model = KeepPartialOutput(model if model is not None else build_model(settings))
         self.agent = build_agent(settings)
         self.title_agent = build_title_agent()
@@ -208,7 +209,7 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             max_turns=MAX_TURNS,
             run_config=RunConfig(
                 model=self.model,
-                tracing_disabled=not self.settings.tracing,
+                tracing_disabled=not self.tracing,
                 trace_include_sensitive_data=False,
             ),
         )
