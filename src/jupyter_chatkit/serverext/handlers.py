@@ -12,7 +12,7 @@ import asyncio
 import importlib
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
 
 from jupyter_server.auth.decorator import authorized
@@ -155,7 +155,7 @@ class BaseChatKitHandler(ExtensionHandlerMixin, APIHandler):
 class ChatKitHandler(BaseChatKitHandler):
     """``POST jupyter-chatkit/chatkit``: ChatKit requests; streaming ones as SSE."""
 
-    _pump: asyncio.Task[None] | None = None
+    _producer: asyncio.Task[None] | None = None
     _closed = False
 
     @web.authenticated
@@ -176,32 +176,50 @@ class ChatKitHandler(BaseChatKitHandler):
         self.set_header("Content-Type", "text/event-stream; charset=utf-8")
         self.set_header("Cache-Control", "no-cache, no-store")
         self.set_header("X-Accel-Buffering", "no")
-        self._pump = asyncio.ensure_future(self._write_events(result.chunks))
-        await asyncio.wait([self._pump])
-        if self._pump.cancelled() or self._closed:
-            return
-        if self._pump.exception() is not None:
-            # _write_events already logged it; the stream ends here.
-            pass
-        if not self._finished:
-            self.finish()
+        await self._stream(result.chunks)
 
-    async def _write_events(self, chunks: Any) -> None:
+    async def _stream(self, chunks: AsyncIterator[bytes]) -> None:
+        """Write events as they come; stop the run if the client goes away.
+
+        A separate task drives the stream into an unbounded queue, so it is always
+        suspended inside the stream (waiting on the model or the store) and never at a
+        flush of ours. Cancelling it on disconnect therefore raises CancelledError inside
+        ChatKit's pipeline, which keeps the partial answer (handle_stream_cancelled) and
+        closes the upstream model request.
+        """
+        queue: asyncio.Queue[bytes | None] = asyncio.Queue()
+
+        async def produce() -> None:
+            try:
+                async for chunk in chunks:
+                    queue.put_nowait(chunk)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.error("Streaming a ChatKit answer failed: %s", type(exc).__name__)
+            finally:
+                queue.put_nowait(None)
+
+        self._producer = asyncio.ensure_future(produce())
         try:
-            async for chunk in chunks:
+            while (chunk := await queue.get()) is not None:
                 self.write(chunk)
                 # One flush per event: the browser sees each token as it is produced.
                 await self.flush()
         except StreamClosedError:
             self._closed = True
-        except Exception as exc:
-            log.error("Streaming a ChatKit answer failed: %s", type(exc).__name__)
+        finally:
+            if not self._producer.done():
+                self._producer.cancel()
+                await asyncio.wait([self._producer])
+        if not self._closed and not self._finished:
+            self.finish()
 
     def on_connection_close(self) -> None:
         """The client went away: cancel the run (ChatKit then handles the cancellation)."""
         self._closed = True
-        if self._pump is not None and not self._pump.done():
-            self._pump.cancel()
+        if self._producer is not None and not self._producer.done():
+            self._producer.cancel()
 
 
 class HealthHandler(BaseChatKitHandler):
