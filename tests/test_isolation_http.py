@@ -90,3 +90,58 @@ async def test_threads_are_per_user(jp_fetch: Callable[..., Any]) -> None:
     )
     assert thread["title"] != "mine now"
     assert len(thread["items"]["data"]) >= 2
+
+
+async def test_attachment_upload_download_and_isolation(jp_fetch: Callable[..., Any]) -> None:
+    created = json.loads(
+        (
+            await call(
+                jp_fetch,
+                body("attachments.create", name="notes.txt", size=11, mime_type="text/plain"),
+                ALICE,
+            )
+        ).body
+    )
+    url = created["upload_descriptor"]["url"]
+    assert url.startswith("jupyter-server:") and created["upload_descriptor"]["method"] == "PUT"
+    attachment_id = created["id"]
+    path = ("jupyter-chatkit", "attachments", attachment_id)
+
+    # Bob can neither fill nor read Alice's attachment.
+    with pytest.raises(HTTPClientError) as info:
+        await jp_fetch(*path, method="PUT", body=b"bob's bytes", headers=BOB)
+    assert info.value.code == 404
+    uploaded = await jp_fetch(*path, method="PUT", body=b"hello world", headers=ALICE)
+    assert json.loads(uploaded.body) == {"id": attachment_id, "size": 11}
+
+    download = await jp_fetch(*path, headers=ALICE)
+    assert download.body == b"hello world"
+    # Never served as something a browser would render or run.
+    assert download.headers["Content-Type"] == "application/octet-stream"
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+    assert "attachment" in download.headers["Content-Disposition"]
+    with pytest.raises(HTTPClientError) as info:
+        await jp_fetch(*path, headers=BOB)
+    assert info.value.code == 404
+
+    # A size that differs from the announced one is refused with a readable message.
+    again = json.loads(
+        (
+            await call(
+                jp_fetch,
+                body("attachments.create", name="b.txt", size=3, mime_type="text/plain"),
+                ALICE,
+            )
+        ).body
+    )
+    with pytest.raises(HTTPClientError) as info:
+        await jp_fetch(
+            "jupyter-chatkit",
+            "attachments",
+            again["id"],
+            method="PUT",
+            body=b"toolong",
+            headers=ALICE,
+        )
+    assert info.value.code == 400 and info.value.response is not None
+    assert json.loads(info.value.response.body)["message"]

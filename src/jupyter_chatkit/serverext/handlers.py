@@ -213,7 +213,7 @@ class ChatKitHandler(BaseChatKitHandler):
                 self._producer.cancel()
                 await asyncio.wait([self._producer])
         if not self._closed and not self._finished:
-            self.finish()
+            self.finish(set_content_type="text/event-stream; charset=utf-8")
 
     def on_connection_close(self) -> None:
         """The client went away: cancel the run (ChatKit then handles the cancellation)."""
@@ -271,7 +271,7 @@ class AttachmentHandler(BaseChatKitHandler):
             raise web.HTTPError(404, "No such attachment.") from None
         mime = attachment.mime_type.split(";")[0].strip().lower()
         inline = mime in SAFE_INLINE_TYPES
-        self.set_header("Content-Type", mime if inline else "application/octet-stream")
+        content_type = mime if inline else "application/octet-stream"
         self.set_header("X-Content-Type-Options", "nosniff")
         self.set_header("Content-Security-Policy", "default-src 'none'; sandbox")
         self.set_header("Cache-Control", "private, max-age=3600")
@@ -280,7 +280,8 @@ class AttachmentHandler(BaseChatKitHandler):
         self.set_header(
             "Content-Disposition", f'{disposition}; filename="{safe_name or attachment_id}"'
         )
-        self.finish(data)
+        # APIHandler.finish would otherwise label the bytes application/json.
+        self.finish(data, set_content_type=content_type)
 
     @web.authenticated
     @authorized
