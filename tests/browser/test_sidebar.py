@@ -273,14 +273,14 @@ def test_explain_cell_from_context_menu(lab_page: LabPage, page: Any) -> None:
 
 
 def test_busy_kernel_gets_a_readable_answer(lab_page: LabPage, page: Any) -> None:
-    open_notebook(lab_page, "busy.ipynb", ["import time\ntime.sleep(15)"], run=False)
-    # Start the long cell without waiting for it.
+    open_notebook(lab_page, "busy.ipynb", ["x = 1"], run=False)
+    # Keep the kernel busy (as a long cell would) without waiting for it.
     lab_page.notebook_js(
-        "nb.content.activate(); window.jupyterapp.commands.execute('notebook:run-all-cells');"
+        "nb.sessionContext.session.kernel.requestExecute({code: 'import time; time.sleep(15)'});"
     )
     page.wait_for_function(
-        "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status"
-        " === 'busy'"
+        "() => [...window.jupyterapp.shell.widgets('main')].find(w => w.sessionContext)"
+        ".sessionContext.session.kernel.status === 'busy'"
     )
     open_panel_from_palette(page)
     text = send(page, "what variables do I have?")
@@ -389,3 +389,30 @@ def test_side_and_send_shortcut_settings(lab_page: LabPage, page: Any) -> None:
     )
     assert "first line" in last_user_message(page)
     wait_idle(page)
+
+
+def test_dark_theme(lab_page: LabPage, page: Any, screenshot: Any) -> None:
+    """The panel follows JupyterLab's theme (its colours are JupyterLab's variables)."""
+    open_notebook(
+        lab_page, "dark.ipynb", ["import pandas\ndf = pandas.DataFrame({'a': [1]})", "1/0"]
+    )
+    lab_page.command("apputils:change-theme", {"theme": "JupyterLab Dark"})
+    page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'")
+    open_panel_from_palette(page)
+    send(page, "what variables do I have?")
+    send(page, "write code to load a csv file")
+    colours = page.evaluate(
+        """(sel) => { const p = document.querySelector(sel);
+             const bg = getComputedStyle(p).backgroundColor;
+             const fg = getComputedStyle(p.querySelector('.jck-msg.jck-assistant')).color;
+             return [bg, fg]; }""",
+        PANEL,
+    )
+
+    def luminance(css: str) -> float:
+        r, g, b = (int(x) for x in re.findall(r"\d+", css)[:3])
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    background, text = colours
+    assert luminance(background) < 80 < luminance(text), colours
+    screenshot(page, "dark")

@@ -5,6 +5,7 @@
 
 import { PageConfig } from "@jupyterlab/coreutils";
 import { createChat, fetchTransport } from "../../src/index";
+import { toPosition } from "./edits";
 import type { NotebookLink } from "./link";
 import type { ChatFactory, ChatHandle } from "./panel";
 import { installReplaceButtons } from "./replacebuttons";
@@ -57,7 +58,12 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
       transport,
       clientTools: link.clientTools(),
       // Code-card and code-block insertions (the UI calls this only on a click).
-      insertCell: (code, opts) => link.insert(code, { run: !!opts?.run }),
+      // `position` is forwarded for when the UI passes the effect's position through.
+      insertCell: (code, opts) =>
+        link.insert(code, {
+          run: !!opts?.run,
+          position: toPosition((opts as { position?: unknown } | undefined)?.position),
+        }),
       onEffect: (name, data) => {
         void link.effect(name, data);
       },
