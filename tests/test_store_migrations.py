@@ -101,7 +101,7 @@ async def test_migrating_is_idempotent_and_recorded(store_url: str) -> None:
 @pytest.mark.asyncio
 async def test_concurrent_openers_migrate_once(store_url: str) -> None:
     # Separate engines, separate connections: the same locking as two processes.
-    stores = await asyncio.gather(*(open_store(store_url) for _ in range(4)))
+    stores = await asyncio.gather(*(open_store(store_url) for _ in range(8)))
     try:
         async with stores[0].engine.connect() as conn:
             rows = (await conn.execute(select(schema_version.c.version))).scalars().all()
@@ -160,6 +160,13 @@ def test_url_mapping(url: str, driver: str) -> None:
     resolved = resolve_url(url)
     assert resolved.drivername == driver
     assert resolved.database in ("/tmp/x/chat.sqlite3", "chat")
+
+
+def test_sqlite_home_paths_are_expanded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", "/home/ada")
+    assert resolve_url("sqlite:///~/chats/chat.sqlite3").database == (
+        "/home/ada/chats/chat.sqlite3"
+    )
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,9 @@ connections lives here; queries elsewhere are plain SQLAlchemy Core.
 from __future__ import annotations
 
 import asyncio
+import os
+import sqlite3
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -62,7 +65,7 @@ def resolve_url(url: str) -> URL:
         if database in ("", ":memory:") or "mode=memory" in str(parsed.query):
             # Each pooled connection would see its own empty database.
             raise ValueError("an in-memory SQLite store is not supported; give a file path")
-        return parsed.set(drivername="sqlite+aiosqlite")
+        return parsed.set(drivername="sqlite+aiosqlite", database=os.path.expanduser(database))
     if driver in _POSTGRES_DRIVERS:
         return parsed.set(drivername="postgresql+asyncpg")
     raise ValueError(
@@ -74,11 +77,39 @@ def create_engine_for(url: URL) -> AsyncEngine:
     """An engine for a URL from :func:`resolve_url`, with the SQLite setup applied."""
     if url.get_backend_name() == "sqlite":
         if url.database:
-            Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url)
         _configure_sqlite(engine)
         return engine
     return create_async_engine(url, pool_pre_ping=True)
+
+
+async def use_wal(engine: AsyncEngine) -> None:
+    """Switch a SQLite database to write-ahead logging (readers never block the writer).
+
+    The mode is stored in the file, so this only does work the first time. Switching
+    needs a moment alone with the file and SQLite reports "database is locked" at once,
+    without waiting out the busy timeout, when another process is opening the same new
+    file; so retry with a short, non-blocking back-off.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            async with engine.connect() as conn:
+                # Outside any transaction: the mode cannot change inside one.
+                raw = await conn.get_raw_connection()
+                driver: Any = raw.driver_connection
+                async with driver.execute("PRAGMA journal_mode = WAL") as cursor:
+                    row = await cursor.fetchone()
+                if row is not None and str(row[0]).lower() == "wal":
+                    return
+                raise RuntimeError(f"SQLite refused WAL journal mode (got {row!r})")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+        await asyncio.sleep(0.05)
 
 
 def dialect_of(engine: AsyncEngine) -> Dialect:
@@ -126,7 +157,6 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-            cursor.execute("PRAGMA journal_mode = WAL")
             # WAL + NORMAL is durable against application crashes, and only a power loss
             # can lose the last commits; fsync on every chat item would be wasted.
             cursor.execute("PRAGMA synchronous = NORMAL")

@@ -40,7 +40,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from ..assistant.context import RequestContext
 from . import codec
 from .attachments import DEFAULT_MAX_ATTACHMENT_BYTES, SQLAttachmentStore
-from .engine import Dialect, Writer, create_engine_for, dialect_insert, dialect_of, resolve_url
+from .engine import (
+    Dialect,
+    Writer,
+    create_engine_for,
+    dialect_insert,
+    dialect_of,
+    resolve_url,
+    use_wal,
+)
 from .migrations import migrate
 from .paging import check_page, item_page, item_position, thread_page, thread_position
 from .schema import (
@@ -69,6 +77,7 @@ async def open_store(
     """
     engine = create_engine_for(resolve_url(url))
     try:
+        await use_wal(engine)
         await migrate(engine)
     except BaseException:
         await engine.dispose()
