@@ -136,6 +136,11 @@ def test_palette_opens_panel_and_offline_model_streams(
     assert streamed[0]["text"].count("text_delta") >= 3
     assert "offline" in text.lower()
     screenshot(page, "answered")
+    # After a reload the panel reopens the same conversation from the server's store.
+    lab_page.reload()
+    lab_page.command("jupyter-chatkit:open")
+    page.locator(f"{PANEL} .jck-msg.jck-user", has_text="hello").wait_for(state="visible")
+    assert "offline" in page.locator(ASSISTANT).last.inner_text().lower()
 
 
 def test_shortcut_opens_panel(lab_page: LabPage, page: Any) -> None:
@@ -369,9 +374,7 @@ def test_side_and_send_shortcut_settings(lab_page: LabPage, page: Any) -> None:
         method="PUT",
         body={"raw": '{"side": "left", "sendShortcut": "Accel Enter"}'},
     )
-    page.reload()
-    page.wait_for_function("() => !!window.jupyterapp")
-    page.evaluate("() => window.jupyterapp.restored")
+    lab_page.reload()
     lab_page.command("jupyter-chatkit:open")
     page.locator(INPUT).wait_for(state="visible")
     assert page.locator(f"#jp-left-stack {PANEL}").count() == 1
