@@ -298,6 +298,8 @@ class AttachmentHandler(BaseChatKitHandler):
     async def _upload(self, attachment_id: str) -> None:
         from chatkit.store import NotFoundError
 
+        from ..store import AttachmentTooLargeError
+
         files = self.request.files.get("file")
         data = files[0]["body"] if files else self.request.body
         if len(data) > self.chatkit["max_upload_bytes"]:
@@ -309,6 +311,8 @@ class AttachmentHandler(BaseChatKitHandler):
             )
         except NotFoundError:
             raise web.HTTPError(404, "No such attachment.") from None
+        except AttachmentTooLargeError as exc:
+            raise web.HTTPError(413, str(exc)[:300]) from None
         except ValueError as exc:
             raise web.HTTPError(400, str(exc)[:300]) from None
         self.finish({"id": attachment_id, "size": len(data)})
