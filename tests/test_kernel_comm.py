@@ -235,8 +235,9 @@ def test_comm_request_tool_round_trip_and_thread_id(kernel: Kernel) -> None:
         for part in e.item.content
     )
     assert "`sales`" in answer and "region, revenue" in answer
-    # The Python side follows the conversation the front end started.
-    assert kernel.stdout("print(comm_chat.thread_id)").strip() == thread_id
+    # thread_id is the front end's to set (it syncs the trait); the kernel leaves it be,
+    # or the front end would reopen the thread in the middle of the answer.
+    assert kernel.stdout("print(repr(comm_chat.thread_id))").strip() == "''"
 
 
 def test_comm_non_streaming_and_bad_requests(kernel: Kernel) -> None:

@@ -98,7 +98,6 @@ class Chat(anywidget.AnyWidget):
         self._model = model
         self._requests: dict[str, concurrent.futures.Future[None]] = {}
         self._send_lock = threading.Lock()
-        self._kernel_loop: asyncio.AbstractEventLoop | None = None
         # The text of the last answer the front end showed (it reports each one).
         self.last_answer = ""
         self.on_msg(self._on_custom_msg)
@@ -198,7 +197,6 @@ class Chat(anywidget.AnyWidget):
             return
         kind, rid = content.get("type"), content["id"]
         if kind == "chatkit.request":
-            self._remember_kernel_loop()
             future = get_runtime().submit(self._serve(rid, content.get("body")))
             self._requests[rid] = future
             future.add_done_callback(partial(self._forget, rid))
@@ -213,12 +211,6 @@ class Chat(anywidget.AnyWidget):
 
     def _forget(self, rid: str, _future: object) -> None:
         self._requests.pop(rid, None)
-
-    def _remember_kernel_loop(self) -> None:
-        try:
-            self._kernel_loop = asyncio.get_running_loop()
-        except RuntimeError:
-            self._kernel_loop = None
 
     def _post(self, message: dict[str, Any]) -> None:
         # Sent from the runtime thread too: ipykernel's IOPub pipe is thread-safe, and the
@@ -251,9 +243,10 @@ class Chat(anywidget.AnyWidget):
                     )
                     return
                 async for chunk in result.chunks:
-                    text = chunk.decode("utf-8")
-                    self._follow_thread(text)
-                    self._post({"type": "chatkit.chunk", "id": rid, "data": text})
+                    # The front end follows the thread it started and syncs
+                    # ``thread_id`` itself; setting it from here would race with the
+                    # stream (the front end would reopen the thread mid-answer).
+                    self._post({"type": "chatkit.chunk", "id": rid, "data": chunk.decode()})
                 self._post(
                     {
                         "type": "chatkit.end",
@@ -267,29 +260,6 @@ class Chat(anywidget.AnyWidget):
             except Exception as exc:
                 log.warning("chat request failed in the kernel: %s", type(exc).__name__)
                 self._post({"type": "chatkit.error", "id": rid, "message": setup_error(exc)})
-
-    def _follow_thread(self, sse_text: str) -> None:
-        """Keep ``thread_id`` on the conversation the front end just started."""
-        if '"thread.created"' not in sse_text:
-            return
-        for line in sse_text.splitlines():
-            if not line.startswith("data:"):
-                continue
-            try:
-                event = json.loads(line[5:])
-            except ValueError:
-                continue
-            thread = event.get("thread") if event.get("type") == "thread.created" else None
-            if isinstance(thread, dict) and isinstance(thread.get("id"), str):
-                self._set_thread_id(thread["id"])
-
-    def _set_thread_id(self, thread_id: str) -> None:
-        # Traits belong to the kernel's thread; hop there when it is known.
-        loop = self._kernel_loop
-        if loop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(setattr, self, "thread_id", thread_id)
-        else:
-            self.thread_id = thread_id
 
 
 def setup_error(exc: BaseException) -> str:

@@ -1,0 +1,134 @@
+"""The ``Chat`` widget in a real notebook in JupyterLab, driven through real Chromium.
+
+Two set-ups: with the server extension (the widget talks HTTP to the Jupyter server
+and asks the kernel only for its variables), and without it (the widget falls back to
+the kernel comm, and the kernel runs the assistant itself). Both use the offline model.
+Screenshots land in ``test-output/<test name>/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from .fixtures.browser import JupyterServer, LabPage
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+
+HOST = ".jp-OutputArea-output .jck-widget-host"
+INPUT = f"{HOST} .jck-input"
+ANSWER = f"{HOST} .jck-msg.jck-assistant"
+SETUP = (
+    "import pandas as pd\n"
+    "sales = pd.DataFrame({'region': ['north', 'south'], 'revenue': [120.5, 98.0]})"
+)
+
+
+def wait_idle(page: Any) -> None:
+    """Until the widget's chat is not answering."""
+    page.wait_for_function(
+        """(sel) => {
+          const w = document.querySelector(sel);
+          return !!w && !w.querySelector('.jck-send.jck-stop') && !w.querySelector('.jck-streaming')
+            && !w.querySelector('.jck-activity.jck-pending');
+        }""",
+        arg=HOST,
+        timeout=90_000,
+    )
+
+
+def ask_in_widget(page: Any, text: str) -> str:
+    """Type into the widget's composer; return the new answer's text."""
+    before = page.locator(ANSWER).count()
+    box = page.locator(INPUT).first
+    box.click()
+    box.fill(text)
+    box.press("Enter")
+    page.wait_for_function(
+        "([sel, n]) => document.querySelectorAll(sel).length > n",
+        arg=[ANSWER, before],
+        timeout=90_000,
+    )
+    wait_idle(page)
+    return str(page.locator(ANSWER).last.inner_text())
+
+
+def run_cell_output(lab: LabPage, index: int) -> str:
+    """The text of a cell's outputs."""
+    return str(
+        lab.notebook_js(
+            "const cell = nb.content.widgets[arg];"
+            " return cell.node.querySelector('.jp-OutputArea')?.innerText ?? '';",
+            index,
+        )
+    )
+
+
+def open_chat_notebook(lab: LabPage, name: str, cells: list[str]) -> None:
+    lab.server.write_notebook(name, cells)
+    lab.open(name)
+    lab.run_all()
+    lab.page.locator(INPUT).first.wait_for(state="visible", timeout=60_000)
+
+
+def test_widget_via_the_server_endpoint(
+    jupyter_server_factory: Callable[..., JupyterServer], page: Any, screenshot: Any
+) -> None:
+    lab = LabPage(page, jupyter_server_factory())
+    open_chat_notebook(lab, "widget.ipynb", [SETUP, "%load_ext jupyter_chatkit\n%chat"])
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    answer = ask_in_widget(page, "what variables do I have?")
+    assert "sales" in answer and "region" in answer and "revenue" in answer
+    assert any("/jupyter-chatkit/chatkit" in url for url in requests)
+    screenshot(page, "answered")
+
+
+def test_widget_via_the_kernel_comm_and_back_to_python(
+    jupyter_server_factory: Callable[..., JupyterServer], page: Any, screenshot: Any
+) -> None:
+    server = jupyter_server_factory(
+        extra_args=["--ServerApp.jpserver_extensions=jupyter_chatkit=False"]
+    )
+    lab = LabPage(page, server)
+    cells = [SETUP, "from jupyter_chatkit import Chat\nchat = Chat()\nchat", "chat.last_answer"]
+    server.write_notebook("comm.ipynb", cells)
+    lab.open("comm.ipynb")
+    lab.notebook_js(
+        "nb.content.activeCellIndex = 0; await window.jupyterapp.commands.execute("
+        "'notebook:run-cell-and-select-next');"
+        " await window.jupyterapp.commands.execute('notebook:run-cell-and-select-next');"
+    )
+    lab.wait_for_kernel_idle()
+    page.locator(INPUT).first.wait_for(state="visible", timeout=60_000)
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    try:
+        answer = ask_in_widget(page, "describe sales")
+    except Exception as exc:
+        raise AssertionError(f"no answer over the comm:\n{server.log_tail(80)}") from exc
+    assert "region" in answer and "revenue" in answer
+    # Nothing went to the (absent) endpoint: the kernel answered over the comm.
+    assert not any("/jupyter-chatkit/chatkit" in url for url in requests)
+    screenshot(page, "answered")
+
+    # The Python side saw the conversation the widget started, and its answer.
+    lab.set_active_cell(2)
+    lab.notebook_js("await window.jupyterapp.commands.execute('notebook:run-cell');")
+    lab.wait_for_kernel_idle()
+    page.wait_for_function(
+        "() => { const nb = window.jupyterapp.shell.currentWidget.content;"
+        " return (nb.widgets[2].node.querySelector('.jp-OutputArea')?.innerText ?? '')"
+        ".includes('revenue'); }",
+        timeout=30_000,
+    )
+    assert "region" in run_cell_output(lab, 2)
+    thread = lab.notebook_js(
+        "const k = nb.sessionContext.session.kernel;"
+        " const f = k.requestExecute({code: '', silent: true,"
+        " user_expressions: {t: 'chat.thread_id'}});"
+        " const r = await f.done; return r.content.user_expressions.t.data['text/plain'];"
+    )
+    assert str(thread).startswith("'thr_")
