@@ -188,6 +188,9 @@ class Chat(anywidget.AnyWidget):
     # -- comm transport -------------------------------------------------------------------
 
     def _on_custom_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        # Runs on the kernel's main thread, or on a subshell thread when JupyterLab
+        # sends widget messages through one (ipykernel 7): then tool requests are
+        # answered even while a cell runs. Nothing here blocks either thread.
         if not isinstance(content, dict):
             return
         if content.get("type") == "chat.answer" and isinstance(content.get("text"), str):
@@ -205,7 +208,7 @@ class Chat(anywidget.AnyWidget):
             if running is not None:
                 running.cancel()
         elif kind == "tool.request":
-            # Answered right here on the kernel's thread: reading the namespace is quick.
+            # Answered right here: reading the namespace is quick and bounded.
             result = run_tool(str(content.get("name", "")), content.get("args") or {})
             self._post({"type": "tool.response", "id": rid, "result": result})
 
