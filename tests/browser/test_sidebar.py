@@ -275,6 +275,9 @@ def test_explain_cell_from_context_menu(lab_page: LabPage, page: Any) -> None:
     )
     assert "squares = [n * n for n in range(10)]" in last_user_message(page)
     wait_idle(page)
+    # The offline model reads the active cell (get_active_cell) and quotes it.
+    answer = page.locator(ASSISTANT).last.inner_text()
+    assert "squares = [n * n for n in range(10)]" in answer, answer
 
 
 def test_busy_kernel_gets_a_readable_answer(lab_page: LabPage, page: Any) -> None:
@@ -357,7 +360,8 @@ def test_bridge_inserts_below_the_widgets_own_cell(lab_page: LabPage, page: Any)
         """async () => window.jupyterChatkitBridge.activeCell(
              document.querySelectorAll('.jp-Notebook .jp-Cell')[0])"""
     )
-    assert active["source"] == "print('widget here')"
+    assert active["cell"]["source"] == "print('widget here')"
+    assert active["cell"]["index"] == 0
     outside = page.evaluate(
         "async () => window.jupyterChatkitBridge.notebookCells(document.body, {})"
     )
@@ -419,3 +423,20 @@ def test_dark_theme(lab_page: LabPage, page: Any, screenshot: Any) -> None:
     background, text = colours
     assert luminance(background) < 80 < luminance(text), colours
     screenshot(page, "dark")
+
+
+def test_active_cell_includes_the_editor_selection(lab_page: LabPage, page: Any) -> None:
+    open_notebook(
+        lab_page, "selection.ipynb", ["total = 0\nfor price in [3, 4]:\n    total += price"]
+    )
+    # Select the second line in the cell's editor, as a person would.
+    page.locator(".jp-Notebook .jp-Cell .cm-content").first.click()
+    page.keyboard.press("Control+Home")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Home")
+    page.keyboard.press("Shift+End")
+    # Straight to the assistant (Escape would end edit mode and drop the selection).
+    open_panel_from_palette(page)
+    answer = send(page, "explain the selected code")
+    assert "for price in [3, 4]:" in answer, answer
+    assert "You selected" in answer, answer

@@ -208,10 +208,10 @@ export function selectedText(cell: Cell): string {
 export function activeCell(panel: NotebookPanel, index: number): Record<string, unknown> {
   const cell = panel.content.widgets[index];
   if (!cell) return { error: "The notebook has no active cell." };
+  // Nested under "cell" like the kernel-side fallback answer, so both read the same.
   return {
     notebook: panel.context.path,
     cell_count: panel.content.widgets.length,
-    ...cellInfo(cell, index, true),
-    selection: selectedText(cell),
+    cell: { ...cellInfo(cell, index, true), selected_text: selectedText(cell) },
   };
 }
