@@ -341,24 +341,7 @@ async def _partial_then_fail(full: list[Any], keep: int) -> AsyncIterator[Any]:
 @pytest.mark.asyncio
 async def test_stream_cut_midway_keeps_partial_answer(store: SQLStore) -> None:
     # Record a real streamed answer, then replay it cut before the message is done.
-    recorder = ScriptedModel(
-        [ModelStep(output=[assistant_message("Partial answer", item_id="m1")])]
-    )
-    full = [
-        e
-        async for e in recorder.stream_response(
-            None,
-            "x",
-            _settings(),
-            [],
-            None,
-            [],
-            _tracing(),
-            previous_response_id=None,
-            conversation_id=None,
-            prompt=None,
-        )
-    ]
+    full = await _recorded_stream("Partial answer")
     cut = next(i for i, e in enumerate(full) if e.type == "response.output_text.delta") + 1
     model = ScriptedModel([ModelStep(stream_events=lambda _call: _partial_then_fail(full, cut))])
     assistant = make(store, model)
@@ -372,22 +355,7 @@ async def test_stream_cut_midway_keeps_partial_answer(store: SQLStore) -> None:
 
 @pytest.mark.asyncio
 async def test_empty_pending_message_is_removed_on_failure(store: SQLStore) -> None:
-    recorder = ScriptedModel([ModelStep(output=[assistant_message("never", item_id="m1")])])
-    full = [
-        e
-        async for e in recorder.stream_response(
-            None,
-            "x",
-            _settings(),
-            [],
-            None,
-            [],
-            _tracing(),
-            previous_response_id=None,
-            conversation_id=None,
-            prompt=None,
-        )
-    ]
+    full = await _recorded_stream("never")
     cut = next(i for i, e in enumerate(full) if e.type == "response.output_text.delta")
     model = ScriptedModel([ModelStep(stream_events=lambda _call: _partial_then_fail(full, cut))])
     assistant = make(store, model)
@@ -404,24 +372,7 @@ async def test_cancelling_the_consumer_cancels_the_run(store: SQLStore) -> None:
     closed = asyncio.Event()
 
     async def slow(_call: Any) -> AsyncIterator[Any]:
-        recorder = ScriptedModel(
-            [ModelStep(output=[assistant_message("Slow words", item_id="m1")])]
-        )
-        full = [
-            e
-            async for e in recorder.stream_response(
-                None,
-                "x",
-                _settings(),
-                [],
-                None,
-                [],
-                _tracing(),
-                previous_response_id=None,
-                conversation_id=None,
-                prompt=None,
-            )
-        ]
+        full = await _recorded_stream("Slow words")
         cut = next(i for i, e in enumerate(full) if e.type == "response.output_text.delta") + 1
         try:
             for event in _as_network_stream(full[:cut]):
@@ -556,13 +507,22 @@ def test_bound_items_token_budget_drops_oldest_and_starts_at_user() -> None:
     assert [i.id for i in bound_items([user(5, "z" * 10_000)], 10, 10)] == ["u5"]
 
 
-def _settings() -> Any:
+async def _recorded_stream(text: str) -> list[Any]:
+    """The Responses-API events a scripted model streams for one text answer."""
     from agents import ModelSettings
-
-    return ModelSettings()
-
-
-def _tracing() -> Any:
     from agents.models.interface import ModelTracing
 
-    return ModelTracing.DISABLED
+    recorder = ScriptedModel([ModelStep(output=[assistant_message(text, item_id="m1")])])
+    stream = recorder.stream_response(
+        None,
+        "x",
+        ModelSettings(),
+        [],
+        None,
+        [],
+        ModelTracing.DISABLED,
+        previous_response_id=None,
+        conversation_id=None,
+        prompt=None,
+    )
+    return [event async for event in stream]
