@@ -176,6 +176,10 @@ async function render({ model, el }: RenderProps<ChatModel>): Promise<() => void
     model.send({ type: "chat.answer", thread_id: threadId, text });
   });
   const onThreadTrait = (): void => {
+    // Python may set thread_id while an answer streams here (e.g. Chat.ask on the same
+    // widget); switching then would abort this turn. The next trait change or the
+    // turn's own thread change settles it.
+    if (chat.session.busy) return;
     const id = model.get("thread_id") || "";
     if (id && id !== chat.threadId) void chat.openThread(id).catch(() => {});
     else if (!id && chat.threadId) chat.newThread();
