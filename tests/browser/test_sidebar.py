@@ -250,6 +250,12 @@ def test_ask_about_this_error(lab_page: LabPage, page: Any, screenshot: Any) -> 
     button.wait_for(state="visible")
     assert button.count() == 1  # only the error output, not the good cell
     screenshot(page, "error-button")
+    # The same action is in the context menu of the error output.
+    page.locator(".jp-chatkit-error-output").first.click(button="right")
+    menu_item = page.locator(".lm-Menu-item", has_text="Ask About This Error")
+    menu_item.wait_for(state="visible")
+    screenshot(page, "error-context-menu")
+    page.keyboard.press("Escape")
     button.click()
     page.locator(INPUT).wait_for(state="visible")
     page.wait_for_function(
@@ -440,3 +446,29 @@ def test_active_cell_includes_the_editor_selection(lab_page: LabPage, page: Any)
     answer = send(page, "explain the selected code")
     assert "for price in [3, 4]:" in answer, answer
     assert "You selected" in answer, answer
+
+
+def test_panel_follows_the_active_notebook(lab_page: LabPage, page: Any) -> None:
+    lab_page.server.write_notebook("second.ipynb", ["y = 2"])
+    open_notebook(lab_page, "first.ipynb", ["x = 1"], run=False)
+    open_panel_from_palette(page)
+    context = page.locator(f"{PANEL} .jp-chatkit-context")
+    assert "first.ipynb" in context.inner_text()
+    lab_page.command("docmanager:open", {"path": "second.ipynb"})
+    page.wait_for_function(
+        "(sel) => /second\\.ipynb/.test(document.querySelector(sel).textContent)",
+        arg=f"{PANEL} .jp-chatkit-context",
+    )
+    # Back to the first notebook's tab: the panel follows.
+    page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text="first.ipynb").click()
+    page.wait_for_function(
+        "(sel) => /first\\.ipynb/.test(document.querySelector(sel).textContent)",
+        arg=f"{PANEL} .jp-chatkit-context",
+    )
+    # With every notebook closed, the panel says it sees none.
+    # (Disposed directly: closing asks whether to save the changed notebooks.)
+    page.evaluate("() => [...window.jupyterapp.shell.widgets('main')].forEach(w => w.dispose())")
+    page.wait_for_function(
+        "(sel) => /No notebook open/.test(document.querySelector(sel).textContent)",
+        arg=f"{PANEL} .jp-chatkit-context",
+    )
