@@ -379,29 +379,30 @@ def test_side_and_send_shortcut_settings(lab_page: LabPage, page: Any) -> None:
     open_panel_from_palette(page)
     assert page.locator(f"#jp-right-stack {PANEL}").count() == 1
     # Change the settings the way the Settings Editor stores them, then reload.
-    lab_page.server.api(
-        "lab/api/settings/jupyter-chatkit:plugin",
-        method="PUT",
-        body={"raw": '{"side": "left", "sendShortcut": "Accel Enter"}'},
+    lab_page.server.put_settings(
+        "jupyter-chatkit:plugin", {"side": "left", "sendShortcut": "Accel Enter"}
     )
-    lab_page.reload()
-    lab_page.command("jupyter-chatkit:open")
-    page.locator(INPUT).wait_for(state="visible")
-    assert page.locator(f"#jp-left-stack {PANEL}").count() == 1
-    box = page.locator(INPUT)
-    box.click()
-    box.type("first line")
-    box.press("Enter")
-    box.type("second line")
-    assert box.input_value() == "first line\nsecond line"
-    assert "Ctrl+Enter" in (box.get_attribute("placeholder") or "")
-    before = answers(page)
-    box.press("Control+Enter")
-    page.wait_for_function(
-        "([sel, n]) => document.querySelectorAll(sel).length > n", arg=[ASSISTANT, before]
-    )
-    assert "first line" in last_user_message(page)
-    wait_idle(page)
+    try:
+        lab_page.reload()
+        lab_page.command("jupyter-chatkit:open")
+        page.locator(INPUT).wait_for(state="visible")
+        assert page.locator(f"#jp-left-stack {PANEL}").count() == 1
+        box = page.locator(INPUT)
+        box.click()
+        box.type("first line")
+        box.press("Enter")
+        box.type("second line")
+        assert box.input_value() == "first line\nsecond line"
+        assert "Ctrl+Enter" in (box.get_attribute("placeholder") or "")
+        before = answers(page)
+        box.press("Control+Enter")
+        page.wait_for_function(
+            "([sel, n]) => document.querySelectorAll(sel).length > n", arg=[ASSISTANT, before]
+        )
+        assert "first line" in last_user_message(page)
+        wait_idle(page)
+    finally:
+        lab_page.server.put_settings("jupyter-chatkit:plugin", {})
 
 
 def test_dark_theme(lab_page: LabPage, page: Any, screenshot: Any) -> None:
@@ -410,7 +411,15 @@ def test_dark_theme(lab_page: LabPage, page: Any, screenshot: Any) -> None:
         lab_page, "dark.ipynb", ["import pandas\ndf = pandas.DataFrame({'a': [1]})", "1/0"]
     )
     lab_page.command("apputils:change-theme", {"theme": "JupyterLab Dark"})
-    page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'")
+    try:
+        page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'")
+        check_dark_panel(page, screenshot)
+    finally:
+        lab_page.server.put_settings("@jupyterlab/apputils-extension:themes", {})
+
+
+def check_dark_panel(page: Any, screenshot: Any) -> None:
+    """Chat in the dark theme; the panel's background is dark and its text light."""
     open_panel_from_palette(page)
     send(page, "what variables do I have?")
     send(page, "write code to load a csv file")
