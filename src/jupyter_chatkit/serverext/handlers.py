@@ -176,6 +176,12 @@ class ChatKitHandler(BaseChatKitHandler):
         self.set_header("Content-Type", "text/event-stream; charset=utf-8")
         self.set_header("Cache-Control", "no-cache, no-store")
         self.set_header("X-Accel-Buffering", "no")
+        # Events are small writes in quick succession: without TCP_NODELAY, Nagle's
+        # algorithm holds each one back until the previous is acknowledged, and the
+        # client's delayed ACK turns that into tens of milliseconds per token.
+        stream = getattr(self.request.connection, "stream", None)
+        if stream is not None:
+            stream.set_nodelay(True)
         await self._stream(result.chunks)
 
     async def _stream(self, chunks: AsyncIterator[bytes]) -> None:
