@@ -230,7 +230,7 @@ async def test_error_question_reads_the_notebook_and_explains_the_error() -> Non
     out = await run(agent, "Why does my notebook fail with an error?", tools)
     assert calls == ["get_notebook_cells"]
     assert "3 cells (2 code, 1 markdown)" in out.text
-    assert "- Cell 2 raised `KeyError: 'regin'`: that key or column doesn't exist" in out.text
+    assert "- Cell 3 raised `KeyError: 'regin'`: that key or column doesn't exist" in out.text
     assert_explains_setup_once(out.text)
 
 

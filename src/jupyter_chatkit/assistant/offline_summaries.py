@@ -333,8 +333,9 @@ def _source(cell: Mapping[str, Any]) -> str:
 
 
 def _label(cell: Mapping[str, Any], position: int) -> str:
-    if cell.get("index") is not None:
-        return str(cell["index"])
+    # Tools report 0-based indexes; people (and JupyterLab's status bar) count from 1.
+    if isinstance(cell.get("index"), int):
+        return str(cell["index"] + 1)
     if cell.get("execution_count") is not None:
         return f"[{cell['execution_count']}]"
     return str(position)
