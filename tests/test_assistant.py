@@ -279,7 +279,9 @@ async def test_bad_requests_are_400_with_message(store: SQLStore, body: bytes, n
 
 
 @pytest.mark.asyncio
-async def test_unknown_thread_is_404_or_one_error_event(store: SQLStore) -> None:
+async def test_unknown_thread_is_404_or_one_error_event(
+    store: SQLStore, caplog: pytest.LogCaptureFixture
+) -> None:
     assistant = make(store, ScriptedModel())
     status, payload = await json_call(assistant, req("threads.get_by_id", thread_id="thr_nope"))
     assert status == 404 and payload["message"]
@@ -287,6 +289,9 @@ async def test_unknown_thread_is_404_or_one_error_event(store: SQLStore) -> None
         assistant, req("threads.add_user_message", thread_id="thr_nope", input=user_input("x"))
     )
     assert types_of(events) == ["error"]
+    # ChatKit logs this with logger.exception; the log keeps one line, no traceback.
+    assert all(record.exc_info is None for record in caplog.records)
+    assert "Traceback" not in caplog.text
 
 
 def _internal_error() -> openai.InternalServerError:
@@ -296,13 +301,16 @@ def _internal_error() -> openai.InternalServerError:
 
 
 @pytest.mark.asyncio
-async def test_model_failure_before_output_is_one_retryable_error(store: SQLStore) -> None:
+async def test_model_failure_before_output_is_one_retryable_error(
+    store: SQLStore, caplog: pytest.LogCaptureFixture
+) -> None:
     model = ScriptedModel([ModelStep.raise_error(_internal_error())])
     assistant = make(store, model, max_retries=0)
     events = await stream(assistant, req("threads.create", input=user_input("hello")))
     errors = [e for e in events if isinstance(e, ErrorEvent)]
     assert len(errors) == 1 and errors[0].allow_retry
     assert "sk-secret" not in (errors[0].message or "")
+    assert "sk-secret" not in caplog.text and "Traceback" not in caplog.text
     thread_id = thread_id_of(events)
     stored = await store.load_thread_items(thread_id, None, 20, "asc", ALICE)
     # The question is kept so the user can retry; nothing half-done is left behind.

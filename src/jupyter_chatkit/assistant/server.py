@@ -60,6 +60,28 @@ from .tools import ACTION_INSERT_AND_RUN_CELL, INSERT_ACTIONS
 
 log = logging.getLogger("jupyter_chatkit")
 
+
+class NoTracebacks(logging.Filter):
+    """Log a failure's type, not its traceback: those can carry prompts or provider bodies.
+
+    ChatKit and openai-agents log ``exception()`` for errors we already turn into a
+    readable ErrorEvent; the server log keeps one line per failure instead.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Strip ``exc_info``, keeping the exception's type name in the message."""
+        if record.exc_info and record.exc_info[1] is not None:
+            name = type(record.exc_info[1]).__name__
+            record.msg = f"{record.getMessage()} ({name})"
+            record.args = ()
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+for _name in ("chatkit", "openai.agents"):
+    logging.getLogger(_name).addFilter(NoTracebacks())
+
 MAX_TURNS = 8
 MAX_TITLE_CHARS = 60
 _REQUEST_ADAPTER: TypeAdapter[ChatKitReq] = TypeAdapter(ChatKitReq)
