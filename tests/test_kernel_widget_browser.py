@@ -132,3 +132,91 @@ def test_widget_via_the_kernel_comm_and_back_to_python(
         " const r = await f.done; return r.content.user_expressions.t.data['text/plain'];"
     )
     assert str(thread).startswith("'thr_")
+
+
+@pytest.mark.parametrize("app", ["lab", "notebook"])
+def test_widget_code_card_inserts_below_its_own_cell(
+    jupyter_server_factory: Callable[..., JupyterServer], page: Any, screenshot: Any, app: str
+) -> None:
+    """Insert on a card puts exactly its code right below the widget's cell, not run."""
+    lab = LabPage(page, jupyter_server_factory(app=app))
+    cells = [SETUP, "%load_ext jupyter_chatkit\n%chat", "# the last cell"]
+    open_chat_notebook(lab, "cards.ipynb", cells)
+    # The active cell has moved on after running; insertion must still follow the widget.
+    lab.set_active_cell(2)
+    ask_in_widget(page, "write code to plot sales")
+    card = page.locator(f"{HOST} .jck-widget").last
+    code = str(card.locator("pre code").first.inner_text()).strip()
+    assert "plt" in code  # a plotting template
+    card.get_by_role("button", name="Insert", exact=True).click()
+    page.wait_for_function(
+        "(n) => window.jupyterapp.shell.currentWidget.content.widgets.length > n", arg=3
+    )
+    sources = lab.cell_sources()
+    assert sources[0] == SETUP and sources[1].startswith("%load_ext")
+    assert sources[2].strip() == code
+    assert sources[3] == "# the last cell"
+    # Inserted, not run: a person asked for Insert, not Insert & run.
+    assert run_cell_output(lab, 2) == ""
+    page.locator(HOST).get_by_text("Inserted in the notebook").wait_for(timeout=10_000)
+    screenshot(page, f"inserted-{app}")
+
+
+HOSTILE = (
+    "Here you go <img src=x onerror=\"window.__pwned='img'\"> "
+    "<script>window.__pwned='script'</script>\n\n"
+    "[click me](javascript:window.__pwned='link') and "
+    '<a href="#" data-commandlinker-command="terminal:create-new" '
+    "onclick=\"window.__pwned='a'\">open a terminal</a>\n\n"
+    '<iframe src="javascript:parent.__pwned=1"></iframe>'
+)
+
+
+def test_hostile_model_output_stays_inert_in_the_widget(
+    jupyter_server_factory: Callable[..., JupyterServer],
+    page: Any,
+    screenshot: Any,
+    fake_llm: Any,
+) -> None:
+    """A model that answers with markup attacks: nothing runs, no command fires."""
+    from .fixtures.fake_llm import Reply
+
+    fake_llm.default_reply = Reply(HOSTILE)
+    server = jupyter_server_factory(
+        extra_env={
+            "OPENAI_BASE_URL": fake_llm.base_url,
+            "OPENAI_API_KEY": "sk-test-browser",
+            "JUPYTER_CHATKIT_API": "chat_completions",
+            "JUPYTER_CHATKIT_MODEL": "fake-model",
+        }
+    )
+    lab = LabPage(page, server)
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    open_chat_notebook(lab, "hostile.ipynb", [SETUP, "%load_ext jupyter_chatkit\n%chat"])
+    terminals_before = server.api("api/terminals")
+    answer = ask_in_widget(page, "say something")
+    assert "Here you go" in answer and "open a terminal" in answer
+    message = page.locator(ANSWER).last
+    for link_text in ("click me", "open a terminal"):
+        link = message.get_by_text(link_text)
+        if link.count():
+            link.first.click(modifiers=["Control"])  # would open a tab, never run code
+    page.wait_for_timeout(500)
+    assert page.evaluate("() => window.__pwned ?? null") is None
+    assert dialogs == []
+    # The markup is shown as text: no live element or attribute came out of it.
+    live = message.evaluate(
+        """(el) => {
+          const all = [...el.querySelectorAll('*')];
+          return {
+            tags: all.filter(e => /^(SCRIPT|IFRAME|IMG|OBJECT|EMBED)$/.test(e.tagName)).length,
+            handlers: all.filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length,
+            commands: all.filter(e => [...e.attributes].some(a => a.name.includes('commandlinker'))).length,
+            js: all.filter(e => /^\\s*javascript:/i.test(e.getAttribute('href') || '')).length,
+          };
+        }"""
+    )
+    assert live == {"tags": 0, "handlers": 0, "commands": 0, "js": 0}
+    assert server.api("api/terminals") == terminals_before
+    screenshot(page, "hostile")
