@@ -209,10 +209,11 @@ def test_hostile_model_output_stays_inert_in_the_widget(
     live = message.evaluate(
         """(el) => {
           const all = [...el.querySelectorAll('*')];
+          const attr = (test) => all.filter(e => [...e.attributes].some(test)).length;
           return {
             tags: all.filter(e => /^(SCRIPT|IFRAME|IMG|OBJECT|EMBED)$/.test(e.tagName)).length,
-            handlers: all.filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length,
-            commands: all.filter(e => [...e.attributes].some(a => a.name.includes('commandlinker'))).length,
+            handlers: attr(a => a.name.startsWith('on')),
+            commands: attr(a => a.name.includes('commandlinker')),
             js: all.filter(e => /^\\s*javascript:/i.test(e.getAttribute('href') || '')).length,
           };
         }"""
