@@ -20,6 +20,7 @@ python -m pip install -q --disable-pip-version-check -e ".[test]"
 
 echo "== front-end unit tests"
 (cd js && npm test --silent)
+(cd js/lab && npm test --silent)
 
 echo "== lint and types"
 python -m ruff check src tests bench
