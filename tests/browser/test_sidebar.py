@@ -323,9 +323,15 @@ def test_notebook_cells_are_bounded_and_plain(lab_page: LabPage, page: Any) -> N
     assert "\x1b[" not in error["text"] and "KeyError" in error["text"]
     assert len(json.dumps(result)) < 64_000
     no_outputs = page.evaluate(
-        """async () => window.jupyterChatkitBridge.notebookCells(
-             document.querySelectorAll('.jp-Notebook .jp-Cell')[41],
-             {max_cells: 3, include_outputs: false})"""
+        # JupyterLab renders long notebooks windowed: bring cell 41 into the DOM first,
+        # as it is whenever a person clicks something in it.
+        """async () => {
+             const nb = window.jupyterapp.shell.currentWidget.content;
+             await nb.scrollToItem(41);
+             await new Promise(r => requestAnimationFrame(() => r()));
+             return window.jupyterChatkitBridge.notebookCells(
+               nb.widgets[41].node, {max_cells: 3, include_outputs: false});
+           }"""
     )
     assert [c["index"] for c in no_outputs["cells"]] == [39, 40, 41]
     assert all("outputs" not in c for c in no_outputs["cells"])
@@ -387,6 +393,11 @@ def test_side_and_send_shortcut_settings(lab_page: LabPage, page: Any) -> None:
         lab_page.command("jupyter-chatkit:open")
         page.locator(INPUT).wait_for(state="visible")
         assert page.locator(f"#jp-left-stack {PANEL}").count() == 1
+        # Type once the panel is bound to the notebook (its header re-renders then).
+        page.wait_for_function(
+            "(sel) => /settings\\.ipynb/.test(document.querySelector(sel)?.textContent ?? '')",
+            arg=f"{PANEL} .jp-chatkit-context",
+        )
         box = page.locator(INPUT)
         box.click()
         box.type("first line")
