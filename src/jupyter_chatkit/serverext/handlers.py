@@ -164,8 +164,7 @@ class ChatKitHandler(BaseChatKitHandler):
         """Answer one ChatKit request."""
         body = self.request.body
         if len(body) > self.chatkit["max_request_bytes"]:
-            self.send_json(413, json.dumps({"message": "The request is too large."}).encode())
-            return
+            raise web.HTTPError(413, "The request is too large.")
         assistant = await self.holder.get()
         from ..assistant.server import JsonResult
 
