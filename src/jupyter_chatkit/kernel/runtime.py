@@ -41,6 +41,9 @@ def quiet_logs_in_cells() -> None:
     into red text under the running cell; what went wrong is already in the answer.
     The kernel's own stderr ends up in the Jupyter server's log.
     """
+    if not _in_ipython_kernel():
+        # Plain Python or a test process: its own logging setup stays untouched.
+        return
     log = logging.getLogger("jupyter_chatkit")
     if any(getattr(h, "_jupyter_chatkit", False) for h in log.handlers):
         return
@@ -52,6 +55,15 @@ def quiet_logs_in_cells() -> None:
     handler._jupyter_chatkit = True  # type: ignore[attr-defined]
     log.addHandler(handler)
     log.propagate = False
+
+
+def _in_ipython_kernel() -> bool:
+    """True inside an IPython kernel, whose stderr lands under the running cell."""
+    shell_module = sys.modules.get("IPython")
+    if shell_module is None:
+        return False
+    shell = shell_module.get_ipython()
+    return getattr(shell, "kernel", None) is not None
 
 
 def kernel_context() -> RequestContext:
