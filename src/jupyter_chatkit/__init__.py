@@ -7,9 +7,14 @@ jupyter_chatkit``). Heavy modules load lazily so importing this stays fast.
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+# The one version lives in js/lab/package.json; the build copies it into the metadata.
+try:
+    __version__ = version("jupyter-chatkit")
+except PackageNotFoundError:  # a source tree on sys.path without an install
+    __version__ = "0+unknown"
 
 if TYPE_CHECKING:
     from .kernel import Chat
@@ -19,9 +24,9 @@ __all__ = ["Chat", "__version__", "load_ipython_extension"]
 
 def _jupyter_server_extension_points() -> list[dict[str, Any]]:
     """Tell jupyter_server where the extension app lives."""
-    from .serverext.app import JupyterChatKit
+    from .serverext.app import JupyterChatKitApp
 
-    return [{"module": "jupyter_chatkit", "app": JupyterChatKit}]
+    return [{"module": "jupyter_chatkit", "app": JupyterChatKitApp}]
 
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:

@@ -1,14 +1,24 @@
-"""Transport-free settings of the assistant.
+"""Every setting of jupyter-chatkit, declared once as traitlets.
 
-The Jupyter server extension declares these as traitlets (``c.JupyterChatKit.*``) and
-builds a :class:`Settings` from them; the kernel builds one from the environment.
+:class:`JupyterChatKit` is a plain :class:`traitlets.config.Configurable`: the server
+extension reads it from Jupyter's config (``c.JupyterChatKit.model = ...`` in
+``jupyter_server_config.py``, or ``--JupyterChatKit.model=...``), the kernel side and
+the ``jupyter chatkit`` command build one the same way, and each option falls back to an
+environment variable the jupyter_server way (a ``*_env`` name plus a ``@default``).
+``jupyter chatkit --help-all`` lists them all.
+
+The core only reads attributes, so it is transport-free; ``Settings`` is the name the
+core and the tests use for the same class.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
-from typing import Literal
+import re
+from typing import Any, Literal
+
+from traitlets import Bool, CaselessStrEnum, Float, Int, List, TraitError, Unicode, default
+from traitlets.config import Configurable
 
 Api = Literal["responses", "chat_completions"]
 
@@ -20,38 +30,136 @@ ENV_STORE_URL = "JUPYTER_CHATKIT_STORE_URL"
 
 DEFAULT_OPENAI_MODEL = "gpt-4.1-mini"
 OFFLINE_MODEL = "offline"
+MiB = 1024 * 1024
 
 
-@dataclass(frozen=True)
-class Settings:
-    """What the assistant needs to know: model, provider, store and limits."""
+def _env(name: str) -> str:
+    return os.environ.get(name, "").strip()
 
-    model: str = ""
-    api: Api | None = None
-    base_url: str = ""
-    api_key: str = field(default="", repr=False)
-    store_url: str = ""
-    instructions: str = ""
-    history_max_items: int = 60
-    history_max_tokens: int = 24_000
-    request_timeout: float = 120.0
-    max_retries: int = 1
-    tracing: bool = False
-    title_threads: bool = True
 
-    @classmethod
-    def from_env(cls, **overrides: object) -> Settings:
-        """Read the pinned environment variables; keyword overrides win when truthy."""
-        api = os.environ.get(ENV_API, "").strip() or None
-        base = cls(
-            model=os.environ.get(ENV_MODEL, "").strip(),
-            api=_check_api(api),
-            base_url=os.environ.get(ENV_BASE_URL, "").strip(),
-            api_key=os.environ.get(ENV_API_KEY, "").strip(),
-            store_url=os.environ.get(ENV_STORE_URL, "").strip(),
+class JupyterChatKit(Configurable):
+    """jupyter-chatkit: model, provider, store and limits of the notebook assistant."""
+
+    model_env = ENV_MODEL
+    model = Unicode(
+        config=True,
+        help=f"Model name. Empty: {DEFAULT_OPENAI_MODEL} on OpenAI; '{OFFLINE_MODEL}' (the "
+        f"built-in demo model) when neither api_key nor base_url is set. Env: {ENV_MODEL}.",
+    )
+
+    api_env = ENV_API
+    api = CaselessStrEnum(
+        ["", "responses", "chat_completions"],
+        default_value="",
+        config=True,
+        help=f"Which OpenAI API to call: 'responses' (OpenAI) or 'chat_completions' (any "
+        f"OpenAI-compatible server). Empty: chat_completions when base_url is set, else "
+        f"responses. Env: {ENV_API}.",
+    )
+
+    base_url_env = ENV_BASE_URL
+    base_url = Unicode(
+        config=True,
+        help=f"Base URL of an OpenAI-compatible server, e.g. http://localhost:11434/v1 for "
+        f"Ollama. Env: {ENV_BASE_URL}.",
+    )
+
+    api_key_env = ENV_API_KEY
+    api_key = Unicode(
+        config=True,
+        help=f"API key of the model provider. It stays on the server: never sent to the "
+        f"browser, a notebook, a log or the model. Env: {ENV_API_KEY}.",
+    )
+
+    store_url_env = ENV_STORE_URL
+    store_url = Unicode(
+        config=True,
+        help=f"Where conversations are kept: empty for SQLite in the Jupyter data dir, "
+        f"sqlite:///path, or postgresql://user:pass@host/db (needs the [postgres] extra). "
+        f"Env: {ENV_STORE_URL}.",
+    )
+
+    instructions = Unicode(
+        "", config=True, help="Extra instructions appended to the assistant's system prompt."
+    )
+    history_max_items = Int(
+        60, config=True, help="At most this many earlier thread items are sent to the model."
+    )
+    history_max_tokens = Int(
+        24_000, config=True, help="Approximate token budget of the history sent to the model."
+    )
+    request_timeout = Float(120.0, config=True, help="Seconds before a model request times out.")
+    max_retries = Int(1, config=True, help="Retries of a failed model request.")
+    tracing = Bool(
+        False,
+        config=True,
+        help="Send openai-agents traces to OpenAI's platform (OpenAI provider only; off by "
+        "default).",
+    )
+    title_threads = Bool(
+        True, config=True, help="Give each new conversation a title after its first answer."
+    )
+    redact_secrets = Bool(
+        True,
+        config=True,
+        help="Hide credentials (by variable name, key shape and the configured keys) in "
+        "everything the assistant reads before it reaches the model.",
+    )
+    redact_patterns = List(
+        Unicode(),
+        config=True,
+        help="Extra regular expressions whose matches are hidden from the model, e.g. "
+        "[r'ACME-[0-9]{8}'].",
+    )
+    max_request_bytes = Int(
+        2_000_000, config=True, help="Largest ChatKit request body accepted, in bytes."
+    )
+    max_upload_bytes = Int(
+        20 * MiB, config=True, help="Largest attachment accepted, in bytes (default 20 MiB)."
+    )
+
+    @default("model")
+    def _default_model(self) -> str:
+        return _env(self.model_env)
+
+    @default("api")
+    def _default_api(self) -> str:
+        value = _env(self.api_env).lower()
+        if value not in ("", "responses", "chat_completions"):
+            raise TraitError(
+                f"{self.api_env} must be 'responses' or 'chat_completions', not {value!r}"
+            )
+        return value
+
+    @default("base_url")
+    def _default_base_url(self) -> str:
+        return _env(self.base_url_env)
+
+    @default("api_key")
+    def _default_api_key(self) -> str:
+        return _env(self.api_key_env)
+
+    @default("store_url")
+    def _default_store_url(self) -> str:
+        return _env(self.store_url_env)
+
+    def __repr__(self) -> str:
+        # Never the key, never a store password: reprs end up in logs and tracebacks.
+        return (
+            f"JupyterChatKit(model={self.effective_model!r}, provider={self.provider!r}, "
+            f"store={redact_url(self.store_url) or 'sqlite (default)'!r})"
         )
-        clean = {k: v for k, v in overrides.items() if v not in (None, "")}
-        return replace(base, **clean)  # type: ignore[arg-type]
+
+    def values(self) -> dict[str, Any]:
+        """Every configurable value (the key included: for building another instance)."""
+        return {name: getattr(self, name) for name in self.trait_names(config=True)}
+
+    def cache_key(self) -> tuple[tuple[str, Any], ...]:
+        """A hashable snapshot: two instances with equal keys behave the same."""
+        return tuple(
+            (name, tuple(value) if isinstance(value, list) else value)
+            for name, value in sorted(self.values().items())
+        )
 
     @property
     def offline(self) -> bool:
@@ -93,9 +201,12 @@ class Settings:
         }
 
 
-def _check_api(value: str | None) -> Api | None:
-    if value is None:
-        return None
-    if value not in ("responses", "chat_completions"):
-        raise ValueError(f"{ENV_API} must be 'responses' or 'chat_completions', not {value!r}")
-    return value  # type: ignore[return-value]
+# The core's name for the same class.
+Settings = JupyterChatKit
+
+_URL_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.\-]*://[^/:@\s]*:)[^@/\s]*(?=@)", re.I)
+
+
+def redact_url(url: str) -> str:
+    """``url`` with any password replaced by ``***`` (safe to print)."""
+    return _URL_PASSWORD.sub(r"\g<head>***", url)

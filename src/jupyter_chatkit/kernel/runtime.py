@@ -84,7 +84,7 @@ class AssistantRuntime:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         # Assistants by (settings, model id); created on the loop, one per configuration.
-        self._assistants: dict[tuple[Settings, int], asyncio.Task[NotebookAssistant]] = {}
+        self._assistants: dict[tuple[object, int], asyncio.Task[NotebookAssistant]] = {}
         self._busy = 0
 
     @property
@@ -146,8 +146,8 @@ class AssistantRuntime:
         Must be awaited on the runtime loop. Reading the environment on every call means
         a changed ``OPENAI_BASE_URL`` takes effect on the next question.
         """
-        settings = settings or Settings.from_env()
-        key = (settings, id(model) if model is not None else 0)
+        settings = settings if settings is not None else Settings()
+        key = (settings.cache_key(), id(model) if model is not None else 0)
         task = self._assistants.get(key)
         if task is None or (task.done() and task.exception() is not None):
             task = asyncio.ensure_future(_create(settings, model))

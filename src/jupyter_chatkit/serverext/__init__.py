@@ -1,5 +1,5 @@
 """The Jupyter server extension: configuration and HTTP handlers."""
 
-from .app import JupyterChatKit
+from .app import JupyterChatKitApp
 
-__all__ = ["JupyterChatKit"]
+__all__ = ["JupyterChatKitApp"]

@@ -1,0 +1,326 @@
+"""``jupyter chatkit``: what a user runs when the assistant misbehaves.
+
+It reads the same configuration the server would (``jupyter_server_config.*``, then the
+environment), prints the provider, API, model and store in force, whether a key is set
+(never the key), sends one tiny request to the provider, lists the provider's models,
+and checks that the server extension, the JupyterLab extension and the default kernel
+are ready. It exits non-zero when any check fails. ``jupyter chatkit --help-all`` lists
+every ``c.JupyterChatKit`` option.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from jupyter_core.application import JupyterApp
+from traitlets import Bool, Float, Unicode, default
+
+from . import __version__
+from .settings import ENV_API_KEY, JupyterChatKit, redact_url
+
+KERNEL_CODE = "import jupyter_chatkit; print(jupyter_chatkit.__version__)"
+# The provider only has to answer; a short reply keeps the check cheap.
+PING = "Reply with the single word OK."
+
+
+@dataclass
+class Check:
+    """One line of the report."""
+
+    name: str
+    ok: bool
+    detail: str
+    # A check that passed with something worth a look (e.g. a model the provider
+    # does not list); it does not fail the command.
+    warning: bool = False
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def describe_settings(settings: JupyterChatKit) -> dict[str, Any]:
+    """The settings in force, safe to print: names, never the key or a password."""
+    from .store.engine import default_sqlite_path
+
+    return {
+        "version": __version__,
+        "provider": settings.provider,
+        "api": None if settings.offline else settings.effective_api,
+        "model": settings.effective_model,
+        "base_url": redact_url(settings.base_url) or None,
+        "key_set": bool(settings.api_key),
+        "store": redact_url(settings.store_url) or f"sqlite:///{default_sqlite_path()}",
+    }
+
+
+def _client(settings: JupyterChatKit, timeout: float) -> Any:
+    import openai
+
+    from .assistant.models import PLACEHOLDER_API_KEY
+
+    return openai.OpenAI(
+        api_key=settings.api_key or PLACEHOLDER_API_KEY,
+        base_url=settings.base_url or None,
+        timeout=timeout,
+        max_retries=0,
+    )
+
+
+def _error_text(exc: BaseException) -> str:
+    from .assistant.models import describe_model_error
+
+    text, _retry = describe_model_error(exc)
+    return text
+
+
+def check_request(settings: JupyterChatKit, timeout: float) -> Check:
+    """Send one tiny request through the API the assistant uses."""
+    name = "provider request"
+    if settings.offline:
+        return Check(
+            name,
+            True,
+            f"skipped: the offline demo model is in force (set {ENV_API_KEY}, or "
+            "OPENAI_BASE_URL for an OpenAI-compatible server)",
+            warning=True,
+        )
+    client = _client(settings, timeout)
+    model = settings.effective_model
+    started = time.perf_counter()
+    try:
+        if settings.effective_api == "responses":
+            client.responses.create(model=model, input=PING, max_output_tokens=16)
+        else:
+            client.chat.completions.create(
+                model=model, messages=[{"role": "user", "content": PING}]
+            )
+    except Exception as exc:
+        return Check(name, False, _error_text(exc))
+    finally:
+        client.close()
+    ms = (time.perf_counter() - started) * 1000
+    return Check(
+        name,
+        True,
+        f"{model} answered through {settings.effective_api} in {ms:.0f} ms",
+        data={"ms": round(ms)},
+    )
+
+
+def check_models(settings: JupyterChatKit, timeout: float) -> Check:
+    """List the provider's models (``GET /models``) where it has that endpoint."""
+    name = "provider models"
+    if settings.offline:
+        return Check(name, True, "skipped: offline model", warning=True)
+    import openai
+
+    client = _client(settings, timeout)
+    try:
+        ids = sorted(m.id for m in client.models.list())
+    except openai.NotFoundError:
+        return Check(name, True, "this provider has no model list (GET /models)", warning=True)
+    except Exception as exc:
+        return Check(name, False, _error_text(exc))
+    finally:
+        client.close()
+    shown = ", ".join(ids[:20]) + (f" … and {len(ids) - 20} more" if len(ids) > 20 else "")
+    model = settings.effective_model
+    if model not in ids:
+        return Check(
+            name,
+            True,
+            f"{model} is not in the provider's list: {shown or '(empty)'}",
+            warning=True,
+            data={"models": ids},
+        )
+    return Check(
+        name, True, f"{len(ids)} listed, {model} among them: {shown}", data={"models": ids}
+    )
+
+
+def check_server_extension() -> Check:
+    """Is ``jupyter_chatkit`` enabled in the server config that ``jupyter lab`` reads?"""
+    from jupyter_core.paths import jupyter_config_path
+    from jupyter_server.extension.config import ExtensionConfigManager
+
+    name = "server extension"
+    manager = ExtensionConfigManager(read_config_path=jupyter_config_path())
+    if manager.enabled("jupyter_chatkit"):
+        return Check(name, True, "jupyter_chatkit is enabled")
+    return Check(
+        name,
+        False,
+        "jupyter_chatkit is not enabled: run `jupyter server extension enable jupyter_chatkit`",
+    )
+
+
+def check_labextension() -> Check:
+    """Is the JupyterLab extension installed where JupyterLab looks, and not disabled?"""
+    name = "JupyterLab extension"
+    try:
+        from jupyter_core.paths import jupyter_path
+        from jupyterlab_server.config import get_federated_extensions, get_page_config
+    except ImportError:
+        return Check(name, False, "JupyterLab is not installed: `pip install jupyterlab`")
+    paths = jupyter_path("labextensions")
+    found = get_federated_extensions(paths).get("jupyter-chatkit")
+    if found is None:
+        return Check(name, False, "jupyter-chatkit is not installed: reinstall jupyter-chatkit")
+    disabled = get_page_config(paths).get("disabledExtensions") or {}
+    names = disabled if isinstance(disabled, list) else [k for k, v in disabled.items() if v]
+    off = [n for n in names if n == "jupyter-chatkit" or n.startswith("jupyter-chatkit:")]
+    if off:
+        return Check(
+            name,
+            False,
+            f"disabled ({', '.join(off)}): `jupyter labextension enable jupyter-chatkit`",
+        )
+    version = found.get("version", "?")
+    warning = version != __version__
+    detail = f"jupyter-chatkit {version} is enabled"
+    if warning:
+        detail += f" (the Python package is {__version__}: reinstall to match)"
+    return Check(name, True, detail, warning=warning)
+
+
+def check_kernel(kernel_name: str, timeout: float) -> Check:
+    """Start the default kernel and import jupyter_chatkit in it."""
+    from jupyter_client.kernelspec import NoSuchKernel
+    from jupyter_client.manager import start_new_kernel
+
+    name = f"kernel {kernel_name}"
+    try:
+        # The kernel's own start-up chatter is not part of the report.
+        manager, client = start_new_kernel(
+            kernel_name=kernel_name, startup_timeout=timeout, stderr=subprocess.DEVNULL
+        )
+    except NoSuchKernel:
+        return Check(name, False, f"no kernel named {kernel_name}: `pip install ipykernel`")
+    except Exception as exc:
+        return Check(name, False, f"could not start ({type(exc).__name__}: {exc})")
+    out: list[str] = []
+    errors: list[str] = []
+
+    def hook(msg: dict[str, Any]) -> None:
+        kind, content = msg["msg_type"], msg["content"]
+        if kind == "stream" and content.get("name") == "stdout":
+            out.append(content["text"])
+        elif kind == "error":
+            errors.append(f"{content['ename']}: {content['evalue']}")
+
+    try:
+        client.execute_interactive(KERNEL_CODE, timeout=timeout, output_hook=hook)
+    except Exception as exc:
+        errors.append(f"{type(exc).__name__}: {exc}")
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+    if errors:
+        return Check(
+            name,
+            False,
+            f"cannot import jupyter_chatkit ({errors[0]}): install jupyter-chatkit in the "
+            "kernel's environment",
+        )
+    version = "".join(out).strip()
+    if version != __version__:
+        return Check(
+            name,
+            True,
+            f"imports jupyter_chatkit {version}, but the server has {__version__}",
+            warning=True,
+        )
+    return Check(name, True, f"imports jupyter_chatkit {version}")
+
+
+class ChatKitDoctor(JupyterApp):
+    """Check jupyter-chatkit's set-up: settings in force, provider, extensions, kernel."""
+
+    name = "jupyter-chatkit"
+    description = __doc__ or ""
+    version = __version__
+    classes = [JupyterChatKit]
+    flags = {
+        **JupyterApp.flags,
+        "json": ({"ChatKitDoctor": {"json": True}}, "Print the report as JSON."),
+        "no-kernel": (
+            {"ChatKitDoctor": {"check_kernel": False}},
+            "Do not start a kernel to check that it can import jupyter_chatkit.",
+        ),
+    }
+    aliases = {**JupyterApp.aliases, "timeout": "ChatKitDoctor.timeout"}
+
+    json = Bool(False, config=True, help="Print the report as JSON.")
+    check_kernel = Bool(True, config=True, help="Start the default kernel and import us in it.")
+    kernel_name = Unicode("python3", config=True, help="The kernel to check.")
+    timeout = Float(30.0, config=True, help="Seconds to wait for the provider and the kernel.")
+
+    @default("config_file_name")
+    def _default_config_file_name(self) -> str:
+        # The server's own config files: the settings this command reports are the ones
+        # `jupyter lab` would use.
+        return "jupyter_server_config"
+
+    def start(self) -> None:
+        """Run every check, print the report, exit 1 when one failed."""
+        settings = JupyterChatKit(parent=self)
+        checks: list[Callable[[], Check]] = [
+            lambda: check_request(settings, self.timeout),
+            lambda: check_models(settings, self.timeout),
+            check_server_extension,
+            check_labextension,
+        ]
+        if self.check_kernel:
+            checks.append(lambda: check_kernel(self.kernel_name, self.timeout))
+        summary = describe_settings(settings)
+        if not self.json:
+            print(_format_settings(summary), flush=True)
+        results = []
+        for run in checks:
+            result = _guarded(run)
+            results.append(result)
+            if not self.json:
+                print(_format_check(result), flush=True)
+        ok = all(r.ok for r in results)
+        if self.json:
+            report = {"ok": ok, "settings": summary, "checks": [asdict(r) for r in results]}
+            print(json.dumps(report, indent=2))
+        else:
+            print("All checks passed." if ok else "Some checks failed (✗ above).")
+        self.exit(0 if ok else 1)
+
+
+def _guarded(run: Callable[[], Check]) -> Check:
+    try:
+        return run()
+    except Exception as exc:  # a check must report, never crash the report
+        return Check("check", False, f"{type(exc).__name__}: {exc}")
+
+
+def _format_settings(summary: dict[str, Any]) -> str:
+    api = f" ({summary['api']})" if summary["api"] else ""
+    base = f" at {summary['base_url']}" if summary["base_url"] else ""
+    key = f"set ({ENV_API_KEY} or c.JupyterChatKit.api_key)" if summary["key_set"] else "not set"
+    return "\n".join(
+        [
+            f"jupyter-chatkit {summary['version']}",
+            f"  provider  {summary['provider']}{api}{base}",
+            f"  model     {summary['model']}",
+            f"  key       {key}",
+            f"  store     {summary['store']}",
+        ]
+    )
+
+
+def _format_check(check: Check) -> str:
+    mark = "✗" if not check.ok else ("!" if check.warning else "✓")
+    return f"{mark} {check.name}: {check.detail}"
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of ``jupyter chatkit`` (the ``jupyter-chatkit`` script)."""
+    ChatKitDoctor.launch_instance(argv=argv if argv is not None else sys.argv[1:])
