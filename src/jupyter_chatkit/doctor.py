@@ -324,3 +324,7 @@ def _format_check(check: Check) -> str:
 def main(argv: list[str] | None = None) -> None:
     """Entry point of ``jupyter chatkit`` (the ``jupyter-chatkit`` script)."""
     ChatKitDoctor.launch_instance(argv=argv if argv is not None else sys.argv[1:])
+
+
+if __name__ == "__main__":
+    main()

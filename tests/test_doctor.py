@@ -1,0 +1,157 @@
+"""``jupyter chatkit``, run as a user runs it: a real subprocess against the fake provider."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.fixtures.fake_llm import FAKE_API_KEY, FakeLLM
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def run_doctor(
+    tmp_path: Path, *args: str, env: dict[str, str] | None = None
+) -> tuple[int, str, str]:
+    """Run ``jupyter chatkit`` with a private config dir, as a separate process."""
+    full_env = {
+        **os.environ,
+        # Only this test's config files (plus the install's own, which enable us).
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+        "JUPYTER_DATA_DIR": str(tmp_path / "data"),
+        **(env or {}),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "jupyter_chatkit.doctor", *args],
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=110,
+        check=False,
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+def report(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    code, out, err = run_doctor(tmp_path, "--json", "--no-kernel", *args, env=env)
+    data: dict[str, Any] = json.loads(out)
+    data["exit_code"] = code
+    data["stderr"] = err
+    data["by_name"] = {c["name"]: c for c in data["checks"]}
+    return data
+
+
+def provider_env(llm: FakeLLM, **extra: str) -> dict[str, str]:
+    return {"OPENAI_BASE_URL": llm.base_url, "JUPYTER_CHATKIT_MODEL": llm.model, **extra}
+
+
+@pytest.mark.parametrize("api", ["chat_completions", "responses"])
+def test_reports_a_working_provider_and_its_models(
+    tmp_path: Path, fake_llm_with_key: FakeLLM, api: str
+) -> None:
+    env = provider_env(fake_llm_with_key, OPENAI_API_KEY=FAKE_API_KEY, JUPYTER_CHATKIT_API=api)
+    data = report(tmp_path, env=env)
+
+    assert data["exit_code"] == 0, data
+    assert data["ok"] is True
+    assert data["settings"]["provider"] == "openai-compatible"
+    assert data["settings"]["api"] == api
+    assert data["settings"]["model"] == fake_llm_with_key.model
+    assert data["settings"]["key_set"] is True
+    assert data["by_name"]["provider request"]["ok"] is True
+    assert data["by_name"]["provider models"]["data"]["models"] == [fake_llm_with_key.model]
+    # One tiny request went through the API the assistant uses, with the key.
+    paths = [call.path for call in fake_llm_with_key.calls]
+    expected = "/v1/responses" if api == "responses" else "/v1/chat/completions"
+    assert expected in paths and "/v1/models" in paths
+    assert all(c.authorization == f"Bearer {FAKE_API_KEY}" for c in fake_llm_with_key.calls)
+    # The key itself is never printed.
+    assert FAKE_API_KEY not in json.dumps(data)
+
+
+def test_a_wrong_key_fails_with_a_readable_message(
+    tmp_path: Path, fake_llm_with_key: FakeLLM
+) -> None:
+    wrong = "sk-wrong-key-9876543210fedcba"
+    data = report(tmp_path, env=provider_env(fake_llm_with_key, OPENAI_API_KEY=wrong))
+
+    assert data["exit_code"] == 1
+    request = data["by_name"]["provider request"]
+    assert request["ok"] is False
+    assert "401" in request["detail"] and "OPENAI_API_KEY" in request["detail"]
+    assert "Traceback" not in data["stderr"]
+    assert wrong not in json.dumps(data)
+
+
+def test_an_unreachable_base_url_fails_with_a_readable_message(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {"OPENAI_BASE_URL": f"http://127.0.0.1:{port}/v1", "JUPYTER_CHATKIT_MODEL": "m"}
+    data = report(tmp_path, "--timeout=5", env=env)
+
+    assert data["exit_code"] == 1
+    for name in ("provider request", "provider models"):
+        check = data["by_name"][name]
+        assert check["ok"] is False
+        assert f"127.0.0.1:{port}" in check["detail"]
+    assert "Traceback" not in data["stderr"]
+
+
+def test_offline_reports_the_demo_model_and_the_extensions(tmp_path: Path) -> None:
+    code, out, err = run_doctor(tmp_path)
+
+    assert code == 0, out + err
+    assert "provider  offline" in out
+    assert "✓ server extension" in out
+    assert "✓ JupyterLab extension" in out
+    # The default kernel starts and imports this very version.
+    from jupyter_chatkit import __version__
+
+    assert f"✓ kernel python3: imports jupyter_chatkit {__version__}" in out
+
+
+def test_settings_come_from_the_server_config_then_the_environment(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    url = "postgresql://chat:s3cret-pw@db.example/chats"
+    (config / "jupyter_server_config.json").write_text(
+        json.dumps({"JupyterChatKit": {"model": "from-config", "store_url": url}})
+    )
+    env = {"OPENAI_BASE_URL": "http://127.0.0.1:9/v1", "JUPYTER_CHATKIT_MODEL": "from-env"}
+    code, out, _ = run_doctor(tmp_path, "--json", "--no-kernel", "--timeout=2", env=env)
+    data = json.loads(out)
+
+    assert data["settings"]["model"] == "from-config"  # config beats the environment
+    assert data["settings"]["base_url"] == "http://127.0.0.1:9/v1"  # env fills the rest
+    assert data["settings"]["store"] == "postgresql://chat:***@db.example/chats"
+    assert "s3cret-pw" not in out
+    assert code == 1  # nothing listens on port 9
+
+
+def test_help_all_lists_every_option(tmp_path: Path) -> None:
+    from jupyter_chatkit.settings import JupyterChatKit
+
+    code, out, _ = run_doctor(tmp_path, "--help-all")
+
+    assert code == 0
+    names = JupyterChatKit.class_trait_names(config=True)
+    assert len(names) >= 16
+    for name in names:
+        assert f"--JupyterChatKit.{name}=" in out, name
+
+
+def test_the_readme_names_every_option() -> None:
+    from jupyter_chatkit.settings import JupyterChatKit
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    missing = [n for n in JupyterChatKit.class_trait_names(config=True) if f"`{n}`" not in readme]
+    assert not missing, f"README.md does not mention: {missing}"

@@ -1,0 +1,82 @@
+"""One declaration of every setting: config, environment and defaults agree everywhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from traitlets import TraitError
+from traitlets.config import Config
+
+from jupyter_chatkit.settings import JupyterChatKit, MiB
+
+
+def test_environment_fills_what_config_leaves_empty(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:1/v1")
+    monkeypatch.setenv("JUPYTER_CHATKIT_MODEL", "env-model")
+    monkeypatch.setenv("JUPYTER_CHATKIT_API", "Responses")
+
+    from_env = JupyterChatKit()
+    configured = JupyterChatKit(config=Config({"JupyterChatKit": {"model": "cfg-model"}}))
+
+    assert (from_env.model, from_env.effective_api, from_env.provider) == (
+        "env-model",
+        "responses",
+        "openai-compatible",
+    )
+    assert configured.model == "cfg-model"
+    assert configured.base_url == "http://127.0.0.1:1/v1"
+
+
+def test_a_bad_api_name_says_which_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JUPYTER_CHATKIT_API", "completions")
+    with pytest.raises(TraitError, match="JUPYTER_CHATKIT_API must be"):
+        _ = JupyterChatKit().api
+
+
+def test_repr_hides_the_key_and_store_password() -> None:
+    settings = JupyterChatKit(
+        api_key="sk-hidden-0123456789", store_url="postgresql://u:hunter22@db/chat"
+    )
+    text = repr(settings)
+    assert "sk-hidden" not in text and "hunter22" not in text
+    assert "postgresql://u:***@db/chat" in text
+
+
+def test_equal_settings_share_a_cache_key() -> None:
+    a = JupyterChatKit(model="m", redact_patterns=["x+"])
+    b = JupyterChatKit(model="m", redact_patterns=["x+"])
+    assert a.cache_key() == b.cache_key()
+    assert a.cache_key() != JupyterChatKit(model="other").cache_key()
+    assert JupyterChatKit().max_upload_bytes == 20 * MiB
+
+
+@pytest.fixture
+def jp_server_config(tmp_path: Path) -> Config:
+    return Config(
+        {
+            "ServerApp": {
+                "jpserver_extensions": {"jupyter_chatkit": True},
+                "allow_unauthenticated_access": False,
+            },
+            "JupyterChatKit": {
+                "store_url": f"sqlite:///{tmp_path / 'chat.sqlite3'}",
+                "api_key": "",
+                "base_url": "",
+                "title_threads": False,
+                "max_upload_bytes": 12345,
+                "history_max_items": 7,
+            },
+        }
+    )
+
+
+async def test_server_config_reaches_the_assistant(jp_serverapp: Any) -> None:
+    chatkit = jp_serverapp.web_app.settings["jupyter_chatkit"]
+    settings = chatkit["holder"].settings
+
+    assert settings.title_threads is False
+    assert settings.history_max_items == 7
+    assert chatkit["max_upload_bytes"] == 12345
+    assert settings.offline
