@@ -11,7 +11,6 @@ from chatkit.agents import AgentContext, ClientToolCall
 
 from ..settings import Settings
 from .cards import code_card
-from .offline_replies import TITLE_MARKER
 from .tools import CLIENT_TOOL_NAMES, CLIENT_TOOLS, ClientToolSpec
 
 DEFAULT_INSTRUCTIONS = """\
@@ -29,7 +28,7 @@ repeat the same code in your reply. Code only reaches the notebook when the user
 Markdown. Never claim to have run code: you cannot run anything yourself.
 """
 
-TITLE_INSTRUCTIONS = f"""{TITLE_MARKER} Write a short title (at most six words, no \
+TITLE_INSTRUCTIONS = """Write a short title (at most six words, no \
 quotes, no trailing period) for a conversation that starts with the user's message."""
 
 

@@ -1,128 +1,207 @@
-"""The built-in offline model: deterministic answers, no network.
+"""The built-in offline model: a deterministic demo of the tools, no network.
 
-Used when no LLM is configured. It reads the conversation the way a model would (the
-last user message and any tool outputs), calls the notebook's client tools when the
-question is about variables or cells, proposes code templates through ``propose_code``,
-summarises tool outputs in markdown, and says how to configure a real model.
-
-What to answer is decided by :func:`plan_reply` (pure, see ``offline_replies``); this
-module turns the plan into Responses-API output items and stream events.
+Used when no LLM is configured. It says so once per thread, with how to configure a
+provider, and shows what the tools do: a keyword in the question picks one tool call
+(kernel variables, notebook cells, a code card through ``propose_code``), and whatever
+the tool returned is shown as a compact bullet list of its JSON. It never guesses the
+shape of a tool's output and never writes code for the request: one starter template.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 import uuid
-from collections.abc import AsyncIterator, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import AsyncIterator, Mapping
+from typing import Any, cast, get_args
 
-from agents.items import (
-    ModelResponse,
-    TResponseInputItem,
-    TResponseOutputItem,
-    TResponseStreamEvent,
-)
-from agents.models.interface import Model, ModelTracing
+from agents.items import ModelResponse, TResponseStreamEvent
+from agents.models.interface import Model
 from agents.usage import Usage
 from openai.types.responses import (
     Response,
-    ResponseCompletedEvent,
-    ResponseContentPartAddedEvent,
-    ResponseContentPartDoneEvent,
-    ResponseCreatedEvent,
-    ResponseFunctionCallArgumentsDeltaEvent,
-    ResponseFunctionCallArgumentsDoneEvent,
     ResponseFunctionToolCall,
-    ResponseInProgressEvent,
-    ResponseOutputItemAddedEvent,
-    ResponseOutputItemDoneEvent,
     ResponseOutputMessage,
     ResponseOutputText,
-    ResponseTextDeltaEvent,
-    ResponseTextDoneEvent,
-    ResponseUsage,
+    ResponseStreamEvent,
 )
-from openai.types.responses.response_usage import InputTokensDetails, OutputTokensDetails
 
-from .offline_replies import TITLE_MARKER, OfflineReply, plan_reply
+from ..settings import ENV_API_KEY, ENV_BASE_URL, ENV_MODEL
+from .agent import PROPOSE_CODE, TITLE_INSTRUCTIONS
+from .tools import GET_ACTIVE_CELL, GET_NOTEBOOK_CELLS, INSPECT_KERNEL_VARIABLE
+from .tools import LIST_KERNEL_VARIABLES as LIST_VARIABLES
 
-if TYPE_CHECKING:
-    from agents.agent_output import AgentOutputSchemaBase
-    from agents.handoffs import Handoff
-    from agents.model_settings import ModelSettings
-    from agents.tool import Tool
-    from openai.types.responses.response_prompt_param import ResponsePromptParam
-
-__all__ = ["OFFLINE_MODEL_NAME", "TITLE_MARKER", "OfflineModel"]
+__all__ = ["OFFLINE_MODEL_NAME", "SETUP_HINT", "OfflineModel", "render_json"]
 
 OFFLINE_MODEL_NAME = "offline"
 
-# Text is streamed in chunks of about this many characters, so the UI shows it arriving.
+SETUP_HINT = (
+    "_This is the offline demo model: no LLM is configured. For real answers set "
+    f"`{ENV_API_KEY}` (OpenAI), or `{ENV_BASE_URL}` and `{ENV_MODEL}` (Ollama, vLLM, "
+    "LM Studio, Gemini), then restart Jupyter (README: “Choosing a model”)._"
+)
+HELP = (
+    "I can show what the assistant's tools see. Try “what variables do I have?”, "
+    "“describe `df`”, “what's wrong in my notebook?” or “write code to plot my data”."
+)
+CODE_TEMPLATE = (
+    "import pandas as pd\n\n"
+    'df = pd.DataFrame({"x": [1, 2, 3, 4], "y": [2.0, 3.9, 6.1, 8.0]})\n'
+    "df.describe()"
+)
+
+# Keyword -> tool, first match wins; a named variable (`df`, "describe df") is inspected.
+_INTENTS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(pattern, re.IGNORECASE), tool)
+    for pattern, tool in (
+        (r"\b(this|active|selected|current) (cell|code)|\bselection\b", GET_ACTIVE_CELL.name),
+        (r"\b(code|plot|chart|snippet|script|function)\b|\bhow (do|can) i\b", PROPOSE_CODE.name),
+        (r"\b(cells?|notebook|errors?|traceback|exception|wrong|fail)", GET_NOTEBOOK_CELLS.name),
+        (r"\b(variables?|data|dataframes?|columns?|kernel|loaded|defined)\b", LIST_VARIABLES.name),
+    )
+]
+_NAMED = re.compile(r"`([A-Za-z_]\w*)`|\b(?:describe|inspect)\s+([A-Za-z_]\w*)", re.IGNORECASE)
+_NOT_NAMES = frozenset({"a", "an", "the", "my", "our", "your", "this", "that", "it", "me"})
+
+_MAX_ITEMS, _MAX_DEPTH, _MAX_CHARS = 12, 3, 160
 _CHUNK_CHARS = 24
 
 
-class OfflineModel(Model):
-    """A deterministic ``agents`` model that needs no network and no configuration."""
-
-    def __init__(self, *, chunk_chars: int = _CHUNK_CHARS) -> None:
-        self._chunk_chars = max(1, chunk_chars)
-
-    async def get_response(
-        self,
-        system_instructions: str | None,
-        input: str | list[TResponseInputItem],
-        model_settings: ModelSettings,
-        tools: list[Tool],
-        output_schema: AgentOutputSchemaBase | None,
-        handoffs: list[Handoff],
-        tracing: ModelTracing,
-        *,
-        previous_response_id: str | None,
-        conversation_id: str | None,
-        prompt: ResponsePromptParam | None,
-    ) -> ModelResponse:
-        """Answer in one piece."""
-        reply = plan_reply(system_instructions, input, _tool_names(tools))
-        output = _output_items(reply)
-        usage = _usage(input, reply)
-        return ModelResponse(
-            output=output,
-            usage=Usage(
-                requests=1,
-                input_tokens=usage.input_tokens,
-                output_tokens=usage.output_tokens,
-                total_tokens=usage.total_tokens,
-            ),
-            response_id=_new_id("resp"),
-        )
-
-    async def stream_response(
-        self,
-        system_instructions: str | None,
-        input: str | list[TResponseInputItem],
-        model_settings: ModelSettings,
-        tools: list[Tool],
-        output_schema: AgentOutputSchemaBase | None,
-        handoffs: list[Handoff],
-        tracing: ModelTracing,
-        *,
-        previous_response_id: str | None,
-        conversation_id: str | None,
-        prompt: ResponsePromptParam | None,
-    ) -> AsyncIterator[TResponseStreamEvent]:
-        """Answer as Responses-API stream events, text in small deltas."""
-        reply = plan_reply(system_instructions, input, _tool_names(tools))
-        events = _stream_events(reply, _usage(input, reply), self._chunk_chars)
-        for event in events:
-            yield event
-            # Let the consumer (and cancellation) in between deltas, like a real stream.
-            await asyncio.sleep(0)
+def plan(system_instructions: str | None, input: str | list[Any], tools: set[str]) -> list[Any]:
+    """The offline model's output items (a message and/or one tool call) for this input."""
+    items = [{"role": "user", "content": input}] if isinstance(input, str) else list(input)
+    items = [_as_dict(i) for i in items]
+    if system_instructions == TITLE_INSTRUCTIONS:
+        # A local title: the first words of the first message.
+        return [_message(" ".join(_text(items[0].get("content")).split()[:6]) or "New chat")]
+    first_answer = not any(i.get("role") == "assistant" for i in items)
+    hint = f"\n\n{SETUP_HINT}" if first_answer else ""
+    last = items[-1] if items else {}
+    if last.get("type") == "function_call_output":
+        # A tool answered: show what it returned, never call again (no loops).
+        return [_message(_describe_output(items, last) + hint)]
+    question = _question(items)
+    name = next((a or b for a, b in _NAMED.findall(question) if (a or b) not in _NOT_NAMES), "")
+    if name:
+        tool, args = INSPECT_KERNEL_VARIABLE.name, {"name": name}
+    else:
+        tool = next((t for pattern, t in _INTENTS if pattern.search(question)), "")
+        args = {}
+    if tool == PROPOSE_CODE.name:
+        args = {"code": CODE_TEMPLATE, "title": "Starter snippet", "explanation": _TEMPLATE_NOTE}
+        if tool not in tools:
+            return [_message(f"{_TEMPLATE_NOTE}\n\n```python\n{CODE_TEMPLATE}\n```{hint}")]
+    if tool in tools:
+        return [_function_call(tool, args)]
+    unavailable = f"The `{tool}` tool isn't available here. " if tool else ""
+    return [_message(unavailable + HELP + hint)]
 
 
-def _tool_names(tools: Sequence[Tool]) -> frozenset[str]:
-    return frozenset(name for t in tools if isinstance(name := getattr(t, "name", None), str))
+_TEMPLATE_NOTE = (
+    "A starter template: the offline model doesn't write code for your request. "
+    "Configure a provider for that."
+)
+
+
+def _question(items: list[Mapping[str, Any]]) -> str:
+    """What the person typed: the first user message after the model last spoke.
+
+    ChatKit adds context (quotes, @-mentions) as further user messages after it.
+    """
+    start = max((n + 1 for n, i in enumerate(items) if i.get("role") != "user"), default=0)
+    return next((_text(i.get("content")) for i in items[start:]), "")
+
+
+def _describe_output(items: list[Mapping[str, Any]], output: Mapping[str, Any]) -> str:
+    call_id = output.get("call_id")
+    call = next(
+        (i for i in items if i.get("type") == "function_call" and i.get("call_id") == call_id), {}
+    )
+    tool = str(call.get("name") or "tool")
+    value = _decode(output.get("output"))
+    if tool == PROPOSE_CODE.name and not str(value).startswith("Error"):
+        return "The code card above has Insert and Copy buttons; nothing runs until you click."
+    return f"`{tool}` returned:\n\n" + "\n".join(render_json(value))
+
+
+def render_json(value: Any, depth: int = 0) -> list[str]:
+    """A compact Markdown bullet list of any JSON value (bounded in items, depth, length)."""
+    pad = "  " * depth
+    if not isinstance(value, dict | list):
+        return [f"{pad}- {_scalar(value)}"]
+    pairs = (
+        [(f"**{k}**: ", v) for k, v in value.items()]
+        if isinstance(value, dict)
+        else [("", v) for v in value]
+    )
+    if not pairs:
+        return [f"{pad}- (empty)"]
+    lines: list[str] = []
+    for label, item in pairs[:_MAX_ITEMS]:
+        if isinstance(item, dict | list) and item and not _flat(item) and depth < _MAX_DEPTH:
+            nested = render_json(item, depth + 1)
+            if label or not isinstance(item, dict):
+                lines += [f"{pad}- {label}".rstrip(), *nested]
+            else:  # an object in a list: its first field on the bullet, the rest below
+                lines += [f"{pad}- {nested[0].lstrip()[2:]}", *nested[1:]]
+        else:
+            lines.append(f"{pad}- {label}{_scalar(item)}")
+    if len(pairs) > _MAX_ITEMS:
+        lines.append(f"{pad}- … and {len(pairs) - _MAX_ITEMS} more")
+    return lines
+
+
+def _flat(value: dict[str, Any] | list[Any]) -> bool:
+    """Short containers of scalars fit on one line."""
+    values = list(value.values()) if isinstance(value, dict) else value
+    return len(values) <= 8 and not any(isinstance(v, dict | list) for v in values)
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_scalar(v)}" for k, v in value.items()) or "{}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_scalar(v) for v in value) + "]" if _flat(value) else "[…]"
+    if not isinstance(value, str):
+        return json.dumps(value)
+    text = value.strip().replace("\n", " ⏎ ")
+    text = text if len(text) <= _MAX_CHARS else text[: _MAX_CHARS - 1] + "…"
+    if not text:
+        return '""'
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
+
+
+def _as_dict(item: Any) -> Mapping[str, Any]:
+    if isinstance(item, Mapping):
+        return item
+    dump = getattr(item, "model_dump", None)
+    return dump() if callable(dump) else {}
+
+
+def _text(content: Any) -> str:
+    """The first text part of a message's content (later parts are attachments)."""
+    if isinstance(content, str):
+        return content.strip()
+    parts = [_as_dict(p) for p in content] if isinstance(content, list) else []
+    return next((str(p.get("text", "")).strip() for p in parts if "text" in p), "")
+
+
+def _decode(raw: Any) -> Any:
+    """Tool output as data: ChatKit JSON-encodes outputs, and clients may encode them again."""
+    value = _text(raw) if isinstance(raw, list) else raw
+    for _ in range(3):
+        if not isinstance(value, str):
+            break
+        try:
+            value = json.loads(value)
+        except ValueError:
+            break
+    return value
+
+
+# --- output items and Responses-API stream events ------------------------------------
 
 
 def _new_id(prefix: str) -> str:
@@ -131,12 +210,9 @@ def _new_id(prefix: str) -> str:
 
 
 def _message(text: str) -> ResponseOutputMessage:
+    part = ResponseOutputText(type="output_text", text=text, annotations=[], logprobs=[])
     return ResponseOutputMessage(
-        id=_new_id("msg"),
-        type="message",
-        role="assistant",
-        status="completed",
-        content=[ResponseOutputText(type="output_text", text=text, annotations=[], logprobs=[])],
+        id=_new_id("msg"), type="message", role="assistant", status="completed", content=[part]
     )
 
 
@@ -151,176 +227,115 @@ def _function_call(name: str, arguments: dict[str, Any]) -> ResponseFunctionTool
     )
 
 
-def _output_items(reply: OfflineReply) -> list[TResponseOutputItem]:
-    items: list[TResponseOutputItem] = []
-    if reply.text:
-        items.append(_message(reply.text))
-    if reply.tool_call is not None:
-        items.append(_function_call(reply.tool_call.name, reply.tool_call.arguments))
-    return items
-
-
-def _usage(input: str | list[TResponseInputItem], reply: OfflineReply) -> ResponseUsage:
-    # A rough four-characters-a-token estimate, so usage displays are not all zero.
-    seen = len(input) if isinstance(input, str) else len(json.dumps(input, default=str))
-    said = len(reply.text) + (len(json.dumps(reply.tool_call.arguments)) if reply.tool_call else 0)
-    input_tokens, output_tokens = max(1, seen // 4), max(1, said // 4)
-    return ResponseUsage(
-        input_tokens=input_tokens,
-        output_tokens=output_tokens,
-        total_tokens=input_tokens + output_tokens,
-        # Validated from a dict: the details' fields differ between openai versions.
-        input_tokens_details=InputTokensDetails.model_validate(
-            {"cached_tokens": 0, "cache_write_tokens": 0}
-        ),
-        output_tokens_details=OutputTokensDetails(reasoning_tokens=0),
-    )
-
-
-def _response(
-    response_id: str, output: list[TResponseOutputItem], usage: ResponseUsage | None
-) -> Response:
+def _response(response_id: str, output: list[Any], done: bool) -> Response:
     return Response(
         id=response_id,
         object="response",
         created_at=time.time(),
         model=OFFLINE_MODEL_NAME,
-        status="completed" if usage is not None else "in_progress",
+        status="completed" if done else "in_progress",
         output=output,
         tool_choice="auto",
         tools=[],
         top_p=None,
         parallel_tool_calls=False,
-        usage=usage,
     )
 
 
-def _chunks(text: str, size: int) -> list[str]:
-    """Split at spaces near ``size`` characters, so deltas look like a model's."""
-    chunks: list[str] = []
-    start = 0
-    while start < len(text):
-        end = min(len(text), start + size)
-        if end < len(text):
-            space = text.rfind(" ", start + 1, end + 1)
-            end = space if space > start else end
-        chunks.append(text[start:end])
-        start = end
-    return chunks
+def _chunks(text: str) -> list[str]:
+    """Small pieces, so the answer is seen arriving as from a real model."""
+    return [text[i : i + _CHUNK_CHARS] for i in range(0, len(text), _CHUNK_CHARS)]
 
 
-def _stream_events(
-    reply: OfflineReply, usage: ResponseUsage, chunk_chars: int
-) -> list[TResponseStreamEvent]:
-    """The Responses-API event sequence for one reply, numbered in order."""
+# Each Responses-API stream event class by its ``type``, to build events from dicts.
+_EVENT_TYPES: dict[str, Any] = {
+    get_args(cls.model_fields["type"].annotation)[0]: cls
+    for cls in get_args(get_args(ResponseStreamEvent)[0])
+}
+
+
+def _events(output: list[Any]) -> list[TResponseStreamEvent]:
+    """The Responses-API event sequence that streams ``output``, numbered in order."""
     response_id = _new_id("resp")
-    output = _output_items(reply)
-    events: list[Any] = [
-        ResponseCreatedEvent(
-            type="response.created",
-            response=_response(response_id, [], None),
-            sequence_number=0,
-        ),
-        ResponseInProgressEvent(
-            type="response.in_progress",
-            response=_response(response_id, [], None),
-            sequence_number=0,
-        ),
+    events: list[dict[str, Any]] = [
+        {"type": "response.created", "response": _response(response_id, [], False)},
+        {"type": "response.in_progress", "response": _response(response_id, [], False)},
     ]
     for index, item in enumerate(output):
+        where = {"item_id": item.id, "output_index": index}
         if isinstance(item, ResponseOutputMessage):
-            events.extend(_message_events(item, index, chunk_chars))
-        elif isinstance(item, ResponseFunctionToolCall):
-            events.extend(_function_call_events(item, index, chunk_chars))
-    events.append(
-        ResponseCompletedEvent(
-            type="response.completed",
-            response=_response(response_id, output, usage),
-            sequence_number=0,
+            part = item.content[0]
+            text = part.text if isinstance(part, ResponseOutputText) else ""
+            at = {**where, "content_index": 0}
+            added = item.model_copy(update={"content": [], "status": "in_progress"})
+            events += [
+                {"type": "response.output_item.added", "output_index": index, "item": added},
+                {
+                    "type": "response.content_part.added",
+                    "part": part.model_copy(update={"text": ""}),
+                    **at,
+                },
+                *(
+                    {"type": "response.output_text.delta", "delta": d, "logprobs": [], **at}
+                    for d in _chunks(text)
+                ),
+                {"type": "response.output_text.done", "text": text, "logprobs": [], **at},
+                {"type": "response.content_part.done", "part": part, **at},
+            ]
+        else:
+            added = item.model_copy(update={"arguments": "", "status": "in_progress"})
+            events += [
+                {"type": "response.output_item.added", "output_index": index, "item": added},
+                *(
+                    {"type": "response.function_call_arguments.delta", "delta": d, **where}
+                    for d in _chunks(item.arguments)
+                ),
+                {
+                    "type": "response.function_call_arguments.done",
+                    "arguments": item.arguments,
+                    "name": item.name,
+                    **where,
+                },
+            ]
+        events.append({"type": "response.output_item.done", "output_index": index, "item": item})
+    events.append({"type": "response.completed", "response": _response(response_id, output, True)})
+    return [
+        cast(
+            TResponseStreamEvent,
+            _EVENT_TYPES[e["type"]].model_validate({**e, "sequence_number": n}),
         )
-    )
-    for number, event in enumerate(events):
-        event.sequence_number = number
-    return cast(list[TResponseStreamEvent], events)
-
-
-def _message_events(item: ResponseOutputMessage, index: int, chunk_chars: int) -> list[Any]:
-    part = item.content[0]
-    assert isinstance(part, ResponseOutputText)
-    where: dict[str, Any] = {"item_id": item.id, "output_index": index, "content_index": 0}
-    return [
-        ResponseOutputItemAddedEvent(
-            type="response.output_item.added",
-            output_index=index,
-            item=item.model_copy(update={"content": [], "status": "in_progress"}),
-            sequence_number=0,
-        ),
-        ResponseContentPartAddedEvent(
-            type="response.content_part.added",
-            part=part.model_copy(update={"text": ""}),
-            sequence_number=0,
-            **where,
-        ),
-        *(
-            ResponseTextDeltaEvent(
-                type="response.output_text.delta",
-                delta=chunk,
-                logprobs=[],
-                sequence_number=0,
-                **where,
-            )
-            for chunk in _chunks(part.text, chunk_chars)
-        ),
-        ResponseTextDoneEvent(
-            type="response.output_text.done",
-            text=part.text,
-            logprobs=[],
-            sequence_number=0,
-            **where,
-        ),
-        ResponseContentPartDoneEvent(
-            type="response.content_part.done", part=part, sequence_number=0, **where
-        ),
-        ResponseOutputItemDoneEvent(
-            type="response.output_item.done", output_index=index, item=item, sequence_number=0
-        ),
+        for n, e in enumerate(events)
     ]
 
 
-def _function_call_events(
-    item: ResponseFunctionToolCall, index: int, chunk_chars: int
-) -> list[Any]:
-    item_id = item.id or item.call_id
-    return [
-        ResponseOutputItemAddedEvent(
-            type="response.output_item.added",
-            output_index=index,
-            item=item.model_copy(update={"arguments": "", "status": "in_progress"}),
-            sequence_number=0,
-        ),
-        *(
-            ResponseFunctionCallArgumentsDeltaEvent(
-                type="response.function_call_arguments.delta",
-                item_id=item_id,
-                output_index=index,
-                delta=chunk,
-                sequence_number=0,
-            )
-            for chunk in _chunks(item.arguments, chunk_chars)
-        ),
-        # Validated from a dict: older openai versions require ``name``, newer keep it as
-        # an extra field.
-        ResponseFunctionCallArgumentsDoneEvent.model_validate(
-            {
-                "type": "response.function_call_arguments.done",
-                "item_id": item_id,
-                "output_index": index,
-                "arguments": item.arguments,
-                "name": item.name,
-                "sequence_number": 0,
-            }
-        ),
-        ResponseOutputItemDoneEvent(
-            type="response.output_item.done", output_index=index, item=item, sequence_number=0
-        ),
-    ]
+class OfflineModel(Model):
+    """A deterministic ``agents`` model that needs no network and no configuration."""
+
+    # The SDK's full signatures, shortened: only the instructions, input and tools matter.
+    async def get_response(
+        self,
+        system_instructions: str | None,
+        input: Any,
+        model_settings: Any,
+        tools: Any,
+        *args: Any,
+        **kwargs: Any,
+    ) -> ModelResponse:
+        """Answer in one piece."""
+        output = plan(system_instructions, input, {t.name for t in tools})
+        return ModelResponse(output=output, usage=Usage(requests=1), response_id=_new_id("resp"))
+
+    async def stream_response(
+        self,
+        system_instructions: str | None,
+        input: Any,
+        model_settings: Any,
+        tools: Any,
+        *args: Any,
+        **kwargs: Any,
+    ) -> AsyncIterator[TResponseStreamEvent]:
+        """Answer as Responses-API stream events, text in small deltas."""
+        for event in _events(plan(system_instructions, input, {t.name for t in tools})):
+            yield event
+            # Let the consumer (and cancellation) in between deltas, like a real stream.
+            await asyncio.sleep(0)
