@@ -19,6 +19,7 @@ echo "== pip install -e .[test] (builds the front end)"
 python -m pip install -q --disable-pip-version-check -e ".[test]"
 
 echo "== front-end unit tests"
+(cd js && npm run lint --silent)
 (cd js && npm test --silent)
 (cd js/lab && npm test --silent)
 

@@ -4,9 +4,25 @@
  */
 import "./ui/styles.css";
 
+export * from "./bridge";
 export * from "./client";
-export { createChat, type ChatAnswer, type ChatHandle, type ChatOptions } from "./ui/chat";
-export { renderMarkdown, sanitize, MarkdownView, imageAllowed, linkAllowed, type MarkdownOptions, type CodeActions } from "./ui/markdown";
-export { renderWidget, type WidgetContext } from "./ui/widgets";
+export {
+  type ChatAnswer,
+  type ChatHandle,
+  type ChatOptions,
+  createChat,
+  type SendKey,
+  sendKeyHint,
+} from "./ui/chat";
 export { toolLabel } from "./ui/items";
-export { isDarkTheme } from "./ui/dom";
+export {
+  type CodeActions,
+  type CodeBlockAction,
+  imageAllowed,
+  linkAllowed,
+  type MarkdownOptions,
+  MarkdownView,
+  renderMarkdown,
+  sanitize,
+} from "./ui/markdown";
+export { renderWidget, type WidgetContext } from "./ui/widgets";

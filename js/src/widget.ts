@@ -8,7 +8,7 @@
  * answers 200, else ChatKit over the comm (see client/comm.ts for that contract).
  *
  * Client tools run here. `get_notebook_cells` / `get_active_cell` ask the JupyterLab
- * bridge (`window.jupyterChatkitBridge`, from our lab extension) first; everything else,
+ * bridge (`window.jupyterChatkitBridge`, from our lab extension, see bridge.ts) first; everything else,
  * and those when the bridge has no answer, goes to the kernel:
  *
  *   front end -> kernel  {type: "tool.request", id: string, name: string, args: object}
@@ -18,9 +18,8 @@
  * Also sent, for information: {type: "chat.answer", thread_id, text} when a turn ends.
  */
 import type { AnyModel, RenderProps } from "@anywidget/types";
-import { createChat, type ChatHandle } from "./ui/chat";
-import "./ui/styles.css";
-import { commTransport, type CommModel } from "./client/comm";
+import { type ChatkitBridge, getBridge } from "./bridge";
+import { type CommModel, commTransport } from "./client/comm";
 import type { ClientToolHandler } from "./client/session";
 import {
   abortError,
@@ -30,26 +29,14 @@ import {
   readPageConfig,
   type Transport,
 } from "./client/transport";
+import { type ChatHandle, createChat } from "./ui/chat";
+import "./ui/styles.css";
 
 interface ChatModel {
   base_url: string;
   thread_id: string;
   initial_message: string;
   title: string;
-}
-
-/** What our JupyterLab extension puts on `window` (version 1). */
-export interface ChatkitBridge {
-  version: 1;
-  insertCell(fromEl: HTMLElement, code: string, opts: { run: boolean }): Promise<boolean>;
-  notebookCells(fromEl: HTMLElement, args: unknown): Promise<unknown | null>;
-  activeCell(fromEl: HTMLElement): Promise<unknown | null>;
-}
-
-/** The bridge when present and of a version we speak. */
-export function getBridge(): ChatkitBridge | null {
-  const b = (globalThis as { jupyterChatkitBridge?: ChatkitBridge }).jupyterChatkitBridge;
-  return b && b.version === 1 ? b : null;
 }
 
 /** How long a kernel tool may take: kernels queue comm messages behind running cells. */
@@ -64,7 +51,7 @@ function kernelTools(model: AnyModel<ChatModel>): {
 } {
   const waiting = new Map<string, { resolve(v: unknown): void; reject(e: Error): void }>();
   const onMsg = (msg: { type?: string; id?: string; result?: unknown; error?: unknown }): void => {
-    if (!msg || msg.type !== "tool.response" || typeof msg.id !== "string") return;
+    if (msg?.type !== "tool.response" || typeof msg.id !== "string") return;
     const w = waiting.get(msg.id);
     if (!w) return;
     waiting.delete(msg.id);
@@ -127,8 +114,12 @@ async function render({ model, el }: RenderProps<ChatModel>): Promise<() => void
   const transport: Transport = comm ?? fetchTransport({ baseUrl, token: page?.token });
   const kernel = kernelTools(model);
 
-  const viaKernel = (name: string): ClientToolHandler => (args, { signal }) => kernel.call(name, args, signal);
-  const viaBridgeThenKernel = (name: string, ask: (b: ChatkitBridge, args: Record<string, unknown>) => Promise<unknown>): ClientToolHandler =>
+  const viaKernel =
+    (name: string): ClientToolHandler =>
+    (args, { signal }) =>
+      kernel.call(name, args, signal);
+  const viaBridgeThenKernel =
+    (name: string, ask: (b: ChatkitBridge, args: Record<string, unknown>) => Promise<unknown>): ClientToolHandler =>
     async (args, ctx) => {
       const b = getBridge();
       if (b) {
@@ -157,9 +148,9 @@ async function render({ model, el }: RenderProps<ChatModel>): Promise<() => void
     clientTools,
     compact: true,
     title: model.get("title") || undefined,
-    insertCell: async (code, { run }) => {
+    insertCell: async (code, opts) => {
       const b = getBridge();
-      return b ? b.insertCell(el, code, { run }) : false;
+      return b ? b.insertCell(el, code, opts) : false;
     },
     onEffect: (name, data) => {
       console.info("jupyter-chatkit: client effect", name, data);

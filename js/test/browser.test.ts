@@ -45,8 +45,14 @@ before(async () => {
   browser = await chromium.launch({
     executablePath,
     args: [
-      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
     ],
   });
 });
@@ -87,7 +93,11 @@ async function ask(page: Page, text: string, answers: number): Promise<void> {
   const box = page.getByRole("textbox", { name: "Message" });
   await box.fill(text);
   await box.press("Enter");
-  await page.waitForFunction((n) => (window as any).__answers.length >= n || document.querySelector(".jck-error:not([hidden])"), answers, { timeout: 15000 });
+  await page.waitForFunction(
+    (n) => (window as any).__answers.length >= n || document.querySelector(".jck-error:not([hidden])"),
+    answers,
+    { timeout: 15000 },
+  );
   await page.waitForFunction(() => !(window as any).chat.session.busy);
 }
 
@@ -118,12 +128,22 @@ test("sidebar width, light theme: full turn with tool call, widget, notice", opt
   await page.getByRole("button", { name: "Insert code into a new cell and run it" }).first().click();
   const inserted = await page.evaluate(() => (window as any).__inserted);
   assert.deepEqual(inserted, [
-    { code: 'import pandas as pd\ndf = pd.read_csv("data.csv")\ndf.head()', run: false },
-    { code: 'import pandas as pd\ndf = pd.read_csv("data.csv")\ndf.head()', run: true },
+    { code: 'import pandas as pd\ndf = pd.read_csv("data.csv")\ndf.head()', run: false, position: "below" },
+    { code: 'import pandas as pd\ndf = pd.read_csv("data.csv")\ndf.head()', run: true, position: "below" },
+  ]);
+  // The host's own code action sits on runnable blocks and gets the block's code.
+  await page.getByRole("button", { name: "Replace the active cell with this code" }).first().click();
+  assert.deepEqual(await page.evaluate(() => (window as any).__replaced), [
+    'import pandas as pd\ndf = pd.read_csv("data.csv")\ndf.head()',
   ]);
   // Server widget action → custom_action → user-initiated insert effect → insertCell.
   await page.getByRole("button", { name: "Insert cell" }).click();
   await page.waitForFunction(() => (window as any).__inserted.length === 3);
+  assert.deepEqual(await page.evaluate(() => (window as any).__inserted[2]), {
+    code: "df.head()",
+    run: false,
+    position: "below",
+  });
   const action = await page.evaluate(() => (window as any).__sent.at(-1));
   assert.deepEqual(action, {
     type: "threads.custom_action",
@@ -140,7 +160,9 @@ test("sidebar width, light theme: full turn with tool call, widget, notice", opt
   await page.getByRole("button", { name: "Good answer" }).last().click();
   await page.waitForFunction(() => (window as any).__sent.at(-1).type === "items.feedback");
   await page.waitForFunction(
-    () => Array.from(document.querySelectorAll('[aria-label="Good answer"]')).at(-1)?.getAttribute("aria-pressed") === "true",
+    () =>
+      Array.from(document.querySelectorAll('[aria-label="Good answer"]')).at(-1)?.getAttribute("aria-pressed") ===
+      "true",
   );
   assert.deepEqual(errors, []);
   await page.context().close();
@@ -156,7 +178,10 @@ test("notebook width, dark theme: error with Retry, history panel", opts, async 
   await page.screenshot({ path: join(outDir, "notebook-dark-error.png"), fullPage: true });
   await err.getByRole("button", { name: "Retry" }).click();
   await page.waitForFunction(() => (window as any).__sent.at(-1).type === "threads.retry_after_item");
-  assert.deepEqual(await page.evaluate(() => (window as any).__sent.at(-1).params), { thread_id: "thr_0001", item_id: "msg_0008" });
+  assert.deepEqual(await page.evaluate(() => (window as any).__sent.at(-1).params), {
+    thread_id: "thr_0001",
+    item_id: "msg_0008",
+  });
   await page.waitForFunction(() => !(window as any).chat.session.busy);
 
   // History: list, rename, delete with confirmation.
@@ -177,7 +202,10 @@ test("notebook width, dark theme: error with Retry, history panel", opts, async 
   await title.fill("CSV loading");
   await title.press("Enter");
   await page.waitForFunction(() => (window as any).__sent.at(-1).type === "threads.update");
-  assert.deepEqual(await page.evaluate(() => (window as any).__sent.at(-1).params), { thread_id: "thr_0001", title: "CSV loading" });
+  assert.deepEqual(await page.evaluate(() => (window as any).__sent.at(-1).params), {
+    thread_id: "thr_0001",
+    title: "CSV loading",
+  });
   await page.getByRole("button", { name: "Delete “Untitled conversation”" }).click();
   await page.getByRole("button", { name: "Delete", exact: true }).click();
   await page.waitForFunction(() => (window as any).__sent.at(-1).type === "threads.delete");
@@ -224,14 +252,29 @@ test("hostile markdown: nothing executes, nothing leaks", opts, async () => {
       const all = Array.from(root.querySelectorAll("*"));
       return {
         pwned: (window as any).__pwned ?? null,
-        scripts: root.querySelectorAll("script, iframe, object, embed, form.jck-md, .jck-md form, .jck-md svg, .jck-md style").length,
+        scripts: root.querySelectorAll(
+          "script, iframe, object, embed, form.jck-md, .jck-md form, .jck-md svg, .jck-md style",
+        ).length,
         onAttrs: all.filter((e) => Array.from(e.attributes).some((a) => a.name.toLowerCase().startsWith("on"))).length,
-        jsHrefs: all.filter((e) => /^\s*javascript:/i.test(e.getAttribute("href") ?? "") || /^\s*javascript:/i.test(e.getAttribute("xlink:href") ?? "")).length,
-        dataAttrs: Array.from(root.querySelectorAll(".jck-md *")).filter((e) => Array.from(e.attributes).some((a) => a.name.startsWith("data-"))).length,
-        commandlinker: root.querySelectorAll("[data-commandlinker-command], .commandlinker-button, [class*=commandlinker]").length,
+        jsHrefs: all.filter(
+          (e) =>
+            /^\s*javascript:/i.test(e.getAttribute("href") ?? "") ||
+            /^\s*javascript:/i.test(e.getAttribute("xlink:href") ?? ""),
+        ).length,
+        dataAttrs: Array.from(root.querySelectorAll(".jck-md *")).filter((e) =>
+          Array.from(e.attributes).some((a) => a.name.startsWith("data-")),
+        ).length,
+        commandlinker: root.querySelectorAll(
+          "[data-commandlinker-command], .commandlinker-button, [class*=commandlinker]",
+        ).length,
         styled: root.querySelectorAll(".jck-md [style]").length,
         imgs: Array.from(root.querySelectorAll(".jck-md img")).map((i) => i.getAttribute("src")),
-        links: Array.from(root.querySelectorAll(".jck-md a")).map((a) => [a.textContent, a.getAttribute("href"), a.getAttribute("target"), a.getAttribute("rel")]),
+        links: Array.from(root.querySelectorAll(".jck-md a")).map((a) => [
+          a.textContent,
+          a.getAttribute("href"),
+          a.getAttribute("target"),
+          a.getAttribute("rel"),
+        ]),
       };
     });
     assert.equal(report.pwned, null);
@@ -256,7 +299,10 @@ test("hostile markdown: nothing executes, nothing leaks", opts, async () => {
     await page.waitForTimeout(100);
     assert.equal(await page.evaluate(() => (window as any).__pwned ?? null), null);
     assert.deepEqual(dialogs, []);
-    assert.deepEqual(requests.filter((u) => !u.startsWith(base)), []);
+    assert.deepEqual(
+      requests.filter((u) => !u.startsWith(base)),
+      [],
+    );
     await page.screenshot({ path: join(outDir, `hostile-${theme}.png`), fullPage: true });
     await page.context().close();
   }
@@ -288,32 +334,50 @@ test("anywidget entry: comm fallback, kernel tools, bridge, trait sync", opts, a
   for (const bridge of [false, true]) {
     const { page, errors } = await open(`widget=1${bridge ? "&bridge=1" : ""}&compact=1`, 800);
     // initial_message is sent once, over the comm (the page has no server extension).
-    await page.waitForFunction(() => (window as any).__comm.some((m: any) => m.type === "chat.answer"), null, { timeout: 15000 });
+    await page.waitForFunction(() => (window as any).__comm.some((m: any) => m.type === "chat.answer"), null, {
+      timeout: 15000,
+    });
     const comm = await page.evaluate(() => (window as any).__comm);
     const requests = comm.filter((m: any) => m.type === "chatkit.request").map((m: any) => m.body.type);
     assert.deepEqual(requests, ["threads.create", "threads.add_client_tool_output"]);
     const tool = comm.find((m: any) => m.type === "tool.request");
     assert.deepEqual({ name: tool.name, args: tool.args }, { name: "list_kernel_variables", args: { max_items: 20 } });
-    const output = comm.find((m: any) => m.type === "chatkit.request" && m.body.type === "threads.add_client_tool_output");
-    assert.deepEqual(output.body.params.result, { variables: [{ name: "df" }], via: "kernel", tool: "list_kernel_variables" });
+    const output = comm.find(
+      (m: any) => m.type === "chatkit.request" && m.body.type === "threads.add_client_tool_output",
+    );
+    assert.deepEqual(output.body.params.result, {
+      variables: [{ name: "df" }],
+      via: "kernel",
+      tool: "list_kernel_variables",
+    });
     const answer = comm.find((m: any) => m.type === "chat.answer");
     assert.equal(answer.thread_id, "thr_0001");
     assert.match(answer.text, /The kernel has `df`/);
     // Traits: initial_message cleared, thread_id synced back.
-    const model = await page.evaluate(() => ({ id: (window as any).__model.get("thread_id"), msg: (window as any).__model.get("initial_message") }));
+    const model = await page.evaluate(() => ({
+      id: (window as any).__model.get("thread_id"),
+      msg: (window as any).__model.get("initial_message"),
+    }));
     assert.deepEqual(model, { id: "thr_0001", msg: "" });
     assert.equal(await page.locator(".jck-title").innerText(), "Widget chat");
     await page.getByRole("button", { name: "Insert code into a new cell and run it" }).first().click();
     if (bridge) {
       await page.waitForFunction(() => (window as any).__inserted.length === 1);
       const ins = await page.evaluate(() => (window as any).__inserted[0]);
-      assert.deepEqual(ins, { code: 'import pandas as pd\ndf = pd.read_csv("data.csv")\ndf.head()', run: true, fromHost: true });
+      assert.deepEqual(ins, {
+        code: 'import pandas as pd\ndf = pd.read_csv("data.csv")\ndf.head()',
+        run: true,
+        position: "below",
+        fromHost: true,
+      });
       // Server action → user-initiated effect → bridge insert.
       await page.getByRole("button", { name: "Insert cell" }).click();
       await page.waitForFunction(() => (window as any).__inserted.length === 2);
       await page.screenshot({ path: join(outDir, "widget-bridge.png"), fullPage: true });
     } else {
-      await page.waitForFunction(() => /Copied — paste into a cell/.test(document.querySelector(".jck-sr")?.textContent ?? ""));
+      await page.waitForFunction(() =>
+        /Copied — paste into a cell/.test(document.querySelector(".jck-sr")?.textContent ?? ""),
+      );
     }
     // Python switching threads through the trait.
     await page.evaluate(() => (window as any).__model.set("thread_id", ""));
@@ -334,7 +398,9 @@ test("sanitizer on raw hostile HTML (defence behind escaping)", opts, async () =
       script: s("<p>a</p><script>window.__pwned=2</script>"),
       js: s('<a href="javascript:window.__pwned=3">x</a>'),
       tabbed: s('<a href="java\tscript:window.__pwned=3">x</a>'),
-      cl: s('<a data-commandlinker-command="terminal:create-new" class="commandlinker-button jp-Foo hljs-keyword" href="#">t</a>'),
+      cl: s(
+        '<a data-commandlinker-command="terminal:create-new" class="commandlinker-button jp-Foo hljs-keyword" href="#">t</a>',
+      ),
       svg: s('<svg><a xlink:href="javascript:1"><text>s</text></a></svg>'),
       iframe: s('<iframe src="https://example.org"></iframe>'),
       style: s('<div style="background:url(https://tracker.example.com/x)">d</div><style>*{}</style>'),
@@ -362,7 +428,10 @@ test("sanitizer on raw hostile HTML (defence behind escaping)", opts, async () =
   assert.equal(out.style, "d");
   assert.equal(out.png, '<img src="data:image/png;base64,iVBORw0KGgo=" alt="a">');
   assert.equal(out.svgData, '<span class="jck-blocked-img">🖼 b</span>');
-  assert.equal(out.ext, '<a href="https://tracker.example.com/p.gif" target="_blank" rel="noopener noreferrer" class="jck-blocked-img" title="External image not loaded">🖼 c</a>');
+  assert.equal(
+    out.ext,
+    '<a href="https://tracker.example.com/p.gif" target="_blank" rel="noopener noreferrer" class="jck-blocked-img" title="External image not loaded">🖼 c</a>',
+  );
   assert.doesNotMatch(out.protoRel, /<img/);
   assert.equal(out.allowed, '<img src="https://img.example.org/p.png" alt="e">');
   assert.equal(out.same, '<img src="/files/plot.png" alt="f">');
@@ -395,94 +464,149 @@ test("streaming renders incrementally: earlier blocks are kept, progress shows",
   await page.context().close();
 });
 
-const SINK = {
+/** A code card as src/jupyter_chatkit/assistant/cards.py builds it, plus hostile text. */
+const CARD = {
   type: "Card",
-  size: "md",
-  status: { text: "Kitchen sink", icon: "sparkle" },
+  size: "full",
   children: [
-    { type: "Row", children: [{ type: "Icon", name: "notebook", color: "blue-500" }, { type: "Title", value: "All the components" }, { type: "Spacer" }, { type: "Badge", label: "new", color: "success", pill: true }] },
-    { type: "Caption", value: "A caption <i>not html</i>", color: { light: "#555555", dark: "#aaaaaa" } },
-    { type: "Text", value: "Bold red text", weight: "bold", color: "danger" },
-    { type: "Text", value: "Evil colour ignored", color: "red; background:url(https://tracker.example.com/x)" },
-    { type: "Box", direction: "row", gap: 2, padding: 2, radius: "md", background: "url(https://tracker.example.com/bg)", border: 1, children: [{ type: "Text", value: "in a box" }] },
-    { type: "Divider" },
-    { type: "Markdown", value: "Some **markdown** with `code` and <b>raw</b>" },
-    { type: "Image", src: "https://img.example.org/ok.png", alt: "allowed domain" },
-    { type: "Image", src: "https://tracker.example.com/no.png", alt: "blocked image" },
     {
-      type: "Form",
-      onSubmitAction: { type: "form.submit", payload: { form: "f1" } },
+      type: "Col",
+      gap: 2,
       children: [
-        { type: "Label", value: "Name", fieldName: "name" },
-        { type: "Input", name: "name", defaultValue: "Ada", required: true },
-        { type: "Textarea", name: "notes", placeholder: "Notes" },
-        { type: "Select", name: "lang", defaultValue: "py", options: [{ value: "py", label: "Python" }, { value: "r", label: "R" }] },
-        { type: "Checkbox", name: "ok", label: "I agree", defaultChecked: true },
-        { type: "RadioGroup", name: "size", defaultValue: "s", options: [{ value: "s", label: "Small" }, { value: "l", label: "Large" }] },
-        { type: "DatePicker", name: "when", defaultValue: "2025-01-02T00:00:00" },
-        { type: "Button", label: "Submit", submit: true },
+        {
+          type: "Row",
+          gap: 2,
+          align: "center",
+          children: [
+            { type: "Title", value: "Plot <i>df</i>", size: "sm" },
+            { type: "Badge", label: "python", color: "secondary", variant: "outline", size: "sm" },
+          ],
+        },
+        { type: "Markdown", value: "Some **markdown** with <b>raw</b> HTML" },
+        { type: "Markdown", value: "```python\ndf.plot()\n```" },
+        {
+          type: "Row",
+          gap: 2,
+          wrap: "wrap",
+          children: [
+            {
+              type: "Button",
+              label: "Insert",
+              iconStart: "plus",
+              style: "primary",
+              size: "sm",
+              onClickAction: { type: "notebook.insert_cell", payload: { code: "df.plot()", position: "below" } },
+            },
+            {
+              type: "Button",
+              label: "Copy",
+              style: "secondary",
+              variant: "outline",
+              size: "sm",
+              onClickAction: { type: "code.copy", payload: { code: "df.plot()" }, handler: "client" },
+            },
+          ],
+        },
+        { type: "Caption", id: "jck-card-status", value: "✓ Inserted <b>in</b> the notebook", size: "sm" },
+        {
+          type: "FancyFuture",
+          value: "unknown component text",
+          color: "red; background:url(https://tracker.example.com/x)",
+        },
+        {
+          type: "Box",
+          gap: "calc(url(https://tracker.example.com/g))",
+          align: "url(x)",
+          children: [{ type: "Text", value: "in an unknown box" }],
+        },
+        { type: "Image", src: "https://tracker.example.com/no.png", alt: "never loaded" },
       ],
     },
-    {
-      type: "ListView",
-      limit: 2,
-      children: [1, 2, 3].map((n) => ({
-        type: "ListViewItem",
-        onClickAction: { type: "list.pick", payload: { n } },
-        children: [{ type: "Text", value: `Item ${n}` }],
-      })),
-    },
-    { type: "Transition", children: { type: "Text", value: "inside a transition" } },
-    { type: "Chart", data: [{ x: "a", y: 1 }, { x: "b", y: 2 }], series: [{ type: "bar", dataKey: "y", label: "Y" }], xAxis: "x" },
-    { type: "FancyFuture", value: "unknown component text" },
-    { type: "Button", label: "Client copy", onClickAction: { type: "code.copy", payload: { code: "x" }, handler: "client" }, style: "secondary" },
   ],
-  confirm: { label: "Confirm", action: { type: "card.confirm" } },
-  cancel: { label: "Cancel", action: { type: "card.cancel" } },
 };
 
-test("widget kitchen sink: every component, forms, list limit, safe styles", opts, async () => {
+test("widgets: the server's code card, a generic fallback, copy text when nothing renders", opts, async () => {
   for (const theme of ["light", "dark"]) {
     const { page, requests, errors } = await open(`sink=1&theme=${theme}`, 380);
-    await page.evaluate((root) => (window as any).__renderWidget(root), SINK as never);
+    await page.evaluate((root) => (window as any).__renderWidget(root), CARD as never);
     const root = page.locator(".jck-widget");
-    assert.equal(await root.locator(".jck-w-title").innerText(), "All the components");
-    assert.equal(await root.locator(".jck-w-caption").innerText(), "A caption <i>not html</i>");
-    assert.equal(await root.locator("i").count(), 0);
+    assert.equal(await root.getByRole("heading", { name: "Plot <i>df</i>" }).count(), 1);
+    assert.equal(await root.locator(".jck-w-badge").innerText(), "python");
     assert.equal(await root.locator(".jck-w-markdown strong").innerText(), "markdown");
-    assert.equal(await root.locator(".jck-w-markdown b").count(), 0);
-    // No style value can reference a URL.
-    const styles = await root.evaluate((el) => Array.from(el.querySelectorAll("[style]")).map((e) => e.getAttribute("style")).join(" "));
-    assert.doesNotMatch(styles, /url|tracker/);
-    assert.equal(await root.locator("img").count(), 1);
-    assert.equal(await root.locator("img").getAttribute("alt"), "allowed domain");
-    assert.match(await root.locator(".jck-blocked-img").innerText(), /blocked image/);
-    assert.equal(await root.locator(".jck-w-unknown").innerText(), "unknown component text");
-    assert.equal(await root.locator(".jck-w-chart td").count(), 4);
-    assert.equal(await root.getByText("inside a transition").count(), 1);
-    // Label is tied to its input.
-    await root.getByText("Name", { exact: true }).click();
-    assert.equal(await page.evaluate(() => (document.activeElement as HTMLInputElement).value), "Ada");
-    // List limit: 2 visible, "Show 1 more".
-    assert.equal(await root.locator(".jck-w-listitem:visible").count(), 2);
+    assert.equal(await root.locator(".jck-w-markdown b, i").count(), 0);
+    assert.equal(await root.locator("pre code.language-python").innerText(), "df.plot()");
+    assert.equal(await root.locator(".jck-w-caption").innerText(), "✓ Inserted <b>in</b> the notebook");
+    assert.equal(await root.locator("[data-jck-component=jck-card-status]").count(), 1);
+    // Unknown components show their text, or their children; nothing else of them.
+    assert.equal(await root.locator(".jck-w-text", { hasText: "unknown component text" }).count(), 1);
+    assert.equal(await root.getByText("in an unknown box").count(), 1);
+    assert.equal(await root.locator("img").count(), 0);
+    // The only inline style is a numeric gap: no value can reference a URL.
+    const styles = await root.evaluate((el) =>
+      Array.from(el.querySelectorAll("[style]")).map((e) => e.getAttribute("style")),
+    );
+    assert.ok(styles.length >= 3);
+    for (const style of styles) assert.match(style ?? "", /^gap: \d+px;( align-items: center;)?$/);
     await page.screenshot({ path: join(outDir, `widgets-${theme}.png`), fullPage: true });
-    await root.getByRole("button", { name: "Show 1 more" }).click();
-    assert.equal(await root.locator(".jck-w-listitem:visible").count(), 3);
-    // Keyboard on a clickable list item.
-    await root.getByRole("button", { name: "Item 3" }).focus();
-    await page.keyboard.press("Enter");
-    // Form submit carries the payload plus the form values.
-    await root.getByRole("textbox", { name: "Notes" }).fill("hello");
-    await root.getByRole("button", { name: "Submit" }).click();
-    await root.getByRole("button", { name: "Confirm" }).click();
-    await page.waitForFunction(() => (window as any).__actions.length === 3);
-    const actions = await page.evaluate(() => (window as any).__actions);
-    assert.deepEqual(actions[0], { action: { type: "list.pick", payload: { n: 3 } }, extra: null });
-    assert.deepEqual(actions[1].action.type, "form.submit");
-    assert.deepEqual(actions[1].extra, { name: "Ada", notes: "hello", lang: "py", ok: true, size: "s", when: "2025-01-02" });
-    assert.deepEqual(actions[2], { action: { type: "card.confirm" }, extra: null });
-    assert.deepEqual(requests.filter((u) => u.includes("tracker")), []);
+    // Buttons dispatch their action and are busy until it is handled.
+    await root.getByRole("button", { name: "Insert", exact: true }).click();
+    await root.getByRole("button", { name: "Copy", exact: true }).click();
+    await page.waitForFunction(() => (window as any).__actions.length === 2);
+    assert.deepEqual(await page.evaluate(() => (window as any).__actions), [
+      { type: "notebook.insert_cell", payload: { code: "df.plot()", position: "below" } },
+      { type: "code.copy", payload: { code: "df.plot()" }, handler: "client" },
+    ]);
+    // A widget that renders nothing shows the item's copy text instead.
+    await page.evaluate(() => (window as any).__renderWidget({ type: "Card", children: [{ type: "Spacer" }] }));
+    assert.equal(await page.locator(".jck-widget .jck-w-copytext").innerText(), "fallback text");
+    assert.deepEqual(
+      requests.filter((u) => u.includes("tracker")),
+      [],
+    );
     assert.deepEqual(errors, []);
     await page.context().close();
   }
+});
+
+test("position reaches insertCell: the server's insert effect asking for a cell above", opts, async () => {
+  const { page, errors } = await open("theme=light&bridge=1&above=1", 380);
+  await ask(page, "load data.csv", 1);
+  await page.getByRole("button", { name: "Insert cell" }).click();
+  await page.waitForFunction(() => (window as any).__inserted.length === 1);
+  assert.deepEqual(await page.evaluate(() => (window as any).__inserted[0]), {
+    code: "df.head()",
+    run: false,
+    position: "above",
+  });
+  await page.waitForFunction(
+    () => document.querySelector(".jck-sr")?.textContent === "Inserted into a new cell above.",
+  );
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test("send key: Ctrl+Enter mode, switched at run time; focus() and the placeholder follow", opts, async () => {
+  const { page } = await open("theme=light&sendkey=accel", 380);
+  const box = page.getByRole("textbox", { name: "Message" });
+  assert.equal(await box.getAttribute("placeholder"), "Ask… (Accel Enter)");
+  assert.match((await box.getAttribute("title")) ?? "", /^(Ctrl|⌘)\+Enter to send$/);
+  await page.evaluate(() => (window as any).chat.focus());
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("aria-label")), "Message");
+  await page.keyboard.type("line one");
+  await page.keyboard.press("Enter");
+  await page.keyboard.type("line two");
+  assert.equal(await box.inputValue(), "line one\nline two");
+  assert.deepEqual(await page.evaluate(() => (window as any).__sent), []);
+  await page.keyboard.press(process.platform === "darwin" ? "Meta+Enter" : "Control+Enter");
+  await page.waitForFunction(() => (window as any).__answers.length === 1, null, { timeout: 15000 });
+  await page.waitForFunction(() => !(window as any).chat.session.busy);
+  assert.equal(await page.evaluate(() => (window as any).__sent[0].params.input.content[0].text), "line one\nline two");
+  // Back to Enter: Enter sends, the placeholder and tooltip say so.
+  await page.evaluate(() => (window as any).chat.setSendKey("Enter"));
+  assert.equal(await box.getAttribute("placeholder"), "Ask… (Enter)");
+  assert.equal(await box.getAttribute("title"), "Enter to send, Shift+Enter for a new line");
+  await box.fill("fail");
+  await box.press("Enter");
+  await page.waitForFunction(() => (window as any).__sent.length >= 3);
+  await page.context().close();
 });

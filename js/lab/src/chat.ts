@@ -1,26 +1,43 @@
 /**
- * The one place that knows the shared chat UI's API (js/src/index.ts), so a change
+ * The sidebar's chat: the shared chat UI (js/src/index.ts) wired to the Jupyter server
+ * and the current notebook. The one place that knows the shared UI's API, so a change
  * there is a change here only.
  */
 
 import { PageConfig } from "@jupyterlab/coreutils";
-import { createChat, fetchTransport } from "../../src/index";
-import { toPosition } from "./edits";
+import { createChat, fetchTransport, type SendKey, sendKeyHint } from "../../src/index";
 import type { NotebookLink } from "./link";
-import type { ChatFactory, ChatHandle } from "./panel";
-import { installReplaceButtons } from "./replacebuttons";
-import { installSendKey, placeholderFor } from "./sendkey";
 
-/** How the person sends a message from the composer. */
-export type SendShortcut = "Enter" | "Accel Enter";
+export type { SendKey };
+
+/** What the sidebar panel does with its chat. */
+export interface SidebarChat {
+  /** Send a message as the person (says so instead when a turn is still running). */
+  send(text: string): Promise<void>;
+  newThread(): void;
+  openThread(id: string): Promise<void>;
+  /** Put the keyboard focus in the message box. */
+  focus(): void;
+  /** Apply the send-shortcut setting. */
+  setSendKey(key: SendKey): void;
+  dispose(): void;
+}
+
+/** Creates the chat inside `host`. */
+export type ChatFactory = (host: HTMLElement) => SidebarChat;
 
 /** Options of {@link chatFactory}. */
 export interface ChatFactoryOptions {
   link: NotebookLink;
-  /** The current send-shortcut setting (read on every key press). */
-  sendShortcut: () => SendShortcut;
+  /** The send-shortcut setting when the chat is created. */
+  sendKey: () => SendKey;
   /** Show a short message in the panel. */
   notify: (text: string) => void;
+}
+
+/** The composer's placeholder for a send key. */
+export function placeholderFor(key: SendKey): string {
+  return `Ask the assistant…  (${sendKeyHint(key)})`;
 }
 
 /** The last open thread, per Jupyter server (base URL), in this browser. */
@@ -45,50 +62,51 @@ const lastThread = {
 
 /** A factory creating the chat UI wired to the Jupyter server and the current notebook. */
 export function chatFactory(options: ChatFactoryOptions): ChatFactory {
-  const { link } = options;
-  return (host: HTMLElement): ChatHandle => {
+  const { link, notify } = options;
+  return (host: HTMLElement): SidebarChat => {
     const token = PageConfig.getToken();
-    const transport = fetchTransport({
-      baseUrl: PageConfig.getBaseUrl(),
-      ...(token ? { token } : {}),
-    });
-    const stopSendKey = installSendKey(host, options.sendShortcut);
-    const remembered = lastThread.get();
     const chat = createChat(host, {
-      transport,
+      transport: fetchTransport({ baseUrl: PageConfig.getBaseUrl(), ...(token ? { token } : {}) }),
       clientTools: link.clientTools(),
       // Code-card and code-block insertions (the UI calls this only on a click).
-      // `position` is forwarded for when the UI passes the effect's position through.
-      insertCell: (code, opts) =>
-        link.insert(code, {
-          run: !!opts?.run,
-          position: toPosition((opts as { position?: unknown } | undefined)?.position),
-        }),
+      insertCell: (code, opts) => link.insert(code, opts),
+      codeActions: [
+        {
+          label: "Replace cell",
+          ariaLabel: "Replace the active cell with this code",
+          title: "Replace the active cell's code (undoable)",
+          icon: "replace",
+          className: "jck-replace",
+          run: (code) => {
+            if (!link.replaceActive(code)) notify("No active cell to replace: open a notebook and select a cell.");
+          },
+        },
+      ],
       onEffect: (name, data) => {
         void link.effect(name, data);
       },
       title: "Notebook Assistant",
-      placeholder: placeholderFor(options.sendShortcut()),
-      initialThreadId: remembered,
+      sendKey: options.sendKey(),
+      placeholder: placeholderFor,
+      initialThreadId: lastThread.get(),
     });
     // Reopen the same conversation after a reload (threads live on the server, per user).
     const stopRemember = chat.onThreadChange((id) => lastThread.set(id));
-    const stopReplace = installReplaceButtons(host, (code) => link.replaceActive(code), options.notify);
     return {
       send: async (text) => {
         // The UI ignores a send while it is answering; say so instead of dropping it.
         if (chat.session.busy) {
-          options.notify("The assistant is still answering; send again when it has finished.");
+          notify("The assistant is still answering; send again when it has finished.");
           return;
         }
         await chat.send(text);
       },
       newThread: () => chat.newThread(),
       openThread: (id) => chat.openThread(id),
+      focus: () => chat.focus(),
+      setSendKey: (key) => chat.setSendKey(key),
       dispose: () => {
         stopRemember();
-        stopReplace();
-        stopSendKey();
         chat.dispose();
       },
     };

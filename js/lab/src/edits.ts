@@ -5,14 +5,7 @@
 
 import type { Cell } from "@jupyterlab/cells";
 import { NotebookActions, type NotebookPanel } from "@jupyterlab/notebook";
-
-/** Where a new cell goes relative to the reference cell. */
-export type Position = "below" | "above";
-
-/** Read a position from an effect payload; anything unknown means "below". */
-export function toPosition(value: unknown): Position {
-  return value === "above" ? "above" : "below";
-}
+import type { InsertOptions } from "../../src/bridge";
 
 /**
  * Insert a code cell holding exactly `code` next to cell `index` of `panel` and make it
@@ -23,7 +16,7 @@ export async function insertCode(
   panel: NotebookPanel,
   index: number,
   code: string,
-  options: { run?: boolean; position?: Position } = {},
+  options: Partial<InsertOptions> = {},
 ): Promise<boolean> {
   const notebook = panel.content;
   const model = notebook.model;

@@ -7,9 +7,10 @@
  */
 
 import type { INotebookTracker, NotebookPanel } from "@jupyterlab/notebook";
-import { Signal, type ISignal } from "@lumino/signaling";
-import { activeCell, notebookCells, type NotebookCellsArgs } from "./cells";
-import { insertCode, replaceSource, toPosition, type Position, type Replacement } from "./edits";
+import { type ISignal, Signal } from "@lumino/signaling";
+import { cellPosition, type InsertOptions } from "../../src/bridge";
+import { activeCell, type NotebookCellsArgs, notebookCells } from "./cells";
+import { insertCode, type Replacement, replaceSource } from "./edits";
 import { runKernelTool } from "./kernel";
 import { activeTarget } from "./locate";
 
@@ -98,15 +99,14 @@ export class NotebookLink {
         const t = activeTarget(this.tracker);
         return t ? activeCell(t.panel, t.index) : NO_NOTEBOOK;
       },
-      list_kernel_variables: async (args) =>
-        runKernelTool(this.panel?.sessionContext, "list_kernel_variables", args),
+      list_kernel_variables: async (args) => runKernelTool(this.panel?.sessionContext, "list_kernel_variables", args),
       inspect_kernel_variable: async (args) =>
         runKernelTool(this.panel?.sessionContext, "inspect_kernel_variable", args),
     };
   }
 
   /** Insert `code` next to the active cell of the current notebook. */
-  async insert(code: string, options: { run?: boolean; position?: Position } = {}): Promise<boolean> {
+  async insert(code: string, options: Partial<InsertOptions> = {}): Promise<boolean> {
     const t = activeTarget(this.tracker);
     if (!t) return false;
     return insertCode(t.panel, t.index, code, options);
@@ -126,6 +126,6 @@ export class NotebookLink {
     const payload = (data ?? {}) as { code?: unknown; position?: unknown; run?: unknown };
     if (typeof payload.code !== "string") return false;
     const run = typeof payload.run === "boolean" ? payload.run : name === "notebook.insert_and_run_cell";
-    return this.insert(payload.code, { run, position: toPosition(payload.position) });
+    return this.insert(payload.code, { run, position: cellPosition(payload.position) });
   }
 }

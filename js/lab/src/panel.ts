@@ -7,30 +7,18 @@
  */
 
 import type { NotebookPanel } from "@jupyterlab/notebook";
-import { Widget } from "@lumino/widgets";
 import type { Message } from "@lumino/messaging";
-import { assistantIcon } from "./icon";
+import { Widget } from "@lumino/widgets";
+import type { ChatFactory, SendKey, SidebarChat } from "./chat";
 import type { Replacement } from "./edits";
+import { assistantIcon } from "./icon";
 import type { NotebookLink } from "./link";
-import type { SendShortcut } from "./chat";
-import { updatePlaceholder } from "./sendkey";
-
-/** What the panel needs from the chat UI (see js/src/index.ts). */
-export interface ChatHandle {
-  send(text: string): Promise<void>;
-  newThread(): void;
-  openThread(id: string): Promise<void>;
-  dispose(): void;
-}
-
-/** Creates the chat inside `host`. */
-export type ChatFactory = (host: HTMLElement) => ChatHandle;
 
 const NOTICE_MS = 20000;
 
 /** The Notebook Assistant sidebar panel. */
 export class AssistantPanel extends Widget {
-  private chat: ChatHandle | null = null;
+  private chat: SidebarChat | null = null;
   private readonly contextEl: HTMLElement;
   private readonly modelEl: HTMLElement;
   private readonly noticeEl: HTMLElement;
@@ -76,9 +64,9 @@ export class AssistantPanel extends Widget {
     this.modelEl.textContent = label;
   }
 
-  /** Keep the composer's placeholder in step with the send-shortcut setting. */
-  setSendShortcut(shortcut: SendShortcut): void {
-    updatePlaceholder(this.chatEl, shortcut);
+  /** Apply the send-shortcut setting (a chat created later reads it from its factory). */
+  setSendKey(key: SendKey): void {
+    this.chat?.setSendKey(key);
   }
 
   /** Show a short message above the chat for a few seconds. */
@@ -89,7 +77,7 @@ export class AssistantPanel extends Widget {
   }
 
   /** The chat, created on first use. */
-  ensureChat(): ChatHandle {
+  ensureChat(): SidebarChat {
     if (!this.chat) this.chat = this.factory(this.chatEl);
     return this.chat;
   }
@@ -104,10 +92,9 @@ export class AssistantPanel extends Widget {
     void this.ensureChat().newThread();
   }
 
-  /** Focus the composer, if the chat UI has one. */
+  /** Focus the composer. */
   focusInput(): void {
-    const input = this.chatEl.querySelector<HTMLElement>("textarea, [contenteditable=true], input[type=text]");
-    input?.focus();
+    this.chat?.focus();
   }
 
   dispose(): void {

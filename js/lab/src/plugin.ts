@@ -8,12 +8,12 @@
 
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from "@jupyterlab/application";
 import { ILayoutRestorer } from "@jupyterlab/application";
-import type { Cell } from "@jupyterlab/cells";
 import { ICommandPalette } from "@jupyterlab/apputils";
+import type { Cell } from "@jupyterlab/cells";
 import type * as nbformat from "@jupyterlab/nbformat";
 import { INotebookTracker, type NotebookPanel } from "@jupyterlab/notebook";
 import { ISettingRegistry } from "@jupyterlab/settingregistry";
-import { chatFactory, type SendShortcut } from "./chat";
+import { chatFactory, type SendKey } from "./chat";
 import { fetchModelInfo, modelLabel } from "./config";
 import { ErrorButtons } from "./errorbuttons";
 import { assistantIcon } from "./icon";
@@ -38,7 +38,7 @@ type Side = "left" | "right";
 /** The settings this plugin reads (schema/plugin.json). */
 interface AssistantSettings {
   side: Side;
-  sendShortcut: SendShortcut;
+  sendShortcut: SendKey;
 }
 
 const DEFAULTS: AssistantSettings = { side: "right", sendShortcut: "Enter" };
@@ -72,7 +72,7 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
       link,
       chatFactory({
         link,
-        sendShortcut: () => current.sendShortcut,
+        sendKey: () => current.sendShortcut,
         notify: (text) => panel.notify(text),
       }),
     );
@@ -119,7 +119,7 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
         .then(([settings]) => {
           const apply = (): void => {
             current = readSettings(settings);
-            panel.setSendShortcut(current.sendShortcut);
+            panel.setSendKey(current.sendShortcut);
             applySide();
           };
           apply();
@@ -204,7 +204,7 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
         args: { type: "object", properties: { code: { type: "string" } }, required: ["code"] },
       },
       execute: (args) => {
-        const code = args["code"];
+        const code = args.code;
         if (typeof code === "string") link.replaceActive(code);
       },
     });

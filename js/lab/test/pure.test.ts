@@ -36,12 +36,16 @@ function reply(content: object): never {
 test("readReply returns the tool's JSON, or a readable error", () => {
   const ok = reply({
     status: "ok",
-    user_expressions: { result: { status: "ok", data: { "text/plain": `'{"variables": [{"name": "df"}], "total": 1}'` } } },
+    user_expressions: {
+      result: { status: "ok", data: { "text/plain": `'{"variables": [{"name": "df"}], "total": 1}'` } },
+    },
   });
   assert.deepEqual(readReply(ok), { variables: [{ name: "df" }], total: 1 });
   const missing = reply({
     status: "ok",
-    user_expressions: { result: { status: "error", ename: "ModuleNotFoundError", evalue: "No module named 'jupyter_chatkit'" } },
+    user_expressions: {
+      result: { status: "error", ename: "ModuleNotFoundError", evalue: "No module named 'jupyter_chatkit'" },
+    },
   });
   assert.match((readReply(missing) as { error: string }).error, /not installed in this notebook's kernel/);
   const failed = reply({ status: "error", ename: "KeyboardInterrupt" });

@@ -3,6 +3,7 @@
  * shared by the JupyterLab sidebar and the notebook widget.
  */
 
+import { type CellPosition, cellPosition, type InsertOptions } from "../bridge";
 import { lastUserMessageId } from "../client/reducer";
 import { ChatSession, type ClientToolHandler, type SessionEvent } from "../client/session";
 import type { Transport } from "../client/transport";
@@ -10,7 +11,7 @@ import type { ActionConfig, WidgetItem } from "../client/types";
 import { button, copyText, h, icon, uniqueId } from "./dom";
 import { HistoryPanel } from "./history";
 import { ThreadView } from "./items";
-import { type CodeActions, type MarkdownOptions, renderMarkdown } from "./markdown";
+import { type CodeActions, type CodeBlockAction, type MarkdownOptions, renderMarkdown } from "./markdown";
 import type { WidgetContext } from "./widgets";
 
 /** What the host page passes to {@link createChat}. */
@@ -24,16 +25,31 @@ export interface ChatOptions {
   /**
    * Put code in a new notebook cell (and run it). Resolve false when that is not
    * possible; undefined means no notebook bridge: Insert buttons copy instead.
+   * Called only on a person's click (code block or code card button).
    */
-  insertCell?(code: string, opts: { run: boolean }): Promise<boolean>;
+  insertCell?(code: string, opts: InsertOptions): Promise<boolean>;
+  /** More buttons on runnable code blocks, after Insert & run (e.g. "Replace cell"). */
+  codeActions?: readonly CodeBlockAction[];
+  /** Which key sends: Enter (Shift+Enter for a new line, the default) or Ctrl/Cmd+Enter. */
+  sendKey?: SendKey;
   /** Open this thread on start. */
   initialThreadId?: string | null;
   /** Header title. */
   title?: string;
   /** Notebook-output layout: bounded height instead of filling the parent. */
   compact?: boolean;
-  /** Placeholder of the message box. */
-  placeholder?: string;
+  /** Placeholder of the message box, or a function of the send key. */
+  placeholder?: string | ((sendKey: SendKey) => string);
+}
+
+/** The key that sends a message ("Accel" is Cmd on macOS, Ctrl elsewhere). */
+export type SendKey = "Enter" | "Accel Enter";
+
+const IS_MAC = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform);
+
+/** How to send and make new lines with `key`, for tooltips and placeholders. */
+export function sendKeyHint(key: SendKey): string {
+  return key === "Enter" ? "Enter to send, Shift+Enter for a new line" : `${IS_MAC ? "⌘" : "Ctrl"}+Enter to send`;
 }
 
 /** An assistant turn that finished. */
@@ -52,6 +68,10 @@ export interface ChatHandle {
   openThread(id: string): Promise<void>;
   /** Unmount and stop any running turn. */
   dispose(): void;
+  /** Put the keyboard focus in the message box. */
+  focus(): void;
+  /** Change which key sends (e.g. after a settings change). */
+  setSendKey(key: SendKey): void;
   /** Called when an assistant turn finishes; returns the unsubscribe function. */
   onAnswer(cb: (answer: ChatAnswer) => void): () => void;
   /** Called when the current thread id changes (created, opened, new). */
@@ -88,40 +108,38 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
   };
 
   // ------------------------------------------------------------ code → notebook
-  const insert = async (code: string, run: boolean): Promise<void> => {
+  const insert = async (code: string, run: boolean, position: CellPosition = "below"): Promise<void> => {
     if (options.insertCell) {
       let ok = false;
       try {
-        ok = await options.insertCell(code, { run });
+        ok = await options.insertCell(code, { run, position });
       } catch (e) {
         console.warn("jupyter-chatkit: insertCell failed", e);
       }
       if (ok) {
-        announce(run ? "Inserted below and running." : "Inserted into a new cell below.");
+        const where = position === "above" ? "above" : "below";
+        announce(run ? `Inserted ${where} and running.` : `Inserted into a new cell ${where}.`);
         return;
       }
     }
     announce((await copyText(code)) ? NO_BRIDGE : "Could not insert or copy the code.");
   };
-  const codeActions: CodeActions = { insert, announce };
+  const codeActions: CodeActions = { insert: (code, run) => insert(code, run), announce, extra: options.codeActions };
   const markdownOptions = (): MarkdownOptions => ({
     imageDomains: session.state.thread?.allowed_image_domains ?? null,
     code: codeActions,
   });
 
-  const runAction = async (item: WidgetItem, action: ActionConfig, extra: Record<string, unknown> | null): Promise<void> => {
-    const base = action.payload;
-    const payload =
-      extra && (base === undefined || base === null || (typeof base === "object" && !Array.isArray(base)))
-        ? { ...((base as Record<string, unknown>) ?? {}), ...extra }
-        : base;
+  const runAction = async (item: WidgetItem, action: ActionConfig): Promise<void> => {
+    const payload = action.payload;
     if (action.handler === "client") {
       const data = (payload && typeof payload === "object" ? payload : { value: payload }) as Record<string, unknown>;
       if (action.type === "code.copy") {
         const ok = await copyText(String(data.code ?? ""));
         announce(ok ? "Copied to the clipboard." : "Could not copy.");
       } else if (INSERT_ACTIONS.has(action.type)) {
-        await insert(String(data.code ?? ""), action.type === "notebook.insert_and_run_cell" || data.run === true);
+        const run = action.type === "notebook.insert_and_run_cell" || data.run === true;
+        await insert(String(data.code ?? ""), run, cellPosition(data.position));
       } else {
         options.onEffect?.(action.type, data);
       }
@@ -130,7 +148,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     await session.customAction({ type: action.type, payload }, item.id);
   };
   const widgetContext = (item: WidgetItem): WidgetContext => ({
-    onAction: (action, extra) => runAction(item, action, extra),
+    onAction: (action) => runAction(item, action),
     markdown: markdownOptions(),
     copyText: item.copy_text,
   });
@@ -141,7 +159,6 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     markdown: markdownOptions,
     widgetContext,
     feedback: (id, kind) => session.feedback([id], kind),
-    submitStructuredInput: (id, input) => session.submitStructuredInput(id, input),
     announce,
     changed: () => stickToEnd(),
   });
@@ -149,32 +166,72 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
 
   const titleEl = h("h2", { class: "jck-title" }, options.title ?? "Notebook assistant");
   const subtitle = h("span", { class: "jck-subtitle" });
-  const historyBtn = button(icon("history"), () => {
-    void history.toggle().then(() => {
-      historyBtn.setAttribute("aria-expanded", String(history.visible));
-      if (history.visible) (history.el.querySelector("button") as HTMLElement | null)?.focus();
-    });
-  }, { class: "jck-btn jck-btn-icon", "aria-label": "Conversation history", title: "History", "aria-controls": historyId, "aria-expanded": "false" });
-  const newBtn = button(icon("plus"), () => newThread(), { class: "jck-btn jck-btn-icon", "aria-label": "New conversation", title: "New conversation" });
-  const header = h("header", { class: "jck-header" }, h("div", { class: "jck-heading" }, titleEl, subtitle), h("div", { class: "jck-header-tools" }, historyBtn, newBtn));
+  const historyBtn = button(
+    icon("history"),
+    () => {
+      void history.toggle().then(() => {
+        historyBtn.setAttribute("aria-expanded", String(history.visible));
+        if (history.visible) (history.el.querySelector("button") as HTMLElement | null)?.focus();
+      });
+    },
+    {
+      class: "jck-btn jck-btn-icon",
+      "aria-label": "Conversation history",
+      title: "History",
+      "aria-controls": historyId,
+      "aria-expanded": "false",
+    },
+  );
+  const newBtn = button(icon("plus"), () => newThread(), {
+    class: "jck-btn jck-btn-icon",
+    "aria-label": "New conversation",
+    title: "New conversation",
+  });
+  const header = h(
+    "header",
+    { class: "jck-header" },
+    h("div", { class: "jck-heading" }, titleEl, subtitle),
+    h("div", { class: "jck-header-tools" }, historyBtn, newBtn),
+  );
 
-  const older = button("Show earlier messages", () => {
-    older.disabled = true;
-    void session.loadOlder().catch((e) => announce(`Could not load: ${(e as Error).message}`)).finally(() => {
-      older.disabled = false;
-    });
-  }, { class: "jck-btn jck-btn-ghost jck-older" });
-  const empty = h("div", { class: "jck-empty" },
+  const older = button(
+    "Show earlier messages",
+    () => {
+      older.disabled = true;
+      void session
+        .loadOlder()
+        .catch((e) => announce(`Could not load: ${(e as Error).message}`))
+        .finally(() => {
+          older.disabled = false;
+        });
+    },
+    { class: "jck-btn jck-btn-ghost jck-older" },
+  );
+  const empty = h(
+    "div",
+    { class: "jck-empty" },
     icon("sparkle", "jck-icon jck-empty-icon"),
     h("p", null, "Ask about your notebook, your data or your code."),
-    h("p", { class: "jck-muted" }, "The assistant can read your cells and kernel variables when it needs them; code reaches a cell only when you click Insert."));
+    h(
+      "p",
+      { class: "jck-muted" },
+      "The assistant can read your cells and kernel variables when it needs them; code reaches a cell only when you click Insert.",
+    ),
+  );
   const pending = h("div", { class: "jck-msg jck-user jck-pending-msg" });
   const progress = h("div", { class: "jck-activity jck-progress", role: "status" });
   const notices = h("div", { class: "jck-notices" });
   const errorBox = h("div", { class: "jck-error", role: "alert" });
   const scroller = h("div", { class: "jck-scroll" }, older, empty, view.el, pending, progress, notices, errorBox);
 
-  const input = h("textarea", { class: "jck-input", rows: 1, placeholder: options.placeholder ?? "Ask about your notebook…", title: "Enter to send, Shift+Enter for a new line", "aria-label": "Message" });
+  let sendKey: SendKey = options.sendKey ?? "Enter";
+  const input = h("textarea", { class: "jck-input", rows: 1, "aria-label": "Message" });
+  const showSendKey = (): void => {
+    const p = options.placeholder ?? "Ask about your notebook…";
+    input.placeholder = typeof p === "function" ? p(sendKey) : p;
+    input.title = sendKeyHint(sendKey);
+  };
+  showSendKey();
   const sendBtn = h("button", { type: "submit", class: "jck-btn jck-btn-primary jck-send", "aria-label": "Send" });
   const composer = h("form", { class: "jck-composer" }, input, sendBtn);
   const body = h("div", { class: "jck-body" }, history.el, scroller);
@@ -187,7 +244,15 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
       historyBtn.focus();
     });
   });
-  const root = h("div", { class: `jck-chat${options.compact ? " jck-compact" : ""}` }, header, body, toast, composer, live);
+  const root = h(
+    "div",
+    { class: `jck-chat${options.compact ? " jck-compact" : ""}` },
+    header,
+    body,
+    toast,
+    composer,
+    live,
+  );
   el.replaceChildren(root);
 
   // ------------------------------------------------------------ scrolling
@@ -206,7 +271,10 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
   };
   const syncComposer = (): void => {
     const busy = session.busy;
-    sendBtn.replaceChildren(icon(busy ? "stop" : "send"), h("span", { class: "jck-send-label" }, busy ? "Stop" : "Send"));
+    sendBtn.replaceChildren(
+      icon(busy ? "stop" : "send"),
+      h("span", { class: "jck-send-label" }, busy ? "Stop" : "Send"),
+    );
     sendBtn.setAttribute("aria-label", busy ? "Stop answering" : "Send");
     sendBtn.classList.toggle("jck-stop", busy);
     sendBtn.disabled = !busy && !input.value.trim();
@@ -216,7 +284,10 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     syncComposer();
   });
   input.addEventListener("keydown", (e) => {
-    if (e.key === "Enter" && !e.shiftKey && !e.isComposing && !e.altKey && !e.ctrlKey && !e.metaKey) {
+    const plain = !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey;
+    const accel = (IS_MAC ? e.metaKey : e.ctrlKey) && !e.shiftKey && !e.altKey;
+    // The other Enter (Shift+Enter, or a plain Enter in "Accel Enter" mode) is a newline.
+    if (e.key === "Enter" && !e.isComposing && (sendKey === "Enter" ? plain : accel)) {
       e.preventDefault();
       if (!session.busy) composer.requestSubmit();
     }
@@ -260,7 +331,10 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
 
     notices.replaceChildren(
       ...s.notices.map((n) => {
-        const box = h("div", { class: `jck-notice jck-notice-${n.level}`, role: n.level === "danger" ? "alert" : "note" });
+        const box = h("div", {
+          class: `jck-notice jck-notice-${n.level}`,
+          role: n.level === "danger" ? "alert" : "note",
+        });
         box.appendChild(icon(n.level === "info" ? "info" : "warning"));
         const text = h("div", { class: "jck-notice-text" });
         if (n.title) text.appendChild(h("strong", null, n.title));
@@ -320,7 +394,8 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
       case "effect":
         if (INSERT_ACTIONS.has(e.name)) {
           if (e.userInitiated) {
-            void insert(String(e.data.code ?? ""), e.name === "notebook.insert_and_run_cell" || e.data.run === true);
+            const run = e.name === "notebook.insert_and_run_cell" || e.data.run === true;
+            void insert(String(e.data.code ?? ""), run, cellPosition(e.data.position));
           } else {
             // Code reaches a cell only when a person clicks.
             console.warn("jupyter-chatkit: ignoring a cell insertion the person did not click for");
@@ -382,6 +457,11 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
       session.cancel();
       clearTimeout(toastTimer);
       el.replaceChildren();
+    },
+    focus: () => input.focus(),
+    setSendKey: (key) => {
+      sendKey = key;
+      showSendKey();
     },
     onAnswer: (cb) => {
       answerListeners.add(cb);

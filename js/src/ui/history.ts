@@ -17,7 +17,11 @@ function when(iso: string): string {
   const sameDay = d.toDateString() === now.toDateString();
   return sameDay
     ? d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" })
-    : d.toLocaleDateString(undefined, { month: "short", day: "numeric", year: d.getFullYear() === now.getFullYear() ? undefined : "numeric" });
+    : d.toLocaleDateString(undefined, {
+        month: "short",
+        day: "numeric",
+        year: d.getFullYear() === now.getFullYear() ? undefined : "numeric",
+      });
 }
 
 /** A panel listing the threads (`threads.list`, newest first, 20 a page). */
@@ -37,9 +41,14 @@ export class HistoryPanel {
     this.status = h("p", { class: "jck-muted jck-history-status" });
     this.more = button("Load more", () => void this.load(false), { class: "jck-btn jck-btn-ghost" });
     this.more.hidden = true;
-    this.el = h("nav", { class: "jck-history", id, "aria-label": "Conversation history", hidden: true },
+    this.el = h(
+      "nav",
+      { class: "jck-history", id, "aria-label": "Conversation history", hidden: true },
       h("div", { class: "jck-history-head" }, h("h3", null, "History")),
-      this.status, this.list, this.more);
+      this.status,
+      this.list,
+      this.more,
+    );
   }
 
   get visible(): boolean {
@@ -75,15 +84,30 @@ export class HistoryPanel {
     const title = (): string => t.title?.trim() || "Untitled conversation";
     const render = (): void => {
       const current = this.session.threadId === t.id;
-      const open = button([h("span", { class: "jck-history-title" }, title()), h("span", { class: "jck-history-date" }, when(t.created_at))], () => {
-        this.host.open(t.id);
-      }, { class: "jck-history-open", "aria-current": current ? "true" : null });
-      const rename = button(icon("pencil"), () => startRename(), { class: "jck-btn jck-btn-icon", "aria-label": `Rename “${title()}”`, title: "Rename" });
-      const del = button(icon("trash"), () => confirmDelete(), { class: "jck-btn jck-btn-icon", "aria-label": `Delete “${title()}”`, title: "Delete" });
+      const open = button(
+        [
+          h("span", { class: "jck-history-title" }, title()),
+          h("span", { class: "jck-history-date" }, when(t.created_at)),
+        ],
+        () => {
+          this.host.open(t.id);
+        },
+        { class: "jck-history-open", "aria-current": current ? "true" : null },
+      );
+      const rename = button(icon("pencil"), () => startRename(), {
+        class: "jck-btn jck-btn-icon",
+        "aria-label": `Rename “${title()}”`,
+        title: "Rename",
+      });
+      const del = button(icon("trash"), () => confirmDelete(), {
+        class: "jck-btn jck-btn-icon",
+        "aria-label": `Delete “${title()}”`,
+        title: "Delete",
+      });
       li.replaceChildren(open, h("span", { class: "jck-history-tools" }, rename, del));
     };
     const startRename = (): void => {
-      const input = h("input", { class: "jck-w-input", type: "text", "aria-label": "New title", maxlength: 200 });
+      const input = h("input", { class: "jck-history-input", type: "text", "aria-label": "New title", maxlength: 200 });
       input.value = t.title ?? "";
       const save = async (): Promise<void> => {
         const value = input.value.trim();
@@ -107,26 +131,39 @@ export class HistoryPanel {
           render();
         }
       });
-      li.replaceChildren(input, h("span", { class: "jck-history-tools" },
-        button(icon("check"), () => void save(), { class: "jck-btn jck-btn-icon", "aria-label": "Save title" }),
-        button(icon("close"), () => render(), { class: "jck-btn jck-btn-icon", "aria-label": "Cancel rename" })));
+      li.replaceChildren(
+        input,
+        h(
+          "span",
+          { class: "jck-history-tools" },
+          button(icon("check"), () => void save(), { class: "jck-btn jck-btn-icon", "aria-label": "Save title" }),
+          button(icon("close"), () => render(), { class: "jck-btn jck-btn-icon", "aria-label": "Cancel rename" }),
+        ),
+      );
       input.focus();
       input.select();
     };
     const confirmDelete = (): void => {
-      const yes = button("Delete", async () => {
-        try {
-          await this.session.deleteThread(t.id);
-          li.remove();
-          this.host.announce("Conversation deleted.");
-          if (!this.list.childElementCount) this.status.textContent = "No conversations yet.";
-        } catch (e) {
-          this.host.announce(`Could not delete: ${(e as Error).message}`);
-          render();
-        }
-      }, { class: "jck-btn jck-btn-danger" });
+      const yes = button(
+        "Delete",
+        async () => {
+          try {
+            await this.session.deleteThread(t.id);
+            li.remove();
+            this.host.announce("Conversation deleted.");
+            if (!this.list.childElementCount) this.status.textContent = "No conversations yet.";
+          } catch (e) {
+            this.host.announce(`Could not delete: ${(e as Error).message}`);
+            render();
+          }
+        },
+        { class: "jck-btn jck-btn-danger" },
+      );
       const no = button("Cancel", () => render(), { class: "jck-btn" });
-      li.replaceChildren(h("span", { class: "jck-history-confirm", role: "alert" }, `Delete “${title()}”?`), h("span", { class: "jck-history-tools" }, yes, no));
+      li.replaceChildren(
+        h("span", { class: "jck-history-confirm", role: "alert" }, `Delete “${title()}”?`),
+        h("span", { class: "jck-history-tools" }, yes, no),
+      );
       no.focus();
     };
     render();

@@ -1,7 +1,8 @@
 /**
  * The thread view: one DOM entry per thread item, updated in place. Items whose
  * object did not change are not touched; a streaming assistant message re-renders
- * only its changed markdown blocks (see MarkdownView).
+ * only its changed markdown blocks (see MarkdownView). Item types our server never
+ * sends (generated images, structured input) are not shown.
  */
 
 import type { ThreadState } from "../client/reducer";
@@ -9,8 +10,6 @@ import type {
   AssistantMessageItem,
   ClientToolCallItem,
   FeedbackKind,
-  StructuredInputItem,
-  StructuredInputSubmission,
   Task,
   ThreadItem,
   UserMessageItem,
@@ -18,7 +17,7 @@ import type {
   WorkflowItem,
 } from "../client/types";
 import { button, copyText, h, icon } from "./dom";
-import { imageAllowed, MarkdownView, type MarkdownOptions } from "./markdown";
+import { type MarkdownOptions, MarkdownView } from "./markdown";
 import { renderWidget, type WidgetContext } from "./widgets";
 
 /** What item views need from the chat. */
@@ -26,7 +25,6 @@ export interface ItemHost {
   markdown(): MarkdownOptions;
   widgetContext(item: WidgetItem): WidgetContext;
   feedback(itemId: string, kind: FeedbackKind): Promise<void>;
-  submitStructuredInput(itemId: string, input: StructuredInputSubmission): Promise<void>;
   announce(text: string): void;
   /** Called after content changed size (to keep the view scrolled to the end). */
   changed(): void;
@@ -69,14 +67,33 @@ function taskRow(task: Task): HTMLElement {
           : icon("dot");
   const title =
     task.title ??
-    (task.type === "web_search" ? (task.title_query ?? task.queries?.join(", ") ?? "Searching") : task.type === "thought" ? null : task.type);
+    (task.type === "web_search"
+      ? (task.title_query ?? task.queries?.join(", ") ?? "Searching")
+      : task.type === "thought"
+        ? null
+        : task.type);
   const body: (Node | string | null)[] = [];
   if (title) body.push(h("div", { class: "jck-task-title" }, title));
   const content = task.type === "thought" || task.type === "custom" ? task.content : null;
   if (content) body.push(h("div", { class: "jck-task-content" }, content));
   if (task.type === "web_search" && task.sources?.length) {
     body.push(
-      h("div", { class: "jck-task-content" }, ...task.sources.map((s) => h("a", { href: /^https?:/i.test(s.url) ? s.url : null, target: "_blank", rel: "noopener noreferrer", class: "jck-source" }, s.title))),
+      h(
+        "div",
+        { class: "jck-task-content" },
+        ...task.sources.map((s) =>
+          h(
+            "a",
+            {
+              href: /^https?:/i.test(s.url) ? s.url : null,
+              target: "_blank",
+              rel: "noopener noreferrer",
+              class: "jck-source",
+            },
+            s.title,
+          ),
+        ),
+      ),
     );
   }
   if (task.type === "file" && task.sources?.length) {
@@ -107,12 +124,26 @@ function assistantEntry(item: AssistantMessageItem, host: ItemHost): Entry {
   const views: MarkdownView[] = [];
   const sources = h("div", { class: "jck-sources" });
   let rated: FeedbackKind | null = null;
-  const up = button(icon("thumbs-up"), () => void rate("positive"), { class: "jck-btn jck-btn-icon", "aria-label": "Good answer", title: "Good answer", "aria-pressed": "false" });
-  const down = button(icon("thumbs-down"), () => void rate("negative"), { class: "jck-btn jck-btn-icon", "aria-label": "Bad answer", title: "Bad answer", "aria-pressed": "false" });
-  const copy = button(icon("copy"), async () => {
-    const text = current.content.map((c) => c.text).join("\n\n");
-    host.announce((await copyText(text)) ? "Answer copied." : "Could not copy the answer.");
-  }, { class: "jck-btn jck-btn-icon", "aria-label": "Copy answer", title: "Copy answer" });
+  const up = button(icon("thumbs-up"), () => void rate("positive"), {
+    class: "jck-btn jck-btn-icon",
+    "aria-label": "Good answer",
+    title: "Good answer",
+    "aria-pressed": "false",
+  });
+  const down = button(icon("thumbs-down"), () => void rate("negative"), {
+    class: "jck-btn jck-btn-icon",
+    "aria-label": "Bad answer",
+    title: "Bad answer",
+    "aria-pressed": "false",
+  });
+  const copy = button(
+    icon("copy"),
+    async () => {
+      const text = current.content.map((c) => c.text).join("\n\n");
+      host.announce((await copyText(text)) ? "Answer copied." : "Could not copy the answer.");
+    },
+    { class: "jck-btn jck-btn-icon", "aria-label": "Copy answer", title: "Copy answer" },
+  );
   const footer = h("div", { class: "jck-msg-actions" }, copy, up, down);
   el.append(parts, sources, footer);
   let current = item;
@@ -138,17 +169,22 @@ function assistantEntry(item: AssistantMessageItem, host: ItemHost): Entry {
       views.push(v);
       parts.appendChild(v.el);
     }
-    while (views.length > it.content.length) views.pop()!.el.remove();
-    it.content.forEach((c, i) => views[i].update(c.text, !streaming));
+    for (const v of views.splice(it.content.length)) v.el.remove();
+    it.content.forEach((c, i) => {
+      views[i].update(c.text, !streaming);
+    });
     // Annotations: list URL sources under the message.
     const urls = new Map<string, string>();
     for (const c of it.content) {
       for (const a of c.annotations ?? []) {
-        if (a.source.type === "url" && /^https?:/i.test(a.source.url)) urls.set(a.source.url, a.source.title || a.source.url);
+        if (a.source.type === "url" && /^https?:/i.test(a.source.url))
+          urls.set(a.source.url, a.source.title || a.source.url);
       }
     }
     sources.replaceChildren(
-      ...[...urls].map(([url, title]) => h("a", { href: url, target: "_blank", rel: "noopener noreferrer", class: "jck-source" }, title)),
+      ...[...urls].map(([url, title]) =>
+        h("a", { href: url, target: "_blank", rel: "noopener noreferrer", class: "jck-source" }, title),
+      ),
     );
   };
   render(item, false);
@@ -183,7 +219,14 @@ function workflowEntry(item: WorkflowItem): Entry {
     details.classList.toggle("jck-streaming", streaming);
     const open = details.hasAttribute("data-touched") ? details.open : !!wf.expanded;
     details.replaceChildren(
-      h("summary", null, running ? h("span", { class: "jck-spinner", "aria-hidden": "true" }) : icon(wf.type === "reasoning" ? "lightbulb" : "check"), h("span", null, label)),
+      h(
+        "summary",
+        null,
+        running
+          ? h("span", { class: "jck-spinner", "aria-hidden": "true" })
+          : icon(wf.type === "reasoning" ? "lightbulb" : "check"),
+        h("span", null, label),
+      ),
       h("ol", { class: "jck-tasks" }, ...wf.tasks.map(taskRow)),
     );
     details.open = open;
@@ -202,52 +245,6 @@ function widgetEntry(item: WidgetItem, host: ItemHost): Entry {
   return { item, el, update: (it) => render(it as WidgetItem) };
 }
 
-function structuredEntry(item: StructuredInputItem, host: ItemHost): Entry {
-  const el = h("form", { class: "jck-structured" });
-  const render = (it: StructuredInputItem): void => {
-    el.replaceChildren();
-    const pending = it.status === "pending";
-    const fields = new Map<string, () => string[]>();
-    for (const q of it.inputs) {
-      const box = h("fieldset", { class: "jck-question" }, h("legend", null, q.question));
-      if (q.description) box.appendChild(h("p", { class: "jck-muted" }, q.description));
-      if (!pending) {
-        const a = q.answer;
-        box.appendChild(h("p", null, a?.skipped ? "Skipped" : (a?.values ?? []).join(", ")));
-      } else if (q.type === "multiple_choice") {
-        const inputs = (q.options ?? []).map((o) =>
-          h("input", { type: q.multiple ? "checkbox" : "radio", name: q.id, value: o.value }),
-        );
-        inputs.forEach((inp, i) => box.appendChild(h("label", { class: "jck-w-check" }, inp, h("span", null, q.options![i].value))));
-        fields.set(q.id, () => inputs.filter((x) => x.checked).map((x) => x.value));
-      } else {
-        const ta = h("textarea", { class: "jck-w-input", name: q.id, rows: 2, "aria-label": q.question });
-        box.appendChild(ta);
-        fields.set(q.id, () => (ta.value.trim() ? [ta.value.trim()] : []));
-      }
-      el.appendChild(box);
-    }
-    if (pending) {
-      const submit = (status: "answered" | "skipped"): void => {
-        const answers: NonNullable<StructuredInputSubmission["answers"]> = {};
-        for (const [id, get] of fields) {
-          const values = status === "skipped" ? [] : get();
-          answers[id] = { values, skipped: !values.length };
-        }
-        void host.submitStructuredInput(it.id, { status, answers });
-      };
-      el.appendChild(
-        h("div", { class: "jck-row" },
-          button("Submit", () => submit("answered"), { class: "jck-btn jck-btn-primary" }),
-          button("Skip", () => submit("skipped"), { class: "jck-btn" })),
-      );
-    }
-  };
-  el.addEventListener("submit", (e) => e.preventDefault());
-  render(item);
-  return { item, el, update: (it) => render(it as StructuredInputItem) };
-}
-
 function makeEntry(item: ThreadItem, host: ItemHost): Entry | null {
   switch (item.type) {
     case "user_message":
@@ -264,21 +261,6 @@ function makeEntry(item: ThreadItem, host: ItemHost): Entry | null {
     }
     case "widget":
       return widgetEntry(item, host);
-    case "generated_image": {
-      const el = h("div", { class: "jck-image" });
-      const render = (it: typeof item): void => {
-        const url = it.image?.url ?? "";
-        el.replaceChildren(
-          url && imageAllowed(url, host.markdown().imageDomains)
-            ? h("img", { src: url, alt: "Generated image", loading: "lazy", referrerpolicy: "no-referrer" })
-            : h("span", { class: "jck-muted" }, url ? "Image (external, not loaded)" : "Generating image…"),
-        );
-      };
-      render(item);
-      return { item, el, update: (it) => render(it as typeof item) };
-    }
-    case "structured_input":
-      return structuredEntry(item, host);
     default:
       return null;
   }
@@ -292,7 +274,13 @@ export class ThreadView {
 
   constructor(host: ItemHost) {
     this.host = host;
-    this.el = h("div", { class: "jck-log", role: "log", "aria-live": "polite", "aria-relevant": "additions", "aria-label": "Conversation" });
+    this.el = h("div", {
+      class: "jck-log",
+      role: "log",
+      "aria-live": "polite",
+      "aria-relevant": "additions",
+      "aria-label": "Conversation",
+    });
   }
 
   /** Bring the DOM in line with `state`; `busy` marks the last assistant message as streaming. */

@@ -44,12 +44,30 @@ hljs.registerAliases(["sh", "shell", "console", "zsh"], { languageName: "bash" }
 /** Languages whose blocks get Insert / Insert & run (they can run in a Python cell). */
 const CELL_LANGS = new Set(["", "python", "py", "python3", "ipython", "ipython3"]);
 
+/** A button the host adds to runnable code blocks (e.g. the sidebar's "Replace cell"). */
+export interface CodeBlockAction {
+  /** Visible label. */
+  label: string;
+  /** Accessible name; defaults to the label. */
+  ariaLabel?: string;
+  /** Tooltip. */
+  title?: string;
+  /** Icon name from the UI's icon set (see dom.ts). */
+  icon?: string;
+  /** Extra class on the button. */
+  className?: string;
+  /** Called with the block's code when the person clicks. */
+  run(code: string): void;
+}
+
 /** How code blocks reach the notebook; provided by the chat. */
 export interface CodeActions {
-  /** Put `code` in a new cell (and run it); resolves to what the person was told. */
+  /** Put `code` in a new cell below (and run it); resolves to what the person was told. */
   insert(code: string, run: boolean): Promise<void>;
   /** Tell the person something short (copied, inserted, …). */
   announce(text: string): void;
+  /** The host's own buttons, after Insert & run on runnable blocks. */
+  extra?: readonly CodeBlockAction[];
 }
 
 /** Options of {@link renderMarkdown}. */
@@ -89,11 +107,58 @@ const marked = new Marked({
 // ---------------------------------------------------------------- sanitizer
 
 const ALLOWED_TAGS = [
-  "a", "b", "blockquote", "br", "code", "del", "details", "em", "h1", "h2", "h3", "h4", "h5",
-  "h6", "hr", "i", "img", "input", "kbd", "li", "ol", "p", "pre", "s", "span", "strong", "sub",
-  "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+  "a",
+  "b",
+  "blockquote",
+  "br",
+  "code",
+  "del",
+  "details",
+  "em",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "hr",
+  "i",
+  "img",
+  "input",
+  "kbd",
+  "li",
+  "ol",
+  "p",
+  "pre",
+  "s",
+  "span",
+  "strong",
+  "sub",
+  "summary",
+  "sup",
+  "table",
+  "tbody",
+  "td",
+  "tfoot",
+  "th",
+  "thead",
+  "tr",
+  "ul",
 ];
-const ALLOWED_ATTR = ["href", "title", "alt", "src", "class", "start", "align", "colspan", "rowspan", "checked", "disabled", "type"];
+const ALLOWED_ATTR = [
+  "href",
+  "title",
+  "alt",
+  "src",
+  "class",
+  "start",
+  "align",
+  "colspan",
+  "rowspan",
+  "checked",
+  "disabled",
+  "type",
+];
 
 let purifier: Purifier | null = null;
 let current: MarkdownOptions = {};
@@ -188,9 +253,20 @@ export function sanitize(html: string, options: MarkdownOptions = {}): DocumentF
     for (const img of Array.from(frag.querySelectorAll("img[data-jck-blocked]"))) {
       const src = img.getAttribute("data-jck-blocked") ?? "";
       const label = `🖼 ${img.getAttribute("alt") || "image"}`;
-      const repl = linkAllowed(src) && src
-        ? h("a", { href: src, target: "_blank", rel: "noopener noreferrer", class: "jck-blocked-img", title: "External image not loaded" }, label)
-        : h("span", { class: "jck-blocked-img" }, label);
+      const repl =
+        linkAllowed(src) && src
+          ? h(
+              "a",
+              {
+                href: src,
+                target: "_blank",
+                rel: "noopener noreferrer",
+                class: "jck-blocked-img",
+                title: "External image not loaded",
+              },
+              label,
+            )
+          : h("span", { class: "jck-blocked-img" }, label);
       img.replaceWith(repl);
     }
     return frag;
@@ -212,22 +288,53 @@ function decorateCode(root: ParentNode, actions: CodeActions | null | undefined)
     const bar = h("div", { class: "jck-code-bar" }, h("span", { class: "jck-code-lang" }, lang || "code"));
     const text = (): string => (code.textContent ?? "").replace(/\n$/, "");
     bar.appendChild(
-      button([icon("copy"), h("span", null, "Copy")], async () => {
-        const ok = await copyText(text());
-        (actions?.announce ?? (() => {}))(ok ? "Copied to the clipboard." : "Could not copy: select the code and copy it.");
-      }, { class: "jck-btn jck-btn-ghost", "aria-label": "Copy code", title: "Copy code" }),
+      button(
+        [icon("copy"), h("span", null, "Copy")],
+        async () => {
+          const ok = await copyText(text());
+          (actions?.announce ?? (() => {}))(
+            ok ? "Copied to the clipboard." : "Could not copy: select the code and copy it.",
+          );
+        },
+        { class: "jck-btn jck-btn-ghost", "aria-label": "Copy code", title: "Copy code" },
+      ),
     );
     if (actions && CELL_LANGS.has(lang)) {
       bar.appendChild(
-        button([icon("insert"), h("span", null, "Insert")], () => {
-          void actions.insert(text(), false);
-        }, { class: "jck-btn jck-btn-ghost", "aria-label": "Insert code into a new cell", title: "Insert into a new cell below" }),
+        button(
+          [icon("insert"), h("span", null, "Insert")],
+          () => {
+            void actions.insert(text(), false);
+          },
+          {
+            class: "jck-btn jck-btn-ghost",
+            "aria-label": "Insert code into a new cell",
+            title: "Insert into a new cell below",
+          },
+        ),
       );
       bar.appendChild(
-        button([icon("play"), h("span", null, "Insert & run")], () => {
-          void actions.insert(text(), true);
-        }, { class: "jck-btn jck-btn-ghost", "aria-label": "Insert code into a new cell and run it", title: "Insert below and run" }),
+        button(
+          [icon("play"), h("span", null, "Insert & run")],
+          () => {
+            void actions.insert(text(), true);
+          },
+          {
+            class: "jck-btn jck-btn-ghost",
+            "aria-label": "Insert code into a new cell and run it",
+            title: "Insert below and run",
+          },
+        ),
       );
+      for (const a of actions.extra ?? []) {
+        bar.appendChild(
+          button([icon(a.icon), h("span", null, a.label)], () => a.run(text()), {
+            class: `jck-btn jck-btn-ghost${a.className ? ` ${a.className}` : ""}`,
+            "aria-label": a.ariaLabel ?? a.label,
+            title: a.title ?? a.label,
+          }),
+        );
+      }
     }
     wrap.append(bar, pre);
   }
@@ -296,11 +403,7 @@ export class MarkdownView {
     let keep = 0;
     // Keep leading blocks whose source is unchanged; never trust the old last block
     // (its source may have been cut mid-construct while streaming).
-    while (
-      keep < tokens.length &&
-      keep < this.blocks.length - 1 &&
-      tokens[keep].raw === this.blocks[keep].raw
-    ) {
+    while (keep < tokens.length && keep < this.blocks.length - 1 && tokens[keep].raw === this.blocks[keep].raw) {
       keep++;
     }
     for (const b of this.blocks.splice(keep)) b.el.remove();

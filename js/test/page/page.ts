@@ -1,17 +1,20 @@
 /**
  * Test page: mounts `createChat` against a transport that replays the streams the
  * real chatkit server recorded (../fixtures). Query: theme=light|dark, width=px,
- * compact=1 (notebook layout), bridge=1 (provide insertCell).
+ * compact=1 (notebook layout), bridge=1 (provide insertCell and a "Replace cell" code
+ * action), above=1 (the server's insert effect asks for a cell above), sendkey=accel
+ * (Ctrl/Cmd+Enter sends).
  */
+
+import { createChat, renderWidget, sanitize, type Transport, type TransportResponse } from "../../src/index";
+import widget from "../../src/widget";
 import createSse from "../fixtures/create.sse";
 import customActionSse from "../fixtures/custom_action.sse";
 import errorSse from "../fixtures/error.sse";
 import hostileSse from "../fixtures/hostile.sse";
-import toolOutputSse from "../fixtures/tool_output.sse";
 import threadJson from "../fixtures/thread.json";
 import threadsJson from "../fixtures/threads.json";
-import { createChat, renderWidget, sanitize, type Transport, type TransportResponse } from "../../src/index";
-import widget from "../../src/widget";
+import toolOutputSse from "../fixtures/tool_output.sse";
 
 const q = new URLSearchParams(location.search);
 document.body.setAttribute("data-jp-theme-light", q.get("theme") === "dark" ? "false" : "true");
@@ -21,11 +24,13 @@ if (q.get("compact")) host.classList.add("notebook");
 
 const w = window as unknown as Record<string, unknown>;
 const sent: any[] = [];
-const inserted: { code: string; run: boolean }[] = [];
+const inserted: { code: string; run: boolean; position: string }[] = [];
+const replaced: string[] = [];
 const effects: [string, unknown][] = [];
 const answers: string[] = [];
 w.__sent = sent;
 w.__inserted = inserted;
+w.__replaced = replaced;
 w.__effects = effects;
 w.__answers = answers;
 
@@ -73,7 +78,9 @@ const transport: Transport = {
       case "threads.retry_after_item":
         return sse(errorSse);
       case "threads.custom_action":
-        return sse(customActionSse);
+        return sse(
+          q.get("above") ? customActionSse.replace('"position":"below"', '"position":"above"') : customActionSse,
+        );
       case "threads.list":
         return json(threadsJson);
       case "threads.get_by_id":
@@ -96,8 +103,8 @@ w.__renderWidget = (root: any) => {
   w.__actions = actions;
   host.replaceChildren(
     renderWidget(root, {
-      onAction: async (action, extra) => {
-        actions.push({ action, extra });
+      onAction: async (action) => {
+        actions.push(action);
       },
       markdown: { imageDomains: ["example.org"] },
       copyText: "fallback text",
@@ -111,23 +118,36 @@ if (q.get("sink")) {
 else mountChat();
 
 function mountChat(): void {
-const chat = createChat(host, {
-  transport,
-  compact: !!q.get("compact"),
-  title: "Notebook assistant",
-  clientTools: {
-    list_kernel_variables: async () => ({ variables: [{ name: "df", type: "DataFrame" }] }),
-  },
-  onEffect: (name, data) => effects.push([name, data]),
-  insertCell: q.get("bridge")
-    ? async (code, { run }) => {
-        inserted.push({ code, run });
-        return true;
-      }
-    : undefined,
-});
-chat.onAnswer((a) => answers.push(a.text));
-w.chat = chat;
+  const chat = createChat(host, {
+    transport,
+    compact: !!q.get("compact"),
+    title: "Notebook assistant",
+    clientTools: {
+      list_kernel_variables: async () => ({ variables: [{ name: "df", type: "DataFrame" }] }),
+    },
+    onEffect: (name, data) => effects.push([name, data]),
+    insertCell: q.get("bridge")
+      ? async (code, { run, position }) => {
+          inserted.push({ code, run, position });
+          return true;
+        }
+      : undefined,
+    codeActions: q.get("bridge")
+      ? [
+          {
+            label: "Replace cell",
+            ariaLabel: "Replace the active cell with this code",
+            icon: "replace",
+            className: "jck-replace",
+            run: (code) => replaced.push(code),
+          },
+        ]
+      : undefined,
+    sendKey: q.get("sendkey") === "accel" ? "Accel Enter" : undefined,
+    placeholder: (key) => `Ask… (${key})`,
+  });
+  chat.onAnswer((a) => answers.push(a.text));
+  w.chat = chat;
 }
 
 /**
@@ -148,25 +168,39 @@ function mountWidget(): void {
   const traitSaves: Record<string, unknown>[] = [];
   w.__comm = commOut;
   w.__saves = traitSaves;
-  const emit = (name: string, ...args: unknown[]) => handlers.get(name)?.forEach((h) => h(...args));
+  const emit = (name: string, ...args: unknown[]) => {
+    for (const h of handlers.get(name) ?? []) h(...args);
+  };
   const reply = (m: unknown) => setTimeout(() => emit("msg:custom", m, []), 1);
   const kernel = (msg: any): void => {
     if (msg.type === "tool.request") {
-      reply({ type: "tool.response", id: msg.id, result: { variables: [{ name: "df" }], via: "kernel", tool: msg.name } });
+      reply({
+        type: "tool.response",
+        id: msg.id,
+        result: { variables: [{ name: "df" }], via: "kernel", tool: msg.name },
+      });
       return;
     }
     if (msg.type !== "chatkit.request") return;
     const text =
-      msg.body.type === "threads.create" ? createSse
-      : msg.body.type === "threads.add_client_tool_output" ? toolOutputSse
-      : msg.body.type === "threads.custom_action" ? customActionSse
-      : null;
+      msg.body.type === "threads.create"
+        ? createSse
+        : msg.body.type === "threads.add_client_tool_output"
+          ? toolOutputSse
+          : msg.body.type === "threads.custom_action"
+            ? customActionSse
+            : null;
     if (text === null) {
-      reply({ type: "chatkit.chunk", id: msg.id, data: JSON.stringify(msg.body.type === "threads.list" ? threadsJson : {}) });
+      reply({
+        type: "chatkit.chunk",
+        id: msg.id,
+        data: JSON.stringify(msg.body.type === "threads.list" ? threadsJson : {}),
+      });
       reply({ type: "chatkit.end", id: msg.id, status: 200, contentType: "application/json" });
       return;
     }
-    for (let i = 0; i < text.length; i += 150) reply({ type: "chatkit.chunk", id: msg.id, data: text.slice(i, i + 150) });
+    for (let i = 0; i < text.length; i += 150)
+      reply({ type: "chatkit.chunk", id: msg.id, data: text.slice(i, i + 150) });
     reply({ type: "chatkit.end", id: msg.id, status: 200, contentType: "text/event-stream" });
   };
   const model = {
@@ -192,8 +226,8 @@ function mountWidget(): void {
   if (q.get("bridge")) {
     (window as any).jupyterChatkitBridge = {
       version: 1,
-      insertCell: async (fromEl: HTMLElement, code: string, opts: { run: boolean }) => {
-        inserted.push({ code, run: opts.run, fromHost: fromEl === host } as never);
+      insertCell: async (fromEl: HTMLElement, code: string, opts: { run: boolean; position: string }) => {
+        inserted.push({ code, run: opts.run, position: opts.position, fromHost: fromEl === host } as never);
         return true;
       },
       notebookCells: async () => ({ cells: [{ index: 0, source: "x = 1" }], via: "bridge" }),
@@ -203,7 +237,13 @@ function mountWidget(): void {
   w.__model = model;
   const ctl = new AbortController();
   void Promise.resolve(
-    widget.render({ model: model as never, el: host, signal: ctl.signal, host: {} as never, experimental: {} as never }),
+    widget.render({
+      model: model as never,
+      el: host,
+      signal: ctl.signal,
+      host: {} as never,
+      experimental: {} as never,
+    }),
   ).then((cleanup) => {
     w.__cleanup = cleanup;
   });

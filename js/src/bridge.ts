@@ -1,0 +1,55 @@
+/**
+ * Code → notebook: where a new cell goes, and `window.jupyterChatkitBridge`, the contract
+ * between the chat widget in a cell output (anywidget, which has no notebook API) and
+ * our JupyterLab extension (js/lab/src/bridge.ts implements it).
+ *
+ * The two sides ship in different bundles and may come from different versions of the
+ * package, so the widget checks `version` and the extension validates every argument.
+ *
+ * Contract, version 1:
+ *   insertCell(fromEl, code, {run, position}) → Promise<boolean>
+ *       insert a code cell holding exactly `code` next to (`position`, default below)
+ *       the cell that holds `fromEl`, make it active, run it if `run`. False when no
+ *       notebook holds `fromEl` or the notebook refused (read-only).
+ *   notebookCells(fromEl, args) → Promise<object | null>
+ *       the `get_notebook_cells` answer, centred on the cell holding `fromEl`.
+ *   activeCell(fromEl) → Promise<object | null>
+ *       the `get_active_cell` answer for the cell holding `fromEl`.
+ * null means "not inside a notebook here": the widget answers from the kernel instead.
+ */
+
+/** Where a new cell goes relative to the reference cell (the card action's `position`). */
+export type CellPosition = "below" | "above";
+
+/** Read a position from an action or effect payload; anything unknown means "below". */
+export function cellPosition(value: unknown): CellPosition {
+  return value === "above" ? "above" : "below";
+}
+
+/** How a cell is inserted. */
+export interface InsertOptions {
+  /** Run the new cell. */
+  run: boolean;
+  /** Where it goes relative to the reference cell. */
+  position: CellPosition;
+}
+
+/** What our JupyterLab extension puts on `window` (version 1). */
+export interface ChatkitBridge {
+  version: 1;
+  insertCell(fromEl: HTMLElement, code: string, opts?: Partial<InsertOptions>): Promise<boolean>;
+  notebookCells(fromEl: HTMLElement, args?: Record<string, unknown>): Promise<unknown | null>;
+  activeCell(fromEl: HTMLElement): Promise<unknown | null>;
+}
+
+declare global {
+  interface Window {
+    jupyterChatkitBridge?: ChatkitBridge;
+  }
+}
+
+/** The bridge when present and of a version we speak. */
+export function getBridge(): ChatkitBridge | null {
+  const b = (globalThis as { jupyterChatkitBridge?: ChatkitBridge }).jupyterChatkitBridge;
+  return b && b.version === 1 ? b : null;
+}
