@@ -17,6 +17,7 @@ from typing import Any
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
 from .widget import Chat
 
@@ -25,8 +26,6 @@ USAGE = """\
 %chat QUESTION        ask, and show the answer here
 %chat --new QUESTION  start a new conversation, then ask
 %%chat [--new]        ask the cell's text"""
-
-NEW_FLAG = "--new"
 
 
 @magics_class
@@ -45,17 +44,25 @@ class ChatMagics(Magics):
             self._chat = Chat()
         return self._chat
 
+    @magic_arguments()
+    @argument("--new", action="store_true", help="Start a new conversation first.")
     @line_cell_magic
     def chat(self, line: str, cell: str | None = None) -> None:
         """Show the chat, or ask a question (see ``%chat --help``)."""
+        flags, rest = _split_flags(line)
+        if flags.strip() in ("-h", "--help"):
+            raise UsageError(f"{USAGE}\n{self.chat.__doc__}")
+        try:
+            args = parse_argstring(self.chat, flags)
+        except UsageError as exc:
+            raise UsageError(f"{exc}\n{USAGE}") from None
         if cell is None:
-            new, question = _split_line(line)
+            question = rest
         else:
-            new, rest = _split_line(line)
             if rest:
                 raise UsageError(f"%%chat takes no text after the flags; got {rest!r}.\n{USAGE}")
             question = cell.strip()
-        if new:
+        if args.new:
             self.session_chat.new_thread()
         if not question:
             from IPython.display import display
@@ -65,17 +72,22 @@ class ChatMagics(Magics):
         self.session_chat.ask(question, display=True)
 
 
-def _split_line(line: str) -> tuple[bool, str]:
-    """(--new given?, the rest of the line as the question)."""
-    text = line.strip()
-    if text in ("-h", "--help"):
-        raise UsageError(USAGE)
-    first = text.split(None, 1)[0] if text else ""
-    if first == NEW_FLAG:
-        return True, text[len(NEW_FLAG) :].strip()
-    if first.startswith("--"):
-        raise UsageError(f"Unknown option {first!r}.\n{USAGE}")
-    return False, text
+def _split_flags(line: str) -> tuple[str, str]:
+    """(the leading ``-`` options, the rest of the line verbatim as the question).
+
+    Only the options go through ``magic_arguments``: its shell-style splitting would
+    choke on a question's apostrophes (``what's in df?``) and reflow its spacing.
+    ``--`` ends the options, so ``%chat -- --new means what?`` asks exactly that.
+    """
+    flags: list[str] = []
+    rest = line.strip()
+    while rest.startswith("-"):
+        token, _, after = rest.partition(" ")
+        rest = after.strip()
+        if token == "--":
+            break
+        flags.append(token)
+    return " ".join(flags), rest
 
 
 _QUESTION_LINE = re.compile(r"^(?P<indent>[ \t]*)%chat[ \t]+(?P<text>.*\S.*\?)[ \t]*$")
