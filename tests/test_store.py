@@ -433,7 +433,8 @@ async def test_page_shape(store: SQLStore) -> None:
     first = await store.load_thread_items("thr_a", None, 2, "asc", ALICE)
     assert ([i.id for i in first.data], first.has_more, first.after) == (["m0", "m1"], True, "m1")
     last = await store.load_thread_items("thr_a", "m1", 2, "asc", ALICE)
-    assert ([i.id for i in last.data], last.has_more, last.after) == (["m2", "m3"], False, "m3")
+    # The last page has no cursor, as in ChatKit's reference store and its docs.
+    assert ([i.id for i in last.data], last.has_more, last.after) == (["m2", "m3"], False, None)
     newer = await store.load_thread_items("thr_a", "m3", 2, "asc", ALICE)
     assert (newer.data, newer.has_more) == ([], False)
     with pytest.raises(ValueError):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +32,7 @@ from chatkit.types import (
     ClientEffectEvent,
     ErrorEvent,
     FeedbackKind,
+    ThreadCreatedEvent,
     ThreadItem,
     ThreadItemAddedEvent,
     ThreadItemDoneEvent,
@@ -39,6 +40,8 @@ from chatkit.types import (
     ThreadItemReplacedEvent,
     ThreadItemUpdatedEvent,
     ThreadMetadata,
+    ThreadsCreateReq,
+    ThreadsRetryAfterItemReq,
     ThreadStreamEvent,
     UserMessageItem,
     UserMessageTextContent,
@@ -56,6 +59,7 @@ from .context import RequestContext
 from .history import NotebookConverter, load_history
 from .models import build_model, describe_model_error, set_tracing
 from .partial import KeepPartialOutput
+from .scrub import Scrubber, register_secret
 from .tools import ACTION_INSERT_AND_RUN_CELL, INSERT_ACTIONS
 
 log = logging.getLogger("jupyter_chatkit")
@@ -69,7 +73,15 @@ class NoTracebacks(logging.Filter):
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Strip ``exc_info``, keeping the exception's type name in the message."""
+        """Strip ``exc_info``, keeping the exception's type name in the message.
+
+        ``logger.exception(exc)`` makes the exception's text the message: for a
+        database error that is the SQL with its parameters (the conversation), for a
+        provider error its body. Only the type is kept then.
+        """
+        if isinstance(record.msg, BaseException):
+            record.msg = type(record.msg).__name__
+            record.args = ()
         if record.exc_info and record.exc_info[1] is not None:
             name = type(record.exc_info[1]).__name__
             record.msg = f"{record.getMessage()} ({name})"
@@ -132,6 +144,10 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         super().__init__(store, store.attachments)
         self.sql_store = store
         self.settings = settings
+        # The configured key leaves neither in an answer nor in a log line, whatever
+        # an upstream error echoes back.
+        self.scrubber = Scrubber([settings.api_key])
+        register_secret(settings.api_key)
         # Only OpenAI with its own key may receive traces; never another provider's key.
         self.tracing = set_tracing(settings)
         self.model: Model = KeepPartialOutput(model if model is not None else build_model(settings))
@@ -141,7 +157,24 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
     # -- transport entry point ---------------------------------------------------------
 
     async def handle(self, body: bytes | str, context: RequestContext) -> JsonResult | StreamResult:
-        """Answer one ChatKit request; never raises for bad input or a failing model."""
+        """Answer one ChatKit request; never raises for bad input or a failing model.
+
+        Whatever it answers is scrubbed of the configured API key.
+        """
+        result = await self._handle(body, context)
+        if isinstance(result, StreamResult):
+            return StreamResult(self._scrubbed(result.chunks))
+        if self.scrubber:
+            return JsonResult(result.status, self.scrubber.bytes(result.body))
+        return result
+
+    async def _scrubbed(self, chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+        async for chunk in chunks:
+            yield self.scrubber.bytes(chunk) if self.scrubber else chunk
+
+    async def _handle(
+        self, body: bytes | str, context: RequestContext
+    ) -> JsonResult | StreamResult:
         try:
             request = _REQUEST_ADAPTER.validate_json(body)
         except ValidationError as exc:
@@ -174,8 +207,67 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         self, request: ChatKitReq, context: RequestContext
     ) -> StreamingResult | NonStreamingResult:
         if is_streaming_req(request):
+            await self._check_streaming_request(request, context)
             return StreamingResult(self._process_streaming(request, context))
         return NonStreamingResult(await self._process_non_streaming(request, context))
+
+    async def _check_streaming_request(self, request: ChatKitReq, context: RequestContext) -> None:
+        """Refuse, before anything is written or streamed, what ChatKit would get wrong.
+
+        - ``threads.retry_after_item`` with an unknown item: ChatKit walks the thread,
+          finds nothing and answers an empty stream; here it is ``NotFoundError``.
+        - ``threads.create`` naming a missing or foreign attachment: ChatKit saves the
+          thread first and fails after, leaving an empty thread behind.
+        """
+        if isinstance(request, ThreadsRetryAfterItemReq):
+            params = request.params
+            item = await self.store.load_item(params.thread_id, params.item_id, context)
+            if not isinstance(item, UserMessageItem):
+                raise ValueError("Retry needs the id of one of your messages in this thread.")
+        elif isinstance(request, ThreadsCreateReq):
+            for attachment_id in request.params.input.attachments:
+                try:
+                    await self.store.load_attachment(attachment_id, context)
+                except NotFoundError:
+                    raise ValueError(
+                        "An attachment of this message was not found; attach the file again."
+                    ) from None
+
+    async def _process_streaming_impl(
+        self, request: Any, context: RequestContext
+    ) -> AsyncGenerator[ThreadStreamEvent, None]:
+        """ChatKit's streaming, with ``threads.create`` made all-or-nothing.
+
+        ChatKit saves the new thread before it builds and saves the user's message; if
+        that fails, the thread is deleted again instead of staying behind empty.
+        (Overrides a private method of chatkit 1.6.5's ``ChatKitServer``.)
+        """
+        events = super()._process_streaming_impl(request, context)
+        if not isinstance(request, ThreadsCreateReq):
+            async for event in events:
+                yield event
+            return
+        created: str | None = None
+        kept = False
+        try:
+            async for event in events:
+                if isinstance(event, ThreadCreatedEvent):
+                    created = event.thread.id
+                elif isinstance(event, ThreadItemDoneEvent) and isinstance(
+                    event.item, UserMessageItem
+                ):
+                    kept = True
+                yield event
+        except Exception:
+            if created is not None and not kept:
+                await self._forget_thread(created, context)
+            raise
+
+    async def _forget_thread(self, thread_id: str, context: RequestContext) -> None:
+        try:
+            await self.store.delete_thread(thread_id, context)
+        except Exception as exc:
+            log.warning("Could not remove the unfinished thread: %s", type(exc).__name__)
 
     async def _guarded_stream(
         self, request: ChatKitReq, context: RequestContext
@@ -329,12 +421,13 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             log.info("Title generation failed (%s); using the message.", type(exc).__name__)
             return fallback
         title = str(result.final_output or "").strip().strip("\"'").rstrip(".").strip()
-        title = " ".join(title.split())
+        # NUL is refused by the store (PostgreSQL cannot keep it); a model may emit one.
+        title = " ".join(title.replace("\x00", "").split())
         return title[:MAX_TITLE_CHARS] if title else fallback
 
 
 def _first_words(text: str, words: int = 6) -> str:
-    title = " ".join(text.split()[:words])
+    title = " ".join(text.replace("\x00", "").split()[:words])
     return title[:MAX_TITLE_CHARS] or "New conversation"
 
 

@@ -8,6 +8,7 @@ connections lives here; queries elsewhere are plain SQLAlchemy Core.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import sqlite3
 import time
@@ -26,6 +27,11 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 Dialect = Literal["sqlite", "postgresql"]
+
+# aiosqlite logs every statement with its parameters (the conversation) at DEBUG; a
+# server run with debug logging must not copy chats into its log.
+if logging.getLogger("aiosqlite").level == logging.NOTSET:
+    logging.getLogger("aiosqlite").setLevel(logging.INFO)
 
 # How long a SQLite connection waits for another writer's lock before failing. Writers
 # hold the lock only for one short transaction, so this is generous on purpose: the
@@ -73,15 +79,47 @@ def resolve_url(url: str) -> URL:
     )
 
 
+class NulCharacterError(ValueError):
+    """A value for the database holds U+0000, which PostgreSQL text cannot store."""
+
+
 def create_engine_for(url: URL) -> AsyncEngine:
-    """An engine for a URL from :func:`resolve_url`, with the SQLite setup applied."""
+    """An engine for a URL from :func:`resolve_url`, with the SQLite setup applied.
+
+    ``hide_parameters``: a database error's message otherwise quotes the bound
+    parameters, which are the user's conversation, into whatever logs it.
+    """
     if url.get_backend_name() == "sqlite":
         if url.database:
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url)
+        engine = create_async_engine(url, hide_parameters=True)
         _configure_sqlite(engine)
-        return engine
-    return create_async_engine(url, pool_pre_ping=True)
+    else:
+        engine = create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
+    event.listen(engine.sync_engine, "before_cursor_execute", _refuse_nul)
+    return engine
+
+
+def _refuse_nul(
+    _conn: Connection,
+    _cursor: Any,
+    _statement: str,
+    parameters: Any,
+    _context: Any,
+    executemany: bool,
+) -> None:
+    """Refuse NUL in any text parameter, on both backends alike.
+
+    asyncpg rejects U+0000 in text (a 500 that only PostgreSQL users would see) while
+    SQLite stores it; refusing it here, for every statement, makes both stores answer
+    the same ``ValueError``, which the server turns into a 400. JSON payloads are not
+    affected: their NULs are escaped as ``\\u0000``.
+    """
+    rows = parameters if executemany else [parameters]
+    for row in rows:
+        values = row.values() if isinstance(row, dict) else row
+        if any(isinstance(value, str) and "\x00" in value for value in values or ()):
+            raise NulCharacterError("Text must not contain NUL characters (U+0000).")
 
 
 async def use_wal(engine: AsyncEngine) -> None:

@@ -38,13 +38,22 @@ Position = tuple[int, int]
 """``(created_us, seq)`` of the row a cursor names."""
 
 
-def check_page(limit: int, order: str) -> Order:
-    """Validate page arguments; return ``order`` narrowed."""
-    if limit < 1:
-        raise ValueError("limit must be at least 1")
+MAX_PAGE_SIZE = 1000
+"""The most rows one page returns; a larger ``limit`` is clamped to it (``has_more``
+then says there is more). Without a cap, ``limit`` 2**63 overflowed the database
+drivers' 64-bit integers (a 500), and a huge page is a cheap denial of service."""
+
+
+def check_page(limit: int, order: str) -> tuple[Order, int]:
+    """Validate page arguments; return ``order`` narrowed and ``limit`` clamped.
+
+    A ``limit`` below 1, or one that is not an integer, is a ``ValueError``.
+    """
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise ValueError("limit must be a whole number of at least 1")
     if order not in ("asc", "desc"):
         raise ValueError(f"order must be 'asc' or 'desc', not {order!r}")
-    return order  # type: ignore[return-value]
+    return order, min(limit, MAX_PAGE_SIZE)  # type: ignore[return-value]
 
 
 def _ordering(

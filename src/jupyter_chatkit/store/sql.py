@@ -189,7 +189,7 @@ class SQLStore(Store[RequestContext]):
         context: RequestContext,
     ) -> Page[ThreadMetadata]:
         """A page of this user's threads by creation time; ``after`` is a thread id."""
-        direction = check_page(limit, order)
+        direction, limit = check_page(limit, order)
         async with self._engine.begin() as conn:
             position = (
                 None if after is None else await thread_position(conn, after, context.user_id)
@@ -198,7 +198,7 @@ class SQLStore(Store[RequestContext]):
         return Page(
             data=[_decode_thread(row) for row in page],
             has_more=has_more,
-            after=page[-1].id if page else None,
+            after=_next_cursor(page, has_more),
         )
 
     async def delete_thread(self, thread_id: str, context: RequestContext) -> None:
@@ -248,7 +248,7 @@ class SQLStore(Store[RequestContext]):
         Items whose stored JSON no longer validates are skipped with a warning; they
         still count towards ``limit`` so that ``has_more`` and ``after`` stay exact.
         """
-        direction = check_page(limit, order)
+        direction, limit = check_page(limit, order)
         async with self._engine.begin() as conn:
             position = await item_position(conn, thread_id, after, context.user_id)
             page, has_more = await item_page(
@@ -260,7 +260,7 @@ class SQLStore(Store[RequestContext]):
             if (item := codec.load_item(row.payload, item_id=row.id, thread_id=thread_id))
             is not None
         ]
-        return Page(data=data, has_more=has_more, after=page[-1].id if page else None)
+        return Page(data=data, has_more=has_more, after=_next_cursor(page, has_more))
 
     async def add_thread_item(
         self, thread_id: str, item: ThreadItem, context: RequestContext
@@ -338,11 +338,9 @@ class SQLStore(Store[RequestContext]):
         )
         stmt = stmt.on_conflict_do_update(
             index_elements=[items.c.thread_id, items.c.id],
-            set_={
-                "type": stmt.excluded.type,
-                "created_us": stmt.excluded.created_us,
-                "payload": stmt.excluded.payload,
-            },
+            # created_us stays: it is the item's place in the thread (with seq), and
+            # save_item promises that replacing an item keeps it there.
+            set_={"type": stmt.excluded.type, "payload": stmt.excluded.payload},
             where=items.c.user_id == context.user_id,
         )
         try:
@@ -483,6 +481,15 @@ class SQLStore(Store[RequestContext]):
                     attachments.c.user_id == context.user_id,
                 )
             )
+
+
+def _next_cursor(page: Sequence[Row[Any]], has_more: bool) -> str | None:
+    """The ``after`` of a page: its last id while more follow, ``None`` on the last page.
+
+    ChatKit's reference store, its docs and its server tests all read ``None`` as "this
+    was the last page"; clients stop paging on it.
+    """
+    return page[-1].id if page and has_more else None
 
 
 def _thread_columns() -> Select[Any]:

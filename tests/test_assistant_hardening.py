@@ -1,0 +1,303 @@
+"""Attacks and faults against ``NotebookAssistant.handle()``, on SQLite and PostgreSQL.
+
+Each test is one case of issue 14 ("Hardening"): what a hostile or unlucky client can
+send, and what a failing database or provider can do, must end in a 400/404 JSON
+answer or one ``ErrorEvent``, never in a 500, a leaked key or a half-written thread.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import openai
+import pytest
+import pytest_asyncio
+from agents.models.interface import Model
+from agents.testing import ModelStep, ScriptedModel, assistant_message
+from chatkit.types import ErrorEvent, ThreadItemDoneEvent, UserMessageItem
+from sqlalchemy import text
+
+from jupyter_chatkit.assistant.context import RequestContext
+from jupyter_chatkit.assistant.server import JsonResult, NotebookAssistant, StreamResult
+from jupyter_chatkit.settings import Settings
+from jupyter_chatkit.store import SQLStore, open_store
+
+from .chatkit_helpers import collect, req, types_of, user_input
+
+ALICE = RequestContext(user_id="alice")
+BOB = RequestContext(user_id="bob")
+KEY = "sk-proj-Hardening0123456789abcdefXYZ"
+
+
+@pytest_asyncio.fixture
+async def store(store_url: str) -> AsyncIterator[SQLStore]:
+    """A migrated store on a fresh database, SQLite and PostgreSQL."""
+    opened = await open_store(store_url)
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
+def make(store: SQLStore, model: Model, **settings: Any) -> NotebookAssistant:
+    settings.setdefault("title_threads", False)
+    return NotebookAssistant(store, Settings(**settings), model=model)
+
+
+async def stream(assistant: NotebookAssistant, body: bytes, ctx: RequestContext = ALICE) -> list:
+    result = await assistant.handle(body, ctx)
+    assert isinstance(result, StreamResult), result
+    return await collect(result.chunks)
+
+
+async def raw_stream(assistant: NotebookAssistant, body: bytes) -> bytes:
+    result = await assistant.handle(body, ALICE)
+    assert isinstance(result, StreamResult), result
+    return b"".join([chunk async for chunk in result.chunks])
+
+
+async def json_call(
+    assistant: NotebookAssistant, body: bytes, ctx: RequestContext = ALICE
+) -> tuple[int, Any]:
+    result = await assistant.handle(body, ctx)
+    assert isinstance(result, JsonResult), result
+    return result.status, json.loads(result.body)
+
+
+async def new_thread(assistant: NotebookAssistant, question: str = "hello") -> tuple[str, str]:
+    """Create a thread with one answered question; its id and the question's item id."""
+    events = await stream(assistant, req("threads.create", input=user_input(question)))
+    thread_id = next(e.thread.id for e in events if e.type == "thread.created")
+    item_id = next(
+        e.item.id
+        for e in events
+        if isinstance(e, ThreadItemDoneEvent) and isinstance(e.item, UserMessageItem)
+    )
+    return thread_id, item_id
+
+
+def answered(*texts: str) -> ScriptedModel:
+    return ScriptedModel(
+        [ModelStep(output=[assistant_message(t, item_id=f"m{i}")]) for i, t in enumerate(texts)]
+    )
+
+
+# 3. retry after an unknown item -------------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_retry_after_unknown_item_is_one_error_event(store: SQLStore) -> None:
+    model = answered("first")
+    assistant = make(store, model)
+    thread_id, _ = await new_thread(assistant)
+    for item_id in ("msg_nope", "thr_" + "0" * 32):
+        events = await stream(
+            assistant, req("threads.retry_after_item", thread_id=thread_id, item_id=item_id)
+        )
+        assert types_of(events) == ["error"]
+        assert isinstance(events[0], ErrorEvent) and not events[0].allow_retry
+    # Nothing was deleted and the model was not called again.
+    status, page = await json_call(assistant, req("items.list", thread_id=thread_id))
+    assert status == 200 and len(page["data"]) == 2
+    assert len(model.calls) == 1
+
+
+@pytest.mark.asyncio
+async def test_retry_after_an_answer_is_one_error_event(store: SQLStore) -> None:
+    model = answered("first")
+    assistant = make(store, model)
+    thread_id, _ = await new_thread(assistant)
+    status, page = await json_call(assistant, req("items.list", thread_id=thread_id, order="asc"))
+    answer_id = page["data"][-1]["id"]
+    assert page["data"][-1]["type"] == "assistant_message"
+    events = await stream(
+        assistant, req("threads.retry_after_item", thread_id=thread_id, item_id=answer_id)
+    )
+    assert types_of(events) == ["error"]
+    status, page = await json_call(assistant, req("items.list", thread_id=thread_id))
+    assert status == 200 and len(page["data"]) == 2
+
+
+# 1. page limits -----------------------------------------------------------------------
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("limit", [2**63, 2**64, 10**30])
+async def test_huge_page_limits_are_clamped(store: SQLStore, limit: int) -> None:
+    assistant = make(store, answered("a"))
+    thread_id, _ = await new_thread(assistant)
+    status, page = await json_call(assistant, req("threads.list", limit=limit))
+    assert status == 200 and [t["id"] for t in page["data"]] == [thread_id]
+    assert page["has_more"] is False
+    status, page = await json_call(
+        assistant, req("items.list", thread_id=thread_id, limit=limit, order="asc")
+    )
+    assert status == 200 and len(page["data"]) == 2
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("limit", [-1, -(2**63), -(10**30), "many", 1.5])
+async def test_nonsense_page_limits_are_400(store: SQLStore, limit: object) -> None:
+    assistant = make(store, answered("a"))
+    thread_id, _ = await new_thread(assistant)
+    for body in (
+        req("threads.list", limit=limit),
+        req("items.list", thread_id=thread_id, limit=limit),
+    ):
+        status, payload = await json_call(assistant, body)
+        assert status == 400, body
+        assert payload["message"] and "Traceback" not in payload["message"]
+
+
+# 2. NUL characters --------------------------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_nul_anywhere_is_a_400_or_one_error_event(store: SQLStore) -> None:
+    assistant = make(store, answered("a"))
+    thread_id, _ = await new_thread(assistant)
+    for body in (
+        req("threads.get_by_id", thread_id="thr_\x00"),
+        req("threads.update", thread_id=thread_id, title="bad\x00title"),
+        req("threads.list", after="thr_\x00"),
+        req("items.list", thread_id=thread_id, after="msg_\x00"),
+        req("items.list", thread_id="thr_\x00"),
+        req("threads.delete", thread_id="thr_\x00"),
+        req("items.feedback", thread_id=thread_id, item_ids=["m\x00"], kind="positive"),
+        req("attachments.create", name="a\x00.txt", size=3, mime_type="text/plain"),
+        req("attachments.delete", attachment_id="att_\x00"),
+    ):
+        status, payload = await json_call(assistant, body)
+        assert status in (400, 404), body
+        assert payload["message"] and "Traceback" not in payload["message"]
+    for body in (
+        req("threads.add_user_message", thread_id="thr_\x00", input=user_input("x")),
+        req("threads.retry_after_item", thread_id=thread_id, item_id="msg_\x00"),
+    ):
+        assert types_of(await stream(assistant, body)) == ["error"], body
+    # The thread is as it was.
+    status, thread = await json_call(assistant, req("threads.get_by_id", thread_id=thread_id))
+    assert status == 200 and thread.get("title") is None and len(thread["items"]["data"]) == 2
+
+
+@pytest.mark.asyncio
+async def test_nul_in_a_message_is_kept_as_text(store: SQLStore) -> None:
+    model = answered("a", "b")
+    assistant = make(store, model)
+    thread_id, _ = await new_thread(assistant, "before\x00after")
+    status, page = await json_call(assistant, req("items.list", thread_id=thread_id, order="asc"))
+    assert status == 200
+    assert page["data"][0]["content"][0]["text"] == "before\x00after"
+    sent = model.calls[0].input
+    assert not isinstance(sent, str)
+    assert sent[0]["content"][0]["text"] == "before\x00after"  # type: ignore[index, typeddict-item]
+
+
+# 5. the key never leaves --------------------------------------------------------------
+
+
+def _echoing_error(field: str) -> openai.BadRequestError:
+    request = httpx.Request("POST", "http://127.0.0.1:9/v1/chat/completions")
+    body = {"error": {"message": f"bad key {KEY}", "type": KEY, "code": KEY}}
+    body["error"][field] = KEY
+    response = httpx.Response(400, request=request, json=body)
+    return openai.BadRequestError(f"Error code: 400 - {body}", response=response, body=body)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("field", ["code", "type"])
+async def test_upstream_error_echoing_the_key_never_shows_it(
+    store: SQLStore, field: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    model = ScriptedModel([ModelStep.raise_error(_echoing_error(field))])
+    assistant = make(store, model, api_key=KEY, base_url="http://127.0.0.1:9/v1")
+    with caplog.at_level(logging.DEBUG):
+        body = await raw_stream(assistant, req("threads.create", input=user_input("hello")))
+        logging.getLogger("openai").warning("provider said %s", KEY)
+    assert b'"type":"error"' in body
+    assert KEY.encode() not in body
+    assert KEY not in caplog.text
+    assert all(KEY not in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.asyncio
+async def test_json_answers_are_scrubbed_of_the_key(store: SQLStore) -> None:
+    assistant = make(store, answered(f"the key is {KEY}"), api_key=KEY, base_url="http://x/v1")
+    thread_id, _ = await new_thread(assistant)
+    for body in (
+        req("items.list", thread_id=thread_id),
+        req("threads.get_by_id", thread_id=thread_id),
+    ):
+        status, payload = await json_call(assistant, body)
+        assert status == 200 and KEY not in json.dumps(payload)
+        assert "the key is" in json.dumps(payload)
+
+
+# 6. database errors log no conversation -----------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_database_error_during_a_stream_logs_no_conversation(
+    store: SQLStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def break_the_store_then_answer(_call: Any) -> AsyncIterator[Any]:
+        # A real fault, mid-stream: the items table is gone when the answer is saved.
+        async with store.engine.begin() as conn:
+            await conn.execute(text("ALTER TABLE items RENAME TO items_gone"))
+        recorder = answered("PRIVATE-ANSWER-text")
+        from agents import ModelSettings
+        from agents.models.interface import ModelTracing
+
+        async for event in recorder.stream_response(
+            None, "x", ModelSettings(), [], None, [], ModelTracing.DISABLED,
+            previous_response_id=None, conversation_id=None, prompt=None,
+        ):  # fmt: skip
+            yield event
+
+    model = ScriptedModel([ModelStep(stream_events=break_the_store_then_answer)])
+    assistant = make(store, model)
+    with caplog.at_level(logging.DEBUG):
+        events = await stream(
+            assistant, req("threads.create", input=user_input("PRIVATE-QUESTION-text"))
+        )
+    assert types_of(events)[-1] == "error"
+    assert caplog.records, "the failure is logged"
+    assert "PRIVATE" not in caplog.text
+    assert all("PRIVATE" not in r.getMessage() for r in caplog.records)
+
+
+def test_engines_hide_parameters(tmp_path: Any) -> None:
+    from jupyter_chatkit.store.engine import create_engine_for, resolve_url
+
+    for url in (f"sqlite:///{tmp_path / 'x.sqlite3'}", "postgresql://u@127.0.0.1:1/db"):
+        engine = create_engine_for(resolve_url(url))
+        assert engine.sync_engine.hide_parameters
+
+
+# 8. threads.create is all or nothing --------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_create_naming_a_missing_or_foreign_attachment_leaves_no_thread(
+    store: SQLStore,
+) -> None:
+    model = answered("never")
+    assistant = make(store, model)
+    status, foreign = await json_call(
+        assistant,
+        req("attachments.create", name="b.txt", size=3, mime_type="text/plain"),
+        BOB,
+    )
+    assert status == 200
+    for attachment_id in ("att_missing", foreign["id"]):
+        message = {**user_input("look"), "attachments": [attachment_id]}
+        events = await stream(assistant, req("threads.create", input=message))
+        assert types_of(events)[-1] == "error"
+        assert len([e for e in events if e.type == "error"]) == 1
+    status, page = await json_call(assistant, req("threads.list"))
+    assert status == 200 and page["data"] == []
+    assert not model.calls

@@ -1,0 +1,246 @@
+"""The store contract ChatKit relies on, on SQLite and PostgreSQL alike.
+
+The first half pins what chatkit-python's own store tests (``tests/test_store.py`` in
+openai/chatkit-python) and its server test expect of any ``Store``: the last page has no
+``after`` cursor, items come back in order, ``after`` resumes after the named row,
+unknown items are ``NotFoundError``, every item type round-trips, and ``save_item``
+keeps an item where it was. The second half is what issue 14 found: page limits
+beyond 64 bits, and NUL characters, behave the same on both backends.
+
+One deliberate difference from chatkit-python's reference store: a thread owned by
+someone else is ``NotFoundError`` here, where the reference store lists no items.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from chatkit.store import NotFoundError
+from chatkit.types import (
+    AssistantMessageContent,
+    AssistantMessageItem,
+    FileAttachment,
+    InferenceOptions,
+    ThreadItem,
+    UserMessageItem,
+    UserMessageTextContent,
+)
+
+from jupyter_chatkit.assistant.context import RequestContext
+from jupyter_chatkit.store import SQLStore
+from jupyter_chatkit.store.paging import MAX_PAGE_SIZE
+
+from .test_store import ALICE, BOB, T0, every_item_type, message, thread
+
+
+def user(item_id: str, text: str, seconds: int) -> ThreadItem:
+    return UserMessageItem(
+        id=item_id,
+        thread_id="thr_a",
+        created_at=T0 + timedelta(seconds=seconds),
+        content=[UserMessageTextContent(text=text)],
+        attachments=[],
+        inference_options=InferenceOptions(),
+    )
+
+
+async def filled(store: SQLStore, n: int) -> list[str]:
+    await store.save_thread(thread("thr_a"), ALICE)
+    ids = [f"msg{i}" for i in range(n)]
+    for i, item_id in enumerate(ids):
+        await store.add_thread_item("thr_a", user(item_id, str(i), i), ALICE)
+    return ids
+
+
+# chatkit-python's store contract ----------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_thread_pages_end_without_a_cursor(store: SQLStore) -> None:
+    for n in range(3):
+        await store.save_thread(thread(f"thread{n}", T0 + timedelta(seconds=n)), ALICE)
+    first = await store.load_threads(2, None, "asc", ALICE)
+    assert [t.id for t in first.data] == ["thread0", "thread1"]
+    assert first.has_more is True and first.after == "thread1"
+    last = await store.load_threads(2, first.after, "asc", ALICE)
+    assert [t.id for t in last.data] == ["thread2"]
+    assert last.has_more is False and last.after is None
+    whole = await store.load_threads(3, None, "desc", ALICE)
+    assert [t.id for t in whole.data] == ["thread2", "thread1", "thread0"]
+    assert whole.has_more is False and whole.after is None
+    empty = await store.load_threads(5, None, "asc", BOB)
+    assert (empty.data, empty.has_more, empty.after) == ([], False, None)
+
+
+@pytest.mark.asyncio
+async def test_item_ordering_both_ways(store: SQLStore) -> None:
+    ids = await filled(store, 3)
+    asc = await store.load_thread_items("thr_a", None, 3, "asc", ALICE)
+    desc = await store.load_thread_items("thr_a", None, 3, "desc", ALICE)
+    assert [i.id for i in asc.data] == ids
+    assert [i.id for i in desc.data] == ids[::-1]
+    assert asc.after is None and desc.after is None
+
+
+@pytest.mark.asyncio
+async def test_after_cursor_resumes_after_the_named_item(store: SQLStore) -> None:
+    await filled(store, 5)
+    after = await store.load_thread_items("thr_a", "msg1", 3, "asc", ALICE)
+    assert [i.id for i in after.data] == ["msg2", "msg3", "msg4"]
+    assert after.has_more is False and not after.after
+    head = await store.load_thread_items("thr_a", None, 2, "asc", ALICE)
+    assert [i.id for i in head.data] == ["msg0", "msg1"]
+    assert head.has_more is True and head.after == "msg1"
+    older = await store.load_thread_items("thr_a", "msg3", 2, "desc", ALICE)
+    assert [i.id for i in older.data] == ["msg2", "msg1"]
+    assert older.has_more is True and older.after == "msg1"
+
+
+@pytest.mark.asyncio
+async def test_not_found_errors(store: SQLStore) -> None:
+    await store.save_thread(thread("thr_a"), ALICE)
+    with pytest.raises(NotFoundError):
+        await store.load_item("thr_a", "does_not_exist", ALICE)
+    with pytest.raises(NotFoundError):
+        await store.load_thread("thr_nope", ALICE)
+    with pytest.raises(NotFoundError):
+        await store.load_thread("thr_a", BOB)
+    with pytest.raises(NotFoundError):
+        await store.load_attachment("att_nope", ALICE)
+    await store.add_thread_item("thr_a", message("m", "thr_a"), ALICE)
+    with pytest.raises(NotFoundError):
+        await store.load_item("thr_a", "m", BOB)
+
+
+@pytest.mark.asyncio
+async def test_every_item_type_round_trips_through_save_and_load(store: SQLStore) -> None:
+    await store.save_thread(thread("thr_a"), ALICE)
+    originals = every_item_type("thr_a")
+    for item in originals:
+        await store.add_thread_item("thr_a", item, ALICE)
+    for item in originals:
+        await store.save_item("thr_a", item, ALICE)
+        assert await store.load_item("thr_a", item.id, ALICE) == item
+    assert (await store.load_thread_items("thr_a", None, 50, "asc", ALICE)).data == originals
+
+
+@pytest.mark.asyncio
+async def test_user_message_with_attachment_round_trips(store: SQLStore) -> None:
+    await store.save_thread(thread("thr_a"), ALICE)
+    item = UserMessageItem(
+        id="msg_100000",
+        thread_id="thr_a",
+        created_at=T0,
+        content=[UserMessageTextContent(text="Hello!")],
+        attachments=[
+            FileAttachment(
+                id="file_1", mime_type="text/plain", name="test.txt", metadata={"source": "t"}
+            )
+        ],
+        inference_options=InferenceOptions(),
+    )
+    await store.add_thread_item("thr_a", item, ALICE)
+    assert await store.load_item("thr_a", item.id, ALICE) == item
+
+
+@pytest.mark.asyncio
+async def test_save_item_keeps_the_items_position(store: SQLStore) -> None:
+    await filled(store, 3)
+    # A replacement carrying a later timestamp (as a re-built item does) stays put.
+    moved = AssistantMessageItem(
+        id="msg0",
+        thread_id="thr_a",
+        created_at=T0 + timedelta(hours=1),
+        content=[AssistantMessageContent(text="replaced")],
+    )
+    await store.save_item("thr_a", moved, ALICE)
+    await store.add_thread_item("thr_a", moved.model_copy(update={"id": "msg1"}), ALICE)
+    page = await store.load_thread_items("thr_a", None, 10, "asc", ALICE)
+    assert [i.id for i in page.data] == ["msg0", "msg1", "msg2"]
+    assert isinstance(page.data[0], AssistantMessageItem)
+    assert page.data[0].content[0].text == "replaced"
+    after = await store.load_thread_items("thr_a", "msg0", 10, "asc", ALICE)
+    assert [i.id for i in after.data] == ["msg1", "msg2"]
+
+
+# page limits ------------------------------------------------------------------------
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("limit", [2**31, 2**63 - 1, 2**63, 10**30])
+async def test_huge_limits_are_clamped(store: SQLStore, limit: int) -> None:
+    ids = await filled(store, 3)
+    threads = await store.load_threads(limit, None, "asc", ALICE)
+    assert [t.id for t in threads.data] == ["thr_a"] and threads.after is None
+    items = await store.load_thread_items("thr_a", None, limit, "asc", ALICE)
+    assert [i.id for i in items.data] == ids and items.has_more is False
+    resumed = await store.load_thread_items("thr_a", "msg0", limit, "desc", ALICE)
+    assert resumed.data == []
+
+
+@pytest.mark.asyncio
+async def test_a_page_never_exceeds_the_maximum(store: SQLStore) -> None:
+    await filled(store, MAX_PAGE_SIZE + 2)
+    page = await store.load_thread_items("thr_a", None, 10**30, "asc", ALICE)
+    assert len(page.data) == MAX_PAGE_SIZE and page.has_more is True
+    assert page.after == f"msg{MAX_PAGE_SIZE - 1}"
+    rest = await store.load_thread_items("thr_a", page.after, MAX_PAGE_SIZE, "asc", ALICE)
+    assert [i.id for i in rest.data] == [f"msg{MAX_PAGE_SIZE}", f"msg{MAX_PAGE_SIZE + 1}"]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("limit", [0, -1, -(2**63), -(10**30)])
+async def test_nonsense_limits_are_value_errors(store: SQLStore, limit: int) -> None:
+    await store.save_thread(thread("thr_a"), ALICE)
+    with pytest.raises(ValueError):
+        await store.load_threads(limit, None, "asc", ALICE)
+    with pytest.raises(ValueError):
+        await store.load_thread_items("thr_a", None, limit, "asc", ALICE)
+
+
+# NUL characters ---------------------------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_nul_is_refused_the_same_way_on_both_backends(store: SQLStore) -> None:
+    await store.save_thread(thread("thr_a", title="ok"), ALICE)
+    await store.add_thread_item("thr_a", message("m", "thr_a"), ALICE)
+    bad = "x\x00y"
+    calls = [
+        store.load_thread(bad, ALICE),
+        store.save_thread(thread(bad), ALICE),
+        store.save_thread(thread("thr_a", title=bad), ALICE),
+        store.delete_thread(bad, ALICE),
+        store.load_threads(5, bad, "asc", ALICE),
+        store.load_thread_items(bad, None, 5, "asc", ALICE),
+        store.load_thread_items("thr_a", bad, 5, "asc", ALICE),
+        store.add_thread_item("thr_a", message(bad, "thr_a"), ALICE),
+        store.save_item(bad, message("m2", bad), ALICE),
+        store.load_item("thr_a", bad, ALICE),
+        store.delete_thread_item("thr_a", bad, ALICE),
+        store.save_feedback("thr_a", [bad], "positive", ALICE),
+        store.save_attachment(FileAttachment(id="a1", mime_type="text/plain", name=bad), ALICE),
+        store.save_attachment(FileAttachment(id=bad, mime_type="text/plain", name="n"), ALICE),
+        store.load_attachment(bad, ALICE),
+        store.delete_attachment(bad, ALICE),
+        store.load_threads(5, None, "asc", RequestContext(user_id=bad)),
+    ]
+    for call in calls:
+        with pytest.raises(ValueError, match="NUL"):
+            await call
+    # Nothing changed, and the store still works.
+    loaded = await store.load_thread("thr_a", ALICE)
+    assert loaded.title == "ok"
+    page = await store.load_thread_items("thr_a", None, 10, "asc", ALICE)
+    assert [i.id for i in page.data] == ["m"]
+
+
+@pytest.mark.asyncio
+async def test_nul_inside_item_content_round_trips(store: SQLStore) -> None:
+    # Content is stored as JSON, where NUL is the escape \\u0000: both backends keep it.
+    await store.save_thread(thread("thr_a", metadata={"k": "a\x00b"}), ALICE)
+    item = message("m", "thr_a", "before\x00after")
+    await store.add_thread_item("thr_a", item, ALICE)
+    assert await store.load_item("thr_a", "m", ALICE) == item
+    assert (await store.load_thread("thr_a", ALICE)).metadata == {"k": "a\x00b"}
