@@ -2,19 +2,20 @@
 
 ``tool_json(name, args_json)`` is the one entry point other processes use: the JupyterLab
 extension calls it by silent execution, and the in-kernel client and the chat widget call
-:func:`run_tool`. Results are JSON-ready dicts, bounded in size and time; a bad call gives
-``{"error": "..."}``, never an exception.
+:func:`run_tool`. Results are JSON-ready dicts that passed the context policy: secrets
+hidden (``redacted`` counts them), at most 16k characters whatever the arguments, framed
+as data. A bad call gives ``{"error": "..."}``, never an exception.
 
 Variables come from the IPython user namespace (``__main__`` outside IPython). Cells come
-from the kernel's input history, since the kernel cannot see the notebook document: the
-results say so, and front ends that can see the notebook answer those tools themselves.
+from the saved notebook when the kernel knows its file, else from the execution history
+and the executions recorded by :mod:`.executions`; the results say which.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
-import math
+import re
 import sys
 import time
 import types
@@ -28,22 +29,37 @@ from ..assistant.tools import (
     GET_NOTEBOOK_CELLS,
     INSPECT_KERNEL_VARIABLE,
     LIST_KERNEL_VARIABLES,
-    MAX_TOOL_OUTPUT_BYTES,
     ClientToolSpec,
 )
-from .detail import describe
-from .summarize import brief, clip, is_frame_like, qualname, summarize, type_name
+from ..context_policy import RESULT_BUDGET, ContextPolicy, dumps
+from . import executions, notebook_file
+from .values import brief, clip, describe, is_frame_like, kind_of, qualname, summarize, type_name
+from .values.common import hidden, hides
+
+__all__ = [
+    "KernelView",
+    "dumps",
+    "get_active_cell",
+    "get_notebook_cells",
+    "inspect_kernel_variable",
+    "list_kernel_variables",
+    "run_tool",
+    "tool_json",
+]
 
 DEFAULT_MAX_VARIABLES = 100
 DEFAULT_MAX_CELLS = 20
-# A listing stops describing variables in full past this many characters of JSON, and
-# stops listing them at all past the hard limit; both stay under what the model is sent.
-LIST_SOFT_CHARS = 40_000
-LIST_HARD_CHARS = 56_000
+# A listing describes variables in full up to LIST_FULL_CHARS of JSON, then compactly
+# (name, type, shape), and stops past LIST_HARD_CHARS: the whole result, framed, stays
+# under the 16k characters a tool result may have, whatever max_items says.
+LIST_FULL_CHARS = 8_000
+LIST_HARD_CHARS = RESULT_BUDGET - 1_500
+# Names like seg_1 … seg_75 of one type are listed as one family past this many.
+FAMILY_MIN = 5
 # Past this many seconds a listing gives the remaining variables by name and type only.
 LIST_TIME_BUDGET = 0.5
-CELL_SOURCE_CHARS = 4_000
-CELLS_TOTAL_CHARS = 40_000
+CELL_SOURCE_CHARS = 3_000
+CELLS_TOTAL_CHARS = RESULT_BUDGET - 2_500
 
 HISTORY_NOTE = (
     "From the kernel's execution history, not the notebook file: the cells run in this "
@@ -86,14 +102,14 @@ def current_shell() -> Any:
 # -- variables ------------------------------------------------------------------------------
 
 
-def is_user_variable(name: str, value: Any, hidden: Mapping[str, Any] | None) -> bool:
+def is_user_variable(name: str, value: Any, hidden_names: Mapping[str, Any] | None) -> bool:
     """True for the variables a person made: not IPython's, not modules or imports."""
     if not isinstance(name, str) or name.startswith("_"):
         return False
-    if hidden is None:
+    if hidden_names is None:
         if name in _IPYTHON_NAMES:
             return False
-    elif name in hidden and hidden[name] is value:
+    elif name in hidden_names and hidden_names[name] is value:
         # Like %who: IPython's own names are hidden until the user rebinds them.
         return False
     if isinstance(value, types.ModuleType):
@@ -124,35 +140,129 @@ def user_variables(view: KernelView, name_filter: str = "") -> list[tuple[str, A
     return frames + others
 
 
+_NUMBERED = re.compile(r"^(.*?[A-Za-z_])(\d+)$")
+
+
+def _families(items: list[tuple[str, Any]]) -> list[tuple[str, Any] | list[tuple[str, Any]]]:
+    """``items`` with numbered names of one type (``seg_1`` … ``seg_75``) grouped."""
+    groups: dict[tuple[str, type], list[tuple[str, Any]]] = {}
+    for name, value in items:
+        match = _NUMBERED.match(name)
+        if match:
+            groups.setdefault((match.group(1), type(value)), []).append((name, value))
+    big = {key: members for key, members in groups.items() if len(members) >= FAMILY_MIN}
+    placed: set[tuple[str, type]] = set()
+    out: list[tuple[str, Any] | list[tuple[str, Any]]] = []
+    for name, value in items:
+        match = _NUMBERED.match(name)
+        key = (match.group(1), type(value)) if match else None
+        if key is not None and key in big:
+            if key not in placed:
+                placed.add(key)
+                out.append(sorted(big[key], key=lambda m: int(_NUMBERED.match(m[0]).group(2))))  # type: ignore[union-attr]
+            continue
+        out.append((name, value))
+    return out
+
+
+def _compact(value: Any) -> dict[str, Any]:
+    """Name-and-shape only: what a listing shows once the full ones used their room."""
+    out: dict[str, Any] = {"type": qualname(value)}
+    kind = kind_of(value)
+    if kind in ("pandas.dataframe", "polars.dataframe"):
+        rows, cols = value.shape
+        out["shape"] = [rows, cols]
+        out["columns"] = [str(c)[:40] for c in list(value.columns[:8])]
+        if cols > 8:
+            out["more_columns"] = cols - 8
+    elif kind == "ndarray":
+        out["shape"] = list(value.shape)
+        out["dtype"] = str(value.dtype)
+    else:
+        text = brief(value, 60)
+        if not text.endswith(" object>"):
+            out["brief"] = text
+    return out
+
+
+def _entry(name: str, value: Any, compact: bool) -> dict[str, Any]:
+    if hides(name, value):
+        # The name and type stay: the model may say a credential exists, not what it is.
+        return {"name": name, "type": qualname(value), "value": hidden(value)}
+    try:
+        return {"name": name, **(_compact(value) if compact else summarize(value))}
+    except Exception as exc:
+        # A broken object (or library) must not sink the whole listing.
+        return {
+            "name": name,
+            "type": qualname(value),
+            "error": f"could not summarize ({type(exc).__name__})",
+        }
+
+
+def _family_entry(members: list[tuple[str, Any]], compact: bool) -> dict[str, Any]:
+    first_name, first = members[0]
+    prefix = _NUMBERED.match(first_name).group(1)  # type: ignore[union-attr]
+    return {
+        "name": f"{first_name} … {members[-1][0]}",
+        "family": f"{prefix}<n>",
+        "count": len(members),
+        "type": qualname(first),
+        "first": _entry(first_name, first, compact),
+        "note": f"{len(members)} variables named {prefix}<n>; inspect one by name, or "
+        f"list them with name_filter={prefix!r}.",
+    }
+
+
 def list_kernel_variables(
     view: KernelView,
     name_filter: str = "",
     max_items: int = DEFAULT_MAX_VARIABLES,
     time_budget: float = LIST_TIME_BUDGET,
 ) -> dict[str, Any]:
-    """A bounded listing: each variable's type and a compact summary by kind."""
+    """A bounded listing: each variable's type and a summary by kind, compact when many."""
     deadline = time.perf_counter() + time_budget
     candidates = user_variables(view, name_filter)
+    picked = candidates[: max(1, max_items)]
+    # A filter asks for those very names: families stay expanded then.
+    grouped = _families(picked) if not name_filter.strip() else list(picked)
     entries: list[dict[str, Any]] = []
     used = 0
     brief_only = 0
-    for name, value in candidates[:max_items]:
-        if time.perf_counter() > deadline or used > LIST_SOFT_CHARS:
-            entry: dict[str, Any] = {"name": name, "type": qualname(value)}
-            brief_only += 1
+    compact_count = 0
+    listed = 0
+    for item in grouped:
+        late = time.perf_counter() > deadline
+        compact = used > LIST_FULL_CHARS
+        if isinstance(item, list):
+            entry = _family_entry(item, compact or late)
+            members = len(item)
         else:
-            entry = {"name": name, **_safe_summary(value)}
-        size = len(json.dumps(entry, ensure_ascii=False, default=str)) + 2
+            name, value = item
+            members = 1
+            if late:
+                entry = {"name": name, "type": qualname(value)}
+                brief_only += 1
+            else:
+                entry = _entry(name, value, compact)
+                compact_count += compact
+        size = len(dumps(entry)) + 2
         if used + size > LIST_HARD_CHARS:
             break
         used += size
+        listed += members
         entries.append(entry)
     result: dict[str, Any] = {"variables": entries, "total": len(candidates)}
-    omitted = len(candidates) - len(entries)
+    omitted = len(candidates) - listed
     notes = []
     if omitted:
         result["omitted"] = omitted
-        notes.append(f"{omitted} more not shown; use name_filter to narrow the list")
+        notes.append(f"{omitted} more not shown (to keep this short); use name_filter to list them")
+    if compact_count:
+        notes.append(
+            f"{compact_count} shown compactly (name, type, shape); inspect_kernel_variable "
+            "gives one in full"
+        )
     if brief_only:
         notes.append(f"{brief_only} shown by name and type only, to keep this short")
     if not candidates:
@@ -162,14 +272,6 @@ def list_kernel_variables(
     if notes:
         result["note"] = "; ".join(notes) + "."
     return result
-
-
-def _safe_summary(value: Any) -> dict[str, Any]:
-    try:
-        return summarize(value)
-    except Exception as exc:
-        # A broken object (or library) must not sink the whole listing.
-        return {"type": qualname(value), "error": f"could not summarize ({type(exc).__name__})"}
 
 
 def inspect_kernel_variable(view: KernelView, name: str) -> dict[str, Any]:
@@ -183,6 +285,13 @@ def inspect_kernel_variable(view: KernelView, name: str) -> dict[str, Any]:
             result["did_you_mean"] = close
         return result
     value = view.namespace[key]
+    if hides(key, value):
+        return {
+            "name": key,
+            "type": qualname(value),
+            "value": hidden(value),
+            "note": "Its name marks it as a secret: the value is never shown.",
+        }
     try:
         return {"name": key, **describe(value)}
     except Exception as exc:
@@ -204,7 +313,11 @@ def _history(view: KernelView) -> tuple[list[str], Mapping[int, Any]] | None:
 
 
 def _cell_entry(
-    count: int, source: str, outputs: Mapping[int, Any], with_output: bool
+    count: int,
+    source: str,
+    outputs: Mapping[int, Any],
+    errors: Mapping[int, dict[str, Any]],
+    with_output: bool,
 ) -> dict[str, Any]:
     cell: dict[str, Any] = {
         "execution_count": count,
@@ -216,24 +329,38 @@ def _cell_entry(
             cell["result"] = summarize(outputs[count])
         except Exception:
             cell["result"] = {"type": qualname(outputs[count])}
+    if with_output and count in errors:
+        cell["error"] = errors[count]
     return cell
 
 
-def _last_error() -> dict[str, str] | None:
-    exc = getattr(sys, "last_value", None)
-    if not isinstance(exc, BaseException):
-        return None
-    try:
-        message = str(exc)
-    except Exception:
-        message = ""
-    return {"type": type_name(type(exc)), "message": clip(message, 500)}
+def _errors(view: KernelView) -> dict[int, dict[str, Any]]:
+    log = executions.log_for(view.shell)
+    return log.errors() if log is not None else {}
+
+
+def _last_error(view: KernelView) -> dict[str, Any] | None:
+    recorded = _errors(view)
+    if recorded:
+        count = max(recorded)
+        return {"execution_count": count, **recorded[count]}
+    return executions.last_error(view.shell)
+
+
+def _running_count(view: KernelView) -> int | None:
+    log = executions.log_for(view.shell)
+    return log.running if log is not None else None
 
 
 def get_notebook_cells(
     view: KernelView, max_cells: int = DEFAULT_MAX_CELLS, include_outputs: bool = True
 ) -> dict[str, Any]:
-    """The newest ``max_cells`` executed cells from the kernel's input history."""
+    """The notebook's cells: from its saved file when known, else the execution history."""
+    path = notebook_file.notebook_path() if view.shell is not None else None
+    if path is not None:
+        saved = notebook_file.read_cells(path)
+        if saved is not None:
+            return _file_cells(path.name, saved, max_cells, include_outputs)
     history = _history(view)
     if history is None:
         return {
@@ -243,17 +370,23 @@ def get_notebook_cells(
             "history, so no cells can be read.",
         }
     inputs, outputs = history
+    errors = _errors(view) if include_outputs else {}
+    running = _running_count(view)
     cells: list[dict[str, Any]] = []
     used = 0
+    dropped = 0
     # Newest first, so the total budget drops the oldest cells.
     for count in range(len(inputs) - 1, 0, -1):
         source = inputs[count]
         if not isinstance(source, str) or not source.strip():
             continue
-        cell = _cell_entry(count, source, outputs, include_outputs)
-        size = len(json.dumps(cell, ensure_ascii=False, default=str))
+        cell = _cell_entry(count, source, outputs, errors, include_outputs)
+        if count == running:
+            cell["running"] = True
+        size = len(dumps(cell))
         if len(cells) >= max_cells or used + size > CELLS_TOTAL_CHARS:
-            break
+            dropped += 1
+            continue
         used += size
         cells.append(cell)
     cells.reverse()
@@ -263,24 +396,100 @@ def get_notebook_cells(
         "cells": cells,
         "executed_cells": sum(1 for s in inputs[1:] if isinstance(s, str) and s.strip()),
     }
-    error = _last_error() if include_outputs else None
+    if dropped:
+        result["omitted_cells"] = dropped
+        result["omitted_note"] = (
+            f"{dropped} older cells not shown; ask for fewer outputs "
+            "(include_outputs=false) to see more of them."
+        )
+    error = _last_error(view) if include_outputs else None
     if error:
         result["last_error"] = error
     return result
 
 
+def _file_cells(
+    name: str, cells: list[dict[str, Any]], max_cells: int, include_outputs: bool
+) -> dict[str, Any]:
+    counts = [int(c.get("execution_count") or 0) for c in cells]
+    newest = max(counts, default=0)
+    anchor = counts.index(newest) if newest else len(cells) - 1
+    picked = _nearest(len(cells), anchor, max_cells)
+    kept: list[dict[str, Any]] = []
+    used = 0
+    for i in sorted(picked, key=lambda j: abs(j - anchor)):
+        cell = dict(cells[i])
+        if not include_outputs:
+            cell.pop("outputs", None)
+        size = len(dumps(cell))
+        if used + size > CELLS_TOTAL_CHARS and kept:
+            continue
+        used += size
+        kept.append(cell)
+    kept.sort(key=lambda c: c["index"])
+    result: dict[str, Any] = {
+        "from": "notebook_file",
+        "notebook": name,
+        "note": "From the saved notebook file (unsaved edits are not seen), centred on the "
+        "most recently executed cell.",
+        "cell_count": len(cells),
+        "cells": kept,
+    }
+    if len(kept) < len(cells):
+        result["omitted_cells"] = len(cells) - len(kept)
+        result["omitted_note"] = "Cells far from the last executed one are left out; ask with "
+        "a larger max_cells or include_outputs=false to see more."
+    return result
+
+
+def _nearest(count: int, anchor: int, max_cells: int) -> list[int]:
+    picked = [anchor] if count else []
+    d = 1
+    while len(picked) < min(max_cells, count):
+        if anchor - d >= 0:
+            picked.append(anchor - d)
+        if len(picked) < max_cells and anchor + d < count:
+            picked.append(anchor + d)
+        d += 1
+    return picked
+
+
 def get_active_cell(view: KernelView) -> dict[str, Any]:
-    """The most recently executed cell (the running one, when called from a cell)."""
-    found = get_notebook_cells(view, max_cells=1, include_outputs=True)
-    cells = found.get("cells") or []
-    if not cells:
-        return {"from": found["from"], "cell": None, "note": "No cell has been executed yet."}
+    """The cell the user is working on.
+
+    Called from a running cell (``%chat``, ``Chat().ask()``), that is the cell before it:
+    the one the question is about. Otherwise it is the most recently executed cell.
+    """
+    found = _history(view)
+    if found is None:
+        return {"from": "nothing", "cell": None, "note": "No cell has been executed yet."}
+    inputs, outputs = found
+    running = _running_count(view)
+    errors = _errors(view)
+    for count in range(len(inputs) - 1, 0, -1):
+        source = inputs[count]
+        if count == running or not isinstance(source, str) or not source.strip():
+            continue
+        note = (
+            f"The cell executed before the running chat cell [{running}]."
+            if running is not None
+            else "The front end did not report its active cell; this is the most recently "
+            "executed cell in this kernel session."
+        )
+        result: dict[str, Any] = {
+            "from": "kernel_execution_history",
+            "note": note,
+            "cell": _cell_entry(count, source, outputs, errors, True),
+        }
+        if count not in errors:
+            error = executions.last_error(view.shell) if not errors else None
+            if error is not None:
+                result["last_error"] = error
+        return result
     return {
-        "from": found["from"],
-        "note": "The front end did not report its active cell; this is the most recently "
-        "executed cell in this kernel session.",
-        "cell": cells[0],
-        **({"last_error": found["last_error"]} if "last_error" in found else {}),
+        "from": "kernel_execution_history",
+        "cell": None,
+        "note": "No cell has been executed yet.",
     }
 
 
@@ -288,7 +497,11 @@ def get_active_cell(view: KernelView) -> dict[str, Any]:
 
 
 def validate_args(spec: ClientToolSpec, args: Any) -> str | None:
-    """The first way ``args`` breaks the tool's JSON schema, as a sentence; None if valid."""
+    """The first way ``args`` breaks the tool's JSON schema, as a sentence; None if valid.
+
+    Integers out of the schema's range are not errors: :func:`clamp_args` brings them in
+    (a model asking for 10,000 cells gets the most a result can hold).
+    """
     if not isinstance(args, dict):
         return f"The arguments of {spec.name} must be a JSON object."
     props: dict[str, Any] = spec.parameters.get("properties", {})
@@ -300,25 +513,55 @@ def validate_args(spec: ClientToolSpec, args: Any) -> str | None:
         if key not in args:
             return f"{spec.name} needs the argument {key!r}."
     for key, value in args.items():
-        schema = props[key]
-        kind = schema.get("type")
-        if kind == "integer" and (type(value) is not int):
-            if not (type(value) is float and value.is_integer()):
-                return f"{key} must be an integer."
-            value = int(value)
+        kind = props[key].get("type")
+        integral = type(value) is int or (type(value) is float and value.is_integer())
+        if kind == "integer" and not integral:
+            return f"{key} must be an integer."
         if kind == "boolean" and type(value) is not bool:
             return f"{key} must be true or false."
         if kind == "string" and not isinstance(value, str):
             return f"{key} must be a string."
-        if kind == "integer":
-            low, high = schema.get("minimum"), schema.get("maximum")
-            if (low is not None and value < low) or (high is not None and value > high):
-                return f"{key} must be between {low} and {high}."
     return None
 
 
-def run_tool(name: str, args: Any = None, view: KernelView | None = None) -> dict[str, Any]:
-    """Answer one client tool call; errors come back as ``{"error": ...}``."""
+def clamp_args(spec: ClientToolSpec, args: dict[str, Any]) -> dict[str, Any]:
+    """Valid ``args`` with integers brought into the schema's range."""
+    props: dict[str, Any] = spec.parameters.get("properties", {})
+    out = dict(args)
+    for key, value in args.items():
+        schema = props[key]
+        if schema.get("type") == "integer":
+            low, high = schema.get("minimum"), schema.get("maximum")
+            number = int(value)
+            if low is not None:
+                number = max(int(low), number)
+            if high is not None:
+                number = min(int(high), number)
+            out[key] = number
+    return out
+
+
+_HINTS = {
+    LIST_KERNEL_VARIABLES.name: "Cut to fit; list fewer with name_filter, or inspect one "
+    "variable with inspect_kernel_variable.",
+    INSPECT_KERNEL_VARIABLE.name: "Cut to fit; select the part you need into a new "
+    "variable (df[cols], df.head()) and inspect that.",
+    GET_NOTEBOOK_CELLS.name: "Cut to fit; ask for fewer cells or include_outputs=false.",
+    GET_ACTIVE_CELL.name: "Cut to fit.",
+}
+
+
+def run_tool(
+    name: str,
+    args: Any = None,
+    view: KernelView | None = None,
+    policy: ContextPolicy | None = None,
+) -> dict[str, Any]:
+    """Answer one client tool call; errors come back as ``{"error": ...}``.
+
+    The result passed the context policy: redacted, counted (``redacted``), at most 16k
+    characters of JSON, framed as data.
+    """
     spec = _TOOLS_BY_NAME.get(name)
     if spec is None:
         known = ", ".join(sorted(_TOOLS_BY_NAME))
@@ -327,7 +570,9 @@ def run_tool(name: str, args: Any = None, view: KernelView | None = None) -> dic
     problem = validate_args(spec, args)
     if problem:
         return {"error": problem}
+    args = clamp_args(spec, args)
     view = view or KernelView.current()
+    executions.install(view.shell)
     try:
         if spec is LIST_KERNEL_VARIABLES:
             result = list_kernel_variables(
@@ -346,49 +591,9 @@ def run_tool(name: str, args: Any = None, view: KernelView | None = None) -> dic
         else:
             assert spec is GET_ACTIVE_CELL
             result = get_active_cell(view)
+        return (policy or ContextPolicy.for_kernel()).tool_result(result, _HINTS[spec.name])
     except Exception as exc:
         return {"error": f"{name} failed in the kernel ({type_name(type(exc))})."}
-    return fit(result)
-
-
-def fit(result: dict[str, Any], limit: int = MAX_TOOL_OUTPUT_BYTES - 1_000) -> dict[str, Any]:
-    """Drop the bulkiest optional parts of a result until its JSON fits in ``limit``."""
-    if len(dumps(result)) <= limit:
-        return result
-    out = dict(result)
-    for key in ("describe", "top_values", "source", "head", "attributes", "items", "columns"):
-        if key in out:
-            out[key] = f"omitted to keep the answer under {limit:,} characters"
-            out.setdefault("truncated", True)
-            if len(dumps(out)) <= limit:
-                return out
-    return {
-        "error": "The answer was too large to send.",
-        "type": out.get("type"),
-        "name": out.get("name"),
-    }
-
-
-def _finite(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return repr(value)
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
-
-
-def dumps(result: Any) -> str:
-    """Strict JSON text (no NaN: browsers reject it); unknown objects become a type name."""
-    try:
-        return json.dumps(result, ensure_ascii=False, allow_nan=False, default=_unknown)
-    except ValueError:
-        return json.dumps(_finite(result), ensure_ascii=False, allow_nan=False, default=_unknown)
-
-
-def _unknown(value: Any) -> str:
-    return brief(value)
 
 
 def tool_json(name: str, args_json: str = "{}") -> str:

@@ -1,19 +1,18 @@
-"""Bounded descriptions of Python values, for the model to read.
+"""What every kind of value shares: type names, kinds, limits, one-line briefs, cells.
 
 Everything here is bounded in size and, as far as Python allows, in time: it never calls
 ``repr``/``str``/``len`` on an object whose type it does not know to be cheap. Builtin
 containers are read through their base type's C methods (``list.__len__(v)``), so a
-subclass overriding ``__len__``/``__iter__``/``__repr__`` cannot run. pandas, polars and
-numpy are recognised through ``sys.modules`` only: this module never imports them.
+subclass overriding ``__len__``/``__iter__``/``__repr__`` cannot run. pandas, polars,
+numpy and scikit-learn are recognised through ``sys.modules`` only: this package never
+imports them.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import decimal
 import fractions
-import inspect
 import itertools
 import math
 import pathlib
@@ -22,6 +21,8 @@ import types
 import uuid
 from collections import deque
 from typing import Any
+
+from ...context_policy.redact import describe_hidden, is_secret_name, marker
 
 # Sizes of the compact per-variable entries of list_kernel_variables.
 BRIEF_CHARS = 80  # one value inside a preview
@@ -84,6 +85,31 @@ def clip(text: str, limit: int) -> str:
     return text[: max(0, limit - 1)] + "…"
 
 
+def quote(text: str, limit: int) -> str:
+    """The repr of ``text`` cut to ``limit`` characters (a ``str`` subclass cannot run code)."""
+    return _quote(text, limit)
+
+
+def hidden(value: Any) -> str:
+    """The placeholder shown instead of a value whose name marks it as a secret."""
+    return marker(describe_hidden(value))
+
+
+def hides(name: Any, value: Any) -> bool:
+    """True when ``value`` under ``name`` is shown as a placeholder.
+
+    Plain values and builtin containers are hidden whole; objects (a session, a
+    tokenizer, a DataFrame) are still described, with their own secret fields hidden.
+    """
+    if not isinstance(name, str) or not is_secret_name(name):
+        return False
+    if value is None or isinstance(value, bool):
+        return False
+    return isinstance(
+        value, str | bytes | bytearray | int | float | dict | list | tuple | set | frozenset
+    ) or type(value).__name__ in ("SecretStr", "SecretBytes")
+
+
 def _quote(text: str, limit: int) -> str:
     # str.__len__/__getitem__ so a str subclass cannot run code; repr of a bounded slice.
     n = str.__len__(text)
@@ -133,6 +159,10 @@ def kind_of(value: Any) -> str:
             return "ndarray"
         if isinstance(value, np.generic):
             return "numpy.scalar"
+    if _is_environ(value):
+        return "environ"
+    if _is_sklearn_estimator(value):
+        return "sklearn.estimator"
     if isinstance(value, types.ModuleType):
         return "module"
     if isinstance(value, type):
@@ -140,6 +170,20 @@ def kind_of(value: Any) -> str:
     if isinstance(value, types.FunctionType | types.BuiltinFunctionType | types.MethodType):
         return "function"
     return "value"
+
+
+def _is_environ(value: Any) -> bool:
+    os_module = sys.modules.get("os")
+    environ_type = getattr(os_module, "_Environ", None)
+    return isinstance(environ_type, type) and issubclass(type(value), environ_type)
+
+
+def _is_sklearn_estimator(value: Any) -> bool:
+    # Guard by module name, like pandas: only sklearn's own classes (and subclasses of
+    # its BaseEstimator) count, whose get_params is sklearn code, not the user's.
+    base = sys.modules.get("sklearn.base")
+    estimator = getattr(base, "BaseEstimator", None)
+    return isinstance(estimator, type) and issubclass(type(value), estimator)
 
 
 def is_frame_like(value: Any) -> bool:
@@ -169,7 +213,9 @@ def _brief(value: Any, limit: int, depth: int) -> str:
         return repr(value)
     if t is int:
         return _int_text(value)
-    if t is float or t is complex:
+    if t is float:
+        return float_text(value)
+    if t is complex:
         return repr(value)
     if isinstance(value, str):
         return _quote(value, limit)
@@ -210,6 +256,19 @@ def _brief(value: Any, limit: int, depth: int) -> str:
     return f"<{qualname(value)} object>"
 
 
+def float_text(value: float) -> str:
+    """A float for display: 12 significant digits (385.2, not 385.20000000000005)."""
+    if not math.isfinite(value):
+        return repr(value)
+    text = f"{value:.12g}"
+    return text if any(c in text for c in ".en") else text + ".0"
+
+
+def round_float(value: float) -> float:
+    """``value`` rounded to 12 significant digits, as a number for JSON."""
+    return float(f"{value:.12g}") if math.isfinite(value) else value
+
+
 def _int_text(value: int) -> str:
     # repr of a huge int is quadratic (and refused past 4,300 digits): show its size.
     bits = int.bit_length(value)
@@ -230,7 +289,8 @@ def _container_text(value: Any, limit: int, depth: int) -> str:
         for k, v in pairs:
             if depth <= 0:
                 break
-            shown.append(f"{_brief(k, 30, 0)}: {_brief(v, 40, depth - 1)}")
+            text = hidden(v) if hides(k, v) else _brief(v, 40, depth - 1)
+            shown.append(f"{_brief(k, 30, 0)}: {text}")
     else:
         if isinstance(value, list):
             n, opener, closer = list.__len__(value), "[", "]"
@@ -258,7 +318,9 @@ def _numpy_scalar_text(value: Any, limit: int) -> str:
         return f"<{qualname(value)}>"
     if value.dtype.kind in "US":
         return _quote(str(value), limit) if value.dtype.kind == "U" else repr(bytes(value)[:limit])
-    return repr(value.item()) if value.dtype.kind in "biufc" else repr(value)
+    if value.dtype.kind == "f":
+        return float_text(float(value.item()))
+    return repr(value.item()) if value.dtype.kind in "biuc" else repr(value)
 
 
 # -- JSON-safe scalars ----------------------------------------------------------------------
@@ -276,7 +338,7 @@ def cell_value(value: Any, limit: int = BRIEF_CHARS) -> Any:
     if t is int:
         return value if int.bit_length(value) <= 53 else _int_text(value)
     if t is float:
-        return value if math.isfinite(value) else repr(value)
+        return round_float(value) if math.isfinite(value) else repr(value)
     if t is str:
         return value if len(value) <= limit else clip(value, limit)
     if isinstance(value, dt.date | dt.time | dt.timedelta) and type(value).__module__ in (
@@ -294,225 +356,3 @@ def cell_value(value: Any, limit: int = BRIEF_CHARS) -> Any:
 def json_number(value: Any) -> Any:
     """A number for JSON: finite floats/ints as they are, NaN/inf and others as text."""
     return cell_value(value, 40)
-
-
-# -- pandas ---------------------------------------------------------------------------------
-
-
-def _label(value: Any) -> Any:
-    """A column or index label as JSON: short strings and numbers as is."""
-    return cell_value(value, 100)
-
-
-def pandas_columns(df: Any, limit: int, nulls: Any = None) -> list[dict[str, Any]]:
-    """``[{name, dtype[, nulls]}]`` for the first ``limit`` columns of a pandas frame."""
-    ncols = df.shape[1]
-    # df.dtypes builds a Series over every column: slice first when the frame is wide.
-    dtypes = df.dtypes if ncols <= 4 * limit else df.iloc[:0, :limit].dtypes
-    out: list[dict[str, Any]] = []
-    for i, (name, dtype) in enumerate(zip(df.columns[:limit], dtypes.iloc[:limit], strict=False)):
-        entry: dict[str, Any] = {"name": _label(name), "dtype": str(dtype)}
-        if nulls is not None:
-            entry["nulls"] = int(nulls.iloc[i])
-        out.append(entry)
-    return out
-
-
-def pandas_head(df: Any, rows: int, cols: int) -> list[list[Any]]:
-    """The first ``rows`` rows of the first ``cols`` columns, as lists of cell values."""
-    head = df.iloc[:rows, :cols]
-    return [[cell_value(v) for v in row] for row in head.itertuples(index=False, name=None)]
-
-
-def summarize_pandas_frame(df: Any) -> dict[str, Any]:
-    """Shape, column dtypes and a few rows of a pandas DataFrame (never its repr)."""
-    rows, cols = df.shape
-    # One pass over the leading columns: each Series' dtype and its first values, read
-    # from the backing array. ~10x cheaper than df.dtypes + df.iloc[...] on small frames,
-    # which matters when a namespace holds hundreds of them.
-    leading = [
-        (name, series.dtype, list(series.array[:HEAD_ROWS]))
-        for name, series in itertools.islice(df.items(), COLUMNS)
-    ]
-    out: dict[str, Any] = {
-        "shape": [rows, cols],
-        "columns": [{"name": _label(name), "dtype": str(dtype)} for name, dtype, _ in leading],
-    }
-    if cols > COLUMNS:
-        out["more_columns"] = cols - COLUMNS
-    shown = [values for _, _, values in leading[:10]]
-    out["head"] = [[cell_value(v) for v in row] for row in zip(*shown, strict=True)]
-    return out
-
-
-def summarize_pandas_series(s: Any) -> dict[str, Any]:
-    """Length, dtype, name and first values of a pandas Series."""
-    return {
-        "length": len(s),
-        "dtype": str(s.dtype),
-        "series_name": _label(s.name),
-        "head": [cell_value(v) for v in s.iloc[:ITEMS].tolist()],
-    }
-
-
-# -- polars ---------------------------------------------------------------------------------
-
-
-def polars_columns(df: Any, limit: int) -> list[dict[str, Any]]:
-    """``[{name, dtype}]`` for the first ``limit`` columns of a polars frame."""
-    names = df.columns[:limit]
-    dtypes = df.dtypes[:limit]
-    return [{"name": n, "dtype": str(t)} for n, t in zip(names, dtypes, strict=False)]
-
-
-def polars_head(df: Any, rows: int, cols: int) -> list[list[Any]]:
-    """The first rows of the first columns of a polars frame, as lists of cell values."""
-    head = df.select(df.columns[:cols]).head(rows)
-    return [[cell_value(v) for v in row] for row in head.rows()]
-
-
-def summarize_polars_frame(df: Any) -> dict[str, Any]:
-    """Shape, schema and a few rows of a polars DataFrame."""
-    rows, cols = df.shape
-    out: dict[str, Any] = {"shape": [rows, cols], "columns": polars_columns(df, COLUMNS)}
-    if cols > COLUMNS:
-        out["more_columns"] = cols - COLUMNS
-    out["head"] = polars_head(df, HEAD_ROWS, min(cols, 10))
-    return out
-
-
-def summarize_polars_series(s: Any) -> dict[str, Any]:
-    """Length, dtype, name and first values of a polars Series."""
-    return {
-        "length": s.len(),
-        "dtype": str(s.dtype),
-        "series_name": s.name,
-        "head": [cell_value(v) for v in s.head(ITEMS).to_list()],
-    }
-
-
-# -- numpy ----------------------------------------------------------------------------------
-
-
-def array_preview(a: Any, threshold: int = 20, chars: int = PREVIEW_CHARS) -> str:
-    """A bounded text preview of an ndarray (object arrays: first elements, briefly)."""
-    np = _np()
-    if a.dtype.kind == "O" or a.dtype.hasobject:
-        # array2string would call repr on every element it shows.
-        first = [brief(a.flat[i], 30, 0) for i in range(min(a.size, ITEMS))]
-        return clip("[" + ", ".join(first) + (", …]" if a.size > ITEMS else "]"), chars)
-    if a.ndim == 1 and a.dtype.kind in "biuf":
-        return clip(_vector_text(a, threshold), chars)
-    view = a
-    note = ""
-    if a.ndim > 2:
-        # Summarised printing still shows 2*edgeitems per axis: 6**ndim numbers for big ndim.
-        view = a[(0,) * (a.ndim - 2)]
-        note = f"first 2-D slice [{', '.join(['0'] * (a.ndim - 2))}, :, :]: "
-    text = np.array2string(view, threshold=threshold, edgeitems=3, max_line_width=100)
-    return clip(note + text, chars)
-
-
-def _vector_text(a: Any, threshold: int, edge: int = 3) -> str:
-    """numpy-style ``[1 2 3 ... 8 9]`` for a 1-D numeric array, without array2string.
-
-    array2string sizes a formatter over every shown value (~100 µs even for tiny arrays);
-    namespaces hold hundreds of small vectors, so plain 1-D previews are built here.
-    """
-    n = a.shape[0]
-    if n <= threshold:
-        parts = [_number_text(x) for x in a.tolist()]
-    else:
-        head = [_number_text(x) for x in a[:edge].tolist()]
-        tail = [_number_text(x) for x in a[n - edge :].tolist()]
-        parts = [*head, "...", *tail]
-    return "[" + " ".join(parts) + "]"
-
-
-def _number_text(x: Any) -> str:
-    return f"{x:.6g}" if type(x) is float else str(x)
-
-
-def summarize_ndarray(a: Any) -> dict[str, Any]:
-    """Shape, dtype and a bounded preview of a numpy array."""
-    return {"shape": list(a.shape), "dtype": str(a.dtype), "preview": array_preview(a)}
-
-
-# -- everything else --------------------------------------------------------------------------
-
-
-def signature_text(func: Any) -> str:
-    """``name(args)`` for a function, or just its name when it has no signature."""
-    name = getattr(func, "__name__", "?")
-    try:
-        return clip(f"{name}{inspect.signature(func)}", PREVIEW_CHARS)
-    except (TypeError, ValueError):
-        return f"{name}(...)"
-
-
-def first_doc_line(obj: Any) -> str:
-    """The first line of an object's own docstring (read from ``__dict__``, no getattr)."""
-    doc = None
-    try:
-        doc = object.__getattribute__(obj, "__doc__")
-    except AttributeError:
-        return ""
-    if not isinstance(doc, str):
-        return ""
-    return clip(doc.strip().split("\n", 1)[0], 200)
-
-
-def summarize(value: Any) -> dict[str, Any]:
-    """The compact entry of one variable in ``list_kernel_variables`` (without its name)."""
-    out: dict[str, Any] = {"type": qualname(value)}
-    kind = kind_of(value)
-    if kind == "pandas.dataframe":
-        out.update(summarize_pandas_frame(value))
-    elif kind == "pandas.series":
-        out.update(summarize_pandas_series(value))
-    elif kind == "polars.dataframe":
-        out.update(summarize_polars_frame(value))
-    elif kind == "polars.series":
-        out.update(summarize_polars_series(value))
-    elif kind == "polars.lazyframe":
-        out["note"] = "lazy query, not collected"
-    elif kind == "ndarray":
-        out.update(summarize_ndarray(value))
-    elif kind == "pandas.index":
-        out.update({"length": len(value), "dtype": str(value.dtype)})
-        out["head"] = [cell_value(v) for v in value[:ITEMS].tolist()]
-    elif kind == "function":
-        out["signature"] = signature_text(value)
-        doc = first_doc_line(value)
-        if doc:
-            out["doc"] = doc
-    elif kind == "class":
-        out["type"] = "class"
-        out["class"] = type_name(value)
-        doc = first_doc_line(value)
-        if doc:
-            out["doc"] = doc
-    elif isinstance(value, str):
-        out["length"] = str.__len__(value)
-        out["value"] = _quote(value, BRIEF_CHARS)
-    elif isinstance(value, list | tuple | set | frozenset | dict | deque):
-        out["length"] = _builtin_len(value)
-        out["preview"] = brief(value, PREVIEW_CHARS, depth=2)
-    elif isinstance(value, _BYTES_TYPES):
-        out["preview"] = brief(value, BRIEF_CHARS)
-    elif dataclasses.is_dataclass(value):
-        names = [f.name for f in dataclasses.fields(value)]
-        out["fields"] = names[:20]
-    else:
-        text = brief(value, PREVIEW_CHARS)
-        if not text.endswith(" object>"):
-            out["value"] = cell_value(value, PREVIEW_CHARS)
-    return out
-
-
-def _builtin_len(value: Any) -> int:
-    bases: tuple[Any, ...] = (list, tuple, dict, set, frozenset, deque)
-    for base in bases:
-        if isinstance(value, base):
-            return int(base.__len__(value))
-    return -1

@@ -1,0 +1,167 @@
+"""Errors arrive whole but short: ANSI-free, reduced to the user's own frames.
+
+A traceback through pandas or scikit-learn is mostly library frames. The model needs
+the user's frames (what they wrote), the last library frame (where it broke) and the
+final ``Type: message`` line; that fits in about :data:`MAX_TRACEBACK_CHARS`.
+"""
+
+from __future__ import annotations
+
+import re
+import sysconfig
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+MAX_TRACEBACK_CHARS = 2_000
+MAX_MESSAGE_CHARS = 600
+_FRAME_CHARS = 500
+
+# CSI (colours, cursor moves), OSC (titles, hyperlinks) and two-byte escape sequences.
+ANSI_RE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
+
+
+def strip_ansi(text: str) -> str:
+    """``text`` without terminal escape sequences."""
+    return ANSI_RE.sub("", text) if "\x1b" in text else text
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One traceback frame as text, and whether the user wrote its code."""
+
+    text: str
+    user: bool
+
+
+_USER_HEADER = re.compile(r"^\s*(?:Cell In ?\[|Input In ?\[|File <ipython-input|<ipython-input)")
+_LIB_PATH = re.compile(r"(?:site-packages|dist-packages)[/\\]|/lib/python\d")
+
+
+def _is_user_block(block: str) -> bool:
+    head = block.lstrip().split("\n", 1)[0]
+    if _USER_HEADER.match(head) or "/ipykernel_" in head:
+        return True
+    return head.startswith("File ") and not _LIB_PATH.search(head)
+
+
+def reduce_frames(frames: list[Frame], final: str, limit: int = MAX_TRACEBACK_CHARS) -> str:
+    """The user's frames, the last library frame and ``final``, in at most ``limit`` chars."""
+    last_lib = max((i for i, f in enumerate(frames) if not f.user), default=-1)
+    last_user = max((i for i, f in enumerate(frames) if f.user), default=-1)
+    keep = [i for i, f in enumerate(frames) if f.user]
+    if last_lib > last_user or not keep:
+        keep.append(last_lib) if last_lib >= 0 else None
+    keep = sorted(set(keep))
+    parts: list[str] = []
+    skipped = 0
+    prev = -1
+    for i in keep:
+        skipped += i - prev - 1
+        if skipped:
+            parts.append(f"… {skipped} library frame{'s' if skipped > 1 else ''} omitted")
+            skipped = 0
+        parts.append(_clip(frames[i].text.rstrip(), _FRAME_CHARS))
+        prev = i
+    if len(frames) - prev - 1 > 0:
+        parts.append(f"… {len(frames) - prev - 1} library frames omitted")
+    final = _clip(final.strip(), MAX_MESSAGE_CHARS)
+    text = "\n".join([*parts, final])
+    while len(text) > limit and len(parts) > 2:
+        # Keep the outermost and the innermost frames: they say what ran and what broke.
+        parts.pop(len(parts) // 2)
+        text = "\n".join([parts[0], "…", *parts[1:], final])
+    return _clip(text, limit) if len(text) > limit else text
+
+
+def reduce_formatted_traceback(lines: Iterable[str], ename: str = "", evalue: str = "") -> str:
+    """Reduce an nbformat/IPython ``traceback`` (a list of coloured text blocks)."""
+    blocks = [strip_ansi(str(b)) for b in lines]
+    frames: list[Frame] = []
+    final = ""
+    for block in blocks:
+        head = block.strip()
+        if not head or set(head) <= {"-"} or "Traceback (most recent call last)" in head:
+            continue
+        if head.startswith(("Cell In", "Input In", "File ", "<ipython-input")) or (
+            "/ipykernel_" in head.split("\n", 1)[0]
+        ):
+            frames.append(Frame(block, _is_user_block(block)))
+        else:
+            final = head if not final else final + "\n" + head
+    if not final or (ename and not final.startswith(ename)):
+        final = f"{strip_ansi(ename)}: {strip_ansi(evalue)}".strip(": ") or final
+    return reduce_frames(frames, final)
+
+
+_STDLIB = sysconfig.get_paths().get("stdlib", "/nonexistent")
+
+
+def frames_of(exc: BaseException, cell_names: Mapping[str, int] | None = None) -> list[Frame]:
+    """The frames of ``exc``'s traceback, read from code objects and linecache only."""
+    import linecache
+
+    frames: list[Frame] = []
+    tb = exc.__traceback__
+    count = 0
+    while tb is not None and count < 200:
+        code = tb.tb_frame.f_code
+        filename, lineno, name = code.co_filename, tb.tb_lineno, code.co_name
+        line = linecache.getline(filename, lineno).strip()
+        cell = (cell_names or {}).get(filename)
+        user_file = filename.startswith("<ipython-input") or "/ipykernel_" in filename
+        if cell is not None or user_file:
+            where = f"Cell In[{cell}]" if cell is not None else filename
+            text = f"{where}, line {lineno}, in {name}\n    {line}"
+            user = True
+        else:
+            text = f"File {filename}:{lineno}, in {name}\n    {line}"
+            user = not (_LIB_PATH.search(filename) or filename.startswith(_STDLIB))
+            if "jupyter_chatkit" in filename or filename.startswith("<frozen"):
+                user = False
+        if "IPython/core/interactiveshell.py" not in filename:
+            # The shell's own run_code frame is noise in every cell's traceback.
+            frames.append(Frame(text, user))
+        tb = tb.tb_next
+        count += 1
+    return frames
+
+
+def exception_message(exc: BaseException) -> str:
+    """An exception's message without running the user's code.
+
+    ``str(exc)`` runs the ``__str__`` of the exception's class: builtin and library code
+    is trusted over plain arguments; a ``__str__`` written in the notebook never runs
+    (its ``args`` are read instead), nor does the ``repr`` of an unknown argument.
+    """
+    cls = type(exc)
+    owner = next((c for c in cls.__mro__ if "__str__" in vars(c)), BaseException)
+    args: Any = BaseException.args.__get__(exc)  # type: ignore[attr-defined]
+    plain = isinstance(args, tuple) and all(
+        a is None or type(a) in (str, int, float, bool) for a in args
+    )
+    module = getattr(owner, "__module__", "__main__")
+    if module == "builtins" or module == "__main__":
+        if not plain:
+            kinds = (
+                ", ".join(type(a).__qualname__ for a in args[:5]) if isinstance(args, tuple) else ""
+            )
+            return f"<message not read: arguments of type {kinds or '?'}>"
+        if module == "__main__":
+            return _clip(", ".join(str(a) for a in args), MAX_MESSAGE_CHARS)
+    try:
+        return strip_ansi(_clip(str(exc), MAX_MESSAGE_CHARS))
+    except Exception:
+        return ""
+
+
+def exception_type(exc: BaseException) -> str:
+    """``ValueError`` for builtins, ``module.Name`` otherwise."""
+    cls = type(exc)
+    module = getattr(cls, "__module__", "")
+    name = getattr(cls, "__qualname__", "Exception")
+    return name if module in ("builtins", "__main__") else f"{module}.{name}"
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

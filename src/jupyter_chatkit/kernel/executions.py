@@ -1,0 +1,127 @@
+"""What ran in this kernel, cell by cell: source, execution count and error.
+
+IPython's ``pre_run_cell`` / ``post_run_cell`` events record every execution (not only
+the last error, which is all ``sys.last_value`` keeps). Errors are reduced when they
+happen, while their traceback and the cell's source are at hand: the user's frames, the
+last library frame and the final line (see :mod:`jupyter_chatkit.context_policy.errors`).
+Recording reads code objects and linecache only; no user code runs.
+"""
+
+from __future__ import annotations
+
+import collections
+import sys
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from ..context_policy.errors import (
+    exception_message,
+    exception_type,
+    frames_of,
+    reduce_frames,
+)
+
+KEEP = 200
+SOURCE_CHARS = 4_000
+
+
+@dataclass(frozen=True)
+class Execution:
+    """One executed cell."""
+
+    count: int
+    source: str
+    error: dict[str, Any] | None
+
+
+def describe_error(exc: BaseException, shell: Any = None) -> dict[str, Any]:
+    """``{type, message, traceback}`` of an exception, reduced and ANSI-free."""
+    names = getattr(getattr(shell, "compile", None), "_filename_map", None)
+    frames = frames_of(exc, names if isinstance(names, dict) else None)
+    kind = exception_type(exc)
+    message = exception_message(exc)
+    final = f"{kind}: {message}" if message else kind
+    return {"type": kind, "message": message, "traceback": reduce_frames(frames, final)}
+
+
+class ExecutionLog:
+    """The newest :data:`KEEP` executions of one shell, and the one running now."""
+
+    def __init__(self, shell: Any) -> None:
+        self.shell = shell
+        self.records: collections.deque[Execution] = collections.deque(maxlen=KEEP)
+        self.running: int | None = None
+        self._lock = threading.Lock()
+
+    def pre_run_cell(self, info: Any) -> None:
+        """IPython event: a cell starts (its count is the shell's next one)."""
+        if getattr(info, "store_history", True):
+            self.running = int(getattr(self.shell, "execution_count", 0) or 0)
+
+    def post_run_cell(self, result: Any) -> None:
+        """IPython event: a cell ended; keep its source and reduced error."""
+        self.running = None
+        info = getattr(result, "info", None)
+        if info is not None and not getattr(info, "store_history", True):
+            return  # silent executions (the JupyterLab tools themselves) are not cells
+        count = getattr(result, "execution_count", None)
+        source = getattr(info, "raw_cell", "") if info is not None else ""
+        exc = getattr(result, "error_in_exec", None) or getattr(result, "error_before_exec", None)
+        error = None
+        if isinstance(exc, BaseException):
+            try:
+                error = describe_error(exc, self.shell)
+            except Exception:
+                error = {"type": type(exc).__name__, "message": "", "traceback": ""}
+        if isinstance(count, int):
+            with self._lock:
+                self.records.append(Execution(count, str(source)[:SOURCE_CHARS], error))
+
+    def snapshot(self) -> list[Execution]:
+        """The recorded executions, oldest first."""
+        with self._lock:
+            return list(self.records)
+
+    def errors(self) -> dict[int, dict[str, Any]]:
+        """Execution count -> error, for the cells that failed."""
+        return {r.count: r.error for r in self.snapshot() if r.error is not None}
+
+
+_logs: dict[int, ExecutionLog] = {}
+_install_lock = threading.Lock()
+
+
+def install(shell: Any) -> ExecutionLog | None:
+    """Start recording executions of ``shell`` (once); None without IPython events."""
+    if shell is None:
+        return None
+    with _install_lock:
+        log = _logs.get(id(shell))
+        if log is not None and log.shell is shell:
+            return log
+        events = getattr(shell, "events", None)
+        if events is None:
+            return None
+        log = ExecutionLog(shell)
+        events.register("pre_run_cell", log.pre_run_cell)
+        events.register("post_run_cell", log.post_run_cell)
+        _logs[id(shell)] = log
+        return log
+
+
+def log_for(shell: Any) -> ExecutionLog | None:
+    """The log of ``shell`` if recording was started."""
+    log = _logs.get(id(shell)) if shell is not None else None
+    return log if log is not None and log.shell is shell else None
+
+
+def last_error(shell: Any = None) -> dict[str, Any] | None:
+    """The last uncaught error (``sys.last_value``), for errors from before recording."""
+    exc = getattr(sys, "last_value", None)
+    if not isinstance(exc, BaseException):
+        return None
+    try:
+        return describe_error(exc, shell)
+    except Exception:
+        return {"type": type(exc).__name__, "message": "", "traceback": ""}

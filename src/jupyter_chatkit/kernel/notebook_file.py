@@ -1,0 +1,115 @@
+"""The kernel's own notebook, read from its saved ``.ipynb``.
+
+Jupyter tells a kernel which notebook it serves (``JPY_SESSION_NAME``, set by
+jupyter_server for each session). When that file exists, ``get_notebook_cells`` reads it
+for markdown, outputs and errors that the execution history cannot see. Unsaved edits
+are not in the file; the result says so.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from ..context_policy.errors import reduce_formatted_traceback, strip_ansi
+
+ENV_SESSION = "JPY_SESSION_NAME"
+MAX_FILE_BYTES = 50_000_000
+OUTPUT_CHARS = 1_500
+CELL_OUTPUT_CHARS = 3_000
+SOURCE_CHARS = 4_000
+
+
+def notebook_path() -> Path | None:
+    """The kernel's notebook file, when Jupyter named it and it exists."""
+    name = os.environ.get(ENV_SESSION, "").strip()
+    if not name.endswith(".ipynb"):
+        return None
+    path = Path(name)
+    if not path.is_absolute():
+        path = Path.cwd() / path
+    try:
+        if path.is_file() and path.stat().st_size <= MAX_FILE_BYTES:
+            return path
+    except OSError:
+        return None
+    return None
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list):
+        return "".join(str(v) for v in value)
+    return value if isinstance(value, str) else ""
+
+
+def _clip(text: str, limit: int) -> str:
+    return (
+        text if len(text) <= limit else text[: limit - 30] + f"… [{len(text) - limit + 30:,} more]"
+    )
+
+
+def output_text(output: dict[str, Any]) -> dict[str, Any]:
+    """One nbformat output as bounded, ANSI-free text (errors reduced)."""
+    kind = str(output.get("output_type", ""))
+    if kind == "stream":
+        return {
+            "output_type": kind,
+            "name": output.get("name"),
+            "text": _clip(strip_ansi(_text(output.get("text"))), OUTPUT_CHARS),
+        }
+    if kind == "error":
+        ename = strip_ansi(str(output.get("ename", "")))
+        evalue = strip_ansi(str(output.get("evalue", "")))
+        raw_tb = output.get("traceback")
+        tb = [str(line) for line in raw_tb] if isinstance(raw_tb, list) else []
+        return {
+            "output_type": kind,
+            "ename": ename,
+            "evalue": _clip(evalue, 600),
+            "text": reduce_formatted_traceback(tb, ename, evalue),
+        }
+    raw_data = output.get("data")
+    data: dict[str, Any] = raw_data if isinstance(raw_data, dict) else {}
+    text = strip_ansi(_text(data.get("text/plain"))) or _text(data.get("text/markdown"))
+    others = [m for m in data if m != "text/plain"]
+    if others:
+        text += ("\n" if text else "") + f"[also: {', '.join(others)}]"
+    return {"output_type": kind, "text": _clip(text, OUTPUT_CHARS)}
+
+
+def read_cells(path: Path) -> list[dict[str, Any]] | None:
+    """Every cell of the notebook at ``path`` (bounded per cell); None if unreadable."""
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    cells = nb.get("cells") if isinstance(nb, dict) else None
+    if not isinstance(cells, list):
+        return None
+    out: list[dict[str, Any]] = []
+    for index, cell in enumerate(cells):
+        if not isinstance(cell, dict):
+            continue
+        entry: dict[str, Any] = {
+            "index": index,
+            "cell_type": cell.get("cell_type", "code"),
+            "source": _clip(_text(cell.get("source")), SOURCE_CHARS),
+        }
+        if entry["cell_type"] == "code":
+            entry["execution_count"] = cell.get("execution_count")
+            outputs: list[dict[str, Any]] = []
+            used = 0
+            for raw in cell.get("outputs") or []:
+                if not isinstance(raw, dict):
+                    continue
+                if used > CELL_OUTPUT_CHARS:
+                    entry["outputs_truncated"] = True
+                    break
+                item = output_text(raw)
+                used += len(item.get("text", ""))
+                outputs.append(item)
+            entry["outputs"] = outputs
+        out.append(entry)
+    return out

@@ -1,0 +1,255 @@
+"""Everything that is not a library's: strings, containers, functions, classes, modules,
+environment mappings and plain objects (described by type and ``__dict__``, never repr).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import inspect
+import itertools
+import types
+from collections import deque
+from typing import Any
+
+from ...context_policy.redact import Redactor, env_view, is_env_like
+from .common import (
+    _BYTES_TYPES,
+    BRIEF_CHARS,
+    PREVIEW_CHARS,
+    brief,
+    cell_value,
+    clip,
+    hidden,
+    hides,
+    qualname,
+    quote,
+    type_name,
+)
+
+DETAIL_ITEMS = 20
+DETAIL_STR_CHARS = 2_000
+SOURCE_CHARS = 4_000
+ATTRIBUTES = 30
+NESTED_DEPTH = 3
+
+_CONTAINERS = (list, tuple, set, frozenset, dict, deque)
+
+
+def signature_text(func: Any) -> str:
+    """``name(args)`` for a function, or just its name when it has no signature."""
+    name = getattr(func, "__name__", "?")
+    try:
+        return clip(f"{name}{inspect.signature(func)}", PREVIEW_CHARS)
+    except (TypeError, ValueError):
+        return f"{name}(...)"
+
+
+def first_doc_line(obj: Any) -> str:
+    """The first line of an object's own docstring (no getattr hooks run)."""
+    try:
+        doc = object.__getattribute__(obj, "__doc__")
+    except AttributeError:
+        return ""
+    if not isinstance(doc, str):
+        return ""
+    return clip(doc.strip().split("\n", 1)[0], 200)
+
+
+def builtin_len(value: Any) -> int:
+    """The length of a builtin container, through its base type's C method."""
+    bases: tuple[Any, ...] = _CONTAINERS
+    for base in bases:
+        if isinstance(value, base):
+            return int(base.__len__(value))
+    return -1
+
+
+def is_container(value: Any) -> bool:
+    """True for lists, tuples, sets, dicts and deques (subclasses too)."""
+    return isinstance(value, _CONTAINERS)
+
+
+# -- summaries ------------------------------------------------------------------------------
+
+
+def summarize_function(value: Any) -> dict[str, Any]:
+    """Signature and first doc line."""
+    out: dict[str, Any] = {"signature": signature_text(value)}
+    doc = first_doc_line(value)
+    if doc:
+        out["doc"] = doc
+    return out
+
+
+def summarize_class(value: Any) -> dict[str, Any]:
+    """A class: its name and first doc line."""
+    out: dict[str, Any] = {"type": "class", "class": type_name(value)}
+    doc = first_doc_line(value)
+    if doc:
+        out["doc"] = doc
+    return out
+
+
+def summarize_environ(value: Any) -> dict[str, Any]:
+    """``os.environ``: names, and values only for harmless variables."""
+    items = list(dict.items(value._data)) if type(getattr(value, "_data", None)) is dict else []
+    decoded = [(_env_text(k), _env_text(v)) for k, v in items]
+    return env_view(decoded, len(decoded), Redactor(), limit=40)
+
+
+def _env_text(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value
+
+
+def summarize_other(value: Any) -> dict[str, Any]:
+    """Strings, containers, bytes, dataclasses, and plain objects by type."""
+    out: dict[str, Any] = {}
+    if isinstance(value, str):
+        out["length"] = str.__len__(value)
+        out["value"] = quote(value, BRIEF_CHARS)
+    elif isinstance(value, dict) and is_env_like(value):
+        out.update(env_view(dict.items(value), dict.__len__(value), Redactor(), limit=40))
+    elif is_container(value):
+        out["length"] = builtin_len(value)
+        out["preview"] = brief(value, PREVIEW_CHARS, depth=2)
+    elif isinstance(value, _BYTES_TYPES):
+        out["preview"] = brief(value, BRIEF_CHARS)
+    elif dataclasses.is_dataclass(value):
+        names = [f.name for f in dataclasses.fields(value)]
+        out["fields"] = names[:20]
+    else:
+        text = brief(value, PREVIEW_CHARS)
+        if not text.endswith(" object>"):
+            out["value"] = cell_value(value, PREVIEW_CHARS)
+    return out
+
+
+# -- detail ---------------------------------------------------------------------------------
+
+
+def describe_function(f: Any) -> dict[str, Any]:
+    """Signature, docstring, module and (for Python functions) source."""
+    out: dict[str, Any] = {"signature": signature_text(f)}
+    doc = inspect.getdoc(f) if isinstance(f, types.FunctionType) else first_doc_line(f)
+    if doc:
+        out["doc"] = clip(doc, 1_000)
+    module = getattr(f, "__module__", None)
+    out["module"] = module if isinstance(module, str) else None
+    if isinstance(f, types.FunctionType):
+        with contextlib.suppress(OSError, TypeError):
+            out["source"] = clip(inspect.getsource(f), SOURCE_CHARS)
+    return out
+
+
+def describe_class(cls: type) -> dict[str, Any]:
+    """Bases, public members and docstring of a class."""
+    members = [n for n in vars(cls) if not n.startswith("_")]
+    out: dict[str, Any] = {
+        "type": "class",
+        "class": type_name(cls),
+        "bases": [type_name(b) for b in cls.__bases__],
+        "members": members[:50],
+    }
+    doc = inspect.getdoc(cls)
+    if doc:
+        out["doc"] = clip(doc, 1_000)
+    return out
+
+
+def summarize_module(mod: types.ModuleType) -> dict[str, Any]:
+    """A module, briefly."""
+    return {"value": brief(mod)}
+
+
+def describe_module(mod: types.ModuleType) -> dict[str, Any]:
+    """A module's name, version and file (read from its dict: no module __getattr__)."""
+    d = vars(mod)
+    version = d.get("__version__")
+    file = d.get("__file__")
+    return {
+        "module": mod.__name__,
+        "version": version if isinstance(version, str) else None,
+        "file": file if isinstance(file, str) else None,
+    }
+
+
+def structured(value: Any, depth: int = NESTED_DEPTH, items: int = DETAIL_ITEMS) -> Any:
+    """Lists and tuples as JSON arrays (nested ones too), dicts as objects; bounded."""
+    if depth <= 0 or not is_container(value):
+        return cell_value(value, 200)
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for k, v in itertools.islice(dict.items(value), items):
+            key = k if isinstance(k, str) else brief(k, 60, 0)
+            out[clip(key, 100)] = hidden(v) if hides(key, v) else structured(v, depth - 1, 8)
+        n = dict.__len__(value)
+        if n > items:
+            out["…"] = f"{n - items:,} more keys"
+        return out
+    base: Any = next(b for b in (list, tuple, deque, frozenset, set) if isinstance(value, b))
+    n = base.__len__(value)
+    shown = [structured(v, depth - 1, 8) for v in itertools.islice(base.__iter__(value), items)]
+    if n > items:
+        shown.append(f"… {n - items:,} more")
+    return shown
+
+
+def describe_container(value: Any) -> dict[str, Any]:
+    """Length, the first items keeping their structure, and element types."""
+    out: dict[str, Any] = {}
+    if isinstance(value, dict):
+        if is_env_like(value):
+            return env_view(dict.items(value), dict.__len__(value), Redactor())
+        out["length"] = dict.__len__(value)
+        out["items"] = [
+            [brief(k, 60, 1), hidden(v) if hides(k, v) else structured(v, NESTED_DEPTH - 1, 10)]
+            for k, v in itertools.islice(dict.items(value), DETAIL_ITEMS)
+        ]
+    else:
+        base: Any = next(b for b in (list, tuple, deque, frozenset, set) if isinstance(value, b))
+        out["length"] = base.__len__(value)
+        head = itertools.islice(base.__iter__(value), DETAIL_ITEMS)
+        out["items"] = [structured(v, NESTED_DEPTH - 1, 10) for v in head]
+        # Element types say a lot about a list and are cheap over the first few.
+        seen = {qualname(v) for v in itertools.islice(base.__iter__(value), 100)}
+        out["item_types_in_first_100"] = sorted(seen)[:10]
+    if out["length"] > DETAIL_ITEMS:
+        out["more_items"] = out["length"] - DETAIL_ITEMS
+    return out
+
+
+def describe_object(value: Any) -> dict[str, Any]:
+    """Base classes and instance attributes (from ``__dict__``); never the repr."""
+    out: dict[str, Any] = {"note": "repr not shown: its cost and size are unknown"}
+    mro = [type_name(c) for c in type(value).__mro__[1:-1]][:5]
+    if mro:
+        out["bases"] = mro
+    try:
+        attrs = object.__getattribute__(value, "__dict__")
+    except AttributeError:
+        attrs = None
+    if type(attrs) is dict:
+        out["attributes"] = {
+            str(k): hidden(v) if hides(k, v) else brief(v, 120, 1)
+            for k, v in itertools.islice(attrs.items(), ATTRIBUTES)
+            if isinstance(k, str) and not k.startswith("__")
+        }
+        if len(attrs) > ATTRIBUTES:
+            out["more_attributes"] = len(attrs) - ATTRIBUTES
+    return out
+
+
+def describe_string(value: str) -> dict[str, Any]:
+    """Length and the text (up to 2,000 characters)."""
+    return {"length": str.__len__(value), "value": quote(value, DETAIL_STR_CHARS)}
+
+
+KINDS: dict[str, tuple[Any, Any]] = {
+    "function": (summarize_function, describe_function),
+    "class": (summarize_class, describe_class),
+    "module": (summarize_module, describe_module),
+    "environ": (summarize_environ, summarize_environ),
+}

@@ -1,0 +1,143 @@
+"""scikit-learn estimators: parameters, pipeline steps, fitted facts.
+
+scikit-learn is not a dependency: estimators are recognised through ``sys.modules``.
+``get_params(deep=False)`` is called only on sklearn's own classes (sklearn code, not the
+user's); a user subclass's parameters are read from its ``__dict__``. Fitted facts
+(``feature_names_in_``, ``classes_``, ``n_features_in_``) are read from ``__dict__`` too,
+so no property runs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .common import brief, cell_value, hidden, hides, qualname
+
+MAX_DEPTH = 4
+PARAMS = 30
+FEATURES = 50
+CLASSES = 20
+STEPS = 30
+
+
+def _own_dict(est: Any) -> dict[str, Any]:
+    try:
+        d = object.__getattribute__(est, "__dict__")
+    except AttributeError:
+        return {}
+    return d if type(d) is dict else {}
+
+
+def _is_estimator(value: Any) -> bool:
+    from .common import kind_of
+
+    return kind_of(value) == "sklearn.estimator"
+
+
+def _params(est: Any) -> dict[str, Any]:
+    module = getattr(type(est), "__module__", "") or ""
+    if module.startswith("sklearn."):
+        params = est.get_params(deep=False)
+        return params if isinstance(params, dict) else {}
+    # A user subclass: its get_params could read properties; its __dict__ cannot run code.
+    names = type(est)._get_param_names() if hasattr(type(est), "_get_param_names") else []
+    own = _own_dict(est)
+    return {n: own[n] for n in names if n in own}
+
+
+def _param_value(name: str, value: Any, depth: int) -> Any:
+    if hides(name, value):
+        return hidden(value)
+    if _is_estimator(value):
+        return estimator_tree(value, depth + 1)
+    return (
+        cell_value(value, 120)
+        if not isinstance(value, list | tuple | dict)
+        else brief(value, 200, 2)
+    )
+
+
+def _fitted(est: Any) -> dict[str, Any]:
+    own = _own_dict(est)
+    out: dict[str, Any] = {}
+    fitted = [k for k in own if k.endswith("_") and not k.startswith("_")]
+    out["fitted"] = bool(fitted)
+    if "n_features_in_" in own:
+        out["n_features_in_"] = cell_value(own["n_features_in_"])
+    for key, limit in (("feature_names_in_", FEATURES), ("classes_", CLASSES)):
+        values = own.get(key)
+        if values is not None and hasattr(values, "tolist") and getattr(values, "ndim", 0) == 1:
+            items = values[:limit].tolist()
+            out[key] = [cell_value(v, 100) for v in items]
+            if len(values) > limit:
+                out[f"more_{key.rstrip('_')}"] = len(values) - limit
+    return out
+
+
+def estimator_tree(est: Any, depth: int = 0) -> dict[str, Any]:
+    """An estimator with its parameters (``deep=False``), steps and transformers, nested."""
+    out: dict[str, Any] = {"type": qualname(est)}
+    if depth > MAX_DEPTH:
+        out["note"] = "nested too deep to show"
+        return out
+    own = _own_dict(est)
+    steps = own.get("steps")
+    transformers = own.get("transformers")
+    params = _params(est)
+    if isinstance(steps, list):
+        out["steps"] = [
+            {"name": str(name), **_step(step, depth)}
+            for name, step in (s for s in steps[:STEPS] if isinstance(s, tuple) and len(s) == 2)
+        ]
+        if len(steps) > STEPS:
+            out["more_steps"] = len(steps) - STEPS
+        params = {k: v for k, v in params.items() if k != "steps"}
+    if isinstance(transformers, list):
+        out["transformers"] = [
+            {"name": str(t[0]), **_step(t[1], depth), "columns": brief(t[2], 200, 1)}
+            for t in transformers[:STEPS]
+            if isinstance(t, tuple) and len(t) >= 3
+        ]
+        params = {k: v for k, v in params.items() if k != "transformers"}
+    shown = dict(list(params.items())[:PARAMS])
+    out["params"] = {k: _param_value(k, v, depth) for k, v in shown.items()}
+    if len(params) > PARAMS:
+        out["more_params"] = len(params) - PARAMS
+    out.update(_fitted(est))
+    return out
+
+
+def _step(step: Any, depth: int) -> dict[str, Any]:
+    if isinstance(step, str):
+        return {"estimator": step}  # "drop" / "passthrough"
+    if _is_estimator(step):
+        return estimator_tree(step, depth + 1)
+    return {"type": qualname(step)}
+
+
+def summarize_estimator(est: Any) -> dict[str, Any]:
+    """One line per step, fitted facts, and the parameters set away from nothing."""
+    own = _own_dict(est)
+    out: dict[str, Any] = {}
+    steps = own.get("steps")
+    if isinstance(steps, list):
+        out["steps"] = [
+            f"{name}: {qualname(step) if not isinstance(step, str) else step}"
+            for name, step in (s for s in steps[:STEPS] if isinstance(s, tuple) and len(s) == 2)
+        ]
+    facts = _fitted(est)
+    if "feature_names_in_" in facts:
+        names = facts["feature_names_in_"][:10]
+        facts["feature_names_in_"] = names
+    out.update(facts)
+    return out
+
+
+def describe_estimator(est: Any) -> dict[str, Any]:
+    """The whole estimator tree (see :func:`estimator_tree`)."""
+    tree = estimator_tree(est)
+    tree.pop("type", None)
+    return tree
+
+
+KINDS: dict[str, tuple[Any, Any]] = {"sklearn.estimator": (summarize_estimator, describe_estimator)}
