@@ -45,7 +45,8 @@ def shell() -> InteractiveShell:
 
 
 @pytest.fixture
-def store_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+def chat_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Chats built from the environment keep their threads in ``tmp_path``."""
     url = f"sqlite:///{tmp_path / 'chat.sqlite3'}"
     monkeypatch.setenv("JUPYTER_CHATKIT_STORE_URL", url)
     return url
@@ -74,32 +75,64 @@ def markdown_outputs(captured: Any) -> list[str]:
     return [o.data["text/markdown"] for o in captured.outputs if "text/markdown" in o.data]
 
 
-# -- ask() with the offline model -------------------------------------------------------------
+# -- ask() with the offline model: it calls the kernel's tools and proposes a card ------------
 
 
-def test_ask_answers_about_kernel_variables_offline(
-    shell: InteractiveShell, store_url: str, sales: pd.DataFrame
+def test_ask_offline_answers_from_the_kernel_and_proposes_a_card(
+    shell: InteractiveShell, chat_store: str, sales: pd.DataFrame
 ) -> None:
     chat = Chat()
     answer = chat.ask("what variables do I have?", display=False)
     assert isinstance(answer, Answer) and isinstance(answer, str)
     assert answer.ok and answer.error is None
-    assert "`sales`" in answer.text and "region, revenue, units" in answer.text
+    assert "sales" in answer.text  # the kernel's listing reached the answer
     assert answer.thread_id and chat.thread_id == answer.thread_id
 
-    follow_up = chat.ask("describe sales", display=False)
-    assert follow_up.thread_id == answer.thread_id
-    for column in sales.columns:
-        assert f"`{column}`" in follow_up.text
-
     code = chat.ask("write code for the average revenue per region", display=False)
-    assert code.code_cards, code.text
-    assert code.code == 'sales.groupby("region")["revenue"].agg(["count", "mean"])'
-    assert code.code_cards[0].title == "Group sales by region"
+    assert code.thread_id == answer.thread_id
+    assert len(code.code_cards) == 1 and code.code
+    compile(code.code, "<card>", "exec")
     assert "```python" in code.markdown()
 
 
-def test_new_thread_starts_a_new_conversation(shell: InteractiveShell, store_url: str) -> None:
+def test_ask_a_scripted_conversation_with_a_code_card(
+    shell: InteractiveShell, tmp_path: Path, sales: pd.DataFrame
+) -> None:
+    card = 'sales.groupby("region")["revenue"].mean()'
+    model = ScriptedModel(
+        [
+            ModelStep(output=[function_call("list_kernel_variables", {}, call_id="c1")]),
+            ModelStep(output=[assistant_message("You have `sales`.", item_id="m1")]),
+            ModelStep(output=[assistant_message("It has three columns.", item_id="m2")]),
+            ModelStep(
+                output=[
+                    function_call(
+                        "propose_code", {"code": card, "title": "Mean revenue"}, call_id="c2"
+                    )
+                ]
+            ),
+            ModelStep(output=[assistant_message("Insert it below.", item_id="m3")]),
+        ]
+    )
+    settings = Settings(store_url=f"sqlite:///{tmp_path / 'c.sqlite3'}", title_threads=False)
+    chat = Chat(settings=settings, model=model)
+    answer = chat.ask("what variables do I have?", display=False)
+    assert answer == "You have `sales`." and answer.thread_id == chat.thread_id
+    listed = _tool_output(model, 1)
+    assert [c["name"] for c in listed["variables"][0]["columns"]] == list(sales.columns)
+
+    follow_up = chat.ask("describe sales", display=False)
+    assert follow_up.thread_id == answer.thread_id
+    # The follow-up question went to the model with the earlier turn as context.
+    assert "what variables do I have?" in json.dumps(model.calls[2].input)
+
+    code = chat.ask("write code for the average revenue per region", display=False)
+    assert code.code == card and code.code_cards[0].title == "Mean revenue"
+    assert code.text == "Insert it below."
+    model.assert_complete()
+
+
+def test_new_thread_starts_a_new_conversation(shell: InteractiveShell, chat_store: str) -> None:
     chat = Chat()
     first = chat.ask("hello", display=False)
     again = chat.ask("hello again", display=False)
@@ -109,13 +142,14 @@ def test_new_thread_starts_a_new_conversation(shell: InteractiveShell, store_url
 
 
 def test_ask_shows_the_answer_once_even_as_the_last_expression(
-    shell: InteractiveShell, store_url: str
+    shell: InteractiveShell, chat_store: str
 ) -> None:
-    shell.user_ns["display_chat"] = Chat()
+    model = ScriptedModel([ModelStep(output=[assistant_message("Hello there.", item_id="m")])])
+    shell.user_ns["display_chat"] = Chat(model=model)
     with capture_output() as captured:
         shell.run_cell("display_chat.ask('hello')", store_history=True)
     shown = markdown_outputs(captured)
-    assert len(shown) == 1 and "offline assistant" in shown[0]
+    assert len(shown) == 1 and "Hello there." in shown[0]
     # Shown again when asked for in a later cell.
     shell.run_cell("kept = _", store_history=True)
     with capture_output() as captured:
@@ -159,7 +193,7 @@ def test_ask_reports_configuration_errors_readably(
     assert "JUPYTER_CHATKIT_API must be 'responses' or 'chat_completions'" in answer.text
 
 
-def test_empty_question_is_answered_without_the_model(store_url: str) -> None:
+def test_empty_question_is_answered_without_the_model(chat_store: str) -> None:
     answer = Chat().ask("   ", display=False)
     assert answer == "Ask a question first." and not answer.ok
 
@@ -269,13 +303,22 @@ def test_provider_errors_become_readable_answers(
 def test_ask_in_a_plain_python_script_returns_and_exits(tmp_path: Path) -> None:
     script = textwrap.dedent(
         f"""
-        import os, sys
+        import json, os, sys
         os.environ["JUPYTER_CHATKIT_STORE_URL"] = "sqlite:///{tmp_path / "c.sqlite3"}"
         import pandas as pd
+        from agents.testing import ModelStep, ScriptedModel, assistant_message, function_call
         orders = pd.DataFrame({{"customer": ["a", "b"], "total": [9.5, 12.0]}})
         from jupyter_chatkit import Chat
-        answer = Chat().ask("describe orders")
+        model = ScriptedModel([
+            ModelStep(output=[function_call("inspect_kernel_variable", {{"name": "orders"}},
+                                            call_id="c1")]),
+            ModelStep(output=[assistant_message("Two columns.", item_id="m1")]),
+        ])
+        from jupyter_chatkit.settings import Settings
+        answer = Chat(settings=Settings(title_threads=False), model=model).ask("describe orders")
         print(answer)
+        output = [i for i in model.calls[1].input if i.get("type") == "function_call_output"]
+        print([c["name"] for c in json.loads(output[0]["output"])["columns"]])
         print("IPYTHON LOADED" if "IPython.core.interactiveshell" in sys.modules
               and sys.modules["IPython"].get_ipython() else "NO SHELL")
         """
@@ -285,7 +328,7 @@ def test_ask_in_a_plain_python_script_returns_and_exits(tmp_path: Path) -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=120
     )
     assert done.returncode == 0, done.stderr
-    assert "`customer`" in done.stdout and "`total`" in done.stdout
+    assert done.stdout.splitlines()[:2] == ["Two columns.", "['customer', 'total']"], done.stdout
     assert "NO SHELL" in done.stdout
     assert "Traceback" not in done.stderr
     # The process exits on its own: no store connection thread keeps it alive.
@@ -296,18 +339,30 @@ def test_ask_in_a_plain_python_script_returns_and_exits(tmp_path: Path) -> None:
 
 
 def test_chat_line_magic_asks_and_shows_the_answer(
-    shell: InteractiveShell, store_url: str, sales: pd.DataFrame, session_chat: Chat
+    shell: InteractiveShell,
+    chat_store: str,
+    sales: pd.DataFrame,
+    session_chat: Chat,
+    fake_llm: FakeLLM,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # The magics read the environment at each question: point them at the fake server.
+    monkeypatch.setenv("OPENAI_BASE_URL", fake_llm.base_url)
+    monkeypatch.setenv("JUPYTER_CHATKIT_MODEL", "fake-model")
+    fake_llm.script(
+        Reply(tool_calls=[ToolCall("inspect_kernel_variable", {"name": "sales"})]),
+        Reply("It has region, revenue and units."),
+    )
     with capture_output() as captured:
         result = shell.run_cell("%chat what columns does sales have?", store_history=True)
     assert result.success and result.result is None
-    shown = markdown_outputs(captured)
-    assert len(shown) == 1
-    assert "`region`" in shown[0] and "`revenue`" in shown[0]
+    assert markdown_outputs(captured) == ["It has region, revenue and units."]
+    tool = next(m for m in fake_llm.requests[1]["messages"] if m["role"] == "tool")
+    assert [c["name"] for c in json.loads(tool["content"])["columns"]] == list(sales.columns)
 
 
 def test_magics_share_one_conversation(
-    shell: InteractiveShell, store_url: str, session_chat: Chat
+    shell: InteractiveShell, chat_store: str, session_chat: Chat
 ) -> None:
     shell.run_cell("%chat hello", store_history=True)
     first = session_chat.thread_id
@@ -339,7 +394,7 @@ def test_question_marks_reach_the_magic(shell: InteractiveShell) -> None:
 
 def test_magic_usage_errors_are_messages(shell: InteractiveShell) -> None:
     magics = shell.magics_manager.registry["ChatMagics"]
-    with pytest.raises(UsageError, match="Unknown option '--bogus'"):
+    with pytest.raises(UsageError, match="unrecognized arguments: --bogus"):
         magics.chat("--bogus what?")
     with pytest.raises(UsageError, match="takes no text after the flags"):
         magics.chat("extra words", "the question")

@@ -25,7 +25,7 @@ from jupyter_client.blocking.client import BlockingKernelClient
 from jupyter_client.manager import KernelManager, start_new_kernel
 
 from .chatkit_helpers import parse_sse, user_input
-from .fixtures.fake_llm import FakeLLM, hang
+from .fixtures.fake_llm import FakeLLM, Reply, ToolCall, hang
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 TIMEOUT = 60.0
@@ -189,8 +189,11 @@ def test_chat_as_last_expression_is_shown_once(kernel: Kernel) -> None:
 # -- the comm contract ---------------------------------------------------------------------------
 
 
-def test_comm_request_tool_round_trip_and_thread_id(kernel: Kernel) -> None:
-    comm_id = new_chat(kernel, "comm_chat")
+def test_comm_request_tool_round_trip_and_thread_id(kernel: Kernel, fake_llm: FakeLLM) -> None:
+    fake_llm.script(
+        Reply(tool_calls=[ToolCall("list_kernel_variables", {})]), Reply("You have `sales`.")
+    )
+    comm_id = new_chat(kernel, "comm_chat", provider_settings(fake_llm))
     first = request(
         kernel,
         comm_id,
@@ -234,7 +237,10 @@ def test_comm_request_tool_round_trip_and_thread_id(kernel: Kernel) -> None:
         if e.type == "thread.item.done" and e.item.type == "assistant_message"
         for part in e.item.content
     )
-    assert "`sales`" in answer and "region, revenue" in answer
+    assert answer == "You have `sales`."
+    # What the kernel answered is what the model was given.
+    tool = next(m for m in fake_llm.requests[1]["messages"] if m["role"] == "tool")
+    assert json.loads(tool["content"]) == result
     # thread_id is the front end's to set (it syncs the trait); the kernel leaves it be,
     # or the front end would reopen the thread in the middle of the answer.
     assert kernel.stdout("print(repr(comm_chat.thread_id))").strip() == "''"
@@ -302,29 +308,61 @@ def test_interrupting_ask_cancels_the_model_request(kernel: Kernel, fake_llm: Fa
         time.sleep(0.1)
     assert fake_llm.calls[0].disconnected, "the model request outlived the interrupt"
     # The kernel is fine afterwards.
-    results = [m for m in kernel.execute("40 + 2") if m["msg_type"] == "execute_result"]
-    assert results[0]["content"]["data"]["text/plain"] == "42"
+    messages = kernel.execute("40 + 2")
+    results = [m for m in messages if m["msg_type"] == "execute_result"]
+    assert results and results[0]["content"]["data"]["text/plain"] == "42", messages
 
 
-def test_ask_blocks_the_cell_not_the_loop(kernel: Kernel) -> None:
-    out = kernel.stdout(
-        "answer = Chat().ask('describe sales', display=False)\nprint(answer.ok, answer.text)"
+def test_ask_blocks_the_cell_not_the_loop(kernel: Kernel, fake_llm: FakeLLM) -> None:
+    fake_llm.script(
+        Reply(tool_calls=[ToolCall("inspect_kernel_variable", {"name": "sales"})]),
+        Reply("Two columns."),
     )
-    assert out.startswith("True **`sales`**")
-    assert "`revenue`" in out
+    out = kernel.stdout(
+        f"answer = Chat({provider_settings(fake_llm)}).ask('describe sales', display=False)\n"
+        "print(answer.ok, answer.text)"
+    )
+    assert out == "True Two columns.\n"
+    # The in-kernel tool call ran while ask() waited: the model got the kernel's answer.
+    tool = next(m for m in fake_llm.requests[1]["messages"] if m["role"] == "tool")
+    assert [c["name"] for c in json.loads(tool["content"])["columns"]] == ["region", "revenue"]
 
 
-def test_ask_async_with_top_level_await(kernel: Kernel) -> None:
-    messages = kernel.execute("await Chat().ask_async('what variables do I have?')")
-    (shown,) = markdown_of(messages)
-    assert "`sales`" in shown
+def test_ask_async_with_top_level_await(kernel: Kernel, fake_llm: FakeLLM) -> None:
+    fake_llm.script(Reply("Awaited."))
+    messages = kernel.execute(f"await Chat({provider_settings(fake_llm)}).ask_async('hi')")
+    assert markdown_of(messages) == ["Awaited."]
 
 
-def test_line_and_cell_magics_show_answers(kernel: Kernel) -> None:
-    (line,) = markdown_of(kernel.execute("%chat what columns does sales have?"))
-    assert "`region`" in line and "`revenue`" in line
-    (cell,) = markdown_of(kernel.execute("%%chat\nwrite code for the average revenue per region"))
-    assert 'sales.groupby("region")["revenue"]' in cell
+@pytest.fixture
+def kernel_on_fake_llm(kernel: Kernel, fake_llm: FakeLLM) -> Iterator[FakeLLM]:
+    """The kernel's environment points at the fake server (the magics read it per question)."""
+    env = {
+        "OPENAI_BASE_URL": fake_llm.base_url,
+        "OPENAI_API_KEY": "sk-test",
+        "JUPYTER_CHATKIT_MODEL": "fake-model",
+        "JUPYTER_CHATKIT_API": "chat_completions",
+    }
+    kernel.execute(f"import os; os.environ.update({env!r})")
+    try:
+        yield fake_llm
+    finally:
+        kernel.execute(f"for _k in {list(env)!r}: os.environ.pop(_k, None)")
+
+
+def test_line_and_cell_magics_show_answers(kernel: Kernel, kernel_on_fake_llm: FakeLLM) -> None:
+    llm = kernel_on_fake_llm
+    llm.script(
+        Reply(tool_calls=[ToolCall("inspect_kernel_variable", {"name": "sales"})]),
+        Reply("Columns: region, revenue."),
+    )
+    assert markdown_of(kernel.execute("%chat what columns does sales have?")) == [
+        "Columns: region, revenue."
+    ]
+    code = 'sales.groupby("region")["revenue"].mean()'
+    llm.script(Reply(tool_calls=[ToolCall("propose_code", {"code": code})]), Reply("Done."))
+    (cell,) = markdown_of(kernel.execute("%%chat\nwrite code for the mean revenue per region"))
+    assert code in cell and "Done." in cell
     assert len(widget_outputs(kernel.execute("%chat"))) == 1
 
 
