@@ -30,6 +30,7 @@ from chatkit.types import (
 
 from jupyter_chatkit.assistant.context import RequestContext
 from jupyter_chatkit.assistant.history import bound_items
+from jupyter_chatkit.assistant.partial import CUT_OFF_NOTE, STOPPED_NOTE
 from jupyter_chatkit.assistant.server import JsonResult, NotebookAssistant, StreamResult
 from jupyter_chatkit.settings import Settings
 from jupyter_chatkit.store import SQLStore, open_store
@@ -355,10 +356,11 @@ async def test_stream_cut_midway_keeps_partial_answer(store: SQLStore) -> None:
     assistant = make(store, model)
     events = await stream(assistant, req("threads.create", input=user_input("hello")))
     assert types_of(events)[-1] == "error"
-    assert answer_text(events) == "Partial answer"
+    # Kept, and marked as cut off, live and in the stored thread.
+    assert answer_text(events) == f"Partial answer\n\n{CUT_OFF_NOTE}"
     stored = await store.load_thread_items(thread_id_of(events), None, 20, "asc", ALICE)
     kept = [i for i in stored.data if isinstance(i, AssistantMessageItem)]
-    assert kept and kept[0].content[0].text == "Partial answer"
+    assert kept and kept[0].content[0].text == f"Partial answer\n\n{CUT_OFF_NOTE}"
 
 
 @pytest.mark.asyncio
@@ -413,8 +415,10 @@ async def test_cancelling_the_consumer_cancels_the_run(store: SQLStore) -> None:
 
     threads = await store.load_threads(10, None, "desc", ALICE)
     items = await store.load_thread_items(threads.data[0].id, None, 20, "asc", ALICE)
-    # handle_stream_cancelled kept the partial answer and noted the cancellation.
-    assert any(isinstance(i, AssistantMessageItem) for i in items.data)
+    # handle_stream_cancelled kept the partial answer, marked stopped, and noted the
+    # cancellation for the model.
+    kept = [i for i in items.data if isinstance(i, AssistantMessageItem)]
+    assert kept and kept[0].content[-1].text.endswith(STOPPED_NOTE)
     assert isinstance(items.data[-1], SDKHiddenContextItem)
 
 

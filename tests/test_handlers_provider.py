@@ -13,8 +13,10 @@ import pytest
 from chatkit.types import ClientToolCallItem, ErrorEvent, ThreadItemDoneEvent
 from traitlets.config import Config
 
+from jupyter_chatkit.assistant.partial import CUT_OFF_NOTE, STOPPED_NOTE
+
 from .chatkit_helpers import parse_sse, types_of, user_input
-from .fixtures.fake_llm import FakeLLM, Reply, ToolCall, cut_stream, server_error
+from .fixtures.fake_llm import FakeLLM, Reply, ToolCall, cut_stream, server_error, stopped_stream
 from .test_handlers import answer_of, body, post, server_config
 
 
@@ -113,11 +115,45 @@ async def test_stream_cut_midway_keeps_partial_answer(
     events = parse_sse((await post(jp_fetch, body("threads.create", input=user_input("hi")))).body)
     assert types_of(events)[-1] == "error"
     partial = answer_of(events)
-    assert partial and "This answer will be cut off here".startswith(partial.strip())
+    assert partial.endswith(CUT_OFF_NOTE)
+    said = partial.removesuffix(CUT_OFF_NOTE).strip()
+    assert said and "This answer will be cut off here".startswith(said)
     thread_id = events[0].thread.id  # type: ignore[union-attr]
     thread = json.loads((await post(jp_fetch, body("threads.get_by_id", thread_id=thread_id))).body)
     kinds = [i["type"] for i in thread["items"]["data"]]
     assert kinds == ["user_message", "assistant_message"]
+    assert thread["items"]["data"][1]["content"][-1]["text"].endswith(CUT_OFF_NOTE)
+
+
+async def test_stream_that_just_stops_is_cut_not_complete(
+    jp_fetch: Callable[..., Any], fake_llm: FakeLLM
+) -> None:
+    # The body ends cleanly, but with no finish_reason / [DONE] (no response.completed).
+    fake_llm.script(stopped_stream("This answer just stops here and never ends", after=3))
+    events = parse_sse((await post(jp_fetch, body("threads.create", input=user_input("hi")))).body)
+    errors = [e for e in events if isinstance(e, ErrorEvent)]
+    assert len(errors) == 1 and errors[0].allow_retry
+    assert types_of(events)[-1] == "error"
+    partial = answer_of(events)
+    assert partial.startswith("This answer just") and partial.endswith(CUT_OFF_NOTE)
+    assert "never ends" not in partial
+    thread_id = events[0].thread.id  # type: ignore[union-attr]
+    thread = json.loads((await post(jp_fetch, body("threads.get_by_id", thread_id=thread_id))).body)
+    assert thread.get("title") is None  # not titled as if it had been answered
+    stored = thread["items"]["data"]
+    assert [i["type"] for i in stored] == ["user_message", "assistant_message"]
+    assert stored[1]["content"][-1]["text"].endswith(CUT_OFF_NOTE)
+    # Retry offered, and it works.
+    fake_llm.script(Reply("Complete this time."))
+    events = parse_sse(
+        (
+            await post(
+                jp_fetch,
+                body("threads.retry_after_item", thread_id=thread_id, item_id=stored[0]["id"]),
+            )
+        ).body
+    )
+    assert answer_of(events) == "Complete this time."
 
 
 async def test_client_disconnect_cancels_the_upstream_request(
@@ -158,4 +194,6 @@ async def test_client_disconnect_cancels_the_upstream_request(
         await asyncio.sleep(0.1)
     kinds = [i.type for i in items.data]
     assert kinds[0] == "user_message" and kinds[-1] == "sdk_hidden_context"
-    assert "assistant_message" in kinds  # the partial answer was kept
+    # The partial answer was kept, and the thread says it was stopped.
+    kept = [i for i in items.data if i.type == "assistant_message"]
+    assert kept and kept[0].content[-1].text.endswith(STOPPED_NOTE)  # type: ignore[union-attr]

@@ -16,6 +16,7 @@ from agents.models.openai_chatcompletions import OpenAIChatCompletionsModel
 from agents.models.openai_responses import OpenAIResponsesModel
 from agents.tool_context import ToolContext
 
+from jupyter_chatkit.assistant.model_errors import IncompleteStreamError
 from jupyter_chatkit.assistant.models import (
     PLACEHOLDER_API_KEY,
     build_model,
@@ -40,6 +41,7 @@ from .fixtures.fake_llm import (
     model_not_found,
     rate_limited,
     server_error,
+    stopped_stream,
     unauthorized,
 )
 from .fixtures.llm_guard import RealNetworkBlocked
@@ -305,6 +307,28 @@ async def test_faults_read_well_and_never_leak_the_key(
     assert FAKE_API_KEY not in message
     assert "Bearer" not in message and "Incorrect API key" not in message
     assert len(message) < 220
+
+
+@pytest.mark.asyncio
+async def test_chat_stream_that_just_stops_is_cut_off(fake_llm: FakeLLM) -> None:
+    # A clean end of body with neither finish_reason nor [DONE], from a server that is
+    # not api.openai.com (where the agents SDK would not check).
+    fake_llm.script(stopped_stream("Half of an answer that stops", after=2))
+    settings = settings_for(fake_llm, "chat_completions")
+    with pytest.raises(IncompleteStreamError) as caught:
+        await stream_run(Agent(name="a"), settings)
+    message, allow_retry = describe_model_error(caught.value)
+    assert "cut off in the middle of the answer" in message and allow_retry
+
+
+@pytest.mark.asyncio
+async def test_chat_stream_with_done_but_no_finish_reason_is_complete(fake_llm: FakeLLM) -> None:
+    # Some servers send finish_reason "" (or none) but do end with [DONE].
+    fake_llm.script(Reply("All of it."))
+    fake_llm.omit_finish_reason = True
+    settings = settings_for(fake_llm, "chat_completions")
+    events = await stream_run(Agent(name="a"), settings)
+    assert text_of(events) == "All of it."
 
 
 @pytest.mark.asyncio

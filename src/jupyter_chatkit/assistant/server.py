@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +28,7 @@ from chatkit.types import (
     AssistantMessageContentPartDone,
     AssistantMessageContentPartTextDelta,
     AssistantMessageItem,
+    Attachment,
     ChatKitReq,
     ClientEffectEvent,
     ErrorEvent,
@@ -57,8 +58,8 @@ from .agent import build_agent, build_title_agent
 from .cards import POSITIONS, card_code, inserted_count, mark_inserted
 from .context import RequestContext
 from .history import NotebookConverter, load_history
-from .models import build_model, describe_model_error, set_tracing
-from .partial import KeepPartialOutput
+from .models import build_model, close_model, describe_model_error, set_tracing
+from .partial import CUT_OFF_NOTE, STOPPED_NOTE, KeepPartialOutput, mark_partial
 from .scrub import Scrubber, register_secret
 from .tools import ACTION_INSERT_AND_RUN_CELL, INSERT_ACTIONS
 
@@ -310,7 +311,7 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             self.settings.history_max_tokens,
         )
         converter = NotebookConverter(
-            lambda attachment_id: self.sql_store.attachments.read_bytes(attachment_id, context)
+            lambda attachment_id: self.read_attachment(attachment_id, context)
         )
         agent_input = await converter.to_agent_input(history)
         agent_context = AgentContext[RequestContext](
@@ -397,6 +398,57 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         widget = mark_inserted(sender.widget, ran=run, count=inserted_count(sender.widget) + 1)
         yield ThreadItemReplacedEvent(item=sender.model_copy(update={"widget": widget}))
 
+    async def handle_stream_cancelled(
+        self,
+        thread: ThreadMetadata,
+        pending_items: list[ThreadItem],
+        context: RequestContext,
+    ) -> None:
+        """After Stop: keep what was said, marked as stopped, and collapsed workflows.
+
+        ChatKit keeps non-empty pending answers and notes the cancellation for the
+        model; the answer itself is marked here so the stored thread says so too.
+        Pending workflows are kept (collapsed) as well, so what the user saw does not
+        vanish when the thread is reopened.
+        """
+        for item in pending_items:
+            if isinstance(item, AssistantMessageItem) and any(
+                part.text.strip() for part in item.content
+            ):
+                mark_partial(item, STOPPED_NOTE)
+            elif isinstance(item, WorkflowItem):
+                item.workflow.expanded = False
+                await self.store.add_thread_item(thread.id, item, context=context)
+        await super().handle_stream_cancelled(thread, pending_items, context)
+
+    # -- attachments and lifetime --------------------------------------------------------
+
+    async def read_attachment(
+        self, attachment_id: str, context: RequestContext
+    ) -> tuple[Attachment, bytes]:
+        """This user's attachment and its bytes (``NotFoundError`` if not theirs)."""
+        return await self.sql_store.attachments.read_bytes(attachment_id, context)
+
+    async def write_attachment(
+        self, attachment_id: str, data: bytes, context: RequestContext
+    ) -> None:
+        """Upload the bytes of one of this user's pending attachments."""
+        await self.sql_store.attachments.write_bytes(attachment_id, data, context)
+
+    def set_attachment_upload_url(self, upload_url_for: Callable[[str], str]) -> None:
+        """Where clients upload an attachment's bytes, given its id (set by a transport)."""
+        self.sql_store.attachments.upload_url_for = upload_url_for
+
+    async def aclose(self) -> None:
+        """Close the model's HTTP client and the store's connections."""
+        try:
+            await self.model.close()
+            await close_model(
+                self.model.inner if isinstance(self.model, KeepPartialOutput) else self.model
+            )
+        finally:
+            await self.sql_store.close()
+
     # -- helpers -------------------------------------------------------------------------
 
     async def _title_for(self, message: UserMessageItem) -> str:
@@ -462,12 +514,16 @@ def _track_pending(pending: dict[str, ThreadItem], event: ThreadStreamEvent) -> 
 
 
 def _settle_pending(pending: dict[str, ThreadItem]) -> list[ThreadStreamEvent]:
-    """Finish half-streamed items after a failure: keep partial text, drop empty ones."""
+    """Finish half-streamed items after a failure: keep partial text, drop empty ones.
+
+    Kept text is marked as cut off, so the stored thread does not pass it for a
+    complete answer.
+    """
     events: list[ThreadStreamEvent] = []
     for item in pending.values():
         if isinstance(item, AssistantMessageItem):
             if any(part.text.strip() for part in item.content):
-                events.append(ThreadItemDoneEvent(item=item))
+                events.append(ThreadItemDoneEvent(item=mark_partial(item, CUT_OFF_NOTE)))
             else:
                 events.append(ThreadItemRemovedEvent(item_id=item.id))
         elif isinstance(item, WorkflowItem):

@@ -67,7 +67,7 @@ class AssistantHolder:
             importlib.import_module, "jupyter_chatkit.assistant.server"
         )
         assistant: NotebookAssistant = await module.create_assistant(self.settings)
-        assistant.sql_store.attachments.upload_url_for = self._attachment_url
+        assistant.set_attachment_upload_url(self._attachment_url)
         return assistant
 
     @property
@@ -103,7 +103,7 @@ class AssistantHolder:
             assistant = await task
         except BaseException:
             return
-        await assistant.sql_store.close()
+        await assistant.aclose()
 
 
 class BaseChatKitHandler(ExtensionHandlerMixin, APIHandler):
@@ -269,11 +269,13 @@ class AttachmentHandler(BaseChatKitHandler):
 
         assistant = await self.holder.get()
         try:
-            attachment, data = await assistant.sql_store.attachments.read_bytes(
+            attachment, data = await assistant.read_attachment(
                 attachment_id, self.request_context()
             )
         except NotFoundError:
             raise web.HTTPError(404, "No such attachment.") from None
+        except ValueError as exc:  # e.g. a NUL in the id
+            raise web.HTTPError(400, str(exc)[:300]) from None
         mime = attachment.mime_type.split(";")[0].strip().lower()
         inline = mime in SAFE_INLINE_TYPES
         content_type = mime if inline else "application/octet-stream"
@@ -311,9 +313,7 @@ class AttachmentHandler(BaseChatKitHandler):
             raise web.HTTPError(413, "The file is too large.")
         assistant = await self.holder.get()
         try:
-            await assistant.sql_store.attachments.write_bytes(
-                attachment_id, data, self.request_context()
-            )
+            await assistant.write_attachment(attachment_id, data, self.request_context())
         except NotFoundError:
             raise web.HTTPError(404, "No such attachment.") from None
         except AttachmentTooLargeError as exc:

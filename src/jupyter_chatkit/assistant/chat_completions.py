@@ -1,0 +1,242 @@
+"""Chat completions adapted to ChatKit: workarounds for openai-agents, each with its source.
+
+openai-agents' ``OpenAIChatCompletionsModel`` is written for api.openai.com first; the
+OpenAI-compatible servers this app supports (Ollama, vLLM, LM Studio, Gemini) are where
+chat completions are actually used. :func:`chat_completions_model_class` returns a
+subclass that fixes three things:
+
+1. Unique item ids. The SDK gives every output item the same placeholder id
+   ``__fake_id__``; ChatKit reuses item ids as thread item ids, so each answer would
+   replace the last one on screen.
+   https://github.com/openai/chatkit-python/issues/36 (fixed upstream by
+   https://github.com/openai/openai-agents-python/pull/3079, not in 0.24).
+2. Replayable history. ChatKit replays an earlier answer as an assistant message with
+   ``output_text`` parts and no id; the SDK's chat-completions converter rejects those
+   ("Unknown content"), failing every second turn. See ``Converter.items_to_messages``
+   in agents/models/chatcmpl_converter.py (0.24), which accepts such parts only on
+   messages that carry an id.
+3. Cut streams. The SDK requires a ``finish_reason`` only when the client points at
+   api.openai.com (``require_finish_reason=ChatCmplHelpers.is_openai(client)`` in
+   agents/models/openai_chatcompletions.py, 0.24); from any other server a stream that
+   just stops is taken as a complete answer. Here every provider's stream must end with
+   a ``finish_reason`` or ``[DONE]``, else :class:`IncompleteStreamError`. Several
+   OpenAI-compatible servers are known to close streams early, e.g.
+   https://github.com/earendil-works/pi/issues/5793.
+
+openai and agents are imported when the class is first built, not with this module.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any, cast
+
+from .model_errors import IncompleteStreamError
+
+if TYPE_CHECKING:
+    from agents.items import TResponseInputItem
+    from agents.models.openai_chatcompletions import OpenAIChatCompletionsModel
+
+# The placeholder id the agents SDK (0.24) gives every chat-completions output item.
+_FAKE_RESPONSES_ID = "__fake_id__"
+
+
+_chat_model_class: type[OpenAIChatCompletionsModel] | None = None
+
+
+def chat_completions_model_class() -> type[OpenAIChatCompletionsModel]:
+    """``OpenAIChatCompletionsModel`` giving each output item its own id (built lazily)."""
+    global _chat_model_class
+    if _chat_model_class is None:
+        _chat_model_class = _define_chat_completions_model()
+    return _chat_model_class
+
+
+def _define_chat_completions_model() -> type[OpenAIChatCompletionsModel]:
+    from agents.items import ModelResponse, TResponseStreamEvent
+    from agents.models.openai_chatcompletions import OpenAIChatCompletionsModel
+
+    class ChatCompletionsModel(OpenAIChatCompletionsModel):
+        """Chat completions, adapted to ChatKit: replayable history, unique item ids."""
+
+        async def get_response(
+            self,
+            system_instructions: str | None,
+            input: str | list[TResponseInputItem],
+            *args: Any,
+            **kwargs: Any,
+        ) -> ModelResponse:
+            response = await super().get_response(
+                system_instructions, _replayable(input), *args, **kwargs
+            )
+            ids = _ItemIds()
+            for index, item in enumerate(response.output):
+                ids.fix_item(item, index)
+            return response
+
+        async def _fetch_response(self, *args: Any, **kwargs: Any) -> Any:
+            result = await super()._fetch_response(*args, **kwargs)
+            if kwargs.get("stream") and isinstance(result, tuple):
+                response, stream = result
+                return response, EndCheckedStream(stream)
+            return result
+
+        async def stream_response(
+            self,
+            system_instructions: str | None,
+            input: str | list[TResponseInputItem],
+            *args: Any,
+            **kwargs: Any,
+        ) -> AsyncIterator[TResponseStreamEvent]:
+            ids = _ItemIds()
+            stream = super().stream_response(
+                system_instructions, _replayable(input), *args, **kwargs
+            )
+            async for event in stream:
+                ids.fix_event(event)
+                yield event
+
+    return ChatCompletionsModel
+
+
+def _replayable(input: str | list[TResponseInputItem]) -> str | list[TResponseInputItem]:
+    """Earlier answers as plain text, which the chat-completions converter accepts.
+
+    ChatKit replays an assistant message as ``{"role": "assistant", "content":
+    [{"type": "output_text", ...}]}`` (no id). The Responses API takes that, but the
+    agents SDK's chat-completions converter rejects ``output_text`` parts there
+    ("Unknown content"), failing every second turn.
+    """
+    if isinstance(input, str):
+        return input
+    out: list[TResponseInputItem] = []
+    for item in input:
+        content = item.get("content") if isinstance(item, dict) else None
+        if (
+            isinstance(item, dict)
+            and item.get("role") == "assistant"
+            and "id" not in item
+            and isinstance(content, list)
+            and all(
+                isinstance(p, dict) and p.get("type") in ("output_text", "refusal") for p in content
+            )
+        ):
+            text = "".join(str(p.get("text") or p.get("refusal") or "") for p in content)
+            item = cast("TResponseInputItem", {**item, "content": text})
+        out.append(item)
+    return out
+
+
+class _ItemIds:
+    """Replaces the placeholder id of each output item of one response, consistently.
+
+    One chat completion yields at most one message and one reasoning item, plus
+    function calls told apart by call id (or by output index in argument deltas).
+    """
+
+    def __init__(self) -> None:
+        self._by_kind: dict[str, str] = {}
+        self._by_call: dict[str, str] = {}
+        self._by_index: dict[int, str] = {}
+
+    def _mint(self, kind: str) -> str:
+        prefix = {"message": "msg", "reasoning": "rs", "function_call": "fc"}.get(kind, "item")
+        return f"{prefix}_{uuid.uuid4().hex}"
+
+    def _for_item(self, item: Any, index: int | None) -> str:
+        kind = str(getattr(item, "type", "item"))
+        call_id = getattr(item, "call_id", None)
+        if kind == "function_call":
+            if isinstance(call_id, str) and call_id in self._by_call:
+                return self._by_call[call_id]
+            new = self._by_index.get(index, "") if index is not None else ""
+            new = new or self._mint(kind)
+            if isinstance(call_id, str) and call_id:
+                self._by_call[call_id] = new
+        else:
+            new = self._by_kind.setdefault(kind, self._mint(kind))
+        if index is not None:
+            self._by_index[index] = new
+        return new
+
+    def fix_item(self, item: Any, index: int | None) -> None:
+        """Give ``item`` its own id if it carries the placeholder."""
+        if getattr(item, "id", None) == _FAKE_RESPONSES_ID:
+            item.id = self._for_item(item, index)
+
+    def fix_event(self, event: Any) -> None:
+        """Rewrite the placeholder in a stream event, its item, or its final response."""
+        kind = str(getattr(event, "type", ""))
+        item = getattr(event, "item", None)
+        if item is not None:
+            self.fix_item(item, getattr(event, "output_index", None))
+        if getattr(event, "item_id", None) == _FAKE_RESPONSES_ID:
+            index = getattr(event, "output_index", None)
+            if kind.startswith("response.reasoning"):
+                event.item_id = self._by_kind.setdefault("reasoning", self._mint("reasoning"))
+            elif kind.startswith("response.function_call"):
+                known = self._by_index.get(index) if index is not None else None
+                event.item_id = known or self._mint("function_call")
+            else:
+                event.item_id = self._by_kind.setdefault("message", self._mint("message"))
+        response = getattr(event, "response", None)
+        if response is not None and kind == "response.completed":
+            for out in getattr(response, "output", None) or []:
+                # By kind and call id only: final output order may differ from the
+                # stream's output indexes.
+                self.fix_item(out, None)
+
+
+class EndCheckedStream:
+    """A chat-completions chunk stream that raises if it ends without an end marker.
+
+    The end markers are a ``finish_reason`` on choice 0 and the ``[DONE]`` event; a
+    stream with neither was cut (a proxy timing out, a server restarting) even when
+    its HTTP body ended cleanly. Everything else is passed through to the wrapped
+    ``openai.AsyncStream`` (``response``, ``close()``), which the SDK uses.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self.finished = False
+        self.done_event = False
+        decoder = getattr(stream, "_decoder", None)
+        if decoder is not None and hasattr(decoder, "aiter_bytes"):
+            # openai's AsyncStream swallows [DONE]; watch the decoder to see it go by.
+            stream._decoder = _DoneWatcher(decoder, self)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+    def __aiter__(self) -> AsyncIterator[Any]:
+        return self._chunks()
+
+    async def _chunks(self) -> AsyncIterator[Any]:
+        async for chunk in self._stream:
+            for choice in getattr(chunk, "choices", None) or ():
+                # Truthy: some servers send finish_reason "" on every chunk.
+                if getattr(choice, "index", 0) == 0 and getattr(choice, "finish_reason", None):
+                    self.finished = True
+            yield chunk
+        if not (self.finished or self.done_event):
+            raise IncompleteStreamError(
+                "the chat-completions stream ended without a finish_reason or [DONE]"
+            )
+
+
+class _DoneWatcher:
+    """Wraps openai's SSE decoder to note the ``[DONE]`` event."""
+
+    def __init__(self, decoder: Any, owner: EndCheckedStream) -> None:
+        self._decoder = decoder
+        self._owner = owner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._decoder, name)
+
+    async def aiter_bytes(self, iterator: Any) -> AsyncIterator[Any]:
+        async for event in self._decoder.aiter_bytes(iterator):
+            if str(getattr(event, "data", "")).startswith("[DONE]"):
+                self._owner.done_event = True
+            yield event
