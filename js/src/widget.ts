@@ -101,6 +101,19 @@ function kernelTools(model: AnyModel<ChatModel>): {
 
 const initialSent = new WeakSet<object>();
 
+/** Whether the Jupyter server runs the offline demo model (false when it cannot tell). */
+async function serverIsOffline(baseUrl: string, token?: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${normalizeBaseUrl(baseUrl)}jupyter-chatkit/config`, {
+      credentials: "same-origin",
+      headers: token ? { Authorization: `token ${token}` } : {},
+    });
+    return res.ok && !!((await res.json()) as { offline?: unknown }).offline;
+  } catch {
+    return false;
+  }
+}
+
 async function render({ model, el }: RenderProps<ChatModel>): Promise<() => void> {
   el.classList.add("jck-widget-host");
   // Keys pressed in the chat (history rows, widget list items…) must not reach the
@@ -148,6 +161,7 @@ async function render({ model, el }: RenderProps<ChatModel>): Promise<() => void
     clientTools,
     compact: true,
     title: model.get("title") || undefined,
+    offline: viaServer ? serverIsOffline(baseUrl, page?.token) : false,
     insertCell: async (code, opts) => {
       const b = getBridge();
       return b ? b.insertCell(el, code, opts) : false;

@@ -33,6 +33,8 @@ export interface ChatFactoryOptions {
   sendKey: () => SendKey;
   /** Show a short message in the panel. */
   notify: (text: string) => void;
+  /** Whether the server runs the offline demo model. */
+  offline?: Promise<boolean>;
 }
 
 /** The composer's placeholder for a send key. */
@@ -89,6 +91,7 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
       sendKey: options.sendKey(),
       placeholder: placeholderFor,
       initialThreadId: lastThread.get(),
+      offline: options.offline,
     });
     // Reopen the same conversation after a reload (threads live on the server, per user).
     const stopRemember = chat.onThreadChange((id) => lastThread.set(id));

@@ -67,6 +67,7 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
     registry: ISettingRegistry | null,
   ): void => {
     let current: AssistantSettings = { ...DEFAULTS };
+    const modelInfo = fetchModelInfo();
     const link = new NotebookLink(tracker);
     const panel: AssistantPanel = new AssistantPanel(
       link,
@@ -74,6 +75,7 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
         link,
         sendKey: () => current.sendShortcut,
         notify: (text) => panel.notify(text),
+        offline: modelInfo.then((info) => !!info?.offline),
       }),
     );
     let placedOn: Side | null = null;
@@ -130,7 +132,7 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
         });
     }
 
-    void fetchModelInfo().then((info) => panel.setModelLabel(modelLabel(info)));
+    void modelInfo.then((info) => panel.setModelLabel(modelLabel(info)));
 
     // -- commands --------------------------------------------------------------------
 

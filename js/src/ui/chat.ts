@@ -40,6 +40,8 @@ export interface ChatOptions {
   compact?: boolean;
   /** Placeholder of the message box, or a function of the send key. */
   placeholder?: string | ((sendKey: SendKey) => string);
+  /** True when the server runs the offline demo model (GET jupyter-chatkit/config). */
+  offline?: boolean | Promise<boolean>;
 }
 
 /** The key that sends a message ("Accel" is Cmd on macOS, Ctrl elsewhere). */
@@ -207,6 +209,12 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     },
     { class: "jck-btn jck-btn-ghost jck-older" },
   );
+  // Said once here, not under every answer of the offline model.
+  const offlineNote = h("p", { class: "jck-offline" }, "Offline demo model — configure a provider to get real answers");
+  offlineNote.hidden = true;
+  void Promise.resolve(options.offline).then((on) => {
+    offlineNote.hidden = !on;
+  });
   const empty = h(
     "div",
     { class: "jck-empty" },
@@ -217,6 +225,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
       { class: "jck-muted" },
       "The assistant can read your cells and kernel variables when it needs them; code reaches a cell only when you click Insert.",
     ),
+    offlineNote,
   );
   const pending = h("div", { class: "jck-msg jck-user jck-pending-msg" });
   const progress = h("div", { class: "jck-activity jck-progress", role: "status" });
