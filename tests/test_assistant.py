@@ -158,7 +158,10 @@ async def test_client_tool_round_trip(store: SQLStore) -> None:
     # The model's second call saw the tool's real output.
     second_input = model.calls[1].input
     outputs = [i for i in second_input if i.get("type") == "function_call_output"]
-    assert outputs and json.loads(outputs[0]["output"]) == output
+    seen = json.loads(outputs[0]["output"])
+    # Framed as data and counted by the context policy, the output itself unchanged.
+    assert seen.pop("untrusted_data") and seen.pop("redacted") == 0
+    assert outputs and seen == output
 
     stored = await store.load_thread_items(thread_id, None, 20, "asc", ALICE)
     tool_items = [i for i in stored.data if isinstance(i, ClientToolCallItem)]

@@ -52,12 +52,14 @@ from chatkit.types import (
 )
 from pydantic import TypeAdapter, ValidationError
 
+from ..context_policy import ContextPolicy
 from ..settings import Settings
 from ..store import SQLStore
 from .agent import build_agent, build_title_agent
 from .cards import POSITIONS, card_code, inserted_count, mark_inserted
 from .context import RequestContext
-from .history import NotebookConverter, load_history
+from .history import load_history
+from .model_input import PolicyConverter
 from .models import build_model, close_model, describe_model_error, set_tracing
 from .partial import CUT_OFF_NOTE, STOPPED_NOTE, KeepPartialOutput, mark_partial
 from .scrub import Scrubber, register_secret
@@ -310,8 +312,10 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             self.settings.history_max_items,
             self.settings.history_max_tokens,
         )
-        converter = NotebookConverter(
-            lambda attachment_id: self.read_attachment(attachment_id, context)
+        # The context policy's choke point: every tool output and attachment, redacted.
+        converter = PolicyConverter(
+            ContextPolicy.from_settings(self.settings),
+            lambda attachment_id: self.read_attachment(attachment_id, context),
         )
         agent_input = await converter.to_agent_input(history)
         agent_context = AgentContext[RequestContext](

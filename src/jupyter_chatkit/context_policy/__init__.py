@@ -16,6 +16,7 @@ from typing import Any
 from .budget import MAX_RESULT_CHARS, RESULT_BUDGET, bound, clip_text, dumps, size
 from .errors import reduce_formatted_traceback, strip_ansi
 from .redact import Redactor, is_secret_name, marker
+from .rules import PLACEHOLDER_OPEN
 
 __all__ = [
     "MAX_RESULT_CHARS",
@@ -85,14 +86,14 @@ class ContextPolicy:
 
     def tool_result(self, result: Any, hint: str = "") -> dict[str, Any]:
         """A tool result as the model gets it: redacted, counted, bounded and framed."""
-        redactor = self.redactor()
-        clean = redactor.data(result)
+        clean = self.redactor().data(result)
         if not isinstance(clean, dict):
             clean = {"result": clean}
-        previous = clean.pop("redacted", 0)
+        clean.pop("redacted", None)
         clean.pop("untrusted_data", None)
-        count = redactor.count + (previous if isinstance(previous, int) else 0)
         body = bound(clean, self.limit - len(UNTRUSTED_NOTE) - 80, hint or _HINT)
+        # Counted where they are seen: the producer's placeholders and ours alike.
+        count = dumps(body).count(PLACEHOLDER_OPEN)
         return {"untrusted_data": UNTRUSTED_NOTE, **body, "redacted": count}
 
     def text(self, text: str, limit: int | None = None) -> tuple[str, int]:

@@ -231,32 +231,42 @@ def _looks_like_code(value: str) -> bool:
 
 
 def env_view(
-    items: Iterable[tuple[Any, Any]], total: int, redactor: Redactor, limit: int = 60
+    items: Iterable[tuple[Any, Any]],
+    total: int,
+    redactor: Redactor,
+    limit: int = 60,
+    values_limit: int = 20,
 ) -> dict[str, Any]:
-    """An environment mapping for the model: every name, values only for harmless ones."""
+    """An environment mapping for the model: names, and values only for harmless ones.
+
+    Names that mark a secret (``GITHUB_TOKEN``) are listed first with a placeholder, so
+    the model can say the credential is set without ever seeing it.
+    """
     names: list[str] = []
+    secrets: dict[str, str] = {}
     values: dict[str, Any] = {}
-    hidden = 0
     for key, value in items:
         if not isinstance(key, str):
             continue
-        if len(names) < limit:
-            names.append(key)
         if is_env_allowed(key) and isinstance(value, str):
-            if len(values) < 20:
-                values[key] = redactor.text(value[:300])
+            if len(values) < values_limit:
+                values[key] = redactor.text(value[:1000])
+        elif is_secret_name(key) and len(secrets) < 50:
+            secrets[key] = marker(describe_hidden(value))
         else:
-            hidden += 1
+            names.append(key)
+    names.sort()
     out: dict[str, Any] = {
         "length": total,
-        "names": sorted(names),
+        "set_but_hidden": secrets,
         "values": values,
-        "note": "An environment mapping: names are listed, values only for harmless "
-        f"variables (PATH, HOME, LANG, ...); {hidden:,} values are hidden.",
+        "other_names": names[:limit],
+        "note": "An environment mapping: values are shown only for harmless variables "
+        "(PATH, HOME, LANG, ...); set_but_hidden names are set, their values hidden; "
+        "other values are not shown.",
     }
-    if total > len(names):
-        out["more_names"] = total - len(names)
-    redactor.count += hidden
+    if len(names) > limit:
+        out["more_names"] = len(names) - limit
     return out
 
 

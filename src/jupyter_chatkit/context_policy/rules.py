@@ -24,6 +24,8 @@ SECRET_NAME_PATTERN = (
     r"|credentials?|creds|dsn|cookies?|session|session_?id|bearer|otp"
     r"|(?:api|private|access|secret|signing|encryption|client)_?keys?"
     r"|client_?secret|conn(?:ection)?_?str(?:ing)?)(?:_|$)"
+    # Run-together names (AUTHTOKEN, GITHUBTOKEN, DBPASSWORD, MYAPIKEY).
+    r"|(?:^|_)[a-z0-9]*(?:password|passwd|passphrase|secret|token|apikey|credentials?)(?:_|$)"
 )
 
 # Known shapes of credential values. ``group`` is the part that is secret (0: the whole

@@ -19,6 +19,7 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
+from .executions import install as install_execution_log
 from .widget import Chat
 
 USAGE = """\
@@ -119,3 +120,5 @@ def load_ipython_extension(ipython: Any) -> None:
     cleanup = ipython.input_transformers_cleanup
     if keep_question_marks not in cleanup:
         cleanup.append(keep_question_marks)
+    # Record every cell's error from now on, for the context tools.
+    install_execution_log(ipython)

@@ -95,7 +95,16 @@ def summarize_environ(value: Any) -> dict[str, Any]:
     """``os.environ``: names, and values only for harmless variables."""
     items = list(dict.items(value._data)) if type(getattr(value, "_data", None)) is dict else []
     decoded = [(_env_text(k), _env_text(v)) for k, v in items]
-    return env_view(decoded, len(decoded), Redactor(), limit=40)
+    return env_view(decoded, len(decoded), Redactor(), limit=80)
+
+
+def summarize_environ_briefly(value: Any) -> dict[str, Any]:
+    """``os.environ`` in a listing: which credentials are set, a few harmless values."""
+    out = summarize_environ(value)
+    out["other_names"] = out["other_names"][:10]
+    out["values"] = {k: v for k, v in out["values"].items() if k in ("HOME", "LANG", "USER")}
+    out["note"] = "Environment names and harmless values; inspect it for the rest."
+    return out
 
 
 def _env_text(value: Any) -> Any:
@@ -111,7 +120,7 @@ def summarize_other(value: Any) -> dict[str, Any]:
         out["length"] = str.__len__(value)
         out["value"] = quote(value, BRIEF_CHARS)
     elif isinstance(value, dict) and is_env_like(value):
-        out.update(env_view(dict.items(value), dict.__len__(value), Redactor(), limit=40))
+        out.update(env_view(dict.items(value), dict.__len__(value), Redactor(), 10, 3))
     elif is_container(value):
         out["length"] = builtin_len(value)
         out["preview"] = brief(value, PREVIEW_CHARS, depth=2)
@@ -251,5 +260,5 @@ KINDS: dict[str, tuple[Any, Any]] = {
     "function": (summarize_function, describe_function),
     "class": (summarize_class, describe_class),
     "module": (summarize_module, describe_module),
-    "environ": (summarize_environ, summarize_environ),
+    "environ": (summarize_environ_briefly, summarize_environ),
 }

@@ -15,6 +15,7 @@ import decimal
 import fractions
 import itertools
 import math
+import os
 import pathlib
 import sys
 import types
@@ -22,7 +23,8 @@ import uuid
 from collections import deque
 from typing import Any
 
-from ...context_policy.redact import describe_hidden, is_secret_name, marker
+from ...context_policy import ENV_PATTERNS, ENV_REDACT, SECRET_ENV_NAMES, ContextPolicy
+from ...context_policy.redact import Redactor, describe_hidden, is_secret_name, marker
 
 # Sizes of the compact per-variable entries of list_kernel_variables.
 BRIEF_CHARS = 80  # one value inside a preview
@@ -103,6 +105,8 @@ def hides(name: Any, value: Any) -> bool:
     """
     if not isinstance(name, str) or not is_secret_name(name):
         return False
+    if not _kernel_redactor().enabled:
+        return False
     if value is None or isinstance(value, bool):
         return False
     return isinstance(
@@ -110,11 +114,37 @@ def hides(name: Any, value: Any) -> bool:
     ) or type(value).__name__ in ("SecretStr", "SecretBytes")
 
 
+# Secrets are hidden in the whole leading text before it is cut, so a cut cannot leave
+# half a key behind (a 40-character prefix of a token is still most of a token).
+REDACT_SCAN_CHARS = 8_192
+
+
+def redact(text: str) -> str:
+    """``text`` with key shapes, configured keys and named assignments hidden."""
+    return _kernel_redactor().text(text)
+
+
+def _kernel_redactor() -> Redactor:
+    key = tuple(os.environ.get(n, "") for n in _POLICY_ENV)
+    cached = _REDACTOR_CACHE.get(key)
+    if cached is None:
+        _REDACTOR_CACHE.clear()
+        cached = _REDACTOR_CACHE[key] = ContextPolicy.for_kernel().redactor()
+    return cached
+
+
+_POLICY_ENV = (*SECRET_ENV_NAMES, ENV_REDACT, ENV_PATTERNS)
+_REDACTOR_CACHE: dict[tuple[str, ...], Redactor] = {}
+
+
 def _quote(text: str, limit: int) -> str:
     # str.__len__/__getitem__ so a str subclass cannot run code; repr of a bounded slice.
     n = str.__len__(text)
-    head = str.__getitem__(text, slice(0, limit))
-    return repr(head) if n <= limit else f"{head!r}… ({n:,} chars)"
+    window = str.__getitem__(text, slice(0, max(limit, REDACT_SCAN_CHARS)))
+    clean = redact(window)
+    head = clean[:limit]
+    whole = n <= len(window) and len(clean) <= limit
+    return repr(head) if whole else f"{head!r}… ({n:,} chars)"
 
 
 def _pd() -> Any:
@@ -340,7 +370,8 @@ def cell_value(value: Any, limit: int = BRIEF_CHARS) -> Any:
     if t is float:
         return round_float(value) if math.isfinite(value) else repr(value)
     if t is str:
-        return value if len(value) <= limit else clip(value, limit)
+        text = redact(value[:REDACT_SCAN_CHARS])
+        return text if len(value) <= limit else clip(text, limit)
     if isinstance(value, dt.date | dt.time | dt.timedelta) and type(value).__module__ in (
         "datetime",
         "pandas",
