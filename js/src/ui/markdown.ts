@@ -106,59 +106,11 @@ const marked = new Marked({
 
 // ---------------------------------------------------------------- sanitizer
 
-const ALLOWED_TAGS = [
-  "a",
-  "b",
-  "blockquote",
-  "br",
-  "code",
-  "del",
-  "details",
-  "em",
-  "h1",
-  "h2",
-  "h3",
-  "h4",
-  "h5",
-  "h6",
-  "hr",
-  "i",
-  "img",
-  "input",
-  "kbd",
-  "li",
-  "ol",
-  "p",
-  "pre",
-  "s",
-  "span",
-  "strong",
-  "sub",
-  "summary",
-  "sup",
-  "table",
-  "tbody",
-  "td",
-  "tfoot",
-  "th",
-  "thead",
-  "tr",
-  "ul",
-];
-const ALLOWED_ATTR = [
-  "href",
-  "title",
-  "alt",
-  "src",
-  "class",
-  "start",
-  "align",
-  "colspan",
-  "rowspan",
-  "checked",
-  "disabled",
-  "type",
-];
+const ALLOWED_TAGS = (
+  "a b blockquote br code del details em h1 h2 h3 h4 h5 h6 hr i img input kbd li ol p pre s span strong " +
+  "sub summary sup table tbody td tfoot th thead tr ul"
+).split(" ");
+const ALLOWED_ATTR = "href title alt src class start align colspan rowspan checked disabled type".split(" ");
 
 let purifier: Purifier | null = null;
 let current: MarkdownOptions = {};
