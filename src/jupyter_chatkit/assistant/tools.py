@@ -38,8 +38,9 @@ GET_NOTEBOOK_CELLS = ClientToolSpec(
     name="get_notebook_cells",
     description=(
         "Read the cells of the user's current notebook: index, cell type, source and "
-        "(bounded) outputs including error tracebacks. Use it before answering questions "
-        "about the notebook's code or results."
+        "(bounded) outputs; errors come with the failing cell's execution count, the "
+        "exception and a traceback reduced to the user's own frames. Use it before "
+        "answering questions about the notebook's code or results."
     ),
     parameters=_schema(
         {
@@ -60,8 +61,9 @@ GET_NOTEBOOK_CELLS = ClientToolSpec(
 GET_ACTIVE_CELL = ClientToolSpec(
     name="get_active_cell",
     description=(
-        "Read the cell the user is working in (the one holding the chat, or the active "
-        "cell in JupyterLab): its source, outputs and selected text."
+        "Read the cell the user is working on: the active cell in JupyterLab, or from an "
+        "in-notebook chat the cell before the chat cell. Its source, outputs, error and "
+        "selected text."
     ),
     parameters=_schema({}),
 )
@@ -70,7 +72,8 @@ LIST_KERNEL_VARIABLES = ClientToolSpec(
     name="list_kernel_variables",
     description=(
         "List the variables in the user's running kernel with type, shape, dtypes or "
-        "columns for arrays and DataFrames, and a short bounded preview."
+        "columns for arrays and DataFrames, and a short bounded preview. Many similar "
+        "variables (seg_1 … seg_75) are grouped; large listings are compact."
     ),
     parameters=_schema(
         {
@@ -92,7 +95,8 @@ INSPECT_KERNEL_VARIABLE = ClientToolSpec(
     name="inspect_kernel_variable",
     description=(
         "Inspect one variable in the user's kernel in detail: type, shape, dtypes, "
-        "columns with dtypes and null counts for DataFrames, head rows, bounded repr."
+        "columns with dtypes and null counts for DataFrames, head rows, statistics, "
+        "model parameters and pipeline steps."
     ),
     parameters=_schema(
         {"name": {"type": "string", "description": "The variable's name, e.g. df."}},
@@ -113,8 +117,8 @@ ACTION_INSERT_CELL = "notebook.insert_cell"
 ACTION_INSERT_AND_RUN_CELL = "notebook.insert_and_run_cell"
 INSERT_ACTIONS: frozenset[str] = frozenset({ACTION_INSERT_CELL, ACTION_INSERT_AND_RUN_CELL})
 
-# Largest tool output we accept back from a client, in bytes of JSON. Outputs past it
-# are truncated before they reach the model, so a huge notebook cannot blow the budget.
+# Largest tool output we accept back from a client, in bytes of JSON. What the model gets
+# is cut further, to 16k characters (jupyter_chatkit.context_policy.MAX_RESULT_CHARS).
 MAX_TOOL_OUTPUT_BYTES = 64_000
 
 
