@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import subprocess
 import sys
 from typing import Any
@@ -44,7 +43,6 @@ from .fixtures.fake_llm import (
     stopped_stream,
     unauthorized,
 )
-from .fixtures.llm_guard import RealNetworkBlocked
 
 APIS: list[Api] = ["responses", "chat_completions"]
 
@@ -456,57 +454,3 @@ def test_tracing_goes_to_openai_only_with_the_openai_key() -> None:
         assert not tracing_on()
     finally:
         default_exporter().set_api_key("")
-
-
-# -- the fake server and the guard themselves ------------------------------------------
-
-
-@pytest.mark.asyncio
-async def test_fake_server_checks_the_key_and_lists_models(fake_llm_with_key: FakeLLM) -> None:
-    good = openai.AsyncOpenAI(base_url=fake_llm_with_key.base_url, api_key=FAKE_API_KEY)
-    assert [m.id for m in (await good.models.list()).data] == [MODEL]
-    bad = openai.AsyncOpenAI(base_url=fake_llm_with_key.base_url, api_key="sk-wrong", max_retries=0)
-    with pytest.raises(openai.AuthenticationError):
-        await bad.models.list()
-    await good.close()
-    await bad.close()
-
-
-@pytest.mark.asyncio
-async def test_fake_server_streams_chat_usage_when_asked(fake_llm: FakeLLM) -> None:
-    client = openai.AsyncOpenAI(base_url=fake_llm.base_url, api_key="k")
-    fake_llm.script(Reply("one two three", chunk_chars=4))
-    stream = await client.chat.completions.create(
-        model=MODEL,
-        messages=[{"role": "user", "content": "hi"}],
-        stream=True,
-        stream_options={"include_usage": True},
-    )
-    chunks = [c async for c in stream]
-    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
-    assert text == "one two three"
-    assert chunks[-1].usage is not None and chunks[-1].usage.total_tokens > 0
-    await client.close()
-
-
-def test_guard_blocks_everything_but_loopback(llm_guard: Any, fake_llm: FakeLLM) -> None:
-    with llm_guard.expect_blocked():
-        with pytest.raises(RealNetworkBlocked), socket.create_connection(("203.0.113.7", 443)):
-            pass
-        with pytest.raises(RealNetworkBlocked):
-            socket.getaddrinfo("api.openai.com", 443)
-    with socket.create_connection(("127.0.0.1", fake_llm.port)):
-        pass
-    assert llm_guard.blocked == []
-
-
-@pytest.mark.asyncio
-async def test_guard_stops_the_openai_client_before_it_leaves(llm_guard: Any) -> None:
-    import os
-
-    assert "OPENAI_API_KEY" not in os.environ and "OPENAI_BASE_URL" not in os.environ
-    settings = Settings(api_key="sk-real-looking", max_retries=0)  # api.openai.com
-    with llm_guard.expect_blocked(), pytest.raises(openai.APIConnectionError) as caught:
-        await Runner.run(Agent(name="a"), "hi", run_config=run_config(settings))
-    # httpx re-raises the guard's error as its own ConnectError, message intact.
-    assert "Test tried to reach api.openai.com" in str(caught.value.__cause__)
