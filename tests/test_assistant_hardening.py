@@ -7,8 +7,10 @@ answer or one ``ErrorEvent``, never in a 500, a leaked key or a half-written thr
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -18,7 +20,13 @@ import pytest
 import pytest_asyncio
 from agents.models.interface import Model
 from agents.testing import ModelStep, ScriptedModel, assistant_message
-from chatkit.types import ErrorEvent, ThreadItemDoneEvent, UserMessageItem
+from chatkit.types import (
+    AssistantMessageItem,
+    ErrorEvent,
+    ThreadItemDoneEvent,
+    UserMessageItem,
+    UserMessageTextContent,
+)
 from sqlalchemy import text
 
 from jupyter_chatkit.assistant.context import RequestContext
@@ -276,6 +284,91 @@ def test_engines_hide_parameters(tmp_path: Any) -> None:
     for url in (f"sqlite:///{tmp_path / 'x.sqlite3'}", "postgresql://u@127.0.0.1:1/db"):
         engine = create_engine_for(resolve_url(url))
         assert engine.sync_engine.hide_parameters
+
+
+# 7. concurrent messages into one thread ----------------------------------------------
+
+
+async def _events_for(text_: str) -> list[Any]:
+    from agents import ModelSettings
+    from agents.models.interface import ModelTracing
+
+    # A fresh item id per answer, as a real model gives.
+    recorder = ScriptedModel(
+        [ModelStep(output=[assistant_message(text_, item_id=f"msg_{uuid.uuid4().hex}")])]
+    )
+    return [
+        event
+        async for event in recorder.stream_response(
+            None, "x", ModelSettings(), [], None, [], ModelTracing.DISABLED,
+            previous_response_id=None, conversation_id=None, prompt=None,
+        )
+    ]  # fmt: skip
+
+
+async def _answer_the_last_question(call: Any) -> AsyncIterator[Any]:
+    """A fake LLM that answers the newest user message of the input it was sent."""
+    question = ""
+    for item in call.input:
+        if isinstance(item, dict) and item.get("role") == "user":
+            content = item.get("content")
+            parts = content if isinstance(content, list) else [{"text": content}]
+            question = "".join(str(p.get("text", "")) for p in parts if isinstance(p, dict))
+    for event in await _events_for(f"answer to {question}"):
+        await asyncio.sleep(0.001)  # like a network stream, the others get to run
+        yield event
+
+
+@pytest.mark.asyncio
+async def test_concurrent_messages_into_one_thread_each_get_their_own_answer(
+    store: SQLStore, store_url: str
+) -> None:
+    # Two stores on one database, each with its own engine and in-process locks: what
+    # two processes (the server and a kernel, or two servers) look like to each other.
+    other = await open_store(store_url)
+    try:
+        n = 20
+        first = make(
+            store, ScriptedModel([ModelStep(stream_events=_answer_the_last_question)] * (1 + n))
+        )
+        second = make(
+            other, ScriptedModel([ModelStep(stream_events=_answer_the_last_question)] * n)
+        )
+        thread_id, _ = await new_thread(first, "q-start")
+
+        async def ask(assistant: NotebookAssistant, i: int) -> tuple[str, str]:
+            events = await stream(
+                assistant,
+                req("threads.add_user_message", thread_id=thread_id, input=user_input(f"q{i}")),
+            )
+            asked = next(
+                e.item
+                for e in events
+                if isinstance(e, ThreadItemDoneEvent) and isinstance(e.item, UserMessageItem)
+            )
+            answer = "".join(
+                part.text
+                for e in events
+                if isinstance(e, ThreadItemDoneEvent) and isinstance(e.item, AssistantMessageItem)
+                for part in e.item.content
+            )
+            assert isinstance(asked.content[0], UserMessageTextContent)
+            return asked.content[0].text, answer
+
+        results = await asyncio.gather(*(ask(first if i % 2 else second, i) for i in range(n)))
+        assert sorted(q for q, _ in results) == sorted(f"q{i}" for i in range(n))
+        wrong = [(q, a) for q, a in results if a != f"answer to {q}"]
+        assert wrong == []
+        # In the thread, every answer follows its own question: turns did not interleave.
+        status, page = await json_call(
+            first, req("items.list", thread_id=thread_id, order="asc", limit=100)
+        )
+        assert status == 200 and len(page["data"]) == 2 * (n + 1)
+        texts = [item["content"][0]["text"] for item in page["data"]]
+        for question, answer in zip(texts[::2], texts[1::2], strict=True):
+            assert answer == f"answer to {question}"
+    finally:
+        await other.close()
 
 
 # 8. threads.create is all or nothing --------------------------------------------------

@@ -13,6 +13,7 @@ someone else is ``NotFoundError`` here, where the reference store lists no items
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -26,10 +27,12 @@ from chatkit.types import (
     UserMessageItem,
     UserMessageTextContent,
 )
+from sqlalchemy import select
 
 from jupyter_chatkit.assistant.context import RequestContext
-from jupyter_chatkit.store import SQLStore
+from jupyter_chatkit.store import SQLStore, open_store
 from jupyter_chatkit.store.paging import MAX_PAGE_SIZE
+from jupyter_chatkit.store.schema import thread_turns
 
 from .test_store import ALICE, BOB, T0, every_item_type, message, thread
 
@@ -244,3 +247,49 @@ async def test_nul_inside_item_content_round_trips(store: SQLStore) -> None:
     await store.add_thread_item("thr_a", item, ALICE)
     assert await store.load_item("thr_a", "m", ALICE) == item
     assert (await store.load_thread("thr_a", ALICE)).metadata == {"k": "a\x00b"}
+
+
+# thread turns -----------------------------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_a_thread_turn_waits_for_the_holder_in_another_store(store_url: str) -> None:
+    # Two stores on one database: two processes, as far as the turn is concerned.
+    store = await open_store(store_url)
+    other = await open_store(store_url)
+    try:
+        order: list[str] = []
+
+        async def second_turn() -> None:
+            async with other.thread_turn("thr_a"):
+                order.append("second")
+
+        async with store.thread_turn("thr_a"):
+            order.append("first")
+            waiting = asyncio.ensure_future(second_turn())
+            # Give the waiter many chances to (wrongly) get in.
+            for _ in range(20):
+                await asyncio.sleep(0.01)
+            order.append("first done")
+        await waiting
+        assert order == ["first", "first done", "second"]
+        # Turns in other threads do not wait.
+        async with store.thread_turn("thr_a"), other.thread_turn("thr_b"):
+            pass
+    finally:
+        await other.close()
+        await store.close()
+
+
+@pytest.mark.asyncio
+async def test_a_lapsed_turn_of_a_dead_holder_is_taken_over(store: SQLStore) -> None:
+    async with store.engine.begin() as conn:
+        await conn.execute(
+            thread_turns.insert().values(thread_id="thr_a", owner="crashed", expires_us=1)
+        )
+    async with store.thread_turn("thr_a"):
+        async with store.engine.connect() as conn:
+            owner = (await conn.execute(select(thread_turns.c.owner))).scalar_one()
+        assert owner != "crashed"
+    async with store.engine.connect() as conn:
+        assert (await conn.execute(select(thread_turns.c.owner))).all() == []

@@ -239,17 +239,25 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
     async def _process_streaming_impl(
         self, request: Any, context: RequestContext
     ) -> AsyncGenerator[ThreadStreamEvent, None]:
-        """ChatKit's streaming, with ``threads.create`` made all-or-nothing.
+        """ChatKit's streaming, one turn at a time per thread, ``threads.create`` atomic.
 
-        ChatKit saves the new thread before it builds and saves the user's message; if
-        that fails, the thread is deleted again instead of staying behind empty.
+        - A request into an existing thread holds the thread's turn (across processes,
+          see :mod:`jupyter_chatkit.store.turns`) from saving the user's message until
+          the answer is saved, so concurrent messages do not read each other's state.
+        - ChatKit saves a new thread before it builds and saves the user's message; if
+          that fails, the thread is deleted again instead of staying behind empty.
+
         (Overrides a private method of chatkit 1.6.5's ``ChatKitServer``.)
         """
-        events = super()._process_streaming_impl(request, context)
         if not isinstance(request, ThreadsCreateReq):
-            async for event in events:
-                yield event
+            thread_id = request.params.thread_id
+            # Only the owner may queue on a thread's turn.
+            await self.store.load_thread(thread_id, context)
+            async with self.sql_store.thread_turn(thread_id):
+                async for event in super()._process_streaming_impl(request, context):
+                    yield event
             return
+        events = super()._process_streaming_impl(request, context)
         created: str | None = None
         kept = False
         try:
@@ -312,6 +320,11 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             self.settings.history_max_items,
             self.settings.history_max_tokens,
         )
+        if input_user_message is not None:
+            # Answer this request's own message, whatever was saved after it.
+            ids = [item.id for item in history]
+            if input_user_message.id in ids:
+                history = history[: ids.index(input_user_message.id) + 1]
         # The context policy's choke point: every tool output and attachment, redacted.
         converter = PolicyConverter(
             ContextPolicy.from_settings(self.settings),

@@ -166,9 +166,22 @@ def _v2_feedback_and_tombstones(conn: Connection) -> None:
     md.create_all(conn, tables=created)
 
 
+def _v3_thread_turns(conn: Connection) -> None:
+    """One turn at a time per thread, across processes: who holds it, until when."""
+    md = MetaData()
+    Table(
+        "thread_turns",
+        md,
+        Column("thread_id", String, primary_key=True),
+        Column("owner", String, nullable=False),
+        Column("expires_us", BigInteger, nullable=False),
+    ).create(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "threads, items and attachments", _v1_core),
     Migration(2, "item feedback; tombstones for deleted cursors", _v2_feedback_and_tombstones),
+    Migration(3, "per-thread turn leases", _v3_thread_turns),
 )
 """Every schema step, oldest first. Append only."""
 

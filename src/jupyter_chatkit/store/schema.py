@@ -147,6 +147,16 @@ thread_tombstones = Table(
     Column("seq", BigInteger, nullable=False),
 )
 
+# Who is answering in a thread right now, across processes (see :mod:`.turns`). A row
+# lives for one turn; ``expires_us`` lets a crashed holder's turn lapse.
+thread_turns = Table(
+    "thread_turns",
+    metadata,
+    Column("thread_id", String, primary_key=True),
+    Column("owner", String, nullable=False),
+    Column("expires_us", BigInteger, nullable=False),
+)
+
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 

@@ -16,6 +16,7 @@ Rules every method follows:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 from uuid import uuid4
 
@@ -62,6 +63,7 @@ from .schema import (
     threads,
     to_us,
 )
+from .turns import ThreadTurns
 
 _FEEDBACK_KINDS: frozenset[str] = frozenset({"positive", "negative"})
 
@@ -107,6 +109,7 @@ class SQLStore(Store[RequestContext]):
         self.attachments = SQLAttachmentStore(
             engine, max_bytes=max_attachment_bytes, writer=self._writer
         )
+        self._turns = ThreadTurns(self._writer, self._dialect)
 
     @property
     def dialect(self) -> Dialect:
@@ -121,6 +124,14 @@ class SQLStore(Store[RequestContext]):
     async def close(self) -> None:
         """Close every pooled connection."""
         await self._engine.dispose()
+
+    def thread_turn(self, thread_id: str) -> AbstractAsyncContextManager[None]:
+        """Hold the thread's turn: one turn at a time per thread, across processes.
+
+        A ``ValueError`` (:class:`~.turns.ThreadBusyError`) if the turn before takes
+        longer than :data:`~.turns.WAIT_SECONDS`.
+        """
+        return self._turns.hold(thread_id)
 
     # ids ---------------------------------------------------------------------------
 
