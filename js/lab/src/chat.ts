@@ -84,9 +84,6 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
           },
         },
       ],
-      onEffect: (name, data) => {
-        void link.effect(name, data);
-      },
       title: "Notebook Assistant",
       sendKey: options.sendKey(),
       placeholder: placeholderFor,

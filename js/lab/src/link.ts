@@ -1,14 +1,14 @@
 /**
  * The sidebar's link to "the current notebook": the last notebook that had focus.
  *
- * It answers the client tools, performs code-card actions and client effects on that
+ * It answers the client tools, inserts and replaces cells (on a person's click) in that
  * notebook, and tells the panel when the attachment changes (another notebook, a
  * rename, the last notebook closed) so the header can say where code will go.
  */
 
 import type { INotebookTracker, NotebookPanel } from "@jupyterlab/notebook";
 import { type ISignal, Signal } from "@lumino/signaling";
-import { cellPosition, type InsertOptions } from "../../src/bridge";
+import type { InsertOptions } from "../../src/bridge";
 import { activeCell, type NotebookCellsArgs, notebookCells } from "./cells";
 import { insertCode, type Replacement, replaceSource } from "./edits";
 import { runKernelTool } from "./kernel";
@@ -118,14 +118,5 @@ export class NotebookLink {
     if (!t?.cell || t.panel.content.model?.readOnly) return false;
     this._replaced.emit(replaceSource(t.cell, t.index, code));
     return true;
-  }
-
-  /** Handle a client effect from the server; true when it was ours and it worked. */
-  async effect(name: string, data: unknown): Promise<boolean> {
-    if (name !== "notebook.insert_cell" && name !== "notebook.insert_and_run_cell") return false;
-    const payload = (data ?? {}) as { code?: unknown; position?: unknown; run?: unknown };
-    if (typeof payload.code !== "string") return false;
-    const run = typeof payload.run === "boolean" ? payload.run : name === "notebook.insert_and_run_cell";
-    return this.insert(payload.code, { run, position: cellPosition(payload.position) });
   }
 }
