@@ -9,16 +9,21 @@
 import type { Cell, ICodeCellModel } from "@jupyterlab/cells";
 import type * as nbformat from "@jupyterlab/nbformat";
 import type { NotebookPanel } from "@jupyterlab/notebook";
+import { policyResult } from "./redact";
 
-/** Limits, in characters. The server also caps a tool output at 64 kB of JSON. */
+/**
+ * Limits, in characters. A whole result stays under 16k characters of JSON whatever
+ * the model asks for (the server cuts it there again, and redacts it again).
+ */
 export const LIMITS = {
-  sourceChars: 6000,
-  outputChars: 2000,
-  cellOutputChars: 4000,
-  totalChars: 40000,
+  sourceChars: 3000,
+  outputChars: 1500,
+  cellOutputChars: 3000,
+  totalChars: 12000,
   defaultMaxCells: 30,
   maxMaxCells: 200,
-  selectionChars: 4000,
+  selectionChars: 2000,
+  tracebackChars: 2000,
 };
 
 // CSI (colours, cursor moves) and OSC (titles, hyperlinks) escape sequences.
@@ -27,6 +32,72 @@ const ANSI_RE = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[
 /** Text without ANSI escape sequences (IPython colours its tracebacks). */
 export function stripAnsi(text: string): string {
   return text.replace(ANSI_RE, "");
+}
+
+const USER_FRAME = /^\s*(?:Cell In ?\[|Input In ?\[|File <ipython-input|<ipython-input)/;
+const LIB_PATH = /(?:site-packages|dist-packages)[/\\]|\/lib\/python\d/;
+
+function isUserFrame(block: string): boolean {
+  const head = block.trimStart().split("\n", 1)[0];
+  if (USER_FRAME.test(head) || head.includes("/ipykernel_")) return true;
+  return head.startsWith("File ") && !LIB_PATH.test(head);
+}
+
+function clipEnd(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/**
+ * An IPython traceback reduced to what the model needs: the user's own frames, the
+ * last library frame (where it broke) and the final `Type: message` line, ANSI-free,
+ * in at most `max` characters. Mirrors `context_policy.errors.reduce_formatted_traceback`.
+ */
+export function reduceTraceback(
+  lines: readonly string[],
+  ename = "",
+  evalue = "",
+  max = LIMITS.tracebackChars,
+): string {
+  const frames: { text: string; user: boolean }[] = [];
+  let final = "";
+  for (const raw of lines) {
+    const block = stripAnsi(String(raw));
+    const head = block.trim();
+    if (!head || /^-+$/.test(head) || head.includes("Traceback (most recent call last)")) continue;
+    const first = head.split("\n", 1)[0];
+    if (/^(Cell In|Input In|File |<ipython-input)/.test(head) || first.includes("/ipykernel_")) {
+      frames.push({ text: block, user: isUserFrame(block) });
+    } else {
+      final = final ? `${final}\n${head}` : head;
+    }
+  }
+  const name = stripAnsi(ename);
+  if (!final || (name && !final.startsWith(name))) {
+    final = `${name}: ${stripAnsi(evalue)}`.replace(/^: |: $/g, "") || final;
+  }
+  let lastLib = -1;
+  let lastUser = -1;
+  frames.forEach((f, i) => (f.user ? (lastUser = i) : (lastLib = i)));
+  const keep = frames.map((f, i) => (f.user ? i : -1)).filter((i) => i >= 0);
+  if ((lastLib > lastUser || !keep.length) && lastLib >= 0) keep.push(lastLib);
+  keep.sort((a, b) => a - b);
+  const parts: string[] = [];
+  let prev = -1;
+  for (const i of keep) {
+    const skipped = i - prev - 1;
+    if (skipped > 0) parts.push(`… ${skipped} library frame${skipped > 1 ? "s" : ""} omitted`);
+    parts.push(clipEnd(frames[i].text.trimEnd(), 500));
+    prev = i;
+  }
+  if (frames.length - prev - 1 > 0) parts.push(`… ${frames.length - prev - 1} library frames omitted`);
+  final = clipEnd(final.trim(), 600);
+  let text = [...parts, final].join("\n");
+  while (text.length > max && parts.length > 2) {
+    // Keep the outermost and innermost frames: what ran, and what broke.
+    parts.splice(Math.floor(parts.length / 2), 1);
+    text = [parts[0], "…", ...parts.slice(1), final].join("\n");
+  }
+  return clipEnd(text, max);
 }
 
 /** `text` cut to `max` characters, saying how much was cut. */
@@ -67,13 +138,14 @@ export function outputText(output: nbformat.IOutput, max = LIMITS.outputChars): 
   }
   if (type === "error") {
     const o = output as nbformat.IError;
-    const tb = stripAnsi((o.traceback ?? []).join("\n"));
+    // ANSI colours are stripped from every field, not only the traceback.
+    const ename = stripAnsi(String(o.ename ?? ""));
+    const evalue = stripAnsi(String(o.evalue ?? ""));
     return {
       output_type: type,
-      ename: o.ename,
-      evalue: o.evalue,
-      // Keep the end of a long traceback: the failing line is at the bottom.
-      text: tb.length > max ? `… [${tb.length - max} earlier characters]\n${tb.slice(-max)}` : tb,
+      ename,
+      evalue: clip(evalue, 600),
+      text: reduceTraceback(o.traceback ?? [], ename, evalue, Math.max(max, LIMITS.tracebackChars)),
     };
   }
   const data = ((output as nbformat.IExecuteResult).data ?? {}) as nbformat.IMimeBundle;
@@ -181,15 +253,23 @@ export function notebookCells(
     infos.push(info);
   }
   infos.sort((x, y) => x.index - y.index);
-  return {
+  const omitted = cells.length - infos.length;
+  const result: Record<string, unknown> = {
+    from: "notebook",
     notebook: panel.context.path,
     kernel: panel.sessionContext.kernelDisplayName,
     cell_count: cells.length,
     active_cell_index: anchor,
     cells: infos,
-    omitted_cells: cells.length - infos.length,
+    omitted_cells: omitted,
     truncated,
   };
+  if (omitted) {
+    result.omitted_note =
+      `${omitted} cells farther from the active cell are not shown; ask with ` +
+      "include_outputs=false or a different max_cells to see others.";
+  }
+  return policyResult(result, "Cut to fit; ask for fewer cells or include_outputs=false.");
 }
 
 /** The text selected in a cell's editor ("" when none or no editor). */
@@ -209,9 +289,10 @@ export function activeCell(panel: NotebookPanel, index: number): Record<string, 
   const cell = panel.content.widgets[index];
   if (!cell) return { error: "The notebook has no active cell." };
   // Nested under "cell" like the kernel-side fallback answer, so both read the same.
-  return {
+  return policyResult({
+    from: "notebook",
     notebook: panel.context.path,
     cell_count: panel.content.widgets.length,
     cell: { ...cellInfo(cell, index, true), selected_text: selectedText(cell) },
-  };
+  });
 }

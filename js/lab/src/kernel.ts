@@ -13,7 +13,9 @@
 
 import type { ISessionContext } from "@jupyterlab/apputils";
 import type { Kernel, KernelMessage } from "@jupyterlab/services";
+import { stripAnsi } from "./cells";
 import { parsePyStringRepr, pyString } from "./pyrepr";
+import { policyResult, redactText } from "./redact";
 
 /** How long to wait for a busy kernel to become idle before giving up. */
 export const BUSY_WAIT_MS = 3000;
@@ -123,8 +125,21 @@ export async function runKernelTool(
   return readReply(reply);
 }
 
-/** The tool result inside an execute reply (exported for tests). */
+/** An exception text from the kernel, safe to show the model: ANSI-free, redacted. */
+function errorText(text: string | undefined): string {
+  return redactText(stripAnsi(text ?? "")).text.slice(0, 600);
+}
+
+/**
+ * The tool result inside an execute reply (exported for tests), passed through the
+ * context policy once more: a kernel with an older jupyter_chatkit may not have.
+ */
 export function readReply(reply: KernelMessage.IExecuteReplyMsg): unknown {
+  const result = readRawReply(reply);
+  return result && typeof result === "object" && "error" in result ? result : policyResult(result);
+}
+
+function readRawReply(reply: KernelMessage.IExecuteReplyMsg): unknown {
   const content = reply.content as {
     status: string;
     user_expressions?: Record<string, unknown>;
@@ -132,7 +147,7 @@ export function readReply(reply: KernelMessage.IExecuteReplyMsg): unknown {
     evalue?: string;
   };
   if (content.status !== "ok") {
-    return { error: `The kernel could not run the request (${content.ename ?? content.status}).` };
+    return { error: `The kernel could not run the request (${errorText(content.ename ?? content.status)}).` };
   }
   const expr = content.user_expressions?.result as
     | { status: string; data?: Record<string, unknown>; ename?: string; evalue?: string }
@@ -143,11 +158,13 @@ export function readReply(reply: KernelMessage.IExecuteReplyMsg): unknown {
       return {
         error:
           "jupyter_chatkit is not installed in this notebook's kernel environment, so its " +
-          `variables cannot be listed (${expr.ename}: ${expr.evalue ?? ""}). ` +
+          `variables cannot be listed (${expr.ename}: ${errorText(expr.evalue)}). ` +
           "Install jupyter-chatkit in the kernel's environment.",
       };
     }
-    return { error: `Introspection failed in the kernel: ${expr.ename ?? "error"}: ${expr.evalue ?? ""}` };
+    return {
+      error: `Introspection failed in the kernel: ${errorText(expr.ename ?? "error")}: ${errorText(expr.evalue)}`,
+    };
   }
   const plain = expr.data?.["text/plain"];
   if (typeof plain !== "string") return { error: "The kernel's answer had no text." };

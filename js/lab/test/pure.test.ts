@@ -40,7 +40,8 @@ test("readReply returns the tool's JSON, or a readable error", () => {
       result: { status: "ok", data: { "text/plain": `'{"variables": [{"name": "df"}], "total": 1}'` } },
     },
   });
-  assert.deepEqual(readReply(ok), { variables: [{ name: "df" }], total: 1 });
+  // Passed through the context policy once more: counted, nothing hidden here.
+  assert.deepEqual(readReply(ok), { variables: [{ name: "df" }], total: 1, redacted: 0 });
   const missing = reply({
     status: "ok",
     user_expressions: {
