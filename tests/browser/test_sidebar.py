@@ -1,9 +1,10 @@
 """The Notebook Assistant sidebar in a real JupyterLab, driven through real Chromium.
 
-The server runs the built-in offline model (no LLM), which answers deterministically:
-"what variables do I have?" calls ``list_kernel_variables``; "plot df" proposes a code
-card; a question with "error" in it reads the notebook's cells. Each test works in its
-own notebook. JupyterLab runs under a non-root base URL, as on JupyterHub.
+The server's model is the fake OpenAI-compatible server (``scripted_llm``): each test
+scripts the replies it needs (a client tool call, then an answer; a code card) and checks
+what reached the model and what the panel shows. One test runs the built-in offline
+model. Each test works in its own notebook. JupyterLab runs under a non-root base URL,
+as on JupyterHub.
 
 Screenshots land in ``test-output/<test name>/``.
 """
@@ -12,25 +13,20 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from tests.fixtures.browser import JupyterServer, LabPage, start_jupyter
+from tests.fixtures.browser import JupyterServer, LabPage
+from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
+
+JUPYTER_BASE_URL = "/user/ada/"  # read by the jupyter_lab fixture
 
 PANEL = "#jupyter-chatkit-panel"
 INPUT = f"{PANEL} .jck-input"
 ASSISTANT = f"{PANEL} .jck-msg.jck-assistant"
-
-
-@pytest.fixture(scope="module")
-def jupyter_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterServer]:
-    """This module's JupyterLab: offline model, under a JupyterHub-like base URL."""
-    server = start_jupyter(tmp_path_factory.mktemp("lab-sidebar"), base_url="/user/ada/")
-    yield server
-    server.stop()
 
 
 # -- helpers ----------------------------------------------------------------------------
@@ -90,6 +86,17 @@ def send(page: Any, text: str) -> str:
     return str(page.locator(ASSISTANT).last.inner_text())
 
 
+def tool_output(llm: FakeLLM, request: int = 1) -> Any:
+    """The client tool's output as the model received it in its ``request``-th request."""
+    messages = llm.requests[request]["messages"]
+    return json.loads(next(m for m in messages if m["role"] == "tool")["content"])
+
+
+def tool_then_answer(llm: FakeLLM, tool: str, answer: str, **args: Any) -> None:
+    """Script one client tool call, then an answer."""
+    llm.script(Reply(tool_calls=[ToolCall(tool, args)]), Reply(answer))
+
+
 def last_user_message(page: Any) -> str:
     """The text of the last user message in the panel."""
     return str(page.locator(f"{PANEL} .jck-msg.jck-user:not(.jck-pending-msg)").last.inner_text())
@@ -98,17 +105,20 @@ def last_user_message(page: Any) -> str:
 # -- tests ------------------------------------------------------------------------------
 
 
-def test_palette_opens_panel_and_offline_model_streams(
-    lab_page: LabPage, page: Any, screenshot: Any
+def test_palette_opens_panel_and_the_answer_streams(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
     open_notebook(lab_page, "hello.ipynb", ["x = 1"], run=False)
     open_panel_from_palette(page)
     panel = page.locator(PANEL)
     assert "hello.ipynb" in panel.locator(".jp-chatkit-context").inner_text()
     page.wait_for_function(
-        "(sel) => /offline/.test(document.querySelector(sel)?.textContent || '')",
+        "(sel) => /fake-model/.test(document.querySelector(sel)?.textContent || '')",
         arg=f"{PANEL} .jp-chatkit-model",
     )
+    assert not panel.locator(".jck-offline").is_visible()  # a provider is configured
+    reply = "Hello! This answer arrives word by word, as a real model streams it."
+    scripted_llm.script(Reply(reply))
     # The answer arrives as Server-Sent Events with many text deltas: a streamed answer.
     # (DevTools keeps no body for event streams, so tee the fetch in the page.)
     page.evaluate(
@@ -129,18 +139,39 @@ def test_palette_opens_panel_and_offline_model_streams(
           };
         }"""
     )
-    text = send(page, "hello")
+    assert send(page, "hello") == reply
     streams = page.evaluate("window.__jckStreams")
     streamed = [s for s in streams if (s["type"] or "").startswith("text/event-stream")]
     assert streamed, streams
     assert streamed[0]["text"].count("text_delta") >= 3
-    assert "offline" in text.lower()
+    asked = scripted_llm.requests[0]["messages"][-1]
+    assert asked == {"role": "user", "content": [{"type": "text", "text": "hello"}]}
     screenshot(page, "answered")
     # After a reload the panel reopens the same conversation from the server's store.
     lab_page.reload()
     lab_page.command("jupyter-chatkit:open")
     page.locator(f"{PANEL} .jck-msg.jck-user", has_text="hello").wait_for(state="visible")
-    assert "offline" in page.locator(ASSISTANT).last.inner_text().lower()
+    assert page.locator(ASSISTANT).last.inner_text() == reply
+
+
+def test_offline_model_says_so_once_and_calls_a_tool(
+    jupyter_server_factory: Callable[..., JupyterServer], page: Any, screenshot: Any
+) -> None:
+    """With nothing configured: the empty chat says it is the offline demo model."""
+    lab = LabPage(page, jupyter_server_factory())
+    open_notebook(lab, "offline.ipynb", ["import pandas\ndf = pandas.DataFrame({'a': [1]})"])
+    open_panel_from_palette(page)
+    note = page.locator(f"{PANEL} .jck-offline")
+    note.wait_for(state="visible")
+    assert "configure a provider" in note.inner_text()
+    screenshot(page, "offline-empty")
+    posted: list[str] = []
+    page.on("request", lambda r: posted.append(r.post_data or "") if r.method == "POST" else None)
+    send(page, "what variables do I have?")
+    # The offline model called a kernel tool: the panel answered it from the kernel.
+    outputs = [json.loads(p) for p in posted if "threads.add_client_tool_output" in p]
+    assert [v["name"] for o in outputs for v in o["params"]["result"]["variables"]] == ["df"]
+    assert not note.is_visible()
 
 
 def test_shortcut_opens_panel(lab_page: LabPage, page: Any) -> None:
@@ -154,7 +185,7 @@ def test_shortcut_opens_panel(lab_page: LabPage, page: Any) -> None:
 
 
 def test_variables_come_from_the_notebooks_kernel(
-    lab_page: LabPage, page: Any, screenshot: Any
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
     open_notebook(
         lab_page,
@@ -166,14 +197,19 @@ def test_variables_come_from_the_notebooks_kernel(
         ],
     )
     open_panel_from_palette(page)
-    text = send(page, "what variables do I have?")
+    tool_then_answer(scripted_llm, "list_kernel_variables", "You have one DataFrame, df.")
+    assert send(page, "what variables do I have?") == "You have one DataFrame, df."
     screenshot(page, "variables")
-    assert "df" in text
-    assert "DataFrame" in text
-    assert re.search(r"\b5 x 2\b", text), text
+    (df,) = [v for v in tool_output(scripted_llm)["variables"] if v["name"] == "df"]
+    assert df["type"] == "pandas.DataFrame" and df["shape"] == [5, 2]
 
 
-def test_insert_code_card_below_active_cell(lab_page: LabPage, page: Any, screenshot: Any) -> None:
+CSV_CODE = 'import pandas as pd\n\ndf = pd.read_csv("data.csv")\ndf.head()'
+
+
+def test_insert_code_card_below_active_cell(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
     open_notebook(
         lab_page,
         "insert.ipynb",
@@ -181,11 +217,15 @@ def test_insert_code_card_below_active_cell(lab_page: LabPage, page: Any, screen
     )
     lab_page.set_active_cell(0)
     open_panel_from_palette(page)
+    scripted_llm.script(
+        Reply(tool_calls=[ToolCall("propose_code", {"code": CSV_CODE, "title": "Load"})]),
+        Reply("Insert it below."),
+    )
     send(page, "write code to load a csv file")
     card = page.locator(f"{PANEL} .jck-widget").last
     card.wait_for(state="visible")
     code = str(card.locator("pre code").first.inner_text()).rstrip("\n")
-    assert "read_csv" in code
+    assert code == CSV_CODE
     screenshot(page, "card")
     card.get_by_role("button", name=re.compile(r"^Insert$")).first.click()
     page.wait_for_function(
@@ -212,10 +252,13 @@ def test_insert_code_card_below_active_cell(lab_page: LabPage, page: Any, screen
     screenshot(page, "inserted-and-ran")
 
 
-def test_replace_active_cell_and_undo(lab_page: LabPage, page: Any, screenshot: Any) -> None:
+def test_replace_active_cell_and_undo(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
     open_notebook(lab_page, "replace.ipynb", ["original = 1", "second = 2"], run=False)
     lab_page.set_active_cell(1)
     open_panel_from_palette(page)
+    scripted_llm.script(Reply(f"Like this:\n\n```python\n{CSV_CODE}\n```"))
     send(page, "write code to load a csv file")
     bar = page.locator(f"{PANEL} .jck-code-bar").last
     bar.wait_for(state="visible")
@@ -226,6 +269,7 @@ def test_replace_active_cell_and_undo(lab_page: LabPage, page: Any, screenshot: 
     notice = page.locator(f"{PANEL} .jp-chatkit-notice")
     notice.wait_for(state="visible")
     assert "Replaced cell 2" in notice.inner_text()
+    assert code == CSV_CODE
     assert lab_page.cell_sources() == ["original = 1", code]
     screenshot(page, "replaced")
     notice.get_by_role("button", name="Undo").click()
@@ -244,8 +288,11 @@ def test_replace_is_one_step_of_the_cells_own_undo(lab_page: LabPage, page: Any)
     assert lab_page.cell_sources() == ["before = 1"]
 
 
-def test_ask_about_this_error(lab_page: LabPage, page: Any, screenshot: Any) -> None:
+def test_ask_about_this_error(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
     open_notebook(lab_page, "error.ipynb", ["rates = {'a': 1}", "total = rates['a'] / 0"])
+    tool_then_answer(scripted_llm, "get_notebook_cells", "Cell 2 divides by zero.")
     button = page.locator(".jp-chatkit-ask-error")
     button.wait_for(state="visible")
     assert button.count() == 1  # only the error output, not the good cell
@@ -266,13 +313,20 @@ def test_ask_about_this_error(lab_page: LabPage, page: Any, screenshot: Any) -> 
     assert "ZeroDivisionError" in asked
     assert "rates['a'] / 0" in asked
     assert "\x1b[" not in asked
-    answer = str(page.locator(ASSISTANT).last.inner_text())
-    assert "ZeroDivisionError" in answer
+    page.locator(ASSISTANT, has_text="Cell 2 divides by zero.").wait_for(state="visible")
+    wait_idle(page)
+    # What the model was asked, and what the notebook tool showed it.
+    assert "ZeroDivisionError" in json.dumps(scripted_llm.requests[0]["messages"][-1])
+    errors = [o for c in tool_output(scripted_llm)["cells"] for o in c.get("outputs", [])]
+    assert [o["ename"] for o in errors if o.get("output_type") == "error"] == ["ZeroDivisionError"]
     screenshot(page, "asked")
 
 
-def test_explain_cell_from_context_menu(lab_page: LabPage, page: Any) -> None:
+def test_explain_cell_from_context_menu(
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM
+) -> None:
     open_notebook(lab_page, "explain.ipynb", ["squares = [n * n for n in range(10)]"], run=False)
+    tool_then_answer(scripted_llm, "get_active_cell", "It squares 0 to 9.")
     page.locator(".jp-Notebook .jp-Cell").first.click(button="right")
     page.locator(".lm-Menu-item", has_text="Explain This Cell").click()
     page.locator(INPUT).wait_for(state="visible")
@@ -280,13 +334,15 @@ def test_explain_cell_from_context_menu(lab_page: LabPage, page: Any) -> None:
         "(sel) => !!document.querySelector(sel)", arg=f"{PANEL} .jck-msg.jck-user"
     )
     assert "squares = [n * n for n in range(10)]" in last_user_message(page)
+    page.locator(ASSISTANT, has_text="It squares 0 to 9.").wait_for(state="visible")
     wait_idle(page)
-    # The offline model reads the active cell (get_active_cell) and quotes it.
-    answer = page.locator(ASSISTANT).last.inner_text()
-    assert "squares = [n * n for n in range(10)]" in answer, answer
+    # get_active_cell gave the model the cell that was right-clicked.
+    assert tool_output(scripted_llm)["cell"]["source"] == "squares = [n * n for n in range(10)]"
 
 
-def test_busy_kernel_gets_a_readable_answer(lab_page: LabPage, page: Any) -> None:
+def test_busy_kernel_gets_a_readable_answer(
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM
+) -> None:
     open_notebook(lab_page, "busy.ipynb", ["x = 1"], run=False)
     # Keep the kernel busy (as a long cell would) without waiting for it.
     lab_page.notebook_js(
@@ -297,8 +353,10 @@ def test_busy_kernel_gets_a_readable_answer(lab_page: LabPage, page: Any) -> Non
         ".sessionContext.session.kernel.status === 'busy'"
     )
     open_panel_from_palette(page)
-    text = send(page, "what variables do I have?")
-    assert "busy" in text.lower(), text
+    tool_then_answer(scripted_llm, "list_kernel_variables", "The kernel is busy.")
+    assert send(page, "what variables do I have?") == "The kernel is busy."
+    # The tool answered (it did not hang on the busy kernel) and said why it had nothing.
+    assert "busy" in json.dumps(tool_output(scripted_llm)).lower()
     lab_page.command("notebook:interrupt-kernel")
 
 
@@ -451,7 +509,9 @@ def check_dark_panel(page: Any, screenshot: Any) -> None:
     screenshot(page, "dark")
 
 
-def test_active_cell_includes_the_editor_selection(lab_page: LabPage, page: Any) -> None:
+def test_active_cell_includes_the_editor_selection(
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM
+) -> None:
     open_notebook(
         lab_page, "selection.ipynb", ["total = 0\nfor price in [3, 4]:\n    total += price"]
     )
@@ -463,9 +523,11 @@ def test_active_cell_includes_the_editor_selection(lab_page: LabPage, page: Any)
     page.keyboard.press("Shift+End")
     # Straight to the assistant (Escape would end edit mode and drop the selection).
     open_panel_from_palette(page)
-    answer = send(page, "explain the selected code")
-    assert "for price in [3, 4]:" in answer, answer
-    assert "You selected" in answer, answer
+    tool_then_answer(scripted_llm, "get_active_cell", "It adds up the prices.")
+    assert send(page, "explain the selected code") == "It adds up the prices."
+    cell = tool_output(scripted_llm)["cell"]
+    assert cell["source"] == "total = 0\nfor price in [3, 4]:\n    total += price"
+    assert cell["selected_text"] == "for price in [3, 4]:"
 
 
 def test_panel_follows_the_active_notebook(lab_page: LabPage, page: Any) -> None:
