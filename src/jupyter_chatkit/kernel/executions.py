@@ -55,9 +55,16 @@ class ExecutionLog:
         self._lock = threading.Lock()
 
     def pre_run_cell(self, info: Any) -> None:
-        """IPython event: a cell starts (its count is the shell's next one)."""
-        if getattr(info, "store_history", True):
-            self.running = int(getattr(self.shell, "execution_count", 0) or 0)
+        """IPython event: a cell starts; its input is stored right after this event.
+
+        Its execution count is the next slot of the input history (IPython versions
+        differ on whether ``execution_count`` was already incremented here).
+        """
+        if not getattr(info, "store_history", True):
+            return
+        manager = getattr(self.shell, "history_manager", None)
+        inputs = getattr(manager, "input_hist_raw", None)
+        self.running = len(inputs) if isinstance(inputs, list) else None
 
     def post_run_cell(self, result: Any) -> None:
         """IPython event: a cell ended; keep its source and reduced error."""

@@ -77,6 +77,12 @@ def type_name(cls: type) -> str:
     for lib in ("pandas", "polars", "numpy"):
         if module.startswith(lib + ".") and getattr(sys.modules.get(lib), name, None) is cls:
             return f"{lib}.{name}"
+    if "._" in module:
+        # sklearn.linear_model._logistic.LogisticRegression -> the public module's name.
+        public = ".".join(p for p in module.split(".") if not p.startswith("_"))
+        found = sys.modules.get(public)
+        if found is not None and vars(found).get(name) is cls:
+            return f"{public}.{name}"
     return f"{module}.{name}"
 
 

@@ -36,7 +36,9 @@ def array_preview(a: Any, threshold: int = 20, chars: int = PREVIEW_CHARS) -> st
         # array2string would call repr on every element it shows.
         first = [brief(a.flat[i], 30, 0) for i in range(min(a.size, ITEMS))]
         return clip("[" + ", ".join(first) + (", …]" if a.size > ITEMS else "]"), chars)
-    if a.ndim == 1 and a.dtype.kind in "biuf" and not _is_masked(a):
+    if _is_masked(a):
+        return clip(_masked_text(a, threshold), chars)
+    if a.ndim == 1 and a.dtype.kind in "biuf":
         return clip(_vector_text(a, threshold), chars)
     view = a
     note = ""
@@ -62,6 +64,17 @@ def _vector_text(a: Any, threshold: int, edge: int = 3) -> str:
         tail = [_number_text(x) for x in a[n - edge :].tolist()]
         parts = [*head, "...", *tail]
     return "[" + " ".join(parts) + "]"
+
+
+def _masked_text(a: Any, threshold: int, edge: int = 3) -> str:
+    """A masked array's values with ``--`` where masked (flattened past one dimension)."""
+    flat = a.ravel()
+    data, mask = flat.data, _np().ma.getmaskarray(flat)
+    n = flat.shape[0]
+    picks = list(range(n)) if n <= threshold else [*range(edge), -1, *range(n - edge, n)]
+    parts = ["..." if i < 0 else "--" if mask[i] else _number_text(data[i].item()) for i in picks]
+    note = "" if a.ndim == 1 else f"flattened from shape {tuple(a.shape)}: "
+    return note + "[" + " ".join(parts) + "]"
 
 
 def _number_text(x: Any) -> str:
@@ -93,11 +106,12 @@ def describe_ndarray(a: Any) -> dict[str, Any]:
     if a.dtype.kind not in "biuf" or a.size == 0:
         return out
     data = a
-    if a.size > STATS_ELEMENTS:
+    sampled = a.size > STATS_ELEMENTS
+    if sampled:
         step = -(-a.size // STATS_ELEMENTS)
         data = a.reshape(-1)[::step] if a.flags.c_contiguous else a.ravel()[::step]
         out["stats_over"] = (
-            f"a sample of {data.size:,} of {a.size:,} elements (every {step:,}th): "
+            f"a sample of {data.size:,} of {a.size:,} elements (1 in every {step:,}): "
             "min, max and mean are estimates"
         )
     if masked:
@@ -110,7 +124,7 @@ def describe_ndarray(a: Any) -> dict[str, Any]:
         out["max"] = json_number(np.nanmax(data) if floating else data.max())
         out["mean"] = json_number(np.nanmean(data) if floating else data.mean())
         if floating:
-            key = "nan_count" if data is a else "nan_count_in_sample"
+            key = "nan_count_in_sample" if sampled else "nan_count"
             out[key] = int(np.isnan(data).sum())
     return out
 

@@ -104,6 +104,13 @@ def estimator_tree(est: Any, depth: int = 0) -> dict[str, Any]:
     if len(params) > PARAMS:
         out["more_params"] = len(params) - PARAMS
     out.update(_fitted(est))
+    if isinstance(steps, list) and out.get("steps"):
+        # A pipeline is fitted when its last step is; its inputs are its first step's.
+        first, last = out["steps"][0], out["steps"][-1]
+        out["fitted"] = bool(last.get("fitted"))
+        for key in ("n_features_in_", "feature_names_in_"):
+            if key in first:
+                out[key] = first[key]
     return out
 
 
@@ -126,6 +133,12 @@ def summarize_estimator(est: Any) -> dict[str, Any]:
             for name, step in (s for s in steps[:STEPS] if isinstance(s, tuple) and len(s) == 2)
         ]
     facts = _fitted(est)
+    if isinstance(steps, list) and steps:
+        tree = estimator_tree(est)
+        facts = {k: tree[k] for k in ("fitted", "n_features_in_", "feature_names_in_") if k in tree}
+        last = tree["steps"][-1] if tree.get("steps") else {}
+        if "classes_" in last:
+            facts["classes_"] = last["classes_"]
     if "feature_names_in_" in facts:
         names = facts["feature_names_in_"][:10]
         facts["feature_names_in_"] = names
