@@ -2,20 +2,24 @@
 
 Two set-ups: with the server extension (the widget talks HTTP to the Jupyter server
 and asks the kernel only for its variables), and without it (the widget falls back to
-the kernel comm, and the kernel runs the assistant itself). Both use the offline model.
-Screenshots land in ``test-output/<test name>/``.
+the kernel comm, and the kernel runs the assistant itself). The model is the fake
+OpenAI-compatible server with scripted replies, except in the code-card tests, which
+show the built-in offline model's demo card. Screenshots land in
+``test-output/<test name>/``.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from .fixtures.browser import JupyterServer, LabPage
+from .fixtures.browser import JupyterServer, LabPage, fake_llm_env
+from .fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
 
 HOST = ".jp-OutputArea-output .jck-widget-host"
 INPUT = f"{HOST} .jck-input"
@@ -73,24 +77,44 @@ def open_chat_notebook(lab: LabPage, name: str, cells: list[str]) -> None:
     lab.page.locator(INPUT).first.wait_for(state="visible", timeout=60_000)
 
 
+def tool_output(llm: FakeLLM) -> Any:
+    """The client tool's output as the model received it (its second request)."""
+    return json.loads(
+        next(m for m in llm.requests[1]["messages"] if m["role"] == "tool")["content"]
+    )
+
+
 def test_widget_via_the_server_endpoint(
-    jupyter_server_factory: Callable[..., JupyterServer], page: Any, screenshot: Any
+    jupyter_server_factory: Callable[..., JupyterServer],
+    page: Any,
+    screenshot: Any,
+    fake_llm: FakeLLM,
 ) -> None:
-    lab = LabPage(page, jupyter_server_factory())
+    lab = LabPage(page, jupyter_server_factory(extra_env=fake_llm_env(fake_llm)))
     open_chat_notebook(lab, "widget.ipynb", [SETUP, "%load_ext jupyter_chatkit\n%chat"])
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
-    answer = ask_in_widget(page, "what variables do I have?")
-    assert "sales" in answer and "region" in answer and "revenue" in answer
+    fake_llm.script(
+        Reply(tool_calls=[ToolCall("list_kernel_variables", {})]), Reply("You have sales.")
+    )
+    assert ask_in_widget(page, "what variables do I have?") == "You have sales."
+    # The kernel answered the tool: the model saw the notebook's DataFrame.
+    (sales,) = [v for v in tool_output(fake_llm)["variables"] if v["name"] == "sales"]
+    assert [c["name"] for c in sales["columns"]] == ["region", "revenue"]
     assert any("/jupyter-chatkit/chatkit" in url for url in requests)
     screenshot(page, "answered")
 
 
 def test_widget_via_the_kernel_comm_and_back_to_python(
-    jupyter_server_factory: Callable[..., JupyterServer], page: Any, screenshot: Any
+    jupyter_server_factory: Callable[..., JupyterServer],
+    page: Any,
+    screenshot: Any,
+    fake_llm: FakeLLM,
 ) -> None:
+    # The kernel inherits the server's environment: its in-kernel assistant uses the fake.
     server = jupyter_server_factory(
-        extra_args=["--ServerApp.jpserver_extensions=jupyter_chatkit=False"]
+        extra_args=["--ServerApp.jpserver_extensions=jupyter_chatkit=False"],
+        extra_env=fake_llm_env(fake_llm),
     )
     lab = LabPage(page, server)
     cells = [SETUP, "from jupyter_chatkit import Chat\nchat = Chat()\nchat", "chat.last_answer"]
@@ -105,11 +129,16 @@ def test_widget_via_the_kernel_comm_and_back_to_python(
     page.locator(INPUT).first.wait_for(state="visible", timeout=60_000)
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
+    fake_llm.script(
+        Reply(tool_calls=[ToolCall("inspect_kernel_variable", {"name": "sales"})]),
+        Reply("sales has region and revenue."),
+    )
     try:
         answer = ask_in_widget(page, "describe sales")
     except Exception as exc:
         raise AssertionError(f"no answer over the comm:\n{server.log_tail(80)}") from exc
-    assert "region" in answer and "revenue" in answer
+    assert answer == "sales has region and revenue."
+    assert [c["name"] for c in tool_output(fake_llm)["columns"]] == ["region", "revenue"]
     # Nothing went to the (absent) endpoint: the kernel answered over the comm.
     assert not any("/jupyter-chatkit/chatkit" in url for url in requests)
     screenshot(page, "answered")
@@ -138,16 +167,20 @@ def test_widget_via_the_kernel_comm_and_back_to_python(
 def test_widget_code_card_inserts_below_its_own_cell(
     jupyter_server_factory: Callable[..., JupyterServer], page: Any, screenshot: Any, app: str
 ) -> None:
-    """Insert on a card puts exactly its code right below the widget's cell, not run."""
+    """Insert on a card puts exactly its code right below the widget's cell, not run.
+
+    The offline model makes the card: nothing is configured, and the empty chat says so.
+    """
     lab = LabPage(page, jupyter_server_factory(app=app))
     cells = [SETUP, "%load_ext jupyter_chatkit\n%chat", "# the last cell"]
     open_chat_notebook(lab, "cards.ipynb", cells)
+    page.locator(f"{HOST} .jck-offline").wait_for(state="visible")
     # The active cell has moved on after running; insertion must still follow the widget.
     lab.set_active_cell(2)
     ask_in_widget(page, "write code to plot sales")
     card = page.locator(f"{HOST} .jck-widget").last
     code = str(card.locator("pre code").first.inner_text()).strip()
-    assert "plt" in code  # a plotting template
+    assert code
     card.get_by_role("button", name="Insert", exact=True).click()
     page.wait_for_function(
         "(n) => window.jupyterapp.shell.currentWidget.content.widgets.length > n", arg=3
@@ -176,20 +209,11 @@ def test_hostile_model_output_stays_inert_in_the_widget(
     jupyter_server_factory: Callable[..., JupyterServer],
     page: Any,
     screenshot: Any,
-    fake_llm: Any,
+    fake_llm: FakeLLM,
 ) -> None:
     """A model that answers with markup attacks: nothing runs, no command fires."""
-    from .fixtures.fake_llm import Reply
-
     fake_llm.default_reply = Reply(HOSTILE)
-    server = jupyter_server_factory(
-        extra_env={
-            "OPENAI_BASE_URL": fake_llm.base_url,
-            "OPENAI_API_KEY": "sk-test-browser",
-            "JUPYTER_CHATKIT_API": "chat_completions",
-            "JUPYTER_CHATKIT_MODEL": "fake-model",
-        }
-    )
+    server = jupyter_server_factory(extra_env=fake_llm_env(fake_llm))
     lab = LabPage(page, server)
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))

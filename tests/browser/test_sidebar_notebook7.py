@@ -2,26 +2,34 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from tests.fixtures.browser import JupyterServer, LabPage, start_jupyter
+from tests.fixtures.browser import JupyterServer, LabPage, fake_llm_env, start_jupyter
+from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 
 PANEL = "#jupyter-chatkit-panel"
 
 
 @pytest.fixture(scope="module")
-def notebook7(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterServer]:
-    """A Notebook 7 server with the offline model."""
-    server = start_jupyter(tmp_path_factory.mktemp("nb7"), app="notebook")
+def notebook7(
+    tmp_path_factory: pytest.TempPathFactory, browser_llm: FakeLLM
+) -> Iterator[JupyterServer]:
+    """A Notebook 7 server on the module's fake model."""
+    server = start_jupyter(
+        tmp_path_factory.mktemp("nb7"), app="notebook", extra_env=fake_llm_env(browser_llm)
+    )
     yield server
     server.stop()
 
 
-def test_notebook7_sidebar_and_bridge(notebook7: JupyterServer, page: Any, screenshot: Any) -> None:
+def test_notebook7_sidebar_and_bridge(
+    notebook7: JupyterServer, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
     nb = LabPage(page, notebook7)
     notebook7.write_notebook(
         "seven.ipynb",
@@ -35,16 +43,18 @@ def test_notebook7_sidebar_and_bridge(notebook7: JupyterServer, page: Any, scree
     page.locator(f"{PANEL} .jck-input").wait_for(state="visible")
     assert page.locator(f"#jp-right-stack {PANEL}").count() == 1
     assert "seven.ipynb" in page.locator(f"{PANEL} .jp-chatkit-context").inner_text()
+    scripted_llm.script(
+        Reply(tool_calls=[ToolCall("list_kernel_variables", {})]), Reply("df has three rows.")
+    )
     box = page.locator(f"{PANEL} .jck-input")
     box.fill("what variables do I have?")
     box.press("Enter")
-    page.wait_for_function(
-        """(sel) => { const a = document.querySelectorAll(sel + ' .jck-msg.jck-assistant');
-             return a.length > 0 && !document.querySelector(sel + ' .jck-streaming')
-               && /3 x 1/.test(a[a.length - 1].textContent); }""",
-        arg=PANEL,
-        timeout=60_000,
-    )
+    answer = page.locator(f"{PANEL} .jck-msg.jck-assistant", has_text="df has three rows.")
+    answer.wait_for(state="visible", timeout=60_000)
+    # Notebook 7's panel answered the tool from the notebook's kernel.
+    tool = next(m for m in scripted_llm.requests[1]["messages"] if m["role"] == "tool")
+    (df,) = [v for v in json.loads(tool["content"])["variables"] if v["name"] == "df"]
+    assert df["shape"] == [3, 1]
     screenshot(page, "notebook7")
     ok = page.evaluate(
         """async () => window.jupyterChatkitBridge.insertCell(
