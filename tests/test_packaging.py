@@ -11,9 +11,11 @@ machine's user configuration is read.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -185,3 +187,45 @@ def test_jupyterlab_is_a_dependency(venv: Path, user_env: dict[str, str]) -> Non
     out, _ = run(["jupyter", "lab", "--version"], env=user_env, cwd=venv)
     major, minor = (int(x) for x in out.strip().split(".")[:2])
     assert (major, minor) >= (4, 6)
+
+
+def build_front_end(js_sources: Path, root: Path) -> dict[str, str]:
+    """Build the front end as ``npm run build`` does, in ``root``; sha256 of every output."""
+    js = root / "js"
+    shutil.copytree(js_sources, js, symlinks=True)
+    for modules in ("node_modules", "lab/node_modules"):
+        # Hard links: no copy of ~600 MB, and real folders under root (a symlink would
+        # resolve to the checkout's path and hide what this test is about).
+        done = subprocess.run(["cp", "-al", str(REPO / "js" / modules), str(js / modules)])
+        if done.returncode != 0:  # another file system: copy
+            shutil.copytree(REPO / "js" / modules, js / modules, symlinks=True)
+    run(["npm", "run", "--silent", "build:widget"], cwd=js)
+    run(["npm", "run", "--silent", "build"], cwd=js / "lab")
+    built = root / "src" / "jupyter_chatkit"
+    return {
+        p.relative_to(built).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for folder in ("static", "labextension")
+        for p in sorted((built / folder).rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_front_end_build_does_not_depend_on_the_checkout_folder(tmp_path: Path) -> None:
+    """The same sources built in two folders give byte-identical front-end files.
+
+    jupyter-builder passes absolute paths to module federation; with rspack's default
+    module ids those reached remoteEntry.*.js (see js/lab/rspack.config.js).
+    """
+    if not (shutil.which("npm") and shutil.which("jupyter-builder")):
+        pytest.skip("needs Node.js, npm and jupyter-builder (a source checkout's build tools)")
+    if not (REPO / "js" / "lab" / "node_modules").is_dir():
+        pytest.skip("js/lab/node_modules is not installed (npm --prefix js run build does it)")
+    # One snapshot of the sources (others may edit the checkout meanwhile), built twice.
+    sources = tmp_path / "sources"
+    skip = shutil.ignore_patterns("node_modules", "lib", "test-output", "*.tsbuildinfo")
+    shutil.copytree(REPO / "js", sources, ignore=skip)
+    first = build_front_end(sources, tmp_path / "a" / "x")
+    second = build_front_end(sources, tmp_path / "b" / "deeper" / "checkout-yy")
+    assert "static/widget.js" in first
+    assert any(re.fullmatch(r"labextension/static/remoteEntry\.\w+\.js", f) for f in first)
+    assert first == second
