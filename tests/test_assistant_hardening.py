@@ -371,6 +371,21 @@ async def test_concurrent_messages_into_one_thread_each_get_their_own_answer(
         await other.close()
 
 
+# 9. resources ------------------------------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_aclose_closes_the_model_client_and_the_store(store_url: str) -> None:
+    opened = await open_store(store_url)
+    settings = Settings(base_url="http://127.0.0.1:9/v1", model="m", api="chat_completions")
+    assistant = NotebookAssistant(opened, settings)
+    client = assistant.model.inner._client  # type: ignore[attr-defined]
+    assert not client.is_closed()
+    await assistant.aclose()
+    assert client.is_closed()
+    assert opened.engine.sync_engine.pool.checkedout() == 0
+
+
 # 8. threads.create is all or nothing --------------------------------------------------
 
 

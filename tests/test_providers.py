@@ -6,10 +6,12 @@ import asyncio
 import json
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 from typing import Any
 
 import openai
 import pytest
+import pytest_asyncio
 from agents import Agent, FunctionTool, RunConfig, Runner
 from agents.models.openai_chatcompletions import OpenAIChatCompletionsModel
 from agents.models.openai_responses import OpenAIResponsesModel
@@ -19,6 +21,7 @@ from jupyter_chatkit.assistant.model_errors import IncompleteStreamError
 from jupyter_chatkit.assistant.models import (
     PLACEHOLDER_API_KEY,
     build_model,
+    close_model,
     describe_model_error,
     set_tracing,
 )
@@ -47,6 +50,24 @@ from .fixtures.fake_llm import (
 APIS: list[Api] = ["responses", "chat_completions"]
 
 
+_BUILT: list[Any] = []
+
+
+def built(settings: Settings) -> Any:
+    """``build_model``, closed again after the test (see ``close_built_models``)."""
+    model = build_model(settings)
+    _BUILT.append(model)
+    return model
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def close_built_models() -> AsyncIterator[None]:
+    """Close the HTTP clients of the models a test built, while its loop still runs."""
+    yield
+    while _BUILT:
+        await close_model(_BUILT.pop())
+
+
 def settings_for(llm: FakeLLM, api: Api, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "model": MODEL,
@@ -62,7 +83,7 @@ def settings_for(llm: FakeLLM, api: Api, **overrides: Any) -> Settings:
 
 
 def run_config(settings: Settings) -> RunConfig:
-    return RunConfig(model=build_model(settings), tracing_disabled=True)
+    return RunConfig(model=built(settings), tracing_disabled=True)
 
 
 class VariablesTool:
@@ -109,18 +130,18 @@ def text_of(events: list[Any]) -> str:
 
 
 def test_nothing_configured_is_the_offline_model() -> None:
-    assert isinstance(build_model(Settings()), OfflineModel)
-    assert isinstance(build_model(Settings(model="offline", api_key="sk-x")), OfflineModel)
+    assert isinstance(built(Settings()), OfflineModel)
+    assert isinstance(built(Settings(model="offline", api_key="sk-x")), OfflineModel)
 
 
 def test_openai_key_alone_uses_the_responses_api(fake_llm: FakeLLM) -> None:
-    model = build_model(Settings(api_key="sk-x"))
+    model = built(Settings(api_key="sk-x"))
     assert isinstance(model, OpenAIResponsesModel)
     assert model.model == "gpt-4.1-mini"
 
 
 def test_base_url_alone_uses_chat_completions(fake_llm: FakeLLM) -> None:
-    model = build_model(Settings(base_url=fake_llm.base_url, model="llama3.2"))
+    model = built(Settings(base_url=fake_llm.base_url, model="llama3.2"))
     assert isinstance(model, OpenAIChatCompletionsModel)
     assert model.model == "llama3.2"
 

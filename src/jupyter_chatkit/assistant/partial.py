@@ -11,6 +11,7 @@ stopped by the user.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -86,3 +87,55 @@ def mark_partial(item: AssistantMessageItem, note: str) -> AssistantMessageItem:
     if not last.text.rstrip().endswith(note):
         last.text = f"{last.text.rstrip()}\n\n{note}" if last.text.strip() else note
     return item
+
+
+class RunEvents:
+    """``result.stream_events()`` for ChatKit's ``stream_agent_response``, failing softly.
+
+    chatkit 1.6.5's ``_merge_generators`` reads the run's events and the agent context's
+    queue in two tasks. When the run raises, the exception leaves the merge with the
+    queue's read still pending; that task is destroyed with the event loop ("Task was
+    destroyed but it is pending", "Event loop is closed" from ``_AsyncQueueIterator``).
+    Here a failure ends the events normally instead (the merge then cancels its other
+    read itself) and is kept in :attr:`error` for the caller to raise. Pass this object
+    where ChatKit expects the ``RunResultStreaming``; it is a class-based iterator so
+    :func:`cancel_stranded_reads` can find reads still pending on it.
+    """
+
+    def __init__(self, result: Any) -> None:
+        self._result = result
+        self._events: Any = None
+        self.error: Exception | None = None
+
+    def stream_events(self) -> RunEvents:
+        """The run's events (ChatKit calls this once)."""
+        self._events = self._result.stream_events().__aiter__()
+        return self
+
+    def __aiter__(self) -> RunEvents:
+        return self
+
+    async def __anext__(self) -> Any:
+        try:
+            return await self._events.__anext__()
+        except StopAsyncIteration:
+            raise
+        except Exception as error:
+            self.error = error
+            raise StopAsyncIteration from None
+
+
+def cancel_stranded_reads(run_events: RunEvents, queue: object) -> None:
+    """Cancel reads that ChatKit's event merge left pending (after a Stop, for instance).
+
+    The merge keeps no reference to its reads once the consumer stops iterating; they
+    are found among the loop's tasks by the iterator they read from: ``run_events``, or
+    the ``_AsyncQueueIterator`` on the agent context's ``queue``.
+    """
+    for task in asyncio.all_tasks():
+        if task.done():
+            continue
+        frame = getattr(task.get_coro(), "cr_frame", None)
+        owner = frame.f_locals.get("self") if frame is not None else None
+        if owner is run_events or (owner is not None and getattr(owner, "queue", None) is queue):
+            task.cancel()

@@ -9,11 +9,12 @@ message, a 404, or one ``ErrorEvent`` in a stream. No traceback leaves this modu
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from agents import RunConfig, Runner
 from agents.models.interface import Model
@@ -61,7 +62,14 @@ from .context import RequestContext
 from .history import load_history
 from .model_input import PolicyConverter
 from .models import build_model, close_model, describe_model_error, set_tracing
-from .partial import CUT_OFF_NOTE, STOPPED_NOTE, KeepPartialOutput, mark_partial
+from .partial import (
+    CUT_OFF_NOTE,
+    STOPPED_NOTE,
+    KeepPartialOutput,
+    RunEvents,
+    cancel_stranded_reads,
+    mark_partial,
+)
 from .scrub import Scrubber, register_secret
 from .tools import ACTION_INSERT_AND_RUN_CELL, INSERT_ACTIONS
 
@@ -346,16 +354,28 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             ),
         )
         pending: dict[str, ThreadItem] = {}
+        run_events = RunEvents(result)
         try:
-            async for event in stream_agent_response(agent_context, result):
-                _track_pending(pending, event)
-                yield event
+            # Closed explicitly, so its merge tasks end while this loop still runs.
+            # (An async generator, though typed as an AsyncIterator.)
+            agent_events = cast(
+                "AsyncGenerator[ThreadStreamEvent, None]",
+                stream_agent_response(agent_context, run_events),  # type: ignore[arg-type]
+            )
+            async with contextlib.aclosing(agent_events) as events:
+                async for event in events:
+                    _track_pending(pending, event)
+                    yield event
+            if run_events.error is not None:
+                raise run_events.error
         except (asyncio.CancelledError, GeneratorExit):
             # The client went away: stop the run so the upstream request is closed.
             result.cancel()
+            cancel_stranded_reads(run_events, agent_context._events)
             raise
         except Exception as exc:
             result.cancel()
+            cancel_stranded_reads(run_events, agent_context._events)
             message, retry = describe_model_error(exc)
             log.warning("Model run failed in thread %s: %s", thread.id, type(exc).__name__)
             # Keep what was already said, and leave nothing half-open behind.
