@@ -267,9 +267,9 @@ class Chat(anywidget.AnyWidget):
 
 def setup_error(exc: BaseException) -> str:
     """A readable reason the assistant could not start or run, never a secret."""
-    if isinstance(exc, ValueError):
-        # Our settings and store raise ValueError with messages written for people
-        # (store URLs without their password).
+    if isinstance(exc, ValueError | traitlets.TraitError):
+        # Our settings and store raise ValueError or TraitError with messages written
+        # for people (store URLs without their password).
         return str(exc)[:300] or "invalid configuration"
     if isinstance(exc, ImportError):
         return f"a module is missing ({exc.name or 'unknown'}); reinstall jupyter-chatkit"
