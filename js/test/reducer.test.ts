@@ -4,6 +4,7 @@ import {
   applyEvent,
   completeToolCall,
   emptyState,
+  errorEventMessage,
   lastAnswer,
   type ThreadState,
 } from "../src/client/reducer";
@@ -139,4 +140,21 @@ test("deltas for an index not yet added are padded, annotations inserted", () =>
   });
   assert.equal(same, s);
   assert.equal(applyEvent(s, { type: "client_effect", name: "x" }), s);
+});
+
+test("error events without a message read as their code, never a generic line", () => {
+  const stream = applyEvent(emptyState(), { type: "error", code: "stream.error", allow_retry: true });
+  assert.match(stream.error?.message ?? "", /error on the server/);
+  assert.match(stream.error?.message ?? "", /Try again/);
+  assert.equal(stream.error?.allow_retry, true);
+  const custom = applyEvent(emptyState(), { type: "error", code: "custom", allow_retry: false });
+  assert.match(custom.error?.message ?? "", /could not finish/);
+  assert.doesNotMatch(custom.error?.message ?? "", /Try again/);
+  const unknown = applyEvent(emptyState(), { type: "error", code: "quota.exceeded" });
+  assert.match(unknown.error?.message ?? "", /quota\.exceeded/);
+  // The server's own words win.
+  const ours = applyEvent(emptyState(), { type: "error", code: "custom", message: "The model took too long." });
+  assert.equal(ours.error?.message, "The model took too long.");
+  for (const s of [stream, custom, unknown]) assert.doesNotMatch(s.error?.message ?? "", /Something went wrong/);
+  assert.equal(errorEventMessage({ type: "error", code: "stream.error" }).length > 20, true);
 });

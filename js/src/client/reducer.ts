@@ -105,11 +105,32 @@ export function applyEvent(state: ThreadState, event: ThreadStreamEvent): Thread
     case "notice":
       return { ...state, notices: [...state.notices, event] };
     case "error":
-      return { ...state, error: event, progress: null };
+      return { ...state, error: { ...event, message: errorEventMessage(event) }, progress: null };
     case "client_effect":
       return state;
     default:
       return state;
+  }
+}
+
+/**
+ * What an `ErrorEvent` means, in words. The server's message when it sent one (ours
+ * always do); otherwise ChatKit's error `code`, mapped: `stream.error` is what ChatKit
+ * sends for a failure it has no words for. Errors are matched by code, never by text.
+ */
+export function errorEventMessage(event: ErrorEvent): string {
+  const message = (event.message ?? "").trim();
+  if (message) return message;
+  const retry = event.allow_retry ? " Try again." : "";
+  switch (event.code) {
+    case "stream.error":
+      return `The assistant ran into an error on the server while answering.${retry}`;
+    case "custom":
+    case undefined:
+    case "":
+      return `The assistant could not finish this answer.${retry}`;
+    default:
+      return `The assistant could not finish this answer (error ${JSON.stringify(event.code.slice(0, 40))}).${retry}`;
   }
 }
 
