@@ -300,6 +300,7 @@ def test_provider_errors_become_readable_answers(
 # -- headless: a plain Python process, no IPython, no front end --------------------------------
 
 
+@pytest.mark.slow  # a fresh interpreter imports the SDKs
 def test_ask_in_a_plain_python_script_returns_and_exits(tmp_path: Path) -> None:
     script = textwrap.dedent(
         f"""
