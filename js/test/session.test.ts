@@ -201,3 +201,55 @@ test("open thread, history paging, rename, delete, feedback", async () => {
   assert.equal(session.threadId, null);
   assert.equal(session.state.items.length, 0);
 });
+
+const actionError = 'data: {"type":"error","code":"custom","message":"Could not insert.","allow_retry":true}\n\n';
+
+test("retry after a failed widget action sends the action again and keeps its card", async () => {
+  const transport = scriptedTransport({
+    "threads.create": [{ sse: fixtures.create }],
+    "threads.add_client_tool_output": [{ sse: fixtures.toolOutput }],
+    "threads.custom_action": [{ sse: actionError }, { sse: fixtures.customAction }],
+  });
+  const session = new ChatSession({ transport, clientTools: { list_kernel_variables: async () => ({}) } });
+  await session.send("hi");
+  const before = session.state.items.map((i) => i.id);
+  assert.ok(before.includes("msg_0005"));
+  const action = { type: "notebook.insert_cell", payload: { code: "df.head()" } };
+  await session.customAction(action, "msg_0005");
+  assert.equal(session.state.error?.allow_retry, true);
+  await session.retry();
+  assert.deepEqual(transport.sent.at(-1), {
+    type: "threads.custom_action",
+    params: { thread_id: "thr_0001", item_id: "msg_0005", action },
+  });
+  assert.equal(transport.sent.filter((r) => r.type === "threads.retry_after_item").length, 0);
+  assert.deepEqual(
+    session.state.items.map((i) => i.id),
+    before,
+    "the card and everything before it stay",
+  );
+  assert.equal(session.state.error, null);
+});
+
+test("after Stop, only what the server keeps stays on screen", async () => {
+  const at = "2025-01-02T03:04:09";
+  const added = (item: object) => `data: ${JSON.stringify({ type: "thread.item.added", item })}\n\n`;
+  const sse =
+    added({ id: "msg_u", thread_id: "thr_0001", created_at: at, type: "user_message", content: [{ type: "input_text", text: "q" }], attachments: [], inference_options: {} }).replace("item.added", "item.done") +
+    added({ id: "wf_1", thread_id: "thr_0001", created_at: at, type: "workflow", workflow: { type: "custom", tasks: [], expanded: true } }) +
+    added({ id: "w_1", thread_id: "thr_0001", created_at: at, type: "widget", widget: { type: "Card", children: [] } }) +
+    added({ id: "m_empty", thread_id: "thr_0001", created_at: at, type: "assistant_message", content: [] }) +
+    added({ id: "m_text", thread_id: "thr_0001", created_at: at, type: "assistant_message", content: [{ type: "output_text", text: "Half an", annotations: [] }] }) +
+    'data: {"type":"progress_update","text":"stop here"}\n\n';
+  const transport = scriptedTransport({ "threads.create": [{ sse, chunk: 4096 }] });
+  const session = new ChatSession({ transport });
+  session.subscribe(() => {
+    if (session.state.progress?.text === "stop here") session.cancel();
+  });
+  await session.send("q");
+  assert.equal(session.busy, false);
+  const kept = session.state.items.map((i) => i.id);
+  assert.deepEqual(kept, ["msg_u", "wf_1", "m_text"]);
+  const wf = session.state.items.find((i) => i.id === "wf_1");
+  assert.equal(wf?.type === "workflow" && wf.workflow.expanded, false);
+});

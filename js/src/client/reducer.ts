@@ -272,6 +272,31 @@ export function truncateAfter(state: ThreadState, itemId: string): ThreadState {
   return { ...state, items: state.items.slice(0, i + 1), error: null };
 }
 
+/**
+ * After Stop: drop what the server will not keep. Of the items still streaming when the
+ * turn was stopped (`unfinished` ids), the server keeps an answer that has text and a
+ * workflow (collapsed); widgets, tasks and empty answers are not saved, so they must
+ * not stay on screen only to vanish when the thread is reopened.
+ */
+export function settleStopped(state: ThreadState, unfinished: ReadonlySet<string>): ThreadState {
+  if (unfinished.size === 0) return state;
+  let changed = false;
+  const items: ThreadItem[] = [];
+  for (const item of state.items) {
+    if (!unfinished.has(item.id)) {
+      items.push(item);
+    } else if (item.type === "assistant_message" && messageText(item).trim()) {
+      items.push(item);
+    } else if (item.type === "workflow") {
+      items.push(item.workflow.expanded ? { ...item, workflow: { ...item.workflow, expanded: false } } : item);
+      changed ||= Boolean(item.workflow.expanded);
+    } else {
+      changed = true;
+    }
+  }
+  return changed ? { ...state, items } : state;
+}
+
 /** Start a new turn: clear the previous turn's error and progress. */
 export function beginTurn(state: ThreadState): ThreadState {
   return { ...state, error: null, progress: null, streamOptions: null };

@@ -12,6 +12,7 @@ import {
   lastUserMessageId,
   messageText,
   prependItems,
+  settleStopped,
   stateFromThread,
   type ThreadState,
   truncateAfter,
@@ -92,6 +93,10 @@ export class ChatSession {
   private controller: AbortController | null = null;
   private generation = 0;
   private pendingCall: ClientToolCallItem | null = null;
+  /** The first request of the latest turn, for Retry. */
+  private lastTurn: StreamingReq | null = null;
+  /** Items of the current turn added but not yet done (what a Stop leaves unfinished). */
+  private readonly unfinished = new Set<string>();
 
   constructor(options: ChatSessionOptions) {
     this.transport = options.transport;
@@ -180,9 +185,18 @@ export class ChatSession {
     );
   }
 
-  /** Run the last user message again (`threads.retry_after_item`). */
+  /**
+   * Retry the failed turn: a failed widget action is sent again as it was (its card
+   * stays); anything else runs the last user message again (`threads.retry_after_item`).
+   */
   async retry(): Promise<void> {
     const threadId = this.threadId;
+    const failed = this.lastTurn;
+    if (threadId && !this.busy && this.state.error && failed?.type === "threads.custom_action") {
+      this.actionItemId = failed.params.item_id ?? null;
+      await this.runTurn(failed, { userInitiated: true });
+      return;
+    }
     const itemId = lastUserMessageId(this.state);
     if (!threadId || !itemId || this.busy) return;
     this.state = truncateAfter(this.state, itemId);
@@ -289,6 +303,8 @@ export class ChatSession {
   ): Promise<void> {
     const controller = new AbortController();
     this.controller = controller;
+    this.lastTurn = first;
+    this.unfinished.clear();
     const gen = this.generation;
     const before = new Set(this.state.items.map((i) => i.id));
     this.busy = true;
@@ -359,6 +375,7 @@ export class ChatSession {
         this.pendingText = null;
         this.actionItemId = null;
         this.state = { ...this.state, progress: null };
+        if (controller.signal.aborted) this.state = settleStopped(this.state, this.unfinished);
         this.changed();
         if (!failed && !controller.signal.aborted && !this.state.error) {
           const text = this.state.items
@@ -386,6 +403,10 @@ export class ChatSession {
   /** Apply one event (exposed for tests and for replaying recorded streams). */
   apply(event: ThreadStreamEvent, userInitiated = false): void {
     this.state = applyEvent(this.state, event);
+    if (event.type === "thread.item.added") this.unfinished.add(event.item.id);
+    else if (event.type === "thread.item.done" || event.type === "thread.item.replaced") {
+      this.unfinished.delete(event.item.id);
+    } else if (event.type === "thread.item.removed") this.unfinished.delete(event.item_id);
     if (event.type === "thread.item.done" || event.type === "thread.item.added") {
       if (event.item.type === "user_message") this.pendingText = null;
       if (event.type === "thread.item.done" && event.item.type === "client_tool_call") {
