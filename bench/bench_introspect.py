@@ -10,7 +10,10 @@ listing an empty namespace:
 2. the same through ``tool_json`` (argument checks and JSON encoding included);
 3. ``inspect_kernel_variable`` on the 10-million-row frame (null counts on leading rows,
    no describe());
-4. listing 100 copies of a 20,000-column frame (wide frames must stay cheap).
+4. listing 100 copies of a 20,000-column frame (wide frames must stay cheap);
+5. the context policy's cost: ``run_tool`` listing the 1,000 variables with redaction
+   on and off (``JUPYTER_CHATKIT_REDACT_SECRETS``; target: at most +10%), and the
+   largest result under maximal arguments (target: 16,000 characters).
 
 Absolute times depend on the machine; this is not a test.
 """
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -88,6 +92,34 @@ def main() -> None:
         print(
             f"{name:<40}{median * 1e3:>9.2f} ms{best * 1e3:>9.2f} ms{median / base_median:>13,.0f}x"
         )
+
+    def listed(redact: bool) -> float:
+        os.environ["JUPYTER_CHATKIT_REDACT_SECRETS"] = "true" if redact else "false"
+        started = time.perf_counter()
+        run_tool("list_kernel_variables", {"max_items": 500}, view)
+        return time.perf_counter() - started
+
+    # One call each way in turn, many times: drift on a shared machine hits both alike;
+    # the best of each side is the least disturbed measurement.
+    off_times, on_times = [], []
+    for _ in range(repeat * 10):
+        off_times.append(listed(False))
+        on_times.append(listed(True))
+    os.environ.pop("JUPYTER_CHATKIT_REDACT_SECRETS", None)
+    off, on = min(off_times), min(on_times)
+    print(
+        f"\nredaction: run_tool list (1,000 vars) best {off * 1e3:.2f} ms off, "
+        f"{on * 1e3:.2f} ms on: {(on / off - 1) * 100:+.1f}% "
+        f"({'within' if on <= off * 1.10 else 'OVER'} the +10% target); medians "
+        f"{statistics.median(off_times) * 1e3:.2f} / {statistics.median(on_times) * 1e3:.2f} ms"
+    )
+    largest = max(
+        len(dumps(run_tool("list_kernel_variables", {"max_items": 500}, view))),
+        len(dumps(run_tool("inspect_kernel_variable", {"name": "big"}, view))),
+        len(dumps(run_tool("list_kernel_variables", {"max_items": 500}, wide_view))),
+        len(dumps(run_tool("inspect_kernel_variable", {"name": "wide_0"}, wide_view))),
+    )
+    print(f"largest tool result under maximal arguments: {largest:,} characters (limit 16,000)")
 
     listing = list_kernel_variables(view, max_items=1000)
     size = len(json.dumps(listing))

@@ -303,8 +303,8 @@ def raw_front_end_output() -> dict[str, Any]:
 @pytest.mark.asyncio
 async def test_the_server_redacts_what_front_ends_send(fake_llm: FakeLLM, tmp_path: Path) -> None:
     store = await open_store(f"sqlite:///{tmp_path / 'chat.sqlite3'}")
+    assistant = NotebookAssistant(store, provider_settings(fake_llm, tmp_path))
     try:
-        assistant = NotebookAssistant(store, provider_settings(fake_llm, tmp_path))
         fake_llm.script(Reply(tool_calls=[ToolCall("get_notebook_cells", {})]), Reply("Seen."))
         result = await assistant.handle(req("threads.create", input=user_input("cells?")), ALICE)
         assert isinstance(result, StreamResult)
@@ -343,7 +343,7 @@ async def test_the_server_redacts_what_front_ends_send(fake_llm: FakeLLM, tmp_pa
         assert isinstance(result, StreamResult)
         await collect(result.chunks)
     finally:
-        await store.close()
+        await assistant.aclose()
     log = json.dumps(fake_llm.requests, ensure_ascii=False)
     assert len(fake_llm.requests) == 3
     assert not leaks(log), leaks(log)

@@ -23,10 +23,11 @@ const VALUE_RULES = RULES.valueRules.map((r) => ({
   group: r.group,
   re: new RegExp(r.pattern, flagsOf(r.flags)),
 }));
-const VALUE_TRIGGER = new RegExp(RULES.valueTrigger, "i");
+const VALUE_TRIGGERS: readonly string[] = RULES.valueTriggers;
 const QUOTED = new RegExp(RULES.quotedAssignment, "g");
 const BARE = new RegExp(RULES.bareAssignment, "gm");
-const NAME_TRIGGER = new RegExp(RULES.nameTrigger, "i");
+const NAME_TRIGGERS: readonly string[] = RULES.nameTriggers;
+const BARE_PREFIXES = ["%env", "%set_env", "export", "set "];
 const ENV_ALLOW = new Set<string>(RULES.envAllowNames);
 const CODE_LIKE = /^[A-Za-z_][A-Za-z0-9_.]*(\(.*\))?$|[()[\]{}]/;
 
@@ -71,8 +72,9 @@ export class Redactor {
   /** `text` with known key shapes and `name = "value"` assignments of secrets hidden. */
   text(input: string): string {
     let value = input;
-    if (!value) return value;
-    if (VALUE_TRIGGER.test(value)) {
+    if (value.length < 7) return value;
+    const lower = value.toLowerCase();
+    if (VALUE_TRIGGERS.some((t) => lower.includes(t))) {
       for (const rule of VALUE_RULES) {
         value = value.replace(rule.re, (...args: unknown[]) => {
           const whole = args[0] as string;
@@ -84,7 +86,8 @@ export class Redactor {
         });
       }
     }
-    if (NAME_TRIGGER.test(value)) {
+    const assigns = value.includes("=") || value.includes(":") || BARE_PREFIXES.some((p) => lower.includes(p));
+    if (assigns && NAME_TRIGGERS.some((t) => lower.includes(t))) {
       value = value.replace(QUOTED, (whole, name: string, sep: string, quote: string, secret: string) => {
         const last = name.split(".").pop() ?? name;
         if (secret.includes(RULES.placeholderOpen) || !isSecretName(last)) return whole;

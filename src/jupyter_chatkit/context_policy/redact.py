@@ -18,6 +18,13 @@ from . import rules
 
 # Shorter exact values would mangle ordinary text; nobody configures such a key.
 MIN_EXACT_CHARS = 8
+# No rule matches a shorter text (the shortest is an assignment like ``pwd='ab'``).
+MIN_SECRET_TEXT = 7
+_VALUE_TRIGGERS = tuple(rules.VALUE_TRIGGERS)
+_NAME_TRIGGERS = tuple(rules.NAME_TRIGGERS)
+_BARE_PREFIXES = ("%env", "%set_env", "export", "set ")
+# Keys of tool results whose values are type names, never user data: not scanned.
+_TYPE_KEYS = frozenset({"type", "dtype", "class", "kind", "output_type", "cell_type"})
 # Values under a secret name that say nothing and may stay (flags, empties).
 _KEEP_UNDER_SECRET_NAME = (None, True, False, "")
 # Keys of our own tool results that hold the value of the entry named by "name".
@@ -28,10 +35,8 @@ _VALUE_KEYS = ("value", "preview", "repr", "head", "items")
 class _Compiled:
     secret_name: re.Pattern[str]
     value_rules: tuple[tuple[str, re.Pattern[str], int], ...]
-    value_trigger: re.Pattern[str]
     quoted: re.Pattern[str]
     bare: re.Pattern[str]
-    name_trigger: re.Pattern[str]
     extra: tuple[re.Pattern[str], ...]
 
 
@@ -55,10 +60,8 @@ def _compile(extra: tuple[str, ...]) -> _Compiled:
     return _Compiled(
         secret_name=re.compile(rules.SECRET_NAME_PATTERN),
         value_rules=value_rules,
-        value_trigger=re.compile(rules.VALUE_TRIGGER, re.IGNORECASE),
         quoted=re.compile(rules.QUOTED_ASSIGNMENT),
         bare=re.compile(rules.BARE_ASSIGNMENT, re.MULTILINE),
-        name_trigger=re.compile(rules.NAME_TRIGGER, re.IGNORECASE),
         extra=tuple(compiled_extra),
     )
 
@@ -149,7 +152,7 @@ class Redactor:
 
     def text(self, value: str) -> str:
         """``value`` with configured keys, known key shapes and named assignments hidden."""
-        if not value:
+        if len(value) < MIN_SECRET_TEXT:
             return value
         for secret in self._exact:
             if secret in value:
@@ -158,10 +161,13 @@ class Redactor:
         if not self.enabled:
             return value
         rx = self._rx
-        if rx.value_trigger.search(value):
+        lower = value.lower()
+        if any(t in lower for t in _VALUE_TRIGGERS):
             for kind, pattern, group in rx.value_rules:
                 value = pattern.sub(functools.partial(self._replace_group, kind, group), value)
-        if rx.name_trigger.search(value):
+        if any(t in lower for t in _NAME_TRIGGERS) and (
+            "=" in value or ":" in value or any(m in lower for m in _BARE_PREFIXES)
+        ):
             value = rx.quoted.sub(self._replace_quoted, value)
             value = rx.bare.sub(self._replace_bare, value)
         for pattern in rx.extra:
@@ -215,11 +221,21 @@ class Redactor:
                     and not (isinstance(item, str) and is_placeholder(item))
                 ):
                     out[key] = self.hide(item)
+                elif key in _TYPE_KEYS and isinstance(item, str):
+                    out[key] = item
                 else:
                     out[key] = self.data(item, depth + 1)
             return out
         if isinstance(value, list | tuple):
-            return [self.data(item, depth + 1) for item in value]
+            # Rows of numbers are most of a table: only strings and containers need a look.
+            return [
+                self.text(item)
+                if type(item) is str
+                else self.data(item, depth + 1)
+                if isinstance(item, dict | list | tuple)
+                else item
+                for item in value
+            ]
         return value
 
 

@@ -114,11 +114,39 @@ VALUE_RULES: list[dict[str, Any]] = [
     },
 ]
 
-# Cheap pre-check (case-insensitive): a text with none of these cannot match a value rule.
-VALUE_TRIGGER = (
-    r"-----BEGIN|MII|eyJ|sk-|sk_|rk_|gh[pousr]_|github_pat_|hf_|xox|AKIA|ASIA|AIza|bearer"
-    r"|token|basic|://|password=|passwd=|pwd=|secret=|key=|auth=|sig=|signature="
-)
+# Cheap pre-check: a text whose lower-case form contains none of these cannot match a
+# value rule (plain substring tests: far cheaper than a regular expression).
+VALUE_TRIGGERS: list[str] = [
+    "-----begin",
+    "mii",
+    "eyj",
+    "sk-",
+    "sk_",
+    "rk_",
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "github_pat_",
+    "hf_",
+    "xox",
+    "akia",
+    "asia",
+    "aiza",
+    "bearer",
+    "token",
+    "basic",
+    "://",
+    "password=",
+    "passwd=",
+    "pwd=",
+    "secret=",
+    "key=",
+    "auth=",
+    "sig=",
+    "signature=",
+]
 
 # ``name = "value"``, ``"name": "value"``, ``name="value"``, ``environ["NAME"] = "value"``
 # in code, JSON, reprs and messages. Groups: 1 name, 2 separator, 3 quote, 4 value.
@@ -132,8 +160,24 @@ BARE_ASSIGNMENT = (
     r"^([ \t]*(?:%env[ \t]+|%set_env[ \t]+|!?export[ \t]+|set[ \t]+)?)"
     r"([A-Za-z_][A-Za-z0-9_.-]*)([ \t]*[=:][ \t]*|[ \t]+)([^\s'\"]+)[ \t]*$"
 )
-# A text needs one of these (case-insensitive) for the assignment rules to be tried.
-NAME_TRIGGER = r"pass|pwd|secret|token|auth|credential|creds|dsn|cookie|session|bearer|key|otp|conn"
+# A text needs one of these (in its lower-case form), and "=" or ":" or a line starting
+# with %env / export / set, for the assignment rules to be tried.
+NAME_TRIGGERS: list[str] = [
+    "pass",
+    "pwd",
+    "secret",
+    "token",
+    "auth",
+    "credential",
+    "creds",
+    "dsn",
+    "cookie",
+    "session",
+    "bearer",
+    "key",
+    "otp",
+    "conn",
+]
 
 # Environment variables whose values are harmless and useful (paths, locale, versions).
 ENV_ALLOW_NAMES: list[str] = sorted(
@@ -178,10 +222,10 @@ def rules_dict() -> dict[str, Any]:
     return {
         "secretNamePattern": SECRET_NAME_PATTERN,
         "valueRules": VALUE_RULES,
-        "valueTrigger": VALUE_TRIGGER,
+        "valueTriggers": VALUE_TRIGGERS,
         "quotedAssignment": QUOTED_ASSIGNMENT,
         "bareAssignment": BARE_ASSIGNMENT,
-        "nameTrigger": NAME_TRIGGER,
+        "nameTriggers": NAME_TRIGGERS,
         "envAllowNames": ENV_ALLOW_NAMES,
         "envAllowPrefixes": ENV_ALLOW_PREFIXES,
         "placeholderOpen": PLACEHOLDER_OPEN,

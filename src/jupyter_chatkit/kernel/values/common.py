@@ -147,7 +147,9 @@ def _quote(text: str, limit: int) -> str:
     # str.__len__/__getitem__ so a str subclass cannot run code; repr of a bounded slice.
     n = str.__len__(text)
     window = str.__getitem__(text, slice(0, max(limit, REDACT_SCAN_CHARS)))
-    clean = redact(window)
+    # A text that fits is redacted whole by the policy's last pass; one that is cut
+    # here is redacted first, so the cut cannot leave part of a secret.
+    clean = redact(window) if n > limit else window
     head = clean[:limit]
     whole = n <= len(window) and len(clean) <= limit
     return repr(head) if whole else f"{head!r}… ({n:,} chars)"
@@ -376,8 +378,9 @@ def cell_value(value: Any, limit: int = BRIEF_CHARS) -> Any:
     if t is float:
         return round_float(value) if math.isfinite(value) else repr(value)
     if t is str:
-        text = redact(value[:REDACT_SCAN_CHARS])
-        return text if len(value) <= limit else clip(text, limit)
+        if len(value) <= limit:
+            return value  # redacted whole by the policy's last pass
+        return clip(redact(value[:REDACT_SCAN_CHARS]), limit)
     if isinstance(value, dt.date | dt.time | dt.timedelta) and type(value).__module__ in (
         "datetime",
         "pandas",
