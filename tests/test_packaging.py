@@ -229,3 +229,43 @@ def test_front_end_build_does_not_depend_on_the_checkout_folder(tmp_path: Path) 
     assert "static/widget.js" in first
     assert any(re.fullmatch(r"labextension/static/remoteEntry\.\w+\.js", f) for f in first)
     assert first == second
+
+
+def test_source_build_without_node_says_what_is_missing(tmp_path: Path) -> None:
+    """A checkout with no built front end and no Node: one readable sentence, no traceback."""
+    checkout = tmp_path / "checkout"
+    skip = shutil.ignore_patterns(
+        ".git",
+        "node_modules",
+        "lib",
+        "static",
+        "labextension",
+        "test-output",
+        "__pycache__",
+        "*.egg-info",
+        ".*_cache",
+        "dist",
+        "build",
+    )
+    shutil.copytree(REPO, checkout, ignore=skip)
+    no_node = tmp_path / "no-node-bin"
+    no_node.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(tmp_path), str(checkout)],
+        env={**os.environ, "PATH": str(no_node)},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode != 0
+    # The sentence README's Development section has too.
+    assert (
+        "Building jupyter-chatkit from a source checkout needs Node.js >= 20 and npm; "
+        "wheels and sdists from PyPI don't." in output
+    ), output
+    assert "node and npm not found on PATH" in output
+    assert "Traceback" not in output and "ValueError" not in output, output
+    assert not list(tmp_path.glob("*.whl"))
