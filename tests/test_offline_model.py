@@ -27,6 +27,7 @@ from jupyter_chatkit.assistant.offline import (
     render_json,
 )
 from jupyter_chatkit.assistant.tools import CLIENT_TOOLS, ClientToolSpec
+from jupyter_chatkit.context_policy import UNTRUSTED_NOTE
 from jupyter_chatkit.kernel.introspect import KernelView, run_tool
 
 NAMESPACE: dict[str, Any] = {
@@ -409,6 +410,7 @@ async def test_offline_conversation_through_the_assistant_server(sqlite_store: A
     (answer,) = done(events, AssistantMessageItem)
     assert "sales" in answer.content[0].text
     assert SETUP_HINT in answer.content[0].text  # the thread's first answer
+    assert UNTRUSTED_NOTE not in answer.content[0].text  # the policy's frame is for models
 
     events = await stream(
         req("threads.add_user_message", thread_id=thread_id, input=user_input("plot sales"))

@@ -28,6 +28,7 @@ from openai.types.responses import (
     ResponseStreamEvent,
 )
 
+from ..context_policy import UNTRUSTED_NOTE
 from ..settings import ENV_API_KEY, ENV_BASE_URL, ENV_MODEL
 from .agent import PROPOSE_CODE, TITLE_INSTRUCTIONS
 from .tools import GET_ACTIVE_CELL, GET_NOTEBOOK_CELLS, INSPECT_KERNEL_VARIABLE
@@ -121,6 +122,9 @@ def _describe_output(items: list[Mapping[str, Any]], output: Mapping[str, Any]) 
     )
     tool = str(call.get("name") or "tool")
     value = _decode(output.get("output"))
+    if isinstance(value, dict) and value.get("untrusted_data") == UNTRUSTED_NOTE:
+        # The context policy's frame speaks to the model, not to the person reading this.
+        value = {k: v for k, v in value.items() if k != "untrusted_data"}
     if tool == PROPOSE_CODE.name and not str(value).startswith("Error"):
         return "The code card above has Insert and Copy buttons; nothing runs until you click."
     return f"`{tool}` returned:\n\n" + "\n".join(render_json(value))
