@@ -371,6 +371,54 @@ async def test_concurrent_messages_into_one_thread_each_get_their_own_answer(
         await other.close()
 
 
+# 12. citations ------------------------------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_an_answer_with_a_citation_streams_and_keeps_it(store: SQLStore) -> None:
+    from openai.types.responses import ResponseOutputTextAnnotationAddedEvent
+    from openai.types.responses.response_output_text_annotation_added_event import (
+        AnnotationURLCitation,
+    )
+
+    events = await _events_for("See the pandas docs.")
+    delta = next(e for e in events if e.type == "response.output_text.delta")
+    # What openai builds when a provider streams a citation: the event's own typed class.
+    cited = ResponseOutputTextAnnotationAddedEvent(
+        type="response.output_text.annotation.added",
+        item_id=delta.item_id,
+        output_index=delta.output_index,
+        content_index=delta.content_index,
+        annotation_index=0,
+        sequence_number=delta.sequence_number,
+        annotation=AnnotationURLCitation(
+            type="url_citation",
+            url="https://pandas.pydata.org/docs/",
+            title="pandas docs",
+            start_index=8,
+            end_index=19,
+        ),
+    )
+    at = events.index(delta) + 1
+
+    async def with_citation(_call: Any) -> AsyncIterator[Any]:
+        for event in [*events[:at], cited, *events[at:]]:
+            yield event
+
+    assistant = make(store, ScriptedModel([ModelStep(stream_events=with_citation)]))
+    out = await stream(assistant, req("threads.create", input=user_input("docs?")))
+    assert "error" not in types_of(out)
+    assert "thread.item.updated" in types_of(out)
+    added = [
+        e
+        for e in out
+        if e.type == "thread.item.updated"
+        and e.update.type == "assistant_message.content_part.annotation_added"
+    ]
+    assert len(added) == 1
+    assert str(added[0].update.annotation.source.url) == "https://pandas.pydata.org/docs/"
+
+
 # 9. resources ------------------------------------------------------------------------
 
 

@@ -117,12 +117,33 @@ class RunEvents:
 
     async def __anext__(self) -> Any:
         try:
-            return await self._events.__anext__()
+            event = await self._events.__anext__()
         except StopAsyncIteration:
             raise
         except Exception as error:
             self.error = error
             raise StopAsyncIteration from None
+        _plain_annotation(event)
+        return event
+
+
+def _plain_annotation(event: Any) -> None:
+    """Hand ChatKit an ``annotation.added`` event's annotation as a plain dict.
+
+    openai (3.57) types that annotation with the classes of
+    ``openai.types.responses.response_output_text_annotation_added_event``, while
+    chatkit 1.6.5's ``_convert_annotation`` (chatkit/agents.py) validates it against
+    the same-named classes of ``response_output_text``; pydantic refuses an instance of
+    the other class, so every answer with a citation ended in a ValidationError. A dict
+    validates against either.
+    """
+    data: Any = getattr(event, "data", None)
+    if data is None or getattr(data, "type", None) != "response.output_text.annotation.added":
+        return
+    annotation = getattr(data, "annotation", None)
+    dump = getattr(annotation, "model_dump", None)
+    if callable(dump):
+        data.annotation = dump()
 
 
 def cancel_stranded_reads(run_events: RunEvents, queue: object) -> None:
