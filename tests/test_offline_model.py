@@ -121,6 +121,8 @@ async def run(agent: Agent[Any], input: str | list[Any], tools: Tools) -> Run:
         ("describe sales", ("inspect_kernel_variable", {"name": "sales"})),
         ("what is in `threshold`?", ("inspect_kernel_variable", {"name": "threshold"})),
         ("Why does my notebook fail with an error?", ("get_notebook_cells", {})),
+        ("I got this error in cell 2. How do I fix it?", ("get_notebook_cells", {})),
+        ("what is in my notebook?", ("get_notebook_cells", {})),
         ("what's wrong with this cell?", ("get_active_cell", {})),
         ("explain the selected code", ("get_active_cell", {})),
     ],

@@ -58,8 +58,9 @@ _INTENTS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(pattern, re.IGNORECASE), tool)
     for pattern, tool in (
         (r"\b(this|active|selected|current) (cell|code)|\bselection\b", GET_ACTIVE_CELL.name),
+        (r"\b(errors?|traceback|exception|wrong|fail|fix)", GET_NOTEBOOK_CELLS.name),
         (r"\b(code|plot|chart|snippet|script|function)\b|\bhow (do|can) i\b", PROPOSE_CODE.name),
-        (r"\b(cells?|notebook|errors?|traceback|exception|wrong|fail)", GET_NOTEBOOK_CELLS.name),
+        (r"\b(cells?|notebook)\b", GET_NOTEBOOK_CELLS.name),
         (r"\b(variables?|data|dataframes?|columns?|kernel|loaded|defined)\b", LIST_VARIABLES.name),
     )
 ]
