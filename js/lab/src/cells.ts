@@ -47,6 +47,11 @@ function clipEnd(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
+const CHAIN_MARKERS = [
+  "The above exception was the direct cause of the following exception",
+  "During handling of the above exception, another exception occurred",
+];
+
 /**
  * An IPython traceback reduced to what the model needs: the user's own frames, the
  * last library frame (where it broke) and the final `Type: message` line, ANSI-free,
@@ -58,12 +63,20 @@ export function reduceTraceback(
   evalue = "",
   max = LIMITS.tracebackChars,
 ): string {
-  const frames: { text: string; user: boolean }[] = [];
+  let frames: { text: string; user: boolean }[] = [];
   let final = "";
+  let cause = "";
   for (const raw of lines) {
     const block = stripAnsi(String(raw));
     const head = block.trim();
     if (!head || /^-+$/.test(head) || head.includes("Traceback (most recent call last)")) continue;
+    if (CHAIN_MARKERS.some((m) => head.includes(m))) {
+      // A chained exception: the one the user saw is the last; keep the first's line.
+      cause = final ? (final.split("\n").pop() ?? "") : cause;
+      frames = [];
+      final = "";
+      continue;
+    }
     const first = head.split("\n", 1)[0];
     if (/^(Cell In|Input In|File |<ipython-input)/.test(head) || first.includes("/ipykernel_")) {
       frames.push({ text: block, user: isUserFrame(block) });
@@ -75,6 +88,7 @@ export function reduceTraceback(
   if (!final || (name && !final.startsWith(name))) {
     final = `${name}: ${stripAnsi(evalue)}`.replace(/^: |: $/g, "") || final;
   }
+  if (cause) final = `(raised while handling ${clipEnd(cause, 200)})\n${final}`;
   let lastLib = -1;
   let lastUser = -1;
   frames.forEach((f, i) => (f.user ? (lastUser = i) : (lastLib = i)));

@@ -79,9 +79,15 @@ def reduce_formatted_traceback(lines: Iterable[str], ename: str = "", evalue: st
     blocks = [strip_ansi(str(b)) for b in lines]
     frames: list[Frame] = []
     final = ""
+    cause = ""
     for block in blocks:
         head = block.strip()
         if not head or set(head) <= {"-"} or "Traceback (most recent call last)" in head:
+            continue
+        if any(marker in head for marker in _CHAIN_MARKERS):
+            # A chained exception: the one the user saw is the last; keep the first's line.
+            cause = final.split("\n")[-1] if final else cause
+            frames, final = [], ""
             continue
         if head.startswith(("Cell In", "Input In", "File ", "<ipython-input")) or (
             "/ipykernel_" in head.split("\n", 1)[0]
@@ -91,7 +97,15 @@ def reduce_formatted_traceback(lines: Iterable[str], ename: str = "", evalue: st
             final = head if not final else final + "\n" + head
     if not final or (ename and not final.startswith(ename)):
         final = f"{strip_ansi(ename)}: {strip_ansi(evalue)}".strip(": ") or final
+    if cause:
+        final = f"(raised while handling {_clip(cause, 200)})\n{final}"
     return reduce_frames(frames, final)
+
+
+_CHAIN_MARKERS = (
+    "The above exception was the direct cause of the following exception",
+    "During handling of the above exception, another exception occurred",
+)
 
 
 _STDLIB = sysconfig.get_paths().get("stdlib", "/nonexistent")
