@@ -52,9 +52,15 @@ class JupyterChatKitApp(ExtensionApp):
             "max_upload_bytes": settings.max_upload_bytes,
         }
         holder.start_in_background()
-        self.log.info(
-            "jupyter-chatkit: model %s via %s", settings.effective_model, settings.provider
-        )
+        if settings.offline:
+            self.log.info("jupyter-chatkit: offline demo model (no provider configured)")
+        else:
+            self.log.info(
+                "jupyter-chatkit: model %s via %s (%s)",
+                settings.effective_model,
+                settings.provider,
+                settings.effective_api,
+            )
 
     def initialize_handlers(self) -> None:
         """Mount the endpoints under ``{base_url}jupyter-chatkit/``."""
