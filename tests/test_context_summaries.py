@@ -290,3 +290,53 @@ def test_tuples_and_lists_keep_their_structure() -> None:
     detail = inspect({"t": (1, (2, 3), [4, (5, 6.000000000000001)])}, "t")
     assert detail["items"] == [1, [2, 3], [4, [5, 6.0]]]
     assert json.loads(dumps(detail))["type"] == "tuple"
+
+
+# -- the kernel's own notebook file ------------------------------------------------------------
+
+
+IPYTHON_TB = [
+    "\x1b[31m---------------------------------------------------------------------------\x1b[39m",
+    "\x1b[31mValueError\x1b[39m                                Traceback (most recent call last)",
+    "\x1b[36mCell\x1b[39m\x1b[36m \x1b[39m\x1b[32mIn[7]\x1b[39m\x1b[32m, line 3\x1b[39m\n"
+    "      1 pipe = make_pipeline(StandardScaler(), LogisticRegression())\n----> 3 pipe.fit(X, y)",
+    "File /usr/lib/python3.11/site-packages/sklearn/base.py:1389, in wrapper\n   1387 return f()",
+    "File /usr/lib/python3.11/site-packages/sklearn/pipeline.py:654, in Pipeline.fit\n    652 Xt",
+    "File /usr/lib/python3.11/site-packages/sklearn/utils/validation.py:475, in check\n"
+    "--> 475 raise ValueError(msg)",
+    "\x1b[31mValueError\x1b[39m: Found input variables with inconsistent numbers of samples",
+]
+
+
+def test_saved_notebook_is_read_when_the_kernel_knows_it(
+    shell: InteractiveShell, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Churn model\nWhy customers leave."),
+        nbformat.v4.new_code_cell("pipe.fit(X, y)", execution_count=7),
+        nbformat.v4.new_code_cell("print('never run')"),
+    ]
+    nb.cells[1].outputs = [
+        nbformat.v4.new_output(
+            "error", ename="\x1b[31mValueError\x1b[39m", evalue="inconsistent", traceback=IPYTHON_TB
+        )
+    ]
+    path = tmp_path / "churn.ipynb"
+    nbformat.write(nb, path)
+    monkeypatch.setenv("JPY_SESSION_NAME", str(path))
+    result = run_tool("get_notebook_cells", {}, KernelView.current())
+    assert result["from"] == "notebook_file" and result["notebook"] == "churn.ipynb"
+    assert [c["cell_type"] for c in result["cells"]] == ["markdown", "code", "code"]
+    assert result["cells"][0]["source"].startswith("# Churn model")
+    error = result["cells"][1]["outputs"][0]
+    assert error["ename"] == "ValueError" and "\x1b" not in dumps(result)
+    assert error["text"].startswith("Cell In[7], line 3")
+    assert "2 library frames omitted" in error["text"]
+    assert "validation.py:475" in error["text"]
+    assert error["text"].endswith("inconsistent numbers of samples")
+    monkeypatch.setenv("JPY_SESSION_NAME", str(tmp_path / "missing.ipynb"))
+    fallback = run_tool("get_notebook_cells", {}, KernelView.current())
+    assert fallback["from"] == "kernel_execution_history"
