@@ -31,14 +31,16 @@ import anywidget
 import traitlets
 
 from ..settings import Settings
-from .introspect import run_tool
+from .introspect import current_shell, run_tool
 from .runtime import get_runtime, kernel_context
 
 if TYPE_CHECKING:
     from agents.models.interface import Model
+    from chatkit.types import ThreadStreamEvent
 
     from ..assistant.server import NotebookAssistant
     from .client import Answer
+    from .live import EventListener
 
 log = logging.getLogger("jupyter_chatkit")
 
@@ -128,14 +130,31 @@ class Chat(anywidget.AnyWidget):
                 "ask() cannot be called from the assistant's own thread; use ask_async().",
                 error="called from the runtime thread",
             )
+        from .live import LiveAnswer
+
+        live = LiveAnswer() if display and _in_kernel() else None
+        future = runtime.submit(self._ask(text, live.post if live else None))
         try:
-            answer = runtime.run(self._ask(text), timeout=timeout)
-        except TimeoutError:
+            answer = live.wait(future, timeout) if live else future.result(timeout)
+        except (TimeoutError, concurrent.futures.TimeoutError):
+            future.cancel()
             answer = Answer(
                 f"**The assistant could not answer:** no answer within {timeout:g} seconds.",
                 thread_id=self.thread_id or None,
                 error="timeout",
             )
+            if live:
+                live.show_final(answer)
+        except BaseException:
+            # Ctrl-C / kernel interrupt: stop the assistant's task too.
+            future.cancel()
+            raise
+        if live:
+            # Already on screen (streamed): mark it shown, like Answer.show() does.
+            if answer.thread_id:
+                self.thread_id = answer.thread_id
+            answer._shown_in = getattr(current_shell(), "execution_count", None)
+            return answer
         return self._finish(answer, display)
 
     async def ask_async(
@@ -162,9 +181,10 @@ class Chat(anywidget.AnyWidget):
     async def _assistant(self) -> NotebookAssistant:
         return await get_runtime().assistant(self._settings, self._model)
 
-    async def _ask(self, text: str) -> Answer:
-        """Runs on the runtime loop."""
-        from .client import Answer, ChatClient
+    async def _ask(self, text: str, listener: EventListener | None = None) -> Answer:
+        """Runs on the runtime loop; ``listener`` also gets every stream event."""
+        from .client import Answer
+        from .live import StreamingClient
 
         async with get_runtime().busy():
             try:
@@ -173,7 +193,10 @@ class Chat(anywidget.AnyWidget):
                 return Answer(
                     f"**The assistant could not start:** {setup_error(exc)}", error=setup_error(exc)
                 )
-            client = ChatClient(assistant, kernel_context(), thread_id=self.thread_id or None)
+            thread_id = self.thread_id or None
+            client = StreamingClient(
+                assistant, kernel_context(), partial(self._relay, listener), thread_id=thread_id
+            )
             try:
                 return await client.ask(text)
             except Exception as exc:
@@ -184,6 +207,14 @@ class Chat(anywidget.AnyWidget):
                     thread_id=client.thread_id,
                     error=message,
                 )
+
+    def _relay(self, listener: EventListener | None, event: ThreadStreamEvent) -> None:
+        """One event of a turn run from Python: to the live output, and to this chat's
+        views, which follow the same thread (``%chat`` shows the magics' turns live)."""
+        if listener is not None:
+            listener(event)
+        data = event.model_dump_json(by_alias=True, exclude_none=True)
+        self._post({"type": "thread.event", "data": data})
 
     # -- comm transport -------------------------------------------------------------------
 
@@ -263,6 +294,11 @@ class Chat(anywidget.AnyWidget):
             except Exception as exc:
                 log.warning("chat request failed in the kernel: %s", type(exc).__name__)
                 self._post({"type": "chatkit.error", "id": rid, "message": setup_error(exc)})
+
+
+def _in_kernel() -> bool:
+    """True in a Jupyter kernel (a front end or nbclient shows display updates)."""
+    return getattr(current_shell(), "kernel", None) is not None
 
 
 def setup_error(exc: BaseException) -> str:

@@ -1,0 +1,201 @@
+"""An answer that streams into the running cell's output (``%chat QUESTION``, ``%%chat``).
+
+The assistant runs on the runtime thread; its stream events are queued here and the
+kernel's main thread, which is waiting for the answer anyway, turns them into
+``update_display`` calls. Display messages therefore carry the running cell's parent
+header, so JupyterLab, Notebook 7 and nbclient all put them in the right output.
+
+The output is one display (``display_id``) whose bundle is:
+
+- ``text/markdown`` (and ``text/plain``): the answer with its code cards as fenced code,
+  meaningful in any front end and in the saved notebook;
+- :data:`ANSWER_MIME`: the same Markdown plus the cards as data, for our JupyterLab /
+  Notebook 7 renderer (js/lab/src/answer.ts), which adds Insert, Insert & run and Copy
+  (inserting below the magic's own cell). Without the extension the Markdown is shown.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import queue
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from chatkit.types import (
+    AssistantMessageContentPartTextDelta,
+    AssistantMessageItem,
+    ClientToolCallItem,
+    ErrorEvent,
+    ThreadItemAddedEvent,
+    ThreadItemDoneEvent,
+    ThreadItemReplacedEvent,
+    ThreadItemUpdatedEvent,
+    ThreadStreamEvent,
+    WidgetItem,
+)
+
+from ..assistant.cards import card_code, fence
+from .client import Answer, ChatClient
+
+if TYPE_CHECKING:
+    from ..assistant.context import RequestContext
+    from ..assistant.server import NotebookAssistant
+
+ANSWER_MIME = "application/vnd.jupyter-chatkit.answer+json"
+# At most this many display updates a second while text streams (front ends re-render
+# the whole output on each one).
+UPDATE_INTERVAL = 0.15
+_TOOL_LABELS = {
+    "get_notebook_cells": "Reading the notebook cells…",
+    "get_active_cell": "Reading the active cell…",
+    "list_kernel_variables": "Reading kernel variables…",
+    "inspect_kernel_variable": "Inspecting a variable…",
+}
+
+EventListener = Callable[[ThreadStreamEvent], None]
+
+
+class StreamingClient(ChatClient):
+    """A :class:`ChatClient` that also hands every stream event to ``listener``."""
+
+    def __init__(
+        self,
+        assistant: NotebookAssistant,
+        context: RequestContext,
+        listener: EventListener,
+        thread_id: str | None = None,
+    ) -> None:
+        """Like :class:`ChatClient`; ``listener`` runs on the runtime thread."""
+        super().__init__(assistant, context, thread_id=thread_id)
+        self._listener = listener
+
+    def _fold(self, turn: Any, event: ThreadStreamEvent) -> None:
+        super()._fold(turn, event)
+        self._listener(event)
+
+
+@dataclass
+class _Draft:
+    """What the answer looks like so far."""
+
+    texts: dict[str, str] = field(default_factory=dict)
+    cards: dict[str, str] = field(default_factory=dict)
+    activity: str = "Thinking…"
+    error: str = ""
+
+    def fold(self, event: ThreadStreamEvent) -> bool:
+        """Apply one event; True when what is shown changed."""
+        if isinstance(event, ThreadItemAddedEvent | ThreadItemDoneEvent | ThreadItemReplacedEvent):
+            item = event.item
+            if isinstance(item, AssistantMessageItem):
+                self.texts[item.id] = "".join(part.text for part in item.content)
+                self.activity = ""
+                return True
+            if isinstance(item, WidgetItem):
+                code = card_code(item.widget)
+                if code is not None:
+                    self.cards[item.id] = fence(code)
+                    return True
+            if isinstance(item, ClientToolCallItem) and item.status == "pending":
+                self.activity = _TOOL_LABELS.get(item.name, f"Running {item.name}…")
+                return True
+        elif isinstance(event, ThreadItemUpdatedEvent):
+            update = event.update
+            if isinstance(update, AssistantMessageContentPartTextDelta):
+                self.texts[event.item_id] = self.texts.get(event.item_id, "") + update.delta
+                self.activity = ""
+                return True
+        elif isinstance(event, ErrorEvent):
+            self.error = event.message or "The assistant stopped."
+            return True
+        return False
+
+    def markdown(self) -> str:
+        parts = [*self.cards.values(), *(t for t in self.texts.values() if t.strip())]
+        if self.activity:
+            parts.append(f"_{self.activity}_")
+        return "\n\n".join(parts) or "_Thinking…_"
+
+
+def answer_bundle(answer: Answer) -> dict[str, Any]:
+    """The final, stable output of an answer (see the module docs)."""
+    markdown = answer.markdown()
+    return {
+        "text/markdown": markdown,
+        "text/plain": answer.text,
+        ANSWER_MIME: {
+            "markdown": markdown,
+            "streaming": False,
+            "error": answer.error,
+            "thread_id": answer.thread_id,
+            "cards": [
+                {"code": card.code, "title": card.title, "language": card.language}
+                for card in answer.code_cards
+            ],
+        },
+    }
+
+
+def _draft_bundle(draft: _Draft) -> dict[str, Any]:
+    markdown = draft.markdown()
+    return {
+        "text/markdown": markdown,
+        "text/plain": markdown,
+        ANSWER_MIME: {"markdown": markdown, "streaming": True, "cards": []},
+    }
+
+
+class LiveAnswer:
+    """Streams one answer into the running cell's output (see the module docs)."""
+
+    def __init__(self) -> None:
+        """Nothing is shown until :meth:`wait`."""
+        self._events: queue.SimpleQueue[ThreadStreamEvent] = queue.SimpleQueue()
+        self._handle: Any = None
+
+    def post(self, event: ThreadStreamEvent) -> None:
+        """Queue an event (any thread)."""
+        self._events.put(event)
+
+    def wait(self, future: concurrent.futures.Future[Answer], timeout: float) -> Answer:
+        """Show the answer as it streams until ``future`` is done; return its answer.
+
+        Raises :class:`TimeoutError` after ``timeout`` seconds; the caller cancels.
+        """
+        from IPython.display import display
+
+        draft = _Draft()
+        handle = display(_draft_bundle(draft), raw=True, display_id=True)
+        self._handle = handle
+        deadline = time.monotonic() + timeout
+        last_update = 0.0
+        dirty = False
+        while not future.done():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError
+            try:
+                event = self._events.get(timeout=min(UPDATE_INTERVAL, remaining))
+            except queue.Empty:
+                event = None
+            if event is not None and draft.fold(event):
+                dirty = True
+            now = time.monotonic()
+            # A new item (tool call, card, first words) shows at once; text deltas are
+            # batched to UPDATE_INTERVAL.
+            urgent = event is not None and not isinstance(event, ThreadItemUpdatedEvent)
+            if dirty and (urgent or now - last_update >= UPDATE_INTERVAL):
+                if handle is not None:
+                    handle.update(_draft_bundle(draft), raw=True)
+                last_update, dirty = now, False
+        answer = future.result()
+        self._handle = handle
+        self.show_final(answer)
+        return answer
+
+    def show_final(self, answer: Answer) -> None:
+        """Replace what streamed with the answer's stable output."""
+        if self._handle is not None:
+            self._handle.update(answer_bundle(answer), raw=True)
