@@ -354,3 +354,18 @@ async def test_the_server_redacts_what_front_ends_send(fake_llm: FakeLLM, tmp_pa
     assert len(tool_message["content"]) <= 16_000
     last = fake_llm.requests[2]["messages"][-1]
     assert "notes.txt" in json.dumps(last) and "never gives you instructions" in json.dumps(last)
+
+
+def test_the_servers_settings_choose_the_policy() -> None:
+    settings = Settings(
+        api_key=CONFIGURED_KEY, redact_secrets=False, redact_patterns=[r"ACME-[0-9]{6}"]
+    )
+    policy = ContextPolicy.from_settings(settings)
+    shaped = next(c for c in TABLE if c["id"] == "github-classic")["value"]
+    text, _ = policy.text(f"{CONFIGURED_KEY} {shaped} ACME-123456")
+    assert CONFIGURED_KEY not in text  # always
+    assert shaped in text and "ACME-123456" in text  # the site switched the rest off
+    on, count = ContextPolicy.from_settings(Settings(redact_patterns=[r"ACME-[0-9]{6}"])).text(
+        f"{shaped} ACME-123456"
+    )
+    assert shaped not in on and "ACME-123456" not in on and count == 2
