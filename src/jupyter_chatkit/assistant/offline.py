@@ -53,6 +53,12 @@ CODE_TEMPLATE = (
     "df.describe()"
 )
 
+_TEMPLATE_NOTE = (
+    "A starter template: the offline model doesn't write code for your request. "
+    "Configure a provider for that."
+)
+
+
 # Keyword -> tool, first match wins; a named variable (`df`, "describe df") is inspected.
 _INTENTS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(pattern, re.IGNORECASE), tool)
@@ -99,12 +105,6 @@ def plan(system_instructions: str | None, input: str | list[Any], tools: set[str
         return [_function_call(tool, args)]
     unavailable = f"The `{tool}` tool isn't available here. " if tool else ""
     return [_message(unavailable + HELP + hint)]
-
-
-_TEMPLATE_NOTE = (
-    "A starter template: the offline model doesn't write code for your request. "
-    "Configure a provider for that."
-)
 
 
 def _question(items: list[Mapping[str, Any]]) -> str:
