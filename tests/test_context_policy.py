@@ -229,7 +229,7 @@ def secret_cells(shell: InteractiveShell) -> Iterator[None]:
         store_history=True,
     )
     yield
-    for name in ns:
+    for name in [*ns, "connect"]:
         shell.user_ns.pop(name, None)
     os.environ.pop("GH_TOKEN", None)
 

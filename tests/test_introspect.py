@@ -559,6 +559,8 @@ def test_tool_json_reads_the_ipython_namespace(shell: InteractiveShell) -> None:
     assert "pd" not in [
         v["name"] for v in strict_loads(tool_json("list_kernel_variables"))["variables"]
     ]
+    # The shell is IPython's singleton: leave no frame behind for other modules' tests.
+    shell.user_ns.pop("tj_frame", None)
 
 
 @pytest.mark.parametrize(

@@ -50,8 +50,8 @@ def reduce_frames(frames: list[Frame], final: str, limit: int = MAX_TRACEBACK_CH
     last_lib = max((i for i, f in enumerate(frames) if not f.user), default=-1)
     last_user = max((i for i, f in enumerate(frames) if f.user), default=-1)
     keep = [i for i, f in enumerate(frames) if f.user]
-    if last_lib > last_user or not keep:
-        keep.append(last_lib) if last_lib >= 0 else None
+    if (last_lib > last_user or not keep) and last_lib >= 0:
+        keep.append(last_lib)
     keep = sorted(set(keep))
     parts: list[str] = []
     skipped = 0

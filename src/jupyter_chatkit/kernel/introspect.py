@@ -32,7 +32,8 @@ from ..assistant.tools import (
     ClientToolSpec,
 )
 from ..context_policy import RESULT_BUDGET, ContextPolicy, dumps
-from . import executions, notebook_file
+from . import executions
+from .cells import DEFAULT_MAX_CELLS, get_active_cell, get_notebook_cells
 from .values import brief, clip, describe, is_frame_like, kind_of, qualname, summarize, type_name
 from .values.common import hidden, hides
 
@@ -48,7 +49,6 @@ __all__ = [
 ]
 
 DEFAULT_MAX_VARIABLES = 100
-DEFAULT_MAX_CELLS = 20
 # A listing describes variables in full up to LIST_FULL_CHARS of JSON, then compactly
 # (name, type, shape), and stops past LIST_HARD_CHARS: the whole result, framed, stays
 # under the 16k characters a tool result may have, whatever max_items says.
@@ -58,13 +58,7 @@ LIST_HARD_CHARS = RESULT_BUDGET - 1_500
 FAMILY_MIN = 5
 # Past this many seconds a listing gives the remaining variables by name and type only.
 LIST_TIME_BUDGET = 0.5
-CELL_SOURCE_CHARS = 3_000
-CELLS_TOTAL_CHARS = RESULT_BUDGET - 2_500
 
-HISTORY_NOTE = (
-    "From the kernel's execution history, not the notebook file: the cells run in this "
-    "kernel session, in the order they ran (unsaved edits and unrun cells are not seen)."
-)
 # Names IPython puts in a user namespace, hidden even without a shell to ask.
 _IPYTHON_NAMES = frozenset({"In", "Out", "exit", "quit", "get_ipython", "open"})
 _TOOLS_BY_NAME: dict[str, ClientToolSpec] = {t.name: t for t in CLIENT_TOOLS}
@@ -300,197 +294,6 @@ def inspect_kernel_variable(view: KernelView, name: str) -> dict[str, Any]:
             "type": qualname(value),
             "error": f"Could not inspect {key!r} ({type_name(type(exc))}).",
         }
-
-
-# -- cells ----------------------------------------------------------------------------------
-
-
-def _history(view: KernelView) -> tuple[list[str], Mapping[int, Any]] | None:
-    manager = getattr(view.shell, "history_manager", None) if view.shell is not None else None
-    if manager is None:
-        return None
-    return list(manager.input_hist_raw), manager.output_hist
-
-
-def _cell_entry(
-    count: int,
-    source: str,
-    outputs: Mapping[int, Any],
-    errors: Mapping[int, dict[str, Any]],
-    with_output: bool,
-) -> dict[str, Any]:
-    cell: dict[str, Any] = {
-        "execution_count": count,
-        "cell_type": "code",
-        "source": clip(source, CELL_SOURCE_CHARS),
-    }
-    if with_output and count in outputs:
-        try:
-            cell["result"] = summarize(outputs[count])
-        except Exception:
-            cell["result"] = {"type": qualname(outputs[count])}
-    if with_output and count in errors:
-        cell["error"] = errors[count]
-    return cell
-
-
-def _errors(view: KernelView) -> dict[int, dict[str, Any]]:
-    log = executions.log_for(view.shell)
-    return log.errors() if log is not None else {}
-
-
-def _last_error(view: KernelView) -> dict[str, Any] | None:
-    recorded = _errors(view)
-    if recorded:
-        count = max(recorded)
-        return {"execution_count": count, **recorded[count]}
-    return executions.last_error(view.shell)
-
-
-def _running_count(view: KernelView) -> int | None:
-    log = executions.log_for(view.shell)
-    return log.running if log is not None else None
-
-
-def get_notebook_cells(
-    view: KernelView, max_cells: int = DEFAULT_MAX_CELLS, include_outputs: bool = True
-) -> dict[str, Any]:
-    """The notebook's cells: from its saved file when known, else the execution history."""
-    path = notebook_file.notebook_path() if view.shell is not None else None
-    if path is not None:
-        saved = notebook_file.read_cells(path)
-        if saved is not None:
-            return _file_cells(path.name, saved, max_cells, include_outputs)
-    history = _history(view)
-    if history is None:
-        return {
-            "from": "nothing",
-            "cells": [],
-            "note": "No notebook front end answered and this process has no IPython "
-            "history, so no cells can be read.",
-        }
-    inputs, outputs = history
-    errors = _errors(view) if include_outputs else {}
-    running = _running_count(view)
-    cells: list[dict[str, Any]] = []
-    used = 0
-    dropped = 0
-    # Newest first, so the total budget drops the oldest cells.
-    for count in range(len(inputs) - 1, 0, -1):
-        source = inputs[count]
-        if not isinstance(source, str) or not source.strip():
-            continue
-        cell = _cell_entry(count, source, outputs, errors, include_outputs)
-        if count == running:
-            cell["running"] = True
-        size = len(dumps(cell))
-        if len(cells) >= max_cells or used + size > CELLS_TOTAL_CHARS:
-            dropped += 1
-            continue
-        used += size
-        cells.append(cell)
-    cells.reverse()
-    result: dict[str, Any] = {
-        "from": "kernel_execution_history",
-        "note": HISTORY_NOTE,
-        "cells": cells,
-        "executed_cells": sum(1 for s in inputs[1:] if isinstance(s, str) and s.strip()),
-    }
-    if dropped:
-        result["omitted_cells"] = dropped
-        result["omitted_note"] = (
-            f"{dropped} older cells not shown; ask for fewer outputs "
-            "(include_outputs=false) to see more of them."
-        )
-    error = _last_error(view) if include_outputs else None
-    if error:
-        result["last_error"] = error
-    return result
-
-
-def _file_cells(
-    name: str, cells: list[dict[str, Any]], max_cells: int, include_outputs: bool
-) -> dict[str, Any]:
-    counts = [int(c.get("execution_count") or 0) for c in cells]
-    newest = max(counts, default=0)
-    anchor = counts.index(newest) if newest else len(cells) - 1
-    picked = _nearest(len(cells), anchor, max_cells)
-    kept: list[dict[str, Any]] = []
-    used = 0
-    for i in sorted(picked, key=lambda j: abs(j - anchor)):
-        cell = dict(cells[i])
-        if not include_outputs:
-            cell.pop("outputs", None)
-        size = len(dumps(cell))
-        if used + size > CELLS_TOTAL_CHARS and kept:
-            continue
-        used += size
-        kept.append(cell)
-    kept.sort(key=lambda c: c["index"])
-    result: dict[str, Any] = {
-        "from": "notebook_file",
-        "notebook": name,
-        "note": "From the saved notebook file (unsaved edits are not seen), centred on the "
-        "most recently executed cell.",
-        "cell_count": len(cells),
-        "cells": kept,
-    }
-    if len(kept) < len(cells):
-        result["omitted_cells"] = len(cells) - len(kept)
-        result["omitted_note"] = "Cells far from the last executed one are left out; ask with "
-        "a larger max_cells or include_outputs=false to see more."
-    return result
-
-
-def _nearest(count: int, anchor: int, max_cells: int) -> list[int]:
-    picked = [anchor] if count else []
-    d = 1
-    while len(picked) < min(max_cells, count):
-        if anchor - d >= 0:
-            picked.append(anchor - d)
-        if len(picked) < max_cells and anchor + d < count:
-            picked.append(anchor + d)
-        d += 1
-    return picked
-
-
-def get_active_cell(view: KernelView) -> dict[str, Any]:
-    """The cell the user is working on.
-
-    Called from a running cell (``%chat``, ``Chat().ask()``), that is the cell before it:
-    the one the question is about. Otherwise it is the most recently executed cell.
-    """
-    found = _history(view)
-    if found is None:
-        return {"from": "nothing", "cell": None, "note": "No cell has been executed yet."}
-    inputs, outputs = found
-    running = _running_count(view)
-    errors = _errors(view)
-    for count in range(len(inputs) - 1, 0, -1):
-        source = inputs[count]
-        if count == running or not isinstance(source, str) or not source.strip():
-            continue
-        note = (
-            f"The cell executed before the running chat cell [{running}]."
-            if running is not None
-            else "The front end did not report its active cell; this is the most recently "
-            "executed cell in this kernel session."
-        )
-        result: dict[str, Any] = {
-            "from": "kernel_execution_history",
-            "note": note,
-            "cell": _cell_entry(count, source, outputs, errors, True),
-        }
-        if count not in errors:
-            error = executions.last_error(view.shell) if not errors else None
-            if error is not None:
-                result["last_error"] = error
-        return result
-    return {
-        "from": "kernel_execution_history",
-        "cell": None,
-        "note": "No cell has been executed yet.",
-    }
 
 
 # -- dispatch ---------------------------------------------------------------------------------
