@@ -16,6 +16,10 @@
  *                        (or {type: "tool.response", id, error: string})
  *
  * Also sent, for information: {type: "chat.answer", thread_id, text} when a turn ends.
+ *
+ * Turns run from Python on this chat (`%chat QUESTION`, `Chat.ask`) stream here too:
+ *   kernel -> front end  {type: "thread.event", data: string}  (one ChatKit stream event,
+ *                        JSON), applied to the thread shown unless this view is busy.
  */
 import type { AnyModel, RenderProps } from "@anywidget/types";
 import { type ChatkitBridge, getBridge } from "./bridge";
@@ -29,6 +33,7 @@ import {
   readPageConfig,
   type Transport,
 } from "./client/transport";
+import type { ThreadStreamEvent } from "./client/types";
 import { type ChatHandle, createChat } from "./ui/chat";
 import "./ui/styles.css";
 
@@ -191,6 +196,24 @@ async function render({ model, el }: RenderProps<ChatModel>): Promise<() => void
   };
   model.on("change:thread_id", onThreadTrait);
 
+  // A turn the kernel runs in this chat's thread (the magics share it): show it live.
+  const onKernelTurn = (msg: { type?: string; data?: unknown }): void => {
+    if (msg?.type !== "thread.event" || typeof msg.data !== "string" || chat.session.busy) return;
+    let event: ThreadStreamEvent;
+    try {
+      event = JSON.parse(msg.data) as ThreadStreamEvent;
+    } catch {
+      return;
+    }
+    if (event.type === "thread.created") {
+      if (chat.threadId !== event.thread.id) chat.session.newThread();
+    } else if ("item" in event && event.item.thread_id && event.item.thread_id !== chat.threadId) {
+      return; // another conversation than the one shown
+    }
+    chat.session.apply(event);
+  };
+  model.on("msg:custom", onKernelTurn);
+
   const startId = model.get("thread_id");
   if (startId) await chat.openThread(startId).catch(() => chat.newThread());
   const first = model.get("initial_message");
@@ -203,6 +226,7 @@ async function render({ model, el }: RenderProps<ChatModel>): Promise<() => void
 
   return () => {
     model.off("change:thread_id", onThreadTrait);
+    model.off("msg:custom", onKernelTurn);
     chat.dispose();
     kernel.dispose();
     comm?.dispose();

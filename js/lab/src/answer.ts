@@ -1,0 +1,83 @@
+/**
+ * The output of `%chat QUESTION` / `%%chat` (kernel/live.py): a MIME renderer for
+ * `application/vnd.jupyter-chatkit.answer+json`, preferred over the bundle's
+ * `text/markdown` where this extension is installed. It shows the same Markdown with the
+ * chat's code blocks (Copy, Insert, Insert & run); Insert puts the code below the cell
+ * that holds this output (the magic's own cell), not below whatever cell is active.
+ *
+ * The bundle's Markdown stays the saved notebook's meaning: other front ends, nbconvert
+ * and GitHub show it with fenced code.
+ */
+
+import type { INotebookTracker } from "@jupyterlab/notebook";
+import type { IRenderMime } from "@jupyterlab/rendermime-interfaces";
+import { Widget } from "@lumino/widgets";
+import { type CodeActions, MarkdownView } from "../../src/index";
+import { insertCode } from "./edits";
+import { targetOfElement } from "./locate";
+
+/** The MIME type kernel/live.py puts in an answer's bundle. */
+export const ANSWER_MIME = "application/vnd.jupyter-chatkit.answer+json";
+
+/** Ahead of text/markdown (60): lower ranks win. */
+export const ANSWER_RANK = 40;
+
+/** What kernel/live.py sends under {@link ANSWER_MIME}. */
+interface AnswerData {
+  markdown?: unknown;
+  streaming?: unknown;
+}
+
+/** Renders one `%chat` answer output. */
+export class AnswerRenderer extends Widget implements IRenderMime.IRenderer {
+  private readonly view: MarkdownView;
+  private readonly status: HTMLElement;
+
+  constructor(private readonly tracker: INotebookTracker) {
+    super();
+    this.addClass("jck-answer");
+    const actions: CodeActions = {
+      insert: (code, run) => this.insert(code, run),
+      announce: (text) => this.announce(text),
+    };
+    this.view = new MarkdownView({ code: actions, imageDomains: [] });
+    this.status = document.createElement("div");
+    this.status.className = "jck-answer-status";
+    this.status.setAttribute("role", "status");
+    this.node.append(this.view.el, this.status);
+  }
+
+  async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
+    const data = (model.data[ANSWER_MIME] ?? {}) as AnswerData;
+    const text = typeof data.markdown === "string" ? data.markdown : "";
+    const streaming = data.streaming === true;
+    this.node.classList.toggle("jck-streaming", streaming);
+    this.view.update(text, true);
+  }
+
+  private async insert(code: string, run: boolean): Promise<void> {
+    const target = targetOfElement(this.tracker, this.node);
+    const ok = target ? await insertCode(target.panel, target.index, code, { run, position: "below" }) : false;
+    this.announce(
+      ok
+        ? run
+          ? "Inserted below and running."
+          : "Inserted into a new cell below."
+        : "Could not insert here (read-only notebook?); use Copy.",
+    );
+  }
+
+  private announce(text: string): void {
+    this.status.textContent = text;
+  }
+}
+
+/** The renderer factory to register with the notebook's rendermime registry. */
+export function answerRendererFactory(tracker: INotebookTracker): IRenderMime.IRendererFactory {
+  return {
+    safe: true,
+    mimeTypes: [ANSWER_MIME],
+    defaultRank: ANSWER_RANK,
+    createRenderer: () => new AnswerRenderer(tracker),
+  };
+}
