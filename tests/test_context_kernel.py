@@ -89,7 +89,7 @@ def test_chat_in_a_notebook_reads_the_error_of_the_cell_before_it(
     assert tb.startswith("Cell In[3], line 6, in <module>\n    width(rows)")
     assert "Cell In[3], line 3, in width" in tb
     assert tb.endswith(f"ValueError: {error['message']}")
-    assert "before the running chat cell" in active["note"]
+    assert "before the chat cell" in active["note"]
 
     by_count = {c["execution_count"]: c for c in cells["cells"]}
     assert by_count[3]["error"]["type"] == "ValueError"

@@ -154,10 +154,17 @@ def test_the_active_cell_of_a_chat_cell_is_the_cell_before_it(shell: Interactive
     )
     asked = shell.user_ns.pop("asked")
     assert asked["cell"]["source"] == "chosen_one = 41 + 1"
-    assert "before the running chat cell" in asked["note"]
+    assert "before the chat cell" in asked["note"]
     # Outside a running cell (JupyterLab's silent call), the newest cell is the active one.
     idle = run_tool("get_active_cell", {}, KernelView.current())
     assert "asked = run_tool" in idle["cell"]["source"]
+    # ...unless it holds the chat widget (%chat): then the cell before it.
+    shell.run_cell("chat_here = 'Chat()'  # stands for the widget's cell", store_history=True)
+    shell.run_cell("widget = Chat", store_history=True)
+    shell.run_cell("%chat", store_history=True)
+    from_widget = run_tool("get_active_cell", {}, KernelView.current())
+    assert from_widget["cell"]["source"] == "widget = Chat"
+    assert "before the chat cell" in from_widget["note"]
 
 
 def test_exception_messages_never_run_notebook_code() -> None:

@@ -7,6 +7,7 @@ recorded by :mod:`.executions` and its result summarised; the results say which.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -178,11 +179,16 @@ def _nearest(count: int, anchor: int, max_cells: int) -> list[int]:
     return picked
 
 
+# A cell that shows or asks the chat: %chat, %%chat, Chat(), Chat().ask(...).
+_CHAT_CELL = re.compile(r"^\s*%%?chat\b|\bChat\s*\(", re.MULTILINE)
+
+
 def get_active_cell(view: KernelView) -> dict[str, Any]:
     """The cell the user is working on.
 
-    Called from a running cell (``%chat``, ``Chat().ask()``), that is the cell before it:
-    the one the question is about. Otherwise it is the most recently executed cell.
+    From a chat cell (``%chat``, ``Chat().ask()`` running, or the widget of the newest
+    cell) that is the cell before it: the one the question is about. Otherwise it is
+    the most recently executed cell.
     """
     found = _history(view)
     if found is None:
@@ -190,13 +196,21 @@ def get_active_cell(view: KernelView) -> dict[str, Any]:
     inputs, outputs = found
     running = _running_count(view)
     errors = _errors(view)
+    chat_cell: int | None = running
+    newest = True
     for count in range(len(inputs) - 1, 0, -1):
         source = inputs[count]
         if count == running or not isinstance(source, str) or not source.strip():
             continue
+        if newest and running is None and _CHAT_CELL.search(source):
+            # The chat widget lives in this cell: the question is about the one before.
+            chat_cell = count
+            newest = False
+            continue
+        newest = False
         note = (
-            f"The cell executed before the running chat cell [{running}]."
-            if running is not None
+            f"The cell executed before the chat cell [{chat_cell}]."
+            if chat_cell is not None
             else "The front end did not report its active cell; this is the most recently "
             "executed cell in this kernel session."
         )
