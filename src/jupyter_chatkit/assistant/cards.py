@@ -9,6 +9,7 @@ client made up.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -118,25 +119,53 @@ def card_code(widget: WidgetRoot) -> str | None:
     return None
 
 
-def mark_inserted(widget: WidgetRoot, ran: bool, count: int) -> WidgetRoot:
-    """A copy of the card whose status line says the code went into the notebook."""
+def mark_inserted(widget: WidgetRoot, ran: bool, count: int | None = None) -> WidgetRoot:
+    """A copy of the card whose status line says the code went into the notebook.
+
+    Inserts and insert-and-runs are counted separately ("✓ Inserted · Inserted and ran
+    in the notebook", "✓ Inserted 2 times in the notebook"). ``count`` is ignored (kept
+    for callers of the old signature): the counts come from the card itself.
+    """
+    inserted, runs = insert_counts(widget)
+    if ran:
+        runs += 1
+    else:
+        inserted += 1
+    parts = []
+    if inserted:
+        parts.append("Inserted" + (f" {inserted} times" if inserted > 1 else ""))
+    if runs:
+        parts.append("Inserted and ran" + (f" {runs} times" if runs > 1 else ""))
     copy = widget.model_copy(deep=True)
-    verb = "Inserted and ran" if ran else "Inserted"
-    times = "" if count <= 1 else f" ({count} times)"
     for node in _walk(copy):
         if node.id == STATUS_ID and isinstance(node, Caption):
-            node.value = f"✓ {verb} in the notebook{times}"
+            node.value = f"✓ {' · '.join(parts)} in the notebook"
     return copy
 
 
-def inserted_count(widget: WidgetRoot) -> int:
-    """How many times the card says its code was inserted (0 if never)."""
+_COUNTED = re.compile(r"^(Inserted and ran|Inserted)(?: (\d+) times)?(?: \(\d+ times\))?")
+
+
+def insert_counts(widget: WidgetRoot) -> tuple[int, int]:
+    """(inserts, insert-and-runs) the card's status line records."""
     for node in _walk(widget):
         if node.id == STATUS_ID and isinstance(node, Caption) and node.value.startswith("✓"):
-            if node.value.endswith("times)"):
-                try:
-                    return int(node.value.rsplit("(", 1)[1].split()[0])
-                except (IndexError, ValueError):
-                    return 1
-            return 1
-    return 0
+            inserted = runs = 0
+            body = node.value[1:].strip().removesuffix(" in the notebook")
+            for part in body.split(" · "):
+                match = _COUNTED.match(part.strip())
+                if match is None:
+                    continue
+                n = int(match[2]) if match[2] else 1
+                if match[1] == "Inserted and ran":
+                    runs += n
+                else:
+                    inserted += n
+            return inserted, runs
+    return 0, 0
+
+
+def inserted_count(widget: WidgetRoot) -> int:
+    """How many times the card says its code was inserted, run or not (0 if never)."""
+    inserted, runs = insert_counts(widget)
+    return inserted + runs

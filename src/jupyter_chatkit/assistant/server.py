@@ -57,9 +57,10 @@ from ..context_policy import ContextPolicy
 from ..settings import Settings
 from ..store import SQLStore
 from .agent import build_agent, build_title_agent
-from .cards import POSITIONS, card_code, inserted_count, mark_inserted
+from .cards import POSITIONS, card_code, mark_inserted
 from .context import RequestContext
 from .history import load_history
+from .message_edit import ACTION_EDIT_MESSAGE, edit_message
 from .model_input import PolicyConverter
 from .models import build_model, close_model, describe_model_error, set_tracing
 from .partial import (
@@ -414,7 +415,14 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         sender: WidgetItem | None,
         context: RequestContext,
     ) -> AsyncIterator[ThreadStreamEvent]:
-        """Insert actions from code cards: a client effect, and the card marked inserted."""
+        """Insert actions from code cards: a client effect, and the card marked inserted.
+
+        ``message.edit`` (no card) edits and re-sends a user message (message_edit.py).
+        """
+        if action.type == ACTION_EDIT_MESSAGE:
+            async for event in edit_message(self, thread, action, context):
+                yield event
+            return
         if action.type not in INSERT_ACTIONS:
             raise CustomStreamError(f"Unknown action {action.type!r}.", allow_retry=False)
         code = card_code(sender.widget) if sender is not None else None
@@ -432,7 +440,7 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         yield ClientEffectEvent(
             name=action.type, data={"code": code, "position": position, "run": run}
         )
-        widget = mark_inserted(sender.widget, ran=run, count=inserted_count(sender.widget) + 1)
+        widget = mark_inserted(sender.widget, ran=run)
         yield ThreadItemReplacedEvent(item=sender.model_copy(update={"widget": widget}))
 
     async def handle_stream_cancelled(

@@ -1,0 +1,82 @@
+"""Edit and re-send an earlier message of the user's (the ``message.edit`` action).
+
+ChatKit 1.6.5 has ``threads.retry_after_item`` (run a stored user message again) but no
+request that changes a message. An edit is therefore a custom action without a widget:
+the edited message and everything after it are removed (``thread.item.removed``, which
+ChatKit applies to the store), the new text is saved as a new user message, and the
+assistant answers it as it would a new message. The client sends
+``{type: "message.edit", payload: {item_id, text}}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from chatkit.errors import CustomStreamError
+from chatkit.store import NotFoundError
+from chatkit.types import (
+    ThreadItemDoneEvent,
+    ThreadItemRemovedEvent,
+    ThreadMetadata,
+    ThreadStreamEvent,
+    UserMessageItem,
+    UserMessageTextContent,
+)
+
+if TYPE_CHECKING:
+    from chatkit.actions import Action
+
+    from .context import RequestContext
+    from .server import NotebookAssistant
+
+ACTION_EDIT_MESSAGE = "message.edit"
+MAX_TEXT_CHARS = 100_000
+
+
+async def edit_message(
+    server: NotebookAssistant,
+    thread: ThreadMetadata,
+    action: Action[str, Any],
+    context: RequestContext,
+) -> AsyncIterator[ThreadStreamEvent]:
+    """Replace user message ``payload.item_id`` (and what follows) with ``payload.text``."""
+    payload = action.payload if isinstance(action.payload, dict) else {}
+    item_id, text = payload.get("item_id"), payload.get("text")
+    if not isinstance(item_id, str) or not isinstance(text, str) or not text.strip():
+        raise CustomStreamError(
+            "An edit needs the message's item_id and its new text.", allow_retry=False
+        )
+    if len(text) > MAX_TEXT_CHARS:
+        raise CustomStreamError(
+            f"The message is too long ({len(text):,} characters; at most {MAX_TEXT_CHARS:,}).",
+            allow_retry=False,
+        )
+    try:
+        original = await server.store.load_item(thread.id, item_id, context=context)
+    except NotFoundError:
+        original = None
+    if not isinstance(original, UserMessageItem):
+        raise CustomStreamError(
+            "Only one of your messages in this conversation can be edited.", allow_retry=False
+        )
+    # Newest first, down to the edited message: those items go.
+    removed: list[str] = []
+    async for item in server._paginate_thread_items_reverse(thread.id, context):
+        removed.append(item.id)
+        if item.id == item_id:
+            break
+    for gone in removed:
+        yield ThreadItemRemovedEvent(item_id=gone)
+    message = UserMessageItem(
+        id=server.store.generate_item_id("message", thread, context),
+        thread_id=thread.id,
+        created_at=datetime.now(UTC),
+        content=[UserMessageTextContent(text=text.strip())],
+        attachments=[],
+        inference_options=original.inference_options,
+    )
+    yield ThreadItemDoneEvent(item=message)
+    async for event in server.respond(thread, message, context):
+        yield event
