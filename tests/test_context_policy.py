@@ -369,3 +369,13 @@ def test_the_servers_settings_choose_the_policy() -> None:
         f"{shaped} ACME-123456"
     )
     assert shaped not in on and "ACME-123456" not in on and count == 2
+
+
+def test_every_string_the_model_reads_is_ansi_free() -> None:
+    key = next(c for c in TABLE if c["id"] == "openai-key")["value"]
+    result = ContextPolicy().tool_result(
+        {"ename": "\x1b[31mValueError\x1b[0m", "cells": [{"text": f"\x1b[1m{key}\x1b[0m"}]}
+    )
+    text = dumps(result)
+    assert "\x1b" not in text and result["ename"] == "ValueError"
+    assert not leaks(text) and result["redacted"] == 1

@@ -9,7 +9,7 @@
 import type { Cell, ICodeCellModel } from "@jupyterlab/cells";
 import type * as nbformat from "@jupyterlab/nbformat";
 import type { NotebookPanel } from "@jupyterlab/notebook";
-import { policyResult } from "./redact";
+import { policyResult, stripAnsi } from "./redact";
 
 /**
  * Limits, in characters. A whole result stays under 16k characters of JSON whatever
@@ -26,13 +26,8 @@ export const LIMITS = {
   tracebackChars: 2000,
 };
 
-// CSI (colours, cursor moves) and OSC (titles, hyperlinks) escape sequences.
-const ANSI_RE = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
-
 /** Text without ANSI escape sequences (IPython colours its tracebacks). */
-export function stripAnsi(text: string): string {
-  return text.replace(ANSI_RE, "");
-}
+export { stripAnsi };
 
 const USER_FRAME = /^\s*(?:Cell In ?\[|Input In ?\[|File <ipython-input|<ipython-input)/;
 const LIB_PATH = /(?:site-packages|dist-packages)[/\\]|\/lib\/python\d/;

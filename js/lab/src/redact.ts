@@ -29,7 +29,14 @@ const BARE = new RegExp(RULES.bareAssignment, "gm");
 const NAME_TRIGGERS: readonly string[] = RULES.nameTriggers;
 const BARE_PREFIXES = ["%env", "%set_env", "export", "set "];
 const ENV_ALLOW = new Set<string>(RULES.envAllowNames);
+// CSI (colours, cursor moves), OSC (titles, hyperlinks) and two-byte escape sequences.
+const ANSI_RE = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
 const CODE_LIKE = /^[A-Za-z_][A-Za-z0-9_.]*(\(.*\))?$|[()[\]{}]/;
+
+/** Text without ANSI escape sequences. */
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI_RE, "");
+}
 
 /** `X-Api-Key` → `x_api_key`, `dbPassword` → `db_password` (as Python does). */
 export function normalizeName(name: string): string {
@@ -71,7 +78,8 @@ export class Redactor {
 
   /** `text` with known key shapes and `name = "value"` assignments of secrets hidden. */
   text(input: string): string {
-    let value = input;
+    // Terminal colour codes mean nothing to the model and can hide a secret's shape.
+    let value = input.includes("\x1b") ? stripAnsi(input) : input;
     if (value.length < 7) return value;
     const lower = value.toLowerCase();
     if (VALUE_TRIGGERS.some((t) => lower.includes(t))) {

@@ -113,3 +113,12 @@ test("tracebacks keep the user's frames, the last library frame and the final li
   const long = reduceTraceback([IPYTHON_TB[2].repeat(50), ...IPYTHON_TB.slice(3)], "ValueError", "x");
   assert.ok(long.length <= 2000);
 });
+
+test("every string a result carries is ANSI-free", () => {
+  const key = TABLE.find((c) => c.id === "openai-key")!.value;
+  const result = policyResult({ ename: "\x1b[31mValueError\x1b[0m", cells: [{ text: `\x1b[1m${key}\x1b[0m` }] });
+  const text = JSON.stringify(result);
+  assert.ok(!text.includes("\\u001b") && result.ename === "ValueError");
+  assert.deepEqual(leaks(text), []);
+  assert.equal(result.redacted, 1);
+});

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import rules
+from .errors import strip_ansi
 
 # Shorter exact values would mangle ordinary text; nobody configures such a key.
 MIN_EXACT_CHARS = 8
@@ -151,7 +152,10 @@ class Redactor:
     # -- text --------------------------------------------------------------------------
 
     def text(self, value: str) -> str:
-        """``value`` with configured keys, known key shapes and named assignments hidden."""
+        """``value`` ANSI-free, with configured keys, key shapes and named assignments hidden."""
+        if "\x1b" in value:
+            # Terminal colour codes mean nothing to the model and can hide a secret's shape.
+            value = strip_ansi(value)
         if len(value) < MIN_SECRET_TEXT:
             return value
         for secret in self._exact:
