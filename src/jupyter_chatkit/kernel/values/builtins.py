@@ -227,6 +227,10 @@ def describe_container(value: Any) -> dict[str, Any]:
         out["item_types_in_first_100"] = sorted(seen)[:10]
     if out["length"] > DETAIL_ITEMS:
         out["more_items"] = out["length"] - DETAIL_ITEMS
+        out["more_note"] = (
+            f"Only the first {DETAIL_ITEMS} items are shown; assign a slice to a variable "
+            "(e.g. part = items[20:40]) and inspect it to see others."
+        )
     return out
 
 
@@ -248,6 +252,7 @@ def describe_object(value: Any) -> dict[str, Any]:
         }
         if len(attrs) > ATTRIBUTES:
             out["more_attributes"] = len(attrs) - ATTRIBUTES
+            out["more_note"] = f"Only the first {ATTRIBUTES} attributes are shown."
     return out
 
 
