@@ -27,6 +27,9 @@ ENV_API = "JUPYTER_CHATKIT_API"
 ENV_BASE_URL = "OPENAI_BASE_URL"
 ENV_API_KEY = "OPENAI_API_KEY"
 ENV_STORE_URL = "JUPYTER_CHATKIT_STORE_URL"
+ENV_MODELS = "JUPYTER_CHATKIT_MODELS"
+# In ``models``: any model the provider's ``GET /models`` lists.
+ANY_PROVIDER_MODEL = "*"
 
 DEFAULT_OPENAI_MODEL = "gpt-4.1-mini"
 OFFLINE_MODEL = "offline"
@@ -45,6 +48,16 @@ class JupyterChatKit(Configurable):
         config=True,
         help=f"Model name. Empty: {DEFAULT_OPENAI_MODEL} on OpenAI; '{OFFLINE_MODEL}' (the "
         f"built-in demo model) when neither api_key nor base_url is set. Env: {ENV_MODEL}.",
+    )
+
+    models_env = ENV_MODELS
+    models = List(
+        Unicode(),
+        config=True,
+        help=f"Models people may pick per conversation in the chat's header, besides "
+        f"'model' (the allow-list: the server refuses any other). Empty: only 'model'. "
+        f"'{ANY_PROVIDER_MODEL}': any model the provider's /models endpoint lists. "
+        f"Env: {ENV_MODELS} (comma-separated).",
     )
 
     api_env = ENV_API
@@ -122,6 +135,10 @@ class JupyterChatKit(Configurable):
     def _default_model(self) -> str:
         return _env(self.model_env)
 
+    @default("models")
+    def _default_models(self) -> list[str]:
+        return [name.strip() for name in _env(self.models_env).split(",") if name.strip()]
+
     @default("api")
     def _default_api(self) -> str:
         value = _env(self.api_env).lower()
@@ -191,6 +208,22 @@ class JupyterChatKit(Configurable):
             return OFFLINE_MODEL
         return self.model or DEFAULT_OPENAI_MODEL
 
+    @property
+    def allowed_models(self) -> list[str]:
+        """The model names people may pick: ``effective_model`` first, then ``models``.
+
+        Without ``*``; the offline demo model allows nothing else.
+        """
+        names = [self.effective_model]
+        if not self.offline:
+            names += [m for m in self.models if m != ANY_PROVIDER_MODEL and m not in names]
+        return names
+
+    @property
+    def any_provider_model(self) -> bool:
+        """True when ``models`` holds ``*`` (the provider's own list decides)."""
+        return not self.offline and ANY_PROVIDER_MODEL in self.models
+
     def public(self) -> dict[str, object]:
         """What may be shown to a browser: names only, no key, no URL credentials."""
         return {
@@ -198,6 +231,7 @@ class JupyterChatKit(Configurable):
             "provider": self.provider,
             "api": None if self.offline else self.effective_api,
             "offline": self.offline,
+            "models": self.allowed_models,
         }
 
 

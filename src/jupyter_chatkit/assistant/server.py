@@ -42,6 +42,7 @@ from chatkit.types import (
     ThreadItemReplacedEvent,
     ThreadItemUpdatedEvent,
     ThreadMetadata,
+    ThreadsAddUserMessageReq,
     ThreadsCreateReq,
     ThreadsRetryAfterItemReq,
     ThreadStreamEvent,
@@ -61,6 +62,7 @@ from .cards import POSITIONS, card_code, mark_inserted
 from .context import RequestContext
 from .history import load_history
 from .message_edit import ACTION_EDIT_MESSAGE, edit_message
+from .model_choice import ModelChoice
 from .model_input import PolicyConverter
 from .models import build_model, close_model, describe_model_error, set_tracing
 from .partial import (
@@ -163,6 +165,8 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         # Only OpenAI with its own key may receive traces; never another provider's key.
         self.tracing = set_tracing(settings)
         self.model: Model = KeepPartialOutput(model if model is not None else build_model(settings))
+        # Models picked per thread in the chat's header (inference_options.model).
+        self.models = ModelChoice(settings, self.model)
         self.agent = build_agent(settings)
         self.title_agent = build_title_agent()
 
@@ -236,7 +240,10 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             item = await self.store.load_item(params.thread_id, params.item_id, context)
             if not isinstance(item, UserMessageItem):
                 raise ValueError("Retry needs the id of one of your messages in this thread.")
-        elif isinstance(request, ThreadsCreateReq):
+        if isinstance(request, ThreadsCreateReq | ThreadsAddUserMessageReq):
+            # A picked model off the allow-list is refused before anything is saved.
+            await self.models.check(request.params.input.inference_options.model)
+        if isinstance(request, ThreadsCreateReq):
             for attachment_id in request.params.input.attachments:
                 try:
                     await self.store.load_attachment(attachment_id, context)
@@ -349,7 +356,8 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             context=agent_context,
             max_turns=MAX_TURNS,
             run_config=RunConfig(
-                model=self.model,
+                # The thread's pick (its last user message), else the configured model.
+                model=self.models.for_items(history),
                 tracing_disabled=not self.tracing,
                 trace_include_sensitive_data=False,
             ),
@@ -487,6 +495,7 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
     async def aclose(self) -> None:
         """Close the model's HTTP client and the store's connections."""
         try:
+            await self.models.aclose()
             await self.model.close()
             await close_model(
                 self.model.inner if isinstance(self.model, KeepPartialOutput) else self.model

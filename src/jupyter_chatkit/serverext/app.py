@@ -20,6 +20,7 @@ from .handlers import (
     ChatKitHandler,
     ConfigHandler,
     HealthHandler,
+    ModelsHandler,
 )
 
 URL_PREFIX = "jupyter-chatkit"
@@ -71,6 +72,7 @@ class JupyterChatKitApp(ExtensionApp):
                 (url_path_join(prefix, "chatkit"), ChatKitHandler),
                 (url_path_join(prefix, "health"), HealthHandler),
                 (url_path_join(prefix, "config"), ConfigHandler),
+                (url_path_join(prefix, "models"), ModelsHandler),
                 (
                     url_path_join(prefix, "attachments", r"([A-Za-z0-9_\-]{1,100})"),
                     AttachmentHandler,

@@ -258,6 +258,24 @@ class ConfigHandler(BaseChatKitHandler):
         )
 
 
+class ModelsHandler(BaseChatKitHandler):
+    """``GET jupyter-chatkit/models``: the models people may pick (names only)."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        """The default model and the allowed ones (the provider's list with ``*``)."""
+        assistant = await self.holder.get()
+        settings = self.holder.settings
+        self.finish(
+            {
+                "default": settings.effective_model,
+                "models": await assistant.models.names(),
+                "offline": settings.offline,
+            }
+        )
+
+
 class AttachmentHandler(BaseChatKitHandler):
     """``jupyter-chatkit/attachments/<id>``: upload (POST/PUT) and download (GET)."""
 
