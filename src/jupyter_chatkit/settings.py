@@ -27,6 +27,8 @@ ENV_API = "JUPYTER_CHATKIT_API"
 ENV_BASE_URL = "OPENAI_BASE_URL"
 ENV_API_KEY = "OPENAI_API_KEY"
 ENV_STORE_URL = "JUPYTER_CHATKIT_STORE_URL"
+ENV_REDACT_SECRETS = "JUPYTER_CHATKIT_REDACT_SECRETS"
+ENV_REDACT_PATTERNS = "JUPYTER_CHATKIT_REDACT_PATTERNS"
 ENV_MODELS = "JUPYTER_CHATKIT_MODELS"
 # In ``models``: any model the provider's ``GET /models`` lists.
 ANY_PROVIDER_MODEL = "*"
@@ -112,17 +114,19 @@ class JupyterChatKit(Configurable):
     title_threads = Bool(
         True, config=True, help="Give each new conversation a title after its first answer."
     )
+    redact_secrets_env = ENV_REDACT_SECRETS
     redact_secrets = Bool(
-        True,
         config=True,
-        help="Hide credentials (by variable name, key shape and the configured keys) in "
-        "everything the assistant reads before it reaches the model.",
+        help="Hide credentials (by name and by key shape) in everything the assistant "
+        "reads before it reaches the model; the configured keys are hidden even when "
+        f"off. Env: {ENV_REDACT_SECRETS} (true/false).",
     )
+    redact_patterns_env = ENV_REDACT_PATTERNS
     redact_patterns = List(
         Unicode(),
         config=True,
         help="Extra regular expressions whose matches are hidden from the model, e.g. "
-        "[r'ACME-[0-9]{8}'].",
+        f"[r'ACME-[0-9]{{8}}']. Env: {ENV_REDACT_PATTERNS} (one pattern per line).",
     )
     max_request_bytes = Int(
         2_000_000, config=True, help="Largest ChatKit request body accepted, in bytes."
@@ -159,6 +163,14 @@ class JupyterChatKit(Configurable):
     @default("store_url")
     def _default_store_url(self) -> str:
         return _env(self.store_url_env)
+
+    @default("redact_secrets")
+    def _default_redact_secrets(self) -> bool:
+        return _env(self.redact_secrets_env).lower() not in ("0", "false", "no", "off")
+
+    @default("redact_patterns")
+    def _default_redact_patterns(self) -> list[str]:
+        return [p for p in os.environ.get(self.redact_patterns_env, "").splitlines() if p.strip()]
 
     def __repr__(self) -> str:
         # Never the key, never a store password: reprs end up in logs and tracebacks.

@@ -23,8 +23,9 @@ import uuid
 from collections import deque
 from typing import Any
 
-from ...context_policy import ENV_PATTERNS, ENV_REDACT, SECRET_ENV_NAMES, ContextPolicy
+from ...context_policy import SECRET_ENV_NAMES, ContextPolicy
 from ...context_policy.redact import Redactor, describe_hidden, is_secret_name, marker
+from ...settings import ENV_REDACT_PATTERNS, ENV_REDACT_SECRETS
 
 # Sizes of the compact per-variable entries of list_kernel_variables.
 BRIEF_CHARS = 80  # one value inside a preview
@@ -139,7 +140,8 @@ def _kernel_redactor() -> Redactor:
     return cached
 
 
-_POLICY_ENV = (*SECRET_ENV_NAMES, ENV_REDACT, ENV_PATTERNS)
+# The policy is rebuilt only when one of the variables it reads changes.
+_POLICY_ENV = (*SECRET_ENV_NAMES, ENV_REDACT_SECRETS, ENV_REDACT_PATTERNS)
 _REDACTOR_CACHE: dict[tuple[str, ...], Redactor] = {}
 
 
