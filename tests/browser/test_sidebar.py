@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -341,23 +342,33 @@ def test_explain_cell_from_context_menu(
 
 
 def test_busy_kernel_gets_a_readable_answer(
-    lab_page: LabPage, page: Any, scripted_llm: FakeLLM
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM, tmp_path: Path
 ) -> None:
     open_notebook(lab_page, "busy.ipynb", ["x = 1"], run=False)
-    # Keep the kernel busy (as a long cell would) without waiting for it.
+    # Keep the kernel busy (as a long cell would) until this test says so; a fixed
+    # sleep could end before the tool ran on a loaded machine.
+    release = tmp_path / "release"
+    code = f"import os, time\nwhile not os.path.exists({str(release)!r}): time.sleep(0.05)"
+    # Wait for this cell to start, not for kernel.status == 'busy': ipykernel publishes
+    # busy/idle for control requests too (JupyterLab's debugger sends debug_request), so
+    # the status flips back to 'idle' while the cell runs and a poll for 'busy' could
+    # miss it for 30 s.
     lab_page.notebook_js(
-        "nb.sessionContext.session.kernel.requestExecute({code: 'import time; time.sleep(15)'});"
+        "window.__cellStarted = false;"
+        " const f = nb.sessionContext.session.kernel.requestExecute({code: arg});"
+        " f.onIOPub = (m) => {"
+        "   if (m.header.msg_type === 'execute_input') window.__cellStarted = true; };",
+        code,
     )
-    page.wait_for_function(
-        "() => [...window.jupyterapp.shell.widgets('main')].find(w => w.sessionContext)"
-        ".sessionContext.session.kernel.status === 'busy'"
-    )
-    open_panel_from_palette(page)
-    tool_then_answer(scripted_llm, "list_kernel_variables", "The kernel is busy.")
-    assert send(page, "what variables do I have?") == "The kernel is busy."
-    # The tool answered (it did not hang on the busy kernel) and said why it had nothing.
-    assert "busy" in json.dumps(tool_output(scripted_llm)).lower()
-    lab_page.command("notebook:interrupt-kernel")
+    try:
+        page.wait_for_function("() => window.__cellStarted === true")
+        open_panel_from_palette(page)
+        tool_then_answer(scripted_llm, "list_kernel_variables", "The kernel is busy.")
+        assert send(page, "what variables do I have?") == "The kernel is busy."
+        # The tool answered (it did not hang on the busy kernel) and said why it had nothing.
+        assert "busy" in json.dumps(tool_output(scripted_llm)).lower()
+    finally:
+        release.touch()
 
 
 def test_notebook_cells_are_bounded_and_plain(lab_page: LabPage, page: Any) -> None:
