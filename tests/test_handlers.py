@@ -181,6 +181,25 @@ async def test_unknown_thread_404_and_stream_error(jp_fetch: Callable[..., Any])
     assert types_of(events) == ["error"]
 
 
+async def test_hostile_limits_and_nul_are_answered_not_500(
+    jp_fetch: Callable[..., Any],
+) -> None:
+    # Issue 14: limit 2**63 was a 500 (OverflowError); NUL was a 500 on PostgreSQL.
+    for limit in (2**63, 10**30):
+        page = json.loads((await post(jp_fetch, body("threads.list", limit=limit))).body)
+        assert page["has_more"] is False and page.get("after") is None
+    err = await expect_error(post(jp_fetch, body("threads.list", limit=-1)))
+    assert err.code == 400
+    for payload in (
+        body("threads.get_by_id", thread_id="thr_\x00"),
+        body("threads.list", after="thr_\x00"),
+        body("attachments.create", name="a\x00b.txt", size=1, mime_type="text/plain"),
+    ):
+        err = await expect_error(post(jp_fetch, payload))
+        assert err.code == 400 and err.response is not None
+        assert "NUL" in json.loads(err.response.body)["message"]
+
+
 async def test_oversized_request_is_413(jp_fetch: Callable[..., Any]) -> None:
     huge = body("threads.create", input=user_input("x" * 3_000_000))
     err = await expect_error(post(jp_fetch, huge))
