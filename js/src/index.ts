@@ -11,6 +11,7 @@ export {
   type ChatHandle,
   type ChatOptions,
   createChat,
+  type ModelChoice,
   type SendKey,
   sendKeyHint,
 } from "./ui/chat";

@@ -34,7 +34,7 @@ import {
   type Transport,
 } from "./client/transport";
 import type { ThreadStreamEvent } from "./client/types";
-import { type ChatHandle, createChat } from "./ui/chat";
+import { type ChatHandle, createChat, type ModelChoice } from "./ui/chat";
 import "./ui/styles.css";
 
 interface ChatModel {
@@ -106,17 +106,25 @@ function kernelTools(model: AnyModel<ChatModel>): {
 
 const initialSent = new WeakSet<object>();
 
-/** Whether the Jupyter server runs the offline demo model (false when it cannot tell). */
-async function serverIsOffline(baseUrl: string, token?: string): Promise<boolean> {
+/** `GET {base}jupyter-chatkit/<path>` as JSON; null when it fails. */
+async function getJson(baseUrl: string, path: string, token?: string): Promise<Record<string, unknown> | null> {
   try {
-    const res = await fetch(`${normalizeBaseUrl(baseUrl)}jupyter-chatkit/config`, {
+    const res = await fetch(`${normalizeBaseUrl(baseUrl)}jupyter-chatkit/${path}`, {
       credentials: "same-origin",
       headers: token ? { Authorization: `token ${token}` } : {},
     });
-    return res.ok && !!((await res.json()) as { offline?: unknown }).offline;
+    return res.ok ? ((await res.json()) as Record<string, unknown>) : null;
   } catch {
-    return false;
+    return null;
   }
+}
+
+/** The models on offer: the server's model as a label, or a picker when several. */
+async function serverModels(baseUrl: string, token?: string): Promise<ModelChoice | null> {
+  const data = await getJson(baseUrl, "models", token);
+  if (!data || typeof data.default !== "string" || !Array.isArray(data.models)) return null;
+  const allowed = data.models.filter((m): m is string => typeof m === "string");
+  return { default: data.default, allowed, label: data.offline ? "offline demo model" : data.default };
 }
 
 async function render({ model, el }: RenderProps<ChatModel>): Promise<() => void> {
@@ -166,7 +174,10 @@ async function render({ model, el }: RenderProps<ChatModel>): Promise<() => void
     clientTools,
     compact: true,
     title: model.get("title") || undefined,
-    offline: viaServer ? serverIsOffline(baseUrl, page?.token) : false,
+    offline: viaServer ? getJson(baseUrl, "config", page?.token).then((c) => !!c?.offline) : false,
+    models: viaServer ? serverModels(baseUrl, page?.token) : null,
+    // Esc: back to the notebook's command mode (its shortcuts work again).
+    onEscape: () => (el.closest(".jp-Notebook") as HTMLElement | null)?.focus(),
     insertCell: async (code, opts) => {
       const b = getBridge();
       return b ? b.insertCell(el, code, opts) : false;

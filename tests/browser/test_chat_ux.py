@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from tests.fixtures.browser import JupyterServer, LabPage, fake_llm_env, start_jupyter
-from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
+from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall, server_error
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 
@@ -23,6 +23,23 @@ SETUP = (
     "sales = pd.DataFrame({'region': ['n', 's'], 'revenue': [1.0, 2.0]})"
 )
 ANSWER = ".jp-Cell .jck-answer"
+PANEL = "#jupyter-chatkit-panel"
+INPUT = f"{PANEL} .jck-input"
+ASSISTANT = f"{PANEL} .jck-msg.jck-assistant"
+TABLE = "| Region | Widget | Revenue |\n|---|---|---|\n| Westphalia | Widgetmaker | 12 |\n"
+
+
+@pytest.fixture(scope="module")
+def jupyter_lab(
+    tmp_path_factory: pytest.TempPathFactory, browser_llm: FakeLLM
+) -> Iterator[JupyterServer]:
+    """This module's JupyterLab: the fake model, and a second model people may pick."""
+    server = start_jupyter(
+        tmp_path_factory.mktemp("lab"),
+        extra_env={**fake_llm_env(browser_llm), "JUPYTER_CHATKIT_MODELS": "other-model"},
+    )
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -113,3 +130,284 @@ def test_magic_answer_in_notebook7(
     nb.open("magic7.ipynb")
     script_card(scripted_llm)
     check_magic_answer(nb, page, screenshot, "magic-answer-nb7")
+
+
+# -- the sidebar: one set of card buttons, Replace with a diff, keys, edit, models ---------
+
+
+def open_panel(page: Any) -> None:
+    page.evaluate("() => document.activeElement?.blur()")
+    page.evaluate("() => window.jupyterapp.commands.execute('jupyter-chatkit:open')")
+    page.locator(INPUT).wait_for(state="visible")
+
+
+def wait_idle(page: Any) -> None:
+    page.wait_for_function(
+        """(sel) => { const p = document.querySelector(sel);
+          return !!p && !p.querySelector('.jck-send.jck-stop')
+            && !p.querySelector('.jck-streaming'); }""",
+        arg=PANEL,
+        timeout=60_000,
+    )
+
+
+def send(page: Any, text: str) -> None:
+    before = page.locator(ASSISTANT).count()
+    box = page.locator(INPUT)
+    box.click()
+    box.fill(text)
+    box.press("Enter")
+    page.wait_for_function(
+        "([sel, n]) => document.querySelectorAll(sel).length > n",
+        arg=[ASSISTANT, before],
+        timeout=60_000,
+    )
+    wait_idle(page)
+
+
+def user_texts(llm: FakeLLM, request: int = -1) -> list[str]:
+    """The text of each user message in the model's ``request``-th request."""
+    texts = []
+    for m in llm.requests[request]["messages"]:
+        if m["role"] == "user":
+            content = m["content"]
+            parts = content if isinstance(content, list) else [{"text": content}]
+            texts.append("".join(str(part.get("text", "")) for part in parts))
+    return texts
+
+
+def test_card_buttons_replace_with_a_diff_and_insert_counts(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    lab_page.server.write_notebook("cards.ipynb", ["first = 1", "second = 2"])
+    lab_page.open("cards.ipynb")
+    lab_page.set_active_cell(1)
+    open_panel(page)
+    scripted_llm.script(
+        Reply(tool_calls=[ToolCall("propose_code", {"code": "x = 42", "title": "Set x"})]),
+        Reply("Done."),
+    )
+    send(page, "set x")
+    card = page.locator(f"{PANEL} .jck-widget").last
+    card.wait_for()
+    # One set of buttons: the card's own, plus Replace cell; no code-block bar.
+    assert card.locator(".jck-code-bar").count() == 0
+    labels = [b.inner_text().strip() for b in card.locator("button").all()]
+    assert labels == ["Insert", "Insert & run", "Copy", "Replace cell"], labels
+    screenshot(page, "card-one-set")
+
+    # Replace cell shows the change first; Cancel leaves the cell alone.
+    card.get_by_role("button", name="Replace the active cell with this code").click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.wait_for()
+    assert "Replace cell 2?" in dialog.inner_text()
+    assert dialog.locator(".jp-chatkit-diff-del").inner_text() == "- second = 2"
+    assert dialog.locator(".jp-chatkit-diff-add").inner_text() == "+ x = 42"
+    screenshot(page, "replace-diff")
+    dialog.get_by_role("button", name="Cancel").click()
+    dialog.wait_for(state="detached")
+    assert lab_page.cell_sources() == ["first = 1", "second = 2"]
+    # Replace applies it as one undo step of the cell.
+    card.get_by_role("button", name="Replace the active cell with this code").click()
+    page.locator(".jp-Dialog").get_by_role("button", name="Replace the cell").click()
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget.content.widgets[1]"
+        ".model.sharedModel.getSource() === 'x = 42'"
+    )
+    lab_page.notebook_js("nb.content.widgets[1].model.sharedModel.undo();")
+    assert lab_page.cell_sources() == ["first = 1", "second = 2"]
+
+    # Insert, then Insert & run: the status counts each action on its own.
+    lab_page.set_active_cell(1)
+    card.get_by_role("button", name=re.compile(r"^Insert$")).click()
+    card.get_by_text("✓ Inserted in the notebook").wait_for()
+    card.get_by_role("button", name="Insert & run").click()
+    card.get_by_text("✓ Inserted · Inserted and ran in the notebook").wait_for()
+    assert "times" not in card.inner_text()
+
+
+def test_keys_edit_regenerate_and_jump_to_latest(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    lab_page.server.write_notebook("keys.ipynb", ["a = 1"])
+    lab_page.open("keys.ipynb")
+    open_panel(page)
+    scripted_llm.script(Reply("First answer."), Reply("Title"), Reply("Second answer."))
+    send(page, "first question")
+    send(page, "second question")
+    box = page.locator(INPUT)
+
+    # Up in an empty composer recalls the last message.
+    box.click()
+    box.press("ArrowUp")
+    assert box.input_value() == "second question"
+    box.fill("")
+    # Esc leaves the composer for the notebook.
+    box.press("Escape")
+    assert page.evaluate(
+        "() => !!document.activeElement.closest('.jp-Notebook')"
+        " && !document.activeElement.closest('#jupyter-chatkit-panel')"
+    )
+    # Accel+Shift+A closes the sidebar and opens it again.
+    page.keyboard.press("Control+Shift+A")
+    page.locator(INPUT).wait_for(state="hidden")
+    page.keyboard.press("Control+Shift+A")
+    page.locator(INPUT).wait_for(state="visible")
+
+    # Regenerate the last answer: the same question goes to the model again.
+    scripted_llm.script(Reply("Regenerated answer."))
+    last = page.locator(ASSISTANT).last
+    last.hover()
+    last.get_by_role("button", name="Regenerate this answer").click()
+    page.locator(ASSISTANT, has_text="Regenerated answer.").wait_for()
+    wait_idle(page)
+    assert user_texts(scripted_llm)[-1] == "second question"
+    assert page.locator(ASSISTANT, has_text="Second answer.").count() == 0
+
+    # Edit the first message: it and everything after it are replaced.
+    scripted_llm.script(Reply("Answer to the edit."))
+    first = page.locator(f"{PANEL} .jck-msg.jck-user").first
+    first.hover()
+    first.get_by_role("button", name="Edit this message").click()
+    editor = page.locator(f"{PANEL} .jck-edit-input")
+    editor.fill("edited question")
+    screenshot(page, "editing")
+    editor.press("Enter")
+    page.locator(ASSISTANT, has_text="Answer to the edit.").wait_for()
+    wait_idle(page)
+    assert user_texts(scripted_llm)[-1] == "edited question"
+    assert "first question" not in str(scripted_llm.requests[-1]["messages"])
+    users = page.locator(f"{PANEL} .jck-msg.jck-user:not(.jck-pending-msg)")
+    assert [u.inner_text().strip() for u in users.all()] == ["edited question"]
+
+    # While an answer streams and the person scrolled up: a "Jump to latest" button.
+    long = " ".join(f"word{i}" for i in range(400))
+    scripted_llm.token_delay = 0.02
+    scripted_llm.script(Reply(long, chunk_chars=20))
+    box.fill("a long one please")
+    box.press("Enter")
+    page.locator(f"{PANEL} .jck-streaming").first.wait_for()
+    page.wait_for_function(
+        "(sel) => { const s = document.querySelector(sel + ' .jck-scroll');"
+        " return s.scrollHeight > s.clientHeight + 100; }",
+        arg=PANEL,
+    )
+    page.evaluate(
+        "(sel) => { const s = document.querySelector(sel + ' .jck-scroll'); s.scrollTop = 0;"
+        " s.dispatchEvent(new Event('scroll')); }",
+        PANEL,
+    )
+    jump = page.locator(f"{PANEL} .jck-jump")
+    jump.wait_for(state="visible")
+    screenshot(page, "jump-to-latest")
+    jump.click()
+    assert page.evaluate(
+        "(sel) => { const s = document.querySelector(sel + ' .jck-scroll');"
+        " return s.scrollHeight - s.scrollTop - s.clientHeight < 48; }",
+        PANEL,
+    )
+    scripted_llm.token_delay = 0.0
+    wait_idle(page)
+    assert not jump.is_visible()
+
+
+def test_rendering_in_the_sidebar_and_the_model_picker(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    lab_page.server.write_notebook("render.ipynb", ["a = 1"])
+    lab_page.open("render.ipynb")
+    open_panel(page)
+    box = page.locator(INPUT)
+    # The placeholder needs two lines in the sidebar: the box shows two.
+    line = page.evaluate(
+        "(sel) => parseFloat(getComputedStyle(document.querySelector(sel)).lineHeight)", INPUT
+    )
+    assert box.evaluate("el => el.clientHeight") >= 2 * line, "placeholder cut to one line"
+
+    # The model picker lists the allowed models; the pick reaches the model.
+    picker = page.locator(f"{PANEL} select.jck-model")
+    picker.wait_for()
+    assert [o.inner_text() for o in picker.locator("option").all()] == [
+        "fake-model",
+        "other-model",
+    ]
+    picker.select_option("other-model")
+    scripted_llm.script(
+        Reply(f"Here:\n\n{TABLE}\n[click me](javascript:alert(1)) and [ok](https://example.org)"),
+        Reply("```python\nTitle with fences\n```"),
+    )
+    send(page, "table please")
+    assert scripted_llm.requests[0]["model"] == "other-model"
+    screenshot(page, "sidebar-table-and-picker")
+    # Tables scroll sideways instead of breaking words.
+    cells = page.locator(f"{PANEL} .jck-md td").all()
+    texts = [c.inner_text() for c in cells]
+    assert "Westphalia" in texts and "Widgetmaker" in texts
+    heights = [c.evaluate("el => el.getBoundingClientRect().height") for c in cells]
+    assert max(heights) < 2 * line, heights
+    # A refused link reads as text, not as a link.
+    link = page.locator(f"{PANEL} .jck-md a", has_text="click me")
+    assert link.get_attribute("href") is None
+    colors = link.evaluate(
+        "el => [getComputedStyle(el).color, getComputedStyle(el.parentElement).color,"
+        " getComputedStyle(el).textDecorationLine]"
+    )
+    assert colors[0] == colors[1] and colors[2] == "none", colors
+    # The thread title shows no Markdown fences.
+    page.wait_for_function(
+        "(sel) => /Title with fences/.test(document.querySelector(sel).textContent)",
+        arg=f"{PANEL} .jck-subtitle",
+    )
+    assert "`" not in page.locator(f"{PANEL} .jck-subtitle").inner_text()
+    # The pick is kept per thread: a new thread starts on the default.
+    page.locator(f"{PANEL} button[aria-label='New conversation']").click()
+    assert picker.input_value() == "fake-model"
+    page.locator(f"{PANEL} button[aria-label='Conversation history']").click()
+    page.locator(f"{PANEL} .jck-history-title", has_text="Title with fences").click()
+    page.wait_for_function(
+        "(sel) => document.querySelector(sel).value === 'other-model'",
+        arg=f"{PANEL} select.jck-model",
+    )
+
+
+def test_a_message_without_an_answer_offers_retry(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    lab_page.server.write_notebook("retry.ipynb", ["a = 1"])
+    lab_page.open("retry.ipynb")
+    open_panel(page)
+    scripted_llm.script(server_error(), server_error())
+    box = page.locator(INPUT)
+    box.click()
+    box.fill("will fail")
+    box.press("Enter")
+    error = page.locator(f"{PANEL} .jck-error")
+    error.wait_for(state="visible", timeout=60_000)
+    wait_idle(page)
+    # Reopened later, the thread still says so, with Retry.
+    lab_page.reload()
+    open_panel(page)
+    error.wait_for(state="visible", timeout=30_000)
+    assert "no answer" in error.inner_text()
+    screenshot(page, "unanswered")
+    scripted_llm.script(Reply("Now it works."))
+    error.get_by_role("button", name="Retry").click()
+    page.locator(ASSISTANT, has_text="Now it works.").wait_for(timeout=60_000)
+    assert user_texts(scripted_llm)[-1] == "will fail"
+
+
+def test_the_widget_grows_with_its_content_and_names_its_model(
+    lab_page: LabPage, page: Any, screenshot: Any
+) -> None:
+    lab_page.server.write_notebook("widget.ipynb", ["%load_ext jupyter_chatkit\n%chat"])
+    lab_page.open("widget.ipynb")
+    lab_page.run_all()
+    chat = page.locator(".jck-widget-host .jck-chat")
+    chat.wait_for(timeout=60_000)
+    chat.locator(".jck-model").first.wait_for()
+    height = chat.evaluate("el => el.getBoundingClientRect().height")
+    assert height < 420, height
+    assert chat.locator(".jck-title").inner_text() == "Notebook Assistant"
+    model = chat.locator(".jck-model").first
+    assert "fake-model" in (model.inner_text() or model.input_value())
+    screenshot(page, "empty-widget")

@@ -5,7 +5,7 @@
  */
 
 import { PageConfig } from "@jupyterlab/coreutils";
-import { createChat, fetchTransport, type SendKey, sendKeyHint } from "../../src/index";
+import { createChat, fetchTransport, type ModelChoice, type SendKey, sendKeyHint } from "../../src/index";
 import type { NotebookLink } from "./link";
 
 export type { SendKey };
@@ -35,6 +35,10 @@ export interface ChatFactoryOptions {
   notify: (text: string) => void;
   /** Whether the server runs the offline demo model. */
   offline?: Promise<boolean>;
+  /** The models people may pick (a picker in the chat's header when several). */
+  models?: Promise<ModelChoice | null>;
+  /** Esc in the message box: back to the notebook. */
+  escape?: () => void;
 }
 
 /** The composer's placeholder for a send key. */
@@ -76,11 +80,13 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
         {
           label: "Replace cell",
           ariaLabel: "Replace the active cell with this code",
-          title: "Replace the active cell's code (undoable)",
+          title: "Replace the active cell's code (shows the change first; undoable)",
           icon: "replace",
           className: "jck-replace",
           run: (code) => {
-            if (!link.replaceActive(code)) notify("No active cell to replace: open a notebook and select a cell.");
+            void link.previewReplaceActive(code).then((done) => {
+              if (done === "no-cell") notify("No active cell to replace: open a notebook and select a cell.");
+            });
           },
         },
       ],
@@ -89,6 +95,8 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
       placeholder: placeholderFor,
       initialThreadId: lastThread.get(),
       offline: options.offline,
+      models: options.models,
+      onEscape: options.escape,
     });
     // Reopen the same conversation after a reload (threads live on the server, per user).
     const stopRemember = chat.onThreadChange((id) => lastThread.set(id));

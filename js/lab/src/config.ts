@@ -1,4 +1,7 @@
-/** `GET {base_url}jupyter-chatkit/config`: the model the server uses, for display only. */
+/**
+ * `GET {base_url}jupyter-chatkit/config`: the model the server uses, for display; and
+ * `GET {base_url}jupyter-chatkit/models`: the models people may pick per conversation.
+ */
 
 import { URLExt } from "@jupyterlab/coreutils";
 import { ServerConnection } from "@jupyterlab/services";
@@ -37,4 +40,20 @@ export function modelLabel(info: ServerModelInfo | null): string {
   if (!info) return "model unknown";
   if (info.offline) return "offline model";
   return info.provider ? `${info.model} · ${info.provider}` : info.model;
+}
+
+/** The models on offer (`GET jupyter-chatkit/models`); null when the server cannot tell. */
+export async function fetchModelChoice(
+  settings: ServerConnection.ISettings = ServerConnection.makeSettings(),
+): Promise<{ default: string; allowed: string[] } | null> {
+  const url = URLExt.join(settings.baseUrl, "jupyter-chatkit", "models");
+  try {
+    const res = await ServerConnection.makeRequest(url, { method: "GET" }, settings);
+    if (!res.ok) return null;
+    const data = (await res.json()) as { default?: unknown; models?: unknown };
+    if (typeof data.default !== "string" || !Array.isArray(data.models)) return null;
+    return { default: data.default, allowed: data.models.filter((m): m is string => typeof m === "string") };
+  } catch {
+    return null;
+  }
 }

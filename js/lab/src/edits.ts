@@ -35,9 +35,10 @@ export async function insertCode(
   if (options.run) {
     // Not awaited: the insertion is done, and a cell may run for minutes (or raise,
     // which makes runCells resolve false although the code did reach the notebook).
-    void NotebookActions.runCells(notebook, [cell], panel.sessionContext).catch((e: unknown) =>
-      console.warn("jupyter-chatkit: running the inserted cell failed", e),
-    );
+    void NotebookActions.runCells(notebook, [cell], panel.sessionContext)
+      // Then bring its output into view (it may be taller than the cell was).
+      .then(() => (cell.isDisposed ? undefined : notebook.scrollToCell(cell, "auto")))
+      .catch((e: unknown) => console.warn("jupyter-chatkit: running the inserted cell failed", e));
   }
   return true;
 }

@@ -13,6 +13,7 @@ import { activeCell, type NotebookCellsArgs, notebookCells } from "./cells";
 import { insertCode, type Replacement, replaceSource } from "./edits";
 import { runKernelTool } from "./kernel";
 import { activeTarget } from "./locate";
+import { confirmReplace } from "./replace";
 
 /** Names of the client tools (the schemas live in Python: assistant/tools.py). */
 export const TOOL_NAMES = [
@@ -118,5 +119,21 @@ export class NotebookLink {
     if (!t?.cell || t.panel.content.model?.readOnly) return false;
     this._replaced.emit(replaceSource(t.cell, t.index, code));
     return true;
+  }
+
+  /**
+   * Like {@link replaceActive}, after showing the change as a diff: "no-cell" when there
+   * is no active cell to replace, "cancelled" when the person said no.
+   */
+  async previewReplaceActive(code: string): Promise<"replaced" | "cancelled" | "no-cell"> {
+    const t = activeTarget(this.tracker);
+    if (!t?.cell || t.panel.content.model?.readOnly) return "no-cell";
+    const cell = t.cell;
+    if (!(await confirmReplace(t.index, cell.model.sharedModel.getSource(), code))) return "cancelled";
+    // The notebook may have changed while the dialog was open: act on the same cell.
+    const index = t.panel.content.widgets.indexOf(cell);
+    if (index < 0 || cell.isDisposed) return "no-cell";
+    this._replaced.emit(replaceSource(cell, index, code));
+    return "replaced";
   }
 }

@@ -14,7 +14,7 @@ import type * as nbformat from "@jupyterlab/nbformat";
 import { INotebookTracker, type NotebookPanel } from "@jupyterlab/notebook";
 import { ISettingRegistry } from "@jupyterlab/settingregistry";
 import { chatFactory, type SendKey } from "./chat";
-import { fetchModelInfo, modelLabel } from "./config";
+import { fetchModelChoice, fetchModelInfo, modelLabel } from "./config";
 import { ErrorButtons } from "./errorbuttons";
 import { assistantIcon } from "./icon";
 import { NotebookLink } from "./link";
@@ -27,6 +27,7 @@ export const PLUGIN_ID = "jupyter-chatkit:plugin";
 /** Command ids (also used in the settings schema for shortcuts and menus). */
 export const CommandIds = {
   open: "jupyter-chatkit:open",
+  toggle: "jupyter-chatkit:toggle",
   newThread: "jupyter-chatkit:new-thread",
   explainCell: "jupyter-chatkit:explain-cell",
   askError: "jupyter-chatkit:ask-error",
@@ -68,7 +69,16 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
   ): void => {
     let current: AssistantSettings = { ...DEFAULTS };
     const modelInfo = fetchModelInfo();
+    // Several models on offer: the chat's header gets a picker (and the bar no label).
+    const choice = fetchModelChoice().then((c) => (c && c.allowed.length > 1 ? c : null));
     const link = new NotebookLink(tracker);
+    /** Give the keyboard back to the notebook the assistant is attached to. */
+    const focusNotebook = (): void => {
+      const nb = link.panel ?? tracker.currentWidget;
+      if (!nb) return;
+      app.shell.activateById(nb.id);
+      nb.content.activate();
+    };
     const panel: AssistantPanel = new AssistantPanel(
       link,
       chatFactory({
@@ -76,6 +86,8 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
         sendKey: () => current.sendShortcut,
         notify: (text) => panel.notify(text),
         offline: modelInfo.then((info) => !!info?.offline),
+        models: choice,
+        escape: focusNotebook,
       }),
     );
     let placedOn: Side | null = null;
@@ -132,7 +144,7 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
         });
     }
 
-    void modelInfo.then((info) => panel.setModelLabel(modelLabel(info)));
+    void Promise.all([modelInfo, choice]).then(([info, picker]) => panel.setModelLabel(picker ? "" : modelLabel(info)));
 
     // -- commands --------------------------------------------------------------------
 
@@ -141,6 +153,21 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
       caption: "Chat with an assistant that can read this notebook and its kernel variables",
       icon: assistantIcon,
       execute: open,
+    });
+    app.commands.addCommand(CommandIds.toggle, {
+      label: "Toggle Notebook Assistant",
+      caption: "Open the Notebook Assistant, or close it and return to the notebook",
+      icon: assistantIcon,
+      execute: () => {
+        if (!panel.isVisible) {
+          open();
+          return;
+        }
+        const shell = app.shell as unknown as { collapseLeft?(): void; collapseRight?(): void };
+        if (panelSide() === "left") shell.collapseLeft?.();
+        else shell.collapseRight?.();
+        focusNotebook();
+      },
     });
     app.commands.addCommand(CommandIds.newThread, {
       label: "New Notebook Assistant Conversation",

@@ -84,6 +84,8 @@ export class ChatSession {
   olderCursor: string | null = null;
   /** True while a custom action turn streams, with its widget item id. */
   actionItemId: string | null = null;
+  /** The model for the next messages (`inference_options.model`); null: the server's default. */
+  model: string | null = null;
 
   private transport: Transport;
   private clientTools: Record<string, ClientToolHandler>;
@@ -151,7 +153,7 @@ export class ChatSession {
     const input: UserMessageInput = {
       content: [{ type: "input_text", text: trimmed }],
       attachments: [],
-      inference_options: {},
+      inference_options: this.model ? { model: this.model } : {},
     };
     const threadId = this.threadId;
     const req: StreamingReq = threadId

@@ -8,11 +8,12 @@ import { lastUserMessageId } from "../client/reducer";
 import { ChatSession, type ClientToolHandler, type SessionEvent } from "../client/session";
 import type { Transport } from "../client/transport";
 import type { ActionConfig, WidgetItem } from "../client/types";
-import { button, copyText, h, icon, uniqueId } from "./dom";
+import { Composer, type SendKey, sendKeyHint } from "./composer";
+import { button, copyText, h, icon, plainTitle, uniqueId } from "./dom";
 import { HistoryPanel } from "./history";
 import { ThreadView } from "./items";
 import { type CodeActions, type CodeBlockAction, type MarkdownOptions, renderMarkdown } from "./markdown";
-import type { WidgetContext } from "./widgets";
+import { cardCode, type WidgetContext } from "./widgets";
 
 /** What the host page passes to {@link createChat}. */
 export interface ChatOptions {
@@ -42,17 +43,23 @@ export interface ChatOptions {
   placeholder?: string | ((sendKey: SendKey) => string);
   /** True when the server runs the offline demo model (GET jupyter-chatkit/config). */
   offline?: boolean | Promise<boolean>;
+  /** Esc in the message box: give the keyboard back to the notebook. */
+  onEscape?(): void;
+  /** The models on offer (GET jupyter-chatkit/config): a label, or a picker when several. */
+  models?: ModelChoice | null | Promise<ModelChoice | null>;
 }
 
-/** The key that sends a message ("Accel" is Cmd on macOS, Ctrl elsewhere). */
-export type SendKey = "Enter" | "Accel Enter";
-
-const IS_MAC = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform);
-
-/** How to send and make new lines with `key`, for tooltips and placeholders. */
-export function sendKeyHint(key: SendKey): string {
-  return key === "Enter" ? "Enter to send, Shift+Enter for a new line" : `${IS_MAC ? "⌘" : "Ctrl"}+Enter to send`;
+/** The server's model and the ones people may pick per conversation. */
+export interface ModelChoice {
+  /** The model used unless one is picked. */
+  default: string;
+  /** The models the server accepts (including the default); fewer than two: no picker. */
+  allowed: readonly string[];
+  /** How to show the default (e.g. "offline demo model"); defaults to its name. */
+  label?: string;
 }
+
+export { type SendKey, sendKeyHint };
 
 /** An assistant turn that finished. */
 export interface ChatAnswer {
@@ -149,11 +156,32 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     }
     await session.customAction({ type: action.type, payload }, item.id);
   };
-  const widgetContext = (item: WidgetItem): WidgetContext => ({
-    onAction: (action) => runAction(item, action),
-    markdown: markdownOptions(),
-    copyText: item.copy_text,
-  });
+  const widgetContext = (item: WidgetItem): WidgetContext => {
+    const code = cardCode(item.widget, INSERT_ACTIONS);
+    if (code === null)
+      return { onAction: (action) => runAction(item, action), markdown: markdownOptions(), copyText: item.copy_text };
+    // A code card: one set of buttons, the card's (Insert, Insert & run, Copy), plus the
+    // host's own (e.g. Replace cell); its code block gets no second bar.
+    return {
+      onAction: (action) => runAction(item, action),
+      markdown: { ...markdownOptions(), codeBar: false },
+      copyText: item.copy_text,
+      extend: (el) => {
+        const extra = options.codeActions ?? [];
+        const row = [...el.querySelectorAll(".jck-w-row")].filter((r) => r.querySelector(".jck-w-btn")).pop();
+        if (!row || !extra.length) return;
+        for (const a of extra) {
+          row.appendChild(
+            button([icon(a.icon), h("span", null, a.label)], () => a.run(code), {
+              class: `jck-w-btn jck-w-btn-secondary jck-w-btn-outline jck-w-btn-sm${a.className ? ` ${a.className}` : ""}`,
+              "aria-label": a.ariaLabel ?? a.label,
+              title: a.title ?? a.label,
+            }),
+          );
+        }
+      },
+    };
+  };
 
   // ------------------------------------------------------------ layout
   const historyId = uniqueId("jck-history");
@@ -163,10 +191,21 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     feedback: (id, kind) => session.feedback([id], kind),
     announce,
     changed: () => stickToEnd(),
+    idle: () => !session.busy,
+    regenerate: () => {
+      atEnd = true;
+      void session.retry();
+    },
+    edit: (itemId, text) => {
+      if (session.busy) return;
+      atEnd = true;
+      session.pendingText = text;
+      void session.customAction({ type: "message.edit", payload: { item_id: itemId, text } }, null);
+    },
   });
   const history = new HistoryPanel(session, { open: (id) => void openThread(id), announce }, historyId);
 
-  const titleEl = h("h2", { class: "jck-title" }, options.title ?? "Notebook assistant");
+  const titleEl = h("h2", { class: "jck-title" }, options.title ?? "Notebook Assistant");
   const subtitle = h("span", { class: "jck-subtitle" });
   const historyBtn = button(
     icon("history"),
@@ -189,10 +228,58 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     "aria-label": "New conversation",
     title: "New conversation",
   });
+  // ------------------------------------------------------------ model
+  // The model label, or a picker when the server allows several. The pick is kept per
+  // thread: it rides on each message (inference_options.model), so a reopened thread
+  // uses the model of its last message.
+  const modelSlot = h("span", { class: "jck-model", title: "The model answering" });
+  let models: ModelChoice | null = null;
+  let picker: HTMLSelectElement | null = null;
+  const picked = new Map<string, string>();
+  const threadModel = (): string | null => {
+    const id = session.threadId;
+    if (id && picked.has(id)) return picked.get(id) ?? null;
+    const items = session.state.items;
+    for (let i = items.length - 1; i >= 0; i--) {
+      const it = items[i];
+      if (it.type === "user_message" && it.inference_options?.model) return it.inference_options.model;
+    }
+    return null;
+  };
+  const showModel = (): void => {
+    if (!models) return;
+    const allowed = models.allowed;
+    const want = threadModel();
+    const current = want && allowed.includes(want) ? want : models.default;
+    session.model = current === models.default ? null : current;
+    if (picker) picker.value = current;
+  };
+  void Promise.resolve(options.models).then((m) => {
+    if (!m || disposed) return;
+    models = m;
+    if (m.allowed.length < 2) {
+      modelSlot.textContent = m.label ?? m.default;
+      return;
+    }
+    const select = h("select", { class: "jck-model", "aria-label": "Model", title: "The model answering" });
+    for (const name of m.allowed) {
+      select.appendChild(h("option", { value: name }, name === m.default && m.label ? m.label : name));
+    }
+    select.addEventListener("change", () => {
+      session.model = select.value === m.default ? null : select.value;
+      const id = session.threadId;
+      if (id) picked.set(id, select.value);
+      announce(`Model: ${select.value}`);
+    });
+    modelSlot.replaceWith(select);
+    picker = select;
+    showModel();
+  });
+
   const header = h(
     "header",
     { class: "jck-header" },
-    h("div", { class: "jck-heading" }, titleEl, subtitle),
+    h("div", { class: "jck-heading" }, titleEl, h("div", { class: "jck-subline" }, modelSlot, subtitle)),
     h("div", { class: "jck-header-tools" }, historyBtn, newBtn),
   );
 
@@ -233,16 +320,33 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
   const errorBox = h("div", { class: "jck-error", role: "alert" });
   const scroller = h("div", { class: "jck-scroll" }, older, empty, view.el, pending, progress, notices, errorBox);
 
-  let sendKey: SendKey = options.sendKey ?? "Enter";
-  const input = h("textarea", { class: "jck-input", rows: 1, "aria-label": "Message" });
-  const showSendKey = (): void => {
-    const p = options.placeholder ?? "Ask about your notebook…";
-    input.placeholder = typeof p === "function" ? p(sendKey) : p;
-    input.title = sendKeyHint(sendKey);
-  };
-  showSendKey();
-  const sendBtn = h("button", { type: "submit", class: "jck-btn jck-btn-primary jck-send", "aria-label": "Send" });
-  const composer = h("form", { class: "jck-composer" }, input, sendBtn);
+  const composerBox = new Composer(
+    {
+      busy: () => session.busy,
+      submit: (text) => {
+        atEnd = true;
+        void session.send(text);
+      },
+      stop: () => {
+        session.cancel();
+        announce("Stopped.");
+      },
+      lastMessage: () => lastUserText(),
+      escape: options.onEscape ? () => options.onEscape?.() : undefined,
+    },
+    { sendKey: options.sendKey, placeholder: options.placeholder },
+  );
+  const composer = composerBox.el;
+  const input = composerBox.input;
+  const jump = button(
+    [icon("arrow-down"), h("span", null, "Jump to latest")],
+    () => {
+      atEnd = true;
+      scroller.scrollTop = scroller.scrollHeight;
+      syncJump();
+    },
+    { class: "jck-btn jck-jump", hidden: true },
+  );
   const body = h("div", { class: "jck-body" }, history.el, scroller);
   history.el.addEventListener("keydown", (e) => {
     if (e.key !== "Escape" || !history.visible) return;
@@ -259,6 +363,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     header,
     body,
     toast,
+    jump,
     composer,
     live,
   );
@@ -268,58 +373,34 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
   let atEnd = true;
   scroller.addEventListener("scroll", () => {
     atEnd = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 48;
+    syncJump();
   });
   const stickToEnd = (): void => {
     if (atEnd) scroller.scrollTop = scroller.scrollHeight;
+    syncJump();
+  };
+  /** "Jump to latest" while an answer streams below what the person scrolled up to. */
+  const syncJump = (): void => {
+    jump.hidden = atEnd || !session.busy;
   };
 
   // ------------------------------------------------------------ composer
-  const autosize = (): void => {
-    input.style.height = "auto";
-    input.style.height = `${Math.min(input.scrollHeight, 200)}px`;
-  };
-  const syncComposer = (): void => {
-    const busy = session.busy;
-    sendBtn.replaceChildren(
-      icon(busy ? "stop" : "send"),
-      h("span", { class: "jck-send-label" }, busy ? "Stop" : "Send"),
-    );
-    sendBtn.setAttribute("aria-label", busy ? "Stop answering" : "Send");
-    sendBtn.classList.toggle("jck-stop", busy);
-    sendBtn.disabled = !busy && !input.value.trim();
-  };
-  input.addEventListener("input", () => {
-    autosize();
-    syncComposer();
-  });
-  input.addEventListener("keydown", (e) => {
-    const plain = !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey;
-    const accel = (IS_MAC ? e.metaKey : e.ctrlKey) && !e.shiftKey && !e.altKey;
-    // The other Enter (Shift+Enter, or a plain Enter in "Accel Enter" mode) is a newline.
-    if (e.key === "Enter" && !e.isComposing && (sendKey === "Enter" ? plain : accel)) {
-      e.preventDefault();
-      if (!session.busy) composer.requestSubmit();
-    }
-    // Keep Jupyter's notebook shortcuts away from typing in the chat.
-    e.stopPropagation();
-  });
-  composer.addEventListener("submit", (e) => {
-    e.preventDefault();
-    if (session.busy) {
-      // Only the Stop button stops; a keyboard submit while answering does nothing.
-      if ((e as SubmitEvent).submitter === sendBtn) {
-        session.cancel();
-        announce("Stopped.");
+  /** The text of the person's last message in this thread (for ↑ in an empty box). */
+  const lastUserText = (): string | null => {
+    const items = session.state.items;
+    for (let i = items.length - 1; i >= 0; i--) {
+      const it = items[i];
+      if (it.type === "user_message") {
+        return (
+          it.content
+            .map((c) => (c.type === "input_text" ? c.text : ""))
+            .join("")
+            .trim() || null
+        );
       }
-      return;
     }
-    const text = input.value.trim();
-    if (!text) return;
-    input.value = "";
-    autosize();
-    atEnd = true;
-    void session.send(text);
-  });
+    return null;
+  };
 
   // ------------------------------------------------------------ rendering
   const renderStatus = (): void => {
@@ -327,7 +408,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     const hasThread = !!s.thread || s.items.length > 0 || !!session.pendingText;
     empty.hidden = hasThread || !!s.error;
     older.hidden = !session.olderCursor;
-    subtitle.textContent = s.thread?.title ?? "";
+    subtitle.textContent = plainTitle(s.thread?.title);
     pending.hidden = !session.pendingText;
     pending.replaceChildren(h("div", { class: "jck-bubble" }, session.pendingText ?? ""));
 
@@ -355,8 +436,17 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
       }),
     );
 
-    errorBox.hidden = !s.error;
-    if (s.error) {
+    // A message left without an answer (a failed or stopped turn, seen on reopening).
+    const last = s.items[s.items.length - 1];
+    const unanswered = !s.error && !session.busy && !session.pendingText && last?.type === "user_message";
+    errorBox.hidden = !s.error && !unanswered;
+    if (unanswered) {
+      errorBox.replaceChildren(
+        icon("warning"),
+        h("span", { class: "jck-error-text" }, "This message has no answer."),
+        button([icon("retry"), h("span", null, "Retry")], () => void session.retry(), { class: "jck-btn" }),
+      );
+    } else if (s.error) {
       const msg = s.error.message || "Something went wrong while answering.";
       const parts: (Node | string)[] = [icon("warning"), h("span", { class: "jck-error-text" }, msg)];
       if (s.error.allow_retry && lastUserMessageId(s) && !session.busy) {
@@ -364,7 +454,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
       }
       errorBox.replaceChildren(...parts);
     }
-    syncComposer();
+    composerBox.sync();
   };
 
   const hasAssistantOutputAfterUser = (): boolean => {
@@ -385,7 +475,10 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     stickToEnd();
     const id = session.threadId;
     if (id !== lastThreadId) {
+      // A thread created with a picked model keeps it.
+      if (id && !lastThreadId && session.model) picked.set(id, session.model);
       lastThreadId = id;
+      showModel();
       for (const cb of [...threadListeners]) cb(id);
     }
   };
@@ -414,10 +507,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
         }
         break;
       case "failure":
-        if (e.restoreText && !input.value.trim()) {
-          input.value = e.restoreText;
-          autosize();
-        }
+        if (e.restoreText && !input.value.trim()) composerBox.setText(e.restoreText);
         break;
     }
   };
@@ -467,11 +557,8 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
       clearTimeout(toastTimer);
       el.replaceChildren();
     },
-    focus: () => input.focus(),
-    setSendKey: (key) => {
-      sendKey = key;
-      showSendKey();
-    },
+    focus: () => composerBox.focus(),
+    setSendKey: (key) => composerBox.setSendKey(key),
     onAnswer: (cb) => {
       answerListeners.add(cb);
       return () => answerListeners.delete(cb);

@@ -92,6 +92,8 @@ const PATHS = new Map<string, string>(
     lightbulb: "M9 18h6M10 21h4M12 3a6 6 0 0 0-4 10.5V16h8v-2.5A6 6 0 0 0 12 3",
     dot: "M12 11a1 1 0 1 0 0 2 1 1 0 0 0 0-2",
     replace: "M4 9h13l-3-3M20 15H7l3 3",
+    "arrow-down": "M12 5v14M6 13l6 6 6-6",
+    "chevron-down": "M6 9l6 6 6-6",
   }),
 );
 
@@ -115,4 +117,13 @@ let uid = 0;
 export function uniqueId(prefix = "jck"): string {
   uid += 1;
   return `${prefix}-${uid}`;
+}
+
+/** A thread title as plain text: no Markdown fences, emphasis or heading marks. */
+export function plainTitle(title: string | null | undefined): string {
+  return (title ?? "")
+    .replace(/`{3,}[\w+-]*/g, " ")
+    .replace(/[`*_#>]+/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
 }

@@ -2,7 +2,7 @@
 
 import type { ChatSession } from "../client/session";
 import type { ThreadMetadata } from "../client/types";
-import { button, h, icon } from "./dom";
+import { button, h, icon, plainTitle } from "./dom";
 
 /** Callbacks of the history panel. */
 export interface HistoryHost {
@@ -81,7 +81,7 @@ export class HistoryPanel {
 
   private row(t: ThreadMetadata): HTMLElement {
     const li = h("li", { class: "jck-history-row" });
-    const title = (): string => t.title?.trim() || "Untitled conversation";
+    const title = (): string => plainTitle(t.title) || "Untitled conversation";
     const render = (): void => {
       const current = this.session.threadId === t.id;
       const open = button(

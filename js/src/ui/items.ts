@@ -28,6 +28,12 @@ export interface ItemHost {
   announce(text: string): void;
   /** Called after content changed size (to keep the view scrolled to the end). */
   changed(): void;
+  /** Answer the last message again (the last answer's Regenerate). */
+  regenerate?(): void;
+  /** Send `text` instead of user message `itemId` (dropping what followed it). */
+  edit?(itemId: string, text: string): void;
+  /** False while an answer streams (editing and regenerating wait). */
+  idle(): boolean;
 }
 
 interface Entry {
@@ -102,9 +108,16 @@ function taskRow(task: Task): HTMLElement {
   return h("li", { class: `jck-task jck-task-${status}` }, mark, h("div", { class: "jck-task-body" }, ...body));
 }
 
-function userEntry(item: UserMessageItem): Entry {
+/** The plain text of a user message (what an edit starts from). */
+function userText(item: UserMessageItem): string {
+  return item.content.map((c) => (c.type === "input_text" ? c.text : "")).join("");
+}
+
+function userEntry(item: UserMessageItem, host: ItemHost): Entry {
   const el = h("div", { class: "jck-msg jck-user" });
+  let current = item;
   const render = (it: UserMessageItem): void => {
+    current = it;
     el.replaceChildren();
     if (it.quoted_text) el.appendChild(h("blockquote", { class: "jck-quote" }, it.quoted_text));
     const bubble = h("div", { class: "jck-bubble" });
@@ -113,6 +126,48 @@ function userEntry(item: UserMessageItem): Entry {
       else bubble.appendChild(h("span", { class: "jck-tag" }, c.text));
     }
     el.appendChild(bubble);
+    if (host.edit) {
+      const edit = button(icon("pencil"), () => startEdit(), {
+        class: "jck-btn jck-btn-icon jck-edit",
+        "aria-label": "Edit this message",
+        title: "Edit and re-send",
+      });
+      el.appendChild(h("div", { class: "jck-msg-actions jck-user-actions" }, edit));
+    }
+  };
+  const startEdit = (): void => {
+    if (!host.idle()) {
+      host.announce("Wait for the answer to finish, then edit.");
+      return;
+    }
+    const box = h("textarea", { class: "jck-input jck-edit-input", "aria-label": "Edit your message", rows: 3 });
+    box.value = userText(current);
+    const save = (): void => {
+      const text = box.value.trim();
+      if (!text) return;
+      host.edit?.(current.id, text);
+    };
+    box.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        save();
+      } else if (e.key === "Escape") {
+        e.preventDefault();
+        render(current);
+      }
+      e.stopPropagation();
+    });
+    el.replaceChildren(
+      box,
+      h(
+        "div",
+        { class: "jck-msg-actions jck-edit-actions" },
+        button("Cancel", () => render(current), { class: "jck-btn" }),
+        button("Send", () => save(), { class: "jck-btn jck-btn-primary" }),
+      ),
+    );
+    box.focus();
+    box.setSelectionRange(box.value.length, box.value.length);
   };
   render(item);
   return { item, el, update: (it) => render(it as UserMessageItem) };
@@ -145,6 +200,16 @@ function assistantEntry(item: AssistantMessageItem, host: ItemHost): Entry {
     { class: "jck-btn jck-btn-icon", "aria-label": "Copy answer", title: "Copy answer" },
   );
   const footer = h("div", { class: "jck-msg-actions" }, copy, up, down);
+  if (host.regenerate) {
+    // Shown on the last answer only (ThreadView marks it jck-last).
+    footer.appendChild(
+      button(icon("retry"), () => host.regenerate?.(), {
+        class: "jck-btn jck-btn-icon jck-regenerate",
+        "aria-label": "Regenerate this answer",
+        title: "Regenerate",
+      }),
+    );
+  }
   el.append(parts, sources, footer);
   let current = item;
 
@@ -248,7 +313,7 @@ function widgetEntry(item: WidgetItem, host: ItemHost): Entry {
 function makeEntry(item: ThreadItem, host: ItemHost): Entry | null {
   switch (item.type) {
     case "user_message":
-      return userEntry(item);
+      return userEntry(item, host);
     case "assistant_message":
       return assistantEntry(item, host);
     case "client_tool_call":
@@ -297,6 +362,15 @@ export class ThreadView {
         }
       }
     }
+    let lastAnswer: string | null = null;
+    for (let i = state.items.length - 1; i >= 0; i--) {
+      const it = state.items[i];
+      if (it.type === "user_message") break;
+      if (it.type === "assistant_message") {
+        lastAnswer = it.id;
+        break;
+      }
+    }
     let prev: Element | null = null;
     for (const item of state.items) {
       seen.add(item.id);
@@ -313,6 +387,7 @@ export class ThreadView {
         entry.item = item;
         entry.update(item, streaming);
       }
+      entry.el.classList.toggle("jck-last", item.id === lastAnswer && !busy);
       const want: Element | null = prev ? prev.nextElementSibling : this.el.firstElementChild;
       if (want !== entry.el) this.el.insertBefore(entry.el, want);
       prev = entry.el;

@@ -76,6 +76,8 @@ export interface MarkdownOptions {
   imageDomains?: readonly string[] | null;
   /** Adds Copy / Insert buttons to code blocks when given. */
   code?: CodeActions | null;
+  /** False: code blocks get no bar at all (a code card has its own buttons). */
+  codeBar?: boolean;
 }
 
 function escapeHtml(s: string): string {
@@ -298,7 +300,7 @@ function decorateCode(root: ParentNode, actions: CodeActions | null | undefined)
 export function renderMarkdown(text: string, options: MarkdownOptions = {}): DocumentFragment {
   const html = marked.parse(text, { async: false }) as string;
   const out = sanitize(html, options);
-  decorateCode(out, options.code);
+  if (options.codeBar !== false) decorateCode(out, options.code);
   return out;
 }
 
@@ -307,7 +309,7 @@ function renderTokens(tokens: Token[], links: TokensList["links"], options: Mark
   list.links = links;
   const html = marked.parser(list) as string;
   const out = sanitize(html, options);
-  decorateCode(out, options.code);
+  if (options.codeBar !== false) decorateCode(out, options.code);
   return out;
 }
 

@@ -22,6 +22,8 @@ export interface WidgetContext {
   markdown: MarkdownOptions;
   /** Shown when the widget renders nothing (the item's `copy_text`). */
   copyText?: string | null;
+  /** Called with the rendered widget (the host adds its own buttons, e.g. Replace cell). */
+  extend?(el: HTMLElement): void;
 }
 
 /** `value` if it is one of `allowed`, else `fallback`: style props become class names. */
@@ -125,6 +127,20 @@ export function renderComponent(c: WidgetComponent, ctx: WidgetContext): HTMLEle
   return el;
 }
 
+/** The code a code card's Insert buttons carry (null if `root` is not a code card). */
+export function cardCode(root: WidgetComponent, insertActions: ReadonlySet<string>): string | null {
+  const action = root?.onClickAction;
+  if (action && insertActions.has(action.type) && action.payload && typeof action.payload === "object") {
+    const code = (action.payload as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+  }
+  for (const child of childrenOf(root)) {
+    const code = cardCode(child, insertActions);
+    if (code !== null) return code;
+  }
+  return null;
+}
+
 /** Render a widget root into a `.jck-widget`; its copy text when nothing renders. */
 export function renderWidget(root: WidgetComponent, ctx: WidgetContext): HTMLElement {
   const el = h("div", { class: "jck-widget" });
@@ -136,5 +152,6 @@ export function renderWidget(root: WidgetComponent, ctx: WidgetContext): HTMLEle
   }
   if (inner?.hasChildNodes()) el.appendChild(inner);
   else if (ctx.copyText) el.appendChild(h("p", { class: "jck-w-text jck-w-copytext" }, ctx.copyText));
+  ctx.extend?.(el);
   return el;
 }

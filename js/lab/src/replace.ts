@@ -1,0 +1,45 @@
+/**
+ * "Replace cell" asks first: a dialog shows the active cell's code against the
+ * proposed code as a line diff, and only "Replace" changes the cell (one undo step,
+ * see edits.ts).
+ */
+
+import { Dialog, showDialog } from "@jupyterlab/apputils";
+import { Widget } from "@lumino/widgets";
+import { diffLines } from "diff";
+
+/** A line diff of `before` → `after`: `-` removed, `+` added, ` ` kept. */
+export function diffRows(before: string, after: string): { kind: "add" | "del" | "same"; text: string }[] {
+  const rows: { kind: "add" | "del" | "same"; text: string }[] = [];
+  for (const part of diffLines(before, after)) {
+    const kind = part.added ? "add" : part.removed ? "del" : "same";
+    for (const line of part.value.replace(/\n$/, "").split("\n")) rows.push({ kind, text: line });
+  }
+  return rows;
+}
+
+/** The diff as DOM (text only, never HTML). */
+export function diffView(before: string, after: string): HTMLElement {
+  const pre = document.createElement("pre");
+  pre.className = "jp-chatkit-diff";
+  pre.setAttribute("aria-label", "Changes to the cell");
+  const marks = { add: "+ ", del: "- ", same: "  " } as const;
+  for (const row of diffRows(before, after)) {
+    const line = document.createElement("div");
+    line.className = `jp-chatkit-diff-${row.kind}`;
+    line.textContent = marks[row.kind] + row.text;
+    pre.appendChild(line);
+  }
+  return pre;
+}
+
+/** Show the diff; true when the person chose Replace. */
+export async function confirmReplace(index: number, before: string, after: string): Promise<boolean> {
+  const body = new Widget({ node: diffView(before, after) });
+  const result = await showDialog({
+    title: `Replace cell ${index + 1}?`,
+    body,
+    buttons: [Dialog.cancelButton(), Dialog.okButton({ label: "Replace", ariaLabel: "Replace the cell" })],
+  });
+  return result.button.accept;
+}

@@ -1,0 +1,160 @@
+/**
+ * The message box: a textarea that grows with its text (and with its placeholder when
+ * empty), the Send / Stop button, and the keys people expect: the send key, Esc back to
+ * the notebook, ↑ in an empty box for the last message sent.
+ *
+ * The chat (chat.ts) owns what a submit does; this module owns the box. Hosts add
+ * things around the box through {@link Composer.el} (e.g. chips above it).
+ */
+
+import { h, icon } from "./dom";
+
+/** The key that sends a message ("Accel" is Cmd on macOS, Ctrl elsewhere). */
+export type SendKey = "Enter" | "Accel Enter";
+
+const IS_MAC = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform);
+
+/** How to send and make new lines with `key`, for tooltips and placeholders. */
+export function sendKeyHint(key: SendKey): string {
+  return key === "Enter" ? "Enter to send, Shift+Enter for a new line" : `${IS_MAC ? "⌘" : "Ctrl"}+Enter to send`;
+}
+
+/** The tallest the box grows before it scrolls. */
+const MAX_HEIGHT = 200;
+
+/** What the composer needs from the chat. */
+export interface ComposerHost {
+  /** True while an answer streams (the button is Stop). */
+  busy(): boolean;
+  /** Send `text` (already trimmed, not empty). */
+  submit(text: string): void;
+  /** The Stop button was clicked. */
+  stop(): void;
+  /** The last message the person sent in this thread, for ↑ in an empty box. */
+  lastMessage(): string | null;
+  /** Esc in the box: give the keyboard back to the page (the notebook). */
+  escape?(): void;
+}
+
+/** The message box and its button. */
+export class Composer {
+  /** The form holding the box and the button. */
+  readonly el: HTMLFormElement;
+  readonly input: HTMLTextAreaElement;
+  private readonly sendBtn: HTMLButtonElement;
+  private sendKey: SendKey;
+  private placeholder: string | ((key: SendKey) => string);
+
+  constructor(
+    private readonly host: ComposerHost,
+    options: { sendKey?: SendKey; placeholder?: string | ((key: SendKey) => string) } = {},
+  ) {
+    this.sendKey = options.sendKey ?? "Enter";
+    this.placeholder = options.placeholder ?? "Ask about your notebook…";
+    this.input = h("textarea", { class: "jck-input", rows: 1, "aria-label": "Message" });
+    this.sendBtn = h("button", { type: "submit", class: "jck-btn jck-btn-primary jck-send", "aria-label": "Send" });
+    this.el = h("form", { class: "jck-composer" }, this.input, this.sendBtn);
+    this.showSendKey();
+    this.input.addEventListener("input", () => {
+      this.autosize();
+      this.sync();
+    });
+    this.input.addEventListener("keydown", (e) => this.onKey(e));
+    this.el.addEventListener("submit", (e) => {
+      e.preventDefault();
+      if (this.host.busy()) {
+        // Only the Stop button stops; a keyboard submit while answering does nothing.
+        if ((e as SubmitEvent).submitter === this.sendBtn) this.host.stop();
+        return;
+      }
+      const text = this.input.value.trim();
+      if (!text) return;
+      this.setText("");
+      this.host.submit(text);
+    });
+    // The placeholder may wrap differently when the box changes width.
+    if (typeof ResizeObserver === "function") {
+      let width = 0;
+      new ResizeObserver(() => {
+        if (this.input.clientWidth !== width) {
+          width = this.input.clientWidth;
+          this.autosize();
+        }
+      }).observe(this.input);
+    }
+  }
+
+  /** Change which key sends. */
+  setSendKey(key: SendKey): void {
+    this.sendKey = key;
+    this.showSendKey();
+  }
+
+  /** Replace the box's text (caret at the end) and resize it. */
+  setText(text: string): void {
+    this.input.value = text;
+    this.input.setSelectionRange(text.length, text.length);
+    this.autosize();
+    this.sync();
+  }
+
+  /** Put the keyboard focus in the box. */
+  focus(): void {
+    this.input.focus();
+  }
+
+  /** Bring the button in line with the chat (Send or Stop, enabled or not). */
+  sync(): void {
+    const busy = this.host.busy();
+    this.sendBtn.replaceChildren(
+      icon(busy ? "stop" : "send"),
+      h("span", { class: "jck-send-label" }, busy ? "Stop" : "Send"),
+    );
+    this.sendBtn.setAttribute("aria-label", busy ? "Stop answering" : "Send");
+    this.sendBtn.classList.toggle("jck-stop", busy);
+    this.sendBtn.disabled = !busy && !this.input.value.trim();
+  }
+
+  /** Fit the box to its text, or to its placeholder when empty (it may need two lines). */
+  autosize(): void {
+    const box = this.input;
+    box.style.height = "auto";
+    let height = box.scrollHeight;
+    if (!box.value && box.placeholder) {
+      // scrollHeight ignores the placeholder: measure it as if it were the text.
+      box.value = box.placeholder;
+      height = box.scrollHeight;
+      box.value = "";
+    }
+    if (height > 0) box.style.height = `${Math.min(height + 2, MAX_HEIGHT)}px`;
+  }
+
+  private showSendKey(): void {
+    const p = this.placeholder;
+    this.input.placeholder = typeof p === "function" ? p(this.sendKey) : p;
+    this.input.title = sendKeyHint(this.sendKey);
+    this.autosize();
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    const plain = !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey;
+    const accel = (IS_MAC ? e.metaKey : e.ctrlKey) && !e.shiftKey && !e.altKey;
+    // The other Enter (Shift+Enter, or a plain Enter in "Accel Enter" mode) is a newline.
+    if (e.key === "Enter" && !e.isComposing && (this.sendKey === "Enter" ? plain : accel)) {
+      e.preventDefault();
+      if (!this.host.busy()) this.el.requestSubmit();
+    } else if (e.key === "Escape" && plain && !e.isComposing && this.host.escape) {
+      e.preventDefault();
+      this.input.blur();
+      this.host.escape();
+    } else if (e.key === "ArrowUp" && plain && !this.input.value) {
+      const last = this.host.lastMessage();
+      if (last) {
+        e.preventDefault();
+        this.setText(last);
+      }
+    }
+    // Keep Jupyter's notebook shortcuts away from typing in the chat.
+    e.stopPropagation();
+  }
+}
