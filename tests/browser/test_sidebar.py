@@ -267,6 +267,8 @@ def test_replace_active_cell_and_undo(
         "\n"
     )
     bar.locator(".jck-replace").click()
+    # The change is shown as a diff first; Replace applies it.
+    page.locator(".jp-Dialog").get_by_role("button", name="Replace the cell").click()
     notice = page.locator(f"{PANEL} .jp-chatkit-notice")
     notice.wait_for(state="visible")
     assert "Replaced cell 2" in notice.inner_text()
