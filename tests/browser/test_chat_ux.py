@@ -48,7 +48,9 @@ def notebook7(
 ) -> Iterator[JupyterServer]:
     """A Notebook 7 server on the module's fake model."""
     server = start_jupyter(
-        tmp_path_factory.mktemp("nb7"), app="notebook", extra_env=fake_llm_env(browser_llm)
+        tmp_path_factory.mktemp("nb7"),
+        app="notebook",
+        extra_env={**fake_llm_env(browser_llm), "JUPYTER_CHATKIT_MODELS": "other-model"},
     )
     yield server
     server.stop()
@@ -411,3 +413,52 @@ def test_the_widget_grows_with_its_content_and_names_its_model(
     model = chat.locator(".jck-model").first
     assert "fake-model" in (model.inner_text() or model.input_value())
     screenshot(page, "empty-widget")
+
+
+def test_sidebar_in_notebook7(
+    notebook7: JupyterServer, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    nb = LabPage(page, notebook7)
+    notebook7.write_notebook("seven_ux.ipynb", ["first = 1", "second = 2"])
+    nb.open("seven_ux.ipynb")
+    nb.set_active_cell(1)
+    page.locator(".jp-Notebook").first.click()
+    page.keyboard.press("Control+Shift+A")
+    page.locator(INPUT).wait_for(state="visible")
+    picker = page.locator(f"{PANEL} select.jck-model")
+    picker.wait_for()
+    picker.select_option("other-model")
+    scripted_llm.script(
+        Reply(tool_calls=[ToolCall("propose_code", {"code": "x = 42", "title": "Set x"})]),
+        Reply("Done."),
+    )
+    send(page, "set x")
+    assert scripted_llm.requests[0]["model"] == "other-model"
+    card = page.locator(f"{PANEL} .jck-widget").last
+    assert card.locator(".jck-code-bar").count() == 0
+    labels = [b.inner_text().strip() for b in card.locator("button").all()]
+    assert labels == ["Insert", "Insert & run", "Copy", "Replace cell"], labels
+    nb.set_active_cell(1)
+    card.get_by_role("button", name="Replace the active cell with this code").click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.wait_for()
+    assert dialog.locator(".jp-chatkit-diff-add").inner_text() == "+ x = 42"
+    screenshot(page, "nb7-replace-diff")
+    dialog.get_by_role("button", name="Replace the cell").click()
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget.content.widgets[1]"
+        ".model.sharedModel.getSource() === 'x = 42'"
+    )
+    # Esc returns to the notebook; Accel+Shift+A closes the panel and opens it again.
+    box = page.locator(INPUT)
+    box.click()
+    box.press("ArrowUp")
+    assert box.input_value() == "set x"
+    box.fill("")
+    box.press("Escape")
+    assert page.evaluate("() => !!document.activeElement.closest('.jp-Notebook')")
+    page.keyboard.press("Control+Shift+A")
+    page.locator(INPUT).wait_for(state="hidden")
+    page.keyboard.press("Control+Shift+A")
+    page.locator(INPUT).wait_for(state="visible")
+    screenshot(page, "nb7-sidebar")
