@@ -14,6 +14,7 @@ someone else is ``NotFoundError`` here, where the reference store lists no items
 from __future__ import annotations
 
 import asyncio
+import sys
 from datetime import timedelta
 
 import pytest
@@ -293,3 +294,53 @@ async def test_a_lapsed_turn_of_a_dead_holder_is_taken_over(store: SQLStore) -> 
         assert owner != "crashed"
     async with store.engine.connect() as conn:
         assert (await conn.execute(select(thread_turns.c.owner))).all() == []
+
+
+_HOLD_A_TURN = """
+import asyncio, sys
+from jupyter_chatkit.store import open_store
+
+async def main():
+    store = await open_store(sys.argv[1])
+    async with store.thread_turn("thr_a"):
+        print("held", flush=True)
+        await asyncio.to_thread(sys.stdin.readline)
+    await store.close()
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.asyncio
+async def test_a_thread_turn_held_by_another_process_is_waited_for(store_url: str) -> None:
+    store = await open_store(store_url)
+    holder = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        _HOLD_A_TURN,
+        store_url,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdin is not None
+        assert (await holder.stdout.readline()).strip() == b"held"
+        order: list[str] = []
+
+        async def mine() -> None:
+            async with store.thread_turn("thr_a"):
+                order.append("mine")
+
+        waiting = asyncio.ensure_future(mine())
+        for _ in range(20):
+            await asyncio.sleep(0.01)
+        order.append("released")
+        holder.stdin.write(b"go\n")
+        await holder.stdin.drain()
+        await waiting
+        assert order == ["released", "mine"]
+    finally:
+        if holder.returncode is None:
+            holder.kill()
+        await holder.wait()
+        await store.close()
