@@ -143,12 +143,19 @@ def widget_outputs(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def markdown_of(messages: list[dict[str, Any]]) -> list[str]:
-    return [
-        m["content"]["data"]["text/markdown"]
-        for m in messages
-        if m["msg_type"] in ("display_data", "execute_result")
-        and "text/markdown" in m["content"]["data"]
-    ]
+    """The Markdown outputs as a front end ends up showing them: ``update_display_data``
+    replaces the output with the same display id (``%chat`` streams that way)."""
+    shown: list[dict[str, Any]] = []
+    for m in messages:
+        content = m["content"]
+        display_id = (content.get("transient") or {}).get("display_id")
+        if m["msg_type"] in ("display_data", "execute_result"):
+            shown.append({"id": display_id, "data": content["data"]})
+        elif m["msg_type"] == "update_display_data":
+            for out in shown:
+                if out["id"] == display_id:
+                    out["data"] = content["data"]
+    return [out["data"]["text/markdown"] for out in shown if "text/markdown" in out["data"]]
 
 
 def provider_settings(llm: FakeLLM) -> str:
