@@ -317,12 +317,10 @@ def test_frames_first_then_newest_first_and_filter_and_max_items() -> None:
 
 
 def test_hostile_objects_are_never_touched() -> None:
+    # The autouse guard fails the test if any hostile method ran (SlowRepr included).
     ns = bombs()
-    started = time.perf_counter()
     listing = list_kernel_variables(KernelView(ns))
     details = {name: inspect_kernel_variable(KernelView(ns), name) for name in ns}
-    elapsed = time.perf_counter() - started
-    assert elapsed < 1.0  # SlowRepr would take 5 s per call
     entries = by_name(listing)
     assert entries["bomb"] == {"name": "bomb", "type": "tests.test_introspect.ReprBomb"}
     assert entries["sneaky_list"]["length"] == 3
@@ -353,7 +351,7 @@ def test_brief_of_nested_structures_is_bounded() -> None:
     assert len(brief(wide, 80)) <= 80
 
 
-# -- the budget: 1,000 variables and a 10-million-row frame in under 100 ms ------------------
+# -- 1,000 variables and a 10-million-row frame: bounded work (timed in bench/) -------------
 
 
 def thousand_variables(big_frame: pd.DataFrame) -> dict[str, Any]:
@@ -376,17 +374,11 @@ def thousand_variables(big_frame: pd.DataFrame) -> dict[str, Any]:
     return ns
 
 
-def test_thousand_variables_with_a_10m_row_frame_under_100ms(big_frame: pd.DataFrame) -> None:
+def test_thousand_variables_with_a_10m_row_frame(big_frame: pd.DataFrame) -> None:
+    # bench/bench_introspect.py times this very namespace; here: what comes back.
     ns = thousand_variables(big_frame)
     assert len(ns) == 1000
-    view = KernelView(ns)
-    list_kernel_variables(KernelView({"warm": pd.DataFrame({"a": [1]})}))  # first-use costs
-    timings = []
-    for _ in range(3):
-        started = time.perf_counter()
-        result = list_kernel_variables(view, max_items=1000)
-        timings.append(time.perf_counter() - started)
-    assert min(timings) < 0.100, f"listing took {min(timings) * 1000:.1f} ms"
+    result = list_kernel_variables(KernelView(ns), max_items=1000)
     assert result["total"] == 1000
     text = introspect.dumps(result)
     assert len(text) < MAX_RESULT_CHARS
@@ -396,13 +388,10 @@ def test_thousand_variables_with_a_10m_row_frame_under_100ms(big_frame: pd.DataF
     assert len(big["head"]) == 3
 
 
-def test_inspecting_the_10m_row_frame_is_fast_and_says_what_it_skipped(
+def test_inspecting_the_10m_row_frame_is_bounded_and_says_what_it_skipped(
     big_frame: pd.DataFrame,
 ) -> None:
-    started = time.perf_counter()
     detail = inspect_kernel_variable(KernelView({"big": big_frame}), "big")
-    elapsed = time.perf_counter() - started
-    assert elapsed < 1.0
     assert detail["null_counts_over"] == "first 2,500,000 of 10,000,000 rows"
     assert detail["columns"][0] == {"name": "id", "dtype": "int64", "nulls": 0}
     assert detail["describe"].startswith("skipped: the frame has 20,000,000 cells")
@@ -412,10 +401,8 @@ def test_inspecting_the_10m_row_frame_is_fast_and_says_what_it_skipped(
 
 def test_wide_frame_is_bounded() -> None:
     wide = pd.DataFrame(np.zeros((3, 20_000)), columns=[f"c{i}" for i in range(20_000)])
-    started = time.perf_counter()
     entry = by_name(list_kernel_variables(KernelView({"wide": wide})))["wide"]
     detail = inspect_kernel_variable(KernelView({"wide": wide}), "wide")
-    assert time.perf_counter() - started < 2.0
     assert len(entry["columns"]) == 30 and entry["more_columns"] == 19_970
     assert len(detail["columns"]) == 50 and detail["more_columns"] == 19_950
     assert detail["dtype_summary"] == {"float64": 20_000}

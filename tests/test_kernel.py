@@ -12,7 +12,6 @@ import json
 import subprocess
 import sys
 import textwrap
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -324,7 +323,8 @@ def test_ask_in_a_plain_python_script_returns_and_exits(tmp_path: Path) -> None:
               and sys.modules["IPython"].get_ipython() else "NO SHELL")
         """
     )
-    started = time.monotonic()
+    # The process must exit on its own (no store connection thread keeps it alive): a
+    # hang ends in TimeoutExpired.
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=120
     )
@@ -332,8 +332,6 @@ def test_ask_in_a_plain_python_script_returns_and_exits(tmp_path: Path) -> None:
     assert done.stdout.splitlines()[:2] == ["Two columns.", "['customer', 'total']"], done.stdout
     assert "NO SHELL" in done.stdout
     assert "Traceback" not in done.stderr
-    # The process exits on its own: no store connection thread keeps it alive.
-    assert time.monotonic() - started < 60
 
 
 # -- the magics in a real IPython shell ------------------------------------------------------------
