@@ -26,7 +26,11 @@ ANSWER = ".jp-Cell .jck-answer"
 PANEL = "#jupyter-chatkit-panel"
 INPUT = f"{PANEL} .jck-input"
 ASSISTANT = f"{PANEL} .jck-msg.jck-assistant"
-TABLE = "| Region | Widget | Revenue |\n|---|---|---|\n| Westphalia | Widgetmaker | 12 |\n"
+TABLE = (
+    "| Region | Widget | Revenue | Quarter | Salesperson | Comment |\n"
+    "|---|---|---|---|---|---|\n"
+    "| Westphalia | Widgetmaker | 12 | Q3 | Wilhelmina | Extraordinary |\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -341,12 +345,20 @@ def test_rendering_in_the_sidebar_and_the_model_picker(
     send(page, "table please")
     assert scripted_llm.requests[0]["model"] == "other-model"
     screenshot(page, "sidebar-table-and-picker")
-    # Tables scroll sideways instead of breaking words.
+    # In a narrow sidebar, tables scroll sideways instead of breaking words.
+    page.evaluate(
+        "(sel) => { const p = document.querySelector(sel); p.style.width = '320px';"
+        " window.dispatchEvent(new Event('resize')); }",
+        PANEL,
+    )
+    table = page.locator(f"{PANEL} .jck-md table")
+    assert table.evaluate("t => t.scrollWidth > t.clientWidth + 20"), "the table should scroll"
     cells = page.locator(f"{PANEL} .jck-md td").all()
     texts = [c.inner_text() for c in cells]
     assert "Westphalia" in texts and "Widgetmaker" in texts
     heights = [c.evaluate("el => el.getBoundingClientRect().height") for c in cells]
     assert max(heights) < 2 * line, heights
+    screenshot(page, "narrow-table")
     # A refused link reads as text, not as a link.
     link = page.locator(f"{PANEL} .jck-md a", has_text="click me")
     assert link.get_attribute("href") is None

@@ -102,6 +102,8 @@ class Chat(anywidget.AnyWidget):
         self._send_lock = threading.Lock()
         # The text of the last answer the front end showed (it reports each one).
         self.last_answer = ""
+        # Set once shown: only then do turns run from Python stream to the front end.
+        self._displayed = False
         self.on_msg(self._on_custom_msg)
 
     # -- Python API ---------------------------------------------------------------------
@@ -208,13 +210,18 @@ class Chat(anywidget.AnyWidget):
                     error=message,
                 )
 
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        self._displayed = True
+        return super()._repr_mimebundle_(**kwargs)
+
     def _relay(self, listener: EventListener | None, event: ThreadStreamEvent) -> None:
         """One event of a turn run from Python: to the live output, and to this chat's
         views, which follow the same thread (``%chat`` shows the magics' turns live)."""
         if listener is not None:
             listener(event)
-        data = event.model_dump_json(by_alias=True, exclude_none=True)
-        self._post({"type": "thread.event", "data": data})
+        if self._displayed:
+            data = event.model_dump_json(by_alias=True, exclude_none=True)
+            self._post({"type": "thread.event", "data": data})
 
     # -- comm transport -------------------------------------------------------------------
 
