@@ -5,13 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 from typing import Any
 
 import httpx
 import openai
 import pytest
-import pytest_asyncio
 from agents.models.interface import Model
 from agents.testing import ModelStep, ScriptedModel, assistant_message, function_call
 from chatkit.types import (
@@ -33,7 +31,7 @@ from jupyter_chatkit.assistant.history import bound_items
 from jupyter_chatkit.assistant.partial import CUT_OFF_NOTE, STOPPED_NOTE
 from jupyter_chatkit.assistant.server import JsonResult, NotebookAssistant, StreamResult
 from jupyter_chatkit.settings import Settings
-from jupyter_chatkit.store import SQLStore, open_store
+from jupyter_chatkit.store import SQLStore
 
 from .chatkit_helpers import collect, req, types_of, user_input
 
@@ -43,17 +41,10 @@ BOB = RequestContext(user_id="bob")
 Factory = Callable[..., "asyncio.Future[NotebookAssistant]"]
 
 
-@pytest_asyncio.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SQLStore]:
-    s = await open_store(f"sqlite:///{tmp_path / 'chat.sqlite3'}")
-    yield s
-    await s.close()
-
-
-def make(store: SQLStore, model: Model, **settings: Any) -> NotebookAssistant:
+def make(sqlite_store: SQLStore, model: Model, **settings: Any) -> NotebookAssistant:
     # Titles are turned off unless a test asks: each would consume a scripted step.
     settings.setdefault("title_threads", False)
-    return NotebookAssistant(store, Settings(**settings), model=model)
+    return NotebookAssistant(sqlite_store, Settings(**settings), model=model)
 
 
 async def stream(assistant: NotebookAssistant, body: bytes, ctx: RequestContext = ALICE) -> list:
@@ -84,14 +75,14 @@ def answer_text(events: list) -> str:
 
 
 @pytest.mark.asyncio
-async def test_create_thread_streams_answer_and_title(store: SQLStore) -> None:
+async def test_create_thread_streams_answer_and_title(sqlite_store: SQLStore) -> None:
     model = ScriptedModel(
         [
             ModelStep(output=[assistant_message("Hello **there**", item_id="m1")]),
             ModelStep(output=[assistant_message("Greeting the assistant.", item_id="t1")]),
         ]
     )
-    assistant = make(store, model, title_threads=True)
+    assistant = make(sqlite_store, model, title_threads=True)
     events = await stream(assistant, req("threads.create", input=user_input("hi there")))
     kinds = types_of(events)
     assert kinds[0] == "thread.created"
@@ -113,14 +104,14 @@ async def test_create_thread_streams_answer_and_title(store: SQLStore) -> None:
 
 
 @pytest.mark.asyncio
-async def test_title_falls_back_to_first_words_when_model_fails(store: SQLStore) -> None:
+async def test_title_falls_back_to_first_words_when_model_fails(sqlite_store: SQLStore) -> None:
     model = ScriptedModel(
         [
             ModelStep(output=[assistant_message("ok", item_id="m1")]),
             ModelStep.raise_error(RuntimeError("no titles today")),
         ]
     )
-    assistant = make(store, model, title_threads=True)
+    assistant = make(sqlite_store, model, title_threads=True)
     events = await stream(
         assistant, req("threads.create", input=user_input("plot the sales by region please now"))
     )
@@ -129,7 +120,7 @@ async def test_title_falls_back_to_first_words_when_model_fails(store: SQLStore)
 
 
 @pytest.mark.asyncio
-async def test_client_tool_round_trip(store: SQLStore) -> None:
+async def test_client_tool_round_trip(sqlite_store: SQLStore) -> None:
     model = ScriptedModel(
         [
             ModelStep(
@@ -138,7 +129,7 @@ async def test_client_tool_round_trip(store: SQLStore) -> None:
             ModelStep(output=[assistant_message("You have `df` (3 x 2).", item_id="m2")]),
         ]
     )
-    assistant = make(store, model)
+    assistant = make(sqlite_store, model)
     events = await stream(assistant, req("threads.create", input=user_input("what vars?")))
     calls = [
         e.item
@@ -163,15 +154,15 @@ async def test_client_tool_round_trip(store: SQLStore) -> None:
     assert seen.pop("untrusted_data") and seen.pop("redacted") == 0
     assert outputs and seen == output
 
-    stored = await store.load_thread_items(thread_id, None, 20, "asc", ALICE)
+    stored = await sqlite_store.load_thread_items(thread_id, None, 20, "asc", ALICE)
     tool_items = [i for i in stored.data if isinstance(i, ClientToolCallItem)]
     assert tool_items[0].status == "completed" and tool_items[0].output == output
 
 
 @pytest.mark.asyncio
-async def test_tool_output_without_pending_call_is_an_error_event(store: SQLStore) -> None:
+async def test_tool_output_without_pending_call_is_an_error_event(sqlite_store: SQLStore) -> None:
     model = ScriptedModel([ModelStep(output=[assistant_message("hi", item_id="m1")])])
-    assistant = make(store, model)
+    assistant = make(sqlite_store, model)
     events = await stream(assistant, req("threads.create", input=user_input("hello")))
     events = await stream(
         assistant,
@@ -181,7 +172,7 @@ async def test_tool_output_without_pending_call_is_an_error_event(store: SQLStor
     assert isinstance(events[0], ErrorEvent) and events[0].allow_retry is False
 
 
-async def _card_thread(store: SQLStore) -> tuple[NotebookAssistant, str, WidgetItem]:
+async def _card_thread(sqlite_store: SQLStore) -> tuple[NotebookAssistant, str, WidgetItem]:
     code = "df.plot(x='a', y='b')"
     model = ScriptedModel(
         [
@@ -198,7 +189,7 @@ async def _card_thread(store: SQLStore) -> tuple[NotebookAssistant, str, WidgetI
             ModelStep(output=[assistant_message("Click Insert to add it.", item_id="m2")]),
         ]
     )
-    assistant = make(store, model)
+    assistant = make(sqlite_store, model)
     events = await stream(assistant, req("threads.create", input=user_input("plot df")))
     cards = [
         e.item
@@ -211,8 +202,8 @@ async def _card_thread(store: SQLStore) -> tuple[NotebookAssistant, str, WidgetI
 
 
 @pytest.mark.asyncio
-async def test_code_card_insert_action_emits_effect_and_marks_card(store: SQLStore) -> None:
-    assistant, thread_id, card = await _card_thread(store)
+async def test_code_card_insert_action_emits_effect_and_marks_card(sqlite_store: SQLStore) -> None:
+    assistant, thread_id, card = await _card_thread(sqlite_store)
     # A client-made payload cannot change the code that is inserted.
     action = {
         "type": "notebook.insert_and_run_cell",
@@ -230,13 +221,13 @@ async def test_code_card_insert_action_emits_effect_and_marks_card(store: SQLSto
     assert "Inserted and ran" in replaced[0].item.widget.model_dump_json()
 
     # The card's new state survives a reload.
-    reloaded = await store.load_item(thread_id, card.id, ALICE)
+    reloaded = await sqlite_store.load_item(thread_id, card.id, ALICE)
     assert "Inserted and ran in the notebook" in reloaded.model_dump_json()
 
 
 @pytest.mark.asyncio
-async def test_insert_action_needs_a_card(store: SQLStore) -> None:
-    assistant, thread_id, _ = await _card_thread(store)
+async def test_insert_action_needs_a_card(sqlite_store: SQLStore) -> None:
+    assistant, thread_id, _ = await _card_thread(sqlite_store)
     action = {"type": "notebook.insert_cell", "payload": {"code": "x", "position": "below"}}
     events = await stream(
         assistant, req("threads.custom_action", thread_id=thread_id, action=action)
@@ -246,16 +237,16 @@ async def test_insert_action_needs_a_card(store: SQLStore) -> None:
 
 
 @pytest.mark.asyncio
-async def test_feedback_is_persisted(store: SQLStore) -> None:
+async def test_feedback_is_persisted(sqlite_store: SQLStore) -> None:
     model = ScriptedModel([ModelStep(output=[assistant_message("hi", item_id="m1")])])
-    assistant = make(store, model)
+    assistant = make(sqlite_store, model)
     events = await stream(assistant, req("threads.create", input=user_input("hello")))
     thread_id = thread_id_of(events)
     status, _ = await json_call(
         assistant, req("items.feedback", thread_id=thread_id, item_ids=["m1"], kind="positive")
     )
     assert status == 200
-    assert await store.load_feedback(thread_id, ALICE) == {"m1": "positive"}
+    assert await sqlite_store.load_feedback(thread_id, ALICE) == {"m1": "positive"}
     status, body = await json_call(
         assistant,
         req("items.feedback", thread_id=thread_id, item_ids=["m1"], kind="negative"),
@@ -274,8 +265,10 @@ async def test_feedback_is_persisted(store: SQLStore) -> None:
     ],
 )
 @pytest.mark.asyncio
-async def test_bad_requests_are_400_with_message(store: SQLStore, body: bytes, needle: str) -> None:
-    assistant = make(store, ScriptedModel())
+async def test_bad_requests_are_400_with_message(
+    sqlite_store: SQLStore, body: bytes, needle: str
+) -> None:
+    assistant = make(sqlite_store, ScriptedModel())
     status, payload = await json_call(assistant, body)
     assert status == 400
     assert needle in payload["message"]
@@ -284,9 +277,9 @@ async def test_bad_requests_are_400_with_message(store: SQLStore, body: bytes, n
 
 @pytest.mark.asyncio
 async def test_unknown_thread_is_404_or_one_error_event(
-    store: SQLStore, caplog: pytest.LogCaptureFixture
+    sqlite_store: SQLStore, caplog: pytest.LogCaptureFixture
 ) -> None:
-    assistant = make(store, ScriptedModel())
+    assistant = make(sqlite_store, ScriptedModel())
     status, payload = await json_call(assistant, req("threads.get_by_id", thread_id="thr_nope"))
     assert status == 404 and payload["message"]
     events = await stream(
@@ -306,17 +299,17 @@ def _internal_error() -> openai.InternalServerError:
 
 @pytest.mark.asyncio
 async def test_model_failure_before_output_is_one_retryable_error(
-    store: SQLStore, caplog: pytest.LogCaptureFixture
+    sqlite_store: SQLStore, caplog: pytest.LogCaptureFixture
 ) -> None:
     model = ScriptedModel([ModelStep.raise_error(_internal_error())])
-    assistant = make(store, model, max_retries=0)
+    assistant = make(sqlite_store, model, max_retries=0)
     events = await stream(assistant, req("threads.create", input=user_input("hello")))
     errors = [e for e in events if isinstance(e, ErrorEvent)]
     assert len(errors) == 1 and errors[0].allow_retry
     assert "sk-secret" not in (errors[0].message or "")
     assert "sk-secret" not in caplog.text and "Traceback" not in caplog.text
     thread_id = thread_id_of(events)
-    stored = await store.load_thread_items(thread_id, None, 20, "asc", ALICE)
+    stored = await sqlite_store.load_thread_items(thread_id, None, 20, "asc", ALICE)
     # The question is kept so the user can retry; nothing half-done is left behind.
     assert [type(i) for i in stored.data] == [UserMessageItem]
 
@@ -351,36 +344,36 @@ async def _partial_then_fail(full: list[Any], keep: int) -> AsyncIterator[Any]:
 
 
 @pytest.mark.asyncio
-async def test_stream_cut_midway_keeps_partial_answer(store: SQLStore) -> None:
+async def test_stream_cut_midway_keeps_partial_answer(sqlite_store: SQLStore) -> None:
     # Record a real streamed answer, then replay it cut before the message is done.
     full = await _recorded_stream("Partial answer")
     cut = next(i for i, e in enumerate(full) if e.type == "response.output_text.delta") + 1
     model = ScriptedModel([ModelStep(stream_events=lambda _call: _partial_then_fail(full, cut))])
-    assistant = make(store, model)
+    assistant = make(sqlite_store, model)
     events = await stream(assistant, req("threads.create", input=user_input("hello")))
     assert types_of(events)[-1] == "error"
     # Kept, and marked as cut off, live and in the stored thread.
     assert answer_text(events) == f"Partial answer\n\n{CUT_OFF_NOTE}"
-    stored = await store.load_thread_items(thread_id_of(events), None, 20, "asc", ALICE)
+    stored = await sqlite_store.load_thread_items(thread_id_of(events), None, 20, "asc", ALICE)
     kept = [i for i in stored.data if isinstance(i, AssistantMessageItem)]
     assert kept and kept[0].content[0].text == f"Partial answer\n\n{CUT_OFF_NOTE}"
 
 
 @pytest.mark.asyncio
-async def test_empty_pending_message_is_removed_on_failure(store: SQLStore) -> None:
+async def test_empty_pending_message_is_removed_on_failure(sqlite_store: SQLStore) -> None:
     full = await _recorded_stream("never")
     cut = next(i for i, e in enumerate(full) if e.type == "response.output_text.delta")
     model = ScriptedModel([ModelStep(stream_events=lambda _call: _partial_then_fail(full, cut))])
-    assistant = make(store, model)
+    assistant = make(sqlite_store, model)
     events = await stream(assistant, req("threads.create", input=user_input("hello")))
     assert any(isinstance(e, ThreadItemRemovedEvent) for e in events)
     assert types_of(events)[-1] == "error"
-    stored = await store.load_thread_items(thread_id_of(events), None, 20, "asc", ALICE)
+    stored = await sqlite_store.load_thread_items(thread_id_of(events), None, 20, "asc", ALICE)
     assert [type(i) for i in stored.data] == [UserMessageItem]
 
 
 @pytest.mark.asyncio
-async def test_cancelling_the_consumer_cancels_the_run(store: SQLStore) -> None:
+async def test_cancelling_the_consumer_cancels_the_run(sqlite_store: SQLStore) -> None:
     started = asyncio.Event()
     closed = asyncio.Event()
 
@@ -396,7 +389,7 @@ async def test_cancelling_the_consumer_cancels_the_run(store: SQLStore) -> None:
             closed.set()  # the "upstream request" is closed
 
     model = ScriptedModel([ModelStep(stream_events=slow)])
-    assistant = make(store, model)
+    assistant = make(sqlite_store, model)
     result = await assistant.handle(req("threads.create", input=user_input("hello")), ALICE)
     assert isinstance(result, StreamResult)
     seen: list[bytes] = []
@@ -416,8 +409,8 @@ async def test_cancelling_the_consumer_cancels_the_run(store: SQLStore) -> None:
         await task
     await asyncio.wait_for(closed.wait(), 5)
 
-    threads = await store.load_threads(10, None, "desc", ALICE)
-    items = await store.load_thread_items(threads.data[0].id, None, 20, "asc", ALICE)
+    threads = await sqlite_store.load_threads(10, None, "desc", ALICE)
+    items = await sqlite_store.load_thread_items(threads.data[0].id, None, 20, "asc", ALICE)
     # handle_stream_cancelled kept the partial answer, marked stopped, and noted the
     # cancellation for the model.
     kept = [i for i in items.data if isinstance(i, AssistantMessageItem)]
@@ -426,9 +419,9 @@ async def test_cancelling_the_consumer_cancels_the_run(store: SQLStore) -> None:
 
 
 @pytest.mark.asyncio
-async def test_users_are_isolated(store: SQLStore) -> None:
+async def test_users_are_isolated(sqlite_store: SQLStore) -> None:
     model = ScriptedModel([ModelStep(output=[assistant_message("secret plan", item_id="m1")])])
-    assistant = make(store, model)
+    assistant = make(sqlite_store, model)
     events = await stream(assistant, req("threads.create", input=user_input("alice here")))
     thread_id = thread_id_of(events)
     user_item = next(
@@ -469,12 +462,12 @@ async def test_users_are_isolated(store: SQLStore) -> None:
 
 
 @pytest.mark.asyncio
-async def test_history_is_bounded_by_items(store: SQLStore) -> None:
+async def test_history_is_bounded_by_items(sqlite_store: SQLStore) -> None:
     steps = [
         ModelStep(output=[assistant_message(f"answer {i}", item_id=f"m{i}")]) for i in range(6)
     ]
     model = ScriptedModel(steps)
-    assistant = make(store, model, history_max_items=4)
+    assistant = make(sqlite_store, model, history_max_items=4)
     events = await stream(assistant, req("threads.create", input=user_input("q0")))
     thread_id = thread_id_of(events)
     for i in range(1, 6):

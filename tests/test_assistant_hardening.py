@@ -17,7 +17,6 @@ from typing import Any
 import httpx
 import openai
 import pytest
-import pytest_asyncio
 from agents.models.interface import Model
 from agents.testing import ModelStep, ScriptedModel, assistant_message
 from chatkit.types import (
@@ -39,16 +38,6 @@ from .chatkit_helpers import collect, req, types_of, user_input
 ALICE = RequestContext(user_id="alice")
 BOB = RequestContext(user_id="bob")
 KEY = "sk-proj-Hardening0123456789abcdefXYZ"
-
-
-@pytest_asyncio.fixture
-async def store(store_url: str) -> AsyncIterator[SQLStore]:
-    """A migrated store on a fresh database, SQLite and PostgreSQL."""
-    opened = await open_store(store_url)
-    try:
-        yield opened
-    finally:
-        await opened.close()
 
 
 def make(store: SQLStore, model: Model, **settings: Any) -> NotebookAssistant:
