@@ -203,10 +203,11 @@ async def test_after_a_tool_output_it_answers_and_never_calls_again() -> None:
 
 
 @pytest.mark.asyncio
-async def test_context_after_the_question_is_not_taken_as_the_question() -> None:
+async def test_context_before_the_question_is_not_taken_as_the_question() -> None:
+    # The PolicyConverter puts a message's context (chips, quotes, mentions) before it.
     history = [
-        {"role": "user", "content": [{"type": "input_text", "text": "what variables do I have?"}]},
         {"role": "user", "content": [{"type": "input_text", "text": "Quoted: write code"}]},
+        {"role": "user", "content": [{"type": "input_text", "text": "what variables do I have?"}]},
     ]
     tools = Tools()
     out = await run(tools.agent(), history, tools)

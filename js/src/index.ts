@@ -15,6 +15,7 @@ export {
   type SendKey,
   sendKeyHint,
 } from "./ui/chat";
+export { type ContextKind, type ContextRef, type MessagePart, messageContent } from "./ui/context";
 export { toolLabel } from "./ui/items";
 export {
   type CodeActions,
@@ -26,4 +27,5 @@ export {
   renderMarkdown,
   sanitize,
 } from "./ui/markdown";
+export { cellsLabel, summarizeTurn } from "./ui/readline";
 export { renderWidget, type WidgetContext } from "./ui/widgets";

@@ -70,8 +70,10 @@ def test_asking_about_an_error_sends_it_whole_and_without_secrets(
     )
     assert len(scripted_llm.requests) >= 3
 
-    question = json.dumps(scripted_llm.requests[0]["messages"][-1], ensure_ascii=False)
-    assert "In [3]" in question and "ConnectionError" in question and "connect()" in question
+    # The question and the failing cell it names (a tag's context, just before it).
+    question = json.dumps(scripted_llm.requests[0]["messages"][-2:], ensure_ascii=False)
+    assert '\\"execution_count\\": 3' in question
+    assert "ConnectionError" in question and "connect()" in question
     assert "Cell In[3]" in question
 
     cells_text, variables_text = tool_results(scripted_llm)[:2]

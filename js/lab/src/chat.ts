@@ -5,7 +5,9 @@
  */
 
 import { PageConfig } from "@jupyterlab/coreutils";
+import type { MessagePart } from "../../src/index";
 import { createChat, fetchTransport, type ModelChoice, type SendKey, sendKeyHint } from "../../src/index";
+import { showCell, watchContext } from "./context";
 import type { NotebookLink } from "./link";
 
 export type { SendKey };
@@ -13,7 +15,7 @@ export type { SendKey };
 /** What the sidebar panel does with its chat. */
 export interface SidebarChat {
   /** Send a message as the person (says so instead when a turn is still running). */
-  send(text: string): Promise<void>;
+  send(text: string | readonly MessagePart[]): Promise<void>;
   newThread(): void;
   openThread(id: string): Promise<void>;
   /** Put the keyboard focus in the message box. */
@@ -97,7 +99,11 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
       offline: options.offline,
       models: options.models,
       onEscape: options.escape,
+      showCell: (index) => showCell(link.panel, index),
+      // A new thread belongs to the notebook it was started from.
+      threadMetadata: () => (link.panel ? { notebook: link.panel.context.path } : undefined),
     });
+    const stopContext = watchContext(chat, link, host);
     // Reopen the same conversation after a reload (threads live on the server, per user).
     const stopRemember = chat.onThreadChange((id) => lastThread.set(id));
     return {
@@ -115,6 +121,7 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
       setSendKey: (key) => chat.setSendKey(key),
       dispose: () => {
         stopRemember();
+        stopContext();
         chat.dispose();
       },
     };

@@ -9,6 +9,7 @@
 import type { NotebookPanel } from "@jupyterlab/notebook";
 import type { Message } from "@lumino/messaging";
 import { Widget } from "@lumino/widgets";
+import type { MessagePart } from "../../src/index";
 import type { ChatFactory, SendKey, SidebarChat } from "./chat";
 import type { Replacement } from "./edits";
 import { assistantIcon } from "./icon";
@@ -82,8 +83,8 @@ export class AssistantPanel extends Widget {
     return this.chat;
   }
 
-  /** Send `text` as the user (e.g. "Explain this cell"). */
-  send(text: string): void {
+  /** Send a message as the user (e.g. "Explain cell [3]": text and cell references). */
+  send(text: string | readonly MessagePart[]): void {
     void this.ensureChat().send(text);
   }
 

@@ -13,14 +13,16 @@ import type { Cell } from "@jupyterlab/cells";
 import type * as nbformat from "@jupyterlab/nbformat";
 import { INotebookTracker, type NotebookPanel } from "@jupyterlab/notebook";
 import { ISettingRegistry } from "@jupyterlab/settingregistry";
+import type { MessagePart } from "../../src/index";
 import { chatFactory, type SendKey } from "./chat";
 import { fetchModelChoice, fetchModelInfo, modelLabel } from "./config";
+import { explainParts, fixErrorParts } from "./context";
 import { ErrorButtons } from "./errorbuttons";
 import { assistantIcon } from "./icon";
 import { NotebookLink } from "./link";
 import { cellIndexOf, panelHolding } from "./locate";
 import { AssistantPanel } from "./panel";
-import { askErrorMessage, errorOutputs, explainCellMessage } from "./prompts";
+import { errorOutputs } from "./prompts";
 
 export const PLUGIN_ID = "jupyter-chatkit:plugin";
 
@@ -191,7 +193,7 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
       return { panel: nb, cell, index: nb.content.activeCellIndex };
     };
 
-    const ask = (text: string): void => {
+    const ask = (text: readonly MessagePart[]): void => {
       open();
       panel.send(text);
     };
@@ -203,14 +205,15 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
       isEnabled: () => !!tracker.currentWidget,
       execute: () => {
         const t = cellTarget();
-        if (t) ask(explainCellMessage(t.cell, t.index));
+        // The cell goes as a reference (its content as context), not pasted text.
+        if (t) ask(explainParts(t.panel, t.cell));
       },
     });
 
-    const askAboutError = (_nb: NotebookPanel, cell: Cell, error?: nbformat.IError): void => {
-      const owner = panelHolding(tracker, cell.node);
-      const index = owner ? owner.content.widgets.indexOf(cell) : -1;
-      ask(askErrorMessage(cell, Math.max(index, 0), error));
+    const askAboutError = (nb: NotebookPanel, cell: Cell, error?: nbformat.IError): void => {
+      // The cell the button or menu was on, whichever cell is active.
+      const owner = panelHolding(tracker, cell.node) ?? nb;
+      ask(fixErrorParts(owner, cell, error ?? errorOutputs(cell)[0]));
     };
 
     app.commands.addCommand(CommandIds.askError, {

@@ -37,6 +37,7 @@ import type {
   ThreadItem,
   ThreadMetadata,
   ThreadStreamEvent,
+  UserMessageContent,
   UserMessageInput,
 } from "./types";
 
@@ -59,6 +60,16 @@ export type SessionEvent =
   | { type: "effect"; name: string; data: Record<string, unknown>; userInitiated: boolean }
   /** A request failed before it reached the thread; `text` is the unsent message, if any. */
   | { type: "failure"; message: string; restoreText?: string };
+
+/** What a message carries besides its text (see {@link ChatSession.send}). */
+export interface SendExtras {
+  /** The message's parts, text and tags; `text` is then only what is shown while sending. */
+  content?: UserMessageContent[];
+  /** Ids of uploaded attachments. */
+  attachments?: string[];
+  /** Request metadata of a new thread (`threads.create`), e.g. its notebook. */
+  metadata?: Record<string, unknown>;
+}
 
 /** Options of {@link ChatSession}. */
 export interface ChatSessionOptions {
@@ -147,19 +158,21 @@ export class ChatSession {
   }
 
   /** Send a user message: creates the thread first when there is none. */
-  async send(text: string): Promise<void> {
+  async send(text: string, extra: SendExtras = {}): Promise<void> {
     const trimmed = text.trim();
-    if (!trimmed || this.busy) return;
+    const tags = extra.content?.some((c) => c.type === "input_tag");
+    if ((!trimmed && !tags) || this.busy) return;
     const input: UserMessageInput = {
-      content: [{ type: "input_text", text: trimmed }],
-      attachments: [],
+      // Tags (mentions, context chips) travel as ChatKit input_tag parts, not as text.
+      content: extra.content?.length ? extra.content : [{ type: "input_text", text: trimmed }],
+      attachments: extra.attachments ?? [],
       inference_options: this.model ? { model: this.model } : {},
     };
     const threadId = this.threadId;
     const req: StreamingReq = threadId
       ? { type: "threads.add_user_message", params: { thread_id: threadId, input } }
-      : { type: "threads.create", params: { input } };
-    this.pendingText = trimmed;
+      : { type: "threads.create", params: { input }, ...(extra.metadata ? { metadata: extra.metadata } : {}) };
+    this.pendingText = trimmed || input.content.map((c) => c.text).join("");
     await this.runTurn(req, { userInitiated: false, restoreText: trimmed });
   }
 

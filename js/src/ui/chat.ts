@@ -9,10 +9,12 @@ import { ChatSession, type ClientToolHandler, type SessionEvent } from "../clien
 import type { Transport } from "../client/transport";
 import type { ActionConfig, WidgetItem } from "../client/types";
 import { Composer, type SendKey, sendKeyHint } from "./composer";
+import { ContextChips, type ContextRef, type MessagePart, messageContent, partsText } from "./context";
 import { button, copyText, h, icon, plainTitle, uniqueId } from "./dom";
 import { HistoryPanel } from "./history";
 import { ThreadView } from "./items";
 import { type CodeActions, type CodeBlockAction, type MarkdownOptions, renderMarkdown } from "./markdown";
+import { applyReadLines } from "./readline";
 import { cardCode, type WidgetContext } from "./widgets";
 
 /** What the host page passes to {@link createChat}. */
@@ -47,6 +49,10 @@ export interface ChatOptions {
   onEscape?(): void;
   /** The models on offer (GET jupyter-chatkit/config): a label, or a picker when several. */
   models?: ModelChoice | null | Promise<ModelChoice | null>;
+  /** Scroll the notebook to cell `index` (0-based): read-line and chip cell links. */
+  showCell?(index: number): void;
+  /** Metadata of a new thread (`threads.create`), e.g. `{ notebook: path }`. */
+  threadMetadata?(): Record<string, unknown> | undefined;
 }
 
 /** The server's model and the ones people may pick per conversation. */
@@ -69,8 +75,15 @@ export interface ChatAnswer {
 
 /** Control over a mounted chat. */
 export interface ChatHandle {
-  /** Send a message as if typed (ignored while a turn is running). */
-  send(text: string): Promise<void>;
+  /**
+   * Send a message as if typed (ignored while a turn is running). References among
+   * `parts` go as tags (chips in the bubble), with the context chips after them.
+   */
+  send(text: string | readonly MessagePart[]): Promise<void>;
+  /** What the context chips offer now (the active notebook, cell, selection). */
+  setContext(refs: readonly ContextRef[]): void;
+  /** Keep `ref` in the chips for the next messages. */
+  pinContext(ref: ContextRef): void;
   /** Start a new conversation. */
   newThread(): void;
   /** Open a stored conversation. */
@@ -320,12 +333,20 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
   const errorBox = h("div", { class: "jck-error", role: "alert" });
   const scroller = h("div", { class: "jck-scroll" }, older, empty, view.el, pending, progress, notices, errorBox);
 
+  const chips = new ContextChips(announce);
+  /** Send `parts` with the chips as tags (resolved now, through the host's producers). */
+  const sendParts = async (parts: readonly MessagePart[]): Promise<void> => {
+    if (session.busy) return;
+    atEnd = true;
+    const content = await messageContent(parts, chips.chips());
+    const metadata = session.threadId ? undefined : options.threadMetadata?.();
+    await session.send(partsText(parts), { content, metadata });
+  };
   const composerBox = new Composer(
     {
       busy: () => session.busy,
       submit: (text) => {
-        atEnd = true;
-        void session.send(text);
+        void sendParts([text]);
       },
       stop: () => {
         session.cancel();
@@ -364,6 +385,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     body,
     toast,
     jump,
+    chips.el,
     composer,
     live,
   );
@@ -471,6 +493,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
   const render = (): void => {
     if (disposed) return;
     view.render(session.state, session.busy);
+    applyReadLines(view.el, session.state.items, session.busy, options.showCell);
     renderStatus();
     stickToEnd();
     const id = session.threadId;
@@ -543,10 +566,9 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
   }
 
   return {
-    send: (text: string) => {
-      atEnd = true;
-      return session.send(text);
-    },
+    send: (text) => sendParts(typeof text === "string" ? [text] : text),
+    setContext: (refs) => chips.setCurrent(refs),
+    pinContext: (ref) => chips.pin(ref),
     newThread,
     openThread,
     dispose: () => {

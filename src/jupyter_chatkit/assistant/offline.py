@@ -108,12 +108,13 @@ def plan(system_instructions: str | None, input: str | list[Any], tools: set[str
 
 
 def _question(items: list[Mapping[str, Any]]) -> str:
-    """What the person typed: the first user message after the model last spoke.
+    """What the person typed: the last user message after the model last spoke.
 
-    ChatKit adds context (quotes, @-mentions) as further user messages after it.
+    The context of a message (chips, quotes, @-mentions) comes as user messages
+    before it (assistant/model_input.py).
     """
     start = max((n + 1 for n, i in enumerate(items) if i.get("role") != "user"), default=0)
-    return next((_text(i.get("content")) for i in items[start:]), "")
+    return next((_text(i.get("content")) for i in reversed(items[start:])), "")
 
 
 def _describe_output(items: list[Mapping[str, Any]], output: Mapping[str, Any]) -> str:

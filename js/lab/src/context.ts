@@ -1,0 +1,144 @@
+/**
+ * What the sidebar's context chips name, and the compact messages of the context
+ * actions ("Explain cell [3]", "Fix the error in cell [6]: KeyError: 'regoin'").
+ *
+ * Each reference's content is produced at send time by the client tools' own producers
+ * (cells.ts: `activeCell`, `policyResult`), so it is redacted and bounded exactly like a
+ * tool result, and goes with the message as a ChatKit tag, never pasted into its text.
+ */
+
+import type { Cell } from "@jupyterlab/cells";
+import type * as nbformat from "@jupyterlab/nbformat";
+import type { NotebookPanel } from "@jupyterlab/notebook";
+import type { ChatHandle, ContextRef, MessagePart } from "../../src/index";
+import { activeCell, clip, selectedText, stripAnsi } from "./cells";
+import type { NotebookLink } from "./link";
+import { policyResult, redactText } from "./redact";
+
+/** The longest exception message shown in a bubble (the whole one goes as context). */
+const MAX_BUBBLE_ERROR = 120;
+
+function short(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** The notebook's file name. */
+function fileName(panel: NotebookPanel): string {
+  return panel.context.localPath.split("/").pop() || panel.context.path;
+}
+
+/** The current index of `cell` in `panel` (cells move), or -1. */
+function indexOf(panel: NotebookPanel, cell: Cell): number {
+  return panel.content.widgets.indexOf(cell);
+}
+
+/** The notebook itself: its path, kernel and size (the model asks the tools for cells). */
+export function notebookRef(panel: NotebookPanel): ContextRef {
+  return {
+    id: `notebook:${panel.context.path}`,
+    kind: "notebook",
+    label: fileName(panel),
+    title: `The notebook ${panel.context.path}`,
+    resolve: async () =>
+      policyResult({
+        from: "notebook",
+        notebook: panel.context.path,
+        kernel: panel.sessionContext.kernelDisplayName,
+        cell_count: panel.content.widgets.length,
+        active_cell_index: panel.content.activeCellIndex,
+      }),
+  };
+}
+
+/** One cell (source and bounded outputs, as `get_active_cell` reads it). */
+export function cellRef(panel: NotebookPanel, cell: Cell, kind: "cell" | "error" = "cell"): ContextRef {
+  const index = indexOf(panel, cell);
+  return {
+    id: `cell:${cell.model.id}`,
+    kind,
+    label: `cell ${index + 1}`,
+    title: kind === "error" ? `The error in cell ${index + 1} and its code` : `Cell ${index + 1} of ${fileName(panel)}`,
+    cell: index,
+    resolve: async () => {
+      const at = indexOf(panel, cell);
+      if (at < 0 || cell.isDisposed) return { error: "That cell was deleted." };
+      return activeCell(panel, at);
+    },
+  };
+}
+
+/** The text selected in `cell`'s editor, or null when nothing is selected. */
+export function selectionRef(panel: NotebookPanel, cell: Cell): ContextRef | null {
+  const text = selectedText(cell);
+  if (!text) return null;
+  const index = indexOf(panel, cell);
+  return {
+    id: `selection:${cell.model.id}:${text.length}:${text.slice(0, 40)}`,
+    kind: "selection",
+    label: `selection in cell ${index + 1}`,
+    title: clip(text, 300),
+    cell: index,
+    resolve: async () => policyResult({ from: "notebook", cell_index: index, selected_text: selectedText(cell) || text }),
+  };
+}
+
+/** The chips for the current notebook: the notebook, its active cell, the selection. */
+export function currentRefs(panel: NotebookPanel | null): ContextRef[] {
+  if (!panel || panel.isDisposed) return [];
+  const refs = [notebookRef(panel)];
+  const cell = panel.content.activeCell;
+  if (cell) {
+    refs.push(cellRef(panel, cell));
+    const sel = selectionRef(panel, cell);
+    if (sel) refs.push(sel);
+  }
+  return refs;
+}
+
+/** "Explain cell [3]". */
+export function explainParts(panel: NotebookPanel, cell: Cell): MessagePart[] {
+  return ["Explain ", cellRef(panel, cell)];
+}
+
+/** "Fix the error in cell [6]: KeyError: 'regoin'" (the message redacted and cut short). */
+export function fixErrorParts(panel: NotebookPanel, cell: Cell, error?: nbformat.IError): MessagePart[] {
+  const parts: MessagePart[] = ["Fix the error in ", cellRef(panel, cell, "error")];
+  if (error) {
+    const ename = stripAnsi(String(error.ename ?? "")).trim();
+    const evalue = redactText(stripAnsi(String(error.evalue ?? ""))).text.split("\n")[0].trim();
+    const summary = [ename, evalue].filter(Boolean).join(": ");
+    if (summary) parts.push(`: ${short(summary, MAX_BUBBLE_ERROR)}`);
+  }
+  return parts;
+}
+
+/** Show cell `index` of `panel`: make it active and scroll it into view. */
+export function showCell(panel: NotebookPanel | null, index: number): void {
+  if (!panel || panel.isDisposed || index < 0 || index >= panel.content.widgets.length) return;
+  panel.content.activeCellIndex = index;
+  void panel.content.scrollToItem(index, "center");
+}
+
+/**
+ * Keep `chat`'s chips on the attached notebook's active cell and selection: on a change
+ * of notebook or active cell, and when the chat gets the focus (the selection may have
+ * changed meanwhile). Returns the function that stops it.
+ */
+export function watchContext(chat: Pick<ChatHandle, "setContext">, link: NotebookLink, host: HTMLElement): () => void {
+  let watched: NotebookPanel | null = null;
+  const refresh = (): void => chat.setContext(currentRefs(link.panel));
+  const follow = (): void => {
+    if (watched && !watched.isDisposed) watched.content.activeCellChanged.disconnect(refresh);
+    watched = link.panel;
+    watched?.content.activeCellChanged.connect(refresh);
+    refresh();
+  };
+  link.changed.connect(follow);
+  host.addEventListener("focusin", refresh);
+  follow();
+  return () => {
+    link.changed.disconnect(follow);
+    host.removeEventListener("focusin", refresh);
+    if (watched && !watched.isDisposed) watched.content.activeCellChanged.disconnect(refresh);
+  };
+}

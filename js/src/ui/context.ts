@@ -1,0 +1,174 @@
+/**
+ * Context chips: what the next message shows the model besides its text (the notebook,
+ * the active cell, the selection, an error), above the composer.
+ *
+ * The host says what is current ({@link ContextRef}); people remove a chip (×) or pin
+ * it (it then stays when the active cell moves on). What the chips name travels with
+ * the message as ChatKit `input_tag` parts whose `data.content` the host resolves at
+ * send time through its own client-tool producers (already redacted and bounded); the
+ * server passes it through the context policy once more. Nothing is pasted as text.
+ */
+
+import type { UserMessageContent, UserMessageTagContent } from "../client/types";
+import { button, h, icon } from "./dom";
+import "./context.css";
+
+/** What a reference points at. */
+export type ContextKind = "notebook" | "cell" | "selection" | "error" | "variable" | "file";
+
+/** One thing the model may read with the next message. */
+export interface ContextRef {
+  /** Stable id of what is referenced (e.g. `cell:<model id>`): same thing, same id. */
+  id: string;
+  kind: ContextKind;
+  /** What the chip (and the sent message) shows, e.g. "cell 3", "sales.ipynb". */
+  label: string;
+  /** Tooltip. */
+  title?: string;
+  /** For cells: the 0-based index, so a click can scroll there. */
+  cell?: number;
+  /**
+   * The content the model reads, produced at send time by the host's client-tool
+   * producers (redacted, bounded). A failure becomes an `error` entry, never a throw.
+   */
+  resolve(): Promise<unknown>;
+}
+
+/** A part of a message: text, or a reference shown as a chip. */
+export type MessagePart = string | ContextRef;
+
+/** The tag a reference becomes: `data` holds what the model reads. */
+export async function toTag(ref: ContextRef): Promise<UserMessageTagContent> {
+  let content: unknown;
+  try {
+    content = await ref.resolve();
+  } catch (e) {
+    content = { error: `Could not read ${ref.label}: ${(e as Error).message}` };
+  }
+  const data: Record<string, unknown> = { kind: ref.kind, label: ref.label, content };
+  if (ref.cell !== undefined) data.cell = ref.cell;
+  return { type: "input_tag", id: ref.id, text: ref.label, data, interactive: ref.kind === "cell" };
+}
+
+/**
+ * A message's ChatKit content from its parts plus the chips: text parts stay text,
+ * references become tags (each thing once, in order).
+ */
+export async function messageContent(
+  parts: readonly MessagePart[],
+  chips: readonly ContextRef[] = [],
+): Promise<UserMessageContent[]> {
+  const out: UserMessageContent[] = [];
+  const seen = new Set<string>();
+  for (const part of parts) {
+    if (typeof part === "string") {
+      if (!part) continue;
+      const last = out[out.length - 1];
+      if (last?.type === "input_text") last.text += part;
+      else out.push({ type: "input_text", text: part });
+    } else if (!seen.has(part.id)) {
+      seen.add(part.id);
+      out.push(await toTag(part));
+    }
+  }
+  const extra = chips.filter((c) => !seen.has(c.id));
+  for (const ref of extra) {
+    seen.add(ref.id);
+    // The server de-duplicates tags by their text: keep labels unique.
+    if (out.some((c) => c.type === "input_tag" && c.text === ref.label)) continue;
+    const tag = await toTag(ref);
+    // A chip is context, not words of the message: the server keeps it out of the text.
+    tag.data.chip = true;
+    out.push(tag);
+  }
+  return out;
+}
+
+/** The plain text of parts (what shows while the message is being sent). */
+export function partsText(parts: readonly MessagePart[]): string {
+  return parts.map((p) => (typeof p === "string" ? p : p.label)).join("");
+}
+
+/** The chips row above the composer. */
+export class ContextChips {
+  readonly el: HTMLElement;
+  private current: ContextRef[] = [];
+  private pinned: ContextRef[] = [];
+  /** Ids the person removed; an id comes back only when it changes (another cell). */
+  private dismissed = new Set<string>();
+  /** What is on screen, so an unchanged set is not rebuilt (a click in progress survives). */
+  private shown = "";
+
+  constructor(private readonly announce: (text: string) => void = () => {}) {
+    this.el = h("div", { class: "jck-chips", role: "list", "aria-label": "Context for the next message" });
+    this.el.hidden = true;
+  }
+
+  /** What the host says is current (the active notebook, cell, selection). */
+  setCurrent(refs: readonly ContextRef[]): void {
+    const ids = new Set(refs.map((r) => r.id));
+    for (const id of [...this.dismissed]) if (!ids.has(id)) this.dismissed.delete(id);
+    this.current = [...refs];
+    this.render();
+  }
+
+  /** Keep `ref` for the next messages, whatever becomes current. */
+  pin(ref: ContextRef): void {
+    if (!this.pinned.some((p) => p.id === ref.id)) this.pinned.push(ref);
+    this.dismissed.delete(ref.id);
+    this.render();
+  }
+
+  /** The chips the next message carries. */
+  chips(): ContextRef[] {
+    const out = [...this.pinned];
+    for (const ref of this.current) {
+      if (!this.dismissed.has(ref.id) && !out.some((p) => p.id === ref.id)) out.push(ref);
+    }
+    return out;
+  }
+
+  private remove(ref: ContextRef): void {
+    this.pinned = this.pinned.filter((p) => p.id !== ref.id);
+    if (this.current.some((c) => c.id === ref.id)) this.dismissed.add(ref.id);
+    this.announce(`${ref.label} will not be sent.`);
+    this.render();
+  }
+
+  private render(): void {
+    const chips = this.chips();
+    const key = JSON.stringify(chips.map((c) => [c.id, c.label, this.pinned.includes(c)]));
+    if (key === this.shown) return;
+    this.shown = key;
+    this.el.hidden = chips.length === 0;
+    this.el.replaceChildren(
+      ...chips.map((ref) => {
+        const isPinned = this.pinned.some((p) => p.id === ref.id);
+        const pin = isPinned
+          ? null
+          : button(icon("plus"), () => this.pin(ref), {
+              class: "jck-chip-pin",
+              "aria-label": `Pin ${ref.label}`,
+              title: "Pin: keep sending it when the active cell moves",
+            });
+        const remove = button(icon("close"), () => this.remove(ref), {
+          class: "jck-chip-remove",
+          "aria-label": `Remove ${ref.label}`,
+          title: "Do not send this",
+        });
+        return h(
+          "span",
+          {
+            class: `jck-chip jck-chip-${ref.kind}${isPinned ? " jck-chip-pinned" : ""}`,
+            role: "listitem",
+            title: isPinned ? `${ref.title ?? ref.label} (pinned)` : (ref.title ?? ref.label),
+            "data-kind": ref.kind,
+          },
+          h("span", { class: "jck-chip-label" }, ref.label),
+          pin,
+          remove,
+        );
+      }),
+    );
+  }
+}

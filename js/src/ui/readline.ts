@@ -1,0 +1,182 @@
+/**
+ * "What was read", under each answer: one compact line such as
+ * "Read: df · cells 3–6 · last error · 2 values hidden", built from the turn's client
+ * tool calls and the tags (chips, mentions) of the message it answers. Tool results and
+ * tag contents carry `redacted: N` (the context policy's count), summed as "hidden".
+ * Cell references are buttons: the host scrolls the notebook to that cell.
+ */
+
+import type { ThreadItem, UserMessageItem } from "../client/types";
+import { h } from "./dom";
+
+/** One thing read: a label, and the 0-based cells it covers (for scrolling). */
+export interface ReadEntry {
+  label: string;
+  cells?: number[];
+}
+
+/** What one turn read. */
+export interface ReadSummary {
+  entries: ReadEntry[];
+  hidden: number;
+}
+
+const record = (v: unknown): Record<string, unknown> =>
+  v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+
+function parseOutput(output: unknown): Record<string, unknown> {
+  if (typeof output === "string") {
+    try {
+      return record(JSON.parse(output));
+    } catch {
+      return {};
+    }
+  }
+  return record(output);
+}
+
+/** "cell 3" or "cells 3–6" (1-based, as people count) for 0-based indices. */
+export function cellsLabel(indices: readonly number[]): string {
+  const sorted = [...new Set(indices)].sort((a, b) => a - b);
+  if (!sorted.length) return "cells";
+  if (sorted.length === 1) return `cell ${sorted[0] + 1}`;
+  const contiguous = sorted.every((n, i) => i === 0 || n === sorted[i - 1] + 1);
+  const first = sorted[0] + 1;
+  const last = sorted[sorted.length - 1] + 1;
+  return contiguous ? `cells ${first}–${last}` : `cells ${sorted.map((n) => n + 1).join(", ")}`;
+}
+
+function cellIndices(result: Record<string, unknown>): number[] {
+  const out: number[] = [];
+  const cells = Array.isArray(result.cells) ? result.cells : [];
+  for (const c of [...cells, result.cell]) {
+    const index = record(c).index;
+    if (typeof index === "number" && Number.isInteger(index)) out.push(index);
+  }
+  return out;
+}
+
+function hiddenIn(result: Record<string, unknown>): number {
+  const n = result.redacted;
+  return typeof n === "number" && Number.isFinite(n) && n > 0 ? n : 0;
+}
+
+/** What the turn answering `message` read: its tags and the tool calls up to the next message. */
+export function summarizeTurn(message: UserMessageItem | null, turn: readonly ThreadItem[]): ReadSummary {
+  const entries: ReadEntry[] = [];
+  let hidden = 0;
+  const add = (entry: ReadEntry): void => {
+    if (!entries.some((e) => e.label === entry.label)) entries.push(entry);
+  };
+  for (const part of message?.content ?? []) {
+    if (part.type !== "input_tag") continue;
+    const data = record(part.data);
+    const content = record(data.content);
+    hidden += hiddenIn(content);
+    const cell = typeof data.cell === "number" ? data.cell : undefined;
+    if (data.kind === "error") add({ label: `error in ${part.text}`, cells: cell === undefined ? [] : [cell] });
+    else add({ label: part.text, cells: cell === undefined ? undefined : [cell] });
+  }
+  const cells: number[] = [];
+  for (const item of turn) {
+    if (item.type !== "client_tool_call" || item.status !== "completed") continue;
+    const result = parseOutput(item.output);
+    hidden += hiddenIn(result);
+    const args = record(item.arguments);
+    switch (item.name) {
+      case "get_notebook_cells":
+      case "get_active_cell":
+        cells.push(...cellIndices(result));
+        break;
+      case "list_kernel_variables":
+        add({ label: "variables" });
+        break;
+      case "inspect_kernel_variable":
+        add({ label: typeof args.name === "string" ? args.name : "a variable" });
+        break;
+      default:
+        add({ label: item.name });
+    }
+  }
+  if (cells.length) add({ label: cellsLabel(cells), cells });
+  return { entries, hidden };
+}
+
+/** The read line's element, or null when nothing was read. */
+export function readLine(summary: ReadSummary, onCell?: (index: number) => void): HTMLElement | null {
+  if (!summary.entries.length && !summary.hidden) return null;
+  const el = h("div", { class: "jck-readline", title: "What the assistant read for this answer" });
+  el.appendChild(h("span", { class: "jck-readline-head" }, "Read:"));
+  const parts: Node[] = [];
+  for (const entry of summary.entries) {
+    const cells = entry.cells ?? [];
+    if (onCell && cells.length) {
+      const link = h(
+        "button",
+        { type: "button", class: "jck-readline-cell", title: "Show in the notebook" },
+        entry.label,
+      );
+      link.addEventListener("click", () => onCell(Math.min(...cells)));
+      parts.push(link);
+    } else {
+      parts.push(h("span", null, entry.label));
+    }
+  }
+  if (summary.hidden) {
+    parts.push(
+      h("span", { class: "jck-readline-hidden" }, `${summary.hidden} value${summary.hidden > 1 ? "s" : ""} hidden`),
+    );
+  }
+  parts.forEach((p, i) => {
+    if (i) el.appendChild(h("span", { class: "jck-readline-sep", "aria-hidden": "true" }, " · "));
+    el.appendChild(p);
+  });
+  return el;
+}
+
+/**
+ * Put the read line under the last answer of every finished turn in `log` (the thread
+ * view's element, whose entries carry `data-item-id`). Idempotent: a line is rebuilt
+ * only when what it says changes.
+ */
+export function applyReadLines(
+  log: HTMLElement,
+  items: readonly ThreadItem[],
+  busy: boolean,
+  onCell?: (index: number) => void,
+): void {
+  let message: UserMessageItem | null = null;
+  let turn: ThreadItem[] = [];
+  const finish = (last: boolean): void => {
+    if (last && busy) return;
+    let answerId: string | null = null;
+    for (let i = turn.length - 1; i >= 0; i--) {
+      if (turn[i].type === "assistant_message") {
+        answerId = turn[i].id;
+        break;
+      }
+    }
+    if (!answerId) return;
+    const entry = log.querySelector(`[data-item-id="${CSS.escape(answerId)}"]`);
+    if (!entry) return;
+    const summary = summarizeTurn(message, turn);
+    const key = JSON.stringify(summary);
+    const old = entry.querySelector(":scope > .jck-readline") as HTMLElement | null;
+    if (old?.dataset.key === key) return;
+    const line = readLine(summary, onCell);
+    if (line) line.dataset.key = key;
+    if (old && line) old.replaceWith(line);
+    else if (old) old.remove();
+    else if (line) entry.appendChild(line);
+  };
+  for (const item of items) {
+    if (item.type === "user_message") {
+      if (message || turn.length) finish(false);
+      message = item;
+      turn = [];
+    } else {
+      turn.push(item);
+    }
+  }
+  finish(true);
+}

@@ -1,0 +1,186 @@
+"""See and steer what the assistant reads, in a real JupyterLab (issue 10).
+
+Context chips above the composer (the notebook, the active cell, the selection), the
+compact references of "Ask about this error" / "Explain this cell", and the "Read:" line
+under each answer. The model is the fake OpenAI-compatible server: each test checks what
+reached it (its request log), never the offline model's wording.
+
+Screenshots land in ``test-output/<test name>/``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from tests.fixtures.browser import LabPage
+from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
+from tests.test_context_policy import TABLE, leaks
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
+
+PANEL = "#jupyter-chatkit-panel"
+INPUT = f"{PANEL} .jck-input"
+ASSISTANT = f"{PANEL} .jck-msg.jck-assistant"
+USER = f"{PANEL} .jck-msg.jck-user:not(.jck-pending-msg)"
+CHIP = f"{PANEL} .jck-chip"
+CELLS_1_3 = "cells 1\N{EN DASH}3"  # the read line's range, as people write it
+GITHUB = next(c for c in TABLE if c["id"] == "github-classic")["value"]
+
+CELLS = [
+    f"api_key = {GITHUB!r}",
+    "import pandas as pd\ndf = pd.DataFrame({'region': ['north', 'south'], 'revenue': [10, 20]})",
+    "df['regoin']",
+]
+
+
+def open_steer_notebook(lab: LabPage, name: str) -> None:
+    """The three cells above, run (the last one fails), with cell 1 active."""
+    lab.server.write_notebook(name, CELLS)
+    lab.open(name)
+    lab.run_all()
+    lab.set_active_cell(0)
+
+
+def open_panel(lab: LabPage, page: Any) -> None:
+    lab.command("jupyter-chatkit:open")
+    page.locator(INPUT).wait_for(state="visible")
+
+
+def chips(page: Any) -> list[str]:
+    """The chips' labels, in order."""
+    return [str(t) for t in page.locator(f"{CHIP} .jck-chip-label").all_inner_texts()]
+
+
+def wait_answer(page: Any, text: str) -> None:
+    page.locator(ASSISTANT, has_text=text).wait_for(state="visible", timeout=60_000)
+    page.wait_for_function(
+        "(sel) => { const p = document.querySelector(sel); return !!p"
+        " && !p.querySelector('.jck-send.jck-stop') && !p.querySelector('.jck-streaming'); }",
+        arg=PANEL,
+    )
+
+
+def user_text(request: dict[str, Any]) -> str:
+    """The person's words as the model got them (the request's last message)."""
+    last = request["messages"][-1]
+    assert last["role"] == "user"
+    content = last["content"]
+    return content if isinstance(content, str) else "".join(p["text"] for p in content)
+
+
+def context_of(request: dict[str, Any]) -> str:
+    """The context sent with the request's message: the user messages just before it."""
+    messages = request["messages"]
+    start = max(n + 1 for n, m in enumerate(messages) if m["role"] != "user")
+    return json.dumps(messages[start:-1], ensure_ascii=False)
+
+
+def read_line(page: Any) -> str:
+    line = page.locator(f"{ASSISTANT} .jck-readline").last
+    line.wait_for(state="visible")
+    return str(line.inner_text())
+
+
+def active_index(lab: LabPage) -> int:
+    return int(lab.notebook_js("return nb.content.activeCellIndex;"))
+
+
+def test_error_reference_stays_short_and_the_cell_goes_as_context(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    open_steer_notebook(lab_page, "steer.ipynb")
+    open_panel(lab_page, page)
+    page.wait_for_function(
+        "(sel) => document.querySelectorAll(sel).length === 2", arg=CHIP, timeout=30_000
+    )
+    assert chips(page) == ["steer.ipynb", "cell 1"]
+    screenshot(page, "chips")
+
+    # Pin cell 1: it stays when clicking the error makes cell 3 the active one.
+    page.locator(CHIP, has_text="cell 1").locator(".jck-chip-pin").click()
+    scripted_llm.script(Reply("Use 'region'."))
+    page.locator(".jp-chatkit-ask-error").first.click()
+    page.wait_for_function(
+        "(sel) => document.querySelectorAll(sel).length === 3", arg=CHIP, timeout=30_000
+    )
+    assert chips(page) == ["cell 1", "steer.ipynb", "cell 3"]
+    wait_answer(page, "Use 'region'.")
+
+    bubble = page.locator(USER).last
+    shown = str(bubble.locator(".jck-bubble").inner_text())
+    assert shown.startswith("Fix the error in cell 3: KeyError: 'regoin'"), shown
+    assert len(shown) < 120 and "```" not in shown and "Traceback" not in shown
+    assert bubble.locator(".jck-tag", has_text="cell 3").count() == 1
+
+    request = scripted_llm.requests[0]
+    assert user_text(request).startswith("Fix the error in @cell 3: KeyError: 'regoin'")
+    context = context_of(request)
+    # The failing cell (the one the button was on, not the active one) with its error.
+    assert "df['regoin']" in context and "KeyError" in context
+    # The pinned cell went too, its key hidden.
+    assert "api_key" in context and "«redacted" in context
+    log = json.dumps(scripted_llm.requests, ensure_ascii=False)
+    assert GITHUB not in log and not leaks(log)
+
+    line = read_line(page)
+    assert line.startswith("Read:")
+    assert "error in cell 3" in line and "cell 1" in line and "steer.ipynb" in line
+    assert "1 value hidden" in line
+    screenshot(page, "error-bubble-and-read-line")
+    # A cell in the read line is a link to that cell.
+    page.locator(f"{ASSISTANT} .jck-readline-cell", has_text="error in cell 3").click()
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget?.content?.activeCellIndex === 2"
+    )
+
+
+def test_explain_targets_the_cell_it_was_invoked_on(
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM
+) -> None:
+    open_steer_notebook(lab_page, "explain-steer.ipynb")
+    lab_page.set_active_cell(2)
+    scripted_llm.script(Reply("It builds a frame."))
+    page.locator(".jp-Notebook .jp-Cell").nth(1).locator(".jp-InputPrompt").click(button="right")
+    page.locator(".lm-Menu-item", has_text="Explain This Cell").click()
+    wait_answer(page, "It builds a frame.")
+    shown = str(page.locator(USER).last.locator(".jck-bubble").inner_text())
+    assert shown.startswith("Explain cell 2"), shown
+    request = scripted_llm.requests[0]
+    assert user_text(request).startswith("Explain @cell 2")
+    context = context_of(request)
+    assert "pd.DataFrame" in context
+
+
+def test_chips_are_removable_and_the_read_line_counts_tool_calls(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    open_steer_notebook(lab_page, "chips.ipynb")
+    open_panel(lab_page, page)
+    page.wait_for_function(
+        "(sel) => document.querySelectorAll(sel).length === 2", arg=CHIP, timeout=30_000
+    )
+    page.locator(CHIP, has_text="chips.ipynb").locator(".jck-chip-remove").click()
+    assert chips(page) == ["cell 1"]
+    scripted_llm.script(
+        Reply(tool_calls=[ToolCall("get_notebook_cells", {})]), Reply("Three cells.")
+    )
+    box = page.locator(INPUT)
+    box.fill("what is here?")
+    box.press("Enter")
+    wait_answer(page, "Three cells.")
+    request = scripted_llm.requests[0]
+    # The removed chip was not sent; the active cell was, as a tag.
+    assert user_text(request) == "what is here?"
+    context = context_of(request)
+    assert "@cell 1 (cell," in context and "@chips.ipynb" not in context
+    line = read_line(page)
+    assert CELLS_1_3 in line and "value" in line and "hidden" in line
+    screenshot(page, "read-line-tools")
+    lab_page.set_active_cell(2)
+    page.locator(f"{ASSISTANT} .jck-readline-cell", has_text=CELLS_1_3).click()
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget?.content?.activeCellIndex === 0"
+    )
+    assert active_index(lab_page) == 0

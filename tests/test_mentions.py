@@ -1,0 +1,129 @@
+"""Context chips and mentions on the server: tags become model input through the policy.
+
+A front end sends what a chip or a mention names as a ChatKit ``input_tag`` whose
+``data.content`` it produced with its client-tool producers. The server must pass that
+content through the context policy again (secrets hidden, 16k, framed as data), put it
+before the person's words, and never fail on a tag with no or odd data.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jupyter_chatkit.assistant.server import NotebookAssistant, StreamResult
+from jupyter_chatkit.store import open_store
+
+from .chatkit_helpers import collect, req
+from .fixtures.fake_llm import FakeLLM, Reply
+from .test_context_policy import ALICE, CONFIGURED_KEY, TABLE, leaks, provider_settings
+
+GITHUB = next(c for c in TABLE if c["id"] == "github-classic")["value"]
+
+
+def tag(text: str, data: Any) -> dict[str, Any]:
+    """An ``input_tag`` part as the front end sends it."""
+    return {"type": "input_tag", "id": f"t:{text}", "text": text, "data": data}
+
+
+def message(*parts: Any) -> dict[str, Any]:
+    """A user message input of text (str) and tag parts."""
+    content = [p if isinstance(p, dict) else {"type": "input_text", "text": p} for p in parts]
+    return {"content": content, "attachments": [], "inference_options": {}}
+
+
+async def ask(llm: FakeLLM, tmp_path: Path, input_: dict[str, Any]) -> list[dict[str, Any]]:
+    """Send ``input_`` as a new thread's message; the model's messages for it."""
+    store = await open_store(f"sqlite:///{tmp_path / 'chat.sqlite3'}")
+    assistant = NotebookAssistant(store, provider_settings(llm, tmp_path))
+    try:
+        llm.script(Reply("Seen."))
+        result = await assistant.handle(req("threads.create", input=input_), ALICE)
+        assert isinstance(result, StreamResult)
+        events = await collect(result.chunks)
+        assert not [e for e in events if e.type == "error"], events
+    finally:
+        await assistant.aclose()
+    assert len(llm.requests) == 1
+    return list(llm.requests[0]["messages"])
+
+
+@pytest.mark.asyncio
+async def test_a_mentioned_variables_summary_reaches_the_model_redacted(
+    fake_llm: FakeLLM, tmp_path: Path
+) -> None:
+    summary = {
+        "name": "df",
+        "type": "pandas.DataFrame",
+        "shape": [3, 2],
+        "columns": {"region": "object", "revenue": "int64"},
+        "head": [["north", 10], ["south", 20]],
+        # A front end that forgot to redact: the server hides it anyway.
+        "note": f"token {GITHUB}",
+        "redacted": 0,
+    }
+    messages = await ask(
+        fake_llm, tmp_path, message("why is ", tag("df", {"kind": "variable", "content": summary}))
+    )
+    # The person's words come last; what the tag names comes just before them.
+    assert messages[-1] == {"role": "user", "content": [{"type": "text", "text": "why is @df"}]}
+    context = json.dumps(messages[-2], ensure_ascii=False)
+    assert "pandas.DataFrame" in context and "revenue" in context and "north" in context
+    assert "untrusted_data" in context and "what the user pointed at" in context
+    log = json.dumps(fake_llm.requests, ensure_ascii=False)
+    assert GITHUB not in log and not leaks(log)
+    assert CONFIGURED_KEY not in log
+    part = next(p["text"] for p in messages[-2]["content"] if p["text"].startswith("@df"))
+    assert json.loads(part.split(": ", 1)[1])["redacted"] == 1
+
+
+@pytest.mark.asyncio
+async def test_a_huge_tag_is_bounded_and_odd_tags_do_not_fail(
+    fake_llm: FakeLLM, tmp_path: Path
+) -> None:
+    huge = {"cell": {"index": 2, "source": "x = 1\n" * 20_000}}
+    messages = await ask(
+        fake_llm,
+        tmp_path,
+        message(
+            "Explain ",
+            tag("cell 3", {"kind": "cell", "cell": 2, "content": huge}),
+            " and ",
+            tag("nothing", {}),
+            " and ",
+            tag("odd", {"kind": ["not", "a", "string"], "content": "plain text"}),
+        ),
+    )
+    assert messages[-1]["content"][0]["text"] == "Explain @cell 3 and @nothing and @odd"
+    parts = {p["text"].split(" ", 1)[0]: p["text"] for p in messages[-2]["content"]}
+    assert len(parts["@cell"]) <= 16_200
+    assert '"index": 2' in parts["@cell"]
+    assert "sent no content" in parts["@nothing"]
+    assert "plain text" in parts["@odd"]
+
+
+@pytest.mark.asyncio
+async def test_chips_add_context_but_no_words(fake_llm: FakeLLM, tmp_path: Path) -> None:
+    cell = {"cell": {"index": 0, "source": f"token = {GITHUB!r}"}, "redacted": 0}
+    messages = await ask(
+        fake_llm,
+        tmp_path,
+        message(
+            "what does it do?",
+            " ",
+            tag("sales.ipynb", {"kind": "notebook", "chip": True, "content": {"cell_count": 4}}),
+            " ",
+            tag("cell 1", {"kind": "cell", "chip": True, "cell": 0, "content": cell}),
+        ),
+    )
+    # The person's words alone, last; the chips just before them, as data.
+    assert messages[-1]["content"][0]["text"].strip() == "what does it do?"
+    chips = messages[-2]["content"]
+    assert chips[0]["text"].startswith("What the user had in view")
+    assert chips[1]["text"].startswith("@sales.ipynb (notebook,")
+    assert chips[2]["text"].startswith("@cell 1 (cell,") and "token = " in chips[2]["text"]
+    log = json.dumps(fake_llm.requests, ensure_ascii=False)
+    assert GITHUB not in log
