@@ -6,10 +6,18 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
+from agents.models.interface import Model
 from chatkit.types import ThreadStreamEvent
 from pydantic import TypeAdapter
 
+from jupyter_chatkit.assistant.context import RequestContext
+from jupyter_chatkit.assistant.server import JsonResult, NotebookAssistant, StreamResult
+from jupyter_chatkit.settings import Settings
+from jupyter_chatkit.store import SQLStore
+
 EVENT_ADAPTER: TypeAdapter[ThreadStreamEvent] = TypeAdapter(ThreadStreamEvent)
+ALICE = RequestContext(user_id="alice")
+BOB = RequestContext(user_id="bob")
 
 
 def req(type_: str, **params: Any) -> bytes:
@@ -47,3 +55,27 @@ async def collect(chunks: AsyncIterator[bytes]) -> list[ThreadStreamEvent]:
 def types_of(events: list[ThreadStreamEvent]) -> list[str]:
     """Event type names, for readable assertions."""
     return [e.type for e in events]
+
+
+def make_assistant(store: SQLStore, model: Model, **settings: Any) -> NotebookAssistant:
+    """An assistant on ``store`` and ``model``; titles off unless asked (each is a model call)."""
+    settings.setdefault("title_threads", False)
+    return NotebookAssistant(store, Settings(**settings), model=model)
+
+
+async def stream(
+    assistant: NotebookAssistant, body: bytes, ctx: RequestContext = ALICE
+) -> list[ThreadStreamEvent]:
+    """A streaming request's events."""
+    result = await assistant.handle(body, ctx)
+    assert isinstance(result, StreamResult), result
+    return await collect(result.chunks)
+
+
+async def json_call(
+    assistant: NotebookAssistant, body: bytes, ctx: RequestContext = ALICE
+) -> tuple[int, Any]:
+    """A non-streaming request's status and JSON body."""
+    result = await assistant.handle(body, ctx)
+    assert isinstance(result, JsonResult), result
+    return result.status, json.loads(result.body)

@@ -10,7 +10,6 @@ from typing import Any
 import httpx
 import openai
 import pytest
-from agents.models.interface import Model
 from agents.testing import ModelStep, ScriptedModel, assistant_message, function_call
 from chatkit.types import (
     AssistantMessageItem,
@@ -26,39 +25,23 @@ from chatkit.types import (
     WidgetItem,
 )
 
-from jupyter_chatkit.assistant.context import RequestContext
 from jupyter_chatkit.assistant.history import bound_items
 from jupyter_chatkit.assistant.partial import CUT_OFF_NOTE, STOPPED_NOTE
-from jupyter_chatkit.assistant.server import JsonResult, NotebookAssistant, StreamResult
-from jupyter_chatkit.settings import Settings
+from jupyter_chatkit.assistant.server import NotebookAssistant, StreamResult
 from jupyter_chatkit.store import SQLStore
 
-from .chatkit_helpers import collect, req, types_of, user_input
-
-ALICE = RequestContext(user_id="alice")
-BOB = RequestContext(user_id="bob")
+from .chatkit_helpers import (
+    ALICE,
+    BOB,
+    json_call,
+    make_assistant,
+    req,
+    stream,
+    types_of,
+    user_input,
+)
 
 Factory = Callable[..., "asyncio.Future[NotebookAssistant]"]
-
-
-def make(sqlite_store: SQLStore, model: Model, **settings: Any) -> NotebookAssistant:
-    # Titles are turned off unless a test asks: each would consume a scripted step.
-    settings.setdefault("title_threads", False)
-    return NotebookAssistant(sqlite_store, Settings(**settings), model=model)
-
-
-async def stream(assistant: NotebookAssistant, body: bytes, ctx: RequestContext = ALICE) -> list:
-    result = await assistant.handle(body, ctx)
-    assert isinstance(result, StreamResult), result
-    return await collect(result.chunks)
-
-
-async def json_call(
-    assistant: NotebookAssistant, body: bytes, ctx: RequestContext = ALICE
-) -> tuple[int, Any]:
-    result = await assistant.handle(body, ctx)
-    assert isinstance(result, JsonResult), result
-    return result.status, json.loads(result.body)
 
 
 def thread_id_of(events: list) -> str:
@@ -82,7 +65,7 @@ async def test_create_thread_streams_answer_and_title(sqlite_store: SQLStore) ->
             ModelStep(output=[assistant_message("Greeting the assistant.", item_id="t1")]),
         ]
     )
-    assistant = make(sqlite_store, model, title_threads=True)
+    assistant = make_assistant(sqlite_store, model, title_threads=True)
     events = await stream(assistant, req("threads.create", input=user_input("hi there")))
     kinds = types_of(events)
     assert kinds[0] == "thread.created"
@@ -111,7 +94,7 @@ async def test_title_falls_back_to_first_words_when_model_fails(sqlite_store: SQ
             ModelStep.raise_error(RuntimeError("no titles today")),
         ]
     )
-    assistant = make(sqlite_store, model, title_threads=True)
+    assistant = make_assistant(sqlite_store, model, title_threads=True)
     events = await stream(
         assistant, req("threads.create", input=user_input("plot the sales by region please now"))
     )
@@ -129,7 +112,7 @@ async def test_client_tool_round_trip(sqlite_store: SQLStore) -> None:
             ModelStep(output=[assistant_message("You have `df` (3 x 2).", item_id="m2")]),
         ]
     )
-    assistant = make(sqlite_store, model)
+    assistant = make_assistant(sqlite_store, model)
     events = await stream(assistant, req("threads.create", input=user_input("what vars?")))
     calls = [
         e.item
@@ -162,7 +145,7 @@ async def test_client_tool_round_trip(sqlite_store: SQLStore) -> None:
 @pytest.mark.asyncio
 async def test_tool_output_without_pending_call_is_an_error_event(sqlite_store: SQLStore) -> None:
     model = ScriptedModel([ModelStep(output=[assistant_message("hi", item_id="m1")])])
-    assistant = make(sqlite_store, model)
+    assistant = make_assistant(sqlite_store, model)
     events = await stream(assistant, req("threads.create", input=user_input("hello")))
     events = await stream(
         assistant,
@@ -189,7 +172,7 @@ async def _card_thread(sqlite_store: SQLStore) -> tuple[NotebookAssistant, str, 
             ModelStep(output=[assistant_message("Click Insert to add it.", item_id="m2")]),
         ]
     )
-    assistant = make(sqlite_store, model)
+    assistant = make_assistant(sqlite_store, model)
     events = await stream(assistant, req("threads.create", input=user_input("plot df")))
     cards = [
         e.item
@@ -239,7 +222,7 @@ async def test_insert_action_needs_a_card(sqlite_store: SQLStore) -> None:
 @pytest.mark.asyncio
 async def test_feedback_is_persisted(sqlite_store: SQLStore) -> None:
     model = ScriptedModel([ModelStep(output=[assistant_message("hi", item_id="m1")])])
-    assistant = make(sqlite_store, model)
+    assistant = make_assistant(sqlite_store, model)
     events = await stream(assistant, req("threads.create", input=user_input("hello")))
     thread_id = thread_id_of(events)
     status, _ = await json_call(
@@ -268,7 +251,7 @@ async def test_feedback_is_persisted(sqlite_store: SQLStore) -> None:
 async def test_bad_requests_are_400_with_message(
     sqlite_store: SQLStore, body: bytes, needle: str
 ) -> None:
-    assistant = make(sqlite_store, ScriptedModel())
+    assistant = make_assistant(sqlite_store, ScriptedModel())
     status, payload = await json_call(assistant, body)
     assert status == 400
     assert needle in payload["message"]
@@ -279,7 +262,7 @@ async def test_bad_requests_are_400_with_message(
 async def test_unknown_thread_is_404_or_one_error_event(
     sqlite_store: SQLStore, caplog: pytest.LogCaptureFixture
 ) -> None:
-    assistant = make(sqlite_store, ScriptedModel())
+    assistant = make_assistant(sqlite_store, ScriptedModel())
     status, payload = await json_call(assistant, req("threads.get_by_id", thread_id="thr_nope"))
     assert status == 404 and payload["message"]
     events = await stream(
@@ -302,7 +285,7 @@ async def test_model_failure_before_output_is_one_retryable_error(
     sqlite_store: SQLStore, caplog: pytest.LogCaptureFixture
 ) -> None:
     model = ScriptedModel([ModelStep.raise_error(_internal_error())])
-    assistant = make(sqlite_store, model, max_retries=0)
+    assistant = make_assistant(sqlite_store, model, max_retries=0)
     events = await stream(assistant, req("threads.create", input=user_input("hello")))
     errors = [e for e in events if isinstance(e, ErrorEvent)]
     assert len(errors) == 1 and errors[0].allow_retry
@@ -349,7 +332,7 @@ async def test_stream_cut_midway_keeps_partial_answer(sqlite_store: SQLStore) ->
     full = await _recorded_stream("Partial answer")
     cut = next(i for i, e in enumerate(full) if e.type == "response.output_text.delta") + 1
     model = ScriptedModel([ModelStep(stream_events=lambda _call: _partial_then_fail(full, cut))])
-    assistant = make(sqlite_store, model)
+    assistant = make_assistant(sqlite_store, model)
     events = await stream(assistant, req("threads.create", input=user_input("hello")))
     assert types_of(events)[-1] == "error"
     # Kept, and marked as cut off, live and in the stored thread.
@@ -364,7 +347,7 @@ async def test_empty_pending_message_is_removed_on_failure(sqlite_store: SQLStor
     full = await _recorded_stream("never")
     cut = next(i for i, e in enumerate(full) if e.type == "response.output_text.delta")
     model = ScriptedModel([ModelStep(stream_events=lambda _call: _partial_then_fail(full, cut))])
-    assistant = make(sqlite_store, model)
+    assistant = make_assistant(sqlite_store, model)
     events = await stream(assistant, req("threads.create", input=user_input("hello")))
     assert any(isinstance(e, ThreadItemRemovedEvent) for e in events)
     assert types_of(events)[-1] == "error"
@@ -389,7 +372,7 @@ async def test_cancelling_the_consumer_cancels_the_run(sqlite_store: SQLStore) -
             closed.set()  # the "upstream request" is closed
 
     model = ScriptedModel([ModelStep(stream_events=slow)])
-    assistant = make(sqlite_store, model)
+    assistant = make_assistant(sqlite_store, model)
     result = await assistant.handle(req("threads.create", input=user_input("hello")), ALICE)
     assert isinstance(result, StreamResult)
     seen: list[bytes] = []
@@ -421,7 +404,7 @@ async def test_cancelling_the_consumer_cancels_the_run(sqlite_store: SQLStore) -
 @pytest.mark.asyncio
 async def test_users_are_isolated(sqlite_store: SQLStore) -> None:
     model = ScriptedModel([ModelStep(output=[assistant_message("secret plan", item_id="m1")])])
-    assistant = make(sqlite_store, model)
+    assistant = make_assistant(sqlite_store, model)
     events = await stream(assistant, req("threads.create", input=user_input("alice here")))
     thread_id = thread_id_of(events)
     user_item = next(
@@ -467,7 +450,7 @@ async def test_history_is_bounded_by_items(sqlite_store: SQLStore) -> None:
         ModelStep(output=[assistant_message(f"answer {i}", item_id=f"m{i}")]) for i in range(6)
     ]
     model = ScriptedModel(steps)
-    assistant = make(sqlite_store, model, history_max_items=4)
+    assistant = make_assistant(sqlite_store, model, history_max_items=4)
     events = await stream(assistant, req("threads.create", input=user_input("q0")))
     thread_id = thread_id_of(events)
     for i in range(1, 6):

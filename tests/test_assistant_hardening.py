@@ -17,7 +17,6 @@ from typing import Any
 import httpx
 import openai
 import pytest
-from agents.models.interface import Model
 from agents.testing import ModelStep, ScriptedModel, assistant_message
 from chatkit.types import (
     AssistantMessageItem,
@@ -28,41 +27,28 @@ from chatkit.types import (
 )
 from sqlalchemy import text
 
-from jupyter_chatkit.assistant.context import RequestContext
-from jupyter_chatkit.assistant.server import JsonResult, NotebookAssistant, StreamResult
+from jupyter_chatkit.assistant.server import NotebookAssistant, StreamResult
 from jupyter_chatkit.settings import Settings
 from jupyter_chatkit.store import SQLStore, open_store
 
-from .chatkit_helpers import collect, req, types_of, user_input
+from .chatkit_helpers import (
+    ALICE,
+    BOB,
+    json_call,
+    make_assistant,
+    req,
+    stream,
+    types_of,
+    user_input,
+)
 
-ALICE = RequestContext(user_id="alice")
-BOB = RequestContext(user_id="bob")
 KEY = "sk-proj-Hardening0123456789abcdefXYZ"
-
-
-def make(store: SQLStore, model: Model, **settings: Any) -> NotebookAssistant:
-    settings.setdefault("title_threads", False)
-    return NotebookAssistant(store, Settings(**settings), model=model)
-
-
-async def stream(assistant: NotebookAssistant, body: bytes, ctx: RequestContext = ALICE) -> list:
-    result = await assistant.handle(body, ctx)
-    assert isinstance(result, StreamResult), result
-    return await collect(result.chunks)
 
 
 async def raw_stream(assistant: NotebookAssistant, body: bytes) -> bytes:
     result = await assistant.handle(body, ALICE)
     assert isinstance(result, StreamResult), result
     return b"".join([chunk async for chunk in result.chunks])
-
-
-async def json_call(
-    assistant: NotebookAssistant, body: bytes, ctx: RequestContext = ALICE
-) -> tuple[int, Any]:
-    result = await assistant.handle(body, ctx)
-    assert isinstance(result, JsonResult), result
-    return result.status, json.loads(result.body)
 
 
 async def new_thread(assistant: NotebookAssistant, question: str = "hello") -> tuple[str, str]:
@@ -89,7 +75,7 @@ def answered(*texts: str) -> ScriptedModel:
 @pytest.mark.asyncio
 async def test_retry_after_unknown_item_is_one_error_event(store: SQLStore) -> None:
     model = answered("first")
-    assistant = make(store, model)
+    assistant = make_assistant(store, model)
     thread_id, _ = await new_thread(assistant)
     for item_id in ("msg_nope", "thr_" + "0" * 32):
         events = await stream(
@@ -106,7 +92,7 @@ async def test_retry_after_unknown_item_is_one_error_event(store: SQLStore) -> N
 @pytest.mark.asyncio
 async def test_retry_after_an_answer_is_one_error_event(store: SQLStore) -> None:
     model = answered("first")
-    assistant = make(store, model)
+    assistant = make_assistant(store, model)
     thread_id, _ = await new_thread(assistant)
     status, page = await json_call(assistant, req("items.list", thread_id=thread_id, order="asc"))
     answer_id = page["data"][-1]["id"]
@@ -125,7 +111,7 @@ async def test_retry_after_an_answer_is_one_error_event(store: SQLStore) -> None
 @pytest.mark.asyncio
 @pytest.mark.parametrize("limit", [2**63, 2**64, 10**30])
 async def test_huge_page_limits_are_clamped(store: SQLStore, limit: int) -> None:
-    assistant = make(store, answered("a"))
+    assistant = make_assistant(store, answered("a"))
     thread_id, _ = await new_thread(assistant)
     status, page = await json_call(assistant, req("threads.list", limit=limit))
     assert status == 200 and [t["id"] for t in page["data"]] == [thread_id]
@@ -139,7 +125,7 @@ async def test_huge_page_limits_are_clamped(store: SQLStore, limit: int) -> None
 @pytest.mark.asyncio
 @pytest.mark.parametrize("limit", [-1, -(2**63), -(10**30), "many", 1.5])
 async def test_nonsense_page_limits_are_400(store: SQLStore, limit: object) -> None:
-    assistant = make(store, answered("a"))
+    assistant = make_assistant(store, answered("a"))
     thread_id, _ = await new_thread(assistant)
     for body in (
         req("threads.list", limit=limit),
@@ -155,7 +141,7 @@ async def test_nonsense_page_limits_are_400(store: SQLStore, limit: object) -> N
 
 @pytest.mark.asyncio
 async def test_nul_anywhere_is_a_400_or_one_error_event(store: SQLStore) -> None:
-    assistant = make(store, answered("a"))
+    assistant = make_assistant(store, answered("a"))
     thread_id, _ = await new_thread(assistant)
     for body in (
         req("threads.get_by_id", thread_id="thr_\x00"),
@@ -184,7 +170,7 @@ async def test_nul_anywhere_is_a_400_or_one_error_event(store: SQLStore) -> None
 @pytest.mark.asyncio
 async def test_nul_in_a_message_is_kept_as_text(store: SQLStore) -> None:
     model = answered("a", "b")
-    assistant = make(store, model)
+    assistant = make_assistant(store, model)
     thread_id, _ = await new_thread(assistant, "before\x00after")
     status, page = await json_call(assistant, req("items.list", thread_id=thread_id, order="asc"))
     assert status == 200
@@ -211,7 +197,7 @@ async def test_upstream_error_echoing_the_key_never_shows_it(
     store: SQLStore, field: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     model = ScriptedModel([ModelStep.raise_error(_echoing_error(field))])
-    assistant = make(store, model, api_key=KEY, base_url="http://127.0.0.1:9/v1")
+    assistant = make_assistant(store, model, api_key=KEY, base_url="http://127.0.0.1:9/v1")
     with caplog.at_level(logging.DEBUG):
         body = await raw_stream(assistant, req("threads.create", input=user_input("hello")))
         logging.getLogger("openai").warning("provider said %s", KEY)
@@ -223,7 +209,9 @@ async def test_upstream_error_echoing_the_key_never_shows_it(
 
 @pytest.mark.asyncio
 async def test_json_answers_are_scrubbed_of_the_key(store: SQLStore) -> None:
-    assistant = make(store, answered(f"the key is {KEY}"), api_key=KEY, base_url="http://x/v1")
+    assistant = make_assistant(
+        store, answered(f"the key is {KEY}"), api_key=KEY, base_url="http://x/v1"
+    )
     thread_id, _ = await new_thread(assistant)
     for body in (
         req("items.list", thread_id=thread_id),
@@ -256,7 +244,7 @@ async def test_database_error_during_a_stream_logs_no_conversation(
             yield event
 
     model = ScriptedModel([ModelStep(stream_events=break_the_store_then_answer)])
-    assistant = make(store, model)
+    assistant = make_assistant(store, model)
     with caplog.at_level(logging.DEBUG):
         events = await stream(
             assistant, req("threads.create", input=user_input("PRIVATE-QUESTION-text"))
@@ -317,10 +305,10 @@ async def test_concurrent_messages_into_one_thread_each_get_their_own_answer(
     other = await open_store(store_url)
     try:
         n = 20
-        first = make(
+        first = make_assistant(
             store, ScriptedModel([ModelStep(stream_events=_answer_the_last_question)] * (1 + n))
         )
-        second = make(
+        second = make_assistant(
             other, ScriptedModel([ModelStep(stream_events=_answer_the_last_question)] * n)
         )
         thread_id, _ = await new_thread(first, "q-start")
@@ -394,7 +382,7 @@ async def test_an_answer_with_a_citation_streams_and_keeps_it(store: SQLStore) -
         for event in [*events[:at], cited, *events[at:]]:
             yield event
 
-    assistant = make(store, ScriptedModel([ModelStep(stream_events=with_citation)]))
+    assistant = make_assistant(store, ScriptedModel([ModelStep(stream_events=with_citation)]))
     out = await stream(assistant, req("threads.create", input=user_input("docs?")))
     assert "error" not in types_of(out)
     assert "thread.item.updated" in types_of(out)
@@ -431,7 +419,7 @@ async def test_create_naming_a_missing_or_foreign_attachment_leaves_no_thread(
     store: SQLStore,
 ) -> None:
     model = answered("never")
-    assistant = make(store, model)
+    assistant = make_assistant(store, model)
     status, foreign = await json_call(
         assistant,
         req("attachments.create", name="b.txt", size=3, mime_type="text/plain"),
