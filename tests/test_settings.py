@@ -11,6 +11,8 @@ from traitlets.config import Config
 
 from jupyter_chatkit.settings import JupyterChatKit, MiB
 
+from .test_handlers import server_config
+
 
 def test_environment_fills_what_config_leaves_empty(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:1/v1")
@@ -54,22 +56,7 @@ def test_equal_settings_share_a_cache_key() -> None:
 
 @pytest.fixture
 def jp_server_config(tmp_path: Path) -> Config:
-    return Config(
-        {
-            "ServerApp": {
-                "jpserver_extensions": {"jupyter_chatkit": True},
-                "allow_unauthenticated_access": False,
-            },
-            "JupyterChatKit": {
-                "store_url": f"sqlite:///{tmp_path / 'chat.sqlite3'}",
-                "api_key": "",
-                "base_url": "",
-                "title_threads": False,
-                "max_upload_bytes": 12345,
-                "history_max_items": 7,
-            },
-        }
-    )
+    return server_config(tmp_path, title_threads=False, max_upload_bytes=12345, history_max_items=7)
 
 
 async def test_server_config_reaches_the_assistant(jp_serverapp: Any) -> None:
