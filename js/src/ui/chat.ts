@@ -368,7 +368,8 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     },
     { class: "jck-btn jck-jump", hidden: true },
   );
-  const body = h("div", { class: "jck-body" }, history.el, scroller);
+  // Over the bottom of the messages, whatever sits above the composer (chips…).
+  const body = h("div", { class: "jck-body" }, history.el, scroller, jump);
   history.el.addEventListener("keydown", (e) => {
     if (e.key !== "Escape" || !history.visible) return;
     e.preventDefault();
@@ -384,7 +385,6 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     header,
     body,
     toast,
-    jump,
     chips.el,
     composer,
     live,
