@@ -125,15 +125,17 @@ function userEntry(item: UserMessageItem, host: ItemHost): Entry {
       if (c.type === "input_text") bubble.appendChild(document.createTextNode(c.text));
       else bubble.appendChild(h("span", { class: "jck-tag" }, c.text));
     }
-    el.appendChild(bubble);
-    if (host.edit) {
-      const edit = button(icon("pencil"), () => startEdit(), {
-        class: "jck-btn jck-btn-icon jck-edit",
-        "aria-label": "Edit this message",
-        title: "Edit and re-send",
-      });
-      el.appendChild(h("div", { class: "jck-msg-actions jck-user-actions" }, edit));
+    if (!host.edit) {
+      el.appendChild(bubble);
+      return;
     }
+    // The pencil sits left of the bubble (shown on hover), taking no line of its own.
+    const edit = button(icon("pencil"), () => startEdit(), {
+      class: "jck-btn jck-btn-icon jck-edit",
+      "aria-label": "Edit this message",
+      title: "Edit and re-send",
+    });
+    el.appendChild(h("div", { class: "jck-user-row" }, h("div", { class: "jck-user-actions" }, edit), bubble));
   };
   const startEdit = (): void => {
     if (!host.idle()) {
