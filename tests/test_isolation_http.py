@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -145,3 +147,65 @@ async def test_attachment_upload_download_and_isolation(jp_fetch: Callable[..., 
         )
     assert info.value.code == 400 and info.value.response is not None
     assert json.loads(info.value.response.body)["message"]
+
+
+async def test_kernel_chat_is_the_user_its_server_authenticates(
+    jp_fetch: Callable[..., Any],
+    jp_base_url: str,
+    jp_http_port: int,
+    http_server_client: Any,  # starts serving jp_http_port
+    tmp_path: Path,
+) -> None:
+    """A kernel that claims ``JUPYTERHUB_USER=bob`` still asks as alice, whose token it
+    holds (issue 15, item 2), and through the server: its own store setting is unused."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("OPENAI_", "JUPYTER_CHATKIT_", "JUPYTERHUB_"))
+        or k == "OPENAI_AGENTS_DISABLE_TRACING"
+    }
+    kernel_store = tmp_path / "kernel-own.sqlite3"
+    env |= {
+        "JUPYTERHUB_API_TOKEN": "alice-token",
+        "JUPYTERHUB_SERVICE_URL": f"http://127.0.0.1:{jp_http_port}{jp_base_url}",
+        "JUPYTERHUB_USER": "bob",
+        "JUPYTER_CHATKIT_STORE_URL": f"sqlite:///{kernel_store}",
+        "IPYTHONDIR": str(tmp_path / "ipython"),
+    }
+    km = AsyncKernelManager(kernel_name="python3")
+    await km.start_kernel(env=env, cwd=str(tmp_path))
+    kc = km.client()
+    kc.start_channels()
+    try:
+        await kc.wait_for_ready(timeout=60)
+        code = (
+            "import json, os\n"
+            "os.environ['JUPYTERHUB_USER'] = 'bob'\n"
+            "from jupyter_chatkit import Chat\n"
+            "a = Chat().ask('what variables do I have?', display=False)\n"
+            "print(json.dumps({'thread': a.thread_id, 'error': a.error}))\n"
+        )
+        stdout: list[str] = []
+        reply = await kc.execute_interactive(
+            code,
+            timeout=120,
+            output_hook=lambda msg: (
+                stdout.append(msg["content"].get("text", ""))
+                if msg["msg_type"] == "stream"
+                else None
+            ),
+        )
+        assert reply["content"]["status"] == "ok", reply["content"]
+    finally:
+        kc.stop_channels()
+        await km.shutdown_kernel(now=True)
+    result = json.loads("".join(stdout).strip().splitlines()[-1])
+    assert result["error"] is None and result["thread"]
+    alice_list = json.loads((await call(jp_fetch, body("threads.list"), ALICE)).body)
+    assert result["thread"] in [t["id"] for t in alice_list["data"]]
+    bob_list = json.loads((await call(jp_fetch, body("threads.list"), BOB)).body)
+    assert bob_list["data"] == []
+    # The kernel never opened a store of its own.
+    assert not await asyncio.to_thread(kernel_store.exists)

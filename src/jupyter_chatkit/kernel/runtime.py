@@ -15,11 +15,10 @@ import asyncio
 import concurrent.futures
 import contextlib
 import logging
-import os
 import sys
 import threading
 from collections.abc import AsyncIterator, Coroutine
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from ..assistant.context import LOCAL_USER, RequestContext
 from ..settings import Settings
@@ -28,6 +27,7 @@ if TYPE_CHECKING:
     from agents.models.interface import Model
 
     from ..assistant.server import NotebookAssistant
+    from .remote import RemoteAssistant
 
 T = TypeVar("T")
 
@@ -67,13 +67,14 @@ def _in_ipython_kernel() -> bool:
 
 
 def kernel_context() -> RequestContext:
-    """Who the kernel asks as: the hub user behind JupyterHub, else the local owner.
+    """The context of the kernel's own assistant: the owner of its settings, ``local``.
 
-    These match the server extension's user scopes, so threads started in the kernel
-    show up in the JupyterLab sidebar and the other way round.
+    Never read from the environment (``JUPYTERHUB_USER`` is a variable any code in the
+    kernel can set). When the kernel asks its Jupyter server (:mod:`.remote`), this
+    context is not sent at all: the server authenticates the request and names the user,
+    so threads started in the kernel show up in the sidebar and the other way round.
     """
-    user = os.environ.get("JUPYTERHUB_USER", "").strip() or LOCAL_USER
-    return RequestContext(user_id=user, origin=ORIGIN)
+    return RequestContext(user_id=LOCAL_USER, origin=ORIGIN)
 
 
 class AssistantRuntime:
@@ -86,6 +87,8 @@ class AssistantRuntime:
         # Assistants by (settings, model id); created on the loop, one per configuration.
         self._assistants: dict[tuple[object, int], asyncio.Task[NotebookAssistant]] = {}
         self._busy = 0
+        # The kernel's server endpoint, when it has one (see :mod:`.remote`).
+        self._remote: RemoteAssistant | None = None
 
     @property
     def loop(self) -> asyncio.AbstractEventLoop:
@@ -143,9 +146,18 @@ class AssistantRuntime:
     ) -> NotebookAssistant:
         """The assistant for ``settings`` (default: the environment), created once.
 
-        Must be awaited on the runtime loop. Reading the environment on every call means
-        a changed ``OPENAI_BASE_URL`` takes effect on the next question.
+        Must be awaited on the runtime loop. With neither ``settings`` nor ``model``
+        given, a kernel started by a Jupyter server asks that server (its settings, its
+        store, its authentication: :mod:`.remote`); otherwise, or with no server found
+        (nbclient, a script), the kernel runs its own assistant with the environment's
+        settings. Reading the environment on every call means a changed
+        ``OPENAI_BASE_URL`` takes effect on the next question.
         """
+        if settings is None and model is None:
+            remote = self._remote_assistant()
+            if remote is not None:
+                # Same handle() contract as NotebookAssistant: the clients need no more.
+                return cast("NotebookAssistant", remote)
         settings = settings if settings is not None else Settings()
         key = (settings.cache_key(), id(model) if model is not None else 0)
         task = self._assistants.get(key)
@@ -153,6 +165,16 @@ class AssistantRuntime:
             task = asyncio.ensure_future(_create(settings, model))
             self._assistants[key] = task
         return await asyncio.shield(task)
+
+    def _remote_assistant(self) -> RemoteAssistant | None:
+        from .remote import RemoteAssistant, find_server
+
+        endpoint = find_server()
+        if endpoint is None:
+            return None
+        if self._remote is None or self._remote.endpoint != endpoint:
+            self._remote = RemoteAssistant(endpoint)
+        return self._remote
 
     @contextlib.asynccontextmanager
     async def busy(self) -> AsyncIterator[None]:
@@ -171,6 +193,8 @@ class AssistantRuntime:
                 await self._close_connections()
 
     async def _close_connections(self) -> None:
+        if self._remote is not None:
+            await self._remote.aclose()
         for task in list(self._assistants.values()):
             if task.done() and task.exception() is None:
                 with contextlib.suppress(Exception):

@@ -8,6 +8,7 @@ the server starts, and the first request waits for them if it comes sooner.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from jupyter_server.extension.application import ExtensionApp
@@ -22,6 +23,7 @@ from .handlers import (
     HealthHandler,
     ModelsHandler,
 )
+from .secrets import running_under_hub, scrub_secrets
 
 URL_PREFIX = "jupyter-chatkit"
 
@@ -40,6 +42,18 @@ class JupyterChatKitApp(ExtensionApp):
     def initialize_settings(self) -> None:
         """Create the (lazy) assistant holder and start loading it in the background."""
         settings = self.assistant_settings()
+        hub = running_under_hub(os.environ)
+        if hub:
+            # Kernels and terminals are spawned later with a copy of os.environ: the
+            # store URL and the provider key must not be in it. The kernel's chat asks
+            # this server instead (kernel/remote.py), authenticated as its user.
+            removed = scrub_secrets(settings, os.environ)
+            if removed:
+                self.log.info(
+                    "jupyter-chatkit: removed %s from the environment kernels and "
+                    "terminals inherit",
+                    ", ".join(removed),
+                )
         base_url: str = self.serverapp.base_url if self.serverapp else "/"
         holder = AssistantHolder(
             settings,
@@ -51,6 +65,8 @@ class JupyterChatKitApp(ExtensionApp):
             "holder": holder,
             "max_request_bytes": settings.max_request_bytes,
             "max_upload_bytes": settings.max_upload_bytes,
+            # Under a hub, users are never collapsed into one scope (see handlers).
+            "hub": hub,
         }
         holder.start_in_background()
         if settings.offline:

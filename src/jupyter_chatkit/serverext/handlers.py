@@ -106,6 +106,19 @@ class AssistantHolder:
         await assistant.aclose()
 
 
+def user_scope(user: Any) -> str:
+    """The store's user scope for an authenticated user: the name the server gave it."""
+    name = getattr(user, "username", None)
+    if name is None and isinstance(user, dict):
+        # A hub user model (the legacy login handler's answer).
+        name = user.get("name")
+    name = str(name if name is not None else user)
+    if not name.strip():
+        # An authenticated request without a name must not share a scope with others.
+        raise web.HTTPError(403, "The server did not name the user of this request.")
+    return name
+
+
 class BaseChatKitHandler(ExtensionHandlerMixin, APIHandler):
     """Shared plumbing: settings, user scope, JSON errors without tracebacks."""
 
@@ -122,16 +135,19 @@ class BaseChatKitHandler(ExtensionHandlerMixin, APIHandler):
         return self.chatkit["holder"]
 
     def request_context(self) -> RequestContext:
-        """Scope everything to the authenticated Jupyter user.
+        """Scope everything to the user the server authenticated for this request.
 
-        With Jupyter's own token/password identity providers the server has one user,
-        its owner, whatever name the provider made up for this request; any other
-        provider (JupyterHub's, a site's own) names real users and we use that name.
+        Jupyter's own token/password identity providers on a plain server have one user,
+        its owner, whatever name the provider made up for this request: ``local``. Under
+        JupyterHub (the server was spawned by a hub) users are never collapsed, whatever
+        the provider: JupyterHub's own, or jupyter_server's legacy provider wrapping the
+        hub's login handler (``JUPYTERHUB_SINGLEUSER_EXTENSION=0``) both name the hub
+        user. The name always comes from the request's authentication, never from an
+        environment variable or anything else a client sends.
         """
-        if type(self.identity_provider) in _SINGLE_USER_PROVIDERS:
+        if not self.chatkit.get("hub") and type(self.identity_provider) in _SINGLE_USER_PROVIDERS:
             return RequestContext(user_id=LOCAL_USER, origin="server")
-        user = self.current_user
-        return RequestContext(user_id=str(getattr(user, "username", user)), origin="server")
+        return RequestContext(user_id=user_scope(self.current_user), origin="server")
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         """Always ``{"message": ...}``; never a traceback, whatever the server's debug mode."""

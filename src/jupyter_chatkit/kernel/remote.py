@@ -1,0 +1,165 @@
+"""The kernel's chat through its own Jupyter server's endpoint, over HTTP.
+
+A kernel started by a Jupyter server asks that server (``POST
+{server}jupyter-chatkit/chatkit``) instead of running an assistant of its own: the server
+holds the provider key and the store, authenticates the request and names its user. Under
+JupyterHub this is how the in-kernel chat works without any DSN or key in the kernel, as
+the hub user the server authenticated. Identity is never claimed by the kernel: it sends
+a token, the server decides who that is.
+
+Which server: under JupyterHub, ``JUPYTERHUB_SERVICE_URL`` (the user's own server) with
+``JUPYTERHUB_API_TOKEN``; on a laptop, the running server whose process started this
+kernel, from its runtime file (``jpserver-<pid>.json`` in Jupyter's runtime dir, which
+holds its URL and token). With neither (nbclient, a script), nothing is found and the
+kernel runs its own assistant with the user's own settings (:mod:`.runtime`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from ..assistant.context import RequestContext
+from ..assistant.server import JsonResult, StreamResult
+
+log = logging.getLogger("jupyter_chatkit")
+
+ENDPOINT_PATH = "jupyter-chatkit/chatkit"
+# Connecting to one's own server is immediate; an answer may stream for minutes, and the
+# model request has its own timeout on the server.
+_TIMEOUT = httpx.Timeout(connect=10.0, read=None, write=60.0, pool=60.0)
+
+
+@dataclass(frozen=True)
+class ServerEndpoint:
+    """Where the kernel's server answers ChatKit requests, and the token to send."""
+
+    url: str
+    token: str = ""
+    hub: bool = False
+
+    def __repr__(self) -> str:
+        # Never the token: reprs end up in logs and tracebacks.
+        return f"ServerEndpoint(url={self.url!r}, hub={self.hub})"
+
+
+def find_server(environ: Mapping[str, str] | None = None) -> ServerEndpoint | None:
+    """The endpoint of the Jupyter server that started this kernel, if there is one."""
+    env = os.environ if environ is None else environ
+    token = env.get("JUPYTERHUB_API_TOKEN", "").strip()
+    service_url = env.get("JUPYTERHUB_SERVICE_URL", "").strip()
+    if token and service_url:
+        return ServerEndpoint(_join(service_url, ENDPOINT_PATH), token, hub=True)
+    return _server_of_parent(os.getppid())
+
+
+def _join(base: str, path: str) -> str:
+    return base.rstrip("/") + "/" + path
+
+
+def _server_of_parent(parent_pid: int) -> ServerEndpoint | None:
+    """The local server whose process is this kernel's parent, from its runtime file.
+
+    Only a server with a token qualifies (a password-only server has nothing the kernel
+    could authenticate with); the file is readable by its owner only.
+    """
+    try:
+        from jupyter_core.paths import jupyter_runtime_dir
+
+        info_file = Path(jupyter_runtime_dir()) / f"jpserver-{parent_pid}.json"
+        if not info_file.is_file():
+            return None
+        info: Any = json.loads(info_file.read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(info, dict) or info.get("pid") != parent_pid:
+        return None
+    url, token = str(info.get("url") or ""), str(info.get("token") or "")
+    if not url or not token:
+        return None
+    return ServerEndpoint(_join(url, ENDPOINT_PATH), token)
+
+
+class RemoteAssistant:
+    """Answers :meth:`handle` like :class:`NotebookAssistant`, by asking the server."""
+
+    def __init__(self, endpoint: ServerEndpoint) -> None:
+        self.endpoint = endpoint
+        self._client: httpx.AsyncClient | None = None
+
+    def _http(self) -> httpx.AsyncClient:
+        if self._client is None or self._client.is_closed:
+            self._client = httpx.AsyncClient(
+                timeout=_TIMEOUT,
+                headers={"Authorization": f"token {self.endpoint.token}"},
+                # The server is the kernel's own: no proxy in between.
+                trust_env=False,
+            )
+        return self._client
+
+    async def handle(self, body: bytes | str, context: RequestContext) -> JsonResult | StreamResult:
+        """POST one ChatKit request; the server authenticates it and picks the user.
+
+        ``context`` is not sent: who is asking is the server's decision. Failures come
+        back as a JSON error with a readable message, never raised.
+        """
+        del context
+        content = body.encode() if isinstance(body, str) else body
+        client = self._http()
+        request = client.build_request(
+            "POST",
+            self.endpoint.url,
+            content=content,
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            response = await client.send(request, stream=True)
+        except httpx.HTTPError as exc:
+            log.warning("The kernel could not reach its Jupyter server: %s", type(exc).__name__)
+            return JsonResult.error(
+                503, "The kernel could not reach its Jupyter server; try again."
+            )
+        content_type = response.headers.get("Content-Type", "")
+        if response.status_code == 200 and content_type.startswith("text/event-stream"):
+            return StreamResult(self._events(response))
+        try:
+            data = await response.aread()
+        finally:
+            await response.aclose()
+        return _json_result(response.status_code, content_type, data)
+
+    async def _events(self, response: httpx.Response) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in response.aiter_raw():
+                yield chunk
+        finally:
+            # Closing stops the server's run too (it sees the connection go).
+            await response.aclose()
+
+    async def aclose(self) -> None:
+        """Close the HTTP connections (reopened on the next request)."""
+        client, self._client = self._client, None
+        if client is not None:
+            await client.aclose()
+
+
+def _json_result(status: int, content_type: str, data: bytes) -> JsonResult:
+    """The server's JSON answer as is; anything else (a proxy's HTML page) as a message."""
+    if content_type.startswith("application/json"):
+        try:
+            json.loads(data)
+            return JsonResult(status, data)
+        except ValueError:
+            pass
+    if status in (401, 403):
+        message = "Your Jupyter server refused the kernel's request (not authorized)."
+    else:
+        message = f"Your Jupyter server answered with status {status}."
+    return JsonResult.error(status, message)
