@@ -5,12 +5,9 @@ NotebookAssistant through ``handle()`` with a scripted model and real SQLite.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_asyncio
 from agents.testing import ModelStep, ScriptedModel, assistant_message, function_call
 from chatkit.types import (
     ErrorEvent,
@@ -21,27 +18,9 @@ from chatkit.types import (
     WidgetItem,
 )
 
-from jupyter_chatkit.assistant.context import RequestContext
-from jupyter_chatkit.assistant.server import NotebookAssistant, StreamResult
-from jupyter_chatkit.settings import Settings
-from jupyter_chatkit.store import SQLStore, open_store
+from jupyter_chatkit.store import SQLStore
 
-from .chatkit_helpers import collect, req, user_input
-
-ALICE = RequestContext(user_id="alice")
-
-
-@pytest_asyncio.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SQLStore]:
-    s = await open_store(f"sqlite:///{tmp_path / 'chat.sqlite3'}")
-    yield s
-    await s.close()
-
-
-async def stream(assistant: NotebookAssistant, body: bytes) -> list[Any]:
-    result = await assistant.handle(body, ALICE)
-    assert isinstance(result, StreamResult), result
-    return await collect(result.chunks)
+from .chatkit_helpers import ALICE, make_assistant, req, stream, user_input
 
 
 def said(text: str, item_id: str) -> ModelStep:
@@ -51,7 +30,7 @@ def said(text: str, item_id: str) -> ModelStep:
 @pytest.mark.asyncio
 async def test_editing_an_earlier_message_replaces_it_and_what_followed(store: SQLStore) -> None:
     model = ScriptedModel([said("One.", "m1"), said("Two.", "m2"), said("Edited answer.", "m3")])
-    assistant = NotebookAssistant(store, Settings(title_threads=False), model=model)
+    assistant = make_assistant(store, model)
     first = await stream(assistant, req("threads.create", input=user_input("first question")))
     thread_id = next(e.thread.id for e in first if e.type == "thread.created")
     await stream(
@@ -91,7 +70,7 @@ async def test_bad_edits_are_one_error_event(
     store: SQLStore, payload: dict[str, Any], needle: str
 ) -> None:
     model = ScriptedModel([said("One.", "m1")])
-    assistant = NotebookAssistant(store, Settings(title_threads=False), model=model)
+    assistant = make_assistant(store, model)
     first = await stream(assistant, req("threads.create", input=user_input("q")))
     thread_id = next(e.thread.id for e in first if e.type == "thread.created")
     action = {"type": "message.edit", "payload": payload}
@@ -113,7 +92,7 @@ async def test_insert_and_insert_and_run_are_counted_separately(store: SQLStore)
             said("Here.", "m"),
         ]
     )
-    assistant = NotebookAssistant(store, Settings(title_threads=False), model=model)
+    assistant = make_assistant(store, model)
     events = await stream(assistant, req("threads.create", input=user_input("code please")))
     thread_id = next(e.thread.id for e in events if e.type == "thread.created")
     card = next(
