@@ -281,14 +281,14 @@ class ModelsHandler(BaseChatKitHandler):
     @authorized
     async def get(self) -> None:
         """The default model and the allowed ones (the provider's list with ``*``)."""
-        assistant = await self.holder.get()
         settings = self.holder.settings
+        names = settings.allowed_models
+        if settings.any_provider_model:
+            # Only the provider's list needs the assistant (its cached GET /models).
+            assistant = await self.holder.get()
+            names = await assistant.models.names()
         self.finish(
-            {
-                "default": settings.effective_model,
-                "models": await assistant.models.names(),
-                "offline": settings.offline,
-            }
+            {"default": settings.effective_model, "models": names, "offline": settings.offline}
         )
 
 
