@@ -17,7 +17,17 @@ import os
 import re
 from typing import Any, Literal
 
-from traitlets import Bool, CaselessStrEnum, Float, Int, List, TraitError, Unicode, default
+from traitlets import (
+    Bool,
+    CaselessStrEnum,
+    Float,
+    Int,
+    List,
+    TraitError,
+    Unicode,
+    Union,
+    default,
+)
 from traitlets.config import Configurable
 
 Api = Literal["responses", "chat_completions"]
@@ -35,6 +45,8 @@ ANY_PROVIDER_MODEL = "*"
 
 DEFAULT_OPENAI_MODEL = "gpt-4.1-mini"
 OFFLINE_MODEL = "offline"
+# How new conversations get a title (title_threads); True and False read as model / off.
+TITLE_MODES = ("local", "model", "off")
 MiB = 1024 * 1024
 
 
@@ -111,8 +123,13 @@ class JupyterChatKit(Configurable):
         help="Send openai-agents traces to OpenAI's platform (OpenAI provider only; off by "
         "default).",
     )
-    title_threads = Bool(
-        True, config=True, help="Give each new conversation a title after its first answer."
+    title_threads = Union(
+        [Bool(), CaselessStrEnum(TITLE_MODES)],
+        default_value="local",
+        config=True,
+        help="How a new conversation gets its title: 'local' (the first words of the first "
+        "message, at once, no model call), 'model' (also True: the model writes one after "
+        "the first answer, one more model call per conversation) or 'off' (also False).",
     )
     redact_secrets_env = ENV_REDACT_SECRETS
     redact_secrets = Bool(
@@ -189,6 +206,14 @@ class JupyterChatKit(Configurable):
             (name, tuple(value) if isinstance(value, list) else value)
             for name, value in sorted(self.values().items())
         )
+
+    @property
+    def title_mode(self) -> str:
+        """``local``, ``model`` or ``off``: :attr:`title_threads`, with True and False read."""
+        value = self.title_threads
+        if isinstance(value, bool):
+            return "model" if value else "off"
+        return str(value).lower()
 
     @property
     def offline(self) -> bool:

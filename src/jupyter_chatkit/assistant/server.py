@@ -47,7 +47,6 @@ from chatkit.types import (
     ThreadsRetryAfterItemReq,
     ThreadStreamEvent,
     UserMessageItem,
-    UserMessageTextContent,
     WidgetItem,
     WorkflowItem,
     is_streaming_req,
@@ -57,6 +56,7 @@ from pydantic import TypeAdapter, ValidationError
 from ..context_policy import ContextPolicy
 from ..settings import Settings
 from ..store import SQLStore
+from ..store.engine import STORE_UNAVAILABLE, describe_store_failure, is_store_unavailable
 from .agent import build_agent, build_title_agent
 from .cards import POSITIONS, card_code, mark_inserted
 from .context import RequestContext
@@ -74,6 +74,7 @@ from .partial import (
     mark_partial,
 )
 from .scrub import Scrubber, register_secret
+from .titles import local_title, model_title
 from .tools import ACTION_INSERT_AND_RUN_CELL, INSERT_ACTIONS
 
 log = logging.getLogger("jupyter_chatkit")
@@ -109,7 +110,6 @@ for _name in ("chatkit", "openai.agents"):
     logging.getLogger(_name).addFilter(NoTracebacks())
 
 MAX_TURNS = 8
-MAX_TITLE_CHARS = 60
 _REQUEST_ADAPTER: TypeAdapter[ChatKitReq] = TypeAdapter(ChatKitReq)
 
 
@@ -170,6 +170,11 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         self.agent = build_agent(settings)
         self.title_agent = build_title_agent()
 
+    @property
+    def provider_model(self) -> Model:
+        """The configured model itself (an openai-backed one holds the HTTP client)."""
+        return self.model.inner if isinstance(self.model, KeepPartialOutput) else self.model
+
     # -- transport entry point ---------------------------------------------------------
 
     async def handle(self, body: bytes | str, context: RequestContext) -> JsonResult | StreamResult:
@@ -204,6 +209,9 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         except (ValueError, NotImplementedError, RuntimeError) as exc:
             return JsonResult.error(400, _safe_message(exc))
         except Exception as exc:
+            if is_store_unavailable(exc):
+                log.error("The conversation store is unavailable: %s", describe_store_failure(exc))
+                return JsonResult.error(503, STORE_UNAVAILABLE)
             log.error("ChatKit request %s failed: %s", request.type, type(exc).__name__)
             return JsonResult.error(500, "The assistant could not handle this request.")
         assert isinstance(result, NonStreamingResult)
@@ -313,6 +321,10 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         except (ValueError, NotImplementedError) as exc:
             yield sse(ErrorEvent(code="custom", message=_safe_message(exc), allow_retry=False))
         except Exception as exc:
+            if is_store_unavailable(exc):
+                log.error("The conversation store is unavailable: %s", describe_store_failure(exc))
+                yield sse(ErrorEvent(code="custom", message=STORE_UNAVAILABLE, allow_retry=True))
+                return
             log.error("ChatKit stream failed: %s", type(exc).__name__)
             yield sse(
                 ErrorEvent(
@@ -394,17 +406,20 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
 
         # Title after the first real answer; not while a client tool call is pending,
         # since the client waits for this stream to end before running the tool.
-        if (
-            not thread.title
-            and self.settings.title_threads
-            and agent_context.client_tool_call is None
-        ):
+        mode = self.settings.title_mode
+        if not thread.title and mode != "off" and agent_context.client_tool_call is None:
             first = input_user_message or next(
                 (item for item in history if isinstance(item, UserMessageItem)), None
             )
             if first is not None:
                 # ChatKit saves the thread and streams thread.updated when it changes.
-                thread.title = await self._title_for(first)
+                # The local title costs nothing; a model title is one more model call,
+                # made only when asked for, after the answer has streamed.
+                thread.title = (
+                    await model_title(self.title_agent, self.model, first)
+                    if mode == "model"
+                    else local_title(first)
+                )
 
     async def add_feedback(
         self,
@@ -497,44 +512,9 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         try:
             await self.models.aclose()
             await self.model.close()
-            await close_model(
-                self.model.inner if isinstance(self.model, KeepPartialOutput) else self.model
-            )
+            await close_model(self.provider_model)
         finally:
             await self.sql_store.close()
-
-    # -- helpers -------------------------------------------------------------------------
-
-    async def _title_for(self, message: UserMessageItem) -> str:
-        """A short title from the model, or the first words of the message if that fails."""
-        text = " ".join(
-            part.text for part in message.content if isinstance(part, UserMessageTextContent)
-        ).strip()
-        fallback = _first_words(text)
-        if not text:
-            return "New conversation"
-        try:
-            result = await asyncio.wait_for(
-                Runner.run(
-                    self.title_agent,
-                    text[:2000],
-                    max_turns=1,
-                    run_config=RunConfig(model=self.model, tracing_disabled=True),
-                ),
-                timeout=20,
-            )
-        except Exception as exc:
-            log.info("Title generation failed (%s); using the message.", type(exc).__name__)
-            return fallback
-        title = str(result.final_output or "").strip().strip("\"'").rstrip(".").strip()
-        # NUL is refused by the store (PostgreSQL cannot keep it); a model may emit one.
-        title = " ".join(title.replace("\x00", "").split())
-        return title[:MAX_TITLE_CHARS] if title else fallback
-
-
-def _first_words(text: str, words: int = 6) -> str:
-    title = " ".join(text.replace("\x00", "").split()[:words])
-    return title[:MAX_TITLE_CHARS] or "New conversation"
 
 
 def _safe_message(exc: BaseException) -> str:
@@ -592,6 +572,7 @@ def _settle_pending(pending: dict[str, ThreadItem]) -> list[ThreadStreamEvent]:
 async def create_assistant(settings: Settings, model: Model | None = None) -> NotebookAssistant:
     """Open the store named by ``settings.store_url`` and build the assistant on it."""
     from ..store import open_store
+    from ..store.engine import PoolOptions
 
-    store = await open_store(settings.store_url)
+    store = await open_store(settings.store_url, pool=PoolOptions.of(settings))
     return NotebookAssistant(store, settings, model=model)

@@ -13,7 +13,7 @@ import importlib
 import json
 import logging
 from collections.abc import AsyncIterator, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.auth.identity import (
@@ -68,6 +68,10 @@ class AssistantHolder:
         )
         assistant: NotebookAssistant = await module.create_assistant(self.settings)
         assistant.set_attachment_upload_url(self._attachment_url)
+        # Build the schemas and client resources of a turn now, not in the first turn.
+        warmup = importlib.import_module("jupyter_chatkit.assistant.warmup")
+        api = self.settings.effective_api
+        await asyncio.to_thread(warmup.warm_up, assistant.provider_model, api)
         return assistant
 
     @property
@@ -223,10 +227,21 @@ class ChatKitHandler(BaseChatKitHandler):
 
         self._producer = asyncio.ensure_future(produce())
         try:
-            while (chunk := await queue.get()) is not None:
-                self.write(chunk)
-                # One flush per event: the browser sees each token as it is produced.
-                await self.flush()
+            ended = False
+            while not ended:
+                batch = [await queue.get()]
+                # Events that came while the last flush was under way go out in one
+                # write and one flush. The first event of a batch is never held back,
+                # and a batch waits at most one flush: a fast client still gets each
+                # token as it is produced, a slow one fewer, larger writes.
+                while not queue.empty():
+                    batch.append(queue.get_nowait())
+                if None in batch:
+                    ended = True
+                    batch = batch[: batch.index(None)]
+                if batch:
+                    self.write(b"".join(cast("list[bytes]", batch)))
+                    await self.flush()
         except StreamClosedError:
             self._closed = True
         finally:
