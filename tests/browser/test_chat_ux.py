@@ -425,6 +425,15 @@ def test_the_widget_grows_with_its_content_and_names_its_model(
     model = chat.locator(".jck-model").first
     assert "fake-model" in (model.inner_text() or model.input_value())
     screenshot(page, "empty-widget")
+    # Esc in the widget's composer hands the keyboard back to the notebook (command mode).
+    box = chat.locator(".jck-input")
+    box.click()
+    box.press("Escape")
+    assert page.evaluate(
+        "() => !!document.activeElement.closest('.jp-Notebook')"
+        " && !document.activeElement.closest('.jck-chat')"
+    )
+    assert lab_page.notebook_js("return nb.content.mode;") == "command"
 
 
 def test_sidebar_in_notebook7(
