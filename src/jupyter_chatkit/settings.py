@@ -106,6 +106,34 @@ class JupyterChatKit(Configurable):
         f"Env: {ENV_STORE_URL}.",
     )
 
+    store_pool_size = Int(
+        5,
+        config=True,
+        help="PostgreSQL connections each Jupyter server keeps open. Each server holds up "
+        "to store_pool_size + store_max_overflow; PostgreSQL allows 100 by default "
+        "(see README, Deploying on JupyterHub).",
+    )
+    store_max_overflow = Int(
+        10, config=True, help="PostgreSQL connections opened beyond store_pool_size when busy."
+    )
+    store_pool_recycle = Int(
+        -1,
+        config=True,
+        help="Seconds after which a PostgreSQL connection is replaced (-1: never); set it "
+        "below a firewall's or PgBouncer's idle timeout.",
+    )
+    store_pool_pre_ping = Bool(
+        True,
+        config=True,
+        help="Check a pooled PostgreSQL connection before using it (replaces dropped ones).",
+    )
+    store_pool_timeout = Float(
+        30.0,
+        config=True,
+        help="Seconds a request waits for a free PostgreSQL connection before people are "
+        "told the conversation store is unavailable.",
+    )
+
     instructions = Unicode(
         "", config=True, help="Extra instructions appended to the assistant's system prompt."
     )

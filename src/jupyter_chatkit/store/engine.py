@@ -14,6 +14,8 @@ import sqlite3
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,7 +25,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import Insert as SQLiteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 Dialect = Literal["sqlite", "postgresql"]
@@ -79,15 +82,45 @@ def resolve_url(url: str) -> URL:
     )
 
 
+@dataclass(frozen=True)
+class PoolOptions:
+    """The PostgreSQL connection pool of one process (SQLite keeps SQLAlchemy's own).
+
+    Each Jupyter server (and each kernel with its own store) holds up to ``size +
+    overflow`` connections; PostgreSQL's default ``max_connections`` is 100.
+    """
+
+    size: int = 5
+    overflow: int = 10
+    # Seconds after which a connection is replaced (-1: never); below a firewall's or
+    # PgBouncer's idle timeout, it avoids errors on connections closed behind our back.
+    recycle: int = -1
+    pre_ping: bool = True
+    # Seconds a request waits for a free connection before the store is "unavailable".
+    timeout: float = 30.0
+
+    @classmethod
+    def of(cls, settings: Any) -> PoolOptions:
+        """The pool options of a :class:`~jupyter_chatkit.settings.JupyterChatKit`."""
+        return cls(
+            size=settings.store_pool_size,
+            overflow=settings.store_max_overflow,
+            recycle=settings.store_pool_recycle,
+            pre_ping=settings.store_pool_pre_ping,
+            timeout=settings.store_pool_timeout,
+        )
+
+
 class NulCharacterError(ValueError):
     """A value for the database holds U+0000, which PostgreSQL text cannot store."""
 
 
-def create_engine_for(url: URL) -> AsyncEngine:
+def create_engine_for(url: URL, pool: PoolOptions | None = None) -> AsyncEngine:
     """An engine for a URL from :func:`resolve_url`, with the SQLite setup applied.
 
     ``hide_parameters``: a database error's message otherwise quotes the bound
-    parameters, which are the user's conversation, into whatever logs it.
+    parameters, which are the user's conversation, into whatever logs it. ``pool``
+    sizes PostgreSQL's connection pool (default :class:`PoolOptions`).
     """
     if url.get_backend_name() == "sqlite":
         if url.database:
@@ -95,7 +128,16 @@ def create_engine_for(url: URL) -> AsyncEngine:
         engine = create_async_engine(url, hide_parameters=True)
         _configure_sqlite(engine)
     else:
-        engine = create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
+        pool = pool or PoolOptions()
+        engine = create_async_engine(
+            url,
+            pool_size=pool.size,
+            max_overflow=pool.overflow,
+            pool_recycle=pool.recycle,
+            pool_pre_ping=pool.pre_ping,
+            pool_timeout=pool.timeout,
+            hide_parameters=True,
+        )
     event.listen(engine.sync_engine, "before_cursor_execute", _refuse_nul)
     return engine
 
@@ -215,3 +257,59 @@ def dialect_insert(dialect: Dialect, table: Table) -> SQLiteInsert | PGInsert:
     if dialect == "postgresql":
         return pg_insert(table)
     return sqlite_insert(table)
+
+
+STORE_UNAVAILABLE = "The conversation store is unavailable; try again."
+
+# SQLSTATE classes meaning "not now" rather than "this request is wrong": connection
+# exceptions (08), insufficient resources such as too many connections (53), operator
+# intervention such as a shutdown (57), and serialization failures / deadlocks (40).
+_UNAVAILABLE_SQLSTATE_CLASSES = ("08", "53", "57", "40")
+
+
+def sqlstate_of(exc: BaseException) -> str | None:
+    """The SQLSTATE (PostgreSQL) or SQLite error name behind a database error, if any."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        for attr in ("sqlstate", "pgcode", "sqlite_errorname"):
+            value = getattr(current, attr, None)
+            if isinstance(value, str) and value:
+                return value
+        current = getattr(current, "orig", None) or current.__cause__
+    return None
+
+
+def is_store_unavailable(exc: BaseException) -> bool:
+    """True for a database that cannot serve now: connections, pool, locks, shutdown."""
+    if isinstance(exc, PoolTimeoutError | DisconnectionError | ConnectionError):
+        return True
+    if isinstance(exc, OSError | asyncio.TimeoutError):
+        # Connecting to the server failed (refused, unreachable, timed out).
+        return True
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        state = sqlstate_of(exc)
+        if state is None or state.startswith("SQLITE_"):
+            # No SQLSTATE: the driver failed to connect or talk (an OperationalError or
+            # InterfaceError); SQLite: busy or locked files.
+            return state is None or state in ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN")
+        return state[:2] in _UNAVAILABLE_SQLSTATE_CLASSES
+    return False
+
+
+def describe_store_failure(exc: BaseException) -> str:
+    """The class, the cause's class, SQLSTATE and a UTC timestamp; never parameters or text.
+
+    For the server's log, so an admin can tell "too many connections" (53300) from a
+    database that went away (08006) without the conversation ever reaching the log.
+    """
+    cause = getattr(exc, "orig", None) or exc.__cause__
+    root = cause.__cause__ if cause is not None and cause.__cause__ is not None else cause
+    names = [type(exc).__name__]
+    if root is not None and type(root).__name__ not in names:
+        names.append(type(root).__name__)
+    when = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return f"{' <- '.join(names)}, SQLSTATE {sqlstate_of(exc) or 'none'}, at {when}"

@@ -43,6 +43,7 @@ from . import codec
 from .attachments import DEFAULT_MAX_ATTACHMENT_BYTES, SQLAttachmentStore
 from .engine import (
     Dialect,
+    PoolOptions,
     Writer,
     create_engine_for,
     dialect_insert,
@@ -69,7 +70,10 @@ _FEEDBACK_KINDS: frozenset[str] = frozenset({"positive", "negative"})
 
 
 async def open_store(
-    url: str = "", *, max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES
+    url: str = "",
+    *,
+    max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES,
+    pool: PoolOptions | None = None,
 ) -> SQLStore:
     """Open (creating and migrating as needed) the chat store at ``url``.
 
@@ -77,7 +81,7 @@ async def open_store(
     ``sqlite:///abs/path.sqlite3`` another SQLite file; ``postgresql://user:pw@host/db``
     (or ``postgres://``, ``postgresql+asyncpg://``) a PostgreSQL database via asyncpg.
     """
-    engine = create_engine_for(resolve_url(url))
+    engine = create_engine_for(resolve_url(url), pool)
     try:
         await use_wal(engine)
         await migrate(engine)
