@@ -93,6 +93,18 @@ class AssistantHolder:
             # Let a later request try again (e.g. the database came back).
             self._task = None
             self.error = type(exc).__name__
+            from ..store.engine import (
+                STORE_UNAVAILABLE,
+                describe_store_failure,
+                is_store_unavailable,
+            )
+
+            if is_store_unavailable(exc):
+                log.error(
+                    "jupyter-chatkit: the conversation store is unavailable: %s",
+                    describe_store_failure(exc),
+                )
+                raise web.HTTPError(503, reason=STORE_UNAVAILABLE) from None
             log.error("jupyter-chatkit could not start its assistant: %s", type(exc).__name__)
             raise web.HTTPError(503, reason="The assistant is not available") from None
 

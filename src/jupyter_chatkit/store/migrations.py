@@ -55,6 +55,21 @@ class Migration:
     version: int
     description: str
     apply: Callable[[Connection], None]
+    # Expand-only: adds tables, nullable (or defaulted) columns or indexes, and drops or
+    # renames nothing an earlier release reads or writes. Servers still running the
+    # previous release keep working on a database migrated by this step (see README,
+    # "Upgrading a shared database"); it is recorded with ADDITIVE_MARK.
+    additive: bool = False
+
+    @property
+    def recorded_description(self) -> str:
+        """The description as written to ``schema_version`` (marked when additive)."""
+        return f"{ADDITIVE_MARK}{self.description}" if self.additive else self.description
+
+
+# Older releases read this mark on steps newer than themselves: a newer schema whose every
+# unknown step carries it is safe to keep using.
+ADDITIVE_MARK = "[additive] "
 
 
 def _seq_type() -> TypeEngine[int]:
@@ -222,10 +237,8 @@ def _migrate(conn: Connection, target: int) -> int:
     schema_version.create(conn, checkfirst=True)
     current = _read_version(conn)
     if current > LATEST_VERSION:
-        raise SchemaTooNewError(
-            f"the chat database has schema version {current}, but this jupyter-chatkit "
-            f"knows only up to {LATEST_VERSION}; upgrade jupyter-chatkit"
-        )
+        _check_newer_schema(conn, current)
+        return current
     for step in MIGRATIONS:
         if current < step.version <= target:
             logger.info(
@@ -234,7 +247,29 @@ def _migrate(conn: Connection, target: int) -> int:
             step.apply(conn)
             conn.execute(
                 insert(schema_version).values(
-                    version=step.version, description=step.description, applied_us=now_us()
+                    version=step.version,
+                    description=step.recorded_description,
+                    applied_us=now_us(),
                 )
             )
     return max(current, target)
+
+
+def _check_newer_schema(conn: Connection, current: int) -> None:
+    """A newer release migrated the database: keep working only if it only added to it."""
+    newer = conn.execute(
+        select(schema_version.c.version, schema_version.c.description).where(
+            schema_version.c.version > LATEST_VERSION
+        )
+    ).all()
+    if any(not str(row.description or "").startswith(ADDITIVE_MARK) for row in newer):
+        raise SchemaTooNewError(
+            f"the chat database has schema version {current}, but this jupyter-chatkit "
+            f"knows only up to {LATEST_VERSION}; upgrade jupyter-chatkit"
+        )
+    logger.warning(
+        "jupyter-chatkit store: schema v%d is newer than this release (v%d) and only adds "
+        "to it; continuing. Upgrade jupyter-chatkit on every server soon.",
+        current,
+        LATEST_VERSION,
+    )
