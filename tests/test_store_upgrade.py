@@ -93,3 +93,47 @@ async def test_previous_release_refuses_a_breaking_migration(
     await _migrate_as_next_release(store_url, monkeypatch, additive=False)
     with pytest.raises(SchemaTooNewError):
         await open_store(store_url)
+
+
+@pytest.mark.postgres
+@pytest.mark.asyncio
+async def test_the_readmes_purge_removes_one_user_only(postgres_url: str) -> None:
+    """The SQL in README, "Purging a deleted user's conversations", run as written."""
+    import re
+    from pathlib import Path
+
+    from .fixtures.store import _create_role_with_schema, _drop_role_with_schema
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    section = readme.split("**Purging a deleted user's conversations**", 1)[1]
+    match = re.search(r"```sql\n(.*?)```", section, re.S)
+    assert match is not None
+    statements = [s.strip() for s in match.group(1).split(";") if s.strip()]
+
+    name, url = await _create_role_with_schema(postgres_url)
+    try:
+        store = await open_store(url)
+        try:
+            bob = RequestContext(user_id="bob")
+            for who, thread_id in ((ALICE, "thr_alice"), (bob, "thr_bob")):
+                await store.save_thread(thread(thread_id), who)
+                await store.add_thread_item(thread_id, message(f"{thread_id}_m", thread_id), who)
+                await store.save_feedback(thread_id, [f"{thread_id}_m"], "positive", who)
+            async with store.engine.connect() as conn:
+                raw = await conn.get_raw_connection()
+                driver = raw.driver_connection
+                for statement in statements:
+                    await driver.execute(statement)
+            assert (await store.load_threads(10, None, "asc", bob)).data == []
+            kept = await store.load_thread_items("thr_alice", None, 10, "asc", ALICE)
+            assert [item.id for item in kept.data] == ["thr_alice_m"]
+            async with store.engine.connect() as conn:
+                for table in ("items", "feedback", "attachments", "thread_tombstones"):
+                    rows = await conn.execute(
+                        text(f"SELECT count(*) FROM {table} WHERE user_id = 'bob'")
+                    )
+                    assert rows.scalar() == 0, table
+        finally:
+            await store.close()
+    finally:
+        await _drop_role_with_schema(postgres_url, name)
