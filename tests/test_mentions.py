@@ -127,3 +127,26 @@ async def test_chips_add_context_but_no_words(fake_llm: FakeLLM, tmp_path: Path)
     assert chips[2]["text"].startswith("@cell 1 (cell,") and "token = " in chips[2]["text"]
     log = json.dumps(fake_llm.requests, ensure_ascii=False)
     assert GITHUB not in log
+
+
+def test_a_local_title_names_mentions_but_not_chips() -> None:
+    from chatkit.types import UserMessageItem
+
+    from jupyter_chatkit.assistant.titles import local_title
+
+    item = UserMessageItem.model_validate(
+        {
+            "id": "m",
+            "thread_id": "t",
+            "created_at": "2026-01-01T00:00:00",
+            "inference_options": {},
+            "content": [
+                {"type": "input_text", "text": "compare "},
+                tag("sales", {"kind": "variable"}),
+                {"type": "input_text", "text": " with "},
+                tag("data/x.csv", {"kind": "file"}),
+                tag("cell 1", {"kind": "cell", "chip": True}),
+            ],
+        }
+    )
+    assert local_title(item) == "compare sales with data/x.csv"

@@ -27,5 +27,6 @@ export {
   renderMarkdown,
   sanitize,
 } from "./ui/markdown";
+export { type MentionSource, type SlashCommand, splitMentions, tokenAt } from "./ui/mentions";
 export { cellsLabel, summarizeTurn } from "./ui/readline";
 export { renderWidget, type WidgetContext } from "./ui/widgets";

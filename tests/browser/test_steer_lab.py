@@ -184,3 +184,90 @@ def test_chips_are_removable_and_the_read_line_counts_tool_calls(
         "() => window.jupyterapp.shell.currentWidget?.content?.activeCellIndex === 0"
     )
     assert active_index(lab_page) == 0
+
+
+def type_and_pick(page: Any, typed: str, option: str) -> None:
+    """Type ``typed`` at the end of the box and pick ``option`` from the popup."""
+    page.locator(INPUT).press_sequentially(typed)
+    item = page.locator(f"{PANEL} .jck-complete-item", has_text=option).first
+    item.wait_for(state="visible", timeout=30_000)
+    item.dispatch_event("mousedown")
+
+
+def test_mentions_complete_and_send_their_content(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    data = lab_page.server.root_dir / "data"
+    data.mkdir(exist_ok=True)
+    rows = "\n".join(f"r{i},{i * 10}" for i in range(200))
+    (data / "sales.csv").write_text(f"region,revenue\n{rows}\n")
+    (data / "logo.bin").write_bytes(bytes(range(256)) * 4)
+    lab_page.server.write_notebook(
+        "mentions.ipynb",
+        [
+            "import pandas as pd\nsales = pd.DataFrame({'region': ['north'], 'revenue': [10]})",
+            f"api_token = {GITHUB!r}",
+        ],
+    )
+    lab_page.open("mentions.ipynb")
+    lab_page.run_all()
+    open_panel(lab_page, page)
+    # Chips off, so the model gets exactly the mentions.
+    page.wait_for_function("(sel) => document.querySelectorAll(sel).length >= 2", arg=CHIP)
+    for _ in range(2):
+        page.locator(f"{CHIP} .jck-chip-remove").first.click()
+    assert chips(page) == []
+
+    page.locator(INPUT).click()
+    type_and_pick(page, "compare @sal", "@sales")
+    screenshot(page, "mention-popup-picked")
+    type_and_pick(page, "with @api", "@api_token")
+    type_and_pick(page, "and #1", "cell 1")
+    type_and_pick(page, "and @data/sa", "@data/sales.csv")
+    type_and_pick(page, "and @data/lo", "@data/logo.bin")
+    page.locator(INPUT).press_sequentially("and @nobody")
+    page.wait_for_timeout(300)  # let a completion for @nobody come back: it lists nothing
+    assert page.locator(f"{PANEL} .jck-complete").is_hidden()
+    screenshot(page, "mentions-typed")
+    scripted_llm.script(Reply("Compared."))
+    page.locator(INPUT).press("Enter")
+    wait_answer(page, "Compared.")
+
+    bubble = page.locator(USER).last
+    tags = [str(t) for t in bubble.locator(".jck-tag").all_inner_texts()]
+    assert tags == ["sales", "api_token", "cell 1", "data/sales.csv", "data/logo.bin"]
+    request = scripted_llm.requests[0]
+    text = user_text(request)
+    assert text.startswith("compare @sales with @api_token and @cell 1 and @data/sales.csv")
+    assert text.endswith("and @nobody")  # unknown names stay plain text
+    context = context_of(request)
+    # The variable's summary (inspect_kernel_variable), the secret redacted by name.
+    assert "pandas.DataFrame" in context and "north" in context
+    assert "api_token" in context and "«redacted" in context and GITHUB not in context
+    assert "sales = pd.DataFrame" in context  # cell 1
+    # The CSV's head: its header and first 29 rows.
+    assert "r0,0" in context and "r28,280" in context and "r29,290" not in context
+    assert "binary file: named only" in context
+    assert not leaks(json.dumps(scripted_llm.requests, ensure_ascii=False))
+    screenshot(page, "mentions-sent")
+
+
+def test_slash_commands(lab_page: LabPage, page: Any, scripted_llm: FakeLLM) -> None:
+    open_steer_notebook(lab_page, "slash.ipynb")
+    open_panel(lab_page, page)
+    page.locator(INPUT).click()
+    page.locator(INPUT).press_sequentially("/")
+    options = page.locator(f"{PANEL} .jck-complete-item .jck-complete-label")
+    options.first.wait_for(state="visible")
+    assert [str(t) for t in options.all_inner_texts()] == ["/explain", "/fix", "/new"]
+    page.locator(INPUT).press_sequentially("fi")
+    scripted_llm.script(Reply("Use region."))
+    page.locator(INPUT).press("Enter")
+    wait_answer(page, "Use region.")
+    shown = str(page.locator(USER).last.locator(".jck-bubble").inner_text())
+    # Cell 1 is active and has no error: /fix takes the last cell that failed.
+    assert shown.startswith("Fix the error in cell 3: KeyError: 'regoin'"), shown
+    assert "df['regoin']" in context_of(scripted_llm.requests[0])
+    page.locator(INPUT).press_sequentially("/new")
+    page.locator(INPUT).press("Enter")
+    page.wait_for_function("(sel) => !document.querySelector(sel)", arg=USER)

@@ -9,6 +9,7 @@ import type { MessagePart } from "../../src/index";
 import { createChat, fetchTransport, type ModelChoice, type SendKey, sendKeyHint } from "../../src/index";
 import { showCell, watchContext } from "./context";
 import type { NotebookLink } from "./link";
+import { labCommands, labMentions } from "./mentions";
 
 export type { SendKey };
 
@@ -73,6 +74,8 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
   const { link, notify } = options;
   return (host: HTMLElement): SidebarChat => {
     const token = PageConfig.getToken();
+    // `/explain` and `/fix` send through the chat made just below.
+    const sendParts = (parts: MessagePart[]): void => void chat.send(parts);
     const chat = createChat(host, {
       transport: fetchTransport({ baseUrl: PageConfig.getBaseUrl(), ...(token ? { token } : {}) }),
       clientTools: link.clientTools(),
@@ -102,6 +105,8 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
       showCell: (index) => showCell(link.panel, index),
       // A new thread belongs to the notebook it was started from.
       threadMetadata: () => (link.panel ? { notebook: link.panel.context.path } : undefined),
+      mentions: labMentions(link),
+      commands: labCommands(link, sendParts, notify),
     });
     const stopContext = watchContext(chat, link, host);
     // Reopen the same conversation after a reload (threads live on the server, per user).

@@ -14,6 +14,7 @@ import { button, copyText, h, icon, plainTitle, uniqueId } from "./dom";
 import { HistoryPanel } from "./history";
 import { ThreadView } from "./items";
 import { type CodeActions, type CodeBlockAction, type MarkdownOptions, renderMarkdown } from "./markdown";
+import { Completer, type MentionSource, type SlashCommand } from "./mentions";
 import { applyReadLines } from "./readline";
 import { cardCode, type WidgetContext } from "./widgets";
 
@@ -53,6 +54,10 @@ export interface ChatOptions {
   showCell?(index: number): void;
   /** Metadata of a new thread (`threads.create`), e.g. `{ notebook: path }`. */
   threadMetadata?(): Record<string, unknown> | undefined;
+  /** Completion of `@` / `#` mentions in the composer (variables, cells, files). */
+  mentions?: MentionSource;
+  /** Slash commands besides the built-in `/new` (e.g. `/explain`, `/fix`). */
+  commands?: readonly SlashCommand[];
 }
 
 /** The server's model and the ones people may pick per conversation. */
@@ -346,7 +351,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     {
       busy: () => session.busy,
       submit: (text) => {
-        void sendParts([text]);
+        void sendParts(completer.parts(text));
       },
       stop: () => {
         session.cancel();
@@ -358,6 +363,15 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     { sendKey: options.sendKey, placeholder: options.placeholder },
   );
   const composer = composerBox.el;
+  const completer = new Completer(
+    composerBox.input,
+    options.mentions ?? null,
+    () => [
+      ...(options.commands ?? []),
+      { name: "new", description: "Start a new conversation", run: () => newThread() },
+    ],
+    (text) => composerBox.setText(text),
+  );
   const input = composerBox.input;
   const jump = button(
     [icon("arrow-down"), h("span", null, "Jump to latest")],
@@ -385,6 +399,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     header,
     body,
     toast,
+    completer.el,
     chips.el,
     composer,
     live,

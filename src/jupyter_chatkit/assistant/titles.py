@@ -24,10 +24,17 @@ UNTITLED = "New conversation"
 
 
 def message_text(message: UserMessageItem) -> str:
-    """The text parts of a user message, joined."""
-    return " ".join(
-        part.text for part in message.content if isinstance(part, UserMessageTextContent)
-    ).strip()
+    """The text of a user message: its text parts and the names it mentions, in order.
+
+    Context chips (tags with ``data.chip``) are not words of the message and are left out.
+    """
+    words = [
+        part.text
+        for part in message.content
+        if isinstance(part, UserMessageTextContent)
+        or not (isinstance(part.data, dict) and part.data.get("chip"))
+    ]
+    return " ".join(w.strip() for w in words if w.strip()).strip()
 
 
 def first_words(text: str, words: int = TITLE_WORDS) -> str:

@@ -1,0 +1,176 @@
+/**
+ * The sidebar's @-mentions and slash commands.
+ *
+ * `@df` lists kernel variables through the `list_kernel_variables` tool and reads a
+ * picked one with `inspect_kernel_variable`; `@cell 3` / `#3` name cells as the
+ * notebook numbers them (1-based positions); `@data/sales.csv` names a file under the
+ * server's root, read through the contents API: a text file is clipped (a CSV to its
+ * head) and redacted, a binary or large file is named only. `/explain` and `/fix` act
+ * on the active cell (or the last failing one); `/new` is the chat's own.
+ */
+
+import type { NotebookPanel } from "@jupyterlab/notebook";
+import { ServerConnection } from "@jupyterlab/services";
+import type { ContextRef, MentionSource, MessagePart, SlashCommand } from "../../src/index";
+import { clip } from "./cells";
+import { cellRef, explainParts, fixErrorParts } from "./context";
+import { runKernelTool } from "./kernel";
+import type { NotebookLink } from "./link";
+import { errorOutputs } from "./prompts";
+import { policyResult, redactText } from "./redact";
+
+/** The most of a text file the model reads with a mention. */
+export const MAX_FILE_TEXT = 8000;
+/** The first lines of a CSV/TSV mentioned. */
+export const CSV_HEAD_LINES = 30;
+/** Files larger than this are named only (the contents API sends files whole). */
+export const MAX_FILE_BYTES = 2_000_000;
+
+const LISTING_TTL_MS = 5000;
+
+interface ContentsEntry {
+  name: string;
+  path: string;
+  type: string;
+  size?: number | null;
+  mimetype?: string | null;
+}
+
+async function contents(path: string, query: string): Promise<Record<string, unknown> | null> {
+  const settings = ServerConnection.makeSettings();
+  const url = `${settings.baseUrl}api/contents/${path.split("/").map(encodeURIComponent).join("/")}?${query}`;
+  const res = await ServerConnection.makeRequest(url, {}, settings);
+  if (!res.ok) return null;
+  return (await res.json()) as Record<string, unknown>;
+}
+
+/** What the model reads for a mentioned file: clipped, redacted text, or its name only. */
+export async function readFile(path: string): Promise<Record<string, unknown>> {
+  const meta = await contents(path, "content=0");
+  if (!meta) return policyResult({ path, error: "No such file under the server's root." });
+  const size = typeof meta.size === "number" ? meta.size : null;
+  if (meta.type === "directory") return policyResult({ path, kind: "directory", note: "A folder: named only." });
+  if (size !== null && size > MAX_FILE_BYTES) {
+    return policyResult({ path, size, note: "Too large to read: named only." });
+  }
+  const file = await contents(path, "content=1&type=file&format=text");
+  if (!file || typeof file.content !== "string") {
+    return policyResult({ path, size, mimetype: meta.mimetype ?? null, note: "A binary file: named only." });
+  }
+  let text = file.content;
+  let note = "";
+  if (/\.(csv|tsv)$/i.test(path)) {
+    const lines = text.split("\n");
+    if (lines.length > CSV_HEAD_LINES) {
+      text = lines.slice(0, CSV_HEAD_LINES).join("\n");
+      note = `The first ${CSV_HEAD_LINES} of ${lines.length} lines.`;
+    }
+  }
+  const clean = redactText(text).text;
+  return policyResult({ path, size, text: clip(clean, MAX_FILE_TEXT), ...(note ? { note } : {}) });
+}
+
+function fileRef(entry: ContentsEntry): ContextRef {
+  return {
+    id: `file:${entry.path}`,
+    kind: "file",
+    label: entry.path,
+    title: entry.size != null ? `${entry.path} (${entry.size.toLocaleString()} bytes)` : entry.path,
+    resolve: () => readFile(entry.path),
+  };
+}
+
+function variableRef(panel: NotebookPanel, name: string, type: string): ContextRef {
+  return {
+    id: `variable:${name}`,
+    kind: "variable",
+    label: name,
+    title: type ? `${name}: ${type}` : name,
+    resolve: () => runKernelTool(panel.sessionContext, "inspect_kernel_variable", { name }),
+  };
+}
+
+/** The mention source for the notebook `link` is attached to. */
+export function labMentions(link: NotebookLink): MentionSource {
+  let listed: { panel: NotebookPanel; at: number; names: { name: string; type: string }[] } | null = null;
+  const variables = async (panel: NotebookPanel): Promise<{ name: string; type: string }[]> => {
+    if (listed && listed.panel === panel && Date.now() - listed.at < LISTING_TTL_MS) return listed.names;
+    const result = (await runKernelTool(panel.sessionContext, "list_kernel_variables", {})) as Record<string, unknown>;
+    const rows = Array.isArray(result?.variables) ? (result.variables as Record<string, unknown>[]) : [];
+    const names = rows
+      .filter((r) => typeof r.name === "string")
+      .map((r) => ({ name: String(r.name), type: String(r.type ?? "") }));
+    listed = { panel, at: Date.now(), names };
+    return names;
+  };
+  return {
+    async complete(query, trigger) {
+      const panel = link.panel;
+      const out: ContextRef[] = [];
+      const cellQuery = trigger === "#" ? query : /^cell\s*(\d*)$/i.exec(query)?.[1];
+      if (panel && cellQuery !== undefined) {
+        panel.content.widgets.forEach((cell, i) => {
+          if (String(i + 1).startsWith(cellQuery)) {
+            const ref = cellRef(panel, cell);
+            const first = cell.model.sharedModel.getSource().split("\n")[0];
+            out.push({ ...ref, title: first ? clip(first, 60) : `(empty ${cell.model.type} cell)` });
+          }
+        });
+        return out.slice(0, 12);
+      }
+      if (trigger === "#") return out;
+      if (panel && /^[\w]*$/.test(query)) {
+        for (const v of await variables(panel)) {
+          if (v.name.startsWith(query)) out.push(variableRef(panel, v.name, v.type));
+        }
+      }
+      const slash = query.lastIndexOf("/");
+      const dir = slash >= 0 ? query.slice(0, slash) : "";
+      const prefix = query.slice(slash + 1);
+      const listing = await contents(dir, "content=1").catch(() => null);
+      const entries = Array.isArray(listing?.content) ? (listing.content as ContentsEntry[]) : [];
+      for (const entry of entries) {
+        if (entry.type === "directory" || entry.name.startsWith(".") || !entry.name.startsWith(prefix)) continue;
+        out.push(fileRef(entry));
+      }
+      return out;
+    },
+  };
+}
+
+/** `/explain` and `/fix` for the attached notebook; `send` sends the message. */
+export function labCommands(
+  link: NotebookLink,
+  send: (parts: MessagePart[]) => void,
+  notify: (text: string) => void,
+): SlashCommand[] {
+  return [
+    {
+      name: "explain",
+      description: "Explain the active cell",
+      run: () => {
+        const panel = link.panel;
+        const cell = panel?.content.activeCell;
+        if (!panel || !cell) notify("Open a notebook and select a cell to explain.");
+        else send(explainParts(panel, cell));
+      },
+    },
+    {
+      name: "fix",
+      description: "Fix the error in the active cell (or the last one that failed)",
+      run: () => {
+        const panel = link.panel;
+        if (!panel) {
+          notify("Open a notebook first.");
+          return;
+        }
+        const cells = panel.content.widgets;
+        const active = panel.content.activeCell;
+        const failing =
+          active && errorOutputs(active).length ? active : [...cells].reverse().find((c) => errorOutputs(c).length);
+        if (!failing) notify("No cell of this notebook shows an error.");
+        else send(fixErrorParts(panel, failing, errorOutputs(failing)[0]));
+      },
+    },
+  ];
+}

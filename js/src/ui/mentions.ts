@@ -1,0 +1,212 @@
+/**
+ * Completion in the composer: `@df`, `@cell 3` / `#3`, `@data/sales.csv` (mentions,
+ * offered by the host) and `/explain`, `/fix`, `/new` (slash commands).
+ *
+ * A chosen mention is written into the box as `@label` and remembered; when the message
+ * is sent, each remembered `@label` still in the text becomes a tag (a chip in the sent
+ * bubble, its content resolved by the host's producers). A name nobody picked from the
+ * list stays plain text. The popup is a listbox under ARIA rules: ↑/↓ move, Enter or
+ * Tab pick, Esc closes.
+ */
+
+import type { ContextRef, MessagePart } from "./context";
+import { h, uniqueId } from "./dom";
+
+/** Where mention options come from (the host: kernel variables, cells, files). */
+export interface MentionSource {
+  /** Options for `query`, typed after `@` (or after `#`: cells by number). */
+  complete(query: string, trigger: "@" | "#"): Promise<ContextRef[]>;
+}
+
+/** A `/command` in the composer. */
+export interface SlashCommand {
+  name: string;
+  description: string;
+  /** Run it (the text after the command as `args`); the composer is cleared first. */
+  run(args: string): void;
+}
+
+interface Option {
+  label: string;
+  detail: string;
+  pick(): void;
+}
+
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** The mention token that ends at the caret: `@cell 3`, `@data/x.csv`, `#3`, or null. */
+export function tokenAt(text: string): { trigger: "@" | "#"; query: string; start: number } | null {
+  const m = /(?:^|\s)(@cell\s+\d*|@[\w./-]*|#\d*)$/.exec(text);
+  if (!m) return null;
+  const token = m[1];
+  return { trigger: token[0] as "@" | "#", query: token.slice(1), start: text.length - token.length };
+}
+
+/** Split `text` into text and the remembered mentions written in it as `@label`. */
+export function splitMentions(text: string, mentions: readonly ContextRef[]): MessagePart[] {
+  if (!mentions.length) return [text];
+  const byLabel = new Map(mentions.map((m) => [m.label, m]));
+  const labels = [...byLabel.keys()].sort((a, b) => b.length - a.length).map(escapeRe);
+  // A label ends at a word boundary: "@df" must not claim "@df2".
+  const re = new RegExp(`@(${labels.join("|")})(?![\\w/.-])`, "g");
+  const parts: MessagePart[] = [];
+  let last = 0;
+  for (const m of text.matchAll(re)) {
+    const index = m.index ?? 0;
+    if (index > last) parts.push(text.slice(last, index));
+    const ref = byLabel.get(m[1]);
+    parts.push(ref ?? m[0]);
+    last = index + m[0].length;
+  }
+  if (last < text.length) parts.push(text.slice(last));
+  return parts;
+}
+
+/** The completion popup bound to a composer's text box. */
+export class Completer {
+  readonly el: HTMLElement;
+  private options: Option[] = [];
+  private active = 0;
+  private mentions: ContextRef[] = [];
+  private seq = 0;
+
+  constructor(
+    private readonly input: HTMLTextAreaElement,
+    private readonly source: MentionSource | null,
+    private readonly commands: () => readonly SlashCommand[],
+    /** Write `text` into the box (the composer resizes it). */
+    private readonly setText: (text: string) => void,
+  ) {
+    this.el = h("div", { class: "jck-complete", role: "listbox", id: uniqueId("jck-complete") });
+    this.el.hidden = true;
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-controls", this.el.id);
+    input.addEventListener("input", () => void this.update());
+    input.addEventListener("blur", () => setTimeout(() => this.close(), 150));
+    // Capture on the form: before the composer's own Enter (send) and Esc handling.
+    (input.form ?? input).addEventListener("keydown", (e) => this.onKey(e as KeyboardEvent), { capture: true });
+  }
+
+  /** The message's parts: mentions picked from the list become references. */
+  parts(text: string): MessagePart[] {
+    const parts = splitMentions(text, this.mentions);
+    this.mentions = [];
+    return parts;
+  }
+
+  /** Forget remembered mentions (the box was cleared or replaced). */
+  reset(): void {
+    this.mentions = [];
+    this.close();
+  }
+
+  private async update(): Promise<void> {
+    const seq = ++this.seq;
+    const before = this.input.value.slice(0, this.input.selectionStart ?? this.input.value.length);
+    const slash = /^\/(\w*)$/.exec(before);
+    if (slash) {
+      const wanted = slash[1].toLowerCase();
+      this.show(
+        this.commands()
+          .filter((c) => c.name.startsWith(wanted))
+          .map((c) => ({
+            label: `/${c.name}`,
+            detail: c.description,
+            pick: () => {
+              const args = this.input.value.slice(before.length).trim();
+              this.setText("");
+              this.close();
+              c.run(args);
+            },
+          })),
+      );
+      return;
+    }
+    const token = tokenAt(before);
+    if (!token || !this.source) {
+      this.close();
+      return;
+    }
+    let refs: ContextRef[] = [];
+    try {
+      refs = await this.source.complete(token.query, token.trigger);
+    } catch (e) {
+      console.warn("jupyter-chatkit: completion failed", e);
+    }
+    if (seq !== this.seq) return; // typed on meanwhile
+    this.show(
+      refs.slice(0, 12).map((ref) => ({
+        label: ref.kind === "cell" ? ref.label : `@${ref.label}`,
+        detail: ref.title ?? ref.kind,
+        pick: () => {
+          const value = this.input.value;
+          const caret = this.input.selectionStart ?? value.length;
+          const inserted = `@${ref.label} `;
+          const text = value.slice(0, token.start) + inserted + value.slice(caret);
+          if (!this.mentions.some((m) => m.label === ref.label)) this.mentions.push(ref);
+          this.setText(text);
+          const at = token.start + inserted.length;
+          this.input.setSelectionRange(at, at);
+          this.close();
+          this.input.focus();
+        },
+      })),
+    );
+  }
+
+  private show(options: Option[]): void {
+    this.options = options;
+    this.active = 0;
+    this.el.hidden = options.length === 0;
+    this.input.setAttribute("aria-expanded", String(options.length > 0));
+    this.render();
+  }
+
+  private close(): void {
+    if (this.el.hidden) return;
+    this.options = [];
+    this.el.hidden = true;
+    this.input.setAttribute("aria-expanded", "false");
+    this.input.removeAttribute("aria-activedescendant");
+  }
+
+  private render(): void {
+    this.el.replaceChildren(
+      ...this.options.map((o, i) => {
+        const row = h(
+          "div",
+          {
+            class: `jck-complete-item${i === this.active ? " jck-active" : ""}`,
+            role: "option",
+            id: `${this.el.id}-${i}`,
+            "aria-selected": String(i === this.active),
+          },
+          h("span", { class: "jck-complete-label" }, o.label),
+          h("span", { class: "jck-complete-detail" }, o.detail),
+        );
+        // mousedown, not click: the box keeps the focus.
+        row.addEventListener("mousedown", (e) => {
+          e.preventDefault();
+          o.pick();
+        });
+        return row;
+      }),
+    );
+    if (this.options.length) this.input.setAttribute("aria-activedescendant", `${this.el.id}-${this.active}`);
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    if (this.el.hidden || !this.options.length || e.isComposing) return;
+    const n = this.options.length;
+    let handled = true;
+    if (e.key === "ArrowDown") this.active = (this.active + 1) % n;
+    else if (e.key === "ArrowUp") this.active = (this.active - 1 + n) % n;
+    else if ((e.key === "Enter" || e.key === "Tab") && !e.shiftKey) this.options[this.active].pick();
+    else if (e.key === "Escape") this.close();
+    else handled = false;
+    if (!handled) return;
+    e.preventDefault();
+    e.stopPropagation();
+    if (!this.el.hidden) this.render();
+  }
+}
