@@ -23,6 +23,7 @@ SETUP = (
     "sales = pd.DataFrame({'region': ['n', 's'], 'revenue': [1.0, 2.0]})"
 )
 ANSWER = ".jp-Cell .jck-answer"
+NO_TITLES = ["--JupyterChatKit.title_threads=False"]
 PANEL = "#jupyter-chatkit-panel"
 INPUT = f"{PANEL} .jck-input"
 ASSISTANT = f"{PANEL} .jck-msg.jck-assistant"
@@ -41,6 +42,8 @@ def jupyter_lab(
     server = start_jupyter(
         tmp_path_factory.mktemp("lab"),
         extra_env={**fake_llm_env(browser_llm), "JUPYTER_CHATKIT_MODELS": "other-model"},
+        # No title requests: each test scripts exactly the answers it needs.
+        extra_args=NO_TITLES,
     )
     yield server
     server.stop()
@@ -55,6 +58,7 @@ def notebook7(
         tmp_path_factory.mktemp("nb7"),
         app="notebook",
         extra_env={**fake_llm_env(browser_llm), "JUPYTER_CHATKIT_MODELS": "other-model"},
+        extra_args=NO_TITLES,
     )
     yield server
     server.stop()
@@ -238,7 +242,7 @@ def test_keys_edit_regenerate_and_jump_to_latest(
     lab_page.server.write_notebook("keys.ipynb", ["a = 1"])
     lab_page.open("keys.ipynb")
     open_panel(page)
-    scripted_llm.script(Reply("First answer."), Reply("Title"), Reply("Second answer."))
+    scripted_llm.script(Reply("First answer."), Reply("Second answer."))
     send(page, "first question")
     send(page, "second question")
     box = page.locator(INPUT)
@@ -339,8 +343,7 @@ def test_rendering_in_the_sidebar_and_the_model_picker(
     ]
     picker.select_option("other-model")
     scripted_llm.script(
-        Reply(f"Here:\n\n{TABLE}\n[click me](javascript:alert(1)) and [ok](https://example.org)"),
-        Reply("```python\nTitle with fences\n```"),
+        Reply(f"Here:\n\n{TABLE}\n[click me](javascript:alert(1)) and [ok](https://example.org)")
     )
     send(page, "table please")
     assert scripted_llm.requests[0]["model"] == "other-model"
@@ -367,12 +370,19 @@ def test_rendering_in_the_sidebar_and_the_model_picker(
         " getComputedStyle(el).textDecorationLine]"
     )
     assert colors[0] == colors[1] and colors[2] == "none", colors
-    # The thread title shows no Markdown fences.
+    # A title with Markdown in it (as models write them) shows as plain text.
+    page.locator(f"{PANEL} button[aria-label='Conversation history']").click()
+    row = page.locator(f"{PANEL} .jck-history-row").first
+    row.get_by_role("button", name=re.compile("^Rename")).click()
+    field = row.locator(".jck-history-input")
+    field.fill("**Title** with `fences`")
+    field.press("Enter")
     page.wait_for_function(
-        "(sel) => /Title with fences/.test(document.querySelector(sel).textContent)",
+        "(sel) => document.querySelector(sel).textContent === 'Title with fences'",
         arg=f"{PANEL} .jck-subtitle",
     )
-    assert "`" not in page.locator(f"{PANEL} .jck-subtitle").inner_text()
+    assert row.locator(".jck-history-title").inner_text() == "Title with fences"
+    page.locator(f"{PANEL} button[aria-label='Conversation history']").click()
     # The pick is kept per thread: a new thread starts on the default.
     page.locator(f"{PANEL} button[aria-label='New conversation']").click()
     assert picker.input_value() == "fake-model"
