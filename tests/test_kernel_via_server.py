@@ -1,0 +1,167 @@
+"""A kernel started by a Jupyter server asks that server (issue 15, items 1 and 4).
+
+A real ``jupyter server`` process is configured on its command line only
+(``--JupyterChatKit.store_url``, ``--JupyterChatKit.model``); nothing about the assistant
+is in the environment. A kernel it starts runs ``Chat().ask()``: the conversation lands in
+the server's store, as the server's user, and the kernel opens no store of its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.slow
+
+TOKEN = "kernel-via-server-token"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
+    """A ``jupyter server`` subprocess: its URL, its store file and its data dir."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "JUPYTER_"))}
+    data_dir = tmp_path / "data"
+    env |= {
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+        "JUPYTER_DATA_DIR": str(data_dir),
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+        "IPYTHONDIR": str(tmp_path / "ipython"),
+        "OPENAI_AGENTS_DISABLE_TRACING": "1",
+    }
+    store = tmp_path / "server-store.sqlite3"
+    log = (tmp_path / "server.log").open("wb")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jupyter_server",
+            "--allow-root",
+            "--no-browser",
+            f"--port={port}",
+            "--ip=127.0.0.1",
+            f"--IdentityProvider.token={TOKEN}",
+            "--ServerApp.jpserver_extensions=jupyter_chatkit=True",
+            f"--JupyterChatKit.store_url=sqlite:///{store}",
+            "--JupyterChatKit.model=offline",
+        ],
+        cwd=tmp_path,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    log.close()
+    url = f"http://127.0.0.1:{port}"
+    try:
+        # Wait for the server to answer (a start-up poll, not a timing assertion).
+        for _ in range(240):
+            try:
+                if httpx.get(f"{url}/api/status", headers=_auth()).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None:
+                break
+            time.sleep(0.25)
+        else:
+            pytest.fail((tmp_path / "server.log").read_text()[-3000:])
+        assert process.poll() is None, (tmp_path / "server.log").read_text()[-3000:]
+        yield url, store, data_dir
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+def _auth() -> dict[str, str]:
+    return {"Authorization": f"token {TOKEN}"}
+
+
+async def _run_in_kernel(url: str, code: str) -> str:
+    from tornado.httpclient import HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    async with httpx.AsyncClient(timeout=60, trust_env=False) as client:
+        kernel = (
+            await client.post(f"{url}/api/kernels", headers=_auth(), json={"name": "python3"})
+        ).json()
+        try:
+            ws_url = url.replace("http://", "ws://") + f"/api/kernels/{kernel['id']}/channels"
+            ws = await websocket_connect(HTTPRequest(ws_url, headers=_auth()))
+            msg_id = uuid.uuid4().hex
+            header = {
+                "msg_id": msg_id,
+                "msg_type": "execute_request",
+                "username": "test",
+                "session": uuid.uuid4().hex,
+                "version": "5.3",
+            }
+            ws.write_message(
+                json.dumps(
+                    {
+                        "header": header,
+                        "parent_header": {},
+                        "metadata": {},
+                        "channel": "shell",
+                        "content": {"code": code, "silent": False},
+                    }
+                )
+            )
+            out: list[str] = []
+            while True:
+                raw = await ws.read_message()
+                assert raw is not None, "the kernel's websocket closed"
+                msg = json.loads(raw)
+                if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                    continue
+                if msg["msg_type"] == "stream":
+                    out.append(msg["content"]["text"])
+                elif msg["msg_type"] == "error":
+                    raise AssertionError(msg["content"]["evalue"])
+                elif msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                    break
+            ws.close()
+            return "".join(out)
+        finally:
+            await client.delete(f"{url}/api/kernels/{kernel['id']}", headers=_auth())
+
+
+@pytest.mark.asyncio
+async def test_kernel_chat_uses_its_servers_settings_and_store(
+    server: tuple[str, Path, Path],
+) -> None:
+    url, store, data_dir = server
+    code = (
+        "import json\n"
+        "from jupyter_chatkit import Chat\n"
+        "a = Chat().ask('what variables do I have?', display=False)\n"
+        "print(json.dumps({'thread': a.thread_id, 'error': a.error}))\n"
+    )
+    result = json.loads((await _run_in_kernel(url, code)).strip().splitlines()[-1])
+    assert result["error"] is None and result["thread"]
+    async with httpx.AsyncClient(timeout=30, trust_env=False) as client:
+        listed = await client.post(
+            f"{url}/jupyter-chatkit/chatkit",
+            headers=_auth(),
+            content=json.dumps({"type": "threads.list", "params": {}}),
+        )
+    assert result["thread"] in [t["id"] for t in listed.json()["data"]]
+    assert await asyncio.to_thread(store.is_file)
+    # Without its server the kernel would have opened SQLite in its data dir.
+    assert not await asyncio.to_thread((data_dir / "jupyter_chatkit").exists)
