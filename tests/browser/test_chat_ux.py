@@ -493,3 +493,36 @@ def test_sidebar_in_notebook7(
     page.keyboard.press("Control+Shift+A")
     page.locator(INPUT).wait_for(state="visible")
     screenshot(page, "nb7-sidebar")
+
+
+def test_insert_and_run_brings_the_output_into_view(
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM
+) -> None:
+    cells = [f"c{i} = {i}" for i in range(40)]
+    lab_page.server.write_notebook("scroll.ipynb", cells)
+    lab_page.open("scroll.ipynb")
+    lab_page.set_active_cell(39)
+    open_panel(page)
+    code = "for i in range(25):\n    print('line', i)"
+    scripted_llm.script(
+        Reply(tool_calls=[ToolCall("propose_code", {"code": code, "title": "Print"})]),
+        Reply("Run it."),
+    )
+    send(page, "print lines")
+    lab_page.set_active_cell(39)
+    card = page.locator(f"{PANEL} .jck-widget").last
+    card.get_by_role("button", name="Insert & run").click()
+    page.wait_for_function(
+        "() => { const c = window.jupyterapp.shell.currentWidget.content.widgets[40];"
+        " return !!c && c.model.outputs.length > 0; }"
+    )
+    # The new cell's output ends up on screen, below the notebook's other cells.
+    page.wait_for_function(
+        """() => {
+          const nb = window.jupyterapp.shell.currentWidget.content;
+          const out = nb.widgets[40].node.querySelector('.jp-OutputArea');
+          const view = nb.node.getBoundingClientRect();
+          const box = out && out.getBoundingClientRect();
+          return !!box && box.height > 0 && box.top >= view.top && box.top < view.bottom;
+        }"""
+    )
