@@ -13,7 +13,10 @@ Comm contract (anywidget custom messages; JSON, no buffers):
   answer (kept as ``Chat.last_answer``).
 - kernel -> front end: ``{type: "chatkit.chunk", id, data}`` (response text),
   ``{type: "chatkit.end", id, status, contentType}``, ``{type: "chatkit.error", id,
-  message}``, ``{type: "tool.response", id, result}``.
+  message}``, ``{type: "tool.response", id, result}``, and ``{type: "thread.event",
+  data}`` (one ChatKit stream event as JSON) for each event of a turn run from Python
+  (``ask()``, ``%chat QUESTION``) once the widget has been displayed, so its views show
+  that turn live.
 """
 
 from __future__ import annotations
