@@ -11,7 +11,10 @@ extension pointed at it, then reports:
    the same number of events (a ratio);
 3. ``items.list`` latency at depth 10,000 vs. the first page (target: <= 2x);
 4. 50 concurrent streams: p95 time to first token vs. one stream (target: <= 1.5x),
-   and the error count (target: 0).
+   and the error count (target: 0); the server's CPU per request (target: <= 5 ms);
+5. the first turn after start vs. a warm turn (target: <= 1.5x);
+6. the idle server's memory vs. a bare ``jupyter server`` started in the same run
+   (target: <= 70 MB added).
 
 Numbers are ratios and differences against baselines from this run; absolute times
 depend on the machine. This is not a test.
@@ -85,13 +88,16 @@ async def first_delta_over_http(client: httpx.AsyncClient, url: str, body: bytes
     """Seconds from sending the request to the first text delta; drains the rest."""
     start = time.perf_counter()
     first: float | None = None
+    error = b""
     async with client.stream("POST", url, content=body) as response:
         response.raise_for_status()
         async for chunk in response.aiter_bytes():
             if first is None and b"text_delta" in chunk:
                 first = time.perf_counter() - start
-    if first is None:
-        raise RuntimeError("no text delta in the stream")
+            if b'"type":"error"' in chunk:
+                error = chunk[:300]
+    if first is None or error:
+        raise RuntimeError(f"no text delta in the stream {error!r}")
     return first
 
 
@@ -152,9 +158,23 @@ async def count_events(client: httpx.AsyncClient, url: str, body: bytes) -> tupl
     return count, last - first
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process in MB (Linux /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def start_processes(tmp: str) -> tuple[dict[str, str], list[subprocess.Popen[str]]]:
     """The fake LLM, the Jupyter server and the raw SSE baseline, each in its own process."""
-    llm_port, port, raw_port = free_port(), free_port(), free_port()
+    llm_port, port, raw_port, bare_port = free_port(), free_port(), free_port(), free_port()
     llm_url = f"http://127.0.0.1:{llm_port}"
     store_url = f"sqlite:///{tmp}/chat.sqlite3"
     env = {
@@ -195,12 +215,32 @@ def start_processes(tmp: str) -> tuple[dict[str, str], list[subprocess.Popen[str
             [sys.executable, "-c", RAW_SSE_SERVER, str(raw_port)],
             **quiet,  # type: ignore[call-overload]
         ),
+        # The memory floor: the same Jupyter server without this extension.
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "jupyter_server",
+                "--allow-root",
+                "--no-browser",
+                f"--port={bare_port}",
+                f"--IdentityProvider.token={TOKEN}",
+                "--ServerApp.jpserver_extensions={'jupyter_chatkit': False}",
+                f"--ServerApp.root_dir={tmp}",
+                "--ServerApp.log_level=WARN",
+            ],
+            env=env,
+            **quiet,  # type: ignore[call-overload]
+        ),
     ]
     urls = {
         "llm": llm_url,
         "base": f"http://127.0.0.1:{port}/jupyter-chatkit",
         "raw": f"http://127.0.0.1:{raw_port}/events",
         "store_url": store_url,
+        "bare": f"http://127.0.0.1:{bare_port}/api/status",
+        "server_pid": str(procs[1].pid),
+        "bare_pid": str(procs[3].pid),
     }
     return urls, procs
 
@@ -215,7 +255,11 @@ def main(quick: bool) -> None:
             for proc in procs:
                 proc.terminate()
             for proc in procs:
-                proc.wait(10)
+                try:
+                    proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(10)
 
 
 async def run(urls: dict[str, str], rounds: int) -> None:
@@ -223,6 +267,12 @@ async def run(urls: dict[str, str], rounds: int) -> None:
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
     async with httpx.AsyncClient(headers=headers, timeout=60, limits=limits) as client:
         await wait_until_up(client, f"{urls['base']}/health")
+        deadline = time.monotonic() + 60
+        while (await client.get(urls["bare"])).status_code != 200:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the bare Jupyter server did not come up")
+            await asyncio.sleep(0.2)
+        await asyncio.sleep(1.0)  # let both servers settle before reading their memory
         await report(client, urls, rounds)
 
 
@@ -236,7 +286,6 @@ async def report(client: httpx.AsyncClient, urls: dict[str, str], rounds: int) -
     from jupyter_chatkit.assistant.server import create_assistant
     from jupyter_chatkit.settings import Settings
 
-    endpoint = f"{urls['base']}/chatkit"
     context = RequestContext(user_id=LOCAL_USER)
     settings = Settings(
         model="fake-model",
@@ -246,6 +295,11 @@ async def report(client: httpx.AsyncClient, urls: dict[str, str], rounds: int) -
         store_url=urls["store_url"],
         title_threads=False,
     )
+    server_pid, bare_pid = int(urls["server_pid"]), int(urls["bare_pid"])
+    idle, bare = rss_mb(server_pid), rss_mb(bare_pid)
+    endpoint = f"{urls['base']}/chatkit"
+    # The first turn after start (the server is ready: its background build is done).
+    first_turn = await first_delta_over_http(client, endpoint, create_body("first turn"))
     direct = await create_assistant(settings)
 
     # Warm both paths (imports, connections, first SQLite pages).
@@ -256,8 +310,11 @@ async def report(client: httpx.AsyncClient, urls: dict[str, str], rounds: int) -
     # 1. Time to first token, interleaved so drift hits both sides alike.
     http_ttft: list[float] = []
     direct_ttft: list[float] = []
+    server_cpu: list[float] = []
     for i in range(rounds):
+        cpu = cpu_seconds(server_pid)
         http_ttft.append(await first_delta_over_http(client, endpoint, create_body(f"q{i}")))
+        server_cpu.append(cpu_seconds(server_pid) - cpu)
         direct_ttft.append(await first_delta_direct(direct, create_body(f"q{i}"), context))
     h50, d50 = statistics.median(http_ttft) * 1e3, statistics.median(direct_ttft) * 1e3
     print("1. time to first token (p50)")
@@ -265,6 +322,8 @@ async def report(client: httpx.AsyncClient, urls: dict[str, str], rounds: int) -
         f"   endpoint {h50:7.2f} ms   direct {d50:7.2f} ms   overhead {h50 - d50:+6.2f} ms"
         f"   (target <= +5 ms)"
     )
+    cpu_ms = sum(server_cpu) / len(server_cpu) * 1e3
+    print(f"   server CPU per new-thread request {cpu_ms:6.2f} ms   (target <= 5 ms)")
 
     # 2. SSE throughput: a long answer streamed word by word vs. raw tornado writes.
     words = 3000
@@ -329,9 +388,19 @@ async def report(client: httpx.AsyncClient, urls: dict[str, str], rounds: int) -
         print(
             f"   model first token {delay * 1e3:3.0f} ms: one stream p50 {s50:7.2f} ms   "
             f"50 streams p95 {c95:7.2f} ms   ratio {c95 / s50:5.2f} (target <= 1.5x)   "
-            f"errors {len(errors)}"
+            f"errors {len(errors)}" + (f" (first: {errors[0]!r})" if errors else "")
         )
     await control(client, urls, first_token_delay=0.0)
+    print("5. first turn after start")
+    print(
+        f"   first {first_turn * 1e3:7.2f} ms   warm p50 {h50:7.2f} ms   "
+        f"ratio {first_turn * 1e3 / h50:5.2f} (target <= 1.5x)"
+    )
+    print("6. idle memory (RSS after start, before any request)")
+    print(
+        f"   with the extension {idle:6.1f} MB   bare jupyter server {bare:6.1f} MB   "
+        f"added {idle - bare:+6.1f} MB (target <= 70 MB)"
+    )
     await direct.sql_store.close()
 
 

@@ -129,6 +129,12 @@ def warm_up(model: object, api: str) -> int:
         for cls in [*deferred, *_deferred_models(WARM_MODULES)]:
             cls.model_rebuild(force=True)
             built += 1
+        # The run context's generic class is built (and cached) on first use.
+        from chatkit.agents import AgentContext
+
+        from .context import RequestContext
+
+        AgentContext[RequestContext]  # building the class is the point
     except Exception as exc:
         log.info("jupyter-chatkit: warm-up skipped (%s)", type(exc).__name__)
     return built
