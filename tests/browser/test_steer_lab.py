@@ -186,11 +186,13 @@ def test_chips_are_removable_and_the_read_line_counts_tool_calls(
     assert active_index(lab_page) == 0
 
 
-def type_and_pick(page: Any, typed: str, option: str) -> None:
+def type_and_pick(page: Any, typed: str, option: str, shot: Any = None) -> None:
     """Type ``typed`` at the end of the box and pick ``option`` from the popup."""
     page.locator(INPUT).press_sequentially(typed)
     item = page.locator(f"{PANEL} .jck-complete-item", has_text=option).first
     item.wait_for(state="visible", timeout=30_000)
+    if shot:
+        shot()
     item.dispatch_event("mousedown")
 
 
@@ -220,10 +222,11 @@ def test_mentions_complete_and_send_their_content(
 
     page.locator(INPUT).click()
     type_and_pick(page, "compare @sal", "@sales")
-    screenshot(page, "mention-popup-picked")
     type_and_pick(page, "with @api", "@api_token")
     type_and_pick(page, "and #1", "cell 1")
-    type_and_pick(page, "and @data/sa", "@data/sales.csv")
+    type_and_pick(
+        page, "and @data/sa", "@data/sales.csv", lambda: screenshot(page, "mention-popup-file")
+    )
     type_and_pick(page, "and @data/lo", "@data/logo.bin")
     page.locator(INPUT).press_sequentially("and @nobody")
     page.wait_for_timeout(300)  # let a completion for @nobody come back: it lists nothing
@@ -271,3 +274,32 @@ def test_slash_commands(lab_page: LabPage, page: Any, scripted_llm: FakeLLM) -> 
     page.locator(INPUT).press_sequentially("/new")
     page.locator(INPUT).press("Enter")
     page.wait_for_function("(sel) => !document.querySelector(sel)", arg=USER)
+
+
+def test_each_notebook_reopens_its_thread_and_a_rename_keeps_it(
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM
+) -> None:
+    lab_page.server.write_notebook("first.ipynb", ["x = 1"])
+    lab_page.server.write_notebook("second.ipynb", ["y = 2"])
+    lab_page.open("first.ipynb")
+    open_panel(lab_page, page)
+    posted: list[str] = []
+    page.on("request", lambda r: posted.append(r.post_data or "") if r.method == "POST" else None)
+    scripted_llm.script(Reply("First answer."))
+    page.locator(INPUT).fill("about the first")
+    page.locator(INPUT).press("Enter")
+    wait_answer(page, "First answer.")
+    # The new thread names its notebook (threads.create request metadata).
+    create = next(json.loads(p) for p in posted if '"threads.create"' in p)
+    assert create["metadata"] == {"notebook": "first.ipynb"}
+    # Rename the open notebook the way the file browser does.
+    page.evaluate(
+        "() => window.jupyterapp.serviceManager.contents.rename('first.ipynb', 'renamed.ipynb')"
+    )
+    page.locator(f"{PANEL} .jp-chatkit-notebook-name", has_text="renamed.ipynb").wait_for()
+    lab_page.command("docmanager:open", {"path": "second.ipynb"})
+    page.locator(f"{PANEL} .jp-chatkit-notebook-name", has_text="second.ipynb").wait_for()
+    page.wait_for_function("(sel) => !document.querySelector(sel)", arg=USER)
+    lab_page.command("docmanager:open", {"path": "renamed.ipynb"})
+    page.locator(USER, has_text="about the first").wait_for(timeout=30_000)
+    assert page.locator(USER).count() == 1

@@ -10,6 +10,7 @@ import { createChat, fetchTransport, type ModelChoice, type SendKey, sendKeyHint
 import { showCell, watchContext } from "./context";
 import type { NotebookLink } from "./link";
 import { labCommands, labMentions } from "./mentions";
+import { followNotebookThreads, NotebookThreads } from "./threads";
 
 export type { SendKey };
 
@@ -74,6 +75,7 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
   const { link, notify } = options;
   return (host: HTMLElement): SidebarChat => {
     const token = PageConfig.getToken();
+    const threads = new NotebookThreads();
     // `/explain` and `/fix` send through the chat made just below.
     const sendParts = (parts: MessagePart[]): void => void chat.send(parts);
     const chat = createChat(host, {
@@ -98,7 +100,8 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
       title: "Notebook Assistant",
       sendKey: options.sendKey(),
       placeholder: placeholderFor,
-      initialThreadId: lastThread.get(),
+      // The attached notebook's own conversation, else the last one open.
+      initialThreadId: link.panel ? threads.get(link.panel.context.path) : lastThread.get(),
       offline: options.offline,
       models: options.models,
       onEscape: options.escape,
@@ -111,6 +114,7 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
     const stopContext = watchContext(chat, link, host);
     // Reopen the same conversation after a reload (threads live on the server, per user).
     const stopRemember = chat.onThreadChange((id) => lastThread.set(id));
+    const stopFollow = followNotebookThreads(chat, link, threads);
     return {
       send: async (text) => {
         // The UI ignores a send while it is answering; say so instead of dropping it.
@@ -126,6 +130,7 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
       setSendKey: (key) => chat.setSendKey(key),
       dispose: () => {
         stopRemember();
+        stopFollow();
         stopContext();
         chat.dispose();
       },

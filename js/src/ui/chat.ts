@@ -14,7 +14,7 @@ import { button, copyText, h, icon, plainTitle, uniqueId } from "./dom";
 import { HistoryPanel } from "./history";
 import { ThreadView } from "./items";
 import { type CodeActions, type CodeBlockAction, type MarkdownOptions, renderMarkdown } from "./markdown";
-import { Completer, type MentionSource, type SlashCommand } from "./mentions";
+import { Completer, type MentionSource, type SlashCommand, toolMentions } from "./mentions";
 import { applyReadLines } from "./readline";
 import { cardCode, type WidgetContext } from "./widgets";
 
@@ -365,7 +365,8 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
   const composer = composerBox.el;
   const completer = new Completer(
     composerBox.input,
-    options.mentions ?? null,
+    // Without a source of its own, the host's client tools answer (kernel variables).
+    options.mentions ?? (options.clientTools ? toolMentions(options.clientTools) : null),
     () => [
       ...(options.commands ?? []),
       { name: "new", description: "Start a new conversation", run: () => newThread() },

@@ -9,6 +9,7 @@
  * Tab pick, Esc closes.
  */
 
+import type { ClientToolCallItem } from "../client/types";
 import type { ContextRef, MessagePart } from "./context";
 import { h, uniqueId } from "./dom";
 
@@ -209,4 +210,59 @@ export class Completer {
     e.stopPropagation();
     if (!this.el.hidden) this.render();
   }
+}
+
+/** A client tool as the session runs it (args, signal and the call item). */
+type ToolHandler = (
+  args: Record<string, unknown>,
+  context: { signal: AbortSignal; item: ClientToolCallItem },
+) => Promise<unknown> | unknown;
+
+/**
+ * Mentions answered by the client tools themselves, for hosts without their own source
+ * (the `%chat` widget): `@name` lists kernel variables with `list_kernel_variables` and
+ * reads a picked one with `inspect_kernel_variable`, the same producers the model's own
+ * calls use (redacted and bounded where they run).
+ */
+export function toolMentions(tools: Record<string, ToolHandler>): MentionSource {
+  const run = async (name: string, args: Record<string, unknown>): Promise<unknown> => {
+    const handler = tools[name];
+    if (!handler) return { error: `${name} is not available here.` };
+    const item: ClientToolCallItem = {
+      id: `mention-${name}`,
+      thread_id: "",
+      created_at: new Date().toISOString(),
+      type: "client_tool_call",
+      status: "pending",
+      call_id: `mention-${name}`,
+      name,
+      arguments: args,
+    };
+    return handler(args, { signal: AbortSignal.timeout(20_000), item });
+  };
+  let listed: { at: number; rows: { name: string; type: string }[] } | null = null;
+  return {
+    async complete(query, trigger) {
+      if (trigger !== "@" || !/^\w*$/.test(query)) return [];
+      if (!listed || Date.now() - listed.at > 5000) {
+        const result = (await run("list_kernel_variables", {})) as Record<string, unknown> | null;
+        const rows = Array.isArray(result?.variables) ? (result.variables as Record<string, unknown>[]) : [];
+        listed = {
+          at: Date.now(),
+          rows: rows
+            .filter((r) => typeof r.name === "string")
+            .map((r) => ({ name: String(r.name), type: String(r.type ?? "") })),
+        };
+      }
+      return listed.rows
+        .filter((r) => r.name.startsWith(query))
+        .map((r) => ({
+          id: `variable:${r.name}`,
+          kind: "variable" as const,
+          label: r.name,
+          title: r.type ? `${r.name}: ${r.type}` : r.name,
+          resolve: () => run("inspect_kernel_variable", { name: r.name }),
+        }));
+    },
+  };
 }

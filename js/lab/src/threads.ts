@@ -1,0 +1,103 @@
+/**
+ * Threads belong to notebooks (issue 10, item 5), in the sidebar: each notebook's last
+ * conversation is remembered (per Jupyter server, in this browser), attaching the
+ * sidebar to a notebook reopens that notebook's conversation (or starts a new one), and
+ * renaming or moving the open notebook keeps the link. A new thread also sends its
+ * notebook's path with `threads.create` (request metadata).
+ */
+
+import { PageConfig } from "@jupyterlab/coreutils";
+import type { NotebookPanel } from "@jupyterlab/notebook";
+import type { ChatHandle } from "../../src/index";
+import type { NotebookLink } from "./link";
+
+/** Notebook path → its last thread id, kept in localStorage. */
+export class NotebookThreads {
+  private readonly key = `jupyter-chatkit:notebook-threads:${PageConfig.getBaseUrl()}`;
+
+  private read(): Record<string, string> {
+    try {
+      const value = JSON.parse(window.localStorage.getItem(this.key) ?? "{}");
+      return value && typeof value === "object" ? (value as Record<string, string>) : {};
+    } catch {
+      return {}; // storage disabled or damaged: nothing remembered
+    }
+  }
+
+  private write(map: Record<string, string>): void {
+    try {
+      window.localStorage.setItem(this.key, JSON.stringify(map));
+    } catch {
+      // storage disabled: nothing to remember
+    }
+  }
+
+  /** The last thread of the notebook at `path`. */
+  get(path: string | null): string | null {
+    return path ? (this.read()[path] ?? null) : null;
+  }
+
+  /** Remember `id` as the notebook's thread (null forgets it). */
+  set(path: string, id: string | null): void {
+    const map = this.read();
+    if (id) map[path] = id;
+    else delete map[path];
+    this.write(map);
+  }
+
+  /** The notebook moved from `from` to `to`: its thread goes with it. */
+  move(from: string, to: string): void {
+    const map = this.read();
+    if (!(from in map)) return;
+    map[to] = map[from];
+    delete map[from];
+    this.write(map);
+  }
+}
+
+/**
+ * Keep `chat` on the attached notebook's conversation. Returns the function that stops.
+ * A switch waits while an answer streams (the answer would be cut otherwise).
+ */
+export function followNotebookThreads(chat: ChatHandle, link: NotebookLink, threads: NotebookThreads): () => void {
+  let panel: NotebookPanel | null = link.panel;
+  let path: string | null = panel?.context.path ?? null;
+  let pending = false;
+
+  const stopRemember = chat.onThreadChange((id) => {
+    if (path && id) threads.set(path, id);
+  });
+  const switchTo = (): void => {
+    if (chat.session.busy) {
+      pending = true;
+      return;
+    }
+    pending = false;
+    const target = threads.get(path);
+    if (target && target !== chat.threadId) void chat.openThread(target).catch(() => chat.newThread());
+    else if (!target && chat.threadId) chat.newThread();
+  };
+  const onChanged = (_: NotebookLink, next: NotebookPanel | null): void => {
+    const nextPath = next?.context.path ?? null;
+    if (next && next === panel && path && nextPath && nextPath !== path) {
+      // The same notebook, renamed or moved: the conversation follows it.
+      threads.move(path, nextPath);
+      path = nextPath;
+      return;
+    }
+    if (next === panel && nextPath === path) return;
+    panel = next;
+    path = nextPath;
+    // With no notebook attached, the conversation on screen stays.
+    if (path) switchTo();
+  };
+  const stopAnswer = chat.onAnswer(() => {
+    if (pending) switchTo();
+  });
+  link.changed.connect(onChanged);
+  return () => {
+    link.changed.disconnect(onChanged);
+    stopRemember();
+    stopAnswer();
+  };
+}
