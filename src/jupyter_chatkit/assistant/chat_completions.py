@@ -144,6 +144,13 @@ class _ItemIds:
         prefix = {"message": "msg", "reasoning": "rs", "function_call": "fc"}.get(kind, "item")
         return f"{prefix}_{uuid.uuid4().hex}"
 
+    def _of_kind(self, kind: str) -> str:
+        # Not setdefault(kind, self._mint(kind)): that would mint a uuid4 per delta.
+        known = self._by_kind.get(kind)
+        if known is None:
+            known = self._by_kind[kind] = self._mint(kind)
+        return known
+
     def _for_item(self, item: Any, index: int | None) -> str:
         kind = str(getattr(item, "type", "item"))
         call_id = getattr(item, "call_id", None)
@@ -155,7 +162,7 @@ class _ItemIds:
             if isinstance(call_id, str) and call_id:
                 self._by_call[call_id] = new
         else:
-            new = self._by_kind.setdefault(kind, self._mint(kind))
+            new = self._of_kind(kind)
         if index is not None:
             self._by_index[index] = new
         return new
@@ -174,12 +181,12 @@ class _ItemIds:
         if getattr(event, "item_id", None) == _FAKE_RESPONSES_ID:
             index = getattr(event, "output_index", None)
             if kind.startswith("response.reasoning"):
-                event.item_id = self._by_kind.setdefault("reasoning", self._mint("reasoning"))
+                event.item_id = self._of_kind("reasoning")
             elif kind.startswith("response.function_call"):
                 known = self._by_index.get(index) if index is not None else None
                 event.item_id = known or self._mint("function_call")
             else:
-                event.item_id = self._by_kind.setdefault("message", self._mint("message"))
+                event.item_id = self._of_kind("message")
         response = getattr(event, "response", None)
         if response is not None and kind == "response.completed":
             for out in getattr(response, "output", None) or []:
