@@ -6,6 +6,7 @@ import "./ui/styles.css";
 
 export * from "./bridge";
 export * from "./client";
+export { attachmentProblem, jupyterUpload, type UploadFile } from "./ui/attachments";
 export {
   type ChatAnswer,
   type ChatHandle,

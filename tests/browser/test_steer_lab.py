@@ -303,3 +303,64 @@ def test_each_notebook_reopens_its_thread_and_a_rename_keeps_it(
     lab_page.command("docmanager:open", {"path": "renamed.ipynb"})
     page.locator(USER, has_text="about the first").wait_for(timeout=30_000)
     assert page.locator(USER).count() == 1
+
+
+PNG_1X1 = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201a5f6"
+    "2ee90000000049454e44ae426082"
+)
+
+
+def test_attachments_picker_paste_and_refusals(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    lab_page.server.write_notebook("attach.ipynb", ["x = 1"])
+    lab_page.open("attach.ipynb")
+    open_panel(lab_page, page)
+    csv = "region,revenue,api_key\n" + "".join(f"r{i},{i},{GITHUB}\n" for i in range(3000))
+    picker = page.locator(f"{PANEL} .jck-file-input")
+    picker.set_input_files(
+        [
+            {"name": "sales.csv", "mimeType": "text/csv", "buffer": csv.encode()},
+            {"name": "tool.exe", "mimeType": "application/x-msdownload", "buffer": b"MZ" * 10},
+        ]
+    )
+    # The wrong type is refused with a readable message; the CSV becomes a chip.
+    page.locator(f"{PANEL} .jck-toast", has_text="tool.exe cannot be attached").wait_for()
+    # An image pasted into the box is attached too.
+    page.locator(INPUT).click()
+    page.evaluate(
+        """(bytes) => {
+          const file = new File([new Uint8Array(bytes)], 'chart.png', {type: 'image/png'});
+          const data = new DataTransfer();
+          data.items.add(file);
+          const box = document.querySelector('#jupyter-chatkit-panel .jck-input');
+          box.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true}));
+        }""",
+        list(PNG_1X1),
+    )
+    attached = page.locator(f"{PANEL} .jck-chip-attachment:not(.jck-uploading)")
+    page.wait_for_function(
+        "(sel) => document.querySelectorAll(sel).length === 2",
+        arg=f"{PANEL} .jck-chip-attachment:not(.jck-uploading)",
+    )
+    assert [str(t) for t in attached.locator(".jck-chip-label").all_inner_texts()] == [
+        "File: sales.csv",
+        "Image: chart.png",
+    ]
+    screenshot(page, "attachments")
+    scripted_llm.script(Reply("Seen both."))
+    page.locator(INPUT).fill("what is in these?")
+    page.locator(INPUT).press("Enter")
+    wait_answer(page, "Seen both.")
+    assert page.locator(f"{PANEL} .jck-chip-attachment").count() == 0
+    message = scripted_llm.requests[0]["messages"][-1]
+    parts = message["content"]
+    assert parts[0]["text"] == "what is in these?"
+    text = next(p["text"] for p in parts if p["type"] == "text" and "sales.csv" in p["text"])
+    assert "region,revenue,api_key" in text and "r0,0," in text
+    assert GITHUB not in json.dumps(scripted_llm.requests) and "«redacted" in text
+    assert len(text) <= 16_500  # clipped: the file is ~150k characters
+    image = next(p for p in parts if p["type"] == "image_url")
+    assert image["image_url"]["url"].startswith("data:image/png;base64,")

@@ -6,7 +6,14 @@
 
 import { PageConfig } from "@jupyterlab/coreutils";
 import type { MessagePart } from "../../src/index";
-import { createChat, fetchTransport, type ModelChoice, type SendKey, sendKeyHint } from "../../src/index";
+import {
+  createChat,
+  fetchTransport,
+  jupyterUpload,
+  type ModelChoice,
+  type SendKey,
+  sendKeyHint,
+} from "../../src/index";
 import { showCell, watchContext } from "./context";
 import type { NotebookLink } from "./link";
 import { labCommands, labMentions } from "./mentions";
@@ -109,6 +116,7 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
       // A new thread belongs to the notebook it was started from.
       threadMetadata: () => (link.panel ? { notebook: link.panel.context.path } : undefined),
       mentions: labMentions(link),
+      upload: jupyterUpload(token || undefined),
       commands: labCommands(link, sendParts, notify),
     });
     const stopContext = watchContext(chat, link, host);

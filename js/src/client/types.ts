@@ -132,6 +132,15 @@ export interface ItemsFeedbackReq extends BaseReq {
   params: { thread_id: string; item_ids: string[]; kind: FeedbackKind };
 }
 
+export interface AttachmentsCreateReq extends BaseReq {
+  type: "attachments.create";
+  params: { name: string; size: number; mime_type: string };
+}
+export interface AttachmentsDeleteReq extends BaseReq {
+  type: "attachments.delete";
+  params: { attachment_id: string };
+}
+
 /** Requests answered with `text/event-stream`. */
 export type StreamingReq =
   | ThreadsCreateReq
@@ -148,7 +157,9 @@ export type NonStreamingReq =
   | ItemsListReq
   | ItemsFeedbackReq
   | ThreadsUpdateReq
-  | ThreadsDeleteReq;
+  | ThreadsDeleteReq
+  | AttachmentsCreateReq
+  | AttachmentsDeleteReq;
 
 export type ChatKitReq = StreamingReq | NonStreamingReq;
 
@@ -288,6 +299,8 @@ export interface Attachment {
   mime_type: string;
   preview_url?: string;
   thread_id?: string | null;
+  /** Where to send the bytes (two-phase upload), on `attachments.create`'s answer. */
+  upload_descriptor?: { url: string; method: string } | null;
 }
 
 export interface UserMessageItem extends ItemBase {

@@ -8,6 +8,7 @@ import { lastUserMessageId } from "../client/reducer";
 import { ChatSession, type ClientToolHandler, type SessionEvent } from "../client/session";
 import type { Transport } from "../client/transport";
 import type { ActionConfig, WidgetItem } from "../client/types";
+import { AttachmentTray, type UploadFile } from "./attachments";
 import { Composer, type SendKey, sendKeyHint } from "./composer";
 import { ContextChips, type ContextRef, type MessagePart, messageContent, partsText } from "./context";
 import { button, copyText, h, icon, plainTitle, uniqueId } from "./dom";
@@ -58,6 +59,8 @@ export interface ChatOptions {
   mentions?: MentionSource;
   /** Slash commands besides the built-in `/new` (e.g. `/explain`, `/fix`). */
   commands?: readonly SlashCommand[];
+  /** Send an attachment's bytes to the server; without it, no attachments. */
+  upload?: UploadFile;
 }
 
 /** The server's model and the ones people may pick per conversation. */
@@ -339,13 +342,15 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
   const scroller = h("div", { class: "jck-scroll" }, older, empty, view.el, pending, progress, notices, errorBox);
 
   const chips = new ContextChips(announce);
+  const tray = options.upload ? new AttachmentTray(session, options.upload, announce) : null;
   /** Send `parts` with the chips as tags (resolved now, through the host's producers). */
   const sendParts = async (parts: readonly MessagePart[]): Promise<void> => {
     if (session.busy) return;
     atEnd = true;
     const content = await messageContent(parts, chips.chips());
     const metadata = session.threadId ? undefined : options.threadMetadata?.();
-    await session.send(partsText(parts), { content, metadata });
+    const attachments = tray ? await tray.take() : [];
+    await session.send(partsText(parts), { content, metadata, attachments });
   };
   const composerBox = new Composer(
     {
@@ -402,10 +407,15 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     toast,
     completer.el,
     chips.el,
+    tray?.el,
     composer,
     live,
   );
   el.replaceChildren(root);
+  if (tray) {
+    tray.bind(root, input);
+    composer.insertBefore(tray.controls, input.nextSibling);
+  }
 
   // ------------------------------------------------------------ scrolling
   let atEnd = true;
