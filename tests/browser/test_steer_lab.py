@@ -134,6 +134,12 @@ def test_error_reference_stays_short_and_the_cell_goes_as_context(
     page.wait_for_function(
         "() => window.jupyterapp.shell.currentWidget?.content?.activeCellIndex === 2"
     )
+    # So is a cell chip in the sent message.
+    lab_page.set_active_cell(1)
+    bubble.locator(".jck-tag", has_text="cell 1").click()
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget?.content?.activeCellIndex === 0"
+    )
 
 
 def test_explain_targets_the_cell_it_was_invoked_on(

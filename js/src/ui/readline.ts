@@ -171,6 +171,7 @@ export function applyReadLines(
   };
   for (const item of items) {
     if (item.type === "user_message") {
+      if (onCell) linkCellTags(log, item, onCell);
       if (message || turn.length) finish(false);
       message = item;
       turn = [];
@@ -179,4 +180,28 @@ export function applyReadLines(
     }
   }
   finish(true);
+}
+
+/** Make the cell tags of a sent message's bubble ("cell 3") links to their cell. */
+function linkCellTags(log: HTMLElement, message: UserMessageItem, onCell: (index: number) => void): void {
+  const entry = log.querySelector(`[data-item-id="${CSS.escape(message.id)}"]`);
+  if (!entry) return;
+  const spans = [...entry.querySelectorAll<HTMLElement>(".jck-bubble .jck-tag")];
+  const tags = message.content.filter((c) => c.type === "input_tag");
+  spans.forEach((span, i) => {
+    const cell = record(tags[i]?.data).cell;
+    if (typeof cell !== "number" || span.classList.contains("jck-tag-link")) return;
+    span.classList.add("jck-tag-link");
+    span.setAttribute("role", "button");
+    span.tabIndex = 0;
+    span.title = "Show this cell in the notebook";
+    const go = (): void => onCell(cell);
+    span.addEventListener("click", go);
+    span.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" || e.key === " ") {
+        e.preventDefault();
+        go();
+      }
+    });
+  });
 }
