@@ -93,6 +93,9 @@ class RemoteAssistant:
     def __init__(self, endpoint: ServerEndpoint) -> None:
         self.endpoint = endpoint
         self._client: httpx.AsyncClient | None = None
+        # Servers that want an XSRF token even from token-authenticated clients
+        # (JupyterHub's legacy single-user mode) get the one their health GET set.
+        self._xsrf: str | None = None
 
     def _http(self) -> httpx.AsyncClient:
         if self._client is None or self._client.is_closed:
@@ -112,15 +115,15 @@ class RemoteAssistant:
         """
         del context
         content = body.encode() if isinstance(body, str) else body
-        client = self._http()
-        request = client.build_request(
-            "POST",
-            self.endpoint.url,
-            content=content,
-            headers={"Content-Type": "application/json"},
-        )
         try:
-            response = await client.send(request, stream=True)
+            response = await self._post(content)
+            if response.status_code == 403 and self._xsrf is None:
+                # Tornado checks XSRF before authenticating in JupyterHub's legacy mode.
+                data = await response.aread()
+                await response.aclose()
+                if b"_xsrf" not in data or not await self._fetch_xsrf():
+                    return _json_result(403, response.headers.get("Content-Type", ""), data)
+                response = await self._post(content)
         except httpx.HTTPError as exc:
             log.warning("The kernel could not reach its Jupyter server: %s", type(exc).__name__)
             return JsonResult.error(
@@ -134,6 +137,21 @@ class RemoteAssistant:
         finally:
             await response.aclose()
         return _json_result(response.status_code, content_type, data)
+
+    async def _post(self, content: bytes) -> httpx.Response:
+        headers = {"Content-Type": "application/json"}
+        if self._xsrf:
+            headers |= {"X-XSRFToken": self._xsrf, "Cookie": f"_xsrf={self._xsrf}"}
+        client = self._http()
+        request = client.build_request("POST", self.endpoint.url, content=content, headers=headers)
+        return await client.send(request, stream=True)
+
+    async def _fetch_xsrf(self) -> bool:
+        """Get the server's XSRF cookie from the (authenticated) health endpoint."""
+        health = self.endpoint.url.rsplit("/", 1)[0] + "/health"
+        response = await self._http().get(health)
+        self._xsrf = response.cookies.get("_xsrf") or None
+        return self._xsrf is not None
 
     async def _events(self, response: httpx.Response) -> AsyncIterator[bytes]:
         try:

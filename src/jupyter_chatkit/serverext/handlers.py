@@ -279,6 +279,11 @@ class HealthHandler(BaseChatKitHandler):
         """Report readiness without building anything."""
         from .. import __version__
 
+        # Sets the XSRF cookie: the kernel's client (kernel/remote.py) reads it here for
+        # servers that check XSRF even on token-authenticated POSTs (JupyterHub's legacy
+        # single-user mode checks it before the token is looked at).
+        self.xsrf_token  # noqa: B018
+
         self.finish({"status": "ok", "ready": self.holder.ready, "version": __version__})
 
 
