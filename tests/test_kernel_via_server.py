@@ -33,9 +33,13 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
-    """A ``jupyter server`` subprocess: its URL, its store file and its data dir."""
+@pytest.fixture(params=["with the extension", "without the extension"])
+def server(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[tuple[str, Path, Path, bool]]:
+    """A ``jupyter server`` subprocess: its URL, its store file, its data dir, and
+    whether jupyter-chatkit's extension runs in it."""
+    enabled = request.param == "with the extension"
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "JUPYTER_"))}
     data_dir = tmp_path / "data"
@@ -47,6 +51,10 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
         "OPENAI_AGENTS_DISABLE_TRACING": "1",
     }
     store = tmp_path / "server-store.sqlite3"
+    if not enabled:
+        # The kernel inherits this and, finding no assistant on its server, uses it.
+        env["JUPYTER_CHATKIT_STORE_URL"] = f"sqlite:///{store}"
+        env["JUPYTER_CHATKIT_MODEL"] = "offline"
     log = (tmp_path / "server.log").open("wb")
     process = subprocess.Popen(
         [
@@ -58,7 +66,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
             f"--port={port}",
             "--ip=127.0.0.1",
             f"--IdentityProvider.token={TOKEN}",
-            "--ServerApp.jpserver_extensions=jupyter_chatkit=True",
+            f"--ServerApp.jpserver_extensions=jupyter_chatkit={enabled}",
             f"--JupyterChatKit.store_url=sqlite:///{store}",
             "--JupyterChatKit.model=offline",
         ],
@@ -83,7 +91,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
         else:
             pytest.fail((tmp_path / "server.log").read_text()[-3000:])
         assert process.poll() is None, (tmp_path / "server.log").read_text()[-3000:]
-        yield url, store, data_dir
+        yield url, store, data_dir, enabled
     finally:
         process.terminate()
         process.wait(30)
@@ -144,9 +152,10 @@ async def _run_in_kernel(url: str, code: str) -> str:
 
 @pytest.mark.asyncio
 async def test_kernel_chat_uses_its_servers_settings_and_store(
-    server: tuple[str, Path, Path],
+    server: tuple[str, Path, Path, bool],
 ) -> None:
-    url, store, data_dir = server
+    """With the extension the kernel asks the server; without, it answers itself."""
+    url, store, data_dir, enabled = server
     code = (
         "import json\n"
         "from jupyter_chatkit import Chat\n"
@@ -155,13 +164,25 @@ async def test_kernel_chat_uses_its_servers_settings_and_store(
     )
     result = json.loads((await _run_in_kernel(url, code)).strip().splitlines()[-1])
     assert result["error"] is None and result["thread"]
-    async with httpx.AsyncClient(timeout=30, trust_env=False) as client:
-        listed = await client.post(
-            f"{url}/jupyter-chatkit/chatkit",
-            headers=_auth(),
-            content=json.dumps({"type": "threads.list", "params": {}}),
-        )
-    assert result["thread"] in [t["id"] for t in listed.json()["data"]]
+    if enabled:
+        async with httpx.AsyncClient(timeout=30, trust_env=False) as client:
+            listed = await client.post(
+                f"{url}/jupyter-chatkit/chatkit",
+                headers=_auth(),
+                content=json.dumps({"type": "threads.list", "params": {}}),
+            )
+        assert result["thread"] in [t["id"] for t in listed.json()["data"]]
+    else:
+        # The kernel's own assistant kept it, in the store its environment names.
+        from jupyter_chatkit.assistant.context import LOCAL_USER, RequestContext
+        from jupyter_chatkit.store import open_store
+
+        own = await open_store(f"sqlite:///{store}")
+        try:
+            thread = await own.load_thread(result["thread"], RequestContext(user_id=LOCAL_USER))
+        finally:
+            await own.close()
+        assert thread.id == result["thread"]
     assert await asyncio.to_thread(store.is_file)
-    # Without its server the kernel would have opened SQLite in its data dir.
+    # Neither path opened the default SQLite file in the data dir.
     assert not await asyncio.to_thread((data_dir / "jupyter_chatkit").exists)

@@ -10,8 +10,9 @@ a token, the server decides who that is.
 Which server: under JupyterHub, ``JUPYTERHUB_SERVICE_URL`` (the user's own server) with
 ``JUPYTERHUB_API_TOKEN``; on a laptop, the running server whose process started this
 kernel, from its runtime file (``jpserver-<pid>.json`` in Jupyter's runtime dir, which
-holds its URL and token). With neither (nbclient, a script), nothing is found and the
-kernel runs its own assistant with the user's own settings (:mod:`.runtime`).
+holds its URL and token). With neither (nbclient, a script), or with a server that
+does not run jupyter-chatkit's extension (its health endpoint is asked once), the kernel
+runs its own assistant with the user's own settings (:mod:`.runtime`).
 """
 
 from __future__ import annotations
@@ -148,10 +149,30 @@ class RemoteAssistant:
 
     async def _fetch_xsrf(self) -> bool:
         """Get the server's XSRF cookie from the (authenticated) health endpoint."""
-        health = self.endpoint.url.rsplit("/", 1)[0] + "/health"
-        response = await self._http().get(health)
+        response = await self._http().get(self._health_url)
         self._xsrf = response.cookies.get("_xsrf") or None
         return self._xsrf is not None
+
+    @property
+    def _health_url(self) -> str:
+        return self.endpoint.url.rsplit("/", 1)[0] + "/health"
+
+    async def available(self) -> bool:
+        """True when the server answers our health endpoint for this token.
+
+        False when it runs without jupyter-chatkit's extension (404), refuses the token,
+        or cannot be reached: then the kernel runs its own assistant, as before.
+        """
+        try:
+            response = await self._http().get(self._health_url)
+        except httpx.HTTPError as exc:
+            log.info("The kernel's Jupyter server is not reachable: %s", type(exc).__name__)
+            return False
+        if response.status_code != 200:
+            log.info("The kernel's Jupyter server has no assistant (%s)", response.status_code)
+            return False
+        self._xsrf = response.cookies.get("_xsrf") or self._xsrf
+        return True
 
     async def _events(self, response: httpx.Response) -> AsyncIterator[bytes]:
         try:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from agents.models.interface import Model
 
     from ..assistant.server import NotebookAssistant
-    from .remote import RemoteAssistant
+    from .remote import RemoteAssistant, ServerEndpoint
 
 T = TypeVar("T")
 
@@ -89,6 +89,8 @@ class AssistantRuntime:
         self._busy = 0
         # The kernel's server endpoint, when it has one (see :mod:`.remote`).
         self._remote: RemoteAssistant | None = None
+        # A server found without the assistant: not asked again by this kernel.
+        self._no_remote: ServerEndpoint | None = None
 
     @property
     def loop(self) -> asyncio.AbstractEventLoop:
@@ -154,7 +156,7 @@ class AssistantRuntime:
         ``OPENAI_BASE_URL`` takes effect on the next question.
         """
         if settings is None and model is None:
-            remote = self._remote_assistant()
+            remote = await self._remote_assistant()
             if remote is not None:
                 # Same handle() contract as NotebookAssistant: the clients need no more.
                 return cast("NotebookAssistant", remote)
@@ -166,14 +168,22 @@ class AssistantRuntime:
             self._assistants[key] = task
         return await asyncio.shield(task)
 
-    def _remote_assistant(self) -> RemoteAssistant | None:
+    async def _remote_assistant(self) -> RemoteAssistant | None:
+        """The kernel's server, if it has one with the assistant (asked once per server)."""
         from .remote import RemoteAssistant, find_server
 
         endpoint = find_server()
-        if endpoint is None:
+        if endpoint is None or endpoint == self._no_remote:
             return None
         if self._remote is None or self._remote.endpoint != endpoint:
-            self._remote = RemoteAssistant(endpoint)
+            remote = RemoteAssistant(endpoint)
+            if not await remote.available():
+                # A server without the extension (or that refuses the kernel): the
+                # kernel's own assistant answers, with the kernel's own settings.
+                await remote.aclose()
+                self._no_remote = endpoint
+                return None
+            self._remote = remote
         return self._remote
 
     @contextlib.asynccontextmanager
