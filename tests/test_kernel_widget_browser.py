@@ -56,7 +56,8 @@ def ask_in_widget(page: Any, text: str) -> str:
         timeout=90_000,
     )
     wait_idle(page)
-    return str(page.locator(ANSWER).last.inner_text())
+    # The answer's own text, not the "Read: ..." line under it.
+    return str(page.locator(f"{ANSWER} .jck-parts").last.inner_text())
 
 
 def run_cell_output(lab: LabPage, index: int) -> str:
