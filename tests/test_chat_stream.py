@@ -44,7 +44,6 @@ def provider_env(
         Reply(tool_calls=[ToolCall("inspect_kernel_variable", {"name": "sales"})]),
         Reply(tool_calls=[ToolCall("propose_code", {"code": CARD, "title": "Mean"})]),
         Reply("Insert it below."),
-        Reply("Sales"),  # the thread's title
     )
     return fake_llm_with_key
 

@@ -167,7 +167,6 @@ def script_for(path: Path, llm: FakeLLM) -> None:
     if path.name == "03_code_cards.ipynb":
         llm.script(
             Reply("Three columns."),  # "describe sales", not displayed
-            Reply("Sales"),  # the thread's title
             Reply(tool_calls=[ToolCall("propose_code", {"code": CARD, "title": "Mean"})]),
             Reply("Insert it below."),
         )

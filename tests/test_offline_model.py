@@ -287,7 +287,8 @@ async def test_no_offline_text_reaches_a_real_model(sqlite_store: Any) -> None:
             ModelStep(output=[assistant_message("A title", item_id="m2")]),
         ]
     )
-    assistant = NotebookAssistant(sqlite_store, Settings(api_key="sk-test"), model=model)
+    settings = Settings(api_key="sk-test", title_threads="model")  # the title agent too
+    assistant = NotebookAssistant(sqlite_store, settings, model=model)
     result = await assistant.handle(
         req("threads.create", input=user_input("write code")), RequestContext(user_id="u")
     )

@@ -67,11 +67,16 @@ class AssistantHolder:
             importlib.import_module, "jupyter_chatkit.assistant.server"
         )
         assistant: NotebookAssistant = await module.create_assistant(self.settings)
-        assistant.set_attachment_upload_url(self._attachment_url)
-        # Build the schemas and client resources of a turn now, not in the first turn.
-        warmup = importlib.import_module("jupyter_chatkit.assistant.warmup")
-        api = self.settings.effective_api
-        await asyncio.to_thread(warmup.warm_up, assistant.provider_model, api)
+        try:
+            assistant.set_attachment_upload_url(self._attachment_url)
+            # Build the schemas and client resources of a turn now, not in the first turn.
+            warmup = importlib.import_module("jupyter_chatkit.assistant.warmup")
+            api = self.settings.effective_api
+            await asyncio.to_thread(warmup.warm_up, assistant.provider_model, api)
+        except BaseException:
+            # Stopped while warming (the server shuts down): close the store it opened.
+            await assistant.aclose()
+            raise
         return assistant
 
     @property
