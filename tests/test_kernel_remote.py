@@ -81,3 +81,38 @@ def test_a_proxys_html_page_becomes_a_message() -> None:
     assert json.loads(gateway.body)["message"].endswith("status 502.")
     passed = _json_result(404, "application/json", b'{"message": "No such conversation."}')
     assert passed == JsonResult(404, b'{"message": "No such conversation."}')
+
+
+def test_under_a_hub_an_unreachable_server_is_still_the_one_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No silent switch to a store of the kernel's own: the answer says what is wrong."""
+    from jupyter_chatkit.kernel.runtime import AssistantRuntime
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "a-token")
+    monkeypatch.setenv("JUPYTERHUB_SERVICE_URL", f"http://127.0.0.1:{port}/user/alice/")
+    runtime = AssistantRuntime()
+
+    async def ask() -> JsonResult:
+        assistant = await runtime.assistant()
+        try:
+            result = await assistant.handle(
+                b'{"type": "threads.list", "params": {}}', kernel_context()
+            )
+        finally:
+            await runtime._close_connections()
+        assert isinstance(result, JsonResult)
+        return result
+
+    result = runtime.run(ask(), timeout=60)
+    assert isinstance(runtime._remote, RemoteAssistant)
+    assert result.status == 503
+    assert "could not reach its Jupyter server" in json.loads(result.body)["message"]
+    loop, thread = runtime._loop, runtime._thread
+    assert loop is not None and thread is not None
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join()
+    loop.close()

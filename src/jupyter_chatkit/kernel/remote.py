@@ -157,17 +157,18 @@ class RemoteAssistant:
     def _health_url(self) -> str:
         return self.endpoint.url.rsplit("/", 1)[0] + "/health"
 
-    async def available(self) -> bool:
+    async def available(self) -> bool | None:
         """True when the server answers our health endpoint for this token.
 
-        False when it runs without jupyter-chatkit's extension (404), refuses the token,
-        or cannot be reached: then the kernel runs its own assistant, as before.
+        False when it runs without jupyter-chatkit's extension (404) or refuses the
+        token: then the kernel runs its own assistant, as before. None when it cannot be
+        reached right now (worth asking again later).
         """
         try:
             response = await self._http().get(self._health_url)
         except httpx.HTTPError as exc:
             log.info("The kernel's Jupyter server is not reachable: %s", type(exc).__name__)
-            return False
+            return None
         if response.status_code != 200:
             log.info("The kernel's Jupyter server has no assistant (%s)", response.status_code)
             return False

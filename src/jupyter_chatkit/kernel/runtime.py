@@ -177,11 +177,17 @@ class AssistantRuntime:
             return None
         if self._remote is None or self._remote.endpoint != endpoint:
             remote = RemoteAssistant(endpoint)
-            if not await remote.available():
+            available = await remote.available()
+            if available is None and endpoint.hub:
+                # Under a hub the kernel holds no store of its own worth splitting
+                # into: the server's endpoint answers (or says it cannot be reached).
+                available = True
+            if not available:
                 # A server without the extension (or that refuses the kernel): the
                 # kernel's own assistant answers, with the kernel's own settings.
                 await remote.aclose()
-                self._no_remote = endpoint
+                if available is False:
+                    self._no_remote = endpoint
                 return None
             self._remote = remote
         return self._remote
