@@ -15,6 +15,7 @@ Rules every method follows:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
@@ -31,6 +32,7 @@ from chatkit.types import (
 from sqlalchemy import (
     Row,
     Select,
+    bindparam,
     delete,
     select,
     update,
@@ -343,27 +345,21 @@ class SQLStore(Store[RequestContext]):
             )
 
     async def _upsert_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
-        stmt = dialect_insert(self._dialect, items).values(
-            thread_id=thread_id,
-            id=item.id,
-            user_id=context.user_id,
-            type=item.type,
-            created_us=to_us(item.created_at),
-            payload=codec.dump_item(item),
-        )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[items.c.thread_id, items.c.id],
-            # created_us stays: it is the item's place in the thread (with seq), and
-            # save_item promises that replacing an item keeps it there.
-            set_={"type": stmt.excluded.type, "payload": stmt.excluded.payload},
-            where=items.c.user_id == context.user_id,
-        )
+        values = {
+            "b_thread_id": thread_id,
+            "b_id": item.id,
+            "b_user_id": context.user_id,
+            "b_owner": context.user_id,
+            "b_type": item.type,
+            "b_created_us": to_us(item.created_at),
+            "b_payload": codec.dump_item(item),
+        }
         try:
             async with self._writer.begin() as conn:
                 # Ownership check, and on PostgreSQL a row lock that makes a concurrent
                 # delete_thread wait for this insert instead of orphaning it.
                 await _touch_thread(conn, thread_id, context.user_id)
-                await conn.execute(stmt)
+                await conn.execute(_item_upsert(self._dialect), values)
         except IntegrityError:
             # The thread vanished between check and insert (foreign key).
             raise _thread_not_found(thread_id) from None
@@ -513,6 +509,38 @@ def _thread_columns() -> Select[Any]:
     )
 
 
+@functools.cache
+def _item_upsert(dialect: Dialect) -> Any:
+    """The item upsert, built once per dialect with bound parameters.
+
+    Building it per call (``excluded`` sets up a column collection each time) cost ~5%
+    of a turn's CPU; the statement does not change between calls, only its values.
+    """
+    stmt = dialect_insert(dialect, items).values(
+        thread_id=bindparam("b_thread_id", type_=items.c.thread_id.type),
+        id=bindparam("b_id", type_=items.c.id.type),
+        user_id=bindparam("b_user_id", type_=items.c.user_id.type),
+        type=bindparam("b_type", type_=items.c.type.type),
+        created_us=bindparam("b_created_us", type_=items.c.created_us.type),
+        payload=bindparam("b_payload", type_=items.c.payload.type),
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=[items.c.thread_id, items.c.id],
+        # created_us stays: it is the item's place in the thread (with seq), and
+        # save_item promises that replacing an item keeps it there.
+        set_={"type": stmt.excluded.type, "payload": stmt.excluded.payload},
+        where=items.c.user_id == bindparam("b_owner", type_=items.c.user_id.type),
+    )
+
+
+# Marks this user's thread updated (see _touch_thread); built once.
+_TOUCH_THREAD = (
+    update(threads)
+    .where(threads.c.id == bindparam("b_thread_id"), threads.c.user_id == bindparam("b_user_id"))
+    .values(updated_us=bindparam("b_now", type_=threads.c.updated_us.type))
+)
+
+
 def _decode_thread(row: Row[Any]) -> ThreadMetadata:
     return codec.load_thread(
         row.payload, thread_id=row.id, title=row.title, created_at=from_us(row.created_us)
@@ -536,9 +564,7 @@ async def _require_thread(conn: AsyncConnection, thread_id: str, user_id: str) -
 async def _touch_thread(conn: AsyncConnection, thread_id: str, user_id: str) -> None:
     """Mark this user's thread updated; ``NotFoundError`` if they have no such thread."""
     result = await conn.execute(
-        update(threads)
-        .where(threads.c.id == thread_id, threads.c.user_id == user_id)
-        .values(updated_us=now_us())
+        _TOUCH_THREAD, {"b_thread_id": thread_id, "b_user_id": user_id, "b_now": now_us()}
     )
     if result.rowcount == 0:
         raise _thread_not_found(thread_id)
