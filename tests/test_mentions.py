@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from jupyter_chatkit.assistant.server import NotebookAssistant, StreamResult
+from jupyter_chatkit.assistant.server import JsonResult, NotebookAssistant, StreamResult
 from jupyter_chatkit.store import open_store
 
 from .chatkit_helpers import collect, req
@@ -150,3 +150,33 @@ def test_a_local_title_names_mentions_but_not_chips() -> None:
         }
     )
     assert local_title(item) == "compare sales with data/x.csv"
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("metadata", "expected"),
+    [({"notebook": "work/sales.ipynb"}, "work/sales.ipynb"), ({"notebook": 7}, None), ({}, None)],
+)
+async def test_a_new_thread_records_its_notebook(
+    fake_llm: FakeLLM, tmp_path: Path, metadata: dict[str, Any], expected: str | None
+) -> None:
+    store = await open_store(f"sqlite:///{tmp_path / 'chat.sqlite3'}")
+    assistant = NotebookAssistant(store, provider_settings(fake_llm, tmp_path))
+    try:
+        fake_llm.script(Reply("Seen."))
+        body = json.dumps(
+            {"type": "threads.create", "params": {"input": message("hi")}, "metadata": metadata}
+        )
+        result = await assistant.handle(body.encode(), ALICE)
+        assert isinstance(result, StreamResult)
+        events = await collect(result.chunks)
+        thread_id = next(e.thread.id for e in events if e.type == "thread.created")
+        thread = await store.load_thread(thread_id, ALICE)
+        assert thread.metadata.get("notebook") == expected
+        # The notebook is the server's to know: it is not sent back to browsers.
+        listed = await assistant.handle(req("threads.list", limit=10), ALICE)
+        assert isinstance(listed, JsonResult) and listed.status == 200
+        assert [t["id"] for t in json.loads(listed.body)["data"]] == [thread_id]
+        assert b"sales.ipynb" not in listed.body
+    finally:
+        await assistant.aclose()

@@ -297,6 +297,25 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             if created is not None and not kept:
                 await self._forget_thread(created, context)
             raise
+        if created is not None and kept:
+            await self._record_notebook(created, request.metadata, context)
+
+    async def _record_notebook(
+        self, thread_id: str, metadata: dict[str, Any], context: RequestContext
+    ) -> None:
+        """A new thread belongs to the notebook its request names (``metadata.notebook``).
+
+        Saved once the first turn is done, so ChatKit's own saves of the thread during the
+        turn cannot overwrite it.
+        """
+        notebook = metadata.get("notebook") if isinstance(metadata, dict) else None
+        if not isinstance(notebook, str) or not notebook or len(notebook) > 4096:
+            return
+        if "\x00" in notebook:
+            return
+        thread = await self.store.load_thread(thread_id, context)
+        thread.metadata = {**thread.metadata, "notebook": notebook}
+        await self.store.save_thread(thread, context)
 
     async def _forget_thread(self, thread_id: str, context: RequestContext) -> None:
         try:
