@@ -334,6 +334,22 @@ def test_attachments_picker_paste_and_refusals(
     )
     # The wrong type is refused with a readable message; the CSV becomes a chip.
     page.locator(f"{PANEL} .jck-toast", has_text="tool.exe cannot be attached").wait_for()
+    # Dropped on the chat: a too-large image is refused, a small text file is kept.
+    page.evaluate(
+        """() => {
+          const data = new DataTransfer();
+          const big = new Uint8Array(6 * 1024 * 1024);
+          data.items.add(new File([big], 'huge.png', {type: 'image/png'}));
+          data.items.add(new File(['note'], 'notes.txt', {type: 'text/plain'}));
+          const chat = document.querySelector('#jupyter-chatkit-panel .jck-chat');
+          const drop = {dataTransfer: data, bubbles: true, cancelable: true};
+          chat.dispatchEvent(new DragEvent('drop', drop));
+        }"""
+    )
+    page.locator(f"{PANEL} .jck-toast", has_text="huge.png is too large").wait_for()
+    page.locator(f"{PANEL} .jck-chip-attachment", has_text="notes.txt").locator(
+        ".jck-chip-remove"
+    ).click()
     # An image pasted into the box is attached too.
     page.locator(INPUT).click()
     page.evaluate(

@@ -134,6 +134,11 @@ export class AttachmentTray {
       pending.done = this.send(file, name, mime).then(
         (attachment) => {
           pending.attachment = attachment;
+          if (!this.items.includes(pending)) {
+            // Removed while it was uploading: the server need not keep it.
+            this.forget(attachment.id);
+            return null;
+          }
           this.render();
           return attachment;
         },
@@ -174,9 +179,13 @@ export class AttachmentTray {
   private remove(pending: Pending): void {
     this.items = this.items.filter((p) => p !== pending);
     const id = pending.attachment?.id;
-    if (id) void this.session.request({ type: "attachments.delete", params: { attachment_id: id } }).catch(() => {});
+    if (id) this.forget(id);
     this.announce(`${pending.name} removed.`);
     this.render();
+  }
+
+  private forget(id: string): void {
+    void this.session.request({ type: "attachments.delete", params: { attachment_id: id } }).catch(() => {});
   }
 
   private render(): void {
