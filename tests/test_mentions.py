@@ -173,10 +173,56 @@ async def test_a_new_thread_records_its_notebook(
         thread_id = next(e.thread.id for e in events if e.type == "thread.created")
         thread = await store.load_thread(thread_id, ALICE)
         assert thread.metadata.get("notebook") == expected
-        # The notebook is the server's to know: it is not sent back to browsers.
+        # The history names it; nothing else of the metadata is listed.
         listed = await assistant.handle(req("threads.list", limit=10), ALICE)
         assert isinstance(listed, JsonResult) and listed.status == 200
-        assert [t["id"] for t in json.loads(listed.body)["data"]] == [thread_id]
-        assert b"sales.ipynb" not in listed.body
+        (entry,) = json.loads(listed.body)["data"]
+        assert entry["id"] == thread_id and entry.get("notebook") == expected
+        assert not entry.get("metadata")
+    finally:
+        await assistant.aclose()
+
+
+@pytest.mark.asyncio
+async def test_threads_list_names_notebooks_and_filters_by_one(
+    fake_llm: FakeLLM, tmp_path: Path
+) -> None:
+    store = await open_store(f"sqlite:///{tmp_path / 'chat.sqlite3'}")
+    assistant = NotebookAssistant(store, provider_settings(fake_llm, tmp_path))
+    notebooks = ["a.ipynb", "b.ipynb", "a.ipynb", None, "a.ipynb", "b.ipynb", "a.ipynb"]
+    try:
+        ids = []
+        for notebook in notebooks:
+            fake_llm.script(Reply("Seen."))
+            metadata = {"notebook": notebook} if notebook else {}
+            body = {"type": "threads.create", "params": {"input": message("hi")}}
+            result = await assistant.handle(json.dumps({**body, "metadata": metadata}), ALICE)
+            assert isinstance(result, StreamResult)
+            events = await collect(result.chunks)
+            ids.append(next(e.thread.id for e in events if e.type == "thread.created"))
+        newest_first = list(reversed(list(zip(ids, notebooks, strict=True))))
+
+        async def listing(limit: int, after: str | None, **meta: str) -> dict[str, Any]:
+            body = {"type": "threads.list", "params": {"limit": limit, "order": "desc"}}
+            if after:
+                body["params"]["after"] = after  # type: ignore[index]
+            result = await assistant.handle(json.dumps({**body, "metadata": meta}), ALICE)
+            assert isinstance(result, JsonResult) and result.status == 200, result
+            return dict(json.loads(result.body))
+
+        everything = await listing(20, None)
+        assert [(t["id"], t.get("notebook")) for t in everything["data"]] == newest_first
+        # One notebook's threads, two a page, paging to the end.
+        seen: list[str] = []
+        after = None
+        for _ in range(5):
+            page = await listing(2, after, notebook="a.ipynb")
+            seen += [t["id"] for t in page["data"]]
+            assert all(t["notebook"] == "a.ipynb" for t in page["data"])
+            if not page["has_more"]:
+                break
+            after = page["after"]
+        assert seen == [i for i, n in newest_first if n == "a.ipynb"]
+        assert (await listing(5, None, notebook="nowhere.ipynb"))["data"] == []
     finally:
         await assistant.aclose()

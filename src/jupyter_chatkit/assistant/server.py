@@ -34,6 +34,7 @@ from chatkit.types import (
     ClientEffectEvent,
     ErrorEvent,
     FeedbackKind,
+    Page,
     ThreadCreatedEvent,
     ThreadItem,
     ThreadItemAddedEvent,
@@ -44,6 +45,7 @@ from chatkit.types import (
     ThreadMetadata,
     ThreadsAddUserMessageReq,
     ThreadsCreateReq,
+    ThreadsListReq,
     ThreadsRetryAfterItemReq,
     ThreadStreamEvent,
     UserMessageItem,
@@ -57,6 +59,7 @@ from ..context_policy import ContextPolicy
 from ..settings import Settings
 from ..store import SQLStore
 from ..store.engine import STORE_UNAVAILABLE, describe_store_failure, is_store_unavailable
+from . import notebook_threads
 from .agent import build_agent, build_title_agent
 from .cards import POSITIONS, card_code, mark_inserted
 from .context import RequestContext
@@ -233,6 +236,17 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         if is_streaming_req(request):
             await self._check_streaming_request(request, context)
             return StreamingResult(self._process_streaming(request, context))
+        if isinstance(request, ThreadsListReq):
+            # Each thread with its notebook; one notebook's threads when asked.
+            page = await notebook_threads.load_page(self.store, request, context)
+            body = self._serialize(
+                Page(
+                    data=[self._to_thread_response(t) for t in page.data],
+                    has_more=page.has_more,
+                    after=page.after,
+                )
+            )
+            return NonStreamingResult(notebook_threads.add_notebooks(body, page.data))
         return NonStreamingResult(await self._process_non_streaming(request, context))
 
     async def _check_streaming_request(self, request: ChatKitReq, context: RequestContext) -> None:
