@@ -226,3 +226,32 @@ async def test_threads_list_names_notebooks_and_filters_by_one(
         assert (await listing(5, None, notebook="nowhere.ipynb"))["data"] == []
     finally:
         await assistant.aclose()
+
+
+@pytest.mark.asyncio
+async def test_a_renamed_notebook_keeps_its_threads(fake_llm: FakeLLM, tmp_path: Path) -> None:
+    store = await open_store(f"sqlite:///{tmp_path / 'chat.sqlite3'}")
+    assistant = NotebookAssistant(store, provider_settings(fake_llm, tmp_path))
+    try:
+        ids = []
+        for notebook in ("old.ipynb", "other.ipynb", "old.ipynb"):
+            fake_llm.script(Reply("Seen."))
+            body = {"type": "threads.create", "params": {"input": message("hi")}}
+            result = await assistant.handle(
+                json.dumps({**body, "metadata": {"notebook": notebook}}), ALICE
+            )
+            assert isinstance(result, StreamResult)
+            events = await collect(result.chunks)
+            ids.append(next(e.thread.id for e in events if e.type == "thread.created"))
+        update = {
+            "type": "threads.update",
+            "params": {"thread_id": ids[2], "title": "Sales"},
+            "metadata": {"notebook": "work/new.ipynb", "previous_notebook": "old.ipynb"},
+        }
+        result = await assistant.handle(json.dumps(update), ALICE)
+        assert isinstance(result, JsonResult) and result.status == 200
+        notebooks = [(await store.load_thread(i, ALICE)).metadata.get("notebook") for i in ids]
+        assert notebooks == ["work/new.ipynb", "other.ipynb", "work/new.ipynb"]
+        assert (await store.load_thread(ids[2], ALICE)).title == "Sales"
+    finally:
+        await assistant.aclose()

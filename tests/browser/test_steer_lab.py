@@ -283,7 +283,7 @@ def test_slash_commands(lab_page: LabPage, page: Any, scripted_llm: FakeLLM) -> 
 
 
 def test_each_notebook_reopens_its_thread_and_a_rename_keeps_it(
-    lab_page: LabPage, page: Any, scripted_llm: FakeLLM
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
     lab_page.server.write_notebook("first.ipynb", ["x = 1"])
     lab_page.server.write_notebook("second.ipynb", ["y = 2"])
@@ -309,6 +309,17 @@ def test_each_notebook_reopens_its_thread_and_a_rename_keeps_it(
     lab_page.command("docmanager:open", {"path": "renamed.ipynb"})
     page.locator(USER, has_text="about the first").wait_for(timeout=30_000)
     assert page.locator(USER).count() == 1
+    # The history: this notebook's conversations (the server followed the rename), or all.
+    page.locator(f"{PANEL} [aria-label='Conversation history']").first.click()
+    rows = page.locator(f"{PANEL} .jck-history-row")
+    page.wait_for_function(
+        "(sel) => document.querySelectorAll(sel).length === 1", arg=f"{PANEL} .jck-history-row"
+    )
+    assert "about the first" in str(rows.first.inner_text())
+    screenshot(page, "history-this-notebook")
+    page.locator(f"{PANEL} .jck-history-scope").select_option("all")
+    page.locator(f"{PANEL} .jck-history-notebook", has_text="renamed.ipynb").first.wait_for()
+    screenshot(page, "history-all")
 
 
 PNG_1X1 = bytes.fromhex(

@@ -2,13 +2,14 @@
  * Threads belong to notebooks (issue 10, item 5), in the sidebar: each notebook's last
  * conversation is remembered (per Jupyter server, in this browser), attaching the
  * sidebar to a notebook reopens that notebook's conversation (or starts a new one), and
- * renaming or moving the open notebook keeps the link. A new thread also sends its
- * notebook's path with `threads.create` (request metadata).
+ * renaming or moving the open notebook keeps the link (here and on the server). A new
+ * thread sends its notebook's path with `threads.create` (request metadata), and the
+ * history can list one notebook's threads.
  */
 
 import { PageConfig } from "@jupyterlab/coreutils";
 import type { NotebookPanel } from "@jupyterlab/notebook";
-import type { ChatHandle } from "../../src/index";
+import type { ChatHandle, Thread } from "../../src/index";
 import type { NotebookLink } from "./link";
 
 /** Notebook path → its last thread id, kept in localStorage. */
@@ -56,6 +57,24 @@ export class NotebookThreads {
 }
 
 /**
+ * Tell the server a notebook moved (`threads.update` of one of its threads, with request
+ * metadata `{notebook, previous_notebook}`): all its threads are re-pointed there.
+ */
+async function tellServer(chat: ChatHandle, threadId: string | null, from: string, to: string): Promise<void> {
+  if (!threadId) return;
+  try {
+    const thread = await chat.session.request<Thread>({ type: "threads.get_by_id", params: { thread_id: threadId } });
+    await chat.session.request({
+      type: "threads.update",
+      params: { thread_id: threadId, title: thread.title || "New conversation" },
+      metadata: { notebook: to, previous_notebook: from },
+    });
+  } catch (e) {
+    console.warn("jupyter-chatkit: could not move the notebook's conversations", e);
+  }
+}
+
+/**
  * Keep `chat` on the attached notebook's conversation. Returns the function that stops.
  * A switch waits while an answer streams (the answer would be cut otherwise).
  */
@@ -80,7 +99,8 @@ export function followNotebookThreads(chat: ChatHandle, link: NotebookLink, thre
   const onChanged = (_: NotebookLink, next: NotebookPanel | null): void => {
     const nextPath = next?.context.path ?? null;
     if (next && next === panel && path && nextPath && nextPath !== path) {
-      // The same notebook, renamed or moved: the conversation follows it.
+      // The same notebook, renamed or moved: its conversations follow it.
+      void tellServer(chat, threads.get(path), path, nextPath);
       threads.move(path, nextPath);
       path = nextPath;
       return;

@@ -278,10 +278,16 @@ export class ChatSession {
   }
 
   /** One page of the thread history, newest first. */
-  listThreads(after: string | null = null, limit = 20): Promise<Page<ThreadMetadata>> {
+  listThreads(
+    after: string | null = null,
+    limit = 20,
+    metadata?: Record<string, unknown>,
+  ): Promise<Page<ThreadMetadata>> {
     return this.request<Page<ThreadMetadata>>({
       type: "threads.list",
       params: { limit, order: "desc", after },
+      // e.g. { notebook: path }: only that notebook's threads (jupyter-chatkit's server).
+      ...(metadata ? { metadata } : {}),
     });
   }
 

@@ -191,6 +191,8 @@ export interface ThreadMetadata {
   status?: ThreadStatus;
   allowed_image_domains?: string[] | null;
   metadata?: Record<string, unknown>;
+  /** The notebook the thread belongs to (jupyter-chatkit's `threads.list` adds it). */
+  notebook?: string | null;
 }
 
 export interface Thread extends ThreadMetadata {

@@ -224,7 +224,10 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
       void session.customAction({ type: "message.edit", payload: { item_id: itemId, text } }, null);
     },
   });
-  const history = new HistoryPanel(session, { open: (id) => void openThread(id), announce }, historyId);
+  const history = new HistoryPanel(session, { open: (id) => void openThread(id), announce }, historyId, () => {
+    const notebook = options.threadMetadata?.()?.notebook;
+    return typeof notebook === "string" ? notebook : null;
+  });
 
   const titleEl = h("h2", { class: "jck-title" }, options.title ?? "Notebook Assistant");
   const subtitle = h("span", { class: "jck-subtitle" });

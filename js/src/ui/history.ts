@@ -33,10 +33,21 @@ export class HistoryPanel {
   private after: string | null = null;
   private session: ChatSession;
   private host: HistoryHost;
+  /** The current notebook (threads belong to notebooks), if the host has one. */
+  private notebook: () => string | null;
+  private scope: HTMLSelectElement;
 
-  constructor(session: ChatSession, host: HistoryHost, id: string) {
+  constructor(session: ChatSession, host: HistoryHost, id: string, notebook?: () => string | null) {
     this.session = session;
     this.host = host;
+    this.notebook = notebook ?? (() => null);
+    this.scope = h(
+      "select",
+      { class: "jck-history-scope", "aria-label": "Which conversations" },
+      h("option", { value: "notebook" }, "This notebook"),
+      h("option", { value: "all" }, "All notebooks"),
+    );
+    this.scope.addEventListener("change", () => void this.load(true));
     this.list = h("ul", { class: "jck-history-list" });
     this.status = h("p", { class: "jck-muted jck-history-status" });
     this.more = button("Load more", () => void this.load(false), { class: "jck-btn jck-btn-ghost" });
@@ -44,7 +55,7 @@ export class HistoryPanel {
     this.el = h(
       "nav",
       { class: "jck-history", id, "aria-label": "Conversation history", hidden: true },
-      h("div", { class: "jck-history-head" }, h("h3", null, "History")),
+      h("div", { class: "jck-history-head" }, h("h3", null, "History"), this.scope),
       this.status,
       this.list,
       this.more,
@@ -68,12 +79,19 @@ export class HistoryPanel {
       this.list.replaceChildren();
     }
     this.status.textContent = "Loading…";
+    const notebook = this.notebook();
+    this.scope.hidden = !notebook;
+    const only = notebook && this.scope.value === "notebook" ? notebook : null;
     try {
-      const page = await this.session.listThreads(this.after, 20);
+      const page = await this.session.listThreads(this.after, 20, only ? { notebook: only } : undefined);
       for (const t of page.data) this.list.appendChild(this.row(t));
       this.after = page.has_more ? (page.after ?? null) : null;
       this.more.hidden = !this.after;
-      this.status.textContent = this.list.childElementCount ? "" : "No conversations yet.";
+      this.status.textContent = this.list.childElementCount
+        ? ""
+        : only
+          ? "No conversations for this notebook yet."
+          : "No conversations yet.";
     } catch (e) {
       this.status.textContent = `Could not load the history: ${(e as Error).message}`;
     }
@@ -87,6 +105,9 @@ export class HistoryPanel {
       const open = button(
         [
           h("span", { class: "jck-history-title" }, title()),
+          t.notebook
+            ? h("span", { class: "jck-history-notebook", title: t.notebook }, t.notebook.split("/").pop() ?? t.notebook)
+            : null,
           h("span", { class: "jck-history-date" }, when(t.created_at)),
         ],
         () => {

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 
 from chatkit.store import Store
-from chatkit.types import Page, ThreadMetadata, ThreadsListReq
+from chatkit.types import Page, ThreadMetadata, ThreadsListReq, ThreadsUpdateReq
 
 from .context import RequestContext
 
@@ -31,10 +31,31 @@ def notebook_of(thread: ThreadMetadata) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def requested_notebook(request: ThreadsListReq) -> str | None:
-    """The notebook a ``threads.list`` asks for (request ``metadata.notebook``)."""
+def requested_notebook(request: ThreadsListReq | ThreadsUpdateReq) -> str | None:
+    """The notebook a request names (its ``metadata.notebook``)."""
     value = request.metadata.get("notebook") if isinstance(request.metadata, dict) else None
     return value if isinstance(value, str) and value and len(value) <= 4096 else None
+
+
+async def move_notebook(
+    store: Store[RequestContext], old: str, new: str, context: RequestContext
+) -> int:
+    """A notebook was renamed or moved: its threads (the newest 1,000 scanned) follow."""
+    moved = 0
+    after: str | None = None
+    scanned = 0
+    has_more = True
+    while has_more and scanned < MAX_SCANNED:
+        page = await store.load_threads(_BATCH, after, "desc", context)
+        has_more = page.has_more
+        for thread in page.data:
+            scanned += 1
+            after = thread.id
+            if notebook_of(thread) == old:
+                thread.metadata = {**thread.metadata, "notebook": new}
+                await store.save_thread(thread, context)
+                moved += 1
+    return moved
 
 
 def add_notebooks(body: bytes, threads: list[ThreadMetadata]) -> bytes:

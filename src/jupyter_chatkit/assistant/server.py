@@ -48,6 +48,7 @@ from chatkit.types import (
     ThreadsListReq,
     ThreadsRetryAfterItemReq,
     ThreadStreamEvent,
+    ThreadsUpdateReq,
     UserMessageItem,
     WidgetItem,
     WorkflowItem,
@@ -247,7 +248,14 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
                 )
             )
             return NonStreamingResult(notebook_threads.add_notebooks(body, page.data))
-        return NonStreamingResult(await self._process_non_streaming(request, context))
+        result = NonStreamingResult(await self._process_non_streaming(request, context))
+        if isinstance(request, ThreadsUpdateReq):
+            # A rename of the notebook: {"notebook": new, "previous_notebook": old}.
+            new = notebook_threads.requested_notebook(request)
+            old = request.metadata.get("previous_notebook")
+            if new and isinstance(old, str) and old and old != new:
+                await notebook_threads.move_notebook(self.store, old, new, context)
+        return result
 
     async def _check_streaming_request(self, request: ChatKitReq, context: RequestContext) -> None:
         """Refuse, before anything is written or streamed, what ChatKit would get wrong.
