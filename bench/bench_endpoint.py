@@ -401,6 +401,8 @@ async def report(client: httpx.AsyncClient, urls: dict[str, str], rounds: int) -
         f"   with the extension {idle:6.1f} MB   bare jupyter server {bare:6.1f} MB   "
         f"added {idle - bare:+6.1f} MB (target <= 70 MB)"
     )
+    # What the warm-up builds at start, the first turn would build anyway: compare both.
+    print(f"   after this run's requests {rss_mb(server_pid) - bare:+6.1f} MB over the bare server")
     await direct.sql_store.close()
 
 
