@@ -106,6 +106,36 @@ def test_widget_via_the_server_endpoint(
     screenshot(page, "answered")
 
 
+def test_widget_attaches_files_through_the_server(
+    jupyter_server_factory: Callable[..., JupyterServer],
+    page: Any,
+    screenshot: Any,
+    fake_llm: FakeLLM,
+) -> None:
+    lab = LabPage(page, jupyter_server_factory(extra_env=fake_llm_env(fake_llm)))
+    open_chat_notebook(lab, "attach.ipynb", [SETUP, "%load_ext jupyter_chatkit\n%chat"])
+    token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+    csv = f"region,revenue,token\nnorth,120.5,{token}\n"
+    page.locator(f"{HOST} .jck-file-input").set_input_files(
+        [
+            {"name": "sales.csv", "mimeType": "text/csv", "buffer": csv.encode()},
+            {"name": "tool.exe", "mimeType": "application/x-msdownload", "buffer": b"MZ"},
+        ]
+    )
+    page.locator(f"{HOST} .jck-toast", has_text="tool.exe cannot be attached").wait_for()
+    page.locator(
+        f"{HOST} .jck-chip-attachment:not(.jck-uploading)", has_text="sales.csv"
+    ).wait_for()
+    screenshot(page, "attached")
+    fake_llm.script(Reply("One region."))
+    assert ask_in_widget(page, "what is in this file?") == "One region."
+    parts = fake_llm.requests[0]["messages"][-1]["content"]
+    text = next(p["text"] for p in parts if p["type"] == "text" and "sales.csv" in p["text"])
+    # The file reached the model as text, with its secret hidden.
+    assert "north,120.5," in text
+    assert token not in json.dumps(fake_llm.requests)
+
+
 def test_widget_via_the_kernel_comm_and_back_to_python(
     jupyter_server_factory: Callable[..., JupyterServer],
     page: Any,

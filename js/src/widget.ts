@@ -34,6 +34,7 @@ import {
   type Transport,
 } from "./client/transport";
 import type { ThreadStreamEvent } from "./client/types";
+import { jupyterUpload } from "./ui/attachments";
 import { type ChatHandle, createChat, type ModelChoice } from "./ui/chat";
 import "./ui/styles.css";
 
@@ -176,6 +177,8 @@ async function render({ model, el }: RenderProps<ChatModel>): Promise<() => void
     title: model.get("title") || undefined,
     offline: viaServer ? getJson(baseUrl, "config", page?.token).then((c) => !!c?.offline) : false,
     models: viaServer ? serverModels(baseUrl, page?.token) : null,
+    // Files go to the server's attachment store; over the comm there is none.
+    upload: viaServer ? jupyterUpload(page?.token) : undefined,
     // Esc: back to the notebook's command mode (its shortcuts work again).
     onEscape: () => (el.closest(".jp-Notebook") as HTMLElement | null)?.focus(),
     insertCell: async (code, opts) => {
