@@ -44,6 +44,22 @@ sys.path.insert(0, str(ROOT))
 TOKEN = "bench-token"
 
 
+def jupyter_server_argv(port: int, root_dir: str) -> list[str]:
+    """A quiet ``jupyter server`` with jupyter-chatkit on ``port``, token ``TOKEN``."""
+    return [
+        sys.executable,
+        "-m",
+        "jupyter_server",
+        "--allow-root",
+        "--no-browser",
+        f"--port={port}",
+        f"--IdentityProvider.token={TOKEN}",
+        "--ServerApp.jpserver_extensions={'jupyter_chatkit': True}",
+        f"--ServerApp.root_dir={root_dir}",
+        "--ServerApp.log_level=WARN",
+    ]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -196,18 +212,7 @@ def start_processes(tmp: str) -> tuple[dict[str, str], list[subprocess.Popen[str
             **quiet,  # type: ignore[call-overload]
         ),
         subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "jupyter_server",
-                "--allow-root",
-                "--no-browser",
-                f"--port={port}",
-                f"--IdentityProvider.token={TOKEN}",
-                "--ServerApp.jpserver_extensions={'jupyter_chatkit': True}",
-                f"--ServerApp.root_dir={tmp}",
-                "--ServerApp.log_level=WARN",
-            ],
+            jupyter_server_argv(port, tmp),
             env=env,
             **quiet,  # type: ignore[call-overload]
         ),

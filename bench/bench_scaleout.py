@@ -40,6 +40,7 @@ from bench.bench_endpoint import (  # noqa: E402
     control,
     create_body,
     free_port,
+    jupyter_server_argv,
     pct,
     wait_until_up,
 )
@@ -112,18 +113,7 @@ def start_server(tmp: str, name: str, llm_url: str, store_url: str) -> tuple[str
         "JUPYTER_RUNTIME_DIR": f"{tmp}/{name}/runtime",
     }
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "jupyter_server",
-            "--allow-root",
-            "--no-browser",
-            f"--port={port}",
-            f"--IdentityProvider.token={TOKEN}",
-            "--ServerApp.jpserver_extensions={'jupyter_chatkit': True}",
-            f"--ServerApp.root_dir={tmp}",
-            "--ServerApp.log_level=WARN",
-        ],
+        jupyter_server_argv(port, tmp),
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
