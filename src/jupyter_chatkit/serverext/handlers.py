@@ -37,6 +37,9 @@ log = logging.getLogger("jupyter_chatkit")
 AUTH_RESOURCE = "jupyter_chatkit"
 _SINGLE_USER_PROVIDERS = (IdentityProvider, PasswordIdentityProvider, LegacyIdentityProvider)
 SAFE_INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+# How long a stopping server waits for the assistant's start to finish (the import alone
+# takes seconds on a loaded machine; a store that never answers must not hang shutdown).
+CLOSE_BUILD_TIMEOUT = 30.0
 
 
 class AssistantHolder:
@@ -46,6 +49,7 @@ class AssistantHolder:
         self.settings = settings
         self._attachment_url = attachment_url
         self._task: asyncio.Task[NotebookAssistant] | None = None
+        self._closed = False
         self.error: str | None = None
 
     def start_in_background(self) -> None:
@@ -54,9 +58,16 @@ class AssistantHolder:
             loop = asyncio.get_event_loop()
         except RuntimeError:
             return
-        loop.call_soon(self._ensure_task)
+        loop.call_soon(self._start)
+
+    def _start(self) -> None:
+        if not self._closed:
+            self._ensure_task()
 
     def _ensure_task(self) -> asyncio.Task[NotebookAssistant]:
+        if self._closed:
+            # The server is stopping: build nothing that nobody would close.
+            raise web.HTTPError(503, reason="The assistant is not available")
         if self._task is None:
             self._task = asyncio.ensure_future(self._build())
         return self._task
@@ -113,16 +124,31 @@ class AssistantHolder:
             log.error("jupyter-chatkit could not start its assistant: %s", type(exc).__name__)
             raise web.HTTPError(503, reason="The assistant is not available") from None
 
-    async def close(self) -> None:
-        """Stop a build still under way, or close the store it opened."""
+    async def close(self, build_wait: float = CLOSE_BUILD_TIMEOUT) -> None:
+        """Let a build under way finish (for at most ``build_wait`` s), then close it.
+
+        The build runs in threads (the import, aiosqlite's connect, the warm-up) that a
+        cancel cannot stop: a cancelled build leaves them to report to a loop that may
+        be closed by then. So the build is awaited, and only one that hangs past the
+        bound (e.g. a database that never answers) is cancelled.
+        """
+        self._closed = True
         task, self._task = self._task, None
         if task is None:
             return
         if not task.done():
+            await asyncio.wait({task}, timeout=build_wait)
+        if not task.done():
+            log.warning(
+                "jupyter-chatkit: the assistant was still starting %.0f s after the server "
+                "began to stop; stopping its start",
+                build_wait,
+            )
             task.cancel()
         try:
             assistant = await task
         except BaseException:
+            # Failed or cancelled: whatever it opened, it closed itself (see _build).
             return
         await assistant.aclose()
 

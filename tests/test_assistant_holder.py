@@ -1,0 +1,115 @@
+"""The server's AssistantHolder when the server stops while the assistant is starting.
+
+The start runs in threads (the import, aiosqlite's connect, the warm-up) that a cancel
+cannot stop. A server stopped mid-start used to cancel it and leave aiosqlite's connect
+thread reporting to a loop closed by then (issue 14). Each case runs the holder on a loop
+of its own and closes that loop, as a stopping server does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from tornado import web
+
+from jupyter_chatkit.serverext.handlers import AssistantHolder
+from jupyter_chatkit.settings import Settings
+
+
+def _holder(db: Path) -> AssistantHolder:
+    return AssistantHolder(
+        Settings(store_url=f"sqlite:///{db}"), attachment_url=lambda i: f"/attachments/{i}"
+    )
+
+
+def _store_threads() -> set[threading.Thread]:
+    # aiosqlite runs each connection on a thread of its own with this target.
+    return {t for t in threading.enumerate() if "_connection_worker_thread" in t.name}
+
+
+@contextmanager
+def _thread_exceptions() -> Iterator[list[BaseException]]:
+    """Collect what threads raise meanwhile (a callback to a closed loop raises there)."""
+    caught: list[BaseException] = []
+    previous: Callable[[threading.ExceptHookArgs], object] = threading.excepthook
+
+    def hook(args: threading.ExceptHookArgs) -> None:
+        caught.append(args.exc_value or RuntimeError(str(args.exc_type)))
+
+    threading.excepthook = hook
+    try:
+        yield caught
+    finally:
+        threading.excepthook = previous
+
+
+def _run_on_own_loop(scenario: Callable[[], object]) -> None:
+    """Run ``scenario`` on a new loop and close it; then let every store thread end."""
+    before = _store_threads()
+    with _thread_exceptions() as caught:
+        asyncio.run(scenario())  # type: ignore[arg-type]
+        # Joining (not sleeping) makes late callbacks to the closed loop happen here.
+        for thread in _store_threads() - before:
+            thread.join(timeout=60)
+    assert not caught, caught
+    assert not (_store_threads() - before), "a store connection outlived the server"
+
+
+def _tables(db: Path) -> set[str]:
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    return {name for (name,) in rows}
+
+
+def test_a_server_stopped_while_the_assistant_starts_lets_the_start_finish(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "chat.sqlite3"
+    holder = _holder(db)
+
+    async def scenario() -> None:
+        holder.start_in_background()
+        await asyncio.sleep(0)  # the loop runs the holder's start: the build is under way
+        assert holder._task is not None and not holder._task.done()
+        await holder.close()
+
+    _run_on_own_loop(scenario)
+    # The build was not cut short: it opened (and created) the store, then closed it.
+    assert {"threads", "items"} <= _tables(db)
+
+
+def test_the_wait_is_bounded_and_a_closed_holder_starts_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "chat.sqlite3"
+    holder = _holder(db)
+
+    async def scenario() -> None:
+        holder.start_in_background()
+        await asyncio.sleep(0)
+        # No time left to wait: the start is stopped (a store that never answers).
+        await holder.close(build_wait=0)
+        assert not holder.ready
+        with pytest.raises(web.HTTPError) as refused:
+            await holder.get()
+        assert refused.value.status_code == 503
+
+    _run_on_own_loop(scenario)
+
+
+def test_a_holder_closed_before_its_start_ran_builds_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "chat.sqlite3"
+    holder = _holder(db)
+
+    async def scenario() -> None:
+        holder.start_in_background()  # scheduled, not yet run
+        await holder.close()
+        await asyncio.sleep(0)  # the scheduled start runs now, and must do nothing
+        assert holder._task is None
+
+    _run_on_own_loop(scenario)
+    assert not db.exists()
