@@ -2,14 +2,14 @@
 
 chatkit and openai-agents cost seconds to import, so the heavy names load lazily:
 ``from jupyter_chatkit.assistant import create_assistant`` is fine anywhere, and
-importing :mod:`jupyter_chatkit.assistant.context` stays cheap.
+``RequestContext`` and ``LOCAL_USER`` come from the cheap :mod:`jupyter_chatkit.protocol`.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .context import LOCAL_USER, RequestContext
+from ..protocol import LOCAL_USER, RequestContext
 
 if TYPE_CHECKING:
     from .server import JsonResult, NotebookAssistant, StreamResult, create_assistant

@@ -27,7 +27,7 @@ from chatkit.widgets import (
     WidgetRoot,
 )
 
-from .tools import ACTION_INSERT_AND_RUN_CELL, ACTION_INSERT_CELL
+from ..protocol import ACTION_INSERT_AND_RUN_CELL, ACTION_INSERT_CELL
 
 ACTION_COPY_CODE = "code.copy"
 STATUS_ID = "jck-card-status"

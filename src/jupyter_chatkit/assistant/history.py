@@ -22,9 +22,8 @@ from chatkit.types import (
 from openai.types.responses import ResponseInputContentParam
 from openai.types.responses.response_input_item_param import Message
 
+from ..protocol import MAX_TOOL_OUTPUT_BYTES, RequestContext
 from .cards import card_code, inserted_count
-from .context import RequestContext
-from .tools import MAX_TOOL_OUTPUT_BYTES
 
 # A crude but stable token estimate (~4 characters per token for English and code);
 # only used to keep the prompt under a budget, never for billing.

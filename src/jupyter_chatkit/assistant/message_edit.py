@@ -28,7 +28,7 @@ from chatkit.types import (
 if TYPE_CHECKING:
     from chatkit.actions import Action
 
-    from .context import RequestContext
+    from ..protocol import RequestContext
     from .server import NotebookAssistant
 
 ACTION_EDIT_MESSAGE = "message.edit"

@@ -147,7 +147,7 @@ def warm_up(model: object, api: str) -> int:
         # The run context's generic class is built (and cached) on first use.
         from chatkit.agents import AgentContext
 
-        from .context import RequestContext
+        from ..protocol import RequestContext
 
         AgentContext[RequestContext]  # building the class is the point
     except Exception as exc:

@@ -29,8 +29,8 @@ from chatkit.types import (
 from pydantic import TypeAdapter, ValidationError
 
 from ..assistant.cards import card_code, fence
-from ..assistant.context import RequestContext
 from ..assistant.server import JsonResult, NotebookAssistant
+from ..protocol import RequestContext
 from .introspect import current_shell, run_tool
 
 if TYPE_CHECKING:

@@ -23,7 +23,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..assistant.tools import (
+from ..context_policy import RESULT_BUDGET, ContextPolicy, dumps
+from ..protocol import (
     CLIENT_TOOLS,
     GET_ACTIVE_CELL,
     GET_NOTEBOOK_CELLS,
@@ -31,7 +32,6 @@ from ..assistant.tools import (
     LIST_KERNEL_VARIABLES,
     ClientToolSpec,
 )
-from ..context_policy import RESULT_BUDGET, ContextPolicy, dumps
 from . import executions
 from .cells import DEFAULT_MAX_CELLS, get_active_cell, get_notebook_cells
 from .values import brief, clip, describe, is_frame_like, kind_of, qualname, summarize, type_name

@@ -40,8 +40,8 @@ from ..assistant.cards import card_code, fence
 from .client import Answer, ChatClient
 
 if TYPE_CHECKING:
-    from ..assistant.context import RequestContext
     from ..assistant.server import NotebookAssistant
+    from ..protocol import RequestContext
 
 ANSWER_MIME = "application/vnd.jupyter-chatkit.answer+json"
 # At most this many display updates a second while text streams (front ends re-render

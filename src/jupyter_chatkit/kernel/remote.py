@@ -27,8 +27,8 @@ from typing import Any
 
 import httpx
 
-from ..assistant.context import RequestContext
 from ..assistant.server import JsonResult, StreamResult
+from ..protocol import RequestContext
 
 log = logging.getLogger("jupyter_chatkit")
 

@@ -20,7 +20,7 @@ import threading
 from collections.abc import AsyncIterator, Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from ..assistant.context import LOCAL_USER, RequestContext
+from ..protocol import LOCAL_USER, RequestContext
 from ..settings import Settings
 
 if TYPE_CHECKING:

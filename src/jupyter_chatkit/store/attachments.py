@@ -36,7 +36,7 @@ from pydantic import AnyUrl
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from ..assistant.context import RequestContext
+from ..protocol import RequestContext
 from . import codec
 from .engine import Writer
 from .schema import attachments, now_us

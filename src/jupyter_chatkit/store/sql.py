@@ -16,7 +16,7 @@ Rules every method follows:
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 from uuid import uuid4
@@ -40,7 +40,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from ..assistant.context import RequestContext
+from ..protocol import RequestContext
 from . import codec
 from .attachments import DEFAULT_MAX_ATTACHMENT_BYTES, SQLAttachmentStore
 from .engine import (
@@ -54,6 +54,8 @@ from .engine import (
     use_wal,
 )
 from .migrations import migrate
+from .notebooks import move_notebook as _move_threads_of_notebook
+from .notebooks import notebook_column
 from .paging import check_page, item_page, item_position, thread_page, thread_position
 from .schema import (
     attachments,
@@ -182,6 +184,7 @@ class SQLStore(Store[RequestContext]):
             updated_us=stamp,
             title=thread.title,
             payload=codec.dump_thread(thread),
+            notebook=notebook_column(thread),
         )
         stmt = stmt.on_conflict_do_update(
             index_elements=[threads.c.id],
@@ -189,6 +192,7 @@ class SQLStore(Store[RequestContext]):
                 "title": stmt.excluded.title,
                 "payload": stmt.excluded.payload,
                 "updated_us": stmt.excluded.updated_us,
+                "notebook": stmt.excluded.notebook,
             },
             # Someone else's id: the upsert touches nothing and we report not-found.
             where=threads.c.user_id == context.user_id,
@@ -204,19 +208,34 @@ class SQLStore(Store[RequestContext]):
         after: str | None,
         order: str,
         context: RequestContext,
+        *,
+        notebook: str | None = None,
     ) -> Page[ThreadMetadata]:
-        """A page of this user's threads by creation time; ``after`` is a thread id."""
+        """A page of this user's threads by creation time; ``after`` is a thread id.
+
+        With ``notebook``, only the threads that belong to that notebook (an index range:
+        a page costs the same however many other threads the user has).
+        """
         direction, limit = check_page(limit, order)
         async with self._engine.begin() as conn:
             position = (
                 None if after is None else await thread_position(conn, after, context.user_id)
             )
-            page, has_more = await thread_page(conn, context.user_id, position, direction, limit)
+            page, has_more = await thread_page(
+                conn, context.user_id, position, direction, limit, notebook
+            )
         return Page(
             data=[_decode_thread(row) for row in page],
             has_more=has_more,
             after=_next_cursor(page, has_more),
         )
+
+    async def move_notebook(self, old: str, new: str, users: Collection[str] | None) -> int:
+        """A notebook or folder was renamed or moved: its threads follow (both the column
+        and the metadata). Only ``users``' threads, or every user's when ``None``; each
+        thread keeps its owner. Returns how many threads moved."""
+        async with self._writer.begin() as conn:
+            return await _move_threads_of_notebook(conn, old, new, users)
 
     async def delete_thread(self, thread_id: str, context: RequestContext) -> None:
         """Delete this user's thread with its items, feedback and attachments."""

@@ -1,0 +1,152 @@
+// Generated from src/jupyter_chatkit/protocol.py: do not edit.
+// Regenerate: python -m jupyter_chatkit.protocol --write
+export const LOCAL_USER = "local" as const;
+export const CLIENT_TOOLS = [
+  {
+    "name": "get_notebook_cells",
+    "description": "Read the cells of the user's current notebook: index, cell type, source and (bounded) outputs; errors come with the failing cell's execution count, the exception and a traceback reduced to the user's own frames. Use it before answering questions about the notebook's code or results.",
+    "parameters": {
+      "type": "object",
+      "properties": {
+        "max_cells": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 200,
+          "description": "At most this many cells, the ones nearest the active cell."
+        },
+        "include_outputs": {
+          "type": "boolean",
+          "description": "Include bounded text of each cell's outputs."
+        }
+      },
+      "required": [],
+      "additionalProperties": false
+    },
+    "runs_in": "notebook",
+    "label": "Reading the notebook cells…",
+    "done_label": "Read the notebook cells",
+    "read_label": "",
+    "subject_arg": "",
+    "subject_default": ""
+  },
+  {
+    "name": "get_active_cell",
+    "description": "Read the cell the user is working on: the active cell in JupyterLab, or from an in-notebook chat the cell before the chat cell. Its source, outputs, error and selected text.",
+    "parameters": {
+      "type": "object",
+      "properties": {},
+      "required": [],
+      "additionalProperties": false
+    },
+    "runs_in": "notebook",
+    "label": "Reading the active cell…",
+    "done_label": "Read the active cell",
+    "read_label": "",
+    "subject_arg": "",
+    "subject_default": ""
+  },
+  {
+    "name": "list_kernel_variables",
+    "description": "List the variables in the user's running kernel with type, shape, dtypes or columns for arrays and DataFrames, and a short bounded preview. Many similar variables (seg_1 … seg_75) are grouped; large listings are compact.",
+    "parameters": {
+      "type": "object",
+      "properties": {
+        "name_filter": {
+          "type": "string",
+          "description": "Only names containing this text (case-insensitive)."
+        },
+        "max_items": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 500,
+          "description": "At most this many variables."
+        }
+      },
+      "required": [],
+      "additionalProperties": false
+    },
+    "runs_in": "kernel",
+    "label": "Reading kernel variables…",
+    "done_label": "Read the kernel variables",
+    "read_label": "variables",
+    "subject_arg": "",
+    "subject_default": ""
+  },
+  {
+    "name": "inspect_kernel_variable",
+    "description": "Inspect one variable in the user's kernel in detail: type, shape, dtypes, columns with dtypes and null counts for DataFrames, head rows, statistics, model parameters and pipeline steps.",
+    "parameters": {
+      "type": "object",
+      "properties": {
+        "name": {
+          "type": "string",
+          "description": "The variable's name, e.g. df."
+        }
+      },
+      "required": [
+        "name"
+      ],
+      "additionalProperties": false
+    },
+    "runs_in": "kernel",
+    "label": "Inspecting {subject}…",
+    "done_label": "Inspected {subject}",
+    "read_label": "{subject}",
+    "subject_arg": "name",
+    "subject_default": "a variable"
+  }
+] as const;
+export const MAX_TOOL_OUTPUT_BYTES = 64000 as const;
+export const ACTION = {
+  "INSERT_CELL": "notebook.insert_cell",
+  "INSERT_AND_RUN_CELL": "notebook.insert_and_run_cell",
+  "COPY_CODE": "code.copy",
+  "EDIT_MESSAGE": "message.edit"
+} as const;
+export const COMM = {
+  "REQUEST": "chatkit.request",
+  "CANCEL": "chatkit.cancel",
+  "ANSWER": "chat.answer",
+  "CHUNK": "chatkit.chunk",
+  "END": "chatkit.end",
+  "ERROR": "chatkit.error",
+  "THREAD_EVENT": "thread.event",
+  "RUN_TOOL": "run_tool"
+} as const;
+export const ERROR_CODE = {
+  "INVALID_REQUEST": "invalid_request",
+  "NOT_FOUND": "not_found",
+  "STORE_UNAVAILABLE": "store_unavailable",
+  "INTERNAL": "internal_error"
+} as const;
+
+/** One client tool as declared in Python (see ClientToolSpec there). */
+export type ClientToolSpec = (typeof CLIENT_TOOLS)[number];
+/** The name of a client tool. */
+export type ClientToolName = ClientToolSpec["name"];
+/** Comm message types of the %chat widget. */
+export type CommType = (typeof COMM)[keyof typeof COMM];
+/** Error codes of our JSON error bodies. */
+export type ErrorCode = (typeof ERROR_CODE)[keyof typeof ERROR_CODE];
+
+/** The spec of client tool `name`, if it is one. */
+export function toolSpec(name: string): ClientToolSpec | undefined {
+  return CLIENT_TOOLS.find((t) => t.name === name);
+}
+
+/** A tool's label template with `{subject}` filled from the call's arguments. */
+export function toolLabel(
+  spec: ClientToolSpec,
+  template: string,
+  args: Record<string, unknown> | null | undefined,
+): string {
+  if (!template) return `Running ${spec.name}…`;
+  const value = spec.subject_arg ? args?.[spec.subject_arg] : undefined;
+  const subject = typeof value === "string" && value ? value : spec.subject_default;
+  return template.split("{subject}").join(subject);
+}
+
+/** True for the two code-card actions that put code into a cell. */
+export function isInsertAction(type: string): boolean {
+  return type === ACTION.INSERT_CELL || type === ACTION.INSERT_AND_RUN_CELL;
+}

@@ -1,0 +1,336 @@
+"""jupyter-chatkit's own protocol, declared once: Python uses it, TypeScript gets a copy.
+
+A leaf module (standard library only, nothing from this package) holding everything the
+Python and TypeScript sides must agree on beyond ChatKit's own types (``chatkit.types``):
+
+- :class:`RequestContext` and :data:`LOCAL_USER`, the scope of every store call;
+- the client tools (:data:`CLIENT_TOOLS`): name, what the model is told, JSON schema,
+  where they run and how the chat names them;
+- widget action names (:class:`Action`);
+- the ``%chat`` widget's comm message types (:class:`Comm`);
+- error codes (:class:`ErrorCode`): control flow matches these, never message text.
+
+``js/src/protocol.ts`` is rendered from :func:`protocol_dict` (``python -m
+jupyter_chatkit.protocol --write``) and committed; a test fails when the two differ.
+Adding a client tool: its spec here, its implementation (the kernel's in
+``kernel/introspect.py``, or a notebook handler in the front end), then ``--write``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+# -- who is asking -----------------------------------------------------------------------
+
+# The store's user scope on a single-user Jupyter server, where whoever holds the token
+# or password is the server's owner (Jupyter's stock identity provider gives token users
+# a random name per request, which would lose every thread). The in-kernel assistant
+# uses it too, so threads started there show up in the sidebar.
+LOCAL_USER = "local"
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    """Who is asking. ``user_id`` scopes every store query; nothing else does."""
+
+    user_id: str
+    # Free-form, non-secret facts from the transport (e.g. "server" or "kernel").
+    origin: str = "server"
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+# -- client tools ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClientToolSpec:
+    """One client tool: its name, what the model is told, its JSON schema, and UI words.
+
+    ``runs_in`` says who answers it: ``"kernel"`` (any front end forwards the call to the
+    notebook's kernel) or ``"notebook"`` (the front end reads or edits the notebook
+    itself; the ``%chat`` widget falls back to the kernel). ``label`` / ``done_label``
+    name the call while it runs and once done, ``read_label`` names what it read
+    (``""``: the cells its result lists); ``{subject}`` in them is the ``subject_arg``
+    argument, or ``subject_default`` when the model did not give it. Empty labels: the
+    front ends say "Running <name>…" / "Ran <name>".
+    """
+
+    name: str
+    description: str
+    parameters: dict[str, Any]
+    runs_in: Literal["kernel", "notebook"] = "notebook"
+    label: str = ""
+    done_label: str = ""
+    read_label: str = ""
+    subject_arg: str = ""
+    subject_default: str = ""
+
+
+def schema(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    """A tool's parameters: an object of ``properties``, no others allowed."""
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": required or [],
+        "additionalProperties": False,
+    }
+
+
+GET_NOTEBOOK_CELLS = ClientToolSpec(
+    name="get_notebook_cells",
+    description=(
+        "Read the cells of the user's current notebook: index, cell type, source and "
+        "(bounded) outputs; errors come with the failing cell's execution count, the "
+        "exception and a traceback reduced to the user's own frames. Use it before "
+        "answering questions about the notebook's code or results."
+    ),
+    parameters=schema(
+        {
+            "max_cells": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 200,
+                "description": "At most this many cells, the ones nearest the active cell.",
+            },
+            "include_outputs": {
+                "type": "boolean",
+                "description": "Include bounded text of each cell's outputs.",
+            },
+        }
+    ),
+    runs_in="notebook",
+    label="Reading the notebook cells…",
+    done_label="Read the notebook cells",
+)
+
+GET_ACTIVE_CELL = ClientToolSpec(
+    name="get_active_cell",
+    description=(
+        "Read the cell the user is working on: the active cell in JupyterLab, or from an "
+        "in-notebook chat the cell before the chat cell. Its source, outputs, error and "
+        "selected text."
+    ),
+    parameters=schema({}),
+    runs_in="notebook",
+    label="Reading the active cell…",
+    done_label="Read the active cell",
+)
+
+LIST_KERNEL_VARIABLES = ClientToolSpec(
+    name="list_kernel_variables",
+    description=(
+        "List the variables in the user's running kernel with type, shape, dtypes or "
+        "columns for arrays and DataFrames, and a short bounded preview. Many similar "
+        "variables (seg_1 … seg_75) are grouped; large listings are compact."
+    ),
+    parameters=schema(
+        {
+            "name_filter": {
+                "type": "string",
+                "description": "Only names containing this text (case-insensitive).",
+            },
+            "max_items": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 500,
+                "description": "At most this many variables.",
+            },
+        }
+    ),
+    runs_in="kernel",
+    label="Reading kernel variables…",
+    done_label="Read the kernel variables",
+    read_label="variables",
+)
+
+INSPECT_KERNEL_VARIABLE = ClientToolSpec(
+    name="inspect_kernel_variable",
+    description=(
+        "Inspect one variable in the user's kernel in detail: type, shape, dtypes, "
+        "columns with dtypes and null counts for DataFrames, head rows, statistics, "
+        "model parameters and pipeline steps."
+    ),
+    parameters=schema(
+        {"name": {"type": "string", "description": "The variable's name, e.g. df."}},
+        ["name"],
+    ),
+    runs_in="kernel",
+    label="Inspecting {subject}…",
+    done_label="Inspected {subject}",
+    read_label="{subject}",
+    subject_arg="name",
+    subject_default="a variable",
+)
+
+CLIENT_TOOLS: tuple[ClientToolSpec, ...] = (
+    GET_NOTEBOOK_CELLS,
+    GET_ACTIVE_CELL,
+    LIST_KERNEL_VARIABLES,
+    INSPECT_KERNEL_VARIABLE,
+)
+CLIENT_TOOL_NAMES: frozenset[str] = frozenset(t.name for t in CLIENT_TOOLS)
+
+# Largest tool output we accept back from a client, in bytes of JSON. What the model gets
+# is cut further, to 16k characters (jupyter_chatkit.context_policy.MAX_RESULT_CHARS).
+MAX_TOOL_OUTPUT_BYTES = 64_000
+
+
+def tool_label(spec: ClientToolSpec, template: str, args: dict[str, Any] | None) -> str:
+    """``template`` (one of the spec's labels) with ``{subject}`` filled from ``args``."""
+    if not template:
+        return f"Running {spec.name}…"
+    value = (args or {}).get(spec.subject_arg) if spec.subject_arg else None
+    subject = value if isinstance(value, str) and value else spec.subject_default
+    return template.replace("{subject}", subject)
+
+
+# -- widget actions ----------------------------------------------------------------------
+
+
+class Action:
+    """Widget action types (``ActionConfig.type``) and custom actions we handle."""
+
+    # A code card's buttons; payload {"code": str, "position": "below" | "above"}.
+    INSERT_CELL = "notebook.insert_cell"
+    INSERT_AND_RUN_CELL = "notebook.insert_and_run_cell"
+    # Handled by the front end alone (handler "client"); payload {"code": str}.
+    COPY_CODE = "code.copy"
+    # No widget item: replace one of the user's messages and answer again;
+    # payload {"item_id": str, "text": str}.
+    EDIT_MESSAGE = "message.edit"
+
+
+ACTION_INSERT_CELL = Action.INSERT_CELL
+ACTION_INSERT_AND_RUN_CELL = Action.INSERT_AND_RUN_CELL
+INSERT_ACTIONS: frozenset[str] = frozenset({Action.INSERT_CELL, Action.INSERT_AND_RUN_CELL})
+
+
+# -- the %chat widget's comm -------------------------------------------------------------
+
+
+class Comm:
+    """Types of the anywidget custom messages between the ``%chat`` widget and its kernel.
+
+    front end -> kernel: ``{type: REQUEST, id, body}`` (a ChatKit request object),
+    ``{type: CANCEL, id}``, and for information ``{type: ANSWER, thread_id, text}``.
+    kernel -> front end: ``{type: CHUNK, id, data}``, ``{type: END, id, status,
+    contentType}``, ``{type: ERROR, id, message}``, and ``{type: THREAD_EVENT, data}``
+    (one ChatKit stream event as JSON, for turns run from Python).
+    Client tools use anywidget's command protocol instead: ``RUN_TOOL`` with
+    ``{name, args}``, answered with the tool's result.
+    """
+
+    REQUEST = "chatkit.request"
+    CANCEL = "chatkit.cancel"
+    ANSWER = "chat.answer"
+    CHUNK = "chatkit.chunk"
+    END = "chatkit.end"
+    ERROR = "chatkit.error"
+    THREAD_EVENT = "thread.event"
+    RUN_TOOL = "run_tool"
+
+
+# -- errors ------------------------------------------------------------------------------
+
+
+class ErrorCode:
+    """The ``code`` of our JSON error bodies ``{"message", "code"}``.
+
+    Streamed errors stay ChatKit ``ErrorEvent`` s, whose ``code`` ChatKit restricts to its
+    own values; a client that must tell a missing thread from other failures asks
+    ``threads.get_by_id``, answered with :attr:`NOT_FOUND` when it is gone.
+    """
+
+    # The request does not match the protocol, or is refused (400).
+    INVALID_REQUEST = "invalid_request"
+    # No such thread, item or attachment for this user (404).
+    NOT_FOUND = "not_found"
+    # The conversation store cannot be reached (503).
+    STORE_UNAVAILABLE = "store_unavailable"
+    # Anything else (500); the log has the exception type.
+    INTERNAL = "internal_error"
+
+
+# -- the TypeScript copy -----------------------------------------------------------------
+
+# In a source checkout (the generator is not useful in an installed package).
+TS_PATH = Path(__file__).resolve().parents[2] / "js" / "src" / "protocol.ts"
+
+
+def _constants(cls: type) -> dict[str, str]:
+    return {k: v for k, v in vars(cls).items() if k.isupper() and isinstance(v, str)}
+
+
+def protocol_dict() -> dict[str, Any]:
+    """Everything the TypeScript side reads, as plain JSON data."""
+    return {
+        "LOCAL_USER": LOCAL_USER,
+        "CLIENT_TOOLS": [asdict(t) for t in CLIENT_TOOLS],
+        "MAX_TOOL_OUTPUT_BYTES": MAX_TOOL_OUTPUT_BYTES,
+        "ACTION": _constants(Action),
+        "COMM": _constants(Comm),
+        "ERROR_CODE": _constants(ErrorCode),
+    }
+
+
+_TS_HELPERS = """
+/** One client tool as declared in Python (see ClientToolSpec there). */
+export type ClientToolSpec = (typeof CLIENT_TOOLS)[number];
+/** The name of a client tool. */
+export type ClientToolName = ClientToolSpec["name"];
+/** Comm message types of the %chat widget. */
+export type CommType = (typeof COMM)[keyof typeof COMM];
+/** Error codes of our JSON error bodies. */
+export type ErrorCode = (typeof ERROR_CODE)[keyof typeof ERROR_CODE];
+
+/** The spec of client tool `name`, if it is one. */
+export function toolSpec(name: string): ClientToolSpec | undefined {
+  return CLIENT_TOOLS.find((t) => t.name === name);
+}
+
+/** A tool's label template with `{subject}` filled from the call's arguments. */
+export function toolLabel(
+  spec: ClientToolSpec,
+  template: string,
+  args: Record<string, unknown> | null | undefined,
+): string {
+  if (!template) return `Running ${spec.name}…`;
+  const value = spec.subject_arg ? args?.[spec.subject_arg] : undefined;
+  const subject = typeof value === "string" && value ? value : spec.subject_default;
+  return template.split("{subject}").join(subject);
+}
+
+/** True for the two code-card actions that put code into a cell. */
+export function isInsertAction(type: string): boolean {
+  return type === ACTION.INSERT_CELL || type === ACTION.INSERT_AND_RUN_CELL;
+}
+"""
+
+
+def render_typescript() -> str:
+    """The TypeScript module holding a copy of the protocol."""
+    lines = [
+        "// Generated from src/jupyter_chatkit/protocol.py: do not edit.",
+        "// Regenerate: python -m jupyter_chatkit.protocol --write",
+    ]
+    for name, value in protocol_dict().items():
+        body = json.dumps(value, indent=2, ensure_ascii=False)
+        lines.append(f"export const {name} = {body} as const;")
+    return "\n".join(lines) + "\n" + _TS_HELPERS
+
+
+def main(argv: list[str]) -> None:
+    """Print the TypeScript copy, or write it to :data:`TS_PATH` (``--write``)."""
+    text = render_typescript()
+    if "--write" in argv:
+        TS_PATH.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
