@@ -65,9 +65,13 @@ async def test_opening_a_v1_database_upgrades_it_and_keeps_data(store_url: str) 
 
     store = await open_store(store_url)
     try:
-        assert await current_version(store.engine) == LATEST_VERSION == 3
+        assert await current_version(store.engine) == LATEST_VERSION == 4
         old = await store.load_thread("thr_old", ALICE)
         assert (old.title, old.metadata) == ("Old chat", {"notebook": "a.ipynb"})
+        # v4 filled the notebook column from the metadata: the filter finds the old thread.
+        listed = await store.load_threads(10, None, "desc", ALICE, notebook="a.ipynb")
+        assert [t.id for t in listed.data] == ["thr_old"]
+        assert (await store.load_threads(10, None, "desc", ALICE, notebook="b.ipynb")).data == []
         page = await store.load_thread_items("thr_old", None, 10, "asc", ALICE)
         assert [item.id for item in page.data] == ["msg_1", "msg_2"]
         first = page.data[0]

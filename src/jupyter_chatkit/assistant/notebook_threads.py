@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 
+from chatkit.store import Store
 from chatkit.types import Page, ThreadMetadata, ThreadsListReq, ThreadsUpdateReq
 
 from ..store import SQLStore
@@ -34,9 +35,18 @@ def requested_notebook(request: ThreadsListReq | ThreadsUpdateReq) -> str | None
     return value if isinstance(value, str) and value and len(value) <= MAX_PATH else None
 
 
-async def move_notebook(store: SQLStore, old: str, new: str, context: RequestContext) -> int:
+def _sql(store: Store[RequestContext]) -> SQLStore:
+    # The assistant always runs on our SQL store; the filter and the move are SQL.
+    if not isinstance(store, SQLStore):
+        raise TypeError("threads per notebook need jupyter-chatkit's SQL store")
+    return store
+
+
+async def move_notebook(
+    store: Store[RequestContext], old: str, new: str, context: RequestContext
+) -> int:
     """A notebook (or folder) was renamed or moved: this user's threads of it follow."""
-    return await store.move_notebook(old, new, [context.user_id])
+    return await _sql(store).move_notebook(old, new, [context.user_id])
 
 
 def add_notebooks(body: bytes, threads: list[ThreadMetadata]) -> bytes:
@@ -51,11 +61,11 @@ def add_notebooks(body: bytes, threads: list[ThreadMetadata]) -> bytes:
 
 
 async def load_page(
-    store: SQLStore, request: ThreadsListReq, context: RequestContext
+    store: Store[RequestContext], request: ThreadsListReq, context: RequestContext
 ) -> Page[ThreadMetadata]:
     """The page ``threads.list`` asks for; only one notebook's threads if it names one."""
     params = request.params
     limit = params.limit or DEFAULT_LIMIT
-    return await store.load_threads(
+    return await _sql(store).load_threads(
         limit, params.after, params.order, context, notebook=requested_notebook(request)
     )

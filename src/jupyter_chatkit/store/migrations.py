@@ -13,6 +13,7 @@ lock; the second one then finds nothing left to do.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -193,10 +194,49 @@ def _v3_thread_turns(conn: Connection) -> None:
     ).create(conn)
 
 
+# Longest notebook path kept in the indexed column, in UTF-8 bytes: a PostgreSQL btree
+# entry must stay under ~2.7 kB. Longer paths stay in the metadata only.
+_V4_MAX_NOTEBOOK_BYTES = 1024
+
+
+def _v4_thread_notebook(conn: Connection) -> None:
+    """Each thread's notebook as an indexed column, filled from the thread's metadata."""
+    conn.execute(text("ALTER TABLE threads ADD COLUMN notebook TEXT"))
+    conn.execute(
+        text(
+            "CREATE INDEX ix_threads_user_notebook_order "
+            "ON threads (user_id, notebook, created_us, seq)"
+        )
+    )
+    # Only rows that can name a notebook are read; the JSON is parsed here, not by the
+    # database, so one unreadable payload cannot fail the whole migration.
+    rows = conn.execute(
+        text("SELECT seq, payload FROM threads WHERE payload LIKE :mark"),
+        {"mark": '%"notebook"%'},
+    ).all()
+    updates = []
+    for seq, payload in rows:
+        try:
+            meta = json.loads(payload).get("metadata")
+        except (ValueError, AttributeError):
+            continue
+        notebook = meta.get("notebook") if isinstance(meta, dict) else None
+        if (
+            isinstance(notebook, str)
+            and notebook
+            and "\x00" not in notebook
+            and len(notebook.encode()) <= _V4_MAX_NOTEBOOK_BYTES
+        ):
+            updates.append({"b_seq": seq, "b_notebook": notebook})
+    if updates:
+        conn.execute(text("UPDATE threads SET notebook = :b_notebook WHERE seq = :b_seq"), updates)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "threads, items and attachments", _v1_core),
     Migration(2, "item feedback; tombstones for deleted cursors", _v2_feedback_and_tombstones),
     Migration(3, "per-thread turn leases", _v3_thread_turns),
+    Migration(4, "threads.notebook, indexed per user", _v4_thread_notebook, additive=True),
 )
 """Every schema step, oldest first. Append only."""
 

@@ -100,10 +100,17 @@ _ITEM_PAGES = _keyset_statements(
     items,
 )
 
+_THREAD_COLUMNS = select(
+    threads.c.id, threads.c.title, threads.c.created_us, threads.c.seq, threads.c.payload
+)
 _THREAD_PAGES = _keyset_statements(
-    select(
-        threads.c.id, threads.c.title, threads.c.created_us, threads.c.seq, threads.c.payload
-    ).where(threads.c.user_id == bindparam("user_id")),
+    _THREAD_COLUMNS.where(threads.c.user_id == bindparam("user_id")), threads
+)
+# One notebook's threads: a range of the (user_id, notebook, created_us, seq) index.
+_NOTEBOOK_THREAD_PAGES = _keyset_statements(
+    _THREAD_COLUMNS.where(
+        threads.c.user_id == bindparam("user_id"), threads.c.notebook == bindparam("notebook")
+    ),
     threads,
 )
 
@@ -137,10 +144,19 @@ async def item_page(
 
 
 async def thread_page(
-    conn: AsyncConnection, user_id: str, position: Position | None, order: Order, limit: int
+    conn: AsyncConnection,
+    user_id: str,
+    position: Position | None,
+    order: Order,
+    limit: int,
+    notebook: str | None = None,
 ) -> tuple[Sequence[Row[Any]], bool]:
-    """Rows (``id``, ``title``, ``created_us``, ``payload``, ...) of a page of threads."""
-    return await _page(conn, _THREAD_PAGES, {"user_id": user_id}, position, order, limit)
+    """Rows (``id``, ``title``, ``created_us``, ``payload``, ...) of a page of threads;
+    only the threads of ``notebook`` when it is given."""
+    if notebook is None:
+        return await _page(conn, _THREAD_PAGES, {"user_id": user_id}, position, order, limit)
+    params = {"user_id": user_id, "notebook": notebook}
+    return await _page(conn, _NOTEBOOK_THREAD_PAGES, params, position, order, limit)
 
 
 _live = items.alias("live")

@@ -57,7 +57,11 @@ threads = Table(
     Column("updated_us", BigInteger, nullable=False),
     Column("title", Text, nullable=True),
     Column("payload", Text, nullable=False),
+    # The notebook the thread belongs to (its metadata's "notebook", a path under the
+    # server's root), so one notebook's threads are an index range, not a scan (v4).
+    Column("notebook", Text, nullable=True),
     Index("ix_threads_user_order", "user_id", "created_us", "seq"),
+    Index("ix_threads_user_notebook_order", "user_id", "notebook", "created_us", "seq"),
     sqlite_autoincrement=True,
 )
 

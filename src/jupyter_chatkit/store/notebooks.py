@@ -1,0 +1,94 @@
+"""The notebook each thread belongs to, as the indexed ``threads.notebook`` column.
+
+A thread's notebook is its metadata's ``"notebook"`` (a path under the Jupyter server's
+root, see :mod:`jupyter_chatkit.assistant.notebook_threads`). The store keeps a copy in
+an indexed column so that one notebook's threads are a keyset range, at any depth, and
+so that a renamed notebook or folder re-points its threads with one indexed query.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from typing import Any
+
+from chatkit.types import ThreadMetadata
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from .schema import threads
+
+MAX_NOTEBOOK_BYTES = 1024
+"""Longest path kept in the column (UTF-8 bytes): a PostgreSQL btree entry must stay
+under ~2.7 kB. A longer path stays in the thread's metadata, unindexed."""
+
+
+def notebook_column(thread: ThreadMetadata) -> str | None:
+    """The column value for ``thread``: its notebook path, or ``None``."""
+    meta = thread.metadata if isinstance(thread.metadata, dict) else {}
+    return _indexable(meta.get("notebook"))
+
+
+def _indexable(value: Any) -> str | None:
+    if not isinstance(value, str) or not value or "\x00" in value:
+        return None
+    return value if len(value.encode()) <= MAX_NOTEBOOK_BYTES else None
+
+
+def moved_path(path: str, old: str, new: str) -> str | None:
+    """Where ``path`` is after ``old`` (a file or a folder) moved to ``new``; ``None``
+    when the move does not concern it."""
+    if path == old:
+        return new
+    if path.startswith(old + "/"):
+        return new + path[len(old) :]
+    return None
+
+
+def _with_notebook(payload: str, notebook: str) -> str:
+    """The stored thread JSON with its metadata's notebook replaced (unreadable: as is)."""
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        return payload
+    if not isinstance(data, dict):
+        return payload
+    meta = data.get("metadata")
+    data["metadata"] = {**(meta if isinstance(meta, dict) else {}), "notebook": notebook}
+    return json.dumps(data)
+
+
+async def move_notebook(
+    conn: AsyncConnection, old: str, new: str, users: Collection[str] | None
+) -> int:
+    """Re-point the threads of ``old`` (a notebook, or a folder and everything in it) at
+    ``new``; only ``users``' threads, or every user's when ``None``. Owners never change.
+
+    Runs in the caller's write transaction; returns how many threads moved.
+    """
+    old, new = old.strip("/"), new.strip("/")
+    if not old or not new or old == new or _indexable(old) is None:
+        return 0
+    if users is not None and not users:
+        return 0
+    query = select(threads.c.seq, threads.c.notebook, threads.c.payload).where(
+        or_(
+            threads.c.notebook == old,
+            threads.c.notebook.startswith(old + "/", autoescape=True),
+        )
+    )
+    if users is not None:
+        query = query.where(threads.c.user_id.in_(sorted(users)))
+    moved = 0
+    for row in (await conn.execute(query)).all():
+        target = moved_path(row.notebook, old, new)
+        if target is None:
+            continue
+        column = _indexable(target)
+        result = await conn.execute(
+            update(threads)
+            .where(threads.c.seq == row.seq, threads.c.notebook == row.notebook)
+            .values(notebook=column, payload=_with_notebook(row.payload, target))
+        )
+        moved += result.rowcount
+    return moved

@@ -1,0 +1,188 @@
+"""Threads per notebook in the store (issue 10): the indexed ``threads.notebook`` column,
+one notebook's threads keyset-paged in SQL, and renames of notebooks and folders, on
+SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from jupyter_chatkit.store import SQLStore, open_store
+from jupyter_chatkit.store.engine import create_engine_for, resolve_url
+from jupyter_chatkit.store.migrations import migrate
+from jupyter_chatkit.store.notebooks import MAX_NOTEBOOK_BYTES
+
+from .test_store import ALICE, BOB, T0, thread
+
+
+def in_notebook(thread_id: str, notebook: str | None, seconds: int = 0, **meta: Any) -> Any:
+    metadata = {**meta, **({"notebook": notebook} if notebook else {})}
+    return thread(thread_id, T0 + timedelta(seconds=seconds), metadata=metadata)
+
+
+async def ids(store: SQLStore, notebook: str, limit: int, order: str, user: Any = ALICE) -> list:
+    """Every thread of ``notebook``, paging ``limit`` at a time; checks the cursors."""
+    seen: list[str] = []
+    after = None
+    for _ in range(50):
+        page = await store.load_threads(limit, after, order, user, notebook=notebook)
+        assert len(page.data) <= limit
+        seen += [t.id for t in page.data]
+        if not page.has_more:
+            assert page.after is None
+            return seen
+        assert page.after == page.data[-1].id
+        after = page.after
+    raise AssertionError("paging did not end")
+
+
+@pytest.mark.asyncio
+async def test_one_notebooks_threads_page_in_order(store: SQLStore) -> None:
+    # Many threads share a timestamp: ties are ordered by seq, never skipped or repeated.
+    layout = ["a.ipynb", "b.ipynb", "a.ipynb", None, "a.ipynb", "b.ipynb", "a.ipynb", "a.ipynb"]
+    for n, notebook in enumerate(layout):
+        await store.save_thread(in_notebook(f"t{n}", notebook, seconds=n // 3), ALICE)
+    await store.save_thread(in_notebook("bob_a", "a.ipynb"), BOB)
+    in_a = [f"t{n}" for n, nb in enumerate(layout) if nb == "a.ipynb"]
+    for limit in (1, 2, 3, 10):
+        assert await ids(store, "a.ipynb", limit, "asc") == in_a
+        assert await ids(store, "a.ipynb", limit, "desc") == in_a[::-1]
+    assert await ids(store, "b.ipynb", 1, "desc") == ["t5", "t1"]
+    assert await ids(store, "a.ipynb", 5, "asc", BOB) == ["bob_a"]
+    assert await ids(store, "nowhere.ipynb", 5, "asc") == []
+    # Unfiltered lists are unchanged.
+    whole = await store.load_threads(20, None, "asc", ALICE)
+    assert [t.id for t in whole.data] == [f"t{n}" for n in range(len(layout))]
+
+
+@pytest.mark.asyncio
+async def test_a_deleted_threads_cursor_keeps_its_place_in_a_notebook(store: SQLStore) -> None:
+    for n in range(5):
+        await store.save_thread(in_notebook(f"t{n}", "a.ipynb", seconds=n), ALICE)
+    first = await store.load_threads(2, None, "asc", ALICE, notebook="a.ipynb")
+    assert [t.id for t in first.data] == ["t0", "t1"]
+    await store.delete_thread("t1", ALICE)
+    rest = await store.load_threads(10, first.after, "asc", ALICE, notebook="a.ipynb")
+    assert [t.id for t in rest.data] == ["t2", "t3", "t4"]
+
+
+@pytest.mark.asyncio
+async def test_saving_a_thread_keeps_its_notebook_column_current(store: SQLStore) -> None:
+    await store.save_thread(in_notebook("t", "a.ipynb", mode="ask"), ALICE)
+    await store.save_thread(in_notebook("t", "b.ipynb", mode="ask"), ALICE)
+    assert await ids(store, "a.ipynb", 5, "asc") == []
+    assert await ids(store, "b.ipynb", 5, "asc") == ["t"]
+    await store.save_thread(in_notebook("t", None), ALICE)
+    assert await ids(store, "b.ipynb", 5, "asc") == []
+    # A path too long to index stays in the metadata (PostgreSQL's btree would refuse it).
+    huge = "d/" * (MAX_NOTEBOOK_BYTES // 2) + "x.ipynb"
+    await store.save_thread(in_notebook("long", huge), ALICE)
+    assert (await store.load_thread("long", ALICE)).metadata["notebook"] == huge
+
+
+@pytest.mark.asyncio
+async def test_renamed_notebooks_and_folders_take_their_threads(store: SQLStore) -> None:
+    layout = {
+        "file": "old.ipynb",
+        "lookalike": "old.ipynb2",
+        "in_dir": "work/a.ipynb",
+        "nested": "work/deep/b.ipynb",
+        "sibling_dir": "work2/c.ipynb",
+        "elsewhere": "other.ipynb",
+    }
+    for n, (thread_id, notebook) in enumerate(layout.items()):
+        await store.save_thread(in_notebook(thread_id, notebook, seconds=n, mode="ask"), ALICE)
+    await store.save_thread(in_notebook("bobs", "old.ipynb"), BOB)
+
+    assert await store.move_notebook("old.ipynb", "renamed.ipynb", ["alice"]) == 1
+    assert await store.move_notebook("/work/", "archive/2026/work", ["alice"]) == 2
+
+    async def notebook(thread_id: str, user: Any = ALICE) -> str:
+        loaded = await store.load_thread(thread_id, user)
+        return str(loaded.metadata["notebook"])
+
+    assert {t: await notebook(t) for t in layout} == {
+        "file": "renamed.ipynb",
+        "lookalike": "old.ipynb2",
+        "in_dir": "archive/2026/work/a.ipynb",
+        "nested": "archive/2026/work/deep/b.ipynb",
+        "sibling_dir": "work2/c.ipynb",
+        "elsewhere": "other.ipynb",
+    }
+    # The rest of the metadata stays; the filter finds them at their new paths.
+    assert (await store.load_thread("file", ALICE)).metadata["mode"] == "ask"
+    assert await ids(store, "renamed.ipynb", 5, "asc") == ["file"]
+    assert await ids(store, "archive/2026/work/deep/b.ipynb", 5, "asc") == ["nested"]
+    assert await ids(store, "old.ipynb", 5, "asc") == []
+    # Bob's thread was not Alice's to move; every user's moves, each keeping its owner.
+    assert await notebook("bobs", BOB) == "old.ipynb"
+    assert await store.move_notebook("old.ipynb", "shared.ipynb", None) == 1
+    assert await ids(store, "shared.ipynb", 5, "asc", BOB) == ["bobs"]
+    assert await ids(store, "shared.ipynb", 5, "asc", ALICE) == []
+    # Nothing to do: no users, same path, empty paths.
+    assert await store.move_notebook("other.ipynb", "x.ipynb", []) == 0
+    assert await store.move_notebook("other.ipynb", "other.ipynb", None) == 0
+    assert await store.move_notebook("", "x.ipynb", None) == 0
+
+
+@pytest.mark.asyncio
+async def test_a_v3_database_gets_its_notebook_column_filled(store_url: str) -> None:
+    engine = create_engine_for(resolve_url(store_url))
+    rows = [
+        (
+            "thr_a",
+            '{"id": "thr_a", "created_at": "2026-01-01T00:00:00Z", '
+            '"status": {"type": "active"}, "metadata": {"notebook": "a.ipynb"}}',
+        ),
+        (
+            "thr_num",
+            '{"id": "thr_num", "created_at": "2026-01-01T00:00:01Z", '
+            '"status": {"type": "active"}, "metadata": {"notebook": 7}}',
+        ),
+        ("thr_bad", '{"metadata": {"notebook": "a.ipynb"'),
+        (
+            "thr_none",
+            '{"id": "thr_none", "created_at": "2026-01-01T00:00:03Z", '
+            '"status": {"type": "active"}, "metadata": {}}',
+        ),
+    ]
+    try:
+        assert await migrate(engine, target=3) == 3
+        async with engine.begin() as conn:
+            for n, (thread_id, payload) in enumerate(rows):
+                await conn.execute(
+                    text(
+                        "INSERT INTO threads (id, user_id, created_us, updated_us, title, payload)"
+                        " VALUES (:id, 'alice', :at, :at, NULL, :payload)"
+                    ),
+                    {"id": thread_id, "at": 1767225600000000 + n, "payload": payload},
+                )
+    finally:
+        await engine.dispose()
+    store = await open_store(store_url)
+    try:
+        assert await ids(store, "a.ipynb", 5, "asc") == ["thr_a"]
+        # The unreadable row is still listed (as a bare thread), just not as a.ipynb's.
+        listed = await store.load_threads(10, None, "asc", ALICE)
+        assert [t.id for t in listed.data] == ["thr_a", "thr_num", "thr_bad", "thr_none"]
+    finally:
+        await store.close()
+
+
+@pytest.mark.asyncio
+async def test_the_notebook_filter_is_an_index_range_on_sqlite(sqlite_store: SQLStore) -> None:
+    async with sqlite_store.engine.connect() as conn:
+        plan = (
+            await conn.execute(
+                text(
+                    "EXPLAIN QUERY PLAN SELECT id FROM threads WHERE user_id = 'a' "
+                    "AND notebook = 'x.ipynb' ORDER BY created_us DESC, seq DESC LIMIT 21"
+                )
+            )
+        ).all()
+    detail = " ".join(str(row[-1]) for row in plan)
+    assert "ix_threads_user_notebook_order" in detail
+    assert "TEMP B-TREE" not in detail  # no sort: the index gives the order
