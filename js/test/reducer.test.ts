@@ -6,10 +6,13 @@ import {
   emptyState,
   errorEventMessage,
   lastAnswer,
+  messageText,
+  settleStopped,
+  STOPPED_NOTE,
   type ThreadState,
 } from "../src/client/reducer";
 import { SSEParser } from "../src/client/sse";
-import type { ThreadStreamEvent, WidgetItem } from "../src/client/types";
+import type { ThreadItem, ThreadStreamEvent, WidgetItem } from "../src/client/types";
 import { bytes, chunked, fixtures } from "./helpers";
 
 function events(sse: string, size = 17): ThreadStreamEvent[] {
@@ -157,4 +160,23 @@ test("error events without a message read as their code, never a generic line", 
   assert.equal(ours.error?.message, "The model took too long.");
   for (const s of [stream, custom, unknown]) assert.doesNotMatch(s.error?.message ?? "", /Something went wrong/);
   assert.equal(errorEventMessage({ type: "error", code: "stream.error" }).length > 20, true);
+});
+
+test("settleStopped marks a kept answer as the server stores it, once", () => {
+  const at = "2025-01-02T03:04:09";
+  const answer = (id: string, texts: string[]): ThreadItem => ({
+    id, thread_id: "thr_0001", created_at: at, type: "assistant_message",
+    content: texts.map((text) => ({ type: "output_text", text, annotations: [] })),
+  }) as ThreadItem;
+  const state: ThreadState = {
+    ...emptyState(),
+    items: [answer("done", ["Earlier."]), answer("a", ["Half an  "]), answer("b", ["Text.", " "])],
+  };
+  const once = settleStopped(state, new Set(["a", "b"]));
+  const texts = once.items.map((i) => (i.type === "assistant_message" ? messageText(i) : ""));
+  // Like partial.mark_partial: trailing space dropped, an empty last part becomes the note.
+  assert.deepEqual(texts, ["Earlier.", `Half an\n\n${STOPPED_NOTE}`, `Text.\n\n${STOPPED_NOTE}`]);
+  assert.equal(once.items[0], state.items[0], "a finished answer is left as it is");
+  const twice = settleStopped(once, new Set(["a", "b"]));
+  assert.equal(twice, once, "marking again changes nothing");
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ChatSession, type SessionEvent } from "../src/client/session";
+import { messageText, STOPPED_NOTE } from "../src/client/reducer";
 import { TransportError } from "../src/client/transport";
 import { fixtures, scriptedTransport } from "./helpers";
 
@@ -252,4 +253,7 @@ test("after Stop, only what the server keeps stays on screen", async () => {
   assert.deepEqual(kept, ["msg_u", "wf_1", "m_text"]);
   const wf = session.state.items.find((i) => i.id === "wf_1");
   assert.equal(wf?.type === "workflow" && wf.workflow.expanded, false);
+  // The kept answer says it was stopped, as the stored thread does (partial.mark_partial).
+  const answer = session.state.items.find((i) => i.id === "m_text");
+  assert.equal(answer?.type === "assistant_message" && messageText(answer), `Half an\n\n${STOPPED_NOTE}`);
 });

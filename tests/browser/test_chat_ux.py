@@ -420,6 +420,47 @@ def test_a_message_without_an_answer_offers_retry(
     assert user_texts(scripted_llm)[-1] == "will fail"
 
 
+def test_a_stopped_answer_says_so_live_as_it_does_reopened(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    lab_page.server.write_notebook("stop.ipynb", ["a = 1"])
+    lab_page.open("stop.ipynb")
+    open_panel(page)
+    # An answer that streams for a long while (200 deltas, 0.1 s apart), stopped early.
+    scripted_llm.token_delay = 0.1
+    scripted_llm.script(Reply(" ".join(f"word{i}" for i in range(400)), chunk_chars=10))
+    box = page.locator(INPUT)
+    box.click()
+    box.fill("talk for a while")
+    box.press("Enter")
+    answer = page.locator(ASSISTANT).last
+    page.wait_for_function(
+        "(sel) => { const a = document.querySelectorAll(sel);"
+        " return a.length > 0 && a[a.length - 1].innerText.includes('word3'); }",
+        arg=ASSISTANT,
+    )
+    page.get_by_role("button", name="Stop answering").click()
+    wait_idle(page)
+    scripted_llm.token_delay = 0.0
+    live = answer.locator(".jck-parts").inner_text().strip()
+    screenshot(page, "stopped-live")
+    assert live.endswith("[Stopped.]"), live[-200:]
+    assert live.count("[Stopped.]") == 1
+    live_note = answer.locator("em", has_text="[Stopped.]")
+    assert live_note.count() == 1
+
+    # Reopened, the stored thread says the same, in the same place and form.
+    lab_page.reload()
+    open_panel(page)
+    stored = page.locator(ASSISTANT).last
+    stored.locator("em", has_text="[Stopped.]").wait_for(timeout=30_000)
+    text = stored.locator(".jck-parts").inner_text().strip()
+    assert text.endswith("[Stopped.]"), text[-200:]
+    assert text.count("[Stopped.]") == 1
+    # The server may have kept a few deltas the browser had not shown yet when it stopped.
+    assert text.startswith(live.removesuffix("[Stopped.]").strip()), (live[-200:], text[-200:])
+
+
 def test_the_widget_grows_with_its_content_and_names_its_model(
     lab_page: LabPage, page: Any, screenshot: Any
 ) -> None:

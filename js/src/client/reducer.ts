@@ -273,10 +273,28 @@ export function truncateAfter(state: ThreadState, itemId: string): ThreadState {
 }
 
 /**
- * After Stop: drop what the server will not keep. Of the items still streaming when the
- * turn was stopped (`unfinished` ids), the server keeps an answer that has text and a
- * workflow (collapsed); widgets, tasks and empty answers are not saved, so they must
- * not stay on screen only to vanish when the thread is reopened.
+ * The note the server appends to an answer kept after Stop (`partial.STOPPED_NOTE`):
+ * the live view adds it too, so it reads as the stored thread does when reopened.
+ */
+export const STOPPED_NOTE = "*[Stopped.]*";
+
+/** `item` with `note` as a paragraph after its text, once (`partial.mark_partial`). */
+function markPartial(item: AssistantMessageItem, note: string): AssistantMessageItem {
+  const empty = { type: "output_text", text: "", annotations: [] } as AssistantMessageContent;
+  const content = item.content.length ? [...item.content] : [empty];
+  const last = content[content.length - 1];
+  const text = last.text.trimEnd();
+  if (text.endsWith(note)) return item;
+  content[content.length - 1] = { ...last, text: last.text.trim() ? `${text}\n\n${note}` : note };
+  return { ...item, content };
+}
+
+/**
+ * After Stop: show what the server keeps, as it keeps it. Of the items still streaming
+ * when the turn was stopped (`unfinished` ids), the server keeps an answer that has text
+ * (marked with {@link STOPPED_NOTE}) and a workflow (collapsed); widgets, tasks and empty
+ * answers are not saved, so they must not stay on screen only to vanish when the thread
+ * is reopened.
  */
 export function settleStopped(state: ThreadState, unfinished: ReadonlySet<string>): ThreadState {
   if (unfinished.size === 0) return state;
@@ -286,7 +304,9 @@ export function settleStopped(state: ThreadState, unfinished: ReadonlySet<string
     if (!unfinished.has(item.id)) {
       items.push(item);
     } else if (item.type === "assistant_message" && messageText(item).trim()) {
-      items.push(item);
+      const marked = markPartial(item, STOPPED_NOTE);
+      items.push(marked);
+      changed ||= marked !== item;
     } else if (item.type === "workflow") {
       items.push(item.workflow.expanded ? { ...item, workflow: { ...item.workflow, expanded: false } } : item);
       changed ||= Boolean(item.workflow.expanded);
