@@ -9,13 +9,16 @@ the server starts, and the first request waits for them if it comes sooner.
 from __future__ import annotations
 
 import os
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.utils import url_path_join
 
+from ..protocol import LOCAL_USER
 from ..settings import JupyterChatKit
 from .handlers import (
+    _SINGLE_USER_PROVIDERS,
     AssistantHolder,
     AttachmentHandler,
     ChatKitHandler,
@@ -23,9 +26,18 @@ from .handlers import (
     HealthHandler,
     ModelsHandler,
 )
+from .renames import RenameFollower
 from .secrets import running_under_hub, scrub_secrets
 
+if TYPE_CHECKING:
+    from ..store import SQLStore
+
 URL_PREFIX = "jupyter-chatkit"
+
+
+async def _store_of(holder: AssistantHolder) -> SQLStore:
+    """The store of the holder's assistant (waiting for it to be built)."""
+    return (await holder.get()).sql_store
 
 
 class JupyterChatKitApp(ExtensionApp):
@@ -61,8 +73,15 @@ class JupyterChatKitApp(ExtensionApp):
                 base_url, URL_PREFIX, "attachments", attachment_id
             ),
         )
+        follower = RenameFollower(
+            partial(_store_of, holder), self._rename_users(hub), learn_users=hub
+        )
+        if self.serverapp is not None and self.serverapp.event_logger is not None:
+            follower.listen(self.serverapp.event_logger)
         self.settings["jupyter_chatkit"] = {
             "holder": holder,
+            # Renamed notebooks, open or closed, keep their conversations (renames.py).
+            "renames": follower,
             "max_request_bytes": settings.max_request_bytes,
             "max_upload_bytes": settings.max_upload_bytes,
             # Under a hub, users are never collapsed into one scope (see handlers).
@@ -78,6 +97,16 @@ class JupyterChatKitApp(ExtensionApp):
                 settings.provider,
                 settings.effective_api,
             )
+
+    def _rename_users(self, hub: bool) -> list[str] | None:
+        """Whose threads follow this server's renames (see :mod:`.renames`)."""
+        if hub:
+            owner = os.environ.get("JUPYTERHUB_USER", "").strip()
+            return [owner] if owner else []
+        provider = self.serverapp.identity_provider if self.serverapp else None
+        if provider is None or type(provider) in _SINGLE_USER_PROVIDERS:
+            return [LOCAL_USER]
+        return None  # several users, one root: every user's threads
 
     def initialize_handlers(self) -> None:
         """Mount the endpoints under ``{base_url}jupyter-chatkit/``."""
@@ -98,6 +127,9 @@ class JupyterChatKitApp(ExtensionApp):
 
     async def stop_extension(self) -> None:
         """Close the store when the server stops."""
+        follower: Any = self.settings.get("jupyter_chatkit", {}).get("renames")
+        if follower is not None and self.serverapp and self.serverapp.event_logger:
+            follower.stop(self.serverapp.event_logger)
         holder: Any = self.settings.get("jupyter_chatkit", {}).get("holder")
         if holder is not None:
             await holder.close()

@@ -194,7 +194,12 @@ class BaseChatKitHandler(ExtensionHandlerMixin, APIHandler):
         """
         if not self.chatkit.get("hub") and type(self.identity_provider) in _SINGLE_USER_PROVIDERS:
             return RequestContext(user_id=LOCAL_USER, origin="server")
-        return RequestContext(user_id=user_scope(self.current_user), origin="server")
+        user_id = user_scope(self.current_user)
+        renames = self.chatkit.get("renames")
+        if renames is not None:
+            # Under a hub, whoever chats here has threads pointing at this server's files.
+            renames.served(user_id)
+        return RequestContext(user_id=user_id, origin="server")
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         """Always ``{"message": ...}``; never a traceback, whatever the server's debug mode."""
