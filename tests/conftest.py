@@ -9,4 +9,5 @@ pytest_plugins: list[str] = [
     "tests.fixtures.postgres",
     "tests.fixtures.store",
     "tests.fixtures.browser",
+    "tests.fixtures.ipython",
 ]

@@ -20,7 +20,6 @@ import pandas as pd
 import pytest
 from chatkit.types import AttachmentCreateParams
 from IPython.core.interactiveshell import InteractiveShell
-from traitlets.config import Config
 
 from jupyter_chatkit import Chat
 from jupyter_chatkit.assistant.context import RequestContext
@@ -204,15 +203,6 @@ def test_redaction_can_be_switched_off_in_the_kernel(
 
 
 # -- end to end: the kernel path (Chat().ask) against the fake OpenAI server ------------------
-
-
-@pytest.fixture(scope="module")
-def shell() -> InteractiveShell:
-    config = Config()
-    config.HistoryManager.hist_file = ":memory:"
-    ip = InteractiveShell.instance(config=config)
-    ip.run_line_magic("load_ext", "jupyter_chatkit")
-    return ip
 
 
 @pytest.fixture

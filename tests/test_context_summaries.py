@@ -19,11 +19,9 @@ from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
-from traitlets.config import Config
 
 from jupyter_chatkit.context_policy import MAX_RESULT_CHARS
 from jupyter_chatkit.context_policy.errors import exception_message
-from jupyter_chatkit.kernel import executions
 from jupyter_chatkit.kernel.introspect import KernelView, dumps, run_tool
 
 
@@ -89,15 +87,6 @@ def test_wide_frame_gives_fifty_columns_and_a_dtype_summary() -> None:
     assert detail["dtype_summary"] == {"float64": 3000, str(wide.dtypes["label"]): 1}
     assert "first 50" in detail["columns_note"]
     assert len(dumps(detail)) <= MAX_RESULT_CHARS
-
-
-@pytest.fixture(scope="module")
-def shell() -> InteractiveShell:
-    config = Config()
-    config.HistoryManager.hist_file = ":memory:"
-    ip = InteractiveShell.instance(config=config)
-    executions.install(ip)
-    return ip
 
 
 def test_three_hundred_cells_fit_whatever_max_cells(shell: InteractiveShell) -> None:

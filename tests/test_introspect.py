@@ -22,7 +22,6 @@ import pandas as pd
 import polars as pl
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
-from traitlets.config import Config
 
 from jupyter_chatkit.context_policy import MAX_RESULT_CHARS
 from jupyter_chatkit.kernel import introspect
@@ -485,13 +484,6 @@ def test_unknown_variable_is_a_readable_error() -> None:
 
 
 # -- cells from the execution history ---------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def shell() -> InteractiveShell:
-    config = Config()
-    config.HistoryManager.hist_file = ":memory:"
-    return InteractiveShell.instance(config=config)
 
 
 def test_cells_come_from_the_execution_history(shell: InteractiveShell) -> None:

@@ -22,7 +22,6 @@ from agents.testing import ModelStep, ScriptedModel, assistant_message, function
 from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
-from traitlets.config import Config
 
 from jupyter_chatkit import Chat
 from jupyter_chatkit.kernel.client import Answer
@@ -32,15 +31,6 @@ from jupyter_chatkit.settings import Settings
 from .fixtures.fake_llm import FakeLLM, Reply, ToolCall, server_error, unauthorized
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
-
-
-@pytest.fixture(scope="module")
-def shell() -> InteractiveShell:
-    config = Config()
-    config.HistoryManager.hist_file = ":memory:"
-    ip = InteractiveShell.instance(config=config)
-    ip.run_line_magic("load_ext", "jupyter_chatkit")
-    return ip
 
 
 @pytest.fixture
