@@ -1,0 +1,154 @@
+"""The MCP servers a site configures (``c.JupyterChatKit.mcp_servers``), checked once.
+
+No agents, chatkit or mcp imports here: the settings validate with it at start, and
+``jupyter chatkit`` lists the servers without loading the MCP stack.
+
+A server is ``{"command": ..., "args": [...], "env": {...}, "cwd": ...}`` (stdio) or
+``{"url": ..., "headers": {...}}`` (streamable HTTP), plus ``tools`` (only these are
+offered; default all), ``allowed_tools`` (these run without asking; ``["*"]``: all) and
+``timeout`` (seconds to start and per call). ``env`` and ``headers`` values, and a
+password or query values in the URL, are secrets: they go to the MCP server and nowhere
+else (not the browser, a log or the model).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
+
+# Server names become part of tool names the model sees (^[a-zA-Z0-9_-]{1,64}$).
+SERVER_NAME = re.compile(r"^[A-Za-z0-9_-]{1,24}$")
+KEYS = {"command", "args", "env", "cwd", "url", "headers", "tools", "allowed_tools", "timeout"}
+DEFAULT_TIMEOUT = 30.0
+ALL_TOOLS = "*"
+
+
+@dataclass(frozen=True)
+class McpServerConfig:
+    """One configured MCP server."""
+
+    name: str
+    command: str = ""
+    args: tuple[str, ...] = ()
+    env: tuple[tuple[str, str], ...] = ()
+    cwd: str = ""
+    url: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
+    # None: every tool the server lists.
+    tools: frozenset[str] | None = None
+    allowed_tools: frozenset[str] = field(default_factory=frozenset)
+    timeout: float = DEFAULT_TIMEOUT
+
+    @property
+    def transport(self) -> str:
+        """``stdio`` or ``http``."""
+        return "http" if self.url else "stdio"
+
+    def offers(self, tool: str) -> bool:
+        """True when the model may see ``tool`` of this server."""
+        return self.tools is None or tool in self.tools
+
+    def runs_unasked(self, tool: str) -> bool:
+        """True when ``tool`` is allow-listed: it runs without an approval card."""
+        return ALL_TOOLS in self.allowed_tools or tool in self.allowed_tools
+
+    def secrets(self) -> list[str]:
+        """Values that must not leave the server: env and header values, URL credentials."""
+        values = [v for _, v in self.env] + [v for _, v in self.headers]
+        if self.url:
+            parts = urlsplit(self.url)
+            if parts.password:
+                values.append(parts.password)
+            values += [v for _, v in parse_qsl(parts.query)]
+        return [v for v in values if v]
+
+    def describe(self) -> str:
+        """What it is, safe to print: the command's name or the URL without credentials."""
+        if self.url:
+            parts = urlsplit(self.url)
+            host = parts.hostname or ""
+            netloc = f"{host}:{parts.port}" if parts.port else host
+            return f"streamable HTTP {urlunsplit((parts.scheme, netloc, parts.path, '', ''))}"
+        return f"stdio {self.command.rsplit('/', 1)[-1]}"
+
+
+def parse_servers(value: Any) -> list[McpServerConfig]:
+    """The servers of ``mcp_servers`` (a dict: name -> server); ValueError says what is wrong.
+
+    The messages name the server and the key, never a value (values may be secrets).
+    """
+    if value is None:
+        return []
+    if not isinstance(value, Mapping):
+        raise ValueError("mcp_servers must be a dict of server name -> server settings.")
+    return [_parse_one(name, spec) for name, spec in value.items()]
+
+
+def _parse_one(name: Any, spec: Any) -> McpServerConfig:
+    if not isinstance(name, str) or not SERVER_NAME.match(name):
+        raise ValueError(
+            "mcp_servers: a server name must be 1-24 letters, digits, '_' or '-' "
+            f"(got {str(name)[:40]!r})."
+        )
+    where = f"mcp_servers[{name!r}]"
+    if not isinstance(spec, Mapping):
+        raise ValueError(f"{where} must be a dict with 'command' or 'url'.")
+    unknown = sorted(str(k) for k in spec if k not in KEYS)
+    if unknown:
+        raise ValueError(
+            f"{where}: unknown setting {unknown[0]!r} (known: {', '.join(sorted(KEYS))})."
+        )
+    command, url = spec.get("command"), spec.get("url")
+    if bool(command) == bool(url):
+        raise ValueError(f"{where} needs exactly one of 'command' (stdio) or 'url' (HTTP).")
+    if url is not None:
+        if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
+            raise ValueError(f"{where}: 'url' must be an http:// or https:// URL.")
+        for key in ("args", "env", "cwd"):
+            if key in spec:
+                raise ValueError(f"{where}: {key!r} is for stdio servers (with 'command').")
+    elif "headers" in spec:
+        raise ValueError(f"{where}: 'headers' is for HTTP servers (with 'url').")
+    if command is not None and not isinstance(command, str):
+        raise ValueError(f"{where}: 'command' must be a string.")
+    tools = spec.get("tools")
+    timeout = spec.get("timeout", DEFAULT_TIMEOUT)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout <= 600:
+        raise ValueError(f"{where}: 'timeout' must be a number of seconds in (0, 600].")
+    return McpServerConfig(
+        name=name,
+        command=command or "",
+        args=tuple(_strings(spec.get("args", []), f"{where}['args']")),
+        env=_pairs(spec.get("env", {}), f"{where}['env']"),
+        cwd=_string(spec.get("cwd", ""), f"{where}['cwd']"),
+        url=url or "",
+        headers=_pairs(spec.get("headers", {}), f"{where}['headers']"),
+        tools=None if tools is None else frozenset(_strings(tools, f"{where}['tools']")),
+        allowed_tools=frozenset(
+            _strings(spec.get("allowed_tools", []), f"{where}['allowed_tools']")
+        ),
+        timeout=float(timeout),
+    )
+
+
+def _string(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{where} must be a string.")
+    return value
+
+
+def _strings(value: Any, where: str) -> list[str]:
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{where} must be a list of strings.")
+    return list(value)
+
+
+def _pairs(value: Any, where: str) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise ValueError(f"{where} must be a dict of strings to strings.")
+    return tuple(sorted(value.items()))
