@@ -96,6 +96,97 @@ export const CLIENT_TOOLS = [
     "subject_default": "a variable"
   }
 ] as const;
+export const AGENT_TOOLS = [
+  {
+    "name": "insert_cell",
+    "description": "Agent mode: insert a new cell into the user's notebook. The user approves or skips it first. Returns the new cell's index, or that the user skipped it.",
+    "parameters": {
+      "type": "object",
+      "properties": {
+        "source": {
+          "type": "string",
+          "description": "The complete cell source."
+        },
+        "cell_type": {
+          "type": "string",
+          "enum": [
+            "code",
+            "markdown"
+          ],
+          "description": "code (default) or markdown."
+        },
+        "after": {
+          "type": "integer",
+          "minimum": -1,
+          "description": "Insert after the cell with this 0-based index (-1: at the top). Default: after the active cell."
+        }
+      },
+      "required": [
+        "source"
+      ],
+      "additionalProperties": false
+    },
+    "runs_in": "notebook",
+    "label": "Insert a cell",
+    "done_label": "Inserted a cell",
+    "read_label": "",
+    "subject_arg": "",
+    "subject_default": ""
+  },
+  {
+    "name": "edit_cell",
+    "description": "Agent mode: replace the source of cell `index` (0-based) with `new_source`. The user sees the diff and approves or skips it first.",
+    "parameters": {
+      "type": "object",
+      "properties": {
+        "index": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "0-based cell index."
+        },
+        "new_source": {
+          "type": "string",
+          "description": "The cell's complete new source."
+        }
+      },
+      "required": [
+        "index",
+        "new_source"
+      ],
+      "additionalProperties": false
+    },
+    "runs_in": "notebook",
+    "label": "Edit a cell",
+    "done_label": "Edited a cell",
+    "read_label": "",
+    "subject_arg": "",
+    "subject_default": ""
+  },
+  {
+    "name": "run_cell",
+    "description": "Agent mode: run code cell `index` (0-based) in the user's kernel after the user approves, and return its outputs and error (bounded, traceback reduced).",
+    "parameters": {
+      "type": "object",
+      "properties": {
+        "index": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "0-based cell index."
+        }
+      },
+      "required": [
+        "index"
+      ],
+      "additionalProperties": false
+    },
+    "runs_in": "notebook",
+    "label": "Run a cell",
+    "done_label": "Ran a cell",
+    "read_label": "",
+    "subject_arg": "",
+    "subject_default": ""
+  }
+] as const;
 export const MAX_TOOL_OUTPUT_BYTES = 64000 as const;
 export const ACTION = {
   "INSERT_CELL": "notebook.insert_cell",

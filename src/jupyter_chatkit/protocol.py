@@ -174,6 +174,70 @@ CLIENT_TOOLS: tuple[ClientToolSpec, ...] = (
 )
 CLIENT_TOOL_NAMES: frozenset[str] = frozenset(t.name for t in CLIENT_TOOLS)
 
+# Agent mode's client tools (issue 13): they change the notebook, so the front end shows
+# each call as a card and carries it out only after the person approves it; a skipped
+# step answers {"status": "skipped"}, one stopped by Stop {"status": "stopped"}.
+INSERT_CELL = ClientToolSpec(
+    name="insert_cell",
+    description=(
+        "Agent mode: insert a new cell into the user's notebook. The user approves or "
+        "skips it first. Returns the new cell's index, or that the user skipped it."
+    ),
+    parameters=schema(
+        {
+            "source": {"type": "string", "description": "The complete cell source."},
+            "cell_type": {
+                "type": "string",
+                "enum": ["code", "markdown"],
+                "description": "code (default) or markdown.",
+            },
+            "after": {
+                "type": "integer",
+                "minimum": -1,
+                "description": "Insert after the cell with this 0-based index (-1: at the "
+                "top). Default: after the active cell.",
+            },
+        },
+        ["source"],
+    ),
+    label="Insert a cell",
+    done_label="Inserted a cell",
+)
+
+EDIT_CELL = ClientToolSpec(
+    name="edit_cell",
+    description=(
+        "Agent mode: replace the source of cell `index` (0-based) with `new_source`. The "
+        "user sees the diff and approves or skips it first."
+    ),
+    parameters=schema(
+        {
+            "index": {"type": "integer", "minimum": 0, "description": "0-based cell index."},
+            "new_source": {"type": "string", "description": "The cell's complete new source."},
+        },
+        ["index", "new_source"],
+    ),
+    label="Edit a cell",
+    done_label="Edited a cell",
+)
+
+RUN_CELL = ClientToolSpec(
+    name="run_cell",
+    description=(
+        "Agent mode: run code cell `index` (0-based) in the user's kernel after the user "
+        "approves, and return its outputs and error (bounded, traceback reduced)."
+    ),
+    parameters=schema(
+        {"index": {"type": "integer", "minimum": 0, "description": "0-based cell index."}},
+        ["index"],
+    ),
+    label="Run a cell",
+    done_label="Ran a cell",
+)
+
+AGENT_TOOLS: tuple[ClientToolSpec, ...] = (INSERT_CELL, EDIT_CELL, RUN_CELL)
+AGENT_TOOL_NAMES: frozenset[str] = frozenset(t.name for t in AGENT_TOOLS)
+
 # Largest tool output we accept back from a client, in bytes of JSON. What the model gets
 # is cut further, to 16k characters (jupyter_chatkit.context_policy.MAX_RESULT_CHARS).
 MAX_TOOL_OUTPUT_BYTES = 64_000
@@ -270,6 +334,7 @@ def protocol_dict() -> dict[str, Any]:
     return {
         "LOCAL_USER": LOCAL_USER,
         "CLIENT_TOOLS": [asdict(t) for t in CLIENT_TOOLS],
+        "AGENT_TOOLS": [asdict(t) for t in AGENT_TOOLS],
         "MAX_TOOL_OUTPUT_BYTES": MAX_TOOL_OUTPUT_BYTES,
         "ACTION": _constants(Action),
         "COMM": _constants(Comm),

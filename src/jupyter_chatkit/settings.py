@@ -173,6 +173,18 @@ class JupyterChatKit(Configurable):
         help="Extra regular expressions whose matches are hidden from the model, e.g. "
         f"[r'ACME-[0-9]{{8}}']. Env: {ENV_REDACT_PATTERNS} (one pattern per line).",
     )
+    agent_max_steps = Int(
+        10,
+        config=True,
+        help="Agent mode: at most this many notebook steps (insert, edit, run a cell) per "
+        "turn; then the assistant stops and says what is left.",
+    )
+    agent_auto_approve = Bool(
+        False,
+        config=True,
+        help="Agent mode: apply inserts and edits without asking (they can be undone). "
+        "Running a cell always asks, unless the person turns on auto-run for a thread.",
+    )
     max_request_bytes = Int(
         2_000_000, config=True, help="Largest ChatKit request body accepted, in bytes."
     )
@@ -297,6 +309,10 @@ class JupyterChatKit(Configurable):
             "api": None if self.offline else self.effective_api,
             "offline": self.offline,
             "models": self.allowed_models,
+            "agent": {
+                "max_steps": self.agent_max_steps,
+                "auto_approve": self.agent_auto_approve,
+            },
         }
 
 

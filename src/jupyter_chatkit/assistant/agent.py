@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-from agents import Agent, FunctionTool, ModelSettings, StopAtTools
+from agents import Agent, FunctionTool, ModelSettings, StopAtTools, Tool
 from agents.tool_context import ToolContext
 from chatkit.agents import AgentContext, ClientToolCall
 
 from ..settings import Settings
+from .agent_tools import AGENT_INSTRUCTIONS, AGENT_TOOLS, LIMIT_INSTRUCTIONS
 from .cards import code_card
-from .tools import CLIENT_TOOL_NAMES, CLIENT_TOOLS, ClientToolSpec
+from .tools import CLIENT_TOOLS, ClientToolSpec
+
+if TYPE_CHECKING:
+    # The MCP client stack is only imported by the MCP integration that uses it.
+    from agents.mcp import MCPServer
 
 DEFAULT_INSTRUCTIONS = """\
 You are the notebook assistant inside Jupyter. You help people with the notebook and \
@@ -120,15 +126,39 @@ PROPOSE_CODE = FunctionTool(
 )
 
 
-def build_agent(settings: Settings) -> Agent[AgentContext[Any]]:
-    """The notebook assistant agent; the model is supplied per run by RunConfig."""
+def build_agent(
+    settings: Settings,
+    *,
+    mode: str = "ask",
+    extra_tools: Sequence[Tool] = (),
+    mcp_servers: Sequence[MCPServer] = (),
+) -> Agent[AgentContext[Any]]:
+    """The notebook assistant agent; the model is supplied per run by RunConfig.
+
+    ``mode``: ``ask`` (read and propose code), ``agent`` (also insert, edit and run
+    cells through approved client tools) or ``agent_limit`` (agent mode whose step limit
+    is reached this turn: no notebook tools, wrap up). ``extra_tools`` and
+    ``mcp_servers`` are added in agent mode only (the MCP integration's hook).
+    """
+    instructions = instructions_for(settings)
+    specs = list(CLIENT_TOOLS)
+    extras: list[Tool] = []
+    servers: list[MCPServer] = []
+    if mode == "agent":
+        instructions += AGENT_INSTRUCTIONS
+        specs += AGENT_TOOLS
+        extras, servers = list(extra_tools), list(mcp_servers)
+    elif mode == "agent_limit":
+        instructions += LIMIT_INSTRUCTIONS.format(steps=settings.agent_max_steps)
+    tools: list[Tool] = [*(_client_tool(spec) for spec in specs), PROPOSE_CODE, *extras]
     return Agent[AgentContext[Any]](
         name="Notebook assistant",
-        instructions=instructions_for(settings),
-        tools=[*(_client_tool(spec) for spec in CLIENT_TOOLS), PROPOSE_CODE],
+        instructions=instructions,
+        tools=tools,
+        mcp_servers=servers,
         # A client tool ends the run: ChatKit streams the call to the front end and
         # the conversation resumes when its output is posted back.
-        tool_use_behavior=StopAtTools(stop_at_tool_names=sorted(CLIENT_TOOL_NAMES)),
+        tool_use_behavior=StopAtTools(stop_at_tool_names=sorted(s.name for s in specs)),
         model_settings=ModelSettings(parallel_tool_calls=False)
         if not settings.offline
         else ModelSettings(),

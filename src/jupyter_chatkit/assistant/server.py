@@ -60,7 +60,7 @@ from ..context_policy import ContextPolicy
 from ..settings import Settings
 from ..store import SQLStore
 from ..store.engine import STORE_UNAVAILABLE, describe_store_failure, is_store_unavailable
-from . import notebook_threads
+from . import agent_tools, notebook_threads
 from .agent import build_agent, build_title_agent
 from .cards import POSITIONS, card_code, mark_inserted
 from .context import RequestContext
@@ -172,6 +172,12 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         # Models picked per thread in the chat's header (inference_options.model).
         self.models = ModelChoice(settings, self.model)
         self.agent = build_agent(settings)
+        # Agent mode's agents: with the notebook tools, and once the step limit is hit.
+        self.agent_mode_agent = build_agent(settings, mode="agent")
+        self.agent_limit_agent = build_agent(settings, mode="agent_limit")
+        # Agent settings sent with a message ({"agent": {...}} request metadata), by
+        # thread id, until respond() records them in the thread's metadata.
+        self._requested_agent: dict[str, dict[str, Any]] = {}
         self.title_agent = build_title_agent()
 
     @property
@@ -300,6 +306,7 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             # Only the owner may queue on a thread's turn.
             await self.store.load_thread(thread_id, context)
             async with self.sql_store.thread_turn(thread_id):
+                self._note_agent_request(thread_id, request)
                 async for event in super()._process_streaming_impl(request, context):
                     yield event
             return
@@ -310,6 +317,7 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             async for event in events:
                 if isinstance(event, ThreadCreatedEvent):
                     created = event.thread.id
+                    self._note_agent_request(created, request)
                 elif isinstance(event, ThreadItemDoneEvent) and isinstance(
                     event.item, UserMessageItem
                 ):
@@ -321,6 +329,22 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             raise
         if created is not None and kept:
             await self._record_notebook(created, request.metadata, context)
+
+    def _note_agent_request(self, thread_id: str, request: Any) -> None:
+        """Keep a message's Ask/Agent choice for respond() (see agent_tools)."""
+        if isinstance(request, ThreadsCreateReq | ThreadsAddUserMessageReq):
+            wanted = agent_tools.request_agent_settings(request.metadata)
+            if wanted is not None:
+                self._requested_agent[thread_id] = wanted
+
+    def _to_thread_response(self, thread: Any) -> Any:
+        """ChatKit's thread response plus the thread's Ask/Agent settings (nothing else
+        of its metadata leaves the server)."""
+        response = super()._to_thread_response(thread)
+        response.metadata = {
+            agent_tools.METADATA_KEY: agent_tools.thread_agent_settings(thread.metadata)
+        }
+        return response
 
     async def _record_notebook(
         self, thread_id: str, metadata: dict[str, Any], context: RequestContext
@@ -399,12 +423,25 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             ContextPolicy.from_settings(self.settings),
             lambda attachment_id: self.read_attachment(attachment_id, context),
         )
+        # Ask or Agent: the message's choice is recorded in the thread (ChatKit saves a
+        # changed thread); tool outputs resume in the thread's recorded mode.
+        requested = self._requested_agent.pop(thread.id, None)
+        if requested is not None and input_user_message is not None:
+            thread.metadata = {**thread.metadata, agent_tools.METADATA_KEY: requested}
+        agent = self.agent
+        if agent_tools.thread_agent_settings(thread.metadata)["mode"] == "agent":
+            if input_user_message is None and agent_tools.stopped_by_user(history):
+                # Stop during a step: the step is kept with its result, the turn ends.
+                return
+            steps = agent_tools.steps_in_turn(history)
+            over = steps >= self.settings.agent_max_steps
+            agent = self.agent_limit_agent if over else self.agent_mode_agent
         agent_input = await converter.to_agent_input(history)
         agent_context = AgentContext[RequestContext](
             thread=thread, store=self.store, request_context=context
         )
         result = Runner.run_streamed(
-            self.agent,
+            agent,
             agent_input,
             context=agent_context,
             max_turns=MAX_TURNS,

@@ -1,0 +1,189 @@
+"""Agent mode on the server: the per-thread switch, steps as thread items, Skip, Stop and
+the step limit. A ScriptedModel stands in for the LLM; store and server are real."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from agents.testing import ModelStep, ScriptedModel, assistant_message, function_call
+from chatkit.types import ClientToolCallItem, ThreadItemDoneEvent
+
+from jupyter_chatkit.assistant.agent_tools import AGENT_TOOL_NAMES
+from jupyter_chatkit.store import SQLStore
+
+from .chatkit_helpers import ALICE, BOB, json_call, make_assistant, req, stream, user_input
+
+AGENT = {"agent": {"mode": "agent", "auto_run": False}}
+
+
+def create(text: str, metadata: dict[str, Any] | None = None) -> bytes:
+    body: dict[str, Any] = {"type": "threads.create", "params": {"input": user_input(text)}}
+    if metadata is not None:
+        body["metadata"] = metadata
+    return json.dumps(body).encode()
+
+
+def add_message(thread_id: str, text: str, metadata: dict[str, Any] | None = None) -> bytes:
+    body: dict[str, Any] = {
+        "type": "threads.add_user_message",
+        "params": {"thread_id": thread_id, "input": user_input(text)},
+    }
+    if metadata is not None:
+        body["metadata"] = metadata
+    return json.dumps(body).encode()
+
+
+def tool_names(call: Any) -> set[str]:
+    return {tool.name for tool in call.tools}
+
+
+def pending_call(events: list[Any]) -> ClientToolCallItem | None:
+    calls = [
+        e.item
+        for e in events
+        if isinstance(e, ThreadItemDoneEvent) and isinstance(e.item, ClientToolCallItem)
+    ]
+    return calls[-1] if calls and calls[-1].status == "pending" else None
+
+
+def outputs_seen(call: Any) -> list[dict[str, Any]]:
+    """The tool outputs a model call received, parsed."""
+    return [
+        json.loads(i["output"])
+        for i in call.input
+        if isinstance(i, dict) and i.get("type") == "function_call_output"
+    ]
+
+
+async def answer(assistant: Any, thread_id: str, result: dict[str, Any]) -> list[Any]:
+    return await stream(
+        assistant, req("threads.add_client_tool_output", thread_id=thread_id, result=result)
+    )
+
+
+@pytest.mark.asyncio
+async def test_ask_mode_has_no_notebook_changing_tools(sqlite_store: SQLStore) -> None:
+    model = ScriptedModel([ModelStep(output=[assistant_message("hi", item_id="m1")])])
+    assistant = make_assistant(sqlite_store, model)
+    events = await stream(assistant, create("fix my notebook"))
+    assert not tool_names(model.calls[0]) & AGENT_TOOL_NAMES
+    thread_id = events[0].thread.id
+    status, thread = await json_call(assistant, req("threads.get_by_id", thread_id=thread_id))
+    assert status == 200 and thread["metadata"] == {"agent": {"mode": "ask", "auto_run": False}}
+
+
+@pytest.mark.asyncio
+async def test_multi_step_fix_with_skip_keeps_every_step(sqlite_store: SQLStore) -> None:
+    """run -> error -> (skipped edit) -> edit -> run -> done; every step is a stored item."""
+    model = ScriptedModel(
+        [
+            ModelStep(output=[function_call("run_cell", {"index": 0}, call_id="c1")]),
+            ModelStep(
+                output=[function_call("edit_cell", {"index": 0, "new_source": "x=1"}, call_id="c2")]
+            ),
+            ModelStep(
+                output=[function_call("edit_cell", {"index": 0, "new_source": "x = 1"}, call_id="c3")]
+            ),
+            ModelStep(output=[function_call("run_cell", {"index": 0}, call_id="c4")]),
+            ModelStep(output=[assistant_message("Fixed cell 1.", item_id="m1")]),
+        ]
+    )
+    assistant = make_assistant(sqlite_store, model)
+    events = await stream(assistant, create("fix cell 1", AGENT))
+    thread_id = events[0].thread.id
+    assert {"insert_cell", "edit_cell", "run_cell"} <= tool_names(model.calls[0])
+    call = pending_call(events)
+    assert call is not None and call.name == "run_cell" and call.arguments == {"index": 0}
+
+    error = {"status": "error", "cell": {"index": 0, "outputs": [{"text": "NameError: y"}]}}
+    events = await answer(assistant, thread_id, error)
+    assert pending_call(events).name == "edit_cell"  # type: ignore[union-attr]
+    assert outputs_seen(model.calls[1])[-1]["status"] == "error"
+
+    events = await answer(assistant, thread_id, {"status": "skipped"})
+    # The model is told the step was skipped, and goes on from there.
+    assert outputs_seen(model.calls[2])[-1]["status"] == "skipped"
+    events = await answer(assistant, thread_id, {"status": "applied", "index": 0})
+    events = await answer(assistant, thread_id, {"status": "ok", "cell": {"index": 0}})
+    assert any(
+        isinstance(e, ThreadItemDoneEvent) and e.item.type == "assistant_message" for e in events
+    )
+
+    stored = await sqlite_store.load_thread_items(thread_id, None, 50, "asc", ALICE)
+    steps = [i for i in stored.data if isinstance(i, ClientToolCallItem)]
+    assert [(s.name, s.status, s.output["status"]) for s in steps] == [
+        ("run_cell", "completed", "error"),
+        ("edit_cell", "completed", "skipped"),
+        ("edit_cell", "completed", "applied"),
+        ("run_cell", "completed", "ok"),
+    ]
+    assert steps[2].arguments == {"index": 0, "new_source": "x = 1"}
+    # The thread remembers Agent mode; another user cannot read it.
+    status, thread = await json_call(assistant, req("threads.get_by_id", thread_id=thread_id))
+    assert thread["metadata"]["agent"]["mode"] == "agent"
+    status, _ = await json_call(assistant, req("threads.get_by_id", thread_id=thread_id), BOB)
+    assert status == 404
+
+
+@pytest.mark.asyncio
+async def test_mode_is_kept_per_thread_and_switched_by_a_message(sqlite_store: SQLStore) -> None:
+    model = ScriptedModel(
+        [ModelStep(output=[assistant_message(f"a{i}", item_id=f"m{i}")]) for i in range(3)]
+    )
+    assistant = make_assistant(sqlite_store, model)
+    events = await stream(assistant, create("one", AGENT))
+    thread_id = events[0].thread.id
+    await stream(assistant, add_message(thread_id, "two"))
+    assert "run_cell" in tool_names(model.calls[1])
+    ask = {"agent": {"mode": "ask"}}
+    await stream(assistant, add_message(thread_id, "three", ask))
+    assert "run_cell" not in tool_names(model.calls[2])
+    # Junk in the request metadata changes nothing.
+    bad = {"agent": {"mode": "root", "auto_run": "yes"}}
+    model.enqueue(ModelStep(output=[assistant_message("a3", item_id="m3")]))
+    await stream(assistant, add_message(thread_id, "four", bad))
+    assert "run_cell" not in tool_names(model.calls[3])
+
+
+@pytest.mark.asyncio
+async def test_step_limit_ends_the_turn_without_notebook_tools(sqlite_store: SQLStore) -> None:
+    model = ScriptedModel(
+        [
+            ModelStep(output=[function_call("insert_cell", {"source": "a=1"}, call_id="c1")]),
+            ModelStep(output=[function_call("run_cell", {"index": 1}, call_id="c2")]),
+            ModelStep(output=[assistant_message("Two steps done; more is left.", item_id="m")]),
+        ]
+    )
+    assistant = make_assistant(sqlite_store, model, agent_max_steps=2)
+    events = await stream(assistant, create("do many things", AGENT))
+    thread_id = events[0].thread.id
+    await answer(assistant, thread_id, {"status": "applied", "index": 1})
+    events = await answer(assistant, thread_id, {"status": "ok"})
+    assert pending_call(events) is None
+    last = model.calls[2]
+    assert not tool_names(last) & AGENT_TOOL_NAMES
+    assert "step limit" in (last.system_instructions or "")
+    # A new message starts a new turn with its own steps.
+    model.enqueue(ModelStep(output=[function_call("run_cell", {"index": 1}, call_id="c3")]))
+    await stream(assistant, add_message(thread_id, "go on"))
+    assert "run_cell" in tool_names(model.calls[3])
+
+
+@pytest.mark.asyncio
+async def test_stop_during_a_step_ends_the_turn_without_a_model_call(
+    sqlite_store: SQLStore,
+) -> None:
+    model = ScriptedModel(
+        [ModelStep(output=[function_call("run_cell", {"index": 0}, call_id="c1")])]
+    )
+    assistant = make_assistant(sqlite_store, model)
+    events = await stream(assistant, create("run it", AGENT))
+    thread_id = events[0].thread.id
+    events = await answer(assistant, thread_id, {"status": "stopped", "interrupted": True})
+    assert len(model.calls) == 1
+    assert not [e for e in events if e.type == "error"]
+    stored = await sqlite_store.load_thread_items(thread_id, None, 50, "asc", ALICE)
+    steps = [i for i in stored.data if isinstance(i, ClientToolCallItem)]
+    assert steps[-1].status == "completed" and steps[-1].output["status"] == "stopped"
