@@ -13,6 +13,7 @@ core and the tests use for the same class.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from typing import Any, Literal
@@ -20,6 +21,7 @@ from typing import Any, Literal
 from traitlets import (
     Bool,
     CaselessStrEnum,
+    Dict,
     Float,
     Int,
     List,
@@ -27,6 +29,7 @@ from traitlets import (
     Unicode,
     Union,
     default,
+    validate,
 )
 from traitlets.config import Configurable
 
@@ -191,6 +194,26 @@ class JupyterChatKit(Configurable):
     max_upload_bytes = Int(
         20 * MiB, config=True, help="Largest attachment accepted, in bytes (default 20 MiB)."
     )
+    mcp_servers = Dict(
+        config=True,
+        help="Agent mode: MCP servers whose tools the assistant may use, by name: "
+        "{'docs': {'command': 'uvx', 'args': ['my-mcp'], 'env': {...}}} (stdio) or "
+        "{'search': {'url': 'https://host/mcp', 'headers': {...}}} (streamable HTTP); "
+        "each may set 'tools' (only these are offered), 'allowed_tools' (these run "
+        "without asking; ['*']: all) and 'timeout' (seconds, default 30). Every other "
+        "call waits for the person's approval. env and header values stay on the server.",
+    )
+
+    @validate("mcp_servers")
+    def _check_mcp_servers(self, proposal: Any) -> dict[str, Any]:
+        # Checked at start, so a typo is named in the server log, not at the first turn.
+        from .assistant.mcp_config import parse_servers
+
+        try:
+            parse_servers(proposal["value"])
+        except ValueError as exc:
+            raise TraitError(str(exc)) from None
+        return dict(proposal["value"])
 
     @default("model")
     def _default_model(self) -> str:
@@ -242,10 +265,16 @@ class JupyterChatKit(Configurable):
 
     def cache_key(self) -> tuple[tuple[str, Any], ...]:
         """A hashable snapshot: two instances with equal keys behave the same."""
-        return tuple(
-            (name, tuple(value) if isinstance(value, list) else value)
-            for name, value in sorted(self.values().items())
-        )
+        return tuple((name, _hashable(value)) for name, value in sorted(self.values().items()))
+
+    @property
+    def mcp_secrets(self) -> list[str]:
+        """The MCP servers' env and header values (and URL credentials): never shown."""
+        if not self.mcp_servers:
+            return []
+        from .assistant.mcp_config import parse_servers
+
+        return [s for config in parse_servers(self.mcp_servers) for s in config.secrets()]
 
     @property
     def title_mode(self) -> str:
@@ -314,6 +343,15 @@ class JupyterChatKit(Configurable):
                 "auto_approve": self.agent_auto_approve,
             },
         }
+
+
+def _hashable(value: Any) -> Any:
+    """A setting's value as a hashable key part (lists and dicts as tuples / JSON)."""
+    if isinstance(value, list):
+        return tuple(value)
+    if isinstance(value, dict):
+        return json.dumps(value, sort_keys=True, default=str)
+    return value
 
 
 # The core's name for the same class.

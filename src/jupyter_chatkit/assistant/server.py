@@ -65,6 +65,7 @@ from .agent import build_agent, build_title_agent
 from .cards import POSITIONS, card_code, mark_inserted
 from .context import RequestContext
 from .history import load_history
+from .mcp import McpTools
 from .message_edit import ACTION_EDIT_MESSAGE, edit_message
 from .model_choice import ModelChoice
 from .model_input import PolicyConverter
@@ -164,8 +165,11 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         self.settings = settings
         # The configured key leaves neither in an answer nor in a log line, whatever
         # an upstream error echoes back.
-        self.scrubber = Scrubber([settings.api_key])
-        register_secret(settings.api_key)
+        self.scrubber = Scrubber([settings.api_key, *settings.mcp_secrets])
+        for secret in [settings.api_key, *settings.mcp_secrets]:
+            register_secret(secret)
+        # Agent mode's MCP servers (None when none are configured); started on first use.
+        self.mcp = McpTools.from_settings(settings)
         # Only OpenAI with its own key may receive traces; never another provider's key.
         self.tracing = set_tracing(settings)
         self.model: Model = KeepPartialOutput(model if model is not None else build_model(settings))
@@ -436,6 +440,15 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             steps = agent_tools.steps_in_turn(history)
             over = steps >= self.settings.agent_max_steps
             agent = self.agent_limit_agent if over else self.agent_mode_agent
+        if self.mcp is not None and agent is not self.agent:
+            # Agent mode only: start the MCP servers, carry out a call just approved.
+            mcp_turn = await self.mcp.begin_turn(history, resuming=input_user_message is None)
+            for mcp_event in mcp_turn.events:
+                yield mcp_event
+            if mcp_turn.stopped:
+                return
+            if agent is self.agent_mode_agent:
+                agent = mcp_turn.agent(agent)
         agent_input = await converter.to_agent_input(history)
         agent_context = AgentContext[RequestContext](
             thread=thread, store=self.store, request_context=context
@@ -586,8 +599,10 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         self.sql_store.attachments.upload_url_for = upload_url_for
 
     async def aclose(self) -> None:
-        """Close the model's HTTP client and the store's connections."""
+        """Stop the MCP servers; close the model's HTTP client and the store's connections."""
         try:
+            if self.mcp is not None:
+                await self.mcp.aclose()
             await self.models.aclose()
             await self.model.close()
             await close_model(self.provider_model)

@@ -57,6 +57,8 @@ class ContextPolicy:
         """The policy a server's settings ask for; its API key is always scrubbed."""
         patterns = getattr(settings, "redact_patterns", ()) or ()
         exact = [getattr(settings, "api_key", "") or "", *more_exact]
+        # The MCP servers' configured env and header values (settings.mcp_secrets).
+        exact += list(getattr(settings, "mcp_secrets", None) or ())
         exact += [os.environ.get(name, "") for name in SECRET_ENV_NAMES]
         return cls(
             redact_secrets=bool(getattr(settings, "redact_secrets", True)),

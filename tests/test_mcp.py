@@ -1,0 +1,523 @@
+"""MCP tools in Agent mode, with a scripted model and a real local MCP server.
+
+The server is tests/fixtures/mcp_server.py, run as its own process over stdio or over
+streamable HTTP. Only the LLM is scripted; the store, the MCP client and server, the
+approval round trip (a client tool output) and the context policy are real.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from agents.testing import ModelStep, ScriptedModel, assistant_message, function_call
+from chatkit.types import (
+    AssistantMessageItem,
+    ClientToolCallItem,
+    NoticeEvent,
+    ThreadItemDoneEvent,
+    ThreadItemReplacedEvent,
+    ThreadStreamEvent,
+)
+from traitlets import TraitError
+
+from jupyter_chatkit.assistant.mcp import tool_name
+from jupyter_chatkit.assistant.mcp_config import parse_servers
+from jupyter_chatkit.assistant.server import NotebookAssistant, StreamResult
+from jupyter_chatkit.settings import Settings
+from jupyter_chatkit.store import SQLStore
+
+from .chatkit_helpers import ALICE, collect, make_assistant, req, user_input
+
+pytestmark = pytest.mark.timeout(120)
+
+ROOT = Path(__file__).resolve().parent.parent
+KEY = "mcp-fixture-key-5f2b9c81d7"
+HEADER_KEY = "mcp-header-key-8e1d44a0c3"
+LOOKUP = tool_name("fixture", "lookup")
+CRASH = tool_name("fixture", "crash")
+
+
+def stdio_server(log: Path | None = None, **extra: Any) -> dict[str, Any]:
+    """The fixture server over stdio, with a secret in its environment."""
+    env = {"MCP_FIXTURE_KEY": KEY}
+    if log is not None:
+        env["MCP_FIXTURE_LOG"] = str(log)
+    return {
+        "command": sys.executable,
+        "args": ["-m", "tests.fixtures.mcp_server"],
+        "cwd": str(ROOT),
+        "env": env,
+        **extra,
+    }
+
+
+@pytest.fixture
+def http_server(tmp_path: Path) -> Iterator[str]:
+    """The fixture server over streamable HTTP; yields its URL (the header key required)."""
+    log = tmp_path / "http-calls.log"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.fixtures.mcp_server", "--http"],
+        cwd=ROOT,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "MCP_FIXTURE_KEY": HEADER_KEY,
+            "MCP_FIXTURE_LOG": str(log),
+        },
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        assert line.startswith("PORT "), line
+        yield f"http://127.0.0.1:{int(line.split()[1])}/mcp"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+
+def agent_request(type_: str, **params: Any) -> bytes:
+    """A streaming request that switches the thread to Agent mode."""
+    return json.dumps(
+        {"type": type_, "params": params, "metadata": {"agent": {"mode": "agent"}}}
+    ).encode()
+
+
+async def raw_stream(assistant: NotebookAssistant, body: bytes) -> tuple[bytes, list[Any]]:
+    """A streaming request's bytes (to look for secrets) and its events."""
+    result = await assistant.handle(body, ALICE)
+    chunks: list[bytes] = []
+
+    async def gather() -> AsyncIterator[bytes]:
+        assert isinstance(result, StreamResult)
+        async for chunk in result.chunks:
+            chunks.append(chunk)
+            yield chunk
+
+    events = await collect(gather())
+    return b"".join(chunks), events
+
+
+def done_items(events: list[ThreadStreamEvent], kind: type) -> list[Any]:
+    return [
+        e.item for e in events if isinstance(e, ThreadItemDoneEvent) and isinstance(e.item, kind)
+    ]
+
+
+def answer(events: list[ThreadStreamEvent]) -> str:
+    return "".join(
+        p.text for item in done_items(events, AssistantMessageItem) for p in item.content
+    )
+
+
+def notices(events: list[ThreadStreamEvent]) -> list[str]:
+    return [e.message for e in events if isinstance(e, NoticeEvent)]
+
+
+def tool_outputs(call_input: Any) -> list[dict[str, Any]]:
+    """The function call outputs a model request carried, parsed."""
+    return [
+        json.loads(item["output"])
+        for item in call_input
+        if isinstance(item, dict) and item.get("type") == "function_call_output"
+    ]
+
+
+def tool_names(call: Any) -> list[str]:
+    return [tool.name for tool in call.tools]
+
+
+def assistant_with(
+    store: SQLStore, model: ScriptedModel, servers: dict[str, Any]
+) -> NotebookAssistant:
+    return make_assistant(store, model, mcp_servers=servers)
+
+
+async def close_mcp(assistant: NotebookAssistant) -> None:
+    """Stop the assistant's MCP servers (the store is the fixture's to close)."""
+    if assistant.mcp is not None:
+        await assistant.mcp.aclose()
+
+
+def calls_logged(log: Path) -> list[str]:
+    return log.read_text().splitlines() if log.exists() else []
+
+
+def no_secret(*texts: str | bytes) -> None:
+    for text in texts:
+        data = text.decode() if isinstance(text, bytes) else text
+        assert KEY not in data and HEADER_KEY not in data
+
+
+@pytest.mark.asyncio
+async def test_a_call_is_listed_approved_run_and_its_result_reaches_the_model(
+    sqlite_store: SQLStore, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    log = tmp_path / "calls.log"
+    model = ScriptedModel(
+        [
+            ModelStep(output=[function_call(LOOKUP, {"term": "gauss"}, call_id="c1")]),
+            ModelStep(output=[assistant_message("Gauss is in the glossary.", item_id="m2")]),
+        ]
+    )
+    assistant = assistant_with(sqlite_store, model, {"fixture": stdio_server(log)})
+    try:
+        body, events = await raw_stream(
+            assistant, agent_request("threads.create", input=user_input("look up gauss"))
+        )
+        # Listed: the model was offered the server's tools.
+        assert {LOOKUP, CRASH} <= set(tool_names(model.calls[0]))
+        # Not run yet: the front end was asked for approval, with the model's arguments.
+        calls = done_items(events, ClientToolCallItem)
+        assert [(c.name, c.arguments, c.status) for c in calls] == [
+            (LOOKUP, {"term": "gauss"}, "pending")
+        ]
+        assert calls_logged(log) == []
+        thread_id = next(e.thread.id for e in events if e.type == "thread.created")
+
+        # Approved: the server runs it and the result reaches the model's next request.
+        body2, events2 = await raw_stream(
+            assistant,
+            req(
+                "threads.add_client_tool_output", thread_id=thread_id, result={"status": "approved"}
+            ),
+        )
+        assert calls_logged(log) == ["gauss"]
+        assert answer(events2) == "Gauss is in the glossary."
+        outputs = tool_outputs(model.calls[1].input)
+        assert len(outputs) == 1
+        seen = outputs[0]
+        assert seen["status"] == "done" and seen["tool"] == "lookup"
+        assert "gauss: a word from the fixture glossary" in seen["result"]
+        # The policy framed it as data and hid the server's configured secret.
+        assert seen["untrusted_data"] and seen["redacted"] >= 1
+        replaced = [e.item for e in events2 if isinstance(e, ThreadItemReplacedEvent)]
+        assert replaced and isinstance(replaced[0], ClientToolCallItem)
+        assert isinstance(replaced[0].output, dict) and replaced[0].output["status"] == "done"
+        stored = await sqlite_store.load_item(thread_id, calls[0].id, ALICE)
+        assert isinstance(stored, ClientToolCallItem)
+        assert isinstance(stored.output, dict) and stored.output["status"] == "done"
+        no_secret(body, body2, json.dumps(model.calls[1].input), caplog.text)
+        no_secret(json.dumps(stored.output))
+    finally:
+        await close_mcp(assistant)
+
+
+@pytest.mark.asyncio
+async def test_a_skipped_call_does_not_run_and_the_model_is_told(
+    sqlite_store: SQLStore, tmp_path: Path
+) -> None:
+    log = tmp_path / "calls.log"
+    model = ScriptedModel(
+        [
+            ModelStep(output=[function_call(LOOKUP, {"term": "euler"}, call_id="c1")]),
+            ModelStep(output=[assistant_message("Fine, I did not look it up.", item_id="m2")]),
+        ]
+    )
+    assistant = assistant_with(sqlite_store, model, {"fixture": stdio_server(log)})
+    try:
+        _, events = await raw_stream(
+            assistant, agent_request("threads.create", input=user_input("look up euler"))
+        )
+        thread_id = next(e.thread.id for e in events if e.type == "thread.created")
+        _, events2 = await raw_stream(
+            assistant,
+            req(
+                "threads.add_client_tool_output", thread_id=thread_id, result={"status": "skipped"}
+            ),
+        )
+        assert calls_logged(log) == []
+        assert answer(events2) == "Fine, I did not look it up."
+        assert tool_outputs(model.calls[1].input)[0]["status"] == "declined"
+    finally:
+        await close_mcp(assistant)
+
+
+@pytest.mark.asyncio
+async def test_a_front_end_without_the_card_approves_nothing(
+    sqlite_store: SQLStore, tmp_path: Path
+) -> None:
+    log = tmp_path / "calls.log"
+    model = ScriptedModel(
+        [
+            ModelStep(output=[function_call(LOOKUP, {"term": "euler"}, call_id="c1")]),
+            ModelStep(output=[assistant_message("It could not be approved here.", item_id="m2")]),
+        ]
+    )
+    assistant = assistant_with(sqlite_store, model, {"fixture": stdio_server(log)})
+    try:
+        _, events = await raw_stream(
+            assistant, agent_request("threads.create", input=user_input("look up euler"))
+        )
+        thread_id = next(e.thread.id for e in events if e.type == "thread.created")
+        error = {"error": f"This front end has no client tool named {LOOKUP}."}
+        await raw_stream(
+            assistant, req("threads.add_client_tool_output", thread_id=thread_id, result=error)
+        )
+        assert calls_logged(log) == []
+        assert tool_outputs(model.calls[1].input)[0]["status"] == "declined"
+    finally:
+        await close_mcp(assistant)
+
+
+@pytest.mark.asyncio
+async def test_an_allow_listed_tool_runs_without_asking(
+    sqlite_store: SQLStore, tmp_path: Path
+) -> None:
+    log = tmp_path / "calls.log"
+    model = ScriptedModel(
+        [
+            ModelStep(output=[function_call(LOOKUP, {"term": "noether"}, call_id="c1")]),
+            ModelStep(output=[assistant_message("Found it.", item_id="m2")]),
+        ]
+    )
+    servers = {"fixture": stdio_server(log, allowed_tools=["lookup"], tools=["lookup"])}
+    assistant = assistant_with(sqlite_store, model, servers)
+    try:
+        body, events = await raw_stream(
+            assistant, agent_request("threads.create", input=user_input("look up noether"))
+        )
+        assert not done_items(events, ClientToolCallItem)
+        assert calls_logged(log) == ["noether"]
+        assert answer(events) == "Found it."
+        # Only the listed tool is offered ('tools'), and its result passed the policy.
+        offered = [name for name in tool_names(model.calls[0]) if name.startswith("mcp__")]
+        assert offered == [LOOKUP]
+        seen = tool_outputs(model.calls[1].input)[0]
+        assert "noether: a word from the fixture glossary" in seen["result"]
+        assert seen["untrusted_data"] and seen["redacted"] >= 1
+        no_secret(body, json.dumps(model.calls[1].input))
+    finally:
+        await close_mcp(assistant)
+
+
+@pytest.mark.asyncio
+async def test_streamable_http_server_with_a_secret_header(
+    sqlite_store: SQLStore, http_server: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    model = ScriptedModel(
+        [
+            ModelStep(output=[function_call(LOOKUP, {"term": "hilbert"}, call_id="c1")]),
+            ModelStep(output=[assistant_message("Hilbert found.", item_id="m2")]),
+        ]
+    )
+    servers = {"fixture": {"url": http_server, "headers": {"X-Fixture-Key": HEADER_KEY}}}
+    assistant = assistant_with(sqlite_store, model, servers)
+    try:
+        body, events = await raw_stream(
+            assistant, agent_request("threads.create", input=user_input("look up hilbert"))
+        )
+        assert not notices(events)
+        thread_id = next(e.thread.id for e in events if e.type == "thread.created")
+        body2, _ = await raw_stream(
+            assistant,
+            req(
+                "threads.add_client_tool_output", thread_id=thread_id, result={"status": "approved"}
+            ),
+        )
+        assert (tmp_path / "http-calls.log").read_text().splitlines() == ["hilbert"]
+        seen = tool_outputs(model.calls[1].input)[0]
+        assert seen["status"] == "done" and "hilbert: a word" in seen["result"]
+        # The server echoes its key (the header's value): hidden from the model.
+        assert seen["redacted"] >= 1
+        no_secret(body, body2, json.dumps(model.calls[1].input), caplog.text)
+    finally:
+        await close_mcp(assistant)
+
+
+@pytest.mark.asyncio
+async def test_a_refused_http_server_is_named_and_the_answer_still_comes(
+    sqlite_store: SQLStore, http_server: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    wrong = "wrong-header-value-12345"
+    model = ScriptedModel(
+        [ModelStep(output=[assistant_message("Without tools, then.", item_id="m")])]
+    )
+    servers = {"fixture": {"url": http_server, "headers": {"X-Fixture-Key": wrong}, "timeout": 5}}
+    assistant = assistant_with(sqlite_store, model, servers)
+    try:
+        body, events = await raw_stream(
+            assistant, agent_request("threads.create", input=user_input("hello"))
+        )
+        said = notices(events)
+        assert len(said) == 1 and "'fixture'" in said[0] and "could not start" in said[0]
+        assert answer(events) == "Without tools, then."
+        assert not [n for n in tool_names(model.calls[0]) if n.startswith("mcp__")]
+        assert wrong not in body.decode() and wrong not in caplog.text
+    finally:
+        await close_mcp(assistant)
+
+
+@pytest.mark.asyncio
+async def test_a_server_that_cannot_start_leaves_the_thread_usable(
+    sqlite_store: SQLStore, tmp_path: Path
+) -> None:
+    model = ScriptedModel(
+        [
+            ModelStep(output=[assistant_message("Answer one.", item_id="m1")]),
+            ModelStep(output=[assistant_message("Answer two.", item_id="m2")]),
+        ]
+    )
+    missing = {"command": str(tmp_path / "no-such-mcp-server"), "env": {"TOKEN": KEY}}
+    assistant = assistant_with(sqlite_store, model, {"broken": missing})
+    try:
+        body, events = await raw_stream(
+            assistant, agent_request("threads.create", input=user_input("hi"))
+        )
+        said = notices(events)
+        assert len(said) == 1 and "MCP server 'broken'" in said[0]
+        assert "could not start" in said[0] and "FileNotFoundError" in said[0]
+        assert answer(events) == "Answer one."
+        thread_id = next(e.thread.id for e in events if e.type == "thread.created")
+        # The next message is answered too (and the server is tried again).
+        _, events2 = await raw_stream(
+            assistant,
+            agent_request(
+                "threads.add_user_message", thread_id=thread_id, input=user_input("again")
+            ),
+        )
+        assert answer(events2) == "Answer two." and len(notices(events2)) == 1
+        no_secret(body)
+    finally:
+        await close_mcp(assistant)
+
+
+@pytest.mark.asyncio
+async def test_a_server_dying_mid_turn_is_said_and_restarted_next_turn(
+    sqlite_store: SQLStore, tmp_path: Path
+) -> None:
+    log = tmp_path / "calls.log"
+    model = ScriptedModel(
+        [
+            ModelStep(output=[function_call(CRASH, {}, call_id="c1")]),
+            ModelStep(output=[assistant_message("The tool server stopped.", item_id="m1")]),
+            ModelStep(output=[function_call(LOOKUP, {"term": "riemann"}, call_id="c2")]),
+            ModelStep(output=[assistant_message("Riemann found.", item_id="m2")]),
+        ]
+    )
+    servers = {"fixture": stdio_server(log, allowed_tools=["*"])}
+    assistant = assistant_with(sqlite_store, model, servers)
+    try:
+        _, events = await raw_stream(
+            assistant, agent_request("threads.create", input=user_input("crash it"))
+        )
+        said = notices(events)
+        assert len(said) == 1 and "'fixture' failed while running crash" in said[0]
+        assert answer(events) == "The tool server stopped."
+        failed = tool_outputs(model.calls[1].input)[0]
+        assert failed["status"] == "failed" and "failed while running crash" in failed["error"]
+
+        thread_id = next(e.thread.id for e in events if e.type == "thread.created")
+        _, events2 = await raw_stream(
+            assistant,
+            agent_request(
+                "threads.add_user_message", thread_id=thread_id, input=user_input("look up riemann")
+            ),
+        )
+        assert not notices(events2)
+        assert answer(events2) == "Riemann found."
+        assert calls_logged(log) == ["riemann"]
+    finally:
+        await close_mcp(assistant)
+
+
+@pytest.mark.asyncio
+async def test_ask_mode_offers_no_mcp_tools_and_starts_no_server(
+    sqlite_store: SQLStore, tmp_path: Path
+) -> None:
+    model = ScriptedModel([ModelStep(output=[assistant_message("Just reading.", item_id="m1")])])
+    # A server that would be named in a notice if anything tried to start it.
+    missing = {"command": str(tmp_path / "no-such-mcp-server")}
+    assistant = assistant_with(sqlite_store, model, {"broken": missing})
+    try:
+        _, events = await raw_stream(
+            assistant, req("threads.create", input=user_input("what is in df?"))
+        )
+        assert answer(events) == "Just reading."
+        assert not notices(events)
+        assert not [n for n in tool_names(model.calls[0]) if n.startswith("mcp__")]
+    finally:
+        await close_mcp(assistant)
+
+
+@pytest.mark.asyncio
+async def test_aclose_stops_the_server_process(sqlite_store: SQLStore, tmp_path: Path) -> None:
+    model = ScriptedModel([ModelStep(output=[assistant_message("ok", item_id="m1")])])
+    pid_file = tmp_path / "pid"
+    # A wrapper that records the MCP server's pid, then becomes it (exec keeps the pid).
+    script = f"import os, sys; open({str(pid_file)!r}, 'w').write(str(os.getpid())); " + (
+        "os.execv(sys.executable, [sys.executable, '-m', 'tests.fixtures.mcp_server'])"
+    )
+    server = {"command": sys.executable, "args": ["-c", script], "cwd": str(ROOT)}
+    assistant = assistant_with(sqlite_store, model, {"fixture": server})
+    await raw_stream(assistant, agent_request("threads.create", input=user_input("hi")))
+    pid = int(pid_file.read_text())
+    assert running(pid)
+    await close_mcp(assistant)
+    # The MCP client waits for its child: after aclose it is gone.
+    assert not running(pid)
+
+
+def running(pid: int) -> bool:
+    """True while process ``pid`` exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="utf-8") as status:
+            return "zombie" not in status.read()
+    except FileNotFoundError:
+        return False
+
+
+def test_settings_refuse_a_bad_server_without_echoing_its_values() -> None:
+    with pytest.raises(TraitError, match="exactly one of 'command'"):
+        Settings(mcp_servers={"x": {"command": "a", "url": "http://h/mcp"}})
+    with pytest.raises(TraitError, match="unknown setting 'allowed_tool'"):
+        Settings(mcp_servers={"x": {"command": "a", "allowed_tool": ["t"]}})
+    with pytest.raises(TraitError, match="server name"):
+        Settings(mcp_servers={"bad name!": {"command": "a"}})
+    with pytest.raises(TraitError) as info:
+        Settings(mcp_servers={"x": {"command": "a", "env": {"TOKEN": 12345678901}}})
+    assert "12345678901" not in str(info.value)
+    settings = Settings(
+        mcp_servers={
+            "x": {"command": "a", "env": {"TOKEN": KEY}},
+            "y": {
+                "url": "https://u:pw-1234567890@h/mcp?key=q-1234567890",
+                "headers": {"A": HEADER_KEY},
+            },
+        }
+    )
+    assert set(settings.mcp_secrets) == {KEY, HEADER_KEY, "pw-1234567890", "q-1234567890"}
+    assert KEY not in repr(settings) and KEY not in json.dumps(settings.public())
+    # Hashable for the kernel's cache of assistants.
+    hash(settings.cache_key())
+    y = parse_servers(settings.mcp_servers)[1]
+    assert y.describe() == "streamable HTTP https://h/mcp"
+
+
+def test_tool_names_fit_the_model_rules() -> None:
+    assert tool_name("docs", "search") == "mcp__docs__search"
+    assert tool_name("docs", "get page.v2") == "mcp__docs__get_page_v2"
+    long = tool_name("a-server-name", "x" * 80)
+    assert len(long) == 64 and long != tool_name("a-server-name", "x" * 81)
+
+
+@pytest.mark.asyncio
+async def test_no_servers_configured_means_no_mcp(sqlite_store: SQLStore) -> None:
+    model = ScriptedModel([ModelStep(output=[assistant_message("ok", item_id="m1")])])
+    assistant = make_assistant(sqlite_store, model)
+    assert assistant.mcp is None
+    _, events = await raw_stream(assistant, agent_request("threads.create", input=user_input("hi")))
+    assert answer(events) == "ok"
+    assert not [n for n in tool_names(model.calls[0]) if n.startswith("mcp__")]
