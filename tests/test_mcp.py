@@ -521,3 +521,27 @@ async def test_no_servers_configured_means_no_mcp(sqlite_store: SQLStore) -> Non
     _, events = await raw_stream(assistant, agent_request("threads.create", input=user_input("hi")))
     assert answer(events) == "ok"
     assert not [n for n in tool_names(model.calls[0]) if n.startswith("mcp__")]
+
+
+def test_doctor_starts_each_configured_server_and_keeps_its_secrets(tmp_path: Path) -> None:
+    from .test_doctor import run_doctor
+
+    config = tmp_path / "config"
+    config.mkdir()
+    servers = {
+        "fixture": {**stdio_server(), "allowed_tools": ["lookup"]},
+        "broken": {"command": str(tmp_path / "no-such-mcp-server"), "env": {"TOKEN": HEADER_KEY}},
+    }
+    (config / "jupyter_server_config.json").write_text(
+        json.dumps({"JupyterChatKit": {"mcp_servers": servers}})
+    )
+    code, out, err = run_doctor(tmp_path, "--json", "--no-kernel", "--timeout=5")
+    checks = {c["name"]: c for c in json.loads(out)["checks"]}
+
+    fixture = checks["MCP server fixture"]
+    assert fixture["ok"] and fixture["data"]["tools"] == ["lookup", "crash"]
+    assert fixture["data"]["ask"] == ["crash"]
+    broken = checks["MCP server broken"]
+    assert not broken["ok"] and "could not start" in broken["detail"]
+    assert code == 1
+    no_secret(out, err)

@@ -16,6 +16,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from typing import Any
 
 from jupyter_core.application import JupyterApp
@@ -139,6 +140,51 @@ def check_models(settings: JupyterChatKit, timeout: float) -> Check:
         )
     return Check(
         name, True, f"{len(ids)} listed, {model} among them: {shown}", data={"models": ids}
+    )
+
+
+def mcp_checks(settings: JupyterChatKit) -> list[Callable[[], Check]]:
+    """One check per configured MCP server: does it start, and which tools does it offer.
+
+    Nothing configured: no check (and the MCP stack is not loaded for it).
+    """
+    from .assistant.mcp_config import parse_servers
+
+    return [partial(check_mcp_server, settings, c) for c in parse_servers(settings.mcp_servers)]
+
+
+def check_mcp_server(settings: JupyterChatKit, config: Any) -> Check:
+    """Start one MCP server, list its tools, stop it."""
+    import asyncio
+
+    from .assistant.mcp import McpTools
+    from .assistant.scrub import Scrubber
+    from .context_policy import ContextPolicy
+
+    async def probe() -> tuple[list[Any], list[str]]:
+        tools = McpTools([config], ContextPolicy.from_settings(settings))
+        try:
+            return await tools.tools()
+        finally:
+            await tools.aclose()
+
+    name = f"MCP server {config.name}"
+    refs, problems = asyncio.run(probe())
+    # An error text may quote what the server was given; its secrets stay out of the report.
+    scrub = Scrubber(config.secrets()).text
+    if problems:
+        return Check(name, False, scrub(problems[0]), data={"transport": config.transport})
+    names = [ref.tool for ref in refs]
+    asks = [ref.tool for ref in refs if ref.ask]
+    detail = f"{config.describe()} starts; {len(names)} tools: {', '.join(names) or 'none'}"
+    if names and len(asks) < len(names):
+        detail += f" ({len(names) - len(asks)} run without asking)"
+    return Check(
+        name,
+        True,
+        scrub(detail),
+        warning=not names,
+        data={"transport": config.transport, "tools": names, "ask": asks},
     )
 
 
@@ -274,6 +320,8 @@ class ChatKitDoctor(JupyterApp):
             check_server_extension,
             check_labextension,
         ]
+        if settings.mcp_servers:
+            checks += mcp_checks(settings)
         if self.check_kernel:
             checks.append(lambda: check_kernel(self.kernel_name, self.timeout))
         summary = describe_settings(settings)

@@ -74,6 +74,10 @@ DECLINED_NOTE = (
     "the user asks; go on without it or ask."
 )
 
+NOT_THIS_TURN = (
+    "Its tools are not available in this answer; it is tried again with your next message."
+)
+
 MCP_INSTRUCTIONS = """\
 
 Tools named mcp__<server>__<tool> come from MCP servers the site configured. Most of \
@@ -292,8 +296,7 @@ class McpTools:
                 log.warning("MCP server %r could not start: %s", name, type(exc).__name__)
                 problems.append(
                     f"The MCP server '{name}' ({config.describe()}) could not start: "
-                    f"{_describe(exc)}. Its tools are not available in this answer; it is "
-                    "tried again with your next message."
+                    f"{_describe(exc)}."
                 )
                 continue
             refs += connection.tools
@@ -369,7 +372,10 @@ class McpTools:
         """
         refs, problems = await self.tools()
         turn = McpTurn(tools=refs, owner=self)
-        turn.events += [NoticeEvent(level="warning", message=p) for p in problems]
+        turn.events += [
+            NoticeEvent(level="warning", message=f"{problem} {NOT_THIS_TURN}")
+            for problem in problems
+        ]
         last = history[-1] if history else None
         if not resuming or not isinstance(last, ClientToolCallItem) or not is_mcp_tool(last.name):
             return turn
