@@ -1,8 +1,9 @@
 """The kernel side through a real IPython kernel (jupyter_client), no browser.
 
 This test plays the front end: it reads the widget's comm from IOPub and sends the
-comm messages ``widget.ts`` sends (``chatkit.request`` / ``chatkit.cancel`` /
-``tool.request``), then checks what the kernel streams back. It also runs the magics,
+comm messages ``widget.ts`` sends (``chatkit.request`` / ``chatkit.cancel``, and the
+``run_tool`` command as anywidget's ``experimental.invoke`` sends it), then checks what
+the kernel streams back. It also runs the magics,
 ``ask()`` and the JupyterLab extension's silent ``tool_json`` call in that kernel.
 """
 
@@ -23,6 +24,8 @@ from typing import Any
 import pytest
 from jupyter_client.blocking.client import BlockingKernelClient
 from jupyter_client.manager import KernelManager, start_new_kernel
+
+from jupyter_chatkit.protocol import Comm
 
 from .chatkit_helpers import parse_sse, user_input
 from .fixtures.fake_llm import FakeLLM, Reply, ToolCall, hang
@@ -77,6 +80,24 @@ class Kernel:
             "comm_msg", {"comm_id": comm_id, "data": {"method": "custom", "content": content}}
         )
         self.kc.shell_channel.send(msg)
+
+    def invoke(self, comm_id: str, name: str, msg: Any, timeout: float = TIMEOUT) -> Any:
+        """What anywidget's ``experimental.invoke(name, msg)`` does; returns the response."""
+        rid = uuid.uuid4().hex
+        self.send_custom(
+            comm_id, {"id": rid, "kind": "anywidget-command", "name": name, "msg": msg}
+        )
+        deadline = time.monotonic() + timeout
+        while True:
+            for c in self.custom:
+                if c.get("id") == rid and c.get("kind") == "anywidget-command-response":
+                    self.custom.remove(c)
+                    return c["response"]
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"no answer to the {name} command")
+            with contextlib.suppress(queue.Empty):
+                self._keep(self.kc.get_iopub_msg(timeout=min(remaining, 1.0)))
 
     def replies(
         self, rid: str, until: tuple[str, ...], timeout: float = TIMEOUT
@@ -221,12 +242,7 @@ def test_comm_request_tool_round_trip_and_thread_id(kernel: Kernel, fake_llm: Fa
     assert call.name == "list_kernel_variables"
 
     # The front end answers the tool through the kernel, as widget.ts does.
-    rid = uuid.uuid4().hex
-    kernel.send_custom(
-        comm_id, {"type": "tool.request", "id": rid, "name": call.name, "args": call.arguments}
-    )
-    (response,) = kernel.replies(rid, ("tool.response",))
-    result = response["result"]
+    result = kernel.invoke(comm_id, Comm.RUN_TOOL, {"name": call.name, "args": call.arguments})
     sales = next(v for v in result["variables"] if v["name"] == "sales")
     assert [c["name"] for c in sales["columns"]] == ["region", "revenue"]
 
@@ -268,12 +284,11 @@ def test_comm_non_streaming_and_bad_requests(kernel: Kernel) -> None:
     kernel.execute("")  # the comm message is handled before this execute request
     assert kernel.stdout("print(plain_chat.last_answer)") == "Hi there.\n"
 
-    unknown_tool = uuid.uuid4().hex
-    kernel.send_custom(
-        comm_id, {"type": "tool.request", "id": unknown_tool, "name": "rm_rf", "args": {}}
-    )
-    (response,) = kernel.replies(unknown_tool, ("tool.response",))
-    assert response["result"]["error"].startswith("Unknown tool 'rm_rf'")
+    response = kernel.invoke(comm_id, Comm.RUN_TOOL, {"name": "rm_rf", "args": {}})
+    assert response["error"].startswith("Unknown tool 'rm_rf'")
+    # Junk arguments are an error answer too, never a command left unanswered.
+    junk = kernel.invoke(comm_id, Comm.RUN_TOOL, {"name": "inspect_kernel_variable", "args": 3})
+    assert "error" in junk
 
 
 def test_comm_cancel_stops_the_model_request(kernel: Kernel, fake_llm: FakeLLM) -> None:

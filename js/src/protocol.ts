@@ -1,6 +1,7 @@
 // Generated from src/jupyter_chatkit/protocol.py: do not edit.
 // Regenerate: python -m jupyter_chatkit.protocol --write
 export const LOCAL_USER = "local" as const;
+export const READ_CELLS = "{cells}" as const;
 export const CLIENT_TOOLS = [
   {
     "name": "get_notebook_cells",
@@ -25,7 +26,7 @@ export const CLIENT_TOOLS = [
     "runs_in": "notebook",
     "label": "Reading the notebook cells…",
     "done_label": "Read the notebook cells",
-    "read_label": "",
+    "read_label": "{cells}",
     "subject_arg": "",
     "subject_default": ""
   },
@@ -41,7 +42,7 @@ export const CLIENT_TOOLS = [
     "runs_in": "notebook",
     "label": "Reading the active cell…",
     "done_label": "Read the active cell",
-    "read_label": "",
+    "read_label": "{cells}",
     "subject_arg": "",
     "subject_default": ""
   },
@@ -194,6 +195,10 @@ export const ACTION = {
   "COPY_CODE": "code.copy",
   "EDIT_MESSAGE": "message.edit"
 } as const;
+export const INSERT_ACTIONS = [
+  "notebook.insert_and_run_cell",
+  "notebook.insert_cell"
+] as const;
 export const COMM = {
   "REQUEST": "chatkit.request",
   "CANCEL": "chatkit.cancel",
@@ -235,9 +240,4 @@ export function toolLabel(
   const value = spec.subject_arg ? args?.[spec.subject_arg] : undefined;
   const subject = typeof value === "string" && value ? value : spec.subject_default;
   return template.split("{subject}").join(subject);
-}
-
-/** True for the two code-card actions that put code into a cell. */
-export function isInsertAction(type: string): boolean {
-  return type === ACTION.INSERT_CELL || type === ACTION.INSERT_AND_RUN_CELL;
 }

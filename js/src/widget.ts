@@ -7,21 +7,20 @@
  * Transport: HTTP to the Jupyter server extension when `GET {base}jupyter-chatkit/health`
  * answers 200, else ChatKit over the comm (see client/comm.ts for that contract).
  *
- * Client tools run here. `get_notebook_cells` / `get_active_cell` ask the JupyterLab
- * bridge (`window.jupyterChatkitBridge`, from our lab extension, see bridge.ts) first; everything else,
- * and those when the bridge has no answer, goes to the kernel:
+ * Client tools run here. Notebook tools (`runs_in: "notebook"` in protocol.ts:
+ * `get_notebook_cells`, `get_active_cell`) ask the JupyterLab bridge
+ * (`window.jupyterChatkitBridge`, from our lab extension, see bridge.ts) first; everything
+ * else, and those when the bridge has no answer, goes to the kernel as anywidget's
+ * command `COMM.RUN_TOOL` (`experimental.invoke`, one request, one answer: the tool's
+ * result, errors as `{error}`).
  *
- *   front end -> kernel  {type: "tool.request", id: string, name: string, args: object}
- *   kernel -> front end  {type: "tool.response", id: string, result: any}
- *                        (or {type: "tool.response", id, error: string})
- *
- * Also sent, for information: {type: "chat.answer", thread_id, text} when a turn ends.
+ * Also sent, for information: {type: COMM.ANSWER, thread_id, text} when a turn ends.
  *
  * Turns run from Python on this chat (`%chat QUESTION`, `Chat.ask`) stream here too:
- *   kernel -> front end  {type: "thread.event", data: string}  (one ChatKit stream event,
- *                        JSON), applied to the thread shown unless this view is busy.
+ *   kernel -> front end  {type: COMM.THREAD_EVENT, data: string}  (one ChatKit stream
+ *                        event, JSON), applied to the thread shown unless this view is busy.
  */
-import type { AnyModel, RenderProps } from "@anywidget/types";
+import type { Experimental, RenderProps } from "@anywidget/types";
 import { type ChatkitBridge, getBridge } from "./bridge";
 import { type CommModel, commTransport } from "./client/comm";
 import type { ClientToolHandler } from "./client/session";
@@ -34,6 +33,7 @@ import {
   type Transport,
 } from "./client/transport";
 import type { ThreadStreamEvent } from "./client/types";
+import { COMM } from "./protocol";
 import { jupyterUpload } from "./ui/attachments";
 import { type ChatHandle, createChat, type ModelChoice } from "./ui/chat";
 import "./ui/styles.css";
@@ -48,59 +48,37 @@ interface ChatModel {
 /** How long a kernel tool may take: kernels queue comm messages behind running cells. */
 const KERNEL_TOOL_TIMEOUT_MS = 120_000;
 
-let toolCounter = 0;
-
-/** Ask the kernel to run a client tool over the widget's comm. */
-function kernelTools(model: AnyModel<ChatModel>): {
+/** Ask the kernel to run a client tool (anywidget's command protocol). */
+function kernelTools(invoke: Experimental["invoke"]): {
   call(name: string, args: unknown, signal: AbortSignal): Promise<unknown>;
   dispose(): void;
 } {
-  const waiting = new Map<string, { resolve(v: unknown): void; reject(e: Error): void }>();
-  const onMsg = (msg: { type?: string; id?: string; result?: unknown; error?: unknown }): void => {
-    if (msg?.type !== "tool.response" || typeof msg.id !== "string") return;
-    const w = waiting.get(msg.id);
-    if (!w) return;
-    waiting.delete(msg.id);
-    if (typeof msg.error === "string" && msg.error) w.reject(new Error(msg.error));
-    else w.resolve(msg.result ?? null);
-  };
-  model.on("msg:custom", onMsg);
+  const closed = new AbortController();
   return {
-    call(name, args, signal) {
-      const id = `tool-${Date.now().toString(36)}-${++toolCounter}`;
-      return new Promise<unknown>((resolve, reject) => {
-        if (signal.aborted) return reject(abortError());
-        const timer = setTimeout(() => {
-          waiting.delete(id);
-          reject(new Error("The kernel did not answer in time (is a cell still running?)."));
-        }, KERNEL_TOOL_TIMEOUT_MS);
-        const done = (): void => {
-          clearTimeout(timer);
-          signal.removeEventListener("abort", onAbort);
-        };
-        const onAbort = (): void => {
-          waiting.delete(id);
-          done();
-          reject(abortError());
-        };
-        signal.addEventListener("abort", onAbort, { once: true });
-        waiting.set(id, {
-          resolve: (v) => {
-            done();
-            resolve(v);
-          },
-          reject: (e) => {
-            done();
-            reject(e);
-          },
-        });
-        model.send({ type: "tool.request", id, name, args: args ?? {} });
-      });
+    async call(name, args, signal) {
+      if (signal.aborted) throw abortError();
+      // One signal for invoke (whose own default is a 3 s timeout): the turn's abort,
+      // our longer timeout, or the chat closing.
+      const stop = new AbortController();
+      const onAbort = (): void => stop.abort(abortError());
+      const onClose = (): void => stop.abort(new Error("The chat was closed."));
+      signal.addEventListener("abort", onAbort, { once: true });
+      closed.signal.addEventListener("abort", onClose, { once: true });
+      const timer = setTimeout(
+        () => stop.abort(new Error("The kernel did not answer in time (is a cell still running?).")),
+        KERNEL_TOOL_TIMEOUT_MS,
+      );
+      try {
+        const [result] = await invoke<unknown>(COMM.RUN_TOOL, { name, args: args ?? {} }, { signal: stop.signal });
+        return result ?? null;
+      } finally {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", onAbort);
+        closed.signal.removeEventListener("abort", onClose);
+      }
     },
     dispose() {
-      model.off("msg:custom", onMsg);
-      for (const w of waiting.values()) w.reject(new Error("The chat was closed."));
-      waiting.clear();
+      closed.abort();
     },
   };
 }
@@ -128,7 +106,7 @@ async function serverModels(baseUrl: string, token?: string): Promise<ModelChoic
   return { default: data.default, allowed, label: data.offline ? "offline demo model" : data.default };
 }
 
-async function render({ model, el }: RenderProps<ChatModel>): Promise<() => void> {
+async function render({ model, el, experimental }: RenderProps<ChatModel>): Promise<() => void> {
   el.classList.add("jck-widget-host");
   // Keys pressed in the chat (history rows, widget list items…) must not reach the
   // notebook's command-mode shortcuts (JupyterLab's documented opt-out).
@@ -139,7 +117,7 @@ async function render({ model, el }: RenderProps<ChatModel>): Promise<() => void
   const viaServer = await checkHealth({ baseUrl, token: page?.token, timeoutMs: 3000 });
   const comm = viaServer ? null : commTransport(model as unknown as CommModel);
   const transport: Transport = comm ?? fetchTransport({ baseUrl, token: page?.token });
-  const kernel = kernelTools(model);
+  const kernel = kernelTools(experimental.invoke);
 
   const viaKernel =
     (name: string): ClientToolHandler =>
@@ -163,7 +141,7 @@ async function render({ model, el }: RenderProps<ChatModel>): Promise<() => void
     get_notebook_cells: viaBridgeThenKernel("get_notebook_cells", (b, args) => b.notebookCells(el, args)),
     get_active_cell: viaBridgeThenKernel("get_active_cell", (b) => b.activeCell(el)),
   };
-  // Any other client tool (list_kernel_variables, inspect_kernel_variable, future ones)
+  // Any other client tool (the kernel's, and notebook tools the bridge cannot answer)
   // is the kernel's to answer.
   const clientTools = new Proxy(known, {
     get: (target, name) => (typeof name === "string" ? (target[name] ?? viaKernel(name)) : undefined),
@@ -197,7 +175,7 @@ async function render({ model, el }: RenderProps<ChatModel>): Promise<() => void
     }
   });
   chat.onAnswer(({ text, threadId }) => {
-    model.send({ type: "chat.answer", thread_id: threadId, text });
+    model.send({ type: COMM.ANSWER, thread_id: threadId, text });
   });
   const onThreadTrait = (): void => {
     // Python may set thread_id while an answer streams here (e.g. Chat.ask on the same
@@ -212,7 +190,7 @@ async function render({ model, el }: RenderProps<ChatModel>): Promise<() => void
 
   // A turn the kernel runs in this chat's thread (the magics share it): show it live.
   const onKernelTurn = (msg: { type?: string; data?: unknown }): void => {
-    if (msg?.type !== "thread.event" || typeof msg.data !== "string" || chat.session.busy) return;
+    if (msg?.type !== COMM.THREAD_EVENT || typeof msg.data !== "string" || chat.session.busy) return;
     let event: ThreadStreamEvent;
     try {
       event = JSON.parse(msg.data) as ThreadStreamEvent;

@@ -340,8 +340,9 @@ test("anywidget entry: comm fallback, kernel tools, bridge, trait sync", opts, a
     const comm = await page.evaluate(() => (window as any).__comm);
     const requests = comm.filter((m: any) => m.type === "chatkit.request").map((m: any) => m.body.type);
     assert.deepEqual(requests, ["threads.create", "threads.add_client_tool_output"]);
-    const tool = comm.find((m: any) => m.type === "tool.request");
-    assert.deepEqual({ name: tool.name, args: tool.args }, { name: "list_kernel_variables", args: { max_items: 20 } });
+    // The kernel tool went as anywidget's run_tool command (experimental.invoke).
+    const tool = comm.find((m: any) => m.kind === "anywidget-command" && m.name === "run_tool");
+    assert.deepEqual(tool.msg, { name: "list_kernel_variables", args: { max_items: 20 } });
     const output = comm.find(
       (m: any) => m.type === "chatkit.request" && m.body.type === "threads.add_client_tool_output",
     );

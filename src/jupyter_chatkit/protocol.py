@@ -53,10 +53,11 @@ class ClientToolSpec:
     ``runs_in`` says who answers it: ``"kernel"`` (any front end forwards the call to the
     notebook's kernel) or ``"notebook"`` (the front end reads or edits the notebook
     itself; the ``%chat`` widget falls back to the kernel). ``label`` / ``done_label``
-    name the call while it runs and once done, ``read_label`` names what it read
-    (``""``: the cells its result lists); ``{subject}`` in them is the ``subject_arg``
-    argument, or ``subject_default`` when the model did not give it. Empty labels: the
-    front ends say "Running <name>…" / "Ran <name>".
+    name the call while it runs and once done, ``read_label`` names what it read in the
+    answer's "Read:" line (:data:`READ_CELLS`: the cells its result lists). ``{subject}``
+    in them is the ``subject_arg`` argument, or ``subject_default`` when the model did not
+    give it. Empty labels: the
+    front ends say "Running <name>…" / "Ran <name>" / "<name>".
     """
 
     name: str
@@ -68,6 +69,10 @@ class ClientToolSpec:
     read_label: str = ""
     subject_arg: str = ""
     subject_default: str = ""
+
+
+# A read label saying "the cells listed in the tool's result".
+READ_CELLS = "{cells}"
 
 
 def schema(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
@@ -105,6 +110,7 @@ GET_NOTEBOOK_CELLS = ClientToolSpec(
     runs_in="notebook",
     label="Reading the notebook cells…",
     done_label="Read the notebook cells",
+    read_label=READ_CELLS,
 )
 
 GET_ACTIVE_CELL = ClientToolSpec(
@@ -118,6 +124,7 @@ GET_ACTIVE_CELL = ClientToolSpec(
     runs_in="notebook",
     label="Reading the active cell…",
     done_label="Read the active cell",
+    read_label=READ_CELLS,
 )
 
 LIST_KERNEL_VARIABLES = ClientToolSpec(
@@ -333,10 +340,12 @@ def protocol_dict() -> dict[str, Any]:
     """Everything the TypeScript side reads, as plain JSON data."""
     return {
         "LOCAL_USER": LOCAL_USER,
+        "READ_CELLS": READ_CELLS,
         "CLIENT_TOOLS": [asdict(t) for t in CLIENT_TOOLS],
         "AGENT_TOOLS": [asdict(t) for t in AGENT_TOOLS],
         "MAX_TOOL_OUTPUT_BYTES": MAX_TOOL_OUTPUT_BYTES,
         "ACTION": _constants(Action),
+        "INSERT_ACTIONS": sorted(INSERT_ACTIONS),
         "COMM": _constants(Comm),
         "ERROR_CODE": _constants(ErrorCode),
     }
@@ -367,11 +376,6 @@ export function toolLabel(
   const value = spec.subject_arg ? args?.[spec.subject_arg] : undefined;
   const subject = typeof value === "string" && value ? value : spec.subject_default;
   return template.split("{subject}").join(subject);
-}
-
-/** True for the two code-card actions that put code into a cell. */
-export function isInsertAction(type: string): boolean {
-  return type === ACTION.INSERT_CELL || type === ACTION.INSERT_AND_RUN_CELL;
 }
 """
 

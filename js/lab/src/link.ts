@@ -9,19 +9,12 @@
 import type { INotebookTracker, NotebookPanel } from "@jupyterlab/notebook";
 import { type ISignal, Signal } from "@lumino/signaling";
 import type { InsertOptions } from "../../src/bridge";
+import { CLIENT_TOOLS } from "../../src/protocol";
 import { activeCell, type NotebookCellsArgs, notebookCells } from "./cells";
 import { insertCode, type Replacement, replaceSource } from "./edits";
 import { runKernelTool } from "./kernel";
 import { activeTarget } from "./locate";
 import { confirmReplace } from "./replace";
-
-/** Names of the client tools (the schemas live in Python: assistant/tools.py). */
-export const TOOL_NAMES = [
-  "get_notebook_cells",
-  "get_active_cell",
-  "list_kernel_variables",
-  "inspect_kernel_variable",
-] as const;
 
 /** A client tool implementation as the chat UI calls it. */
 export type ClientTool = (args: Record<string, unknown>) => Promise<unknown>;
@@ -89,21 +82,25 @@ export class NotebookLink {
     this.follow(this.tracker.currentWidget === this._panel ? null : this.tracker.currentWidget);
   }
 
-  /** The client tools, bound to whatever notebook is current when they run. */
+  /**
+   * The client tools, bound to whatever notebook is current when they run: the
+   * notebook's own here, every kernel tool (protocol.ts) forwarded to its kernel.
+   */
   clientTools(): Record<string, ClientTool> {
-    return {
-      get_notebook_cells: async (args) => {
-        const t = activeTarget(this.tracker);
-        return t ? notebookCells(t.panel, t.index, args as NotebookCellsArgs) : NO_NOTEBOOK;
-      },
-      get_active_cell: async () => {
-        const t = activeTarget(this.tracker);
-        return t ? activeCell(t.panel, t.index) : NO_NOTEBOOK;
-      },
-      list_kernel_variables: async (args) => runKernelTool(this.panel?.sessionContext, "list_kernel_variables", args),
-      inspect_kernel_variable: async (args) =>
-        runKernelTool(this.panel?.sessionContext, "inspect_kernel_variable", args),
+    const tools: Record<string, ClientTool> = {};
+    for (const spec of CLIENT_TOOLS) {
+      if (spec.runs_in === "kernel")
+        tools[spec.name] = async (args) => runKernelTool(this.panel?.sessionContext, spec.name, args);
+    }
+    tools.get_notebook_cells = async (args) => {
+      const t = activeTarget(this.tracker);
+      return t ? notebookCells(t.panel, t.index, args as NotebookCellsArgs) : NO_NOTEBOOK;
     };
+    tools.get_active_cell = async () => {
+      const t = activeTarget(this.tracker);
+      return t ? activeCell(t.panel, t.index) : NO_NOTEBOOK;
+    };
+    return tools;
   }
 
   /** Insert `code` next to the active cell of the current notebook. */

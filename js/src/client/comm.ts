@@ -2,7 +2,8 @@
  * ChatKit over an anywidget comm, for when the Jupyter server extension is not
  * reachable from the page (the kernel then runs its in-process ChatKit server).
  *
- * Message contract (anywidget custom messages, JSON content, no buffers):
+ * Message contract (anywidget custom messages, JSON content, no buffers; the type
+ * names are COMM in protocol.ts, declared in Python):
  *
  *   front end -> kernel
  *     {type: "chatkit.request", id: string, body: object}
@@ -25,6 +26,7 @@
  * Messages for unknown ids are ignored (e.g. after a cancel).
  */
 
+import { COMM } from "../protocol";
 import { isStreamingReq } from "./types";
 import {
   abortError,
@@ -64,9 +66,9 @@ interface Channel {
 }
 
 type Incoming =
-  | { type: "chatkit.chunk"; id: string; data: string }
-  | { type: "chatkit.end"; id: string; status?: number; contentType?: string }
-  | { type: "chatkit.error"; id: string; message?: string };
+  | { type: typeof COMM.CHUNK; id: string; data: string }
+  | { type: typeof COMM.END; id: string; status?: number; contentType?: string }
+  | { type: typeof COMM.ERROR; id: string; message?: string };
 
 let counter = 0;
 
@@ -81,15 +83,15 @@ export function commTransport(model: CommModel, options: CommTransportOptions = 
     const ch = channels.get(msg.id);
     if (!ch) return;
     switch (msg.type) {
-      case "chatkit.chunk":
+      case COMM.CHUNK:
         if (typeof msg.data === "string" && msg.data) ch.chunks.push(msg.data);
         break;
-      case "chatkit.end":
+      case COMM.END:
         ch.ended = true;
         ch.status = typeof msg.status === "number" ? msg.status : 200;
         ch.contentType = typeof msg.contentType === "string" ? msg.contentType : "";
         break;
-      case "chatkit.error":
+      case COMM.ERROR:
         ch.ended = true;
         ch.error = new TransportError(msg.message || "The kernel could not answer the request.");
         break;
@@ -156,7 +158,7 @@ export function commTransport(model: CommModel, options: CommTransportOptions = 
           channels.delete(id);
           cleanup();
           try {
-            model.send({ type: "chatkit.cancel", id });
+            model.send({ type: COMM.CANCEL, id });
           } catch {
             // the comm may be closed already
           }
@@ -195,7 +197,7 @@ export function commTransport(model: CommModel, options: CommTransportOptions = 
             if (ch.started || !channels.has(id)) return;
             channels.delete(id);
             try {
-              model.send({ type: "chatkit.cancel", id });
+              model.send({ type: COMM.CANCEL, id });
             } catch {
               // ignore
             }
@@ -204,7 +206,7 @@ export function commTransport(model: CommModel, options: CommTransportOptions = 
         }
 
         try {
-          model.send({ type: "chatkit.request", id, body: request });
+          model.send({ type: COMM.REQUEST, id, body: request });
         } catch (e) {
           cleanup();
           channels.delete(id);

@@ -8,6 +8,7 @@ import { lastUserMessageId } from "../client/reducer";
 import { ChatSession, type ClientToolHandler, type SessionEvent } from "../client/session";
 import type { Transport } from "../client/transport";
 import type { ActionConfig, WidgetItem } from "../client/types";
+import { ACTION, INSERT_ACTIONS as INSERT_ACTION_TYPES } from "../protocol";
 import { AttachmentTray, type UploadFile } from "./attachments";
 import { Composer, type SendKey, sendKeyHint } from "./composer";
 import { ContextChips, type ContextRef, type MessagePart, messageContent, partsText } from "./context";
@@ -112,7 +113,7 @@ export interface ChatHandle {
   readonly session: ChatSession;
 }
 
-const INSERT_ACTIONS = new Set(["notebook.insert_cell", "notebook.insert_and_run_cell"]);
+const INSERT_ACTIONS = new Set<string>(INSERT_ACTION_TYPES);
 const NO_BRIDGE = "Copied — paste into a cell (cell insertion needs the JupyterLab extension)";
 
 /** Mount the chat into `el` (its content is replaced). */
@@ -164,11 +165,11 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     const payload = action.payload;
     if (action.handler === "client") {
       const data = (payload && typeof payload === "object" ? payload : { value: payload }) as Record<string, unknown>;
-      if (action.type === "code.copy") {
+      if (action.type === ACTION.COPY_CODE) {
         const ok = await copyText(String(data.code ?? ""));
         announce(ok ? "Copied to the clipboard." : "Could not copy.");
       } else if (INSERT_ACTIONS.has(action.type)) {
-        const run = action.type === "notebook.insert_and_run_cell" || data.run === true;
+        const run = action.type === ACTION.INSERT_AND_RUN_CELL || data.run === true;
         await insert(String(data.code ?? ""), run, cellPosition(data.position));
       } else {
         options.onEffect?.(action.type, data);
@@ -221,7 +222,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
       if (session.busy) return;
       atEnd = true;
       session.pendingText = text;
-      void session.customAction({ type: "message.edit", payload: { item_id: itemId, text } }, null);
+      void session.customAction({ type: ACTION.EDIT_MESSAGE, payload: { item_id: itemId, text } }, null);
     },
   });
   const history = new HistoryPanel(session, { open: (id) => void openThread(id), announce }, historyId, () => {
@@ -548,7 +549,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
       case "effect":
         if (INSERT_ACTIONS.has(e.name)) {
           if (e.userInitiated) {
-            const run = e.name === "notebook.insert_and_run_cell" || e.data.run === true;
+            const run = e.name === ACTION.INSERT_AND_RUN_CELL || e.data.run === true;
             void insert(String(e.data.code ?? ""), run, cellPosition(e.data.position));
           } else {
             // Code reaches a cell only when a person clicks.

@@ -16,6 +16,7 @@ import type {
   WidgetItem,
   WorkflowItem,
 } from "../client/types";
+import { toolLabel as fillLabel, toolSpec } from "../protocol";
 import { button, copyText, h, icon } from "./dom";
 import { type MarkdownOptions, MarkdownView } from "./markdown";
 import { renderWidget, type WidgetContext } from "./widgets";
@@ -42,23 +43,15 @@ interface Entry {
   update(item: ThreadItem, streaming: boolean): void;
 }
 
-/** Human text for a client tool call, pending and done. */
+/** Human text for a client tool call, pending and done (the labels of its spec). */
 export function toolLabel(call: ClientToolCallItem): [string, string] {
+  const spec = toolSpec(call.name);
+  if (!spec) return [`Running ${call.name}…`, `Ran ${call.name}`];
   const args = call.arguments ?? {};
-  switch (call.name) {
-    case "get_notebook_cells":
-      return ["Reading the notebook cells…", "Read the notebook cells"];
-    case "get_active_cell":
-      return ["Reading the active cell…", "Read the active cell"];
-    case "list_kernel_variables":
-      return ["Reading kernel variables…", "Read the kernel variables"];
-    case "inspect_kernel_variable": {
-      const name = typeof args.name === "string" ? args.name : "a variable";
-      return [`Inspecting ${name}…`, `Inspected ${name}`];
-    }
-    default:
-      return [`Running ${call.name}…`, `Ran ${call.name}`];
-  }
+  return [
+    fillLabel(spec, spec.label, args),
+    spec.done_label ? fillLabel(spec, spec.done_label, args) : `Ran ${call.name}`,
+  ];
 }
 
 function taskRow(task: Task): HTMLElement {

@@ -7,6 +7,7 @@
  */
 
 import type { ThreadItem, UserMessageItem } from "../client/types";
+import { READ_CELLS, toolLabel, toolSpec } from "../protocol";
 import { h } from "./dom";
 
 /** One thing read: a label, and the 0-based cells it covers (for scrolling). */
@@ -83,20 +84,9 @@ export function summarizeTurn(message: UserMessageItem | null, turn: readonly Th
     const result = parseOutput(item.output);
     hidden += hiddenIn(result);
     const args = record(item.arguments);
-    switch (item.name) {
-      case "get_notebook_cells":
-      case "get_active_cell":
-        cells.push(...cellIndices(result));
-        break;
-      case "list_kernel_variables":
-        add({ label: "variables" });
-        break;
-      case "inspect_kernel_variable":
-        add({ label: typeof args.name === "string" ? args.name : "a variable" });
-        break;
-      default:
-        add({ label: item.name });
-    }
+    const spec = toolSpec(item.name);
+    if (spec?.read_label === READ_CELLS) cells.push(...cellIndices(result));
+    else add({ label: spec?.read_label ? toolLabel(spec, spec.read_label, args) : item.name });
   }
   if (cells.length) add({ label: cellsLabel(cells), cells });
   return { entries, hidden };

@@ -152,7 +152,7 @@ function mountChat(): void {
 
 /**
  * The anywidget entry against a fake model whose "kernel" speaks the comm contract
- * (chatkit.request/chunk/end, tool.request/response). The page has no Jupyter server
+ * (chatkit.request/chunk/end, and the run_tool command as anywidget's invoke sends it). The page has no Jupyter server
  * extension, so the health check fails and the widget must fall back to the comm.
  */
 function mountWidget(): void {
@@ -173,11 +173,11 @@ function mountWidget(): void {
   };
   const reply = (m: unknown) => setTimeout(() => emit("msg:custom", m, []), 1);
   const kernel = (msg: any): void => {
-    if (msg.type === "tool.request") {
+    if (msg.kind === "anywidget-command" && msg.name === "run_tool") {
       reply({
-        type: "tool.response",
         id: msg.id,
-        result: { variables: [{ name: "df" }], via: "kernel", tool: msg.name },
+        kind: "anywidget-command-response",
+        response: { variables: [{ name: "df" }], via: "kernel", tool: msg.msg.name },
       });
       return;
     }
@@ -242,7 +242,25 @@ function mountWidget(): void {
       el: host,
       signal: ctl.signal,
       host: {} as never,
-      experimental: {} as never,
+      // anywidget's own invoke (packages/anywidget/src/invoke.ts), over this fake model.
+      experimental: {
+        invoke: (name: string, msg: unknown, options: { signal?: AbortSignal } = {}) =>
+          new Promise((resolve, reject) => {
+            const id = `cmd-${Math.random().toString(36).slice(2)}`;
+            const signal = options.signal ?? AbortSignal.timeout(3000);
+            const handler = (m: any, buffers: unknown) => {
+              if (m?.id !== id) return;
+              model.off("msg:custom", handler);
+              resolve([m.response, buffers]);
+            };
+            signal.addEventListener("abort", () => {
+              model.off("msg:custom", handler);
+              reject(signal.reason);
+            });
+            model.on("msg:custom", handler);
+            model.send({ id, kind: "anywidget-command", name, msg });
+          }),
+      } as never,
     }),
   ).then((cleanup) => {
     w.__cleanup = cleanup;

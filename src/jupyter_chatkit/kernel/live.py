@@ -37,6 +37,7 @@ from chatkit.types import (
 )
 
 from ..assistant.cards import card_code, fence
+from ..protocol import CLIENT_TOOLS, tool_label
 from .client import Answer, ChatClient
 
 if TYPE_CHECKING:
@@ -47,12 +48,6 @@ ANSWER_MIME = "application/vnd.jupyter-chatkit.answer+json"
 # At most this many display updates a second while text streams (front ends re-render
 # the whole output on each one).
 UPDATE_INTERVAL = 0.15
-_TOOL_LABELS = {
-    "get_notebook_cells": "Reading the notebook cells…",
-    "get_active_cell": "Reading the active cell…",
-    "list_kernel_variables": "Reading kernel variables…",
-    "inspect_kernel_variable": "Inspecting a variable…",
-}
 
 EventListener = Callable[[ThreadStreamEvent], None]
 
@@ -99,7 +94,7 @@ class _Draft:
                     self.cards[item.id] = fence(code)
                     return True
             if isinstance(item, ClientToolCallItem) and item.status == "pending":
-                self.activity = _TOOL_LABELS.get(item.name, f"Running {item.name}…")
+                self.activity = _activity(item)
                 return True
         elif isinstance(event, ThreadItemUpdatedEvent):
             update = event.update
@@ -199,3 +194,14 @@ class LiveAnswer:
         """Replace what streamed with the answer's stable output."""
         if self._handle is not None:
             self._handle.update(answer_bundle(answer), raw=True)
+
+
+def _activity(call: ClientToolCallItem) -> str:
+    """What the output says while client tool ``call`` runs (its spec's label)."""
+    spec = _TOOLS_BY_NAME.get(call.name)
+    if spec is None:
+        return f"Running {call.name}…"
+    return tool_label(spec, spec.label, dict(call.arguments or {}))
+
+
+_TOOLS_BY_NAME = {spec.name: spec for spec in CLIENT_TOOLS}

@@ -5,18 +5,11 @@ reach it, else to this kernel over the widget's comm; then this class runs the
 in-kernel assistant (see :mod:`.runtime`) and streams the answer back. ``ask()`` never
 involves the front end at all.
 
-Comm contract (anywidget custom messages; JSON, no buffers):
-
-- front end -> kernel: ``{type: "chatkit.request", id, body}`` (body: the ChatKit
-  request object), ``{type: "chatkit.cancel", id}``, ``{type: "tool.request", id, name,
-  args}``, and for information ``{type: "chat.answer", thread_id, text}`` after each
-  answer (kept as ``Chat.last_answer``).
-- kernel -> front end: ``{type: "chatkit.chunk", id, data}`` (response text),
-  ``{type: "chatkit.end", id, status, contentType}``, ``{type: "chatkit.error", id,
-  message}``, ``{type: "tool.response", id, result}``, and ``{type: "thread.event",
-  data}`` (one ChatKit stream event as JSON) for each event of a turn run from Python
-  (``ask()``, ``%chat QUESTION``) once the widget has been displayed, so its views show
-  that turn live.
+Comm contract: the message types of :class:`jupyter_chatkit.protocol.Comm` (anywidget
+custom messages; JSON, no buffers). A ChatKit request streams its answer as many
+``Comm.CHUNK`` messages and can be cancelled, so it is a message exchange of its own;
+a client tool call is one request and one answer, so it is an anywidget command
+(``Comm.RUN_TOOL``, the front end's ``experimental.invoke``).
 """
 
 from __future__ import annotations
@@ -32,9 +25,12 @@ from typing import TYPE_CHECKING, Any
 
 import anywidget
 import traitlets
+from anywidget.experimental import command
 
+from ..protocol import Comm
 from ..settings import Settings
-from .introspect import current_shell, run_tool
+from .introspect import current_shell
+from .introspect import run_tool as answer_tool
 from .runtime import get_runtime, kernel_context
 
 if TYPE_CHECKING:
@@ -224,9 +220,25 @@ class Chat(anywidget.AnyWidget):
             listener(event)
         if self._displayed:
             data = event.model_dump_json(by_alias=True, exclude_none=True)
-            self._post({"type": "thread.event", "data": data})
+            self._post({"type": Comm.THREAD_EVENT, "data": data})
 
     # -- comm transport -------------------------------------------------------------------
+
+    @command
+    def run_tool(self, msg: Any, _buffers: list[bytes]) -> tuple[Any, list[bytes]]:
+        """anywidget command ``Comm.RUN_TOOL``: ``{name, args}`` -> the tool's result.
+
+        Answered right here, on the thread that handles comm messages: reading the
+        namespace is quick and bounded. Never raises (the front end would wait for its
+        timeout): errors come back as ``{"error": ...}``.
+        """
+        request = msg if isinstance(msg, dict) else {}
+        args = request.get("args")
+        try:
+            result = answer_tool(str(request.get("name", "")), args if args is not None else {})
+        except Exception as exc:
+            result = {"error": f"The kernel could not run the tool ({type(exc).__name__})."}
+        return result, []
 
     def _on_custom_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
         # Runs on the kernel's main thread, or on a subshell thread when JupyterLab
@@ -234,24 +246,20 @@ class Chat(anywidget.AnyWidget):
         # answered even while a cell runs. Nothing here blocks either thread.
         if not isinstance(content, dict):
             return
-        if content.get("type") == "chat.answer" and isinstance(content.get("text"), str):
+        if content.get("type") == Comm.ANSWER and isinstance(content.get("text"), str):
             self.last_answer = content["text"]
             return
         if not isinstance(content.get("id"), str):
             return
         kind, rid = content.get("type"), content["id"]
-        if kind == "chatkit.request":
+        if kind == Comm.REQUEST:
             future = get_runtime().submit(self._serve(rid, content.get("body")))
             self._requests[rid] = future
             future.add_done_callback(partial(self._forget, rid))
-        elif kind == "chatkit.cancel":
+        elif kind == Comm.CANCEL:
             running = self._requests.pop(rid, None)
             if running is not None:
                 running.cancel()
-        elif kind == "tool.request":
-            # Answered right here: reading the namespace is quick and bounded.
-            result = run_tool(str(content.get("name", "")), content.get("args") or {})
-            self._post({"type": "tool.response", "id": rid, "result": result})
 
     def _forget(self, rid: str, _future: object) -> None:
         self._requests.pop(rid, None)
@@ -276,10 +284,10 @@ class Chat(anywidget.AnyWidget):
                 assistant = await self._assistant()
                 result = await assistant.handle(payload, kernel_context())
                 if isinstance(result, JsonResult):
-                    self._post({"type": "chatkit.chunk", "id": rid, "data": result.body.decode()})
+                    self._post({"type": Comm.CHUNK, "id": rid, "data": result.body.decode()})
                     self._post(
                         {
-                            "type": "chatkit.end",
+                            "type": Comm.END,
                             "id": rid,
                             "status": result.status,
                             "contentType": "application/json",
@@ -290,10 +298,10 @@ class Chat(anywidget.AnyWidget):
                     # The front end follows the thread it started and syncs
                     # ``thread_id`` itself; setting it from here would race with the
                     # stream (the front end would reopen the thread mid-answer).
-                    self._post({"type": "chatkit.chunk", "id": rid, "data": chunk.decode()})
+                    self._post({"type": Comm.CHUNK, "id": rid, "data": chunk.decode()})
                 self._post(
                     {
-                        "type": "chatkit.end",
+                        "type": Comm.END,
                         "id": rid,
                         "status": 200,
                         "contentType": "text/event-stream",
@@ -303,7 +311,7 @@ class Chat(anywidget.AnyWidget):
                 raise
             except Exception as exc:
                 log.warning("chat request failed in the kernel: %s", type(exc).__name__)
-                self._post({"type": "chatkit.error", "id": rid, "message": setup_error(exc)})
+                self._post({"type": Comm.ERROR, "id": rid, "message": setup_error(exc)})
 
 
 def _in_kernel() -> bool:
