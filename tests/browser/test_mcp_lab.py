@@ -1,0 +1,77 @@
+"""An MCP tool call approved on Agent mode's card in a real JupyterLab (issue 13, part 5).
+
+The server runs the fixture MCP server (tests/fixtures/mcp_server.py) over stdio, set up
+by tests/fixtures/mcp_lab_config.py; the model is the fake OpenAI-compatible server.
+Screenshots land in ``test-output/<test name>/``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.fixtures.browser import PANEL, LabPage, open_panel, wait_answer
+from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
+
+CONFIG = Path(__file__).resolve().parent.parent / "fixtures" / "mcp_lab_config.py"
+KEY = "mcp-browser-key-3c9e71b2f0"
+JUPYTER_EXTRA_ARGS = [f"--config={CONFIG}"]
+JUPYTER_EXTRA_ENV = {"MCP_TEST_KEY": KEY}
+
+LOOKUP = "mcp__fixture__lookup"
+CARD = f'{PANEL} .jck-step[data-step="{LOOKUP}"]'
+
+
+def calls_logged(lab: LabPage) -> list[str]:
+    log = Path(lab.server.env["JUPYTER_RUNTIME_DIR"]) / "mcp-calls.log"
+    return log.read_text().splitlines() if log.exists() else []
+
+
+def tool_results(llm: FakeLLM, request: int) -> list[dict[str, Any]]:
+    return [
+        json.loads(m["content"]) for m in llm.requests[request]["messages"] if m["role"] == "tool"
+    ]
+
+
+def test_an_mcp_call_waits_for_the_card_and_its_result_reaches_the_model(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    lab_page.open()
+    open_panel(page)
+    page.locator(f"{PANEL} .jck-mode-agent").click()
+    scripted_llm.script(
+        Reply(tool_calls=[ToolCall(LOOKUP, {"term": "gauss"})]),
+        Reply("Gauss is in the fixture glossary."),
+    )
+    box = page.locator(f"{PANEL} .jck-input")
+    box.fill("look up gauss in the glossary")
+    box.press("Enter")
+
+    card = page.locator(CARD)
+    card.locator(".jck-step-approve").wait_for(state="visible", timeout=60_000)
+    # Offered to the model as a tool; nothing ran before the approval.
+    offered = [t["function"]["name"] for t in scripted_llm.requests[0].get("tools", [])]
+    assert LOOKUP in offered
+    assert calls_logged(lab_page) == []
+    assert "gauss" in card.inner_text()
+    screenshot(page, "mcp-card")
+    card.locator(".jck-step-approve").click()
+
+    wait_answer(page, "Gauss is in the fixture glossary.")
+    assert calls_logged(lab_page) == ["gauss"]
+    (result,) = tool_results(scripted_llm, 1)
+    assert result["status"] == "done" and "gauss: a word" in result["result"]
+    # The server's configured key is hidden from the model, and the result framed as data.
+    assert result["untrusted_data"] and result["redacted"] >= 1
+    page.wait_for_function(
+        "(sel) => document.querySelector(sel)?.getAttribute('data-status') === 'done'", arg=CARD
+    )
+    screenshot(page, "mcp-done")
+    # The key reached neither the model, nor the page, nor the server's log.
+    assert KEY not in json.dumps(scripted_llm.requests)
+    assert KEY not in page.content()
+    assert KEY not in lab_page.server.log_path.read_text()
