@@ -28,6 +28,8 @@ from chatkit.types import (
 from jupyter_chatkit.assistant.history import bound_items
 from jupyter_chatkit.assistant.partial import CUT_OFF_NOTE, STOPPED_NOTE
 from jupyter_chatkit.assistant.server import NotebookAssistant, StreamResult
+from jupyter_chatkit.logs import setup_logging
+from jupyter_chatkit.protocol import ErrorCode
 from jupyter_chatkit.store import SQLStore
 
 from .chatkit_helpers import (
@@ -42,6 +44,12 @@ from .chatkit_helpers import (
 )
 
 Factory = Callable[..., "asyncio.Future[NotebookAssistant]"]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _process_logging() -> None:
+    """What the server extension and the kernel do before they build an assistant."""
+    setup_logging()
 
 
 def thread_id_of(events: list) -> str:
@@ -253,7 +261,7 @@ async def test_bad_requests_are_400_with_message(
 ) -> None:
     assistant = make_assistant(sqlite_store, ScriptedModel())
     status, payload = await json_call(assistant, body)
-    assert status == 400
+    assert status == 400 and payload["code"] == ErrorCode.INVALID_REQUEST
     assert needle in payload["message"]
     assert "Traceback" not in payload["message"]
 
@@ -264,7 +272,7 @@ async def test_unknown_thread_is_404_or_one_error_event(
 ) -> None:
     assistant = make_assistant(sqlite_store, ScriptedModel())
     status, payload = await json_call(assistant, req("threads.get_by_id", thread_id="thr_nope"))
-    assert status == 404 and payload["message"]
+    assert status == 404 and payload["message"] and payload["code"] == ErrorCode.NOT_FOUND
     events = await stream(
         assistant, req("threads.add_user_message", thread_id="thr_nope", input=user_input("x"))
     )

@@ -130,6 +130,19 @@ def test_new_thread_starts_a_new_conversation(shell: InteractiveShell, chat_stor
     assert fresh.thread_id not in (None, first.thread_id)
 
 
+def test_a_deleted_conversation_is_followed_by_a_new_one(
+    shell: InteractiveShell, chat_store: str
+) -> None:
+    # E.g. deleted from the sidebar: the thread is gone (matched by error code, 404
+    # not_found from threads.get_by_id), so the question starts a new conversation.
+    chat = Chat()
+    chat.thread_id = "thr_deleted_elsewhere"
+    answer = chat.ask("hello", display=False)
+    assert answer.error is None and answer.text
+    assert answer.thread_id not in (None, "thr_deleted_elsewhere")
+    assert chat.thread_id == answer.thread_id
+
+
 def test_ask_shows_the_answer_once_even_as_the_last_expression(
     shell: InteractiveShell, chat_store: str
 ) -> None:

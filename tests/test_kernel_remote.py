@@ -17,6 +17,7 @@ from jupyter_chatkit.kernel.remote import (
     find_server,
 )
 from jupyter_chatkit.kernel.runtime import kernel_context
+from jupyter_chatkit.protocol import ErrorCode
 
 
 def test_under_a_hub_the_kernel_asks_its_own_server() -> None:
@@ -70,12 +71,14 @@ async def test_an_unreachable_server_is_a_readable_error() -> None:
         await remote.aclose()
     assert isinstance(result, JsonResult) and result.status == 503
     assert "could not reach its Jupyter server" in json.loads(result.body)["message"]
+    assert json.loads(result.body)["code"] == ErrorCode.UNAVAILABLE
 
 
 def test_a_proxys_html_page_becomes_a_message() -> None:
     refused = _json_result(403, "text/html", b"<html>Forbidden</html>")
     assert json.loads(refused.body) == {
-        "message": "Your Jupyter server refused the kernel's request (not authorized)."
+        "message": "Your Jupyter server refused the kernel's request (not authorized).",
+        "code": ErrorCode.FORBIDDEN,
     }
     gateway = _json_result(502, "text/html", b"<html>Bad gateway</html>")
     assert json.loads(gateway.body)["message"].endswith("status 502.")
@@ -111,6 +114,7 @@ def test_under_a_hub_an_unreachable_server_is_still_the_one_asked(
     assert isinstance(runtime._remote, RemoteAssistant)
     assert result.status == 503
     assert "could not reach its Jupyter server" in json.loads(result.body)["message"]
+    assert json.loads(result.body)["code"] == ErrorCode.UNAVAILABLE
     loop, thread = runtime._loop, runtime._thread
     assert loop is not None and thread is not None
     loop.call_soon_threadsafe(loop.stop)

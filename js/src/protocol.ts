@@ -212,7 +212,8 @@ export const COMM = {
 export const ERROR_CODE = {
   "INVALID_REQUEST": "invalid_request",
   "NOT_FOUND": "not_found",
-  "STORE_UNAVAILABLE": "store_unavailable",
+  "UNAVAILABLE": "unavailable",
+  "FORBIDDEN": "forbidden",
   "INTERNAL": "internal_error"
 } as const;
 

@@ -320,10 +320,24 @@ class ErrorCode:
     INVALID_REQUEST = "invalid_request"
     # No such thread, item or attachment for this user (404).
     NOT_FOUND = "not_found"
-    # The conversation store cannot be reached (503).
-    STORE_UNAVAILABLE = "store_unavailable"
+    # Something the request needs cannot be reached: the conversation store, or the
+    # kernel's Jupyter server (503).
+    UNAVAILABLE = "unavailable"
+    # Not signed in, or not allowed (401, 403).
+    FORBIDDEN = "forbidden"
     # Anything else (500); the log has the exception type.
     INTERNAL = "internal_error"
+
+
+def error_code_for(status: int) -> str:
+    """The :class:`ErrorCode` of an HTTP-like status, for an error that names none."""
+    if status == 404:
+        return ErrorCode.NOT_FOUND
+    if status in (401, 403):
+        return ErrorCode.FORBIDDEN
+    if status == 503:
+        return ErrorCode.UNAVAILABLE
+    return ErrorCode.INVALID_REQUEST if 400 <= status < 500 else ErrorCode.INTERNAL
 
 
 # -- the TypeScript copy -----------------------------------------------------------------

@@ -57,13 +57,19 @@ from chatkit.types import (
 from pydantic import TypeAdapter, ValidationError
 
 from ..context_policy import ContextPolicy
+from ..protocol import (
+    ACTION_INSERT_AND_RUN_CELL,
+    INSERT_ACTIONS,
+    ErrorCode,
+    RequestContext,
+    error_code_for,
+)
 from ..settings import Settings
 from ..store import SQLStore
 from ..store.engine import STORE_UNAVAILABLE, describe_store_failure, is_store_unavailable
 from . import agent_tools, notebook_threads
 from .agent import build_agent, build_title_agent
 from .cards import POSITIONS, card_code, mark_inserted
-from .context import RequestContext
 from .history import load_history
 from .mcp import McpTools
 from .message_edit import ACTION_EDIT_MESSAGE, edit_message
@@ -80,39 +86,9 @@ from .partial import (
 )
 from .scrub import Scrubber, register_secret
 from .titles import local_title, model_title
-from .tools import ACTION_INSERT_AND_RUN_CELL, INSERT_ACTIONS
 
 log = logging.getLogger("jupyter_chatkit")
 
-
-class NoTracebacks(logging.Filter):
-    """Log a failure's type, not its traceback: those can carry prompts or provider bodies.
-
-    ChatKit and openai-agents log ``exception()`` for errors we already turn into a
-    readable ErrorEvent; the server log keeps one line per failure instead.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Strip ``exc_info``, keeping the exception's type name in the message.
-
-        ``logger.exception(exc)`` makes the exception's text the message: for a
-        database error that is the SQL with its parameters (the conversation), for a
-        provider error its body. Only the type is kept then.
-        """
-        if isinstance(record.msg, BaseException):
-            record.msg = type(record.msg).__name__
-            record.args = ()
-        if record.exc_info and record.exc_info[1] is not None:
-            name = type(record.exc_info[1]).__name__
-            record.msg = f"{record.getMessage()} ({name})"
-            record.args = ()
-            record.exc_info = None
-            record.exc_text = None
-        return True
-
-
-for _name in ("chatkit", "openai.agents"):
-    logging.getLogger(_name).addFilter(NoTracebacks())
 
 MAX_TURNS = 8
 _REQUEST_ADAPTER: TypeAdapter[ChatKitReq] = TypeAdapter(ChatKitReq)
@@ -126,9 +102,14 @@ class JsonResult:
     body: bytes
 
     @classmethod
-    def error(cls, status: int, message: str) -> JsonResult:
-        """A JSON error body ``{"message": ...}`` with the given status."""
-        return cls(status, json.dumps({"message": message}).encode())
+    def error(cls, status: int, message: str, code: str | None = None) -> JsonResult:
+        """A JSON error body ``{"message", "code"}`` with the given status.
+
+        ``code`` (an :class:`~jupyter_chatkit.protocol.ErrorCode`) defaults to the one
+        of the status; clients match the code, the message is for people.
+        """
+        code = code or error_code_for(status)
+        return cls(status, json.dumps({"message": message, "code": code}).encode())
 
 
 @dataclass(frozen=True)
@@ -219,7 +200,7 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         try:
             result = await self._process_parsed(request, context)
         except NotFoundError:
-            return JsonResult.error(404, "No such conversation or item.")
+            return JsonResult.error(404, "No such conversation or item.", ErrorCode.NOT_FOUND)
         except (ValueError, NotImplementedError, RuntimeError) as exc:
             return JsonResult.error(400, _safe_message(exc))
         except Exception as exc:

@@ -30,7 +30,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from ..assistant.cards import card_code, fence
 from ..assistant.server import JsonResult, NotebookAssistant
-from ..protocol import RequestContext
+from ..protocol import ErrorCode, RequestContext
 from .introspect import current_shell, run_tool
 
 if TYPE_CHECKING:
@@ -267,7 +267,7 @@ class ChatClient:
         else:
             body = _request("threads.create", input=_user_input(text))
         turn = await self._exchange(body)
-        if turn.error == _MISSING_THREAD and self.thread_id:
+        if turn.error and self.thread_id and await self._thread_is_gone():
             # The thread was deleted (e.g. from the sidebar): start a new one.
             self.thread_id = None
             turn = await self._exchange(_request("threads.create", input=_user_input(text)))
@@ -284,6 +284,17 @@ class ChatClient:
             if turn.pending_tool is not None and not turn.error:
                 turn.error = "The assistant kept calling tools without answering; stopped."
         return self._answer(turn)
+
+    async def _thread_is_gone(self) -> bool:
+        """True when this client's thread no longer exists for its user.
+
+        A streamed error is a ChatKit ``ErrorEvent``, whose ``code`` cannot say "not
+        found"; ``threads.get_by_id`` answers with :attr:`ErrorCode.NOT_FOUND` then.
+        """
+        result = await self.assistant.handle(
+            _request("threads.get_by_id", thread_id=self.thread_id), self.context
+        )
+        return isinstance(result, JsonResult) and _json_code(result) == ErrorCode.NOT_FOUND
 
     def _tool_output(self, call: ClientToolCallItem) -> Any:
         try:
@@ -332,7 +343,13 @@ class ChatClient:
         return Answer(text, list(turn.cards.values()), thread_id=self.thread_id, error=turn.error)
 
 
-_MISSING_THREAD = "No such conversation or item."
+def _json_code(result: JsonResult) -> str | None:
+    """The ``code`` of a JSON error body, if it has one."""
+    try:
+        code = json.loads(result.body).get("code")
+    except (ValueError, AttributeError):
+        return None
+    return code if isinstance(code, str) else None
 
 
 def _json_message(result: JsonResult) -> str:

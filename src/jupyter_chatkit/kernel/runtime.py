@@ -20,6 +20,7 @@ import threading
 from collections.abc import AsyncIterator, Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from ..logs import setup_logging
 from ..protocol import LOCAL_USER, RequestContext
 from ..settings import Settings
 
@@ -220,6 +221,7 @@ class AssistantRuntime:
 async def _create(settings: Settings, model: Model | None) -> NotebookAssistant:
     from ..assistant.server import create_assistant
 
+    setup_logging()
     return await create_assistant(settings, model=model)
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.utils import url_path_join
 
+from ..logs import setup_logging
 from ..protocol import LOCAL_USER
 from ..settings import JupyterChatKit
 from .handlers import (
@@ -52,7 +53,8 @@ class JupyterChatKitApp(ExtensionApp):
         return JupyterChatKit(parent=self)
 
     def initialize_settings(self) -> None:
-        """Create the (lazy) assistant holder and start loading it in the background."""
+        """Set up logging, create the (lazy) assistant holder and start loading it."""
+        setup_logging()
         settings = self.assistant_settings()
         hub = running_under_hub(os.environ)
         if hub:

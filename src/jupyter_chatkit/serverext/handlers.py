@@ -26,7 +26,7 @@ from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado import web
 from tornado.iostream import StreamClosedError
 
-from ..assistant.context import LOCAL_USER, RequestContext
+from ..protocol import LOCAL_USER, RequestContext, error_code_for
 from ..settings import Settings
 
 if TYPE_CHECKING:
@@ -202,7 +202,7 @@ class BaseChatKitHandler(ExtensionHandlerMixin, APIHandler):
         return RequestContext(user_id=user_id, origin="server")
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
-        """Always ``{"message": ...}``; never a traceback, whatever the server's debug mode."""
+        """Always ``{"message", "code"}``; never a traceback, whatever the server's debug mode."""
         self.set_header("Content-Type", "application/json")
         reason = self._reason
         exc = kwargs.get("exc_info", (None, None, None))[1]
@@ -210,7 +210,7 @@ class BaseChatKitHandler(ExtensionHandlerMixin, APIHandler):
             message = exc.log_message % exc.args if exc.args else exc.log_message
         else:
             message = reason
-        self.finish(json.dumps({"message": message}))
+        self.finish(json.dumps({"message": message, "code": error_code_for(status_code)}))
 
     def send_json(self, status: int, body: bytes) -> None:
         """Finish with a JSON body."""
@@ -331,7 +331,7 @@ class ConfigHandler(BaseChatKitHandler):
     async def get(self) -> None:
         """What the front end may show about the configuration."""
         from .. import __version__
-        from ..assistant.tools import CLIENT_TOOL_NAMES
+        from ..protocol import CLIENT_TOOL_NAMES
 
         self.finish(
             {

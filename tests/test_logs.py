@@ -1,0 +1,63 @@
+"""Logging is set up by the processes that run the assistant, never by an import."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from traitlets.config import Config
+
+from jupyter_chatkit import logs
+
+from .test_handlers import server_config
+
+
+@pytest.fixture
+def jp_server_config(tmp_path: Path) -> Config:
+    return server_config(tmp_path)
+
+
+@pytest.fixture
+def fresh_logging(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """This process as if nothing had set up logging yet (restored afterwards)."""
+    monkeypatch.setattr(logs, "_installed", False)
+    for name in logs._LIBRARY_LOGGERS:
+        monkeypatch.setattr(logging.getLogger(name), "filters", [])
+    yield
+
+
+def test_importing_the_package_configures_no_logging() -> None:
+    code = (
+        "import logging, jupyter_chatkit.assistant.server, jupyter_chatkit.serverext.app, "
+        "jupyter_chatkit.kernel.widget\n"
+        "print(sum(len(logging.getLogger(n).filters) for n in ('chatkit', 'openai.agents')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.strip() == "0"
+
+
+async def test_the_server_extension_keeps_library_tracebacks_out_of_the_log(
+    fresh_logging: None, jp_serverapp: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert jp_serverapp.web_app.settings["jupyter_chatkit"]["holder"] is not None
+    try:
+        raise RuntimeError("SELECT * FROM items WHERE text = 'my secret question'")
+    except RuntimeError:
+        logging.getLogger("chatkit").exception("Error while generating streamed response")
+    (record,) = [r for r in caplog.records if r.name == "chatkit"]
+    assert record.exc_info is None
+    assert record.getMessage() == "Error while generating streamed response (RuntimeError)"
+    assert "my secret question" not in caplog.text and "Traceback" not in caplog.text
+
+
+def test_setup_logging_is_idempotent(fresh_logging: None) -> None:
+    logs.setup_logging()
+    logs.setup_logging()
+    assert [type(f) for f in logging.getLogger("chatkit").filters] == [logs.NoTracebacks]
