@@ -16,7 +16,16 @@
  *   activeCell(fromEl) → Promise<object | null>
  *       the `get_active_cell` answer for the cell holding `fromEl`.
  * null means "not inside a notebook here": the widget answers from the kernel instead.
+ *
+ * Optional (newer extensions; the widget checks it is there):
+ *   watchContext(fromEl, onChange) → stop()
+ *       call `onChange` now and whenever it changes with the notebook holding `fromEl`
+ *       (its path, renames included) and its context chips (the notebook, the cell the
+ *       person last worked in other than the chat's own, the selection in it).
+ *       `notebook: null` when no notebook holds `fromEl`.
  */
+
+import type { ContextRef } from "./ui/context";
 
 /** Where a new cell goes relative to the reference cell (the card action's `position`). */
 export type CellPosition = "below" | "above";
@@ -34,12 +43,21 @@ export interface InsertOptions {
   position: CellPosition;
 }
 
+/** The notebook holding a widget and what its chips offer (`watchContext`). */
+export interface NotebookContext {
+  /** The notebook's path under the server's root; null when no notebook holds it. */
+  notebook: string | null;
+  /** The chips: the notebook, a cell, the selection. */
+  refs: ContextRef[];
+}
+
 /** What our JupyterLab extension puts on `window` (version 1). */
 export interface ChatkitBridge {
   version: 1;
   insertCell(fromEl: HTMLElement, code: string, opts?: Partial<InsertOptions>): Promise<boolean>;
   notebookCells(fromEl: HTMLElement, args?: Record<string, unknown>): Promise<unknown | null>;
   activeCell(fromEl: HTMLElement): Promise<unknown | null>;
+  watchContext?(fromEl: HTMLElement, onChange: (context: NotebookContext) => void): () => void;
 }
 
 declare global {

@@ -33,6 +33,7 @@ import {
   type Transport,
 } from "./client/transport";
 import type { ThreadStreamEvent } from "./client/types";
+import { NotebookThreadMemory, WidgetNotebook } from "./notebookthreads";
 import { COMM } from "./protocol";
 import { jupyterUpload } from "./ui/attachments";
 import { type ChatHandle, createChat, type ModelChoice } from "./ui/chat";
@@ -42,6 +43,8 @@ interface ChatModel {
   base_url: string;
   thread_id: string;
   initial_message: string;
+  /** The kernel's notebook path under the server's root ("" while unknown). */
+  notebook: string;
   title: string;
 }
 
@@ -147,12 +150,26 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
     get: (target, name) => (typeof name === "string" ? (target[name] ?? viaKernel(name)) : undefined),
   });
 
+  // Threads belong to notebooks: which one this chat lives in (notebookthreads.ts).
+  const notebook = new WidgetNotebook(
+    el,
+    {
+      path: () => model.get("notebook") || "",
+      onChange: (cb) => {
+        model.on("change:notebook", cb);
+        return () => model.off("change:notebook", cb);
+      },
+    },
+    new NotebookThreadMemory(baseUrl),
+  );
+
   el.textContent = "";
   const chat: ChatHandle = createChat(el, {
     transport,
     clientTools,
     compact: true,
     title: model.get("title") || undefined,
+    threadMetadata: () => notebook.metadata(),
     offline: viaServer ? getJson(baseUrl, "config", page?.token).then((c) => !!c?.offline) : false,
     models: viaServer ? serverModels(baseUrl, page?.token) : null,
     // Files go to the server's attachment store; over the comm there is none.
@@ -209,7 +226,11 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
   const startId = model.get("thread_id");
   if (startId) await chat.openThread(startId).catch(() => chat.newThread());
   const first = model.get("initial_message");
-  if (first && !initialSent.has(model)) {
+  const sendFirst = !!first && !initialSent.has(model);
+  // Shown without a conversation of its own: reopen the notebook's last one.
+  const following = notebook.start(chat, !startId && !sendFirst);
+  if (sendFirst) {
+    await following; // the new thread records its notebook
     initialSent.add(model);
     model.set("initial_message", "");
     model.save_changes();
@@ -219,6 +240,7 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
   return () => {
     model.off("change:thread_id", onThreadTrait);
     model.off("msg:custom", onKernelTurn);
+    notebook.dispose();
     chat.dispose();
     kernel.dispose();
     comm?.dispose();

@@ -10,6 +10,7 @@ import { type ChatkitBridge, cellPosition } from "../../src/bridge";
 import { activeCell, type NotebookCellsArgs, notebookCells } from "./cells";
 import { insertCode } from "./edits";
 import { targetOfElement } from "./locate";
+import { watchWidgetContext } from "./widgetcontext";
 
 /** Build the bridge over `tracker`. */
 export function createBridge(tracker: INotebookTracker): ChatkitBridge {
@@ -31,6 +32,10 @@ export function createBridge(tracker: INotebookTracker): ChatkitBridge {
     async activeCell(fromEl) {
       const target = fromEl instanceof Element ? targetOfElement(tracker, fromEl) : null;
       return target ? activeCell(target.panel, target.index) : null;
+    },
+    watchContext(fromEl, onChange) {
+      if (!(fromEl instanceof HTMLElement) || typeof onChange !== "function") return () => {};
+      return watchWidgetContext(tracker, fromEl, onChange);
     },
   };
 }

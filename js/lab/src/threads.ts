@@ -10,49 +10,16 @@
 import { PageConfig } from "@jupyterlab/coreutils";
 import type { NotebookPanel } from "@jupyterlab/notebook";
 import type { ChatHandle, Thread } from "../../src/index";
+import { NotebookThreadMemory } from "../../src/notebookthreads";
 import type { NotebookLink } from "./link";
 
-/** Notebook path → its last thread id, kept in localStorage. */
-export class NotebookThreads {
-  private readonly key = `jupyter-chatkit:notebook-threads:${PageConfig.getBaseUrl()}`;
-
-  private read(): Record<string, string> {
-    try {
-      const value = JSON.parse(window.localStorage.getItem(this.key) ?? "{}");
-      return value && typeof value === "object" ? (value as Record<string, string>) : {};
-    } catch {
-      return {}; // storage disabled or damaged: nothing remembered
-    }
-  }
-
-  private write(map: Record<string, string>): void {
-    try {
-      window.localStorage.setItem(this.key, JSON.stringify(map));
-    } catch {
-      // storage disabled: nothing to remember
-    }
-  }
-
-  /** The last thread of the notebook at `path`. */
-  get(path: string | null): string | null {
-    return path ? (this.read()[path] ?? null) : null;
-  }
-
-  /** Remember `id` as the notebook's thread (null forgets it). */
-  set(path: string, id: string | null): void {
-    const map = this.read();
-    if (id) map[path] = id;
-    else delete map[path];
-    this.write(map);
-  }
-
-  /** The notebook moved from `from` to `to`: its thread goes with it. */
-  move(from: string, to: string): void {
-    const map = this.read();
-    if (!(from in map)) return;
-    map[to] = map[from];
-    delete map[from];
-    this.write(map);
+/**
+ * Notebook path → its last thread id, kept in localStorage per Jupyter server; the same
+ * memory as the `%chat` widget's, so both reopen a notebook's last conversation.
+ */
+export class NotebookThreads extends NotebookThreadMemory {
+  constructor() {
+    super(PageConfig.getBaseUrl());
   }
 }
 

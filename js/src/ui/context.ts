@@ -13,8 +13,12 @@ import type { UserMessageContent, UserMessageTagContent } from "../client/types"
 import { button, h, icon } from "./dom";
 import "./context.css";
 
-/** What a reference points at. */
-export type ContextKind = "notebook" | "cell" | "selection" | "error" | "variable" | "file";
+/**
+ * What a reference points at. A `note` is not a reference: it says, in the chips row,
+ * what the chat cannot see here (e.g. the active cell outside JupyterLab); it is never
+ * sent and cannot be pinned or removed.
+ */
+export type ContextKind = "notebook" | "cell" | "selection" | "error" | "variable" | "file" | "note";
 
 /** One thing the model may read with the next message. */
 export interface ContextRef {
@@ -123,6 +127,7 @@ export class ContextChips {
   chips(): ContextRef[] {
     const out = [...this.pinned];
     for (const ref of this.current) {
+      if (ref.kind === "note") continue;
       if (!this.dismissed.has(ref.id) && !out.some((p) => p.id === ref.id)) out.push(ref);
     }
     return out;
@@ -137,10 +142,14 @@ export class ContextChips {
 
   private render(): void {
     const chips = this.chips();
-    const key = JSON.stringify(chips.map((c) => [c.id, c.label, this.pinned.includes(c)]));
+    const notes = this.current.filter((r) => r.kind === "note");
+    const key = JSON.stringify([
+      ...chips.map((c) => [c.id, c.label, this.pinned.includes(c)]),
+      ...notes.map((n) => [n.id, n.label]),
+    ]);
     if (key === this.shown) return;
     this.shown = key;
-    this.el.hidden = chips.length === 0;
+    this.el.hidden = chips.length + notes.length === 0;
     this.el.replaceChildren(
       ...chips.map((ref) => {
         const isPinned = this.pinned.some((p) => p.id === ref.id);
@@ -169,6 +178,9 @@ export class ContextChips {
           remove,
         );
       }),
+      ...notes.map((note) =>
+        h("span", { class: "jck-chips-note", role: "note", title: note.title ?? note.label }, note.label),
+      ),
     );
   }
 }

@@ -83,6 +83,9 @@ class Chat(anywidget.AnyWidget):
         "", help="A message the front end sends once, when first shown."
     ).tag(sync=True)
     title = traitlets.Unicode("", help="A title shown above the chat; empty: none.").tag(sync=True)
+    notebook = traitlets.Unicode(
+        "", help="This kernel's notebook, a path under the server's root; empty: unknown."
+    ).tag(sync=True)
 
     def __init__(
         self,
@@ -210,6 +213,11 @@ class Chat(anywidget.AnyWidget):
                 )
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        if not self._displayed:
+            # Threads belong to notebooks: the views need to know which one this is.
+            from .notebook_link import follow_notebook
+
+            follow_notebook(self)
         self._displayed = True
         return super()._repr_mimebundle_(**kwargs)
 

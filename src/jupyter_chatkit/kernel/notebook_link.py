@@ -1,0 +1,104 @@
+"""Which notebook this kernel serves, as a path under its Jupyter server's root.
+
+Threads belong to notebooks by that path (the one JupyterLab's sidebar and the server's
+rename events use). ``JPY_SESSION_NAME`` (see :mod:`.notebook_file`) is a file system
+path fixed when the kernel started; the server's sessions API knows the current one,
+renames included. So the kernel asks its own server (:func:`.remote.find_server`, with
+the token it already has) for the session whose kernel is this one. With no server, or
+one that does not answer, the path stays unknown and the chat says so.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from .remote import ENDPOINT_PATH, ServerEndpoint, find_server
+
+log = logging.getLogger("jupyter_chatkit")
+
+_TIMEOUT = httpx.Timeout(5.0)
+_KERNEL_FILE = re.compile(r"kernel-(?P<id>[0-9A-Za-z_.-]+)\.json")
+
+
+def own_kernel_id() -> str | None:
+    """This kernel's id, from its connection file's name (``kernel-<id>.json``)."""
+    try:
+        from ipykernel.connect import get_connection_file
+
+        name = Path(get_connection_file()).name
+    except Exception:
+        # Not in an ipykernel kernel (a script, a test process).
+        return None
+    match = _KERNEL_FILE.fullmatch(name)
+    return match["id"] if match else None
+
+
+def session_path(sessions: Any, kernel_id: str) -> str | None:
+    """The notebook path of the session running ``kernel_id`` in a sessions API answer."""
+    if not isinstance(sessions, list):
+        return None
+    for session in sessions:
+        if not isinstance(session, dict):
+            continue
+        kernel = session.get("kernel")
+        if not isinstance(kernel, dict) or kernel.get("id") != kernel_id:
+            continue
+        path = session.get("path")
+        if isinstance(path, str) and path and session.get("type", "notebook") == "notebook":
+            return path.strip("/")
+    return None
+
+
+async def find_notebook(endpoint: ServerEndpoint | None = None) -> str | None:
+    """This kernel's notebook path as its server knows it, or ``None`` when unknown."""
+    endpoint = endpoint if endpoint is not None else find_server()
+    kernel_id = own_kernel_id()
+    if endpoint is None or kernel_id is None:
+        return None
+    base = endpoint.url[: -len(ENDPOINT_PATH)] if endpoint.url.endswith(ENDPOINT_PATH) else ""
+    if not base:
+        return None
+    try:
+        async with httpx.AsyncClient(timeout=_TIMEOUT, trust_env=False) as client:
+            response = await client.get(
+                base + "api/sessions", headers={"Authorization": f"token {endpoint.token}"}
+            )
+    except httpx.HTTPError as exc:
+        log.info("The kernel could not ask its server for its notebook: %s", type(exc).__name__)
+        return None
+    if response.status_code != 200:
+        return None
+    try:
+        return session_path(response.json(), kernel_id)
+    except ValueError:
+        return None
+
+
+def follow_notebook(widget: Any) -> None:
+    """Look up this kernel's notebook in the background and set ``widget.notebook``.
+
+    Never blocks the cell showing the chat: the front end gets the path when it is known
+    (a trait change), and without one it keeps the conversation it has.
+    """
+    if getattr(widget, "notebook", "") or own_kernel_id() is None:
+        return
+    from .runtime import get_runtime
+
+    future = get_runtime().submit(find_notebook())
+
+    def done(result: concurrent.futures.Future[str | None]) -> None:
+        try:
+            path = result.result()
+        except Exception as exc:
+            log.info("Looking up the kernel's notebook failed: %s", type(exc).__name__)
+            return
+        if path:
+            widget.notebook = path
+
+    future.add_done_callback(done)

@@ -1,0 +1,41 @@
+"""The kernel names its notebook from its server's sessions API (kernel/notebook_link.py):
+the session whose kernel is this one, a notebook, its path under the server's root."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from jupyter_chatkit.kernel.notebook_link import find_notebook, session_path
+from jupyter_chatkit.kernel.remote import ServerEndpoint
+
+SESSIONS: list[Any] = [
+    {"path": "console-1", "type": "console", "kernel": {"id": "k1"}},
+    {"path": "work/a.ipynb", "type": "notebook", "kernel": {"id": "k2"}},
+    {"path": "b.ipynb", "type": "notebook", "kernel": None},
+    "junk",
+]
+
+
+@pytest.mark.parametrize(
+    ("sessions", "kernel_id", "expected"),
+    [
+        (SESSIONS, "k2", "work/a.ipynb"),
+        (SESSIONS, "k1", None),  # a console's kernel has no notebook
+        (SESSIONS, "k9", None),
+        ({"path": "x.ipynb"}, "k2", None),  # not a list: nothing guessed
+        ([{"path": "/lead.ipynb", "kernel": {"id": "k3"}}], "k3", "lead.ipynb"),
+    ],
+)
+def test_the_sessions_answer_names_the_kernels_notebook(
+    sessions: Any, kernel_id: str, expected: str | None
+) -> None:
+    assert session_path(sessions, kernel_id) == expected
+
+
+@pytest.mark.asyncio
+async def test_outside_a_kernel_the_notebook_is_unknown() -> None:
+    # This test process is not an ipykernel kernel: no id, no request, no guess.
+    endpoint = ServerEndpoint("http://127.0.0.1:9/jupyter-chatkit/chatkit", "t")
+    assert await find_notebook(endpoint) is None
