@@ -342,12 +342,11 @@ export class ChatSession {
         const res = await this.transport.send(req, controller.signal);
         const parser = new SSEParser();
         for await (const chunk of iterateBody(res.body)) {
-          for (const msg of parser.push(chunk)) {
-            reachedThread = true;
-            this.handleData(msg.data, gen, opts.userInitiated);
-          }
+          const messages = parser.push(chunk);
+          if (messages.length) reachedThread = true;
+          this.handleData(messages, gen, opts.userInitiated);
         }
-        for (const msg of parser.end()) this.handleData(msg.data, gen, opts.userInitiated);
+        this.handleData(parser.end(), gen, opts.userInitiated);
         if (gen !== this.generation || controller.signal.aborted) break;
 
         const call = this.pendingCall as ClientToolCallItem | null;
@@ -409,20 +408,38 @@ export class ChatSession {
     }
   }
 
-  private handleData(data: string, gen: number, userInitiated: boolean): void {
-    if (gen !== this.generation) return;
-    let event: ThreadStreamEvent;
-    try {
-      event = JSON.parse(data) as ThreadStreamEvent;
-    } catch {
-      console.warn("jupyter-chatkit: skipping an event that is not JSON", data.slice(0, 200));
-      return;
+  /**
+   * Apply the events of one received chunk, then tell listeners once. Text deltas of the
+   * same content part that follow each other are joined first: one state per chunk, not
+   * per word.
+   */
+  private handleData(messages: readonly { data: string }[], gen: number, userInitiated: boolean): void {
+    if (gen !== this.generation || !messages.length) return;
+    const events: ThreadStreamEvent[] = [];
+    for (const { data } of messages) {
+      let event: ThreadStreamEvent;
+      try {
+        event = JSON.parse(data) as ThreadStreamEvent;
+      } catch {
+        console.warn("jupyter-chatkit: skipping an event that is not JSON", data.slice(0, 200));
+        continue;
+      }
+      const prev = events[events.length - 1];
+      const joined = prev && joinDeltas(prev, event);
+      if (joined) events[events.length - 1] = joined;
+      else events.push(event);
     }
-    this.apply(event, userInitiated);
+    for (const event of events) this.applyOne(event, userInitiated);
+    if (events.length) this.changed();
   }
 
   /** Apply one event (exposed for tests and for replaying recorded streams). */
   apply(event: ThreadStreamEvent, userInitiated = false): void {
+    this.applyOne(event, userInitiated);
+    this.changed();
+  }
+
+  private applyOne(event: ThreadStreamEvent, userInitiated: boolean): void {
     this.state = applyEvent(this.state, event);
     if (event.type === "thread.item.added") this.unfinished.add(event.item.id);
     else if (event.type === "thread.item.done" || event.type === "thread.item.replaced") {
@@ -437,7 +454,6 @@ export class ChatSession {
     if (event.type === "client_effect") {
       this.emit({ type: "effect", name: event.name, data: event.data ?? {}, userInitiated });
     }
-    this.changed();
   }
 
   private async runTool(call: ClientToolCallItem, signal: AbortSignal): Promise<unknown> {
@@ -451,4 +467,14 @@ export class ChatSession {
       return { error: e instanceof Error ? e.message : String(e) };
     }
   }
+}
+
+/** Two text deltas of the same content part as one, or null when they are not that. */
+function joinDeltas(a: ThreadStreamEvent, b: ThreadStreamEvent): ThreadStreamEvent | null {
+  if (a.type !== "thread.item.updated" || b.type !== "thread.item.updated" || a.item_id !== b.item_id) return null;
+  const x = a.update;
+  const y = b.update;
+  if (x.type !== "assistant_message.content_part.text_delta" || y.type !== x.type) return null;
+  if (x.content_index !== y.content_index) return null;
+  return { ...a, update: { ...x, delta: x.delta + y.delta } };
 }

@@ -212,7 +212,10 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     widgetContext,
     feedback: (id, kind) => session.feedback([id], kind),
     announce,
-    changed: () => stickToEnd(),
+    // Content grew: scroll in the next frame (never a layout read from here).
+    changed: () => {
+      if (!rendering) schedule();
+    },
     idle: () => !session.busy,
     regenerate: () => {
       atEnd = true;
@@ -431,9 +434,15 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     if (atEnd) scroller.scrollTop = scroller.scrollHeight;
     syncJump();
   };
+  // Keep to the end when the content's size changes. A ResizeObserver runs after the
+  // frame's layout, so reading scrollHeight there costs no layout of its own (reading it
+  // right after a render's writes forced one per render).
+  const sized = typeof ResizeObserver === "function" ? new ResizeObserver(() => stickToEnd()) : null;
+  for (const part of [scroller, view.el, pending, progress, notices, errorBox]) sized?.observe(part);
   /** "Jump to latest" while an answer streams below what the person scrolled up to. */
   const syncJump = (): void => {
-    jump.hidden = atEnd || !session.busy;
+    const hidden = atEnd || !session.busy;
+    if (jump.hidden !== hidden) jump.hidden = hidden;
   };
 
   // ------------------------------------------------------------ composer
@@ -455,43 +464,86 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
   };
 
   // ------------------------------------------------------------ rendering
+  // What the status elements show now: each is rebuilt only when its own input changes
+  // (a streamed delta changes none of them).
+  const shown: {
+    pending?: string;
+    progress?: string;
+    notices?: unknown;
+    error?: string;
+    title?: string;
+    busy?: boolean;
+  } = {};
+  const setHidden = (el: HTMLElement, hidden: boolean): void => {
+    if (el.hidden !== hidden) el.hidden = hidden;
+  };
   const renderStatus = (): void => {
     const s = session.state;
     const hasThread = !!s.thread || s.items.length > 0 || !!session.pendingText;
-    empty.hidden = hasThread || !!s.error;
-    older.hidden = !session.olderCursor;
-    subtitle.textContent = plainTitle(s.thread?.title);
-    pending.hidden = !session.pendingText;
-    pending.replaceChildren(h("div", { class: "jck-bubble" }, session.pendingText ?? ""));
+    setHidden(empty, hasThread || !!s.error);
+    setHidden(older, !session.olderCursor);
+    const title = plainTitle(s.thread?.title);
+    if (shown.title !== title) subtitle.textContent = shown.title = title;
+    setHidden(pending, !session.pendingText);
+    if (shown.pending !== (session.pendingText ?? "")) {
+      shown.pending = session.pendingText ?? "";
+      pending.replaceChildren(h("div", { class: "jck-bubble" }, shown.pending));
+    }
 
     const showProgress = session.busy && (s.progress || !hasAssistantOutputAfterUser());
-    progress.hidden = !showProgress;
-    progress.replaceChildren(
-      h("span", { class: "jck-spinner", "aria-hidden": "true" }),
-      h("span", null, s.progress?.text ?? "Thinking…"),
-    );
+    setHidden(progress, !showProgress);
+    const progressText = s.progress?.text ?? "Thinking…";
+    if (shown.progress !== progressText) {
+      shown.progress = progressText;
+      progress.replaceChildren(
+        h("span", { class: "jck-spinner", "aria-hidden": "true" }),
+        h("span", null, progressText),
+      );
+    }
 
-    notices.replaceChildren(
-      ...s.notices.map((n) => {
-        const box = h("div", {
-          class: `jck-notice jck-notice-${n.level}`,
-          role: n.level === "danger" ? "alert" : "note",
-        });
-        box.appendChild(icon(n.level === "info" ? "info" : "warning"));
-        const text = h("div", { class: "jck-notice-text" });
-        if (n.title) text.appendChild(h("strong", null, n.title));
-        const md = h("div", { class: "jck-md" });
-        md.appendChild(renderMarkdown(n.message, { imageDomains: [] }));
-        text.appendChild(md);
-        box.appendChild(text);
-        return box;
-      }),
-    );
+    if (shown.notices !== s.notices) {
+      shown.notices = s.notices;
+      notices.replaceChildren(
+        ...s.notices.map((n) => {
+          const box = h("div", {
+            class: `jck-notice jck-notice-${n.level}`,
+            role: n.level === "danger" ? "alert" : "note",
+          });
+          box.appendChild(icon(n.level === "info" ? "info" : "warning"));
+          const text = h("div", { class: "jck-notice-text" });
+          if (n.title) text.appendChild(h("strong", null, n.title));
+          const md = h("div", { class: "jck-md" });
+          md.appendChild(renderMarkdown(n.message, { imageDomains: [] }));
+          text.appendChild(md);
+          box.appendChild(text);
+          return box;
+        }),
+      );
+    }
+    renderErrorAndComposer();
+  };
 
+  const renderErrorAndComposer = (): void => {
+    const s = session.state;
     // A message left without an answer (a failed or stopped turn, seen on reopening).
     const last = s.items[s.items.length - 1];
     const unanswered = !s.error && !session.busy && !session.pendingText && last?.type === "user_message";
-    errorBox.hidden = !s.error && !unanswered;
+    setHidden(errorBox, !s.error && !unanswered);
+    const retry = !!s.error?.allow_retry && !!lastUserMessageId(s) && !session.busy;
+    const errorKey = unanswered ? "unanswered" : s.error ? `${retry}:${s.error.message}` : "";
+    if (shown.error !== errorKey) {
+      shown.error = errorKey;
+      renderError(unanswered, retry);
+    }
+    // The composer follows the busy flag (its own input events cover the rest).
+    if (shown.busy !== session.busy) {
+      shown.busy = session.busy;
+      composerBox.sync();
+    }
+  };
+
+  const renderError = (unanswered: boolean, retry: boolean): void => {
+    const s = session.state;
     if (unanswered) {
       errorBox.replaceChildren(
         icon("warning"),
@@ -501,12 +553,11 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     } else if (s.error) {
       const msg = s.error.message || "Something went wrong while answering.";
       const parts: (Node | string)[] = [icon("warning"), h("span", { class: "jck-error-text" }, msg)];
-      if (s.error.allow_retry && lastUserMessageId(s) && !session.busy) {
+      if (retry) {
         parts.push(button([icon("retry"), h("span", null, "Retry")], () => void session.retry(), { class: "jck-btn" }));
       }
       errorBox.replaceChildren(...parts);
     }
-    composerBox.sync();
   };
 
   const hasAssistantOutputAfterUser = (): boolean => {
@@ -520,12 +571,52 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     return false;
   };
 
+  // Rendering: session events only schedule; the DOM is brought up to date at most once
+  // per animation frame (deltas arriving within one frame are painted together), with
+  // the frame's only layout read (the scroll position) after all writes.
+  let rendering = false;
+  let frame = 0;
+  let fallback: ReturnType<typeof setTimeout> | undefined;
+  // A background tab runs no animation frames: there (and when a tab is hidden while a
+  // frame is pending) a timer renders instead, so a hidden chat still ends its turn.
+  const hidden = (): boolean => typeof requestAnimationFrame !== "function" || document.hidden;
+  const schedule = (): void => {
+    if (disposed || frame || fallback !== undefined) return;
+    if (hidden()) fallback = setTimeout(() => render(), 0);
+    else frame = requestAnimationFrame(() => render());
+  };
+  const onVisibility = (): void => {
+    if (!frame || !hidden()) return;
+    cancelAnimationFrame(frame);
+    frame = 0;
+    schedule();
+  };
+  document.addEventListener("visibilitychange", onVisibility);
+  /** What the read lines were last applied for (see render). */
+  let readLinesFor = { count: -1, busy: false };
   const render = (): void => {
+    if (frame) cancelAnimationFrame(frame);
+    frame = 0;
+    if (fallback !== undefined) clearTimeout(fallback);
+    fallback = undefined;
     if (disposed) return;
-    view.render(session.state, session.busy);
-    applyReadLines(view.el, session.state.items, session.busy, options.showCell);
-    renderStatus();
-    stickToEnd();
+    rendering = true;
+    try {
+      const { items } = session.state;
+      view.render(session.state, session.busy);
+      // While an answer streams, earlier turns' read lines cannot change: look again only
+      // when items come or go, or the turn ends.
+      const streaming = session.busy && readLinesFor.busy;
+      if (!streaming || readLinesFor.count !== items.length) {
+        applyReadLines(view.el, items, session.busy, options.showCell);
+        readLinesFor = { count: items.length, busy: session.busy };
+      }
+      renderStatus();
+    } finally {
+      rendering = false;
+    }
+    if (sized) syncJump();
+    else stickToEnd();
     const id = session.threadId;
     if (id !== lastThreadId) {
       // A thread created with a picked model keeps it.
@@ -540,7 +631,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     if (disposed) return;
     switch (e.type) {
       case "state":
-        render();
+        schedule();
         break;
       case "answer":
         live.textContent = "The assistant answered.";
@@ -604,6 +695,10 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     dispose: () => {
       if (disposed) return;
       disposed = true;
+      if (frame) cancelAnimationFrame(frame);
+      clearTimeout(fallback);
+      document.removeEventListener("visibilitychange", onVisibility);
+      sized?.disconnect();
       unsubscribe();
       session.cancel();
       clearTimeout(toastTimer);

@@ -230,8 +230,9 @@ function assistantEntry(item: AssistantMessageItem, host: ItemHost): Entry {
       parts.appendChild(v.el);
     }
     for (const v of views.splice(it.content.length)) v.el.remove();
+    // Now, not in a frame of its own: the chat calls this from its one render per frame.
     it.content.forEach((c, i) => {
-      views[i].update(c.text, !streaming);
+      views[i].update(c.text, true);
     });
     // Annotations: list URL sources under the message.
     const urls = new Map<string, string>();
@@ -241,11 +242,12 @@ function assistantEntry(item: AssistantMessageItem, host: ItemHost): Entry {
           urls.set(a.source.url, a.source.title || a.source.url);
       }
     }
-    sources.replaceChildren(
-      ...[...urls].map(([url, title]) =>
-        h("a", { href: url, target: "_blank", rel: "noopener noreferrer", class: "jck-source" }, title),
-      ),
-    );
+    if (urls.size || sources.firstChild)
+      sources.replaceChildren(
+        ...[...urls].map(([url, title]) =>
+          h("a", { href: url, target: "_blank", rel: "noopener noreferrer", class: "jck-source" }, title),
+        ),
+      );
   };
   render(item, false);
   return { item, el, update: (it, streaming) => render(it as AssistantMessageItem, streaming) };
@@ -393,7 +395,7 @@ export class ThreadView {
         this.entries.delete(id);
       }
     }
-    this.el.setAttribute("aria-busy", String(busy));
+    if (this.el.getAttribute("aria-busy") !== String(busy)) this.el.setAttribute("aria-busy", String(busy));
   }
 
   /** Forget everything (new thread). */

@@ -314,13 +314,33 @@ function renderTokens(tokens: Token[], links: TokensList["links"], options: Mark
 }
 
 /**
+ * The text of a paragraph with no markup at all (only text, no entity, escape or HTML),
+ * which renders as `<p>text</p>`; else null.
+ */
+function plainParagraph(t: Token): string | null {
+  if (t.type !== "paragraph" || /[&<>\\]/.test(t.raw)) return null;
+  const inline = (t as Tokens.Paragraph).tokens;
+  if (!inline.every((x) => x.type === "text" && !("tokens" in x && x.tokens?.length))) return null;
+  return (t as Tokens.Paragraph).text;
+}
+
+/** The one text node of a block rendered as `<p>text</p>`, else null. */
+function plainTextNode(el: HTMLElement): Text | null {
+  const p = el.firstElementChild;
+  if (p?.tagName !== "P" || p.childNodes.length !== 1 || el.childElementCount !== 1) return null;
+  const node = p.firstChild;
+  return node instanceof Text ? node : null;
+}
+
+/**
  * A markdown element that follows a growing text: only blocks whose source changed
  * (in practice the last one or two) are re-rendered, and updates are coalesced to
  * at most one render per animation frame.
  */
 export class MarkdownView {
   readonly el: HTMLElement;
-  private blocks: { raw: string; el: HTMLElement }[] = [];
+  /** Rendered blocks; `plain` is the text node of a block that is one plain paragraph. */
+  private blocks: { raw: string; el: HTMLElement; plain: Text | null }[] = [];
   private text = "";
   private rendered = "";
   private scheduled = false;
@@ -360,13 +380,22 @@ export class MarkdownView {
     while (keep < tokens.length && keep < this.blocks.length - 1 && tokens[keep].raw === this.blocks[keep].raw) {
       keep++;
     }
+    // A streaming paragraph of plain words (the common case, word after word): change its
+    // text node's data instead of parsing, sanitizing and replacing its element.
+    const last = this.blocks[keep];
+    const text = keep === tokens.length - 1 && last?.plain ? plainParagraph(tokens[keep]) : null;
+    if (last?.plain && text !== null) {
+      if (last.plain.data !== text) last.plain.data = text;
+      last.raw = tokens[keep].raw;
+      keep++;
+    }
     for (const b of this.blocks.splice(keep)) b.el.remove();
     for (let i = keep; i < tokens.length; i++) {
       const t = tokens[i];
       const el = h("div", { class: "jck-blk" });
       if (t.type !== "space") el.appendChild(renderTokens([t], tokens.links, this.options));
       this.el.appendChild(el);
-      this.blocks.push({ raw: t.raw, el });
+      this.blocks.push({ raw: t.raw, el, plain: plainParagraph(t) !== null ? plainTextNode(el) : null });
     }
     this.rendered = this.text;
     this.onRender?.();

@@ -1,0 +1,535 @@
+"""Benchmark the chat UI in real Chromium against a floor page measured in the same run.
+
+    python bench/bench_browser.py [--turns N] [--token-delay S] [--lab]
+
+Starts the fake OpenAI-compatible LLM (in this process), a real ``jupyter server`` with
+the extension pointed at it, and Debian's Chromium through Playwright (never
+``playwright install``). The chat UI (``createChat`` from js/src, bundled here with the
+repository's esbuild) is mounted in a plain page served by that Jupyter server and talks
+to the real endpoint. The floor: the SSE bytes of one real turn, recorded with their
+timing, replayed by a bare tornado handler into a minimal page that appends each text
+delta to one text node.
+
+Per turn (a 300-word answer streamed word by word), both pages report:
+
+1. Enter -> first character painted, and Enter -> whole answer painted;
+2. LLM bytes -> first character painted: from the first response chunk holding a text
+   delta reaching the page (a pass-through ``fetch`` wrapper, the same in both pages) to
+   the frame that paints the first word (target <= 10 ms);
+3. JS per turn: ``ScriptDuration`` from CDP ``Performance.getMetrics`` between Enter and
+   a settled page (target <= 30 ms), with layout and style times beside it.
+
+"Painted" is the start of the rendering steps of the frame that shows the text: the
+frame that inserted it, when the text was inserted in a ``requestAnimationFrame``
+callback, else the next one. With ``--lab`` it also starts JupyterLab twice (with and
+without this labextension) and reports the JS bytes the extension adds at startup
+(target <= 900 KiB).
+
+Numbers are medians over turns; the machine may be shared, so run it several times.
+This is not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.fixtures.browser import CHROMIUM, CHROMIUM_ARGS, start_jupyter  # noqa: E402
+from tests.fixtures.fake_llm import FakeLLM, Reply  # noqa: E402
+
+ESBUILD = ROOT / "js" / "node_modules" / ".bin" / "esbuild"
+WORDS = 300
+ANSWER = " ".join(f"word{i}" for i in range(WORDS))
+FIRST_WORD, LAST_WORD = "word0", f"word{WORDS - 1}"
+
+# Installed before any page script: timing hooks shared by both pages.
+INIT_SCRIPT = textwrap.dedent(
+    """
+    (() => {
+      const T = (window.__t = { enter: 0 });
+      const raf = window.requestAnimationFrame.bind(window);
+      let inFrame = false;
+      // Text inserted inside a rAF callback is painted by that frame; mark those.
+      window.requestAnimationFrame = (cb) =>
+        raf((ts) => {
+          inFrame = true;
+          try { cb(ts); } finally { queueMicrotask(() => { inFrame = false; }); }
+        });
+      const painted = (key) => {
+        if (inFrame) T[key] = performance.now();
+        else raf(() => { T[key] = performance.now(); });
+      };
+      document.addEventListener("keydown", (e) => {
+        if (e.key === "Enter" && !e.shiftKey) {
+          for (const k of Object.keys(T)) delete T[k];
+          T.enter = performance.now();
+        }
+      }, true);
+      const realFetch = window.fetch.bind(window);
+      window.fetch = async (...args) => {
+        const res = await realFetch(...args);
+        const type = res.headers.get("Content-Type") || "";
+        if (!res.body || !type.includes("event-stream")) return res;
+        const dec = new TextDecoder();
+        let seen = false;
+        const tap = new TransformStream({
+          transform(chunk, ctl) {
+            if (!seen && dec.decode(chunk, { stream: true }).includes("text_delta")) {
+              seen = true;
+              T.bytes = performance.now();
+            }
+            ctl.enqueue(chunk);
+          },
+        });
+        const init = { status: res.status, headers: res.headers };
+        return new Response(res.body.pipeThrough(tap), init);
+      };
+      const watch = () => {
+        new MutationObserver(() => {
+          if (!T.enter || T.lastDom) return;
+          const el = document.querySelector(window.__answerSelector || "#out");
+          const text = el ? el.textContent : "";
+          if (!T.firstDom && text.includes("%(first)s")) {
+            T.firstDom = performance.now();
+            painted("first");
+          }
+          if (text.includes("%(last)s")) {
+            T.lastDom = performance.now();
+            painted("last");
+          }
+        }).observe(document.body, { subtree: true, childList: true, characterData: true });
+      };
+      if (document.body) watch(); else document.addEventListener("DOMContentLoaded", watch);
+    })();
+    """
+) % {"first": FIRST_WORD, "last": LAST_WORD}
+
+CHAT_ENTRY = textwrap.dedent(
+    """
+    import { createChat, fetchTransport } from "%(src)s";
+    const token = new URLSearchParams(location.search).get("token") ?? "";
+    (window as any).__answerSelector = ".jck-assistant .jck-parts";
+    (window as any).__chat = createChat(document.getElementById("chat") as HTMLElement, {
+      transport: fetchTransport({ baseUrl: "/", token }),
+    });
+    """
+)
+
+CHAT_PAGE = """<!doctype html><html><head><meta charset="utf-8">
+<link rel="stylesheet" href="bench.css">
+<style>body{margin:0} #chat{width:420px;height:640px;display:flex}</style></head>
+<body data-jp-theme-light="true"><div id="chat"></div><script type="module" src="bench.js"></script>
+</body></html>"""
+
+FLOOR_PAGE = """<!doctype html><html><head><meta charset="utf-8"></head><body>
+<textarea id="box"></textarea><div id="out"></div>
+<script>
+const box = document.getElementById("box"), out = document.getElementById("out");
+window.__busy = false;
+box.addEventListener("keydown", async (e) => {
+  if (e.key !== "Enter" || e.shiftKey) return;
+  e.preventDefault();
+  window.__busy = true;
+  out.textContent = "";
+  const node = out.appendChild(document.createTextNode(""));
+  const res = await fetch("/sse", { method: "POST", body: box.value });
+  const reader = res.body.getReader();
+  const dec = new TextDecoder();
+  let buf = "";
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    buf += dec.decode(value, { stream: true });
+    let end;
+    while ((end = buf.indexOf("\\n\\n")) >= 0) {
+      const block = buf.slice(0, end);
+      buf = buf.slice(end + 2);
+      for (const line of block.split("\\n")) {
+        if (!line.startsWith("data: ")) continue;
+        const ev = JSON.parse(line.slice(6));
+        if (ev.type !== "thread.item.updated") continue;
+        if (ev.update.type === "assistant_message.content_part.text_delta")
+          node.appendData(ev.update.delta);
+      }
+    }
+  }
+  window.__busy = false;
+});
+</script></body></html>"""
+
+# The floor server: the minimal page, and the recorded turn replayed with its timing.
+FLOOR_SERVER = textwrap.dedent(
+    """
+    import asyncio, json, sys, time
+    from tornado.web import Application, RequestHandler
+
+    page, recording = sys.argv[2], json.load(open(sys.argv[3]))
+
+    class Page(RequestHandler):
+        def get(self):
+            self.set_header("Content-Type", "text/html")
+            self.write(open(page).read())
+
+    class Events(RequestHandler):
+        async def post(self):
+            self.set_header("Content-Type", "text/event-stream")
+            start = time.perf_counter()
+            for offset, chunk in recording:
+                wait = offset - (time.perf_counter() - start)
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                self.write(chunk.encode())
+                await self.flush()
+
+    async def main():
+        Application([(r"/", Page), (r"/sse", Events)]).listen(int(sys.argv[1]), "127.0.0.1")
+        print("ready", flush=True)
+        await asyncio.Event().wait()
+
+    asyncio.run(main())
+    """
+)
+
+
+def free_port() -> int:
+    """A TCP port that was free a moment ago."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def bundle(out_dir: Path, js_src: Path) -> None:
+    """Bundle ``createChat`` from ``js_src`` into ``out_dir`` (bench.js + bench.css)."""
+    entry = out_dir / "entry.ts"
+    entry.write_text(CHAT_ENTRY % {"src": (js_src / "index").as_posix()})
+    subprocess.run(
+        [
+            str(ESBUILD),
+            str(entry),
+            "--bundle",
+            "--format=esm",
+            "--minify-whitespace",
+            "--minify-syntax",
+            "--target=es2020",
+            f"--outfile={out_dir / 'bench.js'}",
+        ],
+        check=True,
+        cwd=ROOT / "js",
+        capture_output=True,
+    )
+    (out_dir / "index.html").write_text(CHAT_PAGE)
+
+
+def record_turn(origin: str, token: str, llm: FakeLLM) -> list[tuple[float, str]]:
+    """One real turn's SSE chunks with their offsets from the request (for the floor)."""
+    llm.script(Reply(ANSWER))
+    body = json.dumps(
+        {
+            "type": "threads.create",
+            "params": {
+                "input": {
+                    "content": [{"type": "input_text", "text": "record"}],
+                    "attachments": [],
+                    "inference_options": {},
+                }
+            },
+        }
+    ).encode()
+    req = urllib.request.Request(
+        f"{origin}/jupyter-chatkit/chatkit",
+        data=body,
+        method="POST",
+        headers={"Authorization": f"token {token}", "Content-Type": "application/json"},
+    )
+    chunks: list[tuple[float, str]] = []
+    start = time.perf_counter()
+    with urllib.request.urlopen(req, timeout=60) as res:
+        while True:
+            chunk = res.read1(65536)
+            if not chunk:
+                break
+            chunks.append((time.perf_counter() - start, chunk.decode()))
+    return chunks
+
+
+def run_turns(
+    page: Any, cdp: Any, turns: int, busy_js: str, reset_js: str, profile: bool = False
+) -> list[dict[str, float]]:
+    """Type and send ``turns`` messages; per turn the page's timings and CDP metrics."""
+    results = []
+    box = page.locator("textarea").first
+    for i in range(turns + 1):  # the first turn warms up (JIT, fonts) and is dropped
+        page.evaluate(reset_js)
+        page.wait_for_timeout(300)
+        box.fill(f"question {i}")
+        before = metrics(cdp)
+        if profile and i == turns:
+            cdp.send("Profiler.enable")
+            cdp.send("Profiler.setSamplingInterval", {"interval": 100})
+            cdp.send("Profiler.start")
+        box.press("Enter")
+        page.wait_for_function(f"window.__t.last && !({busy_js})", timeout=60_000)
+        page.wait_for_timeout(300)  # let the last frames and idle work run
+        after = metrics(cdp)
+        if profile and i == turns:
+            print_profile(cdp.send("Profiler.stop")["profile"])
+        t = page.evaluate("window.__t")
+        if i == 0:
+            continue
+        results.append(
+            {
+                "enter_first": t["first"] - t["enter"],
+                "enter_last": t["last"] - t["enter"],
+                "bytes_first": t["first"] - t["bytes"],
+                "script": (after["ScriptDuration"] - before["ScriptDuration"]) * 1e3,
+                "layout": (after["LayoutDuration"] - before["LayoutDuration"]) * 1e3,
+                "style": (after["RecalcStyleDuration"] - before["RecalcStyleDuration"]) * 1e3,
+                "task": (after["TaskDuration"] - before["TaskDuration"]) * 1e3,
+            }
+        )
+    return results
+
+
+def print_profile(profile: dict[str, Any], top: int = 25) -> None:
+    """The functions with the most self time in a CDP CPU profile (``--profile``)."""
+    nodes = {n["id"]: n for n in profile["nodes"]}
+    self_us: dict[str, float] = {}
+    deltas = profile.get("timeDeltas", [])
+    for sample, dt in zip(profile.get("samples", []), [*deltas[1:], 0], strict=False):
+        frame = nodes[sample]["callFrame"]
+        where = f"{frame['url'].rsplit('/', 1)[-1]}:{frame['lineNumber']}:{frame['columnNumber']}"
+        key = f"{frame['functionName'] or '(anonymous)'} {where}"
+        self_us[key] = self_us.get(key, 0.0) + dt
+    print("   profile of the last turn (self time):")
+    for key, us in sorted(self_us.items(), key=lambda kv: -kv[1])[:top]:
+        print(f"     {us / 1e3:7.2f} ms  {key}")
+
+
+def metrics(cdp: Any) -> dict[str, float]:
+    """CDP ``Performance.getMetrics`` as a dict."""
+    return {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+
+
+def summary(name: str, rows: list[dict[str, float]]) -> dict[str, float]:
+    """Medians of each column, printed on one line."""
+    med = {k: statistics.median(r[k] for r in rows) for k in rows[0]}
+    print(
+        f"   {name:6s} Enter->first {med['enter_first']:7.1f} ms"
+        f"   Enter->all {med['enter_last']:7.1f} ms"
+        f"   bytes->first painted {med['bytes_first']:6.1f} ms   JS {med['script']:6.1f} ms"
+        f"   layout {med['layout']:5.1f} ms   style {med['style']:5.1f} ms"
+    )
+    return med
+
+
+def chat_bench(
+    tmp: Path, turns: int, token_delay: float, js_src: Path, profile: bool = False
+) -> None:
+    """Sections 1-3: the chat page and the floor page, same answer, same machine."""
+    from playwright.sync_api import sync_playwright
+
+    static = tmp / "static"
+    static.mkdir()
+    bundle(static, js_src)
+    with FakeLLM() as llm:
+        server = start_jupyter(
+            tmp / "server",
+            extra_env={
+                "OPENAI_BASE_URL": llm.base_url,
+                "OPENAI_API_KEY": "sk-bench",
+                "JUPYTER_CHATKIT_API": "chat_completions",
+                "JUPYTER_CHATKIT_MODEL": "fake-model",
+            },
+            extra_args=[f"--ServerApp.extra_static_paths=['{static}']"],
+        )
+        floor_proc = None
+        try:
+            wait_ready(server.origin, server.token)
+            llm.default_reply = Reply("OK")  # e.g. a title request, if configured
+            llm.token_delay = token_delay
+            record_turn(server.origin, server.token, llm)  # the first turn after start
+            recording = record_turn(server.origin, server.token, llm)
+            # The floor sends its first chunk at once: no server, no model in its time.
+            shift = recording[0][0]
+            recording = [(offset - shift, chunk) for offset, chunk in recording]
+            (tmp / "recording.json").write_text(json.dumps(recording))
+            (tmp / "floor.html").write_text(FLOOR_PAGE)
+            floor_port = free_port()
+            floor_proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-c",
+                    FLOOR_SERVER,
+                    str(floor_port),
+                    str(tmp / "floor.html"),
+                    str(tmp / "recording.json"),
+                ],
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            assert floor_proc.stdout is not None
+            floor_proc.stdout.readline()
+
+            def script_answers() -> None:
+                # Keep one answer queued per chat turn (the warm-up turn included).
+                for _ in range(turns + 1):
+                    llm.script(Reply(ANSWER))
+
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                try:
+                    ctx = browser.new_context(viewport={"width": 900, "height": 800})
+                    ctx.add_init_script(INIT_SCRIPT)
+                    rows: dict[str, list[dict[str, float]]] = {}
+                    for name in ("floor", "chat"):
+                        page = ctx.new_page()
+                        cdp = ctx.new_cdp_session(page)
+                        cdp.send("Performance.enable", {"timeDomain": "threadTicks"})
+                        if name == "floor":
+                            page.goto(f"http://127.0.0.1:{floor_port}/")
+                            rows[name] = run_turns(page, cdp, turns, "window.__busy", "0")
+                        else:
+                            script_answers()
+                            page.goto(f"{server.origin}/static/index.html?token={server.token}")
+                            page.wait_for_selector(".jck-chat textarea")
+                            rows[name] = run_turns(
+                                page,
+                                cdp,
+                                turns,
+                                "window.__chat.session.busy",
+                                "window.__chat.newThread()",
+                                profile,
+                            )
+                        page.close()
+                finally:
+                    browser.close()
+        finally:
+            if floor_proc:
+                floor_proc.terminate()
+                floor_proc.wait(10)
+            server.stop()
+    print(
+        f"1-3. {WORDS}-word answer, a word every {token_delay * 1e3:.0f} ms,"
+        f" {turns} turns (medians)"
+    )
+    floor = summary("floor", rows["floor"])
+    chat = summary("chat", rows["chat"])
+    print(
+        f"   chat - floor: Enter->first {chat['enter_first'] - floor['enter_first']:+6.1f} ms   "
+        f"Enter->all {chat['enter_last'] - floor['enter_last']:+6.1f} ms   "
+        f"JS x{chat['script'] / max(floor['script'], 0.1):.1f}"
+    )
+    print(
+        f"   targets: bytes->first painted {chat['bytes_first']:.1f} ms (<= 10 ms), "
+        f"JS per turn {chat['script']:.1f} ms (<= 30 ms)"
+    )
+
+
+def wait_ready(origin: str, token: str, within: float = 180) -> None:
+    """Wait for the extension's health endpoint to report ready (its warm-up done)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            req = urllib.request.Request(
+                f"{origin}/jupyter-chatkit/health", headers={"Authorization": f"token {token}"}
+            )
+            with urllib.request.urlopen(req, timeout=5) as res:
+                if json.loads(res.read()).get("ready"):
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("jupyter-chatkit did not report ready")
+
+
+def lab_startup_js(tmp: Path, disabled: bool) -> tuple[int, int]:
+    """JS bytes JupyterLab loads at startup: (all, from this labextension)."""
+    from playwright.sync_api import sync_playwright
+
+    root = tmp / ("without" if disabled else "with")
+    server = start_jupyter(root)
+    try:
+        if disabled:
+            labconfig = Path(server.env["JUPYTER_CONFIG_DIR"]) / "labconfig"
+            labconfig.mkdir(parents=True, exist_ok=True)
+            (labconfig / "page_config.json").write_text(
+                json.dumps({"disabledExtensions": {"jupyter-chatkit": True}})
+            )
+        sizes: dict[str, int] = {}
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page()
+
+                def on_response(res: Any) -> None:
+                    if res.request.resource_type == "script" and res.ok:
+                        # A body can be gone (a redirect): not counted.
+                        with contextlib.suppress(Exception):
+                            sizes[res.url] = len(res.body())
+
+                page.on("response", on_response)
+                page.goto(server.lab_url())
+                page.wait_for_selector("#jp-main-dock-panel", timeout=90_000)
+                page.wait_for_load_state("networkidle")
+                page.wait_for_timeout(1500)
+            finally:
+                browser.close()
+        ours = sum(v for k, v in sizes.items() if "/lab/extensions/jupyter-chatkit/" in k)
+        return sum(sizes.values()), ours
+    finally:
+        server.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--turns", type=int, default=7, help="measured turns per page")
+    parser.add_argument("--token-delay", type=float, default=0.005, help="seconds between words")
+    parser.add_argument("--lab", action="store_true", help="also JupyterLab's startup JS")
+    parser.add_argument("--no-chat", action="store_true", help="skip the chat pages")
+    parser.add_argument("--profile", action="store_true", help="print the chat's JS profile")
+    parser.add_argument(
+        "--js-src",
+        type=Path,
+        default=ROOT / "js" / "src",
+        help="the chat UI's sources (e.g. an older checkout's js/src, for before/after)",
+    )
+    args = parser.parse_args()
+    if not Path(CHROMIUM).exists() or not ESBUILD.exists():
+        sys.exit(f"needs {CHROMIUM} and {ESBUILD} (npm --prefix js install)")
+    tmp = Path(tempfile.mkdtemp(prefix="bench-browser-"))
+    try:
+        if not args.no_chat:
+            chat_bench(tmp, args.turns, args.token_delay, args.js_src.resolve(), args.profile)
+        if args.lab:
+            with_all, with_ours = lab_startup_js(tmp, disabled=False)
+            without_all, _ = lab_startup_js(tmp, disabled=True)
+            print("4. JupyterLab startup JS (everything loaded until the page is idle)")
+            print(
+                f"   with jupyter-chatkit {with_all / 1024:7.0f} KiB"
+                f"   without {without_all / 1024:7.0f} KiB"
+                f"   added {(with_all - without_all) / 1024:6.0f} KiB (target <= 900 KiB); "
+                f"from its own labextension {with_ours / 1024:5.0f} KiB"
+            )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    main()
