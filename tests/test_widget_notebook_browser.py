@@ -8,7 +8,8 @@ fake OpenAI-compatible model. Screenshots land in ``test-output/<test name>/``.
   conversation, from this browser's memory or, with none, from the server; another
   notebook's widget starts empty; the history filters "This notebook" / "All".
 - Without the bridge (as outside JupyterLab) the kernel names the notebook (its server's
-  sessions API): the notebook chip and a note that the active cell cannot be seen.
+  sessions API): the notebook chip and a note that the active cell cannot be seen; a
+  conversation started from Python (``%chat QUESTION``) records the notebook too.
 """
 
 from __future__ import annotations
@@ -157,11 +158,16 @@ def test_widget_without_the_bridge_names_its_notebook_from_the_kernel(
 ) -> None:
     server = jupyter_server_factory(extra_env=fake_llm_env(fake_llm))
     lab = LabPage(page, server)
-    server.write_notebook("plain.ipynb", ["x = 1", CHAT_CELL])
+    # The last cell asks from Python (%chat QUESTION), in the chat the widget shows.
+    server.write_notebook("plain.ipynb", ["x = 1", CHAT_CELL, "%chat --new say hi from python"])
     lab.open("plain.ipynb")
     # As outside JupyterLab: no extension bridge for the widget to ask.
     page.evaluate("() => { delete window.jupyterChatkitBridge; }")
+    fake_llm.script(Reply("From Python."))
     lab.run_all()
+    # The conversation started from Python records the notebook the kernel named.
+    (from_python,) = notebook_threads(server, "plain.ipynb")
+    page.locator(f"{ANSWER}", has_text="From Python.").wait_for(timeout=60_000)
     page.locator(f"{HOST} .jck-chip-notebook").wait_for(timeout=60_000)
     assert chip_labels(page, "notebook") == ["plain.ipynb"]
     # It does not guess the active cell: no cell chip, a note says so.
@@ -171,7 +177,8 @@ def test_widget_without_the_bridge_names_its_notebook_from_the_kernel(
 
     fake_llm.script(Reply("Seen."))
     assert ask_in_widget(page, "hello") == "Seen."
-    assert len(notebook_threads(server, "plain.ipynb")) == 1
+    # The widget went on in that conversation.
+    assert [t["id"] for t in notebook_threads(server, "plain.ipynb")] == [from_python["id"]]
     # The note is not sent; the notebook chip is.
-    sent = json.dumps(fake_llm.requests[0]["messages"])
+    sent = json.dumps(fake_llm.requests[-1]["messages"])
     assert "plain.ipynb" in sent and "Active cell" not in sent

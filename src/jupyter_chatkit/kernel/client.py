@@ -250,6 +250,8 @@ class ChatClient:
         self.context = context
         self.thread_id = thread_id or None
         self._run_tool: ToolRunner = tool_runner or run_tool
+        # The notebook a new conversation belongs to (a path under the server's root).
+        self.notebook: str | None = None
 
     def new_thread(self) -> None:
         """Start a new conversation with the next question."""
@@ -265,12 +267,12 @@ class ChatClient:
                 "threads.add_user_message", thread_id=self.thread_id, input=_user_input(text)
             )
         else:
-            body = _request("threads.create", input=_user_input(text))
+            body = self._create(text)
         turn = await self._exchange(body)
         if turn.error and self.thread_id and await self._thread_is_gone():
             # The thread was deleted (e.g. from the sidebar): start a new one.
             self.thread_id = None
-            turn = await self._exchange(_request("threads.create", input=_user_input(text)))
+            turn = await self._exchange(self._create(text))
         for _ in range(MAX_TOOL_ROUNDS):
             call = turn.pending_tool
             if call is None or turn.error or not self.thread_id:
@@ -284,6 +286,13 @@ class ChatClient:
             if turn.pending_tool is not None and not turn.error:
                 turn.error = "The assistant kept calling tools without answering; stopped."
         return self._answer(turn)
+
+    def _create(self, text: str) -> bytes:
+        """``threads.create`` for ``text``, naming this client's notebook if it has one."""
+        if not self.notebook:
+            return _request("threads.create", input=_user_input(text))
+        request = {"type": "threads.create", "params": {"input": _user_input(text)}}
+        return json.dumps({**request, "metadata": {"notebook": self.notebook}}).encode()
 
     async def _thread_is_gone(self) -> bool:
         """True when this client's thread no longer exists for its user.

@@ -201,6 +201,11 @@ class Chat(anywidget.AnyWidget):
             client = StreamingClient(
                 assistant, kernel_context(), partial(self._relay, listener), thread_id=thread_id
             )
+            if thread_id is None:
+                # A new conversation belongs to this kernel's notebook, when it has one.
+                from .notebook_link import find_notebook
+
+                client.notebook = self.notebook or await find_notebook()
             try:
                 return await client.ask(text)
             except Exception as exc:
