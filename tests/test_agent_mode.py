@@ -84,7 +84,9 @@ async def test_multi_step_fix_with_skip_keeps_every_step(sqlite_store: SQLStore)
                 output=[function_call("edit_cell", {"index": 0, "new_source": "x=1"}, call_id="c2")]
             ),
             ModelStep(
-                output=[function_call("edit_cell", {"index": 0, "new_source": "x = 1"}, call_id="c3")]
+                output=[
+                    function_call("edit_cell", {"index": 0, "new_source": "x = 1"}, call_id="c3")
+                ]
             ),
             ModelStep(output=[function_call("run_cell", {"index": 0}, call_id="c4")]),
             ModelStep(output=[assistant_message("Fixed cell 1.", item_id="m1")]),

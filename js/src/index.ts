@@ -6,6 +6,7 @@ import "./ui/styles.css";
 
 export * from "./bridge";
 export * from "./client";
+export { type AgentHost, AgentSteps, isStep, type StepOutcome, type StepPreview, stepTitle } from "./ui/agent";
 export { attachmentProblem, jupyterUpload, type UploadFile } from "./ui/attachments";
 export {
   type ChatAnswer,

@@ -14,6 +14,7 @@ import {
   type SendKey,
   sendKeyHint,
 } from "../../src/index";
+import { NotebookAgent } from "./agent";
 import { showCell, watchContext } from "./context";
 import type { NotebookLink } from "./link";
 import { labCommands, labMentions } from "./mentions";
@@ -118,6 +119,8 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
       mentions: labMentions(link),
       upload: jupyterUpload(token || undefined),
       commands: labCommands(link, sendParts, notify),
+      // Agent mode: approved inserts, edits and runs in the followed notebook.
+      agent: new NotebookAgent(() => link.panel),
     });
     const stopContext = watchContext(chat, link, host);
     // Reopen the same conversation after a reload (threads live on the server, per user).

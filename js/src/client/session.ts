@@ -97,6 +97,10 @@ export class ChatSession {
   actionItemId: string | null = null;
   /** The model for the next messages (`inference_options.model`); null: the server's default. */
   model: string | null = null;
+  /** Request metadata of every message sent (e.g. Agent mode's `{agent: {mode}}`). */
+  requestMetadata: (() => Record<string, unknown> | undefined) | null = null;
+  /** A handler for client tools not named in `clientTools` (e.g. MCP tools' approval). */
+  toolFallback: ((name: string) => ClientToolHandler | undefined) | null = null;
 
   private transport: Transport;
   private clientTools: Record<string, ClientToolHandler>;
@@ -169,9 +173,11 @@ export class ChatSession {
       inference_options: this.model ? { model: this.model } : {},
     };
     const threadId = this.threadId;
+    const turn = this.requestMetadata?.();
+    const metadata = threadId ? turn : extra.metadata || turn ? { ...extra.metadata, ...turn } : undefined;
     const req: StreamingReq = threadId
-      ? { type: "threads.add_user_message", params: { thread_id: threadId, input } }
-      : { type: "threads.create", params: { input }, ...(extra.metadata ? { metadata: extra.metadata } : {}) };
+      ? { type: "threads.add_user_message", params: { thread_id: threadId, input }, ...(metadata ? { metadata } : {}) }
+      : { type: "threads.create", params: { input }, ...(metadata ? { metadata } : {}) };
     this.pendingText = trimmed || input.content.map((c) => c.text).join("");
     await this.runTurn(req, { userInitiated: false, restoreText: trimmed });
   }
@@ -360,6 +366,11 @@ export class ChatSession {
           break;
         }
         const result = await this.runTool(call, controller.signal);
+        if (gen === this.generation && controller.signal.aborted && isStopped(result)) {
+          // A step cut short by Stop (a cell interrupted): record its result, which ends
+          // the turn on the server without another model call.
+          await this.settleStopped(call, result, gen);
+        }
         if (gen !== this.generation || controller.signal.aborted) break;
         this.state = completeToolCall(this.state, call.id, result);
         this.changed();
@@ -456,8 +467,25 @@ export class ChatSession {
     }
   }
 
+  /** Post a stopped step's output (not abortable: it is what Stop leaves behind). */
+  private async settleStopped(call: ClientToolCallItem, result: unknown, gen: number): Promise<void> {
+    this.state = completeToolCall(this.state, call.id, result);
+    try {
+      const res = await this.transport.send({
+        type: "threads.add_client_tool_output",
+        params: { thread_id: call.thread_id || (this.threadId as string), result },
+      });
+      const parser = new SSEParser();
+      for await (const chunk of iterateBody(res.body)) {
+        for (const msg of parser.push(chunk)) if (gen === this.generation) this.apply(JSON.parse(msg.data));
+      }
+    } catch (e) {
+      console.warn("jupyter-chatkit: could not record the stopped step", e);
+    }
+  }
+
   private async runTool(call: ClientToolCallItem, signal: AbortSignal): Promise<unknown> {
-    const handler = this.clientTools[call.name];
+    const handler = this.clientTools[call.name] ?? this.toolFallback?.(call.name);
     if (!handler) return { error: `This front end has no client tool named ${call.name}.` };
     try {
       const result = await handler(call.arguments ?? {}, { signal, item: call });
@@ -477,4 +505,9 @@ function joinDeltas(a: ThreadStreamEvent, b: ThreadStreamEvent): ThreadStreamEve
   if (x.type !== "assistant_message.content_part.text_delta" || y.type !== x.type) return null;
   if (x.content_index !== y.content_index) return null;
   return { ...a, update: { ...x, delta: x.delta + y.delta } };
+}
+
+/** True for a tool result saying the person stopped the step. */
+function isStopped(result: unknown): boolean {
+  return !!result && typeof result === "object" && (result as { status?: unknown }).status === "stopped";
 }

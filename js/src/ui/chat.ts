@@ -9,6 +9,7 @@ import { ChatSession, type ClientToolHandler, type SessionEvent } from "../clien
 import type { Transport } from "../client/transport";
 import type { ActionConfig, WidgetItem } from "../client/types";
 import { ACTION, INSERT_ACTIONS as INSERT_ACTION_TYPES } from "../protocol";
+import { type AgentHost, AgentSteps } from "./agent";
 import { AttachmentTray, type UploadFile } from "./attachments";
 import { Composer, type SendKey, sendKeyHint } from "./composer";
 import { ContextChips, type ContextRef, type MessagePart, messageContent, partsText } from "./context";
@@ -62,6 +63,8 @@ export interface ChatOptions {
   commands?: readonly SlashCommand[];
   /** Send an attachment's bytes to the server; without it, no attachments. */
   upload?: UploadFile;
+  /** The notebook side of Agent mode; without it, no Ask / Agent switch. */
+  agent?: AgentHost;
 }
 
 /** The server's model and the ones people may pick per conversation. */
@@ -119,6 +122,8 @@ const NO_BRIDGE = "Copied — paste into a cell (cell insertion needs the Jupyte
 /** Mount the chat into `el` (its content is replaced). */
 export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
   const session = new ChatSession({ transport: options.transport, clientTools: options.clientTools });
+  // Agent mode: the switch, the approval cards and the step tools (ui/agent.ts).
+  const agent = options.agent ? new AgentSteps(session, options.agent, (text) => announce(text)) : null;
   const answerListeners = new Set<(a: ChatAnswer) => void>();
   const threadListeners = new Set<(id: string | null) => void>();
   let lastThreadId: string | null = null;
@@ -217,6 +222,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
       if (!rendering) schedule();
     },
     idle: () => !session.busy,
+    toolView: (item) => agent?.view(item) ?? null,
     regenerate: () => {
       atEnd = true;
       void session.retry();
@@ -415,6 +421,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     completer.el,
     chips.el,
     tray?.el,
+    agent?.bar,
     composer,
     live,
   );
@@ -700,6 +707,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
       document.removeEventListener("visibilitychange", onVisibility);
       sized?.disconnect();
       unsubscribe();
+      agent?.dispose();
       session.cancel();
       clearTimeout(toastTimer);
       el.replaceChildren();

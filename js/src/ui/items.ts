@@ -35,6 +35,8 @@ export interface ItemHost {
   edit?(itemId: string, text: string): void;
   /** False while an answer streams (editing and regenerating wait). */
   idle(): boolean;
+  /** A view of its own for a client tool call (Agent mode's step cards), or null. */
+  toolView?(item: ClientToolCallItem): HTMLElement | null;
 }
 
 interface Entry {
@@ -253,9 +255,15 @@ function assistantEntry(item: AssistantMessageItem, host: ItemHost): Entry {
   return { item, el, update: (it, streaming) => render(it as AssistantMessageItem, streaming) };
 }
 
-function toolEntry(item: ClientToolCallItem): Entry {
+function toolEntry(item: ClientToolCallItem, host: ItemHost): Entry {
   const el = h("div", { class: "jck-activity" });
   const render = (it: ClientToolCallItem): void => {
+    const own = host.toolView?.(it);
+    if (own) {
+      el.className = "jck-step-item";
+      if (el.firstChild !== own) el.replaceChildren(own);
+      return;
+    }
     const [pending, done] = toolLabel(it);
     const isPending = it.status === "pending";
     el.replaceChildren(
@@ -314,7 +322,7 @@ function makeEntry(item: ThreadItem, host: ItemHost): Entry | null {
     case "assistant_message":
       return assistantEntry(item, host);
     case "client_tool_call":
-      return toolEntry(item);
+      return toolEntry(item, host);
     case "workflow":
       return workflowEntry(item);
     case "task": {

@@ -1,0 +1,396 @@
+/**
+ * Agent mode in the chat: the Ask / Agent switch, the approval card of every notebook
+ * step (insert, edit, run a cell; an MCP tool call), "Approve all in this turn", the
+ * thread's auto-run toggle, and "Undo agent changes".
+ *
+ * The server hands each step to the front end as a client tool call (see
+ * src/jupyter_chatkit/protocol.py, AGENT_TOOLS). Nothing reaches the notebook or the
+ * kernel until the person approves the card: the tool handlers made here wait for the
+ * decision, then ask the host (the JupyterLab extension) to carry the step out. A skipped
+ * step answers `{status: "skipped"}`; Stop answers `{status: "stopped"}` (and the host
+ * interrupts a running cell), which ends the turn on the server.
+ */
+
+import type { ChatSession, ClientToolHandler } from "../client/session";
+import type { ClientToolCallItem, ThreadMetadata } from "../client/types";
+import { AGENT_TOOLS } from "../protocol";
+import { button, h, icon } from "./dom";
+import "./agent.css";
+
+/** What a card shows before the step is approved. */
+export interface StepPreview {
+  /** Code of an insert or of the cell a run would run. */
+  code?: string;
+  /** An edit: the cell's current source and the proposed one (shown as a diff). */
+  before?: string;
+  after?: string;
+  /** The cell's 1-based number, when known. */
+  cell?: number;
+  /** Why the step cannot be carried out (no notebook, no such cell). */
+  problem?: string;
+}
+
+/** What the host gives back for a step it carried out. */
+export interface StepOutcome {
+  /** The tool output for the model: already redacted and bounded by the host. */
+  result: Record<string, unknown>;
+  /** Revert the change (inserts and edits); false when the cell changed since. */
+  undo?: () => boolean;
+}
+
+/** The notebook side of Agent mode (the JupyterLab extension implements it). */
+export interface AgentHost {
+  /** What the card shows for a pending step. */
+  preview(name: string, args: Record<string, unknown>): Promise<StepPreview>;
+  /** Carry out an approved step; `signal` aborts on Stop (a running cell is interrupted). */
+  apply(name: string, args: Record<string, unknown>, signal: AbortSignal): Promise<StepOutcome>;
+  /** A diff of `before` → `after` as DOM (text only). */
+  diff(before: string, after: string): HTMLElement;
+  /** The server's `agent_auto_approve` (inserts and edits apply without a card). */
+  autoApprove?: boolean | Promise<boolean>;
+}
+
+type Decision = "approve" | "skip" | "stop";
+type Phase = "waiting" | "running";
+
+const AGENT_NAMES = new Set<string>(AGENT_TOOLS.map((t) => t.name));
+const MCP_PREFIX = "mcp__";
+const SKIPPED = { status: "skipped", note: "The user skipped this step; it was not carried out." };
+const STOPPED = { status: "stopped", note: "The user pressed Stop; the turn ended." };
+
+/** True for the calls that need a person's approval (notebook steps, MCP tools). */
+export function isStep(name: string): boolean {
+  return AGENT_NAMES.has(name) || name.startsWith(MCP_PREFIX);
+}
+
+/** A number from the model's arguments, or null. */
+function num(value: unknown): number | null {
+  return typeof value === "number" && Number.isInteger(value) ? value : null;
+}
+
+/** One line saying what a step does ("Run cell 3"). */
+export function stepTitle(name: string, args: Record<string, unknown>): string {
+  const index = num(args.index);
+  switch (name) {
+    case "insert_cell": {
+      const after = num(args.after);
+      const kind = args.cell_type === "markdown" ? "a Markdown cell" : "a cell";
+      return after === null
+        ? `Insert ${kind}`
+        : after < 0
+          ? `Insert ${kind} at the top`
+          : `Insert ${kind} after cell ${after + 1}`;
+    }
+    case "edit_cell":
+      return index === null ? "Edit a cell" : `Edit cell ${index + 1}`;
+    case "run_cell":
+      return index === null ? "Run a cell" : `Run cell ${index + 1}`;
+    default: {
+      const [, server, tool] = name.split("__");
+      return tool ? `Use ${tool} (${server})` : `Use ${name}`;
+    }
+  }
+}
+
+const STATUS_TEXT: Record<string, string> = {
+  applied: "Done",
+  ok: "Ran",
+  error: "Ran with an error",
+  skipped: "Skipped",
+  stopped: "Stopped",
+  approved: "Approved",
+  done: "Done",
+  failed: "Failed",
+};
+
+/** Agent mode for one chat: the switch, the cards and the tool handlers. */
+export class AgentSteps {
+  /** The Ask / Agent switch, auto-run and Undo (above the message box). */
+  readonly bar: HTMLElement;
+  private mode: "ask" | "agent" = "ask";
+  private autoRun = false;
+  private autoApprove = false;
+  private approveAll = false;
+  private readonly pending = new Map<string, { phase: Phase; decide?: (d: Decision) => void }>();
+  private readonly cards = new Map<string, { el: HTMLElement; item: ClientToolCallItem }>();
+  private undos: (() => boolean)[] = [];
+  private threadId: string | null = null;
+  private readonly unsubscribe: () => void;
+  private readonly modeBtns: Record<"ask" | "agent", HTMLButtonElement>;
+  private readonly autoRunBox: HTMLInputElement;
+  private readonly autoRunLabel: HTMLElement;
+  private readonly undoBtn: HTMLButtonElement;
+
+  constructor(
+    private readonly session: ChatSession,
+    private readonly host: AgentHost,
+    private readonly announce: (text: string) => void,
+  ) {
+    const modeBtn = (mode: "ask" | "agent", label: string, title: string): HTMLButtonElement =>
+      button(label, () => this.setMode(mode), {
+        class: `jck-mode-btn jck-mode-${mode}`,
+        "aria-pressed": "false",
+        title,
+      });
+    this.modeBtns = {
+      ask: modeBtn("ask", "Ask", "Ask: answers and code cards; nothing changes the notebook"),
+      agent: modeBtn("agent", "Agent", "Agent: inserts, edits and runs cells, each after your approval"),
+    };
+    this.autoRunBox = h("input", { type: "checkbox", class: "jck-auto-run" });
+    this.autoRunBox.addEventListener("change", () => {
+      this.autoRun = this.autoRunBox.checked;
+    });
+    this.autoRunLabel = h(
+      "label",
+      { class: "jck-auto-run-label", title: "Run cells in this conversation without asking" },
+      this.autoRunBox,
+      h("span", null, "Auto-run"),
+    );
+    this.undoBtn = button([icon("retry"), h("span", null, "Undo agent changes")], () => this.undoTurn(), {
+      class: "jck-btn jck-agent-undo",
+      hidden: true,
+      title: "Revert every insert and edit of the last agent turn",
+    });
+    this.bar = h(
+      "div",
+      { class: "jck-agent-bar" },
+      h("div", { class: "jck-mode", role: "group", "aria-label": "Mode" }, this.modeBtns.ask, this.modeBtns.agent),
+      this.autoRunLabel,
+      this.undoBtn,
+    );
+    void Promise.resolve(host.autoApprove).then((v) => {
+      this.autoApprove = v === true;
+    });
+    // Each message carries the thread's choice (the server keeps it in the thread), and
+    // starts a turn of its own.
+    session.requestMetadata = () => {
+      this.beginTurn();
+      return { agent: { mode: this.mode, auto_run: this.autoRun } };
+    };
+    session.toolFallback = (name) => this.fallback(name);
+    this.unsubscribe = session.subscribe((e) => {
+      if (e.type !== "state") return;
+      const id = session.threadId;
+      if (id !== this.threadId) {
+        this.threadId = id;
+        // A thread created by this turn keeps the switch as it is; an opened one has its own.
+        if (!session.busy) this.threadChanged(session.state.thread);
+      }
+      this.sync();
+    });
+    this.sync();
+  }
+
+  /** Stop following the session. */
+  dispose(): void {
+    this.unsubscribe();
+    this.cards.clear();
+  }
+
+  /** The handler of a call needing approval (notebook steps, MCP tools), or undefined. */
+  fallback(name: string): ClientToolHandler | undefined {
+    if (!isStep(name)) return undefined;
+    return (args, ctx) => this.step(name, args, ctx.item, ctx.signal);
+  }
+
+  /** A new message starts a turn: its own "approve all" and its own undo list. */
+  beginTurn(): void {
+    this.approveAll = false;
+    this.undos = [];
+    this.sync();
+  }
+
+  /** The thread changed (opened, or a new one): take its mode. */
+  threadChanged(thread: ThreadMetadata | null): void {
+    const agent = (thread?.metadata as { agent?: { mode?: unknown; auto_run?: unknown } } | undefined)?.agent;
+    if (thread && agent) {
+      this.mode = agent.mode === "agent" ? "agent" : "ask";
+      this.autoRun = agent.auto_run === true;
+    } else if (!thread) {
+      this.autoRun = false;
+    }
+    this.undos = [];
+    this.cards.clear();
+    this.sync();
+  }
+
+  private setMode(mode: "ask" | "agent"): void {
+    this.mode = mode;
+    if (mode === "ask") this.autoRun = false;
+    this.sync();
+    this.announce(mode === "agent" ? "Agent mode: steps ask for your approval." : "Ask mode.");
+  }
+
+  /** Bring the bar in line with the state. */
+  sync(): void {
+    for (const m of ["ask", "agent"] as const) {
+      this.modeBtns[m].setAttribute("aria-pressed", String(this.mode === m));
+    }
+    this.autoRunLabel.hidden = this.mode !== "agent";
+    this.autoRunBox.checked = this.autoRun;
+    this.undoBtn.hidden = this.undos.length === 0 || this.session.busy;
+  }
+
+  private undoTurn(): void {
+    let undone = 0;
+    let kept = 0;
+    for (const undo of [...this.undos].reverse()) {
+      if (undo()) undone++;
+      else kept++;
+    }
+    this.undos = [];
+    this.sync();
+    this.announce(
+      kept
+        ? `Reverted ${undone} change${undone === 1 ? "" : "s"}; ${kept} cell${kept === 1 ? "" : "s"} changed since and stayed.`
+        : `Reverted ${undone} change${undone === 1 ? "" : "s"} of the agent.`,
+    );
+  }
+
+  private autoApproved(name: string): boolean {
+    if (this.approveAll) return true;
+    if (name === "run_cell") return this.autoRun;
+    return this.autoApprove && (name === "insert_cell" || name === "edit_cell");
+  }
+
+  /** One step: wait for the decision, then carry it out (or not). */
+  private async step(
+    name: string,
+    args: Record<string, unknown>,
+    item: ClientToolCallItem,
+    signal: AbortSignal,
+  ): Promise<unknown> {
+    let decision: Decision = "approve";
+    if (!this.autoApproved(name)) {
+      decision = await new Promise<Decision>((resolve) => {
+        const onAbort = (): void => resolve("stop");
+        signal.addEventListener("abort", onAbort, { once: true });
+        this.pending.set(item.id, {
+          phase: "waiting",
+          decide: (d) => {
+            signal.removeEventListener("abort", onAbort);
+            resolve(d);
+          },
+        });
+        this.refresh(item.id);
+      });
+    }
+    if (signal.aborted) decision = "stop";
+    if (decision !== "approve") {
+      this.pending.delete(item.id);
+      this.refresh(item.id);
+      return decision === "skip" ? SKIPPED : STOPPED;
+    }
+    if (name.startsWith(MCP_PREFIX)) {
+      this.pending.delete(item.id);
+      return { status: "approved" };
+    }
+    this.pending.set(item.id, { phase: "running" });
+    this.refresh(item.id);
+    try {
+      const outcome = await this.host.apply(name, args, signal);
+      if (outcome.undo) this.undos.push(outcome.undo);
+      return outcome.result;
+    } finally {
+      this.pending.delete(item.id);
+      this.sync();
+    }
+  }
+
+  private refresh(id: string): void {
+    const card = this.cards.get(id);
+    if (card) this.render(card.el, card.item);
+  }
+
+  /** The card of a step (the thread view shows it in place of the tool line). */
+  view(item: ClientToolCallItem): HTMLElement | null {
+    if (!isStep(item.name)) return null;
+    let card = this.cards.get(item.id);
+    if (!card) {
+      card = { el: h("div", { class: "jck-step" }), item };
+      this.cards.set(item.id, card);
+    }
+    card.item = item;
+    this.render(card.el, item);
+    return card.el;
+  }
+
+  private render(el: HTMLElement, item: ClientToolCallItem): void {
+    const args = item.arguments ?? {};
+    const live = this.pending.get(item.id);
+    const output = (item.output && typeof item.output === "object" ? item.output : {}) as Record<string, unknown>;
+    const status = item.status === "completed" ? String(output.status ?? "done") : live ? live.phase : "pending";
+    el.setAttribute("data-step", item.name);
+    el.setAttribute("data-status", status);
+    const head = h(
+      "div",
+      { class: "jck-step-head" },
+      live?.phase === "running"
+        ? h("span", { class: "jck-spinner", "aria-hidden": "true" })
+        : icon(stepIcon(item.name)),
+      h("span", { class: "jck-step-title" }, stepTitle(item.name, args)),
+      item.status === "completed"
+        ? h("span", { class: `jck-step-status jck-step-${status}` }, STATUS_TEXT[status] ?? status)
+        : live?.phase === "running"
+          ? h("span", { class: "jck-step-status" }, "Working…")
+          : null,
+    );
+    const body = h("div", { class: "jck-step-body" });
+    el.replaceChildren(head, body);
+    if (item.status === "completed") {
+      body.append(...this.doneBody(item.name, args, output));
+      return;
+    }
+    // The proposal: the code, the diff against the cell's current source, the cell to run.
+    if (item.name === "insert_cell" && typeof args.source === "string") body.append(codeBlock(args.source));
+    else if (item.name.startsWith(MCP_PREFIX)) body.append(codeBlock(JSON.stringify(args, null, 2)));
+    else {
+      void this.host.preview(item.name, args).then((p) => {
+        if (!el.isConnected && !this.cards.has(item.id)) return;
+        if (p.problem) body.replaceChildren(h("p", { class: "jck-step-problem" }, p.problem));
+        else if (p.before !== undefined && p.after !== undefined)
+          body.replaceChildren(this.host.diff(p.before, p.after));
+        else if (p.code !== undefined) body.replaceChildren(codeBlock(p.code));
+      });
+    }
+    if (live?.phase !== "waiting" || !live.decide) {
+      if (!live) body.append(h("p", { class: "jck-step-note" }, "Not carried out."));
+      return;
+    }
+    const decide = live.decide;
+    const actions = h(
+      "div",
+      { class: "jck-step-actions" },
+      button("Approve", () => decide("approve"), { class: "jck-btn jck-btn-primary jck-step-approve" }),
+      button("Skip", () => decide("skip"), { class: "jck-btn jck-step-skip" }),
+      button(
+        "Approve all in this turn",
+        () => {
+          this.approveAll = true;
+          decide("approve");
+        },
+        { class: "jck-btn jck-step-approve-all", title: "Approve this and every further step of this answer" },
+      ),
+    );
+    el.append(actions);
+  }
+
+  private doneBody(name: string, args: Record<string, unknown>, output: Record<string, unknown>): Node[] {
+    const nodes: Node[] = [];
+    if (name === "insert_cell" && typeof args.source === "string") nodes.push(codeBlock(args.source));
+    if (name === "edit_cell" && typeof output.diff === "string") nodes.push(codeBlock(output.diff, "jck-step-diff"));
+    const cell = output.cell as { outputs?: { text?: unknown }[] } | undefined;
+    const texts = (cell?.outputs ?? []).map((o) => (typeof o.text === "string" ? o.text : "")).filter(Boolean);
+    if (name === "run_cell" && texts.length) nodes.push(codeBlock(texts.join("\n"), "jck-step-output"));
+    if (typeof output.error === "string") nodes.push(h("p", { class: "jck-step-problem" }, output.error));
+    return nodes;
+  }
+}
+
+function stepIcon(name: string): string {
+  return name === "run_cell" ? "play" : name === "edit_cell" ? "pencil" : name === "insert_cell" ? "insert" : "sparkle";
+}
+
+function codeBlock(text: string, cls = "jck-step-code"): HTMLElement {
+  return h("pre", { class: cls }, h("code", null, text));
+}

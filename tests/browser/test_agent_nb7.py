@@ -1,0 +1,21 @@
+"""Agent mode in Notebook 7: the same approved run -> error -> edit -> run fix, and Undo."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from tests.browser.test_agent_lab import multi_step_fix
+from tests.fixtures.browser import PANEL, JupyterServer, LabPage
+from tests.fixtures.fake_llm import FakeLLM
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
+
+
+def test_notebook7_multi_step_fix_with_approvals_and_undo(
+    notebook7: JupyterServer, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    nb = LabPage(page, notebook7)
+    multi_step_fix(nb, page, scripted_llm, screenshot)
+    # The panel lives in Notebook 7's right area.
+    assert page.locator(f"#jp-right-stack {PANEL}").count() == 1
