@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import subprocess
 from pathlib import Path
 
 from jupyter_chatkit import protocol
@@ -53,3 +54,18 @@ def test_every_client_tool_is_described_and_closed() -> None:
         assert spec.description and spec.label and spec.done_label
         assert spec.parameters["additionalProperties"] is False
         assert set(spec.parameters["required"]) <= set(spec.parameters["properties"])
+
+
+def test_chatkit_wire_types_are_in_sync() -> None:
+    # js/src/client/chatkit.generated.ts is compiled from chatkit.types' JSON schema.
+    from jupyter_chatkit.assistant.wire_schema import wire_schema_json
+
+    script = ROOT / "js" / "scripts" / "wire-types.mjs"
+    done = subprocess.run(
+        ["node", str(script), "--check"],
+        input=wire_schema_json(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr or done.stdout

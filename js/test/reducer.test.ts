@@ -12,8 +12,11 @@ import {
   type ThreadState,
 } from "../src/client/reducer";
 import { SSEParser } from "../src/client/sse";
-import type { ThreadItem, ThreadStreamEvent, WidgetItem } from "../src/client/types";
+import type { ErrorEvent, ThreadItem, ThreadStreamEvent, WidgetItem } from "../src/client/types";
 import { bytes, chunked, fixtures } from "./helpers";
+
+/** An event as a server might send it, outside what chatkit.types declares. */
+const wire = (event: object): ThreadStreamEvent => event as ThreadStreamEvent;
 
 function events(sse: string, size = 17): ThreadStreamEvent[] {
   const p = new SSEParser();
@@ -142,10 +145,11 @@ test("deltas for an index not yet added are padded, annotations inserted", () =>
     update: { type: "assistant_message.content_part.text_delta", content_index: 0, delta: "x" },
   });
   assert.equal(same, s);
-  assert.equal(applyEvent(s, { type: "client_effect", name: "x" }), s);
+  assert.equal(applyEvent(s, wire({ type: "client_effect", name: "x" })), s);
 });
 
 test("error events without a message read as their code, never a generic line", () => {
+  // Events as a server may send them: ChatKit's codes are an open list.
   const stream = applyEvent(emptyState(), { type: "error", code: "stream.error", allow_retry: true });
   assert.match(stream.error?.message ?? "", /error on the server/);
   assert.match(stream.error?.message ?? "", /Try again/);
@@ -153,13 +157,13 @@ test("error events without a message read as their code, never a generic line", 
   const custom = applyEvent(emptyState(), { type: "error", code: "custom", allow_retry: false });
   assert.match(custom.error?.message ?? "", /could not finish/);
   assert.doesNotMatch(custom.error?.message ?? "", /Try again/);
-  const unknown = applyEvent(emptyState(), { type: "error", code: "quota.exceeded" });
+  const unknown = applyEvent(emptyState(), wire({ type: "error", code: "quota.exceeded" }));
   assert.match(unknown.error?.message ?? "", /quota\.exceeded/);
   // The server's own words win.
-  const ours = applyEvent(emptyState(), { type: "error", code: "custom", message: "The model took too long." });
+  const ours = applyEvent(emptyState(), wire({ type: "error", code: "custom", message: "The model took too long." }));
   assert.equal(ours.error?.message, "The model took too long.");
   for (const s of [stream, custom, unknown]) assert.doesNotMatch(s.error?.message ?? "", /Something went wrong/);
-  assert.equal(errorEventMessage({ type: "error", code: "stream.error" }).length > 20, true);
+  assert.equal(errorEventMessage(wire({ type: "error", code: "stream.error" }) as ErrorEvent).length > 20, true);
 });
 
 test("settleStopped marks a kept answer as the server stores it, once", () => {

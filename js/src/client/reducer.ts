@@ -122,15 +122,16 @@ export function errorEventMessage(event: ErrorEvent): string {
   const message = (event.message ?? "").trim();
   if (message) return message;
   const retry = event.allow_retry ? " Try again." : "";
-  switch (event.code) {
+  // ChatKit's list of codes is open ("new error codes can and will be added").
+  const code: string = event.code ?? "";
+  switch (code) {
     case "stream.error":
       return `The assistant ran into an error on the server while answering.${retry}`;
     case "custom":
-    case undefined:
     case "":
       return `The assistant could not finish this answer.${retry}`;
     default:
-      return `The assistant could not finish this answer (error ${JSON.stringify(event.code.slice(0, 40))}).${retry}`;
+      return `The assistant could not finish this answer (error ${JSON.stringify(code.slice(0, 40))}).${retry}`;
   }
 }
 

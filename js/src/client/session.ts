@@ -360,7 +360,7 @@ export class ChatSession {
         if (++rounds > this.maxToolRounds) {
           this.state = {
             ...this.state,
-            error: { type: "error", message: "Stopped: too many tool calls in one answer.", allow_retry: true },
+            error: { type: "error", code: "custom", message: "Stopped: too many tool calls in one answer.", allow_retry: true },
           };
           this.changed();
           break;
@@ -389,6 +389,7 @@ export class ChatSession {
           progress: null,
           error: {
             type: "error",
+            code: "custom",
             message: message || DEFAULT_ERROR,
             allow_retry: userMessageSaved && lastUserMessageId(this.state) !== null,
           },

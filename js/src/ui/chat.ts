@@ -181,7 +181,9 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
       }
       return;
     }
-    await session.customAction({ type: action.type, payload }, item.id);
+    // ChatKit's action payloads are objects; ours always are.
+    const body = payload && typeof payload === "object" ? (payload as Record<string, unknown>) : {};
+    await session.customAction({ type: action.type, payload: body }, item.id);
   };
   const widgetContext = (item: WidgetItem): WidgetContext => {
     const code = cardCode(item.widget, INSERT_ACTIONS);
