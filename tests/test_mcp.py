@@ -545,3 +545,74 @@ def test_doctor_starts_each_configured_server_and_keeps_its_secrets(tmp_path: Pa
     assert not broken["ok"] and "could not start" in broken["detail"]
     assert code == 1
     no_secret(out, err)
+
+
+@pytest.mark.asyncio
+async def test_a_failed_server_is_not_retried_within_the_turn(
+    sqlite_store: SQLStore, tmp_path: Path
+) -> None:
+    model = ScriptedModel(
+        [
+            ModelStep(output=[function_call("list_kernel_variables", {}, call_id="c1")]),
+            ModelStep(output=[assistant_message("You have df.", item_id="m1")]),
+            ModelStep(output=[assistant_message("Still here.", item_id="m2")]),
+        ]
+    )
+    missing = {"command": str(tmp_path / "no-such-mcp-server")}
+    assistant = assistant_with(sqlite_store, model, {"broken": missing})
+    try:
+        _, events = await raw_stream(
+            assistant, agent_request("threads.create", input=user_input("what vars?"))
+        )
+        assert len(notices(events)) == 1
+        thread_id = next(e.thread.id for e in events if e.type == "thread.created")
+        # The turn goes on after a client tool: the server is not started (nor named) again.
+        _, events2 = await raw_stream(
+            assistant,
+            req("threads.add_client_tool_output", thread_id=thread_id, result={"variables": []}),
+        )
+        assert answer(events2) == "You have df." and not notices(events2)
+        # A new message is a new turn: the server is tried again.
+        _, events3 = await raw_stream(
+            assistant,
+            agent_request(
+                "threads.add_user_message", thread_id=thread_id, input=user_input("and now?")
+            ),
+        )
+        assert answer(events3) == "Still here." and len(notices(events3)) == 1
+    finally:
+        await close_mcp(assistant)
+
+
+@pytest.mark.asyncio
+async def test_mcp_calls_count_against_the_turn_step_limit(
+    sqlite_store: SQLStore, tmp_path: Path
+) -> None:
+    log = tmp_path / "calls.log"
+    model = ScriptedModel(
+        [
+            ModelStep(output=[function_call(LOOKUP, {"term": "abel"}, call_id="c1")]),
+            ModelStep(output=[assistant_message("One lookup was all I could do.", item_id="m")]),
+        ]
+    )
+    assistant = make_assistant(
+        sqlite_store, model, mcp_servers={"fixture": stdio_server(log)}, agent_max_steps=1
+    )
+    try:
+        _, events = await raw_stream(
+            assistant, agent_request("threads.create", input=user_input("look up abel twice"))
+        )
+        thread_id = next(e.thread.id for e in events if e.type == "thread.created")
+        _, events2 = await raw_stream(
+            assistant,
+            req(
+                "threads.add_client_tool_output", thread_id=thread_id, result={"status": "approved"}
+            ),
+        )
+        # The approved call ran; after it the model has no MCP tool left in this turn.
+        assert calls_logged(log) == ["abel"]
+        assert tool_outputs(model.calls[1].input)[0]["status"] == "done"
+        assert not [n for n in tool_names(model.calls[1]) if n.startswith("mcp__")]
+        assert answer(events2) == "One lookup was all I could do."
+    finally:
+        await close_mcp(assistant)

@@ -221,6 +221,8 @@ class McpTurn:
     events: list[ThreadStreamEvent] = field(default_factory=list)
     stopped: bool = False
     owner: McpTools | None = None
+    # The id of the user message this turn answers (failures are remembered per turn).
+    key: str | None = None
 
     def agent(self, agent: Agent[Any]) -> Agent[Any]:
         """``agent`` with this turn's MCP tools; calls needing approval stop the run."""
@@ -234,7 +236,7 @@ class McpTurn:
             instructions += MCP_INSTRUCTIONS
         return agent.clone(
             instructions=instructions,
-            tools=[*agent.tools, *(self.owner.function_tool(ref) for ref in self.tools)],
+            tools=[*agent.tools, *(self.owner.function_tool(ref, self.key) for ref in self.tools)],
             tool_use_behavior=StopAtTools(stop_at_tool_names=sorted({*stop_at, *asking})),
         )
 
@@ -242,10 +244,17 @@ class McpTurn:
 class McpTools:
     """The configured MCP servers of one assistant: started lazily, kept, closed."""
 
-    def __init__(self, configs: Sequence[McpServerConfig], policy: ContextPolicy) -> None:
+    def __init__(
+        self, configs: Sequence[McpServerConfig], policy: ContextPolicy, max_calls: int = 10
+    ) -> None:
         self.configs = {config.name: config for config in configs}
         self.policy = policy
+        # Approval-card calls per turn, at most (the agent's step limit).
+        self.max_calls = max_calls
         self._connections: dict[str, _Connection] = {}
+        # Servers that failed, by the turn they failed in: not tried again in that turn
+        # (each resumed step would wait for them and repeat the notice).
+        self._failed: dict[str, str] = {}
         self._lock = asyncio.Lock()
 
     @classmethod
@@ -254,7 +263,8 @@ class McpTools:
         configs = parse_servers(getattr(settings, "mcp_servers", None) or {})
         if not configs:
             return None
-        return cls(configs, ContextPolicy.from_settings(settings))
+        max_calls = int(getattr(settings, "agent_max_steps", 10))
+        return cls(configs, ContextPolicy.from_settings(settings), max_calls=max_calls)
 
     # -- servers -----------------------------------------------------------------------
 
@@ -285,15 +295,21 @@ class McpTools:
         if connection is not None:
             await connection.close()
 
-    async def tools(self) -> tuple[list[McpToolRef], list[str]]:
-        """Every offered tool of the servers that run, and a message per server that failed."""
+    async def tools(self, turn: str | None = None) -> tuple[list[McpToolRef], list[str]]:
+        """Every offered tool of the servers that run, and a message per server that failed.
+
+        A server that already failed in ``turn`` is left out without a message.
+        """
         refs: list[McpToolRef] = []
         problems: list[str] = []
         for name, config in self.configs.items():
+            if turn is not None and self._failed.get(name) == turn:
+                continue
             try:
                 connection = await self._connect(name)
             except Exception as exc:
                 log.warning("MCP server %r could not start: %s", name, type(exc).__name__)
+                self._note_failure(name, turn)
                 problems.append(
                     f"The MCP server '{name}' ({config.describe()}) could not start: "
                     f"{_describe(exc)}."
@@ -301,6 +317,10 @@ class McpTools:
                 continue
             refs += connection.tools
         return refs, problems
+
+    def _note_failure(self, name: str, turn: str | None) -> None:
+        if turn is not None:
+            self._failed[name] = turn
 
     async def aclose(self) -> None:
         """Stop every server."""
@@ -312,7 +332,7 @@ class McpTools:
     # -- calls ----------------------------------------------------------------------------
 
     async def call(
-        self, ref: McpToolRef, arguments: Mapping[str, Any]
+        self, ref: McpToolRef, arguments: Mapping[str, Any], turn: str | None = None
     ) -> tuple[dict[str, Any], str]:
         """Run one call: its output for the model (through the policy) and a notice, if any."""
         try:
@@ -326,6 +346,7 @@ class McpTools:
         except Exception as exc:
             log.warning("MCP tool %s of %r failed: %s", ref.tool, ref.server, type(exc).__name__)
             await self._drop(ref.server)
+            self._note_failure(ref.server, turn)
             message = (
                 f"The MCP server '{ref.server}' failed while running {ref.tool}: "
                 f"{_describe(exc)}. It is started again with your next message."
@@ -339,7 +360,7 @@ class McpTools:
         output = {"status": STATUS_DONE, "server": ref.server, "tool": ref.tool, "result": text}
         return self.policy.tool_result(output), ""
 
-    def function_tool(self, ref: McpToolRef) -> FunctionTool:
+    def function_tool(self, ref: McpToolRef, turn: str | None = None) -> FunctionTool:
         """The tool the model calls: runs an allow-listed tool, else asks the front end."""
 
         async def invoke(ctx: ToolContext[AgentContext[Any]], raw_args: str) -> str:
@@ -349,7 +370,7 @@ class McpTools:
                 ctx.context.client_tool_call = ClientToolCall(name=ref.name, arguments=arguments)
                 return "Waiting for the user's approval."
             await ctx.context.stream(ProgressUpdateEvent(text=f"Using {ref.tool} ({ref.server})"))
-            output, notice = await self.call(ref, arguments)
+            output, notice = await self.call(ref, arguments, turn)
             if notice:
                 await ctx.context.stream(NoticeEvent(level="warning", message=notice))
             return dumps(output)
@@ -370,8 +391,12 @@ class McpTools:
 
         ``resuming``: the turn goes on after a client tool output (no new user message).
         """
-        refs, problems = await self.tools()
-        turn = McpTurn(tools=refs, owner=self)
+        key = _turn_key(history)
+        refs, problems = await self.tools(key)
+        turn = McpTurn(tools=refs, owner=self, key=key)
+        if _calls_in_turn(history) >= self.max_calls:
+            # The step limit of the turn: no more MCP calls (a pending one is settled below).
+            turn.tools = []
         turn.events += [
             NoticeEvent(level="warning", message=f"{problem} {NOT_THIS_TURN}")
             for problem in problems
@@ -387,7 +412,7 @@ class McpTools:
         if status == STATUS_APPROVED and ref is not None:
             # The stored arguments, which the person saw on the card; never the client's.
             turn.events.append(ProgressUpdateEvent(text=f"Using {ref.tool} ({ref.server})"))
-            result, notice = await self.call(ref, last.arguments)
+            result, notice = await self.call(ref, last.arguments, key)
             if notice:
                 turn.events.append(NoticeEvent(level="warning", message=notice))
         elif status == STATUS_APPROVED:
@@ -406,6 +431,25 @@ class McpTools:
         return turn
 
 
+def _turn_key(history: Sequence[ThreadItem]) -> str | None:
+    """The id of the newest user message: it names the turn."""
+    for item in reversed(history):
+        if item.type == "user_message":
+            return item.id
+    return None
+
+
+def _calls_in_turn(history: Sequence[ThreadItem]) -> int:
+    """MCP calls that went to the approval card since the newest user message."""
+    count = 0
+    for item in reversed(history):
+        if item.type == "user_message":
+            break
+        if isinstance(item, ClientToolCallItem) and is_mcp_tool(item.name):
+            count += 1
+    return count
+
+
 def _arguments(raw: str) -> dict[str, Any]:
     try:
         value = json.loads(raw) if raw.strip() else {}
@@ -418,7 +462,7 @@ def _describe(exc: BaseException) -> str:
     """One line for a failure: the innermost cause of an exception group, type and text."""
     while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
         exc = exc.exceptions[0]
-    text = " ".join(str(exc).split())[:200]
+    text = " ".join(str(exc).split())[:200].rstrip(".")
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
