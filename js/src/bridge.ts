@@ -23,8 +23,12 @@
  *       (its path, renames included) and its context chips (the notebook, the cell the
  *       person last worked in other than the chat's own, the selection in it).
  *       `notebook: null` when no notebook holds `fromEl`.
+ *   agent(fromEl) → AgentHost | null
+ *       Agent mode's steps (insert, edit, run a cell, each after the person approved
+ *       its card) on the notebook holding `fromEl` (see ui/agent.ts); null: none here.
  */
 
+import type { AgentHost } from "./ui/agent";
 import type { ContextRef } from "./ui/context";
 
 /** Where a new cell goes relative to the reference cell (the card action's `position`). */
@@ -58,6 +62,7 @@ export interface ChatkitBridge {
   notebookCells(fromEl: HTMLElement, args?: Record<string, unknown>): Promise<unknown | null>;
   activeCell(fromEl: HTMLElement): Promise<unknown | null>;
   watchContext?(fromEl: HTMLElement, onChange: (context: NotebookContext) => void): () => void;
+  agent?(fromEl: HTMLElement): AgentHost | null;
 }
 
 declare global {

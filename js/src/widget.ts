@@ -35,6 +35,7 @@ import {
 import type { ThreadStreamEvent } from "./client/types";
 import { NotebookThreadMemory, WidgetNotebook } from "./notebookthreads";
 import { COMM } from "./protocol";
+import { isStep } from "./ui/agent";
 import { jupyterUpload } from "./ui/attachments";
 import { type ChatHandle, createChat, type ModelChoice } from "./ui/chat";
 import "./ui/styles.css";
@@ -147,7 +148,8 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
   // Any other client tool (the kernel's, and notebook tools the bridge cannot answer)
   // is the kernel's to answer.
   const clientTools = new Proxy(known, {
-    get: (target, name) => (typeof name === "string" ? (target[name] ?? viaKernel(name)) : undefined),
+    // Agent mode's steps are the chat's own (approval cards), never the kernel's.
+    get: (target, name) => (typeof name === "string" && !isStep(name) ? (target[name] ?? viaKernel(name)) : undefined),
   });
 
   // Threads belong to notebooks: which one this chat lives in (notebookthreads.ts).
@@ -176,6 +178,8 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
     upload: viaServer ? jupyterUpload(page?.token) : undefined,
     // Esc: back to the notebook's command mode (its shortcuts work again).
     onEscape: () => (el.closest(".jp-Notebook") as HTMLElement | null)?.focus(),
+    // Agent mode where the lab extension can carry steps out in this notebook.
+    agent: getBridge()?.agent?.(el) ?? undefined,
     insertCell: async (code, opts) => {
       const b = getBridge();
       return b ? b.insertCell(el, code, opts) : false;

@@ -204,3 +204,41 @@ def test_stop_interrupts_a_running_cell_and_ends_the_turn(
     assert stopped["status"] == "stopped" and stopped.get("interrupted") is True
     assert "KeyboardInterrupt" in json.dumps(stopped)
     assert card.get_attribute("data-status") == "stopped"
+
+
+WIDGET = ".jp-OutputArea-output .jck-widget-host"
+
+
+def test_chat_widget_inserts_and_runs_with_approval(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    """The %chat widget in JupyterLab: the same approved steps, through the lab bridge."""
+    lab_page.server.write_notebook("widget.ipynb", ["%load_ext jupyter_chatkit\n%chat", "x = 41"])
+    lab_page.open("widget.ipynb")
+    lab_page.run_all()
+    page.locator(f"{WIDGET} .jck-input").wait_for(state="visible", timeout=60_000)
+    page.locator(f"{WIDGET} .jck-mode-agent").click()
+    scripted_llm.script(
+        Reply(tool_calls=[ToolCall("insert_cell", {"source": "print(x + 1)", "after": 1})]),
+        Reply(tool_calls=[ToolCall("run_cell", {"index": 2})]),
+        Reply("Cell 3 prints 42."),
+    )
+    box = page.locator(f"{WIDGET} .jck-input")
+    box.fill("print x plus one in a new cell")
+    box.press("Enter")
+    step = f"{WIDGET} .jck-step"
+    card = page.locator(f'{step}[data-step="insert_cell"]')
+    card.locator(".jck-step-approve").wait_for(state="visible", timeout=60_000)
+    assert len(lab_page.cell_sources()) == 2
+    card.locator(".jck-step-approve").click()
+    card = page.locator(f'{step}[data-step="run_cell"]')
+    card.locator(".jck-step-approve").wait_for(state="visible", timeout=60_000)
+    assert lab_page.cell_sources()[2] == "print(x + 1)"
+    assert "42" not in outputs_text(lab_page, 2)
+    card.locator(".jck-step-approve").click()
+    page.locator(f"{WIDGET} .jck-msg.jck-assistant", has_text="Cell 3 prints 42.").wait_for(
+        timeout=60_000
+    )
+    assert "42" in outputs_text(lab_page, 2)
+    assert tool_results(scripted_llm, 2)[-1]["status"] == "ok"
+    screenshot(page, "widget")

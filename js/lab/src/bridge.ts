@@ -7,9 +7,10 @@
 
 import type { INotebookTracker } from "@jupyterlab/notebook";
 import { type ChatkitBridge, cellPosition } from "../../src/bridge";
+import { NotebookAgent } from "./agent";
 import { activeCell, type NotebookCellsArgs, notebookCells } from "./cells";
 import { insertCode } from "./edits";
-import { targetOfElement } from "./locate";
+import { panelHolding, targetOfElement } from "./locate";
 import { watchWidgetContext } from "./widgetcontext";
 
 /** Build the bridge over `tracker`. */
@@ -36,6 +37,11 @@ export function createBridge(tracker: INotebookTracker): ChatkitBridge {
     watchContext(fromEl, onChange) {
       if (!(fromEl instanceof HTMLElement) || typeof onChange !== "function") return () => {};
       return watchWidgetContext(tracker, fromEl, onChange);
+    },
+    agent(fromEl) {
+      if (!(fromEl instanceof Element) || !panelHolding(tracker, fromEl)) return null;
+      // Steps act on the notebook holding the widget, whichever notebook has focus.
+      return new NotebookAgent(() => panelHolding(tracker, fromEl));
     },
   };
 }
