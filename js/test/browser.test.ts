@@ -16,7 +16,12 @@ import { type Browser, chromium, type Page } from "playwright-core";
 const here = dirname(fileURLToPath(import.meta.url)); // js/lib/test
 const jsRoot = resolve(here, "../..");
 const outDir = join(jsRoot, "test-output");
-const executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+// The launch set-up every browser test shares, the pytest ones too (tests/fixtures/browser.py).
+const launch = JSON.parse(readFileSync(resolve(jsRoot, "../tests/fixtures/chromium.json"), "utf8")) as {
+  executable: string;
+  args: string[];
+};
+const executablePath = process.env.JUPYTER_CHATKIT_CHROMIUM || launch.executable;
 const haveChromium = existsSync(executablePath);
 
 let server: Server;
@@ -42,19 +47,7 @@ before(async () => {
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  browser = await chromium.launch({
-    executablePath,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await chromium.launch({ executablePath, args: launch.args });
 });
 
 after(async () => {

@@ -1,5 +1,5 @@
 /**
- * End-to-end page for e2e_server.py: served by a real Jupyter server (under /files/),
+ * End-to-end page for tests/browser/test_ui_page.py: answered under a real Jupyter server's origin,
  * talks to the real jupyter-chatkit endpoint with the fetch transport.
  * Query: token=... (sent as Authorization) or auth=cookie (XSRF cookie path).
  */
