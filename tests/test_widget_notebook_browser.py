@@ -182,3 +182,22 @@ def test_widget_without_the_bridge_names_its_notebook_from_the_kernel(
     # The note is not sent; the notebook chip is.
     sent = json.dumps(fake_llm.requests[-1]["messages"])
     assert "plain.ipynb" in sent and "Active cell" not in sent
+
+
+def test_widget_chips_and_notebook_in_notebook_7(
+    jupyter_server_factory: Callable[..., JupyterServer],
+    page: Any,
+    screenshot: Any,
+    fake_llm: FakeLLM,
+) -> None:
+    server = jupyter_server_factory(app="notebook", extra_env=fake_llm_env(fake_llm))
+    lab = LabPage(page, server)
+    open_and_run(lab, "nb7.ipynb", ["y = 2", CHAT_CELL])
+    page.locator(f"{HOST} .jck-chip-notebook").wait_for()
+    assert chip_labels(page, "notebook") == ["nb7.ipynb"]
+    assert chip_labels(page, "cell") == ["cell 1"]
+    screenshot(page, "nb7-chips")
+    fake_llm.script(Reply("Seen."))
+    assert ask_in_widget(page, "hello") == "Seen."
+    assert len(notebook_threads(server, "nb7.ipynb")) == 1
+    assert "y = 2" in json.dumps(fake_llm.requests[0]["messages"])
