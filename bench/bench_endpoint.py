@@ -287,8 +287,8 @@ async def control(client: httpx.AsyncClient, urls: dict[str, str], **body: Any) 
 
 
 async def report(client: httpx.AsyncClient, urls: dict[str, str], rounds: int) -> None:
-    from jupyter_chatkit.assistant.context import LOCAL_USER, RequestContext
     from jupyter_chatkit.assistant.server import create_assistant
+    from jupyter_chatkit.protocol import LOCAL_USER, RequestContext
     from jupyter_chatkit.settings import Settings
 
     context = RequestContext(user_id=LOCAL_USER)

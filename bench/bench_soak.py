@@ -102,7 +102,7 @@ class Soak:
     """Mixed traffic against one assistant; a shared pool of threads."""
 
     def __init__(self, assistant: Any, llm: FakeLLM, seed: int) -> None:
-        from jupyter_chatkit.assistant.context import RequestContext
+        from jupyter_chatkit.protocol import RequestContext
 
         self.assistant = assistant
         self.llm = llm

@@ -28,7 +28,7 @@ from pathlib import Path
 from chatkit.types import AssistantMessageContent, AssistantMessageItem, ThreadMetadata
 from sqlalchemy import insert
 
-from jupyter_chatkit.assistant.context import RequestContext
+from jupyter_chatkit.protocol import RequestContext
 from jupyter_chatkit.store import SQLStore, codec, open_store
 from jupyter_chatkit.store.schema import items, to_us
 

@@ -10,8 +10,8 @@ from agents.models.interface import Model
 from chatkit.types import ThreadStreamEvent
 from pydantic import TypeAdapter
 
-from jupyter_chatkit.assistant.context import RequestContext
 from jupyter_chatkit.assistant.server import JsonResult, NotebookAssistant, StreamResult
+from jupyter_chatkit.protocol import RequestContext
 from jupyter_chatkit.settings import Settings
 from jupyter_chatkit.store import SQLStore
 

@@ -22,11 +22,11 @@ from chatkit.types import AttachmentCreateParams
 from IPython.core.interactiveshell import InteractiveShell
 
 from jupyter_chatkit import Chat
-from jupyter_chatkit.assistant.context import RequestContext
 from jupyter_chatkit.assistant.server import NotebookAssistant, StreamResult
 from jupyter_chatkit.context_policy import ContextPolicy, rules
 from jupyter_chatkit.context_policy.redact import is_secret_name
 from jupyter_chatkit.kernel.introspect import KernelView, dumps, run_tool
+from jupyter_chatkit.protocol import RequestContext
 from jupyter_chatkit.settings import Settings
 from jupyter_chatkit.store import open_store
 

@@ -183,7 +183,7 @@ async def test_client_disconnect_cancels_the_upstream_request(
     thread_id = parse_sse(seen.split(b"\n\n")[0] + b"\n\n")[0].thread.id  # type: ignore[union-attr]
     holder = jp_serverapp.web_app.settings["jupyter_chatkit"]["holder"]
     assistant = await holder.get()
-    from jupyter_chatkit.assistant.context import LOCAL_USER, RequestContext
+    from jupyter_chatkit.protocol import LOCAL_USER, RequestContext
 
     for _ in range(50):
         items = await assistant.store.load_thread_items(

@@ -100,7 +100,7 @@ async def test_legacy_provider_under_a_hub_keeps_users_apart(
 
     # Stored under the hub's names, never under "local".
     assistant = await jp_serverapp.web_app.settings["jupyter_chatkit"]["holder"].get()
-    from jupyter_chatkit.assistant.context import LOCAL_USER, RequestContext
+    from jupyter_chatkit.protocol import LOCAL_USER, RequestContext
 
     local = await assistant.store.load_threads(20, None, "desc", RequestContext(LOCAL_USER))
     assert local.data == []

@@ -174,7 +174,7 @@ async def test_kernel_chat_uses_its_servers_settings_and_store(
         assert result["thread"] in [t["id"] for t in listed.json()["data"]]
     else:
         # The kernel's own assistant kept it, in the store its environment names.
-        from jupyter_chatkit.assistant.context import LOCAL_USER, RequestContext
+        from jupyter_chatkit.protocol import LOCAL_USER, RequestContext
         from jupyter_chatkit.store import open_store
 
         own = await open_store(f"sqlite:///{store}")

@@ -26,9 +26,9 @@ from jupyter_chatkit.assistant.offline import (
     OfflineModel,
     render_json,
 )
-from jupyter_chatkit.assistant.tools import CLIENT_TOOLS, ClientToolSpec
 from jupyter_chatkit.context_policy import UNTRUSTED_NOTE
 from jupyter_chatkit.kernel.introspect import KernelView, run_tool
+from jupyter_chatkit.protocol import CLIENT_TOOLS, ClientToolSpec
 
 NAMESPACE: dict[str, Any] = {
     "sales": pd.DataFrame(
@@ -274,8 +274,8 @@ async def test_the_title_agent_gets_a_local_title_from_the_first_message() -> No
 @pytest.mark.asyncio
 async def test_no_offline_text_reaches_a_real_model(sqlite_store: Any) -> None:
     """House rule 11: prompts to real models carry nothing that exists for the offline one."""
-    from jupyter_chatkit.assistant.context import RequestContext
     from jupyter_chatkit.assistant.server import NotebookAssistant, StreamResult
+    from jupyter_chatkit.protocol import RequestContext
     from jupyter_chatkit.settings import Settings
 
     from .chatkit_helpers import collect, req, user_input
@@ -381,8 +381,8 @@ async def test_offline_conversation_through_the_assistant_server(sqlite_store: A
         WidgetItem,
     )
 
-    from jupyter_chatkit.assistant.context import RequestContext
     from jupyter_chatkit.assistant.server import NotebookAssistant, StreamResult
+    from jupyter_chatkit.protocol import RequestContext
     from jupyter_chatkit.settings import Settings
 
     from .chatkit_helpers import collect, req, user_input

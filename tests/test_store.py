@@ -41,7 +41,7 @@ from chatkit.types import (
 )
 from sqlalchemy import func, select, update
 
-from jupyter_chatkit.assistant.context import RequestContext
+from jupyter_chatkit.protocol import RequestContext
 from jupyter_chatkit.store import SQLStore
 from jupyter_chatkit.store.schema import (
     attachments,

@@ -21,7 +21,7 @@ from chatkit.types import (
     UserMessageItem,
 )
 
-from jupyter_chatkit.assistant.context import RequestContext
+from jupyter_chatkit.protocol import RequestContext
 from jupyter_chatkit.store import (
     AttachmentSizeMismatchError,
     AttachmentTooLargeError,

@@ -30,7 +30,7 @@ from chatkit.types import (
 )
 from sqlalchemy import select
 
-from jupyter_chatkit.assistant.context import RequestContext
+from jupyter_chatkit.protocol import RequestContext
 from jupyter_chatkit.store import SQLStore, open_store
 from jupyter_chatkit.store.paging import MAX_PAGE_SIZE
 from jupyter_chatkit.store.schema import thread_turns

@@ -11,7 +11,7 @@ from chatkit.types import AssistantMessageItem, FileAttachment, ThreadMetadata
 from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import Connection
 
-from jupyter_chatkit.assistant.context import RequestContext
+from jupyter_chatkit.protocol import RequestContext
 from jupyter_chatkit.store import (
     LATEST_VERSION,
     SchemaTooNewError,
@@ -249,7 +249,7 @@ _WRITER_PROCESS = """
 import asyncio, sys
 from datetime import datetime
 from chatkit.types import AssistantMessageContent, AssistantMessageItem
-from jupyter_chatkit.assistant.context import RequestContext
+from jupyter_chatkit.protocol import RequestContext
 from jupyter_chatkit.store import open_store
 
 async def main(url: str, name: str) -> None:

@@ -11,8 +11,8 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 
-from jupyter_chatkit.assistant.context import RequestContext
 from jupyter_chatkit.assistant.server import JsonResult, NotebookAssistant, create_assistant
+from jupyter_chatkit.protocol import RequestContext
 from jupyter_chatkit.settings import Settings
 from jupyter_chatkit.store.engine import (
     STORE_UNAVAILABLE,

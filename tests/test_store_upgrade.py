@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from jupyter_chatkit.assistant.context import RequestContext
+from jupyter_chatkit.protocol import RequestContext
 from jupyter_chatkit.store import SQLStore, open_store
 from jupyter_chatkit.store import migrations as migrations_module
 from jupyter_chatkit.store.engine import create_engine_for, resolve_url

@@ -10,10 +10,10 @@ from agents import Agent, FunctionTool, ModelSettings, StopAtTools, Tool
 from agents.tool_context import ToolContext
 from chatkit.agents import AgentContext, ClientToolCall
 
+from ..protocol import CLIENT_TOOLS, ClientToolSpec
 from ..settings import Settings
 from .agent_tools import AGENT_INSTRUCTIONS, AGENT_TOOLS, LIMIT_INSTRUCTIONS
 from .cards import code_card
-from .tools import CLIENT_TOOLS, ClientToolSpec
 
 if TYPE_CHECKING:
     # The MCP client stack is only imported by the MCP integration that uses it.

@@ -16,8 +16,8 @@ import json
 from chatkit.store import Store
 from chatkit.types import Page, ThreadMetadata, ThreadsListReq, ThreadsUpdateReq
 
+from ..protocol import RequestContext
 from ..store import SQLStore
-from .context import RequestContext
 
 DEFAULT_LIMIT = 20
 MAX_PATH = 4096

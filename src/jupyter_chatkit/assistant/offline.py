@@ -29,10 +29,10 @@ from openai.types.responses import (
 )
 
 from ..context_policy import UNTRUSTED_NOTE
+from ..protocol import GET_ACTIVE_CELL, GET_NOTEBOOK_CELLS, INSPECT_KERNEL_VARIABLE
+from ..protocol import LIST_KERNEL_VARIABLES as LIST_VARIABLES
 from ..settings import ENV_API_KEY, ENV_BASE_URL, ENV_MODEL
 from .agent import PROPOSE_CODE, TITLE_INSTRUCTIONS
-from .tools import GET_ACTIVE_CELL, GET_NOTEBOOK_CELLS, INSPECT_KERNEL_VARIABLE
-from .tools import LIST_KERNEL_VARIABLES as LIST_VARIABLES
 
 __all__ = ["OFFLINE_MODEL_NAME", "SETUP_HINT", "OfflineModel", "render_json"]
 
