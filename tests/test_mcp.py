@@ -238,7 +238,7 @@ async def test_a_skipped_call_does_not_run_and_the_model_is_told(
         )
         assert calls_logged(log) == []
         assert answer(events2) == "Fine, I did not look it up."
-        assert tool_outputs(model.calls[1].input)[0]["status"] == "declined"
+        assert tool_outputs(model.calls[1].input)[0]["status"] == "skipped"
     finally:
         await close_mcp(assistant)
 
@@ -614,5 +614,36 @@ async def test_mcp_calls_count_against_the_turn_step_limit(
         assert tool_outputs(model.calls[1].input)[0]["status"] == "done"
         assert not [n for n in tool_names(model.calls[1]) if n.startswith("mcp__")]
         assert answer(events2) == "One lookup was all I could do."
+    finally:
+        await close_mcp(assistant)
+
+
+@pytest.mark.asyncio
+async def test_stop_on_the_card_ends_the_answer_without_running_the_call(
+    sqlite_store: SQLStore, tmp_path: Path
+) -> None:
+    log = tmp_path / "calls.log"
+    # One model step only: another model call would fail the run.
+    model = ScriptedModel(
+        [ModelStep(output=[function_call(LOOKUP, {"term": "cantor"}, call_id="c1")])]
+    )
+    assistant = assistant_with(sqlite_store, model, {"fixture": stdio_server(log)})
+    try:
+        _, events = await raw_stream(
+            assistant, agent_request("threads.create", input=user_input("look up cantor"))
+        )
+        thread_id = next(e.thread.id for e in events if e.type == "thread.created")
+        call = done_items(events, ClientToolCallItem)[0]
+        _, events2 = await raw_stream(
+            assistant,
+            req(
+                "threads.add_client_tool_output", thread_id=thread_id, result={"status": "stopped"}
+            ),
+        )
+        assert not [e for e in events2 if e.type == "error"]
+        assert len(model.calls) == 1 and calls_logged(log) == []
+        stored = await sqlite_store.load_item(thread_id, call.id, ALICE)
+        assert isinstance(stored, ClientToolCallItem) and isinstance(stored.output, dict)
+        assert stored.output["status"] == "stopped"
     finally:
         await close_mcp(assistant)
