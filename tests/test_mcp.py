@@ -647,3 +647,34 @@ async def test_stop_on_the_card_ends_the_answer_without_running_the_call(
         assert stored.output["status"] == "stopped"
     finally:
         await close_mcp(assistant)
+
+
+@pytest.mark.asyncio
+async def test_an_approved_call_whose_server_dies_is_said_and_the_answer_goes_on(
+    sqlite_store: SQLStore, tmp_path: Path
+) -> None:
+    model = ScriptedModel(
+        [
+            ModelStep(output=[function_call(CRASH, {}, call_id="c1")]),
+            ModelStep(output=[assistant_message("That tool's server stopped.", item_id="m1")]),
+        ]
+    )
+    assistant = assistant_with(sqlite_store, model, {"fixture": stdio_server()})
+    try:
+        _, events = await raw_stream(
+            assistant, agent_request("threads.create", input=user_input("crash it"))
+        )
+        thread_id = next(e.thread.id for e in events if e.type == "thread.created")
+        _, events2 = await raw_stream(
+            assistant,
+            req(
+                "threads.add_client_tool_output", thread_id=thread_id, result={"status": "approved"}
+            ),
+        )
+        said = notices(events2)
+        assert len(said) == 1 and "'fixture' failed while running crash" in said[0]
+        assert tool_outputs(model.calls[1].input)[0]["status"] == "failed"
+        assert answer(events2) == "That tool's server stopped."
+        assert not [e for e in events2 if e.type == "error"]
+    finally:
+        await close_mcp(assistant)
