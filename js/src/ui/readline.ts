@@ -7,8 +7,10 @@
  */
 
 import type { ThreadItem, UserMessageItem } from "../client/types";
-import { READ_CELLS, toolLabel, toolSpec } from "../protocol";
+import { AGENT_TOOLS, READ_CELLS, toolLabel, toolSpec } from "../protocol";
 import { h } from "./dom";
+
+const AGENT_STEPS = new Set<string>(AGENT_TOOLS.map((t) => t.name));
 
 /** One thing read: a label, and the 0-based cells it covers (for scrolling). */
 export interface ReadEntry {
@@ -85,7 +87,9 @@ export function summarizeTurn(message: UserMessageItem | null, turn: readonly Th
     hidden += hiddenIn(result);
     const args = record(item.arguments);
     const spec = toolSpec(item.name);
-    if (spec?.read_label === READ_CELLS) cells.push(...cellIndices(result));
+    // Agent mode's steps show as cards; what a run read is its cell.
+    if (AGENT_STEPS.has(item.name)) cells.push(...(item.name === "run_cell" ? cellIndices(result) : []));
+    else if (spec?.read_label === READ_CELLS) cells.push(...cellIndices(result));
     else add({ label: spec?.read_label ? toolLabel(spec, spec.read_label, args) : item.name });
   }
   if (cells.length) add({ label: cellsLabel(cells), cells });
