@@ -201,3 +201,9 @@ def test_widget_chips_and_notebook_in_notebook_7(
     assert ask_in_widget(page, "hello") == "Seen."
     assert len(notebook_threads(server, "nb7.ipynb")) == 1
     assert "y = 2" in json.dumps(fake_llm.requests[0]["messages"])
+    # The read line's cell link takes the notebook to that cell.
+    lab.set_active_cell(1)
+    page.locator(f"{HOST} .jck-readline-cell", has_text="cell 1").click()
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget.content.activeCellIndex === 0"
+    )

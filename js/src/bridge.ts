@@ -23,6 +23,9 @@
  *       (its path, renames included) and its context chips (the notebook, the cell the
  *       person last worked in other than the chat's own, the selection in it).
  *       `notebook: null` when no notebook holds `fromEl`.
+ *   showCell(fromEl, index)
+ *       make cell `index` (0-based) of the notebook holding `fromEl` active and scroll
+ *       to it (cell links in the read line and in sent chips).
  *   agent(fromEl) → AgentHost | null
  *       Agent mode's steps (insert, edit, run a cell, each after the person approved
  *       its card) on the notebook holding `fromEl` (see ui/agent.ts); null: none here.
@@ -62,6 +65,7 @@ export interface ChatkitBridge {
   notebookCells(fromEl: HTMLElement, args?: Record<string, unknown>): Promise<unknown | null>;
   activeCell(fromEl: HTMLElement): Promise<unknown | null>;
   watchContext?(fromEl: HTMLElement, onChange: (context: NotebookContext) => void): () => void;
+  showCell?(fromEl: HTMLElement, index: number): void;
   agent?(fromEl: HTMLElement): AgentHost | null;
 }
 

@@ -172,6 +172,8 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
     compact: true,
     title: model.get("title") || undefined,
     threadMetadata: () => notebook.metadata(),
+    // Cell links (read line, cell chips) go to the cell where the extension can show it.
+    showCell: getBridge()?.showCell ? (index) => getBridge()?.showCell?.(el, index) : undefined,
     offline: viaServer ? getJson(baseUrl, "config", page?.token).then((c) => !!c?.offline) : false,
     models: viaServer ? serverModels(baseUrl, page?.token) : null,
     // Files go to the server's attachment store; over the comm there is none.

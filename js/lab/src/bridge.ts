@@ -9,6 +9,7 @@ import type { INotebookTracker } from "@jupyterlab/notebook";
 import { type ChatkitBridge, cellPosition } from "../../src/bridge";
 import { NotebookAgent } from "./agent";
 import { activeCell, type NotebookCellsArgs, notebookCells } from "./cells";
+import { showCell } from "./context";
 import { insertCode } from "./edits";
 import { panelHolding, targetOfElement } from "./locate";
 import { watchWidgetContext } from "./widgetcontext";
@@ -37,6 +38,10 @@ export function createBridge(tracker: INotebookTracker): ChatkitBridge {
     watchContext(fromEl, onChange) {
       if (!(fromEl instanceof HTMLElement) || typeof onChange !== "function") return () => {};
       return watchWidgetContext(tracker, fromEl, onChange);
+    },
+    showCell(fromEl, index) {
+      if (!(fromEl instanceof Element) || !Number.isInteger(index)) return;
+      showCell(panelHolding(tracker, fromEl), index);
     },
     agent(fromEl) {
       if (!(fromEl instanceof Element) || !panelHolding(tracker, fromEl)) return null;
