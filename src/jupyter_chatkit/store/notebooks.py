@@ -13,7 +13,7 @@ from collections.abc import Collection
 from typing import Any
 
 from chatkit.types import ThreadMetadata
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from .schema import threads
@@ -79,16 +79,26 @@ async def move_notebook(
     )
     if users is not None:
         query = query.where(threads.c.user_id.in_(sorted(users)))
-    moved = 0
-    for row in (await conn.execute(query)).all():
-        target = moved_path(row.notebook, old, new)
-        if target is None:
-            continue
-        column = _indexable(target)
-        result = await conn.execute(
-            update(threads)
-            .where(threads.c.seq == row.seq, threads.c.notebook == row.notebook)
-            .values(notebook=column, payload=_with_notebook(row.payload, target))
-        )
-        moved += result.rowcount
-    return moved
+    # Locked until commit (PostgreSQL; SQLite's writer holds the whole database), so
+    # the rows updated below are the rows read here.
+    rows = (await conn.execute(query.with_for_update())).all()
+    changes = [
+        {
+            "b_seq": row.seq,
+            "b_notebook": _indexable(target),
+            "b_payload": _with_notebook(row.payload, target),
+        }
+        for row in rows
+        if (target := moved_path(row.notebook, old, new)) is not None
+    ]
+    if changes:
+        # One statement, many parameter sets: a folder of many notebooks moves at once.
+        await conn.execute(_MOVE, changes)
+    return len(changes)
+
+
+_MOVE = (
+    update(threads)
+    .where(threads.c.seq == bindparam("b_seq"))
+    .values(notebook=bindparam("b_notebook"), payload=bindparam("b_payload"))
+)
