@@ -172,17 +172,16 @@ def test_planted_instruction_in_an_output_is_data_and_skip_is_honoured(
 def test_stop_interrupts_a_running_cell_and_ends_the_turn(
     lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
-    lab_page.server.write_notebook("slow.ipynb", ["import time\ntime.sleep(120)\nfinished = 1"])
+    slow = "import time\nprint('started', flush=True)\ntime.sleep(120)\nfinished = 1"
+    lab_page.server.write_notebook("slow.ipynb", [slow])
     lab_page.open("slow.ipynb")
     open_panel(page)
     agent_mode(page)
     scripted_llm.script(Reply(tool_calls=[ToolCall("run_cell", {"index": 0})]))
     ask(page, "run the slow cell")
     waiting(page, "run_cell").locator(".jck-step-approve").click()
-    page.wait_for_function(
-        "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status"
-        " === 'busy'"
-    )
+    # The cell is running (its first line printed) when Stop is pressed.
+    page.locator(".jp-OutputArea-output", has_text="started").wait_for(timeout=60_000)
     page.locator(f"{PANEL} .jck-send.jck-stop").click()
     wait_idle(page)
     lab_page.wait_for_kernel_idle()

@@ -147,6 +147,7 @@ export class NotebookAgent implements AgentHost {
       interrupted = true;
       void sessionContext.session?.kernel?.interrupt().catch(() => undefined);
     };
+    if (signal.aborted) return { result: { status: "stopped", note: "Stopped before the cell ran." } };
     signal.addEventListener("abort", onAbort, { once: true });
     try {
       await NotebookActions.runCells(panel.content, [cell], sessionContext);
