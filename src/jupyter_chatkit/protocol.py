@@ -406,14 +406,16 @@ def render_typescript() -> str:
     return "\n".join(lines) + "\n" + _TS_HELPERS
 
 
-def main(argv: list[str]) -> None:
-    """Print the TypeScript copy, or write it to :data:`TS_PATH` (``--write``)."""
-    text = render_typescript()
+def write_or_print(text: str, path: Path, argv: list[str]) -> None:
+    """A generator's command line: write ``text`` to ``path`` with ``--write``, else print it.
+
+    Shared by the generators of TypeScript copies (this module, ``context_policy.rules``).
+    """
     if "--write" in argv:
-        TS_PATH.write_text(text, encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    write_or_print(render_typescript(), TS_PATH, sys.argv[1:])

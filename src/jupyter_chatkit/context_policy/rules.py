@@ -246,14 +246,7 @@ def render_typescript() -> str:
     )
 
 
-def main(argv: list[str]) -> None:
-    """Print the TypeScript copy, or write it (``--write``, from the repository root)."""
-    text = render_typescript()
-    if "--write" in argv:
-        TS_PATH.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
-
-
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    from ..protocol import write_or_print
+
+    write_or_print(render_typescript(), TS_PATH, sys.argv[1:])
