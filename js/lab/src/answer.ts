@@ -12,7 +12,7 @@
 import type { INotebookTracker } from "@jupyterlab/notebook";
 import type { IRenderMime } from "@jupyterlab/rendermime-interfaces";
 import { Widget } from "@lumino/widgets";
-import { type CodeActions, MarkdownView } from "../../src/index";
+import type { CodeActions, MarkdownView } from "../../src/index";
 import { insertCode } from "./edits";
 import { targetOfElement } from "./locate";
 
@@ -30,21 +30,16 @@ interface AnswerData {
 
 /** Renders one `%chat` answer output. */
 export class AnswerRenderer extends Widget implements IRenderMime.IRenderer {
-  private readonly view: MarkdownView;
+  private view: Promise<MarkdownView> | null = null;
   private readonly status: HTMLElement;
 
   constructor(private readonly tracker: INotebookTracker) {
     super();
     this.addClass("jck-answer");
-    const actions: CodeActions = {
-      insert: (code, run) => this.insert(code, run),
-      announce: (text) => this.announce(text),
-    };
-    this.view = new MarkdownView({ code: actions, imageDomains: [] });
     this.status = document.createElement("div");
     this.status.className = "jck-answer-status";
     this.status.setAttribute("role", "status");
-    this.node.append(this.view.el, this.status);
+    this.node.append(this.status);
   }
 
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
@@ -52,7 +47,21 @@ export class AnswerRenderer extends Widget implements IRenderMime.IRenderer {
     const text = typeof data.markdown === "string" ? data.markdown : "";
     const streaming = data.streaming === true;
     this.node.classList.toggle("jck-streaming", streaming);
-    this.view.update(text, true);
+    // Updates wait for the same view in the order they came.
+    this.view ??= this.createView();
+    (await this.view).update(text, true);
+  }
+
+  /** The markdown view, its code (the chat UI's chunk) loaded on the first answer shown. */
+  private async createView(): Promise<MarkdownView> {
+    const { MarkdownView } = await import("../../src/index");
+    const actions: CodeActions = {
+      insert: (code, run) => this.insert(code, run),
+      announce: (text) => this.announce(text),
+    };
+    const view = new MarkdownView({ code: actions, imageDomains: [] });
+    this.node.insertBefore(view.el, this.status);
+    return view;
   }
 
   private async insert(code: string, run: boolean): Promise<void> {

@@ -2,24 +2,29 @@
  * The sidebar widget: a context bar saying which notebook the assistant is attached to and
  * which model answers, an Undo notice after a cell replacement, and the shared chat UI.
  *
- * The chat is created on first show, not at start-up, so a JupyterLab where nobody
- * opens the assistant pays nothing for it.
+ * The chat is created on first show, not at start-up, and its code (the chat UI, marked,
+ * DOMPurify, highlight.js) is loaded then too: a JupyterLab where nobody opens the
+ * assistant pays nothing for it.
  */
 
 import type { NotebookPanel } from "@jupyterlab/notebook";
 import type { Message } from "@lumino/messaging";
 import { Widget } from "@lumino/widgets";
 import type { MessagePart } from "../../src/index";
-import type { ChatFactory, SendKey, SidebarChat } from "./chat";
+import type { SendKey, SidebarChat } from "./chat";
 import type { Replacement } from "./edits";
 import { assistantIcon } from "./icon";
 import type { NotebookLink } from "./link";
 
 const NOTICE_MS = 20000;
 
+/** Creates the chat inside `host`, loading its code first (a dynamic import). */
+export type LazyChatFactory = (host: HTMLElement) => Promise<SidebarChat>;
+
 /** The Notebook Assistant sidebar panel. */
 export class AssistantPanel extends Widget {
   private chat: SidebarChat | null = null;
+  private chatReady: Promise<SidebarChat> | null = null;
   private readonly contextEl: HTMLElement;
   private readonly modelEl: HTMLElement;
   private readonly noticeEl: HTMLElement;
@@ -28,7 +33,7 @@ export class AssistantPanel extends Widget {
 
   constructor(
     private readonly link: NotebookLink,
-    private readonly factory: ChatFactory,
+    private readonly factory: LazyChatFactory,
   ) {
     super();
     this.id = "jupyter-chatkit-panel";
@@ -77,20 +82,42 @@ export class AssistantPanel extends Widget {
     this.hideNoticeLater(6000);
   }
 
-  /** The chat, created on first use. */
-  ensureChat(): SidebarChat {
-    if (!this.chat) this.chat = this.factory(this.chatEl);
-    return this.chat;
+  /** The chat, created (and its code loaded) on first use. */
+  ensureChat(): Promise<SidebarChat> {
+    if (!this.chatReady) {
+      const ready = this.factory(this.chatEl).then((chat) => {
+        if (this.isDisposed) chat.dispose();
+        else this.chat = chat;
+        return chat;
+      });
+      ready.catch((e: unknown) => {
+        console.error("jupyter-chatkit: could not load the chat", e);
+        this.notify("Could not load the Notebook Assistant; reload the page to try again.");
+        this.chatReady = null;
+      });
+      this.chatReady = ready;
+    }
+    return this.chatReady;
+  }
+
+  /** Run `use` with the chat once it is there (a failure to load is said by ensureChat). */
+  private withChat(use: (chat: SidebarChat) => unknown): void {
+    this.ensureChat().then(
+      (chat) => {
+        if (!this.isDisposed) void use(chat);
+      },
+      () => undefined,
+    );
   }
 
   /** Send a message as the user (e.g. "Explain cell [3]": text and cell references). */
   send(text: string | readonly MessagePart[]): void {
-    void this.ensureChat().send(text);
+    this.withChat((chat) => chat.send(text));
   }
 
   /** Start a new conversation. */
   newThread(): void {
-    void this.ensureChat().newThread();
+    this.withChat((chat) => chat.newThread());
   }
 
   /** Focus the composer. */
@@ -110,14 +137,13 @@ export class AssistantPanel extends Widget {
 
   protected onAfterShow(msg: Message): void {
     super.onAfterShow(msg);
-    this.ensureChat();
+    this.withChat(() => undefined);
   }
 
   protected onActivateRequest(msg: Message): void {
     super.onActivateRequest(msg);
-    this.ensureChat();
     // Let the chat render before focusing its composer.
-    requestAnimationFrame(() => this.focusInput());
+    this.withChat(() => requestAnimationFrame(() => this.focusInput()));
   }
 
   private showContext(_: unknown, panel: NotebookPanel | null): void {

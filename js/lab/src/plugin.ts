@@ -14,7 +14,7 @@ import type * as nbformat from "@jupyterlab/nbformat";
 import { INotebookTracker, type NotebookPanel } from "@jupyterlab/notebook";
 import { ISettingRegistry } from "@jupyterlab/settingregistry";
 import type { MessagePart } from "../../src/index";
-import { chatFactory, type SendKey } from "./chat";
+import type { SendKey } from "./chat";
 import { fetchModelChoice, fetchModelInfo, modelLabel } from "./config";
 import { explainParts, fixErrorParts } from "./context";
 import { ErrorButtons } from "./errorbuttons";
@@ -81,17 +81,18 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
       app.shell.activateById(nb.id);
       nb.content.activate();
     };
-    const panel: AssistantPanel = new AssistantPanel(
-      link,
-      chatFactory({
+    // The chat UI's code is a chunk of its own, loaded when the panel is first shown.
+    const panel: AssistantPanel = new AssistantPanel(link, async (host) => {
+      const { chatFactory } = await import("./chat");
+      return chatFactory({
         link,
         sendKey: () => current.sendShortcut,
         notify: (text) => panel.notify(text),
         offline: modelInfo.then((info) => !!info?.offline),
         models: choice,
         escape: focusNotebook,
-      }),
-    );
+      })(host);
+    });
     let placedOn: Side | null = null;
 
     /** Put the panel in the sidebar chosen in the settings (moving it if needed). */
