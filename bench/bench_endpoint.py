@@ -14,7 +14,13 @@ extension pointed at it, then reports:
    and the error count (target: 0); the server's CPU per request (target: <= 5 ms);
 5. the first turn after start vs. a warm turn (target: <= 1.5x);
 6. the idle server's memory vs. a bare ``jupyter server`` started in the same run
-   (target: <= 70 MB added).
+   (target: <= 70 MB added);
+7. where that memory goes: the resident size of a Python that imports the conversation
+   stack (``agents``, ``chatkit``, ``openai``) over one that imports only
+   ``jupyter_server``, and the part of it that is the ``mcp`` package, which
+   ``import agents`` pulls in (openai-agents imports ``mcp.shared.exceptions``, which
+   runs ``mcp/__init__``: client, server, starlette, uvicorn) although no MCP server
+   is configured.
 
 Numbers are ratios and differences against baselines from this run; absolute times
 depend on the machine. This is not a test.
@@ -408,7 +414,50 @@ async def report(client: httpx.AsyncClient, urls: dict[str, str], rounds: int) -
     )
     # What the warm-up builds at start, the first turn would build anyway: compare both.
     print(f"   after this run's requests {rss_mb(server_pid) - bare:+6.1f} MB over the bare server")
+    import_memory()
     await direct.sql_store.close()
+
+
+# Run in a fresh interpreter: its resident memory in kB after ``code``.
+_RSS = "\nprint(open('/proc/self/status').read().split('VmRSS:')[1].split()[0])"
+# Makes ``mcp`` a package whose ``__init__`` runs only when one of its names is used, so
+# importing one submodule (as ``import agents`` does) costs only that submodule.
+_DEFER_MCP = textwrap.dedent(
+    """
+    import importlib.util, sys
+    spec = importlib.util.find_spec("mcp")
+    module = importlib.util.module_from_spec(spec)
+    def __getattr__(name):
+        del module.__dict__["__getattr__"]
+        spec.loader.exec_module(module)
+        return getattr(module, name)
+    module.__getattr__ = __getattr__
+    sys.modules["mcp"] = module
+    """
+)
+
+
+def import_memory() -> None:
+    """Section 7: resident memory of the conversation stack's imports, and of ``mcp``."""
+
+    def rss_kb(code: str) -> float:
+        out = subprocess.run(
+            [sys.executable, "-c", code + _RSS], capture_output=True, text=True, check=True
+        )
+        return float(out.stdout.split()[-1])
+
+    runs: dict[str, list[float]] = {"base": [], "stack": [], "no_mcp": []}
+    stack = "import jupyter_server.serverapp\nimport agents, chatkit.server, openai"
+    for _ in range(3):
+        runs["base"].append(rss_kb("import jupyter_server.serverapp"))
+        runs["stack"].append(rss_kb(stack))
+        runs["no_mcp"].append(rss_kb(_DEFER_MCP + stack))
+    base, full, no_mcp = (statistics.median(runs[k]) / 1024 for k in ("base", "stack", "no_mcp"))
+    print("7. memory of the imports (a fresh Python each, medians of 3)")
+    print(
+        f"   agents + chatkit + openai over jupyter_server {full - base:+6.1f} MB,"
+        f" of which the mcp package {full - no_mcp:5.1f} MB (pulled in by import agents)"
+    )
 
 
 async def deep_thread(assistant: Any, context: Any, count: int) -> str:
