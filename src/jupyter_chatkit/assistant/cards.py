@@ -27,9 +27,8 @@ from chatkit.widgets import (
     WidgetRoot,
 )
 
-from ..protocol import ACTION_INSERT_AND_RUN_CELL, ACTION_INSERT_CELL
+from ..protocol import ACTION_INSERT_AND_RUN_CELL, ACTION_INSERT_CELL, Action
 
-ACTION_COPY_CODE = "code.copy"
 STATUS_ID = "jck-card-status"
 POSITIONS = ("below", "above")
 MAX_CODE_CHARS = 50_000
@@ -87,7 +86,7 @@ def code_card(code: str, title: str = "", explanation: str = "", language: str =
                     variant="outline",
                     size="sm",
                     onClickAction=ActionConfig(
-                        type=ACTION_COPY_CODE, payload={"code": code}, handler="client"
+                        type=Action.COPY_CODE, payload={"code": code}, handler="client"
                     ),
                 ),
             ],

@@ -25,13 +25,15 @@ from chatkit.types import (
     UserMessageTextContent,
 )
 
+from .. import protocol
+
 if TYPE_CHECKING:
     from chatkit.actions import Action
 
     from ..protocol import RequestContext
     from .server import NotebookAssistant
 
-ACTION_EDIT_MESSAGE = "message.edit"
+ACTION_EDIT_MESSAGE = protocol.Action.EDIT_MESSAGE
 MAX_TEXT_CHARS = 100_000
 
 
