@@ -287,7 +287,10 @@ async def test_an_allow_listed_tool_runs_without_asking(
         body, events = await raw_stream(
             assistant, agent_request("threads.create", input=user_input("look up noether"))
         )
-        assert not done_items(events, ClientToolCallItem)
+        # Not asked: the call is in the thread as done, with its (redacted) result.
+        (record,) = done_items(events, ClientToolCallItem)
+        assert record.status == "completed" and record.arguments == {"term": "noether"}
+        assert isinstance(record.output, dict) and record.output["status"] == "done"
         assert calls_logged(log) == ["noether"]
         assert answer(events) == "Found it."
         # Only the listed tool is offered ('tools'), and its result passed the policy.
@@ -427,6 +430,8 @@ async def test_a_server_dying_mid_turn_is_said_and_restarted_next_turn(
             ),
         )
         assert not notices(events2)
+        # The next turn's model request reads the earlier call from the thread.
+        assert tool_outputs(model.calls[2].input)[0]["status"] == "failed"
         assert answer(events2) == "Riemann found."
         assert calls_logged(log) == ["riemann"]
     finally:

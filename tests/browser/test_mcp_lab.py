@@ -56,13 +56,13 @@ def test_an_mcp_call_waits_for_the_card_and_its_result_reaches_the_model(
     # Offered to the model as a tool; nothing ran before the approval.
     offered = [t["function"]["name"] for t in scripted_llm.requests[0].get("tools", [])]
     assert LOOKUP in offered
-    assert calls_logged(lab_page) == []
+    assert "gauss" not in calls_logged(lab_page)
     assert "gauss" in card.inner_text()
     screenshot(page, "mcp-card")
     card.locator(".jck-step-approve").click()
 
     wait_answer(page, "Gauss is in the fixture glossary.")
-    assert calls_logged(lab_page) == ["gauss"]
+    assert calls_logged(lab_page).count("gauss") == 1
     (result,) = tool_results(scripted_llm, 1)
     assert result["status"] == "done" and "gauss: a word" in result["result"]
     # The server's configured key is hidden from the model, and the result framed as data.
@@ -75,3 +75,29 @@ def test_an_mcp_call_waits_for_the_card_and_its_result_reaches_the_model(
     assert KEY not in json.dumps(scripted_llm.requests)
     assert KEY not in page.content()
     assert KEY not in lab_page.server.log_path.read_text()
+
+
+def test_an_allow_listed_mcp_call_runs_unasked_and_shows_as_done(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    lab_page.open()
+    open_panel(page)
+    page.locator(f"{PANEL} .jck-mode-agent").click()
+    auto = "mcp__auto__lookup"
+    scripted_llm.script(
+        Reply(tool_calls=[ToolCall(auto, {"term": "euler"})]),
+        Reply("Euler is in the glossary too."),
+    )
+    box = page.locator(f"{PANEL} .jck-input")
+    box.fill("look up euler")
+    box.press("Enter")
+    wait_answer(page, "Euler is in the glossary too.")
+    assert "euler" in calls_logged(lab_page)
+    # No card waited for a decision: the call is shown done, without buttons.
+    card = page.locator(f'{PANEL} .jck-step[data-step="{auto}"]')
+    assert card.get_attribute("data-status") == "done"
+    assert card.locator(".jck-step-approve").count() == 0
+    (result,) = tool_results(scripted_llm, 1)
+    assert result["status"] == "done" and result["redacted"] >= 1
+    screenshot(page, "auto-done")
+    assert KEY not in json.dumps(scripted_llm.requests) and KEY not in page.content()

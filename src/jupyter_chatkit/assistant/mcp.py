@@ -8,7 +8,8 @@ client's cancel scopes must be entered and left by the same task.
 
 Their tools reach the model as function tools named ``mcp__<server>__<tool>``:
 
-- an allow-listed tool (``allowed_tools``) runs at once, inside the run;
+- an allow-listed tool (``allowed_tools``) runs at once, inside the run, and is kept in
+  the thread as a completed call (the person sees what ran without asking);
 - any other call is handed to the front end as a client tool call, exactly like Agent
   mode's notebook steps (agent_tools.py): the front end shows the approval card and
   answers ``{"status": "approved"}`` or ``{"status": "skipped"}`` (``"stopped"`` for
@@ -35,6 +36,7 @@ import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from agents import Agent, FunctionTool, StopAtTools
@@ -45,6 +47,7 @@ from chatkit.types import (
     NoticeEvent,
     ProgressUpdateEvent,
     ThreadItem,
+    ThreadItemDoneEvent,
     ThreadItemReplacedEvent,
     ThreadStreamEvent,
 )
@@ -376,10 +379,27 @@ class McpTools:
                 # The run stops at this tool; the front end shows the approval card.
                 ctx.context.client_tool_call = ClientToolCall(name=ref.name, arguments=arguments)
                 return "Waiting for the user's approval."
-            await ctx.context.stream(ProgressUpdateEvent(text=f"Using {ref.tool} ({ref.server})"))
+            agent_context = ctx.context
+            await agent_context.stream(ProgressUpdateEvent(text=f"Using {ref.tool} ({ref.server})"))
             output, notice = await self.call(ref, arguments, turn)
             if notice:
-                await ctx.context.stream(NoticeEvent(level="warning", message=notice))
+                await agent_context.stream(NoticeEvent(level="warning", message=notice))
+            # Kept in the thread like an approved call (shown as a done step, and read by
+            # the model in later turns): what ran without asking stays visible.
+            item_id = agent_context.store.generate_item_id(
+                "tool_call", agent_context.thread, agent_context.request_context
+            )
+            record = ClientToolCallItem(
+                id=item_id,
+                thread_id=agent_context.thread.id,
+                created_at=datetime.now(),
+                status="completed",
+                call_id=ctx.tool_call_id or item_id,
+                name=ref.name,
+                arguments=arguments,
+                output=output,
+            )
+            await agent_context.stream(ThreadItemDoneEvent(item=record))
             return dumps(output)
 
         return FunctionTool(
