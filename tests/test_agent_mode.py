@@ -11,6 +11,7 @@ from agents.testing import ModelStep, ScriptedModel, assistant_message, function
 from chatkit.types import ClientToolCallItem, ThreadItemDoneEvent
 
 from jupyter_chatkit.assistant.agent_tools import AGENT_TOOL_NAMES
+from jupyter_chatkit.settings import Settings
 from jupyter_chatkit.store import SQLStore
 
 from .chatkit_helpers import ALICE, BOB, json_call, make_assistant, req, stream, user_input
@@ -189,3 +190,11 @@ async def test_stop_during_a_step_ends_the_turn_without_a_model_call(
     stored = await sqlite_store.load_thread_items(thread_id, None, 50, "asc", ALICE)
     steps = [i for i in stored.data if isinstance(i, ClientToolCallItem)]
     assert steps[-1].status == "completed" and steps[-1].output["status"] == "stopped"
+
+
+def test_agent_settings_reach_the_browser_without_secrets() -> None:
+    settings = Settings(agent_max_steps=4, agent_auto_approve=True, api_key="sk-test-secret")
+    public = settings.public()
+    assert public["agent"] == {"max_steps": 4, "auto_approve": True}
+    assert "sk-test-secret" not in json.dumps(public)
+    assert Settings().public()["agent"] == {"max_steps": 10, "auto_approve": False}

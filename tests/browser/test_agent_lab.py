@@ -241,3 +241,34 @@ def test_chat_widget_inserts_and_runs_with_approval(
     assert "42" in outputs_text(lab_page, 2)
     assert tool_results(scripted_llm, 2)[-1]["status"] == "ok"
     screenshot(page, "widget")
+
+
+def test_auto_run_is_a_per_thread_choice(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    """Runs ask for approval unless the person turns Auto-run on for the conversation."""
+    lab_page.server.write_notebook("auto.ipynb", ["print(6 * 7)"])
+    lab_page.open("auto.ipynb")
+    open_panel(page)
+    agent_mode(page)
+    page.locator(f"{PANEL} .jck-auto-run").check()
+    scripted_llm.script(
+        Reply(tool_calls=[ToolCall("run_cell", {"index": 0})]), Reply("It printed 42.")
+    )
+    ask(page, "run cell 1")
+    wait_answer(page, "It printed 42.")
+    # No card waited: the run went through, and the model read its output.
+    assert "42" in outputs_text(lab_page, 0)
+    assert tool_results(scripted_llm, 1)[-1]["status"] == "ok"
+    # The choice belongs to this conversation: kept after a reload, off in a new one.
+    lab_page.reload()
+    open_panel(page)
+    page.locator(STEP).first.wait_for(state="visible", timeout=30_000)
+    assert page.locator(f"{PANEL} .jck-auto-run").is_checked()
+    page.locator(f"{PANEL} [aria-label='New conversation']").click()
+    assert not page.locator(f"{PANEL} .jck-auto-run").is_checked()
+    scripted_llm.script(Reply(tool_calls=[ToolCall("run_cell", {"index": 0})]), Reply("Skipped."))
+    ask(page, "run cell 1 again")
+    waiting(page, "run_cell").locator(".jck-step-skip").click()
+    wait_answer(page, "Skipped.")
+    assert tool_results(scripted_llm, 3)[-1]["status"] == "skipped"
