@@ -292,8 +292,12 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             await self.store.load_thread(thread_id, context)
             async with self.sql_store.thread_turn(thread_id):
                 self._note_agent_request(thread_id, request)
-                async for event in super()._process_streaming_impl(request, context):
-                    yield event
+                try:
+                    async for event in super()._process_streaming_impl(request, context):
+                        yield event
+                finally:
+                    # Used by respond(), or dropped with a request that never got there.
+                    self._requested_agent.pop(thread_id, None)
             return
         events = super()._process_streaming_impl(request, context)
         created: str | None = None
@@ -312,6 +316,9 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             if created is not None and not kept:
                 await self._forget_thread(created, context)
             raise
+        finally:
+            if created is not None:
+                self._requested_agent.pop(created, None)
         if created is not None and kept:
             await self._record_notebook(created, request.metadata, context)
 
