@@ -70,13 +70,26 @@ async def test_a_deleted_threads_cursor_keeps_its_place_in_a_notebook(store: SQL
 
 
 @pytest.mark.asyncio
-async def test_saving_a_thread_keeps_its_notebook_column_current(store: SQLStore) -> None:
-    await store.save_thread(in_notebook("t", "a.ipynb", mode="ask"), ALICE)
-    await store.save_thread(in_notebook("t", "b.ipynb", mode="ask"), ALICE)
+async def test_a_save_of_an_older_copy_does_not_undo_a_rename(store: SQLStore) -> None:
+    # A thread without a notebook gets one when it is first recorded.
+    await store.save_thread(in_notebook("t", None, mode="ask"), ALICE)
     assert await ids(store, "a.ipynb", 5, "asc") == []
+    await store.save_thread(in_notebook("t", "a.ipynb", mode="ask"), ALICE)
+    assert await ids(store, "a.ipynb", 5, "asc") == ["t"]
+    # ChatKit saves the copy it loaded when a turn began: a rename meanwhile stays.
+    loaded = await store.load_thread("t", ALICE)
+    assert await store.move_notebook("a.ipynb", "b.ipynb", ["alice"]) == 1
+    loaded.title = "Renamed during the turn"
+    await store.save_thread(loaded, ALICE)
+    again = await store.load_thread("t", ALICE)
+    assert (again.title, again.metadata) == (
+        "Renamed during the turn",
+        {"mode": "ask", "notebook": "b.ipynb"},
+    )
     assert await ids(store, "b.ipynb", 5, "asc") == ["t"]
-    await store.save_thread(in_notebook("t", None), ALICE)
-    assert await ids(store, "b.ipynb", 5, "asc") == []
+    assert await ids(store, "a.ipynb", 5, "asc") == []
+    listed = await store.load_threads(5, None, "asc", ALICE)
+    assert listed.data[0].metadata["notebook"] == "b.ipynb"
     # A path too long to index stays in the metadata (PostgreSQL's btree would refuse it).
     huge = "d/" * (MAX_NOTEBOOK_BYTES // 2) + "x.ipynb"
     await store.save_thread(in_notebook("long", huge), ALICE)

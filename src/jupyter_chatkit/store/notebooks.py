@@ -4,6 +4,10 @@ A thread's notebook is its metadata's ``"notebook"`` (a path under the Jupyter s
 root, see :mod:`jupyter_chatkit.assistant.notebook_threads`). The store keeps a copy in
 an indexed column so that one notebook's threads are a keyset range, at any depth, and
 so that a renamed notebook or folder re-points its threads with one indexed query.
+
+Once recorded, the column is the thread's notebook: loading a thread puts it into the
+metadata, and saving a thread never changes it (only :func:`move_notebook` does), so a
+copy ChatKit loaded before a rename and saves after it cannot undo the rename.
 """
 
 from __future__ import annotations

@@ -101,7 +101,12 @@ _ITEM_PAGES = _keyset_statements(
 )
 
 _THREAD_COLUMNS = select(
-    threads.c.id, threads.c.title, threads.c.created_us, threads.c.seq, threads.c.payload
+    threads.c.id,
+    threads.c.title,
+    threads.c.created_us,
+    threads.c.seq,
+    threads.c.payload,
+    threads.c.notebook,
 )
 _THREAD_PAGES = _keyset_statements(
     _THREAD_COLUMNS.where(threads.c.user_id == bindparam("user_id")), threads

@@ -34,6 +34,7 @@ from sqlalchemy import (
     Select,
     bindparam,
     delete,
+    func,
     select,
     update,
 )
@@ -192,7 +193,9 @@ class SQLStore(Store[RequestContext]):
                 "title": stmt.excluded.title,
                 "payload": stmt.excluded.payload,
                 "updated_us": stmt.excluded.updated_us,
-                "notebook": stmt.excluded.notebook,
+                # Recorded once; after that only move_notebook changes it. ChatKit saves
+                # the thread it loaded when a turn began: a rename during the turn stays.
+                "notebook": func.coalesce(threads.c.notebook, stmt.excluded.notebook),
             },
             # Someone else's id: the upsert touches nothing and we report not-found.
             where=threads.c.user_id == context.user_id,
@@ -524,7 +527,12 @@ def _next_cursor(page: Sequence[Row[Any]], has_more: bool) -> str | None:
 
 def _thread_columns() -> Select[Any]:
     return select(
-        threads.c.id, threads.c.title, threads.c.created_us, threads.c.seq, threads.c.payload
+        threads.c.id,
+        threads.c.title,
+        threads.c.created_us,
+        threads.c.seq,
+        threads.c.payload,
+        threads.c.notebook,
     )
 
 
@@ -561,9 +569,13 @@ _TOUCH_THREAD = (
 
 
 def _decode_thread(row: Row[Any]) -> ThreadMetadata:
-    return codec.load_thread(
+    thread = codec.load_thread(
         row.payload, thread_id=row.id, title=row.title, created_at=from_us(row.created_us)
     )
+    # The column is the thread's notebook (see save_thread and notebooks.py).
+    if row.notebook is not None and isinstance(thread.metadata, dict):
+        thread.metadata = {**thread.metadata, "notebook": row.notebook}
+    return thread
 
 
 def _thread_not_found(thread_id: str) -> NotFoundError:
