@@ -96,6 +96,32 @@ async function ask(page: Page, text: string, answers: number): Promise<void> {
 
 const opts = { skip: haveChromium ? false : `no Chromium at ${executablePath}` };
 
+test("streamed markdown equals a fresh render of the whole text (plain words appended in place)", opts, async () => {
+  const { page, errors } = await open("theme=light", 600);
+  const texts = [
+    "Plain words stream one after another, with commas, (brackets) and a full stop. And more",
+    "Hello\nworld continues the same paragraph",
+    "Para one\n\nPara two grows and grows",
+    "Intro line\n1. starts a list here",
+    "Intro line\n- a bullet item",
+    "See www.example.com for more, then text",
+    "Some **bold** then plain words after it and _more_",
+    "Title\n=====\nBody text",
+    "a | b\n--|--\n1 | 2",
+    "Code `x = 1` and plain words, and a URL https://example.com/x ends it",
+    "Ampersand & entity &amp; here and <b>not html</b> words",
+    "  Indented start of words that keep going",
+  ];
+  for (const text of texts) {
+    const chunks = text.match(/\s*\S+/g) ?? [];
+    const out = await page.evaluate((c) => (window as any).__streamMarkdown(c), chunks);
+    assert.equal(out.final, out.fresh, `final render of ${JSON.stringify(text)}`);
+    assert.equal(out.streamed, out.fresh, `streamed render of ${JSON.stringify(text)}`);
+  }
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
 test("sidebar width, light theme: full turn with tool call, widget, notice", opts, async () => {
   const { page, errors } = await open("theme=light&bridge=1", 380);
   await ask(page, "load data.csv", 1);

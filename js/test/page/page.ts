@@ -6,7 +6,14 @@
  * (Ctrl/Cmd+Enter sends).
  */
 
-import { createChat, renderWidget, sanitize, type Transport, type TransportResponse } from "../../src/index";
+import {
+  createChat,
+  MarkdownView,
+  renderWidget,
+  sanitize,
+  type Transport,
+  type TransportResponse,
+} from "../../src/index";
 import widget from "../../src/widget";
 import createSse from "../fixtures/create.sse";
 import customActionSse from "../fixtures/custom_action.sse";
@@ -95,6 +102,24 @@ w.__sanitize = (html: string, domains?: string[]) => {
   const div = document.createElement("div");
   div.appendChild(sanitize(html, { imageDomains: domains ?? null }));
   return div.innerHTML;
+};
+
+/**
+ * Stream `chunks` into a MarkdownView (each rendered at once, as the chat does per frame):
+ * the streamed HTML, the same after the final update, and a fresh render of the whole text.
+ */
+w.__streamMarkdown = (chunks: string[]) => {
+  const view = new MarkdownView();
+  let text = "";
+  for (const c of chunks) {
+    text += c;
+    view.update(text, true);
+  }
+  const streamed = view.el.innerHTML;
+  view.update(text, true, true);
+  const fresh = new MarkdownView();
+  fresh.update(text, true, true);
+  return { streamed, final: view.el.innerHTML, fresh: fresh.el.innerHTML };
 };
 
 /** Render a widget JSON into the host (kitchen-sink test); actions are recorded. */
