@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import signal
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
@@ -681,5 +683,50 @@ async def test_an_approved_call_whose_server_dies_is_said_and_the_answer_goes_on
         assert tool_outputs(model.calls[1].input)[0]["status"] == "failed"
         assert answer(events2) == "That tool's server stopped."
         assert not [e for e in events2 if e.type == "error"]
+    finally:
+        await close_mcp(assistant)
+
+
+@pytest.mark.asyncio
+async def test_a_server_that_died_while_idle_is_started_afresh(
+    sqlite_store: SQLStore, tmp_path: Path
+) -> None:
+    log = tmp_path / "calls.log"
+    pid_file = tmp_path / "pid"
+    script = f"import os, sys; open({str(pid_file)!r}, 'w').write(str(os.getpid())); " + (
+        "os.execv(sys.executable, [sys.executable, '-m', 'tests.fixtures.mcp_server'])"
+    )
+    server = {
+        "command": sys.executable,
+        "args": ["-c", script],
+        "cwd": str(ROOT),
+        "env": {"MCP_FIXTURE_LOG": str(log)},
+        "allowed_tools": ["lookup"],
+    }
+    model = ScriptedModel(
+        [
+            ModelStep(output=[assistant_message("Hello.", item_id="m1")]),
+            ModelStep(output=[function_call(LOOKUP, {"term": "galois"}, call_id="c1")]),
+            ModelStep(output=[assistant_message("Galois found.", item_id="m2")]),
+        ]
+    )
+    assistant = assistant_with(sqlite_store, model, {"fixture": server})
+    try:
+        _, events = await raw_stream(
+            assistant, agent_request("threads.create", input=user_input("hi"))
+        )
+        first = int(pid_file.read_text())
+        os.kill(first, signal.SIGKILL)
+        thread_id = next(e.thread.id for e in events if e.type == "thread.created")
+        _, events2 = await raw_stream(
+            assistant,
+            agent_request(
+                "threads.add_user_message", thread_id=thread_id, input=user_input("galois?")
+            ),
+        )
+        # No failure: the dead server was noticed before the turn and started again.
+        assert not notices(events2)
+        assert answer(events2) == "Galois found." and calls_logged(log) == ["galois"]
+        assert int(pid_file.read_text()) != first
     finally:
         await close_mcp(assistant)

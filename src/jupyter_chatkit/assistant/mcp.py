@@ -167,6 +167,9 @@ class _Connection:
     async def start(self) -> None:
         """Start the server and list its tools; raises what went wrong."""
         ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        # Read even when nobody waits any more (a start that timed out), so a late
+        # failure is not reported as "never retrieved".
+        ready.add_done_callback(lambda f: f.cancelled() or f.exception())
         self._task = asyncio.create_task(self._run(ready), name=f"mcp:{self.config.name}")
         # The client has its own timeouts; this one bounds a server that never answers.
         await asyncio.wait_for(asyncio.shield(ready), self.config.timeout + 5)
@@ -208,6 +211,17 @@ class _Connection:
             schema=schema,
             ask=not self.config.runs_unasked(tool.name),
         )
+
+    async def alive(self) -> bool:
+        """True when the server answers a ping (a stdio server may have died while idle)."""
+        session = getattr(self.server, "session", None)
+        if session is None:
+            return False
+        try:
+            await asyncio.wait_for(session.send_ping(), min(5.0, self.config.timeout))
+        except Exception:
+            return False
+        return True
 
     async def close(self) -> None:
         """Stop the server (bounded: a stuck one is cancelled)."""
@@ -315,6 +329,11 @@ class McpTools:
         for name, config in self.configs.items():
             if turn is not None and self._failed.get(name) == turn:
                 continue
+            running = self._connections.get(name)
+            if running is not None and not await running.alive():
+                # Gone since the last turn: started afresh below, without a failure.
+                log.info("MCP server %r stopped answering; starting it again", name)
+                await self._drop(name)
             try:
                 connection = await self._connect(name)
             except Exception as exc:
