@@ -188,7 +188,13 @@ class _Connection:
                 raise
             return
         self.server = server
-        self.tools = [self._ref(tool) for tool in listed if self.config.offers(tool.name)]
+        refs: dict[str, McpToolRef] = {}
+        for tool in listed:
+            ref = self._ref(tool)
+            # Two names that read the same once made model-safe: the first one is kept.
+            if self.config.offers(tool.name) and ref.name not in refs:
+                refs[ref.name] = ref
+        self.tools = list(refs.values())
         if not ready.done():
             ready.set_result(None)
         try:
@@ -423,7 +429,8 @@ class McpTools:
 
         return FunctionTool(
             name=ref.name,
-            description=ref.description,
+            # The server's own words: no secret of ours in them either.
+            description=self.policy.text(ref.description, 1000)[0],
             params_json_schema=dict(ref.schema),
             on_invoke_tool=invoke,
             # MCP schemas are written for their servers, not for strict mode.
