@@ -73,8 +73,19 @@ def open_and_run(lab: LabPage, name: str, cells: list[str]) -> None:
     lab.page.locator(f"{HOST} .jck-input").first.wait_for(state="visible", timeout=60_000)
 
 
+FRESH_USER_MSG = (
+    ".jp-OutputArea-output .jck-widget-host:not([data-old]) .jck-msg.jck-user:not(.jck-pending-msg)"
+)
+
+
 def restart_and_run_all(lab: LabPage) -> None:
-    """A new kernel: ``%chat`` makes a new Chat with no conversation of its own."""
+    """A new kernel: ``%chat`` makes a new Chat with no conversation of its own.
+
+    The widgets on screen before are marked, so only the new one counts afterwards.
+    """
+    lab.page.evaluate(
+        "() => document.querySelectorAll('.jck-widget-host').forEach(e => { e.dataset.old = '1'; })"
+    )
     lab.notebook_js("await nb.sessionContext.restartKernel();")
     lab.wait_for_kernel_idle()
     lab.run_all()
@@ -114,7 +125,7 @@ def test_widget_keeps_to_its_notebooks_conversations(
     # A new kernel, a new Chat without a conversation: the notebook's one comes back
     # (remembered in this browser).
     restart_and_run_all(lab)
-    page.locator(USER_MSG, has_text="remember the total").wait_for()
+    page.locator(FRESH_USER_MSG, has_text="remember the total").wait_for()
     screenshot(page, "reopened")
 
     # Nothing remembered in this browser: the server's newest one for the notebook.
@@ -124,7 +135,7 @@ def test_widget_keeps_to_its_notebooks_conversations(
         ".forEach(k => localStorage.removeItem(k))"
     )
     restart_and_run_all(lab)
-    page.locator(USER_MSG, has_text="remember the total").wait_for()
+    page.locator(FRESH_USER_MSG, has_text="remember the total").wait_for()
     remembered = page.evaluate(
         "() => Object.entries(localStorage)"
         ".filter(([k]) => k.startsWith('jupyter-chatkit:notebook-threads:'))"
