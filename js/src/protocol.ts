@@ -216,29 +216,3 @@ export const ERROR_CODE = {
   "FORBIDDEN": "forbidden",
   "INTERNAL": "internal_error"
 } as const;
-
-/** One client tool as declared in Python (see ClientToolSpec there). */
-export type ClientToolSpec = (typeof CLIENT_TOOLS)[number];
-/** The name of a client tool. */
-export type ClientToolName = ClientToolSpec["name"];
-/** Comm message types of the %chat widget. */
-export type CommType = (typeof COMM)[keyof typeof COMM];
-/** Error codes of our JSON error bodies. */
-export type ErrorCode = (typeof ERROR_CODE)[keyof typeof ERROR_CODE];
-
-/** The spec of client tool `name`, if it is one. */
-export function toolSpec(name: string): ClientToolSpec | undefined {
-  return CLIENT_TOOLS.find((t) => t.name === name);
-}
-
-/** A tool's label template with `{subject}` filled from the call's arguments. */
-export function toolLabel(
-  spec: ClientToolSpec,
-  template: string,
-  args: Record<string, unknown> | null | undefined,
-): string {
-  if (!template) return `Running ${spec.name}…`;
-  const value = spec.subject_arg ? args?.[spec.subject_arg] : undefined;
-  const subject = typeof value === "string" && value ? value : spec.subject_default;
-  return template.split("{subject}").join(subject);
-}

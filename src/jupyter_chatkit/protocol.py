@@ -365,35 +365,6 @@ def protocol_dict() -> dict[str, Any]:
     }
 
 
-_TS_HELPERS = """
-/** One client tool as declared in Python (see ClientToolSpec there). */
-export type ClientToolSpec = (typeof CLIENT_TOOLS)[number];
-/** The name of a client tool. */
-export type ClientToolName = ClientToolSpec["name"];
-/** Comm message types of the %chat widget. */
-export type CommType = (typeof COMM)[keyof typeof COMM];
-/** Error codes of our JSON error bodies. */
-export type ErrorCode = (typeof ERROR_CODE)[keyof typeof ERROR_CODE];
-
-/** The spec of client tool `name`, if it is one. */
-export function toolSpec(name: string): ClientToolSpec | undefined {
-  return CLIENT_TOOLS.find((t) => t.name === name);
-}
-
-/** A tool's label template with `{subject}` filled from the call's arguments. */
-export function toolLabel(
-  spec: ClientToolSpec,
-  template: string,
-  args: Record<string, unknown> | null | undefined,
-): string {
-  if (!template) return `Running ${spec.name}…`;
-  const value = spec.subject_arg ? args?.[spec.subject_arg] : undefined;
-  const subject = typeof value === "string" && value ? value : spec.subject_default;
-  return template.split("{subject}").join(subject);
-}
-"""
-
-
 def render_typescript() -> str:
     """The TypeScript module holding a copy of the protocol."""
     lines = [
@@ -403,7 +374,7 @@ def render_typescript() -> str:
     for name, value in protocol_dict().items():
         body = json.dumps(value, indent=2, ensure_ascii=False)
         lines.append(f"export const {name} = {body} as const;")
-    return "\n".join(lines) + "\n" + _TS_HELPERS
+    return "\n".join(lines) + "\n"
 
 
 def write_or_print(text: str, path: Path, argv: list[str]) -> None:

@@ -16,7 +16,7 @@ import type {
   WidgetItem,
   WorkflowItem,
 } from "../client/types";
-import { toolLabel as fillLabel, toolSpec } from "../protocol";
+import { toolLabel as fillLabel, toolSpec } from "../toolspec";
 import { button, copyText, h, icon } from "./dom";
 import { type MarkdownOptions, MarkdownView } from "./markdown";
 import { renderWidget, type WidgetContext } from "./widgets";

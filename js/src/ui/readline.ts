@@ -7,7 +7,8 @@
  */
 
 import type { ThreadItem, UserMessageItem } from "../client/types";
-import { AGENT_TOOLS, READ_CELLS, toolLabel, toolSpec } from "../protocol";
+import { AGENT_TOOLS, READ_CELLS } from "../protocol";
+import { toolLabel, toolSpec } from "../toolspec";
 import { h } from "./dom";
 
 const AGENT_STEPS = new Set<string>(AGENT_TOOLS.map((t) => t.name));
