@@ -16,48 +16,22 @@ from typing import Any
 
 import pytest
 
-from .fixtures.browser import JupyterServer, LabPage, fake_llm_env
+from .fixtures.browser import WIDGET, JupyterServer, LabPage, fake_llm_env, send, tool_output
 from .fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
 
-HOST = ".jp-OutputArea-output .jck-widget-host"
-INPUT = f"{HOST} .jck-input"
-ANSWER = f"{HOST} .jck-msg.jck-assistant"
+INPUT = f"{WIDGET} .jck-input"
+ANSWER = f"{WIDGET} .jck-msg.jck-assistant"
 SETUP = (
     "import pandas as pd\n"
     "sales = pd.DataFrame({'region': ['north', 'south'], 'revenue': [120.5, 98.0]})"
 )
 
 
-def wait_idle(page: Any) -> None:
-    """Until the widget's chat is not answering."""
-    page.wait_for_function(
-        """(sel) => {
-          const w = document.querySelector(sel);
-          return !!w && !w.querySelector('.jck-send.jck-stop') && !w.querySelector('.jck-streaming')
-            && !w.querySelector('.jck-activity.jck-pending');
-        }""",
-        arg=HOST,
-        timeout=90_000,
-    )
-
-
 def ask_in_widget(page: Any, text: str) -> str:
     """Type into the widget's composer; return the new answer's text."""
-    before = page.locator(ANSWER).count()
-    box = page.locator(INPUT).first
-    box.click()
-    box.fill(text)
-    box.press("Enter")
-    page.wait_for_function(
-        "([sel, n]) => document.querySelectorAll(sel).length > n",
-        arg=[ANSWER, before],
-        timeout=90_000,
-    )
-    wait_idle(page)
-    # The answer's own text, not the "Read: ..." line under it.
-    return str(page.locator(f"{ANSWER} .jck-parts").last.inner_text())
+    return send(page, text, WIDGET, timeout=90_000)
 
 
 def run_cell_output(lab: LabPage, index: int) -> str:
@@ -76,13 +50,6 @@ def open_chat_notebook(lab: LabPage, name: str, cells: list[str]) -> None:
     lab.open(name)
     lab.run_all()
     lab.page.locator(INPUT).first.wait_for(state="visible", timeout=60_000)
-
-
-def tool_output(llm: FakeLLM) -> Any:
-    """The client tool's output as the model received it (its second request)."""
-    return json.loads(
-        next(m for m in llm.requests[1]["messages"] if m["role"] == "tool")["content"]
-    )
 
 
 def test_widget_via_the_server_endpoint(
@@ -116,15 +83,15 @@ def test_widget_attaches_files_through_the_server(
     open_chat_notebook(lab, "attach.ipynb", [SETUP, "%load_ext jupyter_chatkit\n%chat"])
     token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
     csv = f"region,revenue,token\nnorth,120.5,{token}\n"
-    page.locator(f"{HOST} .jck-file-input").set_input_files(
+    page.locator(f"{WIDGET} .jck-file-input").set_input_files(
         [
             {"name": "sales.csv", "mimeType": "text/csv", "buffer": csv.encode()},
             {"name": "tool.exe", "mimeType": "application/x-msdownload", "buffer": b"MZ"},
         ]
     )
-    page.locator(f"{HOST} .jck-toast", has_text="tool.exe cannot be attached").wait_for()
+    page.locator(f"{WIDGET} .jck-toast", has_text="tool.exe cannot be attached").wait_for()
     page.locator(
-        f"{HOST} .jck-chip-attachment:not(.jck-uploading)", has_text="sales.csv"
+        f"{WIDGET} .jck-chip-attachment:not(.jck-uploading)", has_text="sales.csv"
     ).wait_for()
     screenshot(page, "attached")
     fake_llm.script(Reply("One region."))
@@ -205,11 +172,11 @@ def test_widget_code_card_inserts_below_its_own_cell(
     lab = LabPage(page, jupyter_server_factory(app=app))
     cells = [SETUP, "%load_ext jupyter_chatkit\n%chat", "# the last cell"]
     open_chat_notebook(lab, "cards.ipynb", cells)
-    page.locator(f"{HOST} .jck-offline").wait_for(state="visible")
+    page.locator(f"{WIDGET} .jck-offline").wait_for(state="visible")
     # The active cell has moved on after running; insertion must still follow the widget.
     lab.set_active_cell(2)
     ask_in_widget(page, "write code to plot sales")
-    card = page.locator(f"{HOST} .jck-widget").last
+    card = page.locator(f"{WIDGET} .jck-widget").last
     code = str(card.locator("pre code").first.inner_text()).strip()
     assert code
     card.get_by_role("button", name="Insert", exact=True).click()
@@ -222,7 +189,7 @@ def test_widget_code_card_inserts_below_its_own_cell(
     assert sources[3] == "# the last cell"
     # Inserted, not run: a person asked for Insert, not Insert & run.
     assert run_cell_output(lab, 2) == ""
-    page.locator(HOST).get_by_text("Inserted in the notebook").wait_for(timeout=10_000)
+    page.locator(WIDGET).get_by_text("Inserted in the notebook").wait_for(timeout=10_000)
     screenshot(page, f"inserted-{app}")
 
 

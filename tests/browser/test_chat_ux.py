@@ -7,11 +7,20 @@ Screenshots land in ``test-output/<test name>/``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from tests.fixtures.browser import JupyterServer, LabPage, fake_llm_env, start_jupyter
+from tests.fixtures.browser import (
+    ASSISTANT,
+    INPUT,
+    PANEL,
+    JupyterServer,
+    LabPage,
+    open_panel,
+    send,
+    user_texts,
+    wait_idle,
+)
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall, server_error
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
@@ -23,45 +32,15 @@ SETUP = (
     "sales = pd.DataFrame({'region': ['n', 's'], 'revenue': [1.0, 2.0]})"
 )
 ANSWER = ".jp-Cell .jck-answer"
-NO_TITLES = ["--JupyterChatKit.title_threads=False"]
-PANEL = "#jupyter-chatkit-panel"
-INPUT = f"{PANEL} .jck-input"
-ASSISTANT = f"{PANEL} .jck-msg.jck-assistant"
+# This module's servers (see tests/fixtures/browser.py): a second model people may pick,
+# and no title requests, so that each test scripts exactly the answers it needs.
+JUPYTER_EXTRA_ENV = {"JUPYTER_CHATKIT_MODELS": "other-model"}
+JUPYTER_EXTRA_ARGS = ["--JupyterChatKit.title_threads=False"]
 TABLE = (
     "| Region | Widget | Revenue | Quarter | Salesperson | Comment |\n"
     "|---|---|---|---|---|---|\n"
     "| Westphalia | Widgetmaker | 12 | Q3 | Wilhelmina | Extraordinary |\n"
 )
-
-
-@pytest.fixture(scope="module")
-def jupyter_lab(
-    tmp_path_factory: pytest.TempPathFactory, browser_llm: FakeLLM
-) -> Iterator[JupyterServer]:
-    """This module's JupyterLab: the fake model, and a second model people may pick."""
-    server = start_jupyter(
-        tmp_path_factory.mktemp("lab"),
-        extra_env={**fake_llm_env(browser_llm), "JUPYTER_CHATKIT_MODELS": "other-model"},
-        # No title requests: each test scripts exactly the answers it needs.
-        extra_args=NO_TITLES,
-    )
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def notebook7(
-    tmp_path_factory: pytest.TempPathFactory, browser_llm: FakeLLM
-) -> Iterator[JupyterServer]:
-    """A Notebook 7 server on the module's fake model."""
-    server = start_jupyter(
-        tmp_path_factory.mktemp("nb7"),
-        app="notebook",
-        extra_env={**fake_llm_env(browser_llm), "JUPYTER_CHATKIT_MODELS": "other-model"},
-        extra_args=NO_TITLES,
-    )
-    yield server
-    server.stop()
 
 
 def script_card(llm: FakeLLM) -> None:
@@ -143,47 +122,6 @@ def test_magic_answer_in_notebook7(
 
 
 # -- the sidebar: one set of card buttons, Replace with a diff, keys, edit, models ---------
-
-
-def open_panel(page: Any) -> None:
-    page.evaluate("() => document.activeElement?.blur()")
-    page.evaluate("() => window.jupyterapp.commands.execute('jupyter-chatkit:open')")
-    page.locator(INPUT).wait_for(state="visible")
-
-
-def wait_idle(page: Any) -> None:
-    page.wait_for_function(
-        """(sel) => { const p = document.querySelector(sel);
-          return !!p && !p.querySelector('.jck-send.jck-stop')
-            && !p.querySelector('.jck-streaming'); }""",
-        arg=PANEL,
-        timeout=60_000,
-    )
-
-
-def send(page: Any, text: str) -> None:
-    before = page.locator(ASSISTANT).count()
-    box = page.locator(INPUT)
-    box.click()
-    box.fill(text)
-    box.press("Enter")
-    page.wait_for_function(
-        "([sel, n]) => document.querySelectorAll(sel).length > n",
-        arg=[ASSISTANT, before],
-        timeout=60_000,
-    )
-    wait_idle(page)
-
-
-def user_texts(llm: FakeLLM, request: int = -1) -> list[str]:
-    """The text of each user message in the model's ``request``-th request."""
-    texts = []
-    for m in llm.requests[request]["messages"]:
-        if m["role"] == "user":
-            content = m["content"]
-            parts = content if isinstance(content, list) else [{"text": content}]
-            texts.append("".join(str(part.get("text", "")) for part in parts))
-    return texts
 
 
 def test_card_buttons_replace_with_a_diff_and_insert_counts(

@@ -14,14 +14,12 @@ import json
 from typing import Any
 
 import pytest
-from tests.fixtures.browser import LabPage
+from tests.fixtures.browser import ASSISTANT, LabPage
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 from tests.test_context_policy import TABLE, leaks
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 
-PANEL = "#jupyter-chatkit-panel"
-ASSISTANT = f"{PANEL} .jck-msg.jck-assistant"
 GITHUB = next(c for c in TABLE if c["id"] == "github-classic")["value"]
 PASSWORD = next(c for c in TABLE if c["id"] == "password-var")["value"]
 URL = next(c for c in TABLE if c["id"] == "url-password")["value"]

@@ -18,16 +18,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.fixtures.browser import JupyterServer, LabPage
+from tests.fixtures.browser import (
+    ASSISTANT,
+    INPUT,
+    PANEL,
+    USER,
+    JupyterServer,
+    LabPage,
+    send,
+    tool_output,
+    wait_idle,
+)
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 
 JUPYTER_BASE_URL = "/user/ada/"  # read by the jupyter_lab fixture
-
-PANEL = "#jupyter-chatkit-panel"
-INPUT = f"{PANEL} .jck-input"
-ASSISTANT = f"{PANEL} .jck-msg.jck-assistant"
 
 
 # -- helpers ----------------------------------------------------------------------------
@@ -58,42 +64,6 @@ def answers(page: Any) -> int:
     return int(page.locator(ASSISTANT).count())
 
 
-def wait_idle(page: Any, timeout: float = 60_000) -> None:
-    """Wait until the chat is not answering (no stop button, nothing streaming)."""
-    page.wait_for_function(
-        """(sel) => {
-          const p = document.querySelector(sel);
-          return !!p && !p.querySelector('.jck-send.jck-stop') && !p.querySelector('.jck-streaming')
-            && !p.querySelector('.jck-activity.jck-pending');
-        }""",
-        arg=PANEL,
-        timeout=timeout,
-    )
-
-
-def send(page: Any, text: str) -> str:
-    """Type ``text`` into the composer, press Enter, and return the new answer's text."""
-    before = answers(page)
-    box = page.locator(INPUT)
-    box.click()
-    box.fill(text)
-    box.press("Enter")
-    page.wait_for_function(
-        "([sel, n]) => document.querySelectorAll(sel).length > n",
-        arg=[ASSISTANT, before],
-        timeout=60_000,
-    )
-    wait_idle(page)
-    # The answer's own text (the "Read: ..." line under it is not part of it).
-    return str(page.locator(f"{ASSISTANT} .jck-parts").last.inner_text())
-
-
-def tool_output(llm: FakeLLM, request: int = 1) -> Any:
-    """The client tool's output as the model received it in its ``request``-th request."""
-    messages = llm.requests[request]["messages"]
-    return json.loads(next(m for m in messages if m["role"] == "tool")["content"])
-
-
 def tool_then_answer(llm: FakeLLM, tool: str, answer: str, **args: Any) -> None:
     """Script one client tool call, then an answer."""
     llm.script(Reply(tool_calls=[ToolCall(tool, args)]), Reply(answer))
@@ -101,7 +71,7 @@ def tool_then_answer(llm: FakeLLM, tool: str, answer: str, **args: Any) -> None:
 
 def last_user_message(page: Any) -> str:
     """The text of the last user message in the panel."""
-    return str(page.locator(f"{PANEL} .jck-msg.jck-user:not(.jck-pending-msg)").last.inner_text())
+    return str(page.locator(USER).last.inner_text())
 
 
 # -- tests ------------------------------------------------------------------------------

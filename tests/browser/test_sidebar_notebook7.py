@@ -3,28 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from tests.fixtures.browser import JupyterServer, LabPage, fake_llm_env, start_jupyter
+from tests.fixtures.browser import PANEL, JupyterServer, LabPage
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
-
-PANEL = "#jupyter-chatkit-panel"
-
-
-@pytest.fixture(scope="module")
-def notebook7(
-    tmp_path_factory: pytest.TempPathFactory, browser_llm: FakeLLM
-) -> Iterator[JupyterServer]:
-    """A Notebook 7 server on the module's fake model."""
-    server = start_jupyter(
-        tmp_path_factory.mktemp("nb7"), app="notebook", extra_env=fake_llm_env(browser_llm)
-    )
-    yield server
-    server.stop()
 
 
 def test_notebook7_sidebar_and_bridge(

@@ -14,17 +14,23 @@ import json
 from typing import Any
 
 import pytest
-from tests.fixtures.browser import LabPage
+from tests.fixtures.browser import (
+    ASSISTANT,
+    CHIP,
+    INPUT,
+    PANEL,
+    USER,
+    LabPage,
+    context_of,
+    open_panel,
+    type_and_pick,
+    wait_answer,
+)
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 from tests.test_context_policy import TABLE, leaks
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 
-PANEL = "#jupyter-chatkit-panel"
-INPUT = f"{PANEL} .jck-input"
-ASSISTANT = f"{PANEL} .jck-msg.jck-assistant"
-USER = f"{PANEL} .jck-msg.jck-user:not(.jck-pending-msg)"
-CHIP = f"{PANEL} .jck-chip"
 CELLS_1_3 = "cells 1\N{EN DASH}3"  # the read line's range, as people write it
 GITHUB = next(c for c in TABLE if c["id"] == "github-classic")["value"]
 
@@ -43,23 +49,9 @@ def open_steer_notebook(lab: LabPage, name: str) -> None:
     lab.set_active_cell(0)
 
 
-def open_panel(lab: LabPage, page: Any) -> None:
-    lab.command("jupyter-chatkit:open")
-    page.locator(INPUT).wait_for(state="visible")
-
-
 def chips(page: Any) -> list[str]:
     """The chips' labels, in order."""
     return [str(t) for t in page.locator(f"{CHIP} .jck-chip-label").all_inner_texts()]
-
-
-def wait_answer(page: Any, text: str) -> None:
-    page.locator(ASSISTANT, has_text=text).wait_for(state="visible", timeout=60_000)
-    page.wait_for_function(
-        "(sel) => { const p = document.querySelector(sel); return !!p"
-        " && !p.querySelector('.jck-send.jck-stop') && !p.querySelector('.jck-streaming'); }",
-        arg=PANEL,
-    )
 
 
 def user_text(request: dict[str, Any]) -> str:
@@ -68,13 +60,6 @@ def user_text(request: dict[str, Any]) -> str:
     assert last["role"] == "user"
     content = last["content"]
     return content if isinstance(content, str) else "".join(p["text"] for p in content)
-
-
-def context_of(request: dict[str, Any]) -> str:
-    """The context sent with the request's message: the user messages just before it."""
-    messages = request["messages"]
-    start = max(n + 1 for n, m in enumerate(messages) if m["role"] != "user")
-    return json.dumps(messages[start:-1], ensure_ascii=False)
 
 
 def read_line(page: Any) -> str:
@@ -91,7 +76,7 @@ def test_error_reference_stays_short_and_the_cell_goes_as_context(
     lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
     open_steer_notebook(lab_page, "steer.ipynb")
-    open_panel(lab_page, page)
+    open_panel(page)
     page.wait_for_function(
         "(sel) => document.querySelectorAll(sel).length === 2", arg=CHIP, timeout=30_000
     )
@@ -163,7 +148,7 @@ def test_chips_are_removable_and_the_read_line_counts_tool_calls(
     lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
     open_steer_notebook(lab_page, "chips.ipynb")
-    open_panel(lab_page, page)
+    open_panel(page)
     page.wait_for_function(
         "(sel) => document.querySelectorAll(sel).length === 2", arg=CHIP, timeout=30_000
     )
@@ -192,16 +177,6 @@ def test_chips_are_removable_and_the_read_line_counts_tool_calls(
     assert active_index(lab_page) == 0
 
 
-def type_and_pick(page: Any, typed: str, option: str, shot: Any = None) -> None:
-    """Type ``typed`` at the end of the box and pick ``option`` from the popup."""
-    page.locator(INPUT).press_sequentially(typed)
-    item = page.locator(f"{PANEL} .jck-complete-item", has_text=option).first
-    item.wait_for(state="visible", timeout=30_000)
-    if shot:
-        shot()
-    item.dispatch_event("mousedown")
-
-
 def test_mentions_complete_and_send_their_content(
     lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
@@ -219,7 +194,7 @@ def test_mentions_complete_and_send_their_content(
     )
     lab_page.open("mentions.ipynb")
     lab_page.run_all()
-    open_panel(lab_page, page)
+    open_panel(page)
     # Chips off, so the model gets exactly the mentions.
     page.wait_for_function("(sel) => document.querySelectorAll(sel).length >= 2", arg=CHIP)
     for _ in range(2):
@@ -231,7 +206,7 @@ def test_mentions_complete_and_send_their_content(
     type_and_pick(page, "with @api", "@api_token")
     type_and_pick(page, "and #1", "cell 1")
     type_and_pick(
-        page, "and @data/sa", "@data/sales.csv", lambda: screenshot(page, "mention-popup-file")
+        page, "and @data/sa", "@data/sales.csv", shot=lambda: screenshot(page, "mention-popup-file")
     )
     type_and_pick(page, "and @data/lo", "@data/logo.bin")
     page.locator(INPUT).press_sequentially("and @nobody")
@@ -263,7 +238,7 @@ def test_mentions_complete_and_send_their_content(
 
 def test_slash_commands(lab_page: LabPage, page: Any, scripted_llm: FakeLLM) -> None:
     open_steer_notebook(lab_page, "slash.ipynb")
-    open_panel(lab_page, page)
+    open_panel(page)
     page.locator(INPUT).click()
     page.locator(INPUT).press_sequentially("/")
     options = page.locator(f"{PANEL} .jck-complete-item .jck-complete-label")
@@ -288,7 +263,7 @@ def test_each_notebook_reopens_its_thread_and_a_rename_keeps_it(
     lab_page.server.write_notebook("first.ipynb", ["x = 1"])
     lab_page.server.write_notebook("second.ipynb", ["y = 2"])
     lab_page.open("first.ipynb")
-    open_panel(lab_page, page)
+    open_panel(page)
     posted: list[str] = []
     page.on("request", lambda r: posted.append(r.post_data or "") if r.method == "POST" else None)
     scripted_llm.script(Reply("First answer."))
@@ -297,7 +272,7 @@ def test_each_notebook_reopens_its_thread_and_a_rename_keeps_it(
     wait_answer(page, "First answer.")
     # The new thread names its notebook (threads.create request metadata).
     create = next(json.loads(p) for p in posted if '"threads.create"' in p)
-    assert create["metadata"] == {"notebook": "first.ipynb"}
+    assert create["metadata"]["notebook"] == "first.ipynb"
     # Rename the open notebook the way the file browser does.
     page.evaluate(
         "() => window.jupyterapp.serviceManager.contents.rename('first.ipynb', 'renamed.ipynb')"
@@ -334,7 +309,7 @@ def test_attachments_picker_paste_and_refusals(
 ) -> None:
     lab_page.server.write_notebook("attach.ipynb", ["x = 1"])
     lab_page.open("attach.ipynb")
-    open_panel(lab_page, page)
+    open_panel(page)
     csv = "region,revenue,api_key\n" + "".join(f"r{i},{i},{GITHUB}\n" for i in range(3000))
     picker = page.locator(f"{PANEL} .jck-file-input")
     picker.set_input_files(
