@@ -122,6 +122,27 @@ test("streamed markdown equals a fresh render of the whole text (plain words app
   await page.context().close();
 });
 
+test("a hidden tab (no animation frames) still renders the answer to its end", opts, async () => {
+  const { page, errors } = await open("theme=light", 600);
+  await page.evaluate(() => {
+    // What a background tab does: Chromium runs no animation frames there.
+    window.requestAnimationFrame = () => 0;
+    Object.defineProperty(document, "hidden", { configurable: true, get: () => true });
+    document.dispatchEvent(new Event("visibilitychange"));
+  });
+  await ask(page, "Hello", 1);
+  await page.waitForFunction(
+    () =>
+      document.querySelector(".jck-log")?.getAttribute("aria-busy") === "false" &&
+      !!document.querySelector(".jck-assistant .jck-parts")?.textContent?.trim(),
+    null,
+    { timeout: 15000 },
+  );
+  assert.equal(await page.locator(".jck-progress").isVisible(), false);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
 test("sidebar width, light theme: full turn with tool call, widget, notice", opts, async () => {
   const { page, errors } = await open("theme=light&bridge=1", 380);
   await ask(page, "load data.csv", 1);
