@@ -18,7 +18,7 @@ from nbclient import NotebookClient
 
 from jupyter_chatkit.kernel.live import ANSWER_MIME
 
-from .fixtures.fake_llm import FAKE_API_KEY, FakeLLM, Reply, ToolCall
+from .fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 CARD = 'sales.groupby("region")["revenue"].mean()'
 SETUP = (
@@ -29,23 +29,14 @@ SETUP = (
 
 
 @pytest.fixture
-def provider_env(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_llm_with_key: FakeLLM
-) -> FakeLLM:
-    """Kernels started here talk to the fake server and keep their chats in tmp_path."""
-    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
-    monkeypatch.setenv("JUPYTER_CHATKIT_STORE_URL", f"sqlite:///{tmp_path / 'chat.sqlite3'}")
-    monkeypatch.setenv("OPENAI_BASE_URL", fake_llm_with_key.base_url)
-    monkeypatch.setenv("OPENAI_API_KEY", FAKE_API_KEY)
-    monkeypatch.setenv("JUPYTER_CHATKIT_MODEL", "fake-model")
-    monkeypatch.setenv("JUPYTER_CHATKIT_API", "chat_completions")
-    fake_llm_with_key.script(
+def provider_env(kernel_provider: FakeLLM) -> FakeLLM:
+    """Kernels started here talk to the fake server (scripted for a code card)."""
+    kernel_provider.script(
         Reply(tool_calls=[ToolCall("inspect_kernel_variable", {"name": "sales"})]),
         Reply(tool_calls=[ToolCall("propose_code", {"code": CARD, "title": "Mean"})]),
         Reply("Insert it below."),
     )
-    return fake_llm_with_key
+    return kernel_provider
 
 
 @pytest.mark.slow

@@ -13,27 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-import pytest
 from nbclient import NotebookClient
 
 from .fixtures.fake_llm import FAKE_API_KEY, FakeLLM, Reply, ToolCall
 
 DB_PASSWORD = "Tr0ub4dor-and-3"
-
-
-@pytest.fixture
-def kernel_provider(
-    tmp_path: Path, fake_llm_with_key: FakeLLM, monkeypatch: pytest.MonkeyPatch
-) -> FakeLLM:
-    """Kernels started by this test keep their data in ``tmp_path`` and ask the fake."""
-    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
-    monkeypatch.setenv("JUPYTER_CHATKIT_STORE_URL", f"sqlite:///{tmp_path / 'chat.sqlite3'}")
-    monkeypatch.setenv("OPENAI_BASE_URL", fake_llm_with_key.base_url)
-    monkeypatch.setenv("OPENAI_API_KEY", FAKE_API_KEY)
-    monkeypatch.setenv("JUPYTER_CHATKIT_MODEL", "fake-model")
-    monkeypatch.setenv("JUPYTER_CHATKIT_API", "chat_completions")
-    return fake_llm_with_key
 
 
 def tool_outputs(llm: FakeLLM) -> list[dict[str, Any]]:

@@ -16,7 +16,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from .fixtures.fake_llm import FAKE_API_KEY, FakeLLM, Reply, ToolCall
+from .fixtures.fake_llm import FAKE_API_KEY, FakeLLM, Reply, ToolCall, use_fake_provider
 
 NOTEBOOKS_DIR = Path(__file__).parents[1] / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
@@ -149,11 +149,7 @@ def provider_env(
     kernel_env: Path, fake_llm_with_key: FakeLLM, monkeypatch: pytest.MonkeyPatch
 ) -> FakeLLM:
     """Kernels started by this test talk to the fake server, as a configured user's would."""
-    monkeypatch.setenv("OPENAI_BASE_URL", fake_llm_with_key.base_url)
-    monkeypatch.setenv("OPENAI_API_KEY", FAKE_API_KEY)
-    monkeypatch.setenv("JUPYTER_CHATKIT_MODEL", "fake-model")
-    monkeypatch.setenv("JUPYTER_CHATKIT_API", "chat_completions")
-    return fake_llm_with_key
+    return use_fake_provider(monkeypatch, fake_llm_with_key)
 
 
 CARD = 'sales.groupby("region")["revenue"].mean()'
