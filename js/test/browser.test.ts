@@ -96,7 +96,7 @@ async function ask(page: Page, text: string, answers: number): Promise<void> {
 
 const opts = { skip: haveChromium ? false : `no Chromium at ${executablePath}` };
 
-test("streamed markdown equals a fresh render of the whole text (plain words appended in place)", opts, async () => {
+test("streamed markdown equals a fresh render of the whole text", opts, async () => {
   const { page, errors } = await open("theme=light", 600);
   const texts = [
     "Plain words stream one after another, with commas, (brackets) and a full stop. And more",

@@ -343,8 +343,6 @@ export class MarkdownView {
   private blocks: { raw: string; el: HTMLElement; plain: Text | null }[] = [];
   private text = "";
   private rendered = "";
-  /** True when the DOM was last brought up to date without lexing (see `appendPlain`). */
-  private appended = false;
   private scheduled = false;
   private options: MarkdownOptions;
   private onRender: (() => void) | null;
@@ -355,14 +353,11 @@ export class MarkdownView {
     this.onRender = onRender;
   }
 
-  /**
-   * Set the full text; rendering happens soon (or now with `immediate`). `final` (the
-   * text is complete) checks the result against a full parse once more.
-   */
-  update(text: string, immediate = false, final = false): void {
+  /** Set the full text; rendering happens soon (or now with `immediate`). */
+  update(text: string, immediate = false): void {
     this.text = text;
     if (immediate) {
-      this.flush(final);
+      this.flush();
       return;
     }
     if (this.scheduled) return;
@@ -375,11 +370,9 @@ export class MarkdownView {
     else setTimeout(run, 16);
   }
 
-  /** Render the latest text now (`exact`: with a full parse, see `update`). */
-  flush(exact = false): void {
-    if (this.text === this.rendered && !(exact && this.appended)) return;
-    if (!exact && this.appendPlain()) return;
-    this.appended = false;
+  /** Render the latest text now. */
+  flush(): void {
+    if (this.text === this.rendered) return;
     const tokens = marked.lexer(this.text);
     let keep = 0;
     // Keep leading blocks whose source is unchanged; never trust the old last block
@@ -406,28 +399,5 @@ export class MarkdownView {
     }
     this.rendered = this.text;
     this.onRender?.();
-  }
-
-  /**
-   * While plain words stream onto a plain last paragraph, append them to its text node
-   * without lexing the whole text again (that lexing was most of a frame's work). Only
-   * text that cannot change the markup qualifies: no newline, no markdown or HTML
-   * character, and a last line that starts with a letter (so no list marker can form)
-   * and holds no `www.` (no autolink can form); anything else takes the parsing path.
-   */
-  private appendPlain(): boolean {
-    const last = this.blocks[this.blocks.length - 1];
-    // The text node must hold the paragraph's source as it is (no trailing newline cut).
-    if (!last?.plain || last.plain.data !== last.raw || !this.text.startsWith(this.rendered)) return false;
-    const added = this.text.slice(this.rendered.length);
-    if (/[\n\r\t*_`[\]<>&\\~|#=:@$]/.test(added)) return false;
-    const line = this.text.slice(this.text.lastIndexOf("\n") + 1);
-    if (!/^ {0,3}\p{L}/u.test(line) || /www\./i.test(line)) return false;
-    last.plain.appendData(added);
-    last.raw += added;
-    this.rendered = this.text;
-    this.appended = true;
-    this.onRender?.();
-    return true;
   }
 }

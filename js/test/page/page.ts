@@ -106,7 +106,7 @@ w.__sanitize = (html: string, domains?: string[]) => {
 
 /**
  * Stream `chunks` into a MarkdownView (each rendered at once, as the chat does per frame):
- * the streamed HTML, the same after the final update, and a fresh render of the whole text.
+ * the streamed HTML, the same after the last update again, and a fresh render of the whole text.
  */
 w.__streamMarkdown = (chunks: string[]) => {
   const view = new MarkdownView();
@@ -116,9 +116,9 @@ w.__streamMarkdown = (chunks: string[]) => {
     view.update(text, true);
   }
   const streamed = view.el.innerHTML;
-  view.update(text, true, true);
+  view.update(text, true);
   const fresh = new MarkdownView();
-  fresh.update(text, true, true);
+  fresh.update(text, true);
   return { streamed, final: view.el.innerHTML, fresh: fresh.el.innerHTML };
 };
 
