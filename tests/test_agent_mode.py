@@ -167,11 +167,53 @@ async def test_step_limit_ends_the_turn_without_notebook_tools(sqlite_store: SQL
     assert pending_call(events) is None
     last = model.calls[2]
     assert not tool_names(last) & AGENT_TOOL_NAMES
-    assert "step limit" in (last.system_instructions or "")
+    # The run stopped there: no step was asked of the front end after the limit.
+    assert len(model.calls) == 3
     # A new message starts a new turn with its own steps.
     model.enqueue(ModelStep(output=[function_call("run_cell", {"index": 1}, call_id="c3")]))
     await stream(assistant, add_message(thread_id, "go on"))
     assert "run_cell" in tool_names(model.calls[3])
+
+
+def user_texts(call: Any) -> list[str]:
+    """The user messages' texts a model call received."""
+    return [
+        part.get("text", "")
+        for i in call.input
+        if isinstance(i, dict) and i.get("role") == "user" and isinstance(i.get("content"), list)
+        for part in i["content"]
+        if isinstance(part, dict)
+    ]
+
+
+@pytest.mark.asyncio
+async def test_step_limit_holds_when_big_outputs_trim_the_history(sqlite_store: SQLStore) -> None:
+    """Ten runs with 15k-character outputs are far over the history budget: the model
+    still gets the request, and the step limit is still reached after ten steps."""
+    limit = 10
+    model = ScriptedModel(
+        [
+            ModelStep(output=[function_call("run_cell", {"index": 0}, call_id=f"c{i}")])
+            for i in range(limit)
+        ]
+        + [ModelStep(output=[assistant_message("Ten runs done; more is left.", item_id="m")])]
+    )
+    assistant = make_assistant(sqlite_store, model, agent_max_steps=limit)
+    events = await stream(assistant, create("run cell 1 until it passes", AGENT))
+    thread_id = events[0].thread.id
+    big = {"status": "ok", "cell": {"index": 0, "outputs": [{"text": "x" * 15_000}]}}
+    for _ in range(limit):
+        events = await answer(assistant, thread_id, big)
+    assert pending_call(events) is None
+    assert len(model.calls) == limit + 1
+    last = model.calls[limit]
+    assert not tool_names(last) & AGENT_TOOL_NAMES
+    for call in model.calls:
+        assert any("run cell 1 until it passes" in text for text in user_texts(call))
+    # Every step is still known to the model (the older outputs shortened, not dropped).
+    calls = [i for i in last.input if isinstance(i, dict) and i.get("type") == "function_call"]
+    assert len(calls) == limit
+    assert outputs_seen(last)[-1]["cell"]["outputs"][0]["text"].startswith("x")
 
 
 @pytest.mark.asyncio

@@ -42,24 +42,73 @@ def estimate_tokens(item: ThreadItem) -> int:
 
 
 def bound_items(items: Sequence[ThreadItem], max_items: int, max_tokens: int) -> list[ThreadItem]:
-    """Keep the newest items within both limits, dropping the oldest first.
+    """What the model sees of ``items`` (oldest first): the current turn whole, then the
+    newest earlier items within both limits.
 
-    ``items`` are oldest first. The result never starts with an assistant reply or a
-    tool call whose question was dropped: it starts at a user message when one is kept.
+    The current turn (the newest user message and everything after it) is always kept:
+    a model that lost the request, or a step count that lost the turn's first steps,
+    would let an agent run on without its limit. When the turn alone is over the token
+    budget its older tool outputs are shortened first (the newest one is kept whole).
+    Earlier turns fill what is left of ``max_items`` / ``max_tokens``, dropping the
+    oldest first; the result never starts with an assistant reply or a tool call whose
+    question was dropped. Without a user message the newest item is always kept.
     """
+    start = next(
+        (i for i in range(len(items) - 1, -1, -1) if isinstance(items[i], UserMessageItem)), None
+    )
+    if start is None:
+        turn: list[ThreadItem] = list(items[-1:])
+        earlier: Sequence[ThreadItem] = items[:-1]
+    else:
+        turn = _fit_turn(items[start:], max_tokens)
+        earlier = items[:start]
+    budget = max_tokens - sum(estimate_tokens(item) for item in turn)
     kept: list[ThreadItem] = []
-    budget = max_tokens
-    for item in reversed(items[-max_items:] if max_items > 0 else []):
+    slots = max_items - len(turn)
+    for item in reversed(earlier[-slots:] if slots > 0 else []):
         cost = estimate_tokens(item)
-        if kept and cost > budget:
+        if cost > budget:
             break
         budget -= cost
         kept.append(item)
     kept.reverse()
     first_user = next((i for i, it in enumerate(kept) if isinstance(it, UserMessageItem)), None)
-    if first_user:
-        kept = kept[first_user:]
-    return kept
+    kept = kept[first_user:] if first_user is not None else []
+    return [*kept, *turn]
+
+
+# What a tool output shortened to fit the history budget becomes (its status is kept).
+SHORTENED_NOTE = "This output was left out to fit the conversation into the model's context."
+
+
+def _fit_turn(turn: Sequence[ThreadItem], max_tokens: int) -> list[ThreadItem]:
+    """``turn`` with its oldest tool outputs shortened until it fits ``max_tokens``.
+
+    The user message and the newest item stay whole; every step stays (its name,
+    arguments and status), so what was done in the turn is still known.
+    """
+    result = list(turn)
+    total = sum(estimate_tokens(item) for item in result)
+    for index in range(1, len(result) - 1):
+        if total <= max_tokens:
+            break
+        item = result[index]
+        if not isinstance(item, ClientToolCallItem) or item.status == "pending":
+            continue
+        output = item.output
+        status = output.get("status") if isinstance(output, dict) else None
+        short: dict[str, Any] = {"note": SHORTENED_NOTE}
+        if isinstance(status, str):
+            short = {"status": status, **short}
+        shortened = item.model_copy(update={"output": short})
+        total += estimate_tokens(shortened) - estimate_tokens(item)
+        result[index] = shortened
+    return result
+
+
+# A turn is read whole from the store, up to this many items (the step limits and the
+# front end's tool rounds keep real turns far below it).
+MAX_TURN_ITEMS = 1000
 
 
 async def load_history(
@@ -69,9 +118,25 @@ async def load_history(
     max_items: int,
     max_tokens: int,
 ) -> list[ThreadItem]:
-    """The newest ``max_items`` items of a thread, trimmed to ``max_tokens``, oldest first."""
-    page = await store.load_thread_items(thread.id, None, max(1, max_items), "desc", context)
-    return bound_items(list(reversed(page.data)), max_items, max_tokens)
+    """A thread's current turn whole and the newest earlier items within ``max_items``
+    and ``max_tokens``, oldest first (see :func:`bound_items`).
+
+    Reads back from the newest item until the turn's user message, however many steps
+    the turn has taken, so its step counts (agent_tools, mcp) are those of the store.
+    """
+    newest_first: list[ThreadItem] = []
+    after: str | None = None
+    limit = max(1, max_items)
+    while True:
+        page = await store.load_thread_items(thread.id, after, limit, "desc", context)
+        newest_first += page.data
+        found_user = any(isinstance(item, UserMessageItem) for item in page.data)
+        if found_user or not page.has_more or page.after is None:
+            break
+        if len(newest_first) >= MAX_TURN_ITEMS:
+            break
+        after = page.after
+    return bound_items(list(reversed(newest_first)), max_items, max_tokens)
 
 
 def _truncate_json(value: Any, limit: int = MAX_TOOL_OUTPUT_BYTES) -> str:
