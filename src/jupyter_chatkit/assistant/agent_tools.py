@@ -32,6 +32,12 @@ MODES: tuple[Mode, ...] = ("ask", "agent")
 # Thread metadata key of the agent settings of a thread: {"mode": ..., "auto_run": bool}.
 METADATA_KEY = "agent"
 
+# Request metadata key of what the requesting front end can carry out. The browser sends
+# none (it can do everything); the kernel's headless client sends
+# {"front_end": {"approval_cards": false}}: it cannot show a step for approval.
+FRONT_END_KEY = "front_end"
+HEADLESS_FRONT_END: dict[str, Any] = {FRONT_END_KEY: {"approval_cards": False}}
+
 # What the front end answers for a step; "status" is how the server reads it.
 STATUS_SKIPPED = "skipped"
 STATUS_STOPPED = "stopped"
@@ -74,6 +80,16 @@ def request_agent_settings(metadata: Any) -> dict[str, Any] | None:
 def thread_agent_settings(metadata: Any) -> dict[str, Any]:
     """A thread's agent settings from its metadata; Ask mode when none were recorded."""
     return request_agent_settings(metadata) or {"mode": "ask", "auto_run": False}
+
+
+def shows_approval_cards(metadata: Any) -> bool:
+    """False when a request's front end says it cannot show approval cards.
+
+    Then it can carry out no Agent-mode step and no MCP call needing approval; only an
+    explicit ``false`` counts, so every other front end keeps Agent mode.
+    """
+    value = metadata.get(FRONT_END_KEY) if isinstance(metadata, Mapping) else None
+    return not (isinstance(value, Mapping) and value.get("approval_cards") is False)
 
 
 def _get(item: Any, name: str) -> Any:

@@ -4,30 +4,25 @@ Transports (the Jupyter server handlers, the kernel comm) hand it request bytes 
 :class:`RequestContext` and get back a :class:`JsonResult` or a :class:`StreamResult`.
 Everything a client can get wrong is answered here as data: a 400 with a readable
 message, a 404, or one ``ErrorEvent`` in a stream. No traceback leaves this module.
+Which agent answers a turn, and its streamed run, are in :mod:`.turn`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
-from agents import RunConfig, Runner
 from agents.models.interface import Model
 from chatkit.actions import Action
-from chatkit.agents import AgentContext, stream_agent_response
+from chatkit.agents import AgentContext
 from chatkit.errors import CustomStreamError
 from chatkit.server import ChatKitServer, NonStreamingResult, StreamingResult
 from chatkit.store import NotFoundError
 from chatkit.types import (
-    AssistantMessageContent,
-    AssistantMessageContentPartAdded,
-    AssistantMessageContentPartDone,
-    AssistantMessageContentPartTextDelta,
     AssistantMessageItem,
     Attachment,
     ChatKitReq,
@@ -37,11 +32,8 @@ from chatkit.types import (
     Page,
     ThreadCreatedEvent,
     ThreadItem,
-    ThreadItemAddedEvent,
     ThreadItemDoneEvent,
-    ThreadItemRemovedEvent,
     ThreadItemReplacedEvent,
-    ThreadItemUpdatedEvent,
     ThreadMetadata,
     ThreadsAddUserMessageReq,
     ThreadsCreateReq,
@@ -67,30 +59,24 @@ from ..protocol import (
 from ..settings import Settings
 from ..store import SQLStore
 from ..store.engine import STORE_UNAVAILABLE, describe_store_failure, is_store_unavailable
-from . import agent_tools, notebook_threads
+from . import notebook_threads
 from .agent import build_agent, build_title_agent
+from .agent_tools import METADATA_KEY, thread_agent_settings
 from .cards import POSITIONS, card_code, mark_inserted
 from .history import load_history
 from .mcp import McpTools
 from .message_edit import ACTION_EDIT_MESSAGE, edit_message
 from .model_choice import ModelChoice
 from .model_input import PolicyConverter
-from .models import build_model, close_model, describe_model_error, set_tracing
-from .partial import (
-    CUT_OFF_NOTE,
-    STOPPED_NOTE,
-    KeepPartialOutput,
-    RunEvents,
-    cancel_stranded_reads,
-    mark_partial,
-)
+from .models import build_model, close_model, set_tracing
+from .partial import STOPPED_NOTE, KeepPartialOutput, mark_partial
 from .scrub import Scrubber, register_secret
 from .titles import local_title, model_title
+from .turn import TurnRequest, choose_agent, run_agent
 
 log = logging.getLogger("jupyter_chatkit")
 
 
-MAX_TURNS = 8
 _REQUEST_ADAPTER: TypeAdapter[ChatKitReq] = TypeAdapter(ChatKitReq)
 
 
@@ -160,9 +146,9 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         # Agent mode's agents: with the notebook tools, and once the step limit is hit.
         self.agent_mode_agent = build_agent(settings, mode="agent")
         self.agent_limit_agent = build_agent(settings, mode="agent_limit")
-        # Agent settings sent with a message ({"agent": {...}} request metadata), by
-        # thread id, until respond() records them in the thread's metadata.
-        self._requested_agent: dict[str, dict[str, Any]] = {}
+        # What the running request of a thread asks of its turn (the message's Ask/Agent
+        # choice, its front end's abilities), by thread id, for respond() (see turn.py).
+        self._turn_requests: dict[str, TurnRequest] = {}
         self.title_agent = build_title_agent()
 
     @property
@@ -291,13 +277,13 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             # Only the owner may queue on a thread's turn.
             await self.store.load_thread(thread_id, context)
             async with self.sql_store.thread_turn(thread_id):
-                self._note_agent_request(thread_id, request)
+                self._turn_requests[thread_id] = TurnRequest.of(request)
                 try:
                     async for event in super()._process_streaming_impl(request, context):
                         yield event
                 finally:
                     # Used by respond(), or dropped with a request that never got there.
-                    self._requested_agent.pop(thread_id, None)
+                    self._turn_requests.pop(thread_id, None)
             return
         events = super()._process_streaming_impl(request, context)
         created: str | None = None
@@ -306,7 +292,7 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             async for event in events:
                 if isinstance(event, ThreadCreatedEvent):
                     created = event.thread.id
-                    self._note_agent_request(created, request)
+                    self._turn_requests[created] = TurnRequest.of(request)
                 elif isinstance(event, ThreadItemDoneEvent) and isinstance(
                     event.item, UserMessageItem
                 ):
@@ -318,24 +304,15 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             raise
         finally:
             if created is not None:
-                self._requested_agent.pop(created, None)
+                self._turn_requests.pop(created, None)
         if created is not None and kept:
             await self._record_notebook(created, request.metadata, context)
-
-    def _note_agent_request(self, thread_id: str, request: Any) -> None:
-        """Keep a message's Ask/Agent choice for respond() (see agent_tools)."""
-        if isinstance(request, ThreadsCreateReq | ThreadsAddUserMessageReq):
-            wanted = agent_tools.request_agent_settings(request.metadata)
-            if wanted is not None:
-                self._requested_agent[thread_id] = wanted
 
     def _to_thread_response(self, thread: Any) -> Any:
         """ChatKit's thread response plus the thread's Ask/Agent settings (nothing else
         of its metadata leaves the server)."""
         response = super()._to_thread_response(thread)
-        response.metadata = {
-            agent_tools.METADATA_KEY: agent_tools.thread_agent_settings(thread.metadata)
-        }
+        response.metadata = {METADATA_KEY: thread_agent_settings(thread.metadata)}
         return response
 
     async def _record_notebook(
@@ -346,10 +323,8 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         Saved once the first turn is done, so ChatKit's own saves of the thread during the
         turn cannot overwrite it.
         """
-        notebook = metadata.get("notebook") if isinstance(metadata, dict) else None
-        if not isinstance(notebook, str) or not notebook or len(notebook) > 4096:
-            return
-        if "\x00" in notebook:
+        notebook = notebook_threads.notebook_to_record(metadata)
+        if notebook is None:
             return
         thread = await self.store.load_thread(thread_id, context)
         thread.metadata = {**thread.metadata, "notebook": notebook}
@@ -415,73 +390,23 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             ContextPolicy.from_settings(self.settings),
             lambda attachment_id: self.read_attachment(attachment_id, context),
         )
-        # Ask or Agent: the message's choice is recorded in the thread (ChatKit saves a
-        # changed thread); tool outputs resume in the thread's recorded mode.
-        requested = self._requested_agent.pop(thread.id, None)
-        if requested is not None and input_user_message is not None:
-            thread.metadata = {**thread.metadata, agent_tools.METADATA_KEY: requested}
-        agent = self.agent
-        if agent_tools.thread_agent_settings(thread.metadata)["mode"] == "agent":
-            if input_user_message is None and agent_tools.stopped_by_user(history):
-                # Stop during a step: the step is kept with its result, the turn ends.
-                return
-            steps = agent_tools.steps_in_turn(history)
-            over = steps >= self.settings.agent_max_steps
-            agent = self.agent_limit_agent if over else self.agent_mode_agent
-        if self.mcp is not None and agent is not self.agent:
-            # Agent mode only: start the MCP servers, carry out a call just approved.
-            mcp_turn = await self.mcp.begin_turn(history, resuming=input_user_message is None)
-            for mcp_event in mcp_turn.events:
-                yield mcp_event
-            if mcp_turn.stopped:
-                return
-            if agent is self.agent_mode_agent:
-                agent = mcp_turn.agent(agent)
+        # Ask or Agent, the step limit, MCP, what this request's front end can do.
+        # (Kept for the whole request, dropped when it ends: see _process_streaming_impl.)
+        request = self._turn_requests.get(thread.id, TurnRequest())
+        choice = await choose_agent(self, thread, history, input_user_message, request)
+        for event in choice.events:
+            yield event
+        if choice.agent is None:
+            return
         agent_input = await converter.to_agent_input(history)
         agent_context = AgentContext[RequestContext](
             thread=thread, store=self.store, request_context=context
         )
-        result = Runner.run_streamed(
-            agent,
-            agent_input,
-            context=agent_context,
-            max_turns=MAX_TURNS,
-            run_config=RunConfig(
-                # The thread's pick (its last user message), else the configured model.
-                model=self.models.for_items(history),
-                tracing_disabled=not self.tracing,
-                trace_include_sensitive_data=False,
-            ),
-        )
-        pending: dict[str, ThreadItem] = {}
-        run_events = RunEvents(result)
-        try:
-            # Closed explicitly, so its merge tasks end while this loop still runs.
-            # (An async generator, though typed as an AsyncIterator.)
-            agent_events = cast(
-                "AsyncGenerator[ThreadStreamEvent, None]",
-                stream_agent_response(agent_context, run_events),  # type: ignore[arg-type]
-            )
-            async with contextlib.aclosing(agent_events) as events:
-                async for event in events:
-                    _track_pending(pending, event)
-                    yield event
-            if run_events.error is not None:
-                raise run_events.error
-        except (asyncio.CancelledError, GeneratorExit):
-            # The client went away: stop the run so the upstream request is closed.
-            result.cancel()
-            cancel_stranded_reads(run_events, agent_context._events)
-            raise
-        except Exception as exc:
-            result.cancel()
-            cancel_stranded_reads(run_events, agent_context._events)
-            message, retry = describe_model_error(exc)
-            log.warning("Model run failed in thread %s: %s", thread.id, type(exc).__name__)
-            # Keep what was already said, and leave nothing half-open behind.
-            for event in _settle_pending(pending):
+        run = run_agent(self, choice.agent, agent_input, agent_context, history)
+        # Closed here when the client goes away, so the run is stopped at once.
+        async with contextlib.aclosing(run) as events:
+            async for event in events:
                 yield event
-            raise CustomStreamError(message, allow_retry=retry) from None
 
         # Title after the first real answer; not while a client tool call is pending,
         # since the client waits for this stream to end before running the tool.
@@ -602,52 +527,6 @@ def _safe_message(exc: BaseException) -> str:
     """Our own ValueErrors carry readable messages; cap their length for safety."""
     message = str(exc).strip() or type(exc).__name__
     return message[:300]
-
-
-def _track_pending(pending: dict[str, ThreadItem], event: ThreadStreamEvent) -> None:
-    """Follow items that were added but not finished, with the text streamed so far."""
-    if isinstance(event, ThreadItemAddedEvent):
-        pending[event.item.id] = event.item.model_copy(deep=True)
-    elif isinstance(event, ThreadItemDoneEvent | ThreadItemReplacedEvent):
-        pending.pop(event.item.id, None)
-    elif isinstance(event, ThreadItemRemovedEvent):
-        pending.pop(event.item_id, None)
-    elif isinstance(event, ThreadItemUpdatedEvent):
-        item = pending.get(event.item_id)
-        if not isinstance(item, AssistantMessageItem):
-            return
-        update = event.update
-        if isinstance(update, AssistantMessageContentPartAdded | AssistantMessageContentPartDone):
-            while len(item.content) <= update.content_index:
-                item.content.append(AssistantMessageContent(text=""))
-            # A copy: ChatKit's own bookkeeping mutates the event's content object.
-            item.content[update.content_index] = update.content.model_copy(deep=True)
-        elif isinstance(update, AssistantMessageContentPartTextDelta):
-            while len(item.content) <= update.content_index:
-                item.content.append(AssistantMessageContent(text=""))
-            item.content[update.content_index].text += update.delta
-
-
-def _settle_pending(pending: dict[str, ThreadItem]) -> list[ThreadStreamEvent]:
-    """Finish half-streamed items after a failure: keep partial text, drop empty ones.
-
-    Kept text is marked as cut off, so the stored thread does not pass it for a
-    complete answer.
-    """
-    events: list[ThreadStreamEvent] = []
-    for item in pending.values():
-        if isinstance(item, AssistantMessageItem):
-            if any(part.text.strip() for part in item.content):
-                events.append(ThreadItemDoneEvent(item=mark_partial(item, CUT_OFF_NOTE)))
-            else:
-                events.append(ThreadItemRemovedEvent(item_id=item.id))
-        elif isinstance(item, WorkflowItem):
-            item.workflow.expanded = False
-            events.append(ThreadItemDoneEvent(item=item))
-        else:
-            events.append(ThreadItemRemovedEvent(item_id=item.id))
-    pending.clear()
-    return events
 
 
 async def create_assistant(settings: Settings, model: Model | None = None) -> NotebookAssistant:

@@ -1,0 +1,230 @@
+"""One turn of the assistant: which agent answers it, and its run as ChatKit events.
+
+:meth:`NotebookAssistant.respond` loads the thread's bounded history and hands the turn
+over in two steps:
+
+- :func:`choose_agent`: Ask or Agent mode (the thread's recorded choice, changed by the
+  message's own), the step limit, the MCP tools and a just-approved MCP call, and what
+  the requesting front end can carry out. A front end that cannot show approval cards
+  (the kernel's headless ``Chat().ask``, ``%chat QUESTION``) gets Ask mode's tools for
+  its request, whatever the thread's mode: no notebook-changing tools and no MCP tools
+  it would only answer with errors. The thread keeps its mode for the browser.
+- :func:`run_agent`: the streamed run; a failure keeps what was already said (marked as
+  cut off) and becomes one readable ``CustomStreamError``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncGenerator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
+
+from agents import Agent, RunConfig, Runner
+from agents.items import TResponseInputItem
+from chatkit.agents import AgentContext, stream_agent_response
+from chatkit.errors import CustomStreamError
+from chatkit.types import (
+    AssistantMessageContent,
+    AssistantMessageContentPartAdded,
+    AssistantMessageContentPartDone,
+    AssistantMessageContentPartTextDelta,
+    AssistantMessageItem,
+    ThreadItem,
+    ThreadItemAddedEvent,
+    ThreadItemDoneEvent,
+    ThreadItemRemovedEvent,
+    ThreadItemReplacedEvent,
+    ThreadItemUpdatedEvent,
+    ThreadMetadata,
+    ThreadsAddUserMessageReq,
+    ThreadsCreateReq,
+    ThreadStreamEvent,
+    UserMessageItem,
+    WorkflowItem,
+)
+
+from ..protocol import RequestContext
+from . import agent_tools
+from .models import describe_model_error
+from .partial import CUT_OFF_NOTE, RunEvents, cancel_stranded_reads, mark_partial
+
+if TYPE_CHECKING:
+    from .server import NotebookAssistant
+
+log = logging.getLogger("jupyter_chatkit")
+
+# Model calls per run at most (each tool result starts another one).
+MAX_TURNS = 8
+
+
+@dataclass(frozen=True)
+class TurnRequest:
+    """What one streaming request asks of the turn it starts or resumes.
+
+    ``agent``: the Ask/Agent choice sent with a message (``{"agent": {...}}``), recorded
+    in the thread by :func:`choose_agent`. ``approval_cards``: whether the request's front
+    end can show approval cards (``{"front_end": {"approval_cards": false}}`` says not).
+    """
+
+    agent: dict[str, Any] | None = None
+    approval_cards: bool = True
+
+    @classmethod
+    def of(cls, request: Any) -> TurnRequest:
+        """Read a ChatKit request's metadata; anything malformed reads as absent."""
+        metadata = getattr(request, "metadata", None)
+        wanted = (
+            agent_tools.request_agent_settings(metadata)
+            if isinstance(request, ThreadsCreateReq | ThreadsAddUserMessageReq)
+            else None
+        )
+        return cls(agent=wanted, approval_cards=agent_tools.shows_approval_cards(metadata))
+
+
+@dataclass
+class TurnChoice:
+    """The agent that answers the turn (None: the turn ends here), and events to show first."""
+
+    agent: Agent[Any] | None
+    events: list[ThreadStreamEvent] = field(default_factory=list)
+
+
+async def choose_agent(
+    server: NotebookAssistant,
+    thread: ThreadMetadata,
+    history: Sequence[ThreadItem],
+    input_user_message: UserMessageItem | None,
+    request: TurnRequest,
+) -> TurnChoice:
+    """Record the message's Ask/Agent choice in ``thread`` and pick the agent of the turn.
+
+    ChatKit saves the changed thread; tool outputs resume in its recorded mode.
+    """
+    if request.agent is not None and input_user_message is not None:
+        thread.metadata = {**thread.metadata, agent_tools.METADATA_KEY: request.agent}
+    if agent_tools.thread_agent_settings(thread.metadata)["mode"] != "agent":
+        return TurnChoice(server.agent)
+    if not request.approval_cards:
+        # Every step would need an approval card this front end cannot show (it would
+        # answer "unknown tool"): this request reads and proposes code, as in Ask mode.
+        return TurnChoice(server.agent)
+    if input_user_message is None and agent_tools.stopped_by_user(history):
+        # Stop during a step: the step is kept with its result, the turn ends.
+        return TurnChoice(None)
+    over = agent_tools.steps_in_turn(history) >= server.settings.agent_max_steps
+    agent = server.agent_limit_agent if over else server.agent_mode_agent
+    if server.mcp is None:
+        return TurnChoice(agent)
+    # Agent mode only: start the MCP servers, carry out a call just approved.
+    mcp_turn = await server.mcp.begin_turn(history, resuming=input_user_message is None)
+    if mcp_turn.stopped:
+        return TurnChoice(None, mcp_turn.events)
+    if agent is server.agent_mode_agent:
+        agent = mcp_turn.agent(agent)
+    return TurnChoice(agent, mcp_turn.events)
+
+
+async def run_agent(
+    server: NotebookAssistant,
+    agent: Agent[Any],
+    agent_input: list[TResponseInputItem],
+    agent_context: AgentContext[RequestContext],
+    history: Sequence[ThreadItem],
+) -> AsyncGenerator[ThreadStreamEvent, None]:
+    """Run ``agent`` and stream its events; a failure keeps what was said and is raised
+    as one readable ``CustomStreamError``.
+
+    The caller closes it (``contextlib.aclosing``) so that a client going away stops
+    the run at once.
+    """
+    result = Runner.run_streamed(
+        agent,
+        agent_input,
+        context=agent_context,
+        max_turns=MAX_TURNS,
+        run_config=RunConfig(
+            # The thread's pick (its last user message), else the configured model.
+            model=server.models.for_items(history),
+            tracing_disabled=not server.tracing,
+            trace_include_sensitive_data=False,
+        ),
+    )
+    pending: dict[str, ThreadItem] = {}
+    run_events = RunEvents(result)
+    try:
+        # Closed explicitly, so its merge tasks end while this loop still runs.
+        # (An async generator, though typed as an AsyncIterator.)
+        agent_events = cast(
+            "AsyncGenerator[ThreadStreamEvent, None]",
+            stream_agent_response(agent_context, run_events),  # type: ignore[arg-type]
+        )
+        async with contextlib.aclosing(agent_events) as events:
+            async for event in events:
+                track_pending(pending, event)
+                yield event
+        if run_events.error is not None:
+            raise run_events.error
+    except (asyncio.CancelledError, GeneratorExit):
+        # The client went away: stop the run so the upstream request is closed.
+        result.cancel()
+        cancel_stranded_reads(run_events, agent_context._events)
+        raise
+    except Exception as exc:
+        result.cancel()
+        cancel_stranded_reads(run_events, agent_context._events)
+        message, retry = describe_model_error(exc)
+        thread_id = agent_context.thread.id
+        log.warning("Model run failed in thread %s: %s", thread_id, type(exc).__name__)
+        # Keep what was already said, and leave nothing half-open behind.
+        for event in settle_pending(pending):
+            yield event
+        raise CustomStreamError(message, allow_retry=retry) from None
+
+
+def track_pending(pending: dict[str, ThreadItem], event: ThreadStreamEvent) -> None:
+    """Follow items that were added but not finished, with the text streamed so far."""
+    if isinstance(event, ThreadItemAddedEvent):
+        pending[event.item.id] = event.item.model_copy(deep=True)
+    elif isinstance(event, ThreadItemDoneEvent | ThreadItemReplacedEvent):
+        pending.pop(event.item.id, None)
+    elif isinstance(event, ThreadItemRemovedEvent):
+        pending.pop(event.item_id, None)
+    elif isinstance(event, ThreadItemUpdatedEvent):
+        item = pending.get(event.item_id)
+        if not isinstance(item, AssistantMessageItem):
+            return
+        update = event.update
+        if isinstance(update, AssistantMessageContentPartAdded | AssistantMessageContentPartDone):
+            while len(item.content) <= update.content_index:
+                item.content.append(AssistantMessageContent(text=""))
+            # A copy: ChatKit's own bookkeeping mutates the event's content object.
+            item.content[update.content_index] = update.content.model_copy(deep=True)
+        elif isinstance(update, AssistantMessageContentPartTextDelta):
+            while len(item.content) <= update.content_index:
+                item.content.append(AssistantMessageContent(text=""))
+            item.content[update.content_index].text += update.delta
+
+
+def settle_pending(pending: dict[str, ThreadItem]) -> list[ThreadStreamEvent]:
+    """Finish half-streamed items after a failure: keep partial text, drop empty ones.
+
+    Kept text is marked as cut off, so the stored thread does not pass it for a
+    complete answer.
+    """
+    events: list[ThreadStreamEvent] = []
+    for item in pending.values():
+        if isinstance(item, AssistantMessageItem):
+            if any(part.text.strip() for part in item.content):
+                events.append(ThreadItemDoneEvent(item=mark_partial(item, CUT_OFF_NOTE)))
+            else:
+                events.append(ThreadItemRemovedEvent(item_id=item.id))
+        elif isinstance(item, WorkflowItem):
+            item.workflow.expanded = False
+            events.append(ThreadItemDoneEvent(item=item))
+        else:
+            events.append(ThreadItemRemovedEvent(item_id=item.id))
+    pending.clear()
+    return events
