@@ -28,6 +28,7 @@ from chatkit.types import (
 )
 from pydantic import TypeAdapter, ValidationError
 
+from ..assistant.agent_tools import HEADLESS_FRONT_END
 from ..assistant.cards import card_code, fence
 from ..assistant.server import JsonResult, NotebookAssistant
 from ..protocol import ErrorCode, RequestContext
@@ -230,6 +231,20 @@ def _request(kind: str, **params: Any) -> bytes:
     return json.dumps({"type": kind, "params": params}).encode()
 
 
+def _turn_request(kind: str, metadata: dict[str, Any] | None = None, **params: Any) -> bytes:
+    """A request that starts or resumes a turn, saying what this client can carry out.
+
+    It answers the read tools in the kernel but can show no approval card, so the server
+    offers no Agent-mode step or MCP call needing one, even in a thread in Agent mode.
+    """
+    request = {
+        "type": kind,
+        "params": params,
+        "metadata": {**(metadata or {}), **HEADLESS_FRONT_END},
+    }
+    return json.dumps(request).encode()
+
+
 def _error_text(event: ErrorEvent) -> str:
     if event.message:
         return event.message
@@ -263,7 +278,7 @@ class ChatClient:
         if not text:
             return Answer("Ask a question first.", error="empty question")
         if self.thread_id:
-            body = _request(
+            body = _turn_request(
                 "threads.add_user_message", thread_id=self.thread_id, input=_user_input(text)
             )
         else:
@@ -278,7 +293,7 @@ class ChatClient:
             if call is None or turn.error or not self.thread_id:
                 break
             output = self._tool_output(call)
-            body = _request(
+            body = _turn_request(
                 "threads.add_client_tool_output", thread_id=self.thread_id, result=output
             )
             turn = await self._exchange(body, turn)
@@ -289,10 +304,8 @@ class ChatClient:
 
     def _create(self, text: str) -> bytes:
         """``threads.create`` for ``text``, naming this client's notebook if it has one."""
-        if not self.notebook:
-            return _request("threads.create", input=_user_input(text))
-        request = {"type": "threads.create", "params": {"input": _user_input(text)}}
-        return json.dumps({**request, "metadata": {"notebook": self.notebook}}).encode()
+        metadata = {"notebook": self.notebook} if self.notebook else None
+        return _turn_request("threads.create", metadata, input=_user_input(text))
 
     async def _thread_is_gone(self) -> bool:
         """True when this client's thread no longer exists for its user.
