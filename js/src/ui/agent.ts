@@ -11,52 +11,16 @@
  * interrupts a running cell), which ends the turn on the server.
  */
 
+import { type AgentHost, MCP_PREFIX, StepApprovals, type StepPreview } from "../client/approvals";
 import type { ChatSession, ClientToolHandler } from "../client/session";
 import type { ClientToolCallItem, ThreadMetadata } from "../client/types";
 import { AGENT_TOOLS } from "../protocol";
 import { button, h, icon } from "./dom";
 import "./agent.css";
 
-/** What a card shows before the step is approved. */
-export interface StepPreview {
-  /** Code of an insert or of the cell a run would run. */
-  code?: string;
-  /** An edit: the cell's current source and the proposed one (shown as a diff). */
-  before?: string;
-  after?: string;
-  /** The cell's 1-based number, when known. */
-  cell?: number;
-  /** Why the step cannot be carried out (no notebook, no such cell). */
-  problem?: string;
-}
-
-/** What the host gives back for a step it carried out. */
-export interface StepOutcome {
-  /** The tool output for the model: already redacted and bounded by the host. */
-  result: Record<string, unknown>;
-  /** Revert the change (inserts and edits); false when the cell changed since. */
-  undo?: () => boolean;
-}
-
-/** The notebook side of Agent mode (the JupyterLab extension implements it). */
-export interface AgentHost {
-  /** What the card shows for a pending step. */
-  preview(name: string, args: Record<string, unknown>): Promise<StepPreview>;
-  /** Carry out an approved step; `signal` aborts on Stop (a running cell is interrupted). */
-  apply(name: string, args: Record<string, unknown>, signal: AbortSignal): Promise<StepOutcome>;
-  /** A diff of `before` → `after` as DOM (text only). */
-  diff(before: string, after: string): HTMLElement;
-  /** The server's `agent_auto_approve` (inserts and edits apply without a card). */
-  autoApprove?: boolean | Promise<boolean>;
-}
-
-type Decision = "approve" | "skip" | "stop";
-type Phase = "waiting" | "running";
+export type { AgentHost, StepOutcome, StepPreview } from "../client/approvals";
 
 const AGENT_NAMES = new Set<string>(AGENT_TOOLS.map((t) => t.name));
-const MCP_PREFIX = "mcp__";
-const SKIPPED = { status: "skipped", note: "The user skipped this step; it was not carried out." };
-const STOPPED = { status: "stopped", note: "The user pressed Stop; the turn ended." };
 
 /** True for the calls that need a person's approval (notebook steps, MCP tools). */
 export function isStep(name: string): boolean {
@@ -107,13 +71,10 @@ const STATUS_TEXT: Record<string, string> = {
 export class AgentSteps {
   /** The Ask / Agent switch, auto-run and Undo (above the message box). */
   readonly bar: HTMLElement;
+  /** The approval decisions (no DOM; the cards render them). */
+  readonly approvals: StepApprovals;
   private mode: "ask" | "agent" = "ask";
-  private autoRun = false;
-  private autoApprove = false;
-  private approveAll = false;
-  private readonly pending = new Map<string, { phase: Phase; decide?: (d: Decision) => void }>();
   private readonly cards = new Map<string, { el: HTMLElement; item: ClientToolCallItem }>();
-  private undos: (() => boolean)[] = [];
   private threadId: string | null = null;
   private readonly unsubscribe: () => void;
   private readonly modeBtns: Record<"ask" | "agent", HTMLButtonElement>;
@@ -126,6 +87,7 @@ export class AgentSteps {
     private readonly host: AgentHost,
     private readonly announce: (text: string) => void,
   ) {
+    this.approvals = new StepApprovals(session, host, (id) => (id ? this.refresh(id) : this.sync()));
     const modeBtn = (mode: "ask" | "agent", label: string, title: string): HTMLButtonElement =>
       button(label, () => this.setMode(mode), {
         class: `jck-mode-btn jck-mode-${mode}`,
@@ -138,7 +100,7 @@ export class AgentSteps {
     };
     this.autoRunBox = h("input", { type: "checkbox", class: "jck-auto-run" });
     this.autoRunBox.addEventListener("change", () => {
-      this.autoRun = this.autoRunBox.checked;
+      this.approvals.autoRun = this.autoRunBox.checked;
     });
     this.autoRunLabel = h(
       "label",
@@ -158,15 +120,8 @@ export class AgentSteps {
       this.autoRunLabel,
       this.undoBtn,
     );
-    void Promise.resolve(host.autoApprove).then((v) => {
-      this.autoApprove = v === true;
-    });
-    // Each message carries the thread's choice (the server keeps it in the thread), and
-    // starts a turn of its own.
-    session.requestMetadata = () => {
-      this.beginTurn();
-      return { agent: { mode: this.mode, auto_run: this.autoRun } };
-    };
+    // Each message carries the thread's choice (the server keeps it in the thread).
+    session.requestMetadata = () => ({ agent: { mode: this.mode, auto_run: this.approvals.autoRun } });
     session.toolFallback = (name) => this.fallback(name);
     this.unsubscribe = session.subscribe((e) => {
       if (e.type !== "state") return;
@@ -184,20 +139,14 @@ export class AgentSteps {
   /** Stop following the session. */
   dispose(): void {
     this.unsubscribe();
+    this.approvals.dispose();
     this.cards.clear();
   }
 
   /** The handler of a call needing approval (notebook steps, MCP tools), or undefined. */
   fallback(name: string): ClientToolHandler | undefined {
     if (!isStep(name)) return undefined;
-    return (args, ctx) => this.step(name, args, ctx.item, ctx.signal);
-  }
-
-  /** A new message starts a turn: its own "approve all" and its own undo list. */
-  beginTurn(): void {
-    this.approveAll = false;
-    this.undos = [];
-    this.sync();
+    return (args, ctx) => this.approvals.step(name, args, ctx.item, ctx.signal);
   }
 
   /** The thread changed (opened, or a new one): take its mode. */
@@ -205,18 +154,17 @@ export class AgentSteps {
     const agent = (thread?.metadata as { agent?: { mode?: unknown; auto_run?: unknown } } | undefined)?.agent;
     if (thread && agent) {
       this.mode = agent.mode === "agent" ? "agent" : "ask";
-      this.autoRun = agent.auto_run === true;
+      this.approvals.autoRun = agent.auto_run === true;
     } else if (!thread) {
-      this.autoRun = false;
+      this.approvals.autoRun = false;
     }
-    this.undos = [];
     this.cards.clear();
     this.sync();
   }
 
   private setMode(mode: "ask" | "agent"): void {
     this.mode = mode;
-    if (mode === "ask") this.autoRun = false;
+    if (mode === "ask") this.approvals.autoRun = false;
     this.sync();
     this.announce(mode === "agent" ? "Agent mode: steps ask for your approval." : "Ask mode.");
   }
@@ -227,74 +175,17 @@ export class AgentSteps {
       this.modeBtns[m].setAttribute("aria-pressed", String(this.mode === m));
     }
     this.autoRunLabel.hidden = this.mode !== "agent";
-    this.autoRunBox.checked = this.autoRun;
-    this.undoBtn.hidden = this.undos.length === 0 || this.session.busy;
+    this.autoRunBox.checked = this.approvals.autoRun;
+    this.undoBtn.hidden = this.approvals.undos.length === 0 || this.session.busy;
   }
 
   private undoTurn(): void {
-    let undone = 0;
-    let kept = 0;
-    for (const undo of [...this.undos].reverse()) {
-      if (undo()) undone++;
-      else kept++;
-    }
-    this.undos = [];
-    this.sync();
+    const { undone, kept } = this.approvals.undoTurn();
     this.announce(
       kept
         ? `Reverted ${undone} change${undone === 1 ? "" : "s"}; ${kept} cell${kept === 1 ? "" : "s"} changed since and stayed.`
         : `Reverted ${undone} change${undone === 1 ? "" : "s"} of the agent.`,
     );
-  }
-
-  private autoApproved(name: string): boolean {
-    if (this.approveAll) return true;
-    if (name === "run_cell") return this.autoRun;
-    return this.autoApprove && (name === "insert_cell" || name === "edit_cell");
-  }
-
-  /** One step: wait for the decision, then carry it out (or not). */
-  private async step(
-    name: string,
-    args: Record<string, unknown>,
-    item: ClientToolCallItem,
-    signal: AbortSignal,
-  ): Promise<unknown> {
-    let decision: Decision = "approve";
-    if (!this.autoApproved(name)) {
-      decision = await new Promise<Decision>((resolve) => {
-        const onAbort = (): void => resolve("stop");
-        signal.addEventListener("abort", onAbort, { once: true });
-        this.pending.set(item.id, {
-          phase: "waiting",
-          decide: (d) => {
-            signal.removeEventListener("abort", onAbort);
-            resolve(d);
-          },
-        });
-        this.refresh(item.id);
-      });
-    }
-    if (signal.aborted) decision = "stop";
-    if (decision !== "approve") {
-      this.pending.delete(item.id);
-      this.refresh(item.id);
-      return decision === "skip" ? SKIPPED : STOPPED;
-    }
-    if (name.startsWith(MCP_PREFIX)) {
-      this.pending.delete(item.id);
-      return { status: "approved" };
-    }
-    this.pending.set(item.id, { phase: "running" });
-    this.refresh(item.id);
-    try {
-      const outcome = await this.host.apply(name, args, signal);
-      if (outcome.undo) this.undos.push(outcome.undo);
-      return outcome.result;
-    } finally {
-      this.pending.delete(item.id);
-      this.sync();
-    }
   }
 
   private refresh(id: string): void {
@@ -317,7 +208,7 @@ export class AgentSteps {
 
   private render(el: HTMLElement, item: ClientToolCallItem): void {
     const args = item.arguments ?? {};
-    const live = this.pending.get(item.id);
+    const live = this.approvals.live.get(item.id);
     const output = (item.output && typeof item.output === "object" ? item.output : {}) as Record<string, unknown>;
     const status = item.status === "completed" ? String(output.status ?? "done") : live ? live.phase : "pending";
     el.setAttribute("data-step", item.name);
@@ -341,16 +232,28 @@ export class AgentSteps {
       body.append(...this.doneBody(item.name, args, output));
       return;
     }
-    // The proposal: the code, the diff against the cell's current source, the cell to run.
-    if (item.name === "insert_cell" && typeof args.source === "string") body.append(codeBlock(args.source));
-    else if (item.name.startsWith(MCP_PREFIX)) body.append(codeBlock(JSON.stringify(args, null, 2)));
-    else {
+    // The proposal: the code, the diff against the cell's current source, the cell to run,
+    // and the notebook it acts on; a live step shows what its approval approves.
+    const show = (p: StepPreview): void => {
+      const where = p.notebook ? h("p", { class: "jck-step-notebook" }, "In ", h("code", null, p.notebook)) : null;
+      const what = p.problem
+        ? h("p", { class: "jck-step-problem" }, p.problem)
+        : p.before !== undefined && p.after !== undefined
+          ? this.host.diff(p.before, p.after)
+          : p.code !== undefined
+            ? codeBlock(p.code)
+            : null;
+      body.prepend(...[where, what].filter((n): n is HTMLElement => n !== null));
+    };
+    if (item.name.startsWith(MCP_PREFIX)) body.append(codeBlock(JSON.stringify(args, null, 2)));
+    else if (live?.preview) show(live.preview);
+    else if (item.name === "insert_cell" && typeof args.source === "string") body.append(codeBlock(args.source));
+    else if (!live) {
       void this.host.preview(item.name, args).then((p) => {
         if (!el.isConnected && !this.cards.has(item.id)) return;
-        if (p.problem) body.replaceChildren(h("p", { class: "jck-step-problem" }, p.problem));
-        else if (p.before !== undefined && p.after !== undefined)
-          body.replaceChildren(this.host.diff(p.before, p.after));
-        else if (p.code !== undefined) body.replaceChildren(codeBlock(p.code));
+        body.replaceChildren();
+        show(p);
+        if (!this.approvals.live.has(item.id)) body.append(h("p", { class: "jck-step-note" }, "Not carried out."));
       });
     }
     if (live?.phase !== "waiting" || !live.decide) {
@@ -358,19 +261,16 @@ export class AgentSteps {
       return;
     }
     const decide = live.decide;
+    const approveAll = live.approveAll ?? (() => decide("approve"));
     const actions = h(
       "div",
       { class: "jck-step-actions" },
       button("Approve", () => decide("approve"), { class: "jck-btn jck-btn-primary jck-step-approve" }),
       button("Skip", () => decide("skip"), { class: "jck-btn jck-step-skip" }),
-      button(
-        "Approve all in this turn",
-        () => {
-          this.approveAll = true;
-          decide("approve");
-        },
-        { class: "jck-btn jck-step-approve-all", title: "Approve this and every further step of this answer" },
-      ),
+      button("Approve all in this turn", approveAll, {
+        class: "jck-btn jck-step-approve-all",
+        title: "Approve this and every further step of this answer",
+      }),
     );
     el.append(actions);
   }
