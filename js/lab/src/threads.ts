@@ -25,15 +25,22 @@ export class NotebookThreads extends NotebookThreadMemory {
 
 /**
  * Tell the server a notebook moved (`threads.update` of one of its threads, with request
- * metadata `{notebook, previous_notebook}`): all its threads are re-pointed there.
+ * metadata `{notebook, previous_notebook}`): all its threads are re-pointed there. The
+ * thread keeps its title as it is; an untitled one stays untitled (empty), so the server
+ * still names it after its first answer.
  */
-async function tellServer(chat: ChatHandle, threadId: string | null, from: string, to: string): Promise<void> {
+export async function tellServer(
+  chat: Pick<ChatHandle, "session">,
+  threadId: string | null,
+  from: string,
+  to: string,
+): Promise<void> {
   if (!threadId) return;
   try {
     const thread = await chat.session.request<Thread>({ type: "threads.get_by_id", params: { thread_id: threadId } });
     await chat.session.request({
       type: "threads.update",
-      params: { thread_id: threadId, title: thread.title || "New conversation" },
+      params: { thread_id: threadId, title: thread.title ?? "" },
       metadata: { notebook: to, previous_notebook: from },
     });
   } catch (e) {
