@@ -46,10 +46,11 @@ export class AnswerRenderer extends Widget implements IRenderMime.IRenderer {
     const data = (model.data[ANSWER_MIME] ?? {}) as AnswerData;
     const text = typeof data.markdown === "string" ? data.markdown : "";
     const streaming = data.streaming === true;
-    this.node.classList.toggle("jck-streaming", streaming);
-    // Updates wait for the same view in the order they came.
+    // Updates wait for the same view in the order they came; the streaming mark follows
+    // the text shown (a finished answer's mark goes when its last text is there).
     this.view ??= this.createView();
     (await this.view).update(text, true);
+    this.node.classList.toggle("jck-streaming", streaming);
   }
 
   /** The markdown view, its code (the chat UI's chunk) loaded on the first answer shown. */
