@@ -5,6 +5,7 @@ JupyterLab's file browser sends), with the real store and the offline model."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +17,7 @@ from chatkit.types import ThreadMetadata
 from traitlets.config import Config
 
 from jupyter_chatkit.protocol import LOCAL_USER, RequestContext
-from jupyter_chatkit.serverext.renames import RenameFollower
+from jupyter_chatkit.serverext.renames import RenameFollower, server_id
 from jupyter_chatkit.store import SQLStore, open_store
 
 from .chatkit_helpers import parse_sse, user_input
@@ -78,12 +79,18 @@ async def test_closed_notebooks_and_folders_take_their_conversations(
     old = [await new_thread(jp_fetch, "work/old.ipynb") for _ in range(2)]
     deep = await new_thread(jp_fetch, "work/sub/deep.ipynb")
     other = await new_thread(jp_fetch, "other.ipynb")
-    # Someone else's thread in the same store naming the same path is not this server's.
+    # Someone else's thread in the same store, made through another server, naming the
+    # same path, is about another file.
     holder = jp_serverapp.web_app.settings["jupyter_chatkit"]["holder"]
     store: SQLStore = (await holder.get()).sql_store
+    here = store.server_id
+    root = await asyncio.to_thread(jp_root_dir.resolve)
+    assert here is not None and here.endswith(f":{root}")
+    store.server_id = "root:another-machine:/home/bob"
     await store.save_thread(
         ThreadMetadata(id="thr_bob", created_at=T0, metadata={"notebook": "work/old.ipynb"}), BOB
     )
+    store.server_id = here
 
     await rename(jp_fetch, jp_serverapp, "work/old.ipynb", "work/new.ipynb")
     assert await listed(jp_fetch, "work/new.ipynb") == old
@@ -102,20 +109,27 @@ async def test_closed_notebooks_and_folders_take_their_conversations(
 
 
 @pytest.mark.asyncio
-async def test_under_a_hub_only_the_servers_users_threads_follow(tmp_path: Path) -> None:
+async def test_the_follower_moves_this_servers_threads_and_its_owners_older_ones(
+    tmp_path: Path,
+) -> None:
     store = await open_store(f"sqlite:///{tmp_path / 'chat.sqlite3'}")
 
     async def opened() -> SQLStore:
         return store
 
     try:
+        # Older threads (no server recorded) of three users, then one made through
+        # Carol's own server, and one Carol made through Alice's.
         for user in ("alice", "bob", "carol"):
             thread = ThreadMetadata(
                 id=f"thr_{user}", created_at=T0, metadata={"notebook": "a.ipynb"}
             )
             await store.save_thread(thread, RequestContext(user_id=user))
-        follower = RenameFollower(opened, ["alice"], learn_users=True)
-        follower.served("carol")  # e.g. an admin who chatted through Alice's server
+        for server, thread_id in (("hub:carol/", "thr_carol_own"), ("hub:alice/", "thr_visit")):
+            store.server_id = server
+            thread = ThreadMetadata(id=thread_id, created_at=T0, metadata={"notebook": "a.ipynb"})
+            await store.save_thread(thread, RequestContext(user_id="carol"))
+        follower = RenameFollower(opened, ["alice"])  # Alice's server
         await follower.on_event(
             None,  # type: ignore[arg-type]
             "",
@@ -128,12 +142,38 @@ async def test_under_a_hub_only_the_servers_users_threads_follow(tmp_path: Path)
             {"action": "rename", "path": 3, "source_path": "b.ipynb"},
         ):
             await follower.on_event(None, "", data)  # type: ignore[arg-type]
+        owners = {"thr_alice": "alice", "thr_bob": "bob", "thr_carol": "carol"}
         notebooks = {
-            user: (await store.load_thread(f"thr_{user}", RequestContext(user_id=user))).metadata[
-                "notebook"
-            ]
-            for user in ("alice", "bob", "carol")
+            thread_id: (
+                await store.load_thread(
+                    thread_id, RequestContext(user_id=owners.get(thread_id, "carol"))
+                )
+            ).metadata["notebook"]
+            for thread_id in ("thr_alice", "thr_bob", "thr_carol", "thr_carol_own", "thr_visit")
         }
-        assert notebooks == {"alice": "b.ipynb", "bob": "a.ipynb", "carol": "b.ipynb"}
+        assert notebooks == {
+            "thr_alice": "b.ipynb",
+            "thr_bob": "a.ipynb",
+            "thr_carol": "a.ipynb",
+            "thr_carol_own": "a.ipynb",
+            "thr_visit": "b.ipynb",
+        }
     finally:
         await store.close()
+
+
+def test_a_servers_id_names_its_hub_server_or_its_installation_and_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hub = {"JUPYTERHUB_USER": "alice", "JUPYTERHUB_SERVER_NAME": "gpu"}
+    assert server_id(hub, True, "/anywhere") == "hub:alice/gpu"
+    assert server_id({"JUPYTERHUB_USER": "alice"}, True, "/anywhere") == "hub:alice/"
+    # A plain server: an id made once in Jupyter's data directory, and the root.
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "data"))
+    first = server_id({}, False, str(tmp_path))
+    assert first == server_id({}, False, str(tmp_path))
+    assert first.endswith(":" + str(tmp_path.resolve()))
+    assert first != server_id({}, False, str(tmp_path / "other"))
+    # Another installation (another data directory) is another server, same root or not.
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "elsewhere"))
+    assert server_id({}, False, str(tmp_path)) != first

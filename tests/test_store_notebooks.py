@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from jupyter_chatkit.assistant.notebook_threads import notebook_to_record
 from jupyter_chatkit.store import SQLStore, open_store
 from jupyter_chatkit.store.engine import create_engine_for, resolve_url
 from jupyter_chatkit.store.migrations import migrate
-from jupyter_chatkit.store.notebooks import MAX_NOTEBOOK_BYTES
+from jupyter_chatkit.store.notebooks import MAX_NOTEBOOK_BYTES, notebook_path
 
 from .test_store import ALICE, BOB, T0, thread
 
@@ -78,7 +79,7 @@ async def test_a_save_of_an_older_copy_does_not_undo_a_rename(store: SQLStore) -
     assert await ids(store, "a.ipynb", 5, "asc") == ["t"]
     # ChatKit saves the copy it loaded when a turn began: a rename meanwhile stays.
     loaded = await store.load_thread("t", ALICE)
-    assert await store.move_notebook("a.ipynb", "b.ipynb", ["alice"]) == 1
+    assert await store.move_notebook("a.ipynb", "b.ipynb", owners=["alice"]) == 1
     loaded.title = "Renamed during the turn"
     await store.save_thread(loaded, ALICE)
     again = await store.load_thread("t", ALICE)
@@ -90,14 +91,37 @@ async def test_a_save_of_an_older_copy_does_not_undo_a_rename(store: SQLStore) -
     assert await ids(store, "a.ipynb", 5, "asc") == []
     listed = await store.load_threads(5, None, "asc", ALICE)
     assert listed.data[0].metadata["notebook"] == "b.ipynb"
-    # A path too long to index stays in the metadata (PostgreSQL's btree would refuse it).
-    huge = "d/" * (MAX_NOTEBOOK_BYTES // 2) + "x.ipynb"
+
+
+@pytest.mark.asyncio
+async def test_one_limit_on_notebook_paths(store: SQLStore) -> None:
+    # One byte past the limit (in UTF-8, not characters): never recorded, listed or
+    # moved to. The server refuses to record it (notebook_threads.notebook_to_record);
+    # a thread saved with it anyway keeps it in its metadata only.
+    store.server_id = "here"
+    fits = "é" * (MAX_NOTEBOOK_BYTES // 2)
+    huge = fits + "x"
+    assert notebook_path(fits) == fits and notebook_path(huge) is None
+    assert notebook_to_record({"notebook": huge}) is None
+    assert notebook_to_record({"notebook": fits}) == fits
     await store.save_thread(in_notebook("long", huge), ALICE)
     assert (await store.load_thread("long", ALICE)).metadata["notebook"] == huge
+    assert await ids(store, huge, 5, "asc") == []
+    # A list filtered by such a path is empty, not the whole history.
+    await store.save_thread(in_notebook("short", "d/a.ipynb", seconds=1), ALICE)
+    assert await ids(store, huge, 5, "asc") == []
+    # A move whose new path would break the limit leaves the thread where it was.
+    await store.save_thread(in_notebook("edge", fits), ALICE)
+    assert await store.move_notebook(fits, huge) == 0
+    # In a renamed folder, the one thread the limit would cut off stays.
+    assert await store.move_notebook("d", "e" * (MAX_NOTEBOOK_BYTES - 4)) == 0
+    assert await ids(store, fits, 5, "asc") == ["edge"]
+    assert await ids(store, "d/a.ipynb", 5, "asc") == ["short"]
 
 
 @pytest.mark.asyncio
 async def test_renamed_notebooks_and_folders_take_their_threads(store: SQLStore) -> None:
+    store.server_id = "here"
     layout = {
         "file": "old.ipynb",
         "lookalike": "old.ipynb2",
@@ -108,10 +132,9 @@ async def test_renamed_notebooks_and_folders_take_their_threads(store: SQLStore)
     }
     for n, (thread_id, notebook) in enumerate(layout.items()):
         await store.save_thread(in_notebook(thread_id, notebook, seconds=n, mode="ask"), ALICE)
-    await store.save_thread(in_notebook("bobs", "old.ipynb"), BOB)
 
-    assert await store.move_notebook("old.ipynb", "renamed.ipynb", ["alice"]) == 1
-    assert await store.move_notebook("/work/", "archive/2026/work", ["alice"]) == 2
+    assert await store.move_notebook("old.ipynb", "renamed.ipynb") == 1
+    assert await store.move_notebook("/work/", "archive/2026/work") == 2
 
     async def notebook(thread_id: str, user: Any = ALICE) -> str:
         loaded = await store.load_thread(thread_id, user)
@@ -130,15 +153,54 @@ async def test_renamed_notebooks_and_folders_take_their_threads(store: SQLStore)
     assert await ids(store, "renamed.ipynb", 5, "asc") == ["file"]
     assert await ids(store, "archive/2026/work/deep/b.ipynb", 5, "asc") == ["nested"]
     assert await ids(store, "old.ipynb", 5, "asc") == []
-    # Bob's thread was not Alice's to move; every user's moves, each keeping its owner.
-    assert await notebook("bobs", BOB) == "old.ipynb"
-    assert await store.move_notebook("old.ipynb", "shared.ipynb", None) == 1
-    assert await ids(store, "shared.ipynb", 5, "asc", BOB) == ["bobs"]
-    assert await ids(store, "shared.ipynb", 5, "asc", ALICE) == []
-    # Nothing to do: no users, same path, empty paths.
-    assert await store.move_notebook("other.ipynb", "x.ipynb", []) == 0
-    assert await store.move_notebook("other.ipynb", "other.ipynb", None) == 0
-    assert await store.move_notebook("", "x.ipynb", None) == 0
+    # Nothing to do: same path, empty paths.
+    assert await store.move_notebook("other.ipynb", "other.ipynb") == 0
+    assert await store.move_notebook("", "x.ipynb") == 0
+    assert await store.move_notebook("other.ipynb", "/") == 0
+
+
+@pytest.mark.asyncio
+async def test_a_rename_moves_only_the_threads_made_through_its_server(store: SQLStore) -> None:
+    # Threads recorded before servers were (older releases): no server.
+    await store.save_thread(in_notebook("alice_old", "a.ipynb"), ALICE)
+    await store.save_thread(in_notebook("bob_old", "a.ipynb"), BOB)
+    # Bob's own server: a.ipynb there is another file.
+    store.server_id = "hub:bob/"
+    await store.save_thread(in_notebook("bob_own", "a.ipynb"), BOB)
+    # Alice's server, where Bob chatted too (an admin, a user given access).
+    store.server_id = "hub:alice/"
+    await store.save_thread(in_notebook("alice_here", "a.ipynb"), ALICE)
+    await store.save_thread(in_notebook("bob_here", "a.ipynb"), BOB)
+    # Saving a thread made elsewhere does not make it this server's.
+    await store.save_thread(await store.load_thread("bob_own", BOB), BOB)
+
+    async def where() -> dict[str, str]:
+        found = {}
+        for thread_id in ("alice_old", "bob_old", "bob_own", "alice_here", "bob_here"):
+            user = ALICE if thread_id.startswith("alice") else BOB
+            found[thread_id] = (await store.load_thread(thread_id, user)).metadata["notebook"]
+        return found
+
+    # Alice's server renames a.ipynb: its threads, and its owner's older ones, follow.
+    assert await store.move_notebook("a.ipynb", "b.ipynb", owners=["alice"]) == 3
+    assert await where() == {
+        "alice_old": "b.ipynb",
+        "bob_old": "a.ipynb",
+        "bob_own": "a.ipynb",
+        "alice_here": "b.ipynb",
+        "bob_here": "b.ipynb",
+    }
+    # Bob renames in his front end here: his threads made here and his older ones.
+    assert await store.move_notebook("b.ipynb", "c.ipynb", owners=["bob"], user="bob") == 1
+    assert await store.move_notebook("a.ipynb", "c.ipynb", owners=["bob"], user="bob") == 1
+    assert (await where())["bob_here"] == "c.ipynb"
+    assert (await where())["bob_old"] == "c.ipynb"
+    assert (await where())["bob_own"] == "a.ipynb"
+    assert (await where())["alice_here"] == "b.ipynb"
+    # A store that knows no server and no owners moves nothing.
+    store.server_id = None
+    assert await store.move_notebook("b.ipynb", "x.ipynb") == 0
+    assert await store.move_notebook("b.ipynb", "x.ipynb", owners=["carol"]) == 0
 
 
 @pytest.mark.asyncio

@@ -12,15 +12,19 @@ renames reach the store from the front end (``threads.update`` with
 from __future__ import annotations
 
 import json
+import logging
+from typing import Any
 
 from chatkit.store import Store
 from chatkit.types import Page, ThreadMetadata, ThreadsListReq, ThreadsUpdateReq
 
 from ..protocol import RequestContext
 from ..store import SQLStore
+from ..store.notebooks import NOTEBOOK_PATH_RULE, notebook_path
+
+log = logging.getLogger("jupyter_chatkit")
 
 DEFAULT_LIMIT = 20
-MAX_PATH = 4096
 
 
 def notebook_of(thread: ThreadMetadata) -> str | None:
@@ -29,10 +33,29 @@ def notebook_of(thread: ThreadMetadata) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def notebook_to_record(metadata: Any) -> str | None:
+    """The notebook a new thread's request names (``metadata.notebook``), if a thread can
+    belong to it; a path breaking the store's rule is ignored with a log line saying why
+    (the conversation itself is kept, only not tied to the notebook)."""
+    value = metadata.get("notebook") if isinstance(metadata, dict) else None
+    if value is None or value == "":
+        return None
+    path = notebook_path(value)
+    if path is None:
+        log.warning(
+            "jupyter-chatkit: a conversation is not tied to its notebook: %s", NOTEBOOK_PATH_RULE
+        )
+    return path
+
+
 def requested_notebook(request: ThreadsListReq | ThreadsUpdateReq) -> str | None:
-    """The notebook a request names (its ``metadata.notebook``)."""
+    """The notebook a request names (its ``metadata.notebook``).
+
+    A path no thread can belong to (the store's ``NOTEBOOK_PATH_RULE``) is returned as
+    it is: the store lists no threads for it and moves none to it.
+    """
     value = request.metadata.get("notebook") if isinstance(request.metadata, dict) else None
-    return value if isinstance(value, str) and value and len(value) <= MAX_PATH else None
+    return value if isinstance(value, str) and value else None
 
 
 def _sql(store: Store[RequestContext]) -> SQLStore:
@@ -45,8 +68,10 @@ def _sql(store: Store[RequestContext]) -> SQLStore:
 async def move_notebook(
     store: Store[RequestContext], old: str, new: str, context: RequestContext
 ) -> int:
-    """A notebook (or folder) was renamed or moved: this user's threads of it follow."""
-    return await _sql(store).move_notebook(old, new, [context.user_id])
+    """A notebook (or folder) was renamed or moved in this user's front end: their threads
+    of it made through this server follow, and their threads recorded without a server."""
+    user = context.user_id
+    return await _sql(store).move_notebook(old, new, owners=[user], user=user)
 
 
 def add_notebooks(body: bytes, threads: list[ThreadMetadata]) -> bytes:

@@ -27,7 +27,7 @@ from .handlers import (
     HealthHandler,
     ModelsHandler,
 )
-from .renames import RenameFollower
+from .renames import RenameFollower, server_id
 from .secrets import running_under_hub, scrub_secrets
 
 if TYPE_CHECKING:
@@ -69,15 +69,16 @@ class JupyterChatKitApp(ExtensionApp):
                     ", ".join(removed),
                 )
         base_url: str = self.serverapp.base_url if self.serverapp else "/"
+        root_dir: str = self.serverapp.root_dir if self.serverapp else os.getcwd()
         holder = AssistantHolder(
             settings,
             attachment_url=lambda attachment_id: url_path_join(
                 base_url, URL_PREFIX, "attachments", attachment_id
             ),
+            # Recorded on each thread made here: renames move only this server's threads.
+            server_id=server_id(os.environ, hub, root_dir),
         )
-        follower = RenameFollower(
-            partial(_store_of, holder), self._rename_users(hub), learn_users=hub
-        )
+        follower = RenameFollower(partial(_store_of, holder), self._owners(hub))
         if self.serverapp is not None and self.serverapp.event_logger is not None:
             follower.listen(self.serverapp.event_logger)
         self.settings["jupyter_chatkit"] = {
@@ -100,15 +101,16 @@ class JupyterChatKitApp(ExtensionApp):
                 settings.effective_api,
             )
 
-    def _rename_users(self, hub: bool) -> list[str] | None:
-        """Whose threads follow this server's renames (see :mod:`.renames`)."""
+    def _owners(self, hub: bool) -> list[str]:
+        """This server's owner, whose threads recorded before servers were (older
+        releases) follow its renames too (see :mod:`.renames`); none when it has many."""
         if hub:
             owner = os.environ.get("JUPYTERHUB_USER", "").strip()
             return [owner] if owner else []
         provider = self.serverapp.identity_provider if self.serverapp else None
         if provider is None or type(provider) in _SINGLE_USER_PROVIDERS:
             return [LOCAL_USER]
-        return None  # several users, one root: every user's threads
+        return []  # several users, one root: nobody's older threads can be told apart
 
     def initialize_handlers(self) -> None:
         """Mount the endpoints under ``{base_url}jupyter-chatkit/``."""

@@ -45,9 +45,16 @@ CLOSE_BUILD_TIMEOUT = 30.0
 class AssistantHolder:
     """Builds the assistant once, off the request path, and hands it to handlers."""
 
-    def __init__(self, settings: Settings, attachment_url: Callable[[str], str]) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        attachment_url: Callable[[str], str],
+        server_id: str | None = None,
+    ) -> None:
+        """``server_id``: the store's :attr:`~jupyter_chatkit.store.SQLStore.server_id`."""
         self.settings = settings
         self._attachment_url = attachment_url
+        self._server_id = server_id
         self._task: asyncio.Task[NotebookAssistant] | None = None
         self._closed = False
         self.error: str | None = None
@@ -78,6 +85,8 @@ class AssistantHolder:
             importlib.import_module, "jupyter_chatkit.assistant.server"
         )
         assistant: NotebookAssistant = await module.create_assistant(self.settings)
+        # Before any request can reach it, so every thread made here records the server.
+        assistant.sql_store.server_id = self._server_id
         try:
             assistant.set_attachment_upload_url(self._attachment_url)
             # Build the schemas and client resources of a turn now, not in the first turn.
@@ -194,12 +203,7 @@ class BaseChatKitHandler(ExtensionHandlerMixin, APIHandler):
         """
         if not self.chatkit.get("hub") and type(self.identity_provider) in _SINGLE_USER_PROVIDERS:
             return RequestContext(user_id=LOCAL_USER, origin="server")
-        user_id = user_scope(self.current_user)
-        renames = self.chatkit.get("renames")
-        if renames is not None:
-            # Under a hub, whoever chats here has threads pointing at this server's files.
-            renames.served(user_id)
-        return RequestContext(user_id=user_id, origin="server")
+        return RequestContext(user_id=user_scope(self.current_user), origin="server")
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         """Always ``{"message", "code"}``; never a traceback, whatever the server's debug mode."""

@@ -41,6 +41,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.types import TypeEngine
 
 from .engine import Writer
+from .notebooks import notebook_path
 from .schema import now_us, schema_version
 
 logger = logging.getLogger(__name__)
@@ -194,20 +195,18 @@ def _v3_thread_turns(conn: Connection) -> None:
     ).create(conn)
 
 
-# Longest notebook path kept in the indexed column, in UTF-8 bytes: a PostgreSQL btree
-# entry must stay under ~2.7 kB. Longer paths stay in the metadata only.
-_V4_MAX_NOTEBOOK_BYTES = 1024
-
-
 def _v4_thread_notebook(conn: Connection) -> None:
-    """Each thread's notebook as an indexed column, filled from the thread's metadata."""
+    """Each thread's notebook as an indexed column, filled from the thread's metadata,
+    and the server each new thread is made through (unknown for the existing ones)."""
     conn.execute(text("ALTER TABLE threads ADD COLUMN notebook TEXT"))
+    conn.execute(text("ALTER TABLE threads ADD COLUMN server TEXT"))
     conn.execute(
         text(
             "CREATE INDEX ix_threads_user_notebook_order "
             "ON threads (user_id, notebook, created_us, seq)"
         )
     )
+    conn.execute(text("CREATE INDEX ix_threads_server_notebook ON threads (server, notebook)"))
     # Only rows that can name a notebook are read; the JSON is parsed here, not by the
     # database, so one unreadable payload cannot fail the whole migration.
     rows = conn.execute(
@@ -220,13 +219,9 @@ def _v4_thread_notebook(conn: Connection) -> None:
             meta = json.loads(payload).get("metadata")
         except (ValueError, AttributeError):
             continue
-        notebook = meta.get("notebook") if isinstance(meta, dict) else None
-        if (
-            isinstance(notebook, str)
-            and notebook
-            and "\x00" not in notebook
-            and len(notebook.encode()) <= _V4_MAX_NOTEBOOK_BYTES
-        ):
+        # The store's one rule for notebook paths: the backfill indexes what it would.
+        notebook = notebook_path(meta.get("notebook")) if isinstance(meta, dict) else None
+        if notebook is not None:
             updates.append({"b_seq": seq, "b_notebook": notebook})
     if updates:
         conn.execute(text("UPDATE threads SET notebook = :b_notebook WHERE seq = :b_seq"), updates)

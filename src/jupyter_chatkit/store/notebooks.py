@@ -8,6 +8,12 @@ so that a renamed notebook or folder re-points its threads with one indexed quer
 Once recorded, the column is the thread's notebook: loading a thread puts it into the
 metadata, and saving a thread never changes it (only :func:`move_notebook` does), so a
 copy ChatKit loaded before a rename and saves after it cannot undo the rename.
+
+Each thread also records the server it was made through (``threads.server``, see
+:attr:`.sql.SQLStore.server_id`): a path is relative to one server's root, so a rename
+on a server moves only the threads made through it, and the threads recorded before
+servers were (``NULL``) of that server's owners. Another user's thread about their own
+``a.ipynb`` on their own server never follows.
 """
 
 from __future__ import annotations
@@ -23,20 +29,26 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from .schema import threads
 
 MAX_NOTEBOOK_BYTES = 1024
-"""Longest path kept in the column (UTF-8 bytes): a PostgreSQL btree entry must stay
-under ~2.7 kB. A longer path stays in the thread's metadata, unindexed."""
+"""Longest notebook path a thread can belong to (UTF-8 bytes): a PostgreSQL btree entry
+must stay under ~2.7 kB. The one limit: a longer path is never recorded, listed or moved
+to (see :func:`notebook_path`)."""
+
+NOTEBOOK_PATH_RULE = f"a notebook path is at most {MAX_NOTEBOOK_BYTES} bytes (UTF-8), without NUL"
+"""Why :func:`notebook_path` refused a path, for messages and logs."""
+
+
+def notebook_path(value: Any) -> str | None:
+    """``value`` if it is a path a thread can belong to, else ``None``
+    (see :data:`NOTEBOOK_PATH_RULE`)."""
+    if not isinstance(value, str) or not value or "\x00" in value:
+        return None
+    return value if len(value.encode()) <= MAX_NOTEBOOK_BYTES else None
 
 
 def notebook_column(thread: ThreadMetadata) -> str | None:
     """The column value for ``thread``: its notebook path, or ``None``."""
     meta = thread.metadata if isinstance(thread.metadata, dict) else {}
-    return _indexable(meta.get("notebook"))
-
-
-def _indexable(value: Any) -> str | None:
-    if not isinstance(value, str) or not value or "\x00" in value:
-        return None
-    return value if len(value.encode()) <= MAX_NOTEBOOK_BYTES else None
+    return notebook_path(meta.get("notebook"))
 
 
 def moved_path(path: str, old: str, new: str) -> str | None:
@@ -63,37 +75,50 @@ def _with_notebook(payload: str, notebook: str) -> str:
 
 
 async def move_notebook(
-    conn: AsyncConnection, old: str, new: str, users: Collection[str] | None
+    conn: AsyncConnection,
+    old: str,
+    new: str,
+    *,
+    server: str | None,
+    owners: Collection[str] = (),
+    user: str | None = None,
 ) -> int:
     """Re-point the threads of ``old`` (a notebook, or a folder and everything in it) at
-    ``new``; only ``users``' threads, or every user's when ``None``. Owners never change.
+    ``new``: the threads made through ``server``, and those recorded without a server
+    (older releases) whose owner is one of ``owners``; with ``user``, only that user's.
+    Owners never change. A thread whose new path would break :data:`NOTEBOOK_PATH_RULE`
+    stays where it was.
 
     Runs in the caller's write transaction; returns how many threads moved.
     """
     old, new = old.strip("/"), new.strip("/")
-    if not old or not new or old == new or _indexable(old) is None:
+    if not old or not new or old == new or notebook_path(old) is None:
         return 0
-    if users is not None and not users:
+    if notebook_path(new) is None:
+        return 0
+    whose = []
+    if server is not None:
+        whose.append(threads.c.server == server)
+    if owners:
+        whose.append(threads.c.server.is_(None) & threads.c.user_id.in_(sorted(owners)))
+    if not whose:
         return 0
     query = select(threads.c.seq, threads.c.notebook, threads.c.payload).where(
         or_(
             threads.c.notebook == old,
             threads.c.notebook.startswith(old + "/", autoescape=True),
-        )
+        ),
+        or_(*whose),
     )
-    if users is not None:
-        query = query.where(threads.c.user_id.in_(sorted(users)))
+    if user is not None:
+        query = query.where(threads.c.user_id == user)
     # Locked until commit (PostgreSQL; SQLite's writer holds the whole database), so
     # the rows updated below are the rows read here.
     rows = (await conn.execute(query.with_for_update())).all()
     changes = [
-        {
-            "b_seq": row.seq,
-            "b_notebook": _indexable(target),
-            "b_payload": _with_notebook(row.payload, target),
-        }
+        {"b_seq": row.seq, "b_notebook": target, "b_payload": _with_notebook(row.payload, target)}
         for row in rows
-        if (target := moved_path(row.notebook, old, new)) is not None
+        if (target := notebook_path(moved_path(row.notebook, old, new))) is not None
     ]
     if changes:
         # One statement, many parameter sets: a folder of many notebooks moves at once.

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from chatkit.store import NotFoundError
+from chatkit.types import ThreadMetadata
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
@@ -31,7 +32,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from .schema import item_tombstones, items, thread_tombstones, threads
+from . import codec
+from .schema import from_us, item_tombstones, items, thread_tombstones, threads
 
 Order = Literal["asc", "desc"]
 Position = tuple[int, int]
@@ -100,7 +102,7 @@ _ITEM_PAGES = _keyset_statements(
     items,
 )
 
-_THREAD_COLUMNS = select(
+THREAD_COLUMNS: Select[Any] = select(
     threads.c.id,
     threads.c.title,
     threads.c.created_us,
@@ -108,12 +110,35 @@ _THREAD_COLUMNS = select(
     threads.c.payload,
     threads.c.notebook,
 )
+"""What a thread row is read as (:func:`decode_thread`'s input), everywhere."""
+
+
+def decode_thread(row: Row[Any]) -> ThreadMetadata:
+    """A thread read by :data:`THREAD_COLUMNS`; its notebook is the column's."""
+    thread = codec.load_thread(
+        row.payload, thread_id=row.id, title=row.title, created_at=from_us(row.created_us)
+    )
+    # The column is the thread's notebook (see save_thread and notebooks.py).
+    if row.notebook is not None and isinstance(thread.metadata, dict):
+        thread.metadata = {**thread.metadata, "notebook": row.notebook}
+    return thread
+
+
+def next_cursor(page: Sequence[Row[Any]], has_more: bool) -> str | None:
+    """The ``after`` of a page: its last id while more follow, ``None`` on the last page.
+
+    ChatKit's reference store, its docs and its server tests all read ``None`` as "this
+    was the last page"; clients stop paging on it.
+    """
+    return page[-1].id if page and has_more else None
+
+
 _THREAD_PAGES = _keyset_statements(
-    _THREAD_COLUMNS.where(threads.c.user_id == bindparam("user_id")), threads
+    THREAD_COLUMNS.where(threads.c.user_id == bindparam("user_id")), threads
 )
 # One notebook's threads: a range of the (user_id, notebook, created_us, seq) index.
 _NOTEBOOK_THREAD_PAGES = _keyset_statements(
-    _THREAD_COLUMNS.where(
+    THREAD_COLUMNS.where(
         threads.c.user_id == bindparam("user_id"), threads.c.notebook == bindparam("notebook")
     ),
     threads,

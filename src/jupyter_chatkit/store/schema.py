@@ -60,8 +60,12 @@ threads = Table(
     # The notebook the thread belongs to (its metadata's "notebook", a path under the
     # server's root), so one notebook's threads are an index range, not a scan (v4).
     Column("notebook", Text, nullable=True),
+    # The server the thread was made through (NULL: made before v4, or by a process
+    # that is no server): a rename on a server moves only its own threads (v4).
+    Column("server", Text, nullable=True),
     Index("ix_threads_user_order", "user_id", "created_us", "seq"),
     Index("ix_threads_user_notebook_order", "user_id", "notebook", "created_us", "seq"),
+    Index("ix_threads_server_notebook", "server", "notebook"),
     sqlite_autoincrement=True,
 )
 

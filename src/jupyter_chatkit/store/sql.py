@@ -30,8 +30,6 @@ from chatkit.types import (
     ThreadMetadata,
 )
 from sqlalchemy import (
-    Row,
-    Select,
     bindparam,
     delete,
     func,
@@ -56,12 +54,20 @@ from .engine import (
 )
 from .migrations import migrate
 from .notebooks import move_notebook as _move_threads_of_notebook
-from .notebooks import notebook_column
-from .paging import check_page, item_page, item_position, thread_page, thread_position
+from .notebooks import notebook_column, notebook_path
+from .paging import (
+    THREAD_COLUMNS,
+    check_page,
+    decode_thread,
+    item_page,
+    item_position,
+    next_cursor,
+    thread_page,
+    thread_position,
+)
 from .schema import (
     attachments,
     feedback,
-    from_us,
     item_tombstones,
     items,
     now_us,
@@ -79,12 +85,14 @@ async def open_store(
     *,
     max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES,
     pool: PoolOptions | None = None,
+    server_id: str | None = None,
 ) -> SQLStore:
     """Open (creating and migrating as needed) the chat store at ``url``.
 
     ``""`` means the SQLite file :func:`~jupyter_chatkit.store.default_sqlite_path`;
     ``sqlite:///abs/path.sqlite3`` another SQLite file; ``postgresql://user:pw@host/db``
     (or ``postgres://``, ``postgresql+asyncpg://``) a PostgreSQL database via asyncpg.
+    ``server_id`` is :attr:`SQLStore.server_id`.
     """
     engine = create_engine_for(resolve_url(url), pool)
     try:
@@ -93,7 +101,9 @@ async def open_store(
     except BaseException:
         await engine.dispose()
         raise
-    return SQLStore(engine, max_attachment_bytes=max_attachment_bytes)
+    store = SQLStore(engine, max_attachment_bytes=max_attachment_bytes)
+    store.server_id = server_id
+    return store
 
 
 class SQLStore(Store[RequestContext]):
@@ -105,6 +115,11 @@ class SQLStore(Store[RequestContext]):
 
     attachments: SQLAttachmentStore
     """Attachment bytes and two-phase uploads, sharing this store's engine."""
+
+    server_id: str | None = None
+    """The Jupyter server this store works for (set by the server extension): recorded
+    on each thread it creates, so that the server's renames move only its own threads
+    (see :mod:`.notebooks`). ``None`` (a kernel, a script): recorded as unknown."""
 
     def __init__(
         self,
@@ -166,14 +181,14 @@ class SQLStore(Store[RequestContext]):
         async with self._engine.begin() as conn:
             row = (
                 await conn.execute(
-                    _thread_columns().where(
+                    THREAD_COLUMNS.where(
                         threads.c.id == thread_id, threads.c.user_id == context.user_id
                     )
                 )
             ).one_or_none()
         if row is None:
             raise _thread_not_found(thread_id)
-        return _decode_thread(row)
+        return decode_thread(row)
 
     async def save_thread(self, thread: ThreadMetadata, context: RequestContext) -> None:
         """Create the thread for this user, or update it if they own it already."""
@@ -186,6 +201,7 @@ class SQLStore(Store[RequestContext]):
             title=thread.title,
             payload=codec.dump_thread(thread),
             notebook=notebook_column(thread),
+            server=self.server_id,
         )
         stmt = stmt.on_conflict_do_update(
             index_elements=[threads.c.id],
@@ -220,6 +236,9 @@ class SQLStore(Store[RequestContext]):
         a page costs the same however many other threads the user has).
         """
         direction, limit = check_page(limit, order)
+        if notebook is not None and notebook_path(notebook) is None:
+            # No thread can belong to it (notebooks.NOTEBOOK_PATH_RULE).
+            return Page(data=[], has_more=False, after=None)
         async with self._engine.begin() as conn:
             position = (
                 None if after is None else await thread_position(conn, after, context.user_id)
@@ -228,17 +247,22 @@ class SQLStore(Store[RequestContext]):
                 conn, context.user_id, position, direction, limit, notebook
             )
         return Page(
-            data=[_decode_thread(row) for row in page],
+            data=[decode_thread(row) for row in page],
             has_more=has_more,
-            after=_next_cursor(page, has_more),
+            after=next_cursor(page, has_more),
         )
 
-    async def move_notebook(self, old: str, new: str, users: Collection[str] | None) -> int:
-        """A notebook or folder was renamed or moved: its threads follow (both the column
-        and the metadata). Only ``users``' threads, or every user's when ``None``; each
-        thread keeps its owner. Returns how many threads moved."""
+    async def move_notebook(
+        self, old: str, new: str, *, owners: Collection[str] = (), user: str | None = None
+    ) -> int:
+        """A notebook or folder was renamed or moved on this store's server: the threads
+        made through it follow (both the column and the metadata), and the threads
+        recorded without a server whose owner is one of ``owners``; with ``user``, only
+        that user's. Each thread keeps its owner. Returns how many threads moved."""
         async with self._writer.begin() as conn:
-            return await _move_threads_of_notebook(conn, old, new, users)
+            return await _move_threads_of_notebook(
+                conn, old, new, server=self.server_id, owners=owners, user=user
+            )
 
     async def delete_thread(self, thread_id: str, context: RequestContext) -> None:
         """Delete this user's thread with its items, feedback and attachments."""
@@ -299,7 +323,7 @@ class SQLStore(Store[RequestContext]):
             if (item := codec.load_item(row.payload, item_id=row.id, thread_id=thread_id))
             is not None
         ]
-        return Page(data=data, has_more=has_more, after=_next_cursor(page, has_more))
+        return Page(data=data, has_more=has_more, after=next_cursor(page, has_more))
 
     async def add_thread_item(
         self, thread_id: str, item: ThreadItem, context: RequestContext
@@ -516,26 +540,6 @@ class SQLStore(Store[RequestContext]):
             )
 
 
-def _next_cursor(page: Sequence[Row[Any]], has_more: bool) -> str | None:
-    """The ``after`` of a page: its last id while more follow, ``None`` on the last page.
-
-    ChatKit's reference store, its docs and its server tests all read ``None`` as "this
-    was the last page"; clients stop paging on it.
-    """
-    return page[-1].id if page and has_more else None
-
-
-def _thread_columns() -> Select[Any]:
-    return select(
-        threads.c.id,
-        threads.c.title,
-        threads.c.created_us,
-        threads.c.seq,
-        threads.c.payload,
-        threads.c.notebook,
-    )
-
-
 @functools.cache
 def _item_upsert(dialect: Dialect) -> Any:
     """The item upsert, built once per dialect with bound parameters.
@@ -566,16 +570,6 @@ _TOUCH_THREAD = (
     .where(threads.c.id == bindparam("b_thread_id"), threads.c.user_id == bindparam("b_user_id"))
     .values(updated_us=bindparam("b_now", type_=threads.c.updated_us.type))
 )
-
-
-def _decode_thread(row: Row[Any]) -> ThreadMetadata:
-    thread = codec.load_thread(
-        row.payload, thread_id=row.id, title=row.title, created_at=from_us(row.created_us)
-    )
-    # The column is the thread's notebook (see save_thread and notebooks.py).
-    if row.notebook is not None and isinstance(thread.metadata, dict):
-        thread.metadata = {**thread.metadata, "notebook": row.notebook}
-    return thread
 
 
 def _thread_not_found(thread_id: str) -> NotFoundError:
