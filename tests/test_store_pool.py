@@ -90,7 +90,7 @@ async def test_out_of_connections_reads_as_store_unavailable(
             listed = await assistant.handle(body("threads.list"), _context())
             assert isinstance(listed, JsonResult)
             assert listed.status == 503
-            assert json.loads(listed.body) == {"message": STORE_UNAVAILABLE}
+            assert json.loads(listed.body) == {"message": STORE_UNAVAILABLE, "code": "unavailable"}
 
             result = await assistant.handle(
                 body("threads.create", input=user_input(SECRET_TEXT)), _context()
