@@ -15,9 +15,19 @@
  *       the `get_notebook_cells` answer, centred on the cell holding `fromEl`.
  *   activeCell(fromEl) → Promise<object | null>
  *       the `get_active_cell` answer for the cell holding `fromEl`.
+ *       (These two are what extensions older than `runTool` answer; a newer extension
+ *       keeps them, as `runTool` of those names, for older widgets. Never add one
+ *       method per tool again: new tools go through `runTool`.)
  * null means "not inside a notebook here": the widget answers from the kernel instead.
  *
  * Optional (newer extensions; the widget checks it is there):
+ *   runTool(fromEl, name, args, signal?) → Promise<object | null>
+ *       the answer of client tool `name` (any `runs_in: "notebook"` tool of
+ *       `CLIENT_TOOLS` in protocol.ts), about the notebook and cell holding `fromEl`,
+ *       already through the context policy (redacted, bounded). null: no notebook holds
+ *       `fromEl`, or this extension does not know `name` (it may be older than the
+ *       widget); the widget then asks the kernel. Agent steps are never run here: they
+ *       go through `agent()`, after the person approved them.
  *   watchContext(fromEl, onChange) → stop()
  *       call `onChange` now and whenever it changes with the notebook holding `fromEl`
  *       (its path, renames included) and its context chips (the notebook, the cell the
@@ -58,12 +68,21 @@ export interface NotebookContext {
   refs: ContextRef[];
 }
 
+/** `ChatkitBridge.runTool`: one notebook client tool by name (see the contract above). */
+export type BridgeRunTool = (
+  fromEl: HTMLElement,
+  name: string,
+  args: Record<string, unknown>,
+  signal?: AbortSignal,
+) => Promise<unknown | null>;
+
 /** What our JupyterLab extension puts on `window` (version 1). */
 export interface ChatkitBridge {
   version: 1;
   insertCell(fromEl: HTMLElement, code: string, opts?: Partial<InsertOptions>): Promise<boolean>;
   notebookCells(fromEl: HTMLElement, args?: Record<string, unknown>): Promise<unknown | null>;
   activeCell(fromEl: HTMLElement): Promise<unknown | null>;
+  runTool?: BridgeRunTool;
   watchContext?(fromEl: HTMLElement, onChange: (context: NotebookContext) => void): () => void;
   showCell?(fromEl: HTMLElement, index: number): void;
   agent?(fromEl: HTMLElement): AgentHost | null;
@@ -79,4 +98,22 @@ declare global {
 export function getBridge(): ChatkitBridge | null {
   const b = (globalThis as { jupyterChatkitBridge?: ChatkitBridge }).jupyterChatkitBridge;
   return b && b.version === 1 ? b : null;
+}
+
+/**
+ * Notebook tool `name` answered by `bridge` for the notebook holding `fromEl`; null when
+ * it has no answer (the caller asks the kernel). An extension without `runTool` is older
+ * than this widget and knows only version 1's two tools.
+ */
+export function bridgeTool(
+  bridge: ChatkitBridge,
+  fromEl: HTMLElement,
+  name: string,
+  args: Record<string, unknown>,
+  signal?: AbortSignal,
+): Promise<unknown | null> {
+  if (bridge.runTool) return bridge.runTool(fromEl, name, args, signal);
+  if (name === "get_notebook_cells") return bridge.notebookCells(fromEl, args);
+  if (name === "get_active_cell") return bridge.activeCell(fromEl);
+  return Promise.resolve(null);
 }

@@ -7,10 +7,10 @@
  * Transport: HTTP to the Jupyter server extension when `GET {base}jupyter-chatkit/health`
  * answers 200, else ChatKit over the comm (see client/comm.ts for that contract).
  *
- * Client tools run here. Notebook tools (`runs_in: "notebook"` in protocol.ts:
- * `get_notebook_cells`, `get_active_cell`) ask the JupyterLab bridge
- * (`window.jupyterChatkitBridge`, from our lab extension, see bridge.ts) first; everything
- * else, and those when the bridge has no answer, goes to the kernel as anywidget's
+ * Client tools run here. Notebook tools (`runs_in: "notebook"` in protocol.ts) go by
+ * name to the JupyterLab bridge (`window.jupyterChatkitBridge`, from our lab extension,
+ * see bridge.ts) first; everything else, and those when the bridge has no answer, goes
+ * to the kernel as anywidget's
  * command `COMM.RUN_TOOL` (`experimental.invoke`, one request, one answer: the tool's
  * result, errors as `{error}`).
  *
@@ -21,7 +21,7 @@
  *                        event, JSON), applied to the thread shown unless this view is busy.
  */
 import type { Experimental, RenderProps } from "@anywidget/types";
-import { type ChatkitBridge, getBridge } from "./bridge";
+import { bridgeTool, getBridge } from "./bridge";
 import { type CommModel, commTransport } from "./client/comm";
 import type { ClientToolHandler } from "./client/session";
 import {
@@ -34,7 +34,7 @@ import {
 } from "./client/transport";
 import type { ThreadStreamEvent } from "./client/types";
 import { NotebookThreadMemory, WidgetNotebook } from "./notebookthreads";
-import { COMM } from "./protocol";
+import { CLIENT_TOOLS, COMM } from "./protocol";
 import { isStep } from "./ui/agent";
 import { jupyterUpload } from "./ui/attachments";
 import { type ChatHandle, createChat, type ModelChoice } from "./ui/chat";
@@ -48,6 +48,9 @@ interface ChatModel {
   notebook: string;
   title: string;
 }
+
+/** The client tools the notebook answers (the kernel answers them too, as a fallback). */
+const NOTEBOOK_TOOLS = new Set<string>(CLIENT_TOOLS.filter((t) => t.runs_in === "notebook").map((t) => t.name));
 
 /** How long a kernel tool may take: kernels queue comm messages behind running cells. */
 const KERNEL_TOOL_TIMEOUT_MS = 120_000;
@@ -128,12 +131,12 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
     (args, { signal }) =>
       kernel.call(name, args, signal);
   const viaBridgeThenKernel =
-    (name: string, ask: (b: ChatkitBridge, args: Record<string, unknown>) => Promise<unknown>): ClientToolHandler =>
+    (name: string): ClientToolHandler =>
     async (args, ctx) => {
       const b = getBridge();
       if (b) {
         try {
-          const r = await ask(b, args);
+          const r = await bridgeTool(b, el, name, args, ctx.signal);
           if (r !== null && r !== undefined) return r;
         } catch (e) {
           console.warn(`jupyter-chatkit: bridge ${name} failed, asking the kernel`, e);
@@ -141,15 +144,16 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
       }
       return viaKernel(name)(args, ctx);
     };
-  const known: Record<string, ClientToolHandler> = {
-    get_notebook_cells: viaBridgeThenKernel("get_notebook_cells", (b, args) => b.notebookCells(el, args)),
-    get_active_cell: viaBridgeThenKernel("get_active_cell", (b) => b.activeCell(el)),
-  };
-  // Any other client tool (the kernel's, and notebook tools the bridge cannot answer)
-  // is the kernel's to answer.
-  const clientTools = new Proxy(known, {
+  // Every client tool by name: the notebook's via the bridge (then the kernel), any
+  // other (the kernel's, and names this bundle does not know yet) the kernel's.
+  const clientTools = new Proxy({} as Record<string, ClientToolHandler>, {
     // Agent mode's steps are the chat's own (approval cards), never the kernel's.
-    get: (target, name) => (typeof name === "string" && !isStep(name) ? (target[name] ?? viaKernel(name)) : undefined),
+    get: (_target, name) =>
+      typeof name !== "string" || isStep(name)
+        ? undefined
+        : NOTEBOOK_TOOLS.has(name)
+          ? viaBridgeThenKernel(name)
+          : viaKernel(name),
   });
 
   // Threads belong to notebooks: which one this chat lives in (notebookthreads.ts).

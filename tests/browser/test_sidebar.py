@@ -419,6 +419,23 @@ def test_bridge_inserts_below_the_widgets_own_cell(lab_page: LabPage, page: Any)
     )
     assert active["cell"]["source"] == "print('widget here')"
     assert active["cell"]["index"] == 0
+    # One generic entry by tool name (what newer widgets call); the two above are it too.
+    by_name = page.evaluate(
+        """async () => {
+          const el = document.querySelectorAll('.jp-Notebook .jp-Cell')[0];
+          const b = window.jupyterChatkitBridge;
+          return {
+            cells: await b.runTool(el, 'get_notebook_cells', {max_cells: 2}),
+            active: await b.runTool(el, 'get_active_cell', {}),
+            step: await b.runTool(el, 'insert_cell', {source: 'nope = 1'}),
+            unknown: await b.runTool(el, 'no_such_tool', {}),
+          };
+        }"""
+    )
+    assert by_name["cells"] == cells and by_name["active"] == active
+    # Agent steps are not run by name: only after an approval card (agent()).
+    assert by_name["step"] is None and by_name["unknown"] is None
+    assert "nope = 1" not in lab_page.cell_sources()
     outside = page.evaluate(
         "async () => window.jupyterChatkitBridge.notebookCells(document.body, {})"
     )

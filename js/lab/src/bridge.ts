@@ -6,16 +6,23 @@
  */
 
 import type { INotebookTracker } from "@jupyterlab/notebook";
-import { type ChatkitBridge, cellPosition } from "../../src/bridge";
+import { type BridgeRunTool, type ChatkitBridge, cellPosition } from "../../src/bridge";
 import { NotebookAgent } from "./agent";
-import { activeCell, type NotebookCellsArgs, notebookCells } from "./cells";
 import { showCell } from "./context";
 import { insertCode } from "./edits";
 import { panelHolding, targetOfElement } from "./locate";
+import { runNotebookTool } from "./tools";
 import { watchWidgetContext } from "./widgetcontext";
 
 /** Build the bridge over `tracker`. */
 export function createBridge(tracker: INotebookTracker): ChatkitBridge {
+  const runTool: BridgeRunTool = async (fromEl, name, args, signal) => {
+    const target = fromEl instanceof Element ? targetOfElement(tracker, fromEl) : null;
+    if (!target) return null;
+    // Read tools only: Agent steps run through agent(), after the person approved them.
+    const outcome = await runNotebookTool(target, name, args, signal instanceof AbortSignal ? signal : undefined);
+    return outcome ? outcome.result : null;
+  };
   return {
     version: 1,
     async insertCell(fromEl, code, opts = {}) {
@@ -27,14 +34,10 @@ export function createBridge(tracker: INotebookTracker): ChatkitBridge {
         position: cellPosition(opts?.position),
       });
     },
-    async notebookCells(fromEl, args = {}) {
-      const target = fromEl instanceof Element ? targetOfElement(tracker, fromEl) : null;
-      return target ? notebookCells(target.panel, target.index, (args ?? {}) as NotebookCellsArgs) : null;
-    },
-    async activeCell(fromEl) {
-      const target = fromEl instanceof Element ? targetOfElement(tracker, fromEl) : null;
-      return target ? activeCell(target.panel, target.index) : null;
-    },
+    runTool,
+    // Version 1's own two tools, for widgets older than runTool.
+    notebookCells: (fromEl, args = {}) => runTool(fromEl, "get_notebook_cells", args ?? {}),
+    activeCell: (fromEl) => runTool(fromEl, "get_active_cell", {}),
     watchContext(fromEl, onChange) {
       if (!(fromEl instanceof HTMLElement) || typeof onChange !== "function") return () => {};
       return watchWidgetContext(tracker, fromEl, onChange);

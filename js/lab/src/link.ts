@@ -10,14 +10,14 @@ import type { INotebookTracker, NotebookPanel } from "@jupyterlab/notebook";
 import { type ISignal, Signal } from "@lumino/signaling";
 import type { InsertOptions } from "../../src/bridge";
 import { CLIENT_TOOLS } from "../../src/protocol";
-import { activeCell, type NotebookCellsArgs, notebookCells } from "./cells";
 import { insertCode, type Replacement, replaceSource } from "./edits";
 import { runKernelTool } from "./kernel";
 import { activeTarget } from "./locate";
 import { confirmReplace } from "./replace";
+import { runNotebookTool } from "./tools";
 
 /** A client tool implementation as the chat UI calls it. */
-export type ClientTool = (args: Record<string, unknown>) => Promise<unknown>;
+export type ClientTool = (args: Record<string, unknown>, ctx?: { signal?: AbortSignal }) => Promise<unknown>;
 
 const NO_NOTEBOOK = {
   error: "No notebook is open. Open or create a notebook in JupyterLab and ask again.",
@@ -83,23 +83,25 @@ export class NotebookLink {
   }
 
   /**
-   * The client tools, bound to whatever notebook is current when they run: the
-   * notebook's own here, every kernel tool (protocol.ts) forwarded to its kernel.
+   * The client tools of protocol.ts, bound to whatever notebook is current when they
+   * run: each `runs_in: "notebook"` tool by name through the notebook's tool table
+   * (tools.ts), each kernel tool forwarded to the notebook's kernel. Agent steps are not
+   * here: the chat's approval cards run them (NotebookAgent).
    */
   clientTools(): Record<string, ClientTool> {
     const tools: Record<string, ClientTool> = {};
     for (const spec of CLIENT_TOOLS) {
-      if (spec.runs_in === "kernel")
-        tools[spec.name] = async (args) => runKernelTool(this.panel?.sessionContext, spec.name, args);
+      const name = spec.name;
+      tools[name] =
+        spec.runs_in === "kernel"
+          ? async (args) => runKernelTool(this.panel?.sessionContext, name, args)
+          : async (args, ctx) => {
+              const t = activeTarget(this.tracker);
+              if (!t) return NO_NOTEBOOK;
+              const outcome = await runNotebookTool(t, name, args, ctx?.signal);
+              return outcome ? outcome.result : { error: `JupyterLab cannot answer ${name}.` };
+            };
     }
-    tools.get_notebook_cells = async (args) => {
-      const t = activeTarget(this.tracker);
-      return t ? notebookCells(t.panel, t.index, args as NotebookCellsArgs) : NO_NOTEBOOK;
-    };
-    tools.get_active_cell = async () => {
-      const t = activeTarget(this.tracker);
-      return t ? activeCell(t.panel, t.index) : NO_NOTEBOOK;
-    };
     return tools;
   }
 

@@ -1,0 +1,196 @@
+/**
+ * The notebook's client tools, in one table: every tool that protocol.py declares with
+ * `runs_in: "notebook"` has its handler here, by name. That is the read tools of
+ * `CLIENT_TOOLS` (`get_notebook_cells`, `get_active_cell`) and Agent mode's steps of
+ * `AGENT_TOOLS` (`insert_cell`, `edit_cell`, `run_cell`).
+ *
+ * Nobody else names a tool: the sidebar (link.ts), the bridge of the in-cell widget
+ * (bridge.ts) and Agent mode (agent.ts) forward calls here by name, and every result
+ * passes the context policy here (`policyResult`: redacted, bounded) on its way out.
+ * Agent steps are handed out only to Agent mode, which calls them after the person
+ * approved the step's card.
+ *
+ * Adding a notebook tool: its spec in protocol.py, `python -m jupyter_chatkit.protocol
+ * --write`, its handler below (`NOTEBOOK_TOOLS` does not compile while one is missing).
+ */
+
+import type { CodeCell } from "@jupyterlab/cells";
+import { NotebookActions, type NotebookPanel } from "@jupyterlab/notebook";
+import type { StepOutcome, StepPreview } from "../../src/index";
+import { AGENT_TOOLS, type CLIENT_TOOLS } from "../../src/protocol";
+import { activeCell, cellInfo, LIMITS, type NotebookCellsArgs, notebookCells } from "./cells";
+import { replaceSource } from "./edits";
+import { policyResult } from "./redact";
+import { diffRows } from "./replace";
+import { runAgentCell } from "./stepguard";
+
+type Spec = (typeof CLIENT_TOOLS)[number] | (typeof AGENT_TOOLS)[number];
+/** The name of a tool the notebook answers (`runs_in: "notebook"` in protocol.py). */
+export type NotebookToolName = Extract<Spec, { runs_in: "notebook" }>["name"];
+
+/** The notebook a call acts on and the cell it is about (the active cell, or the widget's). */
+export interface ToolTarget {
+  panel: NotebookPanel;
+  index: number;
+}
+
+/** One tool's implementation. */
+export interface NotebookTool {
+  /** Answer the call; an edit also says how to undo it ("Undo agent changes"). */
+  run(target: ToolTarget, args: Record<string, unknown>, signal: AbortSignal): StepOutcome | Promise<StepOutcome>;
+  /** What an Agent step's approval card shows before it is approved. */
+  preview?(target: ToolTarget, args: Record<string, unknown>): StepPreview;
+}
+
+function cellIndex(value: unknown): number | null {
+  return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : null;
+}
+
+/** The changed lines of an edit, marked `-` / `+` (what the step card and the model see). */
+export function diffText(before: string, after: string): string {
+  const marks = { add: "+ ", del: "- ", same: "  " } as const;
+  return diffRows(before, after)
+    .map((row) => marks[row.kind] + row.text)
+    .join("\n");
+}
+
+const failed = (error: string): StepOutcome => ({ result: { status: "failed", error } });
+
+/** The card of a step on cell `index`: its source, or why there is no such cell. */
+function cellPreview({ panel }: ToolTarget, args: Record<string, unknown>, edit: boolean): StepPreview {
+  const index = cellIndex(args.index);
+  const cell = index === null ? undefined : panel.content.widgets[index];
+  if (!cell || index === null) return { problem: `The notebook has no cell ${index === null ? "" : index + 1}.`.trim() };
+  const source = cell.model.sharedModel.getSource();
+  if (edit) return { before: source, after: String(args.new_source ?? ""), cell: index + 1 };
+  return { code: source, cell: index + 1 };
+}
+
+/** Every notebook tool, by name. */
+export const NOTEBOOK_TOOLS: Record<NotebookToolName, NotebookTool> = {
+  get_notebook_cells: {
+    run: ({ panel, index }, args) => ({ result: notebookCells(panel, index, args as NotebookCellsArgs) }),
+  },
+
+  get_active_cell: {
+    run: ({ panel, index }) => ({ result: activeCell(panel, index) }),
+  },
+
+  insert_cell: {
+    preview: (_target, args) =>
+      typeof args.source === "string" ? { code: args.source } : { problem: "The step has no cell source." },
+    run({ panel, index }, args) {
+      const model = panel.content.model;
+      if (!model || model.readOnly) return failed("The notebook is read-only.");
+      const source = typeof args.source === "string" ? args.source : "";
+      const cellType = args.cell_type === "markdown" ? "markdown" : "code";
+      const count = panel.content.widgets.length;
+      const after = typeof args.after === "number" && Number.isInteger(args.after) ? args.after : index;
+      const at = Math.min(Math.max(after + 1, 0), count);
+      // One model-level insert: the source lands with the cell in one transaction.
+      model.sharedModel.insertCell(at, { cell_type: cellType, source });
+      const id = model.sharedModel.cells[at]?.id;
+      panel.content.activeCellIndex = at;
+      const result = {
+        status: "applied",
+        from: "notebook",
+        notebook: panel.context.path,
+        index: at,
+        cell_count: panel.content.widgets.length,
+      };
+      const undo = (): boolean => {
+        const cells = model.sharedModel.cells;
+        const i = cells.findIndex((c) => c.id === id);
+        if (i < 0 || cells[i].getSource() !== source) return false;
+        model.sharedModel.deleteCell(i);
+        return true;
+      };
+      return { result, undo };
+    },
+  },
+
+  edit_cell: {
+    preview: (target, args) => cellPreview(target, args, true),
+    run({ panel }, args) {
+      const index = cellIndex(args.index);
+      const cell = index === null ? undefined : panel.content.widgets[index];
+      if (!cell || index === null) return failed("The notebook has no such cell.");
+      if (panel.content.model?.readOnly) return failed("The notebook is read-only.");
+      const after = typeof args.new_source === "string" ? args.new_source : "";
+      const replacement = replaceSource(cell, index, after);
+      const result = {
+        status: "applied",
+        from: "notebook",
+        notebook: panel.context.path,
+        index,
+        diff: diffText(replacement.before, after).slice(0, LIMITS.sourceChars * 2),
+      };
+      return { result, undo: () => replacement.undo() };
+    },
+  },
+
+  run_cell: {
+    preview: (target, args) => cellPreview(target, args, false),
+    async run({ panel }, args, signal) {
+      const index = cellIndex(args.index);
+      const cell = index === null ? undefined : panel.content.widgets[index];
+      if (!cell || index === null) return failed("The notebook has no such cell.");
+      if (cell.model.type !== "code") return failed(`Cell ${index + 1} is not code.`);
+      const sessionContext = panel.sessionContext;
+      // Stop interrupts the kernel only while this cell executes (see runAgentCell).
+      const kernel = sessionContext.session?.kernel ?? null;
+      const runCells = (): Promise<boolean> => NotebookActions.runCells(panel.content, [cell], sessionContext);
+      const run = await runAgentCell(cell as CodeCell, kernel, runCells, signal);
+      if (run.stoppedBefore) return { result: { status: "stopped", note: "Stopped before the cell ran; it did not run." } };
+      // runCells false with no execution: the cell never ran (no kernel), which is no "ok".
+      const executed = run.started || (cell as CodeCell).model.executionCount !== null;
+      if (!run.ran && !executed) return failed(`Cell ${index + 1} did not run (is the notebook's kernel running?).`);
+      // The cell as get_active_cell gives it: outputs, the error with its reduced traceback.
+      const info = cellInfo(cell, index, true);
+      const hadError = (info.outputs ?? []).some((o) => o.output_type === "error");
+      const interrupted = run.interrupted || signal.aborted;
+      const status = interrupted ? "stopped" : hadError || !run.ran ? "error" : "ok";
+      return {
+        result: {
+          status,
+          from: "notebook",
+          notebook: panel.context.path,
+          cell_count: panel.content.widgets.length,
+          cell: info,
+          ...(status === "stopped" ? { interrupted: true } : {}),
+        },
+      };
+    },
+  },
+};
+
+const NAMES = new Set<string>(Object.keys(NOTEBOOK_TOOLS));
+const STEPS = new Set<string>(AGENT_TOOLS.map((t) => t.name));
+
+/**
+ * The handler of notebook tool `name`, or undefined when there is none. Agent steps
+ * only with `steps` (Agent mode, after approval); the read tools for everyone.
+ */
+export function notebookTool(name: unknown, { steps = false } = {}): NotebookTool | undefined {
+  if (typeof name !== "string" || !NAMES.has(name)) return undefined;
+  if (STEPS.has(name) && !steps) return undefined;
+  return NOTEBOOK_TOOLS[name as NotebookToolName];
+}
+
+/**
+ * Run notebook tool `name` on `target`. The result has passed the context policy. null
+ * when `name` is no tool here (see {@link notebookTool} for `steps`).
+ */
+export async function runNotebookTool(
+  target: ToolTarget,
+  name: unknown,
+  args: unknown,
+  signal: AbortSignal = new AbortController().signal,
+  options: { steps?: boolean } = {},
+): Promise<StepOutcome | null> {
+  const tool = notebookTool(name, options);
+  if (!tool) return null;
+  const plain = args && typeof args === "object" && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
+  const outcome = await tool.run(target, plain, signal);
+  return { ...outcome, result: policyResult(outcome.result) };
+}
