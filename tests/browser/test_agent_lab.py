@@ -284,3 +284,98 @@ def test_auto_run_is_a_per_thread_choice(
     waiting(page, "run_cell").locator(".jck-step-skip").click()
     wait_answer(page, "Skipped.")
     assert tool_results(scripted_llm, 3)[-1]["status"] == "skipped"
+
+
+def test_stop_while_the_agents_run_waits_for_the_persons_cell_interrupts_nothing(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    """Stop while the approved run waits for the person's own running cell: the kernel is
+    not interrupted (their cell finishes), the agent's cell never runs, the turn ends."""
+    mine = "import time\nprint('mine started', flush=True)\ntime.sleep(6)\nprint('mine finished')"
+    lab_page.server.write_notebook("queue.ipynb", [mine, "print('agent ran')"])
+    lab_page.open("queue.ipynb")
+    open_panel(page)
+    agent_mode(page)
+    scripted_llm.script(Reply(tool_calls=[ToolCall("run_cell", {"index": 1})]))
+    ask(page, "run cell 2")
+    card = waiting(page, "run_cell")
+    # The person runs their own slow cell; the agent's run is approved while it runs.
+    lab_page.notebook_js(
+        "nb.content.activeCellIndex = 0; nb.content.deselectAll();"
+        " void app.commands.execute('notebook:run-cell');"
+    )
+    page.locator(".jp-OutputArea-output", has_text="mine started").wait_for(timeout=60_000)
+    card.locator(".jck-step-approve").click()
+    page.locator(f"{PANEL} .jck-send.jck-stop").click()
+    wait_idle(page)
+    page.wait_for_function(
+        "(sel) => document.querySelector(sel)?.getAttribute('data-status') === 'stopped'",
+        arg=f'{STEP}[data-step="run_cell"]',
+    )
+    page.locator(".jp-OutputArea-output", has_text="mine finished").wait_for(timeout=60_000)
+    lab_page.wait_for_kernel_idle()
+    screenshot(page, "stopped-before-run")
+    # The person's cell ran to its end; the agent's cell was never run.
+    assert "KeyboardInterrupt" not in outputs_text(lab_page, 0)
+    assert "agent ran" not in outputs_text(lab_page, 1)
+    assert execution_count(lab_page, 1) is None
+    scripted_llm.script(Reply("Nothing ran."))
+    ask(page, "what happened?")
+    wait_answer(page, "Nothing ran.")
+    stopped = tool_results(scripted_llm, 1)[-1]
+    assert stopped["status"] == "stopped" and not stopped.get("interrupted")
+
+
+def test_steps_act_on_the_turns_notebook_and_never_on_a_changed_cell(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    """A card names its notebook; approving it after another notebook got focus acts on
+    the turn's notebook; a cell edited while its card waited is left alone."""
+    lab_page.server.write_notebook("first.ipynb", ["print('from first')"])
+    lab_page.server.write_notebook("second.ipynb", ["print('from second')"])
+    lab_page.open("first.ipynb")
+    open_panel(page)
+    agent_mode(page)
+    scripted_llm.script(
+        Reply(tool_calls=[ToolCall("run_cell", {"index": 0})]),
+        Reply(tool_calls=[ToolCall("edit_cell", {"index": 0, "new_source": "print('agent')"})]),
+        Reply("Done."),
+    )
+    ask(page, "run cell 1")
+    card = waiting(page, "run_cell")
+    assert "first.ipynb" in card.inner_text()
+    # Another notebook gets the focus while the card waits.
+    lab_page.command("docmanager:open", {"path": "second.ipynb"})
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget?.context?.path === 'second.ipynb'"
+    )
+    card.locator(".jck-step-approve").click()
+    card = waiting(page, "edit_cell")
+    (ran,) = tool_results(scripted_llm, 1)
+    assert ran["status"] == "ok" and ran["notebook"] == "first.ipynb"
+    assert "from first" in json.dumps(ran["cell"]["outputs"])
+    first = "[...window.jupyterapp.shell.widgets('main')].find(w => w.context?.path === arg)"
+    second_outputs = page.evaluate(
+        f"(arg) => JSON.stringify({first}.content.widgets[0].model.outputs.toJSON())",
+        "second.ipynb",
+    )
+    assert "from second" not in second_outputs
+    # Back to the first notebook (else the sidebar follows the second one after the turn).
+    lab_page.command("docmanager:open", {"path": "first.ipynb"})
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget?.context?.path === 'first.ipynb'"
+    )
+    # The person edits the cell while the edit's card waits: the edit is not applied.
+    page.evaluate(
+        f"(arg) => {first}.content.widgets[0].model.sharedModel.setSource('print(\"mine\")')",
+        "first.ipynb",
+    )
+    card.locator(".jck-step-approve").click()
+    wait_answer(page, "Done.")
+    (edit,) = tool_results(scripted_llm, 2)[-1:]
+    assert edit["status"] == "failed" and "changed" in edit["error"]
+    source = page.evaluate(
+        f"(arg) => {first}.content.widgets[0].model.sharedModel.getSource()", "first.ipynb"
+    )
+    assert source == 'print("mine")'
+    screenshot(page, "changed-cell")

@@ -1,0 +1,115 @@
+/**
+ * What keeps an approved Agent step to what the person saw: the cell its card showed
+ * must still be there with the same source (else the step is not carried out), and a
+ * run is only interrupted on Stop when it is the agent's cell that executes.
+ *
+ * No JupyterLab import at run time: the pure check is tested in node (test/stepguard).
+ */
+
+import type { CodeCell } from "@jupyterlab/cells";
+import type { Kernel, KernelMessage } from "@jupyterlab/services";
+import type { StepPreview } from "../../src/index";
+
+/** The answer of a step whose cell is not the one its card showed. */
+export const CELL_CHANGED = "the cell changed since this step was shown";
+
+/** A cell as the check needs it: its id and source. */
+export interface CellSnapshot {
+  id: string;
+  source: string;
+}
+
+/**
+ * True when the cell a step acts on is no longer what its card showed: gone, another
+ * cell at that index, or its source edited since. `shown` undefined: no card was shown
+ * (an auto-approved step), nothing to compare.
+ */
+export function cellChangedSince(shown: StepPreview | undefined, cell: CellSnapshot | undefined): boolean {
+  if (!shown) return false;
+  // A card that showed no cell (e.g. "no cell 4") approves no cell that appeared since.
+  if (shown.cellId === undefined || !cell || cell.id !== shown.cellId) return true;
+  const source = shown.before ?? shown.code;
+  return source !== undefined && source !== cell.source;
+}
+
+/** How an agent's run of a cell went. */
+export interface AgentRun {
+  /** What runCells said: false when the cell did not run or its reply was not ok. */
+  ran: boolean;
+  /** The kernel began executing this cell's request. */
+  started: boolean;
+  /** Stop interrupted the kernel while this cell executed. */
+  interrupted: boolean;
+  /** Stop came before the cell executed: it was not sent (or not interrupted). */
+  stoppedBefore: boolean;
+}
+
+/** Resolve when `kernel` is idle, or false when `signal` aborts first. */
+function kernelIdle(kernel: Kernel.IKernelConnection, signal: AbortSignal): Promise<boolean> {
+  if (kernel.status === "idle") return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (value: boolean): void => {
+      kernel.statusChanged.disconnect(onStatus);
+      signal.removeEventListener("abort", onAbort);
+      resolve(value);
+    };
+    const onStatus = (_: unknown, status: Kernel.Status): void => {
+      if (status === "idle") done(true);
+      else if (status === "dead") done(false);
+    };
+    const onAbort = (): void => done(false);
+    kernel.statusChanged.connect(onStatus);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/**
+ * Run `cell` with `run` (NotebookActions.runCells) for Agent mode. The run is sent only
+ * when the kernel is idle, so it never waits in the kernel's queue behind the person's
+ * own running cell: Stop while waiting sends nothing. Stop interrupts the kernel only
+ * once the kernel executes this cell's request (its `execute_input`), never a cell of
+ * the person's. (If the person starts a cell in the instant between idle and our
+ * request, Stop before ours begins interrupts nothing.)
+ */
+export async function runAgentCell(
+  cell: CodeCell,
+  kernel: Kernel.IKernelConnection | null,
+  run: () => Promise<boolean>,
+  signal: AbortSignal,
+): Promise<AgentRun> {
+  const outcome: AgentRun = { ran: false, started: false, interrupted: false, stoppedBefore: false };
+  if (signal.aborted || (kernel && !(await kernelIdle(kernel, signal)) && signal.aborted)) {
+    outcome.stoppedBefore = true;
+    return outcome;
+  }
+  const onIOPub = (_: unknown, msg: KernelMessage.IIOPubMessage): void => {
+    const parent = (msg.parent_header as Partial<KernelMessage.IHeader>).msg_id;
+    if (msg.header.msg_type === "execute_input" && parent && parent === cell.outputArea.future?.msg.header.msg_id) {
+      outcome.started = true;
+    }
+  };
+  let skip: () => void = () => undefined;
+  const skipped = new Promise<boolean>((resolve) => {
+    skip = () => resolve(false);
+  });
+  const onAbort = (): void => {
+    if (!outcome.started) {
+      // Not this cell's turn in the kernel yet: interrupting would stop someone else's.
+      outcome.stoppedBefore = true;
+      skip();
+      return;
+    }
+    outcome.interrupted = true;
+    void kernel?.interrupt().catch(() => undefined);
+  };
+  kernel?.iopubMessage.connect(onIOPub);
+  signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    // An interrupted run is awaited (its KeyboardInterrupt is the cell's output).
+    outcome.ran = await Promise.race([run(), skipped]);
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+    kernel?.iopubMessage.disconnect(onIOPub);
+  }
+  return outcome;
+}

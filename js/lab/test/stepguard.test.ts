@@ -1,0 +1,105 @@
+/** Node tests of Agent mode's step guard (stepguard.ts) with a fake cell and kernel. */
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { CodeCell } from "@jupyterlab/cells";
+import type { Kernel } from "@jupyterlab/services";
+import { cellChangedSince, runAgentCell } from "../src/stepguard";
+
+test("a step acts only on the cell its card showed, unchanged", () => {
+  const shown = { code: "print(1)", cellId: "c1", notebook: "a.ipynb" };
+  assert.equal(cellChangedSince(shown, { id: "c1", source: "print(1)" }), false);
+  assert.equal(cellChangedSince(shown, { id: "c1", source: "print(2)" }), true, "source edited since");
+  assert.equal(cellChangedSince(shown, { id: "c2", source: "print(1)" }), true, "another cell at that index");
+  assert.equal(cellChangedSince(shown, undefined), true, "the cell is gone");
+  const edit = { before: "x = 1", after: "x = 2", cellId: "c1" };
+  assert.equal(cellChangedSince(edit, { id: "c1", source: "x = 1" }), false);
+  assert.equal(cellChangedSince(edit, { id: "c1", source: "x = 3" }), true);
+  // A card that showed no cell approves none that appeared since.
+  assert.equal(cellChangedSince({ problem: "The notebook has no cell 4." }, { id: "c4", source: "" }), true);
+  // No card (auto-approved): nothing to compare.
+  assert.equal(cellChangedSince(undefined, { id: "c1", source: "x" }), false);
+});
+
+/** A kernel that is busy with someone else's request until `finishOther()`. */
+function fakeKernel() {
+  const statusListeners = new Set<(k: unknown, s: string) => void>();
+  const iopubListeners = new Set<(k: unknown, m: unknown) => void>();
+  let interrupts = 0;
+  const kernel = {
+    status: "busy",
+    statusChanged: {
+      connect: (f: (k: unknown, s: string) => void) => statusListeners.add(f),
+      disconnect: (f: (k: unknown, s: string) => void) => statusListeners.delete(f),
+    },
+    iopubMessage: {
+      connect: (f: (k: unknown, m: unknown) => void) => iopubListeners.add(f),
+      disconnect: (f: (k: unknown, m: unknown) => void) => iopubListeners.delete(f),
+    },
+    interrupt: async () => {
+      interrupts++;
+    },
+  };
+  return {
+    kernel: kernel as unknown as Kernel.IKernelConnection,
+    interrupts: () => interrupts,
+    setStatus(s: string) {
+      kernel.status = s;
+      for (const f of [...statusListeners]) f(kernel, s);
+    },
+    iopub(msg: unknown) {
+      for (const f of [...iopubListeners]) f(kernel, msg);
+    },
+  };
+}
+
+const fakeCell = { outputArea: { future: { msg: { header: { msg_id: "req-1" } } } } } as unknown as CodeCell;
+const executeInput = { header: { msg_type: "execute_input" }, parent_header: { msg_id: "req-1" } };
+
+test("Stop while the person's own cell runs sends nothing and interrupts nothing", async () => {
+  const k = fakeKernel();
+  const stop = new AbortController();
+  let sent = false;
+  const running = runAgentCell(fakeCell, k.kernel, async () => (sent = true), stop.signal);
+  stop.abort();
+  const run = await running;
+  assert.deepEqual(run, { ran: false, started: false, interrupted: false, stoppedBefore: true });
+  assert.equal(sent, false);
+  assert.equal(k.interrupts(), 0);
+});
+
+test("Stop while the agent's cell executes interrupts it; queued, it is only skipped", async () => {
+  const k = fakeKernel();
+  k.setStatus("idle");
+  // Executing: the kernel published this request's execute_input.
+  const stop = new AbortController();
+  let finish: (ok: boolean) => void = () => undefined;
+  const running = runAgentCell(fakeCell, k.kernel, () => new Promise<boolean>((r) => (finish = r)), stop.signal);
+  await Promise.resolve();
+  k.iopub(executeInput);
+  stop.abort();
+  finish(false);
+  assert.deepEqual(await running, { ran: false, started: true, interrupted: true, stoppedBefore: false });
+  assert.equal(k.interrupts(), 1);
+
+  // Sent, but another request got there first: Stop skips the run without an interrupt.
+  const queued = new AbortController();
+  const pending = runAgentCell(fakeCell, k.kernel, () => new Promise<boolean>(() => undefined), queued.signal);
+  await Promise.resolve();
+  k.iopub({ header: { msg_type: "execute_input" }, parent_header: { msg_id: "someone-else" } });
+  queued.abort();
+  assert.deepEqual(await pending, { ran: false, started: false, interrupted: false, stoppedBefore: true });
+  assert.equal(k.interrupts(), 1);
+});
+
+test("the run waits for the kernel to be idle, and says whether it ran", async () => {
+  const k = fakeKernel();
+  let sent = false;
+  const running = runAgentCell(fakeCell, k.kernel, async () => (sent = true), new AbortController().signal);
+  await Promise.resolve();
+  assert.equal(sent, false, "not queued behind another run");
+  k.setStatus("idle");
+  assert.equal((await running).ran, true);
+  const never = await runAgentCell(fakeCell, k.kernel, async () => false, new AbortController().signal);
+  assert.equal(never.ran || never.started, false);
+});
