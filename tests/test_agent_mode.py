@@ -217,6 +217,29 @@ async def test_step_limit_holds_when_big_outputs_trim_the_history(sqlite_store: 
 
 
 @pytest.mark.asyncio
+async def test_two_steps_in_one_response_run_one_at_a_time(sqlite_store: SQLStore) -> None:
+    """A backend that ignores parallel_tool_calls=False sends two steps at once: the first
+    goes to the front end, the second is told it did not run (none vanishes silently)."""
+    model = ScriptedModel(
+        [
+            ModelStep(
+                output=[
+                    function_call("run_cell", {"index": 0}, call_id="c1"),
+                    function_call("insert_cell", {"source": "b=2"}, call_id="c2"),
+                ]
+            ),
+            ModelStep(output=[assistant_message("Ran cell 1.", item_id="m")]),
+        ]
+    )
+    assistant = make_assistant(sqlite_store, model)
+    events = await stream(assistant, create("run cell 1, then add b", AGENT))
+    call = pending_call(events)
+    assert call is not None and (call.name, call.arguments) == ("run_cell", {"index": 0})
+    events = await answer(assistant, events[0].thread.id, {"status": "ok"})
+    assert outputs_seen(model.calls[1])[-1]["status"] == "ok"
+
+
+@pytest.mark.asyncio
 async def test_stop_during_a_step_ends_the_turn_without_a_model_call(
     sqlite_store: SQLStore,
 ) -> None:

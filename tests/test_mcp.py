@@ -7,6 +7,8 @@ approval round trip (a client tool output) and the context policy are real.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -29,7 +31,7 @@ from chatkit.types import (
 )
 from traitlets import TraitError
 
-from jupyter_chatkit.assistant.mcp import tool_name
+from jupyter_chatkit.assistant.mcp import RETRY_AFTER, McpToolRef, McpTools, tool_name
 from jupyter_chatkit.assistant.mcp_config import parse_servers
 from jupyter_chatkit.assistant.server import NotebookAssistant, StreamResult
 from jupyter_chatkit.settings import Settings
@@ -730,3 +732,124 @@ async def test_a_server_that_died_while_idle_is_started_afresh(
         assert int(pid_file.read_text()) != first
     finally:
         await close_mcp(assistant)
+
+
+def mcp_tools(servers: dict[str, Any], **settings: Any) -> McpTools:
+    """The McpTools of ``servers``, outside an assistant (started and closed by the test)."""
+    mcp = McpTools.from_settings(Settings(mcp_servers=servers, **settings))
+    assert mcp is not None
+    return mcp
+
+
+def test_tool_input_schemas_pass_the_context_policy() -> None:
+    """Descriptions, defaults, enums and examples of a server's schema are words of the
+    server's: a configured secret in them never reaches the model."""
+    mcp = mcp_tools({"fixture": stdio_server()})
+    schema = {
+        "type": "object",
+        "properties": {
+            "token": {"type": "string", "default": KEY, "description": f"Use {KEY}."},
+            "mode": {"type": "string", "enum": ["fast", KEY], "examples": [[KEY]]},
+        },
+        "required": ["token"],
+    }
+    ref = McpToolRef(LOOKUP, "fixture", "lookup", "Look up.", schema, ask=True)
+    offered = mcp.function_tool(ref).params_json_schema
+    assert KEY not in json.dumps(offered)
+    # The schema's structure and harmless words are kept.
+    assert offered["required"] == ["token"] and offered["properties"]["mode"]["enum"][0] == "fast"
+    assert offered["properties"]["token"]["type"] == "string"
+
+
+@pytest.mark.asyncio
+async def test_two_approval_calls_in_one_response_keep_the_first(
+    sqlite_store: SQLStore, tmp_path: Path
+) -> None:
+    """A backend ignoring parallel_tool_calls=False: the second call is told it did not run,
+    and the first keeps its card (neither vanishes silently)."""
+    log = tmp_path / "calls.log"
+    model = ScriptedModel(
+        [
+            ModelStep(
+                output=[
+                    function_call(LOOKUP, {"term": "euler"}, call_id="c1"),
+                    function_call(LOOKUP, {"term": "gauss"}, call_id="c2"),
+                ]
+            ),
+            ModelStep(output=[assistant_message("Euler found.", item_id="m1")]),
+        ]
+    )
+    assistant = assistant_with(sqlite_store, model, {"fixture": stdio_server(log)})
+    try:
+        _, events = await raw_stream(
+            assistant, agent_request("threads.create", input=user_input("look both up"))
+        )
+        calls = done_items(events, ClientToolCallItem)
+        assert [(c.arguments, c.status) for c in calls] == [({"term": "euler"}, "pending")]
+        thread_id = next(e.thread.id for e in events if e.type == "thread.created")
+        _, events2 = await raw_stream(
+            assistant,
+            req(
+                "threads.add_client_tool_output", thread_id=thread_id, result={"status": "approved"}
+            ),
+        )
+        assert calls_logged(log) == ["euler"]
+        assert answer(events2) == "Euler found."
+    finally:
+        await close_mcp(assistant)
+
+
+@pytest.mark.asyncio
+async def test_a_server_that_cannot_start_is_left_alone_for_a_while(tmp_path: Path) -> None:
+    """Each message would wait for a broken server again: it is started again only after
+    RETRY_AFTER seconds, and named once per turn meanwhile."""
+    starts = tmp_path / "starts"
+    script = f"open({str(starts)!r}, 'a').write('x'); raise SystemExit(1)"
+    now = [1000.0]
+    mcp = mcp_tools({"broken": {"command": sys.executable, "args": ["-c", script]}})
+    mcp._clock = lambda: now[0]
+    try:
+        refs, problems = await mcp.tools("turn-1")
+        assert refs == [] and len(problems) == 1 and "could not start" in problems[0]
+        assert starts.read_text() == "x"
+        # A resumed step of the same turn: no start, no second notice.
+        assert await mcp.tools("turn-1") == ([], [])
+        # The next message: named again, not started again.
+        refs, problems = await mcp.tools("turn-2")
+        assert len(problems) == 1 and "'broken'" in problems[0]
+        assert starts.read_text() == "x"
+        now[0] += RETRY_AFTER + 1
+        refs, problems = await mcp.tools("turn-3")
+        assert len(problems) == 1 and starts.read_text() == "xx"
+    finally:
+        await mcp.aclose()
+
+
+@pytest.mark.asyncio
+async def test_a_server_that_never_answers_does_not_hold_up_the_others(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Servers start concurrently, each under its own lock: a blackholed one (a process
+    that reads its input and never answers, until it is closed) is still starting when
+    the other one is up and listed."""
+    caplog.set_level(logging.INFO)
+    silent = {
+        "command": sys.executable,
+        "args": ["-c", "import sys; sys.stdin.buffer.read()"],
+        "timeout": 20,
+    }
+    mcp = mcp_tools({"silent": silent, "fixture": stdio_server()})
+    turn = asyncio.create_task(mcp.tools("turn-1"))
+    # The turn's first step runs: the servers' starts are under way (the silent one first).
+    await asyncio.sleep(0)
+    try:
+        connection = await mcp._connect("fixture")
+        assert LOOKUP in {ref.name for ref in connection.tools}
+        # The silent server's start has not failed yet: nothing waited for it.
+        assert not turn.done()
+        assert "could not start" not in caplog.text
+    finally:
+        turn.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await turn
+        await mcp.aclose()

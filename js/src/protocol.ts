@@ -189,6 +189,19 @@ export const AGENT_TOOLS = [
   }
 ] as const;
 export const MAX_TOOL_OUTPUT_BYTES = 64000 as const;
+export const MCP_TOOL_PREFIX = "mcp__" as const;
+export const STEP_STATUS = {
+  "APPROVED": "approved",
+  "APPLIED": "applied",
+  "OK": "ok",
+  "ERROR": "error",
+  "SKIPPED": "skipped",
+  "STOPPED": "stopped",
+  "DONE": "done",
+  "FAILED": "failed",
+  "DECLINED": "declined",
+  "NOT_RUN": "not_run"
+} as const;
 export const ACTION = {
   "INSERT_CELL": "notebook.insert_cell",
   "INSERT_AND_RUN_CELL": "notebook.insert_and_run_cell",

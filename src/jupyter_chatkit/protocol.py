@@ -6,6 +6,8 @@ Python and TypeScript sides must agree on beyond ChatKit's own types (``chatkit.
 - :class:`RequestContext` and :data:`LOCAL_USER`, the scope of every store call;
 - the client tools (:data:`CLIENT_TOOLS`): name, what the model is told, JSON schema,
   where they run and how the chat names them;
+- the statuses of Agent-mode steps and MCP calls (:class:`StepStatus`), the MCP tool
+  name prefix;
 - widget action names (:class:`Action`);
 - the ``%chat`` widget's comm message types (:class:`Comm`);
 - error codes (:class:`ErrorCode`): control flow matches these, never message text.
@@ -245,6 +247,32 @@ RUN_CELL = ClientToolSpec(
 AGENT_TOOLS: tuple[ClientToolSpec, ...] = (INSERT_CELL, EDIT_CELL, RUN_CELL)
 AGENT_TOOL_NAMES: frozenset[str] = frozenset(t.name for t in AGENT_TOOLS)
 
+# MCP tools reach the model (and the front end's approval cards) as mcp__<server>__<tool>.
+MCP_TOOL_PREFIX = "mcp__"
+
+
+class StepStatus:
+    """The ``status`` of an Agent-mode step's or MCP call's output.
+
+    The front end answers a step with ``APPLIED`` / ``OK`` / ``ERROR`` (done), ``SKIPPED``
+    (the person declined it), ``STOPPED`` (Stop) or, for an MCP call, ``APPROVED``; the
+    server settles an MCP call as ``DONE``, ``FAILED`` or ``DECLINED`` (no approval card
+    could be shown). ``NOT_RUN``: a call the server refused without running it (a second
+    call in one model response, while the first waits for the front end).
+    """
+
+    APPROVED = "approved"
+    APPLIED = "applied"
+    OK = "ok"
+    ERROR = "error"
+    SKIPPED = "skipped"
+    STOPPED = "stopped"
+    DONE = "done"
+    FAILED = "failed"
+    DECLINED = "declined"
+    NOT_RUN = "not_run"
+
+
 # Largest tool output we accept back from a client, in bytes of JSON. What the model gets
 # is cut further, to 16k characters (jupyter_chatkit.context_policy.MAX_RESULT_CHARS).
 MAX_TOOL_OUTPUT_BYTES = 64_000
@@ -358,6 +386,8 @@ def protocol_dict() -> dict[str, Any]:
         "CLIENT_TOOLS": [asdict(t) for t in CLIENT_TOOLS],
         "AGENT_TOOLS": [asdict(t) for t in AGENT_TOOLS],
         "MAX_TOOL_OUTPUT_BYTES": MAX_TOOL_OUTPUT_BYTES,
+        "MCP_TOOL_PREFIX": MCP_TOOL_PREFIX,
+        "STEP_STATUS": _constants(StepStatus),
         "ACTION": _constants(Action),
         "INSERT_ACTIONS": sorted(INSERT_ACTIONS),
         "COMM": _constants(Comm),

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from agents import Agent, FunctionTool, ModelSettings, StopAtTools, Tool
 from agents.tool_context import ToolContext
 from chatkit.agents import AgentContext, ClientToolCall
 
-from ..protocol import CLIENT_TOOLS, ClientToolSpec
+from ..protocol import AGENT_TOOLS, CLIENT_TOOLS, ClientToolSpec, StepStatus
 from ..settings import Settings
-from .agent_tools import AGENT_INSTRUCTIONS, AGENT_TOOLS, LIMIT_INSTRUCTIONS
+from .agent_tools import AGENT_INSTRUCTIONS, LIMIT_INSTRUCTIONS
 from .cards import code_card
-
-if TYPE_CHECKING:
-    # The MCP client stack is only imported by the MCP integration that uses it.
-    from agents.mcp import MCPServer
 
 DEFAULT_INSTRUCTIONS = """\
 You are the notebook assistant inside Jupyter. You help people with the notebook and \
@@ -54,10 +49,27 @@ def instructions_for(settings: Settings) -> str:
     return f"{DEFAULT_INSTRUCTIONS}\n{extra}\n" if extra else DEFAULT_INSTRUCTIONS
 
 
+# The answer to a second client tool call in one model response: a backend that ignores
+# parallel_tool_calls=False may send two, and the front end carries out one at a time.
+NOT_RUN: dict[str, str] = {
+    "status": StepStatus.NOT_RUN,
+    "note": "One step at a time: this call did not run, because another call of the same "
+    "response waits for the user. Call it again once that one has its result.",
+}
+
+
+def client_tool_pending(context: AgentContext[Any]) -> bool:
+    """True when a client tool call of this run already waits for the front end."""
+    return context.client_tool_call is not None
+
+
 def _client_tool(spec: ClientToolSpec) -> FunctionTool:
     """A function tool that hands the call to the client and stops the run."""
 
     async def invoke(ctx: ToolContext[AgentContext[Any]], raw_args: str) -> str:
+        if client_tool_pending(ctx.context):
+            # Not overwritten: the first call stays the one the front end carries out.
+            return json.dumps(NOT_RUN)
         try:
             args = json.loads(raw_args) if raw_args.strip() else {}
         except json.JSONDecodeError:
@@ -126,36 +138,26 @@ PROPOSE_CODE = FunctionTool(
 )
 
 
-def build_agent(
-    settings: Settings,
-    *,
-    mode: str = "ask",
-    extra_tools: Sequence[Tool] = (),
-    mcp_servers: Sequence[MCPServer] = (),
-) -> Agent[AgentContext[Any]]:
+def build_agent(settings: Settings, *, mode: str = "ask") -> Agent[AgentContext[Any]]:
     """The notebook assistant agent; the model is supplied per run by RunConfig.
 
     ``mode``: ``ask`` (read and propose code), ``agent`` (also insert, edit and run
     cells through approved client tools) or ``agent_limit`` (agent mode whose step limit
-    is reached this turn: no notebook tools, wrap up). ``extra_tools`` and
-    ``mcp_servers`` are added in agent mode only (the MCP integration's hook).
+    is reached this turn: no notebook tools, wrap up). MCP tools are added per turn
+    (mcp.py's ``McpTurn.agent``).
     """
     instructions = instructions_for(settings)
     specs = list(CLIENT_TOOLS)
-    extras: list[Tool] = []
-    servers: list[MCPServer] = []
     if mode == "agent":
         instructions += AGENT_INSTRUCTIONS
         specs += AGENT_TOOLS
-        extras, servers = list(extra_tools), list(mcp_servers)
     elif mode == "agent_limit":
         instructions += LIMIT_INSTRUCTIONS.format(steps=settings.agent_max_steps)
-    tools: list[Tool] = [*(_client_tool(spec) for spec in specs), PROPOSE_CODE, *extras]
+    tools: list[Tool] = [*(_client_tool(spec) for spec in specs), PROPOSE_CODE]
     return Agent[AgentContext[Any]](
         name="Notebook assistant",
         instructions=instructions,
         tools=tools,
-        mcp_servers=servers,
         # A client tool ends the run: ChatKit streams the call to the front end and
         # the conversation resumes when its output is posted back.
         tool_use_behavior=StopAtTools(stop_at_tool_names=sorted(s.name for s in specs)),
