@@ -218,3 +218,26 @@ test("an approved step is applied with what its card showed; an auto-approved on
   assert.deepEqual(auto.cards, []);
   assert.equal(auto.applied[0].shown, undefined);
 });
+
+test("Regenerate and widget actions carry the request metadata too (the Ask/Agent switch as it is now)", async () => {
+  const transport = scriptedTransport({
+    "threads.create": [{ sse: sse(threadCreated(), userMessage("u1")) + done }],
+    "threads.retry_after_item": [{ sse: done }],
+    "threads.custom_action": [{ sse: done }],
+  });
+  const session = new ChatSession({ transport });
+  let mode = "ask";
+  session.requestMetadata = () => ({ agent: { mode, auto_run: false } });
+  await session.send("go");
+  mode = "agent";
+  await session.retry();
+  await session.customAction({ type: "message.edit", payload: { item_id: "u1", text: "again" } }, null);
+  assert.deepEqual(
+    transport.sent.map((r) => [r.type, r.metadata?.agent?.mode]),
+    [
+      ["threads.create", "ask"],
+      ["threads.retry_after_item", "agent"],
+      ["threads.custom_action", "agent"],
+    ],
+  );
+});

@@ -97,7 +97,10 @@ export class ChatSession {
   actionItemId: string | null = null;
   /** The model for the next messages (`inference_options.model`); null: the server's default. */
   model: string | null = null;
-  /** Request metadata of every message sent (e.g. Agent mode's `{agent: {mode}}`). */
+  /**
+   * Request metadata of every message sent, Regenerate and widget action (e.g. Agent
+   * mode's `{agent: {mode}}`).
+   */
   requestMetadata: (() => Record<string, unknown> | undefined) | null = null;
   /** A handler for client tools not named in `clientTools` (e.g. MCP tools' approval). */
   toolFallback: ((name: string) => ClientToolHandler | undefined) | null = null;
@@ -190,8 +193,14 @@ export class ChatSession {
     const threadId = this.threadId;
     if (!threadId || this.busy) return;
     this.actionItemId = itemId;
+    // An action may answer a message again (message.edit): it carries the same metadata.
+    const metadata = this.requestMetadata?.();
     await this.runTurn(
-      { type: "threads.custom_action", params: { thread_id: threadId, item_id: itemId, action } },
+      {
+        type: "threads.custom_action",
+        params: { thread_id: threadId, item_id: itemId, action },
+        ...(metadata ? { metadata } : {}),
+      },
       { userInitiated: true },
     );
   }
@@ -222,8 +231,14 @@ export class ChatSession {
     if (!threadId || !itemId || this.busy) return;
     this.state = truncateAfter(this.state, itemId);
     this.changed();
+    // Regenerate answers the message again, with the request metadata a new message has.
+    const metadata = this.requestMetadata?.();
     await this.runTurn(
-      { type: "threads.retry_after_item", params: { thread_id: threadId, item_id: itemId } },
+      {
+        type: "threads.retry_after_item",
+        params: { thread_id: threadId, item_id: itemId },
+        ...(metadata ? { metadata } : {}),
+      },
       { userInitiated: false },
     );
   }

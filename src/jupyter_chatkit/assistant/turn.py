@@ -41,6 +41,8 @@ from chatkit.types import (
     ThreadMetadata,
     ThreadsAddUserMessageReq,
     ThreadsCreateReq,
+    ThreadsCustomActionReq,
+    ThreadsRetryAfterItemReq,
     ThreadStreamEvent,
     UserMessageItem,
     WorkflowItem,
@@ -55,6 +57,12 @@ if TYPE_CHECKING:
     from .server import NotebookAssistant
 
 log = logging.getLogger("jupyter_chatkit")
+
+# The requests whose metadata may carry the Ask/Agent choice (only those that answer a
+# user's message record it: a widget action other than message.edit answers none).
+_ANSWERS_A_MESSAGE = (
+    ThreadsCreateReq | ThreadsAddUserMessageReq | ThreadsRetryAfterItemReq | ThreadsCustomActionReq
+)
 
 # Model calls per run at most (each tool result starts another one).
 MAX_TURNS = 8
@@ -78,7 +86,9 @@ class TurnRequest:
         metadata = getattr(request, "metadata", None)
         wanted = (
             agent_tools.request_agent_settings(metadata)
-            if isinstance(request, ThreadsCreateReq | ThreadsAddUserMessageReq)
+            # Regenerate and an edited message (a custom action) answer a message again:
+            # they carry the switch as it is now, like a new message.
+            if isinstance(request, _ANSWERS_A_MESSAGE)
             else None
         )
         return cls(agent=wanted, approval_cards=agent_tools.shows_approval_cards(metadata))
