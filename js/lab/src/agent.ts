@@ -12,6 +12,7 @@ import { URLExt } from "@jupyterlab/coreutils";
 import type { NotebookPanel } from "@jupyterlab/notebook";
 import { ServerConnection } from "@jupyterlab/services";
 import type { AgentHost, StepOutcome, StepPreview } from "../../src/index";
+import { STEP_STATUS } from "../../src/protocol";
 import { diffView } from "./replace";
 import { CELL_CHANGED, type CellSnapshot, cellChangedSince } from "./stepguard";
 import { notebookTool, runNotebookTool, type ToolTarget } from "./tools";
@@ -94,11 +95,11 @@ export class NotebookAgent implements AgentHost {
     shown?: StepPreview,
   ): Promise<StepOutcome> {
     const target = this.target();
-    if (!target) return { result: { status: "failed", error: NO_NOTEBOOK } };
+    if (!target) return { result: { status: STEP_STATUS.FAILED, error: NO_NOTEBOOK } };
     if (CELL_STEPS.has(name) && cellChangedSince(shown, stepCell(target, name, args))) {
-      return { result: { status: "failed", error: CELL_CHANGED } };
+      return { result: { status: STEP_STATUS.FAILED, error: CELL_CHANGED } };
     }
     const outcome = await runNotebookTool(target, name, args, signal, { steps: true });
-    return outcome ?? { result: { status: "failed", error: `Unknown step ${name}.` } };
+    return outcome ?? { result: { status: STEP_STATUS.FAILED, error: `Unknown step ${name}.` } };
   }
 }

@@ -9,6 +9,7 @@
  * set it, so a later turn (or another thread) always starts with cards again.
  */
 
+import { MCP_TOOL_PREFIX, STEP_STATUS } from "../protocol";
 import type { ChatSession } from "./session";
 import type { ClientToolCallItem } from "./types";
 
@@ -70,9 +71,9 @@ export interface LiveStep {
   approveAll?: () => void;
 }
 
-export const MCP_PREFIX = "mcp__";
-export const SKIPPED = { status: "skipped", note: "The user skipped this step; it was not carried out." };
-export const STOPPED = { status: "stopped", note: "The user pressed Stop; the turn ended." };
+export const MCP_PREFIX = MCP_TOOL_PREFIX;
+export const SKIPPED = { status: STEP_STATUS.SKIPPED, note: "The user skipped this step; it was not carried out." };
+export const STOPPED = { status: STEP_STATUS.STOPPED, note: "The user pressed Stop; the turn ended." };
 
 /** The approval state of one chat's Agent mode. */
 export class StepApprovals {
@@ -195,7 +196,7 @@ export class StepApprovals {
     }
     if (name.startsWith(MCP_PREFIX)) {
       this.live.delete(item.id);
-      return { status: "approved" };
+      return { status: STEP_STATUS.APPROVED };
     }
     this.live.set(item.id, { phase: "running", preview: shown });
     this.changed(item.id);

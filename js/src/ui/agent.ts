@@ -14,7 +14,7 @@
 import { type AgentHost, MCP_PREFIX, StepApprovals, type StepPreview } from "../client/approvals";
 import type { ChatSession, ClientToolHandler } from "../client/session";
 import type { ClientToolCallItem, ThreadMetadata } from "../client/types";
-import { AGENT_TOOLS } from "../protocol";
+import { AGENT_TOOLS, STEP_STATUS } from "../protocol";
 import { button, h, icon } from "./dom";
 import "./agent.css";
 
@@ -57,14 +57,16 @@ export function stepTitle(name: string, args: Record<string, unknown>): string {
 }
 
 const STATUS_TEXT: Record<string, string> = {
-  applied: "Done",
-  ok: "Ran",
-  error: "Ran with an error",
-  skipped: "Skipped",
-  stopped: "Stopped",
-  approved: "Approved",
-  done: "Done",
-  failed: "Failed",
+  [STEP_STATUS.APPLIED]: "Done",
+  [STEP_STATUS.OK]: "Ran",
+  [STEP_STATUS.ERROR]: "Ran with an error",
+  [STEP_STATUS.SKIPPED]: "Skipped",
+  [STEP_STATUS.STOPPED]: "Stopped",
+  [STEP_STATUS.APPROVED]: "Approved",
+  [STEP_STATUS.DONE]: "Done",
+  [STEP_STATUS.FAILED]: "Failed",
+  [STEP_STATUS.DECLINED]: "Declined",
+  [STEP_STATUS.NOT_RUN]: "Not run",
 };
 
 /** Agent mode for one chat: the switch, the cards and the tool handlers. */
@@ -210,7 +212,8 @@ export class AgentSteps {
     const args = item.arguments ?? {};
     const live = this.approvals.live.get(item.id);
     const output = (item.output && typeof item.output === "object" ? item.output : {}) as Record<string, unknown>;
-    const status = item.status === "completed" ? String(output.status ?? "done") : live ? live.phase : "pending";
+    const status =
+      item.status === "completed" ? String(output.status ?? STEP_STATUS.DONE) : live ? live.phase : "pending";
     el.setAttribute("data-step", item.name);
     el.setAttribute("data-status", status);
     const head = h(
