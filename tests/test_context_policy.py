@@ -108,6 +108,20 @@ def test_configured_keys_are_scrubbed_even_with_redaction_off() -> None:
     assert "sk-proj-" in text  # shapes are left alone when switched off
 
 
+def test_short_configured_secrets_are_scrubbed_above_a_floor() -> None:
+    """An operator's 5-character MCP token is hidden too, even as a whole short text; a
+    3-character value is below the floor (it would cut ordinary words apart)."""
+    from jupyter_chatkit.assistant.scrub import Scrubber
+
+    policy = ContextPolicy(exact=("q7Zx9", "abc"))
+    text, count = policy.text("token q7Zx9 for abc")
+    assert "q7Zx9" not in text and "abc" in text and count == 1
+    assert "q7Zx9" not in policy.text("q7Zx9")[0]
+    scrubber = Scrubber(["q7Zx9", "abc"])
+    assert scrubber.text("echo q7Zx9 abc") == "echo [redacted] abc"
+    assert b"q7Zx9" not in scrubber.bytes(b'{"t": "q7Zx9"}')
+
+
 def test_site_patterns_add_rules() -> None:
     policy = ContextPolicy(redact_patterns=(r"ACME-[0-9]{6}", "(unclosed"))
     text, count = policy.text("ticket ACME-123456 filed")

@@ -61,3 +61,17 @@ def test_setup_logging_is_idempotent(fresh_logging: None) -> None:
     logs.setup_logging()
     logs.setup_logging()
     assert [type(f) for f in logging.getLogger("chatkit").filters] == [logs.NoTracebacks]
+
+
+def test_mcp_client_tracebacks_stay_out_of_the_log(
+    fresh_logging: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The MCP client logs exceptions whose tracebacks can hold a server's URL or body."""
+    logs.setup_logging()
+    try:
+        raise RuntimeError("POST https://u:pw@mcp.example/mcp body={'token': 'abc'}")
+    except RuntimeError:
+        logging.getLogger("mcp.client.streamable_http").exception("Error in post writer")
+    (record,) = [r for r in caplog.records if r.name.startswith("mcp")]
+    assert record.exc_info is None
+    assert "pw@mcp.example" not in caplog.text and "Traceback" not in caplog.text

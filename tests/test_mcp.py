@@ -34,6 +34,7 @@ from traitlets import TraitError
 from jupyter_chatkit.assistant.mcp import RETRY_AFTER, McpToolRef, McpTools, tool_name
 from jupyter_chatkit.assistant.mcp_config import parse_servers
 from jupyter_chatkit.assistant.server import NotebookAssistant, StreamResult
+from jupyter_chatkit.context_policy import ContextPolicy
 from jupyter_chatkit.settings import Settings
 from jupyter_chatkit.store import SQLStore
 
@@ -513,6 +514,29 @@ def test_settings_refuse_a_bad_server_without_echoing_its_values() -> None:
     hash(settings.cache_key())
     y = parse_servers(settings.mcp_servers)[1]
     assert y.describe() == "streamable HTTP https://h/mcp"
+
+
+def test_secrets_are_the_credentials_not_every_setting() -> None:
+    """Header values and their bare credential after the auth scheme, env values whose
+    name looks secret or is listed in secret_env; a path in env is a setting."""
+    settings = Settings(
+        mcp_servers={
+            "x": {
+                "command": "a",
+                "env": {"DATA_DIR": "/srv/data", "MCP_FIXTURE_KEY": KEY, "PIN": "8273"},
+                "secret_env": ["PIN"],
+            },
+            "y": {"url": "https://h/mcp", "headers": {"Authorization": f"Bearer {HEADER_KEY}"}},
+        }
+    )
+    secrets = set(settings.mcp_secrets)
+    assert secrets == {KEY, "8273", f"Bearer {HEADER_KEY}", HEADER_KEY}
+    # The bare token a server echoes is hidden from the model, the path is not.
+    policy = ContextPolicy.from_settings(settings)
+    text, _ = policy.text(f"401: token {HEADER_KEY} rejected; data in /srv/data; pin 8273")
+    assert HEADER_KEY not in text and "8273" not in text and "/srv/data" in text
+    with pytest.raises(TraitError, match="secret_env"):
+        Settings(mcp_servers={"z": {"url": "https://h/mcp", "secret_env": ["A"]}})
 
 
 def test_tool_names_fit_the_model_rules() -> None:

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
+from typing import Any
 
-# The libraries whose failures we already turn into readable ErrorEvents.
-_LIBRARY_LOGGERS = ("chatkit", "openai.agents")
+# The libraries whose failures we already turn into readable ErrorEvents, and the MCP
+# client (its tracebacks can hold a server's URL, headers or request bodies).
+_LIBRARY_LOGGERS = ("chatkit", "openai.agents", "mcp")
 _installed = False
+_factory_installed = False
 _lock = threading.Lock()
 
 
@@ -42,12 +46,39 @@ class NoTracebacks(logging.Filter):
         return True
 
 
+def _from_library(name: str) -> bool:
+    return any(name == lib or name.startswith(lib + ".") for lib in _LIBRARY_LOGGERS)
+
+
+def _library_records(
+    inner: Callable[..., logging.LogRecord],
+) -> Callable[..., logging.LogRecord]:
+    """A record factory stripping tracebacks of the libraries' child loggers too.
+
+    A logger's filters only see records made on that very logger, and the MCP client
+    logs on ``mcp.client.stdio``, ``mcp.client.streamable_http``, ...
+    """
+    strip = NoTracebacks()
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = inner(*args, **kwargs)
+        if _from_library(record.name):
+            strip.filter(record)
+        return record
+
+    return factory
+
+
 def setup_logging() -> None:
-    """Keep ChatKit's and openai-agents' tracebacks out of the log (once per process)."""
-    global _installed
+    """Keep ChatKit's, openai-agents' and the MCP client's tracebacks out of the log
+    (once per process)."""
+    global _installed, _factory_installed
     with _lock:
         if _installed:
             return
         for name in _LIBRARY_LOGGERS:
             logging.getLogger(name).addFilter(NoTracebacks())
+        if not _factory_installed:
+            logging.setLogRecordFactory(_library_records(logging.getLogRecordFactory()))
+            _factory_installed = True
         _installed = True

@@ -6,9 +6,16 @@ No agents, chatkit or mcp imports here: the settings validate with it at start, 
 A server is ``{"command": ..., "args": [...], "env": {...}, "cwd": ...}`` (stdio) or
 ``{"url": ..., "headers": {...}}`` (streamable HTTP), plus ``tools`` (only these are
 offered; default all), ``allowed_tools`` (these run without asking; ``["*"]``: all) and
-``timeout`` (seconds to start and per call). ``env`` and ``headers`` values, and a
-password or query values in the URL, are secrets: they go to the MCP server and nowhere
-else (not the browser, a log or the model).
+``timeout`` (seconds to start and per call), and ``secret_env`` (env names whose values
+are secrets whatever their names; ``["*"]``: all).
+
+Secrets go to the MCP server and nowhere else (not the browser, a log or the model):
+every header value (and, for ``Authorization: Bearer xyz``, the credential ``xyz`` on
+its own, which a server may echo), a password or query values in the URL, and the
+values of env variables whose name looks secret (``KEY``, ``TOKEN``, ``SECRET``,
+``PASSWORD``, ``AUTH``, ``CREDENTIAL``, ... as in the context policy's name rule) or is
+listed in ``secret_env``. Other env values (paths, flags, URLs) are settings, not
+secrets: scrubbing them would mangle every answer that mentions such a path.
 """
 
 from __future__ import annotations
@@ -21,9 +28,32 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 # Server names become part of tool names the model sees (^[a-zA-Z0-9_-]{1,64}$).
 SERVER_NAME = re.compile(r"^[A-Za-z0-9_-]{1,24}$")
-KEYS = {"command", "args", "env", "cwd", "url", "headers", "tools", "allowed_tools", "timeout"}
+KEYS = {
+    "command",
+    "args",
+    "env",
+    "cwd",
+    "url",
+    "headers",
+    "tools",
+    "allowed_tools",
+    "timeout",
+    "secret_env",
+}
 DEFAULT_TIMEOUT = 30.0
 ALL_TOOLS = "*"
+# Env names whose values are secrets: the context policy's name rule, plus a name part
+# KEY / KEYS (MCP_FIXTURE_KEY, GITHUB_PAT_KEY), which that rule leaves to known prefixes.
+_KEY_PART = re.compile(r"(?:^|_)keys?(?:_|$)")
+# "Bearer xyz", "Basic eHl6", "token xyz": an auth scheme, then the credential.
+_AUTH_SCHEME = re.compile(r"^\s*[A-Za-z][A-Za-z0-9_-]*\s+(\S+)\s*$")
+
+
+def secret_env_name(name: str) -> bool:
+    """True when an env variable's name says its value is a secret."""
+    from ..context_policy.redact import is_secret_name, normalize_name
+
+    return is_secret_name(name) or _KEY_PART.search(normalize_name(name)) is not None
 
 
 @dataclass(frozen=True)
@@ -41,6 +71,8 @@ class McpServerConfig:
     tools: frozenset[str] | None = None
     allowed_tools: frozenset[str] = field(default_factory=frozenset)
     timeout: float = DEFAULT_TIMEOUT
+    # Env names whose values are secrets whatever their names ("*": every env value).
+    secret_env: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def transport(self) -> str:
@@ -56,8 +88,19 @@ class McpServerConfig:
         return ALL_TOOLS in self.allowed_tools or tool in self.allowed_tools
 
     def secrets(self) -> list[str]:
-        """Values that must not leave the server: env and header values, URL credentials."""
-        values = [v for _, v in self.env] + [v for _, v in self.headers]
+        """Values that must not leave the server: header values (and the credential after
+        an auth scheme), URL credentials, env values whose name looks secret or is listed
+        in ``secret_env``."""
+        values = [
+            v
+            for k, v in self.env
+            if ALL_TOOLS in self.secret_env or k in self.secret_env or secret_env_name(k)
+        ]
+        for _, value in self.headers:
+            values.append(value)
+            credential = _AUTH_SCHEME.match(value)
+            if credential:
+                values.append(credential.group(1))
         if self.url:
             parts = urlsplit(self.url)
             if parts.password:
@@ -107,7 +150,7 @@ def _parse_one(name: Any, spec: Any) -> McpServerConfig:
     if url is not None:
         if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
             raise ValueError(f"{where}: 'url' must be an http:// or https:// URL.")
-        for key in ("args", "env", "cwd"):
+        for key in ("args", "env", "cwd", "secret_env"):
             if key in spec:
                 raise ValueError(f"{where}: {key!r} is for stdio servers (with 'command').")
     elif "headers" in spec:
@@ -131,6 +174,7 @@ def _parse_one(name: Any, spec: Any) -> McpServerConfig:
             _strings(spec.get("allowed_tools", []), f"{where}['allowed_tools']")
         ),
         timeout=float(timeout),
+        secret_env=frozenset(_strings(spec.get("secret_env", []), f"{where}['secret_env']")),
     )
 
 

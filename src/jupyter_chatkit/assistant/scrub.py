@@ -20,8 +20,9 @@ from typing import Any
 
 REDACTED = "[redacted]"
 
-# Shorter values are not secrets anyone configured (and would mangle ordinary text).
-MIN_SECRET_CHARS = 8
+# Every configured secret (API key, MCP header value, ...) is scrubbed, however short,
+# above this floor: a 1-3 character value would replace pieces of ordinary words.
+MIN_SECRET_CHARS = 4
 
 _lock = threading.Lock()
 _secrets: frozenset[str] = frozenset()

@@ -17,8 +17,9 @@ from typing import Any
 from . import rules
 from .errors import strip_ansi
 
-# Shorter exact values would mangle ordinary text; nobody configures such a key.
-MIN_EXACT_CHARS = 8
+# Configured values are hidden however short, above this floor (shorter ones would
+# replace pieces of ordinary words); the same floor as assistant/scrub.py.
+MIN_EXACT_CHARS = 4
 # No rule matches a shorter text (the shortest is an assignment like ``pwd='ab'``).
 MIN_SECRET_TEXT = 7
 _VALUE_TRIGGERS = tuple(rules.VALUE_TRIGGERS)
@@ -156,13 +157,11 @@ class Redactor:
         if "\x1b" in value:
             # Terminal colour codes mean nothing to the model and can hide a secret's shape.
             value = strip_ansi(value)
-        if len(value) < MIN_SECRET_TEXT:
-            return value
         for secret in self._exact:
             if secret in value:
                 self.count += value.count(secret)
                 value = value.replace(secret, marker("configured key"))
-        if not self.enabled:
+        if not self.enabled or len(value) < MIN_SECRET_TEXT:
             return value
         rx = self._rx
         lower = value.lower()
