@@ -10,7 +10,7 @@ import pytest
 from agents.testing import ModelStep, ScriptedModel, assistant_message, function_call
 from chatkit.types import ClientToolCallItem, ThreadItemDoneEvent
 
-from jupyter_chatkit.assistant.agent_tools import AGENT_TOOL_NAMES
+from jupyter_chatkit.protocol import AGENT_TOOL_NAMES
 from jupyter_chatkit.settings import Settings
 from jupyter_chatkit.store import SQLStore
 

@@ -22,9 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from ..protocol import AGENT_TOOL_NAMES, AGENT_TOOLS, EDIT_CELL, INSERT_CELL, RUN_CELL
-
-__all__ = ["AGENT_TOOLS", "AGENT_TOOL_NAMES", "EDIT_CELL", "INSERT_CELL", "RUN_CELL"]
+from ..protocol import AGENT_TOOL_NAMES, StepStatus
 
 Mode = Literal["ask", "agent"]
 MODES: tuple[Mode, ...] = ("ask", "agent")
@@ -37,10 +35,6 @@ METADATA_KEY = "agent"
 # {"front_end": {"approval_cards": false}}: it cannot show a step for approval.
 FRONT_END_KEY = "front_end"
 HEADLESS_FRONT_END: dict[str, Any] = {FRONT_END_KEY: {"approval_cards": False}}
-
-# What the front end answers for a step; "status" is how the server reads it.
-STATUS_SKIPPED = "skipped"
-STATUS_STOPPED = "stopped"
 
 AGENT_INSTRUCTIONS = """\
 
@@ -122,5 +116,5 @@ def stopped_by_user(items: Sequence[Any]) -> bool:
     return (
         _get(last, "type") == "client_tool_call"
         and _get(last, "name") in AGENT_TOOL_NAMES
-        and step_status(_get(last, "output")) == STATUS_STOPPED
+        and step_status(_get(last, "output")) == StepStatus.STOPPED
     )
