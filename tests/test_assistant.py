@@ -25,7 +25,7 @@ from chatkit.types import (
     WidgetItem,
 )
 
-from jupyter_chatkit.assistant.history import bound_items
+from jupyter_chatkit.assistant.history import bound_items, estimate_tokens
 from jupyter_chatkit.assistant.partial import CUT_OFF_NOTE, STOPPED_NOTE
 from jupyter_chatkit.assistant.server import NotebookAssistant, StreamResult
 from jupyter_chatkit.logs import setup_logging
@@ -504,6 +504,27 @@ def test_bound_items_token_budget_drops_oldest_and_starts_at_user() -> None:
     assert kept[0].id == "u1"
     # The newest item is always kept, even over budget.
     assert [i.id for i in bound_items([user(5, "z" * 10_000)], 10, 10)] == ["u5"]
+    # The current turn is kept whole over both limits: its request, and every step with
+    # the older outputs shortened (their status kept), the newest output whole.
+    steps = [
+        ClientToolCallItem(
+            id=f"s{i}",
+            thread_id="t",
+            created_at=datetime.now(),
+            status="completed",
+            call_id=f"c{i}",
+            name="run_cell",
+            arguments={"index": 0},
+            output={"status": "ok", "text": "o" * 15_000},
+        )
+        for i in range(9)
+    ]
+    kept = bound_items([*items, user(2, "fix it"), *steps], max_items=6, max_tokens=24_000)
+    assert [i.id for i in kept] == ["u2", *(f"s{i}" for i in range(9))]
+    outputs = [i.output for i in kept if isinstance(i, ClientToolCallItem)]
+    assert all(o["status"] == "ok" for o in outputs) and outputs[-1]["text"] == "o" * 15_000
+    assert "text" not in outputs[0]
+    assert sum(estimate_tokens(i) for i in kept) <= 24_000
 
 
 async def _recorded_stream(text: str) -> list[Any]:

@@ -141,10 +141,16 @@ class JupyterChatKit(Configurable):
         "", config=True, help="Extra instructions appended to the assistant's system prompt."
     )
     history_max_items = Int(
-        60, config=True, help="At most this many earlier thread items are sent to the model."
+        60,
+        config=True,
+        help="At most this many earlier thread items are sent to the model (the current "
+        "answer's request and steps are always sent).",
     )
     history_max_tokens = Int(
-        24_000, config=True, help="Approximate token budget of the history sent to the model."
+        24_000,
+        config=True,
+        help="Approximate token budget of the history sent to the model (over it, older "
+        "turns are dropped first, then the current answer's older step outputs shortened).",
     )
     request_timeout = Float(120.0, config=True, help="Seconds before a model request times out.")
     max_retries = Int(1, config=True, help="Retries of a failed model request.")
