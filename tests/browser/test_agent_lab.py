@@ -291,7 +291,12 @@ def test_stop_while_the_agents_run_waits_for_the_persons_cell_interrupts_nothing
 ) -> None:
     """Stop while the approved run waits for the person's own running cell: the kernel is
     not interrupted (their cell finishes), the agent's cell never runs, the turn ends."""
-    mine = "import time\nprint('mine started', flush=True)\ntime.sleep(6)\nprint('mine finished')"
+    # The person's cell runs until the test lets it finish (no race with a sleep's length).
+    go = lab_page.server.root_dir / "queue-go"
+    mine = (
+        "import os, time\nprint('mine started', flush=True)\n"
+        f"while not os.path.exists({str(go)!r}):\n    time.sleep(0.05)\nprint('mine finished')"
+    )
     lab_page.server.write_notebook("queue.ipynb", [mine, "print('agent ran')"])
     lab_page.open("queue.ipynb")
     open_panel(page)
@@ -312,6 +317,7 @@ def test_stop_while_the_agents_run_waits_for_the_persons_cell_interrupts_nothing
         "(sel) => document.querySelector(sel)?.getAttribute('data-status') === 'stopped'",
         arg=f'{STEP}[data-step="run_cell"]',
     )
+    go.write_text("")
     page.locator(".jp-OutputArea-output", has_text="mine finished").wait_for(timeout=60_000)
     lab_page.wait_for_kernel_idle()
     screenshot(page, "stopped-before-run")
