@@ -257,3 +257,59 @@ test("after Stop, only what the server keeps stays on screen", async () => {
   const answer = session.state.items.find((i) => i.id === "m_text");
   assert.equal(answer?.type === "assistant_message" && messageText(answer), `Half an\n\n${STOPPED_NOTE}`);
 });
+
+test("opening another thread mid-answer frees the session; the old turn's events stay out", async () => {
+  const at = "2025-01-02T03:04:09";
+  const added = (item: object) => `data: ${JSON.stringify({ type: "thread.item.added", item })}\n\n`;
+  const first =
+    added({ id: "m_old", thread_id: "thr_0001", created_at: at, type: "assistant_message", content: [{ type: "output_text", text: "Half", annotations: [] }] }) +
+    'data: {"type":"progress_update","text":"switch here"}\n\n';
+  // One chunk up to the switch, the late item after it.
+  const sse = first + added({ id: "m_late", thread_id: "thr_0001", created_at: at, type: "assistant_message", content: [] });
+  const other = { ...fixtures.thread, id: "thr_other", items: { ...fixtures.thread.items, has_more: false } };
+  const transport = scriptedTransport({
+    "threads.create": [{ sse, chunk: first.length }],
+    "threads.get_by_id": [{ json: other }],
+    "threads.add_user_message": [{ sse: 'data: {"type":"progress_update","text":"again"}\n\n' }],
+  });
+  const session = new ChatSession({ transport });
+  let opening: Promise<void> | null = null;
+  session.subscribe(() => {
+    if (!opening && session.state.progress?.text === "switch here") opening = session.openThread("thr_other");
+  });
+  await session.send("long answer please");
+  assert.ok(opening, "the switch happened mid-answer");
+  await opening;
+  assert.equal(session.busy, false, "the cancelled turn released the busy flag");
+  assert.equal(session.threadId, "thr_other");
+  assert.equal(session.state.progress, null);
+  const ids = session.state.items.map((i) => i.id);
+  assert.ok(!ids.includes("m_old") && !ids.includes("m_late"), "nothing of the old turn in the new thread");
+  await session.send("next question");
+  const last = transport.sent.at(-1);
+  assert.equal(last.type, "threads.add_user_message", "a new message reaches the server");
+  assert.equal(last.params.thread_id, "thr_other");
+  assert.equal(session.busy, false);
+});
+
+test("a new thread mid-answer frees the session too", async () => {
+  const first = 'data: {"type":"progress_update","text":"switch here"}\n\n';
+  const sse = `${first}data: {"type":"progress_update","text":"late"}\n\n`;
+  const transport = scriptedTransport({
+    "threads.create": [{ sse, chunk: first.length }, { sse: 'data: {"type":"progress_update","text":"x"}\n\n' }],
+  });
+  const session = new ChatSession({ transport });
+  let switched = false;
+  session.subscribe(() => {
+    if (!switched && session.state.progress?.text === "switch here") {
+      switched = true;
+      session.newThread();
+    }
+  });
+  await session.send("first");
+  assert.ok(switched);
+  assert.equal(session.busy, false);
+  assert.equal(session.state.progress, null);
+  await session.send("second");
+  assert.equal(transport.sent.filter((r) => r.type === "threads.create").length, 2);
+});

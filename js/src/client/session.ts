@@ -416,8 +416,18 @@ export class ChatSession {
         });
       }
     } finally {
-      if (this.controller === controller) this.controller = null;
-      if (gen === this.generation) {
+      // The busy flag belongs to the turn, not to the thread on screen: a turn cut short by
+      // opening another thread (or a new one) must still release it, or nothing can be
+      // sent again. Its late events were already dropped by the generation check.
+      const owner = this.controller === controller;
+      if (owner) {
+        this.controller = null;
+        this.busy = false;
+        this.actionItemId = null;
+      }
+      if (gen !== this.generation) {
+        if (owner) this.changed();
+      } else {
         this.busy = false;
         this.pendingText = null;
         this.actionItemId = null;
