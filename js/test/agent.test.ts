@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { type AgentHost, type StepPreview, StepApprovals } from "../src/client/approvals";
 import { ChatSession } from "../src/client/session";
-import { isStep, stepTitle } from "../src/ui/agent";
+import type { ThreadMetadata } from "../src/client/types";
+import { isStep, stepTitle, threadMode } from "../src/ui/agent";
 import { type Answer, fixtures, scriptedTransport } from "./helpers";
 
 test("agent steps: which calls need approval, and what their cards say", () => {
@@ -240,4 +241,22 @@ test("Regenerate and widget actions carry the request metadata too (the Ask/Agen
       ["threads.custom_action", "agent"],
     ],
   );
+});
+
+test("the Ask / Agent switch is per conversation: a new one starts in Ask, an opened one has its own", () => {
+  const agentOn = { mode: "agent" as const, autoRun: true };
+  assert.deepEqual(threadMode(null, agentOn), { mode: "ask", autoRun: false }, "a new conversation starts in Ask");
+  const thread = (metadata: Record<string, unknown>): ThreadMetadata => ({
+    id: "thr_x",
+    title: null,
+    created_at: "2025-01-02T03:04:05",
+    status: { type: "active" },
+    metadata,
+  });
+  assert.deepEqual(threadMode(thread({ agent: { mode: "agent", auto_run: false } }), { mode: "ask", autoRun: false }), {
+    mode: "agent",
+    autoRun: false,
+  });
+  assert.deepEqual(threadMode(thread({ agent: { mode: "ask" } }), agentOn), { mode: "ask", autoRun: false });
+  assert.deepEqual(threadMode(thread({}), agentOn), agentOn, "a thread that recorded no mode keeps the switch");
 });

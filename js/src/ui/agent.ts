@@ -69,6 +69,24 @@ const STATUS_TEXT: Record<string, string> = {
   [STEP_STATUS.NOT_RUN]: "Not run",
 };
 
+/** The Ask / Agent switch and auto-run of a chat. */
+export interface AgentSwitch {
+  mode: "ask" | "agent";
+  autoRun: boolean;
+}
+
+/**
+ * The switch for a thread just shown: an opened thread's own (kept in its metadata), Ask
+ * without auto-run for a new conversation (the mode is per conversation), and the current
+ * one for an older thread that recorded none.
+ */
+export function threadMode(thread: ThreadMetadata | null, current: AgentSwitch): AgentSwitch {
+  if (!thread) return { mode: "ask", autoRun: false };
+  const agent = (thread.metadata as { agent?: { mode?: unknown; auto_run?: unknown } } | undefined)?.agent;
+  if (!agent) return current;
+  return { mode: agent.mode === "agent" ? "agent" : "ask", autoRun: agent.auto_run === true };
+}
+
 /** Agent mode for one chat: the switch, the cards and the tool handlers. */
 export class AgentSteps {
   /** The Ask / Agent switch, auto-run and Undo (above the message box). */
@@ -129,9 +147,11 @@ export class AgentSteps {
       if (e.type !== "state") return;
       const id = session.threadId;
       if (id !== this.threadId) {
+        // A thread created by this turn keeps the switch as it is; an opened one has its
+        // own, and a new one (even while a cancelled turn winds down) starts in Ask.
+        const created = session.busy && this.threadId === null && id !== null;
         this.threadId = id;
-        // A thread created by this turn keeps the switch as it is; an opened one has its own.
-        if (!session.busy) this.threadChanged(session.state.thread);
+        if (!created) this.threadChanged(session.state.thread);
       }
       this.sync();
     });
@@ -153,13 +173,9 @@ export class AgentSteps {
 
   /** The thread changed (opened, or a new one): take its mode. */
   threadChanged(thread: ThreadMetadata | null): void {
-    const agent = (thread?.metadata as { agent?: { mode?: unknown; auto_run?: unknown } } | undefined)?.agent;
-    if (thread && agent) {
-      this.mode = agent.mode === "agent" ? "agent" : "ask";
-      this.approvals.autoRun = agent.auto_run === true;
-    } else if (!thread) {
-      this.approvals.autoRun = false;
-    }
+    const next = threadMode(thread, { mode: this.mode, autoRun: this.approvals.autoRun });
+    this.mode = next.mode;
+    this.approvals.autoRun = next.autoRun;
     this.cards.clear();
     this.sync();
   }
