@@ -13,6 +13,8 @@ from chatkit.types import AssistantMessageItem, ClientToolCallItem, ThreadItemDo
 from tornado.httpclient import HTTPClientError, HTTPResponse
 from traitlets.config import Config
 
+from jupyter_chatkit.protocol import ErrorCode
+
 from .chatkit_helpers import parse_sse, types_of, user_input
 
 ENDPOINT = ("jupyter-chatkit", "chatkit")
@@ -203,7 +205,10 @@ async def test_oversized_request_is_413(jp_fetch: Callable[..., Any]) -> None:
     huge = body("threads.create", input=user_input("x" * 3_000_000))
     err = await expect_error(post(jp_fetch, huge))
     assert err.code == 413 and err.response is not None
-    assert "too large" in json.loads(err.response.body)["message"]
+    error = json.loads(err.response.body)
+    assert error["code"] == ErrorCode.INVALID_REQUEST
+    # The limit (max_request_bytes, 2 MB by default) and the way around it: a file.
+    assert "2 MB" in error["message"] and "file" in error["message"]
 
 
 def _cookies(response: HTTPResponse) -> dict[str, str]:

@@ -224,6 +224,14 @@ class BaseChatKitHandler(ExtensionHandlerMixin, APIHandler):
         self.finish(body)
 
 
+def _size_text(n: int) -> str:
+    """A byte count for people: ``2000000`` -> ``"2 MB"``, ``1500`` -> ``"1.5 kB"``."""
+    for unit, scale in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if n >= scale:
+            return f"{round(n / scale, 1):g} {unit}"
+    return f"{n} bytes"
+
+
 class ChatKitHandler(BaseChatKitHandler):
     """``POST jupyter-chatkit/chatkit``: ChatKit requests; streaming ones as SSE."""
 
@@ -235,8 +243,15 @@ class ChatKitHandler(BaseChatKitHandler):
     async def post(self) -> None:
         """Answer one ChatKit request."""
         body = self.request.body
-        if len(body) > self.chatkit["max_request_bytes"]:
-            raise web.HTTPError(413, "The request is too large.")
+        limit = self.chatkit["max_request_bytes"]
+        if len(body) > limit:
+            # Say the limit and the way around it: long text goes in as a file
+            # (attachments have their own, larger limit, max_upload_bytes).
+            raise web.HTTPError(
+                413,
+                f"The message is too large: requests are limited to {_size_text(limit)} "
+                "(max_request_bytes). Attach long text as a file instead of pasting it.",
+            )
         assistant = await self.holder.get()
         from ..assistant.server import JsonResult
 
