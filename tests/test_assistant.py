@@ -28,6 +28,7 @@ from chatkit.types import (
 from jupyter_chatkit.assistant.history import bound_items, estimate_tokens
 from jupyter_chatkit.assistant.partial import CUT_OFF_NOTE, STOPPED_NOTE
 from jupyter_chatkit.assistant.server import NotebookAssistant, StreamResult
+from jupyter_chatkit.assistant.titles import local_title
 from jupyter_chatkit.logs import setup_logging
 from jupyter_chatkit.protocol import ErrorCode
 from jupyter_chatkit.store import SQLStore
@@ -380,8 +381,10 @@ async def test_cancelling_the_consumer_cancels_the_run(sqlite_store: SQLStore) -
             closed.set()  # the "upstream request" is closed
 
     model = ScriptedModel([ModelStep(stream_events=slow)])
-    assistant = make_assistant(sqlite_store, model)
-    result = await assistant.handle(req("threads.create", input=user_input("hello")), ALICE)
+    assistant = make_assistant(sqlite_store, model, title_threads="local")
+    body = json.loads(req("threads.create", input=user_input("hello there, a long answer")))
+    body["metadata"] = {"notebook": "work/nb.ipynb"}
+    result = await assistant.handle(json.dumps(body), ALICE)
     assert isinstance(result, StreamResult)
     seen: list[bytes] = []
 
@@ -407,6 +410,10 @@ async def test_cancelling_the_consumer_cancels_the_run(sqlite_store: SQLStore) -
     kept = [i for i in items.data if isinstance(i, AssistantMessageItem)]
     assert kept and kept[0].content[-1].text.endswith(STOPPED_NOTE)
     assert isinstance(items.data[-1], SDKHiddenContextItem)
+    # The stopped first turn still tied the thread to its notebook and gave it a title.
+    thread = await sqlite_store.load_thread(threads.data[0].id, ALICE)
+    assert thread.metadata.get("notebook") == "work/nb.ipynb"
+    assert thread.title == local_title(items.data[0])
 
 
 @pytest.mark.asyncio

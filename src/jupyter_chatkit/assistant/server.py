@@ -149,6 +149,9 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         # What the running request of a thread asks of its turn (the message's Ask/Agent
         # choice, its front end's abilities), by thread id, for respond() (see turn.py).
         self._turn_requests: dict[str, TurnRequest] = {}
+        # The notebook a new thread's first request names, until that turn ends (recorded
+        # after it, or by handle_stream_cancelled when it is stopped).
+        self._new_notebooks: dict[str, str | None] = {}
         self.title_agent = build_title_agent()
 
     @property
@@ -287,12 +290,16 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             return
         events = super()._process_streaming_impl(request, context)
         created: str | None = None
+        notebook: str | None = None
         kept = False
         try:
             async for event in events:
                 if isinstance(event, ThreadCreatedEvent):
                     created = event.thread.id
                     self._turn_requests[created] = TurnRequest.of(request)
+                    self._new_notebooks[created] = notebook_threads.notebook_to_record(
+                        request.metadata
+                    )
                 elif isinstance(event, ThreadItemDoneEvent) and isinstance(
                     event.item, UserMessageItem
                 ):
@@ -305,8 +312,9 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         finally:
             if created is not None:
                 self._turn_requests.pop(created, None)
+                notebook = self._new_notebooks.pop(created, None)
         if created is not None and kept:
-            await self._record_notebook(created, request.metadata, context)
+            await self._record_notebook(created, notebook, context)
 
     def _to_thread_response(self, thread: Any) -> Any:
         """ChatKit's thread response plus the thread's Ask/Agent settings (nothing else
@@ -316,14 +324,13 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         return response
 
     async def _record_notebook(
-        self, thread_id: str, metadata: dict[str, Any], context: RequestContext
+        self, thread_id: str, notebook: str | None, context: RequestContext
     ) -> None:
         """A new thread belongs to the notebook its request names (``metadata.notebook``).
 
         Saved once the first turn is done, so ChatKit's own saves of the thread during the
-        turn cannot overwrite it.
+        turn cannot overwrite it (a stopped first turn: see handle_stream_cancelled).
         """
-        notebook = notebook_threads.notebook_to_record(metadata)
         if notebook is None:
             return
         thread = await self.store.load_thread(thread_id, context)
@@ -492,6 +499,28 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
                 item.workflow.expanded = False
                 await self.store.add_thread_item(thread.id, item, context=context)
         await super().handle_stream_cancelled(thread, pending_items, context)
+        # A first turn stopped early (e.g. the person opened another conversation) still
+        # ties the thread to its notebook and gives it a (local, free) title; ChatKit does
+        # not save the thread after this hook, so it is saved here.
+        notebook = self._new_notebooks.pop(thread.id, None)
+        changed = False
+        if notebook is not None:
+            thread.metadata = {**thread.metadata, "notebook": notebook}
+            changed = True
+        if not thread.title and self.settings.title_mode != "off":
+            first = await self._first_user_message(thread.id, context)
+            if first is not None:
+                thread.title = local_title(first)
+                changed = True
+        if changed:
+            await self.store.save_thread(thread, context=context)
+
+    async def _first_user_message(
+        self, thread_id: str, context: RequestContext
+    ) -> UserMessageItem | None:
+        """The thread's first user message, if it was saved."""
+        page = await self.store.load_thread_items(thread_id, None, 20, "asc", context)
+        return next((i for i in page.data if isinstance(i, UserMessageItem)), None)
 
     # -- attachments and lifetime --------------------------------------------------------
 
