@@ -17,17 +17,45 @@
  */
 
 import { type ChatkitBridge, getBridge, type NotebookContext } from "./bridge";
+import type { ChatSession } from "./client/session";
 import type { ChatHandle } from "./ui/chat";
 import type { ContextRef } from "./ui/context";
 
 const KEY_PREFIX = "jupyter-chatkit:notebook-threads:";
 
+/**
+ * The localStorage key of a Jupyter server's memory. Only the base URL's path counts:
+ * JupyterLab's PageConfig gives the full URL ("http://host:port/base/"), the widget's
+ * page config the path ("/base/"); both must find the same memory.
+ */
+export function memoryKey(baseUrl: string): string {
+  let path: string;
+  try {
+    path = new URL(baseUrl || "/", "http://localhost").pathname;
+  } catch {
+    path = "/";
+  }
+  return `${KEY_PREFIX}${path.endsWith("/") ? path : `${path}/`}`;
+}
+
+/**
+ * The id of the newest conversation of the notebook at `path` on the server
+ * (`threads.list` filtered by notebook), or null when it has none. Used when this
+ * browser remembers nothing for the notebook (another browser, a rename of a closed
+ * notebook, cleared storage). Rejects when the server cannot be asked.
+ */
+export async function newestNotebookThread(session: Pick<ChatSession, "listThreads">, path: string): Promise<string | null> {
+  const page = await session.listThreads(null, 1, { notebook: path });
+  return page.data[0]?.id ?? null;
+}
+
 /** Notebook path → its last thread id, kept in localStorage per Jupyter server. */
 export class NotebookThreadMemory {
   private readonly key: string;
 
+  /** `baseUrl`: the Jupyter server's base URL, full or only its path. */
   constructor(baseUrl: string) {
-    this.key = `${KEY_PREFIX}${baseUrl}`;
+    this.key = memoryKey(baseUrl);
   }
 
   private read(): Record<string, string> {
@@ -205,8 +233,7 @@ export class WidgetNotebook {
       }
     }
     try {
-      const page = await chat.session.listThreads(null, 1, { notebook: path });
-      const newest = page.data[0]?.id;
+      const newest = await newestNotebookThread(chat.session, path);
       if (newest && untouched()) await chat.openThread(newest);
     } catch (e) {
       console.warn("jupyter-chatkit: could not reopen the notebook's conversation", e);

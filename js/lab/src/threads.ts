@@ -1,7 +1,8 @@
 /**
  * Threads belong to notebooks (issue 10, item 5), in the sidebar: each notebook's last
  * conversation is remembered (per Jupyter server, in this browser), attaching the
- * sidebar to a notebook reopens that notebook's conversation (or starts a new one), and
+ * sidebar to a notebook reopens that notebook's conversation (with nothing remembered,
+ * the notebook's newest one on the server, as the widget does; else a new one), and
  * renaming or moving the open notebook keeps the link (here and on the server). A new
  * thread sends its notebook's path with `threads.create` (request metadata), and the
  * history can list one notebook's threads.
@@ -10,7 +11,7 @@
 import { PageConfig } from "@jupyterlab/coreutils";
 import type { NotebookPanel } from "@jupyterlab/notebook";
 import type { ChatHandle, Thread } from "../../src/index";
-import { NotebookThreadMemory } from "../../src/notebookthreads";
+import { NotebookThreadMemory, newestNotebookThread } from "../../src/notebookthreads";
 import type { NotebookLink } from "./link";
 
 /**
@@ -18,6 +19,7 @@ import type { NotebookLink } from "./link";
  * memory as the `%chat` widget's, so both reopen a notebook's last conversation.
  */
 export class NotebookThreads extends NotebookThreadMemory {
+  /** The memory of this page's Jupyter server (keyed by its base URL's path). */
   constructor() {
     super(PageConfig.getBaseUrl());
   }
@@ -67,8 +69,33 @@ export function followNotebookThreads(chat: ChatHandle, link: NotebookLink, thre
     }
     pending = false;
     const target = threads.get(path);
-    if (target && target !== chat.threadId) void chat.openThread(target).catch(() => chat.newThread());
-    else if (!target && chat.threadId) chat.newThread();
+    if (!target) {
+      void fromServer();
+      return;
+    }
+    if (target !== chat.threadId) {
+      void chat.openThread(target).catch(() => {
+        // Deleted, or another store's: ask the server for the notebook's newest.
+        if (path) threads.set(path, null);
+        void fromServer();
+      });
+    }
+  };
+  // Nothing remembered in this browser (a closed notebook renamed, another browser,
+  // cleared storage): the server knows the notebook's conversations.
+  const fromServer = async (): Promise<void> => {
+    const asked = path;
+    if (!asked) return;
+    let newest: string | null = null;
+    try {
+      newest = await newestNotebookThread(chat.session, asked);
+    } catch (e) {
+      console.warn("jupyter-chatkit: could not ask for the notebook's conversation", e);
+    }
+    // Another notebook attached meanwhile, or the person started writing: theirs stands.
+    if (path !== asked || chat.session.busy) return;
+    if (newest && newest !== chat.threadId) await chat.openThread(newest).catch(() => chat.newThread());
+    else if (!newest && chat.threadId) chat.newThread();
   };
   const onChanged = (_: NotebookLink, next: NotebookPanel | null): void => {
     const nextPath = next?.context.path ?? null;

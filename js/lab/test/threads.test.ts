@@ -31,3 +31,136 @@ test("a notebook rename keeps a titled thread's title", async () => {
   await tellServer({ session }, "thr_1", "a.ipynb", "b.ipynb");
   assert.equal(sent.find((r) => r.type === "threads.update")?.params.title, "Plotting sales");
 });
+
+// --- One memory for the sidebar and the widget; the server when it remembers nothing.
+
+import type { ChatHandle } from "../../src/index";
+import { memoryKey, NotebookThreadMemory } from "../../src/notebookthreads";
+import type { NotebookLink } from "../src/link";
+import { followNotebookThreads, NotebookThreads } from "../src/threads";
+
+/** A localStorage for node, shared by every memory of the test. */
+const stored = new Map<string, string>();
+(globalThis as unknown as { window: unknown }).window = {
+  localStorage: {
+    getItem: (k: string) => stored.get(k) ?? null,
+    setItem: (k: string, v: string) => void stored.set(k, v),
+  },
+};
+
+test("the sidebar (full base URL) and the widget (its path) use one memory key", () => {
+  assert.equal(memoryKey("http://127.0.0.1:47245/"), memoryKey("/"));
+  assert.equal(memoryKey("http://host:8888/user/me/"), memoryKey("/user/me/"));
+  assert.equal(memoryKey("/user/me"), memoryKey("/user/me/"));
+  assert.notEqual(memoryKey("/user/me/"), memoryKey("/user/you/"));
+  stored.clear();
+  new NotebookThreadMemory("http://127.0.0.1:47245/").set("a.ipynb", "thr_a");
+  assert.equal(new NotebookThreadMemory("/").get("a.ipynb"), "thr_a");
+  assert.equal(new NotebookThreads().get("a.ipynb"), "thr_a"); // PageConfig's base URL: "/" here
+});
+
+/** A chat whose server lists `onServer` (notebook → newest thread id); records what it opens. */
+function fakeChat(onServer: Record<string, string>, missing: string[] = []) {
+  const listed: unknown[] = [];
+  const opened: string[] = [];
+  let threadId: string | null = null;
+  let newThreads = 0;
+  const listeners: ((id: string | null) => void)[] = [];
+  const setThread = (id: string | null): void => {
+    threadId = id;
+    for (const cb of listeners) cb(id);
+  };
+  const chat = {
+    session: {
+      busy: false,
+      listThreads: async (_after: string | null, _limit: number, metadata?: { notebook: string }) => {
+        listed.push(metadata);
+        const id = metadata ? onServer[metadata.notebook] : undefined;
+        return { data: id ? [{ id }] : [], has_more: false };
+      },
+    },
+    get threadId() {
+      return threadId;
+    },
+    openThread: async (id: string) => {
+      if (missing.includes(id)) throw new Error("not found");
+      opened.push(id);
+      setThread(id);
+    },
+    newThread: () => {
+      newThreads++;
+      setThread(null);
+    },
+    onThreadChange: (cb: (id: string | null) => void) => {
+      listeners.push(cb);
+      return () => undefined;
+    },
+    onAnswer: () => () => undefined,
+  } as unknown as ChatHandle;
+  return { chat, listed, opened, newThreads: () => newThreads };
+}
+
+/** A notebook link that attaches the panels the test gives it. */
+function fakeLink() {
+  const slots: ((link: NotebookLink, panel: unknown) => void)[] = [];
+  const link = {
+    panel: null,
+    changed: {
+      connect: (cb: (link: NotebookLink, panel: unknown) => void) => void slots.push(cb),
+      disconnect: () => undefined,
+    },
+  } as unknown as NotebookLink;
+  const attach = (path: string): void => {
+    const panel = { context: { path } };
+    (link as unknown as { panel: unknown }).panel = panel;
+    for (const cb of slots) cb(link, panel);
+  };
+  return { link, attach };
+}
+
+/** Let the chained promises of a switch settle. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+test("with nothing remembered, the sidebar opens the notebook's newest conversation on the server (a closed notebook renamed)", async () => {
+  stored.clear();
+  const memory = new NotebookThreads();
+  memory.set("old.ipynb", "thr_1"); // the browser still knows the notebook by its old name
+  const { chat, listed, opened } = fakeChat({ "new.ipynb": "thr_1" });
+  const { link, attach } = fakeLink();
+  followNotebookThreads(chat, link, memory);
+  attach("new.ipynb");
+  await settle();
+  assert.deepEqual(listed, [{ notebook: "new.ipynb" }]);
+  assert.deepEqual(opened, ["thr_1"]);
+  assert.equal(memory.get("new.ipynb"), "thr_1"); // remembered from now on
+});
+
+test("a remembered conversation that no longer opens falls back to the server's newest", async () => {
+  stored.clear();
+  const memory = new NotebookThreads();
+  memory.set("a.ipynb", "thr_gone");
+  const { chat, opened } = fakeChat({ "a.ipynb": "thr_2" }, ["thr_gone"]);
+  const { link, attach } = fakeLink();
+  followNotebookThreads(chat, link, memory);
+  attach("a.ipynb");
+  await settle();
+  await settle();
+  assert.deepEqual(opened, ["thr_2"]);
+  assert.equal(memory.get("a.ipynb"), "thr_2");
+});
+
+test("a notebook without conversations anywhere gets a new one", async () => {
+  stored.clear();
+  const memory = new NotebookThreads();
+  memory.set("a.ipynb", "thr_a");
+  const { chat, opened, newThreads } = fakeChat({ "a.ipynb": "thr_a" });
+  const { link, attach } = fakeLink();
+  followNotebookThreads(chat, link, memory);
+  attach("a.ipynb");
+  await settle();
+  assert.deepEqual(opened, ["thr_a"]);
+  attach("b.ipynb");
+  await settle();
+  assert.equal(newThreads(), 1);
+  assert.equal(chat.threadId, null);
+});
