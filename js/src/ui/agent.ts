@@ -67,7 +67,11 @@ const STATUS_TEXT: Record<string, string> = {
   [STEP_STATUS.FAILED]: "Failed",
   [STEP_STATUS.DECLINED]: "Declined",
   [STEP_STATUS.NOT_RUN]: "Not run",
+  undone: "Undone",
 };
+
+/** A done step's card status once "Undo agent changes" reverted it. */
+const UNDONE = "undone";
 
 /** The Ask / Agent switch and auto-run of a chat. */
 export interface AgentSwitch {
@@ -229,7 +233,13 @@ export class AgentSteps {
     const live = this.approvals.live.get(item.id);
     const output = (item.output && typeof item.output === "object" ? item.output : {}) as Record<string, unknown>;
     const status =
-      item.status === "completed" ? String(output.status ?? STEP_STATUS.DONE) : live ? live.phase : "pending";
+      item.status !== "completed"
+        ? live
+          ? live.phase
+          : "pending"
+        : this.approvals.undone.has(item.id)
+          ? UNDONE // reverted by "Undo agent changes" (live only; the stored item keeps its result)
+          : String(output.status ?? STEP_STATUS.DONE);
     el.setAttribute("data-step", item.name);
     el.setAttribute("data-status", status);
     const head = h(
@@ -300,10 +310,22 @@ export class AgentSteps {
     if (name === "edit_cell" && typeof output.diff === "string") nodes.push(codeBlock(output.diff, "jck-step-diff"));
     const cell = output.cell as { outputs?: { text?: unknown }[] } | undefined;
     const texts = (cell?.outputs ?? []).map((o) => (typeof o.text === "string" ? o.text : "")).filter(Boolean);
+    // The exception leads: the traceback's last line is below the fold of its small box.
+    const raised = name === "run_cell" ? exceptionLine(output) : null;
+    if (raised) nodes.push(h("p", { class: "jck-step-problem jck-step-exception" }, raised));
     if (name === "run_cell" && texts.length) nodes.push(codeBlock(texts.join("\n"), "jck-step-output"));
     if (typeof output.error === "string") nodes.push(h("p", { class: "jck-step-problem" }, output.error));
     return nodes;
   }
+}
+
+/** "KeyError: 'scor'" of a run step's result whose cell raised, else null. */
+export function exceptionLine(output: Record<string, unknown>): string | null {
+  const cell = output.cell as { outputs?: { output_type?: unknown; ename?: unknown; evalue?: unknown }[] } | undefined;
+  const error = (cell?.outputs ?? []).find((o) => o.output_type === "error" && typeof o.ename === "string" && o.ename);
+  if (!error) return null;
+  const value = typeof error.evalue === "string" ? error.evalue : "";
+  return value ? `${error.ename}: ${value}` : String(error.ename);
 }
 
 function stepIcon(name: string): string {
