@@ -260,3 +260,20 @@ test("the Ask / Agent switch is per conversation: a new one starts in Ask, an op
   assert.deepEqual(threadMode(thread({ agent: { mode: "ask" } }), agentOn), { mode: "ask", autoRun: false });
   assert.deepEqual(threadMode(thread({}), agentOn), agentOn, "a thread that recorded no mode keeps the switch");
 });
+
+test("Undo agent changes marks the turn's reverted steps as undone (their cards stop saying Done)", async () => {
+  const t = agentSession(
+    {
+      "threads.create": [{ sse: sse(threadCreated(), userMessage("u1"), stepCall("s1", "insert_cell", { source: "a" })) }],
+      "threads.add_client_tool_output": [{ sse: sse(stepCall("s2", "edit_cell", { index: 0, source: "b" })) }, { sse: done }],
+    },
+    () => "approve",
+  );
+  await t.session.send("go");
+  assert.equal(t.approvals.undos.length, 2);
+  assert.equal(t.approvals.undone.size, 0);
+  assert.deepEqual(t.approvals.undoTurn(), { undone: 2, kept: 0 });
+  assert.deepEqual([...t.approvals.undone].sort(), ["s1", "s2"]);
+  t.session.newThread();
+  assert.equal(t.approvals.undone.size, 0, "another thread: its cards are its own");
+});

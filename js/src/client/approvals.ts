@@ -83,6 +83,10 @@ export class StepApprovals {
   autoApprove = false;
   /** Reverts of the last turn's inserts and edits, in order. */
   undos: (() => boolean)[] = [];
+  /** Item ids of the steps whose change "Undo agent changes" reverted (their cards say so). */
+  readonly undone = new Set<string>();
+  /** The step item id of each of {@link undos}. */
+  private undoIds: string[] = [];
   /** Steps of the running turn, by item id. */
   readonly live = new Map<string, LiveStep>();
   private turn = 0;
@@ -110,6 +114,8 @@ export class StepApprovals {
         // Another thread: nothing of this one's turn carries over.
         this.approveAllTurn = null;
         this.undos = [];
+        this.undoIds = [];
+        this.undone.clear();
       }
       if (session.busy !== this.busy) {
         this.busy = session.busy;
@@ -133,6 +139,7 @@ export class StepApprovals {
     this.turn++;
     this.approveAllTurn = null;
     this.undos = [];
+    this.undoIds = [];
     this.host.beginTurn?.();
     this.changed(null);
   }
@@ -202,7 +209,10 @@ export class StepApprovals {
     this.changed(item.id);
     try {
       const outcome = await this.host.apply(name, args, signal, shown);
-      if (outcome.undo && turn === this.turn) this.undos.push(outcome.undo);
+      if (outcome.undo && turn === this.turn) {
+        this.undos.push(outcome.undo);
+        this.undoIds.push(item.id);
+      }
       return outcome.result;
     } finally {
       this.live.delete(item.id);
@@ -214,11 +224,18 @@ export class StepApprovals {
   undoTurn(): { undone: number; kept: number } {
     let undone = 0;
     let kept = 0;
-    for (const undo of [...this.undos].reverse()) {
-      if (undo()) undone++;
-      else kept++;
+    for (let i = this.undos.length - 1; i >= 0; i--) {
+      if (this.undos[i]()) {
+        undone++;
+        const id = this.undoIds[i];
+        if (id) {
+          this.undone.add(id);
+          this.changed(id);
+        }
+      } else kept++;
     }
     this.undos = [];
+    this.undoIds = [];
     this.changed(null);
     return { undone, kept };
   }
