@@ -278,6 +278,9 @@ def test_auto_run_is_a_per_thread_choice(
     page.locator(STEP).first.wait_for(state="visible", timeout=30_000)
     assert page.locator(f"{PANEL} .jck-auto-run").is_checked()
     page.locator(f"{PANEL} [aria-label='New conversation']").click()
+    # The mode is per conversation too: a new one starts in Ask, without Auto-run.
+    assert page.locator(f"{PANEL} .jck-mode-ask").get_attribute("aria-pressed") == "true"
+    agent_mode(page)
     assert not page.locator(f"{PANEL} .jck-auto-run").is_checked()
     scripted_llm.script(Reply(tool_calls=[ToolCall("run_cell", {"index": 0})]), Reply("Skipped."))
     ask(page, "run cell 1 again")
