@@ -297,6 +297,53 @@ def test_each_notebook_reopens_its_thread_and_a_rename_keeps_it(
     screenshot(page, "history-all")
 
 
+def test_a_closed_notebook_renamed_reopens_its_thread_from_the_server(
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM
+) -> None:
+    lab_page.server.write_notebook("closed.ipynb", ["x = 1"])
+    lab_page.server.write_notebook("other.ipynb", ["y = 2"])
+    lab_page.open("closed.ipynb")
+    open_panel(page)
+    scripted_llm.script(Reply("Closed answer."))
+    page.locator(INPUT).fill("about the closed one")
+    page.locator(INPUT).press("Enter")
+    wait_answer(page, "Closed answer.")
+    # One memory, keyed by the base URL's path, as the %chat widget's (not the full URL).
+    keys = page.evaluate(
+        "() => Object.keys(localStorage)"
+        ".filter(k => k.startsWith('jupyter-chatkit:notebook-threads:'))"
+    )
+    assert keys == ["jupyter-chatkit:notebook-threads:/"]
+    # Close it, rename it while closed (the server re-points its threads; this browser
+    # still remembers the old name), open the renamed one.
+    lab_page.command("docmanager:open", {"path": "other.ipynb"})
+    page.wait_for_function("(sel) => !document.querySelector(sel)", arg=USER)
+    page.evaluate(
+        "async () => { for (const w of [...window.jupyterapp.shell.widgets('main')])"
+        " if (w.context?.path === 'closed.ipynb') await w.context.sessionContext.shutdown()"
+        ".then(() => w.dispose()); }"
+    )
+    page.evaluate(
+        "() => window.jupyterapp.serviceManager.contents.rename('closed.ipynb', 'moved.ipynb')"
+    )
+    # The server moves the threads in a listener of the contents event, after the
+    # rename's response: wait until it lists the thread under the new name.
+    page.wait_for_function(
+        "() => { const s = window.jupyterapp.serviceManager.serverSettings;"
+        " return fetch(s.baseUrl + 'jupyter-chatkit/chatkit', {method: 'POST', headers:"
+        " {'Content-Type': 'application/json', Authorization: 'token ' + s.token},"
+        " body: JSON.stringify("
+        "{type: 'threads.list', params: {limit: 1, order: 'desc'},"
+        " metadata: {notebook: 'moved.ipynb'}})})"
+        ".then(r => r.json()).then(p => p.data.length > 0); }",
+        polling=200,
+    )
+    lab_page.command("docmanager:open", {"path": "moved.ipynb"})
+    page.locator(f"{PANEL} .jp-chatkit-notebook-name", has_text="moved.ipynb").wait_for()
+    page.locator(USER, has_text="about the closed one").wait_for(timeout=30_000)
+    assert page.locator(USER).count() == 1
+
+
 PNG_1X1 = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201a5f6"
