@@ -194,6 +194,10 @@ test("sidebar width, light theme: full turn with tool call, widget, notice", opt
     },
   });
   await page.waitForSelector(".jck-w-badge:text('inserted')");
+  // The action's turn may still be open after its card updated; while it is, the last
+  // answer is marked streaming and its feedback buttons are hidden, so wait it out
+  // before picking "the last Good answer" (seen under load: a hidden one was checked).
+  await page.waitForFunction(() => !(window as any).chat.session.busy);
   // Other effects reach onEffect.
   assert.deepEqual(await page.evaluate(() => (window as any).__effects), [["demo.effect", { value: 1 }]]);
   // Feedback.
