@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from .fixtures.browser import JupyterServer, LabPage, fake_llm_env
+from .fixtures.browser import JupyterServer, LabPage, fake_llm_env, wait_idle
 from .fixtures.fake_llm import FakeLLM, Reply
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
@@ -43,15 +43,7 @@ def ask_in_widget(page: Any, text: str) -> str:
         arg=[ANSWER, before],
         timeout=90_000,
     )
-    page.wait_for_function(
-        """(sel) => {
-          const w = document.querySelector(sel);
-          return !!w && !w.querySelector('.jck-send.jck-stop') && !w.querySelector('.jck-streaming')
-            && !w.querySelector('.jck-activity.jck-pending');
-        }""",
-        arg=HOST,
-        timeout=90_000,
-    )
+    wait_idle(page, HOST, timeout=90_000)
     return str(page.locator(f"{ANSWER} .jck-parts").last.inner_text())
 
 
