@@ -70,8 +70,17 @@ _INTENTS: list[tuple[re.Pattern[str], str]] = [
         (r"\b(variables?|data|dataframes?|columns?|kernel|loaded|defined)\b", LIST_VARIABLES.name),
     )
 ]
-_NAMED = re.compile(r"`([A-Za-z_]\w*)`|\b(?:describe|inspect)\s+([A-Za-z_]\w*)", re.IGNORECASE)
-_NOT_NAMES = frozenset({"a", "an", "the", "my", "our", "your", "this", "that", "it", "me"})
+_NAMED = re.compile(
+    r"`([A-Za-z_]\w*)`"
+    r"|\b(?:describe|inspect|summari[sz]e|show(?: me)?|look at|what(?:'s| is) in(?:side)?)"
+    r"\s+([A-Za-z_]\w*)",
+    re.IGNORECASE,
+)
+# Words after "what is in" / "show me" that name no variable ("show me the data").
+_NOT_NAMES = frozenset(
+    {"a", "an", "the", "my", "our", "your", "this", "that", "it", "me", "here", "there"}
+    | {"cell", "cells", "notebook", "kernel", "memory", "all", "some", "how", "what", "which"}
+)
 
 _MAX_ITEMS, _MAX_DEPTH, _MAX_CHARS = 12, 3, 160
 _CHUNK_CHARS = 24
