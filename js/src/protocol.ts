@@ -190,6 +190,9 @@ export const AGENT_TOOLS = [
 ] as const;
 export const MAX_TOOL_OUTPUT_BYTES = 64000 as const;
 export const MCP_TOOL_PREFIX = "mcp__" as const;
+export const STEP_UNDO_KEY = "undo" as const;
+export const MAX_UNDO_SOURCE_CHARS = 20000 as const;
+export const STEP_UNDONE_KEY = "undone" as const;
 export const STEP_STATUS = {
   "APPROVED": "approved",
   "APPLIED": "applied",
@@ -206,7 +209,8 @@ export const ACTION = {
   "INSERT_CELL": "notebook.insert_cell",
   "INSERT_AND_RUN_CELL": "notebook.insert_and_run_cell",
   "COPY_CODE": "code.copy",
-  "EDIT_MESSAGE": "message.edit"
+  "EDIT_MESSAGE": "message.edit",
+  "UNDO_AGENT_STEPS": "agent.undo"
 } as const;
 export const INSERT_ACTIONS = [
   "notebook.insert_and_run_cell",

@@ -273,6 +273,15 @@ class StepStatus:
     NOT_RUN = "not_run"
 
 
+# The key of an applied insert's or edit's output that holds what Undo needs, for the
+# front end only (the model never reads it): {"cell_id": str} and, for an edit, the
+# cell's previous source {"before": str} (at most MAX_UNDO_SOURCE_CHARS; a longer one is
+# not kept, and Undo leaves that edit alone).
+STEP_UNDO_KEY = "undo"
+MAX_UNDO_SOURCE_CHARS = 20_000
+# The key the server sets (true) in the output of a step that Undo reverted.
+STEP_UNDONE_KEY = "undone"
+
 # Largest tool output we accept back from a client, in bytes of JSON. What the model gets
 # is cut further, to 16k characters (jupyter_chatkit.context_policy.MAX_RESULT_CHARS).
 MAX_TOOL_OUTPUT_BYTES = 64_000
@@ -301,6 +310,10 @@ class Action:
     # No widget item: replace one of the user's messages and answer again;
     # payload {"item_id": str, "text": str}.
     EDIT_MESSAGE = "message.edit"
+    # No widget item: "Undo agent changes" reverted these Agent steps (applied insert_cell
+    # and edit_cell calls of the thread); payload {"item_ids": [str, ...]}. The server
+    # marks their stored outputs undone (STEP_UNDONE_KEY), so a reopened thread says so.
+    UNDO_AGENT_STEPS = "agent.undo"
 
 
 ACTION_INSERT_CELL = Action.INSERT_CELL
@@ -387,6 +400,9 @@ def protocol_dict() -> dict[str, Any]:
         "AGENT_TOOLS": [asdict(t) for t in AGENT_TOOLS],
         "MAX_TOOL_OUTPUT_BYTES": MAX_TOOL_OUTPUT_BYTES,
         "MCP_TOOL_PREFIX": MCP_TOOL_PREFIX,
+        "STEP_UNDO_KEY": STEP_UNDO_KEY,
+        "MAX_UNDO_SOURCE_CHARS": MAX_UNDO_SOURCE_CHARS,
+        "STEP_UNDONE_KEY": STEP_UNDONE_KEY,
         "STEP_STATUS": _constants(StepStatus),
         "ACTION": _constants(Action),
         "INSERT_ACTIONS": sorted(INSERT_ACTIONS),

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from ..protocol import AGENT_TOOL_NAMES, StepStatus
+from ..protocol import AGENT_TOOL_NAMES, STEP_UNDO_KEY, STEP_UNDONE_KEY, StepStatus
 
 Mode = Literal["ask", "agent"]
 MODES: tuple[Mode, ...] = ("ask", "agent")
@@ -118,3 +118,41 @@ def stopped_by_user(items: Sequence[Any]) -> bool:
         and _get(last, "name") in AGENT_TOOL_NAMES
         and step_status(_get(last, "output")) == StepStatus.STOPPED
     )
+
+
+# The steps "Undo agent changes" reverts (a run cannot be undone).
+UNDOABLE_STEPS = frozenset({"insert_cell", "edit_cell"})
+
+UNDONE_NOTE = "The user undid this change afterwards (Undo agent changes)."
+
+
+def model_output(output: Any) -> Any:
+    """A step's output as the model reads it: without the front end's undo record.
+
+    The record holds an edited cell's previous source; the diff already tells the model
+    what changed, so sending it would only double the context.
+    """
+    if isinstance(output, Mapping) and STEP_UNDO_KEY in output:
+        return {k: v for k, v in output.items() if k != STEP_UNDO_KEY}
+    return output
+
+
+def undoable_step(item: Any) -> bool:
+    """True for an applied insert or edit of the agent that is not undone yet."""
+    output = _get(item, "output")
+    return (
+        _get(item, "type") == "client_tool_call"
+        and _get(item, "name") in UNDOABLE_STEPS
+        and _get(item, "status") == "completed"
+        and isinstance(output, Mapping)
+        and step_status(output) == StepStatus.APPLIED
+        and output.get(STEP_UNDONE_KEY) is not True
+    )
+
+
+def undone_output(output: Mapping[str, Any]) -> dict[str, Any]:
+    """``output`` of a step that Undo reverted: marked undone, its undo record dropped."""
+    out = {k: v for k, v in output.items() if k != STEP_UNDO_KEY}
+    out[STEP_UNDONE_KEY] = True
+    out["note"] = UNDONE_NOTE
+    return out

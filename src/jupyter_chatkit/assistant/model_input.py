@@ -23,6 +23,7 @@ from openai.types.responses import ResponseInputContentParam
 from openai.types.responses.response_input_item_param import Message
 
 from ..context_policy import MAX_RESULT_CHARS, ContextPolicy, dumps
+from .agent_tools import model_output
 from .history import NotebookConverter, ReadBytes
 
 # What the context chips above the composer named when the person sent the message.
@@ -52,6 +53,8 @@ class PolicyConverter(NotebookConverter):
                 output = json.loads(output)
             except ValueError:
                 output = {"text": output}
+        # An insert's or edit's undo record is for the front end's Undo only.
+        output = model_output(output)
         return [
             {
                 "type": "function_call",

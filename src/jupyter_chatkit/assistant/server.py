@@ -62,6 +62,7 @@ from ..store.engine import STORE_UNAVAILABLE, describe_store_failure, is_store_u
 from . import notebook_threads
 from .agent import build_agent, build_title_agent
 from .agent_tools import METADATA_KEY, thread_agent_settings
+from .agent_undo import ACTION_UNDO_AGENT_STEPS, undo_steps
 from .cards import POSITIONS, card_code, mark_inserted
 from .history import load_history
 from .mcp import McpTools
@@ -451,10 +452,15 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
     ) -> AsyncIterator[ThreadStreamEvent]:
         """Insert actions from code cards: a client effect, and the card marked inserted.
 
-        ``message.edit`` (no card) edits and re-sends a user message (message_edit.py).
+        ``message.edit`` (no card) edits and re-sends a user message (message_edit.py);
+        ``agent.undo`` (no card) records reverted Agent steps (agent_undo.py).
         """
         if action.type == ACTION_EDIT_MESSAGE:
             async for event in edit_message(self, thread, action, context):
+                yield event
+            return
+        if action.type == ACTION_UNDO_AGENT_STEPS:
+            async for event in undo_steps(self, thread, action, context):
                 yield event
             return
         if action.type not in INSERT_ACTIONS:

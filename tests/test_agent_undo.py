@@ -1,0 +1,133 @@
+"""Agent mode's "Undo agent changes" on the server: a step's undo record stays out of
+what the model reads, and the ``agent.undo`` action marks the reverted steps undone in
+the stored thread (so a reload shows them undone and offers no second Undo).
+A ScriptedModel stands in for the LLM; store and server are real."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from agents.testing import ModelStep, ScriptedModel, assistant_message, function_call
+from chatkit.types import ClientToolCallItem, ErrorEvent, ThreadItemReplacedEvent
+
+from jupyter_chatkit.protocol import STEP_UNDO_KEY, STEP_UNDONE_KEY, Action
+from jupyter_chatkit.store import SQLStore
+
+from .chatkit_helpers import ALICE, BOB, json_call, make_assistant, req, stream
+from .test_agent_mode import AGENT, answer, create, outputs_seen
+
+SECRET_BEFORE = "rows = load('sales.csv')  # the cell as it was before the edit"
+
+
+def undo(thread_id: str, item_ids: Any) -> bytes:
+    action = {"type": Action.UNDO_AGENT_STEPS, "payload": {"item_ids": item_ids}}
+    return req("threads.custom_action", thread_id=thread_id, item_id=None, action=action)
+
+
+async def steps(store: SQLStore, thread_id: str) -> list[ClientToolCallItem]:
+    page = await store.load_thread_items(thread_id, None, 50, "asc", ALICE)
+    return [i for i in page.data if isinstance(i, ClientToolCallItem)]
+
+
+async def insert_edit_run_thread(store: SQLStore) -> tuple[Any, ScriptedModel, str]:
+    """A finished Agent turn: an insert, an edit and a run, all applied."""
+    model = ScriptedModel(
+        [
+            ModelStep(output=[function_call("insert_cell", {"source": "x = 1"}, call_id="c1")]),
+            ModelStep(
+                output=[function_call("edit_cell", {"index": 0, "new_source": "y"}, call_id="c2")]
+            ),
+            ModelStep(output=[function_call("run_cell", {"index": 0}, call_id="c3")]),
+            ModelStep(output=[assistant_message("Done.", item_id="m1")]),
+            ModelStep(output=[assistant_message("Later.", item_id="m2")]),
+        ]
+    )
+    assistant = make_assistant(store, model)
+    events = await stream(assistant, create("add and fix", AGENT))
+    thread_id = events[0].thread.id
+    inserted = {"status": "applied", "index": 1, STEP_UNDO_KEY: {"cell_id": "cell-new"}}
+    await answer(assistant, thread_id, inserted)
+    edited = {
+        "status": "applied",
+        "index": 0,
+        "diff": "- rows\n+ y",
+        STEP_UNDO_KEY: {"cell_id": "cell-0", "before": SECRET_BEFORE},
+    }
+    await answer(assistant, thread_id, edited)
+    await answer(assistant, thread_id, {"status": "ok", "cell": {"index": 0}})
+    return assistant, model, thread_id
+
+
+@pytest.mark.asyncio
+async def test_undo_record_is_stored_but_not_read_by_the_model(sqlite_store: SQLStore) -> None:
+    _, model, thread_id = await insert_edit_run_thread(sqlite_store)
+    stored = await steps(sqlite_store, thread_id)
+    # The front end gets the record back when the thread is reopened ...
+    assert stored[1].output[STEP_UNDO_KEY] == {"cell_id": "cell-0", "before": SECRET_BEFORE}
+    # ... the model reads the diff, never the previous source nor the record.
+    seen = outputs_seen(model.calls[3])
+    assert [o["status"] for o in seen] == ["applied", "applied", "ok"]
+    assert seen[1]["diff"] == "- rows\n+ y"
+    assert all(STEP_UNDO_KEY not in o for o in seen)
+    assert SECRET_BEFORE not in json.dumps(model.calls[3].input, default=str)
+
+
+@pytest.mark.asyncio
+async def test_undo_action_marks_steps_undone_once(sqlite_store: SQLStore) -> None:
+    assistant, model, thread_id = await insert_edit_run_thread(sqlite_store)
+    insert, edit, run = await steps(sqlite_store, thread_id)
+
+    events = await stream(assistant, undo(thread_id, [edit.id, insert.id]))
+    replaced = [e.item for e in events if isinstance(e, ThreadItemReplacedEvent)]
+    assert {i.id for i in replaced} == {insert.id, edit.id}
+    assert len(model.calls) == 4  # recording an undo asks the model nothing
+
+    # Stored: undone, the undo record dropped (no second Undo after a reload).
+    status, page = await json_call(assistant, req("items.list", thread_id=thread_id))
+    assert status == 200
+    by_id = {i["id"]: i for i in page["data"]}
+    for step in (insert, edit):
+        output = by_id[step.id]["output"]
+        assert output[STEP_UNDONE_KEY] is True and STEP_UNDO_KEY not in output
+        assert output["status"] == "applied"
+    assert STEP_UNDONE_KEY not in by_id[run.id]["output"]
+
+    # A repeated request changes nothing.
+    events = await stream(assistant, undo(thread_id, [edit.id]))
+    assert not [e for e in events if isinstance(e, ThreadItemReplacedEvent)]
+
+    # The model learns of the undo in the next turn.
+    await stream(
+        assistant,
+        req(
+            "threads.add_user_message",
+            thread_id=thread_id,
+            input={
+                "content": [{"type": "input_text", "text": "and now?"}],
+                "attachments": [],
+                "inference_options": {},
+            },
+        ),
+    )
+    seen = outputs_seen(model.calls[4])
+    assert [o.get(STEP_UNDONE_KEY) for o in seen] == [True, True, None]
+
+
+@pytest.mark.asyncio
+async def test_undo_refuses_what_is_no_agent_insert_or_edit(sqlite_store: SQLStore) -> None:
+    assistant, _, thread_id = await insert_edit_run_thread(sqlite_store)
+    insert, _, run = await steps(sqlite_store, thread_id)
+    for item_ids in ([run.id], ["no-such-item"], [], "x", [insert.id, 3]):
+        events = await stream(assistant, undo(thread_id, item_ids))
+        errors = [e for e in events if isinstance(e, ErrorEvent)]
+        assert errors and errors[0].message, item_ids
+        assert not [e for e in events if isinstance(e, ThreadItemReplacedEvent)]
+    # All or none: a valid id next to a run changes nothing either.
+    await stream(assistant, undo(thread_id, [insert.id, run.id]))
+    assert STEP_UNDONE_KEY not in (await steps(sqlite_store, thread_id))[0].output
+    # Another user cannot mark Alice's steps.
+    events = await stream(assistant, undo(thread_id, [insert.id]), BOB)
+    assert [e for e in events if isinstance(e, ErrorEvent)]
+    assert STEP_UNDONE_KEY not in (await steps(sqlite_store, thread_id))[0].output
