@@ -4,7 +4,6 @@
  */
 
 import { type CellPosition, cellPosition, type InsertOptions } from "../bridge";
-import { lastUserMessageId } from "../client/reducer";
 import { ChatSession, type ClientToolHandler, type SessionEvent } from "../client/session";
 import type { Transport } from "../client/transport";
 import type { ActionConfig, WidgetItem } from "../client/types";
@@ -13,12 +12,14 @@ import { type AgentHost, AgentSteps } from "./agent";
 import { AttachmentTray, type UploadFile } from "./attachments";
 import { Composer, type SendKey, sendKeyHint } from "./composer";
 import { ContextChips, type ContextRef, type MessagePart, messageContent, partsText } from "./context";
-import { button, copyText, h, icon, plainTitle, uniqueId } from "./dom";
+import { button, copyText, h, icon, uniqueId } from "./dom";
 import { HistoryPanel } from "./history";
 import { ThreadView } from "./items";
-import { type CodeActions, type CodeBlockAction, type MarkdownOptions, renderMarkdown } from "./markdown";
+import type { CodeActions, CodeBlockAction, MarkdownOptions } from "./markdown";
 import { Completer, type MentionSource, type SlashCommand, toolMentions } from "./mentions";
 import { applyReadLines } from "./readline";
+import { FrameScheduler } from "./scheduler";
+import { StatusView } from "./status";
 import { cardCode, type WidgetContext } from "./widgets";
 
 /** What the host page passes to {@link createChat}. */
@@ -350,10 +351,8 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     ),
     offlineNote,
   );
-  const pending = h("div", { class: "jck-msg jck-user jck-pending-msg" });
-  const progress = h("div", { class: "jck-activity jck-progress", role: "status" });
-  const notices = h("div", { class: "jck-notices" });
-  const errorBox = h("div", { class: "jck-error", role: "alert" });
+  const status = new StatusView(session, { empty, older, subtitle, busyChanged: () => composerBox.sync() });
+  const { pending, progress, notices, errorBox } = status;
   const scroller = h("div", { class: "jck-scroll" }, older, empty, view.el, pending, progress, notices, errorBox);
 
   const chips = new ContextChips(announce);
@@ -473,141 +472,16 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
   };
 
   // ------------------------------------------------------------ rendering
-  // What the status elements show now: each is rebuilt only when its own input changes
-  // (a streamed delta changes none of them).
-  const shown: {
-    pending?: string;
-    progress?: string;
-    notices?: unknown;
-    error?: string;
-    title?: string;
-    busy?: boolean;
-  } = {};
-  const setHidden = (el: HTMLElement, hidden: boolean): void => {
-    if (el.hidden !== hidden) el.hidden = hidden;
-  };
-  const renderStatus = (): void => {
-    const s = session.state;
-    const hasThread = !!s.thread || s.items.length > 0 || !!session.pendingText;
-    setHidden(empty, hasThread || !!s.error);
-    setHidden(older, !session.olderCursor);
-    const title = plainTitle(s.thread?.title);
-    if (shown.title !== title) subtitle.textContent = shown.title = title;
-    setHidden(pending, !session.pendingText);
-    if (shown.pending !== (session.pendingText ?? "")) {
-      shown.pending = session.pendingText ?? "";
-      pending.replaceChildren(h("div", { class: "jck-bubble" }, shown.pending));
-    }
-
-    const showProgress = session.busy && (s.progress || !hasAssistantOutputAfterUser());
-    setHidden(progress, !showProgress);
-    const progressText = s.progress?.text ?? "Thinking…";
-    if (shown.progress !== progressText) {
-      shown.progress = progressText;
-      progress.replaceChildren(
-        h("span", { class: "jck-spinner", "aria-hidden": "true" }),
-        h("span", null, progressText),
-      );
-    }
-
-    if (shown.notices !== s.notices) {
-      shown.notices = s.notices;
-      notices.replaceChildren(
-        ...s.notices.map((n) => {
-          const box = h("div", {
-            class: `jck-notice jck-notice-${n.level}`,
-            role: n.level === "danger" ? "alert" : "note",
-          });
-          box.appendChild(icon(n.level === "info" ? "info" : "warning"));
-          const text = h("div", { class: "jck-notice-text" });
-          if (n.title) text.appendChild(h("strong", null, n.title));
-          const md = h("div", { class: "jck-md" });
-          md.appendChild(renderMarkdown(n.message, { imageDomains: [] }));
-          text.appendChild(md);
-          box.appendChild(text);
-          return box;
-        }),
-      );
-    }
-    renderErrorAndComposer();
-  };
-
-  const renderErrorAndComposer = (): void => {
-    const s = session.state;
-    // A message left without an answer (a failed or stopped turn, seen on reopening).
-    const last = s.items[s.items.length - 1];
-    const unanswered = !s.error && !session.busy && !session.pendingText && last?.type === "user_message";
-    setHidden(errorBox, !s.error && !unanswered);
-    const retry = !!s.error?.allow_retry && !!lastUserMessageId(s) && !session.busy;
-    const errorKey = unanswered ? "unanswered" : s.error ? `${retry}:${s.error.message}` : "";
-    if (shown.error !== errorKey) {
-      shown.error = errorKey;
-      renderError(unanswered, retry);
-    }
-    // The composer follows the busy flag (its own input events cover the rest).
-    if (shown.busy !== session.busy) {
-      shown.busy = session.busy;
-      composerBox.sync();
-    }
-  };
-
-  const renderError = (unanswered: boolean, retry: boolean): void => {
-    const s = session.state;
-    if (unanswered) {
-      errorBox.replaceChildren(
-        icon("warning"),
-        h("span", { class: "jck-error-text" }, "This message has no answer."),
-        button([icon("retry"), h("span", null, "Retry")], () => void session.retry(), { class: "jck-btn" }),
-      );
-    } else if (s.error) {
-      const msg = s.error.message || "Something went wrong while answering.";
-      const parts: (Node | string)[] = [icon("warning"), h("span", { class: "jck-error-text" }, msg)];
-      if (retry) {
-        parts.push(button([icon("retry"), h("span", null, "Retry")], () => void session.retry(), { class: "jck-btn" }));
-      }
-      errorBox.replaceChildren(...parts);
-    }
-  };
-
-  const hasAssistantOutputAfterUser = (): boolean => {
-    const items = session.state.items;
-    for (let i = items.length - 1; i >= 0; i--) {
-      const it = items[i];
-      if (it.type === "user_message") return false;
-      if (it.type === "assistant_message" && it.content.some((c) => c.text)) return true;
-      if (it.type === "widget" || (it.type === "client_tool_call" && it.status === "pending")) return true;
-    }
-    return false;
-  };
-
-  // Rendering: session events only schedule; the DOM is brought up to date at most once
-  // per animation frame (deltas arriving within one frame are painted together), with
-  // the frame's only layout read (the scroll position) after all writes.
+  // Session events only schedule; render() runs at most once per animation frame.
+  const scheduler = new FrameScheduler(() => render());
   let rendering = false;
-  let frame = 0;
-  let fallback: ReturnType<typeof setTimeout> | undefined;
-  // A background tab runs no animation frames: there (and when a tab is hidden while a
-  // frame is pending) a timer renders instead, so a hidden chat still ends its turn.
-  const hidden = (): boolean => typeof requestAnimationFrame !== "function" || document.hidden;
   const schedule = (): void => {
-    if (disposed || frame || fallback !== undefined) return;
-    if (hidden()) fallback = setTimeout(() => render(), 0);
-    else frame = requestAnimationFrame(() => render());
+    if (!disposed) scheduler.schedule();
   };
-  const onVisibility = (): void => {
-    if (!frame || !hidden()) return;
-    cancelAnimationFrame(frame);
-    frame = 0;
-    schedule();
-  };
-  document.addEventListener("visibilitychange", onVisibility);
   /** What the read lines were last applied for (see render). */
   let readLinesFor = { count: -1, busy: false };
   const render = (): void => {
-    if (frame) cancelAnimationFrame(frame);
-    frame = 0;
-    if (fallback !== undefined) clearTimeout(fallback);
-    fallback = undefined;
+    scheduler.cancel();
     if (disposed) return;
     rendering = true;
     try {
@@ -620,7 +494,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
         applyReadLines(view.el, items, session.busy, options.showCell);
         readLinesFor = { count: items.length, busy: session.busy };
       }
-      renderStatus();
+      status.render();
     } finally {
       rendering = false;
     }
@@ -704,9 +578,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     dispose: () => {
       if (disposed) return;
       disposed = true;
-      if (frame) cancelAnimationFrame(frame);
-      clearTimeout(fallback);
-      document.removeEventListener("visibilitychange", onVisibility);
+      scheduler.dispose();
       sized?.disconnect();
       unsubscribe();
       agent?.dispose();

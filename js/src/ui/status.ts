@@ -1,0 +1,149 @@
+/**
+ * The chat's status elements around the thread: the empty-thread hint and "Show earlier
+ * messages" (shown or hidden), the thread title, the pending message bubble, the
+ * progress line, the server's notices and the error box with Retry.
+ *
+ * Each element is rebuilt only when its own input changes, so a streamed text delta
+ * (which changes none of them) costs a few comparisons.
+ */
+
+import { lastUserMessageId } from "../client/reducer";
+import type { ChatSession } from "../client/session";
+import { button, h, icon, plainTitle } from "./dom";
+import { renderMarkdown } from "./markdown";
+
+/** Elements the chat builds and this view only shows or hides or fills. */
+export interface StatusSlots {
+  /** The hint shown while the thread is empty. */
+  empty: HTMLElement;
+  /** "Show earlier messages". */
+  older: HTMLElement;
+  /** The header's thread title. */
+  subtitle: HTMLElement;
+  /** Called when the busy flag changed (the composer's button follows it). */
+  busyChanged(): void;
+}
+
+function setHidden(el: HTMLElement, hidden: boolean): void {
+  if (el.hidden !== hidden) el.hidden = hidden;
+}
+
+/** The status elements of one chat, brought in line with its session by {@link render}. */
+export class StatusView {
+  readonly pending = h("div", { class: "jck-msg jck-user jck-pending-msg" });
+  readonly progress = h("div", { class: "jck-activity jck-progress", role: "status" });
+  readonly notices = h("div", { class: "jck-notices" });
+  readonly errorBox = h("div", { class: "jck-error", role: "alert" });
+  /** What each element shows now (see the module docs). */
+  private shown: {
+    pending?: string;
+    progress?: string;
+    notices?: unknown;
+    error?: string;
+    title?: string;
+    busy?: boolean;
+  } = {};
+
+  constructor(
+    private readonly session: ChatSession,
+    private readonly slots: StatusSlots,
+  ) {}
+
+  /** Bring every status element in line with the session. */
+  render(): void {
+    const { session, slots, shown } = this;
+    const s = session.state;
+    const hasThread = !!s.thread || s.items.length > 0 || !!session.pendingText;
+    setHidden(slots.empty, hasThread || !!s.error);
+    setHidden(slots.older, !session.olderCursor);
+    const title = plainTitle(s.thread?.title);
+    if (shown.title !== title) slots.subtitle.textContent = shown.title = title;
+    setHidden(this.pending, !session.pendingText);
+    if (shown.pending !== (session.pendingText ?? "")) {
+      shown.pending = session.pendingText ?? "";
+      this.pending.replaceChildren(h("div", { class: "jck-bubble" }, shown.pending));
+    }
+
+    const showProgress = session.busy && (s.progress || !this.hasAssistantOutputAfterUser());
+    setHidden(this.progress, !showProgress);
+    const progressText = s.progress?.text ?? "Thinking…";
+    if (shown.progress !== progressText) {
+      shown.progress = progressText;
+      this.progress.replaceChildren(
+        h("span", { class: "jck-spinner", "aria-hidden": "true" }),
+        h("span", null, progressText),
+      );
+    }
+
+    if (shown.notices !== s.notices) {
+      shown.notices = s.notices;
+      this.notices.replaceChildren(
+        ...s.notices.map((n) => {
+          const box = h("div", {
+            class: `jck-notice jck-notice-${n.level}`,
+            role: n.level === "danger" ? "alert" : "note",
+          });
+          box.appendChild(icon(n.level === "info" ? "info" : "warning"));
+          const text = h("div", { class: "jck-notice-text" });
+          if (n.title) text.appendChild(h("strong", null, n.title));
+          const md = h("div", { class: "jck-md" });
+          md.appendChild(renderMarkdown(n.message, { imageDomains: [] }));
+          text.appendChild(md);
+          box.appendChild(text);
+          return box;
+        }),
+      );
+    }
+    this.renderErrorAndBusy();
+  }
+
+  private renderErrorAndBusy(): void {
+    const { session, shown } = this;
+    const s = session.state;
+    // A message left without an answer (a failed or stopped turn, seen on reopening).
+    const last = s.items[s.items.length - 1];
+    const unanswered = !s.error && !session.busy && !session.pendingText && last?.type === "user_message";
+    setHidden(this.errorBox, !s.error && !unanswered);
+    const retry = !!s.error?.allow_retry && !!lastUserMessageId(s) && !session.busy;
+    const errorKey = unanswered ? "unanswered" : s.error ? `${retry}:${s.error.message}` : "";
+    if (shown.error !== errorKey) {
+      shown.error = errorKey;
+      this.renderError(unanswered, retry);
+    }
+    // The composer follows the busy flag (its own input events cover the rest).
+    if (shown.busy !== session.busy) {
+      shown.busy = session.busy;
+      this.slots.busyChanged();
+    }
+  }
+
+  private renderError(unanswered: boolean, retry: boolean): void {
+    const { session } = this;
+    const s = session.state;
+    if (unanswered) {
+      this.errorBox.replaceChildren(
+        icon("warning"),
+        h("span", { class: "jck-error-text" }, "This message has no answer."),
+        button([icon("retry"), h("span", null, "Retry")], () => void session.retry(), { class: "jck-btn" }),
+      );
+    } else if (s.error) {
+      const msg = s.error.message || "Something went wrong while answering.";
+      const parts: (Node | string)[] = [icon("warning"), h("span", { class: "jck-error-text" }, msg)];
+      if (retry) {
+        parts.push(button([icon("retry"), h("span", null, "Retry")], () => void session.retry(), { class: "jck-btn" }));
+      }
+      this.errorBox.replaceChildren(...parts);
+    }
+  }
+
+  private hasAssistantOutputAfterUser(): boolean {
+    const items = this.session.state.items;
+    for (let i = items.length - 1; i >= 0; i--) {
+      const it = items[i];
+      if (it.type === "user_message") return false;
+      if (it.type === "assistant_message" && it.content.some((c) => c.text)) return true;
+      if (it.type === "widget" || (it.type === "client_tool_call" && it.status === "pending")) return true;
+    }
+    return false;
+  }
+}
