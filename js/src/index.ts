@@ -6,7 +6,17 @@ import "./ui/styles.css";
 
 export * from "./bridge";
 export * from "./client";
-export { type AgentHost, AgentSteps, isStep, type StepOutcome, type StepPreview, stepTitle } from "./ui/agent";
+export {
+  type AgentHost,
+  AgentSteps,
+  isStep,
+  type RevertOutcome,
+  type StepOutcome,
+  type StepPreview,
+  type StepUndo,
+  stepTitle,
+  type UndoStep,
+} from "./ui/agent";
 export { attachmentProblem, jupyterUpload, type UploadFile } from "./ui/attachments";
 export {
   type ChatAnswer,

@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { type AgentHost, type StepPreview, StepApprovals } from "../src/client/approvals";
+import {
+  type AgentHost,
+  type StepPreview,
+  StepApprovals,
+  toolRoundCap,
+  type UndoStep,
+  undoableSteps,
+  withUndo,
+} from "../src/client/approvals";
 import { ChatSession } from "../src/client/session";
 import type { ThreadMetadata } from "../src/client/types";
 import { isStep, stepTitle, threadMode } from "../src/ui/agent";
@@ -92,15 +100,41 @@ const stepCall = (id: string, name: string, args: Record<string, unknown>, threa
 });
 const done = sse({ type: "thread.item.done", item: { id: "end", thread_id: TID, created_at: AT, type: "assistant_message", content: [] } });
 
-/** A host that records what it was asked; previews name a notebook and a cell id. */
+/**
+ * A host that records what it was asked; previews name a notebook and a cell id. Its
+ * notebook is a list of cells (id, source) that inserts and edits change and Undo reverts.
+ */
 function fakeHost() {
   const applied: { name: string; args: Record<string, unknown>; shown?: StepPreview }[] = [];
   const turns: string[] = [];
+  const reverted: UndoStep[] = [];
+  const cells: { id: string; source: string }[] = [{ id: "id0", source: "old" }];
   const host: AgentHost = {
     preview: async (_name, args) => ({ code: `cell ${String(args.index)}`, cellId: `id${String(args.index)}`, notebook: "a.ipynb" }),
     apply: async (name, args, _signal, shown) => {
       applied.push({ name, args, shown });
-      return { result: { status: name === "run_cell" ? "ok" : "applied" }, undo: () => true };
+      if (name === "insert_cell") {
+        const id = `new${cells.length}`;
+        cells.push({ id, source: String(args.source) });
+        return { result: { status: "applied", notebook: "a.ipynb" }, undo: { cell_id: id } };
+      }
+      if (name === "edit_cell") {
+        const cell = cells[Number(args.index)];
+        const before = cell.source;
+        cell.source = String(args.new_source);
+        return { result: { status: "applied", notebook: "a.ipynb" }, undo: { cell_id: cell.id, before } };
+      }
+      return { result: { status: "ok" } };
+    },
+    revert: (step) => {
+      if (step.notebook !== "a.ipynb") return "unavailable";
+      const i = cells.findIndex((c) => c.id === step.undo.cell_id);
+      const wrote = step.name === "insert_cell" ? step.args.source : step.args.new_source;
+      if (i < 0 || cells[i].source !== wrote) return "changed";
+      reverted.push(step);
+      if (step.name === "insert_cell") cells.splice(i, 1);
+      else cells[i].source = step.undo.before ?? "";
+      return "undone";
     },
     diff: () => {
       throw new Error("no DOM here");
@@ -108,7 +142,7 @@ function fakeHost() {
     beginTurn: () => turns.push("begin"),
     endTurn: () => turns.push("end"),
   };
-  return { host, applied, turns };
+  return { host, applied, turns, cells, reverted };
 }
 
 /**
@@ -118,7 +152,7 @@ function fakeHost() {
 function agentSession(script: Record<string, Answer[]>, answer: (id: string) => "approve" | "skip" | "all") {
   const transport = scriptedTransport(script);
   const session = new ChatSession({ transport });
-  const { host, applied, turns } = fakeHost();
+  const { host, applied, turns, cells, reverted } = fakeHost();
   const cards: string[] = [];
   const approvals: StepApprovals = new StepApprovals(session, host, (id) => {
     const live = id ? approvals.live.get(id) : undefined;
@@ -128,7 +162,7 @@ function agentSession(script: Record<string, Answer[]>, answer: (id: string) => 
     queueMicrotask(() => (a === "all" ? live.approveAll?.() : live.decide?.(a)));
   });
   session.toolFallback = (name) => (args, ctx) => approvals.step(name, args, ctx.item, ctx.signal);
-  return { session, transport, approvals, applied, turns, cards };
+  return { session, transport, approvals, applied, turns, cards, cells, reverted };
 }
 
 test("Approve all holds for the rest of its turn only: Regenerate, an edited message and another thread show cards again", async () => {
@@ -185,9 +219,9 @@ test("Approve all does not carry over to another thread, nor does the undo list"
     (id) => (id === "s1" ? "all" : "skip"),
   );
   await t.session.send("go");
-  assert.equal(t.approvals.undos.length, 1);
+  assert.equal(t.approvals.undoable().length, 1);
   t.session.newThread();
-  assert.equal(t.approvals.undos.length, 0, "another thread: no undo of this one's changes");
+  assert.equal(t.approvals.undoable().length, 0, "another thread: no undo of this one's changes");
   await t.session.send("go");
   assert.deepEqual(t.cards, ["s1", "s9"]);
   assert.equal(t.applied.length, 1);
@@ -261,19 +295,130 @@ test("the Ask / Agent switch is per conversation: a new one starts in Ask, an op
   assert.deepEqual(threadMode(thread({}), agentOn), agentOn, "a thread that recorded no mode keeps the switch");
 });
 
-test("Undo agent changes marks the turn's reverted steps as undone (their cards stop saying Done)", async () => {
+const replaced = (id: string, name: string, args: Record<string, unknown>, output: Record<string, unknown>) => ({
+  type: "thread.item.replaced",
+  item: { id, thread_id: TID, created_at: AT, type: "client_tool_call", status: "completed", call_id: `c_${id}`, name, arguments: args, output },
+});
+
+test("a step's result carries its undo record; Undo reverts newest first and records it on the server", async () => {
   const t = agentSession(
     {
       "threads.create": [{ sse: sse(threadCreated(), userMessage("u1"), stepCall("s1", "insert_cell", { source: "a" })) }],
-      "threads.add_client_tool_output": [{ sse: sse(stepCall("s2", "edit_cell", { index: 0, source: "b" })) }, { sse: done }],
+      "threads.add_client_tool_output": [
+        { sse: sse(stepCall("s2", "edit_cell", { index: 0, new_source: "b" })) },
+        { sse: sse(stepCall("s3", "run_cell", { index: 0 })) },
+        { sse: done },
+      ],
+      // The server's answer: both steps marked undone in the stored thread.
+      "threads.custom_action": [
+        {
+          sse: sse(
+            replaced("s2", "edit_cell", { index: 0, new_source: "b" }, { status: "applied", undone: true }),
+            replaced("s1", "insert_cell", { source: "a" }, { status: "applied", undone: true }),
+          ),
+        },
+      ],
     },
     () => "approve",
   );
   await t.session.send("go");
-  assert.equal(t.approvals.undos.length, 2);
-  assert.equal(t.approvals.undone.size, 0);
-  assert.deepEqual(t.approvals.undoTurn(), { undone: 2, kept: 0 });
-  assert.deepEqual([...t.approvals.undone].sort(), ["s1", "s2"]);
+  // What goes to the server (and is stored): the result and, apart, the undo record.
+  const results = t.transport.sent.filter((r) => r.type === "threads.add_client_tool_output").map((r) => r.params.result);
+  assert.deepEqual(results[0], { status: "applied", notebook: "a.ipynb", undo: { cell_id: "new1" } });
+  assert.deepEqual(results[1], { status: "applied", notebook: "a.ipynb", undo: { cell_id: "id0", before: "old" } });
+  assert.equal(results[2].undo, undefined, "a run has nothing to undo");
+  assert.deepEqual(
+    t.approvals.undoable().map((s) => s.item.id),
+    ["s1", "s2"],
+  );
+
+  assert.deepEqual(await t.approvals.undoTurn(), { undone: 2, changed: 0, unavailable: 0 });
+  assert.deepEqual(
+    t.reverted.map((s) => s.name),
+    ["edit_cell", "insert_cell"],
+    "newest first",
+  );
+  assert.deepEqual(t.cells, [{ id: "id0", source: "old" }]);
+  const action = t.transport.sent.at(-1);
+  assert.equal(action.type, "threads.custom_action");
+  assert.deepEqual(action.params.action, { type: "agent.undo", payload: { item_ids: ["s2", "s1"] } });
+  // The stored steps say undone now: no second Undo.
+  const outputs = t.session.state.items.filter((i) => i.type === "client_tool_call").map((i) => (i as { output: unknown }).output);
+  assert.deepEqual(outputs.slice(0, 2), [
+    { status: "applied", undone: true },
+    { status: "applied", undone: true },
+  ]);
+  assert.deepEqual(t.approvals.undoable(), []);
   t.session.newThread();
   assert.equal(t.approvals.undone.size, 0, "another thread: its cards are its own");
+});
+
+test("after a reload Undo works from the stored steps; a cell changed since is left alone and said so", async () => {
+  const item = (id: string, name: string, args: Record<string, unknown>, output: Record<string, unknown>) =>
+    replaced(id, name, args, output).item;
+  const stored = {
+    id: TID,
+    created_at: AT,
+    status: { type: "active" },
+    metadata: {},
+    items: {
+      data: [
+        userMessage("u0").item,
+        item("old", "insert_cell", { source: "z" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "idz" } }),
+        userMessage("u1").item,
+        item("s1", "insert_cell", { source: "a" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "new1" } }),
+        item("s2", "edit_cell", { index: 0, new_source: "b" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "id0", before: "old" } }),
+        item("s3", "edit_cell", { index: 0, new_source: "c" }, { status: "skipped" }),
+        item("s4", "insert_cell", { source: "q" }, { status: "applied", notebook: "a.ipynb", undone: true }),
+      ],
+      has_more: false,
+    },
+  };
+  const t = agentSession(
+    {
+      "threads.get_by_id": [{ json: stored }, { json: stored }],
+      "threads.custom_action": [{ sse: "" }],
+    },
+    () => "approve",
+  );
+  await t.session.openThread(TID);
+  // Only the last answer's applied, not undone inserts and edits (the older answer's stays).
+  assert.deepEqual(
+    undoableSteps(t.session.state.items).map((s) => s.item.id),
+    ["s1", "s2"],
+  );
+  // The notebook as the person left it: cell new1 as inserted, cell id0 edited again by hand.
+  t.cells.splice(0, 1, { id: "id0", source: "b, then my own change" }, { id: "new1", source: "a" });
+  assert.deepEqual(await t.approvals.undoTurn(), { undone: 1, changed: 1, unavailable: 0 });
+  assert.deepEqual(t.cells, [{ id: "id0", source: "b, then my own change" }], "the hand-edited cell stayed");
+  assert.ok(t.approvals.kept.has("s2") && t.approvals.undone.has("s1"));
+  assert.deepEqual(t.transport.sent.at(-1).params.action.payload, { item_ids: ["s1"] });
+  assert.deepEqual(t.approvals.undoable(), [], "no second Undo for this answer here");
+
+  // Nothing reverted (every cell changed): nothing is recorded either.
+  const u = agentSession({ "threads.get_by_id": [{ json: stored }] }, () => "approve");
+  await u.session.openThread(TID);
+  u.cells.splice(0, 1, { id: "id0", source: "mine" });
+  assert.deepEqual(await u.approvals.undoTurn(), { undone: 0, changed: 2, unavailable: 0 });
+  assert.equal(
+    u.transport.sent.filter((r) => r.type === "threads.custom_action").length,
+    0,
+  );
+});
+
+test("an undo record too long to keep is dropped; the tool-round guard follows agent_max_steps", async () => {
+  assert.deepEqual(withUndo({ status: "applied" }, { cell_id: "a", before: "x" }), { status: "applied", undo: { cell_id: "a", before: "x" } });
+  assert.deepEqual(withUndo({ status: "applied" }, { cell_id: "a", before: "x".repeat(20_001) }), { status: "applied" });
+  assert.deepEqual(withUndo({ status: "ok" }, undefined), { status: "ok" });
+  assert.equal(toolRoundCap(null), 24, "unknown: the default");
+  assert.equal(toolRoundCap(10), 24);
+  assert.equal(toolRoundCap(50), 104, "50 steps, as many MCP calls, some reads");
+  assert.equal(toolRoundCap(10_000_000), 500, "a runaway guard stays");
+  assert.equal(toolRoundCap(-3), 24);
+
+  const session = new ChatSession({ transport: scriptedTransport({}) });
+  const { host } = fakeHost();
+  new StepApprovals(session, { ...host, maxSteps: Promise.resolve(40) });
+  await new Promise((r) => setTimeout(r, 0));
+  assert.equal(session.maxToolRounds, 84);
 });

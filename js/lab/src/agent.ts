@@ -5,16 +5,17 @@
  * insert, edit, run a cell) on the followed notebook, by name through the notebook's
  * tool table (tools.ts, which has their implementations and passes every result through
  * the context policy). The chat calls `apply` only after the person approved the step's
- * card. Inserts and edits return how to undo them, for "Undo agent changes".
+ * card. Inserts and edits return how to undo them (kept with the stored step), and
+ * `revert` carries out "Undo agent changes", also after a reload.
  */
 
 import { URLExt } from "@jupyterlab/coreutils";
 import type { NotebookPanel } from "@jupyterlab/notebook";
 import { ServerConnection } from "@jupyterlab/services";
-import type { AgentHost, StepOutcome, StepPreview } from "../../src/index";
+import type { AgentHost, RevertOutcome, StepOutcome, StepPreview, UndoStep } from "../../src/index";
 import { STEP_STATUS } from "../../src/protocol";
 import { diffView } from "./replace";
-import { CELL_CHANGED, type CellSnapshot, cellChangedSince } from "./stepguard";
+import { CELL_CHANGED, type CellSnapshot, cellChangedSince, revertStep } from "./stepguard";
 import { notebookTool, runNotebookTool, type ToolTarget } from "./tools";
 
 const NO_NOTEBOOK = "No notebook is open: open one and ask again.";
@@ -29,21 +30,34 @@ function stepCell({ panel }: ToolTarget, name: string, args: Record<string, unkn
   return model ? { id: model.id, source: model.sharedModel.getSource() } : undefined;
 }
 
-/** The server's `agent_auto_approve` (GET jupyter-chatkit/config); false when unknown. */
-export async function fetchAutoApprove(
+/** The server's Agent-mode settings, as GET jupyter-chatkit/config gives them. */
+export interface AgentConfig {
+  /** `agent_auto_approve`; false when unknown. */
+  autoApprove: boolean;
+  /** `agent_max_steps`; null when unknown. */
+  maxSteps: number | null;
+}
+
+/** The server's Agent-mode settings (GET jupyter-chatkit/config); defaults when unreachable. */
+export async function fetchAgentConfig(
   settings: ServerConnection.ISettings = ServerConnection.makeSettings(),
-): Promise<boolean> {
+): Promise<AgentConfig> {
+  const unknown: AgentConfig = { autoApprove: false, maxSteps: null };
   try {
     const res = await ServerConnection.makeRequest(
       URLExt.join(settings.baseUrl, "jupyter-chatkit", "config"),
       { method: "GET" },
       settings,
     );
-    if (!res.ok) return false;
-    const data = (await res.json()) as { agent?: { auto_approve?: unknown } };
-    return data.agent?.auto_approve === true;
+    if (!res.ok) return unknown;
+    const data = (await res.json()) as { agent?: { auto_approve?: unknown; max_steps?: unknown } };
+    const steps = data.agent?.max_steps;
+    return {
+      autoApprove: data.agent?.auto_approve === true,
+      maxSteps: typeof steps === "number" && Number.isInteger(steps) ? steps : null,
+    };
   } catch {
-    return false;
+    return unknown;
   }
 }
 
@@ -53,12 +67,15 @@ export async function fetchAutoApprove(
  */
 export class NotebookAgent implements AgentHost {
   readonly autoApprove: Promise<boolean>;
+  readonly maxSteps: Promise<number | null>;
   /** The turn's notebook; undefined between turns. */
   private pinned: NotebookPanel | null | undefined;
 
   /** `notebook`: the notebook the sidebar follows now (NotebookLink.panel). */
   constructor(private readonly notebook: () => NotebookPanel | null) {
-    this.autoApprove = fetchAutoApprove();
+    const config = fetchAgentConfig();
+    this.autoApprove = config.then((c) => c.autoApprove);
+    this.maxSteps = config.then((c) => c.maxSteps);
   }
 
   beginTurn(): void {
@@ -82,6 +99,15 @@ export class NotebookAgent implements AgentHost {
     // The card names the notebook and remembers the cell it shows (apply checks it).
     const cell = stepCell(target, name, args);
     return { ...preview, notebook: target.panel.context.path, ...(cell ? { cellId: cell.id } : {}) };
+  }
+
+  /** Undo a stored step in the notebook it acted on, if that is the notebook here. */
+  revert(step: UndoStep): RevertOutcome {
+    const panel = this.notebook();
+    const model = panel && !panel.isDisposed ? panel.content.model : null;
+    if (!panel || !model || model.readOnly) return "unavailable";
+    if (step.notebook !== undefined && step.notebook !== panel.context.path) return "unavailable";
+    return revertStep(model.sharedModel, step);
   }
 
   diff(before: string, after: string): HTMLElement {

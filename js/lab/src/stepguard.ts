@@ -1,14 +1,15 @@
 /**
  * What keeps an approved Agent step to what the person saw: the cell its card showed
- * must still be there with the same source (else the step is not carried out), and a
- * run is only interrupted on Stop when it is the agent's cell that executes.
+ * must still be there with the same source (else the step is not carried out), a run is
+ * only interrupted on Stop when it is the agent's cell that executes, and Undo reverts a
+ * step only while its cell still holds what the step wrote.
  *
  * No JupyterLab import at run time: the pure check is tested in node (test/stepguard).
  */
 
 import type { CodeCell } from "@jupyterlab/cells";
 import type { Kernel, KernelMessage } from "@jupyterlab/services";
-import type { StepPreview } from "../../src/index";
+import type { RevertOutcome, StepPreview, UndoStep } from "../../src/index";
 
 /** The answer of a step whose cell is not the one its card showed. */
 export const CELL_CHANGED = "the cell changed since this step was shown";
@@ -30,6 +31,45 @@ export function cellChangedSince(shown: StepPreview | undefined, cell: CellSnaps
   if (shown.cellId === undefined || !cell || cell.id !== shown.cellId) return true;
   const source = shown.before ?? shown.code;
   return source !== undefined && source !== cell.source;
+}
+
+/** A notebook's cells as Undo needs them (a notebook model's `sharedModel`). */
+export interface SharedCells {
+  readonly cells: readonly {
+    readonly id: string;
+    getSource(): string;
+    setSource(source: string): void;
+  }[];
+  deleteCell(index: number): void;
+}
+
+/** The source a step wrote: an insert's `source`, an edit's `new_source` (as tools.ts applies them). */
+function written(step: UndoStep): string {
+  const value = step.name === "insert_cell" ? step.args.source : step.args.new_source;
+  return typeof value === "string" ? value : "";
+}
+
+/**
+ * Revert a stored insert or edit in `notebook`: remove the inserted cell, or put the
+ * edited cell's previous source back. Only when the cell (found by id) still holds
+ * exactly what the step wrote: a cell changed or removed since is left alone
+ * (`changed`), so Undo never discards the person's later work.
+ */
+export function revertStep(notebook: SharedCells, step: UndoStep): RevertOutcome {
+  const index = notebook.cells.findIndex((c) => c.id === step.undo.cell_id);
+  const cell = notebook.cells[index];
+  if (!cell || cell.getSource() !== written(step)) return "changed";
+  if (step.name === "insert_cell") {
+    notebook.deleteCell(index);
+    return "undone";
+  }
+  if (step.name !== "edit_cell" || step.undo.before === undefined) return "changed";
+  // One step of the cell's own undo history, like the edit itself (edits.replaceSource).
+  const undoManager = (cell as { undoManager?: { stopCapturing(): void } | null }).undoManager;
+  undoManager?.stopCapturing();
+  cell.setSource(step.undo.before);
+  undoManager?.stopCapturing();
+  return "undone";
 }
 
 /** How an agent's run of a cell went. */

@@ -36,7 +36,7 @@ export interface ToolTarget {
 
 /** One tool's implementation. */
 export interface NotebookTool {
-  /** Answer the call; an edit also says how to undo it ("Undo agent changes"). */
+  /** Answer the call; an insert or edit also says how to undo it ("Undo agent changes"). */
   run(target: ToolTarget, args: Record<string, unknown>, signal: AbortSignal): StepOutcome | Promise<StepOutcome>;
   /** What an Agent step's approval card shows before it is approved. */
   preview?(target: ToolTarget, args: Record<string, unknown>): StepPreview;
@@ -98,14 +98,8 @@ export const NOTEBOOK_TOOLS: Record<NotebookToolName, NotebookTool> = {
         index: at,
         cell_count: panel.content.widgets.length,
       };
-      const undo = (): boolean => {
-        const cells = model.sharedModel.cells;
-        const i = cells.findIndex((c) => c.id === id);
-        if (i < 0 || cells[i].getSource() !== source) return false;
-        model.sharedModel.deleteCell(i);
-        return true;
-      };
-      return { result, undo };
+      // Undo (see stepguard.revertStep) finds the cell by id and removes it.
+      return { result, ...(id ? { undo: { cell_id: id } } : {}) };
     },
   },
 
@@ -125,7 +119,8 @@ export const NOTEBOOK_TOOLS: Record<NotebookToolName, NotebookTool> = {
         index,
         diff: diffText(replacement.before, after).slice(0, LIMITS.sourceChars * 2),
       };
-      return { result, undo: () => replacement.undo() };
+      // Undo (see stepguard.revertStep) puts `before` back if the cell still holds `after`.
+      return { result, undo: { cell_id: cell.model.id, before: replacement.before } };
     },
   },
 

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { CodeCell } from "@jupyterlab/cells";
 import type { Kernel } from "@jupyterlab/services";
-import { cellChangedSince, runAgentCell } from "../src/stepguard";
+import { cellChangedSince, revertStep, runAgentCell, type SharedCells } from "../src/stepguard";
 
 test("a step acts only on the cell its card showed, unchanged", () => {
   const shown = { code: "print(1)", cellId: "c1", notebook: "a.ipynb" };
@@ -102,4 +102,55 @@ test("the run waits for the kernel to be idle, and says whether it ran", async (
   assert.equal((await running).ran, true);
   const never = await runAgentCell(fakeCell, k.kernel, async () => false, new AbortController().signal);
   assert.equal(never.ran || never.started, false);
+});
+
+/** A notebook's shared model as Undo sees it, with an undo manager that counts capture stops. */
+function notebook(cells: [string, string][]): SharedCells & { sources(): [string, string][]; stops: number } {
+  const nb = {
+    stops: 0,
+    cells: [] as { id: string; source: string; getSource(): string; setSource(s: string): void; undoManager: unknown }[],
+    deleteCell(index: number) {
+      nb.cells.splice(index, 1);
+    },
+    sources: () => nb.cells.map((c) => [c.id, c.source] as [string, string]),
+  };
+  for (const [id, source] of cells) {
+    nb.cells.push({
+      id,
+      source,
+      getSource() {
+        return this.source;
+      },
+      setSource(s: string) {
+        this.source = s;
+      },
+      undoManager: { stopCapturing: () => nb.stops++ },
+    });
+  }
+  return nb;
+}
+
+test("Undo reverts a stored insert or edit only while its cell holds what the step wrote", () => {
+  const insert = { name: "insert_cell", args: { source: "new = 1" }, undo: { cell_id: "n1" } };
+  const edit = { name: "edit_cell", args: { index: 0, new_source: "x = 2" }, undo: { cell_id: "c0", before: "x = 1" } };
+
+  const nb = notebook([["c0", "x = 2"], ["n1", "new = 1"]]);
+  assert.equal(revertStep(nb, edit), "undone");
+  assert.equal(nb.stops, 2, "the revert is one step of the cell's own undo history");
+  assert.equal(revertStep(nb, insert), "undone");
+  assert.deepEqual(nb.sources(), [["c0", "x = 1"]]);
+  // Found by id, not by index: a cell moved since is still reverted.
+  const moved = notebook([["n1", "new = 1"], ["c0", "x = 2"]]);
+  assert.equal(revertStep(moved, edit), "undone");
+  assert.deepEqual(moved.sources(), [["n1", "new = 1"], ["c0", "x = 1"]]);
+
+  // Changed since (typed into, or removed): left alone.
+  const changed = notebook([["c0", "x = 2  # mine"], ["n1", "new = 1\nmore"]]);
+  assert.equal(revertStep(changed, edit), "changed");
+  assert.equal(revertStep(changed, insert), "changed");
+  assert.deepEqual(changed.sources(), [["c0", "x = 2  # mine"], ["n1", "new = 1\nmore"]]);
+  assert.equal(revertStep(notebook([["c0", "x = 2"]]), insert), "changed", "the inserted cell is gone");
+  // An edit whose previous source was not kept cannot be reverted.
+  const noBefore = { ...edit, undo: { cell_id: "c0" } };
+  assert.equal(revertStep(notebook([["c0", "x = 2"]]), noBefore), "changed");
 });

@@ -9,9 +9,10 @@
  * set it, so a later turn (or another thread) always starts with cards again.
  */
 
-import { MCP_TOOL_PREFIX, STEP_STATUS } from "../protocol";
+import { ACTION, MAX_UNDO_SOURCE_CHARS, MCP_TOOL_PREFIX, STEP_STATUS, STEP_UNDO_KEY, STEP_UNDONE_KEY } from "../protocol";
+import { lastUserMessageId } from "./reducer";
 import type { ChatSession } from "./session";
-import type { ClientToolCallItem } from "./types";
+import type { ClientToolCallItem, ThreadItem } from "./types";
 
 /** What a card shows before the step is approved. */
 export interface StepPreview {
@@ -30,12 +31,44 @@ export interface StepPreview {
   problem?: string;
 }
 
+/**
+ * What "Undo agent changes" needs of an applied insert or edit, kept with the step's
+ * stored output (under `STEP_UNDO_KEY`, which the model never reads), so Undo survives a
+ * reload: the cell's id and, for an edit, its source before the edit.
+ */
+export interface StepUndo {
+  cell_id: string;
+  before?: string;
+}
+
 /** What the host gives back for a step it carried out. */
 export interface StepOutcome {
   /** The tool output for the model: already redacted and bounded by the host. */
   result: Record<string, unknown>;
-  /** Revert the change (inserts and edits); false when the cell changed since. */
-  undo?: () => boolean;
+  /** How to revert the change (inserts and edits). */
+  undo?: StepUndo;
+}
+
+/** A stored step Undo reverts: the call's name and arguments (what it wrote) and its record. */
+export interface UndoStep {
+  name: string;
+  args: Record<string, unknown>;
+  undo: StepUndo;
+  /** The notebook the step acted on (its path), when its output names it. */
+  notebook?: string;
+}
+
+/**
+ * How reverting one step went: `changed` when its cell is gone or was changed since the
+ * step (Undo leaves it alone), `unavailable` when its notebook is not open here.
+ */
+export type RevertOutcome = "undone" | "changed" | "unavailable";
+
+/** What "Undo agent changes" did: the steps reverted, and those left alone (and why). */
+export interface UndoReport {
+  undone: number;
+  changed: number;
+  unavailable: number;
 }
 
 /** The notebook side of Agent mode (the JupyterLab extension implements it). */
@@ -49,8 +82,12 @@ export interface AgentHost {
   apply(name: string, args: Record<string, unknown>, signal: AbortSignal, shown?: StepPreview): Promise<StepOutcome>;
   /** A diff of `before` → `after` as DOM (text only). */
   diff(before: string, after: string): HTMLElement;
+  /** Revert a stored step of the last turn, if its cell is still what the step wrote. */
+  revert?(step: UndoStep): RevertOutcome;
   /** The server's `agent_auto_approve` (inserts and edits apply without a card). */
   autoApprove?: boolean | Promise<boolean>;
+  /** The server's `agent_max_steps` (the chat derives its tool-round guard from it). */
+  maxSteps?: number | Promise<number | null> | null;
   /** A turn starts: the host fixes the notebook its steps act on until {@link endTurn}. */
   beginTurn?(): void;
   /** The turn ended. */
@@ -75,18 +112,82 @@ export const MCP_PREFIX = MCP_TOOL_PREFIX;
 export const SKIPPED = { status: STEP_STATUS.SKIPPED, note: "The user skipped this step; it was not carried out." };
 export const STOPPED = { status: STEP_STATUS.STOPPED, note: "The user pressed Stop; the turn ended." };
 
+/** The browser's tool rounds per answer when the server's step limit is not known. */
+export const DEFAULT_TOOL_ROUNDS = 24;
+/** However large `agent_max_steps` is configured, a loop ends here (a runaway guard). */
+export const MAX_TOOL_ROUNDS = 500;
+
+/**
+ * Tool rounds (reads, notebook steps and MCP calls to approve, one request each) the
+ * browser answers per answer, derived from the server's `agent_max_steps`: that many
+ * notebook steps, as many MCP calls (counted apart on the server) and some reads; never
+ * below the default of 24 nor above {@link MAX_TOOL_ROUNDS}.
+ */
+export function toolRoundCap(maxSteps: unknown): number {
+  if (typeof maxSteps !== "number" || !Number.isFinite(maxSteps)) return DEFAULT_TOOL_ROUNDS;
+  return Math.min(MAX_TOOL_ROUNDS, Math.max(DEFAULT_TOOL_ROUNDS, 2 * Math.floor(maxSteps) + 4));
+}
+
+/** `result` with the step's undo record (dropped when an edit's old source is too long to keep). */
+export function withUndo(result: Record<string, unknown>, undo: StepUndo | undefined): Record<string, unknown> {
+  if (!undo || typeof undo.cell_id !== "string" || !undo.cell_id) return result;
+  if (undo.before !== undefined && undo.before.length > MAX_UNDO_SOURCE_CHARS) return result;
+  return { ...result, [STEP_UNDO_KEY]: undo };
+}
+
+/** The record of a stored step that Undo can still revert, or null. */
+export function undoRecord(item: ThreadItem): UndoStep | null {
+  if (item.type !== "client_tool_call" || item.status !== "completed") return null;
+  if (item.name !== "insert_cell" && item.name !== "edit_cell") return null;
+  const output = item.output as Record<string, unknown> | null | undefined;
+  if (!output || typeof output !== "object" || output.status !== STEP_STATUS.APPLIED) return null;
+  if (output[STEP_UNDONE_KEY] === true) return null;
+  const undo = output[STEP_UNDO_KEY] as Partial<StepUndo> | undefined;
+  if (!undo || typeof undo !== "object" || typeof undo.cell_id !== "string") return null;
+  if (item.name === "edit_cell" && typeof undo.before !== "string") return null;
+  return {
+    name: item.name,
+    args: item.arguments ?? {},
+    undo: { cell_id: undo.cell_id, ...(typeof undo.before === "string" ? { before: undo.before } : {}) },
+    ...(typeof output.notebook === "string" ? { notebook: output.notebook } : {}),
+  };
+}
+
+/**
+ * The steps "Undo agent changes" would revert: the applied, not yet undone inserts and
+ * edits of the thread's last answer (after its last user message), oldest first.
+ */
+export function undoableSteps(items: readonly ThreadItem[]): { item: ThreadItem; step: UndoStep }[] {
+  let start = 0;
+  for (let i = items.length - 1; i >= 0; i--) {
+    if (items[i].type === "user_message") {
+      start = i + 1;
+      break;
+    }
+  }
+  const out: { item: ThreadItem; step: UndoStep }[] = [];
+  for (const item of items.slice(start)) {
+    const step = undoRecord(item);
+    if (step) out.push({ item, step });
+  }
+  return out;
+}
+
 /** The approval state of one chat's Agent mode. */
 export class StepApprovals {
   /** Run cells without a card (the thread's Auto-run). */
   autoRun = false;
   /** Inserts and edits without a card (the server's `agent_auto_approve`). */
   autoApprove = false;
-  /** Reverts of the last turn's inserts and edits, in order. */
-  undos: (() => boolean)[] = [];
-  /** Item ids of the steps whose change "Undo agent changes" reverted (their cards say so). */
+  /**
+   * Item ids of the steps whose change "Undo agent changes" reverted: their cards say so
+   * until the server's answer marks them undone in the thread (which a reload shows).
+   */
   readonly undone = new Set<string>();
-  /** The step item id of each of {@link undos}. */
-  private undoIds: string[] = [];
+  /** Item ids of steps Undo left alone because their cell changed since (their cards say so). */
+  readonly kept = new Set<string>();
+  /** The last answer Undo was used on (its user message's id): no second Undo for it here. */
+  private undoneAnswer: string | null = null;
   /** Steps of the running turn, by item id. */
   readonly live = new Map<string, LiveStep>();
   private turn = 0;
@@ -98,7 +199,7 @@ export class StepApprovals {
 
   /** `changed(id)`: step `id`'s card changed; `changed(null)`: the turn's state did. */
   constructor(
-    session: ChatSession,
+    private readonly session: ChatSession,
     private readonly host: AgentHost,
     private readonly changed: (id: string | null) => void = () => undefined,
   ) {
@@ -107,15 +208,19 @@ export class StepApprovals {
     void Promise.resolve(host.autoApprove).then((v) => {
       this.autoApprove = v === true;
     });
+    // The browser's guard against a runaway loop follows the server's step limit.
+    void Promise.resolve(host.maxSteps).then((v) => {
+      session.maxToolRounds = toolRoundCap(v);
+    });
     this.unsubscribe = session.subscribe((e) => {
       if (e.type !== "state") return;
       if (session.threadId !== this.threadId) {
         this.threadId = session.threadId;
         // Another thread: nothing of this one's turn carries over.
         this.approveAllTurn = null;
-        this.undos = [];
-        this.undoIds = [];
         this.undone.clear();
+        this.kept.clear();
+        this.undoneAnswer = null;
       }
       if (session.busy !== this.busy) {
         this.busy = session.busy;
@@ -138,8 +243,6 @@ export class StepApprovals {
   private beginTurn(): void {
     this.turn++;
     this.approveAllTurn = null;
-    this.undos = [];
-    this.undoIds = [];
     this.host.beginTurn?.();
     this.changed(null);
   }
@@ -209,34 +312,50 @@ export class StepApprovals {
     this.changed(item.id);
     try {
       const outcome = await this.host.apply(name, args, signal, shown);
-      if (outcome.undo && turn === this.turn) {
-        this.undos.push(outcome.undo);
-        this.undoIds.push(item.id);
-      }
-      return outcome.result;
+      // The undo record goes with the stored step (the server keeps it from the model).
+      return withUndo(outcome.result, outcome.undo);
     } finally {
       this.live.delete(item.id);
       this.changed(null);
     }
   }
 
-  /** Revert the last turn's inserts and edits (newest first): how many were, how many stayed. */
-  undoTurn(): { undone: number; kept: number } {
-    let undone = 0;
-    let kept = 0;
-    for (let i = this.undos.length - 1; i >= 0; i--) {
-      if (this.undos[i]()) {
-        undone++;
-        const id = this.undoIds[i];
-        if (id) {
-          this.undone.add(id);
-          this.changed(id);
-        }
-      } else kept++;
+  /** The steps Undo would revert now (none while a turn runs or after this answer's Undo). */
+  undoable(): { item: ThreadItem; step: UndoStep }[] {
+    if (this.busy || !this.host.revert) return [];
+    if (this.answerKey() === this.undoneAnswer) return [];
+    return undoableSteps(this.session.state.items).filter(({ item }) => !this.undone.has(item.id));
+  }
+
+  /** What names the thread's last answer: its user message's id. */
+  private answerKey(): string {
+    return lastUserMessageId(this.session.state) ?? "(no message loaded)";
+  }
+
+  /**
+   * Revert the last answer's inserts and edits (newest first), each only if its cell is
+   * still what the step wrote, and record the reverted ones in the thread (the server
+   * marks them undone, so a reload shows them so and offers no second Undo).
+   */
+  async undoTurn(): Promise<UndoReport> {
+    const report: UndoReport = { undone: 0, changed: 0, unavailable: 0 };
+    const steps = this.undoable();
+    if (!steps.length || !this.host.revert) return report;
+    this.undoneAnswer = this.answerKey();
+    const reverted: string[] = [];
+    for (const { item, step } of [...steps].reverse()) {
+      const outcome = this.host.revert(step);
+      report[outcome]++;
+      if (outcome === "undone") {
+        reverted.push(item.id);
+        this.undone.add(item.id);
+      } else if (outcome === "changed") this.kept.add(item.id);
+      this.changed(item.id);
     }
-    this.undos = [];
-    this.undoIds = [];
     this.changed(null);
-    return { undone, kept };
+    if (reverted.length) {
+      await this.session.customAction({ type: ACTION.UNDO_AGENT_STEPS, payload: { item_ids: reverted } }, null);
+    }
+    return report;
   }
 }

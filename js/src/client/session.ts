@@ -107,7 +107,8 @@ export class ChatSession {
 
   private transport: Transport;
   private clientTools: Record<string, ClientToolHandler>;
-  private maxToolRounds: number;
+  /** Client tool calls answered per turn at most (a runaway guard; Agent mode sets it from the server's step limit). */
+  maxToolRounds: number;
   private pageSize: number;
   private listeners = new Set<(e: SessionEvent) => void>();
   private controller: AbortController | null = null;

@@ -14,11 +14,11 @@
 import { type AgentHost, MCP_PREFIX, StepApprovals, type StepPreview } from "../client/approvals";
 import type { ChatSession, ClientToolHandler } from "../client/session";
 import type { ClientToolCallItem, ThreadMetadata } from "../client/types";
-import { AGENT_TOOLS, STEP_STATUS } from "../protocol";
+import { AGENT_TOOLS, STEP_STATUS, STEP_UNDONE_KEY } from "../protocol";
 import { button, h, icon } from "./dom";
 import "./agent.css";
 
-export type { AgentHost, StepOutcome, StepPreview } from "../client/approvals";
+export type { AgentHost, RevertOutcome, StepOutcome, StepPreview, StepUndo, UndoStep } from "../client/approvals";
 
 const AGENT_NAMES = new Set<string>(AGENT_TOOLS.map((t) => t.name));
 
@@ -68,10 +68,13 @@ const STATUS_TEXT: Record<string, string> = {
   [STEP_STATUS.DECLINED]: "Declined",
   [STEP_STATUS.NOT_RUN]: "Not run",
   undone: "Undone",
+  kept: "Done; changed since, not undone",
 };
 
 /** A done step's card status once "Undo agent changes" reverted it. */
 const UNDONE = "undone";
+/** A done step's card status when Undo left it alone (its cell changed since). */
+const KEPT = "kept";
 
 /** The Ask / Agent switch and auto-run of a chat. */
 export interface AgentSwitch {
@@ -198,16 +201,17 @@ export class AgentSteps {
     }
     this.autoRunLabel.hidden = this.mode !== "agent";
     this.autoRunBox.checked = this.approvals.autoRun;
-    this.undoBtn.hidden = this.approvals.undos.length === 0 || this.session.busy;
+    this.undoBtn.hidden = this.session.busy || this.approvals.undoable().length === 0;
   }
 
-  private undoTurn(): void {
-    const { undone, kept } = this.approvals.undoTurn();
-    this.announce(
-      kept
-        ? `Reverted ${undone} change${undone === 1 ? "" : "s"}; ${kept} cell${kept === 1 ? "" : "s"} changed since and stayed.`
-        : `Reverted ${undone} change${undone === 1 ? "" : "s"} of the agent.`,
-    );
+  private async undoTurn(): Promise<void> {
+    const { undone, changed, unavailable } = await this.approvals.undoTurn();
+    const parts = [`Reverted ${undone} change${undone === 1 ? "" : "s"} of the agent`];
+    if (changed) parts.push(`${changed} cell${changed === 1 ? "" : "s"} changed since and stayed as they are`);
+    if (unavailable)
+      parts.push(`${unavailable} change${unavailable === 1 ? "" : "s"} in a notebook not open here stayed`);
+    this.announce(`${parts.join("; ")}.`);
+    this.sync();
   }
 
   private refresh(id: string): void {
@@ -237,9 +241,11 @@ export class AgentSteps {
         ? live
           ? live.phase
           : "pending"
-        : this.approvals.undone.has(item.id)
-          ? UNDONE // reverted by "Undo agent changes" (live only; the stored item keeps its result)
-          : String(output.status ?? STEP_STATUS.DONE);
+        : output[STEP_UNDONE_KEY] === true || this.approvals.undone.has(item.id)
+          ? UNDONE // reverted by "Undo agent changes" (stored by the server; live until it answers)
+          : this.approvals.kept.has(item.id)
+            ? KEPT
+            : String(output.status ?? STEP_STATUS.DONE);
     el.setAttribute("data-step", item.name);
     el.setAttribute("data-status", status);
     const head = h(
