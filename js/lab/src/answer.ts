@@ -55,7 +55,11 @@ export class AnswerRenderer extends Widget implements IRenderMime.IRenderer {
 
   /** The markdown view, its code (the chat UI's chunk) loaded on the first answer shown. */
   private async createView(): Promise<MarkdownView> {
-    const { MarkdownView } = await import("../../src/index");
+    const [{ MarkdownView }, { ensureChatStyles }] = await Promise.all([
+      import("../../src/index"),
+      import("./uistyle"),
+    ]);
+    ensureChatStyles();
     const actions: CodeActions = {
       insert: (code, run) => this.insert(code, run),
       announce: (text) => this.announce(text),

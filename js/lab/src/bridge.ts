@@ -8,11 +8,12 @@
 import type { INotebookTracker } from "@jupyterlab/notebook";
 import { type BridgeRunTool, type ChatkitBridge, cellPosition } from "../../src/bridge";
 import { NotebookAgent } from "./agent";
-import { showCell } from "./context";
 import { insertCode } from "./edits";
 import { panelHolding, targetOfElement } from "./locate";
-import { runNotebookTool } from "./tools";
-import { watchWidgetContext } from "./widgetcontext";
+
+// The notebook operations (tool table, context chips) load on a widget's first use, not
+// at JupyterLab's start (see notebookops.ts).
+const ops = () => import("./notebookops");
 
 /** Build the bridge over `tracker`. */
 export function createBridge(tracker: INotebookTracker): ChatkitBridge {
@@ -20,6 +21,7 @@ export function createBridge(tracker: INotebookTracker): ChatkitBridge {
     const target = fromEl instanceof Element ? targetOfElement(tracker, fromEl) : null;
     if (!target) return null;
     // Read tools only: Agent steps run through agent(), after the person approved them.
+    const { runNotebookTool } = await ops();
     const outcome = await runNotebookTool(target, name, args, signal instanceof AbortSignal ? signal : undefined);
     return outcome ? outcome.result : null;
   };
@@ -40,11 +42,19 @@ export function createBridge(tracker: INotebookTracker): ChatkitBridge {
     activeCell: (fromEl) => runTool(fromEl, "get_active_cell", {}),
     watchContext(fromEl, onChange) {
       if (!(fromEl instanceof HTMLElement) || typeof onChange !== "function") return () => {};
-      return watchWidgetContext(tracker, fromEl, onChange);
+      let stop: (() => void) | null = null;
+      let stopped = false;
+      void ops().then(({ watchWidgetContext }) => {
+        if (!stopped) stop = watchWidgetContext(tracker, fromEl, onChange);
+      });
+      return () => {
+        stopped = true;
+        stop?.();
+      };
     },
     showCell(fromEl, index) {
       if (!(fromEl instanceof Element) || !Number.isInteger(index)) return;
-      showCell(panelHolding(tracker, fromEl), index);
+      void ops().then(({ showCell }) => showCell(panelHolding(tracker, fromEl), index));
     },
     agent(fromEl) {
       if (!(fromEl instanceof Element) || !panelHolding(tracker, fromEl)) return null;

@@ -9,6 +9,7 @@
 import type { Cell, ICodeCellModel } from "@jupyterlab/cells";
 import type * as nbformat from "@jupyterlab/nbformat";
 import type { NotebookPanel } from "@jupyterlab/notebook";
+import { cellOutputs } from "./prompts";
 import { policyResult, stripAnsi } from "./redact";
 
 /**
@@ -175,12 +176,6 @@ export interface CellInfo {
   execution_count?: number | null;
   outputs?: OutputText[];
   outputs_truncated?: boolean;
-}
-
-/** The outputs of a cell model (empty for markdown and raw cells). */
-export function cellOutputs(cell: Cell): nbformat.IOutput[] {
-  if (cell.model.type !== "code") return [];
-  return (cell.model as ICodeCellModel).outputs.toJSON();
 }
 
 /** Describe one cell, with outputs bounded per output and per cell. */

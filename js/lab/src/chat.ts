@@ -15,10 +15,12 @@ import {
   sendKeyHint,
 } from "../../src/index";
 import { NotebookAgent } from "./agent";
+import { notebookClientTools } from "./clienttools";
 import { showCell, watchContext } from "./context";
 import type { NotebookLink } from "./link";
 import { labCommands, labMentions } from "./mentions";
 import { followNotebookThreads, NotebookThreads } from "./threads";
+import { ensureChatStyles } from "./uistyle";
 
 export type { SendKey };
 
@@ -82,13 +84,14 @@ const lastThread = {
 export function chatFactory(options: ChatFactoryOptions): ChatFactory {
   const { link, notify } = options;
   return (host: HTMLElement): SidebarChat => {
+    ensureChatStyles();
     const token = PageConfig.getToken();
     const threads = new NotebookThreads();
     // `/explain` and `/fix` send through the chat made just below.
     const sendParts = (parts: MessagePart[]): void => void chat.send(parts);
     const chat = createChat(host, {
       transport: fetchTransport({ baseUrl: PageConfig.getBaseUrl(), ...(token ? { token } : {}) }),
-      clientTools: link.clientTools(),
+      clientTools: notebookClientTools(link),
       // Code-card and code-block insertions (the UI calls this only on a click).
       insertCell: (code, opts) => link.insert(code, opts),
       codeActions: [

@@ -9,19 +9,11 @@
 import type { INotebookTracker, NotebookPanel } from "@jupyterlab/notebook";
 import { type ISignal, Signal } from "@lumino/signaling";
 import type { InsertOptions } from "../../src/bridge";
-import { CLIENT_TOOLS } from "../../src/protocol";
 import { insertCode, type Replacement, replaceSource } from "./edits";
-import { runKernelTool } from "./kernel";
 import { activeTarget } from "./locate";
-import { confirmReplace } from "./replace";
-import { runNotebookTool } from "./tools";
 
-/** A client tool implementation as the chat UI calls it. */
-export type ClientTool = (args: Record<string, unknown>, ctx?: { signal?: AbortSignal }) => Promise<unknown>;
-
-const NO_NOTEBOOK = {
-  error: "No notebook is open. Open or create a notebook in JupyterLab and ask again.",
-};
+// The replace dialog (and its diff) loads on first use, not at JupyterLab's start.
+const ops = () => import("./notebookops");
 
 /** Follows the tracker's current notebook and acts on it. */
 export class NotebookLink {
@@ -82,27 +74,9 @@ export class NotebookLink {
     this.follow(this.tracker.currentWidget === this._panel ? null : this.tracker.currentWidget);
   }
 
-  /**
-   * The client tools of protocol.ts, bound to whatever notebook is current when they
-   * run: each `runs_in: "notebook"` tool by name through the notebook's tool table
-   * (tools.ts), each kernel tool forwarded to the notebook's kernel. Agent steps are not
-   * here: the chat's approval cards run them (NotebookAgent).
-   */
-  clientTools(): Record<string, ClientTool> {
-    const tools: Record<string, ClientTool> = {};
-    for (const spec of CLIENT_TOOLS) {
-      const name = spec.name;
-      tools[name] =
-        spec.runs_in === "kernel"
-          ? async (args) => runKernelTool(this.panel?.sessionContext, name, args)
-          : async (args, ctx) => {
-              const t = activeTarget(this.tracker);
-              if (!t) return NO_NOTEBOOK;
-              const outcome = await runNotebookTool(t, name, args, ctx?.signal);
-              return outcome ? outcome.result : { error: `JupyterLab cannot answer ${name}.` };
-            };
-    }
-    return tools;
+  /** The current notebook about its active cell, if a notebook is open. */
+  target(): ReturnType<typeof activeTarget> {
+    return activeTarget(this.tracker);
   }
 
   /** Insert `code` next to the active cell of the current notebook. */
@@ -128,6 +102,7 @@ export class NotebookLink {
     const t = activeTarget(this.tracker);
     if (!t?.cell || t.panel.content.model?.readOnly) return "no-cell";
     const cell = t.cell;
+    const { confirmReplace } = await ops();
     if (!(await confirmReplace(t.index, cell.model.sharedModel.getSource(), code))) return "cancelled";
     // The notebook may have changed while the dialog was open: act on the same cell.
     const index = t.panel.content.widgets.indexOf(cell);

@@ -16,11 +16,11 @@ import { ISettingRegistry } from "@jupyterlab/settingregistry";
 import type { MessagePart } from "../../src/index";
 import type { SendKey } from "./chat";
 import { fetchModelChoice, fetchModelInfo, modelLabel } from "./config";
-import { explainParts, fixErrorParts } from "./context";
 import { ErrorButtons } from "./errorbuttons";
 import { assistantIcon } from "./icon";
 import { NotebookLink } from "./link";
 import { cellIndexOf, panelHolding } from "./locate";
+import type * as NotebookOps from "./notebookops";
 import { AssistantPanel } from "./panel";
 import { errorOutputs } from "./prompts";
 
@@ -194,9 +194,10 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
       return { panel: nb, cell, index: nb.content.activeCellIndex };
     };
 
-    const ask = (text: readonly MessagePart[]): void => {
+    /** Open the panel and send what `parts` builds (its code loads on first use). */
+    const ask = (parts: (ops: typeof NotebookOps) => readonly MessagePart[]): void => {
       open();
-      panel.send(text);
+      void import("./notebookops").then((ops) => panel.send(parts(ops)));
     };
 
     app.commands.addCommand(CommandIds.explainCell, {
@@ -207,14 +208,14 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
       execute: () => {
         const t = cellTarget();
         // The cell goes as a reference (its content as context), not pasted text.
-        if (t) ask(explainParts(t.panel, t.cell));
+        if (t) ask((ops) => ops.explainParts(t.panel, t.cell));
       },
     });
 
     const askAboutError = (nb: NotebookPanel, cell: Cell, error?: nbformat.IError): void => {
       // The cell the button or menu was on, whichever cell is active.
       const owner = panelHolding(tracker, cell.node) ?? nb;
-      ask(fixErrorParts(owner, cell, error ?? errorOutputs(cell)[0]));
+      ask((ops) => ops.fixErrorParts(owner, cell, error ?? errorOutputs(cell)[0]));
     };
 
     app.commands.addCommand(CommandIds.askError, {

@@ -4,9 +4,14 @@
  * a tag's context, redacted and bounded by the client tools' producers, not as text.
  */
 
-import type { Cell } from "@jupyterlab/cells";
+import type { Cell, ICodeCellModel } from "@jupyterlab/cells";
 import type * as nbformat from "@jupyterlab/nbformat";
-import { cellOutputs } from "./cells";
+
+/** The outputs of a cell model (empty for markdown and raw cells). */
+export function cellOutputs(cell: Cell): nbformat.IOutput[] {
+  if (cell.model.type !== "code") return [];
+  return (cell.model as ICodeCellModel).outputs.toJSON();
+}
 
 /** The error outputs of a cell. */
 export function errorOutputs(cell: Cell): nbformat.IError[] {

@@ -1,3 +1,2 @@
-// The shared chat UI's styles (bundled by esbuild from js/src) and the sidebar's own.
-import '../lib/index.css';
+// The sidebar's own styles; the shared chat UI's load with the chat (src/uistyle.ts).
 import './base.css';

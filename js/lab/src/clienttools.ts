@@ -1,0 +1,39 @@
+/**
+ * The sidebar's client tools: those of protocol.ts, bound to whatever notebook the
+ * sidebar follows when they run. Loaded with the sidebar's chat, not at JupyterLab's
+ * start.
+ */
+
+import { CLIENT_TOOLS } from "../../src/protocol";
+import { runKernelTool } from "./kernel";
+import type { NotebookLink } from "./link";
+import { runNotebookTool } from "./tools";
+
+/** A client tool implementation as the chat UI calls it. */
+export type ClientTool = (args: Record<string, unknown>, ctx?: { signal?: AbortSignal }) => Promise<unknown>;
+
+const NO_NOTEBOOK = {
+  error: "No notebook is open. Open or create a notebook in JupyterLab and ask again.",
+};
+
+/**
+ * Each `runs_in: "notebook"` tool by name through the notebook's tool table (tools.ts),
+ * each kernel tool forwarded to the notebook's kernel. Agent steps are not here: the
+ * chat's approval cards run them (NotebookAgent).
+ */
+export function notebookClientTools(link: NotebookLink): Record<string, ClientTool> {
+  const tools: Record<string, ClientTool> = {};
+  for (const spec of CLIENT_TOOLS) {
+    const name = spec.name;
+    tools[name] =
+      spec.runs_in === "kernel"
+        ? async (args) => runKernelTool(link.panel?.sessionContext, name, args)
+        : async (args, ctx) => {
+            const t = link.target();
+            if (!t) return NO_NOTEBOOK;
+            const outcome = await runNotebookTool(t, name, args, ctx?.signal);
+            return outcome ? outcome.result : { error: `JupyterLab cannot answer ${name}.` };
+          };
+  }
+  return tools;
+}
