@@ -130,6 +130,97 @@ def test_multi_step_fix_needs_approval_at_each_step_and_undo_reverts(
     screenshot(page, "after-reload")
 
 
+def statuses_are(page: Any, name: str, status: str) -> None:
+    """Wait until every card of step ``name`` in the panel has ``status``."""
+    page.wait_for_function(
+        "([sel, status]) => { const cards = [...document.querySelectorAll(sel)];"
+        " return cards.length > 0 && cards.every(c => c.getAttribute('data-status') === status); }",
+        arg=[f'{STEP}[data-step="{name}"]', status],
+        timeout=30_000,
+    )
+
+
+def reopen(lab: LabPage, page: Any, sources: list[str]) -> Any:
+    """Reload the page; the panel shows the notebook's conversation again. The steps."""
+    lab.reload()
+    lab.wait_for_kernel_idle()
+    assert lab.cell_sources() == sources
+    open_panel(page)
+    page.locator(STEP).nth(1).wait_for(state="visible", timeout=30_000)
+    return page.locator(f"{PANEL} .jck-agent-undo")
+
+
+def test_undo_survives_a_reload_and_is_recorded_in_the_thread(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    """Approved insert + edit, reload: Undo is still offered and reverts both; another
+    reload shows the steps undone and offers no Undo. A cell changed since stays."""
+    lab_page.server.write_notebook("undo.ipynb", ["x = 41", "print(x)"])
+    lab_page.open("undo.ipynb")
+    open_panel(page)
+    agent_mode(page)
+    scripted_llm.script(
+        Reply(tool_calls=[ToolCall("insert_cell", {"source": "z = 1", "after": 1})]),
+        Reply(tool_calls=[ToolCall("edit_cell", {"index": 1, "new_source": "print(x + 1)"})]),
+        Reply("Added a cell and changed cell 2."),
+    )
+    ask(page, "add z and print x + 1")
+    waiting(page, "insert_cell").locator(".jck-step-approve").click()
+    waiting(page, "edit_cell").locator(".jck-step-approve").click()
+    wait_answer(page, "Added a cell and changed cell 2.")
+    changed = ["x = 41", "print(x + 1)", "z = 1"]
+    assert lab_page.cell_sources() == changed
+    # The model read the edit's diff, never the undo record with the old source.
+    edit_result = tool_results(scripted_llm, 2)[-1]
+    assert edit_result["status"] == "applied" and "undo" not in edit_result
+    lab_page.notebook_js("await nb.context.save();")
+    requests = len(scripted_llm.requests)
+
+    undo = reopen(lab_page, page, changed)
+    undo.wait_for(state="visible", timeout=30_000)
+    statuses_are(page, "insert_cell", "applied")
+    statuses_are(page, "edit_cell", "applied")
+    screenshot(page, "after-reload-undo-offered")
+    undo.click()
+    page.wait_for_function(
+        "() => [...window.jupyterapp.shell.widgets('main')].find(w => w.sessionContext)"
+        ".content.widgets.length === 2"
+    )
+    assert lab_page.cell_sources() == ["x = 41", "print(x)"]
+    statuses_are(page, "insert_cell", "undone")
+    statuses_are(page, "edit_cell", "undone")
+    wait_idle(page)
+    assert undo.is_hidden()
+    assert len(scripted_llm.requests) == requests  # recording the undo asks no model
+    lab_page.notebook_js("await nb.context.save();")
+
+    # Reopened: the server kept the undo; the cards say Undone and there is no Undo.
+    undo = reopen(lab_page, page, ["x = 41", "print(x)"])
+    statuses_are(page, "insert_cell", "undone")
+    statuses_are(page, "edit_cell", "undone")
+    assert undo.is_hidden()
+    screenshot(page, "after-second-reload-undone")
+
+    # A cell changed since the agent's edit is left alone, and its card says so.
+    scripted_llm.script(
+        Reply(tool_calls=[ToolCall("edit_cell", {"index": 1, "new_source": "print(x * 2)"})]),
+        Reply("Doubled."),
+    )
+    ask(page, "print x doubled")
+    waiting(page, "edit_cell", 1).locator(".jck-step-approve").click()
+    wait_answer(page, "Doubled.")
+    lab_page.notebook_js("nb.content.widgets[1].model.sharedModel.setSource('print(\"mine\")');")
+    undo.wait_for(state="visible", timeout=30_000)
+    undo.click()
+    card = page.locator(f'{STEP}[data-step="edit_cell"]').nth(1)
+    page.wait_for_function(
+        "(el) => el.getAttribute('data-status') === 'kept'", arg=card.element_handle()
+    )
+    assert lab_page.cell_sources() == ["x = 41", 'print("mine")']
+    assert undo.is_hidden()
+    screenshot(page, "changed-since-kept")
+
+
 def test_planted_instruction_in_an_output_is_data_and_skip_is_honoured(
     lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:

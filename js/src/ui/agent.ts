@@ -68,7 +68,7 @@ const STATUS_TEXT: Record<string, string> = {
   [STEP_STATUS.DECLINED]: "Declined",
   [STEP_STATUS.NOT_RUN]: "Not run",
   undone: "Undone",
-  kept: "Done; changed since, not undone",
+  kept: "Changed since; kept",
 };
 
 /** A done step's card status once "Undo agent changes" reverted it. */
@@ -206,10 +206,13 @@ export class AgentSteps {
 
   private async undoTurn(): Promise<void> {
     const { undone, changed, unavailable } = await this.approvals.undoTurn();
-    const parts = [`Reverted ${undone} change${undone === 1 ? "" : "s"} of the agent`];
-    if (changed) parts.push(`${changed} cell${changed === 1 ? "" : "s"} changed since and stayed as they are`);
-    if (unavailable)
-      parts.push(`${unavailable} change${unavailable === 1 ? "" : "s"} in a notebook not open here stayed`);
+    const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+    const parts = [undone ? `Reverted ${plural(undone, "change", "changes")} of the agent` : "Nothing reverted"];
+    if (changed) {
+      const verb = changed === 1 ? "was changed since and stays as it is" : "were changed since and stay as they are";
+      parts.push(`${plural(changed, "cell", "cells")} ${verb}`);
+    }
+    if (unavailable) parts.push(`${plural(unavailable, "change is", "changes are")} in a notebook not open here`);
     this.announce(`${parts.join("; ")}.`);
     this.sync();
   }
