@@ -23,6 +23,10 @@ subclass that fixes three things:
    OpenAI-compatible servers are known to close streams early, e.g.
    https://github.com/earendil-works/pi/issues/5793.
 
+Besides, the plain text deltas that reach the server in one network read are merged
+into one chunk before openai parses them (:mod:`.coalesce`): a model faster than the
+server then costs one pass through the pipeline per read, not per token.
+
 openai and agents are imported when the class is first built, not with this module.
 """
 
@@ -32,6 +36,7 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
+from .coalesce import can_coalesce, coalesced_events
 from .model_errors import IncompleteStreamError
 
 if TYPE_CHECKING:
@@ -233,7 +238,7 @@ class EndCheckedStream:
 
 
 class _DoneWatcher:
-    """Wraps openai's SSE decoder to note the ``[DONE]`` event."""
+    """Wraps openai's SSE decoder to note the ``[DONE]`` event and merge text deltas."""
 
     def __init__(self, decoder: Any, owner: EndCheckedStream) -> None:
         self._decoder = decoder
@@ -243,7 +248,13 @@ class _DoneWatcher:
         return getattr(self._decoder, name)
 
     async def aiter_bytes(self, iterator: Any) -> AsyncIterator[Any]:
-        async for event in self._decoder.aiter_bytes(iterator):
+        # The text deltas of one network read are merged (see coalesce.py).
+        events = (
+            coalesced_events(self._decoder, iterator)
+            if can_coalesce(self._decoder)
+            else self._decoder.aiter_bytes(iterator)
+        )
+        async for event in events:
             if str(getattr(event, "data", "")).startswith("[DONE]"):
                 self._owner.done_event = True
             yield event

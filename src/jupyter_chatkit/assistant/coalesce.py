@@ -1,0 +1,247 @@
+"""Merge chat-completions text deltas that reach the server in one network read.
+
+Every streamed chunk costs the same CPU however short its text: openai parses and
+constructs it, the agents SDK turns it into a Responses event, ChatKit into a thread
+event, which is serialized and written to the browser. When the model streams faster
+than that pipeline runs, chunks queue up in the socket and one read returns many of
+them; merging the plain text deltas of such a read into one chunk does the whole
+pipeline's work once for all of them. Nothing is ever held back waiting for more (a read
+is merged with itself only), so a slow model's tokens go out as they come.
+
+Only chunks that differ in nothing but their text are merged: one choice (index 0), a
+``delta`` whose other fields are the same in each, no ``finish_reason``, ``logprobs``,
+``usage`` or tool calls. Everything else passes unchanged and in order.
+
+openai (3.57) decodes server-sent events in ``SSEDecoder.aiter_bytes``; its line
+splitter ``_SSELineDecoder`` and ``SSEDecoder._decode_lines`` are private, so when they
+are missing (another openai) events pass one by one as before.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator, Iterable, Iterator
+from typing import Any
+
+# The fields of a chunk's one choice that may be present when it is merged.
+_CHOICE_KEYS = frozenset({"index", "delta", "finish_reason", "logprobs"})
+
+
+def line_decoder_class() -> Any:
+    """openai's private SSE line splitter, or None when this openai has none."""
+    try:
+        from openai import _streaming
+    except ImportError:  # pragma: no cover - openai is a dependency
+        return None
+    return getattr(_streaming, "_SSELineDecoder", None)
+
+
+def can_coalesce(decoder: object) -> bool:
+    """Whether ``decoder`` is openai's own ``SSEDecoder`` with the private parts used here."""
+    try:
+        from openai._streaming import SSEDecoder
+    except ImportError:  # pragma: no cover - openai is a dependency
+        return False
+    return (
+        type(decoder) is SSEDecoder
+        and hasattr(decoder, "_decode_lines")
+        and hasattr(decoder, "_reset")
+        and line_decoder_class() is not None
+    )
+
+
+# How long the end of a response body is waited for after ``[DONE]`` (openai's own
+# drain waits as long, see openai/_streaming_cleanup.py).
+DRAIN_SECONDS = 0.1
+
+
+async def coalesced_events(decoder: Any, iterator: AsyncIterator[bytes]) -> AsyncIterator[Any]:
+    """``decoder.aiter_bytes(iterator)``, with the text deltas of each read merged.
+
+    ``decoder`` must pass :func:`can_coalesce`.
+    """
+    lines = line_decoder_class()()
+    reader = ReadyBatches(iterator)
+    try:
+        while (chunks := await reader.batch()) is not None:
+            events: list[Any] = []
+            for chunk in chunks:
+                events += decoder._decode_lines(lines.feed(chunk))
+            if any(event.data.startswith("[DONE]") for event in events):
+                # openai stops reading at [DONE] and drains the body itself: no read of
+                # ours may still be under way then.
+                await reader.finish(DRAIN_SECONDS)
+            for event in merge_text_deltas(events):
+                yield event
+        for event in merge_text_deltas(list(decoder._decode_lines(lines.finish()))):
+            yield event
+    finally:
+        await reader.aclose()
+        decoder._reset()
+
+
+class ReadyBatches:
+    """An async iterator's items in batches: what was ready without waiting for I/O.
+
+    An HTTP response yields one item per HTTP chunk, and a server flushing each event
+    sends one chunk per event; those already received come out of the response's buffer
+    without any I/O. So the next item is read in a task and given one turn of the event
+    loop: done by then, it joins the batch; else the batch goes out, and the read goes
+    on. The first item of a batch is never held back.
+    """
+
+    def __init__(self, iterator: AsyncIterator[bytes]) -> None:
+        self._items = aiter(iterator)
+        self._read: asyncio.Future[bytes] | None = None
+
+    def _start_read(self) -> asyncio.Future[bytes]:
+        self._read = asyncio.ensure_future(anext(self._items))
+        return self._read
+
+    async def batch(self) -> list[bytes] | None:
+        """The next batch (waiting for its first item), or None at the end."""
+        read = self._read or self._start_read()
+        try:
+            batch = [await read]
+        except StopAsyncIteration:
+            self._read = None
+            return None
+        while True:
+            read = self._start_read()
+            await asyncio.sleep(0)
+            if not read.done() or read.cancelled() or read.exception() is not None:
+                # Still waiting, or its error is raised by the next batch().
+                return batch
+            batch.append(read.result())
+
+    async def finish(self, idle_seconds: float) -> None:
+        """Read to the end, dropping what comes; stop after ``idle_seconds`` without data."""
+        while self._read is not None:
+            done, _ = await asyncio.wait({self._read}, timeout=idle_seconds)
+            if not done:
+                await self.aclose()
+                return
+            read, self._read = self._read, None
+            if read.cancelled() or read.exception() is not None:
+                return
+            self._start_read()
+
+    async def aclose(self) -> None:
+        """Stop a read under way."""
+        read, self._read = self._read, None
+        if read is not None and not read.done():
+            read.cancel()
+            # Whatever it ends with, nobody reads this response any more.
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await read
+
+
+class _ParsedEvent:
+    """A server-sent event made here, carrying its already parsed JSON."""
+
+    def __init__(self, event: Any, data: dict[str, Any]) -> None:
+        self._event = event
+        self._parsed = data
+        self._data: str | None = None
+
+    @property
+    def event(self) -> str | None:
+        return self._event.event
+
+    @property
+    def id(self) -> str | None:
+        return self._event.id
+
+    @property
+    def retry(self) -> int | None:
+        return self._event.retry
+
+    @property
+    def data(self) -> str:
+        if self._data is None:
+            self._data = json.dumps(self._parsed)
+        return self._data
+
+    def json(self) -> Any:
+        """The merged chunk (openai reads it once)."""
+        return self._parsed
+
+
+def _text_delta(event: Any) -> tuple[dict[str, Any], str] | None:
+    """The parsed chunk and its text when ``event`` is a plain text delta, else None."""
+    if event.event is not None:
+        return None
+    data = event.data
+    if '"content"' not in data or '"tool_calls":[' in data:
+        return None
+    try:
+        chunk = json.loads(data)
+    except ValueError:
+        return None
+    if not isinstance(chunk, dict) or chunk.get("usage") is not None:
+        return None
+    choices = chunk.get("choices")
+    if not isinstance(choices, list) or len(choices) != 1:
+        return None
+    choice = choices[0]
+    if (
+        not isinstance(choice, dict)
+        or choice.get("index", 0) != 0
+        or not _CHOICE_KEYS.issuperset(choice)
+        or choice.get("finish_reason") is not None
+        or choice.get("logprobs") is not None
+    ):
+        return None
+    delta = choice.get("delta")
+    if not isinstance(delta, dict) or delta.get("tool_calls"):
+        return None
+    text = delta.get("content")
+    if not isinstance(text, str):
+        return None
+    return chunk, text
+
+
+def _shape(chunk: dict[str, Any]) -> dict[str, Any]:
+    """The chunk without its text: two chunks merge only when their shapes are equal."""
+    choice = chunk["choices"][0]
+    delta = {k: v for k, v in choice["delta"].items() if k != "content"}
+    return {
+        **{k: v for k, v in chunk.items() if k != "choices"},
+        "choice": {**{k: v for k, v in choice.items() if k != "delta"}, "delta": delta},
+    }
+
+
+def merge_text_deltas(events: Iterable[Any]) -> Iterator[Any]:
+    """``events`` in order, each run of plain text deltas of equal shape as one event."""
+    events = list(events)
+    if len(events) < 2:
+        yield from events
+        return
+    run: list[tuple[Any, dict[str, Any], str]] = []
+    run_shape: dict[str, Any] | None = None
+
+    def flush() -> Iterator[Any]:
+        if len(run) == 1:
+            yield run[0][0]
+        elif run:
+            first, chunk, _ = run[0]
+            chunk["choices"][0]["delta"]["content"] = "".join(text for _, _, text in run)
+            yield _ParsedEvent(first, chunk)
+        run.clear()
+
+    for event in events:
+        found = _text_delta(event)
+        if found is None:
+            yield from flush()
+            run_shape = None
+            yield event
+            continue
+        chunk, text = found
+        shape = _shape(chunk)
+        if run and shape != run_shape:
+            yield from flush()
+        run.append((event, chunk, text))
+        run_shape = shape
+    yield from flush()

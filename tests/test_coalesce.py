@@ -1,0 +1,154 @@
+"""Merging chat-completions text deltas that reach the server together (coalesce.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from openai import AsyncOpenAI
+from openai._streaming import ServerSentEvent
+
+from jupyter_chatkit.assistant.chat_completions import EndCheckedStream
+from jupyter_chatkit.assistant.coalesce import ReadyBatches, merge_text_deltas
+
+from .fixtures.fake_llm import FakeLLM, Reply, ToolCall
+
+BASE = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": "m"}
+
+
+def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> ServerSentEvent:
+    choice = {"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}
+    return ServerSentEvent(data=json.dumps({**BASE, **extra, "choices": [choice]}))
+
+
+def texts(events: list[Any]) -> list[str | None]:
+    out: list[str | None] = []
+    for event in events:
+        if event.data.startswith("[DONE]"):
+            out.append("[DONE]")
+            continue
+        choice = event.json()["choices"][0]
+        out.append(choice["delta"].get("content"))
+    return out
+
+
+def test_a_run_of_text_deltas_becomes_one_chunk() -> None:
+    events = [chunk({"content": w}) for w in ("Hello", " there", ",", " world")]
+    merged = list(merge_text_deltas(events))
+    assert texts(merged) == ["Hello there, world"]
+    # The merged chunk is the first one with the run's text: same id, model, choice.
+    data = merged[0].json()
+    assert {k: data[k] for k in BASE} == BASE
+    assert data["choices"][0]["finish_reason"] is None
+    assert json.loads(merged[0].data) == data
+
+
+def test_only_chunks_that_differ_in_their_text_merge() -> None:
+    events = [
+        chunk({"role": "assistant", "content": ""}),
+        chunk({"content": "a"}),
+        chunk({"content": "b"}),
+        chunk({"content": "c"}, id="chatcmpl-2"),
+        chunk({"tool_calls": [{"index": 0, "id": "call_1", "function": {"name": "f"}}]}),
+        chunk({"content": "d"}),
+        chunk({"content": "e"}, usage={"total_tokens": 3}),
+        chunk({"content": "f"}),
+        chunk({}, finish="stop"),
+        ServerSentEvent(data="[DONE]"),
+    ]
+    assert texts(list(merge_text_deltas(events))) == [
+        "",  # the role chunk has another shape
+        "ab",
+        "c",  # another completion id
+        None,  # tool calls pass unchanged
+        "d",
+        "e",  # usage stays on its own chunk
+        "f",
+        None,  # finish_reason
+        "[DONE]",
+    ]
+
+
+def test_a_single_event_passes_as_it_is() -> None:
+    event = chunk({"content": "x"})
+    assert list(merge_text_deltas([event])) == [event]
+
+
+async def from_list(items: list[bytes]) -> AsyncIterator[bytes]:
+    for item in items:
+        yield item
+
+
+async def gated(first: list[bytes], gate: asyncio.Event, rest: list[bytes]) -> AsyncIterator[bytes]:
+    for item in first:
+        yield item
+    await gate.wait()
+    for item in rest:
+        yield item
+
+
+@pytest.mark.asyncio
+async def test_ready_items_are_batched_and_nothing_waits_for_more() -> None:
+    reader = ReadyBatches(from_list([b"a", b"b", b"c"]))
+    assert await reader.batch() == [b"a", b"b", b"c"]
+    assert await reader.batch() is None
+
+    gate = asyncio.Event()
+    reader = ReadyBatches(gated([b"1", b"2"], gate, [b"3"]))
+    # What is ready goes out at once, though more is coming later.
+    assert await reader.batch() == [b"1", b"2"]
+    gate.set()
+    assert await reader.batch() == [b"3"]
+    assert await reader.batch() is None
+
+
+@pytest.mark.asyncio
+async def test_a_closed_reader_stops_its_pending_read() -> None:
+    gate = asyncio.Event()
+    stopped: list[bool] = []
+
+    async def source() -> AsyncIterator[bytes]:
+        try:
+            yield b"1"
+            await gate.wait()
+            yield b"2"
+        except asyncio.CancelledError:
+            stopped.append(True)
+            raise
+
+    reader = ReadyBatches(source())
+    assert await reader.batch() == [b"1"]
+    # A read is under way (waiting at the gate); closing cancels it there.
+    await reader.aclose()
+    assert stopped == [True]
+
+
+@pytest.mark.asyncio
+async def test_a_long_answer_arrives_whole_through_openai(fake_llm: FakeLLM) -> None:
+    words = " ".join(f"w{i}" for i in range(500))
+    fake_llm.script(Reply(words), Reply(tool_calls=[ToolCall("get_active_cell", {})]))
+    client = AsyncOpenAI(base_url=fake_llm.base_url, api_key="sk-x", max_retries=0)
+    try:
+        for _ in range(2):  # the second request reuses the connection the first kept
+            stream = EndCheckedStream(
+                await client.chat.completions.create(
+                    model="m", messages=[{"role": "user", "content": "hi"}], stream=True
+                )
+            )
+            text, calls, finish = "", [], None
+            async for part in stream:
+                choice = part.choices[0]
+                text += choice.delta.content or ""
+                calls += choice.delta.tool_calls or []
+                finish = choice.finish_reason or finish
+            assert stream.finished and stream.done_event
+            if not calls:
+                assert text == words and finish == "stop"
+            else:
+                assert calls[0].function.name == "get_active_cell" and finish == "tool_calls"
+        assert all(call.finished and not call.disconnected for call in fake_llm.calls)
+    finally:
+        await client.close()
