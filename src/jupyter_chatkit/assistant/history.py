@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from agents import TResponseInputItem
@@ -14,6 +15,7 @@ from chatkit.types import (
     AssistantMessageItem,
     Attachment,
     ClientToolCallItem,
+    Page,
     ThreadItem,
     ThreadMetadata,
     UserMessageItem,
@@ -119,7 +121,31 @@ async def load_history(
     max_tokens: int,
 ) -> list[ThreadItem]:
     """A thread's current turn whole and the newest earlier items within ``max_items``
-    and ``max_tokens``, oldest first (see :func:`bound_items`).
+    and ``max_tokens``, oldest first (see :func:`bound_items`)."""
+    read = await read_history(store, thread, context, max_items, max_tokens)
+    return read.items
+
+
+@dataclass(frozen=True)
+class History:
+    """What :func:`read_history` read: the model's history and the thread's newest items."""
+
+    items: list[ThreadItem]
+    """The bounded history, oldest first (see :func:`bound_items`)."""
+    newest: list[ThreadItem]
+    """The thread's newest items as stored, newest first (more than ``items`` may hold)."""
+    complete: bool
+    """True when ``newest`` is the whole thread."""
+
+
+async def read_history(
+    store: Store[RequestContext],
+    thread: ThreadMetadata,
+    context: RequestContext,
+    max_items: int,
+    max_tokens: int,
+) -> History:
+    """:func:`load_history`, with the newest items it read kept as they are stored.
 
     Reads back from the newest item until the turn's user message, however many steps
     the turn has taken, so its step counts (agent_tools, mcp) are those of the store.
@@ -131,12 +157,56 @@ async def load_history(
         page = await store.load_thread_items(thread.id, after, limit, "desc", context)
         newest_first += page.data
         found_user = any(isinstance(item, UserMessageItem) for item in page.data)
-        if found_user or not page.has_more or page.after is None:
+        complete = not page.has_more or page.after is None
+        if found_user or complete:
             break
         if len(newest_first) >= MAX_TURN_ITEMS:
             break
         after = page.after
-    return bound_items(list(reversed(newest_first)), max_items, max_tokens)
+    items = bound_items(list(reversed(newest_first)), max_items, max_tokens)
+    return History(items=items, newest=newest_first, complete=complete)
+
+
+class PreloadedTail:
+    """``store``, except that its first read of the thread's newest items is answered from
+    a :class:`History` just read (one query fewer per turn).
+
+    ChatKit's ``stream_agent_response`` starts by reading the thread's last two items
+    (to continue a workflow); :meth:`NotebookAssistant.respond` has read them a moment
+    before. Use it only while nothing was written to the thread since, and only once:
+    later reads go to the store. Everything else is the store's.
+    """
+
+    def __init__(self, store: Store[RequestContext], thread_id: str, history: History) -> None:
+        self._store = store
+        self._thread_id = thread_id
+        self._history: History | None = history
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    async def load_thread_items(
+        self,
+        thread_id: str,
+        after: str | None,
+        limit: int,
+        order: str,
+        context: RequestContext,
+    ) -> Page[ThreadItem]:
+        """The thread's newest items from the history the first time, else the store's."""
+        history, self._history = self._history, None
+        if (
+            history is not None
+            and thread_id == self._thread_id
+            and after is None
+            and order == "desc"
+            and limit > 0
+            and (len(history.newest) >= limit or history.complete)
+        ):
+            data = history.newest[:limit]
+            has_more = len(history.newest) > limit or not history.complete
+            return Page(data=data, has_more=has_more, after=data[-1].id if has_more else None)
+        return await self._store.load_thread_items(thread_id, after, limit, order, context)
 
 
 def _truncate_json(value: Any, limit: int = MAX_TOOL_OUTPUT_BYTES) -> str:

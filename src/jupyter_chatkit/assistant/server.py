@@ -14,14 +14,14 @@ import json
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from agents.models.interface import Model
 from chatkit.actions import Action
 from chatkit.agents import AgentContext
 from chatkit.errors import CustomStreamError
 from chatkit.server import ChatKitServer, NonStreamingResult, StreamingResult
-from chatkit.store import NotFoundError
+from chatkit.store import NotFoundError, Store
 from chatkit.types import (
     AssistantMessageItem,
     Attachment,
@@ -64,7 +64,7 @@ from .agent import build_agent, build_title_agent
 from .agent_tools import METADATA_KEY, thread_agent_settings
 from .agent_undo import ACTION_UNDO_AGENT_STEPS, undo_steps
 from .cards import POSITIONS, card_code, mark_inserted
-from .history import load_history
+from .history import PreloadedTail, read_history
 from .mcp import McpTools
 from .message_edit import ACTION_EDIT_MESSAGE, edit_message
 from .model_choice import ModelChoice
@@ -381,13 +381,14 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         context: RequestContext,
     ) -> AsyncIterator[ThreadStreamEvent]:
         """Run the agent over the bounded history and stream its answer."""
-        history = await load_history(
+        read = await read_history(
             self.store,
             thread,
             context,
             self.settings.history_max_items,
             self.settings.history_max_tokens,
         )
+        history = read.items
         if input_user_message is not None:
             # Answer this request's own message, whatever was saved after it.
             ids = [item.id for item in history]
@@ -407,8 +408,16 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         if choice.agent is None:
             return
         agent_input = await converter.to_agent_input(history)
+        # ChatKit's run starts by reading the thread's last items, read just now; unless
+        # the events above were saved in between, they are answered from `read`.
+        # (ChatKit skips validating the store: a stand-in that delegates is accepted.)
+        store = (
+            self.store
+            if choice.events
+            else cast("Store[RequestContext]", PreloadedTail(self.store, thread.id, read))
+        )
         agent_context = AgentContext[RequestContext](
-            thread=thread, store=self.store, request_context=context
+            thread=thread, store=store, request_context=context
         )
         run = run_agent(self, choice.agent, agent_input, agent_context, history)
         # Closed here when the client goes away, so the run is stopped at once.
