@@ -113,3 +113,20 @@ def test_a_holder_closed_before_its_start_ran_builds_nothing(tmp_path: Path) -> 
 
     _run_on_own_loop(scenario)
     assert not db.exists()
+
+
+def test_a_server_stopped_during_the_warm_up_turn_waits_for_it(tmp_path: Path) -> None:
+    db = tmp_path / "chat.sqlite3"
+    holder = _holder(db)
+
+    async def scenario() -> None:
+        holder.start_in_background()
+        await holder.get()  # built: the warm-up turn (offline model) starts now
+        assert holder._warm_task is not None and not holder._warm_task.done()
+        await holder.close()
+        # It ended before the close returned: its throwaway store is closed too.
+        assert holder.warmed and holder.warm_requests == 0
+
+    _run_on_own_loop(scenario)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM threads").fetchone()[0] == 0

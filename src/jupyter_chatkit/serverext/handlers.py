@@ -56,8 +56,15 @@ class AssistantHolder:
         self._attachment_url = attachment_url
         self._server_id = server_id
         self._task: asyncio.Task[NotebookAssistant] | None = None
+        # The warm-up turn after the build (assistant/warm_turn.py); requests never wait
+        # for it.
+        self._warm_task: asyncio.Task[None] | None = None
         self._closed = False
         self.error: str | None = None
+        # True once the warm-up turn has ended, whether it built everything or not; and
+        # the model requests its canned provider answered (None: it was skipped).
+        self.warmed = False
+        self.warm_requests: int | None = None
 
     def start_in_background(self) -> None:
         """Begin loading chatkit/agents and opening the store once the loop runs."""
@@ -97,7 +104,32 @@ class AssistantHolder:
             # Stopped while warming (the server shuts down): close the store it opened.
             await assistant.aclose()
             raise
+        if not self._closed:
+            # What is left to build once, one canned turn builds it: after the build,
+            # so a request that comes meanwhile is answered at once, not after it.
+            self._warm_task = asyncio.ensure_future(self._warm(assistant))
         return assistant
+
+    async def _warm(self, assistant: NotebookAssistant) -> None:
+        """Run one offline turn on a throwaway copy of the assistant (best effort)."""
+        try:
+            module = importlib.import_module("jupyter_chatkit.assistant.warm_turn")
+            self.warm_requests = await module.warm_turn(assistant)
+            log.debug(
+                "jupyter-chatkit: warm-up turn done (%d model requests answered in process)",
+                self.warm_requests,
+            )
+        except Exception as exc:
+            # The first real turn builds whatever is left; nothing for the person to see.
+            log.debug("jupyter-chatkit: warm-up turn skipped (%s)", type(exc).__name__)
+        finally:
+            self.warmed = True
+
+    async def warm_up_ended(self) -> None:
+        """Wait for the assistant and for the warm-up turn after its build to end."""
+        await self.get()
+        if self._warm_task is not None:
+            await asyncio.wait({self._warm_task})
 
     @property
     def ready(self) -> bool:
@@ -159,6 +191,14 @@ class AssistantHolder:
         except BaseException:
             # Failed or cancelled: whatever it opened, it closed itself (see _build).
             return
+        # The warm-up turn opens a throwaway store in a thread too: let it end the same
+        # way (it answers from memory, so it ends in well under a second).
+        warm, self._warm_task = self._warm_task, None
+        if warm is not None and not warm.done():
+            await asyncio.wait({warm}, timeout=build_wait)
+            if not warm.done():
+                warm.cancel()
+                await asyncio.wait({warm})
         await assistant.aclose()
 
 
@@ -339,7 +379,17 @@ class HealthHandler(BaseChatKitHandler):
         # single-user mode checks it before the token is looked at).
         self.xsrf_token  # noqa: B018
 
-        self.finish({"status": "ok", "ready": self.holder.ready, "version": __version__})
+        holder = self.holder
+        self.finish(
+            {
+                "status": "ok",
+                "ready": holder.ready,
+                # The warm-up turn after start has ended (a first turn now costs what
+                # a later one does): for benchmarks and tests.
+                "warm": holder.warmed,
+                "version": __version__,
+            }
+        )
 
 
 class ConfigHandler(BaseChatKitHandler):

@@ -1,0 +1,140 @@
+"""The warm-up turn after start (assistant/warm_turn.py, run by the server's holder).
+
+It answers one message through the real stack against a canned provider inside the
+process: the configured provider (here the fake LLM, or OpenAI itself, which the
+llm_guard fixture would refuse to reach) never hears of it, the person's store gets no
+thread, and a warm-up that fails leaves the server answering as before.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from traitlets.config import Config
+
+from jupyter_chatkit.assistant.warm_turn import WARM_USER, _quiet
+from jupyter_chatkit.serverext.handlers import AssistantHolder
+
+from .chatkit_helpers import parse_sse, user_input
+from .fixtures.fake_llm import FakeLLM, Reply
+from .test_handlers import answer_of, body, post, server_config
+
+
+def _holder(app: Any) -> AssistantHolder:
+    return app.web_app.settings["jupyter_chatkit"]["holder"]  # type: ignore[no-any-return]
+
+
+async def _warmed(holder: AssistantHolder) -> None:
+    await holder.warm_up_ended()
+    assert holder.warmed
+
+
+def _rows(db: Path, table: str) -> int:
+    with sqlite3.connect(db) as conn:
+        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+@pytest.fixture(params=["chat_completions", "responses"])
+def api(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def jp_server_config(tmp_path: Path, fake_llm: FakeLLM, api: str) -> Config:
+    return server_config(
+        tmp_path, base_url=fake_llm.base_url, api_key="sk-warm-test", api=api, model="fake-model"
+    )
+
+
+async def test_the_warm_up_turn_never_reaches_the_provider_nor_the_store(
+    jp_serverapp: Any, jp_fetch: Callable[..., Any], fake_llm: FakeLLM, tmp_path: Path
+) -> None:
+    holder = _holder(jp_serverapp)
+    await _warmed(holder)
+    # One model request was answered, in process: the configured server heard nothing.
+    assert holder.warm_requests == 1
+    assert fake_llm.calls == []
+    # Nothing was written to the person's store.
+    db = tmp_path / "chat.sqlite3"
+    assert _rows(db, "threads") == 0 and _rows(db, "items") == 0
+    health = json.loads((await jp_fetch("jupyter-chatkit", "health")).body)
+    assert health["ready"] and health["warm"]
+    # The first real turn goes to the provider as usual.
+    fake_llm.script(Reply("The first real answer."))
+    events = parse_sse((await post(jp_fetch, body("threads.create", input=user_input("hi")))).body)
+    assert answer_of(events) == "The first real answer."
+    assert len(fake_llm.requests) == 1
+    assert WARM_USER not in json.dumps(fake_llm.requests[0])
+    assert _rows(db, "threads") == 1
+
+
+async def test_a_failed_warm_up_leaves_the_server_answering(
+    jp_serverapp: Any,
+    jp_fetch: Callable[..., Any],
+    fake_llm: FakeLLM,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # No usable temporary directory: the warm-up cannot open its throwaway store.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-dir"))
+    caplog.set_level(logging.DEBUG, logger="jupyter_chatkit")
+    holder = _holder(jp_serverapp)
+    await _warmed(holder)
+    assert holder.warm_requests is None
+    assert holder.ready
+    # Logged for whoever debugs, not shown to anybody else.
+    skipped = [r for r in caplog.records if "warm-up turn skipped" in r.getMessage()]
+    assert [r.levelno for r in skipped] == [logging.DEBUG]
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    fake_llm.script(Reply("Answered all the same."))
+    events = parse_sse((await post(jp_fetch, body("threads.create", input=user_input("hi")))).body)
+    assert answer_of(events) == "Answered all the same."
+    assert len(fake_llm.requests) == 1
+
+
+def test_the_warm_up_keeps_its_own_records_out_of_the_log(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    library = logging.getLogger("openai.agents")
+    ours = logging.getLogger("jupyter_chatkit")
+    with _quiet():
+        library.warning("from the warm-up")
+        ours.error("from the warm-up too")
+    ours.warning("from a real request")
+    messages = [(r.levelno, r.getMessage()) for r in caplog.records]
+    assert (logging.WARNING, "from a real request") in messages
+    assert not [m for m in messages if "from the warm-up" in m[1]]
+    # What was dropped is named (logger and level) at debug.
+    notes = [m for level, m in messages if level == logging.DEBUG and "warm-up" in m]
+    assert any("openai.agents logged WARNING" in m for m in notes)
+    # The filters are gone afterwards.
+    library.warning("after the warm-up")
+    assert "after the warm-up" in caplog.text
+
+
+class TestOpenAIItself:
+    """With OpenAI's own endpoint configured, the warm-up opens no connection at all
+    (llm_guard fails the test on any connection beyond loopback, even a swallowed one)."""
+
+    @pytest.fixture
+    def jp_server_config(self, tmp_path: Path) -> Config:
+        return server_config(tmp_path, api_key="sk-warm-test-openai", model="gpt-4.1-mini")
+
+    async def test_the_warm_up_turn_stays_in_process(
+        self, jp_serverapp: Any, jp_fetch: Callable[..., Any], tmp_path: Path
+    ) -> None:
+        holder = _holder(jp_serverapp)
+        await _warmed(holder)
+        assert holder.settings.provider == "openai"
+        assert holder.settings.effective_api == "responses"
+        assert holder.warm_requests == 1
+        assert _rows(tmp_path / "chat.sqlite3", "threads") == 0
