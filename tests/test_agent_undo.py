@@ -10,7 +10,12 @@ from typing import Any
 
 import pytest
 from agents.testing import ModelStep, ScriptedModel, assistant_message, function_call
-from chatkit.types import ClientToolCallItem, ErrorEvent, ThreadItemReplacedEvent
+from chatkit.types import (
+    ClientToolCallItem,
+    ErrorEvent,
+    ThreadCreatedEvent,
+    ThreadItemReplacedEvent,
+)
 
 from jupyter_chatkit.protocol import STEP_UNDO_KEY, STEP_UNDONE_KEY, Action
 from jupyter_chatkit.store import SQLStore
@@ -31,6 +36,12 @@ async def steps(store: SQLStore, thread_id: str) -> list[ClientToolCallItem]:
     return [i for i in page.data if isinstance(i, ClientToolCallItem)]
 
 
+def output(item: ClientToolCallItem) -> dict[str, Any]:
+    """A stored step's output (the front end sent an object)."""
+    assert isinstance(item.output, dict)
+    return item.output
+
+
 async def insert_edit_run_thread(store: SQLStore) -> tuple[Any, ScriptedModel, str]:
     """A finished Agent turn: an insert, an edit and a run, all applied."""
     model = ScriptedModel(
@@ -46,7 +57,7 @@ async def insert_edit_run_thread(store: SQLStore) -> tuple[Any, ScriptedModel, s
     )
     assistant = make_assistant(store, model)
     events = await stream(assistant, create("add and fix", AGENT))
-    thread_id = events[0].thread.id
+    thread_id = next(e.thread.id for e in events if isinstance(e, ThreadCreatedEvent))
     inserted = {"status": "applied", "index": 1, STEP_UNDO_KEY: {"cell_id": "cell-new"}}
     await answer(assistant, thread_id, inserted)
     edited = {
@@ -65,7 +76,7 @@ async def test_undo_record_is_stored_but_not_read_by_the_model(sqlite_store: SQL
     _, model, thread_id = await insert_edit_run_thread(sqlite_store)
     stored = await steps(sqlite_store, thread_id)
     # The front end gets the record back when the thread is reopened ...
-    assert stored[1].output[STEP_UNDO_KEY] == {"cell_id": "cell-0", "before": SECRET_BEFORE}
+    assert output(stored[1])[STEP_UNDO_KEY] == {"cell_id": "cell-0", "before": SECRET_BEFORE}
     # ... the model reads the diff, never the previous source nor the record.
     seen = outputs_seen(model.calls[3])
     assert [o["status"] for o in seen] == ["applied", "applied", "ok"]
@@ -126,8 +137,8 @@ async def test_undo_refuses_what_is_no_agent_insert_or_edit(sqlite_store: SQLSto
         assert not [e for e in events if isinstance(e, ThreadItemReplacedEvent)]
     # All or none: a valid id next to a run changes nothing either.
     await stream(assistant, undo(thread_id, [insert.id, run.id]))
-    assert STEP_UNDONE_KEY not in (await steps(sqlite_store, thread_id))[0].output
+    assert STEP_UNDONE_KEY not in output((await steps(sqlite_store, thread_id))[0])
     # Another user cannot mark Alice's steps.
     events = await stream(assistant, undo(thread_id, [insert.id]), BOB)
     assert [e for e in events if isinstance(e, ErrorEvent)]
-    assert STEP_UNDONE_KEY not in (await steps(sqlite_store, thread_id))[0].output
+    assert STEP_UNDONE_KEY not in output((await steps(sqlite_store, thread_id))[0])

@@ -15,11 +15,13 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+import pytest_asyncio
 from agents.testing import ModelStep, ScriptedModel, assistant_message, function_call
 from chatkit.types import (
     AssistantMessageItem,
@@ -141,16 +143,60 @@ def tool_names(call: Any) -> list[str]:
     return [tool.name for tool in call.tools]
 
 
-def assistant_with(
-    store: SQLStore, model: ScriptedModel, servers: dict[str, Any]
-) -> NotebookAssistant:
-    return make_assistant(store, model, mcp_servers=servers)
-
-
 async def close_mcp(assistant: NotebookAssistant) -> None:
     """Stop the assistant's MCP servers (the store is the fixture's to close)."""
     if assistant.mcp is not None:
         await assistant.mcp.aclose()
+
+
+@dataclass
+class McpChat:
+    """One test's assistant with MCP servers, its scripted model and its thread."""
+
+    assistant: NotebookAssistant
+    model: ScriptedModel
+    thread_id: str = ""
+
+    async def start(self, text: str, *, agent: bool = True) -> tuple[bytes, list[Any]]:
+        """A new thread's first message, in Agent mode unless ``agent`` is false."""
+        request = agent_request if agent else req
+        body, events = await raw_stream(
+            self.assistant, request("threads.create", input=user_input(text))
+        )
+        self.thread_id = next((e.thread.id for e in events if e.type == "thread.created"), "")
+        return body, events
+
+    async def say(self, text: str) -> tuple[bytes, list[Any]]:
+        """The thread's next message, in Agent mode."""
+        body = agent_request(
+            "threads.add_user_message", thread_id=self.thread_id, input=user_input(text)
+        )
+        return await raw_stream(self.assistant, body)
+
+    async def reply(self, result: dict[str, Any]) -> tuple[bytes, list[Any]]:
+        """The front end's output for the pending call (a card's decision, a tool result)."""
+        body = req("threads.add_client_tool_output", thread_id=self.thread_id, result=result)
+        return await raw_stream(self.assistant, body)
+
+
+MakeChat = Callable[..., McpChat]
+
+
+@pytest_asyncio.fixture
+async def mcp_chat(sqlite_store: SQLStore) -> AsyncIterator[MakeChat]:
+    """``mcp_chat(steps, servers, **settings)``: an :class:`McpChat` on the test's store,
+    its model scripted with ``steps``; every MCP server it started stops after the test."""
+    made: list[McpChat] = []
+
+    def make(steps: list[ModelStep], servers: dict[str, Any], **settings: Any) -> McpChat:
+        model = ScriptedModel(steps)
+        assistant = make_assistant(sqlite_store, model, mcp_servers=servers, **settings)
+        made.append(McpChat(assistant, model))
+        return made[-1]
+
+    yield make
+    for chat in made:
+        await close_mcp(chat.assistant)
 
 
 def calls_logged(log: Path) -> list[str]:
@@ -165,317 +211,241 @@ def no_secret(*texts: str | bytes) -> None:
 
 @pytest.mark.asyncio
 async def test_a_call_is_listed_approved_run_and_its_result_reaches_the_model(
-    sqlite_store: SQLStore, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    mcp_chat: MakeChat,
+    sqlite_store: SQLStore,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
     log = tmp_path / "calls.log"
-    model = ScriptedModel(
+    chat = mcp_chat(
         [
             ModelStep(output=[function_call(LOOKUP, {"term": "gauss"}, call_id="c1")]),
             ModelStep(output=[assistant_message("Gauss is in the glossary.", item_id="m2")]),
-        ]
+        ],
+        {"fixture": stdio_server(log)},
     )
-    assistant = assistant_with(sqlite_store, model, {"fixture": stdio_server(log)})
-    try:
-        body, events = await raw_stream(
-            assistant, agent_request("threads.create", input=user_input("look up gauss"))
-        )
-        # Listed: the model was offered the server's tools.
-        assert {LOOKUP, CRASH} <= set(tool_names(model.calls[0]))
-        # Not run yet: the front end was asked for approval, with the model's arguments.
-        calls = done_items(events, ClientToolCallItem)
-        assert [(c.name, c.arguments, c.status) for c in calls] == [
-            (LOOKUP, {"term": "gauss"}, "pending")
-        ]
-        assert calls_logged(log) == []
-        thread_id = next(e.thread.id for e in events if e.type == "thread.created")
+    model = chat.model
+    body, events = await chat.start("look up gauss")
+    # Listed: the model was offered the server's tools.
+    assert {LOOKUP, CRASH} <= set(tool_names(model.calls[0]))
+    # Not run yet: the front end was asked for approval, with the model's arguments.
+    calls = done_items(events, ClientToolCallItem)
+    assert [(c.name, c.arguments, c.status) for c in calls] == [
+        (LOOKUP, {"term": "gauss"}, "pending")
+    ]
+    assert calls_logged(log) == []
 
-        # Approved: the server runs it and the result reaches the model's next request.
-        body2, events2 = await raw_stream(
-            assistant,
-            req(
-                "threads.add_client_tool_output", thread_id=thread_id, result={"status": "approved"}
-            ),
-        )
-        assert calls_logged(log) == ["gauss"]
-        assert answer(events2) == "Gauss is in the glossary."
-        outputs = tool_outputs(model.calls[1].input)
-        assert len(outputs) == 1
-        seen = outputs[0]
-        assert seen["status"] == "done" and seen["tool"] == "lookup"
-        assert "gauss: a word from the fixture glossary" in seen["result"]
-        # The policy framed it as data and hid the server's configured secret.
-        assert seen["untrusted_data"] and seen["redacted"] >= 1
-        replaced = [e.item for e in events2 if isinstance(e, ThreadItemReplacedEvent)]
-        assert replaced and isinstance(replaced[0], ClientToolCallItem)
-        assert isinstance(replaced[0].output, dict) and replaced[0].output["status"] == "done"
-        stored = await sqlite_store.load_item(thread_id, calls[0].id, ALICE)
-        assert isinstance(stored, ClientToolCallItem)
-        assert isinstance(stored.output, dict) and stored.output["status"] == "done"
-        no_secret(body, body2, json.dumps(model.calls[1].input), caplog.text)
-        no_secret(json.dumps(stored.output))
-    finally:
-        await close_mcp(assistant)
+    # Approved: the server runs it and the result reaches the model's next request.
+    body2, events2 = await chat.reply({"status": "approved"})
+    assert calls_logged(log) == ["gauss"]
+    assert answer(events2) == "Gauss is in the glossary."
+    outputs = tool_outputs(model.calls[1].input)
+    assert len(outputs) == 1
+    seen = outputs[0]
+    assert seen["status"] == "done" and seen["tool"] == "lookup"
+    assert "gauss: a word from the fixture glossary" in seen["result"]
+    # The policy framed it as data and hid the server's configured secret.
+    assert seen["untrusted_data"] and seen["redacted"] >= 1
+    replaced = [e.item for e in events2 if isinstance(e, ThreadItemReplacedEvent)]
+    assert replaced and isinstance(replaced[0], ClientToolCallItem)
+    assert isinstance(replaced[0].output, dict) and replaced[0].output["status"] == "done"
+    stored = await sqlite_store.load_item(chat.thread_id, calls[0].id, ALICE)
+    assert isinstance(stored, ClientToolCallItem)
+    assert isinstance(stored.output, dict) and stored.output["status"] == "done"
+    no_secret(body, body2, json.dumps(model.calls[1].input), caplog.text)
+    no_secret(json.dumps(stored.output))
 
 
 @pytest.mark.asyncio
 async def test_a_skipped_call_does_not_run_and_the_model_is_told(
-    sqlite_store: SQLStore, tmp_path: Path
+    mcp_chat: MakeChat, tmp_path: Path
 ) -> None:
     log = tmp_path / "calls.log"
-    model = ScriptedModel(
+    chat = mcp_chat(
         [
             ModelStep(output=[function_call(LOOKUP, {"term": "euler"}, call_id="c1")]),
             ModelStep(output=[assistant_message("Fine, I did not look it up.", item_id="m2")]),
-        ]
+        ],
+        {"fixture": stdio_server(log)},
     )
-    assistant = assistant_with(sqlite_store, model, {"fixture": stdio_server(log)})
-    try:
-        _, events = await raw_stream(
-            assistant, agent_request("threads.create", input=user_input("look up euler"))
-        )
-        thread_id = next(e.thread.id for e in events if e.type == "thread.created")
-        _, events2 = await raw_stream(
-            assistant,
-            req(
-                "threads.add_client_tool_output", thread_id=thread_id, result={"status": "skipped"}
-            ),
-        )
-        assert calls_logged(log) == []
-        assert answer(events2) == "Fine, I did not look it up."
-        assert tool_outputs(model.calls[1].input)[0]["status"] == "skipped"
-    finally:
-        await close_mcp(assistant)
+    await chat.start("look up euler")
+    _, events2 = await chat.reply({"status": "skipped"})
+    assert calls_logged(log) == []
+    assert answer(events2) == "Fine, I did not look it up."
+    assert tool_outputs(chat.model.calls[1].input)[0]["status"] == "skipped"
 
 
 @pytest.mark.asyncio
 async def test_a_front_end_without_the_card_approves_nothing(
-    sqlite_store: SQLStore, tmp_path: Path
+    mcp_chat: MakeChat, tmp_path: Path
 ) -> None:
     log = tmp_path / "calls.log"
-    model = ScriptedModel(
+    chat = mcp_chat(
         [
             ModelStep(output=[function_call(LOOKUP, {"term": "euler"}, call_id="c1")]),
             ModelStep(output=[assistant_message("It could not be approved here.", item_id="m2")]),
-        ]
+        ],
+        {"fixture": stdio_server(log)},
     )
-    assistant = assistant_with(sqlite_store, model, {"fixture": stdio_server(log)})
-    try:
-        _, events = await raw_stream(
-            assistant, agent_request("threads.create", input=user_input("look up euler"))
-        )
-        thread_id = next(e.thread.id for e in events if e.type == "thread.created")
-        error = {"error": f"This front end has no client tool named {LOOKUP}."}
-        await raw_stream(
-            assistant, req("threads.add_client_tool_output", thread_id=thread_id, result=error)
-        )
-        assert calls_logged(log) == []
-        assert tool_outputs(model.calls[1].input)[0]["status"] == "declined"
-    finally:
-        await close_mcp(assistant)
+    await chat.start("look up euler")
+    await chat.reply({"error": f"This front end has no client tool named {LOOKUP}."})
+    assert calls_logged(log) == []
+    assert tool_outputs(chat.model.calls[1].input)[0]["status"] == "declined"
 
 
 @pytest.mark.asyncio
-async def test_an_allow_listed_tool_runs_without_asking(
-    sqlite_store: SQLStore, tmp_path: Path
-) -> None:
+async def test_an_allow_listed_tool_runs_without_asking(mcp_chat: MakeChat, tmp_path: Path) -> None:
     log = tmp_path / "calls.log"
-    model = ScriptedModel(
+    chat = mcp_chat(
         [
             ModelStep(output=[function_call(LOOKUP, {"term": "noether"}, call_id="c1")]),
             ModelStep(output=[assistant_message("Found it.", item_id="m2")]),
-        ]
+        ],
+        {"fixture": stdio_server(log, allowed_tools=["lookup"], tools=["lookup"])},
     )
-    servers = {"fixture": stdio_server(log, allowed_tools=["lookup"], tools=["lookup"])}
-    assistant = assistant_with(sqlite_store, model, servers)
-    try:
-        body, events = await raw_stream(
-            assistant, agent_request("threads.create", input=user_input("look up noether"))
-        )
-        # Not asked: the call is in the thread as done, with its (redacted) result.
-        (record,) = done_items(events, ClientToolCallItem)
-        assert record.status == "completed" and record.arguments == {"term": "noether"}
-        assert isinstance(record.output, dict) and record.output["status"] == "done"
-        assert calls_logged(log) == ["noether"]
-        assert answer(events) == "Found it."
-        # Only the listed tool is offered ('tools'), and its result passed the policy.
-        offered = [name for name in tool_names(model.calls[0]) if name.startswith("mcp__")]
-        assert offered == [LOOKUP]
-        seen = tool_outputs(model.calls[1].input)[0]
-        assert "noether: a word from the fixture glossary" in seen["result"]
-        assert seen["untrusted_data"] and seen["redacted"] >= 1
-        no_secret(body, json.dumps(model.calls[1].input))
-    finally:
-        await close_mcp(assistant)
+    model = chat.model
+    body, events = await chat.start("look up noether")
+    # Not asked: the call is in the thread as done, with its (redacted) result.
+    (record,) = done_items(events, ClientToolCallItem)
+    assert record.status == "completed" and record.arguments == {"term": "noether"}
+    assert isinstance(record.output, dict) and record.output["status"] == "done"
+    assert calls_logged(log) == ["noether"]
+    assert answer(events) == "Found it."
+    # Only the listed tool is offered ('tools'), and its result passed the policy.
+    offered = [name for name in tool_names(model.calls[0]) if name.startswith("mcp__")]
+    assert offered == [LOOKUP]
+    seen = tool_outputs(model.calls[1].input)[0]
+    assert "noether: a word from the fixture glossary" in seen["result"]
+    assert seen["untrusted_data"] and seen["redacted"] >= 1
+    no_secret(body, json.dumps(model.calls[1].input))
 
 
 @pytest.mark.asyncio
 async def test_streamable_http_server_with_a_secret_header(
-    sqlite_store: SQLStore, http_server: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    mcp_chat: MakeChat, http_server: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    model = ScriptedModel(
+    chat = mcp_chat(
         [
             ModelStep(output=[function_call(LOOKUP, {"term": "hilbert"}, call_id="c1")]),
             ModelStep(output=[assistant_message("Hilbert found.", item_id="m2")]),
-        ]
+        ],
+        {"fixture": {"url": http_server, "headers": {"X-Fixture-Key": HEADER_KEY}}},
     )
-    servers = {"fixture": {"url": http_server, "headers": {"X-Fixture-Key": HEADER_KEY}}}
-    assistant = assistant_with(sqlite_store, model, servers)
-    try:
-        body, events = await raw_stream(
-            assistant, agent_request("threads.create", input=user_input("look up hilbert"))
-        )
-        assert not notices(events)
-        thread_id = next(e.thread.id for e in events if e.type == "thread.created")
-        body2, _ = await raw_stream(
-            assistant,
-            req(
-                "threads.add_client_tool_output", thread_id=thread_id, result={"status": "approved"}
-            ),
-        )
-        assert (tmp_path / "http-calls.log").read_text().splitlines() == ["hilbert"]
-        seen = tool_outputs(model.calls[1].input)[0]
-        assert seen["status"] == "done" and "hilbert: a word" in seen["result"]
-        # The server echoes its key (the header's value): hidden from the model.
-        assert seen["redacted"] >= 1
-        no_secret(body, body2, json.dumps(model.calls[1].input), caplog.text)
-    finally:
-        await close_mcp(assistant)
+    body, events = await chat.start("look up hilbert")
+    assert not notices(events)
+    body2, _ = await chat.reply({"status": "approved"})
+    assert (tmp_path / "http-calls.log").read_text().splitlines() == ["hilbert"]
+    seen = tool_outputs(chat.model.calls[1].input)[0]
+    assert seen["status"] == "done" and "hilbert: a word" in seen["result"]
+    # The server echoes its key (the header's value): hidden from the model.
+    assert seen["redacted"] >= 1
+    no_secret(body, body2, json.dumps(chat.model.calls[1].input), caplog.text)
 
 
 @pytest.mark.asyncio
 async def test_a_refused_http_server_is_named_and_the_answer_still_comes(
-    sqlite_store: SQLStore, http_server: str, caplog: pytest.LogCaptureFixture
+    mcp_chat: MakeChat, http_server: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     wrong = "wrong-header-value-12345"
-    model = ScriptedModel(
-        [ModelStep(output=[assistant_message("Without tools, then.", item_id="m")])]
+    chat = mcp_chat(
+        [ModelStep(output=[assistant_message("Without tools, then.", item_id="m")])],
+        {"fixture": {"url": http_server, "headers": {"X-Fixture-Key": wrong}, "timeout": 5}},
     )
-    servers = {"fixture": {"url": http_server, "headers": {"X-Fixture-Key": wrong}, "timeout": 5}}
-    assistant = assistant_with(sqlite_store, model, servers)
-    try:
-        body, events = await raw_stream(
-            assistant, agent_request("threads.create", input=user_input("hello"))
-        )
-        said = notices(events)
-        assert len(said) == 1 and "'fixture'" in said[0] and "could not start" in said[0]
-        assert answer(events) == "Without tools, then."
-        assert not [n for n in tool_names(model.calls[0]) if n.startswith("mcp__")]
-        assert wrong not in body.decode() and wrong not in caplog.text
-    finally:
-        await close_mcp(assistant)
+    body, events = await chat.start("hello")
+    said = notices(events)
+    assert len(said) == 1 and "'fixture'" in said[0] and "could not start" in said[0]
+    assert answer(events) == "Without tools, then."
+    assert not [n for n in tool_names(chat.model.calls[0]) if n.startswith("mcp__")]
+    assert wrong not in body.decode() and wrong not in caplog.text
 
 
 @pytest.mark.asyncio
 async def test_a_server_that_cannot_start_leaves_the_thread_usable(
-    sqlite_store: SQLStore, tmp_path: Path
+    mcp_chat: MakeChat, tmp_path: Path
 ) -> None:
-    model = ScriptedModel(
+    missing = {"command": str(tmp_path / "no-such-mcp-server"), "env": {"TOKEN": KEY}}
+    chat = mcp_chat(
         [
             ModelStep(output=[assistant_message("Answer one.", item_id="m1")]),
             ModelStep(output=[assistant_message("Answer two.", item_id="m2")]),
-        ]
+        ],
+        {"broken": missing},
     )
-    missing = {"command": str(tmp_path / "no-such-mcp-server"), "env": {"TOKEN": KEY}}
-    assistant = assistant_with(sqlite_store, model, {"broken": missing})
-    try:
-        body, events = await raw_stream(
-            assistant, agent_request("threads.create", input=user_input("hi"))
-        )
-        said = notices(events)
-        assert len(said) == 1 and "MCP server 'broken'" in said[0]
-        assert "could not start" in said[0] and "FileNotFoundError" in said[0]
-        assert answer(events) == "Answer one."
-        thread_id = next(e.thread.id for e in events if e.type == "thread.created")
-        # The next message is answered too (and the server is tried again).
-        _, events2 = await raw_stream(
-            assistant,
-            agent_request(
-                "threads.add_user_message", thread_id=thread_id, input=user_input("again")
-            ),
-        )
-        assert answer(events2) == "Answer two." and len(notices(events2)) == 1
-        no_secret(body)
-    finally:
-        await close_mcp(assistant)
+    body, events = await chat.start("hi")
+    said = notices(events)
+    assert len(said) == 1 and "MCP server 'broken'" in said[0]
+    assert "could not start" in said[0] and "FileNotFoundError" in said[0]
+    assert answer(events) == "Answer one."
+    # The next message is answered too (and the server is tried again).
+    _, events2 = await chat.say("again")
+    assert answer(events2) == "Answer two." and len(notices(events2)) == 1
+    no_secret(body)
 
 
 @pytest.mark.asyncio
 async def test_a_server_dying_mid_turn_is_said_and_restarted_next_turn(
-    sqlite_store: SQLStore, tmp_path: Path
+    mcp_chat: MakeChat, tmp_path: Path
 ) -> None:
     log = tmp_path / "calls.log"
-    model = ScriptedModel(
+    chat = mcp_chat(
         [
             ModelStep(output=[function_call(CRASH, {}, call_id="c1")]),
             ModelStep(output=[assistant_message("The tool server stopped.", item_id="m1")]),
             ModelStep(output=[function_call(LOOKUP, {"term": "riemann"}, call_id="c2")]),
             ModelStep(output=[assistant_message("Riemann found.", item_id="m2")]),
-        ]
+        ],
+        {"fixture": stdio_server(log, allowed_tools=["*"])},
     )
-    servers = {"fixture": stdio_server(log, allowed_tools=["*"])}
-    assistant = assistant_with(sqlite_store, model, servers)
-    try:
-        _, events = await raw_stream(
-            assistant, agent_request("threads.create", input=user_input("crash it"))
-        )
-        said = notices(events)
-        assert len(said) == 1 and "'fixture' failed while running crash" in said[0]
-        assert answer(events) == "The tool server stopped."
-        failed = tool_outputs(model.calls[1].input)[0]
-        assert failed["status"] == "failed" and "failed while running crash" in failed["error"]
+    model = chat.model
+    _, events = await chat.start("crash it")
+    said = notices(events)
+    assert len(said) == 1 and "'fixture' failed while running crash" in said[0]
+    assert answer(events) == "The tool server stopped."
+    failed = tool_outputs(model.calls[1].input)[0]
+    assert failed["status"] == "failed" and "failed while running crash" in failed["error"]
 
-        thread_id = next(e.thread.id for e in events if e.type == "thread.created")
-        _, events2 = await raw_stream(
-            assistant,
-            agent_request(
-                "threads.add_user_message", thread_id=thread_id, input=user_input("look up riemann")
-            ),
-        )
-        assert not notices(events2)
-        # The next turn's model request reads the earlier call from the thread.
-        assert tool_outputs(model.calls[2].input)[0]["status"] == "failed"
-        assert answer(events2) == "Riemann found."
-        assert calls_logged(log) == ["riemann"]
-    finally:
-        await close_mcp(assistant)
+    _, events2 = await chat.say("look up riemann")
+    assert not notices(events2)
+    # The next turn's model request reads the earlier call from the thread.
+    assert tool_outputs(model.calls[2].input)[0]["status"] == "failed"
+    assert answer(events2) == "Riemann found."
+    assert calls_logged(log) == ["riemann"]
 
 
 @pytest.mark.asyncio
 async def test_ask_mode_offers_no_mcp_tools_and_starts_no_server(
-    sqlite_store: SQLStore, tmp_path: Path
+    mcp_chat: MakeChat, tmp_path: Path
 ) -> None:
-    model = ScriptedModel([ModelStep(output=[assistant_message("Just reading.", item_id="m1")])])
     # A server that would be named in a notice if anything tried to start it.
     missing = {"command": str(tmp_path / "no-such-mcp-server")}
-    assistant = assistant_with(sqlite_store, model, {"broken": missing})
-    try:
-        _, events = await raw_stream(
-            assistant, req("threads.create", input=user_input("what is in df?"))
-        )
-        assert answer(events) == "Just reading."
-        assert not notices(events)
-        assert not [n for n in tool_names(model.calls[0]) if n.startswith("mcp__")]
-    finally:
-        await close_mcp(assistant)
+    chat = mcp_chat(
+        [ModelStep(output=[assistant_message("Just reading.", item_id="m1")])],
+        {"broken": missing},
+    )
+    _, events = await chat.start("what is in df?", agent=False)
+    assert answer(events) == "Just reading."
+    assert not notices(events)
+    assert not [n for n in tool_names(chat.model.calls[0]) if n.startswith("mcp__")]
 
 
 @pytest.mark.asyncio
-async def test_aclose_stops_the_server_process(sqlite_store: SQLStore, tmp_path: Path) -> None:
-    model = ScriptedModel([ModelStep(output=[assistant_message("ok", item_id="m1")])])
+async def test_aclose_stops_the_server_process(mcp_chat: MakeChat, tmp_path: Path) -> None:
     pid_file = tmp_path / "pid"
     # A wrapper that records the MCP server's pid, then becomes it (exec keeps the pid).
     script = f"import os, sys; open({str(pid_file)!r}, 'w').write(str(os.getpid())); " + (
         "os.execv(sys.executable, [sys.executable, '-m', 'tests.fixtures.mcp_server'])"
     )
     server = {"command": sys.executable, "args": ["-c", script], "cwd": str(ROOT)}
-    assistant = assistant_with(sqlite_store, model, {"fixture": server})
-    await raw_stream(assistant, agent_request("threads.create", input=user_input("hi")))
+    chat = mcp_chat(
+        [ModelStep(output=[assistant_message("ok", item_id="m1")])], {"fixture": server}
+    )
+    await chat.start("hi")
     pid = int(pid_file.read_text())
     assert running(pid)
-    await close_mcp(assistant)
+    await close_mcp(chat.assistant)
     # The MCP client waits for its child: after aclose it is gone.
     assert not running(pid)
 
@@ -582,140 +552,92 @@ def test_doctor_starts_each_configured_server_and_keeps_its_secrets(tmp_path: Pa
 
 @pytest.mark.asyncio
 async def test_a_failed_server_is_not_retried_within_the_turn(
-    sqlite_store: SQLStore, tmp_path: Path
+    mcp_chat: MakeChat, tmp_path: Path
 ) -> None:
-    model = ScriptedModel(
+    missing = {"command": str(tmp_path / "no-such-mcp-server")}
+    chat = mcp_chat(
         [
             ModelStep(output=[function_call("list_kernel_variables", {}, call_id="c1")]),
             ModelStep(output=[assistant_message("You have df.", item_id="m1")]),
             ModelStep(output=[assistant_message("Still here.", item_id="m2")]),
-        ]
+        ],
+        {"broken": missing},
     )
-    missing = {"command": str(tmp_path / "no-such-mcp-server")}
-    assistant = assistant_with(sqlite_store, model, {"broken": missing})
-    try:
-        _, events = await raw_stream(
-            assistant, agent_request("threads.create", input=user_input("what vars?"))
-        )
-        assert len(notices(events)) == 1
-        thread_id = next(e.thread.id for e in events if e.type == "thread.created")
-        # The turn goes on after a client tool: the server is not started (nor named) again.
-        _, events2 = await raw_stream(
-            assistant,
-            req("threads.add_client_tool_output", thread_id=thread_id, result={"variables": []}),
-        )
-        assert answer(events2) == "You have df." and not notices(events2)
-        # A new message is a new turn: the server is tried again.
-        _, events3 = await raw_stream(
-            assistant,
-            agent_request(
-                "threads.add_user_message", thread_id=thread_id, input=user_input("and now?")
-            ),
-        )
-        assert answer(events3) == "Still here." and len(notices(events3)) == 1
-    finally:
-        await close_mcp(assistant)
+    _, events = await chat.start("what vars?")
+    assert len(notices(events)) == 1
+    # The turn goes on after a client tool: the server is not started (nor named) again.
+    _, events2 = await chat.reply({"variables": []})
+    assert answer(events2) == "You have df." and not notices(events2)
+    # A new message is a new turn: the server is tried again.
+    _, events3 = await chat.say("and now?")
+    assert answer(events3) == "Still here." and len(notices(events3)) == 1
 
 
 @pytest.mark.asyncio
 async def test_mcp_calls_count_against_the_turn_step_limit(
-    sqlite_store: SQLStore, tmp_path: Path
+    mcp_chat: MakeChat, tmp_path: Path
 ) -> None:
     log = tmp_path / "calls.log"
-    model = ScriptedModel(
+    chat = mcp_chat(
         [
             ModelStep(output=[function_call(LOOKUP, {"term": "abel"}, call_id="c1")]),
             ModelStep(output=[assistant_message("One lookup was all I could do.", item_id="m")]),
-        ]
+        ],
+        {"fixture": stdio_server(log)},
+        agent_max_steps=1,
     )
-    assistant = make_assistant(
-        sqlite_store, model, mcp_servers={"fixture": stdio_server(log)}, agent_max_steps=1
-    )
-    try:
-        _, events = await raw_stream(
-            assistant, agent_request("threads.create", input=user_input("look up abel twice"))
-        )
-        thread_id = next(e.thread.id for e in events if e.type == "thread.created")
-        _, events2 = await raw_stream(
-            assistant,
-            req(
-                "threads.add_client_tool_output", thread_id=thread_id, result={"status": "approved"}
-            ),
-        )
-        # The approved call ran; after it the model has no MCP tool left in this turn.
-        assert calls_logged(log) == ["abel"]
-        assert tool_outputs(model.calls[1].input)[0]["status"] == "done"
-        assert not [n for n in tool_names(model.calls[1]) if n.startswith("mcp__")]
-        assert answer(events2) == "One lookup was all I could do."
-    finally:
-        await close_mcp(assistant)
+    await chat.start("look up abel twice")
+    _, events2 = await chat.reply({"status": "approved"})
+    # The approved call ran; after it the model has no MCP tool left in this turn.
+    assert calls_logged(log) == ["abel"]
+    assert tool_outputs(chat.model.calls[1].input)[0]["status"] == "done"
+    assert not [n for n in tool_names(chat.model.calls[1]) if n.startswith("mcp__")]
+    assert answer(events2) == "One lookup was all I could do."
 
 
 @pytest.mark.asyncio
 async def test_stop_on_the_card_ends_the_answer_without_running_the_call(
-    sqlite_store: SQLStore, tmp_path: Path
+    mcp_chat: MakeChat, sqlite_store: SQLStore, tmp_path: Path
 ) -> None:
     log = tmp_path / "calls.log"
     # One model step only: another model call would fail the run.
-    model = ScriptedModel(
-        [ModelStep(output=[function_call(LOOKUP, {"term": "cantor"}, call_id="c1")])]
+    chat = mcp_chat(
+        [ModelStep(output=[function_call(LOOKUP, {"term": "cantor"}, call_id="c1")])],
+        {"fixture": stdio_server(log)},
     )
-    assistant = assistant_with(sqlite_store, model, {"fixture": stdio_server(log)})
-    try:
-        _, events = await raw_stream(
-            assistant, agent_request("threads.create", input=user_input("look up cantor"))
-        )
-        thread_id = next(e.thread.id for e in events if e.type == "thread.created")
-        call = done_items(events, ClientToolCallItem)[0]
-        _, events2 = await raw_stream(
-            assistant,
-            req(
-                "threads.add_client_tool_output", thread_id=thread_id, result={"status": "stopped"}
-            ),
-        )
-        assert not [e for e in events2 if e.type == "error"]
-        assert len(model.calls) == 1 and calls_logged(log) == []
-        stored = await sqlite_store.load_item(thread_id, call.id, ALICE)
-        assert isinstance(stored, ClientToolCallItem) and isinstance(stored.output, dict)
-        assert stored.output["status"] == "stopped"
-    finally:
-        await close_mcp(assistant)
+    _, events = await chat.start("look up cantor")
+    call = done_items(events, ClientToolCallItem)[0]
+    _, events2 = await chat.reply({"status": "stopped"})
+    assert not [e for e in events2 if e.type == "error"]
+    assert len(chat.model.calls) == 1 and calls_logged(log) == []
+    stored = await sqlite_store.load_item(chat.thread_id, call.id, ALICE)
+    assert isinstance(stored, ClientToolCallItem) and isinstance(stored.output, dict)
+    assert stored.output["status"] == "stopped"
 
 
 @pytest.mark.asyncio
 async def test_an_approved_call_whose_server_dies_is_said_and_the_answer_goes_on(
-    sqlite_store: SQLStore, tmp_path: Path
+    mcp_chat: MakeChat,
 ) -> None:
-    model = ScriptedModel(
+    chat = mcp_chat(
         [
             ModelStep(output=[function_call(CRASH, {}, call_id="c1")]),
             ModelStep(output=[assistant_message("That tool's server stopped.", item_id="m1")]),
-        ]
+        ],
+        {"fixture": stdio_server()},
     )
-    assistant = assistant_with(sqlite_store, model, {"fixture": stdio_server()})
-    try:
-        _, events = await raw_stream(
-            assistant, agent_request("threads.create", input=user_input("crash it"))
-        )
-        thread_id = next(e.thread.id for e in events if e.type == "thread.created")
-        _, events2 = await raw_stream(
-            assistant,
-            req(
-                "threads.add_client_tool_output", thread_id=thread_id, result={"status": "approved"}
-            ),
-        )
-        said = notices(events2)
-        assert len(said) == 1 and "'fixture' failed while running crash" in said[0]
-        assert tool_outputs(model.calls[1].input)[0]["status"] == "failed"
-        assert answer(events2) == "That tool's server stopped."
-        assert not [e for e in events2 if e.type == "error"]
-    finally:
-        await close_mcp(assistant)
+    await chat.start("crash it")
+    _, events2 = await chat.reply({"status": "approved"})
+    said = notices(events2)
+    assert len(said) == 1 and "'fixture' failed while running crash" in said[0]
+    assert tool_outputs(chat.model.calls[1].input)[0]["status"] == "failed"
+    assert answer(events2) == "That tool's server stopped."
+    assert not [e for e in events2 if e.type == "error"]
 
 
 @pytest.mark.asyncio
 async def test_a_server_that_died_while_idle_is_started_afresh(
-    sqlite_store: SQLStore, tmp_path: Path
+    mcp_chat: MakeChat, tmp_path: Path
 ) -> None:
     log = tmp_path / "calls.log"
     pid_file = tmp_path / "pid"
@@ -729,33 +651,22 @@ async def test_a_server_that_died_while_idle_is_started_afresh(
         "env": {"MCP_FIXTURE_LOG": str(log)},
         "allowed_tools": ["lookup"],
     }
-    model = ScriptedModel(
+    chat = mcp_chat(
         [
             ModelStep(output=[assistant_message("Hello.", item_id="m1")]),
             ModelStep(output=[function_call(LOOKUP, {"term": "galois"}, call_id="c1")]),
             ModelStep(output=[assistant_message("Galois found.", item_id="m2")]),
-        ]
+        ],
+        {"fixture": server},
     )
-    assistant = assistant_with(sqlite_store, model, {"fixture": server})
-    try:
-        _, events = await raw_stream(
-            assistant, agent_request("threads.create", input=user_input("hi"))
-        )
-        first = int(pid_file.read_text())
-        os.kill(first, signal.SIGKILL)
-        thread_id = next(e.thread.id for e in events if e.type == "thread.created")
-        _, events2 = await raw_stream(
-            assistant,
-            agent_request(
-                "threads.add_user_message", thread_id=thread_id, input=user_input("galois?")
-            ),
-        )
-        # No failure: the dead server was noticed before the turn and started again.
-        assert not notices(events2)
-        assert answer(events2) == "Galois found." and calls_logged(log) == ["galois"]
-        assert int(pid_file.read_text()) != first
-    finally:
-        await close_mcp(assistant)
+    await chat.start("hi")
+    first = int(pid_file.read_text())
+    os.kill(first, signal.SIGKILL)
+    _, events2 = await chat.say("galois?")
+    # No failure: the dead server was noticed before the turn and started again.
+    assert not notices(events2)
+    assert answer(events2) == "Galois found." and calls_logged(log) == ["galois"]
+    assert int(pid_file.read_text()) != first
 
 
 def mcp_tools(servers: dict[str, Any], **settings: Any) -> McpTools:
@@ -787,12 +698,12 @@ def test_tool_input_schemas_pass_the_context_policy() -> None:
 
 @pytest.mark.asyncio
 async def test_two_approval_calls_in_one_response_keep_the_first(
-    sqlite_store: SQLStore, tmp_path: Path
+    mcp_chat: MakeChat, tmp_path: Path
 ) -> None:
     """A backend ignoring parallel_tool_calls=False: the second call is told it did not run,
     and the first keeps its card (neither vanishes silently)."""
     log = tmp_path / "calls.log"
-    model = ScriptedModel(
+    chat = mcp_chat(
         [
             ModelStep(
                 output=[
@@ -801,26 +712,15 @@ async def test_two_approval_calls_in_one_response_keep_the_first(
                 ]
             ),
             ModelStep(output=[assistant_message("Euler found.", item_id="m1")]),
-        ]
+        ],
+        {"fixture": stdio_server(log)},
     )
-    assistant = assistant_with(sqlite_store, model, {"fixture": stdio_server(log)})
-    try:
-        _, events = await raw_stream(
-            assistant, agent_request("threads.create", input=user_input("look both up"))
-        )
-        calls = done_items(events, ClientToolCallItem)
-        assert [(c.arguments, c.status) for c in calls] == [({"term": "euler"}, "pending")]
-        thread_id = next(e.thread.id for e in events if e.type == "thread.created")
-        _, events2 = await raw_stream(
-            assistant,
-            req(
-                "threads.add_client_tool_output", thread_id=thread_id, result={"status": "approved"}
-            ),
-        )
-        assert calls_logged(log) == ["euler"]
-        assert answer(events2) == "Euler found."
-    finally:
-        await close_mcp(assistant)
+    _, events = await chat.start("look both up")
+    calls = done_items(events, ClientToolCallItem)
+    assert [(c.arguments, c.status) for c in calls] == [({"term": "euler"}, "pending")]
+    _, events2 = await chat.reply({"status": "approved"})
+    assert calls_logged(log) == ["euler"]
+    assert answer(events2) == "Euler found."
 
 
 @pytest.mark.asyncio
