@@ -111,12 +111,22 @@ test("streamed markdown equals a fresh render of the whole text", opts, async ()
     "Code `x = 1` and plain words, and a URL https://example.com/x ends it",
     "Ampersand & entity &amp; here and <b>not html</b> words",
     "  Indented start of words that keep going",
+    "Visit www.example.org or WWW.EXAMPLE.COM, mail a@b.co, then plain words",
+    "A [note] then (brackets) make [a link](https://example.org) and ![img](x.png) too",
+    "Trailing spaces  \nbreak the line, a tab\there, 3 * 4 = 12 and 2_000 items",
+    "Prose with punctuation: semicolons; quotes 'single' \"double\", 50% of $5 - done.",
+    "Para\n\n# Heading after words\n\nmore words ~~struck~~ end",
+    "- item at the start\n12. twelve then see http://example.org/a-b and ftp words",
+    "Words\n--- then\nmore\n===\nafter\n    four spaces",
   ];
   for (const text of texts) {
-    const chunks = text.match(/\s*\S+/g) ?? [];
-    const out = await page.evaluate((c) => (window as any).__streamMarkdown(c), chunks);
-    assert.equal(out.final, out.fresh, `final render of ${JSON.stringify(text)}`);
-    assert.equal(out.streamed, out.fresh, `streamed render of ${JSON.stringify(text)}`);
+    // Word by word (as models mostly send) and character by character (any split).
+    for (const chunks of [text.match(/\s*\S+/g) ?? [], [...text]]) {
+      const out = await page.evaluate((c) => (window as any).__streamMarkdown(c), chunks);
+      const what = `${JSON.stringify(text)} in ${chunks.length} chunks`;
+      assert.equal(out.final, out.fresh, `final render of ${what}`);
+      assert.equal(out.streamed, out.fresh, `streamed render of ${what}`);
+    }
   }
   assert.deepEqual(errors, []);
   await page.context().close();

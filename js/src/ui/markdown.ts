@@ -324,6 +324,14 @@ function plainParagraph(t: Token): string | null {
   return (t as Tokens.Paragraph).text;
 }
 
+/**
+ * Text that, appended to a plain paragraph on its last line, leaves it a plain paragraph
+ * with that text at its end: no line break (a new line may start a block), none of the
+ * characters that open inline markup (`*_~\`[]()<>!&\\`), an autolink (`:`, `@`) or a
+ * heading (`#`). Letters, digits, spaces and prose punctuation.
+ */
+const PLAIN_TAIL = /^[\p{L}\p{N} .,;?'"%$+=/-]*$/u;
+
 /** The one text node of a block rendered as `<p>text</p>`, else null. */
 function plainTextNode(el: HTMLElement): Text | null {
   const p = el.firstElementChild;
@@ -373,6 +381,38 @@ export class MarkdownView {
   /** Render the latest text now. */
   flush(): void {
     if (this.text === this.rendered) return;
+    if (!this.appendPlain()) this.renderBlocks();
+    this.rendered = this.text;
+    this.onRender?.();
+  }
+
+  /**
+   * The common streaming case, without parsing: words appended to a last block that is
+   * one plain paragraph, none of them able to change what came before (see
+   * {@link PLAIN_TAIL}). The paragraph only grows: its text node gets the new words.
+   * Else false.
+   */
+  private appendPlain(): boolean {
+    const last = this.blocks[this.blocks.length - 1];
+    const before = this.rendered;
+    if (!last?.plain || before.endsWith("\n") || !this.text.startsWith(before)) return false;
+    const added = this.text.slice(before.length);
+    if (!PLAIN_TAIL.test(added)) return false;
+    // The line written to must be a paragraph's whatever follows: a letter first (a
+    // "1." or "-" so far may become a list item, "--" a table or heading underline).
+    if (!/^ {0,3}\p{L}/u.test(before.slice(before.lastIndexOf("\n") + 1))) return false;
+    // Autolinks (GFM "www.example.org", "a@b.co", "http://x") may form across the words
+    // written to: the last word so far and the new ones.
+    if (/[@:]|www\./i.test(/\S*$/.exec(before)?.[0] + added)) return false;
+    // A new value, not appendData: Chromium's incremental path for appended text costs
+    // more script time than the whole-text update costs layout (bench_browser.py).
+    last.plain.data += added;
+    last.raw += added;
+    return true;
+  }
+
+  /** Lex the whole text and re-render the blocks whose source changed. */
+  private renderBlocks(): void {
     const tokens = marked.lexer(this.text);
     let keep = 0;
     // Keep leading blocks whose source is unchanged; never trust the old last block
@@ -397,7 +437,5 @@ export class MarkdownView {
       this.el.appendChild(el);
       this.blocks.push({ raw: t.raw, el, plain: plainParagraph(t) !== null ? plainTextNode(el) : null });
     }
-    this.rendered = this.text;
-    this.onRender?.();
   }
 }
