@@ -236,6 +236,74 @@ def test_mentions_complete_and_send_their_content(
     screenshot(page, "mentions-sent")
 
 
+def test_a_late_completion_never_reopens_the_list_or_takes_the_enter(
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM
+) -> None:
+    """Completions answer late on a busy machine: only what fits the text may be picked.
+
+    The file listing a completion asks for is held (page.route) and answered late. A
+    list picked from while a newer completion was on its way must stay closed, and
+    options listed for what was typed before must not take the Enter that sends.
+    """
+    lab_page.server.write_notebook("late.ipynb", ["sales = 1\nsalary = 2"])
+    lab_page.open("late.ipynb")
+    lab_page.run_all()
+    open_panel(page)
+    # Chips off: the message's tags are then its mentions only.
+    page.wait_for_function("(sel) => document.querySelectorAll(sel).length >= 2", arg=CHIP)
+    for _ in range(2):
+        page.locator(f"{CHIP} .jck-chip-remove").first.click()
+    box = page.locator(INPUT)
+    listbox = page.locator(f"{PANEL} .jck-complete")
+    held: list[Any] = []
+
+    def listing(url: str) -> bool:
+        return "/api/contents/?content=1" in url
+
+    def hold(route: Any) -> None:
+        held.append(route)
+
+    def hold_next_listing(key: str) -> None:
+        held.clear()
+        page.route(listing, hold)
+        box.press(key)
+        for _ in range(1500):  # the route handler runs as Playwright's events come in
+            if held:
+                return
+            page.wait_for_timeout(20)
+        raise AssertionError(f"no completion asked for files after {key!r}")
+
+    def answer_held() -> None:
+        with page.expect_response(lambda r: listing(r.url)) as late:
+            for route in held:
+                route.continue_()
+        late.value.finished()
+        page.unroute(listing, hold)
+
+    # A completion on its way when the person picks: its late answer leaves the list shut.
+    box.click()
+    box.press_sequentially("compare @sale")
+    page.locator(f"{PANEL} .jck-complete-item", has_text="@sales").wait_for(state="visible")
+    hold_next_listing("s")
+    page.locator(f"{PANEL} .jck-complete-item", has_text="@sales").dispatch_event("mousedown")
+    assert box.input_value() == "compare @sales "
+    answer_held()
+    page.evaluate("() => new Promise((r) => setTimeout(r, 50))")  # its handlers run, too
+    assert listbox.is_hidden()
+
+    # Options listed for "@" must not stay while "@z" (which fits none) waits for its own.
+    box.press_sequentially("and @")
+    page.locator(f"{PANEL} .jck-complete-item", has_text="@salary").wait_for(state="visible")
+    hold_next_listing("z")
+    assert listbox.is_hidden()
+    scripted_llm.script(Reply("Late, but sent."))
+    box.press("Enter")
+    answer_held()
+    wait_answer(page, "Late, but sent.")
+    assert user_text(scripted_llm.requests[0]) == "compare @sales and @z"
+    assert page.locator(USER).last.locator(".jck-tag").all_inner_texts() == ["sales"]
+
+
 def test_slash_commands(lab_page: LabPage, page: Any, scripted_llm: FakeLLM) -> None:
     open_steer_notebook(lab_page, "slash.ipynb")
     open_panel(page)

@@ -31,7 +31,11 @@ interface Option {
   label: string;
   detail: string;
   pick(): void;
+  /** Whether the option still fits `query` typed on after it was listed (mentions only). */
+  fits?(query: string): boolean;
 }
+
+type Token = NonNullable<ReturnType<typeof tokenAt>>;
 
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -69,7 +73,11 @@ export class Completer {
   private options: Option[] = [];
   private active = 0;
   private mentions: ContextRef[] = [];
+  // Each completion asked for takes a number; only the newest may fill the list, and
+  // closing the list takes a number too, so an answer still on its way cannot reopen it.
   private seq = 0;
+  // The mention token the listed options were made for.
+  private listed: Token | null = null;
 
   constructor(
     private readonly input: HTMLTextAreaElement,
@@ -92,6 +100,8 @@ export class Completer {
   parts(text: string): MessagePart[] {
     const parts = splitMentions(text, this.mentions);
     this.mentions = [];
+    // Sent: a completion still on its way must not open over the emptied box.
+    this.close();
     return parts;
   }
 
@@ -128,6 +138,9 @@ export class Completer {
       this.close();
       return;
     }
+    // Until the new answer comes, show only what still fits the text: Enter must never
+    // pick an option listed for what was typed before (it would undo the typing).
+    this.narrow(token);
     let refs: ContextRef[] = [];
     try {
       refs = await this.source.complete(token.query, token.trigger);
@@ -151,21 +164,42 @@ export class Completer {
           this.close();
           this.input.focus();
         },
+        fits: (query: string) => fits(ref, query, token.trigger),
       })),
+      token,
     );
   }
 
-  private show(options: Option[]): void {
+  /** Keep the listed options that fit `token` (the same mention, typed on); hide the rest. */
+  private narrow(token: Token): void {
+    const listed = this.listed;
+    if (this.el.hidden || !listed) return;
+    const same = listed.start === token.start && listed.trigger === token.trigger;
+    const kept = same ? this.options.filter((o) => o.fits?.(token.query)) : [];
+    if (kept.length === this.options.length) return;
+    if (kept.length) this.show(kept, token);
+    else this.hide();
+  }
+
+  private show(options: Option[], token: Token | null = null): void {
     this.options = options;
+    this.listed = token;
     this.active = 0;
     this.el.hidden = options.length === 0;
     this.input.setAttribute("aria-expanded", String(options.length > 0));
     this.render();
   }
 
+  /** Close the list and forget completions on their way. */
   private close(): void {
+    this.seq++;
+    this.hide();
+  }
+
+  private hide(): void {
     if (this.el.hidden) return;
     this.options = [];
+    this.listed = null;
     this.el.hidden = true;
     this.input.setAttribute("aria-expanded", "false");
     this.input.removeAttribute("aria-activedescendant");
@@ -210,6 +244,15 @@ export class Completer {
     e.stopPropagation();
     if (!this.el.hidden) this.render();
   }
+}
+
+/** Whether `ref`, listed for an earlier query, still fits `query` (by the sources' rules). */
+function fits(ref: ContextRef, query: string, trigger: "@" | "#"): boolean {
+  if (ref.kind === "cell") {
+    const wanted = trigger === "#" ? query : /^cell\s*(\d*)$/i.exec(query)?.[1];
+    return wanted !== undefined && /\d+$/.exec(ref.label)?.[0].startsWith(wanted) === true;
+  }
+  return ref.label.startsWith(query);
 }
 
 /** A client tool as the session runs it (args, signal and the call item). */
