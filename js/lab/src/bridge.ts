@@ -7,8 +7,8 @@
 
 import type { INotebookTracker } from "@jupyterlab/notebook";
 import { type BridgeRunTool, type ChatkitBridge, cellPosition } from "../../src/bridge";
-import { NotebookAgent } from "./agent";
 import { insertCode } from "./edits";
+import { LazyAgent } from "./lazyagent";
 import { panelHolding, targetOfElement } from "./locate";
 
 // The notebook operations (tool table, context chips) load on a widget's first use, not
@@ -59,7 +59,7 @@ export function createBridge(tracker: INotebookTracker): ChatkitBridge {
     agent(fromEl) {
       if (!(fromEl instanceof Element) || !panelHolding(tracker, fromEl)) return null;
       // Steps act on the notebook holding the widget, whichever notebook has focus.
-      return new NotebookAgent(() => panelHolding(tracker, fromEl));
+      return new LazyAgent(() => panelHolding(tracker, fromEl));
     },
   };
 }

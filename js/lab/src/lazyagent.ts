@@ -1,0 +1,68 @@
+/**
+ * Agent mode's notebook side for the chat widget in a cell output, without loading it
+ * at JupyterLab's start: the bridge's `agent()` must answer at once, so it returns this
+ * stand-in, which loads NotebookAgent (and the tool table behind it) right away and
+ * forwards to it. Cards ask for `preview` before they show a diff or run anything, so
+ * in practice every call finds the agent loaded; the stand-in still keeps the order.
+ */
+
+import type { NotebookPanel } from "@jupyterlab/notebook";
+import type { AgentHost, RevertOutcome, StepOutcome, StepPreview, UndoStep } from "../../src/index";
+import type { NotebookAgent } from "./agent";
+
+/** An `AgentHost` that loads NotebookAgent on construction and forwards to it. */
+export class LazyAgent implements AgentHost {
+  readonly autoApprove: Promise<boolean>;
+  readonly maxSteps: Promise<number | null>;
+  private agent: NotebookAgent | null = null;
+  private readonly loaded: Promise<NotebookAgent>;
+  /** A turn is running (begun before the agent was loaded, it is begun on load). */
+  private inTurn = false;
+
+  constructor(notebook: () => NotebookPanel | null) {
+    this.loaded = import("./agent").then(({ NotebookAgent }) => {
+      const agent = new NotebookAgent(notebook);
+      if (this.inTurn) agent.beginTurn();
+      this.agent = agent;
+      return agent;
+    });
+    this.autoApprove = this.loaded.then((a) => a.autoApprove);
+    this.maxSteps = this.loaded.then((a) => a.maxSteps);
+  }
+
+  beginTurn(): void {
+    this.inTurn = true;
+    this.agent?.beginTurn();
+  }
+
+  endTurn(): void {
+    this.inTurn = false;
+    this.agent?.endTurn();
+  }
+
+  async preview(name: string, args: Record<string, unknown>): Promise<StepPreview> {
+    return (await this.loaded).preview(name, args);
+  }
+
+  async apply(
+    name: string,
+    args: Record<string, unknown>,
+    signal: AbortSignal,
+    shown?: StepPreview,
+  ): Promise<StepOutcome> {
+    return (await this.loaded).apply(name, args, signal, shown);
+  }
+
+  diff(before: string, after: string): HTMLElement {
+    if (this.agent) return this.agent.diff(before, after);
+    // Not loaded yet: a placeholder that becomes the diff as soon as it is.
+    const slot = document.createElement("div");
+    void this.loaded.then((a) => slot.replaceWith(a.diff(before, after)));
+    return slot;
+  }
+
+  revert(step: UndoStep): RevertOutcome {
+    // Undo follows a finished turn, whose steps loaded the agent.
+    return this.agent ? this.agent.revert(step) : "unavailable";
+  }
+}
