@@ -14,6 +14,7 @@ import json
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, cast
 
 from agents.models.interface import Model
@@ -30,6 +31,7 @@ from chatkit.types import (
     ErrorEvent,
     FeedbackKind,
     Page,
+    Thread,
     ThreadCreatedEvent,
     ThreadItem,
     ThreadItemDoneEvent,
@@ -289,7 +291,11 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
                     # Used by respond(), or dropped with a request that never got there.
                     self._turn_requests.pop(thread_id, None)
             return
-        events = super()._process_streaming_impl(request, context)
+        events = (
+            self._create_thread(request, context)
+            if not request.params.input.attachments
+            else super()._process_streaming_impl(request, context)
+        )
         created: str | None = None
         notebook: str | None = None
         kept = False
@@ -316,6 +322,29 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
                 notebook = self._new_notebooks.pop(created, None)
         if created is not None and kept:
             await self._record_notebook(created, notebook, context)
+
+    async def _create_thread(
+        self, request: ThreadsCreateReq, context: RequestContext
+    ) -> AsyncGenerator[ThreadStreamEvent, None]:
+        """ChatKit's ``threads.create`` (chatkit 1.6.5), with the thread and its first
+        message saved in one transaction instead of two.
+
+        The same events in the same order; a message with attachments takes ChatKit's
+        own way (they are saved with the thread's id between the two writes).
+        """
+        thread = Thread(
+            id=self.store.generate_thread_id(context), created_at=datetime.now(), items=Page()
+        )
+        message = await self._build_user_message_item(request.params.input, thread, context)
+        await self.sql_store.create_thread_with_item(
+            ThreadMetadata(**thread.model_dump()), message, context
+        )
+        yield ThreadCreatedEvent(thread=self._to_thread_response(thread))
+        yield ThreadItemDoneEvent(item=message)
+        async for event in self._process_events(
+            thread, context, lambda: self.respond(thread, message, context)
+        ):
+            yield event
 
     def _to_thread_response(self, thread: Any) -> Any:
         """ChatKit's thread response plus the thread's Ask/Agent settings (nothing else

@@ -192,6 +192,29 @@ class SQLStore(Store[RequestContext]):
 
     async def save_thread(self, thread: ThreadMetadata, context: RequestContext) -> None:
         """Create the thread for this user, or update it if they own it already."""
+        async with self._writer.begin() as conn:
+            result = await conn.execute(self._thread_upsert(thread, context))
+        if result.rowcount == 0:
+            raise _thread_not_found(thread.id)
+
+    async def create_thread_with_item(
+        self, thread: ThreadMetadata, item: ThreadItem, context: RequestContext
+    ) -> None:
+        """Save a new thread and its first item in one transaction (a new conversation's
+        first message: one write instead of two, and never a thread without it)."""
+        try:
+            async with self._writer.begin() as conn:
+                result = await conn.execute(self._thread_upsert(thread, context))
+                if result.rowcount == 0:
+                    raise _thread_not_found(thread.id)
+                await conn.execute(
+                    _item_upsert(self._dialect), _item_values(thread.id, item, context)
+                )
+        except IntegrityError:
+            raise _thread_not_found(thread.id) from None
+
+    def _thread_upsert(self, thread: ThreadMetadata, context: RequestContext) -> Any:
+        """Insert ``thread`` for this user, or update it if they own it (else no row)."""
         stamp = now_us()
         stmt = dialect_insert(self._dialect, threads).values(
             id=thread.id,
@@ -216,10 +239,7 @@ class SQLStore(Store[RequestContext]):
             # Someone else's id: the upsert touches nothing and we report not-found.
             where=threads.c.user_id == context.user_id,
         )
-        async with self._writer.begin() as conn:
-            result = await conn.execute(stmt)
-        if result.rowcount == 0:
-            raise _thread_not_found(thread.id)
+        return stmt
 
     async def load_threads(
         self,
@@ -391,15 +411,7 @@ class SQLStore(Store[RequestContext]):
             )
 
     async def _upsert_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
-        values = {
-            "b_thread_id": thread_id,
-            "b_id": item.id,
-            "b_user_id": context.user_id,
-            "b_owner": context.user_id,
-            "b_type": item.type,
-            "b_created_us": to_us(item.created_at),
-            "b_payload": codec.dump_item(item),
-        }
+        values = _item_values(thread_id, item, context)
         try:
             async with self._writer.begin() as conn:
                 # Ownership check, and on PostgreSQL a row lock that makes a concurrent
@@ -562,6 +574,19 @@ def _item_upsert(dialect: Dialect) -> Any:
         set_={"type": stmt.excluded.type, "payload": stmt.excluded.payload},
         where=items.c.user_id == bindparam("b_owner", type_=items.c.user_id.type),
     )
+
+
+def _item_values(thread_id: str, item: ThreadItem, context: RequestContext) -> dict[str, Any]:
+    """The parameters of :func:`_item_upsert` for ``item`` of this user's thread."""
+    return {
+        "b_thread_id": thread_id,
+        "b_id": item.id,
+        "b_user_id": context.user_id,
+        "b_owner": context.user_id,
+        "b_type": item.type,
+        "b_created_us": to_us(item.created_at),
+        "b_payload": codec.dump_item(item),
+    }
 
 
 # Marks this user's thread updated (see _touch_thread); built once.
