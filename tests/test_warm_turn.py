@@ -58,8 +58,9 @@ async def test_the_warm_up_turn_never_reaches_the_provider_nor_the_store(
 ) -> None:
     holder = _holder(jp_serverapp)
     await _warmed(holder)
-    # One model request was answered, in process: the configured server heard nothing.
-    assert holder.warm_requests == 1
+    # Two model requests (a client tool call, then the answer) were answered in
+    # process: the configured server heard nothing.
+    assert holder.warm_requests == 2
     assert fake_llm.calls == []
     # Nothing was written to the person's store.
     db = tmp_path / "chat.sqlite3"
@@ -136,5 +137,5 @@ class TestOpenAIItself:
         await _warmed(holder)
         assert holder.settings.provider == "openai"
         assert holder.settings.effective_api == "responses"
-        assert holder.warm_requests == 1
+        assert holder.warm_requests == 2
         assert _rows(tmp_path / "chat.sqlite3", "threads") == 0
