@@ -7,7 +7,9 @@ For each start: a fresh fake OpenAI-compatible LLM and a fresh ``jupyter server`
 the extension pointed at it; once ``jupyter-chatkit/health`` says the assistant is ready
 (and, where the server reports it, that its warm-up after start has ended), one new
 conversation's time to first token (the first turn), then ``--turns`` more (warm turns).
-The figure is first / warm p50 (target <= 1.5x), a median over starts.
+The figure is first / warm p50 (target <= 1.5x), a median over starts. Beside it, the
+first turn over warm turns that each follow the same idle pause as the first one did:
+what is left once waking an idle process (and machine) is taken out.
 
 ``--compare PATH`` measures another checkout's server (``PATH/src`` first on the
 server's ``PYTHONPATH``) in the same run, start for start interleaved with this one, for
@@ -105,11 +107,15 @@ def start_processes(
     return [server, llm], llm_port, port
 
 
-Figures = tuple[float, float, float, float]
+Figures = tuple[float, float, float, float, float]
+# Idle time before the first turn (a person reads the page before typing), and before
+# each of the "after a pause" turns that tell idle-wake-up costs from first-use ones.
+PAUSE = 1.0
 
 
 async def measure(api: str, llm_port: int, port: int, pid: int, turns: int) -> Figures:
-    """(first turn s, warm p50 s, ready-to-warm s, RSS MB before the first turn)."""
+    """(first turn s, warm p50 s, ready-to-warm s, RSS MB before the first turn,
+    p50 of warm turns that each follow the same pause as the first)."""
     base = f"http://127.0.0.1:{port}/jupyter-chatkit"
     headers = {"Authorization": f"token {TOKEN}"}
     async with httpx.AsyncClient(headers=headers, timeout=60) as client:
@@ -118,7 +124,7 @@ async def measure(api: str, llm_port: int, port: int, pid: int, turns: int) -> F
         # (one request straight to it, not through the server measured).
         await warm_fake_llm(client, f"http://127.0.0.1:{llm_port}/v1", api)
         # A person reads the page before typing; let start-up work settle too.
-        await asyncio.sleep(1.0)
+        await asyncio.sleep(PAUSE)
         rss = rss_mb(pid)
         endpoint = f"{base}/chatkit"
         first = await first_delta_over_http(client, endpoint, create_body("first"))
@@ -126,7 +132,11 @@ async def measure(api: str, llm_port: int, port: int, pid: int, turns: int) -> F
             await first_delta_over_http(client, endpoint, create_body(f"q{i}"))
             for i in range(turns)
         ]
-    return first, statistics.median(warm), warm_after, rss
+        paused = []
+        for i in range(3):
+            await asyncio.sleep(PAUSE)
+            paused.append(await first_delta_over_http(client, endpoint, create_body(f"p{i}")))
+    return first, statistics.median(warm), warm_after, rss, statistics.median(paused)
 
 
 def one_start(api: str, src: Path | None, turns: int) -> Figures:
@@ -171,6 +181,12 @@ def main() -> None:
                 f"{', '.join(f'{r:.2f}' for r in ratios)})   ready->warm "
                 f"{statistics.median(r[2] for r in runs):4.1f} s   "
                 f"RSS before it {statistics.median(r[3] for r in runs):5.1f} MB"
+            )
+            paused = [r[0] / r[4] for r in runs]
+            print(
+                f"      first vs. a warm turn after the same {PAUSE:.0f} s pause: ratio "
+                f"{statistics.median(paused):5.2f} (p50 of those turns "
+                f"{statistics.median(r[4] for r in runs) * 1e3:6.1f} ms)"
             )
 
 
