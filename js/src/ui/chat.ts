@@ -17,6 +17,7 @@ import { HistoryPanel } from "./history";
 import { ThreadView } from "./items";
 import type { CodeActions, CodeBlockAction, MarkdownOptions } from "./markdown";
 import { Completer, type MentionSource, type SlashCommand, toolMentions } from "./mentions";
+import { type ModelChoice, ModelPicker } from "./models";
 import { applyReadLines } from "./readline";
 import { FrameScheduler } from "./scheduler";
 import { StatusView } from "./status";
@@ -68,17 +69,7 @@ export interface ChatOptions {
   agent?: AgentHost;
 }
 
-/** The server's model and the ones people may pick per conversation. */
-export interface ModelChoice {
-  /** The model used unless one is picked. */
-  default: string;
-  /** The models the server accepts (including the default); fewer than two: no picker. */
-  allowed: readonly string[];
-  /** How to show the default (e.g. "offline demo model"); defaults to its name. */
-  label?: string;
-}
-
-export { type SendKey, sendKeyHint };
+export { type ModelChoice, type SendKey, sendKeyHint };
 
 /** An assistant turn that finished. */
 export interface ChatAnswer {
@@ -266,57 +257,12 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     title: "New conversation",
   });
   // ------------------------------------------------------------ model
-  // The model label, or a picker when the server allows several. The pick is kept per
-  // thread: it rides on each message (inference_options.model), so a reopened thread
-  // uses the model of its last message.
-  const modelSlot = h("span", { class: "jck-model", title: "The model answering" });
-  let models: ModelChoice | null = null;
-  let picker: HTMLSelectElement | null = null;
-  const picked = new Map<string, string>();
-  const threadModel = (): string | null => {
-    const id = session.threadId;
-    if (id && picked.has(id)) return picked.get(id) ?? null;
-    const items = session.state.items;
-    for (let i = items.length - 1; i >= 0; i--) {
-      const it = items[i];
-      if (it.type === "user_message" && it.inference_options?.model) return it.inference_options.model;
-    }
-    return null;
-  };
-  const showModel = (): void => {
-    if (!models) return;
-    const allowed = models.allowed;
-    const want = threadModel();
-    const current = want && allowed.includes(want) ? want : models.default;
-    session.model = current === models.default ? null : current;
-    if (picker) picker.value = current;
-  };
-  void Promise.resolve(options.models).then((m) => {
-    if (!m || disposed) return;
-    models = m;
-    if (m.allowed.length < 2) {
-      modelSlot.textContent = m.label ?? m.default;
-      return;
-    }
-    const select = h("select", { class: "jck-model", "aria-label": "Model", title: "The model answering" });
-    for (const name of m.allowed) {
-      select.appendChild(h("option", { value: name }, name === m.default && m.label ? m.label : name));
-    }
-    select.addEventListener("change", () => {
-      session.model = select.value === m.default ? null : select.value;
-      const id = session.threadId;
-      if (id) picked.set(id, select.value);
-      announce(`Model: ${select.value}`);
-    });
-    modelSlot.replaceWith(select);
-    picker = select;
-    showModel();
-  });
+  const model = new ModelPicker(session, options.models, announce, () => disposed);
 
   const header = h(
     "header",
     { class: "jck-header" },
-    h("div", { class: "jck-heading" }, titleEl, h("div", { class: "jck-subline" }, modelSlot, subtitle)),
+    h("div", { class: "jck-heading" }, titleEl, h("div", { class: "jck-subline" }, model.el, subtitle)),
     h("div", { class: "jck-header-tools" }, historyBtn, newBtn),
   );
 
@@ -502,10 +448,9 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     else stickToEnd();
     const id = session.threadId;
     if (id !== lastThreadId) {
-      // A thread created with a picked model keeps it.
-      if (id && !lastThreadId && session.model) picked.set(id, session.model);
+      const previous = lastThreadId;
       lastThreadId = id;
-      showModel();
+      model.threadChanged(previous);
       for (const cb of [...threadListeners]) cb(id);
     }
   };
