@@ -23,6 +23,8 @@ ANSWER = ["The kernel ", "has no variables yet."]
 # The client tool the first answer calls, with its arguments (JSON text).
 TOOL_CALL = (LIST_KERNEL_VARIABLES.name, "{}")
 CALL_ID = "call_warm_up"
+# What the synchronous parse (parse_answers) asks; the canned provider ignores it.
+WARM_INPUT = "Hello"
 
 
 def _sse(payloads: list[Any]) -> bytes:
@@ -201,3 +203,46 @@ def offline_copy(model: Model, provider: CannedProvider) -> Model | None:
     mock = library.AsyncClient(transport=library.MockTransport(handler))
     copy = client.copy(http_client=mock, max_retries=0)
     return type(model)(model=model.model, openai_client=copy)  # type: ignore[attr-defined,call-arg]
+
+
+def parse_answers(model: Model, api: str) -> int:
+    """Stream the canned answers through a synchronous copy of ``model``'s client.
+
+    For a worker thread: the first parse of a stream builds openai's event unions
+    (a ``TypeAdapter`` and the discriminator map of ~50 event classes), hundreds of
+    milliseconds that would otherwise stop the server's event loop during the warm-up
+    turn. The caches are the process's, so the async client finds them built. Returns
+    the requests answered (0 without an openai client).
+    """
+    client = getattr(model, "_client", None)
+    if client is None:
+        return 0
+    from openai import OpenAI
+
+    library = _http_library(getattr(client, "_client", None))
+    provider = CannedProvider(str(getattr(model, "model", "")))
+
+    def handler(request: Any) -> Any:
+        status, body = provider.answer(request.method, request.url.path)
+        headers = {"content-type": "text/event-stream" if status == 200 else "application/json"}
+        return library.Response(status, headers=headers, content=body)
+
+    http_client = library.Client(transport=library.MockTransport(handler))
+    with OpenAI(
+        api_key="warm-up", base_url=str(client.base_url), http_client=http_client, max_retries=0
+    ) as sync_client:
+        for _ in range(2):  # a tool call, then text
+            if api == "responses":
+                stream: Any = sync_client.responses.create(
+                    model=provider.model, input=WARM_INPUT, stream=True
+                )
+            else:
+                stream = sync_client.chat.completions.create(
+                    model=provider.model,
+                    messages=[{"role": "user", "content": WARM_INPUT}],
+                    stream=True,
+                    stream_options={"include_usage": True},
+                )
+            for _event in stream:
+                pass
+    return provider.requests

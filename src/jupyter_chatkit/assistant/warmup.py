@@ -150,6 +150,13 @@ def warm_up(model: object, api: str) -> int:
         from ..protocol import RequestContext
 
         AgentContext[RequestContext]  # building the class is the point
+        if client is not None:
+            # The stream-event unions, here in the worker thread rather than on the
+            # event loop during the warm-up turn (warm_turn.py).
+            from .canned_provider import parse_answers
+
+            parse_answers(model, api)  # type: ignore[arg-type]
     except Exception as exc:
-        log.info("jupyter-chatkit: warm-up skipped (%s)", type(exc).__name__)
+        # The first turn (or the warm-up turn) builds what is left.
+        log.debug("jupyter-chatkit: warm-up skipped (%s)", type(exc).__name__)
     return built
