@@ -45,7 +45,18 @@ WARM_QUESTION = "Which variables are defined?"
 # Loggers of the libraries a turn goes through; while the warm-up runs, records made
 # on its behalf are dropped there (a logger's filters see only its own records, so
 # each one that exists when the warm-up starts gets the filter).
-_QUIET_PREFIXES = ("jupyter_chatkit", "chatkit", "openai", "agents", "httpx", "sqlalchemy")
+_QUIET_PREFIXES = (
+    "jupyter_chatkit",
+    "chatkit",
+    "openai",
+    "agents",
+    "httpx",
+    "httpx2",
+    "httpcore",
+    "httpcore2",
+    "sqlalchemy",
+    "aiosqlite",
+)
 
 _warming: ContextVar[bool] = ContextVar("jupyter_chatkit_warming", default=False)
 
