@@ -36,6 +36,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -76,6 +77,7 @@ from .schema import (
     to_us,
 )
 from .turns import ThreadTurns
+from .writes import OneHopWrites
 
 _FEEDBACK_KINDS: frozenset[str] = frozenset({"positive", "negative"})
 
@@ -129,6 +131,8 @@ class SQLStore(Store[RequestContext]):
     ) -> None:
         self._engine = engine
         self._writer = Writer(engine)
+        # A turn's own writes (thread and items), in one thread hop each on SQLite.
+        self._writes = OneHopWrites(engine, self._writer)
         self._dialect = dialect_of(engine)
         self.attachments = SQLAttachmentStore(
             engine, max_bytes=max_attachment_bytes, writer=self._writer
@@ -147,6 +151,7 @@ class SQLStore(Store[RequestContext]):
 
     async def close(self) -> None:
         """Close every pooled connection."""
+        self._writes.dispose()
         await self._engine.dispose()
 
     def thread_turn(self, thread_id: str) -> AbstractAsyncContextManager[None]:
@@ -192,9 +197,9 @@ class SQLStore(Store[RequestContext]):
 
     async def save_thread(self, thread: ThreadMetadata, context: RequestContext) -> None:
         """Create the thread for this user, or update it if they own it already."""
-        async with self._writer.begin() as conn:
-            result = await conn.execute(self._thread_upsert(thread, context))
-        if result.rowcount == 0:
+        stmt = self._thread_upsert(thread, context)
+        rowcount = await self._writes.run(lambda conn: conn.execute(stmt).rowcount)
+        if rowcount == 0:
             raise _thread_not_found(thread.id)
 
     async def create_thread_with_item(
@@ -202,14 +207,16 @@ class SQLStore(Store[RequestContext]):
     ) -> None:
         """Save a new thread and its first item in one transaction (a new conversation's
         first message: one write instead of two, and never a thread without it)."""
+        stmt = self._thread_upsert(thread, context)
+        values = _item_values(thread.id, item, context)
+
+        def write(conn: Connection) -> None:
+            if conn.execute(stmt).rowcount == 0:
+                raise _thread_not_found(thread.id)
+            conn.execute(_item_upsert(self._dialect), values)
+
         try:
-            async with self._writer.begin() as conn:
-                result = await conn.execute(self._thread_upsert(thread, context))
-                if result.rowcount == 0:
-                    raise _thread_not_found(thread.id)
-                await conn.execute(
-                    _item_upsert(self._dialect), _item_values(thread.id, item, context)
-                )
+            await self._writes.run(write)
         except IntegrityError:
             raise _thread_not_found(thread.id) from None
 
@@ -412,12 +419,18 @@ class SQLStore(Store[RequestContext]):
 
     async def _upsert_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
         values = _item_values(thread_id, item, context)
+        upsert = _item_upsert(self._dialect)
+
+        def write(conn: Connection) -> None:
+            # Ownership check, and on PostgreSQL a row lock that makes a concurrent
+            # delete_thread wait for this insert instead of orphaning it.
+            touched = {"b_thread_id": thread_id, "b_user_id": context.user_id, "b_now": now_us()}
+            if conn.execute(_TOUCH_THREAD, touched).rowcount == 0:
+                raise _thread_not_found(thread_id)
+            conn.execute(upsert, values)
+
         try:
-            async with self._writer.begin() as conn:
-                # Ownership check, and on PostgreSQL a row lock that makes a concurrent
-                # delete_thread wait for this insert instead of orphaning it.
-                await _touch_thread(conn, thread_id, context.user_id)
-                await conn.execute(_item_upsert(self._dialect), values)
+            await self._writes.run(write)
         except IntegrityError:
             # The thread vanished between check and insert (foreign key).
             raise _thread_not_found(thread_id) from None

@@ -1,0 +1,86 @@
+"""The store's frequent writes, each one worker-thread hop on SQLite.
+
+Through aiosqlite every step of a transaction (``BEGIN``, each statement's cursor,
+execute and close, ``COMMIT``) is a round trip to the connection's thread and back
+through the event loop: about ten for one saved item. Under load each of them waits
+for its turn in a busy loop while the transaction holds SQLite's only write lock, so
+concurrent conversations queued behind each other before their first tokens. Here a
+whole transaction runs in one worker thread on a synchronous connection to the same
+file, under the same in-process writer lock (:class:`~.engine.Writer`), configured the
+same way (``BEGIN IMMEDIATE``, busy timeout, foreign keys, no NUL characters).
+
+PostgreSQL's writes run as before: asyncpg talks to the server from the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from .engine import SQLITE_BUSY_TIMEOUT_MS, Writer, _refuse_nul
+
+T = TypeVar("T")
+
+
+class OneHopWrites:
+    """Runs a write transaction, given as a function of a synchronous connection."""
+
+    def __init__(self, engine: AsyncEngine, writer: Writer) -> None:
+        self._writer = writer
+        # The writer's lock: SQLite writers of this process queue on one lock.
+        lock = getattr(writer, "_lock", None)
+        self._lock: asyncio.Lock | None = lock if isinstance(lock, asyncio.Lock) else None
+        self._sync: Engine | None = None
+        if engine.dialect.name == "sqlite" and self._lock is not None:
+            self._sync = _sqlite_engine(engine)
+
+    async def run(self, work: Callable[[Connection], T]) -> T:
+        """``work(conn)`` in one write transaction, committed when it returns."""
+        if self._sync is None or self._lock is None:
+            async with self._writer.begin() as conn:
+                return await conn.run_sync(work)
+        sync = self._sync
+        async with self._lock:
+            return await asyncio.to_thread(_in_transaction, sync, work)
+
+    def dispose(self) -> None:
+        """Close the synchronous connections."""
+        if self._sync is not None:
+            self._sync.dispose()
+
+
+def _in_transaction(engine: Engine, work: Callable[[Connection], T]) -> T:
+    with engine.begin() as conn:
+        return work(conn)
+
+
+def _sqlite_engine(engine: AsyncEngine) -> Engine:
+    """A synchronous engine on the same SQLite file, set up like the async one."""
+    url = engine.url.set(drivername="sqlite+pysqlite")
+    # Used from worker threads one transaction at a time (the writer's lock).
+    sync = create_engine(url, hide_parameters=True, connect_args={"check_same_thread": False})
+
+    @event.listens_for(sync, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # As in engine._configure_sqlite: BEGIN is ours, the lock waited for, WAL synced
+        # normally, foreign keys enforced.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+            cursor.execute("PRAGMA foreign_keys = ON")
+        finally:
+            cursor.close()
+
+    @event.listens_for(sync, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    event.listen(sync, "before_cursor_execute", _refuse_nul)
+    return sync
