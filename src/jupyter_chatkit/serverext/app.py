@@ -18,6 +18,7 @@ from jupyter_server.utils import url_path_join
 from ..logs import setup_logging
 from ..protocol import LOCAL_USER
 from ..settings import JupyterChatKit
+from .deferred_imports import defer_unused_packages
 from .handlers import (
     _SINGLE_USER_PROVIDERS,
     AssistantHolder,
@@ -90,6 +91,9 @@ class JupyterChatKitApp(ExtensionApp):
             # Under a hub, users are never collapsed into one scope (see handlers).
             "hub": hub,
         }
+        # Before the background build imports openai-agents: no MCP server, no mcp
+        # package beyond the submodule the SDK imports (deferred_imports.py).
+        defer_unused_packages(settings.mcp_servers)
         holder.start_in_background()
         if settings.offline:
             self.log.info("jupyter-chatkit: offline demo model (no provider configured)")

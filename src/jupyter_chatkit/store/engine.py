@@ -17,17 +17,18 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import Table, event
-from sqlalchemy.dialects.postgresql import Insert as PGInsert
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import Insert as SQLiteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects.postgresql import Insert as PGInsert
 
 Dialect = Literal["sqlite", "postgresql"]
 
@@ -255,6 +256,10 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 def dialect_insert(dialect: Dialect, table: Table) -> SQLiteInsert | PGInsert:
     """An INSERT supporting ``on_conflict_do_*`` (the same API on both dialects)."""
     if dialect == "postgresql":
+        # Imported here: the PostgreSQL dialect (and its drivers' modules) is ~2 MB
+        # that a server on SQLite never needs.
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
         return pg_insert(table)
     return sqlite_insert(table)
 

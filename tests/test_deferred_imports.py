@@ -1,0 +1,178 @@
+"""Deferred package ``__init__`` (serverext/deferred_imports.py): the server's idle memory.
+
+The real ``mcp`` case runs in a fresh Python (this process has imported ``mcp`` in full
+long ago); the semantics are checked on a small package written to a temporary folder.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from jupyter_chatkit.serverext.deferred_imports import (
+    defer_package,
+    defer_unused_packages,
+    is_deferred,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = "chatkit_deferred_fixture_pkg"
+
+
+@pytest.fixture
+def package(tmp_path: Path) -> Iterator[Path]:
+    """A package whose ``__init__`` counts its runs in ``runs.txt`` and imports a sibling."""
+    root = tmp_path / PACKAGE
+    root.mkdir()
+    (root / "__init__.py").write_text(
+        textwrap.dedent(
+            """
+            from pathlib import Path
+            _runs = Path(__file__).with_name("runs.txt")
+            _runs.write_text(_runs.read_text() + "x" if _runs.exists() else "x")
+            if Path(__file__).with_name("fail").exists():
+                raise RuntimeError("broken __init__")
+            from . import heavy as heavy
+            from .light import LIGHT
+            VALUE = 42
+            """
+        )
+    )
+    (root / "light.py").write_text("LIGHT = 'light'\n")
+    (root / "heavy.py").write_text("HEAVY = 'heavy'\n")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        yield root
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name in [n for n in sys.modules if n.split(".")[0] == PACKAGE]:
+            del sys.modules[name]
+
+
+def runs(root: Path) -> str:
+    path = root / "runs.txt"
+    return path.read_text() if path.exists() else ""
+
+
+def test_a_submodule_import_does_not_run_the_init_and_any_use_of_the_package_does(
+    package: Path,
+) -> None:
+    assert defer_package(PACKAGE)
+    from chatkit_deferred_fixture_pkg.light import LIGHT
+
+    assert LIGHT == "light"
+    assert runs(package) == "" and is_deferred(PACKAGE)
+    assert f"{PACKAGE}.heavy" not in sys.modules
+    # vars() reads __dict__ (what openai-agents does with `mcp`): the real __init__ runs.
+    assert vars(sys.modules[PACKAGE])["VALUE"] == 42
+    assert runs(package) == "x" and not is_deferred(PACKAGE)
+    assert f"{PACKAGE}.heavy" in sys.modules
+    import chatkit_deferred_fixture_pkg as pkg
+
+    assert pkg.heavy.HEAVY == "heavy" and pkg.VALUE == 42 and runs(package) == "x"
+
+
+def test_from_import_and_dir_run_the_init(package: Path) -> None:
+    assert defer_package(PACKAGE)
+    from chatkit_deferred_fixture_pkg import VALUE
+
+    assert VALUE == 42 and runs(package) == "x"
+    assert "VALUE" in dir(sys.modules[PACKAGE])
+
+
+def test_a_failing_init_raises_and_the_next_import_starts_afresh(package: Path) -> None:
+    (package / "fail").write_text("")
+    assert defer_package(PACKAGE)
+    module = sys.modules[PACKAGE]
+    with pytest.raises(RuntimeError, match="broken __init__"):
+        _ = module.VALUE
+    assert PACKAGE not in sys.modules  # as after any failed import
+    (package / "fail").unlink()
+    import chatkit_deferred_fixture_pkg as pkg
+
+    assert pkg.VALUE == 42 and runs(package) == "xx"
+
+
+def test_threads_using_it_at_once_run_the_init_once(package: Path) -> None:
+    assert defer_package(PACKAGE)
+    module = sys.modules[PACKAGE]
+    start = threading.Barrier(8)
+    values: list[int] = []
+
+    def use() -> None:
+        start.wait()
+        values.append(module.VALUE)
+
+    threads = [threading.Thread(target=use) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert values == [42] * 8 and runs(package) == "x"
+
+
+def test_nothing_is_deferred_when_imported_already_or_not_a_package(package: Path) -> None:
+    assert not defer_package("json")  # imported already
+    assert not defer_package("chatkit_no_such_package_here")
+    assert not defer_package(f"{PACKAGE}.light")  # only top-level packages
+    assert not defer_unused_packages({"x": {"command": "a"}})  # MCP configured: mcp as is
+    assert PACKAGE not in sys.modules
+
+
+# A fresh Python: the server extension's choice for `mcp`, then openai-agents imported as
+# the background build does, then an MCP server used through the assistant's own client.
+MCP_SCRIPT = """
+import asyncio, json, sys
+from jupyter_chatkit.serverext.deferred_imports import defer_unused_packages, is_deferred
+deferred = defer_unused_packages({})
+import agents, jupyter_chatkit.assistant.server
+idle = {
+    "deferred": deferred,
+    "still_deferred": is_deferred("mcp"),
+    "loaded": sorted(m for m in ("mcp.client.session", "mcp.server", "starlette", "uvicorn")
+                     if m in sys.modules),
+}
+from jupyter_chatkit.assistant.mcp import McpTools
+from jupyter_chatkit.settings import Settings
+
+async def main():
+    server = {"command": sys.executable, "args": ["-m", "tests.fixtures.mcp_server"],
+              "cwd": sys.argv[1], "env": {"MCP_FIXTURE_KEY": "k" * 12}}
+    tools = McpTools.from_settings(Settings(mcp_servers={"fixture": server}))
+    try:
+        refs, problems = await tools.tools("turn-1")
+        lookup = next(ref for ref in refs if ref.tool == "lookup")
+        output, notice = await tools.call(lookup, {"term": "deferred"}, "turn-1")
+    finally:
+        await tools.aclose()
+    return {"tools": sorted(r.tool for r in refs), "problems": problems, "output": output,
+            "notice": notice, "deferred_after": is_deferred("mcp")}
+
+print(json.dumps({"idle": idle, "used": asyncio.run(main())}, default=str))
+"""
+
+
+@pytest.mark.timeout(120)
+def test_openai_agents_without_mcp_servers_leaves_mcp_unloaded_and_mcp_still_works() -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", MCP_SCRIPT, str(ROOT)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=110,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["idle"] == {"deferred": ["mcp"], "still_deferred": True, "loaded": []}
+    used = result["used"]
+    assert used["problems"] == [] and used["notice"] == ""
+    assert "lookup" in used["tools"]
+    assert used["output"]["status"] == "done" and "deferred" in used["output"]["result"]
+    assert used["deferred_after"] is False
