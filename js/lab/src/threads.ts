@@ -85,6 +85,7 @@ export function followNotebookThreads(chat: ChatHandle, link: NotebookLink, thre
   // cleared storage): the server knows the notebook's conversations.
   const fromServer = async (): Promise<void> => {
     const asked = path;
+    const shown = chat.threadId;
     if (!asked) return;
     let newest: string | null = null;
     try {
@@ -92,8 +93,9 @@ export function followNotebookThreads(chat: ChatHandle, link: NotebookLink, thre
     } catch (e) {
       console.warn("jupyter-chatkit: could not ask for the notebook's conversation", e);
     }
-    // Another notebook attached meanwhile, or the person started writing: theirs stands.
-    if (path !== asked || chat.session.busy) return;
+    // Another notebook attached meanwhile, or the person started writing (an answer may
+    // even have ended while the server was slow to list): theirs stands.
+    if (path !== asked || chat.session.busy || chat.threadId !== shown) return;
     if (newest && newest !== chat.threadId) await chat.openThread(newest).catch(() => chat.newThread());
     else if (!newest && chat.threadId) chat.newThread();
   };

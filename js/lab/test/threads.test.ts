@@ -60,7 +60,7 @@ test("the sidebar (full base URL) and the widget (its path) use one memory key",
 });
 
 /** A chat whose server lists `onServer` (notebook → newest thread id); records what it opens. */
-function fakeChat(onServer: Record<string, string>, missing: string[] = []) {
+function fakeChat(onServer: Record<string, string>, missing: string[] = [], listing: Promise<void> = Promise.resolve()) {
   const listed: unknown[] = [];
   const opened: string[] = [];
   let threadId: string | null = null;
@@ -75,6 +75,7 @@ function fakeChat(onServer: Record<string, string>, missing: string[] = []) {
       busy: false,
       listThreads: async (_after: string | null, _limit: number, metadata?: { notebook: string }) => {
         listed.push(metadata);
+        await listing;
         const id = metadata ? onServer[metadata.notebook] : undefined;
         return { data: id ? [{ id }] : [], has_more: false };
       },
@@ -97,7 +98,7 @@ function fakeChat(onServer: Record<string, string>, missing: string[] = []) {
     },
     onAnswer: () => () => undefined,
   } as unknown as ChatHandle;
-  return { chat, listed, opened, newThreads: () => newThreads };
+  return { chat, listed, opened, newThreads: () => newThreads, setThread };
 }
 
 /** A notebook link that attaches the panels the test gives it. */
@@ -163,4 +164,23 @@ test("a notebook without conversations anywhere gets a new one", async () => {
   await settle();
   assert.equal(newThreads(), 1);
   assert.equal(chat.threadId, null);
+});
+
+test("a conversation the person started while the server was slow to list stays", async () => {
+  stored.clear();
+  let answer = (): void => undefined;
+  const listing = new Promise<void>((resolve) => {
+    answer = resolve;
+  });
+  const { chat, newThreads, setThread } = fakeChat({}, [], listing);
+  const { link, attach } = fakeLink();
+  followNotebookThreads(chat, link, new NotebookThreads());
+  attach("a.ipynb");
+  await settle();
+  // The person asked, and the answer ended, before the server listed no conversation.
+  setThread("thr_mine");
+  answer();
+  await settle();
+  assert.equal(newThreads(), 0);
+  assert.equal(chat.threadId, "thr_mine");
 });
