@@ -88,14 +88,26 @@ def chip_labels(page: Any, kind: str) -> list[str]:
     return list(page.locator(f"{HOST} .jck-chip-{kind} .jck-chip-label").all_inner_texts())
 
 
+StartLab = Callable[..., LabPage]
+
+
+@pytest.fixture
+def start_lab(
+    jupyter_server_factory: Callable[..., JupyterServer], page: Any, fake_llm: FakeLLM
+) -> StartLab:
+    """``start_lab(app="lab")``: a Jupyter server answered by the fake model, and the page on it."""
+
+    def start(app: str = "lab") -> LabPage:
+        return LabPage(page, jupyter_server_factory(app=app, extra_env=fake_llm_env(fake_llm)))
+
+    return start
+
+
 def test_widget_keeps_to_its_notebooks_conversations(
-    jupyter_server_factory: Callable[..., JupyterServer],
-    page: Any,
-    screenshot: Any,
-    fake_llm: FakeLLM,
+    start_lab: StartLab, page: Any, screenshot: Any, fake_llm: FakeLLM
 ) -> None:
-    server = jupyter_server_factory(extra_env=fake_llm_env(fake_llm))
-    lab = LabPage(page, server)
+    lab = start_lab()
+    server = lab.server
     open_and_run(lab, "sales.ipynb", ["total = 41 + 1", CHAT_CELL])
 
     # Chips: the notebook, and the cell above the chat (the chat's own cell is not one).
@@ -154,13 +166,10 @@ def test_widget_keeps_to_its_notebooks_conversations(
 
 
 def test_widget_without_the_bridge_names_its_notebook_from_the_kernel(
-    jupyter_server_factory: Callable[..., JupyterServer],
-    page: Any,
-    screenshot: Any,
-    fake_llm: FakeLLM,
+    start_lab: StartLab, page: Any, screenshot: Any, fake_llm: FakeLLM
 ) -> None:
-    server = jupyter_server_factory(extra_env=fake_llm_env(fake_llm))
-    lab = LabPage(page, server)
+    lab = start_lab()
+    server = lab.server
     # The last cell asks from Python (%chat QUESTION), in the chat the widget shows.
     server.write_notebook("plain.ipynb", ["x = 1", CHAT_CELL, "%chat --new say hi from python"])
     lab.open("plain.ipynb")
@@ -188,13 +197,10 @@ def test_widget_without_the_bridge_names_its_notebook_from_the_kernel(
 
 
 def test_widget_chips_and_notebook_in_notebook_7(
-    jupyter_server_factory: Callable[..., JupyterServer],
-    page: Any,
-    screenshot: Any,
-    fake_llm: FakeLLM,
+    start_lab: StartLab, page: Any, screenshot: Any, fake_llm: FakeLLM
 ) -> None:
-    server = jupyter_server_factory(app="notebook", extra_env=fake_llm_env(fake_llm))
-    lab = LabPage(page, server)
+    lab = start_lab(app="notebook")
+    server = lab.server
     open_and_run(lab, "nb7.ipynb", ["y = 2", CHAT_CELL])
     page.locator(f"{HOST} .jck-chip-notebook").wait_for()
     assert chip_labels(page, "notebook") == ["nb7.ipynb"]

@@ -37,19 +37,27 @@ def tool_results(llm: FakeLLM, request: int) -> list[dict[str, Any]]:
     ]
 
 
+def ask_in_agent_mode(lab: LabPage, llm: FakeLLM, text: str, *replies: Reply) -> None:
+    """Open JupyterLab and the panel, switch to Agent mode, script ``replies``, send ``text``."""
+    lab.open()
+    open_panel(lab.page)
+    lab.page.locator(f"{PANEL} .jck-mode-agent").click()
+    llm.script(*replies)
+    box = lab.page.locator(f"{PANEL} .jck-input")
+    box.fill(text)
+    box.press("Enter")
+
+
 def test_an_mcp_call_waits_for_the_card_and_its_result_reaches_the_model(
     lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
-    lab_page.open()
-    open_panel(page)
-    page.locator(f"{PANEL} .jck-mode-agent").click()
-    scripted_llm.script(
+    ask_in_agent_mode(
+        lab_page,
+        scripted_llm,
+        "look up gauss in the glossary",
         Reply(tool_calls=[ToolCall(LOOKUP, {"term": "gauss"})]),
         Reply("Gauss is in the fixture glossary."),
     )
-    box = page.locator(f"{PANEL} .jck-input")
-    box.fill("look up gauss in the glossary")
-    box.press("Enter")
 
     card = page.locator(CARD)
     card.locator(".jck-step-approve").wait_for(state="visible", timeout=60_000)
@@ -80,17 +88,14 @@ def test_an_mcp_call_waits_for_the_card_and_its_result_reaches_the_model(
 def test_an_allow_listed_mcp_call_runs_unasked_and_shows_as_done(
     lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
-    lab_page.open()
-    open_panel(page)
-    page.locator(f"{PANEL} .jck-mode-agent").click()
     auto = "mcp__auto__lookup"
-    scripted_llm.script(
+    ask_in_agent_mode(
+        lab_page,
+        scripted_llm,
+        "look up euler",
         Reply(tool_calls=[ToolCall(auto, {"term": "euler"})]),
         Reply("Euler is in the glossary too."),
     )
-    box = page.locator(f"{PANEL} .jck-input")
-    box.fill("look up euler")
-    box.press("Enter")
     wait_answer(page, "Euler is in the glossary too.")
     assert "euler" in calls_logged(lab_page)
     # No card waited for a decision: the call is shown done, without buttons.
