@@ -99,7 +99,9 @@ async def wait_until_up(client: httpx.AsyncClient, url: str, within: float = 60)
     while time.monotonic() < deadline:
         try:
             response = await client.get(url)
-            if response.status_code == 200 and response.json().get("ready"):
+            health = response.json() if response.status_code == 200 else {}
+            # Built, and its warm-up turn after start ended (older servers: ready only).
+            if health.get("ready") and health.get("warm", True):
                 return
         except httpx.TransportError:
             pass
