@@ -17,6 +17,7 @@ from chatkit.types import (
     ThreadItemReplacedEvent,
 )
 
+from jupyter_chatkit.assistant.history import estimate_tokens
 from jupyter_chatkit.protocol import STEP_UNDO_KEY, STEP_UNDONE_KEY, Action
 from jupyter_chatkit.store import SQLStore
 
@@ -83,6 +84,12 @@ async def test_undo_record_is_stored_but_not_read_by_the_model(sqlite_store: SQL
     assert seen[1]["diff"] == "- rows\n+ y"
     assert all(STEP_UNDO_KEY not in o for o in seen)
     assert SECRET_BEFORE not in json.dumps(model.calls[3].input, default=str)
+    # Nor does it count against the history budget (a long old source would crowd out
+    # what the model does read).
+    without = stored[1].model_copy(update={"output": {"status": "applied", "index": 0}})
+    record = {"cell_id": "c", "before": "x" * 8000}
+    with_long = stored[1].model_copy(update={"output": {**output(without), STEP_UNDO_KEY: record}})
+    assert estimate_tokens(with_long) == estimate_tokens(without)
 
 
 @pytest.mark.asyncio

@@ -25,6 +25,7 @@ from openai.types.responses import ResponseInputContentParam
 from openai.types.responses.response_input_item_param import Message
 
 from ..protocol import MAX_TOOL_OUTPUT_BYTES, RequestContext
+from .agent_tools import model_output
 from .cards import card_code, inserted_count
 
 # A crude but stable token estimate (~4 characters per token for English and code);
@@ -40,6 +41,9 @@ ReadBytes = Callable[[str], Awaitable[tuple[Attachment, bytes]]]
 
 def estimate_tokens(item: ThreadItem) -> int:
     """Rough token count of one stored item (its JSON, which bounds what is sent)."""
+    if isinstance(item, ClientToolCallItem) and isinstance(item.output, dict):
+        # A step's undo record (an edited cell's old source) never reaches the model.
+        item = item.model_copy(update={"output": model_output(item.output)})
     return len(item.model_dump_json(exclude_none=True)) // CHARS_PER_TOKEN + 4
 
 
