@@ -24,7 +24,7 @@ from chatkit.types import (
 from openai.types.responses import ResponseInputContentParam
 from openai.types.responses.response_input_item_param import Message
 
-from ..protocol import MAX_TOOL_OUTPUT_BYTES, RequestContext
+from ..protocol import MAX_TOOL_OUTPUT_BYTES, STEP_UNDO_KEY, RequestContext
 from .agent_tools import model_output
 from .cards import card_code, inserted_count
 
@@ -41,9 +41,10 @@ ReadBytes = Callable[[str], Awaitable[tuple[Attachment, bytes]]]
 
 def estimate_tokens(item: ThreadItem) -> int:
     """Rough token count of one stored item (its JSON, which bounds what is sent)."""
-    if isinstance(item, ClientToolCallItem) and isinstance(item.output, dict):
+    output = item.output if isinstance(item, ClientToolCallItem) else None
+    if isinstance(output, dict) and STEP_UNDO_KEY in output:
         # A step's undo record (an edited cell's old source) never reaches the model.
-        item = item.model_copy(update={"output": model_output(item.output)})
+        item = item.model_copy(update={"output": model_output(output)})
     return len(item.model_dump_json(exclude_none=True)) // CHARS_PER_TOKEN + 4
 
 
