@@ -153,6 +153,10 @@ def reopen(lab: LabPage, page: Any, sources: list[str]) -> Any:
 def test_undo_survives_a_reload_and_is_recorded_in_the_thread(
     lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
+    undo_after_reload(lab_page, page, scripted_llm, screenshot)
+
+
+def undo_after_reload(lab_page: LabPage, page: Any, scripted_llm: FakeLLM, screenshot: Any) -> None:
     """Approved insert + edit, reload: Undo is still offered and reverts both; another
     reload shows the steps undone and offers no Undo. A cell changed since stays."""
     lab_page.server.write_notebook("undo.ipynb", ["x = 41", "print(x)"])

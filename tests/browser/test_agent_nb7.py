@@ -5,7 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.browser.test_agent_lab import multi_step_fix, planted_instruction, stop_running_cell
+from tests.browser.test_agent_lab import (
+    multi_step_fix,
+    planted_instruction,
+    stop_running_cell,
+    undo_after_reload,
+)
 from tests.fixtures.browser import PANEL, JupyterServer, LabPage
 from tests.fixtures.fake_llm import FakeLLM
 
@@ -31,3 +36,9 @@ def test_notebook7_stop_interrupts_a_running_cell(
     notebook7: JupyterServer, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
     stop_running_cell(LabPage(page, notebook7), page, scripted_llm, screenshot)
+
+
+def test_notebook7_undo_survives_a_reload(
+    notebook7: JupyterServer, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    undo_after_reload(LabPage(page, notebook7), page, scripted_llm, screenshot)
