@@ -42,6 +42,10 @@ export function createBridge(tracker: INotebookTracker): ChatkitBridge {
     activeCell: (fromEl) => runTool(fromEl, "get_active_cell", {}),
     watchContext(fromEl, onChange) {
       if (!(fromEl instanceof HTMLElement) || typeof onChange !== "function") return () => {};
+      // The contract calls onChange now: the notebook at once (the widget keys its
+      // conversations on it), its chips when the code reading them has loaded.
+      const panel = panelHolding(tracker, fromEl);
+      onChange({ notebook: panel && !panel.isDisposed ? panel.context.path : null, refs: [] });
       let stop: (() => void) | null = null;
       let stopped = false;
       void ops().then(({ watchWidgetContext }) => {
