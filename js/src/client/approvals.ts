@@ -1,7 +1,12 @@
 /**
  * Agent mode's approval decisions, without DOM: which step waits for a card, what the
- * card showed, "Approve all in this turn", the turn's undo list, and handing an approved
- * step to the host. The chat's cards (js/src/ui/agent.ts) render this state.
+ * card showed, "Approve all in this turn", handing an approved step to the host, and
+ * "Undo agent changes". The chat's cards (js/src/ui/agent.ts) render this state.
+ *
+ * Undo lives in the thread, not in the page: an applied insert's or edit's output keeps
+ * its undo record (sent to the server with the result; the model never reads it), Undo
+ * reverts the last answer's steps from those stored records, and the server marks the
+ * reverted steps undone (the `agent.undo` action), so it all survives a reload.
  *
  * A turn is one streaming request of the session with its tool round trips: it starts
  * when the session turns busy (a message, Regenerate, an edited message, a widget
