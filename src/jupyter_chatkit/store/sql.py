@@ -137,7 +137,7 @@ class SQLStore(Store[RequestContext]):
         self.attachments = SQLAttachmentStore(
             engine, max_bytes=max_attachment_bytes, writer=self._writer
         )
-        self._turns = ThreadTurns(self._writer, self._dialect)
+        self._turns = ThreadTurns(self._writer, self._dialect, self._writes)
 
     @property
     def dialect(self) -> Dialect:

@@ -28,6 +28,7 @@ from sqlalchemy import delete, update
 
 from .engine import Dialect, Writer, dialect_insert
 from .schema import now_us, thread_turns
+from .writes import OneHopWrites
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +48,10 @@ class ThreadBusyError(ValueError):
 class ThreadTurns:
     """Grants one turn at a time per thread id (see the module docstring)."""
 
-    def __init__(self, writer: Writer, dialect: Dialect) -> None:
+    def __init__(self, writer: Writer, dialect: Dialect, writes: OneHopWrites) -> None:
         self._writer = writer
+        # Taking and releasing a lease: one thread hop each on SQLite (see writes.py).
+        self._writes = writes
         self._dialect = dialect
         self._local: dict[str, tuple[asyncio.Lock, int]] = {}
 
@@ -106,9 +109,7 @@ class ThreadTurns:
             # Only a lapsed lease can be taken over.
             where=thread_turns.c.expires_us < now,
         )
-        async with self._writer.begin() as conn:
-            result = await conn.execute(stmt)
-        return bool(result.rowcount)
+        return bool(await self._writes.run(lambda conn: conn.execute(stmt).rowcount))
 
     async def _renew(self, thread_id: str, owner: str) -> None:
         while True:
@@ -124,12 +125,10 @@ class ThreadTurns:
                 logger.warning("Could not renew a thread turn: %s", type(exc).__name__)
 
     async def _release(self, thread_id: str, owner: str) -> None:
+        stmt = delete(thread_turns).where(
+            thread_turns.c.thread_id == thread_id, thread_turns.c.owner == owner
+        )
         try:
-            async with self._writer.begin() as conn:
-                await conn.execute(
-                    delete(thread_turns).where(
-                        thread_turns.c.thread_id == thread_id, thread_turns.c.owner == owner
-                    )
-                )
+            await self._writes.run(lambda conn: conn.execute(stmt))
         except Exception as exc:  # the lease lapses on its own
             logger.warning("Could not release a thread turn: %s", type(exc).__name__)
