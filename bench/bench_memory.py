@@ -3,11 +3,12 @@
     python bench/bench_memory.py [--rounds N]
 
 1. Idle memory added (issue 12, target <= 70 MB): the resident size of a ``jupyter
-   server`` with the extension, once its background build (imports, store, warm-up) is
-   done, minus a bare ``jupyter server`` started in the same run. Three servers with the
-   extension: a provider configured (chat completions), the offline model, and a
-   provider plus one MCP server configured (which loads the ``mcp`` package in full, as
-   every server did before ``serverext/deferred_imports.py``; no MCP server is started).
+   server`` with the extension, once its background build (imports, store, warm-up,
+   warm-up turn) is done, minus a bare ``jupyter server`` started in the same run.
+   Three servers with the extension: a provider configured (chat completions), the
+   offline model, and a provider plus one MCP server configured (which loads the
+   ``mcp`` package in full, as every server did before
+   ``serverext/deferred_imports.py``; no MCP server is started).
 2. Where it goes: a fresh Python per row imports ``jupyter_server`` and then, in
    order, each group of what the background build loads, then builds the assistant
    the way the server does (``AssistantHolder``); each row is the resident memory it
@@ -60,6 +61,9 @@ BUILD = textwrap.dedent(
     async def _build():
         holder = AssistantHolder(_settings, attachment_url=lambda a: a)
         await holder.get()
+        ended = getattr(holder, "warm_up_ended", None)  # the warm-up turn after the build
+        if ended is not None:
+            await ended()
         return holder
     _loop = asyncio.new_event_loop()
     _holder = _loop.run_until_complete(_build())
@@ -111,14 +115,17 @@ def where_it_goes(rounds: int) -> None:
             previous = now
 
 
-def wait_ready(url: str, key: str | None, within: float = 180) -> None:
+def wait_ready(url: str, extension: bool, within: float = 180) -> None:
+    """Until the server answers; with the extension, until its build and warm-up ended."""
     headers = {"Authorization": f"token {TOKEN}"}
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         try:
             response = httpx.get(url, headers=headers, timeout=10)
-            if response.status_code == 200 and (key is None or response.json().get(key)):
-                return
+            if response.status_code == 200:
+                health = response.json() if extension else {}
+                if not extension or (health.get("ready") and health.get("warm", True)):
+                    return
         except httpx.TransportError:
             pass
         time.sleep(0.2)
@@ -195,7 +202,7 @@ def idle_memory() -> None:
                 )
                 procs.append((name, proc, f"http://127.0.0.1:{port}/jupyter-chatkit/health"))
             for name, _, url in procs:
-                wait_ready(url, None if name == "bare" else "ready")
+                wait_ready(url, extension=name != "bare")
             time.sleep(2.0)  # let the warm-up's last allocations settle
             figures = {name: settled_rss(proc.pid) for name, proc, _ in procs}
         finally:
