@@ -91,6 +91,8 @@ def test_palette_opens_panel_and_the_answer_streams(
     assert not panel.locator(".jck-offline").is_visible()  # a provider is configured
     reply = "Hello! This answer arrives word by word, as a real model streams it."
     scripted_llm.script(Reply(reply))
+    # A model that streams over time (the server merges only deltas that arrive together).
+    scripted_llm.token_delay = 0.05
     # The answer arrives as Server-Sent Events with many text deltas: a streamed answer.
     # (DevTools keeps no body for event streams, so tee the fetch in the page.)
     page.evaluate(
@@ -104,14 +106,17 @@ def test_palette_opens_panel_and_the_answer_streams(
               window.__jckStreams.push(rec);
               const reader = res.clone().body.getReader();
               const dec = new TextDecoder();
-              (async () => { for (;;) { const {done, value} = await reader.read(); if (done) break;
-                rec.chunks++; rec.text += dec.decode(value, {stream: true}); } })();
+              (async () => { try { for (;;) { const {done, value} = await reader.read();
+                if (done) break; rec.chunks++; rec.text += dec.decode(value, {stream: true}); }
+              } finally { rec.done = true; } })();
             }
             return res;
           };
         }"""
     )
     assert send(page, "hello") == reply
+    # The tee reads its copy on its own: it may end after the chat has shown the answer.
+    page.wait_for_function("() => window.__jckStreams.every((s) => s.done)")
     streams = page.evaluate("window.__jckStreams")
     streamed = [s for s in streams if (s["type"] or "").startswith("text/event-stream")]
     assert streamed, streams
