@@ -226,24 +226,26 @@ class Writer:
             yield conn
 
 
+def set_up_sqlite_connection(dbapi_connection: Any, _record: Any = None) -> None:
+    """Set up a new SQLite connection (a ``connect`` event hook; sync and async engines)."""
+    # Take transaction control away from the sqlite3 module (which would BEGIN lazily
+    # and DEFERRED, so two writers can deadlock upgrading read locks); the engine's
+    # "begin" hook emits BEGIN itself.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        # WAL + NORMAL is durable against application crashes, and only a power loss
+        # can lose the last commits; fsync on every chat item would be wasted.
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+    finally:
+        cursor.close()
+
+
 def _configure_sqlite(engine: AsyncEngine) -> None:
     sync_engine = engine.sync_engine
-
-    @event.listens_for(sync_engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # Take transaction control away from the sqlite3 module (which would BEGIN lazily
-        # and DEFERRED, so two writers can deadlock upgrading read locks); the "begin"
-        # hook below emits BEGIN itself.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        try:
-            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-            # WAL + NORMAL is durable against application crashes, and only a power loss
-            # can lose the last commits; fsync on every chat item would be wasted.
-            cursor.execute("PRAGMA synchronous = NORMAL")
-            cursor.execute("PRAGMA foreign_keys = ON")
-        finally:
-            cursor.close()
+    event.listen(sync_engine, "connect", set_up_sqlite_connection)
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(conn: Connection) -> None:

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from .engine import SQLITE_BUSY_TIMEOUT_MS, Writer, _refuse_nul
+from .engine import Writer, _refuse_nul, set_up_sqlite_connection
 
 T = TypeVar("T")
 
@@ -65,18 +65,9 @@ def _sqlite_engine(engine: AsyncEngine) -> Engine:
     # Used from worker threads one transaction at a time (the writer's lock).
     sync = create_engine(url, hide_parameters=True, connect_args={"check_same_thread": False})
 
-    @event.listens_for(sync, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # As in engine._configure_sqlite: BEGIN is ours, the lock waited for, WAL synced
-        # normally, foreign keys enforced.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        try:
-            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-            cursor.execute("PRAGMA synchronous = NORMAL")
-            cursor.execute("PRAGMA foreign_keys = ON")
-        finally:
-            cursor.close()
+    # As the async engine's connections: BEGIN is ours, the lock waited for, WAL synced
+    # normally, foreign keys enforced.
+    event.listen(sync, "connect", set_up_sqlite_connection)
 
     @event.listens_for(sync, "begin")
     def _on_begin(conn: Connection) -> None:
