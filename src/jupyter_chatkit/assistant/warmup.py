@@ -5,7 +5,10 @@ and serializer the first time it is used, and the openai client imports its reso
 (``client.chat.completions``) on first access. ChatKit's event types build on first
 use too. Together that was ~40% of a first turn's 400-560 ms. :func:`warm_up` does that
 work in the background task that already builds the assistant, so the first turn costs
-about what a later one does. Nothing here calls a model or touches the store.
+about what a later one does. Nothing here reaches a provider or touches the store: the
+canned answers it parses go through a copy of the client on an in-process mock transport
+(``canned_provider``), in the build's worker thread, off the event loop; the warm-up
+turn after it (``warm_turn``) covers what a real turn builds on the loop.
 """
 
 from __future__ import annotations
