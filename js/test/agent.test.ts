@@ -109,6 +109,8 @@ function fakeHost() {
   const turns: string[] = [];
   const reverted: UndoStep[] = [];
   const cells: { id: string; source: string }[] = [{ id: "id0", source: "old" }];
+  /** The notebook open here (Undo reaches only its steps). */
+  const here = { notebook: "a.ipynb" };
   const host: AgentHost = {
     preview: async (_name, args) => ({ code: `cell ${String(args.index)}`, cellId: `id${String(args.index)}`, notebook: "a.ipynb" }),
     apply: async (name, args, _signal, shown) => {
@@ -127,7 +129,7 @@ function fakeHost() {
       return { result: { status: "ok" } };
     },
     revert: (step) => {
-      if (step.notebook !== "a.ipynb") return "unavailable";
+      if (step.notebook !== here.notebook) return "unavailable";
       const i = cells.findIndex((c) => c.id === step.undo.cell_id);
       const wrote = step.name === "insert_cell" ? step.args.source : step.args.new_source;
       if (i < 0 || cells[i].source !== wrote) return "changed";
@@ -142,7 +144,7 @@ function fakeHost() {
     beginTurn: () => turns.push("begin"),
     endTurn: () => turns.push("end"),
   };
-  return { host, applied, turns, cells, reverted };
+  return { host, applied, turns, cells, reverted, here };
 }
 
 /**
@@ -152,7 +154,7 @@ function fakeHost() {
 function agentSession(script: Record<string, Answer[]>, answer: (id: string) => "approve" | "skip" | "all") {
   const transport = scriptedTransport(script);
   const session = new ChatSession({ transport });
-  const { host, applied, turns, cells, reverted } = fakeHost();
+  const { host, applied, turns, cells, reverted, here } = fakeHost();
   const cards: string[] = [];
   const approvals: StepApprovals = new StepApprovals(session, host, (id) => {
     const live = id ? approvals.live.get(id) : undefined;
@@ -162,7 +164,7 @@ function agentSession(script: Record<string, Answer[]>, answer: (id: string) => 
     queueMicrotask(() => (a === "all" ? live.approveAll?.() : live.decide?.(a)));
   });
   session.toolFallback = (name) => (args, ctx) => approvals.step(name, args, ctx.item, ctx.signal);
-  return { session, transport, approvals, applied, turns, cards, cells, reverted };
+  return { session, transport, approvals, applied, turns, cards, cells, reverted, here, host };
 }
 
 test("Approve all holds for the rest of its turn only: Regenerate, an edited message and another thread show cards again", async () => {
@@ -406,6 +408,45 @@ test("after a reload Undo works from the stored steps; a cell changed since is l
   );
 });
 
+test("Undo of steps in a notebook not open here is offered again once that notebook is", async () => {
+  const item = (id: string, name: string, args: Record<string, unknown>, output: Record<string, unknown>) =>
+    replaced(id, name, args, output).item;
+  const stored = {
+    id: TID,
+    created_at: AT,
+    status: { type: "active" },
+    metadata: {},
+    items: {
+      data: [
+        userMessage("u1").item,
+        item("s1", "insert_cell", { source: "a" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "new1" } }),
+        item("s2", "insert_cell", { source: "b" }, { status: "applied", notebook: "b.ipynb", undo: { cell_id: "newb" } }),
+      ],
+      has_more: false,
+    },
+  };
+  const t = agentSession({ "threads.get_by_id": [{ json: stored }], "threads.custom_action": [{ sse: "" }, { sse: "" }] }, () => "approve");
+  await t.session.openThread(TID);
+  t.cells.push({ id: "new1", source: "a" });
+  // A host whose revert has to load first answers with a promise.
+  const revert = t.host.revert;
+  t.host.revert = async (step) => revert?.(step) ?? "unavailable";
+  assert.deepEqual(await t.approvals.undoTurn(), { undone: 1, changed: 0, unavailable: 1 });
+  assert.deepEqual(
+    t.approvals.undoable().map((s) => s.item.id),
+    ["s2"],
+    "the step in b.ipynb is still undoable",
+  );
+  // The person opens b.ipynb (the step's cell is there as inserted): Undo reaches it.
+  t.here.notebook = "b.ipynb";
+  t.cells.push({ id: "newb", source: "b" });
+  assert.deepEqual(await t.approvals.undoTurn(), { undone: 1, changed: 0, unavailable: 0 });
+  assert.deepEqual(t.cells, [{ id: "id0", source: "old" }]);
+  const undos = t.transport.sent.filter((r) => r.type === "threads.custom_action").map((r) => r.params.action.payload);
+  assert.deepEqual(undos, [{ item_ids: ["s1"] }, { item_ids: ["s2"] }]);
+  assert.deepEqual(t.approvals.undoable(), []);
+});
+
 test("an undo record too long to keep is dropped; the tool-round guard follows agent_max_steps", async () => {
   assert.deepEqual(withUndo({ status: "applied" }, { cell_id: "a", before: "x" }), { status: "applied", undo: { cell_id: "a", before: "x" } });
   assert.deepEqual(withUndo({ status: "applied" }, { cell_id: "a", before: "x".repeat(20_001) }), { status: "applied" });
@@ -421,4 +462,10 @@ test("an undo record too long to keep is dropped; the tool-round guard follows a
   new StepApprovals(session, { ...host, maxSteps: Promise.resolve(40) });
   await new Promise((r) => setTimeout(r, 0));
   assert.equal(session.maxToolRounds, 84);
+
+  // A cap the session's creator set stays as given.
+  const fixed = new ChatSession({ transport: scriptedTransport({}), maxToolRounds: 7 });
+  new StepApprovals(fixed, { ...host, maxSteps: Promise.resolve(40) });
+  await new Promise((r) => setTimeout(r, 0));
+  assert.equal(fixed.maxToolRounds, 7);
 });

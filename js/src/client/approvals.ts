@@ -15,7 +15,6 @@
  */
 
 import { ACTION, MAX_UNDO_SOURCE_CHARS, MCP_TOOL_PREFIX, STEP_STATUS, STEP_UNDO_KEY, STEP_UNDONE_KEY } from "../protocol";
-import { lastUserMessageId } from "./reducer";
 import type { ChatSession } from "./session";
 import type { ClientToolCallItem, ThreadItem } from "./types";
 
@@ -87,8 +86,11 @@ export interface AgentHost {
   apply(name: string, args: Record<string, unknown>, signal: AbortSignal, shown?: StepPreview): Promise<StepOutcome>;
   /** A diff of `before` → `after` as DOM (text only). */
   diff(before: string, after: string): HTMLElement;
-  /** Revert a stored step of the last turn, if its cell is still what the step wrote. */
-  revert?(step: UndoStep): RevertOutcome;
+  /**
+   * Revert a stored step of the last turn, if its cell is still what the step wrote (a
+   * promise when the host has to load first: after a reload no step has run in the page).
+   */
+  revert?(step: UndoStep): RevertOutcome | Promise<RevertOutcome>;
   /** The server's `agent_auto_approve` (inserts and edits apply without a card). */
   autoApprove?: boolean | Promise<boolean>;
   /** The server's `agent_max_steps` (the chat derives its tool-round guard from it). */
@@ -191,8 +193,8 @@ export class StepApprovals {
   readonly undone = new Set<string>();
   /** Item ids of steps Undo left alone because their cell changed since (their cards say so). */
   readonly kept = new Set<string>();
-  /** The last answer Undo was used on (its user message's id): no second Undo for it here. */
-  private undoneAnswer: string | null = null;
+  /** An Undo is reverting (a second click waits for none: its steps are being handled). */
+  private undoing = false;
   /** Steps of the running turn, by item id. */
   readonly live = new Map<string, LiveStep>();
   private turn = 0;
@@ -213,10 +215,13 @@ export class StepApprovals {
     void Promise.resolve(host.autoApprove).then((v) => {
       this.autoApprove = v === true;
     });
-    // The browser's guard against a runaway loop follows the server's step limit.
-    void Promise.resolve(host.maxSteps).then((v) => {
-      session.maxToolRounds = toolRoundCap(v);
-    });
+    // The browser's guard against a runaway loop follows the server's step limit, unless
+    // the session's creator set one.
+    if (!session.toolRoundsGiven) {
+      void Promise.resolve(host.maxSteps).then((v) => {
+        session.maxToolRounds = toolRoundCap(v);
+      });
+    }
     this.unsubscribe = session.subscribe((e) => {
       if (e.type !== "state") return;
       if (session.threadId !== this.threadId) {
@@ -225,7 +230,6 @@ export class StepApprovals {
         this.approveAllTurn = null;
         this.undone.clear();
         this.kept.clear();
-        this.undoneAnswer = null;
       }
       if (session.busy !== this.busy) {
         this.busy = session.busy;
@@ -325,16 +329,13 @@ export class StepApprovals {
     }
   }
 
-  /** The steps Undo would revert now (none while a turn runs or after this answer's Undo). */
+  /**
+   * The steps Undo would revert now: none while a turn runs; after an Undo, only those
+   * it could not reach (their notebook was not open), so opening it offers Undo again.
+   */
   undoable(): { item: ThreadItem; step: UndoStep }[] {
-    if (this.busy || !this.host.revert) return [];
-    if (this.answerKey() === this.undoneAnswer) return [];
-    return undoableSteps(this.session.state.items).filter(({ item }) => !this.undone.has(item.id));
-  }
-
-  /** What names the thread's last answer: its user message's id. */
-  private answerKey(): string {
-    return lastUserMessageId(this.session.state) ?? "(no message loaded)";
+    if (this.busy || this.undoing || !this.host.revert) return [];
+    return undoableSteps(this.session.state.items).filter(({ item }) => !this.undone.has(item.id) && !this.kept.has(item.id));
   }
 
   /**
@@ -345,17 +346,22 @@ export class StepApprovals {
   async undoTurn(): Promise<UndoReport> {
     const report: UndoReport = { undone: 0, changed: 0, unavailable: 0 };
     const steps = this.undoable();
-    if (!steps.length || !this.host.revert) return report;
-    this.undoneAnswer = this.answerKey();
+    const revert = this.host.revert?.bind(this.host);
+    if (!steps.length || !revert) return report;
     const reverted: string[] = [];
-    for (const { item, step } of [...steps].reverse()) {
-      const outcome = this.host.revert(step);
-      report[outcome]++;
-      if (outcome === "undone") {
-        reverted.push(item.id);
-        this.undone.add(item.id);
-      } else if (outcome === "changed") this.kept.add(item.id);
-      this.changed(item.id);
+    this.undoing = true;
+    try {
+      for (const { item, step } of [...steps].reverse()) {
+        const outcome = await revert(step);
+        report[outcome]++;
+        if (outcome === "undone") {
+          reverted.push(item.id);
+          this.undone.add(item.id);
+        } else if (outcome === "changed") this.kept.add(item.id);
+        this.changed(item.id);
+      }
+    } finally {
+      this.undoing = false;
     }
     this.changed(null);
     if (reverted.length) {

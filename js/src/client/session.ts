@@ -109,6 +109,8 @@ export class ChatSession {
   private clientTools: Record<string, ClientToolHandler>;
   /** Client tool calls answered per turn at most (a runaway guard; Agent mode sets it from the server's step limit). */
   maxToolRounds: number;
+  /** True when the creator passed `maxToolRounds`: Agent mode then leaves it as given. */
+  readonly toolRoundsGiven: boolean;
   private pageSize: number;
   private listeners = new Set<(e: SessionEvent) => void>();
   private controller: AbortController | null = null;
@@ -123,6 +125,7 @@ export class ChatSession {
     this.transport = options.transport;
     this.clientTools = options.clientTools ?? {};
     this.maxToolRounds = options.maxToolRounds ?? 24;
+    this.toolRoundsGiven = options.maxToolRounds !== undefined;
     this.pageSize = options.pageSize ?? 50;
   }
 
