@@ -2,8 +2,9 @@
  * Agent mode's notebook side for the chat widget in a cell output, without loading it
  * at JupyterLab's start: the bridge's `agent()` must answer at once, so it returns this
  * stand-in, which loads NotebookAgent (and the tool table behind it) right away and
- * forwards to it. Cards ask for `preview` before they show a diff or run anything, so
- * in practice every call finds the agent loaded; the stand-in still keeps the order.
+ * forwards to it. Every call that needs the agent waits for its load, since none is
+ * sure to come after it: a card asks for `preview` first, but Undo right after a reload
+ * reverts stored steps with no step run in the page.
  */
 
 import type { NotebookPanel } from "@jupyterlab/notebook";
@@ -61,8 +62,9 @@ export class LazyAgent implements AgentHost {
     return slot;
   }
 
-  revert(step: UndoStep): RevertOutcome {
-    // Undo follows a finished turn, whose steps loaded the agent.
-    return this.agent ? this.agent.revert(step) : "unavailable";
+  async revert(step: UndoStep): Promise<RevertOutcome> {
+    // After a reload Undo is offered from the stored steps with none run in this page,
+    // so the agent may still be loading: wait for it rather than answer "unavailable".
+    return (await this.loaded).revert(step);
   }
 }
