@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 from chatkit.store import NotFoundError
 from chatkit.types import AssistantMessageContent, AssistantMessageItem, ThreadMetadata
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
 
 from jupyter_chatkit.protocol import RequestContext
 from jupyter_chatkit.store import open_store
 from jupyter_chatkit.store.engine import NulCharacterError
+from jupyter_chatkit.store.schema import thread_turns
 
 ALICE = RequestContext(user_id="alice")
 BOB = RequestContext(user_id="bob")
@@ -82,4 +86,87 @@ async def test_writes_keep_owner_scope_and_refuse_nul(tmp_path: Path) -> None:
             await store.load_thread("thr_n", ALICE)
         assert (await store.load_thread("thr_a", ALICE)).id == "thr_a"
     finally:
+        await store.close()
+
+
+@pytest.mark.asyncio
+async def test_a_cancelled_write_keeps_the_lock_until_its_thread_ends(tmp_path: Path) -> None:
+    store = await open_store(f"sqlite:///{tmp_path / 'chat.sqlite3'}")
+    writes = store._writes
+    lock = writes._lock
+    assert lock is not None
+    loop = asyncio.get_running_loop()
+    started = asyncio.Event()
+    go = threading.Event()
+
+    def work(conn: Connection) -> None:
+        loop.call_soon_threadsafe(started.set)
+        go.wait(60)  # a guard against a hung test only; the test sets it
+        conn.execute(thread_turns.insert().values(thread_id="thr_x", owner="o", expires_us=1))
+
+    try:
+        write = asyncio.ensure_future(writes.run(work))
+        await started.wait()
+        write.cancel()
+        for _ in range(20):
+            await asyncio.sleep(0)
+        # The worker thread is still inside its transaction: the cancelled write holds
+        # the writer's lock (and has not returned) until that transaction ends.
+        assert not write.done()
+        assert lock.locked()
+        go.set()
+        with pytest.raises(asyncio.CancelledError):
+            await write
+        assert not lock.locked()
+        # The thread's transaction did commit: whoever writes next comes after it.
+        async with store.engine.connect() as conn:
+            rows = (await conn.execute(thread_turns.select())).all()
+        assert [row.thread_id for row in rows] == ["thr_x"]
+    finally:
+        go.set()
+        await store.close()
+
+
+@pytest.mark.asyncio
+async def test_a_turn_cancelled_while_taking_its_lease_leaves_none(tmp_path: Path) -> None:
+    path = tmp_path / "chat.sqlite3"
+    store = await open_store(f"sqlite:///{path}")
+    lock = store._writes._lock
+    sync = store._writes._sync
+    assert lock is not None and sync is not None
+    other = sqlite3.connect(path, isolation_level=None)
+    # Set when a one-hop write's worker thread is done with its connection.
+    written = threading.Event()
+    event.listen(sync, "checkin", lambda *_: written.set())
+    try:
+        # Another process (a kernel sharing the file) in the middle of a write.
+        other.execute("BEGIN IMMEDIATE")
+
+        async def turn() -> None:
+            async with store.thread_turn("thr_1"):
+                pytest.fail("the cancelled turn ran")
+
+        entering = asyncio.ensure_future(turn())
+        # Until the lease's upsert is in its worker thread, waiting for SQLite's lock.
+        for _ in range(1000):
+            if lock.locked():
+                break
+            await asyncio.sleep(0)
+        assert lock.locked()
+        entering.cancel()  # the user pressed Stop
+        for _ in range(20):
+            await asyncio.sleep(0)
+        other.execute("COMMIT")
+        # The worker thread goes on and commits the lease.
+        assert await asyncio.to_thread(written.wait, 60)
+        with pytest.raises(asyncio.CancelledError):
+            await entering
+        # ... and the cancelled turn released it: the thread's next message does not
+        # wait for it to lapse.
+        assert other.execute("SELECT thread_id, owner FROM thread_turns").fetchall() == []
+        async with store.thread_turn("thr_1"):
+            rows = other.execute("SELECT thread_id FROM thread_turns").fetchall()
+        assert rows == [("thr_1",)]
+    finally:
+        other.close()
         await store.close()

@@ -60,7 +60,14 @@ class ThreadTurns:
         """Hold ``thread_id``'s turn for the body of the ``async with``."""
         async with self._local_lock(thread_id):
             owner = uuid4().hex
-            await self._acquire(thread_id, owner)
+            try:
+                await self._acquire(thread_id, owner)
+            except BaseException:
+                # Cancelled (Stop, a closed browser) or failed after the lease's write may
+                # have committed: nobody would release it, and the thread's next message
+                # would wait for it to lapse. Releasing what was never taken is a no-op.
+                await asyncio.shield(self._release(thread_id, owner))
+                raise
             renewing = asyncio.ensure_future(self._renew(thread_id, owner))
             try:
                 yield

@@ -15,6 +15,7 @@ PostgreSQL's writes run as before: asyncpg talks to the server from the event lo
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -46,12 +47,30 @@ class OneHopWrites:
                 return await conn.run_sync(work)
         sync = self._sync
         async with self._lock:
-            return await asyncio.to_thread(_in_transaction, sync, work)
+            done = asyncio.ensure_future(asyncio.to_thread(_in_transaction, sync, work))
+            try:
+                return await asyncio.shield(done)
+            except asyncio.CancelledError:
+                # A worker thread cannot be stopped: its transaction may still commit.
+                # Keep the writer's lock until it ends, so the next writer (a release
+                # of what it wrote, say) comes after it, then pass the cancellation on.
+                await _wait_out(done)
+                raise
 
     def dispose(self) -> None:
         """Close the synchronous connections."""
         if self._sync is not None:
             self._sync.dispose()
+
+
+async def _wait_out(done: asyncio.Future[T]) -> None:
+    """Wait until ``done`` ends, however often the waiter is cancelled meanwhile."""
+    while not done.done():
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait({done})
+    if not done.cancelled():
+        # Retrieved, so asyncio does not log it: the cancelled caller wants no result.
+        done.exception()
 
 
 def _in_transaction(engine: Engine, work: Callable[[Connection], T]) -> T:
