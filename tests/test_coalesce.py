@@ -72,6 +72,25 @@ def test_only_chunks_that_differ_in_their_text_merge() -> None:
     ]
 
 
+def test_deltas_carrying_reasoning_are_never_merged() -> None:
+    # Providers stream reasoning beside an empty (or any) content; the agents SDK reads
+    # it chunk by chunk, so equal consecutive reasoning tokens must all arrive.
+    tokens = ["1", "0", "0", " rows"]
+    for key in ("reasoning_content", "reasoning"):
+        events = [chunk({"role": "assistant", "content": "", key: t}) for t in tokens]
+        merged = list(merge_text_deltas(events))
+        assert [e.json()["choices"][0]["delta"][key] for e in merged] == tokens
+    # A refusal beside text is not text only either.
+    events = [chunk({"content": "a", "refusal": "no"}), chunk({"content": "b", "refusal": "no"})]
+    assert texts(list(merge_text_deltas(events))) == ["a", "b"]
+    # Other fields present but null still merge, as do equal roles.
+    events = [
+        chunk({"role": "assistant", "content": w, "reasoning_content": None, "refusal": None})
+        for w in ("x", "y")
+    ]
+    assert texts(list(merge_text_deltas(events))) == ["xy"]
+
+
 def test_a_single_event_passes_as_it_is() -> None:
     event = chunk({"content": "x"})
     assert list(merge_text_deltas([event])) == [event]

@@ -9,8 +9,10 @@ pipeline's work once for all of them. Nothing is ever held back waiting for more
 is merged with itself only), so a slow model's tokens go out as they come.
 
 Only chunks that differ in nothing but their text are merged: one choice (index 0), a
-``delta`` whose other fields are the same in each, no ``finish_reason``, ``logprobs``,
-``usage`` or tool calls. Everything else passes unchanged and in order.
+``delta`` with nothing but ``content`` and the same ``role`` (any other field set, such
+as ``reasoning_content`` or ``refusal``, is read by the agents SDK chunk by chunk), no
+``finish_reason``, ``logprobs``, ``usage`` or tool calls. Everything else passes
+unchanged and in order.
 
 openai (3.57) decodes server-sent events in ``SSEDecoder.aiter_bytes``; its line
 splitter ``_SSELineDecoder`` and ``SSEDecoder._decode_lines`` are private, so when they
@@ -27,6 +29,8 @@ from typing import Any
 
 # The fields of a chunk's one choice that may be present when it is merged.
 _CHOICE_KEYS = frozenset({"index", "delta", "finish_reason", "logprobs"})
+# The fields of its delta that may be set when it is merged (the others absent or null).
+_TEXT_KEYS = frozenset({"content", "role"})
 
 
 def line_decoder_class() -> Any:
@@ -195,7 +199,11 @@ def _text_delta(event: Any) -> tuple[dict[str, Any], str] | None:
     ):
         return None
     delta = choice.get("delta")
-    if not isinstance(delta, dict) or delta.get("tool_calls"):
+    if not isinstance(delta, dict):
+        return None
+    # Text only: a delta also carrying reasoning, a refusal, tool calls, ... is passed
+    # as it is, since only its content would be joined and the rest of each one lost.
+    if any(value is not None for key, value in delta.items() if key not in _TEXT_KEYS):
         return None
     text = delta.get("content")
     if not isinstance(text, str):
