@@ -7,10 +7,11 @@ import {
   toolRoundCap,
   type UndoStep,
   undoableSteps,
+  undoWithheld,
   withUndo,
 } from "../src/client/approvals";
 import { ChatSession } from "../src/client/session";
-import type { ThreadMetadata } from "../src/client/types";
+import type { ThreadItem, ThreadMetadata } from "../src/client/types";
 import { isStep, stepTitle, threadMode } from "../src/ui/agent";
 import { type Answer, fixtures, scriptedTransport } from "./helpers";
 
@@ -449,7 +450,21 @@ test("Undo of steps in a notebook not open here is offered again once that noteb
 
 test("an undo record too long to keep is dropped; the tool-round guard follows agent_max_steps", async () => {
   assert.deepEqual(withUndo({ status: "applied" }, { cell_id: "a", before: "x" }), { status: "applied", undo: { cell_id: "a", before: "x" } });
-  assert.deepEqual(withUndo({ status: "applied" }, { cell_id: "a", before: "x".repeat(20_001) }), { status: "applied" });
+  const long = withUndo({ status: "applied" }, { cell_id: "a", before: "x".repeat(20_001) });
+  assert.deepEqual(long, { status: "applied", undo: { cell_id: "a", withheld: "too_long" } }, "no old source kept; the record says why");
+  assert.equal(undoWithheld(long), "too_long");
+  assert.equal(undoWithheld({ status: "applied", undo: { cell_id: "a", before: "x" } }), null);
+  // A stored edit whose old source was withheld (too long, or it held a secret) is not undoable.
+  const stored = (id: string, undo: Record<string, unknown>) =>
+    replaced(id, "edit_cell", { index: 0, new_source: "b" }, { status: "applied", notebook: "a.ipynb", undo }).item;
+  assert.deepEqual(
+    undoableSteps([
+      userMessage("u1").item,
+      stored("s1", { cell_id: "c1", withheld: "secret" }),
+      stored("s2", { cell_id: "c2", before: "old" }),
+    ] as ThreadItem[]).map((s) => s.item.id),
+    ["s2"],
+  );
   assert.deepEqual(withUndo({ status: "ok" }, undefined), { status: "ok" });
   assert.equal(toolRoundCap(null), 24, "unknown: the default");
   assert.equal(toolRoundCap(10), 24);

@@ -275,8 +275,9 @@ class StepStatus:
 
 # The key of an applied insert's or edit's output that holds what Undo needs, for the
 # front end only (the model never reads it): {"cell_id": str} and, for an edit, the
-# cell's previous source {"before": str} (at most MAX_UNDO_SOURCE_CHARS; a longer one is
-# not kept, and Undo leaves that edit alone).
+# cell's previous source {"before": str}. A source longer than MAX_UNDO_SOURCE_CHARS, or
+# one the context policy would redact (it held a secret), is not kept: the record says
+# why ({"withheld": "too_long" | "secret"}) and Undo leaves that edit alone.
 STEP_UNDO_KEY = "undo"
 MAX_UNDO_SOURCE_CHARS = 20_000
 # The key the server sets (true) in the output of a step that Undo reverted.

@@ -9,7 +9,8 @@
 
 import type { CodeCell } from "@jupyterlab/cells";
 import type { Kernel, KernelMessage } from "@jupyterlab/services";
-import type { RevertOutcome, StepPreview, UndoStep } from "../../src/index";
+import type { RevertOutcome, StepPreview, StepUndo, UndoStep } from "../../src/index";
+import { Redactor } from "./redact";
 
 /** The answer of a step whose cell is not the one its card showed. */
 export const CELL_CHANGED = "the cell changed since this step was shown";
@@ -31,6 +32,18 @@ export function cellChangedSince(shown: StepPreview | undefined, cell: CellSnaps
   if (shown.cellId === undefined || !cell || cell.id !== shown.cellId) return true;
   const source = shown.before ?? shown.code;
   return source !== undefined && source !== cell.source;
+}
+
+/**
+ * The undo record a step's output may keep in the thread: an edit's old source only when
+ * the context policy (the same redaction as the step's result) leaves it as it is.
+ * Otherwise it held a secret: the thread must not store it, and the server's answers
+ * scrub secrets, so Undo after a reload would write the scrubbed text into the cell.
+ * That edit cannot be undone then, and the record says why (its card shows it).
+ */
+export function storableUndo(undo: StepUndo): StepUndo {
+  if (undo.before === undefined || new Redactor().text(undo.before) === undo.before) return undo;
+  return { cell_id: undo.cell_id, withheld: "secret" };
 }
 
 /** A notebook's cells as Undo needs them (a notebook model's `sharedModel`). */

@@ -22,7 +22,7 @@ import { activeCell, cellInfo, LIMITS, type NotebookCellsArgs, notebookCells } f
 import { replaceSource } from "./edits";
 import { policyResult } from "./redact";
 import { diffRows } from "./replace";
-import { runAgentCell } from "./stepguard";
+import { runAgentCell, storableUndo } from "./stepguard";
 
 type Spec = (typeof CLIENT_TOOLS)[number] | (typeof AGENT_TOOLS)[number];
 /** The name of a tool the notebook answers (`runs_in: "notebook"` in protocol.py). */
@@ -187,5 +187,6 @@ export async function runNotebookTool(
   if (!tool) return null;
   const plain = args && typeof args === "object" && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
   const outcome = await tool.run(target, plain, signal);
-  return { ...outcome, result: policyResult(outcome.result) };
+  const result = policyResult(outcome.result);
+  return outcome.undo ? { result, undo: storableUndo(outcome.undo) } : { result };
 }

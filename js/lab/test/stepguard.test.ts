@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { CodeCell } from "@jupyterlab/cells";
 import type { Kernel } from "@jupyterlab/services";
-import { cellChangedSince, revertStep, runAgentCell, type SharedCells } from "../src/stepguard";
+import { readFileSync } from "node:fs";
+import { cellChangedSince, revertStep, runAgentCell, type SharedCells, storableUndo } from "../src/stepguard";
 
 test("a step acts only on the cell its card showed, unchanged", () => {
   const shown = { code: "print(1)", cellId: "c1", notebook: "a.ipynb" };
@@ -153,4 +154,22 @@ test("Undo reverts a stored insert or edit only while its cell holds what the st
   // An edit whose previous source was not kept cannot be reverted.
   const noBefore = { ...edit, undo: { cell_id: "c0" } };
   assert.equal(revertStep(notebook([["c0", "x = 2"]]), noBefore), "changed");
+});
+
+test("an edit's old source that held a secret is not kept in its undo record; others are", () => {
+  const { cases } = JSON.parse(
+    readFileSync(new URL("../../../../tests/fixtures/secrets.json", import.meta.url), "utf-8"),
+  ) as { cases: { name: string; value: string; secret: string }[] };
+  assert.ok(cases.length > 0);
+  for (const { name, value, secret } of cases) {
+    // The secret as a cell would hold it: assigned to its name, in Python quotes.
+    const quoted = `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'").replace(/\n/g, "\\n")}'`;
+    const before = `import os\n${name} = ${quoted}\nprint("ready")`;
+    const kept = storableUndo({ cell_id: "c1", before });
+    assert.deepEqual(kept, { cell_id: "c1", withheld: "secret" }, before);
+    assert.ok(!JSON.stringify(kept).includes(secret));
+  }
+  const plain = { cell_id: "c1", before: 'api_url = "https://example.org"\nprint(x)' };
+  assert.deepEqual(storableUndo(plain), plain, "a source without a secret stays undoable");
+  assert.deepEqual(storableUndo({ cell_id: "c2" }), { cell_id: "c2" }, "an insert's record has no source");
 });

@@ -43,7 +43,17 @@ export interface StepPreview {
 export interface StepUndo {
   cell_id: string;
   before?: string;
+  /**
+   * Why an edit's old source is not kept (the edit cannot be undone, its card says why):
+   * `secret` when the context policy would hide something in it (the thread must not
+   * store it, and its answers come back with secrets scrubbed, so Undo would write the
+   * scrubbed text into the cell), `too_long` past {@link MAX_UNDO_SOURCE_CHARS}.
+   */
+  withheld?: UndoWithheld;
 }
+
+/** Why an edit's undo record has no old source: see {@link StepUndo.withheld}. */
+export type UndoWithheld = "secret" | "too_long";
 
 /** What the host gives back for a step it carried out. */
 export interface StepOutcome {
@@ -135,11 +145,23 @@ export function toolRoundCap(maxSteps: unknown): number {
   return Math.min(MAX_TOOL_ROUNDS, Math.max(DEFAULT_TOOL_ROUNDS, 2 * Math.floor(maxSteps) + 4));
 }
 
-/** `result` with the step's undo record (dropped when an edit's old source is too long to keep). */
+/**
+ * `result` with the step's undo record. An edit's old source too long to keep is left
+ * out, and the record says so (the card tells why that edit cannot be undone).
+ */
 export function withUndo(result: Record<string, unknown>, undo: StepUndo | undefined): Record<string, unknown> {
   if (!undo || typeof undo.cell_id !== "string" || !undo.cell_id) return result;
-  if (undo.before !== undefined && undo.before.length > MAX_UNDO_SOURCE_CHARS) return result;
+  if (undo.before !== undefined && undo.before.length > MAX_UNDO_SOURCE_CHARS) {
+    return { ...result, [STEP_UNDO_KEY]: { cell_id: undo.cell_id, withheld: "too_long" } };
+  }
   return { ...result, [STEP_UNDO_KEY]: undo };
+}
+
+/** Why a stored edit cannot be undone (its record keeps no old source), or null. */
+export function undoWithheld(output: unknown): UndoWithheld | null {
+  const undo = output && typeof output === "object" ? (output as Record<string, unknown>)[STEP_UNDO_KEY] : undefined;
+  const why = undo && typeof undo === "object" ? (undo as Record<string, unknown>).withheld : undefined;
+  return why === "secret" || why === "too_long" ? why : null;
 }
 
 /** The record of a stored step that Undo can still revert, or null. */

@@ -11,7 +11,14 @@
  * interrupts a running cell), which ends the turn on the server.
  */
 
-import { type AgentHost, MCP_PREFIX, StepApprovals, type StepPreview } from "../client/approvals";
+import {
+  type AgentHost,
+  MCP_PREFIX,
+  StepApprovals,
+  type StepPreview,
+  type UndoWithheld,
+  undoWithheld,
+} from "../client/approvals";
 import type { ChatSession, ClientToolHandler } from "../client/session";
 import type { ClientToolCallItem, ThreadMetadata } from "../client/types";
 import { AGENT_TOOLS, STEP_STATUS, STEP_UNDONE_KEY } from "../protocol";
@@ -69,6 +76,12 @@ const STATUS_TEXT: Record<string, string> = {
   [STEP_STATUS.NOT_RUN]: "Not run",
   undone: "Undone",
   kept: "Changed since; kept",
+};
+
+/** Why an applied edit is not undoable, as its card says (see StepUndo.withheld). */
+const WITHHELD_TEXT: Record<UndoWithheld, string> = {
+  secret: "Undo agent changes cannot revert this edit: the cell held a secret, so its old source is not kept.",
+  too_long: "Undo agent changes cannot revert this edit: the cell's old source was too long to keep.",
 };
 
 /** A done step's card status once "Undo agent changes" reverted it. */
@@ -324,6 +337,8 @@ export class AgentSteps {
     if (raised) nodes.push(h("p", { class: "jck-step-problem jck-step-exception" }, raised));
     if (name === "run_cell" && texts.length) nodes.push(codeBlock(texts.join("\n"), "jck-step-output"));
     if (typeof output.error === "string") nodes.push(h("p", { class: "jck-step-problem" }, output.error));
+    const withheld = output[STEP_UNDONE_KEY] === true ? null : undoWithheld(output);
+    if (withheld) nodes.push(h("p", { class: "jck-step-note jck-step-no-undo" }, WITHHELD_TEXT[withheld]));
     return nodes;
   }
 }
