@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -143,6 +144,38 @@ async def test_a_closed_reader_stops_its_pending_read() -> None:
     # A read is under way (waiting at the gate); closing cancels it there.
     await reader.aclose()
     assert stopped == [True]
+
+
+@pytest.mark.asyncio
+async def test_a_closed_reader_takes_the_error_of_a_finished_read() -> None:
+    loop = asyncio.get_running_loop()
+    reported: list[dict[str, Any]] = []
+    previous = loop.get_exception_handler()
+    loop.set_exception_handler(lambda _loop, context: reported.append(context))
+    gate = asyncio.Event()
+    raised: list[bool] = []
+
+    async def source() -> AsyncIterator[bytes]:
+        yield b"1"
+        await gate.wait()
+        raised.append(True)
+        raise ConnectionError("the connection dropped mid-stream")
+
+    try:
+        reader = ReadyBatches(source())
+        assert await reader.batch() == [b"1"]
+        # The read under way fails while the batch is handled, and the stream stops
+        # (Stop, another error) without asking for the next batch.
+        gate.set()
+        for _ in range(10):
+            await asyncio.sleep(0)
+        assert raised == [True]
+        await reader.aclose()
+        del reader
+        gc.collect()
+    finally:
+        loop.set_exception_handler(previous)
+    assert [context.get("message") for context in reported] == []
 
 
 @pytest.mark.asyncio

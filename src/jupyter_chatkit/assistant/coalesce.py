@@ -133,13 +133,17 @@ class ReadyBatches:
             self._start_read()
 
     async def aclose(self) -> None:
-        """Stop a read under way."""
+        """Stop a read under way, and take whatever the last read ended with."""
         read, self._read = self._read, None
-        if read is not None and not read.done():
+        if read is None:
+            return
+        if not read.done():
             read.cancel()
-            # Whatever it ends with, nobody reads this response any more.
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await read
+        # Whatever it ends with, nobody reads this response any more; a read that already
+        # failed is awaited too, else asyncio logs "Task exception was never retrieved"
+        # when the stream stops early (an error mid-stream, Stop).
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await read
 
 
 class _ParsedEvent:
