@@ -8,6 +8,7 @@ Screenshots land in ``test-output/<test name>/``.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -223,6 +224,52 @@ def undo_after_reload(lab_page: LabPage, page: Any, scripted_llm: FakeLLM, scree
     assert lab_page.cell_sources() == ["x = 41", 'print("mine")']
     assert undo.is_hidden()
     screenshot(page, "changed-since-kept")
+
+
+def test_undo_keeps_no_secret_an_edit_replaced(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    """An edit of a cell that held a secret: its old source is stored nowhere, so that
+    edit is not undoable (its card says why), before and after a reload."""
+    secret = "q8Zr2LmX7TnVb4Ye9KsPa1"
+    lab_page.server.write_notebook("undo_secret.ipynb", [f"api_key = '{secret}'", "print(1)"])
+    lab_page.open("undo_secret.ipynb")
+    open_panel(page)
+    agent_mode(page)
+    fixed = "import os\napi_key = os.environ['API_KEY']"
+    scripted_llm.script(
+        Reply(tool_calls=[ToolCall("edit_cell", {"index": 0, "new_source": fixed})]),
+        Reply("The key comes from the environment now."),
+    )
+    ask(page, "read the key from the environment")
+    waiting(page, "edit_cell").locator(".jck-step-approve").click()
+    wait_answer(page, "The key comes from the environment now.")
+    wait_idle(page)
+    assert lab_page.cell_sources()[0] == fixed
+    card = page.locator(f'{STEP}[data-step="edit_cell"]')
+    card.locator(".jck-step-no-undo").wait_for(state="visible")
+    undo = page.locator(f"{PANEL} .jck-agent-undo")
+    assert undo.is_hidden()
+    # The conversation store holds no copy of the secret (SQLite file and its WAL).
+    store = Path(lab_page.server.env["JUPYTER_DATA_DIR"]) / "jupyter_chatkit"
+    assert not [f.name for f in store.iterdir() if secret.encode() in f.read_bytes()]
+    lab_page.notebook_js("await nb.context.save();")
+
+    undo = reopen_one(lab_page, page)
+    card = page.locator(f'{STEP}[data-step="edit_cell"]')
+    card.locator(".jck-step-no-undo").wait_for(state="visible", timeout=30_000)
+    assert undo.is_hidden()
+    assert lab_page.cell_sources()[0] == fixed
+    screenshot(page, "secret-edit-not-undoable")
+
+
+def reopen_one(lab: LabPage, page: Any) -> Any:
+    """Reload the page; the panel shows the notebook's conversation with its one step."""
+    lab.reload()
+    lab.wait_for_kernel_idle()
+    open_panel(page)
+    page.locator(STEP).first.wait_for(state="visible", timeout=30_000)
+    return page.locator(f"{PANEL} .jck-agent-undo")
 
 
 def test_planted_instruction_in_an_output_is_data_and_skip_is_honoured(
