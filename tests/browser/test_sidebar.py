@@ -563,3 +563,26 @@ def test_panel_follows_the_active_notebook(lab_page: LabPage, page: Any) -> None
         "(sel) => /No notebook open/.test(document.querySelector(sel).textContent)",
         arg=f"{PANEL} .jp-chatkit-context",
     )
+
+
+def test_composer_stays_in_a_short_sidebar(lab_page: LabPage, page: Any, screenshot: Any) -> None:
+    """In a short window the chat shrinks (its history scrolls): the message box stays
+    inside the sidebar, never clipped below it by the chat's own minimum height."""
+    open_notebook(lab_page, "short.ipynb", ["x = 1"], run=False)
+    open_panel_from_palette(page)
+    page.set_viewport_size({"width": 1000, "height": 300})
+    page.wait_for_function(
+        "(sel) => document.querySelector(sel).getBoundingClientRect().height < 250", arg=PANEL
+    )
+    box = page.evaluate(
+        """([panel, input]) => {
+             const p = document.querySelector(panel).getBoundingClientRect();
+             const i = document.querySelector(input).getBoundingClientRect();
+             const chat = getComputedStyle(document.querySelector(panel + ' .jck-chat'));
+             return { panelBottom: p.bottom, inputTop: i.top, inputBottom: i.bottom,
+                      chatMinHeight: chat.minHeight }; }""",
+        [PANEL, INPUT],
+    )
+    assert box["chatMinHeight"] == "0px", box
+    assert box["inputTop"] >= 0 and box["inputBottom"] <= box["panelBottom"] + 0.5, box
+    screenshot(page, "short-sidebar")
