@@ -6,6 +6,7 @@ long ago); the semantics are checked on a small package written to a temporary f
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from jupyter_chatkit.serverext.deferred_imports import (
+    MCP_WITHOUT_INIT,
     defer_package,
     defer_unused_packages,
     is_deferred,
@@ -39,14 +41,18 @@ def package(tmp_path: Path) -> Iterator[Path]:
             _runs.write_text(_runs.read_text() + "x" if _runs.exists() else "x")
             if Path(__file__).with_name("fail").exists():
                 raise RuntimeError("broken __init__")
+            VALUE = 42
             from . import heavy as heavy
             from .light import LIGHT
-            VALUE = 42
+            from .circular import SEEN
             """
         )
     )
     (root / "light.py").write_text("LIGHT = 'light'\n")
     (root / "heavy.py").write_text("HEAVY = 'heavy'\n")
+    # Reads the package while it is imported, and the __init__ imports it (as
+    # mcp.client.session_group does): it needs the usual order, the __init__ first.
+    (root / "circular.py").write_text(f"import {PACKAGE}\nSEEN = {PACKAGE}.VALUE\n")
     sys.path.insert(0, str(tmp_path))
     try:
         yield root
@@ -54,6 +60,9 @@ def package(tmp_path: Path) -> Iterator[Path]:
         sys.path.remove(str(tmp_path))
         for name in [n for n in sys.modules if n.split(".")[0] == PACKAGE]:
             del sys.modules[name]
+
+
+LIGHT_ONLY = (f"{PACKAGE}.light",)
 
 
 def runs(root: Path) -> str:
@@ -64,7 +73,7 @@ def runs(root: Path) -> str:
 def test_a_submodule_import_does_not_run_the_init_and_any_use_of_the_package_does(
     package: Path,
 ) -> None:
-    assert defer_package(PACKAGE)
+    assert defer_package(PACKAGE, LIGHT_ONLY)
     from chatkit_deferred_fixture_pkg.light import LIGHT
 
     assert LIGHT == "light"
@@ -79,8 +88,55 @@ def test_a_submodule_import_does_not_run_the_init_and_any_use_of_the_package_doe
     assert pkg.heavy.HEAVY == "heavy" and pkg.VALUE == 42 and runs(package) == "x"
 
 
+def test_any_other_submodule_runs_the_init_first_as_without_the_deferral(
+    package: Path,
+) -> None:
+    assert defer_package(PACKAGE, LIGHT_ONLY)
+    from chatkit_deferred_fixture_pkg.circular import SEEN
+
+    assert SEEN == 42 and runs(package) == "x" and not is_deferred(PACKAGE)
+    from chatkit_deferred_fixture_pkg.heavy import HEAVY
+
+    assert HEAVY == "heavy" and runs(package) == "x"
+    circular = sys.modules[f"{PACKAGE}.circular"]
+    assert circular.__spec__ is not None and circular.__spec__.loader is circular.__loader__
+    assert type(circular.__loader__).__name__ == "SourceFileLoader"
+
+
+def test_threads_importing_a_submodule_and_using_it_at_once_run_the_init_once(
+    package: Path,
+) -> None:
+    assert defer_package(PACKAGE, LIGHT_ONLY)
+    module = sys.modules[PACKAGE]
+    start = threading.Barrier(8)
+    seen: list[object] = []
+    errors: list[BaseException] = []
+
+    def use(kind: int) -> None:
+        start.wait()
+        try:
+            if kind:
+                from chatkit_deferred_fixture_pkg.heavy import HEAVY
+
+                seen.append(HEAVY)
+            else:
+                seen.append(module.VALUE)
+        except BaseException as error:  # reported below, with the thread's kind
+            errors.append(error)
+
+    threads = [threading.Thread(target=use, args=(i % 2,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(map(str, seen)) == sorted(["42", "heavy"] * 4)
+    assert runs(package) == "x" and not is_deferred(PACKAGE)
+    assert sys.modules[f"{PACKAGE}.heavy"] is module.heavy
+
+
 def test_from_import_and_dir_run_the_init(package: Path) -> None:
-    assert defer_package(PACKAGE)
+    assert defer_package(PACKAGE, LIGHT_ONLY)
     from chatkit_deferred_fixture_pkg import VALUE
 
     assert VALUE == 42 and runs(package) == "x"
@@ -89,7 +145,7 @@ def test_from_import_and_dir_run_the_init(package: Path) -> None:
 
 def test_a_failing_init_raises_and_the_next_import_starts_afresh(package: Path) -> None:
     (package / "fail").write_text("")
-    assert defer_package(PACKAGE)
+    assert defer_package(PACKAGE, LIGHT_ONLY)
     module = sys.modules[PACKAGE]
     with pytest.raises(RuntimeError, match="broken __init__"):
         _ = module.VALUE
@@ -101,7 +157,7 @@ def test_a_failing_init_raises_and_the_next_import_starts_afresh(package: Path) 
 
 
 def test_threads_using_it_at_once_run_the_init_once(package: Path) -> None:
-    assert defer_package(PACKAGE)
+    assert defer_package(PACKAGE, LIGHT_ONLY)
     module = sys.modules[PACKAGE]
     start = threading.Barrier(8)
     values: list[int] = []
@@ -138,6 +194,7 @@ idle = {
     "still_deferred": is_deferred("mcp"),
     "loaded": sorted(m for m in ("mcp.client.session", "mcp.server", "starlette", "uvicorn")
                      if m in sys.modules),
+    "mcp_modules": sorted(m for m in sys.modules if m == "mcp" or m.startswith("mcp.")),
 }
 from jupyter_chatkit.assistant.mcp import McpTools
 from jupyter_chatkit.settings import Settings
@@ -170,9 +227,58 @@ def test_openai_agents_without_mcp_servers_leaves_mcp_unloaded_and_mcp_still_wor
     )
     assert out.returncode == 0, out.stderr[-2000:]
     result = json.loads(out.stdout.strip().splitlines()[-1])
-    assert result["idle"] == {"deferred": ["mcp"], "still_deferred": True, "loaded": []}
+    # Exactly the submodules allowed without mcp/__init__ (MCP_WITHOUT_INIT): any other
+    # would have run it, and left mcp not deferred.
+    assert result["idle"] == {
+        "deferred": ["mcp"],
+        "still_deferred": True,
+        "loaded": [],
+        "mcp_modules": ["mcp", *MCP_WITHOUT_INIT],
+    }
     used = result["used"]
     assert used["problems"] == [] and used["notice"] == ""
     assert "lookup" in used["tools"]
     assert used["output"]["status"] == "done" and "deferred" in used["output"]["result"]
     assert used["deferred_after"] is False
+
+
+# mcp's public entry points with the deferral on, each in a fresh Python: the statement,
+# then what it gave is what the package, loaded in full, names.
+ENTRY_SCRIPT = """
+import json, sys
+from jupyter_chatkit.serverext.deferred_imports import defer_unused_packages, is_deferred
+assert defer_unused_packages({}) == ["mcp"]
+%s
+import mcp
+print(json.dumps({"same": got is %s, "deferred": is_deferred("mcp"),
+                  "circular_ok": mcp.ClientSessionGroup.__module__}))
+"""
+ENTRY_POINTS = [
+    ("from mcp.client.session_group import ClientSessionGroup as got", "mcp.ClientSessionGroup"),
+    ("from mcp import ClientSession as got", "mcp.client.session.ClientSession"),
+    ("import mcp.client.stdio\ngot = mcp.client.stdio.stdio_client", "mcp.stdio_client"),
+    ("import mcp.types as got", "sys.modules['mcp.types']"),
+    ("from mcp.shared.exceptions import MCPError as got", "mcp.MCPError"),
+    ("from mcp.server.mcpserver import MCPServer as got", "mcp.server.mcpserver.MCPServer"),
+]
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize(("statement", "expected"), ENTRY_POINTS)
+def test_mcp_public_entry_points_import_with_the_deferral_on(statement: str, expected: str) -> None:
+    if "mcpserver" in statement and importlib.util.find_spec("mcp.server.mcpserver") is None:
+        pytest.skip("this mcp has no mcp.server.mcpserver")
+    out = subprocess.run(
+        [sys.executable, "-c", ENTRY_SCRIPT % (statement, expected)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=110,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result == {
+        "same": True,
+        "deferred": False,
+        "circular_ok": "mcp.client.session_group",
+    }
