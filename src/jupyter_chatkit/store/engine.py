@@ -215,6 +215,11 @@ class Writer:
         self._engine = engine.execution_options(**{BEGIN_MODE_OPTION: "IMMEDIATE"})
         self._lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
+    @property
+    def lock(self) -> asyncio.Lock | None:
+        """The lock this process's SQLite writers queue on (None on PostgreSQL)."""
+        return self._lock
+
     @asynccontextmanager
     async def begin(self) -> AsyncIterator[AsyncConnection]:
         """A connection inside a write transaction, committed on normal exit."""

@@ -34,8 +34,7 @@ class OneHopWrites:
     def __init__(self, engine: AsyncEngine, writer: Writer) -> None:
         self._writer = writer
         # The writer's lock: SQLite writers of this process queue on one lock.
-        lock = getattr(writer, "_lock", None)
-        self._lock: asyncio.Lock | None = lock if isinstance(lock, asyncio.Lock) else None
+        self._lock = writer.lock
         self._sync: Engine | None = None
         if engine.dialect.name == "sqlite" and self._lock is not None:
             self._sync = _sqlite_engine(engine)
