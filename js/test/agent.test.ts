@@ -302,6 +302,17 @@ const replaced = (id: string, name: string, args: Record<string, unknown>, outpu
   type: "thread.item.replaced",
   item: { id, thread_id: TID, created_at: AT, type: "client_tool_call", status: "completed", call_id: `c_${id}`, name, arguments: args, output },
 });
+/** A stored step (a completed client tool call) with its output. */
+const storedStep = (id: string, name: string, args: Record<string, unknown>, output: Record<string, unknown>) =>
+  replaced(id, name, args, output).item;
+/** The stored thread `threads.get_by_id` answers with, holding `data`. */
+const storedThread = (data: unknown[]) => ({
+  id: TID,
+  created_at: AT,
+  status: { type: "active" },
+  metadata: {},
+  items: { data, has_more: false },
+});
 
 test("a step's result carries its undo record; Undo reverts newest first and records it on the server", async () => {
   const t = agentSession(
@@ -357,26 +368,15 @@ test("a step's result carries its undo record; Undo reverts newest first and rec
 });
 
 test("after a reload Undo works from the stored steps; a cell changed since is left alone and said so", async () => {
-  const item = (id: string, name: string, args: Record<string, unknown>, output: Record<string, unknown>) =>
-    replaced(id, name, args, output).item;
-  const stored = {
-    id: TID,
-    created_at: AT,
-    status: { type: "active" },
-    metadata: {},
-    items: {
-      data: [
-        userMessage("u0").item,
-        item("old", "insert_cell", { source: "z" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "idz" } }),
-        userMessage("u1").item,
-        item("s1", "insert_cell", { source: "a" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "new1" } }),
-        item("s2", "edit_cell", { index: 0, new_source: "b" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "id0", before: "old" } }),
-        item("s3", "edit_cell", { index: 0, new_source: "c" }, { status: "skipped" }),
-        item("s4", "insert_cell", { source: "q" }, { status: "applied", notebook: "a.ipynb", undone: true }),
-      ],
-      has_more: false,
-    },
-  };
+  const stored = storedThread([
+    userMessage("u0").item,
+    storedStep("old", "insert_cell", { source: "z" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "idz" } }),
+    userMessage("u1").item,
+    storedStep("s1", "insert_cell", { source: "a" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "new1" } }),
+    storedStep("s2", "edit_cell", { index: 0, new_source: "b" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "id0", before: "old" } }),
+    storedStep("s3", "edit_cell", { index: 0, new_source: "c" }, { status: "skipped" }),
+    storedStep("s4", "insert_cell", { source: "q" }, { status: "applied", notebook: "a.ipynb", undone: true }),
+  ]);
   const t = agentSession(
     {
       "threads.get_by_id": [{ json: stored }, { json: stored }],
@@ -410,22 +410,11 @@ test("after a reload Undo works from the stored steps; a cell changed since is l
 });
 
 test("Undo of steps in a notebook not open here is offered again once that notebook is", async () => {
-  const item = (id: string, name: string, args: Record<string, unknown>, output: Record<string, unknown>) =>
-    replaced(id, name, args, output).item;
-  const stored = {
-    id: TID,
-    created_at: AT,
-    status: { type: "active" },
-    metadata: {},
-    items: {
-      data: [
-        userMessage("u1").item,
-        item("s1", "insert_cell", { source: "a" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "new1" } }),
-        item("s2", "insert_cell", { source: "b" }, { status: "applied", notebook: "b.ipynb", undo: { cell_id: "newb" } }),
-      ],
-      has_more: false,
-    },
-  };
+  const stored = storedThread([
+    userMessage("u1").item,
+    storedStep("s1", "insert_cell", { source: "a" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "new1" } }),
+    storedStep("s2", "insert_cell", { source: "b" }, { status: "applied", notebook: "b.ipynb", undo: { cell_id: "newb" } }),
+  ]);
   const t = agentSession({ "threads.get_by_id": [{ json: stored }], "threads.custom_action": [{ sse: "" }, { sse: "" }] }, () => "approve");
   await t.session.openThread(TID);
   t.cells.push({ id: "new1", source: "a" });
