@@ -377,7 +377,7 @@ class SQLStore(Store[RequestContext]):
     ) -> None:
         """Delete an item (and its feedback) from this user's thread; absent items are fine."""
         async with self._writer.begin() as conn:
-            await _touch_thread(conn, thread_id, context.user_id)
+            await conn.run_sync(_touch_thread, thread_id, context.user_id)
             row = (
                 await conn.execute(
                     select(items.c.created_us, items.c.seq).where(
@@ -413,9 +413,7 @@ class SQLStore(Store[RequestContext]):
         def write(conn: Connection) -> None:
             # Ownership check, and on PostgreSQL a row lock that makes a concurrent
             # delete_thread wait for this insert instead of orphaning it.
-            touched = {"b_thread_id": thread_id, "b_user_id": context.user_id, "b_now": now_us()}
-            if conn.execute(_TOUCH_THREAD, touched).rowcount == 0:
-                raise _thread_not_found(thread_id)
+            _touch_thread(conn, thread_id, context.user_id)
             conn.execute(upsert, values)
 
         try:
@@ -514,7 +512,7 @@ class SQLStore(Store[RequestContext]):
         try:
             async with self._writer.begin() as conn:
                 if attachment.thread_id is not None:
-                    await _touch_thread(conn, attachment.thread_id, context.user_id)
+                    await conn.run_sync(_touch_thread, attachment.thread_id, context.user_id)
                 result = await conn.execute(stmt)
         except IntegrityError:
             raise _thread_not_found(attachment.thread_id or "") from None
@@ -643,9 +641,12 @@ async def _require_thread(conn: AsyncConnection, thread_id: str, user_id: str) -
         raise _thread_not_found(thread_id)
 
 
-async def _touch_thread(conn: AsyncConnection, thread_id: str, user_id: str) -> None:
-    """Mark this user's thread updated; ``NotFoundError`` if they have no such thread."""
-    result = await conn.execute(
+def _touch_thread(conn: Connection, thread_id: str, user_id: str) -> None:
+    """Mark this user's thread updated; ``NotFoundError`` if they have no such thread.
+
+    Synchronous, for the one-hop writes; async transactions call it with ``run_sync``.
+    """
+    result = conn.execute(
         _TOUCH_THREAD, {"b_thread_id": thread_id, "b_user_id": user_id, "b_now": now_us()}
     )
     if result.rowcount == 0:
