@@ -14,6 +14,7 @@ import textwrap
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -216,17 +217,22 @@ print(json.dumps({"idle": idle, "used": asyncio.run(main())}, default=str))
 """
 
 
-@pytest.mark.timeout(120)
-def test_openai_agents_without_mcp_servers_leaves_mcp_unloaded_and_mcp_still_works() -> None:
+def run_fresh(script: str, *args: str) -> Any:
+    """Run ``script`` in a fresh Python; the JSON of its last printed line."""
     out = subprocess.run(
-        [sys.executable, "-c", MCP_SCRIPT, str(ROOT)],
+        [sys.executable, "-c", script, *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=110,
     )
     assert out.returncode == 0, out.stderr[-2000:]
-    result = json.loads(out.stdout.strip().splitlines()[-1])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.timeout(120)
+def test_openai_agents_without_mcp_servers_leaves_mcp_unloaded_and_mcp_still_works() -> None:
+    result = run_fresh(MCP_SCRIPT, str(ROOT))
     # Exactly the submodules allowed without mcp/__init__ (MCP_WITHOUT_INIT): any other
     # would have run it, and left mcp not deferred.
     assert result["idle"] == {
@@ -268,15 +274,7 @@ ENTRY_POINTS = [
 def test_mcp_public_entry_points_import_with_the_deferral_on(statement: str, expected: str) -> None:
     if "mcpserver" in statement and importlib.util.find_spec("mcp.server.mcpserver") is None:
         pytest.skip("this mcp has no mcp.server.mcpserver")
-    out = subprocess.run(
-        [sys.executable, "-c", ENTRY_SCRIPT % (statement, expected)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=110,
-    )
-    assert out.returncode == 0, out.stderr[-2000:]
-    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result = run_fresh(ENTRY_SCRIPT % (statement, expected))
     assert result == {
         "same": True,
         "deferred": False,
