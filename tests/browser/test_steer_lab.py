@@ -303,6 +303,19 @@ def test_a_late_completion_never_reopens_the_list_or_takes_the_enter(
     assert user_text(scripted_llm.requests[0]) == "compare @sales and @z"
     assert page.locator(USER).last.locator(".jck-tag").all_inner_texts() == ["sales"]
 
+    # Leaving the box and coming straight back (a click on a chip, then on the box): the
+    # close that leaving scheduled must not cancel the completion typed after the return.
+    held.clear()
+    page.route(listing, hold)
+    box.focus()
+    box.evaluate("(el) => { el.blur(); el.focus(); }")
+    box.press_sequentially("@sal")
+    page.wait_for_timeout(400)  # past the close leaving scheduled (150 ms)
+    for route in held:
+        route.continue_()
+    page.unroute(listing, hold)
+    page.locator(f"{PANEL} .jck-complete-item", has_text="@sales").wait_for(state="visible")
+
 
 def test_slash_commands(lab_page: LabPage, page: Any, scripted_llm: FakeLLM) -> None:
     open_steer_notebook(lab_page, "slash.ipynb")

@@ -78,6 +78,7 @@ export class Completer {
   private seq = 0;
   // The mention token the listed options were made for.
   private listed: Token | null = null;
+  private blurTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly input: HTMLTextAreaElement,
@@ -91,7 +92,14 @@ export class Completer {
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-controls", this.el.id);
     input.addEventListener("input", () => void this.update());
-    input.addEventListener("blur", () => setTimeout(() => this.close(), 150));
+    // Leaving the box closes the list, a little later (a click on an option lands
+    // first). Coming back before then keeps it: a stale close would also cancel the
+    // completion asked for by what is typed after the return.
+    input.addEventListener("blur", () => {
+      clearTimeout(this.blurTimer);
+      this.blurTimer = setTimeout(() => this.close(), 150);
+    });
+    input.addEventListener("focus", () => clearTimeout(this.blurTimer));
     // Capture on the form: before the composer's own Enter (send) and Esc handling.
     (input.form ?? input).addEventListener("keydown", (e) => this.onKey(e as KeyboardEvent), { capture: true });
   }
