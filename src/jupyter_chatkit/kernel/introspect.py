@@ -35,7 +35,7 @@ from ..protocol import (
 from . import executions
 from .cells import DEFAULT_MAX_CELLS, get_active_cell, get_notebook_cells
 from .values import brief, clip, describe, is_frame_like, kind_of, qualname, summarize, type_name
-from .values.common import hidden, hides
+from .values.common import hidden, hides, is_a
 
 __all__ = [
     "KernelView",
@@ -106,9 +106,9 @@ def is_user_variable(name: str, value: Any, hidden_names: Mapping[str, Any] | No
     elif name in hidden_names and hidden_names[name] is value:
         # Like %who: IPython's own names are hidden until the user rebinds them.
         return False
-    if isinstance(value, types.ModuleType):
+    if is_a(value, types.ModuleType):
         return False
-    if isinstance(value, type | types.FunctionType | types.BuiltinFunctionType):
+    if is_a(value, type | types.FunctionType | types.BuiltinFunctionType):
         # Functions and classes defined in the notebook are listed; imported ones are not.
         return getattr(value, "__module__", None) == "__main__"
     # typing.Optional, TypeVars and the like come from imports too.

@@ -9,12 +9,11 @@ recognised through ``sys.modules``, and no user code (``repr``, ``len``, propert
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from typing import Any
 
 from . import builtins, numpy, pandas, polars, sklearn
-from .common import brief, clip, is_frame_like, kind_of, qualname, type_name
+from .common import brief, clip, dataclass_fields, is_a, is_frame_like, kind_of, qualname, type_name
 
 __all__ = [
     "brief",
@@ -52,13 +51,13 @@ def describe(value: Any) -> dict[str, Any]:
     if pair is not None:
         out.update(pair[1](value))
         return out
-    if isinstance(value, str):
+    if is_a(value, str):
         out.update(builtins.describe_string(value))
         return out
     if builtins.is_container(value):
         out.update(builtins.describe_container(value))
         return out
     out.update(builtins.summarize_other(value))
-    if not (set(out) - {"type"}) or dataclasses.is_dataclass(value):
+    if not (set(out) - {"type"}) or dataclass_fields(value) is not None:
         out.update(builtins.describe_object(value))
     return out

@@ -5,7 +5,6 @@ environment mappings and plain objects (described by type and ``__dict__``, neve
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import inspect
 import itertools
 import types
@@ -20,8 +19,12 @@ from .common import (
     brief,
     cell_value,
     clip,
+    dataclass_fields,
     hidden,
     hides,
+    instance_dict,
+    is_a,
+    namedtuple_fields,
     qualname,
     quote,
     type_name,
@@ -51,7 +54,7 @@ def first_doc_line(obj: Any) -> str:
         doc = object.__getattribute__(obj, "__doc__")
     except AttributeError:
         return ""
-    if not isinstance(doc, str):
+    if not is_a(doc, str):
         return ""
     return clip(doc.strip().split("\n", 1)[0], 200)
 
@@ -60,14 +63,14 @@ def builtin_len(value: Any) -> int:
     """The length of a builtin container, through its base type's C method."""
     bases: tuple[Any, ...] = _CONTAINERS
     for base in bases:
-        if isinstance(value, base):
+        if is_a(value, base):
             return int(base.__len__(value))
     return -1
 
 
 def is_container(value: Any) -> bool:
     """True for lists, tuples, sets, dicts and deques (subclasses too)."""
-    return isinstance(value, _CONTAINERS)
+    return is_a(value, _CONTAINERS)
 
 
 # -- summaries ------------------------------------------------------------------------------
@@ -108,7 +111,7 @@ def summarize_environ_briefly(value: Any) -> dict[str, Any]:
 
 
 def _env_text(value: Any) -> Any:
-    if isinstance(value, bytes):
+    if is_a(value, bytes):
         return value.decode("utf-8", "replace")
     return value
 
@@ -116,18 +119,17 @@ def _env_text(value: Any) -> Any:
 def summarize_other(value: Any) -> dict[str, Any]:
     """Strings, containers, bytes, dataclasses, and plain objects by type."""
     out: dict[str, Any] = {}
-    if isinstance(value, str):
+    if is_a(value, str):
         out["length"] = str.__len__(value)
         out["value"] = quote(value, BRIEF_CHARS)
-    elif isinstance(value, dict) and is_env_like(value):
+    elif is_a(value, dict) and is_env_like(value):
         out.update(env_view(dict.items(value), dict.__len__(value), Redactor(), 10, 3))
     elif is_container(value):
         out["length"] = builtin_len(value)
         out["preview"] = brief(value, PREVIEW_CHARS, depth=2)
-    elif isinstance(value, _BYTES_TYPES):
+    elif is_a(value, _BYTES_TYPES):
         out["preview"] = brief(value, BRIEF_CHARS)
-    elif dataclasses.is_dataclass(value):
-        names = [f.name for f in dataclasses.fields(value)]
+    elif (names := dataclass_fields(value)) is not None:
         out["fields"] = names[:20]
     else:
         text = brief(value, PREVIEW_CHARS)
@@ -142,12 +144,12 @@ def summarize_other(value: Any) -> dict[str, Any]:
 def describe_function(f: Any) -> dict[str, Any]:
     """Signature, docstring, module and (for Python functions) source."""
     out: dict[str, Any] = {"signature": signature_text(f)}
-    doc = inspect.getdoc(f) if isinstance(f, types.FunctionType) else first_doc_line(f)
+    doc = inspect.getdoc(f) if is_a(f, types.FunctionType) else first_doc_line(f)
     if doc:
         out["doc"] = clip(doc, 1_000)
     module = getattr(f, "__module__", None)
-    out["module"] = module if isinstance(module, str) else None
-    if isinstance(f, types.FunctionType):
+    out["module"] = module if is_a(module, str) else None
+    if is_a(f, types.FunctionType):
         with contextlib.suppress(OSError, TypeError):
             out["source"] = clip(inspect.getsource(f), SOURCE_CHARS)
     return out
@@ -180,8 +182,8 @@ def describe_module(mod: types.ModuleType) -> dict[str, Any]:
     file = d.get("__file__")
     return {
         "module": mod.__name__,
-        "version": version if isinstance(version, str) else None,
-        "file": file if isinstance(file, str) else None,
+        "version": version if is_a(version, str) else None,
+        "file": file if is_a(file, str) else None,
     }
 
 
@@ -189,16 +191,19 @@ def structured(value: Any, depth: int = NESTED_DEPTH, items: int = DETAIL_ITEMS)
     """Lists and tuples as JSON arrays (nested ones too), dicts as objects; bounded."""
     if depth <= 0 or not is_container(value):
         return cell_value(value, 200)
-    if isinstance(value, dict):
+    if is_a(value, dict):
         out: dict[str, Any] = {}
         for k, v in itertools.islice(dict.items(value), items):
-            key = k if isinstance(k, str) else brief(k, 60, 0)
+            key = k if is_a(k, str) else brief(k, 60, 0)
             out[clip(key, 100)] = hidden(v) if hides(key, v) else structured(v, depth - 1, 8)
         n = dict.__len__(value)
         if n > items:
             out["…"] = f"{n - items:,} more keys"
         return out
-    base: Any = next(b for b in (list, tuple, deque, frozenset, set) if isinstance(value, b))
+    fields = namedtuple_fields(value)
+    if fields is not None:
+        return _named_items(value, fields, depth, items)
+    base: Any = next(b for b in (list, tuple, deque, frozenset, set) if is_a(value, b))
     n = base.__len__(value)
     shown = [structured(v, depth - 1, 8) for v in itertools.islice(base.__iter__(value), items)]
     if n > items:
@@ -206,10 +211,20 @@ def structured(value: Any, depth: int = NESTED_DEPTH, items: int = DETAIL_ITEMS)
     return shown
 
 
+def _named_items(
+    value: tuple[Any, ...], fields: tuple[str, ...], depth: int, items: int
+) -> dict[str, Any]:
+    """A namedtuple as ``{field: value}``: its field names mark its secrets."""
+    return {
+        clip(f, 100): hidden(v) if hides(f, v) else structured(v, depth - 1, 8)
+        for f, v in itertools.islice(zip(fields, tuple.__iter__(value), strict=False), items)
+    }
+
+
 def describe_container(value: Any) -> dict[str, Any]:
     """Length, the first items keeping their structure, and element types."""
     out: dict[str, Any] = {}
-    if isinstance(value, dict):
+    if is_a(value, dict):
         if is_env_like(value):
             return env_view(dict.items(value), dict.__len__(value), Redactor())
         out["length"] = dict.__len__(value)
@@ -217,8 +232,11 @@ def describe_container(value: Any) -> dict[str, Any]:
             [brief(k, 60, 1), hidden(v) if hides(k, v) else structured(v, NESTED_DEPTH - 1, 10)]
             for k, v in itertools.islice(dict.items(value), DETAIL_ITEMS)
         ]
+    elif (fields := namedtuple_fields(value)) is not None:
+        out["length"] = tuple.__len__(value)
+        out["fields"] = _named_items(value, fields, NESTED_DEPTH, DETAIL_ITEMS)
     else:
-        base: Any = next(b for b in (list, tuple, deque, frozenset, set) if isinstance(value, b))
+        base: Any = next(b for b in (list, tuple, deque, frozenset, set) if is_a(value, b))
         out["length"] = base.__len__(value)
         head = itertools.islice(base.__iter__(value), DETAIL_ITEMS)
         out["items"] = [structured(v, NESTED_DEPTH - 1, 10) for v in head]
@@ -240,15 +258,12 @@ def describe_object(value: Any) -> dict[str, Any]:
     mro = [type_name(c) for c in type(value).__mro__[1:-1]][:5]
     if mro:
         out["bases"] = mro
-    try:
-        attrs = object.__getattribute__(value, "__dict__")
-    except AttributeError:
-        attrs = None
-    if type(attrs) is dict:
+    attrs = instance_dict(value)
+    if attrs is not None:
         out["attributes"] = {
             str(k): hidden(v) if hides(k, v) else brief(v, 120, 1)
             for k, v in itertools.islice(attrs.items(), ATTRIBUTES)
-            if isinstance(k, str) and not k.startswith("__")
+            if is_a(k, str) and not k.startswith("__")
         }
         if len(attrs) > ATTRIBUTES:
             out["more_attributes"] = len(attrs) - ATTRIBUTES

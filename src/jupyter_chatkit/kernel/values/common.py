@@ -61,6 +61,71 @@ _CHEAP_REPR_TYPES: frozenset[type] = frozenset(
 _BYTES_TYPES = (bytes, bytearray, memoryview)
 
 
+def is_a(value: Any, classes: Any) -> bool:
+    """``isinstance`` that never asks the value: its real type is read, not ``__class__``.
+
+    ``isinstance`` falls back on ``value.__class__`` (a property, or a
+    ``__getattribute__`` of the user's, which may run code, raise or lie); ``type()``
+    cannot be overridden.
+    """
+    return issubclass(type(value), classes)
+
+
+_MISSING: Any = object()
+_TYPE_MRO = type.__dict__["__mro__"]
+_TYPE_DICT = type.__dict__["__dict__"]
+
+
+def class_attr(cls: type, name: str) -> Any:
+    """``name`` as the class dicts along ``cls``'s MRO hold it, or ``_MISSING``.
+
+    Read through ``type``'s own descriptors, so no metaclass ``__getattr__`` or
+    ``__getattribute__`` runs, and nothing is bound or called.
+    """
+    for klass in _TYPE_MRO.__get__(cls):
+        found = _TYPE_DICT.__get__(klass).get(name, _MISSING)
+        if found is not _MISSING:
+            return found
+    return _MISSING
+
+
+def instance_dict(value: Any) -> dict[str, Any] | None:
+    """An object's ``__dict__`` read by the interpreter's own slot, never a property.
+
+    ``object.__getattribute__(value, "__dict__")`` would run a ``__dict__`` property
+    defined in the class; here only the ``getset_descriptor`` Python made is used.
+    """
+    slot = class_attr(type(value), "__dict__")
+    if type(slot) is not types.GetSetDescriptorType:
+        return None
+    found = slot.__get__(value)
+    return found if type(found) is dict else None
+
+
+def dataclass_fields(value: Any) -> list[str] | None:
+    """The field names of a dataclass instance (read from its class), else None."""
+    if is_a(value, type):
+        return None
+    fields = class_attr(type(value), "__dataclass_fields__")
+    if type(fields) is not dict:
+        return None
+    return [k for k, f in fields.items() if str(getattr(f, "_field_type", "_FIELD")) == "_FIELD"]
+
+
+def namedtuple_fields(value: Any) -> tuple[str, ...] | None:
+    """The field names of a namedtuple (``Creds(user, password)``), else None."""
+    if not is_a(value, tuple):
+        return None
+    fields = class_attr(type(value), "_fields")
+    if (
+        type(fields) is tuple
+        and all(type(f) is str for f in fields)
+        and len(fields) == tuple.__len__(value)
+    ):
+        return fields
+    return None
+
+
 def qualname(value: Any) -> str:
     """The qualified name of a value's type, e.g. ``pandas.DataFrame`` or ``int``."""
     return type_name(type(value))
@@ -70,7 +135,7 @@ def type_name(cls: type) -> str:
     """``module.QualName`` for a class, without the ``builtins.`` prefix."""
     module = getattr(cls, "__module__", "") or ""
     name = getattr(cls, "__qualname__", None) or getattr(cls, "__name__", "?")
-    if not isinstance(module, str) or not isinstance(name, str):
+    if type(module) is not str or type(name) is not str:
         return "?"
     if module == "builtins":
         return name
@@ -110,13 +175,13 @@ def hides(name: Any, value: Any) -> bool:
     Plain values and builtin containers are hidden whole; objects (a session, a
     tokenizer, a DataFrame) are still described, with their own secret fields hidden.
     """
-    if not isinstance(name, str) or not is_secret_name(name):
+    if not is_a(name, str) or not is_secret_name(name):
         return False
     if not _kernel_redactor().enabled:
         return False
-    if value is None or isinstance(value, bool):
+    if value is None or is_a(value, bool):
         return False
-    return isinstance(
+    return is_a(
         value, str | bytes | bytearray | int | float | dict | list | tuple | set | frozenset
     ) or type(value).__name__ in ("SecretStr", "SecretBytes")
 
@@ -181,33 +246,33 @@ def kind_of(value: Any) -> str:
         return "value"
     pd, pl, np = _pd(), _pl(), _np()
     if pd is not None:
-        if isinstance(value, pd.DataFrame):
+        if is_a(value, pd.DataFrame):
             return "pandas.dataframe"
-        if isinstance(value, pd.Series):
+        if is_a(value, pd.Series):
             return "pandas.series"
-        if isinstance(value, pd.Index):
+        if is_a(value, pd.Index):
             return "pandas.index"
     if pl is not None:
-        if isinstance(value, pl.DataFrame):
+        if is_a(value, pl.DataFrame):
             return "polars.dataframe"
-        if isinstance(value, pl.Series):
+        if is_a(value, pl.Series):
             return "polars.series"
-        if isinstance(value, pl.LazyFrame):
+        if is_a(value, pl.LazyFrame):
             return "polars.lazyframe"
     if np is not None:
-        if isinstance(value, np.ndarray):
+        if is_a(value, np.ndarray):
             return "ndarray"
-        if isinstance(value, np.generic):
+        if is_a(value, np.generic):
             return "numpy.scalar"
     if _is_environ(value):
         return "environ"
     if _is_sklearn_estimator(value):
         return "sklearn.estimator"
-    if isinstance(value, types.ModuleType):
+    if is_a(value, types.ModuleType):
         return "module"
-    if isinstance(value, type):
+    if is_a(value, type):
         return "class"
-    if isinstance(value, types.FunctionType | types.BuiltinFunctionType | types.MethodType):
+    if is_a(value, types.FunctionType | types.BuiltinFunctionType | types.MethodType):
         return "function"
     return "value"
 
@@ -257,9 +322,9 @@ def _brief(value: Any, limit: int, depth: int) -> str:
         return float_text(value)
     if t is complex:
         return repr(value)
-    if isinstance(value, str):
+    if is_a(value, str):
         return _quote(value, limit)
-    if isinstance(value, _BYTES_TYPES):
+    if is_a(value, _BYTES_TYPES):
         return _bytes_text(value, limit)
     if t in _CHEAP_REPR_TYPES:
         return repr(value)
@@ -269,7 +334,7 @@ def _brief(value: Any, limit: int, depth: int) -> str:
         if value.numerator.bit_length() + value.denominator.bit_length() <= 256:
             return repr(value)
         return "Fraction(<long>)"
-    if isinstance(value, list | tuple | set | frozenset | dict | deque):
+    if is_a(value, list | tuple | set | frozenset | dict | deque):
         return _container_text(value, limit, depth)
     kind = kind_of(value)
     if kind == "numpy.scalar":
@@ -316,13 +381,15 @@ def _int_text(value: int) -> str:
 
 
 def _bytes_text(value: bytes | bytearray | memoryview, limit: int) -> str:
-    n = value.nbytes if isinstance(value, memoryview) else len(value)
-    head = bytes(value[: max(1, limit // 4)])
+    # Through the buffer protocol: a bytes subclass's __len__/__getitem__ never run.
+    view = memoryview(value).cast("B") if is_a(value, memoryview) else memoryview(value)
+    n = view.nbytes
+    head = view[: max(1, limit // 4)].tobytes()
     return f"{type(value).__name__}({n:,}): {head!r}" + ("…" if n > len(head) else "")
 
 
 def _container_text(value: Any, limit: int, depth: int) -> str:
-    if isinstance(value, dict):
+    if is_a(value, dict):
         n, opener, closer = dict.__len__(value), "{", "}"
         pairs = itertools.islice(dict.items(value), ITEMS)
         shown: list[str] = []
@@ -332,17 +399,27 @@ def _container_text(value: Any, limit: int, depth: int) -> str:
             text = hidden(v) if hides(k, v) else _brief(v, 40, depth - 1)
             shown.append(f"{_brief(k, 30, 0)}: {text}")
     else:
-        if isinstance(value, list):
+        if is_a(value, list):
             n, opener, closer = list.__len__(value), "[", "]"
             items: Any = (list.__getitem__(value, i) for i in range(min(n, ITEMS)))
-        elif isinstance(value, tuple):
+        elif is_a(value, tuple):
             n, opener, closer = tuple.__len__(value), "(", ")"
+            fields = namedtuple_fields(value)
+            if fields is not None and depth > 0:
+                # A namedtuple's field names say which items are secrets.
+                shown = [
+                    f"{f}={hidden(v) if hides(f, v) else _brief(v, 40, depth - 1)}"
+                    for f, v in zip(fields[:ITEMS], tuple.__iter__(value), strict=False)
+                ]
+                more = n - len(shown)
+                body = ", ".join(shown) + (f", … {more:,} more" if more > 0 else "")
+                return f"{type(value).__name__}({body})"
             items = (tuple.__getitem__(value, i) for i in range(min(n, ITEMS)))
-        elif isinstance(value, deque):
+        elif is_a(value, deque):
             n, opener, closer = deque.__len__(value), "deque([", "])"
             items = itertools.islice(deque.__iter__(value), ITEMS)
         else:
-            base = frozenset if isinstance(value, frozenset) else set
+            base = frozenset if is_a(value, frozenset) else set
             n, opener, closer = base.__len__(value), "{", "}"
             items = itertools.islice(base.__iter__(value), ITEMS)
         shown = [] if depth <= 0 else [_brief(v, 40, depth - 1) for v in items]
@@ -370,7 +447,7 @@ def cell_value(value: Any, limit: int = BRIEF_CHARS) -> Any:
     """A JSON value for one table cell: numbers, bools, None and short strings as they
     are (NaN/inf as text), everything else as :func:`brief` text."""
     np = _np()
-    if np is not None and isinstance(value, np.generic) and value.dtype.kind in "biuf":
+    if np is not None and is_a(value, np.generic) and value.dtype.kind in "biuf":
         value = value.item()
     t = type(value)
     if value is None or t is bool:
@@ -383,7 +460,7 @@ def cell_value(value: Any, limit: int = BRIEF_CHARS) -> Any:
         if len(value) <= limit:
             return value  # redacted whole by the policy's last pass
         return clip(redact(value[:REDACT_SCAN_CHARS]), limit)
-    if isinstance(value, dt.date | dt.time | dt.timedelta) and type(value).__module__ in (
+    if is_a(value, dt.date | dt.time | dt.timedelta) and type(value).__module__ in (
         "datetime",
         "pandas",
     ):

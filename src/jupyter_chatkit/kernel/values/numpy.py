@@ -16,6 +16,7 @@ from .common import (
     brief,
     cell_value,
     clip,
+    is_a,
     json_number,
 )
 
@@ -26,7 +27,7 @@ def _np() -> Any:
 
 def _is_masked(a: Any) -> bool:
     ma = getattr(sys.modules.get("numpy"), "ma", None)
-    return ma is not None and isinstance(a, ma.MaskedArray)
+    return ma is not None and is_a(a, ma.MaskedArray)
 
 
 def array_preview(a: Any, threshold: int = 20, chars: int = PREVIEW_CHARS) -> str:

@@ -19,6 +19,7 @@ from .common import (
     cell_value,
     hidden,
     hides,
+    is_a,
     json_number,
     kind_of,
     qualname,
@@ -38,8 +39,26 @@ def label(value: Any) -> Any:
     return cell_value(value, 100)
 
 
+def secret_label(name: Any) -> bool:
+    """True for a column or index name that marks a secret (a MultiIndex tuple too)."""
+    if is_a(name, tuple):
+        return any(secret_label(part) for part in tuple.__iter__(name))
+    return is_a(name, str) and hides(name, "x")
+
+
 def _cell(name: Any, value: Any) -> Any:
-    return hidden(value) if hides(name, value) else cell_value(value)
+    if secret_label(name) and value is not None and type(value) is not bool:
+        return hidden(value)
+    return cell_value(value)
+
+
+def _secret_index(index: Any) -> bool:
+    return any(secret_label(n) for n in index.names)
+
+
+def _labels(index: Any, values: list[Any]) -> list[Any]:
+    # An index named like a secret (api_key, token) holds secrets as its labels.
+    return [hidden(v) for v in values] if _secret_index(index) else values
 
 
 def column_entry(name: Any, dtype: Any) -> dict[str, Any]:
@@ -62,7 +81,9 @@ def index_info(index: Any, rows: int) -> dict[str, Any]:
         out["names"] = names
     else:
         out["name"] = names[0] if names else None
-    if rows:
+    if rows and _secret_index(index):
+        out["first"] = out["last"] = hidden(index[0])
+    elif rows:
         out["first"] = label(index[0]) if index.nlevels == 1 else [label(v) for v in index[0]]
         out["last"] = label(index[-1]) if index.nlevels == 1 else [label(v) for v in index[-1]]
     return out
@@ -70,6 +91,8 @@ def index_info(index: Any, rows: int) -> dict[str, Any]:
 
 def _row_labels(index: Any, rows: int) -> list[Any]:
     head = index[:rows]
+    if _secret_index(index):
+        return _labels(index, head.tolist())
     if getattr(index, "nlevels", 1) > 1:
         return [[label(v) for v in t] for t in head.tolist()]
     return [label(v) for v in head.tolist()]
@@ -140,7 +163,7 @@ def summarize_index(idx: Any) -> dict[str, Any]:
     return {
         "length": len(idx),
         "dtype": str(idx.dtype),
-        "head": [cell_value(v) for v in idx[:ITEMS].tolist()],
+        "head": _labels(idx, [cell_value(v) for v in idx[:ITEMS].tolist()]),
     }
 
 
@@ -207,8 +230,10 @@ def _describe_stats(obj: Any) -> dict[str, Any] | str:
     if kind_of(obj) == "pandas.dataframe":
         # describe() works column by column (quantiles sort each): describe a few, and
         # never a secret column (its min/max are its values).
-        keep = [c for c in obj.columns[:20] if not (isinstance(c, str) and hides(c, ""))]
+        keep = [c for c in obj.columns[:20] if not secret_label(c) and _hashes_safely(obj[c])]
         obj = obj.loc[:, keep]
+    elif not _hashes_safely(obj):
+        return "not computed: the column holds Python objects (their __eq__/__hash__ would run)"
     try:
         desc = obj.describe()
     except (ValueError, TypeError) as exc:
@@ -219,6 +244,19 @@ def _describe_stats(obj: Any) -> dict[str, Any] | str:
         str(col): {str(stat): json_number(v) for stat, v in desc[col].items()}
         for col in desc.columns
     }
+
+
+def _hashes_safely(s: Any) -> bool:
+    """True unless a column holds objects whose ``__hash__``/``__eq__`` describe() would run.
+
+    Object columns of strings (and missing values) are fine; any other Python object
+    is the user's code, which the assistant never calls.
+    """
+    if getattr(s, "dtype", None) is None or s.dtype.kind != "O":
+        return True
+    from pandas.api.types import infer_dtype
+
+    return infer_dtype(s, skipna=True) in ("string", "empty", "bytes")
 
 
 def describe_series(s: Any) -> dict[str, Any]:
@@ -237,10 +275,10 @@ def describe_series(s: Any) -> dict[str, Any]:
     out["head"] = [_cell(s.name, v) for v in s.iloc[: DETAIL_HEAD_ROWS * 2].tolist()]
     if not _is_default_index(s):
         out["index"] = index_info(s.index, n)
-    secret = isinstance(s.name, str) and hides(s.name, "")
+    secret = secret_label(s.name) or _secret_index(s.index)
     if 0 < n <= DESCRIBE_CELLS and not secret:
         out["describe"] = _describe_stats(s)
-        if s.dtype.kind not in "iufcmM":
+        if s.dtype.kind not in "iufcmM" and _hashes_safely(s):
             counts = s.value_counts().iloc[:VALUE_COUNTS]
             out["top_values"] = [[cell_value(k), int(v)] for k, v in counts.items()]
     return out

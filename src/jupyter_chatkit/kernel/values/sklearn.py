@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .common import brief, cell_value, hidden, hides, qualname
+from .common import brief, cell_value, hidden, hides, instance_dict, qualname
 
 MAX_DEPTH = 4
 PARAMS = 30
@@ -21,11 +21,7 @@ STEPS = 30
 
 
 def _own_dict(est: Any) -> dict[str, Any]:
-    try:
-        d = object.__getattribute__(est, "__dict__")
-    except AttributeError:
-        return {}
-    return d if type(d) is dict else {}
+    return instance_dict(est) or {}
 
 
 def _is_estimator(value: Any) -> bool:

@@ -1,0 +1,219 @@
+"""Context you can trust, attacked: hostile values and secrets in unusual places.
+
+The kernel's tools describe a value without running its code: ``isinstance`` would ask
+``value.__class__`` (a property, a ``__getattribute__``), ``object.__getattribute__``
+would run a ``__dict__`` property, pandas' ``describe()`` hashes the objects of an
+object column. Each hostile object below records every call of its code; the tools must
+leave the record empty, and one broken object must not sink a listing.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from jupyter_chatkit.kernel.introspect import KernelView, dumps, run_tool
+
+CALLS: list[str] = []
+SECRET = "Zq8wL3vN7pX2"
+
+
+class Spy:
+    """Every hook that could run when a value is described, recorded."""
+
+    def __repr__(self) -> str:
+        CALLS.append("repr")
+        return "spy"
+
+    def __len__(self) -> int:
+        CALLS.append("len")
+        return 1
+
+    def __getattr__(self, name: str) -> Any:
+        CALLS.append(f"getattr {name}")
+        raise AttributeError(name)
+
+    def __eq__(self, other: object) -> bool:
+        CALLS.append("eq")
+        return False
+
+    def __hash__(self) -> int:
+        CALLS.append("hash")
+        return 1
+
+    def __iter__(self) -> Any:
+        CALLS.append("iter")
+        return iter(())
+
+    def __bool__(self) -> bool:
+        CALLS.append("bool")
+        return True
+
+    @property
+    def prop(self) -> int:
+        CALLS.append("prop")
+        return 1
+
+
+class SpiesOnEveryAttribute:
+    def __getattribute__(self, name: str) -> Any:
+        CALLS.append(f"getattribute {name}")
+        return object.__getattribute__(self, name)
+
+
+class LiesAboutItsClass:
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:
+        CALLS.append("__class__")
+        return str
+
+
+class DictProperty:
+    @property
+    def __dict__(self) -> dict[str, Any]:  # type: ignore[override]
+        CALLS.append("__dict__")
+        return {"a": 1}
+
+
+class RaisesOnEveryAttribute:
+    def __getattribute__(self, name: str) -> Any:
+        raise RuntimeError("boom")
+
+
+class Meta(type):
+    def __getattr__(cls, name: str) -> Any:
+        CALLS.append(f"metaclass getattr {name}")
+        raise AttributeError(name)
+
+
+class WithMeta(metaclass=Meta):
+    pass
+
+
+class NoisyBytes(bytes):
+    def __len__(self) -> int:
+        CALLS.append("bytes len")
+        return 0
+
+    def __getitem__(self, item: Any) -> Any:
+        CALLS.append("bytes getitem")
+        return b""
+
+
+Creds = collections.namedtuple("Creds", "user password")
+
+
+@dataclasses.dataclass
+class DbConfig:
+    host: str
+    password: str
+
+
+def hostile_namespace() -> dict[str, Any]:
+    loop: list[Any] = []
+    loop.append(loop)
+    mapping: dict[str, Any] = {}
+    mapping["me"] = mapping
+    return {
+        "spy": Spy(),
+        "spies": SpiesOnEveryAttribute(),
+        "liar": LiesAboutItsClass(),
+        "dict_property": DictProperty(),
+        "raiser": RaisesOnEveryAttribute(),
+        "with_meta": WithMeta(),
+        "noisy_bytes": NoisyBytes(b"abc"),
+        "spies_in_list": [Spy(), {"k": Spy()}, (Spy(),)],
+        "spy_keys": {Spy(): 1},
+        "object_array": np.array([Spy(), Spy()], dtype=object),
+        "object_frame": pd.DataFrame({"a": [Spy(), Spy()], "n": [1, 2]}),
+        "object_series": pd.Series([Spy(), Spy()]),
+        "loop": loop,
+        "mapping": mapping,
+    }
+
+
+@pytest.fixture(autouse=True)
+def _clear_calls() -> None:
+    CALLS.clear()
+
+
+def test_no_user_code_runs_and_one_hostile_object_does_not_sink_the_listing() -> None:
+    ns = hostile_namespace()
+    CALLS.clear()  # building the array and frames called some; the tools must call none
+    view = KernelView(ns)
+    listing = run_tool("list_kernel_variables", {"max_items": 500}, view)
+    assert "error" not in listing, listing
+    assert {v["name"] for v in listing["variables"]} == set(ns)
+    for name in ns:
+        result = run_tool("inspect_kernel_variable", {"name": name}, view)
+        assert result["name"] == name and len(dumps(result)) <= 16_000
+    assert CALLS == []
+
+
+def test_a_raising_object_is_named_with_its_type() -> None:
+    view = KernelView({"raiser": RaisesOnEveryAttribute()})
+    result = run_tool("inspect_kernel_variable", {"name": "raiser"}, view)
+    assert result["type"].endswith("RaisesOnEveryAttribute")
+
+
+def test_field_names_mark_secrets_in_namedtuples_and_dataclasses() -> None:
+    ns = {
+        "login": Creds("ada", SECRET),
+        "logins": [Creds("bob", SECRET)],
+        "db": DbConfig("db.internal", SECRET),
+    }
+    view = KernelView(ns)
+    results = [run_tool("list_kernel_variables", {}, view)]
+    results += [run_tool("inspect_kernel_variable", {"name": n}, view) for n in ns]
+    text = dumps(results)
+    assert SECRET not in text
+    login = results[1]
+    assert login["fields"]["user"] == "ada"
+    assert login["fields"]["password"].startswith("«redacted: str")
+    assert "db.internal" in text  # the rest stays readable
+
+
+def test_an_index_or_column_named_like_a_secret_hides_its_labels() -> None:
+    frame = pd.DataFrame(
+        {"user": ["ada", "bob"], ("creds", "password"): [SECRET, SECRET + "b"]},
+        index=pd.Index([SECRET + "i1", SECRET + "i2"], name="api_key"),
+    )
+    series = pd.Series([1, 2], index=pd.Index([SECRET + "s1", SECRET + "s2"], name="token"))
+    view = KernelView({"frame": frame, "series": series, "keys": frame.index})
+    results = [run_tool("list_kernel_variables", {}, view)]
+    results += [run_tool("inspect_kernel_variable", {"name": n}, view) for n in view.namespace]
+    text = dumps(results)
+    assert SECRET not in text, text
+    assert "ada" in text and "api_key" in text
+
+
+def test_big_values_stay_bounded() -> None:
+    ns = {
+        "huge": "x" * 5_000_000,
+        "wide": pd.DataFrame(np.zeros((3, 20_000))),
+        "long": pd.DataFrame({"a": np.arange(2_000_000)}),
+        "deep": _nested(3_000),
+        "many": {str(i): list(range(50)) for i in range(50_000)},
+    }
+    view = KernelView(ns)
+    for result in [
+        run_tool("list_kernel_variables", {}, view),
+        *(run_tool("inspect_kernel_variable", {"name": n}, view) for n in ns),
+    ]:
+        assert "error" not in result, result
+        assert len(dumps(result)) <= 16_000
+
+
+def _nested(depth: int) -> list[Any]:
+    root: list[Any] = []
+    current = root
+    for _ in range(depth):
+        inner: list[Any] = []
+        current.append(inner)
+        current = inner
+    return root
