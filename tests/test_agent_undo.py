@@ -27,8 +27,11 @@ from .test_agent_mode import AGENT, answer, create, outputs_seen
 SECRET_BEFORE = "rows = load('sales.csv')  # the cell as it was before the edit"
 
 
-def undo(thread_id: str, item_ids: Any) -> bytes:
-    action = {"type": Action.UNDO_AGENT_STEPS, "payload": {"item_ids": item_ids}}
+def undo(thread_id: str, item_ids: Any, kept_ids: Any = None) -> bytes:
+    payload = {"item_ids": item_ids}
+    if kept_ids is not None:
+        payload["kept_ids"] = kept_ids
+    action = {"type": Action.UNDO_AGENT_STEPS, "payload": payload}
     return req("threads.custom_action", thread_id=thread_id, item_id=None, action=action)
 
 
@@ -149,3 +152,41 @@ async def test_undo_refuses_what_is_no_agent_insert_or_edit(sqlite_store: SQLSto
     events = await stream(assistant, undo(thread_id, [insert.id]), BOB)
     assert [e for e in events if isinstance(e, ErrorEvent)]
     assert STEP_UNDONE_KEY not in output((await steps(sqlite_store, thread_id))[0])
+
+
+@pytest.mark.asyncio
+async def test_undo_records_steps_it_left_alone_as_kept(sqlite_store: SQLStore) -> None:
+    """A step Undo left alone (its cell changed since) is stored kept: a reopened thread
+    refuses it as the page did, instead of offering Undo for it again."""
+    assistant, model, thread_id = await insert_edit_run_thread(sqlite_store)
+    insert, edit, run = await steps(sqlite_store, thread_id)
+
+    events = await stream(assistant, undo(thread_id, [insert.id], [edit.id]))
+    replaced = {e.item.id: e.item for e in events if isinstance(e, ThreadItemReplacedEvent)}
+    assert set(replaced) == {insert.id, edit.id}
+    assert len(model.calls) == 4  # no model call
+
+    stored = {i.id: output(i) for i in await steps(sqlite_store, thread_id)}
+    assert stored[insert.id][STEP_UNDONE_KEY] is True
+    kept = stored[edit.id]
+    assert STEP_UNDONE_KEY not in kept and kept["status"] == "applied"
+    # The record keeps why, and no longer the old source (Undo will not use it).
+    assert kept[STEP_UNDO_KEY] == {"cell_id": "cell-0", "withheld": "changed"}
+    assert SECRET_BEFORE not in json.dumps(kept)
+
+    # Only kept steps (nothing reverted) is a valid request too.
+    assistant2, _, thread2 = await insert_edit_run_thread(sqlite_store)
+    insert2, *_ = await steps(sqlite_store, thread2)
+    events = await stream(assistant2, undo(thread2, [], [insert2.id]))
+    assert not [e for e in events if isinstance(e, ErrorEvent)]
+    assert output((await steps(sqlite_store, thread2))[0])[STEP_UNDO_KEY] == {
+        "cell_id": "cell-new",
+        "withheld": "changed",
+    }
+
+    # Bad kept_ids are refused, all or none; a run cannot be kept either.
+    for item_ids, kept_ids in (([], []), ([insert.id], "x"), ([], [run.id]), ([], [3])):
+        events = await stream(assistant, undo(thread_id, item_ids, kept_ids))
+        errors = [e for e in events if isinstance(e, ErrorEvent)]
+        assert errors and errors[0].message, (item_ids, kept_ids)
+        assert not [e for e in events if isinstance(e, ThreadItemReplacedEvent)]

@@ -10,6 +10,7 @@ export {
   type AgentHost,
   AgentSteps,
   isStep,
+  type Reversal,
   type RevertOutcome,
   type StepOutcome,
   type StepPreview,

@@ -129,15 +129,29 @@ function fakeHost() {
       }
       return { result: { status: "ok" } };
     },
+    // As the lab's revertStep (js/lab/test/stepguard.test.ts tests that one).
     revert: (step) => {
       if (step.notebook !== here.notebook) return "unavailable";
       const i = cells.findIndex((c) => c.id === step.undo.cell_id);
-      const wrote = step.name === "insert_cell" ? step.args.source : step.args.new_source;
-      if (i < 0 || cells[i].source !== wrote) return "changed";
+      const wrote = String(step.name === "insert_cell" ? step.args.source : step.args.new_source);
+      if (i < 0) return step.name === "insert_cell" ? "gone" : "changed";
+      const cell = cells[i];
+      if (cell.source !== wrote) return cell.source === step.undo.before ? "gone" : "changed";
       reverted.push(step);
-      if (step.name === "insert_cell") cells.splice(i, 1);
-      else cells[i].source = step.undo.before ?? "";
-      return "undone";
+      if (step.name === "insert_cell") {
+        cells.splice(i, 1);
+        const restore = (): boolean => {
+          cells.splice(i, 0, cell);
+          return true;
+        };
+        return { outcome: "undone", restore };
+      }
+      cell.source = step.undo.before ?? "";
+      const restore = (): boolean => {
+        cell.source = wrote;
+        return true;
+      };
+      return { outcome: "undone", restore };
     },
     diff: () => {
       throw new Error("no DOM here");
@@ -346,7 +360,7 @@ test("a step's result carries its undo record; Undo reverts newest first and rec
     ["s1", "s2"],
   );
 
-  assert.deepEqual(await t.approvals.undoTurn(), { undone: 2, changed: 0, unavailable: 0 });
+  assert.deepEqual(await t.approvals.undoTurn(), { undone: 2, changed: 0, gone: 0, unavailable: 0 });
   assert.deepEqual(
     t.reverted.map((s) => s.name),
     ["edit_cell", "insert_cell"],
@@ -392,22 +406,104 @@ test("after a reload Undo works from the stored steps; a cell changed since is l
   );
   // The notebook as the person left it: cell new1 as inserted, cell id0 edited again by hand.
   t.cells.splice(0, 1, { id: "id0", source: "b, then my own change" }, { id: "new1", source: "a" });
-  assert.deepEqual(await t.approvals.undoTurn(), { undone: 1, changed: 1, unavailable: 0 });
+  assert.deepEqual(await t.approvals.undoTurn(), { undone: 1, changed: 1, gone: 0, unavailable: 0 });
   assert.deepEqual(t.cells, [{ id: "id0", source: "b, then my own change" }], "the hand-edited cell stayed");
   assert.ok(t.approvals.kept.has("s2") && t.approvals.undone.has("s1"));
-  assert.deepEqual(t.transport.sent.at(-1).params.action.payload, { item_ids: ["s1"] });
+  // The step left alone is recorded too (kept), so a reload refuses it as this page does.
+  assert.deepEqual(t.transport.sent.at(-1).params.action.payload, { item_ids: ["s1"], kept_ids: ["s2"] });
   assert.deepEqual(t.approvals.undoable(), [], "no second Undo for this answer here");
 
-  // Nothing reverted (every cell changed): nothing is recorded either.
-  const u = agentSession({ "threads.get_by_id": [{ json: stored }] }, () => "approve");
+  // Nothing reverted (every cell changed): only the kept steps are recorded.
+  const u = agentSession({ "threads.get_by_id": [{ json: stored }], "threads.custom_action": [{ sse: "" }] }, () => "approve");
   await u.session.openThread(TID);
-  u.cells.splice(0, 1, { id: "id0", source: "mine" });
-  assert.deepEqual(await u.approvals.undoTurn(), { undone: 0, changed: 2, unavailable: 0 });
-  assert.equal(
-    u.transport.sent.filter((r) => r.type === "threads.custom_action").length,
-    0,
+  u.cells.splice(0, 1, { id: "id0", source: "mine" }, { id: "new1", source: "a, and mine" });
+  assert.deepEqual(await u.approvals.undoTurn(), { undone: 0, changed: 2, gone: 0, unavailable: 0 });
+  const actions = u.transport.sent.filter((r) => r.type === "threads.custom_action");
+  assert.deepEqual(
+    actions.map((r) => r.params.action.payload),
+    [{ item_ids: [], kept_ids: ["s2", "s1"] }],
   );
 });
+
+test("a step an Undo left alone stays refused after a reload: the thread keeps it as kept", () => {
+  // The server's answer to kept_ids: the record says why, and keeps no old source.
+  const items = [
+    userMessage("u1").item,
+    storedStep("s1", "insert_cell", { source: "a" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "new1" } }),
+    storedStep("s2", "edit_cell", { index: 0, new_source: "b" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "id0", withheld: "changed" } }),
+    storedStep("s3", "insert_cell", { source: "c" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "new3", withheld: "changed" } }),
+  ] as ThreadItem[];
+  assert.deepEqual(
+    undoableSteps(items).map((s) => s.item.id),
+    ["s1"],
+  );
+  assert.equal(undoWithheld((items[2] as { output: unknown }).output), "changed");
+});
+
+test("after a reload without saving, steps whose change is not in the notebook are gone: recorded undone, nothing touched", async () => {
+  const stored = storedThread([
+    userMessage("u1").item,
+    storedStep("s1", "insert_cell", { source: "a" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "new1" } }),
+    storedStep("s2", "edit_cell", { index: 0, new_source: "b" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "id0", before: "old" } }),
+  ]);
+  const t = agentSession({ "threads.get_by_id": [{ json: stored }], "threads.custom_action": [{ sse: "" }] }, () => "approve");
+  await t.session.openThread(TID);
+  // The notebook as its file had it: no cell new1, cell id0 with its old source.
+  assert.deepEqual(t.cells, [{ id: "id0", source: "old" }]);
+  assert.deepEqual(await t.approvals.undoTurn(), { undone: 0, changed: 0, gone: 2, unavailable: 0 });
+  assert.deepEqual(t.cells, [{ id: "id0", source: "old" }]);
+  assert.deepEqual(t.transport.sent.at(-1).params.action.payload, { item_ids: ["s2", "s1"] });
+  assert.deepEqual(t.approvals.undoable(), []);
+});
+
+for (const [how, answer] of [
+  ["the server is unreachable", { error: new TypeError("Failed to fetch") }],
+  [
+    "the server refuses it",
+    { sse: sse({ type: "error", code: "custom", message: "Only the agent's inserts and edits in this conversation can be undone.", allow_retry: false }) },
+  ],
+] as [string, Answer][]) {
+  test(`an Undo that cannot be recorded (${how}) puts the changes back, says why, and is offered again`, async () => {
+    const stored = storedThread([
+      userMessage("u1").item,
+      storedStep("s1", "insert_cell", { source: "a" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "new1" } }),
+      storedStep("s2", "edit_cell", { index: 0, new_source: "b" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "id0", before: "old" } }),
+    ]);
+    const t = agentSession(
+      {
+        "threads.get_by_id": [{ json: stored }],
+        "threads.custom_action": [
+          answer,
+          { sse: sse(replaced("s2", "edit_cell", { index: 0, new_source: "b" }, { status: "applied", undone: true }), replaced("s1", "insert_cell", { source: "a" }, { status: "applied", undone: true })) },
+        ],
+      },
+      () => "approve",
+    );
+    await t.session.openThread(TID);
+    t.cells.splice(0, 1, { id: "id0", source: "b" }, { id: "new1", source: "a" });
+    const report = await t.approvals.undoTurn();
+    assert.equal(report.undone, 2);
+    assert.ok(report.failed, "the report says it failed");
+    // The notebook is as before the click, in the same order; the cards are not "Undone".
+    assert.deepEqual(t.cells, [{ id: "id0", source: "b" }, { id: "new1", source: "a" }]);
+    assert.equal(t.approvals.undone.size, 0);
+    // The chat's error says so, readable, without a Retry that would record an undo of
+    // changes that are back.
+    const error = t.session.state.error;
+    assert.equal(error?.message, report.failed);
+    assert.equal(error?.allow_retry, false);
+    assert.ok(!/\n\s+at /.test(error?.message ?? ""), "no stack trace");
+    // Undo is offered again, and works.
+    assert.deepEqual(
+      t.approvals.undoable().map((s) => s.item.id),
+      ["s1", "s2"],
+    );
+    assert.deepEqual(await t.approvals.undoTurn(), { undone: 2, changed: 0, gone: 0, unavailable: 0 });
+    assert.deepEqual(t.cells, [{ id: "id0", source: "old" }]);
+    assert.equal(t.session.state.error, null);
+    assert.deepEqual(t.approvals.undoable(), []);
+  });
+}
 
 test("Undo of steps in a notebook not open here is offered again once that notebook is", async () => {
   const stored = storedThread([
@@ -421,7 +517,7 @@ test("Undo of steps in a notebook not open here is offered again once that noteb
   // A host whose revert has to load first answers with a promise.
   const revert = t.host.revert;
   t.host.revert = async (step) => revert?.(step) ?? "unavailable";
-  assert.deepEqual(await t.approvals.undoTurn(), { undone: 1, changed: 0, unavailable: 1 });
+  assert.deepEqual(await t.approvals.undoTurn(), { undone: 1, changed: 0, gone: 0, unavailable: 1 });
   assert.deepEqual(
     t.approvals.undoable().map((s) => s.item.id),
     ["s2"],
@@ -430,7 +526,7 @@ test("Undo of steps in a notebook not open here is offered again once that noteb
   // The person opens b.ipynb (the step's cell is there as inserted): Undo reaches it.
   t.here.notebook = "b.ipynb";
   t.cells.push({ id: "newb", source: "b" });
-  assert.deepEqual(await t.approvals.undoTurn(), { undone: 1, changed: 0, unavailable: 0 });
+  assert.deepEqual(await t.approvals.undoTurn(), { undone: 1, changed: 0, gone: 0, unavailable: 0 });
   assert.deepEqual(t.cells, [{ id: "id0", source: "old" }]);
   const undos = t.transport.sent.filter((r) => r.type === "threads.custom_action").map((r) => r.params.action.payload);
   assert.deepEqual(undos, [{ item_ids: ["s1"] }, { item_ids: ["s2"] }]);

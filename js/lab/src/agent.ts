@@ -12,7 +12,7 @@
 import { URLExt } from "@jupyterlab/coreutils";
 import type { NotebookPanel } from "@jupyterlab/notebook";
 import { ServerConnection } from "@jupyterlab/services";
-import type { AgentHost, RevertOutcome, StepOutcome, StepPreview, UndoStep } from "../../src/index";
+import type { AgentHost, Reversal, RevertOutcome, StepOutcome, StepPreview, UndoStep } from "../../src/index";
 import { STEP_STATUS } from "../../src/protocol";
 import { diffView } from "./replace";
 import { CELL_CHANGED, type CellSnapshot, cellChangedSince, revertStep } from "./stepguard";
@@ -102,7 +102,7 @@ export class NotebookAgent implements AgentHost {
   }
 
   /** Undo a stored step in the notebook it acted on, if that is the notebook here. */
-  revert(step: UndoStep): RevertOutcome {
+  revert(step: UndoStep): RevertOutcome | Reversal {
     const panel = this.notebook();
     const model = panel && !panel.isDisposed ? panel.content.model : null;
     if (!panel || !model || model.readOnly) return "unavailable";

@@ -8,7 +8,7 @@
  */
 
 import type { NotebookPanel } from "@jupyterlab/notebook";
-import type { AgentHost, RevertOutcome, StepOutcome, StepPreview, UndoStep } from "../../src/index";
+import type { AgentHost, Reversal, RevertOutcome, StepOutcome, StepPreview, UndoStep } from "../../src/index";
 import type { NotebookAgent } from "./agent";
 
 /** An `AgentHost` that loads NotebookAgent on construction and forwards to it. */
@@ -62,7 +62,7 @@ export class LazyAgent implements AgentHost {
     return slot;
   }
 
-  async revert(step: UndoStep): Promise<RevertOutcome> {
+  async revert(step: UndoStep): Promise<RevertOutcome | Reversal> {
     // After a reload Undo is offered from the stored steps with none run in this page,
     // so the agent may still be loading: wait for it rather than answer "unavailable".
     return (await this.loaded).revert(step);

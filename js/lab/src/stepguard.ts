@@ -9,7 +9,7 @@
 
 import type { CodeCell } from "@jupyterlab/cells";
 import type { Kernel, KernelMessage } from "@jupyterlab/services";
-import type { RevertOutcome, StepPreview, StepUndo, UndoStep } from "../../src/index";
+import type { Reversal, StepPreview, StepUndo, UndoStep } from "../../src/index";
 import { Redactor } from "./redact";
 
 /** The answer of a step whose cell is not the one its card showed. */
@@ -52,8 +52,12 @@ export interface SharedCells {
     readonly id: string;
     getSource(): string;
     setSource(source: string): void;
+    /** The cell as nbformat JSON (id, type, source, metadata, outputs). */
+    toJSON(): object;
   }[];
   deleteCell(index: number): void;
+  /** Insert a cell from its JSON (its id kept). */
+  insertCell(index: number, cell: object): unknown;
 }
 
 /** The source a step wrote: an insert's `source`, an edit's `new_source` (as tools.ts applies them). */
@@ -65,24 +69,50 @@ function written(step: UndoStep): string {
 /**
  * Revert a stored insert or edit in `notebook`: remove the inserted cell, or put the
  * edited cell's previous source back. Only when the cell (found by id) still holds
- * exactly what the step wrote: a cell changed or removed since is left alone
- * (`changed`), so Undo never discards the person's later work.
+ * exactly what the step wrote: a cell changed since is left alone (`changed`), so Undo
+ * never discards the person's later work. A step whose change is not in the notebook at
+ * all (the inserted cell is not there, the edited one holds its old source: the page was
+ * reloaded without saving, or the person removed it) is `gone`: nothing to revert.
+ * A reverted step comes with `restore`, which puts the change back exactly (the removed
+ * cell at its place with its id and outputs) if the undo cannot be recorded.
  */
-export function revertStep(notebook: SharedCells, step: UndoStep): RevertOutcome {
+export function revertStep(notebook: SharedCells, step: UndoStep): Reversal {
   const index = notebook.cells.findIndex((c) => c.id === step.undo.cell_id);
   const cell = notebook.cells[index];
-  if (!cell || cell.getSource() !== written(step)) return "changed";
-  if (step.name === "insert_cell") {
-    notebook.deleteCell(index);
-    return "undone";
+  const wrote = written(step);
+  if (!cell) return { outcome: step.name === "insert_cell" ? "gone" : "changed" };
+  const source = cell.getSource();
+  if (source !== wrote) {
+    return { outcome: step.name === "edit_cell" && source === step.undo.before ? "gone" : "changed" };
   }
-  if (step.name !== "edit_cell" || step.undo.before === undefined) return "changed";
-  // One step of the cell's own undo history, like the edit itself (edits.replaceSource).
+  if (step.name === "insert_cell") {
+    const json = cell.toJSON();
+    notebook.deleteCell(index);
+    const restore = (): boolean => {
+      if (notebook.cells.some((c) => c.id === step.undo.cell_id)) return false;
+      notebook.insertCell(Math.min(index, notebook.cells.length), json);
+      return true;
+    };
+    return { outcome: "undone", restore };
+  }
+  const before = step.undo.before;
+  if (step.name !== "edit_cell" || before === undefined) return { outcome: "changed" };
+  setUndoable(cell, before);
+  const restore = (): boolean => {
+    const now = notebook.cells.find((c) => c.id === step.undo.cell_id);
+    if (!now || now.getSource() !== before) return false;
+    setUndoable(now, wrote);
+    return true;
+  };
+  return { outcome: "undone", restore };
+}
+
+/** Set a cell's source as one step of its own undo history, like the edit itself (edits.replaceSource). */
+function setUndoable(cell: SharedCells["cells"][number], source: string): void {
   const undoManager = (cell as { undoManager?: { stopCapturing(): void } | null }).undoManager;
   undoManager?.stopCapturing();
-  cell.setSource(step.undo.before);
+  cell.setSource(source);
   undoManager?.stopCapturing();
-  return "undone";
 }
 
 /** How an agent's run of a cell went. */

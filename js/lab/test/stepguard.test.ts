@@ -105,55 +105,108 @@ test("the run waits for the kernel to be idle, and says whether it ran", async (
   assert.equal(never.ran || never.started, false);
 });
 
+type FakeCell = {
+  id: string;
+  source: string;
+  outputs: unknown[];
+  getSource(): string;
+  setSource(s: string): void;
+  toJSON(): object;
+  undoManager: unknown;
+};
+
 /** A notebook's shared model as Undo sees it, with an undo manager that counts capture stops. */
-function notebook(cells: [string, string][]): SharedCells & { sources(): [string, string][]; stops: number } {
+function notebook(cells: [string, string][]): SharedCells & { sources(): [string, string][]; stops: number; cells: FakeCell[] } {
+  const make = (id: string, source: string, outputs: unknown[] = []): FakeCell => ({
+    id,
+    source,
+    outputs,
+    getSource() {
+      return this.source;
+    },
+    setSource(s: string) {
+      this.source = s;
+    },
+    toJSON() {
+      return { id: this.id, cell_type: "code", source: this.source, outputs: this.outputs };
+    },
+    undoManager: { stopCapturing: () => nb.stops++ },
+  });
   const nb = {
     stops: 0,
-    cells: [] as { id: string; source: string; getSource(): string; setSource(s: string): void; undoManager: unknown }[],
+    cells: [] as FakeCell[],
     deleteCell(index: number) {
       nb.cells.splice(index, 1);
     },
+    insertCell(index: number, cell: object) {
+      const c = cell as { id: string; source: string; outputs: unknown[] };
+      nb.cells.splice(index, 0, make(c.id, c.source, c.outputs));
+    },
     sources: () => nb.cells.map((c) => [c.id, c.source] as [string, string]),
   };
-  for (const [id, source] of cells) {
-    nb.cells.push({
-      id,
-      source,
-      getSource() {
-        return this.source;
-      },
-      setSource(s: string) {
-        this.source = s;
-      },
-      undoManager: { stopCapturing: () => nb.stops++ },
-    });
-  }
+  for (const [id, source] of cells) nb.cells.push(make(id, source));
   return nb;
 }
+
+const outcome = (nb: SharedCells, step: Parameters<typeof revertStep>[1]): string => revertStep(nb, step).outcome;
 
 test("Undo reverts a stored insert or edit only while its cell holds what the step wrote", () => {
   const insert = { name: "insert_cell", args: { source: "new = 1" }, undo: { cell_id: "n1" } };
   const edit = { name: "edit_cell", args: { index: 0, new_source: "x = 2" }, undo: { cell_id: "c0", before: "x = 1" } };
 
   const nb = notebook([["c0", "x = 2"], ["n1", "new = 1"]]);
-  assert.equal(revertStep(nb, edit), "undone");
+  assert.equal(outcome(nb, edit), "undone");
   assert.equal(nb.stops, 2, "the revert is one step of the cell's own undo history");
-  assert.equal(revertStep(nb, insert), "undone");
+  assert.equal(outcome(nb, insert), "undone");
   assert.deepEqual(nb.sources(), [["c0", "x = 1"]]);
   // Found by id, not by index: a cell moved since is still reverted.
   const moved = notebook([["n1", "new = 1"], ["c0", "x = 2"]]);
-  assert.equal(revertStep(moved, edit), "undone");
+  assert.equal(outcome(moved, edit), "undone");
   assert.deepEqual(moved.sources(), [["n1", "new = 1"], ["c0", "x = 1"]]);
 
-  // Changed since (typed into, or removed): left alone.
+  // Changed since (typed into): left alone.
   const changed = notebook([["c0", "x = 2  # mine"], ["n1", "new = 1\nmore"]]);
-  assert.equal(revertStep(changed, edit), "changed");
-  assert.equal(revertStep(changed, insert), "changed");
+  assert.equal(outcome(changed, edit), "changed");
+  assert.equal(outcome(changed, insert), "changed");
   assert.deepEqual(changed.sources(), [["c0", "x = 2  # mine"], ["n1", "new = 1\nmore"]]);
-  assert.equal(revertStep(notebook([["c0", "x = 2"]]), insert), "changed", "the inserted cell is gone");
   // An edit whose previous source was not kept cannot be reverted.
   const noBefore = { ...edit, undo: { cell_id: "c0" } };
-  assert.equal(revertStep(notebook([["c0", "x = 2"]]), noBefore), "changed");
+  assert.equal(outcome(notebook([["c0", "x = 2"]]), noBefore), "changed");
+  assert.equal(outcome(notebook([["n1", "new = 1"]]), edit), "changed", "the edited cell was removed");
+});
+
+test("a step whose change is not in the notebook (reloaded unsaved) is gone, not 'changed since'", () => {
+  const insert = { name: "insert_cell", args: { source: "new = 1" }, undo: { cell_id: "n1" } };
+  const edit = { name: "edit_cell", args: { index: 0, new_source: "x = 2" }, undo: { cell_id: "c0", before: "x = 1" } };
+  // The notebook as its file had it before the agent's steps: no cell n1, cell 0 as it was.
+  const nb = notebook([["c0", "x = 1"]]);
+  assert.equal(outcome(nb, edit), "gone");
+  assert.equal(outcome(nb, insert), "gone");
+  assert.deepEqual(nb.sources(), [["c0", "x = 1"]], "nothing touched");
+});
+
+test("a reverted step can be put back exactly: the removed cell at its place, with its id and outputs", () => {
+  const insert = { name: "insert_cell", args: { source: "new = 1" }, undo: { cell_id: "n1" } };
+  const edit = { name: "edit_cell", args: { index: 0, new_source: "x = 2" }, undo: { cell_id: "c0", before: "x = 1" } };
+  const nb = notebook([["c0", "x = 2"], ["n1", "new = 1"], ["c2", "z"]]);
+  nb.cells[1].outputs = [{ output_type: "stream", name: "stdout", text: "1\n" }];
+  const e = revertStep(nb, edit);
+  const i = revertStep(nb, insert);
+  assert.deepEqual(nb.sources(), [["c0", "x = 1"], ["c2", "z"]]);
+  // Put back oldest first (the reverse of the reverts).
+  assert.equal(i.restore?.(), true);
+  assert.equal(e.restore?.(), true);
+  assert.deepEqual(nb.sources(), [["c0", "x = 2"], ["n1", "new = 1"], ["c2", "z"]]);
+  assert.deepEqual(nb.cells[1].outputs, [{ output_type: "stream", name: "stdout", text: "1\n" }]);
+  // A cell changed meanwhile is not overwritten, and a cell already back is not doubled.
+  const e2 = revertStep(nb, edit);
+  nb.cells[0].setSource("x = 1  # typed meanwhile");
+  assert.equal(e2.restore?.(), false);
+  assert.equal(nb.cells[0].source, "x = 1  # typed meanwhile");
+  const i2 = revertStep(nb, insert);
+  nb.insertCell(1, { id: "n1", source: "new = 1", outputs: [] });
+  assert.equal(i2.restore?.(), false);
+  assert.equal(nb.cells.filter((c) => c.id === "n1").length, 1);
 });
 
 test("an edit's old source that held a secret is not kept in its undo record; others are", () => {

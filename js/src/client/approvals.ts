@@ -52,8 +52,12 @@ export interface StepUndo {
   withheld?: UndoWithheld;
 }
 
-/** Why an edit's undo record has no old source: see {@link StepUndo.withheld}. */
-export type UndoWithheld = "secret" | "too_long";
+/**
+ * Why an undo record allows no Undo: see {@link StepUndo.withheld}; `changed` when an
+ * Undo left the step alone because its cell had changed since (kept in the thread, so a
+ * reload refuses it as the page did).
+ */
+export type UndoWithheld = "secret" | "too_long" | "changed";
 
 /** What the host gives back for a step it carried out. */
 export interface StepOutcome {
@@ -73,16 +77,34 @@ export interface UndoStep {
 }
 
 /**
- * How reverting one step went: `changed` when its cell is gone or was changed since the
- * step (Undo leaves it alone), `unavailable` when its notebook is not open here.
+ * How reverting one step went: `changed` when its cell was changed since the step (Undo
+ * leaves it alone), `gone` when the step's change is not in the notebook any more (the
+ * inserted cell is not there, the edited cell holds its old source again: e.g. the page
+ * was reloaded without saving the notebook), so there is nothing to revert,
+ * `unavailable` when its notebook is not open here.
  */
-export type RevertOutcome = "undone" | "changed" | "unavailable";
+export type RevertOutcome = "undone" | "changed" | "gone" | "unavailable";
+
+/** A reverted step, with how to put its change back should the undo not be recorded. */
+export interface Reversal {
+  outcome: RevertOutcome;
+  /** Put the change back (only after `undone`); false when the cell changed meanwhile. */
+  restore?: () => boolean;
+}
 
 /** What "Undo agent changes" did: the steps reverted, and those left alone (and why). */
 export interface UndoReport {
   undone: number;
   changed: number;
+  gone: number;
   unavailable: number;
+  /**
+   * Why the undo could not be recorded in the thread, if it could not: then the reverted
+   * changes were put back (the notebook is as before the click) and Undo is offered again.
+   */
+  failed?: string;
+  /** Reverted changes that could not be put back after a failure (their cell changed meanwhile). */
+  notRestored?: number;
 }
 
 /** The notebook side of Agent mode (the JupyterLab extension implements it). */
@@ -100,7 +122,7 @@ export interface AgentHost {
    * Revert a stored step of the last turn, if its cell is still what the step wrote (a
    * promise when the host has to load first: after a reload no step has run in the page).
    */
-  revert?(step: UndoStep): RevertOutcome | Promise<RevertOutcome>;
+  revert?(step: UndoStep): RevertOutcome | Reversal | Promise<RevertOutcome | Reversal>;
   /** The server's `agent_auto_approve` (inserts and edits apply without a card). */
   autoApprove?: boolean | Promise<boolean>;
   /** The server's `agent_max_steps` (the chat derives its tool-round guard from it). */
@@ -161,7 +183,7 @@ export function withUndo(result: Record<string, unknown>, undo: StepUndo | undef
 export function undoWithheld(output: unknown): UndoWithheld | null {
   const undo = output && typeof output === "object" ? (output as Record<string, unknown>)[STEP_UNDO_KEY] : undefined;
   const why = undo && typeof undo === "object" ? (undo as Record<string, unknown>).withheld : undefined;
-  return why === "secret" || why === "too_long" ? why : null;
+  return why === "secret" || why === "too_long" || why === "changed" ? why : null;
 }
 
 /** The record of a stored step that Undo can still revert, or null. */
@@ -173,6 +195,8 @@ export function undoRecord(item: ThreadItem): UndoStep | null {
   if (output[STEP_UNDONE_KEY] === true) return null;
   const undo = output[STEP_UNDO_KEY] as Partial<StepUndo> | undefined;
   if (!undo || typeof undo !== "object" || typeof undo.cell_id !== "string") return null;
+  // Withheld: its old source was not kept, or an Undo already left it alone.
+  if (undo.withheld !== undefined) return null;
   if (item.name === "edit_cell" && typeof undo.before !== "string") return null;
   return {
     name: item.name,
@@ -362,33 +386,72 @@ export class StepApprovals {
 
   /**
    * Revert the last answer's inserts and edits (newest first), each only if its cell is
-   * still what the step wrote, and record the reverted ones in the thread (the server
-   * marks them undone, so a reload shows them so and offers no second Undo).
+   * still what the step wrote, and record it in the thread: the server marks the reverted
+   * steps (and those whose change was no longer there) undone and those left alone kept,
+   * so a reload shows them so and offers no second Undo. When that cannot be recorded,
+   * the reverted changes are put back, so the notebook and the thread agree again, the
+   * error says so, and Undo is offered again.
    */
   async undoTurn(): Promise<UndoReport> {
-    const report: UndoReport = { undone: 0, changed: 0, unavailable: 0 };
+    const report: UndoReport = { undone: 0, changed: 0, gone: 0, unavailable: 0 };
     const steps = this.undoable();
     const revert = this.host.revert?.bind(this.host);
     if (!steps.length || !revert) return report;
-    const reverted: string[] = [];
+    const undone: string[] = [];
+    const kept: string[] = [];
+    const restores: (() => boolean)[] = [];
     this.undoing = true;
     try {
       for (const { item, step } of [...steps].reverse()) {
-        const outcome = await revert(step);
+        const answer = await revert(step);
+        const { outcome, restore }: Reversal = typeof answer === "string" ? { outcome: answer } : answer;
         report[outcome]++;
-        if (outcome === "undone") {
-          reverted.push(item.id);
+        if (outcome === "undone" || outcome === "gone") {
+          undone.push(item.id);
           this.undone.add(item.id);
-        } else if (outcome === "changed") this.kept.add(item.id);
+          if (restore) restores.push(restore);
+        } else if (outcome === "changed") {
+          kept.push(item.id);
+          this.kept.add(item.id);
+        }
         this.changed(item.id);
+      }
+      const failed = undone.length || kept.length ? await this.record(undone, kept) : null;
+      if (failed !== null) {
+        // Oldest first: the reverse of the reverts, so each cell goes back where it was.
+        report.notRestored = restores.reverse().filter((restore) => !restore()).length;
+        for (const id of [...undone, ...kept]) {
+          this.undone.delete(id);
+          this.kept.delete(id);
+          this.changed(id);
+        }
+        report.failed = undoFailedText(failed, report.notRestored);
+        this.session.replaceError(report.failed);
       }
     } finally {
       this.undoing = false;
     }
     this.changed(null);
-    if (reverted.length) {
-      await this.session.customAction({ type: ACTION.UNDO_AGENT_STEPS, payload: { item_ids: reverted } }, null);
-    }
     return report;
   }
+
+  /** Record an Undo in the thread (`agent.undo`); why it could not be, or null. */
+  private async record(undone: string[], kept: string[]): Promise<string | null> {
+    const session = this.session;
+    if (!session.threadId) return "the conversation is not open";
+    if (session.busy) return "another answer is running";
+    const payload = kept.length ? { item_ids: undone, kept_ids: kept } : { item_ids: undone };
+    await session.customAction({ type: ACTION.UNDO_AGENT_STEPS, payload }, null);
+    const error = session.state.error;
+    return error ? (error.message ?? "").replace(/\.$/, "") || "the server did not answer" : null;
+  }
+}
+
+/** The readable message of an Undo that could not be recorded (see UndoReport.failed). */
+export function undoFailedText(reason: string, notRestored: number): string {
+  const back =
+    notRestored === 0
+      ? "the agent's changes were put back, so the notebook is as it was."
+      : `the agent's changes were put back, except ${notRestored} whose cell changed meanwhile.`;
+  return `Undo could not be saved in the conversation (${reason}), so ${back} Try Undo agent changes again.`;
 }

@@ -247,6 +247,17 @@ export class ChatSession {
     );
   }
 
+  /**
+   * Show `message` as the last turn's error instead, without Retry: for a widget action
+   * whose caller undid what it was for (Agent mode's Undo puts the cells back when it
+   * could not be recorded), so sending it again would be wrong. No error shown: nothing.
+   */
+  replaceError(message: string): void {
+    if (!this.state.error || this.busy) return;
+    this.state = { ...this.state, error: { type: "error", code: "custom", message, allow_retry: false } };
+    this.changed();
+  }
+
   /** Stop the running turn: aborts the request, which makes the server cancel the run. */
   cancel(): void {
     this.controller?.abort();

@@ -25,7 +25,15 @@ import { AGENT_TOOLS, STEP_STATUS, STEP_UNDONE_KEY } from "../protocol";
 import { button, h, icon } from "./dom";
 import "./agent.css";
 
-export type { AgentHost, RevertOutcome, StepOutcome, StepPreview, StepUndo, UndoStep } from "../client/approvals";
+export type {
+  AgentHost,
+  Reversal,
+  RevertOutcome,
+  StepOutcome,
+  StepPreview,
+  StepUndo,
+  UndoStep,
+} from "../client/approvals";
 
 const AGENT_NAMES = new Set<string>(AGENT_TOOLS.map((t) => t.name));
 
@@ -82,6 +90,7 @@ const STATUS_TEXT: Record<string, string> = {
 const WITHHELD_TEXT: Record<UndoWithheld, string> = {
   secret: "Undo agent changes cannot revert this edit: the cell held a secret, so its old source is not kept.",
   too_long: "Undo agent changes cannot revert this edit: the cell's old source was too long to keep.",
+  changed: "Undo agent changes left this step alone: its cell was changed after it, and Undo never discards your work.",
 };
 
 /** A done step's card status once "Undo agent changes" reverted it. */
@@ -218,16 +227,25 @@ export class AgentSteps {
   }
 
   private async undoTurn(): Promise<void> {
-    const { undone, changed, unavailable } = await this.approvals.undoTurn();
+    const report = await this.approvals.undoTurn();
+    this.sync();
+    if (report.failed) {
+      this.announce(report.failed);
+      return;
+    }
+    const { undone, changed, gone, unavailable } = report;
     const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
     const parts = [undone ? `Reverted ${plural(undone, "change", "changes")} of the agent` : "Nothing reverted"];
+    if (gone) {
+      const were = gone === 1 ? "change was" : "changes were";
+      parts.push(`${gone} ${were} no longer in the notebook (reloaded without saving?), nothing to revert`);
+    }
     if (changed) {
       const verb = changed === 1 ? "was changed since and stays as it is" : "were changed since and stay as they are";
       parts.push(`${plural(changed, "cell", "cells")} ${verb}`);
     }
     if (unavailable) parts.push(`${plural(unavailable, "change is", "changes are")} in a notebook not open here`);
     this.announce(`${parts.join("; ")}.`);
-    this.sync();
   }
 
   private refresh(id: string): void {
@@ -259,8 +277,8 @@ export class AgentSteps {
           : "pending"
         : output[STEP_UNDONE_KEY] === true || this.approvals.undone.has(item.id)
           ? UNDONE // reverted by "Undo agent changes" (stored by the server; live until it answers)
-          : this.approvals.kept.has(item.id)
-            ? KEPT
+          : this.approvals.kept.has(item.id) || undoWithheld(output) === "changed"
+            ? KEPT // left alone by an Undo (kept in the thread: a reload says so too)
             : String(output.status ?? STEP_STATUS.DONE);
     el.setAttribute("data-step", item.name);
     el.setAttribute("data-status", status);

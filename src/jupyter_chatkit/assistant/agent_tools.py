@@ -150,6 +150,26 @@ def undoable_step(item: Any) -> bool:
     )
 
 
+# Why a step's undo record no longer allows Undo after Undo left it alone: its cell had
+# changed since the step (the record's "withheld", beside "secret" and "too_long").
+KEPT_REASON = "changed"
+
+
+def kept_output(output: Mapping[str, Any]) -> dict[str, Any]:
+    """``output`` of a step that Undo left alone because its cell changed since.
+
+    The undo record keeps only the cell id and why (``withheld``), so a reopened thread
+    says the step was kept and offers no Undo for it, as the page that tried did. The
+    model reads nothing of it (the change stands).
+    """
+    record = output.get(STEP_UNDO_KEY)
+    cell_id = record.get("cell_id") if isinstance(record, Mapping) else None
+    kept: dict[str, Any] = {"withheld": KEPT_REASON}
+    if isinstance(cell_id, str):
+        kept = {"cell_id": cell_id, **kept}
+    return {**output, STEP_UNDO_KEY: kept}
+
+
 def undone_output(output: Mapping[str, Any]) -> dict[str, Any]:
     """``output`` of a step that Undo reverted: marked undone, its undo record dropped."""
     out = {k: v for k, v in output.items() if k != STEP_UNDO_KEY}
