@@ -43,12 +43,13 @@ def build_model(settings: Settings) -> Model:
         return OfflineModel()
 
     from agents.models.openai_responses import OpenAIResponsesModel
-    from openai import AsyncOpenAI
 
     from .chat_completions import chat_completions_model_class
+    from .openai_client import LeanAsyncOpenAI
 
     speed_up_openai_parsing()
-    client = AsyncOpenAI(
+    # Sends plain-JSON messages and tools without openai's parameter transform.
+    client = LeanAsyncOpenAI(
         api_key=settings.api_key or PLACEHOLDER_API_KEY,
         base_url=settings.base_url or None,
         timeout=settings.request_timeout,

@@ -1,0 +1,182 @@
+"""Benchmark the server's CPU per turn in process: the model side of a request.
+
+    python bench/bench_turn_cpu.py [--turns N] [--rounds R] [--api chat_completions|responses|both]
+                                   [--compare OTHER_CHECKOUT] [--profile OUT.prof]
+
+A fake OpenAI-compatible LLM runs in its own process. Each side (this checkout, and
+with ``--compare`` another one: ``PATH/src`` first on ``PYTHONPATH``) runs in a worker
+process of its own that builds a ``NotebookAssistant`` on a throwaway SQLite store,
+warms it with a few turns, then answers ``--turns`` new conversations
+(``threads.create``, the fake model's default answer) through ``handle()``, reading
+every byte of each stream. The figure is the worker's CPU time (user + system, every
+thread) per turn: what the server spends on a request besides the HTTP transport.
+Workers of the two sides alternate, ``--rounds`` times each, so the machine's load hits
+both alike; the medians over rounds are printed, and their ratio.
+
+``--profile OUT.prof`` instead runs one worker of this checkout under cProfile (warm
+turns only) and writes the stats, then prints the top of them. This is not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.bench_endpoint import create_body, free_port  # noqa: E402
+
+APIS = ("chat_completions", "responses")
+WARM_TURNS = 5
+
+
+async def one_turn(assistant: Any, body: bytes, context: Any) -> None:
+    """One streamed request through ``handle()``, read to the end; fails on an error."""
+    result = await assistant.handle(body, context)
+    seen = b""
+    async for chunk in result.chunks:
+        seen += chunk
+    if b"text_delta" not in seen or b'"type":"error"' in seen:
+        raise RuntimeError(f"bad stream: {seen[-300:]!r}")
+
+
+async def worker(api: str, llm_url: str, turns: int, profile: str | None) -> list[float]:
+    """CPU seconds of each of ``turns`` warm turns of an in-process assistant."""
+    from jupyter_chatkit.assistant.server import create_assistant
+    from jupyter_chatkit.protocol import LOCAL_USER, RequestContext
+    from jupyter_chatkit.settings import Settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(
+            model="fake-model",
+            api=api,
+            base_url=f"{llm_url}/v1",
+            api_key="sk-bench",
+            store_url=f"sqlite:///{tmp}/chat.sqlite3",
+            title_threads=False,
+        )
+        context = RequestContext(user_id=LOCAL_USER)
+        assistant = await create_assistant(settings)
+        try:
+            for i in range(WARM_TURNS):
+                await one_turn(assistant, create_body(f"warm {i}"), context)
+            profiler = None
+            if profile:
+                import cProfile
+
+                profiler = cProfile.Profile()
+                profiler.enable()
+            cpu: list[float] = []
+            for i in range(turns):
+                start = time.process_time()
+                await one_turn(assistant, create_body(f"q{i}"), context)
+                cpu.append(time.process_time() - start)
+            if profiler is not None and profile:
+                profiler.disable()
+                profiler.dump_stats(profile)
+            return cpu
+        finally:
+            await assistant.aclose()
+            await assistant.sql_store.close()
+
+
+def run_worker(api: str, llm_url: str, turns: int, src: Path | None) -> list[float]:
+    """A worker process for one side; its CPU seconds per turn."""
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(src), env.get("PYTHONPATH", "")])
+    out = subprocess.run(
+        [sys.executable, __file__, "--worker", api, llm_url, str(turns)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"worker failed:\n{out.stderr[-3000:]}")
+    return [float(x) for x in json.loads(out.stdout.splitlines()[-1])]
+
+
+def start_fake_llm() -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.fixtures.fake_llm", f"--port={port}"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    import httpx
+
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx.get(f"{url}/v1/models", timeout=1)
+            return proc, url
+        except httpx.TransportError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--turns", type=int, default=40, help="measured turns per worker")
+    parser.add_argument("--rounds", type=int, default=3, help="workers per side and API")
+    parser.add_argument("--api", choices=[*APIS, "both"], default="both")
+    parser.add_argument("--compare", type=Path, help="another checkout to measure too")
+    parser.add_argument("--profile", help="write cProfile stats of this checkout here")
+    parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        api, llm_url, turns = args.worker
+        cpu = asyncio.run(worker(api, llm_url, int(turns), None))
+        print(json.dumps(cpu))
+        return
+    apis = APIS if args.api == "both" else (args.api,)
+    llm, llm_url = start_fake_llm()
+    try:
+        if args.profile:
+            import pstats
+
+            asyncio.run(worker(apis[0], llm_url, args.turns, args.profile))
+            stats = pstats.Stats(args.profile)
+            stats.sort_stats("cumulative").print_stats(60)
+            stats.sort_stats("tottime").print_stats(40)
+            return
+        sides: list[tuple[str, Path | None]] = [("this checkout", None)]
+        if args.compare:
+            sides.append((str(args.compare), args.compare.resolve() / "src"))
+        for api in apis:
+            per_side: dict[str, list[float]] = {name: [] for name, _ in sides}
+            for _ in range(args.rounds):
+                for name, src in sides:
+                    cpu = run_worker(api, llm_url, args.turns, src)
+                    per_side[name].append(statistics.median(cpu))
+            print(f"{api}: server CPU per warm turn (in process, median per worker)")
+            for name, medians in per_side.items():
+                print(
+                    f"   {name}: {statistics.median(medians) * 1e3:6.2f} ms   "
+                    f"(workers: {', '.join(f'{m * 1e3:.2f}' for m in medians)})"
+                )
+            if args.compare:
+                mine, other = (statistics.median(per_side[name]) for name, _ in sides)
+                print(f"   this / other: {mine / other:.2f}")
+    finally:
+        llm.terminate()
+        llm.wait(10)
+
+
+if __name__ == "__main__":
+    main()

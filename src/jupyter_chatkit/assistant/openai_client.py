@@ -1,0 +1,171 @@
+"""The ``AsyncOpenAI`` client of the providers, sending plain-JSON request parts as they are.
+
+Before a request is sent, openai (3.57) passes every parameter through
+``async_maybe_transform`` (openai/_utils/_transform.py): a walk of the value against its
+TypedDict type that renames aliased keys, formats dates and files, drops omitted values
+and dumps pydantic models. It inspects the type of every node of the value (and, for a
+union, tries every member), so for a turn's ``messages`` / ``input`` and ``tools`` it
+costs ~2 ms of CPU per model request, ~15% of a warm turn, and it grows with the
+history. For those parameters of the chat-completions and Responses requests, the
+types declare no alias and no format anywhere (checked at run time below, once per
+type), so for a value made only of JSON types (dict, list, str, int, float, bool,
+None; what the agents SDK hands over after its ``_to_dump_compatible``) the transform
+returns an equal copy. :class:`LeanAsyncOpenAI` sends such values through openai's
+public ``extra_body`` instead, which is merged into the transformed body untouched. A
+placeholder keeps the key in its place, so the request body is the same, byte for byte;
+an ``extra_body`` given by the caller still wins, as before. Anything else (a pydantic
+model, an omitted value, a tuple, a type that declares an alias or format) takes
+openai's own path.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import Any, get_args
+
+from openai import AsyncOpenAI
+from openai.resources.chat import AsyncChat
+from openai.resources.chat.completions import AsyncCompletions
+from openai.resources.responses import AsyncResponses
+from openai.types.chat import completion_create_params
+from openai.types.responses import response_create_params
+from typing_extensions import get_type_hints, is_typeddict
+
+__all__ = ["LeanAsyncOpenAI", "is_plain_json", "lean_kwargs", "transform_free"]
+
+# The parameters worth sending as they are: large, and sent with every model request.
+CHAT_PARAMS = ("messages", "tools")
+RESPONSES_PARAMS = ("input", "tools")
+
+_LEAF = (str, int, float, bool, type(None))
+
+
+def is_plain_json(value: object) -> bool:
+    """Whether ``value`` is made only of dicts (str keys), lists and JSON scalars."""
+    # Iterative: a long history is deep enough to matter, never too deep for a stack.
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is dict:
+            for key, inner in item.items():  # type: ignore[attr-defined]
+                if type(key) is not str:
+                    return False
+                if type(inner) not in _LEAF:
+                    stack.append(inner)
+        elif kind is list:
+            stack.extend(inner for inner in item if type(inner) not in _LEAF)  # type: ignore[attr-defined]
+        elif kind not in _LEAF:
+            return False
+    return True
+
+
+def _property_infos(tp: object, seen: set[int]) -> bool:
+    """Whether a PropertyInfo with an alias or a format is reachable from type ``tp``."""
+    from openai._utils import PropertyInfo
+
+    if id(tp) in seen:
+        return False
+    seen.add(id(tp))
+    value = getattr(tp, "__value__", None)  # a TypeAliasType
+    if value is not None and type(tp).__name__ == "TypeAliasType":
+        return _property_infos(value, seen)
+    for meta in getattr(tp, "__metadata__", ()):  # Annotated[T, ...]
+        if isinstance(meta, PropertyInfo) and (meta.alias or meta.format):
+            return True
+    if is_typeddict(tp):
+        hints = get_type_hints(tp, include_extras=True)
+        return any(_property_infos(hint, seen) for hint in hints.values())
+    origin = getattr(tp, "__origin__", None)
+    if origin is not None and _property_infos(origin, seen):
+        return True
+    return any(_property_infos(arg, seen) for arg in get_args(tp) if not isinstance(arg, str))
+
+
+@functools.cache
+def transform_free(params_type: type, key: str) -> bool:
+    """Whether openai's transform of parameter ``key`` of ``params_type`` (a TypedDict of
+    request parameters) returns plain JSON values unchanged: no alias or format anywhere
+    in its type. False when this cannot be told (another openai)."""
+    try:
+        hint = get_type_hints(params_type, include_extras=True)[key]
+        return not _property_infos(hint, set())
+    except Exception:  # an openai whose types or private helpers differ: keep its path
+        return False
+
+
+def lean_kwargs(
+    kwargs: Mapping[str, Any], params_type: type, keys: tuple[str, ...]
+) -> dict[str, Any]:
+    """``kwargs`` of a ``create`` call with the plain-JSON values of ``keys`` moved to
+    ``extra_body`` (an empty list left in their place, so the body keeps its key order)."""
+    moved: dict[str, Any] = {}
+    out = dict(kwargs)
+    for key in keys:
+        value = out.get(key)
+        if (
+            type(value) is list
+            and value
+            and is_plain_json(value)
+            and transform_free(params_type, key)
+        ):
+            moved[key] = value
+            out[key] = []
+    if moved:
+        given = out.get("extra_body")
+        # The caller's extra_body wins over parameters, as openai merges it.
+        out["extra_body"] = {**moved, **given} if isinstance(given, Mapping) else moved
+    return out
+
+
+def _streaming_type(kwargs: Mapping[str, Any], streaming: type, non_streaming: type) -> type:
+    return streaming if kwargs.get("stream") else non_streaming
+
+
+class _LeanCompletions(AsyncCompletions):
+    """``chat.completions`` sending plain-JSON ``messages`` and ``tools`` as they are."""
+
+    async def create(self, **kwargs: Any) -> Any:
+        """``AsyncCompletions.create``; see the module docstring."""
+        params = _streaming_type(
+            kwargs,
+            completion_create_params.CompletionCreateParamsStreaming,
+            completion_create_params.CompletionCreateParamsNonStreaming,
+        )
+        return await super().create(**lean_kwargs(kwargs, params, CHAT_PARAMS))
+
+
+class _LeanChat(AsyncChat):
+    @functools.cached_property
+    def completions(self) -> AsyncCompletions:
+        """The chat completions resource with the lean ``create``."""
+        return _LeanCompletions(self._client)
+
+
+class _LeanResponses(AsyncResponses):
+    """``responses`` sending plain-JSON ``input`` and ``tools`` as they are."""
+
+    async def create(self, **kwargs: Any) -> Any:
+        """``AsyncResponses.create``; see the module docstring."""
+        params = _streaming_type(
+            kwargs,
+            response_create_params.ResponseCreateParamsStreaming,
+            response_create_params.ResponseCreateParamsNonStreaming,
+        )
+        return await super().create(**lean_kwargs(kwargs, params, RESPONSES_PARAMS))
+
+
+class LeanAsyncOpenAI(AsyncOpenAI):
+    """``AsyncOpenAI`` whose chat-completions and Responses requests skip openai's
+    parameter transform for plain-JSON messages, input and tools (module docstring)."""
+
+    @functools.cached_property
+    def chat(self) -> AsyncChat:
+        """Chat resources, with the lean ``completions.create``."""
+        return _LeanChat(self)
+
+    @functools.cached_property
+    def responses(self) -> AsyncResponses:
+        """The Responses resource, with the lean ``create``."""
+        return _LeanResponses(self)

@@ -1,0 +1,221 @@
+"""The providers' lean OpenAI client: the same request bodies without openai's transform."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from datetime import date
+from typing import Annotated, Any, Required
+
+import pytest
+import pytest_asyncio
+from agents import ModelSettings, RunConfig, Runner
+from openai import AsyncOpenAI, omit
+from openai._utils import PropertyInfo
+from openai.resources.chat.completions import completions as chat_resource
+from openai.resources.responses import responses as responses_resource
+from openai.types.chat import completion_create_params
+from openai.types.responses import response_create_params
+from openai.types.shared import Reasoning
+from typing_extensions import TypedDict
+
+from jupyter_chatkit.assistant.agent import build_agent
+from jupyter_chatkit.assistant.models import build_model, close_model
+from jupyter_chatkit.assistant.openai_client import (
+    LeanAsyncOpenAI,
+    is_plain_json,
+    lean_kwargs,
+    transform_free,
+)
+from jupyter_chatkit.settings import Api, Settings
+
+from .fixtures.fake_llm import FAKE_API_KEY, MODEL, FakeLLM, Reply
+
+APIS: list[Api] = ["responses", "chat_completions"]
+
+# A history with every kind of item a turn replays: text, a tool call and its output.
+HISTORY: list[Any] = [
+    {"role": "user", "content": "What is in df?"},
+    {
+        "type": "function_call",
+        "call_id": "call_1",
+        "name": "list_kernel_variables",
+        "arguments": "{}",
+    },
+    {
+        "type": "function_call_output",
+        "call_id": "call_1",
+        "output": json.dumps({"variables": [{"name": "df", "type": "DataFrame"}]}),
+    },
+    {"role": "assistant", "content": [{"type": "output_text", "text": "df is a DataFrame."}]},
+    {"role": "user", "content": [{"type": "input_text", "text": "Plot it, «é» 😀"}]},
+]
+
+
+def settings_for(llm: FakeLLM, api: Api) -> Settings:
+    return Settings(
+        model=MODEL,
+        api=api,
+        base_url=llm.base_url,
+        api_key=FAKE_API_KEY,
+        request_timeout=5.0,
+        max_retries=0,
+    )
+
+
+_BUILT: list[Any] = []
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def close_built_models() -> AsyncIterator[None]:
+    yield
+    while _BUILT:
+        await close_model(_BUILT.pop())
+
+
+async def run_turn(model: Any, settings: Settings, **model_settings: Any) -> None:
+    agent = build_agent(settings)
+    if model_settings:
+        agent = agent.clone(
+            model_settings=agent.model_settings.resolve(ModelSettings(**model_settings))
+        )
+    result = Runner.run_streamed(
+        agent, list(HISTORY), run_config=RunConfig(model=model, tracing_disabled=True)
+    )
+    async for _ in result.stream_events():
+        pass
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("api", APIS)
+@pytest.mark.parametrize("extra_body", [None, {"tools": [], "top_k": 3}])
+async def test_request_body_is_the_same_as_openais(
+    fake_llm: FakeLLM, api: Api, extra_body: dict[str, Any] | None
+) -> None:
+    """The lean client's request is the plain client's, key for key and in the same order,
+    with the caller's extra_body still winning over the parameters."""
+    settings = settings_for(fake_llm, api)
+    lean = build_model(settings)
+    _BUILT.append(lean)
+    assert type(lean._client) is LeanAsyncOpenAI
+    plain_client = AsyncOpenAI(api_key=FAKE_API_KEY, base_url=fake_llm.base_url, max_retries=0)
+    plain = type(lean)(model=MODEL, openai_client=plain_client)
+    _BUILT.append(plain)
+    extra = {"extra_body": extra_body} if extra_body else {}
+    bodies = []
+    for model in (plain, lean):
+        fake_llm.script(Reply("Sure."))
+        await run_turn(model, settings, **extra)
+        bodies.append(fake_llm.requests[-1])
+    assert json.dumps(bodies[1]) == json.dumps(bodies[0])
+    sent = bodies[1]
+    if extra_body:
+        assert sent["tools"] == [] and sent["top_k"] == 3
+    else:
+        assert len(sent["tools"]) == len(build_agent(settings).tools)
+    history_key = "messages" if api == "chat_completions" else "input"
+    assert "Plot it, «é» 😀" in json.dumps(sent[history_key], ensure_ascii=False)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("api", APIS)
+async def test_plain_history_and_tools_skip_openais_transform(
+    fake_llm: FakeLLM, api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """openai's transform sees placeholders for the history and the tools; they reach the
+    model through extra_body."""
+    seen: list[dict[str, Any]] = []
+    resource = chat_resource if api == "chat_completions" else responses_resource
+    real = resource.async_maybe_transform
+
+    async def recording(data: Any, expected_type: Any) -> Any:
+        seen.append(dict(data))
+        return await real(data, expected_type)
+
+    monkeypatch.setattr(resource, "async_maybe_transform", recording)
+    settings = settings_for(fake_llm, api)
+    model = build_model(settings)
+    _BUILT.append(model)
+    fake_llm.script(Reply("Sure."))
+    await run_turn(model, settings)
+    history_key = "messages" if api == "chat_completions" else "input"
+    assert [(body[history_key], body["tools"]) for body in seen] == [([], [])]
+    sent = fake_llm.requests[-1]
+    assert len(sent["tools"]) == len(build_agent(settings).tools)
+    assert "What is in df?" in json.dumps(sent[history_key])
+
+
+def test_lean_kwargs_moves_only_plain_json() -> None:
+    params = completion_create_params.CompletionCreateParamsStreaming
+    messages = [{"role": "user", "content": "hi"}]
+    out = lean_kwargs(
+        {"model": "m", "messages": messages, "tools": omit, "stream": True},
+        params,
+        ("messages", "tools"),
+    )
+    assert out == {
+        "model": "m",
+        "messages": [],
+        "tools": omit,
+        "stream": True,
+        "extra_body": {"messages": messages},
+    }
+    # Not plain JSON: a pydantic model, a tuple, an omitted value inside. Left to openai.
+    for value in (
+        [{"role": "user", "content": "hi", "reasoning": Reasoning(effort="low")}],
+        [("role", "user")],
+        [{"role": "user", "content": omit}],
+        [],
+    ):
+        kwargs = {"messages": value}
+        assert lean_kwargs(kwargs, params, ("messages",)) == kwargs
+    # The caller's extra_body wins, as openai merges it over the parameters.
+    out = lean_kwargs(
+        {"messages": messages, "extra_body": {"messages": ["x"], "k": 1}}, params, ("messages",)
+    )
+    assert out["extra_body"] == {"messages": ["x"], "k": 1}
+
+
+def test_is_plain_json() -> None:
+    assert is_plain_json([{"a": [1, 2.5, "x", None, True, {"b": []}]}])
+    assert not is_plain_json([{"a": (1,)}])
+    assert not is_plain_json([{1: "int key"}])
+    assert not is_plain_json([{"a": date(2024, 1, 1)}])
+    assert not is_plain_json([{"a": [{"b": omit}]}])
+
+
+class _Formatted(TypedDict, total=False):
+    when: Annotated[date, PropertyInfo(format="iso8601")]
+
+
+class _Aliased(TypedDict, total=False):
+    card_id: Required[Annotated[str, PropertyInfo(alias="cardID")]]
+
+
+class _Plain(TypedDict, total=False):
+    name: str
+
+
+class _Params(TypedDict, total=False):
+    plain: list[_Plain]
+    nested_format: list[_Plain | dict[str, list[_Formatted]]]
+    nested_alias: _Plain | _Aliased | None
+
+
+def test_transform_free_finds_aliases_and_formats_anywhere() -> None:
+    assert transform_free(_Params, "plain")
+    assert not transform_free(_Params, "nested_format")
+    assert not transform_free(_Params, "nested_alias")
+    assert not transform_free(_Params, "missing")
+    # openai's own request types: the parameters the lean client moves have none.
+    params: type
+    for params in (
+        completion_create_params.CompletionCreateParamsStreaming,
+        completion_create_params.CompletionCreateParamsNonStreaming,
+    ):
+        assert transform_free(params, "messages") and transform_free(params, "tools")
+    for params in (
+        response_create_params.ResponseCreateParamsStreaming,
+        response_create_params.ResponseCreateParamsNonStreaming,
+    ):
+        assert transform_free(params, "input") and transform_free(params, "tools")
