@@ -46,9 +46,9 @@ async def test_streamed_answer_from_compatible_server(
     events = parse_sse(response.body)
     assert answer_of(events) == "Hello from a compatible server, streamed word by word."
     deltas = [e for e in events if e.type == "thread.item.updated"]
-    # Chat-completions deltas that reach the server together are merged (coalesce.py),
-    # so only the Responses API's count is fixed.
-    assert len(deltas) > 3 if api == "responses" else len(deltas) >= 1
+    # Text deltas that reach the server together are merged (coalesce.py), for both
+    # APIs: how many there are then depends on timing.
+    assert len(deltas) >= 1
     sent = fake_llm.requests[0]
     assert sent["model"] == "fake-model" and sent.get("stream") is True
     path = "/v1/chat/completions" if api == "chat_completions" else "/v1/responses"

@@ -1,4 +1,4 @@
-"""Merge chat-completions text deltas that reach the server in one network read.
+"""Merge the text deltas of a model's stream that reach the server in one network read.
 
 Every streamed chunk costs the same CPU however short its text: openai parses and
 constructs it, the agents SDK turns it into a Responses event, ChatKit into a thread
@@ -8,11 +8,16 @@ them; merging the plain text deltas of such a read into one chunk does the whole
 pipeline's work once for all of them. Nothing is ever held back waiting for more (a read
 is merged with itself only), so a slow model's tokens go out as they come.
 
-Only chunks that differ in nothing but their text are merged: one choice (index 0), a
-``delta`` with nothing but ``content`` and the same ``role`` (any other field set, such
-as ``reasoning_content`` or ``refusal``, is read by the agents SDK chunk by chunk), no
-``finish_reason``, ``logprobs``, ``usage`` or tool calls. Everything else passes
-unchanged and in order.
+Only events that differ in nothing but their text are merged. Chat completions
+(:func:`merge_text_deltas`): one choice (index 0), a ``delta`` with nothing but
+``content`` and the same ``role`` (any other field set, such as ``reasoning_content`` or
+``refusal``, is read by the agents SDK chunk by chunk), no ``finish_reason``,
+``logprobs``, ``usage`` or tool calls. Responses (:func:`merge_output_text_deltas`):
+``response.output_text.delta`` events of the same item, output and content index, with
+no logprobs and no other field; they also differ in their ``sequence_number`` (the merged
+event has the last one, so numbers still grow) and in ``obfuscation``, random padding
+that hides the length of each token on the wire and means nothing to the client (the
+first one's is kept). Everything else passes unchanged and in order.
 
 openai (3.57) decodes server-sent events in ``SSEDecoder.aiter_bytes``; its line
 splitter ``_SSELineDecoder`` and ``SSEDecoder._decode_lines`` are private, so when they
@@ -24,7 +29,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from typing import Any
 
 # The fields of a chunk's one choice that may be present when it is merged.
@@ -61,11 +66,18 @@ def can_coalesce(decoder: object) -> bool:
 DRAIN_SECONDS = 0.1
 
 
-async def coalesced_events(decoder: Any, iterator: AsyncIterator[bytes]) -> AsyncIterator[Any]:
-    """``decoder.aiter_bytes(iterator)``, with the text deltas of each read merged.
+Merge = Callable[[Iterable[Any]], Iterator[Any]]
+
+
+async def coalesced_events(
+    decoder: Any, iterator: AsyncIterator[bytes], merge: Merge | None = None
+) -> AsyncIterator[Any]:
+    """``decoder.aiter_bytes(iterator)``, with the text deltas of each read merged by
+    ``merge`` (default :func:`merge_text_deltas`, chat completions).
 
     ``decoder`` must pass :func:`can_coalesce`.
     """
+    merge = merge or merge_text_deltas
     lines = line_decoder_class()()
     reader = ReadyBatches(iterator)
     try:
@@ -77,9 +89,9 @@ async def coalesced_events(decoder: Any, iterator: AsyncIterator[bytes]) -> Asyn
                 # openai stops reading at [DONE] and drains the body itself: no read of
                 # ours may still be under way then.
                 await reader.finish(DRAIN_SECONDS)
-            for event in merge_text_deltas(events):
+            for event in merge(events):
                 yield event
-        for event in merge_text_deltas(list(decoder._decode_lines(lines.finish()))):
+        for event in merge(list(decoder._decode_lines(lines.finish()))):
             yield event
     finally:
         await reader.aclose()
@@ -225,8 +237,84 @@ def _shape(chunk: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _join_chat(chunks: list[dict[str, Any]], text: str) -> dict[str, Any]:
+    merged = chunks[0]
+    merged["choices"][0]["delta"]["content"] = text
+    return merged
+
+
 def merge_text_deltas(events: Iterable[Any]) -> Iterator[Any]:
-    """``events`` in order, each run of plain text deltas of equal shape as one event."""
+    """``events`` in order, each run of plain text deltas of equal shape as one event
+    (chat-completions chunks)."""
+    return _merge_runs(events, _text_delta, _shape, _join_chat)
+
+
+# The fields a Responses text delta may have to be merged.
+_OUTPUT_TEXT_DELTA = "response.output_text.delta"
+_DELTA_KEYS = frozenset(
+    {"type", "sequence_number", "item_id", "output_index", "content_index", "delta"}
+    | {"logprobs", "obfuscation"}
+)
+# The fields in which merged Responses deltas may differ.
+_PER_EVENT = frozenset({"delta", "sequence_number", "obfuscation"})
+
+
+def _output_text_delta(event: Any) -> tuple[dict[str, Any], str] | None:
+    """The parsed event and its text when ``event`` is a plain Responses text delta."""
+    if event.event not in (None, _OUTPUT_TEXT_DELTA):
+        return None
+    data = event.data
+    if _OUTPUT_TEXT_DELTA not in data:
+        return None
+    try:
+        parsed = json.loads(data)
+    except ValueError:
+        return None
+    if (
+        not isinstance(parsed, dict)
+        or parsed.get("type") != _OUTPUT_TEXT_DELTA
+        or not _DELTA_KEYS.issuperset(parsed)
+        # Log probabilities are per token: such deltas are passed as they are.
+        or parsed.get("logprobs")
+    ):
+        return None
+    text = parsed.get("delta")
+    if not isinstance(text, str):
+        return None
+    return parsed, text
+
+
+def _delta_shape(data: dict[str, Any]) -> dict[str, Any]:
+    """The delta without what differs from one event to the next (its text, number and
+    padding); its keys too, so a delta with a field another lacks is not merged."""
+    return {
+        "keys": sorted(data),
+        **{k: v for k, v in data.items() if k not in _PER_EVENT},
+    }
+
+
+def _join_output_text(events: list[dict[str, Any]], text: str) -> dict[str, Any]:
+    merged = events[0]
+    merged["delta"] = text
+    if "sequence_number" in merged:
+        merged["sequence_number"] = events[-1]["sequence_number"]
+    return merged
+
+
+def merge_output_text_deltas(events: Iterable[Any]) -> Iterator[Any]:
+    """``events`` in order, each run of plain ``response.output_text.delta`` events of the
+    same item and content part as one event (Responses API)."""
+    return _merge_runs(events, _output_text_delta, _delta_shape, _join_output_text)
+
+
+def _merge_runs(
+    events: Iterable[Any],
+    parse: Callable[[Any], tuple[dict[str, Any], str] | None],
+    shape: Callable[[dict[str, Any]], dict[str, Any]],
+    join: Callable[[list[dict[str, Any]], str], dict[str, Any]],
+) -> Iterator[Any]:
+    """``events`` in order, each run of mergeable events (``parse`` gives their data and
+    text) of equal ``shape`` as one event, its data made by ``join``."""
     events = list(events)
     if len(events) < 2:
         yield from events
@@ -238,22 +326,38 @@ def merge_text_deltas(events: Iterable[Any]) -> Iterator[Any]:
         if len(run) == 1:
             yield run[0][0]
         elif run:
-            first, chunk, _ = run[0]
-            chunk["choices"][0]["delta"]["content"] = "".join(text for _, _, text in run)
-            yield _ParsedEvent(first, chunk)
+            text = "".join(text for _, _, text in run)
+            yield _ParsedEvent(run[0][0], join([data for _, data, _ in run], text))
         run.clear()
 
     for event in events:
-        found = _text_delta(event)
+        found = parse(event)
         if found is None:
             yield from flush()
             run_shape = None
             yield event
             continue
-        chunk, text = found
-        shape = _shape(chunk)
-        if run and shape != run_shape:
+        data, text = found
+        event_shape = {"event": event.event, **shape(data)}
+        if run and event_shape != run_shape:
             yield from flush()
-        run.append((event, chunk, text))
-        run_shape = shape
+        run.append((event, data, text))
+        run_shape = event_shape
     yield from flush()
+
+
+class CoalescingDecoder:
+    """openai's ``SSEDecoder`` whose ``aiter_bytes`` merges the text deltas of each read
+    with ``merge``; everything else is the wrapped decoder's."""
+
+    def __init__(self, decoder: Any, merge: Merge) -> None:
+        """``decoder`` must pass :func:`can_coalesce`."""
+        self._decoder = decoder
+        self._merge = merge
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._decoder, name)
+
+    def aiter_bytes(self, iterator: AsyncIterator[bytes]) -> AsyncIterator[Any]:
+        """The decoder's events with the deltas of each read merged."""
+        return coalesced_events(self._decoder, iterator, self._merge)

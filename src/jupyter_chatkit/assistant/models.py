@@ -42,10 +42,9 @@ def build_model(settings: Settings) -> Model:
 
         return OfflineModel()
 
-    from agents.models.openai_responses import OpenAIResponsesModel
-
     from .chat_completions import chat_completions_model_class
     from .openai_client import LeanAsyncOpenAI
+    from .responses_model import responses_model_class
 
     speed_up_openai_parsing()
     # Sends plain-JSON messages and tools without openai's parameter transform.
@@ -56,7 +55,7 @@ def build_model(settings: Settings) -> Model:
         max_retries=settings.max_retries,
     )
     if settings.effective_api == "responses":
-        return OpenAIResponsesModel(model=settings.effective_model, openai_client=client)
+        return responses_model_class()(model=settings.effective_model, openai_client=client)
     return chat_completions_model_class()(model=settings.effective_model, openai_client=client)
 
 
