@@ -1,21 +1,25 @@
 """Idle memory of a Jupyter server with jupyter-chatkit, against one without it.
 
-    python bench/bench_memory.py [--rounds N]
+    python bench/bench_memory.py [--rounds N] [--compare OTHER_CHECKOUT] [--idle-only]
 
 1. Idle memory added (issue 12, target <= 70 MB): the resident size of a ``jupyter
    server`` with the extension, once its background build (imports, store, warm-up,
    warm-up turn) is done, minus a bare ``jupyter server`` started in the same run.
-   Three servers with the extension: a provider configured (chat completions), the
-   offline model, and a provider plus one MCP server configured (which loads the
-   ``mcp`` package in full, as every server did before
-   ``serverext/deferred_imports.py``; no MCP server is started).
+   Four servers with the extension: a provider configured (chat completions), one on
+   the Responses API, the offline model, and a provider plus one MCP server configured
+   (which loads the ``mcp`` package in full, as every server did before
+   ``serverext/deferred_imports.py``; no MCP server is started). ``--compare PATH``
+   starts the same servers from another checkout (``PATH/src`` first on their
+   ``PYTHONPATH``) in the same run, against the same bare server, for before/after
+   figures on a shared machine.
 2. Where it goes: a fresh Python per row imports ``jupyter_server`` and then, in
    order, each group of what the background build loads, then builds the assistant
    the way the server does (``AssistantHolder``); each row is the resident memory it
    adds (medians of ``--rounds`` interpreters). The ``mcp`` row is measured with the
    server's deferral and without.
 
-Numbers are differences against baselines measured in this run. This is not a test.
+Numbers are differences against baselines measured in this run. ``--idle-only`` prints
+section 1 alone (section 2 starts ~20 interpreters per round). This is not a test.
 """
 
 from __future__ import annotations
@@ -141,8 +145,9 @@ def settled_rss(pid: int) -> float:
     return statistics.median(samples)
 
 
-def idle_memory() -> None:
-    """Section 1: servers with the extension against a bare one, all started now."""
+def idle_memory(compare: Path | None = None) -> None:
+    """Section 1: servers with the extension against a bare one, all started now
+    (and the same servers from checkout ``compare``)."""
     with tempfile.TemporaryDirectory() as tmp:
         base_env = {
             **os.environ,
@@ -168,12 +173,20 @@ def idle_memory() -> None:
         )
         variants: list[tuple[str, dict[str, str]]] = [
             ("provider", provider),
+            ("provider, Responses API", {**provider, "JUPYTER_CHATKIT_API": "responses"}),
             ("offline model", {}),
             (
                 "provider + an MCP server configured",
                 {**provider, "JUPYTER_CONFIG_DIR": str(mcp_config)},
             ),
         ]
+        if compare is not None:
+            src = str(compare.resolve() / "src")
+            path = os.pathsep.join([src, base_env.get("PYTHONPATH", "")])
+            variants += [
+                (f"{name} [{compare.name}]", {**extra_env, "PYTHONPATH": path})
+                for name, extra_env in variants
+            ]
         procs: list[tuple[str, subprocess.Popen[bytes], str]] = []
         try:
             bare_port = free_port()
@@ -219,7 +232,7 @@ def idle_memory() -> None:
     print(f"   bare jupyter server {bare_mb:6.1f} MB")
     for name, mb in figures.items():
         print(
-            f"   {name:38s} {mb:6.1f} MB   added {mb - bare_mb:+6.1f} MB   "
+            f"   {name:50s} {mb:6.1f} MB   added {mb - bare_mb:+6.1f} MB   "
             f"ratio {mb / bare_mb:4.2f}x"
         )
 
@@ -227,9 +240,12 @@ def idle_memory() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="interpreters per row")
+    parser.add_argument("--compare", type=Path, help="another checkout to measure too")
+    parser.add_argument("--idle-only", action="store_true", help="section 1 only")
     args = parser.parse_args()
-    idle_memory()
-    where_it_goes(args.rounds)
+    idle_memory(args.compare)
+    if not args.idle_only:
+        where_it_goes(args.rounds)
 
 
 if __name__ == "__main__":

@@ -2,10 +2,11 @@
 
 A first turn builds a great deal once: openai's stream-event unions (``TypeAdapter``
 and discriminator caches), the agents SDK's run machinery, ChatKit's stream
-processing, SQLAlchemy's statement compilation. :mod:`.warmup` builds the deferred
-schemas it knows by name; :func:`warm_turn` builds the rest by answering a message
-end to end (a client tool call, its output, the answer), through the same code a
-person's first message goes through:
+processing, SQLAlchemy's statement compilation. :mod:`.warmup` does what it can off
+the event loop first (imports, the shared ``Response`` schema, the stream-event
+unions); :func:`warm_turn` builds the rest, and only what a turn uses, by answering a
+message end to end (a client tool call, its output, the answer), through the same code
+a person's first message goes through:
 ``NotebookAssistant.handle``, ChatKit, the agents ``Runner`` and the configured model
 class, on a store of the same kind.
 

@@ -1,14 +1,16 @@
-"""Warm what the first turn would otherwise build on the request path.
+"""Warm, in the build's worker thread, what the first turn would otherwise build.
 
 openai's types are pydantic models with ``defer_build``: each one builds its validator
 and serializer the first time it is used, and the openai client imports its resources
-(``client.chat.completions``) on first access. ChatKit's event types build on first
-use too. Together that was ~40% of a first turn's 400-560 ms. :func:`warm_up` does that
-work in the background task that already builds the assistant, so the first turn costs
-about what a later one does. Nothing here reaches a provider or touches the store: the
-canned answers it parses go through a copy of the client on an in-process mock transport
-(``canned_provider``), in the build's worker thread, off the event loop; the warm-up
-turn after it (``warm_turn``) covers what a real turn builds on the loop.
+(``client.chat.completions``) on first access. :func:`warm_up` does the part of that
+work that can run off the event loop: the client's resources, the modules a first
+stream imports, the one schema most others nest (:data:`SHARED_MODELS`), and openai's
+stream-event unions, by parsing canned answers through a copy of the client on an
+in-process mock transport (``canned_provider``). The warm-up turn after it
+(``warm_turn``) builds the rest, exactly what a turn uses, on the loop. Schemas are not
+built by name beyond that: each built schema is held for the life of the server, and
+one a turn never uses is memory for nothing. Nothing here reaches a provider or touches
+the store.
 """
 
 from __future__ import annotations
@@ -16,56 +18,22 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
-import sys
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from pydantic import BaseModel
+from typing import Any
 
 log = logging.getLogger("jupyter_chatkit")
 
-# ChatKit's types that every streamed turn emits (not the whole module: its widget
-# types alone hold ~16 MB of schemas that most servers never need).
-CHATKIT_TURN_TYPES = (
-    "Thread",
-    "ThreadMetadata",
-    "ThreadCreatedEvent",
-    "ThreadUpdatedEvent",
-    "ThreadItemAddedEvent",
-    "ThreadItemDoneEvent",
-    "ThreadItemUpdatedEvent",
-    "UserMessageItem",
-    "AssistantMessageItem",
-    "AssistantMessageContent",
-    "AssistantMessageContentPartAdded",
-    "AssistantMessageContentPartDone",
-    "AssistantMessageContentPartTextDelta",
-)
+# Classes built here that nothing else would keep alive (see warm_up).
+_KEPT: dict[str, type[Any]] = {}
 
-# Modules whose pydantic models a turn parses: the stream chunks and events the agents
-# SDK reads (chat completions and Responses). Whole modules rather than a list of
-# classes, so an SDK update that adds a field type is still covered.
-WARM_MODULES = (
-    "openai.types.chat.chat_completion_chunk",
-    "openai.types.chat.parsed_chat_completion",
-    "openai.types.responses.response",
-    "openai.types.responses.response_usage",
-    "openai.types.responses.response_output_message",
-    "openai.types.responses.response_output_text",
-    "openai.types.responses.response_created_event",
-    "openai.types.responses.response_in_progress_event",
-    "openai.types.responses.response_completed_event",
-    "openai.types.responses.response_text_delta_event",
-    "openai.types.responses.response_text_done_event",
-    "openai.types.responses.response_content_part_added_event",
-    "openai.types.responses.response_content_part_done_event",
-    "openai.types.responses.response_output_item_added_event",
-    "openai.types.responses.response_output_item_done_event",
-    "openai.types.responses.response_function_call_arguments_delta_event",
-    "openai.types.responses.response_function_call_arguments_done_event",
-    "openai.types.responses.response_function_tool_call",
-)
+# Built first, before anything that nests it: openai's ``Response`` (its output items,
+# tools and model names make it the largest schema of a turn). Every Responses stream
+# event that carries a response, and the events the agents SDK makes from chat
+# completions chunks, reuse its core schema instead of generating a copy each. Measured
+# (build + warm-up, openai 3.57, pydantic 2.13): Responses 53 MB without it, 37 MB with;
+# chat completions unchanged (26 MB). Every other schema a turn needs is built by the
+# warm-up turn itself (warm_turn.py), and only those: building whole modules and
+# ChatKit's event types by name here cost 10 MB more for no first-turn gain.
+SHARED_MODELS = (("openai.types.responses.response", "Response"),)
 
 # Modules the first request to a provider imports on the way (its HTTP stack's async
 # backend, the JSON parser of streamed chunks): ~17 ms of a first turn.
@@ -82,32 +50,28 @@ WARM_IMPORTS = (
 CLIENT_RESOURCES = {"chat_completions": ("chat", "completions"), "responses": ("responses",)}
 
 
-def _deferred_models(modules: Iterable[str]) -> list[type[BaseModel]]:
-    """Pydantic models defined in ``modules`` that have not built their validator yet."""
-    found: list[type[BaseModel]] = []
-    for name in modules:
-        try:
-            module = sys.modules.get(name) or importlib.import_module(name)
-        except ImportError:  # an SDK version without this module: nothing to warm
-            continue
-        from pydantic import BaseModel
-
-        for value in vars(module).values():
-            if (
-                isinstance(value, type)
-                and issubclass(value, BaseModel)
-                and value.__module__ == name
-                and _is_deferred(value)
-            ):
-                found.append(value)
-    return found
-
-
 def _is_deferred(cls: type[Any]) -> bool:
+    """True while pydantic model ``cls`` has not built its validator (``defer_build``)."""
     from pydantic._internal._mock_val_ser import MockValSer
 
     validator = cls.__dict__.get("__pydantic_validator__")
     return isinstance(validator, MockValSer) or not cls.__dict__.get("__pydantic_complete__")
+
+
+def build_shared_models() -> int:
+    """Build :data:`SHARED_MODELS` that are still deferred; return how many."""
+    from pydantic import BaseModel
+
+    built = 0
+    for module_name, name in SHARED_MODELS:
+        try:
+            cls = getattr(importlib.import_module(module_name), name, None)
+        except ImportError:  # another SDK version's layout: the turn builds it
+            continue
+        if isinstance(cls, type) and issubclass(cls, BaseModel) and _is_deferred(cls):
+            cls.model_rebuild(force=True)
+            built += 1
+    return built
 
 
 def warm_client(client: object, api: str) -> None:
@@ -120,7 +84,7 @@ def warm_client(client: object, api: str) -> None:
 
 
 def warm_up(model: object, api: str) -> int:
-    """Build the deferred schemas and client resources a turn needs; return how many.
+    """Warm the client, imports and shared schemas of a turn; return the schemas built.
 
     ``model`` is the assistant's (inner) model; only an openai-backed one has a client.
     Never raises: a failure here only means the first turn does the work itself.
@@ -135,24 +99,16 @@ def warm_up(model: object, api: str) -> int:
             for name in WARM_IMPORTS:
                 with contextlib.suppress(ImportError):  # another SDK version's layout
                     importlib.import_module(name)
-        import chatkit.types
-        from pydantic import BaseModel
-
-        turn_types = [getattr(chatkit.types, name, None) for name in CHATKIT_TURN_TYPES]
-        deferred = [
-            cls
-            for cls in turn_types
-            if isinstance(cls, type) and issubclass(cls, BaseModel) and _is_deferred(cls)
-        ]
-        for cls in [*deferred, *_deferred_models(WARM_MODULES)]:
-            cls.model_rebuild(force=True)
-            built += 1
-        # The run context's generic class is built (and cached) on first use.
+            built += build_shared_models()
+        # The run context's class: each turn makes AgentContext[RequestContext], and
+        # pydantic caches a parametrized class only weakly, so once a garbage
+        # collection takes it the next turn builds it again (~4 ms). Kept here, it is
+        # built once for the process.
         from chatkit.agents import AgentContext
 
         from ..protocol import RequestContext
 
-        AgentContext[RequestContext]  # building the class is the point
+        _KEPT["agent_context"] = AgentContext[RequestContext]
         if client is not None:
             # The stream-event unions, here in the worker thread rather than on the
             # event loop during the warm-up turn (warm_turn.py).

@@ -1,0 +1,61 @@
+"""The build's warm-up (assistant/warmup.py): what it builds, and what it keeps.
+
+pydantic's state is the process's, and other tests build schemas in it: the checks of
+what is built and what is not run in a fresh Python.
+"""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+import pytest
+
+from jupyter_chatkit.assistant.warmup import SHARED_MODELS, warm_up
+from jupyter_chatkit.protocol import RequestContext
+
+from .test_deferred_imports import run_fresh
+
+BUILT_SCRIPT = """
+import json, sys
+from agents import OpenAIChatCompletionsModel, OpenAIResponsesModel
+from openai import AsyncOpenAI
+import chatkit.types
+from jupyter_chatkit.assistant import warmup
+
+api = sys.argv[1]
+# Loopback and a port nothing listens on: the warm-up parses canned answers in
+# process and must never connect (it would fail at once if it tried).
+client = AsyncOpenAI(base_url="http://127.0.0.1:9/v1", api_key="sk-warm-up-test")
+cls = OpenAIResponsesModel if api == "responses" else OpenAIChatCompletionsModel
+built = warmup.warm_up(cls(model="fake-model", openai_client=client), api)
+shared = [
+    not warmup._is_deferred(getattr(__import__(m, fromlist=[n]), n))
+    for m, n in warmup.SHARED_MODELS
+]
+# ChatKit's event types: the warm-up turn builds those a turn uses, not the warm-up.
+events = [
+    name for name in ("ThreadItemDoneEvent", "ThreadItemAddedEvent", "ThreadCreatedEvent")
+    if not warmup._is_deferred(getattr(chatkit.types, name))
+]
+print(json.dumps({"built": built, "shared": shared, "events": events}))
+"""
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("api", ["chat_completions", "responses"])
+def test_the_warm_up_builds_the_shared_schema_first_and_no_event_types_by_name(api: str) -> None:
+    result = run_fresh(BUILT_SCRIPT, api)
+    assert result == {"built": len(SHARED_MODELS), "shared": [True], "events": []}
+
+
+def test_the_run_context_class_outlives_a_garbage_collection() -> None:
+    # pydantic caches a parametrized generic class weakly: unless the warm-up keeps
+    # it, a collection takes it and the next turn builds it again.
+    from chatkit.agents import AgentContext
+
+    warm_up(object(), "chat_completions")  # no client: nothing of a provider's
+    kept = weakref.ref(AgentContext[RequestContext])
+    gc.collect()
+    assert kept() is not None
+    assert AgentContext[RequestContext] is kept()
