@@ -1,4 +1,4 @@
-"""A turn's writes on SQLite (store/writes.py): one thread hop each, same rules as before."""
+"""A turn's reads and writes on SQLite (store/onehop.py): one thread hop each, as before."""
 
 from __future__ import annotations
 
@@ -92,7 +92,7 @@ async def test_writes_keep_owner_scope_and_refuse_nul(tmp_path: Path) -> None:
 @pytest.mark.asyncio
 async def test_a_cancelled_write_keeps_the_lock_until_its_thread_ends(tmp_path: Path) -> None:
     store = await open_store(f"sqlite:///{tmp_path / 'chat.sqlite3'}")
-    writes = store._writes
+    writes = store._hop
     lock = writes._lock
     assert lock is not None
     loop = asyncio.get_running_loop()
@@ -105,7 +105,7 @@ async def test_a_cancelled_write_keeps_the_lock_until_its_thread_ends(tmp_path: 
         conn.execute(thread_turns.insert().values(thread_id="thr_x", owner="o", expires_us=1))
 
     try:
-        write = asyncio.ensure_future(writes.run(work))
+        write = asyncio.ensure_future(writes.write(work))
         await started.wait()
         write.cancel()
         for _ in range(20):
@@ -131,8 +131,8 @@ async def test_a_cancelled_write_keeps_the_lock_until_its_thread_ends(tmp_path: 
 async def test_a_turn_cancelled_while_taking_its_lease_leaves_none(tmp_path: Path) -> None:
     path = tmp_path / "chat.sqlite3"
     store = await open_store(f"sqlite:///{path}")
-    lock = store._writes._lock
-    sync = store._writes._sync
+    lock = store._hop._lock
+    sync = store._hop._sync
     assert lock is not None and sync is not None
     other = sqlite3.connect(path, isolation_level=None)
     # Set when a one-hop write's worker thread is done with its connection.
@@ -169,4 +169,52 @@ async def test_a_turn_cancelled_while_taking_its_lease_leaves_none(tmp_path: Pat
         assert rows == [("thr_1",)]
     finally:
         other.close()
+        await store.close()
+
+
+@pytest.mark.asyncio
+async def test_reads_run_in_one_hop_off_the_loop(tmp_path: Path) -> None:
+    """Each read is one worker-thread hop on a synchronous connection: none of its
+    statements goes through aiosqlite (a loop round trip per step), all of one read
+    run on one thread, in one snapshot (BEGIN DEFERRED), never on the loop's thread."""
+    store = await open_store(f"sqlite:///{tmp_path / 'chat.sqlite3'}")
+    through_aiosqlite: list[str] = []
+    statements: list[tuple[int, str]] = []
+    event.listen(
+        store.engine.sync_engine,
+        "before_cursor_execute",
+        lambda _c, _cur, statement, *_: through_aiosqlite.append(statement),
+    )
+    sync = store._hop._sync
+    assert sync is not None
+    event.listen(
+        sync,
+        "before_cursor_execute",
+        lambda _c, _cur, statement, *_: statements.append((threading.get_ident(), statement)),
+    )
+    try:
+        await store.create_thread_with_item(
+            ThreadMetadata(id="thr_a", created_at=datetime.now()), answer("msg_a", "thr_a"), ALICE
+        )
+        await store.add_thread_item("thr_a", answer("msg_b", "thr_a"), ALICE)
+        statements.clear()
+        reads = [
+            store.load_thread("thr_a", ALICE),
+            store.load_thread_items("thr_a", "msg_a", 10, "asc", ALICE),
+            store.load_item("thr_a", "msg_b", ALICE),
+            store.load_threads(10, "thr_a", "desc", ALICE),
+            store.load_feedback("thr_a", ALICE),
+        ]
+        for read in reads:
+            statements.clear()
+            await read
+            threads = {ident for ident, _ in statements}
+            assert len(threads) == 1 and threading.get_ident() not in threads
+            assert statements[0][1] == "BEGIN DEFERRED"
+            assert len(statements) >= 2
+        # A foreign or unknown thread is still not found, in the same one hop.
+        with pytest.raises(NotFoundError):
+            await store.load_thread_items("thr_a", None, 10, "asc", BOB)
+        assert through_aiosqlite == []
+    finally:
         await store.close()

@@ -248,16 +248,19 @@ def set_up_sqlite_connection(dbapi_connection: Any, _record: Any = None) -> None
         cursor.close()
 
 
+def begin_sqlite_transaction(conn: Connection) -> None:
+    """Emit ``BEGIN`` in the connection's mode (a ``begin`` event hook): ``DEFERRED``,
+    or ``IMMEDIATE`` when the execution option :data:`BEGIN_MODE_OPTION` says so."""
+    mode = conn.get_execution_options().get(BEGIN_MODE_OPTION, "DEFERRED")
+    if mode not in ("DEFERRED", "IMMEDIATE"):
+        raise ValueError(f"unknown SQLite BEGIN mode {mode!r}")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
 def _configure_sqlite(engine: AsyncEngine) -> None:
     sync_engine = engine.sync_engine
     event.listen(sync_engine, "connect", set_up_sqlite_connection)
-
-    @event.listens_for(sync_engine, "begin")
-    def _on_begin(conn: Connection) -> None:
-        mode = conn.get_execution_options().get(BEGIN_MODE_OPTION, "DEFERRED")
-        if mode not in ("DEFERRED", "IMMEDIATE"):
-            raise ValueError(f"unknown SQLite BEGIN mode {mode!r}")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+    event.listen(sync_engine, "begin", begin_sqlite_transaction)
 
 
 def dialect_insert(dialect: Dialect, table: Table) -> SQLiteInsert | PGInsert:

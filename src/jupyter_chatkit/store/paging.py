@@ -30,7 +30,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.engine import Connection
 
 from . import codec
 from .schema import from_us, item_tombstones, items, thread_tombstones, threads
@@ -145,8 +145,8 @@ _NOTEBOOK_THREAD_PAGES = _keyset_statements(
 )
 
 
-async def _page(
-    conn: AsyncConnection,
+def _page(
+    conn: Connection,
     statements: dict[tuple[Order, bool], Select[Any]],
     params: dict[str, Any],
     position: Position | None,
@@ -156,12 +156,12 @@ async def _page(
     values = {**params, "fetch": limit + 1}
     if position is not None:
         values["at"], values["at_seq"] = position
-    rows = (await conn.execute(statements[(order, position is not None)], values)).all()
+    rows = conn.execute(statements[(order, position is not None)], values).all()
     return rows[:limit], len(rows) > limit
 
 
-async def item_page(
-    conn: AsyncConnection,
+def item_page(
+    conn: Connection,
     thread_id: str,
     user_id: str,
     position: Position | None,
@@ -170,11 +170,11 @@ async def item_page(
 ) -> tuple[Sequence[Row[Any]], bool]:
     """Rows (``id``, ``payload``, ...) of one page of a thread's items, and has-more."""
     params = {"thread_id": thread_id, "user_id": user_id}
-    return await _page(conn, _ITEM_PAGES, params, position, order, limit)
+    return _page(conn, _ITEM_PAGES, params, position, order, limit)
 
 
-async def thread_page(
-    conn: AsyncConnection,
+def thread_page(
+    conn: Connection,
     user_id: str,
     position: Position | None,
     order: Order,
@@ -184,9 +184,9 @@ async def thread_page(
     """Rows (``id``, ``title``, ``created_us``, ``payload``, ...) of a page of threads;
     only the threads of ``notebook`` when it is given."""
     if notebook is None:
-        return await _page(conn, _THREAD_PAGES, {"user_id": user_id}, position, order, limit)
+        return _page(conn, _THREAD_PAGES, {"user_id": user_id}, position, order, limit)
     params = {"user_id": user_id, "notebook": notebook}
-    return await _page(conn, _NOTEBOOK_THREAD_PAGES, params, position, order, limit)
+    return _page(conn, _NOTEBOOK_THREAD_PAGES, params, position, order, limit)
 
 
 _live = items.alias("live")
@@ -209,8 +209,8 @@ _THREAD_AND_ITEM = _THREAD_OWNED.add_columns(
 )
 
 
-async def item_position(
-    conn: AsyncConnection, thread_id: str, item_id: str | None, user_id: str
+def item_position(
+    conn: Connection, thread_id: str, item_id: str | None, user_id: str
 ) -> Position | None:
     """Check the thread is this user's and find where ``item_id`` (live or deleted) sits.
 
@@ -220,10 +220,10 @@ async def item_position(
     """
     params = {"thread_id": thread_id, "user_id": user_id}
     if item_id is None:
-        if (await conn.execute(_THREAD_OWNED, params)).first() is None:
+        if conn.execute(_THREAD_OWNED, params).first() is None:
             raise NotFoundError(f"thread {thread_id} not found")
         return None
-    row = (await conn.execute(_THREAD_AND_ITEM, {**params, "item_id": item_id})).first()
+    row = conn.execute(_THREAD_AND_ITEM, {**params, "item_id": item_id}).first()
     if row is None:
         raise NotFoundError(f"thread {thread_id} not found")
     _, live_created, live_seq, dead_created, dead_seq = row
@@ -246,11 +246,9 @@ _THREAD_POSITION = union_all(
 ).order_by("rank")
 
 
-async def thread_position(conn: AsyncConnection, thread_id: str, user_id: str) -> Position:
+def thread_position(conn: Connection, thread_id: str, user_id: str) -> Position:
     """Where this user's thread (live or deleted) sits in their list."""
-    row = (
-        await conn.execute(_THREAD_POSITION, {"thread_id": thread_id, "user_id": user_id})
-    ).first()
+    row = conn.execute(_THREAD_POSITION, {"thread_id": thread_id, "user_id": user_id}).first()
     if row is None:
         raise NotFoundError(f"thread {thread_id} not found")
     return int(row.created_us), int(row.seq)

@@ -36,9 +36,9 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ..protocol import RequestContext
 from . import codec
@@ -56,6 +56,7 @@ from .engine import (
 from .migrations import migrate
 from .notebooks import move_notebook as _move_threads_of_notebook
 from .notebooks import notebook_column, notebook_path
+from .onehop import OneHop
 from .paging import (
     THREAD_COLUMNS,
     check_page,
@@ -77,7 +78,6 @@ from .schema import (
     to_us,
 )
 from .turns import ThreadTurns
-from .writes import OneHopWrites
 
 _FEEDBACK_KINDS: frozenset[str] = frozenset({"positive", "negative"})
 
@@ -131,13 +131,13 @@ class SQLStore(Store[RequestContext]):
     ) -> None:
         self._engine = engine
         self._writer = Writer(engine)
-        # A turn's own writes (thread and items), in one thread hop each on SQLite.
-        self._writes = OneHopWrites(engine, self._writer)
+        # Reads and writes, in one worker-thread hop each on SQLite (see onehop.py).
+        self._hop = OneHop(engine, self._writer)
         self._dialect = dialect_of(engine)
         self.attachments = SQLAttachmentStore(
             engine, max_bytes=max_attachment_bytes, writer=self._writer
         )
-        self._turns = ThreadTurns(self._writer, self._dialect, self._writes)
+        self._turns = ThreadTurns(self._writer, self._dialect, self._hop)
 
     @property
     def dialect(self) -> Dialect:
@@ -151,7 +151,7 @@ class SQLStore(Store[RequestContext]):
 
     async def close(self) -> None:
         """Close every pooled connection."""
-        self._writes.dispose()
+        self._hop.dispose()
         await self._engine.dispose()
 
     def thread_turn(self, thread_id: str) -> AbstractAsyncContextManager[None]:
@@ -183,14 +183,8 @@ class SQLStore(Store[RequestContext]):
 
     async def load_thread(self, thread_id: str, context: RequestContext) -> ThreadMetadata:
         """This user's thread metadata."""
-        async with self._engine.begin() as conn:
-            row = (
-                await conn.execute(
-                    THREAD_COLUMNS.where(
-                        threads.c.id == thread_id, threads.c.user_id == context.user_id
-                    )
-                )
-            ).one_or_none()
+        params = {"thread_id": thread_id, "user_id": context.user_id}
+        row = await self._hop.read(lambda conn: conn.execute(_THREAD_BY_ID, params).one_or_none())
         if row is None:
             raise _thread_not_found(thread_id)
         return decode_thread(row)
@@ -198,15 +192,19 @@ class SQLStore(Store[RequestContext]):
     async def save_thread(self, thread: ThreadMetadata, context: RequestContext) -> None:
         """Create the thread for this user, or update it if they own it already."""
         stmt, params = self._thread_upsert(thread, context)
-        rowcount = await self._writes.run(lambda conn: conn.execute(stmt, params).rowcount)
+        rowcount = await self._hop.write(lambda conn: conn.execute(stmt, params).rowcount)
         if rowcount == 0:
             raise _thread_not_found(thread.id)
 
     async def create_thread_with_item(
         self, thread: ThreadMetadata, item: ThreadItem, context: RequestContext
-    ) -> None:
+    ) -> ThreadItem | None:
         """Save a new thread and its first item in one transaction (a new conversation's
-        first message: one write instead of two, and never a thread without it)."""
+        first message: one write instead of two, and never a thread without it).
+
+        Returns the item as a read of the thread would return it (parsed from what was
+        stored), so the turn need not read it back.
+        """
         stmt, params = self._thread_upsert(thread, context)
         values = _item_values(thread.id, item, context)
 
@@ -216,9 +214,10 @@ class SQLStore(Store[RequestContext]):
             conn.execute(_item_upsert(self._dialect), values)
 
         try:
-            await self._writes.run(write)
+            await self._hop.write(write)
         except IntegrityError:
             raise _thread_not_found(thread.id) from None
+        return codec.load_item(values["b_payload"], item_id=item.id, thread_id=thread.id)
 
     def _thread_upsert(
         self, thread: ThreadMetadata, context: RequestContext
@@ -255,13 +254,13 @@ class SQLStore(Store[RequestContext]):
         if notebook is not None and notebook_path(notebook) is None:
             # No thread can belong to it (notebooks.NOTEBOOK_PATH_RULE).
             return Page(data=[], has_more=False, after=None)
-        async with self._engine.begin() as conn:
-            position = (
-                None if after is None else await thread_position(conn, after, context.user_id)
-            )
-            page, has_more = await thread_page(
-                conn, context.user_id, position, direction, limit, notebook
-            )
+        user_id = context.user_id
+
+        def read(conn: Connection) -> tuple[Sequence[Row[Any]], bool]:
+            position = None if after is None else thread_position(conn, after, user_id)
+            return thread_page(conn, user_id, position, direction, limit, notebook)
+
+        page, has_more = await self._hop.read(read)
         return Page(
             data=[decode_thread(row) for row in page],
             has_more=has_more,
@@ -282,23 +281,21 @@ class SQLStore(Store[RequestContext]):
 
     async def delete_thread(self, thread_id: str, context: RequestContext) -> None:
         """Delete this user's thread with its items, feedback and attachments."""
-        async with self._writer.begin() as conn:
-            row = (
-                await conn.execute(
-                    select(threads.c.created_us, threads.c.seq).where(
-                        threads.c.id == thread_id, threads.c.user_id == context.user_id
-                    )
+        user_id = context.user_id
+        dialect = self._dialect
+
+        def write(conn: Connection) -> None:
+            row = conn.execute(
+                select(threads.c.created_us, threads.c.seq).where(
+                    threads.c.id == thread_id, threads.c.user_id == user_id
                 )
             ).one_or_none()
             if row is None:
                 raise _thread_not_found(thread_id)
-            tombstone = dialect_insert(self._dialect, thread_tombstones).values(
-                user_id=context.user_id,
-                thread_id=thread_id,
-                created_us=row.created_us,
-                seq=row.seq,
+            tombstone = dialect_insert(dialect, thread_tombstones).values(
+                user_id=user_id, thread_id=thread_id, created_us=row.created_us, seq=row.seq
             )
-            await conn.execute(
+            conn.execute(
                 tombstone.on_conflict_do_update(
                     index_elements=[thread_tombstones.c.user_id, thread_tombstones.c.thread_id],
                     set_={"created_us": row.created_us, "seq": row.seq},
@@ -306,11 +303,11 @@ class SQLStore(Store[RequestContext]):
             )
             # Items (and through them feedback), item tombstones and attachments go by
             # ON DELETE CASCADE.
-            await conn.execute(
-                delete(threads).where(
-                    threads.c.id == thread_id, threads.c.user_id == context.user_id
-                )
+            conn.execute(
+                delete(threads).where(threads.c.id == thread_id, threads.c.user_id == user_id)
             )
+
+        await self._hop.write(write)
 
     # items -------------------------------------------------------------------------
 
@@ -328,11 +325,13 @@ class SQLStore(Store[RequestContext]):
         still count towards ``limit`` so that ``has_more`` and ``after`` stay exact.
         """
         direction, limit = check_page(limit, order)
-        async with self._engine.begin() as conn:
-            position = await item_position(conn, thread_id, after, context.user_id)
-            page, has_more = await item_page(
-                conn, thread_id, context.user_id, position, direction, limit
-            )
+        user_id = context.user_id
+
+        def read(conn: Connection) -> tuple[Sequence[Row[Any]], bool]:
+            position = item_position(conn, thread_id, after, user_id)
+            return item_page(conn, thread_id, user_id, position, direction, limit)
+
+        page, has_more = await self._hop.read(read)
         data = [
             item
             for row in page
@@ -353,16 +352,8 @@ class SQLStore(Store[RequestContext]):
 
     async def load_item(self, thread_id: str, item_id: str, context: RequestContext) -> ThreadItem:
         """One item of this user's thread."""
-        async with self._engine.begin() as conn:
-            row = (
-                await conn.execute(
-                    select(items.c.payload).where(
-                        items.c.thread_id == thread_id,
-                        items.c.id == item_id,
-                        items.c.user_id == context.user_id,
-                    )
-                )
-            ).one_or_none()
+        params = {"thread_id": thread_id, "item_id": item_id, "user_id": context.user_id}
+        row = await self._hop.read(lambda conn: conn.execute(_ITEM_BY_ID, params).one_or_none())
         item = (
             None
             if row is None
@@ -376,35 +367,38 @@ class SQLStore(Store[RequestContext]):
         self, thread_id: str, item_id: str, context: RequestContext
     ) -> None:
         """Delete an item (and its feedback) from this user's thread; absent items are fine."""
-        async with self._writer.begin() as conn:
-            await conn.run_sync(_touch_thread, thread_id, context.user_id)
-            row = (
-                await conn.execute(
-                    select(items.c.created_us, items.c.seq).where(
-                        items.c.thread_id == thread_id,
-                        items.c.id == item_id,
-                        items.c.user_id == context.user_id,
-                    )
+        user_id = context.user_id
+        dialect = self._dialect
+
+        def write(conn: Connection) -> None:
+            _touch_thread(conn, thread_id, user_id)
+            row = conn.execute(
+                select(items.c.created_us, items.c.seq).where(
+                    items.c.thread_id == thread_id,
+                    items.c.id == item_id,
+                    items.c.user_id == user_id,
                 )
             ).one_or_none()
             if row is None:
                 return
-            tombstone = dialect_insert(self._dialect, item_tombstones).values(
+            tombstone = dialect_insert(dialect, item_tombstones).values(
                 thread_id=thread_id, item_id=item_id, created_us=row.created_us, seq=row.seq
             )
-            await conn.execute(
+            conn.execute(
                 tombstone.on_conflict_do_update(
                     index_elements=[item_tombstones.c.thread_id, item_tombstones.c.item_id],
                     set_={"created_us": row.created_us, "seq": row.seq},
                 )
             )
-            await conn.execute(
+            conn.execute(
                 delete(items).where(
                     items.c.thread_id == thread_id,
                     items.c.id == item_id,
-                    items.c.user_id == context.user_id,
+                    items.c.user_id == user_id,
                 )
             )
+
+        await self._hop.write(write)
 
     async def _upsert_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
         values = _item_values(thread_id, item, context)
@@ -417,7 +411,7 @@ class SQLStore(Store[RequestContext]):
             conn.execute(upsert, values)
 
         try:
-            await self._writes.run(write)
+            await self._hop.write(write)
         except IntegrityError:
             # The thread vanished between check and insert (foreign key).
             raise _thread_not_found(thread_id) from None
@@ -436,52 +430,59 @@ class SQLStore(Store[RequestContext]):
             raise ValueError(f"feedback kind must be 'positive' or 'negative', not {kind!r}")
         wanted = set(item_ids)
         stamp = now_us()
-        async with self._writer.begin() as conn:
-            await _require_thread(conn, thread_id, context.user_id)
+        user_id = context.user_id
+        dialect = self._dialect
+
+        def write(conn: Connection) -> None:
+            _require_thread(conn, thread_id, user_id)
             if not wanted:
                 return
             found = set(
-                (
-                    await conn.execute(
-                        select(items.c.id).where(
-                            items.c.thread_id == thread_id,
-                            items.c.user_id == context.user_id,
-                            items.c.id.in_(wanted),
-                        )
+                conn.execute(
+                    select(items.c.id).where(
+                        items.c.thread_id == thread_id,
+                        items.c.user_id == user_id,
+                        items.c.id.in_(wanted),
                     )
                 ).scalars()
             )
             if found != wanted:
                 raise NotFoundError(f"item not found in thread {thread_id}")
-            stmt = dialect_insert(self._dialect, feedback).values(
+            stmt = dialect_insert(dialect, feedback).values(
                 [
                     {
                         "thread_id": thread_id,
                         "item_id": item_id,
-                        "user_id": context.user_id,
+                        "user_id": user_id,
                         "kind": kind,
                         "updated_us": stamp,
                     }
                     for item_id in sorted(wanted)
                 ]
             )
-            await conn.execute(
+            conn.execute(
                 stmt.on_conflict_do_update(
                     index_elements=[feedback.c.thread_id, feedback.c.item_id],
                     set_={"kind": stmt.excluded.kind, "updated_us": stmt.excluded.updated_us},
                 )
             )
 
+        await self._hop.write(write)
+
     async def load_feedback(self, thread_id: str, context: RequestContext) -> dict[str, str]:
         """Feedback on this user's thread: item id to ``"positive"`` or ``"negative"``."""
-        async with self._engine.begin() as conn:
-            await _require_thread(conn, thread_id, context.user_id)
-            rows = await conn.execute(
+        user_id = context.user_id
+
+        def read(conn: Connection) -> dict[str, str]:
+            _require_thread(conn, thread_id, user_id)
+            rows = conn.execute(
                 select(feedback.c.item_id, feedback.c.kind).where(
-                    feedback.c.thread_id == thread_id, feedback.c.user_id == context.user_id
+                    feedback.c.thread_id == thread_id, feedback.c.user_id == user_id
                 )
             )
             return {row.item_id: row.kind for row in rows}
+
+        return await self._hop.read(read)
 
     # attachment metadata (ChatKit's Store half; bytes live in SQLAttachmentStore) ------
 
@@ -509,27 +510,26 @@ class SQLStore(Store[RequestContext]):
             },
             where=attachments.c.user_id == context.user_id,
         )
+        user_id = context.user_id
+
+        def write(conn: Connection) -> int:
+            if attachment.thread_id is not None:
+                _touch_thread(conn, attachment.thread_id, user_id)
+            return int(conn.execute(stmt).rowcount)
+
         try:
-            async with self._writer.begin() as conn:
-                if attachment.thread_id is not None:
-                    await conn.run_sync(_touch_thread, attachment.thread_id, context.user_id)
-                result = await conn.execute(stmt)
+            rowcount = await self._hop.write(write)
         except IntegrityError:
             raise _thread_not_found(attachment.thread_id or "") from None
-        if result.rowcount == 0:
+        if rowcount == 0:
             raise NotFoundError(f"attachment {attachment.id} not found")
 
     async def load_attachment(self, attachment_id: str, context: RequestContext) -> Attachment:
         """This user's attachment metadata."""
-        async with self._engine.begin() as conn:
-            row = (
-                await conn.execute(
-                    select(attachments.c.payload).where(
-                        attachments.c.id == attachment_id,
-                        attachments.c.user_id == context.user_id,
-                    )
-                )
-            ).one_or_none()
+        params = {"attachment_id": attachment_id, "user_id": context.user_id}
+        row = await self._hop.read(
+            lambda conn: conn.execute(_ATTACHMENT_BY_ID, params).one_or_none()
+        )
         attachment = (
             None if row is None else codec.load_attachment(row.payload, attachment_id=attachment_id)
         )
@@ -543,13 +543,10 @@ class SQLStore(Store[RequestContext]):
         Idempotent on purpose: ChatKit's server calls ``AttachmentStore.delete_attachment``
         (which has already removed the row and reports unknown ids) and then this.
         """
-        async with self._writer.begin() as conn:
-            await conn.execute(
-                delete(attachments).where(
-                    attachments.c.id == attachment_id,
-                    attachments.c.user_id == context.user_id,
-                )
-            )
+        stmt = delete(attachments).where(
+            attachments.c.id == attachment_id, attachments.c.user_id == context.user_id
+        )
+        await self._hop.write(lambda conn: conn.execute(stmt))
 
 
 @functools.cache
@@ -627,15 +624,29 @@ _TOUCH_THREAD = (
 )
 
 
+# The reads of one row, built once (building a statement per call costs more Python
+# time than SQLite takes to run it).
+_THREAD_BY_ID = THREAD_COLUMNS.where(
+    threads.c.id == bindparam("thread_id"), threads.c.user_id == bindparam("user_id")
+)
+_ITEM_BY_ID = select(items.c.payload).where(
+    items.c.thread_id == bindparam("thread_id"),
+    items.c.id == bindparam("item_id"),
+    items.c.user_id == bindparam("user_id"),
+)
+_ATTACHMENT_BY_ID = select(attachments.c.payload).where(
+    attachments.c.id == bindparam("attachment_id"),
+    attachments.c.user_id == bindparam("user_id"),
+)
+
+
 def _thread_not_found(thread_id: str) -> NotFoundError:
     return NotFoundError(f"thread {thread_id} not found")
 
 
-async def _require_thread(conn: AsyncConnection, thread_id: str, user_id: str) -> None:
-    found = (
-        await conn.execute(
-            select(threads.c.seq).where(threads.c.id == thread_id, threads.c.user_id == user_id)
-        )
+def _require_thread(conn: Connection, thread_id: str, user_id: str) -> None:
+    found = conn.execute(
+        select(threads.c.seq).where(threads.c.id == thread_id, threads.c.user_id == user_id)
     ).first()
     if found is None:
         raise _thread_not_found(thread_id)
@@ -644,7 +655,7 @@ async def _require_thread(conn: AsyncConnection, thread_id: str, user_id: str) -
 def _touch_thread(conn: Connection, thread_id: str, user_id: str) -> None:
     """Mark this user's thread updated; ``NotFoundError`` if they have no such thread.
 
-    Synchronous, for the one-hop writes; async transactions call it with ``run_sync``.
+    Synchronous: it runs inside the store's one-hop transactions.
     """
     result = conn.execute(
         _TOUCH_THREAD, {"b_thread_id": thread_id, "b_user_id": user_id, "b_now": now_us()}

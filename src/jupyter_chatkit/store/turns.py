@@ -27,8 +27,8 @@ from uuid import uuid4
 from sqlalchemy import delete, update
 
 from .engine import Dialect, Writer, dialect_insert
+from .onehop import OneHop
 from .schema import now_us, thread_turns
-from .writes import OneHopWrites
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ class ThreadBusyError(ValueError):
 class ThreadTurns:
     """Grants one turn at a time per thread id (see the module docstring)."""
 
-    def __init__(self, writer: Writer, dialect: Dialect, writes: OneHopWrites) -> None:
+    def __init__(self, writer: Writer, dialect: Dialect, writes: OneHop) -> None:
         self._writer = writer
         # Taking and releasing a lease: one thread hop each on SQLite (see writes.py).
         self._writes = writes
@@ -116,7 +116,7 @@ class ThreadTurns:
             # Only a lapsed lease can be taken over.
             where=thread_turns.c.expires_us < now,
         )
-        return bool(await self._writes.run(lambda conn: conn.execute(stmt).rowcount))
+        return bool(await self._writes.write(lambda conn: conn.execute(stmt).rowcount))
 
     async def _renew(self, thread_id: str, owner: str) -> None:
         while True:
@@ -136,6 +136,6 @@ class ThreadTurns:
             thread_turns.c.thread_id == thread_id, thread_turns.c.owner == owner
         )
         try:
-            await self._writes.run(lambda conn: conn.execute(stmt))
+            await self._writes.write(lambda conn: conn.execute(stmt))
         except Exception as exc:  # the lease lapses on its own
             logger.warning("Could not release a thread turn: %s", type(exc).__name__)
