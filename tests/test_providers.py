@@ -291,6 +291,33 @@ async def test_chat_completions_items_get_unique_ids(fake_llm: FakeLLM) -> None:
     assert call.raw_item.id.startswith("fc_")  # type: ignore[union-attr]
 
 
+def test_item_ids_are_fixed_in_declared_and_extra_fields() -> None:
+    """The placeholder id is found in a model's fields, its undeclared extras and plain
+    objects alike, and replaced by one id per item across the stream's events."""
+    from types import SimpleNamespace
+
+    from openai.types.responses import ResponseOutputMessage, ResponseTextDeltaEvent
+
+    from jupyter_chatkit.assistant.chat_completions import _FAKE_RESPONSES_ID, _ItemIds
+
+    ids = _ItemIds()
+    message = ResponseOutputMessage(
+        id=_FAKE_RESPONSES_ID, type="message", role="assistant", status="completed", content=[]
+    )
+    added = SimpleNamespace(type="response.output_item.added", item=message, output_index=0)
+    delta = ResponseTextDeltaEvent.model_construct(
+        type="response.output_text.delta", delta="hi", item_id=_FAKE_RESPONSES_ID
+    )
+    # item_id is not a field of this event: openai keeps it as an extra.
+    extra = ResponseOutputMessage.model_validate(
+        {**message.model_dump(), "id": "msg_2", "item_id": _FAKE_RESPONSES_ID}
+    )
+    for event in (added, delta, extra):
+        ids.fix_event(event)
+    assert message.id.startswith("msg_") and delta.item_id == message.id
+    assert extra.item_id == message.id  # type: ignore[attr-defined]
+
+
 # -- faults ----------------------------------------------------------------------------
 
 

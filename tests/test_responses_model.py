@@ -20,7 +20,7 @@ from jupyter_chatkit.assistant.responses_model import (
     StreamEventByType,
     lighten_stream,
     responses_model_class,
-    stream_event_adapter,
+    stream_event_types,
 )
 from jupyter_chatkit.settings import Settings
 
@@ -103,7 +103,7 @@ def canned_events() -> list[dict[str, Any]]:
 @pytest.mark.parametrize("complete_usage", [True, False])
 def test_events_are_built_as_openai_builds_them(complete_usage: bool) -> None:
     """By type when the event validates, else through openai's loose construction."""
-    assert stream_event_adapter() is not None
+    assert stream_event_types() is not None
     events = canned_events()
     for event in events:
         usage = (event.get("response") or {}).get("usage")

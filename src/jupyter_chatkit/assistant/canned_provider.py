@@ -220,10 +220,10 @@ def parse_answers(model: Model, api: str) -> int:
     from openai import OpenAI
 
     if api == "responses":
-        from .responses_model import stream_event_adapter
+        from .responses_model import stream_event_types
 
         # The tagged union the Responses model parses its events with (~0.2 s to build).
-        stream_event_adapter()
+        stream_event_types()
 
     library = _http_library(getattr(client, "_client", None))
     provider = CannedProvider(str(getattr(model, "model", "")))

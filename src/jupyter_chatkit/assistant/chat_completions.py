@@ -33,7 +33,7 @@ openai and agents are imported when the class is first built, not with this modu
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from .coalesce import can_coalesce, coalesced_events
@@ -157,8 +157,9 @@ class _ItemIds:
         return known
 
     def _for_item(self, item: Any, index: int | None) -> str:
-        kind = str(getattr(item, "type", "item"))
-        call_id = getattr(item, "call_id", None)
+        fields = _fields(item)
+        kind = str(fields.get("type", "item"))
+        call_id = fields.get("call_id")
         if kind == "function_call":
             if isinstance(call_id, str) and call_id in self._by_call:
                 return self._by_call[call_id]
@@ -174,17 +175,18 @@ class _ItemIds:
 
     def fix_item(self, item: Any, index: int | None) -> None:
         """Give ``item`` its own id if it carries the placeholder."""
-        if getattr(item, "id", None) == _FAKE_RESPONSES_ID:
+        if _fields(item).get("id") == _FAKE_RESPONSES_ID:
             item.id = self._for_item(item, index)
 
     def fix_event(self, event: Any) -> None:
         """Rewrite the placeholder in a stream event, its item, or its final response."""
-        kind = str(getattr(event, "type", ""))
-        item = getattr(event, "item", None)
+        fields = _fields(event)
+        kind = str(fields.get("type", ""))
+        item = fields.get("item")
         if item is not None:
-            self.fix_item(item, getattr(event, "output_index", None))
-        if getattr(event, "item_id", None) == _FAKE_RESPONSES_ID:
-            index = getattr(event, "output_index", None)
+            self.fix_item(item, fields.get("output_index"))
+        if fields.get("item_id") == _FAKE_RESPONSES_ID:
+            index = fields.get("output_index")
             if kind.startswith("response.reasoning"):
                 event.item_id = self._of_kind("reasoning")
             elif kind.startswith("response.function_call"):
@@ -192,12 +194,37 @@ class _ItemIds:
                 event.item_id = known or self._mint("function_call")
             else:
                 event.item_id = self._of_kind("message")
-        response = getattr(event, "response", None)
+        response = fields.get("response")
         if response is not None and kind == "response.completed":
-            for out in getattr(response, "output", None) or []:
+            for out in _fields(response).get("output") or []:
                 # By kind and call id only: final output order may differ from the
                 # stream's output indexes.
                 self.fix_item(out, None)
+
+
+class _Attributes:
+    """``getattr`` with a default, for objects keeping no ``__dict__``."""
+
+    def __init__(self, obj: object) -> None:
+        self._obj = obj
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return getattr(self._obj, name, default)
+
+
+def _fields(obj: object) -> Mapping[str, Any] | _Attributes:
+    """The attributes of a stream event or item, as a mapping.
+
+    Read from the pydantic model's ``__dict__``: ``getattr`` of a field an event lacks
+    (``item`` of a text delta) goes through pydantic's ``__getattr__``, which raises and
+    catches an AttributeError, several µs per event.
+    """
+    values = getattr(obj, "__dict__", None)
+    if not isinstance(values, dict):
+        return _Attributes(obj)
+    # Fields a model does not declare (openai's models allow them) are kept apart.
+    extra = getattr(obj, "__pydantic_extra__", None)
+    return {**extra, **values} if extra else values
 
 
 class EndCheckedStream:

@@ -8,9 +8,9 @@ pydantic does not read, so pydantic tries the members one after another: ~45 µs
 text delta, ~200 µs for ``response.completed``, ~1 ms of CPU per short answer. Every
 member has its own ``type`` literal, so only the member named by the event's ``type``
 can validate; :class:`StreamEventByType` validates against that one (pydantic's tagged
-union: ~1 µs for a delta) and, when it does not validate, hands the event to openai's
-``construct_type`` as before, which then builds it loosely. Same objects, same
-fallback.
+union: ~1 µs for a delta) and, when it does not validate, builds that member loosely
+with openai's ``construct_type``, as openai does after its own validation failed. Same
+objects, same fallback.
 
 As for chat completions (:mod:`.coalesce`), the ``response.output_text.delta`` events
 that reach the server in one network read are merged before openai parses them.
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 import typing
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 from .coalesce import CoalescingDecoder, can_coalesce, merge_output_text_deltas
 
@@ -57,8 +57,15 @@ def _define_responses_model() -> type[OpenAIResponsesModel]:
     return ResponsesModel
 
 
+class StreamEventTypes(NamedTuple):
+    """openai's Responses stream events: a tagged union of them, and each by its type."""
+
+    adapter: TypeAdapter[Any]
+    by_type: dict[str, type]
+
+
 @functools.cache
-def stream_event_adapter() -> TypeAdapter[Any] | None:
+def stream_event_types() -> StreamEventTypes | None:
     """A pydantic tagged union of openai's Responses stream events, by ``type``.
 
     None when a member has no ``type`` literal of its own (another openai): then the
@@ -69,15 +76,14 @@ def stream_event_adapter() -> TypeAdapter[Any] | None:
 
     try:
         union = typing.get_args(ResponseStreamEvent)[0]
-        members = typing.get_args(union)
-        seen: set[object] = set()
-        for member in members:
+        by_type: dict[str, type] = {}
+        for member in typing.get_args(union):
             literals = typing.get_args(member.model_fields["type"].annotation)
-            if not literals or seen.intersection(literals):
+            if not literals or any(lit in by_type or not isinstance(lit, str) for lit in literals):
                 return None
-            seen.update(literals)
+            by_type.update(dict.fromkeys(literals, member))
         tagged: Any = Annotated[union, pydantic.Field(discriminator="type")]
-        return pydantic.TypeAdapter(tagged)
+        return StreamEventTypes(pydantic.TypeAdapter(tagged), by_type)
     except Exception:  # another openai: keep its own parsing
         return None
 
@@ -91,17 +97,26 @@ class StreamEventByType:
 
     @classmethod
     def build(cls, *, response: Any, data: object) -> Any:
-        """The event as openai's ``construct_type(type_=ResponseStreamEvent)`` makes it."""
+        """The event as openai's ``construct_type(type_=ResponseStreamEvent)`` makes it.
+
+        That validates against the union and, when no member validates, constructs the
+        member the ``type`` names without validation. Only that member could validate
+        (each has its own ``type`` literal), so it alone is tried, then constructed.
+        """
         import pydantic
         from openai._models import construct_type
         from openai.types.responses import ResponseStreamEvent
 
-        adapter = stream_event_adapter()
-        if adapter is not None:
+        types = stream_event_types()
+        if types is not None:
             try:
-                return adapter.validate_python(data)
+                return types.adapter.validate_python(data)
             except pydantic.ValidationError:
-                pass
+                kind = data.get("type") if isinstance(data, dict) else None
+                member = types.by_type.get(kind) if isinstance(kind, str) else None
+                if member is not None:
+                    return construct_type(type_=member, value=data)
+        # No type, or one this openai does not know: openai's own way.
         return construct_type(type_=ResponseStreamEvent, value=data)
 
 
@@ -115,7 +130,7 @@ def lighten_stream(stream: object) -> bool:
         ResponseStreamEvent
     ):
         return False
-    if stream_event_adapter() is not None:
+    if stream_event_types() is not None:
         stream._cast_to = StreamEventByType
     decoder = getattr(stream, "_decoder", None)
     if can_coalesce(decoder):
