@@ -1,13 +1,14 @@
 """Benchmark the server's CPU per turn in process: the model side of a request.
 
     python bench/bench_turn_cpu.py [--turns N] [--rounds R] [--api chat_completions|responses|both]
-                                   [--compare OTHER_CHECKOUT] [--profile OUT.prof]
+                                   [--words N] [--compare OTHER_CHECKOUT] [--profile OUT.prof]
 
 A fake OpenAI-compatible LLM runs in its own process. Each side (this checkout, and
 with ``--compare`` another one: ``PATH/src`` first on ``PYTHONPATH``) runs in a worker
 process of its own that builds a ``NotebookAssistant`` on a throwaway SQLite store,
 warms it with a few turns, then answers ``--turns`` new conversations
-(``threads.create``, the fake model's default answer) through ``handle()``, reading
+(``threads.create``; the fake model's default answer of five words, or ``--words N``
+words, one delta each) through ``handle()``, reading
 every byte of each stream. The figure is the worker's CPU time (user + system, every
 thread) per turn: what the server spends on a request besides the HTTP transport.
 Workers of the two sides alternate, ``--rounds`` times each, so the machine's load hits
@@ -50,8 +51,20 @@ async def one_turn(assistant: Any, body: bytes, context: Any) -> None:
         raise RuntimeError(f"bad stream: {seen[-300:]!r}")
 
 
-async def worker(api: str, llm_url: str, turns: int, profile: str | None) -> list[float]:
-    """CPU seconds of each of ``turns`` warm turns of an in-process assistant."""
+async def script_answer(client: Any, llm_url: str, words: int) -> None:
+    """Have the fake model answer the next request with ``words`` words, one delta each."""
+    if words:
+        answer = {"text": " ".join(f"w{i}" for i in range(words))}
+        (await client.post(f"{llm_url}/_fake/control", json={"reply": answer})).raise_for_status()
+
+
+async def worker(
+    api: str, llm_url: str, turns: int, profile: str | None, words: int = 0
+) -> list[float]:
+    """CPU seconds of each of ``turns`` warm turns of an in-process assistant (answers of
+    ``words`` words, or the fake model's default answer)."""
+    import httpx
+
     from jupyter_chatkit.assistant.server import create_assistant
     from jupyter_chatkit.protocol import LOCAL_USER, RequestContext
     from jupyter_chatkit.settings import Settings
@@ -67,8 +80,10 @@ async def worker(api: str, llm_url: str, turns: int, profile: str | None) -> lis
         )
         context = RequestContext(user_id=LOCAL_USER)
         assistant = await create_assistant(settings)
+        control = httpx.AsyncClient()
         try:
             for i in range(WARM_TURNS):
+                await script_answer(control, llm_url, words)
                 await one_turn(assistant, create_body(f"warm {i}"), context)
             profiler = None
             if profile:
@@ -78,6 +93,7 @@ async def worker(api: str, llm_url: str, turns: int, profile: str | None) -> lis
                 profiler.enable()
             cpu: list[float] = []
             for i in range(turns):
+                await script_answer(control, llm_url, words)
                 start = time.process_time()
                 await one_turn(assistant, create_body(f"q{i}"), context)
                 cpu.append(time.process_time() - start)
@@ -86,17 +102,18 @@ async def worker(api: str, llm_url: str, turns: int, profile: str | None) -> lis
                 profiler.dump_stats(profile)
             return cpu
         finally:
+            await control.aclose()
             await assistant.aclose()
             await assistant.sql_store.close()
 
 
-def run_worker(api: str, llm_url: str, turns: int, src: Path | None) -> list[float]:
+def run_worker(api: str, llm_url: str, turns: int, src: Path | None, words: int) -> list[float]:
     """A worker process for one side; its CPU seconds per turn."""
     env = dict(os.environ)
     if src is not None:
         env["PYTHONPATH"] = os.pathsep.join([str(src), env.get("PYTHONPATH", "")])
     out = subprocess.run(
-        [sys.executable, __file__, "--worker", api, llm_url, str(turns)],
+        [sys.executable, __file__, "--worker", api, llm_url, str(turns), str(words)],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -136,12 +153,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="workers per side and API")
     parser.add_argument("--api", choices=[*APIS, "both"], default="both")
     parser.add_argument("--compare", type=Path, help="another checkout to measure too")
+    parser.add_argument("--words", type=int, default=0, help="answers of N words (one delta each)")
     parser.add_argument("--profile", help="write cProfile stats of this checkout here")
-    parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        api, llm_url, turns = args.worker
-        cpu = asyncio.run(worker(api, llm_url, int(turns), None))
+        api, llm_url, turns, words = args.worker
+        cpu = asyncio.run(worker(api, llm_url, int(turns), None, int(words)))
         print(json.dumps(cpu))
         return
     apis = APIS if args.api == "both" else (args.api,)
@@ -150,7 +168,7 @@ def main() -> None:
         if args.profile:
             import pstats
 
-            asyncio.run(worker(apis[0], llm_url, args.turns, args.profile))
+            asyncio.run(worker(apis[0], llm_url, args.turns, args.profile, args.words))
             stats = pstats.Stats(args.profile)
             stats.sort_stats("cumulative").print_stats(60)
             stats.sort_stats("tottime").print_stats(40)
@@ -162,9 +180,10 @@ def main() -> None:
             per_side: dict[str, list[float]] = {name: [] for name, _ in sides}
             for _ in range(args.rounds):
                 for name, src in sides:
-                    cpu = run_worker(api, llm_url, args.turns, src)
+                    cpu = run_worker(api, llm_url, args.turns, src, args.words)
                     per_side[name].append(statistics.median(cpu))
-            print(f"{api}: server CPU per warm turn (in process, median per worker)")
+            answer = f"{args.words}-word answers" if args.words else "the default answer"
+            print(f"{api}: server CPU per warm turn, {answer} (in process, median per worker)")
             for name, medians in per_side.items():
                 print(
                     f"   {name}: {statistics.median(medians) * 1e3:6.2f} ms   "
