@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import json
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from jupyter_chatkit.context_policy import ContextPolicy
+from jupyter_chatkit.context_policy.redact import is_secret_name
 from jupyter_chatkit.kernel.introspect import KernelView, dumps, run_tool
 
 CALLS: list[str] = []
@@ -217,3 +221,39 @@ def _nested(depth: int) -> list[Any]:
         current.append(inner)
         current = inner
     return root
+
+
+# -- texts: the shared table of attack texts (also run by js/lab/test/trust.test.ts) ---------
+
+TEXTS = json.loads((Path(__file__).parent / "fixtures" / "trust_texts.json").read_text())
+
+
+@pytest.mark.parametrize("case", TEXTS["leaks"], ids=[c["id"] for c in TEXTS["leaks"]])
+def test_no_part_of_a_secret_survives(case: dict[str, Any]) -> None:
+    policy = ContextPolicy()
+    text, count = policy.text(case["text"])
+    assert count >= 1 and "«redacted: " in text
+    result = dumps(policy.tool_result({"cells": [{"outputs": [{"text": case["text"]}]}]}))
+    for secret in case["secrets"]:
+        assert secret not in text, text
+        assert secret not in result, result
+
+
+def test_ordinary_text_comes_back_unchanged() -> None:
+    redactor = ContextPolicy().redactor()
+    for text in TEXTS["harmless"]:
+        assert redactor.text(text) == text
+    assert redactor.count == 0
+
+
+def test_names_about_secrets_and_key_ish_names() -> None:
+    for name in ("auth_method", "token_type", "password_policy", "token_url"):
+        assert not is_secret_name(name), name
+    for name in ("db_pass", "DB_PASSWORD", "session_id", "X-Auth-Token"):
+        assert is_secret_name(name), name
+    key = "Ab8dEf6hIj9kLm2nOp5q"
+    data = ContextPolicy().redactor().data({"STRIPE_KEY": key, "sort_key": "created_at"})
+    assert key not in dumps(data) and data["sort_key"] == "created_at"
+    view = KernelView({"STRIPE_KEY": key, "sort_key": "created_at"})
+    listing = dumps(run_tool("list_kernel_variables", {}, view))
+    assert key not in listing and "created_at" in listing

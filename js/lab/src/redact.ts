@@ -31,12 +31,27 @@ const BARE_PREFIXES = ["%env", "%set_env", "export", "set "];
 const ENV_ALLOW = new Set<string>(RULES.envAllowNames);
 // CSI (colours, cursor moves), OSC (titles, hyperlinks) and two-byte escape sequences.
 const ANSI_RE = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
-const CODE_LIKE = /^[A-Za-z_][A-Za-z0-9_.]*(\(.*\))?$|[()[\]{}]/;
+const INLINE = new RegExp(RULES.inlineAssignment, "g");
+const KEEP_VALUE = new RegExp(RULES.keepValue);
+const CODE_VALUE = new RegExp(RULES.codeValue);
+const KEYISH = new RegExp(RULES.keyishNamePattern);
+const RANDOM = new RegExp(RULES.highEntropyValue);
+const QUALIFIERS = new Set<string>(RULES.secretNameQualifiers);
+const LABEL_NAME = new RegExp(RULES.labelName);
+const CONTINUED = new RegExp(RULES.continuedString, "g");
+const DELIMITERS = RULES.tableDelimiters.map((d) => new RegExp(`(${d})`));
+const HEADER_FIELD = new RegExp(RULES.tableHeaderField);
+const RULE_ROW = new RegExp(RULES.tableRuleRow);
+const SERIES_FOOTER = new RegExp(RULES.seriesFooter);
+const POLARS_DTYPES =
+  /^│(?:\s*(?:str|i8|i16|i32|i64|u8|u16|u32|u64|f32|f64|bool|date|datetime\[\S+\]|null|cat|list\[\S+\]|struct\[\d+\]|binary|decimal\[\S+\]|object|time|duration\[\S+\])\s*[│┆])+$/;
 
 /** Text without ANSI escape sequences. */
 export function stripAnsi(text: string): string {
   return text.replace(ANSI_RE, "");
 }
+
+const isUpper = (name: string): boolean => name === name.toUpperCase() && name !== name.toLowerCase();
 
 /** `X-Api-Key` → `x_api_key`, `dbPassword` → `db_password` (as Python does). */
 export function normalizeName(name: string): string {
@@ -50,7 +65,36 @@ export function normalizeName(name: string): string {
 /** True when a name (variable, key, column, environment variable) marks a secret. */
 export function isSecretName(name: unknown): boolean {
   if (typeof name !== "string" || !name || name.length > 200) return false;
-  return SECRET_NAME.test(normalizeName(name));
+  const normal = normalizeName(name);
+  const cut = normal.lastIndexOf("_");
+  // auth_method, token_type: about a secret, not one.
+  if (cut > 0 && QUALIFIERS.has(normal.slice(cut + 1))) return false;
+  return SECRET_NAME.test(normal);
+}
+
+/** True for names that hold a key only sometimes (`STRIPE_KEY`, `sas`). */
+export function isKeyishName(name: unknown): boolean {
+  if (typeof name !== "string" || !name || name.length > 200) return false;
+  return KEYISH.test(normalizeName(name));
+}
+
+/** True for a value shaped like a generated key (16+ key characters, digits, mixed). */
+export function looksRandom(value: string): boolean {
+  return value.length <= 4096 && RANDOM.test(value);
+}
+
+/** A secret name, or a key-ish name holding a random-looking string. */
+export function isSecretPair(name: unknown, value: unknown): boolean {
+  if (typeof name !== "string") return false;
+  if (isSecretName(name)) return true;
+  return typeof value === "string" && isKeyishName(name) && looksRandom(value);
+}
+
+/** An unquoted value under a secret name that is no secret (a flag, a short number, code). */
+export function keepsUnquoted(value: string, constant: boolean): boolean {
+  if (KEEP_VALUE.test(value.toLowerCase())) return true;
+  if (constant) return false;
+  return CODE_VALUE.test(value);
 }
 
 /** True for environment variables whose values are harmless (PATH, HOME, ...). */
@@ -98,20 +142,146 @@ export class Redactor {
     if (assigns && NAME_TRIGGERS.some((t) => lower.includes(t))) {
       value = value.replace(QUOTED, (whole, name: string, sep: string, quote: string, secret: string) => {
         const last = name.split(".").pop() ?? name;
-        if (secret.includes(RULES.placeholderOpen) || !isSecretName(last)) return whole;
+        if (secret.includes(RULES.placeholderOpen) || !isSecretPair(last, secret)) return whole;
         this.count += 1;
         return `${name}${sep}${quote}${marker(`str, ${secret.length} chars`)}${quote}`;
       });
       value = value.replace(BARE, (whole, prefix: string, name: string, sep: string, secret: string) => {
-        if (secret.includes(RULES.placeholderOpen) || !isSecretName(name)) return whole;
+        if (secret.includes(RULES.placeholderOpen) || !isSecretPair(name, secret)) return whole;
         const magic = prefix.trim() !== "";
         if (!sep.trim() && !magic) return whole;
-        if (!magic && name !== name.toUpperCase() && CODE_LIKE.test(secret)) return whole;
+        if (keepsUnquoted(secret, magic || isUpper(name))) return whole;
         this.count += 1;
         return `${prefix}${name}${sep}${marker(`str, ${secret.length} chars`)}`;
       });
+      value = value.replace(INLINE, (whole, name: string, sep: string, secret: string, at: number, all: string) => {
+        const last = name.split(".").pop() ?? name;
+        if (!isSecretPair(last, secret) || LABEL_NAME.test(name)) return whole;
+        // `token = b64encode(x)`, `auth=token["a"]`: code.
+        if ("([.".includes(all.charAt(at + whole.length)) && at + whole.length < all.length) return whole;
+        if (keepsUnquoted(secret, isUpper(name))) return whole;
+        this.count += 1;
+        return `${name}${sep}${marker(`str, ${secret.length} chars`)}`;
+      });
     }
+    if (value.includes("\n") && NAME_TRIGGERS.some((t) => lower.includes(t))) value = this.tables(value);
+    if (value.includes(RULES.placeholderOpen)) value = this.continued(value);
     return value;
+  }
+
+  private continued(input: string): string {
+    let text = input;
+    // Each pass hides one more literal of a chain: bounded by the chain's length.
+    for (let i = 0; i < 50; i++) {
+      const clean = text.replace(CONTINUED, (_whole, head: string, glue: string, quote: string, secret: string) => {
+        this.count += 1;
+        return `${head}${glue}${quote}${marker(`str, ${secret.length} chars`)}`;
+      });
+      if (clean === text) return text;
+      text = clean;
+    }
+    return text;
+  }
+
+  /** Cells of secret-named columns hidden in CSV/TSV/Markdown/polars/pandas text. */
+  private tables(text: string): string {
+    const lines = text.split("\n");
+    let changed = false;
+    let i = 0;
+    while (i < lines.length) {
+      const footer = SERIES_FOOTER.exec(lines[i]);
+      if (footer && isSecretName(footer[1].trim())) {
+        changed = this.seriesValues(lines, i) || changed;
+        i += 1;
+        continue;
+      }
+      const row = this.delimitedHeader(lines[i]) ?? this.alignedHeader(lines[i]);
+      i += 1;
+      if (!row) continue;
+      while (i < lines.length && lines[i].trim()) {
+        const out = row(lines[i]);
+        if (out === null) break;
+        if (out !== lines[i]) {
+          lines[i] = out;
+          changed = true;
+        }
+        i += 1;
+      }
+    }
+    return changed ? lines.join("\n") : text;
+  }
+
+  private hideCell(cell: string): string {
+    const inner = cell.trim().replace(/^['"]+|['"]+$/g, "");
+    if (!inner || RULE_ROW.test(inner) || inner.includes(RULES.placeholderOpen)) return cell;
+    if (KEEP_VALUE.test(inner.toLowerCase())) return cell;
+    this.count += 1;
+    const lead = cell.slice(0, cell.length - cell.trimStart().length);
+    const trail = cell.slice(cell.trimEnd().length);
+    return `${lead}${marker(`str, ${inner.length.toLocaleString("en-US")} chars`)}${trail}`;
+  }
+
+  private delimitedHeader(line: string): ((row: string) => string | null) | null {
+    const lower = line.toLowerCase();
+    if (line.length > 2000 || !NAME_TRIGGERS.some((t) => lower.includes(t))) return null;
+    for (const delimiter of DELIMITERS) {
+      const fields = line.split(delimiter).filter((_, k) => k % 2 === 0);
+      if (fields.length < 2) continue;
+      const names = fields.map((f) => f.trim().replace(/^['"]+|['"]+$/g, ""));
+      if (!names.every((n) => !n || HEADER_FIELD.test(n))) continue;
+      const secret = names.flatMap((n, k) => (n && isSecretName(n) ? [k] : []));
+      if (!secret.length) continue;
+      const count = fields.length;
+      return (text: string) => {
+        const parts = text.split(delimiter);
+        // A rule row (`╞═══╡`) has no delimiter; anything else ends the table.
+        if (Math.ceil(parts.length / 2) !== count) return RULE_ROW.test(text) ? text : null;
+        if (POLARS_DTYPES.test(text)) return text;
+        for (const k of secret) parts[2 * k] = this.hideCell(parts[2 * k]);
+        return parts.join("");
+      };
+    }
+    return null;
+  }
+
+  private alignedHeader(line: string): ((row: string) => string | null) | null {
+    // pandas' repr: cells right-aligned under names separated by 2+ spaces.
+    if (!line.startsWith("  ") || line.length > 2000 || /[=:()"']/.test(line)) return null;
+    const lower = line.toLowerCase();
+    if (!NAME_TRIGGERS.some((t) => lower.includes(t))) return null;
+    const tokens = [...line.matchAll(/\S+/g)];
+    const spans: [number, number][] = [];
+    tokens.forEach((t, k) => {
+      const end = (t.index ?? 0) + t[0].length;
+      if (isSecretName(t[0])) spans.push([k ? (tokens[k - 1].index ?? 0) + tokens[k - 1][0].length : 0, end]);
+    });
+    if (!spans.length) return null;
+    return (text: string) => {
+      let out = text;
+      for (const [start, end0] of [...spans].reverse()) {
+        let end = end0;
+        while (end < out.length && !/\s/.test(out[end])) end += 1;
+        let begin = Math.min(end, out.length);
+        while (begin > start && !(out[begin - 1] === " " && out.slice(begin - 2, begin) === "  ")) begin -= 1;
+        const cell = out.slice(begin, end);
+        if (cell.trim()) out = out.slice(0, begin) + this.hideCell(cell) + out.slice(end);
+      }
+      return out;
+    };
+  }
+
+  private seriesValues(lines: string[], footer: number): boolean {
+    let changed = false;
+    for (let j = footer - 1; j >= 0 && lines[j].trim() && footer - j <= 1000; j--) {
+      const trimmed = lines[j].trim();
+      const gap = /\s{2,}/.exec(trimmed);
+      const value = gap ? trimmed.slice(gap.index + gap[0].length) : "";
+      if (value && value !== "...") {
+        lines[j] = lines[j].slice(0, lines[j].lastIndexOf(value)) + this.hideCell(value);
+        changed = true;
+      }
+    }
+    return changed;
   }
 
   /** A copy of JSON-ready `value` with secrets hidden, by key name and in text. */
@@ -126,7 +296,7 @@ export class Redactor {
       const keep =
         item === null || item === undefined || item === true || item === false || item === "" ||
         (typeof item === "string" && item.startsWith(RULES.placeholderOpen));
-      if ((isSecretName(key) || (entrySecret && VALUE_KEYS.has(key))) && !keep) {
+      if ((isSecretPair(key, item) || (entrySecret && VALUE_KEYS.has(key))) && !keep) {
         this.count += 1;
         out[key] = marker(describeHidden(item));
       } else {

@@ -1,11 +1,56 @@
 // Generated from src/jupyter_chatkit/context_policy/rules.py: do not edit.
 // Regenerate: python -m jupyter_chatkit.context_policy.rules --write
 export const RULES = {
-  "secretNamePattern": "(?:^|_)(?:passwords?|passwd|pwd|passphrase|secrets?|token|auth|authorization|credentials?|creds|dsn|cookies?|session|session_?id|bearer|otp|(?:api|private|access|secret|signing|encryption|client)_?keys?|client_?secret|conn(?:ection)?_?str(?:ing)?)(?:_|$)|(?:^|_)[a-z0-9]*(?:password|passwd|passphrase|secret|token|apikey|credentials?)(?:_|$)",
+  "secretNamePattern": "(?:^|_)(?:passwords?|passwd|pwd|passphrase|secrets?|token|auth|authorization|credentials?|creds|dsn|cookies?|session|session_?id|bearer|otp|(?:api|private|access|secret|signing|encryption|client)_?keys?|client_?secret|conn(?:ection)?_?str(?:ing)?)(?:_|$)|(?:^|_)pass$|(?:^|_)[a-z0-9]*(?:password|passwd|passphrase|secret|token|apikey|credentials?)(?:_|$)",
+  "secretNameQualifiers": [
+    "algorithm",
+    "backend",
+    "count",
+    "dir",
+    "enabled",
+    "endpoint",
+    "env",
+    "expires",
+    "expiry",
+    "field",
+    "file",
+    "format",
+    "header",
+    "hint",
+    "host",
+    "kind",
+    "label",
+    "len",
+    "length",
+    "limit",
+    "max",
+    "method",
+    "min",
+    "mode",
+    "name",
+    "path",
+    "policy",
+    "port",
+    "prompt",
+    "provider",
+    "required",
+    "scheme",
+    "size",
+    "strategy",
+    "timeout",
+    "ttl",
+    "type",
+    "uri",
+    "url",
+    "user",
+    "username",
+    "var",
+    "version"
+  ],
   "valueRules": [
     {
       "kind": "PEM private key",
-      "pattern": "-----BEGIN [A-Z ]*PRIVATE KEY-----(?:[\\s\\S]*?-----END [A-Z ]*PRIVATE KEY-----|[A-Za-z0-9+/=\\s\\\\]*)",
+      "pattern": "-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:[\\s\\S]*?-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|(?:[A-Za-z0-9+/=\\s\\\\]|['\\\"],?[ \\t]*['\\\"])*)",
       "group": 0,
       "flags": ""
     },
@@ -47,7 +92,49 @@ export const RULES = {
     },
     {
       "kind": "Slack token",
-      "pattern": "(?<![A-Za-z0-9])xox[abpr]-[A-Za-z0-9-]{10,}",
+      "pattern": "(?<![A-Za-z0-9])(?:xox[abeoprs]-[A-Za-z0-9-]{10,}|xapp-[0-9]-[A-Za-z0-9-]{10,})",
+      "group": 0,
+      "flags": ""
+    },
+    {
+      "kind": "Slack webhook",
+      "pattern": "(hooks\\.slack\\.com/(?:services|workflows|triggers)/)([A-Za-z0-9/_-]{16,})",
+      "group": 2,
+      "flags": ""
+    },
+    {
+      "kind": "Stripe webhook secret",
+      "pattern": "(?<![A-Za-z0-9])whsec_[A-Za-z0-9]{16,}",
+      "group": 0,
+      "flags": ""
+    },
+    {
+      "kind": "GitLab token",
+      "pattern": "(?<![A-Za-z0-9])gl(?:pat|dt|rt|ptt|cbt|soat|ft|imt|agent)-[A-Za-z0-9_-]{20,}",
+      "group": 0,
+      "flags": ""
+    },
+    {
+      "kind": "package registry token",
+      "pattern": "(?<![A-Za-z0-9])(?:npm_[A-Za-z0-9]{30,}|pypi-[A-Za-z0-9_-]{50,})",
+      "group": 0,
+      "flags": ""
+    },
+    {
+      "kind": "SendGrid key",
+      "pattern": "(?<![A-Za-z0-9])SG\\.[A-Za-z0-9_-]{16,}\\.[A-Za-z0-9_-]{16,}",
+      "group": 0,
+      "flags": ""
+    },
+    {
+      "kind": "Google OAuth token",
+      "pattern": "(?<![A-Za-z0-9])(?:ya29\\.[A-Za-z0-9_-]{20,}|1//0[A-Za-z0-9_-]{30,})",
+      "group": 0,
+      "flags": ""
+    },
+    {
+      "kind": "Databricks token",
+      "pattern": "(?<![A-Za-z0-9])dapi[a-f0-9]{32}(?:-[0-9])?",
       "group": 0,
       "flags": ""
     },
@@ -64,6 +151,12 @@ export const RULES = {
       "flags": ""
     },
     {
+      "kind": "authorization header",
+      "pattern": "(\\bauthorization['\\\"]?[ \\t]*[:=][ \\t]*['\\\"]?(?:(?:bearer|basic|token|digest|apikey|sso-key)[ \\t]+)?)((?![{$<])[^\\s'\\\",;}«]{6,})",
+      "group": 2,
+      "flags": "i"
+    },
+    {
       "kind": "bearer token",
       "pattern": "(\\b(?:bearer|token|basic)[ \\t]+)((?=[A-Za-z0-9._~+/=-]{12,})[A-Za-z._~+/=-]*[0-9][A-Za-z0-9._~+/=-]*)",
       "group": 2,
@@ -71,13 +164,43 @@ export const RULES = {
     },
     {
       "kind": "URL password",
-      "pattern": "(\\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s:/?#@'\\\"]*:)([^\\s@/'\\\"]+)(?=@)",
+      "pattern": "(\\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s:/?#@'\\\"]*:)([^\\s/'\\\"]+)(?=@[^\\s@/'\\\"]*(?:[/?#\\s'\\\"]|$))",
       "group": 2,
       "flags": ""
     },
     {
+      "kind": "connection string secret",
+      "pattern": "((?:(?:^|[;\\s'\\\"])(?:AccountKey|SharedAccessKey|SharedAccessSignature|AccessKey)|;[ \\t]*(?:Password|Pwd))[ \\t]*=[ \\t]*)([^;\\s'\\\"«]+)",
+      "group": 2,
+      "flags": "i"
+    },
+    {
+      "kind": "password in text",
+      "pattern": "(\\b(?:password|passwd|passphrase|secret|token|api[ _-]?key)[ \\t]+(?:(?:is|was|set to|of)[ \\t]+)?['\\\"`])([^'\\\"`\\n«]{4,200})(?=['\\\"`])",
+      "group": 2,
+      "flags": "i"
+    },
+    {
+      "kind": "password in text",
+      "pattern": "(\\b(?:password|passwd|passphrase|secret|token|api[ _-]?key)[ \\t]+(?:is|was)[ \\t]+)((?=[^\\s'\\\"«]*[0-9!@#$%^&*])[^\\s'\\\"«]{6,})",
+      "group": 2,
+      "flags": "i"
+    },
+    {
+      "kind": "command-line password",
+      "pattern": "((?:^|\\s)(?:-u|--user)[ \\t]+['\\\"]?[^\\s:'\\\"]+:)([^\\s'\\\"@«]+)",
+      "group": 2,
+      "flags": ""
+    },
+    {
+      "kind": "XML element",
+      "pattern": "(<([A-Za-z_:-]*(?:[Pp]assword|[Pp]asswd|[Ss]ecret|[Tt]oken|[Aa]pi_?[Kk]ey|[Cc]redential)[A-Za-z_:-]*)>)([^<«]{1,500})(?=</\\2>)",
+      "group": 3,
+      "flags": ""
+    },
+    {
       "kind": "query secret",
-      "pattern": "([?&;](?:password|passwd|pwd|token|secret|api_?key|access_token|auth|sig|signature)=)([^&\\s'\\\"#]+)",
+      "pattern": "([?&;](?:password|passwd|pwd|token|secret|api[_-]?key|key|access_token|refresh_token|id_token|client_secret|private_token|auth|sig|signature)=)((?![<{$])[^&\\s'\\\"#]+)",
       "group": 2,
       "flags": "i"
     }
@@ -111,10 +234,61 @@ export const RULES = {
     "key=",
     "auth=",
     "sig=",
-    "signature="
+    "signature=",
+    "xapp-",
+    "hooks.slack",
+    "whsec_",
+    "glpat-",
+    "gldt-",
+    "glrt-",
+    "glptt-",
+    "glcbt-",
+    "glsoat-",
+    "glft-",
+    "glimt-",
+    "glagent-",
+    "npm_",
+    "pypi-",
+    "sg.",
+    "ya29.",
+    "1//0",
+    "dapi",
+    "authorization",
+    "accountkey",
+    "accesskey",
+    "sharedaccess",
+    "clientsecret",
+    "pwd",
+    "password",
+    "passwd",
+    "passphrase",
+    "secret",
+    "api key",
+    "api-key",
+    "api_key",
+    "-u ",
+    "--user",
+    "<"
   ],
   "quotedAssignment": "([A-Za-z_][A-Za-z0-9_.-]*)(['\\\"]?\\]?[ \\t]*(?::=|=|:)[ \\t]*[rbuRBU]?)(['\\\"])((?:(?!\\3)[^\\n\\\\]|\\\\.){1,2000})\\3",
   "bareAssignment": "^([ \\t]*(?:%env[ \\t]+|%set_env[ \\t]+|!?export[ \\t]+|set[ \\t]+)?)([A-Za-z_][A-Za-z0-9_.-]*)([ \\t]*[=:][ \\t]*|[ \\t]+)([^\\s'\\\"]+)[ \\t]*$",
+  "inlineAssignment": "(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_.-]*)(['\\\"]?[ \\t]*(?::=|=|:)[ \\t]*)([^\\s'\\\"`,;&<>(){}\\[\\]|«=$]+)",
+  "keepValue": "^(?:none|null|nil|true|false|undefined|yes|no|on|off|\\*+|x+|\\.\\.\\.|…|[0-9]{1,5}|[^a-z0-9]*)$",
+  "labelName": "(?:Error|Exception|Warning|Exit|Interrupt)$",
+  "continuedString": "(«redacted: [^»\\n]{1,80}»['\\\"])([ \\t]*(?:\\+[ \\t]*|\\\\[ \\t]*)?\\n?[ \\t]*)(['\\\"])([^'\\\"\\n«]{1,2000})(?=['\\\"])",
+  "codeValue": "^[A-Za-z_][A-Za-z_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)*(?:\\(.*\\))?[,;]?$|^[A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)+[,;]?$|[()\\[\\]{}]",
+  "keyishNamePattern": "(?:^|_)(?:[a-z0-9]*keys?|sas|sig|signature|salt|hmac|nonce)(?:_|$)",
+  "highEntropyValue": "^(?=[A-Za-z0-9+/=_.~-]{16,}$)(?=[^0-9]*[0-9])(?=[^A-Za-z]*[A-Za-z])(?:(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])|.{32,})",
+  "tableDelimiters": [
+    ",",
+    "\t",
+    ";",
+    "\\|",
+    "[│┆]"
+  ],
+  "tableHeaderField": "^[A-Za-z_][A-Za-z0-9_ -]{0,63}$",
+  "tableRuleRow": "^[\\s─═╞╪╡├┼┤┌┬┐└┴┘╭╮╰╯|+:=-]*$",
+  "seriesFooter": "^Name: ([^,]{1,100}), (?:Length: [0-9,]+, )?dtype: \\S+$",
   "nameTriggers": [
     "pass",
     "pwd",
@@ -129,7 +303,12 @@ export const RULES = {
     "bearer",
     "key",
     "otp",
-    "conn"
+    "conn",
+    "sas",
+    "sig",
+    "salt",
+    "hmac",
+    "nonce"
   ],
   "envAllowNames": [
     "CONDA_DEFAULT_ENV",

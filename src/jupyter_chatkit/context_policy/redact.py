@@ -39,6 +39,7 @@ class _Compiled:
     value_rules: tuple[tuple[str, re.Pattern[str], int], ...]
     quoted: re.Pattern[str]
     bare: re.Pattern[str]
+    inline: re.Pattern[str]
     extra: tuple[re.Pattern[str], ...]
 
 
@@ -64,8 +65,28 @@ def _compile(extra: tuple[str, ...]) -> _Compiled:
         value_rules=value_rules,
         quoted=re.compile(rules.QUOTED_ASSIGNMENT),
         bare=re.compile(rules.BARE_ASSIGNMENT, re.MULTILINE),
+        inline=re.compile(rules.INLINE_ASSIGNMENT),
         extra=tuple(compiled_extra),
     )
+
+
+_KEEP_VALUE = re.compile(rules.KEEP_VALUE)
+_CODE_VALUE = re.compile(rules.CODE_VALUE)
+_KEYISH = re.compile(rules.KEYISH_NAME_PATTERN)
+_RANDOM = re.compile(rules.HIGH_ENTROPY_VALUE)
+_DELIMITERS = tuple(re.compile(f"({d})") for d in rules.TABLE_DELIMITERS)
+_HEADER_FIELD = re.compile(rules.TABLE_HEADER_FIELD)
+_RULE_ROW = re.compile(rules.TABLE_RULE_ROW)
+_SERIES_FOOTER = re.compile(rules.SERIES_FOOTER)
+_ALIGNED_TOKEN = re.compile(r"\S+")
+_LABEL_NAME = re.compile(rules.LABEL_NAME)
+_CONTINUED = re.compile(rules.CONTINUED_STRING)
+_SPLIT_WIDE = re.compile(r"(\s{2,})")
+_POLARS_DTYPES = re.compile(
+    r"^│(?:\s*(?:str|i8|i16|i32|i64|u8|u16|u32|u64|f32|f64|bool|date|datetime\[\S+\]|null"
+    r"|cat|list\[\S+\]|struct\[\d+\]|binary|decimal\[\S+\]|object|time|duration\[\S+\])"
+    r"\s*[│┆])+$"
+)
 
 
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
@@ -83,7 +104,48 @@ def is_secret_name(name: str) -> bool:
     """True when a variable, key, attribute, column or environment name marks a secret."""
     if not isinstance(name, str) or not name or len(name) > 200:
         return False
-    return _compile(()).secret_name.search(normalize_name(name)) is not None
+    normal = normalize_name(name)
+    head, _, last = normal.rpartition("_")
+    if head and last in _QUALIFIERS:
+        return False  # auth_method, token_type: about a secret, not one
+    return _compile(()).secret_name.search(normal) is not None
+
+
+_QUALIFIERS = frozenset(rules.SECRET_NAME_QUALIFIERS)
+
+
+@functools.lru_cache(maxsize=4096)
+def is_keyish_name(name: str) -> bool:
+    """True for names that hold a key only sometimes (``STRIPE_KEY``, ``sas``)."""
+    if not isinstance(name, str) or not name or len(name) > 200:
+        return False
+    return _KEYISH.search(normalize_name(name)) is not None
+
+
+def looks_random(value: str) -> bool:
+    """True for a value shaped like a generated key (16+ key characters, digits, mixed)."""
+    return len(value) <= 4096 and _RANDOM.match(value) is not None
+
+
+def is_secret_pair(name: Any, value: Any) -> bool:
+    """True when ``value`` under ``name`` is a secret: a secret name, or a key-ish name
+    (``STRIPE_KEY``, ``account_key``) holding a random-looking string."""
+    if not isinstance(name, str):
+        return False
+    if is_secret_name(name):
+        return True
+    return isinstance(value, str) and is_keyish_name(name) and looks_random(value)
+
+
+def keeps_unquoted(value: str, constant: bool) -> bool:
+    """True when an unquoted value under a secret name is no secret: an empty or flag
+    value, a short number, or code (``token = make_token()``, ``password: str``).
+    ``constant``: an upper-case name (``API_KEY=``), whose values are literals."""
+    if _KEEP_VALUE.match(value.lower()):
+        return True
+    if constant:
+        return False
+    return _CODE_VALUE.search(value) is not None
 
 
 def is_env_allowed(name: str) -> bool:
@@ -173,6 +235,11 @@ class Redactor:
         ):
             value = rx.quoted.sub(self._replace_quoted, value)
             value = rx.bare.sub(self._replace_bare, value)
+            value = rx.inline.sub(self._replace_inline, value)
+        if "\n" in value and any(t in lower for t in _NAME_TRIGGERS):
+            value = self._tables(value)
+        if rules.PLACEHOLDER_OPEN in value:
+            value = self._continued(value)
         for pattern in rx.extra:
             value = pattern.sub(functools.partial(self._replace_group, "custom pattern", 0), value)
         return value
@@ -188,24 +255,172 @@ class Redactor:
 
     def _replace_quoted(self, match: re.Match[str]) -> str:
         name, sep, quote, secret = match.group(1, 2, 3, 4)
-        if rules.PLACEHOLDER_OPEN in secret or not is_secret_name(name.rsplit(".", 1)[-1]):
+        if rules.PLACEHOLDER_OPEN in secret or not is_secret_pair(name.rsplit(".", 1)[-1], secret):
             return match.group(0)
         self.count += 1
         return f"{name}{sep}{quote}{marker(f'str, {len(secret):,} chars')}{quote}"
 
     def _replace_bare(self, match: re.Match[str]) -> str:
         prefix, name, sep, secret = match.group(1, 2, 3, 4)
-        if rules.PLACEHOLDER_OPEN in secret or not is_secret_name(name):
+        if rules.PLACEHOLDER_OPEN in secret or not is_secret_pair(name, secret):
             return match.group(0)
         magic = prefix.strip() != ""
         if not sep.strip() and not magic:
             # "name value" is only an assignment after %env / export / set.
             return match.group(0)
-        if not magic and not name.isupper() and _looks_like_code(secret):
+        if keeps_unquoted(secret, magic or name.isupper()):
             # ``token = make_token()`` is code, not a value: keep it readable.
             return match.group(0)
         self.count += 1
         return f"{prefix}{name}{sep}{marker(f'str, {len(secret):,} chars')}"
+
+    def _replace_inline(self, match: re.Match[str]) -> str:
+        name, sep, secret = match.group(1, 2, 3)
+        if not is_secret_pair(name.rsplit(".", 1)[-1], secret) or _LABEL_NAME.search(name):
+            return match.group(0)
+        if match.string[match.end() : match.end() + 1] in ("(", "[", "."):
+            return match.group(0)  # ``token = b64encode(x)``, ``auth=token["a"]``: code
+        if keeps_unquoted(secret, name.isupper()):
+            return match.group(0)
+        self.count += 1
+        return f"{name}{sep}{marker(f'str, {len(secret):,} chars')}"
+
+    def _continued(self, text: str) -> str:
+        # Each pass hides one more literal of a chain: bounded by the chain's length.
+        for _ in range(50):
+            clean = _CONTINUED.sub(self._replace_continued, text)
+            if clean == text:
+                return text
+            text = clean
+        return text
+
+    def _replace_continued(self, match: re.Match[str]) -> str:
+        head, glue, quote, secret = match.group(1, 2, 3, 4)
+        self.count += 1
+        return f"{head}{glue}{quote}{marker(f'str, {len(secret):,} chars')}"
+
+    # -- tables in text ----------------------------------------------------------------
+
+    def _tables(self, text: str) -> str:
+        """Cells of secret-named columns hidden in CSV/TSV/Markdown/polars/pandas text."""
+        lines = text.split("\n")
+        changed = False
+        i = 0
+        while i < len(lines):
+            line = lines[i]
+            footer = _SERIES_FOOTER.match(line)
+            if footer and is_secret_name(footer.group(1).strip()):
+                changed |= self._series_values(lines, i)
+                i += 1
+                continue
+            found = self._delimited_header(line) or self._aligned_header(line)
+            if found is None:
+                i += 1
+                continue
+            i += 1
+            while i < len(lines) and lines[i].strip():
+                row = found(lines[i])
+                if row is None:
+                    break
+                if row != lines[i]:
+                    lines[i] = row
+                    changed = True
+                i += 1
+        return "\n".join(lines) if changed else text
+
+    def _hide_cell(self, cell: str) -> str:
+        inner = cell.strip().strip("'\"")
+        if not inner or _RULE_ROW.match(inner) or rules.PLACEHOLDER_OPEN in inner:
+            return cell
+        if _KEEP_VALUE.match(inner.lower()):
+            return cell
+        self.count += 1
+        lead = cell[: len(cell) - len(cell.lstrip())]
+        trail = cell[len(cell.rstrip()) :]
+        return f"{lead}{marker(f'str, {len(inner):,} chars')}{trail}"
+
+    def _delimited_header(self, line: str) -> Any:
+        lower = line.lower()
+        if len(line) > 2000 or not any(t in lower for t in _NAME_TRIGGERS):
+            return None
+        for delimiter in _DELIMITERS:
+            parts = delimiter.split(line)
+            fields = parts[0::2]
+            if len(fields) < 2:
+                continue
+            names = [f.strip().strip("'\"") for f in fields]
+            if not all(not n or _HEADER_FIELD.match(n) for n in names):
+                continue
+            secret = [k for k, n in enumerate(names) if n and is_secret_name(n)]
+            if not secret:
+                continue
+
+            def row(
+                text: str,
+                delimiter: re.Pattern[str] = delimiter,
+                count: int = len(fields),
+                secret: list[int] = secret,
+            ) -> str | None:
+                parts = delimiter.split(text)
+                if len(parts[0::2]) != count:
+                    # A rule row (``╞═══╡``) has no delimiter; anything else ends the table.
+                    return text if _RULE_ROW.match(text) else None
+                if _POLARS_DTYPES.match(text):
+                    return text  # polars' dtype row under its ``---`` row
+                for k in secret:
+                    parts[2 * k] = self._hide_cell(parts[2 * k])
+                return "".join(parts)
+
+            return row
+        return None
+
+    def _aligned_header(self, line: str) -> Any:
+        # pandas' repr: columns right-aligned under names separated by 2+ spaces; a
+        # column's cells end where its name ends and start after the previous one's end.
+        if not line.startswith("  ") or len(line) > 2000 or any(c in line for c in "=:()\"'"):
+            return None
+        lower = line.lower()
+        if not any(t in lower for t in _NAME_TRIGGERS):
+            return None
+        tokens = list(_ALIGNED_TOKEN.finditer(line))
+        spans = []
+        for k, token in enumerate(tokens):
+            if is_secret_name(token.group(0)):
+                start = tokens[k - 1].end() if k else 0
+                spans.append((start, token.end()))
+        if not spans:
+            return None
+
+        def row(text: str) -> str | None:
+            out = text
+            for start, end in reversed(spans):
+                while end < len(out) and not out[end].isspace():
+                    end += 1  # a cell wider than its name (a hand-made table)
+                # The cell runs left from its end to two spaces (the column gap) or to
+                # the previous column's end; for the first column that may be the index.
+                begin = min(end, len(out))
+                while begin > start and not (
+                    out[begin - 1] == " " and out[begin - 2 : begin] == "  "
+                ):
+                    begin -= 1
+                cell = out[begin:end]
+                if cell.strip():
+                    out = out[:begin] + self._hide_cell(cell) + out[end:]
+            return out
+
+        return row
+
+    def _series_values(self, lines: list[str], footer: int) -> bool:
+        changed = False
+        j = footer - 1
+        while j >= 0 and lines[j].strip() and footer - j <= 1000:
+            parts = _SPLIT_WIDE.split(lines[j].strip(), maxsplit=1)
+            value = parts[2] if len(parts) == 3 else ""
+            if value and value != "...":
+                lines[j] = lines[j][: lines[j].rindex(value)] + self._hide_cell(value)
+                changed = True
+            j -= 1
+        return changed
 
     # -- JSON-ready data ---------------------------------------------------------------
 
@@ -219,7 +434,8 @@ class Redactor:
             out: dict[Any, Any] = {}
             entry_secret = self.secret_name(value.get("name")) and value.get("type") != "class"
             for key, item in value.items():
-                if (self.secret_name(key) or (entry_secret and key in _VALUE_KEYS)) and (
+                keyish = self.enabled and is_secret_pair(key, item)
+                if (self.secret_name(key) or keyish or (entry_secret and key in _VALUE_KEYS)) and (
                     item not in _KEEP_UNDER_SECRET_NAME
                     and not (isinstance(item, str) and is_placeholder(item))
                 ):
@@ -240,13 +456,6 @@ class Redactor:
                 for item in value
             ]
         return value
-
-
-_CODE_LIKE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*(\(.*\))?$|[()\[\]{}]")
-
-
-def _looks_like_code(value: str) -> bool:
-    return _CODE_LIKE.search(value) is not None
 
 
 def env_view(

@@ -24,8 +24,60 @@ SECRET_NAME_PATTERN = (
     r"|credentials?|creds|dsn|cookies?|session|session_?id|bearer|otp"
     r"|(?:api|private|access|secret|signing|encryption|client)_?keys?"
     r"|client_?secret|conn(?:ection)?_?str(?:ing)?)(?:_|$)"
+    # ``pass`` only as the last part (``db_pass``), never ``pass_rate``.
+    r"|(?:^|_)pass$"
     # Run-together names (AUTHTOKEN, GITHUBTOKEN, DBPASSWORD, MYAPIKEY).
     r"|(?:^|_)[a-z0-9]*(?:password|passwd|passphrase|secret|token|apikey|credentials?)(?:_|$)"
+)
+
+# A secret word followed by one of these names something about the secret, not the
+# secret itself: ``auth_method``, ``token_type``, ``password_policy``, ``token_url``.
+SECRET_NAME_QUALIFIERS: list[str] = sorted(
+    {
+        "algorithm",
+        "backend",
+        "count",
+        "dir",
+        "enabled",
+        "endpoint",
+        "env",
+        "expires",
+        "expiry",
+        "field",
+        "file",
+        "format",
+        "header",
+        "hint",
+        "host",
+        "kind",
+        "label",
+        "len",
+        "length",
+        "limit",
+        "max",
+        "method",
+        "min",
+        "mode",
+        "name",
+        "path",
+        "policy",
+        "port",
+        "prompt",
+        "provider",
+        "required",
+        "scheme",
+        "size",
+        "strategy",
+        "timeout",
+        "ttl",
+        "type",
+        "uri",
+        "url",
+        "user",
+        "username",
+        "var",
+        "version",
+    }
 )
 
 # Known shapes of credential values. ``group`` is the part that is secret (0: the whole
@@ -33,8 +85,10 @@ SECRET_NAME_PATTERN = (
 VALUE_RULES: list[dict[str, Any]] = [
     {
         "kind": "PEM private key",
-        "pattern": r"-----BEGIN [A-Z ]*PRIVATE KEY-----(?:[\s\S]*?-----END [A-Z ]*PRIVATE "
-        r"KEY-----|[A-Za-z0-9+/=\s\\]*)",
+        # Any flavour (RSA, EC, OPENSSH, ENCRYPTED, PGP ... BLOCK), whole or cut off; a cut
+        # one also across the quotes of a list of lines (``readlines()``).
+        "pattern": r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END "
+        r"[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|(?:[A-Za-z0-9+/=\s\\]|['\"],?[ \t]*['\"])*)",
         "group": 0,
         "flags": "",
     },
@@ -76,7 +130,50 @@ VALUE_RULES: list[dict[str, Any]] = [
     },
     {
         "kind": "Slack token",
-        "pattern": r"(?<![A-Za-z0-9])xox[abpr]-[A-Za-z0-9-]{10,}",
+        "pattern": r"(?<![A-Za-z0-9])(?:xox[abeoprs]-[A-Za-z0-9-]{10,}"
+        r"|xapp-[0-9]-[A-Za-z0-9-]{10,})",
+        "group": 0,
+        "flags": "",
+    },
+    {
+        "kind": "Slack webhook",
+        "pattern": r"(hooks\.slack\.com/(?:services|workflows|triggers)/)([A-Za-z0-9/_-]{16,})",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "Stripe webhook secret",
+        "pattern": r"(?<![A-Za-z0-9])whsec_[A-Za-z0-9]{16,}",
+        "group": 0,
+        "flags": "",
+    },
+    {
+        "kind": "GitLab token",
+        "pattern": r"(?<![A-Za-z0-9])gl(?:pat|dt|rt|ptt|cbt|soat|ft|imt|agent)-[A-Za-z0-9_-]{20,}",
+        "group": 0,
+        "flags": "",
+    },
+    {
+        "kind": "package registry token",
+        "pattern": r"(?<![A-Za-z0-9])(?:npm_[A-Za-z0-9]{30,}|pypi-[A-Za-z0-9_-]{50,})",
+        "group": 0,
+        "flags": "",
+    },
+    {
+        "kind": "SendGrid key",
+        "pattern": r"(?<![A-Za-z0-9])SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}",
+        "group": 0,
+        "flags": "",
+    },
+    {
+        "kind": "Google OAuth token",
+        "pattern": r"(?<![A-Za-z0-9])(?:ya29\.[A-Za-z0-9_-]{20,}|1//0[A-Za-z0-9_-]{30,})",
+        "group": 0,
+        "flags": "",
+    },
+    {
+        "kind": "Databricks token",
+        "pattern": r"(?<![A-Za-z0-9])dapi[a-f0-9]{32}(?:-[0-9])?",
         "group": 0,
         "flags": "",
     },
@@ -93,6 +190,14 @@ VALUE_RULES: list[dict[str, Any]] = [
         "flags": "",
     },
     {
+        "kind": "authorization header",
+        # ``Authorization: Bearer X`` / ``Proxy-Authorization: Basic X``: whatever follows.
+        "pattern": r"(\bauthorization['\"]?[ \t]*[:=][ \t]*['\"]?(?:(?:bearer|basic|token|digest"
+        r"|apikey|sso-key)[ \t]+)?)((?![{$<])[^\s'\",;}«]{6,})",
+        "group": 2,
+        "flags": "i",
+    },
+    {
         "kind": "bearer token",
         "pattern": r"(\b(?:bearer|token|basic)[ \t]+)((?=[A-Za-z0-9._~+/=-]{12,})"
         r"[A-Za-z._~+/=-]*[0-9][A-Za-z0-9._~+/=-]*)",
@@ -101,14 +206,57 @@ VALUE_RULES: list[dict[str, Any]] = [
     },
     {
         "kind": "URL password",
-        "pattern": r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/?#@'\"]*:)([^\s@/'\"]+)(?=@)",
+        # Up to the last "@" before the host: an unescaped "@" in a password is common.
+        "pattern": r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/?#@'\"]*:)([^\s/'\"]+)(?=@[^\s@/'\"]*(?:[/?#\s'\"]|$))",
         "group": 2,
         "flags": "",
     },
     {
+        "kind": "connection string secret",
+        # Azure / ODBC / ADO.NET: ``...;AccountKey=...;``, ``Pwd=...;``, ``SharedAccessKey=...``.
+        "pattern": r"((?:(?:^|[;\s'\"])(?:AccountKey|SharedAccessKey|SharedAccessSignature"
+        r"|AccessKey)|;[ \t]*(?:Password|Pwd))[ \t]*=[ \t]*)([^;\s'\"«]+)",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "password in text",
+        # ``invalid password 'hunter2'``, ``the token was "x"``, ``api key `x` ``.
+        "pattern": r"(\b(?:password|passwd|passphrase|secret|token|api[ _-]?key)[ \t]+(?:(?:is|was"
+        r"|set to|of)[ \t]+)?['\"`])([^'\"`\n«]{4,200})(?=['\"`])",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "password in text",
+        # ``my password is hunter2!``: unquoted, only when it has a digit or a symbol
+        # (``the password is incorrect`` stays).
+        "pattern": r"(\b(?:password|passwd|passphrase|secret|token|api[ _-]?key)[ \t]+"
+        r"(?:is|was)[ \t]+)"
+        r"((?=[^\s'\"«]*[0-9!@#$%^&*])[^\s'\"«]{6,})",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "command-line password",
+        # ``curl -u admin:hunter2``, ``--user admin:hunter2``.
+        "pattern": r"((?:^|\s)(?:-u|--user)[ \t]+['\"]?[^\s:'\"]+:)([^\s'\"@«]+)",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "XML element",
+        # ``<password>hunter2</password>``, ``<ApiToken>...</ApiToken>``.
+        "pattern": r"(<([A-Za-z_:-]*(?:[Pp]assword|[Pp]asswd|[Ss]ecret|[Tt]oken|[Aa]pi_?[Kk]ey"
+        r"|[Cc]redential)[A-Za-z_:-]*)>)([^<«]{1,500})(?=</\2>)",
+        "group": 3,
+        "flags": "",
+    },
+    {
         "kind": "query secret",
-        "pattern": r"([?&;](?:password|passwd|pwd|token|secret|api_?key|access_token|auth|sig"
-        r"|signature)=)([^&\s'\"#]+)",
+        "pattern": r"([?&;](?:password|passwd|pwd|token|secret|api[_-]?key|key|access_token"
+        r"|refresh_token|id_token|client_secret|private_token|auth|sig|signature)=)"
+        r"((?![<{$])[^&\s'\"#]+)",
         "group": 2,
         "flags": "i",
     },
@@ -146,6 +294,40 @@ VALUE_TRIGGERS: list[str] = [
     "auth=",
     "sig=",
     "signature=",
+    "xapp-",
+    "hooks.slack",
+    "whsec_",
+    "glpat-",
+    "gldt-",
+    "glrt-",
+    "glptt-",
+    "glcbt-",
+    "glsoat-",
+    "glft-",
+    "glimt-",
+    "glagent-",
+    "npm_",
+    "pypi-",
+    "sg.",
+    "ya29.",
+    "1//0",
+    "dapi",
+    "authorization",
+    "accountkey",
+    "accesskey",
+    "sharedaccess",
+    "clientsecret",
+    "pwd",
+    "password",
+    "passwd",
+    "passphrase",
+    "secret",
+    "api key",
+    "api-key",
+    "api_key",
+    "-u ",
+    "--user",
+    "<",
 ]
 
 # ``name = "value"``, ``"name": "value"``, ``name="value"``, ``environ["NAME"] = "value"``
@@ -160,6 +342,59 @@ BARE_ASSIGNMENT = (
     r"^([ \t]*(?:%env[ \t]+|%set_env[ \t]+|!?export[ \t]+|set[ \t]+)?)"
     r"([A-Za-z_][A-Za-z0-9_.-]*)([ \t]*[=:][ \t]*|[ \t]+)([^\s'\"]+)[ \t]*$"
 )
+# ``name=value`` / ``"name": value`` inside a line, the value unquoted (log lines,
+# exception messages, CLI flags, JSON numbers, YAML and INI values). Groups: 1 name,
+# 2 separator, 3 value.
+INLINE_ASSIGNMENT = (
+    r"(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_.-]*)(['\"]?[ \t]*(?::=|=|:)[ \t]*)"
+    r"([^\s'\"`,;&<>(){}\[\]|«=$]+)"
+)
+# ``AuthError: login failed``: a name like this is a label, not a secret's name.
+LABEL_NAME = r"(?:Error|Exception|Warning|Exit|Interrupt)$"
+# More string literals glued to a hidden one (``'ghp_abc' 'def'``, ``"ab" +\n "cd"``) are
+# the rest of that secret. Groups: 1 placeholder and its quote, 2 glue, 3 quote,
+# 4 content.
+CONTINUED_STRING = (
+    r"(«redacted: [^»\n]{1,80}»['\"])([ \t]*(?:\+[ \t]*|\\[ \t]*)?\n?[ \t]*)(['\"])"
+    r"([^'\"\n«]{1,2000})(?=['\"])"
+)
+
+# Unquoted values under a secret name that are not secrets: empties, flags, masks,
+# punctuation (``AUTH_MAP = {``) and short numbers (ports, counts), in lower case.
+KEEP_VALUE = (
+    r"^(?:none|null|nil|true|false|undefined|yes|no|on|off|\*+|x+|\.\.\.|…|[0-9]{1,5}"
+    r"|[^a-z0-9]*)$"
+)
+# After ``name =`` or ``name:`` a value like this is code, not a literal: a variable, a
+# call or a type (``token = make_token()``, ``auth=auth,``, ``password: str``), that is
+# an identifier without digits. Literal passwords carry digits or symbols, or quotes
+# (always hidden); a plain word like ``changeme`` after a lower-case name is read as code.
+CODE_VALUE = (
+    r"^[A-Za-z_][A-Za-z_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*(?:\(.*\))?[,;]?$"
+    r"|^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+[,;]?$|[()\[\]{}]"
+)
+
+# Names that hold a key only sometimes (``STRIPE_KEY``, ``account_key``, ``sas``), and
+# ``sort_key = "created_at"`` is no secret: under these names a value is hidden only
+# when it looks random (below). Compared after normalisation, like the secret names.
+KEYISH_NAME_PATTERN = r"(?:^|_)(?:[a-z0-9]*keys?|sas|sig|signature|salt|hmac|nonce)(?:_|$)"
+# A value that looks random: 16+ characters of a key's alphabet with digits, and mixed
+# case or 32+ characters. Git hashes and UUIDs shown as data stay (no secret name).
+HIGH_ENTROPY_VALUE = (
+    r"^(?=[A-Za-z0-9+/=_.~-]{16,}$)(?=[^0-9]*[0-9])(?=[^A-Za-z]*[A-Za-z])"
+    r"(?:(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])|.{32,})"
+)
+
+# Tables in text (CSV/TSV, Markdown, polars boxes, pandas' aligned repr): a header
+# naming a secret column hides that column's cells in the rows below it.
+TABLE_DELIMITERS: list[str] = [",", "\t", ";", "\\|", "[│┆]"]
+# Every header field must look like a column name (no code, no sentences).
+TABLE_HEADER_FIELD = r"^[A-Za-z_][A-Za-z0-9_ -]{0,63}$"
+# Separator rows (``|---|``, ``╞═══╡``) between the header and the rows.
+TABLE_RULE_ROW = r"^[\s─═╞╪╡├┼┤┌┬┐└┴┘╭╮╰╯|+:=-]*$"
+# pandas' Series footer: ``Name: password, dtype: object``. Group 1: the name.
+SERIES_FOOTER = r"^Name: ([^,]{1,100}), (?:Length: [0-9,]+, )?dtype: \S+$"
+
 # A text needs one of these (in its lower-case form), and "=" or ":" or a line starting
 # with %env / export / set, for the assignment rules to be tried.
 NAME_TRIGGERS: list[str] = [
@@ -177,6 +412,11 @@ NAME_TRIGGERS: list[str] = [
     "key",
     "otp",
     "conn",
+    "sas",
+    "sig",
+    "salt",
+    "hmac",
+    "nonce",
 ]
 
 # Environment variables whose values are harmless and useful (paths, locale, versions).
@@ -221,10 +461,22 @@ def rules_dict() -> dict[str, Any]:
     """The whole table as JSON-ready data (what the TypeScript copy holds)."""
     return {
         "secretNamePattern": SECRET_NAME_PATTERN,
+        "secretNameQualifiers": SECRET_NAME_QUALIFIERS,
         "valueRules": VALUE_RULES,
         "valueTriggers": VALUE_TRIGGERS,
         "quotedAssignment": QUOTED_ASSIGNMENT,
         "bareAssignment": BARE_ASSIGNMENT,
+        "inlineAssignment": INLINE_ASSIGNMENT,
+        "keepValue": KEEP_VALUE,
+        "labelName": LABEL_NAME,
+        "continuedString": CONTINUED_STRING,
+        "codeValue": CODE_VALUE,
+        "keyishNamePattern": KEYISH_NAME_PATTERN,
+        "highEntropyValue": HIGH_ENTROPY_VALUE,
+        "tableDelimiters": TABLE_DELIMITERS,
+        "tableHeaderField": TABLE_HEADER_FIELD,
+        "tableRuleRow": TABLE_RULE_ROW,
+        "seriesFooter": SERIES_FOOTER,
         "nameTriggers": NAME_TRIGGERS,
         "envAllowNames": ENV_ALLOW_NAMES,
         "envAllowPrefixes": ENV_ALLOW_PREFIXES,

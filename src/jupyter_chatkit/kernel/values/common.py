@@ -24,7 +24,13 @@ from collections import deque
 from typing import Any
 
 from ...context_policy import SECRET_ENV_NAMES, ContextPolicy
-from ...context_policy.redact import Redactor, describe_hidden, is_secret_name, marker
+from ...context_policy.redact import (
+    Redactor,
+    describe_hidden,
+    is_secret_name,
+    is_secret_pair,
+    marker,
+)
 from ...settings import ENV_REDACT_PATTERNS, ENV_REDACT_SECRETS
 
 # Sizes of the compact per-variable entries of list_kernel_variables.
@@ -175,8 +181,11 @@ def hides(name: Any, value: Any) -> bool:
     Plain values and builtin containers are hidden whole; objects (a session, a
     tokenizer, a DataFrame) are still described, with their own secret fields hidden.
     """
-    if not is_a(name, str) or not is_secret_name(name):
+    if not is_a(name, str):
         return False
+    if not is_secret_name(name):
+        # ``STRIPE_KEY = "Ab8d..."``: a key-ish name hides a random-looking string.
+        return type(value) is str and _kernel_redactor().enabled and is_secret_pair(name, value)
     if not _kernel_redactor().enabled:
         return False
     if value is None or is_a(value, bool):
