@@ -138,6 +138,52 @@ PROPOSE_CODE = FunctionTool(
 )
 
 
+# Where a shared agent keeps its identity signature (see share_agent).
+_SIGNATURE = "_jupyter_chatkit_identity_signature"
+_UNSET = object()
+
+
+def share_agent(agent: Agent[Any]) -> Agent[Any]:
+    """Mark ``agent`` as built once and shared by every request: never changed again.
+
+    openai-agents (0.24) computes a JSON "identity signature" of the run's agent several
+    times per run (the sandbox runtime's set-up, the tool-use tracker's snapshot after
+    each model call; agents/_run_state_agent_identity.py): a ``dataclasses.asdict`` of
+    its model settings, every tool, the instructions, ~0.4 ms (Ask) to ~1 ms (Agent mode)
+    each time. It is a function of the agent's configuration alone, which for a shared
+    agent never changes (requests running at once use it), so a shared agent's signature
+    is computed once and kept on it. A copy (``clone``, as for MCP tools) is not shared.
+    """
+    _cache_identity_signatures()
+    agent.__dict__[_SIGNATURE] = None
+    return agent
+
+
+def _cache_identity_signatures() -> None:
+    """Make openai-agents' ``_agent_identity_signature`` keep the signature of a shared
+    agent; any other agent's is computed as before. Nothing when the SDK has no such
+    function (another version)."""
+    try:
+        from agents import _run_state_agent_identity as identity
+    except ImportError:  # pragma: no cover - depends on the SDK version
+        return
+    original = getattr(identity, "_agent_identity_signature", None)
+    if original is None or getattr(original, "shared_agents_cached", False):
+        return
+
+    def signature(agent: Any) -> str:
+        values = getattr(agent, "__dict__", None)
+        kept = values.get(_SIGNATURE, _UNSET) if isinstance(values, dict) else _UNSET
+        if kept is _UNSET:
+            return str(original(agent))
+        if kept is None:
+            kept = values[_SIGNATURE] = original(agent)  # type: ignore[index]
+        return str(kept)
+
+    signature.shared_agents_cached = True  # type: ignore[attr-defined]
+    identity._agent_identity_signature = signature
+
+
 def build_agent(settings: Settings, *, mode: str = "ask") -> Agent[AgentContext[Any]]:
     """The notebook assistant agent; the model is supplied per run by RunConfig.
 
@@ -154,7 +200,7 @@ def build_agent(settings: Settings, *, mode: str = "ask") -> Agent[AgentContext[
     elif mode == "agent_limit":
         instructions += LIMIT_INSTRUCTIONS.format(steps=settings.agent_max_steps)
     tools: list[Tool] = [*(_client_tool(spec) for spec in specs), PROPOSE_CODE]
-    return Agent[AgentContext[Any]](
+    agent = Agent[AgentContext[Any]](
         name="Notebook assistant",
         instructions=instructions,
         tools=tools,
@@ -165,6 +211,9 @@ def build_agent(settings: Settings, *, mode: str = "ask") -> Agent[AgentContext[
         if not settings.offline
         else ModelSettings(),
     )
+    # The assistant builds each mode's agent once and every request uses it.
+    share_agent(agent)
+    return agent
 
 
 def build_title_agent() -> Agent[Any]:
