@@ -336,6 +336,10 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             id=self.store.generate_thread_id(context), created_at=datetime.now(), items=Page()
         )
         message = await self._build_user_message_item(request.params.input, thread, context)
+        if self.settings.title_mode == "local":
+            # The title is there from the first event on: a first turn stopped at once
+            # (the stream closed, so no later thread.updated arrives) still shows it.
+            thread.title = local_title(message)
         await self.sql_store.create_thread_with_item(
             ThreadMetadata(**thread.model_dump()), message, context
         )
@@ -410,6 +414,10 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         context: RequestContext,
     ) -> AsyncIterator[ThreadStreamEvent]:
         """Run the agent over the bounded history and stream its answer."""
+        if not thread.title and self.settings.title_mode == "local" and input_user_message:
+            # Streamed with the first event (not after the answer), so Stop keeps it on
+            # screen; threads.create already has it (see _create_thread).
+            thread.title = local_title(input_user_message)
         read = await read_history(
             self.store,
             thread,
