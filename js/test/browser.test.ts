@@ -640,6 +640,34 @@ test("position reaches insertCell: the server's insert effect asking for a cell 
   await page.context().close();
 });
 
+test("a widget action leaves the answer above it complete: no streaming state while it runs", opts, async () => {
+  const { page, errors } = await open("theme=light&bridge=1", 380);
+  await ask(page, "load data.csv", 1);
+  const answer = page.locator(".jck-assistant").last();
+  // The action's request waits until released: the session is busy, the answer is long complete.
+  await page.evaluate(() => {
+    const w = window as any;
+    const transport = w.chat.session.transport;
+    const send = transport.send.bind(transport);
+    transport.send = async (body: { type: string }, signal?: AbortSignal) => {
+      if (body.type === "threads.custom_action") await new Promise((go) => (w.__releaseAction = go));
+      return send(body, signal);
+    };
+  });
+  await page.getByRole("button", { name: "Insert cell" }).click();
+  await page.waitForFunction(() => !!(window as any).__releaseAction && (window as any).chat.session.busy);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  assert.equal(await page.locator(".jck-streaming").count(), 0, "nothing is shown streaming");
+  // Its actions (Copy answer, feedback) and its code blocks' buttons stay usable.
+  await answer.hover();
+  assert.equal(await answer.locator(".jck-msg-actions").evaluate((el) => getComputedStyle(el).visibility), "visible");
+  await page.screenshot({ path: join(outDir, "widget-action-answer-complete.png") });
+  await page.evaluate(() => (window as any).__releaseAction());
+  await page.waitForFunction(() => (window as any).__inserted.length === 1 && !(window as any).chat.session.busy);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
 test("send key: Ctrl+Enter mode, switched at run time; focus() and the placeholder follow", opts, async () => {
   const { page } = await open("theme=light&sendkey=accel", 380);
   const box = page.getByRole("textbox", { name: "Message" });

@@ -248,6 +248,14 @@ export class ChatSession {
   }
 
   /**
+   * True while item `id` is being streamed: added by the running turn and not done yet.
+   * (A turn that only runs a widget action leaves the answer above it complete.)
+   */
+  streaming(id: string): boolean {
+    return this.busy && this.unfinished.has(id);
+  }
+
+  /**
    * Show `message` as the last turn's error instead, without Retry: for a widget action
    * whose caller undid what it was for (Agent mode's Undo puts the cells back when it
    * could not be recorded), so sending it again would be wrong. No error shown: nothing.

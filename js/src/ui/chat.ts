@@ -432,7 +432,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     rendering = true;
     try {
       const { items } = session.state;
-      view.render(session.state, session.busy);
+      view.render(session.state, session.busy, (id) => session.streaming(id));
       // While an answer streams, earlier turns' read lines cannot change: look again only
       // when items come or go, or the turn ends.
       const streaming = session.busy && readLinesFor.busy;

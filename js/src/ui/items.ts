@@ -353,8 +353,12 @@ export class ThreadView {
     });
   }
 
-  /** Bring the DOM in line with `state`; `busy` marks the last assistant message as streaming. */
-  render(state: ThreadState, busy: boolean): void {
+  /**
+   * Bring the DOM in line with `state`; while `busy` the last assistant message (or
+   * workflow) is marked streaming, if `unfinished` says it is not done yet: a turn that
+   * runs a widget action (Insert on a code card) leaves the answer complete.
+   */
+  render(state: ThreadState, busy: boolean, unfinished: (id: string) => boolean = () => true): void {
     const seen = new Set<string>();
     let streamingId: string | null = null;
     if (busy) {
@@ -362,7 +366,7 @@ export class ThreadView {
         const it = state.items[i];
         if (it.type === "user_message") break;
         if (it.type === "assistant_message" || it.type === "workflow") {
-          streamingId = it.id;
+          if (unfinished(it.id)) streamingId = it.id;
           break;
         }
       }
