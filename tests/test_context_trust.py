@@ -19,9 +19,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jupyter_chatkit.context_policy import ContextPolicy
+from jupyter_chatkit.assistant.server import NotebookAssistant, StreamResult
+from jupyter_chatkit.context_policy import ContextPolicy, reduce_formatted_traceback
 from jupyter_chatkit.context_policy.redact import is_secret_name
+from jupyter_chatkit.kernel.executions import describe_error
 from jupyter_chatkit.kernel.introspect import KernelView, dumps, run_tool
+from jupyter_chatkit.store import open_store
+
+from .chatkit_helpers import collect, req, user_input
+from .fixtures.fake_llm import FakeLLM, Reply, ToolCall
+from .test_context_policy import ALICE, CONFIGURED_KEY, provider_settings
 
 CALLS: list[str] = []
 SECRET = "Zq8wL3vN7pX2"
@@ -257,3 +264,96 @@ def test_names_about_secrets_and_key_ish_names() -> None:
     view = KernelView({"STRIPE_KEY": key, "sort_key": "created_at"})
     listing = dumps(run_tool("list_kernel_variables", {}, view))
     assert key not in listing and "created_at" in listing
+
+
+def test_a_configured_key_printed_in_part_is_hidden() -> None:
+    """The browser cannot know the server's key; the server hides it, also cut short."""
+    key = "azk-7Hq2Zx9Lm4Wv8Rt1Yp6NqW3e"  # no known shape: only its exact value says it
+    policy = ContextPolicy(exact=(key,))
+    text, count = policy.text(f"key starts {key[:20]}… and ends …{key[-4:]}; whole: {key}")
+    assert key[:12] not in text and count == 2
+    assert key[-4:] in text  # four characters are no key
+
+
+# -- end to end: what reaches the model through the server, whatever a front end sent ---------
+
+
+@pytest.mark.asyncio
+async def test_the_model_never_reads_the_attack_texts(fake_llm: FakeLLM, tmp_path: Path) -> None:
+    """A front end that sends every attack text unredacted (a cell output, a file
+    mention's text, the user's own message), plus the server's key cut short: the fake
+    OpenAI server's request log holds none of the secrets."""
+    settings = provider_settings(fake_llm, tmp_path)
+    store = await open_store(f"sqlite:///{tmp_path / 'chat.sqlite3'}")
+    assistant = NotebookAssistant(store, settings)
+    texts = [c["text"] for c in TEXTS["leaks"]]
+    raw = {
+        "cells": [
+            {"index": i, "cell_type": "code", "source": "x", "outputs": [{"text": t}]}
+            for i, t in enumerate(texts)
+        ],
+        "key_prefix": f"print(key[:20]) -> {CONFIGURED_KEY[:20]}",
+    }
+    try:
+        fake_llm.script(Reply(tool_calls=[ToolCall("get_notebook_cells", {})]), Reply("Seen."))
+        result = await assistant.handle(req("threads.create", input=user_input("cells?")), ALICE)
+        assert isinstance(result, StreamResult)
+        events = await collect(result.chunks)
+        thread_id = next(e.thread.id for e in events if e.type == "thread.created")
+        result = await assistant.handle(
+            req("threads.add_client_tool_output", thread_id=thread_id, result=raw), ALICE
+        )
+        assert isinstance(result, StreamResult)
+        await collect(result.chunks)
+        fake_llm.script(Reply("Understood."))
+        question = user_input("Why does this fail?\n" + "\n\n".join(texts[:12]))
+        result = await assistant.handle(
+            req("threads.add_user_message", thread_id=thread_id, input=question), ALICE
+        )
+        assert isinstance(result, StreamResult)
+        await collect(result.chunks)
+    finally:
+        await assistant.aclose()
+    log = json.dumps(fake_llm.requests, ensure_ascii=False)
+    assert len(fake_llm.requests) == 3
+    for case in TEXTS["leaks"]:
+        for secret in case["secrets"]:
+            assert json.dumps(secret, ensure_ascii=False)[1:-1] not in log, (case["id"], secret)
+    assert CONFIGURED_KEY[:12] not in log
+    assert "AuthenticationFailed" in log and "client_email" in log  # the rest is read
+
+
+# -- errors: whole enough, bounded -------------------------------------------------------------
+
+
+def _descend(n: int) -> None:
+    if n == 0:
+        _fail()
+    _descend(n - 1)
+
+
+def _fail() -> None:
+    raise KeyError("regoin")
+
+
+def test_a_deep_traceback_keeps_the_frame_that_raised() -> None:
+    """500 frames of recursion, then the function that raised: it is in the reduced
+    traceback (the walk used to stop after the outermost 200 frames)."""
+    try:
+        _descend(500)
+    except KeyError as exc:
+        error = describe_error(exc)
+    text = error["traceback"]
+    assert len(text) <= 2_000
+    assert "in _fail" in text and 'raise KeyError("regoin")' in text
+    assert "repeated" in text and text.endswith("KeyError: 'regoin'")
+    assert error["type"] == "KeyError"
+
+
+def test_ten_thousand_formatted_frames_arrive_short_and_whole_enough() -> None:
+    frame = "Cell \x1b[0;32mIn[3], line 2\x1b[0m, in f(n)\n----> 2     return f(n+1)"
+    lines = ["Traceback (most recent call last)", *[frame] * 10_000, "RecursionError: deep"]
+    text = reduce_formatted_traceback(lines, "RecursionError", "deep")
+    assert len(text) <= 2_000 and "\x1b" not in text
+    assert "return f(n+1)" in text and "repeated 9,999 more times" in text
+    assert text.endswith("RecursionError: deep")

@@ -48,6 +48,26 @@ const CHAIN_MARKERS = [
   "During handling of the above exception, another exception occurred",
 ];
 
+const REPEAT_NOTE = "\n… the frame above repeated ";
+
+/** Runs of one frame (a recursion) as that frame once, saying how often it repeated. */
+function collapseRepeats(frames: { text: string; user: boolean }[]): { text: string; user: boolean }[] {
+  const out: { text: string; user: boolean }[] = [];
+  let repeats = 0;
+  for (const frame of frames) {
+    const last = out[out.length - 1];
+    const base = last ? last.text.split(REPEAT_NOTE)[0] : "";
+    if (last && frame.text === base) {
+      repeats += 1;
+      out[out.length - 1] = { text: `${base}${REPEAT_NOTE}${repeats.toLocaleString("en-US")} more times`, user: last.user };
+    } else {
+      repeats = 0;
+      out.push(frame);
+    }
+  }
+  return out;
+}
+
 /**
  * An IPython traceback reduced to what the model needs: the user's own frames, the
  * last library frame (where it broke) and the final `Type: message` line, ANSI-free,
@@ -85,6 +105,7 @@ export function reduceTraceback(
     final = `${name}: ${stripAnsi(evalue)}`.replace(/^: |: $/g, "") || final;
   }
   if (cause) final = `(raised while handling ${clipEnd(cause, 200)})\n${final}`;
+  frames = collapseRepeats(frames);
   let lastLib = -1;
   let lastUser = -1;
   frames.forEach((f, i) => (f.user ? (lastUser = i) : (lastLib = i)));

@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
+import { reduceTraceback } from "../src/cells";
 import { Redactor, isSecretName, policyResult, redactText } from "../src/redact";
 
 interface Leak {
@@ -45,4 +46,14 @@ test("a name about a secret is no secret name; a key-ish name hides random value
   const data = new Redactor().data({ STRIPE_KEY: "Ab8dEf6hIj9kLm2nOp5q", sort_key: "created_at" }) as Record<string, string>;
   assert.ok(data.STRIPE_KEY.startsWith("«redacted: "));
   assert.equal(data.sort_key, "created_at");
+});
+
+test("a traceback of 3,000 recursive frames arrives short, with the frame, its count and the error", () => {
+  const frame = "Cell \x1b[0;32mIn[3], line 2\x1b[0m, in f(n)\n      1 def f(n):\n----> 2     return f(n+1)";
+  const lines = ["Traceback (most recent call last)", ...Array(3000).fill(frame), "RecursionError: maximum recursion depth exceeded"];
+  const text = reduceTraceback(lines, "RecursionError", "maximum recursion depth exceeded");
+  assert.ok(text.length <= 2000, String(text.length));
+  assert.match(text, /return f\(n\+1\)/);
+  assert.match(text, /repeated 2,999 more times/);
+  assert.match(text, /RecursionError: maximum recursion depth exceeded$/);
 });

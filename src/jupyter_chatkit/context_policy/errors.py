@@ -45,8 +45,27 @@ def _is_user_block(block: str) -> bool:
     return head.startswith("File ") and not _LIB_PATH.search(head)
 
 
+def collapse_repeats(frames: list[Frame]) -> list[Frame]:
+    """Runs of one frame (a recursion) as that frame once, saying how often it repeated."""
+    out: list[Frame] = []
+    repeats = 0
+    for frame in frames:
+        if out and frame.text == out[-1].text.split(_REPEAT_NOTE, 1)[0]:
+            repeats += 1
+            base = out[-1].text.split(_REPEAT_NOTE, 1)[0]
+            out[-1] = Frame(f"{base}{_REPEAT_NOTE}{repeats:,} more times", out[-1].user)
+        else:
+            repeats = 0
+            out.append(frame)
+    return out
+
+
+_REPEAT_NOTE = "\n… the frame above repeated "
+
+
 def reduce_frames(frames: list[Frame], final: str, limit: int = MAX_TRACEBACK_CHARS) -> str:
     """The user's frames, the last library frame and ``final``, in at most ``limit`` chars."""
+    frames = collapse_repeats(frames)
     last_lib = max((i for i, f in enumerate(frames) if not f.user), default=-1)
     last_user = max((i for i, f in enumerate(frames) if f.user), default=-1)
     keep = [i for i, f in enumerate(frames) if f.user]
@@ -118,7 +137,7 @@ def frames_of(exc: BaseException, cell_names: Mapping[str, int] | None = None) -
     frames: list[Frame] = []
     tb = exc.__traceback__
     count = 0
-    while tb is not None and count < 200:
+    while tb is not None and count < _MAX_WALK:
         code = tb.tb_frame.f_code
         filename, lineno, name = code.co_filename, tb.tb_lineno, code.co_name
         line = linecache.getline(filename, lineno).strip()
@@ -138,7 +157,19 @@ def frames_of(exc: BaseException, cell_names: Mapping[str, int] | None = None) -
             frames.append(Frame(text, user))
         tb = tb.tb_next
         count += 1
+    if len(frames) > _KEEP_OUTER + _KEEP_INNER:
+        # A deep recursion: the outermost frames say what ran, the innermost where it
+        # broke (the frame that raised is the last one).
+        skipped = len(frames) - _KEEP_OUTER - _KEEP_INNER
+        note = Frame(f"… {skipped:,} frames not shown", True)
+        frames = [*frames[:_KEEP_OUTER], note, *frames[-_KEEP_INNER:]]
     return frames
+
+
+# Frames walked (code objects and linecache only: cheap) and kept of a deep traceback.
+_MAX_WALK = 100_000
+_KEEP_OUTER = 50
+_KEEP_INNER = 150
 
 
 def exception_message(exc: BaseException) -> str:

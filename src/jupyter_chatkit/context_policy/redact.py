@@ -20,6 +20,9 @@ from .errors import strip_ansi
 # Configured values are hidden however short, above this floor (shorter ones would
 # replace pieces of ordinary words); the same floor as assistant/scrub.py.
 MIN_EXACT_CHARS = 4
+# Configured keys this long are also hidden when only their first PREFIX_CHARS show.
+MIN_PREFIX_KEY = 20
+PREFIX_CHARS = 12
 # No rule matches a shorter text (the shortest is an assignment like ``pwd='ab'``).
 MIN_SECRET_TEXT = 7
 _VALUE_TRIGGERS = tuple(rules.VALUE_TRIGGERS)
@@ -194,12 +197,21 @@ class Redactor:
     count: int = 0
     _rx: _Compiled = field(init=False, repr=False)
     _exact: tuple[str, ...] = field(init=False, repr=False)
+    _prefixes: re.Pattern[str] | None = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._rx = _compile(tuple(self.extra_patterns))
         found = {s for s in self.exact if isinstance(s, str) and len(s) >= MIN_EXACT_CHARS}
         # Longest first, so a key containing another key is removed whole.
         self._exact = tuple(sorted(found, key=len, reverse=True))
+        # A configured key printed in part (``key[:20]``) is still most of it: its first
+        # PREFIX_CHARS characters hide what follows them too.
+        heads = sorted({s[:PREFIX_CHARS] for s in found if len(s) >= MIN_PREFIX_KEY}, key=len)
+        self._prefixes = (
+            re.compile(f"(?:{'|'.join(re.escape(h) for h in heads)})[A-Za-z0-9_+/=.~-]*")
+            if heads
+            else None
+        )
 
     # -- names -------------------------------------------------------------------------
 
@@ -223,6 +235,8 @@ class Redactor:
             if secret in value:
                 self.count += value.count(secret)
                 value = value.replace(secret, marker("configured key"))
+        if self._prefixes is not None:
+            value = self._prefixes.sub(self._replace_prefix, value)
         if not self.enabled or len(value) < MIN_SECRET_TEXT:
             return value
         rx = self._rx
@@ -243,6 +257,10 @@ class Redactor:
         for pattern in rx.extra:
             value = pattern.sub(functools.partial(self._replace_group, "custom pattern", 0), value)
         return value
+
+    def _replace_prefix(self, match: re.Match[str]) -> str:
+        self.count += 1
+        return marker("configured key")
 
     def _replace_group(self, kind: str, group: int, match: re.Match[str]) -> str:
         secret = match.group(group)
