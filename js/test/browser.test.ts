@@ -693,3 +693,68 @@ test("send key: Ctrl+Enter mode, switched at run time; focus() and the placehold
   await page.waitForFunction(() => (window as any).__sent.length >= 3);
   await page.context().close();
 });
+
+// --- Races: answers held by the page's transport (__hold / __release) to order them.
+
+test("the history list keeps the keyboard where the person went while it loaded", opts, async () => {
+  const { page, errors } = await open("theme=light", 600);
+  await page.evaluate(() => (window as any).__hold("threads.list"));
+  await page.getByRole("button", { name: "Conversation history" }).click();
+  await page.waitForFunction(() => (window as any).__heldCount("threads.list") === 1);
+  // The person goes back to the box and types while the list is on its way.
+  const box = page.getByRole("textbox", { name: "Message" });
+  await box.click();
+  await box.type("abc");
+  await page.evaluate(() => (window as any).__release("threads.list"));
+  await page.waitForSelector(".jck-history-row");
+  await page.keyboard.type("def"); // where the focus is (a locator would focus the box first)
+  assert.equal(await box.inputValue(), "abcdef");
+  // Closed, and opened again from the keyboard: the list takes the keys once there.
+  const historyBtn = page.getByRole("button", { name: "Conversation history" });
+  await historyBtn.click();
+  await historyBtn.focus();
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => (window as any).__heldCount("threads.list") === 1);
+  await page.evaluate(() => (window as any).__release("threads.list"));
+  await page.waitForFunction(() => document.activeElement?.classList.contains("jck-history-open"));
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test("two history loads in flight fill the list once (closed and reopened while loading)", opts, async () => {
+  const { page, errors } = await open("theme=light", 600);
+  await page.evaluate(() => (window as any).__hold("threads.list"));
+  const historyBtn = page.getByRole("button", { name: "Conversation history" });
+  await historyBtn.click();
+  await historyBtn.click();
+  await historyBtn.click();
+  await page.waitForFunction(() => (window as any).__heldCount("threads.list") === 2);
+  await page.evaluate(() => (window as any).__release("threads.list"));
+  await page.evaluate(() => (window as any).__release("threads.list"));
+  await page.waitForSelector(".jck-history-row");
+  // A request sent after both answers returns after them (one transport, in order).
+  await page.evaluate(() => (window as any).__unhold("threads.list"));
+  await page.evaluate(() => (window as any).chat.session.listThreads(null, 20));
+  assert.equal(await page.locator(".jck-history-row").count(), 2);
+  assert.equal(await historyBtn.getAttribute("aria-expanded"), "true");
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test("a remembered conversation failing to open after the person sent leaves their turn alone", opts, async () => {
+  const { page, errors } = await open("theme=light&initial=thr_gone&hold=threads.get_by_id", 600);
+  await page.waitForFunction(() => (window as any).__heldCount("threads.get_by_id") === 1);
+  const box = page.getByRole("textbox", { name: "Message" });
+  await box.fill("hello");
+  await box.press("Enter");
+  await page.evaluate(() => (window as any).__release("threads.get_by_id", true));
+  await page.waitForFunction(() => (window as any).__answers.length >= 1, null, { timeout: 15000 });
+  await page.waitForFunction(() => !(window as any).chat.session.busy);
+  // The turn ran to its end, on screen (the recorded stream's own user message).
+  assert.ok((await page.locator(".jck-msg.jck-user").count()) > 0);
+  assert.ok((await page.locator(".jck-msg.jck-assistant").count()) > 0);
+  const create = await page.evaluate(() => (window as any).__sent.find((b: any) => b.type === "threads.create"));
+  assert.equal(create?.params?.input?.content?.[0]?.text, "hello");
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});

@@ -88,7 +88,11 @@ export interface ChatHandle {
   setContext(refs: readonly ContextRef[]): void;
   /** Keep `ref` in the chips for the next messages. */
   pinContext(ref: ContextRef): void;
-  /** Start a new conversation. */
+  /**
+   * Start a new conversation. The keyboard stays where it is: hosts call this on their
+   * own (a notebook without conversations attached), often while the person types
+   * elsewhere; the chat's own New button and `/new` put the focus in the box.
+   */
   newThread(): void;
   /** Open a stored conversation. */
   openThread(id: string): Promise<void>;
@@ -238,9 +242,14 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
   const historyBtn = button(
     icon("history"),
     () => {
-      void history.toggle().then(() => {
-        historyBtn.setAttribute("aria-expanded", String(history.visible));
-        if (history.visible) (history.el.querySelector("button") as HTMLElement | null)?.focus();
+      const show = !history.visible;
+      historyBtn.setAttribute("aria-expanded", String(show));
+      void history.toggle(show).then(() => {
+        // The list has come: the keyboard goes to it, unless the person went on while
+        // it loaded (back to the message box, the notebook): keys typed there stay there.
+        const at = document.activeElement;
+        if (!history.visible || (at !== historyBtn && at !== document.body && at !== null)) return;
+        (history.el.querySelector(".jck-history-open") as HTMLElement | null)?.focus();
       });
     },
     {
@@ -251,7 +260,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
       "aria-expanded": "false",
     },
   );
-  const newBtn = button(icon("plus"), () => newThread(), {
+  const newBtn = button(icon("plus"), () => newThread(true), {
     class: "jck-btn jck-btn-icon",
     "aria-label": "New conversation",
     title: "New conversation",
@@ -306,6 +315,13 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
   /** Send `parts` with the chips as tags (resolved now, through the host's producers). */
   const sendParts = async (parts: readonly MessagePart[]): Promise<void> => {
     if (session.busy) return;
+    moves++;
+    // A conversation still opening (the one remembered at start, a notebook's): the
+    // message belongs to it, and its late answer must not replace the turn just begun.
+    if (opening) {
+      await opening.catch(() => undefined);
+      if (session.busy) return;
+    }
     atEnd = true;
     const content = await messageContent(parts, chips.chips());
     const metadata = session.threadId ? undefined : options.threadMetadata?.();
@@ -334,7 +350,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     options.mentions ?? (options.clientTools ? toolMentions(options.clientTools) : null),
     () => [
       ...(options.commands ?? []),
-      { name: "new", description: "Start a new conversation", run: () => newThread() },
+      { name: "new", description: "Start a new conversation", run: () => newThread(true) },
     ],
     (text) => composerBox.setText(text),
   );
@@ -486,15 +502,23 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
   const unsubscribe = session.subscribe(onEvent);
 
   // ------------------------------------------------------------ handle
-  const newThread = (): void => {
+  // Each open, new conversation and send is a move; an open whose answer comes after a
+  // later move (the person sent, or opened another) is superseded: its failure must not
+  // start a new conversation over theirs (that cancelled the turn they had started).
+  let moves = 0;
+  let opening: Promise<void> | null = null;
+  /** Start a new conversation; `focus` when the person asked for it (button, `/new`). */
+  const newThread = (focus = false): void => {
+    moves++;
     session.newThread();
     view.clear();
     render();
     if (history.visible) void history.toggle(false).then(() => historyBtn.setAttribute("aria-expanded", "false"));
-    input.focus();
+    if (focus) input.focus();
   };
   const openThread = async (id: string): Promise<void> => {
-    try {
+    const move = ++moves;
+    const open = (async () => {
       view.clear();
       await session.openThread(id);
       if (history.visible) {
@@ -503,9 +527,16 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
       }
       atEnd = true;
       render();
+    })();
+    opening = open;
+    try {
+      await open;
     } catch (e) {
+      if (move !== moves) return; // superseded: what came after stands
       announce(`Could not open the conversation: ${(e as Error).message}`);
       throw e;
+    } finally {
+      if (opening === open) opening = null;
     }
   };
 
@@ -518,7 +549,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     send: (text) => sendParts(typeof text === "string" ? [text] : text),
     setContext: (refs) => chips.setCurrent(refs),
     pinContext: (ref) => chips.pin(ref),
-    newThread,
+    newThread: () => newThread(),
     openThread,
     dispose: () => {
       if (disposed) return;

@@ -36,6 +36,9 @@ export class HistoryPanel {
   /** The current notebook (threads belong to notebooks), if the host has one. */
   private notebook: () => string | null;
   private scope: HTMLSelectElement;
+  // Each load takes a number; only the newest may fill the list. Two in flight (the
+  // scope changed, the panel closed and reopened, Load more) appended both pages.
+  private loads = 0;
 
   constructor(session: ChatSession, host: HistoryHost, id: string, notebook?: () => string | null) {
     this.session = session;
@@ -74,9 +77,11 @@ export class HistoryPanel {
 
   /** Load the first page (`reset`) or the next one. */
   async load(reset: boolean): Promise<void> {
+    const seq = ++this.loads;
     if (reset) {
       this.after = null;
       this.list.replaceChildren();
+      this.more.hidden = true;
     }
     this.status.textContent = "Loading…";
     const notebook = this.notebook();
@@ -84,6 +89,7 @@ export class HistoryPanel {
     const only = notebook && this.scope.value === "notebook" ? notebook : null;
     try {
       const page = await this.session.listThreads(this.after, 20, only ? { notebook: only } : undefined);
+      if (seq !== this.loads) return; // a newer load owns the list
       for (const t of page.data) this.list.appendChild(this.row(t));
       this.after = page.has_more ? (page.after ?? null) : null;
       this.more.hidden = !this.after;
@@ -93,6 +99,7 @@ export class HistoryPanel {
           ? "No conversations for this notebook yet."
           : "No conversations yet.";
     } catch (e) {
+      if (seq !== this.loads) return;
       this.status.textContent = `Could not load the history: ${(e as Error).message}`;
     }
   }

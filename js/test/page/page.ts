@@ -3,7 +3,8 @@
  * real chatkit server recorded (../fixtures). Query: theme=light|dark, width=px,
  * compact=1 (notebook layout), bridge=1 (provide insertCell and a "Replace cell" code
  * action), above=1 (the server's insert effect asks for a cell above), sendkey=accel
- * (Ctrl/Cmd+Enter sends).
+ * (Ctrl/Cmd+Enter sends), initial=ID (open that thread at start), hold=TYPE (requests
+ * of that type wait for the test's `__release`).
  */
 
 import {
@@ -71,9 +72,30 @@ function json(value: unknown): TransportResponse {
   };
 }
 
+/**
+ * Requests of a held type wait until the test releases them (`__release(type)`: the
+ * oldest first; `fail` answers it with an error), so a test can order answers.
+ */
+const held = new Map<string, { go: () => void; fail: () => void }[]>();
+w.__hold = (type: string) => held.set(type, []);
+for (const type of q.getAll("hold")) held.set(type, []);
+w.__unhold = (type: string) => held.delete(type);
+w.__heldCount = (type: string) => held.get(type)?.length ?? 0;
+w.__release = (type: string, fail = false) => {
+  const next = held.get(type)?.shift();
+  if (next) (fail ? next.fail : next.go)();
+  return !!next;
+};
+
 const transport: Transport = {
   async send(body: any): Promise<TransportResponse> {
     sent.push(body);
+    const queue = held.get(body.type);
+    if (queue) {
+      await new Promise<void>((go, fail) =>
+        queue.push({ go: () => go(), fail: () => fail(new Error("held request failed")) }),
+      );
+    }
     await sleep(5);
     const text = body.params?.input?.content?.[0]?.text;
     switch (body.type) {
@@ -170,6 +192,7 @@ function mountChat(): void {
       : undefined,
     sendKey: q.get("sendkey") === "accel" ? "Accel Enter" : undefined,
     placeholder: (key) => `Ask… (${key})`,
+    initialThreadId: q.get("initial"),
   });
   chat.onAnswer((a) => answers.push(a.text));
   w.chat = chat;
