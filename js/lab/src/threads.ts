@@ -74,7 +74,11 @@ export function followNotebookThreads(chat: ChatHandle, link: NotebookLink, thre
       return;
     }
     if (target !== chat.threadId) {
+      const asked = path;
       void chat.openThread(target).catch(() => {
+        // Another notebook attached while this one's failed: its memory is not this
+        // one's to forget (that cleared the newer notebook's conversation).
+        if (path !== asked) return;
         // Deleted, or another store's: ask the server for the notebook's newest.
         if (path) threads.set(path, null);
         void fromServer();

@@ -184,3 +184,31 @@ test("a conversation the person started while the server was slow to list stays"
   assert.equal(newThreads(), 0);
   assert.equal(chat.threadId, "thr_mine");
 });
+
+test("a notebook's remembered conversation failing late does not forget the notebook attached since", async () => {
+  stored.clear();
+  const memory = new NotebookThreads();
+  memory.set("a.ipynb", "thr_gone");
+  memory.set("b.ipynb", "thr_b");
+  let fail = (): void => undefined;
+  const failing = new Promise<void>((_, reject) => {
+    fail = () => reject(new Error("not found"));
+  });
+  failing.catch(() => undefined);
+  const { chat, opened } = fakeChat({ "a.ipynb": "thr_a2", "b.ipynb": "thr_b" });
+  // a.ipynb's remembered thread answers "not found" only after b.ipynb is attached.
+  const open = chat.openThread.bind(chat);
+  (chat as unknown as { openThread: (id: string) => Promise<void> }).openThread = (id) =>
+    id === "thr_gone" ? failing : open(id);
+  const { link, attach } = fakeLink();
+  followNotebookThreads(chat, link, memory);
+  attach("a.ipynb");
+  attach("b.ipynb");
+  await settle();
+  fail();
+  await settle();
+  await settle();
+  assert.equal(memory.get("b.ipynb"), "thr_b");
+  assert.deepEqual(opened, ["thr_b"]);
+  assert.equal(chat.threadId, "thr_b");
+});
