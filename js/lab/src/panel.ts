@@ -68,6 +68,8 @@ export class AssistantPanel extends Widget {
   /** Show the model's name (display only; the server decides). */
   setModelLabel(label: string): void {
     this.modelEl.textContent = label;
+    // Cut with an ellipsis in a narrow sidebar: the whole name shows on hover.
+    this.modelEl.title = `The model answering (configured on the server): ${label}`;
   }
 
   /** Apply the send-shortcut setting (a chat created later reads it from its factory). */
@@ -148,6 +150,8 @@ export class AssistantPanel extends Widget {
 
   private showContext(_: unknown, panel: NotebookPanel | null): void {
     this.contextEl.replaceChildren();
+    // The bar cuts a long name with an ellipsis: the whole of it shows on hover anywhere.
+    this.contextEl.title = panel ? `Attached to ${panel.context.path}` : "";
     if (!panel) {
       this.contextEl.textContent = "No notebook open: answers cannot see cells or variables.";
       this.contextEl.classList.add("jp-mod-detached");

@@ -449,9 +449,6 @@ export class StepApprovals {
 
 /** The readable message of an Undo that could not be recorded (see UndoReport.failed). */
 export function undoFailedText(reason: string, notRestored: number): string {
-  const back =
-    notRestored === 0
-      ? "the agent's changes were put back, so the notebook is as it was."
-      : `the agent's changes were put back, except ${notRestored} whose cell changed meanwhile.`;
-  return `Undo could not be saved in the conversation (${reason}), so ${back} Try Undo agent changes again.`;
+  const except = notRestored === 0 ? "" : `, except ${notRestored} whose cell changed meanwhile`;
+  return `Undo could not be saved in the conversation: ${reason}. The agent's changes are back in the notebook as they were${except}; try Undo again.`;
 }

@@ -111,7 +111,7 @@ export class HistoryPanel {
       const current = this.session.threadId === t.id;
       const open = button(
         [
-          h("span", { class: "jck-history-title" }, title()),
+          h("span", { class: "jck-history-title", title: title() }, title()),
           t.notebook
             ? h("span", { class: "jck-history-notebook", title: t.notebook }, t.notebook.split("/").pop() ?? t.notebook)
             : null,

@@ -37,6 +37,8 @@ export class ModelPicker {
       this.models = m;
       if (m.allowed.length < 2) {
         this.el.textContent = m.label ?? m.default;
+        // Cut with an ellipsis when long: the whole name shows on hover.
+        this.el.title = `The model answering: ${m.label ?? m.default}`;
         return;
       }
       const select = h("select", { class: "jck-model", "aria-label": "Model", title: "The model answering" });
@@ -69,7 +71,10 @@ export class ModelPicker {
     const want = this.threadModel();
     const current = want && models.allowed.includes(want) ? want : models.default;
     this.session.model = current === models.default ? null : current;
-    if (this.picker) this.picker.value = current;
+    if (this.picker) {
+      this.picker.value = current;
+      this.picker.title = `The model answering: ${current}`;
+    }
   }
 
   private threadModel(): string | null {

@@ -57,7 +57,11 @@ export class StatusView {
     setHidden(slots.empty, hasThread || !!s.error);
     setHidden(slots.older, !session.olderCursor);
     const title = plainTitle(s.thread?.title);
-    if (shown.title !== title) slots.subtitle.textContent = shown.title = title;
+    if (shown.title !== title) {
+      // Cut with an ellipsis in a narrow sidebar: the whole title shows on hover.
+      slots.subtitle.textContent = shown.title = title;
+      slots.subtitle.title = title;
+    }
     setHidden(this.pending, !session.pendingText);
     if (shown.pending !== (session.pendingText ?? "")) {
       shown.pending = session.pendingText ?? "";

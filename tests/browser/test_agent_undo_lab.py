@@ -1,0 +1,206 @@
+"""Agent mode's Undo when things go wrong, and the sidebar header, in a real JupyterLab.
+
+An undo the server cannot record puts the changes back and is offered again; a step
+Undo left alone stays refused after a reload; a step whose change a reload without
+saving lost is said so. The header's long names are cut with an ellipsis and shown
+whole on hover. Screenshots land in ``test-output/<test name>/``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from tests.browser.test_agent_lab import STEP, agent_mode, ask, statuses_are, waiting
+from tests.fixtures.browser import PANEL, LabPage, open_panel, wait_answer, wait_idle
+from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
+
+UNDO = f"{PANEL} .jck-agent-undo"
+NOTEBOOK_CELLS = (
+    "() => [...window.jupyterapp.shell.widgets('main')].find(w => w.sessionContext)"
+    ".content.widgets.map(c => c.model.sharedModel.getSource())"
+)
+
+
+def insert_and_edit(lab: LabPage, page: Any, llm: FakeLLM, name: str) -> list[str]:
+    """An approved insert and edit in notebook ``name``; the cells after them."""
+    lab.server.write_notebook(name, ["x = 41", "print(x)"])
+    lab.open(name)
+    open_panel(page)
+    agent_mode(page)
+    llm.script(
+        Reply(tool_calls=[ToolCall("insert_cell", {"source": "z = 1", "after": 1})]),
+        Reply(tool_calls=[ToolCall("edit_cell", {"index": 1, "new_source": "print(x + 1)"})]),
+        Reply("Added a cell and changed cell 2."),
+    )
+    ask(page, "add z and print x + 1")
+    waiting(page, "insert_cell").locator(".jck-step-approve").click()
+    waiting(page, "edit_cell").locator(".jck-step-approve").click()
+    wait_answer(page, "Added a cell and changed cell 2.")
+    changed = ["x = 41", "print(x + 1)", "z = 1"]
+    assert lab.cell_sources() == changed
+    return changed
+
+
+def test_an_undo_the_server_cannot_record_puts_the_changes_back(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    changed = insert_and_edit(lab_page, page, scripted_llm, "undo_fails.ipynb")
+    inserted_id = lab_page.notebook_js("return nb.content.widgets[2].model.id;")
+
+    # The server is unreachable for the undo's record (the network drops it).
+    def drop_undo(route: Any) -> None:
+        if '"agent.undo"' in (route.request.post_data or ""):
+            route.abort("connectionrefused")
+        else:
+            route.continue_()
+
+    page.route("**/jupyter-chatkit/chatkit", drop_undo)
+    undo = page.locator(UNDO)
+    undo.wait_for(state="visible")
+    undo.click()
+    error = page.locator(f"{PANEL} .jck-error:not([hidden])")
+    error.wait_for(state="visible", timeout=30_000)
+    wait_idle(page)
+    # The notebook is as before the click: the inserted cell back (same id), the edit kept.
+    assert page.evaluate(NOTEBOOK_CELLS) == changed
+    assert lab_page.notebook_js("return nb.content.widgets[2].model.id;") == inserted_id
+    # A readable message, no Retry (it would record an undo of changes that are back),
+    # and Undo offered again; the cards do not say Undone.
+    text = error.inner_text()
+    assert "Undo could not be saved" in text and "Traceback" not in text, text
+    assert error.locator("button").count() == 0
+    undo.wait_for(state="visible", timeout=10_000)
+    statuses_are(page, "insert_cell", "applied")
+    statuses_are(page, "edit_cell", "applied")
+    screenshot(page, "undo-not-saved-changes-back")
+
+    # The server is back: Undo works and is recorded.
+    page.unroute("**/jupyter-chatkit/chatkit")
+    undo.click()
+    statuses_are(page, "insert_cell", "undone")
+    statuses_are(page, "edit_cell", "undone")
+    assert lab_page.cell_sources() == ["x = 41", "print(x)"]
+    wait_idle(page)
+    assert undo.is_hidden()
+    assert page.locator(f"{PANEL} .jck-error:not([hidden])").count() == 0
+    screenshot(page, "undo-saved")
+
+
+def test_a_changed_cell_stays_kept_after_a_reload_and_an_unsaved_change_is_gone(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    insert_and_edit(lab_page, page, scripted_llm, "undo_kept.ipynb")
+    # The person changes the agent's inserted cell, then clicks Undo: the edit is
+    # reverted, the changed cell kept.
+    lab_page.notebook_js("nb.content.widgets[2].model.sharedModel.setSource('z = 2  # mine');")
+    undo = page.locator(UNDO)
+    undo.wait_for(state="visible")
+    undo.click()
+    statuses_are(page, "insert_cell", "kept")
+    statuses_are(page, "edit_cell", "undone")
+    wait_idle(page)
+    assert lab_page.cell_sources() == ["x = 41", "print(x)", "z = 2  # mine"]
+    lab_page.notebook_js("await nb.context.save();")
+
+    # After a reload the step is still refused: its card says kept (and why), no Undo.
+    lab_page.reload()
+    open_panel(page)
+    page.locator(STEP).nth(1).wait_for(state="visible", timeout=30_000)
+    statuses_are(page, "insert_cell", "kept")
+    statuses_are(page, "edit_cell", "undone")
+    assert page.locator(f'{STEP}[data-step="insert_cell"] .jck-step-no-undo').count() == 1
+    assert undo.is_hidden()
+    screenshot(page, "kept-after-reload")
+
+    # A change lost by a reload without saving: Undo has nothing to revert, says so,
+    # and records it undone (no "changed since" for a cell that is simply not there).
+    scripted_llm.script(
+        Reply(tool_calls=[ToolCall("insert_cell", {"source": "w = 3", "after": 2})]),
+        Reply("Added w."),
+    )
+    ask(page, "add w")
+    waiting(page, "insert_cell", 1).locator(".jck-step-approve").click()
+    wait_answer(page, "Added w.")
+    assert lab_page.cell_sources()[-1] == "w = 3"
+    lab_page.notebook_js("nb.context.model.dirty = false;")  # leave without saving
+    lab_page.reload()
+    assert lab_page.cell_sources() == ["x = 41", "print(x)", "z = 2  # mine"]
+    open_panel(page)
+    undo.wait_for(state="visible", timeout=30_000)
+    undo.click()
+    page.wait_for_function(
+        "(sel) => /no longer in the notebook/.test(document.querySelector(sel).textContent)",
+        arg=f"{PANEL} .jck-sr",
+        timeout=30_000,
+    )
+    card = page.locator(f'{STEP}[data-step="insert_cell"]').nth(1)
+    page.wait_for_function(
+        "(el) => el.getAttribute('data-status') === 'undone'", arg=card.element_handle()
+    )
+    assert lab_page.cell_sources() == ["x = 41", "print(x)", "z = 2  # mine"]
+    wait_idle(page)
+    assert undo.is_hidden()
+    screenshot(page, "unsaved-change-gone")
+
+
+def test_the_header_cuts_long_names_and_shows_them_whole_on_hover(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    name = "a_notebook_with_a_rather_long_name_for_the_quarterly_sales_review.ipynb"
+    lab_page.server.write_notebook(name, ["x = 1"])
+    lab_page.open(name)
+    open_panel(page)
+    scripted_llm.script(Reply("Sure."))
+    title = "summarize the quarterly sales by region and product line"
+    ask(page, f"{title} for the board meeting next week please")
+    wait_answer(page, "Sure.")
+    for width in (400, 320):  # 320: about the narrowest JupyterLab lets a sidebar be
+        # A narrow sidebar: drag the handle between the notebook and the sidebar.
+        box = page.locator(PANEL).bounding_box()
+        handle_x = box["x"] - 2
+        page.mouse.move(handle_x, box["y"] + 200)
+        page.mouse.down()
+        page.mouse.move(handle_x + (box["width"] - width), box["y"] + 200, steps=5)
+        page.mouse.up()
+        page.wait_for_function(
+            "([sel, w]) => Math.abs(document.querySelector(sel).offsetWidth - w) < 30",
+            arg=[PANEL, width],
+        )
+        cut = page.evaluate(
+            """(panel) => [
+                 panel + ' .jck-subtitle', panel + ' .jp-chatkit-context',
+               ].map((sel) => {
+                 const el = document.querySelector(sel);
+                 const style = getComputedStyle(el);
+                 return { sel, title: el.title, cut: el.scrollWidth > el.clientWidth,
+                          ellipsis: style.textOverflow, text: el.textContent };
+               })""",
+            PANEL,
+        )
+        subtitle, context = cut
+        # Whole on hover, cut or not; in the narrowest sidebar both are cut, with an ellipsis.
+        assert subtitle["title"] == subtitle["text"] and subtitle["title"].startswith(
+            "summarize the quarterly"
+        ), subtitle
+        assert context["title"].endswith(name), context
+        assert context["cut"] and context["ellipsis"] == "ellipsis", context
+        if width < 360:
+            assert subtitle["cut"] and subtitle["ellipsis"] == "ellipsis", subtitle
+        # Nothing of the header spills out of the sidebar: its bars, and the buttons at
+        # their end stay in view (the cut names are clipped inside their boxes); the
+        # answer's read line wraps the long name.
+        overflow = page.evaluate(
+            """(panel) => { const p = document.querySelector(panel).getBoundingClientRect();
+                 return [...document.querySelectorAll(panel + ' .jck-header, '
+                   + panel + ' .jck-header-tools button, ' + panel + ' .jp-chatkit-contextbar, '
+                   + panel + ' .jp-chatkit-context, ' + panel + ' .jck-subtitle, '
+                   + panel + ' .jck-readline > *')]
+                   .filter((e) => e.getBoundingClientRect().right > p.right + 0.5)
+                   .map((e) => e.className); }""",
+            PANEL,
+        )
+        assert overflow == [], overflow
+        screenshot(page, f"header-{width}px")
