@@ -224,6 +224,10 @@ def parse_answers(model: Model, api: str) -> int:
 
         # The tagged union the Responses model parses its events with (~0.2 s to build).
         stream_event_types()
+    else:
+        from .chat_completions import prepare_chunk_validation
+
+        prepare_chunk_validation()
 
     library = _http_library(getattr(client, "_client", None))
     provider = CannedProvider(str(getattr(model, "model", "")))
