@@ -179,7 +179,8 @@ def test_nothing_is_deferred_when_imported_already_or_not_a_package(package: Pat
     assert not defer_package("json")  # imported already
     assert not defer_package("chatkit_no_such_package_here")
     assert not defer_package(f"{PACKAGE}.light")  # only top-level packages
-    assert not defer_unused_packages({"x": {"command": "a"}})  # MCP configured: mcp as is
+    # MCP configured: mcp as is.
+    assert "mcp" not in defer_unused_packages({"x": {"command": "a"}})
     assert PACKAGE not in sys.modules
 
 
@@ -217,6 +218,10 @@ print(json.dumps({"idle": idle, "used": asyncio.run(main())}, default=str))
 """
 
 
+# trio is deferred too when installed (httpcore imports it in case it runs under trio).
+TRIO = ["trio"] if importlib.util.find_spec("trio") is not None else []
+
+
 def run_fresh(script: str, *args: str) -> Any:
     """Run ``script`` in a fresh Python; the JSON of its last printed line."""
     out = subprocess.run(
@@ -236,7 +241,7 @@ def test_openai_agents_without_mcp_servers_leaves_mcp_unloaded_and_mcp_still_wor
     # Exactly the submodules allowed without mcp/__init__ (MCP_WITHOUT_INIT): any other
     # would have run it, and left mcp not deferred.
     assert result["idle"] == {
-        "deferred": ["mcp"],
+        "deferred": ["mcp", *TRIO],
         "still_deferred": True,
         "loaded": [],
         "mcp_modules": ["mcp", *MCP_WITHOUT_INIT],
@@ -253,7 +258,7 @@ def test_openai_agents_without_mcp_servers_leaves_mcp_unloaded_and_mcp_still_wor
 ENTRY_SCRIPT = """
 import json, sys
 from jupyter_chatkit.serverext.deferred_imports import defer_unused_packages, is_deferred
-assert defer_unused_packages({}) == ["mcp"]
+assert defer_unused_packages({})[0] == "mcp"
 %s
 import mcp
 print(json.dumps({"same": got is %s, "deferred": is_deferred("mcp"),
@@ -279,4 +284,56 @@ def test_mcp_public_entry_points_import_with_the_deferral_on(statement: str, exp
         "same": True,
         "deferred": False,
         "circular_ok": "mcp.client.session_group",
+    }
+
+
+# A fresh Python: the deferral, the HTTP stack the build imports (httpcore imports trio
+# when installed), then a request made under trio's event loop through httpcore itself.
+TRIO_SCRIPT = """
+import json, threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from jupyter_chatkit.serverext.deferred_imports import defer_unused_packages, is_deferred
+deferred = defer_unused_packages({})
+import openai, agents, jupyter_chatkit.assistant.server
+try:
+    import httpcore2 as httpcore
+except ImportError:
+    import httpcore
+idle = is_deferred("trio")
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args):
+        pass
+
+server = HTTPServer(("127.0.0.1", 0), Handler)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+import trio
+
+async def main():
+    async with httpcore.AsyncConnectionPool() as pool:
+        response = await pool.request("GET", f"http://127.0.0.1:{server.server_port}/")
+        return response.status, response.content.decode()
+
+status, body = trio.run(main)
+print(json.dumps({"deferred": deferred, "idle": idle, "status": status, "body": body,
+                  "after": is_deferred("trio")}))
+"""
+
+
+@pytest.mark.timeout(120)
+def test_trio_is_deferred_at_idle_and_works_when_used() -> None:
+    pytest.importorskip("trio")
+    result = run_fresh(TRIO_SCRIPT)
+    assert result == {
+        "deferred": ["mcp", "trio"],
+        "idle": True,
+        "status": 200,
+        "body": "ok",
+        "after": False,
     }

@@ -16,8 +16,9 @@ imported and is itself imported by ``mcp/__init__``, imports as it does without 
 deferral. Any other use of the package (an attribute, ``from mcp import X``,
 ``vars(mcp)``, ``dir(mcp)``) runs the real ``__init__`` first, once, and the module
 becomes an ordinary module: an MCP server configured later still gets the whole package.
-Only the server extension uses this, only for ``mcp``, and only when no MCP server is
-configured.
+Only the server extension uses this: for ``mcp`` when no MCP server is configured, and
+for ``trio`` (httpcore imports it, when installed, for code running under trio's event
+loop; a Jupyter server runs asyncio's), ~2.6 MB resident.
 """
 
 from __future__ import annotations
@@ -223,9 +224,15 @@ def defer_unused_packages(mcp_servers: object) -> list[str]:
     """Defer the packages the server extension's settings leave unused; their names.
 
     ``mcp`` (MCP's client and server, starlette, uvicorn) when no MCP server is
-    configured: openai-agents imports one of its submodules regardless.
+    configured: openai-agents imports one of its submodules regardless. ``trio``
+    always: only code running under trio's event loop uses it, and that runs its
+    ``__init__`` at its first use.
     """
     deferred: list[str] = []
     if not mcp_servers and defer_package("mcp", MCP_WITHOUT_INIT):
         deferred.append("mcp")
+    # httpcore imports trio, when installed, in case it runs under trio's event loop;
+    # a Jupyter server runs asyncio's (tornado), so trio would stay unused.
+    if defer_package("trio"):
+        deferred.append("trio")
     return deferred
