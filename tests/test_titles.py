@@ -68,7 +68,7 @@ async def test_a_first_turn_stopped_as_the_answer_starts_shows_its_title(
             for e in received
         ):
             break  # the answer starts: the person presses Stop
-    await chunks.aclose()  # type: ignore[attr-defined]
+    await chunks.aclose()
     assert "plot the sales by region" in titles_streamed(received)
     thread_id = next(e.thread.id for e in received if isinstance(e, ThreadCreatedEvent))
     status, thread = await json_call(assistant, req("threads.get_by_id", thread_id=thread_id))
