@@ -1,0 +1,76 @@
+"""Keyboard focus races in JupyterLab: the sidebar never takes keys a person types elsewhere.
+
+Network answers the race depends on are held with ``page.route`` and released by the
+test, so the order (person types, then the late answer lands) is the same on any machine.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from tests.fixtures.browser import INPUT, PANEL, LabPage, open_panel, send
+from tests.fixtures.fake_llm import FakeLLM, Reply
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
+
+CHATKIT = "**/jupyter-chatkit/chatkit"
+VISIBLE_NOTEBOOK = "#jp-main-dock-panel .jp-NotebookPanel:not(.lm-mod-hidden)"
+
+
+def hold_requests(page: Any, kind: str) -> list[Any]:
+    """Hold every ChatKit request of type ``kind`` (the list fills as they come)."""
+    held: list[Any] = []
+
+    def handle(route: Any) -> None:
+        body = route.request.post_data or ""
+        try:
+            wanted = json.loads(body).get("type") == kind
+        except ValueError:
+            wanted = False
+        if wanted:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route(CHATKIT, handle)
+    return held
+
+
+def wait_held(page: Any, held: list[Any]) -> None:
+    """Let Playwright deliver requests to the route handler until one is held."""
+    for _ in range(600):
+        if held:
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError("the request to hold never came")
+
+
+def test_attaching_a_notebook_without_conversations_leaves_the_keys_in_its_cell(
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM
+) -> None:
+    """Clicking into another notebook, whose conversations the sidebar asks the server
+    for: when "none" comes back and the sidebar starts a new conversation, what the
+    person types in that notebook's cell stays there (it went to the chat box)."""
+    lab_page.server.write_notebook("talked.ipynb", ["a = 1"])
+    lab_page.server.write_notebook("quiet.ipynb", [""])
+    lab_page.open("talked.ipynb")
+    open_panel(page)
+    scripted_llm.script(Reply("Hello."))
+    send(page, "hi")  # talked.ipynb now has a conversation, on screen
+    held = hold_requests(page, "threads.list")
+    lab_page.command("docmanager:open", {"path": "quiet.ipynb"})
+    wait_held(page, held)  # the sidebar asks which conversations quiet.ipynb has
+    editor = page.locator(f"{VISIBLE_NOTEBOOK} .jp-Cell .cm-content").first
+    editor.click()
+    page.keyboard.type("abc")
+    held.pop(0).continue_()  # "none": the sidebar starts a new conversation
+    page.locator(f"{PANEL} .jck-empty").wait_for(state="visible")
+    page.keyboard.type("def")  # where the focus is now
+    assert page.locator(INPUT).input_value() == ""
+    source = lab_page.notebook_js(
+        "return app.shell.currentWidget.content.widgets[0].model.sharedModel.getSource();"
+    )
+    assert source == "abcdef"
+    page.unroute(CHATKIT)
