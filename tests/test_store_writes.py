@@ -90,35 +90,53 @@ async def test_writes_keep_owner_scope_and_refuse_nul(tmp_path: Path) -> None:
 
 
 @pytest.mark.asyncio
-async def test_a_cancelled_write_keeps_the_lock_until_its_thread_ends(tmp_path: Path) -> None:
+async def test_a_cancelled_write_holds_the_writers_turn_until_its_thread_ends(
+    tmp_path: Path,
+) -> None:
     store = await open_store(f"sqlite:///{tmp_path / 'chat.sqlite3'}")
     writes = store._hop
-    lock = writes._lock
-    assert lock is not None
     loop = asyncio.get_running_loop()
     started = asyncio.Event()
     go = threading.Event()
+    ran: list[str] = []
 
-    def work(conn: Connection) -> None:
+    def first(conn: Connection) -> None:
         loop.call_soon_threadsafe(started.set)
         go.wait(60)  # a guard against a hung test only; the test sets it
         conn.execute(thread_turns.insert().values(thread_id="thr_x", owner="o", expires_us=1))
+        ran.append("first")
+
+    def second(conn: Connection) -> None:
+        ran.append("second")
+
+    def never(conn: Connection) -> None:
+        ran.append("never")
 
     try:
-        write = asyncio.ensure_future(writes.write(work))
+        write = asyncio.ensure_future(writes.write(first))
         await started.wait()
+        # Queued behind the running write; one of them is cancelled before its turn.
+        queued = asyncio.ensure_future(writes.write(never))
+        following = asyncio.ensure_future(writes.write(second))
+        for _ in range(5):
+            await asyncio.sleep(0)
         write.cancel()
+        queued.cancel()
         for _ in range(20):
             await asyncio.sleep(0)
-        # The worker thread is still inside its transaction: the cancelled write holds
-        # the writer's lock (and has not returned) until that transaction ends.
+        # The worker thread is still inside its transaction: the cancelled write has not
+        # returned, and the next writer has not run, until that transaction ends.
         assert not write.done()
-        assert lock.locked()
+        assert ran == []
+        with pytest.raises(asyncio.CancelledError):
+            await queued
         go.set()
         with pytest.raises(asyncio.CancelledError):
             await write
-        assert not lock.locked()
-        # The thread's transaction did commit: whoever writes next comes after it.
+        await following
+        # The cancelled write's transaction did commit, before the next writer ran; the
+        # write cancelled while it waited for its turn never ran.
+        assert ran == ["first", "second"]
         async with store.engine.connect() as conn:
             rows = (await conn.execute(thread_turns.select())).all()
         assert [row.thread_id for row in rows] == ["thr_x"]
@@ -128,15 +146,44 @@ async def test_a_cancelled_write_keeps_the_lock_until_its_thread_ends(tmp_path: 
 
 
 @pytest.mark.asyncio
+async def test_a_queued_write_runs_when_the_one_before_commits_while_the_loop_is_busy(
+    tmp_path: Path,
+) -> None:
+    """This process's writers queue on the writer thread, not on a lock held until the
+    event loop picks up the result: under load (a busy loop) the next write need not
+    wait for the loop's turn to start."""
+    store = await open_store(f"sqlite:///{tmp_path / 'chat.sqlite3'}")
+    second_ran = threading.Event()
+
+    def first(conn: Connection) -> None:
+        conn.execute(thread_turns.insert().values(thread_id="thr_1", owner="o", expires_us=1))
+
+    def second(conn: Connection) -> None:
+        conn.execute(thread_turns.insert().values(thread_id="thr_2", owner="o", expires_us=1))
+        second_ran.set()
+
+    try:
+        writes = [asyncio.ensure_future(store._hop.write(work)) for work in (first, second)]
+        await asyncio.sleep(0)  # both asked for
+        # The loop is busy (blocked here): the second write still runs after the first.
+        assert second_ran.wait(60)
+        await asyncio.gather(*writes)
+    finally:
+        await store.close()
+
+
+@pytest.mark.asyncio
 async def test_a_turn_cancelled_while_taking_its_lease_leaves_none(tmp_path: Path) -> None:
     path = tmp_path / "chat.sqlite3"
     store = await open_store(f"sqlite:///{path}")
-    lock = store._hop._lock
-    sync = store._hop._sync
-    assert lock is not None and sync is not None
+    sync, sync_writes = store._hop._sync, store._hop._sync_writes
+    assert sync is not None and sync_writes is not None
     other = sqlite3.connect(path, isolation_level=None)
-    # Set when a one-hop write's worker thread is done with its connection.
+    # Set when a one-hop write's transaction begins (waiting for SQLite's lock), and when
+    # its worker thread is done with its connection.
+    beginning = threading.Event()
     written = threading.Event()
+    event.listen(sync_writes, "begin", lambda *_: beginning.set())
     event.listen(sync, "checkin", lambda *_: written.set())
     try:
         # Another process (a kernel sharing the file) in the middle of a write.
@@ -148,11 +195,7 @@ async def test_a_turn_cancelled_while_taking_its_lease_leaves_none(tmp_path: Pat
 
         entering = asyncio.ensure_future(turn())
         # Until the lease's upsert is in its worker thread, waiting for SQLite's lock.
-        for _ in range(1000):
-            if lock.locked():
-                break
-            await asyncio.sleep(0)
-        assert lock.locked()
+        assert await asyncio.to_thread(beginning.wait, 60)
         entering.cancel()  # the user pressed Stop
         for _ in range(20):
             await asyncio.sleep(0)

@@ -172,6 +172,17 @@ async def read_history(
     return History(items=items, newest=newest_first, complete=complete)
 
 
+def first_turn_history(message: ThreadItem, max_items: int, max_tokens: int) -> History:
+    """What :func:`read_history` reads of a thread whose only item is ``message``.
+
+    For a new thread's first turn, whose message was just saved: answered from that
+    message (as the store reads it back), without a query.
+    """
+    return History(
+        items=bound_items([message], max_items, max_tokens), newest=[message], complete=True
+    )
+
+
 class PreloadedTail:
     """``store``, except that its first read of the thread's newest items is answered from
     a :class:`History` just read (one query fewer per turn).

@@ -66,7 +66,7 @@ from .agent import build_agent, build_title_agent
 from .agent_tools import METADATA_KEY, thread_agent_settings
 from .agent_undo import ACTION_UNDO_AGENT_STEPS, undo_steps
 from .cards import POSITIONS, card_code, mark_inserted
-from .history import PreloadedTail, read_history
+from .history import History, PreloadedTail, first_turn_history, read_history
 from .mcp import McpTools
 from .message_edit import ACTION_EDIT_MESSAGE, edit_message
 from .model_choice import ModelChoice
@@ -155,6 +155,9 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         # The notebook a new thread's first request names, until that turn ends (recorded
         # after it, or by handle_stream_cancelled when it is stopped).
         self._new_notebooks: dict[str, str | None] = {}
+        # A new thread's first message as stored, until its first respond() (which then
+        # needs no read of the thread: that message is all there is).
+        self._first_messages: dict[str, ThreadItem] = {}
         self.title_agent = build_title_agent()
 
     @property
@@ -340,15 +343,20 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             # The title is there from the first event on: a first turn stopped at once
             # (the stream closed, so no later thread.updated arrives) still shows it.
             thread.title = local_title(message)
-        await self.sql_store.create_thread_with_item(
+        stored = await self.sql_store.create_thread_with_item(
             ThreadMetadata(**thread.model_dump()), message, context
         )
         yield ThreadCreatedEvent(thread=self._to_thread_response(thread))
         yield ThreadItemDoneEvent(item=message)
-        async for event in self._process_events(
-            thread, context, lambda: self.respond(thread, message, context)
-        ):
-            yield event
+        if stored is not None:
+            self._first_messages[thread.id] = stored
+        try:
+            async for event in self._process_events(
+                thread, context, lambda: self.respond(thread, message, context)
+            ):
+                yield event
+        finally:
+            self._first_messages.pop(thread.id, None)
 
     def _to_thread_response(self, thread: Any) -> Any:
         """ChatKit's thread response plus the thread's Ask/Agent settings (nothing else
@@ -418,13 +426,7 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             # Streamed with the first event (not after the answer), so Stop keeps it on
             # screen; threads.create already has it (see _create_thread).
             thread.title = local_title(input_user_message)
-        read = await read_history(
-            self.store,
-            thread,
-            context,
-            self.settings.history_max_items,
-            self.settings.history_max_tokens,
-        )
+        read = await self._read_history(thread, context)
         history = read.items
         if input_user_message is not None:
             # Answer this request's own message, whatever was saved after it.
@@ -478,6 +480,14 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
                     if mode == "model"
                     else local_title(first)
                 )
+
+    async def _read_history(self, thread: ThreadMetadata, context: RequestContext) -> History:
+        """The thread's bounded history; a new thread's first turn reads nothing."""
+        max_items, max_tokens = self.settings.history_max_items, self.settings.history_max_tokens
+        first = self._first_messages.pop(thread.id, None)
+        if first is not None:
+            return first_turn_history(first, max_items, max_tokens)
+        return await read_history(self.store, thread, context, max_items, max_tokens)
 
     async def add_feedback(
         self,

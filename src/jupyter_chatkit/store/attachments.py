@@ -34,11 +34,13 @@ from chatkit.types import (
 )
 from pydantic import AnyUrl
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ..protocol import RequestContext
 from . import codec
 from .engine import Writer
+from .onehop import OneHop
 from .schema import attachments, now_us
 
 DEFAULT_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
@@ -102,10 +104,12 @@ class SQLAttachmentStore(AttachmentStore[RequestContext]):
         *,
         max_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES,
         writer: Writer | None = None,
+        hop: OneHop | None = None,
     ) -> None:
         self._engine = engine
         # Shared with the SQLStore on the same engine, so their writes queue together.
         self._writer = writer or Writer(engine)
+        self._hop = hop or OneHop(engine, self._writer)
         self.max_bytes = max_bytes
         self.upload_url_for = default_upload_url
 
@@ -146,20 +150,18 @@ class SQLAttachmentStore(AttachmentStore[RequestContext]):
                 mime_type=input.mime_type,
                 upload_descriptor=descriptor,
             )
-        async with self._writer.begin() as conn:
-            await conn.execute(
-                insert(attachments).values(
-                    id=attachment_id,
-                    user_id=context.user_id,
-                    thread_id=None,
-                    name=input.name,
-                    mime_type=input.mime_type,
-                    declared_size=input.size,
-                    payload=codec.dump_attachment(attachment),
-                    data=None,
-                    created_us=now_us(),
-                )
-            )
+        stmt = insert(attachments).values(
+            id=attachment_id,
+            user_id=context.user_id,
+            thread_id=None,
+            name=input.name,
+            mime_type=input.mime_type,
+            declared_size=input.size,
+            payload=codec.dump_attachment(attachment),
+            data=None,
+            created_us=now_us(),
+        )
+        await self._hop.write(lambda conn: conn.execute(stmt))
         return attachment
 
     async def write_bytes(self, attachment_id: str, data: bytes, context: RequestContext) -> None:
@@ -173,13 +175,12 @@ class SQLAttachmentStore(AttachmentStore[RequestContext]):
             raise AttachmentTooLargeError(
                 f"attachment of {len(data)} bytes exceeds the limit of {self.max_bytes}"
             )
-        async with self._writer.begin() as conn:
-            row = (
-                await conn.execute(
-                    select(attachments.c.declared_size, attachments.c.payload).where(
-                        attachments.c.id == attachment_id,
-                        attachments.c.user_id == context.user_id,
-                    )
+        user_id = context.user_id
+
+        def write(conn: Connection) -> None:
+            row = conn.execute(
+                select(attachments.c.declared_size, attachments.c.payload).where(
+                    attachments.c.id == attachment_id, attachments.c.user_id == user_id
                 )
             ).one_or_none()
             if row is None:
@@ -193,29 +194,24 @@ class SQLAttachmentStore(AttachmentStore[RequestContext]):
                 raise NotFoundError(f"attachment {attachment_id} not found")
             # ChatKit: the descriptor "should be set to None after upload is complete".
             uploaded = attachment.model_copy(update={"upload_descriptor": None})
-            await conn.execute(
+            conn.execute(
                 update(attachments)
-                .where(
-                    attachments.c.id == attachment_id,
-                    attachments.c.user_id == context.user_id,
-                )
+                .where(attachments.c.id == attachment_id, attachments.c.user_id == user_id)
                 .values(data=data, payload=codec.dump_attachment(uploaded), uploaded_us=now_us())
             )
+
+        await self._hop.write(write)
 
     async def read_bytes(
         self, attachment_id: str, context: RequestContext
     ) -> tuple[Attachment, bytes]:
         """This user's attachment and its bytes; ``NotFoundError`` until uploaded."""
-        async with self._engine.begin() as conn:
-            row = (
-                await conn.execute(
-                    select(attachments.c.payload, attachments.c.data).where(
-                        attachments.c.id == attachment_id,
-                        attachments.c.user_id == context.user_id,
-                        attachments.c.data.is_not(None),
-                    )
-                )
-            ).one_or_none()
+        stmt = select(attachments.c.payload, attachments.c.data).where(
+            attachments.c.id == attachment_id,
+            attachments.c.user_id == context.user_id,
+            attachments.c.data.is_not(None),
+        )
+        row = await self._hop.read(lambda conn: conn.execute(stmt).one_or_none())
         if row is None:
             raise NotFoundError(f"attachment {attachment_id} not found")
         attachment = codec.load_attachment(row.payload, attachment_id=attachment_id)
@@ -225,12 +221,9 @@ class SQLAttachmentStore(AttachmentStore[RequestContext]):
 
     async def delete_attachment(self, attachment_id: str, context: RequestContext) -> None:
         """Delete this user's attachment and its bytes; ``NotFoundError`` if there is none."""
-        async with self._writer.begin() as conn:
-            result = await conn.execute(
-                delete(attachments).where(
-                    attachments.c.id == attachment_id,
-                    attachments.c.user_id == context.user_id,
-                )
-            )
-        if result.rowcount == 0:
+        stmt = delete(attachments).where(
+            attachments.c.id == attachment_id, attachments.c.user_id == context.user_id
+        )
+        rowcount = await self._hop.write(lambda conn: int(conn.execute(stmt).rowcount))
+        if rowcount == 0:
             raise NotFoundError(f"attachment {attachment_id} not found")

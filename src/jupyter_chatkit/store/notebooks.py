@@ -24,7 +24,7 @@ from typing import Any
 
 from chatkit.types import ThreadMetadata
 from sqlalchemy import bindparam, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.engine import Connection
 
 from .schema import threads
 
@@ -74,8 +74,8 @@ def _with_notebook(payload: str, notebook: str) -> str:
     return json.dumps(data)
 
 
-async def move_notebook(
-    conn: AsyncConnection,
+def move_notebook(
+    conn: Connection,
     old: str,
     new: str,
     *,
@@ -114,7 +114,7 @@ async def move_notebook(
         query = query.where(threads.c.user_id == user)
     # Locked until commit (PostgreSQL; SQLite's writer holds the whole database), so
     # the rows updated below are the rows read here.
-    rows = (await conn.execute(query.with_for_update())).all()
+    rows = conn.execute(query.with_for_update()).all()
     changes = [
         {"b_seq": row.seq, "b_notebook": target, "b_payload": _with_notebook(row.payload, target)}
         for row in rows
@@ -122,7 +122,7 @@ async def move_notebook(
     ]
     if changes:
         # One statement, many parameter sets: a folder of many notebooks moves at once.
-        await conn.execute(_MOVE, changes)
+        conn.execute(_MOVE, changes)
     return len(changes)
 
 

@@ -1,16 +1,23 @@
-"""The store's frequent transactions, each one worker-thread hop on SQLite.
+"""The store's transactions, each one worker-thread hop on SQLite.
 
 Through aiosqlite every step of a transaction (``BEGIN``, each statement's cursor,
 execute, fetch and close, ``COMMIT``, the pool's reset) is a round trip to the
 connection's thread and back through the event loop: about ten for one saved item or
-one page of items. Under load each of them waits for its turn in a busy loop (and a
-write holds SQLite's only write lock meanwhile), so concurrent conversations queued
-behind each other before their first tokens. Here a whole transaction runs in one
-worker thread on a synchronous connection to the same file, configured the same way
-(busy timeout, foreign keys, no NUL characters): writes ``BEGIN IMMEDIATE`` under the
-same in-process writer lock (:class:`~.engine.Writer`), reads ``BEGIN DEFERRED`` (one
-snapshot for all their statements) without it, as WAL lets readers run beside the
-writer.
+one page of items. Under load each of them waits for its turn in a busy loop, so
+concurrent conversations queued behind each other before their first tokens. Here a
+whole transaction runs in one worker thread on a synchronous connection to the same
+file, configured the same way (busy timeout, foreign keys, no NUL characters).
+
+- Writes (``BEGIN IMMEDIATE``) run on one writer thread per store, in the order they
+  were asked for: this process's writers queue there, not in SQLite's busy handler
+  (which polls and sleeps; the busy timeout still covers other processes, such as a
+  kernel sharing the file). The queue is the thread's, not an asyncio lock held across
+  the hop: a lock held from the request to the event loop's pick-up of the result also
+  covered the time the thread waited for the GIL and the loop for its turn, several
+  milliseconds each under load, so 50 concurrent conversations' writes took ~5 ms each
+  in turn where SQLite needs a fraction of one.
+- Reads (``BEGIN DEFERRED``: one snapshot for their statements) run in the default
+  executor beside the writer, as WAL lets readers do.
 
 PostgreSQL's transactions run as before: asyncpg talks to the server from the event
 loop, and the same function of a connection runs through ``run_sync``.
@@ -21,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
 from sqlalchemy import create_engine, event
@@ -44,30 +52,34 @@ class OneHop:
     def __init__(self, engine: AsyncEngine, writer: Writer) -> None:
         self._engine = engine
         self._writer = writer
-        # The writer's lock: SQLite writers of this process queue on one lock.
-        self._lock = writer.lock
         self._sync: Engine | None = None
         self._sync_writes: Engine | None = None
-        if engine.dialect.name == "sqlite" and self._lock is not None:
+        # SQLite's writes of this process, one at a time in order (see the docstring).
+        self._write_thread: ThreadPoolExecutor | None = None
+        if engine.dialect.name == "sqlite":
             self._sync = _sqlite_engine(engine)
             self._sync_writes = self._sync.execution_options(**{BEGIN_MODE_OPTION: "IMMEDIATE"})
+            self._write_thread = ThreadPoolExecutor(1, thread_name_prefix="jupyter-chatkit-store")
 
     async def write(self, work: Callable[[Connection], T]) -> T:
-        """``work(conn)`` in one write transaction, committed when it returns."""
-        if self._sync_writes is None or self._lock is None:
+        """``work(conn)`` in one write transaction, committed when it returns.
+
+        Cancelled while waiting for its turn, it never runs; cancelled while running, it
+        returns only when its transaction has ended (a worker thread cannot be stopped,
+        and the transaction may still commit), then passes the cancellation on, so the
+        caller's next write (a release of what it wrote, say) comes after it.
+        """
+        if self._sync_writes is None or self._write_thread is None:
             async with self._writer.begin() as conn:
                 return await conn.run_sync(work)
-        sync = self._sync_writes
-        async with self._lock:
-            done = asyncio.ensure_future(asyncio.to_thread(_in_transaction, sync, work))
-            try:
-                return await asyncio.shield(done)
-            except asyncio.CancelledError:
-                # A worker thread cannot be stopped: its transaction may still commit.
-                # Keep the writer's lock until it ends, so the next writer (a release
-                # of what it wrote, say) comes after it, then pass the cancellation on.
+        running: Future[T] = self._write_thread.submit(_in_transaction, self._sync_writes, work)
+        done = asyncio.wrap_future(running)
+        try:
+            return await asyncio.shield(done)
+        except asyncio.CancelledError:
+            if not running.cancel():
                 await _wait_out(done)
-                raise
+            raise
 
     async def read(self, work: Callable[[Connection], T]) -> T:
         """``work(conn)`` in one read transaction (one snapshot for its statements).
@@ -80,8 +92,11 @@ class OneHop:
                 return await conn.run_sync(work)
         return await asyncio.to_thread(_in_transaction, self._sync, work)
 
-    def dispose(self) -> None:
-        """Close the synchronous connections."""
+    async def close(self) -> None:
+        """Let the writes asked for finish, then close the synchronous connections."""
+        if self._write_thread is not None:
+            # Waited for in a thread: a write may be waiting out another process's lock.
+            await asyncio.to_thread(self._write_thread.shutdown, wait=True)
         if self._sync is not None:
             self._sync.dispose()
 
@@ -105,7 +120,7 @@ def _sqlite_engine(engine: AsyncEngine) -> Engine:
     """A synchronous engine on the same SQLite file, set up like the async one."""
     url = engine.url.set(drivername="sqlite+pysqlite")
     # Used from worker threads, each connection by one thread at a time (the pool's
-    # checkout); writers also one at a time (the writer's lock).
+    # checkout); writers also one at a time (the writer thread).
     sync = create_engine(url, hide_parameters=True, connect_args={"check_same_thread": False})
 
     # As the async engine's connections: BEGIN is ours (IMMEDIATE for writes), the lock

@@ -135,9 +135,9 @@ class SQLStore(Store[RequestContext]):
         self._hop = OneHop(engine, self._writer)
         self._dialect = dialect_of(engine)
         self.attachments = SQLAttachmentStore(
-            engine, max_bytes=max_attachment_bytes, writer=self._writer
+            engine, max_bytes=max_attachment_bytes, writer=self._writer, hop=self._hop
         )
-        self._turns = ThreadTurns(self._writer, self._dialect, self._hop)
+        self._turns = ThreadTurns(self._dialect, self._hop)
 
     @property
     def dialect(self) -> Dialect:
@@ -151,7 +151,7 @@ class SQLStore(Store[RequestContext]):
 
     async def close(self) -> None:
         """Close every pooled connection."""
-        self._hop.dispose()
+        await self._hop.close()
         await self._engine.dispose()
 
     def thread_turn(self, thread_id: str) -> AbstractAsyncContextManager[None]:
@@ -274,10 +274,12 @@ class SQLStore(Store[RequestContext]):
         made through it follow (both the column and the metadata), and the threads
         recorded without a server whose owner is one of ``owners``; with ``user``, only
         that user's. Each thread keeps its owner. Returns how many threads moved."""
-        async with self._writer.begin() as conn:
-            return await _move_threads_of_notebook(
-                conn, old, new, server=self.server_id, owners=owners, user=user
+        server = self.server_id
+        return await self._hop.write(
+            lambda conn: _move_threads_of_notebook(
+                conn, old, new, server=server, owners=owners, user=user
             )
+        )
 
     async def delete_thread(self, thread_id: str, context: RequestContext) -> None:
         """Delete this user's thread with its items, feedback and attachments."""

@@ -25,8 +25,9 @@ from contextlib import asynccontextmanager
 from uuid import uuid4
 
 from sqlalchemy import delete, update
+from sqlalchemy.engine import Connection
 
-from .engine import Dialect, Writer, dialect_insert
+from .engine import Dialect, dialect_insert
 from .onehop import OneHop
 from .schema import now_us, thread_turns
 
@@ -48,9 +49,8 @@ class ThreadBusyError(ValueError):
 class ThreadTurns:
     """Grants one turn at a time per thread id (see the module docstring)."""
 
-    def __init__(self, writer: Writer, dialect: Dialect, writes: OneHop) -> None:
-        self._writer = writer
-        # Taking and releasing a lease: one thread hop each on SQLite (see writes.py).
+    def __init__(self, dialect: Dialect, writes: OneHop) -> None:
+        # Taking and releasing a lease: one thread hop each on SQLite (see onehop.py).
         self._writes = writes
         self._dialect = dialect
         self._local: dict[str, tuple[asyncio.Lock, int]] = {}
@@ -119,15 +119,17 @@ class ThreadTurns:
         return bool(await self._writes.write(lambda conn: conn.execute(stmt).rowcount))
 
     async def _renew(self, thread_id: str, owner: str) -> None:
+        def renew(conn: Connection) -> None:
+            conn.execute(
+                update(thread_turns)
+                .where(thread_turns.c.thread_id == thread_id, thread_turns.c.owner == owner)
+                .values(expires_us=now_us() + int(LEASE_SECONDS * 1_000_000))
+            )
+
         while True:
             await asyncio.sleep(LEASE_SECONDS / 3)
             try:
-                async with self._writer.begin() as conn:
-                    await conn.execute(
-                        update(thread_turns)
-                        .where(thread_turns.c.thread_id == thread_id, thread_turns.c.owner == owner)
-                        .values(expires_us=now_us() + int(LEASE_SECONDS * 1_000_000))
-                    )
+                await self._writes.write(renew)
             except Exception as exc:  # the next renewal may succeed; expiry is the backstop
                 logger.warning("Could not renew a thread turn: %s", type(exc).__name__)
 
