@@ -74,3 +74,45 @@ def test_attaching_a_notebook_without_conversations_leaves_the_keys_in_its_cell(
     )
     assert source == "abcdef"
     page.unroute(CHATKIT)
+
+
+def test_a_person_back_in_a_cell_keeps_the_keys_while_the_chat_loads(
+    lab_page: LabPage, page: Any
+) -> None:
+    """The sidebar's chat code loads on first open (a lazy chunk). A person who opened it
+    and went back to a cell to type before it came keeps typing there: the composer
+    takes the focus when it appears only if the person did nothing else meanwhile."""
+    lab_page.server.write_notebook("typing.ipynb", [""])
+    lab_page.open("typing.ipynb")
+    held: list[Any] = []
+    holding = True
+
+    def hold_chunk(route: Any) -> None:
+        if holding:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/lab/extensions/jupyter-chatkit/static/*.js*", hold_chunk)
+    lab_page.command("jupyter-chatkit:open")
+    wait_held(page, held)  # the chat's code is on its way
+    page.locator(f"{VISIBLE_NOTEBOOK} .jp-Cell .cm-content").first.click()
+    page.keyboard.type("abc")
+    holding = False
+    for route in held:
+        route.continue_()
+    page.locator(INPUT).wait_for(state="visible")
+    # The composer's focus comes in the frame after the chat is made: let two pass.
+    page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    page.keyboard.type("def")
+    assert page.locator(INPUT).input_value() == ""
+    source = lab_page.notebook_js(
+        "return app.shell.currentWidget.content.widgets[0].model.sharedModel.getSource();"
+    )
+    assert source == "abcdef"
+    # Opened with nothing done meanwhile, the composer has the keyboard (as before).
+    page.unroute("**/lab/extensions/jupyter-chatkit/static/*.js*")
+    lab_page.command("jupyter-chatkit:open")
+    page.wait_for_function(
+        "(sel) => document.activeElement === document.querySelector(sel)", arg=INPUT
+    )

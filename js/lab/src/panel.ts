@@ -144,8 +144,29 @@ export class AssistantPanel extends Widget {
 
   protected onActivateRequest(msg: Message): void {
     super.onActivateRequest(msg);
+    // The chat's code may take seconds to load the first time. A person who clicks or
+    // types elsewhere meanwhile (back in a cell) has moved on: the composer must not
+    // take their keys when it comes. Only their own input counts, not focus moves made
+    // by JupyterLab (the command palette gives the focus back when it closes).
+    let movedOn = false;
+    const onInput = (e: Event): void => {
+      if (!this.node.contains(e.target as Node)) movedOn = true;
+    };
+    document.addEventListener("pointerdown", onInput, true);
+    document.addEventListener("keydown", onInput, true);
+    const stop = (): void => {
+      document.removeEventListener("pointerdown", onInput, true);
+      document.removeEventListener("keydown", onInput, true);
+    };
     // Let the chat render before focusing its composer.
-    this.withChat(() => requestAnimationFrame(() => this.focusInput()));
+    this.ensureChat().then(
+      () =>
+        requestAnimationFrame(() => {
+          stop();
+          if (!movedOn && !this.isDisposed) this.focusInput();
+        }),
+      stop,
+    );
   }
 
   private showContext(_: unknown, panel: NotebookPanel | null): void {
