@@ -758,3 +758,34 @@ test("a remembered conversation failing to open after the person sent leaves the
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test(
+  "a second Enter while the first message is readied stays in the box (it was taken and dropped)",
+  opts,
+  async () => {
+    const { page, errors } = await open("theme=light", 600);
+    // A chip whose content comes slowly (a kernel call behind a running cell).
+    await page.evaluate(() => {
+      const w = window as any;
+      const content = new Promise((resolve) => {
+        w.__resolveChip = () => resolve({ source: "x = 1" });
+      });
+      w.chat.pinContext({ id: "cell:1", kind: "cell", label: "Cell 1", resolve: () => content });
+    });
+    const box = page.getByRole("textbox", { name: "Message" });
+    await box.fill("one");
+    await box.press("Enter");
+    await box.fill("two");
+    await box.press("Enter");
+    await page.evaluate(() => (window as any).__resolveChip());
+    await page.waitForFunction(() => (window as any).__answers.length >= 1, null, { timeout: 15000 });
+    await page.waitForFunction(() => !(window as any).chat.session.busy);
+    assert.equal(await box.inputValue(), "two");
+    const sends = await page.evaluate(() =>
+      (window as any).__sent.filter((b: any) => b.type === "threads.create" || b.type === "threads.add_user_message"),
+    );
+    assert.equal(sends.length, 1);
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  },
+);

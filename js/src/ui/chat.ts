@@ -313,29 +313,46 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
   const chips = new ContextChips(announce);
   const tray = options.upload ? new AttachmentTray(session, options.upload, announce) : null;
   /** Send `parts` with the chips as tags (resolved now, through the host's producers). */
+  // A message being readied (chips resolved through the kernel, uploads finishing, a
+  // conversation still opening) counts as busy: a second Enter meanwhile was taken from
+  // the box and then dropped by the session, busy by then with the first.
+  let preparing: { stopped: boolean } | null = null;
   const sendParts = async (parts: readonly MessagePart[]): Promise<void> => {
-    if (session.busy) return;
-    moves++;
-    // A conversation still opening (the one remembered at start, a notebook's): the
-    // message belongs to it, and its late answer must not replace the turn just begun.
-    if (opening) {
-      await opening.catch(() => undefined);
-      if (session.busy) return;
+    if (session.busy || preparing) return;
+    const mine = { stopped: false };
+    preparing = mine;
+    composerBox.sync();
+    let content: Awaited<ReturnType<typeof messageContent>>;
+    let attachments: string[] = [];
+    try {
+      moves++;
+      // A conversation still opening (the one remembered at start, a notebook's): the
+      // message belongs to it, and its late answer must not replace the turn just begun.
+      if (opening) await opening.catch(() => undefined);
+      atEnd = true;
+      content = await messageContent(parts, chips.chips());
+      attachments = tray ? await tray.take() : [];
+    } finally {
+      preparing = null;
+      composerBox.sync();
     }
-    atEnd = true;
-    const content = await messageContent(parts, chips.chips());
+    if (mine.stopped || session.busy) {
+      // Stopped before it went (or overtaken): the text goes back to the box.
+      if (!input.value.trim()) composerBox.setText(partsText(parts));
+      return;
+    }
     const metadata = session.threadId ? undefined : options.threadMetadata?.();
-    const attachments = tray ? await tray.take() : [];
     await session.send(partsText(parts), { content, metadata, attachments });
   };
   const composerBox = new Composer(
     {
-      busy: () => session.busy,
+      busy: () => session.busy || preparing !== null,
       submit: (text) => {
         void sendParts(completer.parts(text));
       },
       stop: () => {
-        session.cancel();
+        if (preparing && !session.busy) preparing.stopped = true;
+        else session.cancel();
         announce("Stopped.");
       },
       lastMessage: () => lastUserText(),
