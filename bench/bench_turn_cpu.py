@@ -11,8 +11,8 @@ warms it with a few turns, then answers ``--turns`` new conversations
 words, one delta each) through ``handle()``, reading
 every byte of each stream. The figure is the worker's CPU time (user + system, every
 thread) per turn: what the server spends on a request besides the HTTP transport.
-Workers of the two sides alternate, ``--rounds`` times each, so the machine's load hits
-both alike; the medians over rounds are printed, and their ratio.
+The workers of the two sides run at the same time, ``--rounds`` times, so the machine's
+load hits both alike; the medians over rounds are printed, and their ratio.
 
 ``--profile OUT.prof`` instead runs one worker of this checkout under cProfile (warm
 turns only) and writes the stats, then prints the top of them. This is not a test.
@@ -107,22 +107,33 @@ async def worker(
             await assistant.sql_store.close()
 
 
-def run_worker(api: str, llm_url: str, turns: int, src: Path | None, words: int) -> list[float]:
-    """A worker process for one side; its CPU seconds per turn."""
-    env = dict(os.environ)
-    if src is not None:
-        env["PYTHONPATH"] = os.pathsep.join([str(src), env.get("PYTHONPATH", "")])
-    out = subprocess.run(
-        [sys.executable, __file__, "--worker", api, llm_url, str(turns), str(words)],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if out.returncode != 0:
-        raise RuntimeError(f"worker failed:\n{out.stderr[-3000:]}")
-    return [float(x) for x in json.loads(out.stdout.splitlines()[-1])]
+def run_workers(
+    api: str, llm_url: str, turns: int, srcs: list[Path | None], words: int
+) -> list[list[float]]:
+    """One worker process per side, all at once (the machine's load then hits them
+    alike); each one's CPU seconds per turn."""
+    procs = []
+    for src in srcs:
+        env = dict(os.environ)
+        if src is not None:
+            env["PYTHONPATH"] = os.pathsep.join([str(src), env.get("PYTHONPATH", "")])
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, __file__, "--worker", api, llm_url, str(turns), str(words)],
+                env=env,
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        )
+    results = []
+    for proc in procs:
+        out, err = proc.communicate()
+        if proc.returncode != 0:
+            raise RuntimeError(f"worker failed:\n{err[-3000:]}")
+        results.append([float(x) for x in json.loads(out.splitlines()[-1])])
+    return results
 
 
 def start_fake_llm() -> tuple[subprocess.Popen[bytes], str]:
@@ -179,8 +190,10 @@ def main() -> None:
         for api in apis:
             per_side: dict[str, list[float]] = {name: [] for name, _ in sides}
             for _ in range(args.rounds):
-                for name, src in sides:
-                    cpu = run_worker(api, llm_url, args.turns, src, args.words)
+                srcs = [src for _, src in sides]
+                for (name, _), cpu in zip(
+                    sides, run_workers(api, llm_url, args.turns, srcs, args.words), strict=True
+                ):
                     per_side[name].append(statistics.median(cpu))
             answer = f"{args.words}-word answers" if args.words else "the default answer"
             print(f"{api}: server CPU per warm turn, {answer} (in process, median per worker)")
