@@ -22,6 +22,7 @@ const VALUE_RULES = RULES.valueRules.map((r) => ({
   kind: r.kind,
   group: r.group,
   re: new RegExp(r.pattern, flagsOf(r.flags)),
+  triggers: r.triggers as readonly string[],
 }));
 const VALUE_TRIGGERS: readonly string[] = RULES.valueTriggers;
 const QUOTED = new RegExp(RULES.quotedAssignment, "g");
@@ -128,6 +129,7 @@ export class Redactor {
     const lower = value.toLowerCase();
     if (VALUE_TRIGGERS.some((t) => lower.includes(t))) {
       for (const rule of VALUE_RULES) {
+        if (!rule.triggers.some((t) => lower.includes(t))) continue;
         value = value.replace(rule.re, (...args: unknown[]) => {
           const whole = args[0] as string;
           const secret = (rule.group ? args[rule.group] : whole) as string | undefined;

@@ -50,156 +50,283 @@ export const RULES = {
   "valueRules": [
     {
       "kind": "PEM private key",
+      "triggers": [
+        "-----begin"
+      ],
       "pattern": "-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:[\\s\\S]*?-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|(?:[A-Za-z0-9+/=\\s\\\\]|['\\\"],?[ \\t]*['\\\"])*)",
       "group": 0,
       "flags": ""
     },
     {
       "kind": "DER key body",
+      "triggers": [
+        "mii"
+      ],
       "pattern": "(?<![A-Za-z0-9+/])MII[A-Za-z0-9+/]{60,}={0,2}",
       "group": 0,
       "flags": ""
     },
     {
       "kind": "JWT",
+      "triggers": [
+        "eyj"
+      ],
       "pattern": "eyJ[A-Za-z0-9_-]{6,}\\.eyJ[A-Za-z0-9_-]{6,}\\.[A-Za-z0-9_-]{6,}",
       "group": 0,
       "flags": ""
     },
     {
       "kind": "API key",
+      "triggers": [
+        "sk-"
+      ],
       "pattern": "(?<![A-Za-z0-9_-])sk-(?:proj-|svcacct-|admin-|ant-)?[A-Za-z0-9_-]{16,}",
       "group": 0,
       "flags": ""
     },
     {
       "kind": "Stripe key",
+      "triggers": [
+        "sk_",
+        "rk_"
+      ],
       "pattern": "(?<![A-Za-z0-9])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}",
       "group": 0,
       "flags": ""
     },
     {
       "kind": "GitHub token",
+      "triggers": [
+        "ghp_",
+        "gho_",
+        "ghu_",
+        "ghs_",
+        "ghr_",
+        "github_pat_"
+      ],
       "pattern": "(?<![A-Za-z0-9])(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})",
       "group": 0,
       "flags": ""
     },
     {
       "kind": "Hugging Face token",
+      "triggers": [
+        "hf_"
+      ],
       "pattern": "(?<![A-Za-z0-9])hf_[A-Za-z0-9]{20,}",
       "group": 0,
       "flags": ""
     },
     {
       "kind": "Slack token",
+      "triggers": [
+        "xox",
+        "xapp-"
+      ],
       "pattern": "(?<![A-Za-z0-9])(?:xox[abeoprs]-[A-Za-z0-9-]{10,}|xapp-[0-9]-[A-Za-z0-9-]{10,})",
       "group": 0,
       "flags": ""
     },
     {
       "kind": "Slack webhook",
+      "triggers": [
+        "hooks.slack"
+      ],
       "pattern": "(hooks\\.slack\\.com/(?:services|workflows|triggers)/)([A-Za-z0-9/_-]{16,})",
       "group": 2,
       "flags": ""
     },
     {
       "kind": "Stripe webhook secret",
+      "triggers": [
+        "whsec_"
+      ],
       "pattern": "(?<![A-Za-z0-9])whsec_[A-Za-z0-9]{16,}",
       "group": 0,
       "flags": ""
     },
     {
       "kind": "GitLab token",
+      "triggers": [
+        "glpat-",
+        "gldt-",
+        "glrt-",
+        "glptt-",
+        "glcbt-",
+        "glsoat-",
+        "glft-",
+        "glimt-",
+        "glagent-"
+      ],
       "pattern": "(?<![A-Za-z0-9])gl(?:pat|dt|rt|ptt|cbt|soat|ft|imt|agent)-[A-Za-z0-9_-]{20,}",
       "group": 0,
       "flags": ""
     },
     {
       "kind": "package registry token",
+      "triggers": [
+        "npm_",
+        "pypi-"
+      ],
       "pattern": "(?<![A-Za-z0-9])(?:npm_[A-Za-z0-9]{30,}|pypi-[A-Za-z0-9_-]{50,})",
       "group": 0,
       "flags": ""
     },
     {
       "kind": "SendGrid key",
+      "triggers": [
+        "sg."
+      ],
       "pattern": "(?<![A-Za-z0-9])SG\\.[A-Za-z0-9_-]{16,}\\.[A-Za-z0-9_-]{16,}",
       "group": 0,
       "flags": ""
     },
     {
       "kind": "Google OAuth token",
+      "triggers": [
+        "ya29.",
+        "1//0"
+      ],
       "pattern": "(?<![A-Za-z0-9])(?:ya29\\.[A-Za-z0-9_-]{20,}|1//0[A-Za-z0-9_-]{30,})",
       "group": 0,
       "flags": ""
     },
     {
       "kind": "Databricks token",
+      "triggers": [
+        "dapi"
+      ],
       "pattern": "(?<![A-Za-z0-9])dapi[a-f0-9]{32}(?:-[0-9])?",
       "group": 0,
       "flags": ""
     },
     {
       "kind": "AWS key id",
+      "triggers": [
+        "akia",
+        "asia"
+      ],
       "pattern": "(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])",
       "group": 0,
       "flags": ""
     },
     {
       "kind": "Google API key",
+      "triggers": [
+        "aiza"
+      ],
       "pattern": "(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{30,}",
       "group": 0,
       "flags": ""
     },
     {
       "kind": "authorization header",
+      "triggers": [
+        "authorization"
+      ],
       "pattern": "(\\bauthorization['\\\"]?[ \\t]*[:=][ \\t]*['\\\"]?(?:(?:bearer|basic|token|digest|apikey|sso-key)[ \\t]+)?)((?![{$<])[^\\s'\\\",;}«]{6,})",
       "group": 2,
       "flags": "i"
     },
     {
       "kind": "bearer token",
+      "triggers": [
+        "bearer",
+        "token",
+        "basic"
+      ],
       "pattern": "(\\b(?:bearer|token|basic)[ \\t]+)((?=[A-Za-z0-9._~+/=-]{12,})[A-Za-z._~+/=-]*[0-9][A-Za-z0-9._~+/=-]*)",
       "group": 2,
       "flags": "i"
     },
     {
       "kind": "URL password",
+      "triggers": [
+        "://"
+      ],
       "pattern": "(\\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s:/?#@'\\\"]*:)([^\\s/'\\\"]+)(?=@[^\\s@/'\\\"]*(?:[/?#\\s'\\\"]|$))",
       "group": 2,
       "flags": ""
     },
     {
       "kind": "connection string secret",
+      "triggers": [
+        "accountkey",
+        "accesskey",
+        "sharedaccess",
+        "password",
+        "pwd"
+      ],
       "pattern": "((?:(?:^|[;\\s'\\\"])(?:AccountKey|SharedAccessKey|SharedAccessSignature|AccessKey)|;[ \\t]*(?:Password|Pwd))[ \\t]*=[ \\t]*)([^;\\s'\\\"«]+)",
       "group": 2,
       "flags": "i"
     },
     {
       "kind": "password in text",
+      "triggers": [
+        "password",
+        "passwd",
+        "passphrase",
+        "secret",
+        "token",
+        "api"
+      ],
       "pattern": "(\\b(?:password|passwd|passphrase|secret|token|api[ _-]?key)[ \\t]+(?:(?:is|was|set to|of)[ \\t]+)?['\\\"`])([^'\\\"`\\n«]{4,200})(?=['\\\"`])",
       "group": 2,
       "flags": "i"
     },
     {
       "kind": "password in text",
+      "triggers": [
+        "password",
+        "passwd",
+        "passphrase",
+        "secret",
+        "token",
+        "api"
+      ],
       "pattern": "(\\b(?:password|passwd|passphrase|secret|token|api[ _-]?key)[ \\t]+(?:is|was)[ \\t]+)((?=[^\\s'\\\"«]*[0-9!@#$%^&*])[^\\s'\\\"«]{6,})",
       "group": 2,
       "flags": "i"
     },
     {
       "kind": "command-line password",
+      "triggers": [
+        "-u ",
+        "--user"
+      ],
       "pattern": "((?:^|\\s)(?:-u|--user)[ \\t]+['\\\"]?[^\\s:'\\\"]+:)([^\\s'\\\"@«]+)",
       "group": 2,
       "flags": ""
     },
     {
       "kind": "XML element",
+      "triggers": [
+        "password>",
+        "passwd>",
+        "secret>",
+        "token>",
+        "apikey>",
+        "api_key>",
+        "credential>"
+      ],
       "pattern": "(<([A-Za-z_:-]*(?:[Pp]assword|[Pp]asswd|[Ss]ecret|[Tt]oken|[Aa]pi_?[Kk]ey|[Cc]redential)[A-Za-z_:-]*)>)([^<«]{1,500})(?=</\\2>)",
       "group": 3,
       "flags": ""
     },
     {
       "kind": "query secret",
+      "triggers": [
+        "password=",
+        "passwd=",
+        "pwd=",
+        "token=",
+        "secret=",
+        "key=",
+        "auth=",
+        "sig=",
+        "signature="
+      ],
       "pattern": "([?&;](?:password|passwd|pwd|token|secret|api[_-]?key|key|access_token|refresh_token|id_token|client_secret|private_token|auth|sig|signature)=)((?![<{$])[^&\\s'\\\"#]+)",
       "group": 2,
       "flags": "i"
@@ -207,70 +334,74 @@ export const RULES = {
   ],
   "valueTriggers": [
     "-----begin",
-    "mii",
-    "eyj",
-    "sk-",
-    "sk_",
-    "rk_",
-    "ghp_",
-    "gho_",
-    "ghu_",
-    "ghs_",
-    "ghr_",
-    "github_pat_",
-    "hf_",
-    "xox",
-    "akia",
-    "asia",
-    "aiza",
-    "bearer",
-    "token",
-    "basic",
+    "--user",
+    "-u ",
+    "1//0",
     "://",
-    "password=",
-    "passwd=",
-    "pwd=",
-    "secret=",
-    "key=",
+    "accesskey",
+    "accountkey",
+    "aiza",
+    "akia",
+    "api",
+    "api_key>",
+    "apikey>",
+    "asia",
     "auth=",
-    "sig=",
-    "signature=",
-    "xapp-",
-    "hooks.slack",
-    "whsec_",
-    "glpat-",
-    "gldt-",
-    "glrt-",
-    "glptt-",
+    "authorization",
+    "basic",
+    "bearer",
+    "credential>",
+    "dapi",
+    "eyj",
+    "gho_",
+    "ghp_",
+    "ghr_",
+    "ghs_",
+    "ghu_",
+    "github_pat_",
+    "glagent-",
     "glcbt-",
-    "glsoat-",
+    "gldt-",
     "glft-",
     "glimt-",
-    "glagent-",
+    "glpat-",
+    "glptt-",
+    "glrt-",
+    "glsoat-",
+    "hf_",
+    "hooks.slack",
+    "key=",
+    "mii",
     "npm_",
-    "pypi-",
-    "sg.",
-    "ya29.",
-    "1//0",
-    "dapi",
-    "authorization",
-    "accountkey",
-    "accesskey",
-    "sharedaccess",
-    "clientsecret",
-    "pwd",
-    "password",
-    "passwd",
     "passphrase",
+    "passwd",
+    "passwd=",
+    "passwd>",
+    "password",
+    "password=",
+    "password>",
+    "pwd",
+    "pwd=",
+    "pypi-",
+    "rk_",
     "secret",
-    "api key",
-    "api-key",
-    "api_key",
-    "-u ",
-    "--user",
-    "<"
+    "secret=",
+    "secret>",
+    "sg.",
+    "sharedaccess",
+    "sig=",
+    "signature=",
+    "sk-",
+    "sk_",
+    "token",
+    "token=",
+    "token>",
+    "whsec_",
+    "xapp-",
+    "xox",
+    "ya29."
   ],
-  "quotedAssignment": "([A-Za-z_][A-Za-z0-9_.-]*)(['\\\"]?\\]?[ \\t]*(?::=|=|:)[ \\t]*[rbuRBU]?)(['\\\"])((?:(?!\\3)[^\\n\\\\]|\\\\.){1,2000})\\3",
+  "quotedAssignment": "(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(['\\\"]?\\]?[ \\t]*(?::=|=|:)[ \\t]*[rbuRBU]?)(['\\\"])((?:(?!\\3)[^\\n\\\\]|\\\\.){1,2000})\\3",
   "bareAssignment": "^([ \\t]*(?:%env[ \\t]+|%set_env[ \\t]+|!?export[ \\t]+|set[ \\t]+)?)([A-Za-z_][A-Za-z0-9_.-]*)([ \\t]*[=:][ \\t]*|[ \\t]+)([^\\s'\\\"]+)[ \\t]*$",
   "inlineAssignment": "(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_.-]*)(['\\\"]?[ \\t]*(?::=|=|:)[ \\t]*)([^\\s'\\\"`,;&<>(){}\\[\\]|«=$]+)",
   "keepValue": "^(?:none|null|nil|true|false|undefined|yes|no|on|off|\\*+|x+|\\.\\.\\.|…|[0-9]{1,5}|[^a-z0-9]*)$",

@@ -39,7 +39,7 @@ _VALUE_KEYS = ("value", "preview", "repr", "head", "items")
 @dataclass(frozen=True)
 class _Compiled:
     secret_name: re.Pattern[str]
-    value_rules: tuple[tuple[str, re.Pattern[str], int], ...]
+    value_rules: tuple[tuple[str, re.Pattern[str], int, tuple[str, ...]], ...]
     quoted: re.Pattern[str]
     bare: re.Pattern[str]
     inline: re.Pattern[str]
@@ -53,7 +53,12 @@ def _flags(text: str) -> int:
 @functools.lru_cache(maxsize=16)
 def _compile(extra: tuple[str, ...]) -> _Compiled:
     value_rules = tuple(
-        (str(r["kind"]), re.compile(r["pattern"], _flags(r["flags"])), int(r["group"]))
+        (
+            str(r["kind"]),
+            re.compile(r["pattern"], _flags(r["flags"])),
+            int(r["group"]),
+            tuple(r["triggers"]),
+        )
         for r in rules.VALUE_RULES
     )
     compiled_extra = []
@@ -242,8 +247,9 @@ class Redactor:
         rx = self._rx
         lower = value.lower()
         if any(t in lower for t in _VALUE_TRIGGERS):
-            for kind, pattern, group in rx.value_rules:
-                value = pattern.sub(functools.partial(self._replace_group, kind, group), value)
+            for kind, pattern, group, triggers in rx.value_rules:
+                if any(t in lower for t in triggers):
+                    value = pattern.sub(functools.partial(self._replace_group, kind, group), value)
         if any(t in lower for t in _NAME_TRIGGERS) and (
             "=" in value or ":" in value or any(m in lower for m in _BARE_PREFIXES)
         ):
