@@ -3,7 +3,8 @@
 An undo the server cannot record puts the changes back and is offered again; a step
 Undo left alone stays refused after a reload; a step whose change a reload without
 saving lost is said so. The header's long names are cut with an ellipsis and shown
-whole on hover. Screenshots land in ``test-output/<test name>/``.
+whole on hover; a first turn stopped early shows its title at once. Screenshots land
+in ``test-output/<test name>/``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 import pytest
 from tests.browser.test_agent_lab import STEP, agent_mode, ask, statuses_are, waiting
-from tests.fixtures.browser import PANEL, LabPage, open_panel, wait_answer, wait_idle
+from tests.fixtures.browser import ASSISTANT, PANEL, LabPage, open_panel, wait_answer, wait_idle
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
@@ -204,3 +205,27 @@ def test_the_header_cuts_long_names_and_shows_them_whole_on_hover(
         )
         assert overflow == [], overflow
         screenshot(page, f"header-{width}px")
+
+
+def test_a_stopped_first_turn_shows_its_title_at_once(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    lab_page.server.write_notebook("stop_title.ipynb", ["a = 1"])
+    lab_page.open("stop_title.ipynb")
+    open_panel(page)
+    # An answer that streams for a long while, stopped as it starts.
+    scripted_llm.token_delay = 0.1
+    scripted_llm.script(Reply(" ".join(f"word{i}" for i in range(400)), chunk_chars=10))
+    ask(page, "talk about the sales for a while please")
+    page.wait_for_function(
+        "(sel) => [...document.querySelectorAll(sel)].some((a) => a.innerText.includes('word1'))",
+        arg=ASSISTANT,
+    )
+    page.get_by_role("button", name="Stop answering").click()
+    wait_idle(page)
+    scripted_llm.token_delay = 0.0
+    # The title is in the header now, not only after a reload.
+    subtitle = page.locator(f"{PANEL} .jck-subtitle")
+    assert subtitle.is_visible()
+    assert subtitle.inner_text() == "talk about the sales for a"
+    screenshot(page, "stopped-with-title")
