@@ -789,3 +789,29 @@ test(
     await page.context().close();
   },
 );
+
+test("a file removed while another is still uploading is not sent with the message", opts, async () => {
+  const { page, errors } = await open("theme=light&upload=1&hold=upload", 600);
+  const picker = page.locator(".jck-file-input");
+  await picker.setInputFiles([
+    { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("keep me out") },
+    { name: "slow.txt", mimeType: "text/plain", buffer: Buffer.from("still uploading") },
+  ]);
+  await page.waitForFunction(() => (window as any).__uploads.length === 1); // notes.txt is up
+  const box = page.getByRole("textbox", { name: "Message" });
+  await box.fill("read my file");
+  await box.press("Enter"); // waits for slow.txt
+  await page.getByRole("button", { name: "Remove notes.txt" }).click();
+  await page.evaluate(() => (window as any).__release("upload"));
+  await page.waitForFunction(() => (window as any).__answers.length >= 1, null, { timeout: 15000 });
+  const sent = await page.evaluate(() => (window as any).__sent);
+  const created = sent.filter((b: any) => b.type === "attachments.create");
+  const forgotten = sent.filter((b: any) => b.type === "attachments.delete").map((b: any) => b.params.attachment_id);
+  const message = sent.find((b: any) => b.type === "threads.create");
+  assert.equal(created.length, 2);
+  assert.equal(forgotten.length, 1); // notes.txt, removed
+  assert.equal(message.params.input.attachments.length, 1);
+  assert.ok(!message.params.input.attachments.includes(forgotten[0]));
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});

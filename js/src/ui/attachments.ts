@@ -170,10 +170,13 @@ export class AttachmentTray {
   async take(): Promise<string[]> {
     const items = this.items;
     if (!items.length) return [];
-    const done = await Promise.all(items.map((p) => p.done));
+    await Promise.all(items.map((p) => p.done));
+    // A file removed while the others finished uploading is not sent: the server was
+    // told to forget it (it went with the message, which then referred to nothing).
+    const kept = items.filter((p) => this.items.includes(p));
     this.items = this.items.filter((p) => !items.includes(p));
     this.render();
-    return done.filter((a): a is Attachment => !!a).map((a) => a.id);
+    return kept.flatMap((p) => (p.attachment ? [p.attachment.id] : []));
   }
 
   private remove(pending: Pending): void {

@@ -4,7 +4,7 @@
  * compact=1 (notebook layout), bridge=1 (provide insertCell and a "Replace cell" code
  * action), above=1 (the server's insert effect asks for a cell above), sendkey=accel
  * (Ctrl/Cmd+Enter sends), initial=ID (open that thread at start), hold=TYPE (requests
- * of that type wait for the test's `__release`).
+ * of that type wait for the test's `__release`), upload=1 (attachments).
  */
 
 import {
@@ -36,11 +36,14 @@ const inserted: { code: string; run: boolean; position: string }[] = [];
 const replaced: string[] = [];
 const effects: [string, unknown][] = [];
 const answers: string[] = [];
+const uploads: string[] = [];
+let attachmentCount = 0;
 w.__sent = sent;
 w.__inserted = inserted;
 w.__replaced = replaced;
 w.__effects = effects;
 w.__answers = answers;
+w.__uploads = uploads;
 
 const encoder = new TextEncoder();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -114,6 +117,15 @@ const transport: Transport = {
         return json(threadsJson);
       case "threads.get_by_id":
         return json(threadJson);
+      case "attachments.create": {
+        const id = `atc_${++attachmentCount}`;
+        return json({
+          id,
+          name: body.params.name,
+          mime_type: body.params.mime_type,
+          upload_descriptor: { url: `/upload/${id}`, method: "POST" },
+        });
+      }
       default:
         return json({});
     }
@@ -193,6 +205,19 @@ function mountChat(): void {
     sendKey: q.get("sendkey") === "accel" ? "Accel Enter" : undefined,
     placeholder: (key) => `Ask… (${key})`,
     initialThreadId: q.get("initial"),
+    // upload=1: attachments; an upload named "slow…" waits for `__release("upload")`.
+    upload: q.get("upload")
+      ? async (url, file) => {
+          const name = (file as File).name ?? "";
+          const queue = held.get("upload");
+          if (name.startsWith("slow") && queue) {
+            await new Promise<void>((go, fail) =>
+              queue.push({ go: () => go(), fail: () => fail(new Error("failed")) }),
+            );
+          }
+          uploads.push(url);
+        }
+      : undefined,
   });
   chat.onAnswer((a) => answers.push(a.text));
   w.chat = chat;
