@@ -815,3 +815,25 @@ test("a file removed while another is still uploading is not sent with the messa
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test("a conversation that fails to open leaves the one on screen shown", opts, async () => {
+  const { page, errors } = await open("theme=light", 600);
+  await ask(page, "hello", 1);
+  const shown = await page.locator(".jck-msg").count();
+  await page.evaluate(() => (window as any).__hold("threads.get_by_id"));
+  const opened = page.evaluate(() =>
+    (window as any).chat.openThread("thr_deleted").then(
+      () => "opened",
+      () => "failed",
+    ),
+  );
+  await page.waitForFunction(() => (window as any).__heldCount("threads.get_by_id") === 1);
+  await page.evaluate(() => (window as any).__release("threads.get_by_id", true));
+  assert.equal(await opened, "failed");
+  await page.waitForFunction(() => document.querySelector(".jck-toast:not([hidden])"));
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  assert.equal(await page.locator(".jck-msg").count(), shown);
+  assert.ok(shown > 0);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});

@@ -550,6 +550,8 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
       await open;
     } catch (e) {
       if (move !== moves) return; // superseded: what came after stands
+      // The view was cleared for the thread that did not come: show the one still open.
+      render();
       announce(`Could not open the conversation: ${(e as Error).message}`);
       throw e;
     } finally {
