@@ -39,6 +39,8 @@ const KEYISH = new RegExp(RULES.keyishNamePattern);
 const RANDOM = new RegExp(RULES.highEntropyValue);
 const QUALIFIERS = new Set<string>(RULES.secretNameQualifiers);
 const LABEL_NAME = new RegExp(RULES.labelName);
+const CONTAINER = new RegExp(RULES.containerAssignment, "g");
+const STRING = new RegExp(RULES.stringLiteral, "g");
 const CONTINUED = new RegExp(RULES.continuedString, "g");
 const DELIMITERS = RULES.tableDelimiters.map((d) => new RegExp(`(${d})`));
 const HEADER_FIELD = new RegExp(RULES.tableHeaderField);
@@ -164,6 +166,15 @@ export class Redactor {
         if (keepsUnquoted(secret, isUpper(name))) return whole;
         this.count += 1;
         return `${name}${sep}${marker(`str, ${secret.length} chars`)}`;
+      });
+      value = value.replace(CONTAINER, (whole, name: string, sep: string, bracket: string, body: string) => {
+        if (!isSecretName(name.split(".").pop() ?? name) || LABEL_NAME.test(name)) return whole;
+        const clean = body.replace(STRING, (literal, quote: string, secret: string) => {
+          if (!secret || secret.includes(RULES.placeholderOpen)) return literal;
+          this.count += 1;
+          return `${quote}${marker(`str, ${secret.length.toLocaleString("en-US")} chars`)}${quote}`;
+        });
+        return `${name}${sep}${bracket}${clean}`;
       });
     }
     if (value.includes("\n") && NAME_TRIGGERS.some((t) => lower.includes(t))) value = this.tables(value);

@@ -404,6 +404,8 @@ export const RULES = {
   "quotedAssignment": "(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(['\\\"]?\\]?[ \\t]*(?::=|=|:)[ \\t]*[rbuRBU]?)(['\\\"])((?:(?!\\3)[^\\n\\\\]|\\\\.){1,2000})\\3",
   "bareAssignment": "^([ \\t]*(?:%env[ \\t]+|%set_env[ \\t]+|!?export[ \\t]+|set[ \\t]+)?)([A-Za-z_][A-Za-z0-9_.-]*)([ \\t]*[=:][ \\t]*|[ \\t]+)([^\\s'\\\"]+)[ \\t]*$",
   "inlineAssignment": "(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_.-]*)(['\\\"]?[ \\t]*(?::=|=|:)[ \\t]*)([^\\s'\\\"`,;&<>(){}\\[\\]|«=$]+)",
+  "containerAssignment": "(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(['\\\"]?\\]?[ \\t]*(?::=|=|:)[ \\t]*)([\\[({])([^\\[\\](){}\\n]{1,2000})(?=[\\])}])",
+  "stringLiteral": "(['\\\"])((?:(?!\\1)[^\\\\\\n]|\\\\.){0,2000})\\1",
   "keepValue": "^(?:none|null|nil|true|false|undefined|yes|no|on|off|\\*+|x+|\\.\\.\\.|…|[0-9]{1,5}|[^a-z0-9]*)$",
   "labelName": "(?:Error|Exception|Warning|Exit|Interrupt)$",
   "continuedString": "(«redacted: [^»\\n]{1,80}»['\\\"])([ \\t]*(?:\\+[ \\t]*|\\\\[ \\t]*)?\\n?[ \\t]*)(['\\\"])([^'\\\"\\n«]{1,2000})(?=['\\\"])",

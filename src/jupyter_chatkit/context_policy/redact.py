@@ -88,6 +88,8 @@ _RULE_ROW = re.compile(rules.TABLE_RULE_ROW)
 _SERIES_FOOTER = re.compile(rules.SERIES_FOOTER)
 _ALIGNED_TOKEN = re.compile(r"\S+")
 _LABEL_NAME = re.compile(rules.LABEL_NAME)
+_CONTAINER = re.compile(rules.CONTAINER_ASSIGNMENT)
+_STRING = re.compile(rules.STRING_LITERAL)
 _CONTINUED = re.compile(rules.CONTINUED_STRING)
 _SPLIT_WIDE = re.compile(r"(\s{2,})")
 _POLARS_DTYPES = re.compile(
@@ -256,6 +258,7 @@ class Redactor:
             value = rx.quoted.sub(self._replace_quoted, value)
             value = rx.bare.sub(self._replace_bare, value)
             value = rx.inline.sub(self._replace_inline, value)
+            value = _CONTAINER.sub(self._replace_container, value)
         if "\n" in value and any(t in lower for t in _NAME_TRIGGERS):
             value = self._tables(value)
         if rules.PLACEHOLDER_OPEN in value:
@@ -308,6 +311,19 @@ class Redactor:
             return match.group(0)
         self.count += 1
         return f"{name}{sep}{marker(f'str, {len(secret):,} chars')}"
+
+    def _replace_container(self, match: re.Match[str]) -> str:
+        name, sep, bracket, body = match.group(1, 2, 3, 4)
+        if not is_secret_name(name.rsplit(".", 1)[-1]) or _LABEL_NAME.search(name):
+            return match.group(0)
+        return f"{name}{sep}{bracket}{_STRING.sub(self._replace_literal, body)}"
+
+    def _replace_literal(self, match: re.Match[str]) -> str:
+        quote, secret = match.group(1, 2)
+        if not secret or rules.PLACEHOLDER_OPEN in secret:
+            return match.group(0)
+        self.count += 1
+        return f"{quote}{marker(f'str, {len(secret):,} chars')}{quote}"
 
     def _continued(self, text: str) -> str:
         # Each pass hides one more literal of a chain: bounded by the chain's length.

@@ -353,6 +353,15 @@ CONTINUED_STRING = (
     r"([^'\"\n«]{1,2000})(?=['\"])"
 )
 
+# ``password = ["a", "b"]``, ``"password": ["x"]``, ``auth=("admin", "pw")``: the string
+# literals of a one-level list, tuple, set or dict under a secret name. Groups: 1 name,
+# 2 separator, 3 opening bracket, 4 content.
+CONTAINER_ASSIGNMENT = (
+    r"(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(['\"]?\]?[ \t]*(?::=|=|:)[ \t]*)"
+    r"([\[({])([^\[\](){}\n]{1,2000})(?=[\])}])"
+)
+STRING_LITERAL = r"(['\"])((?:(?!\1)[^\\\n]|\\.){0,2000})\1"
+
 # Unquoted values under a secret name that are not secrets: empties, flags, masks,
 # punctuation (``AUTH_MAP = {``) and short numbers (ports, counts), in lower case.
 KEEP_VALUE = (
@@ -461,6 +470,8 @@ def rules_dict() -> dict[str, Any]:
         "quotedAssignment": QUOTED_ASSIGNMENT,
         "bareAssignment": BARE_ASSIGNMENT,
         "inlineAssignment": INLINE_ASSIGNMENT,
+        "containerAssignment": CONTAINER_ASSIGNMENT,
+        "stringLiteral": STRING_LITERAL,
         "keepValue": KEEP_VALUE,
         "labelName": LABEL_NAME,
         "continuedString": CONTINUED_STRING,
