@@ -569,3 +569,37 @@ test("an undo record too long to keep is dropped; the tool-round guard follows a
   await new Promise((r) => setTimeout(r, 0));
   assert.equal(fixed.maxToolRounds, 7);
 });
+
+test("an Undo whose record cannot be sent (another answer started while it reverted) puts the changes back", async () => {
+  const stored = storedThread([
+    userMessage("u1").item,
+    storedStep("s1", "insert_cell", { source: "a" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "new1" } }),
+  ]);
+  const t = agentSession(
+    { "threads.get_by_id": [{ json: stored }], "threads.add_user_message": [{ sse: done }] },
+    () => "approve",
+  );
+  await t.session.openThread(TID);
+  t.cells.push({ id: "new1", source: "a" });
+  // A host that loads first: the person sends a message meanwhile.
+  const revert = t.host.revert;
+  let sent: Promise<void> | undefined;
+  t.host.revert = async (step) => {
+    sent = t.session.send("something else");
+    return revert?.(step) ?? "unavailable";
+  };
+  const report = await t.approvals.undoTurn();
+  assert.match(report.failed ?? "", /another answer is running/);
+  assert.deepEqual(t.cells, [
+    { id: "id0", source: "old" },
+    { id: "new1", source: "a" },
+  ]);
+  assert.equal(t.transport.sent.filter((r) => r.type === "threads.custom_action").length, 0);
+  await sent;
+  assert.deepEqual(
+    t.approvals.undoable().map((s) => s.item.id),
+    ["s1"],
+    "Undo is offered again",
+  );
+  assert.equal(t.approvals.undone.size, 0);
+});

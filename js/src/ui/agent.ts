@@ -229,8 +229,12 @@ export class AgentSteps {
   private async undoTurn(): Promise<void> {
     const report = await this.approvals.undoTurn();
     this.sync();
-    // The chat's error box says why (role=alert); a toast would cover the Undo offered again.
-    if (report.failed) return;
+    if (report.failed) {
+      // The chat's error box says why (role=alert), unless the record was never sent
+      // (another answer started meanwhile): then the toast does.
+      if (this.session.state.error?.message !== report.failed) this.announce(report.failed);
+      return;
+    }
     const { undone, changed, gone, unavailable } = report;
     const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
     const parts = [undone ? `Reverted ${plural(undone, "change", "changes")} of the agent` : "Nothing reverted"];
