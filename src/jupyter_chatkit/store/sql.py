@@ -15,7 +15,6 @@ Rules every method follows:
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Collection, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
@@ -30,11 +29,8 @@ from chatkit.types import (
     ThreadMetadata,
 )
 from sqlalchemy import (
-    bindparam,
     delete,
-    func,
     select,
-    update,
 )
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
@@ -58,7 +54,6 @@ from .notebooks import move_notebook as _move_threads_of_notebook
 from .notebooks import notebook_column, notebook_path
 from .onehop import OneHop
 from .paging import (
-    THREAD_COLUMNS,
     check_page,
     decode_thread,
     item_page,
@@ -76,6 +71,17 @@ from .schema import (
     thread_tombstones,
     threads,
     to_us,
+)
+from .statements import (
+    ATTACHMENT_BY_ID,
+    ITEM_BY_ID,
+    THREAD_BY_ID,
+    item_upsert,
+    item_values,
+    require_thread,
+    thread_not_found,
+    thread_upsert_statement,
+    touch_thread,
 )
 from .turns import ThreadTurns
 
@@ -184,9 +190,9 @@ class SQLStore(Store[RequestContext]):
     async def load_thread(self, thread_id: str, context: RequestContext) -> ThreadMetadata:
         """This user's thread metadata."""
         params = {"thread_id": thread_id, "user_id": context.user_id}
-        row = await self._hop.read(lambda conn: conn.execute(_THREAD_BY_ID, params).one_or_none())
+        row = await self._hop.read(lambda conn: conn.execute(THREAD_BY_ID, params).one_or_none())
         if row is None:
-            raise _thread_not_found(thread_id)
+            raise thread_not_found(thread_id)
         return decode_thread(row)
 
     async def save_thread(self, thread: ThreadMetadata, context: RequestContext) -> None:
@@ -194,7 +200,7 @@ class SQLStore(Store[RequestContext]):
         stmt, params = self._thread_upsert(thread, context)
         rowcount = await self._hop.write(lambda conn: conn.execute(stmt, params).rowcount)
         if rowcount == 0:
-            raise _thread_not_found(thread.id)
+            raise thread_not_found(thread.id)
 
     async def create_thread_with_item(
         self, thread: ThreadMetadata, item: ThreadItem, context: RequestContext
@@ -206,25 +212,25 @@ class SQLStore(Store[RequestContext]):
         stored), so the turn need not read it back.
         """
         stmt, params = self._thread_upsert(thread, context)
-        values = _item_values(thread.id, item, context)
+        values = item_values(thread.id, item, context)
 
         def write(conn: Connection) -> None:
             if conn.execute(stmt, params).rowcount == 0:
-                raise _thread_not_found(thread.id)
-            conn.execute(_item_upsert(self._dialect), values)
+                raise thread_not_found(thread.id)
+            conn.execute(item_upsert(self._dialect), values)
 
         try:
             await self._hop.write(write)
         except IntegrityError:
-            raise _thread_not_found(thread.id) from None
+            raise thread_not_found(thread.id) from None
         return codec.load_item(values["b_payload"], item_id=item.id, thread_id=thread.id)
 
     def _thread_upsert(
         self, thread: ThreadMetadata, context: RequestContext
     ) -> tuple[Any, dict[str, Any]]:
         """Insert ``thread`` for this user, or update it if they own it (else no row):
-        the statement (built once, see :func:`_thread_upsert_statement`) and its values."""
-        return _thread_upsert_statement(self._dialect), {
+        the statement (built once, see :func:`thread_upsert_statement`) and its values."""
+        return thread_upsert_statement(self._dialect), {
             "t_id": thread.id,
             "t_user_id": context.user_id,
             "t_owner": context.user_id,
@@ -293,7 +299,7 @@ class SQLStore(Store[RequestContext]):
                 )
             ).one_or_none()
             if row is None:
-                raise _thread_not_found(thread_id)
+                raise thread_not_found(thread_id)
             tombstone = dialect_insert(dialect, thread_tombstones).values(
                 user_id=user_id, thread_id=thread_id, created_us=row.created_us, seq=row.seq
             )
@@ -355,7 +361,7 @@ class SQLStore(Store[RequestContext]):
     async def load_item(self, thread_id: str, item_id: str, context: RequestContext) -> ThreadItem:
         """One item of this user's thread."""
         params = {"thread_id": thread_id, "item_id": item_id, "user_id": context.user_id}
-        row = await self._hop.read(lambda conn: conn.execute(_ITEM_BY_ID, params).one_or_none())
+        row = await self._hop.read(lambda conn: conn.execute(ITEM_BY_ID, params).one_or_none())
         item = (
             None
             if row is None
@@ -373,7 +379,7 @@ class SQLStore(Store[RequestContext]):
         dialect = self._dialect
 
         def write(conn: Connection) -> None:
-            _touch_thread(conn, thread_id, user_id)
+            touch_thread(conn, thread_id, user_id)
             row = conn.execute(
                 select(items.c.created_us, items.c.seq).where(
                     items.c.thread_id == thread_id,
@@ -403,20 +409,20 @@ class SQLStore(Store[RequestContext]):
         await self._hop.write(write)
 
     async def _upsert_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
-        values = _item_values(thread_id, item, context)
-        upsert = _item_upsert(self._dialect)
+        values = item_values(thread_id, item, context)
+        upsert = item_upsert(self._dialect)
 
         def write(conn: Connection) -> None:
             # Ownership check, and on PostgreSQL a row lock that makes a concurrent
             # delete_thread wait for this insert instead of orphaning it.
-            _touch_thread(conn, thread_id, context.user_id)
+            touch_thread(conn, thread_id, context.user_id)
             conn.execute(upsert, values)
 
         try:
             await self._hop.write(write)
         except IntegrityError:
             # The thread vanished between check and insert (foreign key).
-            raise _thread_not_found(thread_id) from None
+            raise thread_not_found(thread_id) from None
 
     # feedback ----------------------------------------------------------------------
 
@@ -436,7 +442,7 @@ class SQLStore(Store[RequestContext]):
         dialect = self._dialect
 
         def write(conn: Connection) -> None:
-            _require_thread(conn, thread_id, user_id)
+            require_thread(conn, thread_id, user_id)
             if not wanted:
                 return
             found = set(
@@ -476,7 +482,7 @@ class SQLStore(Store[RequestContext]):
         user_id = context.user_id
 
         def read(conn: Connection) -> dict[str, str]:
-            _require_thread(conn, thread_id, user_id)
+            require_thread(conn, thread_id, user_id)
             rows = conn.execute(
                 select(feedback.c.item_id, feedback.c.kind).where(
                     feedback.c.thread_id == thread_id, feedback.c.user_id == user_id
@@ -516,13 +522,13 @@ class SQLStore(Store[RequestContext]):
 
         def write(conn: Connection) -> int:
             if attachment.thread_id is not None:
-                _touch_thread(conn, attachment.thread_id, user_id)
+                touch_thread(conn, attachment.thread_id, user_id)
             return int(conn.execute(stmt).rowcount)
 
         try:
             rowcount = await self._hop.write(write)
         except IntegrityError:
-            raise _thread_not_found(attachment.thread_id or "") from None
+            raise thread_not_found(attachment.thread_id or "") from None
         if rowcount == 0:
             raise NotFoundError(f"attachment {attachment.id} not found")
 
@@ -530,7 +536,7 @@ class SQLStore(Store[RequestContext]):
         """This user's attachment metadata."""
         params = {"attachment_id": attachment_id, "user_id": context.user_id}
         row = await self._hop.read(
-            lambda conn: conn.execute(_ATTACHMENT_BY_ID, params).one_or_none()
+            lambda conn: conn.execute(ATTACHMENT_BY_ID, params).one_or_none()
         )
         attachment = (
             None if row is None else codec.load_attachment(row.payload, attachment_id=attachment_id)
@@ -549,118 +555,3 @@ class SQLStore(Store[RequestContext]):
             attachments.c.id == attachment_id, attachments.c.user_id == context.user_id
         )
         await self._hop.write(lambda conn: conn.execute(stmt))
-
-
-@functools.cache
-def _item_upsert(dialect: Dialect) -> Any:
-    """The item upsert, built once per dialect with bound parameters.
-
-    Building it per call (``excluded`` sets up a column collection each time) cost ~5%
-    of a turn's CPU; the statement does not change between calls, only its values.
-    """
-    stmt = dialect_insert(dialect, items).values(
-        thread_id=bindparam("b_thread_id", type_=items.c.thread_id.type),
-        id=bindparam("b_id", type_=items.c.id.type),
-        user_id=bindparam("b_user_id", type_=items.c.user_id.type),
-        type=bindparam("b_type", type_=items.c.type.type),
-        created_us=bindparam("b_created_us", type_=items.c.created_us.type),
-        payload=bindparam("b_payload", type_=items.c.payload.type),
-    )
-    return stmt.on_conflict_do_update(
-        index_elements=[items.c.thread_id, items.c.id],
-        # created_us stays: it is the item's place in the thread (with seq), and
-        # save_item promises that replacing an item keeps it there.
-        set_={"type": stmt.excluded.type, "payload": stmt.excluded.payload},
-        where=items.c.user_id == bindparam("b_owner", type_=items.c.user_id.type),
-    )
-
-
-@functools.cache
-def _thread_upsert_statement(dialect: Dialect) -> Any:
-    """The thread upsert, built once per dialect with bound parameters (building it per
-    save was ~13% of a turn's CPU)."""
-    column = threads.c
-    stmt = dialect_insert(dialect, threads).values(
-        id=bindparam("t_id", type_=column.id.type),
-        user_id=bindparam("t_user_id", type_=column.user_id.type),
-        created_us=bindparam("t_created_us", type_=column.created_us.type),
-        updated_us=bindparam("t_updated_us", type_=column.updated_us.type),
-        title=bindparam("t_title", type_=column.title.type),
-        payload=bindparam("t_payload", type_=column.payload.type),
-        notebook=bindparam("t_notebook", type_=column.notebook.type),
-        server=bindparam("t_server", type_=column.server.type),
-    )
-    return stmt.on_conflict_do_update(
-        index_elements=[column.id],
-        set_={
-            "title": stmt.excluded.title,
-            "payload": stmt.excluded.payload,
-            "updated_us": stmt.excluded.updated_us,
-            # Recorded once; after that only move_notebook changes it. ChatKit saves
-            # the thread it loaded when a turn began: a rename during the turn stays.
-            "notebook": func.coalesce(column.notebook, stmt.excluded.notebook),
-        },
-        # Someone else's id: the upsert touches nothing and we report not-found.
-        where=column.user_id == bindparam("t_owner", type_=column.user_id.type),
-    )
-
-
-def _item_values(thread_id: str, item: ThreadItem, context: RequestContext) -> dict[str, Any]:
-    """The parameters of :func:`_item_upsert` for ``item`` of this user's thread."""
-    return {
-        "b_thread_id": thread_id,
-        "b_id": item.id,
-        "b_user_id": context.user_id,
-        "b_owner": context.user_id,
-        "b_type": item.type,
-        "b_created_us": to_us(item.created_at),
-        "b_payload": codec.dump_item(item),
-    }
-
-
-# Marks this user's thread updated (see _touch_thread); built once.
-_TOUCH_THREAD = (
-    update(threads)
-    .where(threads.c.id == bindparam("b_thread_id"), threads.c.user_id == bindparam("b_user_id"))
-    .values(updated_us=bindparam("b_now", type_=threads.c.updated_us.type))
-)
-
-
-# The reads of one row, built once (building a statement per call costs more Python
-# time than SQLite takes to run it).
-_THREAD_BY_ID = THREAD_COLUMNS.where(
-    threads.c.id == bindparam("thread_id"), threads.c.user_id == bindparam("user_id")
-)
-_ITEM_BY_ID = select(items.c.payload).where(
-    items.c.thread_id == bindparam("thread_id"),
-    items.c.id == bindparam("item_id"),
-    items.c.user_id == bindparam("user_id"),
-)
-_ATTACHMENT_BY_ID = select(attachments.c.payload).where(
-    attachments.c.id == bindparam("attachment_id"),
-    attachments.c.user_id == bindparam("user_id"),
-)
-
-
-def _thread_not_found(thread_id: str) -> NotFoundError:
-    return NotFoundError(f"thread {thread_id} not found")
-
-
-def _require_thread(conn: Connection, thread_id: str, user_id: str) -> None:
-    found = conn.execute(
-        select(threads.c.seq).where(threads.c.id == thread_id, threads.c.user_id == user_id)
-    ).first()
-    if found is None:
-        raise _thread_not_found(thread_id)
-
-
-def _touch_thread(conn: Connection, thread_id: str, user_id: str) -> None:
-    """Mark this user's thread updated; ``NotFoundError`` if they have no such thread.
-
-    Synchronous: it runs inside the store's one-hop transactions.
-    """
-    result = conn.execute(
-        _TOUCH_THREAD, {"b_thread_id": thread_id, "b_user_id": user_id, "b_now": now_us()}
-    )
-    if result.rowcount == 0:
-        raise _thread_not_found(thread_id)
