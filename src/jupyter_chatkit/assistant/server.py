@@ -10,10 +10,8 @@ Which agent answers a turn, and its streamed run, are in :mod:`.turn`.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
@@ -56,7 +54,6 @@ from ..protocol import (
     INSERT_ACTIONS,
     ErrorCode,
     RequestContext,
-    error_code_for,
 )
 from ..settings import Settings
 from ..store import SQLStore
@@ -73,6 +70,7 @@ from .model_choice import ModelChoice
 from .model_input import PolicyConverter
 from .models import build_model, close_model, set_tracing
 from .partial import STOPPED_NOTE, KeepPartialOutput, mark_partial
+from .results import JsonResult, StreamResult, describe_validation_error, safe_message, sse
 from .scrub import Scrubber, register_secret
 from .titles import local_title, model_title
 from .turn import TurnRequest, choose_agent, run_agent
@@ -81,49 +79,6 @@ log = logging.getLogger("jupyter_chatkit")
 
 
 _REQUEST_ADAPTER: TypeAdapter[ChatKitReq] = TypeAdapter(ChatKitReq)
-
-
-@dataclass(frozen=True)
-class JsonResult:
-    """A complete JSON answer with its HTTP status."""
-
-    status: int
-    body: bytes
-
-    @classmethod
-    def error(cls, status: int, message: str, code: str | None = None) -> JsonResult:
-        """A JSON error body ``{"message", "code"}`` with the given status.
-
-        ``code`` (an :class:`~jupyter_chatkit.protocol.ErrorCode`) defaults to the one
-        of the status; clients match the code, the message is for people.
-        """
-        code = code or error_code_for(status)
-        return cls(status, json.dumps({"message": message, "code": code}).encode())
-
-
-@dataclass(frozen=True)
-class StreamResult:
-    """A server-sent-events answer: ``data: {...}\\n\\n`` chunks, one per event."""
-
-    chunks: AsyncIterator[bytes]
-
-
-def sse(event: ThreadStreamEvent) -> bytes:
-    """Encode one stream event the way ChatKit does."""
-    data = event.model_dump_json(by_alias=True, exclude_none=True)
-    return b"data: " + data.encode() + b"\n\n"
-
-
-def describe_validation_error(exc: ValidationError) -> str:
-    """One readable line for a request that does not match the ChatKit protocol."""
-    for err in exc.errors(include_url=False, include_input=False):
-        if err.get("type") == "json_invalid":
-            return "The request body is not valid JSON."
-        if err.get("type") == "union_tag_invalid":
-            return f"Unknown request type. {err.get('msg', '')}".strip()
-    first = exc.errors(include_url=False, include_input=False)[0]
-    where = ".".join(str(p) for p in first.get("loc", ()) if not str(p).startswith("function-"))
-    return f"Invalid request: {where or 'body'}: {first.get('msg', 'invalid value')}."
 
 
 class NotebookAssistant(ChatKitServer[RequestContext]):
@@ -197,7 +152,7 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         except NotFoundError:
             return JsonResult.error(404, "No such conversation or item.", ErrorCode.NOT_FOUND)
         except (ValueError, NotImplementedError, RuntimeError) as exc:
-            return JsonResult.error(400, _safe_message(exc))
+            return JsonResult.error(400, safe_message(exc))
         except Exception as exc:
             if is_store_unavailable(exc):
                 log.error("The conversation store is unavailable: %s", describe_store_failure(exc))
@@ -400,7 +355,7 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
                 )
             )
         except (ValueError, NotImplementedError) as exc:
-            yield sse(ErrorEvent(code="custom", message=_safe_message(exc), allow_retry=False))
+            yield sse(ErrorEvent(code="custom", message=safe_message(exc), allow_retry=False))
         except Exception as exc:
             if is_store_unavailable(exc):
                 log.error("The conversation store is unavailable: %s", describe_store_failure(exc))
@@ -612,12 +567,6 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             await close_model(self.provider_model)
         finally:
             await self.sql_store.close()
-
-
-def _safe_message(exc: BaseException) -> str:
-    """Our own ValueErrors carry readable messages; cap their length for safety."""
-    message = str(exc).strip() or type(exc).__name__
-    return message[:300]
 
 
 async def create_assistant(settings: Settings, model: Model | None = None) -> NotebookAssistant:

@@ -1,0 +1,62 @@
+"""What :class:`~.server.NotebookAssistant` hands a transport: a JSON answer or a stream
+of server-sent events, and the readable messages of errors that become one."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from chatkit.types import ThreadStreamEvent
+from pydantic import ValidationError
+
+from ..protocol import error_code_for
+
+
+@dataclass(frozen=True)
+class JsonResult:
+    """A complete JSON answer with its HTTP status."""
+
+    status: int
+    body: bytes
+
+    @classmethod
+    def error(cls, status: int, message: str, code: str | None = None) -> JsonResult:
+        """A JSON error body ``{"message", "code"}`` with the given status.
+
+        ``code`` (an :class:`~jupyter_chatkit.protocol.ErrorCode`) defaults to the one
+        of the status; clients match the code, the message is for people.
+        """
+        code = code or error_code_for(status)
+        return cls(status, json.dumps({"message": message, "code": code}).encode())
+
+
+@dataclass(frozen=True)
+class StreamResult:
+    """A server-sent-events answer: ``data: {...}\\n\\n`` chunks, one per event."""
+
+    chunks: AsyncIterator[bytes]
+
+
+def sse(event: ThreadStreamEvent) -> bytes:
+    """Encode one stream event the way ChatKit does."""
+    data = event.model_dump_json(by_alias=True, exclude_none=True)
+    return b"data: " + data.encode() + b"\n\n"
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """One readable line for a request that does not match the ChatKit protocol."""
+    for err in exc.errors(include_url=False, include_input=False):
+        if err.get("type") == "json_invalid":
+            return "The request body is not valid JSON."
+        if err.get("type") == "union_tag_invalid":
+            return f"Unknown request type. {err.get('msg', '')}".strip()
+    first = exc.errors(include_url=False, include_input=False)[0]
+    where = ".".join(str(p) for p in first.get("loc", ()) if not str(p).startswith("function-"))
+    return f"Invalid request: {where or 'body'}: {first.get('msg', 'invalid value')}."
+
+
+def safe_message(exc: BaseException) -> str:
+    """Our own ValueErrors carry readable messages; cap their length for safety."""
+    message = str(exc).strip() or type(exc).__name__
+    return message[:300]
