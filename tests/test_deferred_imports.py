@@ -54,6 +54,16 @@ def package(tmp_path: Path) -> Iterator[Path]:
     # Reads the package while it is imported, and the __init__ imports it (as
     # mcp.client.session_group does): it needs the usual order, the __init__ first.
     (root / "circular.py").write_text(f"import {PACKAGE}\nSEEN = {PACKAGE}.VALUE\n")
+    # A subpackage whose __init__ takes a name from a light submodule and imports a
+    # heavy one (as sqlalchemy.ext.asyncio's does its engine and its ORM session).
+    sub = root / "sub"
+    sub.mkdir()
+    (sub / "__init__.py").write_text(
+        "from .core import CORE as CORE\nfrom .session import SESSION as SESSION\n"
+    )
+    (sub / "core.py").write_text("from . import errors\nCORE = 'core'\n")
+    (sub / "errors.py").write_text("ERROR = 'error'\n")
+    (sub / "session.py").write_text("SESSION = 'session'\n")
     sys.path.insert(0, str(tmp_path))
     try:
         yield root
@@ -178,7 +188,7 @@ def test_threads_using_it_at_once_run_the_init_once(package: Path) -> None:
 def test_nothing_is_deferred_when_imported_already_or_not_a_package(package: Path) -> None:
     assert not defer_package("json")  # imported already
     assert not defer_package("chatkit_no_such_package_here")
-    assert not defer_package(f"{PACKAGE}.light")  # only top-level packages
+    assert not defer_package(f"{PACKAGE}.light")  # a module, not a package
     # MCP configured: mcp as is.
     assert "mcp" not in defer_unused_packages({"x": {"command": "a"}})
     assert PACKAGE not in sys.modules
@@ -241,7 +251,7 @@ def test_openai_agents_without_mcp_servers_leaves_mcp_unloaded_and_mcp_still_wor
     # Exactly the submodules allowed without mcp/__init__ (MCP_WITHOUT_INIT): any other
     # would have run it, and left mcp not deferred.
     assert result["idle"] == {
-        "deferred": ["mcp", *TRIO],
+        "deferred": ["mcp", "sqlalchemy.ext.asyncio", *TRIO],
         "still_deferred": True,
         "loaded": [],
         "mcp_modules": ["mcp", *MCP_WITHOUT_INIT],
@@ -331,9 +341,97 @@ def test_trio_is_deferred_at_idle_and_works_when_used() -> None:
     pytest.importorskip("trio")
     result = run_fresh(TRIO_SCRIPT)
     assert result == {
-        "deferred": ["mcp", "trio"],
+        "deferred": ["mcp", "sqlalchemy.ext.asyncio", "trio"],
         "idle": True,
         "status": 200,
         "body": "ok",
         "after": False,
     }
+
+
+# A fresh Python: the deferral, the store opened as the server opens it (SQLite, or
+# PostgreSQL at the URL given), then every name the deferred package serves compared
+# with the real package's once a name it does not serve has run its __init__.
+SQLALCHEMY_SCRIPT = """
+import asyncio, json, sys, tempfile
+from jupyter_chatkit.serverext.deferred_imports import (
+    SQLALCHEMY_ASYNC, SQLALCHEMY_ASYNC_FORWARD, defer_unused_packages, is_deferred)
+deferred = defer_unused_packages({})
+import jupyter_chatkit.assistant.server
+from jupyter_chatkit.store import open_store
+from chatkit.types import ThreadMetadata
+from jupyter_chatkit.protocol import RequestContext
+from datetime import datetime, timezone
+
+async def main(url):
+    store = await open_store(url)
+    try:
+        context = RequestContext(user_id="deferred-sqlalchemy")
+        thread = ThreadMetadata(id=store.generate_thread_id(context),
+                                created_at=datetime.now(timezone.utc))
+        await store.save_thread(thread, context)
+        return (await store.load_thread(thread.id, context)).id == thread.id
+    finally:
+        await store.close()
+
+url = sys.argv[1] if len(sys.argv) > 1 else f"sqlite:///{tempfile.mkdtemp()}/s.sqlite3"
+stored = asyncio.run(main(url))
+idle = {"deferred": deferred, "stored": stored, "still": is_deferred(SQLALCHEMY_ASYNC),
+        "orm": sorted(m for m in sys.modules if m.startswith("sqlalchemy.orm"))}
+import sqlalchemy.ext.asyncio as package
+served = {name: getattr(package, name) for name in SQLALCHEMY_ASYNC_FORWARD}
+served_deferred = is_deferred(SQLALCHEMY_ASYNC)
+from sqlalchemy.ext.asyncio import AsyncSession
+real = sys.modules[SQLALCHEMY_ASYNC]
+print(json.dumps({
+    "idle": idle,
+    "served_deferred": served_deferred,
+    "different": [n for n in served if served[n] is not getattr(real, n)],
+    "after": is_deferred(SQLALCHEMY_ASYNC),
+    "session": AsyncSession.__module__,
+}))
+"""
+
+
+def _check_sqlalchemy_deferral(result: dict[str, Any]) -> None:
+    assert result["idle"] == {
+        "deferred": ["mcp", "sqlalchemy.ext.asyncio", *TRIO],
+        "stored": True,
+        "still": True,  # the store used only the names served without the __init__
+        "orm": [],
+    }
+    assert result["served_deferred"] is True
+    # Each served name is the object the package's own __init__ binds (fails when
+    # SQLAlchemy moves one): the store gets exactly what it would without the deferral.
+    assert result["different"] == []
+    # Any other name runs the real __init__, and works.
+    assert result["after"] is False
+    assert result["session"] == "sqlalchemy.ext.asyncio.session"
+
+
+@pytest.mark.timeout(120)
+def test_sqlalchemy_asyncio_without_its_orm_session_on_sqlite() -> None:
+    _check_sqlalchemy_deferral(run_fresh(SQLALCHEMY_SCRIPT))
+
+
+@pytest.mark.timeout(120)
+def test_sqlalchemy_asyncio_without_its_orm_session_on_postgresql(postgres_url: str) -> None:
+    _check_sqlalchemy_deferral(run_fresh(SQLALCHEMY_SCRIPT, postgres_url))
+
+
+def test_a_subpackage_serves_its_forwarded_names_without_its_init(package: Path) -> None:
+    sub = f"{PACKAGE}.sub"
+    forward = {"CORE": f"{sub}.core", "core": None, "errors": None}
+    # Registered before its parent is imported: nothing is imported now.
+    assert defer_package(sub, [f"{sub}.core", f"{sub}.errors"], forward)
+    assert PACKAGE not in sys.modules
+    from chatkit_deferred_fixture_pkg.sub import CORE  # the parent's __init__ runs
+
+    assert CORE == "core"
+    assert is_deferred(sub) and f"{sub}.session" not in sys.modules
+    assert sys.modules[PACKAGE].sub is sys.modules[sub]  # bound in its parent
+    # Any other name runs the subpackage's __init__ first.
+    from chatkit_deferred_fixture_pkg.sub import SESSION
+
+    assert SESSION == "session" and not is_deferred(sub)
+    assert sys.modules[sub].CORE == "core"

@@ -16,9 +16,14 @@ imported and is itself imported by ``mcp/__init__``, imports as it does without 
 deferral. Any other use of the package (an attribute, ``from mcp import X``,
 ``vars(mcp)``, ``dir(mcp)``) runs the real ``__init__`` first, once, and the module
 becomes an ordinary module: an MCP server configured later still gets the whole package.
-Only the server extension uses this: for ``mcp`` when no MCP server is configured, and
-for ``trio`` (httpcore imports it, when installed, for code running under trio's event
-loop; a Jupyter server runs asyncio's), ~2.6 MB resident.
+A package may also serve a few names without its ``__init__``, each the very object its
+``__init__`` would bind, read from the submodule that defines it; and a subpackage
+(``sqlalchemy.ext.asyncio``) is deferred when it is first imported, so registering it
+imports nothing. Only the server extension uses this: for ``mcp`` when no MCP server is
+configured; for ``sqlalchemy.ext.asyncio``, whose ``__init__`` imports the ORM session
+(``sqlalchemy.orm``, ~8 MB) while the store uses its engine alone; and for ``trio``
+(httpcore imports it, when installed, for code running under trio's event loop; a
+Jupyter server runs asyncio's), ~2.6 MB.
 """
 
 from __future__ import annotations
@@ -28,10 +33,10 @@ import logging
 import sys
 import threading
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from importlib import _bootstrap
 from importlib.abc import Loader, MetaPathFinder
-from importlib.machinery import ModuleSpec
+from importlib.machinery import ModuleSpec, PathFinder
 from types import ModuleType
 from typing import Any, cast
 
@@ -40,10 +45,24 @@ log = logging.getLogger("jupyter_chatkit")
 # What the import system reads from a parent package while importing a submodule, and
 # what repr() reads: these never run the deferred __init__.
 _MACHINERY = frozenset(
-    {"__name__", "__spec__", "__path__", "__loader__", "__package__", "__file__", "__class__"}
+    {
+        "__name__",
+        "__spec__",
+        "__path__",
+        "__loader__",
+        "__package__",
+        "__file__",
+        "__cached__",
+        "__class__",
+    }
 )
 # The submodules each deferred package may import without its __init__, by package.
 _WITHOUT_INIT: dict[str, frozenset[str]] = {}
+# Names a deferred package serves without its __init__, by package: each from the
+# submodule its __init__ takes it from (None: the name is that submodule itself).
+_FORWARD: dict[str, dict[str, str | None]] = {}
+# Subpackages to defer when first imported (their parent is not imported yet), by name.
+_PENDING: dict[str, tuple[frozenset[str], dict[str, str | None]]] = {}
 # The thread running an __init__, by package name: its own attribute reads during that
 # run (``from . import types``) go to the module as is, and submodule imports meanwhile
 # take the ordinary path. _CLAIM guards it and the class switch, and no import runs under it.
@@ -52,16 +71,49 @@ _CLAIM = threading.Lock()
 # openai-agents' imports from mcp (checked in a fresh Python by the tests): these load
 # without mcp/__init__; any other mcp submodule runs it first.
 MCP_WITHOUT_INIT = ("mcp.shared", "mcp.shared.exceptions")
+# sqlalchemy.ext.asyncio's __init__ imports its ORM session (sqlalchemy.orm, ~8 MB); the
+# store uses its engine alone. These names, which the __init__ takes from the engine and
+# result modules (the tests check they are the very same objects), and those modules
+# load without it; any other name (AsyncSession, ...) runs it first.
+SQLALCHEMY_ASYNC = "sqlalchemy.ext.asyncio"
+_SQLALCHEMY_ENGINE = SQLALCHEMY_ASYNC + ".engine"
+_SQLALCHEMY_RESULT = SQLALCHEMY_ASYNC + ".result"
+SQLALCHEMY_ASYNC_FORWARD: dict[str, str | None] = {
+    **dict.fromkeys(
+        (
+            "AsyncConnection",
+            "AsyncEngine",
+            "AsyncTransaction",
+            "async_engine_from_config",
+            "create_async_engine",
+            "create_async_pool_from_url",
+        ),
+        _SQLALCHEMY_ENGINE,
+    ),
+    **dict.fromkeys(
+        ("AsyncMappingResult", "AsyncResult", "AsyncScalarResult", "AsyncTupleResult"),
+        _SQLALCHEMY_RESULT,
+    ),
+    # Its submodules, as `from . import exc` reads them.
+    **dict.fromkeys(("base", "engine", "exc", "result"), None),
+}
 
 
 class DeferredPackage(ModuleType):
     """A package whose ``__init__`` runs at the first use of a name of its own."""
 
     def __getattribute__(self, name: str) -> Any:
-        """Run the real ``__init__`` first, except for the import machinery's reads."""
+        """Run the real ``__init__`` first, except for the import machinery's reads
+        and the names the package serves without it."""
         if name not in _MACHINERY:
             own = ModuleType.__getattribute__(self, "__name__")
             if _RUNNING.get(own) != threading.get_ident():
+                forward = _FORWARD.get(own)
+                if forward is not None and name in forward:
+                    source = forward[name]
+                    if source is None:
+                        return importlib.import_module(f"{own}.{name}")
+                    return getattr(importlib.import_module(source), name)
                 _run_init(self)
         return ModuleType.__getattribute__(self, name)
 
@@ -109,6 +161,7 @@ def _run_init(module: ModuleType, wait: bool = True) -> None:
             with _CLAIM:
                 del _RUNNING[name]
                 _WITHOUT_INIT.pop(name, None)
+                _FORWARD.pop(name, None)
                 cast(Any, module).__class__ = ModuleType
     log.debug("jupyter-chatkit: package %s loaded in full on first use", name)
 
@@ -157,13 +210,17 @@ class _InitFirstFinder(MetaPathFinder):
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
     ) -> ModuleSpec | None:
-        """A spec that runs the package's ``__init__`` first, when it is still deferred."""
-        top, dot, _ = fullname.partition(".")
+        """A spec that runs the package's ``__init__`` first, when it is still deferred
+        (or that defers it, for a subpackage registered before its parent was imported)."""
+        if fullname in _PENDING:
+            return self._deferring_spec(fullname, path, target)
+        top = _deferred_parent(fullname)
+        if top is None:
+            return None
         allowed = _WITHOUT_INIT.get(top)
         package = sys.modules.get(top)
         if (
-            not dot
-            or allowed is None
+            allowed is None
             or fullname in allowed
             or type(package) is not DeferredPackage
             or top in _RUNNING  # the __init__ is running: its imports take the usual path
@@ -186,6 +243,61 @@ class _InitFirstFinder(MetaPathFinder):
                 return spec
         return None
 
+    def _real_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None
+    ) -> ModuleSpec | None:
+        for finder in sys.meta_path:
+            if finder is not self and hasattr(finder, "find_spec"):
+                real = finder.find_spec(fullname, path, target)
+                if real is not None:
+                    return cast(ModuleSpec, real)
+        return None
+
+    def _deferring_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None
+    ) -> ModuleSpec | None:
+        with _CLAIM:
+            pending = _PENDING.pop(fullname, None)
+        real = self._real_spec(fullname, path, target)
+        if (
+            pending is None
+            or real is None
+            or real.loader is None
+            or real.submodule_search_locations is None
+        ):
+            return real
+        _WITHOUT_INIT[fullname], forward = pending
+        if forward:
+            _FORWARD[fullname] = forward
+        spec = ModuleSpec(fullname, _DeferringLoader(real), origin=real.origin, is_package=True)
+        spec.submodule_search_locations = real.submodule_search_locations
+        return spec
+
+
+class _DeferringLoader(Loader):
+    """Import a subpackage as a :class:`DeferredPackage`: its ``__init__`` does not run."""
+
+    def __init__(self, spec: ModuleSpec) -> None:
+        self._spec = spec
+
+    def create_module(self, spec: ModuleSpec) -> ModuleType | None:
+        """A module as the real loader would make it, not yet executed."""
+        return importlib.util.module_from_spec(self._spec)
+
+    def exec_module(self, module: ModuleType) -> None:
+        """Give the module back its real spec and loader; defer its ``__init__``."""
+        module.__spec__ = self._spec
+        module.__loader__ = self._spec.loader
+        module.__class__ = DeferredPackage
+
+
+def _deferred_parent(fullname: str) -> str | None:
+    """The registered deferred package ``fullname`` is a submodule of, if any."""
+    for package in list(_WITHOUT_INIT):
+        if fullname.startswith(package + "."):
+            return package
+    return None
+
 
 # Installed by the first defer_package and left in place: once nothing is deferred it
 # answers None at once, and taking it out of sys.meta_path could make an import that is
@@ -193,26 +305,54 @@ class _InitFirstFinder(MetaPathFinder):
 _FINDER = _InitFirstFinder()
 
 
-def defer_package(name: str, without_init: Collection[str] = ()) -> bool:
-    """Register top-level package ``name`` with its ``__init__`` deferred.
+def defer_package(
+    name: str,
+    without_init: Collection[str] = (),
+    forward: Mapping[str, str | None] | None = None,
+) -> bool:
+    """Register package ``name`` with its ``__init__`` deferred.
 
     ``without_init``: the full names of the submodules that may be imported before the
     ``__init__`` runs (and their parents, which import first); any other submodule runs
-    it first. False (and nothing changes) when the package is imported already, is not
-    installed, or is not a package.
+    it first. ``forward``: names the package serves meanwhile, each read from the
+    submodule named (which must be in ``without_init``; None: the name is a submodule
+    of the package). A subpackage (``a.b``) whose parent is not imported yet is
+    deferred when it is first imported; nothing is imported now. False (and nothing
+    changes) when the package is imported already, is not installed, or is not a
+    package.
     """
-    if name in sys.modules or "." in name:
+    if name in sys.modules:
         return False
-    spec = importlib.util.find_spec(name)
+    # Found without importing anything (a parent's import runs its __init__).
+    spec = _find_without_import(name)
     if spec is None or spec.loader is None or spec.submodule_search_locations is None:
         return False
+    if _FINDER not in sys.meta_path:
+        sys.meta_path.insert(0, _FINDER)
+    if "." in name:
+        # Deferred when it is first imported, after its parent (a Jupyter server's
+        # start must not wait for that import).
+        _PENDING[name] = (frozenset(without_init), dict(forward or {}))
+        return True
     module = importlib.util.module_from_spec(spec)
     module.__class__ = DeferredPackage
     _WITHOUT_INIT[name] = frozenset(without_init)
-    if _FINDER not in sys.meta_path:
-        sys.meta_path.insert(0, _FINDER)
+    if forward:
+        _FORWARD[name] = dict(forward)
     sys.modules[name] = module
     return True
+
+
+def _find_without_import(name: str) -> ModuleSpec | None:
+    """The spec of module ``name``, its parents searched on the file system only."""
+    top, *rest = name.split(".")
+    loaded = sys.modules.get(top)
+    spec = importlib.util.find_spec(top) if loaded is None else loaded.__spec__
+    for part in rest:
+        if spec is None or spec.submodule_search_locations is None:
+            return None
+        spec = PathFinder.find_spec(f"{spec.name}.{part}", spec.submodule_search_locations)
+    return spec
 
 
 def is_deferred(name: str) -> bool:
@@ -224,13 +364,17 @@ def defer_unused_packages(mcp_servers: object) -> list[str]:
     """Defer the packages the server extension's settings leave unused; their names.
 
     ``mcp`` (MCP's client and server, starlette, uvicorn) when no MCP server is
-    configured: openai-agents imports one of its submodules regardless. ``trio``
-    always: only code running under trio's event loop uses it, and that runs its
-    ``__init__`` at its first use.
+    configured: openai-agents imports one of its submodules regardless.
+    ``sqlalchemy.ext.asyncio`` (the store's engine served, the ORM session not loaded)
+    and ``trio`` always: whatever uses more of them runs their ``__init__`` first.
     """
     deferred: list[str] = []
     if not mcp_servers and defer_package("mcp", MCP_WITHOUT_INIT):
         deferred.append("mcp")
+    # The store uses sqlalchemy.ext.asyncio's engine, never its ORM session.
+    without = [f"{SQLALCHEMY_ASYNC}.{n}" for n, s in SQLALCHEMY_ASYNC_FORWARD.items() if s is None]
+    if defer_package(SQLALCHEMY_ASYNC, without, SQLALCHEMY_ASYNC_FORWARD):
+        deferred.append(SQLALCHEMY_ASYNC)
     # httpcore imports trio, when installed, in case it runs under trio's event loop;
     # a Jupyter server runs asyncio's (tornado), so trio would stay unused.
     if defer_package("trio"):
