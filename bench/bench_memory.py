@@ -15,8 +15,8 @@
 2. Where it goes: a fresh Python per row imports ``jupyter_server`` and then, in
    order, each group of what the background build loads, then builds the assistant
    the way the server does (``AssistantHolder``); each row is the resident memory it
-   adds (medians of ``--rounds`` interpreters). The ``mcp`` row is measured with the
-   server's deferral and without.
+   adds (medians of ``--rounds`` interpreters). Measured with the server's deferrals
+   (``serverext/deferred_imports.py``: mcp, sqlalchemy.ext.asyncio, trio) and without.
 
 Numbers are differences against baselines measured in this run. ``--idle-only`` prints
 section 1 alone (section 2 starts ~20 interpreters per round). This is not a test.
@@ -101,8 +101,8 @@ def where_it_goes(rounds: int) -> None:
     """Section 2: the resident memory each import group and the build add."""
     print("2. where it goes (a fresh Python per row, medians of", rounds, "runs)")
     for label, extension in (
-        ("with the mcp deferral (no MCP server configured)", EXTENSION + DEFER_MCP),
-        ("without it (as with an MCP server configured)", EXTENSION),
+        ("with the deferrals (no MCP server configured)", EXTENSION + DEFER_MCP),
+        ("without them (as before serverext/deferred_imports.py)", EXTENSION),
     ):
         code = "import jupyter_server.serverapp\n"
         previous = base = rss_of_python(code, rounds)
