@@ -837,3 +837,27 @@ test("a conversation that fails to open leaves the one on screen shown", opts, a
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test(
+  "moving the caret off a mention closes its list (a pick spliced the text around the old token)",
+  opts,
+  async () => {
+    const { page, errors } = await open("theme=light", 600);
+    const box = page.getByRole("textbox", { name: "Message" });
+    await box.click();
+    await page.keyboard.type("see @d");
+    await page.waitForSelector(".jck-complete:not([hidden]) .jck-complete-item");
+    await page.keyboard.press("Home");
+    await page.waitForSelector(".jck-complete", { state: "hidden" });
+    await page.keyboard.press("Tab");
+    assert.equal(await box.inputValue(), "see @d");
+    // Back at the end, typing lists again and a pick completes the mention there.
+    await box.press("End");
+    await page.keyboard.type("f");
+    await page.waitForSelector(".jck-complete:not([hidden]) .jck-complete-item");
+    await page.keyboard.press("Tab");
+    assert.equal(await box.inputValue(), "see @df ");
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  },
+);

@@ -100,6 +100,13 @@ export class Completer {
       this.blurTimer = setTimeout(() => this.close(), 150);
     });
     input.addEventListener("focus", () => clearTimeout(this.blurTimer));
+    // The caret moved off the mention the list was made for (a click, ←, Home): a pick
+    // would splice the option in at the old token with the text from the new caret
+    // ("@d" + Home + Tab made "@df @d"). The list closes instead.
+    input.addEventListener("click", () => this.checkCaret());
+    input.addEventListener("keyup", (e) => {
+      if (/^(ArrowLeft|ArrowRight|Home|End|PageUp|PageDown)$/.test(e.key)) this.checkCaret();
+    });
     // Capture on the form: before the composer's own Enter (send) and Esc handling.
     (input.form ?? input).addEventListener("keydown", (e) => this.onKey(e as KeyboardEvent), { capture: true });
   }
@@ -176,6 +183,21 @@ export class Completer {
       })),
       token,
     );
+  }
+
+  /** Close the list when the caret is no longer at the end of what it was made for. */
+  private checkCaret(): void {
+    if (this.el.hidden) return;
+    const before = this.input.value.slice(0, this.input.selectionStart ?? this.input.value.length);
+    const listed = this.listed;
+    const token = tokenAt(before);
+    const still = listed
+      ? token !== null &&
+        token.start === listed.start &&
+        token.trigger === listed.trigger &&
+        !/^[\w./-]/.test(this.input.value.slice(before.length))
+      : /^\/\w*$/.test(before);
+    if (!still || this.input.selectionStart !== this.input.selectionEnd) this.close();
   }
 
   /** Keep the listed options that fit `token` (the same mention, typed on); hide the rest. */
