@@ -249,14 +249,16 @@ def _describe_stats(obj: Any) -> dict[str, Any] | str:
 def _hashes_safely(s: Any) -> bool:
     """True unless a column holds objects whose ``__hash__``/``__eq__`` describe() would run.
 
-    Object columns of strings (and missing values) are fine; any other Python object
-    is the user's code, which the assistant never calls.
+    Object columns of strings, bytes and missing values are fine; any other Python
+    object is the user's code, which the assistant never calls. Checked with ``type()``
+    (pandas' ``infer_dtype`` uses ``isinstance``, which reads a ``__class__`` property).
     """
-    if getattr(s, "dtype", None) is None or s.dtype.kind != "O":
+    if str(getattr(s, "dtype", "")) != "object":
         return True
-    from pandas.api.types import infer_dtype
+    return all(type(v) in _PLAIN_CELLS for v in s.to_numpy())
 
-    return infer_dtype(s, skipna=True) in ("string", "empty", "bytes")
+
+_PLAIN_CELLS = frozenset({str, bytes, float, type(None)})
 
 
 def describe_series(s: Any) -> dict[str, Any]:

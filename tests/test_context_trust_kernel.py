@@ -1,0 +1,122 @@
+"""Context you can trust, from a real kernel: a notebook run by nbclient holds hostile
+objects and secrets in the places people put them, then asks the chat about them.
+
+The model is the fake OpenAI-compatible server; its request log is what the model read.
+Every hook of the hostile object appends to a file: the file must stay empty (the
+assistant never runs user code to describe a value), and no secret may be in the log.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from .fixtures.fake_llm import FAKE_API_KEY, FakeLLM, Reply, ToolCall
+
+SECRETS = {
+    "frame cell": "Tr0ub4dor-frame-3",
+    "namedtuple field": "nt-Zq8wL3vN7pX2",
+    "yaml output": "yaml-Kp4mW9zQ2rT6",
+    "error message": "err-Hx5nB8cV1mZ4",
+    "index label": "idx-Lq2wE9rT5yU8",
+    "key-ish": "Ab8dEf6hIj9kLm2nOp5q",
+}
+
+SETUP = f"""
+import collections, os, pandas as pd
+HOOKS = os.environ["HOOK_LOG"]
+
+def _hook(name):
+    with open(HOOKS, "a") as f:
+        f.write(name + "\\n")
+
+class Hostile:
+    def __repr__(self): _hook("repr"); return "hostile"
+    def __len__(self): _hook("len"); return 1
+    def __getattr__(self, name): _hook("getattr " + name); raise AttributeError(name)
+    def __eq__(self, other): _hook("eq"); return False
+    def __hash__(self): _hook("hash"); return 1
+    def __iter__(self): _hook("iter"); return iter(())
+    def __bool__(self): _hook("bool"); return True
+    @property
+    def __class__(self): _hook("__class__"); return int
+    @property
+    def __dict__(self): _hook("__dict__"); return {{}}
+
+hostile = Hostile()
+hostiles = [Hostile(), {{"k": Hostile()}}]
+objects = pd.DataFrame({{"thing": [Hostile(), Hostile()], "n": [1, 2]}})
+Creds = collections.namedtuple("Creds", "user password")
+# Reversed in the source: a literal with no name beside it in code cannot be known for
+# a secret there; here the values are what the kernel's description must hide.
+login = Creds("ada", {SECRETS["namedtuple field"][::-1]!r}[::-1])
+users = pd.DataFrame(
+    {{"user": ["ada"], "password": [{SECRETS["frame cell"][::-1]!r}[::-1]]}},
+    index=pd.Index([{SECRETS["index label"][::-1]!r}[::-1]], name="api_key"),
+)
+STRIPE_KEY = {SECRETS["key-ish"]!r}
+open(HOOKS, "w").close()  # building the frames above called some hooks; none from here
+"""
+
+
+def test_a_real_kernel_describes_hostile_values_without_running_them_and_hides_secrets(
+    kernel_provider: FakeLLM, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hooks = tmp_path / "hooks.log"
+    monkeypatch.setenv("HOOK_LOG", str(hooks))  # the kernel inherits it
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("%load_ext jupyter_chatkit"),
+        nbformat.v4.new_code_cell(SETUP),
+        nbformat.v4.new_code_cell(
+            "print('database:\\n  user: ada\\n  password: "
+            + SECRETS["yaml output"]
+            + "\\n')\nusers"
+        ),
+        nbformat.v4.new_code_cell(
+            "def connect(n):\n"
+            "    if n == 0:\n"
+            "        raise PermissionError('login failed with password="
+            + SECRETS["error message"]
+            + "')\n"
+            "    connect(n - 1)\n"
+            "connect(400)"
+        ),
+        nbformat.v4.new_code_cell(
+            "from jupyter_chatkit import Chat\n"
+            "answer = Chat().ask('What is in my kernel?')\nanswer.ok"
+        ),
+    ]
+    # Six tool rounds: the most one answer gets here (the listing shows the rest).
+    calls = [
+        ToolCall("list_kernel_variables", {"max_items": 500}),
+        *(
+            ToolCall("inspect_kernel_variable", {"name": n})
+            for n in ("hostile", "objects", "users")
+        ),
+        ToolCall("get_notebook_cells", {"max_cells": 50}),
+        ToolCall("get_active_cell", {}),
+    ]
+    kernel_provider.script(*(Reply(tool_calls=[c]) for c in calls), Reply("Done."))
+    NotebookClient(
+        nb,
+        timeout=180,
+        kernel_name="python3",
+        allow_errors=True,
+        resources={"metadata": {"path": str(tmp_path)}},
+    ).execute()
+    assert nb.cells[4].outputs[-1]["data"]["text/plain"] == "True", nb.cells[4].outputs
+    assert nb.cells[1].outputs == [], nb.cells[1].outputs
+    assert hooks.read_text() == ""  # no hook of the user's ran
+    log = json.dumps(kernel_provider.requests, ensure_ascii=False)
+    assert len(kernel_provider.requests) == len(calls) + 1
+    for place, secret in SECRETS.items():
+        assert secret not in log, place
+    assert FAKE_API_KEY not in log
+    # What the model needs is there: names, types, the error and the frame that raised.
+    assert "Hostile" in log and "login" in log and "api_key" in log
+    assert "PermissionError" in log and "repeated" in log and "line 3, in connect" in log
