@@ -357,3 +357,31 @@ def test_ten_thousand_formatted_frames_arrive_short_and_whole_enough() -> None:
     assert len(text) <= 2_000 and "\x1b" not in text
     assert "return f(n+1)" in text and "repeated 9,999 more times" in text
     assert text.endswith("RecursionError: deep")
+
+
+def test_an_exception_from_the_users_own_module_is_read_without_its_str(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A module beside the notebook is the user's code too: its exception's ``__str__``
+    never runs; the message comes from the arguments."""
+    (tmp_path / "my_errors.py").write_text(
+        "CALLED = []\n"
+        "class LoginError(Exception):\n"
+        "    def __str__(self):\n"
+        "        CALLED.append('str')\n"
+        "        return 'custom'\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import my_errors  # type: ignore[import-not-found]
+
+    try:
+        raise my_errors.LoginError("login failed for ada")
+    except Exception as exc:
+        error = describe_error(exc)
+    assert my_errors.CALLED == []
+    assert error["message"] == "login failed for ada"
+    assert error["type"] == "my_errors.LoginError"
+    try:
+        raise json.JSONDecodeError("bad", "{x", 1)  # a library's __str__ is trusted
+    except Exception as exc:
+        assert describe_error(exc)["message"].startswith("bad: line 1")

@@ -8,6 +8,7 @@ final ``Type: message`` line; that fits in about :data:`MAX_TRACEBACK_CHARS`.
 from __future__ import annotations
 
 import re
+import sys
 import sysconfig
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -186,18 +187,34 @@ def exception_message(exc: BaseException) -> str:
         a is None or type(a) in (str, int, float, bool) for a in args
     )
     module = getattr(owner, "__module__", "__main__")
-    if module == "builtins" or module == "__main__":
+    user = module != "builtins" and not _is_library_module(module)
+    if module == "builtins" or user:
         if not plain:
             kinds = (
                 ", ".join(type(a).__qualname__ for a in args[:5]) if isinstance(args, tuple) else ""
             )
             return f"<message not read: arguments of type {kinds or '?'}>"
-        if module == "__main__":
+        if user:
             return _clip(", ".join(str(a) for a in args), MAX_MESSAGE_CHARS)
     try:
         return strip_ansi(_clip(str(exc), MAX_MESSAGE_CHARS))
     except Exception:
         return ""
+
+
+def _is_library_module(name: Any) -> bool:
+    """True for a module installed as a library or part of Python; False for the
+    notebook (``__main__``) and the user's own modules next to it (their ``__str__`` is
+    the user's code)."""
+    if not isinstance(name, str) or name == "__main__":
+        return False
+    if name.split(".", 1)[0] == "jupyter_chatkit":
+        return True
+    module = sys.modules.get(name)
+    file = vars(module).get("__file__") if module is not None else None
+    if not isinstance(file, str):
+        return False
+    return bool(_LIB_PATH.search(file)) or file.startswith(_STDLIB)
 
 
 def exception_type(exc: BaseException) -> str:
