@@ -261,3 +261,25 @@ async def test_reads_run_in_one_hop_off_the_loop(tmp_path: Path) -> None:
         assert through_aiosqlite == []
     finally:
         await store.close()
+
+
+@pytest.mark.asyncio
+async def test_a_closed_store_opens_again_and_leaves_no_thread_between(tmp_path: Path) -> None:
+    """close() closes what is pooled, not the store (a kernel closes it whenever idle)."""
+    store = await open_store(f"sqlite:///{tmp_path / 'chat.sqlite3'}")
+
+    def writer_threads() -> list[str]:
+        return [t.name for t in threading.enumerate() if t.name.startswith("jupyter-chatkit-store")]
+
+    try:
+        await store.save_thread(ThreadMetadata(id="thr_1", created_at=datetime.now()), ALICE)
+        assert writer_threads()
+        await store.close()
+        assert writer_threads() == []  # nothing keeps a script that asked from exiting
+        await store.add_thread_item("thr_1", answer("msg_1", "thr_1"), ALICE)
+        async with store.thread_turn("thr_1"):
+            pass
+        page = await store.load_thread_items("thr_1", None, 10, "asc", ALICE)
+        assert [item.id for item in page.data] == ["msg_1"]
+    finally:
+        await store.close()

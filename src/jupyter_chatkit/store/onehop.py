@@ -54,12 +54,12 @@ class OneHop:
         self._writer = writer
         self._sync: Engine | None = None
         self._sync_writes: Engine | None = None
-        # SQLite's writes of this process, one at a time in order (see the docstring).
+        # SQLite's writes of this process, one at a time in order (see the docstring);
+        # started by the first write after construction or close().
         self._write_thread: ThreadPoolExecutor | None = None
         if engine.dialect.name == "sqlite":
             self._sync = _sqlite_engine(engine)
             self._sync_writes = self._sync.execution_options(**{BEGIN_MODE_OPTION: "IMMEDIATE"})
-            self._write_thread = ThreadPoolExecutor(1, thread_name_prefix="jupyter-chatkit-store")
 
     async def write(self, work: Callable[[Connection], T]) -> T:
         """``work(conn)`` in one write transaction, committed when it returns.
@@ -69,9 +69,11 @@ class OneHop:
         and the transaction may still commit), then passes the cancellation on, so the
         caller's next write (a release of what it wrote, say) comes after it.
         """
-        if self._sync_writes is None or self._write_thread is None:
+        if self._sync_writes is None:
             async with self._writer.begin() as conn:
                 return await conn.run_sync(work)
+        if self._write_thread is None:
+            self._write_thread = ThreadPoolExecutor(1, thread_name_prefix="jupyter-chatkit-store")
         running: Future[T] = self._write_thread.submit(_in_transaction, self._sync_writes, work)
         done = asyncio.wrap_future(running)
         try:
@@ -93,10 +95,17 @@ class OneHop:
         return await asyncio.to_thread(_in_transaction, self._sync, work)
 
     async def close(self) -> None:
-        """Let the writes asked for finish, then close the synchronous connections."""
+        """Let the writes asked for finish, then close the synchronous connections.
+
+        As the engine's ``dispose()``, this closes what is pooled, not the store: the
+        next transaction opens a connection (and a writer thread) again. A kernel's
+        runtime closes them whenever it falls idle, so that no thread keeps a script
+        that asked a question from exiting.
+        """
         if self._write_thread is not None:
+            write_thread, self._write_thread = self._write_thread, None
             # Waited for in a thread: a write may be waiting out another process's lock.
-            await asyncio.to_thread(self._write_thread.shutdown, wait=True)
+            await asyncio.to_thread(write_thread.shutdown, wait=True)
         if self._sync is not None:
             self._sync.dispose()
 
