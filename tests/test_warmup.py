@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import gc
 import weakref
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,3 +61,28 @@ def test_the_run_context_class_outlives_a_garbage_collection() -> None:
     gc.collect()
     assert kept() is not None
     assert AgentContext[RequestContext] is kept()
+
+
+@pytest.mark.asyncio
+async def test_the_warm_up_turn_ends_with_a_full_collection(tmp_path: Path) -> None:
+    from jupyter_chatkit.assistant.server import create_assistant
+    from jupyter_chatkit.assistant.warm_turn import warm_turn
+    from jupyter_chatkit.settings import Settings
+
+    # The offline model: the same turn, nothing of a provider's.
+    assistant = await create_assistant(Settings(store_url=f"sqlite:///{tmp_path}/c.sqlite3"))
+    full: list[dict[str, Any]] = []
+
+    def note(phase: str, info: dict[str, Any]) -> None:
+        if phase == "stop" and info["generation"] == 2:
+            full.append(info)
+
+    gc.collect()  # whatever was pending before the warm-up
+    gc.callbacks.append(note)
+    try:
+        await warm_turn(assistant)
+        ended = len(full)
+    finally:
+        gc.callbacks.remove(note)
+        await assistant.aclose()
+    assert ended >= 1
