@@ -157,14 +157,13 @@ def test_undo_survives_a_reload_and_is_recorded_in_the_thread(
     undo_after_reload(lab_page, page, scripted_llm, screenshot)
 
 
-def undo_after_reload(lab_page: LabPage, page: Any, scripted_llm: FakeLLM, screenshot: Any) -> None:
-    """Approved insert + edit, reload: Undo is still offered and reverts both; another
-    reload shows the steps undone and offers no Undo. A cell changed since stays."""
-    lab_page.server.write_notebook("undo.ipynb", ["x = 41", "print(x)"])
-    lab_page.open("undo.ipynb")
+def insert_and_edit(lab: LabPage, page: Any, llm: FakeLLM, name: str) -> list[str]:
+    """An approved insert and edit in notebook ``name``; the cells after them."""
+    lab.server.write_notebook(name, ["x = 41", "print(x)"])
+    lab.open(name)
     open_panel(page)
     agent_mode(page)
-    scripted_llm.script(
+    llm.script(
         Reply(tool_calls=[ToolCall("insert_cell", {"source": "z = 1", "after": 1})]),
         Reply(tool_calls=[ToolCall("edit_cell", {"index": 1, "new_source": "print(x + 1)"})]),
         Reply("Added a cell and changed cell 2."),
@@ -174,7 +173,14 @@ def undo_after_reload(lab_page: LabPage, page: Any, scripted_llm: FakeLLM, scree
     waiting(page, "edit_cell").locator(".jck-step-approve").click()
     wait_answer(page, "Added a cell and changed cell 2.")
     changed = ["x = 41", "print(x + 1)", "z = 1"]
-    assert lab_page.cell_sources() == changed
+    assert lab.cell_sources() == changed
+    return changed
+
+
+def undo_after_reload(lab_page: LabPage, page: Any, scripted_llm: FakeLLM, screenshot: Any) -> None:
+    """Approved insert + edit, reload: Undo is still offered and reverts both; another
+    reload shows the steps undone and offers no Undo. A cell changed since stays."""
+    changed = insert_and_edit(lab_page, page, scripted_llm, "undo.ipynb")
     # The model read the edit's diff, never the undo record with the old source.
     edit_result = tool_results(scripted_llm, 2)[-1]
     assert edit_result["status"] == "applied" and "undo" not in edit_result

@@ -12,7 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.browser.test_agent_lab import STEP, agent_mode, ask, statuses_are, waiting
+from tests.browser.test_agent_lab import (
+    STEP,
+    ask,
+    insert_and_edit,
+    statuses_are,
+    waiting,
+)
 from tests.fixtures.browser import ASSISTANT, PANEL, LabPage, open_panel, wait_answer, wait_idle
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
@@ -23,26 +29,6 @@ NOTEBOOK_CELLS = (
     "() => [...window.jupyterapp.shell.widgets('main')].find(w => w.sessionContext)"
     ".content.widgets.map(c => c.model.sharedModel.getSource())"
 )
-
-
-def insert_and_edit(lab: LabPage, page: Any, llm: FakeLLM, name: str) -> list[str]:
-    """An approved insert and edit in notebook ``name``; the cells after them."""
-    lab.server.write_notebook(name, ["x = 41", "print(x)"])
-    lab.open(name)
-    open_panel(page)
-    agent_mode(page)
-    llm.script(
-        Reply(tool_calls=[ToolCall("insert_cell", {"source": "z = 1", "after": 1})]),
-        Reply(tool_calls=[ToolCall("edit_cell", {"index": 1, "new_source": "print(x + 1)"})]),
-        Reply("Added a cell and changed cell 2."),
-    )
-    ask(page, "add z and print x + 1")
-    waiting(page, "insert_cell").locator(".jck-step-approve").click()
-    waiting(page, "edit_cell").locator(".jck-step-approve").click()
-    wait_answer(page, "Added a cell and changed cell 2.")
-    changed = ["x = 41", "print(x + 1)", "z = 1"]
-    assert lab.cell_sources() == changed
-    return changed
 
 
 def test_an_undo_the_server_cannot_record_puts_the_changes_back(
