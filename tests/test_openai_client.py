@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import textwrap
 from collections.abc import AsyncIterator
 from datetime import date
 from typing import Annotated, Any, Required
@@ -219,3 +222,24 @@ def test_transform_free_finds_aliases_and_formats_anywhere() -> None:
         response_create_params.ResponseCreateParamsNonStreaming,
     ):
         assert transform_free(params, "input") and transform_free(params, "tools")
+
+
+def test_a_chat_completions_client_leaves_the_responses_resource_unloaded() -> None:
+    """openai.resources.responses (~4 MB of models built at import) loads only for it."""
+    script = textwrap.dedent(
+        """
+        import json, sys
+        from jupyter_chatkit.assistant.openai_client import LeanAsyncOpenAI
+        client = LeanAsyncOpenAI(api_key="sk-test", base_url="http://127.0.0.1:9/v1")
+        client.chat.completions
+        chat_only = "openai.resources.responses" in sys.modules
+        from openai.resources.responses import AsyncResponses
+        lean = isinstance(client.responses, AsyncResponses)
+        print(json.dumps([chat_only, lean, client.responses is client.responses]))
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=110
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == [False, True, True]

@@ -22,15 +22,18 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 from openai import AsyncOpenAI
 from openai.resources.chat import AsyncChat
 from openai.resources.chat.completions import AsyncCompletions
-from openai.resources.responses import AsyncResponses
 from openai.types.chat import completion_create_params
-from openai.types.responses import response_create_params
 from typing_extensions import get_type_hints, is_typeddict
+
+if TYPE_CHECKING:
+    # Imported when first used: openai.resources.responses builds its parsed-response
+    # models at import (~4 MB), which a chat-completions server never needs.
+    from openai.resources.responses import AsyncResponses
 
 __all__ = ["LeanAsyncOpenAI", "is_plain_json", "lean_kwargs", "transform_free"]
 
@@ -143,17 +146,24 @@ class _LeanChat(AsyncChat):
         return _LeanCompletions(self._client)
 
 
-class _LeanResponses(AsyncResponses):
-    """``responses`` sending plain-JSON ``input`` and ``tools`` as they are."""
+@functools.cache
+def _lean_responses_class() -> type[AsyncResponses]:
+    """``responses`` sending plain-JSON ``input`` and ``tools`` as they are (built on
+    first use; see the import note above)."""
+    from openai.resources.responses import AsyncResponses
+    from openai.types.responses import response_create_params
 
-    async def create(self, **kwargs: Any) -> Any:
-        """``AsyncResponses.create``; see the module docstring."""
-        params = _streaming_type(
-            kwargs,
-            response_create_params.ResponseCreateParamsStreaming,
-            response_create_params.ResponseCreateParamsNonStreaming,
-        )
-        return await super().create(**lean_kwargs(kwargs, params, RESPONSES_PARAMS))
+    class _LeanResponses(AsyncResponses):
+        async def create(self, **kwargs: Any) -> Any:
+            """``AsyncResponses.create``; see the module docstring."""
+            params = _streaming_type(
+                kwargs,
+                response_create_params.ResponseCreateParamsStreaming,
+                response_create_params.ResponseCreateParamsNonStreaming,
+            )
+            return await super().create(**lean_kwargs(kwargs, params, RESPONSES_PARAMS))
+
+    return _LeanResponses
 
 
 class LeanAsyncOpenAI(AsyncOpenAI):
@@ -168,4 +178,4 @@ class LeanAsyncOpenAI(AsyncOpenAI):
     @functools.cached_property
     def responses(self) -> AsyncResponses:
         """The Responses resource, with the lean ``create``."""
-        return _LeanResponses(self)
+        return _lean_responses_class()(self)
