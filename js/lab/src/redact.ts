@@ -14,6 +14,9 @@ import { RULES } from "./redaction-rules.generated";
 export const MAX_RESULT_CHARS = 16000;
 /** What the front end aims for: the server's framing must still fit. */
 export const RESULT_BUDGET = MAX_RESULT_CHARS - 1200;
+/** Longer than any rule's match (a PEM block ~4 kB): a cut this far past what is shown
+ * leaves every secret near the cut whole. */
+export const REDACT_MARGIN = 8192;
 
 const flagsOf = (f: string, extra = ""): string => `g${f.includes("i") ? "i" : ""}${extra}`;
 
@@ -122,6 +125,8 @@ const VALUE_KEYS = new Set(["value", "preview", "repr", "head", "items"]);
 /** Applies the rules and counts what it hid. */
 export class Redactor {
   count = 0;
+  /** When set: `data` cuts longer strings (and lists) to this many before redacting. */
+  cut = 0;
 
   /** `text` with known key shapes and `name = "value"` assignments of secrets hidden. */
   text(input: string): string {
@@ -269,17 +274,31 @@ export class Redactor {
       if (isSecretName(t[0])) spans.push([k ? (tokens[k - 1].index ?? 0) + tokens[k - 1][0].length : 0, end]);
     });
     if (!spans.length) return null;
+    const width = line.length;
     return (text: string) => {
-      let out = text;
+      // pandas pads every row to the header's width: a row far wider is not one of this
+      // table's (and scanning it once per column would be quadratic).
+      if (text.length > 2 * width + 200) return null;
+      // Right to left, each scan stops where the cell to its right began: read once.
+      const cells: [number, number][] = [];
+      let stop = text.length;
       for (const [start, end0] of [...spans].reverse()) {
-        let end = end0;
-        while (end < out.length && !/\s/.test(out[end])) end += 1;
-        let begin = Math.min(end, out.length);
-        while (begin > start && !(out[begin - 1] === " " && out.slice(begin - 2, begin) === "  ")) begin -= 1;
-        const cell = out.slice(begin, end);
-        if (cell.trim()) out = out.slice(0, begin) + this.hideCell(cell) + out.slice(end);
+        let end = Math.min(end0, stop);
+        while (end < stop && !/\s/.test(text[end])) end += 1;
+        let begin = end;
+        while (begin > start && !(text[begin - 1] === " " && text.slice(begin - 2, begin) === "  ")) begin -= 1;
+        cells.push([begin, end]);
+        stop = begin;
       }
-      return out;
+      const pieces: string[] = [];
+      let done = 0;
+      for (const [begin, end] of cells.reverse()) {
+        const cell = text.slice(begin, end);
+        pieces.push(text.slice(done, begin), cell.trim() ? this.hideCell(cell) : cell);
+        done = end;
+      }
+      pieces.push(text.slice(done));
+      return pieces.join("");
     };
   }
 
@@ -299,9 +318,17 @@ export class Redactor {
 
   /** A copy of JSON-ready `value` with secrets hidden, by key name and in text. */
   data(value: unknown, depth = 0): unknown {
-    if (typeof value === "string") return this.text(value);
+    if (typeof value === "string") {
+      if (!this.cut || value.length <= this.cut) return this.text(value);
+      return `${this.text(value.slice(0, this.cut))}… [${(value.length - this.cut).toLocaleString("en-US")} more chars]`;
+    }
     if (depth > 40 || value === null || typeof value !== "object") return value;
-    if (Array.isArray(value)) return value.map((v) => this.data(v, depth + 1));
+    if (Array.isArray(value)) {
+      const more = this.cut ? value.length - this.cut : 0;
+      const out = (more > 0 ? value.slice(0, this.cut) : value).map((v) => this.data(v, depth + 1));
+      if (more > 0) out.push(`… ${more.toLocaleString("en-US")} more items not shown`);
+      return out;
+    }
     const obj = value as Record<string, unknown>;
     const entrySecret = isSecretName(obj.name) && obj.type !== "class";
     const out: Record<string, unknown> = {};
@@ -409,7 +436,11 @@ const DEFAULT_HINT =
 
 /** A tool result as the front end sends it: redacted, bounded, with `redacted: N`. */
 export function policyResult(result: unknown, hint = ""): Record<string, unknown> {
-  const clean = new Redactor().data(result);
+  // Strings past what the budget can show are cut before redaction (plus a margin, so a
+  // secret across the cut still matches whole): the walk stays bounded.
+  const redactor = new Redactor();
+  redactor.cut = RESULT_BUDGET + REDACT_MARGIN;
+  const clean = redactor.data(result);
   const obj: Record<string, unknown> =
     clean && typeof clean === "object" && !Array.isArray(clean)
       ? { ...(clean as Record<string, unknown>) }

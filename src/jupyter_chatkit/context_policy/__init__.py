@@ -15,7 +15,7 @@ from typing import Any
 
 from .budget import MAX_RESULT_CHARS, RESULT_BUDGET, bound, clip_text, dumps, size
 from .errors import reduce_formatted_traceback, strip_ansi
-from .redact import Redactor, is_secret_name, marker
+from .redact import REDACT_MARGIN, Redactor, is_secret_name, marker
 from .rules import PLACEHOLDER_OPEN
 
 __all__ = [
@@ -81,7 +81,11 @@ class ContextPolicy:
 
     def tool_result(self, result: Any, hint: str = "") -> dict[str, Any]:
         """A tool result as the model gets it: redacted, counted, bounded and framed."""
-        clean = self.redactor().data(result)
+        # Strings past what the budget can show are cut before redaction (plus a margin,
+        # so a secret across the cut still matches whole): the walk stays bounded.
+        redactor = self.redactor()
+        redactor.cut = self.limit + REDACT_MARGIN
+        clean = redactor.data(result)
         if not isinstance(clean, dict):
             clean = {"result": clean}
         clean.pop("redacted", None)
@@ -94,9 +98,12 @@ class ContextPolicy:
     def text(self, text: str, limit: int | None = None) -> tuple[str, int]:
         """Redacted, ANSI-free text cut to ``limit`` characters, and how many secrets."""
         redactor = self.redactor()
-        clean = redactor.text(strip_ansi(text))
-        if limit is not None:
-            clean = clip_text(clean, limit)
+        if limit is None:
+            return redactor.text(strip_ansi(text)), redactor.count
+        # Only what can be shown is redacted (a 20 MB attachment is not read whole on the
+        # event loop); the margin keeps a secret that straddles the cut matched whole.
+        head = text[: limit + REDACT_MARGIN]
+        clean = clip_text(redactor.text(strip_ansi(head)), limit, len(text) - len(head))
         return clean, redactor.count
 
 

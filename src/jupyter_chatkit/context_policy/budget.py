@@ -48,12 +48,15 @@ def size(value: Any) -> int:
     return len(dumps(value))
 
 
-def clip_text(text: str, limit: int) -> str:
-    """``text`` cut to about ``limit`` characters, saying how much was cut."""
-    if len(text) <= limit:
+def clip_text(text: str, limit: int, already_cut: int = 0) -> str:
+    """``text`` cut to about ``limit`` characters, saying how much was cut.
+
+    ``already_cut``: characters cut off its end before (counted in the note).
+    """
+    if len(text) <= limit and not already_cut:
         return text
-    keep = max(0, limit - 30)
-    return f"{text[:keep]}… [{len(text) - keep:,} more chars]"
+    keep = min(len(text), max(0, limit - 30))
+    return f"{text[:keep]}… [{len(text) - keep + already_cut:,} more chars]"
 
 
 def bound(value: Any, limit: int = RESULT_BUDGET, hint: str = "") -> Any:

@@ -20,6 +20,9 @@ from .errors import strip_ansi
 # Configured values are hidden however short, above this floor (shorter ones would
 # replace pieces of ordinary words); the same floor as assistant/scrub.py.
 MIN_EXACT_CHARS = 4
+# Longer than any rule's match (a PEM block is ~4 kB; quoted values stop at 2,000 chars):
+# text cut this far past what is shown still has every secret near the cut matched whole.
+REDACT_MARGIN = 8192
 # Configured keys this long are also hidden when only their first PREFIX_CHARS show.
 MIN_PREFIX_KEY = 20
 PREFIX_CHARS = 12
@@ -202,6 +205,8 @@ class Redactor:
     exact: tuple[str, ...] = ()
     extra_patterns: tuple[str, ...] = ()
     count: int = 0
+    # When set: ``data`` cuts longer strings (and lists) to this many before redacting.
+    cut: int = 0
     _rx: _Compiled = field(init=False, repr=False)
     _exact: tuple[str, ...] = field(init=False, repr=False)
     _prefixes: re.Pattern[str] | None = field(init=False, repr=False)
@@ -431,22 +436,39 @@ class Redactor:
         if not spans:
             return None
 
+        width = len(line)
+
         def row(text: str) -> str | None:
-            out = text
+            # pandas pads every row to the header's width: a row far wider is not one of
+            # this table's (and scanning it once per column would be quadratic).
+            if len(text) > 2 * width + 200:
+                return None
+            # Right to left, each scan stops where the cell to its right began, so the row
+            # is read once and built once.
+            cells: list[tuple[int, int]] = []
+            stop = len(text)
             for start, end in reversed(spans):
-                while end < len(out) and not out[end].isspace():
-                    end += 1  # a cell wider than its name (a hand-made table)
+                end = min(end, stop)
+                gap = _WHITESPACE.search(text, end, stop)
+                end = gap.start() if gap else stop  # a cell wider than its name
                 # The cell runs left from its end to two spaces (the column gap) or to
                 # the previous column's end; for the first column that may be the index.
-                begin = min(end, len(out))
+                begin = end
                 while begin > start and not (
-                    out[begin - 1] == " " and out[begin - 2 : begin] == "  "
+                    text[begin - 1] == " " and text[begin - 2 : begin] == "  "
                 ):
                     begin -= 1
-                cell = out[begin:end]
-                if cell.strip():
-                    out = out[:begin] + self._hide_cell(cell) + out[end:]
-            return out
+                cells.append((begin, end))
+                stop = begin
+            pieces: list[str] = []
+            done = 0
+            for begin, end in reversed(cells):
+                cell = text[begin:end]
+                pieces.append(text[done:begin])
+                pieces.append(self._hide_cell(cell) if cell.strip() else cell)
+                done = end
+            pieces.append(text[done:])
+            return "".join(pieces)
 
         return row
 
@@ -467,6 +489,9 @@ class Redactor:
     def data(self, value: Any, depth: int = 0) -> Any:
         """A copy of JSON-ready ``value`` with secrets hidden, by key name and in text."""
         if isinstance(value, str):
+            if self.cut and len(value) > self.cut:
+                head = self.text(value[: self.cut])
+                return f"{head}… [{len(value) - self.cut:,} more chars]"
             return self.text(value)
         if depth > 40:
             return value
@@ -486,16 +511,20 @@ class Redactor:
                     out[key] = self.data(item, depth + 1)
             return out
         if isinstance(value, list | tuple):
+            more = len(value) - self.cut if self.cut else 0
+            items = value[: self.cut] if more > 0 else value
             # Rows of numbers are most of a table: only strings and containers need a look.
-            return [
-                self.text(item)
-                if type(item) is str
-                else self.data(item, depth + 1)
-                if isinstance(item, dict | list | tuple)
-                else item
-                for item in value
+            out_items = [
+                self.data(item, depth + 1) if isinstance(item, str | dict | list | tuple) else item
+                for item in items
             ]
+            if more > 0:
+                out_items.append(f"… {more:,} more items not shown")
+            return out_items
         return value
+
+
+_WHITESPACE = re.compile(r"\s")
 
 
 def env_view(

@@ -1,0 +1,102 @@
+"""Redaction reads only what can be shown: big texts and wide tables stay bounded work.
+
+The policy runs on the event loop (tool results, attachments every turn); a 20 MB text
+redacted whole, or a table read once per column, would stall every chat of the server.
+The work is measured by what reaches the redactor, never by the clock.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from jupyter_chatkit.context_policy import ContextPolicy
+from jupyter_chatkit.context_policy import redact as redact_module
+from jupyter_chatkit.context_policy.budget import MAX_RESULT_CHARS
+from jupyter_chatkit.context_policy.redact import REDACT_MARGIN, Redactor
+from jupyter_chatkit.kernel.introspect import dumps
+
+SECRET = "Zq8wL3vN7pX2kR5t"
+
+
+@pytest.fixture
+def read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Lengths of the texts the redactor reads."""
+    seen: list[int] = []
+    real = Redactor.text
+
+    def text(self: Redactor, value: str) -> str:
+        seen.append(len(value))
+        return real(self, value)
+
+    monkeypatch.setattr(Redactor, "text", text)
+    return seen
+
+
+def big_csv(rows: int = 100_000) -> str:
+    return "id,name,score\n" + "".join(f"{i},user{i},{i * 7 % 100}\n" for i in range(rows))
+
+
+def test_a_big_text_is_redacted_only_as_far_as_it_is_shown(read: list[int]) -> None:
+    csv = big_csv()
+    text, _ = ContextPolicy().text(csv, 16_000)
+    assert max(read) <= 16_000 + REDACT_MARGIN
+    assert len(text) <= 16_000 + 40
+    assert text.startswith("id,name,score\n0,user0,")
+    assert f"[{len(csv) - (16_000 - 30):,} more chars]" in text  # counts the whole text
+
+
+def test_a_secret_at_the_clip_boundary_is_still_hidden() -> None:
+    limit = 4_000
+    for offset in range(-40, 41, 5):
+        lead = "x" * (limit - 30 + offset) + "\n"
+        text, count = ContextPolicy().text(f'{lead}password = "{SECRET}"\n' + "y" * 50_000, limit)
+        assert count == 1, offset
+        for k in range(4, len(SECRET) + 1):
+            assert SECRET[:k] not in text, (offset, text[-120:])
+    key = "-----BEGIN RSA PRIVATE KEY-----\n" + "MIIEow" + "A" * 3_000 + "\n"
+    text, count = ContextPolicy().text("x" * (limit - 50) + key + "z" * 100_000, limit)
+    assert count == 1 and "MIIEow" not in text
+
+
+def test_a_tool_result_walk_reads_strings_only_to_the_budget(read: list[int]) -> None:
+    result = {"text": big_csv(), "rows": [big_csv(2_000)] * 3, "many": ["a b c"] * 200_000}
+    body = ContextPolicy().tool_result(result)
+    assert max(read) <= MAX_RESULT_CHARS + REDACT_MARGIN
+    assert len(read) < 60_000  # the 200,000-item list is not read whole
+    assert len(dumps(body)) <= MAX_RESULT_CHARS
+
+
+def test_a_tool_result_hides_a_secret_past_the_budget_cut() -> None:
+    text = "x" * (MAX_RESULT_CHARS + REDACT_MARGIN - 20) + f' token = "{SECRET}" ' + "y" * 9000
+    body = dumps(ContextPolicy().tool_result({"text": text, "more": [text]}))
+    assert SECRET[:6] not in body
+
+
+def test_a_wide_aligned_header_over_long_rows_is_read_once(monkeypatch: Any) -> None:
+    """399 ``pwd`` columns over rows of a million characters: linear, not columns x row."""
+    scans: list[int] = []
+    real = redact_module._WHITESPACE
+
+    class Counting:
+        def search(self, text: str, pos: int = 0, endpos: int = 2**62) -> Any:
+            scans.append(min(endpos, len(text)) - pos)
+            return real.search(text, pos, endpos)
+
+    monkeypatch.setattr(redact_module, "_WHITESPACE", Counting())
+    header = "  " + "  ".join(["pwd"] * 399)
+    rows = ["0  " + "a" * 1_000_000 for _ in range(3)]
+    redactor = Redactor()
+    out = redactor._tables("\n".join([header, *rows]))
+    assert sum(scans) <= 3 * len(header)
+    assert out.count("a" * 1_000_000) == 3  # no table row: no cell of it is taken apart
+
+    # The same header over rows of its own width still hides every cell, scanned once.
+    scans.clear()
+    cells = [f"s{k:03d}Q7x" for k in range(150)]  # a header under 2,000 chars
+    row = "0  " + "  ".join(cells)
+    header = " " * 3 + "  ".join(f"{'pwd':>{len(c)}}" for c in cells)
+    out = redactor._tables(f"{header}\n{row}\n{row}")
+    assert all(c not in out for c in cells)
+    assert sum(scans) <= 2 * len(row)
