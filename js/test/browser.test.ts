@@ -861,3 +861,35 @@ test(
     await page.context().close();
   },
 );
+
+test(
+  "a conversation opened while a message is readied does not receive it: the text goes back to the box",
+  opts,
+  async () => {
+    const { page, errors } = await open("theme=light", 600);
+    // A chip whose content comes slowly (a kernel call behind a running cell).
+    await page.evaluate(() => {
+      const w = window as any;
+      const content = new Promise((resolve) => {
+        w.__resolveChip = () => resolve({ source: "x = 1" });
+      });
+      w.chat.pinContext({ id: "cell:1", kind: "cell", label: "Cell 1", resolve: () => content });
+    });
+    const box = page.getByRole("textbox", { name: "Message" });
+    await box.fill("about notebook A");
+    await box.press("Enter");
+    assert.equal(await page.evaluate(() => (window as any).chat.preparing), true);
+    // The person switched to notebook B: its conversation opens before the chip resolves.
+    await page.evaluate(() => (window as any).chat.openThread("thr_b"));
+    await page.evaluate(() => (window as any).__resolveChip());
+    await page.waitForFunction(() => !(window as any).chat.preparing);
+    const sends = await page.evaluate(() =>
+      (window as any).__sent.filter((b: any) => b.type === "threads.create" || b.type === "threads.add_user_message"),
+    );
+    assert.deepEqual(sends, []);
+    assert.equal(await box.inputValue(), "about notebook A");
+    assert.equal(await page.evaluate(() => (window as any).chat.session.busy), false);
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  },
+);

@@ -52,7 +52,8 @@ export async function tellServer(
 
 /**
  * Keep `chat` on the attached notebook's conversation. Returns the function that stops.
- * A switch waits while an answer streams (the answer would be cut otherwise).
+ * A switch waits while an answer streams (the answer would be cut otherwise) and while a
+ * message is readied (it belongs to the conversation it was written in).
  */
 export function followNotebookThreads(chat: ChatHandle, link: NotebookLink, threads: NotebookThreads): () => void {
   let panel: NotebookPanel | null = link.panel;
@@ -63,7 +64,9 @@ export function followNotebookThreads(chat: ChatHandle, link: NotebookLink, thre
     if (path && id) threads.set(path, id);
   });
   const switchTo = (): void => {
-    if (chat.session.busy) {
+    // A message being readied (its chips resolving through the kernel) is the shown
+    // conversation's: switching now sent it, with this notebook's chips, to the next one.
+    if (chat.session.busy || chat.preparing) {
       pending = true;
       return;
     }
@@ -121,10 +124,15 @@ export function followNotebookThreads(chat: ChatHandle, link: NotebookLink, thre
   const stopAnswer = chat.onAnswer(() => {
     if (pending) switchTo();
   });
+  // Readied and sent: busy now, the answer switches. Readied and kept (stopped): now.
+  const stopPrepared = chat.onPrepared(() => {
+    if (pending) switchTo();
+  });
   link.changed.connect(onChanged);
   return () => {
     link.changed.disconnect(onChanged);
     stopRemember();
     stopAnswer();
+    stopPrepared();
   };
 }

@@ -66,6 +66,7 @@ function fakeChat(onServer: Record<string, string>, missing: string[] = [], list
   let threadId: string | null = null;
   let newThreads = 0;
   const listeners: ((id: string | null) => void)[] = [];
+  const prepared: (() => void)[] = [];
   const setThread = (id: string | null): void => {
     threadId = id;
     for (const cb of listeners) cb(id);
@@ -97,8 +98,19 @@ function fakeChat(onServer: Record<string, string>, missing: string[] = [], list
       return () => undefined;
     },
     onAnswer: () => () => undefined,
+    preparing: false,
+    onPrepared: (cb: () => void) => {
+      prepared.push(cb);
+      return () => undefined;
+    },
   } as unknown as ChatHandle;
-  return { chat, listed, opened, newThreads: () => newThreads, setThread };
+  /** End a message's preparation (`sent`: the session is busy with it from then). */
+  const endPreparing = (sent: boolean): void => {
+    (chat as unknown as { preparing: boolean }).preparing = false;
+    (chat.session as unknown as { busy: boolean }).busy = sent;
+    for (const cb of prepared) cb();
+  };
+  return { chat, listed, opened, newThreads: () => newThreads, setThread, endPreparing };
 }
 
 /** A notebook link that attaches the panels the test gives it. */
@@ -210,5 +222,47 @@ test("a notebook's remembered conversation failing late does not forget the note
   await settle();
   assert.equal(memory.get("b.ipynb"), "thr_b");
   assert.deepEqual(opened, ["thr_b"]);
+  assert.equal(chat.threadId, "thr_b");
+});
+
+test("a notebook switched while a message is readied waits: the message stays the shown conversation's", async () => {
+  stored.clear();
+  const memory = new NotebookThreads();
+  memory.set("a.ipynb", "thr_a");
+  memory.set("b.ipynb", "thr_b");
+  const { chat, opened, endPreparing } = fakeChat({});
+  const { link, attach } = fakeLink();
+  followNotebookThreads(chat, link, memory);
+  attach("a.ipynb");
+  await settle();
+  assert.deepEqual(opened, ["thr_a"]);
+  // Enter in a.ipynb: its chips resolve through the kernel while the person opens b.ipynb.
+  (chat as unknown as { preparing: boolean }).preparing = true;
+  attach("b.ipynb");
+  await settle();
+  assert.deepEqual(opened, ["thr_a"]);
+  assert.equal(chat.threadId, "thr_a");
+  // Sent: the switch now waits for the answer.
+  endPreparing(true);
+  await settle();
+  assert.deepEqual(opened, ["thr_a"]);
+});
+
+test("a switch deferred while a message was readied happens when it stays in the box", async () => {
+  stored.clear();
+  const memory = new NotebookThreads();
+  memory.set("a.ipynb", "thr_a");
+  memory.set("b.ipynb", "thr_b");
+  const { chat, opened, endPreparing } = fakeChat({});
+  const { link, attach } = fakeLink();
+  followNotebookThreads(chat, link, memory);
+  attach("a.ipynb");
+  await settle();
+  (chat as unknown as { preparing: boolean }).preparing = true;
+  attach("b.ipynb");
+  await settle();
+  endPreparing(false); // stopped: nothing went, nothing to wait for
+  await settle();
+  assert.deepEqual(opened, ["thr_a", "thr_b"]);
   assert.equal(chat.threadId, "thr_b");
 });

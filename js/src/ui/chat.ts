@@ -108,6 +108,13 @@ export interface ChatHandle {
   onThreadChange(cb: (threadId: string | null) => void): () => void;
   /** The current thread id, null for a new conversation not yet sent. */
   readonly threadId: string | null;
+  /**
+   * True while a message is readied (chips resolved, uploads finishing, a conversation
+   * opening) before it is sent: a host switching conversations waits, as while busy.
+   */
+  readonly preparing: boolean;
+  /** Called when a readied message went out or stayed in the box; returns the unsubscribe function. */
+  onPrepared(cb: () => void): () => void;
   /** The underlying protocol session (for advanced hosts and tests). */
   readonly session: ChatSession;
 }
@@ -317,32 +324,43 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
   // conversation still opening) counts as busy: a second Enter meanwhile was taken from
   // the box and then dropped by the session, busy by then with the first.
   let preparing: { stopped: boolean } | null = null;
+  const preparedListeners = new Set<() => void>();
   const sendParts = async (parts: readonly MessagePart[]): Promise<void> => {
     if (session.busy || preparing) return;
     const mine = { stopped: false };
     preparing = mine;
     composerBox.sync();
-    let content: Awaited<ReturnType<typeof messageContent>>;
-    let attachments: string[] = [];
+    let sending: Promise<void> | null = null;
     try {
-      moves++;
+      const move = ++moves;
       // A conversation still opening (the one remembered at start, a notebook's): the
       // message belongs to it, and its late answer must not replace the turn just begun.
       if (opening) await opening.catch(() => undefined);
+      const thread = session.threadId;
       atEnd = true;
-      content = await messageContent(parts, chips.chips());
-      attachments = tray ? await tray.take() : [];
+      const content = await messageContent(parts, chips.chips());
+      const attachments = tray ? await tray.take() : [];
+      // Another conversation opened (or a new one began: a notebook tab switched) while
+      // the chips resolved: the message, written with the other notebook's chips, is not
+      // sent here. Nor to the conversation it was written in: its answer would stream
+      // into a conversation nobody sees. The text goes back to the box.
+      const moved = move !== moves || session.threadId !== thread;
+      if (mine.stopped || moved || session.busy) {
+        // Stopped before it went (or overtaken): the text goes back to the box.
+        if (!input.value.trim()) composerBox.setText(partsText(parts));
+        if (moved && !mine.stopped) announce("Not sent: the conversation changed while the message was prepared.");
+        return;
+      }
+      const metadata = session.threadId ? undefined : options.threadMetadata?.();
+      // The session is busy from here (synchronously), before the host hears the
+      // preparation ended: a switch it deferred waits for the answer.
+      sending = session.send(partsText(parts), { content, metadata, attachments });
     } finally {
       preparing = null;
       composerBox.sync();
+      for (const cb of [...preparedListeners]) cb();
     }
-    if (mine.stopped || session.busy) {
-      // Stopped before it went (or overtaken): the text goes back to the box.
-      if (!input.value.trim()) composerBox.setText(partsText(parts));
-      return;
-    }
-    const metadata = session.threadId ? undefined : options.threadMetadata?.();
-    await session.send(partsText(parts), { content, metadata, attachments });
+    await sending;
   };
   const composerBox = new Composer(
     {
@@ -593,6 +611,13 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     },
     get threadId() {
       return session.threadId;
+    },
+    get preparing() {
+      return preparing !== null;
+    },
+    onPrepared: (cb) => {
+      preparedListeners.add(cb);
+      return () => preparedListeners.delete(cb);
     },
     session,
   };
