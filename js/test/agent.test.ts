@@ -603,3 +603,63 @@ test("an Undo whose record cannot be sent (another answer started while it rever
   );
   assert.equal(t.approvals.undone.size, 0);
 });
+
+test("an Undo whose conversation was left while it reverted records nothing there and puts the changes back", async () => {
+  const stored = storedThread([
+    userMessage("u1").item,
+    storedStep("s1", "insert_cell", { source: "a" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "new1" } }),
+  ]);
+  const other = { ...storedThread([userMessage("u9", "thr_b").item]), id: "thr_b" };
+  const t = agentSession(
+    { "threads.get_by_id": [{ json: stored }, { json: other }], "threads.custom_action": [{ sse: "" }] },
+    () => "approve",
+  );
+  await t.session.openThread(TID);
+  t.cells.push({ id: "new1", source: "a" });
+  // A host that loads first: the person opens another conversation meanwhile.
+  const revert = t.host.revert;
+  t.host.revert = async (step) => {
+    await t.session.openThread("thr_b");
+    return revert?.(step) ?? "unavailable";
+  };
+  const report = await t.approvals.undoTurn();
+  assert.equal(t.session.threadId, "thr_b");
+  assert.match(report.failed ?? "", /another conversation was opened/);
+  assert.deepEqual(t.cells, [
+    { id: "id0", source: "old" },
+    { id: "new1", source: "a" },
+  ]);
+  assert.equal(t.transport.sent.filter((r) => r.type === "threads.custom_action").length, 0, "nothing recorded in thr_b");
+  assert.equal(t.approvals.undone.size, 0);
+});
+
+test("an Undo whose revert fails partway puts back the changes already reverted and says why", async () => {
+  const stored = storedThread([
+    userMessage("u1").item,
+    storedStep("s1", "insert_cell", { source: "a" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "new1" } }),
+    storedStep("s2", "edit_cell", { index: 0, new_source: "b" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "id0", before: "old" } }),
+  ]);
+  const t = agentSession({ "threads.get_by_id": [{ json: stored }], "threads.custom_action": [{ sse: "" }] }, () => "approve");
+  await t.session.openThread(TID);
+  t.cells.splice(0, 1, { id: "id0", source: "b" }, { id: "new1", source: "a" });
+  // The edit (newest) reverts; the insert's notebook then fails to answer.
+  const revert = t.host.revert;
+  t.host.revert = async (step) => {
+    if (step.name === "insert_cell") throw new Error("the notebook closed");
+    return revert?.(step) ?? "unavailable";
+  };
+  const report = await t.approvals.undoTurn();
+  assert.match(report.failed ?? "", /^Undo stopped: a change could not be reverted \(the notebook closed\)/);
+  assert.equal(report.notRestored, 0);
+  assert.deepEqual(t.cells, [
+    { id: "id0", source: "b" },
+    { id: "new1", source: "a" },
+  ]);
+  assert.equal(t.transport.sent.filter((r) => r.type === "threads.custom_action").length, 0);
+  assert.equal(t.approvals.undone.size, 0);
+  assert.deepEqual(
+    t.approvals.undoable().map((s) => s.item.id),
+    ["s1", "s2"],
+    "Undo is offered again",
+  );
+});

@@ -400,23 +400,36 @@ export class StepApprovals {
     const undone: string[] = [];
     const kept: string[] = [];
     const restores: (() => boolean)[] = [];
+    // The steps are this conversation's: reverts load notebooks and take a while, and
+    // the record must not go to a conversation opened meanwhile.
+    const thread = this.session.threadId;
     this.undoing = true;
     try {
-      for (const { item, step } of [...steps].reverse()) {
-        const answer = await revert(step);
-        const { outcome, restore }: Reversal = typeof answer === "string" ? { outcome: answer } : answer;
-        report[outcome]++;
-        if (outcome === "undone" || outcome === "gone") {
-          undone.push(item.id);
-          this.undone.add(item.id);
-          if (restore) restores.push(restore);
-        } else if (outcome === "changed") {
-          kept.push(item.id);
-          this.kept.add(item.id);
+      let failed: string | null = null;
+      let stopped = false;
+      try {
+        for (const { item, step } of [...steps].reverse()) {
+          const answer = await revert(step);
+          const { outcome, restore }: Reversal = typeof answer === "string" ? { outcome: answer } : answer;
+          report[outcome]++;
+          if (outcome === "undone" || outcome === "gone") {
+            undone.push(item.id);
+            this.undone.add(item.id);
+            if (restore) restores.push(restore);
+          } else if (outcome === "changed") {
+            kept.push(item.id);
+            this.kept.add(item.id);
+          }
+          this.changed(item.id);
         }
-        this.changed(item.id);
+      } catch (e) {
+        // A revert that failed partway: those before it are put back below, so the
+        // notebook is whole again rather than half undone and unrecorded.
+        stopped = true;
+        failed = `a change could not be reverted (${e instanceof Error ? e.message : String(e)})`;
       }
-      const failed = undone.length || kept.length ? await this.record(undone, kept) : null;
+      if (failed === null && this.session.threadId !== thread) failed = "another conversation was opened meanwhile";
+      if (failed === null && (undone.length || kept.length)) failed = await this.record(undone, kept);
       if (failed !== null) {
         // Oldest first: the reverse of the reverts, so each cell goes back where it was.
         report.notRestored = restores.reverse().filter((restore) => !restore()).length;
@@ -425,7 +438,7 @@ export class StepApprovals {
           this.kept.delete(id);
           this.changed(id);
         }
-        report.failed = undoFailedText(failed, report.notRestored);
+        report.failed = undoFailedText(failed, report.notRestored, stopped);
         this.session.replaceError(report.failed);
       }
     } finally {
@@ -448,7 +461,8 @@ export class StepApprovals {
 }
 
 /** The readable message of an Undo that could not be recorded (see UndoReport.failed). */
-export function undoFailedText(reason: string, notRestored: number): string {
+export function undoFailedText(reason: string, notRestored: number, stopped = false): string {
   const except = notRestored === 0 ? "" : `, except ${notRestored} whose cell changed meanwhile`;
-  return `Undo could not be saved in the conversation: ${reason}. The agent's changes are back in the notebook as they were${except}; try Undo again.`;
+  const lead = stopped ? "Undo stopped" : "Undo could not be saved in the conversation";
+  return `${lead}: ${reason}. The agent's changes are back in the notebook as they were${except}; try Undo again.`;
 }
