@@ -283,3 +283,45 @@ async def test_a_closed_store_opens_again_and_leaves_no_thread_between(tmp_path:
         assert [item.id for item in page.data] == ["msg_1"]
     finally:
         await store.close()
+
+
+@pytest.mark.asyncio
+async def test_a_write_asked_while_closing_waits_for_the_writes_queued_before(
+    tmp_path: Path,
+) -> None:
+    """Writes keep their order across a close(): no second writer thread beside the first."""
+    path = tmp_path / "chat.sqlite3"
+    store = await open_store(f"sqlite:///{path}")
+
+    def writer_threads() -> int:
+        return sum(t.name.startswith("jupyter-chatkit-store") for t in threading.enumerate())
+
+    try:
+        await store.save_thread(ThreadMetadata(id="thr_1", created_at=datetime.now()), ALICE)
+        # Another process holds the write lock: the first write waits in the writer thread.
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        first = asyncio.ensure_future(
+            store.add_thread_item("thr_1", answer("msg_1", "thr_1"), ALICE)
+        )
+        for _ in range(20):
+            await asyncio.sleep(0)
+        closing = asyncio.ensure_future(store.close())
+        for _ in range(20):
+            await asyncio.sleep(0)
+        second = asyncio.ensure_future(
+            store.add_thread_item("thr_1", answer("msg_2", "thr_1"), ALICE)
+        )
+        for _ in range(20):
+            await asyncio.sleep(0)
+        assert not first.done() and not second.done()
+        assert writer_threads() == 1  # the draining one; the second write waits for it
+        other.execute("COMMIT")
+        other.close()
+        await first
+        await closing
+        await second
+        page = await store.load_thread_items("thr_1", None, 10, "asc", ALICE)
+        assert [item.id for item in page.data] == ["msg_1", "msg_2"]
+    finally:
+        await store.close()

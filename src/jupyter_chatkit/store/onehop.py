@@ -57,6 +57,9 @@ class OneHop:
         # SQLite's writes of this process, one at a time in order (see the docstring);
         # started by the first write after construction or close().
         self._write_thread: ThreadPoolExecutor | None = None
+        # While close() waits for the writer thread's queue to drain: later writes wait
+        # for it too, so they never run beside the writes still queued there.
+        self._closing: asyncio.Future[None] | None = None
         if engine.dialect.name == "sqlite":
             self._sync = _sqlite_engine(engine)
             self._sync_writes = self._sync.execution_options(**{BEGIN_MODE_OPTION: "IMMEDIATE"})
@@ -72,6 +75,8 @@ class OneHop:
         if self._sync_writes is None:
             async with self._writer.begin() as conn:
                 return await conn.run_sync(work)
+        if self._closing is not None:
+            await asyncio.shield(self._closing)
         if self._write_thread is None:
             self._write_thread = ThreadPoolExecutor(1, thread_name_prefix="jupyter-chatkit-store")
         running: Future[T] = self._write_thread.submit(_in_transaction, self._sync_writes, work)
@@ -105,9 +110,17 @@ class OneHop:
         if self._write_thread is not None:
             write_thread, self._write_thread = self._write_thread, None
             # Waited for in a thread: a write may be waiting out another process's lock.
-            await asyncio.to_thread(write_thread.shutdown, wait=True)
+            closing = asyncio.ensure_future(asyncio.to_thread(write_thread.shutdown, wait=True))
+            self._closing = closing
+            closing.add_done_callback(self._closed)
+            await asyncio.shield(closing)
         if self._sync is not None:
             self._sync.dispose()
+
+    def _closed(self, closing: asyncio.Future[None]) -> None:
+        # Done, even if close() itself was cancelled: writes may start a thread again.
+        if self._closing is closing:
+            self._closing = None
 
 
 async def _wait_out(done: asyncio.Future[T]) -> None:
