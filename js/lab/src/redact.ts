@@ -38,6 +38,7 @@ const ANSI_RE = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[
 const INLINE = new RegExp(RULES.inlineAssignment, "g");
 const KEEP_VALUE = new RegExp(RULES.keepValue);
 const CODE_VALUE = new RegExp(RULES.codeValue);
+const TYPE_VALUE = new RegExp(RULES.typeValue);
 const KEYISH = new RegExp(RULES.keyishNamePattern);
 const RANDOM = new RegExp(RULES.highEntropyValue);
 const QUALIFIERS = new Set<string>(RULES.secretNameQualifiers);
@@ -97,10 +98,12 @@ export function isSecretPair(name: unknown, value: unknown): boolean {
 }
 
 /** An unquoted value under a secret name that is no secret (a flag, a short number, code). */
-export function keepsUnquoted(value: string, constant: boolean): boolean {
+export function keepsUnquoted(value: string, constant: boolean, name = "", sep = ""): boolean {
   if (KEEP_VALUE.test(value.toLowerCase())) return true;
   if (constant) return false;
-  return CODE_VALUE.test(value);
+  if (CODE_VALUE.test(value)) return true;
+  if (sep.includes(":") && !sep.includes("=") && TYPE_VALUE.test(value)) return true;
+  return name !== "" && value.replace(/[,;]+$/, "") === (name.split(".").pop() ?? name);
 }
 
 /** True for environment variables whose values are harmless (PATH, HOME, ...). */
@@ -159,7 +162,7 @@ export class Redactor {
         if (secret.includes(RULES.placeholderOpen) || !isSecretPair(name, secret)) return whole;
         const magic = prefix.trim() !== "";
         if (!sep.trim() && !magic) return whole;
-        if (keepsUnquoted(secret, magic || isUpper(name))) return whole;
+        if (keepsUnquoted(secret, magic || isUpper(name), name, sep)) return whole;
         this.count += 1;
         return `${prefix}${name}${sep}${marker(`str, ${secret.length} chars`)}`;
       });
@@ -167,8 +170,10 @@ export class Redactor {
         const last = name.split(".").pop() ?? name;
         if (!isSecretPair(last, secret) || LABEL_NAME.test(name)) return whole;
         // `token = b64encode(x)`, `auth=token["a"]`: code.
-        if ("([.".includes(all.charAt(at + whole.length)) && at + whole.length < all.length) return whole;
-        if (keepsUnquoted(secret, isUpper(name))) return whole;
+        // `f"..."`: a string prefix.
+        const follows = at + whole.length < all.length ? all.charAt(at + whole.length) : "";
+        if (follows && ("([.".includes(follows) || ("'\"".includes(follows) && /^(?:[fbru]|rb|br|fr|rf)$/i.test(secret)))) return whole;
+        if (keepsUnquoted(secret, isUpper(name), name, sep)) return whole;
         this.count += 1;
         return `${name}${sep}${marker(`str, ${secret.length} chars`)}`;
       });

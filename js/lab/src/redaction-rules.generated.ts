@@ -300,6 +300,32 @@ export const RULES = {
       "flags": ""
     },
     {
+      "kind": "command-line password",
+      "triggers": [
+        "-pass",
+        "-pwd",
+        "-token",
+        "-secret",
+        "-api",
+        "-access",
+        "-auth",
+        "-client"
+      ],
+      "pattern": "((?:^|[\\s'\\\"])--?(?:password|passwd|pass|pwd|token|secret|api[-_]?key|access[-_]token|auth[-_]token|client[-_]secret)(?:=|[ \\t]+)['\\\"]?)((?![$<{%-])(?![A-Z][A-Z0-9_]*(?:[\\s'\\\"\\]]|$))[^\\s'\\\"«]{4,})",
+      "group": 2,
+      "flags": ""
+    },
+    {
+      "kind": "command-line password",
+      "triggers": [
+        "mysql",
+        "mariadb"
+      ],
+      "pattern": "(\\b(?:mysql|mariadb)[a-z-]*\\b[^\\n]*?[ \\t]-p)([^\\s'\\\"«]+)",
+      "group": 2,
+      "flags": ""
+    },
+    {
       "kind": "XML element",
       "triggers": [
         "password>",
@@ -335,6 +361,14 @@ export const RULES = {
   "valueTriggers": [
     "-----begin",
     "--user",
+    "-access",
+    "-api",
+    "-auth",
+    "-client",
+    "-pass",
+    "-pwd",
+    "-secret",
+    "-token",
     "-u ",
     "1//0",
     "://",
@@ -371,7 +405,9 @@ export const RULES = {
     "hf_",
     "hooks.slack",
     "key=",
+    "mariadb",
     "mii",
+    "mysql",
     "npm_",
     "passphrase",
     "passwd",
@@ -409,7 +445,8 @@ export const RULES = {
   "keepValue": "^(?:none|null|nil|true|false|undefined|yes|no|on|off|\\*+|x+|\\.\\.\\.|…|[0-9]{1,5}|[^a-z0-9]*)$",
   "labelName": "(?:Error|Exception|Warning|Exit|Interrupt)$",
   "continuedString": "(«redacted: [^»\\n]{1,80}»['\\\"])([ \\t]*(?:\\+[ \\t]*|\\\\[ \\t]*)?\\n?[ \\t]*)(['\\\"])([^'\\\"\\n«]{1,2000})(?=['\\\"])",
-  "codeValue": "^[A-Za-z_][A-Za-z_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)*(?:\\(.*\\))?[,;]?$|^[A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)+[,;]?$|[()\\[\\]{}]",
+  "codeValue": "^[A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)+[,;]?$|^[A-Za-z_][A-Za-z0-9_.]*[(\\[].*[)\\]][,;:]?$|^\\$\\{?[A-Za-z_][A-Za-z0-9_]*\\}?[,;]?$|^\\{\\{?[^{}]*\\}?\\}[,;]?$",
+  "typeValue": "^(?:str|bytes|bytearray|int|float|bool|object|Any|Optional|Union|List|Dict|Tuple|list|dict|tuple|Sequence|Mapping|Literal|Annotated|SecretStr|SecretBytes|Secret|Path|Callable)[,;)=]?$",
   "keyishNamePattern": "(?:^|_)(?:[a-z0-9]*keys?|sas|sig|signature|salt|hmac|nonce)(?:_|$)",
   "highEntropyValue": "^(?=[A-Za-z0-9+/=_.~-]{16,}$)(?=[^0-9]*[0-9])(?=[^A-Za-z]*[A-Za-z])(?:(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])|.{32,})",
   "tableDelimiters": [

@@ -83,6 +83,8 @@ def _compile(extra: tuple[str, ...]) -> _Compiled:
 
 _KEEP_VALUE = re.compile(rules.KEEP_VALUE)
 _CODE_VALUE = re.compile(rules.CODE_VALUE)
+_TYPE_VALUE = re.compile(rules.TYPE_VALUE)
+_STRING_PREFIX = re.compile(r"^(?:[fbru]|rb|br|fr|rf)$", re.I)
 _KEYISH = re.compile(rules.KEYISH_NAME_PATTERN)
 _RANDOM = re.compile(rules.HIGH_ENTROPY_VALUE)
 _DELIMITERS = tuple(re.compile(f"({d})") for d in rules.TABLE_DELIMITERS)
@@ -150,15 +152,21 @@ def is_secret_pair(name: Any, value: Any) -> bool:
     return isinstance(value, str) and is_keyish_name(name) and looks_random(value)
 
 
-def keeps_unquoted(value: str, constant: bool) -> bool:
+def keeps_unquoted(value: str, constant: bool, name: str = "", sep: str = "") -> bool:
     """True when an unquoted value under a secret name is no secret: an empty or flag
-    value, a short number, or code (``token = make_token()``, ``password: str``).
-    ``constant``: an upper-case name (``API_KEY=``), whose values are literals."""
+    value, a short number, or what clearly is code: a call, attribute or index
+    (``token = make_token()``, ``cfg.pw``), the same name (``password=password``), a
+    type after ``:`` (``password: str``). ``constant``: an upper-case name (``API_KEY=``),
+    whose values are literals. Any other bare word is hidden (``password: letmein``)."""
     if _KEEP_VALUE.match(value.lower()):
         return True
     if constant:
         return False
-    return _CODE_VALUE.search(value) is not None
+    if _CODE_VALUE.search(value) is not None:
+        return True
+    if ":" in sep and "=" not in sep and _TYPE_VALUE.match(value):
+        return True
+    return bool(name) and value.rstrip(",;") == name.rsplit(".", 1)[-1]
 
 
 def is_env_allowed(name: str) -> bool:
@@ -300,7 +308,7 @@ class Redactor:
         if not sep.strip() and not magic:
             # "name value" is only an assignment after %env / export / set.
             return match.group(0)
-        if keeps_unquoted(secret, magic or name.isupper()):
+        if keeps_unquoted(secret, magic or name.isupper(), name, sep):
             # ``token = make_token()`` is code, not a value: keep it readable.
             return match.group(0)
         self.count += 1
@@ -310,9 +318,11 @@ class Redactor:
         name, sep, secret = match.group(1, 2, 3)
         if not is_secret_pair(name.rsplit(".", 1)[-1], secret) or _LABEL_NAME.search(name):
             return match.group(0)
-        if match.string[match.end() : match.end() + 1] in ("(", "[", "."):
-            return match.group(0)  # ``token = b64encode(x)``, ``auth=token["a"]``: code
-        if keeps_unquoted(secret, name.isupper()):
+        follows = match.string[match.end() : match.end() + 1]
+        if follows in ("(", "[", ".") or (follows in ("'", '"') and _STRING_PREFIX.match(secret)):
+            # ``token = b64encode(x)``, ``auth=token["a"]``: code; ``f"..."``: a prefix
+            return match.group(0)
+        if keeps_unquoted(secret, name.isupper(), name, sep):
             return match.group(0)
         self.count += 1
         return f"{name}{sep}{marker(f'str, {len(secret):,} chars')}"

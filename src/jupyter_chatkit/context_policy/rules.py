@@ -280,6 +280,25 @@ VALUE_RULES: list[dict[str, Any]] = [
         "flags": "",
     },
     {
+        "kind": "command-line password",
+        "triggers": ["-pass", "-pwd", "-token", "-secret", "-api", "-access", "-auth", "-client"],
+        # ``--password letmein``, ``--token=abc``; an upper-case metavar (``--password
+        # PASSWORD`` in a help text) and ``$PW`` / ``<pw>`` references stay.
+        "pattern": r"((?:^|[\s'\"])--?(?:password|passwd|pass|pwd|token|secret|api[-_]?key"
+        r"|access[-_]token|auth[-_]token|client[-_]secret)(?:=|[ \t]+)['\"]?)"
+        r"((?![$<{%-])(?![A-Z][A-Z0-9_]*(?:[\s'\"\]]|$))[^\s'\"«]{4,})",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "command-line password",
+        "triggers": ["mysql", "mariadb"],
+        # ``mysql -u root -pletmein``: the password glued to ``-p`` (``-p`` alone prompts).
+        "pattern": r"(\b(?:mysql|mariadb)[a-z-]*\b[^\n]*?[ \t]-p)([^\s'\"«]+)",
+        "group": 2,
+        "flags": "",
+    },
+    {
         "kind": "XML element",
         "triggers": [
             "password>",
@@ -368,13 +387,20 @@ KEEP_VALUE = (
     r"^(?:none|null|nil|true|false|undefined|yes|no|on|off|\*+|x+|\.\.\.|…|[0-9]{1,5}"
     r"|[^a-z0-9]*)$"
 )
-# After ``name =`` or ``name:`` a value like this is code, not a literal: a variable, a
-# call or a type (``token = make_token()``, ``auth=auth,``, ``password: str``), that is
-# an identifier without digits. Literal passwords carry digits or symbols, or quotes
-# (always hidden); a plain word like ``changeme`` after a lower-case name is read as code.
+# After ``name =`` or ``name:`` a value like this is code, not a literal: an attribute
+# (``cfg.pw``), a call or an index (``b64encode(x)``, ``os.environ["PW"]``) or a reference
+# (``${PW}``, ``{{ pw }}``). Any other bare word is hidden: ``password: letmein`` in YAML
+# is a password, and hiding ``password=pw`` in code costs less than leaking one.
 CODE_VALUE = (
-    r"^[A-Za-z_][A-Za-z_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*(?:\(.*\))?[,;]?$"
-    r"|^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+[,;]?$|[()\[\]{}]"
+    r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+[,;]?$"
+    r"|^[A-Za-z_][A-Za-z0-9_.]*[(\[].*[)\]][,;:]?$"
+    r"|^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?[,;]?$|^\{\{?[^{}]*\}?\}[,;]?$"
+)
+# After ``name:`` (only there), a type annotation: ``password: str``, ``SecretStr``.
+TYPE_VALUE = (
+    r"^(?:str|bytes|bytearray|int|float|bool|object|Any|Optional|Union|List|Dict|Tuple"
+    r"|list|dict|tuple|Sequence|Mapping|Literal|Annotated|SecretStr|SecretBytes|Secret"
+    r"|Path|Callable)[,;)=]?$"
 )
 
 # Names that hold a key only sometimes (``STRIPE_KEY``, ``account_key``, ``sas``), and
@@ -476,6 +502,7 @@ def rules_dict() -> dict[str, Any]:
         "labelName": LABEL_NAME,
         "continuedString": CONTINUED_STRING,
         "codeValue": CODE_VALUE,
+        "typeValue": TYPE_VALUE,
         "keyishNamePattern": KEYISH_NAME_PATTERN,
         "highEntropyValue": HIGH_ENTROPY_VALUE,
         "tableDelimiters": TABLE_DELIMITERS,
