@@ -13,6 +13,7 @@ from openai._models import construct_type
 from openai._streaming import ServerSentEvent
 from openai.types.responses import ResponseStreamEvent
 
+from jupyter_chatkit.assistant import responses_model
 from jupyter_chatkit.assistant.canned_provider import responses_stream
 from jupyter_chatkit.assistant.coalesce import CoalescingDecoder, merge_output_text_deltas
 from jupyter_chatkit.assistant.models import build_model, close_model
@@ -150,9 +151,18 @@ def test_lighten_stream_leaves_other_streams_alone() -> None:
 
 
 @pytest.mark.asyncio
-async def test_the_configured_responses_model_reads_streams_by_type(fake_llm: FakeLLM) -> None:
+async def test_the_configured_responses_model_reads_streams_by_type(
+    fake_llm: FakeLLM, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings = Settings(model="m", api="responses", base_url=fake_llm.base_url, api_key="sk-x")
     model = build_model(settings)
+    # The SDKs' stream, as the model gets it, is one lighten_stream takes (fails when
+    # agents or openai wrap or type their streams otherwise: only slower, but silently).
+    lightened: list[bool] = []
+    lighten = responses_model.lighten_stream
+    monkeypatch.setattr(
+        responses_model, "lighten_stream", lambda s: lightened.append(lighten(s)) or lightened[-1]
+    )
     try:
         assert isinstance(model, responses_model_class())
         fake_llm.script(Reply("Hello from the fake model."))
@@ -164,5 +174,6 @@ async def test_the_configured_responses_model_reads_streams_by_type(fake_llm: Fa
             "Hello from the fake model."
         )
         assert result.final_output == "Hello from the fake model."
+        assert lightened == [True]
     finally:
         await close_model(model)

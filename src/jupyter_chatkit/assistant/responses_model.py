@@ -21,6 +21,7 @@ openai and agents are imported when the class is first built, not with this modu
 from __future__ import annotations
 
 import functools
+import logging
 import typing
 from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
@@ -29,6 +30,8 @@ from .coalesce import CoalescingDecoder, can_coalesce, merge_output_text_deltas
 if TYPE_CHECKING:
     from agents.models.openai_responses import OpenAIResponsesModel
     from pydantic import TypeAdapter
+
+logger = logging.getLogger(__name__)
 
 _responses_model_class: type[OpenAIResponsesModel] | None = None
 
@@ -49,9 +52,10 @@ def _define_responses_model() -> type[OpenAIResponsesModel]:
 
         async def _fetch_response(self, *args: Any, **kwargs: Any) -> Any:
             result = await super()._fetch_response(*args, **kwargs)
-            if kwargs.get("stream"):
-                # agents 0.24 wraps openai's stream in _ResponseStreamWithRequestId.
-                lighten_stream(getattr(result, "_source", None))
+            # agents 0.24 wraps openai's stream in _ResponseStreamWithRequestId.
+            if kwargs.get("stream") and not lighten_stream(getattr(result, "_source", None)):
+                # Still correct, only slower: openai's own parsing of every event.
+                logger.debug("Responses stream read as openai reads it (%s)", type(result))
             return result
 
     return ResponsesModel
