@@ -100,3 +100,44 @@ def test_a_wide_aligned_header_over_long_rows_is_read_once(monkeypatch: Any) -> 
     out = redactor._tables(f"{header}\n{row}\n{row}")
     assert all(c not in out for c in cells)
     assert sum(scans) <= 2 * len(row)
+
+
+# -- configured MCP values: a credential is hidden also in part, a plain value only whole --
+
+MCP_KEY = "mcpk-Qw7Er5Ty3Ui9Op1As"
+MCP_BEARER = "x9Lm4Wv8Rt1Yp6NqW3eZa0"
+MCP_PLAIN = "plainapikeyvalueforever"
+
+
+def mcp_settings() -> Any:
+    from jupyter_chatkit.settings import Settings
+
+    server = {
+        "url": "https://mcp.example.org/api/v1/projects?token=" + MCP_KEY,
+        "headers": {
+            "Accept": "application/json; charset=utf-8",
+            "X-Base-Path": "/api/v1/projects/reports",
+            "Authorization": f"Bearer {MCP_BEARER}",
+            "X-API-Key": MCP_PLAIN,
+        },
+    }
+    return Settings(mcp_servers={"docs": server})
+
+
+def test_a_harmless_configured_header_hides_only_itself() -> None:
+    from .test_context_trust import TEXTS
+
+    redactor = ContextPolicy.from_settings(mcp_settings()).redactor()
+    for text in TEXTS["harmless"]:
+        assert redactor.text(text) == text, text
+    assert redactor.count == 0
+    # The configured values themselves are still hidden whole.
+    text = redactor.text("sent: application/json; charset=utf-8 to /api/v1/projects/reports")
+    assert "charset=utf-8" not in text and "/api/v1/projects/reports" not in text
+
+
+def test_mcp_credentials_are_hidden_also_in_part() -> None:
+    redactor = ContextPolicy.from_settings(mcp_settings()).redactor()
+    for key in (MCP_KEY, MCP_BEARER, MCP_PLAIN):
+        text = redactor.text(f"key={key[:15]}… and {key}x")
+        assert key[:12] not in text, text

@@ -283,6 +283,15 @@ class JupyterChatKit(Configurable):
         return [s for config in parse_servers(self.mcp_servers) for s in config.secrets()]
 
     @property
+    def mcp_credentials(self) -> list[str]:
+        """The :attr:`mcp_secrets` that are credentials: hidden also when printed in part."""
+        if not self.mcp_servers:
+            return []
+        from .assistant.mcp_config import parse_servers
+
+        return [s for config in parse_servers(self.mcp_servers) for s in config.credentials()]
+
+    @property
     def title_mode(self) -> str:
         """``local``, ``model`` or ``off``: :attr:`title_threads`, with True and False read."""
         value = self.title_threads

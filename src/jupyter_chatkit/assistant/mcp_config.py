@@ -108,6 +108,29 @@ class McpServerConfig:
             values += [v for _, v in parse_qsl(parts.query)]
         return [v for v in values if v]
 
+    def credentials(self) -> list[str]:
+        """The :meth:`secrets` that are credentials (a secret-named env value, a header
+        named like Authorization or X-API-Key, the credential after an auth scheme, the
+        URL's password, a secret-named query value): hidden also when printed in part.
+        The rest (``Accept: application/json``, a path in the URL) is hidden only whole."""
+        values = [
+            v
+            for k, v in self.env
+            if ALL_TOOLS in self.secret_env or k in self.secret_env or secret_env_name(k)
+        ]
+        for name, value in self.headers:
+            if secret_env_name(name):
+                values.append(value)
+            credential = _AUTH_SCHEME.match(value)
+            if credential:
+                values.append(credential.group(1))
+        if self.url:
+            parts = urlsplit(self.url)
+            if parts.password:
+                values.append(parts.password)
+            values += [v for k, v in parse_qsl(parts.query) if secret_env_name(k)]
+        return [v for v in values if v]
+
     def describe(self) -> str:
         """What it is, safe to print: the command's name or the URL without credentials."""
         if self.url:

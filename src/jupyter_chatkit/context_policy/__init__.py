@@ -51,6 +51,9 @@ class ContextPolicy:
     redact_patterns: tuple[str, ...] = ()
     exact: tuple[str, ...] = ()
     limit: int = MAX_RESULT_CHARS
+    # Keys hidden also when printed in part (the API key, MCP credentials); any other
+    # exact value only whole, unless it looks random.
+    prefixed: tuple[str, ...] = ()
 
     @classmethod
     def from_settings(cls, settings: Any, *more_exact: str) -> ContextPolicy:
@@ -59,11 +62,15 @@ class ContextPolicy:
         exact = [getattr(settings, "api_key", "") or "", *more_exact]
         # The MCP servers' configured env and header values (settings.mcp_secrets).
         exact += list(getattr(settings, "mcp_secrets", None) or ())
-        exact += [os.environ.get(name, "") for name in SECRET_ENV_NAMES]
+        env_keys = [os.environ.get(name, "") for name in SECRET_ENV_NAMES]
+        exact += env_keys
+        prefixed = [getattr(settings, "api_key", "") or "", *env_keys]
+        prefixed += list(getattr(settings, "mcp_credentials", None) or ())
         return cls(
             redact_secrets=bool(getattr(settings, "redact_secrets", True)),
             redact_patterns=tuple(str(p) for p in patterns),
             exact=tuple(s for s in exact if s),
+            prefixed=tuple(s for s in prefixed if s),
         )
 
     @classmethod
@@ -76,7 +83,10 @@ class ContextPolicy:
     def redactor(self) -> Redactor:
         """A fresh redactor (its ``count`` starts at 0)."""
         return Redactor(
-            enabled=self.redact_secrets, exact=self.exact, extra_patterns=self.redact_patterns
+            enabled=self.redact_secrets,
+            exact=self.exact,
+            extra_patterns=self.redact_patterns,
+            prefixed=self.prefixed,
         )
 
     def tool_result(self, result: Any, hint: str = "") -> dict[str, Any]:

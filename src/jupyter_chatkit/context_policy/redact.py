@@ -212,6 +212,10 @@ class Redactor:
     enabled: bool = True
     exact: tuple[str, ...] = ()
     extra_patterns: tuple[str, ...] = ()
+    # Keys hidden also when printed in part (the API key, MCP credentials); of the other
+    # ``exact`` values only those that look random are (``application/json; charset=utf-8``
+    # as a header must not hide every ``application/json``).
+    prefixed: tuple[str, ...] = ()
     count: int = 0
     # When set: ``data`` cuts longer strings (and lists) to this many before redacting.
     cut: int = 0
@@ -221,12 +225,14 @@ class Redactor:
 
     def __post_init__(self) -> None:
         self._rx = _compile(tuple(self.extra_patterns))
-        found = {s for s in self.exact if isinstance(s, str) and len(s) >= MIN_EXACT_CHARS}
+        values = (*self.exact, *self.prefixed)
+        found = {s for s in values if isinstance(s, str) and len(s) >= MIN_EXACT_CHARS}
         # Longest first, so a key containing another key is removed whole.
         self._exact = tuple(sorted(found, key=len, reverse=True))
         # A configured key printed in part (``key[:20]``) is still most of it: its first
         # PREFIX_CHARS characters hide what follows them too.
-        heads = sorted({s[:PREFIX_CHARS] for s in found if len(s) >= MIN_PREFIX_KEY}, key=len)
+        keys = {s for s in found if s in self.prefixed or looks_random(s)}
+        heads = sorted({s[:PREFIX_CHARS] for s in keys if len(s) >= MIN_PREFIX_KEY}, key=len)
         self._prefixes = (
             re.compile(f"(?:{'|'.join(re.escape(h) for h in heads)})[A-Za-z0-9_+/=.~-]*")
             if heads
