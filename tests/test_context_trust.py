@@ -166,6 +166,20 @@ def test_no_user_code_runs_and_one_hostile_object_does_not_sink_the_listing() ->
     assert CALLS == []
 
 
+def test_duplicate_column_names_run_no_user_hash_or_eq() -> None:
+    """With two columns named ``a``, ``frame["a"]`` is a frame: the check is per column."""
+    frame = pd.DataFrame([[Spy(), Spy()], [Spy(), Spy()]], columns=["a", "a"])
+    mixed = pd.DataFrame([[1.5, 2.5, Spy()], [3.5, 4.5, Spy()]], columns=["n", "n", "a"])
+    CALLS.clear()
+    view = KernelView({"frame": frame, "mixed": mixed})
+    result = run_tool("inspect_kernel_variable", {"name": "frame"}, view)
+    assert result["name"] == "frame"
+    numbers = run_tool("inspect_kernel_variable", {"name": "mixed"}, view)
+    assert CALLS == []
+    stats = numbers["describe"]
+    assert list(stats) == ["n", "n (#2)"] and stats["n (#2)"]["max"] == 4.5
+
+
 def test_a_raising_object_is_named_with_its_type() -> None:
     view = KernelView({"raiser": RaisesOnEveryAttribute()})
     result = run_tool("inspect_kernel_variable", {"name": "raiser"}, view)

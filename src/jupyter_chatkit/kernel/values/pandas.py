@@ -230,8 +230,13 @@ def _describe_stats(obj: Any) -> dict[str, Any] | str:
     if kind_of(obj) == "pandas.dataframe":
         # describe() works column by column (quantiles sort each): describe a few, and
         # never a secret column (its min/max are its values).
-        keep = [c for c in obj.columns[:20] if not secret_label(c) and _hashes_safely(obj[c])]
-        obj = obj.loc[:, keep]
+        # By position: with duplicate names ``obj[c]`` is a DataFrame, not a column.
+        keep = [
+            i
+            for i, c in enumerate(obj.columns[:20])
+            if not secret_label(c) and _hashes_safely(obj.iloc[:, i])
+        ]
+        obj = obj.iloc[:, keep]
     elif not _hashes_safely(obj):
         return "not computed: the column holds Python objects (their __eq__/__hash__ would run)"
     try:
@@ -240,10 +245,11 @@ def _describe_stats(obj: Any) -> dict[str, Any] | str:
         return f"not available ({type(exc).__name__})"
     if kind_of(desc) == "pandas.series":
         return {str(k): json_number(v) for k, v in desc.items()}
-    return {
-        str(col): {str(stat): json_number(v) for stat, v in desc[col].items()}
-        for col in desc.columns
-    }
+    out: dict[str, Any] = {}
+    for i, col in enumerate(desc.columns):
+        key = str(col) if str(col) not in out else f"{col} (#{i + 1})"  # a duplicate name
+        out[key] = {str(stat): json_number(v) for stat, v in desc.iloc[:, i].items()}
+    return out
 
 
 def _hashes_safely(s: Any) -> bool:
@@ -253,7 +259,9 @@ def _hashes_safely(s: Any) -> bool:
     object is the user's code, which the assistant never calls. Checked with ``type()``
     (pandas' ``infer_dtype`` uses ``isinstance``, which reads a ``__class__`` property).
     """
-    if str(getattr(s, "dtype", "")) != "object":
+    if kind_of(s) != "pandas.series":
+        return False  # a DataFrame (duplicate column names) or anything else: not checked
+    if str(s.dtype) != "object":
         return True
     return all(type(v) in _PLAIN_CELLS for v in s.to_numpy())
 
