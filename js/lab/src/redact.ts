@@ -42,6 +42,8 @@ const TYPE_VALUE = new RegExp(RULES.typeValue);
 const KEYISH = new RegExp(RULES.keyishNamePattern);
 const RANDOM = new RegExp(RULES.highEntropyValue);
 const QUALIFIERS = new Set<string>(RULES.secretNameQualifiers);
+const WEAK_QUALIFIERS = new Set<string>(RULES.weakQualifiers);
+const CREDENTIAL = new RegExp(RULES.credentialValue);
 const LABEL_NAME = new RegExp(RULES.labelName);
 const CONTAINER = new RegExp(RULES.containerAssignment, "g");
 const STRING = new RegExp(RULES.stringLiteral, "g");
@@ -94,7 +96,18 @@ export function looksRandom(value: string): boolean {
 export function isSecretPair(name: unknown, value: unknown): boolean {
   if (typeof name !== "string") return false;
   if (isSecretName(name)) return true;
-  return typeof value === "string" && isKeyishName(name) && looksRandom(value);
+  if (typeof value !== "string") return false;
+  if (isKeyishName(name) && looksRandom(value)) return true;
+  // `session_token_header = "abc123def456"`: a qualifier that also holds secrets.
+  const normal = normalizeName(name);
+  const cut = normal.lastIndexOf("_");
+  return (
+    cut > 0 &&
+    WEAK_QUALIFIERS.has(normal.slice(cut + 1)) &&
+    isSecretName(normal.slice(0, cut)) &&
+    value.length <= 4096 &&
+    CREDENTIAL.test(value)
+  );
 }
 
 /** An unquoted value under a secret name that is no secret (a flag, a short number, code). */

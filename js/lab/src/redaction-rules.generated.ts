@@ -448,6 +448,14 @@ export const RULES = {
   "codeValue": "^[A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)+[,;]?$|^[A-Za-z_][A-Za-z0-9_.]*[(\\[].*[)\\]][,;:]?$|^\\$\\{?[A-Za-z_][A-Za-z0-9_]*\\}?[,;]?$|^\\{\\{?[^{}]*\\}?\\}[,;]?$",
   "typeValue": "^(?:str|bytes|bytearray|int|float|bool|object|Any|Optional|Union|List|Dict|Tuple|list|dict|tuple|Sequence|Mapping|Literal|Annotated|SecretStr|SecretBytes|Secret|Path|Callable)[,;)=]?$",
   "keyishNamePattern": "(?:^|_)(?:[a-z0-9]*keys?|sas|sig|signature|salt|hmac|nonce)(?:_|$)",
+  "weakQualifiers": [
+    "field",
+    "header",
+    "hint",
+    "label",
+    "name"
+  ],
+  "credentialValue": "^(?=\\S{8,}$)(?=[^A-Za-z]*[A-Za-z])(?=[^0-9!@#$%^&*]*[0-9!@#$%^&*])(?![A-Za-z_.-]+[0-9]+$)\\S+$",
   "highEntropyValue": "^(?=[A-Za-z0-9+/=_.~-]{16,}$)(?=[^0-9]*[0-9])(?=[^A-Za-z]*[A-Za-z])(?:(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])|.{32,})",
   "tableDelimiters": [
     ",",

@@ -127,6 +127,8 @@ def is_secret_name(name: str) -> bool:
 
 
 _QUALIFIERS = frozenset(rules.SECRET_NAME_QUALIFIERS)
+_WEAK_QUALIFIERS = frozenset(rules.WEAK_QUALIFIERS)
+_CREDENTIAL = re.compile(rules.CREDENTIAL_VALUE)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -149,7 +151,18 @@ def is_secret_pair(name: Any, value: Any) -> bool:
         return False
     if is_secret_name(name):
         return True
-    return isinstance(value, str) and is_keyish_name(name) and looks_random(value)
+    if not isinstance(value, str):
+        return False
+    if is_keyish_name(name) and looks_random(value):
+        return True
+    # ``session_token_header = "abc123def456"``: a qualifier that also holds secrets.
+    head, _, last = normalize_name(name).rpartition("_")
+    return (
+        last in _WEAK_QUALIFIERS
+        and is_secret_name(head)
+        and len(value) <= 4096
+        and _CREDENTIAL.match(value) is not None
+    )
 
 
 def keeps_unquoted(value: str, constant: bool, name: str = "", sep: str = "") -> bool:

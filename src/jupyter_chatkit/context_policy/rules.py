@@ -403,6 +403,17 @@ TYPE_VALUE = (
     r"|Path|Callable)[,;)=]?$"
 )
 
+# Of the qualifiers, these often name where a secret goes (``session_token_header``,
+# ``secret_field``) and sometimes hold it: a value shaped like a credential (below) under
+# such a name is hidden all the same.
+WEAK_QUALIFIERS: list[str] = ["field", "header", "hint", "label", "name"]
+# A credential's shape: 8+ characters without spaces, letters and digits or symbols, not
+# only a trailing number (``field2``, ``X-Auth-Token`` stay; ``hunter2hunter2`` does not).
+CREDENTIAL_VALUE = (
+    r"^(?=\S{8,}$)(?=[^A-Za-z]*[A-Za-z])(?=[^0-9!@#$%^&*]*[0-9!@#$%^&*])"
+    r"(?![A-Za-z_.-]+[0-9]+$)\S+$"
+)
+
 # Names that hold a key only sometimes (``STRIPE_KEY``, ``account_key``, ``sas``), and
 # ``sort_key = "created_at"`` is no secret: under these names a value is hidden only
 # when it looks random (below). Compared after normalisation, like the secret names.
@@ -504,6 +515,8 @@ def rules_dict() -> dict[str, Any]:
         "codeValue": CODE_VALUE,
         "typeValue": TYPE_VALUE,
         "keyishNamePattern": KEYISH_NAME_PATTERN,
+        "weakQualifiers": WEAK_QUALIFIERS,
+        "credentialValue": CREDENTIAL_VALUE,
         "highEntropyValue": HIGH_ENTROPY_VALUE,
         "tableDelimiters": TABLE_DELIMITERS,
         "tableHeaderField": TABLE_HEADER_FIELD,
