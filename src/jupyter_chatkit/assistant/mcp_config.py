@@ -91,35 +91,23 @@ class McpServerConfig:
         """Values that must not leave the server: header values (and the credential after
         an auth scheme), URL credentials, env values whose name looks secret or is listed
         in ``secret_env``."""
-        values = [
-            v
-            for k, v in self.env
-            if ALL_TOOLS in self.secret_env or k in self.secret_env or secret_env_name(k)
-        ]
-        for _, value in self.headers:
-            values.append(value)
-            credential = _AUTH_SCHEME.match(value)
-            if credential:
-                values.append(credential.group(1))
-        if self.url:
-            parts = urlsplit(self.url)
-            if parts.password:
-                values.append(parts.password)
-            values += [v for _, v in parse_qsl(parts.query)]
-        return [v for v in values if v]
+        return self._configured_values(credentials_only=False)
 
     def credentials(self) -> list[str]:
         """The :meth:`secrets` that are credentials (a secret-named env value, a header
         named like Authorization or X-API-Key, the credential after an auth scheme, the
         URL's password, a secret-named query value): hidden also when printed in part.
         The rest (``Accept: application/json``, a path in the URL) is hidden only whole."""
+        return self._configured_values(credentials_only=True)
+
+    def _configured_values(self, *, credentials_only: bool) -> list[str]:
         values = [
             v
             for k, v in self.env
             if ALL_TOOLS in self.secret_env or k in self.secret_env or secret_env_name(k)
         ]
         for name, value in self.headers:
-            if secret_env_name(name):
+            if not credentials_only or secret_env_name(name):
                 values.append(value)
             credential = _AUTH_SCHEME.match(value)
             if credential:
@@ -128,7 +116,9 @@ class McpServerConfig:
             parts = urlsplit(self.url)
             if parts.password:
                 values.append(parts.password)
-            values += [v for k, v in parse_qsl(parts.query) if secret_env_name(k)]
+            values += [
+                v for k, v in parse_qsl(parts.query) if not credentials_only or secret_env_name(k)
+            ]
         return [v for v in values if v]
 
     def describe(self) -> str:
