@@ -759,19 +759,24 @@ test("a remembered conversation failing to open after the person sent leaves the
   await page.context().close();
 });
 
+/** Pin a chip whose content comes slowly (a kernel call behind a running cell);
+ * `window.__resolveChip()` delivers it. */
+async function pinSlowChip(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as any;
+    const content = new Promise((resolve) => {
+      w.__resolveChip = () => resolve({ source: "x = 1" });
+    });
+    w.chat.pinContext({ id: "cell:1", kind: "cell", label: "Cell 1", resolve: () => content });
+  });
+}
+
 test(
   "a second Enter while the first message is readied stays in the box (it was taken and dropped)",
   opts,
   async () => {
     const { page, errors } = await open("theme=light", 600);
-    // A chip whose content comes slowly (a kernel call behind a running cell).
-    await page.evaluate(() => {
-      const w = window as any;
-      const content = new Promise((resolve) => {
-        w.__resolveChip = () => resolve({ source: "x = 1" });
-      });
-      w.chat.pinContext({ id: "cell:1", kind: "cell", label: "Cell 1", resolve: () => content });
-    });
+    await pinSlowChip(page);
     const box = page.getByRole("textbox", { name: "Message" });
     await box.fill("one");
     await box.press("Enter");
@@ -867,14 +872,7 @@ test(
   opts,
   async () => {
     const { page, errors } = await open("theme=light", 600);
-    // A chip whose content comes slowly (a kernel call behind a running cell).
-    await page.evaluate(() => {
-      const w = window as any;
-      const content = new Promise((resolve) => {
-        w.__resolveChip = () => resolve({ source: "x = 1" });
-      });
-      w.chat.pinContext({ id: "cell:1", kind: "cell", label: "Cell 1", resolve: () => content });
-    });
+    await pinSlowChip(page);
     const box = page.getByRole("textbox", { name: "Message" });
     await box.fill("about notebook A");
     await box.press("Enter");
