@@ -53,7 +53,8 @@ export async function tellServer(
 /**
  * Keep `chat` on the attached notebook's conversation. Returns the function that stops.
  * A switch waits while an answer streams (the answer would be cut otherwise) and while a
- * message is readied (it belongs to the conversation it was written in).
+ * message is readied (it belongs to the conversation it was written in); it happens
+ * once that answer ends, answered, failed or stopped.
  */
 export function followNotebookThreads(chat: ChatHandle, link: NotebookLink, threads: NotebookThreads): () => void {
   let panel: NotebookPanel | null = link.panel;
@@ -121,8 +122,21 @@ export function followNotebookThreads(chat: ChatHandle, link: NotebookLink, thre
     // With no notebook attached, the conversation on screen stays.
     if (path) switchTo();
   };
-  const stopAnswer = chat.onAnswer(() => {
-    if (pending) switchTo();
+  // The answer ended, whichever way: answered, failed (an error, the network) or
+  // stopped. Only an answered turn calls onAnswer, so the session's busy flag is
+  // watched: a switch deferred behind a failed answer was lost. Checked after the turn's
+  // own events (a microtask later); `pending` is cleared by the one switch, never twice.
+  let wasBusy = chat.session.busy;
+  const stopIdle = chat.session.subscribe((e) => {
+    if (e.type !== "state") return;
+    const busy = chat.session.busy;
+    const ended = wasBusy && !busy;
+    wasBusy = busy;
+    if (ended && pending) {
+      queueMicrotask(() => {
+        if (pending && !chat.session.busy && !chat.preparing) switchTo();
+      });
+    }
   });
   // Readied and sent: busy now, the answer switches. Readied and kept (stopped): now.
   const stopPrepared = chat.onPrepared(() => {
@@ -132,7 +146,7 @@ export function followNotebookThreads(chat: ChatHandle, link: NotebookLink, thre
   return () => {
     link.changed.disconnect(onChanged);
     stopRemember();
-    stopAnswer();
+    stopIdle();
     stopPrepared();
   };
 }

@@ -2,7 +2,6 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { ChatSession } from "../../src/index";
 import { tellServer } from "../src/threads";
 
 /** A session answering `threads.get_by_id` with `title`, recording every request. */
@@ -74,6 +73,7 @@ function fakeChat(onServer: Record<string, string>, missing: string[] = [], list
   const chat = {
     session: {
       busy: false,
+      subscribe: () => () => undefined,
       listThreads: async (_after: string | null, _limit: number, metadata?: { notebook: string }) => {
         listed.push(metadata);
         await listing;
@@ -266,3 +266,98 @@ test("a switch deferred while a message was readied happens when it stays in the
   assert.deepEqual(opened, ["thr_a", "thr_b"]);
   assert.equal(chat.threadId, "thr_b");
 });
+
+// --- A switch deferred behind an answer happens when that answer ends, whichever way.
+
+import { ChatSession, type Transport } from "../../src/index";
+
+/**
+ * A chat over a real ChatSession: `threads.get_by_id` opens any id, a message's answer
+ * streams one progress event and then waits for the test to end it (`end`).
+ */
+function answeringChat() {
+  const opened: string[] = [];
+  let end: (how: "answer" | "error" | "drop") => void = () => undefined;
+  const encoder = new TextEncoder();
+  const sse = (event: object): Uint8Array => encoder.encode(`data: ${JSON.stringify(event)}\n\n`);
+  const transport: Transport = {
+    async send(body: object, signal?: AbortSignal) {
+      const req = body as { type: string; params: { thread_id?: string } };
+      if (req.type === "threads.get_by_id") {
+        const id = String(req.params.thread_id);
+        opened.push(id);
+        const thread = { id, title: id, created_at: "2026-01-01T00:00:00", status: { type: "active" }, metadata: {} };
+        return { status: 200, contentType: "application/json", body: [encoder.encode(JSON.stringify({ ...thread, items: { data: [], has_more: false } }))] as unknown as AsyncIterable<Uint8Array> };
+      }
+      const ended = new Promise<"answer" | "error" | "drop">((resolve, reject) => {
+        end = resolve;
+        signal?.addEventListener("abort", () => reject(Object.assign(new Error("Aborted"), { name: "AbortError" })));
+      });
+      async function* stream(): AsyncGenerator<Uint8Array> {
+        yield sse({ type: "progress_update", text: "Thinking" });
+        const how = await ended;
+        if (how === "drop") throw new TypeError("network error");
+        if (how === "error") yield sse({ type: "error", code: "custom", message: "The model failed.", allow_retry: true });
+        else {
+          const item = { id: "msg_1", thread_id: "thr_a", created_at: "2026-01-01T00:00:00", type: "assistant_message", content: [{ type: "output_text", text: "Done.", annotations: [] }] };
+          yield sse({ type: "thread.item.done", item });
+        }
+      }
+      return { status: 200, contentType: "text/event-stream", body: stream() };
+    },
+  };
+  const session = new ChatSession({ transport });
+  const chat = {
+    session,
+    get threadId() {
+      return session.threadId;
+    },
+    openThread: (id: string) => session.openThread(id),
+    newThread: () => session.newThread(),
+    onThreadChange: () => () => undefined,
+    onAnswer: (cb: () => void) => session.subscribe((e) => e.type === "answer" && cb()),
+    preparing: false,
+    onPrepared: () => () => undefined,
+  } as unknown as ChatHandle;
+  return { chat, session, opened, end: (how: "answer" | "error" | "drop") => end(how) };
+}
+
+for (const [how, label] of [
+  ["answer", "is answered"],
+  ["error", "fails with an error"],
+  ["drop", "loses the network"],
+  ["stop", "is stopped"],
+] as const) {
+  test(`a notebook switch deferred while an answer runs happens, once, when the answer ${label}`, async () => {
+    stored.clear();
+    const memory = new NotebookThreads();
+    memory.set("a.ipynb", "thr_a");
+    memory.set("b.ipynb", "thr_b");
+    const { chat, session, opened, end } = answeringChat();
+    const { link, attach } = fakeLink();
+    followNotebookThreads(chat, link, memory);
+    attach("a.ipynb");
+    await settle();
+    assert.equal(session.threadId, "thr_a");
+    const turn = session.send("plot it");
+    await settle();
+    assert.equal(session.busy, true);
+    attach("b.ipynb"); // deferred: the answer would be cut
+    await settle();
+    assert.deepEqual(opened, ["thr_a"]);
+    if (how === "stop") session.cancel();
+    else end(how);
+    await turn;
+    await settle();
+    await settle();
+    assert.deepEqual(opened, ["thr_a", "thr_b"]);
+    assert.equal(session.threadId, "thr_b");
+    // Later state changes (a message in b.ipynb's conversation) apply nothing again.
+    const next = session.send("and now?");
+    await settle();
+    end("answer");
+    await next;
+    await settle();
+    assert.deepEqual(opened, ["thr_a", "thr_b"]);
+  });
+}
