@@ -399,3 +399,23 @@ def test_an_exception_from_the_users_own_module_is_read_without_its_str(
         raise json.JSONDecodeError("bad", "{x", 1)  # a library's __str__ is trusted
     except Exception as exc:
         assert describe_error(exc)["message"].startswith("bad: line 1")
+
+
+def test_a_credential_object_hides_its_fields_whatever_their_names() -> None:
+    """``Creds("ada", "pw")`` keeping its values as ``a`` and ``b``: the class name says
+    they are credentials, so text fields other than who/where are hidden (read from
+    ``__dict__``, no user code run); a ``Session``-named class is described as before."""
+
+    class Creds:
+        def __init__(self, user: str, b: str) -> None:
+            self.user = user
+            self.b = b
+
+    class Session:
+        def __init__(self) -> None:
+            self.b = "ordinary-text"
+
+    view = KernelView({"cr": Creds("ada", "Zq7pL2xW9opaque"), "s": Session()})
+    shown = dumps(run_tool("inspect_kernel_variable", {"name": "cr"}, view))
+    assert "Zq7pL2xW9opaque" not in shown and "'ada'" in shown
+    assert "ordinary-text" in dumps(run_tool("inspect_kernel_variable", {"name": "s"}, view))

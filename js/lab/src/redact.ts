@@ -21,12 +21,18 @@ export const REDACT_MARGIN = 8192;
 const flagsOf = (f: string, extra = ""): string => `g${f.includes("i") ? "i" : ""}${extra}`;
 
 const SECRET_NAME = new RegExp(RULES.secretNamePattern);
-const VALUE_RULES = RULES.valueRules.map((r) => ({
-  kind: r.kind,
-  group: r.group,
-  re: new RegExp(r.pattern, flagsOf(r.flags)),
-  triggers: r.triggers as readonly string[],
-}));
+const VALUE_RULES = RULES.valueRules.map((r) => {
+  const extra = r as { min_distinct?: number; check?: string };
+  return {
+    kind: r.kind,
+    group: r.group,
+    re: new RegExp(r.pattern, flagsOf(r.flags)),
+    // Empty: tried on every text.
+    triggers: r.triggers as readonly string[],
+    minDistinct: extra.min_distinct ?? 0,
+    random: extra.check === "random",
+  };
+});
 const VALUE_TRIGGERS: readonly string[] = RULES.valueTriggers;
 const QUOTED = new RegExp(RULES.quotedAssignment, "g");
 const BARE = new RegExp(RULES.bareAssignment, "gm");
@@ -39,6 +45,15 @@ const INLINE = new RegExp(RULES.inlineAssignment, "g");
 const KEEP_VALUE = new RegExp(RULES.keepValue);
 const CODE_VALUE = new RegExp(RULES.codeValue);
 const TYPE_VALUE = new RegExp(RULES.typeValue);
+const SHORT_NAME = new RegExp(RULES.shortNameValue);
+const CALL = new RegExp(RULES.callArguments, "g");
+const ARGUMENT = new RegExp(RULES.callArgument, "g");
+const KEYWORD_ARGUMENT = /^\s*[A-Za-z_][A-Za-z0-9_]*\s*=(?!=)/;
+const CREDENTIAL_CALLS = new Set<string>(RULES.credentialCalls);
+const CONNECT_CALLS = new Set<string>(RULES.connectCalls);
+const NON_CREDENTIAL_CALLS = new Set<string>(RULES.nonCredentialCalls);
+// A text needs "(", a quote and one of these for the call rule to be tried.
+const CALL_TRIGGERS: readonly string[] = [...RULES.nameTriggers, "login", "connect", "bind", "ftp", "redis", "sign"];
 const KEYISH = new RegExp(RULES.keyishNamePattern);
 const RANDOM = new RegExp(RULES.highEntropyValue);
 const QUALIFIERS = new Set<string>(RULES.secretNameQualifiers);
@@ -114,7 +129,7 @@ export function isSecretPair(name: unknown, value: unknown): boolean {
 export function keepsUnquoted(value: string, constant: boolean, name = "", sep = ""): boolean {
   if (KEEP_VALUE.test(value.toLowerCase())) return true;
   if (constant) return false;
-  if (CODE_VALUE.test(value)) return true;
+  if (CODE_VALUE.test(value) || SHORT_NAME.test(value)) return true;
   if (sep.includes(":") && !sep.includes("=") && TYPE_VALUE.test(value)) return true;
   return name !== "" && value.replace(/[,;]+$/, "") === (name.split(".").pop() ?? name);
 }
@@ -150,18 +165,19 @@ export class Redactor {
     let value = input.includes("\x1b") ? stripAnsi(input) : input;
     if (value.length < 7) return value;
     const lower = value.toLowerCase();
-    if (VALUE_TRIGGERS.some((t) => lower.includes(t))) {
-      for (const rule of VALUE_RULES) {
-        if (!rule.triggers.some((t) => lower.includes(t))) continue;
-        value = value.replace(rule.re, (...args: unknown[]) => {
-          const whole = args[0] as string;
-          const secret = (rule.group ? args[rule.group] : whole) as string | undefined;
-          if (!secret || secret.startsWith(RULES.placeholderOpen)) return whole;
-          this.count += 1;
-          const at = whole.lastIndexOf(secret);
-          return whole.slice(0, at) + marker(rule.kind) + whole.slice(at + secret.length);
-        });
-      }
+    const triggered = VALUE_TRIGGERS.some((t) => lower.includes(t));
+    for (const rule of VALUE_RULES) {
+      if (rule.triggers.length && !(triggered && rule.triggers.some((t) => lower.includes(t)))) continue;
+      value = value.replace(rule.re, (...args: unknown[]) => {
+        const whole = args[0] as string;
+        const secret = (rule.group ? args[rule.group] : whole) as string | undefined;
+        if (!secret || secret.startsWith(RULES.placeholderOpen)) return whole;
+        if (rule.minDistinct && new Set(secret).size < rule.minDistinct) return whole;
+        if (rule.random && !looksRandom(secret)) return whole;
+        this.count += 1;
+        const at = whole.lastIndexOf(secret);
+        return whole.slice(0, at) + marker(rule.kind) + whole.slice(at + secret.length);
+      });
     }
     const assigns = value.includes("=") || value.includes(":") || BARE_PREFIXES.some((p) => lower.includes(p));
     if (assigns && NAME_TRIGGERS.some((t) => lower.includes(t))) {
@@ -200,9 +216,70 @@ export class Redactor {
         return `${name}${sep}${bracket}${clean}`;
       });
     }
+    if (
+      value.includes("(") &&
+      (value.includes('"') || value.includes("'")) &&
+      CALL_TRIGGERS.some((t) => lower.includes(t))
+    ) {
+      value = value.replace(CALL, (whole, callee: string | undefined, args: string) => this.call(whole, callee ?? "", args));
+    }
     if (value.includes("\n") && NAME_TRIGGERS.some((t) => lower.includes(t))) value = this.tables(value);
     if (value.includes(RULES.placeholderOpen)) value = this.continued(value);
     return value;
+  }
+
+  /**
+   * String literals passed by position where a credential goes (`login(user, pw)`,
+   * `connect(host, user, pw)`, `Creds("ada", "pw")`), and any literal after one naming
+   * a secret (`putenv("DB_PASSWORD", "x")`). Mirrors Python's `_replace_call`.
+   */
+  private call(whole: string, calleeName: string, args: string): string {
+    const callee = normalizeName(calleeName.split(".").pop() ?? "");
+    let first = 0;
+    // A secret-named callee with one literal (`SecretStr("x")`): that one is it;
+    // `login("ada")` names only the user.
+    let alone = false;
+    if (CONNECT_CALLS.has(callee)) first = 2;
+    else if (CREDENTIAL_CALLS.has(callee)) first = 1;
+    else if (!NON_CREDENTIAL_CALLS.has(callee) && isSecretName(callee)) {
+      first = 1;
+      alone = true;
+    }
+    const pieces: string[] = [];
+    const literals: [number, number][] = [];
+    const namedSecret = new Set<number>();
+    let position = 0;
+    let keyword = false;
+    for (const token of args.matchAll(ARGUMENT)) {
+      const text = token[0];
+      if (text === ",") {
+        position += 1;
+        keyword = false;
+      } else if (token[1]) {
+        if (!keyword) {
+          literals.push([pieces.length, position]);
+          if (isSecretName(text.slice(1, -1))) namedSecret.add(position + 1);
+        }
+      } else if (KEYWORD_ARGUMENT.test(text)) {
+        keyword = true;
+      }
+      pieces.push(text);
+    }
+    alone = alone && position === 0 && literals.length === 1;
+    let hidden = 0;
+    for (const [index, pos] of literals) {
+      if ((first && (pos >= first || alone)) || namedSecret.has(pos)) {
+        const literal = pieces[index];
+        const inner = literal.slice(1, -1);
+        if (inner && !inner.includes(RULES.placeholderOpen)) {
+          pieces[index] = `${literal[0]}${marker(`str, ${inner.length.toLocaleString("en-US")} chars`)}${literal[0]}`;
+          hidden += 1;
+        }
+      }
+    }
+    if (!hidden) return whole;
+    this.count += hidden;
+    return `${calleeName}(${pieces.join("")})`;
   }
 
   private continued(input: string): string {

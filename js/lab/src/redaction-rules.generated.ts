@@ -1,7 +1,7 @@
 // Generated from src/jupyter_chatkit/context_policy/rules.py: do not edit.
 // Regenerate: python -m jupyter_chatkit.context_policy.rules --write
 export const RULES = {
-  "secretNamePattern": "(?:^|_)(?:passwords?|passwd|pwd|passphrase|secrets?|token|auth|authorization|credentials?|creds|dsn|cookies?|session|session_?id|bearer|otp|(?:api|private|access|secret|signing|encryption|client)_?keys?|client_?secret|conn(?:ection)?_?str(?:ing)?)(?:_|$)|(?:^|_)pass$|(?:^|_)[a-z0-9]*(?:password|passwd|passphrase|secret|token|apikey|credentials?)(?:_|$)",
+  "secretNamePattern": "(?:^|_)(?:passwords?|passwd|pwd|passphrase|secrets?|token|auth|authorization|credentials?|creds|dsn|cookies?|session|session_?id|bearer|otp|pw|(?:api|private|access|secret|signing|encryption|client)_?keys?|client_?secret|conn(?:ection)?_?str(?:ing)?)(?:_|$)|(?:^|_)pass$|(?:^|_)[a-z0-9]*(?:password|passwd|passphrase|secret|token|apikey|credentials?)(?:_|$)",
   "secretNameQualifiers": [
     "algorithm",
     "backend",
@@ -220,6 +220,78 @@ export const RULES = {
       "flags": ""
     },
     {
+      "kind": "AWS secret key",
+      "triggers": [],
+      "pattern": "(?<![A-Za-z0-9/+])(?=[A-Za-z0-9/+]{0,39}[0-9])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[A-Z])(?!(?:[A-Za-z0-9+]*/){5})[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])",
+      "group": 0,
+      "flags": "",
+      "min_distinct": 25
+    },
+    {
+      "kind": "webhook URL",
+      "triggers": [
+        "/api/webhooks/"
+      ],
+      "pattern": "(/api/webhooks/[0-9]{5,}/)([A-Za-z0-9_-]{30,})",
+      "group": 2,
+      "flags": ""
+    },
+    {
+      "kind": "cookie",
+      "triggers": [
+        "cookie"
+      ],
+      "pattern": "(\\b(?:set-)?cookie['\\\"]?[ \\t]*:[ \\t]*['\\\"]?)([^\\n'\\\"«]{6,})",
+      "group": 2,
+      "flags": "i"
+    },
+    {
+      "kind": ".netrc password",
+      "triggers": [
+        "machine",
+        "login"
+      ],
+      "pattern": "(\\b(?:machine|login|account)[ \\t]+[^\\n]*?\\bpassword[ \\t]+|(?:^|\\n)[ \\t]*password[ \\t]+)((?!(?:is|was|for|of|to|the)\\b)[^\\s'\\\"«]+)",
+      "group": 2,
+      "flags": ""
+    },
+    {
+      "kind": ".pgpass password",
+      "triggers": [
+        ":"
+      ],
+      "pattern": "((?:^|\\n)(?:\\*|[^\\s:#]*[g-zG-Z.][^\\s:#]*):(?:[0-9]{1,5}|\\*):[^\\s:]+:[^\\s:]+:)([^\\s«]+)(?=\\n|$)",
+      "group": 2,
+      "flags": ""
+    },
+    {
+      "kind": "password in text",
+      "triggers": [
+        "credential",
+        "creds",
+        "login"
+      ],
+      "pattern": "(\\b(?:credentials?|creds|login)[ \\t]+['\\\"]?[^\\s:'\\\"@/]+:)((?!/)[^\\s'\\\"@«]{4,})",
+      "group": 2,
+      "flags": "i"
+    },
+    {
+      "kind": "key in text",
+      "triggers": [
+        "pass",
+        "pw",
+        "secret",
+        "token",
+        "key",
+        "credential",
+        "auth"
+      ],
+      "pattern": "(\\b(?:password|passwd|passphrase|pw|pwd|secret|token|key|api[ _-]?key|credentials?|auth)\\b[^\\n]{0,40}?[ \\t'\\\"`=:])([A-Za-z0-9+/=_.~-]{16,})",
+      "group": 2,
+      "flags": "i",
+      "check": "random"
+    },
+    {
       "kind": "authorization header",
       "triggers": [
         "authorization"
@@ -283,9 +355,10 @@ export const RULES = {
         "passphrase",
         "secret",
         "token",
-        "api"
+        "api",
+        "pw"
       ],
-      "pattern": "(\\b(?:password|passwd|passphrase|secret|token|api[ _-]?key)[ \\t]+(?:is|was)[ \\t]+)((?=[^\\s'\\\"«]*[0-9!@#$%^&*])[^\\s'\\\"«]{6,})",
+      "pattern": "(\\b(?:password|passwd|passphrase|secret|token|api[ _-]?key)[ \\t]+(?:is|was)[ \\t]+|\\b(?:password|passwd|passphrase|pw|pwd)[ \\t]+(?!(?:is|was|for|of|to|and|the|in|on|at)\\b))((?=[^\\s'\\\"«]*[0-9!@#$%^&*])[^\\s'\\\"«]{6,})",
       "group": 2,
       "flags": "i"
     },
@@ -322,6 +395,15 @@ export const RULES = {
         "mariadb"
       ],
       "pattern": "(\\b(?:mysql|mariadb)[a-z-]*\\b[^\\n]*?[ \\t]-p)([^\\s'\\\"«]+)",
+      "group": 2,
+      "flags": ""
+    },
+    {
+      "kind": "command-line password",
+      "triggers": [
+        "sshpass"
+      ],
+      "pattern": "(\\bsshpass[ \\t]+-p[ \\t]*)([^\\s'\\\"«]+)",
       "group": 2,
       "flags": ""
     },
@@ -370,7 +452,9 @@ export const RULES = {
     "-secret",
     "-token",
     "-u ",
+    "/api/webhooks/",
     "1//0",
+    ":",
     "://",
     "accesskey",
     "accountkey",
@@ -380,11 +464,15 @@ export const RULES = {
     "api_key>",
     "apikey>",
     "asia",
+    "auth",
     "auth=",
     "authorization",
     "basic",
     "bearer",
+    "cookie",
+    "credential",
     "credential>",
+    "creds",
     "dapi",
     "eyj",
     "gho_",
@@ -404,11 +492,15 @@ export const RULES = {
     "glsoat-",
     "hf_",
     "hooks.slack",
+    "key",
     "key=",
+    "login",
+    "machine",
     "mariadb",
     "mii",
     "mysql",
     "npm_",
+    "pass",
     "passphrase",
     "passwd",
     "passwd=",
@@ -416,6 +508,7 @@ export const RULES = {
     "password",
     "password=",
     "password>",
+    "pw",
     "pwd",
     "pwd=",
     "pypi-",
@@ -429,6 +522,7 @@ export const RULES = {
     "signature=",
     "sk-",
     "sk_",
+    "sshpass",
     "token",
     "token=",
     "token>",
@@ -437,16 +531,47 @@ export const RULES = {
     "xox",
     "ya29."
   ],
-  "quotedAssignment": "(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(['\\\"]?\\]?[ \\t]*(?::=|=|:)[ \\t]*[rbuRBU]?)(['\\\"])((?:(?!\\3)[^\\n\\\\]|\\\\.){1,2000})\\3",
+  "quotedAssignment": "(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(['\\\"]?\\]?[ \\t]*(?::=|=>|=|:)[ \\t]*[rbuRBU]?)(['\\\"])((?:(?!\\3)[^\\n\\\\]|\\\\.){1,2000})\\3",
   "bareAssignment": "^([ \\t]*(?:%env[ \\t]+|%set_env[ \\t]+|!?export[ \\t]+|set[ \\t]+)?)([A-Za-z_][A-Za-z0-9_.-]*)([ \\t]*[=:][ \\t]*|[ \\t]+)([^\\s'\\\"]+)[ \\t]*$",
-  "inlineAssignment": "(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_.-]*)(['\\\"]?[ \\t]*(?::=|=|:)[ \\t]*)([^\\s'\\\"`,;&<>(){}\\[\\]|«=$]+)",
+  "inlineAssignment": "(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_.-]*)(['\\\"]?[ \\t]*(?::=|=|:)[ \\t]*)([^\\s'\\\"`,;&<>(){}\\[\\]|«=$]+)(?![^\\s'\\\"`,;&<>(){}\\[\\]|«=$])(?!=[A-Za-z_])",
   "containerAssignment": "(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(['\\\"]?\\]?[ \\t]*(?::=|=|:)[ \\t]*)([\\[({])([^\\[\\](){}\\n]{1,2000})(?=[\\])}])",
   "stringLiteral": "(['\\\"])((?:(?!\\1)[^\\\\\\n]|\\\\.){0,2000})\\1",
+  "callArguments": "(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_.]*)?\\(([^()\\n]{1,2000})\\)",
+  "callArgument": "(['\\\"])(?:(?!\\1)[^\\\\\\n]|\\\\.)*\\1|[^,'\\\"]+|,",
+  "credentialCalls": [
+    "authenticate",
+    "bind",
+    "bind_s",
+    "log_in",
+    "login",
+    "sign_in",
+    "signin",
+    "simple_bind",
+    "simple_bind_s",
+    "starttls_login"
+  ],
+  "connectCalls": [
+    "connect",
+    "connection",
+    "ftp",
+    "ftp_tls",
+    "mysql_connection",
+    "redis",
+    "strict_redis"
+  ],
+  "nonCredentialCalls": [
+    "cookie",
+    "cookies",
+    "dsn",
+    "otp",
+    "session"
+  ],
   "keepValue": "^(?:none|null|nil|true|false|undefined|yes|no|on|off|\\*+|x+|\\.\\.\\.|…|[0-9]{1,5}|[^a-z0-9]*)$",
   "labelName": "(?:Error|Exception|Warning|Exit|Interrupt)$",
   "continuedString": "(«redacted: [^»\\n]{1,80}»['\\\"])([ \\t]*(?:\\+[ \\t]*|\\\\[ \\t]*)?\\n?[ \\t]*)(['\\\"])([^'\\\"\\n«]{1,2000})(?=['\\\"])",
   "codeValue": "^[A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)+[,;]?$|^[A-Za-z_][A-Za-z0-9_.]*[(\\[].*[)\\]][,;:]?$|^\\$\\{?[A-Za-z_][A-Za-z0-9_]*\\}?[,;]?$|^\\{\\{?[^{}]*\\}?\\}[,;]?$",
   "typeValue": "^(?:str|bytes|bytearray|int|float|bool|object|Any|Optional|Union|List|Dict|Tuple|list|dict|tuple|Sequence|Mapping|Literal|Annotated|SecretStr|SecretBytes|Secret|Path|Callable)[,;)=]?$",
+  "shortNameValue": "^[A-Za-z_][A-Za-z0-9_]?[,;]?$",
   "keyishNamePattern": "(?:^|_)(?:[a-z0-9]*keys?|sas|sig|signature|salt|hmac|nonce)(?:_|$)",
   "weakQualifiers": [
     "field",
@@ -469,7 +594,7 @@ export const RULES = {
   "seriesFooter": "^Name: ([^,]{1,100}), (?:Length: [0-9,]+, )?dtype: \\S+$",
   "nameTriggers": [
     "pass",
-    "pwd",
+    "pw",
     "secret",
     "token",
     "auth",

@@ -40,9 +40,20 @@ _VALUE_KEYS = ("value", "preview", "repr", "head", "items")
 
 
 @dataclass(frozen=True)
+class _ValueRule:
+    kind: str
+    pattern: re.Pattern[str]
+    group: int
+    # Empty: tried on every text.
+    triggers: tuple[str, ...]
+    min_distinct: int
+    random: bool
+
+
+@dataclass(frozen=True)
 class _Compiled:
     secret_name: re.Pattern[str]
-    value_rules: tuple[tuple[str, re.Pattern[str], int, tuple[str, ...]], ...]
+    value_rules: tuple[_ValueRule, ...]
     quoted: re.Pattern[str]
     bare: re.Pattern[str]
     inline: re.Pattern[str]
@@ -56,11 +67,13 @@ def _flags(text: str) -> int:
 @functools.lru_cache(maxsize=16)
 def _compile(extra: tuple[str, ...]) -> _Compiled:
     value_rules = tuple(
-        (
+        _ValueRule(
             str(r["kind"]),
             re.compile(r["pattern"], _flags(r["flags"])),
             int(r["group"]),
             tuple(r["triggers"]),
+            int(r.get("min_distinct", 0)),
+            r.get("check") == "random",
         )
         for r in rules.VALUE_RULES
     )
@@ -84,6 +97,7 @@ def _compile(extra: tuple[str, ...]) -> _Compiled:
 _KEEP_VALUE = re.compile(rules.KEEP_VALUE)
 _CODE_VALUE = re.compile(rules.CODE_VALUE)
 _TYPE_VALUE = re.compile(rules.TYPE_VALUE)
+_SHORT_NAME = re.compile(rules.SHORT_NAME_VALUE)
 _STRING_PREFIX = re.compile(r"^(?:[fbru]|rb|br|fr|rf)$", re.I)
 _KEYISH = re.compile(rules.KEYISH_NAME_PATTERN)
 _RANDOM = re.compile(rules.HIGH_ENTROPY_VALUE)
@@ -96,6 +110,14 @@ _LABEL_NAME = re.compile(rules.LABEL_NAME)
 _CONTAINER = re.compile(rules.CONTAINER_ASSIGNMENT)
 _STRING = re.compile(rules.STRING_LITERAL)
 _CONTINUED = re.compile(rules.CONTINUED_STRING)
+_CALL = re.compile(rules.CALL_ARGUMENTS)
+_ARGUMENT = re.compile(rules.CALL_ARGUMENT)
+_KEYWORD_ARGUMENT = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_]*\s*=(?!=)")
+_CREDENTIAL_CALLS = frozenset(rules.CREDENTIAL_CALLS)
+_CONNECT_CALLS = frozenset(rules.CONNECT_CALLS)
+_NON_CREDENTIAL_CALLS = frozenset(rules.NON_CREDENTIAL_CALLS)
+# A text needs "(", a quote and one of these for the call rule to be tried.
+_CALL_TRIGGERS = (*_NAME_TRIGGERS, "login", "connect", "bind", "ftp", "redis", "sign")
 _SPLIT_WIDE = re.compile(r"(\s{2,})")
 _POLARS_DTYPES = re.compile(
     r"^│(?:\s*(?:str|i8|i16|i32|i64|u8|u16|u32|u64|f32|f64|bool|date|datetime\[\S+\]|null"
@@ -168,14 +190,15 @@ def is_secret_pair(name: Any, value: Any) -> bool:
 def keeps_unquoted(value: str, constant: bool, name: str = "", sep: str = "") -> bool:
     """True when an unquoted value under a secret name is no secret: an empty or flag
     value, a short number, or what clearly is code: a call, attribute or index
-    (``token = make_token()``, ``cfg.pw``), the same name (``password=password``), a
+    (``token = make_token()``, ``cfg.pw``), a variable of one or two characters
+    (``passphrase = p0``), the same name (``password=password``), a
     type after ``:`` (``password: str``). ``constant``: an upper-case name (``API_KEY=``),
     whose values are literals. Any other bare word is hidden (``password: letmein``)."""
     if _KEEP_VALUE.match(value.lower()):
         return True
     if constant:
         return False
-    if _CODE_VALUE.search(value) is not None:
+    if _CODE_VALUE.search(value) is not None or _SHORT_NAME.match(value) is not None:
         return True
     if ":" in sep and "=" not in sep and _TYPE_VALUE.match(value):
         return True
@@ -280,10 +303,10 @@ class Redactor:
             return value
         rx = self._rx
         lower = value.lower()
-        if any(t in lower for t in _VALUE_TRIGGERS):
-            for kind, pattern, group, triggers in rx.value_rules:
-                if any(t in lower for t in triggers):
-                    value = pattern.sub(functools.partial(self._replace_group, kind, group), value)
+        triggered = any(t in lower for t in _VALUE_TRIGGERS)
+        for rule in rx.value_rules:
+            if (not rule.triggers) or (triggered and any(t in lower for t in rule.triggers)):
+                value = rule.pattern.sub(functools.partial(self._replace_rule, rule), value)
         if any(t in lower for t in _NAME_TRIGGERS) and (
             "=" in value or ":" in value or any(m in lower for m in _BARE_PREFIXES)
         ):
@@ -291,6 +314,12 @@ class Redactor:
             value = rx.bare.sub(self._replace_bare, value)
             value = rx.inline.sub(self._replace_inline, value)
             value = _CONTAINER.sub(self._replace_container, value)
+        if (
+            "(" in value
+            and ('"' in value or "'" in value)
+            and any(t in lower for t in _CALL_TRIGGERS)
+        ):
+            value = _CALL.sub(self._replace_call, value)
         if "\n" in value and any(t in lower for t in _NAME_TRIGGERS):
             value = self._tables(value)
         if rules.PLACEHOLDER_OPEN in value:
@@ -302,6 +331,15 @@ class Redactor:
     def _replace_prefix(self, match: re.Match[str]) -> str:
         self.count += 1
         return marker("configured key")
+
+    def _replace_rule(self, rule: _ValueRule, match: re.Match[str]) -> str:
+        secret = match.group(rule.group)
+        if secret and (
+            (rule.min_distinct and len(set(secret)) < rule.min_distinct)
+            or (rule.random and not looks_random(secret))
+        ):
+            return match.group(0)
+        return self._replace_group(rule.kind, rule.group, match)
 
     def _replace_group(self, kind: str, group: int, match: re.Match[str]) -> str:
         secret = match.group(group)
@@ -358,6 +396,56 @@ class Redactor:
             return match.group(0)
         self.count += 1
         return f"{quote}{marker(f'str, {len(secret):,} chars')}{quote}"
+
+    def _replace_call(self, match: re.Match[str]) -> str:
+        """String literals passed by position where a credential goes (see
+        :data:`rules.CREDENTIAL_CALLS`), and any literal after one naming a secret
+        (``putenv("DB_PASSWORD", "x")``, ``config.set("db", "password", "x")``)."""
+        callee = normalize_name((match.group(1) or "").rsplit(".", 1)[-1])
+        first = 0  # positional literals from this index on are hidden; 0: none
+        # A secret-named callee with one literal (``SecretStr("x")``): that one is it;
+        # ``login("ada")`` names only the user.
+        alone = False
+        if callee in _CONNECT_CALLS:
+            first = 2
+        elif callee in _CREDENTIAL_CALLS:
+            first = 1
+        elif callee not in _NON_CREDENTIAL_CALLS and is_secret_name(callee):
+            first, alone = 1, True
+        pieces: list[str] = []
+        # (piece index, position) of each positional literal; positions count arguments.
+        literals: list[tuple[int, int]] = []
+        position = 0
+        keyword = False
+        named_secret: set[int] = set()
+        for token in _ARGUMENT.finditer(match.group(2)):
+            text = token.group(0)
+            if text == ",":
+                position += 1
+                keyword = False
+            elif token.group(1):
+                if not keyword:
+                    literals.append((len(pieces), position))
+                    if is_secret_name(text[1:-1]):
+                        named_secret.add(position + 1)
+            elif _KEYWORD_ARGUMENT.match(text):
+                keyword = True
+            pieces.append(text)
+        alone = alone and position == 0 and len(literals) == 1
+        hidden = 0
+        for index, pos in literals:
+            if (first and (pos >= first or alone)) or pos in named_secret:
+                literal = pieces[index]
+                inner = literal[1:-1]
+                if inner and rules.PLACEHOLDER_OPEN not in inner:
+                    pieces[index] = (
+                        f"{literal[0]}{marker(f'str, {len(inner):,} chars')}{literal[0]}"
+                    )
+                    hidden += 1
+        if not hidden:
+            return match.group(0)
+        self.count += hidden
+        return f"{match.group(1) or ''}({''.join(pieces)})"
 
     def _continued(self, text: str) -> str:
         # Each pass hides one more literal of a chain: bounded by the chain's length.

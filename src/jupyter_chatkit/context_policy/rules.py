@@ -21,7 +21,7 @@ from typing import Any
 # ``author`` do not.
 SECRET_NAME_PATTERN = (
     r"(?:^|_)(?:passwords?|passwd|pwd|passphrase|secrets?|token|auth|authorization"
-    r"|credentials?|creds|dsn|cookies?|session|session_?id|bearer|otp"
+    r"|credentials?|creds|dsn|cookies?|session|session_?id|bearer|otp|pw"
     r"|(?:api|private|access|secret|signing|encryption|client)_?keys?"
     r"|client_?secret|conn(?:ection)?_?str(?:ing)?)(?:_|$)"
     # ``pass`` only as the last part (``db_pass``), never ``pass_rate``.
@@ -82,7 +82,9 @@ SECRET_NAME_QUALIFIERS: list[str] = sorted(
 
 # Known shapes of credential values. ``group`` is the part that is secret (0: the whole
 # match); ``flags`` is "" or "i" (case-insensitive); ``triggers``: lower-case substrings,
-# one of which a text must hold for the rule to be tried.
+# one of which a text must hold for the rule to be tried (none: always tried). Optional:
+# ``min_distinct``, the fewest different characters the secret must have, and ``check``:
+# "random" when the secret must also look generated (HIGH_ENTROPY_VALUE below).
 VALUE_RULES: list[dict[str, Any]] = [
     {
         "kind": "PEM private key",
@@ -218,6 +220,74 @@ VALUE_RULES: list[dict[str, Any]] = [
         "flags": "",
     },
     {
+        "kind": "AWS secret key",
+        # No trigger: a bare AWS secret access key has no fixed prefix. 40 characters of
+        # base64's alphabet with digits and both cases, a run of its own (base64 data is
+        # longer, git hashes and checksums are hex, UUIDs have dashes), at most four "/"
+        # (a path has more) and at least ``min_distinct`` different characters (a random
+        # key has ~29; a camelCase name or a path ~20).
+        "triggers": [],
+        "pattern": r"(?<![A-Za-z0-9/+])(?=[A-Za-z0-9/+]{0,39}[0-9])(?=[A-Za-z0-9/+]{0,39}[a-z])"
+        r"(?=[A-Za-z0-9/+]{0,39}[A-Z])(?!(?:[A-Za-z0-9+]*/){5})[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])",
+        "group": 0,
+        "flags": "",
+        "min_distinct": 25,
+    },
+    {
+        "kind": "webhook URL",
+        "triggers": ["/api/webhooks/"],
+        "pattern": r"(/api/webhooks/[0-9]{5,}/)([A-Za-z0-9_-]{30,})",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "cookie",
+        "triggers": ["cookie"],
+        # ``Cookie: sessionid=...; csrftoken=...``: every value of the header.
+        "pattern": r"(\b(?:set-)?cookie['\"]?[ \t]*:[ \t]*['\"]?)([^\n'\"«]{6,})",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": ".netrc password",
+        "triggers": ["machine", "login"],
+        # ``machine host login ada password X`` on one line or over several.
+        "pattern": r"(\b(?:machine|login|account)[ \t]+[^\n]*?\bpassword[ \t]+"
+        r"|(?:^|\n)[ \t]*password[ \t]+)((?!(?:is|was|for|of|to|the)\b)[^\s'\"«]+)",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": ".pgpass password",
+        "triggers": [":"],
+        # ``host:port:database:user:password`` lines (``*`` for any); the host has a
+        # letter past hex or a dot, so times and IPv6 addresses stay.
+        "pattern": r"((?:^|\n)(?:\*|[^\s:#]*[g-zG-Z.][^\s:#]*):(?:[0-9]{1,5}|\*):[^\s:]+"
+        r":[^\s:]+:)([^\s«]+)(?=\n|$)",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "password in text",
+        "triggers": ["credential", "creds", "login"],
+        # ``bad credentials ada:hunter2``, ``login ada:hunter2``: a user:password pair.
+        "pattern": r"(\b(?:credentials?|creds|login)[ \t]+['\"]?[^\s:'\"@/]+:)"
+        r"((?!/)[^\s'\"@«]{4,})",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "key in text",
+        "triggers": ["pass", "pw", "secret", "token", "key", "credential", "auth"],
+        # ``could not authenticate with key Zx9Yw8...``: a random-looking word (``check``)
+        # soon after a secret word, whatever stands between.
+        "pattern": r"(\b(?:password|passwd|passphrase|pw|pwd|secret|token|key|api[ _-]?key"
+        r"|credentials?|auth)\b[^\n]{0,40}?[ \t'\"`=:])([A-Za-z0-9+/=_.~-]{16,})",
+        "group": 2,
+        "flags": "i",
+        "check": "random",
+    },
+    {
         "kind": "authorization header",
         "triggers": ["authorization"],
         # ``Authorization: Bearer X`` / ``Proxy-Authorization: Basic X``: whatever follows.
@@ -262,11 +332,12 @@ VALUE_RULES: list[dict[str, Any]] = [
     },
     {
         "kind": "password in text",
-        "triggers": ["password", "passwd", "passphrase", "secret", "token", "api"],
-        # ``my password is hunter2!``: unquoted, only when it has a digit or a symbol
-        # (``the password is incorrect`` stays).
+        "triggers": ["password", "passwd", "passphrase", "secret", "token", "api", "pw"],
+        # ``my password is hunter2!``, ``login failed with pw hunter2!``: unquoted, only
+        # when it has a digit or a symbol (``the password is incorrect`` stays).
         "pattern": r"(\b(?:password|passwd|passphrase|secret|token|api[ _-]?key)[ \t]+"
-        r"(?:is|was)[ \t]+)"
+        r"(?:is|was)[ \t]+|\b(?:password|passwd|passphrase|pw|pwd)[ \t]+"
+        r"(?!(?:is|was|for|of|to|and|the|in|on|at)\b))"
         r"((?=[^\s'\"«]*[0-9!@#$%^&*])[^\s'\"«]{6,})",
         "group": 2,
         "flags": "i",
@@ -295,6 +366,13 @@ VALUE_RULES: list[dict[str, Any]] = [
         "triggers": ["mysql", "mariadb"],
         # ``mysql -u root -pletmein``: the password glued to ``-p`` (``-p`` alone prompts).
         "pattern": r"(\b(?:mysql|mariadb)[a-z-]*\b[^\n]*?[ \t]-p)([^\s'\"«]+)",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "command-line password",
+        "triggers": ["sshpass"],
+        "pattern": r"(\bsshpass[ \t]+-p[ \t]*)([^\s'\"«]+)",
         "group": 2,
         "flags": "",
     },
@@ -346,7 +424,7 @@ QUOTED_ASSIGNMENT = (
     # The name starts where a word does: trying every position inside a long word
     # made this quadratic (16,000 letters took 24 s).
     r"(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)"
-    r"(['\"]?\]?[ \t]*(?::=|=|:)[ \t]*[rbuRBU]?)(['\"])"
+    r"(['\"]?\]?[ \t]*(?::=|=>|=|:)[ \t]*[rbuRBU]?)(['\"])"
     r"((?:(?!\3)[^\n\\]|\\.){1,2000})\3"
 )
 # ``%env NAME=value``, ``export NAME=value``, ``NAME=value`` / ``name: value`` on a line of
@@ -360,7 +438,9 @@ BARE_ASSIGNMENT = (
 # 2 separator, 3 value.
 INLINE_ASSIGNMENT = (
     r"(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_.-]*)(['\"]?[ \t]*(?::=|=|:)[ \t]*)"
-    r"([^\s'\"`,;&<>(){}\[\]|«=$]+)"
+    # The value is a whole word, not the name of the next ``NAME=value`` (``env:
+    # DB_PASSWORD=x`` as %env prints it): no backing off to a shorter value.
+    r"([^\s'\"`,;&<>(){}\[\]|«=$]+)(?![^\s'\"`,;&<>(){}\[\]|«=$])(?!=[A-Za-z_])"
 )
 # ``AuthError: login failed``: a name like this is a label, not a secret's name.
 LABEL_NAME = r"(?:Error|Exception|Warning|Exit|Interrupt)$"
@@ -381,6 +461,39 @@ CONTAINER_ASSIGNMENT = (
 )
 STRING_LITERAL = r"(['\"])((?:(?!\1)[^\\\n]|\\.){0,2000})\1"
 
+# Secrets passed by position: ``HTTPBasicAuth("u", "pw")``, ``connect("db", "admin",
+# "pw")``, ``os.putenv("DB_PASSWORD", "pw")``. A call (or a bare tuple) without nested
+# parentheses; groups: 1 the callee (maybe empty), 2 the arguments.
+CALL_ARGUMENTS = r"(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_.]*)?\(([^()\n]{1,2000})\)"
+# One argument: a string literal, other text up to a comma, or the comma.
+CALL_ARGUMENT = r"(['\"])(?:(?!\1)[^\\\n]|\\.)*\1|[^,'\"]+|,"
+# Callees (their last part, normalised like names) whose positional string literals
+# after the first are credentials (the first is the user): login(user, password),
+# BasicAuth(login, password), simple_bind_s(dn, password). Callees with a secret name
+# (``Creds``, ``HTTPBasicAuth``, ``SecretStr``, ``set_password``) count too; with one
+# argument only, that one is the secret.
+CREDENTIAL_CALLS: list[str] = sorted(
+    {
+        "authenticate",
+        "bind",
+        "bind_s",
+        "log_in",
+        "login",
+        "sign_in",
+        "signin",
+        "simple_bind",
+        "simple_bind_s",
+        "starttls_login",
+    }
+)
+# Callees whose positional literals from the third on are credentials:
+# connect(host, user, password, db), FTP(host, user, passwd), Redis(host, port, db, pw).
+CONNECT_CALLS: list[str] = sorted(
+    {"connect", "connection", "ftp", "ftp_tls", "redis", "strict_redis", "mysql_connection"}
+)
+# Secret-named callees that name things about secrets, not hold them (``Session("x")``).
+NON_CREDENTIAL_CALLS: list[str] = sorted({"session", "cookie", "cookies", "otp", "dsn"})
+
 # Unquoted values under a secret name that are not secrets: empties, flags, masks,
 # punctuation (``AUTH_MAP = {``) and short numbers (ports, counts), in lower case.
 KEEP_VALUE = (
@@ -396,6 +509,11 @@ CODE_VALUE = (
     r"|^[A-Za-z_][A-Za-z0-9_.]*[(\[].*[)\]][,;:]?$"
     r"|^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?[,;]?$|^\{\{?[^{}]*\}?\}[,;]?$"
 )
+# A bare name of one or two characters under a lower-case secret name is a variable
+# (``passphrase = p0``, ``password=pw``), not a credential: no password that short is
+# worth a guess, and hiding them made ordinary code unreadable. Quoted literals and
+# upper-case names (``PASSWORD=p0`` in a .env file) are still hidden.
+SHORT_NAME_VALUE = r"^[A-Za-z_][A-Za-z0-9_]?[,;]?$"
 # After ``name:`` (only there), a type annotation: ``password: str``, ``SecretStr``.
 TYPE_VALUE = (
     r"^(?:str|bytes|bytearray|int|float|bool|object|Any|Optional|Union|List|Dict|Tuple"
@@ -439,7 +557,7 @@ SERIES_FOOTER = r"^Name: ([^,]{1,100}), (?:Length: [0-9,]+, )?dtype: \S+$"
 # with %env / export / set, for the assignment rules to be tried.
 NAME_TRIGGERS: list[str] = [
     "pass",
-    "pwd",
+    "pw",
     "secret",
     "token",
     "auth",
@@ -509,11 +627,17 @@ def rules_dict() -> dict[str, Any]:
         "inlineAssignment": INLINE_ASSIGNMENT,
         "containerAssignment": CONTAINER_ASSIGNMENT,
         "stringLiteral": STRING_LITERAL,
+        "callArguments": CALL_ARGUMENTS,
+        "callArgument": CALL_ARGUMENT,
+        "credentialCalls": CREDENTIAL_CALLS,
+        "connectCalls": CONNECT_CALLS,
+        "nonCredentialCalls": NON_CREDENTIAL_CALLS,
         "keepValue": KEEP_VALUE,
         "labelName": LABEL_NAME,
         "continuedString": CONTINUED_STRING,
         "codeValue": CODE_VALUE,
         "typeValue": TYPE_VALUE,
+        "shortNameValue": SHORT_NAME_VALUE,
         "keyishNamePattern": KEYISH_NAME_PATTERN,
         "weakQualifiers": WEAK_QUALIFIERS,
         "credentialValue": CREDENTIAL_VALUE,

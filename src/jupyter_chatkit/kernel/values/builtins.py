@@ -22,8 +22,10 @@ from .common import (
     dataclass_fields,
     hidden,
     hides,
+    hides_in_credential,
     instance_dict,
     is_a,
+    is_credential_class,
     namedtuple_fields,
     qualname,
     quote,
@@ -260,8 +262,11 @@ def describe_object(value: Any) -> dict[str, Any]:
         out["bases"] = mro
     attrs = instance_dict(value)
     if attrs is not None:
+        credential = is_credential_class(type(value))
         out["attributes"] = {
-            str(k): hidden(v) if hides(k, v) else brief(v, 120, 1)
+            str(k): hidden(v)
+            if hides(k, v) or (credential and hides_in_credential(k, v))
+            else brief(v, 120, 1)
             for k, v in itertools.islice(attrs.items(), ATTRIBUTES)
             if is_a(k, str) and not k.startswith("__")
         }

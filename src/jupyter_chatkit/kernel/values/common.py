@@ -30,7 +30,9 @@ from ...context_policy.redact import (
     is_secret_name,
     is_secret_pair,
     marker,
+    normalize_name,
 )
+from ...context_policy.rules import NON_CREDENTIAL_CALLS
 from ...settings import ENV_REDACT_PATTERNS, ENV_REDACT_SECRETS
 
 # Sizes of the compact per-variable entries of list_kernel_variables.
@@ -193,6 +195,52 @@ def hides(name: Any, value: Any) -> bool:
     return is_a(
         value, str | bytes | bytearray | int | float | dict | list | tuple | set | frozenset
     ) or type(value).__name__ in ("SecretStr", "SecretBytes")
+
+
+# Attributes of a credential object (``Creds("ada", "pw")`` keeping them as ``a``, ``b``)
+# that name who or where, not the secret: shown.
+_CREDENTIAL_PUBLIC = frozenset(
+    {
+        "user",
+        "username",
+        "login",
+        "name",
+        "email",
+        "host",
+        "hostname",
+        "port",
+        "url",
+        "realm",
+        "account",
+        "region",
+        "scheme",
+        "encoding",
+    }
+)
+_NOT_CREDENTIAL_CLASSES = frozenset(NON_CREDENTIAL_CALLS)
+
+
+def is_credential_class(cls: type) -> bool:
+    """True for a class whose name marks its instances as credentials (``Creds``,
+    ``HTTPBasicAuth``, ``ApiToken``); a ``Session`` or ``Cookie`` jar is not one."""
+    name = _TYPE_NAME.__get__(cls) if isinstance(cls, type) else None
+    if type(name) is not str:
+        return False
+    normal = normalize_name(name)
+    return normal not in _NOT_CREDENTIAL_CLASSES and is_secret_name(name)
+
+
+def hides_in_credential(name: Any, value: Any) -> bool:
+    """True for a text attribute of a credential object other than who/where it is for
+    (its field names need not say which one is the password)."""
+    if not _kernel_redactor().enabled or not is_a(name, str):
+        return False
+    if normalize_name(name) in _CREDENTIAL_PUBLIC:
+        return False
+    return is_a(value, str | bytes | bytearray | tuple | list)
+
+
+_TYPE_NAME = type.__dict__["__name__"]
 
 
 # Secrets are hidden in the whole leading text before it is cut, so a cut cannot leave
