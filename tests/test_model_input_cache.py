@@ -1,0 +1,187 @@
+"""Stored items are redacted for the model once, not on every turn (model_input.py's
+RedactedItems): the secret stays hidden, each message and tool output is redacted once
+across turns, an edited message is redacted anew, the memory is bounded."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from agents.testing import ModelStep, ScriptedModel, assistant_message
+from chatkit.types import (
+    Attachment,
+    ClientToolCallItem,
+    FileAttachment,
+    InferenceOptions,
+    ThreadItem,
+    UserMessageItem,
+    UserMessageTextContent,
+)
+
+from jupyter_chatkit.assistant.model_input import PolicyConverter, RedactedItems
+from jupyter_chatkit.context_policy import ContextPolicy
+from jupyter_chatkit.context_policy.redact import Redactor
+from jupyter_chatkit.store import open_store
+
+from .chatkit_helpers import make_assistant, req, stream, user_input
+
+# A configured key: hidden by exact value wherever it appears.
+API_KEY = "sk-cachetest-Zq8wL3vN7pX2kR5tYb4M"
+
+
+@pytest.fixture
+def redacted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every text the redactor reads, in order."""
+    seen: list[str] = []
+    real = Redactor.text
+
+    def text(self: Redactor, value: str) -> str:
+        seen.append(value)
+        return real(self, value)
+
+    monkeypatch.setattr(Redactor, "text", text)
+    return seen
+
+
+def message(item_id: str, text: str, **fields: Any) -> UserMessageItem:
+    return UserMessageItem(
+        id=item_id,
+        thread_id="t1",
+        created_at=datetime(2026, 1, 1),
+        content=[UserMessageTextContent(text=text)],
+        inference_options=InferenceOptions(),
+        **fields,
+    )
+
+
+def tool_call(item_id: str, output: Any) -> ClientToolCallItem:
+    return ClientToolCallItem(
+        id=item_id,
+        thread_id="t1",
+        created_at=datetime(2026, 1, 1),
+        status="completed",
+        call_id=f"call_{item_id}",
+        name="get_active_cell",
+        arguments={},
+        output=output,
+    )
+
+
+def policy() -> ContextPolicy:
+    return ContextPolicy(exact=(API_KEY,), prefixed=(API_KEY,))
+
+
+@pytest.mark.asyncio
+async def test_each_message_is_redacted_once_across_turns(
+    tmp_path: Path, redacted: list[str]
+) -> None:
+    store = await open_store(f"sqlite:///{tmp_path / 'chat.sqlite3'}")
+    model = ScriptedModel(
+        [ModelStep(output=[assistant_message(f"answer {i}", item_id=f"m{i}")]) for i in range(3)]
+    )
+    assistant = make_assistant(store, model, api_key=API_KEY)
+    questions = [f"question {i}: my key is {API_KEY}" for i in range(3)]
+    try:
+        events = await stream(assistant, req("threads.create", input=user_input(questions[0])))
+        thread_id = next(e.thread.id for e in events if e.type == "thread.created")
+        for question in questions[1:]:
+            await stream(
+                assistant,
+                req("threads.add_user_message", thread_id=thread_id, input=user_input(question)),
+            )
+        model.assert_complete()
+        # Every turn's request carried the whole history, the key hidden in all of it.
+        assert len(model.calls) == 3
+        for turn, call in enumerate(model.calls):
+            sent = json.dumps(call.input)
+            assert API_KEY not in sent
+            for i in range(turn + 1):
+                assert f"question {i}: my key is" in sent
+            assert sent.count("redacted") >= turn + 1
+        # ...and each message went through the redactor once, on its own turn.
+        for i in range(3):
+            assert sum(f"question {i}: my key is" in text for text in redacted) == 1
+    finally:
+        await store.close()
+
+
+@pytest.mark.asyncio
+async def test_a_converted_message_is_the_same_from_memory(redacted: list[str]) -> None:
+    items: list[ThreadItem] = [
+        message("u1", f"first {API_KEY}"),
+        tool_call("c1", {"source": f"KEY='{API_KEY}'"}),
+        message("u2", "second", quoted_text=f"quoted {API_KEY}"),
+    ]
+    cache = RedactedItems()
+    first = await PolicyConverter(policy(), cache=cache).to_agent_input(items)
+    reads = len(redacted)
+    again = await PolicyConverter(policy(), cache=cache).to_agent_input(items)
+    uncached = await PolicyConverter(policy(), cache=RedactedItems()).to_agent_input(items)
+    assert again == first == uncached
+    assert API_KEY not in json.dumps(first)
+    assert "quoted" in json.dumps(first)  # the last message's quoted text is sent
+    assert cache.info().hits == 3 and cache.info().misses == 3
+    assert len(redacted) == 2 * reads  # the uncached converter's reads only
+    # Changing what a hit returned changes nothing kept.
+    again[0]["content"][0]["text"] = "changed"  # type: ignore[index,typeddict-item]
+    third = await PolicyConverter(policy(), cache=cache).to_agent_input(items)
+    assert third == first
+    # Not last any more: the quoted text is left out, as before (a new entry).
+    converter = PolicyConverter(policy(), cache=cache)
+    later = await converter.to_agent_input([*items, message("u3", "x")])
+    assert "quoted" not in json.dumps(later)
+
+
+@pytest.mark.asyncio
+async def test_an_edited_message_or_output_and_another_policy_are_redacted_anew(
+    redacted: list[str],
+) -> None:
+    cache = RedactedItems()
+    converter = PolicyConverter(policy(), cache=cache)
+    await converter.to_agent_input([message("u1", f"old {API_KEY}")])
+    edited = await converter.to_agent_input([message("u1", f"new {API_KEY}")])
+    assert "new «redacted" in str(edited) and API_KEY not in str(edited)
+    await converter.to_agent_input([tool_call("c1", {"a": API_KEY})])
+    out = await converter.to_agent_input([tool_call("c1", {"a": f"x{API_KEY}"})])
+    assert API_KEY not in json.dumps(out)
+    other = ContextPolicy(exact=("another-secret-value-123",))
+    plain = await PolicyConverter(other, cache=cache).to_agent_input([message("u1", "new sk")])
+    assert cache.info().misses == 5 and cache.info().hits == 0
+    assert "new sk" in json.dumps(plain)
+
+
+@pytest.mark.asyncio
+async def test_the_memory_is_bounded() -> None:
+    cache = RedactedItems(max_entries=2, max_chars=2_000)
+    converter = PolicyConverter(policy(), cache=cache)
+    for i in range(3):
+        await converter.to_agent_input([message(f"u{i}", f"message {i}")])
+    assert cache.info().entries == 2
+    await converter.to_agent_input([message("u0", "message 0")])  # the oldest was dropped
+    assert cache.info().hits == 0
+    await converter.to_agent_input([message("big", "x" * 5_000)])  # never kept
+    assert cache.info().entries == 2 and cache.info().chars <= 2_000
+
+
+@pytest.mark.asyncio
+async def test_an_attachment_that_could_not_be_read_is_read_again() -> None:
+    attachment = FileAttachment(id="a1", name="notes.txt", mime_type="text/plain")
+    item = message("u1", "see the file", attachments=[attachment])
+    fail = [True]
+
+    async def read(attachment_id: str) -> tuple[Attachment, bytes]:
+        if fail[0]:
+            raise OSError("store unavailable")
+        return attachment, f"line 1\npassword: {API_KEY}\n".encode()
+
+    cache = RedactedItems()
+    first = await PolicyConverter(policy(), read, cache=cache).to_agent_input([item])
+    assert "could not be read" in json.dumps(first)
+    fail[0] = False
+    second = await PolicyConverter(policy(), read, cache=cache).to_agent_input([item])
+    assert "line 1" in json.dumps(second) and API_KEY not in json.dumps(second)
+    third = await PolicyConverter(policy(), read, cache=cache).to_agent_input([item])
+    assert third == second and cache.info().hits == 1
