@@ -143,6 +143,9 @@ export function followNotebookThreads(chat: ChatHandle, link: NotebookLink, thre
     if (pending) switchTo();
   });
   link.changed.connect(onChanged);
+  // A notebook attached before the chat was made (restored with the page) gets no
+  // attach event: with nothing remembered in this browser, ask the server now.
+  if (path && !threads.get(path)) void fromServer();
   return () => {
     link.changed.disconnect(onChanged);
     stopRemember();

@@ -361,3 +361,18 @@ for (const [how, label] of [
     assert.deepEqual(opened, ["thr_a", "thr_b"]);
   });
 }
+
+test("a notebook already attached when the sidebar starts, remembered nowhere in this browser, opens its newest conversation on the server", async () => {
+  // Another browser, or cleared storage, with the notebook restored before the sidebar's
+  // chat was made: no attach event follows, yet the notebook has its conversation.
+  stored.clear();
+  const memory = new NotebookThreads();
+  const { chat, listed, opened } = fakeChat({ "a.ipynb": "thr_a" });
+  const { link } = fakeLink();
+  (link as unknown as { panel: unknown }).panel = { context: { path: "a.ipynb" } };
+  followNotebookThreads(chat, link, memory);
+  await settle();
+  assert.deepEqual(listed, [{ notebook: "a.ipynb" }]);
+  assert.deepEqual(opened, ["thr_a"]);
+  assert.equal(memory.get("a.ipynb"), "thr_a");
+});
