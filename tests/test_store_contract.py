@@ -344,3 +344,54 @@ async def test_a_thread_turn_held_by_another_process_is_waited_for(store_url: st
             holder.kill()
         await holder.wait()
         await store.close()
+
+
+@pytest.mark.asyncio
+async def test_a_turn_taken_with_its_thread_reads_it_and_refuses_others(store: SQLStore) -> None:
+    await store.save_thread(thread("thr_a", title="Mine"), ALICE)
+    async with store.thread_turn_reading("thr_a", ALICE) as held:
+        assert (held.id, held.title) == ("thr_a", "Mine")
+        async with store.engine.connect() as conn:
+            assert len((await conn.execute(select(thread_turns))).all()) == 1
+        # Someone else (and an unknown id) is refused while the turn is held, at once:
+        # they do not queue behind it.
+        for ctx, thread_id in ((BOB, "thr_a"), (ALICE, "thr_missing")):
+            refused = asyncio.ensure_future(_enter_turn(store, thread_id, ctx))
+            await asyncio.wait({refused}, timeout=60)  # a safety net against a hang
+            assert refused.done() and isinstance(refused.exception(), NotFoundError)
+    # ... and when it is free: no lease is taken (or left) for them.
+    for ctx, thread_id in ((BOB, "thr_a"), (ALICE, "thr_missing")):
+        with pytest.raises(NotFoundError):
+            await _enter_turn(store, thread_id, ctx)
+    async with store.engine.connect() as conn:
+        assert (await conn.execute(select(thread_turns))).all() == []
+    # The thread read is the one the turn starts from: a title saved by the turn before.
+    await store.save_thread(thread("thr_a", title="Renamed"), ALICE)
+    async with store.thread_turn_reading("thr_a", ALICE) as held:
+        assert held.title == "Renamed"
+
+
+async def _enter_turn(store: SQLStore, thread_id: str, ctx: RequestContext) -> None:
+    async with store.thread_turn_reading(thread_id, ctx):
+        pass
+
+
+@pytest.mark.asyncio
+async def test_an_item_added_with_the_newest_items_read_back(store: SQLStore) -> None:
+    await filled(store, 3)
+    new = user("msg_new", "new", 10)
+    page = await store.add_item_reading_newest("thr_a", new, 2, ALICE)
+    # As load_thread_items(..., None, 2, "desc") reads them, the new item first.
+    read = await store.load_thread_items("thr_a", None, 2, "desc", ALICE)
+    assert [i.id for i in page.data] == [i.id for i in read.data] == ["msg_new", "msg2"]
+    assert (page.has_more, page.after) == (read.has_more, read.after) == (True, "msg2")
+    whole = await store.add_item_reading_newest("thr_a", user("msg_5", "5", 11), 10, ALICE)
+    assert [i.id for i in whole.data] == ["msg_5", "msg_new", "msg2", "msg1", "msg0"]
+    assert (whole.has_more, whole.after) == (False, None)
+    assert whole.data[0] == user("msg_5", "5", 11)
+    # Not the caller's thread, or none: refused, and nothing is saved.
+    for ctx, thread_id in ((BOB, "thr_a"), (ALICE, "thr_missing")):
+        with pytest.raises(NotFoundError):
+            await store.add_item_reading_newest(thread_id, user("msg_x", "x", 12), 5, ctx)
+    after = await store.load_thread_items("thr_a", None, 10, "asc", ALICE)
+    assert [i.id for i in after.data] == ["msg0", "msg1", "msg2", "msg_new", "msg_5"]

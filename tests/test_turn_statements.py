@@ -4,6 +4,7 @@ into the request path show up here."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,12 +13,16 @@ from typing import Any
 
 import pytest
 from agents.testing import ModelStep, ScriptedModel, assistant_message
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 
+from jupyter_chatkit.protocol import RequestContext
 from jupyter_chatkit.store import open_store
+from jupyter_chatkit.store.schema import thread_turns
 
-from .chatkit_helpers import make_assistant, req, stream, user_input
+from .chatkit_helpers import ALICE, make_assistant, req, stream, user_input
+
+BOB = RequestContext(user_id="bob")
 
 
 @contextmanager
@@ -75,13 +80,92 @@ async def test_a_new_threads_first_turn_reads_nothing_back(tmp_path: Path) -> No
                 assistant,
                 req("threads.add_user_message", thread_id=thread_id, input=user_input("more")),
             )
-        # The thread is read for its owner and for the turn, its items once (the history:
-        # the question and the answer before it reach the model), and every read is one
-        # snapshot (BEGIN DEFERRED).
-        assert sum(s.startswith("SELECT items.id") for s in follow_up) == 1
-        assert follow_up.count("BEGIN DEFERRED") == 3
+        # Four transactions: the thread read (its owner, the state the turn starts from)
+        # with the turn's lease; the question saved with the history read (the question
+        # and the answer before it reach the model); the answer; the lease's release.
+        assert follow_up == [
+            "BEGIN IMMEDIATE",
+            "SELECT threads.id, threads.title,",
+            "INSERT INTO thread_turns",
+            "BEGIN IMMEDIATE",
+            "UPDATE threads SET",
+            "INSERT INTO items",
+            "SELECT items.id, items.payload,",
+            "BEGIN IMMEDIATE",
+            "UPDATE threads SET",
+            "INSERT INTO items",
+            "BEGIN IMMEDIATE",
+            "DELETE FROM thread_turns",
+        ]
         texts = model_input_texts(model)
         assert any("what is in df?" in t for t in texts) and any("more" in t for t in texts)
         model.assert_complete()
+    finally:
+        await store.close()
+
+
+@pytest.mark.asyncio
+async def test_a_follow_up_answers_from_the_history_read_with_its_question(
+    tmp_path: Path,
+) -> None:
+    # The history read in the question's transaction is the thread's newest items, the
+    # question first: earlier turns reach the model in order, within history_max_items.
+    store = await open_store(f"sqlite:///{tmp_path / 'chat.sqlite3'}")
+    model = ScriptedModel(
+        [ModelStep(output=[assistant_message(f"answer {i}", item_id=f"m{i}")]) for i in range(4)]
+    )
+    assistant = make_assistant(store, model, history_max_items=4)
+    try:
+        events = await stream(assistant, req("threads.create", input=user_input("question 0")))
+        thread_id = next(e.thread.id for e in events if e.type == "thread.created")
+        for i in range(1, 4):
+            question = user_input(f"question {i}")
+            await stream(
+                assistant, req("threads.add_user_message", thread_id=thread_id, input=question)
+            )
+        texts = " ".join(model_input_texts(model))
+        # Four items: question 2, answer 2, question 3 (question 1's answer would start
+        # the history with an answer, so it is dropped with its question).
+        assert "question 1" not in texts and "answer 1" not in texts
+        assert texts.index("question 2") < texts.index("answer 2") < texts.index("question 3")
+        page = await store.load_thread_items(thread_id, None, 20, "asc", ALICE)
+        kinds = [item.type for item in page.data]
+        assert kinds == ["user_message", "assistant_message"] * 4
+        model.assert_complete()
+    finally:
+        await store.close()
+
+
+@pytest.mark.asyncio
+async def test_a_follow_up_from_someone_else_is_refused_without_waiting_or_writing(
+    tmp_path: Path,
+) -> None:
+    store = await open_store(f"sqlite:///{tmp_path / 'chat.sqlite3'}")
+    model = ScriptedModel([ModelStep(output=[assistant_message("Hello", item_id="m1")])])
+    assistant = make_assistant(store, model)
+    try:
+        events = await stream(assistant, req("threads.create", input=user_input("mine")))
+        thread_id = next(e.thread.id for e in events if e.type == "thread.created")
+        body = req("threads.add_user_message", thread_id=thread_id, input=user_input("theirs"))
+        # While the owner's turn runs, another user's message is refused at once (it does
+        # not queue behind the turn), and nothing is written for it.
+        async with store.thread_turn(thread_id):
+            with recorded_statements() as statements:
+                refused = asyncio.ensure_future(stream(assistant, body, BOB))
+                # A safety net against a hang, not a timing assertion.
+                await asyncio.wait({refused}, timeout=60)
+                assert refused.done()
+        assert [e.type for e in refused.result()] == ["error"]
+        assert "No such conversation" in str(refused.result()[0])
+        assert not any(s.split()[0] in {"INSERT", "UPDATE", "DELETE"} for s in statements)
+        # Once the turn is free, the same: refused in the transaction that would take the
+        # turn, which then takes none (and has none to release).
+        with recorded_statements() as statements:
+            assert [e.type for e in await stream(assistant, body, BOB)] == ["error"]
+        assert statements == ["BEGIN IMMEDIATE", "SELECT threads.id, threads.title,"]
+        async with store.engine.connect() as conn:
+            assert (await conn.execute(select(thread_turns))).all() == []
+        page = await store.load_thread_items(thread_id, None, 20, "asc", ALICE)
+        assert [item.type for item in page.data] == ["user_message", "assistant_message"]
     finally:
         await store.close()

@@ -168,8 +168,24 @@ async def read_history(
         if len(newest_first) >= MAX_TURN_ITEMS:
             break
         after = page.after
+    return newest_history(newest_first, complete, max_items, max_tokens)
+
+
+def newest_history(
+    newest_first: list[ThreadItem], complete: bool, max_items: int, max_tokens: int
+) -> History:
+    """The :class:`History` of a thread whose newest items (newest first, down to the
+    turn's user message or the thread's start) were read as ``newest_first``."""
     items = bound_items(list(reversed(newest_first)), max_items, max_tokens)
     return History(items=items, newest=newest_first, complete=complete)
+
+
+def page_history(page: Page[ThreadItem], max_items: int, max_tokens: int) -> History:
+    """What :func:`read_history` reads, from its first page (the thread's newest
+    ``max_items`` items, newest first) read elsewhere, e.g. in the transaction that
+    saved the turn's user message, which is then the page's first item."""
+    complete = not page.has_more or page.after is None
+    return newest_history(list(page.data), complete, max_items, max_tokens)
 
 
 def first_turn_history(message: ThreadItem, max_items: int, max_tokens: int) -> History:
@@ -178,9 +194,7 @@ def first_turn_history(message: ThreadItem, max_items: int, max_tokens: int) -> 
     For a new thread's first turn, whose message was just saved: answered from that
     message (as the store reads it back), without a query.
     """
-    return History(
-        items=bound_items([message], max_items, max_tokens), newest=[message], complete=True
-    )
+    return newest_history([message], True, max_items, max_tokens)
 
 
 class PreloadedTail:

@@ -63,7 +63,7 @@ from .agent import build_agent, build_title_agent
 from .agent_tools import METADATA_KEY, thread_agent_settings
 from .agent_undo import ACTION_UNDO_AGENT_STEPS, undo_steps
 from .cards import POSITIONS, card_code, mark_inserted
-from .history import History, PreloadedTail, first_turn_history, read_history
+from .history import History, PreloadedTail, first_turn_history, page_history, read_history
 from .mcp import McpTools
 from .message_edit import ACTION_EDIT_MESSAGE, edit_message
 from .model_choice import ModelChoice
@@ -110,9 +110,10 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         # The notebook a new thread's first request names, until that turn ends (recorded
         # after it, or by handle_stream_cancelled when it is stopped).
         self._new_notebooks: dict[str, str | None] = {}
-        # A new thread's first message as stored, until its first respond() (which then
-        # needs no read of the thread: that message is all there is).
-        self._first_messages: dict[str, ThreadItem] = {}
+        # A turn's history read with its user message's save (for a new thread: that
+        # message alone), by thread id, until the turn's respond() (which then reads
+        # nothing). One turn per thread at a time (thread_turn), so one entry each.
+        self._histories: dict[str, History] = {}
         self.title_agent = build_title_agent()
 
     @property
@@ -236,6 +237,18 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
 
         (Overrides a private method of chatkit 1.6.5's ``ChatKitServer``.)
         """
+        if isinstance(request, ThreadsAddUserMessageReq) and not request.params.input.attachments:
+            thread_id = request.params.thread_id
+            # Only the owner may queue on a thread's turn (checked in the same hop that
+            # takes it, which also reads the thread the turn starts from).
+            async with self.sql_store.thread_turn_reading(thread_id, context) as thread:
+                self._turn_requests[thread_id] = TurnRequest.of(request)
+                try:
+                    async for event in self._add_user_message(request, thread, context):
+                        yield event
+                finally:
+                    self._turn_requests.pop(thread_id, None)
+            return
         if not isinstance(request, ThreadsCreateReq):
             thread_id = request.params.thread_id
             # Only the owner may queue on a thread's turn.
@@ -304,14 +317,40 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         yield ThreadCreatedEvent(thread=self._to_thread_response(thread))
         yield ThreadItemDoneEvent(item=message)
         if stored is not None:
-            self._first_messages[thread.id] = stored
+            max_items, max_tokens = self._history_limits()
+            self._histories[thread.id] = first_turn_history(stored, max_items, max_tokens)
         try:
             async for event in self._process_events(
                 thread, context, lambda: self.respond(thread, message, context)
             ):
                 yield event
         finally:
-            self._first_messages.pop(thread.id, None)
+            self._histories.pop(thread.id, None)
+
+    async def _add_user_message(
+        self, request: ThreadsAddUserMessageReq, thread: ThreadMetadata, context: RequestContext
+    ) -> AsyncGenerator[ThreadStreamEvent, None]:
+        """ChatKit's ``threads.add_user_message`` (chatkit 1.6.5) for a message without
+        attachments, with the message saved and the turn's history read in one
+        transaction (respond() then reads nothing). The same events in the same order.
+        """
+        message = await self._build_user_message_item(request.params.input, thread, context)
+        max_items, max_tokens = self._history_limits()
+        page = await self.sql_store.add_item_reading_newest(
+            thread.id, message, max(1, max_items), context
+        )
+        yield ThreadItemDoneEvent(item=message)
+        self._histories[thread.id] = page_history(page, max_items, max_tokens)
+        try:
+            async for event in self._process_events(
+                thread, context, lambda: self.respond(thread, message, context)
+            ):
+                yield event
+        finally:
+            self._histories.pop(thread.id, None)
+
+    def _history_limits(self) -> tuple[int, int]:
+        return self.settings.history_max_items, self.settings.history_max_tokens
 
     def _to_thread_response(self, thread: Any) -> Any:
         """ChatKit's thread response plus the thread's Ask/Agent settings (nothing else
@@ -437,11 +476,12 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
                 )
 
     async def _read_history(self, thread: ThreadMetadata, context: RequestContext) -> History:
-        """The thread's bounded history; a new thread's first turn reads nothing."""
-        max_items, max_tokens = self.settings.history_max_items, self.settings.history_max_tokens
-        first = self._first_messages.pop(thread.id, None)
-        if first is not None:
-            return first_turn_history(first, max_items, max_tokens)
+        """The thread's bounded history; read already when the turn's message was saved
+        (a new thread's first turn, a follow-up), else read now."""
+        history = self._histories.pop(thread.id, None)
+        if history is not None:
+            return history
+        max_items, max_tokens = self._history_limits()
         return await read_history(self.store, thread, context, max_items, max_tokens)
 
     async def add_feedback(

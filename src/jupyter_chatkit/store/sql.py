@@ -15,8 +15,8 @@ Rules every method follows:
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Collection, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 from uuid import uuid4
 
@@ -167,6 +167,24 @@ class SQLStore(Store[RequestContext]):
         longer than :data:`~.turns.WAIT_SECONDS`.
         """
         return self._turns.hold(thread_id)
+
+    def thread_turn_reading(
+        self, thread_id: str, context: RequestContext
+    ) -> AbstractAsyncContextManager[ThreadMetadata]:
+        """:meth:`thread_turn` for this user's thread, yielding the thread as it is when
+        the turn starts: read in the transaction that takes the turn (one hop for both).
+
+        ``NotFoundError`` (and no turn taken or waited for) if the user has no such thread.
+        """
+        params = {"thread_id": thread_id, "user_id": context.user_id}
+
+        def read(conn: Connection) -> Row[Any]:
+            row = conn.execute(THREAD_BY_ID, params).one_or_none()
+            if row is None:
+                raise thread_not_found(thread_id)
+            return row
+
+        return _decoded(self._turns.hold_reading(thread_id, read))
 
     # ids ---------------------------------------------------------------------------
 
@@ -340,6 +358,40 @@ class SQLStore(Store[RequestContext]):
             return item_page(conn, thread_id, user_id, position, direction, limit)
 
         page, has_more = await self._hop.read(read)
+        return self._item_page(thread_id, page, has_more)
+
+    async def add_thread_item(
+        self, thread_id: str, item: ThreadItem, context: RequestContext
+    ) -> None:
+        """Append an item to this user's thread (an existing id is updated in place)."""
+        await self._upsert_item(thread_id, item, context)
+
+    async def add_item_reading_newest(
+        self, thread_id: str, item: ThreadItem, limit: int, context: RequestContext
+    ) -> Page[ThreadItem]:
+        """:meth:`add_thread_item`, then the thread's newest ``limit`` items (``item``
+        first) in the same transaction, as ``load_thread_items(thread_id, None, limit,
+        "desc")`` would return them: a turn saves its message and reads its history in
+        one hop, and reads exactly what it wrote."""
+        direction, limit = check_page(limit, "desc")
+        values = item_values(thread_id, item, context)
+        upsert = item_upsert(self._dialect)
+        user_id = context.user_id
+
+        def write(conn: Connection) -> tuple[Sequence[Row[Any]], bool]:
+            touch_thread(conn, thread_id, user_id)
+            conn.execute(upsert, values)
+            return item_page(conn, thread_id, user_id, None, direction, limit)
+
+        try:
+            page, has_more = await self._hop.write(write)
+        except IntegrityError:
+            raise thread_not_found(thread_id) from None
+        return self._item_page(thread_id, page, has_more)
+
+    def _item_page(
+        self, thread_id: str, page: Sequence[Row[Any]], has_more: bool
+    ) -> Page[ThreadItem]:
         data = [
             item
             for row in page
@@ -347,12 +399,6 @@ class SQLStore(Store[RequestContext]):
             is not None
         ]
         return Page(data=data, has_more=has_more, after=next_cursor(page, has_more))
-
-    async def add_thread_item(
-        self, thread_id: str, item: ThreadItem, context: RequestContext
-    ) -> None:
-        """Append an item to this user's thread (an existing id is updated in place)."""
-        await self._upsert_item(thread_id, item, context)
 
     async def save_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
         """Insert or update an item of this user's thread, keeping its position if it exists."""
@@ -555,3 +601,13 @@ class SQLStore(Store[RequestContext]):
             attachments.c.id == attachment_id, attachments.c.user_id == context.user_id
         )
         await self._hop.write(lambda conn: conn.execute(stmt))
+
+
+@asynccontextmanager
+async def _decoded(
+    holding: AbstractAsyncContextManager[Row[Any] | None],
+) -> AsyncIterator[ThreadMetadata]:
+    """A held turn's thread row, decoded on the event loop (not in the writer thread)."""
+    async with holding as row:
+        assert row is not None  # read by THREAD_BY_ID, which raises rather than return None
+        yield decode_thread(row)

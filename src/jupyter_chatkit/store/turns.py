@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any, TypeVar
 from uuid import uuid4
 
-from sqlalchemy import delete, update
+from sqlalchemy import bindparam, delete, update
 from sqlalchemy.engine import Connection
 
 from .engine import Dialect, dialect_insert
@@ -41,9 +43,50 @@ WAIT_SECONDS = 600.0
 
 _POLL_FIRST, _POLL_MAX = 0.01, 0.25
 
+T = TypeVar("T")
+
+
+@functools.cache
+def _take_statement(dialect: Dialect) -> Any:
+    """Take a lease that is free or lapsed, built once per dialect (building it per turn
+    cost more Python time than the database takes to run it)."""
+    stmt = dialect_insert(dialect, thread_turns).values(
+        thread_id=bindparam("l_thread_id", type_=thread_turns.c.thread_id.type),
+        owner=bindparam("l_owner", type_=thread_turns.c.owner.type),
+        expires_us=bindparam("l_expires_us", type_=thread_turns.c.expires_us.type),
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=[thread_turns.c.thread_id],
+        set_={"owner": stmt.excluded.owner, "expires_us": stmt.excluded.expires_us},
+        # Only a lapsed lease can be taken over.
+        where=thread_turns.c.expires_us < bindparam("l_now", type_=thread_turns.c.expires_us.type),
+    )
+
+
+_RENEW = (
+    update(thread_turns)
+    .where(
+        thread_turns.c.thread_id == bindparam("l_thread_id"),
+        thread_turns.c.owner == bindparam("l_owner"),
+    )
+    .values(expires_us=bindparam("l_expires_us", type_=thread_turns.c.expires_us.type))
+)
+_RELEASE = delete(thread_turns).where(
+    thread_turns.c.thread_id == bindparam("l_thread_id"),
+    thread_turns.c.owner == bindparam("l_owner"),
+)
+
 
 class ThreadBusyError(ValueError):
     """Another turn held the thread for longer than :data:`WAIT_SECONDS`."""
+
+
+class _Refused(Exception):
+    """The read of :meth:`ThreadTurns.hold_reading` raised ``error``: no lease taken."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(type(error).__name__)
+        self.error = error
 
 
 class ThreadTurns:
@@ -58,10 +101,29 @@ class ThreadTurns:
     @asynccontextmanager
     async def hold(self, thread_id: str) -> AsyncIterator[None]:
         """Hold ``thread_id``'s turn for the body of the ``async with``."""
+        async with self.hold_reading(thread_id, None):
+            yield
+
+    @asynccontextmanager
+    async def hold_reading(
+        self, thread_id: str, read: Callable[[Connection], T] | None
+    ) -> AsyncIterator[T | None]:
+        """:meth:`hold`, yielding ``read(conn)`` run in the transaction that takes the
+        lease (the state the turn starts from, in the same hop). If ``read`` raises
+        (say, the thread is not the caller's) no lease is taken and the error passes on.
+
+        Only a caller that ``read`` accepts queues: when a turn of the thread is running
+        in this process, ``read`` runs once before waiting for it too.
+        """
+        if read is not None and thread_id in self._local:
+            await self._writes.read(read)
         async with self._local_lock(thread_id):
             owner = uuid4().hex
             try:
-                await self._acquire(thread_id, owner)
+                result = await self._acquire(thread_id, owner, read)
+            except _Refused as refused:
+                # ``read`` failed in the lease's transaction: nothing was taken.
+                raise refused.error from None
             except BaseException:
                 # Cancelled (Stop, a closed browser) or failed after the lease's write may
                 # have committed: nobody would release it, and the thread's next message
@@ -70,7 +132,7 @@ class ThreadTurns:
                 raise
             renewing = asyncio.ensure_future(self._renew(thread_id, owner))
             try:
-                yield
+                yield result
             finally:
                 renewing.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -92,10 +154,15 @@ class ThreadTurns:
             else:
                 self._local[thread_id] = (lock, users - 1)
 
-    async def _acquire(self, thread_id: str, owner: str) -> None:
+    async def _acquire(
+        self, thread_id: str, owner: str, read: Callable[[Connection], T] | None
+    ) -> T | None:
         deadline = time.monotonic() + WAIT_SECONDS
         pause = _POLL_FIRST
-        while not await self._try_acquire(thread_id, owner):
+        while True:
+            taken, result = await self._try_acquire(thread_id, owner, read)
+            if taken:
+                return result
             if time.monotonic() > deadline:
                 raise ThreadBusyError(
                     "This conversation is still busy with another message; try again "
@@ -104,26 +171,37 @@ class ThreadTurns:
             await asyncio.sleep(pause)
             pause = min(pause * 2, _POLL_MAX)
 
-    async def _try_acquire(self, thread_id: str, owner: str) -> bool:
+    async def _try_acquire(
+        self, thread_id: str, owner: str, read: Callable[[Connection], T] | None
+    ) -> tuple[bool, T | None]:
         now = now_us()
-        expires = now + int(LEASE_SECONDS * 1_000_000)
-        stmt = dialect_insert(self._dialect, thread_turns).values(
-            thread_id=thread_id, owner=owner, expires_us=expires
-        )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[thread_turns.c.thread_id],
-            set_={"owner": stmt.excluded.owner, "expires_us": stmt.excluded.expires_us},
-            # Only a lapsed lease can be taken over.
-            where=thread_turns.c.expires_us < now,
-        )
-        return bool(await self._writes.write(lambda conn: conn.execute(stmt).rowcount))
+        params = {
+            "l_thread_id": thread_id,
+            "l_owner": owner,
+            "l_expires_us": now + int(LEASE_SECONDS * 1_000_000),
+            "l_now": now,
+        }
+        stmt = _take_statement(self._dialect)
+
+        def take(conn: Connection) -> tuple[bool, T | None]:
+            # Read first: if it raises, the transaction ends without a lease.
+            try:
+                result = read(conn) if read is not None else None
+            except Exception as exc:
+                raise _Refused(exc) from exc
+            return bool(conn.execute(stmt, params).rowcount), result
+
+        return await self._writes.write(take)
 
     async def _renew(self, thread_id: str, owner: str) -> None:
         def renew(conn: Connection) -> None:
             conn.execute(
-                update(thread_turns)
-                .where(thread_turns.c.thread_id == thread_id, thread_turns.c.owner == owner)
-                .values(expires_us=now_us() + int(LEASE_SECONDS * 1_000_000))
+                _RENEW,
+                {
+                    "l_thread_id": thread_id,
+                    "l_owner": owner,
+                    "l_expires_us": now_us() + int(LEASE_SECONDS * 1_000_000),
+                },
             )
 
         while True:
@@ -134,10 +212,8 @@ class ThreadTurns:
                 logger.warning("Could not renew a thread turn: %s", type(exc).__name__)
 
     async def _release(self, thread_id: str, owner: str) -> None:
-        stmt = delete(thread_turns).where(
-            thread_turns.c.thread_id == thread_id, thread_turns.c.owner == owner
-        )
+        params = {"l_thread_id": thread_id, "l_owner": owner}
         try:
-            await self._writes.write(lambda conn: conn.execute(stmt))
+            await self._writes.write(lambda conn: conn.execute(_RELEASE, params))
         except Exception as exc:  # the lease lapses on its own
             logger.warning("Could not release a thread turn: %s", type(exc).__name__)
