@@ -120,3 +120,67 @@ def test_a_real_kernel_describes_hostile_values_without_running_them_and_hides_s
     # What the model needs is there: names, types, the error and the frame that raised.
     assert "Hostile" in log and "login" in log and "api_key" in log
     assert "PermissionError" in log and "repeated" in log and "line 3, in connect" in log
+
+
+POSITIONAL = {
+    "%env output": "envPw-Qz7xL2mW9",
+    "dataclass by position": "dcPw-Kp4mW9zQ2",
+    "function by position": "fnPw-Hx5nB8cV1",
+    "credential object": "objPw-Lq2wE9rT5",
+}
+
+
+def test_a_real_kernel_hides_secrets_passed_by_position_and_shown_by_name(
+    kernel_provider: FakeLLM, tmp_path: Path
+) -> None:
+    """Secrets the text alone cannot tell: ``%env DB_PASSWORD`` shows the value, a
+    dataclass or a function of the user's takes the password by position, an object of
+    a class named ``Creds`` keeps it in a field named ``b``. The kernel knows the
+    parameter and class names; none of the secrets reaches the model."""
+    s = POSITIONAL
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("%load_ext jupyter_chatkit"),
+        nbformat.v4.new_code_cell(
+            f"import os, dataclasses\nos.environ['DB_PASSWORD'] = {s['%env output'][::-1]!r}[::-1]"
+        ),
+        nbformat.v4.new_code_cell("%env DB_PASSWORD"),
+        nbformat.v4.new_code_cell(
+            "@dataclasses.dataclass\nclass DC:\n    user: str\n    password: str\n"
+            f"dc = DC('ada', {s['dataclass by position']!r})"
+        ),
+        nbformat.v4.new_code_cell(
+            "class Creds:\n    def __init__(self, a, b):\n        self.a, self.b = a, b\n"
+            f"cr = Creds('ada', {s['credential object'][::-1]!r}[::-1])"
+        ),
+        nbformat.v4.new_code_cell(
+            "def sign_up(user, passphrase):\n    return 1 / 0\n"
+            f"sign_up('ada', {s['function by position']!r})"
+        ),
+        nbformat.v4.new_code_cell(
+            "from jupyter_chatkit import Chat\nanswer = Chat().ask('What went wrong?')\nanswer.ok"
+        ),
+    ]
+    calls = [
+        ToolCall("get_notebook_cells", {"max_cells": 50}),
+        ToolCall("inspect_kernel_variable", {"name": "dc"}),
+        ToolCall("inspect_kernel_variable", {"name": "cr"}),
+        ToolCall("get_active_cell", {}),
+    ]
+    kernel_provider.script(*(Reply(tool_calls=[c]) for c in calls), Reply("Done."))
+    NotebookClient(
+        nb,
+        timeout=180,
+        kernel_name="python3",
+        allow_errors=True,
+        resources={"metadata": {"path": str(tmp_path)}},
+    ).execute()
+    assert nb.cells[-1].outputs[-1]["data"]["text/plain"] == "True", nb.cells[-1].outputs
+    # The notebook itself shows the user everything; only the model's view is redacted.
+    assert s["%env output"] in json.dumps(nb.cells[2].outputs)
+    log = json.dumps(kernel_provider.requests, ensure_ascii=False)
+    assert len(kernel_provider.requests) == len(calls) + 1
+    for place, secret in s.items():
+        assert secret not in log, place
+    # What the model needs is still there: the call, the user, the error.
+    assert "sign_up(" in log and "ZeroDivisionError" in log and "DC(" in log and "ada" in log

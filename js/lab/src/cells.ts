@@ -10,7 +10,7 @@ import type { Cell, ICodeCellModel } from "@jupyterlab/cells";
 import type * as nbformat from "@jupyterlab/nbformat";
 import type { NotebookPanel } from "@jupyterlab/notebook";
 import { cellOutputs } from "./prompts";
-import { policyResult, stripAnsi } from "./redact";
+import { hideShownSecret, namesSecret, policyResult, stripAnsi } from "./redact";
 
 /**
  * Limits, in characters. A whole result stays under 16k characters of JSON whatever
@@ -212,6 +212,8 @@ export function cellInfo(cell: Cell, index: number, includeOutputs: boolean): Ce
   const outputs: OutputText[] = [];
   let used = 0;
   const raw = cellOutputs(cell);
+  // `%env DB_PASSWORD`, `print(token)`: a one-line output is the secret the line names.
+  const showsSecret = namesSecret(info.source);
   for (const output of raw) {
     const room = LIMITS.cellOutputChars - used;
     if (room <= 0) {
@@ -219,6 +221,7 @@ export function cellInfo(cell: Cell, index: number, includeOutputs: boolean): Ce
       break;
     }
     const o = outputText(output, Math.min(LIMITS.outputChars, room));
+    if (showsSecret && o.output_type !== "error") o.text = hideShownSecret(o.text);
     used += o.text.length;
     outputs.push(o);
   }

@@ -144,6 +144,35 @@ export function marker(what: string): string {
   return `${RULES.placeholderOpen}${what}${RULES.placeholderClose}`;
 }
 
+const WORD = /[A-Za-z_][A-Za-z0-9_]*/g;
+const ASSIGNMENT_LINE = /^\s*[A-Za-z_][A-Za-z0-9_.[\]'", ]*(?<![=!<>])=(?!=)/;
+
+/**
+ * True when a cell's last line names a secret (`%env DB_PASSWORD`, `print(token)`,
+ * `os.environ["API_KEY"]`): what the cell prints or returns may be that secret.
+ * Mirrors Python's `names_secret`.
+ */
+export function namesSecret(source: string): boolean {
+  const lines = source.slice(-2000).split(/\r?\n|\r/);
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i].trim();
+    if (!line || line.startsWith("#")) continue;
+    if (ASSIGNMENT_LINE.test(line)) return false; // `x = ...` shows nothing
+    return (line.slice(0, 500).match(WORD) ?? []).some((w) => isSecretName(w));
+  }
+  return false;
+}
+
+/** A one-line output of a cell that `namesSecret`, as a placeholder (flags, short
+ * numbers and empty outputs stay). */
+export function hideShownSecret(text: string): string {
+  const inner = text.trim();
+  const bare = inner.replace(/^['"]+|['"]+$/g, "");
+  if (!inner || inner.includes("\n") || inner.length > 2000 || bare.startsWith(RULES.placeholderOpen)) return text;
+  if (KEEP_VALUE.test(bare.toLowerCase())) return text;
+  return marker(`str, ${bare.length.toLocaleString("en-US")} chars`);
+}
+
 function describeHidden(value: unknown): string {
   if (typeof value === "string") return `str, ${value.length.toLocaleString("en-US")} chars`;
   if (Array.isArray(value)) return `list, ${value.length} items`;

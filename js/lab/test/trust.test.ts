@@ -8,8 +8,9 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { reduceTraceback } from "../src/cells";
-import { Redactor, isSecretName, policyResult, redactText } from "../src/redact";
+import type { Cell } from "@jupyterlab/cells";
+import { cellInfo, reduceTraceback } from "../src/cells";
+import { Redactor, isSecretName, namesSecret, policyResult, redactText } from "../src/redact";
 
 interface Leak {
   id: string;
@@ -88,4 +89,25 @@ test("a wide aligned header over rows of a million characters is linear work", (
   const line = "0  " + cells.join("  ");
   const hidden = new Redactor().text(`${wide}\n${line}\n${line}`);
   assert.ok(cells.every((c) => !hidden.includes(c)));
+});
+
+test("a one-line output of a cell whose last line names a secret is hidden; other outputs stay", () => {
+  const cell = (source: string, text: string) =>
+    ({
+      model: {
+        type: "code",
+        executionCount: 3,
+        sharedModel: { getSource: () => source },
+        outputs: { toJSON: () => [{ output_type: "execute_result", data: { "text/plain": text }, metadata: {}, execution_count: 3 }] },
+      },
+    }) as unknown as Cell;
+  for (const source of ["%env DB_PASSWORD", "print(token)", 'os.environ["API_KEY"]', "import os\ncreds.pw"]) {
+    const info = cellInfo(cell(source, "'envPw-Qz7xL2mW9'"), 0, true);
+    assert.ok(!JSON.stringify(info).includes("envPw-Qz7xL2mW9"), source);
+    assert.ok(info.outputs?.[0].text.startsWith("«redacted: "), source);
+  }
+  assert.equal(cellInfo(cell("len(password)", "14"), 0, true).outputs?.[0].text, "14");
+  assert.equal(cellInfo(cell("df.head()", "'plain text'"), 0, true).outputs?.[0].text, "'plain text'");
+  assert.equal(cellInfo(cell("x = password", "'shown'"), 0, true).outputs?.[0].text, "'shown'");
+  assert.ok(namesSecret("%env DB_PASSWORD") && !namesSecret("token_count") && !namesSecret("x = token"));
 });

@@ -205,6 +205,34 @@ def keeps_unquoted(value: str, constant: bool, name: str = "", sep: str = "") ->
     return bool(name) and value.rstrip(",;") == name.rsplit(".", 1)[-1]
 
 
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ASSIGNMENT_LINE = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_.\[\]'\", ]*(?<![=!<>])=(?!=)")
+
+
+def names_secret(source: str) -> bool:
+    """True when a cell's last line names a secret (``%env DB_PASSWORD``, ``print(token)``,
+    ``os.environ["API_KEY"]``): what the cell prints or returns may be that secret."""
+    for line in reversed(source[-2000:].splitlines()):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if _ASSIGNMENT_LINE.match(stripped):
+            return False  # ``x = ...`` shows nothing
+        return any(is_secret_name(w) for w in _WORD.findall(stripped[:500]))
+    return False
+
+
+def hide_shown_secret(text: str) -> str:
+    """A one-line output of a cell that :func:`names_secret` as a placeholder (a flag, a
+    short number or an empty output stays); longer outputs are left to the rules."""
+    inner = text.strip()
+    if not inner or "\n" in inner or len(inner) > 2000 or is_placeholder(inner.strip("'\"")):
+        return text
+    if _KEEP_VALUE.match(inner.strip("'\"").lower()):
+        return text
+    return marker(f"str, {len(inner.strip(chr(39) + chr(34))):,} chars")
+
+
 def is_env_allowed(name: str) -> bool:
     """True for environment variables whose values are harmless (PATH, HOME, LANG, ...)."""
     return name in _ENV_ALLOW or any(name.startswith(p) for p in rules.ENV_ALLOW_PREFIXES)

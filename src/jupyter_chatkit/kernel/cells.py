@@ -12,8 +12,11 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..context_policy import RESULT_BUDGET, dumps
+from ..context_policy.redact import hide_shown_secret, names_secret
 from . import executions, notebook_file
+from .signatures import hide_positional_secrets
 from .values import clip, qualname, summarize
+from .values.common import hidden, is_a
 
 if TYPE_CHECKING:
     from .introspect import KernelView
@@ -41,20 +44,62 @@ def _cell_entry(
     outputs: Mapping[int, Any],
     errors: Mapping[int, dict[str, Any]],
     with_output: bool,
+    namespace: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     cell: dict[str, Any] = {
         "execution_count": count,
         "cell_type": "code",
-        "source": clip(source, CELL_SOURCE_CHARS),
+        "source": _source(source, namespace),
     }
     if with_output and count in outputs:
-        try:
-            cell["result"] = summarize(outputs[count])
-        except Exception:
-            cell["result"] = {"type": qualname(outputs[count])}
+        value = outputs[count]
+        if names_secret(source) and is_a(value, str | bytes | bytearray):
+            # ``%env DB_PASSWORD``, ``token``: the result is the secret the line names.
+            cell["result"] = {"type": qualname(value), "value": hidden(value)}
+        else:
+            try:
+                cell["result"] = summarize(value)
+            except Exception:
+                cell["result"] = {"type": qualname(value)}
     if with_output and count in errors:
-        cell["error"] = errors[count]
+        cell["error"] = _error(errors[count], namespace)
     return cell
+
+
+def _source(source: str, namespace: Mapping[str, Any] | None) -> str:
+    """A cell's source, bounded, with literals passed by position to the user's own
+    secret-named parameters hidden (``DC("ada", "pw")`` for a dataclass DC(user,
+    password)); the context policy redacts the rest."""
+    text = clip(source, CELL_SOURCE_CHARS)
+    return hide_positional_secrets(text, namespace) if namespace is not None else text
+
+
+def _hide_shown_outputs(cell: dict[str, Any]) -> dict[str, Any]:
+    """A saved cell whose last line names a secret: its one-line outputs hidden."""
+    source = cell.get("source")
+    outputs = cell.get("outputs")
+    if not isinstance(source, str) or not isinstance(outputs, list) or not names_secret(source):
+        return cell
+    cell["outputs"] = [
+        {**o, "text": hide_shown_secret(o["text"])}
+        if isinstance(o, dict)
+        and o.get("output_type") in ("stream", "execute_result", "display_data")
+        and isinstance(o.get("text"), str)
+        else o
+        for o in outputs
+    ]
+    return cell
+
+
+def _error(error: dict[str, Any], namespace: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A recorded error; its traceback quotes the failing lines, so the same calls as
+    the source get their positional secrets hidden."""
+    if namespace is None:
+        return error
+    return {
+        k: hide_positional_secrets(v, namespace) if isinstance(v, str) else v
+        for k, v in error.items()
+    }
 
 
 def _errors(view: KernelView) -> dict[int, dict[str, Any]]:
@@ -66,8 +111,9 @@ def _last_error(view: KernelView) -> dict[str, Any] | None:
     recorded = _errors(view)
     if recorded:
         count = max(recorded)
-        return {"execution_count": count, **recorded[count]}
-    return executions.last_error(view.shell)
+        return {"execution_count": count, **_error(recorded[count], view.namespace)}
+    error = executions.last_error(view.shell)
+    return _error(error, view.namespace) if error is not None else None
 
 
 def _running_count(view: KernelView) -> int | None:
@@ -83,7 +129,13 @@ def get_notebook_cells(
     if path is not None:
         saved = notebook_file.read_cells(path)
         if saved is not None:
-            return _file_cells(path.name, saved, max_cells, include_outputs)
+            result = _file_cells(path.name, saved, max_cells, include_outputs, view.namespace)
+            # The file is often saved before the cells ran (JupyterLab saves on its own
+            # schedule): the error this kernel recorded is the one asked about.
+            error = _last_error(view) if include_outputs else None
+            if error:
+                result["last_error"] = error
+            return result
     history = _history(view)
     if history is None:
         return {
@@ -103,7 +155,7 @@ def get_notebook_cells(
         source = inputs[count]
         if not isinstance(source, str) or not source.strip():
             continue
-        cell = _cell_entry(count, source, outputs, errors, include_outputs)
+        cell = _cell_entry(count, source, outputs, errors, include_outputs, view.namespace)
         if count == running:
             cell["running"] = True
         size = len(dumps(cell))
@@ -132,7 +184,11 @@ def get_notebook_cells(
 
 
 def _file_cells(
-    name: str, cells: list[dict[str, Any]], max_cells: int, include_outputs: bool
+    name: str,
+    cells: list[dict[str, Any]],
+    max_cells: int,
+    include_outputs: bool,
+    namespace: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     counts = [int(c.get("execution_count") or 0) for c in cells]
     newest = max(counts, default=0)
@@ -141,7 +197,9 @@ def _file_cells(
     kept: list[dict[str, Any]] = []
     used = 0
     for i in sorted(picked, key=lambda j: abs(j - anchor)):
-        cell = dict(cells[i])
+        cell = _hide_shown_outputs(dict(cells[i]))
+        if isinstance(cell.get("source"), str) and cell.get("cell_type") == "code":
+            cell["source"] = _source(cell["source"], namespace)
         if not include_outputs:
             cell.pop("outputs", None)
         size = len(dumps(cell))
@@ -217,12 +275,12 @@ def get_active_cell(view: KernelView) -> dict[str, Any]:
         result: dict[str, Any] = {
             "from": "kernel_execution_history",
             "note": note,
-            "cell": _cell_entry(count, source, outputs, errors, True),
+            "cell": _cell_entry(count, source, outputs, errors, True, view.namespace),
         }
         if count not in errors:
             error = executions.last_error(view.shell) if not errors else None
             if error is not None:
-                result["last_error"] = error
+                result["last_error"] = _error(error, view.namespace)
         return result
     return {
         "from": "kernel_execution_history",

@@ -1,0 +1,107 @@
+"""Secrets passed by position to the user's own functions and classes, found in the kernel.
+
+``dc = DC("ada", "hunter2")`` says nothing in its text about which argument is the
+password; the kernel knows ``DC``: a dataclass whose second field is ``password``. Cell
+sources read in the kernel are passed through :func:`hide_positional_secrets` before
+the context policy, so a literal given to a parameter named like a secret is hidden.
+
+Parameter names are read without running user code: a function's code object, a
+dataclass's ``__dataclass_fields__``, a namedtuple's ``_fields``, attrs' ``__attrs_attrs__``
+and a plain class's ``__init__``, each through the class dicts (``class_attr``), never
+``getattr`` on the user's object or ``inspect.signature`` (which may call
+``__signature__`` or a metaclass).
+"""
+
+from __future__ import annotations
+
+import re
+import types
+from collections.abc import Mapping
+from typing import Any
+
+from ..context_policy.redact import is_secret_name, marker
+from ..context_policy.rules import CALL_ARGUMENT, CALL_ARGUMENTS
+from .values.common import class_attr, is_a
+
+_CALL = re.compile(CALL_ARGUMENTS)
+_ARGUMENT = re.compile(CALL_ARGUMENT)
+_KEYWORD = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_]*\s*=(?!=)")
+_MISSING_NAMES: tuple[str, ...] = ()
+# Past this much source the pass is skipped (the policy still runs on it).
+MAX_SOURCE_CHARS = 20_000
+
+
+def _code_params(func: Any, skip: int) -> tuple[str, ...]:
+    if type(func) is not types.FunctionType:
+        return _MISSING_NAMES
+    code = func.__code__  # a plain function's own slot: no user code runs
+    return tuple(code.co_varnames[skip : code.co_argcount])
+
+
+def parameter_names(obj: Any) -> tuple[str, ...]:
+    """The positional parameter names of a user function or class, or ``()``."""
+    if type(obj) is types.FunctionType:
+        return _code_params(obj, 0)
+    if not is_a(obj, type):
+        return _MISSING_NAMES
+    fields = class_attr(obj, "__dataclass_fields__")
+    if type(fields) is dict:
+        return tuple(str(k) for k in fields)
+    named = class_attr(obj, "_fields")
+    if type(named) is tuple and all(type(f) is str for f in named):
+        return named
+    attrs = class_attr(obj, "__attrs_attrs__")
+    if is_a(attrs, tuple):
+        # attrs' own Attribute objects (a user tuple of other things is skipped).
+        if not all(type(a).__name__ == "Attribute" for a in tuple.__iter__(attrs)):
+            return _MISSING_NAMES
+        names = tuple(getattr(a, "name", "") for a in tuple.__iter__(attrs))
+        if all(type(n) is str for n in names):
+            return names
+    init = class_attr(obj, "__init__")
+    return _code_params(init, 1)
+
+
+def hide_positional_secrets(source: str, namespace: Mapping[str, Any]) -> str:
+    """``source`` with string literals hidden where they are passed by position to a
+    parameter named like a secret of a function or class in ``namespace``."""
+    if "(" not in source or len(source) > MAX_SOURCE_CHARS:
+        return source
+    if '"' not in source and "'" not in source:
+        return source
+
+    def replace(match: re.Match[str]) -> str:
+        callee = match.group(1)
+        if not callee or "." in callee:
+            return match.group(0)
+        try:
+            obj = dict.get(namespace, callee) if type(namespace) is dict else None
+        except TypeError:
+            return match.group(0)
+        params = parameter_names(obj) if obj is not None else _MISSING_NAMES
+        if not any(is_secret_name(p) for p in params):
+            return match.group(0)
+        pieces: list[str] = []
+        position = 0
+        keyword = False
+        changed = False
+        for token in _ARGUMENT.finditer(match.group(2)):
+            text = token.group(0)
+            if text == ",":
+                position += 1
+                keyword = False
+            elif _KEYWORD.match(text):
+                keyword = True
+            elif (
+                token.group(1)
+                and not keyword
+                and position < len(params)
+                and is_secret_name(params[position])
+                and len(text) > 2
+            ):
+                text = f"{text[0]}{marker(f'str, {len(text) - 2:,} chars')}{text[0]}"
+                changed = True
+            pieces.append(text)
+        return f"{callee}({''.join(pieces)})" if changed else match.group(0)
+
+    return _CALL.sub(replace, source)
