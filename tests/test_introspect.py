@@ -512,6 +512,27 @@ def test_last_error_is_reported(shell: InteractiveShell) -> None:
     assert error["traceback"].endswith("ZeroDivisionError: division by zero")
 
 
+def test_last_error_is_reported_beside_a_stale_saved_notebook(
+    shell: InteractiveShell, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In JupyterLab the kernel reads the saved file, often saved before the cells ran:
+    the error the kernel recorded still reaches the model (notebooks/02's last cell)."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell('orders["price"].mean()')]
+    path = tmp_path / "unsaved_run.ipynb"
+    nbformat.write(nb, path)
+    monkeypatch.setenv("JPY_SESSION_NAME", str(path))
+    shell.run_cell("{}['price']", store_history=True)
+    cells = get_notebook_cells(KernelView.current())
+    assert cells["from"] == "notebook_file"
+    assert cells["cells"][0]["outputs"] == []
+    error = cells["last_error"]
+    assert (error["type"], error["message"]) == ("KeyError", "'price'")
+    assert "last_error" not in get_notebook_cells(KernelView.current(), include_outputs=False)
+
+
 def test_no_shell_means_no_cells() -> None:
     result = get_notebook_cells(KernelView({}))
     assert result["cells"] == [] and "no IPython history" in result["note"]
