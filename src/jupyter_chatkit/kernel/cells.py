@@ -129,13 +129,13 @@ def get_notebook_cells(
     if path is not None:
         saved = notebook_file.read_cells(path)
         if saved is not None:
-            result = _file_cells(path.name, saved, max_cells, include_outputs, view.namespace)
+            from_file = _file_cells(path.name, saved, max_cells, include_outputs, view.namespace)
             # The file is often saved before the cells ran (JupyterLab saves on its own
             # schedule): the error this kernel recorded is the one asked about.
-            error = _last_error(view) if include_outputs else None
-            if error:
-                result["last_error"] = error
-            return result
+            recorded = _last_error(view) if include_outputs else None
+            if recorded:
+                from_file["last_error"] = recorded
+            return from_file
     history = _history(view)
     if history is None:
         return {
