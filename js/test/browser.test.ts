@@ -891,3 +891,87 @@ test(
     await page.context().close();
   },
 );
+
+/** Attach notes.txt and wait until it is uploaded. */
+async function attachNotes(page: Page): Promise<void> {
+  await page
+    .locator(".jck-file-input")
+    .setInputFiles([{ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("a b c") }]);
+  await page.waitForFunction(() => (window as any).__uploads.length === 1);
+}
+
+/** The tray's chips (their labels), and how often files were announced and uploaded. */
+async function trayState(page: Page): Promise<{ tray: string[]; created: number; uploads: number }> {
+  return page.evaluate(() => ({
+    tray: [...document.querySelectorAll(".jck-chip-attachment .jck-chip-label")].map((e) => e.textContent ?? ""),
+    created: (window as any).__sent.filter((b: any) => b.type === "attachments.create").length,
+    uploads: (window as any).__uploads.length,
+  }));
+}
+
+/** Send what is in the box again and return the attachment ids the message carried. */
+async function resendAttachments(page: Page): Promise<string[]> {
+  const messages = () =>
+    page.evaluate(() =>
+      (window as any).__sent.filter((b: any) => b.type === "threads.create" || b.type === "threads.add_user_message"),
+    );
+  const before = (await messages()).length;
+  await page.getByRole("textbox", { name: "Message" }).press("Enter");
+  await page.waitForFunction(
+    (n) =>
+      (window as any).__sent.filter((b: any) => b.type === "threads.create" || b.type === "threads.add_user_message")
+        .length > n && !(window as any).chat.session.busy,
+    before,
+    { timeout: 15000 },
+  );
+  const sends = await messages();
+  return sends[sends.length - 1].params.input.attachments;
+}
+
+for (const [how, unsend] of [
+  [
+    "Stop while it is readied",
+    async (page: Page) => {
+      await page.getByRole("button", { name: "Stop answering" }).click();
+      await page.evaluate(() => (window as any).__resolveChip());
+    },
+  ],
+  [
+    "another conversation opening while it is readied",
+    async (page: Page) => {
+      await page.evaluate(() => (window as any).chat.openThread("thr_b"));
+      await page.evaluate(() => (window as any).__resolveChip());
+    },
+  ],
+  [
+    "its request failing before it reached the server",
+    async (page: Page) => {
+      await page.evaluate(() => (window as any).__hold("threads.create"));
+      await page.evaluate(() => (window as any).__resolveChip());
+      await page.waitForFunction(() => (window as any).__heldCount("threads.create") === 1);
+      await page.evaluate(() => (window as any).__release("threads.create", true));
+      await page.waitForFunction(() => !(window as any).chat.session.busy);
+      await page.evaluate(() => (window as any).__unhold("threads.create"));
+    },
+  ],
+] as const) {
+  test(`a message not sent (${how}) puts its files back in the tray, once, not uploaded again`, opts, async () => {
+    const { page, errors } = await open("theme=light&upload=1", 600);
+    await attachNotes(page);
+    await pinSlowChip(page);
+    const box = page.getByRole("textbox", { name: "Message" });
+    await box.fill("read my notes");
+    await box.press("Enter");
+    await page.waitForFunction(() => (window as any).chat.preparing);
+    await unsend(page);
+    await page.waitForFunction(() => !(window as any).chat.preparing && !(window as any).chat.session.busy);
+    await page.waitForFunction(() => document.querySelector(".jck-chip-attachment"));
+    assert.equal(await box.inputValue(), "read my notes");
+    assert.deepEqual(await trayState(page), { tray: ["File: notes.txt"], created: 1, uploads: 1 });
+    // Sent again: the same upload goes with it, and the tray empties.
+    assert.deepEqual(await resendAttachments(page), ["atc_1"]);
+    assert.deepEqual(await trayState(page), { tray: [], created: 1, uploads: 1 });
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+}

@@ -53,6 +53,14 @@ export function attachmentProblem(file: { name: string; type: string; size: numb
   return `${file.name} cannot be attached: only images (PNG, JPEG, GIF, WebP) and text files (CSV, TXT, JSON, Python, Markdown).`;
 }
 
+/** Files taken from the tray for a message (see {@link AttachmentTray.take}). */
+export interface TakenAttachments {
+  /** The attachment ids the message carries. */
+  ids: string[];
+  /** Put the files back in the tray: the message was not sent. Safe to call twice. */
+  putBack(): void;
+}
+
 interface Pending {
   key: number;
   name: string;
@@ -166,17 +174,34 @@ export class AttachmentTray {
     return attachment;
   }
 
-  /** The ids of the uploaded files, after waiting for uploads still running. */
-  async take(): Promise<string[]> {
+  /**
+   * The uploaded files of the next message, after waiting for uploads still running.
+   * They leave the tray; `putBack` returns them if the message is not sent after all.
+   */
+  async take(): Promise<TakenAttachments> {
     const items = this.items;
-    if (!items.length) return [];
+    if (!items.length) return { ids: [], putBack: () => undefined };
     await Promise.all(items.map((p) => p.done));
     // A file removed while the others finished uploading is not sent: the server was
     // told to forget it (it went with the message, which then referred to nothing).
-    const kept = items.filter((p) => this.items.includes(p));
+    const kept = items.filter((p) => this.items.includes(p) && p.attachment);
     this.items = this.items.filter((p) => !items.includes(p));
     this.render();
-    return kept.flatMap((p) => (p.attachment ? [p.attachment.id] : []));
+    return {
+      ids: kept.map((p) => (p.attachment as Attachment).id),
+      putBack: () => this.putBack(kept),
+    };
+  }
+
+  /**
+   * Return taken files to the tray, ahead of any attached since, as they were (already
+   * uploaded: nothing is sent again). One already back is not added twice.
+   */
+  private putBack(taken: readonly Pending[]): void {
+    const back = taken.filter((p) => !this.items.includes(p));
+    if (!back.length) return;
+    this.items = [...back, ...this.items];
+    this.render();
   }
 
   private remove(pending: Pending): void {

@@ -9,7 +9,7 @@ import type { Transport } from "../client/transport";
 import type { ActionConfig, WidgetItem } from "../client/types";
 import { ACTION, INSERT_ACTIONS as INSERT_ACTION_TYPES } from "../protocol";
 import { type AgentHost, AgentSteps } from "./agent";
-import { AttachmentTray, type UploadFile } from "./attachments";
+import { AttachmentTray, type TakenAttachments, type UploadFile } from "./attachments";
 import { Composer, type SendKey, sendKeyHint } from "./composer";
 import { ContextChips, type ContextRef, type MessagePart, messageContent, partsText } from "./context";
 import { button, copyText, h, icon, uniqueId } from "./dom";
@@ -331,6 +331,8 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     preparing = mine;
     composerBox.sync();
     let sending: Promise<void> | null = null;
+    // Files taken from the tray for this message: back to the tray unless it is sent.
+    let taken: TakenAttachments | null = null;
     try {
       const move = ++moves;
       // A conversation still opening (the one remembered at start, a notebook's): the
@@ -339,7 +341,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
       const thread = session.threadId;
       atEnd = true;
       const content = await messageContent(parts, chips.chips());
-      const attachments = tray ? await tray.take() : [];
+      taken = tray ? await tray.take() : null;
       // Another conversation opened (or a new one began: a notebook tab switched) while
       // the chips resolved: the message, written with the other notebook's chips, is not
       // sent here. Nor to the conversation it was written in: its answer would stream
@@ -354,14 +356,24 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
       const metadata = session.threadId ? undefined : options.threadMetadata?.();
       // The session is busy from here (synchronously), before the host hears the
       // preparation ended: a switch it deferred waits for the answer.
-      sending = session.send(partsText(parts), { content, metadata, attachments });
+      unsent = taken;
+      sending = session.send(partsText(parts), { content, metadata, attachments: taken?.ids ?? [] });
     } finally {
+      // Stopped, overtaken, moved or failed while readied: the files stay the person's.
+      if (!sending) taken?.putBack();
       preparing = null;
       composerBox.sync();
       for (const cb of [...preparedListeners]) cb();
     }
-    await sending;
+    try {
+      await sending;
+    } finally {
+      if (unsent === taken) unsent = null;
+    }
   };
+  // The files of the message being sent, until its turn ends: a send that fails before
+  // the message reached the server returns its text to the box and its files to the tray.
+  let unsent: TakenAttachments | null = null;
   const composerBox = new Composer(
     {
       busy: () => session.busy || preparing !== null,
@@ -531,6 +543,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
         break;
       case "failure":
         if (e.restoreText && !input.value.trim()) composerBox.setText(e.restoreText);
+        if (e.restoreText !== undefined) unsent?.putBack();
         break;
     }
   };
