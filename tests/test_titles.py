@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
 import pytest
 from agents.testing import ModelStep, ScriptedModel, assistant_message
 from chatkit.types import (
@@ -12,7 +16,7 @@ from chatkit.types import (
     ThreadUpdatedEvent,
 )
 
-from jupyter_chatkit.assistant.server import StreamResult
+from jupyter_chatkit.assistant.server import NotebookAssistant, StreamResult
 from jupyter_chatkit.settings import Settings
 from jupyter_chatkit.store import SQLStore
 
@@ -107,3 +111,160 @@ def test_title_setting_reads_true_false_and_names() -> None:
     assert Settings(title_threads="Model").title_mode == "model"
     with pytest.raises(Exception, match="title_threads"):
         Settings(title_threads="sometimes")
+
+
+# --- title_threads = "model": the local title at once, the model's as soon as it exists.
+
+
+def pending_flags(events: list) -> list[bool]:
+    """Whether each thread the client got still waits for its model title."""
+    return [
+        bool(e.thread.metadata.get("title_pending"))
+        for e in events
+        if isinstance(e, ThreadCreatedEvent | ThreadUpdatedEvent)
+    ]
+
+
+@pytest.mark.asyncio
+async def test_model_titles_show_the_local_title_first(sqlite_store: SQLStore) -> None:
+    model = ScriptedModel(
+        [
+            ModelStep(output=[assistant_message("Sure.", item_id="m1")]),
+            ModelStep(output=[assistant_message("Regional sales plot.", item_id="t1")]),
+        ]
+    )
+    assistant = make_assistant(sqlite_store, model, title_threads="model")
+    events = await stream(assistant, req("threads.create", input=user_input("plot the sales")))
+    assert titles_streamed(events) == ["plot the sales", "Regional sales plot"]
+    assert pending_flags(events) == [True, False]
+    model.assert_complete()
+
+
+def answer_that_waits(started: asyncio.Event) -> ModelStep:
+    """An answer that never comes (the model is thinking) until the person stops it."""
+
+    async def waits(_call: Any) -> AsyncIterator[Any]:
+        started.set()
+        await asyncio.sleep(60)
+        yield None  # never reached
+
+    return ModelStep(stream_events=waits)
+
+
+async def first_turn_stopped(
+    assistant: NotebookAssistant,
+    started: asyncio.Event,
+    text: str,
+    before_stop: Callable[[str], Awaitable[Any]] | None = None,
+) -> tuple[list[ThreadStreamEvent], asyncio.Future[Any] | None]:
+    """Start a new thread with ``text`` and stop it once the model thinks (the transport
+    cancels the consumer, as handlers.py does on a disconnect). ``before_stop(thread_id)``
+    is started just before (a client asking while Stop has not reached the server yet).
+    Returns what the client got and that request's future."""
+    result = await assistant.handle(req("threads.create", input=user_input(text)), ALICE)
+    assert isinstance(result, StreamResult)
+    body = b""
+
+    async def consume() -> None:
+        nonlocal body
+        async for chunk in result.chunks:
+            body += chunk
+
+    task = asyncio.ensure_future(consume())
+    await asyncio.wait_for(started.wait(), 10)
+    received = parse_sse(body[: body.rfind(b"\n\n") + 2])
+    thread_id = next(e.thread.id for e in received if isinstance(e, ThreadCreatedEvent))
+    early = asyncio.ensure_future(before_stop(thread_id)) if before_stop else None
+    for _ in range(3):  # that request reaches its wait
+        await asyncio.sleep(0)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    return received, early
+
+
+def stopped_then_titled(started: asyncio.Event) -> ScriptedModel:
+    """An answer the person stops while the model thinks, then the title request."""
+    return ScriptedModel(
+        [
+            answer_that_waits(started),
+            ModelStep(output=[assistant_message("Regional sales plot.", item_id="t1")]),
+        ]
+    )
+
+
+@pytest.mark.asyncio
+async def test_a_stopped_first_turn_gets_its_model_title_without_a_reload(
+    sqlite_store: SQLStore,
+) -> None:
+    """The stream closed with the local title; the client that sees the thread still
+    owed its model title asks once (get_by_id) and gets it, as soon as it is written."""
+    started = asyncio.Event()
+    model = stopped_then_titled(started)
+    assistant = make_assistant(sqlite_store, model, title_threads="model")
+    received, _ = await first_turn_stopped(assistant, started, "plot the sales by region")
+    assert titles_streamed(received) == ["plot the sales by region"]  # at once
+    assert pending_flags(received) == [True]
+    thread_id = next(e.thread.id for e in received if isinstance(e, ThreadCreatedEvent))
+    status, thread = await json_call(assistant, req("threads.get_by_id", thread_id=thread_id))
+    assert status == 200 and thread["title"] == "Regional sales plot"
+    assert "title_pending" not in thread["metadata"]
+    model.assert_complete()
+    # Saved: a later listing (another browser, a reload) shows it too.
+    assert (await sqlite_store.load_thread(thread_id, ALICE)).title == "Regional sales plot"
+
+
+@pytest.mark.asyncio
+async def test_asking_before_the_stop_reaches_the_server_still_gets_the_model_title(
+    sqlite_store: SQLStore,
+) -> None:
+    started = asyncio.Event()
+    model = stopped_then_titled(started)
+    assistant = make_assistant(sqlite_store, model, title_threads="model")
+
+    async def ask(thread_id: str) -> tuple[int, Any]:
+        return await json_call(assistant, req("threads.get_by_id", thread_id=thread_id))
+
+    _, early = await first_turn_stopped(assistant, started, "plot the sales by region", ask)
+    assert early is not None
+    status, thread = await asyncio.wait_for(early, 10)
+    assert status == 200 and thread["title"] == "Regional sales plot"
+    model.assert_complete()
+
+
+@pytest.mark.asyncio
+async def test_a_failed_first_turn_gets_its_model_title(sqlite_store: SQLStore) -> None:
+    model = ScriptedModel(
+        [
+            ModelStep(error=RuntimeError("the provider fell over")),
+            ModelStep(output=[assistant_message("Regional sales plot.", item_id="t1")]),
+        ]
+    )
+    assistant = make_assistant(sqlite_store, model, title_threads="model", max_retries=0)
+    events = await stream(assistant, req("threads.create", input=user_input("plot the sales")))
+    assert any(e.type == "error" for e in events)
+    assert titles_streamed(events)[0] == "plot the sales"
+    thread_id = next(e.thread.id for e in events if isinstance(e, ThreadCreatedEvent))
+    status, thread = await json_call(assistant, req("threads.get_by_id", thread_id=thread_id))
+    assert status == 200 and thread["title"] == "Regional sales plot"
+    model.assert_complete()
+
+
+@pytest.mark.asyncio
+async def test_a_thread_renamed_before_its_model_title_keeps_the_persons_title(
+    sqlite_store: SQLStore,
+) -> None:
+    started = asyncio.Event()
+    model = stopped_then_titled(started)
+    assistant = make_assistant(sqlite_store, model, title_threads="model")
+
+    async def rename(thread_id: str) -> tuple[int, Any]:
+        return await json_call(
+            assistant, req("threads.update", thread_id=thread_id, title="My sales plot")
+        )
+
+    received, early = await first_turn_stopped(assistant, started, "plot the sales", rename)
+    assert early is not None and (await early)[0] == 200
+    thread_id = next(e.thread.id for e in received if isinstance(e, ThreadCreatedEvent))
+    status, thread = await json_call(assistant, req("threads.get_by_id", thread_id=thread_id))
+    assert status == 200 and thread["title"] == "My sales plot"

@@ -975,3 +975,34 @@ for (const [how, unsend] of [
     await page.context().close();
   });
 }
+
+for (const [how, end, asked] of [
+  ["is stopped", "stop", ["thr_0001"]],
+  ["fails", "fail", ["thr_0001"]],
+  ["is answered (the title streams with it)", "answer", []],
+] as const) {
+  test(`a first turn that ${how} shows its model title without a reload`, opts, async () => {
+    const hold = end === "fail" ? "&hold=threads.add_client_tool_output" : "";
+    const { page, errors } = await open(`theme=light&pendingtitle=1&slow=1${hold}`, 600);
+    const box = page.getByRole("textbox", { name: "Message" });
+    await box.fill("load data.csv");
+    await box.press("Enter");
+    // The local title shows at once, with the thread.
+    await page.waitForFunction(() => document.querySelector(".jck-subtitle")?.textContent === "load data");
+    if (end === "stop") {
+      await page.locator(".jck-msg.jck-assistant").first().waitFor();
+      await page.getByRole("button", { name: "Stop answering" }).click();
+    } else if (end === "fail") {
+      await page.waitForFunction(() => (window as any).__heldCount("threads.add_client_tool_output") === 1);
+      await page.evaluate(() => (window as any).__release("threads.add_client_tool_output", true));
+    }
+    await page.waitForFunction(() => !(window as any).chat.session.busy, null, { timeout: 15000 });
+    await page.waitForFunction(() => document.querySelector(".jck-subtitle")?.textContent === "Loading data");
+    const gets = await page.evaluate(() =>
+      (window as any).__sent.filter((b: any) => b.type === "threads.get_by_id").map((b: any) => b.params.thread_id),
+    );
+    assert.deepEqual(gets, asked);
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+}

@@ -6,7 +6,7 @@
 import { type CellPosition, cellPosition, type InsertOptions } from "../bridge";
 import { ChatSession, type ClientToolHandler, type SessionEvent } from "../client/session";
 import type { Transport } from "../client/transport";
-import type { ActionConfig, WidgetItem } from "../client/types";
+import type { ActionConfig, Thread, WidgetItem } from "../client/types";
 import { ACTION, INSERT_ACTIONS as INSERT_ACTION_TYPES } from "../protocol";
 import { type AgentHost, AgentSteps } from "./agent";
 import { AttachmentTray, type TakenAttachments, type UploadFile } from "./attachments";
@@ -518,11 +518,33 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     }
   };
 
+  // A new conversation's model title (title_threads = "model") streams after the first
+  // answer; a first turn that ended otherwise (stopped: the stream closed; failed) left
+  // the thread marked `title_pending`. It is asked for once: get_by_id answers when the
+  // title is written.
+  let wasBusy = false;
+  const askedTitles = new Set<string>();
+  const askOwedTitle = async (): Promise<void> => {
+    const meta = session.state.thread;
+    if (!meta?.metadata?.title_pending || askedTitles.has(meta.id)) return;
+    const id = meta.id;
+    askedTitles.add(id);
+    try {
+      const thread = await session.request<Thread>({ type: "threads.get_by_id", params: { thread_id: id } });
+      const now = session.state.thread;
+      if (disposed || !now || now.id !== id || !now.metadata?.title_pending) return;
+      session.apply({ type: "thread.updated", thread: { ...thread, items: { data: [], has_more: false } } });
+    } catch (err) {
+      console.warn("jupyter-chatkit: could not ask for the conversation's title", err);
+    }
+  };
   const onEvent = (e: SessionEvent): void => {
     if (disposed) return;
     switch (e.type) {
       case "state":
         schedule();
+        if (wasBusy && !session.busy) void askOwedTitle();
+        wasBusy = session.busy;
         break;
       case "answer":
         live.textContent = "The assistant answered.";

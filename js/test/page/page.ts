@@ -4,7 +4,8 @@
  * compact=1 (notebook layout), bridge=1 (provide insertCell and a "Replace cell" code
  * action), above=1 (the server's insert effect asks for a cell above), sendkey=accel
  * (Ctrl/Cmd+Enter sends), initial=ID (open that thread at start), hold=TYPE (requests
- * of that type wait for the test's `__release`), upload=1 (attachments).
+ * of that type wait for the test's `__release`), upload=1 (attachments), pendingtitle=1
+ * (a new thread still owed its model title).
  */
 
 import {
@@ -46,6 +47,12 @@ w.__answers = answers;
 w.__uploads = uploads;
 
 const encoder = new TextEncoder();
+// pendingtitle=1: the new thread has its local title and still waits for the model's
+// (title_threads = "model"), which get_by_id answers (thread.json's title).
+const pendingTitleSse = createSse.replace(
+  '"status":{"type":"active"},"metadata":{}',
+  '"title":"load data","status":{"type":"active"},"metadata":{"title_pending":true}',
+);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function sse(text: string): TransportResponse {
@@ -103,7 +110,7 @@ const transport: Transport = {
     const text = body.params?.input?.content?.[0]?.text;
     switch (body.type) {
       case "threads.create":
-        return sse(text === "hostile" ? hostileSse : createSse);
+        return sse(text === "hostile" ? hostileSse : q.get("pendingtitle") ? pendingTitleSse : createSse);
       case "threads.add_client_tool_output":
         return sse(toolOutputSse);
       case "threads.add_user_message":

@@ -37,6 +37,7 @@ from chatkit.types import (
     ThreadMetadata,
     ThreadsAddUserMessageReq,
     ThreadsCreateReq,
+    ThreadsGetByIdReq,
     ThreadsListReq,
     ThreadsRetryAfterItemReq,
     ThreadStreamEvent,
@@ -72,7 +73,7 @@ from .models import build_model, close_model, set_tracing
 from .partial import STOPPED_NOTE, KeepPartialOutput, mark_partial
 from .results import JsonResult, StreamResult, describe_validation_error, safe_message, sse
 from .scrub import Scrubber, register_secret
-from .titles import local_title, model_title
+from .titles import PendingTitles, local_title, model_title
 from .turn import TurnRequest, choose_agent, run_agent
 
 log = logging.getLogger("jupyter_chatkit")
@@ -115,6 +116,8 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         # nothing). One turn per thread at a time (thread_turn), so one entry each.
         self._histories: dict[str, History] = {}
         self.title_agent = build_title_agent()
+        # title_threads = 'model': titles owed to new threads (see titles.PendingTitles).
+        self.titles = PendingTitles()
 
     @property
     def provider_model(self) -> Model:
@@ -190,6 +193,14 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
                 )
             )
             return NonStreamingResult(notebook_threads.add_notebooks(body, page.data))
+        if isinstance(request, ThreadsGetByIdReq):
+            # A new thread's first turn ended without its model title (stopped, failed):
+            # it is written before the thread is read (see titles.PendingTitles).
+            thread_id = request.params.thread_id
+            running = thread_id in self._turn_requests
+            await self.titles.settle(thread_id, self.store, context, running)
+        elif isinstance(request, ThreadsUpdateReq):
+            self.titles.renamed(request.params.thread_id, request.params.title)
         result = NonStreamingResult(await self._process_non_streaming(request, context))
         if isinstance(request, ThreadsUpdateReq):
             # A rename of the notebook: {"notebook": new, "previous_notebook": old}.
@@ -307,10 +318,12 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             id=self.store.generate_thread_id(context), created_at=datetime.now(), items=Page()
         )
         message = await self._build_user_message_item(request.params.input, thread, context)
-        if self.settings.title_mode == "local":
+        if self.settings.title_mode != "off":
             # The title is there from the first event on: a first turn stopped at once
             # (the stream closed, so no later thread.updated arrives) still shows it.
+            # A model title replaces it when written (_owe_model_title).
             thread.title = local_title(message)
+            self._owe_model_title(thread.id, thread.title, message)
         stored = await self.sql_store.create_thread_with_item(
             ThreadMetadata(**thread.model_dump()), message, context
         )
@@ -357,7 +370,18 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         of its metadata leaves the server)."""
         response = super()._to_thread_response(thread)
         response.metadata = {METADATA_KEY: thread_agent_settings(thread.metadata)}
+        if self.titles.due(thread.id):
+            # The local title shows until the model's: a client whose stream ended
+            # without it (stopped) asks for the thread once (get_by_id waits for it).
+            response.metadata["title_pending"] = True
         return response
+
+    def _owe_model_title(self, thread_id: str, local: str, message: UserMessageItem) -> None:
+        """With ``title_threads = 'model'``, the thread's local title is replaced later."""
+        if self.settings.title_mode == "model":
+            self.titles.expect(
+                thread_id, local, lambda: model_title(self.title_agent, self.model, message)
+            )
 
     async def _record_notebook(
         self, thread_id: str, notebook: str | None, context: RequestContext
@@ -416,10 +440,11 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         context: RequestContext,
     ) -> AsyncIterator[ThreadStreamEvent]:
         """Run the agent over the bounded history and stream its answer."""
-        if not thread.title and self.settings.title_mode == "local" and input_user_message:
+        if not thread.title and self.settings.title_mode != "off" and input_user_message:
             # Streamed with the first event (not after the answer), so Stop keeps it on
             # screen; threads.create already has it (see _create_thread).
             thread.title = local_title(input_user_message)
+            self._owe_model_title(thread.id, thread.title, input_user_message)
         read = await self._read_history(thread, context)
         history = read.items
         if input_user_message is not None:
@@ -461,7 +486,10 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         # Title after the first real answer; not while a client tool call is pending,
         # since the client waits for this stream to end before running the tool.
         mode = self.settings.title_mode
-        if not thread.title and mode != "off" and agent_context.client_tool_call is None:
+        if agent_context.client_tool_call is None and self.titles.due(thread.id):
+            # The model's title, owed since the first event; streamed as thread.updated.
+            thread.title = await self.titles.take(thread.id) or thread.title
+        elif not thread.title and mode != "off" and agent_context.client_tool_call is None:
             first = input_user_message or next(
                 (item for item in history if isinstance(item, UserMessageItem)), None
             )
@@ -571,6 +599,9 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
                 changed = True
         if changed:
             await self.store.save_thread(thread, context=context)
+        # A model title still owed is written now and saved (after the save above, so it
+        # is not overwritten); the client asks for it with get_by_id.
+        self.titles.write_later(thread.id, self.store, context)
 
     async def _first_user_message(
         self, thread_id: str, context: RequestContext
@@ -599,6 +630,7 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
 
     async def aclose(self) -> None:
         """Stop the MCP servers; close the model's HTTP client and the store's connections."""
+        self.titles.close()
         try:
             if self.mcp is not None:
                 await self.mcp.aclose()

@@ -1,18 +1,22 @@
 """Thread titles: the first words of the first message, or one written by the model.
 
-A local title costs nothing and is there with the first answer. A model title
+A local title costs nothing and is there from the first event on. A model title
 (``title_threads = 'model'``) is one more model call per new conversation, made after
-the answer has streamed; it falls back to the local title if the call fails.
+the answer has streamed (the local title shows until then); it falls back to the local
+title if the call fails. A first turn stopped or failed still gets it (PendingTitles).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from agents import Agent, RunConfig, Runner
 from agents.models.interface import Model
+from chatkit.store import NotFoundError, Store
 from chatkit.types import UserMessageItem, UserMessageTextContent
 
 log = logging.getLogger("jupyter_chatkit")
@@ -71,3 +75,107 @@ async def model_title(agent: Agent[Any], model: Model, message: UserMessageItem)
     # NUL is refused by the store (PostgreSQL cannot keep it); a model may emit one.
     title = " ".join(title.replace("\x00", "").split())
     return title[:MAX_TITLE_CHARS] if title else fallback
+
+
+class _Due:
+    """A model title owed to a new thread, shown meanwhile under its local title."""
+
+    def __init__(self, local: str, write: Callable[[], Awaitable[str]]) -> None:
+        self.local = local
+        self.write = write
+        # Set when the title is taken by a turn or its writer has started.
+        self.settled = asyncio.Event()
+        self.writer: asyncio.Task[None] | None = None
+
+
+class PendingTitles:
+    """Model titles (``title_threads = 'model'``) owed to new threads, by thread id.
+
+    A new thread shows its local title at once; the model's title replaces it after the
+    first answer, streamed as ``thread.updated``. A first turn that does not end that way
+    (stopped: its stream is closed; failed) still gets it: a writer saves it in the
+    background, and ``threads.get_by_id`` waits for it, so a client can ask once.
+    """
+
+    def __init__(self) -> None:
+        self._due: dict[str, _Due] = {}
+
+    def expect(self, thread_id: str, local: str, write: Callable[[], Awaitable[str]]) -> None:
+        """``thread_id`` (titled ``local`` for now) is owed the title ``write`` makes."""
+        self._due[thread_id] = _Due(local, write)
+
+    def due(self, thread_id: str) -> bool:
+        """True while ``thread_id`` still waits for its model title."""
+        return thread_id in self._due
+
+    async def take(self, thread_id: str) -> str | None:
+        """The owed title, written now by the turn that streams it; None if none is owed."""
+        entry = self._due.get(thread_id)
+        if entry is None or entry.writer is not None:
+            return None
+        # Cancelled (Stop while the title is written): it stays owed, for write_later.
+        title = await entry.write()
+        if self._due.get(thread_id) is entry:
+            del self._due[thread_id]
+        entry.settled.set()
+        return title
+
+    def write_later(self, thread_id: str, store: Store[Any], context: Any) -> None:
+        """Write the owed title in the background and save it (the stream has closed)."""
+        entry = self._due.get(thread_id)
+        if entry is None or entry.writer is not None:
+            return
+        entry.writer = asyncio.create_task(self._write(thread_id, entry, store, context))
+        entry.settled.set()
+
+    async def settle(self, thread_id: str, store: Store[Any], context: Any, running: bool) -> None:
+        """Wait until ``thread_id``'s owed title is saved (a client reopening it asks).
+
+        ``running``: a turn of that thread still streams; it takes the title, or its stop
+        starts the writer (Stop reaches the server a moment after the client's next
+        request may), so that is waited for first, at most as long as a title may take.
+        """
+        entry = self._due.get(thread_id)
+        if entry is None:
+            return
+        if running and entry.writer is None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(entry.settled.wait(), TITLE_TIMEOUT)
+        if self._due.get(thread_id) is not entry:
+            return  # taken by its turn, which saved it
+        self.write_later(thread_id, store, context)
+        if entry.writer is not None:
+            # Shielded: a client going away must not stop the title being saved.
+            await asyncio.shield(entry.writer)
+
+    def renamed(self, thread_id: str, title: str) -> None:
+        """The person renamed the thread (told before the rename is saved): their title
+        stays, no model title replaces it."""
+        entry = self._due.get(thread_id)
+        if entry is not None and title != entry.local:
+            del self._due[thread_id]
+            entry.settled.set()
+
+    async def _write(self, thread_id: str, entry: _Due, store: Store[Any], context: Any) -> None:
+        try:
+            title = await entry.write()
+            thread = await store.load_thread(thread_id, context)
+            # Renamed meanwhile (the entry is dropped then): the person's title stays.
+            owed = self._due.get(thread_id) is entry
+            if owed and thread.title in (None, "", entry.local) and title != thread.title:
+                thread.title = title
+                await store.save_thread(thread, context)
+        except NotFoundError:
+            pass  # deleted meanwhile
+        except Exception as exc:
+            log.info("Could not save the model's title (%s).", type(exc).__name__)
+        finally:
+            if self._due.get(thread_id) is entry:
+                del self._due[thread_id]
+
+    def close(self) -> None:
+        """Stop writers still running (the server shuts down)."""
+        for entry in self._due.values():
+            if entry.writer is not None:
+                entry.writer.cancel()
+        self._due.clear()
