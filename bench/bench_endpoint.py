@@ -2,6 +2,7 @@
 
     python bench/bench_endpoint.py [--quick]
     python bench/bench_endpoint.py --streams [--rounds 5]   # section 4 only
+    python bench/bench_endpoint.py --cpu [--baseline-src DIR]  # CPU per request only
 
 Starts a local fake OpenAI-compatible LLM and a real ``jupyter server`` with the
 extension pointed at it, then reports:
@@ -27,6 +28,11 @@ extension pointed at it, then reports:
    ``import agents`` pulls in (openai-agents imports ``mcp.shared.exceptions``, which
    runs ``mcp/__init__``: client, server, starlette, uvicorn) although no MCP server
    is configured.
+
+``--cpu`` measures only the server's CPU per request: a new thread's first turn and a
+follow-up in a 30-turn thread, in batches; with ``--baseline-src`` (the ``src`` of another
+checkout, e.g. a ``git worktree`` of an older commit) a second server runs that code
+beside this one and the batches alternate between them, so both see the same load.
 
 Numbers are ratios and differences against baselines from this run; absolute times
 depend on the machine. This is not a test.
@@ -260,6 +266,19 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def precise_cpu_seconds(pid: int) -> float:
+    """CPU time of a process's live threads so far, to the nanosecond (Linux schedstat;
+    :func:`cpu_seconds` counts clock ticks, 10 ms each). Threads that ended are not
+    counted: use it across spans in which the process's threads stay (its pools)."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            total += int((task / "schedstat").read_text().split()[0])
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # the thread ended meanwhile
+    return total / 1e9
+
+
 def rss_mb(pid: int) -> float:
     """Resident memory of a process in MB (Linux /proc)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -378,6 +397,177 @@ async def concurrent_streams(
             f"this client {med(client_cpu) * 1e3:5.2f} ms"
         )
     await control(client, urls, first_token_delay=0.0)
+
+
+def follow_up_body(thread_id: str, text: str) -> bytes:
+    """A ``threads.add_user_message`` request into ``thread_id``."""
+    return json.dumps(
+        {
+            "type": "threads.add_user_message",
+            "params": {
+                "thread_id": thread_id,
+                "input": {
+                    "content": [{"type": "input_text", "text": text}],
+                    "attachments": [],
+                    "inference_options": {},
+                },
+            },
+        }
+    ).encode()
+
+
+async def raw_stream(url: str, body: bytes) -> bytes:
+    """The whole SSE answer to ``body`` on a plain socket (see :func:`first_delta_raw`);
+    raises if it is not a 200 stream with a text delta and no error event."""
+    parts = urlsplit(url)
+    reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
+    writer.write(
+        (
+            f"POST {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+            f"Authorization: token {TOKEN}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+        ).encode()
+        + body
+    )
+    try:
+        data = await reader.read()
+    finally:
+        writer.close()
+    if not data.startswith(b"HTTP/1.1 200") or b"text_delta" not in data:
+        raise RuntimeError(f"no text delta in the stream: {data[:300]!r}")
+    if b'"type":"error"' in data:
+        raise RuntimeError(f"an error event in the stream: {data[-300:]!r}")
+    return data
+
+
+def dechunked(response: bytes) -> bytes:
+    """The body of an HTTP/1.1 response with chunked transfer encoding."""
+    rest = response.split(b"\r\n\r\n", 1)[1]
+    body = b""
+    while rest:
+        size, rest = rest.split(b"\r\n", 1)
+        length = int(size.split(b";")[0], 16)
+        if length == 0:
+            break
+        body, rest = body + rest[:length], rest[length + 2 :]
+    return body
+
+
+def created_thread_id(stream: bytes) -> str:
+    """The id in a stream's ``thread.created`` event."""
+    for line in dechunked(stream).split(b"\n\n"):
+        if line.startswith(b"data: ") and b'"thread.created"' in line:
+            return str(json.loads(line[6:])["thread"]["id"])
+    raise RuntimeError("no thread.created event in the stream")
+
+
+async def cpu_per_request(
+    servers: dict[str, tuple[str, int]], rounds: int, batch: int, depth: int = 30
+) -> None:
+    """``--cpu``: the server's CPU per new-thread request and per follow-up in a
+    ``depth``-turn thread, in batches of ``batch`` requests (``/proc`` counts CPU in
+    clock ticks), the servers' batches alternating; medians of ``rounds`` batches."""
+    threads: dict[str, str] = {}
+    for name, (endpoint, _) in servers.items():
+        for i in range(5):  # warm: imports, connections, first SQLite pages
+            await raw_stream(endpoint, create_body(f"warm up {i}"))
+        thread_id = created_thread_id(await raw_stream(endpoint, create_body("turn 0")))
+        for turn in range(1, depth):
+            await raw_stream(endpoint, follow_up_body(thread_id, f"turn {turn}"))
+        threads[name] = thread_id
+    samples: dict[tuple[str, str], list[float]] = {}
+    names = list(servers)
+    for r in range(rounds):
+        for kind in ("new", "follow-up"):
+            # The order alternates too, so neither side always runs right after the other.
+            for name in names if r % 2 == 0 else names[::-1]:
+                endpoint, pid = servers[name]
+                cpu = precise_cpu_seconds(pid)
+                for i in range(batch):
+                    body = (
+                        create_body(f"q{r}.{i}")
+                        if kind == "new"
+                        else follow_up_body(threads[name], f"q{r}.{i}")
+                    )
+                    await raw_stream(endpoint, body)
+                await asyncio.sleep(0.05)  # what the server does after the last byte
+                samples.setdefault((name, kind), []).append(
+                    (precise_cpu_seconds(pid) - cpu) / batch
+                )
+    med = statistics.median
+    print(
+        f"server CPU per request (medians of {rounds} batches of {batch}; follow-ups in a "
+        f"thread of {depth}+ turns)"
+    )
+    for kind in ("new", "follow-up"):
+        line = (
+            "   "
+            + f"{kind:10}"
+            + "   ".join(f"{name} {med(samples[name, kind]) * 1e3:6.2f} ms" for name in names)
+        )
+        if len(names) == 2:
+            a, b = (med(samples[name, kind]) for name in names)
+            line += f"   ratio {a / b:5.2f}"
+        print(line)
+
+
+def main_cpu(rounds: int, batch: int, baseline_src: str | None) -> None:
+    """``--cpu``: start the fake LLM and one server (two with ``baseline_src``)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        llm_port = free_port()
+        llm_url = f"http://127.0.0.1:{llm_port}"
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "text": True}
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-m", "tests.fixtures.fake_llm", f"--port={llm_port}"],
+                cwd=ROOT,
+                **quiet,  # type: ignore[call-overload]
+            )
+        ]
+        sources = {"this": None, **({"baseline": baseline_src} if baseline_src else {})}
+        servers: dict[str, tuple[str, int]] = {}
+        try:
+            for name, src in sources.items():
+                port = free_port()
+                env = {
+                    **os.environ,
+                    "OPENAI_BASE_URL": f"{llm_url}/v1",
+                    "OPENAI_API_KEY": "sk-bench",
+                    "JUPYTER_CHATKIT_MODEL": "fake-model",
+                    "JUPYTER_CHATKIT_API": "chat_completions",
+                    "JUPYTER_CHATKIT_STORE_URL": f"sqlite:///{tmp}/{name}.sqlite3",
+                    "JUPYTER_CONFIG_DIR": f"{tmp}/{name}/config",
+                    "JUPYTER_DATA_DIR": f"{tmp}/{name}/data",
+                    "JUPYTER_RUNTIME_DIR": f"{tmp}/{name}/runtime",
+                }
+                if src:
+                    env["PYTHONPATH"] = os.pathsep.join(filter(None, [src, env.get("PYTHONPATH")]))
+                proc = subprocess.Popen(
+                    jupyter_server_argv(port, tmp),
+                    env=env,
+                    **quiet,  # type: ignore[call-overload]
+                )
+                procs.append(proc)
+                servers[name] = (f"http://127.0.0.1:{port}/jupyter-chatkit/chatkit", proc.pid)
+
+            async def run() -> None:
+                headers = {"Authorization": f"token {TOKEN}"}
+                async with httpx.AsyncClient(headers=headers, timeout=60) as client:
+                    for endpoint, _ in servers.values():
+                        health = endpoint.removesuffix("chatkit") + "health"
+                        await wait_until_up(client, health, within=180)
+                await cpu_per_request(servers, rounds, batch)
+
+            asyncio.run(run())
+        finally:
+            for proc in procs:
+                proc.terminate()
+            for proc in procs:
+                try:
+                    proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(10)
 
 
 def main(quick: bool, streams_only: bool = False, rounds_of_streams: int = 5) -> None:
@@ -626,6 +816,16 @@ if __name__ == "__main__":
     parser.add_argument(
         "--streams", action="store_true", help="only section 4 (50 concurrent streams)"
     )
-    parser.add_argument("--rounds", type=int, default=5, help="bursts per model delay (--streams)")
+    parser.add_argument(
+        "--rounds", type=int, default=5, help="bursts per model delay (--streams), batches (--cpu)"
+    )
+    parser.add_argument("--cpu", action="store_true", help="only the server's CPU per request")
+    parser.add_argument("--batch", type=int, default=20, help="requests per batch (--cpu)")
+    parser.add_argument(
+        "--baseline-src", help="--cpu: also run a server on this src directory, alternating"
+    )
     args = parser.parse_args()
-    main(args.quick, streams_only=args.streams, rounds_of_streams=args.rounds)
+    if args.cpu:
+        main_cpu(args.rounds, args.batch, args.baseline_src)
+    else:
+        main(args.quick, streams_only=args.streams, rounds_of_streams=args.rounds)
