@@ -155,8 +155,53 @@ def share_agent(agent: Agent[Any]) -> Agent[Any]:
     is computed once and kept on it. A copy (``clone``, as for MCP tools) is not shared.
     """
     _cache_identity_signatures()
+    _fast_dump_compatible()
     agent.__dict__[_SIGNATURE] = None
     return agent
+
+
+def _fast_dump_compatible() -> None:
+    """Make openai-agents' ``_to_dump_compatible`` (agents/util/_json.py, 0.24) take plain
+    dicts, lists and JSON scalars by their exact type.
+
+    The SDK runs it over every model request's tools and messages (a copy that turns
+    mappings into dicts and iterables into lists); per node it asks ``isinstance`` of
+    ``Mapping`` and ``Iterable``, ABC checks of several µs, ~0.25 ms per request for
+    our tools' schemas. For a node whose type is exactly dict, list, tuple, str, int,
+    float, bool or None the result is the same as the SDK's branch for it; any other
+    node goes through the SDK's own function. Nothing when the SDK has no such function.
+    """
+    try:
+        from agents.util import _json
+    except ImportError:  # pragma: no cover - depends on the SDK version
+        return
+    original = getattr(_json, "_to_dump_compatible_internal", None)
+    if original is None or getattr(original, "plain_types_first", False):
+        return
+    fast = _plain_dump_compatible(original)
+    _json._to_dump_compatible_internal = fast
+
+
+_SCALARS = frozenset((str, int, float, bool, type(None)))
+
+
+def _plain_dump_compatible(original: Any) -> Any:
+    """``original`` (the SDK's recursive copy) with plain JSON types handled first."""
+
+    def dump_compatible(obj: Any) -> Any:
+        kind = type(obj)
+        if kind is dict:
+            return {k: dump_compatible(v) for k, v in obj.items()}
+        if kind is list or kind is tuple:
+            return [dump_compatible(x) for x in obj]
+        if kind in _SCALARS:
+            return obj
+        # Anything else as the SDK does it (its children come back here).
+        return original(obj)
+
+    dump_compatible.plain_types_first = True  # type: ignore[attr-defined]
+    dump_compatible.original = original  # type: ignore[attr-defined]
+    return dump_compatible
 
 
 def _cache_identity_signatures() -> None:
