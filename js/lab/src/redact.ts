@@ -67,6 +67,8 @@ const DELIMITERS = RULES.tableDelimiters.map((d) => new RegExp(`(${d})`));
 const HEADER_FIELD = new RegExp(RULES.tableHeaderField);
 const RULE_ROW = new RegExp(RULES.tableRuleRow);
 const SERIES_FOOTER = new RegExp(RULES.seriesFooter);
+const HTML_ROW = new RegExp(RULES.htmlRow, "g");
+const HTML_CELL = new RegExp(RULES.htmlCell, "g");
 const POLARS_DTYPES =
   /^│(?:\s*(?:str|i8|i16|i32|i64|u8|u16|u32|u64|f32|f64|bool|date|datetime\[\S+\]|null|cat|list\[\S+\]|struct\[\d+\]|binary|decimal\[\S+\]|object|time|duration\[\S+\])\s*[│┆])+$/;
 
@@ -253,6 +255,7 @@ export class Redactor {
       value = value.replace(CALL, (whole, callee: string | undefined, args: string) => this.call(whole, callee ?? "", args));
     }
     if (value.includes("\n") && NAME_TRIGGERS.some((t) => lower.includes(t))) value = this.tables(value);
+    if (lower.includes("<tr") && NAME_TRIGGERS.some((t) => lower.includes(t))) value = this.htmlTables(value);
     if (value.includes(RULES.placeholderOpen)) value = this.continued(value);
     return value;
   }
@@ -325,6 +328,61 @@ export class Redactor {
     return text;
   }
 
+  /** Cells of secret-named columns (and key/value rows) of HTML tables hidden. */
+  private htmlTables(text: string): string {
+    let secret = new Set<number>();
+    const row = (whole: string, inner: string): string => {
+      const cells = [...inner.matchAll(HTML_CELL)];
+      const names = cells.map((c) => c[2].trim());
+      if (names.length && cells.every((c) => c[1].startsWith("<th")) && names.some((n) => n && isSecretName(n))) {
+        secret = new Set(names.flatMap((n, k) => (n && isSecretName(n) ? [k] : [])));
+        return whole;
+      }
+      const hide = new Set(secret);
+      const filled = names.flatMap((n, k) => (n ? [k] : []));
+      if (filled.length === 2 && isSecretName(names[filled[0]])) hide.add(filled[1]); // <th>password</th><td>x</td>
+      if (!hide.size) return whole;
+      let body = inner;
+      for (const k of [...hide].sort((a, b) => b - a)) {
+        if (k >= cells.length || !names[k]) continue;
+        const cell = cells[k];
+        const at = (cell.index ?? 0) + cell[1].length;
+        body = body.slice(0, at) + this.hideCell(cell[2]) + body.slice(at + cell[2].length);
+      }
+      const start = whole.indexOf(">") + 1;
+      return whole.slice(0, start) + body + whole.slice(start + inner.length);
+    };
+    // A table's header applies to its own rows only.
+    return text
+      .split(/(<\/table>)/)
+      .map((part, k) => {
+        if (k % 2) return part;
+        secret = new Set();
+        return part.replace(HTML_ROW, row);
+      })
+      .join("");
+  }
+
+  /** `password,x` / `| password | x |`: a two-field row naming a secret. */
+  private keyValueRow(line: string): string | null {
+    if (line.length > 2000) return null;
+    for (const delimiter of DELIMITERS) {
+      const parts = line.split(delimiter);
+      const fields = parts.filter((_, k) => k % 2 === 0);
+      const filled = fields.flatMap((f, k) => (f.trim() ? [k] : []));
+      if (filled.length !== 2) continue;
+      const name = fields[filled[0]].trim().replace(/^['"*`]+|['"*`]+$/g, "");
+      const value = fields[filled[1]].trim().replace(/^['"*`]+|['"*`]+$/g, "");
+      if (!HEADER_FIELD.test(name) || !isSecretName(name) || isSecretName(value)) return null;
+      const k = 2 * filled[1];
+      const hidden = this.hideCell(parts[k]);
+      if (hidden === parts[k]) return null;
+      parts[k] = hidden;
+      return parts.join("");
+    }
+    return null;
+  }
+
   /** Cells of secret-named columns hidden in CSV/TSV/Markdown/polars/pandas text. */
   private tables(text: string): string {
     const lines = text.split("\n");
@@ -334,6 +392,13 @@ export class Redactor {
       const footer = SERIES_FOOTER.exec(lines[i]);
       if (footer && isSecretName(footer[1].trim())) {
         changed = this.seriesValues(lines, i) || changed;
+        i += 1;
+        continue;
+      }
+      const pair = this.keyValueRow(lines[i]);
+      if (pair !== null) {
+        lines[i] = pair;
+        changed = true;
         i += 1;
         continue;
       }

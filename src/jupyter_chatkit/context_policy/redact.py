@@ -30,6 +30,16 @@ PREFIX_CHARS = 12
 MIN_SECRET_TEXT = 7
 _VALUE_TRIGGERS = tuple(rules.VALUE_TRIGGERS)
 _NAME_TRIGGERS = tuple(rules.NAME_TRIGGERS)
+
+
+def _any_of(words: Iterable[str]) -> re.Pattern[str]:
+    # One scan in C for "does the text hold any of these": a Python loop of ``in``
+    # tests over ~100 triggers cost more than the rules on most short strings.
+    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+
+
+_ANY_VALUE_TRIGGER = _any_of(_VALUE_TRIGGERS)
+_ANY_NAME_TRIGGER = _any_of(_NAME_TRIGGERS)
 _BARE_PREFIXES = ("%env", "%set_env", "export", "set ")
 # Keys of tool results whose values are type names, never user data: not scanned.
 _TYPE_KEYS = frozenset({"type", "dtype", "class", "kind", "output_type", "cell_type"})
@@ -48,6 +58,7 @@ class _ValueRule:
     triggers: tuple[str, ...]
     min_distinct: int
     random: bool
+    trigger_rx: re.Pattern[str] | None
 
 
 @dataclass(frozen=True)
@@ -74,6 +85,7 @@ def _compile(extra: tuple[str, ...]) -> _Compiled:
             tuple(r["triggers"]),
             int(r.get("min_distinct", 0)),
             r.get("check") == "random",
+            _any_of(r["triggers"]) if r["triggers"] else None,
         )
         for r in rules.VALUE_RULES
     )
@@ -111,13 +123,15 @@ _CONTAINER = re.compile(rules.CONTAINER_ASSIGNMENT)
 _STRING = re.compile(rules.STRING_LITERAL)
 _CONTINUED = re.compile(rules.CONTINUED_STRING)
 _CALL = re.compile(rules.CALL_ARGUMENTS)
+_HTML_ROW = re.compile(rules.HTML_ROW)
+_HTML_CELL = re.compile(rules.HTML_CELL)
 _ARGUMENT = re.compile(rules.CALL_ARGUMENT)
 _KEYWORD_ARGUMENT = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_]*\s*=(?!=)")
 _CREDENTIAL_CALLS = frozenset(rules.CREDENTIAL_CALLS)
 _CONNECT_CALLS = frozenset(rules.CONNECT_CALLS)
 _NON_CREDENTIAL_CALLS = frozenset(rules.NON_CREDENTIAL_CALLS)
-# A text needs "(", a quote and one of these for the call rule to be tried.
-_CALL_TRIGGERS = (*_NAME_TRIGGERS, "login", "connect", "bind", "ftp", "redis", "sign")
+# A text needs "(", a quote and a name trigger or one of these for the call rule.
+_CALL_WORD = _any_of(("login", "connect", "bind", "ftp", "redis", "sign"))
 _SPLIT_WIDE = re.compile(r"(\s{2,})")
 _POLARS_DTYPES = re.compile(
     r"^│(?:\s*(?:str|i8|i16|i32|i64|u8|u16|u32|u64|f32|f64|bool|date|datetime\[\S+\]|null"
@@ -331,13 +345,12 @@ class Redactor:
             return value
         rx = self._rx
         lower = value.lower()
-        triggered = any(t in lower for t in _VALUE_TRIGGERS)
+        triggered = _ANY_VALUE_TRIGGER.search(lower) is not None
         for rule in rx.value_rules:
-            if (not rule.triggers) or (triggered and any(t in lower for t in rule.triggers)):
+            if rule.trigger_rx is None or (triggered and rule.trigger_rx.search(lower)):
                 value = rule.pattern.sub(functools.partial(self._replace_rule, rule), value)
-        if any(t in lower for t in _NAME_TRIGGERS) and (
-            "=" in value or ":" in value or any(m in lower for m in _BARE_PREFIXES)
-        ):
+        named = _ANY_NAME_TRIGGER.search(lower) is not None
+        if named and ("=" in value or ":" in value or any(m in lower for m in _BARE_PREFIXES)):
             value = rx.quoted.sub(self._replace_quoted, value)
             value = rx.bare.sub(self._replace_bare, value)
             value = rx.inline.sub(self._replace_inline, value)
@@ -345,11 +358,13 @@ class Redactor:
         if (
             "(" in value
             and ('"' in value or "'" in value)
-            and any(t in lower for t in _CALL_TRIGGERS)
+            and (named or _CALL_WORD.search(lower) is not None)
         ):
             value = _CALL.sub(self._replace_call, value)
-        if "\n" in value and any(t in lower for t in _NAME_TRIGGERS):
+        if named and "\n" in value:
             value = self._tables(value)
+        if named and "<tr" in lower:
+            value = self._html_tables(value)
         if rules.PLACEHOLDER_OPEN in value:
             value = self._continued(value)
         for pattern in rx.extra:
@@ -491,6 +506,64 @@ class Redactor:
 
     # -- tables in text ----------------------------------------------------------------
 
+    def _html_tables(self, text: str) -> str:
+        """Cells of secret-named columns (and key/value rows) of HTML tables hidden."""
+        secret: set[int] = set()
+
+        def row(match: re.Match[str]) -> str:
+            nonlocal secret
+            cells = list(_HTML_CELL.finditer(match.group(1)))
+            names = [c.group(2).strip() for c in cells]
+            heads = [c.group(1).startswith("<th") for c in cells]
+            if names and all(heads) and any(n and is_secret_name(n) for n in names):
+                secret = {k for k, n in enumerate(names) if n and is_secret_name(n)}
+                return match.group(0)
+            hide = set(secret)
+            filled = [k for k, n in enumerate(names) if n]
+            if len(filled) == 2 and is_secret_name(names[filled[0]]):
+                hide.add(filled[1])  # <th>password</th><td>x</td>
+            if not hide:
+                return match.group(0)
+            body = match.group(1)
+            for k in sorted(hide, reverse=True):
+                if k < len(cells) and names[k]:
+                    cell = cells[k]
+                    body = (
+                        body[: cell.start(2)] + self._hide_cell(cell.group(2)) + body[cell.end(2) :]
+                    )
+            start = match.start(1) - match.start(0)
+            whole = match.group(0)
+            return whole[:start] + body + whole[start + len(match.group(1)) :]
+
+        parts = re.split(r"(</table>)", text)
+        # A table's header applies to its own rows only.
+        for k in range(0, len(parts), 2):
+            secret = set()
+            parts[k] = _HTML_ROW.sub(row, parts[k])
+        return "".join(parts)
+
+    def _key_value_row(self, line: str) -> str | None:
+        """``password,x`` / ``| password | x |``: a two-field row naming a secret."""
+        if len(line) > 2000:
+            return None
+        for delimiter in _DELIMITERS:
+            parts = delimiter.split(line)
+            fields = parts[0::2]
+            filled = [k for k, f in enumerate(fields) if f.strip()]
+            if len(filled) != 2:
+                continue
+            name = fields[filled[0]].strip().strip("'\"*`")
+            value = fields[filled[1]].strip().strip("'\"*`")
+            if not _HEADER_FIELD.match(name) or not is_secret_name(name) or is_secret_name(value):
+                return None
+            k = 2 * filled[1]
+            hidden = self._hide_cell(parts[k])
+            if hidden == parts[k]:
+                return None
+            parts[k] = hidden
+            return "".join(parts)
+        return None
+
     def _tables(self, text: str) -> str:
         """Cells of secret-named columns hidden in CSV/TSV/Markdown/polars/pandas text."""
         lines = text.split("\n")
@@ -501,6 +574,12 @@ class Redactor:
             footer = _SERIES_FOOTER.match(line)
             if footer and is_secret_name(footer.group(1).strip()):
                 changed |= self._series_values(lines, i)
+                i += 1
+                continue
+            pair = self._key_value_row(line)
+            if pair is not None:
+                lines[i] = pair
+                changed = True
                 i += 1
                 continue
             found = self._delimited_header(line) or self._aligned_header(line)

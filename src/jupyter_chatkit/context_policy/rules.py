@@ -206,6 +206,56 @@ VALUE_RULES: list[dict[str, Any]] = [
         "flags": "",
     },
     {
+        "kind": "service token",
+        # Prefixed keys of more services: Google OAuth client secrets, Shopify,
+        # DigitalOcean, age, Replicate, Groq, Perplexity, Linear, xAI, Mailgun, Square,
+        # Atlassian, Notion, Postman, Doppler, Vault, Grafana, New Relic, Sentry,
+        # Supabase, Netlify, Pulumi.
+        "triggers": [
+            "gocspx-",
+            "shpat_",
+            "shpss_",
+            "shpca_",
+            "shppa_",
+            "dop_v1_",
+            "doo_v1_",
+            "age-secret-key-",
+            "r8_",
+            "gsk_",
+            "pplx-",
+            "lin_api_",
+            "xai-",
+            "key-",
+            "sq0",
+            "atatt",
+            "ntn_",
+            "secret_",
+            "pmak-",
+            "dp.",
+            "hvs.",
+            "hvb.",
+            "glsa_",
+            "glc_",
+            "nrak-",
+            "sntrys_",
+            "sbp_",
+            "nfp_",
+            "pul-",
+        ],
+        "pattern": r"(?<![A-Za-z0-9_-])(?:GOCSPX-[A-Za-z0-9_-]{20,}"
+        r"|shp(?:at|ss|ca|pa)_[a-fA-F0-9]{20,}"
+        r"|do[op]_v1_[a-f0-9]{40,}|AGE-SECRET-KEY-1[A-Z0-9]{40,}|r8_[A-Za-z0-9]{20,}"
+        r"|gsk_[A-Za-z0-9]{20,}|pplx-[A-Za-z0-9]{20,}|lin_api_[A-Za-z0-9]{20,}"
+        r"|xai-[A-Za-z0-9]{20,}|key-[a-f0-9]{32}(?![a-f0-9])"
+        r"|sq0(?:atp|csp)-[A-Za-z0-9_-]{20,}|ATATT3[A-Za-z0-9_=-]{20,}"
+        r"|ntn_[A-Za-z0-9]{20,}|secret_[A-Za-z0-9]{40,}|PMAK-[a-f0-9]{20,}-[a-f0-9]{20,}"
+        r"|dp\.(?:pt|st|sa|ct)\.[A-Za-z0-9]{20,}|hv[sb]\.[A-Za-z0-9_-]{20,}"
+        r"|gl(?:sa|c)_[A-Za-z0-9_+/=-]{20,}|NRAK-[A-Z0-9]{20,}|sntrys_[A-Za-z0-9_+/=-]{20,}"
+        r"|sbp_[a-f0-9]{30,}|nfp_[A-Za-z0-9]{20,}|pul-[a-f0-9]{30,})",
+        "group": 0,
+        "flags": "",
+    },
+    {
         "kind": "AWS key id",
         "triggers": ["akia", "asia"],
         "pattern": r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])",
@@ -308,7 +358,7 @@ VALUE_RULES: list[dict[str, Any]] = [
         "kind": "URL password",
         "triggers": ["://"],
         # Up to the last "@" before the host: an unescaped "@" in a password is common.
-        "pattern": r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/?#@'\"]*:)([^\s/'\"]+)(?=@[^\s@/'\"]*(?:[/?#\s'\"]|$))",
+        "pattern": r"(\b[a-zA-Z][a-zA-Z0-9+._-]*://[^\s:/?#@'\"]*:)([^\s/'\"]+)(?=@[^\s@/'\"]*(?:[/?#\s'\"]|$))",
         "group": 2,
         "flags": "",
     },
@@ -437,7 +487,9 @@ BARE_ASSIGNMENT = (
 # exception messages, CLI flags, JSON numbers, YAML and INI values). Groups: 1 name,
 # 2 separator, 3 value.
 INLINE_ASSIGNMENT = (
-    r"(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_.-]*)(['\"]?[ \t]*(?::=|=|:)[ \t]*)"
+    # ``**password**: x`` in Markdown: emphasis around the name or after the colon.
+    r"(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_.-]*)((?:['\"`]|\*\*)?[ \t]*(?::=|=|:)[ \t]*"
+    r"(?:\*\*[ \t]*)?)"
     # The value is a whole word, not the name of the next ``NAME=value`` (``env:
     # DB_PASSWORD=x`` as %env prints it): no backing off to a shorter value.
     r"([^\s'\"`,;&<>(){}\[\]|«=$]+)(?![^\s'\"`,;&<>(){}\[\]|«=$])(?!=[A-Za-z_])"
@@ -543,6 +595,12 @@ HIGH_ENTROPY_VALUE = (
     r"(?:(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])|.{32,})"
 )
 
+# HTML tables (``DataFrame.to_html()`` in a source, a Markdown cell, a file): a row
+# of ``<th>`` names a secret column, whose cells in later rows are hidden; a row whose
+# first cell names a secret hides its second. Groups: row: 1 the cells; cell: 1 the
+# tag, 2 the text.
+HTML_ROW = r"<tr\b[^>]{0,200}>((?:(?!</tr>)[\s\S]){0,20000})</tr>"
+HTML_CELL = r"(<t[hd]\b[^>]{0,200}>)([^<]{0,2000})(?=</t[hd]>)"
 # Tables in text (CSV/TSV, Markdown, polars boxes, pandas' aligned repr): a header
 # naming a secret column hides that column's cells in the rows below it.
 TABLE_DELIMITERS: list[str] = [",", "\t", ";", "\\|", "[│┆]"]
@@ -642,6 +700,8 @@ def rules_dict() -> dict[str, Any]:
         "weakQualifiers": WEAK_QUALIFIERS,
         "credentialValue": CREDENTIAL_VALUE,
         "highEntropyValue": HIGH_ENTROPY_VALUE,
+        "htmlRow": HTML_ROW,
+        "htmlCell": HTML_CELL,
         "tableDelimiters": TABLE_DELIMITERS,
         "tableHeaderField": TABLE_HEADER_FIELD,
         "tableRuleRow": TABLE_RULE_ROW,
