@@ -288,7 +288,7 @@ export const RULES = {
         "machine",
         "login"
       ],
-      "pattern": "(\\b(?:machine|login|account)[ \\t]+[^\\n]*?\\bpassword[ \\t]+|(?:^|\\n)[ \\t]*password[ \\t]+)((?!(?:is|was|for|of|to|the)\\b)[^\\s'\\\"«]+)",
+      "pattern": "(\\b(?:machine|login|account)[ \\t]+[^\\n]{0,300}?\\bpassword[ \\t]+|(?:^|\\n)[ \\t]*password[ \\t]+)((?!(?:is|was|for|of|to|the)\\b)[^\\s'\\\"«]+)",
       "group": 2,
       "flags": ""
     },

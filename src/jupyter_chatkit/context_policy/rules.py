@@ -302,7 +302,7 @@ VALUE_RULES: list[dict[str, Any]] = [
         "kind": ".netrc password",
         "triggers": ["machine", "login"],
         # ``machine host login ada password X`` on one line or over several.
-        "pattern": r"(\b(?:machine|login|account)[ \t]+[^\n]*?\bpassword[ \t]+"
+        "pattern": r"(\b(?:machine|login|account)[ \t]+[^\n]{0,300}?\bpassword[ \t]+"
         r"|(?:^|\n)[ \t]*password[ \t]+)((?!(?:is|was|for|of|to|the)\b)[^\s'\"«]+)",
         "group": 2,
         "flags": "",
