@@ -131,3 +131,42 @@ def _status(node: Any) -> str:
             if found:
                 return found
     return ""
+
+
+@pytest.mark.asyncio
+async def test_an_edit_keeps_the_context_chips_and_the_mentions_it_still_names(
+    store: SQLStore,
+) -> None:
+    """The edit box shows the words (mentions by name); the chips that went with the
+    message are context, not words, and stay with the edited message, as do mentions
+    whose names the new text keeps. A mention edited away goes."""
+    model = ScriptedModel([said("One.", "m1"), said("Edited answer.", "m2")])
+    assistant = make_assistant(store, model)
+    chip = {"kind": "cell", "label": "cell 3", "content": {"source": "x = 1"}, "chip": True}
+    message = user_input("plot ")
+    message["content"] += [
+        {"type": "input_tag", "id": "var:df", "text": "df", "data": {"content": "frame"}},
+        {"type": "input_text", "text": " against "},
+        {"type": "input_tag", "id": "var:sales", "text": "sales", "data": {"content": "s"}},
+        {"type": "input_tag", "id": "cell:3", "text": "cell 3", "data": chip, "interactive": True},
+    ]
+    first = await stream(assistant, req("threads.create", input=message))
+    thread_id = next(e.thread.id for e in first if e.type == "thread.created")
+    original = (await store.load_thread_items(thread_id, None, 50, "asc", ALICE)).data[0]
+
+    action = {"type": "message.edit", "payload": {"item_id": original.id, "text": "bar plot df"}}
+    events = await stream(
+        assistant, req("threads.custom_action", thread_id=thread_id, item_id=None, action=action)
+    )
+    edited = next(
+        e.item
+        for e in events
+        if isinstance(e, ThreadItemDoneEvent) and isinstance(e.item, UserMessageItem)
+    )
+    assert [(p.type, p.text) for p in edited.content] == [
+        ("input_text", "bar plot df"),
+        ("input_tag", "df"),
+        ("input_tag", "cell 3"),
+    ]
+    # The chip's context reached the model again.
+    assert "x = 1" in str(model.calls[-1].input)

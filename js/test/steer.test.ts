@@ -82,3 +82,23 @@ test("attachments: images and text files within their limits, a clear reason oth
   assert.match(attachmentProblem({ name: "big.png", type: "image/png", size: 6 * 1024 * 1024 }) ?? "", /too large/);
   assert.match(attachmentProblem({ name: "x.exe", type: "application/x-msdownload", size: 10 }) ?? "", /cannot be attached/);
 });
+
+import { userText } from "../src/ui/items";
+
+test("an edit (and ↑) starts from the message's words: mentioned names kept, context chips left out", () => {
+  const message = {
+    id: "msg_1",
+    thread_id: "thr_1",
+    created_at: "2026-01-01T00:00:00",
+    type: "user_message",
+    content: [
+      { type: "input_text", text: "plot " },
+      { type: "input_tag", id: "var:df", text: "df", data: { content: "frame" }, interactive: false },
+      { type: "input_text", text: " by region" },
+      { type: "input_tag", id: "cell:3", text: "cell 3", data: { chip: true }, interactive: true },
+    ],
+    attachments: [],
+    inference_options: {},
+  } as unknown as UserMessageItem;
+  assert.equal(userText(message), "plot df by region");
+});

@@ -14,7 +14,7 @@ import { Composer, type SendKey, sendKeyHint } from "./composer";
 import { ContextChips, type ContextRef, type MessagePart, messageContent, partsText } from "./context";
 import { button, copyText, h, icon, uniqueId } from "./dom";
 import { HistoryPanel } from "./history";
-import { ThreadView } from "./items";
+import { ThreadView, userText } from "./items";
 import type { CodeActions, CodeBlockAction, MarkdownOptions } from "./markdown";
 import { Completer, type MentionSource, type SlashCommand, toolMentions } from "./mentions";
 import { type ModelChoice, ModelPicker } from "./models";
@@ -468,14 +468,8 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     const items = session.state.items;
     for (let i = items.length - 1; i >= 0; i--) {
       const it = items[i];
-      if (it.type === "user_message") {
-        return (
-          it.content
-            .map((c) => (c.type === "input_text" ? c.text : ""))
-            .join("")
-            .trim() || null
-        );
-      }
+      // Its words, mentioned names included ("plot df", not "plot ").
+      if (it.type === "user_message") return userText(it).trim() || null;
     }
     return null;
   };

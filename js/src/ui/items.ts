@@ -103,9 +103,14 @@ function taskRow(task: Task): HTMLElement {
   return h("li", { class: `jck-task jck-task-${status}` }, mark, h("div", { class: "jck-task-body" }, ...body));
 }
 
-/** The plain text of a user message (what an edit starts from). */
-function userText(item: UserMessageItem): string {
-  return item.content.map((c) => (c.type === "input_text" ? c.text : "")).join("");
+/**
+ * The words of a user message (what an edit starts from): its text and the names it
+ * mentions (`@df` shows as "df"); context chips are not words (the edit keeps them).
+ */
+export function userText(item: UserMessageItem): string {
+  return item.content
+    .map((c) => (c.type === "input_text" ? c.text : (c.data as { chip?: unknown } | null)?.chip ? "" : c.text))
+    .join("");
 }
 
 function userEntry(item: UserMessageItem, host: ItemHost): Entry {

@@ -4,7 +4,9 @@ ChatKit 1.6.5 has ``threads.retry_after_item`` (run a stored user message again)
 request that changes a message. An edit is therefore a custom action without a widget:
 the edited message and everything after it are removed (``thread.item.removed``, which
 ChatKit applies to the store), the new text is saved as a new user message, and the
-assistant answers it as it would a new message. The client sends
+assistant answers it as it would a new message. What the edit box cannot show stays
+with it: the original's context chips, its attachments, and the mentions whose names
+the new text still has. The client sends
 ``{type: "message.edit", payload: {item_id, text}}``.
 """
 
@@ -21,7 +23,9 @@ from chatkit.types import (
     ThreadItemRemovedEvent,
     ThreadMetadata,
     ThreadStreamEvent,
+    UserMessageContent,
     UserMessageItem,
+    UserMessageTagContent,
     UserMessageTextContent,
 )
 
@@ -75,10 +79,21 @@ async def edit_message(
         id=server.store.generate_item_id("message", thread, context),
         thread_id=thread.id,
         created_at=datetime.now(UTC),
-        content=[UserMessageTextContent(text=text.strip())],
-        attachments=[],
+        content=[UserMessageTextContent(text=text.strip()), *kept_tags(original, text)],
+        attachments=original.attachments,
         inference_options=original.inference_options,
     )
     yield ThreadItemDoneEvent(item=message)
     async for event in server.respond(thread, message, context):
         yield event
+
+
+def kept_tags(original: UserMessageItem, text: str) -> list[UserMessageContent]:
+    """The original's tags an edit keeps: context chips (``data.chip``: context, not
+    words; the edit box shows only words) and the mentions still named in ``text``."""
+    return [
+        part
+        for part in original.content
+        if isinstance(part, UserMessageTagContent)
+        and ((isinstance(part.data, dict) and part.data.get("chip")) or part.text in text)
+    ]
