@@ -16,6 +16,7 @@ import pytest
 from jupyter_chatkit.assistant.warmup import SHARED_MODELS, warm_up
 from jupyter_chatkit.protocol import RequestContext
 
+from .fixtures.fake_llm import FakeLLM, Reply
 from .test_deferred_imports import run_fresh
 
 BUILT_SCRIPT = """
@@ -86,3 +87,38 @@ async def test_the_warm_up_turn_ends_with_a_full_collection(tmp_path: Path) -> N
         gc.callbacks.remove(note)
         await assistant.aclose()
     assert ended >= 1
+
+
+@pytest.mark.asyncio
+async def test_the_warm_up_computes_the_clients_platform_before_the_first_request(
+    fake_llm: FakeLLM, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # openai computes the platform of its X-Stainless headers on a client's first
+    # request, in a worker thread the first turn would start and wait for.
+    from agents import OpenAIChatCompletionsModel
+    from openai import AsyncOpenAI, _base_client
+
+    computed: list[str] = []
+    real = _base_client.get_platform
+
+    def counted() -> Any:
+        platform = real()
+        computed.append(str(platform))
+        return platform
+
+    monkeypatch.setattr(_base_client, "get_platform", counted)
+    client = AsyncOpenAI(base_url=fake_llm.base_url, api_key="sk-warm-up-test")
+    model = OpenAIChatCompletionsModel(model="fake-model", openai_client=client)
+    warm_up(model, "chat_completions")
+    assert computed  # (the warm-up's in-process copies compute their own too)
+    warmed = len(computed)
+    # The first request sends it as computed, and computes nothing more.
+    fake_llm.script(Reply("Answered."))
+    try:
+        answer = await client.chat.completions.create(
+            model="fake-model", messages=[{"role": "user", "content": "hi"}]
+        )
+    finally:
+        await client.close()
+    assert answer.choices[0].message.content == "Answered."
+    assert len(computed) == warmed

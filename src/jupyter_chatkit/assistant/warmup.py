@@ -3,9 +3,9 @@
 openai's types are pydantic models with ``defer_build``: each one builds its validator
 and serializer the first time it is used, and the openai client imports its resources
 (``client.chat.completions``) on first access. :func:`warm_up` does the part of that
-work that can run off the event loop: the client's resources, the modules a first
-stream imports, the one schema most others nest (:data:`SHARED_MODELS`), and openai's
-stream-event unions, by parsing canned answers through a copy of the client on an
+work that can run off the event loop: the client's resources and platform headers, the
+modules a first stream imports, the one schema most others nest (:data:`SHARED_MODELS`),
+and openai's stream-event unions, by parsing canned answers through a copy of the client on an
 in-process mock transport (``canned_provider``). The warm-up turn after it
 (``warm_turn``) builds the rest, exactly what a turn uses, on the loop. Schemas are not
 built by name beyond that: each built schema is held for the life of the server, and
@@ -74,8 +74,24 @@ def build_shared_models() -> int:
     return built
 
 
+def warm_platform(client: object) -> None:
+    """Compute the client's platform description (its ``X-Stainless-*`` headers) now.
+
+    openai computes it on the client's first request, in the event loop's default
+    executor (it may read files): a worker thread started and waited for in the first
+    turn. The warm-up turn's client is a copy, which does not share it. Here, in the
+    build's worker thread, it is the very value the first request would compute.
+    """
+    if getattr(client, "_platform", False) is not None:
+        return  # computed already, or a client without one (another SDK layout)
+    from openai._base_client import get_platform
+
+    client._platform = get_platform()  # type: ignore[attr-defined]
+
+
 def warm_client(client: object, api: str) -> None:
     """Touch the openai client's resources the assistant uses (they import on access)."""
+    warm_platform(client)
     target: object = client
     for attribute in CLIENT_RESOURCES.get(api, ()):
         target = getattr(target, attribute, None)
