@@ -14,13 +14,14 @@ from chatkit.types import (
     ThreadItemDoneEvent,
     ThreadItemRemovedEvent,
     ThreadItemReplacedEvent,
+    ThreadUpdatedEvent,
     UserMessageItem,
     WidgetItem,
 )
 
 from jupyter_chatkit.store import SQLStore
 
-from .chatkit_helpers import ALICE, make_assistant, req, stream, user_input
+from .chatkit_helpers import ALICE, json_call, make_assistant, req, stream, user_input
 
 
 def said(text: str, item_id: str) -> ModelStep:
@@ -170,3 +171,50 @@ async def test_an_edit_keeps_the_context_chips_and_the_mentions_it_still_names(
     ]
     # The chip's context reached the model again.
     assert "x = 1" in str(model.calls[-1].input)
+
+
+@pytest.mark.asyncio
+async def test_editing_the_first_message_renames_a_conversation_named_after_it(
+    store: SQLStore,
+) -> None:
+    """A conversation named after its first words (the local title) is named after the
+    edited words; one the person renamed, or an edit of a later message, keeps its name."""
+    model = ScriptedModel([said(f"A{n}.", f"m{n}") for n in range(7)])
+    assistant = make_assistant(store, model, title_threads="local")
+
+    async def edit(thread_id: str, item_id: str, text: str) -> list[Any]:
+        action = {"type": "message.edit", "payload": {"item_id": item_id, "text": text}}
+        return await stream(
+            assistant,
+            req("threads.custom_action", thread_id=thread_id, item_id=None, action=action),
+        )
+
+    async def start(text: str) -> tuple[str, list[Any]]:
+        events = await stream(assistant, req("threads.create", input=user_input(text)))
+        thread_id = next(e.thread.id for e in events if e.type == "thread.created")
+        return thread_id, (await store.load_thread_items(thread_id, None, 50, "asc", ALICE)).data
+
+    thread_id, items = await start("plot the sales")
+    events = await edit(thread_id, items[0].id, "plot the revenue by region")
+    assert [e.thread.title for e in events if isinstance(e, ThreadUpdatedEvent)] == [
+        "plot the revenue by region"
+    ]
+    assert (await store.load_thread(thread_id, ALICE)).title == "plot the revenue by region"
+
+    # Renamed by the person: their name stays.
+    thread_id, items = await start("plot the sales")
+    await json_call(assistant, req("threads.update", thread_id=thread_id, title="Sales"))
+    await edit(thread_id, items[0].id, "plot the revenue")
+    assert (await store.load_thread(thread_id, ALICE)).title == "Sales"
+
+    # A later message with the same words edited: still named after the first.
+    thread_id, _ = await start("plot the sales")
+    await stream(
+        assistant,
+        req("threads.add_user_message", thread_id=thread_id, input=user_input("plot the sales")),
+    )
+    items = (await store.load_thread_items(thread_id, None, 50, "asc", ALICE)).data
+    assert isinstance(items[-2], UserMessageItem) and items[-2].id != items[0].id
+    await edit(thread_id, items[-2].id, "and margins")
+    assert (await store.load_thread(thread_id, ALICE)).title == "plot the sales"
+    model.assert_complete()

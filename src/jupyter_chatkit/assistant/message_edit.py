@@ -30,6 +30,7 @@ from chatkit.types import (
 )
 
 from .. import protocol
+from .titles import local_title
 
 if TYPE_CHECKING:
     from chatkit.actions import Action
@@ -67,6 +68,13 @@ async def edit_message(
         raise CustomStreamError(
             "Only one of your messages in this conversation can be edited.", allow_retry=False
         )
+    first = await server.store.load_thread_items(thread.id, None, 1, "asc", context)
+    retitle = (
+        bool(first.data)
+        and first.data[0].id == item_id
+        and bool(thread.title)
+        and thread.title == local_title(original)
+    )
     # Newest first, down to the edited message: those items go.
     removed: list[str] = []
     async for item in server._paginate_thread_items_reverse(thread.id, context):
@@ -84,6 +92,10 @@ async def edit_message(
         inference_options=original.inference_options,
     )
     yield ThreadItemDoneEvent(item=message)
+    if retitle:
+        # The conversation was named after the words just edited away (its local title,
+        # not one the person gave): it is named after the new ones (thread.updated).
+        thread.title = local_title(message)
     async for event in server.respond(thread, message, context):
         yield event
 
