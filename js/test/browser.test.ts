@@ -1006,3 +1006,17 @@ for (const [how, end, asked] of [
     await page.context().close();
   });
 }
+
+test("a toast over the message box goes away when the person types", opts, async () => {
+  const { page, errors } = await open("theme=light", 380);
+  const box = page.getByRole("textbox", { name: "Message" });
+  await box.fill("hello");
+  await box.press("Enter");
+  await page.getByRole("button", { name: "Stop answering" }).click();
+  await page.waitForFunction(() => !(window as any).chat.session.busy);
+  assert.equal(await page.locator(".jck-toast").isVisible(), true); // "Stopped."
+  await box.pressSequentially("next");
+  assert.equal(await page.locator(".jck-toast").isVisible(), false);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});

@@ -402,6 +402,10 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     (text) => composerBox.setText(text),
   );
   const input = composerBox.input;
+  // The toast floats over the message box: typing there puts it away, not over the words.
+  input.addEventListener("input", () => {
+    toast.hidden = true;
+  });
   const jump = button(
     [icon("arrow-down"), h("span", null, "Jump to latest")],
     () => {
