@@ -419,3 +419,21 @@ def test_a_credential_object_hides_its_fields_whatever_their_names() -> None:
     shown = dumps(run_tool("inspect_kernel_variable", {"name": "cr"}, view))
     assert "Zq7pL2xW9opaque" not in shown and "'ada'" in shown
     assert "ordinary-text" in dumps(run_tool("inspect_kernel_variable", {"name": "s"}, view))
+
+
+def test_an_item_after_one_naming_a_secret_is_hidden_in_lists() -> None:
+    """``["--password", "x"]`` (argv) and a row ``["password", "x"]``: the item after a
+    secret's name is its value; a list of column names stays whole."""
+    redactor = ContextPolicy().redactor()
+    data = redactor.data(
+        {
+            "argv": ["psql", "--password", "letmein2", "-h", "db"],
+            "row": ["password", "Zq7pL2xW9row"],
+            "columns": ["user", "password", "email"],
+            "both": ["password", "token"],
+        }
+    )
+    shown = dumps(data)
+    assert "letmein2" not in shown and "Zq7pL2xW9row" not in shown
+    assert data["columns"] == ["user", "password", "email"]
+    assert data["both"] == ["password", "token"] and data["argv"][3:] == ["-h", "db"]

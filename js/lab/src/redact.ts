@@ -53,6 +53,29 @@ const CREDENTIAL_CALLS = new Set<string>(RULES.credentialCalls);
 const CONNECT_CALLS = new Set<string>(RULES.connectCalls);
 const NON_CREDENTIAL_CALLS = new Set<string>(RULES.nonCredentialCalls);
 // A text needs "(", a quote and one of these for the call rule to be tried.
+const NAME_LIKE = new RegExp(RULES.nameLikeValue);
+
+/** A string naming a secret as a list item or argument: `"password"`, `"--token"`. */
+function namesASecret(item: string): boolean {
+  return item.length <= 100 && isSecretName(item.replace(/^-+/, ""));
+}
+
+/** Indices of the strings of a list that follow one naming a secret (`["--password", "x"]`,
+ * a row `["password", "x"]`); in a list of 3+ names a name-like item is one more name. */
+function pairHides(items: unknown[]): Set<number> {
+  const out = new Set<number>();
+  const many = items.length >= 3;
+  for (let k = 0; k + 1 < items.length; k++) {
+    const item = items[k];
+    const after = items[k + 1];
+    if (typeof item !== "string" || typeof after !== "string" || !after || !namesASecret(item)) continue;
+    const flag = item.startsWith("-");
+    if ((many && !flag && NAME_LIKE.test(after)) || after.startsWith(RULES.placeholderOpen)) continue;
+    if (namesASecret(after) || after.startsWith("-")) continue;
+    out.add(k + 1);
+  }
+  return out;
+}
 const CALL_TRIGGERS: readonly string[] = [...RULES.nameTriggers, "login", "connect", "bind", "ftp", "redis", "sign"];
 const KEYISH = new RegExp(RULES.keyishNamePattern);
 const RANDOM = new RegExp(RULES.highEntropyValue);
@@ -248,11 +271,13 @@ export class Redactor {
       });
     }
     if (
-      value.includes("(") &&
+      (value.includes("(") || value.includes("[")) &&
       (value.includes('"') || value.includes("'")) &&
       CALL_TRIGGERS.some((t) => lower.includes(t))
     ) {
-      value = value.replace(CALL, (whole, callee: string | undefined, args: string) => this.call(whole, callee ?? "", args));
+      value = value.replace(CALL, (whole, callee: string | undefined, opener: string, args: string) =>
+        this.call(whole, callee ?? "", opener, args),
+      );
     }
     if (value.includes("\n") && NAME_TRIGGERS.some((t) => lower.includes(t))) value = this.tables(value);
     if (lower.includes("<tr") && NAME_TRIGGERS.some((t) => lower.includes(t))) value = this.htmlTables(value);
@@ -265,8 +290,9 @@ export class Redactor {
    * `connect(host, user, pw)`, `Creds("ada", "pw")`), and any literal after one naming
    * a secret (`putenv("DB_PASSWORD", "x")`). Mirrors Python's `_replace_call`.
    */
-  private call(whole: string, calleeName: string, args: string): string {
-    const callee = normalizeName(calleeName.split(".").pop() ?? "");
+  private call(whole: string, calleeName: string, opener: string, args: string): string {
+    // `x["a"]` indexes and `[...]` lists have no callee: only the pair rule.
+    const callee = opener === "(" ? normalizeName(calleeName.split(".").pop() ?? "") : "";
     let first = 0;
     // A secret-named callee with one literal (`SecretStr("x")`): that one is it;
     // `login("ada")` names only the user.
@@ -280,6 +306,7 @@ export class Redactor {
     const pieces: string[] = [];
     const literals: [number, number][] = [];
     const namedSecret = new Set<number>();
+    const flags = new Set<number>(); // positions after a `--flag`: its value, whatever it looks like
     let position = 0;
     let keyword = false;
     for (const token of args.matchAll(ARGUMENT)) {
@@ -290,7 +317,10 @@ export class Redactor {
       } else if (token[1]) {
         if (!keyword) {
           literals.push([pieces.length, position]);
-          if (isSecretName(text.slice(1, -1))) namedSecret.add(position + 1);
+          if (namesASecret(text.slice(1, -1))) {
+            namedSecret.add(position + 1);
+            if (text.charAt(1) === "-") flags.add(position + 1);
+          }
         }
       } else if (KEYWORD_ARGUMENT.test(text)) {
         keyword = true;
@@ -298,9 +328,16 @@ export class Redactor {
       pieces.push(text);
     }
     alone = alone && position === 0 && literals.length === 1;
+    const many = literals.length >= 3;
     let hidden = 0;
     for (const [index, pos] of literals) {
-      if ((first && (pos >= first || alone)) || namedSecret.has(pos)) {
+      const item = pieces[index].slice(1, -1);
+      const paired =
+        namedSecret.has(pos) &&
+        !(many && !flags.has(pos) && NAME_LIKE.test(item)) &&
+        !namesASecret(item) &&
+        !item.startsWith("-");
+      if ((first && (pos >= first || alone)) || paired) {
         const literal = pieces[index];
         const inner = literal.slice(1, -1);
         if (inner && !inner.includes(RULES.placeholderOpen)) {
@@ -311,7 +348,7 @@ export class Redactor {
     }
     if (!hidden) return whole;
     this.count += hidden;
-    return `${calleeName}(${pieces.join("")})`;
+    return `${calleeName}${opener}${pieces.join("")}`;
   }
 
   private continued(input: string): string {
@@ -515,6 +552,10 @@ export class Redactor {
     if (Array.isArray(value)) {
       const more = this.cut ? value.length - this.cut : 0;
       const out = (more > 0 ? value.slice(0, this.cut) : value).map((v) => this.data(v, depth + 1));
+      for (const k of pairHides(out)) {
+        this.count += 1;
+        out[k] = marker(describeHidden(out[k]));
+      }
       if (more > 0) out.push(`… ${more.toLocaleString("en-US")} more items not shown`);
       return out;
     }

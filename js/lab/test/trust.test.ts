@@ -111,3 +111,17 @@ test("a one-line output of a cell whose last line names a secret is hidden; othe
   assert.equal(cellInfo(cell("x = password", "'shown'"), 0, true).outputs?.[0].text, "'shown'");
   assert.ok(namesSecret("%env DB_PASSWORD") && !namesSecret("token_count") && !namesSecret("x = token"));
 });
+
+test("an item after one naming a secret is hidden in lists; a list of column names stays", () => {
+  const data = new Redactor().data({
+    argv: ["psql", "--password", "letmein2", "-h", "db"],
+    row: ["password", "Zq7pL2xW9row"],
+    columns: ["user", "password", "email"],
+    both: ["password", "token"],
+  }) as Record<string, string[]>;
+  const shown = JSON.stringify(data);
+  assert.ok(!shown.includes("letmein2") && !shown.includes("Zq7pL2xW9row"), shown);
+  assert.deepEqual(data.columns, ["user", "password", "email"]);
+  assert.deepEqual(data.both, ["password", "token"]);
+  assert.deepEqual(data.argv.slice(3), ["-h", "db"]);
+});

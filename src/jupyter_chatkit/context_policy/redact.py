@@ -123,6 +123,35 @@ _CONTAINER = re.compile(rules.CONTAINER_ASSIGNMENT)
 _STRING = re.compile(rules.STRING_LITERAL)
 _CONTINUED = re.compile(rules.CONTINUED_STRING)
 _CALL = re.compile(rules.CALL_ARGUMENTS)
+_NAME_LIKE = re.compile(rules.NAME_LIKE_VALUE)
+
+
+def names_a_secret(item: str) -> bool:
+    """True for a string naming a secret as a list item or argument: ``"password"``,
+    ``"--token"`` (the item after it is that secret's value)."""
+    return len(item) <= 100 and is_secret_name(item.lstrip("-"))
+
+
+def pair_hides(items: list[Any]) -> set[int]:
+    """Indices of the strings of a list that follow one naming a secret (``["--password",
+    "x"]``, a row ``["password", "x"]``); in a list of 3+ names (``["user", "password",
+    "email"]``) a name-like item after it is one more name."""
+    out: set[int] = set()
+    many = len(items) >= 3
+    for k in range(len(items) - 1):
+        item, after = items[k], items[k + 1]
+        if type(item) is str and type(after) is str and after and names_a_secret(item):
+            flag = item.startswith("-")
+            if (
+                not (many and not flag and _NAME_LIKE.match(after))
+                and not is_placeholder(after)
+                and not names_a_secret(after)
+                and not after.startswith("-")
+            ):
+                out.add(k + 1)
+    return out
+
+
 _HTML_ROW = re.compile(rules.HTML_ROW)
 _HTML_CELL = re.compile(rules.HTML_CELL)
 _ARGUMENT = re.compile(rules.CALL_ARGUMENT)
@@ -356,7 +385,7 @@ class Redactor:
             value = rx.inline.sub(self._replace_inline, value)
             value = _CONTAINER.sub(self._replace_container, value)
         if (
-            "(" in value
+            ("(" in value or "[" in value)
             and ('"' in value or "'" in value)
             and (named or _CALL_WORD.search(lower) is not None)
         ):
@@ -444,7 +473,9 @@ class Redactor:
         """String literals passed by position where a credential goes (see
         :data:`rules.CREDENTIAL_CALLS`), and any literal after one naming a secret
         (``putenv("DB_PASSWORD", "x")``, ``config.set("db", "password", "x")``)."""
-        callee = normalize_name((match.group(1) or "").rsplit(".", 1)[-1])
+        opener = match.group(2)
+        # ``x["a"]`` indexes and ``[...]`` lists have no callee: only the pair rule.
+        callee = normalize_name((match.group(1) or "").rsplit(".", 1)[-1]) if opener == "(" else ""
         first = 0  # positional literals from this index on are hidden; 0: none
         # A secret-named callee with one literal (``SecretStr("x")``): that one is it;
         # ``login("ada")`` names only the user.
@@ -461,7 +492,8 @@ class Redactor:
         position = 0
         keyword = False
         named_secret: set[int] = set()
-        for token in _ARGUMENT.finditer(match.group(2)):
+        flags: set[int] = set()  # positions after a ``--flag``: its value, whatever it looks like
+        for token in _ARGUMENT.finditer(match.group(3)):
             text = token.group(0)
             if text == ",":
                 position += 1
@@ -469,15 +501,25 @@ class Redactor:
             elif token.group(1):
                 if not keyword:
                     literals.append((len(pieces), position))
-                    if is_secret_name(text[1:-1]):
+                    if names_a_secret(text[1:-1]):
                         named_secret.add(position + 1)
+                        if text[1:2] == "-":
+                            flags.add(position + 1)
             elif _KEYWORD_ARGUMENT.match(text):
                 keyword = True
             pieces.append(text)
         alone = alone and position == 0 and len(literals) == 1
+        many = len(literals) >= 3
         hidden = 0
         for index, pos in literals:
-            if (first and (pos >= first or alone)) or pos in named_secret:
+            value = pieces[index][1:-1]
+            paired = (
+                pos in named_secret
+                and not (many and pos not in flags and _NAME_LIKE.match(value))
+                and not names_a_secret(value)
+                and not value.startswith("-")
+            )
+            if (first and (pos >= first or alone)) or paired:
                 literal = pieces[index]
                 inner = literal[1:-1]
                 if inner and rules.PLACEHOLDER_OPEN not in inner:
@@ -488,7 +530,7 @@ class Redactor:
         if not hidden:
             return match.group(0)
         self.count += hidden
-        return f"{match.group(1) or ''}({''.join(pieces)})"
+        return f"{match.group(1) or ''}{opener}{''.join(pieces)}"
 
     def _continued(self, text: str) -> str:
         # Each pass hides one more literal of a chain: bounded by the chain's length.
@@ -742,6 +784,9 @@ class Redactor:
                 self.data(item, depth + 1) if isinstance(item, str | dict | list | tuple) else item
                 for item in items
             ]
+            if self.enabled:
+                for k in pair_hides(out_items):
+                    out_items[k] = self.hide(out_items[k])
             if more > 0:
                 out_items.append(f"… {more:,} more items not shown")
             return out_items

@@ -514,9 +514,13 @@ CONTAINER_ASSIGNMENT = (
 STRING_LITERAL = r"(['\"])((?:(?!\1)[^\\\n]|\\.){0,2000})\1"
 
 # Secrets passed by position: ``HTTPBasicAuth("u", "pw")``, ``connect("db", "admin",
-# "pw")``, ``os.putenv("DB_PASSWORD", "pw")``. A call (or a bare tuple) without nested
-# parentheses; groups: 1 the callee (maybe empty), 2 the arguments.
-CALL_ARGUMENTS = r"(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_.]*)?\(([^()\n]{1,2000})\)"
+# "pw")``, ``os.putenv("DB_PASSWORD", "pw")``, ``["--password", "pw"]``. A call, a bare
+# tuple or a list without nested brackets; groups: 1 the callee (maybe empty), 2 "(" or
+# "[" (a list or an index: only the pair rule applies), 3 the arguments.
+CALL_ARGUMENTS = r"(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_.]*)?([(\[])([^()\[\]\n]{1,2000})(?=[)\]])"
+# After a literal naming a secret, a literal like this is one more name when 3+ literals
+# stand together (``["user", "password", "email"]``, a list of columns), not its value.
+NAME_LIKE_VALUE = r"^[a-z_][a-z0-9_]*$"
 # One argument: a string literal, other text up to a comma, or the comma.
 CALL_ARGUMENT = r"(['\"])(?:(?!\1)[^\\\n]|\\.)*\1|[^,'\"]+|,"
 # Callees (their last part, normalised like names) whose positional string literals
@@ -687,6 +691,7 @@ def rules_dict() -> dict[str, Any]:
         "stringLiteral": STRING_LITERAL,
         "callArguments": CALL_ARGUMENTS,
         "callArgument": CALL_ARGUMENT,
+        "nameLikeValue": NAME_LIKE_VALUE,
         "credentialCalls": CREDENTIAL_CALLS,
         "connectCalls": CONNECT_CALLS,
         "nonCredentialCalls": NON_CREDENTIAL_CALLS,

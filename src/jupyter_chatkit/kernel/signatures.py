@@ -72,7 +72,7 @@ def hide_positional_secrets(source: str, namespace: Mapping[str, Any]) -> str:
 
     def replace(match: re.Match[str]) -> str:
         callee = match.group(1)
-        if not callee or "." in callee:
+        if not callee or "." in callee or match.group(2) != "(":
             return match.group(0)
         try:
             obj = dict.get(namespace, callee) if type(namespace) is dict else None
@@ -85,7 +85,7 @@ def hide_positional_secrets(source: str, namespace: Mapping[str, Any]) -> str:
         position = 0
         keyword = False
         changed = False
-        for token in _ARGUMENT.finditer(match.group(2)):
+        for token in _ARGUMENT.finditer(match.group(3)):
             text = token.group(0)
             if text == ",":
                 position += 1
@@ -102,6 +102,6 @@ def hide_positional_secrets(source: str, namespace: Mapping[str, Any]) -> str:
                 text = f"{text[0]}{marker(f'str, {len(text) - 2:,} chars')}{text[0]}"
                 changed = True
             pieces.append(text)
-        return f"{callee}({''.join(pieces)})" if changed else match.group(0)
+        return f"{callee}({''.join(pieces)}" if changed else match.group(0)
 
     return _CALL.sub(replace, source)
