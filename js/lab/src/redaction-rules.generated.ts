@@ -1,7 +1,7 @@
 // Generated from src/jupyter_chatkit/context_policy/rules.py: do not edit.
 // Regenerate: python -m jupyter_chatkit.context_policy.rules --write
 export const RULES = {
-  "secretNamePattern": "(?:^|_)(?:passwords?|passwd|pwd|passphrase|secrets?|token|auth|authorization|credentials?|creds|dsn|cookies?|session|session_?id|bearer|otp|pw|(?:api|private|access|secret|signing|encryption|client)_?keys?|client_?secret|conn(?:ection)?_?str(?:ing)?)(?:_|$)|(?:^|_)pass$|(?:^|_)[a-z0-9]*(?:password|passwd|passphrase|secret|token|apikey|credentials?)(?:_|$)",
+  "secretNamePattern": "(?:^|_)(?:passwords?|passwd|pwd|passphrase|secrets?|token|auth|authorization|credentials?|creds|dsn|cookies?|session|session_?id|bearer|otp|pw|(?:api|private|access|secret|signing|encryption|client)_?keys?|client_?secret|conn(?:ection)?_?str(?:ing)?)(?:_|$)|(?:^|_)pass$|(?:^|_)[a-z0-9]*(?:password|passwd|passphrase|secret|token|apikey|credentials?)(?:_|$)|(?:^|_)(?:github|gitlab|gh|gl|ado|azure|devops|bitbucket|hf|git)_?pat(?:_|$)",
   "secretNameQualifiers": [
     "algorithm",
     "backend",
@@ -470,9 +470,10 @@ export const RULES = {
         "key=",
         "auth=",
         "sig=",
-        "signature="
+        "signature=",
+        "credential="
       ],
-      "pattern": "([?&;](?:password|passwd|pwd|token|secret|api[_-]?key|key|access_token|refresh_token|id_token|client_secret|private_token|auth|sig|signature)=)((?![<{$])[^&\\s'\\\"#]+)",
+      "pattern": "([?&;](?:password|passwd|pwd|token|secret|api[_-]?key|key|access_token|refresh_token|id_token|client_secret|private_token|auth|sig|signature|[A-Za-z0-9-]*[-_]?(?:signature|secret|password|credential)|[A-Za-z0-9-]*[-_]?(?:security|session|access|refresh|auth|id|bearer)[-_]?token)=)((?![<{$])[^&\\s'\\\"#]+)",
       "group": 2,
       "flags": "i"
     }
@@ -510,6 +511,7 @@ export const RULES = {
     "bearer",
     "cookie",
     "credential",
+    "credential=",
     "credential>",
     "creds",
     "dapi",
@@ -663,6 +665,9 @@ export const RULES = {
   "seriesFooter": "^Name: ([^,]{1,100}), (?:Length: [0-9,]+, )?dtype: \\S+$",
   "nameTriggers": [
     "pass",
+    "_pat",
+    "hubpat",
+    "labpat",
     "pw",
     "secret",
     "token",

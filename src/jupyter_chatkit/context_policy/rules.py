@@ -28,6 +28,8 @@ SECRET_NAME_PATTERN = (
     r"|(?:^|_)pass$"
     # Run-together names (AUTHTOKEN, GITHUBTOKEN, DBPASSWORD, MYAPIKEY).
     r"|(?:^|_)[a-z0-9]*(?:password|passwd|passphrase|secret|token|apikey|credentials?)(?:_|$)"
+    # Personal access tokens of known forges (``GITHUB_PAT``); a bare ``pat`` is a pattern.
+    r"|(?:^|_)(?:github|gitlab|gh|gl|ado|azure|devops|bitbucket|hf|git)_?pat(?:_|$)"
 )
 
 # A secret word followed by one of these names something about the secret, not the
@@ -455,9 +457,13 @@ VALUE_RULES: list[dict[str, Any]] = [
             "auth=",
             "sig=",
             "signature=",
+            "credential=",
         ],
+        # Also prefixed (``X-Amz-Signature=``, ``X-Goog-Credential=``, ``sessionToken=``).
         "pattern": r"([?&;](?:password|passwd|pwd|token|secret|api[_-]?key|key|access_token"
-        r"|refresh_token|id_token|client_secret|private_token|auth|sig|signature)=)"
+        r"|refresh_token|id_token|client_secret|private_token|auth|sig|signature"
+        r"|[A-Za-z0-9-]*[-_]?(?:signature|secret|password|credential)"
+        r"|[A-Za-z0-9-]*[-_]?(?:security|session|access|refresh|auth|id|bearer)[-_]?token)=)"
         r"((?![<{$])[^&\s'\"#]+)",
         "group": 2,
         "flags": "i",
@@ -619,6 +625,9 @@ SERIES_FOOTER = r"^Name: ([^,]{1,100}), (?:Length: [0-9,]+, )?dtype: \S+$"
 # with %env / export / set, for the assignment rules to be tried.
 NAME_TRIGGERS: list[str] = [
     "pass",
+    "_pat",
+    "hubpat",
+    "labpat",
     "pw",
     "secret",
     "token",
