@@ -9,6 +9,7 @@ of its own and closes that loop, as a stopping server does.
 from __future__ import annotations
 
 import asyncio
+import gc
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -130,3 +131,34 @@ def test_a_server_stopped_during_the_warm_up_turn_waits_for_it(tmp_path: Path) -
     _run_on_own_loop(scenario)
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM threads").fetchone()[0] == 0
+
+
+def test_what_the_start_built_is_frozen_out_of_full_collections(tmp_path: Path) -> None:
+    # The assistant and everything built before the warm-up ended live as long as the
+    # server; a full collection under load must not walk them (gc.freeze). Once a
+    # process: a second server started in it (as in a test session) freezes nothing more.
+    first, second = _holder(tmp_path / "one.sqlite3"), _holder(tmp_path / "two.sqlite3")
+    gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+
+    async def scenario() -> None:
+        first.start_in_background()
+        assistant = await first.get()
+        await first.warm_up_ended()
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        # A full collection leaves them where they are (only those freed by their last
+        # reference leave: the count never grows but by another freeze).
+        gc.collect()
+        assert gc.get_freeze_count() <= frozen
+        assert first.warmed and assistant is await first.get()
+        second.start_in_background()
+        await second.warm_up_ended()
+        assert second.warmed and gc.get_freeze_count() <= frozen
+        await first.close()
+        await second.close()
+
+    try:
+        _run_on_own_loop(scenario)
+    finally:
+        gc.unfreeze()  # the rest of this test session collects as before
