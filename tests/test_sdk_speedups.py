@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from agents import RunConfig, Runner
+from agents import RunConfig, Runner, run_state
 from agents.util import _json
+from pydantic import BaseModel
 
-from jupyter_chatkit.assistant.agent import _plain_dump_compatible, build_agent
+from jupyter_chatkit.assistant.agent import _pickled_clone, _plain_dump_compatible, build_agent
 from jupyter_chatkit.assistant.models import build_model, close_model
 from jupyter_chatkit.protocol import AGENT_TOOLS, CLIENT_TOOLS
 from jupyter_chatkit.settings import Api, Settings
@@ -25,6 +26,36 @@ def sdk_original() -> Any:
     """The SDK's own recursive copy, whether or not it was made faster already."""
     current = _json._to_dump_compatible_internal
     return getattr(current, "original", current)
+
+
+def sdk_clone() -> Any:
+    """The SDK's own deep copy of a run's input, whether or not it was replaced."""
+    current = run_state._clone_original_input
+    return getattr(current, "original", current)
+
+
+class Part(BaseModel):
+    text: str
+
+
+def test_a_plain_input_is_copied_as_deepcopy_copies_it() -> None:
+    clone = _pickled_clone(sdk_clone())
+    shared = {"type": "input_text", "text": "é 😀"}
+    value: list[Any] = [
+        {"role": "user", "content": [shared, shared]},
+        {"type": "function_call_output", "call_id": "c", "output": "{}", "n": [1, 2.5, None]},
+    ]
+    copied = clone(value)
+    assert copied == sdk_clone()(value)
+    assert copied[0] is not value[0] and copied[0]["content"] is not value[0]["content"]
+    # Shared parts stay shared, as with deepcopy; nothing is shared with the original.
+    assert copied[0]["content"][0] is copied[0]["content"][1]
+    assert copied[0]["content"][0] is not shared
+    # Not plain JSON: the SDK's deepcopy (a model stays a model, a tuple a tuple).
+    other: list[Any] = [{"content": [Part(text="x")]}, ("a", "b")]
+    copied = clone(other)
+    assert copied == sdk_clone()(other) and isinstance(copied[0]["content"][0], Part)
+    assert clone("text") == "text"
 
 
 VALUES: list[Any] = [
@@ -68,7 +99,7 @@ async def close_built_models() -> AsyncIterator[None]:
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize("api", ["responses", "chat_completions"])
-async def test_the_request_body_is_the_same_as_with_the_sdks_copy(
+async def test_the_request_body_is_the_same_as_with_the_sdks_copies(
     fake_llm: FakeLLM, api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = Settings(
@@ -76,6 +107,7 @@ async def test_the_request_body_is_the_same_as_with_the_sdks_copy(
     )
     agent = build_agent(settings, mode="agent")
     assert getattr(_json._to_dump_compatible_internal, "plain_types_first", False)
+    assert getattr(run_state._clone_original_input, "plain_json_by_pickle", False)
     model = build_model(settings)
     _BUILT.append(model)
     history: list[Any] = [
@@ -88,6 +120,7 @@ async def test_the_request_body_is_the_same_as_with_the_sdks_copy(
     for sdk_copy in (False, True):
         if sdk_copy:
             monkeypatch.setattr(_json, "_to_dump_compatible_internal", sdk_original())
+            monkeypatch.setattr(run_state, "_clone_original_input", sdk_clone())
         fake_llm.script(Reply("Sure."))
         result = Runner.run_streamed(
             agent, list(history), run_config=RunConfig(model=model, tracing_disabled=True)

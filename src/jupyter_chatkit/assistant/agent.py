@@ -156,6 +156,7 @@ def share_agent(agent: Agent[Any]) -> Agent[Any]:
     """
     _cache_identity_signatures()
     _fast_dump_compatible()
+    _fast_input_clone()
     agent.__dict__[_SIGNATURE] = None
     return agent
 
@@ -180,6 +181,43 @@ def _fast_dump_compatible() -> None:
         return
     fast = _plain_dump_compatible(original)
     _json._to_dump_compatible_internal = fast
+
+
+def _fast_input_clone() -> None:
+    """Make openai-agents' ``_clone_original_input`` (agents/run_state.py, 0.24) copy a
+    plain-JSON input by a pickle round trip instead of ``copy.deepcopy``.
+
+    Every run starts by deep-copying its whole input (the thread's history, up to 60
+    items) into its RunState; ``deepcopy`` walks it in Python (~0.3 ms for a long
+    thread). For a value made only of dicts, lists and JSON scalars a pickle round trip
+    gives the same copy (new dicts and lists, equal scalars, shared parts still shared)
+    in C. Anything else is deep-copied as before. Nothing when the SDK has no such
+    function.
+    """
+    try:
+        from agents import run_state
+    except ImportError:  # pragma: no cover - depends on the SDK version
+        return
+    original = getattr(run_state, "_clone_original_input", None)
+    if original is None or getattr(original, "plain_json_by_pickle", False):
+        return
+    run_state._clone_original_input = _pickled_clone(original)
+
+
+def _pickled_clone(original: Any) -> Any:
+    """``original`` (the SDK's deep copy of a run's input) with plain JSON pickled."""
+    import pickle
+
+    from .openai_client import is_plain_json
+
+    def clone(value: Any) -> Any:
+        if type(value) is list and is_plain_json(value):
+            return pickle.loads(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+        return original(value)
+
+    clone.plain_json_by_pickle = True  # type: ignore[attr-defined]
+    clone.original = original  # type: ignore[attr-defined]
+    return clone
 
 
 _SCALARS = frozenset((str, int, float, bool, type(None)))
