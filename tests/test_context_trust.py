@@ -386,7 +386,7 @@ def test_an_exception_from_the_users_own_module_is_read_without_its_str(
         "        return 'custom'\n"
     )
     monkeypatch.syspath_prepend(str(tmp_path))
-    import my_errors  # type: ignore[import-not-found]
+    import my_errors
 
     try:
         raise my_errors.LoginError("login failed for ada")
@@ -437,3 +437,45 @@ def test_an_item_after_one_naming_a_secret_is_hidden_in_lists() -> None:
     assert "letmein2" not in shown and "Zq7pL2xW9row" not in shown
     assert data["columns"] == ["user", "password", "email"]
     assert data["both"] == ["password", "token"] and data["argv"][3:] == ["-h", "db"]
+
+
+def test_literals_passed_by_position_to_the_users_secret_parameters_are_hidden() -> None:
+    """The kernel knows which parameter takes the password (attrs, namedtuple, a plain
+    class's __init__, a function) and reads it without running the user's code."""
+    import attrs
+
+    from jupyter_chatkit.kernel.signatures import hide_positional_secrets
+
+    calls: list[str] = []
+
+    class Meta(type):
+        def __getattr__(cls, name: str) -> Any:
+            calls.append(name)
+            raise AttributeError(name)
+
+    @attrs.define
+    class Login:
+        user: str
+        token: str
+
+    class Plain(metaclass=Meta):
+        def __init__(self, host: str, user: str, secret_key: str) -> None:
+            self.host = host
+
+    def sign_up(user: str, pin: str, api_key: str) -> None:
+        return None
+
+    namespace = {
+        "Login": Login,
+        "Nt": collections.namedtuple("Nt", "user passwd"),
+        "Plain": Plain,
+        "sign_up": sign_up,
+    }
+    source = (
+        'Login("ada", "Qz7a1")\nNt("ada", "Qz7a2")\nPlain("h", "ada", "Qz7a3")\n'
+        'sign_up("ada", "1234", "Qz7a4")\nprint("Qz7a5")\nPlain(host="h", user="Qz7a6")'
+    )
+    hidden = hide_positional_secrets(source, namespace)
+    assert all(f"Qz7a{k}" not in hidden for k in range(1, 5)), hidden
+    assert '"Qz7a5"' in hidden and 'user="Qz7a6"' in hidden and '"1234"' in hidden
+    assert calls == []

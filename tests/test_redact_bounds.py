@@ -141,3 +141,22 @@ def test_mcp_credentials_are_hidden_also_in_part() -> None:
     for key in (MCP_KEY, MCP_BEARER, MCP_PLAIN):
         text = redactor.text(f"key={key[:15]}… and {key}x")
         assert key[:12] not in text, text
+
+
+@pytest.mark.parametrize(
+    ("template", "secret"),
+    [
+        ("{}\n", "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY"),  # a bare AWS secret key
+        ('auth = HTTPBasicAuth("ada", "{}")\n', SECRET),
+        ("Cookie: sessionid={}; theme=dark\n", SECRET),
+        ("machine api.example.com login ada password {}\n", SECRET),
+    ],
+)
+def test_new_shapes_at_the_clip_boundary_are_still_hidden(template: str, secret: str) -> None:
+    limit = 4_000
+    for offset in range(-60, 61, 3):
+        lead = "x" * (limit - 30 + offset) + "\n"
+        text, count = ContextPolicy().text(lead + template.format(secret) + "y" * 50_000, limit)
+        assert count >= 1, offset
+        for k in range(6, len(secret) + 1):
+            assert secret[:k] not in text, (offset, text[-120:])

@@ -15,6 +15,7 @@ and a plain class's ``__init__``, each through the class dicts (``class_attr``),
 from __future__ import annotations
 
 import re
+import sys
 import types
 from collections.abc import Mapping
 from typing import Any
@@ -51,9 +52,10 @@ def parameter_names(obj: Any) -> tuple[str, ...]:
     if type(named) is tuple and all(type(f) is str for f in named):
         return named
     attrs = class_attr(obj, "__attrs_attrs__")
-    if is_a(attrs, tuple):
-        # attrs' own Attribute objects (a user tuple of other things is skipped).
-        if not all(type(a).__name__ == "Attribute" for a in tuple.__iter__(attrs)):
+    attribute = getattr(sys.modules.get("attr"), "Attribute", None)
+    if is_a(attrs, tuple) and attribute is not None:
+        # Only attrs' own Attribute objects are read (their ``name`` is attrs' code).
+        if not all(type(a) is attribute for a in tuple.__iter__(attrs)):
             return _MISSING_NAMES
         names = tuple(getattr(a, "name", "") for a in tuple.__iter__(attrs))
         if all(type(n) is str for n in names):
