@@ -1,7 +1,8 @@
 """Benchmark the server's CPU per turn in process: the model side of a request.
 
     python bench/bench_turn_cpu.py [--turns N] [--rounds R] [--api chat_completions|responses|both]
-                                   [--words N] [--compare OTHER_CHECKOUT] [--profile OUT.prof]
+                                   [--words N] [--depth D] [--compare OTHER_CHECKOUT]
+                                   [--profile OUT.prof]
 
 A fake OpenAI-compatible LLM runs in its own process. Each side (this checkout, and
 with ``--compare`` another one: ``PATH/src`` first on ``PYTHONPATH``) runs in a worker
@@ -9,7 +10,9 @@ process of its own that builds a ``NotebookAssistant`` on a throwaway SQLite sto
 warms it with a few turns, then answers ``--turns`` new conversations
 (``threads.create``; the fake model's default answer of five words, or ``--words N``
 words, one delta each) through ``handle()``, reading
-every byte of each stream. The figure is the worker's CPU time (user + system, every
+every byte of each stream; with ``--depth D``, follow-ups (``threads.add_user_message``)
+in one thread that already has ``D`` turns (its history grows with every turn, bounded
+as the server bounds it). The figure is the worker's CPU time (user + system, every
 thread) per turn: what the server spends on a request besides the HTTP transport.
 The workers of the two sides run at the same time, ``--rounds`` times, so the machine's
 load hits both alike; the medians over rounds are printed, and their ratio.
@@ -35,13 +38,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_endpoint import create_body, free_port  # noqa: E402
+from bench.bench_endpoint import create_body, follow_up_body, free_port  # noqa: E402
 
 APIS = ("chat_completions", "responses")
 WARM_TURNS = 5
 
 
-async def one_turn(assistant: Any, body: bytes, context: Any) -> None:
+async def one_turn(assistant: Any, body: bytes, context: Any) -> bytes:
     """One streamed request through ``handle()``, read to the end; fails on an error."""
     result = await assistant.handle(body, context)
     seen = b""
@@ -49,6 +52,15 @@ async def one_turn(assistant: Any, body: bytes, context: Any) -> None:
         seen += chunk
     if b"text_delta" not in seen or b'"type":"error"' in seen:
         raise RuntimeError(f"bad stream: {seen[-300:]!r}")
+    return seen
+
+
+def thread_id_of(stream: bytes) -> str:
+    """The id in a stream's ``thread.created`` event."""
+    for block in stream.split(b"\n\n"):
+        if block.startswith(b"data: ") and b'"thread.created"' in block:
+            return str(json.loads(block[6:])["thread"]["id"])
+    raise RuntimeError("no thread.created event in the stream")
 
 
 async def script_answer(client: Any, llm_url: str, words: int) -> None:
@@ -59,10 +71,11 @@ async def script_answer(client: Any, llm_url: str, words: int) -> None:
 
 
 async def worker(
-    api: str, llm_url: str, turns: int, profile: str | None, words: int = 0
+    api: str, llm_url: str, turns: int, profile: str | None, words: int = 0, depth: int = 0
 ) -> list[float]:
     """CPU seconds of each of ``turns`` warm turns of an in-process assistant (answers of
-    ``words`` words, or the fake model's default answer)."""
+    ``words`` words, or the fake model's default answer); new threads, or with ``depth``
+    follow-ups in a thread of ``depth`` turns."""
     import httpx
 
     from jupyter_chatkit.assistant.server import create_assistant
@@ -85,6 +98,12 @@ async def worker(
             for i in range(WARM_TURNS):
                 await script_answer(control, llm_url, words)
                 await one_turn(assistant, create_body(f"warm {i}"), context)
+            thread_id = ""
+            for i in range(depth):
+                await script_answer(control, llm_url, words)
+                body = follow_up_body(thread_id, f"turn {i}") if i else create_body("turn 0")
+                seen = await one_turn(assistant, body, context)
+                thread_id = thread_id or thread_id_of(seen)
             profiler = None
             if profile:
                 import cProfile
@@ -94,8 +113,9 @@ async def worker(
             cpu: list[float] = []
             for i in range(turns):
                 await script_answer(control, llm_url, words)
+                body = follow_up_body(thread_id, f"q{i}") if depth else create_body(f"q{i}")
                 start = time.process_time()
-                await one_turn(assistant, create_body(f"q{i}"), context)
+                await one_turn(assistant, body, context)
                 cpu.append(time.process_time() - start)
             if profiler is not None and profile:
                 profiler.disable()
@@ -108,7 +128,7 @@ async def worker(
 
 
 def run_workers(
-    api: str, llm_url: str, turns: int, srcs: list[Path | None], words: int
+    api: str, llm_url: str, turns: int, srcs: list[Path | None], words: int, depth: int = 0
 ) -> list[list[float]]:
     """One worker process per side, all at once (the machine's load then hits them
     alike); each one's CPU seconds per turn."""
@@ -119,7 +139,10 @@ def run_workers(
             env["PYTHONPATH"] = os.pathsep.join([str(src), env.get("PYTHONPATH", "")])
         procs.append(
             subprocess.Popen(
-                [sys.executable, __file__, "--worker", api, llm_url, str(turns), str(words)],
+                [
+                    *(sys.executable, __file__, "--worker", api, llm_url),
+                    *(str(turns), str(words), str(depth)),
+                ],
                 env=env,
                 cwd=ROOT,
                 stdout=subprocess.PIPE,
@@ -165,12 +188,15 @@ def main() -> None:
     parser.add_argument("--api", choices=[*APIS, "both"], default="both")
     parser.add_argument("--compare", type=Path, help="another checkout to measure too")
     parser.add_argument("--words", type=int, default=0, help="answers of N words (one delta each)")
+    parser.add_argument(
+        "--depth", type=int, default=0, help="follow-ups in a thread of D turns, not new threads"
+    )
     parser.add_argument("--profile", help="write cProfile stats of this checkout here")
-    parser.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--worker", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        api, llm_url, turns, words = args.worker
-        cpu = asyncio.run(worker(api, llm_url, int(turns), None, int(words)))
+        api, llm_url, turns, words, depth = args.worker
+        cpu = asyncio.run(worker(api, llm_url, int(turns), None, int(words), int(depth)))
         print(json.dumps(cpu))
         return
     apis = APIS if args.api == "both" else (args.api,)
@@ -179,7 +205,7 @@ def main() -> None:
         if args.profile:
             import pstats
 
-            asyncio.run(worker(apis[0], llm_url, args.turns, args.profile, args.words))
+            asyncio.run(worker(apis[0], llm_url, args.turns, args.profile, args.words, args.depth))
             stats = pstats.Stats(args.profile)
             stats.sort_stats("cumulative").print_stats(60)
             stats.sort_stats("tottime").print_stats(40)
@@ -192,11 +218,17 @@ def main() -> None:
             for _ in range(args.rounds):
                 srcs = [src for _, src in sides]
                 for (name, _), cpu in zip(
-                    sides, run_workers(api, llm_url, args.turns, srcs, args.words), strict=True
+                    sides,
+                    run_workers(api, llm_url, args.turns, srcs, args.words, args.depth),
+                    strict=True,
                 ):
                     per_side[name].append(statistics.median(cpu))
             answer = f"{args.words}-word answers" if args.words else "the default answer"
-            print(f"{api}: server CPU per warm turn, {answer} (in process, median per worker)")
+            turn = f"follow-up in a {args.depth}-turn thread" if args.depth else "new thread"
+            print(
+                f"{api}: server CPU per warm turn ({turn}), {answer} "
+                "(in process, median per worker)"
+            )
             for name, medians in per_side.items():
                 print(
                     f"   {name}: {statistics.median(medians) * 1e3:6.2f} ms   "
