@@ -204,16 +204,32 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
   chat.onAnswer(({ text, threadId }) => {
     model.send({ type: COMM.ANSWER, thread_id: threadId, text });
   });
+  // Python may set thread_id while an answer streams here (e.g. `%chat --new` in
+  // another cell); switching then would abort this turn, so the switch waits for the
+  // turn to end, whichever way (answered, failed, stopped), and is then made once.
+  let traitDeferred = false;
   const onThreadTrait = (): void => {
-    // Python may set thread_id while an answer streams here (e.g. Chat.ask on the same
-    // widget); switching then would abort this turn. The next trait change or the
-    // turn's own thread change settles it.
-    if (chat.session.busy) return;
+    if (chat.session.busy) {
+      traitDeferred = true;
+      return;
+    }
+    traitDeferred = false;
     const id = model.get("thread_id") || "";
     if (id && id !== chat.threadId) void chat.openThread(id).catch(() => {});
     else if (!id && chat.threadId) chat.newThread();
   };
   model.on("change:thread_id", onThreadTrait);
+  let wasBusy = chat.session.busy;
+  const stopIdle = chat.session.subscribe((e) => {
+    if (e.type !== "state") return;
+    const ended = wasBusy && !chat.session.busy;
+    wasBusy = chat.session.busy;
+    if (ended && traitDeferred) {
+      queueMicrotask(() => {
+        if (traitDeferred && !chat.session.busy) onThreadTrait();
+      });
+    }
+  });
 
   // A turn the kernel runs in this chat's thread (the magics share it): show it live.
   const onKernelTurn = (msg: { type?: string; data?: unknown }): void => {
@@ -249,6 +265,7 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
 
   return () => {
     model.off("change:thread_id", onThreadTrait);
+    stopIdle();
     model.off("msg:custom", onKernelTurn);
     notebook.dispose();
     chat.dispose();

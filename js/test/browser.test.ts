@@ -1020,3 +1020,35 @@ test("a toast over the message box goes away when the person types", opts, async
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+for (const stop of [false, true]) {
+  test(
+    `%chat widget: a conversation Python sets while an answer runs opens once that answer ${stop ? "is stopped" : "ends"}`,
+    opts,
+    async () => {
+      const { page, errors } = await open("widget=1&compact=1&hold=threads.add_client_tool_output", 800);
+      // initial_message is being answered (its tool output's answer is held).
+      await page.waitForFunction(() => (window as any).__heldCount("threads.add_client_tool_output") === 1);
+      await page.evaluate(() => (window as any).__model.set("thread_id", "thr_other"));
+      const opens = () =>
+        page.evaluate(() =>
+          (window as any).__comm
+            .filter((m: any) => m.type === "chatkit.request" && m.body.type === "threads.get_by_id")
+            .map((m: any) => m.body.params.thread_id),
+        );
+      assert.deepEqual(await opens(), []); // not while it answers: that cut the answer
+      if (stop) await page.getByRole("button", { name: "Stop answering" }).click();
+      else await page.evaluate(() => (window as any).__release("threads.add_client_tool_output"));
+      await page.waitForFunction(
+        () =>
+          (window as any).__comm.some((m: any) => m.type === "chatkit.request" && m.body.type === "threads.get_by_id"),
+        null,
+        { timeout: 15000 },
+      );
+      await page.waitForSelector(".jck-send:not(.jck-stop)");
+      assert.deepEqual(await opens(), ["thr_other"]);
+      assert.deepEqual(errors, []);
+      await page.context().close();
+    },
+  );
+}

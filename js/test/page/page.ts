@@ -262,6 +262,12 @@ function mountWidget(): void {
       return;
     }
     if (msg.type !== "chatkit.request") return;
+    // hold=TYPE holds the kernel's answer to that request too, until `__release(TYPE)`.
+    const queue = held.get(msg.body.type);
+    if (queue && !msg.released) {
+      queue.push({ go: () => kernel({ ...msg, released: true }), fail: () => undefined });
+      return;
+    }
     const text =
       msg.body.type === "threads.create"
         ? createSse
@@ -274,7 +280,9 @@ function mountWidget(): void {
       reply({
         type: "chatkit.chunk",
         id: msg.id,
-        data: JSON.stringify(msg.body.type === "threads.list" ? threadsJson : {}),
+        data: JSON.stringify(
+          msg.body.type === "threads.list" ? threadsJson : msg.body.type === "threads.get_by_id" ? threadJson : {},
+        ),
       });
       reply({ type: "chatkit.end", id: msg.id, status: 200, contentType: "application/json" });
       return;
