@@ -91,6 +91,7 @@ const HEADER_FIELD = new RegExp(RULES.tableHeaderField);
 const RULE_ROW = new RegExp(RULES.tableRuleRow);
 const SERIES_FOOTER = new RegExp(RULES.seriesFooter);
 const HTML_ROW = new RegExp(RULES.htmlRow, "g");
+const YAML_BLOCK_KEY = new RegExp(RULES.yamlBlockKey);
 const HTML_CELL = new RegExp(RULES.htmlCell, "g");
 const POLARS_DTYPES =
   /^│(?:\s*(?:str|i8|i16|i32|i64|u8|u16|u32|u64|f32|f64|bool|date|datetime\[\S+\]|null|cat|list\[\S+\]|struct\[\d+\]|binary|decimal\[\S+\]|object|time|duration\[\S+\])\s*[│┆])+$/;
@@ -426,6 +427,13 @@ export class Redactor {
     let changed = false;
     let i = 0;
     while (i < lines.length) {
+      const block = lines[i].includes(":") ? YAML_BLOCK_KEY.exec(lines[i]) : null;
+      if (block && isSecretName(block[2])) {
+        const [next, hid] = this.yamlBlock(lines, i + 1, block[1].length, Boolean(block[3]));
+        changed = changed || hid;
+        i = next;
+        continue;
+      }
       const footer = SERIES_FOOTER.exec(lines[i]);
       if (footer && isSecretName(footer[1].trim())) {
         changed = this.seriesValues(lines, i) || changed;
@@ -453,6 +461,28 @@ export class Redactor {
       }
     }
     return changed ? lines.join("\n") : text;
+  }
+
+  /** The value lines under `password: |` (all) or `tokens:` (`- item` lines), more
+   * indented than the key; returns where the block ends and if it hid any. */
+  private yamlBlock(lines: string[], start: number, indent: number, scalar: boolean): [number, boolean] {
+    let changed = false;
+    let i = start;
+    for (; i < lines.length; i++) {
+      const line = lines[i];
+      const body = line.replace(/^[ \t]+/, "");
+      if (!body) continue;
+      if (line.length - body.length <= indent && !(body.startsWith("- ") && !scalar)) break;
+      let hidden: string;
+      if (scalar) hidden = this.hideCell(line);
+      else if (body.startsWith("- ")) hidden = line.slice(0, line.length - body.length + 2) + this.hideCell(body.slice(2));
+      else break; // a nested mapping: its own keys say what they hold
+      if (hidden !== line) {
+        lines[i] = hidden;
+        changed = true;
+      }
+    }
+    return [i, changed];
   }
 
   private hideCell(cell: string): string {

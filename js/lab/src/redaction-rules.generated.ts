@@ -462,6 +462,15 @@ export const RULES = {
     {
       "kind": "query secret",
       "triggers": [
+        "%3d"
+      ],
+      "pattern": "(\\b(?:password|passwd|pwd|token|secret|api[_-]?key|access_token|client_secret)%3D)([^&\\s'\\\"%«]+)",
+      "group": 2,
+      "flags": "i"
+    },
+    {
+      "kind": "query secret",
+      "triggers": [
         "password=",
         "passwd=",
         "pwd=",
@@ -479,6 +488,7 @@ export const RULES = {
     }
   ],
   "valueTriggers": [
+    "%3d",
     "-----begin",
     "--user",
     "-access",
@@ -599,7 +609,7 @@ export const RULES = {
     "xox",
     "ya29."
   ],
-  "quotedAssignment": "(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(['\\\"]?\\]?[ \\t]*(?::=|=>|=|:)[ \\t]*[rbuRBU]?)(['\\\"])((?:(?!\\3)[^\\n\\\\]|\\\\.){1,2000})\\3",
+  "quotedAssignment": "(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(['\\\"]?\\]?[ \\t]*(?::=|=>|=|:)[ \\t]*[rbuRBU]?)(['\\\"]{3}|['\\\"])((?:(?!\\3)[^\\n\\\\]|\\\\.){1,2000})\\3",
   "bareAssignment": "^([ \\t]*(?:%env[ \\t]+|%set_env[ \\t]+|!?export[ \\t]+|set[ \\t]+)?)([A-Za-z_][A-Za-z0-9_.-]*)([ \\t]*[=:][ \\t]*|[ \\t]+)([^\\s'\\\"]+)[ \\t]*$",
   "inlineAssignment": "(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_.-]*)((?:['\\\"`]|\\*\\*)?[ \\t]*(?::=|=|:)[ \\t]*(?:\\*\\*[ \\t]*)?)([^\\s'\\\"`,;&<>(){}\\[\\]|«=$]+)(?![^\\s'\\\"`,;&<>(){}\\[\\]|«=$])(?!=[A-Za-z_])",
   "containerAssignment": "(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(['\\\"]?\\]?[ \\t]*(?::=|=|:)[ \\t]*)([\\[({])([^\\[\\](){}\\n]{1,2000})(?=[\\])}])",
@@ -651,6 +661,7 @@ export const RULES = {
   ],
   "credentialValue": "^(?=\\S{8,}$)(?=[^A-Za-z]*[A-Za-z])(?=[^0-9!@#$%^&*]*[0-9!@#$%^&*])(?![A-Za-z_.-]+[0-9]+$)\\S+$",
   "highEntropyValue": "^(?=[A-Za-z0-9+/=_.~-]{16,}$)(?=[^0-9]*[0-9])(?=[^A-Za-z]*[A-Za-z])(?:(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])|.{32,})",
+  "yamlBlockKey": "^([ \\t]*)(?:- )?([A-Za-z_][A-Za-z0-9_.-]*)[ \\t]*:[ \\t]*([|>][-+0-9]*)?[ \\t]*$",
   "htmlRow": "<tr\\b[^>]{0,200}>((?:(?!</tr>)[\\s\\S]){0,20000})</tr>",
   "htmlCell": "(<t[hd]\\b[^>]{0,200}>)([^<]{0,2000})(?=</t[hd]>)",
   "tableDelimiters": [

@@ -153,6 +153,7 @@ def pair_hides(items: list[Any]) -> set[int]:
 
 
 _HTML_ROW = re.compile(rules.HTML_ROW)
+_YAML_BLOCK_KEY = re.compile(rules.YAML_BLOCK_KEY)
 _HTML_CELL = re.compile(rules.HTML_CELL)
 _ARGUMENT = re.compile(rules.CALL_ARGUMENT)
 _KEYWORD_ARGUMENT = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_]*\s*=(?!=)")
@@ -613,6 +614,11 @@ class Redactor:
         i = 0
         while i < len(lines):
             line = lines[i]
+            block = _YAML_BLOCK_KEY.match(line) if ":" in line else None
+            if block and is_secret_name(block.group(2)):
+                i, hid = self._yaml_block(lines, i + 1, len(block.group(1)), bool(block.group(3)))
+                changed |= hid
+                continue
             footer = _SERIES_FOOTER.match(line)
             if footer and is_secret_name(footer.group(1).strip()):
                 changed |= self._series_values(lines, i)
@@ -638,6 +644,31 @@ class Redactor:
                     changed = True
                 i += 1
         return "\n".join(lines) if changed else text
+
+    def _yaml_block(self, lines: list[str], i: int, indent: int, scalar: bool) -> tuple[int, bool]:
+        """The value lines under ``password: |`` (all) or ``tokens:`` (``- item`` lines),
+        more indented than the key; returns where the block ends and if it hid any."""
+        changed = False
+        while i < len(lines):
+            line = lines[i]
+            body = line.lstrip(" \t")
+            if not body:
+                i += 1
+                continue
+            if len(line) - len(body) <= indent and not (body.startswith("- ") and not scalar):
+                break
+            if scalar:
+                hidden = self._hide_cell(line)
+            elif body.startswith("- "):
+                head = line[: len(line) - len(body) + 2]
+                hidden = head + self._hide_cell(body[2:])
+            else:
+                break  # a nested mapping: its own keys say what they hold
+            if hidden != line:
+                lines[i] = hidden
+                changed = True
+            i += 1
+        return i, changed
 
     def _hide_cell(self, cell: str) -> str:
         inner = cell.strip().strip("'\"")

@@ -447,6 +447,15 @@ VALUE_RULES: list[dict[str, Any]] = [
     },
     {
         "kind": "query secret",
+        "triggers": ["%3d"],
+        # URL-encoded ``password=x`` inside a query or a form body.
+        "pattern": r"(\b(?:password|passwd|pwd|token|secret|api[_-]?key|access_token"
+        r"|client_secret)%3D)([^&\s'\"%«]+)",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "query secret",
         "triggers": [
             "password=",
             "passwd=",
@@ -480,7 +489,7 @@ QUOTED_ASSIGNMENT = (
     # The name starts where a word does: trying every position inside a long word
     # made this quadratic (16,000 letters took 24 s).
     r"(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)"
-    r"(['\"]?\]?[ \t]*(?::=|=>|=|:)[ \t]*[rbuRBU]?)(['\"])"
+    r"(['\"]?\]?[ \t]*(?::=|=>|=|:)[ \t]*[rbuRBU]?)(['\"]{3}|['\"])"
     r"((?:(?!\3)[^\n\\]|\\.){1,2000})\3"
 )
 # ``%env NAME=value``, ``export NAME=value``, ``NAME=value`` / ``name: value`` on a line of
@@ -605,6 +614,10 @@ HIGH_ENTROPY_VALUE = (
     r"(?:(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])|.{32,})"
 )
 
+# YAML: a secret-named key with nothing after it but a block indicator
+# (``password: |``) or nothing (a list below): the more-indented lines under it are
+# its value. Groups: 1 indent, 2 name, 3 block indicator.
+YAML_BLOCK_KEY = r"^([ \t]*)(?:- )?([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*:[ \t]*([|>][-+0-9]*)?[ \t]*$"
 # HTML tables (``DataFrame.to_html()`` in a source, a Markdown cell, a file): a row
 # of ``<th>`` names a secret column, whose cells in later rows are hidden; a row whose
 # first cell names a secret hides its second. Groups: row: 1 the cells; cell: 1 the
@@ -714,6 +727,7 @@ def rules_dict() -> dict[str, Any]:
         "weakQualifiers": WEAK_QUALIFIERS,
         "credentialValue": CREDENTIAL_VALUE,
         "highEntropyValue": HIGH_ENTROPY_VALUE,
+        "yamlBlockKey": YAML_BLOCK_KEY,
         "htmlRow": HTML_ROW,
         "htmlCell": HTML_CELL,
         "tableDelimiters": TABLE_DELIMITERS,
