@@ -55,6 +55,11 @@ const NOTEBOOK_TOOLS = new Set<string>(CLIENT_TOOLS.filter((t) => t.runs_in === 
 /** How long a kernel tool may take: kernels queue comm messages behind running cells. */
 const KERNEL_TOOL_TIMEOUT_MS = 120_000;
 
+/** What a kernel tool says when the widget's kernel connection cannot take it. */
+const KERNEL_GONE =
+  "This chat's kernel stopped or restarted, so it cannot read the kernel now; " +
+  "run the %chat cell again (start the kernel first if it is not running).";
+
 /** Ask the kernel to run a client tool (anywidget's command protocol). */
 function kernelTools(invoke: Experimental["invoke"]): {
   call(name: string, args: unknown, signal: AbortSignal): Promise<unknown>;
@@ -78,6 +83,11 @@ function kernelTools(invoke: Experimental["invoke"]): {
       try {
         const [result] = await invoke<unknown>(COMM.RUN_TOOL, { name, args: args ?? {} }, { signal: stop.signal });
         return result ?? null;
+      } catch (e) {
+        if (stop.signal.aborted) throw e;
+        // The comm is gone with its kernel (shut down, restarted, died): JupyterLab's
+        // bare "Cannot send" told the model, and so the person, nothing.
+        throw new Error(KERNEL_GONE);
       } finally {
         clearTimeout(timer);
         signal.removeEventListener("abort", onAbort);
