@@ -1052,3 +1052,30 @@ for (const stop of [false, true]) {
     },
   );
 }
+
+test("history in a narrow sidebar: each title has a line of its own (its date under it)", opts, async () => {
+  const { page, errors } = await open("theme=light", 300);
+  await page.getByRole("button", { name: "Conversation history" }).click();
+  await page.waitForSelector(".jck-history-row");
+  const rows = await page.evaluate(() =>
+    [...document.querySelectorAll(".jck-history-open")].map((open) => {
+      const title = open.querySelector(".jck-history-title") as HTMLElement;
+      const date = open.querySelector(".jck-history-date") as HTMLElement;
+      return {
+        titleWidth: title.getBoundingClientRect().width,
+        rowWidth: open.getBoundingClientRect().width,
+        dateBelow: date.getBoundingClientRect().top >= title.getBoundingClientRect().bottom - 1,
+        clipped: title.scrollWidth > title.clientWidth,
+      };
+    }),
+  );
+  assert.equal(rows.length, 2);
+  for (const row of rows) {
+    assert.ok(row.dateBelow, JSON.stringify(row));
+    assert.ok(row.titleWidth >= row.rowWidth - 16, JSON.stringify(row)); // all but the padding
+    assert.equal(row.clipped, false);
+  }
+  await page.screenshot({ path: join(outDir, "narrow-history.png") });
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
