@@ -155,15 +155,20 @@ async def test_an_edited_message_or_output_and_another_policy_are_redacted_anew(
 
 @pytest.mark.asyncio
 async def test_the_memory_is_bounded() -> None:
-    cache = RedactedItems(max_entries=2, max_chars=2_000)
+    cache = RedactedItems(max_entries=2, max_chars=8_000)
     converter = PolicyConverter(policy(), cache=cache)
     for i in range(3):
         await converter.to_agent_input([message(f"u{i}", f"message {i}")])
     assert cache.info().entries == 2
     await converter.to_agent_input([message("u0", "message 0")])  # the oldest was dropped
     assert cache.info().hits == 0
-    await converter.to_agent_input([message("big", "x" * 5_000)])  # never kept
-    assert cache.info().entries == 2 and cache.info().chars <= 2_000
+    await converter.to_agent_input([message("big", "x" * 1_100)])  # over an eighth: not kept
+    assert cache.info().entries == 2 and cache.info().chars <= 8_000
+    cache = RedactedItems(max_entries=100, max_chars=8_000)
+    converter = PolicyConverter(policy(), cache=cache)
+    for i in range(12):  # ~950 characters each: the oldest go to stay within max_chars
+        await converter.to_agent_input([message(f"m{i}", "y" * 900)])
+    assert cache.info().chars <= 8_000 and 0 < cache.info().entries < 12
 
 
 @pytest.mark.asyncio

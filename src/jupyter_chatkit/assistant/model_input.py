@@ -59,11 +59,11 @@ class RedactedItems:
     id and what the item holds (its JSON, hashed: an edited message is converted anew)
     and, for a user message with a quoted text, whether it is the last one (only then
     its quoted text is sent). Bounded: at most ``max_entries`` items and ``max_chars``
-    characters of their converted JSON, the least recently used dropped first; a bigger
-    item is not kept.
+    characters of their converted JSON, the least recently used dropped first; an item
+    over ``max_chars // 8`` (an image attachment, a huge paste) is not kept.
     """
 
-    def __init__(self, max_entries: int = 1024, max_chars: int = 4_000_000) -> None:
+    def __init__(self, max_entries: int = 1024, max_chars: int = 2_000_000) -> None:
         self.max_entries = max_entries
         self.max_chars = max_chars
         self._items: OrderedDict[tuple[Any, ...], tuple[Any, int]] = OrderedDict()
@@ -94,7 +94,7 @@ class RedactedItems:
         value, keep = await convert()
         if keep:
             size = len(json.dumps(value, ensure_ascii=False, default=str))
-            if size <= self.max_chars:
+            if size <= self.max_chars // 8:
                 # Another request may have converted it meanwhile (convert awaits).
                 earlier = self._items.pop(key, None)
                 if earlier is not None:
