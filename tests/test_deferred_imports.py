@@ -23,6 +23,7 @@ from jupyter_chatkit.serverext.deferred_imports import (
     defer_package,
     defer_unused_packages,
     is_deferred,
+    reexports,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -251,7 +252,7 @@ def test_openai_agents_without_mcp_servers_leaves_mcp_unloaded_and_mcp_still_wor
     # Exactly the submodules allowed without mcp/__init__ (MCP_WITHOUT_INIT): any other
     # would have run it, and left mcp not deferred.
     assert result["idle"] == {
-        "deferred": ["mcp", "sqlalchemy.ext.asyncio", *TRIO],
+        "deferred": ["mcp", "sqlalchemy.ext.asyncio", *TRIO, "openai.types"],
         "still_deferred": True,
         "loaded": [],
         "mcp_modules": ["mcp", *MCP_WITHOUT_INIT],
@@ -341,7 +342,7 @@ def test_trio_is_deferred_at_idle_and_works_when_used() -> None:
     pytest.importorskip("trio")
     result = run_fresh(TRIO_SCRIPT)
     assert result == {
-        "deferred": ["mcp", "sqlalchemy.ext.asyncio", "trio"],
+        "deferred": ["mcp", "sqlalchemy.ext.asyncio", "trio", "openai.types"],
         "idle": True,
         "status": 200,
         "body": "ok",
@@ -395,7 +396,7 @@ print(json.dumps({
 
 def _check_sqlalchemy_deferral(result: dict[str, Any]) -> None:
     assert result["idle"] == {
-        "deferred": ["mcp", "sqlalchemy.ext.asyncio", *TRIO],
+        "deferred": ["mcp", "sqlalchemy.ext.asyncio", *TRIO, "openai.types"],
         "stored": True,
         "still": True,  # the store used only the names served without the __init__
         "orm": [],
@@ -435,3 +436,77 @@ def test_a_subpackage_serves_its_forwarded_names_without_its_init(package: Path)
 
     assert SESSION == "session" and not is_deferred(sub)
     assert sys.modules[sub].CORE == "core"
+
+
+# A fresh Python: openai's types deferred as the server extension does, then a chat
+# completions turn's imports, then every name the real openai.types/__init__ binds.
+OPENAI_TYPES_SCRIPT = """
+import json, sys
+from jupyter_chatkit.serverext.deferred_imports import (
+    OPENAI_TYPES, defer_unused_packages, is_deferred, reexports)
+assert OPENAI_TYPES in defer_unused_packages({})
+import openai, agents, jupyter_chatkit.assistant.server
+from openai.types import ChatModel, CompletionUsage
+from openai.types.chat import ChatCompletionChunk
+chunk = ChatCompletionChunk.model_validate({"id": "c", "choices": [], "created": 1,
+    "model": "m", "object": "chat.completion.chunk",
+    "usage": {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3}})
+idle = {"deferred": [p for p in (OPENAI_TYPES, "openai.types.chat", "openai.types.responses")
+                     if is_deferred(p)],
+        "unused_loaded": [m for m in ("openai.types.eval_create_params",
+                          "openai.types.graders.label_model_grader") if m in sys.modules],
+        "usage": type(chunk.usage) is CompletionUsage}
+# Both APIs' canned streams parsed by openai's own client, with the types deferred.
+from agents import OpenAIChatCompletionsModel, OpenAIResponsesModel
+from jupyter_chatkit.assistant.canned_provider import parse_answers
+client = openai.AsyncOpenAI(base_url="http://127.0.0.1:9/v1", api_key="sk-test")
+idle["parsed"] = [
+    parse_answers(OpenAIChatCompletionsModel(model="m", openai_client=client), "chat_completions"),
+    parse_answers(OpenAIResponsesModel(model="m", openai_client=client), "responses")]
+idle["still"] = is_deferred(OPENAI_TYPES) and is_deferred("openai.types.responses")
+served = {}
+for package in (OPENAI_TYPES, "openai.types.chat"):
+    module = sys.modules[package]
+    served[package] = {n: getattr(module, n) for n in reexports(package, module.__file__)}
+names = sorted(vars(openai.types))  # runs the real __init__
+after = {"deferred": is_deferred(OPENAI_TYPES),
+         "same": all(getattr(sys.modules[p], n) is v
+                     for p, values in served.items() for n, v in values.items()),
+         "count": sum(map(len, served.values())),
+         "chat_model": ChatModel is openai.types.ChatModel,
+         "loaded": "openai.types.eval_create_params" in sys.modules}
+print(json.dumps({"idle": idle, "after": after}))
+"""
+
+
+@pytest.mark.timeout(120)
+def test_openai_types_are_imported_by_name_at_idle_and_whole_when_used() -> None:
+    result = run_fresh(OPENAI_TYPES_SCRIPT)
+    # The turn's imports took the names they use from their modules: the packages'
+    # __init__ (every type of every API) never ran, modules no turn uses stay unloaded.
+    assert result["idle"] == {
+        "deferred": ["openai.types", "openai.types.chat", "openai.types.responses"],
+        "unused_loaded": [],
+        "usage": True,
+        "parsed": [2, 2],
+        "still": True,
+    }
+    # Every name the packages bind was served as the very object their __init__ binds;
+    # any other use runs the real __init__, which loads everything as before.
+    after = result["after"]
+    assert after["deferred"] is False and after["same"] is True and after["loaded"] is True
+    assert after["count"] > 100 and after["chat_model"] is True
+
+
+def test_reexports_reads_only_an_init_that_does_nothing_else(tmp_path: Path) -> None:
+    init = tmp_path / "__init__.py"
+    init.write_text(
+        '"""Doc."""\nfrom __future__ import annotations\n'
+        "from .a import A as A\nfrom .b.c import C\nfrom . import d\nfrom .e import A\n"
+    )
+    expected = {"A": "p.e", "C": "p.b.c", "d": None, "a": None, "b": None, "e": None}
+    assert reexports("p", str(init)) == expected
+    for body in ("import os\n", "from .a import *\n", "X = 1\n", "from .x import a\n",
+                 "from . import a as b\n"):  # fmt: skip
+        init.write_text("from .a import A\n" + body)
+        assert reexports("p", str(init)) is None, body

@@ -23,13 +23,18 @@ imports nothing. Only the server extension uses this: for ``mcp`` when no MCP se
 configured; for ``sqlalchemy.ext.asyncio``, whose ``__init__`` imports the ORM session
 (``sqlalchemy.orm``, ~8 MB) while the store uses its engine alone; and for ``trio``
 (httpcore imports it, when installed, for code running under trio's event loop; a
-Jupyter server runs asyncio's), ~2.6 MB.
+Jupyter server runs asyncio's), ~2.6 MB. :func:`defer_reexport_tree` defers a tree of
+packages whose ``__init__`` only re-exports its submodules' names, each served from its
+submodule: ``openai.types`` (openai/__init__ imports it, and it imports every type of
+every API, ~470 modules; a turn uses ~300), ~3 MB.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import logging
+import os
 import sys
 import threading
 import time
@@ -61,8 +66,11 @@ _WITHOUT_INIT: dict[str, frozenset[str]] = {}
 # Names a deferred package serves without its __init__, by package: each from the
 # submodule its __init__ takes it from (None: the name is that submodule itself).
 _FORWARD: dict[str, dict[str, str | None]] = {}
-# Subpackages to defer when first imported (their parent is not imported yet), by name.
-_PENDING: dict[str, tuple[frozenset[str], dict[str, str | None]]] = {}
+# Subpackages to defer when first imported (their parent is not imported yet), by name;
+# a forward map of None: a package that only re-exports (see defer_reexport_tree).
+_PENDING: dict[str, tuple[frozenset[str], dict[str, str | None] | None]] = {}
+# In without_init: any submodule may be imported without the __init__.
+ANY_SUBMODULE = frozenset({"*"})
 # The thread running an __init__, by package name: its own attribute reads during that
 # run (``from . import types``) go to the module as is, and submodule imports meanwhile
 # take the ordinary path. _CLAIM guards it and the class switch, and no import runs under it.
@@ -75,6 +83,8 @@ MCP_WITHOUT_INIT = ("mcp.shared", "mcp.shared.exceptions")
 # store uses its engine alone. These names, which the __init__ takes from the engine and
 # result modules (the tests check they are the very same objects), and those modules
 # load without it; any other name (AsyncSession, ...) runs it first.
+# openai's generated types: packages whose __init__ only re-exports (defer_reexport_tree).
+OPENAI_TYPES = "openai.types"
 SQLALCHEMY_ASYNC = "sqlalchemy.ext.asyncio"
 _SQLALCHEMY_ENGINE = SQLALCHEMY_ASYNC + ".engine"
 _SQLALCHEMY_RESULT = SQLALCHEMY_ASYNC + ".result"
@@ -222,6 +232,7 @@ class _InitFirstFinder(MetaPathFinder):
         if (
             allowed is None
             or fullname in allowed
+            or "*" in allowed
             or type(package) is not DeferredPackage
             or top in _RUNNING  # the __init__ is running: its imports take the usual path
         ):
@@ -266,7 +277,15 @@ class _InitFirstFinder(MetaPathFinder):
             or real.submodule_search_locations is None
         ):
             return real
-        _WITHOUT_INIT[fullname], forward = pending
+        without, forward = pending
+        if forward is None:
+            # Deferred only if its __init__ does nothing but re-export (read now, in the
+            # importing thread, not when the server starts).
+            forward = reexports(fullname, real.origin)
+            if forward is None:
+                return real
+            _defer_subpackages(fullname, real.submodule_search_locations)
+        _WITHOUT_INIT[fullname] = without
         if forward:
             _FORWARD[fullname] = forward
         spec = ModuleSpec(fullname, _DeferringLoader(real), origin=real.origin, is_package=True)
@@ -289,6 +308,68 @@ class _DeferringLoader(Loader):
         module.__spec__ = self._spec
         module.__loader__ = self._spec.loader
         module.__class__ = DeferredPackage
+
+
+def reexports(package: str, origin: str | None) -> dict[str, str | None] | None:
+    """The names ``package``'s ``__init__`` file (``origin``) binds, each with the
+    submodule it takes it from (None: the name is a submodule); None unless the file
+    does nothing else.
+
+    Only docstrings, ``from __future__`` and relative ``from .x import A as A`` lines
+    (openai's generated ``types`` packages): such an ``__init__`` has no effect but
+    those bindings, so serving each name from its submodule is the same object (a name
+    bound twice: the later binding, as when it runs). A name that is also a submodule
+    the ``__init__`` imports: None, left to the real ``__init__``.
+    """
+    if origin is None or not origin.endswith("__init__.py"):
+        return None
+    try:
+        with open(origin, encoding="utf-8") as source:
+            tree = ast.parse(source.read(), origin)
+    except (OSError, SyntaxError, ValueError):
+        return None
+    names: dict[str, str | None] = {}
+    submodules: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            continue  # a docstring
+        if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+            continue
+        if not isinstance(node, ast.ImportFrom) or node.level != 1:
+            return None
+        for alias in node.names:
+            bound = alias.asname or alias.name
+            if alias.name == "*":
+                return None
+            if node.module is None:  # from . import x
+                if bound != alias.name:
+                    return None
+                names[bound] = None
+            else:  # from .x.y import A: binds A, and x (the submodule imported)
+                names[bound] = f"{package}.{node.module}"
+                submodules.add(node.module.split(".")[0])
+    for submodule in submodules:
+        if names.setdefault(submodule, None) is not None:
+            return None  # a name shadows a submodule: whichever ran last wins
+    return names
+
+
+def _defer_subpackages(package: str, locations: Sequence[str]) -> None:
+    """Register the subpackages of re-export package ``package`` as re-export packages."""
+    for location in locations:
+        try:
+            entries = list(os.scandir(location))
+        except OSError:
+            continue
+        for entry in entries:
+            name = f"{package}.{entry.name}"
+            if (
+                entry.name.isidentifier()
+                and name not in sys.modules
+                and os.path.isfile(os.path.join(entry.path, "__init__.py"))
+            ):
+                with _CLAIM:
+                    _PENDING.setdefault(name, (ANY_SUBMODULE, None))
 
 
 def _deferred_parent(fullname: str) -> str | None:
@@ -343,6 +424,29 @@ def defer_package(
     return True
 
 
+def defer_reexport_tree(name: str) -> bool:
+    """Defer subpackage ``name`` and its subpackages, each whose ``__init__`` only
+    re-exports its submodules' names (:func:`reexports`; any other is imported as usual).
+
+    Each is deferred when first imported: any of its submodules then imports without
+    its ``__init__``, and the names its ``__init__`` would bind are served from their
+    submodules, so ``from openai.types import ChatModel`` costs that one module. Any
+    other use (``dir()``, ``vars()``, a name it does not bind) runs the real ``__init__``.
+    Nothing is read or imported now. False when ``name`` is not a subpackage, is
+    imported already, or is not installed.
+    """
+    if "." not in name or name in sys.modules:
+        return False
+    spec = _find_without_import(name)
+    if spec is None or spec.loader is None or spec.submodule_search_locations is None:
+        return False
+    if _FINDER not in sys.meta_path:
+        sys.meta_path.insert(0, _FINDER)
+    with _CLAIM:
+        _PENDING.setdefault(name, (ANY_SUBMODULE, None))
+    return True
+
+
 def _find_without_import(name: str) -> ModuleSpec | None:
     """The spec of module ``name``, its parents searched on the file system only."""
     top, *rest = name.split(".")
@@ -379,4 +483,8 @@ def defer_unused_packages(mcp_servers: object) -> list[str]:
     # a Jupyter server runs asyncio's (tornado), so trio would stay unused.
     if defer_package("trio"):
         deferred.append("trio")
+    # openai/__init__ imports openai.types, whose __init__ (and each subpackage's)
+    # imports every type of every API: ~470 modules, of which a turn uses a third.
+    if defer_reexport_tree(OPENAI_TYPES):
+        deferred.append(OPENAI_TYPES)
     return deferred
