@@ -5,6 +5,10 @@ kernel; a text attachment; a user message built by "Ask about this error"), it b
 model input here, and here it is redacted once more (key shapes, the configured keys by
 exact value, name-keyed JSON fields, ``NAME=value`` assignments), bounded to 16k
 characters per tool result and framed as data. No front end can bypass this.
+
+Each stored message and tool output is converted (and redacted) once and then kept, in
+bounded memory (:class:`RedactedItems`), so a long thread's turns do not redact their
+whole history again and again.
 """
 
 from __future__ import annotations
