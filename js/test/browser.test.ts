@@ -1079,3 +1079,26 @@ test("history in a narrow sidebar: each title has a line of its own (its date un
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test("a rename that fails keeps the new title in its box (to try again); sent once", opts, async () => {
+  const { page, errors } = await open("theme=light&hold=threads.update", 600);
+  await page.getByRole("button", { name: "Conversation history" }).click();
+  await page.waitForSelector(".jck-history-row");
+  await page.getByRole("button", { name: /^Rename “Loading data”/ }).click();
+  const input = page.getByRole("textbox", { name: "New title" });
+  await input.fill("Sales by region");
+  await input.press("Enter");
+  await input.press("Enter"); // a second Enter while it saves sends nothing more
+  await page.waitForFunction(() => (window as any).__heldCount("threads.update") === 1);
+  await page.evaluate(() => (window as any).__release("threads.update", true));
+  await page.waitForFunction(() =>
+    document.querySelector(".jck-toast:not([hidden])")?.textContent?.includes("Could not rename"),
+  );
+  assert.equal(await input.inputValue(), "Sales by region");
+  const updates = await page.evaluate(
+    () => (window as any).__sent.filter((b: any) => b.type === "threads.update").length,
+  );
+  assert.equal(updates, 1);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});

@@ -140,15 +140,22 @@ export class HistoryPanel {
       const save = async (): Promise<void> => {
         const value = input.value.trim();
         if (!value || value === t.title) return render();
+        if (saving) return;
+        saving = true;
         try {
           await this.session.renameThread(t.id, value);
           t = { ...t, title: value };
           this.host.announce("Conversation renamed.");
         } catch (e) {
+          // The new title stays in the box, to try again or cancel (it was thrown away).
           this.host.announce(`Could not rename: ${(e as Error).message}`);
+          saving = false;
+          if (input.isConnected) input.focus();
+          return;
         }
         render();
       };
+      let saving = false;
       input.addEventListener("keydown", (e) => {
         if (e.key === "Enter") {
           e.preventDefault();
