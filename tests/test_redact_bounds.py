@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from jupyter_chatkit.context_policy import ContextPolicy
-from jupyter_chatkit.context_policy import redact as redact_module
+from jupyter_chatkit.context_policy import tables as tables_module
 from jupyter_chatkit.context_policy.budget import MAX_RESULT_CHARS
 from jupyter_chatkit.context_policy.redact import REDACT_MARGIN, Redactor
 from jupyter_chatkit.kernel.introspect import dumps
@@ -77,14 +77,14 @@ def test_a_tool_result_hides_a_secret_past_the_budget_cut() -> None:
 def test_a_wide_aligned_header_over_long_rows_is_read_once(monkeypatch: Any) -> None:
     """399 ``pwd`` columns over rows of a million characters: linear, not columns x row."""
     scans: list[int] = []
-    real = redact_module._WHITESPACE
+    real = tables_module._WHITESPACE
 
     class Counting:
         def search(self, text: str, pos: int = 0, endpos: int = 2**62) -> Any:
             scans.append(min(endpos, len(text)) - pos)
             return real.search(text, pos, endpos)
 
-    monkeypatch.setattr(redact_module, "_WHITESPACE", Counting())
+    monkeypatch.setattr(tables_module, "_WHITESPACE", Counting())
     header = "  " + "  ".join(["pwd"] * 399)
     rows = ["0  " + "a" * 1_000_000 for _ in range(3)]
     redactor = Redactor()

@@ -15,7 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import rules
+from .calls import CallRedaction, pair_hides
 from .errors import strip_ansi
+from .names import is_placeholder, is_secret_name, marker, normalize_name
+from .tables import TableRedaction
 
 # Configured values are hidden however short, above this floor (shorter ones would
 # replace pieces of ordinary words); the same floor as assistant/scrub.py.
@@ -63,7 +66,6 @@ class _ValueRule:
 
 @dataclass(frozen=True)
 class _Compiled:
-    secret_name: re.Pattern[str]
     value_rules: tuple[_ValueRule, ...]
     quoted: re.Pattern[str]
     bare: re.Pattern[str]
@@ -97,7 +99,6 @@ def _compile(extra: tuple[str, ...]) -> _Compiled:
             # A broken site pattern must not switch redaction off; it is skipped.
             continue
     return _Compiled(
-        secret_name=re.compile(rules.SECRET_NAME_PATTERN),
         value_rules=value_rules,
         quoted=re.compile(rules.QUOTED_ASSIGNMENT),
         bare=re.compile(rules.BARE_ASSIGNMENT, re.MULTILINE),
@@ -113,86 +114,17 @@ _SHORT_NAME = re.compile(rules.SHORT_NAME_VALUE)
 _STRING_PREFIX = re.compile(r"^(?:[fbru]|rb|br|fr|rf)$", re.I)
 _KEYISH = re.compile(rules.KEYISH_NAME_PATTERN)
 _RANDOM = re.compile(rules.HIGH_ENTROPY_VALUE)
-_DELIMITERS = tuple(re.compile(f"({d})") for d in rules.TABLE_DELIMITERS)
-_HEADER_FIELD = re.compile(rules.TABLE_HEADER_FIELD)
-_RULE_ROW = re.compile(rules.TABLE_RULE_ROW)
-_SERIES_FOOTER = re.compile(rules.SERIES_FOOTER)
-_ALIGNED_TOKEN = re.compile(r"\S+")
 _LABEL_NAME = re.compile(rules.LABEL_NAME)
 _CONTAINER = re.compile(rules.CONTAINER_ASSIGNMENT)
 _STRING = re.compile(rules.STRING_LITERAL)
 _CONTINUED = re.compile(rules.CONTINUED_STRING)
 _CALL = re.compile(rules.CALL_ARGUMENTS)
-_NAME_LIKE = re.compile(rules.NAME_LIKE_VALUE)
 
 
-def names_a_secret(item: str) -> bool:
-    """True for a string naming a secret as a list item or argument: ``"password"``,
-    ``"--token"`` (the item after it is that secret's value)."""
-    return len(item) <= 100 and is_secret_name(item.lstrip("-"))
-
-
-def pair_hides(items: list[Any]) -> set[int]:
-    """Indices of the strings of a list that follow one naming a secret (``["--password",
-    "x"]``, a row ``["password", "x"]``); in a list of 3+ names (``["user", "password",
-    "email"]``) a name-like item after it is one more name."""
-    out: set[int] = set()
-    many = len(items) >= 3
-    for k in range(len(items) - 1):
-        item, after = items[k], items[k + 1]
-        if type(item) is str and type(after) is str and after and names_a_secret(item):
-            flag = item.startswith("-")
-            if (
-                not (many and not flag and _NAME_LIKE.match(after))
-                and not is_placeholder(after)
-                and not names_a_secret(after)
-                and not after.startswith("-")
-            ):
-                out.add(k + 1)
-    return out
-
-
-_HTML_ROW = re.compile(rules.HTML_ROW)
-_YAML_BLOCK_KEY = re.compile(rules.YAML_BLOCK_KEY)
-_HTML_CELL = re.compile(rules.HTML_CELL)
-_ARGUMENT = re.compile(rules.CALL_ARGUMENT)
-_KEYWORD_ARGUMENT = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_]*\s*=(?!=)")
-_CREDENTIAL_CALLS = frozenset(rules.CREDENTIAL_CALLS)
-_CONNECT_CALLS = frozenset(rules.CONNECT_CALLS)
-_NON_CREDENTIAL_CALLS = frozenset(rules.NON_CREDENTIAL_CALLS)
 # A text needs "(", a quote and a name trigger or one of these for the call rule.
 _CALL_WORD = _any_of(("login", "connect", "bind", "ftp", "redis", "sign"))
-_SPLIT_WIDE = re.compile(r"(\s{2,})")
-_POLARS_DTYPES = re.compile(
-    r"^│(?:\s*(?:str|i8|i16|i32|i64|u8|u16|u32|u64|f32|f64|bool|date|datetime\[\S+\]|null"
-    r"|cat|list\[\S+\]|struct\[\d+\]|binary|decimal\[\S+\]|object|time|duration\[\S+\])"
-    r"\s*[│┆])+$"
-)
 
 
-_CAMEL = re.compile(r"([a-z0-9])([A-Z])")
-_NON_WORD = re.compile(r"[^A-Za-z0-9]+")
-
-
-@functools.lru_cache(maxsize=4096)
-def normalize_name(name: str) -> str:
-    """``X-Api-Key`` -> ``x_api_key``, ``dbPassword`` -> ``db_password``."""
-    return _NON_WORD.sub("_", _CAMEL.sub(r"\1_\2", name)).strip("_").lower()
-
-
-@functools.lru_cache(maxsize=4096)
-def is_secret_name(name: str) -> bool:
-    """True when a variable, key, attribute, column or environment name marks a secret."""
-    if not isinstance(name, str) or not name or len(name) > 200:
-        return False
-    normal = normalize_name(name)
-    head, _, last = normal.rpartition("_")
-    if head and last in _QUALIFIERS:
-        return False  # auth_method, token_type: about a secret, not one
-    return _compile(()).secret_name.search(normal) is not None
-
-
-_QUALIFIERS = frozenset(rules.SECRET_NAME_QUALIFIERS)
 _WEAK_QUALIFIERS = frozenset(rules.WEAK_QUALIFIERS)
 _CREDENTIAL = re.compile(rules.CREDENTIAL_VALUE)
 
@@ -285,16 +217,6 @@ def is_env_allowed(name: str) -> bool:
 _ENV_ALLOW = frozenset(rules.ENV_ALLOW_NAMES)
 
 
-def is_placeholder(text: str) -> bool:
-    """True for a value already replaced by a redaction marker."""
-    return text.startswith(rules.PLACEHOLDER_OPEN)
-
-
-def marker(what: str) -> str:
-    """The text left where a secret was: ``«redacted: what»``."""
-    return f"{rules.PLACEHOLDER_OPEN}{what}{rules.PLACEHOLDER_CLOSE}"
-
-
 def describe_hidden(value: Any) -> str:
     """What a placeholder may say about a value: its type and size, never its content."""
     if isinstance(value, str):
@@ -314,7 +236,7 @@ def describe_hidden(value: Any) -> str:
 
 
 @dataclass
-class Redactor:
+class Redactor(TableRedaction, CallRedaction):
     """Applies the policy and counts what it hid (``count``)."""
 
     enabled: bool = True
@@ -470,69 +392,6 @@ class Redactor:
         self.count += 1
         return f"{quote}{marker(f'str, {len(secret):,} chars')}{quote}"
 
-    def _replace_call(self, match: re.Match[str]) -> str:
-        """String literals passed by position where a credential goes (see
-        :data:`rules.CREDENTIAL_CALLS`), and any literal after one naming a secret
-        (``putenv("DB_PASSWORD", "x")``, ``config.set("db", "password", "x")``)."""
-        opener = match.group(2)
-        # ``x["a"]`` indexes and ``[...]`` lists have no callee: only the pair rule.
-        callee = normalize_name((match.group(1) or "").rsplit(".", 1)[-1]) if opener == "(" else ""
-        first = 0  # positional literals from this index on are hidden; 0: none
-        # A secret-named callee with one literal (``SecretStr("x")``): that one is it;
-        # ``login("ada")`` names only the user.
-        alone = False
-        if callee in _CONNECT_CALLS:
-            first = 2
-        elif callee in _CREDENTIAL_CALLS:
-            first = 1
-        elif callee not in _NON_CREDENTIAL_CALLS and is_secret_name(callee):
-            first, alone = 1, True
-        pieces: list[str] = []
-        # (piece index, position) of each positional literal; positions count arguments.
-        literals: list[tuple[int, int]] = []
-        position = 0
-        keyword = False
-        named_secret: set[int] = set()
-        flags: set[int] = set()  # positions after a ``--flag``: its value, whatever it looks like
-        for token in _ARGUMENT.finditer(match.group(3)):
-            text = token.group(0)
-            if text == ",":
-                position += 1
-                keyword = False
-            elif token.group(1):
-                if not keyword:
-                    literals.append((len(pieces), position))
-                    if names_a_secret(text[1:-1]):
-                        named_secret.add(position + 1)
-                        if text[1:2] == "-":
-                            flags.add(position + 1)
-            elif _KEYWORD_ARGUMENT.match(text):
-                keyword = True
-            pieces.append(text)
-        alone = alone and position == 0 and len(literals) == 1
-        many = len(literals) >= 3
-        hidden = 0
-        for index, pos in literals:
-            value = pieces[index][1:-1]
-            paired = (
-                pos in named_secret
-                and not (many and pos not in flags and _NAME_LIKE.match(value))
-                and not names_a_secret(value)
-                and not value.startswith("-")
-            )
-            if (first and (pos >= first or alone)) or paired:
-                literal = pieces[index]
-                inner = literal[1:-1]
-                if inner and rules.PLACEHOLDER_OPEN not in inner:
-                    pieces[index] = (
-                        f"{literal[0]}{marker(f'str, {len(inner):,} chars')}{literal[0]}"
-                    )
-                    hidden += 1
-        if not hidden:
-            return match.group(0)
-        self.count += hidden
-        return f"{match.group(1) or ''}{opener}{''.join(pieces)}"
-
     def _continued(self, text: str) -> str:
         # Each pass hides one more literal of a chain: bounded by the chain's length.
         for _ in range(50):
@@ -546,240 +405,6 @@ class Redactor:
         head, glue, quote, secret = match.group(1, 2, 3, 4)
         self.count += 1
         return f"{head}{glue}{quote}{marker(f'str, {len(secret):,} chars')}"
-
-    # -- tables in text ----------------------------------------------------------------
-
-    def _html_tables(self, text: str) -> str:
-        """Cells of secret-named columns (and key/value rows) of HTML tables hidden."""
-        secret: set[int] = set()
-
-        def row(match: re.Match[str]) -> str:
-            nonlocal secret
-            cells = list(_HTML_CELL.finditer(match.group(1)))
-            names = [c.group(2).strip() for c in cells]
-            heads = [c.group(1).startswith("<th") for c in cells]
-            if names and all(heads) and any(n and is_secret_name(n) for n in names):
-                secret = {k for k, n in enumerate(names) if n and is_secret_name(n)}
-                return match.group(0)
-            hide = set(secret)
-            filled = [k for k, n in enumerate(names) if n]
-            if len(filled) == 2 and is_secret_name(names[filled[0]]):
-                hide.add(filled[1])  # <th>password</th><td>x</td>
-            if not hide:
-                return match.group(0)
-            body = match.group(1)
-            for k in sorted(hide, reverse=True):
-                if k < len(cells) and names[k]:
-                    cell = cells[k]
-                    body = (
-                        body[: cell.start(2)] + self._hide_cell(cell.group(2)) + body[cell.end(2) :]
-                    )
-            start = match.start(1) - match.start(0)
-            whole = match.group(0)
-            return whole[:start] + body + whole[start + len(match.group(1)) :]
-
-        parts = re.split(r"(</table>)", text)
-        # A table's header applies to its own rows only.
-        for k in range(0, len(parts), 2):
-            secret = set()
-            parts[k] = _HTML_ROW.sub(row, parts[k])
-        return "".join(parts)
-
-    def _key_value_row(self, line: str) -> str | None:
-        """``password,x`` / ``| password | x |``: a two-field row naming a secret."""
-        if len(line) > 2000:
-            return None
-        for delimiter in _DELIMITERS:
-            parts = delimiter.split(line)
-            fields = parts[0::2]
-            filled = [k for k, f in enumerate(fields) if f.strip()]
-            if len(filled) != 2:
-                continue
-            name = fields[filled[0]].strip().strip("'\"*`")
-            value = fields[filled[1]].strip().strip("'\"*`")
-            if not _HEADER_FIELD.match(name) or not is_secret_name(name) or is_secret_name(value):
-                return None
-            k = 2 * filled[1]
-            hidden = self._hide_cell(parts[k])
-            if hidden == parts[k]:
-                return None
-            parts[k] = hidden
-            return "".join(parts)
-        return None
-
-    def _tables(self, text: str) -> str:
-        """Cells of secret-named columns hidden in CSV/TSV/Markdown/polars/pandas text."""
-        lines = text.split("\n")
-        changed = False
-        i = 0
-        while i < len(lines):
-            line = lines[i]
-            block = _YAML_BLOCK_KEY.match(line) if ":" in line else None
-            if block and is_secret_name(block.group(2)):
-                i, hid = self._yaml_block(lines, i + 1, len(block.group(1)), bool(block.group(3)))
-                changed |= hid
-                continue
-            footer = _SERIES_FOOTER.match(line)
-            if footer and is_secret_name(footer.group(1).strip()):
-                changed |= self._series_values(lines, i)
-                i += 1
-                continue
-            pair = self._key_value_row(line)
-            if pair is not None:
-                lines[i] = pair
-                changed = True
-                i += 1
-                continue
-            found = self._delimited_header(line) or self._aligned_header(line)
-            if found is None:
-                i += 1
-                continue
-            i += 1
-            while i < len(lines) and lines[i].strip():
-                row = found(lines[i])
-                if row is None:
-                    break
-                if row != lines[i]:
-                    lines[i] = row
-                    changed = True
-                i += 1
-        return "\n".join(lines) if changed else text
-
-    def _yaml_block(self, lines: list[str], i: int, indent: int, scalar: bool) -> tuple[int, bool]:
-        """The value lines under ``password: |`` (all) or ``tokens:`` (``- item`` lines),
-        more indented than the key; returns where the block ends and if it hid any."""
-        changed = False
-        while i < len(lines):
-            line = lines[i]
-            body = line.lstrip(" \t")
-            if not body:
-                i += 1
-                continue
-            if len(line) - len(body) <= indent and not (body.startswith("- ") and not scalar):
-                break
-            if scalar:
-                hidden = self._hide_cell(line)
-            elif body.startswith("- "):
-                head = line[: len(line) - len(body) + 2]
-                hidden = head + self._hide_cell(body[2:])
-            else:
-                break  # a nested mapping: its own keys say what they hold
-            if hidden != line:
-                lines[i] = hidden
-                changed = True
-            i += 1
-        return i, changed
-
-    def _hide_cell(self, cell: str) -> str:
-        inner = cell.strip().strip("'\"")
-        if not inner or _RULE_ROW.match(inner) or rules.PLACEHOLDER_OPEN in inner:
-            return cell
-        if _KEEP_VALUE.match(inner.lower()):
-            return cell
-        self.count += 1
-        lead = cell[: len(cell) - len(cell.lstrip())]
-        trail = cell[len(cell.rstrip()) :]
-        return f"{lead}{marker(f'str, {len(inner):,} chars')}{trail}"
-
-    def _delimited_header(self, line: str) -> Any:
-        lower = line.lower()
-        if len(line) > 2000 or not any(t in lower for t in _NAME_TRIGGERS):
-            return None
-        for delimiter in _DELIMITERS:
-            parts = delimiter.split(line)
-            fields = parts[0::2]
-            if len(fields) < 2:
-                continue
-            names = [f.strip().strip("'\"") for f in fields]
-            if not all(not n or _HEADER_FIELD.match(n) for n in names):
-                continue
-            secret = [k for k, n in enumerate(names) if n and is_secret_name(n)]
-            if not secret:
-                continue
-
-            def row(
-                text: str,
-                delimiter: re.Pattern[str] = delimiter,
-                count: int = len(fields),
-                secret: list[int] = secret,
-            ) -> str | None:
-                parts = delimiter.split(text)
-                if len(parts[0::2]) != count:
-                    # A rule row (``╞═══╡``) has no delimiter; anything else ends the table.
-                    return text if _RULE_ROW.match(text) else None
-                if _POLARS_DTYPES.match(text):
-                    return text  # polars' dtype row under its ``---`` row
-                for k in secret:
-                    parts[2 * k] = self._hide_cell(parts[2 * k])
-                return "".join(parts)
-
-            return row
-        return None
-
-    def _aligned_header(self, line: str) -> Any:
-        # pandas' repr: columns right-aligned under names separated by 2+ spaces; a
-        # column's cells end where its name ends and start after the previous one's end.
-        if not line.startswith("  ") or len(line) > 2000 or any(c in line for c in "=:()\"'"):
-            return None
-        lower = line.lower()
-        if not any(t in lower for t in _NAME_TRIGGERS):
-            return None
-        tokens = list(_ALIGNED_TOKEN.finditer(line))
-        spans = []
-        for k, token in enumerate(tokens):
-            if is_secret_name(token.group(0)):
-                start = tokens[k - 1].end() if k else 0
-                spans.append((start, token.end()))
-        if not spans:
-            return None
-
-        width = len(line)
-
-        def row(text: str) -> str | None:
-            # pandas pads every row to the header's width: a row far wider is not one of
-            # this table's (and scanning it once per column would be quadratic).
-            if len(text) > 2 * width + 200:
-                return None
-            # Right to left, each scan stops where the cell to its right began, so the row
-            # is read once and built once.
-            cells: list[tuple[int, int]] = []
-            stop = len(text)
-            for start, end in reversed(spans):
-                end = min(end, stop)
-                gap = _WHITESPACE.search(text, end, stop)
-                end = gap.start() if gap else stop  # a cell wider than its name
-                # The cell runs left from its end to two spaces (the column gap) or to
-                # the previous column's end; for the first column that may be the index.
-                begin = end
-                while begin > start and not (
-                    text[begin - 1] == " " and text[begin - 2 : begin] == "  "
-                ):
-                    begin -= 1
-                cells.append((begin, end))
-                stop = begin
-            pieces: list[str] = []
-            done = 0
-            for begin, end in reversed(cells):
-                cell = text[begin:end]
-                pieces.append(text[done:begin])
-                pieces.append(self._hide_cell(cell) if cell.strip() else cell)
-                done = end
-            pieces.append(text[done:])
-            return "".join(pieces)
-
-        return row
-
-    def _series_values(self, lines: list[str], footer: int) -> bool:
-        changed = False
-        j = footer - 1
-        while j >= 0 and lines[j].strip() and footer - j <= 1000:
-            parts = _SPLIT_WIDE.split(lines[j].strip(), maxsplit=1)
-            value = parts[2] if len(parts) == 3 else ""
-            if value and value != "...":
-                lines[j] = lines[j][: lines[j].rindex(value)] + self._hide_cell(value)
-                changed = True
-            j -= 1
-        return changed
 
     # -- JSON-ready data ---------------------------------------------------------------
 
@@ -822,9 +447,6 @@ class Redactor:
                 out_items.append(f"… {more:,} more items not shown")
             return out_items
         return value
-
-
-_WHITESPACE = re.compile(r"\s")
 
 
 def env_view(

@@ -1,0 +1,114 @@
+"""Secrets passed by position: string literals where a credential goes in a call
+(``login(user, "pw")``, ``HTTPBasicAuth("u", "pw")``, ``connect(host, "user", "pw")``),
+and the item after one naming a secret in calls, tuples and lists (``putenv("DB_PASSWORD",
+"x")``, ``["--password", "x"]``). A mixin of :class:`.redact.Redactor`."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from . import rules
+from .names import is_placeholder, is_secret_name, marker, normalize_name
+
+_NAME_LIKE = re.compile(rules.NAME_LIKE_VALUE)
+_ARGUMENT = re.compile(rules.CALL_ARGUMENT)
+_KEYWORD_ARGUMENT = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_]*\s*=(?!=)")
+_CREDENTIAL_CALLS = frozenset(rules.CREDENTIAL_CALLS)
+_CONNECT_CALLS = frozenset(rules.CONNECT_CALLS)
+_NON_CREDENTIAL_CALLS = frozenset(rules.NON_CREDENTIAL_CALLS)
+
+
+def names_a_secret(item: str) -> bool:
+    """True for a string naming a secret as a list item or argument: ``"password"``,
+    ``"--token"`` (the item after it is that secret's value)."""
+    return len(item) <= 100 and is_secret_name(item.lstrip("-"))
+
+
+def pair_hides(items: list[Any]) -> set[int]:
+    """Indices of the strings of a list that follow one naming a secret (``["--password",
+    "x"]``, a row ``["password", "x"]``); in a list of 3+ names (``["user", "password",
+    "email"]``) a name-like item after it is one more name."""
+    out: set[int] = set()
+    many = len(items) >= 3
+    for k in range(len(items) - 1):
+        item, after = items[k], items[k + 1]
+        if type(item) is str and type(after) is str and after and names_a_secret(item):
+            flag = item.startswith("-")
+            if (
+                not (many and not flag and _NAME_LIKE.match(after))
+                and not is_placeholder(after)
+                and not names_a_secret(after)
+                and not after.startswith("-")
+            ):
+                out.add(k + 1)
+    return out
+
+
+class CallRedaction:
+    """Hides string literals passed by position where a credential goes."""
+
+    count: int
+
+    def _replace_call(self, match: re.Match[str]) -> str:
+        """String literals passed by position where a credential goes (see
+        :data:`rules.CREDENTIAL_CALLS`), and any literal after one naming a secret
+        (``putenv("DB_PASSWORD", "x")``, ``config.set("db", "password", "x")``)."""
+        opener = match.group(2)
+        # ``x["a"]`` indexes and ``[...]`` lists have no callee: only the pair rule.
+        callee = normalize_name((match.group(1) or "").rsplit(".", 1)[-1]) if opener == "(" else ""
+        first = 0  # positional literals from this index on are hidden; 0: none
+        # A secret-named callee with one literal (``SecretStr("x")``): that one is it;
+        # ``login("ada")`` names only the user.
+        alone = False
+        if callee in _CONNECT_CALLS:
+            first = 2
+        elif callee in _CREDENTIAL_CALLS:
+            first = 1
+        elif callee not in _NON_CREDENTIAL_CALLS and is_secret_name(callee):
+            first, alone = 1, True
+        pieces: list[str] = []
+        # (piece index, position) of each positional literal; positions count arguments.
+        literals: list[tuple[int, int]] = []
+        position = 0
+        keyword = False
+        named_secret: set[int] = set()
+        flags: set[int] = set()  # positions after a ``--flag``: its value, whatever it looks like
+        for token in _ARGUMENT.finditer(match.group(3)):
+            text = token.group(0)
+            if text == ",":
+                position += 1
+                keyword = False
+            elif token.group(1):
+                if not keyword:
+                    literals.append((len(pieces), position))
+                    if names_a_secret(text[1:-1]):
+                        named_secret.add(position + 1)
+                        if text[1:2] == "-":
+                            flags.add(position + 1)
+            elif _KEYWORD_ARGUMENT.match(text):
+                keyword = True
+            pieces.append(text)
+        alone = alone and position == 0 and len(literals) == 1
+        many = len(literals) >= 3
+        hidden = 0
+        for index, pos in literals:
+            value = pieces[index][1:-1]
+            paired = (
+                pos in named_secret
+                and not (many and pos not in flags and _NAME_LIKE.match(value))
+                and not names_a_secret(value)
+                and not value.startswith("-")
+            )
+            if (first and (pos >= first or alone)) or paired:
+                literal = pieces[index]
+                inner = literal[1:-1]
+                if inner and rules.PLACEHOLDER_OPEN not in inner:
+                    pieces[index] = (
+                        f"{literal[0]}{marker(f'str, {len(inner):,} chars')}{literal[0]}"
+                    )
+                    hidden += 1
+        if not hidden:
+            return match.group(0)
+        self.count += hidden
+        return f"{match.group(1) or ''}{opener}{''.join(pieces)}"

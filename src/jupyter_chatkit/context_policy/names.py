@@ -1,0 +1,45 @@
+"""Secret names and placeholders: what marks a name as naming a secret, and the marker
+left where a secret was. Shared by the redactor, its table and call passes, and the
+kernel's value descriptions."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from . import rules
+
+_SECRET_NAME = re.compile(rules.SECRET_NAME_PATTERN)
+_CAMEL = re.compile(r"([a-z0-9])([A-Z])")
+_NON_WORD = re.compile(r"[^A-Za-z0-9]+")
+
+
+@functools.lru_cache(maxsize=4096)
+def normalize_name(name: str) -> str:
+    """``X-Api-Key`` -> ``x_api_key``, ``dbPassword`` -> ``db_password``."""
+    return _NON_WORD.sub("_", _CAMEL.sub(r"\1_\2", name)).strip("_").lower()
+
+
+@functools.lru_cache(maxsize=4096)
+def is_secret_name(name: str) -> bool:
+    """True when a variable, key, attribute, column or environment name marks a secret."""
+    if not isinstance(name, str) or not name or len(name) > 200:
+        return False
+    normal = normalize_name(name)
+    head, _, last = normal.rpartition("_")
+    if head and last in _QUALIFIERS:
+        return False  # auth_method, token_type: about a secret, not one
+    return _SECRET_NAME.search(normal) is not None
+
+
+_QUALIFIERS = frozenset(rules.SECRET_NAME_QUALIFIERS)
+
+
+def is_placeholder(text: str) -> bool:
+    """True for a value already replaced by a redaction marker."""
+    return text.startswith(rules.PLACEHOLDER_OPEN)
+
+
+def marker(what: str) -> str:
+    """The text left where a secret was: ``«redacted: what»``."""
+    return f"{rules.PLACEHOLDER_OPEN}{what}{rules.PLACEHOLDER_CLOSE}"
