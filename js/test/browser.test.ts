@@ -1102,3 +1102,41 @@ test("a rename that fails keeps the new title in its box (to try again); sent on
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test("a message shows the files that went with it, by name", opts, async () => {
+  const { page, errors } = await open("theme=light", 600);
+  await page.evaluate(() => {
+    const chat = (window as any).chat;
+    const at = "2026-01-01T00:00:00";
+    chat.session.apply({
+      type: "thread.created",
+      thread: {
+        id: "thr_f",
+        created_at: at,
+        status: { type: "active" },
+        metadata: {},
+        items: { data: [], has_more: false },
+      },
+    });
+    chat.session.apply({
+      type: "thread.item.done",
+      item: {
+        id: "msg_f",
+        thread_id: "thr_f",
+        created_at: at,
+        type: "user_message",
+        content: [{ type: "input_text", text: "read these" }],
+        attachments: [
+          { type: "file", id: "atc_1", name: "notes.txt", mime_type: "text/plain" },
+          { type: "image", id: "atc_2", name: "plot.png", mime_type: "image/png", preview_url: "/x" },
+        ],
+        inference_options: {},
+      },
+    });
+  });
+  const chips = page.locator(".jck-msg.jck-user .jck-msg-attachment");
+  await chips.first().waitFor();
+  assert.deepEqual(await chips.allInnerTexts(), ["File: notes.txt", "Image: plot.png"]);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});

@@ -125,6 +125,11 @@ function userEntry(item: UserMessageItem, host: ItemHost): Entry {
       if (c.type === "input_text") bubble.appendChild(document.createTextNode(c.text));
       else bubble.appendChild(h("span", { class: "jck-tag" }, c.text));
     }
+    // The files that went with it, by name: without them nothing said a file was sent.
+    for (const a of it.attachments ?? []) {
+      const kind = a.type === "image" ? "Image" : "File";
+      bubble.appendChild(h("span", { class: "jck-tag jck-msg-attachment", title: a.name }, `${kind}: ${a.name}`));
+    }
     if (!host.edit) {
       el.appendChild(bubble);
       return;
