@@ -11,6 +11,7 @@ import type * as nbformat from "@jupyterlab/nbformat";
 import type { NotebookPanel } from "@jupyterlab/notebook";
 import { cellOutputs } from "./prompts";
 import { hideShownSecret, namesSecret, policyResult, stripAnsi } from "./redact";
+import { hidePositionalSecrets, notebookDefinitions } from "./signatures";
 
 /**
  * Limits, in characters. A whole result stays under 16k characters of JSON whatever
@@ -199,12 +200,24 @@ export interface CellInfo {
   outputs_truncated?: boolean;
 }
 
-/** Describe one cell, with outputs bounded per output and per cell. */
-export function cellInfo(cell: Cell, index: number, includeOutputs: boolean): CellInfo {
+/** The functions and classes of a notebook with secret-named parameters (see
+ * signatures.ts), read from all its cells' text. */
+export function panelDefinitions(panel: NotebookPanel): Map<string, string[]> {
+  return notebookDefinitions(panel.content.widgets.map((c) => c.model.sharedModel.getSource()));
+}
+
+/** Describe one cell, with outputs bounded per output and per cell. `defs`: the
+ * notebook's definitions, so literals passed by position to a secret parameter hide. */
+export function cellInfo(
+  cell: Cell,
+  index: number,
+  includeOutputs: boolean,
+  defs: Map<string, string[]> = new Map(),
+): CellInfo {
   const info: CellInfo = {
     index,
     cell_type: cell.model.type,
-    source: clip(cell.model.sharedModel.getSource(), LIMITS.sourceChars),
+    source: hidePositionalSecrets(clip(cell.model.sharedModel.getSource(), LIMITS.sourceChars), defs),
   };
   if (cell.model.type !== "code") return info;
   info.execution_count = (cell.model as ICodeCellModel).executionCount;
@@ -222,6 +235,8 @@ export function cellInfo(cell: Cell, index: number, includeOutputs: boolean): Ce
     }
     const o = outputText(output, Math.min(LIMITS.outputChars, room));
     if (showsSecret && o.output_type !== "error") o.text = hideShownSecret(o.text);
+    // A traceback quotes the failing call: the same literals as the source.
+    if (o.output_type === "error") o.text = hidePositionalSecrets(o.text, defs);
     used += o.text.length;
     outputs.push(o);
   }
@@ -269,8 +284,9 @@ export function notebookCells(
   // cannot push out the cell the user is asking about.
   const byDistance = [...indices].sort((x, y) => Math.abs(x - anchor) - Math.abs(y - anchor));
   const kept = new Set<number>();
+  const defs = panelDefinitions(panel);
   for (const i of byDistance) {
-    const info = cellInfo(cells[i], i, includeOutputs);
+    const info = cellInfo(cells[i], i, includeOutputs, defs);
     const size = JSON.stringify(info).length;
     if (total + size > LIMITS.totalChars && kept.size > 0) {
       truncated = true;
@@ -321,6 +337,6 @@ export function activeCell(panel: NotebookPanel, index: number): Record<string, 
     from: "notebook",
     notebook: panel.context.path,
     cell_count: panel.content.widgets.length,
-    cell: { ...cellInfo(cell, index, true), selected_text: selectedText(cell) },
+    cell: { ...cellInfo(cell, index, true, panelDefinitions(panel)), selected_text: selectedText(cell) },
   });
 }

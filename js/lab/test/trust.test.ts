@@ -11,6 +11,7 @@ import { test } from "node:test";
 import type { Cell } from "@jupyterlab/cells";
 import { cellInfo, reduceTraceback } from "../src/cells";
 import { Redactor, isSecretName, namesSecret, policyResult, redactText } from "../src/redact";
+import { hidePositionalSecrets, notebookDefinitions } from "../src/signatures";
 
 interface Leak {
   id: string;
@@ -124,4 +125,20 @@ test("an item after one naming a secret is hidden in lists; a list of column nam
   assert.deepEqual(data.columns, ["user", "password", "email"]);
   assert.deepEqual(data.both, ["password", "token"]);
   assert.deepEqual(data.argv.slice(3), ["-h", "db"]);
+});
+
+test("literals passed by position to the notebook's own secret parameters are hidden", () => {
+  const defs = notebookDefinitions([
+    "import dataclasses\n@dataclasses.dataclass\nclass DC:\n    user: str\n    password: str\n",
+    "class Plain:\n    def __init__(self, host, user, secret_key=None):\n        self.host = host\n",
+    "def sign_up(user, pin, api_key):\n    return 1 / 0\n",
+    "Nt = collections.namedtuple('Nt', 'user passwd')\nclass Ordinary:\n    name: str\n",
+  ]);
+  const source =
+    'DC("ada", "Qz7a1")\nPlain("h", "ada", "Qz7a2")\nsign_up("ada", "1234", "Qz7a3")\nNt("ada", "Qz7a4")\n' +
+    'print("Qz7a5")\nDC(user="Qz7a6")\nOrdinary("Qz7a7")\nx.DC("a", "Qz7a8")';
+  const hidden = hidePositionalSecrets(source, defs);
+  for (const k of [1, 2, 3, 4]) assert.ok(!hidden.includes(`Qz7a${k}`), hidden);
+  for (const k of [5, 6, 7, 8]) assert.ok(hidden.includes(`Qz7a${k}`), hidden);
+  assert.ok(hidden.includes('"1234"') && !defs.has("Ordinary"));
 });

@@ -1,0 +1,95 @@
+/**
+ * Secrets passed by position to the notebook's own functions and classes.
+ *
+ * `dc = DC("ada", "hunter2")` says nothing in its text about which argument is the
+ * password; the notebook's other cells do: `class DC:` with fields `user: str` and
+ * `password: str`, or `def sign_up(user, passphrase)`. The front end reads those
+ * definitions from the cells' text (it never asks the kernel to run anything) and hides
+ * a string literal given by position to a parameter named like a secret. The kernel's
+ * own tools do the same from the live namespace (kernel/signatures.py).
+ */
+
+import { isSecretName, marker } from "./redact";
+import { RULES } from "./redaction-rules.generated";
+
+const DEF = /^[ \t]*(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)[ \t]*\(([^)]{0,2000})\)/gm;
+const CLASS = /^class[ \t]+([A-Za-z_]\w*)[^\n]{0,500}:[ \t]*(?:#[^\n]*)?\n((?:(?:[ \t]+[^\n]*)?\n?){0,200})/gm;
+const FIELD = /^([ \t]+)([A-Za-z_]\w*)[ \t]*:[ \t]*[^=\s]/;
+const INIT = /def[ \t]+__init__[ \t]*\(([^)]{0,2000})\)/;
+const NAMEDTUPLE =
+  /([A-Za-z_]\w*)[ \t]*=[ \t]*(?:collections\.|typing\.)?namedtuple\([ \t]*['"][^'"]*['"][ \t]*,[ \t]*(?:['"]([^'"]*)['"]|\[([^\]]*)\])/g;
+const CALL = new RegExp(RULES.callArguments, "g");
+const ARGUMENT = new RegExp(RULES.callArgument, "g");
+const KEYWORD = /^\s*[A-Za-z_][A-Za-z0-9_]*\s*=(?!=)/;
+
+/** Positional parameter names from a parameter list (`self`, `*args` and `**kw` dropped). */
+function params(list: string, skipSelf: boolean): string[] {
+  const names = list
+    .split(",")
+    .map((p) => p.split(/[:=]/)[0].trim())
+    .filter((p) => p && p !== "/" && !p.startsWith("*"));
+  return skipSelf ? names.slice(1) : names;
+}
+
+/** The positional parameter names of the functions and classes defined in `sources`,
+ * for those that take a secret-named parameter. */
+export function notebookDefinitions(sources: readonly string[]): Map<string, string[]> {
+  const defs = new Map<string, string[]>();
+  const keep = (name: string, names: string[]) => {
+    if (names.some((n) => isSecretName(n))) defs.set(name, names);
+  };
+  for (const raw of sources) {
+    const source = raw.slice(0, 50_000);
+    if (!source.includes("def ") && !source.includes("class ") && !source.includes("namedtuple")) continue;
+    for (const m of source.matchAll(DEF)) if (!m[0].trimStart().startsWith("def __")) keep(m[1], params(m[2], false));
+    for (const m of source.matchAll(CLASS)) {
+      const body = m[2];
+      const init = INIT.exec(body);
+      if (init) {
+        keep(m[1], params(init[1], true));
+        continue;
+      }
+      // Dataclass, attrs, NamedTuple and pydantic fields: annotated names at the first indent.
+      const lines = body.split("\n");
+      const indent = /^[ \t]+/.exec(lines.find((l) => l.trim()) ?? "")?.[0] ?? "";
+      const fields = lines.flatMap((l) => {
+        const f = FIELD.exec(l);
+        return f && f[1] === indent ? [f[2]] : [];
+      });
+      keep(m[1], fields);
+    }
+    for (const m of source.matchAll(NAMEDTUPLE)) {
+      const names = m[2] !== undefined ? m[2].split(/[\s,]+/) : (m[3] ?? "").split(",").map((s) => s.trim().replace(/^['"]|['"]$/g, ""));
+      keep(m[1], names.filter(Boolean));
+    }
+  }
+  return defs;
+}
+
+/** `source` with string literals hidden where they are passed by position to a
+ * secret-named parameter of a function or class in `defs`. */
+export function hidePositionalSecrets(source: string, defs: Map<string, string[]>): string {
+  if (!defs.size || !source.includes("(") || source.length > 20_000) return source;
+  return source.replace(CALL, (whole: string, callee: string | undefined, opener: string, args: string) => {
+    const names = callee && opener === "(" ? defs.get(callee) : undefined;
+    if (!names) return whole;
+    let position = 0;
+    let keyword = false;
+    let changed = false;
+    const pieces: string[] = [];
+    for (const token of args.matchAll(ARGUMENT)) {
+      let text = token[0];
+      if (text === ",") {
+        position += 1;
+        keyword = false;
+      } else if (KEYWORD.test(text)) {
+        keyword = true;
+      } else if (token[1] && !keyword && position < names.length && isSecretName(names[position]) && text.length > 2) {
+        text = `${text[0]}${marker(`str, ${(text.length - 2).toLocaleString("en-US")} chars`)}${text[0]}`;
+        changed = true;
+      }
+      pieces.push(text);
+    }
+    return changed ? `${callee}(${pieces.join("")}` : whole;
+  });
+}
