@@ -479,3 +479,37 @@ def test_literals_passed_by_position_to_the_users_secret_parameters_are_hidden()
     assert all(f"Qz7a{k}" not in hidden for k in range(1, 5)), hidden
     assert '"Qz7a5"' in hidden and 'user="Qz7a6"' in hidden and '"1234"' in hidden
     assert calls == []
+
+
+def test_a_saved_cell_whose_last_line_names_a_secret_has_its_output_hidden(
+    tmp_path: Path,
+) -> None:
+    """The kernel reading a saved notebook: ``%env DB_PASSWORD`` and ``print(token)``
+    show the value, so their one-line outputs are hidden; ``len(token)`` stays."""
+    import nbformat
+
+    from jupyter_chatkit.kernel import cells, notebook_file
+
+    def result(source: str, text: str) -> Any:
+        cell = nbformat.v4.new_code_cell(source, execution_count=1)
+        cell.outputs = [
+            nbformat.v4.new_output("execute_result", data={"text/plain": text}, execution_count=1)
+        ]
+        return cell
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        result("%env DB_PASSWORD", "'envPw-Qz7xL2mW9'"),
+        nbformat.v4.new_code_cell(
+            "print(token)",
+            outputs=[nbformat.v4.new_output("stream", name="stdout", text="tokQz7xL2mW9\n")],
+        ),
+        result("len(token)", "14"),
+    ]
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(nb, path)
+    saved = notebook_file.read_cells(path)
+    assert saved is not None
+    shown = dumps(ContextPolicy().tool_result(cells._file_cells("nb.ipynb", saved, 20, True, {})))
+    assert "envPw-Qz7xL2mW9" not in shown and "tokQz7xL2mW9" not in shown
+    assert '"text": "14"' in shown
