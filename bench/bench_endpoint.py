@@ -368,13 +368,13 @@ async def concurrent_streams(
         errors: list[BaseException] = []
         for _ in range(rounds):
             single = [await first_delta_raw(endpoint, create_body("one")) for _ in range(singles)]
-            cpu, own = cpu_seconds(server_pid), time.process_time()
+            cpu, own = precise_cpu_seconds(server_pid), time.process_time()
             results = await asyncio.gather(
                 *(first_delta_raw(endpoint, create_body(f"c{i}")) for i in range(50)),
                 return_exceptions=True,
             )
             # Every stream has ended (the client reads each to its end).
-            server_cpu.append((cpu_seconds(server_pid) - cpu) / 50)
+            server_cpu.append((precise_cpu_seconds(server_pid) - cpu) / 50)
             client_cpu.append((time.process_time() - own) / 50)
             errors += [r for r in results if isinstance(r, BaseException)]
             ok = [r for r in results if isinstance(r, float)]
@@ -651,9 +651,9 @@ async def report(client: httpx.AsyncClient, urls: dict[str, str], rounds: int) -
     direct_ttft: list[float] = []
     server_cpu: list[float] = []
     for i in range(rounds):
-        cpu = cpu_seconds(server_pid)
+        cpu = precise_cpu_seconds(server_pid)
         http_ttft.append(await first_delta_over_http(client, endpoint, create_body(f"q{i}")))
-        server_cpu.append(cpu_seconds(server_pid) - cpu)
+        server_cpu.append(precise_cpu_seconds(server_pid) - cpu)
         direct_ttft.append(await first_delta_direct(direct, create_body(f"q{i}"), context))
     h50, d50 = statistics.median(http_ttft) * 1e3, statistics.median(direct_ttft) * 1e3
     print("1. time to first token (p50)")
@@ -676,9 +676,9 @@ async def report(client: httpx.AsyncClient, urls: dict[str, str], rounds: int) -
     )
     model_rate = model_count / model_seconds if model_seconds else float("inf")
     await control(client, urls, reply=answer)
-    cpu = cpu_seconds(server_pid)
+    cpu = precise_cpu_seconds(server_pid)
     count, delivered, seconds = await count_deltas(client, endpoint, create_body("long answer"))
-    answer_cpu = cpu_seconds(server_pid) - cpu
+    answer_cpu = precise_cpu_seconds(server_pid) - cpu
     endpoint_rate = delivered / seconds if seconds else float("inf")
     raw_count, raw_seconds = await count_events(client, f"{urls['raw']}?n={words}&size=180", b"")
     raw_rate = raw_count / raw_seconds if raw_seconds else float("inf")
