@@ -218,3 +218,31 @@ async def test_editing_the_first_message_renames_a_conversation_named_after_it(
     await edit(thread_id, items[-2].id, "and margins")
     assert (await store.load_thread(thread_id, ALICE)).title == "plot the sales"
     model.assert_complete()
+
+
+@pytest.mark.asyncio
+async def test_an_edit_keeps_the_messages_attachments(store: SQLStore) -> None:
+    model = ScriptedModel([said("One.", "m1"), said("Edited answer.", "m2")])
+    assistant = make_assistant(store, model)
+    status, attachment = await json_call(
+        assistant, req("attachments.create", name="sales.csv", size=19, mime_type="text/csv")
+    )
+    assert status == 200
+    await assistant.write_attachment(attachment["id"], b"region,qty\nnorth,7\n", ALICE)
+    message = {**user_input("sum the file"), "attachments": [attachment["id"]]}
+    first = await stream(assistant, req("threads.create", input=message))
+    thread_id = next(e.thread.id for e in first if e.type == "thread.created")
+    original = (await store.load_thread_items(thread_id, None, 50, "asc", ALICE)).data[0]
+    action = {"type": "message.edit", "payload": {"item_id": original.id, "text": "average it"}}
+    events = await stream(
+        assistant, req("threads.custom_action", thread_id=thread_id, item_id=None, action=action)
+    )
+    edited = next(
+        e.item
+        for e in events
+        if isinstance(e, ThreadItemDoneEvent) and isinstance(e.item, UserMessageItem)
+    )
+    assert [a.id for a in edited.attachments] == [attachment["id"]]
+    # The file reached the model with the edited question.
+    assert "north,7" in str(model.calls[-1].input)
+    model.assert_complete()
