@@ -87,6 +87,8 @@ const RULE_ROW = new RegExp(RULES.tableRuleRow);
 const SERIES_FOOTER = new RegExp(RULES.seriesFooter);
 const HTML_ROW = new RegExp(RULES.htmlRow, "g");
 const YAML_BLOCK_KEY = new RegExp(RULES.yamlBlockKey);
+const BARE_ALIGNED_HEADER = new RegExp(RULES.bareAlignedHeader);
+const ALIGNED_KEY_VALUE = new RegExp(RULES.alignedKeyValue);
 const HTML_CELL = new RegExp(RULES.htmlCell, "g");
 const POLARS_DTYPES =
   /^│(?:\s*(?:str|i8|i16|i32|i64|u8|u16|u32|u64|f32|f64|bool|date|datetime\[\S+\]|null|cat|list\[\S+\]|struct\[\d+\]|binary|decimal\[\S+\]|object|time|duration\[\S+\])\s*[│┆])+$/;
@@ -396,6 +398,17 @@ export class Redactor {
       .join("");
   }
 
+  /** `api_token    x  y` (a Series, a transposed frame): the values after a name. */
+  private alignedKeyValue(line: string): string | null {
+    if (line.length > 2000 || !line.includes("  ")) return null;
+    const found = ALIGNED_KEY_VALUE.exec(line);
+    if (!found || !isSecretName(found[1])) return null;
+    const parts = found[3].split(/( {2,})/);
+    for (let k = 0; k < parts.length; k += 2) parts[k] = this.hideCell(parts[k]);
+    const row = found[1] + found[2] + parts.join("");
+    return row !== line ? row : null;
+  }
+
   /** `password,x` / `| password | x |`: a two-field row naming a secret. */
   private keyValueRow(line: string): string | null {
     if (line.length > 2000) return null;
@@ -435,7 +448,7 @@ export class Redactor {
         i += 1;
         continue;
       }
-      const pair = this.keyValueRow(lines[i]);
+      const pair = this.keyValueRow(lines[i]) ?? this.alignedKeyValue(lines[i]);
       if (pair !== null) {
         lines[i] = pair;
         changed = true;
@@ -515,7 +528,7 @@ export class Redactor {
 
   private alignedHeader(line: string): ((row: string) => string | null) | null {
     // pandas' repr: cells right-aligned under names separated by 2+ spaces.
-    if (!line.startsWith("  ") || line.length > 2000 || /[=:()"']/.test(line)) return null;
+    if (!(line.startsWith("  ") || BARE_ALIGNED_HEADER.test(line)) || line.length > 2000 || /[=:()"']/.test(line)) return null;
     const lower = line.toLowerCase();
     if (!NAME_TRIGGERS.some((t) => lower.includes(t))) return null;
     const tokens = [...line.matchAll(/\S+/g)];

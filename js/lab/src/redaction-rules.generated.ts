@@ -662,6 +662,8 @@ export const RULES = {
   "credentialValue": "^(?=\\S{8,}$)(?=[^A-Za-z]*[A-Za-z])(?=[^0-9!@#$%^&*]*[0-9!@#$%^&*])(?![A-Za-z_.-]+[0-9]+$)\\S+$",
   "highEntropyValue": "^(?=[A-Za-z0-9+/=_.~-]{16,}$)(?=[^0-9]*[0-9])(?=[^A-Za-z]*[A-Za-z])(?:(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])|.{32,})",
   "yamlBlockKey": "^([ \\t]*)(?:- )?([A-Za-z_][A-Za-z0-9_.-]*)[ \\t]*:[ \\t]*([|>][-+0-9]*)?[ \\t]*$",
+  "bareAlignedHeader": "^[A-Za-z_][A-Za-z0-9_.-]*(?: {2,}[A-Za-z_][A-Za-z0-9_.-]*)+ *$",
+  "alignedKeyValue": "^([A-Za-z_][A-Za-z0-9_.-]*)( {2,})(\\S.*)$",
   "htmlRow": "<tr\\b[^>]{0,200}>((?:(?!</tr>)[\\s\\S]){0,20000})</tr>",
   "htmlCell": "(<t[hd]\\b[^>]{0,200}>)([^<]{0,2000})(?=</t[hd]>)",
   "tableDelimiters": [

@@ -618,6 +618,11 @@ HIGH_ENTROPY_VALUE = (
 # (``password: |``) or nothing (a list below): the more-indented lines under it are
 # its value. Groups: 1 indent, 2 name, 3 block indicator.
 YAML_BLOCK_KEY = r"^([ \t]*)(?:- )?([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*:[ \t]*([|>][-+0-9]*)?[ \t]*$"
+# A header of names apart by 2+ spaces from the line's start (``df.to_string(index=False)``).
+BARE_ALIGNED_HEADER = r"^[A-Za-z_][A-Za-z0-9_.-]*(?: {2,}[A-Za-z_][A-Za-z0-9_.-]*)+ *$"
+# A row of aligned text led by a name, 2+ spaces, then values (a Series, a transposed
+# frame: ``api_token    x``). Groups: 1 the name, 2 the gap, 3 the values.
+ALIGNED_KEY_VALUE = r"^([A-Za-z_][A-Za-z0-9_.-]*)( {2,})(\S.*)$"
 # HTML tables (``DataFrame.to_html()`` in a source, a Markdown cell, a file): a row
 # of ``<th>`` names a secret column, whose cells in later rows are hidden; a row whose
 # first cell names a secret hides its second. Groups: row: 1 the cells; cell: 1 the
@@ -728,6 +733,8 @@ def rules_dict() -> dict[str, Any]:
         "credentialValue": CREDENTIAL_VALUE,
         "highEntropyValue": HIGH_ENTROPY_VALUE,
         "yamlBlockKey": YAML_BLOCK_KEY,
+        "bareAlignedHeader": BARE_ALIGNED_HEADER,
+        "alignedKeyValue": ALIGNED_KEY_VALUE,
         "htmlRow": HTML_ROW,
         "htmlCell": HTML_CELL,
         "tableDelimiters": TABLE_DELIMITERS,

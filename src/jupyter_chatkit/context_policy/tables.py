@@ -23,6 +23,8 @@ _WHITESPACE = re.compile(r"\s")
 _HTML_ROW = re.compile(rules.HTML_ROW)
 _HTML_CELL = re.compile(rules.HTML_CELL)
 _YAML_BLOCK_KEY = re.compile(rules.YAML_BLOCK_KEY)
+_BARE_ALIGNED_HEADER = re.compile(rules.BARE_ALIGNED_HEADER)
+_ALIGNED_KEY_VALUE = re.compile(rules.ALIGNED_KEY_VALUE)
 _POLARS_DTYPES = re.compile(
     r"^│(?:\s*(?:str|i8|i16|i32|i64|u8|u16|u32|u64|f32|f64|bool|date|datetime\[\S+\]|null"
     r"|cat|list\[\S+\]|struct\[\d+\]|binary|decimal\[\S+\]|object|time|duration\[\S+\])"
@@ -73,6 +75,18 @@ class TableRedaction:
             parts[k] = _HTML_ROW.sub(row, parts[k])
         return "".join(parts)
 
+    def _aligned_key_value(self, line: str) -> str | None:
+        """``api_token    x  y`` (a Series, a transposed frame): the values after a name."""
+        if len(line) > 2000 or "  " not in line:
+            return None
+        found = _ALIGNED_KEY_VALUE.match(line)
+        if found is None or not is_secret_name(found.group(1)):
+            return None
+        parts = _SPLIT_WIDE.split(found.group(3))
+        parts[0::2] = [self._hide_cell(v) for v in parts[0::2]]
+        row = found.group(1) + found.group(2) + "".join(parts)
+        return row if row != line else None
+
     def _key_value_row(self, line: str) -> str | None:
         """``password,x`` / ``| password | x |``: a two-field row naming a secret."""
         if len(line) > 2000:
@@ -112,7 +126,7 @@ class TableRedaction:
                 changed |= self._series_values(lines, i)
                 i += 1
                 continue
-            pair = self._key_value_row(line)
+            pair = self._key_value_row(line) or self._aligned_key_value(line)
             if pair is not None:
                 lines[i] = pair
                 changed = True
@@ -207,7 +221,11 @@ class TableRedaction:
     def _aligned_header(self, line: str) -> Any:
         # pandas' repr: columns right-aligned under names separated by 2+ spaces; a
         # column's cells end where its name ends and start after the previous one's end.
-        if not line.startswith("  ") or len(line) > 2000 or any(c in line for c in "=:()\"'"):
+        if (
+            not (line.startswith("  ") or _BARE_ALIGNED_HEADER.match(line))
+            or len(line) > 2000
+            or any(c in line for c in "=:()\"'")
+        ):
             return None
         lower = line.lower()
         if not any(t in lower for t in _NAME_TRIGGERS):
