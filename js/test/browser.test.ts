@@ -1007,15 +1007,27 @@ for (const [how, end, asked] of [
   });
 }
 
-test("a toast over the message box goes away when the person types", opts, async () => {
-  const { page, errors } = await open("theme=light", 380);
+test("a toast over the message box goes away when the person types, or a new turn starts", opts, async () => {
+  const { page, errors } = await open("theme=light&slow=1", 380);
   const box = page.getByRole("textbox", { name: "Message" });
   await box.fill("hello");
   await box.press("Enter");
   await page.getByRole("button", { name: "Stop answering" }).click();
   await page.waitForFunction(() => !(window as any).chat.session.busy);
-  assert.equal(await page.locator(".jck-toast").isVisible(), true); // "Stopped."
+  // Shown for 4.5 s: said, and (unless this machine took longer) still up.
+  assert.equal(await page.locator(".jck-toast").textContent(), "Stopped.");
   await box.pressSequentially("next");
+  assert.equal(await page.locator(".jck-toast").isVisible(), false);
+  // A new turn puts away an earlier toast too (Regenerate after "Stopped.").
+  await page.evaluate(() => (window as any).chat.session.cancel());
+  await page.getByRole("button", { name: "New conversation" }).click();
+  await box.fill("again");
+  await box.press("Enter");
+  await page.locator(".jck-msg.jck-assistant").first().waitFor(); // its answer has begun
+  await page.getByRole("button", { name: "Stop answering" }).click();
+  await page.waitForFunction(() => !(window as any).chat.session.busy);
+  assert.equal(await page.locator(".jck-toast").textContent(), "Stopped.");
+  await page.locator(".jck-regenerate").last().click(); // Regenerate the stopped answer
   assert.equal(await page.locator(".jck-toast").isVisible(), false);
   assert.deepEqual(errors, []);
   await page.context().close();

@@ -542,6 +542,8 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
       case "state":
         schedule();
         if (wasBusy && !session.busy) void askOwedTitle();
+        // A new turn (Send, Retry, an edit): an earlier toast ("Stopped.") is stale.
+        if (!wasBusy && session.busy) toast.hidden = true;
         wasBusy = session.busy;
         break;
       case "answer":
