@@ -30,7 +30,6 @@ from chatkit.types import (
 )
 from sqlalchemy import (
     delete,
-    select,
 )
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
@@ -49,6 +48,7 @@ from .engine import (
     resolve_url,
     use_wal,
 )
+from .feedback import check_kind, read_feedback, write_feedback
 from .migrations import migrate
 from .notebooks import move_notebook as _move_threads_of_notebook
 from .notebooks import notebook_column, notebook_path
@@ -64,12 +64,7 @@ from .paging import (
 )
 from .schema import (
     attachments,
-    feedback,
-    item_tombstones,
-    items,
     now_us,
-    thread_tombstones,
-    threads,
     to_us,
 )
 from .statements import (
@@ -78,14 +73,12 @@ from .statements import (
     THREAD_BY_ID,
     item_upsert,
     item_values,
-    require_thread,
     thread_not_found,
     thread_upsert_statement,
     touch_thread,
 )
+from .tombstones import delete_item_rows, delete_thread_rows
 from .turns import ThreadTurns
-
-_FEEDBACK_KINDS: frozenset[str] = frozenset({"positive", "negative"})
 
 
 async def open_store(
@@ -309,31 +302,7 @@ class SQLStore(Store[RequestContext]):
         """Delete this user's thread with its items, feedback and attachments."""
         user_id = context.user_id
         dialect = self._dialect
-
-        def write(conn: Connection) -> None:
-            row = conn.execute(
-                select(threads.c.created_us, threads.c.seq).where(
-                    threads.c.id == thread_id, threads.c.user_id == user_id
-                )
-            ).one_or_none()
-            if row is None:
-                raise thread_not_found(thread_id)
-            tombstone = dialect_insert(dialect, thread_tombstones).values(
-                user_id=user_id, thread_id=thread_id, created_us=row.created_us, seq=row.seq
-            )
-            conn.execute(
-                tombstone.on_conflict_do_update(
-                    index_elements=[thread_tombstones.c.user_id, thread_tombstones.c.thread_id],
-                    set_={"created_us": row.created_us, "seq": row.seq},
-                )
-            )
-            # Items (and through them feedback), item tombstones and attachments go by
-            # ON DELETE CASCADE.
-            conn.execute(
-                delete(threads).where(threads.c.id == thread_id, threads.c.user_id == user_id)
-            )
-
-        await self._hop.write(write)
+        await self._hop.write(lambda conn: delete_thread_rows(conn, dialect, thread_id, user_id))
 
     # items -------------------------------------------------------------------------
 
@@ -423,36 +392,9 @@ class SQLStore(Store[RequestContext]):
         """Delete an item (and its feedback) from this user's thread; absent items are fine."""
         user_id = context.user_id
         dialect = self._dialect
-
-        def write(conn: Connection) -> None:
-            touch_thread(conn, thread_id, user_id)
-            row = conn.execute(
-                select(items.c.created_us, items.c.seq).where(
-                    items.c.thread_id == thread_id,
-                    items.c.id == item_id,
-                    items.c.user_id == user_id,
-                )
-            ).one_or_none()
-            if row is None:
-                return
-            tombstone = dialect_insert(dialect, item_tombstones).values(
-                thread_id=thread_id, item_id=item_id, created_us=row.created_us, seq=row.seq
-            )
-            conn.execute(
-                tombstone.on_conflict_do_update(
-                    index_elements=[item_tombstones.c.thread_id, item_tombstones.c.item_id],
-                    set_={"created_us": row.created_us, "seq": row.seq},
-                )
-            )
-            conn.execute(
-                delete(items).where(
-                    items.c.thread_id == thread_id,
-                    items.c.id == item_id,
-                    items.c.user_id == user_id,
-                )
-            )
-
-        await self._hop.write(write)
+        await self._hop.write(
+            lambda conn: delete_item_rows(conn, dialect, thread_id, item_id, user_id)
+        )
 
     async def _upsert_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
         values = item_values(thread_id, item, context)
@@ -480,63 +422,19 @@ class SQLStore(Store[RequestContext]):
         context: RequestContext,
     ) -> None:
         """Record ``kind`` on items of this user's thread; all ids must exist or none is saved."""
-        if kind not in _FEEDBACK_KINDS:
-            raise ValueError(f"feedback kind must be 'positive' or 'negative', not {kind!r}")
+        check_kind(kind)
         wanted = set(item_ids)
         stamp = now_us()
         user_id = context.user_id
         dialect = self._dialect
-
-        def write(conn: Connection) -> None:
-            require_thread(conn, thread_id, user_id)
-            if not wanted:
-                return
-            found = set(
-                conn.execute(
-                    select(items.c.id).where(
-                        items.c.thread_id == thread_id,
-                        items.c.user_id == user_id,
-                        items.c.id.in_(wanted),
-                    )
-                ).scalars()
-            )
-            if found != wanted:
-                raise NotFoundError(f"item not found in thread {thread_id}")
-            stmt = dialect_insert(dialect, feedback).values(
-                [
-                    {
-                        "thread_id": thread_id,
-                        "item_id": item_id,
-                        "user_id": user_id,
-                        "kind": kind,
-                        "updated_us": stamp,
-                    }
-                    for item_id in sorted(wanted)
-                ]
-            )
-            conn.execute(
-                stmt.on_conflict_do_update(
-                    index_elements=[feedback.c.thread_id, feedback.c.item_id],
-                    set_={"kind": stmt.excluded.kind, "updated_us": stmt.excluded.updated_us},
-                )
-            )
-
-        await self._hop.write(write)
+        await self._hop.write(
+            lambda conn: write_feedback(conn, dialect, thread_id, user_id, wanted, kind, stamp)
+        )
 
     async def load_feedback(self, thread_id: str, context: RequestContext) -> dict[str, str]:
         """Feedback on this user's thread: item id to ``"positive"`` or ``"negative"``."""
         user_id = context.user_id
-
-        def read(conn: Connection) -> dict[str, str]:
-            require_thread(conn, thread_id, user_id)
-            rows = conn.execute(
-                select(feedback.c.item_id, feedback.c.kind).where(
-                    feedback.c.thread_id == thread_id, feedback.c.user_id == user_id
-                )
-            )
-            return {row.item_id: row.kind for row in rows}
-
-        return await self._hop.read(read)
+        return await self._hop.read(lambda conn: read_feedback(conn, thread_id, user_id))
 
     # attachment metadata (ChatKit's Store half; bytes live in SQLAttachmentStore) ------
 
