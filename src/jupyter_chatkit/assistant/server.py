@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
-from datetime import datetime
 from typing import Any, cast
 
 from agents.models.interface import Model
@@ -29,7 +28,6 @@ from chatkit.types import (
     ErrorEvent,
     FeedbackKind,
     Page,
-    Thread,
     ThreadCreatedEvent,
     ThreadItem,
     ThreadItemDoneEvent,
@@ -64,7 +62,7 @@ from .agent import build_agent, build_title_agent
 from .agent_tools import METADATA_KEY, thread_agent_settings
 from .agent_undo import ACTION_UNDO_AGENT_STEPS, undo_steps
 from .cards import POSITIONS, card_code, mark_inserted
-from .history import History, PreloadedTail, first_turn_history, page_history, read_history
+from .history import History, PreloadedTail, read_history
 from .mcp import McpTools
 from .message_edit import ACTION_EDIT_MESSAGE, edit_message
 from .model_choice import ModelChoice
@@ -75,6 +73,7 @@ from .results import JsonResult, StreamResult, describe_validation_error, safe_m
 from .scrub import Scrubber, register_secret
 from .titles import PendingTitles, local_title, model_title
 from .turn import TurnRequest, choose_agent, run_agent
+from .user_messages import add_user_message, create_thread
 
 log = logging.getLogger("jupyter_chatkit")
 
@@ -113,7 +112,7 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         self._new_notebooks: dict[str, str | None] = {}
         # A turn's history read with its user message's save (for a new thread: that
         # message alone), by thread id, until the turn's respond() (which then reads
-        # nothing). One turn per thread at a time (thread_turn), so one entry each.
+        # nothing; see user_messages.py). One turn per thread at a time, so one entry each.
         self._histories: dict[str, History] = {}
         self.title_agent = build_title_agent()
         # title_threads = 'model': titles owed to new threads (see titles.PendingTitles).
@@ -255,7 +254,7 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             async with self.sql_store.thread_turn_reading(thread_id, context) as thread:
                 self._turn_requests[thread_id] = TurnRequest.of(request)
                 try:
-                    async for event in self._add_user_message(request, thread, context):
+                    async for event in add_user_message(self, request, thread, context):
                         yield event
                 finally:
                     self._turn_requests.pop(thread_id, None)
@@ -274,7 +273,7 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
                     self._turn_requests.pop(thread_id, None)
             return
         events = (
-            self._create_thread(request, context)
+            create_thread(self, request, context)
             if not request.params.input.attachments
             else super()._process_streaming_impl(request, context)
         )
@@ -304,63 +303,6 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
                 notebook = self._new_notebooks.pop(created, None)
         if created is not None and kept:
             await self._record_notebook(created, notebook, context)
-
-    async def _create_thread(
-        self, request: ThreadsCreateReq, context: RequestContext
-    ) -> AsyncGenerator[ThreadStreamEvent, None]:
-        """ChatKit's ``threads.create`` (chatkit 1.6.5), with the thread and its first
-        message saved in one transaction instead of two.
-
-        The same events in the same order; a message with attachments takes ChatKit's
-        own way (they are saved with the thread's id between the two writes).
-        """
-        thread = Thread(
-            id=self.store.generate_thread_id(context), created_at=datetime.now(), items=Page()
-        )
-        message = await self._build_user_message_item(request.params.input, thread, context)
-        if self.settings.title_mode != "off":
-            # The title is there from the first event on: a first turn stopped at once
-            # (the stream closed, so no later thread.updated arrives) still shows it.
-            # A model title replaces it when written (_owe_model_title).
-            thread.title = local_title(message)
-            self._owe_model_title(thread.id, thread.title, message)
-        stored = await self.sql_store.create_thread_with_item(
-            ThreadMetadata(**thread.model_dump()), message, context
-        )
-        yield ThreadCreatedEvent(thread=self._to_thread_response(thread))
-        yield ThreadItemDoneEvent(item=message)
-        if stored is not None:
-            max_items, max_tokens = self._history_limits()
-            self._histories[thread.id] = first_turn_history(stored, max_items, max_tokens)
-        try:
-            async for event in self._process_events(
-                thread, context, lambda: self.respond(thread, message, context)
-            ):
-                yield event
-        finally:
-            self._histories.pop(thread.id, None)
-
-    async def _add_user_message(
-        self, request: ThreadsAddUserMessageReq, thread: ThreadMetadata, context: RequestContext
-    ) -> AsyncGenerator[ThreadStreamEvent, None]:
-        """ChatKit's ``threads.add_user_message`` (chatkit 1.6.5) for a message without
-        attachments, with the message saved and the turn's history read in one
-        transaction (respond() then reads nothing). The same events in the same order.
-        """
-        message = await self._build_user_message_item(request.params.input, thread, context)
-        max_items, max_tokens = self._history_limits()
-        page = await self.sql_store.add_item_reading_newest(
-            thread.id, message, max(1, max_items), context
-        )
-        yield ThreadItemDoneEvent(item=message)
-        self._histories[thread.id] = page_history(page, max_items, max_tokens)
-        try:
-            async for event in self._process_events(
-                thread, context, lambda: self.respond(thread, message, context)
-            ):
-                yield event
-        finally:
-            self._histories.pop(thread.id, None)
 
     def _history_limits(self) -> tuple[int, int]:
         return self.settings.history_max_items, self.settings.history_max_tokens
@@ -442,7 +384,7 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         """Run the agent over the bounded history and stream its answer."""
         if not thread.title and self.settings.title_mode != "off" and input_user_message:
             # Streamed with the first event (not after the answer), so Stop keeps it on
-            # screen; threads.create already has it (see _create_thread).
+            # screen; threads.create already has it (see user_messages.create_thread).
             thread.title = local_title(input_user_message)
             self._owe_model_title(thread.id, thread.title, input_user_message)
         read = await self._read_history(thread, context)

@@ -1,0 +1,96 @@
+"""A user's message saved in the same transaction as what its turn reads.
+
+ChatKit 1.6.5 saves a new thread and its first message in two writes, and a follow-up's
+message in one write and its history in another read. For a message without
+attachments, :class:`~.server.NotebookAssistant` takes these instead: the thread and its
+first message in one transaction (:meth:`~..store.SQLStore.create_thread_with_item`),
+a follow-up and the thread's newest items in one transaction
+(:meth:`~..store.SQLStore.add_item_reading_newest`). The history read there is handed to
+``respond()``, which then reads nothing. Clients see the same events in the same order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from chatkit.types import (
+    Page,
+    Thread,
+    ThreadCreatedEvent,
+    ThreadItemDoneEvent,
+    ThreadMetadata,
+    ThreadsAddUserMessageReq,
+    ThreadsCreateReq,
+    ThreadStreamEvent,
+)
+
+from .history import first_turn_history, page_history
+from .titles import local_title
+
+if TYPE_CHECKING:
+    from ..protocol import RequestContext
+    from .server import NotebookAssistant
+
+
+async def create_thread(
+    server: NotebookAssistant, request: ThreadsCreateReq, context: RequestContext
+) -> AsyncGenerator[ThreadStreamEvent, None]:
+    """ChatKit's ``threads.create`` (chatkit 1.6.5), with the thread and its first
+    message saved in one transaction instead of two.
+
+    The same events in the same order; a message with attachments takes ChatKit's
+    own way (they are saved with the thread's id between the two writes).
+    """
+    thread = Thread(
+        id=server.store.generate_thread_id(context), created_at=datetime.now(), items=Page()
+    )
+    message = await server._build_user_message_item(request.params.input, thread, context)
+    if server.settings.title_mode != "off":
+        # The title is there from the first event on: a first turn stopped at once
+        # (the stream closed, so no later thread.updated arrives) still shows it.
+        # A model title replaces it when written (_owe_model_title).
+        thread.title = local_title(message)
+        server._owe_model_title(thread.id, thread.title, message)
+    stored = await server.sql_store.create_thread_with_item(
+        ThreadMetadata(**thread.model_dump()), message, context
+    )
+    yield ThreadCreatedEvent(thread=server._to_thread_response(thread))
+    yield ThreadItemDoneEvent(item=message)
+    if stored is not None:
+        max_items, max_tokens = server._history_limits()
+        server._histories[thread.id] = first_turn_history(stored, max_items, max_tokens)
+    try:
+        async for event in server._process_events(
+            thread, context, lambda: server.respond(thread, message, context)
+        ):
+            yield event
+    finally:
+        server._histories.pop(thread.id, None)
+
+
+async def add_user_message(
+    server: NotebookAssistant,
+    request: ThreadsAddUserMessageReq,
+    thread: ThreadMetadata,
+    context: RequestContext,
+) -> AsyncGenerator[ThreadStreamEvent, None]:
+    """ChatKit's ``threads.add_user_message`` (chatkit 1.6.5) for a message without
+    attachments, with the message saved and the turn's history read in one
+    transaction (respond() then reads nothing). The same events in the same order.
+    """
+    message = await server._build_user_message_item(request.params.input, thread, context)
+    max_items, max_tokens = server._history_limits()
+    page = await server.sql_store.add_item_reading_newest(
+        thread.id, message, max(1, max_items), context
+    )
+    yield ThreadItemDoneEvent(item=message)
+    server._histories[thread.id] = page_history(page, max_items, max_tokens)
+    try:
+        async for event in server._process_events(
+            thread, context, lambda: server.respond(thread, message, context)
+        ):
+            yield event
+    finally:
+        server._histories.pop(thread.id, None)
