@@ -19,6 +19,7 @@ import { notebookClientTools } from "./clienttools";
 import { showCell, watchContext } from "./context";
 import type { NotebookLink } from "./link";
 import { labCommands, labMentions } from "./mentions";
+import { sendFromCommand } from "./sendguard";
 import { followNotebookThreads, NotebookThreads } from "./threads";
 import { ensureChatStyles } from "./uistyle";
 
@@ -130,14 +131,8 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
     const stopRemember = chat.onThreadChange((id) => lastThread.set(id));
     const stopFollow = followNotebookThreads(chat, link, threads);
     return {
-      send: async (text) => {
-        // The UI ignores a send while it is answering; say so instead of dropping it.
-        if (chat.session.busy) {
-          notify("The assistant is still answering; send again when it has finished.");
-          return;
-        }
-        await chat.send(text);
-      },
+      // The UI ignores a send while it answers or readies a message; say so instead.
+      send: (text) => sendFromCommand(chat, text, notify),
       newThread: () => chat.newThread(),
       openThread: (id) => chat.openThread(id),
       focus: () => chat.focus(),

@@ -376,3 +376,22 @@ test("a notebook already attached when the sidebar starts, remembered nowhere in
   assert.deepEqual(opened, ["thr_a"]);
   assert.equal(memory.get("a.ipynb"), "thr_a");
 });
+
+// --- A command's message (error buttons, cell menu) is never dropped without a word.
+
+import { STILL_ANSWERING, STILL_PREPARING, sendFromCommand } from "../src/sendguard";
+
+test("a command's message while the chat answers or readies another is said, not dropped silently", async () => {
+  const sent: unknown[] = [];
+  const said: string[] = [];
+  const chat = { session: { busy: false }, preparing: false, send: async (t: unknown) => void sent.push(t) };
+  const handle = chat as unknown as Parameters<typeof sendFromCommand>[0];
+  await sendFromCommand(handle, "Fix the error in cell 3", (m) => said.push(m));
+  chat.preparing = true; // a message typed just before still resolves its chips
+  await sendFromCommand(handle, "Explain cell 2", (m) => said.push(m));
+  chat.preparing = false;
+  chat.session.busy = true;
+  await sendFromCommand(handle, "Explain cell 4", (m) => said.push(m));
+  assert.deepEqual(sent, ["Fix the error in cell 3"]);
+  assert.deepEqual(said, [STILL_PREPARING, STILL_ANSWERING]);
+});
