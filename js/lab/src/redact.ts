@@ -17,7 +17,7 @@ const flagsOf = (f: string, extra = ""): string => `g${f.includes("i") ? "i" : "
 
 const SECRET_NAME = new RegExp(RULES.secretNamePattern);
 const VALUE_RULES = RULES.valueRules.map((r) => {
-  const extra = r as { min_distinct?: number; check?: string };
+  const extra = r as { min_distinct?: number; min_text?: number; check?: string };
   return {
     kind: r.kind,
     group: r.group,
@@ -25,6 +25,7 @@ const VALUE_RULES = RULES.valueRules.map((r) => {
     // Empty: tried on every text.
     triggers: r.triggers as readonly string[],
     minDistinct: extra.min_distinct ?? 0,
+    minText: extra.min_text ?? 0,
     random: extra.check === "random",
   };
 });
@@ -219,6 +220,7 @@ export class Redactor {
     const lower = value.toLowerCase();
     const triggered = VALUE_TRIGGERS.some((t) => lower.includes(t));
     for (const rule of VALUE_RULES) {
+      if (value.length < rule.minText) continue;
       if (rule.triggers.length && !(triggered && rule.triggers.some((t) => lower.includes(t)))) continue;
       value = value.replace(rule.re, (...args: unknown[]) => {
         const whole = args[0] as string;

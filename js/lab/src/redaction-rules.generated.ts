@@ -262,7 +262,8 @@ export const RULES = {
       "pattern": "(?<![A-Za-z0-9/+])(?=[A-Za-z0-9/+]{0,39}[0-9])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[A-Z])(?!(?:[A-Za-z0-9+]*/){5})[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])",
       "group": 0,
       "flags": "",
-      "min_distinct": 25
+      "min_distinct": 25,
+      "min_text": 40
     },
     {
       "kind": "webhook URL",

@@ -62,6 +62,7 @@ class _ValueRule:
     min_distinct: int
     random: bool
     trigger_rx: re.Pattern[str] | None
+    min_text: int
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ def _compile(extra: tuple[str, ...]) -> _Compiled:
             int(r.get("min_distinct", 0)),
             r.get("check") == "random",
             _any_of(r["triggers"]) if r["triggers"] else None,
+            int(r.get("min_text", 0)),
         )
         for r in rules.VALUE_RULES
     )
@@ -298,7 +300,10 @@ class Redactor(TableRedaction, CallRedaction):
         rx = self._rx
         lower = value.lower()
         triggered = _ANY_VALUE_TRIGGER.search(lower) is not None
+        size = len(value)
         for rule in rx.value_rules:
+            if size < rule.min_text:
+                continue
             if rule.trigger_rx is None or (triggered and rule.trigger_rx.search(lower)):
                 value = rule.pattern.sub(functools.partial(self._replace_rule, rule), value)
         named = _ANY_NAME_TRIGGER.search(lower) is not None

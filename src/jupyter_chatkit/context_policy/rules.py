@@ -85,8 +85,9 @@ SECRET_NAME_QUALIFIERS: list[str] = sorted(
 # Known shapes of credential values. ``group`` is the part that is secret (0: the whole
 # match); ``flags`` is "" or "i" (case-insensitive); ``triggers``: lower-case substrings,
 # one of which a text must hold for the rule to be tried (none: always tried). Optional:
-# ``min_distinct``, the fewest different characters the secret must have, and ``check``:
-# "random" when the secret must also look generated (HIGH_ENTROPY_VALUE below).
+# ``min_distinct``, the fewest different characters the secret must have, ``min_text``,
+# the shortest text the rule can match in (a cheap skip), and ``check``: "random" when
+# the secret must also look generated (HIGH_ENTROPY_VALUE below).
 VALUE_RULES: list[dict[str, Any]] = [
     {
         "kind": "PEM private key",
@@ -284,6 +285,7 @@ VALUE_RULES: list[dict[str, Any]] = [
         "group": 0,
         "flags": "",
         "min_distinct": 25,
+        "min_text": 40,
     },
     {
         "kind": "webhook URL",
