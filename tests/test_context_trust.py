@@ -21,7 +21,7 @@ import pytest
 
 from jupyter_chatkit.assistant.server import NotebookAssistant, StreamResult
 from jupyter_chatkit.context_policy import ContextPolicy, reduce_formatted_traceback
-from jupyter_chatkit.context_policy.redact import is_secret_name
+from jupyter_chatkit.context_policy.redact import is_secret_name, names_secret
 from jupyter_chatkit.kernel.executions import describe_error
 from jupyter_chatkit.kernel.introspect import KernelView, dumps, run_tool
 from jupyter_chatkit.store import open_store
@@ -513,3 +513,4 @@ def test_a_saved_cell_whose_last_line_names_a_secret_has_its_output_hidden(
     shown = dumps(ContextPolicy().tool_result(cells._file_cells("nb.ipynb", saved, 20, True, {})))
     assert "envPw-Qz7xL2mW9" not in shown and "tokQz7xL2mW9" not in shown
     assert '"text": "14"' in shown
+    assert not names_secret("session.get(url).text") and names_secret("session_id")

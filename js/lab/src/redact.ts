@@ -169,6 +169,8 @@ export function marker(what: string): string {
 }
 
 const WORD = /[A-Za-z_][A-Za-z0-9_]*/g;
+// Secret names that usually hold an object, not a secret (`session.get(url).text`).
+const OBJECT_NAMES = new Set(["session", "sess", "cookies", "cookie", "auth"]);
 const ASSIGNMENT_LINE = /^\s*[A-Za-z_][A-Za-z0-9_.[\]'", ]*(?<![=!<>])=(?!=)/;
 
 /**
@@ -182,7 +184,7 @@ export function namesSecret(source: string): boolean {
     const line = lines[i].trim();
     if (!line || line.startsWith("#")) continue;
     if (ASSIGNMENT_LINE.test(line)) return false; // `x = ...` shows nothing
-    return (line.slice(0, 500).match(WORD) ?? []).some((w) => isSecretName(w));
+    return (line.slice(0, 500).match(WORD) ?? []).some((w) => isSecretName(w) && !OBJECT_NAMES.has(normalizeName(w)));
   }
   return false;
 }

@@ -187,6 +187,10 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ASSIGNMENT_LINE = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_.\[\]'\", ]*(?<![=!<>])=(?!=)")
 
 
+# Secret names that usually hold an object, not a secret (``session.get(url).text``).
+_OBJECT_NAMES = frozenset({"session", "sess", "cookies", "cookie", "auth"})
+
+
 def names_secret(source: str) -> bool:
     """True when a cell's last line names a secret (``%env DB_PASSWORD``, ``print(token)``,
     ``os.environ["API_KEY"]``): what the cell prints or returns may be that secret."""
@@ -196,7 +200,10 @@ def names_secret(source: str) -> bool:
             continue
         if _ASSIGNMENT_LINE.match(stripped):
             return False  # ``x = ...`` shows nothing
-        return any(is_secret_name(w) for w in _WORD.findall(stripped[:500]))
+        return any(
+            is_secret_name(w) and normalize_name(w) not in _OBJECT_NAMES
+            for w in _WORD.findall(stripped[:500])
+        )
     return False
 
 
