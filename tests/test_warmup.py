@@ -122,3 +122,27 @@ async def test_the_warm_up_computes_the_clients_platform_before_the_first_reques
         await client.close()
     assert answer.choices[0].message.content == "Answered."
     assert len(computed) == warmed
+
+
+@pytest.mark.asyncio
+async def test_the_warm_up_turn_signs_the_shared_agents_of_the_real_assistant(
+    tmp_path: Path,
+) -> None:
+    from agents import _run_state_agent_identity as identity
+
+    from jupyter_chatkit.assistant.agent import _SIGNATURE
+    from jupyter_chatkit.assistant.server import create_assistant
+    from jupyter_chatkit.assistant.warm_turn import warm_turn
+    from jupyter_chatkit.settings import Settings
+
+    assistant = await create_assistant(Settings(store_url=f"sqlite:///{tmp_path}/c.sqlite3"))
+    shared = [assistant.agent, assistant.agent_mode_agent, assistant.agent_limit_agent]
+    try:
+        assert [agent.__dict__[_SIGNATURE] for agent in shared] == [None] * 3
+        await warm_turn(assistant)
+        kept = [agent.__dict__[_SIGNATURE] for agent in shared]
+    finally:
+        await assistant.aclose()
+    # Kept on each agent: what the SDK computes for a copy (which keeps none).
+    assert kept == [identity._agent_identity_signature(agent.clone()) for agent in shared]
+    assert all(isinstance(value, str) and value for value in kept)

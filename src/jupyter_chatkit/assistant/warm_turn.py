@@ -193,7 +193,29 @@ async def warm_turn(assistant: NotebookAssistant) -> int:
                 await warm.aclose()
             else:
                 await store.close()
+    sign_shared_agents(assistant)
     # The start-up work made a great many objects, so a full collection is due: taken
     # now, while nobody waits, it does not fall in the first real turn.
     gc.collect()
     return provider.requests
+
+
+def sign_shared_agents(assistant: NotebookAssistant) -> int:
+    """Compute the identity signature of ``assistant``'s shared agents; how many.
+
+    openai-agents signs the run's agent in each run, and a shared agent keeps its
+    signature once computed (``agent.share_agent``): the throwaway assistant's agents
+    are other objects, so the real ones' would otherwise be computed in the first turn
+    (~1 ms, a JSON dump of the instructions and every tool).
+    """
+    try:
+        from agents import _run_state_agent_identity as identity
+    except ImportError:  # another SDK version: nothing to keep
+        return 0
+    signature = getattr(identity, "_agent_identity_signature", None)
+    if signature is None:
+        return 0
+    agents = (assistant.agent, assistant.agent_mode_agent, assistant.agent_limit_agent)
+    for agent in agents:
+        signature(agent)
+    return len(agents)
