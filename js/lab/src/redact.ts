@@ -126,6 +126,19 @@ export function isKeyishName(name: unknown): boolean {
   return KEYISH.test(normalizeName(name));
 }
 
+/** How often a value switches between upper case, lower case and digits. */
+function switches(value: string): number {
+  return (value.slice(0, 200).match(/(?<=[A-Z])(?=[a-z0-9])|(?<=[a-z])(?=[A-Z0-9])|(?<=[0-9])(?=[A-Za-z])/g) ?? []).length;
+}
+
+/** Random-looking with no name beside it: often switching case and digits, or
+ * digit-rich without the underscores of an identifier (a hex key). */
+function looksGenerated(value: string): boolean {
+  if (!looksRandom(value)) return false;
+  const digits = (value.slice(0, 200).match(/[0-9]/g) ?? []).length;
+  return switches(value) >= 6 || (digits >= 4 && !value.includes("_"));
+}
+
 /** True for a value shaped like a generated key (16+ key characters, digits, mixed). */
 export function looksRandom(value: string): boolean {
   return value.length <= 4096 && RANDOM.test(value);
@@ -229,7 +242,7 @@ export class Redactor {
         const secret = (rule.group ? args[rule.group] : whole) as string | undefined;
         if (!secret || secret.startsWith(RULES.placeholderOpen)) return whole;
         if (rule.minDistinct && new Set(secret).size < rule.minDistinct) return whole;
-        if (rule.random && !looksRandom(secret)) return whole;
+        if (rule.random && !looksGenerated(secret)) return whole;
         this.count += 1;
         const at = whole.lastIndexOf(secret);
         return whole.slice(0, at) + marker(rule.kind) + whole.slice(at + secret.length);
@@ -258,6 +271,8 @@ export class Redactor {
         // `f"..."`: a string prefix.
         const follows = at + whole.length < all.length ? all.charAt(at + whole.length) : "";
         if (follows && ("([.".includes(follows) || ("'\"".includes(follows) && /^(?:[fbru]|rb|br|fr|rf)$/i.test(secret)))) return whole;
+        // `cookie: Cookie,` in a signature: a type.
+        if ((follows === "," || follows === ")") && !sep.includes("=") && /^[A-Z][A-Za-z0-9_]*$/.test(secret)) return whole;
         if (keepsUnquoted(secret, isUpper(name), name, sep)) return whole;
         this.count += 1;
         return `${name}${sep}${marker(`str, ${secret.length} chars`)}`;
@@ -641,6 +656,9 @@ export function policyResult(result: unknown, hint = ""): Record<string, unknown
       ? { ...(clean as Record<string, unknown>) }
       : { result: clean };
   delete obj.redacted;
+  // The kernel's data note names the «redacted: …» marker: counted, every kernel result
+  // read "1 value hidden". The server frames the result again (as Python's tool_result).
+  delete obj.untrusted_data;
   const body = bound(obj, RESULT_BUDGET, hint || DEFAULT_HINT) as Record<string, unknown>;
   const redacted = JSON.stringify(body).split(RULES.placeholderOpen).length - 1;
   return { ...body, redacted };
