@@ -6,6 +6,7 @@ export const RULES = {
     "algorithm",
     "backend",
     "count",
+    "delimiter",
     "dir",
     "enabled",
     "endpoint",
@@ -29,12 +30,15 @@ export const RULES = {
     "mode",
     "name",
     "path",
+    "pattern",
     "policy",
     "port",
     "prompt",
     "provider",
+    "regex",
     "required",
     "scheme",
+    "separator",
     "size",
     "strategy",
     "timeout",
@@ -279,7 +283,7 @@ export const RULES = {
       "triggers": [
         "cookie"
       ],
-      "pattern": "(\\b(?:set-)?cookie['\\\"]?[ \\t]*:[ \\t]*['\\\"]?)([^\\n'\\\"«]{6,})",
+      "pattern": "(\\b(?:set-)?cookie['\\\"]?[ \\t]*:[ \\t]*['\\\"]?)((?=[^\\n'\\\"«]{0,200}=)[^\\n'\\\"«]{6,})",
       "group": 2,
       "flags": "i"
     },
@@ -646,7 +650,7 @@ export const RULES = {
     "otp",
     "session"
   ],
-  "keepValue": "^(?:none|null|nil|true|false|undefined|yes|no|on|off|\\*+|x+|\\.\\.\\.|…|[0-9]{1,5}|[^a-z0-9]*)$",
+  "keepValue": "^(?:none|null|nil|true|false|undefined|yes|no|on|off|not|lambda|await|yield|\\*+|x+|\\.\\.\\.|…|[0-9]{1,5}|[^a-z0-9]*)$",
   "labelName": "(?:Error|Exception|Warning|Exit|Interrupt)$",
   "continuedString": "(«redacted: [^»\\n]{1,80}»['\\\"])([ \\t]*(?:\\+[ \\t]*|\\\\[ \\t]*)?\\n?[ \\t]*)(['\\\"])([^'\\\"\\n«]{1,2000})(?=['\\\"])",
   "codeValue": "^[A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)+[,;]?$|^[A-Za-z_][A-Za-z0-9_.]*[(\\[].*[)\\]][,;:]?$|^\\$\\{?[A-Za-z_][A-Za-z0-9_]*\\}?[,;]?$|^\\{\\{?[^{}]*\\}?\\}[,;]?$",

@@ -139,6 +139,25 @@ def is_keyish_name(name: str) -> bool:
     return _KEYISH.search(normalize_name(name)) is not None
 
 
+_SWITCH = re.compile(r"(?<=[A-Z])(?=[a-z0-9])|(?<=[a-z])(?=[A-Z0-9])|(?<=[0-9])(?=[A-Za-z])")
+_CLASS_NAME = re.compile(r"^[A-Z][A-Za-z0-9_]*$")
+
+
+def _switches(value: str) -> int:
+    """How often a value switches between upper case, lower case and digits, char to
+    char (``Zx9Yw8`` often; ``PositionalIndexer2D`` or ``fill_1d_array`` rarely)."""
+    return len(_SWITCH.findall(value[:200]))
+
+
+def _looks_generated(value: str) -> bool:
+    """Random-looking with no name beside it: often switching case and digits, or
+    digit-rich without the underscores of an identifier (a hex key)."""
+    if not looks_random(value):
+        return False
+    digits = sum(c.isdigit() for c in value[:200])
+    return _switches(value) >= 6 or (digits >= 4 and "_" not in value)
+
+
 def looks_random(value: str) -> bool:
     """True for a value shaped like a generated key (16+ key characters, digits, mixed)."""
     return len(value) <= 4096 and _RANDOM.match(value) is not None
@@ -343,7 +362,7 @@ class Redactor(TableRedaction, CallRedaction):
         secret = match.group(rule.group)
         if secret and (
             (rule.min_distinct and len(set(secret)) < rule.min_distinct)
-            or (rule.random and not looks_random(secret))
+            or (rule.random and not _looks_generated(secret))
         ):
             return match.group(0)
         return self._replace_group(rule.kind, rule.group, match)
@@ -386,6 +405,8 @@ class Redactor(TableRedaction, CallRedaction):
         if follows in ("(", "[", ".") or (follows in ("'", '"') and _STRING_PREFIX.match(secret)):
             # ``token = b64encode(x)``, ``auth=token["a"]``: code; ``f"..."``: a prefix
             return match.group(0)
+        if follows in (",", ")") and "=" not in sep and _CLASS_NAME.match(secret):
+            return match.group(0)  # ``cookie: Cookie,`` in a signature: a type
         if keeps_unquoted(secret, name.isupper(), name, sep):
             return match.group(0)
         self.count += 1

@@ -39,6 +39,7 @@ SECRET_NAME_QUALIFIERS: list[str] = sorted(
         "algorithm",
         "backend",
         "count",
+        "delimiter",
         "dir",
         "enabled",
         "endpoint",
@@ -62,12 +63,15 @@ SECRET_NAME_QUALIFIERS: list[str] = sorted(
         "mode",
         "name",
         "path",
+        "pattern",
         "policy",
         "port",
         "prompt",
         "provider",
+        "regex",
         "required",
         "scheme",
+        "separator",
         "size",
         "strategy",
         "timeout",
@@ -87,7 +91,8 @@ SECRET_NAME_QUALIFIERS: list[str] = sorted(
 # one of which a text must hold for the rule to be tried (none: always tried). Optional:
 # ``min_distinct``, the fewest different characters the secret must have, ``min_text``,
 # the shortest text the rule can match in (a cheap skip), and ``check``: "random" when
-# the secret must also look generated (HIGH_ENTROPY_VALUE below).
+# the secret must also look generated (HIGH_ENTROPY_VALUE below, and 6+ switches between
+# upper case, lower case and digits: ``PositionalIndexer2D`` is a name, not a key).
 VALUE_RULES: list[dict[str, Any]] = [
     {
         "kind": "PEM private key",
@@ -298,7 +303,9 @@ VALUE_RULES: list[dict[str, Any]] = [
         "kind": "cookie",
         "triggers": ["cookie"],
         # ``Cookie: sessionid=...; csrftoken=...``: every value of the header.
-        "pattern": r"(\b(?:set-)?cookie['\"]?[ \t]*:[ \t]*['\"]?)([^\n'\"«]{6,})",
+        # Cookies are name=value pairs: ``cookie: Cookie`` (a type annotation) stays.
+        "pattern": r"(\b(?:set-)?cookie['\"]?[ \t]*:[ \t]*['\"]?)"
+        r"((?=[^\n'\"«]{0,200}=)[^\n'\"«]{6,})",
         "group": 2,
         "flags": "i",
     },
@@ -570,7 +577,8 @@ NON_CREDENTIAL_CALLS: list[str] = sorted({"session", "cookie", "cookies", "otp",
 # Unquoted values under a secret name that are not secrets: empties, flags, masks,
 # punctuation (``AUTH_MAP = {``) and short numbers (ports, counts), in lower case.
 KEEP_VALUE = (
-    r"^(?:none|null|nil|true|false|undefined|yes|no|on|off|\*+|x+|\.\.\.|…|[0-9]{1,5}"
+    r"^(?:none|null|nil|true|false|undefined|yes|no|on|off|not|lambda|await|yield"
+    r"|\*+|x+|\.\.\.|…|[0-9]{1,5}"
     r"|[^a-z0-9]*)$"
 )
 # After ``name =`` or ``name:`` a value like this is code, not a literal: an attribute
