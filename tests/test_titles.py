@@ -20,7 +20,16 @@ from jupyter_chatkit.assistant.server import NotebookAssistant, StreamResult
 from jupyter_chatkit.settings import Settings
 from jupyter_chatkit.store import SQLStore
 
-from .chatkit_helpers import ALICE, json_call, make_assistant, parse_sse, req, stream, user_input
+from .chatkit_helpers import (
+    ALICE,
+    BOB,
+    json_call,
+    make_assistant,
+    parse_sse,
+    req,
+    stream,
+    user_input,
+)
 
 
 def titles_streamed(events: list) -> list[str | None]:
@@ -268,3 +277,28 @@ async def test_a_thread_renamed_before_its_model_title_keeps_the_persons_title(
     thread_id = next(e.thread.id for e in received if isinstance(e, ThreadCreatedEvent))
     status, thread = await json_call(assistant, req("threads.get_by_id", thread_id=thread_id))
     assert status == 200 and thread["title"] == "My sales plot"
+
+
+@pytest.mark.asyncio
+async def test_another_user_asking_for_the_thread_leaves_its_model_title_owed(
+    sqlite_store: SQLStore,
+) -> None:
+    """Bob asking for (or renaming) Alice's thread by id is refused and changes nothing:
+    no model call is made for him and Alice still gets the model's title."""
+    model = ScriptedModel(
+        [
+            ModelStep(error=RuntimeError("the provider fell over")),
+            ModelStep(output=[assistant_message("Regional sales plot.", item_id="t1")]),
+        ]
+    )
+    assistant = make_assistant(sqlite_store, model, title_threads="model", max_retries=0)
+    events = await stream(assistant, req("threads.create", input=user_input("plot the sales")))
+    thread_id = next(e.thread.id for e in events if isinstance(e, ThreadCreatedEvent))
+    status, _body = await json_call(assistant, req("threads.get_by_id", thread_id=thread_id), BOB)
+    assert status != 200
+    rename = req("threads.update", thread_id=thread_id, title="Bob's title")
+    status, _body = await json_call(assistant, rename, BOB)
+    assert status != 200
+    status, thread = await json_call(assistant, req("threads.get_by_id", thread_id=thread_id))
+    assert status == 200 and thread["title"] == "Regional sales plot"
+    model.assert_complete()

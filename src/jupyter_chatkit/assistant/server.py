@@ -199,7 +199,7 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             running = thread_id in self._turn_requests
             await self.titles.settle(thread_id, self.store, context, running)
         elif isinstance(request, ThreadsUpdateReq):
-            self.titles.renamed(request.params.thread_id, request.params.title)
+            self.titles.renamed(request.params.thread_id, request.params.title, context.user_id)
         result = NonStreamingResult(await self._process_non_streaming(request, context))
         if isinstance(request, ThreadsUpdateReq):
             # A rename of the notebook: {"notebook": new, "previous_notebook": old}.
@@ -318,11 +318,16 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             response.metadata["title_pending"] = True
         return response
 
-    def _owe_model_title(self, thread_id: str, local: str, message: UserMessageItem) -> None:
+    def _owe_model_title(
+        self, thread_id: str, local: str, message: UserMessageItem, context: RequestContext
+    ) -> None:
         """With ``title_threads = 'model'``, the thread's local title is replaced later."""
         if self.settings.title_mode == "model":
             self.titles.expect(
-                thread_id, local, lambda: model_title(self.title_agent, self.model, message)
+                thread_id,
+                local,
+                lambda: model_title(self.title_agent, self.model, message),
+                context.user_id,
             )
 
     async def _record_notebook(
@@ -386,7 +391,7 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             # Streamed with the first event (not after the answer), so Stop keeps it on
             # screen; threads.create already has it (see user_messages.create_thread).
             thread.title = local_title(input_user_message)
-            self._owe_model_title(thread.id, thread.title, input_user_message)
+            self._owe_model_title(thread.id, thread.title, input_user_message, context)
         read = await self._read_history(thread, context)
         history = read.items
         if input_user_message is not None:

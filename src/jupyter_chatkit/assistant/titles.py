@@ -80,9 +80,11 @@ async def model_title(agent: Agent[Any], model: Model, message: UserMessageItem)
 class _Due:
     """A model title owed to a new thread, shown meanwhile under its local title."""
 
-    def __init__(self, local: str, write: Callable[[], Awaitable[str]]) -> None:
+    def __init__(self, local: str, write: Callable[[], Awaitable[str]], owner: str) -> None:
         self.local = local
         self.write = write
+        # The thread's user: only their requests may settle or drop it.
+        self.owner = owner
         # Set when the title is taken by a turn or its writer has started.
         self.settled = asyncio.Event()
         self.writer: asyncio.Task[None] | None = None
@@ -100,9 +102,12 @@ class PendingTitles:
     def __init__(self) -> None:
         self._due: dict[str, _Due] = {}
 
-    def expect(self, thread_id: str, local: str, write: Callable[[], Awaitable[str]]) -> None:
-        """``thread_id`` (titled ``local`` for now) is owed the title ``write`` makes."""
-        self._due[thread_id] = _Due(local, write)
+    def expect(
+        self, thread_id: str, local: str, write: Callable[[], Awaitable[str]], owner: str
+    ) -> None:
+        """``thread_id`` (``owner``'s, titled ``local`` for now) is owed the title
+        ``write`` makes."""
+        self._due[thread_id] = _Due(local, write, owner)
 
     def due(self, thread_id: str) -> bool:
         """True while ``thread_id`` still waits for its model title."""
@@ -136,7 +141,9 @@ class PendingTitles:
         request may), so that is waited for first, at most as long as a title may take.
         """
         entry = self._due.get(thread_id)
-        if entry is None:
+        if entry is None or entry.owner != getattr(context, "user_id", None):
+            # Another user's request (refused when it reads the thread) waits for and
+            # starts nothing: the writer would read the thread as them and drop the title.
             return
         if running and entry.writer is None:
             with contextlib.suppress(TimeoutError):
@@ -148,11 +155,11 @@ class PendingTitles:
             # Shielded: a client going away must not stop the title being saved.
             await asyncio.shield(entry.writer)
 
-    def renamed(self, thread_id: str, title: str) -> None:
+    def renamed(self, thread_id: str, title: str, user_id: str) -> None:
         """The person renamed the thread (told before the rename is saved): their title
-        stays, no model title replaces it."""
+        stays, no model title replaces it. Another user's rename (refused) changes nothing."""
         entry = self._due.get(thread_id)
-        if entry is not None and title != entry.local:
+        if entry is not None and entry.owner == user_id and title != entry.local:
             del self._due[thread_id]
             entry.settled.set()
 
