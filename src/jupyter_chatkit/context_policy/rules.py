@@ -303,9 +303,10 @@ VALUE_RULES: list[dict[str, Any]] = [
         "kind": "cookie",
         "triggers": ["cookie"],
         # ``Cookie: sessionid=...; csrftoken=...``: every value of the header.
-        # Cookies are name=value pairs: ``cookie: Cookie`` (a type annotation) stays.
+        # Cookies are name=value pairs: ``cookie: Cookie`` (a type annotation) and a
+        # template (``cookie: cookie={c}``) stay.
         "pattern": r"(\b(?:set-)?cookie['\"]?[ \t]*:[ \t]*['\"]?)"
-        r"((?=[^\n'\"«]{0,200}=)[^\n'\"«]{6,})",
+        r"((?=[^\n'\"«]{0,200}=)(?![^\n'\"«]{0,200}[{$])[^\n'\"«]{6,})",
         "group": 2,
         "flags": "i",
     },
