@@ -222,6 +222,47 @@ test("sidebar width, light theme: full turn with tool call, widget, notice", opt
   await page.context().close();
 });
 
+test("a client tool that failed shows a failed step, not a tick (light and dark)", opts, async () => {
+  for (const theme of ["light", "dark"]) {
+    const { page, errors } = await open(`theme=${theme}&tool=fail`, 380);
+    await ask(page, "load data.csv", 1);
+    // The tool's failure went to the server as data ({error}), and the step shows it from that.
+    const result = await page.evaluate(
+      () => (window as any).__sent.find((b: any) => b.type === "threads.add_client_tool_output").params.result,
+    );
+    assert.equal(typeof result.error, "string");
+    const step = page.locator(".jck-log > .jck-activity");
+    assert.equal(await step.count(), 1);
+    assert.equal(await step.getAttribute("data-status"), "failed");
+    assert.equal(await step.locator(".jck-task-done").count(), 0);
+    const mark = step.getByRole("img", { name: "Failed" });
+    assert.equal(await mark.count(), 1);
+    assert.match((await mark.getAttribute("class")) ?? "", /jck-task-failed/);
+    // Drawn in the theme's error colour, which differs from the success colour of a tick.
+    const colours = await page.evaluate(() => {
+      const chat = document.querySelector(".jck-chat") as HTMLElement;
+      const probe = document.createElement("span");
+      probe.style.color = "var(--jck-error)";
+      chat.appendChild(probe);
+      const error = getComputedStyle(probe).color;
+      probe.remove();
+      return { mark: getComputedStyle(document.querySelector(".jck-task-failed") as Element).color, error };
+    });
+    assert.equal(colours.mark, colours.error);
+    assert.equal(await step.locator(".jck-activity-error").getAttribute("title"), result.error);
+    await step.screenshot({ path: join(outDir, `tool-failed-${theme}.png`) });
+    await page.screenshot({ path: join(outDir, `tool-failed-${theme}-page.png`) });
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  }
+  // A tool that answered is still a tick.
+  const { page } = await open("theme=light", 380);
+  await ask(page, "load data.csv", 1);
+  assert.equal(await page.locator(".jck-log > .jck-activity").getAttribute("data-status"), "done");
+  assert.equal(await page.locator(".jck-log > .jck-activity .jck-task-done").count(), 1);
+  await page.context().close();
+});
+
 test("notebook width, dark theme: error with Retry, history panel", opts, async () => {
   const { page, errors } = await open("theme=dark&compact=1", 800);
   await ask(page, "load data.csv", 1);

@@ -23,6 +23,7 @@ import type { ChatSession, ClientToolHandler } from "../client/session";
 import type { ClientToolCallItem, ThreadMetadata } from "../client/types";
 import { AGENT_TOOLS, STEP_STATUS, STEP_UNDONE_KEY } from "../protocol";
 import { button, h, icon } from "./dom";
+import { toolError } from "./items";
 import "./agent.css";
 
 export type {
@@ -92,6 +93,14 @@ const WITHHELD_TEXT: Record<UndoWithheld, string> = {
   too_long: "Undo agent changes cannot revert this edit: the cell's old source was too long to keep.",
   changed: "Undo agent changes left this step alone: its cell was changed after it, and Undo never discards your work.",
 };
+
+/**
+ * A finished step's status from its result: the host's `status`, else failed when it
+ * answered only `{error}` (a handler that threw: Session.runTool), else done.
+ */
+export function stepOutcome(output: Record<string, unknown>): string {
+  return String(output.status ?? (toolError(output) !== null ? STEP_STATUS.FAILED : STEP_STATUS.DONE));
+}
 
 /** A done step's card status once "Undo agent changes" reverted it. */
 const UNDONE = "undone";
@@ -281,7 +290,7 @@ export class AgentSteps {
           ? UNDONE // reverted by "Undo agent changes" (stored by the server; live until it answers)
           : this.approvals.kept.has(item.id) || undoWithheld(output) === "changed"
             ? KEPT // left alone by an Undo (kept in the thread: a reload says so too)
-            : String(output.status ?? STEP_STATUS.DONE);
+            : stepOutcome(output);
     el.setAttribute("data-step", item.name);
     el.setAttribute("data-status", status);
     const head = h(

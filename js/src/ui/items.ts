@@ -56,6 +56,26 @@ export function toolLabel(call: ClientToolCallItem): [string, string] {
   ];
 }
 
+/**
+ * The error a client tool answered with, or null. Tools answer a failure as data,
+ * `{"error": "..."}` (the kernel's introspection, the lab's kernel bridge, a handler
+ * that threw: Session.runTool), and the server stores that result as the call's output
+ * unchanged; a kernel answer may still be its JSON text.
+ */
+export function toolError(output: unknown): string | null {
+  let value = output;
+  if (typeof value === "string" && value.startsWith("{")) {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return null;
+    }
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value)) return null;
+  const error = (value as Record<string, unknown>).error;
+  return typeof error === "string" && error.trim() ? error : null;
+}
+
 function taskRow(task: Task): HTMLElement {
   const status = task.status_indicator ?? "none";
   const mark =
@@ -276,10 +296,32 @@ function toolEntry(item: ClientToolCallItem, host: ItemHost): Entry {
     }
     const [pending, done] = toolLabel(it);
     const isPending = it.status === "pending";
-    el.replaceChildren(
-      isPending ? h("span", { class: "jck-spinner", "aria-hidden": "true" }) : icon("check", "jck-icon jck-task-done"),
-      h("span", null, isPending ? pending : done),
-    );
+    const error = isPending ? null : toolError(it.output);
+    const status = isPending ? "pending" : error === null ? "done" : "failed";
+    el.setAttribute("data-status", status);
+    if (status === "failed") {
+      // The mark says it (not only its colour): an error mark a screen reader names.
+      const mark = icon("warning", "jck-icon jck-task-failed");
+      mark.removeAttribute("aria-hidden");
+      mark.setAttribute("role", "img");
+      mark.setAttribute("aria-label", "Failed");
+      el.replaceChildren(
+        mark,
+        h(
+          "div",
+          { class: "jck-activity-text" },
+          h("span", null, done),
+          h("div", { class: "jck-activity-error", title: error }, error),
+        ),
+      );
+    } else {
+      el.replaceChildren(
+        isPending
+          ? h("span", { class: "jck-spinner", "aria-hidden": "true" })
+          : icon("check", "jck-icon jck-task-done"),
+        h("span", null, isPending ? pending : done),
+      );
+    }
     el.classList.toggle("jck-pending", isPending);
   };
   render(item);

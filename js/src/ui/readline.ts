@@ -10,6 +10,7 @@ import type { ThreadItem, UserMessageItem } from "../client/types";
 import { AGENT_TOOLS, READ_CELLS } from "../protocol";
 import { toolLabel, toolSpec } from "../toolspec";
 import { h } from "./dom";
+import { toolError } from "./items";
 
 const AGENT_STEPS = new Set<string>(AGENT_TOOLS.map((t) => t.name));
 
@@ -85,6 +86,8 @@ export function summarizeTurn(message: UserMessageItem | null, turn: readonly Th
   for (const item of turn) {
     if (item.type !== "client_tool_call" || item.status !== "completed") continue;
     const result = parseOutput(item.output);
+    // A tool that failed read nothing (its step shows the failure).
+    if (toolError(result) !== null) continue;
     hidden += hiddenIn(result);
     const args = record(item.arguments);
     const spec = toolSpec(item.name);

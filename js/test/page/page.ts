@@ -189,7 +189,11 @@ function mountChat(): void {
     compact: !!q.get("compact"),
     title: "Notebook assistant",
     clientTools: {
-      list_kernel_variables: async () => ({ variables: [{ name: "df", type: "DataFrame" }] }),
+      // tool=fail: the kernel tool raises, as a dead kernel's bridge does.
+      list_kernel_variables: async () => {
+        if (q.get("tool") === "fail") throw new Error("This chat's kernel stopped or restarted.");
+        return { variables: [{ name: "df", type: "DataFrame" }] };
+      },
     },
     onEffect: (name, data) => effects.push([name, data]),
     insertCell: q.get("bridge")
