@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,7 @@ from openai.types.responses import ResponseInputContentParam
 from openai.types.responses.response_input_item_param import Message
 
 from ..protocol import MAX_TOOL_OUTPUT_BYTES, STEP_UNDO_KEY, RequestContext
+from ..store.codec import StoredItems
 from .agent_tools import model_output
 from .cards import card_code, inserted_count
 
@@ -48,7 +50,52 @@ def estimate_tokens(item: ThreadItem) -> int:
     return len(item.model_dump_json(exclude_none=True)) // CHARS_PER_TOKEN + 4
 
 
-def bound_items(items: Sequence[ThreadItem], max_items: int, max_tokens: int) -> list[ThreadItem]:
+class StoredSizes:
+    """:func:`estimate_tokens` of stored items, kept by the JSON text each was parsed from.
+
+    A follow-up in a long thread reads the same items every turn, and serialising each
+    again to size it was ~5% of the turn's CPU. The stored text fixes the parsed item
+    (parsing is deterministic), so a size kept under it is the size the item has: the
+    history is cut exactly where it would be. Bounded: at most ``max_chars`` characters
+    of keys, the least recently used dropped first; a text over an eighth is not kept.
+    """
+
+    def __init__(self, max_chars: int = 1_000_000) -> None:
+        self.max_chars = max_chars
+        self._sizes: OrderedDict[str, int] = OrderedDict()
+        self._chars = 0
+
+    def tokens(self, payload: str, item: ThreadItem) -> int:
+        """:func:`estimate_tokens` of ``item``, which was parsed from ``payload``."""
+        size = self._sizes.get(payload)
+        if size is not None:
+            self._sizes.move_to_end(payload)
+            return size
+        size = estimate_tokens(item)
+        if len(payload) <= self.max_chars // 8:
+            self._sizes[payload] = size
+            self._chars += len(payload)
+            while self._chars > self.max_chars:
+                dropped, _ = self._sizes.popitem(last=False)
+                self._chars -= len(dropped)
+        return size
+
+    def __len__(self) -> int:
+        return len(self._sizes)
+
+    def __contains__(self, payload: object) -> bool:
+        return payload in self._sizes
+
+
+# Shared by every turn of the process (a history lives for one turn).
+STORED_SIZES = StoredSizes()
+
+Cost = Callable[[ThreadItem], int]
+
+
+def bound_items(
+    items: Sequence[ThreadItem], max_items: int, max_tokens: int, cost: Cost = estimate_tokens
+) -> list[ThreadItem]:
     """What the model sees of ``items`` (oldest first): the current turn whole, then the
     newest earlier items within both limits.
 
@@ -59,6 +106,7 @@ def bound_items(items: Sequence[ThreadItem], max_items: int, max_tokens: int) ->
     Earlier turns fill what is left of ``max_items`` / ``max_tokens``, dropping the
     oldest first; the result never starts with an assistant reply or a tool call whose
     question was dropped. Without a user message the newest item is always kept.
+    ``cost`` is :func:`estimate_tokens` or a function equal to it.
     """
     start = next(
         (i for i in range(len(items) - 1, -1, -1) if isinstance(items[i], UserMessageItem)), None
@@ -67,16 +115,16 @@ def bound_items(items: Sequence[ThreadItem], max_items: int, max_tokens: int) ->
         turn: list[ThreadItem] = list(items[-1:])
         earlier: Sequence[ThreadItem] = items[:-1]
     else:
-        turn = _fit_turn(items[start:], max_tokens)
+        turn = _fit_turn(items[start:], max_tokens, cost)
         earlier = items[:start]
-    budget = max_tokens - sum(estimate_tokens(item) for item in turn)
+    budget = max_tokens - sum(cost(item) for item in turn)
     kept: list[ThreadItem] = []
     slots = max_items - len(turn)
     for item in reversed(earlier[-slots:] if slots > 0 else []):
-        cost = estimate_tokens(item)
-        if cost > budget:
+        tokens = cost(item)
+        if tokens > budget:
             break
-        budget -= cost
+        budget -= tokens
         kept.append(item)
     kept.reverse()
     first_user = next((i for i, it in enumerate(kept) if isinstance(it, UserMessageItem)), None)
@@ -88,14 +136,14 @@ def bound_items(items: Sequence[ThreadItem], max_items: int, max_tokens: int) ->
 SHORTENED_NOTE = "This output was left out to fit the conversation into the model's context."
 
 
-def _fit_turn(turn: Sequence[ThreadItem], max_tokens: int) -> list[ThreadItem]:
+def _fit_turn(turn: Sequence[ThreadItem], max_tokens: int, cost: Cost) -> list[ThreadItem]:
     """``turn`` with its oldest tool outputs shortened until it fits ``max_tokens``.
 
     The user message and the newest item stay whole; every step stays (its name,
     arguments and status), so what was done in the turn is still known.
     """
     result = list(turn)
-    total = sum(estimate_tokens(item) for item in result)
+    total = sum(cost(item) for item in result)
     for index in range(1, len(result) - 1):
         if total <= max_tokens:
             break
@@ -108,7 +156,7 @@ def _fit_turn(turn: Sequence[ThreadItem], max_tokens: int) -> list[ThreadItem]:
         if isinstance(status, str):
             short = {"status": status, **short}
         shortened = item.model_copy(update={"output": short})
-        total += estimate_tokens(shortened) - estimate_tokens(item)
+        total += cost(shortened) - cost(item)
         result[index] = shortened
     return result
 
@@ -172,12 +220,31 @@ async def read_history(
 
 
 def newest_history(
-    newest_first: list[ThreadItem], complete: bool, max_items: int, max_tokens: int
+    newest_first: list[ThreadItem],
+    complete: bool,
+    max_items: int,
+    max_tokens: int,
+    cost: Cost = estimate_tokens,
 ) -> History:
     """The :class:`History` of a thread whose newest items (newest first, down to the
     turn's user message or the thread's start) were read as ``newest_first``."""
-    items = bound_items(list(reversed(newest_first)), max_items, max_tokens)
+    items = bound_items(list(reversed(newest_first)), max_items, max_tokens, cost)
     return History(items=items, newest=newest_first, complete=complete)
+
+
+def stored_cost(page: Page[ThreadItem]) -> Cost:
+    """:func:`estimate_tokens` for the items of ``page``, from :data:`STORED_SIZES` when
+    the page has the stored JSON of its items (:class:`~..store.codec.StoredItems`)."""
+    if not isinstance(page, StoredItems) or len(page.payloads) != len(page.data):
+        return estimate_tokens
+    # By identity: the page's own items (a shortened copy is sized as it is).
+    payloads = {id(item): payload for item, payload in zip(page.data, page.payloads, strict=True)}
+
+    def cost(item: ThreadItem) -> int:
+        payload = payloads.get(id(item))
+        return estimate_tokens(item) if payload is None else STORED_SIZES.tokens(payload, item)
+
+    return cost
 
 
 def page_history(page: Page[ThreadItem], max_items: int, max_tokens: int) -> History:
@@ -185,7 +252,7 @@ def page_history(page: Page[ThreadItem], max_items: int, max_tokens: int) -> His
     ``max_items`` items, newest first) read elsewhere, e.g. in the transaction that
     saved the turn's user message, which is then the page's first item."""
     complete = not page.has_more or page.after is None
-    return newest_history(list(page.data), complete, max_items, max_tokens)
+    return newest_history(list(page.data), complete, max_items, max_tokens, stored_cost(page))
 
 
 def first_turn_history(message: ThreadItem, max_items: int, max_tokens: int) -> History:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from chatkit.types import Attachment, ThreadItem, ThreadMetadata
-from pydantic import TypeAdapter, ValidationError
+from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata
+from pydantic import Field, TypeAdapter, ValidationError
 
 logger = logging.getLogger("jupyter_chatkit.store")
 
@@ -38,6 +38,19 @@ def load_item(payload: str, *, item_id: str, thread_id: str) -> ThreadItem | Non
             _summary(exc),
         )
         return None
+
+
+class StoredItems(Page[ThreadItem]):
+    """A page of items read from the store, with the stored JSON each was parsed from.
+
+    ``payloads[i]`` is the text ``data[i]`` was parsed from, so a reader can key what it
+    derives from an item (e.g. its size in the history, see
+    :func:`jupyter_chatkit.assistant.history.page_history`) by the text, which fixes the
+    item exactly, instead of serialising the item again. A serialised page (items.list)
+    leaves them out.
+    """
+
+    payloads: list[str] = Field(default_factory=list, exclude=True, repr=False)
 
 
 def dump_thread(thread: ThreadMetadata) -> str:

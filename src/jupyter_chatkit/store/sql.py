@@ -361,13 +361,18 @@ class SQLStore(Store[RequestContext]):
     def _item_page(
         self, thread_id: str, page: Sequence[Row[Any]], has_more: bool
     ) -> Page[ThreadItem]:
-        data = [
-            item
-            for row in page
-            if (item := codec.load_item(row.payload, item_id=row.id, thread_id=thread_id))
-            is not None
-        ]
-        return Page(data=data, has_more=has_more, after=next_cursor(page, has_more))
+        data: list[ThreadItem] = []
+        payloads: list[str] = []
+        for row in page:
+            item = codec.load_item(row.payload, item_id=row.id, thread_id=thread_id)
+            if item is not None:
+                data.append(item)
+                payloads.append(row.payload)
+        # Built without validating again what was just parsed (Page[ThreadItem] would
+        # check each item against the union: ~0.1 ms a 60-item page).
+        return codec.StoredItems.model_construct(
+            data=data, has_more=has_more, after=next_cursor(page, has_more), payloads=payloads
+        )
 
     async def save_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
         """Insert or update an item of this user's thread, keeping its position if it exists."""
