@@ -114,7 +114,9 @@ VALUE_RULES: list[dict[str, Any]] = [
     {
         "kind": "JWT",
         "triggers": ["eyj"],
-        "pattern": r"eyJ[A-Za-z0-9_-]{6,}\.eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}",
+        # Only where a run starts: tried from every "eyJ" inside one it was quadratic.
+        "pattern": r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{6,}\.eyJ[A-Za-z0-9_-]{6,}"
+        r"\.[A-Za-z0-9_-]{6,}",
         "group": 0,
         "flags": "",
     },
@@ -324,7 +326,7 @@ VALUE_RULES: list[dict[str, Any]] = [
         "triggers": [":"],
         # ``host:port:database:user:password`` lines (``*`` for any); the host has a
         # letter past hex or a dot, so times and IPv6 addresses stay.
-        "pattern": r"((?:^|\n)(?:\*|[^\s:#]*[g-zG-Z.][^\s:#]*):(?:[0-9]{1,5}|\*):[^\s:]+"
+        "pattern": r"((?:^|\n)(?:\*|(?=[^\s:#]*[g-zG-Z.])[^\s:#]+):(?:[0-9]{1,5}|\*):[^\s:]+"
         r":[^\s:]+:)([^\s«]+)(?=\n|$)",
         "group": 2,
         "flags": "",
@@ -517,7 +519,10 @@ INLINE_ASSIGNMENT = (
     r"(?:\*\*[ \t]*)?)"
     # The value is a whole word, not the name of the next ``NAME=value`` (``env:
     # DB_PASSWORD=x`` as %env prints it): no backing off to a shorter value.
-    r"([^\s'\"`,;&<>(){}\[\]|«=$]+)(?![^\s'\"`,;&<>(){}\[\]|«=$])(?!=[A-Za-z_])"
+    # (Checked where the value starts: after it, each failure was tried again from
+    # every name inside a long value, ``a:a:…:a=b``, quadratic.)
+    r"((?![A-Za-z_][A-Za-z0-9_.-]*=[A-Za-z_])[^\s'\"`,;&<>(){}\[\]|«=$]+)"
+    r"(?![^\s'\"`,;&<>(){}\[\]|«=$])"
 )
 # ``AuthError: login failed``: a name like this is a label, not a secret's name.
 LABEL_NAME = r"(?:Error|Exception|Warning|Exit|Interrupt)$"
@@ -638,7 +643,9 @@ ALIGNED_KEY_VALUE = r"^([A-Za-z_][A-Za-z0-9_.-]*)( {2,})(\S.*)$"
 # of ``<th>`` names a secret column, whose cells in later rows are hidden; a row whose
 # first cell names a secret hides its second. Groups: row: 1 the cells; cell: 1 the
 # tag, 2 the text.
-HTML_ROW = r"<tr\b[^>]{0,200}>((?:(?!</tr>)[\s\S]){0,20000})</tr>"
+# A row ends before the next one starts (an unclosed ``<tr>`` read up to 20,000
+# characters again from every row start was quadratic).
+HTML_ROW = r"<tr\b[^>]{0,200}>((?:(?!</?tr\b)[\s\S]){0,20000})</tr>"
 HTML_CELL = r"(<t[hd]\b[^>]{0,200}>)([^<]{0,2000})(?=</t[hd]>)"
 # Tables in text (CSV/TSV, Markdown, polars boxes, pandas' aligned repr): a header
 # naming a secret column hides that column's cells in the rows below it.

@@ -1,0 +1,40 @@
+"""Rules that used to backtrack quadratically on long adversarial texts.
+
+A user message is redacted whole (up to ``max_request_bytes``) on the server's event
+loop, so a rule whose work grows with the square of a line's length stalls every chat.
+Each case here is 200,000 characters: linear rules read it in milliseconds, the
+quadratic ones took hours (pytest-timeout ends them). Where a rule's shape is what
+makes it linear, that shape is asserted too (never the clock).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from jupyter_chatkit.context_policy import ContextPolicy, rules
+
+N = 200_000
+
+
+def test_an_html_row_never_spans_the_start_of_another_row() -> None:
+    """An unclosed ``<tr>`` ends where the next row starts: each row is read once."""
+    row = re.compile(rules.HTML_ROW)
+    match = row.search("<tr><td>a<tr><td>b</td></tr>")
+    assert match is not None and match.start() == len("<tr><td>a")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("password\n" + "<tr>" * (N // 4) + ":x", id="unclosed-html-rows"),
+        pytest.param("login(" * (N // 6) + ":1:", id="pgpass-long-host"),
+        pytest.param("g" * N + ":1:a:b:", id="pgpass-letters"),
+        pytest.param("password " + "a:" * (N // 2) + "=a", id="inline-colons"),
+        pytest.param("eyJ" * (N // 3), id="jwt-starts"),
+    ],
+)
+def test_long_adversarial_lines_are_redacted_in_linear_work(text: str) -> None:
+    clean, _ = ContextPolicy().text(text)
+    assert len(clean) > 0
