@@ -19,6 +19,9 @@ const cases: Record<string, string> = {
   "a long .pgpass host": `${"login(".repeat(N / 6)}:1:`,
   "colons before an equals sign": `password ${"a:".repeat(N / 2)}=a`,
   "jwt starts inside one run": "eyJ".repeat(N / 3),
+  "a long dashed name": `password ${"a-".repeat(N / 2)}=`,
+  "double dashes": `password ${"--a".repeat(N / 3)}=`,
+  "a long url scheme run": `${"a-".repeat(N / 2)} ://x`,
 };
 for (const [name, text] of Object.entries(cases)) {
   test(`a long adversarial line is redacted: ${name}`, () => {
@@ -31,4 +34,12 @@ test("the rules changed for this still hide what they hid", () => {
   assert.equal(redactText("localhost:5432:mydb:ada:hunter2x").text.includes("hunter2x"), false);
   const html = "<table><tr><th>password</th></tr><tr><td>hunter2x</td></tr></table>";
   assert.equal(redactText(html).text.includes("hunter2x"), false);
+  for (const [text, secret] of [
+    ["--password=hunter2x1", "hunter2x1"],
+    ["x-api-key: Zq8wL3vN7pX2kR", "Zq8wL3vN7pX2kR"],
+    ["foo--password=hunter2x", "hunter2x"],
+    ["x-redis://:pw1234@h:6379", "pw1234"],
+  ]) {
+    assert.equal(redactText(text).text.includes(secret), false, text);
+  }
 });

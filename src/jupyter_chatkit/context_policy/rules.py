@@ -372,7 +372,10 @@ VALUE_RULES: list[dict[str, Any]] = [
         "kind": "URL password",
         "triggers": ["://"],
         # Up to the last "@" before the host: an unescaped "@" in a password is common.
-        "pattern": r"(\b[a-zA-Z][a-zA-Z0-9+._-]*://[^\s:/?#@'\"]*:)([^\s/'\"]+)(?=@[^\s@/'\"]*(?:[/?#\s'\"]|$))",
+        # The scheme starts where its run does (from every "-" or "." inside a long run
+        # it was read again to the run's end, quadratic).
+        "pattern": r"((?<![A-Za-z0-9+._-])[a-zA-Z][a-zA-Z0-9+._-]*://[^\s:/?#@'\"]*:)"
+        r"([^\s/'\"]+)(?=@[^\s@/'\"]*(?:[/?#\s'\"]|$))",
         "group": 2,
         "flags": "",
     },
@@ -515,7 +518,11 @@ BARE_ASSIGNMENT = (
 # 2 separator, 3 value.
 INLINE_ASSIGNMENT = (
     # ``**password**: x`` in Markdown: emphasis around the name or after the colon.
-    r"(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_.-]*)((?:['\"`]|\*\*)?[ \t]*(?::=|=|:)[ \t]*"
+    # A name starts a word or follows "-" that does not join it to one (``--password``,
+    # not the ``amz`` of ``x-amz-key``) and holds no "--": started inside every dashed
+    # word, a long ``a-a-…-a=`` was read again from each part, quadratic.
+    r"(?<![A-Za-z0-9_.])(?<![A-Za-z0-9_.]-)([A-Za-z_](?:[A-Za-z0-9_.]|-(?!-))*)"
+    r"((?:['\"`]|\*\*)?[ \t]*(?::=|=|:)[ \t]*"
     r"(?:\*\*[ \t]*)?)"
     # The value is a whole word, not the name of the next ``NAME=value`` (``env:
     # DB_PASSWORD=x`` as %env prints it): no backing off to a shorter value.
