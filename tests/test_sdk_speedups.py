@@ -58,6 +58,16 @@ def test_a_plain_input_is_copied_as_deepcopy_copies_it() -> None:
     assert clone("text") == "text"
 
 
+def test_an_input_that_holds_itself_takes_the_sdks_deepcopy() -> None:
+    """A cycle is not plain JSON (the check walked it for ever): deepcopy copies it."""
+    clone = _pickled_clone(sdk_clone())
+    looped: list[Any] = [{"role": "user", "content": "hi"}]
+    looped.append(looped)
+    copied = clone(looped)
+    assert copied is not looped and copied[1] is copied
+    assert copied[0] == {"role": "user", "content": "hi"}
+
+
 VALUES: list[Any] = [
     {"a": [1, 2.5, True, None, "x"], "b": ("t", {"c": ()})},
     OrderedDict(z=1, a=[{"k": (1, 2)}]),

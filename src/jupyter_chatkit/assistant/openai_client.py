@@ -42,13 +42,21 @@ CHAT_PARAMS = ("messages", "tools")
 RESPONSES_PARAMS = ("input", "tools")
 
 _LEAF = (str, int, float, bool, type(None))
+# A value with more dicts and lists than this is not called plain: a list that holds
+# itself would keep the walk going for ever (deepcopy, the caller's other path, copes).
+MAX_PLAIN_CONTAINERS = 1_000_000
 
 
 def is_plain_json(value: object) -> bool:
-    """Whether ``value`` is made only of dicts (str keys), lists and JSON scalars."""
+    """Whether ``value`` is made only of dicts (str keys), lists and JSON scalars (and
+    at most :data:`MAX_PLAIN_CONTAINERS` of them: never True for a cycle)."""
     # Iterative: a long history is deep enough to matter, never too deep for a stack.
     stack = [value]
+    budget = MAX_PLAIN_CONTAINERS
     while stack:
+        budget -= 1
+        if budget < 0:
+            return False
         item = stack.pop()
         kind = type(item)
         if kind is dict:
