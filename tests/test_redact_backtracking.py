@@ -37,6 +37,7 @@ def test_an_html_row_never_spans_the_start_of_another_row() -> None:
         pytest.param("password " + "--a" * (N // 3) + "=", id="inline-double-dashes"),
         # Five times longer: this one was "only" ~20 s at N.
         pytest.param("a-" * (5 * N // 2) + " ://x", id="url-scheme-run"),
+        pytest.param("x = 'pw'; " + "a.b" * (5 * N // 3) + " 'x'(", id="call-dotted-run"),
     ],
 )
 def test_long_adversarial_lines_are_redacted_in_linear_work(text: str) -> None:
@@ -53,6 +54,8 @@ def test_long_adversarial_lines_are_redacted_in_linear_work(text: str) -> None:
         ("foo--password=hunter2x", "hunter2x"),
         ("x-redis://:pw1234@h:6379", "pw1234"),
         ("git+ssh://u:pw1234@h/x", "pw1234"),
+        ("smtplib.SMTP('smtp.x.com').login('me@x.com', 'Hunter2pw')", "Hunter2pw"),
+        ("ldap.initialize(uri).simple_bind_s('cn=admin', 'Hunter2pw')", "Hunter2pw"),
     ],
 )
 def test_dashed_names_and_schemes_are_still_read_whole(text: str, secret: str) -> None:

@@ -22,6 +22,7 @@ const cases: Record<string, string> = {
   "a long dashed name": `password ${"a-".repeat(N / 2)}=`,
   "double dashes": `password ${"--a".repeat(N / 3)}=`,
   "a long url scheme run": `${"a-".repeat(N / 2)} ://x`,
+  "a long dotted run before a call": `x = 'pw'; ${"a.b".repeat(N / 3)} 'x'(`,
 };
 for (const [name, text] of Object.entries(cases)) {
   test(`a long adversarial line is redacted: ${name}`, () => {
@@ -39,6 +40,7 @@ test("the rules changed for this still hide what they hid", () => {
     ["x-api-key: Zq8wL3vN7pX2kR", "Zq8wL3vN7pX2kR"],
     ["foo--password=hunter2x", "hunter2x"],
     ["x-redis://:pw1234@h:6379", "pw1234"],
+    ["smtplib.SMTP('smtp.x.com').login('me@x.com', 'Hunter2pw')", "Hunter2pw"],
   ]) {
     assert.equal(redactText(text).text.includes(secret), false, text);
   }

@@ -554,7 +554,13 @@ STRING_LITERAL = r"(['\"])((?:(?!\1)[^\\\n]|\\.){0,2000})\1"
 # "pw")``, ``os.putenv("DB_PASSWORD", "pw")``, ``["--password", "pw"]``. A call, a bare
 # tuple or a list without nested brackets; groups: 1 the callee (maybe empty), 2 "(" or
 # "[" (a list or an index: only the pair rule applies), 3 the arguments.
-CALL_ARGUMENTS = r"(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_.]*)?([(\[])([^()\[\]\n]{1,2000})(?=[)\]])"
+# The callee starts a dotted name, or follows the "." of a call's result
+# (``SMTP(h).login(u, pw)``): started after every "." of a long ``a.b.c…`` it read
+# to the end each time, quadratic.
+CALL_ARGUMENTS = (
+    r"(?<![A-Za-z0-9_])(?<![A-Za-z0-9_]\.)([A-Za-z_][A-Za-z0-9_.]*)?([(\[])"
+    r"([^()\[\]\n]{1,2000})(?=[)\]])"
+)
 # After a literal naming a secret, a literal like this is one more name when 3+ literals
 # stand together (``["user", "password", "email"]``, a list of columns), not its value.
 NAME_LIKE_VALUE = r"^[a-z_][a-z0-9_]*$"
