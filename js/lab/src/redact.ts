@@ -168,7 +168,15 @@ export function keepsUnquoted(value: string, constant: boolean, name = "", sep =
   if (constant) return false;
   if (CODE_VALUE.test(value) || SHORT_NAME.test(value)) return true;
   if (sep.includes(":") && !sep.includes("=") && TYPE_VALUE.test(value)) return true;
-  return name !== "" && value.replace(/[,;]+$/, "") === (name.split(".").pop() ?? name);
+  return name !== "" && trimEndOf(value, ",;") === (name.split(".").pop() ?? name);
+}
+
+/** `text` without the characters of `chars` at its end (Python's rstrip). `/[,;]+$/`
+ * backtracked from every run of them: 80,000 ";" before ":x" took 2.4 s. */
+function trimEndOf(text: string, chars: string): string {
+  let end = text.length;
+  while (end > 0 && chars.includes(text[end - 1])) end -= 1;
+  return text.slice(0, end);
 }
 
 /** True for environment variables whose values are harmless (PATH, HOME, ...). */

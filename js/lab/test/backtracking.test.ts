@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { RULES } from "../src/redaction-rules.generated";
-import { redactText } from "../src/redact";
+import { keepsUnquoted, redactText } from "../src/redact";
 
 const N = 200_000;
 
@@ -23,12 +23,18 @@ const cases: Record<string, string> = {
   "double dashes": `password ${"--a".repeat(N / 3)}=`,
   "a long url scheme run": `${"a-".repeat(N / 2)} ://x`,
   "a long dotted run before a call": `x = 'pw'; ${"a.b".repeat(N / 3)} 'x'(`,
+  "a long run of semicolons in a value": `password: ${";".repeat(N)}:x`,
 };
 for (const [name, text] of Object.entries(cases)) {
   test(`a long adversarial line is redacted: ${name}`, () => {
     assert.ok(redactText(text).text.length > 0);
   });
 }
+
+test("a value that is its own name with trailing commas or semicolons is still kept", () => {
+  assert.equal(keepsUnquoted("token,;", false, "cfg.token"), true);
+  assert.equal(keepsUnquoted("token;x", false, "token"), false);
+});
 
 test("the rules changed for this still hide what they hid", () => {
   assert.equal(redactText("env: DB_PASSWORD=Zq8wL3vN7pX2").text.includes("Zq8wL3vN7pX2"), false);
