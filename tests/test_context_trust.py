@@ -481,6 +481,26 @@ def test_literals_passed_by_position_to_the_users_secret_parameters_are_hidden()
     assert calls == []
 
 
+def test_dataclass_fields_keyed_by_a_non_string_are_not_turned_into_text() -> None:
+    """A class whose ``__dataclass_fields__`` has a key that is not a str: its names are
+    unknown, and the key's ``__str__`` (user code) is never called."""
+    from jupyter_chatkit.kernel.signatures import hide_positional_secrets, parameter_names
+
+    calls: list[str] = []
+
+    class Key:
+        def __str__(self) -> str:
+            calls.append("str")
+            return "password"
+
+    class Odd:
+        __dataclass_fields__ = {"user": None, Key(): None}
+
+    assert parameter_names(Odd) == ()
+    hide_positional_secrets('Odd("ada", "Qz7b1")', {"Odd": Odd})
+    assert calls == []
+
+
 def test_a_saved_cell_whose_last_line_names_a_secret_has_its_output_hidden(
     tmp_path: Path,
 ) -> None:

@@ -47,7 +47,9 @@ def parameter_names(obj: Any) -> tuple[str, ...]:
         return _MISSING_NAMES
     fields = class_attr(obj, "__dataclass_fields__")
     if type(fields) is dict:
-        return tuple(str(k) for k in fields)
+        # Keys are read as they are: str() of a key that is not a str is user code.
+        keys = tuple(fields)
+        return keys if all(type(k) is str for k in keys) else _MISSING_NAMES
     named = class_attr(obj, "_fields")
     if type(named) is tuple and all(type(f) is str for f in named):
         return named
