@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +20,7 @@ from chatkit.types import (
 
 from jupyter_chatkit.assistant.server import NotebookAssistant, StreamResult
 from jupyter_chatkit.settings import Settings
-from jupyter_chatkit.store import SQLStore
+from jupyter_chatkit.store import SQLStore, open_store
 
 from .chatkit_helpers import (
     ALICE,
@@ -302,3 +304,21 @@ async def test_another_user_asking_for_the_thread_leaves_its_model_title_owed(
     status, thread = await json_call(assistant, req("threads.get_by_id", thread_id=thread_id))
     assert status == 200 and thread["title"] == "Regional sales plot"
     model.assert_complete()
+
+
+@pytest.mark.asyncio
+async def test_a_thread_that_could_not_be_saved_is_owed_no_title(tmp_path: Path) -> None:
+    """The store failing to save a new thread leaves no model title owed (nothing would
+    ever take it: the entry and the message it holds would stay for good)."""
+    path = tmp_path / "chat.sqlite3"
+    store = await open_store(f"sqlite:///{path}")
+    try:
+        with sqlite3.connect(path) as db:
+            db.execute("DROP TABLE items")
+        model = ScriptedModel([])
+        assistant = make_assistant(store, model, title_threads="model")
+        events = await stream(assistant, req("threads.create", input=user_input("plot the sales")))
+        assert [e.type for e in events] == ["error"]
+        assert len(assistant.titles) == 0
+    finally:
+        await store.close()

@@ -109,6 +109,10 @@ class PendingTitles:
         ``write`` makes."""
         self._due[thread_id] = _Due(local, write, owner)
 
+    def __len__(self) -> int:
+        """How many titles are owed."""
+        return len(self._due)
+
     def due(self, thread_id: str) -> bool:
         """True while ``thread_id`` still waits for its model title."""
         return thread_id in self._due

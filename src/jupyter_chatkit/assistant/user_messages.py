@@ -52,10 +52,12 @@ async def create_thread(
         # (the stream closed, so no later thread.updated arrives) still shows it.
         # A model title replaces it when written (_owe_model_title).
         thread.title = local_title(message)
-        server._owe_model_title(thread.id, thread.title, message, context)
     stored = await server.sql_store.create_thread_with_item(
         ThreadMetadata(**thread.model_dump()), message, context
     )
+    if thread.title is not None:
+        # Owed only once the thread exists: a failed create leaves nothing behind.
+        server._owe_model_title(thread.id, thread.title, message, context)
     yield ThreadCreatedEvent(thread=server._to_thread_response(thread))
     yield ThreadItemDoneEvent(item=message)
     if stored is not None:
