@@ -24,9 +24,10 @@ from chatkit.types import (
     ThreadsAddUserMessageReq,
     ThreadsCreateReq,
     ThreadStreamEvent,
+    UserMessageItem,
 )
 
-from .history import first_turn_history, page_history
+from .history import History, first_turn_history, page_history
 from .titles import local_title
 
 if TYPE_CHECKING:
@@ -60,16 +61,12 @@ async def create_thread(
         server._owe_model_title(thread.id, thread.title, message, context)
     yield ThreadCreatedEvent(thread=server._to_thread_response(thread))
     yield ThreadItemDoneEvent(item=message)
+    history = None
     if stored is not None:
         max_items, max_tokens = server._history_limits()
-        server._histories[thread.id] = first_turn_history(stored, max_items, max_tokens)
-    try:
-        async for event in server._process_events(
-            thread, context, lambda: server.respond(thread, message, context)
-        ):
-            yield event
-    finally:
-        server._histories.pop(thread.id, None)
+        history = first_turn_history(stored, max_items, max_tokens)
+    async for event in _respond(server, thread, message, history, context):
+        yield event
 
 
 async def add_user_message(
@@ -88,7 +85,21 @@ async def add_user_message(
         thread.id, message, max(1, max_items), context
     )
     yield ThreadItemDoneEvent(item=message)
-    server._histories[thread.id] = page_history(page, max_items, max_tokens)
+    history = page_history(page, max_items, max_tokens)
+    async for event in _respond(server, thread, message, history, context):
+        yield event
+
+
+async def _respond(
+    server: NotebookAssistant,
+    thread: ThreadMetadata,
+    message: UserMessageItem,
+    history: History | None,
+    context: RequestContext,
+) -> AsyncGenerator[ThreadStreamEvent, None]:
+    """The turn's answer, with ``history`` (read with the message) handed to respond()."""
+    if history is not None:
+        server._histories[thread.id] = history
     try:
         async for event in server._process_events(
             thread, context, lambda: server.respond(thread, message, context)
