@@ -322,3 +322,27 @@ async def test_a_thread_that_could_not_be_saved_is_owed_no_title(tmp_path: Path)
         assert len(assistant.titles) == 0
     finally:
         await store.close()
+
+
+@pytest.mark.asyncio
+async def test_a_failed_first_turn_writes_its_model_title_unasked(sqlite_store: SQLStore) -> None:
+    """A first turn that fails writes its owed title in the background: a client that
+    never asks for the thread again still finds it titled, and nothing stays owed."""
+    model = ScriptedModel(
+        [
+            ModelStep(error=RuntimeError("the provider fell over")),
+            ModelStep(output=[assistant_message("Regional sales plot.", item_id="t1")]),
+        ]
+    )
+    assistant = make_assistant(sqlite_store, model, title_threads="model", max_retries=0)
+    events = await stream(assistant, req("threads.create", input=user_input("plot the sales")))
+    assert any(e.type == "error" for e in events)
+    thread_id = next(e.thread.id for e in events if isinstance(e, ThreadCreatedEvent))
+    for _ in range(1000):  # the writer runs on this loop: let it, until nothing is owed
+        if not assistant.titles.due(thread_id):
+            break
+        await asyncio.sleep(0.01)
+    assert len(assistant.titles) == 0
+    thread = await sqlite_store.load_thread(thread_id, ALICE)
+    assert thread.title == "Regional sales plot"
+    model.assert_complete()

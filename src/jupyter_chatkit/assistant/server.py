@@ -425,10 +425,16 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             thread=thread, store=store, request_context=context
         )
         run = run_agent(self, choice.agent, agent_input, agent_context, history)
-        # Closed here when the client goes away, so the run is stopped at once.
-        async with contextlib.aclosing(run) as events:
-            async for event in events:
-                yield event
+        try:
+            # Closed here when the client goes away, so the run is stopped at once.
+            async with contextlib.aclosing(run) as events:
+                async for event in events:
+                    yield event
+        except Exception:
+            # A failed turn: a model title still owed is written in the background now
+            # (the client may never ask for the thread, and the entry holds the message).
+            self.titles.write_later(thread.id, self.store, context)
+            raise
 
         # Title after the first real answer; not while a client tool call is pending,
         # since the client waits for this stream to end before running the tool.
