@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from agents import Agent, FunctionTool, ModelSettings, StopAtTools, Tool
@@ -172,15 +174,12 @@ def _fast_dump_compatible() -> None:
     float, bool or None the result is the same as the SDK's branch for it; any other
     node goes through the SDK's own function. Nothing when the SDK has no such function.
     """
-    try:
-        from agents.util import _json
-    except ImportError:  # pragma: no cover - depends on the SDK version
-        return
-    original = getattr(_json, "_to_dump_compatible_internal", None)
-    if original is None or getattr(original, "plain_types_first", False):
-        return
-    fast = _plain_dump_compatible(original)
-    _json._to_dump_compatible_internal = fast
+    _wrap_sdk_function(
+        "agents.util._json",
+        "_to_dump_compatible_internal",
+        "plain_types_first",
+        _plain_dump_compatible,
+    )
 
 
 def _fast_input_clone() -> None:
@@ -194,14 +193,26 @@ def _fast_input_clone() -> None:
     in C. Anything else is deep-copied as before. Nothing when the SDK has no such
     function.
     """
+    _wrap_sdk_function(
+        "agents.run_state", "_clone_original_input", "plain_json_by_pickle", _pickled_clone
+    )
+
+
+def _wrap_sdk_function(module: str, name: str, marker: str, wrap: Callable[[Any], Any]) -> None:
+    """Replace openai-agents' private ``module.name`` by ``wrap(original)``, once: the
+    replacement carries the attribute ``marker`` and ``original``. Nothing when the SDK
+    has no such module or function (another version)."""
     try:
-        from agents import run_state
+        target = importlib.import_module(module)
     except ImportError:  # pragma: no cover - depends on the SDK version
         return
-    original = getattr(run_state, "_clone_original_input", None)
-    if original is None or getattr(original, "plain_json_by_pickle", False):
+    original = getattr(target, name, None)
+    if original is None or getattr(original, marker, False):
         return
-    run_state._clone_original_input = _pickled_clone(original)
+    replacement = wrap(original)
+    setattr(replacement, marker, True)
+    replacement.original = original
+    setattr(target, name, replacement)
 
 
 def _pickled_clone(original: Any) -> Any:
@@ -215,8 +226,6 @@ def _pickled_clone(original: Any) -> Any:
             return pickle.loads(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
         return original(value)
 
-    clone.plain_json_by_pickle = True  # type: ignore[attr-defined]
-    clone.original = original  # type: ignore[attr-defined]
     return clone
 
 
@@ -237,8 +246,6 @@ def _plain_dump_compatible(original: Any) -> Any:
         # Anything else as the SDK does it (its children come back here).
         return original(obj)
 
-    dump_compatible.plain_types_first = True  # type: ignore[attr-defined]
-    dump_compatible.original = original  # type: ignore[attr-defined]
     return dump_compatible
 
 
@@ -246,13 +253,16 @@ def _cache_identity_signatures() -> None:
     """Make openai-agents' ``_agent_identity_signature`` keep the signature of a shared
     agent; any other agent's is computed as before. Nothing when the SDK has no such
     function (another version)."""
-    try:
-        from agents import _run_state_agent_identity as identity
-    except ImportError:  # pragma: no cover - depends on the SDK version
-        return
-    original = getattr(identity, "_agent_identity_signature", None)
-    if original is None or getattr(original, "shared_agents_cached", False):
-        return
+    _wrap_sdk_function(
+        "agents._run_state_agent_identity",
+        "_agent_identity_signature",
+        "shared_agents_cached",
+        _kept_signature,
+    )
+
+
+def _kept_signature(original: Any) -> Any:
+    """``original`` (the SDK's identity signature) kept on a shared agent."""
 
     def signature(agent: Any) -> str:
         values = getattr(agent, "__dict__", None)
@@ -263,8 +273,7 @@ def _cache_identity_signatures() -> None:
             kept = values[_SIGNATURE] = original(agent)  # type: ignore[index]
         return str(kept)
 
-    signature.shared_agents_cached = True  # type: ignore[attr-defined]
-    identity._agent_identity_signature = signature
+    return signature
 
 
 def build_agent(settings: Settings, *, mode: str = "ask") -> Agent[AgentContext[Any]]:
