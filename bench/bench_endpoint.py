@@ -51,6 +51,7 @@ import sys
 import tempfile
 import textwrap
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -285,6 +286,19 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def stop_processes(procs: Iterable[subprocess.Popen[Any]], within: float = 10) -> None:
+    """Terminate ``procs`` together, then wait for each (killed if it will not stop)."""
+    procs = list(procs)
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(within)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(within)
 
 
 def start_processes(tmp: str) -> tuple[dict[str, str], list[subprocess.Popen[str]]]:
@@ -560,14 +574,7 @@ def main_cpu(rounds: int, batch: int, baseline_src: str | None) -> None:
 
             asyncio.run(run())
         finally:
-            for proc in procs:
-                proc.terminate()
-            for proc in procs:
-                try:
-                    proc.wait(10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(10)
+            stop_processes(procs)
 
 
 def main(quick: bool, streams_only: bool = False, rounds_of_streams: int = 5) -> None:
@@ -580,14 +587,7 @@ def main(quick: bool, streams_only: bool = False, rounds_of_streams: int = 5) ->
             else:
                 asyncio.run(run(urls, rounds))
         finally:
-            for proc in procs:
-                proc.terminate()
-            for proc in procs:
-                try:
-                    proc.wait(10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(10)
+            stop_processes(procs)
 
 
 async def run(urls: dict[str, str], rounds: int) -> None:

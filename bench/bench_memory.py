@@ -40,7 +40,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_endpoint import TOKEN, free_port, jupyter_server_argv, rss_mb  # noqa: E402
+from bench_endpoint import (  # noqa: E402
+    TOKEN,
+    free_port,
+    jupyter_server_argv,
+    rss_mb,
+    stop_processes,
+)
 
 # Import groups in the order the background build meets them.
 IMPORT_STEPS: list[tuple[str, str]] = [
@@ -219,14 +225,7 @@ def idle_memory(compare: Path | None = None) -> None:
             time.sleep(2.0)  # let the warm-up's last allocations settle
             figures = {name: settled_rss(proc.pid) for name, proc, _ in procs}
         finally:
-            for _, proc, _ in procs:
-                proc.terminate()
-            for _, proc, _ in procs:
-                try:
-                    proc.wait(15)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(15)
+            stop_processes((proc for _, proc, _ in procs), within=15)
     bare_mb = figures.pop("bare")
     print("1. idle memory added (RSS once the background build is done, target <= 70 MB)")
     print(f"   bare jupyter server {bare_mb:6.1f} MB")
