@@ -404,12 +404,9 @@ def defer_package(
     """
     if name in sys.modules:
         return False
-    # Found without importing anything (a parent's import runs its __init__).
-    spec = _find_without_import(name)
-    if spec is None or spec.loader is None or spec.submodule_search_locations is None:
+    spec = _package_to_defer(name)
+    if spec is None:
         return False
-    if _FINDER not in sys.meta_path:
-        sys.meta_path.insert(0, _FINDER)
     if "." in name:
         # Deferred when it is first imported, after its parent (a Jupyter server's
         # start must not wait for that import).
@@ -435,16 +432,23 @@ def defer_reexport_tree(name: str) -> bool:
     Nothing is read or imported now. False when ``name`` is not a subpackage, is
     imported already, or is not installed.
     """
-    if "." not in name or name in sys.modules:
+    if "." not in name or name in sys.modules or _package_to_defer(name) is None:
         return False
-    spec = _find_without_import(name)
-    if spec is None or spec.loader is None or spec.submodule_search_locations is None:
-        return False
-    if _FINDER not in sys.meta_path:
-        sys.meta_path.insert(0, _FINDER)
     with _CLAIM:
         _PENDING.setdefault(name, (ANY_SUBMODULE, None))
     return True
+
+
+def _package_to_defer(name: str) -> ModuleSpec | None:
+    """The spec of installed package ``name``, found without importing anything (a
+    parent's import runs its __init__), with the deferring finder installed; None if
+    ``name`` is not an installed package."""
+    spec = _find_without_import(name)
+    if spec is None or spec.loader is None or spec.submodule_search_locations is None:
+        return None
+    if _FINDER not in sys.meta_path:
+        sys.meta_path.insert(0, _FINDER)
+    return spec
 
 
 def _find_without_import(name: str) -> ModuleSpec | None:
