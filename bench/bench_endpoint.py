@@ -139,14 +139,10 @@ async def first_delta_over_http(client: httpx.AsyncClient, url: str, body: bytes
     return first
 
 
-async def first_delta_raw(url: str, body: bytes) -> float:
-    """:func:`first_delta_over_http` on a plain socket, so the client costs little CPU.
-
-    One connection per request (``Connection: close``: the stream ends with it); only
-    the status line and the bytes ``text_delta`` / an error event are looked for.
-    """
+async def raw_post(url: str, body: bytes) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    """A connection to ``url`` with the JSON ``body`` POSTed on it (token auth, the
+    connection closes after the answer); the answer is the caller's to read."""
     parts = urlsplit(url)
-    start = time.perf_counter()
     reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
     writer.write(
         (
@@ -156,6 +152,17 @@ async def first_delta_raw(url: str, body: bytes) -> float:
         ).encode()
         + body
     )
+    return reader, writer
+
+
+async def first_delta_raw(url: str, body: bytes) -> float:
+    """:func:`first_delta_over_http` on a plain socket, so the client costs little CPU.
+
+    One connection per request (``Connection: close``: the stream ends with it); only
+    the status line and the bytes ``text_delta`` / an error event are looked for.
+    """
+    start = time.perf_counter()
+    reader, writer = await raw_post(url, body)
     first: float | None = None
     status = tail = b""
     error = False
@@ -301,22 +308,28 @@ def stop_processes(procs: Iterable[subprocess.Popen[Any]], within: float = 10) -
             proc.wait(within)
 
 
-def start_processes(tmp: str) -> tuple[dict[str, str], list[subprocess.Popen[str]]]:
-    """The fake LLM, the Jupyter server and the raw SSE baseline, each in its own process."""
-    llm_port, port, raw_port, bare_port = free_port(), free_port(), free_port(), free_port()
-    llm_url = f"http://127.0.0.1:{llm_port}"
-    store_url = f"sqlite:///{tmp}/chat.sqlite3"
-    env = {
+def server_env(llm_url: str, store_url: str, home: str) -> dict[str, str]:
+    """The environment of a benchmarked Jupyter server: chat completions against the
+    fake LLM at ``llm_url``, the store at ``store_url``, Jupyter's dirs under ``home``."""
+    return {
         **os.environ,
         "OPENAI_BASE_URL": f"{llm_url}/v1",
         "OPENAI_API_KEY": "sk-bench",
         "JUPYTER_CHATKIT_MODEL": "fake-model",
         "JUPYTER_CHATKIT_API": "chat_completions",
         "JUPYTER_CHATKIT_STORE_URL": store_url,
-        "JUPYTER_CONFIG_DIR": f"{tmp}/config",
-        "JUPYTER_DATA_DIR": f"{tmp}/data",
-        "JUPYTER_RUNTIME_DIR": f"{tmp}/runtime",
+        "JUPYTER_CONFIG_DIR": f"{home}/config",
+        "JUPYTER_DATA_DIR": f"{home}/data",
+        "JUPYTER_RUNTIME_DIR": f"{home}/runtime",
     }
+
+
+def start_processes(tmp: str) -> tuple[dict[str, str], list[subprocess.Popen[str]]]:
+    """The fake LLM, the Jupyter server and the raw SSE baseline, each in its own process."""
+    llm_port, port, raw_port, bare_port = free_port(), free_port(), free_port(), free_port()
+    llm_url = f"http://127.0.0.1:{llm_port}"
+    store_url = f"sqlite:///{tmp}/chat.sqlite3"
+    env = server_env(llm_url, store_url, tmp)
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "text": True}
     procs = [
         subprocess.Popen(
@@ -433,16 +446,7 @@ def follow_up_body(thread_id: str, text: str) -> bytes:
 async def raw_stream(url: str, body: bytes) -> bytes:
     """The whole SSE answer to ``body`` on a plain socket (see :func:`first_delta_raw`);
     raises if it is not a 200 stream with a text delta and no error event."""
-    parts = urlsplit(url)
-    reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
-    writer.write(
-        (
-            f"POST {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
-            f"Authorization: token {TOKEN}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
-        ).encode()
-        + body
-    )
+    reader, writer = await raw_post(url, body)
     try:
         data = await reader.read()
     finally:
@@ -543,17 +547,7 @@ def main_cpu(rounds: int, batch: int, baseline_src: str | None) -> None:
         try:
             for name, src in sources.items():
                 port = free_port()
-                env = {
-                    **os.environ,
-                    "OPENAI_BASE_URL": f"{llm_url}/v1",
-                    "OPENAI_API_KEY": "sk-bench",
-                    "JUPYTER_CHATKIT_MODEL": "fake-model",
-                    "JUPYTER_CHATKIT_API": "chat_completions",
-                    "JUPYTER_CHATKIT_STORE_URL": f"sqlite:///{tmp}/{name}.sqlite3",
-                    "JUPYTER_CONFIG_DIR": f"{tmp}/{name}/config",
-                    "JUPYTER_DATA_DIR": f"{tmp}/{name}/data",
-                    "JUPYTER_RUNTIME_DIR": f"{tmp}/{name}/runtime",
-                }
+                env = server_env(llm_url, f"sqlite:///{tmp}/{name}.sqlite3", f"{tmp}/{name}")
                 if src:
                     env["PYTHONPATH"] = os.pathsep.join(filter(None, [src, env.get("PYTHONPATH")]))
                 proc = subprocess.Popen(

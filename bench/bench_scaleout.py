@@ -42,6 +42,7 @@ from bench.bench_endpoint import (  # noqa: E402
     free_port,
     jupyter_server_argv,
     pct,
+    server_env,
     wait_until_up,
 )
 from tests.fixtures.postgres import find_postgres_bin  # noqa: E402
@@ -98,20 +99,8 @@ def postgres_cluster() -> Iterator[str]:
 
 def start_server(tmp: str, name: str, llm_url: str, store_url: str) -> tuple[str, Any]:
     """One Jupyter server with the extension on ``store_url``; (its chatkit URL, process)."""
-    import os
-
     port = free_port()
-    env = {
-        **os.environ,
-        "OPENAI_BASE_URL": f"{llm_url}/v1",
-        "OPENAI_API_KEY": "sk-bench",
-        "JUPYTER_CHATKIT_MODEL": "fake-model",
-        "JUPYTER_CHATKIT_API": "chat_completions",
-        "JUPYTER_CHATKIT_STORE_URL": store_url,
-        "JUPYTER_CONFIG_DIR": f"{tmp}/{name}/config",
-        "JUPYTER_DATA_DIR": f"{tmp}/{name}/data",
-        "JUPYTER_RUNTIME_DIR": f"{tmp}/{name}/runtime",
-    }
+    env = server_env(llm_url, store_url, f"{tmp}/{name}")
     proc = subprocess.Popen(
         jupyter_server_argv(port, tmp),
         env=env,
