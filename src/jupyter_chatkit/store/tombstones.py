@@ -10,8 +10,10 @@ Each function runs inside its caller's write transaction (see :class:`.onehop.On
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
-from sqlalchemy.engine import Connection
+from typing import Any
+
+from sqlalchemy import Table, delete, select
+from sqlalchemy.engine import Connection, Row
 
 from .engine import Dialect, dialect_insert
 from .schema import item_tombstones, items, thread_tombstones, threads
@@ -30,15 +32,7 @@ def delete_thread_rows(conn: Connection, dialect: Dialect, thread_id: str, user_
     ).one_or_none()
     if row is None:
         raise thread_not_found(thread_id)
-    tombstone = dialect_insert(dialect, thread_tombstones).values(
-        user_id=user_id, thread_id=thread_id, created_us=row.created_us, seq=row.seq
-    )
-    conn.execute(
-        tombstone.on_conflict_do_update(
-            index_elements=[thread_tombstones.c.user_id, thread_tombstones.c.thread_id],
-            set_={"created_us": row.created_us, "seq": row.seq},
-        )
-    )
+    _tombstone(conn, dialect, thread_tombstones, {"user_id": user_id, "thread_id": thread_id}, row)
     # Items (and through them feedback), item tombstones and attachments go by
     # ON DELETE CASCADE.
     conn.execute(delete(threads).where(threads.c.id == thread_id, threads.c.user_id == user_id))
@@ -61,19 +55,23 @@ def delete_item_rows(
     ).one_or_none()
     if row is None:
         return
-    tombstone = dialect_insert(dialect, item_tombstones).values(
-        thread_id=thread_id, item_id=item_id, created_us=row.created_us, seq=row.seq
-    )
-    conn.execute(
-        tombstone.on_conflict_do_update(
-            index_elements=[item_tombstones.c.thread_id, item_tombstones.c.item_id],
-            set_={"created_us": row.created_us, "seq": row.seq},
-        )
-    )
+    _tombstone(conn, dialect, item_tombstones, {"thread_id": thread_id, "item_id": item_id}, row)
     conn.execute(
         delete(items).where(
             items.c.thread_id == thread_id,
             items.c.id == item_id,
             items.c.user_id == user_id,
         )
+    )
+
+
+def _tombstone(
+    conn: Connection, dialect: Dialect, table: Table, key: dict[str, str], row: Row[Any, Any]
+) -> None:
+    """Record where the deleted row ``key`` of ``table`` stood (its ``created_us`` and
+    ``seq``), replacing an older tombstone of the same key."""
+    place = {"created_us": row.created_us, "seq": row.seq}
+    tombstone = dialect_insert(dialect, table).values(**key, **place)
+    conn.execute(
+        tombstone.on_conflict_do_update(index_elements=[table.c[k] for k in key], set_=place)
     )
