@@ -19,6 +19,7 @@ from chatkit.types import (
     WidgetItem,
 )
 
+from jupyter_chatkit.assistant.server import NotebookAssistant
 from jupyter_chatkit.store import SQLStore
 
 from .chatkit_helpers import ALICE, json_call, make_assistant, req, stream, user_input
@@ -28,12 +29,37 @@ def said(text: str, item_id: str) -> ModelStep:
     return ModelStep(output=[assistant_message(text, item_id=item_id)])
 
 
+async def start_thread(
+    assistant: NotebookAssistant, store: SQLStore, message: dict[str, Any]
+) -> tuple[str, list[Any]]:
+    """A new thread opened with ``message``: its id and its stored items, oldest first."""
+    events = await stream(assistant, req("threads.create", input=message))
+    thread_id = next(e.thread.id for e in events if e.type == "thread.created")
+    return thread_id, (await store.load_thread_items(thread_id, None, 50, "asc", ALICE)).data
+
+
+async def edit(assistant: NotebookAssistant, thread_id: str, item_id: str, text: str) -> list[Any]:
+    """The events of editing message ``item_id`` of ``thread_id`` to ``text`` (re-sent)."""
+    action = {"type": "message.edit", "payload": {"item_id": item_id, "text": text}}
+    return await stream(
+        assistant, req("threads.custom_action", thread_id=thread_id, item_id=None, action=action)
+    )
+
+
+def edited_message(events: list[Any]) -> UserMessageItem:
+    """The re-sent user message among an edit's events."""
+    return next(
+        e.item
+        for e in events
+        if isinstance(e, ThreadItemDoneEvent) and isinstance(e.item, UserMessageItem)
+    )
+
+
 @pytest.mark.asyncio
 async def test_editing_an_earlier_message_replaces_it_and_what_followed(store: SQLStore) -> None:
     model = ScriptedModel([said("One.", "m1"), said("Two.", "m2"), said("Edited answer.", "m3")])
     assistant = make_assistant(store, model)
-    first = await stream(assistant, req("threads.create", input=user_input("first question")))
-    thread_id = next(e.thread.id for e in first if e.type == "thread.created")
+    thread_id, _ = await start_thread(assistant, store, user_input("first question"))
     await stream(
         assistant,
         req("threads.add_user_message", thread_id=thread_id, input=user_input("second")),
@@ -42,10 +68,7 @@ async def test_editing_an_earlier_message_replaces_it_and_what_followed(store: S
     first_msg = items[0]
     assert isinstance(first_msg, UserMessageItem)
 
-    action = {"type": "message.edit", "payload": {"item_id": first_msg.id, "text": "better"}}
-    events = await stream(
-        assistant, req("threads.custom_action", thread_id=thread_id, item_id=None, action=action)
-    )
+    events = await edit(assistant, thread_id, first_msg.id, "better")
     removed = {e.item_id for e in events if isinstance(e, ThreadItemRemovedEvent)}
     assert removed == {i.id for i in items}
     kept = (await store.load_thread_items(thread_id, None, 50, "asc", ALICE)).data
@@ -151,19 +174,8 @@ async def test_an_edit_keeps_the_context_chips_and_the_mentions_it_still_names(
         {"type": "input_tag", "id": "var:sales", "text": "sales", "data": {"content": "s"}},
         {"type": "input_tag", "id": "cell:3", "text": "cell 3", "data": chip, "interactive": True},
     ]
-    first = await stream(assistant, req("threads.create", input=message))
-    thread_id = next(e.thread.id for e in first if e.type == "thread.created")
-    original = (await store.load_thread_items(thread_id, None, 50, "asc", ALICE)).data[0]
-
-    action = {"type": "message.edit", "payload": {"item_id": original.id, "text": "bar plot df"}}
-    events = await stream(
-        assistant, req("threads.custom_action", thread_id=thread_id, item_id=None, action=action)
-    )
-    edited = next(
-        e.item
-        for e in events
-        if isinstance(e, ThreadItemDoneEvent) and isinstance(e.item, UserMessageItem)
-    )
+    thread_id, items = await start_thread(assistant, store, message)
+    edited = edited_message(await edit(assistant, thread_id, items[0].id, "bar plot df"))
     assert [(p.type, p.text) for p in edited.content] == [
         ("input_text", "bar plot df"),
         ("input_tag", "df"),
@@ -182,40 +194,28 @@ async def test_editing_the_first_message_renames_a_conversation_named_after_it(
     model = ScriptedModel([said(f"A{n}.", f"m{n}") for n in range(7)])
     assistant = make_assistant(store, model, title_threads="local")
 
-    async def edit(thread_id: str, item_id: str, text: str) -> list[Any]:
-        action = {"type": "message.edit", "payload": {"item_id": item_id, "text": text}}
-        return await stream(
-            assistant,
-            req("threads.custom_action", thread_id=thread_id, item_id=None, action=action),
-        )
-
-    async def start(text: str) -> tuple[str, list[Any]]:
-        events = await stream(assistant, req("threads.create", input=user_input(text)))
-        thread_id = next(e.thread.id for e in events if e.type == "thread.created")
-        return thread_id, (await store.load_thread_items(thread_id, None, 50, "asc", ALICE)).data
-
-    thread_id, items = await start("plot the sales")
-    events = await edit(thread_id, items[0].id, "plot the revenue by region")
+    thread_id, items = await start_thread(assistant, store, user_input("plot the sales"))
+    events = await edit(assistant, thread_id, items[0].id, "plot the revenue by region")
     assert [e.thread.title for e in events if isinstance(e, ThreadUpdatedEvent)] == [
         "plot the revenue by region"
     ]
     assert (await store.load_thread(thread_id, ALICE)).title == "plot the revenue by region"
 
     # Renamed by the person: their name stays.
-    thread_id, items = await start("plot the sales")
+    thread_id, items = await start_thread(assistant, store, user_input("plot the sales"))
     await json_call(assistant, req("threads.update", thread_id=thread_id, title="Sales"))
-    await edit(thread_id, items[0].id, "plot the revenue")
+    await edit(assistant, thread_id, items[0].id, "plot the revenue")
     assert (await store.load_thread(thread_id, ALICE)).title == "Sales"
 
     # A later message with the same words edited: still named after the first.
-    thread_id, _ = await start("plot the sales")
+    thread_id, _ = await start_thread(assistant, store, user_input("plot the sales"))
     await stream(
         assistant,
         req("threads.add_user_message", thread_id=thread_id, input=user_input("plot the sales")),
     )
     items = (await store.load_thread_items(thread_id, None, 50, "asc", ALICE)).data
     assert isinstance(items[-2], UserMessageItem) and items[-2].id != items[0].id
-    await edit(thread_id, items[-2].id, "and margins")
+    await edit(assistant, thread_id, items[-2].id, "and margins")
     assert (await store.load_thread(thread_id, ALICE)).title == "plot the sales"
     model.assert_complete()
 
@@ -230,18 +230,8 @@ async def test_an_edit_keeps_the_messages_attachments(store: SQLStore) -> None:
     assert status == 200
     await assistant.write_attachment(attachment["id"], b"region,qty\nnorth,7\n", ALICE)
     message = {**user_input("sum the file"), "attachments": [attachment["id"]]}
-    first = await stream(assistant, req("threads.create", input=message))
-    thread_id = next(e.thread.id for e in first if e.type == "thread.created")
-    original = (await store.load_thread_items(thread_id, None, 50, "asc", ALICE)).data[0]
-    action = {"type": "message.edit", "payload": {"item_id": original.id, "text": "average it"}}
-    events = await stream(
-        assistant, req("threads.custom_action", thread_id=thread_id, item_id=None, action=action)
-    )
-    edited = next(
-        e.item
-        for e in events
-        if isinstance(e, ThreadItemDoneEvent) and isinstance(e.item, UserMessageItem)
-    )
+    thread_id, items = await start_thread(assistant, store, message)
+    edited = edited_message(await edit(assistant, thread_id, items[0].id, "average it"))
     assert [a.id for a in edited.attachments] == [attachment["id"]]
     # The file reached the model with the edited question.
     assert "north,7" in str(model.calls[-1].input)
