@@ -34,6 +34,13 @@ from .chatkit_helpers import (
 )
 
 
+def titled_after(first_turn: ModelStep) -> ScriptedModel:
+    """The model of a new thread: ``first_turn``, then the title call's answer."""
+    return ScriptedModel(
+        [first_turn, ModelStep(output=[assistant_message("Regional sales plot.", item_id="t1")])]
+    )
+
+
 def titles_streamed(events: list) -> list[str | None]:
     """The titles the client got: the new thread's, then each update's."""
     return [
@@ -92,12 +99,7 @@ async def test_a_first_turn_stopped_as_the_answer_starts_shows_its_title(
 
 @pytest.mark.asyncio
 async def test_model_titles_are_asked_for_after_the_answer(sqlite_store: SQLStore) -> None:
-    model = ScriptedModel(
-        [
-            ModelStep(output=[assistant_message("Sure.", item_id="m1")]),
-            ModelStep(output=[assistant_message("Regional sales plot.", item_id="t1")]),
-        ]
-    )
+    model = titled_after(ModelStep(output=[assistant_message("Sure.", item_id="m1")]))
     assistant = make_assistant(sqlite_store, model, title_threads="model")
     events = await stream(assistant, req("threads.create", input=user_input("plot the sales")))
     assert titles_streamed(events)[-1] == "Regional sales plot"
@@ -138,12 +140,7 @@ def pending_flags(events: list) -> list[bool]:
 
 @pytest.mark.asyncio
 async def test_model_titles_show_the_local_title_first(sqlite_store: SQLStore) -> None:
-    model = ScriptedModel(
-        [
-            ModelStep(output=[assistant_message("Sure.", item_id="m1")]),
-            ModelStep(output=[assistant_message("Regional sales plot.", item_id="t1")]),
-        ]
-    )
+    model = titled_after(ModelStep(output=[assistant_message("Sure.", item_id="m1")]))
     assistant = make_assistant(sqlite_store, model, title_threads="model")
     events = await stream(assistant, req("threads.create", input=user_input("plot the sales")))
     assert titles_streamed(events) == ["plot the sales", "Regional sales plot"]
@@ -196,12 +193,7 @@ async def first_turn_stopped(
 
 def stopped_then_titled(started: asyncio.Event) -> ScriptedModel:
     """An answer the person stops while the model thinks, then the title request."""
-    return ScriptedModel(
-        [
-            answer_that_waits(started),
-            ModelStep(output=[assistant_message("Regional sales plot.", item_id="t1")]),
-        ]
-    )
+    return titled_after(answer_that_waits(started))
 
 
 @pytest.mark.asyncio
@@ -245,12 +237,7 @@ async def test_asking_before_the_stop_reaches_the_server_still_gets_the_model_ti
 
 @pytest.mark.asyncio
 async def test_a_failed_first_turn_gets_its_model_title(sqlite_store: SQLStore) -> None:
-    model = ScriptedModel(
-        [
-            ModelStep(error=RuntimeError("the provider fell over")),
-            ModelStep(output=[assistant_message("Regional sales plot.", item_id="t1")]),
-        ]
-    )
+    model = titled_after(ModelStep(error=RuntimeError("the provider fell over")))
     assistant = make_assistant(sqlite_store, model, title_threads="model", max_retries=0)
     events = await stream(assistant, req("threads.create", input=user_input("plot the sales")))
     assert any(e.type == "error" for e in events)
@@ -287,12 +274,7 @@ async def test_another_user_asking_for_the_thread_leaves_its_model_title_owed(
 ) -> None:
     """Bob asking for (or renaming) Alice's thread by id is refused and changes nothing:
     no model call is made for him and Alice still gets the model's title."""
-    model = ScriptedModel(
-        [
-            ModelStep(error=RuntimeError("the provider fell over")),
-            ModelStep(output=[assistant_message("Regional sales plot.", item_id="t1")]),
-        ]
-    )
+    model = titled_after(ModelStep(error=RuntimeError("the provider fell over")))
     assistant = make_assistant(sqlite_store, model, title_threads="model", max_retries=0)
     events = await stream(assistant, req("threads.create", input=user_input("plot the sales")))
     thread_id = next(e.thread.id for e in events if isinstance(e, ThreadCreatedEvent))
@@ -328,12 +310,7 @@ async def test_a_thread_that_could_not_be_saved_is_owed_no_title(tmp_path: Path)
 async def test_a_failed_first_turn_writes_its_model_title_unasked(sqlite_store: SQLStore) -> None:
     """A first turn that fails writes its owed title in the background: a client that
     never asks for the thread again still finds it titled, and nothing stays owed."""
-    model = ScriptedModel(
-        [
-            ModelStep(error=RuntimeError("the provider fell over")),
-            ModelStep(output=[assistant_message("Regional sales plot.", item_id="t1")]),
-        ]
-    )
+    model = titled_after(ModelStep(error=RuntimeError("the provider fell over")))
     assistant = make_assistant(sqlite_store, model, title_threads="model", max_retries=0)
     events = await stream(assistant, req("threads.create", input=user_input("plot the sales")))
     assert any(e.type == "error" for e in events)
