@@ -14,11 +14,11 @@ from typing import Any
 import nbformat
 import pytest
 from jupyter_client.manager import start_new_kernel
-from nbclient import NotebookClient
 
 from jupyter_chatkit.kernel.live import ANSWER_MIME
 
 from .fixtures.fake_llm import FakeLLM, Reply, ToolCall
+from .nbrun import execute
 
 CARD = 'sales.groupby("region")["revenue"].mean()'
 SETUP = (
@@ -86,9 +86,7 @@ def test_under_nbclient_the_saved_output_is_the_final_markdown(
         nbformat.v4.new_code_cell(SETUP),
         nbformat.v4.new_code_cell("%%chat\nwhat is in sales?"),
     ]
-    NotebookClient(
-        nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
-    ).execute()
+    execute(nb, tmp_path)
     path = tmp_path / "saved.ipynb"
     nbformat.write(nb, path)
     outputs = nbformat.read(path, as_version=4).cells[1].outputs

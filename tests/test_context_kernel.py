@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-from nbclient import NotebookClient
 
 from .fixtures.fake_llm import FAKE_API_KEY, FakeLLM, Reply, ToolCall
+from .nbrun import execute
 
 DB_PASSWORD = "Tr0ub4dor-and-3"
 
@@ -53,13 +53,7 @@ def test_chat_in_a_notebook_reads_the_error_of_the_cell_before_it(
         Reply(tool_calls=[ToolCall("get_notebook_cells", {"max_cells": 500})]),
         Reply("The last row is shorter."),
     )
-    NotebookClient(
-        nb,
-        timeout=180,
-        kernel_name="python3",
-        allow_errors=True,
-        resources={"metadata": {"path": str(tmp_path)}},
-    ).execute()
+    execute(nb, tmp_path, allow_errors=True)
     assert nb.cells[2].outputs[0]["output_type"] == "error"
     assert nb.cells[3].outputs[-1]["data"]["text/plain"] == "True"
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 from .fixtures.fake_llm import FAKE_API_KEY, FakeLLM, Reply, ToolCall
+from .nbrun import execute
 
 SECRETS = {
     "frame cell": "Tr0ub4dor-frame-3",
@@ -102,13 +102,7 @@ def test_a_real_kernel_describes_hostile_values_without_running_them_and_hides_s
         ToolCall("get_active_cell", {}),
     ]
     kernel_provider.script(*(Reply(tool_calls=[c]) for c in calls), Reply("Done."))
-    NotebookClient(
-        nb,
-        timeout=180,
-        kernel_name="python3",
-        allow_errors=True,
-        resources={"metadata": {"path": str(tmp_path)}},
-    ).execute()
+    execute(nb, tmp_path, allow_errors=True)
     assert nb.cells[4].outputs[-1]["data"]["text/plain"] == "True", nb.cells[4].outputs
     assert nb.cells[1].outputs == [], nb.cells[1].outputs
     assert hooks.read_text() == ""  # no hook of the user's ran
@@ -168,13 +162,7 @@ def test_a_real_kernel_hides_secrets_passed_by_position_and_shown_by_name(
         ToolCall("get_active_cell", {}),
     ]
     kernel_provider.script(*(Reply(tool_calls=[c]) for c in calls), Reply("Done."))
-    NotebookClient(
-        nb,
-        timeout=180,
-        kernel_name="python3",
-        allow_errors=True,
-        resources={"metadata": {"path": str(tmp_path)}},
-    ).execute()
+    execute(nb, tmp_path, allow_errors=True)
     assert nb.cells[-1].outputs[-1]["data"]["text/plain"] == "True", nb.cells[-1].outputs
     # The notebook itself shows the user everything; only the model's view is redacted.
     assert s["%env output"] in json.dumps(nb.cells[2].outputs)

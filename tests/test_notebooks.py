@@ -14,9 +14,9 @@ from typing import Any
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 from .fixtures.fake_llm import FAKE_API_KEY, FakeLLM, Reply, ToolCall, use_fake_provider
+from .nbrun import execute
 
 NOTEBOOKS_DIR = Path(__file__).parents[1] / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
@@ -25,11 +25,7 @@ WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 def run(path: Path, workdir: Path) -> Any:
     """Execute a copy of the notebook in ``workdir``; nbclient fails on unexpected errors."""
-    nb = nbformat.read(path, as_version=4)
-    NotebookClient(
-        nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
-    ).execute()
-    return nb
+    return execute(nbformat.read(path, as_version=4), workdir)
 
 
 @pytest.fixture
