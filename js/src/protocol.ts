@@ -26,6 +26,7 @@ export const CLIENT_TOOLS = [
     "runs_in": "notebook",
     "label": "Reading the notebook cells…",
     "done_label": "Read the notebook cells",
+    "failed_label": "Failed to read the notebook cells",
     "read_label": "{cells}",
     "subject_arg": "",
     "subject_default": ""
@@ -42,6 +43,7 @@ export const CLIENT_TOOLS = [
     "runs_in": "notebook",
     "label": "Reading the active cell…",
     "done_label": "Read the active cell",
+    "failed_label": "Failed to read the active cell",
     "read_label": "{cells}",
     "subject_arg": "",
     "subject_default": ""
@@ -69,6 +71,7 @@ export const CLIENT_TOOLS = [
     "runs_in": "kernel",
     "label": "Reading kernel variables…",
     "done_label": "Read the kernel variables",
+    "failed_label": "Failed to read the kernel variables",
     "read_label": "variables",
     "subject_arg": "",
     "subject_default": ""
@@ -92,6 +95,7 @@ export const CLIENT_TOOLS = [
     "runs_in": "kernel",
     "label": "Inspecting {subject}…",
     "done_label": "Inspected {subject}",
+    "failed_label": "Failed to inspect {subject}",
     "read_label": "{subject}",
     "subject_arg": "name",
     "subject_default": "a variable"
@@ -130,6 +134,7 @@ export const AGENT_TOOLS = [
     "runs_in": "notebook",
     "label": "Insert a cell",
     "done_label": "Inserted a cell",
+    "failed_label": "Failed to insert a cell",
     "read_label": "",
     "subject_arg": "",
     "subject_default": ""
@@ -159,6 +164,7 @@ export const AGENT_TOOLS = [
     "runs_in": "notebook",
     "label": "Edit a cell",
     "done_label": "Edited a cell",
+    "failed_label": "Failed to edit a cell",
     "read_label": "",
     "subject_arg": "",
     "subject_default": ""
@@ -183,6 +189,7 @@ export const AGENT_TOOLS = [
     "runs_in": "notebook",
     "label": "Run a cell",
     "done_label": "Ran a cell",
+    "failed_label": "Failed to run a cell",
     "read_label": "",
     "subject_arg": "",
     "subject_default": ""

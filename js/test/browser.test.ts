@@ -235,6 +235,8 @@ test("a client tool that failed shows a failed step, not a tick (light and dark)
     assert.equal(await step.count(), 1);
     assert.equal(await step.getAttribute("data-status"), "failed");
     assert.equal(await step.locator(".jck-task-done").count(), 0);
+    // Past tense as the done label ("Read the kernel variables"), never the done label itself.
+    assert.equal(await step.locator(".jck-activity-text > span").textContent(), "Failed to read the kernel variables");
     const mark = step.getByRole("img", { name: "Failed" });
     assert.equal(await mark.count(), 1);
     assert.match((await mark.getAttribute("class")) ?? "", /jck-task-failed/);
@@ -260,6 +262,7 @@ test("a client tool that failed shows a failed step, not a tick (light and dark)
   await ask(page, "load data.csv", 1);
   assert.equal(await page.locator(".jck-log > .jck-activity").getAttribute("data-status"), "done");
   assert.equal(await page.locator(".jck-log > .jck-activity .jck-task-done").count(), 1);
+  assert.equal(await page.locator(".jck-log > .jck-activity > span").textContent(), "Read the kernel variables");
   await page.context().close();
 });
 

@@ -55,11 +55,12 @@ class ClientToolSpec:
     ``runs_in`` says who answers it: ``"kernel"`` (any front end forwards the call to the
     notebook's kernel) or ``"notebook"`` (the front end reads or edits the notebook
     itself; the ``%chat`` widget falls back to the kernel). ``label`` / ``done_label``
-    name the call while it runs and once done, ``read_label`` names what it read in the
+    name the call while it runs and once done, ``failed_label`` once it answered
+    an error (past tense, as ``done_label``), ``read_label`` names what it read in the
     answer's "Read:" line (:data:`READ_CELLS`: the cells its result lists). ``{subject}``
     in them is the ``subject_arg`` argument, or ``subject_default`` when the model did not
     give it. Empty labels: the
-    front ends say "Running <name>…" / "Ran <name>" / "<name>".
+    front ends say "Running <name>…" / "Ran <name>" / "Failed to run <name>" / "<name>".
     """
 
     name: str
@@ -68,6 +69,7 @@ class ClientToolSpec:
     runs_in: Literal["kernel", "notebook"] = "notebook"
     label: str = ""
     done_label: str = ""
+    failed_label: str = ""
     read_label: str = ""
     subject_arg: str = ""
     subject_default: str = ""
@@ -112,6 +114,7 @@ GET_NOTEBOOK_CELLS = ClientToolSpec(
     runs_in="notebook",
     label="Reading the notebook cells…",
     done_label="Read the notebook cells",
+    failed_label="Failed to read the notebook cells",
     read_label=READ_CELLS,
 )
 
@@ -126,6 +129,7 @@ GET_ACTIVE_CELL = ClientToolSpec(
     runs_in="notebook",
     label="Reading the active cell…",
     done_label="Read the active cell",
+    failed_label="Failed to read the active cell",
     read_label=READ_CELLS,
 )
 
@@ -153,6 +157,7 @@ LIST_KERNEL_VARIABLES = ClientToolSpec(
     runs_in="kernel",
     label="Reading kernel variables…",
     done_label="Read the kernel variables",
+    failed_label="Failed to read the kernel variables",
     read_label="variables",
 )
 
@@ -170,6 +175,7 @@ INSPECT_KERNEL_VARIABLE = ClientToolSpec(
     runs_in="kernel",
     label="Inspecting {subject}…",
     done_label="Inspected {subject}",
+    failed_label="Failed to inspect {subject}",
     read_label="{subject}",
     subject_arg="name",
     subject_default="a variable",
@@ -211,6 +217,7 @@ INSERT_CELL = ClientToolSpec(
     ),
     label="Insert a cell",
     done_label="Inserted a cell",
+    failed_label="Failed to insert a cell",
 )
 
 EDIT_CELL = ClientToolSpec(
@@ -228,6 +235,7 @@ EDIT_CELL = ClientToolSpec(
     ),
     label="Edit a cell",
     done_label="Edited a cell",
+    failed_label="Failed to edit a cell",
 )
 
 RUN_CELL = ClientToolSpec(
@@ -242,6 +250,7 @@ RUN_CELL = ClientToolSpec(
     ),
     label="Run a cell",
     done_label="Ran a cell",
+    failed_label="Failed to run a cell",
 )
 
 AGENT_TOOLS: tuple[ClientToolSpec, ...] = (INSERT_CELL, EDIT_CELL, RUN_CELL)

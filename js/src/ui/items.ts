@@ -45,14 +45,19 @@ interface Entry {
   update(item: ThreadItem, streaming: boolean): void;
 }
 
-/** Human text for a client tool call, pending and done (the labels of its spec). */
-export function toolLabel(call: ClientToolCallItem): [string, string] {
+/**
+ * Human text for a client tool call: pending, done and failed (the labels of its spec;
+ * done and failed both in the past tense: "Read the active cell", "Failed to read the
+ * active cell").
+ */
+export function toolLabel(call: ClientToolCallItem): [string, string, string] {
   const spec = toolSpec(call.name);
-  if (!spec) return [`Running ${call.name}…`, `Ran ${call.name}`];
+  if (!spec) return [`Running ${call.name}…`, `Ran ${call.name}`, `Failed to run ${call.name}`];
   const args = call.arguments ?? {};
   return [
     fillLabel(spec, spec.label, args),
     spec.done_label ? fillLabel(spec, spec.done_label, args) : `Ran ${call.name}`,
+    spec.failed_label ? fillLabel(spec, spec.failed_label, args) : `Failed to run ${call.name}`,
   ];
 }
 
@@ -294,7 +299,7 @@ function toolEntry(item: ClientToolCallItem, host: ItemHost): Entry {
       if (el.firstChild !== own) el.replaceChildren(own);
       return;
     }
-    const [pending, done] = toolLabel(it);
+    const [pending, done, failed] = toolLabel(it);
     const isPending = it.status === "pending";
     const error = isPending ? null : toolError(it.output);
     const status = isPending ? "pending" : error === null ? "done" : "failed";
@@ -310,7 +315,7 @@ function toolEntry(item: ClientToolCallItem, host: ItemHost): Entry {
         h(
           "div",
           { class: "jck-activity-text" },
-          h("span", null, done),
+          h("span", null, failed),
           h("div", { class: "jck-activity-error", title: error }, error),
         ),
       );
