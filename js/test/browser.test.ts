@@ -118,6 +118,16 @@ test("streamed markdown equals a fresh render of the whole text", opts, async ()
     "Para\n\n# Heading after words\n\nmore words ~~struck~~ end",
     "- item at the start\n12. twelve then see http://example.org/a-b and ftp words",
     "Words\n--- then\nmore\n===\nafter\n    four spaces",
+    // Blocks that grow over blank lines (a loose list, an unclosed fence, indented code),
+    // reference links defined before and after use, a table after paragraphs.
+    "- one\n\n- two\n\n  still two\n\nafter the list",
+    "Intro\n\n```python\nx = 1\n\n\ny = 2\n```\n\nAfter the fence words",
+    "Para\n\n    code one\n\n    code two\n\nend",
+    "[ref]: https://example.org\n\nSee [ref] and [ref] again\n\nmore words",
+    "One\n\nTwo\n\nThree\n\na | b\n--|--\n1 | 2\n\nfour",
+    "Windows\r\nline endings\r\n\r\nsecond para",
+    // Hostile text, split anywhere, stays inert (raw HTML is shown as text).
+    'Hi <img src=x onerror="alert(1)">\n\n<script>alert(2)</script>\n\n[x](javascript:alert(3)) <a href="javascript:alert(4)" onclick="x()">y</a>\n\n<svg onload=alert(5)><style>*{}</style>',
   ];
   for (const text of texts) {
     // Word by word (as models mostly send) and character by character (any split).
@@ -126,8 +136,28 @@ test("streamed markdown equals a fresh render of the whole text", opts, async ()
       const what = `${JSON.stringify(text)} in ${chunks.length} chunks`;
       assert.equal(out.final, out.fresh, `final render of ${what}`);
       assert.equal(out.streamed, out.fresh, `streamed render of ${what}`);
+      assert.equal(out.active, 0, `live elements or handlers in ${what}`);
     }
   }
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test("a long streamed answer is lexed in bounded pieces, not whole per chunk", opts, async () => {
+  const { page, errors } = await open("theme=light", 600);
+  // 120 blocks (paragraphs with markup, code fences, lists), streamed word by word: lexing
+  // the whole text per chunk handed the lexer ~n²/2 characters; the tail only, a few n.
+  const block = (i: number): string =>
+    i % 3 === 0
+      ? `Step ${i}: call \`f(${i})\` with **care**, see (notes).\n\n`
+      : i % 3 === 1
+        ? `\`\`\`python\nx_${i} = f(${i})\nprint(x_${i})\n\`\`\`\n\n`
+        : `- item ${i} [a](https://example.org/${i})\n- next\n\n`;
+  const text = Array.from({ length: 120 }, (_, i) => block(i)).join("");
+  const chunks = text.match(/\s*\S+/g) ?? [];
+  const out = await page.evaluate((c) => (window as any).__streamMarkdown(c), chunks);
+  assert.equal(out.streamed, out.fresh);
+  assert.ok(out.lexed < 40 * out.length, `lexed ${out.lexed} characters for ${out.length}`);
   assert.deepEqual(errors, []);
   await page.context().close();
 });

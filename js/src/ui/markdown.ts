@@ -351,6 +351,15 @@ export class MarkdownView {
   private blocks: { raw: string; el: HTMLElement; plain: Text | null }[] = [];
   private text = "";
   private rendered = "";
+  /**
+   * Whether the line the plain path writes to starts as a paragraph's does (null: not
+   * known). Appended plain words hold no line break, so it stays true while they come.
+   */
+  private lineIsProse: boolean | null = null;
+  /** Reference definitions (`[a]: url`) of the blocks lexed so far, for the ones lexed later. */
+  private links: TokensList["links"] = Object.create(null);
+  /** Characters handed to the lexer, all told (tests check it grows linearly, not as n²). */
+  lexed = 0;
   private scheduled = false;
   private options: MarkdownOptions;
   private onRender: (() => void) | null;
@@ -400,10 +409,14 @@ export class MarkdownView {
     if (!PLAIN_TAIL.test(added)) return false;
     // The line written to must be a paragraph's whatever follows: a letter first (a
     // "1." or "-" so far may become a list item, "--" a table or heading underline).
-    if (!/^ {0,3}\p{L}/u.test(before.slice(before.lastIndexOf("\n") + 1))) return false;
+    // Looked at once per line, not per chunk: a long paragraph's line is long.
+    this.lineIsProse ??= /^ {0,3}\p{L}/u.test(before.slice(before.lastIndexOf("\n") + 1));
+    if (!this.lineIsProse) return false;
     // Autolinks (GFM "www.example.org", "a@b.co", "http://x") may form across the words
-    // written to: the last word so far and the new ones.
-    if (/[@:]|www\./i.test(/\S*$/.exec(before)?.[0] + added)) return false;
+    // written to: the last word so far and the new ones. The last word is read back from
+    // the end (a regex anchored at the end tried every position of the whole text, per chunk).
+    const word = lastWord(before, MAX_WORD);
+    if (word === null || /[@:]|www\./i.test(word + added)) return false;
     // A new value, not appendData: Chromium's incremental path for appended text costs
     // more script time than the whole-text update costs layout (bench_browser.py).
     last.plain.data += added;
@@ -411,31 +424,65 @@ export class MarkdownView {
     return true;
   }
 
-  /** Lex the whole text and re-render the blocks whose source changed. */
+  /**
+   * Lex the text from the second-to-last block on and re-render the blocks whose source
+   * changed. Text appended to a streaming answer changes at most its last two blocks (a
+   * paragraph becoming a setext heading or a table, a list going on after a blank line),
+   * so the blocks before them stay, unlexed: the work per chunk is bounded by the tail,
+   * not the whole answer. Any other change (an edit, a line ending of `\r`) lexes it all.
+   */
   private renderBlocks(): void {
-    const tokens = marked.lexer(this.text);
+    const grew = this.text.startsWith(this.rendered) && !this.text.includes("\r", this.rendered.length);
+    const from = grew && !this.rendered.includes("\r") ? Math.max(0, this.blocks.length - 2) : 0;
+    let offset = 0;
+    for (let i = 0; i < from; i++) offset += this.blocks[i].raw.length;
+    const source = offset ? this.text.slice(offset) : this.text;
+    this.lexed += source.length;
+    if (!from) this.links = Object.create(null);
+    // The lexer resolves `[ref]` as it reads: it must know the definitions read before.
+    const lexer = new marked.Lexer(marked.defaults);
+    Object.assign(lexer.tokens.links, this.links);
+    const tokens = lexer.lex(source);
+    Object.assign(this.links, tokens.links);
     let keep = 0;
     // Keep leading blocks whose source is unchanged; never trust the old last block
     // (its source may have been cut mid-construct while streaming).
-    while (keep < tokens.length && keep < this.blocks.length - 1 && tokens[keep].raw === this.blocks[keep].raw) {
+    while (
+      keep < tokens.length &&
+      from + keep < this.blocks.length - 1 &&
+      tokens[keep].raw === this.blocks[from + keep].raw
+    ) {
       keep++;
     }
     // A streaming paragraph of plain words (the common case, word after word): change its
     // text node's data instead of parsing, sanitizing and replacing its element.
-    const last = this.blocks[keep];
+    const last = this.blocks[from + keep];
     const text = keep === tokens.length - 1 && last?.plain ? plainParagraph(tokens[keep]) : null;
     if (last?.plain && text !== null) {
       if (last.plain.data !== text) last.plain.data = text;
       last.raw = tokens[keep].raw;
       keep++;
     }
-    for (const b of this.blocks.splice(keep)) b.el.remove();
+    for (const b of this.blocks.splice(from + keep)) b.el.remove();
     for (let i = keep; i < tokens.length; i++) {
       const t = tokens[i];
       const el = h("div", { class: "jck-blk" });
-      if (t.type !== "space") el.appendChild(renderTokens([t], tokens.links, this.options));
+      if (t.type !== "space") el.appendChild(renderTokens([t], this.links, this.options));
       this.el.appendChild(el);
       this.blocks.push({ raw: t.raw, el, plain: plainParagraph(t) !== null ? plainTextNode(el) : null });
     }
+    this.lineIsProse = null;
   }
+}
+
+/** Longest last word {@link MarkdownView} reads back: a longer one takes the lexer's path. */
+const MAX_WORD = 256;
+
+/** The run of non-space characters `text` ends with, or null when longer than `max`. */
+function lastWord(text: string, max: number): string | null {
+  const stop = Math.max(0, text.length - max - 1);
+  for (let i = text.length - 1; i >= stop; i--) {
+    if (/\s/.test(text[i])) return text.slice(i + 1);
+  }
+  return text.length <= max ? text : null;
 }

@@ -157,10 +157,15 @@ w.__streamMarkdown = (chunks: string[]) => {
     view.update(text, true);
   }
   const streamed = view.el.innerHTML;
+  const lexed = view.lexed;
+  // Anything live the model's text could have made while it streamed (all inert: none).
+  const active = view.el.querySelectorAll(
+    "script, iframe, object, embed, style, form, svg:not(.jck-icon), [onerror], [onclick], [onload], a[href^='javascript' i]",
+  ).length;
   view.update(text, true);
   const fresh = new MarkdownView();
   fresh.update(text, true);
-  return { streamed, final: view.el.innerHTML, fresh: fresh.el.innerHTML };
+  return { streamed, final: view.el.innerHTML, fresh: fresh.el.innerHTML, lexed, length: text.length, active };
 };
 
 /** Render a widget JSON into the host (kitchen-sink test); actions are recorded. */
