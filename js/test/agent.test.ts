@@ -327,6 +327,29 @@ const storedThread = (data: unknown[]) => ({
   metadata: {},
   items: { data, has_more: false },
 });
+/** Stored step s1: an insert of "a" as cell new1 in a.ipynb, applied (undoable). */
+const appliedInsert = () => storedStep("s1", "insert_cell", { source: "a" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "new1" } });
+/** Stored step s2: an edit of cell id0 from "old" to "b" in a.ipynb, applied (undoable). */
+const appliedEdit = () => storedStep("s2", "edit_cell", { index: 0, new_source: "b" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "id0", before: "old" } });
+
+/**
+ * An agent session (every card approved) that opened the stored thread holding `items`.
+ * `script` answers more requests (by default one Undo record, `threads.custom_action`);
+ * its `threads.get_by_id` answers come after the stored thread's.
+ */
+async function openedStored(items: unknown[], script: Record<string, Answer[]> = {}) {
+  const opened = { json: storedThread(items) };
+  const t = agentSession(
+    {
+      "threads.custom_action": [{ sse: "" }],
+      ...script,
+      "threads.get_by_id": [opened, ...(script["threads.get_by_id"] ?? [])],
+    },
+    () => "approve",
+  );
+  await t.session.openThread(TID);
+  return t;
+}
 
 test("a step's result carries its undo record; Undo reverts newest first and records it on the server", async () => {
   const t = agentSession(
@@ -382,23 +405,16 @@ test("a step's result carries its undo record; Undo reverts newest first and rec
 });
 
 test("after a reload Undo works from the stored steps; a cell changed since is left alone and said so", async () => {
-  const stored = storedThread([
+  const items = [
     userMessage("u0").item,
     storedStep("old", "insert_cell", { source: "z" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "idz" } }),
     userMessage("u1").item,
-    storedStep("s1", "insert_cell", { source: "a" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "new1" } }),
-    storedStep("s2", "edit_cell", { index: 0, new_source: "b" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "id0", before: "old" } }),
+    appliedInsert(),
+    appliedEdit(),
     storedStep("s3", "edit_cell", { index: 0, new_source: "c" }, { status: "skipped" }),
     storedStep("s4", "insert_cell", { source: "q" }, { status: "applied", notebook: "a.ipynb", undone: true }),
-  ]);
-  const t = agentSession(
-    {
-      "threads.get_by_id": [{ json: stored }, { json: stored }],
-      "threads.custom_action": [{ sse: "" }],
-    },
-    () => "approve",
-  );
-  await t.session.openThread(TID);
+  ];
+  const t = await openedStored(items, { "threads.get_by_id": [{ json: storedThread(items) }] });
   // Only the last answer's applied, not undone inserts and edits (the older answer's stays).
   assert.deepEqual(
     undoableSteps(t.session.state.items).map((s) => s.item.id),
@@ -414,8 +430,7 @@ test("after a reload Undo works from the stored steps; a cell changed since is l
   assert.deepEqual(t.approvals.undoable(), [], "no second Undo for this answer here");
 
   // Nothing reverted (every cell changed): only the kept steps are recorded.
-  const u = agentSession({ "threads.get_by_id": [{ json: stored }], "threads.custom_action": [{ sse: "" }] }, () => "approve");
-  await u.session.openThread(TID);
+  const u = await openedStored(items);
   u.cells.splice(0, 1, { id: "id0", source: "mine" }, { id: "new1", source: "a, and mine" });
   assert.deepEqual(await u.approvals.undoTurn(), { undone: 0, changed: 2, gone: 0, unavailable: 0 });
   const actions = u.transport.sent.filter((r) => r.type === "threads.custom_action");
@@ -429,7 +444,7 @@ test("a step an Undo left alone stays refused after a reload: the thread keeps i
   // The server's answer to kept_ids: the record says why, and keeps no old source.
   const items = [
     userMessage("u1").item,
-    storedStep("s1", "insert_cell", { source: "a" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "new1" } }),
+    appliedInsert(),
     storedStep("s2", "edit_cell", { index: 0, new_source: "b" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "id0", withheld: "changed" } }),
     storedStep("s3", "insert_cell", { source: "c" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "new3", withheld: "changed" } }),
   ] as ThreadItem[];
@@ -441,13 +456,7 @@ test("a step an Undo left alone stays refused after a reload: the thread keeps i
 });
 
 test("after a reload without saving, steps whose change is not in the notebook are gone: recorded undone, nothing touched", async () => {
-  const stored = storedThread([
-    userMessage("u1").item,
-    storedStep("s1", "insert_cell", { source: "a" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "new1" } }),
-    storedStep("s2", "edit_cell", { index: 0, new_source: "b" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "id0", before: "old" } }),
-  ]);
-  const t = agentSession({ "threads.get_by_id": [{ json: stored }], "threads.custom_action": [{ sse: "" }] }, () => "approve");
-  await t.session.openThread(TID);
+  const t = await openedStored([userMessage("u1").item, appliedInsert(), appliedEdit()]);
   // The notebook as its file had it: no cell new1, cell id0 with its old source.
   assert.deepEqual(t.cells, [{ id: "id0", source: "old" }]);
   assert.deepEqual(await t.approvals.undoTurn(), { undone: 0, changed: 0, gone: 2, unavailable: 0 });
@@ -464,22 +473,12 @@ for (const [how, answer] of [
   ],
 ] as [string, Answer][]) {
   test(`an Undo that cannot be recorded (${how}) puts the changes back, says why, and is offered again`, async () => {
-    const stored = storedThread([
-      userMessage("u1").item,
-      storedStep("s1", "insert_cell", { source: "a" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "new1" } }),
-      storedStep("s2", "edit_cell", { index: 0, new_source: "b" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "id0", before: "old" } }),
-    ]);
-    const t = agentSession(
-      {
-        "threads.get_by_id": [{ json: stored }],
-        "threads.custom_action": [
-          answer,
-          { sse: sse(replaced("s2", "edit_cell", { index: 0, new_source: "b" }, { status: "applied", undone: true }), replaced("s1", "insert_cell", { source: "a" }, { status: "applied", undone: true })) },
-        ],
-      },
-      () => "approve",
-    );
-    await t.session.openThread(TID);
+    const t = await openedStored([userMessage("u1").item, appliedInsert(), appliedEdit()], {
+      "threads.custom_action": [
+        answer,
+        { sse: sse(replaced("s2", "edit_cell", { index: 0, new_source: "b" }, { status: "applied", undone: true }), replaced("s1", "insert_cell", { source: "a" }, { status: "applied", undone: true })) },
+      ],
+    });
     t.cells.splice(0, 1, { id: "id0", source: "b" }, { id: "new1", source: "a" });
     const report = await t.approvals.undoTurn();
     assert.equal(report.undone, 2);
@@ -506,13 +505,14 @@ for (const [how, answer] of [
 }
 
 test("Undo of steps in a notebook not open here is offered again once that notebook is", async () => {
-  const stored = storedThread([
-    userMessage("u1").item,
-    storedStep("s1", "insert_cell", { source: "a" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "new1" } }),
-    storedStep("s2", "insert_cell", { source: "b" }, { status: "applied", notebook: "b.ipynb", undo: { cell_id: "newb" } }),
-  ]);
-  const t = agentSession({ "threads.get_by_id": [{ json: stored }], "threads.custom_action": [{ sse: "" }, { sse: "" }] }, () => "approve");
-  await t.session.openThread(TID);
+  const t = await openedStored(
+    [
+      userMessage("u1").item,
+      appliedInsert(),
+      storedStep("s2", "insert_cell", { source: "b" }, { status: "applied", notebook: "b.ipynb", undo: { cell_id: "newb" } }),
+    ],
+    { "threads.custom_action": [{ sse: "" }, { sse: "" }] },
+  );
   t.cells.push({ id: "new1", source: "a" });
   // A host whose revert has to load first answers with a promise.
   const revert = t.host.revert;
@@ -571,15 +571,10 @@ test("an undo record too long to keep is dropped; the tool-round guard follows a
 });
 
 test("an Undo whose record cannot be sent (another answer started while it reverted) puts the changes back", async () => {
-  const stored = storedThread([
-    userMessage("u1").item,
-    storedStep("s1", "insert_cell", { source: "a" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "new1" } }),
-  ]);
-  const t = agentSession(
-    { "threads.get_by_id": [{ json: stored }], "threads.add_user_message": [{ sse: done }] },
-    () => "approve",
-  );
-  await t.session.openThread(TID);
+  const t = await openedStored([userMessage("u1").item, appliedInsert()], {
+    "threads.add_user_message": [{ sse: done }],
+    "threads.custom_action": [],
+  });
   t.cells.push({ id: "new1", source: "a" });
   // A host that loads first: the person sends a message meanwhile.
   const revert = t.host.revert;
@@ -605,16 +600,8 @@ test("an Undo whose record cannot be sent (another answer started while it rever
 });
 
 test("an Undo whose conversation was left while it reverted records nothing there and puts the changes back", async () => {
-  const stored = storedThread([
-    userMessage("u1").item,
-    storedStep("s1", "insert_cell", { source: "a" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "new1" } }),
-  ]);
   const other = { ...storedThread([userMessage("u9", "thr_b").item]), id: "thr_b" };
-  const t = agentSession(
-    { "threads.get_by_id": [{ json: stored }, { json: other }], "threads.custom_action": [{ sse: "" }] },
-    () => "approve",
-  );
-  await t.session.openThread(TID);
+  const t = await openedStored([userMessage("u1").item, appliedInsert()], { "threads.get_by_id": [{ json: other }] });
   t.cells.push({ id: "new1", source: "a" });
   // A host that loads first: the person opens another conversation meanwhile.
   const revert = t.host.revert;
@@ -634,13 +621,7 @@ test("an Undo whose conversation was left while it reverted records nothing ther
 });
 
 test("an Undo whose revert fails partway puts back the changes already reverted and says why", async () => {
-  const stored = storedThread([
-    userMessage("u1").item,
-    storedStep("s1", "insert_cell", { source: "a" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "new1" } }),
-    storedStep("s2", "edit_cell", { index: 0, new_source: "b" }, { status: "applied", notebook: "a.ipynb", undo: { cell_id: "id0", before: "old" } }),
-  ]);
-  const t = agentSession({ "threads.get_by_id": [{ json: stored }], "threads.custom_action": [{ sse: "" }] }, () => "approve");
-  await t.session.openThread(TID);
+  const t = await openedStored([userMessage("u1").item, appliedInsert(), appliedEdit()]);
   t.cells.splice(0, 1, { id: "id0", source: "b" }, { id: "new1", source: "a" });
   // The edit (newest) reverts; the insert's notebook then fails to answer.
   const revert = t.host.revert;

@@ -134,13 +134,24 @@ function fakeLink() {
 /** Let the chained promises of a switch settle. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-test("with nothing remembered, the sidebar opens the notebook's newest conversation on the server (a closed notebook renamed)", async () => {
+/**
+ * The sidebar following `chat` through a fake notebook link, with a fresh memory that
+ * remembers `remembered` (notebook → thread id); `attached`: a notebook already open.
+ */
+function follow(chat: ChatHandle, remembered: Record<string, string> = {}, attached?: string) {
   stored.clear();
   const memory = new NotebookThreads();
-  memory.set("old.ipynb", "thr_1"); // the browser still knows the notebook by its old name
-  const { chat, listed, opened } = fakeChat({ "new.ipynb": "thr_1" });
+  for (const [notebook, id] of Object.entries(remembered)) memory.set(notebook, id);
   const { link, attach } = fakeLink();
+  if (attached) (link as unknown as { panel: unknown }).panel = { context: { path: attached } };
   followNotebookThreads(chat, link, memory);
+  return { memory, attach };
+}
+
+test("with nothing remembered, the sidebar opens the notebook's newest conversation on the server (a closed notebook renamed)", async () => {
+  const { chat, listed, opened } = fakeChat({ "new.ipynb": "thr_1" });
+  // The browser still knows the notebook by its old name.
+  const { memory, attach } = follow(chat, { "old.ipynb": "thr_1" });
   attach("new.ipynb");
   await settle();
   assert.deepEqual(listed, [{ notebook: "new.ipynb" }]);
@@ -149,12 +160,8 @@ test("with nothing remembered, the sidebar opens the notebook's newest conversat
 });
 
 test("a remembered conversation that no longer opens falls back to the server's newest", async () => {
-  stored.clear();
-  const memory = new NotebookThreads();
-  memory.set("a.ipynb", "thr_gone");
   const { chat, opened } = fakeChat({ "a.ipynb": "thr_2" }, ["thr_gone"]);
-  const { link, attach } = fakeLink();
-  followNotebookThreads(chat, link, memory);
+  const { memory, attach } = follow(chat, { "a.ipynb": "thr_gone" });
   attach("a.ipynb");
   await settle();
   await settle();
@@ -163,12 +170,8 @@ test("a remembered conversation that no longer opens falls back to the server's 
 });
 
 test("a notebook without conversations anywhere gets a new one", async () => {
-  stored.clear();
-  const memory = new NotebookThreads();
-  memory.set("a.ipynb", "thr_a");
   const { chat, opened, newThreads } = fakeChat({ "a.ipynb": "thr_a" });
-  const { link, attach } = fakeLink();
-  followNotebookThreads(chat, link, memory);
+  const { attach } = follow(chat, { "a.ipynb": "thr_a" });
   attach("a.ipynb");
   await settle();
   assert.deepEqual(opened, ["thr_a"]);
@@ -179,14 +182,12 @@ test("a notebook without conversations anywhere gets a new one", async () => {
 });
 
 test("a conversation the person started while the server was slow to list stays", async () => {
-  stored.clear();
   let answer = (): void => undefined;
   const listing = new Promise<void>((resolve) => {
     answer = resolve;
   });
   const { chat, newThreads, setThread } = fakeChat({}, [], listing);
-  const { link, attach } = fakeLink();
-  followNotebookThreads(chat, link, new NotebookThreads());
+  const { attach } = follow(chat);
   attach("a.ipynb");
   await settle();
   // The person asked, and the answer ended, before the server listed no conversation.
@@ -198,10 +199,6 @@ test("a conversation the person started while the server was slow to list stays"
 });
 
 test("a notebook's remembered conversation failing late does not forget the notebook attached since", async () => {
-  stored.clear();
-  const memory = new NotebookThreads();
-  memory.set("a.ipynb", "thr_gone");
-  memory.set("b.ipynb", "thr_b");
   let fail = (): void => undefined;
   const failing = new Promise<void>((_, reject) => {
     fail = () => reject(new Error("not found"));
@@ -212,8 +209,7 @@ test("a notebook's remembered conversation failing late does not forget the note
   const open = chat.openThread.bind(chat);
   (chat as unknown as { openThread: (id: string) => Promise<void> }).openThread = (id) =>
     id === "thr_gone" ? failing : open(id);
-  const { link, attach } = fakeLink();
-  followNotebookThreads(chat, link, memory);
+  const { memory, attach } = follow(chat, { "a.ipynb": "thr_gone", "b.ipynb": "thr_b" });
   attach("a.ipynb");
   attach("b.ipynb");
   await settle();
@@ -226,13 +222,8 @@ test("a notebook's remembered conversation failing late does not forget the note
 });
 
 test("a notebook switched while a message is readied waits: the message stays the shown conversation's", async () => {
-  stored.clear();
-  const memory = new NotebookThreads();
-  memory.set("a.ipynb", "thr_a");
-  memory.set("b.ipynb", "thr_b");
   const { chat, opened, endPreparing } = fakeChat({});
-  const { link, attach } = fakeLink();
-  followNotebookThreads(chat, link, memory);
+  const { attach } = follow(chat, { "a.ipynb": "thr_a", "b.ipynb": "thr_b" });
   attach("a.ipynb");
   await settle();
   assert.deepEqual(opened, ["thr_a"]);
@@ -249,13 +240,8 @@ test("a notebook switched while a message is readied waits: the message stays th
 });
 
 test("a switch deferred while a message was readied happens when it stays in the box", async () => {
-  stored.clear();
-  const memory = new NotebookThreads();
-  memory.set("a.ipynb", "thr_a");
-  memory.set("b.ipynb", "thr_b");
   const { chat, opened, endPreparing } = fakeChat({});
-  const { link, attach } = fakeLink();
-  followNotebookThreads(chat, link, memory);
+  const { attach } = follow(chat, { "a.ipynb": "thr_a", "b.ipynb": "thr_b" });
   attach("a.ipynb");
   await settle();
   (chat as unknown as { preparing: boolean }).preparing = true;
@@ -329,13 +315,8 @@ for (const [how, label] of [
   ["stop", "is stopped"],
 ] as const) {
   test(`a notebook switch deferred while an answer runs happens, once, when the answer ${label}`, async () => {
-    stored.clear();
-    const memory = new NotebookThreads();
-    memory.set("a.ipynb", "thr_a");
-    memory.set("b.ipynb", "thr_b");
     const { chat, session, opened, end } = answeringChat();
-    const { link, attach } = fakeLink();
-    followNotebookThreads(chat, link, memory);
+    const { attach } = follow(chat, { "a.ipynb": "thr_a", "b.ipynb": "thr_b" });
     attach("a.ipynb");
     await settle();
     assert.equal(session.threadId, "thr_a");
@@ -365,12 +346,8 @@ for (const [how, label] of [
 test("a notebook already attached when the sidebar starts, remembered nowhere in this browser, opens its newest conversation on the server", async () => {
   // Another browser, or cleared storage, with the notebook restored before the sidebar's
   // chat was made: no attach event follows, yet the notebook has its conversation.
-  stored.clear();
-  const memory = new NotebookThreads();
   const { chat, listed, opened } = fakeChat({ "a.ipynb": "thr_a" });
-  const { link } = fakeLink();
-  (link as unknown as { panel: unknown }).panel = { context: { path: "a.ipynb" } };
-  followNotebookThreads(chat, link, memory);
+  const { memory } = follow(chat, {}, "a.ipynb");
   await settle();
   assert.deepEqual(listed, [{ notebook: "a.ipynb" }]);
   assert.deepEqual(opened, ["thr_a"]);
