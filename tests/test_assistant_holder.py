@@ -12,6 +12,7 @@ import asyncio
 import gc
 import sqlite3
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +20,11 @@ from pathlib import Path
 import pytest
 from tornado import web
 
-from jupyter_chatkit.serverext.handlers import AssistantHolder
+from jupyter_chatkit.serverext.handlers import (
+    FREEZE_SETTLE_SECONDS,
+    GC_THRESHOLD_AFTER_START,
+    AssistantHolder,
+)
 from jupyter_chatkit.settings import Settings
 
 
@@ -140,6 +145,7 @@ def test_what_the_start_built_is_frozen_out_of_full_collections(tmp_path: Path) 
     first, second = _holder(tmp_path / "one.sqlite3"), _holder(tmp_path / "two.sqlite3")
     gc.unfreeze()
     assert gc.get_freeze_count() == 0
+    threshold = gc.get_threshold()
 
     async def scenario() -> None:
         first.start_in_background()
@@ -162,3 +168,63 @@ def test_what_the_start_built_is_frozen_out_of_full_collections(tmp_path: Path) 
         _run_on_own_loop(scenario)
     finally:
         gc.unfreeze()  # the rest of this test session collects as before
+        gc.set_threshold(*threshold)
+
+
+class _Cycle:
+    """An object that holds itself: only the collector frees it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_the_freeze_waits_for_the_requests_in_flight(tmp_path: Path) -> None:
+    # A request answered while the warm-up ends: its objects are not frozen with the
+    # start's (frozen, a cycle among them would never be freed). The freeze comes once
+    # no request is in flight, after a collection that frees the request's garbage.
+    holder = _holder(tmp_path / "chat.sqlite3")
+    gc.unfreeze()
+    threshold = gc.get_threshold()
+
+    async def scenario() -> None:
+        holder.start_in_background()
+        await holder.get()
+        with holder.serving():
+            cycle = _Cycle()
+            freed = weakref.ref(cycle)
+            await holder.warm_up_ended()
+            assert holder.warmed
+            assert gc.get_freeze_count() == 0  # not while the request runs
+            del cycle
+        # The freeze is timed from the request's end: its timer runs before this one.
+        await asyncio.sleep(FREEZE_SETTLE_SECONDS + 0.01)
+        assert gc.get_freeze_count() > 0
+        assert freed() is None
+        # Young collections now come far less often (a turn's peak stays under it).
+        assert gc.get_threshold()[0] >= GC_THRESHOLD_AFTER_START
+        await holder.close()
+
+    try:
+        _run_on_own_loop(scenario)
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
+
+
+def test_an_idle_server_freezes_when_the_warm_up_ends(tmp_path: Path) -> None:
+    holder = _holder(tmp_path / "chat.sqlite3")
+    gc.unfreeze()
+    threshold = gc.get_threshold()
+
+    async def scenario() -> None:
+        holder.start_in_background()
+        await holder.warm_up_ended()
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold()[0] >= GC_THRESHOLD_AFTER_START
+        await holder.close()
+
+    try:
+        _run_on_own_loop(scenario)
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)

@@ -9,11 +9,12 @@ becomes the store's user scope.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import importlib
 import json
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from jupyter_server.auth.decorator import authorized
@@ -41,6 +42,16 @@ SAFE_INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/we
 # How long a stopping server waits for the assistant's start to finish (the import alone
 # takes seconds on a loaded machine; a store that never answers must not hang shutdown).
 CLOSE_BUILD_TIMEOUT = 30.0
+# The collector's first threshold once the start has been frozen (Python's default: 700).
+# A turn's objects peak at a few thousand live ones and are nearly all freed by their
+# last reference when it ends; at 700 that peak set off ~2 young collections a follow-up
+# (and a middle one every fifth), ~0.6 ms of CPU a request; at 10,000 about one in ten.
+GC_THRESHOLD_AFTER_START = 10_000
+# How long the freeze after the warm-up waits for a moment with no request in flight
+# (one that lasts FREEZE_SETTLE_SECONDS); past this (a server never idle) it freezes
+# anyway.
+FREEZE_WAIT_SECONDS = 60.0
+FREEZE_SETTLE_SECONDS = 0.5
 
 
 class AssistantHolder:
@@ -66,6 +77,10 @@ class AssistantHolder:
         # the model requests its canned provider answered (None: it was skipped).
         self.warmed = False
         self.warm_requests: int | None = None
+        # ChatKit requests being answered, and whether the freeze after the warm-up waits
+        # for them to end (see _freeze_when_idle).
+        self._serving = 0
+        self._freeze_owed = False
 
     def start_in_background(self) -> None:
         """Begin loading chatkit/agents and opening the store once the loop runs."""
@@ -124,15 +139,62 @@ class AssistantHolder:
             # The first real turn builds whatever is left; nothing for the person to see.
             log.debug("jupyter-chatkit: warm-up turn skipped (%s)", type(exc).__name__)
         finally:
-            # What exists now (the imports, the assistant, what the warm-up built; the
-            # turn ended with a full collection) lives as long as the server: frozen, the
-            # collector's full passes no longer walk it. Under 50 concurrent streams one
-            # such pass took ~0.5 s of CPU, every stream waiting for it. Once a process:
-            # frozen objects are never freed, and a process that starts many servers (a
-            # test session) must not keep each one.
-            if gc.get_freeze_count() == 0:
-                gc.freeze()
             self.warmed = True
+            self._freeze_when_idle()
+
+    def _freeze_when_idle(self) -> None:
+        """Freeze what the start built, at a moment no request is being answered.
+
+        What exists once the warm-up has ended (the imports, the assistant, what the
+        warm-up built; the turn ended with a full collection) lives as long as the
+        server: frozen, the collector's full passes no longer walk it. Under 50
+        concurrent streams one such pass took ~0.5 s of CPU, every stream waiting for it.
+        Frozen objects in a cycle are never freed, so the objects of requests in flight
+        must not be among them: with requests running, the freeze waits until none has
+        been for FREEZE_SETTLE_SECONDS (at most FREEZE_WAIT_SECONDS) and collects their
+        garbage first. Once a process: a process that starts many servers (a test
+        session) must not keep each one.
+        """
+        if self._closed or gc.get_freeze_count() != 0:
+            return
+        self._freeze_owed = True
+        if self._serving == 0:
+            self._freeze(collect=False)  # the warm-up turn has just collected
+            return
+        with contextlib.suppress(RuntimeError):  # no loop: the next idle moment freezes
+            asyncio.get_running_loop().call_later(FREEZE_WAIT_SECONDS, self._freeze)
+
+    def _freeze_if_idle(self) -> None:
+        if self._serving == 0:
+            self._freeze()
+
+    def _freeze(self, collect: bool = True) -> None:
+        if not self._freeze_owed:
+            return
+        self._freeze_owed = False
+        if gc.get_freeze_count() != 0:
+            return
+        if collect:
+            gc.collect()
+        gc.freeze()
+        threshold, *older = gc.get_threshold()
+        if threshold < GC_THRESHOLD_AFTER_START:
+            gc.set_threshold(GC_THRESHOLD_AFTER_START, *older)
+
+    @contextlib.contextmanager
+    def serving(self) -> Iterator[None]:
+        """Around the answer to one request: an owed freeze waits for it to end."""
+        self._serving += 1
+        try:
+            yield
+        finally:
+            self._serving -= 1
+            if self._serving == 0 and self._freeze_owed:
+                # Not at once: the request's handler and connection are let go after
+                # this (its response finished, logged, the connection closed).
+                with contextlib.suppress(RuntimeError):
+                    loop = asyncio.get_running_loop()
+                    loop.call_later(FREEZE_SETTLE_SECONDS, self._freeze_if_idle)
 
     async def warm_up_ended(self) -> None:
         """Wait for the assistant and for the warm-up turn after its build to end."""
@@ -183,6 +245,8 @@ class AssistantHolder:
         bound (e.g. a database that never answers) is cancelled.
         """
         self._closed = True
+        # A stopped server's start is not kept (its owed freeze's timers do nothing).
+        self._freeze_owed = False
         task, self._task = self._task, None
         if task is None:
             return
@@ -301,6 +365,10 @@ class ChatKitHandler(BaseChatKitHandler):
                 f"The message is too large: requests are limited to {_size_text(limit)} "
                 "(max_request_bytes). Attach long text as a file instead of pasting it.",
             )
+        with self.holder.serving():
+            await self._answer(body)
+
+    async def _answer(self, body: bytes) -> None:
         assistant = await self.holder.get()
         from ..assistant.server import JsonResult
 
