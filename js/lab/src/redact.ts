@@ -14,6 +14,20 @@ export { MAX_RESULT_CHARS, REDACT_MARGIN, RESULT_BUDGET, bound } from "./bound";
 import { REDACT_MARGIN, RESULT_BUDGET, bound } from "./bound";
 
 const flagsOf = (f: string, extra = ""): string => `g${f.includes("i") ? "i" : ""}${extra}`;
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** A pattern matching any of `words`, branching by first character (a flat alternation
+ * is tried word by word at every position of the text). Mirrors Python's `_trie`. */
+function trie(words: readonly string[]): string {
+  const heads = new Map<string, string[]>();
+  for (const word of words) if (word) heads.set(word[0], [...(heads.get(word[0]) ?? []), word.slice(1)]);
+  const branches = [...heads].map(([c, rest]) => escapeRe(c) + trie(rest));
+  if (!branches.length) return "";
+  const body = branches.length === 1 ? branches[0] : `(?:${branches.join("|")})`;
+  return words.includes("") ? `(?:${body})?` : body;
+}
+/** One scan for "does the text hold any of these" (a loop of `includes` per trigger
+ * cost more than the rules on most short strings). */
+const anyOf = (words: readonly string[]): RegExp => new RegExp(trie([...new Set(words)].sort()));
 
 const SECRET_NAME = new RegExp(RULES.secretNamePattern);
 const VALUE_RULES = RULES.valueRules.map((r) => {
@@ -22,17 +36,17 @@ const VALUE_RULES = RULES.valueRules.map((r) => {
     kind: r.kind,
     group: r.group,
     re: new RegExp(r.pattern, flagsOf(r.flags)),
-    // Empty: tried on every text.
-    triggers: r.triggers as readonly string[],
+    // Null: tried on every text.
+    trigger: r.triggers.length ? anyOf(r.triggers as readonly string[]) : null,
     minDistinct: extra.min_distinct ?? 0,
     minText: extra.min_text ?? 0,
     random: extra.check === "random",
   };
 });
-const VALUE_TRIGGERS: readonly string[] = RULES.valueTriggers;
+const ANY_VALUE_TRIGGER = anyOf(RULES.valueTriggers);
+const ANY_NAME_TRIGGER = anyOf(RULES.nameTriggers);
 const QUOTED = new RegExp(RULES.quotedAssignment, "g");
 const BARE = new RegExp(RULES.bareAssignment, "gm");
-const NAME_TRIGGERS: readonly string[] = RULES.nameTriggers;
 const BARE_PREFIXES = ["%env", "%set_env", "export", "set "];
 const ENV_ALLOW = new Set<string>(RULES.envAllowNames);
 // CSI (colours, cursor moves), OSC (titles, hyperlinks) and two-byte escape sequences.
@@ -72,7 +86,77 @@ function pairHides(items: unknown[]): Set<number> {
   }
   return out;
 }
-const CALL_TRIGGERS: readonly string[] = [...RULES.nameTriggers, "login", "connect", "bind", "ftp", "redis", "sign"];
+const CALL_TRIGGER = anyOf([...RULES.nameTriggers, "login", "connect", "bind", "ftp", "redis", "sign"]);
+const PAIRED = new RegExp(RULES.pairedContainer, "g");
+const ALIAS = new RegExp(RULES.aliasAssignment, "gm");
+const FSTRING_PREFIX = new RegExp(RULES.fstringPrefix);
+const FSTRING_FIELD = new RegExp(RULES.fstringField, "g");
+const FSTRING_RUN = new RegExp(RULES.fstringRun, "g");
+const HASH_CONTEXT = new RegExp(RULES.hashContext, "i");
+const HEX_DIGEST = new RegExp(RULES.hexDigest);
+const PLACEHOLDER_VALUE = new RegExp(RULES.placeholderValue, "i");
+const PROSE_VALUE = new RegExp(RULES.proseValue, "i");
+const KEEP_NAMES = new Set(["None", "True", "False", "null", "undefined", "nil", "self", "this"]);
+const HTML_TOKEN = new RegExp(RULES.htmlToken, "g");
+const SPLIT_COLUMNS = new RegExp(RULES.splitColumns, "g");
+const SPLIT_DATA = new RegExp(RULES.splitData);
+const NEXT_ROW = new RegExp(`\\s*(?:,\\s*)?${RULES.listRow}`, "y");
+const STRUCTURED_DTYPE = new RegExp(RULES.structuredDtype, "g");
+const DTYPE_NAME = /\([ \t]*['"]([^'"\n]{1,100})['"]/g;
+const TUPLE_ROW = new RegExp(RULES.tupleRow, "g");
+
+/** An f-string under a secret name whose literal text holds no secret
+ * (`f"postgres://u:{pw}@h"`): its fields are references. Mirrors Python's `fstring_keeps`. */
+export function fstringKeeps(secret: string): boolean {
+  if (!secret.includes("{")) return false;
+  const rest = secret.replace(FSTRING_FIELD, " ");
+  for (const [run] of rest.matchAll(FSTRING_RUN)) {
+    if (/[A-Za-z]/.test(run) && /[0-9!#$%^&*]/.test(run)) return false;
+  }
+  return true;
+}
+
+/** Variables a secret-named one is set from in `text` (`password = S`). */
+export function aliases(text: string): Set<string> {
+  const found = new Set<string>();
+  for (const m of text.matchAll(ALIAS)) {
+    const last = m[1].split(".").pop() ?? m[1];
+    if (m[2] !== last && !KEEP_NAMES.has(m[2]) && isSecretName(last)) found.add(m[2]);
+  }
+  return found;
+}
+
+/** A hex digest named as one right before it (`sha256 = "e3b0…"`). */
+function isDigest(secret: string, before: string): boolean {
+  return HEX_DIGEST.test(secret) && HASH_CONTEXT.test(before.slice(-64));
+}
+
+/** Positions of the secret-named literals of a list of names, and how many items. */
+function secretPositions(body: string): [Set<number>, number] {
+  const positions = new Set<number>();
+  let position = 0;
+  for (const t of body.matchAll(ARGUMENT)) {
+    if (t[0] === ",") position += 1;
+    else if (t[1] && isSecretName(t[0].slice(1, -1))) positions.add(position);
+  }
+  return [positions, position + 1];
+}
+
+type Edit = [number, number, string];
+
+/** `text` with each [start, end, new] span replaced (spans do not overlap). */
+function applyEdits(text: string, edits: Edit[]): string {
+  if (!edits.length) return text;
+  edits.sort((a, b) => a[0] - b[0]);
+  const pieces: string[] = [];
+  let done = 0;
+  for (const [start, end, replacement] of edits) {
+    pieces.push(text.slice(done, start), replacement);
+    done = end;
+  }
+  pieces.push(text.slice(done));
+  return pieces.join("");
+}
 const KEYISH = new RegExp(RULES.keyishNamePattern);
 const RANDOM = new RegExp(RULES.highEntropyValue);
 const QUALIFIERS = new Set<string>(RULES.secretNameQualifiers);
@@ -86,11 +170,9 @@ const DELIMITERS = RULES.tableDelimiters.map((d) => new RegExp(`(${d})`));
 const HEADER_FIELD = new RegExp(RULES.tableHeaderField);
 const RULE_ROW = new RegExp(RULES.tableRuleRow);
 const SERIES_FOOTER = new RegExp(RULES.seriesFooter);
-const HTML_ROW = new RegExp(RULES.htmlRow, "g");
 const YAML_BLOCK_KEY = new RegExp(RULES.yamlBlockKey);
 const BARE_ALIGNED_HEADER = new RegExp(RULES.bareAlignedHeader);
 const ALIGNED_KEY_VALUE = new RegExp(RULES.alignedKeyValue);
-const HTML_CELL = new RegExp(RULES.htmlCell, "g");
 const POLARS_DTYPES =
   /^│(?:\s*(?:str|i8|i16|i32|i64|u8|u16|u32|u64|f32|f64|bool|date|datetime\[\S+\]|null|cat|list\[\S+\]|struct\[\d+\]|binary|decimal\[\S+\]|object|time|duration\[\S+\])\s*[│┆])+$/;
 
@@ -164,7 +246,7 @@ export function isSecretPair(name: unknown, value: unknown): boolean {
 
 /** An unquoted value under a secret name that is no secret (a flag, a short number, code). */
 export function keepsUnquoted(value: string, constant: boolean, name = "", sep = ""): boolean {
-  if (KEEP_VALUE.test(value.toLowerCase())) return true;
+  if (KEEP_VALUE.test(value.toLowerCase()) || PLACEHOLDER_VALUE.test(value)) return true;
   if (constant) return false;
   if (CODE_VALUE.test(value) || SHORT_NAME.test(value)) return true;
   if (sep.includes(":") && !sep.includes("=") && TYPE_VALUE.test(value)) return true;
@@ -239,28 +321,39 @@ export class Redactor {
   text(input: string): string {
     // Terminal colour codes mean nothing to the model and can hide a secret's shape.
     let value = input.includes("\x1b") ? stripAnsi(input) : input;
-    if (value.length < 7) return value;
+    if (value.length < 6) return value;
     const lower = value.toLowerCase();
-    const triggered = VALUE_TRIGGERS.some((t) => lower.includes(t));
+    const triggered = ANY_VALUE_TRIGGER.test(lower);
     for (const rule of VALUE_RULES) {
       if (value.length < rule.minText) continue;
-      if (rule.triggers.length && !(triggered && rule.triggers.some((t) => lower.includes(t)))) continue;
+      if (rule.trigger && !(triggered && rule.trigger.test(lower))) continue;
       value = value.replace(rule.re, (...args: unknown[]) => {
         const whole = args[0] as string;
         const secret = (rule.group ? args[rule.group] : whole) as string | undefined;
         if (!secret || secret.startsWith(RULES.placeholderOpen)) return whole;
         if (rule.minDistinct && new Set(secret).size < rule.minDistinct) return whole;
         if (rule.random && !looksGenerated(secret)) return whole;
-        this.count += 1;
+        if (PLACEHOLDER_VALUE.test(secret)) return whole;
         const at = whole.lastIndexOf(secret);
+        if (rule.random) {
+          const all = args[args.length - 1] as string;
+          const offset = args[args.length - 2] as number;
+          if (isDigest(secret, all.slice(Math.max(0, offset - 24), offset + at))) return whole;
+        }
+        this.count += 1;
         return whole.slice(0, at) + marker(rule.kind) + whole.slice(at + secret.length);
       });
     }
+    const named = ANY_NAME_TRIGGER.test(lower);
     const assigns = value.includes("=") || value.includes(":") || BARE_PREFIXES.some((p) => lower.includes(p));
-    if (assigns && NAME_TRIGGERS.some((t) => lower.includes(t))) {
+    if (assigns && named) {
+      const found = value.includes("=") ? aliases(value) : new Set<string>();
       value = value.replace(QUOTED, (whole, name: string, sep: string, quote: string, secret: string) => {
         const last = name.split(".").pop() ?? name;
         if (secret.includes(RULES.placeholderOpen) || !isSecretPair(last, secret)) return whole;
+        // `class Token:` then a docstring: only `"key":` and `name =` go on to the next line.
+        if (sep.includes("\n") && !sep.includes("=") && !"'\"".includes(sep.charAt(0) || "x")) return whole;
+        if (PLACEHOLDER_VALUE.test(secret) || (FSTRING_PREFIX.test(sep) && fstringKeeps(secret))) return whole;
         this.count += 1;
         return `${name}${sep}${quote}${marker(`str, ${secret.length} chars`)}${quote}`;
       });
@@ -282,30 +375,35 @@ export class Redactor {
         // `cookie: Cookie,` in a signature: a type.
         if ((follows === "," || follows === ")") && !sep.includes("=") && /^[A-Z][A-Za-z0-9_]*$/.test(secret)) return whole;
         if (keepsUnquoted(secret, isUpper(name), name, sep)) return whole;
+        // `Password: must have 12 characters`: prose.
+        if (PROSE_VALUE.test(secret) && / +[A-Za-z]/y.test(all.slice(at + whole.length, at + whole.length + 40))) return whole;
         this.count += 1;
         return `${name}${sep}${marker(`str, ${secret.length} chars`)}`;
       });
       value = value.replace(CONTAINER, (whole, name: string, sep: string, bracket: string, body: string) => {
         if (!isSecretName(name.split(".").pop() ?? name) || LABEL_NAME.test(name)) return whole;
-        const clean = body.replace(STRING, (literal, quote: string, secret: string) => {
-          if (!secret || secret.includes(RULES.placeholderOpen)) return literal;
-          this.count += 1;
-          return `${quote}${marker(`str, ${secret.length.toLocaleString("en-US")} chars`)}${quote}`;
-        });
-        return `${name}${sep}${bracket}${clean}`;
+        return `${name}${sep}${bracket}${this.literals(body)}`;
       });
+      if (found.size) value = this.aliased(value, found);
     }
     if (
       (value.includes("(") || value.includes("[")) &&
       (value.includes('"') || value.includes("'")) &&
-      CALL_TRIGGERS.some((t) => lower.includes(t))
+      CALL_TRIGGER.test(lower)
     ) {
       value = value.replace(CALL, (whole, callee: string | undefined, opener: string, args: string) =>
         this.call(whole, callee ?? "", opener, args),
       );
+      if (named && value.includes(",")) {
+        value = value.replace(PAIRED, (whole, quote: string, name: string, comma: string, bracket: string, body: string) => {
+          if (!namesASecret(name)) return whole;
+          return `${quote}${name}${quote}${comma}${bracket}${this.literals(body)}`;
+        });
+      }
     }
-    if (value.includes("\n") && NAME_TRIGGERS.some((t) => lower.includes(t))) value = this.tables(value);
-    if (lower.includes("<tr") && NAME_TRIGGERS.some((t) => lower.includes(t))) value = this.htmlTables(value);
+    if (named && (value.includes('"columns"') || value.includes("dtype=["))) value = this.positionalRows(value);
+    if (value.includes("\n") && named) value = this.tables(value);
+    if ((lower.includes("<tr") || lower.includes("<th")) && named) value = this.htmlTables(value);
     if (value.includes(RULES.placeholderOpen)) value = this.continued(value);
     return value;
   }
@@ -376,6 +474,90 @@ export class Redactor {
     return `${calleeName}${opener}${pieces.join("")}`;
   }
 
+  /** Every string literal of `body` hidden. */
+  private literals(body: string): string {
+    return body.replace(STRING, (literal, quote: string, secret: string) => {
+      if (!secret || secret.includes(RULES.placeholderOpen)) return literal;
+      this.count += 1;
+      return `${quote}${marker(`str, ${secret.length.toLocaleString("en-US")} chars`)}${quote}`;
+    });
+  }
+
+  /** String literals assigned to the variables a secret-named one is set from. */
+  private aliased(text: string, names: Set<string>): string {
+    const alternatives = [...names].sort().slice(0, 50).map(escapeRe).join("|");
+    const re = new RegExp(
+      `(?<![A-Za-z0-9_.])((?:${alternatives})[ \\t]*(?::=|=)[ \\t]*[rbuRBUfF]{0,2})(['"])((?:(?!\\2)[^\\n\\\\]|\\\\.){1,2000})\\2`,
+      "g",
+    );
+    return text.replace(re, (whole, head: string, quote: string, secret: string) => {
+      if (secret.includes(RULES.placeholderOpen)) return whole;
+      this.count += 1;
+      return `${head}${quote}${marker(`str, ${secret.length.toLocaleString("en-US")} chars`)}${quote}`;
+    });
+  }
+
+  /** Values by position under names said elsewhere: `to_json(orient="split")` and numpy
+   * structured arrays and records. Mirrors Python's `_positional_rows`. */
+  private positionalRows(text: string): string {
+    const edits: Edit[] = [];
+    if (text.includes('"columns"')) {
+      for (const columns of text.matchAll(SPLIT_COLUMNS)) {
+        const [positions, count] = secretPositions(columns[1]);
+        const data = positions.size ? SPLIT_DATA.exec(text) : null;
+        if (!data) continue;
+        NEXT_ROW.lastIndex = data.index + data[0].length;
+        for (let found = NEXT_ROW.exec(text); found; found = NEXT_ROW.exec(text)) {
+          const body = found[1];
+          edits.push(...this.rowEdits(body, found.index + found[0].length - 1 - body.length, positions, count));
+        }
+        break;
+      }
+    }
+    if (text.includes("dtype=[")) {
+      let start = 0;
+      for (const dtype of text.matchAll(STRUCTURED_DTYPE)) {
+        const names = [...dtype[1].matchAll(DTYPE_NAME)].map((m) => m[1]);
+        const positions = new Set(names.flatMap((n, k) => (isSecretName(n) ? [k] : [])));
+        const at = dtype.index ?? 0;
+        if (positions.size) {
+          const segment = text.slice(start, at);
+          for (const found of segment.matchAll(TUPLE_ROW)) {
+            edits.push(...this.rowEdits(found[1], start + (found.index ?? 0) + 1, positions, names.length));
+          }
+        }
+        start = at + dtype[0].length;
+      }
+    }
+    return applyEdits(text, edits);
+  }
+
+  private rowEdits(body: string, offset: number, positions: Set<number>, count: number): Edit[] {
+    const tokens = [...body.matchAll(ARGUMENT)];
+    if (tokens.filter((t) => t[0] === ",").length + 1 !== count) return [];
+    const edits: Edit[] = [];
+    let position = 0;
+    for (const token of tokens) {
+      const text = token[0];
+      if (text === ",") {
+        position += 1;
+        continue;
+      }
+      if (!positions.has(position) || !text.trim()) continue;
+      let replacement: string;
+      if (token[1]) {
+        const inner = text.slice(1, -1);
+        if (!inner || inner.includes(RULES.placeholderOpen)) continue;
+        this.count += 1;
+        replacement = `${text[0]}${marker(`str, ${inner.length.toLocaleString("en-US")} chars`)}${text[0]}`;
+      } else {
+        replacement = this.hideCell(text);
+      }
+      if (replacement !== text) edits.push([offset + (token.index ?? 0), offset + (token.index ?? 0) + text.length, replacement]);
+    }
+    return edits;
+  }
+
   private continued(input: string): string {
     let text = input;
     // Each pass hides one more literal of a chain: bounded by the chain's length.
@@ -390,39 +572,55 @@ export class Redactor {
     return text;
   }
 
-  /** Cells of secret-named columns (and key/value rows) of HTML tables hidden. */
+  /** Cells of secret-named columns (and key/value rows) of HTML tables hidden: one scan
+   * of tokens; a row stands between `<tr>`/`</tr>`/`<thead>`… tags, or on one line outside
+   * `<tr>`. Mirrors Python's `_html_tables`. */
   private htmlTables(text: string): string {
+    const rows: RegExpMatchArray[][] = [];
+    let row: RegExpMatchArray[] = [];
+    let inside = false;
+    for (const token of text.matchAll(HTML_TOKEN)) {
+      if (token[3] !== undefined) {
+        row.push(token);
+        continue;
+      }
+      const tag = token[2];
+      if (tag === undefined && inside) continue; // a newline inside <tr>
+      if (row.length) {
+        rows.push(row);
+        row = [];
+      }
+      if (tag === "tr") inside = !token[1];
+      else if (tag !== undefined) {
+        inside = false;
+        if (tag === "table" && token[1]) rows.push([]); // a table's header applies to its own rows only
+      }
+    }
+    if (row.length) rows.push(row);
+    const edits: Edit[] = [];
     let secret = new Set<number>();
-    const row = (whole: string, inner: string): string => {
-      const cells = [...inner.matchAll(HTML_CELL)];
-      const names = cells.map((c) => c[2].trim());
-      if (names.length && cells.every((c) => c[1].startsWith("<th")) && names.some((n) => n && isSecretName(n))) {
+    for (const cells of rows) {
+      if (!cells.length) {
+        secret = new Set();
+        continue;
+      }
+      const names = cells.map((c) => c[4].trim());
+      if (cells.every((c) => c[3].startsWith("<th")) && names.some((n) => n && isSecretName(n))) {
         secret = new Set(names.flatMap((n, k) => (n && isSecretName(n) ? [k] : [])));
-        return whole;
+        continue;
       }
       const hide = new Set(secret);
       const filled = names.flatMap((n, k) => (n ? [k] : []));
       if (filled.length === 2 && isSecretName(names[filled[0]])) hide.add(filled[1]); // <th>password</th><td>x</td>
-      if (!hide.size) return whole;
-      let body = inner;
-      for (const k of [...hide].sort((a, b) => b - a)) {
+      for (const k of hide) {
         if (k >= cells.length || !names[k]) continue;
         const cell = cells[k];
-        const at = (cell.index ?? 0) + cell[1].length;
-        body = body.slice(0, at) + this.hideCell(cell[2]) + body.slice(at + cell[2].length);
+        const at = (cell.index ?? 0) + cell[3].length;
+        const replacement = this.hideCell(cell[4]);
+        if (replacement !== cell[4]) edits.push([at, at + cell[4].length, replacement]);
       }
-      const start = whole.indexOf(">") + 1;
-      return whole.slice(0, start) + body + whole.slice(start + inner.length);
-    };
-    // A table's header applies to its own rows only.
-    return text
-      .split(/(<\/table>)/)
-      .map((part, k) => {
-        if (k % 2) return part;
-        secret = new Set();
-        return part.replace(HTML_ROW, row);
-      })
-      .join("");
+    }
+    return applyEdits(text, edits);
   }
 
   /** `api_token    x  y` (a Series, a transposed frame): the values after a name. */
@@ -532,7 +730,7 @@ export class Redactor {
 
   private delimitedHeader(line: string): ((row: string) => string | null) | null {
     const lower = line.toLowerCase();
-    if (line.length > 2000 || !NAME_TRIGGERS.some((t) => lower.includes(t))) return null;
+    if (line.length > 2000 || !ANY_NAME_TRIGGER.test(lower)) return null;
     for (const delimiter of DELIMITERS) {
       const fields = line.split(delimiter).filter((_, k) => k % 2 === 0);
       if (fields.length < 2) continue;
@@ -557,7 +755,7 @@ export class Redactor {
     // pandas' repr: cells right-aligned under names separated by 2+ spaces.
     if (!(line.startsWith("  ") || BARE_ALIGNED_HEADER.test(line)) || line.length > 2000 || /[=:()"']/.test(line)) return null;
     const lower = line.toLowerCase();
-    if (!NAME_TRIGGERS.some((t) => lower.includes(t))) return null;
+    if (!ANY_NAME_TRIGGER.test(lower)) return null;
     const tokens = [...line.matchAll(/\S+/g)];
     const spans: [number, number][] = [];
     tokens.forEach((t, k) => {

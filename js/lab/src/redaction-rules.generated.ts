@@ -6,8 +6,14 @@ export const RULES = {
     "algorithm",
     "backend",
     "count",
+    "counter",
     "delimiter",
+    "dim",
     "dir",
+    "emb",
+    "embed",
+    "embedding",
+    "embeddings",
     "enabled",
     "endpoint",
     "env",
@@ -49,7 +55,8 @@ export const RULES = {
     "user",
     "username",
     "var",
-    "version"
+    "version",
+    "vocab"
   ],
   "valueRules": [
     {
@@ -242,6 +249,80 @@ export const RULES = {
       "flags": ""
     },
     {
+      "kind": "Mapbox token",
+      "triggers": [
+        "pk.eyj",
+        "sk.eyj",
+        "tk.eyj"
+      ],
+      "pattern": "(?<![A-Za-z0-9_.-])[pst]k\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}",
+      "group": 0,
+      "flags": ""
+    },
+    {
+      "kind": "Twilio auth token",
+      "triggers": [
+        "ac",
+        "sk"
+      ],
+      "pattern": "((?<![A-Za-z0-9])(?:AC|SK)[a-f0-9]{32}['\\\"]?[ \\t]*[,:;][ \\t]*(?:[A-Za-z_][A-Za-z0-9_]{0,40}[ \\t]*=[ \\t]*)?['\\\"]?)([A-Za-z0-9]{32})(?![A-Za-z0-9])",
+      "group": 2,
+      "flags": "",
+      "min_text": 66
+    },
+    {
+      "kind": "cloud key",
+      "triggers": [
+        "q~",
+        "ltai",
+        "fwogzxivyxdz",
+        "iqojb3jpz2lu",
+        "ls0tls1crudjti"
+      ],
+      "pattern": "(?<![A-Za-z0-9_~.+/-])(?:[A-Za-z0-9_~.-]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])|LTAI[A-Za-z0-9]{12,24}(?![A-Za-z0-9])|(?:FwoGZXIvYXdz|IQoJb3JpZ2lu|LS0tLS1CRUdJTi)[A-Za-z0-9+/=]{20,})",
+      "group": 0,
+      "flags": ""
+    },
+    {
+      "kind": "Telegram bot token",
+      "triggers": [
+        ":aa"
+      ],
+      "pattern": "(?<![0-9])([0-9]{8,10}:)(AA[A-Za-z0-9_-]{33})(?![A-Za-z0-9_-])",
+      "group": 2,
+      "flags": ""
+    },
+    {
+      "kind": "JWK private member",
+      "triggers": [
+        "\"kty\"",
+        "'kty'"
+      ],
+      "pattern": "(['\\\"](?:d|p|q|dp|dq|qi|k)['\\\"][ \\t]*:[ \\t]*['\\\"])([A-Za-z0-9_-]{16,})(?=['\\\"])",
+      "group": 2,
+      "flags": ""
+    },
+    {
+      "kind": "PuTTY private key",
+      "triggers": [
+        "private-lines"
+      ],
+      "pattern": "(Private-Lines:[ \\t]*[0-9]{1,4}\\r?\\n)((?:[A-Za-z0-9+/=]{4,}\\r?\\n?){1,200})",
+      "group": 2,
+      "flags": ""
+    },
+    {
+      "kind": "Oracle password",
+      "triggers": [
+        "sqlplus",
+        "oracle",
+        "cx_oracle"
+      ],
+      "pattern": "(\\b(?:sqlplus|oracledb\\.connect|cx_Oracle\\.connect)\\b[^\\n]{0,40}?[\\s('\\\"][A-Za-z0-9_$#]{1,60}/)([^\\s@'\\\"/«]+)(?=@)",
+      "group": 2,
+      "flags": ""
+    },
+    {
       "kind": "AWS key id",
       "triggers": [
         "akia",
@@ -358,7 +439,7 @@ export const RULES = {
       "triggers": [
         "://"
       ],
-      "pattern": "((?<![A-Za-z0-9+._-])[a-zA-Z][a-zA-Z0-9+._-]*://[^\\s:/?#@'\\\"]*:)([^\\s/'\\\"]+)(?=@[^\\s@/'\\\"]*(?:[/?#\\s'\\\"]|$))",
+      "pattern": "((?<![A-Za-z0-9+._-])[a-zA-Z][a-zA-Z0-9+._-]*://[^\\s:/?#@'\\\"]*:)(?!(?:\\{\\{?[^{}\\s@]{1,100}\\}\\}?|\\$\\{?[A-Za-z_][A-Za-z0-9_]{0,60}\\}?|%s|%\\([A-Za-z_][A-Za-z0-9_]{0,40}\\)s|<[^<>\\s@]{1,60}>)@)([^\\s/'\\\"]+)(?=@[^\\s@/'\\\"]*(?:[/?#\\s'\\\"]|$))",
       "group": 2,
       "flags": ""
     },
@@ -493,7 +574,9 @@ export const RULES = {
     }
   ],
   "valueTriggers": [
+    "\"kty\"",
     "%3d",
+    "'kty'",
     "-----begin",
     "--user",
     "-access",
@@ -509,6 +592,8 @@ export const RULES = {
     "1//0",
     ":",
     "://",
+    ":aa",
+    "ac",
     "accesskey",
     "accountkey",
     "age-secret-key-",
@@ -529,11 +614,13 @@ export const RULES = {
     "credential=",
     "credential>",
     "creds",
+    "cx_oracle",
     "dapi",
     "doo_v1_",
     "dop_v1_",
     "dp.",
     "eyj",
+    "fwogzxivyxdz",
     "gho_",
     "ghp_",
     "ghr_",
@@ -557,11 +644,14 @@ export const RULES = {
     "hooks.slack",
     "hvb.",
     "hvs.",
+    "iqojb3jpz2lu",
     "key",
     "key-",
     "key=",
     "lin_api_",
     "login",
+    "ls0tls1crudjti",
+    "ltai",
     "machine",
     "mariadb",
     "mii",
@@ -570,6 +660,7 @@ export const RULES = {
     "npm_",
     "nrak-",
     "ntn_",
+    "oracle",
     "pass",
     "passphrase",
     "passwd",
@@ -578,13 +669,16 @@ export const RULES = {
     "password",
     "password=",
     "password>",
+    "pk.eyj",
     "pmak-",
     "pplx-",
+    "private-lines",
     "pul-",
     "pw",
     "pwd",
     "pwd=",
     "pypi-",
+    "q~",
     "r8_",
     "rk_",
     "sbp_",
@@ -600,11 +694,15 @@ export const RULES = {
     "shpss_",
     "sig=",
     "signature=",
+    "sk",
     "sk-",
+    "sk.eyj",
     "sk_",
     "sntrys_",
     "sq0",
+    "sqlplus",
     "sshpass",
+    "tk.eyj",
     "token",
     "token=",
     "token>",
@@ -614,11 +712,25 @@ export const RULES = {
     "xox",
     "ya29."
   ],
-  "quotedAssignment": "(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(['\\\"]?\\]?[ \\t]*(?::=|=>|=|:)[ \\t]*[rbuRBU]?)(['\\\"]{3}|['\\\"])((?:(?!\\3)[^\\n\\\\]|\\\\.){1,2000})\\3",
+  "quotedAssignment": "(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(['\\\"]?\\]?[ \\t]*(?::=|=>|=|:)[ \\t]*(?:\\\\?[ \\t]*\\r?\\n[ \\t]*|\\([ \\t]*\\r?\\n[ \\t]*)?(?:[rbuRBU]|[fF][rR]?|[rR][fFbB]|[bB][rR])?)(['\\\"]{3}|['\\\"])((?:(?!\\3)[^\\n\\\\]|\\\\.){1,2000})\\3",
   "bareAssignment": "^([ \\t]*(?:%env[ \\t]+|%set_env[ \\t]+|!?export[ \\t]+|set[ \\t]+)?)([A-Za-z_][A-Za-z0-9_.-]*)([ \\t]*[=:][ \\t]*|[ \\t]+)([^\\s'\\\"]+)[ \\t]*$",
   "inlineAssignment": "(?<![A-Za-z0-9_.])(?<![A-Za-z0-9_.]-)([A-Za-z_](?:[A-Za-z0-9_.]|-(?!-))*)((?:['\\\"`]|\\*\\*)?[ \\t]*(?::=|=|:)[ \\t]*(?:\\*\\*[ \\t]*)?)((?![A-Za-z_][A-Za-z0-9_.-]*=[A-Za-z_])[^\\s'\\\"`,;&<>(){}\\[\\]|«=$]+)(?![^\\s'\\\"`,;&<>(){}\\[\\]|«=$])",
   "containerAssignment": "(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(['\\\"]?\\]?[ \\t]*(?::=|=|:)[ \\t]*)([\\[({])([^\\[\\](){}\\n]{1,2000})(?=[\\])}])",
   "stringLiteral": "(['\\\"])((?:(?!\\1)[^\\\\\\n]|\\\\.){0,2000})\\1",
+  "pairedContainer": "(['\\\"])([^'\\\"\\n]{1,100})\\1([ \\t]*,[ \\t]*)([\\[(])([^()\\[\\]{}\\n]{1,2000})(?=[)\\]])",
+  "aliasAssignment": "(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_.]*)[ \\t]*(?::=|=)[ \\t]*([A-Za-z_][A-Za-z0-9_]*)[ \\t]*(?=$|[\\n;,)#])",
+  "splitColumns": "\\\"columns\\\"[ \\t]*:[ \\t]*\\[([^\\[\\]\\n]{1,5000})\\]",
+  "splitData": "\\\"data\\\"[ \\t]*:[ \\t]*\\[",
+  "listRow": "\\[([^\\[\\]\\n]{0,20000})\\]",
+  "structuredDtype": "dtype=\\[((?:\\([ \\t]*['\\\"][^'\\\"\\n]{1,100}['\\\"][ \\t]*,[^()\\n]{1,200}\\)[ \\t]*(?:,[ \\t\\n]*)?){1,500})\\]",
+  "tupleRow": "\\(([^()\\n]{0,20000})\\)",
+  "fstringPrefix": "(?:[fF][rR]?|[rR][fF])$",
+  "fstringField": "\\{[^{}\\n]{0,200}\\}",
+  "fstringRun": "[A-Za-z0-9!#$%^&*+=~_-]{6,}",
+  "hashContext": "\\b(?:sha-?(?:1|224|256|384|512)|sha3(?:_[0-9]+)?|md5|digest|hash(?:es)?|checksum|blake2[bs]?|crc32|etag|fingerprint)\\b",
+  "hexDigest": "^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128}|[0-9A-F]{32}|[0-9A-F]{40}|[0-9A-F]{64})$",
+  "placeholderValue": "^(?:<[^<>\\s]{1,60}>|\\[[^\\[\\]\\s]{1,60}\\]|your[-_](?:[a-z]+[-_]?){1,5}|x{3,}|\\*{3,}|\\.{3,}|…)$",
+  "proseValue": "^(?:must|should|shall|will|can|cannot|may|might|needs?|requires?|required|contains?|is|are|was|were|be|been|has|have|had|at|the|an?|and|or|not|never|only|minimum|maximum|policy|rules?|expires?|expired|changed|reset|see|use|enter|your|set|missing|invalid|incorrect|wrong|empty|hidden|optional|same|different|too|least|most|must|does|did|do|if|when|for|from|with|of|in|on|to|by|this|that|it|its|please|check)$",
   "callArguments": "(?<![A-Za-z0-9_])(?<![A-Za-z0-9_]\\.)([A-Za-z_][A-Za-z0-9_.]*)?([(\\[])([^()\\[\\]\\n]{1,2000})(?=[)\\]])",
   "callArgument": "(['\\\"])(?:(?!\\1)[^\\\\\\n]|\\\\.)*\\1|[^,'\\\"]+|,",
   "nameLikeValue": "^[a-z_][a-z0-9_]*$",
@@ -669,8 +781,7 @@ export const RULES = {
   "yamlBlockKey": "^([ \\t]*)(?:- )?([A-Za-z_][A-Za-z0-9_.-]*)[ \\t]*:[ \\t]*([|>][-+0-9]*)?[ \\t]*$",
   "bareAlignedHeader": "^[A-Za-z_][A-Za-z0-9_.-]*(?: {2,}[A-Za-z_][A-Za-z0-9_.-]*)+ *$",
   "alignedKeyValue": "^([A-Za-z_][A-Za-z0-9_.-]*)( {2,})(\\S.*)$",
-  "htmlRow": "<tr\\b[^>]{0,200}>((?:(?!</?tr\\b)[\\s\\S]){0,20000})</tr>",
-  "htmlCell": "(<t[hd]\\b[^>]{0,200}>)([^<]{0,2000})(?=</t[hd]>)",
+  "htmlToken": "<(/?)(tr|thead|tbody|tfoot|table)\\b[^>]{0,200}>|(<t[hd]\\b[^>]{0,200}>)([^<]{0,2000})(?=</t[hd]>)|\\n",
   "tableDelimiters": [
     ",",
     "\t",

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import rules
-from .calls import CallRedaction, pair_hides
+from .calls import CallRedaction, names_a_secret, pair_hides
 from .errors import strip_ansi
 from .names import is_placeholder, is_secret_name, marker, normalize_name
 from .tables import TableRedaction
@@ -29,16 +29,32 @@ REDACT_MARGIN = 8192
 # Configured keys this long are also hidden when only their first PREFIX_CHARS show.
 MIN_PREFIX_KEY = 20
 PREFIX_CHARS = 12
-# No rule matches a shorter text (the shortest is an assignment like ``pwd='ab'``).
-MIN_SECRET_TEXT = 7
+# No rule matches a shorter text (the shortest is an assignment like ``pw='a'``).
+MIN_SECRET_TEXT = 6
 _VALUE_TRIGGERS = tuple(rules.VALUE_TRIGGERS)
 _NAME_TRIGGERS = tuple(rules.NAME_TRIGGERS)
 
 
 def _any_of(words: Iterable[str]) -> re.Pattern[str]:
     # One scan in C for "does the text hold any of these": a Python loop of ``in``
-    # tests over ~100 triggers cost more than the rules on most short strings.
-    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+    # tests over ~100 triggers cost more than the rules on most short strings. As a trie
+    # (``a(?:ge-…|kia|sia)|…``): a flat alternation was tried word by word at every
+    # position of the text.
+    return re.compile(_trie(sorted(set(words))))
+
+
+def _trie(words: list[str]) -> str:
+    """A pattern matching any of ``words`` (sorted), branching by first character."""
+    ends = "" in words
+    heads: dict[str, list[str]] = {}
+    for word in words:
+        if word:
+            heads.setdefault(word[0], []).append(word[1:])
+    branches = [re.escape(c) + _trie(rest) for c, rest in heads.items()]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if ends else body
 
 
 _ANY_VALUE_TRIGGER = _any_of(_VALUE_TRIGGERS)
@@ -121,6 +137,17 @@ _CONTAINER = re.compile(rules.CONTAINER_ASSIGNMENT)
 _STRING = re.compile(rules.STRING_LITERAL)
 _CONTINUED = re.compile(rules.CONTINUED_STRING)
 _CALL = re.compile(rules.CALL_ARGUMENTS)
+_PAIRED = re.compile(rules.PAIRED_CONTAINER)
+_ALIAS = re.compile(rules.ALIAS_ASSIGNMENT, re.MULTILINE)
+_FSTRING_PREFIX = re.compile(rules.FSTRING_PREFIX)
+_FSTRING_FIELD = re.compile(rules.FSTRING_FIELD)
+_FSTRING_RUN = re.compile(rules.FSTRING_RUN)
+_HASH_CONTEXT = re.compile(rules.HASH_CONTEXT, re.IGNORECASE)
+_HEX_DIGEST = re.compile(rules.HEX_DIGEST)
+_PLACEHOLDER_VALUE = re.compile(rules.PLACEHOLDER_VALUE, re.IGNORECASE)
+_PROSE_VALUE = re.compile(rules.PROSE_VALUE, re.IGNORECASE)
+_MORE_WORDS = re.compile(r" +[A-Za-z]")
+_KEEP_NAMES = frozenset({"None", "True", "False", "null", "undefined", "nil", "self", "this"})
 
 
 # A text needs "(", a quote and a name trigger or one of these for the call rule.
@@ -191,7 +218,7 @@ def keeps_unquoted(value: str, constant: bool, name: str = "", sep: str = "") ->
     (``passphrase = p0``), the same name (``password=password``), a
     type after ``:`` (``password: str``). ``constant``: an upper-case name (``API_KEY=``),
     whose values are literals. Any other bare word is hidden (``password: letmein``)."""
-    if _KEEP_VALUE.match(value.lower()):
+    if _KEEP_VALUE.match(value.lower()) or _PLACEHOLDER_VALUE.match(value):
         return True
     if constant:
         return False
@@ -208,6 +235,29 @@ _ASSIGNMENT_LINE = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_.\[\]'\", ]*(?<![=!<>])=
 
 # Secret names that usually hold an object, not a secret (``session.get(url).text``).
 _OBJECT_NAMES = frozenset({"session", "sess", "cookies", "cookie", "auth"})
+
+
+def fstring_keeps(secret: str) -> bool:
+    """True for an f-string under a secret name whose literal text holds no secret:
+    ``f"postgres://u:{pw}@h"``, ``f"Bearer {token}"`` (its fields are references)."""
+    if "{" not in secret:
+        return False
+    rest = _FSTRING_FIELD.sub(" ", secret)
+    for run in _FSTRING_RUN.findall(rest):
+        if any(c.isalpha() for c in run) and any(c.isdigit() or c in "!#$%^&*" for c in run):
+            return False
+    return True
+
+
+def aliases(text: str) -> frozenset[str]:
+    """Variables a secret-named one is set from in ``text`` (``password = S``)."""
+    found = set()
+    for match in _ALIAS.finditer(text):
+        name, alias = match.group(1, 2)
+        last = name.rsplit(".", 1)[-1]
+        if alias != last and alias not in _KEEP_NAMES and is_secret_name(last):
+            found.add(alias)
+    return frozenset(found)
 
 
 def names_secret(source: str) -> bool:
@@ -235,6 +285,11 @@ def hide_shown_secret(text: str) -> str:
     if _KEEP_VALUE.match(inner.strip("'\"").lower()):
         return text
     return marker(f"str, {len(inner.strip(chr(39) + chr(34))):,} chars")
+
+
+def _is_digest(secret: str, before: str) -> bool:
+    """A hex digest named as one right before it (``sha256 = "e3b0…"``)."""
+    return _HEX_DIGEST.match(secret) is not None and _HASH_CONTEXT.search(before[-64:]) is not None
 
 
 def is_env_allowed(name: str) -> bool:
@@ -334,19 +389,26 @@ class Redactor(TableRedaction, CallRedaction):
                 value = rule.pattern.sub(functools.partial(self._replace_rule, rule), value)
         named = _ANY_NAME_TRIGGER.search(lower) is not None
         if named and ("=" in value or ":" in value or any(m in lower for m in _BARE_PREFIXES)):
+            found = aliases(value) if "=" in value else frozenset()
             value = rx.quoted.sub(self._replace_quoted, value)
             value = rx.bare.sub(self._replace_bare, value)
             value = rx.inline.sub(self._replace_inline, value)
             value = _CONTAINER.sub(self._replace_container, value)
+            if found:
+                value = self._aliased(value, found)
         if (
             ("(" in value or "[" in value)
             and ('"' in value or "'" in value)
             and (named or _CALL_WORD.search(lower) is not None)
         ):
             value = _CALL.sub(self._replace_call, value)
+            if named and "," in value:
+                value = _PAIRED.sub(self._replace_paired, value)
+        if named and ('"columns"' in value or "dtype=[" in value):
+            value = self._positional_rows(value)
         if named and "\n" in value:
             value = self._tables(value)
-        if named and "<tr" in lower:
+        if named and ("<tr" in lower or "<th" in lower):
             value = self._html_tables(value)
         if rules.PLACEHOLDER_OPEN in value:
             value = self._continued(value)
@@ -363,6 +425,13 @@ class Redactor(TableRedaction, CallRedaction):
         if secret and (
             (rule.min_distinct and len(set(secret)) < rule.min_distinct)
             or (rule.random and not _looks_generated(secret))
+            or _PLACEHOLDER_VALUE.match(secret)
+            or (
+                rule.random
+                and _is_digest(
+                    secret, match.string[max(0, match.start() - 24) : match.start(rule.group)]
+                )
+            )
         ):
             return match.group(0)
         return self._replace_group(rule.kind, rule.group, match)
@@ -379,6 +448,13 @@ class Redactor(TableRedaction, CallRedaction):
     def _replace_quoted(self, match: re.Match[str]) -> str:
         name, sep, quote, secret = match.group(1, 2, 3, 4)
         if rules.PLACEHOLDER_OPEN in secret or not is_secret_pair(name.rsplit(".", 1)[-1], secret):
+            return match.group(0)
+        if "\n" in sep and "=" not in sep and sep[:1] not in ("'", '"'):
+            # ``class Token:`` then a docstring: only ``"key":`` and ``name =`` go on.
+            return match.group(0)
+        if _PLACEHOLDER_VALUE.match(secret) or (
+            _FSTRING_PREFIX.search(sep) and fstring_keeps(secret)
+        ):
             return match.group(0)
         self.count += 1
         return f"{name}{sep}{quote}{marker(f'str, {len(secret):,} chars')}{quote}"
@@ -409,6 +485,8 @@ class Redactor(TableRedaction, CallRedaction):
             return match.group(0)  # ``cookie: Cookie,`` in a signature: a type
         if keeps_unquoted(secret, name.isupper(), name, sep):
             return match.group(0)
+        if _PROSE_VALUE.match(secret) and _MORE_WORDS.match(match.string, match.end()):
+            return match.group(0)  # ``Password: must have 12 characters``
         self.count += 1
         return f"{name}{sep}{marker(f'str, {len(secret):,} chars')}"
 
@@ -424,6 +502,30 @@ class Redactor(TableRedaction, CallRedaction):
             return match.group(0)
         self.count += 1
         return f"{quote}{marker(f'str, {len(secret):,} chars')}{quote}"
+
+    def _replace_paired(self, match: re.Match[str]) -> str:
+        # ``"password", ("ada", "pw")``: the bracket after a literal naming a secret.
+        quote, name, comma, bracket, body = match.group(1, 2, 3, 4, 5)
+        if not names_a_secret(name):
+            return match.group(0)
+        return f"{quote}{name}{quote}{comma}{bracket}{_STRING.sub(self._replace_literal, body)}"
+
+    def _aliased(self, text: str, names: frozenset[str]) -> str:
+        """String literals assigned to the variables a secret-named one is set from."""
+        alternatives = "|".join(re.escape(n) for n in sorted(names)[:50])
+        pattern = re.compile(
+            rf"(?<![A-Za-z0-9_.])((?:{alternatives})[ \t]*(?::=|=)[ \t]*[rbuRBUfF]{{0,2}})"
+            r"(['\"])((?:(?!\2)[^\n\\]|\\.){1,2000})\2"
+        )
+
+        def replace(match: re.Match[str]) -> str:
+            head, quote, secret = match.group(1, 2, 3)
+            if rules.PLACEHOLDER_OPEN in secret:
+                return match.group(0)
+            self.count += 1
+            return f"{head}{quote}{marker(f'str, {len(secret):,} chars')}{quote}"
+
+        return pattern.sub(replace, text)
 
     def _continued(self, text: str) -> str:
         # Each pass hides one more literal of a chain: bounded by the chain's length.

@@ -39,8 +39,14 @@ SECRET_NAME_QUALIFIERS: list[str] = sorted(
         "algorithm",
         "backend",
         "count",
+        "counter",
         "delimiter",
+        "dim",
         "dir",
+        "emb",
+        "embed",
+        "embedding",
+        "embeddings",
         "enabled",
         "endpoint",
         "env",
@@ -83,6 +89,7 @@ SECRET_NAME_QUALIFIERS: list[str] = sorted(
         "username",
         "var",
         "version",
+        "vocab",
     }
 )
 
@@ -266,6 +273,68 @@ VALUE_RULES: list[dict[str, Any]] = [
         "flags": "",
     },
     {
+        "kind": "Mapbox token",
+        # Public (``pk.``), secret (``sk.``) and temporary (``tk.``) tokens: a JWT-like body.
+        "triggers": ["pk.eyj", "sk.eyj", "tk.eyj"],
+        "pattern": r"(?<![A-Za-z0-9_.-])[pst]k\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}",
+        "group": 0,
+        "flags": "",
+    },
+    {
+        "kind": "Twilio auth token",
+        # ``Client("AC…", "…")``: the 32 characters after an account (or API key) SID.
+        "triggers": ["ac", "sk"],
+        "pattern": r"((?<![A-Za-z0-9])(?:AC|SK)[a-f0-9]{32}['\"]?[ \t]*[,:;][ \t]*"
+        r"(?:[A-Za-z_][A-Za-z0-9_]{0,40}[ \t]*=[ \t]*)?['\"]?)([A-Za-z0-9]{32})(?![A-Za-z0-9])",
+        "group": 2,
+        "flags": "",
+        "min_text": 66,
+    },
+    {
+        "kind": "cloud key",
+        # Azure AD client secrets (``xyz8Q~…``), Alibaba Cloud key ids, AWS session
+        # tokens and a PEM block in base64 (a Kubernetes secret's ``LS0tLS1CRUdJTi…``).
+        "triggers": ["q~", "ltai", "fwogzxivyxdz", "iqojb3jpz2lu", "ls0tls1crudjti"],
+        "pattern": r"(?<![A-Za-z0-9_~.+/-])(?:[A-Za-z0-9_~.-]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}"
+        r"(?![A-Za-z0-9_~.-])|LTAI[A-Za-z0-9]{12,24}(?![A-Za-z0-9])"
+        r"|(?:FwoGZXIvYXdz|IQoJb3JpZ2lu|LS0tLS1CRUdJTi)[A-Za-z0-9+/=]{20,})",
+        "group": 0,
+        "flags": "",
+    },
+    {
+        "kind": "Telegram bot token",
+        "triggers": [":aa"],
+        "pattern": r"(?<![0-9])([0-9]{8,10}:)(AA[A-Za-z0-9_-]{33})(?![A-Za-z0-9_-])",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "JWK private member",
+        # A JSON Web Key's private parts (``"d"``, ``"p"``, ``"k"`` …), only in a text that
+        # holds ``"kty"``.
+        "triggers": ['"kty"', "'kty'"],
+        "pattern": r"(['\"](?:d|p|q|dp|dq|qi|k)['\"][ \t]*:[ \t]*['\"])"
+        r"([A-Za-z0-9_-]{16,})(?=['\"])",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "PuTTY private key",
+        "triggers": ["private-lines"],
+        "pattern": r"(Private-Lines:[ \t]*[0-9]{1,4}\r?\n)((?:[A-Za-z0-9+/=]{4,}\r?\n?){1,200})",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "Oracle password",
+        # ``sqlplus scott/tiger@orcl``, ``oracledb.connect("scott/tiger@orcl")``.
+        "triggers": ["sqlplus", "oracle", "cx_oracle"],
+        "pattern": r"(\b(?:sqlplus|oracledb\.connect|cx_Oracle\.connect)\b[^\n]{0,40}?[\s('\"]"
+        r"[A-Za-z0-9_$#]{1,60}/)([^\s@'\"/«]+)(?=@)",
+        "group": 2,
+        "flags": "",
+    },
+    {
         "kind": "AWS key id",
         "triggers": ["akia", "asia"],
         "pattern": r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])",
@@ -374,7 +443,10 @@ VALUE_RULES: list[dict[str, Any]] = [
         # Up to the last "@" before the host: an unescaped "@" in a password is common.
         # The scheme starts where its run does (from every "-" or "." inside a long run
         # it was read again to the run's end, quadratic).
+        # A template's reference (``{pw}``, ``${PW}``, ``%s``, ``<password>``) is no password.
         "pattern": r"((?<![A-Za-z0-9+._-])[a-zA-Z][a-zA-Z0-9+._-]*://[^\s:/?#@'\"]*:)"
+        r"(?!(?:\{\{?[^{}\s@]{1,100}\}\}?|\$\{?[A-Za-z_][A-Za-z0-9_]{0,60}\}?|%s"
+        r"|%\([A-Za-z_][A-Za-z0-9_]{0,40}\)s|<[^<>\s@]{1,60}>)@)"
         r"([^\s/'\"]+)(?=@[^\s@/'\"]*(?:[/?#\s'\"]|$))",
         "group": 2,
         "flags": "",
@@ -504,7 +576,9 @@ QUOTED_ASSIGNMENT = (
     # The name starts where a word does: trying every position inside a long word
     # made this quadratic (16,000 letters took 24 s).
     r"(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)"
-    r"(['\"]?\]?[ \t]*(?::=|=>|=|:)[ \t]*[rbuRBU]?)(['\"]{3}|['\"])"
+    # The value may start on the next line (``"password":\n "x"``, ``pw = (\n "x"``).
+    r"(['\"]?\]?[ \t]*(?::=|=>|=|:)[ \t]*(?:\\?[ \t]*\r?\n[ \t]*|\([ \t]*\r?\n[ \t]*)?"
+    r"(?:[rbuRBU]|[fF][rR]?|[rR][fFbB]|[bB][rR])?)(['\"]{3}|['\"])"
     r"((?:(?!\3)[^\n\\]|\\.){1,2000})\3"
 )
 # ``%env NAME=value``, ``export NAME=value``, ``NAME=value`` / ``name: value`` on a line of
@@ -547,6 +621,58 @@ CONTINUED_STRING = (
 CONTAINER_ASSIGNMENT = (
     r"(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(['\"]?\]?[ \t]*(?::=|=|:)[ \t]*)"
     r"([\[({])([^\[\](){}\n]{1,2000})(?=[\])}])"
+)
+# ``"password", ("ada", "pw")``, ``["token", ["x"]]``: a bracket after a literal naming a
+# secret holds that secret's value. Groups: 1 quote, 2 the name, 3 the comma, 4 opening
+# bracket, 5 content.
+PAIRED_CONTAINER = (
+    r"(['\"])([^'\"\n]{1,100})\1([ \t]*,[ \t]*)([\[(])([^()\[\]{}\n]{1,2000})(?=[)\]])"
+)
+# ``password = S`` (kept: a variable) and elsewhere ``S = "hunter2"``: the literal a
+# secret-named variable takes from another. Groups: 1 the secret name, 2 the variable.
+ALIAS_ASSIGNMENT = (
+    r"(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_.]*)[ \t]*(?::=|=)[ \t]*([A-Za-z_][A-Za-z0-9_]*)"
+    r"[ \t]*(?=$|[\n;,)#])"
+)
+# Rows of values by position under names said elsewhere: ``to_json(orient="split")``
+# (``"columns": [...]`` then ``"data": [[...], ...]``) and numpy structured arrays and
+# records (rows ``(...)`` before ``dtype=[('user', 'O'), ('password', 'O')]``).
+SPLIT_COLUMNS = r"\"columns\"[ \t]*:[ \t]*\[([^\[\]\n]{1,5000})\]"
+SPLIT_DATA = r"\"data\"[ \t]*:[ \t]*\["
+LIST_ROW = r"\[([^\[\]\n]{0,20000})\]"
+STRUCTURED_DTYPE = (
+    r"dtype=\[((?:\([ \t]*['\"][^'\"\n]{1,100}['\"][ \t]*,[^()\n]{1,200}\)[ \t]*"
+    r"(?:,[ \t\n]*)?){1,500})\]"
+)
+TUPLE_ROW = r"\(([^()\n]{0,20000})\)"
+# Under a secret name, an f-string's fields (``{pw}``) are references: only its literal
+# text can hold a secret, a run of these with a letter and a digit or symbol.
+FSTRING_PREFIX = r"(?:[fF][rR]?|[rR][fF])$"
+FSTRING_FIELD = r"\{[^{}\n]{0,200}\}"
+FSTRING_RUN = r"[A-Za-z0-9!#$%^&*+=~_-]{6,}"
+# A random-looking hex word right after a hash's name is a digest, not a key
+# (``the key: sha256 = "e3b0…"``). Group 1 of a "random" rule is read for these words.
+HASH_CONTEXT = (
+    r"\b(?:sha-?(?:1|224|256|384|512)|sha3(?:_[0-9]+)?|md5|digest|hash(?:es)?|checksum"
+    r"|blake2[bs]?|crc32|etag|fingerprint)\b"
+)
+HEX_DIGEST = (
+    r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128}"
+    r"|[0-9A-F]{32}|[0-9A-F]{40}|[0-9A-F]{64})$"
+)
+# Placeholders where a value goes (``--token <TOKEN>``, ``your-api-key``, ``xxxx``).
+PLACEHOLDER_VALUE = (
+    r"^(?:<[^<>\s]{1,60}>|\[[^\[\]\s]{1,60}\]|your[-_](?:[a-z]+[-_]?){1,5}|x{3,}|\*{3,}"
+    r"|\.{3,}|…)$"
+)
+# An unquoted word under a secret name followed by more words is prose when it is one
+# of these (``Password: must have 12 characters``, ``password policy: …``).
+PROSE_VALUE = (
+    r"^(?:must|should|shall|will|can|cannot|may|might|needs?|requires?|required|contains?"
+    r"|is|are|was|were|be|been|has|have|had|at|the|an?|and|or|not|never|only|minimum"
+    r"|maximum|policy|rules?|expires?|expired|changed|reset|see|use|enter|your|set|missing"
+    r"|invalid|incorrect|wrong|empty|hidden|optional|same|different|too|least|most|must"
+    r"|does|did|do|if|when|for|from|with|of|in|on|to|by|this|that|it|its|please|check)$"
 )
 STRING_LITERAL = r"(['\"])((?:(?!\1)[^\\\n]|\\.){0,2000})\1"
 
@@ -654,12 +780,14 @@ BARE_ALIGNED_HEADER = r"^[A-Za-z_][A-Za-z0-9_.-]*(?: {2,}[A-Za-z_][A-Za-z0-9_.-]
 ALIGNED_KEY_VALUE = r"^([A-Za-z_][A-Za-z0-9_.-]*)( {2,})(\S.*)$"
 # HTML tables (``DataFrame.to_html()`` in a source, a Markdown cell, a file): a row
 # of ``<th>`` names a secret column, whose cells in later rows are hidden; a row whose
-# first cell names a secret hides its second. Groups: row: 1 the cells; cell: 1 the
-# tag, 2 the text.
-# A row ends before the next one starts (an unclosed ``<tr>`` read up to 20,000
-# characters again from every row start was quadratic).
-HTML_ROW = r"<tr\b[^>]{0,200}>((?:(?!</?tr\b)[\s\S]){0,20000})</tr>"
-HTML_CELL = r"(<t[hd]\b[^>]{0,200}>)([^<]{0,2000})(?=</t[hd]>)"
+# first cell names a secret hides its second. Read as one scan of tokens: a row is what
+# stands between ``<tr>``/``</tr>``/``<thead>``… tags, or on one line outside ``<tr>``
+# (``<th>user</th><th>password</th>`` without a ``<tr>``). Groups: 1 "/" of a closing
+# tag, 2 the tag, 3 a cell's opening tag, 4 its text.
+HTML_TOKEN = (
+    r"<(/?)(tr|thead|tbody|tfoot|table)\b[^>]{0,200}>"
+    r"|(<t[hd]\b[^>]{0,200}>)([^<]{0,2000})(?=</t[hd]>)|\n"
+)
 # Tables in text (CSV/TSV, Markdown, polars boxes, pandas' aligned repr): a header
 # naming a secret column hides that column's cells in the rows below it.
 TABLE_DELIMITERS: list[str] = [",", "\t", ";", "\\|", "[│┆]"]
@@ -747,6 +875,20 @@ def rules_dict() -> dict[str, Any]:
         "inlineAssignment": INLINE_ASSIGNMENT,
         "containerAssignment": CONTAINER_ASSIGNMENT,
         "stringLiteral": STRING_LITERAL,
+        "pairedContainer": PAIRED_CONTAINER,
+        "aliasAssignment": ALIAS_ASSIGNMENT,
+        "splitColumns": SPLIT_COLUMNS,
+        "splitData": SPLIT_DATA,
+        "listRow": LIST_ROW,
+        "structuredDtype": STRUCTURED_DTYPE,
+        "tupleRow": TUPLE_ROW,
+        "fstringPrefix": FSTRING_PREFIX,
+        "fstringField": FSTRING_FIELD,
+        "fstringRun": FSTRING_RUN,
+        "hashContext": HASH_CONTEXT,
+        "hexDigest": HEX_DIGEST,
+        "placeholderValue": PLACEHOLDER_VALUE,
+        "proseValue": PROSE_VALUE,
         "callArguments": CALL_ARGUMENTS,
         "callArgument": CALL_ARGUMENT,
         "nameLikeValue": NAME_LIKE_VALUE,
@@ -766,8 +908,7 @@ def rules_dict() -> dict[str, Any]:
         "yamlBlockKey": YAML_BLOCK_KEY,
         "bareAlignedHeader": BARE_ALIGNED_HEADER,
         "alignedKeyValue": ALIGNED_KEY_VALUE,
-        "htmlRow": HTML_ROW,
-        "htmlCell": HTML_CELL,
+        "htmlToken": HTML_TOKEN,
         "tableDelimiters": TABLE_DELIMITERS,
         "tableHeaderField": TABLE_HEADER_FIELD,
         "tableRuleRow": TABLE_RULE_ROW,

@@ -20,8 +20,14 @@ _SERIES_FOOTER = re.compile(rules.SERIES_FOOTER)
 _ALIGNED_TOKEN = re.compile(r"\S+")
 _SPLIT_WIDE = re.compile(r"(\s{2,})")
 _WHITESPACE = re.compile(r"\s")
-_HTML_ROW = re.compile(rules.HTML_ROW)
-_HTML_CELL = re.compile(rules.HTML_CELL)
+_HTML_TOKEN = re.compile(rules.HTML_TOKEN)
+_ARGUMENT = re.compile(rules.CALL_ARGUMENT)
+_SPLIT_COLUMNS = re.compile(rules.SPLIT_COLUMNS)
+_SPLIT_DATA = re.compile(rules.SPLIT_DATA)
+_NEXT_ROW = re.compile(r"\s*(?:,\s*)?" + rules.LIST_ROW)
+_STRUCTURED_DTYPE = re.compile(rules.STRUCTURED_DTYPE)
+_DTYPE_NAME = re.compile(r"\([ \t]*['\"]([^'\"\n]{1,100})['\"]")
+_TUPLE_ROW = re.compile(rules.TUPLE_ROW)
 _YAML_BLOCK_KEY = re.compile(rules.YAML_BLOCK_KEY)
 _BARE_ALIGNED_HEADER = re.compile(rules.BARE_ALIGNED_HEADER)
 _ALIGNED_KEY_VALUE = re.compile(rules.ALIGNED_KEY_VALUE)
@@ -30,6 +36,31 @@ _POLARS_DTYPES = re.compile(
     r"|cat|list\[\S+\]|struct\[\d+\]|binary|decimal\[\S+\]|object|time|duration\[\S+\])"
     r"\s*[│┆])+$"
 )
+
+
+def _secret_positions(body: str) -> tuple[set[int], int]:
+    """Positions of the secret-named literals of a list of names, and how many items."""
+    positions: set[int] = set()
+    position = 0
+    for token in _ARGUMENT.finditer(body):
+        if token.group(0) == ",":
+            position += 1
+        elif token.group(1) and is_secret_name(token.group(0)[1:-1]):
+            positions.add(position)
+    return positions, position + 1
+
+
+def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """``text`` with each (start, end, new) span replaced (spans do not overlap)."""
+    if not edits:
+        return text
+    pieces: list[str] = []
+    done = 0
+    for start, end, new in sorted(edits):
+        pieces += [text[done:start], new]
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 class TableRedaction:
@@ -41,39 +72,103 @@ class TableRedaction:
 
     def _html_tables(self, text: str) -> str:
         """Cells of secret-named columns (and key/value rows) of HTML tables hidden."""
+        rows: list[list[re.Match[str]]] = []
+        row: list[re.Match[str]] = []
+        inside = False  # within <tr> … </tr>: a newline does not end the row
+        for token in _HTML_TOKEN.finditer(text):
+            if token.group(3) is not None:
+                row.append(token)
+                continue
+            tag = token.group(2)
+            if tag is None and inside:
+                continue  # a newline inside <tr>
+            if row:
+                rows.append(row)
+                row = []
+            if tag == "tr":
+                inside = not token.group(1)
+            elif tag is not None:
+                inside = False
+                if tag == "table" and token.group(1):
+                    rows.append([])  # a table's header applies to its own rows only
+        if row:
+            rows.append(row)
+        edits: list[tuple[int, int, str]] = []
         secret: set[int] = set()
-
-        def row(match: re.Match[str]) -> str:
-            nonlocal secret
-            cells = list(_HTML_CELL.finditer(match.group(1)))
-            names = [c.group(2).strip() for c in cells]
-            heads = [c.group(1).startswith("<th") for c in cells]
-            if names and all(heads) and any(n and is_secret_name(n) for n in names):
+        for cells in rows:
+            if not cells:
+                secret = set()
+                continue
+            names = [c.group(4).strip() for c in cells]
+            heads = all(c.group(3).startswith("<th") for c in cells)
+            if heads and any(n and is_secret_name(n) for n in names):
                 secret = {k for k, n in enumerate(names) if n and is_secret_name(n)}
-                return match.group(0)
+                continue
             hide = set(secret)
             filled = [k for k, n in enumerate(names) if n]
             if len(filled) == 2 and is_secret_name(names[filled[0]]):
                 hide.add(filled[1])  # <th>password</th><td>x</td>
-            if not hide:
-                return match.group(0)
-            body = match.group(1)
-            for k in sorted(hide, reverse=True):
+            for k in hide:
                 if k < len(cells) and names[k]:
                     cell = cells[k]
-                    body = (
-                        body[: cell.start(2)] + self._hide_cell(cell.group(2)) + body[cell.end(2) :]
-                    )
-            start = match.start(1) - match.start(0)
-            whole = match.group(0)
-            return whole[:start] + body + whole[start + len(match.group(1)) :]
+                    new = self._hide_cell(cell.group(4))
+                    if new != cell.group(4):
+                        edits.append((cell.start(4), cell.end(4), new))
+        return _apply(text, edits)
 
-        parts = re.split(r"(</table>)", text)
-        # A table's header applies to its own rows only.
-        for k in range(0, len(parts), 2):
-            secret = set()
-            parts[k] = _HTML_ROW.sub(row, parts[k])
-        return "".join(parts)
+    def _positional_rows(self, text: str) -> str:
+        """Values by position under names said elsewhere: ``to_json(orient="split")``
+        and numpy structured arrays and records."""
+        edits: list[tuple[int, int, str]] = []
+        if '"columns"' in text:
+            for columns in _SPLIT_COLUMNS.finditer(text):
+                positions, count = _secret_positions(columns.group(1))
+                data = _SPLIT_DATA.search(text) if positions else None
+                if data is None:
+                    continue
+                at = data.end() - 1  # at the "[" opening the rows
+                found = _NEXT_ROW.match(text, at + 1)
+                while found is not None:
+                    edits += self._row_edits(found.group(1), found.start(1), positions, count)
+                    found = _NEXT_ROW.match(text, found.end())
+                break
+        if "dtype=[" in text:
+            start = 0
+            for dtype in _STRUCTURED_DTYPE.finditer(text):
+                names = _DTYPE_NAME.findall(dtype.group(1))
+                positions = {k for k, n in enumerate(names) if is_secret_name(n)}
+                if positions:
+                    for found in _TUPLE_ROW.finditer(text, start, dtype.start()):
+                        edits += self._row_edits(
+                            found.group(1), found.start(1), positions, len(names)
+                        )
+                start = dtype.end()
+        return _apply(text, edits)
+
+    def _row_edits(
+        self, body: str, offset: int, positions: set[int], count: int
+    ) -> list[tuple[int, int, str]]:
+        tokens = list(_ARGUMENT.finditer(body))
+        if sum(1 for t in tokens if t.group(0) == ",") + 1 != count:
+            return []
+        edits = []
+        position = 0
+        for token in tokens:
+            text = token.group(0)
+            if text == ",":
+                position += 1
+            elif position in positions and text.strip():
+                if token.group(1):
+                    inner = text[1:-1]
+                    if not inner or rules.PLACEHOLDER_OPEN in inner:
+                        continue
+                    self.count += 1
+                    new = f"{text[0]}{marker(f'str, {len(inner):,} chars')}{text[0]}"
+                else:
+                    new = self._hide_cell(text)
+                if new != text:
+                    edits.append((offset + token.start(), offset + token.end(), new))
+        return edits
 
     def _aligned_key_value(self, line: str) -> str | None:
         """``api_token    x  y`` (a Series, a transposed frame): the values after a name."""
