@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 from jupyter_chatkit.protocol import RequestContext
 from jupyter_chatkit.store import open_store
 from jupyter_chatkit.store.engine import NulCharacterError
+from jupyter_chatkit.store.onehop import CHECKPOINT_EVERY
 from jupyter_chatkit.store.schema import thread_turns
 
 ALICE = RequestContext(user_id="alice")
@@ -273,6 +274,8 @@ async def test_a_closed_store_opens_again_and_leaves_no_thread_between(tmp_path:
 
     try:
         await store.save_thread(ThreadMetadata(id="thr_1", created_at=datetime.now()), ALICE)
+        # A write that runs on the writer thread (the store's short ones run on the loop).
+        await store.save_feedback("thr_1", [], "positive", ALICE)
         assert writer_threads()
         await store.close()
         assert writer_threads() == []  # nothing keeps a script that asked from exiting
@@ -323,5 +326,98 @@ async def test_a_write_asked_while_closing_waits_for_the_writes_queued_before(
         await second
         page = await store.load_thread_items("thr_1", None, 10, "asc", ALICE)
         assert [item.id for item in page.data] == ["msg_1", "msg_2"]
+    finally:
+        await store.close()
+
+
+@pytest.mark.asyncio
+async def test_a_turns_short_writes_run_on_the_loop_without_a_thread_hop(tmp_path: Path) -> None:
+    """A new thread with its first message, a follow-up, an answer and a turn's lease
+    are written on the event loop's thread: no writer thread is started for them."""
+    store = await open_store(f"sqlite:///{tmp_path / 'chat.sqlite3'}")
+    threads: set[int] = set()
+    sync = store._hop._loop_writes
+    assert sync is not None
+    event.listen(sync, "before_cursor_execute", lambda *_: threads.add(threading.get_ident()))
+    try:
+        thread = ThreadMetadata(id="thr_a", created_at=datetime.now())
+        await store.create_thread_with_item(thread, answer("msg_a", "thr_a"), ALICE)
+        async with store.thread_turn_reading("thr_a", ALICE):
+            await store.add_item_reading_newest("thr_a", answer("msg_b", "thr_a"), 10, ALICE)
+            await store.add_thread_item("thr_a", answer("msg_c", "thr_a"), ALICE)
+        await store.save_thread(thread, ALICE)
+        assert threads == {threading.get_ident()}
+        assert store._hop._write_thread is None
+        page = await store.load_thread_items("thr_a", None, 10, "asc", ALICE)
+        assert [item.id for item in page.data] == ["msg_a", "msg_b", "msg_c"]
+    finally:
+        await store.close()
+
+
+@pytest.mark.asyncio
+async def test_a_short_write_queues_behind_a_write_on_the_writer_thread(tmp_path: Path) -> None:
+    """While another process holds the lock, a write waits on the writer thread; a short
+    write asked after it neither blocks the loop nor overtakes it."""
+    path = tmp_path / "chat.sqlite3"
+    store = await open_store(f"sqlite:///{path}")
+    await store.save_thread(ThreadMetadata(id="thr_1", created_at=datetime.now()), ALICE)
+    other = sqlite3.connect(path, isolation_level=None)
+    ran: list[str] = []
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        first = asyncio.ensure_future(store._hop.write(lambda conn: ran.append("first")))
+        await asyncio.sleep(0)
+        second = asyncio.ensure_future(
+            store._hop.write(lambda conn: ran.append("second"), short=True)
+        )
+        for _ in range(20):
+            await asyncio.sleep(0)  # the loop runs on: nothing waits for the lock on it
+        assert ran == [] and not first.done() and not second.done()
+        other.execute("COMMIT")
+        await asyncio.gather(first, second)
+        assert ran == ["first", "second"]
+        # With the lock taken by another process, a short write waits on the writer
+        # thread too, not on the loop.
+        other.execute("BEGIN IMMEDIATE")
+        third = asyncio.ensure_future(
+            store.add_thread_item("thr_1", answer("msg_1", "thr_1"), ALICE)
+        )
+        for _ in range(20):
+            await asyncio.sleep(0)
+        assert not third.done()
+        other.execute("COMMIT")
+        await third
+        page = await store.load_thread_items("thr_1", None, 10, "asc", ALICE)
+        assert [item.id for item in page.data] == ["msg_1"]
+    finally:
+        other.close()
+        await store.close()
+
+
+@pytest.mark.asyncio
+async def test_the_writes_on_the_loop_are_checkpointed_on_the_writer_thread(
+    tmp_path: Path,
+) -> None:
+    """The loop's connection never checkpoints the WAL (an fsync on the loop); every
+    CHECKPOINT_EVERY of its commits, the writer thread does."""
+    path = tmp_path / "chat.sqlite3"
+    store = await open_store(f"sqlite:///{path}")
+
+    def threads_in_the_database_file() -> int:
+        # immutable: the main file alone, without what is still only in the WAL.
+        with sqlite3.connect(f"file:{path}?immutable=1", uri=True) as conn:
+            return int(conn.execute("SELECT count(*) FROM threads").fetchone()[0])
+
+    try:
+        with sqlite3.connect(path) as conn:  # the schema into the file
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        before = threads_in_the_database_file()
+        for i in range(CHECKPOINT_EVERY - 1):
+            await store.save_thread(ThreadMetadata(id=f"thr_{i}", created_at=datetime.now()), ALICE)
+        assert threads_in_the_database_file() == before
+        await store.save_thread(ThreadMetadata(id="thr_last", created_at=datetime.now()), ALICE)
+        # Queued on the writer thread behind the checkpoint.
+        await store._hop.write(lambda conn: None)
+        assert threads_in_the_database_file() == before + CHECKPOINT_EVERY
     finally:
         await store.close()

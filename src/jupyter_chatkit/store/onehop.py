@@ -16,6 +16,16 @@ file, configured the same way (busy timeout, foreign keys, no NUL characters).
   covered the time the thread waited for the GIL and the loop for its turn, several
   milliseconds each under load, so 50 concurrent conversations' writes took ~5 ms each
   in turn where SQLite needs a fraction of one.
+- The store's own short writes (a turn's message, answer and lease; a thread's
+  metadata) run on the event loop itself when this process has no write queued on the
+  writer thread and SQLite's write lock is free at once (a dedicated connection, busy
+  timeout 0): a hop to the writer thread cost ~0.08 ms of CPU more than the
+  transaction, and under load each of its returns to the GIL waited up to the
+  interpreter's switch interval (5 ms) behind the busy loop, so 50 concurrent turns'
+  writes queued for most of a second. When another process holds the lock, the write
+  goes to the writer thread and waits there as before. That connection never
+  checkpoints the WAL (whose fsync must not stall the loop): the writer thread does,
+  every CHECKPOINT_EVERY of its commits.
 - Reads (``BEGIN DEFERRED``: one snapshot for their statements) run in the default
   executor beside the writer, as WAL lets readers do.
 
@@ -27,12 +37,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import sqlite3
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from .engine import (
@@ -44,6 +57,12 @@ from .engine import (
 )
 
 T = TypeVar("T")
+
+log = logging.getLogger(__name__)
+
+CHECKPOINT_EVERY = 200
+"""Commits on the event loop's connection between two WAL checkpoints (on the writer
+thread). SQLite's own automatic checkpoint comes every ~1,000 WAL pages."""
 
 
 class OneHop:
@@ -60,33 +79,92 @@ class OneHop:
         # While close() waits for the writer thread's queue to drain: later writes wait
         # for it too, so they never run beside the writes still queued there.
         self._closing: asyncio.Future[None] | None = None
+        # Writes handed to the writer thread that have not ended: while there are any, a
+        # write on the loop would overtake them, so it queues behind them.
+        self._queued = 0
+        # The event loop's own write connection (see the module docstring), and its
+        # commits since the last checkpoint.
+        self._loop_writes: Engine | None = None
+        self._loop_conn: Connection | None = None
+        self._commits = 0
         if engine.dialect.name == "sqlite":
             self._sync = _sqlite_engine(engine)
             self._sync_writes = self._sync.execution_options(**{BEGIN_MODE_OPTION: "IMMEDIATE"})
+            self._loop_writes = _sqlite_engine(engine, on_loop=True).execution_options(
+                **{BEGIN_MODE_OPTION: "IMMEDIATE"}
+            )
 
-    async def write(self, work: Callable[[Connection], T]) -> T:
+    async def write(self, work: Callable[[Connection], T], *, short: bool = False) -> T:
         """``work(conn)`` in one write transaction, committed when it returns.
 
         Cancelled while waiting for its turn, it never runs; cancelled while running, it
         returns only when its transaction has ended (a worker thread cannot be stopped,
         and the transaction may still commit), then passes the cancellation on, so the
         caller's next write (a release of what it wrote, say) comes after it.
+
+        ``short``: ``work`` is a few indexed statements that never wait for anything
+        but SQLite; on SQLite it may then run on the event loop (module docstring).
         """
         if self._sync_writes is None:
             async with self._writer.begin() as conn:
                 return await conn.run_sync(work)
         if self._closing is not None:
             await asyncio.shield(self._closing)
-        if self._write_thread is None:
-            self._write_thread = ThreadPoolExecutor(1, thread_name_prefix="jupyter-chatkit-store")
-        running: Future[T] = self._write_thread.submit(_in_transaction, self._sync_writes, work)
+        if short and self._queued == 0:
+            ran, result = self._write_on_loop(work)
+            if ran:
+                return cast("T", result)
+        running = self._submit(_in_transaction, self._sync_writes, work)
         done = asyncio.wrap_future(running)
+        self._queued += 1
+        done.add_done_callback(self._dequeued)
         try:
             return await asyncio.shield(done)
         except asyncio.CancelledError:
             if not running.cancel():
                 await _wait_out(done)
             raise
+
+    def _submit(self, fn: Callable[..., T], *args: object) -> Future[T]:
+        if self._write_thread is None:
+            self._write_thread = ThreadPoolExecutor(1, thread_name_prefix="jupyter-chatkit-store")
+        return self._write_thread.submit(fn, *args)
+
+    def _dequeued(self, _done: object) -> None:
+        self._queued -= 1
+
+    def _write_on_loop(self, work: Callable[[Connection], T]) -> tuple[bool, T | None]:
+        """``work`` in a write transaction on the loop's connection: ``(True, result)``,
+        or ``(False, None)`` without running it when another connection holds the lock."""
+        assert self._loop_writes is not None
+        conn = self._loop_conn
+        if conn is None or conn.closed or conn.invalidated:
+            conn = self._loop_conn = self._loop_writes.connect()
+        try:
+            transaction = conn.begin()
+        except OperationalError as exc:
+            if not _is_busy(exc):
+                raise
+            # Its state after a failed BEGIN is not worth reasoning about: a new one
+            # next time (this happens only while another process writes).
+            self._loop_conn = None
+            conn.invalidate()
+            return False, None
+        with transaction:
+            result = work(conn)
+        self._commits += 1
+        if self._commits >= CHECKPOINT_EVERY:
+            self._commits = 0
+            self._checkpoint()
+        return True, result
+
+    def _checkpoint(self) -> None:
+        """Checkpoint the WAL on the writer thread (its fsync never on the loop)."""
+        assert self._sync is not None
+        checkpoint = asyncio.wrap_future(self._submit(_checkpoint_wal, self._sync))
+        self._queued += 1
+        checkpoint.add_done_callback(self._dequeued)
+        checkpoint.add_done_callback(_log_checkpoint_failure)
 
     async def read(self, work: Callable[[Connection], T]) -> T:
         """``work(conn)`` in one read transaction (one snapshot for its statements).
@@ -107,6 +185,9 @@ class OneHop:
         runtime closes them whenever it falls idle, so that no thread keeps a script
         that asked a question from exiting.
         """
+        if self._loop_conn is not None:
+            loop_conn, self._loop_conn = self._loop_conn, None
+            loop_conn.close()
         if self._write_thread is not None:
             write_thread, self._write_thread = self._write_thread, None
             # Waited for in a thread: a write may be waiting out another process's lock.
@@ -116,6 +197,8 @@ class OneHop:
             await asyncio.shield(closing)
         if self._sync is not None:
             self._sync.dispose()
+        if self._loop_writes is not None:
+            self._loop_writes.dispose()
 
     def _closed(self, closing: asyncio.Future[None]) -> None:
         # Done, even if close() itself was cancelled: writes may start a thread again.
@@ -138,8 +221,39 @@ def _in_transaction(engine: Engine, work: Callable[[Connection], T]) -> T:
         return work(conn)
 
 
-def _sqlite_engine(engine: AsyncEngine) -> Engine:
-    """A synchronous engine on the same SQLite file, set up like the async one."""
+def _is_busy(exc: OperationalError) -> bool:
+    """SQLite said another connection holds the lock (``SQLITE_BUSY``)."""
+    orig = exc.orig
+    code = getattr(orig, "sqlite_errorcode", None)
+    return isinstance(orig, sqlite3.OperationalError) and code is not None and code & 0xFF == 5
+
+
+def _checkpoint_wal(engine: Engine) -> None:
+    with engine.connect() as conn:
+        # Outside any transaction (the engine's "begin" hook would start one).
+        conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")  # type: ignore[union-attr]
+
+
+def _log_checkpoint_failure(done: asyncio.Future[None]) -> None:
+    if not done.cancelled() and done.exception() is not None:
+        # The next one may succeed; SQLite's own checkpoints (other connections) go on.
+        log.warning("A WAL checkpoint failed: %s", type(done.exception()).__name__)
+
+
+def _set_up_loop_connection(dbapi_connection: Any, _record: Any = None) -> None:
+    """The loop's write connection: never waits for a lock, never checkpoints."""
+    set_up_sqlite_connection(dbapi_connection)
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA busy_timeout = 0")
+        cursor.execute("PRAGMA wal_autocheckpoint = 0")
+    finally:
+        cursor.close()
+
+
+def _sqlite_engine(engine: AsyncEngine, on_loop: bool = False) -> Engine:
+    """A synchronous engine on the same SQLite file, set up like the async one
+    (``on_loop``: for the event loop's write connection, see the module docstring)."""
     url = engine.url.set(drivername="sqlite+pysqlite")
     # Used from worker threads, each connection by one thread at a time (the pool's
     # checkout); writers also one at a time (the writer thread).
@@ -147,7 +261,7 @@ def _sqlite_engine(engine: AsyncEngine) -> Engine:
 
     # As the async engine's connections: BEGIN is ours (IMMEDIATE for writes), the lock
     # waited for, WAL synced normally, foreign keys enforced.
-    event.listen(sync, "connect", set_up_sqlite_connection)
+    event.listen(sync, "connect", _set_up_loop_connection if on_loop else set_up_sqlite_connection)
     event.listen(sync, "begin", begin_sqlite_transaction)
     event.listen(sync, "before_cursor_execute", _refuse_nul)
     return sync

@@ -209,7 +209,9 @@ class SQLStore(Store[RequestContext]):
     async def save_thread(self, thread: ThreadMetadata, context: RequestContext) -> None:
         """Create the thread for this user, or update it if they own it already."""
         stmt, params = self._thread_upsert(thread, context)
-        rowcount = await self._hop.write(lambda conn: conn.execute(stmt, params).rowcount)
+        rowcount = await self._hop.write(
+            lambda conn: conn.execute(stmt, params).rowcount, short=True
+        )
         if rowcount == 0:
             raise thread_not_found(thread.id)
 
@@ -231,7 +233,7 @@ class SQLStore(Store[RequestContext]):
             conn.execute(item_upsert(self._dialect), values)
 
         try:
-            await self._hop.write(write)
+            await self._hop.write(write, short=True)
         except IntegrityError:
             raise thread_not_found(thread.id) from None
         return codec.load_item(values["b_payload"], item_id=item.id, thread_id=thread.id)
@@ -353,7 +355,7 @@ class SQLStore(Store[RequestContext]):
             return item_page(conn, thread_id, user_id, None, direction, limit)
 
         try:
-            page, has_more = await self._hop.write(write)
+            page, has_more = await self._hop.write(write, short=True)
         except IntegrityError:
             raise thread_not_found(thread_id) from None
         return self._item_page(thread_id, page, has_more)
@@ -412,7 +414,7 @@ class SQLStore(Store[RequestContext]):
             conn.execute(upsert, values)
 
         try:
-            await self._hop.write(write)
+            await self._hop.write(write, short=True)
         except IntegrityError:
             # The thread vanished between check and insert (foreign key).
             raise thread_not_found(thread_id) from None

@@ -191,7 +191,7 @@ class ThreadTurns:
                 raise _Refused(exc) from exc
             return bool(conn.execute(stmt, params).rowcount), result
 
-        return await self._writes.write(take)
+        return await self._writes.write(take, short=True)
 
     async def _renew(self, thread_id: str, owner: str) -> None:
         def renew(conn: Connection) -> None:
@@ -207,13 +207,13 @@ class ThreadTurns:
         while True:
             await asyncio.sleep(LEASE_SECONDS / 3)
             try:
-                await self._writes.write(renew)
+                await self._writes.write(renew, short=True)
             except Exception as exc:  # the next renewal may succeed; expiry is the backstop
                 logger.warning("Could not renew a thread turn: %s", type(exc).__name__)
 
     async def _release(self, thread_id: str, owner: str) -> None:
         params = {"l_thread_id": thread_id, "l_owner": owner}
         try:
-            await self._writes.write(lambda conn: conn.execute(_RELEASE, params))
+            await self._writes.write(lambda conn: conn.execute(_RELEASE, params), short=True)
         except Exception as exc:  # the lease lapses on its own
             logger.warning("Could not release a thread turn: %s", type(exc).__name__)
