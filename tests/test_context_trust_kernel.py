@@ -121,6 +121,9 @@ POSITIONAL = {
     "dataclass by position": "dcPw-Kp4mW9zQ2",
     "function by position": "fnPw-Hx5nB8cV1",
     "credential object": "objPw-Lq2wE9rT5",
+    "class through a module": "modPw-Wd3kT8yB6",
+    "frame values": "valPw-Jr6tY1uI4",
+    "structured array": "arrPw-Nc8vM3bX7",
 }
 
 
@@ -128,9 +131,11 @@ def test_a_real_kernel_hides_secrets_passed_by_position_and_shown_by_name(
     kernel_provider: FakeLLM, tmp_path: Path
 ) -> None:
     """Secrets the text alone cannot tell: ``%env DB_PASSWORD`` shows the value, a
-    dataclass or a function of the user's takes the password by position, an object of
-    a class named ``Creds`` keeps it in a field named ``b``. The kernel knows the
-    parameter and class names; none of the secrets reaches the model."""
+    dataclass (also through a module, ``mod.DC``) or a function of the user's takes the
+    password by position, an object of a class named ``Creds`` keeps it in a field named
+    ``b``, ``frame.values`` shows a password column without its name, a structured array
+    and a transposed frame keep the name apart from the value. The kernel knows the
+    parameter, class, field and column names; none of the secrets reaches the model."""
     s = POSITIONAL
     nb = nbformat.v4.new_notebook()
     nb.cells = [
@@ -148,6 +153,18 @@ def test_a_real_kernel_hides_secrets_passed_by_position_and_shown_by_name(
             f"cr = Creds('ada', {s['credential object'][::-1]!r}[::-1])"
         ),
         nbformat.v4.new_code_cell(
+            "import types\nmod = types.ModuleType('mod')\nmod.DC = DC\n"
+            f"mdc = mod.DC('ada', {s['class through a module']!r})"
+        ),
+        nbformat.v4.new_code_cell(
+            "import numpy as np, pandas as pd\n"
+            "frame = pd.DataFrame({'user': ['ada'], "
+            f"'pw': [{s['frame values'][::-1]!r}[::-1]]}})\n"
+            f"arr = np.array([('ada', {s['structured array'][::-1]!r}[::-1])], "
+            "dtype=[('user', 'U3'), ('password', 'U40')])\n"
+            "flipped = frame.T\nframe.values"
+        ),
+        nbformat.v4.new_code_cell(
             "def sign_up(user, passphrase):\n    return 1 / 0\n"
             f"sign_up('ada', {s['function by position']!r})"
         ),
@@ -159,6 +176,8 @@ def test_a_real_kernel_hides_secrets_passed_by_position_and_shown_by_name(
         ToolCall("get_notebook_cells", {"max_cells": 50}),
         ToolCall("inspect_kernel_variable", {"name": "dc"}),
         ToolCall("inspect_kernel_variable", {"name": "cr"}),
+        ToolCall("inspect_kernel_variable", {"name": "arr"}),
+        ToolCall("inspect_kernel_variable", {"name": "flipped"}),
         ToolCall("get_active_cell", {}),
     ]
     kernel_provider.script(*(Reply(tool_calls=[c]) for c in calls), Reply("Done."))

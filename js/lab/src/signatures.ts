@@ -71,7 +71,11 @@ export function notebookDefinitions(sources: readonly string[]): Map<string, str
 export function hidePositionalSecrets(source: string, defs: Map<string, string[]>): string {
   if (!defs.size || !source.includes("(") || source.length > 20_000) return source;
   return source.replace(CALL, (whole: string, callee: string | undefined, opener: string, args: string) => {
-    const names = callee && opener === "(" ? defs.get(callee) : undefined;
+    // `mod.Class(...)`: a class of the notebook's reached through a module or a class
+    // (the front end knows it by its own name only); a method's `self` is no argument.
+    const dotted = Boolean(callee?.includes("."));
+    let names = callee && opener === "(" ? defs.get(dotted ? (callee.split(".").pop() ?? "") : callee) : undefined;
+    if (names && dotted && (names[0] === "self" || names[0] === "cls")) names = names.slice(1);
     if (!names) return whole;
     let position = 0;
     let keyword = false;

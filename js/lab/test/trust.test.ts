@@ -134,12 +134,15 @@ test("literals passed by position to the notebook's own secret parameters are hi
     "class Plain:\n    def __init__(self, host, user, secret_key=None):\n        self.host = host\n",
     "def sign_up(user, pin, api_key):\n    return 1 / 0\n",
     "Nt = collections.namedtuple('Nt', 'user passwd')\nclass Ordinary:\n    name: str\n",
+    "class Svc:\n    def register(self, user, passphrase):\n        pass\n",
   ]);
+  // Through a module or an instance (`mod.DC`, `svc.register`): known by the last name.
   const source =
     'DC("ada", "Qz7a1")\nPlain("h", "ada", "Qz7a2")\nsign_up("ada", "1234", "Qz7a3")\nNt("ada", "Qz7a4")\n' +
-    'print("Qz7a5")\nDC(user="Qz7a6")\nOrdinary("Qz7a7")\nx.DC("a", "Qz7a8")';
+    'print("Qz7a5")\nDC(user="Qz7a6")\nOrdinary("Qz7a7")\nmod.DC("a", "Qz7a8")\nsvc.register("ada", "Qz7a9")';
   const hidden = hidePositionalSecrets(source, defs);
-  for (const k of [1, 2, 3, 4]) assert.ok(!hidden.includes(`Qz7a${k}`), hidden);
-  for (const k of [5, 6, 7, 8]) assert.ok(hidden.includes(`Qz7a${k}`), hidden);
+  for (const k of [1, 2, 3, 4, 8, 9]) assert.ok(!hidden.includes(`Qz7a${k}`), hidden);
+  for (const k of [5, 6, 7]) assert.ok(hidden.includes(`Qz7a${k}`), hidden);
+  assert.ok(hidden.includes('svc.register("ada", '), hidden);
   assert.ok(hidden.includes('"1234"') && !defs.has("Ordinary"));
 });

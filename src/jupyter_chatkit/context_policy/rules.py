@@ -595,15 +595,17 @@ INLINE_ASSIGNMENT = (
     # A name starts a word or follows "-" that does not join it to one (``--password``,
     # not the ``amz`` of ``x-amz-key``) and holds no "--": started inside every dashed
     # word, a long ``a-a-…-a=`` was read again from each part, quadratic.
-    r"(?<![A-Za-z0-9_.])(?<![A-Za-z0-9_.]-)([A-Za-z_](?:[A-Za-z0-9_.]|-(?!-))*)"
+    # In a repr (``'user=ada\\npassword=x'``) a name also starts after an escape.
+    r"(?:(?<=\\[ntr])|(?<![A-Za-z0-9_.\\])(?<![A-Za-z0-9_.]-))([A-Za-z_](?:[A-Za-z0-9_.]|-(?!-))*)"
     r"((?:['\"`]|\*\*)?[ \t]*(?::=|=|:)[ \t]*"
     r"(?:\*\*[ \t]*)?)"
     # The value is a whole word, not the name of the next ``NAME=value`` (``env:
     # DB_PASSWORD=x`` as %env prints it): no backing off to a shorter value.
     # (Checked where the value starts: after it, each failure was tried again from
     # every name inside a long value, ``a:a:…:a=b``, quadratic.)
-    r"((?![A-Za-z_][A-Za-z0-9_.-]*=[A-Za-z_])[^\s'\"`,;&<>(){}\[\]|«=$]+)"
-    r"(?![^\s'\"`,;&<>(){}\[\]|«=$])"
+    # An escape (``\\n``) ends it too.
+    r"((?![A-Za-z_][A-Za-z0-9_.-]*=[A-Za-z_])(?:[^\s'\"`,;&<>(){}\[\]|«=$\\]|\\(?![ntr]))+)"
+    r"(?![^\s'\"`,;&<>(){}\[\]|«=$\\]|\\(?![ntr]))"
 )
 # ``AuthError: login failed``: a name like this is a label, not a secret's name.
 LABEL_NAME = r"(?:Error|Exception|Warning|Exit|Interrupt)$"

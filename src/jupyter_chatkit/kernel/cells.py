@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ..context_policy import RESULT_BUDGET, dumps
 from ..context_policy.redact import hide_shown_secret, names_secret
 from . import executions, notebook_file
-from .signatures import hide_positional_secrets
+from .signatures import frame_values_shown, hide_positional_secrets
 from .values import clip, qualname, summarize
 from .values.common import hidden, is_a
 
@@ -56,6 +56,9 @@ def _cell_entry(
         if names_secret(source) and is_a(value, str | bytes | bytearray):
             # ``%env DB_PASSWORD``, ``token``: the result is the secret the line names.
             cell["result"] = {"type": qualname(value), "value": hidden(value)}
+        elif namespace is not None and frame_values_shown(source, namespace):
+            # ``df.values`` of a frame with a password column: values without names.
+            cell["result"] = {"type": qualname(value), "value": hidden(value)}
         else:
             try:
                 cell["result"] = summarize(value)
@@ -74,14 +77,23 @@ def _source(source: str, namespace: Mapping[str, Any] | None) -> str:
     return hide_positional_secrets(text, namespace) if namespace is not None else text
 
 
-def _hide_shown_outputs(cell: dict[str, Any]) -> dict[str, Any]:
-    """A saved cell whose last line names a secret: its one-line outputs hidden."""
+def _hide_shown_outputs(
+    cell: dict[str, Any], namespace: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """A saved cell whose last line names a secret: its one-line outputs hidden; one
+    that shows a secret-holding frame's values without names (``df.values``): all."""
     source = cell.get("source")
     outputs = cell.get("outputs")
-    if not isinstance(source, str) or not isinstance(outputs, list) or not names_secret(source):
+    if not isinstance(source, str) or not isinstance(outputs, list):
+        return cell
+    if namespace is not None and frame_values_shown(source, namespace):
+        hide = _hide_whole
+    elif names_secret(source):
+        hide = hide_shown_secret
+    else:
         return cell
     cell["outputs"] = [
-        {**o, "text": hide_shown_secret(o["text"])}
+        {**o, "text": hide(o["text"])}
         if isinstance(o, dict)
         and o.get("output_type") in ("stream", "execute_result", "display_data")
         and isinstance(o.get("text"), str)
@@ -89,6 +101,10 @@ def _hide_shown_outputs(cell: dict[str, Any]) -> dict[str, Any]:
         for o in outputs
     ]
     return cell
+
+
+def _hide_whole(text: str) -> str:
+    return hidden(text) if text.strip() else text
 
 
 def _error(error: dict[str, Any], namespace: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -197,7 +213,7 @@ def _file_cells(
     kept: list[dict[str, Any]] = []
     used = 0
     for i in sorted(picked, key=lambda j: abs(j - anchor)):
-        cell = _hide_shown_outputs(dict(cells[i]))
+        cell = _hide_shown_outputs(dict(cells[i]), namespace)
         if isinstance(cell.get("source"), str) and cell.get("cell_type") == "code":
             cell["source"] = _source(cell["source"], namespace)
         if not include_outputs:

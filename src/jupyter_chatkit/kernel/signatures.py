@@ -22,7 +22,7 @@ from typing import Any
 
 from ..context_policy.redact import is_secret_name, marker
 from ..context_policy.rules import CALL_ARGUMENT, CALL_ARGUMENTS
-from .values.common import class_attr, is_a
+from .values.common import _MISSING, class_attr, is_a, kind_of
 
 _CALL = re.compile(CALL_ARGUMENTS)
 _ARGUMENT = re.compile(CALL_ARGUMENT)
@@ -66,6 +66,32 @@ def parameter_names(obj: Any) -> tuple[str, ...]:
     return _code_params(init, 1)
 
 
+def _resolve(callee: str, namespace: Mapping[str, Any]) -> Any:
+    """The object a dotted callee names (``mod.Class``, ``Outer.Inner``), read through
+    module and class dicts only (no ``getattr``: a module ``__getattr__`` or a
+    metaclass would run), or None."""
+    if type(namespace) is not dict:
+        return None
+    parts = callee.split(".")
+    if len(parts) > 6:
+        return None
+    obj = dict.get(namespace, parts[0])
+    for part in parts[1:]:
+        if obj is None:
+            return None
+        if type(obj) is types.ModuleType:
+            found = dict.get(_MODULE_DICT.__get__(obj), part)
+        elif is_a(obj, type):
+            found = class_attr(obj, part)
+        else:
+            return None
+        obj = found if found is not _MISSING else None
+    return obj
+
+
+_MODULE_DICT: Any = vars(types.ModuleType)["__dict__"]
+
+
 def hide_positional_secrets(source: str, namespace: Mapping[str, Any]) -> str:
     """``source`` with string literals hidden where they are passed by position to a
     parameter named like a secret of a function or class in ``namespace``."""
@@ -76,12 +102,9 @@ def hide_positional_secrets(source: str, namespace: Mapping[str, Any]) -> str:
 
     def replace(match: re.Match[str]) -> str:
         callee = match.group(1)
-        if not callee or "." in callee or match.group(2) != "(":
+        if not callee or match.group(2) != "(":
             return match.group(0)
-        try:
-            obj = dict.get(namespace, callee) if type(namespace) is dict else None
-        except TypeError:
-            return match.group(0)
+        obj = _resolve(callee, namespace)
         params = parameter_names(obj) if obj is not None else _MISSING_NAMES
         if not any(is_secret_name(p) for p in params):
             return match.group(0)
@@ -109,3 +132,44 @@ def hide_positional_secrets(source: str, namespace: Mapping[str, Any]) -> str:
         return f"{callee}({''.join(pieces)}" if changed else match.group(0)
 
     return _CALL.sub(replace, source)
+
+
+# A frame's values without its column names: ``df.values``, ``df.to_numpy()``,
+# ``df[cols].values``, polars' ``df.rows()``, ``to_json(orient="values")``.
+_NAMELESS_VALUES = re.compile(
+    r"(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_]*)(?:\[\[?[^\]\n]{0,200}\]?\])?\."
+    r"(?:values|to_numpy|rows|iter_rows|itertuples|iterrows|tolist|to_list|to_json|to_dicts"
+    r"|array|to_records)\b"
+)
+_FRAMES = ("pandas.dataframe", "polars.dataframe")
+
+
+def frame_values_shown(source: str, namespace: Mapping[str, Any]) -> bool:
+    """True when a cell's last line shows the values of a frame in ``namespace`` with a
+    secret-named column without the column names (``df.values``): its output holds
+    the secrets with nothing to say which they are."""
+    if type(namespace) is not dict:
+        return False
+    for line in reversed(source[-2000:].splitlines()):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        for match in _NAMELESS_VALUES.finditer(stripped[:500]):
+            frame = dict.get(namespace, match.group(1))
+            if frame is not None and kind_of(frame) in _FRAMES and _secret_columns(frame):
+                return True
+        return False
+    return False
+
+
+def _secret_columns(frame: Any) -> bool:
+    # pandas' and polars' own ``columns`` (kind_of matched their classes).
+    try:
+        names = list(frame.columns[:1000])
+    except Exception:
+        return True  # unreadable: assume the worst
+    return any(
+        is_secret_name(n) or (type(n) is tuple and any(is_secret_name(p) for p in n))
+        for n in names
+        if type(n) in (str, tuple)
+    )

@@ -26,6 +26,7 @@ from .common import (
     instance_dict,
     is_a,
     is_credential_class,
+    is_credential_holder,
     namedtuple_fields,
     qualname,
     quote,
@@ -263,9 +264,10 @@ def describe_object(value: Any) -> dict[str, Any]:
     attrs = instance_dict(value)
     if attrs is not None:
         credential = is_credential_class(type(value))
+        holder = credential and is_credential_holder(type(value))
         out["attributes"] = {
             str(k): hidden(v)
-            if hides(k, v) or (credential and hides_in_credential(k, v))
+            if hides(k, v) or (credential and hides_in_credential(k, v, holder))
             else brief(v, 120, 1)
             for k, v in itertools.islice(attrs.items(), ATTRIBUTES)
             if is_a(k, str) and not k.startswith("__")

@@ -17,6 +17,7 @@ import itertools
 import math
 import os
 import pathlib
+import re
 import sys
 import types
 import uuid
@@ -230,14 +231,65 @@ def is_credential_class(cls: type) -> bool:
     return normal not in _NOT_CREDENTIAL_CLASSES and is_secret_name(name)
 
 
-def hides_in_credential(name: Any, value: Any) -> bool:
+# A class named like a credential and then one of these (``AuthConfig``, ``SessionState``,
+# ``TokenManager``) holds settings about a secret, maybe the secret too: its fields are
+# hidden by their own names, and plain words stay (``provider="github"``).
+_CREDENTIAL_HOLDERS = frozenset(
+    {
+        "backend",
+        "cache",
+        "config",
+        "configuration",
+        "context",
+        "handler",
+        "info",
+        "manager",
+        "options",
+        "params",
+        "service",
+        "settings",
+        "state",
+        "stats",
+        "status",
+        "store",
+    }
+)
+# A plain word or a few (no digits): a name, a mode, a scope, a page.
+_PLAIN_WORDS = re.compile(r"^[A-Za-z][A-Za-z _.:/-]{0,60}$")
+# Field names that say nothing about what they hold: kept hidden in a holder too.
+_VAGUE_FIELDS = frozenset({"value", "val", "data", "raw", "content", "text", "string", "s"})
+
+
+def is_credential_holder(cls: type) -> bool:
+    """True for a credential-named class whose name ends like settings or state
+    (``AuthConfig``, ``SessionState``), not like the credential itself (``Creds``)."""
+    name = _TYPE_NAME.__get__(cls) if isinstance(cls, type) else None
+    if type(name) is not str:
+        return False
+    return normalize_name(name).rpartition("_")[2] in _CREDENTIAL_HOLDERS
+
+
+def hides_in_credential(name: Any, value: Any, holder: bool = False) -> bool:
     """True for a text attribute of a credential object other than who/where it is for
-    (its field names need not say which one is the password)."""
+    (its field names need not say which one is the password). In a ``holder``
+    (:func:`is_credential_holder`) plain words under a telling name stay."""
     if not _kernel_redactor().enabled or not is_a(name, str):
         return False
-    if normalize_name(name) in _CREDENTIAL_PUBLIC:
+    normal = normalize_name(name)
+    if normal in _CREDENTIAL_PUBLIC:
         return False
-    return is_a(value, str | bytes | bytearray | tuple | list)
+    if not is_a(value, str | bytes | bytearray | tuple | list):
+        return False
+    if not holder or len(normal) <= 2 or normal in _VAGUE_FIELDS:
+        return True
+    if type(value) is str:
+        return _PLAIN_WORDS.match(str.__getitem__(value, slice(0, 100))) is None
+    if type(value) in (list, tuple):
+        items = list(itertools.islice(type(value).__iter__(value), 21))
+        return len(items) > 20 or not all(
+            type(v) is str and _PLAIN_WORDS.match(v) is not None for v in items
+        )
+    return True
 
 
 _TYPE_NAME = type.__dict__["__name__"]
@@ -272,8 +324,10 @@ def _quote(text: str, limit: int) -> str:
     n = str.__len__(text)
     window = str.__getitem__(text, slice(0, max(limit, REDACT_SCAN_CHARS)))
     # A text that fits is redacted whole by the policy's last pass; one that is cut
-    # here is redacted first, so the cut cannot leave part of a secret.
-    clean = redact(window) if n > limit else window
+    # here is redacted first, so the cut cannot leave part of a secret. So is one of
+    # several lines: in its repr they are one line (``\n``), and the rules that read
+    # lines (a ``.env`` line, a CSV header, a YAML block) would not see them.
+    clean = redact(window) if n > limit or "\n" in window else window
     head = clean[:limit]
     whole = n <= len(window) and len(clean) <= limit
     return repr(head) if whole else f"{head!r}… ({n:,} chars)"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from ...context_policy.redact import is_secret_name, marker
 from .common import (
     ITEMS,
     PREVIEW_CHARS,
@@ -33,6 +34,14 @@ def _is_masked(a: Any) -> bool:
 def array_preview(a: Any, threshold: int = 20, chars: int = PREVIEW_CHARS) -> str:
     """A bounded text preview of an ndarray (object arrays: first elements, briefly)."""
     np = _np()
+    names = a.dtype.names
+    if names and any(type(n) is str and is_secret_name(n) for n in names):
+        # A structured array or record array with a ``password`` field: the other fields.
+        shown = [n for n in names if not (type(n) is str and is_secret_name(n))]
+        note = f"fields hidden: {', '.join(n for n in names if n not in shown)}; "
+        if not shown:
+            return clip(note + marker(f"{a.size:,} values"), chars)
+        return clip(note + array_preview(np.ndarray.__getitem__(a, shown), threshold, chars), chars)
     if a.dtype.kind == "O" or a.dtype.hasobject:
         # array2string would call repr on every element it shows.
         first = [brief(a.flat[i], 30, 0) for i in range(min(a.size, ITEMS))]

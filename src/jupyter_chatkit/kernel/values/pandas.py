@@ -30,6 +30,8 @@ DETAIL_HEAD_ROWS = 5
 DETAIL_ITEMS = 20
 VALUE_COUNTS = 10
 CATEGORIES = 20
+# Row labels read for names that mark a secret (``any(...)`` over the first this many).
+LABEL_SCAN = 10_000
 # A wide frame's inspect: the first DETAIL_COLUMNS columns in full, a dtype tally of all.
 DTYPE_SUMMARY_COLUMNS = 100_000
 
@@ -52,6 +54,23 @@ def _cell(name: Any, value: Any) -> Any:
     return cell_value(value)
 
 
+def _hide_row(values: list[Any]) -> list[Any]:
+    return [v if v is None or type(v) is bool else hidden(v) for v in values]
+
+
+def _secret_rows(index: Any, rows: int) -> list[bool]:
+    """Which of the first ``rows`` rows are labelled like a secret (a transposed frame's
+    ``password`` row, ``pd.Series({"password": "x"})``): their values are secrets."""
+    if index.dtype.kind in "biufcmM":
+        return [False] * min(rows, len(index))
+    return [secret_label(v) for v in index[:rows].tolist()]
+
+
+def _any_secret_row(index: Any) -> bool:
+    """True when a row label (of the first LABEL_SCAN) marks a secret."""
+    return any(_secret_rows(index, LABEL_SCAN))
+
+
 def _secret_index(index: Any) -> bool:
     return any(secret_label(n) for n in index.names)
 
@@ -66,6 +85,10 @@ def column_entry(name: Any, dtype: Any) -> dict[str, Any]:
     entry: dict[str, Any] = {"name": label(name), "dtype": str(dtype)}
     if str(dtype) == "category":
         cats = dtype.categories
+        if secret_label(name):
+            # A password column's categories are its values.
+            entry["categories"] = hidden(cats[:CATEGORIES].tolist())
+            return entry
         entry["categories"] = [label(c) for c in cats[:CATEGORIES].tolist()]
         if len(cats) > CATEGORIES:
             entry["more_categories"] = len(cats) - CATEGORIES
@@ -114,9 +137,15 @@ def head_rows(df: Any, rows: int, cols: int) -> list[list[Any]]:
     """The first ``rows`` rows of the first ``cols`` columns, secret columns hidden."""
     head = df.iloc[:rows, :cols]
     names = list(head.columns)
-    return [
+    out = [
         [_cell(n, v) for n, v in zip(names, row, strict=False)]
         for row in head.itertuples(index=False, name=None)
+    ]
+    if _is_default_index(df):
+        return out
+    return [
+        _hide_row(row) if secret else row
+        for row, secret in zip(out, _secret_rows(df.index, rows), strict=False)
     ]
 
 
@@ -142,7 +171,25 @@ def summarize_frame(df: Any) -> dict[str, Any]:
         out["row_labels"] = _row_labels(df.index, HEAD_ROWS)
     shown = [[_cell(name, v) for v in values] for name, _, values in leading[:10]]
     out["head"] = [list(row) for row in zip(*shown, strict=True)]
+    if not _is_default_index(df):
+        flags = _secret_rows(df.index, HEAD_ROWS)
+        out["head"] = [
+            _hide_row(row) if k < len(flags) and flags[k] else row
+            for k, row in enumerate(out["head"])
+        ]
     return out
+
+
+def _series_head(s: Any, rows: int) -> list[Any]:
+    """The first values of a Series, hidden under a secret name or secret row labels."""
+    head = [_cell(s.name, v) for v in s.iloc[:rows].tolist()]
+    if _is_default_index(s):
+        return head
+    flags = _secret_rows(s.index, rows)
+    return [
+        hidden(v) if k < len(flags) and flags[k] and v is not None and type(v) is not bool else v
+        for k, v in enumerate(head)
+    ]
 
 
 def summarize_series(s: Any) -> dict[str, Any]:
@@ -151,7 +198,7 @@ def summarize_series(s: Any) -> dict[str, Any]:
         "length": len(s),
         "dtype": str(s.dtype),
         "series_name": label(s.name),
-        "head": [_cell(s.name, v) for v in s.iloc[:ITEMS].tolist()],
+        "head": _series_head(s, ITEMS),
     }
     if str(s.dtype) == "category":
         out.update({k: v for k, v in column_entry(s.name, s.dtype).items() if "categor" in k})
@@ -206,7 +253,9 @@ def describe_frame(df: Any) -> dict[str, Any]:
     out["head_columns"] = [label(c) for c in df.columns[:20]]
     if not _is_default_index(df):
         out["head_row_labels"] = _row_labels(df.index, DETAIL_HEAD_ROWS)
-    if 0 < cells <= DESCRIBE_CELLS:
+    if 0 < cells <= DESCRIBE_CELLS and not _is_default_index(df) and _any_secret_row(df.index):
+        out["describe"] = "skipped: rows labelled like secrets (their values would show)"
+    elif 0 < cells <= DESCRIBE_CELLS:
         out["describe"] = _describe_stats(df)
     elif cells:
         out["describe"] = f"skipped: the frame has {cells:,} cells (limit {DESCRIBE_CELLS:,})"
@@ -282,10 +331,11 @@ def describe_series(s: Any) -> dict[str, Any]:
             "rows": NULL_SCAN_CELLS,
             "nulls": int(s.iloc[:NULL_SCAN_CELLS].isna().sum()),
         }
-    out["head"] = [_cell(s.name, v) for v in s.iloc[: DETAIL_HEAD_ROWS * 2].tolist()]
+    out["head"] = _series_head(s, DETAIL_HEAD_ROWS * 2)
     if not _is_default_index(s):
         out["index"] = index_info(s.index, n)
     secret = secret_label(s.name) or _secret_index(s.index)
+    secret = secret or (not _is_default_index(s) and _any_secret_row(s.index))
     if 0 < n <= DESCRIBE_CELLS and not secret:
         out["describe"] = _describe_stats(s)
         if s.dtype.kind not in "iufcmM" and _hashes_safely(s):

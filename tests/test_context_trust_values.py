@@ -1,0 +1,109 @@
+"""Kernel values whose secrets sit apart from their names: structured arrays, transposed
+frames, Series labelled by field, categorical password columns, multi-line strings,
+``df.values`` in a cell, classes reached through a module; and classes named like a
+credential that hold settings (``AuthConfig``), whose plain words stay readable."""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from jupyter_chatkit.context_policy import dumps
+from jupyter_chatkit.kernel.introspect import KernelView, run_tool
+from jupyter_chatkit.kernel.signatures import frame_values_shown, hide_positional_secrets
+
+SECRET = "hunter2x-Qz7"
+OTHER = "s3cret!!-Lp4"
+
+
+def _seen(ns: dict[str, Any]) -> str:
+    view = KernelView(ns)
+    results = [run_tool("list_kernel_variables", {"max_items": 500}, view)]
+    results += [run_tool("inspect_kernel_variable", {"name": n}, view) for n in ns]
+    return dumps(results)
+
+
+def test_values_kept_apart_from_their_names_are_hidden() -> None:
+    frame = pd.DataFrame({"user": ["ada", "bob"], "password": [SECRET, OTHER]})
+    ns = {
+        "structured": np.array(
+            [("ada", SECRET), ("bob", OTHER)], dtype=[("user", "U3"), ("password", "U20")]
+        ),
+        "flipped": frame.T,
+        "fields": pd.Series({"user": "ada", "password": SECRET}),
+        "categorical": pd.DataFrame({"password": pd.Categorical([SECRET, OTHER])}),
+        "env_text": f"user=ada\npassword={SECRET}\n",
+        "csv_text": f"user,password\nada,{OTHER}\n",
+    }
+    seen = _seen(ns)
+    assert SECRET not in seen and OTHER not in seen
+    # What is not secret stays: the other field, the user names, the column names.
+    assert "fields hidden: password" in seen and "'ada'" in seen and "password" in seen
+
+
+class AuthConfig:
+    def __init__(self) -> None:
+        self.provider = "github"
+        self.scopes = ["repo", "read:org"]
+        self.retries = 3
+        self.value = "letmein"
+        self.client = "Zx9Yw8Vu7Ts6Rq5P"
+
+
+class SessionState:
+    def __init__(self) -> None:
+        self.page = "home"
+        self.theme = "dark"
+
+
+class Creds:
+    def __init__(self) -> None:
+        self.a = "ada"
+        self.b = "letmein"
+
+
+def test_a_class_holding_settings_about_a_secret_keeps_plain_words() -> None:
+    seen = _seen({"auth": AuthConfig(), "state": SessionState(), "creds": Creds()})
+    for word in ("'github'", "'repo'", "'home'", "'dark'"):
+        assert word in seen, word
+    # A vague field, a generated-looking value and a credential's own fields: hidden.
+    assert "letmein" not in seen and "Zx9Yw8Vu7Ts6Rq5P" not in seen
+
+
+def test_a_frames_values_without_its_names_are_hidden_in_a_cell() -> None:
+    ns = {
+        "df": pd.DataFrame({"user": ["ada"], "password": [SECRET]}),
+        "plain": pd.DataFrame({"a": [1]}),
+    }
+    for source in ("df.values", "print(df.to_numpy())", "df[['user', 'password']].values[:3]"):
+        assert frame_values_shown(source, ns), source
+    for source in ("df.head()", "plain.values", "df.columns.values", "x = 1\n"):
+        assert not frame_values_shown(source, ns), source
+
+
+@dataclasses.dataclass
+class DB:
+    user: str
+    password: str
+
+
+def test_a_class_reached_through_a_module_hides_its_positional_secret() -> None:
+    mod = types.ModuleType("mod")
+    ran: list[str] = []
+
+    def module_getattr(name: str) -> Any:
+        ran.append(name)
+        raise AttributeError(name)
+
+    vars(mod).update(DB=DB, __getattr__=module_getattr)
+    ns = {"mod": mod, "holder": types.SimpleNamespace(DB=DB)}
+    source = f"a = mod.DB('ada', {SECRET!r})\nb = mod.Missing('ada', 'x')\nc = holder.DB('u', 'v')"
+    clean = hide_positional_secrets(source, ns)
+    assert SECRET not in clean and "mod.DB('ada', '«redacted: " in clean
+    # A name the module lacks, and an object's attribute (its own code), are not read.
+    assert "mod.Missing('ada', 'x')" in clean and "holder.DB('u', 'v')" in clean
+    assert ran == []
