@@ -13,8 +13,9 @@ from typing import Annotated, Any, Required
 import pytest
 import pytest_asyncio
 from agents import ModelSettings, RunConfig, Runner
-from openai import AsyncOpenAI, omit
-from openai._utils import PropertyInfo
+from openai import AsyncOpenAI, NotGiven, omit
+from openai._utils import PropertyInfo, async_maybe_transform
+from openai._utils import _transform as openai_transform
 from openai.resources.chat.completions import completions as chat_resource
 from openai.resources.responses import responses as responses_resource
 from openai.types.chat import completion_create_params
@@ -28,6 +29,7 @@ from jupyter_chatkit.assistant.openai_client import (
     LeanAsyncOpenAI,
     is_plain_json,
     lean_kwargs,
+    plain_params,
     transform_free,
 )
 from jupyter_chatkit.settings import Api, Settings
@@ -89,6 +91,17 @@ async def run_turn(model: Any, settings: Settings, **model_settings: Any) -> Non
         pass
 
 
+def resource_of(api: Api) -> Any:
+    """openai's resource module whose ``create`` the model of ``api`` calls."""
+    return chat_resource if api == "chat_completions" else responses_resource
+
+
+def openais_transform(api: Api) -> Any:
+    """openai's own ``async_maybe_transform`` (under :func:`skip_plain_transform`'s)."""
+    transform = resource_of(api).async_maybe_transform
+    return getattr(transform, "original", transform)
+
+
 @pytest.mark.asyncio
 @pytest.mark.parametrize("api", APIS)
 @pytest.mark.parametrize("extra_body", [None, {"tools": [], "top_k": 3}])
@@ -108,7 +121,10 @@ async def test_request_body_is_the_same_as_openais(
     bodies = []
     for model in (plain, lean):
         fake_llm.script(Reply("Sure."))
-        await run_turn(model, settings, **extra)
+        with pytest.MonkeyPatch.context() as patch:
+            if model is plain:  # openai's own transform, as before skip_plain_transform
+                patch.setattr(resource_of(api), "async_maybe_transform", openais_transform(api))
+            await run_turn(model, settings, **extra)
         bodies.append(fake_llm.requests[-1])
     assert json.dumps(bodies[1]) == json.dumps(bodies[0])
     sent = bodies[1]
@@ -128,7 +144,12 @@ async def test_plain_history_and_tools_skip_openais_transform(
     """openai's transform sees placeholders for the history and the tools; they reach the
     model through extra_body."""
     seen: list[dict[str, Any]] = []
-    resource = chat_resource if api == "chat_completions" else responses_resource
+    settings = settings_for(fake_llm, api)
+    model: Any = build_model(settings)
+    _BUILT.append(model)
+    # The resource built first (that installs skip_plain_transform), then recorded.
+    _ = model._client.chat.completions if api == "chat_completions" else model._client.responses
+    resource = resource_of(api)
     real = resource.async_maybe_transform
 
     async def recording(data: Any, expected_type: Any) -> Any:
@@ -136,9 +157,6 @@ async def test_plain_history_and_tools_skip_openais_transform(
         return await real(data, expected_type)
 
     monkeypatch.setattr(resource, "async_maybe_transform", recording)
-    settings = settings_for(fake_llm, api)
-    model = build_model(settings)
-    _BUILT.append(model)
     fake_llm.script(Reply("Sure."))
     await run_turn(model, settings)
     history_key = "messages" if api == "chat_completions" else "input"
@@ -146,6 +164,99 @@ async def test_plain_history_and_tools_skip_openais_transform(
     sent = fake_llm.requests[-1]
     assert len(sent["tools"]) == len(build_agent(settings).tools)
     assert "What is in df?" in json.dumps(sent[history_key])
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("api", APIS)
+async def test_a_plain_request_skips_openais_transform_whole(
+    fake_llm: FakeLLM, api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No key of a plain request goes through openai's typed walk (its per-key type
+    lookups hash ChatModel's literal of every model name); the model still gets it all."""
+    walked: list[Any] = []
+    real = openai_transform._async_transform_typeddict
+
+    async def recording(data: Any, expected_type: Any) -> Any:
+        walked.append(expected_type)
+        return await real(data, expected_type)
+
+    monkeypatch.setattr(openai_transform, "_async_transform_typeddict", recording)
+    settings = settings_for(fake_llm, api)
+    model = build_model(settings)
+    _BUILT.append(model)
+    fake_llm.script(Reply("Sure."))
+    await run_turn(model, settings, temperature=0.5, metadata={"k": "v"})
+    assert walked == []
+    sent = fake_llm.requests[-1]
+    assert sent["model"] == MODEL and sent["stream"] is True
+    assert sent["temperature"] == 0.5 and sent["metadata"] == {"k": "v"}
+    assert len(sent["tools"]) == len(build_agent(settings).tools)
+
+
+PLAIN_REQUESTS: list[tuple[type, dict[str, Any]]] = [
+    (
+        completion_create_params.CompletionCreateParamsStreaming,
+        {
+            "messages": [{"role": "user", "content": "«é» 😀"}],
+            "model": "gpt-x",
+            "audio": omit,
+            "temperature": 0.5,
+            "metadata": {"k": "v"},
+            "parallel_tool_calls": None,
+            "stream": True,
+            "stream_options": {"include_usage": True},
+            "tools": [],
+            "top_p": NotGiven(),
+        },
+    ),
+    (
+        response_create_params.ResponseCreateParamsStreaming,
+        {
+            "input": [{"role": "user", "content": [{"type": "input_text", "text": "hi"}]}],
+            "model": "gpt-x",
+            "include": ["reasoning.encrypted_content"],
+            "instructions": None,
+            "reasoning": {"effort": "low"},
+            "store": False,
+            "stream": True,
+            "text": {"format": {"type": "text"}},
+            "tool_choice": "auto",
+            "tools": [{"type": "function", "name": "f", "parameters": {}, "strict": False}],
+            "truncation": omit,
+        },
+    ),
+]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("params", "data"), PLAIN_REQUESTS)
+async def test_plain_params_are_what_openais_transform_makes(
+    params: type, data: dict[str, Any]
+) -> None:
+    plain = plain_params(data, params)
+    assert plain is not None
+    assert json.dumps(plain) == json.dumps(await async_maybe_transform(data, params))
+
+
+@pytest.mark.asyncio
+async def test_anything_else_is_left_to_openais_transform() -> None:
+    chat = completion_create_params.CompletionCreateParamsStreaming
+    for data, params in [
+        ({"model": "m", "reasoning": Reasoning(effort="low")}, chat),  # a pydantic model
+        ({"model": "m", "messages": ({"role": "user"},)}, chat),  # a tuple
+        ({"model": "m", "messages": [{"content": omit}]}, chat),  # omitted inside
+        ({"model": "m", "unknown_key": 1}, chat),  # no type to tell
+        ({"card_id": "c"}, _Aliased),  # an alias
+        ({"nested_format": []}, _Params),  # a format somewhere in its type
+        (["not", "a", "dict"], chat),
+        ({"model": "m"}, "not a type"),
+    ]:
+        assert plain_params(data, params) is None, data
+    # Through the resource too: openai's own result.
+    transform = openais_transform("chat_completions")
+    data = {"card_id": "c", "other": omit}
+    assert await chat_resource.async_maybe_transform(data, _Aliased) == {"cardID": "c"}
+    assert await transform(data, _Aliased) == {"cardID": "c"}
 
 
 def test_lean_kwargs_moves_only_plain_json() -> None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
 import json
-from collections.abc import Callable
 from typing import Any
 
 from agents import Agent, FunctionTool, ModelSettings, StopAtTools, Tool
@@ -15,6 +13,7 @@ from ..protocol import AGENT_TOOLS, CLIENT_TOOLS, ClientToolSpec, StepStatus
 from ..settings import Settings
 from .agent_tools import AGENT_INSTRUCTIONS, LIMIT_INSTRUCTIONS
 from .cards import code_card
+from .openai_client import wrap_sdk_function
 
 DEFAULT_INSTRUCTIONS = """\
 You are the notebook assistant inside Jupyter. You help people with the notebook and \
@@ -174,7 +173,7 @@ def _fast_dump_compatible() -> None:
     float, bool or None the result is the same as the SDK's branch for it; any other
     node goes through the SDK's own function. Nothing when the SDK has no such function.
     """
-    _wrap_sdk_function(
+    wrap_sdk_function(
         "agents.util._json",
         "_to_dump_compatible_internal",
         "plain_types_first",
@@ -193,26 +192,9 @@ def _fast_input_clone() -> None:
     in C. Anything else is deep-copied as before. Nothing when the SDK has no such
     function.
     """
-    _wrap_sdk_function(
+    wrap_sdk_function(
         "agents.run_state", "_clone_original_input", "plain_json_by_pickle", _pickled_clone
     )
-
-
-def _wrap_sdk_function(module: str, name: str, marker: str, wrap: Callable[[Any], Any]) -> None:
-    """Replace openai-agents' private ``module.name`` by ``wrap(original)``, once: the
-    replacement carries the attribute ``marker`` and ``original``. Nothing when the SDK
-    has no such module or function (another version)."""
-    try:
-        target = importlib.import_module(module)
-    except ImportError:  # pragma: no cover - depends on the SDK version
-        return
-    original = getattr(target, name, None)
-    if original is None or getattr(original, marker, False):
-        return
-    replacement = wrap(original)
-    setattr(replacement, marker, True)
-    replacement.original = original
-    setattr(target, name, replacement)
 
 
 def _pickled_clone(original: Any) -> Any:
@@ -253,7 +235,7 @@ def _cache_identity_signatures() -> None:
     """Make openai-agents' ``_agent_identity_signature`` keep the signature of a shared
     agent; any other agent's is computed as before. Nothing when the SDK has no such
     function (another version)."""
-    _wrap_sdk_function(
+    wrap_sdk_function(
         "agents._run_state_agent_identity",
         "_agent_identity_signature",
         "shared_agents_cached",
