@@ -19,11 +19,16 @@
  * Turns run from Python on this chat (`%chat QUESTION`, `Chat.ask`) stream here too:
  *   kernel -> front end  {type: COMM.THREAD_EVENT, data: string}  (one ChatKit stream
  *                        event, JSON), applied to the thread shown unless this view is busy.
+ *
+ * One widget shown twice (JupyterLab's "Create New View for Output", a second view of
+ * the notebook) is one conversation: its views share one ChatSession, kept per model
+ * (see {@link SharedChat}), so a message sent in one streams in both, Stop in either
+ * stops it, and both follow `thread_id`. Each view has its own message box and scroll.
  */
 import type { Experimental, RenderProps } from "@anywidget/types";
 import { bridgeTool, getBridge } from "./bridge";
 import { type CommModel, commTransport } from "./client/comm";
-import type { ClientToolHandler } from "./client/session";
+import { ChatSession, type ClientToolHandler } from "./client/session";
 import {
   abortError,
   checkHealth,
@@ -47,6 +52,12 @@ interface ChatModel {
   /** The kernel's notebook path under the server's root ("" while unknown). */
   notebook: string;
   title: string;
+  /**
+   * Front end only (the kernel has no such trait and ignores it): which of this page's
+   * shared conversations the widget's views use. anywidget hands each view a proxy of
+   * its own, so the model object cannot be the key; its attributes are one.
+   */
+  _jck_views?: string;
 }
 
 /** The client tools the notebook answers (the kernel answers them too, as a fallback). */
@@ -100,7 +111,27 @@ function kernelTools(invoke: Experimental["invoke"]): {
   };
 }
 
-const initialSent = new WeakSet<object>();
+/** What the views of one widget model share: the conversation and its connections. */
+interface SharedChat {
+  session: ChatSession;
+  transport: Transport;
+  viaServer: boolean;
+  /** The views' elements, oldest first (the notebook tools read from one in a notebook). */
+  els: HTMLElement[];
+  /** The views' chats (a thread switch from Python is made through one of them). */
+  chats: ChatHandle[];
+  /** A view owns Agent mode (its approval cards); the others show the steps as they go. */
+  agentOwner: HTMLElement | null;
+  /** The first view's start (its conversation opening): later views wait for it. */
+  started: Promise<void>;
+  /** `initial_message` went (once, whichever view came first). */
+  initialSent: boolean;
+  dispose(): void;
+}
+
+/** The shared conversations of this page's widgets, by their `_jck_views` key. */
+const sharedChats = new Map<string, Promise<SharedChat>>();
+let sharedKeys = 0;
 
 /** `GET {base}jupyter-chatkit/<path>` as JSON; null when it fails. */
 async function getJson(baseUrl: string, path: string, token?: string): Promise<Record<string, unknown> | null> {
@@ -123,18 +154,22 @@ async function serverModels(baseUrl: string, token?: string): Promise<ModelChoic
   return { default: data.default, allowed, label: data.offline ? "offline demo model" : data.default };
 }
 
-async function render({ model, el, experimental }: RenderProps<ChatModel>): Promise<() => void> {
-  el.classList.add("jck-widget-host");
-  // Keys pressed in the chat (history rows, widget list items…) must not reach the
-  // notebook's command-mode shortcuts (JupyterLab's documented opt-out).
-  el.setAttribute("data-lm-suppress-shortcuts", "true");
-  el.textContent = "Connecting to the assistant…";
-  const page = readPageConfig();
-  const baseUrl = page?.baseUrl ?? normalizeBaseUrl(model.get("base_url") || "/");
-  const viaServer = await checkHealth({ baseUrl, token: page?.token, timeoutMs: 3000 });
+/** The model's shared conversation: made by its first view, kept while any view is shown. */
+async function sharedChat(
+  model: RenderProps<ChatModel>["model"],
+  invoke: Experimental["invoke"],
+  baseUrl: string,
+  token: string | undefined,
+): Promise<SharedChat> {
+  const viaServer = await checkHealth({ baseUrl, token, timeoutMs: 3000 });
   const comm = viaServer ? null : commTransport(model as unknown as CommModel);
-  const transport: Transport = comm ?? fetchTransport({ baseUrl, token: page?.token });
-  const kernel = kernelTools(experimental.invoke);
+  const transport: Transport = comm ?? fetchTransport({ baseUrl, token });
+  const kernel = kernelTools(invoke);
+  const els: HTMLElement[] = [];
+  const chats: ChatHandle[] = [];
+  /** The view the notebook tools read from: one in a notebook (an output view is not). */
+  const toolEl = (): HTMLElement =>
+    els.find((e) => e.isConnected && e.closest(".jp-Notebook")) ?? els.find((e) => e.isConnected) ?? els[0];
 
   const viaKernel =
     (name: string): ClientToolHandler =>
@@ -146,7 +181,7 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
       const b = getBridge();
       if (b) {
         try {
-          const r = await bridgeTool(b, el, name, args, ctx.signal);
+          const r = await bridgeTool(b, toolEl(), name, args, ctx.signal);
           if (r !== null && r !== undefined) return r;
         } catch (e) {
           console.warn(`jupyter-chatkit: bridge ${name} failed, asking the kernel`, e);
@@ -165,6 +200,98 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
           ? viaBridgeThenKernel(name)
           : viaKernel(name),
   });
+  const session = new ChatSession({ transport, clientTools });
+
+  const stopAnswers = session.subscribe((e) => {
+    if (e.type === "answer") model.send({ type: COMM.ANSWER, thread_id: e.threadId, text: e.text });
+  });
+  // Python may set thread_id while an answer streams here (e.g. `%chat --new` in
+  // another cell); switching then would abort this turn, so the switch waits for the
+  // turn to end, whichever way (answered, failed, stopped), and is then made once.
+  let traitDeferred = false;
+  const onThreadTrait = (): void => {
+    const chat = chats[0];
+    if (!chat) return;
+    if (session.busy) {
+      traitDeferred = true;
+      return;
+    }
+    traitDeferred = false;
+    const id = model.get("thread_id") || "";
+    if (id && id !== session.threadId) void chat.openThread(id).catch(() => {});
+    else if (!id && session.threadId) chat.newThread();
+  };
+  model.on("change:thread_id", onThreadTrait);
+  let wasBusy = session.busy;
+  const stopIdle = session.subscribe((e) => {
+    if (e.type !== "state") return;
+    const ended = wasBusy && !session.busy;
+    wasBusy = session.busy;
+    if (ended && traitDeferred) {
+      queueMicrotask(() => {
+        if (traitDeferred && !session.busy) onThreadTrait();
+      });
+    }
+  });
+
+  // A turn the kernel runs in this chat's thread (the magics share it): show it live.
+  const onKernelTurn = (msg: { type?: string; data?: unknown }): void => {
+    if (msg?.type !== COMM.THREAD_EVENT || typeof msg.data !== "string" || session.busy) return;
+    let event: ThreadStreamEvent;
+    try {
+      event = JSON.parse(msg.data) as ThreadStreamEvent;
+    } catch {
+      return;
+    }
+    if (event.type === "thread.created") {
+      if (session.threadId !== event.thread.id) session.newThread();
+    } else if ("item" in event && event.item.thread_id && event.item.thread_id !== session.threadId) {
+      return; // another conversation than the one shown
+    }
+    session.apply(event);
+  };
+  model.on("msg:custom", onKernelTurn);
+
+  return {
+    session,
+    transport,
+    viaServer,
+    els,
+    chats,
+    agentOwner: null,
+    started: Promise.resolve(),
+    initialSent: false,
+    dispose() {
+      model.off("change:thread_id", onThreadTrait);
+      model.off("msg:custom", onKernelTurn);
+      stopIdle();
+      stopAnswers();
+      session.cancel();
+      kernel.dispose();
+      comm?.dispose();
+    },
+  };
+}
+
+async function render({ model, el, experimental }: RenderProps<ChatModel>): Promise<() => void> {
+  el.classList.add("jck-widget-host");
+  // Keys pressed in the chat (history rows, widget list items…) must not reach the
+  // notebook's command-mode shortcuts (JupyterLab's documented opt-out).
+  el.setAttribute("data-lm-suppress-shortcuts", "true");
+  el.textContent = "Connecting to the assistant…";
+  const page = readPageConfig();
+  const baseUrl = page?.baseUrl ?? normalizeBaseUrl(model.get("base_url") || "/");
+  let key = model.get("_jck_views");
+  let pending = key ? sharedChats.get(key) : undefined;
+  if (!key || !pending) {
+    key = `jck-${Date.now().toString(36)}-${++sharedKeys}`;
+    model.set("_jck_views", key);
+    pending = sharedChat(model, experimental.invoke, baseUrl, page?.token);
+    sharedChats.set(key, pending);
+  }
+  const shared = await pending;
+  const { session, viaServer } = shared;
+  shared.els.push(el);
 
   // Threads belong to notebooks: which one this chat lives in (notebookthreads.ts).
   const notebook = new WidgetNotebook(
@@ -179,10 +306,12 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
     new NotebookThreadMemory(baseUrl),
   );
 
+  const agentHost = shared.agentOwner ? null : (getBridge()?.agent?.(el) ?? null);
+  if (agentHost) shared.agentOwner = el;
   el.textContent = "";
   const chat: ChatHandle = createChat(el, {
-    transport,
-    clientTools,
+    transport: shared.transport,
+    session,
     compact: true,
     title: model.get("title") || undefined,
     threadMetadata: () => notebook.metadata(),
@@ -195,7 +324,7 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
     // Esc: back to the notebook's command mode (its shortcuts work again).
     onEscape: () => (el.closest(".jp-Notebook") as HTMLElement | null)?.focus(),
     // Agent mode where the lab extension can carry steps out in this notebook.
-    agent: getBridge()?.agent?.(el) ?? undefined,
+    agent: agentHost ?? undefined,
     insertCell: async (code, opts) => {
       const b = getBridge();
       return b ? b.insertCell(el, code, opts) : false;
@@ -204,6 +333,7 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
       console.info("jupyter-chatkit: client effect", name, data);
     },
   });
+  shared.chats.push(chat);
 
   chat.onThreadChange((id) => {
     if ((model.get("thread_id") || "") !== (id ?? "")) {
@@ -211,76 +341,45 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
       model.save_changes();
     }
   });
-  chat.onAnswer(({ text, threadId }) => {
-    model.send({ type: COMM.ANSWER, thread_id: threadId, text });
-  });
-  // Python may set thread_id while an answer streams here (e.g. `%chat --new` in
-  // another cell); switching then would abort this turn, so the switch waits for the
-  // turn to end, whichever way (answered, failed, stopped), and is then made once.
-  let traitDeferred = false;
-  const onThreadTrait = (): void => {
-    if (chat.session.busy) {
-      traitDeferred = true;
-      return;
-    }
-    traitDeferred = false;
-    const id = model.get("thread_id") || "";
-    if (id && id !== chat.threadId) void chat.openThread(id).catch(() => {});
-    else if (!id && chat.threadId) chat.newThread();
-  };
-  model.on("change:thread_id", onThreadTrait);
-  let wasBusy = chat.session.busy;
-  const stopIdle = chat.session.subscribe((e) => {
-    if (e.type !== "state") return;
-    const ended = wasBusy && !chat.session.busy;
-    wasBusy = chat.session.busy;
-    if (ended && traitDeferred) {
-      queueMicrotask(() => {
-        if (traitDeferred && !chat.session.busy) onThreadTrait();
-      });
-    }
-  });
 
-  // A turn the kernel runs in this chat's thread (the magics share it): show it live.
-  const onKernelTurn = (msg: { type?: string; data?: unknown }): void => {
-    if (msg?.type !== COMM.THREAD_EVENT || typeof msg.data !== "string" || chat.session.busy) return;
-    let event: ThreadStreamEvent;
-    try {
-      event = JSON.parse(msg.data) as ThreadStreamEvent;
-    } catch {
-      return;
+  // A later view of the same widget waits for the first one's start; the conversation
+  // is open already (opening it again would cut a turn streaming in the other view).
+  const first = shared.chats.length === 1;
+  const start = async (): Promise<void> => {
+    const startId = model.get("thread_id");
+    if (startId && startId !== session.threadId && !session.busy)
+      await chat.openThread(startId).catch(() => chat.newThread());
+    const message = model.get("initial_message");
+    const sendFirst = !!message && !shared.initialSent;
+    // Shown without a conversation of its own: reopen the notebook's last one.
+    const following = notebook.start(chat, !startId && !sendFirst && !session.threadId);
+    if (sendFirst) {
+      await following; // the new thread records its notebook
+      shared.initialSent = true;
+      model.set("initial_message", "");
+      model.save_changes();
+      void chat.send(message);
     }
-    if (event.type === "thread.created") {
-      if (chat.threadId !== event.thread.id) chat.session.newThread();
-    } else if ("item" in event && event.item.thread_id && event.item.thread_id !== chat.threadId) {
-      return; // another conversation than the one shown
-    }
-    chat.session.apply(event);
   };
-  model.on("msg:custom", onKernelTurn);
-
-  const startId = model.get("thread_id");
-  if (startId) await chat.openThread(startId).catch(() => chat.newThread());
-  const first = model.get("initial_message");
-  const sendFirst = !!first && !initialSent.has(model);
-  // Shown without a conversation of its own: reopen the notebook's last one.
-  const following = notebook.start(chat, !startId && !sendFirst);
-  if (sendFirst) {
-    await following; // the new thread records its notebook
-    initialSent.add(model);
-    model.set("initial_message", "");
-    model.save_changes();
-    void chat.send(first);
+  if (first) {
+    shared.started = start();
+    await shared.started;
+  } else {
+    await shared.started.catch(() => undefined);
+    await start();
   }
 
   return () => {
-    model.off("change:thread_id", onThreadTrait);
-    stopIdle();
-    model.off("msg:custom", onKernelTurn);
     notebook.dispose();
     chat.dispose();
-    kernel.dispose();
-    comm?.dispose();
+    shared.els.splice(shared.els.indexOf(el), 1);
+    shared.chats.splice(shared.chats.indexOf(chat), 1);
+    if (shared.agentOwner === el) shared.agentOwner = null;
+    if (!shared.chats.length) {
+      // The last view: the conversation's connections close with it.
+      sharedChats.delete(key);
+      shared.dispose();
+    }
   };
 }
 

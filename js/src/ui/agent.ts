@@ -139,6 +139,10 @@ export class AgentSteps {
   private readonly autoRunBox: HTMLInputElement;
   private readonly autoRunLabel: HTMLElement;
   private readonly undoBtn: HTMLButtonElement;
+  private readonly ownMetadata = (): Record<string, unknown> => ({
+    agent: { mode: this.mode, auto_run: this.approvals.autoRun },
+  });
+  private readonly ownFallback = (name: string): ClientToolHandler | undefined => this.fallback(name);
 
   constructor(
     private readonly session: ChatSession,
@@ -179,8 +183,8 @@ export class AgentSteps {
       this.undoBtn,
     );
     // Each message carries the thread's choice (the server keeps it in the thread).
-    session.requestMetadata = () => ({ agent: { mode: this.mode, auto_run: this.approvals.autoRun } });
-    session.toolFallback = (name) => this.fallback(name);
+    session.requestMetadata = this.ownMetadata;
+    session.toolFallback = this.ownFallback;
     this.unsubscribe = session.subscribe((e) => {
       if (e.type !== "state") return;
       const id = session.threadId;
@@ -199,6 +203,9 @@ export class AgentSteps {
   /** Stop following the session. */
   dispose(): void {
     this.unsubscribe();
+    // A session that outlives this chat (shared with another view) stops asking it.
+    if (this.session.toolFallback === this.ownFallback) this.session.toolFallback = null;
+    if (this.session.requestMetadata === this.ownMetadata) this.session.requestMetadata = null;
     this.approvals.dispose();
     this.cards.clear();
   }

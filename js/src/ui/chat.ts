@@ -3,25 +3,26 @@
  * shared by the JupyterLab sidebar and the notebook widget.
  */
 
-import { type CellPosition, cellPosition, type InsertOptions } from "../bridge";
+import { cellPosition, type InsertOptions } from "../bridge";
 import { ChatSession, type ClientToolHandler, type SessionEvent } from "../client/session";
 import type { Transport } from "../client/transport";
-import type { ActionConfig, Thread, WidgetItem } from "../client/types";
-import { ACTION, INSERT_ACTIONS as INSERT_ACTION_TYPES } from "../protocol";
+import { ACTION } from "../protocol";
 import { type AgentHost, AgentSteps } from "./agent";
+import { Announcer } from "./announcer";
 import { AttachmentTray, type TakenAttachments, type UploadFile } from "./attachments";
+import { codeCards, INSERT_ACTIONS } from "./codecards";
 import { Composer, type SendKey, sendKeyHint } from "./composer";
 import { ContextChips, type ContextRef, type MessagePart, messageContent, partsText } from "./context";
-import { button, copyText, h, icon, uniqueId } from "./dom";
+import { button, h, icon, uniqueId } from "./dom";
 import { HistoryPanel } from "./history";
 import { ThreadView, userText } from "./items";
-import type { CodeActions, CodeBlockAction, MarkdownOptions } from "./markdown";
+import type { CodeBlockAction } from "./markdown";
 import { Completer, type MentionSource, type SlashCommand, toolMentions } from "./mentions";
 import { type ModelChoice, ModelPicker } from "./models";
+import { askOwedTitle } from "./owedtitle";
 import { applyReadLines } from "./readline";
 import { FrameScheduler } from "./scheduler";
 import { StatusView } from "./status";
-import { cardCode, type WidgetContext } from "./widgets";
 
 /** What the host page passes to {@link createChat}. */
 export interface ChatOptions {
@@ -67,6 +68,12 @@ export interface ChatOptions {
   upload?: UploadFile;
   /** The notebook side of Agent mode; without it, no Ask / Agent switch. */
   agent?: AgentHost;
+  /**
+   * A session shared with other chats showing the same conversation (one `%chat` widget
+   * shown twice): each shows it live, and a turn goes on when one of them closes. Without
+   * it the chat makes its own, and stops it when disposed.
+   */
+  session?: ChatSession;
 }
 
 export { type ModelChoice, type SendKey, sendKeyHint };
@@ -119,12 +126,23 @@ export interface ChatHandle {
   readonly session: ChatSession;
 }
 
-const INSERT_ACTIONS = new Set<string>(INSERT_ACTION_TYPES);
-const NO_BRIDGE = "Copied — paste into a cell (cell insertion needs the JupyterLab extension)";
+/** Per session, the chat (of those sharing it) a person last used. */
+const lastUsed = new WeakMap<ChatSession, object>();
 
 /** Mount the chat into `el` (its content is replaced). */
 export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
-  const session = new ChatSession({ transport: options.transport, clientTools: options.clientTools });
+  const session =
+    options.session ?? new ChatSession({ transport: options.transport, clientTools: options.clientTools });
+  // Of the chats sharing a session, the one a person last used takes its effects (a
+  // card's Insert) and failures (the unsent text back in its box): one cell, one box.
+  const me = {};
+  const mine = (): boolean => {
+    const user = lastUsed.get(session);
+    if (user) return user === me;
+    lastUsed.set(session, me);
+    return true;
+  };
+  if (!lastUsed.has(session)) lastUsed.set(session, me);
   // Agent mode: the switch, the approval cards and the step tools (ui/agent.ts).
   const agent = options.agent ? new AgentSteps(session, options.agent, (text) => announce(text)) : null;
   const answerListeners = new Set<(a: ChatAnswer) => void>();
@@ -133,87 +151,11 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
   let disposed = false;
 
   // ------------------------------------------------------------ announcements
-  const live = h("div", { class: "jck-sr", role: "status", "aria-live": "polite" });
-  const toast = h("div", { class: "jck-toast", "aria-hidden": "true", hidden: true });
-  let toastTimer: ReturnType<typeof setTimeout> | undefined;
-  const announce = (text: string): void => {
-    live.textContent = text;
-    toast.textContent = text;
-    toast.hidden = false;
-    clearTimeout(toastTimer);
-    toastTimer = setTimeout(() => {
-      toast.hidden = true;
-    }, 4500);
-  };
+  const announcer = new Announcer();
+  const { live, toast, say: announce } = announcer;
 
   // ------------------------------------------------------------ code → notebook
-  const insert = async (code: string, run: boolean, position: CellPosition = "below"): Promise<void> => {
-    if (options.insertCell) {
-      let ok = false;
-      try {
-        ok = await options.insertCell(code, { run, position });
-      } catch (e) {
-        console.warn("jupyter-chatkit: insertCell failed", e);
-      }
-      if (ok) {
-        const where = position === "above" ? "above" : "below";
-        announce(run ? `Inserted ${where} and running.` : `Inserted into a new cell ${where}.`);
-        return;
-      }
-    }
-    announce((await copyText(code)) ? NO_BRIDGE : "Could not insert or copy the code.");
-  };
-  const codeActions: CodeActions = { insert: (code, run) => insert(code, run), announce, extra: options.codeActions };
-  const markdownOptions = (): MarkdownOptions => ({
-    imageDomains: session.state.thread?.allowed_image_domains ?? null,
-    code: codeActions,
-  });
-
-  const runAction = async (item: WidgetItem, action: ActionConfig): Promise<void> => {
-    const payload = action.payload;
-    if (action.handler === "client") {
-      const data = (payload && typeof payload === "object" ? payload : { value: payload }) as Record<string, unknown>;
-      if (action.type === ACTION.COPY_CODE) {
-        const ok = await copyText(String(data.code ?? ""));
-        announce(ok ? "Copied to the clipboard." : "Could not copy.");
-      } else if (INSERT_ACTIONS.has(action.type)) {
-        const run = action.type === ACTION.INSERT_AND_RUN_CELL || data.run === true;
-        await insert(String(data.code ?? ""), run, cellPosition(data.position));
-      } else {
-        options.onEffect?.(action.type, data);
-      }
-      return;
-    }
-    // ChatKit's action payloads are objects; ours always are.
-    const body = payload && typeof payload === "object" ? (payload as Record<string, unknown>) : {};
-    await session.customAction({ type: action.type, payload: body }, item.id);
-  };
-  const widgetContext = (item: WidgetItem): WidgetContext => {
-    const code = cardCode(item.widget, INSERT_ACTIONS);
-    if (code === null)
-      return { onAction: (action) => runAction(item, action), markdown: markdownOptions(), copyText: item.copy_text };
-    // A code card: one set of buttons, the card's (Insert, Insert & run, Copy), plus the
-    // host's own (e.g. Replace cell); its code block gets no second bar.
-    return {
-      onAction: (action) => runAction(item, action),
-      markdown: { ...markdownOptions(), codeBar: false },
-      copyText: item.copy_text,
-      extend: (el) => {
-        const extra = options.codeActions ?? [];
-        const row = [...el.querySelectorAll(".jck-w-row")].filter((r) => r.querySelector(".jck-w-btn")).pop();
-        if (!row || !extra.length) return;
-        for (const a of extra) {
-          row.appendChild(
-            button([icon(a.icon), h("span", null, a.label)], () => a.run(code), {
-              class: `jck-w-btn jck-w-btn-secondary jck-w-btn-outline jck-w-btn-sm${a.className ? ` ${a.className}` : ""}`,
-              "aria-label": a.ariaLabel ?? a.label,
-              title: a.title ?? a.label,
-            }),
-          );
-        }
-      },
-    };
-  };
+  const { insert, markdownOptions, widgetContext } = codeCards(session, options, announce);
 
   // ------------------------------------------------------------ layout
   const historyId = uniqueId("jck-history");
@@ -403,9 +345,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
   );
   const input = composerBox.input;
   // The toast floats over the message box: typing there puts it away, not over the words.
-  input.addEventListener("input", () => {
-    toast.hidden = true;
-  });
+  input.addEventListener("input", () => announcer.hideToast());
   const jump = button(
     [icon("arrow-down"), h("span", null, "Jump to latest")],
     () => {
@@ -440,6 +380,9 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     live,
   );
   el.replaceChildren(root);
+  const used = (): void => void lastUsed.set(session, me);
+  root.addEventListener("pointerdown", used, true);
+  root.addEventListener("focusin", used);
   if (tray) {
     tray.bind(root, input);
     composer.insertBefore(tray.controls, input.nextSibling);
@@ -516,41 +459,24 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     }
   };
 
-  // A new conversation's model title (title_threads = "model") streams after the first
-  // answer; a first turn that ended otherwise (stopped: the stream closed; failed) left
-  // the thread marked `title_pending`. It is asked for once: get_by_id answers when the
-  // title is written.
+  // A first turn's owed model title is asked for when the turn ends (owedtitle.ts).
   let wasBusy = false;
-  const askedTitles = new Set<string>();
-  const askOwedTitle = async (): Promise<void> => {
-    const meta = session.state.thread;
-    if (!meta?.metadata?.title_pending || askedTitles.has(meta.id)) return;
-    const id = meta.id;
-    askedTitles.add(id);
-    try {
-      const thread = await session.request<Thread>({ type: "threads.get_by_id", params: { thread_id: id } });
-      const now = session.state.thread;
-      if (disposed || !now || now.id !== id || !now.metadata?.title_pending) return;
-      session.apply({ type: "thread.updated", thread: { ...thread, items: { data: [], has_more: false } } });
-    } catch (err) {
-      console.warn("jupyter-chatkit: could not ask for the conversation's title", err);
-    }
-  };
   const onEvent = (e: SessionEvent): void => {
     if (disposed) return;
     switch (e.type) {
       case "state":
         schedule();
-        if (wasBusy && !session.busy) void askOwedTitle();
+        if (wasBusy && !session.busy) void askOwedTitle(session, () => !disposed);
         // A new turn (Send, Retry, an edit): an earlier toast ("Stopped.") is stale.
-        if (!wasBusy && session.busy) toast.hidden = true;
+        if (!wasBusy && session.busy) announcer.hideToast();
         wasBusy = session.busy;
         break;
       case "answer":
-        live.textContent = "The assistant answered.";
+        announcer.tell("The assistant answered.");
         for (const cb of [...answerListeners]) cb({ text: e.text, threadId: e.threadId });
         break;
       case "effect":
+        if (!mine()) break;
         if (INSERT_ACTIONS.has(e.name)) {
           if (e.userInitiated) {
             const run = e.name === ACTION.INSERT_AND_RUN_CELL || e.data.run === true;
@@ -564,6 +490,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
         }
         break;
       case "failure":
+        if (!mine()) break;
         if (e.restoreText && !input.value.trim()) composerBox.setText(e.restoreText);
         if (e.restoreText !== undefined) unsent?.putBack();
         break;
@@ -630,8 +557,10 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
       sized?.disconnect();
       unsubscribe();
       agent?.dispose();
-      session.cancel();
-      clearTimeout(toastTimer);
+      if (lastUsed.get(session) === me) lastUsed.delete(session);
+      // A shared session's turn goes on in the other chats (its owner stops it).
+      if (!options.session) session.cancel();
+      announcer.dispose();
       el.replaceChildren();
     },
     focus: () => composerBox.focus(),

@@ -1,0 +1,106 @@
+/**
+ * Code from the assistant to the notebook: Insert / Insert & run on code blocks and code
+ * cards, the cards' other widget actions, and the host's extra buttons on a card.
+ * Code reaches a cell only on a person's click; without a notebook bridge it is copied.
+ */
+
+import { type CellPosition, cellPosition, type InsertOptions } from "../bridge";
+import type { ChatSession } from "../client/session";
+import type { ActionConfig, WidgetItem } from "../client/types";
+import { ACTION, INSERT_ACTIONS as INSERT_ACTION_TYPES } from "../protocol";
+import { button, copyText, h, icon } from "./dom";
+import type { CodeActions, CodeBlockAction, MarkdownOptions } from "./markdown";
+import { cardCode, type WidgetContext } from "./widgets";
+
+/** The widget actions that put code in a cell. */
+export const INSERT_ACTIONS = new Set<string>(INSERT_ACTION_TYPES);
+const NO_BRIDGE = "Copied — paste into a cell (cell insertion needs the JupyterLab extension)";
+
+/** What {@link codeCards} needs from the chat's host (see ChatOptions). */
+export interface CodeCardOptions {
+  insertCell?(code: string, opts: InsertOptions): Promise<boolean>;
+  codeActions?: readonly CodeBlockAction[];
+  onEffect?(name: string, data: Record<string, unknown>): void;
+}
+
+/** The chat's side of code blocks and cards. */
+export interface CodeCards {
+  /** Put `code` in a new cell (and run it), or copy it when that cannot be; says which. */
+  insert(code: string, run: boolean, position?: CellPosition): Promise<void>;
+  /** Options of the markdown of the thread's messages (image domains, code buttons). */
+  markdownOptions(): MarkdownOptions;
+  /** What a widget item's view needs: its actions, markdown and extra card buttons. */
+  widgetContext(item: WidgetItem): WidgetContext;
+}
+
+/** Code blocks and cards of `session`'s thread, for a chat whose host gave `options`. */
+export function codeCards(session: ChatSession, options: CodeCardOptions, announce: (text: string) => void): CodeCards {
+  const insert = async (code: string, run: boolean, position: CellPosition = "below"): Promise<void> => {
+    if (options.insertCell) {
+      let ok = false;
+      try {
+        ok = await options.insertCell(code, { run, position });
+      } catch (e) {
+        console.warn("jupyter-chatkit: insertCell failed", e);
+      }
+      if (ok) {
+        const where = position === "above" ? "above" : "below";
+        announce(run ? `Inserted ${where} and running.` : `Inserted into a new cell ${where}.`);
+        return;
+      }
+    }
+    announce((await copyText(code)) ? NO_BRIDGE : "Could not insert or copy the code.");
+  };
+  const codeActions: CodeActions = { insert: (code, run) => insert(code, run), announce, extra: options.codeActions };
+  const markdownOptions = (): MarkdownOptions => ({
+    imageDomains: session.state.thread?.allowed_image_domains ?? null,
+    code: codeActions,
+  });
+
+  const runAction = async (item: WidgetItem, action: ActionConfig): Promise<void> => {
+    const payload = action.payload;
+    if (action.handler === "client") {
+      const data = (payload && typeof payload === "object" ? payload : { value: payload }) as Record<string, unknown>;
+      if (action.type === ACTION.COPY_CODE) {
+        const ok = await copyText(String(data.code ?? ""));
+        announce(ok ? "Copied to the clipboard." : "Could not copy.");
+      } else if (INSERT_ACTIONS.has(action.type)) {
+        const run = action.type === ACTION.INSERT_AND_RUN_CELL || data.run === true;
+        await insert(String(data.code ?? ""), run, cellPosition(data.position));
+      } else {
+        options.onEffect?.(action.type, data);
+      }
+      return;
+    }
+    // ChatKit's action payloads are objects; ours always are.
+    const body = payload && typeof payload === "object" ? (payload as Record<string, unknown>) : {};
+    await session.customAction({ type: action.type, payload: body }, item.id);
+  };
+  const widgetContext = (item: WidgetItem): WidgetContext => {
+    const code = cardCode(item.widget, INSERT_ACTIONS);
+    if (code === null)
+      return { onAction: (action) => runAction(item, action), markdown: markdownOptions(), copyText: item.copy_text };
+    // A code card: one set of buttons, the card's (Insert, Insert & run, Copy), plus the
+    // host's own (e.g. Replace cell); its code block gets no second bar.
+    return {
+      onAction: (action) => runAction(item, action),
+      markdown: { ...markdownOptions(), codeBar: false },
+      copyText: item.copy_text,
+      extend: (el) => {
+        const extra = options.codeActions ?? [];
+        const row = [...el.querySelectorAll(".jck-w-row")].filter((r) => r.querySelector(".jck-w-btn")).pop();
+        if (!row || !extra.length) return;
+        for (const a of extra) {
+          row.appendChild(
+            button([icon(a.icon), h("span", null, a.label)], () => a.run(code), {
+              class: `jck-w-btn jck-w-btn-secondary jck-w-btn-outline jck-w-btn-sm${a.className ? ` ${a.className}` : ""}`,
+              "aria-label": a.ariaLabel ?? a.label,
+              title: a.title ?? a.label,
+            }),
+          );
+        }
+      },
+    };
+  };
+  return { insert, markdownOptions, widgetContext };
+}

@@ -1,0 +1,92 @@
+"""One ``%chat`` widget shown twice is one conversation, in a real JupyterLab through real
+Chromium (the fake OpenAI-compatible server is the model).
+
+JupyterLab's "Create New View for Cell Output" shows the same widget model a second
+time. People expect what they send in one view to show, answer included, in the other;
+Stop in either to stop it; and the view left open to go on when the other closes.
+Screenshots land in ``test-output/<test name>/``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from tests.fixtures.browser import LabPage, send, user_texts, wait_idle
+from tests.fixtures.fake_llm import FakeLLM, Reply
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
+
+IN_CELL = ".jp-Notebook .jck-widget-host"
+IN_VIEW = ".jp-LinkedOutputView .jck-widget-host"
+
+
+def messages(page: Any, scope: str, kind: str) -> list[str]:
+    """The texts of the ``kind`` ("user" or "assistant") messages the chat in ``scope`` shows."""
+    if kind == "assistant":
+        found = page.locator(f"{scope} .jck-msg.jck-assistant .jck-parts")
+        return [str(t).strip() for t in found.all_inner_texts()]
+    # A user message's words: its bubble's text, without the tags (context chips).
+    return list(
+        page.locator(f"{scope} .jck-msg.jck-user:not(.jck-pending-msg) .jck-bubble").evaluate_all(
+            "els => els.map((e) => [...e.childNodes].filter((n) => n.nodeType === 3)"
+            ".map((n) => n.textContent).join('').trim())"
+        )
+    )
+
+
+def test_two_views_of_one_widget_show_one_conversation(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    lab_page.server.write_notebook("views.ipynb", ["%load_ext jupyter_chatkit\n%chat"])
+    lab_page.open("views.ipynb")
+    lab_page.run_all()
+    page.locator(f"{IN_CELL} .jck-input").wait_for(timeout=60_000)
+    lab_page.set_active_cell(0)
+    lab_page.command("notebook:create-output-view")
+    page.locator(f"{IN_VIEW} .jck-input").wait_for(timeout=60_000)
+
+    # Sent in the cell's view: the other view shows the question and the answer.
+    scripted_llm.script(Reply("First answer, from the cell's view."))
+    send(page, "asked in the cell", IN_CELL)
+    page.locator(f"{IN_VIEW} .jck-msg.jck-assistant", has_text="First answer").wait_for()
+    assert messages(page, IN_VIEW, "user") == ["asked in the cell"]
+
+    # Sent in the output view: the same conversation goes on, in both views.
+    scripted_llm.script(Reply("Second answer, from the output view."))
+    send(page, "asked in the output view", IN_VIEW)
+    page.locator(f"{IN_CELL} .jck-msg.jck-assistant", has_text="Second answer").wait_for()
+    for scope in (IN_CELL, IN_VIEW):
+        assert messages(page, scope, "user") == ["asked in the cell", "asked in the output view"]
+        assert len(messages(page, scope, "assistant")) == 2
+    # One thread: the model read the first question with the second.
+    asked = [t for t in user_texts(scripted_llm) if "asked in the" in t]
+    assert asked == ["asked in the cell", "asked in the output view"], asked
+    screenshot(page, "two-views")
+
+    # An answer streaming from one view is live in the other, and Stop there stops it.
+    scripted_llm.token_delay = 0.1
+    scripted_llm.script(Reply(" ".join(f"word{i}" for i in range(300)), chunk_chars=10))
+    box = page.locator(f"{IN_CELL} .jck-input")
+    box.click()
+    box.fill("talk for a while")
+    box.press("Enter")
+    page.locator(f"{IN_VIEW} .jck-msg.jck-assistant", has_text="word3").wait_for()
+    page.locator(IN_VIEW).get_by_role("button", name="Stop answering").click()
+    wait_idle(page, IN_CELL)
+    wait_idle(page, IN_VIEW)
+    scripted_llm.token_delay = 0.0
+    for scope in (IN_CELL, IN_VIEW):
+        assert messages(page, scope, "assistant")[-1].endswith("[Stopped.]")
+    screenshot(page, "stopped-from-the-other-view")
+
+    # The output view closed: the cell's view goes on with the conversation.
+    page.evaluate(
+        "() => { for (const w of window.jupyterapp.shell.widgets('main'))"
+        " if (w.node.classList.contains('jp-LinkedOutputView')"
+        " || w.node.querySelector('.jp-LinkedOutputView')) w.close(); }"
+    )
+    page.locator(IN_VIEW).wait_for(state="detached")
+    scripted_llm.script(Reply("Still here."))
+    assert "Still here." in send(page, "and now?", IN_CELL)
+    assert messages(page, IN_CELL, "user")[-1] == "and now?"
