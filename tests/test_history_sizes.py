@@ -26,6 +26,7 @@ from jupyter_chatkit.assistant.history import (
     estimate_tokens,
     newest_history,
     page_history,
+    read_history,
     stored_cost,
 )
 from jupyter_chatkit.protocol import STEP_UNDO_KEY, RequestContext
@@ -164,3 +165,33 @@ def test_stored_sizes_are_bounded() -> None:
     assert len(dump_item(big)) > 2_000 // 8
     assert sizes.tokens(dump_item(big), big) == estimate_tokens(big)
     assert dump_item(big) not in sizes and len(sizes) == 9
+
+
+@pytest.mark.asyncio
+async def test_a_turn_read_over_several_pages_is_sized_from_the_stored_text(
+    tmp_path: Path,
+) -> None:
+    # A turn with more steps than a page holds is read page by page back to its user
+    # message; every page's items are sized under their stored JSON (kept in
+    # STORED_SIZES), and the history is cut where serialising each item cuts it.
+    store = await open_store(f"sqlite:///{tmp_path / 'chat.sqlite3'}")
+    try:
+        thread = ThreadMetadata(id="thr_sizes", created_at=BASE)
+        await store.save_thread(thread, CONTEXT)
+        made: list[ThreadItem] = [user(0, "earlier"), bot(1, "sure"), user(2, "now do it")]
+        made += [step(i, {"status": "ok", "text": "é" * (i * 97)}) for i in range(3, 20)]
+        for item in made:
+            await store.add_thread_item(thread.id, item, CONTEXT)
+        for max_tokens in (50, 2_000, 24_000):
+            before = len(STORED_SIZES)
+            read = await read_history(store, thread, CONTEXT, 4, max_tokens)
+            # Five pages of four, the last one holding the turn's question.
+            assert [item.id for item in read.newest] == [item.id for item in made[::-1]]
+            expected = newest_history(read.newest, read.complete, 4, max_tokens)
+            assert dumps(read.items) == dumps(expected.items)
+            if max_tokens == 50:
+                # The current turn's 18 items (sized whole; the two before it are past
+                # max_items) were sized from their stored text, and are kept so.
+                assert len(STORED_SIZES) - before == 18
+    finally:
+        await store.close()

@@ -204,11 +204,14 @@ async def read_history(
     the turn has taken, so its step counts (agent_tools, mcp) are those of the store.
     """
     newest_first: list[ThreadItem] = []
+    # The stored JSON of the items read, by item identity, from every page that has it.
+    payloads: dict[int, str] = {}
     after: str | None = None
     limit = max(1, max_items)
     while True:
         page = await store.load_thread_items(thread.id, after, limit, "desc", context)
         newest_first += page.data
+        payloads.update(_stored_payloads(page))
         found_user = any(isinstance(item, UserMessageItem) for item in page.data)
         complete = not page.has_more or page.after is None
         if found_user or complete:
@@ -216,7 +219,7 @@ async def read_history(
         if len(newest_first) >= MAX_TURN_ITEMS:
             break
         after = page.after
-    return newest_history(newest_first, complete, max_items, max_tokens)
+    return newest_history(newest_first, complete, max_items, max_tokens, _sized_by(payloads))
 
 
 def newest_history(
@@ -232,13 +235,24 @@ def newest_history(
     return History(items=items, newest=newest_first, complete=complete)
 
 
+def _stored_payloads(page: Page[ThreadItem]) -> dict[int, str]:
+    """The stored JSON of ``page``'s items by item identity (none when it has none)."""
+    if not isinstance(page, StoredItems) or len(page.payloads) != len(page.data):
+        return {}
+    return {id(item): payload for item, payload in zip(page.data, page.payloads, strict=True)}
+
+
 def stored_cost(page: Page[ThreadItem]) -> Cost:
     """:func:`estimate_tokens` for the items of ``page``, from :data:`STORED_SIZES` when
     the page has the stored JSON of its items (:class:`~..store.codec.StoredItems`)."""
-    if not isinstance(page, StoredItems) or len(page.payloads) != len(page.data):
+    return _sized_by(_stored_payloads(page))
+
+
+def _sized_by(payloads: dict[int, str]) -> Cost:
+    """:func:`estimate_tokens`, from :data:`STORED_SIZES` for the items in ``payloads``
+    (by identity: a shortened copy of one is sized as it is)."""
+    if not payloads:
         return estimate_tokens
-    # By identity: the page's own items (a shortened copy is sized as it is).
-    payloads = {id(item): payload for item, payload in zip(page.data, page.payloads, strict=True)}
 
     def cost(item: ThreadItem) -> int:
         payload = payloads.get(id(item))
