@@ -446,9 +446,13 @@ test("keyboard: Shift+Enter adds a line, Enter sends, Stop cancels", opts, async
   assert.equal(await box.inputValue(), "line one\nline two");
   assert.equal(await page.getByRole("button", { name: "Send" }).isEnabled(), true);
   await page.keyboard.press("Enter");
-  await page.getByRole("button", { name: "Stop answering" }).click();
+  // Stop from the keyboard: the button then turns into a disabled Send, and the keyboard
+  // goes back to the box (not to the page's body, where the next keys would be lost).
+  await page.getByRole("button", { name: "Stop answering" }).focus();
+  await page.keyboard.press("Enter");
   await page.waitForFunction(() => !(window as any).chat.session.busy);
   assert.equal(await page.getByRole("button", { name: "Send" }).isDisabled(), true);
+  assert.equal(await box.evaluate((b) => b === document.activeElement), true);
   const first = await page.evaluate(() => (window as any).__sent[0]);
   assert.equal(first.params.input.content[0].text, "line one\nline two");
   // Tab reaches the composer and the header buttons.

@@ -112,7 +112,11 @@ export class Composer {
     );
     this.sendBtn.setAttribute("aria-label", busy ? "Stop answering" : "Send");
     this.sendBtn.classList.toggle("jck-stop", busy);
-    this.sendBtn.disabled = !busy && !this.input.value.trim();
+    const disabled = !busy && !this.input.value.trim();
+    // Stop pressed (or the answer ended while it had the keyboard): a disabled button
+    // drops the focus to the page's body, so it goes to the box instead.
+    if (disabled && !this.sendBtn.disabled && document.activeElement === this.sendBtn) this.input.focus();
+    this.sendBtn.disabled = disabled;
   }
 
   /** Fit the box to its text, or to its placeholder when empty (it may need two lines). */
