@@ -7,8 +7,7 @@
    warm-up turn) is done, minus a bare ``jupyter server`` started in the same run.
    Four servers with the extension: a provider configured (chat completions), one on
    the Responses API, the offline model, and a provider plus one MCP server configured
-   (which loads the ``mcp`` package in full, as every server did before
-   ``serverext/deferred_imports.py``; no MCP server is started). ``--compare PATH``
+   (not started at idle: the ``mcp`` package loads in full when it first starts). ``--compare PATH``
    starts the same servers from another checkout (``PATH/src`` first on their
    ``PYTHONPATH``) in the same run, against the same bare server, for before/after
    figures on a shared machine.
@@ -83,7 +82,7 @@ BUILD = textwrap.dedent(
 EXTENSION = "import jupyter_chatkit.serverext.app\n"
 DEFER_MCP = (
     "from jupyter_chatkit.serverext.deferred_imports import defer_unused_packages\n"
-    "defer_unused_packages({})\n"
+    "defer_unused_packages()\n"
 )
 PRINT_RSS = "\nprint(open('/proc/self/status').read().split('VmRSS:')[1].split()[0])"
 
@@ -107,7 +106,7 @@ def where_it_goes(rounds: int) -> None:
     """Section 2: the resident memory each import group and the build add."""
     print("2. where it goes (a fresh Python per row, medians of", rounds, "runs)")
     for label, extension in (
-        ("with the deferrals (no MCP server configured)", EXTENSION + DEFER_MCP),
+        ("with the deferrals", EXTENSION + DEFER_MCP),
         ("without them (as before serverext/deferred_imports.py)", EXTENSION),
     ):
         code = "import jupyter_server.serverapp\n"

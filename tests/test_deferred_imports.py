@@ -21,7 +21,6 @@ import pytest
 from jupyter_chatkit.serverext.deferred_imports import (
     MCP_WITHOUT_INIT,
     defer_package,
-    defer_unused_packages,
     is_deferred,
     reexports,
 )
@@ -190,8 +189,6 @@ def test_nothing_is_deferred_when_imported_already_or_not_a_package(package: Pat
     assert not defer_package("json")  # imported already
     assert not defer_package("chatkit_no_such_package_here")
     assert not defer_package(f"{PACKAGE}.light")  # a module, not a package
-    # MCP configured: mcp as is.
-    assert "mcp" not in defer_unused_packages({"x": {"command": "a"}})
     assert PACKAGE not in sys.modules
 
 
@@ -200,7 +197,7 @@ def test_nothing_is_deferred_when_imported_already_or_not_a_package(package: Pat
 MCP_SCRIPT = """
 import asyncio, json, sys
 from jupyter_chatkit.serverext.deferred_imports import defer_unused_packages, is_deferred
-deferred = defer_unused_packages({})
+deferred = defer_unused_packages()
 import agents, jupyter_chatkit.assistant.server
 idle = {
     "deferred": deferred,
@@ -264,12 +261,77 @@ def test_openai_agents_without_mcp_servers_leaves_mcp_unloaded_and_mcp_still_wor
     assert used["deferred_after"] is False
 
 
+# A fresh Python: the server extension with an MCP server configured starts, builds its
+# assistant and warms up (idle: mcp deferred), then its assistant's MCP tools are used.
+MCP_CONFIGURED_SCRIPT = """
+import asyncio, json, sys
+from jupyter_server.serverapp import ServerApp
+from traitlets.config import Config
+from jupyter_chatkit.serverext.deferred_imports import is_deferred
+
+config = Config()
+config.JupyterChatKit.mcp_servers = {"fixture": {
+    "command": sys.executable, "args": ["-m", "tests.fixtures.mcp_server"],
+    "cwd": sys.argv[1], "env": {"MCP_FIXTURE_KEY": "k" * 12}}}
+config.JupyterChatKit.store_url = f"sqlite:///{sys.argv[2]}/chat.sqlite3"
+config.ServerApp.jpserver_extensions = {"jupyter_chatkit": True}
+config.ServerApp.root_dir = sys.argv[2]
+config.ServerApp.open_browser = False
+loop = asyncio.new_event_loop()
+asyncio.set_event_loop(loop)
+server = ServerApp(config=config)
+server.initialize(argv=[], new_httpserver=False)
+app = server.extension_manager.extension_apps["jupyter_chatkit"].pop()
+import threading
+importing_threads = set()
+
+class Watch:  # which thread imports MCP's client (the event loop runs in this one)
+    def find_spec(self, name, path, target=None):
+        if name == "mcp.client.session":
+            importing_threads.add(threading.current_thread() is threading.main_thread())
+
+sys.meta_path.insert(0, Watch())
+
+async def main():
+    holder = app.settings["jupyter_chatkit"]["holder"]
+    assistant = await holder.get()
+    await holder.warm_up_ended()
+    idle = {"deferred": is_deferred("mcp"),
+            "loaded": sorted(m for m in ("mcp.client.session", "starlette", "uvicorn")
+                             if m in sys.modules)}
+    try:
+        refs, problems = await assistant.mcp.tools("turn-1")
+        lookup = next(ref for ref in refs if ref.tool == "lookup")
+        output, notice = await assistant.mcp.call(lookup, {"term": "configured"}, "turn-1")
+    finally:
+        await app.stop_extension()
+    return {"idle": idle, "problems": problems, "status": output["status"],
+            "found": "configured" in output["result"], "deferred_after": is_deferred("mcp"),
+            "on_the_loop": sorted(importing_threads)}
+
+print(json.dumps(loop.run_until_complete(main()), default=str))
+"""
+
+
+@pytest.mark.timeout(120)
+def test_an_mcp_server_configured_leaves_mcp_unloaded_until_it_starts(tmp_path: Path) -> None:
+    result = run_fresh(MCP_CONFIGURED_SCRIPT, str(ROOT), str(tmp_path))
+    assert result == {
+        "idle": {"deferred": True, "loaded": []},
+        "problems": [],
+        "status": "done",
+        "found": True,
+        "deferred_after": False,
+        "on_the_loop": [False],  # imported in a worker thread
+    }
+
+
 # mcp's public entry points with the deferral on, each in a fresh Python: the statement,
 # then what it gave is what the package, loaded in full, names.
 ENTRY_SCRIPT = """
 import json, sys
 from jupyter_chatkit.serverext.deferred_imports import defer_unused_packages, is_deferred
-assert defer_unused_packages({})[0] == "mcp"
+assert defer_unused_packages()[0] == "mcp"
 %s
 import mcp
 print(json.dumps({"same": got is %s, "deferred": is_deferred("mcp"),
@@ -304,7 +366,7 @@ TRIO_SCRIPT = """
 import json, threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from jupyter_chatkit.serverext.deferred_imports import defer_unused_packages, is_deferred
-deferred = defer_unused_packages({})
+deferred = defer_unused_packages()
 import openai, agents, jupyter_chatkit.assistant.server
 try:
     import httpcore2 as httpcore
@@ -357,7 +419,7 @@ SQLALCHEMY_SCRIPT = """
 import asyncio, json, sys, tempfile
 from jupyter_chatkit.serverext.deferred_imports import (
     SQLALCHEMY_ASYNC, SQLALCHEMY_ASYNC_FORWARD, defer_unused_packages, is_deferred)
-deferred = defer_unused_packages({})
+deferred = defer_unused_packages()
 import jupyter_chatkit.assistant.server
 from jupyter_chatkit.store import open_store
 from chatkit.types import ThreadMetadata
@@ -444,7 +506,7 @@ OPENAI_TYPES_SCRIPT = """
 import json, sys
 from jupyter_chatkit.serverext.deferred_imports import (
     OPENAI_TYPES, defer_unused_packages, is_deferred, reexports)
-assert OPENAI_TYPES in defer_unused_packages({})
+assert OPENAI_TYPES in defer_unused_packages()
 import openai, agents, jupyter_chatkit.assistant.server
 from openai.types import ChatModel, CompletionUsage
 from openai.types.chat import ChatCompletionChunk

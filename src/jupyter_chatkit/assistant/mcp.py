@@ -37,6 +37,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import importlib
 import json
 import logging
 import re
@@ -75,6 +76,10 @@ MAX_TOOL_NAME = 64
 SETTLED = frozenset({StepStatus.DONE, StepStatus.FAILED, StepStatus.DECLINED})
 # Seconds a server that could not start is left alone before it is started again.
 RETRY_AFTER = 60.0
+# openai-agents' MCP clients: importing it loads the mcp package in full (its client,
+# server, starlette, uvicorn, ...), which the server extension defers until a server
+# starts (serverext/deferred_imports.py).
+MCP_CLIENT_MODULE = "agents.mcp.server"
 
 SKIPPED_NOTE = (
     "The user skipped this call, so it did not run. Do not call it again unless the user "
@@ -166,6 +171,8 @@ class _Connection:
 
     async def start(self) -> None:
         """Start the server and list its tools; raises what went wrong."""
+        # Seconds of imports the first time: in a worker thread, not on the event loop.
+        await asyncio.to_thread(importlib.import_module, MCP_CLIENT_MODULE)
         ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         # Read even when nobody waits any more (a start that timed out), so a late
         # failure is not reported as "never retrieved".

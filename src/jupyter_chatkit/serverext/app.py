@@ -91,9 +91,9 @@ class JupyterChatKitApp(ExtensionApp):
             # Under a hub, users are never collapsed into one scope (see handlers).
             "hub": hub,
         }
-        # Before the background build imports openai-agents: no MCP server, no mcp
-        # package beyond the submodule the SDK imports (deferred_imports.py).
-        defer_unused_packages(settings.mcp_servers)
+        # Before the background build imports openai-agents: no mcp package beyond the
+        # submodule the SDK imports until an MCP server starts (deferred_imports.py).
+        defer_unused_packages()
         holder.start_in_background()
         if settings.offline:
             self.log.info("jupyter-chatkit: offline demo model (no provider configured)")

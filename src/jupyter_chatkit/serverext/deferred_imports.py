@@ -19,8 +19,9 @@ becomes an ordinary module: an MCP server configured later still gets the whole 
 A package may also serve a few names without its ``__init__``, each the very object its
 ``__init__`` would bind, read from the submodule that defines it; and a subpackage
 (``sqlalchemy.ext.asyncio``) is deferred when it is first imported, so registering it
-imports nothing. Only the server extension uses this: for ``mcp`` when no MCP server is
-configured; for ``sqlalchemy.ext.asyncio``, whose ``__init__`` imports the ORM session
+imports nothing. Only the server extension uses this: for ``mcp`` (until an MCP server
+configured in ``c.JupyterChatKit.mcp_servers`` is first started, by an Agent-mode turn);
+for ``sqlalchemy.ext.asyncio``, whose ``__init__`` imports the ORM session
 (``sqlalchemy.orm``, ~8 MB) while the store uses its engine alone; and for ``trio``
 (httpcore imports it, when installed, for code running under trio's event loop; a
 Jupyter server runs asyncio's), ~2.6 MB. :func:`defer_reexport_tree` defers a tree of
@@ -468,16 +469,18 @@ def is_deferred(name: str) -> bool:
     return type(sys.modules.get(name)) is DeferredPackage
 
 
-def defer_unused_packages(mcp_servers: object) -> list[str]:
-    """Defer the packages the server extension's settings leave unused; their names.
+def defer_unused_packages() -> list[str]:
+    """Defer the packages an idle server extension leaves unused; their names.
 
-    ``mcp`` (MCP's client and server, starlette, uvicorn) when no MCP server is
-    configured: openai-agents imports one of its submodules regardless.
-    ``sqlalchemy.ext.asyncio`` (the store's engine served, the ORM session not loaded)
-    and ``trio`` always: whatever uses more of them runs their ``__init__`` first.
+    ``mcp`` (MCP's client and server, starlette, uvicorn): openai-agents imports one of
+    its submodules regardless, and configured MCP servers start only on the first
+    Agent-mode turn (assistant/mcp.py loads the package then, off the event loop).
+    ``sqlalchemy.ext.asyncio`` (the store's engine served, the ORM session not loaded),
+    ``trio`` and ``openai.types``' re-exports: whatever uses more of them runs their
+    ``__init__`` first.
     """
     deferred: list[str] = []
-    if not mcp_servers and defer_package("mcp", MCP_WITHOUT_INIT):
+    if defer_package("mcp", MCP_WITHOUT_INIT):
         deferred.append("mcp")
     # The store uses sqlalchemy.ext.asyncio's engine, never its ORM session.
     without = [f"{SQLALCHEMY_ASYNC}.{n}" for n, s in SQLALCHEMY_ASYNC_FORWARD.items() if s is None]
