@@ -162,6 +162,22 @@ test("a long streamed answer is lexed in bounded pieces, not whole per chunk", o
   await page.context().close();
 });
 
+test("an empty code block (a stray fence) gets no Copy / Insert bar; a filled one does", opts, async () => {
+  const { page, errors } = await open("theme=light", 600);
+  for (const [text, bars] of [
+    ["Here is a card. ```python\nprint(1)\n```", 0], // inline code, then an empty block
+    ["Open a fence\n\n```python\n", 0], // as it streams in
+    ["```python\n   \n```", 0],
+    ["```python\nprint(1)\n```", 1],
+  ] as const) {
+    const out = await page.evaluate((c) => (window as any).__streamMarkdown(c), [...text]);
+    assert.equal(out.fresh.split("jck-code-bar").length - 1, bars, text);
+    assert.equal(out.streamed, out.fresh, text);
+  }
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
 test("a hidden tab (no animation frames) still renders the answer to its end", opts, async () => {
   const { page, errors } = await open("theme=light", 600);
   await page.evaluate(() => {

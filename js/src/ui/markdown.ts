@@ -235,6 +235,9 @@ function decorateCode(root: ParentNode, actions: CodeActions | null | undefined)
   for (const pre of Array.from(root.querySelectorAll("pre"))) {
     const code = pre.querySelector("code");
     if (!code || pre.parentElement?.classList.contains("jck-code")) continue;
+    // An empty block (a fence just opened while streaming, or a stray closing fence the
+    // model wrote) has nothing to copy or insert: Insert & run made an empty cell.
+    if (!code.textContent?.trim()) continue;
     const m = /language-([\w+-]+)/.exec(code.className);
     const lang = m ? m[1] : "";
     const wrap = h("div", { class: "jck-code" });
