@@ -39,6 +39,10 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param("(1, 'a'" * (N // 7) + " dtype=[('password', 'O')]", id="structured-rows"),
         pytest.param("password = " + "a = " * (N // 4) + '"x"', id="chained-aliases"),
         pytest.param("password " + "'a', (" * (N // 6), id="literals-then-bracket"),
+        pytest.param("password " + "<input type=password " * (N // 20), id="open-input-tags"),
+        pytest.param("password for a " * (N // 15), id="prompts-without-answer"),
+        pytest.param("password " + "a=b\\n" * (N // 5), id="escaped-lines-in-a-repr"),
+        pytest.param('x = "' + "'a': '" * (N // 7) + '"', id="quotes-inside-quotes"),
     ],
 )
 def test_long_adversarial_lines_are_redacted_in_linear_work(text: str) -> None:

@@ -316,6 +316,7 @@ export class Redactor {
   count = 0;
   /** When set: `data` cuts longer strings (and lists) to this many before redacting. */
   cut = 0;
+  private nested = 0;
 
   /** `text` with known key shapes and `name = "value"` assignments of secrets hidden. */
   text(input: string): string {
@@ -350,7 +351,22 @@ export class Redactor {
       const found = value.includes("=") ? aliases(value) : new Set<string>();
       value = value.replace(QUOTED, (whole, name: string, sep: string, quote: string, secret: string) => {
         const last = name.split(".").pop() ?? name;
-        if (secret.includes(RULES.placeholderOpen) || !isSecretPair(last, secret)) return whole;
+        if (secret.includes(RULES.placeholderOpen)) return whole;
+        if (!isSecretPair(last, secret)) {
+          // `KeyError: "{'password': 'x'}"`: quotes inside the value were read as part of
+          // it; its own assignments are looked at once more (twice at most).
+          if (this.nested < 2 && (secret.includes("'") || secret.includes('"')) && secret.length > 6) {
+            this.nested += 1;
+            let inner: string;
+            try {
+              inner = this.text(secret);
+            } finally {
+              this.nested -= 1;
+            }
+            if (inner !== secret) return `${name}${sep}${quote}${inner}${quote}`;
+          }
+          return whole;
+        }
         // `class Token:` then a docstring: only `"key":` and `name =` go on to the next line.
         if (sep.includes("\n") && !sep.includes("=") && !"'\"".includes(sep.charAt(0) || "x")) return whole;
         if (PLACEHOLDER_VALUE.test(secret) || (FSTRING_PREFIX.test(sep) && fstringKeeps(secret))) return whole;
@@ -401,7 +417,7 @@ export class Redactor {
         });
       }
     }
-    if (named && (value.includes('"columns"') || value.includes("dtype=["))) value = this.positionalRows(value);
+    if (named && (value.includes("columns") || value.includes("dtype=["))) value = this.positionalRows(value);
     if (value.includes("\n") && named) value = this.tables(value);
     if ((lower.includes("<tr") || lower.includes("<th")) && named) value = this.htmlTables(value);
     if (value.includes(RULES.placeholderOpen)) value = this.continued(value);
@@ -501,7 +517,7 @@ export class Redactor {
    * structured arrays and records. Mirrors Python's `_positional_rows`. */
   private positionalRows(text: string): string {
     const edits: Edit[] = [];
-    if (text.includes('"columns"')) {
+    if (text.includes("columns")) {
       for (const columns of text.matchAll(SPLIT_COLUMNS)) {
         const [positions, count] = secretPositions(columns[1]);
         const data = positions.size ? SPLIT_DATA.exec(text) : null;
@@ -734,7 +750,8 @@ export class Redactor {
     for (const delimiter of DELIMITERS) {
       const fields = line.split(delimiter).filter((_, k) => k % 2 === 0);
       if (fields.length < 2) continue;
-      const names = fields.map((f) => f.trim().replace(/^['"]+|['"]+$/g, ""));
+      // A LaTeX row ends with `\\`.
+      const names = fields.map((f) => trimEndOf(f.trim(), "\\").trim().replace(/^['"]+|['"]+$/g, ""));
       if (!names.every((n) => !n || HEADER_FIELD.test(n))) continue;
       const secret = names.flatMap((n, k) => (n && isSecretName(n) ? [k] : []));
       if (!secret.length) continue;

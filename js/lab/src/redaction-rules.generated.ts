@@ -242,9 +242,10 @@ export const RULES = {
         "sntrys_",
         "sbp_",
         "nfp_",
-        "pul-"
+        "pul-",
+        "hrku-"
       ],
-      "pattern": "(?<![A-Za-z0-9_-])(?:GOCSPX-[A-Za-z0-9_-]{20,}|shp(?:at|ss|ca|pa)_[a-fA-F0-9]{20,}|do[op]_v1_[a-f0-9]{40,}|AGE-SECRET-KEY-1[A-Z0-9]{40,}|r8_[A-Za-z0-9]{20,}|gsk_[A-Za-z0-9]{20,}|pplx-[A-Za-z0-9]{20,}|lin_api_[A-Za-z0-9]{20,}|xai-[A-Za-z0-9]{20,}|key-[a-f0-9]{32}(?![a-f0-9])|sq0(?:atp|csp)-[A-Za-z0-9_-]{20,}|ATATT3[A-Za-z0-9_=-]{20,}|ntn_[A-Za-z0-9]{20,}|secret_[A-Za-z0-9]{40,}|PMAK-[a-f0-9]{20,}-[a-f0-9]{20,}|dp\\.(?:pt|st|sa|ct)\\.[A-Za-z0-9]{20,}|hv[sb]\\.[A-Za-z0-9_-]{20,}|gl(?:sa|c)_[A-Za-z0-9_+/=-]{20,}|NRAK-[A-Z0-9]{20,}|sntrys_[A-Za-z0-9_+/=-]{20,}|sbp_[a-f0-9]{30,}|nfp_[A-Za-z0-9]{20,}|pul-[a-f0-9]{30,})",
+      "pattern": "(?<![A-Za-z0-9_-])(?:GOCSPX-[A-Za-z0-9_-]{20,}|shp(?:at|ss|ca|pa)_[a-fA-F0-9]{20,}|do[op]_v1_[a-f0-9]{40,}|AGE-SECRET-KEY-1[A-Z0-9]{40,}|r8_[A-Za-z0-9]{20,}|gsk_[A-Za-z0-9]{20,}|pplx-[A-Za-z0-9]{20,}|lin_api_[A-Za-z0-9]{20,}|xai-[A-Za-z0-9]{20,}|key-[a-f0-9]{32}(?![a-f0-9])|sq0(?:atp|csp)-[A-Za-z0-9_-]{20,}|ATATT3[A-Za-z0-9_=-]{20,}|ntn_[A-Za-z0-9]{20,}|secret_[A-Za-z0-9]{40,}|PMAK-[a-f0-9]{20,}-[a-f0-9]{20,}|dp\\.(?:pt|st|sa|ct|scim|audit)\\.(?:[A-Za-z0-9_-]{1,40}\\.)?[A-Za-z0-9]{20,}|hv[sb]\\.[A-Za-z0-9_-]{20,}|HRKU-[A-Za-z0-9_-]{30,}|gl(?:sa|c)_[A-Za-z0-9_+/=-]{20,}|NRAK-[A-Z0-9]{20,}|sntrys_[A-Za-z0-9_+/=-]{20,}|sbp_[a-f0-9]{30,}|nfp_[A-Za-z0-9]{20,}|pul-[a-f0-9]{30,})",
       "group": 0,
       "flags": ""
     },
@@ -321,6 +322,76 @@ export const RULES = {
       "pattern": "(\\b(?:sqlplus|oracledb\\.connect|cx_Oracle\\.connect)\\b[^\\n]{0,40}?[\\s('\\\"][A-Za-z0-9_$#]{1,60}/)([^\\s@'\\\"/«]+)(?=@)",
       "group": 2,
       "flags": ""
+    },
+    {
+      "kind": "HTML input value",
+      "triggers": [
+        "<input"
+      ],
+      "pattern": "(<input\\b(?=[^>]{0,300}\\b(?:type|name|id)[ \\t]*=[ \\t]*['\\\"]?[A-Za-z_-]{0,40}(?:password|passwd|secret|token|api[_-]?key)[A-Za-z_-]{0,40}['\\\"]?)[^>]{0,300}?\\bvalue[ \\t]*=[ \\t]*['\\\"])([^'\\\"<>«]{1,500})(?=['\\\"])",
+      "group": 2,
+      "flags": "i"
+    },
+    {
+      "kind": "recovery phrase",
+      "triggers": [
+        "mnemonic",
+        "phrase"
+      ],
+      "pattern": "(\\b(?:mnemonic|seed[ _-]?phrase|recovery[ _-]?phrase|secret[ _-]?phrase)\\b['\\\"]?[ \\t]*[:=][ \\t]*['\\\"]?)((?:[a-z]{3,8}[ \\t]+){11,23}[a-z]{3,8})",
+      "group": 2,
+      "flags": "i"
+    },
+    {
+      "kind": "command-line password",
+      "triggers": [
+        "login",
+        "sqlcmd"
+      ],
+      "pattern": "(\\b(?:(?:az|docker|podman|oc|helm[ \\t]+registry|nerdctl)[ \\t]+login|sqlcmd)\\b[^\\n]{0,200}?[ \\t](?:-p|-P)[ \\t]+)([^\\s'\\\"«-][^\\s'\\\"«]*)",
+      "group": 2,
+      "flags": ""
+    },
+    {
+      "kind": "password in text",
+      "triggers": [
+        "credential",
+        "creds",
+        "login",
+        "auth"
+      ],
+      "pattern": "(\\b(?:credentials?|creds|login|auth)\\b[ \\t:=]{0,3}\\([ \\t]*['\\\"][^'\\\"\\n]{1,100}['\\\"][ \\t]*,[ \\t]*['\\\"])([^'\\\"\\n«]{1,200})(?=['\\\"])",
+      "group": 2,
+      "flags": "i"
+    },
+    {
+      "kind": "password in text",
+      "triggers": [
+        "password for",
+        "passphrase for",
+        "token for"
+      ],
+      "pattern": "(\\b(?:password|passphrase|token)[ \\t]+for[ \\t]+[^\\n]{1,200}?['\\\"]?:[ \\t]+)([^\\s'\\\"«]{4,})",
+      "group": 2,
+      "flags": "i"
+    },
+    {
+      "kind": "validation input",
+      "triggers": [
+        "input_value"
+      ],
+      "pattern": "((?:^|\\n)[A-Za-z0-9_.]*(?:password|passwd|secret|token|api_?key|credential|private_?key)[A-Za-z0-9_.]*\\r?\\n[ \\t]+[^\\n]{0,300}?\\binput_value=['\\\"])([^'\\\"\\n«]{1,500})(?=['\\\"])",
+      "group": 2,
+      "flags": "i"
+    },
+    {
+      "kind": "environment entry",
+      "triggers": [
+        "name:"
+      ],
+      "pattern": "(\\bname:[ \\t]*['\\\"]?[A-Za-z0-9_.-]{0,60}(?:password|passwd|secret|token|api_?key|credentials?|private_?key)[A-Za-z0-9_.-]{0,60}['\\\"]?[ \\t]*\\r?\\n[ \\t]+value:[ \\t]*['\\\"]?)([^\\s'\\\"«]+)",
+      "group": 2,
+      "flags": "i"
     },
     {
       "kind": "AWS key id",
@@ -407,9 +478,10 @@ export const RULES = {
         "token",
         "key",
         "credential",
-        "auth"
+        "auth",
+        "seed"
       ],
-      "pattern": "(\\b(?:password|passwd|passphrase|pw|pwd|secret|token|key|api[ _-]?key|credentials?|auth)\\b[^\\n]{0,40}?[ \\t'\\\"`=:])([A-Za-z0-9+/=_.~-]{16,})",
+      "pattern": "(\\b(?:password|passwd|passphrase|pw|pwd|secret|token|key|api[ _-]?key|credentials?|auth|seed)\\b[^\\n]{0,40}?[ \\t'\\\"`=:])([A-Za-z0-9+/=_.~-]{16,})",
       "group": 2,
       "flags": "i",
       "check": "random"
@@ -491,7 +563,7 @@ export const RULES = {
         "-u ",
         "--user"
       ],
-      "pattern": "((?:^|\\s)(?:-u|--user)[ \\t]+['\\\"]?[^\\s:'\\\"]+:)([^\\s'\\\"@«]+)",
+      "pattern": "((?:^|\\s)(?:-u|--user)[ \\t]+['\\\"]?[^\\s:'\\\"]+:)((?!//)[^\\s'\\\"@«]+)",
       "group": 2,
       "flags": ""
     },
@@ -568,7 +640,7 @@ export const RULES = {
         "signature=",
         "credential="
       ],
-      "pattern": "([?&;](?:password|passwd|pwd|token|secret|api[_-]?key|key|access_token|refresh_token|id_token|client_secret|private_token|auth|sig|signature|[A-Za-z0-9-]*[-_]?(?:signature|secret|password|credential)|[A-Za-z0-9-]*[-_]?(?:security|session|access|refresh|auth|id|bearer)[-_]?token)=)((?![<{$])[^&\\s'\\\"#]+)",
+      "pattern": "([?&;](?:password|passwd|pwd|token|secret|api[_-]?key|key|access_token|refresh_token|id_token|client_secret|private_token|auth|sig|signature|[A-Za-z0-9-]*[-_]?(?:signature|secret|password|credential)|[A-Za-z0-9-]*[-_]?(?:security|session|access|refresh|auth|id|bearer)[-_]?token)=)((?![<{$])[^&\\s'\\\"#«]+)",
       "group": 2,
       "flags": "i"
     }
@@ -593,6 +665,7 @@ export const RULES = {
     ":",
     "://",
     ":aa",
+    "<input",
     "ac",
     "accesskey",
     "accountkey",
@@ -642,8 +715,10 @@ export const RULES = {
     "gsk_",
     "hf_",
     "hooks.slack",
+    "hrku-",
     "hvb.",
     "hvs.",
+    "input_value",
     "iqojb3jpz2lu",
     "key",
     "key-",
@@ -655,7 +730,9 @@ export const RULES = {
     "machine",
     "mariadb",
     "mii",
+    "mnemonic",
     "mysql",
+    "name:",
     "nfp_",
     "npm_",
     "nrak-",
@@ -663,12 +740,15 @@ export const RULES = {
     "oracle",
     "pass",
     "passphrase",
+    "passphrase for",
     "passwd",
     "passwd=",
     "passwd>",
     "password",
+    "password for",
     "password=",
     "password>",
+    "phrase",
     "pk.eyj",
     "pmak-",
     "pplx-",
@@ -686,6 +766,7 @@ export const RULES = {
     "secret=",
     "secret>",
     "secret_",
+    "seed",
     "sg.",
     "sharedaccess",
     "shpat_",
@@ -700,10 +781,12 @@ export const RULES = {
     "sk_",
     "sntrys_",
     "sq0",
+    "sqlcmd",
     "sqlplus",
     "sshpass",
     "tk.eyj",
     "token",
+    "token for",
     "token=",
     "token>",
     "whsec_",
@@ -712,15 +795,15 @@ export const RULES = {
     "xox",
     "ya29."
   ],
-  "quotedAssignment": "(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(['\\\"]?\\]?[ \\t]*(?::=|=>|=|:)[ \\t]*(?:\\\\?[ \\t]*\\r?\\n[ \\t]*|\\([ \\t]*\\r?\\n[ \\t]*)?(?:[rbuRBU]|[fF][rR]?|[rR][fFbB]|[bB][rR])?)(['\\\"]{3}|['\\\"])((?:(?!\\3)[^\\n\\\\]|\\\\.){1,2000})\\3",
+  "quotedAssignment": "(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(['\\\"]?\\]?[ \\t]*(?::=|=>|=|:)[ \\t]*(?:\\\\?[ \\t]*\\r?\\n[ \\t]*|\\([ \\t]*\\r?\\n[ \\t]*)?(?:[rbuRBU]|[fF][rR]?|[rR][fFbB]|[bB][rR])?)(['\\\"]{3}|['\\\"`])((?:(?!\\3)[^\\n\\\\]|\\\\.){1,2000})\\3",
   "bareAssignment": "^([ \\t]*(?:%env[ \\t]+|%set_env[ \\t]+|!?export[ \\t]+|set[ \\t]+)?)([A-Za-z_][A-Za-z0-9_.-]*)([ \\t]*[=:][ \\t]*|[ \\t]+)([^\\s'\\\"]+)[ \\t]*$",
-  "inlineAssignment": "(?:(?<=\\\\[ntr])|(?<![A-Za-z0-9_.\\\\])(?<![A-Za-z0-9_.]-))([A-Za-z_](?:[A-Za-z0-9_.]|-(?!-))*)((?:['\\\"`]|\\*\\*)?[ \\t]*(?::=|=|:)[ \\t]*(?:\\*\\*[ \\t]*)?)((?![A-Za-z_][A-Za-z0-9_.-]*=[A-Za-z_])(?:[^\\s'\\\"`,;&<>(){}\\[\\]|«=$\\\\]|\\\\(?![ntr]))+)(?![^\\s'\\\"`,;&<>(){}\\[\\]|«=$\\\\]|\\\\(?![ntr]))",
+  "inlineAssignment": "(?:(?<=\\\\[ntr])|(?<![A-Za-z0-9_.\\\\])(?<![A-Za-z0-9_.]-))([A-Za-z_](?:[A-Za-z0-9_.]|-(?!-))*)((?:['\\\"`}]|\\*\\*)?[ \\t]*(?::=|=|:)[ \\t]*(?:\\*\\*[ \\t]*|!![A-Za-z]{1,20}[ \\t]+)?)((?![A-Za-z_][A-Za-z0-9_.-]*=[A-Za-z_])(?:[^\\s'\\\"`,;&<>(){}\\[\\]|«=$\\\\]|\\\\(?![ntr]))+)(?![^\\s'\\\"`,;&<>(){}\\[\\]|«=$\\\\]|\\\\(?![ntr]))",
   "containerAssignment": "(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(['\\\"]?\\]?[ \\t]*(?::=|=|:)[ \\t]*)([\\[({])([^\\[\\](){}\\n]{1,2000})(?=[\\])}])",
   "stringLiteral": "(['\\\"])((?:(?!\\1)[^\\\\\\n]|\\\\.){0,2000})\\1",
   "pairedContainer": "(['\\\"])([^'\\\"\\n]{1,100})\\1([ \\t]*,[ \\t]*)([\\[(])([^()\\[\\]{}\\n]{1,2000})(?=[)\\]])",
   "aliasAssignment": "(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_.]*)[ \\t]*(?::=|=)[ \\t]*([A-Za-z_][A-Za-z0-9_]*)[ \\t]*(?=$|[\\n;,)#])",
-  "splitColumns": "\\\"columns\\\"[ \\t]*:[ \\t]*\\[([^\\[\\]\\n]{1,5000})\\]",
-  "splitData": "\\\"data\\\"[ \\t]*:[ \\t]*\\[",
+  "splitColumns": "['\\\"]columns['\\\"][ \\t]*:[ \\t]*\\[([^\\[\\]\\n]{1,5000})\\]",
+  "splitData": "['\\\"]data['\\\"][ \\t]*:[ \\t]*\\[",
   "listRow": "\\[([^\\[\\]\\n]{0,20000})\\]",
   "structuredDtype": "dtype=\\[((?:\\([ \\t]*['\\\"][^'\\\"\\n]{1,100}['\\\"][ \\t]*,[^()\\n]{1,200}\\)[ \\t]*(?:,[ \\t\\n]*)?){1,500})\\]",
   "tupleRow": "\\(([^()\\n]{0,20000})\\)",
@@ -787,10 +870,11 @@ export const RULES = {
     "\t",
     ";",
     "\\|",
-    "[│┆]"
+    "[│┆]",
+    "&"
   ],
   "tableHeaderField": "^[A-Za-z_][A-Za-z0-9_ -]{0,63}$",
-  "tableRuleRow": "^[\\s─═╞╪╡├┼┤┌┬┐└┴┘╭╮╰╯|+:=-]*$",
+  "tableRuleRow": "^(?:[\\s─═╞╪╡├┼┤┌┬┐└┴┘╭╮╰╯|+:=-]*|[ \\t]*\\\\(?:hline|midrule|toprule|bottomrule)[ \\t]*)$",
   "seriesFooter": "^Name: ([^,]{1,100}), (?:Length: [0-9,]+, )?dtype: \\S+$",
   "nameTriggers": [
     "pass",

@@ -28,6 +28,10 @@ const cases: Record<string, string> = {
   "structured rows before a dtype": `${"(1, 'a'".repeat(N / 7)} dtype=[('password', 'O')]`,
   "chained aliases": `password = ${"a = ".repeat(N / 4)}"x"`,
   "literals then a bracket": `password ${"'a', (".repeat(N / 6)}`,
+  "open input tags": `password ${"<input type=password ".repeat(N / 20)}`,
+  "prompts without an answer": "password for a ".repeat(N / 15),
+  "escaped lines in a repr": `password ${"a=b\\n".repeat(N / 5)}`,
+  "quotes inside quotes": `x = "${"'a': '".repeat(N / 7)}"`,
 };
 for (const [name, text] of Object.entries(cases)) {
   test(`a long adversarial line is redacted: ${name}`, () => {

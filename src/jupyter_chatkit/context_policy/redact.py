@@ -335,6 +335,7 @@ class Redactor(TableRedaction, CallRedaction):
     _rx: _Compiled = field(init=False, repr=False)
     _exact: tuple[str, ...] = field(init=False, repr=False)
     _prefixes: re.Pattern[str] | None = field(init=False, repr=False)
+    _nested: int = field(default=0, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._rx = _compile(tuple(self.extra_patterns))
@@ -404,7 +405,7 @@ class Redactor(TableRedaction, CallRedaction):
             value = _CALL.sub(self._replace_call, value)
             if named and "," in value:
                 value = _PAIRED.sub(self._replace_paired, value)
-        if named and ('"columns"' in value or "dtype=[" in value):
+        if named and ("columns" in value or "dtype=[" in value):
             value = self._positional_rows(value)
         if named and "\n" in value:
             value = self._tables(value)
@@ -447,7 +448,19 @@ class Redactor(TableRedaction, CallRedaction):
 
     def _replace_quoted(self, match: re.Match[str]) -> str:
         name, sep, quote, secret = match.group(1, 2, 3, 4)
-        if rules.PLACEHOLDER_OPEN in secret or not is_secret_pair(name.rsplit(".", 1)[-1], secret):
+        if rules.PLACEHOLDER_OPEN in secret:
+            return match.group(0)
+        if not is_secret_pair(name.rsplit(".", 1)[-1], secret):
+            # ``KeyError: "{'password': 'x'}"``: quotes inside the value were read as
+            # part of it; its own assignments are looked at once more (twice at most).
+            if self._nested < 2 and ("'" in secret or '"' in secret) and len(secret) > 6:
+                self._nested += 1
+                try:
+                    inner = self.text(secret)
+                finally:
+                    self._nested -= 1
+                if inner != secret:
+                    return f"{name}{sep}{quote}{inner}{quote}"
             return match.group(0)
         if "\n" in sep and "=" not in sep and sep[:1] not in ("'", '"'):
             # ``class Token:`` then a docstring: only ``"key":`` and ``name =`` go on.

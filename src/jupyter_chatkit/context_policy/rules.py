@@ -258,6 +258,7 @@ VALUE_RULES: list[dict[str, Any]] = [
             "sbp_",
             "nfp_",
             "pul-",
+            "hrku-",
         ],
         "pattern": r"(?<![A-Za-z0-9_-])(?:GOCSPX-[A-Za-z0-9_-]{20,}"
         r"|shp(?:at|ss|ca|pa)_[a-fA-F0-9]{20,}"
@@ -266,7 +267,8 @@ VALUE_RULES: list[dict[str, Any]] = [
         r"|xai-[A-Za-z0-9]{20,}|key-[a-f0-9]{32}(?![a-f0-9])"
         r"|sq0(?:atp|csp)-[A-Za-z0-9_-]{20,}|ATATT3[A-Za-z0-9_=-]{20,}"
         r"|ntn_[A-Za-z0-9]{20,}|secret_[A-Za-z0-9]{40,}|PMAK-[a-f0-9]{20,}-[a-f0-9]{20,}"
-        r"|dp\.(?:pt|st|sa|ct)\.[A-Za-z0-9]{20,}|hv[sb]\.[A-Za-z0-9_-]{20,}"
+        r"|dp\.(?:pt|st|sa|ct|scim|audit)\.(?:[A-Za-z0-9_-]{1,40}\.)?[A-Za-z0-9]{20,}"
+        r"|hv[sb]\.[A-Za-z0-9_-]{20,}|HRKU-[A-Za-z0-9_-]{30,}"
         r"|gl(?:sa|c)_[A-Za-z0-9_+/=-]{20,}|NRAK-[A-Z0-9]{20,}|sntrys_[A-Za-z0-9_+/=-]{20,}"
         r"|sbp_[a-f0-9]{30,}|nfp_[A-Za-z0-9]{20,}|pul-[a-f0-9]{30,})",
         "group": 0,
@@ -333,6 +335,72 @@ VALUE_RULES: list[dict[str, Any]] = [
         r"[A-Za-z0-9_$#]{1,60}/)([^\s@'\"/«]+)(?=@)",
         "group": 2,
         "flags": "",
+    },
+    {
+        "kind": "HTML input value",
+        # ``<input type="password" value="x">``, ``<input name="api_key" value="x">``.
+        "triggers": ["<input"],
+        "pattern": r"(<input\b(?=[^>]{0,300}\b(?:type|name|id)[ \t]*=[ \t]*['\"]?[A-Za-z_-]{0,40}"
+        r"(?:password|passwd|secret|token|api[_-]?key)[A-Za-z_-]{0,40}['\"]?)[^>]{0,300}?"
+        r"\bvalue[ \t]*=[ \t]*['\"])([^'\"<>«]{1,500})(?=['\"])",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "recovery phrase",
+        # A wallet's seed words: ``mnemonic: abandon ability able …`` (12 to 24 words).
+        "triggers": ["mnemonic", "phrase"],
+        "pattern": r"(\b(?:mnemonic|seed[ _-]?phrase|recovery[ _-]?phrase|secret[ _-]?phrase)"
+        r"\b['\"]?[ \t]*[:=][ \t]*['\"]?)((?:[a-z]{3,8}[ \t]+){11,23}[a-z]{3,8})",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "command-line password",
+        # ``az login -u x -p pw``, ``docker login -p pw``, ``sqlcmd -U sa -P pw``.
+        "triggers": ["login", "sqlcmd"],
+        "pattern": r"(\b(?:(?:az|docker|podman|oc|helm[ \t]+registry|nerdctl)[ \t]+login|sqlcmd)\b"
+        r"[^\n]{0,200}?[ \t](?:-p|-P)[ \t]+)([^\s'\"«-][^\s'\"«]*)",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "password in text",
+        # ``bad credentials ('ada', 'pw')``: the second of a pair after a credential word.
+        "triggers": ["credential", "creds", "login", "auth"],
+        "pattern": r"(\b(?:credentials?|creds|login|auth)\b[ \t:=]{0,3}\([ \t]*['\"]"
+        r"[^'\"\n]{1,100}['\"][ \t]*,[ \t]*['\"])([^'\"\n«]{1,200})(?=['\"])",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "password in text",
+        # ``Password for 'https://ada@github.com': x`` (a prompt echoed with its answer).
+        "triggers": ["password for", "passphrase for", "token for"],
+        "pattern": r"(\b(?:password|passphrase|token)[ \t]+for[ \t]+[^\n]{1,200}?['\"]?:[ \t]+)"
+        r"([^\s'\"«]{4,})",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "validation input",
+        # pydantic: the field's name on one line, ``input_value='x'`` on the next.
+        "triggers": ["input_value"],
+        "pattern": r"((?:^|\n)[A-Za-z0-9_.]*(?:password|passwd|secret|token|api_?key|credential"
+        r"|private_?key)[A-Za-z0-9_.]*\r?\n[ \t]+[^\n]{0,300}?\binput_value=['\"])"
+        r"([^'\"\n«]{1,500})(?=['\"])",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "environment entry",
+        # Kubernetes and compose: ``- name: DB_PASSWORD`` then ``value: x`` on the next line.
+        "triggers": ["name:"],
+        "pattern": r"(\bname:[ \t]*['\"]?[A-Za-z0-9_.-]{0,60}(?:password|passwd|secret|token"
+        r"|api_?key|credentials?|private_?key)[A-Za-z0-9_.-]{0,60}['\"]?[ \t]*\r?\n"
+        r"[ \t]+value:[ \t]*['\"]?)([^\s'\"«]+)",
+        "group": 2,
+        "flags": "i",
     },
     {
         "kind": "AWS key id",
@@ -411,11 +479,11 @@ VALUE_RULES: list[dict[str, Any]] = [
     },
     {
         "kind": "key in text",
-        "triggers": ["pass", "pw", "secret", "token", "key", "credential", "auth"],
+        "triggers": ["pass", "pw", "secret", "token", "key", "credential", "auth", "seed"],
         # ``could not authenticate with key Zx9Yw8...``: a random-looking word (``check``)
         # soon after a secret word, whatever stands between.
         "pattern": r"(\b(?:password|passwd|passphrase|pw|pwd|secret|token|key|api[ _-]?key"
-        r"|credentials?|auth)\b[^\n]{0,40}?[ \t'\"`=:])([A-Za-z0-9+/=_.~-]{16,})",
+        r"|credentials?|auth|seed)\b[^\n]{0,40}?[ \t'\"`=:])([A-Za-z0-9+/=_.~-]{16,})",
         "group": 2,
         "flags": "i",
         "check": "random",
@@ -485,7 +553,7 @@ VALUE_RULES: list[dict[str, Any]] = [
         "kind": "command-line password",
         "triggers": ["-u ", "--user"],
         # ``curl -u admin:hunter2``, ``--user admin:hunter2``.
-        "pattern": r"((?:^|\s)(?:-u|--user)[ \t]+['\"]?[^\s:'\"]+:)([^\s'\"@«]+)",
+        "pattern": r"((?:^|\s)(?:-u|--user)[ \t]+['\"]?[^\s:'\"]+:)((?!//)[^\s'\"@«]+)",
         "group": 2,
         "flags": "",
     },
@@ -560,7 +628,7 @@ VALUE_RULES: list[dict[str, Any]] = [
         r"|refresh_token|id_token|client_secret|private_token|auth|sig|signature"
         r"|[A-Za-z0-9-]*[-_]?(?:signature|secret|password|credential)"
         r"|[A-Za-z0-9-]*[-_]?(?:security|session|access|refresh|auth|id|bearer)[-_]?token)=)"
-        r"((?![<{$])[^&\s'\"#]+)",
+        r"((?![<{$])[^&\s'\"#«]+)",
         "group": 2,
         "flags": "i",
     },
@@ -578,7 +646,7 @@ QUOTED_ASSIGNMENT = (
     r"(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)"
     # The value may start on the next line (``"password":\n "x"``, ``pw = (\n "x"``).
     r"(['\"]?\]?[ \t]*(?::=|=>|=|:)[ \t]*(?:\\?[ \t]*\r?\n[ \t]*|\([ \t]*\r?\n[ \t]*)?"
-    r"(?:[rbuRBU]|[fF][rR]?|[rR][fFbB]|[bB][rR])?)(['\"]{3}|['\"])"
+    r"(?:[rbuRBU]|[fF][rR]?|[rR][fFbB]|[bB][rR])?)(['\"]{3}|['\"`])"
     r"((?:(?!\3)[^\n\\]|\\.){1,2000})\3"
 )
 # ``%env NAME=value``, ``export NAME=value``, ``NAME=value`` / ``name: value`` on a line of
@@ -597,8 +665,9 @@ INLINE_ASSIGNMENT = (
     # word, a long ``a-a-…-a=`` was read again from each part, quadratic.
     # In a repr (``'user=ada\\npassword=x'``) a name also starts after an escape.
     r"(?:(?<=\\[ntr])|(?<![A-Za-z0-9_.\\])(?<![A-Za-z0-9_.]-))([A-Za-z_](?:[A-Za-z0-9_.]|-(?!-))*)"
-    r"((?:['\"`]|\*\*)?[ \t]*(?::=|=|:)[ \t]*"
-    r"(?:\*\*[ \t]*)?)"
+    # ``\\mathrm{password}: x`` in LaTeX: a brace after the name.
+    r"((?:['\"`}]|\*\*)?[ \t]*(?::=|=|:)[ \t]*"
+    r"(?:\*\*[ \t]*|!![A-Za-z]{1,20}[ \t]+)?)"
     # The value is a whole word, not the name of the next ``NAME=value`` (``env:
     # DB_PASSWORD=x`` as %env prints it): no backing off to a shorter value.
     # (Checked where the value starts: after it, each failure was tried again from
@@ -639,8 +708,8 @@ ALIAS_ASSIGNMENT = (
 # Rows of values by position under names said elsewhere: ``to_json(orient="split")``
 # (``"columns": [...]`` then ``"data": [[...], ...]``) and numpy structured arrays and
 # records (rows ``(...)`` before ``dtype=[('user', 'O'), ('password', 'O')]``).
-SPLIT_COLUMNS = r"\"columns\"[ \t]*:[ \t]*\[([^\[\]\n]{1,5000})\]"
-SPLIT_DATA = r"\"data\"[ \t]*:[ \t]*\["
+SPLIT_COLUMNS = r"['\"]columns['\"][ \t]*:[ \t]*\[([^\[\]\n]{1,5000})\]"
+SPLIT_DATA = r"['\"]data['\"][ \t]*:[ \t]*\["
 LIST_ROW = r"\[([^\[\]\n]{0,20000})\]"
 STRUCTURED_DTYPE = (
     r"dtype=\[((?:\([ \t]*['\"][^'\"\n]{1,100}['\"][ \t]*,[^()\n]{1,200}\)[ \t]*"
@@ -792,11 +861,13 @@ HTML_TOKEN = (
 )
 # Tables in text (CSV/TSV, Markdown, polars boxes, pandas' aligned repr): a header
 # naming a secret column hides that column's cells in the rows below it.
-TABLE_DELIMITERS: list[str] = [",", "\t", ";", "\\|", "[│┆]"]
+TABLE_DELIMITERS: list[str] = [",", "\t", ";", "\\|", "[│┆]", "&"]
 # Every header field must look like a column name (no code, no sentences).
 TABLE_HEADER_FIELD = r"^[A-Za-z_][A-Za-z0-9_ -]{0,63}$"
 # Separator rows (``|---|``, ``╞═══╡``) between the header and the rows.
-TABLE_RULE_ROW = r"^[\s─═╞╪╡├┼┤┌┬┐└┴┘╭╮╰╯|+:=-]*$"
+TABLE_RULE_ROW = (
+    r"^(?:[\s─═╞╪╡├┼┤┌┬┐└┴┘╭╮╰╯|+:=-]*|[ \t]*\\(?:hline|midrule|toprule|bottomrule)[ \t]*)$"
+)
 # pandas' Series footer: ``Name: password, dtype: object``. Group 1: the name.
 SERIES_FOOTER = r"^Name: ([^,]{1,100}), (?:Length: [0-9,]+, )?dtype: \S+$"
 

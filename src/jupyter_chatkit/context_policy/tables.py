@@ -120,7 +120,7 @@ class TableRedaction:
         """Values by position under names said elsewhere: ``to_json(orient="split")``
         and numpy structured arrays and records."""
         edits: list[tuple[int, int, str]] = []
-        if '"columns"' in text:
+        if "columns" in text:
             for columns in _SPLIT_COLUMNS.finditer(text):
                 positions, count = _secret_positions(columns.group(1))
                 data = _SPLIT_DATA.search(text) if positions else None
@@ -287,7 +287,8 @@ class TableRedaction:
             fields = parts[0::2]
             if len(fields) < 2:
                 continue
-            names = [f.strip().strip("'\"") for f in fields]
+            # A LaTeX row ends with ``\\``.
+            names = [f.strip().rstrip("\\").strip().strip("'\"") for f in fields]
             if not all(not n or _HEADER_FIELD.match(n) for n in names):
                 continue
             secret = [k for k, n in enumerate(names) if n and is_secret_name(n)]
