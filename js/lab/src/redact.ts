@@ -44,6 +44,8 @@ const VALUE_RULES = RULES.valueRules.map((r) => {
   };
 });
 const ANY_VALUE_TRIGGER = anyOf(RULES.valueTriggers);
+// Most texts hold no trigger: only the rules without one are looked at then.
+const UNTRIGGERED = VALUE_RULES.filter((r) => r.trigger === null);
 const ANY_NAME_TRIGGER = anyOf(RULES.nameTriggers);
 const QUOTED = new RegExp(RULES.quotedAssignment, "g");
 const BARE = new RegExp(RULES.bareAssignment, "gm");
@@ -325,9 +327,9 @@ export class Redactor {
     if (value.length < 6) return value;
     const lower = value.toLowerCase();
     const triggered = ANY_VALUE_TRIGGER.test(lower);
-    for (const rule of VALUE_RULES) {
+    for (const rule of triggered ? VALUE_RULES : UNTRIGGERED) {
       if (value.length < rule.minText) continue;
-      if (rule.trigger && !(triggered && rule.trigger.test(lower))) continue;
+      if (rule.trigger && !rule.trigger.test(lower)) continue;
       value = value.replace(rule.re, (...args: unknown[]) => {
         const whole = args[0] as string;
         const secret = (rule.group ? args[rule.group] : whole) as string | undefined;

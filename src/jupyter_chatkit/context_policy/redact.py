@@ -84,6 +84,7 @@ class _ValueRule:
 @dataclass(frozen=True)
 class _Compiled:
     value_rules: tuple[_ValueRule, ...]
+    untriggered: tuple[_ValueRule, ...]
     quoted: re.Pattern[str]
     bare: re.Pattern[str]
     inline: re.Pattern[str]
@@ -118,6 +119,7 @@ def _compile(extra: tuple[str, ...]) -> _Compiled:
             continue
     return _Compiled(
         value_rules=value_rules,
+        untriggered=tuple(r for r in value_rules if r.trigger_rx is None),
         quoted=re.compile(rules.QUOTED_ASSIGNMENT),
         bare=re.compile(rules.BARE_ASSIGNMENT, re.MULTILINE),
         inline=re.compile(rules.INLINE_ASSIGNMENT),
@@ -383,7 +385,8 @@ class Redactor(TableRedaction, CallRedaction):
         lower = value.lower()
         triggered = _ANY_VALUE_TRIGGER.search(lower) is not None
         size = len(value)
-        for rule in rx.value_rules:
+        # Most texts hold no trigger: only the rules without one are looked at then.
+        for rule in rx.value_rules if triggered else rx.untriggered:
             if size < rule.min_text:
                 continue
             if rule.trigger_rx is None or (triggered and rule.trigger_rx.search(lower)):
@@ -567,18 +570,23 @@ class Redactor(TableRedaction, CallRedaction):
             return value
         if isinstance(value, dict):
             out: dict[Any, Any] = {}
+            enabled = self.enabled
             entry_secret = self.secret_name(value.get("name")) and value.get("type") != "class"
             for key, item in value.items():
-                keyish = self.enabled and is_secret_pair(key, item)
-                if (self.secret_name(key) or keyish or (entry_secret and key in _VALUE_KEYS)) and (
-                    item not in _KEEP_UNDER_SECRET_NAME
+                # is_secret_pair: a secret name, or a key-ish one holding a random string.
+                if (
+                    enabled
+                    and (is_secret_pair(key, item) or (entry_secret and key in _VALUE_KEYS))
+                    and item not in _KEEP_UNDER_SECRET_NAME
                     and not (isinstance(item, str) and is_placeholder(item))
                 ):
                     out[key] = self.hide(item)
-                elif key in _TYPE_KEYS and isinstance(item, str):
-                    out[key] = item
-                else:
+                elif isinstance(item, str | dict | list | tuple) and not (
+                    key in _TYPE_KEYS and isinstance(item, str)
+                ):
                     out[key] = self.data(item, depth + 1)
+                else:
+                    out[key] = item  # a number, a flag, None, a type name: nothing to hide
             return out
         if isinstance(value, list | tuple):
             more = len(value) - self.cut if self.cut else 0
