@@ -17,6 +17,8 @@ from tests.fixtures.fake_llm import FakeLLM, Reply
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 
+# This module's servers (tests/fixtures/browser.py): a second model people may pick.
+JUPYTER_EXTRA_ENV = {"JUPYTER_CHATKIT_MODELS": "other-model"}
 IN_CELL = ".jp-Notebook .jck-widget-host"
 IN_VIEW = ".jp-LinkedOutputView .jck-widget-host"
 
@@ -64,6 +66,10 @@ def test_two_views_of_one_widget_show_one_conversation(
     assert asked == ["asked in the cell", "asked in the output view"], asked
     screenshot(page, "two-views")
 
+    # A model picked in one view is the conversation's: the other view shows it, and uses it.
+    page.locator(f"{IN_VIEW} select.jck-model").select_option("other-model")
+    assert page.locator(f"{IN_CELL} select.jck-model").input_value() == "other-model"
+
     # An answer streaming from one view is live in the other, and Stop there stops it.
     scripted_llm.token_delay = 0.1
     scripted_llm.script(Reply(" ".join(f"word{i}" for i in range(300)), chunk_chars=10))
@@ -72,6 +78,7 @@ def test_two_views_of_one_widget_show_one_conversation(
     box.fill("talk for a while")
     box.press("Enter")
     page.locator(f"{IN_VIEW} .jck-msg.jck-assistant", has_text="word3").wait_for()
+    assert scripted_llm.requests[-1]["model"] == "other-model"
     page.locator(IN_VIEW).get_by_role("button", name="Stop answering").click()
     wait_idle(page, IN_CELL)
     wait_idle(page, IN_VIEW)

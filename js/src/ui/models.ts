@@ -17,6 +17,14 @@ export interface ModelChoice {
   label?: string;
 }
 
+/**
+ * The model picked in each thread (by thread id), per session: chats sharing a session
+ * (one widget shown twice) share the picks too.
+ */
+const pickedBySession = new WeakMap<ChatSession, Map<string, string>>();
+/** The pickers of each session's chats, with whether each chat is gone. */
+const pickersBySession = new WeakMap<ChatSession, Map<ModelPicker, () => boolean>>();
+
 /** The model label or picker of one chat, in step with its session's thread. */
 export class ModelPicker {
   /** Where the label goes (replaced by the picker when there is a choice). */
@@ -24,7 +32,7 @@ export class ModelPicker {
   private models: ModelChoice | null = null;
   private picker: HTMLSelectElement | null = null;
   /** The model picked in each thread (by thread id). */
-  private readonly picked = new Map<string, string>();
+  private readonly picked: Map<string, string>;
 
   constructor(
     private readonly session: ChatSession,
@@ -32,6 +40,12 @@ export class ModelPicker {
     announce: (text: string) => void,
     disposed: () => boolean,
   ) {
+    let picked = pickedBySession.get(session);
+    if (!picked) {
+      picked = new Map();
+      pickedBySession.set(session, picked);
+    }
+    this.picked = picked;
     void Promise.resolve(choice).then((m) => {
       if (!m || disposed()) return;
       this.models = m;
@@ -50,10 +64,22 @@ export class ModelPicker {
         const id = session.threadId;
         if (id) this.picked.set(id, select.value);
         announce(`Model: ${select.value}`);
+        // The other chats on this session show the pick at once.
+        const pickers = pickersBySession.get(session);
+        for (const [other, gone] of pickers ?? []) {
+          if (gone()) pickers?.delete(other);
+          else if (other !== this) other.reflect();
+        }
       });
       this.el.replaceWith(select);
       this.picker = select;
       this.show();
+      let pickers = pickersBySession.get(session);
+      if (!pickers) {
+        pickers = new Map();
+        pickersBySession.set(session, pickers);
+      }
+      pickers.set(this, disposed);
     });
   }
 
@@ -72,6 +98,17 @@ export class ModelPicker {
     const current = want && models.allowed.includes(want) ? want : models.default;
     this.session.model = current === models.default ? null : current;
     if (this.picker) {
+      this.picker.value = current;
+      this.picker.title = `The model answering: ${current}`;
+    }
+  }
+
+  /** The picker shows the session's model (picked here or in a chat sharing the session). */
+  private reflect(): void {
+    const models = this.models;
+    if (!models || !this.picker) return;
+    const current = this.session.model ?? models.default;
+    if (this.picker.value !== current && models.allowed.includes(current)) {
       this.picker.value = current;
       this.picker.title = `The model answering: ${current}`;
     }
