@@ -5,8 +5,9 @@ and serializer the first time it is used, and the openai client imports its reso
 (``client.chat.completions``) on first access. :func:`warm_up` does the part of that
 work that can run off the event loop: the client's resources and platform headers, the
 modules a first stream imports, the one schema most others nest (:data:`SHARED_MODELS`),
-and openai's stream-event unions, by parsing canned answers through a copy of the client on an
-in-process mock transport (``canned_provider``). The warm-up turn after it
+and the stream parsing (:func:`build_stream_parsing`: for chat completions by parsing
+canned answers through a copy of the client on an in-process mock transport,
+``canned_provider``; for Responses the tagged union of events). The warm-up turn after it
 (``warm_turn``) builds the rest, exactly what a turn uses, on the loop. Schemas are not
 built by name beyond that: each built schema is held for the life of the server, and
 one a turn never uses is memory for nothing. Nothing here reaches a provider or touches
@@ -99,6 +100,28 @@ def warm_client(client: object, api: str) -> None:
             return
 
 
+def build_stream_parsing(model: object, api: str) -> None:
+    """Build what parsing the provider's stream needs before the first stream.
+
+    Responses: the tagged union of stream events the assistant's model parses them with
+    (``responses_model.stream_event_types``, ~0.2 s); each event class it meets builds
+    its own validator in the warm-up turn. Not openai's own parse of a canned stream:
+    its discriminator map reads the schema of every one of the ~60 event classes, which
+    builds all their validators (each holding its own copy of the nested ``Response``),
+    ~10 MB held for the life of the server for events no turn of ours parses that way.
+    Chat completions: openai's own parse of canned answers (``canned_provider``), which
+    builds only the chunk types a turn uses.
+    """
+    if api == "responses":
+        from .responses_model import stream_event_types
+
+        stream_event_types()
+        return
+    from .canned_provider import parse_answers
+
+    parse_answers(model, api)  # type: ignore[arg-type]
+
+
 def warm_up(model: object, api: str) -> int:
     """Warm the client, imports and shared schemas of a turn; return the schemas built.
 
@@ -126,11 +149,9 @@ def warm_up(model: object, api: str) -> int:
 
         _KEPT["agent_context"] = AgentContext[RequestContext]
         if client is not None:
-            # The stream-event unions, here in the worker thread rather than on the
-            # event loop during the warm-up turn (warm_turn.py).
-            from .canned_provider import parse_answers
-
-            parse_answers(model, api)  # type: ignore[arg-type]
+            # The stream parsing, here in the worker thread rather than on the event
+            # loop during the warm-up turn (warm_turn.py).
+            build_stream_parsing(model, api)
     except Exception as exc:
         # The first turn (or the warm-up turn) builds what is left.
         log.debug("jupyter-chatkit: warm-up skipped (%s)", type(exc).__name__)
