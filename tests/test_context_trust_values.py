@@ -6,7 +6,9 @@ credential that hold settings (``AuthConfig``), whose plain words stay readable.
 from __future__ import annotations
 
 import dataclasses
+import enum
 import types
+import urllib.parse
 from typing import Any
 
 import numpy as np
@@ -107,3 +109,19 @@ def test_a_class_reached_through_a_module_hides_its_positional_secret() -> None:
     # A name the module lacks, and an object's attribute (its own code), are not read.
     assert "mod.Missing('ada', 'x')" in clean and "holder.DB('u', 'v')" in clean
     assert ran == []
+
+
+class Keys(enum.Enum):
+    API_TOKEN = SECRET
+    REGION = "eu-west-1"
+
+
+def test_an_enum_member_named_like_a_secret_and_a_parsed_url_hide_the_value() -> None:
+    ns = {
+        "member": Keys.API_TOKEN,
+        "region": Keys.REGION,
+        "url": urllib.parse.urlparse(f"https://ada:{OTHER}@db.example.com/x"),
+    }
+    seen = _seen(ns)
+    assert SECRET not in seen and OTHER not in seen
+    assert "eu-west-1" in seen and "db.example.com" in seen

@@ -394,6 +394,15 @@ export const RULES = {
       "flags": "i"
     },
     {
+      "kind": "URL password",
+      "triggers": [
+        "@"
+      ],
+      "pattern": "((?:^|(?<=[\\s'\\\"=(]))(?=[0-9._%+-]{0,63}[A-Za-z])[A-Za-z0-9._%+-]{1,64}:)([^\\s:@/'\\\"«]{1,200})(?=@[A-Za-z0-9.-]{1,253}(?::[0-9]{1,5})?(?:[/\\s'\\\"),]|$))",
+      "group": 2,
+      "flags": ""
+    },
+    {
       "kind": "AWS key id",
       "triggers": [
         "akia",
@@ -666,6 +675,7 @@ export const RULES = {
     "://",
     ":aa",
     "<input",
+    "@",
     "ac",
     "accesskey",
     "accountkey",

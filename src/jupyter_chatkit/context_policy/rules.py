@@ -403,6 +403,17 @@ VALUE_RULES: list[dict[str, Any]] = [
         "flags": "i",
     },
     {
+        "kind": "URL password",
+        # ``user:password@host`` without a scheme (a parsed URL's netloc, a pip index);
+        # the host ends the word or takes a port, so ``python:3.11@sha256:…`` stays.
+        "triggers": ["@"],
+        "pattern": r"((?:^|(?<=[\s'\"=(]))(?=[0-9._%+-]{0,63}[A-Za-z])[A-Za-z0-9._%+-]{1,64}:)"
+        r"([^\s:@/'\"«]{1,200})"
+        r"(?=@[A-Za-z0-9.-]{1,253}(?::[0-9]{1,5})?(?:[/\s'\"),]|$))",
+        "group": 2,
+        "flags": "",
+    },
+    {
         "kind": "AWS key id",
         "triggers": ["akia", "asia"],
         "pattern": r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])",

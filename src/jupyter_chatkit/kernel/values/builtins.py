@@ -11,7 +11,7 @@ import types
 from collections import deque
 from typing import Any
 
-from ...context_policy.redact import Redactor, env_view, is_env_like
+from ...context_policy.redact import Redactor, env_view, is_env_like, is_secret_name
 from .common import (
     _BYTES_TYPES,
     BRIEF_CHARS,
@@ -265,9 +265,14 @@ def describe_object(value: Any) -> dict[str, Any]:
     if attrs is not None:
         credential = is_credential_class(type(value))
         holder = credential and is_credential_holder(type(value))
+        # An enum member named like a secret (``Keys.API_TOKEN``) holds it as its value.
+        member = dict.get(attrs, "_name_")
+        secret_member = type(member) is str and is_secret_name(member)
         out["attributes"] = {
             str(k): hidden(v)
-            if hides(k, v) or (credential and hides_in_credential(k, v, holder))
+            if hides(k, v)
+            or (credential and hides_in_credential(k, v, holder))
+            or (secret_member and k == "_value_")
             else brief(v, 120, 1)
             for k, v in itertools.islice(attrs.items(), ATTRIBUTES)
             if is_a(k, str) and not k.startswith("__")
