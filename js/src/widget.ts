@@ -52,12 +52,8 @@ interface ChatModel {
   /** The kernel's notebook path under the server's root ("" while unknown). */
   notebook: string;
   title: string;
-  /**
-   * Front end only (the kernel has no such trait and ignores it): which of this page's
-   * shared conversations the widget's views use. anywidget hands each view a proxy of
-   * its own, so the model object cannot be the key; its attributes are one.
-   */
-  _jck_views?: string;
+  /** ipywidgets' DOMWidget trait: this widget's own LayoutModel (see {@link viewsKey}). */
+  layout?: unknown;
 }
 
 /** The client tools the notebook answers (the kernel answers them too, as a fallback). */
@@ -129,9 +125,19 @@ interface SharedChat {
   dispose(): void;
 }
 
-/** The shared conversations of this page's widgets, by their `_jck_views` key. */
-const sharedChats = new Map<string, Promise<SharedChat>>();
-let sharedKeys = 0;
+/** The shared conversations of this page's widgets (see {@link viewsKey}). */
+const sharedChats = new WeakMap<object, Promise<SharedChat>>();
+
+/**
+ * What the views of one widget have in common. anywidget hands each view a proxy of its
+ * own (bound get/set/on), so the model object differs; what `get` returns is the same
+ * underlying attribute. `layout` is the one object-valued attribute every DOMWidget has,
+ * its own LayoutModel: read, never written (an attribute set here would go to the kernel).
+ */
+function viewsKey(model: RenderProps<ChatModel>["model"]): object {
+  const layout = model.get("layout");
+  return layout && typeof layout === "object" ? layout : model;
+}
 
 /** `GET {base}jupyter-chatkit/<path>` as JSON; null when it fails. */
 async function getJson(baseUrl: string, path: string, token?: string): Promise<Record<string, unknown> | null> {
@@ -281,11 +287,9 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
   el.textContent = "Connecting to the assistant…";
   const page = readPageConfig();
   const baseUrl = page?.baseUrl ?? normalizeBaseUrl(model.get("base_url") || "/");
-  let key = model.get("_jck_views");
-  let pending = key ? sharedChats.get(key) : undefined;
-  if (!key || !pending) {
-    key = `jck-${Date.now().toString(36)}-${++sharedKeys}`;
-    model.set("_jck_views", key);
+  const key = viewsKey(model);
+  let pending = sharedChats.get(key);
+  if (!pending) {
     pending = sharedChat(model, experimental.invoke, baseUrl, page?.token);
     sharedChats.set(key, pending);
   }
