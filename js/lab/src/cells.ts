@@ -10,8 +10,8 @@ import type { Cell, ICodeCellModel } from "@jupyterlab/cells";
 import type * as nbformat from "@jupyterlab/nbformat";
 import type { NotebookPanel } from "@jupyterlab/notebook";
 import { cellOutputs } from "./prompts";
-import { hideShownSecret, namesSecret, policyResult, stripAnsi } from "./redact";
-import { hidePositionalSecrets, notebookDefinitions } from "./signatures";
+import { hideShownSecret, marker, namesSecret, policyResult, stripAnsi } from "./redact";
+import { frameValuesShown, hidePositionalSecrets, notebookDefinitions, secretFrames } from "./signatures";
 
 /**
  * Limits, in characters. A whole result stays under 16k characters of JSON whatever
@@ -206,6 +206,20 @@ export function panelDefinitions(panel: NotebookPanel): Map<string, string[]> {
   return notebookDefinitions(panel.content.widgets.map((c) => c.model.sharedModel.getSource()));
 }
 
+/** The notebook's frames with a secret-named column (see signatures.ts `secretFrames`),
+ * from its cells' sources and the outputs of cells that show a frame. */
+export function panelFrames(panel: NotebookPanel): Set<string> {
+  const cells = panel.content.widgets;
+  const shown = cells
+    .filter((c) => c.model.type === "code")
+    .map((c): [string, string] => {
+      const first = cellOutputs(c)[0];
+      return [c.model.sharedModel.getSource().slice(-500), first ? outputText(first, 2000).text : ""];
+    })
+    .filter(([, text]) => text);
+  return secretFrames(cells.map((c) => c.model.sharedModel.getSource()), shown);
+}
+
 /** Describe one cell, with outputs bounded per output and per cell. `defs`: the
  * notebook's definitions, so literals passed by position to a secret parameter hide. */
 export function cellInfo(
@@ -213,6 +227,7 @@ export function cellInfo(
   index: number,
   includeOutputs: boolean,
   defs: Map<string, string[]> = new Map(),
+  frames: ReadonlySet<string> = new Set(),
 ): CellInfo {
   const info: CellInfo = {
     index,
@@ -227,6 +242,8 @@ export function cellInfo(
   const raw = cellOutputs(cell);
   // `%env DB_PASSWORD`, `print(token)`: a one-line output is the secret the line names.
   const showsSecret = namesSecret(info.source);
+  // `df.values` of a frame with a password column: values without their names.
+  const showsValues = frameValuesShown(info.source, frames);
   for (const output of raw) {
     const room = LIMITS.cellOutputChars - used;
     if (room <= 0) {
@@ -234,7 +251,9 @@ export function cellInfo(
       break;
     }
     const o = outputText(output, Math.min(LIMITS.outputChars, room));
-    if (showsSecret && o.output_type !== "error") o.text = hideShownSecret(o.text);
+    if (showsValues && o.output_type !== "error" && o.text.trim()) {
+      o.text = marker(`${o.output_type} output, ${o.text.length.toLocaleString("en-US")} chars`);
+    } else if (showsSecret && o.output_type !== "error") o.text = hideShownSecret(o.text);
     // A traceback quotes the failing call: the same literals as the source.
     if (o.output_type === "error") o.text = hidePositionalSecrets(o.text, defs);
     used += o.text.length;
@@ -285,8 +304,9 @@ export function notebookCells(
   const byDistance = [...indices].sort((x, y) => Math.abs(x - anchor) - Math.abs(y - anchor));
   const kept = new Set<number>();
   const defs = panelDefinitions(panel);
+  const frames = includeOutputs ? panelFrames(panel) : new Set<string>();
   for (const i of byDistance) {
-    const info = cellInfo(cells[i], i, includeOutputs, defs);
+    const info = cellInfo(cells[i], i, includeOutputs, defs, frames);
     const size = JSON.stringify(info).length;
     if (total + size > LIMITS.totalChars && kept.size > 0) {
       truncated = true;
@@ -337,6 +357,9 @@ export function activeCell(panel: NotebookPanel, index: number): Record<string, 
     from: "notebook",
     notebook: panel.context.path,
     cell_count: panel.content.widgets.length,
-    cell: { ...cellInfo(cell, index, true, panelDefinitions(panel)), selected_text: selectedText(cell) },
+    cell: {
+      ...cellInfo(cell, index, true, panelDefinitions(panel), panelFrames(panel)),
+      selected_text: selectedText(cell),
+    },
   });
 }

@@ -97,3 +97,57 @@ export function hidePositionalSecrets(source: string, defs: Map<string, string[]
     return changed ? `${callee}(${pieces.join("")}` : whole;
   });
 }
+
+// Frames whose columns name a secret, read from the notebook's text: built by pandas or
+// polars with a secret-named column literal nearby (`df = pd.DataFrame({"password": …})`,
+// `df = pd.read_csv(…, usecols=["user", "password"])`), or given one (`df["token"] = …`).
+const FRAME_DEF = /^[ \t]*([A-Za-z_]\w*)[ \t]*=[ \t]*(?:pd|pl|pandas|polars)\.(?:DataFrame|read_[a-z_]+|from_[a-z_]+)\b/gm;
+const COLUMN_SET = /^[ \t]*([A-Za-z_]\w*)\[[ \t]*['"]([^'"\n]{1,100})['"][ \t]*\][ \t]*=(?!=)/gm;
+const COLUMN_LITERAL = /['"]([A-Za-z_][\w -]{0,63})['"]/g;
+// A cell that shows a frame by its name (`df`, `df.head()`): its output's header names
+// the columns.
+const FRAME_SHOWN = /^([A-Za-z_]\w*)(?:\.(?:head|tail|sample)\([^()\n]{0,40}\))?$/;
+// A frame's values without its column names: `df.values`, `df.to_numpy()`, polars'
+// `df.rows()` (mirrors kernel/signatures.py's `_NAMELESS_VALUES`).
+const NAMELESS_VALUES =
+  /(?<![\w.])([A-Za-z_]\w*)(?:\[\[?[^\]\n]{0,200}\]?\])?\.(?:values|to_numpy|rows|iter_rows|itertuples|iterrows|tolist|to_list|to_json|to_dicts|array|to_records)\b/g;
+
+/** A source's last line that is not blank or a comment ("" if none). */
+function lastLine(source: string): string {
+  const lines = source.slice(-2000).split(/\r?\n|\r/);
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i].trim();
+    if (line && !line.startsWith("#")) return line;
+  }
+  return "";
+}
+
+/** Names of the notebook's frames with a secret-named column, from the cells' sources
+ * and, for cells that show a frame (`df`, `df.head()`), the first lines of its output. */
+export function secretFrames(sources: readonly string[], shown: readonly (readonly [string, string])[] = []): Set<string> {
+  const frames = new Set<string>();
+  for (const raw of sources) {
+    const source = raw.slice(0, 50_000);
+    if (!source.includes("=")) continue;
+    for (const m of source.matchAll(FRAME_DEF)) {
+      const near = source.slice(m.index ?? 0, (m.index ?? 0) + 2000);
+      if ([...near.matchAll(COLUMN_LITERAL)].some((c) => isSecretName(c[1].trim()))) frames.add(m[1]);
+    }
+    for (const m of source.matchAll(COLUMN_SET)) if (isSecretName(m[2])) frames.add(m[1]);
+  }
+  for (const [source, output] of shown) {
+    const found = FRAME_SHOWN.exec(lastLine(source));
+    if (!found) continue;
+    const header = output.slice(0, 2000).split("\n").slice(0, 3).join(" ");
+    if ((header.match(/[A-Za-z_][\w-]*/g) ?? []).some((w) => isSecretName(w))) frames.add(found[1]);
+  }
+  return frames;
+}
+
+/** True when a cell's last line shows the values of one of `frames` without the column
+ * names (`df.values`): its output holds the secrets with nothing to say which they are. */
+export function frameValuesShown(source: string, frames: ReadonlySet<string>): boolean {
+  if (!frames.size) return false;
+  const line = lastLine(source).slice(0, 500);
+  return [...line.matchAll(NAMELESS_VALUES)].some((m) => frames.has(m[1]));
+}

@@ -11,7 +11,7 @@ import { test } from "node:test";
 import type { Cell } from "@jupyterlab/cells";
 import { cellInfo, reduceTraceback } from "../src/cells";
 import { Redactor, isSecretName, namesSecret, policyResult, redactText } from "../src/redact";
-import { hidePositionalSecrets, notebookDefinitions } from "../src/signatures";
+import { frameValuesShown, hidePositionalSecrets, notebookDefinitions, secretFrames } from "../src/signatures";
 
 interface Leak {
   id: string;
@@ -145,4 +145,35 @@ test("literals passed by position to the notebook's own secret parameters are hi
   for (const k of [5, 6, 7]) assert.ok(hidden.includes(`Qz7a${k}`), hidden);
   assert.ok(hidden.includes('svc.register("ada", '), hidden);
   assert.ok(hidden.includes('"1234"') && !defs.has("Ordinary"));
+});
+
+test("a frame's values shown without its column names are hidden when a column names a secret", () => {
+  const frames = secretFrames(
+    [
+      'import pandas as pd\nusers = pd.DataFrame({\n    "user": ["ada"],\n    "password": [pw],\n})',
+      'logins = pd.read_csv("l.csv")\nlogins["api_token"] = tokens',
+      'plain = pd.DataFrame({"a": [1]})',
+    ],
+    [["shown", "  user   passwd\n0  ada  x"], ["other.head()", "  a  b\n0  1  2"]],
+  );
+  assert.deepEqual([...frames].sort(), ["logins", "shown", "users"]);
+  for (const source of ["users.values", "print(logins.to_numpy())", "shown[['user', 'passwd']].values[:3]"]) {
+    assert.ok(frameValuesShown(source, frames), source);
+  }
+  for (const source of ["users.head()", "plain.values", "users.columns.values\n# users.values"]) {
+    assert.ok(!frameValuesShown(source, frames), source);
+  }
+  const cell = (source: string, text: string) =>
+    ({
+      model: {
+        type: "code",
+        executionCount: 4,
+        sharedModel: { getSource: () => source },
+        outputs: { toJSON: () => [{ output_type: "execute_result", data: { "text/plain": text }, metadata: {}, execution_count: 4 }] },
+      },
+    }) as unknown as Cell;
+  const values = "array([['ada', 'valPw-Jr6tY1uI4'],\n       ['bob', 'valPw-Kx2']], dtype=object)";
+  const info = cellInfo(cell("users.values", values), 0, true, new Map(), frames);
+  assert.ok(!JSON.stringify(info).includes("valPw-"), JSON.stringify(info));
+  assert.equal(cellInfo(cell("plain.values", "array([[1]])"), 0, true, new Map(), frames).outputs?.[0].text, "array([[1]])");
 });
