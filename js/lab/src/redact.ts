@@ -98,6 +98,7 @@ const HASH_CONTEXT = new RegExp(RULES.hashContext, "i");
 const HEX_DIGEST = new RegExp(RULES.hexDigest);
 const PLACEHOLDER_VALUE = new RegExp(RULES.placeholderValue, "i");
 const PROSE_VALUE = new RegExp(RULES.proseValue, "i");
+const TEMPLATE_VALUE = new RegExp(RULES.templateValue);
 const KEEP_NAMES = new Set(["None", "True", "False", "null", "undefined", "nil", "self", "this"]);
 const HTML_TOKEN = new RegExp(RULES.htmlToken, "g");
 const SPLIT_COLUMNS = new RegExp(RULES.splitColumns, "g");
@@ -371,7 +372,9 @@ export class Redactor {
         }
         // `class Token:` then a docstring: only `"key":` and `name =` go on to the next line.
         if (sep.includes("\n") && !sep.includes("=") && !"'\"".includes(sep.charAt(0) || "x")) return whole;
-        if (PLACEHOLDER_VALUE.test(secret) || (FSTRING_PREFIX.test(sep) && fstringKeeps(secret))) return whole;
+        if (PLACEHOLDER_VALUE.test(secret) || TEMPLATE_VALUE.test(secret) || (FSTRING_PREFIX.test(sep) && fstringKeeps(secret))) {
+          return whole;
+        }
         this.count += 1;
         return `${name}${sep}${quote}${marker(`str, ${secret.length} chars`)}${quote}`;
       });

@@ -148,6 +148,7 @@ _HASH_CONTEXT = re.compile(rules.HASH_CONTEXT, re.IGNORECASE)
 _HEX_DIGEST = re.compile(rules.HEX_DIGEST)
 _PLACEHOLDER_VALUE = re.compile(rules.PLACEHOLDER_VALUE, re.IGNORECASE)
 _PROSE_VALUE = re.compile(rules.PROSE_VALUE, re.IGNORECASE)
+_TEMPLATE_VALUE = re.compile(rules.TEMPLATE_VALUE)
 _MORE_WORDS = re.compile(r" +[A-Za-z]")
 _KEEP_NAMES = frozenset({"None", "True", "False", "null", "undefined", "nil", "self", "this"})
 
@@ -468,8 +469,10 @@ class Redactor(TableRedaction, CallRedaction):
         if "\n" in sep and "=" not in sep and sep[:1] not in ("'", '"'):
             # ``class Token:`` then a docstring: only ``"key":`` and ``name =`` go on.
             return match.group(0)
-        if _PLACEHOLDER_VALUE.match(secret) or (
-            _FSTRING_PREFIX.search(sep) and fstring_keeps(secret)
+        if (
+            _PLACEHOLDER_VALUE.match(secret)
+            or _TEMPLATE_VALUE.match(secret)
+            or (_FSTRING_PREFIX.search(sep) and fstring_keeps(secret))
         ):
             return match.group(0)
         self.count += 1

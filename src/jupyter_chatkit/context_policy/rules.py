@@ -747,6 +747,9 @@ PLACEHOLDER_VALUE = (
     r"^(?:<[^<>\s]{1,60}>|\[[^\[\]\s]{1,60}\]|your[-_](?:[a-z]+[-_]?){1,5}|x{3,}|\*{3,}"
     r"|\.{3,}|…)$"
 )
+# A quoted value that only refers to a secret kept elsewhere: a Jinja/Ansible or GitHub
+# Actions expression, a shell variable (``password: "{{ vault_db_password }}"``).
+TEMPLATE_VALUE = r"^(?:\{\{[^{}\n]{1,200}\}\}|\$\{\{?[^{}\n]{1,200}\}?\}|\$[A-Z_][A-Z0-9_]{1,60})$"
 # An unquoted word under a secret name followed by more words is prose when it is one
 # of these (``Password: must have 12 characters``, ``password policy: …``).
 PROSE_VALUE = (
@@ -973,6 +976,7 @@ def rules_dict() -> dict[str, Any]:
         "hexDigest": HEX_DIGEST,
         "placeholderValue": PLACEHOLDER_VALUE,
         "proseValue": PROSE_VALUE,
+        "templateValue": TEMPLATE_VALUE,
         "callArguments": CALL_ARGUMENTS,
         "callArgument": CALL_ARGUMENT,
         "nameLikeValue": NAME_LIKE_VALUE,
