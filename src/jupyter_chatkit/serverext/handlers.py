@@ -47,8 +47,8 @@ CLOSE_BUILD_TIMEOUT = 30.0
 # (and a middle one every fifth), ~0.6 ms of CPU a request; at 10,000 about one in ten.
 GC_THRESHOLD_AFTER_START = 10_000
 # How long the freeze after the warm-up waits for a moment with no request in flight
-# (one that lasts FREEZE_SETTLE_SECONDS); past this (a server never idle) it freezes
-# anyway.
+# (checked FREEZE_SETTLE_SECONDS after a request ends); past this (a server never
+# idle) it freezes anyway.
 FREEZE_WAIT_SECONDS = 60.0
 FREEZE_SETTLE_SECONDS = 0.5
 
@@ -149,9 +149,9 @@ class AssistantHolder:
         server: frozen, the collector's full passes no longer walk it. Under 50
         concurrent streams one such pass took ~0.5 s of CPU, every stream waiting for it.
         Frozen objects in a cycle are never freed, so the objects of requests in flight
-        must not be among them: with requests running, the freeze waits until none has
-        been for FREEZE_SETTLE_SECONDS (at most FREEZE_WAIT_SECONDS) and collects their
-        garbage first. Once a process: a process that starts many servers (a test
+        must not be among them: with requests running, it waits for a moment with none
+        in flight, FREEZE_SETTLE_SECONDS after one ended (at most FREEZE_WAIT_SECONDS),
+        and collects their garbage first. Once a process: a process that starts many servers (a test
         session) must not keep each one.
         """
         if self._closed or gc.get_freeze_count() != 0:
