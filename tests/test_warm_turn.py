@@ -139,3 +139,60 @@ class TestOpenAIItself:
         assert holder.settings.effective_api == "responses"
         assert holder.warm_requests == 2
         assert _rows(tmp_path / "chat.sqlite3", "threads") == 0
+
+
+# A fresh Python (pydantic's state is the process's): the server's build and warm-up
+# against the fake LLM, then a person's first turn, noting every pydantic model whose
+# validator exists after each.
+FIRST_TURN_SCRIPT = """
+import asyncio, json, sys, tempfile
+from pydantic import BaseModel
+from pydantic._internal._mock_val_ser import MockValSer
+from jupyter_chatkit.protocol import RequestContext
+from jupyter_chatkit.serverext.deferred_imports import defer_unused_packages
+from jupyter_chatkit.serverext.handlers import AssistantHolder
+from jupyter_chatkit.settings import Settings
+from tests.fixtures.fake_llm import FakeLLM, Reply
+
+def built():
+    seen, stack = set(), [BaseModel]
+    while stack:
+        for sub in stack.pop().__subclasses__():
+            if sub not in seen:
+                seen.add(sub)
+                stack.append(sub)
+    return {f"{c.__module__}.{c.__qualname__}" for c in seen
+            if not isinstance(c.__dict__.get("__pydantic_validator__", MockValSer), MockValSer)}
+
+async def main(api, base_url, folder):
+    defer_unused_packages()
+    settings = Settings(model="fake-model", api=api, base_url=base_url, api_key="sk-warm-test",
+                        store_url=f"sqlite:///{folder}/chat.sqlite3", title_threads="local")
+    holder = AssistantHolder(settings, attachment_url=lambda a: a)
+    assistant = await holder.get()
+    await holder.warm_up_ended()
+    before = built()
+    body = json.dumps({"type": "threads.create", "params": {"input": {
+        "content": [{"type": "input_text", "text": "Hello?"}], "attachments": [],
+        "inference_options": {}}}, "metadata": {"notebook": "a.ipynb"}}).encode()
+    result = await assistant.handle(body, RequestContext(user_id="someone"))
+    text = b"".join([chunk async for chunk in result.chunks]).decode()
+    await holder.close()
+    return {"warmed": holder.warmed, "answered": "Answered by the fake." in text,
+            "built_by_the_first_turn": sorted(built() - before)}
+
+with FakeLLM() as llm, tempfile.TemporaryDirectory() as folder:
+    llm.script(Reply("Answered by the fake."))
+    print(json.dumps(asyncio.run(main(sys.argv[1], llm.base_url, folder))))
+"""
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("provider_api", ["chat_completions", "responses"])
+def test_the_first_turn_after_the_warm_up_builds_no_validator(provider_api: str) -> None:
+    # What the warm-up leaves unbuilt (e.g. the Responses events it no longer builds
+    # by name) the first turn would build on the event loop.
+    from .test_deferred_imports import run_fresh
+
+    result = run_fresh(FIRST_TURN_SCRIPT, provider_api)
+    assert result == {"warmed": True, "answered": True, "built_by_the_first_turn": []}
