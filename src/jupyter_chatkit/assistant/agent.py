@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dis
+import inspect
 import json
+from types import CodeType, CoroutineType
 from typing import Any
 
 from agents import Agent, FunctionTool, ModelSettings, StopAtTools, Tool
@@ -158,6 +161,7 @@ def share_agent(agent: Agent[Any]) -> Agent[Any]:
     _cache_identity_signatures()
     _fast_dump_compatible()
     _fast_input_clone()
+    _skip_empty_hook_gathers()
     agent.__dict__[_SIGNATURE] = None
     return agent
 
@@ -209,6 +213,65 @@ def _pickled_clone(original: Any) -> Any:
         return original(value)
 
     return clone
+
+
+# openai-agents' modules that gather the run's lifecycle hooks (0.24).
+_HOOK_GATHERING_MODULES = (
+    "agents.run_internal.run_loop",
+    "agents.run_internal.turn_resolution",
+    "agents.run_internal.turn_preparation",
+)
+
+
+def _skip_empty_hook_gathers() -> None:
+    """Make openai-agents' ``gather_with_cancel`` (agents/util/_asyncio_tasks.py, 0.24)
+    skip a gather of coroutines that do nothing.
+
+    A run gathers its lifecycle hooks (agent start and end, model call start and end)
+    about five times per model call, two coroutines each, spawning a task per coroutine
+    and waiting for them on the next loop turn: ~25 µs of CPU each time. Without hooks
+    of one's own, those are the SDK's empty defaults (``RunHooksBase`` methods, its
+    ``noop_coroutine``), whose bodies only return None. When every coroutine given is
+    such a one, not yet started, each is closed and the result is what gathering them
+    gives (a None each) without tasks; anything else is gathered by the SDK as before.
+    Nothing when the SDK has no such modules.
+    """
+    for module in _HOOK_GATHERING_MODULES:
+        wrap_sdk_function(module, "gather_with_cancel", "empty_skipped", _empty_gathers_skipped)
+
+
+def _empty_gathers_skipped(original: Any) -> Any:
+    """``original`` (the SDK's gather) with gathers of do-nothing coroutines skipped."""
+
+    async def gather_with_cancel(*awaitables: Any, **kwargs: Any) -> tuple[Any, ...]:
+        if all(map(_does_nothing, awaitables)):
+            for awaitable in awaitables:
+                awaitable.close()  # never started: nothing runs, and no "never awaited"
+            return (None,) * len(awaitables)
+        return await original(*awaitables, **kwargs)
+
+    return gather_with_cancel
+
+
+_EMPTY_BODIES: dict[CodeType, bool] = {}
+# Instructions that every coroutine's code has before its body runs (CPython 3.11-3.13).
+_PROLOGUE = frozenset({"RETURN_GENERATOR", "POP_TOP", "RESUME", "NOP", "CACHE"})
+
+
+def _does_nothing(awaitable: object) -> bool:
+    """Whether ``awaitable`` is a coroutine not yet started whose function body only
+    returns None (``pass``, a docstring)."""
+    if type(awaitable) is not CoroutineType:
+        return False
+    code = awaitable.cr_code
+    empty = _EMPTY_BODIES.get(code)
+    if empty is None:
+        body = [
+            (i.opname, i.argval) for i in dis.get_instructions(code) if i.opname not in _PROLOGUE
+        ]
+        empty = body in ([("LOAD_CONST", None), ("RETURN_VALUE", None)], [("RETURN_CONST", None)])
+        _EMPTY_BODIES[code] = empty
+    return empty and inspect.getcoroutinestate(awaitable) == inspect.CORO_CREATED
 
 
 _SCALARS = frozenset((str, int, float, bool, type(None)))
