@@ -423,7 +423,8 @@ export class Redactor {
       }
     }
     if (named && (value.includes("columns") || value.includes("dtype=["))) value = this.positionalRows(value);
-    if (value.includes("\n") && named) value = this.tables(value);
+    // One line too: `| password | x |`, `password,x`.
+    if ((value.includes("\n") || value.length <= 2000) && named) value = this.tables(value);
     if ((lower.includes("<tr") || lower.includes("<th")) && named) value = this.htmlTables(value);
     if (value.includes(RULES.placeholderOpen)) value = this.continued(value);
     return value;

@@ -411,7 +411,8 @@ class Redactor(TableRedaction, CallRedaction):
                 value = _PAIRED.sub(self._replace_paired, value)
         if named and ("columns" in value or "dtype=[" in value):
             value = self._positional_rows(value)
-        if named and "\n" in value:
+        if named and ("\n" in value or len(value) <= 2000):
+            # One line too: ``| password | x |``, ``password,x``.
             value = self._tables(value)
         if named and ("<tr" in lower or "<th" in lower):
             value = self._html_tables(value)
