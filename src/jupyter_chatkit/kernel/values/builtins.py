@@ -11,7 +11,8 @@ import types
 from collections import deque
 from typing import Any
 
-from ...context_policy.redact import Redactor, env_view, is_env_like, is_secret_name
+from ...context_policy.environ import env_view, is_env_like
+from ...context_policy.redact import Redactor, is_secret_name
 from .common import (
     _BYTES_TYPES,
     BRIEF_CHARS,

@@ -1,0 +1,558 @@
+"""Known shapes of credential values: part of the table of :mod:`.rules`, kept apart
+for its length (plain data, rendered into the TypeScript copy with the rest)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Known shapes of credential values. ``group`` is the part that is secret (0: the whole
+# match); ``flags`` is "" or "i" (case-insensitive); ``triggers``: lower-case substrings,
+# one of which a text must hold for the rule to be tried (none: always tried). Optional:
+# ``min_distinct``, the fewest different characters the secret must have, ``min_text``,
+# the shortest text the rule can match in (a cheap skip), and ``check``: "random" when
+# the secret must also look generated (rules.HIGH_ENTROPY_VALUE, and 6+ switches between
+# upper case, lower case and digits: ``PositionalIndexer2D`` is a name, not a key).
+VALUE_RULES: list[dict[str, Any]] = [
+    {
+        "kind": "PEM private key",
+        "triggers": ["-----begin"],
+        # Any flavour (RSA, EC, OPENSSH, ENCRYPTED, PGP ... BLOCK), whole or cut off; a cut
+        # one also across the quotes of a list of lines (``readlines()``).
+        "pattern": r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END "
+        r"[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|(?:[A-Za-z0-9+/=\s\\]|['\"],?[ \t]*['\"])*)",
+        "group": 0,
+        "flags": "",
+    },
+    {
+        "kind": "DER key body",
+        "triggers": ["mii"],
+        "pattern": r"(?<![A-Za-z0-9+/])MII[A-Za-z0-9+/]{60,}={0,2}",
+        "group": 0,
+        "flags": "",
+    },
+    {
+        "kind": "JWT",
+        "triggers": ["eyj"],
+        # Only where a run starts: tried from every "eyJ" inside one it was quadratic.
+        "pattern": r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{6,}\.eyJ[A-Za-z0-9_-]{6,}"
+        r"\.[A-Za-z0-9_-]{6,}",
+        "group": 0,
+        "flags": "",
+    },
+    {
+        "kind": "API key",
+        "triggers": ["sk-"],
+        "pattern": r"(?<![A-Za-z0-9_-])sk-(?:proj-|svcacct-|admin-|ant-)?[A-Za-z0-9_-]{16,}",
+        "group": 0,
+        "flags": "",
+    },
+    {
+        "kind": "Stripe key",
+        "triggers": ["sk_", "rk_"],
+        "pattern": r"(?<![A-Za-z0-9])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}",
+        "group": 0,
+        "flags": "",
+    },
+    {
+        "kind": "GitHub token",
+        "triggers": ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
+        "pattern": r"(?<![A-Za-z0-9])(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})",
+        "group": 0,
+        "flags": "",
+    },
+    {
+        "kind": "Hugging Face token",
+        "triggers": ["hf_"],
+        "pattern": r"(?<![A-Za-z0-9])hf_[A-Za-z0-9]{20,}",
+        "group": 0,
+        "flags": "",
+    },
+    {
+        "kind": "Slack token",
+        "triggers": ["xox", "xapp-"],
+        "pattern": r"(?<![A-Za-z0-9])(?:xox[abeoprs]-[A-Za-z0-9-]{10,}"
+        r"|xapp-[0-9]-[A-Za-z0-9-]{10,})",
+        "group": 0,
+        "flags": "",
+    },
+    {
+        "kind": "Slack webhook",
+        "triggers": ["hooks.slack"],
+        "pattern": r"(hooks\.slack\.com/(?:services|workflows|triggers)/)([A-Za-z0-9/_-]{16,})",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "Stripe webhook secret",
+        "triggers": ["whsec_"],
+        "pattern": r"(?<![A-Za-z0-9])whsec_[A-Za-z0-9]{16,}",
+        "group": 0,
+        "flags": "",
+    },
+    {
+        "kind": "GitLab token",
+        "triggers": [
+            "glpat-",
+            "gldt-",
+            "glrt-",
+            "glptt-",
+            "glcbt-",
+            "glsoat-",
+            "glft-",
+            "glimt-",
+            "glagent-",
+        ],
+        "pattern": r"(?<![A-Za-z0-9])gl(?:pat|dt|rt|ptt|cbt|soat|ft|imt|agent)-[A-Za-z0-9_-]{20,}",
+        "group": 0,
+        "flags": "",
+    },
+    {
+        "kind": "package registry token",
+        "triggers": ["npm_", "pypi-"],
+        "pattern": r"(?<![A-Za-z0-9])(?:npm_[A-Za-z0-9]{30,}|pypi-[A-Za-z0-9_-]{50,})",
+        "group": 0,
+        "flags": "",
+    },
+    {
+        "kind": "SendGrid key",
+        "triggers": ["sg."],
+        "pattern": r"(?<![A-Za-z0-9])SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}",
+        "group": 0,
+        "flags": "",
+    },
+    {
+        "kind": "Google OAuth token",
+        "triggers": ["ya29.", "1//0"],
+        "pattern": r"(?<![A-Za-z0-9])(?:ya29\.[A-Za-z0-9_-]{20,}|1//0[A-Za-z0-9_-]{30,})",
+        "group": 0,
+        "flags": "",
+    },
+    {
+        "kind": "Databricks token",
+        "triggers": ["dapi"],
+        "pattern": r"(?<![A-Za-z0-9])dapi[a-f0-9]{32}(?:-[0-9])?",
+        "group": 0,
+        "flags": "",
+    },
+    {
+        "kind": "service token",
+        # Prefixed keys of more services: Google OAuth client secrets, Shopify,
+        # DigitalOcean, age, Replicate, Groq, Perplexity, Linear, xAI, Mailgun, Square,
+        # Atlassian, Notion, Postman, Doppler, Vault, Grafana, New Relic, Sentry,
+        # Supabase, Netlify, Pulumi.
+        "triggers": [
+            "gocspx-",
+            "shpat_",
+            "shpss_",
+            "shpca_",
+            "shppa_",
+            "dop_v1_",
+            "doo_v1_",
+            "age-secret-key-",
+            "r8_",
+            "gsk_",
+            "pplx-",
+            "lin_api_",
+            "xai-",
+            "key-",
+            "sq0",
+            "atatt",
+            "ntn_",
+            "secret_",
+            "pmak-",
+            "dp.",
+            "hvs.",
+            "hvb.",
+            "glsa_",
+            "glc_",
+            "nrak-",
+            "sntrys_",
+            "sbp_",
+            "nfp_",
+            "pul-",
+            "hrku-",
+        ],
+        "pattern": r"(?<![A-Za-z0-9_-])(?:GOCSPX-[A-Za-z0-9_-]{20,}"
+        r"|shp(?:at|ss|ca|pa)_[a-fA-F0-9]{20,}"
+        r"|do[op]_v1_[a-f0-9]{40,}|AGE-SECRET-KEY-1[A-Z0-9]{40,}|r8_[A-Za-z0-9]{20,}"
+        r"|gsk_[A-Za-z0-9]{20,}|pplx-[A-Za-z0-9]{20,}|lin_api_[A-Za-z0-9]{20,}"
+        r"|xai-[A-Za-z0-9]{20,}|key-[a-f0-9]{32}(?![a-f0-9])"
+        r"|sq0(?:atp|csp)-[A-Za-z0-9_-]{20,}|ATATT3[A-Za-z0-9_=-]{20,}"
+        r"|ntn_[A-Za-z0-9]{20,}|secret_[A-Za-z0-9]{40,}|PMAK-[a-f0-9]{20,}-[a-f0-9]{20,}"
+        r"|dp\.(?:pt|st|sa|ct|scim|audit)\.(?:[A-Za-z0-9_-]{1,40}\.)?[A-Za-z0-9]{20,}"
+        r"|hv[sb]\.[A-Za-z0-9_-]{20,}|HRKU-[A-Za-z0-9_-]{30,}"
+        r"|gl(?:sa|c)_[A-Za-z0-9_+/=-]{20,}|NRAK-[A-Z0-9]{20,}|sntrys_[A-Za-z0-9_+/=-]{20,}"
+        r"|sbp_[a-f0-9]{30,}|nfp_[A-Za-z0-9]{20,}|pul-[a-f0-9]{30,})",
+        "group": 0,
+        "flags": "",
+    },
+    {
+        "kind": "Mapbox token",
+        # Public (``pk.``), secret (``sk.``) and temporary (``tk.``) tokens: a JWT-like body.
+        "triggers": ["pk.eyj", "sk.eyj", "tk.eyj"],
+        "pattern": r"(?<![A-Za-z0-9_.-])[pst]k\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}",
+        "group": 0,
+        "flags": "",
+    },
+    {
+        "kind": "Twilio auth token",
+        # ``Client("AC…", "…")``: the 32 characters after an account (or API key) SID.
+        "triggers": ["ac", "sk"],
+        "pattern": r"((?<![A-Za-z0-9])(?:AC|SK)[a-f0-9]{32}['\"]?[ \t]*[,:;][ \t]*"
+        r"(?:[A-Za-z_][A-Za-z0-9_]{0,40}[ \t]*=[ \t]*)?['\"]?)([A-Za-z0-9]{32})(?![A-Za-z0-9])",
+        "group": 2,
+        "flags": "",
+        "min_text": 66,
+    },
+    {
+        "kind": "cloud key",
+        # Azure AD client secrets (``xyz8Q~…``), Alibaba Cloud key ids, AWS session
+        # tokens and a PEM block in base64 (a Kubernetes secret's ``LS0tLS1CRUdJTi…``).
+        "triggers": ["q~", "ltai", "fwogzxivyxdz", "iqojb3jpz2lu", "ls0tls1crudjti"],
+        "pattern": r"(?<![A-Za-z0-9_~.+/-])(?:[A-Za-z0-9_~.-]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}"
+        r"(?![A-Za-z0-9_~.-])|LTAI[A-Za-z0-9]{12,24}(?![A-Za-z0-9])"
+        r"|(?:FwoGZXIvYXdz|IQoJb3JpZ2lu|LS0tLS1CRUdJTi)[A-Za-z0-9+/=]{20,})",
+        "group": 0,
+        "flags": "",
+    },
+    {
+        "kind": "Telegram bot token",
+        "triggers": [":aa"],
+        "pattern": r"(?<![0-9])([0-9]{8,10}:)(AA[A-Za-z0-9_-]{33})(?![A-Za-z0-9_-])",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "JWK private member",
+        # A JSON Web Key's private parts (``"d"``, ``"p"``, ``"k"`` …), only in a text that
+        # holds ``"kty"``.
+        "triggers": ['"kty"', "'kty'"],
+        "pattern": r"(['\"](?:d|p|q|dp|dq|qi|k)['\"][ \t]*:[ \t]*['\"])"
+        r"([A-Za-z0-9_-]{16,})(?=['\"])",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "PuTTY private key",
+        "triggers": ["private-lines"],
+        "pattern": r"(Private-Lines:[ \t]*[0-9]{1,4}\r?\n)((?:[A-Za-z0-9+/=]{4,}\r?\n?){1,200})",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "Oracle password",
+        # ``sqlplus scott/tiger@orcl``, ``oracledb.connect("scott/tiger@orcl")``.
+        "triggers": ["sqlplus", "oracle", "cx_oracle"],
+        "pattern": r"(\b(?:sqlplus|oracledb\.connect|cx_Oracle\.connect)\b[^\n]{0,40}?[\s('\"]"
+        r"[A-Za-z0-9_$#]{1,60}/)([^\s@'\"/«]+)(?=@)",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "HTML input value",
+        # ``<input type="password" value="x">``, ``<input name="api_key" value="x">``.
+        "triggers": ["<input"],
+        "pattern": r"(<input\b(?=[^>]{0,300}\b(?:type|name|id)[ \t]*=[ \t]*['\"]?[A-Za-z_-]{0,40}"
+        r"(?:password|passwd|secret|token|api[_-]?key)[A-Za-z_-]{0,40}['\"]?)[^>]{0,300}?"
+        r"\bvalue[ \t]*=[ \t]*['\"])([^'\"<>«]{1,500})(?=['\"])",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "recovery phrase",
+        # A wallet's seed words: ``mnemonic: abandon ability able …`` (12 to 24 words).
+        "triggers": ["mnemonic", "phrase"],
+        "pattern": r"(\b(?:mnemonic|seed[ _-]?phrase|recovery[ _-]?phrase|secret[ _-]?phrase)"
+        r"\b['\"]?[ \t]*[:=][ \t]*['\"]?)((?:[a-z]{3,8}[ \t]+){11,23}[a-z]{3,8})",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "command-line password",
+        # ``az login -u x -p pw``, ``docker login -p pw``, ``sqlcmd -U sa -P pw``.
+        "triggers": ["login", "sqlcmd"],
+        "pattern": r"(\b(?:(?:az|docker|podman|oc|helm[ \t]+registry|nerdctl)[ \t]+login|sqlcmd)\b"
+        r"[^\n]{0,200}?[ \t](?:-p|-P)[ \t]+)([^\s'\"«-][^\s'\"«]*)",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "password in text",
+        # ``bad credentials ('ada', 'pw')``: the second of a pair after a credential word.
+        "triggers": ["credential", "creds", "login", "auth"],
+        "pattern": r"(\b(?:credentials?|creds|login|auth)\b[ \t:=]{0,3}\([ \t]*['\"]"
+        r"[^'\"\n]{1,100}['\"][ \t]*,[ \t]*['\"])([^'\"\n«]{1,200})(?=['\"])",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "password in text",
+        # ``Password for 'https://ada@github.com': x`` (a prompt echoed with its answer).
+        "triggers": ["password for", "passphrase for", "token for"],
+        "pattern": r"(\b(?:password|passphrase|token)[ \t]+for[ \t]+[^\n]{1,200}?['\"]?:[ \t]+)"
+        r"([^\s'\"«]{4,})",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "validation input",
+        # pydantic: the field's name on one line, ``input_value='x'`` on the next.
+        "triggers": ["input_value"],
+        "pattern": r"((?:^|\n)[A-Za-z0-9_.]*(?:password|passwd|secret|token|api_?key|credential"
+        r"|private_?key)[A-Za-z0-9_.]*\r?\n[ \t]+[^\n]{0,300}?\binput_value=['\"])"
+        r"([^'\"\n«]{1,500})(?=['\"])",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "environment entry",
+        # Kubernetes and compose: ``- name: DB_PASSWORD`` then ``value: x`` on the next line.
+        "triggers": ["name:"],
+        "pattern": r"(\bname:[ \t]*['\"]?[A-Za-z0-9_.-]{0,60}(?:password|passwd|secret|token"
+        r"|api_?key|credentials?|private_?key)[A-Za-z0-9_.-]{0,60}['\"]?[ \t]*\r?\n"
+        r"[ \t]+value:[ \t]*['\"]?)([^\s'\"«]+)",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "URL password",
+        # ``user:password@host`` without a scheme (a parsed URL's netloc, a pip index);
+        # the host ends the word or takes a port, so ``python:3.11@sha256:…`` stays.
+        "triggers": ["@"],
+        "pattern": r"((?:^|(?<=[\s'\"=(]))(?=[0-9._%+-]{0,63}[A-Za-z])[A-Za-z0-9._%+-]{1,64}:)"
+        r"([^\s:@/'\"«]{1,200})"
+        r"(?=@[A-Za-z0-9.-]{1,253}(?::[0-9]{1,5})?(?:[/\s'\"),]|$))",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "AWS key id",
+        "triggers": ["akia", "asia"],
+        "pattern": r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])",
+        "group": 0,
+        "flags": "",
+    },
+    {
+        "kind": "Google API key",
+        "triggers": ["aiza"],
+        "pattern": r"(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{30,}",
+        "group": 0,
+        "flags": "",
+    },
+    {
+        "kind": "AWS secret key",
+        # No trigger: a bare AWS secret access key has no fixed prefix. 40 characters of
+        # base64's alphabet with digits and both cases, a run of its own (base64 data is
+        # longer, git hashes and checksums are hex, UUIDs have dashes), at most four "/"
+        # (a path has more) and at least ``min_distinct`` different characters (a random
+        # key has ~29; a camelCase name or a path ~20).
+        "triggers": [],
+        "pattern": r"(?<![A-Za-z0-9/+])(?=[A-Za-z0-9/+]{0,39}[0-9])(?=[A-Za-z0-9/+]{0,39}[a-z])"
+        r"(?=[A-Za-z0-9/+]{0,39}[A-Z])(?!(?:[A-Za-z0-9+]*/){5})[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])",
+        "group": 0,
+        "flags": "",
+        "min_distinct": 25,
+        "min_text": 40,
+    },
+    {
+        "kind": "webhook URL",
+        "triggers": ["/api/webhooks/"],
+        "pattern": r"(/api/webhooks/[0-9]{5,}/)([A-Za-z0-9_-]{30,})",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "cookie",
+        "triggers": ["cookie"],
+        # ``Cookie: sessionid=...; csrftoken=...``: every value of the header.
+        # Cookies are name=value pairs: ``cookie: Cookie`` (a type annotation) and a
+        # template (``cookie: cookie={c}``) stay.
+        "pattern": r"(\b(?:set-)?cookie['\"]?[ \t]*:[ \t]*['\"]?)"
+        r"((?=[^\n'\"«]{0,200}=)(?![^\n'\"«]{0,200}[{$])[^\n'\"«]{6,})",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": ".netrc password",
+        "triggers": ["machine", "login"],
+        # ``machine host login ada password X`` on one line or over several.
+        "pattern": r"(\b(?:machine|login|account)[ \t]+[^\n]{0,300}?\bpassword[ \t]+"
+        r"|(?:^|\n)[ \t]*password[ \t]+)((?!(?:is|was|for|of|to|the)\b)[^\s'\"«]+)",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": ".pgpass password",
+        "triggers": [":"],
+        # ``host:port:database:user:password`` lines (``*`` for any); the host has a
+        # letter past hex or a dot, so times and IPv6 addresses stay.
+        "pattern": r"((?:^|\n)(?:\*|(?=[^\s:#]*[g-zG-Z.])[^\s:#]+):(?:[0-9]{1,5}|\*):[^\s:]+"
+        r":[^\s:]+:)([^\s«]+)(?=\n|$)",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "password in text",
+        "triggers": ["credential", "creds", "login"],
+        # ``bad credentials ada:hunter2``, ``login ada:hunter2``: a user:password pair.
+        "pattern": r"(\b(?:credentials?|creds|login)[ \t]+['\"]?[^\s:'\"@/]+:)"
+        r"((?!/)[^\s'\"@«]{4,})",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "key in text",
+        "triggers": ["pass", "pw", "secret", "token", "key", "credential", "auth", "seed"],
+        # ``could not authenticate with key Zx9Yw8...``: a random-looking word (``check``)
+        # soon after a secret word, whatever stands between.
+        "pattern": r"(\b(?:password|passwd|passphrase|pw|pwd|secret|token|key|api[ _-]?key"
+        r"|credentials?|auth|seed)\b[^\n]{0,40}?[ \t'\"`=:])([A-Za-z0-9+/=_.~-]{16,})",
+        "group": 2,
+        "flags": "i",
+        "check": "random",
+    },
+    {
+        "kind": "authorization header",
+        "triggers": ["authorization"],
+        # ``Authorization: Bearer X`` / ``Proxy-Authorization: Basic X``: whatever follows.
+        "pattern": r"(\bauthorization['\"]?[ \t]*[:=][ \t]*['\"]?(?:(?:bearer|basic|token|digest"
+        r"|apikey|sso-key)[ \t]+)?)((?![{$<])[^\s'\",;}«]{6,})",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "bearer token",
+        "triggers": ["bearer", "token", "basic"],
+        "pattern": r"(\b(?:bearer|token|basic)[ \t]+)((?=[A-Za-z0-9._~+/=-]{12,})"
+        r"[A-Za-z._~+/=-]*[0-9][A-Za-z0-9._~+/=-]*)",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "URL password",
+        "triggers": ["://"],
+        # Up to the last "@" before the host: an unescaped "@" in a password is common.
+        # The scheme starts where its run does (from every "-" or "." inside a long run
+        # it was read again to the run's end, quadratic).
+        # A template's reference (``{pw}``, ``${PW}``, ``%s``, ``<password>``) is no password.
+        "pattern": r"((?<![A-Za-z0-9+._-])[a-zA-Z][a-zA-Z0-9+._-]*://[^\s:/?#@'\"]*:)"
+        r"(?!(?:\{\{?[^{}\s@]{1,100}\}\}?|\$\{?[A-Za-z_][A-Za-z0-9_]{0,60}\}?|%s"
+        r"|%\([A-Za-z_][A-Za-z0-9_]{0,40}\)s|<[^<>\s@]{1,60}>)@)"
+        r"([^\s/'\"]+)(?=@[^\s@/'\"]*(?:[/?#\s'\"]|$))",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "connection string secret",
+        "triggers": ["accountkey", "accesskey", "sharedaccess", "password", "pwd"],
+        # Azure / ODBC / ADO.NET: ``...;AccountKey=...;``, ``Pwd=...;``, ``SharedAccessKey=...``.
+        "pattern": r"((?:(?:^|[;\s'\"])(?:AccountKey|SharedAccessKey|SharedAccessSignature"
+        r"|AccessKey)|;[ \t]*(?:Password|Pwd))[ \t]*=[ \t]*)([^;\s'\"«]+)",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "password in text",
+        "triggers": ["password", "passwd", "passphrase", "secret", "token", "api"],
+        # ``invalid password 'hunter2'``, ``the token was "x"``, ``api key `x` ``.
+        "pattern": r"(\b(?:password|passwd|passphrase|secret|token|api[ _-]?key)[ \t]+(?:(?:is|was"
+        r"|set to|of)[ \t]+)?['\"`])([^'\"`\n«]{4,200})(?=['\"`])",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "password in text",
+        "triggers": ["password", "passwd", "passphrase", "secret", "token", "api", "pw"],
+        # ``my password is hunter2!``, ``login failed with pw hunter2!``: unquoted, only
+        # when it has a digit or a symbol (``the password is incorrect`` stays).
+        "pattern": r"(\b(?:password|passwd|passphrase|secret|token|api[ _-]?key)[ \t]+"
+        r"(?:is|was)[ \t]+|\b(?:password|passwd|passphrase|pw|pwd)[ \t]+"
+        r"(?!(?:is|was|for|of|to|and|the|in|on|at)\b))"
+        r"((?=[^\s'\"«]*[0-9!@#$%^&*])[^\s'\"«]{6,})",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "command-line password",
+        "triggers": ["-u ", "--user"],
+        # ``curl -u admin:hunter2``, ``--user admin:hunter2``.
+        "pattern": r"((?:^|\s)(?:-u|--user)[ \t]+['\"]?[^\s:'\"]+:)((?!//)[^\s'\"@«]+)",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "command-line password",
+        "triggers": ["-pass", "-pwd", "-token", "-secret", "-api", "-access", "-auth", "-client"],
+        # ``--password letmein``, ``--token=abc``; an upper-case metavar (``--password
+        # PASSWORD`` in a help text) and ``$PW`` / ``<pw>`` references stay.
+        "pattern": r"((?:^|[\s'\"])--?(?:password|passwd|pass|pwd|token|secret|api[-_]?key"
+        r"|access[-_]token|auth[-_]token|client[-_]secret)(?:=|[ \t]+)['\"]?)"
+        r"((?![$<{%-])(?![A-Z][A-Z0-9_]*(?:[\s'\"\]]|$))[^\s'\"«]{4,})",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "command-line password",
+        "triggers": ["mysql", "mariadb"],
+        # ``mysql -u root -pletmein``: the password glued to ``-p`` (``-p`` alone prompts).
+        "pattern": r"(\b(?:mysql|mariadb)[a-z-]*\b[^\n]*?[ \t]-p)([^\s'\"«]+)",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "command-line password",
+        "triggers": ["sshpass"],
+        "pattern": r"(\bsshpass[ \t]+-p[ \t]*)([^\s'\"«]+)",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "XML element",
+        "triggers": [
+            "password>",
+            "passwd>",
+            "secret>",
+            "token>",
+            "apikey>",
+            "api_key>",
+            "credential>",
+        ],
+        # ``<password>hunter2</password>``, ``<ApiToken>...</ApiToken>``.
+        "pattern": r"(<([A-Za-z_:-]*(?:[Pp]assword|[Pp]asswd|[Ss]ecret|[Tt]oken|[Aa]pi_?[Kk]ey"
+        r"|[Cc]redential)[A-Za-z_:-]*)>)([^<«]{1,500})(?=</\2>)",
+        "group": 3,
+        "flags": "",
+    },
+    {
+        "kind": "query secret",
+        "triggers": ["%3d"],
+        # URL-encoded ``password=x`` inside a query or a form body.
+        "pattern": r"(\b(?:password|passwd|pwd|token|secret|api[_-]?key|access_token"
+        r"|client_secret)%3D)([^&\s'\"%«]+)",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "query secret",
+        "triggers": [
+            "password=",
+            "passwd=",
+            "pwd=",
+            "token=",
+            "secret=",
+            "key=",
+            "auth=",
+            "sig=",
+            "signature=",
+            "credential=",
+        ],
+        # Also prefixed (``X-Amz-Signature=``, ``X-Goog-Credential=``, ``sessionToken=``).
+        "pattern": r"([?&;](?:password|passwd|pwd|token|secret|api[_-]?key|key|access_token"
+        r"|refresh_token|id_token|client_secret|private_token|auth|sig|signature"
+        r"|[A-Za-z0-9-]*[-_]?(?:signature|secret|password|credential)"
+        r"|[A-Za-z0-9-]*[-_]?(?:security|session|access|refresh|auth|id|bearer)[-_]?token)=)"
+        r"((?![<{$])[^&\s'\"#«]+)",
+        "group": 2,
+        "flags": "i",
+    },
+]
