@@ -40,7 +40,7 @@ import {
 import type { ThreadStreamEvent } from "./client/types";
 import { NotebookThreadMemory, WidgetNotebook } from "./notebookthreads";
 import { CLIENT_TOOLS, COMM } from "./protocol";
-import { isStep } from "./ui/agent";
+import { type AgentHost, isStep } from "./ui/agent";
 import { jupyterUpload } from "./ui/attachments";
 import { type ChatHandle, createChat, type ModelChoice } from "./ui/chat";
 import "./ui/styles.css";
@@ -116,10 +116,13 @@ interface SharedChat {
   els: HTMLElement[];
   /** The views' chats (a thread switch from Python is made through one of them). */
   chats: ChatHandle[];
-  /** A view owns Agent mode (its approval cards); the others show the steps as they go. */
-  agentOwner: HTMLElement | null;
   /** The first view's start (its conversation opening): later views wait for it. */
   started: Promise<void>;
+  /**
+   * The notebook side of Agent mode, from the first view the lab bridge knows the notebook
+   * of: an output view ("Create New View for Output") is in no notebook, yet acts on it.
+   */
+  agentHost: AgentHost | null;
   /** `initial_message` went (once, whichever view came first). */
   initialSent: boolean;
   dispose(): void;
@@ -264,8 +267,8 @@ async function sharedChat(
     viaServer,
     els,
     chats,
-    agentOwner: null,
     started: Promise.resolve(),
+    agentHost: null,
     initialSent: false,
     dispose() {
       model.off("change:thread_id", onThreadTrait);
@@ -310,8 +313,7 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
     new NotebookThreadMemory(baseUrl),
   );
 
-  const agentHost = shared.agentOwner ? null : (getBridge()?.agent?.(el) ?? null);
-  if (agentHost) shared.agentOwner = el;
+  shared.agentHost ??= getBridge()?.agent?.(el) ?? null;
   el.textContent = "";
   const chat: ChatHandle = createChat(el, {
     transport: shared.transport,
@@ -327,8 +329,9 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
     upload: viaServer ? jupyterUpload(page?.token) : undefined,
     // Esc: back to the notebook's command mode (its shortcuts work again).
     onEscape: () => (el.closest(".jp-Notebook") as HTMLElement | null)?.focus(),
-    // Agent mode where the lab extension can carry steps out in this notebook.
-    agent: agentHost ?? undefined,
+    // Agent mode where the lab extension can carry steps out in this notebook (the views
+    // of one widget share its switch and approvals: ui/agent.ts).
+    agent: shared.agentHost ?? undefined,
     insertCell: async (code, opts) => {
       const b = getBridge();
       return b ? b.insertCell(el, code, opts) : false;
@@ -378,7 +381,6 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
     chat.dispose();
     shared.els.splice(shared.els.indexOf(el), 1);
     shared.chats.splice(shared.chats.indexOf(chat), 1);
-    if (shared.agentOwner === el) shared.agentOwner = null;
     if (!shared.chats.length) {
       // The last view: the conversation's connections close with it.
       sharedChats.delete(key);

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from tests.fixtures.browser import LabPage, send, user_texts, wait_idle
-from tests.fixtures.fake_llm import FakeLLM, Reply
+from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 
@@ -86,6 +86,30 @@ def test_two_views_of_one_widget_show_one_conversation(
     for scope in (IN_CELL, IN_VIEW):
         assert messages(page, scope, "assistant")[-1].endswith("[Stopped.]")
     screenshot(page, "stopped-from-the-other-view")
+
+    # Agent mode is the conversation's too: switched on in the output view, its step's card
+    # shows in both views, and approved in the cell's view it is carried out once.
+    page.locator(f"{IN_VIEW} .jck-mode-agent").click()
+    assert page.locator(f"{IN_CELL} .jck-mode-agent").get_attribute("aria-pressed") == "true"
+    scripted_llm.script(
+        Reply(tool_calls=[ToolCall("insert_cell", {"source": "x = 42", "after": 0})]),
+        Reply("Inserted."),
+    )
+    box = page.locator(f"{IN_VIEW} .jck-input")
+    box.click()
+    box.fill("add a cell")
+    box.press("Enter")
+    for scope in (IN_VIEW, IN_CELL):
+        approve = page.locator(f'{scope} .jck-step[data-step="insert_cell"] .jck-step-approve')
+        approve.wait_for(state="visible", timeout=60_000)
+    screenshot(page, "agent-card-in-both-views")
+    page.locator(f'{IN_CELL} .jck-step[data-step="insert_cell"] .jck-step-approve').click()
+    page.locator(f"{IN_VIEW} .jck-msg.jck-assistant", has_text="Inserted.").wait_for(timeout=60_000)
+    wait_idle(page, IN_CELL)
+    assert lab_page.cell_sources() == ["%load_ext jupyter_chatkit\n%chat", "x = 42"]
+    for scope in (IN_VIEW, IN_CELL):
+        card = page.locator(f'{scope} .jck-step[data-step="insert_cell"]')
+        assert card.get_attribute("data-status") == "applied"
 
     # The output view closed: the cell's view goes on with the conversation.
     page.evaluate(

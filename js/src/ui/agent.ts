@@ -125,13 +125,50 @@ export function threadMode(thread: ThreadMetadata | null, current: AgentSwitch):
   return { mode: agent.mode === "agent" ? "agent" : "ask", autoRun: agent.auto_run === true };
 }
 
+/**
+ * What the chats sharing a session (one widget shown twice) share of Agent mode: the
+ * approvals, the Ask / Agent switch and the session's step handler. Each chat has its own
+ * bar and cards, drawn from these: a card approved in one view is approved in both.
+ */
+interface SharedAgent {
+  approvals: StepApprovals;
+  mode: "ask" | "agent";
+  chats: Set<AgentSteps>;
+  metadata: () => Record<string, unknown>;
+  fallback: (name: string) => ClientToolHandler | undefined;
+}
+
+const sharedAgents = new WeakMap<ChatSession, SharedAgent>();
+
+/** The session's shared Agent mode, made (with `host`, the first chat's) when first asked. */
+function sharedAgent(session: ChatSession, host: AgentHost): SharedAgent {
+  const known = sharedAgents.get(session);
+  if (known) return known;
+  const chats = new Set<AgentSteps>();
+  const approvals = new StepApprovals(session, host, (id) => {
+    for (const chat of chats) chat.changed(id);
+  });
+  const shared: SharedAgent = {
+    approvals,
+    mode: "ask",
+    chats,
+    // Each message carries the thread's choice (the server keeps it in the thread).
+    metadata: () => ({ agent: { mode: shared.mode, auto_run: approvals.autoRun } }),
+    fallback: (name) => (isStep(name) ? (args, ctx) => approvals.step(name, args, ctx.item, ctx.signal) : undefined),
+  };
+  session.requestMetadata = shared.metadata;
+  session.toolFallback = shared.fallback;
+  sharedAgents.set(session, shared);
+  return shared;
+}
+
 /** Agent mode for one chat: the switch, the cards and the tool handlers. */
 export class AgentSteps {
   /** The Ask / Agent switch, auto-run and Undo (above the message box). */
   readonly bar: HTMLElement;
-  /** The approval decisions (no DOM; the cards render them). */
+  /** The approval decisions (no DOM; the cards render them), shared by a session's chats. */
   readonly approvals: StepApprovals;
-  private mode: "ask" | "agent" = "ask";
+  private readonly shared: SharedAgent;
   private readonly cards = new Map<string, { el: HTMLElement; item: ClientToolCallItem }>();
   private threadId: string | null = null;
   private readonly unsubscribe: () => void;
@@ -139,17 +176,15 @@ export class AgentSteps {
   private readonly autoRunBox: HTMLInputElement;
   private readonly autoRunLabel: HTMLElement;
   private readonly undoBtn: HTMLButtonElement;
-  private readonly ownMetadata = (): Record<string, unknown> => ({
-    agent: { mode: this.mode, auto_run: this.approvals.autoRun },
-  });
-  private readonly ownFallback = (name: string): ClientToolHandler | undefined => this.fallback(name);
 
   constructor(
     private readonly session: ChatSession,
     private readonly host: AgentHost,
     private readonly announce: (text: string) => void,
   ) {
-    this.approvals = new StepApprovals(session, host, (id) => (id ? this.refresh(id) : this.sync()));
+    this.shared = sharedAgent(session, host);
+    this.shared.chats.add(this);
+    this.approvals = this.shared.approvals;
     const modeBtn = (mode: "ask" | "agent", label: string, title: string): HTMLButtonElement =>
       button(label, () => this.setMode(mode), {
         class: `jck-mode-btn jck-mode-${mode}`,
@@ -163,6 +198,7 @@ export class AgentSteps {
     this.autoRunBox = h("input", { type: "checkbox", class: "jck-auto-run" });
     this.autoRunBox.addEventListener("change", () => {
       this.approvals.autoRun = this.autoRunBox.checked;
+      this.syncAll();
     });
     this.autoRunLabel = h(
       "label",
@@ -182,9 +218,6 @@ export class AgentSteps {
       this.autoRunLabel,
       this.undoBtn,
     );
-    // Each message carries the thread's choice (the server keeps it in the thread).
-    session.requestMetadata = this.ownMetadata;
-    session.toolFallback = this.ownFallback;
     this.unsubscribe = session.subscribe((e) => {
       if (e.type !== "state") return;
       const id = session.threadId;
@@ -203,17 +236,38 @@ export class AgentSteps {
   /** Stop following the session. */
   dispose(): void {
     this.unsubscribe();
-    // A session that outlives this chat (shared with another view) stops asking it.
-    if (this.session.toolFallback === this.ownFallback) this.session.toolFallback = null;
-    if (this.session.requestMetadata === this.ownMetadata) this.session.requestMetadata = null;
-    this.approvals.dispose();
     this.cards.clear();
+    const { shared, session } = this;
+    shared.chats.delete(this);
+    if (shared.chats.size) return; // another view of the conversation goes on with it
+    shared.approvals.dispose();
+    if (session.toolFallback === shared.fallback) session.toolFallback = null;
+    if (session.requestMetadata === shared.metadata) session.requestMetadata = null;
+    sharedAgents.delete(session);
+  }
+
+  /** The approvals changed: step `id`'s card, or (null) the bar. */
+  changed(id: string | null): void {
+    if (id) this.refresh(id);
+    else this.sync();
+  }
+
+  private get mode(): "ask" | "agent" {
+    return this.shared.mode;
+  }
+
+  private set mode(mode: "ask" | "agent") {
+    this.shared.mode = mode;
+  }
+
+  /** Every chat of the session brings its bar in line (the switch is theirs together). */
+  private syncAll(): void {
+    for (const chat of this.shared.chats) chat.sync();
   }
 
   /** The handler of a call needing approval (notebook steps, MCP tools), or undefined. */
   fallback(name: string): ClientToolHandler | undefined {
-    if (!isStep(name)) return undefined;
-    return (args, ctx) => this.approvals.step(name, args, ctx.item, ctx.signal);
+    return this.shared.fallback(name);
   }
 
   /** The thread changed (opened, or a new one): take its mode. */
@@ -228,7 +282,7 @@ export class AgentSteps {
   private setMode(mode: "ask" | "agent"): void {
     this.mode = mode;
     if (mode === "ask") this.approvals.autoRun = false;
-    this.sync();
+    this.syncAll();
     this.announce(mode === "agent" ? "Agent mode: steps ask for your approval." : "Ask mode.");
   }
 
@@ -244,7 +298,7 @@ export class AgentSteps {
 
   private async undoTurn(): Promise<void> {
     const report = await this.approvals.undoTurn();
-    this.sync();
+    this.syncAll();
     if (report.failed) {
       // The chat's error box says why (role=alert), unless the record was never sent
       // (another answer started meanwhile): then the toast does.
