@@ -26,6 +26,7 @@ from typing_extensions import TypedDict
 from jupyter_chatkit.assistant.agent import build_agent
 from jupyter_chatkit.assistant.models import build_model, close_model
 from jupyter_chatkit.assistant.openai_client import (
+    MAX_KEPT_URLS,
     LeanAsyncOpenAI,
     is_plain_json,
     lean_kwargs,
@@ -257,6 +258,29 @@ async def test_anything_else_is_left_to_openais_transform() -> None:
     data = {"card_id": "c", "other": omit}
     assert await chat_resource.async_maybe_transform(data, _Aliased) == {"cardID": "c"}
     assert await transform(data, _Aliased) == {"cardID": "c"}
+
+
+def test_a_request_paths_url_is_openais_and_follows_the_base_url() -> None:
+    lean = LeanAsyncOpenAI(api_key="sk-test", base_url="http://127.0.0.1:9/v1")
+    plain = AsyncOpenAI(api_key="sk-test", base_url="http://127.0.0.1:9/v1")
+    for path in (
+        "/chat/completions",
+        "responses",
+        "/responses/resp_1?include=x",
+        "https://elsewhere.example/v2/x",
+        "/a b/é",
+    ):
+        first = lean._prepare_url(path)
+        assert str(first) == str(plain._prepare_url(path))
+        assert lean._prepare_url(path) is first  # kept, not parsed again
+    lean.base_url = "http://127.0.0.1:9/v2"
+    plain.base_url = "http://127.0.0.1:9/v2"
+    assert str(lean._prepare_url("/chat/completions")) == "http://127.0.0.1:9/v2/chat/completions"
+    assert str(lean.copy(base_url="http://h/v3")._prepare_url("x")) == "http://h/v3/x"
+    for index in range(MAX_KEPT_URLS + 5):
+        path = f"/p{index}"
+        assert str(lean._prepare_url(path)) == str(plain._prepare_url(path))
+    assert len(lean.__dict__["_kept_urls"]) <= MAX_KEPT_URLS
 
 
 def test_lean_kwargs_moves_only_plain_json() -> None:
