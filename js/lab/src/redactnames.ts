@@ -1,0 +1,170 @@
+/**
+ * Names and values of the context policy on the JupyterLab side: which names mark a
+ * secret, which values under them are no secret, and the marker left where one was.
+ * Mirrors Python's context_policy/names.py and the name helpers of redact.py.
+ */
+
+import { RULES } from "./redaction-rules.generated";
+
+export const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** A pattern matching any of `words`, branching by first character (a flat alternation
+ * is tried word by word at every position of the text). Mirrors Python's `_trie`. */
+function trie(words: readonly string[]): string {
+  const heads = new Map<string, string[]>();
+  for (const word of words) if (word) heads.set(word[0], [...(heads.get(word[0]) ?? []), word.slice(1)]);
+  const branches = [...heads].map(([c, rest]) => escapeRe(c) + trie(rest));
+  if (!branches.length) return "";
+  const body = branches.length === 1 ? branches[0] : `(?:${branches.join("|")})`;
+  return words.includes("") ? `(?:${body})?` : body;
+}
+/** One scan for "does the text hold any of these" (a loop of `includes` per trigger
+ * cost more than the rules on most short strings). */
+export const anyOf = (words: readonly string[]): RegExp => new RegExp(trie([...new Set(words)].sort()));
+
+const SECRET_NAME = new RegExp(RULES.secretNamePattern);
+const ENV_ALLOW = new Set<string>(RULES.envAllowNames);
+// CSI (colours, cursor moves), OSC (titles, hyperlinks) and two-byte escape sequences.
+const ANSI_RE = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
+export const KEEP_VALUE = new RegExp(RULES.keepValue);
+const CODE_VALUE = new RegExp(RULES.codeValue);
+const TYPE_VALUE = new RegExp(RULES.typeValue);
+const SHORT_NAME = new RegExp(RULES.shortNameValue);
+export const PLACEHOLDER_VALUE = new RegExp(RULES.placeholderValue, "i");
+const KEYISH = new RegExp(RULES.keyishNamePattern);
+const RANDOM = new RegExp(RULES.highEntropyValue);
+const QUALIFIERS = new Set<string>(RULES.secretNameQualifiers);
+const WEAK_QUALIFIERS = new Set<string>(RULES.weakQualifiers);
+const CREDENTIAL = new RegExp(RULES.credentialValue);
+
+/** Text without ANSI escape sequences. */
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI_RE, "");
+}
+
+export const isUpper = (name: string): boolean => name === name.toUpperCase() && name !== name.toLowerCase();
+
+/** `X-Api-Key` → `x_api_key`, `dbPassword` → `db_password` (as Python does). */
+export function normalizeName(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/[^A-Za-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "")
+    .toLowerCase();
+}
+
+/** True when a name (variable, key, column, environment variable) marks a secret. */
+export function isSecretName(name: unknown): boolean {
+  if (typeof name !== "string" || !name || name.length > 200) return false;
+  const normal = normalizeName(name);
+  const cut = normal.lastIndexOf("_");
+  // auth_method, token_type: about a secret, not one.
+  if (cut > 0 && QUALIFIERS.has(normal.slice(cut + 1))) return false;
+  return SECRET_NAME.test(normal);
+}
+
+/** True for names that hold a key only sometimes (`STRIPE_KEY`, `sas`). */
+export function isKeyishName(name: unknown): boolean {
+  if (typeof name !== "string" || !name || name.length > 200) return false;
+  return KEYISH.test(normalizeName(name));
+}
+
+/** How often a value switches between upper case, lower case and digits. */
+function switches(value: string): number {
+  return (value.slice(0, 200).match(/(?<=[A-Z])(?=[a-z0-9])|(?<=[a-z])(?=[A-Z0-9])|(?<=[0-9])(?=[A-Za-z])/g) ?? []).length;
+}
+
+/** Random-looking with no name beside it: often switching case and digits, or
+ * digit-rich without the underscores of an identifier (a hex key). */
+export function looksGenerated(value: string): boolean {
+  if (!looksRandom(value)) return false;
+  const digits = (value.slice(0, 200).match(/[0-9]/g) ?? []).length;
+  return switches(value) >= 6 || (digits >= 4 && !value.includes("_"));
+}
+
+/** True for a value shaped like a generated key (16+ key characters, digits, mixed). */
+export function looksRandom(value: string): boolean {
+  return value.length <= 4096 && RANDOM.test(value);
+}
+
+/** A secret name, or a key-ish name holding a random-looking string. */
+export function isSecretPair(name: unknown, value: unknown): boolean {
+  if (typeof name !== "string") return false;
+  if (isSecretName(name)) return true;
+  if (typeof value !== "string") return false;
+  if (isKeyishName(name) && looksRandom(value)) return true;
+  // `session_token_header = "abc123def456"`: a qualifier that also holds secrets.
+  const normal = normalizeName(name);
+  const cut = normal.lastIndexOf("_");
+  return (
+    cut > 0 &&
+    WEAK_QUALIFIERS.has(normal.slice(cut + 1)) &&
+    isSecretName(normal.slice(0, cut)) &&
+    value.length <= 4096 &&
+    CREDENTIAL.test(value)
+  );
+}
+
+/** An unquoted value under a secret name that is no secret (a flag, a short number, code). */
+export function keepsUnquoted(value: string, constant: boolean, name = "", sep = ""): boolean {
+  if (KEEP_VALUE.test(value.toLowerCase()) || PLACEHOLDER_VALUE.test(value)) return true;
+  if (constant) return false;
+  if (CODE_VALUE.test(value) || SHORT_NAME.test(value)) return true;
+  if (sep.includes(":") && !sep.includes("=") && TYPE_VALUE.test(value)) return true;
+  return name !== "" && trimEndOf(value, ",;") === (name.split(".").pop() ?? name);
+}
+
+/** `text` without the characters of `chars` at its end (Python's rstrip). `/[,;]+$/`
+ * backtracked from every run of them: 80,000 ";" before ":x" took 2.4 s. */
+export function trimEndOf(text: string, chars: string): string {
+  let end = text.length;
+  while (end > 0 && chars.includes(text[end - 1])) end -= 1;
+  return text.slice(0, end);
+}
+
+/** True for environment variables whose values are harmless (PATH, HOME, ...). */
+export function isEnvAllowed(name: string): boolean {
+  return ENV_ALLOW.has(name) || RULES.envAllowPrefixes.some((p) => name.startsWith(p));
+}
+
+/** The text left where a secret was. */
+export function marker(what: string): string {
+  return `${RULES.placeholderOpen}${what}${RULES.placeholderClose}`;
+}
+
+const WORD = /[A-Za-z_][A-Za-z0-9_]*/g;
+// Secret names that usually hold an object, not a secret (`session.get(url).text`).
+const OBJECT_NAMES = new Set(["session", "sess", "cookies", "cookie", "auth"]);
+const ASSIGNMENT_LINE = /^\s*[A-Za-z_][A-Za-z0-9_.[\]'", ]*(?<![=!<>])=(?!=)/;
+
+/**
+ * True when a cell's last line names a secret (`%env DB_PASSWORD`, `print(token)`,
+ * `os.environ["API_KEY"]`): what the cell prints or returns may be that secret.
+ * Mirrors Python's `names_secret`.
+ */
+export function namesSecret(source: string): boolean {
+  const lines = source.slice(-2000).split(/\r?\n|\r/);
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i].trim();
+    if (!line || line.startsWith("#")) continue;
+    if (ASSIGNMENT_LINE.test(line)) return false; // `x = ...` shows nothing
+    return (line.slice(0, 500).match(WORD) ?? []).some((w) => isSecretName(w) && !OBJECT_NAMES.has(normalizeName(w)));
+  }
+  return false;
+}
+
+/** A one-line output of a cell that `namesSecret`, as a placeholder (flags, short
+ * numbers and empty outputs stay). */
+export function hideShownSecret(text: string): string {
+  const inner = text.trim();
+  const bare = inner.replace(/^['"]+|['"]+$/g, "");
+  if (!inner || inner.includes("\n") || inner.length > 2000 || bare.startsWith(RULES.placeholderOpen)) return text;
+  if (KEEP_VALUE.test(bare.toLowerCase())) return text;
+  return marker(`str, ${bare.length.toLocaleString("en-US")} chars`);
+}
+
+export function describeHidden(value: unknown): string {
+  if (typeof value === "string") return `str, ${value.length.toLocaleString("en-US")} chars`;
+  if (Array.isArray(value)) return `list, ${value.length} items`;
+  if (value && typeof value === "object") return `dict, ${Object.keys(value).length} items`;
+  return typeof value === "number" ? (Number.isInteger(value) ? "int" : "float") : typeof value;
+}

@@ -1,0 +1,356 @@
+/**
+ * Tables printed as text on the JupyterLab side, where a header names a secret column:
+ * CSV/TSV, Markdown, LaTeX, polars boxes, pandas' aligned repr and Series, HTML tables,
+ * key/value rows, YAML blocks, and values by position under names given elsewhere
+ * (`to_json(orient="split")`, numpy structured arrays). A base class of `Redactor`
+ * (it counts what it hides in `count`); mirrors Python's context_policy/tables.py.
+ */
+
+import { RULES } from "./redaction-rules.generated";
+import { KEEP_VALUE, anyOf, isSecretName, marker, trimEndOf } from "./redactnames";
+
+const ANY_NAME_TRIGGER = anyOf(RULES.nameTriggers);
+const ARGUMENT = new RegExp(RULES.callArgument, "g");
+const HTML_TOKEN = new RegExp(RULES.htmlToken, "g");
+const SPLIT_COLUMNS = new RegExp(RULES.splitColumns, "g");
+const SPLIT_DATA = new RegExp(RULES.splitData);
+const NEXT_ROW = new RegExp(`\\s*(?:,\\s*)?${RULES.listRow}`, "y");
+const STRUCTURED_DTYPE = new RegExp(RULES.structuredDtype, "g");
+const DTYPE_NAME = /\([ \t]*['"]([^'"\n]{1,100})['"]/g;
+const TUPLE_ROW = new RegExp(RULES.tupleRow, "g");
+const DELIMITERS = RULES.tableDelimiters.map((d) => new RegExp(`(${d})`));
+const HEADER_FIELD = new RegExp(RULES.tableHeaderField);
+const RULE_ROW = new RegExp(RULES.tableRuleRow);
+const SERIES_FOOTER = new RegExp(RULES.seriesFooter);
+const YAML_BLOCK_KEY = new RegExp(RULES.yamlBlockKey);
+const BARE_ALIGNED_HEADER = new RegExp(RULES.bareAlignedHeader);
+const ALIGNED_KEY_VALUE = new RegExp(RULES.alignedKeyValue);
+const POLARS_DTYPES =
+  /^│(?:\s*(?:str|i8|i16|i32|i64|u8|u16|u32|u64|f32|f64|bool|date|datetime\[\S+\]|null|cat|list\[\S+\]|struct\[\d+\]|binary|decimal\[\S+\]|object|time|duration\[\S+\])\s*[│┆])+$/;
+
+/** Positions of the secret-named literals of a list of names, and how many items. */
+function secretPositions(body: string): [Set<number>, number] {
+  const positions = new Set<number>();
+  let position = 0;
+  for (const t of body.matchAll(ARGUMENT)) {
+    if (t[0] === ",") position += 1;
+    else if (t[1] && isSecretName(t[0].slice(1, -1))) positions.add(position);
+  }
+  return [positions, position + 1];
+}
+
+type Edit = [number, number, string];
+
+/** `text` with each [start, end, new] span replaced (spans do not overlap). */
+function applyEdits(text: string, edits: Edit[]): string {
+  if (!edits.length) return text;
+  edits.sort((a, b) => a[0] - b[0]);
+  const pieces: string[] = [];
+  let done = 0;
+  for (const [start, end, replacement] of edits) {
+    pieces.push(text.slice(done, start), replacement);
+    done = end;
+  }
+  pieces.push(text.slice(done));
+  return pieces.join("");
+}
+
+/** Hides the cells of secret-named columns in tables printed as text. */
+export class TableRedaction {
+  count = 0;
+
+  /** Values by position under names said elsewhere: `to_json(orient="split")` and numpy
+   * structured arrays and records. Mirrors Python's `_positional_rows`. */
+  protected positionalRows(text: string): string {
+    const edits: Edit[] = [];
+    if (text.includes("columns")) {
+      for (const columns of text.matchAll(SPLIT_COLUMNS)) {
+        const [positions, count] = secretPositions(columns[1]);
+        const data = positions.size ? SPLIT_DATA.exec(text) : null;
+        if (!data) continue;
+        NEXT_ROW.lastIndex = data.index + data[0].length;
+        for (let found = NEXT_ROW.exec(text); found; found = NEXT_ROW.exec(text)) {
+          const body = found[1];
+          edits.push(...this.rowEdits(body, found.index + found[0].length - 1 - body.length, positions, count));
+        }
+        break;
+      }
+    }
+    if (text.includes("dtype=[")) {
+      let start = 0;
+      for (const dtype of text.matchAll(STRUCTURED_DTYPE)) {
+        const names = [...dtype[1].matchAll(DTYPE_NAME)].map((m) => m[1]);
+        const positions = new Set(names.flatMap((n, k) => (isSecretName(n) ? [k] : [])));
+        const at = dtype.index ?? 0;
+        if (positions.size) {
+          const segment = text.slice(start, at);
+          for (const found of segment.matchAll(TUPLE_ROW)) {
+            edits.push(...this.rowEdits(found[1], start + (found.index ?? 0) + 1, positions, names.length));
+          }
+        }
+        start = at + dtype[0].length;
+      }
+    }
+    return applyEdits(text, edits);
+  }
+
+  protected rowEdits(body: string, offset: number, positions: Set<number>, count: number): Edit[] {
+    const tokens = [...body.matchAll(ARGUMENT)];
+    if (tokens.filter((t) => t[0] === ",").length + 1 !== count) return [];
+    const edits: Edit[] = [];
+    let position = 0;
+    for (const token of tokens) {
+      const text = token[0];
+      if (text === ",") {
+        position += 1;
+        continue;
+      }
+      if (!positions.has(position) || !text.trim()) continue;
+      let replacement: string;
+      if (token[1]) {
+        const inner = text.slice(1, -1);
+        if (!inner || inner.includes(RULES.placeholderOpen)) continue;
+        this.count += 1;
+        replacement = `${text[0]}${marker(`str, ${inner.length.toLocaleString("en-US")} chars`)}${text[0]}`;
+      } else {
+        replacement = this.hideCell(text);
+      }
+      if (replacement !== text) edits.push([offset + (token.index ?? 0), offset + (token.index ?? 0) + text.length, replacement]);
+    }
+    return edits;
+  }
+
+  /** Cells of secret-named columns (and key/value rows) of HTML tables hidden: one scan
+   * of tokens; a row stands between `<tr>`/`</tr>`/`<thead>`… tags, or on one line outside
+   * `<tr>`. Mirrors Python's `_html_tables`. */
+  protected htmlTables(text: string): string {
+    const rows: RegExpMatchArray[][] = [];
+    let row: RegExpMatchArray[] = [];
+    let inside = false;
+    for (const token of text.matchAll(HTML_TOKEN)) {
+      if (token[3] !== undefined) {
+        row.push(token);
+        continue;
+      }
+      const tag = token[2];
+      if (tag === undefined && inside) continue; // a newline inside <tr>
+      if (row.length) {
+        rows.push(row);
+        row = [];
+      }
+      if (tag === "tr") inside = !token[1];
+      else if (tag !== undefined) {
+        inside = false;
+        if (tag === "table" && token[1]) rows.push([]); // a table's header applies to its own rows only
+      }
+    }
+    if (row.length) rows.push(row);
+    const edits: Edit[] = [];
+    let secret = new Set<number>();
+    for (const cells of rows) {
+      if (!cells.length) {
+        secret = new Set();
+        continue;
+      }
+      const names = cells.map((c) => c[4].trim());
+      if (cells.every((c) => c[3].startsWith("<th")) && names.some((n) => n && isSecretName(n))) {
+        secret = new Set(names.flatMap((n, k) => (n && isSecretName(n) ? [k] : [])));
+        continue;
+      }
+      const hide = new Set(secret);
+      const filled = names.flatMap((n, k) => (n ? [k] : []));
+      if (filled.length === 2 && isSecretName(names[filled[0]])) hide.add(filled[1]); // <th>password</th><td>x</td>
+      for (const k of hide) {
+        if (k >= cells.length || !names[k]) continue;
+        const cell = cells[k];
+        const at = (cell.index ?? 0) + cell[3].length;
+        const replacement = this.hideCell(cell[4]);
+        if (replacement !== cell[4]) edits.push([at, at + cell[4].length, replacement]);
+      }
+    }
+    return applyEdits(text, edits);
+  }
+
+  /** `api_token    x  y` (a Series, a transposed frame): the values after a name. */
+  protected alignedKeyValue(line: string): string | null {
+    if (line.length > 2000 || !line.includes("  ")) return null;
+    const found = ALIGNED_KEY_VALUE.exec(line);
+    if (!found || !isSecretName(found[1])) return null;
+    const parts = found[3].split(/( {2,})/);
+    for (let k = 0; k < parts.length; k += 2) parts[k] = this.hideCell(parts[k]);
+    const row = found[1] + found[2] + parts.join("");
+    return row !== line ? row : null;
+  }
+
+  /** `password,x` / `| password | x |`: a two-field row naming a secret. */
+  protected keyValueRow(line: string): string | null {
+    if (line.length > 2000) return null;
+    for (const delimiter of DELIMITERS) {
+      const parts = line.split(delimiter);
+      const fields = parts.filter((_, k) => k % 2 === 0);
+      const filled = fields.flatMap((f, k) => (f.trim() ? [k] : []));
+      if (filled.length !== 2) continue;
+      const name = fields[filled[0]].trim().replace(/^['"*`]+|['"*`]+$/g, "");
+      const value = fields[filled[1]].trim().replace(/^['"*`]+|['"*`]+$/g, "");
+      if (!HEADER_FIELD.test(name) || !isSecretName(name) || isSecretName(value)) return null;
+      const k = 2 * filled[1];
+      const hidden = this.hideCell(parts[k]);
+      if (hidden === parts[k]) return null;
+      parts[k] = hidden;
+      return parts.join("");
+    }
+    return null;
+  }
+
+  /** Cells of secret-named columns hidden in CSV/TSV/Markdown/polars/pandas text. */
+  protected tables(text: string): string {
+    const lines = text.split("\n");
+    let changed = false;
+    let i = 0;
+    while (i < lines.length) {
+      const block = lines[i].includes(":") ? YAML_BLOCK_KEY.exec(lines[i]) : null;
+      if (block && isSecretName(block[2])) {
+        const [next, hid] = this.yamlBlock(lines, i + 1, block[1].length, Boolean(block[3]));
+        changed = changed || hid;
+        i = next;
+        continue;
+      }
+      const footer = SERIES_FOOTER.exec(lines[i]);
+      if (footer && isSecretName(footer[1].trim())) {
+        changed = this.seriesValues(lines, i) || changed;
+        i += 1;
+        continue;
+      }
+      const pair = this.keyValueRow(lines[i]) ?? this.alignedKeyValue(lines[i]);
+      if (pair !== null) {
+        lines[i] = pair;
+        changed = true;
+        i += 1;
+        continue;
+      }
+      const row = this.delimitedHeader(lines[i]) ?? this.alignedHeader(lines[i]);
+      i += 1;
+      if (!row) continue;
+      while (i < lines.length && lines[i].trim()) {
+        const out = row(lines[i]);
+        if (out === null) break;
+        if (out !== lines[i]) {
+          lines[i] = out;
+          changed = true;
+        }
+        i += 1;
+      }
+    }
+    return changed ? lines.join("\n") : text;
+  }
+
+  /** The value lines under `password: |` (all) or `tokens:` (`- item` lines), more
+   * indented than the key; returns where the block ends and if it hid any. */
+  protected yamlBlock(lines: string[], start: number, indent: number, scalar: boolean): [number, boolean] {
+    let changed = false;
+    let i = start;
+    for (; i < lines.length; i++) {
+      const line = lines[i];
+      const body = line.replace(/^[ \t]+/, "");
+      if (!body) continue;
+      if (line.length - body.length <= indent && !(body.startsWith("- ") && !scalar)) break;
+      let hidden: string;
+      if (scalar) hidden = this.hideCell(line);
+      else if (body.startsWith("- ")) hidden = line.slice(0, line.length - body.length + 2) + this.hideCell(body.slice(2));
+      else break; // a nested mapping: its own keys say what they hold
+      if (hidden !== line) {
+        lines[i] = hidden;
+        changed = true;
+      }
+    }
+    return [i, changed];
+  }
+
+  protected hideCell(cell: string): string {
+    const inner = cell.trim().replace(/^['"]+|['"]+$/g, "");
+    if (!inner || RULE_ROW.test(inner) || inner.includes(RULES.placeholderOpen)) return cell;
+    if (KEEP_VALUE.test(inner.toLowerCase())) return cell;
+    this.count += 1;
+    const lead = cell.slice(0, cell.length - cell.trimStart().length);
+    const trail = cell.slice(cell.trimEnd().length);
+    return `${lead}${marker(`str, ${inner.length.toLocaleString("en-US")} chars`)}${trail}`;
+  }
+
+  protected delimitedHeader(line: string): ((row: string) => string | null) | null {
+    const lower = line.toLowerCase();
+    if (line.length > 2000 || !ANY_NAME_TRIGGER.test(lower)) return null;
+    for (const delimiter of DELIMITERS) {
+      const fields = line.split(delimiter).filter((_, k) => k % 2 === 0);
+      if (fields.length < 2) continue;
+      // A LaTeX row ends with `\\`.
+      const names = fields.map((f) => trimEndOf(f.trim(), "\\").trim().replace(/^['"]+|['"]+$/g, ""));
+      if (!names.every((n) => !n || HEADER_FIELD.test(n))) continue;
+      const secret = names.flatMap((n, k) => (n && isSecretName(n) ? [k] : []));
+      if (!secret.length) continue;
+      const count = fields.length;
+      return (text: string) => {
+        const parts = text.split(delimiter);
+        // A rule row (`╞═══╡`) has no delimiter; anything else ends the table.
+        if (Math.ceil(parts.length / 2) !== count) return RULE_ROW.test(text) ? text : null;
+        if (POLARS_DTYPES.test(text)) return text;
+        for (const k of secret) parts[2 * k] = this.hideCell(parts[2 * k]);
+        return parts.join("");
+      };
+    }
+    return null;
+  }
+
+  protected alignedHeader(line: string): ((row: string) => string | null) | null {
+    // pandas' repr: cells right-aligned under names separated by 2+ spaces.
+    if (!(line.startsWith("  ") || BARE_ALIGNED_HEADER.test(line)) || line.length > 2000 || /[=:()"']/.test(line)) return null;
+    const lower = line.toLowerCase();
+    if (!ANY_NAME_TRIGGER.test(lower)) return null;
+    const tokens = [...line.matchAll(/\S+/g)];
+    const spans: [number, number][] = [];
+    tokens.forEach((t, k) => {
+      const end = (t.index ?? 0) + t[0].length;
+      if (isSecretName(t[0])) spans.push([k ? (tokens[k - 1].index ?? 0) + tokens[k - 1][0].length : 0, end]);
+    });
+    if (!spans.length) return null;
+    const width = line.length;
+    return (text: string) => {
+      // pandas pads every row to the header's width: a row far wider is not one of this
+      // table's (and scanning it once per column would be quadratic).
+      if (text.length > 2 * width + 200) return null;
+      // Right to left, each scan stops where the cell to its right began: read once.
+      const cells: [number, number][] = [];
+      let stop = text.length;
+      for (const [start, end0] of [...spans].reverse()) {
+        let end = Math.min(end0, stop);
+        while (end < stop && !/\s/.test(text[end])) end += 1;
+        let begin = end;
+        while (begin > start && !(text[begin - 1] === " " && text.slice(begin - 2, begin) === "  ")) begin -= 1;
+        cells.push([begin, end]);
+        stop = begin;
+      }
+      const pieces: string[] = [];
+      let done = 0;
+      for (const [begin, end] of cells.reverse()) {
+        const cell = text.slice(begin, end);
+        pieces.push(text.slice(done, begin), cell.trim() ? this.hideCell(cell) : cell);
+        done = end;
+      }
+      pieces.push(text.slice(done));
+      return pieces.join("");
+    };
+  }
+
+  protected seriesValues(lines: string[], footer: number): boolean {
+    let changed = false;
+    for (let j = footer - 1; j >= 0 && lines[j].trim() && footer - j <= 1000; j--) {
+      const trimmed = lines[j].trim();
+      const gap = /\s{2,}/.exec(trimmed);
+      const value = gap ? trimmed.slice(gap.index + gap[0].length) : "";
+      if (value && value !== "...") {
+        lines[j] = lines[j].slice(0, lines[j].lastIndexOf(value)) + this.hideCell(value);
+        changed = true;
+      }
+    }
+    return changed;
+  }
+}
