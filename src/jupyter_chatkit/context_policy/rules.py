@@ -193,10 +193,12 @@ HEX_DIGEST = (
     r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128}"
     r"|[0-9A-F]{32}|[0-9A-F]{40}|[0-9A-F]{64})$"
 )
-# Placeholders where a value goes (``--token <TOKEN>``, ``your-api-key``, ``xxxx``).
+# Placeholders where a value goes (``--token <TOKEN>``, ``your-api-key``, ``xxxx``), and
+# query and format parameters (``password = %s``, ``:pw``, ``$1``, ``%(pw)s``).
 PLACEHOLDER_VALUE = (
     r"^(?:<[^<>\s]{1,60}>|\[[^\[\]\s]{1,60}\]|your[-_](?:[a-z]+[-_]?){1,5}|x{3,}|\*{3,}"
-    r"|\.{3,}|…)$"
+    r"|\.{3,}|…|%[sdrif]|%\([A-Za-z_][A-Za-z0-9_]{0,40}\)[sdr]|:[a-z_]{1,40}"
+    r"|\$[0-9]{1,2})[,;)]?$"
 )
 # A quoted value that only refers to a secret kept elsewhere: a Jinja/Ansible or GitHub
 # Actions expression, a shell variable (``password: "{{ vault_db_password }}"``).
