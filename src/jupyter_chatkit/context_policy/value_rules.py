@@ -319,7 +319,9 @@ VALUE_RULES: list[dict[str, Any]] = [
         # ``user:password@host`` without a scheme (a parsed URL's netloc, a pip index);
         # the host ends the word or takes a port, so ``python:3.11@sha256:…`` stays.
         "triggers": ["@"],
-        "pattern": r"((?:^|(?<=[\s'\"=(]))(?=[0-9._%+-]{0,63}[A-Za-z])[A-Za-z0-9._%+-]{1,64}:)"
+        # ``mailto:ada@x.com``, ``sip:ada@host``: a scheme without "//", not a user.
+        "pattern": r"((?:^|(?<=[\s'\"=(<]))(?!(?:mailto|sips?|xmpp|im|pres|acct|urn|news|tel):)"
+        r"(?=[0-9._%+-]{0,63}[A-Za-z])[A-Za-z0-9._%+-]{1,64}:)"
         r"([^\s:@/'\"«]{1,200})"
         r"(?=@[A-Za-z0-9.-]{1,253}(?::[0-9]{1,5})?(?:[/\s'\"),]|$))",
         "group": 2,
