@@ -249,7 +249,7 @@ def test_openai_agents_without_mcp_servers_leaves_mcp_unloaded_and_mcp_still_wor
     # Exactly the submodules allowed without mcp/__init__ (MCP_WITHOUT_INIT): any other
     # would have run it, and left mcp not deferred.
     assert result["idle"] == {
-        "deferred": ["mcp", "sqlalchemy.ext.asyncio", *TRIO, "openai.types"],
+        "deferred": ["mcp", "sqlalchemy.ext.asyncio", *TRIO, "openai.types", "agents.sandbox"],
         "still_deferred": True,
         "loaded": [],
         "mcp_modules": ["mcp", *MCP_WITHOUT_INIT],
@@ -404,7 +404,7 @@ def test_trio_is_deferred_at_idle_and_works_when_used() -> None:
     pytest.importorskip("trio")
     result = run_fresh(TRIO_SCRIPT)
     assert result == {
-        "deferred": ["mcp", "sqlalchemy.ext.asyncio", "trio", "openai.types"],
+        "deferred": ["mcp", "sqlalchemy.ext.asyncio", "trio", "openai.types", "agents.sandbox"],
         "idle": True,
         "status": 200,
         "body": "ok",
@@ -458,7 +458,7 @@ print(json.dumps({
 
 def _check_sqlalchemy_deferral(result: dict[str, Any]) -> None:
     assert result["idle"] == {
-        "deferred": ["mcp", "sqlalchemy.ext.asyncio", *TRIO, "openai.types"],
+        "deferred": ["mcp", "sqlalchemy.ext.asyncio", *TRIO, "openai.types", "agents.sandbox"],
         "stored": True,
         "still": True,  # the store used only the names served without the __init__
         "orm": [],

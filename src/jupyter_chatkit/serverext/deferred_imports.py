@@ -44,7 +44,7 @@ from importlib import _bootstrap
 from importlib.abc import Loader, MetaPathFinder
 from importlib.machinery import ModuleSpec, PathFinder
 from types import ModuleType
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 log = logging.getLogger("jupyter_chatkit")
 
@@ -62,14 +62,29 @@ _MACHINERY = frozenset(
         "__class__",
     }
 )
+
+
+class Served(NamedTuple):
+    """A name a deferred module serves as ``value`` itself, a stand-in for the object its
+    code would define, until any module of its group (:func:`defer_module`) loads."""
+
+    value: object
+
+
+# Where a deferred module's name comes from: a submodule's name (str), the submodule
+# itself (None), or a stand-in.
+Source = str | Served | None
 # The submodules each deferred package may import without its __init__, by package.
 _WITHOUT_INIT: dict[str, frozenset[str]] = {}
 # Names a deferred package serves without its __init__, by package: each from the
 # submodule its __init__ takes it from (None: the name is that submodule itself).
-_FORWARD: dict[str, dict[str, str | None]] = {}
+_FORWARD: dict[str, dict[str, Source]] = {}
 # Subpackages to defer when first imported (their parent is not imported yet), by name;
 # a forward map of None: a package that only re-exports (see defer_reexport_tree).
-_PENDING: dict[str, tuple[frozenset[str], dict[str, str | None] | None]] = {}
+_PENDING: dict[str, tuple[frozenset[str], dict[str, Source] | None]] = {}
+# Packages whose modules serve stand-ins (defer_module): the first real load of any
+# module under one ends every stand-in under it.
+_SERVED_GROUPS: set[str] = set()
 # In without_init: any submodule may be imported without the __init__.
 ANY_SUBMODULE = frozenset({"*"})
 # The thread running an __init__, by package name: its own attribute reads during that
@@ -122,6 +137,8 @@ class DeferredPackage(ModuleType):
                 forward = _FORWARD.get(own)
                 if forward is not None and name in forward:
                     source = forward[name]
+                    if isinstance(source, Served):
+                        return source.value
                     if source is None:
                         return importlib.import_module(f"{own}.{name}")
                     return getattr(importlib.import_module(source), name)
@@ -143,6 +160,7 @@ def _run_init(module: ModuleType, wait: bool = True) -> None:
     name: str = ModuleType.__getattribute__(module, "__name__")
     spec = ModuleType.__getattribute__(module, "__spec__")
     me = threading.get_ident()
+    end_stand_ins(name)
     # The claim is taken before the import lock, under a lock held for no import.
     with _CLAIM:
         if type(module) is not DeferredPackage:
@@ -225,6 +243,8 @@ class _InitFirstFinder(MetaPathFinder):
         (or that defers it, for a subpackage registered before its parent was imported)."""
         if fullname in _PENDING:
             return self._deferring_spec(fullname, path, target)
+        if _SERVED_GROUPS:
+            end_stand_ins(fullname)  # a module of the group loads for real
         top = _deferred_parent(fullname)
         if top is None:
             return None
@@ -271,20 +291,23 @@ class _InitFirstFinder(MetaPathFinder):
         with _CLAIM:
             pending = _PENDING.pop(fullname, None)
         real = self._real_spec(fullname, path, target)
-        if (
-            pending is None
-            or real is None
-            or real.loader is None
-            or real.submodule_search_locations is None
-        ):
+        if pending is None or real is None or real.loader is None:
             return real
         without, forward = pending
+        if real.submodule_search_locations is None:
+            # A module (defer_module): deferred only while it serves stand-ins.
+            if not forward or not any(isinstance(v, Served) for v in forward.values()):
+                return real
+            _WITHOUT_INIT[fullname] = frozenset()
+            _FORWARD[fullname] = forward
+            return ModuleSpec(fullname, _DeferringLoader(real), origin=real.origin)
         if forward is None:
             # Deferred only if its __init__ does nothing but re-export (read now, in the
             # importing thread, not when the server starts).
-            forward = reexports(fullname, real.origin)
-            if forward is None:
+            names = reexports(fullname, real.origin)
+            if names is None:
                 return real
+            forward = dict(names)
             _defer_subpackages(fullname, real.submodule_search_locations)
         _WITHOUT_INIT[fullname] = without
         if forward:
@@ -355,6 +378,24 @@ def reexports(package: str, origin: str | None) -> dict[str, str | None] | None:
     return names
 
 
+def end_stand_ins(name: str) -> None:
+    """Before module ``name`` loads for real: if it is in a group of :func:`defer_module`,
+    every module of that group loads for real from now on (no more stand-ins)."""
+    for group in list(_SERVED_GROUPS):
+        if name == group or name.startswith(group + "."):
+            with _CLAIM:
+                _SERVED_GROUPS.discard(group)
+                under = [n for n in (*_FORWARD, *_PENDING) if n.startswith(group + ".")]
+                for module in [group, *under]:
+                    served = _FORWARD.get(module, {})
+                    for key in [k for k, v in served.items() if isinstance(v, Served)]:
+                        del served[key]
+                    pending = _PENDING.get(module)
+                    if pending is not None and pending[1] is not None:
+                        for key in [k for k, v in pending[1].items() if isinstance(v, Served)]:
+                            del pending[1][key]
+
+
 def _defer_subpackages(package: str, locations: Sequence[str]) -> None:
     """Register the subpackages of re-export package ``package`` as re-export packages."""
     for location in locations:
@@ -390,7 +431,7 @@ _FINDER = _InitFirstFinder()
 def defer_package(
     name: str,
     without_init: Collection[str] = (),
-    forward: Mapping[str, str | None] | None = None,
+    forward: Mapping[str, Source] | None = None,
 ) -> bool:
     """Register package ``name`` with its ``__init__`` deferred.
 
@@ -419,6 +460,26 @@ def defer_package(
     if forward:
         _FORWARD[name] = dict(forward)
     sys.modules[name] = module
+    return True
+
+
+def defer_module(name: str, group: str, served: Mapping[str, object]) -> bool:
+    """Defer module ``name`` (of a package not imported yet): it serves the names of
+    ``served``, each as the stand-in given, without running its code.
+
+    Any other use of it runs its code in place. ``group`` is a package holding it: the
+    first real load of any module under ``group`` (a submodule imported, a deferred
+    ``__init__`` or module run) ends the stand-ins of every module under it first, so
+    real code never gets one; each stand-in must then behave as the real object (which
+    it can now import). False when ``name`` is imported already or not installed.
+    """
+    if "." not in name or name in sys.modules or _find_without_import(name) is None:
+        return False
+    if _FINDER not in sys.meta_path:
+        sys.meta_path.insert(0, _FINDER)
+    with _CLAIM:
+        _SERVED_GROUPS.add(group)
+        _PENDING[name] = (frozenset(), {key: Served(value) for key, value in served.items()})
     return True
 
 
@@ -477,7 +538,7 @@ def defer_unused_packages() -> list[str]:
     Agent-mode turn (assistant/mcp.py loads the package then, off the event loop).
     ``sqlalchemy.ext.asyncio`` (the store's engine served, the ORM session not loaded),
     ``trio`` and ``openai.types``' re-exports: whatever uses more of them runs their
-    ``__init__`` first.
+    ``__init__`` first. ``agents.sandbox``: until a run uses a sandbox.
     """
     deferred: list[str] = []
     if defer_package("mcp", MCP_WITHOUT_INIT):
@@ -494,4 +555,10 @@ def defer_unused_packages() -> list[str]:
     # imports every type of every API: ~470 modules, of which a turn uses a third.
     if defer_reexport_tree(OPENAI_TYPES):
         deferred.append(OPENAI_TYPES)
+    # openai-agents' sandbox (its run loop makes a disabled SandboxRuntime in every run):
+    # stand-ins until a run uses a sandbox (deferred_sandbox.py).
+    from .deferred_sandbox import SANDBOX, defer_sandbox
+
+    if defer_sandbox():
+        deferred.append(SANDBOX)
     return deferred

@@ -1,0 +1,224 @@
+"""openai-agents' sandbox, loaded only when a run uses one (idle memory, ~5 MB).
+
+openai-agents 0.24 imports its ``agents.sandbox`` package (78 modules: manifests, mounts
+for S3/GCS/Azure/..., sessions, snapshots, capabilities) whenever ``agents`` is imported:
+its run loop makes a ``SandboxRuntime`` in every run, and the agent identity code checks
+values against ``Capability`` and ``BaseSandboxSession``. The assistant runs no sandbox:
+no ``RunConfig(sandbox=...)``, no ``SandboxAgent``, no resumed sandbox state. For such a
+run the runtime is disabled and does nothing but the few steps of :class:`_NoSandbox`.
+
+:func:`defer_sandbox` serves, through :mod:`.deferred_imports`, the four names the SDK's
+other modules import from the sandbox, each a stand-in, and nothing of the sandbox loads:
+
+- ``SandboxRuntime``: a run that has a sandbox config or sandbox resume state gets the
+  real runtime (its module loads then); any other the disabled one below;
+- ``Capability`` and ``BaseSandboxSession`` (``isinstance`` checks): no value can be an
+  instance before their modules load; after, the check is the real class's;
+- ``terminal_metadata_for_exception`` (what a failed run's sandbox memory records): only
+  a sandbox runtime reads it; once the sandbox loads, the real function.
+
+The first real load of any sandbox module (``from agents.sandbox import SandboxAgent``,
+a sandbox run) ends the stand-ins: from then on every name is the real one. Only for the
+openai-agents release read here (:data:`AGENTS_VERSION`); another loads as usual.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import pkgutil
+import sys
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from .deferred_imports import (
+    ANY_SUBMODULE,
+    DeferredPackage,
+    defer_module,
+    defer_package,
+    end_stand_ins,
+)
+
+# The release whose disabled SandboxRuntime _NoSandbox does what it does.
+AGENTS_VERSION = "0.24.0"
+SANDBOX = "agents.sandbox"
+# The SDK's own modules import these names from these sandbox modules.
+_RUNTIME = SANDBOX + ".runtime"
+_CAPABILITY = SANDBOX + ".capabilities.capability"
+_SESSION = SANDBOX + ".session.base_sandbox_session"
+_ROLLOUTS = SANDBOX + ".memory.rollouts"
+_SANDBOX_AGENT = SANDBOX + ".sandbox_agent"
+# Packages on the way to them, whose __init__ imports most of the sandbox.
+_PACKAGES = (SANDBOX, SANDBOX + ".capabilities", SANDBOX + ".session", SANDBOX + ".memory")
+
+
+def _loaded(module: str) -> Any:
+    """Module ``module`` if its code has run, else None."""
+    found = sys.modules.get(module)
+    return None if found is None or type(found) is DeferredPackage else found
+
+
+def _real(module: str, name: str) -> Any:
+    """The real ``name`` of sandbox ``module`` (loads it, and with it the sandbox)."""
+    end_stand_ins(module)
+    return getattr(importlib.import_module(module), name)
+
+
+class _StandInCheck(type):
+    """``isinstance``/``issubclass`` against a sandbox class, loaded or not."""
+
+    _module: str
+    _name: str
+
+    def __instancecheck__(cls, value: object) -> bool:
+        module = _loaded(cls._module)
+        return module is not None and isinstance(value, getattr(module, cls._name))
+
+    def __subclasscheck__(cls, other: type) -> bool:
+        module = _loaded(cls._module)
+        return module is not None and issubclass(other, getattr(module, cls._name))
+
+
+def _stand_in_class(module: str, name: str) -> type:
+    return _StandInCheck(name, (), {"_module": module, "_name": name, "__module__": module})
+
+
+@dataclass
+class _Prepared:
+    """What ``prepare_agent`` gives the run loop: the agent's bindings and its input."""
+
+    bindings: Any
+    input: Any
+
+
+class _NoSandbox:
+    """What openai-agents 0.24's ``SandboxRuntime`` does for a run with no sandbox config
+    and no sandbox resume state: nothing but these steps."""
+
+    enabled = False
+    current_session = None
+
+    def __init__(self, starting_agent: Any, run_state: Any) -> None:
+        from agents._run_state_agent_identity import _build_agent_identity_keys_by_id
+
+        # As the real session manager does (it raises what this raises).
+        root = starting_agent
+        if (
+            run_state is not None
+            and run_state._starting_agent is not None
+            and run_state._current_agent is not None
+            and run_state._starting_agent is not run_state._current_agent
+        ):
+            root = run_state._starting_agent
+        _build_agent_identity_keys_by_id(root)
+
+    def assert_agent_supported(self, agent: Any) -> None:
+        """A ``SandboxAgent`` needs a sandbox config, which this run has not."""
+        sandbox_agent = _loaded(_SANDBOX_AGENT)
+        if sandbox_agent is not None and isinstance(agent, sandbox_agent.SandboxAgent):
+            from agents.exceptions import UserError
+
+            raise UserError("SandboxAgent execution requires `RunConfig(sandbox=...)`")
+
+    async def prepare_agent(
+        self, *, current_agent: Any, current_input: Any, context_wrapper: Any, **_: Any
+    ) -> _Prepared:
+        """The agent as it is, with its input unchanged."""
+        from agents.run_internal.agent_bindings import bind_public_agent
+
+        self.assert_agent_supported(current_agent)
+        return _Prepared(bindings=bind_public_agent(current_agent), input=current_input)
+
+    def apply_result_metadata(self, result: Any) -> None:
+        """No session on the result; a streamed one's cleanup records no resume state."""
+        from agents.result import RunResultStreaming
+
+        result._sandbox_session = None
+        if isinstance(result, RunResultStreaming):
+
+            async def _cleanup_and_store() -> None:
+                result._sandbox_resume_state = None
+                result._sandbox_session = None
+
+            result._sandbox_cleanup = _cleanup_and_store
+
+    async def enqueue_memory_result(self, *args: Any, **kwargs: Any) -> None:
+        """No sandbox memory without a sandbox session."""
+
+    async def enqueue_memory_payload(self, *args: Any, **kwargs: Any) -> None:
+        """No sandbox memory without a sandbox session."""
+
+    async def cleanup(self) -> None:
+        """No sandbox state to keep."""
+        return None
+
+
+class _SandboxRuntime:
+    """``SandboxRuntime`` as the SDK calls it: the real one when the run has a sandbox."""
+
+    def __new__(
+        cls,
+        *,
+        starting_agent: Any,
+        run_config: Any,
+        rollout_id: str | None = None,
+        run_state: Any,
+    ) -> Any:
+        if (
+            _loaded(_RUNTIME) is not None
+            or getattr(run_config, "sandbox", None) is not None
+            or getattr(run_state, "_sandbox", None) is not None
+        ):
+            real = _real(_RUNTIME, "SandboxRuntime")
+            return real(
+                starting_agent=starting_agent,
+                run_config=run_config,
+                rollout_id=rollout_id,
+                run_state=run_state,
+            )
+        return _NoSandbox(starting_agent, run_state)
+
+    def __class_getitem__(cls, item: object) -> type:
+        # The run loop's annotation SandboxRuntime[TContext], evaluated at import.
+        return cls
+
+
+def _terminal_metadata_for_exception(exc: BaseException) -> Any:
+    # Read only by a sandbox runtime's memory (none exists while the sandbox is unloaded).
+    if _loaded(_ROLLOUTS) is None:
+        return None
+    return _real(_ROLLOUTS, "terminal_metadata_for_exception")(exc)
+
+
+def _submodules(package: str) -> dict[str, str | None]:
+    """Each submodule of ``package`` by name, as ``from . import x`` reads it."""
+    spec = importlib.util.find_spec("agents")  # a top-level package: not imported
+    if spec is None or spec.submodule_search_locations is None:
+        return {}
+    parts = package.split(".")[1:]
+    folders = [os.path.join(root, *parts) for root in spec.submodule_search_locations]
+    return {module.name: None for module in pkgutil.iter_modules(folders)}
+
+
+def defer_sandbox() -> bool:
+    """Serve openai-agents' sandbox as described above; False (nothing changed) for
+    another openai-agents, or when it is imported already."""
+    try:
+        if version("openai-agents") != AGENTS_VERSION:
+            return False
+    except PackageNotFoundError:
+        return False
+    if "agents" in sys.modules or any(m in sys.modules for m in _PACKAGES):
+        return False
+    for package in _PACKAGES:
+        if not defer_package(package, ANY_SUBMODULE, _submodules(package)):
+            return False
+    served: dict[str, dict[str, object]] = {
+        _RUNTIME: {"SandboxRuntime": _SandboxRuntime},
+        _CAPABILITY: {"Capability": _stand_in_class(_CAPABILITY, "Capability")},
+        _SESSION: {"BaseSandboxSession": _stand_in_class(_SESSION, "BaseSandboxSession")},
+        _ROLLOUTS: {"terminal_metadata_for_exception": _terminal_metadata_for_exception},
+    }
+    return all(defer_module(name, SANDBOX, names) for name, names in served.items())

@@ -1,0 +1,131 @@
+"""openai-agents' sandbox served by stand-ins until a run uses one (deferred_sandbox.py).
+
+Each check runs in a fresh Python (this process imported the sandbox long ago): the
+server's deferrals, its build and warm-up turn, then the SDK's sandbox used for real.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from jupyter_chatkit.serverext.deferred_imports import (
+    ANY_SUBMODULE,
+    defer_module,
+    defer_package,
+    is_deferred,
+)
+
+from .test_deferred_imports import ROOT, run_fresh
+
+GROUP = "chatkit_served_fixture_pkg"
+STAND_IN = object()
+
+SCRIPT = """
+import asyncio, json, sys, tempfile
+from jupyter_chatkit.serverext.deferred_imports import defer_unused_packages, is_deferred
+from jupyter_chatkit.serverext.handlers import AssistantHolder
+from jupyter_chatkit.settings import Settings
+
+deferred = defer_unused_packages()
+
+def sandbox_modules():
+    return sorted(m for m in sys.modules if m.startswith("agents.sandbox") and not is_deferred(m))
+
+async def idle(folder):
+    # The offline model: real agents runs (the warm-up turn's), nothing of a provider's.
+    holder = AssistantHolder(Settings(store_url=f"sqlite:///{folder}/chat.sqlite3"),
+                             attachment_url=lambda a: a)
+    await holder.get()
+    await holder.warm_up_ended()
+    warmed = holder.warmed
+    await holder.close()
+    return {"warmed": warmed, "loaded": sandbox_modules()}
+
+async def used():
+    from agents import Agent, RunConfig, Runner
+    from agents import _run_state_agent_identity as identity
+    from agents.exceptions import UserError
+    from agents.sandbox import SandboxAgent, SandboxRunConfig
+    from agents.sandbox.capabilities import Shell
+    from agents.testing import ModelStep, ScriptedModel, assistant_message, scripted_sandbox_session
+
+    def says(text):
+        return ScriptedModel([ModelStep(output=[assistant_message(text)])])
+
+    async def answer(agent, **kwargs):
+        result = Runner.run_streamed(agent, "hi", **kwargs)
+        async for _ in result.stream_events():
+            pass
+        return result
+
+    plain = await answer(Agent(name="a", model=says("plain")))
+    sandboxed = SandboxAgent(name="s", model=says("in a box"))
+    try:
+        await answer(sandboxed)
+        refused = None
+    except UserError as exc:
+        refused = str(exc)
+    sandboxed = SandboxAgent(name="s", model=says("in a box"))
+    session = scripted_sandbox_session()
+    boxed = await answer(sandboxed, run_config=RunConfig(sandbox=SandboxRunConfig(session=session)))
+    return {"plain": plain.final_output, "refused": refused, "boxed": boxed.final_output,
+            "capability": isinstance(Shell(), identity.Capability),
+            "not_capability": isinstance(object(), identity.Capability),
+            "still_deferred": [m for m in ("agents.sandbox", "agents.sandbox.runtime")
+                               if is_deferred(m)]}
+
+with tempfile.TemporaryDirectory() as folder:
+    state = asyncio.run(idle(folder))
+state["deferred"] = deferred
+state.update(asyncio.run(used()))
+print(json.dumps(state))
+"""
+
+
+@pytest.mark.timeout(120)
+def test_the_idle_server_loads_no_sandbox_and_a_sandbox_run_still_works() -> None:
+    result = run_fresh(SCRIPT, str(ROOT))
+    assert "agents.sandbox" in result["deferred"]
+    # The build and the warm-up turn ran agents runs with no sandbox module loaded.
+    assert result["warmed"] is True
+    assert result["loaded"] == []
+    # Then the SDK's sandbox, used for real: every run works as without the deferral.
+    assert result["plain"] == "plain"
+    assert result["refused"] == "SandboxAgent execution requires `RunConfig(sandbox=...)`"
+    assert result["boxed"] == "in a box"
+    assert result["capability"] is True and result["not_capability"] is False
+    assert result["still_deferred"] == []
+
+
+def test_a_module_serves_its_stand_ins_until_its_group_loads_for_real(tmp_path: Path) -> None:
+    # A package whose __init__ imports a heavy module, and a module the rest of the
+    # program takes one name from (as agents.run does SandboxRuntime).
+    root = tmp_path / GROUP
+    root.mkdir()
+    (root / "__init__.py").write_text("from . import heavy as heavy\n")
+    (root / "heavy.py").write_text("LOADED = True\n")
+    (root / "runtime.py").write_text("from . import heavy\nclass Runtime:\n    real = True\n")
+    (root / "user.py").write_text("from .runtime import Runtime\n")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        assert defer_package(GROUP, ANY_SUBMODULE, {"heavy": None, "runtime": None})
+        assert defer_module(f"{GROUP}.runtime", GROUP, {"Runtime": STAND_IN})
+        from chatkit_served_fixture_pkg.runtime import Runtime  # type: ignore[import-not-found]
+
+        # Served as given: neither the module's code nor the package's __init__ ran.
+        assert Runtime is STAND_IN
+        assert is_deferred(f"{GROUP}.runtime") and is_deferred(GROUP)
+        assert f"{GROUP}.heavy" not in sys.modules
+        # Real code of the group: from then on every name is the real one, for it too.
+        import chatkit_served_fixture_pkg.user as user  # type: ignore[import-not-found]
+
+        assert user.Runtime is not STAND_IN and user.Runtime.real is True
+        assert not is_deferred(f"{GROUP}.runtime")
+        assert sys.modules[f"{GROUP}.heavy"].LOADED is True
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name in [n for n in sys.modules if n.split(".")[0] == GROUP]:
+            del sys.modules[name]
