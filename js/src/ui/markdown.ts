@@ -351,7 +351,7 @@ function plainTextNode(el: HTMLElement): Text | null {
 export class MarkdownView {
   readonly el: HTMLElement;
   /** Rendered blocks; `plain` is the text node of a block that is one plain paragraph. */
-  private blocks: { raw: string; el: HTMLElement; plain: Text | null }[] = [];
+  private blocks: { raw: string; el: HTMLElement; plain: Text | null; def?: Tokens.Def }[] = [];
   private text = "";
   private rendered = "";
   /**
@@ -359,7 +359,7 @@ export class MarkdownView {
    * known). Appended plain words hold no line break, so it stays true while they come.
    */
   private lineIsProse: boolean | null = null;
-  /** Reference definitions (`[a]: url`) of the blocks lexed so far, for the ones lexed later. */
+  /** Reference definitions (`[a]: url`) of the text rendered, as the lexer read them. */
   private links: TokensList["links"] = Object.create(null);
   /** Characters handed to the lexer, all told (tests check it grows linearly, not as n²). */
   lexed = 0;
@@ -433,24 +433,35 @@ export class MarkdownView {
    * paragraph becoming a setext heading or a table, a list going on after a blank line),
    * so the blocks before them stay, unlexed: the work per chunk is bounded by the tail,
    * not the whole answer. Any other change (an edit, a line ending of `\r`) lexes it all.
+   * A reference definition new or changed (models write them last) renders every block
+   * again (`relink`): a `[ref]` before it was rendered as text without it.
    */
-  private renderBlocks(): void {
+  private renderBlocks(relink = false): void {
     const grew = this.text.startsWith(this.rendered) && !this.text.includes("\r", this.rendered.length);
-    const from = grew && !this.rendered.includes("\r") ? Math.max(0, this.blocks.length - 2) : 0;
+    const from = grew && !relink && !this.rendered.includes("\r") ? Math.max(0, this.blocks.length - 2) : 0;
     let offset = 0;
     for (let i = 0; i < from; i++) offset += this.blocks[i].raw.length;
     const source = offset ? this.text.slice(offset) : this.text;
     this.lexed += source.length;
-    if (!from) this.links = Object.create(null);
-    // The lexer resolves `[ref]` as it reads: it must know the definitions read before.
+    // The lexer resolves `[ref]` as it reads: it must know the definitions read before,
+    // those of the blocks kept (the first of a name wins; one in the tail may still grow).
     const lexer = new marked.Lexer(marked.defaults);
-    Object.assign(lexer.tokens.links, this.links);
+    for (let i = 0; i < from; i++) {
+      const def = this.blocks[i].def;
+      if (def && !lexer.tokens.links[def.tag]) lexer.tokens.links[def.tag] = { href: def.href, title: def.title };
+    }
     const tokens = lexer.lex(source);
-    Object.assign(this.links, tokens.links);
+    const defined = JSON.stringify(this.links);
+    this.links = tokens.links;
+    if (!relink && JSON.stringify(this.links) !== defined) {
+      this.renderBlocks(true);
+      return;
+    }
     let keep = 0;
     // Keep leading blocks whose source is unchanged; never trust the old last block
     // (its source may have been cut mid-construct while streaming).
     while (
+      !relink &&
       keep < tokens.length &&
       from + keep < this.blocks.length - 1 &&
       tokens[keep].raw === this.blocks[from + keep].raw
@@ -472,7 +483,8 @@ export class MarkdownView {
       const el = h("div", { class: "jck-blk" });
       if (t.type !== "space") el.appendChild(renderTokens([t], this.links, this.options));
       this.el.appendChild(el);
-      this.blocks.push({ raw: t.raw, el, plain: plainParagraph(t) !== null ? plainTextNode(el) : null });
+      const def = t.type === "def" ? (t as Tokens.Def) : undefined;
+      this.blocks.push({ raw: t.raw, el, plain: plainParagraph(t) !== null ? plainTextNode(el) : null, def });
     }
     this.lineIsProse = null;
   }
