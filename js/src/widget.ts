@@ -111,6 +111,8 @@ function kernelTools(invoke: Experimental["invoke"]): {
 interface SharedChat {
   session: ChatSession;
   transport: Transport;
+  /** The client tools the session answers (also what `@` completes: kernel variables). */
+  clientTools: Record<string, ClientToolHandler>;
   viaServer: boolean;
   /** The views' elements, oldest first (the notebook tools read from one in a notebook). */
   els: HTMLElement[];
@@ -264,6 +266,7 @@ async function sharedChat(
   return {
     session,
     transport,
+    clientTools,
     viaServer,
     els,
     chats,
@@ -317,6 +320,7 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
   el.textContent = "";
   const chat: ChatHandle = createChat(el, {
     transport: shared.transport,
+    clientTools: shared.clientTools,
     session,
     compact: true,
     title: model.get("title") || undefined,
