@@ -19,7 +19,6 @@ from typing import Any
 import pytest
 
 from jupyter_chatkit.serverext.deferred_imports import (
-    MCP_WITHOUT_INIT,
     defer_package,
     is_deferred,
     reexports,
@@ -228,6 +227,8 @@ print(json.dumps({"idle": idle, "used": asyncio.run(main())}, default=str))
 
 # trio is deferred too when installed (httpcore imports it in case it runs under trio).
 TRIO = ["trio"] if importlib.util.find_spec("trio") is not None else []
+# What the server defers, trio aside (it goes after the first two).
+DEFERRED = ["mcp", "sqlalchemy.ext.asyncio", "openai.types", "agents.sandbox", "agents.mcp._compat"]
 
 
 def run_fresh(script: str, *args: str) -> Any:
@@ -246,13 +247,13 @@ def run_fresh(script: str, *args: str) -> Any:
 @pytest.mark.timeout(120)
 def test_openai_agents_without_mcp_servers_leaves_mcp_unloaded_and_mcp_still_works() -> None:
     result = run_fresh(MCP_SCRIPT, str(ROOT))
-    # Exactly the submodules allowed without mcp/__init__ (MCP_WITHOUT_INIT): any other
-    # would have run it, and left mcp not deferred.
+    # Not even the submodules allowed without mcp/__init__ (MCP_WITHOUT_INIT in
+    # deferred_imports): the SDK's import of them waits for its MCP client (sdk_stand_ins).
     assert result["idle"] == {
-        "deferred": ["mcp", "sqlalchemy.ext.asyncio", *TRIO, "openai.types", "agents.sandbox"],
+        "deferred": [*DEFERRED[:2], *TRIO, *DEFERRED[2:]],
         "still_deferred": True,
         "loaded": [],
-        "mcp_modules": ["mcp", *MCP_WITHOUT_INIT],
+        "mcp_modules": ["mcp"],
     }
     used = result["used"]
     assert used["problems"] == [] and used["notice"] == ""
@@ -404,7 +405,7 @@ def test_trio_is_deferred_at_idle_and_works_when_used() -> None:
     pytest.importorskip("trio")
     result = run_fresh(TRIO_SCRIPT)
     assert result == {
-        "deferred": ["mcp", "sqlalchemy.ext.asyncio", "trio", "openai.types", "agents.sandbox"],
+        "deferred": [*DEFERRED[:2], "trio", *DEFERRED[2:]],
         "idle": True,
         "status": 200,
         "body": "ok",
@@ -458,7 +459,7 @@ print(json.dumps({
 
 def _check_sqlalchemy_deferral(result: dict[str, Any]) -> None:
     assert result["idle"] == {
-        "deferred": ["mcp", "sqlalchemy.ext.asyncio", *TRIO, "openai.types", "agents.sandbox"],
+        "deferred": [*DEFERRED[:2], *TRIO, *DEFERRED[2:]],
         "stored": True,
         "still": True,  # the store used only the names served without the __init__
         "orm": [],

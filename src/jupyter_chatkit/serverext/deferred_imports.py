@@ -82,9 +82,9 @@ _FORWARD: dict[str, dict[str, Source]] = {}
 # Subpackages to defer when first imported (their parent is not imported yet), by name;
 # a forward map of None: a package that only re-exports (see defer_reexport_tree).
 _PENDING: dict[str, tuple[frozenset[str], dict[str, Source] | None]] = {}
-# Packages whose modules serve stand-ins (defer_module): the first real load of any
-# module under one ends every stand-in under it.
-_SERVED_GROUPS: set[str] = set()
+# Modules serving stand-ins (defer_module), by the modules whose first real load (of
+# them or of anything under them) ends those stand-ins.
+_SERVED_GROUPS: dict[tuple[str, ...], set[str]] = {}
 # In without_init: any submodule may be imported without the __init__.
 ANY_SUBMODULE = frozenset({"*"})
 # The thread running an __init__, by package name: its own attribute reads during that
@@ -379,14 +379,13 @@ def reexports(package: str, origin: str | None) -> dict[str, str | None] | None:
 
 
 def end_stand_ins(name: str) -> None:
-    """Before module ``name`` loads for real: if it is in a group of :func:`defer_module`,
-    every module of that group loads for real from now on (no more stand-ins)."""
-    for group in list(_SERVED_GROUPS):
-        if name == group or name.startswith(group + "."):
+    """Before module ``name`` loads for real: the stand-ins of every :func:`defer_module`
+    whose real code it may hold or use end (the real objects from then on)."""
+    for ends, members in list(_SERVED_GROUPS.items()):
+        if name in members or any(name == e or name.startswith(e + ".") for e in ends):
             with _CLAIM:
-                _SERVED_GROUPS.discard(group)
-                under = [n for n in (*_FORWARD, *_PENDING) if n.startswith(group + ".")]
-                for module in [group, *under]:
+                _SERVED_GROUPS.pop(ends, None)
+                for module in members:
                     served = _FORWARD.get(module, {})
                     for key in [k for k, v in served.items() if isinstance(v, Served)]:
                         del served[key]
@@ -463,22 +462,22 @@ def defer_package(
     return True
 
 
-def defer_module(name: str, group: str, served: Mapping[str, object]) -> bool:
+def defer_module(name: str, served: Mapping[str, object], ends: Collection[str]) -> bool:
     """Defer module ``name`` (of a package not imported yet): it serves the names of
     ``served``, each as the stand-in given, without running its code.
 
-    Any other use of it runs its code in place. ``group`` is a package holding it: the
-    first real load of any module under ``group`` (a submodule imported, a deferred
-    ``__init__`` or module run) ends the stand-ins of every module under it first, so
-    real code never gets one; each stand-in must then behave as the real object (which
-    it can now import). False when ``name`` is imported already or not installed.
+    Any other use of it runs its code in place. The first real load of it or of a
+    module named in ``ends`` (or under one: a submodule imported, a deferred
+    ``__init__`` run) ends its stand-ins first, so the code that needs the real objects
+    gets them; a stand-in handed out before must then behave as the real object (which
+    it can import). False when ``name`` is imported already or not installed.
     """
     if "." not in name or name in sys.modules or _find_without_import(name) is None:
         return False
     if _FINDER not in sys.meta_path:
         sys.meta_path.insert(0, _FINDER)
     with _CLAIM:
-        _SERVED_GROUPS.add(group)
+        _SERVED_GROUPS.setdefault(tuple(ends), set()).add(name)
         _PENDING[name] = (frozenset(), {key: Served(value) for key, value in served.items()})
     return True
 
@@ -538,7 +537,7 @@ def defer_unused_packages() -> list[str]:
     Agent-mode turn (assistant/mcp.py loads the package then, off the event loop).
     ``sqlalchemy.ext.asyncio`` (the store's engine served, the ORM session not loaded),
     ``trio`` and ``openai.types``' re-exports: whatever uses more of them runs their
-    ``__init__`` first. ``agents.sandbox``: until a run uses a sandbox.
+    ``__init__`` first. ``agents.sandbox`` and ``agents.mcp._compat``: until used.
     """
     deferred: list[str] = []
     if defer_package("mcp", MCP_WITHOUT_INIT):
@@ -555,10 +554,12 @@ def defer_unused_packages() -> list[str]:
     # imports every type of every API: ~470 modules, of which a turn uses a third.
     if defer_reexport_tree(OPENAI_TYPES):
         deferred.append(OPENAI_TYPES)
-    # openai-agents' sandbox (its run loop makes a disabled SandboxRuntime in every run):
-    # stand-ins until a run uses a sandbox (deferred_sandbox.py).
-    from .deferred_sandbox import SANDBOX, defer_sandbox
+    # openai-agents' sandbox (its run loop makes a disabled SandboxRuntime in every run)
+    # and MCP's types (for one exception class): stand-ins until used (sdk_stand_ins.py).
+    from .sdk_stand_ins import MCP_COMPAT, SANDBOX, defer_mcp_compat, defer_sandbox
 
     if defer_sandbox():
         deferred.append(SANDBOX)
+    if defer_mcp_compat():
+        deferred.append(MCP_COMPAT)
     return deferred

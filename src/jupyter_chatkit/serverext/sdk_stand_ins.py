@@ -1,25 +1,36 @@
-"""openai-agents' sandbox, loaded only when a run uses one (idle memory, ~5 MB).
+"""Parts of openai-agents loaded only when a run uses them (idle memory, ~10 MB).
 
-openai-agents 0.24 imports its ``agents.sandbox`` package (78 modules: manifests, mounts
-for S3/GCS/Azure/..., sessions, snapshots, capabilities) whenever ``agents`` is imported:
-its run loop makes a ``SandboxRuntime`` in every run, and the agent identity code checks
-values against ``Capability`` and ``BaseSandboxSession``. The assistant runs no sandbox:
-no ``RunConfig(sandbox=...)``, no ``SandboxAgent``, no resumed sandbox state. For such a
-run the runtime is disabled and does nothing but the few steps of :class:`_NoSandbox`.
+openai-agents 0.24 imports, whenever ``agents`` is imported, two things the assistant
+uses only in some configurations, and that :mod:`.deferred_imports` cannot defer as
+packages because the SDK's other modules take names from them at once. Here those few
+names are served as stand-ins (:func:`.deferred_imports.defer_module`) that behave as
+the real ones; the first real load of the part ends them (the real names from then on).
+Only for the openai-agents release read here (:data:`AGENTS_VERSION`); another loads as
+usual.
 
-:func:`defer_sandbox` serves, through :mod:`.deferred_imports`, the four names the SDK's
-other modules import from the sandbox, each a stand-in, and nothing of the sandbox loads:
+The sandbox (:func:`defer_sandbox`): ``agents.sandbox``, 78 modules (manifests, mounts
+for S3/GCS/Azure/..., sessions, snapshots, capabilities), ~5 MB. Its run loop makes a
+``SandboxRuntime`` in every run, and the agent identity code checks values against
+``Capability`` and ``BaseSandboxSession``. The assistant runs no sandbox: no
+``RunConfig(sandbox=...)``, no ``SandboxAgent``, no resumed sandbox state; for such a
+run the runtime is disabled and does nothing but the steps of :class:`_NoSandbox`.
 
 - ``SandboxRuntime``: a run that has a sandbox config or sandbox resume state gets the
-  real runtime (its module loads then); any other the disabled one below;
+  real runtime (its module loads then); any other the disabled one;
 - ``Capability`` and ``BaseSandboxSession`` (``isinstance`` checks): no value can be an
   instance before their modules load; after, the check is the real class's;
 - ``terminal_metadata_for_exception`` (what a failed run's sandbox memory records): only
   a sandbox runtime reads it; once the sandbox loads, the real function.
 
-The first real load of any sandbox module (``from agents.sandbox import SandboxAgent``,
-a sandbox run) ends the stand-ins: from then on every name is the real one. Only for the
-openai-agents release read here (:data:`AGENTS_VERSION`); another loads as usual.
+MCP's types (:func:`defer_mcp_compat`): ``agents.mcp.util`` (imported by ``agents``)
+takes ``MCPError`` and five helpers from ``agents.mcp._compat``, which imports
+``mcp.shared.exceptions`` and with it ``mcp_types`` (186 pydantic models built at
+import, ~5 MB). They serve MCP tools only, which need an MCP client
+(``agents.mcp.server``, loaded with the ``mcp`` package when a server starts):
+
+- ``MCPError`` (``isinstance`` checks): no MCP error exists before ``mcp`` loads; after,
+  the check is the real class's;
+- the helpers load the real module when first called (by an MCP tool's call).
 """
 
 from __future__ import annotations
@@ -31,7 +42,7 @@ import pkgutil
 import sys
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import Any, cast
 
 from .deferred_imports import (
     ANY_SUBMODULE,
@@ -52,6 +63,18 @@ _ROLLOUTS = SANDBOX + ".memory.rollouts"
 _SANDBOX_AGENT = SANDBOX + ".sandbox_agent"
 # Packages on the way to them, whose __init__ imports most of the sandbox.
 _PACKAGES = (SANDBOX, SANDBOX + ".capabilities", SANDBOX + ".session", SANDBOX + ".memory")
+MCP_COMPAT = _MCP_COMPAT = "agents.mcp._compat"
+# What agents.mcp.util takes from it, besides MCPError.
+_MCP_HELPERS = (
+    "image_mime_type",
+    "mcp_error_message",
+    "result_is_error",
+    "result_structured_content",
+    "tool_input_schema",
+)
+# Where MCPError is defined, and the SDK's MCP clients.
+_MCP_ERRORS = "mcp.shared.exceptions"
+_MCP_CLIENT = "agents.mcp.server"
 
 
 def _loaded(module: str) -> Any:
@@ -61,28 +84,48 @@ def _loaded(module: str) -> Any:
 
 
 def _real(module: str, name: str) -> Any:
-    """The real ``name`` of sandbox ``module`` (loads it, and with it the sandbox)."""
+    """The real ``name`` of ``module`` (loads it, and ends its stand-ins)."""
     end_stand_ins(module)
     return getattr(importlib.import_module(module), name)
 
 
 class _StandInCheck(type):
-    """``isinstance``/``issubclass`` against a sandbox class, loaded or not."""
+    """``isinstance``/``issubclass`` against a class of a module loaded or not."""
 
     _module: str
     _name: str
+    # A module that is loaded whenever an instance can exist.
+    _with: str
+
+    def _real_class(cls) -> type | None:
+        if _loaded(cls._module) is None and _loaded(cls._with) is None:
+            return None  # no instance can exist yet
+        return cast(type, _real(cls._module, cls._name))
 
     def __instancecheck__(cls, value: object) -> bool:
-        module = _loaded(cls._module)
-        return module is not None and isinstance(value, getattr(module, cls._name))
+        real = cls._real_class()
+        return real is not None and isinstance(value, real)
 
     def __subclasscheck__(cls, other: type) -> bool:
-        module = _loaded(cls._module)
-        return module is not None and issubclass(other, getattr(module, cls._name))
+        real = cls._real_class()
+        return real is not None and issubclass(other, real)
 
 
-def _stand_in_class(module: str, name: str) -> type:
-    return _StandInCheck(name, (), {"_module": module, "_name": name, "__module__": module})
+def _stand_in_class(module: str, name: str, loaded_with: str | None = None) -> type:
+    """A stand-in for class ``name`` of ``module`` in ``isinstance`` checks."""
+    namespace = {"_module": module, "_name": name, "_with": loaded_with or module}
+    return _StandInCheck(name, (), {**namespace, "__module__": module})
+
+
+def _stand_in_function(module: str, name: str) -> Any:
+    """A stand-in for function ``name`` of ``module``: the real one, loaded when called."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return _real(module, name)(*args, **kwargs)
+
+    call.__name__ = call.__qualname__ = name
+    call.__module__ = module
+    return call
 
 
 @dataclass
@@ -202,15 +245,18 @@ def _submodules(package: str) -> dict[str, str | None]:
     return {module.name: None for module in pkgutil.iter_modules(folders)}
 
 
+def _known_agents() -> bool:
+    """True when the installed openai-agents is the release read here, not imported yet."""
+    try:
+        return version("openai-agents") == AGENTS_VERSION and "agents" not in sys.modules
+    except PackageNotFoundError:
+        return False
+
+
 def defer_sandbox() -> bool:
     """Serve openai-agents' sandbox as described above; False (nothing changed) for
     another openai-agents, or when it is imported already."""
-    try:
-        if version("openai-agents") != AGENTS_VERSION:
-            return False
-    except PackageNotFoundError:
-        return False
-    if "agents" in sys.modules or any(m in sys.modules for m in _PACKAGES):
+    if not _known_agents() or any(m in sys.modules for m in _PACKAGES):
         return False
     for package in _PACKAGES:
         if not defer_package(package, ANY_SUBMODULE, _submodules(package)):
@@ -221,4 +267,18 @@ def defer_sandbox() -> bool:
         _SESSION: {"BaseSandboxSession": _stand_in_class(_SESSION, "BaseSandboxSession")},
         _ROLLOUTS: {"terminal_metadata_for_exception": _terminal_metadata_for_exception},
     }
-    return all(defer_module(name, SANDBOX, names) for name, names in served.items())
+    return all(defer_module(name, names, (SANDBOX,)) for name, names in served.items())
+
+
+def defer_mcp_compat() -> bool:
+    """Serve ``agents.mcp._compat``'s names as described above; False (nothing changed)
+    for another openai-agents, or when it is imported already."""
+    if not _known_agents():
+        return False
+    served: dict[str, object] = {
+        "MCPError": _stand_in_class(_MCP_COMPAT, "MCPError", loaded_with=_MCP_ERRORS),
+        **{name: _stand_in_function(_MCP_COMPAT, name) for name in _MCP_HELPERS},
+    }
+    # The MCP client's module takes them too (and its HTTP error types): real ones,
+    # as does anything once the mcp package loads.
+    return defer_module(_MCP_COMPAT, served, (_MCP_CLIENT, "mcp"))

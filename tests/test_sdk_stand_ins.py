@@ -1,7 +1,8 @@
-"""openai-agents' sandbox served by stand-ins until a run uses one (deferred_sandbox.py).
+"""openai-agents' sandbox and MCP types served by stand-ins until used (sdk_stand_ins.py).
 
 Each check runs in a fresh Python (this process imported the sandbox long ago): the
-server's deferrals, its build and warm-up turn, then the SDK's sandbox used for real.
+server's deferrals, its build and warm-up turn, then the SDK's sandbox and MCP errors
+used for real.
 """
 
 from __future__ import annotations
@@ -42,7 +43,23 @@ async def idle(folder):
     await holder.warm_up_ended()
     warmed = holder.warmed
     await holder.close()
-    return {"warmed": warmed, "loaded": sandbox_modules()}
+    mcp_types = sorted(m for m in ("mcp_types", "mcp.shared.exceptions") if m in sys.modules)
+    return {"warmed": warmed, "loaded": sandbox_modules(), "mcp_types": mcp_types}
+
+def mcp_errors():
+    # MCP's errors as the SDK's MCP tools see them, once the mcp package is used.
+    import mcp.shared.exceptions as real
+    from agents.mcp import util
+
+    error = real.MCPError(1, "the server said no")
+    checks = {"is_error": isinstance(error, util.MCPError),
+              "not_error": isinstance(ValueError("x"), util.MCPError),
+              "message": util.mcp_error_message(error)}
+    import agents.mcp.server as client
+    compat = sys.modules["agents.mcp._compat"]
+    checks["real"] = [client.MCPError is real.MCPError, compat.MCPError is real.MCPError,
+                      checks["message"] == compat.mcp_error_message(error)]
+    return checks
 
 async def used():
     from agents import Agent, RunConfig, Runner
@@ -80,18 +97,26 @@ async def used():
 with tempfile.TemporaryDirectory() as folder:
     state = asyncio.run(idle(folder))
 state["deferred"] = deferred
+state.update(mcp_errors())
 state.update(asyncio.run(used()))
 print(json.dumps(state))
 """
 
 
 @pytest.mark.timeout(120)
-def test_the_idle_server_loads_no_sandbox_and_a_sandbox_run_still_works() -> None:
+def test_the_idle_server_loads_no_sandbox_nor_mcp_types_and_both_work_when_used() -> None:
     result = run_fresh(SCRIPT, str(ROOT))
     assert "agents.sandbox" in result["deferred"]
-    # The build and the warm-up turn ran agents runs with no sandbox module loaded.
+    assert "agents.mcp._compat" in result["deferred"]
+    # The build and the warm-up turn ran agents runs with no sandbox module loaded,
+    # and no MCP types.
     assert result["warmed"] is True
     assert result["loaded"] == []
+    assert result["mcp_types"] == []
+    # Once mcp is used, its errors are what the SDK's MCP tools check against.
+    assert result["is_error"] is True and result["not_error"] is False
+    assert "the server said no" in result["message"]
+    assert result["real"] == [True, True, True]
     # Then the SDK's sandbox, used for real: every run works as without the deferral.
     assert result["plain"] == "plain"
     assert result["refused"] == "SandboxAgent execution requires `RunConfig(sandbox=...)`"
@@ -112,7 +137,7 @@ def test_a_module_serves_its_stand_ins_until_its_group_loads_for_real(tmp_path: 
     sys.path.insert(0, str(tmp_path))
     try:
         assert defer_package(GROUP, ANY_SUBMODULE, {"heavy": None, "runtime": None})
-        assert defer_module(f"{GROUP}.runtime", GROUP, {"Runtime": STAND_IN})
+        assert defer_module(f"{GROUP}.runtime", {"Runtime": STAND_IN}, [GROUP])
         from chatkit_served_fixture_pkg.runtime import Runtime  # type: ignore[import-not-found]
 
         # Served as given: neither the module's code nor the package's __init__ ran.
