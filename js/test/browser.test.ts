@@ -124,7 +124,7 @@ test("streamed markdown equals a fresh render of the whole text", opts, async ()
     "Intro\n\n```python\nx = 1\n\n\ny = 2\n```\n\nAfter the fence words",
     "Para\n\n    code one\n\n    code two\n\nend",
     "[ref]: https://example.org\n\nSee [ref] and [ref] again\n\nmore words",
-    "See [the docs][d] and [ref] first\n\n1. a list\n\nmore words\n\n[d]: https://example.org/d \"T\"\n[ref]: https://example.org",
+    'See [the docs][d] and [ref] first\n\n1. a list\n\nmore words\n\n[d]: https://example.org/d "T"\n[ref]: https://example.org',
     "One\n\nTwo\n\nThree\n\na | b\n--|--\n1 | 2\n\nfour",
     "Windows\r\nline endings\r\n\r\nsecond para",
     // Hostile text, split anywhere, stays inert (raw HTML is shown as text).
