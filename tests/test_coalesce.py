@@ -204,3 +204,35 @@ async def test_a_long_answer_arrives_whole_through_openai(fake_llm: FakeLLM) -> 
         assert all(call.finished and not call.disconnected for call in fake_llm.calls)
     finally:
         await client.close()
+
+
+@pytest.mark.asyncio
+async def test_a_reader_dropped_after_its_read_failed_reports_nothing() -> None:
+    """The stream's consumer failed above the reader (openai's JSON parse of a malformed
+    chunk) and dropped it, unclosed, while its read-ahead failed (the connection cut):
+    asyncio logged "Task exception was never retrieved" when the read was collected."""
+    loop = asyncio.get_running_loop()
+    reported: list[dict[str, Any]] = []
+    previous = loop.get_exception_handler()
+    loop.set_exception_handler(lambda _loop, context: reported.append(context))
+    gate = asyncio.Event()
+    raised: list[bool] = []
+
+    async def source() -> AsyncIterator[bytes]:
+        yield b"1"
+        await gate.wait()
+        raised.append(True)
+        raise ConnectionError("the connection dropped mid-stream")
+
+    try:
+        reader = ReadyBatches(source())
+        assert await reader.batch() == [b"1"]
+        gate.set()
+        for _ in range(10):
+            await asyncio.sleep(0)
+        assert raised == [True]
+        del reader
+        gc.collect()
+    finally:
+        loop.set_exception_handler(previous)
+    assert [context.get("message") for context in reported] == []

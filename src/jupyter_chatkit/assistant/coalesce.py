@@ -114,6 +114,10 @@ class ReadyBatches:
 
     def _start_read(self) -> asyncio.Future[bytes]:
         self._read = asyncio.ensure_future(anext(self._items))
+        # A consumer that fails above the reader (openai's parse of a malformed chunk)
+        # drops it unclosed; a read-ahead failing then (the connection cut) made asyncio
+        # log "Task exception was never retrieved". Awaiting it still raises its error.
+        self._read.add_done_callback(_retrieve)
         return self._read
 
     async def batch(self) -> list[bytes] | None:
@@ -156,6 +160,12 @@ class ReadyBatches:
         # when the stream stops early (an error mid-stream, Stop).
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await read
+
+
+def _retrieve(read: asyncio.Future[bytes]) -> None:
+    """Mark a finished read's error as seen (whoever awaits it still gets it)."""
+    if not read.cancelled():
+        read.exception()
 
 
 class _ParsedEvent:
