@@ -7,7 +7,7 @@
  */
 
 import { RULES } from "./redaction-rules.generated";
-import { KEEP_VALUE, anyOf, isSecretName, marker, trimEndOf } from "./redactnames";
+import { anyOf, isSecretName, KEEP_VALUE, marker, trimEndOf } from "./redactnames";
 
 const ANY_NAME_TRIGGER = anyOf(RULES.nameTriggers);
 const ARGUMENT = new RegExp(RULES.callArgument, "g");

@@ -68,9 +68,9 @@ test("a tool result walk reads strings and lists only to the budget", () => {
     return real.call(this, value);
   };
   try {
-    const csv = "id,name\n" + Array.from({ length: 100_000 }, (_, i) => `${i},user${i}\n`).join("");
+    const csv = `id,name\n${Array.from({ length: 100_000 }, (_, i) => `${i},user${i}\n`).join("")}`;
     const secret = "Zq8wL3vN7pX2kR5t";
-    const late = "x".repeat(30_000 - 20) + ` token = "${secret}" ` + "y".repeat(9000);
+    const late = `${"x".repeat(30_000 - 20)} token = "${secret}" ${"y".repeat(9000)}`;
     const body = JSON.stringify(policyResult({ text: csv, late, many: Array(200_000).fill("a b c") }));
     assert.ok(Math.max(...seen) <= 16_000 + 8192);
     assert.ok(seen.length < 60_000);
@@ -81,13 +81,13 @@ test("a tool result walk reads strings and lists only to the budget", () => {
 });
 
 test("a wide aligned header over rows of a million characters is linear work", () => {
-  const header = "  " + Array(399).fill("pwd").join("  ");
-  const row = "0  " + "a".repeat(1_000_000);
+  const header = `  ${Array(399).fill("pwd").join("  ")}`;
+  const row = `0  ${"a".repeat(1_000_000)}`;
   const out = new Redactor().text([header, row, row, row].join("\n"));
   assert.equal(out.split("a".repeat(1_000_000)).length - 1, 3);
   const cells = Array.from({ length: 150 }, (_, k) => `s${String(k).padStart(3, "0")}Q7x`);
-  const wide = "   " + cells.map((c) => "pwd".padStart(c.length)).join("  ");
-  const line = "0  " + cells.join("  ");
+  const wide = `   ${cells.map((c) => "pwd".padStart(c.length)).join("  ")}`;
+  const line = `0  ${cells.join("  ")}`;
   const hidden = new Redactor().text(`${wide}\n${line}\n${line}`);
   assert.ok(cells.every((c) => !hidden.includes(c)));
 });
