@@ -116,6 +116,11 @@ interface SharedChat {
   viaServer: boolean;
   /** The views' elements, oldest first (the notebook tools read from one in a notebook). */
   els: HTMLElement[];
+  /**
+   * The element the lab bridge finds the widget's cell from: one in the notebook (an
+   * output view is not), else the first.
+   */
+  notebookEl(): HTMLElement;
   /** The views' chats (a thread switch from Python is made through one of them). */
   chats: ChatHandle[];
   /** The first view's start (its conversation opening): later views wait for it. */
@@ -268,6 +273,7 @@ async function sharedChat(
     transport,
     clientTools,
     viaServer,
+    notebookEl: toolEl,
     els,
     chats,
     started: Promise.resolve(),
@@ -317,6 +323,9 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
   );
 
   shared.agentHost ??= getBridge()?.agent?.(el) ?? null;
+  // Where the bridge finds the widget's cell: this view when it is in a notebook; from an
+  // output view, a view that is (the code goes below the widget's own cell all the same).
+  const cellEl = (): HTMLElement => (el.closest(".jp-Notebook") ? el : shared.notebookEl());
   el.textContent = "";
   const chat: ChatHandle = createChat(el, {
     transport: shared.transport,
@@ -326,7 +335,7 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
     title: model.get("title") || undefined,
     threadMetadata: () => notebook.metadata(),
     // Cell links (read line, cell chips) go to the cell where the extension can show it.
-    showCell: getBridge()?.showCell ? (index) => getBridge()?.showCell?.(el, index) : undefined,
+    showCell: getBridge()?.showCell ? (index) => getBridge()?.showCell?.(cellEl(), index) : undefined,
     offline: viaServer ? getJson(baseUrl, "config", page?.token).then((c) => !!c?.offline) : false,
     models: viaServer ? serverModels(baseUrl, page?.token) : null,
     // Files go to the server's attachment store; over the comm there is none.
@@ -338,7 +347,7 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
     agent: shared.agentHost ?? undefined,
     insertCell: async (code, opts) => {
       const b = getBridge();
-      return b ? b.insertCell(el, code, opts) : false;
+      return b ? b.insertCell(cellEl(), code, opts) : false;
     },
     onEffect: (name, data) => {
       console.info("jupyter-chatkit: client effect", name, data);

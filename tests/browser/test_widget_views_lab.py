@@ -66,6 +66,23 @@ def test_two_views_of_one_widget_show_one_conversation(
     assert asked == ["asked in the cell", "asked in the output view"], asked
     screenshot(page, "two-views")
 
+    # A code card's Insert in the output view: one cell, below the widget's own cell.
+    scripted_llm.script(
+        Reply(tool_calls=[ToolCall("propose_code", {"code": "y = 1", "title": "Set y"})]),
+        Reply("Insert it."),
+    )
+    send(page, "set y", IN_VIEW)
+    page.locator(IN_VIEW).get_by_role("button", name="Insert", exact=True).first.click()
+    page.wait_for_function("() => document.querySelectorAll('.jp-Notebook .jp-Cell').length > 1")
+    assert lab_page.cell_sources() == ["%load_ext jupyter_chatkit\n%chat", "y = 1"]
+    # Only there: the cell's view did not insert it a second time.
+    page.wait_for_function(
+        "(sel) => /Inserted/.test(document.querySelector(sel)?.textContent ?? '')",
+        arg=f"{IN_VIEW} .jck-sr",
+    )
+    assert len(lab_page.cell_sources()) == 2
+    lab_page.notebook_js("nb.content.model.sharedModel.deleteCell(1);")
+
     # A model picked in one view is the conversation's: the other view shows it, and uses it.
     page.locator(f"{IN_VIEW} select.jck-model").select_option("other-model")
     assert page.locator(f"{IN_CELL} select.jck-model").input_value() == "other-model"
