@@ -40,7 +40,7 @@ import {
 import type { ThreadStreamEvent } from "./client/types";
 import { NotebookThreadMemory, WidgetNotebook } from "./notebookthreads";
 import { CLIENT_TOOLS, COMM } from "./protocol";
-import { type AgentHost, isStep } from "./ui/agent";
+import { type AgentHost, isStep, type UndoStep } from "./ui/agent";
 import { jupyterUpload } from "./ui/attachments";
 import { type ChatHandle, createChat, type ModelChoice } from "./ui/chat";
 import "./ui/styles.css";
@@ -322,7 +322,10 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
     new NotebookThreadMemory(baseUrl),
   );
 
-  shared.agentHost ??= getBridge()?.agent?.(el) ?? null;
+  if (!shared.agentHost) {
+    const host = getBridge()?.agent?.(el);
+    if (host) shared.agentHost = viewsAgentHost(host, el, shared.notebookEl);
+  }
   // Where the bridge finds the widget's cell: this view when it is in a notebook; from an
   // output view, a view that is (the code goes below the widget's own cell all the same).
   const cellEl = (): HTMLElement => (el.closest(".jp-Notebook") ? el : shared.notebookEl());
@@ -399,6 +402,45 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
       sharedChats.delete(key);
       shared.dispose();
     }
+  };
+}
+
+/**
+ * Agent mode's notebook side for every view of one widget: the bridge's host for the view
+ * the notebook tools read from now. A host acts on the notebook holding its view: with the
+ * notebook opened twice and the first view closed, that one's steps failed with "No
+ * notebook is open" while the other view still showed the notebook.
+ */
+function viewsAgentHost(first: AgentHost, firstEl: HTMLElement, notebookEl: () => HTMLElement): AgentHost {
+  const hosts = new Map<HTMLElement, AgentHost>([[firstEl, first]]);
+  const host = (): AgentHost => {
+    const el = notebookEl();
+    let found = hosts.get(el);
+    if (!found && el.isConnected) {
+      found = getBridge()?.agent?.(el) ?? undefined;
+      if (found) hosts.set(el, found);
+    }
+    return found ?? first;
+  };
+  return {
+    preview: (name, args) => host().preview(name, args),
+    apply: (name, args, signal, shown) => host().apply(name, args, signal, shown),
+    diff: (before, after) => host().diff(before, after),
+    ...(first.revert
+      ? {
+          revert: (step: UndoStep) => {
+            const h = host();
+            // biome-ignore lint/style/noNonNullAssertion: first has one (checked above)
+            return (h.revert ? h : first).revert!(step);
+          },
+        }
+      : {}),
+    autoApprove: first.autoApprove,
+    maxSteps: first.maxSteps,
+    beginTurn: () => host().beginTurn?.(),
+    endTurn: () => {
+      for (const h of hosts.values()) h.endTurn?.();
+    },
   };
 }
 
