@@ -380,7 +380,7 @@ export const RULES = {
       "triggers": [
         "input_value"
       ],
-      "pattern": "((?:^|\\n)[A-Za-z0-9_.]*(?:password|passwd|secret|token|api_?key|credential|private_?key)[A-Za-z0-9_.]*\\r?\\n[ \\t]+[^\\n]{0,300}?\\binput_value=['\\\"])([^'\\\"\\n«]{1,500})(?=['\\\"])",
+      "pattern": "((?:^|\\n)(?=[A-Za-z0-9_.]{0,200}\\r?\\n)[A-Za-z0-9_.]{0,200}?(?:password|passwd|secret|token|api_?key|credential|private_?key)[A-Za-z0-9_.]{0,200}\\r?\\n[ \\t]+[^\\n]{0,300}?\\binput_value=['\\\"])([^'\\\"\\n«]{1,500})(?=['\\\"])",
       "group": 2,
       "flags": "i"
     },
@@ -598,7 +598,7 @@ export const RULES = {
         "mysql",
         "mariadb"
       ],
-      "pattern": "(\\b(?:mysql|mariadb)[a-z-]*\\b[^\\n]*?[ \\t]-p)([^\\s'\\\"«]+)",
+      "pattern": "(\\b(?:mysql|mariadb)[a-z-]{0,40}\\b[^\\n]{0,200}?[ \\t]-p)([^\\s'\\\"«]+)",
       "group": 2,
       "flags": ""
     },

@@ -32,6 +32,10 @@ const cases: Record<string, string> = {
   "prompts without an answer": "password for a ".repeat(N / 15),
   "escaped lines in a repr": `password ${"a=b\\n".repeat(N / 5)}`,
   "quotes inside quotes": `x = "${"'a': '".repeat(N / 7)}"`,
+  // Five times longer: quadratic before, the first two took ~3-4 s at 100,000 characters.
+  "secret words on one line": `${"password".repeat((5 * N) / 8)} input_value`,
+  "a long mysql name": `mariadb${"-a".repeat((5 * N) / 2)}'`,
+  "many mysql commands": "mysql ".repeat(Math.floor((5 * N) / 6)),
 };
 for (const [name, text] of Object.entries(cases)) {
   test(`a long adversarial line is redacted: ${name}`, () => {

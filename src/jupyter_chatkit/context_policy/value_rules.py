@@ -296,10 +296,13 @@ VALUE_RULES: list[dict[str, Any]] = [
     },
     {
         "kind": "validation input",
-        # pydantic: the field's name on one line, ``input_value='x'`` on the next.
+        # pydantic: the field's name on one line, ``input_value='x'`` on the next. The
+        # lookahead reads the name line once (at most 200 characters): unbounded, a long
+        # line of secret words was read again for each of them (quadratic).
         "triggers": ["input_value"],
-        "pattern": r"((?:^|\n)[A-Za-z0-9_.]*(?:password|passwd|secret|token|api_?key|credential"
-        r"|private_?key)[A-Za-z0-9_.]*\r?\n[ \t]+[^\n]{0,300}?\binput_value=['\"])"
+        "pattern": r"((?:^|\n)(?=[A-Za-z0-9_.]{0,200}\r?\n)[A-Za-z0-9_.]{0,200}?(?:password|passwd"
+        r"|secret|token|api_?key|credential|private_?key)[A-Za-z0-9_.]{0,200}\r?\n[ \t]+"
+        r"[^\n]{0,300}?\binput_value=['\"])"
         r"([^'\"\n«]{1,500})(?=['\"])",
         "group": 2,
         "flags": "i",
@@ -497,7 +500,9 @@ VALUE_RULES: list[dict[str, Any]] = [
         "kind": "command-line password",
         "triggers": ["mysql", "mariadb"],
         # ``mysql -u root -pletmein``: the password glued to ``-p`` (``-p`` alone prompts).
-        "pattern": r"(\b(?:mysql|mariadb)[a-z-]*\b[^\n]*?[ \t]-p)([^\s'\"«]+)",
+        # Bounded: unbounded, a long ``mysql-a-a-…`` or ``mysql mysql …`` line was read to
+        # its end from each start (quadratic).
+        "pattern": r"(\b(?:mysql|mariadb)[a-z-]{0,40}\b[^\n]{0,200}?[ \t]-p)([^\s'\"«]+)",
         "group": 2,
         "flags": "",
     },
