@@ -194,15 +194,21 @@ HEX_DIGEST = (
     r"|[0-9A-F]{32}|[0-9A-F]{40}|[0-9A-F]{64})$"
 )
 # Placeholders where a value goes (``--token <TOKEN>``, ``your-api-key``, ``xxxx``), and
-# query and format parameters (``password = %s``, ``:pw``, ``$1``, ``%(pw)s``).
+# query and format parameters (``password = %s``, ``:pw``, ``$1``, ``%(pw)s``). A word in
+# brackets is one when it has no digit (``<Hunt3rXy9>`` is a password in brackets).
 PLACEHOLDER_VALUE = (
-    r"^(?:<[^<>\s]{1,60}>|\[[^\[\]\s]{1,60}\]|your[-_](?:[a-z]+[-_]?){1,5}|x{3,}|\*{3,}"
+    r"^(?:<[A-Za-z_.-]{1,60}>|\[[A-Za-z_.-]{1,60}\]|your[-_](?:[a-z]+[-_]?){1,5}|x{3,}|\*{3,}"
     r"|\.{3,}|…|%[sdrif]|%\([A-Za-z_][A-Za-z0-9_]{0,40}\)[sdr]|:[a-z_]{1,40}"
     r"|\$[0-9]{1,2})[,;)]?$"
 )
 # A quoted value that only refers to a secret kept elsewhere: a Jinja/Ansible or GitHub
-# Actions expression, a shell variable (``password: "{{ vault_db_password }}"``).
-TEMPLATE_VALUE = r"^(?:\{\{[^{}\n]{1,200}\}\}|\$\{\{?[^{}\n]{1,200}\}?\}|\$[A-Z_][A-Z0-9_]{1,60})$"
+# Actions expression, a shell variable (``password: "{{ vault_db_password }}"``). Not
+# one holding a literal or a default (``{{ pw | default('x') }}``, ``${PW:-x}``): that
+# is the secret itself.
+TEMPLATE_VALUE = (
+    r"^(?:\{\{[^{}\n'\"`]{1,200}\}\}|\$\{\{?[ \t]*[A-Za-z_][A-Za-z0-9_. \t]{0,200}\}?\}"
+    r"|\$[A-Z_][A-Z0-9_]{1,60})$"
+)
 # An unquoted word under a secret name followed by more words is prose when it is one
 # of these (``Password: must have 12 characters``, ``password policy: …``).
 PROSE_VALUE = (
