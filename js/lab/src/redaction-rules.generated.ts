@@ -820,7 +820,7 @@ export const RULES = {
   "fstringPrefix": "(?:[fF][rR]?|[rR][fF])$",
   "fstringField": "\\{[^{}\\n]{0,200}\\}",
   "fstringRun": "[A-Za-z0-9!#$%^&*+=~_-]{6,}",
-  "hashContext": "\\b(?:sha-?(?:1|224|256|384|512)|sha3(?:_[0-9]+)?|md5|digest|hash(?:es)?|checksum|blake2[bs]?|crc32|etag|fingerprint)\\b",
+  "hashContext": "\\b(?:sha-?(?:1|224|256|384|512)|sha3(?:_[0-9]+)?|md5|digest|hash(?:es)?|checksum|blake2[bs]?|crc32|etag|fingerprint)\\b(?:(?!key|token|secret|passw|pwd|credential)[\\s\\S])*$",
   "hexDigest": "^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128}|[0-9A-F]{32}|[0-9A-F]{40}|[0-9A-F]{64})$",
   "placeholderValue": "^(?:<[A-Za-z_.-]{1,60}>|\\[[A-Za-z_.-]{1,60}\\]|your[-_](?:[a-z]+[-_]?){1,5}|x{3,}|\\*{3,}|\\.{3,}|…|%[sdrif]|%\\([A-Za-z_][A-Za-z0-9_]{0,40}\\)[sdr]|:[a-z_]{1,40}|\\$[0-9]{1,2})[,;)]?$",
   "proseValue": "^(?:must|should|shall|will|can|cannot|may|might|needs?|requires?|required|contains?|is|are|was|were|be|been|has|have|had|at|the|an?|and|or|not|never|only|minimum|maximum|policy|rules?|expires?|expired|changed|reset|see|use|enter|your|set|missing|invalid|incorrect|wrong|empty|hidden|optional|same|different|too|least|most|must|does|did|do|if|when|for|from|with|of|in|on|to|by|this|that|it|its|please|check)$",

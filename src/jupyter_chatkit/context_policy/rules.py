@@ -185,9 +185,12 @@ FSTRING_FIELD = r"\{[^{}\n]{0,200}\}"
 FSTRING_RUN = r"[A-Za-z0-9!#$%^&*+=~_-]{6,}"
 # A random-looking hex word right after a hash's name is a digest, not a key
 # (``the key: sha256 = "e3b0…"``). Group 1 of a "random" rule is read for these words.
+# The hash's name must be the last name before it: in ``checksum ok, api key 0a1b…``
+# the word is named a key.
 HASH_CONTEXT = (
     r"\b(?:sha-?(?:1|224|256|384|512)|sha3(?:_[0-9]+)?|md5|digest|hash(?:es)?|checksum"
     r"|blake2[bs]?|crc32|etag|fingerprint)\b"
+    r"(?:(?!key|token|secret|passw|pwd|credential)[\s\S])*$"
 )
 HEX_DIGEST = (
     r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128}"
