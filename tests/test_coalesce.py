@@ -146,8 +146,9 @@ async def test_a_closed_reader_stops_its_pending_read() -> None:
     assert stopped == [True]
 
 
-@pytest.mark.asyncio
-async def test_a_closed_reader_takes_the_error_of_a_finished_read() -> None:
+async def _reports_after_a_failed_read(*, close: bool) -> list[object]:
+    """What the loop reports once a reader's read-ahead failed after its first batch and
+    the reader was closed (``close``) or only dropped, then collected."""
     loop = asyncio.get_running_loop()
     reported: list[dict[str, Any]] = []
     previous = loop.get_exception_handler()
@@ -170,12 +171,18 @@ async def test_a_closed_reader_takes_the_error_of_a_finished_read() -> None:
         for _ in range(10):
             await asyncio.sleep(0)
         assert raised == [True]
-        await reader.aclose()
+        if close:
+            await reader.aclose()
         del reader
         gc.collect()
     finally:
         loop.set_exception_handler(previous)
-    assert [context.get("message") for context in reported] == []
+    return [context.get("message") for context in reported]
+
+
+@pytest.mark.asyncio
+async def test_a_closed_reader_takes_the_error_of_a_finished_read() -> None:
+    assert await _reports_after_a_failed_read(close=True) == []
 
 
 @pytest.mark.asyncio
@@ -211,28 +218,4 @@ async def test_a_reader_dropped_after_its_read_failed_reports_nothing() -> None:
     """The stream's consumer failed above the reader (openai's JSON parse of a malformed
     chunk) and dropped it, unclosed, while its read-ahead failed (the connection cut):
     asyncio logged "Task exception was never retrieved" when the read was collected."""
-    loop = asyncio.get_running_loop()
-    reported: list[dict[str, Any]] = []
-    previous = loop.get_exception_handler()
-    loop.set_exception_handler(lambda _loop, context: reported.append(context))
-    gate = asyncio.Event()
-    raised: list[bool] = []
-
-    async def source() -> AsyncIterator[bytes]:
-        yield b"1"
-        await gate.wait()
-        raised.append(True)
-        raise ConnectionError("the connection dropped mid-stream")
-
-    try:
-        reader = ReadyBatches(source())
-        assert await reader.batch() == [b"1"]
-        gate.set()
-        for _ in range(10):
-            await asyncio.sleep(0)
-        assert raised == [True]
-        del reader
-        gc.collect()
-    finally:
-        loop.set_exception_handler(previous)
-    assert [context.get("message") for context in reported] == []
+    assert await _reports_after_a_failed_read(close=False) == []
