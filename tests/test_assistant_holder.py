@@ -67,6 +67,18 @@ def _run_on_own_loop(scenario: Callable[[], object]) -> None:
     assert not (_store_threads() - before), "a store connection outlived the server"
 
 
+def _run_unfrozen(scenario: Callable[[], object]) -> None:
+    """Run ``scenario`` from an unfrozen heap; the rest of this test session then collects
+    as before (no objects frozen, the first threshold restored)."""
+    gc.unfreeze()
+    threshold = gc.get_threshold()
+    try:
+        _run_on_own_loop(scenario)
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
+
+
 def _tables(db: Path) -> set[str]:
     with sqlite3.connect(db) as conn:
         rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
@@ -145,7 +157,6 @@ def test_what_the_start_built_is_frozen_out_of_full_collections(tmp_path: Path) 
     first, second = _holder(tmp_path / "one.sqlite3"), _holder(tmp_path / "two.sqlite3")
     gc.unfreeze()
     assert gc.get_freeze_count() == 0
-    threshold = gc.get_threshold()
 
     async def scenario() -> None:
         first.start_in_background()
@@ -164,11 +175,7 @@ def test_what_the_start_built_is_frozen_out_of_full_collections(tmp_path: Path) 
         await first.close()
         await second.close()
 
-    try:
-        _run_on_own_loop(scenario)
-    finally:
-        gc.unfreeze()  # the rest of this test session collects as before
-        gc.set_threshold(*threshold)
+    _run_unfrozen(scenario)
 
 
 class _Cycle:
@@ -183,8 +190,6 @@ def test_the_freeze_waits_for_the_requests_in_flight(tmp_path: Path) -> None:
     # start's (frozen, a cycle among them would never be freed). The freeze comes once
     # no request is in flight, after a collection that frees the request's garbage.
     holder = _holder(tmp_path / "chat.sqlite3")
-    gc.unfreeze()
-    threshold = gc.get_threshold()
 
     async def scenario() -> None:
         holder.start_in_background()
@@ -204,17 +209,11 @@ def test_the_freeze_waits_for_the_requests_in_flight(tmp_path: Path) -> None:
         assert gc.get_threshold()[0] >= GC_THRESHOLD_AFTER_START
         await holder.close()
 
-    try:
-        _run_on_own_loop(scenario)
-    finally:
-        gc.unfreeze()
-        gc.set_threshold(*threshold)
+    _run_unfrozen(scenario)
 
 
 def test_an_idle_server_freezes_when_the_warm_up_ends(tmp_path: Path) -> None:
     holder = _holder(tmp_path / "chat.sqlite3")
-    gc.unfreeze()
-    threshold = gc.get_threshold()
 
     async def scenario() -> None:
         holder.start_in_background()
@@ -223,8 +222,4 @@ def test_an_idle_server_freezes_when_the_warm_up_ends(tmp_path: Path) -> None:
         assert gc.get_threshold()[0] >= GC_THRESHOLD_AFTER_START
         await holder.close()
 
-    try:
-        _run_on_own_loop(scenario)
-    finally:
-        gc.unfreeze()
-        gc.set_threshold(*threshold)
+    _run_unfrozen(scenario)
