@@ -197,6 +197,20 @@ def test_only_coroutines_that_do_nothing_are_skipped() -> None:
             c.close()
 
 
+def _record_spawned(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The code objects of the coroutines ``asyncio.ensure_future`` is given from now on
+    (what a gather spawns a task for)."""
+    spawned: list[Any] = []
+    real = asyncio.ensure_future
+
+    def recording(awaitable: Any, **kwargs: Any) -> Any:
+        spawned.append(getattr(awaitable, "cr_code", None))
+        return real(awaitable, **kwargs)
+
+    monkeypatch.setattr(asyncio, "ensure_future", recording)
+    return spawned
+
+
 @pytest.mark.asyncio
 async def test_a_gather_of_empty_coroutines_spawns_no_task(
     monkeypatch: pytest.MonkeyPatch,
@@ -206,14 +220,7 @@ async def test_a_gather_of_empty_coroutines_spawns_no_task(
     build_agent(Settings(model=MODEL, api="responses", base_url="http://127.0.0.1:9/v1"))
     gather = run_loop.gather_with_cancel
     assert getattr(gather, "empty_skipped", False)
-    spawned: list[Any] = []
-    real = asyncio.ensure_future
-
-    def recording(awaitable: Any, **kwargs: Any) -> Any:
-        spawned.append(getattr(awaitable, "cr_code", None))
-        return real(awaitable, **kwargs)
-
-    monkeypatch.setattr(asyncio, "ensure_future", recording)
+    spawned = _record_spawned(monkeypatch)
     hooks = RunHooks[Any]()
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
@@ -259,14 +266,7 @@ async def test_a_run_gathers_no_empty_hooks_and_calls_ones_own(
     agent = build_agent(settings)
     model = build_model(settings)
     _BUILT.append(model)
-    spawned: list[Any] = []
-    real = asyncio.ensure_future
-
-    def recording(awaitable: Any, **kwargs: Any) -> Any:
-        spawned.append(getattr(awaitable, "cr_code", None))
-        return real(awaitable, **kwargs)
-
-    monkeypatch.setattr(asyncio, "ensure_future", recording)
+    spawned = _record_spawned(monkeypatch)
     empty_hooks = {
         getattr(RunHooks, name).__code__
         for name in ("on_agent_start", "on_llm_start", "on_llm_end", "on_agent_end")
