@@ -52,8 +52,8 @@ interface ChatModel {
   /** The kernel's notebook path under the server's root ("" while unknown). */
   notebook: string;
   title: string;
-  /** ipywidgets' DOMWidget trait: this widget's own LayoutModel (see {@link viewsKey}). */
-  layout?: unknown;
+  /** This widget's own key, set by the kernel: its views share one conversation. */
+  _view_key?: string;
 }
 
 /** The client tools the notebook answers (the kernel answers them too, as a fallback). */
@@ -135,18 +135,18 @@ interface SharedChat {
   dispose(): void;
 }
 
-/** The shared conversations of this page's widgets (see {@link viewsKey}). */
-const sharedChats = new WeakMap<object, Promise<SharedChat>>();
+/** The shared conversations of this page's widgets (see {@link viewsKey}); a key leaves with its last view. */
+const sharedChats = new Map<unknown, Promise<SharedChat>>();
 
 /**
  * What the views of one widget have in common. anywidget hands each view a proxy of its
  * own (bound get/set/on), so the model object differs; what `get` returns is the same
- * underlying attribute. `layout` is the one object-valued attribute every DOMWidget has,
- * its own LayoutModel: read, never written (an attribute set here would go to the kernel).
+ * underlying attribute: the key the kernel gave this widget (`Chat._view_key`). Not
+ * `layout`: widgets may share one LayoutModel (`Chat(layout=lay)` twice), and would then
+ * share a conversation.
  */
-function viewsKey(model: RenderProps<ChatModel>["model"]): object {
-  const layout = model.get("layout");
-  return layout && typeof layout === "object" ? layout : model;
+function viewsKey(model: RenderProps<ChatModel>["model"]): unknown {
+  return model.get("_view_key") || model;
 }
 
 /** `GET {base}jupyter-chatkit/<path>` as JSON; null when it fails. */

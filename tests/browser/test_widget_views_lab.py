@@ -138,3 +138,29 @@ def test_two_views_of_one_widget_show_one_conversation(
     scripted_llm.script(Reply("Still here."))
     assert "Still here." in send(page, "and now?", IN_CELL)
     assert messages(page, IN_CELL, "user")[-1] == "and now?"
+
+
+def test_two_chats_sharing_a_layout_are_two_conversations(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    # ipywidgets lets widgets share one Layout; each Chat is still its own conversation.
+    lab_page.server.write_notebook(
+        "layouts.ipynb",
+        [
+            "from ipywidgets import Layout\nfrom jupyter_chatkit import Chat\n"
+            "lay = Layout(height='320px')\na, b = Chat(layout=lay), Chat(layout=lay)\n"
+            "display(a)\ndisplay(b)"
+        ],
+    )
+    lab_page.open("layouts.ipynb")
+    lab_page.run_all()
+    first, second = (
+        f".jp-Notebook :nth-child({n} of .jp-OutputArea-child) .jck-widget-host" for n in (1, 2)
+    )
+    page.locator(f"{second} .jck-input").wait_for(timeout=60_000)
+    scripted_llm.script(Reply("Only the first chat shows this."))
+    send(page, "asked in the first chat", first)
+    screenshot(page, "two-chats-one-layout")
+    assert messages(page, first, "user") == ["asked in the first chat"]
+    assert messages(page, second, "user") == []
+    assert messages(page, second, "assistant") == []

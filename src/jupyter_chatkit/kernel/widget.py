@@ -19,6 +19,7 @@ import concurrent.futures
 import json
 import logging
 import threading
+import uuid
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -86,6 +87,13 @@ class Chat(anywidget.AnyWidget):
     notebook = traitlets.Unicode(
         "", help="This kernel's notebook, a path under the server's root; empty: unknown."
     ).tag(sync=True)
+    # What the front end groups this widget's views by (they show one conversation): its
+    # own, never another widget's (ipywidgets lets widgets share a Layout).
+    _view_key = traitlets.Unicode(read_only=True).tag(sync=True)
+
+    @traitlets.default("_view_key")
+    def _default_view_key(self) -> str:
+        return uuid.uuid4().hex
 
     def __init__(
         self,
