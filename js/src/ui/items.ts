@@ -269,7 +269,7 @@ function assistantEntry(item: AssistantMessageItem, host: ItemHost): Entry {
     for (const v of views.splice(it.content.length)) v.el.remove();
     // Now, not in a frame of its own: the chat calls this from its one render per frame.
     it.content.forEach((c, i) => {
-      views[i].update(c.text, true);
+      views[i].update(c.text, true, streaming);
     });
     // Annotations: list URL sources under the message.
     const urls = new Map<string, string>();

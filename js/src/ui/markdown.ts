@@ -361,6 +361,12 @@ export class MarkdownView {
   private lineIsProse: boolean | null = null;
   /** Reference definitions (`[a]: url`) of the text rendered, as the lexer read them. */
   private links: TokensList["links"] = Object.create(null);
+  /** The definitions the blocks were last rendered with, but those still streaming in. */
+  private settled = "{}";
+  /** Whether the text is still streaming in (the answer has not ended). */
+  private streaming = false;
+  /** The text ends with definitions still streaming in: the blocks link to them once done. */
+  private relinkOwed = false;
   /** Characters handed to the lexer, all told (tests check it grows linearly, not as n²). */
   lexed = 0;
   private scheduled = false;
@@ -373,9 +379,13 @@ export class MarkdownView {
     this.onRender = onRender;
   }
 
-  /** Set the full text; rendering happens soon (or now with `immediate`). */
-  update(text: string, immediate = false): void {
+  /**
+   * Set the full text; rendering happens soon (or now with `immediate`). `streaming`: more
+   * text may follow (a definition it ends with may still grow).
+   */
+  update(text: string, immediate = false, streaming = false): void {
     this.text = text;
+    this.streaming = streaming;
     if (immediate) {
       this.flush();
       return;
@@ -392,8 +402,9 @@ export class MarkdownView {
 
   /** Render the latest text now. */
   flush(): void {
-    if (this.text === this.rendered) return;
-    if (!this.appendPlain()) this.renderBlocks();
+    const relink = this.relinkOwed && !this.streaming;
+    if (this.text === this.rendered && !relink) return;
+    if (relink || !this.appendPlain()) this.renderBlocks();
     this.rendered = this.text;
     this.onRender?.();
   }
@@ -428,13 +439,44 @@ export class MarkdownView {
   }
 
   /**
+   * The tags of the definitions the text ends with (blank lines and the start of another
+   * aside): in `tokens`, the text lexed from block `from` on, and the blocks kept before
+   * it. Only those the links hold from them (a later definition of a name changes nothing).
+   */
+  private trailingDefinitions(tokens: TokensList, from: number): string[] {
+    const tags: string[] = [];
+    const add = ({ tag, href }: Tokens.Def): void => {
+      if (this.links[tag]?.href === href) tags.push(tag);
+    };
+    let last = true;
+    for (let i = tokens.length - 1; i >= 0; i--) {
+      const t = tokens[i];
+      if (t.type === "space") continue;
+      const isLast = last;
+      last = false;
+      if (t.type === "def") add(t as Tokens.Def);
+      // The next definition as it starts ("[r", "[r]:"): a paragraph until its URL comes.
+      else if (!(isLast && t.type === "paragraph" && /^ {0,3}\[/.test(t.raw))) return tags;
+    }
+    for (let i = from - 1; i >= 0; i--) {
+      const { def, raw } = this.blocks[i];
+      if (def) add(def);
+      else if (raw.trim()) return tags;
+    }
+    return tags;
+  }
+
+  /**
    * Lex the text from the second-to-last block on and re-render the blocks whose source
    * changed. Text appended to a streaming answer changes at most its last two blocks (a
    * paragraph becoming a setext heading or a table, a list going on after a blank line),
    * so the blocks before them stay, unlexed: the work per chunk is bounded by the tail,
    * not the whole answer. Any other change (an edit, a line ending of `\r`) lexes it all.
    * A reference definition new or changed (models write them last) renders every block
-   * again (`relink`): a `[ref]` before it was rendered as text without it.
+   * again (`relink`): a `[ref]` before it was rendered as text without it. Not those the
+   * streaming text ends with (a URL grows with each chunk, and models write the definitions
+   * one after another: every block per chunk): once, when another block follows them or
+   * the answer ends.
    */
   private renderBlocks(relink = false): void {
     const grew = this.text.startsWith(this.rendered) && !this.text.includes("\r", this.rendered.length);
@@ -451,12 +493,17 @@ export class MarkdownView {
       if (def && !lexer.tokens.links[def.tag]) lexer.tokens.links[def.tag] = { href: def.href, title: def.title };
     }
     const tokens = lexer.lex(source);
-    const defined = JSON.stringify(this.links);
     this.links = tokens.links;
-    if (!relink && JSON.stringify(this.links) !== defined) {
+    const growing = this.streaming ? this.trailingDefinitions(tokens, from) : [];
+    this.relinkOwed = growing.length > 0;
+    const unsettled = Object.fromEntries(growing.map((tag) => [tag, undefined]));
+    const settled = JSON.stringify(growing.length ? { ...this.links, ...unsettled } : this.links);
+    if (!relink && settled !== this.settled) {
+      this.settled = settled;
       this.renderBlocks(true);
       return;
     }
+    this.settled = settled;
     let keep = 0;
     // Keep leading blocks whose source is unchanged; never trust the old last block
     // (its source may have been cut mid-construct while streaming).

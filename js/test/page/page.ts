@@ -147,14 +147,14 @@ w.__sanitize = (html: string, domains?: string[]) => {
 
 /**
  * Stream `chunks` into a MarkdownView (each rendered at once, as the chat does per frame):
- * the streamed HTML, the same after the last update again, and a fresh render of the whole text.
+ * the streamed HTML, the same once the answer ended, and a fresh render of the whole text.
  */
 w.__streamMarkdown = (chunks: string[]) => {
   const view = new MarkdownView();
   let text = "";
   for (const c of chunks) {
     text += c;
-    view.update(text, true);
+    view.update(text, true, true);
   }
   const streamed = view.el.innerHTML;
   const lexed = view.lexed;
