@@ -510,3 +510,26 @@ def test_insert_and_run_brings_the_output_into_view(
           return !!box && box.height > 0 && box.top >= view.top && box.top < view.bottom;
         }"""
     )
+
+
+def test_reference_links_written_last_link_when_the_answer_ends(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    # Models write reference definitions last. While they stream in, their uses may show
+    # as text; once the answer ends every use is a link, without a reload.
+    lab_page.server.write_notebook("refs.ipynb", ["x = 1"])
+    lab_page.open("refs.ipynb")
+    open_panel(page)
+    scripted_llm.script(
+        Reply(
+            "See [the guide][g] and [the API][a].\n\nMore words.\n\n"
+            "[g]: https://example.org/guide\n[a]: https://example.org/api",
+            chunk_chars=3,
+        )
+    )
+    send(page, "where are the docs?")
+    answer = page.locator(f"{PANEL} .jck-msg.jck-assistant .jck-parts").last
+    hrefs = answer.locator("a").evaluate_all("els => els.map((e) => e.getAttribute('href'))")
+    assert hrefs == ["https://example.org/guide", "https://example.org/api"], hrefs
+    assert "[the guide]" not in answer.inner_text()
+    screenshot(page, "reference-links")
