@@ -386,13 +386,18 @@ def end_stand_ins(name: str) -> None:
             with _CLAIM:
                 _SERVED_GROUPS.pop(ends, None)
                 for module in members:
-                    served = _FORWARD.get(module, {})
-                    for key in [k for k, v in served.items() if isinstance(v, Served)]:
-                        del served[key]
+                    _drop_stand_ins(_FORWARD.get(module))
                     pending = _PENDING.get(module)
-                    if pending is not None and pending[1] is not None:
-                        for key in [k for k, v in pending[1].items() if isinstance(v, Served)]:
-                            del pending[1][key]
+                    if pending is not None:
+                        _drop_stand_ins(pending[1])
+
+
+def _drop_stand_ins(forward: dict[str, Source] | None) -> None:
+    """Remove the names ``forward`` serves as stand-ins (their modules load from now on)."""
+    if forward is None:
+        return
+    for key in [k for k, v in forward.items() if isinstance(v, Served)]:
+        del forward[key]
 
 
 def _defer_subpackages(package: str, locations: Sequence[str]) -> None:
