@@ -83,6 +83,19 @@ export interface ChatSessionOptions {
 
 const DEFAULT_ERROR = "Something went wrong while answering.";
 
+/**
+ * What `map` keeps for `session`, made by `make` the first time: state shared by the
+ * chats that show one session (one widget shown twice).
+ */
+export function perSession<T>(map: WeakMap<ChatSession, T>, session: ChatSession, make: () => T): T {
+  let kept = map.get(session);
+  if (kept === undefined) {
+    kept = make();
+    map.set(session, kept);
+  }
+  return kept;
+}
+
 /** One conversation with a ChatKit server. */
 export class ChatSession {
   /** Current thread state; replaced (never mutated) on every change. */

@@ -4,7 +4,7 @@
  * a reopened thread uses the model of its last message.
  */
 
-import type { ChatSession } from "../client/session";
+import { type ChatSession, perSession } from "../client/session";
 import { h } from "./dom";
 
 /** The server's model and the ones people may pick per conversation. */
@@ -40,12 +40,7 @@ export class ModelPicker {
     announce: (text: string) => void,
     disposed: () => boolean,
   ) {
-    let picked = pickedBySession.get(session);
-    if (!picked) {
-      picked = new Map();
-      pickedBySession.set(session, picked);
-    }
-    this.picked = picked;
+    this.picked = perSession(pickedBySession, session, () => new Map());
     void Promise.resolve(choice).then((m) => {
       if (!m || disposed()) return;
       this.models = m;
@@ -74,12 +69,7 @@ export class ModelPicker {
       this.el.replaceWith(select);
       this.picker = select;
       this.show();
-      let pickers = pickersBySession.get(session);
-      if (!pickers) {
-        pickers = new Map();
-        pickersBySession.set(session, pickers);
-      }
-      pickers.set(this, disposed);
+      perSession(pickersBySession, session, () => new Map()).set(this, disposed);
     });
   }
 

@@ -5,7 +5,7 @@
  * chats show it): get_by_id answers when the title is written.
  */
 
-import type { ChatSession } from "../client/session";
+import { type ChatSession, perSession } from "../client/session";
 import type { Thread } from "../client/types";
 
 /** Per session, the threads whose owed title was asked for. */
@@ -14,11 +14,7 @@ const asked = new WeakMap<ChatSession, Set<string>>();
 /** Ask for the shown thread's owed title, if it is owed and not asked yet; `alive`: the chat still shows. */
 export async function askOwedTitle(session: ChatSession, alive: () => boolean): Promise<void> {
   const meta = session.state.thread;
-  let ids = asked.get(session);
-  if (!ids) {
-    ids = new Set();
-    asked.set(session, ids);
-  }
+  const ids = perSession(asked, session, () => new Set<string>());
   if (!meta?.metadata?.title_pending || ids.has(meta.id)) return;
   const id = meta.id;
   ids.add(id);
