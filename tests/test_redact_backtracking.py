@@ -47,6 +47,16 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param("password" * (5 * N // 8) + " input_value", id="secret-words-on-one-line"),
         pytest.param("mariadb" + "-a" * (5 * N // 2) + "'", id="mysql-long-name"),
         pytest.param("mysql " * (5 * N // 6), id="mysql-many-commands"),
+        # Rules of the closing session's leftovers: each bounded by its window.
+        pytest.param("password " * (5 * N // 9), id="password-prose-words"),
+        pytest.param("password is\n" * (5 * N // 12), id="password-prose-lines"),
+        pytest.param(("password " + "aB1-" * 20 + "(") * (5 * N // 100), id="password-code-runs"),
+        pytest.param("redis-cli" + " -b" * (5 * N // 3), id="redis-cli-flags"),
+        pytest.param("PasswordModel'" * (5 * N // 14), id="password-widget-models"),
+        pytest.param("https://" + "a" * (5 * N) + "@x", id="url-token-user"),
+        pytest.param("token (a): " * (5 * N // 11), id="inline-parentheticals"),
+        pytest.param("auth = ('a', " * (5 * N // 13), id="auth-pairs"),
+        pytest.param("sha256 checksum key: " * (5 * N // 21), id="checksum-keys"),
     ],
 )
 def test_long_adversarial_lines_are_redacted_in_linear_work(text: str) -> None:

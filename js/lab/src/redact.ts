@@ -20,6 +20,7 @@ import {
   isUpper,
   keepsUnquoted,
   looksGenerated,
+  looksLikePassword,
   marker,
   normalizeName,
   stripAnsi,
@@ -55,6 +56,7 @@ const VALUE_RULES = RULES.valueRules.map((r) => {
     minDistinct: extra.min_distinct ?? 0,
     minText: extra.min_text ?? 0,
     random: extra.check === "random",
+    password: extra.check === "password",
   };
 });
 const ANY_VALUE_TRIGGER = anyOf(RULES.valueTriggers);
@@ -73,6 +75,8 @@ const CONNECT_CALLS = new Set<string>(RULES.connectCalls);
 const NON_CREDENTIAL_CALLS = new Set<string>(RULES.nonCredentialCalls);
 // A text needs "(", a quote and one of these for the call rule to be tried.
 const NAME_LIKE = new RegExp(RULES.nameLikeValue);
+// After a literal naming a secret, a numpy dtype is that field's type (`[('password', 'U40')]`).
+const DTYPE = new RegExp(RULES.dtypeValue);
 
 /** A string naming a secret as a list item or argument: `"password"`, `"--token"`. */
 function namesASecret(item: string): boolean {
@@ -90,7 +94,7 @@ function pairHides(items: unknown[]): Set<number> {
     if (typeof item !== "string" || typeof after !== "string" || !after || !namesASecret(item)) continue;
     const flag = item.startsWith("-");
     if ((many && !flag && NAME_LIKE.test(after)) || after.startsWith(RULES.placeholderOpen)) continue;
-    if (namesASecret(after) || after.startsWith("-")) continue;
+    if (namesASecret(after) || after.startsWith("-") || DTYPE.test(after)) continue;
     out.add(k + 1);
   }
   return out;
@@ -105,6 +109,8 @@ const HASH_CONTEXT = new RegExp(RULES.hashContext, "i");
 const HEX_DIGEST = new RegExp(RULES.hexDigest);
 const PROSE_VALUE = new RegExp(RULES.proseValue, "i");
 const TEMPLATE_VALUE = new RegExp(RULES.templateValue);
+// Tuples under these names are (user, password) pairs: `auth = ("ada", "pw")`.
+const USER_FIRST = /(?:^|_)(?:auth|creds|credentials|login)$/;
 const KEEP_NAMES = new Set(["None", "True", "False", "null", "undefined", "nil", "self", "this"]);
 
 /** An f-string under a secret name whose literal text holds no secret
@@ -134,6 +140,7 @@ function isDigest(secret: string, before: string): boolean {
 }
 
 const LABEL_NAME = new RegExp(RULES.labelName);
+const CREDENTIAL = new RegExp(RULES.credentialValue);
 const CONTAINER = new RegExp(RULES.containerAssignment, "g");
 const STRING = new RegExp(RULES.stringLiteral, "g");
 const CONTINUED = new RegExp(RULES.continuedString, "g");
@@ -164,6 +171,7 @@ export class Redactor extends TableRedaction {
         if (!secret || secret.startsWith(RULES.placeholderOpen)) return whole;
         if (rule.minDistinct && new Set(secret).size < rule.minDistinct) return whole;
         if (rule.random && !looksGenerated(secret)) return whole;
+        if (rule.password && !looksLikePassword(secret)) return whole;
         if (PLACEHOLDER_VALUE.test(secret)) return whole;
         const at = whole.lastIndexOf(secret);
         if (rule.random) {
@@ -179,7 +187,7 @@ export class Redactor extends TableRedaction {
     const assigns = value.includes("=") || value.includes(":") || BARE_PREFIXES.some((p) => lower.includes(p));
     if (assigns && named) {
       const found = value.includes("=") ? aliases(value) : new Set<string>();
-      value = value.replace(QUOTED, (whole, name: string, sep: string, quote: string, secret: string) => {
+      value = value.replace(QUOTED, (whole, name: string, sep: string, quote: string, secret: string, at: number, all: string) => {
         const last = name.split(".").pop() ?? name;
         if (secret.includes(RULES.placeholderOpen)) return whole;
         if (!isSecretPair(last, secret)) {
@@ -187,16 +195,22 @@ export class Redactor extends TableRedaction {
           // it; its own assignments are looked at once more (twice at most).
           if (this.nested < 2 && (secret.includes("'") || secret.includes('"')) && secret.length > 6) {
             this.nested += 1;
+            // `"source": "pw = \\"x\\""` (a notebook's JSON text): read with its quotes
+            // unescaped, then escaped again (the value held no bare one).
+            const escaped = quote.length === 1 && secret.includes(`\\${quote}`);
             let inner: string;
             try {
-              inner = this.text(secret);
+              inner = this.text(escaped ? secret.split(`\\${quote}`).join(quote) : secret);
             } finally {
               this.nested -= 1;
             }
+            if (escaped) inner = inner.split(quote).join(`\\${quote}`);
             if (inner !== secret) return `${name}${sep}${quote}${inner}${quote}`;
           }
           return whole;
         }
+        // `auth = ("ada", pw)`: the user of a pair.
+        if (sep.includes("(") && USER_FIRST.test(normalizeName(last)) && /^\s*,/.test(all.slice(at + whole.length, at + whole.length + 8))) return whole;
         // `class Token:` then a docstring: only `"key":` and `name =` go on to the next line.
         if (sep.includes("\n") && !sep.includes("=") && !"'\"".includes(sep.charAt(0) || "x")) return whole;
         if (PLACEHOLDER_VALUE.test(secret) || TEMPLATE_VALUE.test(secret) || (FSTRING_PREFIX.test(sep) && fstringKeeps(secret))) {
@@ -223,13 +237,23 @@ export class Redactor extends TableRedaction {
         // `cookie: Cookie,` in a signature: a type.
         if ((follows === "," || follows === ")") && !sep.includes("=") && /^[A-Z][A-Za-z0-9_]*$/.test(secret)) return whole;
         if (keepsUnquoted(secret, isUpper(name), name, sep)) return whole;
+        // `token (str): Token to use`: a docstring.
+        if (sep.includes("(") && !CREDENTIAL.test(secret)) return whole;
+        // `sha256 checksum key: e3b0…`: a key-ish name, a digest.
+        if (!isSecretName(last) && isDigest(secret, all.slice(Math.max(0, at - 40), at + whole.length - secret.length))) return whole;
         // `Password: must have 12 characters`: prose.
         if (PROSE_VALUE.test(secret) && / +[A-Za-z]/y.test(all.slice(at + whole.length, at + whole.length + 40))) return whole;
         this.count += 1;
         return `${name}${sep}${marker(`str, ${secret.length} chars`)}`;
       });
       value = value.replace(CONTAINER, (whole, name: string, sep: string, bracket: string, body: string) => {
-        if (!isSecretName(name.split(".").pop() ?? name) || LABEL_NAME.test(name)) return whole;
+        const last = name.split(".").pop() ?? name;
+        if (!isSecretName(last) || LABEL_NAME.test(name)) return whole;
+        const comma = body.indexOf(",");
+        if (bracket === "(" && USER_FIRST.test(normalizeName(last)) && comma >= 0) {
+          // `auth = ("ada", pw)`: requests' (user, password) pair; the user stays.
+          return `${name}${sep}${bracket}${body.slice(0, comma + 1)}${this.literals(body.slice(comma + 1))}`;
+        }
         return `${name}${sep}${bracket}${this.literals(body)}`;
       });
       if (found.size) value = this.aliased(value, found);
@@ -308,11 +332,13 @@ export class Redactor extends TableRedaction {
         namedSecret.has(pos) &&
         !(many && !flags.has(pos) && NAME_LIKE.test(item)) &&
         !namesASecret(item) &&
-        !item.startsWith("-");
+        !item.startsWith("-") &&
+        !DTYPE.test(item);
       if ((first && (pos >= first || alone)) || paired) {
         const literal = pieces[index];
         const inner = literal.slice(1, -1);
-        if (inner && !inner.includes(RULES.placeholderOpen)) {
+        // `SecretStr("**********")`: a mask, no secret.
+        if (inner && !inner.includes(RULES.placeholderOpen) && !PLACEHOLDER_VALUE.test(inner)) {
           pieces[index] = `${literal[0]}${marker(`str, ${inner.length.toLocaleString("en-US")} chars`)}${literal[0]}`;
           hidden += 1;
         }

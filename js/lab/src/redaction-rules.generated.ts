@@ -3,6 +3,7 @@
 export const RULES = {
   "secretNamePattern": "(?:^|_)(?:passwords?|passwd|pwd|passphrase|secrets?|token|auth|authorization|credentials?|creds|dsn|cookies?|session|session_?id|bearer|otp|pw|(?:api|private|access|secret|signing|encryption|client)_?keys?|client_?secret|conn(?:ection)?_?str(?:ing)?)(?:_|$)|(?:^|_)pass$|(?:^|_)[a-z0-9]*(?:password|passwd|passphrase|secret|token|apikey|credentials?)(?:_|$)|(?:^|_)(?:github|gitlab|gh|gl|ado|azure|devops|bitbucket|hf|git)_?pat(?:_|$)",
   "secretNameQualifiers": [
+    "agent",
     "algorithm",
     "backend",
     "count",
@@ -22,6 +23,7 @@ export const RULES = {
     "field",
     "file",
     "format",
+    "garden",
     "header",
     "hint",
     "host",
@@ -43,6 +45,8 @@ export const RULES = {
     "provider",
     "regex",
     "required",
+    "santa",
+    "sauce",
     "scheme",
     "separator",
     "size",
@@ -588,7 +592,7 @@ export const RULES = {
         "-auth",
         "-client"
       ],
-      "pattern": "((?:^|[\\s'\\\"])--?(?:password|passwd|pass|pwd|token|secret|api[-_]?key|access[-_]token|auth[-_]token|client[-_]secret)(?:=|[ \\t]+)['\\\"]?)((?![$<{%-])(?![A-Z][A-Z0-9_]*(?:[\\s'\\\"\\]]|$))[^\\s'\\\"«]{4,})",
+      "pattern": "((?:^|[\\s'\\\"])--?(?:password|passwd|pass|pwd|token|secret|api[-_]?key|access[-_]token|auth[-_]token|client[-_]secret)(?:=|[ \\t]+)['\\\"]?)((?![${%-])(?!<[A-Za-z_.-]{1,60}>)(?![A-Z][A-Z0-9_]*(?:[\\s'\\\"\\]]|$))[^\\s'\\\"«]{4,})",
       "group": 2,
       "flags": ""
     },
@@ -605,9 +609,10 @@ export const RULES = {
     {
       "kind": "command-line password",
       "triggers": [
-        "sshpass"
+        "sshpass",
+        "redis-cli"
       ],
-      "pattern": "(\\bsshpass[ \\t]+-p[ \\t]*)([^\\s'\\\"«]+)",
+      "pattern": "(\\b(?:sshpass[ \\t]+-p|redis-cli\\b[^\\n]{0,200}?[ \\t](?:-a|--pass))[ \\t]*['\\\"]?)([^\\s'\\\"«-][^\\s'\\\"«]*)",
       "group": 2,
       "flags": ""
     },
@@ -652,6 +657,36 @@ export const RULES = {
       "pattern": "([?&;](?:password|passwd|pwd|token|secret|api[_-]?key|key|access_token|refresh_token|id_token|client_secret|private_token|auth|sig|signature|[A-Za-z0-9-]*[-_]?(?:signature|secret|password|credential)|[A-Za-z0-9-]*[-_]?(?:security|session|access|refresh|auth|id|bearer)[-_]?token)=)((?![<{$])[^&\\s'\\\"#«]+)",
       "group": 2,
       "flags": "i"
+    },
+    {
+      "kind": "URL token",
+      "triggers": [
+        "://"
+      ],
+      "pattern": "((?<![A-Za-z0-9+._-])[a-zA-Z][a-zA-Z0-9+.-]*://)([A-Za-z0-9_.~-]{16,200})(?=@[A-Za-z0-9.-])",
+      "group": 2,
+      "flags": "",
+      "check": "random"
+    },
+    {
+      "kind": "password in text",
+      "triggers": [
+        "pass"
+      ],
+      "pattern": "(\\b(?:password|passwd|passphrase|passcode)s?\\b(?:[^\\n]{0,60}?|[^\\n]{0,60}\\r?\\n[^\\n]{0,24}?)[\\s'\\\"`=:(<\\[])((?=[A-Za-z!@#$%^&*.~+/-]{0,63}[0-9])[A-Za-z0-9!@#$%^&*.~+/-]{6,64})(?![A-Za-z0-9!@#$%^&*._~+/-]|\\(|\\.[A-Za-z])",
+      "group": 2,
+      "flags": "i",
+      "check": "password"
+    },
+    {
+      "kind": "password widget",
+      "triggers": [
+        "passwordmodel",
+        "passwordview"
+      ],
+      "pattern": "(Password(?:Model|View)['\\\"][\\s\\S]{0,400}?['\\\"]value['\\\"][ \\t]*:[ \\t]*['\\\"])([^'\\\"\\n«]{1,500})(?=['\\\"])",
+      "group": 2,
+      "flags": ""
     }
   ],
   "valueTriggers": [
@@ -758,6 +793,8 @@ export const RULES = {
     "password for",
     "password=",
     "password>",
+    "passwordmodel",
+    "passwordview",
     "phrase",
     "pk.eyj",
     "pmak-",
@@ -770,6 +807,7 @@ export const RULES = {
     "pypi-",
     "q~",
     "r8_",
+    "redis-cli",
     "rk_",
     "sbp_",
     "secret",
@@ -807,7 +845,7 @@ export const RULES = {
   ],
   "quotedAssignment": "(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(['\\\"]?\\]?[ \\t]*(?::=|=>|=|:)[ \\t]*(?:\\\\?[ \\t]*\\r?\\n[ \\t]*|\\([ \\t]*(?:\\r?\\n[ \\t]*)?)?(?:[rbuRBU]|[fF][rR]?|[rR][fFbB]|[bB][rR])?)(['\\\"]{3}|['\\\"`])((?:(?!\\3)[^\\n\\\\]|\\\\.){1,2000})\\3",
   "bareAssignment": "^([ \\t]*(?:%env[ \\t]+|%set_env[ \\t]+|!?export[ \\t]+|set[ \\t]+)?)([A-Za-z_][A-Za-z0-9_.-]*)([ \\t]*[=:][ \\t]*|[ \\t]+)([^\\s'\\\"]+)[ \\t]*$",
-  "inlineAssignment": "(?:(?<=\\\\[ntr])|(?<![A-Za-z0-9_.\\\\])(?<![A-Za-z0-9_.]-))([A-Za-z_](?:[A-Za-z0-9_.]|-(?!-))*)((?:['\\\"`}]|\\*\\*)?[ \\t]*(?::=|=|:)[ \\t]*(?:\\*\\*[ \\t]*|!![A-Za-z]{1,20}[ \\t]+)?)((?![A-Za-z_][A-Za-z0-9_.-]*=[A-Za-z_])(?:[^\\s'\\\"`,;&<>(){}\\[\\]|«=$\\\\]|\\\\(?![ntr]))+)(?![^\\s'\\\"`,;&<>(){}\\[\\]|«=$\\\\]|\\\\(?![ntr]))",
+  "inlineAssignment": "(?:(?<=\\\\[ntr])|(?<![A-Za-z0-9_.\\\\])(?<![A-Za-z0-9_.]-))([A-Za-z_](?:[A-Za-z0-9_.]|-(?!-))*)((?:[ \\t]*\\([A-Za-z0-9 _.-]{1,30}\\))?(?:['\\\"`}]|\\*\\*)?[ \\t]*(?::=|=|:)[ \\t]*(?:\\*\\*[ \\t]*|!![A-Za-z]{1,20}[ \\t]+)?)((?![A-Za-z_][A-Za-z0-9_.-]*=[A-Za-z_])(?:[^\\s'\\\"`,;&<>(){}\\[\\]|«=$\\\\]|\\\\(?![ntr]))+)(?![^\\s'\\\"`,;&<>(){}\\[\\]|«=$\\\\]|\\\\(?![ntr]))",
   "containerAssignment": "(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(['\\\"]?\\]?[ \\t]*(?::=|=|:)[ \\t]*)([\\[({])([^\\[\\](){}\\n]{1,2000})(?=[\\])}])",
   "stringLiteral": "(['\\\"])((?:(?!\\1)[^\\\\\\n]|\\\\.){0,2000})\\1",
   "pairedContainer": "(['\\\"])([^'\\\"\\n]{1,100})\\1([ \\t]*,[ \\t]*)([\\[(])([^()\\[\\]{}\\n]{1,2000})(?=[)\\]])",
@@ -820,7 +858,7 @@ export const RULES = {
   "fstringPrefix": "(?:[fF][rR]?|[rR][fF])$",
   "fstringField": "\\{[^{}\\n]{0,200}\\}",
   "fstringRun": "[A-Za-z0-9!#$%^&*+=~_-]{6,}",
-  "hashContext": "\\b(?:sha-?(?:1|224|256|384|512)|sha3(?:_[0-9]+)?|md5|digest|hash(?:es)?|checksum|blake2[bs]?|crc32|etag|fingerprint)\\b(?:(?!key|token|secret|passw|pwd|credential)[\\s\\S])*$",
+  "hashContext": "\\b(?:sha-?(?:1|224|256|384|512)|sha3(?:_[0-9]+)?|md5|digest|hash(?:es)?|checksum|blake2[bs]?|crc32|etag|fingerprint)\\b(?:(?!(?<!checksum )(?<!digest )(?<!hash )key|token|secret|passw|pwd|credential)[\\s\\S])*$",
   "hexDigest": "^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128}|[0-9A-F]{32}|[0-9A-F]{40}|[0-9A-F]{64})$",
   "placeholderValue": "^(?:<[A-Za-z_.-]{1,60}>|\\[[A-Za-z_.-]{1,60}\\]|your[-_](?:[a-z]+[-_]?){1,5}|x{3,}|\\*{3,}|\\.{3,}|…|%[sdrif]|%\\([A-Za-z_][A-Za-z0-9_]{0,40}\\)[sdr]|:[a-z_]{1,40}|\\$[0-9]{1,2})[,;)]?$",
   "proseValue": "^(?:must|should|shall|will|can|cannot|may|might|needs?|requires?|required|contains?|is|are|was|were|be|been|has|have|had|at|the|an?|and|or|not|never|only|minimum|maximum|policy|rules?|expires?|expired|changed|reset|see|use|enter|your|set|missing|invalid|incorrect|wrong|empty|hidden|optional|same|different|too|least|most|must|does|did|do|if|when|for|from|with|of|in|on|to|by|this|that|it|its|please|check)$",
@@ -828,6 +866,7 @@ export const RULES = {
   "callArguments": "(?<![A-Za-z0-9_])(?<![A-Za-z0-9_]\\.)([A-Za-z_][A-Za-z0-9_.]*)?([(\\[])([^()\\[\\]\\n]{1,2000})(?=[)\\]])",
   "callArgument": "(['\\\"])(?:(?!\\1)[^\\\\\\n]|\\\\.)*\\1|[^,'\\\"]+|,",
   "nameLikeValue": "^[a-z_][a-z0-9_]*$",
+  "dtypeValue": "^[<>|=]?(?:[biufcOSUVa][0-9]{0,4}|[mM]8(?:\\[[a-z]{1,2}\\])?|object|str|bool|bytes|u?int(?:8|16|32|64)?|float(?:16|32|64)?|complex(?:64|128)?|(?:datetime|timedelta)64(?:\\[[a-z]{1,2}\\])?)$",
   "credentialCalls": [
     "authenticate",
     "bind",

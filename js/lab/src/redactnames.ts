@@ -81,6 +81,14 @@ export function looksGenerated(value: string): boolean {
   return switches(value) >= 6 || (digits >= 4 && !value.includes("_"));
 }
 
+/** A word shaped like a password: a letter and a digit, and mixed case or a symbol
+ * (`Hunt3rXy9`, `Summer2024!`). Mirrors Python's `looks_like_password`. */
+export function looksLikePassword(value: string): boolean {
+  const upper = /[A-Z]/.test(value);
+  const lower = /[a-z]/.test(value);
+  return /[0-9]/.test(value) && (upper || lower) && ((upper && lower) || /[!@#$%^&*~+]/.test(value));
+}
+
 /** True for a value shaped like a generated key (16+ key characters, digits, mixed). */
 export function looksRandom(value: string): boolean {
   return value.length <= 4096 && RANDOM.test(value);

@@ -12,6 +12,8 @@ from . import rules
 from .names import is_placeholder, is_secret_name, marker, normalize_name
 
 _NAME_LIKE = re.compile(rules.NAME_LIKE_VALUE)
+_DTYPE = re.compile(rules.DTYPE_VALUE)
+_PLACEHOLDER = re.compile(rules.PLACEHOLDER_VALUE, re.IGNORECASE)
 _ARGUMENT = re.compile(rules.CALL_ARGUMENT)
 _KEYWORD_ARGUMENT = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_]*\s*=(?!=)")
 _CREDENTIAL_CALLS = frozenset(rules.CREDENTIAL_CALLS)
@@ -40,6 +42,7 @@ def pair_hides(items: list[Any]) -> set[int]:
                 and not is_placeholder(after)
                 and not names_a_secret(after)
                 and not after.startswith("-")
+                and _DTYPE.match(after) is None
             ):
                 out.add(k + 1)
     return out
@@ -99,11 +102,13 @@ class CallRedaction:
                 and not (many and pos not in flags and _NAME_LIKE.match(value))
                 and not names_a_secret(value)
                 and not value.startswith("-")
+                and _DTYPE.match(value) is None
             )
             if (first and (pos >= first or alone)) or paired:
                 literal = pieces[index]
                 inner = literal[1:-1]
-                if inner and rules.PLACEHOLDER_OPEN not in inner:
+                # ``SecretStr("**********")``: a mask, no secret.
+                if inner and rules.PLACEHOLDER_OPEN not in inner and not _PLACEHOLDER.match(inner):
                     pieces[index] = (
                         f"{literal[0]}{marker(f'str, {len(inner):,} chars')}{literal[0]}"
                     )

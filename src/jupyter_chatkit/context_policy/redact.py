@@ -77,6 +77,7 @@ class _ValueRule:
     triggers: tuple[str, ...]
     min_distinct: int
     random: bool
+    password: bool
     trigger_rx: re.Pattern[str] | None
     min_text: int
 
@@ -105,6 +106,7 @@ def _compile(extra: tuple[str, ...]) -> _Compiled:
             tuple(r["triggers"]),
             int(r.get("min_distinct", 0)),
             r.get("check") == "random",
+            r.get("check") == "password",
             _any_of(r["triggers"]) if r["triggers"] else None,
             int(r.get("min_text", 0)),
         )
@@ -150,6 +152,8 @@ _PLACEHOLDER_VALUE = re.compile(rules.PLACEHOLDER_VALUE, re.IGNORECASE)
 _PROSE_VALUE = re.compile(rules.PROSE_VALUE, re.IGNORECASE)
 _TEMPLATE_VALUE = re.compile(rules.TEMPLATE_VALUE)
 _MORE_WORDS = re.compile(r" +[A-Za-z]")
+# Tuples under these names are (user, password) pairs: ``auth = ("ada", "pw")``.
+_USER_FIRST = re.compile(r"(?:^|_)(?:auth|creds|credentials|login)$")
 _KEEP_NAMES = frozenset({"None", "True", "False", "null", "undefined", "nil", "self", "this"})
 
 
@@ -186,6 +190,24 @@ def _looks_generated(value: str) -> bool:
         return False
     digits = sum(c.isdigit() for c in value[:200])
     return _switches(value) >= 6 or (digits >= 4 and "_" not in value)
+
+
+def looks_like_password(value: str) -> bool:
+    """A word shaped like a password: a letter and a digit, and mixed case or a symbol
+    (``Hunt3rXy9``, ``Summer2024!``); not a version (``v2``), a number or a hex digest."""
+    upper = _UPPER.search(value) is not None
+    lower = _LOWER.search(value) is not None
+    return (
+        _DIGIT.search(value) is not None
+        and (upper or lower)
+        and ((upper and lower) or _SYMBOL.search(value) is not None)
+    )
+
+
+_UPPER = re.compile("[A-Z]")
+_LOWER = re.compile("[a-z]")
+_DIGIT = re.compile("[0-9]")
+_SYMBOL = re.compile("[!@#$%^&*~+]")
 
 
 def looks_random(value: str) -> bool:
@@ -423,6 +445,7 @@ class Redactor(TableRedaction, CallRedaction):
         if secret and (
             (rule.min_distinct and len(set(secret)) < rule.min_distinct)
             or (rule.random and not _looks_generated(secret))
+            or (rule.password and not looks_like_password(secret))
             or _PLACEHOLDER_VALUE.match(secret)
             or (
                 rule.random
@@ -452,13 +475,24 @@ class Redactor(TableRedaction, CallRedaction):
             # part of it; its own assignments are looked at once more (twice at most).
             if self._nested < 2 and ("'" in secret or '"' in secret) and len(secret) > 6:
                 self._nested += 1
+                # ``"source": "pw = \\"x\\""`` (a notebook's JSON text): read with its
+                # quotes unescaped, then escaped again (the value held no bare one).
+                escaped = len(quote) == 1 and "\\" + quote in secret
                 try:
-                    inner = self.text(secret)
+                    inner = self.text(secret.replace("\\" + quote, quote) if escaped else secret)
                 finally:
                     self._nested -= 1
+                if escaped:
+                    inner = inner.replace(quote, "\\" + quote)
                 if inner != secret:
                     return f"{name}{sep}{quote}{inner}{quote}"
             return match.group(0)
+        if (
+            "(" in sep
+            and _USER_FIRST.search(normalize_name(name.rsplit(".", 1)[-1]))
+            and match.string[match.end() : match.end() + 8].lstrip()[:1] == ","
+        ):
+            return match.group(0)  # ``auth = ("ada", pw)``: the user of a pair
         if "\n" in sep and "=" not in sep and sep[:1] not in ("'", '"'):
             # ``class Token:`` then a docstring: only ``"key":`` and ``name =`` go on.
             return match.group(0)
@@ -497,6 +531,12 @@ class Redactor(TableRedaction, CallRedaction):
             return match.group(0)  # ``cookie: Cookie,`` in a signature: a type
         if keeps_unquoted(secret, name.isupper(), name, sep):
             return match.group(0)
+        if "(" in sep and _CREDENTIAL.match(secret) is None:
+            return match.group(0)  # ``token (str): Token to use``: a docstring
+        if not is_secret_name(name.rsplit(".", 1)[-1]) and _is_digest(
+            secret, match.string[max(0, match.start() - 40) : match.start(3)]
+        ):
+            return match.group(0)  # ``sha256 checksum key: e3b0…``: a key-ish name, a digest
         if _PROSE_VALUE.match(secret) and _MORE_WORDS.match(match.string, match.end()):
             return match.group(0)  # ``Password: must have 12 characters``
         self.count += 1
@@ -504,8 +544,13 @@ class Redactor(TableRedaction, CallRedaction):
 
     def _replace_container(self, match: re.Match[str]) -> str:
         name, sep, bracket, body = match.group(1, 2, 3, 4)
-        if not is_secret_name(name.rsplit(".", 1)[-1]) or _LABEL_NAME.search(name):
+        last = name.rsplit(".", 1)[-1]
+        if not is_secret_name(last) or _LABEL_NAME.search(name):
             return match.group(0)
+        if bracket == "(" and _USER_FIRST.search(normalize_name(last)) and "," in body:
+            # ``auth = ("ada", pw)``: requests' (user, password) pair; the user stays.
+            head, comma, rest = body.partition(",")
+            return f"{name}{sep}{bracket}{head}{comma}{_STRING.sub(self._replace_literal, rest)}"
         return f"{name}{sep}{bracket}{_STRING.sub(self._replace_literal, body)}"
 
     def _replace_literal(self, match: re.Match[str]) -> str:

@@ -39,6 +39,7 @@ SECRET_NAME_PATTERN = (
 # secret itself: ``auth_method``, ``token_type``, ``password_policy``, ``token_url``.
 SECRET_NAME_QUALIFIERS: list[str] = sorted(
     {
+        "agent",
         "algorithm",
         "backend",
         "count",
@@ -79,6 +80,10 @@ SECRET_NAME_QUALIFIERS: list[str] = sorted(
         "provider",
         "regex",
         "required",
+        # ``secret_santa``, ``secret_sauce``, ``secret_garden``: things, not credentials.
+        "santa",
+        "sauce",
+        "garden",
         "scheme",
         "separator",
         "size",
@@ -128,7 +133,9 @@ INLINE_ASSIGNMENT = (
     # In a repr (``'user=ada\\npassword=x'``) a name also starts after an escape.
     r"(?:(?<=\\[ntr])|(?<![A-Za-z0-9_.\\])(?<![A-Za-z0-9_.]-))([A-Za-z_](?:[A-Za-z0-9_.]|-(?!-))*)"
     # ``\\mathrm{password}: x`` in LaTeX: a brace after the name.
-    r"((?:['\"`}]|\*\*)?[ \t]*(?::=|=|:)[ \t]*"
+    # ``HMAC_SECRET (sha256): x``: a parenthetical between them (then the value must
+    # look like a credential: ``token (str): Token to use`` is a docstring).
+    r"((?:[ \t]*\([A-Za-z0-9 _.-]{1,30}\))?(?:['\"`}]|\*\*)?[ \t]*(?::=|=|:)[ \t]*"
     r"(?:\*\*[ \t]*|!![A-Za-z]{1,20}[ \t]+)?)"
     # The value is a whole word, not the name of the next ``NAME=value`` (``env:
     # DB_PASSWORD=x`` as %env prints it): no backing off to a shorter value.
@@ -190,7 +197,8 @@ FSTRING_RUN = r"[A-Za-z0-9!#$%^&*+=~_-]{6,}"
 HASH_CONTEXT = (
     r"\b(?:sha-?(?:1|224|256|384|512)|sha3(?:_[0-9]+)?|md5|digest|hash(?:es)?|checksum"
     r"|blake2[bs]?|crc32|etag|fingerprint)\b"
-    r"(?:(?!key|token|secret|passw|pwd|credential)[\s\S])*$"
+    # ``checksum key``, ``digest key``: a name for the digest.
+    r"(?:(?!(?<!checksum )(?<!digest )(?<!hash )key|token|secret|passw|pwd|credential)[\s\S])*$"
 )
 HEX_DIGEST = (
     r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128}"
@@ -237,6 +245,13 @@ CALL_ARGUMENTS = (
 # After a literal naming a secret, a literal like this is one more name when 3+ literals
 # stand together (``["user", "password", "email"]``, a list of columns), not its value.
 NAME_LIKE_VALUE = r"^[a-z_][a-z0-9_]*$"
+# After a literal naming a secret, a numpy dtype is that field's type, not its value
+# (``[('password', 'U40')]``, ``('password', '<U20')``, ``('token', 'object')``).
+DTYPE_VALUE = (
+    r"^[<>|=]?(?:[biufcOSUVa][0-9]{0,4}|[mM]8(?:\[[a-z]{1,2}\])?|object|str|bool|bytes"
+    r"|u?int(?:8|16|32|64)?|float(?:16|32|64)?|complex(?:64|128)?"
+    r"|(?:datetime|timedelta)64(?:\[[a-z]{1,2}\])?)$"
+)
 # One argument: a string literal, other text up to a comma, or the comma.
 CALL_ARGUMENT = r"(['\"])(?:(?!\1)[^\\\n]|\\.)*\1|[^,'\"]+|,"
 # Callees (their last part, normalised like names) whose positional string literals
@@ -442,6 +457,7 @@ def rules_dict() -> dict[str, Any]:
         "callArguments": CALL_ARGUMENTS,
         "callArgument": CALL_ARGUMENT,
         "nameLikeValue": NAME_LIKE_VALUE,
+        "dtypeValue": DTYPE_VALUE,
         "credentialCalls": CREDENTIAL_CALLS,
         "connectCalls": CONNECT_CALLS,
         "nonCredentialCalls": NON_CREDENTIAL_CALLS,

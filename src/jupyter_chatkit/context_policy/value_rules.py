@@ -11,7 +11,8 @@ from typing import Any
 # ``min_distinct``, the fewest different characters the secret must have, ``min_text``,
 # the shortest text the rule can match in (a cheap skip), and ``check``: "random" when
 # the secret must also look generated (rules.HIGH_ENTROPY_VALUE, and 6+ switches between
-# upper case, lower case and digits: ``PositionalIndexer2D`` is a name, not a key).
+# upper case, lower case and digits: ``PositionalIndexer2D`` is a name, not a key), or
+# "password" when it must look like a password (a digit, and mixed case or a symbol).
 VALUE_RULES: list[dict[str, Any]] = [
     {
         "kind": "PEM private key",
@@ -492,7 +493,7 @@ VALUE_RULES: list[dict[str, Any]] = [
         # PASSWORD`` in a help text) and ``$PW`` / ``<pw>`` references stay.
         "pattern": r"((?:^|[\s'\"])--?(?:password|passwd|pass|pwd|token|secret|api[-_]?key"
         r"|access[-_]token|auth[-_]token|client[-_]secret)(?:=|[ \t]+)['\"]?)"
-        r"((?![$<{%-])(?![A-Z][A-Z0-9_]*(?:[\s'\"\]]|$))[^\s'\"«]{4,})",
+        r"((?![${%-])(?!<[A-Za-z_.-]{1,60}>)(?![A-Z][A-Z0-9_]*(?:[\s'\"\]]|$))[^\s'\"«]{4,})",
         "group": 2,
         "flags": "",
     },
@@ -508,8 +509,10 @@ VALUE_RULES: list[dict[str, Any]] = [
     },
     {
         "kind": "command-line password",
-        "triggers": ["sshpass"],
-        "pattern": r"(\bsshpass[ \t]+-p[ \t]*)([^\s'\"«]+)",
+        # ``sshpass -p pw``, ``redis-cli -a pw``, quoted or not.
+        "triggers": ["sshpass", "redis-cli"],
+        "pattern": r"(\b(?:sshpass[ \t]+-p|redis-cli\b[^\n]{0,200}?[ \t](?:-a|--pass))[ \t]*['\"]?)"
+        r"([^\s'\"«-][^\s'\"«]*)",
         "group": 2,
         "flags": "",
     },
@@ -561,5 +564,42 @@ VALUE_RULES: list[dict[str, Any]] = [
         r"((?![<{$])[^&\s'\"#«]+)",
         "group": 2,
         "flags": "i",
+    },
+    {
+        "kind": "URL token",
+        # ``https://<token>@github.com/x.git``: a token as the URL's user, no password.
+        "triggers": ["://"],
+        "pattern": r"((?<![A-Za-z0-9+._-])[a-zA-Z][a-zA-Z0-9+.-]*://)([A-Za-z0-9_.~-]{16,200})"
+        r"(?=@[A-Za-z0-9.-])",
+        "group": 2,
+        "flags": "",
+        "check": "random",
+    },
+    {
+        "kind": "password in text",
+        # A password-shaped word (a digit, and mixed case or a symbol: ``Hunt3rXy9``,
+        # ``Summer2024!``) soon after a password word, whatever prose stands between
+        # (``Password: use Hunt3rXy9``, ``the password is`` with the value on the next
+        # line, ``In [3]: password`` then ``Out[3]: '…'``). Identifiers (``_``) and code
+        # (``App2Db(``, ``App2Db.x``) stay. Bounded: 60 characters on the line, or the
+        # rest of it and 24 on the next.
+        "triggers": ["pass"],
+        "pattern": r"(\b(?:password|passwd|passphrase|passcode)s?\b(?:[^\n]{0,60}?"
+        r"|[^\n]{0,60}\r?\n[^\n]{0,24}?)[\s'\"`=:(<\[])"
+        r"((?=[A-Za-z!@#$%^&*.~+/-]{0,63}[0-9])[A-Za-z0-9!@#$%^&*.~+/-]{6,64})"
+        r"(?![A-Za-z0-9!@#$%^&*._~+/-]|\(|\.[A-Za-z])",
+        "group": 2,
+        "flags": "i",
+        "check": "password",
+    },
+    {
+        "kind": "password widget",
+        # A saved ipywidgets ``Password`` (notebook widget state, a model's state): its
+        # ``value`` follows the model's name.
+        "triggers": ["passwordmodel", "passwordview"],
+        "pattern": r"(Password(?:Model|View)['\"][\s\S]{0,400}?['\"]value['\"][ \t]*:[ \t]*['\"])"
+        r"([^'\"\n«]{1,500})(?=['\"])",
+        "group": 2,
+        "flags": "",
     },
 ]
