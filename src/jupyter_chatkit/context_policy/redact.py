@@ -59,11 +59,14 @@ def _trie(words: list[str]) -> str:
 
 _ANY_VALUE_TRIGGER = _any_of(_VALUE_TRIGGERS)
 _ANY_NAME_TRIGGER = _any_of(_NAME_TRIGGERS)
+# Most texts hold no trigger of either kind: one scan tells, instead of two.
+_ANY_TRIGGER = _any_of(_VALUE_TRIGGERS + _NAME_TRIGGERS)
 _BARE_PREFIXES = ("%env", "%set_env", "export", "set ")
 # Keys of tool results whose values are type names, never user data: not scanned.
 _TYPE_KEYS = frozenset({"type", "dtype", "class", "kind", "output_type", "cell_type"})
 # Values under a secret name that say nothing and may stay (flags, empties).
 _KEEP_UNDER_SECRET_NAME = (None, True, False, "")
+_CONTAINERS = (str, dict, list, tuple)
 # Keys of our own tool results that hold the value of the entry named by "name".
 _VALUE_KEYS = ("value", "preview", "repr", "head", "items")
 
@@ -213,6 +216,18 @@ _SYMBOL = re.compile("[!@#$%^&*~+]")
 def looks_random(value: str) -> bool:
     """True for a value shaped like a generated key (16+ key characters, digits, mixed)."""
     return len(value) <= 4096 and _RANDOM.match(value) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_key(key: Any) -> bool:
+    """True for a key under which no value is a secret, whatever it holds (not a secret,
+    key-ish or weakly qualified secret name): most keys of a tool result."""
+    if not isinstance(key, str):
+        return True
+    if is_secret_name(key) or is_keyish_name(key):
+        return False
+    head, _, last = normalize_name(key).rpartition("_")
+    return not (last in _WEAK_QUALIFIERS and is_secret_name(head))
 
 
 def is_secret_pair(name: Any, value: Any) -> bool:
@@ -398,7 +413,8 @@ class Redactor(TableRedaction, CallRedaction):
             return value
         rx = self._rx
         lower = value.lower()
-        triggered = _ANY_VALUE_TRIGGER.search(lower) is not None
+        some = _ANY_TRIGGER.search(lower) is not None
+        triggered = some and _ANY_VALUE_TRIGGER.search(lower) is not None
         size = len(value)
         # Most texts hold no trigger: only the rules without one are looked at then.
         for rule in rx.value_rules if triggered else rx.untriggered:
@@ -406,7 +422,7 @@ class Redactor(TableRedaction, CallRedaction):
                 continue
             if rule.trigger_rx is None or (triggered and rule.trigger_rx.search(lower)):
                 value = rule.pattern.sub(functools.partial(self._replace_rule, rule), value)
-        named = _ANY_NAME_TRIGGER.search(lower) is not None
+        named = some and _ANY_NAME_TRIGGER.search(lower) is not None
         if named and ("=" in value or ":" in value or any(m in lower for m in _BARE_PREFIXES)):
             found = aliases(value) if "=" in value else frozenset()
             value = rx.quoted.sub(self._replace_quoted, value)
@@ -612,29 +628,36 @@ class Redactor(TableRedaction, CallRedaction):
         if isinstance(value, dict):
             out: dict[Any, Any] = {}
             enabled = self.enabled
-            entry_secret = self.secret_name(value.get("name")) and value.get("type") != "class"
+            entry_secret = (
+                enabled and self.secret_name(value.get("name")) and value.get("type") != "class"
+            )
             for key, item in value.items():
-                # is_secret_pair: a secret name, or a key-ish one holding a random string.
+                # is_secret_pair: a secret name, or a key-ish one holding a random string
+                # (most keys are ordinary ones, known after their first look).
                 if (
                     enabled
-                    and (is_secret_pair(key, item) or (entry_secret and key in _VALUE_KEYS))
+                    and (
+                        (entry_secret and key in _VALUE_KEYS)
+                        or (not _plain_key(key) and is_secret_pair(key, item))
+                    )
                     and item not in _KEEP_UNDER_SECRET_NAME
-                    and not (isinstance(item, str) and is_placeholder(item))
+                    and not (type(item) is str and is_placeholder(item))
                 ):
                     out[key] = self.hide(item)
-                elif isinstance(item, str | dict | list | tuple) and not (
-                    key in _TYPE_KEYS and isinstance(item, str)
-                ):
+                elif type(item) is str:
+                    # A type name is never user data.
+                    out[key] = item if key in _TYPE_KEYS else self.data(item, depth + 1)
+                elif isinstance(item, _CONTAINERS):
                     out[key] = self.data(item, depth + 1)
                 else:
-                    out[key] = item  # a number, a flag, None, a type name: nothing to hide
+                    out[key] = item  # a number, a flag, None: nothing to hide
             return out
         if isinstance(value, list | tuple):
             more = len(value) - self.cut if self.cut else 0
             items = value[: self.cut] if more > 0 else value
             # Rows of numbers are most of a table: only strings and containers need a look.
             out_items = [
-                self.data(item, depth + 1) if isinstance(item, str | dict | list | tuple) else item
+                self.data(item, depth + 1) if isinstance(item, _CONTAINERS) else item
                 for item in items
             ]
             if self.enabled:
