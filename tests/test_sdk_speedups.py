@@ -12,15 +12,20 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator
 from typing import Any
 
+import agents
 import pytest
 import pytest_asyncio
-from agents import AgentHooks, RunConfig, RunHooks, Runner, run_state
-from agents.run_internal import run_loop
+from agents import Agent, AgentHooks, FunctionTool, RunConfig, RunHooks, Runner, run_state
+from agents.agent import AgentBase
+from agents.run_internal import run_loop, tool_execution
 from agents.util import _coro, _json
 from pydantic import BaseModel
 
+from jupyter_chatkit.assistant import agent as agent_module
 from jupyter_chatkit.assistant.agent import (
+    _UNKNOWN,
     _does_nothing,
+    _known_result,
     _pickled_clone,
     _plain_dump_compatible,
     build_agent,
@@ -219,7 +224,7 @@ async def test_a_gather_of_empty_coroutines_spawns_no_task(
     SDK's, and nothing warns of a coroutine never awaited."""
     build_agent(Settings(model=MODEL, api="responses", base_url="http://127.0.0.1:9/v1"))
     gather = run_loop.gather_with_cancel
-    assert getattr(gather, "empty_skipped", False)
+    assert getattr(gather, "known_results_first", False)
     spawned = _record_spawned(monkeypatch)
     hooks = RunHooks[Any]()
     with warnings.catch_warnings():
@@ -287,3 +292,155 @@ async def test_a_run_gathers_no_empty_hooks_and_calls_ones_own(
             assert spawned and not empty_hooks & set(spawned)
     assert hooks is not None
     assert hooks.seen == ["agent_start", "llm_start", "llm_end", "agent_end"]
+
+
+def _tool(name: str, enabled: Any) -> FunctionTool:
+    async def invoke(ctx: Any, raw_args: str) -> str:
+        return "done"
+
+    return FunctionTool(
+        name=name,
+        description=f"The tool {name}.",
+        params_json_schema={"type": "object", "properties": {}},
+        on_invoke_tool=invoke,
+        is_enabled=enabled,
+    )
+
+
+def _sdk_gather(module: Any) -> Any:
+    """The SDK's own gather of ``module``, whether or not it was wrapped already."""
+    current = module.gather_with_cancel
+    return getattr(current, "original", current)
+
+
+def _check_enabled_coroutines(agent: Agent[Any]) -> tuple[list[Any], list[Any]]:
+    """The not yet started ``_check_tool_enabled`` coroutines of both SDK gathers, for
+    ``agent``'s tools, caught as the SDK hands them to its gather."""
+    caught: list[list[Any]] = []
+
+    async def catch(*awaitables: Any, **kwargs: Any) -> tuple[Any, ...]:
+        caught.append(list(awaitables))
+        raise LookupError  # stop the caller here: its coroutines stay unstarted
+
+    no_context: Any = None
+    for module, call in (
+        (agents.agent, lambda: agent.get_all_tools(no_context)),
+        (tool_execution, lambda: tool_execution.resolve_enabled_function_tools(agent, no_context)),
+    ):
+        real = getattr(module, "gather_with_cancel")  # noqa: B009 - not in the module's __all__
+        setattr(module, "gather_with_cancel", catch)  # noqa: B010
+        try:
+            with pytest.raises(LookupError):
+                asyncio.run(call())
+        finally:
+            setattr(module, "gather_with_cancel", real)  # noqa: B010
+    return caught[0], caught[1]
+
+
+def test_known_results_are_what_the_coroutines_return() -> None:
+    """Each rule gives what running the coroutine gives; what is not known runs."""
+    assert agent_module._result_rules(), "no rules for this openai-agents"
+
+    async def dynamic(ctx: Any, agent: Any) -> bool:
+        return False
+
+    tools = [_tool("on", True), _tool("off", False), _tool("asks", dynamic)]
+    agent = Agent[Any](name="a", instructions="Be brief.", tools=list(tools))
+    for coroutines in _check_enabled_coroutines(agent):
+        known = [_known_result(c) for c in coroutines]
+        assert known == [True, False, _UNKNOWN]
+        # Run, each gives what was known (the unknown one asks its callable).
+        ran = [asyncio.run(c) for c in coroutines]
+        assert ran == [True, False, False]
+
+    def written(ctx: Any, agent: Any) -> str:
+        return "Made up."
+
+    for instructions, prompt, expected in (
+        ("Be brief.", None, ("Be brief.", None)),
+        (written, None, (_UNKNOWN, None)),
+        (None, None, (_UNKNOWN, None)),  # None is no string: the SDK's own way
+        ("Be brief.", {"id": "pmpt_1"}, ("Be brief.", _UNKNOWN)),
+    ):
+        agent = Agent[Any](name="a", instructions=instructions, prompt=prompt)  # type: ignore[arg-type]
+        coroutines = [agent.get_system_prompt(None), agent.get_prompt(None)]  # type: ignore[arg-type]
+        try:
+            assert tuple(_known_result(c) for c in coroutines) == expected
+            for coroutine, known in zip(coroutines, expected, strict=True):
+                if known is not _UNKNOWN:
+                    assert asyncio.run(coroutine) == known
+        finally:
+            for coroutine in coroutines:
+                coroutine.close()
+    started = Agent[Any](name="a", instructions="x").get_system_prompt(None)  # type: ignore[arg-type]
+    with pytest.raises(StopIteration):
+        started.send(None)
+    assert _known_result(started) is _UNKNOWN
+
+
+def test_no_rules_for_another_openai_agents(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rules read the SDK's code of one version; any other runs as the SDK runs."""
+    rules = agent_module._result_rules.__wrapped__
+    assert rules()
+    monkeypatch.setattr(agents, "__version__", "0.25.0")
+    assert rules() == {}
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("api", ["responses", "chat_completions"])
+async def test_a_run_spawns_no_task_for_known_results_and_sends_the_same_tools(
+    fake_llm: FakeLLM, api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No task for the system prompt, the prompt and the tools' boolean is_enabled (fails
+    before); the request is the one the SDK's own gathers make, a tool switched off (by a
+    bool or by its callable) is left out of it as before."""
+    settings = Settings(
+        model=MODEL, api=api, base_url=fake_llm.base_url, api_key=FAKE_API_KEY, max_retries=0
+    )
+    model = build_model(settings)
+    _BUILT.append(model)
+    build_agent(settings)  # installs the shortcuts
+
+    def off(ctx: Any, agent: Any) -> bool:
+        return False
+
+    by_bool = Agent[Any](
+        name="a", instructions="Be brief.", tools=[_tool("on", True), _tool("off", False)]
+    )
+    asking = by_bool.clone(name="b", tools=[*by_bool.tools, _tool("asks_off", off)])
+    known_codes = {
+        Agent.get_system_prompt.__code__,
+        Agent.get_prompt.__code__,
+        *(
+            c
+            for f in (AgentBase.get_all_tools, tool_execution.resolve_enabled_function_tools)
+            for c in f.__code__.co_consts
+            if getattr(c, "co_name", "") == "_check_tool_enabled"
+        ),
+    }
+    assert len(known_codes) == 4
+    bodies: dict[tuple[str, bool], Any] = {}
+    for sdk_gathers in (False, True):
+        if sdk_gathers:
+            for module in (run_loop, agents.agent, tool_execution):
+                monkeypatch.setattr(module, "gather_with_cancel", _sdk_gather(module))
+        for agent in (by_bool, asking):
+            spawned = _record_spawned(monkeypatch)
+            fake_llm.script(Reply("Sure."))
+            result = Runner.run_streamed(
+                agent, "hi", run_config=RunConfig(model=model, tracing_disabled=True)
+            )
+            async for _ in result.stream_events():
+                pass
+            assert result.final_output == "Sure."
+            bodies[agent.name, sdk_gathers] = fake_llm.requests[-1]
+            # The SDK: a task per prompt and per tool check, twice. Here none, but a
+            # gather with a callable is_enabled is the SDK's, whole (its tool is asked).
+            tasks = [code for code in spawned if code in known_codes]
+            tools = len(agent.tools)
+            assert len(tasks) == (2 + 2 * tools if sdk_gathers else 0 if agent is by_bool else 6)
+    for agent in (by_bool, asking):
+        ours, sdks = bodies[agent.name, False], bodies[agent.name, True]
+        assert json.dumps(ours) == json.dumps(sdks)
+        # Chat completions nest a tool's name in "function".
+        assert [(t.get("function") or t)["name"] for t in ours["tools"]] == ["on"]

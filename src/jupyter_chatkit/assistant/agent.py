@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dis
+import functools
 import inspect
 import json
+from collections.abc import Callable
 from types import CodeType, CoroutineType
 from typing import Any
 
@@ -161,7 +163,7 @@ def share_agent(agent: Agent[Any]) -> Agent[Any]:
     _cache_identity_signatures()
     _fast_dump_compatible()
     _fast_input_clone()
-    _skip_empty_hook_gathers()
+    _skip_known_gathers()
     agent.__dict__[_SIGNATURE] = None
     return agent
 
@@ -215,44 +217,59 @@ def _pickled_clone(original: Any) -> Any:
     return clone
 
 
-# openai-agents' modules that gather the run's lifecycle hooks (0.24).
-_HOOK_GATHERING_MODULES = (
+# openai-agents' modules whose gathers the shortcut below applies to (0.24): the run's
+# lifecycle hooks and its system prompt, and the tools' ``is_enabled`` checks.
+_GATHERING_MODULES = (
     "agents.run_internal.run_loop",
     "agents.run_internal.turn_resolution",
     "agents.run_internal.turn_preparation",
+    "agents.agent",
+    "agents.run_internal.tool_execution",
 )
+# The openai-agents versions whose coroutines _known_result reads (their bodies checked).
+KNOWN_RESULT_VERSIONS = frozenset({"0.24.0"})
 
 
-def _skip_empty_hook_gathers() -> None:
+def _skip_known_gathers() -> None:
     """Make openai-agents' ``gather_with_cancel`` (agents/util/_asyncio_tasks.py, 0.24)
-    skip a gather of coroutines that do nothing.
+    skip a gather of coroutines whose results are known before they run.
 
     A run gathers its lifecycle hooks (agent start and end, model call start and end)
-    about five times per model call, two coroutines each, spawning a task per coroutine
-    and waiting for them on the next loop turn: ~25 µs of CPU each time. Without hooks
-    of one's own, those are the SDK's empty defaults (``RunHooksBase`` methods, its
-    ``noop_coroutine``), whose bodies only return None. When every coroutine given is
-    such a one, not yet started, each is closed and the result is what gathering them
-    gives (a None each) without tasks; anything else is gathered by the SDK as before.
+    about five times per model call, its system prompt and prompt once, and each tool's
+    ``is_enabled`` twice (``AgentBase.get_all_tools``, ``resolve_enabled_function_tools``):
+    ~15 coroutines per model call, each given a task of its own and waited for on the next
+    loop turn, ~20-40 µs of CPU per gather. Without hooks of one's own, the hooks are the
+    SDK's empty defaults (``RunHooksBase`` methods, its ``noop_coroutine``), whose bodies
+    only return None; a string ``instructions`` is the system prompt; no ``prompt`` gives
+    None; a tool's boolean ``is_enabled`` is its answer (:func:`_known_result`). When every
+    coroutine given is such a one, not yet started, each is closed and the result is what
+    gathering them gives, without tasks; anything else is gathered by the SDK as before.
     Nothing when the SDK has no such modules.
     """
-    for module in _HOOK_GATHERING_MODULES:
-        wrap_sdk_function(module, "gather_with_cancel", "empty_skipped", _empty_gathers_skipped)
+    for module in _GATHERING_MODULES:
+        wrap_sdk_function(
+            module, "gather_with_cancel", "known_results_first", _known_gathers_skipped
+        )
 
 
-def _empty_gathers_skipped(original: Any) -> Any:
-    """``original`` (the SDK's gather) with gathers of do-nothing coroutines skipped."""
+def _known_gathers_skipped(original: Any) -> Any:
+    """``original`` (the SDK's gather) with gathers of known results skipped."""
 
     async def gather_with_cancel(*awaitables: Any, **kwargs: Any) -> tuple[Any, ...]:
-        if all(map(_does_nothing, awaitables)):
-            for awaitable in awaitables:
-                awaitable.close()  # never started: nothing runs, and no "never awaited"
-            return (None,) * len(awaitables)
-        return await original(*awaitables, **kwargs)
+        results = []
+        for awaitable in awaitables:
+            result = _known_result(awaitable)
+            if result is _UNKNOWN:
+                return await original(*awaitables, **kwargs)
+            results.append(result)
+        for awaitable in awaitables:
+            awaitable.close()  # never started: nothing runs, and no "never awaited"
+        return tuple(results)
 
     return gather_with_cancel
 
 
+_UNKNOWN: Any = object()
 _EMPTY_BODIES: dict[CodeType, bool] = {}
 # Instructions that every coroutine's code has before its body runs (CPython 3.11-3.13).
 _PROLOGUE = frozenset({"RETURN_GENERATOR", "POP_TOP", "RESUME", "NOP", "CACHE"})
@@ -272,6 +289,76 @@ def _does_nothing(awaitable: object) -> bool:
         empty = body in ([("LOAD_CONST", None), ("RETURN_VALUE", None)], [("RETURN_CONST", None)])
         _EMPTY_BODIES[code] = empty
     return empty and inspect.getcoroutinestate(awaitable) == inspect.CORO_CREATED
+
+
+def _known_result(awaitable: object) -> Any:
+    """What awaiting ``awaitable`` gives, when it is a coroutine not yet started whose
+    result is known without running it; else ``_UNKNOWN``.
+
+    Known: a body that only returns None (:func:`_does_nothing`), and, in the
+    openai-agents versions of :data:`KNOWN_RESULT_VERSIONS`, these (their code read
+    there): ``Agent.get_system_prompt`` of a string ``instructions`` (returns it),
+    ``Agent.get_prompt`` with no ``prompt`` (None), and the ``_check_tool_enabled`` of
+    ``AgentBase.get_all_tools`` and ``resolve_enabled_function_tools`` for a tool whose
+    ``is_enabled`` is a bool (returns it; True for a tool that is no FunctionTool in the
+    former). Every other case runs as the SDK runs it.
+    """
+    if type(awaitable) is not CoroutineType:
+        return _UNKNOWN
+    if _does_nothing(awaitable):
+        return None
+    rule = _result_rules().get(awaitable.cr_code)
+    frame = awaitable.cr_frame  # None once it has finished
+    if rule is None or frame is None:
+        return _UNKNOWN
+    if inspect.getcoroutinestate(awaitable) != inspect.CORO_CREATED:
+        return _UNKNOWN
+    return rule(frame.f_locals)
+
+
+def _system_prompt(args: dict[str, Any]) -> Any:
+    instructions = args["self"].instructions
+    return instructions if isinstance(instructions, str) else _UNKNOWN
+
+
+def _prompt(args: dict[str, Any]) -> Any:
+    return None if args["self"].prompt is None else _UNKNOWN
+
+
+def _tool_enabled(args: dict[str, Any]) -> Any:
+    enabled = args["tool"].is_enabled
+    return enabled if isinstance(enabled, bool) else _UNKNOWN
+
+
+def _any_tool_enabled(args: dict[str, Any]) -> Any:
+    return _tool_enabled(args) if isinstance(args["tool"], FunctionTool) else True
+
+
+@functools.cache
+def _result_rules() -> dict[CodeType, Callable[[dict[str, Any]], Any]]:
+    """The code objects whose results :func:`_known_result` reads, by this SDK (none for
+    another version)."""
+    import agents
+    from agents.agent import Agent, AgentBase
+    from agents.run_internal import tool_execution
+
+    if getattr(agents, "__version__", None) not in KNOWN_RESULT_VERSIONS:
+        return {}
+
+    def nested(function: Any, name: str) -> CodeType | None:
+        code = getattr(function, "__code__", None)
+        found = [c for c in getattr(code, "co_consts", ()) if getattr(c, "co_name", "") == name]
+        return found[0] if len(found) == 1 else None
+
+    rules = {
+        Agent.get_system_prompt.__code__: _system_prompt,
+        Agent.get_prompt.__code__: _prompt,
+        nested(AgentBase.get_all_tools, "_check_tool_enabled"): _any_tool_enabled,
+        nested(tool_execution.resolve_enabled_function_tools, "_check_tool_enabled"): (
+            _tool_enabled
+        ),
+    }
+    return {code: rule for code, rule in rules.items() if code is not None}
 
 
 _SCALARS = frozenset((str, int, float, bool, type(None)))
