@@ -54,6 +54,8 @@ class ContextPolicy:
     # Keys hidden also when printed in part (the API key, MCP credentials); any other
     # exact value only whole, unless it looks random.
     prefixed: tuple[str, ...] = ()
+    # Values the kernel holds under secret names, hidden by exact value (kernel results).
+    known: tuple[str, ...] = ()
 
     @classmethod
     def from_settings(cls, settings: Any, *more_exact: str) -> ContextPolicy:
@@ -87,6 +89,7 @@ class ContextPolicy:
             exact=self.exact,
             extra_patterns=self.redact_patterns,
             prefixed=self.prefixed,
+            known=self.known,
         )
 
     def tool_result(self, result: Any, hint: str = "") -> dict[str, Any]:

@@ -67,6 +67,8 @@ _TYPE_KEYS = frozenset({"type", "dtype", "class", "kind", "output_type", "cell_t
 # Values under a secret name that say nothing and may stay (flags, empties).
 _KEEP_UNDER_SECRET_NAME = (None, True, False, "")
 _CONTAINERS = (str, dict, list, tuple)
+# Numbers and the punctuation between them (an array's or a list's preview).
+_NUMBERS = re.compile(r"[0-9.,:;()\[\]{} \t\n+eE-]*\Z")
 # Keys of our own tool results that hold the value of the entry named by "name".
 _VALUE_KEYS = ("value", "preview", "repr", "head", "items")
 
@@ -361,12 +363,16 @@ class Redactor(TableRedaction, CallRedaction):
     # ``exact`` values only those that look random are (``application/json; charset=utf-8``
     # as a header must not hide every ``application/json``).
     prefixed: tuple[str, ...] = ()
+    # Values the kernel holds under a secret name (kernel/known_secrets.py): hidden by
+    # exact value wherever they show without their name (``vals = creds.values``).
+    known: tuple[str, ...] = ()
     count: int = 0
     # When set: ``data`` cuts longer strings (and lists) to this many before redacting.
     cut: int = 0
     _rx: _Compiled = field(init=False, repr=False)
     _exact: tuple[str, ...] = field(init=False, repr=False)
     _prefixes: re.Pattern[str] | None = field(init=False, repr=False)
+    _known: tuple[str, ...] = field(init=False, repr=False)
     _nested: int = field(default=0, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -375,6 +381,8 @@ class Redactor(TableRedaction, CallRedaction):
         found = {s for s in values if isinstance(s, str) and len(s) >= MIN_EXACT_CHARS}
         # Longest first, so a key containing another key is removed whole.
         self._exact = tuple(sorted(found, key=len, reverse=True))
+        seen = {s for s in self.known if isinstance(s, str) and len(s) >= MIN_EXACT_CHARS}
+        self._known = tuple(sorted(seen - found, key=len, reverse=True))
         # A configured key printed in part (``key[:20]``) is still most of it: its first
         # PREFIX_CHARS characters hide what follows them too.
         keys = {s for s in found if s in self.prefixed or looks_random(s)}
@@ -411,7 +419,13 @@ class Redactor(TableRedaction, CallRedaction):
             value = self._prefixes.sub(self._replace_prefix, value)
         if not self.enabled or len(value) < MIN_SECRET_TEXT:
             return value
+        for secret in self._known:
+            if secret in value:
+                self.count += value.count(secret)
+                value = value.replace(secret, marker("held under a secret name"))
         rx = self._rx
+        if not rx.extra and _NUMBERS.match(value) is not None:
+            return value  # ``[0.51 0.95 …]``, ``(626, 627)``: no rule matches numbers alone
         lower = value.lower()
         some = _ANY_TRIGGER.search(lower) is not None
         triggered = some and _ANY_VALUE_TRIGGER.search(lower) is not None

@@ -13,6 +13,7 @@ and the executions recorded by :mod:`.executions`; the results say which.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import re
@@ -34,6 +35,7 @@ from ..protocol import (
 )
 from . import executions
 from .cells import DEFAULT_MAX_CELLS, get_active_cell, get_notebook_cells
+from .known_secrets import known_secrets
 from .values import brief, clip, describe, is_frame_like, kind_of, qualname, summarize, type_name
 from .values.common import hidden, hides, is_a
 
@@ -394,7 +396,13 @@ def run_tool(
         else:
             assert spec is GET_ACTIVE_CELL
             result = get_active_cell(view)
-        return (policy or ContextPolicy.for_kernel()).tool_result(result, _HINTS[spec.name])
+        policy = policy or ContextPolicy.for_kernel()
+        if policy.redact_secrets:
+            # A value shown without its name (``vals = creds.values``) is still hidden.
+            generation = getattr(view.shell, "execution_count", None)
+            seen = known_secrets(view.namespace, generation)
+            policy = dataclasses.replace(policy, known=seen) if seen else policy
+        return policy.tool_result(result, _HINTS[spec.name])
     except Exception as exc:
         return {"error": f"{name} failed in the kernel ({type_name(type(exc))})."}
 

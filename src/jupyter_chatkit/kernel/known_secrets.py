@@ -1,0 +1,284 @@
+"""Secrets the kernel holds under a secret name, to hide wherever else they show.
+
+A value shown with no name beside it is still a secret when the namespace holds it under
+one: ``vals = creds.values`` of a frame with a ``password`` column, a ``frozenset`` or
+``Counter`` of a token, ``[os.environ["API_KEY"]]``, a log record's arguments. The rules
+of the context policy cannot tell such a value from data; the kernel can, because it sees
+where the value also lives. :func:`known_secrets` collects the strings found under secret
+names (variables, dict keys, attributes, fields, frame columns and rows, structured array
+fields, the environment) and the policy hides them by exact value in every kernel result.
+
+Nothing here runs user code: types are read with ``type()``, containers through the
+builtin types' own methods, objects through their instance ``__dict__`` slot, frames
+through pandas' own accessors on leading rows. The walk is bounded (depth, items, rows),
+and its result is kept until a cell runs or the namespace is rebound.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import sys
+import types
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ..context_policy.calls import names_a_secret
+from ..context_policy.environ import is_env_allowed
+from ..context_policy.names import is_secret_name
+from .values.common import (
+    dataclass_fields,
+    hides_in_credential,
+    instance_dict,
+    is_a,
+    is_credential_class,
+    is_credential_holder,
+    namedtuple_fields,
+)
+
+# How deep containers are walked, how many items of each, and how many leading rows of
+# a frame (what a preview or a head can show).
+DEPTH = 3
+ITEMS = 200
+ROWS = 200
+COLUMNS = 200
+# At most this many secrets are kept (each costs a substring test per text).
+MAX_SECRETS = 500
+# A value worth hiding everywhere: 5+ characters and not a short plain word (``default``,
+# ``admin``, ``enabled`` under ``session =`` would hide every use of the word).
+_PLAIN_WORD = re.compile(r"^[A-Za-z _-]{0,9}$")
+_MIN_CHARS = 5
+# A lower-case identifier beside a secret's name is one more name (``{"user", "password"}``).
+_NAME_LIKE = re.compile(r"^[a-z_]+$")
+_MAX_CHARS = 4096
+
+# ``password=%s``, ``token: {}``: a format field under a secret's name.
+_FORMAT_UNDER_SECRET = re.compile(
+    r"(?:pass|pwd|secret|token|key|auth|credential)[A-Za-z0-9_]{0,30}['\"]?[ \t]*[=:][ \t]*"
+    r"['\"]?(?:%|\{)",
+    re.IGNORECASE,
+)
+# Types whose values hold no text: skipped without a look (most list items).
+_SCALARS = frozenset({int, float, bool, complex, type(None)})
+_CACHE: dict[str, Any] = {"key": None, "found": ()}
+# Modules, classes and functions hold no user data worth walking.
+_SKIPPED = (
+    types.ModuleType,
+    type,
+    types.FunctionType,
+    types.BuiltinFunctionType,
+    types.MethodType,
+)
+
+
+def _worth(text: str) -> bool:
+    return _MIN_CHARS <= len(text) <= _MAX_CHARS and _PLAIN_WORD.match(text) is None
+
+
+def _text(value: Any) -> str | None:
+    """A str (a subclass copied without its methods) or printable ASCII bytes, else None."""
+    if is_a(value, str):
+        return str.__str__(value)
+    if is_a(value, bytes | bytearray):
+        raw = bytes(value[:_MAX_CHARS]) if is_a(value, bytearray) else bytes.__bytes__(value)
+        if raw.isascii():
+            text = raw.decode("ascii")
+            return text if text.isprintable() else None
+    return None
+
+
+class _Walk:
+    """One pass over a namespace; ``found`` keeps what it met under secret names."""
+
+    def __init__(self) -> None:
+        self.found: dict[str, None] = {}
+        self.budget = 20_000  # nodes: the walk stays bounded whatever the namespace
+
+    def add(self, value: Any, depth: int) -> None:
+        """Every text in ``value`` (it sits under a secret name): in builtin containers,
+        and in an object's own attributes (``SecretStr``-like wrappers, ``Creds``)."""
+        text = _text(value)
+        if text is not None:
+            if _worth(text) and len(self.found) < MAX_SECRETS:
+                self.found[text] = None
+            return
+        items = self._items(value, depth)
+        if items is None and depth < DEPTH and self.budget > 0:
+            attrs = instance_dict(value)
+            items = itertools.islice(dict.values(attrs), ITEMS) if attrs is not None else None
+        for item in items or ():
+            self.add(item, depth + 1)
+
+    def _items(self, value: Any, depth: int) -> Iterator[Any] | None:
+        """The items of a builtin container (a dict's values), bounded; None for others."""
+        if depth >= DEPTH or self.budget <= 0:
+            return iter(())
+        self.budget -= 1
+        if is_a(value, dict):
+            return itertools.islice(dict.values(value), ITEMS)
+        if is_a(value, list):
+            return iter(list.__getitem__(value, slice(0, ITEMS)))
+        if is_a(value, tuple):
+            return iter(tuple.__getitem__(value, slice(0, ITEMS)))
+        if is_a(value, set | frozenset):
+            return itertools.islice(type(value).__iter__(value), ITEMS)
+        return None
+
+    def visit(self, name: Any, value: Any, depth: int = 0) -> None:
+        """``value`` under ``name``: all of it when the name is secret, else its parts."""
+        if self.budget <= 0 or depth > DEPTH:
+            return
+        self.budget -= 1
+        module = type(value).__module__ or ""
+        framed = module.startswith(("pandas", "numpy"))
+        if is_a(name, str) and is_secret_name(name) and not framed:
+            # A frame or array named ``creds`` is described with its secret columns
+            # hidden (below); any other value under the name is the secret.
+            self.add(value, depth)
+            return
+        if type(value) in _SCALARS or is_a(value, str | bytes | bytearray | int | float):
+            return
+        if is_a(value, dict):
+            for key, item in itertools.islice(dict.items(value), ITEMS):
+                self.visit(key, item, depth + 1)
+            return
+        if is_a(value, list | tuple):
+            self._sequence(value, depth)
+            return
+        if is_a(value, set | frozenset):
+            self._set(value)
+            return
+        if module.startswith("pandas"):
+            self._pandas(value)
+            return
+        if module.startswith("numpy"):
+            self._numpy(value)
+            return
+        self._object(value, depth)
+
+    def _sequence(self, value: Any, depth: int) -> None:
+        fields = namedtuple_fields(value)
+        getitem = list.__getitem__ if is_a(value, list) else tuple.__getitem__
+        items = list(getitem(value, slice(0, ITEMS)))
+        if fields is not None:
+            for field, item in zip(fields, items, strict=False):
+                self.visit(field, item, depth + 1)
+            return
+        after_name = False
+        for item in items:
+            kind = type(item)
+            if after_name:
+                # ``("password", "x")``, ``["--token", "x"]``: the item after one naming it.
+                self.add(item, depth + 1)
+            elif kind not in _SCALARS:
+                self.visit(None, item, depth + 1)
+            after_name = kind is str and names_a_secret(item)
+
+    def _set(self, value: Any) -> None:
+        # ``{"password", "hunter2"}``: beside a string naming a secret, in no order, the
+        # other strings that are no names are its value.
+        items = list(itertools.islice(type(value).__iter__(value), ITEMS))
+        texts = [str.__str__(v) for v in items if is_a(v, str)]
+        if any(names_a_secret(t) for t in texts):
+            for t in texts:
+                if not names_a_secret(t) and _NAME_LIKE.match(t) is None:
+                    self.add(t, DEPTH - 1)
+
+    def _object(self, value: Any, depth: int) -> None:
+        attrs = instance_dict(value)
+        if attrs is None:
+            return
+        msg, args = dict.get(attrs, "msg"), dict.get(attrs, "args")
+        text = str.__str__(msg)[:2000] if is_a(msg, str) else ""
+        if args is not None and _FORMAT_UNDER_SECRET.search(text):
+            # A log record of ``log.info("password=%s", pw)``: its arguments fill the name.
+            self.add(args, depth + 1)
+        cls = type(value)
+        credential = is_credential_class(cls)
+        holder = credential and is_credential_holder(cls)
+        names = dataclass_fields(value)
+        keys = names if names is not None else list(itertools.islice(attrs, ITEMS))
+        for key in keys[:ITEMS]:
+            item = dict.get(attrs, key)
+            if credential and hides_in_credential(key, item, holder):
+                self.add(item, depth + 1)
+            else:
+                self.visit(key, item, depth + 1)
+
+    def _pandas(self, value: Any) -> None:
+        pd = sys.modules.get("pandas")
+        if pd is None:
+            return
+        if is_a(value, pd.DataFrame):
+            for label, series in itertools.islice(value.items(), COLUMNS):
+                if _secret_label(label):
+                    self._values(series.array[:ROWS])
+            self._rows(value.index, lambda k: value.iloc[k, :COLUMNS].array)
+        elif is_a(value, pd.Series):
+            if _secret_label(value.name):
+                self._values(value.array[:ROWS])
+            else:
+                self._rows(value.index, lambda k: [value.array[k]])
+        elif is_a(value, pd.Index) and any(_secret_label(n) for n in value.names):
+            self._values(value[:ROWS])
+
+    def _rows(self, index: Any, row: Any) -> None:
+        """The values of rows labelled like a secret (``df.T``, ``pd.Series({...})``)."""
+        if any(_secret_label(n) for n in index.names):
+            for k in range(min(len(index), ROWS)):
+                self._values(row(k))
+            return
+        for k, label in enumerate(index[:ROWS].tolist()):
+            if _secret_label(label):
+                self._values(row(k))
+
+    def _numpy(self, value: Any) -> None:
+        np = sys.modules.get("numpy")
+        if np is None or not is_a(value, np.ndarray):
+            return
+        names = value.dtype.names
+        if names:
+            for field in names[:COLUMNS]:
+                if _secret_label(field):
+                    self._values(value[field].ravel()[:ROWS])
+
+    def _values(self, values: Any) -> None:
+        for item in itertools.islice(iter(values), ROWS):
+            self.add(item, DEPTH - 1)
+
+
+def _secret_label(label: Any) -> bool:
+    if is_a(label, tuple):
+        return any(_secret_label(part) for part in tuple.__iter__(label))
+    return is_a(label, str) and is_secret_name(label)
+
+
+def known_secrets(namespace: Mapping[str, Any], generation: Any = None) -> tuple[str, ...]:
+    """The strings ``namespace`` and the environment hold under secret names.
+
+    ``generation`` (the shell's execution count) and the namespace's bindings key a cache:
+    the walk runs again only after a cell ran (or, without a shell, a name was rebound).
+    """
+    # In a shell every cell run counts (``generation``); without one (a namespace handed
+    # in), the identities of its values tell a rebinding.
+    bindings = len(namespace) if generation is not None else tuple(map(id, namespace.values()))
+    key = (id(namespace), generation, bindings, len(os.environ))
+    if _CACHE["key"] == key:
+        return tuple(_CACHE["found"])
+    items = list(namespace.items())
+    walk = _Walk()
+    for name, value in items:
+        if not is_a(name, str) or name.startswith("_") or is_a(value, _SKIPPED):
+            continue
+        try:
+            walk.visit(name, value)
+        except Exception:
+            continue  # one odd value must not sink the result
+    for name, value in list(os.environ.items()):
+        # ``PWD``, ``OLDPWD``: directories, not passwords.
+        if is_secret_name(name) and not is_env_allowed(name) and name != "OLDPWD":
+            walk.add(value, 0)
+    found = tuple(walk.found)
+    _CACHE["key"], _CACHE["found"] = key, found
+    return found

@@ -1,0 +1,118 @@
+"""Secrets shown without their name: the kernel hides what it holds under a secret name.
+
+``vals = creds.values`` of a frame with a ``password`` column, a token copied into a list
+or a set, a log record's arguments: no rule can tell such a value from data, but the
+kernel sees the same value under a secret name elsewhere and hides it by exact value in
+every tool result, without running any of the user's code.
+"""
+
+from __future__ import annotations
+
+import collections
+import logging
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from jupyter_chatkit.kernel.introspect import KernelView, dumps, run_tool
+from jupyter_chatkit.kernel.known_secrets import known_secrets
+
+from .test_context_trust import CALLS, NoisyBytes, SpiesOnEveryAttribute, Spy
+
+SECRET = "Zq8wL3vN7pX2"
+
+
+def everything(ns: dict[str, Any]) -> str:
+    """The listing and every variable's inspection, as the model would read them."""
+    view = KernelView(ns)
+    results = [run_tool("list_kernel_variables", {"max_items": 500}, view)]
+    results += [run_tool("inspect_kernel_variable", {"name": name}, view) for name in ns]
+    return dumps(results)
+
+
+@pytest.fixture
+def env_token() -> Iterator[str]:
+    value = SECRET + "env"
+    os.environ["CHATKIT_TEST_SERVICE_TOKEN"] = value
+    yield value
+    os.environ.pop("CHATKIT_TEST_SERVICE_TOKEN", None)
+
+
+def test_a_frames_secret_column_shown_through_another_variable_is_hidden() -> None:
+    creds = pd.DataFrame({"user": ["ada", "bob"], "password": [SECRET + "a", SECRET + "b"]})
+    ns = {
+        "creds": creds,
+        "vals": creds.values,
+        "arr": creds.to_numpy(),
+        "first": creds["password"].iloc[0],
+        "as_list": list(creds["password"]),
+        "as_set": frozenset(creds["password"]),
+        "counted": collections.Counter(creds["password"]),
+        "nested": {"deep": [["ada", SECRET + "b"]]},
+    }
+    text = everything(ns)
+    assert SECRET not in text, text
+    assert "ada" in text and "held under a secret name" in text
+
+
+def test_values_under_secret_names_hide_their_copies(env_token: str) -> None:
+    token = SECRET + "t"
+    structured = np.array([("ada", SECRET + "s")], dtype=[("user", "U10"), ("password", "U20")])
+    ns = {
+        "token": token,
+        "copies": [token, os.environ["CHATKIT_TEST_SERVICE_TOKEN"]],
+        "config": {"db": {"password": SECRET + "d"}},
+        "shown": f"connected with {SECRET}d",
+        "structured": structured,
+        "plain": structured.tolist(),
+        "row": pd.Series({"user": "ada", "api_key": SECRET + "r"}),
+        "row_values": [SECRET + "r"],
+        "pairs": [("user", "ada"), ("password", SECRET + "p")],
+        "pair_copy": (SECRET + "p",),
+    }
+    text = everything(ns)
+    assert SECRET not in text, text
+    assert env_token not in text
+
+
+def test_a_set_beside_a_secret_name_and_a_log_records_arguments_are_hidden() -> None:
+    record = logging.LogRecord("app", logging.INFO, "app.py", 1, "password=%s", (SECRET,), None)
+    ns = {"odd_set": {"password", "hunter2x"}, "record": record, "columns": {"user", "password"}}
+    text = everything(ns)
+    assert SECRET not in text and "hunter2x" not in text, text
+    assert "'user'" in text  # a set of names keeps its names
+
+
+def test_a_short_plain_word_under_a_secret_name_is_not_hidden_everywhere() -> None:
+    ns = {"session": "default", "mode": "default", "password": "letmein2"}
+    assert known_secrets(ns) == ("letmein2",)
+    text = everything(ns)
+    assert '"default"' in text or "'default'" in text, text
+
+
+def test_a_rebinding_is_seen_on_the_next_call() -> None:
+    ns: dict[str, Any] = {"shown": [SECRET + "n"]}
+    # Nothing names it yet: a 13-character word in a list is data.
+    assert SECRET in dumps(run_tool("list_kernel_variables", {}, KernelView(ns)))
+    ns["api_token"] = SECRET + "n"
+    assert SECRET not in dumps(run_tool("list_kernel_variables", {}, KernelView(ns)))
+
+
+def test_no_user_code_runs_while_collecting() -> None:
+    ns = {
+        "password": Spy(),
+        "token": SpiesOnEveryAttribute(),
+        "creds": [Spy(), {"k": Spy()}, (Spy(),)],
+        "api_key": NoisyBytes(b"abcdefgh"),
+        "secret_set": {Spy()},
+        "auth": collections.Counter({"x": 1}),
+        "spy_frame": pd.DataFrame({"password": [Spy()], "n": [1]}),
+        "spy_index": pd.Series([1], index=pd.Index([Spy()], name="token")),
+    }
+    CALLS.clear()
+    known_secrets(ns)
+    assert CALLS == []
