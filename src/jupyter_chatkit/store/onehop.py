@@ -52,9 +52,9 @@ from .engine import (
     BEGIN_MODE_OPTION,
     Writer,
     _refuse_nul,
-    begin_sqlite_transaction,
     set_up_sqlite_connection,
 )
+from .fastsql import FAST_OPTION, begin_transaction
 
 T = TypeVar("T")
 
@@ -262,6 +262,7 @@ def _sqlite_engine(engine: AsyncEngine, on_loop: bool = False) -> Engine:
     # As the async engine's connections: BEGIN is ours (IMMEDIATE for writes), the lock
     # waited for, WAL synced normally, foreign keys enforced.
     event.listen(sync, "connect", _set_up_loop_connection if on_loop else set_up_sqlite_connection)
-    event.listen(sync, "begin", begin_sqlite_transaction)
+    event.listen(sync, "begin", begin_transaction)
     event.listen(sync, "before_cursor_execute", _refuse_nul)
-    return sync
+    # Its hot statements may skip SQLAlchemy's execution while nobody else listens.
+    return sync.execution_options(**{FAST_OPTION: True})

@@ -33,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from . import codec
+from .fastsql import execute
 from .schema import from_us, item_tombstones, items, thread_tombstones, threads
 
 Order = Literal["asc", "desc"]
@@ -156,7 +157,7 @@ def _page(
     values = {**params, "fetch": limit + 1}
     if position is not None:
         values["at"], values["at_seq"] = position
-    rows = conn.execute(statements[(order, position is not None)], values).all()
+    rows = execute(conn, statements[(order, position is not None)], values).all()
     return rows[:limit], len(rows) > limit
 
 
@@ -220,7 +221,7 @@ def item_position(
     """
     params = {"thread_id": thread_id, "user_id": user_id}
     if item_id is None:
-        if conn.execute(_THREAD_OWNED, params).first() is None:
+        if execute(conn, _THREAD_OWNED, params).first() is None:
             raise NotFoundError(f"thread {thread_id} not found")
         return None
     row = conn.execute(_THREAD_AND_ITEM, {**params, "item_id": item_id}).first()

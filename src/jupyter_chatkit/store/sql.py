@@ -48,6 +48,7 @@ from .engine import (
     resolve_url,
     use_wal,
 )
+from .fastsql import execute
 from .feedback import check_kind, read_feedback, write_feedback
 from .migrations import migrate
 from .notebooks import move_notebook as _move_threads_of_notebook
@@ -172,7 +173,7 @@ class SQLStore(Store[RequestContext]):
         params = {"thread_id": thread_id, "user_id": context.user_id}
 
         def read(conn: Connection) -> Row[Any]:
-            row = conn.execute(THREAD_BY_ID, params).one_or_none()
+            row = execute(conn, THREAD_BY_ID, params).one_or_none()
             if row is None:
                 raise thread_not_found(thread_id)
             return row
@@ -201,7 +202,7 @@ class SQLStore(Store[RequestContext]):
     async def load_thread(self, thread_id: str, context: RequestContext) -> ThreadMetadata:
         """This user's thread metadata."""
         params = {"thread_id": thread_id, "user_id": context.user_id}
-        row = await self._hop.read(lambda conn: conn.execute(THREAD_BY_ID, params).one_or_none())
+        row = await self._hop.read(lambda conn: execute(conn, THREAD_BY_ID, params).one_or_none())
         if row is None:
             raise thread_not_found(thread_id)
         return decode_thread(row)
@@ -210,7 +211,7 @@ class SQLStore(Store[RequestContext]):
         """Create the thread for this user, or update it if they own it already."""
         stmt, params = self._thread_upsert(thread, context)
         rowcount = await self._hop.write(
-            lambda conn: conn.execute(stmt, params).rowcount, short=True
+            lambda conn: execute(conn, stmt, params).rowcount, short=True
         )
         if rowcount == 0:
             raise thread_not_found(thread.id)
@@ -228,9 +229,9 @@ class SQLStore(Store[RequestContext]):
         values = item_values(thread.id, item, context)
 
         def write(conn: Connection) -> None:
-            if conn.execute(stmt, params).rowcount == 0:
+            if execute(conn, stmt, params).rowcount == 0:
                 raise thread_not_found(thread.id)
-            conn.execute(item_upsert(self._dialect), values)
+            execute(conn, item_upsert(self._dialect), values)
 
         try:
             await self._hop.write(write, short=True)
@@ -351,7 +352,7 @@ class SQLStore(Store[RequestContext]):
 
         def write(conn: Connection) -> tuple[Sequence[Row[Any]], bool]:
             touch_thread(conn, thread_id, user_id)
-            conn.execute(upsert, values)
+            execute(conn, upsert, values)
             return item_page(conn, thread_id, user_id, None, direction, limit)
 
         try:
@@ -383,7 +384,7 @@ class SQLStore(Store[RequestContext]):
     async def load_item(self, thread_id: str, item_id: str, context: RequestContext) -> ThreadItem:
         """One item of this user's thread."""
         params = {"thread_id": thread_id, "item_id": item_id, "user_id": context.user_id}
-        row = await self._hop.read(lambda conn: conn.execute(ITEM_BY_ID, params).one_or_none())
+        row = await self._hop.read(lambda conn: execute(conn, ITEM_BY_ID, params).one_or_none())
         item = (
             None
             if row is None
@@ -411,7 +412,7 @@ class SQLStore(Store[RequestContext]):
             # Ownership check, and on PostgreSQL a row lock that makes a concurrent
             # delete_thread wait for this insert instead of orphaning it.
             touch_thread(conn, thread_id, context.user_id)
-            conn.execute(upsert, values)
+            execute(conn, upsert, values)
 
         try:
             await self._hop.write(write, short=True)

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 from ..protocol import RequestContext
 from . import codec
 from .engine import Dialect, dialect_insert
+from .fastsql import execute
 from .paging import THREAD_COLUMNS
 from .schema import attachments, items, now_us, threads, to_us
 
@@ -130,8 +131,8 @@ def touch_thread(conn: Connection, thread_id: str, user_id: str) -> None:
 
     Synchronous: it runs inside the store's one-hop transactions.
     """
-    result = conn.execute(
-        TOUCH_THREAD, {"b_thread_id": thread_id, "b_user_id": user_id, "b_now": now_us()}
+    result = execute(
+        conn, TOUCH_THREAD, {"b_thread_id": thread_id, "b_user_id": user_id, "b_now": now_us()}
     )
     if result.rowcount == 0:
         raise thread_not_found(thread_id)

@@ -30,6 +30,7 @@ from sqlalchemy import bindparam, delete, update
 from sqlalchemy.engine import Connection
 
 from .engine import Dialect, dialect_insert
+from .fastsql import execute
 from .onehop import OneHop
 from .schema import now_us, thread_turns
 
@@ -189,13 +190,14 @@ class ThreadTurns:
                 result = read(conn) if read is not None else None
             except Exception as exc:
                 raise _Refused(exc) from exc
-            return bool(conn.execute(stmt, params).rowcount), result
+            return bool(execute(conn, stmt, params).rowcount), result
 
         return await self._writes.write(take, short=True)
 
     async def _renew(self, thread_id: str, owner: str) -> None:
         def renew(conn: Connection) -> None:
-            conn.execute(
+            execute(
+                conn,
                 _RENEW,
                 {
                     "l_thread_id": thread_id,
@@ -214,6 +216,6 @@ class ThreadTurns:
     async def _release(self, thread_id: str, owner: str) -> None:
         params = {"l_thread_id": thread_id, "l_owner": owner}
         try:
-            await self._writes.write(lambda conn: conn.execute(_RELEASE, params), short=True)
+            await self._writes.write(lambda conn: execute(conn, _RELEASE, params), short=True)
         except Exception as exc:  # the lease lapses on its own
             logger.warning("Could not release a thread turn: %s", type(exc).__name__)

@@ -1,0 +1,169 @@
+"""The store's hot statements on SQLite, run on the driver's connection directly.
+
+SQLAlchemy's execution of a statement (its cache lookup, parameter processing, event
+dispatch and result set-up) took ~20 us of CPU where SQLite itself takes ~2 us; a
+follow-up turn runs about ten such statements. :func:`execute` runs a statement built
+once with bound parameters (see :mod:`.statements`) on the SQLite connection under the
+caller's SQLAlchemy transaction: compiled once, the same SQL text, the same parameters,
+NUL refused as :func:`.engine._refuse_nul` does, and driver errors raised as the same
+SQLAlchemy exceptions (``IntegrityError``, ``OperationalError``, ...), without their
+parameters. Statements it cannot run that way, and PostgreSQL, go through SQLAlchemy.
+
+Only the store's own synchronous SQLite engines (marked with :data:`FAST_OPTION`, see
+:mod:`.onehop`) take this path, and only while nobody else watches their statements:
+a statement listener besides the store's NUL check (``before_execute``,
+``before_cursor_execute`` and their ``after_`` events: a tracer, a test recording
+statements) or ``echo`` sends every statement through SQLAlchemy again, so whoever
+listens sees each one as before.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import namedtuple
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
+
+from .engine import BEGIN_MODE_OPTION, NulCharacterError
+
+_DIALECT = sqlite.dialect(paramstyle="qmark")
+
+FAST_OPTION = "jupyter_chatkit_fast_sqlite"
+"""Execution option marking an engine whose statements :func:`execute` may run."""
+
+
+def _unobserved(conn: Connection) -> bool:
+    """One of the store's engines, and only its own NUL check listens (see module doc)."""
+    if not conn.get_execution_options().get(FAST_OPTION) or conn._echo:
+        return False
+    dispatch = conn.dispatch
+    return (
+        len(dispatch.before_cursor_execute) == 1
+        and not dispatch.after_cursor_execute
+        and not dispatch.before_execute
+        and not dispatch.after_execute
+    )
+
+
+@dataclass
+class _Compiled:
+    """A statement's SQL for the sqlite3 driver, its parameter names in order, and the
+    row type of its results (made from the first result's columns)."""
+
+    sql: str
+    names: tuple[str, ...]
+    row: Any = field(default=None)
+
+
+# By statement identity; the statement is kept with it, so the id is never reused.
+_COMPILED: dict[int, tuple[ClauseElement, _Compiled | None]] = {}
+
+
+def _compiled(stmt: ClauseElement) -> _Compiled | None:
+    """``stmt`` compiled for the driver, or ``None`` if it needs SQLAlchemy to run.
+
+    Only statements whose binds are all plain named parameters without a value or type
+    processing qualify (what :mod:`.statements` and :mod:`.paging` build).
+    """
+    entry = _COMPILED.get(id(stmt))
+    if entry is not None and entry[0] is stmt:
+        return entry[1]
+    compiled = stmt.compile(dialect=_DIALECT)
+    assert isinstance(compiled, SQLCompiler)
+    names = tuple(compiled.positiontup or ())
+    plain = all(
+        bind.value is None
+        and bind.callable is None
+        and bind.type._cached_bind_processor(_DIALECT) is None
+        for bind in compiled.binds.values()
+    )
+    # Result columns whose values SQLAlchemy would convert are not read raw either.
+    plain = plain and all(
+        column.type._cached_result_processor(_DIALECT, None) is None
+        for column in getattr(stmt, "selected_columns", ())
+    )
+    result = _Compiled(str(compiled), names) if plain else None
+    _COMPILED[id(stmt)] = (stmt, result)
+    return result
+
+
+class FastResult:
+    """What :func:`execute` returns: ``rowcount`` and the rows, by name like SQLAlchemy's."""
+
+    def __init__(self, rowcount: int, rows: Sequence[Any]) -> None:
+        self.rowcount = rowcount
+        self._rows = rows
+
+    def all(self) -> Sequence[Any]:
+        """Every row."""
+        return self._rows
+
+    def first(self) -> Any:
+        """The first row, or ``None``."""
+        return self._rows[0] if self._rows else None
+
+    def one_or_none(self) -> Any:
+        """The only row, or ``None``; more than one is an error as in SQLAlchemy."""
+        if len(self._rows) > 1:
+            raise ValueError("more than one row where at most one was expected")
+        return self.first()
+
+
+def execute(conn: Connection, stmt: Any, params: Mapping[str, Any]) -> Any:
+    """``conn.execute(stmt, params)``, on SQLite without SQLAlchemy's execution.
+
+    The result has ``rowcount`` and ``all()`` / ``first()`` / ``one_or_none()`` with
+    rows readable by column name, as SQLAlchemy's result has.
+    """
+    driver = conn.connection.driver_connection if _unobserved(conn) else None
+    compiled = _compiled(stmt) if isinstance(driver, sqlite3.Connection) else None
+    if compiled is None or any(name not in params for name in compiled.names):
+        return conn.execute(stmt, dict(params))
+    assert isinstance(driver, sqlite3.Connection)
+    values = [params[name] for name in compiled.names]
+    if any(isinstance(value, str) and "\x00" in value for value in values):
+        raise NulCharacterError("Text must not contain NUL characters (U+0000).")
+    try:
+        cursor = driver.execute(compiled.sql, values)
+        rows = cursor.fetchall()
+    except sqlite3.Error as exc:
+        raise _wrapped(compiled.sql, exc, conn) from exc
+    if cursor.description is not None and rows:
+        if compiled.row is None:
+            compiled.row = namedtuple(  # type: ignore[misc]
+                "Row", [column[0] for column in cursor.description], rename=True
+            )
+        make = compiled.row._make
+        rows = [make(row) for row in rows]
+    return FastResult(cursor.rowcount, rows)
+
+
+def begin_transaction(conn: Connection) -> None:
+    """:func:`.engine.begin_sqlite_transaction` (a ``begin`` event hook of the store's
+    synchronous SQLite engines), the ``BEGIN`` sent by the driver directly."""
+    mode = conn.get_execution_options().get(BEGIN_MODE_OPTION, "DEFERRED")
+    if mode not in ("DEFERRED", "IMMEDIATE"):
+        raise ValueError(f"unknown SQLite BEGIN mode {mode!r}")
+    sql = f"BEGIN {mode}"
+    driver = conn.connection.driver_connection if _unobserved(conn) else None
+    if not isinstance(driver, sqlite3.Connection):
+        conn.exec_driver_sql(sql)
+        return
+    try:
+        driver.execute(sql)
+    except sqlite3.Error as exc:
+        raise _wrapped(sql, exc, conn) from exc
+
+
+def _wrapped(sql: str, exc: sqlite3.Error, conn: Connection) -> BaseException:
+    """The SQLAlchemy exception SQLAlchemy raises for ``exc``, without parameters."""
+    return DBAPIError.instance(
+        sql, None, exc, sqlite3.Error, hide_parameters=True, dialect=conn.dialect
+    )
