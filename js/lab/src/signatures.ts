@@ -123,7 +123,9 @@ function lastLine(source: string): string {
 }
 
 /** Names of the notebook's frames with a secret-named column, from the cells' sources
- * and, for cells that show a frame (`df`, `df.head()`), the first lines of its output. */
+ * and, for cells that show a frame (`df`, `df.head()`), the first lines of its output;
+ * also their other names, and as `=name` the variables holding their values without the
+ * column names (`vals = df.values`). */
 export function secretFrames(sources: readonly string[], shown: readonly (readonly [string, string])[] = []): Set<string> {
   const frames = new Set<string>();
   for (const raw of sources) {
@@ -141,7 +143,34 @@ export function secretFrames(sources: readonly string[], shown: readonly (readon
     const header = output.slice(0, 2000).split("\n").slice(0, 3).join(" ");
     if ((header.match(/[A-Za-z_][\w-]*/g) ?? []).some((w) => isSecretName(w))) frames.add(found[1]);
   }
+  if (frames.size) addHolders(sources, frames);
   return frames;
+}
+
+// `vals = users.values`, `rows = users.to_numpy().tolist()`: a variable holding a secret
+// frame's values without its column names; `other = users` / `users.copy()` / `users[…]`:
+// the frame under another name.
+const ASSIGNED = /^[ \t]*([A-Za-z_]\w*)[ \t]*=(?!=)[ \t]*([^\n]{1,500})$/gm;
+const FRAME_ALIAS = /^([A-Za-z_]\w*)(?:\.(?:copy|dropna|fillna|reset_index|head|tail|sample|sort_values|drop_duplicates)\([^()\n]{0,200}\)|\[[^\n]{0,200}\])*[ \t]*(?:#.*)?$/;
+// What a holder shows, by name on a cell's last line (`vals`, `print(vals)`, `vals[:3]`).
+const HOLDER_USE = /(?<![\w.])([A-Za-z_]\w*)/g;
+
+/** Adds to `frames` the notebook's other names for them, and (as `=name`) the variables
+ * that hold their values without the column names; read in cell order, twice (a name
+ * defined from one defined later in the list). */
+function addHolders(sources: readonly string[], frames: Set<string>): void {
+  for (let pass = 0; pass < 2; pass++) {
+    for (const raw of sources) {
+      const source = raw.slice(0, 50_000);
+      if (!source.includes("=")) continue;
+      for (const m of source.matchAll(ASSIGNED)) {
+        const [, name, value] = m;
+        const alias = FRAME_ALIAS.exec(value.trim());
+        if (alias && frames.has(alias[1])) frames.add(name);
+        else if ([...value.matchAll(NAMELESS_VALUES)].some((v) => frames.has(v[1]))) frames.add(`=${name}`);
+      }
+    }
+  }
 }
 
 /** True when a cell's last line shows the values of one of `frames` without the column
@@ -149,5 +178,8 @@ export function secretFrames(sources: readonly string[], shown: readonly (readon
 export function frameValuesShown(source: string, frames: ReadonlySet<string>): boolean {
   if (!frames.size) return false;
   const line = lastLine(source).slice(0, 500);
-  return [...line.matchAll(NAMELESS_VALUES)].some((m) => frames.has(m[1]));
+  if ([...line.matchAll(NAMELESS_VALUES)].some((m) => frames.has(m[1]))) return true;
+  // A variable holding such values (`vals = users.values`), shown later: not assigned again.
+  if (/^[A-Za-z_]\w*[ \t]*=(?!=)/.test(line)) return false;
+  return [...line.matchAll(HOLDER_USE)].some((m) => frames.has(`=${m[1]}`));
 }

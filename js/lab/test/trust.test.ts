@@ -177,3 +177,19 @@ test("a frame's values shown without its column names are hidden when a column n
   assert.ok(!JSON.stringify(info).includes("valPw-"), JSON.stringify(info));
   assert.equal(cellInfo(cell("plain.values", "array([[1]])"), 0, true, new Map(), frames).outputs?.[0].text, "array([[1]])");
 });
+
+test("a secret frame's values held in another variable, or the frame under another name, are hidden when shown", () => {
+  const sources = [
+    'users = pd.read_csv("u.csv")\nusers["password"] = pws',
+    "vals = users.values\nrows = users.to_numpy().tolist()",
+    "backup = users.copy()\nsafe = plain.values",
+    "later = backup.values",
+  ];
+  const frames = secretFrames(sources);
+  for (const source of ["vals", "print(rows[:3])", "later", "backup.values", "x = 1\nvals[0]"]) {
+    assert.ok(frameValuesShown(source, frames), source);
+  }
+  for (const source of ["safe", "vals = 2", "print(len(users))", "# vals"]) {
+    assert.ok(!frameValuesShown(source, frames), source);
+  }
+});
