@@ -27,7 +27,10 @@
  *       already through the context policy (redacted, bounded). null: no notebook holds
  *       `fromEl`, or this extension does not know `name` (it may be older than the
  *       widget); the widget then asks the kernel. Agent steps are never run here: they
- *       go through `agent()`, after the person approved them.
+ *       go through `agent()`, after the person approved them. A kernel tool
+ *       (`runs_in: "kernel"`) is answered by the notebook's kernel as it runs now: the
+ *       widget asks so only when its own kernel connection is gone (a restart). An
+ *       older extension answers null there.
  *   watchContext(fromEl, onChange) → stop()
  *       call `onChange` now and whenever it changes with the notebook holding `fromEl`
  *       (its path, renames included) and its context chips (the notebook, the cell the

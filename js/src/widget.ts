@@ -189,8 +189,18 @@ async function sharedChat(
 
   const viaKernel =
     (name: string): ClientToolHandler =>
-    (args, { signal }) =>
-      kernel.call(name, args, signal);
+    async (args, { signal }) => {
+      try {
+        return await kernel.call(name, args, signal);
+      } catch (e) {
+        // The widget's comm died with its kernel (a restart): the notebook's session
+        // reaches the kernel that runs now, so JupyterLab can still answer.
+        const b = (e as Error)?.message === KERNEL_GONE && !signal.aborted ? getBridge() : null;
+        const r = b ? await bridgeTool(b, toolEl(), name, args ?? {}, signal).catch(() => null) : null;
+        if (r !== null && r !== undefined) return r;
+        throw e;
+      }
+    };
   const viaBridgeThenKernel =
     (name: string): ClientToolHandler =>
     async (args, ctx) => {
@@ -219,7 +229,12 @@ async function sharedChat(
   const session = new ChatSession({ transport, clientTools });
 
   const stopAnswers = session.subscribe((e) => {
-    if (e.type === "answer") model.send({ type: COMM.ANSWER, thread_id: e.threadId, text: e.text });
+    if (e.type !== "answer") return;
+    try {
+      model.send({ type: COMM.ANSWER, thread_id: e.threadId, text: e.text });
+    } catch {
+      // The kernel is gone (restarted, shut down): nobody there waits for the answer.
+    }
   });
   // Python may set thread_id while an answer streams here (e.g. `%chat --new` in
   // another cell); switching then would abort this turn, so the switch waits for the

@@ -7,6 +7,7 @@
 
 import type { INotebookTracker } from "@jupyterlab/notebook";
 import { type BridgeRunTool, type ChatkitBridge, cellPosition } from "../../src/bridge";
+import { CLIENT_TOOLS } from "../../src/protocol";
 import { insertCode } from "./edits";
 import { LazyAgent } from "./lazyagent";
 import { panelHolding, targetOfElement } from "./locate";
@@ -14,12 +15,22 @@ import { panelHolding, targetOfElement } from "./locate";
 // The notebook operations (tool table, context chips) load on a widget's first use, not
 // at JupyterLab's start (see notebookops.ts).
 const ops = () => import("./notebookops");
+const kernelOps = () => import("./kernel");
+
+/** The tools the kernel answers (`runs_in: "kernel"`): variables. */
+const KERNEL_TOOLS = new Set<string>(CLIENT_TOOLS.filter((t) => t.runs_in === "kernel").map((t) => t.name));
 
 /** Build the bridge over `tracker`. */
 export function createBridge(tracker: INotebookTracker): ChatkitBridge {
   const runTool: BridgeRunTool = async (fromEl, name, args, signal) => {
     const target = fromEl instanceof Element ? targetOfElement(tracker, fromEl) : null;
     if (!target) return null;
+    // A kernel tool: the widget asks only when its own kernel connection is gone (the
+    // kernel restarted); the notebook's session reaches the kernel it runs now.
+    if (typeof name === "string" && KERNEL_TOOLS.has(name)) {
+      const { runKernelTool } = await kernelOps();
+      return runKernelTool(target.panel.sessionContext, name, args ?? {});
+    }
     // Read tools only: Agent steps run through agent(), after the person approved them.
     const { runNotebookTool } = await ops();
     const outcome = await runNotebookTool(target, name, args, signal instanceof AbortSignal ? signal : undefined);
