@@ -17,11 +17,14 @@ import pytest
 import pytest_asyncio
 from agents import Agent, AgentHooks, FunctionTool, RunConfig, RunHooks, Runner, run_state
 from agents.agent import AgentBase
-from agents.run_internal import run_loop, tool_execution
+from agents.run_internal import run_loop, tool_execution, tool_planning
 from agents.util import _coro, _json
 from pydantic import BaseModel
 
 from jupyter_chatkit.assistant import agent as agent_module
+from jupyter_chatkit.assistant.agent import (
+    _EXECUTE_RUNS as EXECUTE_RUNS,
+)
 from jupyter_chatkit.assistant.agent import (
     _UNKNOWN,
     _does_nothing,
@@ -237,7 +240,7 @@ async def test_a_gather_of_empty_coroutines_spawns_no_task(
         assert spawned == []
         seen: list[int] = []
         assert await gather(_appends(seen), _nothing()) == (None, None)
-        assert seen == [1] and len(spawned) == 2
+        assert seen == [1] and spawned == [_appends.__code__]
         gc.collect()
 
 
@@ -419,10 +422,11 @@ async def test_a_run_spawns_no_task_for_known_results_and_sends_the_same_tools(
         ),
     }
     assert len(known_codes) == 4
+    plan_codes = {getattr(tool_execution, name).__code__ for name in EXECUTE_RUNS}
     bodies: dict[tuple[str, bool], Any] = {}
     for sdk_gathers in (False, True):
         if sdk_gathers:
-            for module in (run_loop, agents.agent, tool_execution):
+            for module in (run_loop, agents.agent, tool_execution, tool_planning):
                 monkeypatch.setattr(module, "gather_with_cancel", _sdk_gather(module))
         for agent in (by_bool, asking):
             spawned = _record_spawned(monkeypatch)
@@ -434,13 +438,65 @@ async def test_a_run_spawns_no_task_for_known_results_and_sends_the_same_tools(
                 pass
             assert result.final_output == "Sure."
             bodies[agent.name, sdk_gathers] = fake_llm.requests[-1]
-            # The SDK: a task per prompt and per tool check, twice. Here none, but a
-            # gather with a callable is_enabled is the SDK's, whole (its tool is asked).
+            # The SDK: a task per prompt and per tool check, twice. Here none but for the
+            # callable is_enabled, asked in a task as before.
             tasks = [code for code in spawned if code in known_codes]
             tools = len(agent.tools)
-            assert len(tasks) == (2 + 2 * tools if sdk_gathers else 0 if agent is by_bool else 6)
+            assert len(tasks) == (2 + 2 * tools if sdk_gathers else 0 if agent is by_bool else 2)
+            # The tool plan of a text answer: the SDK spawns each of its empty categories.
+            assert len([c for c in spawned if c in plan_codes]) == (5 if sdk_gathers else 0)
     for agent in (by_bool, asking):
         ours, sdks = bodies[agent.name, False], bodies[agent.name, True]
         assert json.dumps(ours) == json.dumps(sdks)
         # Chat completions nest a tool's name in "function".
         assert [(t.get("function") or t)["name"] for t in ours["tools"]] == ["on"]
+
+
+def test_an_empty_tool_plan_category_is_known_to_give_an_empty_list() -> None:
+    """The tool plan's execute functions given nothing to run give a new empty list
+    (known); given runs, they run."""
+    for name, runs in EXECUTE_RUNS.items():
+        function = getattr(tool_execution, name)
+        args = {
+            runs: [],
+            "public_agent": None,
+            "hooks": None,
+            "context_wrapper": None,
+            "config": None,
+        }
+        first, second = function(**args), function(**args)
+        busy = function(**{**args, runs: [object()]})
+        try:
+            known = _known_result(first)
+            assert known == [] and known is not _known_result(second)
+            assert asyncio.run(first) == []
+            assert _known_result(busy) is _UNKNOWN
+        finally:
+            for coroutine in (first, second, busy):
+                coroutine.close()
+
+
+@pytest.mark.asyncio
+async def test_a_gather_with_some_known_results_spawns_only_the_rest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Known coroutines are skipped, the rest gathered by the SDK; results keep their
+    order, and a failure of the rest is the gather's, as before."""
+    build_agent(Settings(model=MODEL, api="responses", base_url="http://127.0.0.1:9/v1"))
+    gather = run_loop.gather_with_cancel
+    spawned = _record_spawned(monkeypatch)
+    seen: list[int] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        assert await gather(_nothing(), _returns_one(), _coro.noop_coroutine()) == (None, 1, None)
+        assert spawned == [_returns_one.__code__]
+
+        async def fails() -> None:
+            raise KeyError("x")
+
+        failures: list[BaseException] = []
+        with pytest.raises(KeyError):
+            await gather(_appends(seen), fails(), _nothing(), on_child_failure=failures.append)
+        assert [type(f) for f in failures] == [KeyError]
+        assert seen == [1]
+        gc.collect()

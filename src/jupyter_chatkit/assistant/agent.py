@@ -6,6 +6,7 @@ import dis
 import functools
 import inspect
 import json
+import sys
 from collections.abc import Callable
 from types import CodeType, CoroutineType
 from typing import Any
@@ -225,6 +226,7 @@ _GATHERING_MODULES = (
     "agents.run_internal.turn_preparation",
     "agents.agent",
     "agents.run_internal.tool_execution",
+    "agents.run_internal.tool_planning",
 )
 # The openai-agents versions whose coroutines _known_result reads (their bodies checked).
 KNOWN_RESULT_VERSIONS = frozenset({"0.24.0"})
@@ -256,14 +258,18 @@ def _known_gathers_skipped(original: Any) -> Any:
     """``original`` (the SDK's gather) with gathers of known results skipped."""
 
     async def gather_with_cancel(*awaitables: Any, **kwargs: Any) -> tuple[Any, ...]:
-        results = []
-        for awaitable in awaitables:
-            result = _known_result(awaitable)
-            if result is _UNKNOWN:
-                return await original(*awaitables, **kwargs)
-            results.append(result)
-        for awaitable in awaitables:
-            awaitable.close()  # never started: nothing runs, and no "never awaited"
+        results = [_known_result(awaitable) for awaitable in awaitables]
+        unknown = [a for a, result in zip(awaitables, results, strict=True) if result is _UNKNOWN]
+        if len(unknown) == len(awaitables):
+            return await original(*awaitables, **kwargs)
+        for awaitable, result in zip(awaitables, results, strict=True):
+            if result is not _UNKNOWN:
+                awaitable.close()  # never started: nothing runs, and no "never awaited"
+        if unknown:
+            # The rest is gathered by the SDK (a failure there fails the gather as
+            # before; the known ones have no effects to cancel).
+            ran = iter(await original(*unknown, **kwargs))
+            results = [next(ran) if result is _UNKNOWN else result for result in results]
         return tuple(results)
 
     return gather_with_cancel
@@ -334,6 +340,30 @@ def _any_tool_enabled(args: dict[str, Any]) -> Any:
     return _tool_enabled(args) if isinstance(args["tool"], FunctionTool) else True
 
 
+def _no_runs(name: str) -> Callable[[dict[str, Any]], Any]:
+    """The rule of an ``execute_*`` function of the tool plan given no ``name`` to run: a
+    new empty list (its body imports its action class, already imported, and returns
+    the empty list of results)."""
+
+    def rule(args: dict[str, Any]) -> Any:
+        runs = args[name]
+        loaded = "agents.run_internal.tool_actions" in sys.modules
+        return [] if type(runs) is list and not runs and loaded else _UNKNOWN
+
+    return rule
+
+
+# The tool plan's execute functions (agents/run_internal/tool_execution.py, 0.24) other
+# than the function tools', and the argument holding their runs.
+_EXECUTE_RUNS = {
+    "execute_computer_actions": "actions",
+    "execute_custom_tool_calls": "calls",
+    "execute_shell_calls": "calls",
+    "execute_apply_patch_calls": "calls",
+    "execute_local_shell_calls": "calls",
+}
+
+
 @functools.cache
 def _result_rules() -> dict[CodeType, Callable[[dict[str, Any]], Any]]:
     """The code objects whose results :func:`_known_result` reads, by this SDK (none for
@@ -351,6 +381,11 @@ def _result_rules() -> dict[CodeType, Callable[[dict[str, Any]], Any]]:
         return found[0] if len(found) == 1 else None
 
     rules = {
+        **{
+            getattr(tool_execution, name).__code__: _no_runs(runs)
+            for name, runs in _EXECUTE_RUNS.items()
+            if hasattr(getattr(tool_execution, name, None), "__code__")
+        },
         Agent.get_system_prompt.__code__: _system_prompt,
         Agent.get_prompt.__code__: _prompt,
         nested(AgentBase.get_all_tools, "_check_tool_enabled"): _any_tool_enabled,
