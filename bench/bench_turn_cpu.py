@@ -14,6 +14,10 @@ every byte of each stream; with ``--depth D``, follow-ups (``threads.add_user_me
 in one thread that already has ``D`` turns (its history grows with every turn, bounded
 as the server bounds it). The figure is the worker's CPU time (user + system, every
 thread) per turn: what the server spends on a request besides the HTTP transport.
+Before the measured turns the worker sets the garbage collector as the server extension
+does once it has started (``gc.freeze()``, first threshold
+``GC_THRESHOLD_AFTER_START``); with Python's defaults a young collection of the whole
+started stack's new objects ran every few turns, which the server never sees.
 The workers of the two sides run at the same time, ``--rounds`` times, so the machine's
 load hits both alike; the medians over rounds are printed, and their ratio.
 
@@ -104,6 +108,7 @@ async def worker(
                 body = follow_up_body(thread_id, f"turn {i}") if i else create_body("turn 0")
                 seen = await one_turn(assistant, body, context)
                 thread_id = thread_id or thread_id_of(seen)
+            server_like_collector()
             profiler = None
             if profile:
                 import cProfile
@@ -125,6 +130,18 @@ async def worker(
             await control.aclose()
             await assistant.aclose()
             await assistant.sql_store.close()
+
+
+def server_like_collector() -> None:
+    """The collector as the server extension leaves it after its start (handlers.py)."""
+    import gc
+
+    from jupyter_chatkit.serverext.handlers import GC_THRESHOLD_AFTER_START
+
+    gc.collect()
+    gc.freeze()
+    threshold, *older = gc.get_threshold()
+    gc.set_threshold(max(threshold, GC_THRESHOLD_AFTER_START), *older)
 
 
 def run_workers(
