@@ -20,7 +20,7 @@ from jupyter_chatkit.protocol import RequestContext
 from jupyter_chatkit.store import SQLStore, open_store
 from jupyter_chatkit.store.engine import NulCharacterError
 from jupyter_chatkit.store.fastsql import FastResult, execute
-from jupyter_chatkit.store.paging import item_page
+from jupyter_chatkit.store.paging import _ITEM_PAGES, item_page
 from jupyter_chatkit.store.statements import THREAD_BY_ID, item_upsert, item_values
 
 ALICE = RequestContext(user_id="alice")
@@ -67,6 +67,25 @@ async def test_the_driver_path_reads_and_writes_what_sqlalchemy_does(tmp_path: P
         assert tuple(row) == tuple(slow_row)
         assert (row.id, row.title, row.payload) == (slow_row.id, slow_row.title, slow_row.payload)
         assert [r.id for r in page] == ["msg_04", "msg_03", "msg_02"] and has_more
+        # Every page statement (with and without a cursor, both orders), row for row.
+        position = (int(page[1].created_us), int(page[1].seq))
+
+        def pages(conn: Connection) -> list[tuple[list[Any], list[Any]]]:
+            compared = []
+            for (_order, after), stmt in _ITEM_PAGES.items():
+                values = {**params, "fetch": 3}
+                if after:
+                    values["at"], values["at_seq"] = position
+                fast = execute(conn, stmt, values)
+                assert isinstance(fast, FastResult)  # a LIMIT's fixed OFFSET 0 is fine
+                fast_rows = fast.all()
+                compared.append(
+                    ([tuple(r) for r in fast_rows], [tuple(r) for r in conn.execute(stmt, values)])
+                )
+            return compared
+
+        for fast_rows, slow_rows in await on_loop(store, pages):
+            assert fast_rows == slow_rows and fast_rows
         # A write's row count: an upsert of another user's item touches nothing.
         foreign = {**item_values("thr_a", answer("msg_00"), ALICE), "b_owner": "bob"}
         counted = await on_loop(store, lambda c: execute(c, item_upsert("sqlite"), foreign))

@@ -54,11 +54,13 @@ def _unobserved(conn: Connection) -> bool:
 
 @dataclass
 class _Compiled:
-    """A statement's SQL for the sqlite3 driver, its parameter names in order, and the
-    row type of its results (made from the first result's columns)."""
+    """A statement's SQL for the sqlite3 driver, its parameter names in order, the
+    values of its binds that have one (a ``LIMIT``'s ``OFFSET 0``), and the row type of
+    its results (made from the first result's columns)."""
 
     sql: str
     names: tuple[str, ...]
+    fixed: dict[str, Any]
     row: Any = field(default=None)
 
 
@@ -69,8 +71,9 @@ _COMPILED: dict[int, tuple[ClauseElement, _Compiled | None]] = {}
 def _compiled(stmt: ClauseElement) -> _Compiled | None:
     """``stmt`` compiled for the driver, or ``None`` if it needs SQLAlchemy to run.
 
-    Only statements whose binds are all plain named parameters without a value or type
-    processing qualify (what :mod:`.statements` and :mod:`.paging` build).
+    Only statements whose binds are plain parameters (named, or with a fixed value) that
+    no type converts qualify, as do their result columns (what :mod:`.statements` and
+    :mod:`.paging` build).
     """
     entry = _COMPILED.get(id(stmt))
     if entry is not None and entry[0] is stmt:
@@ -78,18 +81,25 @@ def _compiled(stmt: ClauseElement) -> _Compiled | None:
     compiled = stmt.compile(dialect=_DIALECT)
     assert isinstance(compiled, SQLCompiler)
     names = tuple(compiled.positiontup or ())
+    binds = [compiled.binds.get(name) for name in names]
     plain = all(
-        bind.value is None
+        bind is not None
         and bind.callable is None
+        and not bind.expanding
         and bind.type._cached_bind_processor(_DIALECT) is None
-        for bind in compiled.binds.values()
+        for bind in binds
     )
     # Result columns whose values SQLAlchemy would convert are not read raw either.
     plain = plain and all(
         column.type._cached_result_processor(_DIALECT, None) is None
         for column in getattr(stmt, "selected_columns", ())
     )
-    result = _Compiled(str(compiled), names) if plain else None
+    fixed = {
+        name: bind.value
+        for name, bind in zip(names, binds, strict=True)
+        if bind is not None and bind.value is not None
+    }
+    result = _Compiled(str(compiled), names, fixed) if plain else None
     _COMPILED[id(stmt)] = (stmt, result)
     return result
 
@@ -124,10 +134,13 @@ def execute(conn: Connection, stmt: Any, params: Mapping[str, Any]) -> Any:
     """
     driver = conn.connection.driver_connection if _unobserved(conn) else None
     compiled = _compiled(stmt) if isinstance(driver, sqlite3.Connection) else None
-    if compiled is None or any(name not in params for name in compiled.names):
+    if compiled is None:
+        return conn.execute(stmt, dict(params))
+    fixed = compiled.fixed
+    if any(name not in params and name not in fixed for name in compiled.names):
         return conn.execute(stmt, dict(params))
     assert isinstance(driver, sqlite3.Connection)
-    values = [params[name] for name in compiled.names]
+    values = [params[name] if name in params else fixed[name] for name in compiled.names]
     if any(isinstance(value, str) and "\x00" in value for value in values):
         raise NulCharacterError("Text must not contain NUL characters (U+0000).")
     try:
