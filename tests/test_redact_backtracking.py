@@ -57,6 +57,17 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param("token (a): " * (5 * N // 11), id="inline-parentheticals"),
         pytest.param("auth = ('a', " * (5 * N // 13), id="auth-pairs"),
         pytest.param("sha256 checksum key: " * (5 * N // 21), id="checksum-keys"),
+        pytest.param("In [1]: password\n" * (5 * N // 17), id="transcript-inputs"),
+        pytest.param(">>> token\n" * (5 * N // 10), id="doctest-inputs"),
+        pytest.param('password = "%s" % ' * (5 * N // 18), id="formatted-templates"),
+        pytest.param(
+            ("['user', 'password'], " + "['a', 'b'], " * 20) * (5 * N // 260), id="sibling-lists"
+        ),
+        pytest.param("insert into t (password) values (" * (5 * N // 34), id="sql-inserts"),
+        pytest.param('\\"password\\": \\"' * (5 * N // 16), id="escaped-json-pairs"),
+        pytest.param("password:\n  x\n" * (5 * N // 15), id="yaml-next-lines"),
+        pytest.param("echo a " * (5 * N // 7) + "| --password-stdin", id="echo-password-stdin"),
+        pytest.param("token " * (5 * N // 6), id="token-prose-words"),
     ],
 )
 def test_long_adversarial_lines_are_redacted_in_linear_work(text: str) -> None:

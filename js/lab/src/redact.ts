@@ -25,7 +25,7 @@ import {
   normalizeName,
   stripAnsi,
 } from "./redactnames";
-import { TableRedaction } from "./redacttables";
+import { LooseRedaction } from "./redactloose";
 
 export {
   hideShownSecret,
@@ -65,7 +65,7 @@ const UNTRIGGERED = VALUE_RULES.filter((r) => r.trigger === null);
 const ANY_NAME_TRIGGER = anyOf(RULES.nameTriggers);
 const QUOTED = new RegExp(RULES.quotedAssignment, "g");
 const BARE = new RegExp(RULES.bareAssignment, "gm");
-const BARE_PREFIXES = ["%env", "%set_env", "export", "set "];
+const BARE_PREFIXES = ["%env", "%set_env", "export", "set ", "setx "];
 const INLINE = new RegExp(RULES.inlineAssignment, "g");
 const CALL = new RegExp(RULES.callArguments, "g");
 const ARGUMENT = new RegExp(RULES.callArgument, "g");
@@ -73,6 +73,8 @@ const KEYWORD_ARGUMENT = /^\s*[A-Za-z_][A-Za-z0-9_]*\s*=(?!=)/;
 const CREDENTIAL_CALLS = new Set<string>(RULES.credentialCalls);
 const CONNECT_CALLS = new Set<string>(RULES.connectCalls);
 const NON_CREDENTIAL_CALLS = new Set<string>(RULES.nonCredentialCalls);
+// `get_secret("prod/db")`: a getter's argument names where the secret is.
+const GETTER_CALL = new RegExp(RULES.getterCall);
 // A text needs "(", a quote and one of these for the call rule to be tried.
 const NAME_LIKE = new RegExp(RULES.nameLikeValue);
 // After a literal naming a secret, a numpy dtype is that field's type (`[('password', 'U40')]`).
@@ -150,7 +152,7 @@ const CONTINUED = new RegExp(RULES.continuedString, "g");
 const VALUE_KEYS = new Set(["value", "preview", "repr", "head", "items"]);
 
 /** Applies the rules and counts what it hid. */
-export class Redactor extends TableRedaction {
+export class Redactor extends LooseRedaction {
   /** When set: `data` cuts longer strings (and lists) to this many before redacting. */
   cut = 0;
   private nested = 0;
@@ -273,6 +275,7 @@ export class Redactor extends TableRedaction {
         });
       }
     }
+    if (named) value = this.loose(value, named);
     if (named && (value.includes("columns") || value.includes("dtype=["))) value = this.positionalRows(value);
     // One line too: `| password | x |`, `password,x`.
     if ((value.includes("\n") || value.length <= 2000) && named) value = this.tables(value);
@@ -295,7 +298,7 @@ export class Redactor extends TableRedaction {
     let alone = false;
     if (CONNECT_CALLS.has(callee)) first = 2;
     else if (CREDENTIAL_CALLS.has(callee)) first = 1;
-    else if (!NON_CREDENTIAL_CALLS.has(callee) && isSecretName(callee)) {
+    else if (!NON_CREDENTIAL_CALLS.has(callee) && !GETTER_CALL.test(callee) && isSecretName(callee)) {
       first = 1;
       alone = true;
     }

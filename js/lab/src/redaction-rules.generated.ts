@@ -671,12 +671,33 @@ export const RULES = {
     {
       "kind": "password in text",
       "triggers": [
-        "pass"
+        "pass",
+        "secret",
+        "token"
       ],
-      "pattern": "(\\b(?:password|passwd|passphrase|passcode)s?\\b(?:[^\\n]{0,60}?|[^\\n]{0,60}\\r?\\n[^\\n]{0,24}?)[\\s'\\\"`=:(<\\[])((?=[A-Za-z!@#$%^&*.~+/-]{0,63}[0-9])[A-Za-z0-9!@#$%^&*.~+/-]{6,64})(?![A-Za-z0-9!@#$%^&*._~+/-]|\\(|\\.[A-Za-z])",
+      "pattern": "(\\b(?:(?:password|passwd|passphrase|passcode)s?|secret|token)\\b(?:[^\\n]{0,60}?|[^\\n]{0,60}\\r?\\n[^\\n]{0,24}?)[\\s'\\\"`=:(<\\[])((?=[A-Za-z!@#$%^&*.~+/-]{0,63}[0-9])[A-Za-z0-9!@#$%^&*.~+/-]{6,64})(?![A-Za-z0-9!@#$%^&*._~+/-]|\\(|\\.[A-Za-z])",
       "group": 2,
       "flags": "i",
       "check": "password"
+    },
+    {
+      "kind": "command-line password",
+      "triggers": [
+        "convertto-securestring",
+        "identified"
+      ],
+      "pattern": "((?:\\bConvertTo-SecureString[ \\t]+(?:-String[ \\t]+)?|\\bidentified[ \\t]+(?:with[ \\t]+[A-Za-z_]{1,40}[ \\t]+)?by[ \\t]+(?:password[ \\t]+)?)['\\\"])([^'\\\"\\n«]{1,500})(?=['\\\"])",
+      "group": 2,
+      "flags": "i"
+    },
+    {
+      "kind": "command-line password",
+      "triggers": [
+        "password-stdin"
+      ],
+      "pattern": "(\\becho[ \\t]+(?:-n[ \\t]+)?['\\\"]?)([^\\s'\\\"|«]{1,500})(?=['\\\"]?[ \\t]*\\|[^\\n]{0,200}--password-stdin)",
+      "group": 2,
+      "flags": ""
     },
     {
       "kind": "password widget",
@@ -727,6 +748,7 @@ export const RULES = {
     "authorization",
     "basic",
     "bearer",
+    "convertto-securestring",
     "cookie",
     "credential",
     "credential=",
@@ -763,6 +785,7 @@ export const RULES = {
     "hrku-",
     "hvb.",
     "hvs.",
+    "identified",
     "input_value",
     "iqojb3jpz2lu",
     "key",
@@ -791,6 +814,7 @@ export const RULES = {
     "passwd>",
     "password",
     "password for",
+    "password-stdin",
     "password=",
     "password>",
     "passwordmodel",
@@ -844,12 +868,17 @@ export const RULES = {
     "ya29."
   ],
   "quotedAssignment": "(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(['\\\"]?\\]?[ \\t]*(?::=|=>|=|:)[ \\t]*(?:\\\\?[ \\t]*\\r?\\n[ \\t]*|\\([ \\t]*(?:\\r?\\n[ \\t]*)?)?(?:[rbuRBU]|[fF][rR]?|[rR][fFbB]|[bB][rR])?)(['\\\"]{3}|['\\\"`])((?:(?!\\3)[^\\n\\\\]|\\\\.){1,2000})\\3",
-  "bareAssignment": "^([ \\t]*(?:%env[ \\t]+|%set_env[ \\t]+|!?export[ \\t]+|set[ \\t]+)?)([A-Za-z_][A-Za-z0-9_.-]*)([ \\t]*[=:][ \\t]*|[ \\t]+)([^\\s'\\\"]+)[ \\t]*$",
+  "bareAssignment": "^([ \\t]*(?:%env[ \\t]+|%set_env[ \\t]+|!?export[ \\t]+|setx[ \\t]+|set[ \\t]+(?:-[gxU]{1,3}[ \\t]+)?)?)([A-Za-z_][A-Za-z0-9_.-]*)([ \\t]*[=:][ \\t]*|[ \\t]+)([^\\s'\\\"]+)[ \\t]*$",
   "inlineAssignment": "(?:(?<=\\\\[ntr])|(?<![A-Za-z0-9_.\\\\])(?<![A-Za-z0-9_.]-))([A-Za-z_](?:[A-Za-z0-9_.]|-(?!-))*)((?:[ \\t]*\\([A-Za-z0-9 _.-]{1,30}\\))?(?:['\\\"`}]|\\*\\*)?[ \\t]*(?::=|=|:)[ \\t]*(?:\\*\\*[ \\t]*|!![A-Za-z]{1,20}[ \\t]+)?)((?![A-Za-z_][A-Za-z0-9_.-]*=[A-Za-z_])(?:[^\\s'\\\"`,;&<>(){}\\[\\]|«=$\\\\]|\\\\(?![ntr]))+)(?![^\\s'\\\"`,;&<>(){}\\[\\]|«=$\\\\]|\\\\(?![ntr]))",
   "containerAssignment": "(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(['\\\"]?\\]?[ \\t]*(?::=|=|:)[ \\t]*)([\\[({])([^\\[\\](){}\\n]{1,2000})(?=[\\])}])",
   "stringLiteral": "(['\\\"])((?:(?!\\1)[^\\\\\\n]|\\\\.){0,2000})\\1",
   "pairedContainer": "(['\\\"])([^'\\\"\\n]{1,100})\\1([ \\t]*,[ \\t]*)([\\[(])([^()\\[\\]{}\\n]{1,2000})(?=[)\\]])",
   "aliasAssignment": "(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_.]*)[ \\t]*(?::=|=)[ \\t]*([A-Za-z_][A-Za-z0-9_]*)[ \\t]*(?=$|[\\n;,)#])",
+  "transcript": "^(?:In \\[[0-9]{1,6}\\]:|>>>)[ \\t]+([^\\n]{1,500})\\r?\\n(?!>>>|\\.\\.\\.|In \\[)((?:Out\\[[0-9]{1,6}\\]:[ \\t]*)?)([^\\n]{1,2000})$",
+  "formattedAssignment": "(?<![A-Za-z0-9_.-])(([A-Za-z_][A-Za-z0-9_.-]*)['\\\"]?[ \\t]*(?::=|=|:)[ \\t]*[rbuRBUfF]{0,2}(['\\\"])[^'\\\"\\n]{0,200}\\3[ \\t]*(?:%[ \\t]*\\(?|\\.format\\())([^()\\n]{1,2000})",
+  "flatList": "[\\[(]([^\\[\\]()\\n]{1,2000})[\\])]",
+  "sqlInsert": "\\binsert[ \\t]+into[ \\t]+[^\\s(]{1,100}[ \\t]*\\(([^()\\n]{1,500})\\)[ \\t\\r\\n]*values[ \\t\\r\\n]*\\(([^()\\n]{0,2000})\\)",
+  "escapedJsonPair": "\\\\\\\"([A-Za-z_][A-Za-z0-9_.-]{0,100})\\\\\\\"[ \\t]*:[ \\t]*\\\\\\\"([^\\\\\\n\\\"]{1,2000})\\\\\\\"",
   "splitColumns": "['\\\"]columns['\\\"][ \\t]*:[ \\t]*\\[([^\\[\\]\\n]{1,5000})\\]",
   "splitData": "['\\\"]data['\\\"][ \\t]*:[ \\t]*\\[",
   "listRow": "\\[([^\\[\\]\\n]{0,20000})\\]",
@@ -860,7 +889,7 @@ export const RULES = {
   "fstringRun": "[A-Za-z0-9!#$%^&*+=~_-]{6,}",
   "hashContext": "\\b(?:sha-?(?:1|224|256|384|512)|sha3(?:_[0-9]+)?|md5|digest|hash(?:es)?|checksum|blake2[bs]?|crc32|etag|fingerprint)\\b(?:(?!(?<!checksum )(?<!digest )(?<!hash )key|token|secret|passw|pwd|credential)[\\s\\S])*$",
   "hexDigest": "^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128}|[0-9A-F]{32}|[0-9A-F]{40}|[0-9A-F]{64})$",
-  "placeholderValue": "^(?:<[A-Za-z_.-]{1,60}>|\\[[A-Za-z_.-]{1,60}\\]|your[-_](?:[a-z]+[-_]?){1,5}|x{3,}|\\*{3,}|\\.{3,}|…|%[sdrif]|%\\([A-Za-z_][A-Za-z0-9_]{0,40}\\)[sdr]|:[a-z_]{1,40}|\\$[0-9]{1,2})[,;)]?$",
+  "placeholderValue": "^(?:<[A-Za-z_.-]{1,60}>|\\[[A-Za-z_.-]{1,60}\\]|your[-_](?:[a-z]+[-_]?){1,5}|x{3,}|\\*{3,}|\\.{3,}|…|%[sdrif]|%\\([A-Za-z_][A-Za-z0-9_]{0,40}\\)[sdr]|:[a-z_]{1,40}|\\{[A-Za-z0-9_]{0,40}\\}|\\$[0-9]{1,2})[,;)]?$",
   "proseValue": "^(?:must|should|shall|will|can|cannot|may|might|needs?|requires?|required|contains?|is|are|was|were|be|been|has|have|had|at|the|an?|and|or|not|never|only|minimum|maximum|policy|rules?|expires?|expired|changed|reset|see|use|enter|your|set|missing|invalid|incorrect|wrong|empty|hidden|optional|same|different|too|least|most|must|does|did|do|if|when|for|from|with|of|in|on|to|by|this|that|it|its|please|check)$",
   "templateValue": "^(?:\\{\\{[^{}\\n'\\\"`]{1,200}\\}\\}|\\$\\{\\{?[ \\t]*[A-Za-z_][A-Za-z0-9_. \\t]{0,200}\\}?\\}|\\$[A-Z_][A-Z0-9_]{1,60})$",
   "callArguments": "(?<![A-Za-z0-9_])(?<![A-Za-z0-9_]\\.)([A-Za-z_][A-Za-z0-9_.]*)?([(\\[])([^()\\[\\]\\n]{1,2000})(?=[)\\]])",
@@ -895,6 +924,7 @@ export const RULES = {
     "otp",
     "session"
   ],
+  "getterCall": "^(?:get|load|fetch|read|lookup|find|list|delete|remove|has|check|validate|verify|describe|rotate|revoke)_",
   "keepValue": "^(?:none|null|nil|true|false|undefined|yes|no|on|off|not|lambda|await|yield|\\*+|x+|\\.\\.\\.|…|[0-9]{1,5}|[^a-z0-9]*)$",
   "labelName": "(?:Error|Exception|Warning|Exit|Interrupt)$",
   "continuedString": "(«redacted: [^»\\n]{1,80}»['\\\"])([ \\t]*(?:\\+[ \\t]*|\\\\[ \\t]*)?\\n?[ \\t]*)(['\\\"])([^'\\\"\\n«]{1,2000})(?=['\\\"])",

@@ -82,11 +82,22 @@ export function looksGenerated(value: string): boolean {
 }
 
 /** A word shaped like a password: a letter and a digit, and mixed case or a symbol
- * (`Hunt3rXy9`, `Summer2024!`). Mirrors Python's `looks_like_password`. */
+ * (`Hunt3rXy9`, `Summer2024!`), or 12+ of one case with 3+ digits and letters, not hex
+ * (not a date, a digest or a type name such as `Float64Dtype`). Mirrors
+ * Python's `looks_like_password`. */
 export function looksLikePassword(value: string): boolean {
   const upper = /[A-Z]/.test(value);
   const lower = /[a-z]/.test(value);
-  return /[0-9]/.test(value) && (upper || lower) && ((upper && lower) || /[!@#$%^&*~+]/.test(value));
+  // `Float64Dtype`, `Int64Index`: two or more capitalised words, a type's name.
+  if (!/[0-9]/.test(value) || !(upper || lower) || /^(?:[A-Z][a-z]+[0-9]*){2,}$/.test(value)) return false;
+  if ((upper && lower) || /[!@#$%^&*~+]/.test(value)) return true;
+  // `qv7rt2mk9xlp44ab`: a long run of one case and digits, not hex (a digest, a UUID).
+  return (
+    value.length >= 12 &&
+    !/^[0-9a-fA-F.-]*$/.test(value) &&
+    (value.match(/[0-9]/g) ?? []).length >= 3 &&
+    (value.match(/[A-Za-z]/g) ?? []).length >= 3
+  );
 }
 
 /** True for a value shaped like a generated key (16+ key characters, digits, mixed). */

@@ -25,11 +25,13 @@ const SERIES_FOOTER = new RegExp(RULES.seriesFooter);
 const YAML_BLOCK_KEY = new RegExp(RULES.yamlBlockKey);
 const BARE_ALIGNED_HEADER = new RegExp(RULES.bareAlignedHeader);
 const ALIGNED_KEY_VALUE = new RegExp(RULES.alignedKeyValue);
+// A YAML mapping key (`host: x`, `"a b":`), not a plain scalar's text.
+const YAML_KEY = /^(?:['"][^'"\n]{0,100}['"]|[^\s:'"][^:\n]{0,100}?)[ \t]*:(?:[ \t]|$)/;
 const POLARS_DTYPES =
   /^│(?:\s*(?:str|i8|i16|i32|i64|u8|u16|u32|u64|f32|f64|bool|date|datetime\[\S+\]|null|cat|list\[\S+\]|struct\[\d+\]|binary|decimal\[\S+\]|object|time|duration\[\S+\])\s*[│┆])+$/;
 
 /** Positions of the secret-named literals of a list of names, and how many items. */
-function secretPositions(body: string): [Set<number>, number] {
+export function secretPositions(body: string): [Set<number>, number] {
   const positions = new Set<number>();
   let position = 0;
   for (const t of body.matchAll(ARGUMENT)) {
@@ -244,8 +246,9 @@ export class TableRedaction {
     return changed ? lines.join("\n") : text;
   }
 
-  /** The value lines under `password: |` (all) or `tokens:` (`- item` lines), more
-   * indented than the key; returns where the block ends and if it hid any. */
+  /** The value lines under `password: |` (all) or `tokens:` (`- item` lines, or a plain
+   * scalar on the lines below), more indented than the key; returns where the block ends
+   * and if it hid any. */
   protected yamlBlock(lines: string[], start: number, indent: number, scalar: boolean): [number, boolean] {
     let changed = false;
     let i = start;
@@ -257,7 +260,12 @@ export class TableRedaction {
       let hidden: string;
       if (scalar) hidden = this.hideCell(line);
       else if (body.startsWith("- ")) hidden = line.slice(0, line.length - body.length + 2) + this.hideCell(body.slice(2));
-      else break; // a nested mapping: its own keys say what they hold
+      else if (i === start && !YAML_KEY.test(body)) {
+        // `password:` then the value on the next line, more indented: a plain scalar
+        // (YAML folds it into the key's value).
+        hidden = this.hideCell(line);
+        scalar = true;
+      } else break; // a nested mapping: its own keys say what they hold
       if (hidden !== line) {
         lines[i] = hidden;
         changed = true;

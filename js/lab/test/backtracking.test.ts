@@ -36,6 +36,23 @@ const cases: Record<string, string> = {
   "secret words on one line": `${"password".repeat((5 * N) / 8)} input_value`,
   "a long mysql name": `mariadb${"-a".repeat((5 * N) / 2)}'`,
   "many mysql commands": "mysql ".repeat(Math.floor((5 * N) / 6)),
+  // The rules added for the closing session's leftovers, each bounded by its window.
+  "password prose words": "password ".repeat(Math.floor((5 * N) / 9)),
+  "password prose lines": "password is\n".repeat(Math.floor((5 * N) / 12)),
+  "password code runs": `password ${"aB1-".repeat(20)}(`.repeat(Math.floor((5 * N) / 100)),
+  "redis-cli flags": `redis-cli${" -b".repeat(Math.floor((5 * N) / 3))}`,
+  "password widget models": "PasswordModel'".repeat(Math.floor((5 * N) / 14)),
+  "a token as a url's user": `https://${"a".repeat(5 * N)}@x`,
+  "inline parentheticals": "token (a): ".repeat(Math.floor((5 * N) / 11)),
+  "auth pairs": "auth = ('a', ".repeat(Math.floor((5 * N) / 13)),
+  "transcript inputs": "In [1]: password\n".repeat(Math.floor((5 * N) / 17)),
+  "doctest inputs": ">>> token\n".repeat(Math.floor((5 * N) / 10)),
+  "formatted templates": 'password = "%s" % '.repeat(Math.floor((5 * N) / 18)),
+  "sibling lists": `['user', 'password'], ${"['a', 'b'], ".repeat(20)}`.repeat(Math.floor((5 * N) / 260)),
+  "sql inserts": "insert into t (password) values (".repeat(Math.floor((5 * N) / 34)),
+  "escaped json pairs": '\\"password\\": \\"'.repeat(Math.floor((5 * N) / 16)),
+  "yaml next lines": "password:\n  x\n".repeat(Math.floor((5 * N) / 15)),
+  "echo password-stdin": `${"echo a ".repeat(Math.floor((5 * N) / 7))}| --password-stdin`,
 };
 for (const [name, text] of Object.entries(cases)) {
   test(`a long adversarial line is redacted: ${name}`, () => {

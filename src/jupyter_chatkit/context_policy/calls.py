@@ -13,6 +13,9 @@ from .names import is_placeholder, is_secret_name, marker, normalize_name
 
 _NAME_LIKE = re.compile(rules.NAME_LIKE_VALUE)
 _DTYPE = re.compile(rules.DTYPE_VALUE)
+# ``get_secret("prod/db")``, ``load_token(path)``: a getter's argument names where the
+# secret is, not the secret (``set_password("x")`` still holds one).
+_GETTER = re.compile(rules.GETTER_CALL)
 _PLACEHOLDER = re.compile(rules.PLACEHOLDER_VALUE, re.IGNORECASE)
 _ARGUMENT = re.compile(rules.CALL_ARGUMENT)
 _KEYWORD_ARGUMENT = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_]*\s*=(?!=)")
@@ -68,7 +71,11 @@ class CallRedaction:
             first = 2
         elif callee in _CREDENTIAL_CALLS:
             first = 1
-        elif callee not in _NON_CREDENTIAL_CALLS and is_secret_name(callee):
+        elif (
+            callee not in _NON_CREDENTIAL_CALLS
+            and _GETTER.match(callee) is None
+            and is_secret_name(callee)
+        ):
             first, alone = 1, True
         pieces: list[str] = []
         # (piece index, position) of each positional literal; positions count arguments.

@@ -17,6 +17,7 @@ from typing import Any
 from . import rules
 from .calls import CallRedaction, names_a_secret, pair_hides
 from .errors import strip_ansi
+from .loose import LooseRedaction
 from .names import is_placeholder, is_secret_name, marker, normalize_name
 from .tables import TableRedaction
 
@@ -61,7 +62,7 @@ _ANY_VALUE_TRIGGER = _any_of(_VALUE_TRIGGERS)
 _ANY_NAME_TRIGGER = _any_of(_NAME_TRIGGERS)
 # Most texts hold no trigger of either kind: one scan tells, instead of two.
 _ANY_TRIGGER = _any_of(_VALUE_TRIGGERS + _NAME_TRIGGERS)
-_BARE_PREFIXES = ("%env", "%set_env", "export", "set ")
+_BARE_PREFIXES = ("%env", "%set_env", "export", "set ", "setx ")
 # Keys of tool results whose values are type names, never user data: not scanned.
 _TYPE_KEYS = frozenset({"type", "dtype", "class", "kind", "output_type", "cell_type"})
 # Values under a secret name that say nothing and may stay (flags, empties).
@@ -199,13 +200,20 @@ def _looks_generated(value: str) -> bool:
 
 def looks_like_password(value: str) -> bool:
     """A word shaped like a password: a letter and a digit, and mixed case or a symbol
-    (``Hunt3rXy9``, ``Summer2024!``); not a version (``v2``), a number or a hex digest."""
+    (``Hunt3rXy9``, ``Summer2024!``), or 12+ of one case with 3+ digits and 3+ letters,
+    not hex; not a version (``v2``), a date, a hex digest or a type (``Float64Dtype``)."""
     upper = _UPPER.search(value) is not None
     lower = _LOWER.search(value) is not None
+    if _DIGIT.search(value) is None or not (upper or lower) or _CAMEL_WORDS.match(value):
+        return False
+    if (upper and lower) or _SYMBOL.search(value) is not None:
+        return True
+    # ``qv7rt2mk9xlp44ab``: a long run of one case and digits, not hex (a digest, a UUID).
     return (
-        _DIGIT.search(value) is not None
-        and (upper or lower)
-        and ((upper and lower) or _SYMBOL.search(value) is not None)
+        len(value) >= 12
+        and _HEX_RUN.match(value) is None
+        and len(_DIGIT.findall(value)) >= 3
+        and len(_LETTER.findall(value)) >= 3
     )
 
 
@@ -213,6 +221,10 @@ _UPPER = re.compile("[A-Z]")
 _LOWER = re.compile("[a-z]")
 _DIGIT = re.compile("[0-9]")
 _SYMBOL = re.compile("[!@#$%^&*~+]")
+_HEX_RUN = re.compile(r"[0-9a-fA-F.-]*\Z")
+_LETTER = re.compile("[A-Za-z]")
+# ``Float64Dtype``, ``Int64Index``: two or more capitalised words, a type's name.
+_CAMEL_WORDS = re.compile(r"(?:[A-Z][a-z]+[0-9]*){2,}\Z")
 
 
 def looks_random(value: str) -> bool:
@@ -353,7 +365,7 @@ def describe_hidden(value: Any) -> str:
 
 
 @dataclass
-class Redactor(TableRedaction, CallRedaction):
+class Redactor(TableRedaction, CallRedaction, LooseRedaction):
     """Applies the policy and counts what it hid (``count``)."""
 
     enabled: bool = True
@@ -453,6 +465,8 @@ class Redactor(TableRedaction, CallRedaction):
             value = _CALL.sub(self._replace_call, value)
             if named and "," in value:
                 value = _PAIRED.sub(self._replace_paired, value)
+        if named:
+            value = self._loose(value, named)
         if named and ("columns" in value or "dtype=[" in value):
             value = self._positional_rows(value)
         if named and ("\n" in value or len(value) <= 2000):

@@ -119,7 +119,9 @@ QUOTED_ASSIGNMENT = (
 # ``%env NAME=value``, ``export NAME=value``, ``NAME=value`` / ``name: value`` on a line of
 # its own (``.env`` files, YAML). Groups: 1 prefix, 2 name, 3 separator, 4 value.
 BARE_ASSIGNMENT = (
-    r"^([ \t]*(?:%env[ \t]+|%set_env[ \t]+|!?export[ \t]+|set[ \t]+)?)"
+    # ``setx NAME value`` (Windows), ``set -x NAME value`` (fish).
+    r"^([ \t]*(?:%env[ \t]+|%set_env[ \t]+|!?export[ \t]+|setx[ \t]+"
+    r"|set[ \t]+(?:-[gxU]{1,3}[ \t]+)?)?)"
     r"([A-Za-z_][A-Za-z0-9_.-]*)([ \t]*[=:][ \t]*|[ \t]+)([^\s'\"]+)[ \t]*$"
 )
 # ``name=value`` / ``"name": value`` inside a line, the value unquoted (log lines,
@@ -174,6 +176,34 @@ ALIAS_ASSIGNMENT = (
     r"(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_.]*)[ \t]*(?::=|=)[ \t]*([A-Za-z_][A-Za-z0-9_]*)"
     r"[ \t]*(?=$|[\n;,)#])"
 )
+# An IPython or Python transcript: an input line, then its output on the next line
+# (``In [3]: password`` / ``Out[3]: 'x'``, ``>>> token`` / ``'x'``). Groups: 1 the input,
+# 2 the ``Out[n]:`` label, 3 the output line.
+TRANSCRIPT = (
+    r"^(?:In \[[0-9]{1,6}\]:|>>>)[ \t]+([^\n]{1,500})\r?\n"
+    r"(?!>>>|\.\.\.|In \[)((?:Out\[[0-9]{1,6}\]:[ \t]*)?)([^\n]{1,2000})$"
+)
+# ``password = "%s" % "x"``, ``token = "{}".format("x")``: the arguments fill a template
+# under a secret name. Groups: 1 all before the arguments, 2 the name, 3 the template's
+# quote, 4 the arguments.
+FORMATTED_ASSIGNMENT = (
+    r"(?<![A-Za-z0-9_.-])(([A-Za-z_][A-Za-z0-9_.-]*)['\"]?[ \t]*(?::=|=|:)[ \t]*"
+    r"[rbuRBUfF]{0,2}(['\"])[^'\"\n]{0,200}\3[ \t]*(?:%[ \t]*\(?|\.format\())([^()\n]{1,2000})"
+)
+# A list or tuple without nested brackets (a list of names, a row of values). Group 1:
+# its items.
+FLAT_LIST = r"[\[(]([^\[\]()\n]{1,2000})[\])]"
+# ``INSERT INTO t (user, password) VALUES ('ada', 'x')``. Groups: 1 the columns, 2 the
+# first row's values.
+SQL_INSERT = (
+    r"\binsert[ \t]+into[ \t]+[^\s(]{1,100}[ \t]*\(([^()\n]{1,500})\)[ \t\r\n]*values"
+    r"[ \t\r\n]*\(([^()\n]{0,2000})\)"
+)
+# A JSON pair inside a JSON string: ``"{\\"password\\": \\"x\\"}"``. Groups: 1 the name,
+# 2 the value.
+ESCAPED_JSON_PAIR = (
+    r"\\\"([A-Za-z_][A-Za-z0-9_.-]{0,100})\\\"[ \t]*:[ \t]*\\\"([^\\\n\"]{1,2000})\\\""
+)
 # Rows of values by position under names said elsewhere: ``to_json(orient="split")``
 # (``"columns": [...]`` then ``"data": [[...], ...]``) and numpy structured arrays and
 # records (rows ``(...)`` before ``dtype=[('user', 'O'), ('password', 'O')]``).
@@ -209,7 +239,7 @@ HEX_DIGEST = (
 # brackets is one when it has no digit (``<Hunt3rXy9>`` is a password in brackets).
 PLACEHOLDER_VALUE = (
     r"^(?:<[A-Za-z_.-]{1,60}>|\[[A-Za-z_.-]{1,60}\]|your[-_](?:[a-z]+[-_]?){1,5}|x{3,}|\*{3,}"
-    r"|\.{3,}|…|%[sdrif]|%\([A-Za-z_][A-Za-z0-9_]{0,40}\)[sdr]|:[a-z_]{1,40}"
+    r"|\.{3,}|…|%[sdrif]|%\([A-Za-z_][A-Za-z0-9_]{0,40}\)[sdr]|:[a-z_]{1,40}|\{[A-Za-z0-9_]{0,40}\}"
     r"|\$[0-9]{1,2})[,;)]?$"
 )
 # A quoted value that only refers to a secret kept elsewhere: a Jinja/Ansible or GitHub
@@ -277,6 +307,12 @@ CREDENTIAL_CALLS: list[str] = sorted(
 # connect(host, user, password, db), FTP(host, user, passwd), Redis(host, port, db, pw).
 CONNECT_CALLS: list[str] = sorted(
     {"connect", "connection", "ftp", "ftp_tls", "redis", "strict_redis", "mysql_connection"}
+)
+# Secret-named callees that fetch a secret by where it is (``get_secret("prod/db")``):
+# their literals are paths and ids, not the secret.
+GETTER_CALL = (
+    r"^(?:get|load|fetch|read|lookup|find|list|delete|remove|has|check|validate|verify"
+    r"|describe|rotate|revoke)_"
 )
 # Secret-named callees that name things about secrets, not hold them (``Session("x")``).
 NON_CREDENTIAL_CALLS: list[str] = sorted({"session", "cookie", "cookies", "otp", "dsn"})
@@ -441,6 +477,11 @@ def rules_dict() -> dict[str, Any]:
         "stringLiteral": STRING_LITERAL,
         "pairedContainer": PAIRED_CONTAINER,
         "aliasAssignment": ALIAS_ASSIGNMENT,
+        "transcript": TRANSCRIPT,
+        "formattedAssignment": FORMATTED_ASSIGNMENT,
+        "flatList": FLAT_LIST,
+        "sqlInsert": SQL_INSERT,
+        "escapedJsonPair": ESCAPED_JSON_PAIR,
         "splitColumns": SPLIT_COLUMNS,
         "splitData": SPLIT_DATA,
         "listRow": LIST_ROW,
@@ -461,6 +502,7 @@ def rules_dict() -> dict[str, Any]:
         "credentialCalls": CREDENTIAL_CALLS,
         "connectCalls": CONNECT_CALLS,
         "nonCredentialCalls": NON_CREDENTIAL_CALLS,
+        "getterCall": GETTER_CALL,
         "keepValue": KEEP_VALUE,
         "labelName": LABEL_NAME,
         "continuedString": CONTINUED_STRING,

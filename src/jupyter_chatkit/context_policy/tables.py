@@ -18,6 +18,8 @@ _HEADER_FIELD = re.compile(rules.TABLE_HEADER_FIELD)
 _RULE_ROW = re.compile(rules.TABLE_RULE_ROW)
 _SERIES_FOOTER = re.compile(rules.SERIES_FOOTER)
 _ALIGNED_TOKEN = re.compile(r"\S+")
+# A YAML mapping key (``host: x``, ``"a b":``), not a plain scalar's text.
+_YAML_KEY = re.compile(r"^(?:['\"][^'\"\n]{0,100}['\"]|[^\s:'\"][^:\n]{0,100}?)[ \t]*:(?:[ \t]|$)")
 _SPLIT_WIDE = re.compile(r"(\s{2,})")
 _WHITESPACE = re.compile(r"\s")
 _HTML_TOKEN = re.compile(rules.HTML_TOKEN)
@@ -243,9 +245,11 @@ class TableRedaction:
         return "\n".join(lines) if changed else text
 
     def _yaml_block(self, lines: list[str], i: int, indent: int, scalar: bool) -> tuple[int, bool]:
-        """The value lines under ``password: |`` (all) or ``tokens:`` (``- item`` lines),
-        more indented than the key; returns where the block ends and if it hid any."""
+        """The value lines under ``password: |`` (all) or ``tokens:`` (``- item`` lines, or
+        a plain scalar on the lines below), more indented than the key; returns where the
+        block ends and if it hid any."""
         changed = False
+        start = i
         while i < len(lines):
             line = lines[i]
             body = line.lstrip(" \t")
@@ -259,6 +263,11 @@ class TableRedaction:
             elif body.startswith("- "):
                 head = line[: len(line) - len(body) + 2]
                 hidden = head + self._hide_cell(body[2:])
+            elif _YAML_KEY.match(body) is None and i == start:
+                # ``password:`` then the value on the next line, more indented: a plain
+                # scalar (YAML folds it into the key's value).
+                hidden = self._hide_cell(line)
+                scalar = True
             else:
                 break  # a nested mapping: its own keys say what they hold
             if hidden != line:

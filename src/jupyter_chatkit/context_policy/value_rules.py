@@ -583,14 +583,33 @@ VALUE_RULES: list[dict[str, Any]] = [
         # line, ``In [3]: password`` then ``Out[3]: '…'``). Identifiers (``_``) and code
         # (``App2Db(``, ``App2Db.x``) stay. Bounded: 60 characters on the line, or the
         # rest of it and 24 on the next.
-        "triggers": ["pass"],
-        "pattern": r"(\b(?:password|passwd|passphrase|passcode)s?\b(?:[^\n]{0,60}?"
+        "triggers": ["pass", "secret", "token"],
+        "pattern": r"(\b(?:(?:password|passwd|passphrase|passcode)s?|secret|token)\b(?:[^\n]{0,60}?"
         r"|[^\n]{0,60}\r?\n[^\n]{0,24}?)[\s'\"`=:(<\[])"
         r"((?=[A-Za-z!@#$%^&*.~+/-]{0,63}[0-9])[A-Za-z0-9!@#$%^&*.~+/-]{6,64})"
         r"(?![A-Za-z0-9!@#$%^&*._~+/-]|\(|\.[A-Za-z])",
         "group": 2,
         "flags": "i",
         "check": "password",
+    },
+    {
+        "kind": "command-line password",
+        # ``ConvertTo-SecureString 'pw' -AsPlainText``, ``echo pw | docker login
+        # --password-stdin``, SQL ``IDENTIFIED BY 'pw'``.
+        "triggers": ["convertto-securestring", "identified"],
+        "pattern": r"((?:\bConvertTo-SecureString[ \t]+(?:-String[ \t]+)?"
+        r"|\bidentified[ \t]+(?:with[ \t]+[A-Za-z_]{1,40}[ \t]+)?by[ \t]+(?:password[ \t]+)?)"
+        r"['\"])([^'\"\n«]{1,500})(?=['\"])",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "command-line password",
+        "triggers": ["password-stdin"],
+        "pattern": r"(\becho[ \t]+(?:-n[ \t]+)?['\"]?)([^\s'\"|«]{1,500})"
+        r"(?=['\"]?[ \t]*\|[^\n]{0,200}--password-stdin)",
+        "group": 2,
+        "flags": "",
     },
     {
         "kind": "password widget",

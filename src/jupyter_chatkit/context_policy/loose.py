@@ -1,0 +1,188 @@
+"""Secrets whose name stands apart from their value, in text.
+
+A transcript's output under an input naming a secret (``In [3]: password`` then
+``Out[3]: 'x'``, ``>>> token`` then ``'x'``); the arguments filling a format string
+under a secret name (``password = "%s" % "x"``, ``"{}".format("x")``); values by
+position under names in a sibling list (``dict(zip(["user", "password"], ["ada",
+"x"]))``, ``pd.Series(["ada", "x"], index=["user", "password"])``, an SQL ``INSERT``'s
+column list); a JSON pair inside a JSON string (``"{\\"password\\": \\"x\\"}"``). A mixin
+of :class:`.redact.Redactor` (it counts what it hides in ``count``); mirrors
+``js/lab/src/redactloose.ts``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import rules
+from .names import is_placeholder, is_secret_name, marker, normalize_name
+from .tables import _secret_positions
+
+_TRANSCRIPT = re.compile(rules.TRANSCRIPT, re.MULTILINE)
+_FORMATTED = re.compile(rules.FORMATTED_ASSIGNMENT)
+_FLAT_LIST = re.compile(rules.FLAT_LIST)
+_SQL_INSERT = re.compile(rules.SQL_INSERT, re.IGNORECASE)
+_ESCAPED_PAIR = re.compile(rules.ESCAPED_JSON_PAIR)
+_STRING = re.compile(rules.STRING_LITERAL)
+_ARGUMENT = re.compile(rules.CALL_ARGUMENT)
+_NAME_LIKE = re.compile(rules.NAME_LIKE_VALUE)
+_KEEP_VALUE = re.compile(rules.KEEP_VALUE)
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ASSIGNMENT = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_.\[\]'\", ]*(?<![=!<>])=(?!=)")
+# Names that hold an object, not a secret (``session``): their output is described.
+_OBJECT_NAMES = frozenset({"session", "sess", "cookies", "cookie", "auth"})
+# Sibling lists are looked for this far from a list of names (a call's arguments).
+SIBLING_SPAN = 1000
+MAX_NAME_LISTS = 50
+
+
+def _input_names_secret(source: str) -> bool:
+    """True for a transcript's input that shows a secret (``password``, ``print(tok)``),
+    not one that assigns it (``password = x`` shows nothing)."""
+    if _ASSIGNMENT.match(source):
+        return False
+    return any(
+        is_secret_name(w) and normalize_name(w) not in _OBJECT_NAMES
+        for w in _WORD.findall(source[:500])
+    )
+
+
+class LooseRedaction:
+    """Hides values whose secret name stands apart from them (see the module)."""
+
+    count: int
+
+    def _loose(self, text: str, named: bool) -> str:
+        """``text`` with the passes of this module applied (``named``: a name trigger)."""
+        if "Out[" in text or ">>> " in text:
+            text = _TRANSCRIPT.sub(self._replace_transcript, text)
+        if not named:
+            return text
+        if "%" in text or ".format(" in text:
+            text = _FORMATTED.sub(self._replace_formatted, text)
+        if ("[" in text or "(" in text) and ("'" in text or '"' in text):
+            text = self._siblings(text)
+        if '\\"' in text:
+            text = _ESCAPED_PAIR.sub(self._replace_escaped, text)
+        return text
+
+    def _hide(self, secret: str) -> str:
+        self.count += 1
+        return marker(f"str, {len(secret):,} chars")
+
+    def _replace_transcript(self, match: re.Match[str]) -> str:
+        source, output = match.group(1, 3)
+        inner = output.strip().strip("'\"")
+        if (
+            not _input_names_secret(source)
+            or not inner
+            or is_placeholder(inner)
+            or rules.PLACEHOLDER_OPEN in output
+            or _KEEP_VALUE.match(inner.lower())
+        ):
+            return match.group(0)
+        return match.group(0)[: match.start(3) - match.start(0)] + self._hide(inner)
+
+    def _replace_formatted(self, match: re.Match[str]) -> str:
+        head, name, args = match.group(1, 2, 4)
+        if not is_secret_name(name.rsplit(".", 1)[-1]):
+            return match.group(0)
+
+        def literal(m: re.Match[str]) -> str:
+            quote, secret = m.group(1, 2)
+            if not secret or rules.PLACEHOLDER_OPEN in secret:
+                return m.group(0)
+            return f"{quote}{self._hide(secret)}{quote}"
+
+        return f"{head}{_STRING.sub(literal, args)}"
+
+    def _replace_escaped(self, match: re.Match[str]) -> str:
+        name, secret = match.group(1, 2)
+        if not is_secret_name(name) or rules.PLACEHOLDER_OPEN in secret or not secret:
+            return match.group(0)
+        start = match.start(2) - match.start(0)
+        whole = match.group(0)
+        return whole[:start] + self._hide(secret) + whole[start + len(secret) :]
+
+    def _siblings(self, text: str) -> str:
+        """Literals by position under a nearby list of names: ``zip(names, values)``,
+        ``Series(values, index=names)``, ``DataFrame(rows, columns=names)``, SQL
+        ``INSERT INTO t (user, password) VALUES ('ada', 'x')``."""
+        lists = list(_FLAT_LIST.finditer(text))
+        names: list[tuple[int, set[int], int]] = []  # (list index, secret positions, count)
+        for k, m in enumerate(lists):
+            body = m.group(1)
+            positions, count = _secret_positions(body)
+            if positions and count >= 2 and _all_names(body):
+                names.append((k, positions, count))
+                if len(names) >= MAX_NAME_LISTS:
+                    break
+        edits: dict[int, str] = {}
+        for k, positions, count in names:
+            center = lists[k].start()
+            for j, other in enumerate(lists):
+                if j == k or j in edits or abs(other.start() - center) > SIBLING_SPAN:
+                    continue
+                body = other.group(1)
+                if _secret_positions(body)[0]:
+                    continue  # another list of names
+                hidden = self._hide_positions(body, positions, count)
+                if hidden is not None:
+                    edits[j] = hidden
+        for m in _SQL_INSERT.finditer(text):
+            columns = [c.strip(' \t`"[]') for c in m.group(1).split(",")]
+            positions = {i for i, c in enumerate(columns) if is_secret_name(c)}
+            if not positions:
+                continue
+            for j, other in enumerate(lists):
+                if other.start() == m.start(2) - 1 and j not in edits:
+                    hidden = self._hide_positions(other.group(1), positions, len(columns))
+                    if hidden is not None:
+                        edits[j] = hidden
+        if not edits:
+            return text
+        pieces: list[str] = []
+        done = 0
+        for j in sorted(edits):
+            m = lists[j]
+            pieces.append(text[done : m.start(1)])
+            pieces.append(edits[j])
+            done = m.end(1)
+        pieces.append(text[done:])
+        return "".join(pieces)
+
+    def _hide_positions(self, body: str, positions: set[int], count: int) -> str | None:
+        """``body`` (a list's items) with the string literals at ``positions`` hidden,
+        when it has ``count`` items; else None."""
+        tokens = [t.group(0) for t in _ARGUMENT.finditer(body)]
+        if tokens.count(",") + 1 != count:
+            return None
+        position = 0
+        changed = False
+        for i, token in enumerate(tokens):
+            if token == ",":
+                position += 1
+            elif position in positions and token[:1] in ("'", '"') and len(token) > 2:
+                inner = token[1:-1]
+                if rules.PLACEHOLDER_OPEN not in inner and not is_secret_name(inner):
+                    tokens[i] = f"{token[0]}{self._hide(inner)}{token[0]}"
+                    changed = True
+        return "".join(tokens) if changed else None
+
+
+def _all_names(body: str) -> bool:
+    """True for a list of names only (``'user', 'password'``): string literals each a
+    lower-case identifier or a secret's name."""
+    seen = False
+    for token in _ARGUMENT.finditer(body):
+        text = token.group(0)
+        if text == ",":
+            continue
+        if token.group(1):
+            inner = text[1:-1]
+            if not (_NAME_LIKE.match(inner) or is_secret_name(inner)):
+                return False
+            seen = True
+        elif text.strip():
+            return False
+    return seen
