@@ -1,0 +1,222 @@
+"""What a value under a name is: a secret pair, code kept readable, a random or
+password-shaped word, a digest; what a cell shows when its last line names a secret.
+Shared by the redactor and its passes; mirrors the value helpers of
+``js/lab/src/redactnames.ts``."""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+from . import rules
+from .names import is_placeholder, is_secret_name, marker, normalize_name
+
+_ALIAS = re.compile(rules.ALIAS_ASSIGNMENT, re.MULTILINE)
+_CODE_VALUE = re.compile(rules.CODE_VALUE)
+_CREDENTIAL = re.compile(rules.CREDENTIAL_VALUE)
+_FSTRING_FIELD = re.compile(rules.FSTRING_FIELD)
+_FSTRING_RUN = re.compile(rules.FSTRING_RUN)
+_HASH_CONTEXT = re.compile(rules.HASH_CONTEXT, re.IGNORECASE)
+_HEX_DIGEST = re.compile(rules.HEX_DIGEST)
+_KEEP_NAMES = frozenset({"None", "True", "False", "null", "undefined", "nil", "self", "this"})
+_KEEP_VALUE = re.compile(rules.KEEP_VALUE)
+_KEYISH = re.compile(rules.KEYISH_NAME_PATTERN)
+_PLACEHOLDER_VALUE = re.compile(rules.PLACEHOLDER_VALUE, re.IGNORECASE)
+_RANDOM = re.compile(rules.HIGH_ENTROPY_VALUE)
+_SHORT_NAME = re.compile(rules.SHORT_NAME_VALUE)
+_TYPE_VALUE = re.compile(rules.TYPE_VALUE)
+_WEAK_QUALIFIERS = frozenset(rules.WEAK_QUALIFIERS)
+
+
+@functools.lru_cache(maxsize=4096)
+def is_keyish_name(name: str) -> bool:
+    """True for names that hold a key only sometimes (``STRIPE_KEY``, ``sas``)."""
+    if not isinstance(name, str) or not name or len(name) > 200:
+        return False
+    return _KEYISH.search(normalize_name(name)) is not None
+
+
+_SWITCH = re.compile(r"(?<=[A-Z])(?=[a-z0-9])|(?<=[a-z])(?=[A-Z0-9])|(?<=[0-9])(?=[A-Za-z])")
+_CLASS_NAME = re.compile(r"^[A-Z][A-Za-z0-9_]*$")
+
+
+def _switches(value: str) -> int:
+    """How often a value switches between upper case, lower case and digits, char to
+    char (``Zx9Yw8`` often; ``PositionalIndexer2D`` or ``fill_1d_array`` rarely)."""
+    return len(_SWITCH.findall(value[:200]))
+
+
+def _looks_generated(value: str) -> bool:
+    """Random-looking with no name beside it: often switching case and digits, or
+    digit-rich without the underscores of an identifier (a hex key)."""
+    if not looks_random(value):
+        return False
+    digits = sum(c.isdigit() for c in value[:200])
+    return _switches(value) >= 6 or (digits >= 4 and "_" not in value)
+
+
+def looks_like_password(value: str) -> bool:
+    """A word shaped like a password: a letter and a digit, and mixed case or a symbol
+    (``Hunt3rXy9``, ``Summer2024!``), or 12+ of one case with 3+ digits and 3+ letters,
+    not hex; not a version (``v2``), a date, a hex digest or a type (``Float64Dtype``)."""
+    upper = _UPPER.search(value) is not None
+    lower = _LOWER.search(value) is not None
+    if _DIGIT.search(value) is None or not (upper or lower) or _CAMEL_WORDS.match(value):
+        return False
+    if (upper and lower) or _SYMBOL.search(value) is not None:
+        return True
+    # ``qv7rt2mk9xlp44ab``: a long run of one case and digits, not hex (a digest, a UUID).
+    return (
+        len(value) >= 12
+        and _HEX_RUN.match(value) is None
+        and len(_DIGIT.findall(value)) >= 3
+        and len(_LETTER.findall(value)) >= 3
+    )
+
+
+_UPPER = re.compile("[A-Z]")
+_LOWER = re.compile("[a-z]")
+_DIGIT = re.compile("[0-9]")
+_SYMBOL = re.compile("[!@#$%^&*~+]")
+_HEX_RUN = re.compile(r"[0-9a-fA-F.-]*\Z")
+_LETTER = re.compile("[A-Za-z]")
+# ``Float64Dtype``, ``Int64Index``: two or more capitalised words, a type's name.
+_CAMEL_WORDS = re.compile(r"(?:[A-Z][a-z]+[0-9]*){2,}\Z")
+
+
+def looks_random(value: str) -> bool:
+    """True for a value shaped like a generated key (16+ key characters, digits, mixed)."""
+    return len(value) <= 4096 and _RANDOM.match(value) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_key(key: Any) -> bool:
+    """True for a key under which no value is a secret, whatever it holds (not a secret,
+    key-ish or weakly qualified secret name): most keys of a tool result."""
+    if not isinstance(key, str):
+        return True
+    if is_secret_name(key) or is_keyish_name(key):
+        return False
+    head, _, last = normalize_name(key).rpartition("_")
+    return not (last in _WEAK_QUALIFIERS and is_secret_name(head))
+
+
+def is_secret_pair(name: Any, value: Any) -> bool:
+    """True when ``value`` under ``name`` is a secret: a secret name, or a key-ish name
+    (``STRIPE_KEY``, ``account_key``) holding a random-looking string."""
+    if not isinstance(name, str):
+        return False
+    if is_secret_name(name):
+        return True
+    if not isinstance(value, str):
+        return False
+    if is_keyish_name(name) and looks_random(value):
+        return True
+    # ``session_token_header = "abc123def456"``: a qualifier that also holds secrets.
+    head, _, last = normalize_name(name).rpartition("_")
+    return (
+        last in _WEAK_QUALIFIERS
+        and is_secret_name(head)
+        and len(value) <= 4096
+        and _CREDENTIAL.match(value) is not None
+    )
+
+
+def keeps_unquoted(value: str, constant: bool, name: str = "", sep: str = "") -> bool:
+    """True when an unquoted value under a secret name is no secret: an empty or flag
+    value, a short number, or what clearly is code: a call, attribute or index
+    (``token = make_token()``, ``cfg.pw``), a variable of one or two characters
+    (``passphrase = p0``), the same name (``password=password``), a
+    type after ``:`` (``password: str``). ``constant``: an upper-case name (``API_KEY=``),
+    whose values are literals. Any other bare word is hidden (``password: letmein``)."""
+    if _KEEP_VALUE.match(value.lower()) or _PLACEHOLDER_VALUE.match(value):
+        return True
+    if constant:
+        return False
+    if _CODE_VALUE.search(value) is not None or _SHORT_NAME.match(value) is not None:
+        return True
+    if ":" in sep and "=" not in sep and _TYPE_VALUE.match(value):
+        return True
+    return bool(name) and value.rstrip(",;") == name.rsplit(".", 1)[-1]
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ASSIGNMENT_LINE = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_.\[\]'\", ]*(?<![=!<>])=(?!=)")
+
+
+# Secret names that usually hold an object, not a secret (``session.get(url).text``).
+_OBJECT_NAMES = frozenset({"session", "sess", "cookies", "cookie", "auth"})
+
+
+def fstring_keeps(secret: str) -> bool:
+    """True for an f-string under a secret name whose literal text holds no secret:
+    ``f"postgres://u:{pw}@h"``, ``f"Bearer {token}"`` (its fields are references)."""
+    if "{" not in secret:
+        return False
+    rest = _FSTRING_FIELD.sub(" ", secret)
+    for run in _FSTRING_RUN.findall(rest):
+        if any(c.isalpha() for c in run) and any(c.isdigit() or c in "!#$%^&*" for c in run):
+            return False
+    return True
+
+
+def aliases(text: str) -> frozenset[str]:
+    """Variables a secret-named one is set from in ``text`` (``password = S``)."""
+    found = set()
+    for match in _ALIAS.finditer(text):
+        name, alias = match.group(1, 2)
+        last = name.rsplit(".", 1)[-1]
+        if alias != last and alias not in _KEEP_NAMES and is_secret_name(last):
+            found.add(alias)
+    return frozenset(found)
+
+
+def names_secret(source: str) -> bool:
+    """True when a cell's last line names a secret (``%env DB_PASSWORD``, ``print(token)``,
+    ``os.environ["API_KEY"]``): what the cell prints or returns may be that secret."""
+    for line in reversed(source[-2000:].splitlines()):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if _ASSIGNMENT_LINE.match(stripped):
+            return False  # ``x = ...`` shows nothing
+        return any(
+            is_secret_name(w) and normalize_name(w) not in _OBJECT_NAMES
+            for w in _WORD.findall(stripped[:500])
+        )
+    return False
+
+
+def hide_shown_secret(text: str) -> str:
+    """A one-line output of a cell that :func:`names_secret` as a placeholder (a flag, a
+    short number or an empty output stays); longer outputs are left to the rules."""
+    inner = text.strip()
+    if not inner or "\n" in inner or len(inner) > 2000 or is_placeholder(inner.strip("'\"")):
+        return text
+    if _KEEP_VALUE.match(inner.strip("'\"").lower()):
+        return text
+    return marker(f"str, {len(inner.strip(chr(39) + chr(34))):,} chars")
+
+
+def _is_digest(secret: str, before: str) -> bool:
+    """A hex digest named as one right before it (``sha256 = "e3b0…"``)."""
+    return _HEX_DIGEST.match(secret) is not None and _HASH_CONTEXT.search(before[-64:]) is not None
+
+
+def describe_hidden(value: Any) -> str:
+    """What a placeholder may say about a value: its type and size, never its content."""
+    if isinstance(value, str):
+        return f"str, {str.__len__(value):,} chars"
+    if isinstance(value, bytes | bytearray):
+        return f"{type(value).__name__}, {len(value):,} bytes"
+    if isinstance(value, dict):
+        return f"dict, {dict.__len__(value):,} items"
+    if isinstance(value, list):
+        return f"list, {list.__len__(value):,} items"
+    if isinstance(value, tuple):
+        return f"tuple, {tuple.__len__(value):,} items"
+    cls = type(value)
+    module = getattr(cls, "__module__", "")
+    name = getattr(cls, "__qualname__", "object")
+    return name if module == "builtins" else f"{module}.{name}"
