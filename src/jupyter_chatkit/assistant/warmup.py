@@ -4,7 +4,7 @@ openai's types are pydantic models with ``defer_build``: each one builds its val
 and serializer the first time it is used, and the openai client imports its resources
 (``client.chat.completions``) on first access. :func:`warm_up` does the part of that
 work that can run off the event loop: the client's resources and platform headers, the
-modules a first stream imports, the one schema most others nest (:data:`SHARED_MODELS`),
+modules a first stream imports, the schemas most others nest (:func:`shared_models`),
 and the stream parsing (:func:`build_stream_parsing`: for chat completions by parsing
 canned answers through a copy of the client on an in-process mock transport,
 ``canned_provider``; for Responses the tagged union of events). The warm-up turn after it
@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
+import typing
 from typing import Any
 
 log = logging.getLogger("jupyter_chatkit")
@@ -26,14 +27,25 @@ log = logging.getLogger("jupyter_chatkit")
 # Classes built here that nothing else would keep alive (see warm_up).
 _KEPT: dict[str, type[Any]] = {}
 
-# Built first, before anything that nests it: openai's ``Response`` (its output items,
-# tools and model names make it the largest schema of a turn). Every Responses stream
-# event that carries a response, and the events the agents SDK makes from chat
-# completions chunks, reuse its core schema instead of generating a copy each. Measured
-# (build + warm-up, openai 3.57, pydantic 2.13): Responses 53 MB without it, 37 MB with;
-# chat completions unchanged (26 MB). Every other schema a turn needs is built by the
-# warm-up turn itself (warm_turn.py), and only those: building whole modules and
-# ChatKit's event types by name here cost 10 MB more for no first-turn gain.
+# Built first, before anything that nests them: the members of openai's
+# ``ResponseOutputItem`` union, then ``Response`` (its output items, tools and model
+# names make it the largest schema of a turn). pydantic-core reuses a model's built
+# validator and serializer where another schema nests that model ("prebuilt"), unless
+# the nesting model is built with ``force=True``; a union is not a model, so each model
+# that nests the output-item union (``Response``, ``ResponseOutputItemAddedEvent``,
+# ``...DoneEvent``, the Responses model's item adapter) built its own copy of every
+# member not built yet. Built here, once each, they are shared. Measured (build +
+# warm-up, openai 3.57, pydantic 2.13, fresh Python): Response and the four events a
+# chat-completions turn builds, 8.2 MB; with the members first, 5.5 MB. Every Responses
+# stream event that carries a response, and the events the agents SDK makes from chat
+# completions chunks and from the offline model's answers, reuse them. Every other
+# schema a turn needs is built by the warm-up turn itself (warm_turn.py), and only
+# those: building whole modules and ChatKit's event types by name here cost 10 MB more
+# for no first-turn gain.
+SHARED_UNIONS = (
+    ("openai.types.responses.tool", "Tool"),
+    ("openai.types.responses.response_output_item", "ResponseOutputItem"),
+)
 SHARED_MODELS = (("openai.types.responses.response", "Response"),)
 
 # Modules the first request to a provider imports on the way (its HTTP stack's async
@@ -59,19 +71,46 @@ def _is_deferred(cls: type[Any]) -> bool:
     return isinstance(validator, MockValSer) or not cls.__dict__.get("__pydantic_complete__")
 
 
-def build_shared_models() -> int:
-    """Build :data:`SHARED_MODELS` that are still deferred; return how many."""
+def union_members(annotation: object) -> list[type[Any]]:
+    """The pydantic models of a (possibly ``Annotated``) union, in order."""
     from pydantic import BaseModel
 
-    built = 0
-    for module_name, name in SHARED_MODELS:
+    members: list[type[Any]] = []
+    for arg in typing.get_args(annotation):
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            members.append(arg)
+        elif not isinstance(arg, type):
+            members.extend(m for m in union_members(arg) if m not in members)
+    return members
+
+
+def shared_models() -> list[type[Any]]:
+    """:data:`SHARED_UNIONS`' members, then :data:`SHARED_MODELS`: the build order."""
+    from pydantic import BaseModel
+
+    models: list[type[Any]] = []
+    for module_name, name in (*SHARED_UNIONS, *SHARED_MODELS):
         try:
-            cls = getattr(importlib.import_module(module_name), name, None)
+            found = getattr(importlib.import_module(module_name), name, None)
         except ImportError:  # another SDK version's layout: the turn builds it
             continue
-        if isinstance(cls, type) and issubclass(cls, BaseModel) and _is_deferred(cls):
-            cls.model_rebuild(force=True)
-            built += 1
+        if isinstance(found, type) and issubclass(found, BaseModel):
+            models.append(found)
+        elif found is not None:
+            models.extend(union_members(found))
+    return models
+
+
+def build_shared_models() -> int:
+    """Build :func:`shared_models` that are still deferred, in order; return how many."""
+    built = 0
+    for cls in shared_models():
+        if not _is_deferred(cls):
+            continue
+        # Not forced (unless complete with a mock validator): a forced build would not
+        # reuse the members built before it.
+        cls.model_rebuild(force=cls.__pydantic_complete__)
+        built += not _is_deferred(cls)
     return built
 
 
@@ -138,7 +177,8 @@ def warm_up(model: object, api: str) -> int:
             for name in WARM_IMPORTS:
                 with contextlib.suppress(ImportError):  # another SDK version's layout
                     importlib.import_module(name)
-            built += build_shared_models()
+        # The offline model's turns build the same Response events as a provider's.
+        built += build_shared_models()
         # The run context's class: each turn makes AgentContext[RequestContext], and
         # pydantic caches a parametrized class only weakly, so once a garbage
         # collection takes it the next turn builds it again (~4 ms). Kept here, it is
