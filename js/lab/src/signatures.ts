@@ -123,7 +123,8 @@ function lastLine(source: string): string {
 }
 
 /** Names of the notebook's frames with a secret-named column, from the cells' sources
- * and, for cells that show a frame (`df`, `df.head()`), the first lines of its output;
+ * and, for cells that show a frame (`df`, `df.head()`), the first lines of its output
+ * (a frame read from a file whose header the notebook never shows counts as one);
  * also their other names, and as `=name` the variables holding their values without the
  * column names (`vals = df.values`). */
 export function secretFrames(sources: readonly string[], shown: readonly (readonly [string, string])[] = []): Set<string> {
@@ -137,15 +138,31 @@ export function secretFrames(sources: readonly string[], shown: readonly (readon
     }
     for (const m of source.matchAll(COLUMN_SET)) if (isSecretName(m[2])) frames.add(m[1]);
   }
+  // Read from a file with no column names in the notebook: its columns are unknown here.
+  const unknown = new Set<string>();
+  for (const raw of sources) {
+    const source = raw.slice(0, 50_000);
+    for (const m of source.matchAll(FRAME_DEF)) {
+      const call = source.slice(m.index ?? 0, (m.index ?? 0) + 500).split("\n")[0];
+      if (/\.(?:read|from|scan)_/.test(call) && !COLUMNS_GIVEN.test(call)) unknown.add(m[1]);
+    }
+  }
   for (const [source, output] of shown) {
     const found = FRAME_SHOWN.exec(lastLine(source));
     if (!found) continue;
+    unknown.delete(found[1]); // its header is in the notebook: the check below decides
     const header = output.slice(0, 2000).split("\n").slice(0, 3).join(" ");
     if ((header.match(/[A-Za-z_][\w-]*/g) ?? []).some((w) => isSecretName(w))) frames.add(found[1]);
   }
+  // Its values shown without names are hidden: the notebook cannot tell a password
+  // column from data (the kernel's own tools can: they read the columns).
+  for (const name of unknown) frames.add(name);
   if (frames.size) addHolders(sources, frames);
   return frames;
 }
+
+// A read call that names its columns (`usecols=`, `names=`, `columns=`, `schema=`).
+const COLUMNS_GIVEN = /\b(?:usecols|names|columns|schema|dtype)[ \t]*=/;
 
 // `vals = users.values`, `rows = users.to_numpy().tolist()`: a variable holding a secret
 // frame's values without its column names; `other = users` / `users.copy()` / `users[…]`:

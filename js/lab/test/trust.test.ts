@@ -193,3 +193,12 @@ test("a secret frame's values held in another variable, or the frame under anoth
     assert.ok(!frameValuesShown(source, frames), source);
   }
 });
+
+test("a frame read from a file whose header the notebook never shows has its nameless values hidden", () => {
+  const sources = ['raw = pd.read_csv("secrets.csv")', 'seen = pd.read_parquet("p.parquet")', 'named = pd.read_csv("n.csv", usecols=["a", "b"])'];
+  const frames = secretFrames(sources, [["seen.head()", "   a  b\n0  1  2"]]);
+  assert.ok(frameValuesShown("raw.values", frames));
+  assert.ok(frameValuesShown("print(raw.to_numpy())", frames));
+  assert.ok(!frameValuesShown("seen.values", frames), "its header was shown, with no secret column");
+  assert.ok(!frameValuesShown("named.values", frames), "its columns are named in the notebook");
+});
