@@ -1266,3 +1266,64 @@ test("a message shows the files that went with it, by name", opts, async () => {
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test("the view keeps to the end when content grows before its own scroll's event", opts, async () => {
+  const { page, errors } = await open("theme=light", 380);
+  const distance = (): Promise<number> =>
+    page.evaluate(() => {
+      const s = document.querySelector(".jck-scroll") as HTMLElement;
+      return s.scrollHeight - s.scrollTop - s.clientHeight;
+    });
+  const frames = (n: number): Promise<void> =>
+    page.evaluate(
+      (count) =>
+        new Promise<void>((done) => {
+          let left = count;
+          const tick = (): void => (--left ? void requestAnimationFrame(tick) : done());
+          requestAnimationFrame(tick);
+        }),
+      n,
+    );
+  // Content taller than the view: the chat scrolls to its end (nobody scrolled up).
+  await page.evaluate(() => {
+    const block = document.createElement("div");
+    block.style.height = "2000px";
+    document.querySelector(".jck-log")?.append(block);
+  });
+  await frames(3);
+  assert.ok((await distance()) < 2, "at the end");
+  // More content, and more again right after the chat scrolled to its end but before
+  // that scroll's event (an approval card that grows, the next chunk): seen walking
+  // Agent mode, the card's Approve stayed below the view behind "Jump to latest".
+  await page.evaluate(() => {
+    const log = document.querySelector(".jck-log") as HTMLElement;
+    let armed = true;
+    // Made after the chat's own observer, so it runs after the chat's scroll.
+    new ResizeObserver(() => {
+      if (!armed) return;
+      armed = false;
+      const more = document.createElement("div");
+      more.style.height = "120px";
+      log.append(more);
+    }).observe(log);
+    const block = document.createElement("div");
+    block.style.height = "300px";
+    log.append(block);
+  });
+  await frames(4);
+  assert.ok((await distance()) < 2, `still at the end, ${await distance()} px above it`);
+  // A person scrolling up still leaves the end, and content then stays where they are.
+  await page.evaluate(() => {
+    (document.querySelector(".jck-scroll") as HTMLElement).scrollTop -= 400;
+  });
+  await frames(2);
+  await page.evaluate(() => {
+    const block = document.createElement("div");
+    block.style.height = "200px";
+    document.querySelector(".jck-log")?.append(block);
+  });
+  await frames(3);
+  assert.ok((await distance()) > 500, "left where the person scrolled to");
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});

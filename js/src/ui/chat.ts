@@ -390,12 +390,23 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
 
   // ------------------------------------------------------------ scrolling
   let atEnd = true;
+  // Where the last scroll event left the view: only a move up leaves the end.
+  let lastTop = 0;
   scroller.addEventListener("scroll", () => {
-    atEnd = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 48;
+    const top = scroller.scrollTop;
+    if (scroller.scrollHeight - top - scroller.clientHeight < 48) atEnd = true;
+    // A scroll event comes a frame after its scroll: content that grew in between (an
+    // approval card, the next chunk) made our own scroll to the end look like the person
+    // scrolling up, and the view stopped following with the card's buttons out of sight.
+    else if (top < lastTop) atEnd = false;
+    lastTop = top;
     syncJump();
   });
   const stickToEnd = (): void => {
-    if (atEnd) scroller.scrollTop = scroller.scrollHeight;
+    if (atEnd) {
+      scroller.scrollTop = scroller.scrollHeight;
+      lastTop = scroller.scrollTop;
+    }
     syncJump();
   };
   // Keep to the end when the content's size changes. A ResizeObserver runs after the
