@@ -3,6 +3,7 @@
     python bench/bench_endpoint.py [--quick]
     python bench/bench_endpoint.py --streams [--rounds 5]   # section 4 only
     python bench/bench_endpoint.py --cpu [--baseline-src DIR]  # CPU per request only
+    python bench/bench_endpoint.py --streams --baseline-src DIR  # section 4, both servers
 
 Starts a local fake OpenAI-compatible LLM and a real ``jupyter server`` with the
 extension pointed at it, then reports:
@@ -17,8 +18,11 @@ extension pointed at it, then reports:
    and the error count (target: 0), with an instant model and with one that takes
    300 ms to its first token; the server's and the client's CPU per stream. The client
    is a plain socket reading the SSE bytes (~1 ms of CPU a stream; httpx took ~6 ms,
-   which on 2 cores delayed the very first tokens it measured). ``--streams`` runs only
-   this section, ``--rounds`` times (medians);
+   which on 2 cores delayed the very first tokens it measured), and when the streams'
+   first events (the server's own, before the model is asked) and first deltas came:
+   a first delta p5 far above the first events' p95 plus the model's delay says the
+   streams advanced in lockstep. ``--streams`` runs only this section, ``--rounds``
+   times (medians); with ``--baseline-src`` beside a server on that code, alternating;
 5. the first turn after start vs. a warm turn (target: <= 1.5x);
 6. the idle server's memory vs. a bare ``jupyter server`` started in the same run
    (target: <= 70 MB added);
@@ -51,7 +55,7 @@ import sys
 import tempfile
 import textwrap
 import time
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -161,8 +165,15 @@ async def first_delta_raw(url: str, body: bytes) -> float:
     One connection per request (``Connection: close``: the stream ends with it); only
     the status line and the bytes ``text_delta`` / an error event are looked for.
     """
+    return (await stream_phases_raw(url, body))[1]
+
+
+async def stream_phases_raw(url: str, body: bytes) -> tuple[float, float]:
+    """:func:`first_delta_raw`, with the seconds to the stream's first event too (the
+    server's answer before the model's: ``thread.created`` or the user's message)."""
     start = time.perf_counter()
     reader, writer = await raw_post(url, body)
+    first_event: float | None = None
     first: float | None = None
     status = tail = b""
     error = False
@@ -170,6 +181,8 @@ async def first_delta_raw(url: str, body: bytes) -> float:
         while chunk := await reader.read(65536):
             status = status or chunk[:12]
             seen = tail + chunk  # a marker may span two reads
+            if first_event is None and b"data: " in seen:
+                first_event = time.perf_counter() - start
             if first is None and b"text_delta" in seen:
                 first = time.perf_counter() - start
             error = error or b'"type":"error"' in seen
@@ -178,7 +191,7 @@ async def first_delta_raw(url: str, body: bytes) -> float:
         writer.close()
     if not status.startswith(b"HTTP/1.1 200") or first is None or error:
         raise RuntimeError(f"no text delta in the stream ({status!r}, error event: {error})")
-    return first
+    return first_event if first_event is not None else first, first
 
 
 async def first_delta_direct(assistant: Any, body: bytes, context: Any) -> float:
@@ -377,53 +390,99 @@ def start_processes(tmp: str) -> tuple[dict[str, str], list[subprocess.Popen[str
 
 
 async def concurrent_streams(
-    client: httpx.AsyncClient, urls: dict[str, str], endpoint: str, rounds: int, singles: int
+    client: httpx.AsyncClient,
+    urls: dict[str, str],
+    servers: dict[str, tuple[str, int]],
+    rounds: int,
+    singles: int,
 ) -> None:
     """Section 4: 50 concurrent ``threads.create`` streams vs. one stream alone, with an
     instant fake model (all server CPU) and with one that takes 300 ms to its first
     token, as hosted models do; medians of ``rounds`` bursts, each against one-stream
-    times measured just before it."""
-    server_pid = int(urls["server_pid"])
+    times measured just before it. ``servers``: name to (endpoint, pid); with two, their
+    bursts alternate (the order too), so both see the same load."""
     print(f"4. 50 concurrent streams (time to first token; medians of {rounds} round(s))")
+    names = list(servers)
     for delay in (0.0, 0.3):
         await control(client, urls, first_token_delay=delay)
-        ratios: list[float] = []
-        singles_p50: list[float] = []
-        bursts_p95: list[float] = []
-        server_cpu: list[float] = []
-        client_cpu: list[float] = []
-        errors: list[BaseException] = []
-        for _ in range(rounds):
-            single = [await first_delta_raw(endpoint, create_body("one")) for _ in range(singles)]
-            cpu, own = precise_cpu_seconds(server_pid), time.process_time()
-            results = await asyncio.gather(
-                *(first_delta_raw(endpoint, create_body(f"c{i}")) for i in range(50)),
-                return_exceptions=True,
-            )
-            # Every stream has ended (the client reads each to its end).
-            server_cpu.append((precise_cpu_seconds(server_pid) - cpu) / 50)
-            client_cpu.append((time.process_time() - own) / 50)
-            errors += [r for r in results if isinstance(r, BaseException)]
-            ok = [r for r in results if isinstance(r, float)]
-            s50 = statistics.median(single)
-            c95 = pct(ok, 0.95) if ok else float("nan")
-            singles_p50.append(s50)
-            bursts_p95.append(c95)
-            ratios.append(c95 / s50)
+        runs = {name: _Bursts() for name in names}
+        for r in range(rounds):
+            for name in names if r % 2 == 0 else names[::-1]:
+                endpoint, pid = servers[name]
+                await runs[name].burst(endpoint, pid, singles)
+        for name in names:
+            label = f"{name}: " if len(names) > 1 else ""
+            runs[name].report(f"{label}model first token {delay * 1e3:3.0f} ms")
+        if len(names) == 2:
+            a, b = (statistics.median(runs[name].bursts_p95) for name in names)
+            print(f"   50 streams p95 {names[0]} / {names[1]}: {a / b:5.2f}")
+    await control(client, urls, first_token_delay=0.0)
+
+
+class _Bursts:
+    """The bursts of 50 streams against one server, and what they measured."""
+
+    def __init__(self) -> None:
+        self.ratios: list[float] = []
+        self.singles_p50: list[float] = []
+        self.bursts_p95: list[float] = []
+        self.server_cpu: list[float] = []
+        self.client_cpu: list[float] = []
+        self.errors: list[BaseException] = []
+        # Per burst: the first events' p50 / p95 and the first deltas' p5 (see report).
+        self.phases: list[tuple[float, float, float]] = []
+
+    async def burst(self, endpoint: str, server_pid: int, singles: int) -> None:
+        """One-stream times, then one burst of 50 concurrent streams."""
+        single = [await first_delta_raw(endpoint, create_body("one")) for _ in range(singles)]
+        cpu, own = precise_cpu_seconds(server_pid), time.process_time()
+        results = await asyncio.gather(
+            *(stream_phases_raw(endpoint, create_body(f"c{i}")) for i in range(50)),
+            return_exceptions=True,
+        )
+        # Every stream has ended (the client reads each to its end).
+        self.server_cpu.append((precise_cpu_seconds(server_pid) - cpu) / 50)
+        self.client_cpu.append((time.process_time() - own) / 50)
+        self.errors += [r for r in results if isinstance(r, BaseException)]
+        timed = [r for r in results if isinstance(r, tuple)]
+        ok = [delta for _, delta in timed]
+        s50 = statistics.median(single)
+        c95 = pct(ok, 0.95) if ok else float("nan")
+        self.singles_p50.append(s50)
+        self.bursts_p95.append(c95)
+        self.ratios.append(c95 / s50)
+        if timed:
+            firsts = [event for event, _ in timed]
+            self.phases.append((pct(firsts, 0.5), pct(firsts, 0.95), pct(ok, 0.05)))
+
+    def report(self, title: str) -> None:
+        """Print the medians over the bursts."""
         med = statistics.median
+        errors = self.errors
         print(
-            f"   model first token {delay * 1e3:3.0f} ms: one stream p50 "
-            f"{med(singles_p50) * 1e3:7.2f} ms   50 streams p95 {med(bursts_p95) * 1e3:7.2f} ms"
-            f"   ratio {med(ratios):5.2f} (target <= 1.5x)   errors {len(errors)}"
+            f"   {title}: one stream p50 {med(self.singles_p50) * 1e3:7.2f} ms   50 streams"
+            f" p95 {med(self.bursts_p95) * 1e3:7.2f} ms   ratio {med(self.ratios):5.2f}"
+            f" (target <= 1.5x)   errors {len(errors)}"
             + (f" (first: {errors[0]!r})" if errors else "")
         )
-        if rounds > 1:
-            print(f"      ratio per round: {', '.join(f'{r:.2f}' for r in ratios)}")
+        if len(self.ratios) > 1:
+            print(f"      ratio per round: {', '.join(f'{r:.2f}' for r in self.ratios)}")
         print(
-            f"      CPU per stream: server {med(server_cpu) * 1e3:6.2f} ms, "
-            f"this client {med(client_cpu) * 1e3:5.2f} ms"
+            f"      CPU per stream: server {med(self.server_cpu) * 1e3:6.2f} ms, "
+            f"this client {med(self.client_cpu) * 1e3:5.2f} ms"
         )
-    await control(client, urls, first_token_delay=0.0)
+        if self.phases:
+            # The server's own first event of every stream (before the model is asked)
+            # against the first deltas: when even the earliest delta comes long after
+            # the last first event plus the model's delay, the streams advanced in
+            # lockstep (each step of every stream before the next step of any).
+            first50, first95, delta5 = (
+                med(phase[i] for phase in self.phases) * 1e3 for i in range(3)
+            )
+            print(
+                f"      first event p50 {first50:7.2f} ms, p95 {first95:7.2f} ms;"
+                f"   first delta p5 {delta5:7.2f} ms"
+            )
 
 
 def follow_up_body(thread_id: str, text: str) -> bytes:
@@ -531,6 +590,35 @@ async def cpu_per_request(
 
 def main_cpu(rounds: int, batch: int, baseline_src: str | None) -> None:
     """``--cpu``: start the fake LLM and one server (two with ``baseline_src``)."""
+
+    async def work(
+        _client: httpx.AsyncClient, _llm_url: str, servers: dict[str, tuple[str, int]]
+    ) -> None:
+        await cpu_per_request(servers, rounds, batch)
+
+    beside_baseline(baseline_src, work)
+
+
+def main_streams(rounds: int, baseline_src: str | None) -> None:
+    """``--streams`` with ``--baseline-src``: section 4 on both servers, alternating."""
+
+    async def work(
+        client: httpx.AsyncClient, llm_url: str, servers: dict[str, tuple[str, int]]
+    ) -> None:
+        for endpoint, _ in servers.values():
+            for _ in range(5):  # warm: imports, connections, first SQLite pages
+                await first_delta_raw(endpoint, create_body("warm up"))
+        await concurrent_streams(client, {"llm": llm_url}, servers, rounds=rounds, singles=5)
+
+    beside_baseline(baseline_src, work)
+
+
+def beside_baseline(
+    baseline_src: str | None,
+    work: Callable[[httpx.AsyncClient, str, dict[str, tuple[str, int]]], Awaitable[None]],
+) -> None:
+    """Start the fake LLM and this checkout's server (and one on ``baseline_src``), wait
+    until they are warm, then ``work(client, llm_url, {name: (endpoint, pid)})``."""
     with tempfile.TemporaryDirectory() as tmp:
         llm_port = free_port()
         llm_url = f"http://127.0.0.1:{llm_port}"
@@ -564,7 +652,7 @@ def main_cpu(rounds: int, batch: int, baseline_src: str | None) -> None:
                     for endpoint, _ in servers.values():
                         health = endpoint.removesuffix("chatkit") + "health"
                         await wait_until_up(client, health, within=180)
-                await cpu_per_request(servers, rounds, batch)
+                    await work(client, llm_url, servers)
 
             asyncio.run(run())
         finally:
@@ -606,7 +694,8 @@ async def run_streams(urls: dict[str, str], rounds: int) -> None:
         endpoint = f"{urls['base']}/chatkit"
         for _ in range(5):  # warm: imports, connections, first SQLite pages
             await first_delta_raw(endpoint, create_body("warm up"))
-        await concurrent_streams(client, urls, endpoint, rounds=rounds, singles=5)
+        servers = {"this": (endpoint, int(urls["server_pid"]))}
+        await concurrent_streams(client, urls, servers, rounds=rounds, singles=5)
 
 
 async def control(client: httpx.AsyncClient, urls: dict[str, str], **body: Any) -> None:
@@ -720,7 +809,8 @@ async def report(client: httpx.AsyncClient, urls: dict[str, str], rounds: int) -
         f"   (target <= 2x)"
     )
 
-    await concurrent_streams(client, urls, endpoint, rounds=1, singles=rounds)
+    servers = {"this": (endpoint, server_pid)}
+    await concurrent_streams(client, urls, servers, rounds=1, singles=rounds)
     print("5. first turn after start")
     print(
         f"   first {first_turn * 1e3:7.2f} ms   warm p50 {h50:7.2f} ms   "
@@ -816,10 +906,13 @@ if __name__ == "__main__":
     parser.add_argument("--cpu", action="store_true", help="only the server's CPU per request")
     parser.add_argument("--batch", type=int, default=20, help="requests per batch (--cpu)")
     parser.add_argument(
-        "--baseline-src", help="--cpu: also run a server on this src directory, alternating"
+        "--baseline-src",
+        help="--cpu, --streams: also run a server on this src directory, alternating",
     )
     args = parser.parse_args()
     if args.cpu:
         main_cpu(args.rounds, args.batch, args.baseline_src)
+    elif args.streams and args.baseline_src:
+        main_streams(args.rounds, args.baseline_src)
     else:
         main(args.quick, streams_only=args.streams, rounds_of_streams=args.rounds)
