@@ -228,7 +228,14 @@ print(json.dumps({"idle": idle, "used": asyncio.run(main())}, default=str))
 # trio is deferred too when installed (httpcore imports it in case it runs under trio).
 TRIO = ["trio"] if importlib.util.find_spec("trio") is not None else []
 # What the server defers, trio aside (it goes after the first two).
-DEFERRED = ["mcp", "sqlalchemy.ext.asyncio", "openai.types", "agents.sandbox", "agents.mcp._compat"]
+DEFERRED = [
+    "mcp",
+    "sqlalchemy.ext.asyncio",
+    "openai.types",
+    "agents.sandbox",
+    "agents.mcp._compat",
+    "griffe",
+]
 
 
 def run_fresh(script: str, *args: str) -> Any:

@@ -1,4 +1,4 @@
-"""openai-agents' sandbox and MCP types served by stand-ins until used (sdk_stand_ins.py).
+"""openai-agents' sandbox, MCP types and griffe served by stand-ins until used (sdk_stand_ins.py).
 
 Each check runs in a fresh Python (this process imported the sandbox long ago): the
 server's deferrals, its build and warm-up turn, then the SDK's sandbox and MCP errors
@@ -123,6 +123,71 @@ def test_the_idle_server_loads_no_sandbox_nor_mcp_types_and_both_work_when_used(
     assert result["boxed"] == "in a box"
     assert result["capability"] is True and result["not_capability"] is False
     assert result["still_deferred"] == []
+
+
+GRIFFE_SCRIPT = """
+import asyncio, json, sys, tempfile
+defer = sys.argv[1] == "defer"
+if defer:
+    from jupyter_chatkit.serverext.deferred_imports import defer_unused_packages, is_deferred
+    deferred = defer_unused_packages()
+from jupyter_chatkit.serverext.handlers import AssistantHolder
+from jupyter_chatkit.settings import Settings
+
+async def idle(folder):
+    holder = AssistantHolder(Settings(store_url=f"sqlite:///{folder}/chat.sqlite3"),
+                             attachment_url=lambda a: a)
+    await holder.get()
+    await holder.warm_up_ended()
+    warmed = holder.warmed
+    await holder.close()
+    return warmed
+
+with tempfile.TemporaryDirectory() as folder:
+    warmed = asyncio.run(idle(folder))
+state = {"warmed": warmed}
+if defer:
+    state["deferred"] = deferred
+    state["idle_griffe"] = sorted(m for m in sys.modules
+                                  if m.startswith("griffe") and not is_deferred(m))
+
+from agents import function_tool
+
+def lookup(city: str, days: int = 1) -> str:
+    \"\"\"Look up the weather.
+
+    Args:
+        city: The city to look up.
+        days: How many days ahead.
+    \"\"\"
+    return city
+
+tool = function_tool(lookup)
+state["tool"] = {"description": tool.description, "schema": tool.params_json_schema}
+if defer:
+    import griffe
+    state["loaded"] = [not is_deferred("griffe"),
+                       griffe.Docstring is sys.modules["griffe._internal.models"].Docstring]
+print(json.dumps(state))
+"""
+
+
+@pytest.mark.timeout(120)
+def test_the_idle_server_loads_no_griffe_and_a_tool_made_from_a_function_parses_its_docstring() -> (
+    None
+):
+    result = run_fresh(GRIFFE_SCRIPT, "defer")
+    assert "griffe" in result["deferred"]
+    assert result["warmed"] is True
+    # The build and the warm-up turn made the assistant's tools without griffe.
+    assert result["idle_griffe"] == ["griffe._internal", "griffe._internal.enumerations"]
+    # A tool made from a function: its docstring parsed as without the deferral.
+    plain = run_fresh(GRIFFE_SCRIPT, "plain")
+    assert result["tool"] == plain["tool"]
+    assert plain["tool"]["description"] == "Look up the weather."
+    props = plain["tool"]["schema"]["properties"]
+    assert props["city"]["description"] == "The city to look up."
+    assert result["loaded"] == [True, True]
 
 
 def test_a_module_serves_its_stand_ins_until_its_group_loads_for_real(tmp_path: Path) -> None:

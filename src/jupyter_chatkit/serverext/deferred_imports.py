@@ -542,7 +542,8 @@ def defer_unused_packages() -> list[str]:
     Agent-mode turn (assistant/mcp.py loads the package then, off the event loop).
     ``sqlalchemy.ext.asyncio`` (the store's engine served, the ORM session not loaded),
     ``trio`` and ``openai.types``' re-exports: whatever uses more of them runs their
-    ``__init__`` first. ``agents.sandbox`` and ``agents.mcp._compat``: until used.
+    ``__init__`` first. ``agents.sandbox``, ``agents.mcp._compat`` and ``griffe``: until
+    used (sdk_stand_ins.py).
     """
     deferred: list[str] = []
     if defer_package("mcp", MCP_WITHOUT_INIT):
@@ -561,10 +562,20 @@ def defer_unused_packages() -> list[str]:
         deferred.append(OPENAI_TYPES)
     # openai-agents' sandbox (its run loop makes a disabled SandboxRuntime in every run)
     # and MCP's types (for one exception class): stand-ins until used (sdk_stand_ins.py).
-    from .sdk_stand_ins import MCP_COMPAT, SANDBOX, defer_mcp_compat, defer_sandbox
+    # griffe (docstring parsing for tools made from functions; ours have schemas).
+    from .sdk_stand_ins import (
+        GRIFFE,
+        MCP_COMPAT,
+        SANDBOX,
+        defer_griffe,
+        defer_mcp_compat,
+        defer_sandbox,
+    )
 
     if defer_sandbox():
         deferred.append(SANDBOX)
     if defer_mcp_compat():
         deferred.append(MCP_COMPAT)
+    if defer_griffe():
+        deferred.append(GRIFFE)
     return deferred

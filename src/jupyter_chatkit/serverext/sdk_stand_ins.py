@@ -31,6 +31,15 @@ import, ~5 MB). They serve MCP tools only, which need an MCP client
 - ``MCPError`` (``isinstance`` checks): no MCP error exists before ``mcp`` loads; after,
   the check is the real class's;
 - the helpers load the real module when first called (by an MCP tool's call).
+
+griffe (:func:`defer_griffe`): ``agents.function_schema`` (imported by ``agents``) takes
+``Docstring`` and ``DocstringSectionKind`` from ``griffe``, whose ``__init__`` imports all
+of griffe (44 modules, ~2 MB), to parse a function's docstring when a tool is made from
+a function (``function_tool``). The assistant's tools are ``FunctionTool`` objects with
+their own schemas, so no docstring is parsed unless other code makes such a tool:
+
+- ``DocstringSectionKind`` (an enum) is the real one, from its own small module;
+- ``Docstring`` loads griffe in full when first called, and makes the real one.
 """
 
 from __future__ import annotations
@@ -47,6 +56,7 @@ from typing import Any, cast
 from .deferred_imports import (
     ANY_SUBMODULE,
     DeferredPackage,
+    Served,
     defer_module,
     defer_package,
     end_stand_ins,
@@ -72,6 +82,11 @@ _MCP_HELPERS = (
     "result_structured_content",
     "tool_input_schema",
 )
+GRIFFE = "griffe"
+# Where griffe defines what agents.function_schema takes from it.
+_GRIFFE_INTERNAL = GRIFFE + "._internal"
+_GRIFFE_ENUMS = _GRIFFE_INTERNAL + ".enumerations"
+_GRIFFE_MODELS = _GRIFFE_INTERNAL + ".models"
 # Where MCPError is defined, and the SDK's MCP clients.
 _MCP_ERRORS = "mcp.shared.exceptions"
 _MCP_CLIENT = "agents.mcp.server"
@@ -282,3 +297,16 @@ def defer_mcp_compat() -> bool:
     # The MCP client's module takes them too (and its HTTP error types): real ones,
     # as does anything once the mcp package loads.
     return defer_module(_MCP_COMPAT, served, (_MCP_CLIENT, "mcp"))
+
+
+def defer_griffe() -> bool:
+    """Serve griffe's two names ``agents.function_schema`` takes, as described above;
+    False (nothing changed) for another openai-agents, or when griffe is imported."""
+    if not _known_agents():
+        return False
+    served: dict[str, str | Served | None] = {
+        "Docstring": Served(_stand_in_function(_GRIFFE_MODELS, "Docstring")),
+        "DocstringSectionKind": _GRIFFE_ENUMS,
+    }
+    # Its submodules other than these two run griffe's __init__ first, as usual.
+    return defer_package(GRIFFE, (_GRIFFE_INTERNAL, _GRIFFE_ENUMS), served)
