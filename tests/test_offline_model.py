@@ -178,6 +178,18 @@ async def test_code_without_the_propose_tool_is_a_code_block() -> None:
     assert f"```python\n{CODE_TEMPLATE}\n```" in out.text
 
 
+def test_the_starter_template_binds_no_name_a_notebook_is_likely_to_hold() -> None:
+    """Insert & run of the starter card never replaces the person's ``df`` (or ``data``)."""
+    import ast
+
+    bound = {
+        node.id
+        for node in ast.walk(ast.parse(CODE_TEMPLATE))
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+    }
+    assert bound and all(name.startswith("example") for name in bound), bound
+
+
 @pytest.mark.asyncio
 @pytest.mark.parametrize("question", ["what variables do I have?", "plot sales", "hello"])
 async def test_tools_not_offered_are_never_called(question: str) -> None:

@@ -47,10 +47,11 @@ HELP = (
     "I can show what the assistant's tools see. Try “what variables do I have?”, "
     "“describe `df`”, “what's wrong in my notebook?” or “write code to plot my data”."
 )
+# Its own name, never `df`: Insert & run in a notebook must not replace the person's data.
 CODE_TEMPLATE = (
     "import pandas as pd\n\n"
-    'df = pd.DataFrame({"x": [1, 2, 3, 4], "y": [2.0, 3.9, 6.1, 8.0]})\n'
-    "df.describe()"
+    'example = pd.DataFrame({"x": [1, 2, 3, 4], "y": [2.0, 3.9, 6.1, 8.0]})\n'
+    "example.describe()"
 )
 
 _TEMPLATE_NOTE = (
