@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import copy
+import enum
 import gc
 import json
 import warnings
@@ -74,6 +76,37 @@ def test_a_plain_input_is_copied_as_deepcopy_copies_it() -> None:
     copied = clone(other)
     assert copied == sdk_clone()(other) and isinstance(copied[0]["content"][0], Part)
     assert clone("text") == "text"
+
+
+def test_built_in_values_are_copied_without_deepcopy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tuples, sets, bytes and floats are copied in C too, equal to deepcopy's copy
+    (deepcopy took them before); subclasses, enums and models still take deepcopy."""
+    clone = _pickled_clone(sdk_clone())
+    value: list[Any] = [
+        {"role": "user", "content": [("a", 1), {"s"}, frozenset({2}), b"x", bytearray(b"y")]},
+        {"n": [1.5, -0.0, 10**30, True, None], "t": (["nested"], {"k": "v"})},
+    ]
+    expected = copy.deepcopy(value)
+    deep_copies: list[Any] = []
+    real_deepcopy = copy.deepcopy
+
+    def counting(obj: Any, memo: Any = None) -> Any:
+        deep_copies.append(obj)
+        return real_deepcopy(obj, memo)
+
+    monkeypatch.setattr(copy, "deepcopy", counting)
+    copied = clone(value)
+    assert copied == expected and deep_copies == []
+    assert copied[1]["t"][0] is not value[1]["t"][0]  # a new list inside the tuple
+    assert type(copied[0]["content"][4]) is bytearray
+
+    class Kind(enum.IntEnum):
+        A = 1
+
+    for other in ([OrderedDict(a=1)], [{"k": Kind.A}], [{"m": Part(text="x")}], [Kind]):
+        got = clone(other)
+        assert got == other and deep_copies and deep_copies[-1] is other
+        assert type(got[0]) is type(other[0])
 
 
 def test_an_input_that_holds_itself_takes_the_sdks_deepcopy() -> None:

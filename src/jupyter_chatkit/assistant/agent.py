@@ -5,7 +5,9 @@ from __future__ import annotations
 import dis
 import functools
 import inspect
+import io
 import json
+import pickle
 import sys
 from collections.abc import Callable
 from types import CodeType, CoroutineType
@@ -189,14 +191,16 @@ def _fast_dump_compatible() -> None:
 
 
 def _fast_input_clone() -> None:
-    """Make openai-agents' ``_clone_original_input`` (agents/run_state.py, 0.24) copy a
-    plain-JSON input by a pickle round trip instead of ``copy.deepcopy``.
+    """Make openai-agents' ``_clone_original_input`` (agents/run_state.py, 0.24) copy an
+    input of Python's built-in types by a pickle round trip instead of ``copy.deepcopy``.
 
     Every run starts by deep-copying its whole input (the thread's history, up to 60
     items) into its RunState; ``deepcopy`` walks it in Python (~0.3 ms for a long
-    thread). For a value made only of dicts, lists and JSON scalars a pickle round trip
-    gives the same copy (new dicts and lists, equal scalars, shared parts still shared)
-    in C. Anything else is deep-copied as before. Nothing when the SDK has no such
+    thread). For a value made only of exact dicts, lists, tuples, sets, strings, bytes,
+    numbers, bools and None a pickle round trip gives the same copy (new containers,
+    equal scalars, shared parts still shared) in C (:class:`_BuiltInsPickler`, which
+    also tells, while it writes, whether the value is such a one: no walk of its own
+    first). Anything else is deep-copied as before. Nothing when the SDK has no such
     function.
     """
     wrap_sdk_function(
@@ -204,16 +208,35 @@ def _fast_input_clone() -> None:
     )
 
 
-def _pickled_clone(original: Any) -> Any:
-    """``original`` (the SDK's deep copy of a run's input) with plain JSON pickled."""
-    import pickle
+class _NotBuiltIn(Exception):
+    """What :class:`_BuiltInsPickler` raises at a value of any other type."""
 
-    from .openai_client import is_plain_json
+
+class _BuiltInsPickler(pickle.Pickler):
+    """A pickler of built-in values only.
+
+    pickle's C pickler writes exact dicts, lists, tuples, sets, frozensets, strings,
+    bytes, bytearrays, ints, floats, bools and None itself; it asks ``reducer_override``
+    about any other object (a subclass, a model, a type) first, and here that refuses.
+    """
+
+    def reducer_override(self, obj: Any) -> Any:
+        """Refuse: ``obj`` is no built-in value (deepcopy copies it its own way)."""
+        raise _NotBuiltIn
+
+
+def _pickled_clone(original: Any) -> Any:
+    """``original`` (the SDK's deep copy of a run's input) with built-in values pickled."""
 
     def clone(value: Any) -> Any:
-        if type(value) is list and is_plain_json(value):
-            return pickle.loads(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
-        return original(value)
+        if type(value) is not list:
+            return original(value)
+        buffer = io.BytesIO()
+        try:
+            _BuiltInsPickler(buffer, pickle.HIGHEST_PROTOCOL).dump(value)
+        except (_NotBuiltIn, RecursionError):  # another type; or too deep for C
+            return original(value)
+        return pickle.loads(buffer.getbuffer())
 
     return clone
 
