@@ -5,9 +5,10 @@ dispatch and result set-up) took ~20 us of CPU where SQLite itself takes ~2 us; 
 follow-up turn runs about ten such statements. :func:`execute` runs a statement built
 once with bound parameters (see :mod:`.statements`) on the SQLite connection under the
 caller's SQLAlchemy transaction: compiled once, the same SQL text, the same parameters,
-NUL refused as :func:`.engine._refuse_nul` does, and driver errors raised as the same
-SQLAlchemy exceptions (``IntegrityError``, ``OperationalError``, ...), without their
-parameters. Statements it cannot run that way, and PostgreSQL, go through SQLAlchemy.
+NUL refused as :func:`.engine._refuse_nul` does, and driver errors handled by
+SQLAlchemy as its own (``IntegrityError``, ``OperationalError``, ..., without their
+parameters; a lost connection invalidated). Statements it cannot run that way, and
+PostgreSQL, go through SQLAlchemy.
 
 Only the store's own synchronous SQLite engines (marked with :data:`FAST_OPTION`, see
 :mod:`.onehop`) take this path, and only while nobody else watches their statements:
@@ -23,11 +24,10 @@ import sqlite3
 from collections import namedtuple
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
@@ -147,7 +147,7 @@ def execute(conn: Connection, stmt: Any, params: Mapping[str, Any]) -> Any:
         cursor = driver.execute(compiled.sql, values)
         rows = cursor.fetchall()
     except sqlite3.Error as exc:
-        raise _wrapped(compiled.sql, exc, conn) from exc
+        _raise_as_sqlalchemy(conn, exc, compiled.sql)
     if cursor.description is not None and rows:
         if compiled.row is None:
             compiled.row = namedtuple(  # type: ignore[misc]
@@ -172,11 +172,10 @@ def begin_transaction(conn: Connection) -> None:
     try:
         driver.execute(sql)
     except sqlite3.Error as exc:
-        raise _wrapped(sql, exc, conn) from exc
+        _raise_as_sqlalchemy(conn, exc, sql)
 
 
-def _wrapped(sql: str, exc: sqlite3.Error, conn: Connection) -> BaseException:
-    """The SQLAlchemy exception SQLAlchemy raises for ``exc``, without parameters."""
-    return DBAPIError.instance(
-        sql, None, exc, sqlite3.Error, hide_parameters=True, dialect=conn.dialect
-    )
+def _raise_as_sqlalchemy(conn: Connection, exc: sqlite3.Error, sql: str) -> NoReturn:
+    """Raise what SQLAlchemy raises for ``exc`` (its own handling: the exception class,
+    a lost connection invalidated, ``handle_error`` hooks), without the parameters."""
+    conn._handle_dbapi_exception(exc, sql, None, None, None)
