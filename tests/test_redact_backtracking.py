@@ -68,6 +68,10 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param("password:\n  x\n" * (5 * N // 15), id="yaml-next-lines"),
         pytest.param("echo a " * (5 * N // 7) + "| --password-stdin", id="echo-password-stdin"),
         pytest.param("token " * (5 * N // 6), id="token-prose-words"),
+        pytest.param("nvapi-" + "a" * (5 * N), id="prefixed-token-run"),
+        pytest.param(
+            "key-" + "Ab1Cd2Ef3Gh4Ij5Kl6Mn-" * (5 * N // 21) + ".", id="prefixed-token-groups"
+        ),
     ],
 )
 def test_long_adversarial_lines_are_redacted_in_linear_work(text: str) -> None:

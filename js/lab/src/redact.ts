@@ -46,7 +46,7 @@ import { REDACT_MARGIN, RESULT_BUDGET, bound } from "./bound";
 
 const flagsOf = (f: string, extra = ""): string => `g${f.includes("i") ? "i" : ""}${extra}`;
 const VALUE_RULES = RULES.valueRules.map((r) => {
-  const extra = r as { min_distinct?: number; min_text?: number; check?: string };
+  const extra = r as { min_distinct?: number; min_text?: number; check?: string; prefilter?: string };
   return {
     kind: r.kind,
     group: r.group,
@@ -55,6 +55,8 @@ const VALUE_RULES = RULES.valueRules.map((r) => {
     trigger: r.triggers.length ? anyOf(r.triggers as readonly string[]) : null,
     minDistinct: extra.min_distinct ?? 0,
     minText: extra.min_text ?? 0,
+    // A cheap scan the text must pass first (an untriggered rule's pre-check).
+    prefilter: extra.prefilter ? new RegExp(extra.prefilter) : null,
     random: extra.check === "random",
     password: extra.check === "password",
   };
@@ -165,7 +167,7 @@ export class Redactor extends LooseRedaction {
     const lower = value.toLowerCase();
     const triggered = ANY_VALUE_TRIGGER.test(lower);
     for (const rule of triggered ? VALUE_RULES : UNTRIGGERED) {
-      if (value.length < rule.minText) continue;
+      if (value.length < rule.minText || (rule.prefilter && !rule.prefilter.test(value))) continue;
       if (rule.trigger && !rule.trigger.test(lower)) continue;
       value = value.replace(rule.re, (...args: unknown[]) => {
         const whole = args[0] as string;

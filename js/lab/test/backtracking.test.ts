@@ -53,6 +53,8 @@ const cases: Record<string, string> = {
   "escaped json pairs": '\\"password\\": \\"'.repeat(Math.floor((5 * N) / 16)),
   "yaml next lines": "password:\n  x\n".repeat(Math.floor((5 * N) / 15)),
   "echo password-stdin": `${"echo a ".repeat(Math.floor((5 * N) / 7))}| --password-stdin`,
+  "a prefixed token's run": `nvapi-${"a".repeat(5 * N)}`,
+  "a prefixed token's groups": `key-${"Ab1Cd2Ef3Gh4Ij5Kl6Mn-".repeat(Math.floor((5 * N) / 21))}.`,
 };
 for (const [name, text] of Object.entries(cases)) {
   test(`a long adversarial line is redacted: ${name}`, () => {

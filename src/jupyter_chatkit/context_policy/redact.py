@@ -119,6 +119,8 @@ class _ValueRule:
     password: bool
     trigger_rx: re.Pattern[str] | None
     min_text: int
+    # A cheap scan the text must pass first (an untriggered rule's pre-check), or None.
+    prefilter: re.Pattern[str] | None
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,7 @@ def _compile(extra: tuple[str, ...]) -> _Compiled:
             r.get("check") == "password",
             _any_of(r["triggers"]) if r["triggers"] else None,
             int(r.get("min_text", 0)),
+            re.compile(r["prefilter"]) if r.get("prefilter") else None,
         )
         for r in rules.VALUE_RULES
     )
@@ -271,7 +274,9 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction):
         size = len(value)
         # Most texts hold no trigger: only the rules without one are looked at then.
         for rule in rx.value_rules if triggered else rx.untriggered:
-            if size < rule.min_text:
+            if size < rule.min_text or (
+                rule.prefilter is not None and rule.prefilter.search(value) is None
+            ):
                 continue
             if rule.trigger_rx is None or (triggered and rule.trigger_rx.search(lower)):
                 value = rule.pattern.sub(functools.partial(self._replace_rule, rule), value)

@@ -9,9 +9,11 @@ from typing import Any
 # match); ``flags`` is "" or "i" (case-insensitive); ``triggers``: lower-case substrings,
 # one of which a text must hold for the rule to be tried (none: always tried). Optional:
 # ``min_distinct``, the fewest different characters the secret must have, ``min_text``,
-# the shortest text the rule can match in (a cheap skip), and ``check``: "random" when
-# the secret must also look generated (rules.HIGH_ENTROPY_VALUE, and 6+ switches between
-# upper case, lower case and digits: ``PositionalIndexer2D`` is a name, not a key), or
+# the shortest text the rule can match in (a cheap skip), ``prefilter``, a fast pattern a
+# text must hold for the rule to be tried (for a rule without triggers), and ``check``:
+# "random" when the secret must also look generated (rules.HIGH_ENTROPY_VALUE, and 6+
+# switches between upper case, lower case and digits: ``PositionalIndexer2D`` is a name,
+# not a key), or
 # "password" when it must look like a password (a digit, and mixed case or a symbol).
 VALUE_RULES: list[dict[str, Any]] = [
     {
@@ -610,6 +612,37 @@ VALUE_RULES: list[dict[str, Any]] = [
         r"(?=['\"]?[ \t]*\|[^\n]{0,200}--password-stdin)",
         "group": 2,
         "flags": "",
+    },
+    {
+        "kind": "service token",
+        # More vendors: Facebook (``EAA…``), HubSpot (``pat-na1-…``), NuGet (``oy2…``),
+        # Dropbox (``sl.…``), Terraform Cloud (``….atlasv1.…``), 1Password service
+        # accounts (``ops_eyJ…``), Volcengine (``AKLT…``).
+        "triggers": ["eaa", "pat-", "oy2", "sl.", "atlasv1", "ops_eyj", "aklt"],
+        "pattern": r"(?<![A-Za-z0-9_.-])(?:EAA[A-Za-z0-9]{30,}|pat-(?:na|eu|ap)[0-9]-[a-f0-9-]{36}"
+        r"|oy2[a-z0-9]{43}|sl\.[A-Za-z0-9_-]{100,}|[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,}"
+        r"|ops_eyJ[A-Za-z0-9_+/=-]{40,}|AKLT[A-Za-z0-9_-]{30,})",
+        "group": 0,
+        "flags": "",
+    },
+    {
+        "kind": "service token",
+        # Any vendor's prefixed key: a lower-case prefix (``nvapi-``, ``tvly-``,
+        # ``pcsk_``, ``dckr_pat_``, ``figd_``, ``pscale_pw_``) then 20+ random-looking
+        # characters. Ids with such a prefix (``file-``, ``chatcmpl-``, ``cus_``) stay,
+        # and so do digests (``sha256-…``) and base64 runs (``+``, ``/`` after it).
+        "triggers": [],
+        "pattern": r"(?<![A-Za-z0-9_.+/-])((?!(?:file|asst|thread|run|msg|chatcmpl|cmpl|resp|batch"
+        r"|ftjob|ft|vs|vsfb|cus|pi|pm|ch|in|ii|sub|si|prod|price|evt|req|txn|acct|org|proj|user|call"
+        r"|toolu|step|job|sess|src|seti|cs|py|id|uuid|sha[0-9]{1,3}|md5|img|doc|tmp|test|data)[_-])"
+        r"[a-z][a-z0-9]{1,11}(?:[_-][a-z0-9]{1,11}){0,3}[_-])"
+        r"((?=[A-Za-z0-9_-]{20})[A-Za-z0-9]+(?:[_-][A-Za-z0-9]{4,}){0,8})(?![A-Za-z0-9_+/=.-])",
+        "group": 2,
+        "flags": "",
+        "check": "random",
+        "min_text": 24,
+        # The prefix's separator, then 20 key characters: found by one fast scan.
+        "prefilter": r"[_-][A-Za-z0-9]{20}",
     },
     {
         "kind": "password widget",
