@@ -242,7 +242,7 @@ def _pickled_clone(original: Any) -> Any:
 
 
 # openai-agents' modules whose gathers the shortcut below applies to (0.24): the run's
-# lifecycle hooks and its system prompt, and the tools' ``is_enabled`` checks.
+# lifecycle hooks and its system prompt, the tools' ``is_enabled`` checks, the tool plan.
 _GATHERING_MODULES = (
     "agents.run_internal.run_loop",
     "agents.run_internal.turn_resolution",
@@ -257,19 +257,20 @@ KNOWN_RESULT_VERSIONS = frozenset({"0.24.0"})
 
 def _skip_known_gathers() -> None:
     """Make openai-agents' ``gather_with_cancel`` (agents/util/_asyncio_tasks.py, 0.24)
-    skip a gather of coroutines whose results are known before they run.
+    skip the coroutines of a gather whose results are known before they run.
 
-    A run gathers its lifecycle hooks (agent start and end, model call start and end)
-    about five times per model call, its system prompt and prompt once, and each tool's
-    ``is_enabled`` twice (``AgentBase.get_all_tools``, ``resolve_enabled_function_tools``):
-    ~15 coroutines per model call, each given a task of its own and waited for on the next
-    loop turn, ~20-40 µs of CPU per gather. Without hooks of one's own, the hooks are the
-    SDK's empty defaults (``RunHooksBase`` methods, its ``noop_coroutine``), whose bodies
-    only return None; a string ``instructions`` is the system prompt; no ``prompt`` gives
-    None; a tool's boolean ``is_enabled`` is its answer (:func:`_known_result`). When every
-    coroutine given is such a one, not yet started, each is closed and the result is what
-    gathering them gives, without tasks; anything else is gathered by the SDK as before.
-    Nothing when the SDK has no such modules.
+    Per model call a run gathers its lifecycle hooks (agent start and end, model call
+    start and end) about five times, its system prompt and prompt once, each tool's
+    ``is_enabled`` twice (``AgentBase.get_all_tools``, ``resolve_enabled_function_tools``)
+    and its tool plan's six categories once: ~25 coroutines, each given a task of its
+    own and waited for on the next loop turn, ~20-40 µs of CPU per gather. Without hooks
+    of one's own, the hooks are the SDK's empty defaults (``RunHooksBase`` methods, its
+    ``noop_coroutine``), whose bodies only return None; a string ``instructions`` is the
+    system prompt; no ``prompt`` gives None; a tool's boolean ``is_enabled`` is its
+    answer; a plan category with nothing to run gives an empty list
+    (:func:`_known_result`). Such coroutines, not yet started, are closed and their
+    results given without tasks; the others of the gather (if any) are gathered by the
+    SDK as before. Nothing when the SDK has no such modules.
     """
     for module in _GATHERING_MODULES:
         wrap_sdk_function(
@@ -330,7 +331,8 @@ def _known_result(awaitable: object) -> Any:
     ``Agent.get_prompt`` with no ``prompt`` (None), and the ``_check_tool_enabled`` of
     ``AgentBase.get_all_tools`` and ``resolve_enabled_function_tools`` for a tool whose
     ``is_enabled`` is a bool (returns it; True for a tool that is no FunctionTool in the
-    former). Every other case runs as the SDK runs it.
+    former), and the tool plan's ``execute_*`` functions but the function tools' given
+    an empty list to run (a new empty list). Every other case runs as the SDK runs it.
     """
     if type(awaitable) is not CoroutineType:
         return _UNKNOWN
