@@ -1,0 +1,423 @@
+"""Credentials found by their context: commands, prose, URLs, headers, config and
+connection-string lines, transcripts of tools (and a few shapes that must be read after
+them). Part of the table of :mod:`.rules` (see :mod:`.value_rules` for the fields of a
+rule), kept apart for its length; rendered into the TypeScript copy with the rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+CONTEXT_RULES: list[dict[str, Any]] = [
+    {
+        "kind": "Oracle password",
+        # ``sqlplus scott/tiger@orcl``, ``oracledb.connect("scott/tiger@orcl")``.
+        "triggers": ["sqlplus", "oracle", "cx_oracle"],
+        "pattern": r"(\b(?:sqlplus|oracledb\.connect|cx_Oracle\.connect)\b[^\n]{0,40}?[\s('\"]"
+        r"[A-Za-z0-9_$#]{1,60}/)([^\s@'\"/«]+)(?=@)",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "HTML input value",
+        # ``<input type="password" value="x">``, ``<input name="api_key" value="x">``.
+        "triggers": ["<input"],
+        "pattern": r"(<input\b(?=[^>]{0,300}\b(?:type|name|id)[ \t]*=[ \t]*['\"]?[A-Za-z_-]{0,40}"
+        r"(?:password|passwd|secret|token|api[_-]?key)[A-Za-z_-]{0,40}['\"]?)[^>]{0,300}?"
+        r"\bvalue[ \t]*=[ \t]*['\"])([^'\"<>«]{1,500})(?=['\"])",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "recovery phrase",
+        # A wallet's seed words: ``mnemonic: abandon ability able …`` (12 to 24 words).
+        "triggers": ["mnemonic", "phrase"],
+        "pattern": r"(\b(?:mnemonic|seed[ _-]?phrase|recovery[ _-]?phrase|secret[ _-]?phrase)"
+        r"\b['\"]?[ \t]*[:=][ \t]*['\"]?)((?:[a-z]{3,8}[ \t]+){11,23}[a-z]{3,8})",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "command-line password",
+        # ``az login -u x -p pw``, ``docker login -p pw``, ``sqlcmd -U sa -P pw``.
+        "triggers": ["login", "sqlcmd"],
+        "pattern": r"(\b(?:(?:az|docker|podman|oc|helm[ \t]+registry|nerdctl)[ \t]+login|sqlcmd)\b"
+        r"[^\n]{0,200}?[ \t](?:-p|-P)[ \t]+)([^\s'\"«-][^\s'\"«]*)",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "password in text",
+        # ``bad credentials ('ada', 'pw')``: the second of a pair after a credential word.
+        "triggers": ["credential", "creds", "login", "auth"],
+        "pattern": r"(\b(?:credentials?|creds|login|auth)\b[ \t:=]{0,3}\([ \t]*['\"]"
+        r"[^'\"\n]{1,100}['\"][ \t]*,[ \t]*['\"])([^'\"\n«]{1,200})(?=['\"])",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "password in text",
+        # ``Password for 'https://ada@github.com': x`` (a prompt echoed with its answer).
+        "triggers": ["password for", "passphrase for", "token for"],
+        "pattern": r"(\b(?:password|passphrase|token)[ \t]+for[ \t]+[^\n]{1,200}?['\"]?:[ \t]+)"
+        r"([^\s'\"«]{4,})",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "validation input",
+        # pydantic: the field's name on one line, ``input_value='x'`` on the next. The
+        # lookahead reads the name line once (at most 200 characters): unbounded, a long
+        # line of secret words was read again for each of them (quadratic).
+        "triggers": ["input_value"],
+        "pattern": r"((?:^|\n)(?=[A-Za-z0-9_.]{0,200}\r?\n)[A-Za-z0-9_.]{0,200}?(?:password|passwd"
+        r"|secret|token|api_?key|credential|private_?key)[A-Za-z0-9_.]{0,200}\r?\n[ \t]+"
+        r"[^\n]{0,300}?\binput_value=['\"])"
+        r"([^'\"\n«]{1,500})(?=['\"])",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "environment entry",
+        # Kubernetes and compose: ``- name: DB_PASSWORD`` then ``value: x`` on the next line.
+        "triggers": ["name:"],
+        "pattern": r"(\bname:[ \t]*['\"]?[A-Za-z0-9_.-]{0,60}(?:password|passwd|secret|token"
+        r"|api_?key|credentials?|private_?key)[A-Za-z0-9_.-]{0,60}['\"]?[ \t]*\r?\n"
+        r"[ \t]+value:[ \t]*['\"]?)([^\s'\"«]+)",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "URL password",
+        # ``user:password@host`` without a scheme (a parsed URL's netloc, a pip index);
+        # the host ends the word or takes a port, so ``python:3.11@sha256:…`` stays.
+        "triggers": ["@"],
+        # ``mailto:ada@x.com``, ``sip:ada@host``: a scheme without "//", not a user.
+        "pattern": r"((?:^|(?<=[\s'\"=(<]))(?!(?:mailto|sips?|xmpp|im|pres|acct|urn|news|tel):)"
+        r"(?=[0-9._%+-]{0,63}[A-Za-z])[A-Za-z0-9._%+-]{1,64}:)"
+        r"([^\s:@/'\"«]{1,200})"
+        r"(?=@[A-Za-z0-9.-]{1,253}(?::[0-9]{1,5})?(?:[/\s'\"),]|$))",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "AWS key id",
+        "triggers": ["akia", "asia"],
+        "pattern": r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])",
+        "group": 0,
+        "flags": "",
+    },
+    {
+        "kind": "Google API key",
+        "triggers": ["aiza"],
+        "pattern": r"(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{30,}",
+        "group": 0,
+        "flags": "",
+    },
+    {
+        "kind": "AWS secret key",
+        # No trigger: a bare AWS secret access key has no fixed prefix. 40 characters of
+        # base64's alphabet with digits and both cases, a run of its own (base64 data is
+        # longer, git hashes and checksums are hex, UUIDs have dashes), at most four "/"
+        # (a path has more) and at least ``min_distinct`` different characters (a random
+        # key has ~29; a camelCase name or a path ~20).
+        "triggers": [],
+        "pattern": r"(?<![A-Za-z0-9/+])(?=[A-Za-z0-9/+]{0,39}[0-9])(?=[A-Za-z0-9/+]{0,39}[a-z])"
+        r"(?=[A-Za-z0-9/+]{0,39}[A-Z])(?!(?:[A-Za-z0-9+]*/){5})[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])",
+        "group": 0,
+        "flags": "",
+        "min_distinct": 25,
+        "min_text": 40,
+    },
+    {
+        "kind": "webhook URL",
+        "triggers": ["/api/webhooks/"],
+        "pattern": r"(/api/webhooks/[0-9]{5,}/)([A-Za-z0-9_-]{30,})",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "cookie",
+        "triggers": ["cookie"],
+        # ``Cookie: sessionid=...; csrftoken=...``: every value of the header.
+        # Cookies are name=value pairs: ``cookie: Cookie`` (a type annotation) and a
+        # template (``cookie: cookie={c}``) stay.
+        "pattern": r"(\b(?:set-)?cookie['\"]?[ \t]*:[ \t]*['\"]?)"
+        r"((?=[^\n'\"«]{0,200}=)(?![^\n'\"«]{0,200}[{$])[^\n'\"«]{6,})",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": ".netrc password",
+        "triggers": ["machine", "login"],
+        # ``machine host login ada password X`` on one line or over several.
+        "pattern": r"(\b(?:machine|login|account)[ \t]+[^\n]{0,300}?\bpassword[ \t]+"
+        r"|(?:^|\n)[ \t]*password[ \t]+)((?!(?:is|was|for|of|to|the)\b)[^\s'\"«]+)",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": ".pgpass password",
+        "triggers": [":"],
+        # ``host:port:database:user:password`` lines (``*`` for any); the host has a
+        # letter past hex or a dot, so times and IPv6 addresses stay.
+        "pattern": r"((?:^|\n)(?:\*|(?=[^\s:#]*[g-zG-Z.])[^\s:#]+):(?:[0-9]{1,5}|\*):[^\s:]+"
+        r":[^\s:]+:)([^\s«]+)(?=\n|$)",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "password in text",
+        "triggers": ["credential", "creds", "login"],
+        # ``bad credentials ada:hunter2``, ``login ada:hunter2``: a user:password pair.
+        "pattern": r"(\b(?:credentials?|creds|login)[ \t]+['\"]?[^\s:'\"@/]+:)"
+        r"((?!/)[^\s'\"@«]{4,})",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "key in text",
+        "triggers": ["pass", "pw", "secret", "token", "key", "credential", "auth", "seed"],
+        # ``could not authenticate with key Zx9Yw8...``: a random-looking word (``check``)
+        # soon after a secret word, whatever stands between.
+        "pattern": r"(\b(?:password|passwd|passphrase|pw|pwd|secret|token|key|api[ _-]?key"
+        r"|credentials?|auth|seed)\b[^\n]{0,40}?[ \t'\"`=:])([A-Za-z0-9+/=_.~-]{16,})",
+        "group": 2,
+        "flags": "i",
+        "check": "random",
+    },
+    {
+        "kind": "authorization header",
+        "triggers": ["authorization"],
+        # ``Authorization: Bearer X`` / ``Proxy-Authorization: Basic X``: whatever follows.
+        "pattern": r"(\bauthorization['\"]?[ \t]*[:=][ \t]*['\"]?(?:(?:bearer|basic|token|digest"
+        r"|apikey|sso-key)[ \t]+)?)((?![{$<])[^\s'\",;}«]{6,})",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "bearer token",
+        "triggers": ["bearer", "token", "basic"],
+        "pattern": r"(\b(?:bearer|token|basic)[ \t]+)((?=[A-Za-z0-9._~+/=-]{12,})"
+        r"[A-Za-z._~+/=-]*[0-9][A-Za-z0-9._~+/=-]*)",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "URL password",
+        "triggers": ["://"],
+        # Up to the last "@" before the host: an unescaped "@" in a password is common.
+        # The scheme starts where its run does (from every "-" or "." inside a long run
+        # it was read again to the run's end, quadratic).
+        # A template's reference (``{pw}``, ``${PW}``, ``%s``, ``<password>``) is no password.
+        "pattern": r"((?<![A-Za-z0-9+._-])[a-zA-Z][a-zA-Z0-9+._-]*://[^\s:/?#@'\"]*:)"
+        r"(?!(?:\{\{?[^{}\s@]{1,100}\}\}?|\$\{?[A-Za-z_][A-Za-z0-9_]{0,60}\}?|%s"
+        r"|%\([A-Za-z_][A-Za-z0-9_]{0,40}\)s|<[^<>\s@]{1,60}>)@)"
+        r"([^\s/'\"]+)(?=@[^\s@/'\"]*(?:[/?#\s'\"]|$))",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "connection string secret",
+        "triggers": ["accountkey", "accesskey", "sharedaccess", "password", "pwd"],
+        # Azure / ODBC / ADO.NET: ``...;AccountKey=...;``, ``Pwd=...;``, ``SharedAccessKey=...``.
+        "pattern": r"((?:(?:^|[;\s'\"])(?:AccountKey|SharedAccessKey|SharedAccessSignature"
+        r"|AccessKey)|;[ \t]*(?:Password|Pwd))[ \t]*=[ \t]*)([^;\s'\"«]+)",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "password in text",
+        "triggers": ["password", "passwd", "passphrase", "secret", "token", "api"],
+        # ``invalid password 'hunter2'``, ``the token was "x"``, ``api key `x` ``.
+        "pattern": r"(\b(?:password|passwd|passphrase|secret|token|api[ _-]?key)[ \t]+(?:(?:is|was"
+        r"|set to|of)[ \t]+)?['\"`])([^'\"`\n«]{4,200})(?=['\"`])",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "password in text",
+        "triggers": ["password", "passwd", "passphrase", "secret", "token", "api", "pw"],
+        # ``my password is hunter2!``, ``login failed with pw hunter2!``: unquoted, only
+        # when it has a digit or a symbol (``the password is incorrect`` stays).
+        "pattern": r"(\b(?:password|passwd|passphrase|secret|token|api[ _-]?key)[ \t]+"
+        r"(?:is|was)[ \t]+|\b(?:password|passwd|passphrase|pw|pwd)[ \t]+"
+        r"(?!(?:is|was|for|of|to|and|the|in|on|at)\b))"
+        r"((?=[^\s'\"«]*[0-9!@#$%^&*])[^\s'\"«]{6,})",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "command-line password",
+        "triggers": ["-u ", "--user"],
+        # ``curl -u admin:hunter2``, ``--user admin:hunter2``.
+        "pattern": r"((?:^|\s)(?:-u|--user)[ \t]+['\"]?[^\s:'\"]+:)((?!//)[^\s'\"@«]+)",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "command-line password",
+        "triggers": ["-pass", "-pwd", "-token", "-secret", "-api", "-access", "-auth", "-client"],
+        # ``--password letmein``, ``--token=abc``; an upper-case metavar (``--password
+        # PASSWORD`` in a help text) and ``$PW`` / ``<pw>`` references stay.
+        "pattern": r"((?:^|[\s'\"])--?(?:password|passwd|pass|pwd|token|secret|api[-_]?key"
+        r"|access[-_]token|auth[-_]token|client[-_]secret)(?:=|[ \t]+)['\"]?)"
+        r"((?![${%-])(?!<[A-Za-z_.-]{1,60}>)(?![A-Z][A-Z0-9_]*(?:[\s'\"\]]|$))[^\s'\"«]{4,})",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "command-line password",
+        "triggers": ["mysql", "mariadb"],
+        # ``mysql -u root -pletmein``: the password glued to ``-p`` (``-p`` alone prompts).
+        # Bounded: unbounded, a long ``mysql-a-a-…`` or ``mysql mysql …`` line was read to
+        # its end from each start (quadratic).
+        "pattern": r"(\b(?:mysql|mariadb)[a-z-]{0,40}\b[^\n]{0,200}?[ \t]-p)([^\s'\"«]+)",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "command-line password",
+        # ``sshpass -p pw``, ``redis-cli -a pw``, quoted or not.
+        "triggers": ["sshpass", "redis-cli"],
+        "pattern": r"(\b(?:sshpass[ \t]+-p|redis-cli\b[^\n]{0,200}?[ \t](?:-a|--pass))[ \t]*['\"]?)"
+        r"([^\s'\"«-][^\s'\"«]*)",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "XML element",
+        "triggers": [
+            "password>",
+            "passwd>",
+            "secret>",
+            "token>",
+            "apikey>",
+            "api_key>",
+            "credential>",
+        ],
+        # ``<password>hunter2</password>``, ``<ApiToken>...</ApiToken>``.
+        "pattern": r"(<([A-Za-z_:-]*(?:[Pp]assword|[Pp]asswd|[Ss]ecret|[Tt]oken|[Aa]pi_?[Kk]ey"
+        r"|[Cc]redential)[A-Za-z_:-]*)>)([^<«]{1,500})(?=</\2>)",
+        "group": 3,
+        "flags": "",
+    },
+    {
+        "kind": "query secret",
+        "triggers": ["%3d"],
+        # URL-encoded ``password=x`` inside a query or a form body.
+        "pattern": r"(\b(?:password|passwd|pwd|token|secret|api[_-]?key|access_token"
+        r"|client_secret)%3D)([^&\s'\"%«]+)",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "query secret",
+        "triggers": [
+            "password=",
+            "passwd=",
+            "pwd=",
+            "token=",
+            "secret=",
+            "key=",
+            "auth=",
+            "sig=",
+            "signature=",
+            "credential=",
+        ],
+        # Also prefixed (``X-Amz-Signature=``, ``X-Goog-Credential=``, ``sessionToken=``).
+        "pattern": r"([?&;](?:password|passwd|pwd|token|secret|api[_-]?key|key|access_token"
+        r"|refresh_token|id_token|client_secret|private_token|auth|sig|signature"
+        r"|[A-Za-z0-9-]*[-_]?(?:signature|secret|password|credential)"
+        r"|[A-Za-z0-9-]*[-_]?(?:security|session|access|refresh|auth|id|bearer)[-_]?token)=)"
+        r"((?![<{$])[^&\s'\"#«]+)",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "URL token",
+        # ``https://<token>@github.com/x.git``: a token as the URL's user, no password.
+        "triggers": ["://"],
+        "pattern": r"((?<![A-Za-z0-9+._-])[a-zA-Z][a-zA-Z0-9+.-]*://)([A-Za-z0-9_.~-]{16,200})"
+        r"(?=@[A-Za-z0-9.-])",
+        "group": 2,
+        "flags": "",
+        "check": "random",
+    },
+    {
+        "kind": "password in text",
+        # A password-shaped word (a digit, and mixed case or a symbol: ``Hunt3rXy9``,
+        # ``Summer2024!``) soon after a password word, whatever prose stands between
+        # (``Password: use Hunt3rXy9``, ``the password is`` with the value on the next
+        # line, ``In [3]: password`` then ``Out[3]: '…'``). Identifiers (``_``) and code
+        # (``App2Db(``, ``App2Db.x``) stay. Bounded: 60 characters on the line, or the
+        # rest of it and 24 on the next.
+        "triggers": ["pass", "secret", "token"],
+        "pattern": r"(\b(?:(?:password|passwd|passphrase|passcode)s?|secret|token)\b(?:[^\n]{0,60}?"
+        r"|[^\n]{0,60}\r?\n[^\n]{0,24}?)[\s'\"`=:(<\[])"
+        r"((?=[A-Za-z!@#$%^&*.~+/-]{0,63}[0-9])[A-Za-z0-9!@#$%^&*.~+/-]{6,64})"
+        r"(?![A-Za-z0-9!@#$%^&*._~+/-]|\(|\.[A-Za-z])",
+        "group": 2,
+        "flags": "i",
+        "check": "password",
+    },
+    {
+        "kind": "command-line password",
+        # ``ConvertTo-SecureString 'pw' -AsPlainText``, ``echo pw | docker login
+        # --password-stdin``, SQL ``IDENTIFIED BY 'pw'``.
+        "triggers": ["convertto-securestring", "identified"],
+        "pattern": r"((?:\bConvertTo-SecureString[ \t]+(?:-String[ \t]+)?"
+        r"|\bidentified[ \t]+(?:with[ \t]+[A-Za-z_]{1,40}[ \t]+)?by[ \t]+(?:password[ \t]+)?)"
+        r"['\"])([^'\"\n«]{1,500})(?=['\"])",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "command-line password",
+        "triggers": ["password-stdin"],
+        "pattern": r"(\becho[ \t]+(?:-n[ \t]+)?['\"]?)([^\s'\"|«]{1,500})"
+        r"(?=['\"]?[ \t]*\|[^\n]{0,200}--password-stdin)",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "service token",
+        # More vendors: Facebook (``EAA…``), HubSpot (``pat-na1-…``), NuGet (``oy2…``),
+        # Dropbox (``sl.…``), Terraform Cloud (``….atlasv1.…``), 1Password service
+        # accounts (``ops_eyJ…``), Volcengine (``AKLT…``).
+        "triggers": ["eaa", "pat-", "oy2", "sl.", "atlasv1", "ops_eyj", "aklt"],
+        "pattern": r"(?<![A-Za-z0-9_.-])(?:EAA[A-Za-z0-9]{30,}|pat-(?:na|eu|ap)[0-9]-[a-f0-9-]{36}"
+        r"|oy2[a-z0-9]{43}|sl\.[A-Za-z0-9_-]{100,}|[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,}"
+        r"|ops_eyJ[A-Za-z0-9_+/=-]{40,}|AKLT[A-Za-z0-9_-]{30,})",
+        "group": 0,
+        "flags": "",
+    },
+    {
+        "kind": "service token",
+        # Any vendor's prefixed key: a lower-case prefix (``nvapi-``, ``tvly-``,
+        # ``pcsk_``, ``dckr_pat_``, ``figd_``, ``pscale_pw_``) then 20+ random-looking
+        # characters. Ids with such a prefix (``file-``, ``chatcmpl-``, ``cus_``) stay,
+        # and so do digests (``sha256-…``) and base64 runs (``+``, ``/`` after it).
+        "triggers": [],
+        "pattern": r"(?<![A-Za-z0-9_.+/-])((?!(?:file|asst|thread|run|msg|chatcmpl|cmpl|resp|batch"
+        r"|ftjob|ft|vs|vsfb|cus|pi|pm|ch|in|ii|sub|si|prod|price|evt|req|txn|acct|org|proj|user|call"
+        r"|toolu|step|job|sess|src|seti|cs|py|id|uuid|sha[0-9]{1,3}|md5|img|doc|tmp|test|data)[_-])"
+        r"[a-z][a-z0-9]{1,11}(?:[_-][a-z0-9]{1,11}){0,3}[_-])"
+        r"((?=[A-Za-z0-9_-]{20})[A-Za-z0-9]+(?:[_-][A-Za-z0-9]{4,}){0,8})(?![A-Za-z0-9_+/=.-])",
+        "group": 2,
+        "flags": "",
+        "check": "random",
+        "min_text": 24,
+        # The prefix's separator, then 20 key characters: found by one fast scan.
+        "prefilter": r"[_-][A-Za-z0-9]{20}",
+    },
+    {
+        "kind": "password widget",
+        # A saved ipywidgets ``Password`` (notebook widget state, a model's state): its
+        # ``value`` follows the model's name.
+        "triggers": ["passwordmodel", "passwordview"],
+        "pattern": r"(Password(?:Model|View)['\"][\s\S]{0,400}?['\"]value['\"][ \t]*:[ \t]*['\"])"
+        r"([^'\"\n«]{1,500})(?=['\"])",
+        "group": 2,
+        "flags": "",
+    },
+]
