@@ -488,6 +488,37 @@ def test_tracing_is_off_unless_asked_for() -> None:
     assert not tracing_on()
 
 
+SKIPPED_EXPORTER_SCRIPT = """
+import json, sys
+from jupyter_chatkit.assistant.models import set_tracing
+from jupyter_chatkit.settings import Settings
+from agents.tracing import get_trace_provider, processors
+from agents.tracing.traces import NoOpTrace
+
+def on():
+    return not isinstance(get_trace_provider().create_trace("probe"), NoOpTrace)
+
+off = set_tracing(Settings(api_key="sk-x"))
+state = {"off": [off, on(), processors._global_exporter is None]}
+# Turned on later: traces reach the default processor, with the OpenAI key.
+enabled = set_tracing(Settings(api_key="sk-openai", tracing=True))
+seen = get_trace_provider()._multi_processor._processors
+state["on"] = [enabled, on(), processors.default_processor() in seen,
+               processors.default_exporter().api_key == "sk-openai"]
+print(json.dumps(state))
+"""
+
+
+@pytest.mark.timeout(120)
+def test_tracing_off_makes_no_trace_exporter_and_on_later_gets_one() -> None:
+    # The SDK's default processor opens its exporter's HTTP client (an SSL context,
+    # ~1 MB) when made: tracing off makes none. A fresh Python: no provider yet.
+    from .test_deferred_imports import run_fresh
+
+    result = run_fresh(SKIPPED_EXPORTER_SCRIPT)
+    assert result == {"off": [False, False, True], "on": [True, True, True, True]}
+
+
 def test_tracing_goes_to_openai_only_with_the_openai_key() -> None:
     from agents.tracing import default_exporter
 

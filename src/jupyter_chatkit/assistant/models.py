@@ -99,9 +99,44 @@ def set_tracing(settings: Settings) -> bool:
             settings.provider,
         )
     if enabled:
+        _with_exporter()
         set_tracing_export_api_key(settings.api_key)
+    else:
+        _without_exporter()
     set_tracing_disabled(not enabled)
     return enabled
+
+
+# The trace provider _without_exporter installed, until tracing is turned on.
+_NO_EXPORTER: list[object] = []
+
+
+def _without_exporter() -> None:
+    """Tracing off: the SDK's trace provider, made now without its default processor.
+
+    The SDK makes its provider on first use (``set_tracing_disabled`` is one) with the
+    default processor, whose exporter opens an HTTP client at once: an SSL context with
+    the system's certificates, ~1 MB resident for the life of the server, for traces
+    that tracing off never sends. Only when no provider exists yet.
+    """
+    from agents.tracing import set_trace_provider, setup
+    from agents.tracing.provider import DefaultTraceProvider
+
+    if getattr(setup, "GLOBAL_TRACE_PROVIDER", False) is None:  # none made yet
+        provider = DefaultTraceProvider()
+        provider.set_disabled(True)
+        set_trace_provider(provider)
+        _NO_EXPORTER.append(provider)
+
+
+def _with_exporter() -> None:
+    """Tracing on: the provider :func:`_without_exporter` made gets the default processor."""
+    from agents.tracing import add_trace_processor, get_trace_provider
+    from agents.tracing.processors import default_processor
+
+    if _NO_EXPORTER and _NO_EXPORTER[-1] is get_trace_provider():
+        add_trace_processor(default_processor())
+    _NO_EXPORTER.clear()
 
 
 async def close_model(model: object) -> None:
