@@ -395,3 +395,32 @@ async def test_an_item_added_with_the_newest_items_read_back(store: SQLStore) ->
             await store.add_item_reading_newest(thread_id, user("msg_x", "x", 12), 5, ctx)
     after = await store.load_thread_items("thr_a", None, 10, "asc", ALICE)
     assert [i.id for i in after.data] == ["msg0", "msg1", "msg2", "msg_new", "msg_5"]
+
+
+@pytest.mark.asyncio
+async def test_a_turn_taken_with_its_item_saved_and_the_newest_items_read(
+    store: SQLStore,
+) -> None:
+    await filled(store, 3)
+    new = user("msg_new", "new", 10)
+    async with store.thread_turn_adding("thr_a", new, 2, ALICE) as (held, page):
+        assert held.id == "thr_a"
+        async with store.engine.connect() as conn:
+            assert len((await conn.execute(select(thread_turns))).all()) == 1
+        # As load_thread_items(..., None, 2, "desc") reads them, the new item first,
+        # dated when the turn was taken.
+        read = await store.load_thread_items("thr_a", None, 2, "desc", ALICE)
+        assert [i.id for i in page.data] == [i.id for i in read.data] == ["msg_new", "msg2"]
+        assert (page.has_more, page.after) == (read.has_more, read.after) == (True, "msg2")
+        assert page.data[0].created_at == new.created_at > read.data[1].created_at
+    async with store.engine.connect() as conn:
+        assert (await conn.execute(select(thread_turns))).all() == []
+    # Not the caller's thread, or none: refused, no turn taken, nothing saved.
+    for ctx, thread_id in ((BOB, "thr_a"), (ALICE, "thr_missing")):
+        with pytest.raises(NotFoundError):
+            async with store.thread_turn_adding(thread_id, user("msg_x", "x", 12), 5, ctx):
+                pass
+    async with store.engine.connect() as conn:
+        assert (await conn.execute(select(thread_turns))).all() == []
+    after = await store.load_thread_items("thr_a", None, 10, "asc", ALICE)
+    assert [i.id for i in after.data] == ["msg0", "msg1", "msg2", "msg_new"]

@@ -8,6 +8,7 @@ import asyncio
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -80,14 +81,13 @@ async def test_a_new_threads_first_turn_reads_nothing_back(tmp_path: Path) -> No
                 assistant,
                 req("threads.add_user_message", thread_id=thread_id, input=user_input("more")),
             )
-        # Four transactions: the thread read (its owner, the state the turn starts from)
-        # with the turn's lease; the question saved with the history read (the question
+        # Three transactions: the thread read (its owner, the state the turn starts from)
+        # with the turn's lease, the question saved and the history read (the question
         # and the answer before it reach the model); the answer; the lease's release.
         assert follow_up == [
             "BEGIN IMMEDIATE",
             "SELECT threads.id, threads.title,",
             "INSERT INTO thread_turns",
-            "BEGIN IMMEDIATE",
             "UPDATE threads SET",
             "INSERT INTO items",
             "SELECT items.id, items.payload,",
@@ -167,5 +167,42 @@ async def test_a_follow_up_from_someone_else_is_refused_without_waiting_or_writi
             assert (await conn.execute(select(thread_turns))).all() == []
         page = await store.load_thread_items(thread_id, None, 20, "asc", ALICE)
         assert [item.type for item in page.data] == ["user_message", "assistant_message"]
+    finally:
+        await store.close()
+
+
+@pytest.mark.asyncio
+async def test_a_follow_up_waiting_for_the_turn_before_comes_after_its_answer(
+    tmp_path: Path,
+) -> None:
+    # The question is dated when its turn is taken, in the transaction that saves it:
+    # a question that waited for the turn before is listed after that turn's answer.
+    store = await open_store(f"sqlite:///{tmp_path / 'chat.sqlite3'}")
+    model = ScriptedModel(
+        [ModelStep(output=[assistant_message(f"answer {i}", item_id=f"m{i}")]) for i in range(2)]
+    )
+    assistant = make_assistant(store, model)
+    try:
+        events = await stream(assistant, req("threads.create", input=user_input("first")))
+        thread_id = next(e.thread.id for e in events if e.type == "thread.created")
+        body = req("threads.add_user_message", thread_id=thread_id, input=user_input("second"))
+        async with store.thread_turn(thread_id):
+            waiting = asyncio.ensure_future(stream(assistant, body))
+            # The follow-up builds its question, then queues for this turn (held here);
+            # nothing signals a queued turn, so its queue is looked at each loop round.
+            while store._turns._local.get(thread_id, (None, 0))[1] < 2:  # noqa: ASYNC110
+                await asyncio.sleep(0)
+            # The turn before ends with its answer, saved now.
+            stored = await store.load_thread_items(thread_id, None, 5, "asc", ALICE)
+            answer = stored.data[-1].model_copy(update={"id": "msg_late", "content": []})
+            answer.created_at = datetime.now()
+            await store.add_thread_item(thread_id, answer, ALICE)
+        events = await asyncio.wait_for(waiting, 60)  # a safety net against a hang
+        assert "error" not in [e.type for e in events]
+        page = await store.load_thread_items(thread_id, None, 20, "asc", ALICE)
+        ids = [item.id for item in page.data]
+        question = next(e.item.id for e in events if e.type == "thread.item.done")
+        assert ids.index("msg_late") < ids.index(question)
+        model.assert_complete()
     finally:
         await store.close()

@@ -251,16 +251,11 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         (Overrides a private method of chatkit 1.6.5's ``ChatKitServer``.)
         """
         if isinstance(request, ThreadsAddUserMessageReq) and not request.params.input.attachments:
-            thread_id = request.params.thread_id
             # Only the owner may queue on a thread's turn (checked in the same hop that
-            # takes it, which also reads the thread the turn starts from).
-            async with self.sql_store.thread_turn_reading(thread_id, context) as thread:
-                self._turn_requests[thread_id] = TurnRequest.of(request)
-                try:
-                    async for event in add_user_message(self, request, thread, context):
-                        yield event
-                finally:
-                    self._turn_requests.pop(thread_id, None)
+            # takes it, which also reads the thread, saves the message and reads the
+            # history).
+            async for event in add_user_message(self, request, context):
+                yield event
             return
         if not isinstance(request, ThreadsCreateReq):
             thread_id = request.params.thread_id

@@ -4,8 +4,8 @@ ChatKit 1.6.5 saves a new thread and its first message in two writes, and a foll
 message in one write and its history in another read. For a message without
 attachments, :class:`~.server.NotebookAssistant` takes these instead: the thread and its
 first message in one transaction (:meth:`~..store.SQLStore.create_thread_with_item`),
-a follow-up and the thread's newest items in one transaction
-(:meth:`~..store.SQLStore.add_item_reading_newest`). The history read there is handed to
+a follow-up's turn, its message and the thread's newest items in one transaction
+(:meth:`~..store.SQLStore.thread_turn_adding`). The history read there is handed to
 ``respond()``, which then reads nothing. Clients see the same events in the same order.
 """
 
@@ -29,6 +29,7 @@ from chatkit.types import (
 
 from .history import History, first_turn_history, page_history
 from .titles import local_title
+from .turn import TurnRequest
 
 if TYPE_CHECKING:
     from ..protocol import RequestContext
@@ -70,24 +71,31 @@ async def create_thread(
 
 
 async def add_user_message(
-    server: NotebookAssistant,
-    request: ThreadsAddUserMessageReq,
-    thread: ThreadMetadata,
-    context: RequestContext,
+    server: NotebookAssistant, request: ThreadsAddUserMessageReq, context: RequestContext
 ) -> AsyncGenerator[ThreadStreamEvent, None]:
     """ChatKit's ``threads.add_user_message`` (chatkit 1.6.5) for a message without
-    attachments, with the message saved and the turn's history read in one
-    transaction (respond() then reads nothing). The same events in the same order.
+    attachments, holding the thread's turn: the turn taken, the thread read, the
+    message saved and the thread's newest items read in one transaction
+    (:meth:`~..store.SQLStore.thread_turn_adding`; respond() then reads nothing). The
+    same events in the same order.
     """
-    message = await server._build_user_message_item(request.params.input, thread, context)
+    thread_id = request.params.thread_id
+    # Of the thread, ChatKit's builder reads only the id when there are no attachments;
+    # the message is dated again when the turn is taken.
+    unread = ThreadMetadata(id=thread_id, created_at=datetime.now())
+    message = await server._build_user_message_item(request.params.input, unread, context)
     max_items, max_tokens = server._history_limits()
-    page = await server.sql_store.add_item_reading_newest(
-        thread.id, message, max(1, max_items), context
-    )
-    yield ThreadItemDoneEvent(item=message)
-    history = page_history(page, max_items, max_tokens)
-    async for event in _respond(server, thread, message, history, context):
-        yield event
+    turn = server.sql_store.thread_turn_adding(thread_id, message, max(1, max_items), context)
+    async with turn as (thread, page):
+        # What this request asks of its turn, for respond() (see turn.py).
+        server._turn_requests[thread_id] = TurnRequest.of(request)
+        try:
+            yield ThreadItemDoneEvent(item=message)
+            history = page_history(page, max_items, max_tokens)
+            async for event in _respond(server, thread, message, history, context):
+                yield event
+        finally:
+            server._turn_requests.pop(thread_id, None)
 
 
 async def _respond(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from datetime import datetime
 from typing import Any
 from uuid import uuid4
 
@@ -80,6 +81,10 @@ from .statements import (
 )
 from .tombstones import delete_item_rows, delete_thread_rows
 from .turns import ThreadTurns
+
+# What a turn's first transaction reads: the thread's row, and (once the turn is taken
+# and its message saved) the page of the thread's newest items with its has-more.
+_TurnStart = tuple[Row[Any], tuple[Sequence[Row[Any]], bool] | None]
 
 
 async def open_store(
@@ -179,6 +184,54 @@ class SQLStore(Store[RequestContext]):
             return row
 
         return _decoded(self._turns.hold_reading(thread_id, read))
+
+    def thread_turn_adding(
+        self, thread_id: str, item: ThreadItem, limit: int, context: RequestContext
+    ) -> AbstractAsyncContextManager[tuple[ThreadMetadata, Page[ThreadItem]]]:
+        """:meth:`thread_turn_reading` and :meth:`add_item_reading_newest` in one
+        transaction: the turn taken, the thread read, ``item`` saved (dated when the turn
+        is taken, after any turn it waited for) and the thread's newest ``limit`` items
+        read (``item`` first). Yields the thread and that page.
+
+        ``NotFoundError`` (no turn taken, nothing saved) if the user has no such thread.
+        """
+        direction, limit = check_page(limit, "desc")
+        user_id = context.user_id
+        params = {"thread_id": thread_id, "user_id": user_id}
+        upsert = item_upsert(self._dialect)
+
+        def read(conn: Connection) -> _TurnStart:
+            row = execute(conn, THREAD_BY_ID, params).one_or_none()
+            if row is None:
+                raise thread_not_found(thread_id)
+            return row, None
+
+        def add(conn: Connection, start: _TurnStart | None) -> _TurnStart:
+            assert start is not None
+            # Dated now: a message that waited for the turn before comes after its answer.
+            item.created_at = datetime.now()
+            values = item_values(thread_id, item, context)
+            touch_thread(conn, thread_id, user_id)
+            try:
+                execute(conn, upsert, values)
+            except IntegrityError:
+                # The thread vanished between the read and the insert (foreign key).
+                raise thread_not_found(thread_id) from None
+            return start[0], item_page(conn, thread_id, user_id, None, direction, limit)
+
+        return self._turn_adding(thread_id, self._turns.hold_reading(thread_id, read, add))
+
+    @asynccontextmanager
+    async def _turn_adding(
+        self, thread_id: str, holding: AbstractAsyncContextManager[_TurnStart | None]
+    ) -> AsyncIterator[tuple[ThreadMetadata, Page[ThreadItem]]]:
+        """The held turn's thread and page, decoded on the event loop."""
+        async with holding as start:
+            assert start is not None
+            row, read = start
+            assert read is not None  # the turn was taken: ``add`` ran
+            page, has_more = read
+            yield decode_thread(row), self._item_page(thread_id, page, has_more)
 
     # ids ---------------------------------------------------------------------------
 

@@ -107,11 +107,17 @@ class ThreadTurns:
 
     @asynccontextmanager
     async def hold_reading(
-        self, thread_id: str, read: Callable[[Connection], T] | None
+        self,
+        thread_id: str,
+        read: Callable[[Connection], T] | None,
+        then: Callable[[Connection, T | None], T] | None = None,
     ) -> AsyncIterator[T | None]:
         """:meth:`hold`, yielding ``read(conn)`` run in the transaction that takes the
         lease (the state the turn starts from, in the same hop). If ``read`` raises
         (say, the thread is not the caller's) no lease is taken and the error passes on.
+        ``then(conn, read's result)``, if given, runs in that transaction once the lease
+        is taken (the turn's first write, in the same hop); its result is yielded. If it
+        raises, nothing of the transaction stays and the error passes on.
 
         Only a caller that ``read`` accepts queues: when a turn of the thread is running
         in this process, ``read`` runs once before waiting for it too.
@@ -121,7 +127,7 @@ class ThreadTurns:
         async with self._local_lock(thread_id):
             owner = uuid4().hex
             try:
-                result = await self._acquire(thread_id, owner, read)
+                result = await self._acquire(thread_id, owner, read, then)
             except _Refused as refused:
                 # ``read`` failed in the lease's transaction: nothing was taken.
                 raise refused.error from None
@@ -156,12 +162,16 @@ class ThreadTurns:
                 self._local[thread_id] = (lock, users - 1)
 
     async def _acquire(
-        self, thread_id: str, owner: str, read: Callable[[Connection], T] | None
+        self,
+        thread_id: str,
+        owner: str,
+        read: Callable[[Connection], T] | None,
+        then: Callable[[Connection, T | None], T] | None,
     ) -> T | None:
         deadline = time.monotonic() + WAIT_SECONDS
         pause = _POLL_FIRST
         while True:
-            taken, result = await self._try_acquire(thread_id, owner, read)
+            taken, result = await self._try_acquire(thread_id, owner, read, then)
             if taken:
                 return result
             if time.monotonic() > deadline:
@@ -173,7 +183,11 @@ class ThreadTurns:
             pause = min(pause * 2, _POLL_MAX)
 
     async def _try_acquire(
-        self, thread_id: str, owner: str, read: Callable[[Connection], T] | None
+        self,
+        thread_id: str,
+        owner: str,
+        read: Callable[[Connection], T] | None,
+        then: Callable[[Connection, T | None], T] | None,
     ) -> tuple[bool, T | None]:
         now = now_us()
         params = {
@@ -190,7 +204,10 @@ class ThreadTurns:
                 result = read(conn) if read is not None else None
             except Exception as exc:
                 raise _Refused(exc) from exc
-            return bool(execute(conn, stmt, params).rowcount), result
+            taken = bool(execute(conn, stmt, params).rowcount)
+            if taken and then is not None:
+                result = then(conn, result)
+            return taken, result
 
         return await self._writes.write(take, short=True)
 
