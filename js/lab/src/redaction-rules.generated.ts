@@ -1,7 +1,7 @@
 // Generated from src/jupyter_chatkit/context_policy/rules.py: do not edit.
 // Regenerate: python -m jupyter_chatkit.context_policy.rules --write
 export const RULES = {
-  "secretNamePattern": "(?:^|_)(?:passwords?|passwd|pwd|passphrase|secrets?|token|auth|authorization|credentials?|creds|dsn|cookies?|session|session_?id|bearer|otp|pw|(?:api|private|access|secret|signing|encryption|client)_?keys?|client_?secret|conn(?:ection)?_?str(?:ing)?)(?:_|$)|(?:^|_)pass$|(?:^|_)[a-z0-9]*(?:password|passwd|passphrase|secret|token|apikey|credentials?)(?:_|$)|(?:^|_)(?:github|gitlab|gh|gl|ado|azure|devops|bitbucket|hf|git)_?pat(?:_|$)",
+  "secretNamePattern": "(?:^|_)(?:passwords?|passwd|pwd|passphrase|secrets?|token|auth|authorization|credentials?|creds|dsn|cookies?|session|session_?id|bearer|otp|pw|(?:api|private|access|secret|signing|encryption|client)_?keys?|client_?secret|conn(?:ection)?_?str(?:ing)?|psk|pre_?shared_?key)(?:_|$)|(?:^|_)pass$|(?:^|_)[a-z0-9]*(?:password|passwd|passphrase|secret|token|apikey|credentials?)(?:_|$)|(?:^|_)(?:github|gitlab|gh|gl|ado|azure|devops|bitbucket|hf|git)_?pat(?:_|$)",
   "secretNameQualifiers": [
     "agent",
     "algorithm",
@@ -524,7 +524,7 @@ export const RULES = {
       "triggers": [
         "://"
       ],
-      "pattern": "((?<![A-Za-z0-9+._-])[a-zA-Z][a-zA-Z0-9+._-]*://[^\\s:/?#@'\\\"]*:)(?!(?:\\{\\{?[^{}\\s@]{1,100}\\}\\}?|\\$\\{?[A-Za-z_][A-Za-z0-9_]{0,60}\\}?|%s|%\\([A-Za-z_][A-Za-z0-9_]{0,40}\\)s|<[^<>\\s@]{1,60}>)@)([^\\s/'\\\"]+)(?=@[^\\s@/'\\\"]*(?:[/?#\\s'\\\"]|$))",
+      "pattern": "((?<![A-Za-z0-9+._-])[a-zA-Z][a-zA-Z0-9+._-]*://(?:«redacted: [^»\\n]{1,80}»|[^\\s:/?#@'\\\"«])*:)(?!(?:\\{\\{?[^{}\\s@]{1,100}\\}\\}?|\\$\\{?[A-Za-z_][A-Za-z0-9_]{0,60}\\}?|%s|%\\([A-Za-z_][A-Za-z0-9_]{0,40}\\)s|<[^<>\\s@]{1,60}>)@)([^\\s/'\\\"]+)(?=@[^\\s@/'\\\"]*(?:[/?#\\s'\\\"]|$))",
       "group": 2,
       "flags": ""
     },
@@ -693,9 +693,11 @@ export const RULES = {
     {
       "kind": "command-line password",
       "triggers": [
-        "password-stdin"
+        "password-stdin",
+        "with-token",
+        "token-stdin"
       ],
-      "pattern": "(\\becho[ \\t]+(?:-n[ \\t]+)?['\\\"]?)([^\\s'\\\"|«]{1,500})(?=['\\\"]?[ \\t]*\\|[^\\n]{0,200}--password-stdin)",
+      "pattern": "(\\becho[ \\t]+(?:-n[ \\t]+)?['\\\"]?)([^\\s'\\\"|«]{1,500})(?=['\\\"]?[ \\t]*\\|[^\\n]{0,200}--(?:password-stdin|with-token|token-stdin))",
       "group": 2,
       "flags": ""
     },
@@ -723,6 +725,15 @@ export const RULES = {
       "check": "random",
       "min_text": 24,
       "prefilter": "[_-][A-Za-z0-9]{20}"
+    },
+    {
+      "kind": "command-line password",
+      "triggers": [
+        "-u "
+      ],
+      "pattern": "((?:^|\\s)-u[ \\t]+[^\\s-][^\\s]{0,100}(?:[ \\t]+[^\\s]{1,100}){0,4}?[ \\t]+-p[ \\t]+)((?![0-9:./]+(?:\\s|$))[^\\s'\\\"«-][^\\s'\\\"«]*)",
+      "group": 2,
+      "flags": ""
     },
     {
       "kind": "password widget",
@@ -891,9 +902,11 @@ export const RULES = {
     "tk.eyj",
     "token",
     "token for",
+    "token-stdin",
     "token=",
     "token>",
     "whsec_",
+    "with-token",
     "xai-",
     "xapp-",
     "xox",
@@ -1010,7 +1023,9 @@ export const RULES = {
     "sig",
     "salt",
     "hmac",
-    "nonce"
+    "nonce",
+    "psk",
+    "shared"
   ],
   "envAllowNames": [
     "CONDA_DEFAULT_ENV",

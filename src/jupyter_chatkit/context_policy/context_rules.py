@@ -209,7 +209,9 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         # The scheme starts where its run does (from every "-" or "." inside a long run
         # it was read again to the run's end, quadratic).
         # A template's reference (``{pw}``, ``${PW}``, ``%s``, ``<password>``) is no password.
-        "pattern": r"((?<![A-Za-z0-9+._-])[a-zA-Z][a-zA-Z0-9+._-]*://[^\s:/?#@'\"]*:)"
+        # A user already hidden (``s3://«redacted: AWS key id»:…@``) is still the user.
+        "pattern": r"((?<![A-Za-z0-9+._-])[a-zA-Z][a-zA-Z0-9+._-]*://"
+        r"(?:«redacted: [^»\n]{1,80}»|[^\s:/?#@'\"«])*:)"
         r"(?!(?:\{\{?[^{}\s@]{1,100}\}\}?|\$\{?[A-Za-z_][A-Za-z0-9_]{0,60}\}?|%s"
         r"|%\([A-Za-z_][A-Za-z0-9_]{0,40}\)s|<[^<>\s@]{1,60}>)@)"
         r"([^\s/'\"]+)(?=@[^\s@/'\"]*(?:[/?#\s'\"]|$))",
@@ -373,9 +375,10 @@ CONTEXT_RULES: list[dict[str, Any]] = [
     },
     {
         "kind": "command-line password",
-        "triggers": ["password-stdin"],
+        # Also ``echo tok | gh auth login --with-token``.
+        "triggers": ["password-stdin", "with-token", "token-stdin"],
         "pattern": r"(\becho[ \t]+(?:-n[ \t]+)?['\"]?)([^\s'\"|«]{1,500})"
-        r"(?=['\"]?[ \t]*\|[^\n]{0,200}--password-stdin)",
+        r"(?=['\"]?[ \t]*\|[^\n]{0,200}--(?:password-stdin|with-token|token-stdin))",
         "group": 2,
         "flags": "",
     },
@@ -409,6 +412,16 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         "min_text": 24,
         # The prefix's separator, then 20 key characters: found by one fast scan.
         "prefilter": r"[_-][A-Za-z0-9]{20}",
+    },
+    {
+        "kind": "command-line password",
+        # ``mongo -u ada -p pw``, ``mysqladmin -u root -p pw``: ``-p`` after a ``-u`` user
+        # (a port such as ``docker run -u 1000 -p 8080:80`` stays).
+        "triggers": ["-u "],
+        "pattern": r"((?:^|\s)-u[ \t]+[^\s-][^\s]{0,100}(?:[ \t]+[^\s]{1,100}){0,4}?[ \t]+-p[ \t]+)"
+        r"((?![0-9:./]+(?:\s|$))[^\s'\"«-][^\s'\"«]*)",
+        "group": 2,
+        "flags": "",
     },
     {
         "kind": "password widget",

@@ -26,7 +26,7 @@ SECRET_NAME_PATTERN = (
     r"(?:^|_)(?:passwords?|passwd|pwd|passphrase|secrets?|token|auth|authorization"
     r"|credentials?|creds|dsn|cookies?|session|session_?id|bearer|otp|pw"
     r"|(?:api|private|access|secret|signing|encryption|client)_?keys?"
-    r"|client_?secret|conn(?:ection)?_?str(?:ing)?)(?:_|$)"
+    r"|client_?secret|conn(?:ection)?_?str(?:ing)?|psk|pre_?shared_?key)(?:_|$)"
     # ``pass`` only as the last part (``db_pass``), never ``pass_rate``.
     r"|(?:^|_)pass$"
     # Run-together names (AUTHTOKEN, GITHUBTOKEN, DBPASSWORD, MYAPIKEY).
@@ -423,6 +423,8 @@ NAME_TRIGGERS: list[str] = [
     "salt",
     "hmac",
     "nonce",
+    "psk",
+    "shared",
 ]
 
 # Environment variables whose values are harmless and useful (paths, locale, versions).
