@@ -10,7 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.fixtures.browser import ASSISTANT, USER, LabPage, open_panel, send, tool_output
+from tests.fixtures.browser import (
+    ASSISTANT,
+    PANEL,
+    USER,
+    LabPage,
+    open_panel,
+    send,
+    tool_output,
+    user_texts,
+)
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
@@ -67,3 +76,41 @@ def test_the_widget_says_its_kernel_is_gone_when_the_kernel_was_shut_down(
     error = str(tool_output(scripted_llm)["error"])
     assert "Cannot send" not in error
     assert "kernel" in error and "%chat" in error
+
+
+def test_a_widget_whose_conversation_was_deleted_in_the_sidebar_keeps_the_message(
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM, screenshot: Any
+) -> None:
+    """Deleted in the sidebar while a %chat widget shows it: the next message is not lost."""
+    lab_page.server.write_notebook("del.ipynb", ["%load_ext jupyter_chatkit", "x = 1", "%chat"])
+    lab_page.open("del.ipynb")
+    lab_page.run_all()
+    widget = ".jp-OutputArea-output .jck-widget-host"
+    page.locator(f"{widget} .jck-input").wait_for(state="visible", timeout=60_000)
+    scripted_llm.script(Reply("First answer."))
+    send(page, "first question", scope=widget)
+
+    # The sidebar reopens the notebook's conversation, the widget's; delete it there.
+    open_panel(page)
+    page.locator(USER, has_text="first question").wait_for()
+    page.locator(f"{PANEL} button[title='History']").click()
+    page.locator(f"{PANEL} button[title='Delete']").first.click()
+    page.locator(f"{PANEL} .jck-btn", has_text="Delete").last.click()
+    page.locator(f"{PANEL} .jck-history", has_text="No conversations yet").wait_for()
+
+    box = page.locator(f"{widget} .jck-input")
+    box.click()
+    box.fill("second question")
+    box.press("Enter")
+    # The widget says what happened and gives the message back, in a new conversation.
+    page.locator(f"{widget} .jck-error", has_text="deleted").wait_for()
+    screenshot(page, "widget-after-delete")
+    assert box.input_value() == "second question"
+    assert page.locator(f"{widget} .jck-msg", has_text="First answer.").count() == 0
+    scripted_llm.script(Reply("Answer in a new conversation."))
+    box.press("Enter")
+    page.locator(
+        f"{widget} .jck-msg.jck-assistant", has_text="Answer in a new conversation."
+    ).wait_for()
+    assert "second question" in user_texts(scripted_llm)[-1]
+    assert page.locator(f"{widget} .jck-error:not([hidden])").count() == 0

@@ -82,6 +82,9 @@ export interface ChatSessionOptions {
 }
 
 const DEFAULT_ERROR = "Something went wrong while answering.";
+/** Said when the conversation on screen was deleted elsewhere (see afterThreadGone). */
+export const THREAD_GONE =
+  "This conversation was deleted (in another view or window). Your message is back in the box: send it to start a new conversation.";
 
 /**
  * What `map` keeps for `session`, made by `make` the first time: state shared by the
@@ -131,6 +134,8 @@ export class ChatSession {
   private pendingCall: ClientToolCallItem | null = null;
   /** The first request of the latest turn, for Retry. */
   private lastTurn: StreamingReq | null = null;
+  /** The latest turn's answer was one error event and nothing else. */
+  private onlyAnError = false;
   /** Items of the current turn added but not yet done (what a Stop leaves unfinished). */
   private readonly unfinished = new Set<string>();
 
@@ -199,7 +204,33 @@ export class ChatSession {
       ? { type: "threads.add_user_message", params: { thread_id: threadId, input }, ...(metadata ? { metadata } : {}) }
       : { type: "threads.create", params: { input }, ...(metadata ? { metadata } : {}) };
     this.pendingText = trimmed || input.content.map((c) => c.text).join("");
+    const gen = this.generation;
     await this.runTurn(req, { userInitiated: false, restoreText: trimmed });
+    if (threadId && gen === this.generation) await this.afterThreadGone(threadId, trimmed);
+  }
+
+  /**
+   * A message to `threadId` that failed before it was saved: when the conversation is
+   * gone (deleted in another view, the sidebar or another widget), start a new one and
+   * give the message back. Its bare "No such conversation" had lost what was typed, and
+   * every later message failed the same way.
+   */
+  private async afterThreadGone(threadId: string, text: string): Promise<void> {
+    // The server refuses a missing thread with one error event before anything else.
+    if (!this.onlyAnError || this.busy || !this.state.error || this.threadId !== threadId) return;
+    const gen = this.generation;
+    try {
+      await this.request({ type: "threads.get_by_id", params: { thread_id: threadId } });
+      return; // it is there: the error stands as it is
+    } catch (e) {
+      // Asked by code (404, `not_found`), never by the error's words.
+      if (!(e instanceof TransportError && e.status === 404)) return;
+    }
+    if (gen !== this.generation || this.busy || this.threadId !== threadId) return;
+    this.newThread();
+    this.state = { ...this.state, error: { type: "error", code: "custom", message: THREAD_GONE, allow_retry: false } };
+    this.changed();
+    this.emit({ type: "failure", message: THREAD_GONE, restoreText: text });
   }
 
   /**
@@ -391,6 +422,8 @@ export class ChatSession {
 
     let req: StreamingReq | null = first;
     let rounds = 0;
+    let events = 0;
+    this.onlyAnError = false;
     let failed = false;
     let reachedThread = false;
     try {
@@ -401,9 +434,13 @@ export class ChatSession {
         for await (const chunk of iterateBody(res.body)) {
           const messages = parser.push(chunk);
           if (messages.length) reachedThread = true;
+          events += messages.length;
           this.handleData(messages, gen, opts.userInitiated);
         }
-        this.handleData(parser.end(), gen, opts.userInitiated);
+        const last = parser.end();
+        events += last.length;
+        this.handleData(last, gen, opts.userInitiated);
+        if (rounds === 0) this.onlyAnError = events === 1 && !!this.state.error;
         if (gen !== this.generation || controller.signal.aborted) break;
 
         const call = this.pendingCall as ClientToolCallItem | null;
