@@ -116,3 +116,25 @@ def test_no_user_code_runs_while_collecting() -> None:
     CALLS.clear()
     known_secrets(ns)
     assert CALLS == []
+
+
+class BasicAuth:
+    def __init__(self, login: str, pw: str) -> None:
+        self.login = login
+        self.pw = pw
+
+
+class ClientSession:
+    def __init__(self, token: str) -> None:
+        self.user_agent = "python-requests/2.31.0"
+        self.connection = "keep-alive"
+        self.api_token = token
+
+
+def test_an_object_under_a_secret_name_is_read_by_its_fields() -> None:
+    """A credential object is a secret whole; a session is read by its fields' names, so
+    its user agent is not hidden everywhere."""
+    ns = {"auth": BasicAuth("ada", SECRET + "c"), "session": ClientSession(SECRET + "s")}
+    found = known_secrets(ns)
+    assert SECRET + "c" in found and SECRET + "s" in found
+    assert "python-requests/2.31.0" not in found and "keep-alive" not in found

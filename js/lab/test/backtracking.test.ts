@@ -55,6 +55,8 @@ const cases: Record<string, string> = {
   "echo password-stdin": `${"echo a ".repeat(Math.floor((5 * N) / 7))}| --password-stdin`,
   "a prefixed token's run": `nvapi-${"a".repeat(5 * N)}`,
   "a prefixed token's groups": `key-${"Ab1Cd2Ef3Gh4Ij5Kl6Mn-".repeat(Math.floor((5 * N) / 21))}.`,
+  "user flags without a password": " -u a".repeat(N),
+  "a url's hidden users": `s3://${"«redacted: x»".repeat(Math.floor((5 * N) / 13))}@`,
 };
 for (const [name, text] of Object.entries(cases)) {
   test(`a long adversarial line is redacted: ${name}`, () => {

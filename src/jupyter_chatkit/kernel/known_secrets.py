@@ -131,10 +131,11 @@ class _Walk:
             return
         self.budget -= 1
         module = type(value).__module__ or ""
-        framed = module.startswith(("pandas", "numpy"))
-        if is_a(name, str) and is_secret_name(name) and not framed:
-            # A frame or array named ``creds`` is described with its secret columns
-            # hidden (below); any other value under the name is the secret.
+        if is_a(name, str) and is_secret_name(name) and _holds_secret_whole(value):
+            # Text, builtin containers and credential objects (``SecretStr``, ``Creds``)
+            # under the name are the secret. Other objects (a ``session``, a frame named
+            # ``creds``) are read by their own fields' names below: their user agent or
+            # ``keep-alive`` must not be hidden everywhere.
             self.add(value, depth)
             return
         if type(value) in _SCALARS or is_a(value, str | bytes | bytearray | int | float):
@@ -246,6 +247,14 @@ class _Walk:
     def _values(self, values: Any) -> None:
         for item in itertools.islice(iter(values), ROWS):
             self.add(item, DEPTH - 1)
+
+
+def _holds_secret_whole(value: Any) -> bool:
+    """True for a value that is a secret whole under a secret name (not an object with
+    fields of its own to read by name)."""
+    if _text(value) is not None or is_a(value, dict | list | tuple | set | frozenset):
+        return True
+    return is_credential_class(type(value)) and not is_credential_holder(type(value))
 
 
 def _secret_label(label: Any) -> bool:
