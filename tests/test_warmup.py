@@ -53,10 +53,17 @@ from openai.types.responses import (ResponseAudioDeltaEvent, ResponseFailedEvent
 unused = [cls.__name__ for cls in (ResponseAudioDeltaEvent, ResponseFailedEvent,
     ResponseMcpCallFailedEvent, ResponseQueuedEvent, ResponseWebSearchCallSearchingEvent)
     if not warmup._is_deferred(cls)]
+# The Responses resource's import builds ParsedResponse: after the shared members.
+from openai.types.responses.parsed_response import ParsedResponse
+def prebuilt(cls):
+    return repr(cls.__pydantic_validator__).count("PrebuiltValidator")
+# As many as Response's (whose tools and output items are all prebuilt), or more.
+parsed = (None if warmup._is_deferred(ParsedResponse)
+          else prebuilt(ParsedResponse) >= prebuilt(Response))
 from jupyter_chatkit.assistant.responses_model import stream_event_types
 union = stream_event_types.cache_info().currsize
 print(json.dumps({"built": built, "shared": shared, "events": events, "unused": unused,
-                  "union": union, "reused": reused}))
+                  "union": union, "reused": reused, "parsed": parsed}))
 """
 
 
@@ -70,6 +77,7 @@ def test_the_warm_up_builds_the_shared_schemas_first_and_no_event_types_by_name(
         "built": len(result["shared"]),
         "shared": [True] * len(result["shared"]),
         "reused": [True, True],
+        "parsed": True if api == "responses" else None,
         "events": [],
         "unused": [],
         # The Responses model's tagged union of stream events, built off the loop.

@@ -169,6 +169,10 @@ def warm_up(model: object, api: str) -> int:
     """
     built = 0
     try:
+        # First: the client's Responses resource builds openai's ParsedResponse when
+        # imported (a generic's parametrization builds its origin), which then reuses
+        # them. The offline model's turns build the same Response events as a provider's.
+        built += build_shared_models()
         client = getattr(model, "_client", None)
         if client is not None:
             warm_client(client, api)
@@ -177,8 +181,6 @@ def warm_up(model: object, api: str) -> int:
             for name in WARM_IMPORTS:
                 with contextlib.suppress(ImportError):  # another SDK version's layout
                     importlib.import_module(name)
-        # The offline model's turns build the same Response events as a provider's.
-        built += build_shared_models()
         # The run context's class: each turn makes AgentContext[RequestContext], and
         # pydantic caches a parametrized class only weakly, so once a garbage
         # collection takes it the next turn builds it again (~4 ms). Kept here, it is
