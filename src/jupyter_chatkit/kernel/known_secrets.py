@@ -26,7 +26,7 @@ from typing import Any
 
 from ..context_policy.calls import names_a_secret
 from ..context_policy.environ import is_env_allowed
-from ..context_policy.names import is_secret_name
+from ..context_policy.names import is_secret_name, normalize_name
 from .values.common import (
     dataclass_fields,
     hides_in_credential,
@@ -196,7 +196,7 @@ class _Walk:
             # A log record of ``log.info("password=%s", pw)``: its arguments fill the name.
             self.add(args, depth + 1)
         cls = type(value)
-        credential = is_credential_class(cls)
+        credential = is_credential_class(cls) and not _is_session_class(cls)
         holder = credential and is_credential_holder(cls)
         names = dataclass_fields(value)
         keys = names if names is not None else list(itertools.islice(attrs, ITEMS))
@@ -249,12 +249,23 @@ class _Walk:
             self.add(item, DEPTH - 1)
 
 
+_TYPE_NAME = type.__dict__["__name__"]
+_SESSION_WORDS = frozenset({"session", "sess", "cookies", "cookie", "jar"})
+
+
 def _holds_secret_whole(value: Any) -> bool:
     """True for a value that is a secret whole under a secret name (not an object with
     fields of its own to read by name)."""
     if _text(value) is not None or is_a(value, dict | list | tuple | set | frozenset):
         return True
-    return is_credential_class(type(value)) and not is_credential_holder(type(value))
+    cls = type(value)
+    return is_credential_class(cls) and not is_credential_holder(cls) and not _is_session_class(cls)
+
+
+def _is_session_class(cls: type) -> bool:
+    """``ClientSession``, a cookie jar: settings beside the secrets, read by name."""
+    name = _TYPE_NAME.__get__(cls)
+    return type(name) is str and normalize_name(name).rpartition("_")[2] in _SESSION_WORDS
 
 
 def _secret_label(label: Any) -> bool:
