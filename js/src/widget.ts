@@ -367,6 +367,7 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
       const b = getBridge();
       return b ? b.insertCell(cellEl(), code, opts) : false;
     },
+    insertBlocked: () => (getBridge() ? null : "cell insertion needs the JupyterLab extension"),
     onEffect: (name, data) => {
       console.info("jupyter-chatkit: client effect", name, data);
     },

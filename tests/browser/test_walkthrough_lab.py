@@ -114,3 +114,24 @@ def test_a_widget_whose_conversation_was_deleted_in_the_sidebar_keeps_the_messag
     ).wait_for()
     assert "second question" in user_texts(scripted_llm)[-1]
     assert page.locator(f"{widget} .jck-error:not([hidden])").count() == 0
+
+
+def test_insert_with_no_notebook_open_copies_and_counts_nothing(
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM, screenshot: Any
+) -> None:
+    """A code card's Insert with every notebook closed says so; the card claims no insert."""
+    lab_page.open()
+    open_panel(page)
+    scripted_llm.script(
+        Reply(tool_calls=[ToolCall("propose_code", {"code": "print('hi')", "title": "Hi"})]),
+        Reply("Insert it where you like."),
+    )
+    send(page, "write code that says hi")
+    calls = len(scripted_llm.calls)
+    page.locator(f"{PANEL} .jck-w-card button", has_text="Insert").first.click()
+    page.locator(f"{PANEL} .jck-toast", has_text="no notebook is open").wait_for()
+    screenshot(page, "insert-without-notebook")
+    page.wait_for_timeout(500)  # what a server action would have changed, given time
+    card = page.locator(f"{PANEL} .jck-w-card").first.inner_text()
+    assert "Inserted" not in card, card
+    assert len(scripted_llm.calls) == calls

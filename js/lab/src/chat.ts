@@ -95,6 +95,7 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
       clientTools: notebookClientTools(link),
       // Code-card and code-block insertions (the UI calls this only on a click).
       insertCell: (code, opts) => link.insert(code, opts),
+      insertBlocked: () => (link.target() ? null : "no notebook is open"),
       codeActions: [
         {
           label: "Replace cell",

@@ -38,6 +38,12 @@ export interface ChatOptions {
    * Called only on a person's click (code block or code card button).
    */
   insertCell?(code: string, opts: InsertOptions): Promise<boolean>;
+  /**
+   * Why no cell can be inserted now ("no notebook is open"), or null when one can: a
+   * code card's Insert then copies its code without telling the server, which would
+   * count it as inserted.
+   */
+  insertBlocked?(): string | null;
   /** More buttons on runnable code blocks, after Insert & run (e.g. "Replace cell"). */
   codeActions?: readonly CodeBlockAction[];
   /** Which key sends: Enter (Shift+Enter for a new line, the default) or Ctrl/Cmd+Enter. */

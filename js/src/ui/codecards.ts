@@ -14,11 +14,12 @@ import { cardCode, type WidgetContext } from "./widgets";
 
 /** The widget actions that put code in a cell. */
 export const INSERT_ACTIONS = new Set<string>(INSERT_ACTION_TYPES);
-const NO_BRIDGE = "Copied — paste into a cell (cell insertion needs the JupyterLab extension)";
+const NO_BRIDGE = "cell insertion needs the JupyterLab extension";
 
 /** What {@link codeCards} needs from the chat's host (see ChatOptions). */
 export interface CodeCardOptions {
   insertCell?(code: string, opts: InsertOptions): Promise<boolean>;
+  insertBlocked?(): string | null;
   codeActions?: readonly CodeBlockAction[];
   onEffect?(name: string, data: Record<string, unknown>): void;
 }
@@ -49,7 +50,8 @@ export function codeCards(session: ChatSession, options: CodeCardOptions, announ
         return;
       }
     }
-    announce((await copyText(code)) ? NO_BRIDGE : "Could not insert or copy the code.");
+    const why = options.insertBlocked?.() ?? NO_BRIDGE;
+    announce((await copyText(code)) ? `Copied — paste into a cell (${why})` : "Could not insert or copy the code.");
   };
   const codeActions: CodeActions = { insert: (code, run) => insert(code, run), announce, extra: options.codeActions };
   const markdownOptions = (): MarkdownOptions => ({
@@ -74,6 +76,15 @@ export function codeCards(session: ChatSession, options: CodeCardOptions, announ
     }
     // ChatKit's action payloads are objects; ours always are.
     const body = payload && typeof payload === "object" ? (payload as Record<string, unknown>) : {};
+    if (INSERT_ACTIONS.has(action.type) && options.insertBlocked?.()) {
+      // Nothing would take the cell: copy here instead of asking the server, which
+      // counts the card's inserts ("✓ Inserted in the notebook") before the cell exists.
+      const code = typeof body.code === "string" ? body.code : cardCode(item.widget, INSERT_ACTIONS);
+      if (code !== null) {
+        await insert(code, false);
+        return;
+      }
+    }
     await session.customAction({ type: action.type, payload: body }, item.id);
   };
   const widgetContext = (item: WidgetItem): WidgetContext => {
