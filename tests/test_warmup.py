@@ -32,7 +32,7 @@ api = sys.argv[1]
 client = AsyncOpenAI(base_url="http://127.0.0.1:9/v1", api_key="sk-warm-up-test")
 cls = OpenAIResponsesModel if api == "responses" else OpenAIChatCompletionsModel
 built = warmup.warm_up(cls(model="fake-model", openai_client=client), api)
-shared = [not warmup._is_deferred(cls) for cls in warmup.shared_models()]
+shared = [not warmup._is_deferred(cls) for cls in warmup.shared_models(api)]
 # Response and an event that nests the output items reuse the members' validators
 # (pydantic-core's "prebuilt") instead of building copies of their own.
 from openai.types.responses import Response, ResponseOutputItemAddedEvent
@@ -53,13 +53,17 @@ from openai.types.responses import (ResponseAudioDeltaEvent, ResponseFailedEvent
 unused = [cls.__name__ for cls in (ResponseAudioDeltaEvent, ResponseFailedEvent,
     ResponseMcpCallFailedEvent, ResponseQueuedEvent, ResponseWebSearchCallSearchingEvent)
     if not warmup._is_deferred(cls)]
-# The Responses resource's import builds ParsedResponse: after the shared members.
+# The Responses resource's import builds ParsedResponse: after the shared members, so
+# it holds no copy of its own of a member of the unions it nests (a model built inline
+# shows its name in the validator; a reused one does not).
 from openai.types.responses.parsed_response import ParsedResponse
-def prebuilt(cls):
-    return repr(cls.__pydantic_validator__).count("PrebuiltValidator")
-# As many as Response's (whose tools and output items are all prebuilt), or more.
-parsed = (None if warmup._is_deferred(ParsedResponse)
-          else prebuilt(ParsedResponse) >= prebuilt(Response))
+from openai.types.responses.response_input_item import ResponseInputItem
+from openai.types.responses.tool import Tool
+parsed = None
+if not warmup._is_deferred(ParsedResponse):
+    held = repr(ParsedResponse.__pydantic_validator__)
+    parsed = sorted({m.__name__ for union in (Tool, ResponseInputItem)
+                     for m in warmup.union_members(union) if f'name: "{m.__name__}"' in held})
 from jupyter_chatkit.assistant.responses_model import stream_event_types
 union = stream_event_types.cache_info().currsize
 print(json.dumps({"built": built, "shared": shared, "events": events, "unused": unused,
@@ -73,11 +77,12 @@ def test_the_warm_up_builds_the_shared_schemas_first_and_no_event_types_by_name(
     result = run_fresh(BUILT_SCRIPT, api)
     # Response and the members of the unions it nests (tools, output items), each once.
     assert len(result["shared"]) > len(SHARED_MODELS) + 20
+    # Those not built yet (openai-agents builds a few of them at import).
+    assert len(SHARED_MODELS) + 20 < result.pop("built") <= len(result["shared"])
     assert result == {
-        "built": len(result["shared"]),
         "shared": [True] * len(result["shared"]),
         "reused": [True, True],
-        "parsed": True if api == "responses" else None,
+        "parsed": [] if api == "responses" else None,
         "events": [],
         "unused": [],
         # The Responses model's tagged union of stream events, built off the loop.
