@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from chatkit.store import NotFoundError
 from chatkit.types import AssistantMessageContent, AssistantMessageItem, ThreadMetadata
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.engine import Connection
 
 from jupyter_chatkit.protocol import RequestContext
-from jupyter_chatkit.store import open_store
+from jupyter_chatkit.store import open_store, turns
 from jupyter_chatkit.store.engine import NulCharacterError
 from jupyter_chatkit.store.onehop import CHECKPOINT_EVERY
 from jupyter_chatkit.store.schema import thread_turns
@@ -419,5 +419,56 @@ async def test_the_writes_on_the_loop_are_checkpointed_on_the_writer_thread(
         # Queued on the writer thread behind the checkpoint.
         await store._hop.write(lambda conn: None)
         assert threads_in_the_database_file() == before + CHECKPOINT_EVERY
+    finally:
+        await store.close()
+
+
+@pytest.mark.asyncio
+async def test_a_held_turn_runs_no_task_of_its_own_until_a_renewal_is_due(
+    tmp_path: Path,
+) -> None:
+    """Taking, holding and releasing a turn on SQLite starts no task (a renewal task per
+    turn, cancelled at its end, cost more than the turn's lease writes on the loop)."""
+    store = await open_store(f"sqlite:///{tmp_path / 'chat.sqlite3'}")
+    try:
+        await store.save_thread(ThreadMetadata(id="thr_a", created_at=datetime.now()), ALICE)
+        before = asyncio.all_tasks()
+        async with store.thread_turn_reading("thr_a", ALICE):
+            assert asyncio.all_tasks() == before
+            async with store.engine.connect() as conn:
+                assert len((await conn.execute(select(thread_turns))).all()) == 1
+        assert asyncio.all_tasks() == before
+        async with store.engine.connect() as conn:
+            assert (await conn.execute(select(thread_turns))).all() == []
+    finally:
+        await store.close()
+
+
+@pytest.mark.asyncio
+async def test_a_held_turn_is_renewed_until_it_ends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Leases of 0.3 s, renewed every 0.1 s: a turn held longer keeps its lease.
+    monkeypatch.setattr(turns, "LEASE_SECONDS", 0.3)
+    store = await open_store(f"sqlite:///{tmp_path / 'chat.sqlite3'}")
+
+    async def expiry() -> list[int]:
+        async with store.engine.connect() as conn:
+            return [row.expires_us for row in await conn.execute(select(thread_turns))]
+
+    try:
+        await store.save_thread(ThreadMetadata(id="thr_a", created_at=datetime.now()), ALICE)
+        async with store.thread_turn("thr_a"):
+            (first,) = await expiry()
+            renewed = first
+            for _ in range(200):  # a safety net against a hang, not a timing assertion
+                if renewed > first:
+                    break
+                await asyncio.sleep(0.05)
+                (renewed,) = await expiry()
+            assert renewed > first
+        assert await expiry() == []
+        # The renewals stopped with the turn: none is left to run.
+        assert not [t for t in asyncio.all_tasks() if "_Renewal" in repr(t.get_coro())]
     finally:
         await store.close()

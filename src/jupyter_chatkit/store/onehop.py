@@ -125,6 +125,16 @@ class OneHop:
                 await _wait_out(done)
             raise
 
+    def write_now(self, work: Callable[[Connection], T]) -> tuple[bool, T | None]:
+        """A short ``work`` (see :meth:`write`) run at once on the event loop's
+        connection: ``(True, result)``; ``(False, None)`` without running it when it
+        cannot run there now (PostgreSQL, this process's writes queued on the writer
+        thread or closing, another connection holding SQLite's lock). Then use
+        :meth:`write`. Spares an awaited write's task where one must be shielded."""
+        if self._sync_writes is None or self._closing is not None or self._queued:
+            return False, None
+        return self._write_on_loop(work)
+
     def _submit(self, fn: Callable[..., T], *args: object) -> Future[T]:
         if self._write_thread is None:
             self._write_thread = ThreadPoolExecutor(1, thread_name_prefix="jupyter-chatkit-store")

@@ -137,15 +137,14 @@ class ThreadTurns:
                 # would wait for it to lapse. Releasing what was never taken is a no-op.
                 await asyncio.shield(self._release(thread_id, owner))
                 raise
-            renewing = asyncio.ensure_future(self._renew(thread_id, owner))
+            renewal = _Renewal(self._writes, thread_id, owner)
             try:
                 yield result
             finally:
-                renewing.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await renewing
-                # Shielded: a cancelled turn (the user pressed Stop) still hands over.
-                await asyncio.shield(self._release(thread_id, owner))
+                await renewal.stop()
+                if not self._release_now(thread_id, owner):
+                    # Shielded: a cancelled turn (the user pressed Stop) still hands over.
+                    await asyncio.shield(self._release(thread_id, owner))
 
     @asynccontextmanager
     async def _local_lock(self, thread_id: str) -> AsyncIterator[None]:
@@ -211,28 +210,66 @@ class ThreadTurns:
 
         return await self._writes.write(take, short=True)
 
-    async def _renew(self, thread_id: str, owner: str) -> None:
-        def renew(conn: Connection) -> None:
-            execute(
-                conn,
-                _RENEW,
-                {
-                    "l_thread_id": thread_id,
-                    "l_owner": owner,
-                    "l_expires_us": now_us() + int(LEASE_SECONDS * 1_000_000),
-                },
-            )
-
-        while True:
-            await asyncio.sleep(LEASE_SECONDS / 3)
-            try:
-                await self._writes.write(renew, short=True)
-            except Exception as exc:  # the next renewal may succeed; expiry is the backstop
-                logger.warning("Could not renew a thread turn: %s", type(exc).__name__)
-
     async def _release(self, thread_id: str, owner: str) -> None:
         params = {"l_thread_id": thread_id, "l_owner": owner}
         try:
             await self._writes.write(lambda conn: execute(conn, _RELEASE, params), short=True)
         except Exception as exc:  # the lease lapses on its own
             logger.warning("Could not release a thread turn: %s", type(exc).__name__)
+
+    def _release_now(self, thread_id: str, owner: str) -> bool:
+        """:meth:`_release` at once when it can run on the event loop (usually): no task,
+        nothing to shield. False when it must be awaited instead."""
+        params = {"l_thread_id": thread_id, "l_owner": owner}
+        try:
+            ran, _ = self._writes.write_now(lambda conn: execute(conn, _RELEASE, params))
+        except Exception as exc:  # the lease lapses on its own
+            logger.warning("Could not release a thread turn: %s", type(exc).__name__)
+            return True
+        return ran
+
+
+class _Renewal:
+    """Renews a held lease every third of :data:`LEASE_SECONDS` until stopped.
+
+    A timer between renewals, and a task only while one is written: most turns end
+    before the first is due, and a task per turn (started, then cancelled and awaited)
+    cost more than the rest of taking and releasing the turn on the event loop.
+    """
+
+    def __init__(self, writes: OneHop, thread_id: str, owner: str) -> None:
+        self._writes = writes
+        self._thread_id = thread_id
+        self._owner = owner
+        self._stopped = False
+        self._task: asyncio.Task[None] | None = None
+        self._timer = asyncio.get_running_loop().call_later(LEASE_SECONDS / 3, self._due)
+
+    def _due(self) -> None:
+        if not self._stopped:
+            self._task = asyncio.ensure_future(self._renew())
+
+    async def _renew(self) -> None:
+        params = {"l_thread_id": self._thread_id, "l_owner": self._owner}
+
+        def renew(conn: Connection) -> None:
+            values = {**params, "l_expires_us": now_us() + int(LEASE_SECONDS * 1_000_000)}
+            execute(conn, _RENEW, values)
+
+        try:
+            await self._writes.write(renew, short=True)
+        except Exception as exc:  # the next renewal may succeed; expiry is the backstop
+            logger.warning("Could not renew a thread turn: %s", type(exc).__name__)
+        if not self._stopped:
+            self._timer = asyncio.get_running_loop().call_later(LEASE_SECONDS / 3, self._due)
+
+    async def stop(self) -> None:
+        """No more renewals; one being written is stopped and waited for (a write in
+        the writer thread ends first), so the release comes after it."""
+        self._stopped = True
+        self._timer.cancel()
+        task = self._task
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
