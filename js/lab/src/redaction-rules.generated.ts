@@ -675,7 +675,7 @@ export const RULES = {
         "secret",
         "token"
       ],
-      "pattern": "(\\b(?:(?:password|passwd|passphrase|passcode)s?|secret|token)\\b(?:[^\\n]{0,60}?|[^\\n]{0,60}\\r?\\n[^\\n]{0,24}?)[\\s'\\\"`=:(<\\[])((?=[A-Za-z!@#$%^&*.~+/-]{0,63}[0-9])[A-Za-z0-9!@#$%^&*.~+/-]{6,64})(?![A-Za-z0-9!@#$%^&*._~+/-]|\\(|\\.[A-Za-z])",
+      "pattern": "(\\b(?:(?:password|passwd|passphrase|passcode)s?|secret|token)\\b(?![ \\t_-]+(?:polic(?:y|ies)|reset|rules?|requirements?|length|strength|management|manager|rotation|endpoint|url|uri|type|expir[a-z]*|format|hash(?:es|ing)?|field|prompt|hint|store|vault|scanner|scanning|detection|limit|count|usage|budget)\\b)(?:[^\\n]{0,60}?|[^\\n]{0,60}\\r?\\n[^\\n]{0,24}?)[\\s'\\\"`=:(<\\[])((?=[A-Za-z!@#$%^&*.~+/-]{0,63}[0-9])[A-Za-z0-9!@#$%^&*.~+/-]{6,64})(?![A-Za-z0-9!@#$%^&*._~+/-]|\\(|\\.[A-Za-z])",
       "group": 2,
       "flags": "i",
       "check": "password"
@@ -936,6 +936,7 @@ export const RULES = {
   "hexDigest": "^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128}|[0-9A-F]{32}|[0-9A-F]{40}|[0-9A-F]{64})$",
   "placeholderValue": "^(?:<[A-Za-z_.-]{1,60}>|\\[[A-Za-z_.-]{1,60}\\]|your[-_](?:[a-z]+[-_]?){1,5}|x{3,}|\\*{3,}|\\.{3,}|…|%[sdrif]|%\\([A-Za-z_][A-Za-z0-9_]{0,40}\\)[sdr]|:[a-z_]{1,40}|\\{[A-Za-z0-9_]{0,40}\\}|\\$[0-9]{1,2})[,;)]?$",
   "proseValue": "^(?:must|should|shall|will|can|cannot|may|might|needs?|requires?|required|contains?|is|are|was|were|be|been|has|have|had|at|the|an?|and|or|not|never|only|minimum|maximum|policy|rules?|expires?|expired|changed|reset|see|use|enter|your|set|missing|invalid|incorrect|wrong|empty|hidden|optional|same|different|too|least|most|must|does|did|do|if|when|for|from|with|of|in|on|to|by|this|that|it|its|please|check)$",
+  "proseRow": "^(?:but|and|or|so|yet|because|although|though|while|which|that|it|its|you|yours|your|we|they|this|these|those|then|if|when|please|see|use|is|are|was|were|has|have|must|should|will|can|not|no)\\b[^ \\t]*(?:[ \\t]+\\S+){2,}",
   "templateValue": "^(?:\\{\\{[^{}\\n'\\\"`]{1,200}\\}\\}|\\$\\{\\{?[ \\t]*[A-Za-z_][A-Za-z0-9_. \\t]{0,200}\\}?\\}|\\$[A-Z_][A-Z0-9_]{1,60})$",
   "callArguments": "(?<![A-Za-z0-9_])(?<![A-Za-z0-9_]\\.)([A-Za-z_][A-Za-z0-9_.]*)?([(\\[])([^()\\[\\]\\n]{1,2000})(?=[)\\]])",
   "callArgument": "(['\\\"])(?:(?!\\1)[^\\\\\\n]|\\\\.)*\\1|[^,'\\\"]+|,",

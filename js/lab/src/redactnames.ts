@@ -81,6 +81,8 @@ export function looksGenerated(value: string): boolean {
   return switches(value) >= 6 || (digits >= 4 && !value.includes("_"));
 }
 
+const CAMEL_WORDS = /^(?:[A-Z]+[a-z]{2,}[0-9]*[a-z]?|[A-Z]+[0-9]+[a-z]?){2,}$/;
+
 /** A word shaped like a password: a letter and a digit, and mixed case or a symbol
  * (`Hunt3rXy9`, `Summer2024!`), or 12+ of one case with 3+ digits and letters, not hex
  * (not a date, a digest or a type name such as `Float64Dtype`). Mirrors
@@ -88,8 +90,9 @@ export function looksGenerated(value: string): boolean {
 export function looksLikePassword(value: string): boolean {
   const upper = /[A-Z]/.test(value);
   const lower = /[a-z]/.test(value);
-  // `Float64Dtype`, `Int64Index`: two or more capitalised words, a type's name.
-  if (!/[0-9]/.test(value) || !(upper || lower) || /^(?:[A-Z][a-z]+[0-9]*){2,}$/.test(value)) return false;
+  // `Float64Dtype`, `ResNet50V2`: two or more capitalised words (or acronyms with a
+  // number), a type's or a model's name.
+  if (!/[0-9]/.test(value) || !(upper || lower) || CAMEL_WORDS.test(value)) return false;
   if ((upper && lower) || /[!@#$%^&*~+]/.test(value)) return true;
   // `qv7rt2mk9xlp44ab`: a long run of one case and digits, not hex (a digest, a UUID).
   return (
@@ -128,6 +131,8 @@ export function keepsUnquoted(value: string, constant: boolean, name = "", sep =
   if (KEEP_VALUE.test(value.toLowerCase()) || PLACEHOLDER_VALUE.test(value)) return true;
   if (constant) return false;
   if (CODE_VALUE.test(value) || SHORT_NAME.test(value)) return true;
+  // `token=hf_token`: a variable named like a secret, not a literal.
+  if (/^[a-z][a-z0-9]*(?:_[a-z0-9]+)+[,;]?$/.test(value) && isSecretName(trimEndOf(value, ",;"))) return true;
   if (sep.includes(":") && !sep.includes("=") && TYPE_VALUE.test(value)) return true;
   return name !== "" && trimEndOf(value, ",;") === (name.split(".").pop() ?? name);
 }

@@ -27,6 +27,8 @@ const BARE_ALIGNED_HEADER = new RegExp(RULES.bareAlignedHeader);
 const ALIGNED_KEY_VALUE = new RegExp(RULES.alignedKeyValue);
 // A YAML mapping key (`host: x`, `"a b":`), not a plain scalar's text.
 const YAML_KEY = /^(?:['"][^'"\n]{0,100}['"]|[^\s:'"][^:\n]{0,100}?)[ \t]*:(?:[ \t]|$)/;
+// A cell of 3+ words led by a prose word (`but it is not set yet`): a sentence's clause.
+const PROSE_ROW = new RegExp(RULES.proseRow, "i");
 const POLARS_DTYPES =
   /^│(?:\s*(?:str|i8|i16|i32|i64|u8|u16|u32|u64|f32|f64|bool|date|datetime\[\S+\]|null|cat|list\[\S+\]|struct\[\d+\]|binary|decimal\[\S+\]|object|time|duration\[\S+\])\s*[│┆])+$/;
 
@@ -195,6 +197,8 @@ export class TableRedaction {
       const name = fields[filled[0]].trim().replace(/^['"*`]+|['"*`]+$/g, "");
       const value = fields[filled[1]].trim().replace(/^['"*`]+|['"*`]+$/g, "");
       if (!HEADER_FIELD.test(name) || !isSecretName(name) || isSecretName(value)) return null;
+      // `The API token must be 40 characters; yours has 12`: a sentence.
+      if ((name.match(/ /g) ?? []).length > 2 || PROSE_ROW.test(value)) return null;
       const k = 2 * filled[1];
       const hidden = this.hideCell(parts[k]);
       if (hidden === parts[k]) return null;

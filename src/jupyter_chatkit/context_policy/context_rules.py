@@ -354,7 +354,13 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         # (``App2Db(``, ``App2Db.x``) stay. Bounded: 60 characters on the line, or the
         # rest of it and 24 on the next.
         "triggers": ["pass", "secret", "token"],
-        "pattern": r"(\b(?:(?:password|passwd|passphrase|passcode)s?|secret|token)\b(?:[^\n]{0,60}?"
+        # A word about the secret after it (``password policy``, ``token endpoint``,
+        # ``secret management``) makes the prose about secrets, not one.
+        "pattern": r"(\b(?:(?:password|passwd|passphrase|passcode)s?|secret|token)\b"
+        r"(?![ \t_-]+(?:polic(?:y|ies)|reset|rules?|requirements?|length|strength|management"
+        r"|manager|rotation|endpoint|url|uri|type|expir[a-z]*|format|hash(?:es|ing)?|field"
+        r"|prompt|hint|store|vault|scanner|scanning|detection|limit|count|usage|budget)\b)"
+        r"(?:[^\n]{0,60}?"
         r"|[^\n]{0,60}\r?\n[^\n]{0,24}?)[\s'\"`=:(<\[])"
         r"((?=[A-Za-z!@#$%^&*.~+/-]{0,63}[0-9])[A-Za-z0-9!@#$%^&*.~+/-]{6,64})"
         r"(?![A-Za-z0-9!@#$%^&*._~+/-]|\(|\.[A-Za-z])",

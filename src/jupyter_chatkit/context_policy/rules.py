@@ -259,6 +259,12 @@ PROSE_VALUE = (
     r"|invalid|incorrect|wrong|empty|hidden|optional|same|different|too|least|most|must"
     r"|does|did|do|if|when|for|from|with|of|in|on|to|by|this|that|it|its|please|check)$"
 )
+# A key/value row's value that is a clause of a sentence: a prose word, then 2+ words.
+PROSE_ROW = (
+    r"^(?:but|and|or|so|yet|because|although|though|while|which|that|it|its|you|yours|your"
+    r"|we|they|this|these|those|then|if|when|please|see|use|is|are|was|were|has|have|must"
+    r"|should|will|can|not|no)\b[^ \t]*(?:[ \t]+\S+){2,}"
+)
 STRING_LITERAL = r"(['\"])((?:(?!\1)[^\\\n]|\\.){0,2000})\1"
 
 # Secrets passed by position: ``HTTPBasicAuth("u", "pw")``, ``connect("db", "admin",
@@ -496,6 +502,7 @@ def rules_dict() -> dict[str, Any]:
         "hexDigest": HEX_DIGEST,
         "placeholderValue": PLACEHOLDER_VALUE,
         "proseValue": PROSE_VALUE,
+        "proseRow": PROSE_ROW,
         "templateValue": TEMPLATE_VALUE,
         "callArguments": CALL_ARGUMENTS,
         "callArgument": CALL_ARGUMENT,

@@ -18,6 +18,8 @@ _HEADER_FIELD = re.compile(rules.TABLE_HEADER_FIELD)
 _RULE_ROW = re.compile(rules.TABLE_RULE_ROW)
 _SERIES_FOOTER = re.compile(rules.SERIES_FOOTER)
 _ALIGNED_TOKEN = re.compile(r"\S+")
+# A cell of 3+ words led by a prose word (``but it is not set yet``): a sentence's clause.
+_PROSE_ROW = re.compile(rules.PROSE_ROW, re.IGNORECASE)
 # A YAML mapping key (``host: x``, ``"a b":``), not a plain scalar's text.
 _YAML_KEY = re.compile(r"^(?:['\"][^'\"\n]{0,100}['\"]|[^\s:'\"][^:\n]{0,100}?)[ \t]*:(?:[ \t]|$)")
 _SPLIT_WIDE = re.compile(r"(\s{2,})")
@@ -197,6 +199,9 @@ class TableRedaction:
             name = fields[filled[0]].strip().strip("'\"*`")
             value = fields[filled[1]].strip().strip("'\"*`")
             if not _HEADER_FIELD.match(name) or not is_secret_name(name) or is_secret_name(value):
+                return None
+            if name.count(" ") > 2 or _PROSE_ROW.match(value):
+                # ``The API token must be 40 characters; yours has 12``: a sentence.
                 return None
             k = 2 * filled[1]
             hidden = self._hide_cell(parts[k])

@@ -81,8 +81,11 @@ _DIGIT = re.compile("[0-9]")
 _SYMBOL = re.compile("[!@#$%^&*~+]")
 _HEX_RUN = re.compile(r"[0-9a-fA-F.-]*\Z")
 _LETTER = re.compile("[A-Za-z]")
-# ``Float64Dtype``, ``Int64Index``: two or more capitalised words, a type's name.
-_CAMEL_WORDS = re.compile(r"(?:[A-Z][a-z]+[0-9]*){2,}\Z")
+# ``Float64Dtype``, ``ResNet50V2``, ``GPT2TokenizerFast``: two or more capitalised words
+# (or acronyms with a number), a type's or a model's name.
+# ``hf_token``, ``db_password``: a snake-case variable name.
+_SNAKE_NAME = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+[,;]?\Z")
+_CAMEL_WORDS = re.compile(r"(?:[A-Z]+[a-z]{2,}[0-9]*[a-z]?|[A-Z]+[0-9]+[a-z]?){2,}\Z")
 
 
 def looks_random(value: str) -> bool:
@@ -136,6 +139,8 @@ def keeps_unquoted(value: str, constant: bool, name: str = "", sep: str = "") ->
         return False
     if _CODE_VALUE.search(value) is not None or _SHORT_NAME.match(value) is not None:
         return True
+    if _SNAKE_NAME.match(value) is not None and is_secret_name(value.rstrip(",;")):
+        return True  # ``token=hf_token``: a variable named like a secret, not a literal
     if ":" in sep and "=" not in sep and _TYPE_VALUE.match(value):
         return True
     return bool(name) and value.rstrip(",;") == name.rsplit(".", 1)[-1]
