@@ -12,9 +12,11 @@ from typing import Any
 import pytest
 from tests.fixtures.browser import (
     ASSISTANT,
+    CHIP,
     PANEL,
     USER,
     LabPage,
+    context_of,
     open_panel,
     send,
     tool_output,
@@ -135,3 +137,27 @@ def test_insert_with_no_notebook_open_copies_and_counts_nothing(
     card = page.locator(f"{PANEL} .jck-w-card").first.inner_text()
     assert "Inserted" not in card, card
     assert len(scripted_llm.calls) == calls
+
+
+def test_chips_left_out_can_be_sent_again(
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM, screenshot: Any
+) -> None:
+    """A chip removed by mistake comes back with one click, and goes with the message."""
+    lab_page.server.write_notebook("chips.ipynb", ["alpha = 1", "beta = 2"])
+    lab_page.open("chips.ipynb")
+    open_panel(page)
+    chips = page.locator(CHIP)
+    chips.nth(1).wait_for()
+    assert chips.count() == 2
+    while chips.count():
+        chips.first.locator(".jck-chip-remove").click()
+    restore = page.locator(f"{PANEL} .jck-chips-restore")
+    restore.wait_for()
+    assert "chips.ipynb" in restore.inner_text()
+    screenshot(page, "left-out")
+    restore.click()
+    chips.nth(1).wait_for()
+    assert restore.count() == 0
+    scripted_llm.script(Reply("With the notebook."))
+    send(page, "what is this notebook about?")
+    assert "chips.ipynb (notebook" in context_of(scripted_llm.requests[-1])

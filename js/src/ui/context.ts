@@ -140,16 +140,36 @@ export class ContextChips {
     this.render();
   }
 
+  /** Send the chips the person removed (still current) again. */
+  private restore(refs: readonly ContextRef[]): void {
+    for (const ref of refs) this.dismissed.delete(ref.id);
+    this.announce(`${refs.map((r) => r.label).join(", ")} will be sent again.`);
+    this.render();
+    (this.el.querySelector(".jck-chip-remove") as HTMLElement | null)?.focus();
+  }
+
   private render(): void {
     const chips = this.chips();
     const notes = this.current.filter((r) => r.kind === "note");
+    // What the person removed that is still current: one button brings it back (else a
+    // removed notebook chip stayed away until another notebook was opened).
+    const left = this.current.filter((r) => r.kind !== "note" && this.dismissed.has(r.id));
     const key = JSON.stringify([
       ...chips.map((c) => [c.id, c.label, this.pinned.includes(c)]),
       ...notes.map((n) => [n.id, n.label]),
+      ...left.map((r) => ["left", r.id, r.label]),
     ]);
     if (key === this.shown) return;
     this.shown = key;
-    this.el.hidden = chips.length + notes.length === 0;
+    this.el.hidden = chips.length + notes.length + left.length === 0;
+    const labels = left.map((r) => r.label).join(", ");
+    const restore = left.length
+      ? button([icon("retry"), h("span", null, `Left out: ${labels}`)], () => this.restore(left), {
+          class: "jck-chips-restore",
+          "aria-label": `Send ${labels} again`,
+          title: "Left out of the next message: click to send it again",
+        })
+      : null;
     this.el.replaceChildren(
       ...chips.map((ref) => {
         const isPinned = this.pinned.some((p) => p.id === ref.id);
@@ -181,6 +201,7 @@ export class ContextChips {
       ...notes.map((note) =>
         h("span", { class: "jck-chips-note", role: "note", title: note.title ?? note.label }, note.label),
       ),
+      ...(restore ? [restore] : []),
     );
   }
 }
