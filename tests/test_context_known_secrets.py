@@ -79,6 +79,14 @@ def test_values_under_secret_names_hide_their_copies(env_token: str) -> None:
     assert env_token not in text
 
 
+def test_a_polars_frames_secret_column_shown_through_another_variable_is_hidden() -> None:
+    import polars as pl
+
+    frame = pl.DataFrame({"user": ["ada"], "api_secret": [SECRET + "l"]})
+    ns = {"frame": frame, "rows": frame.rows(), "column": frame["api_secret"].to_list()}
+    assert SECRET not in everything(ns)
+
+
 def test_a_set_beside_a_secret_name_and_a_log_records_arguments_are_hidden() -> None:
     record = logging.LogRecord("app", logging.INFO, "app.py", 1, "password=%s", (SECRET,), None)
     ns = {"odd_set": {"password", "hunter2x"}, "record": record, "columns": {"user", "password"}}

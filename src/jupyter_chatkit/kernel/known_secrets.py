@@ -153,6 +153,9 @@ class _Walk:
         if module.startswith("pandas"):
             self._pandas(value)
             return
+        if module.startswith("polars"):
+            self._polars(value)
+            return
         if module.startswith("numpy"):
             self._numpy(value)
             return
@@ -223,6 +226,17 @@ class _Walk:
                 self._rows(value.index, lambda k: [value.array[k]])
         elif is_a(value, pd.Index) and any(_secret_label(n) for n in value.names):
             self._values(value[:ROWS])
+
+    def _polars(self, value: Any) -> None:
+        pl = sys.modules.get("polars")
+        if pl is None:
+            return
+        if is_a(value, pl.DataFrame):
+            for name in value.columns[:COLUMNS]:
+                if _secret_label(name):
+                    self._values(value.get_column(name).head(ROWS).to_list())
+        elif is_a(value, pl.Series) and _secret_label(value.name):
+            self._values(value.head(ROWS).to_list())
 
     def _rows(self, index: Any, row: Any) -> None:
         """The values of rows labelled like a secret (``df.T``, ``pd.Series({...})``)."""
