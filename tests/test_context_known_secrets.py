@@ -142,7 +142,11 @@ class ClientSession:
 def test_an_object_under_a_secret_name_is_read_by_its_fields() -> None:
     """A credential object is a secret whole; a session is read by its fields' names, so
     its user agent is not hidden everywhere."""
-    ns = {"auth": BasicAuth("ada", SECRET + "c"), "session": ClientSession(SECRET + "s")}
+    ns = {
+        "auth": BasicAuth("ada.lovelace", SECRET + "c"),
+        "session": ClientSession(SECRET + "s"),
+    }
     found = known_secrets(ns)
     assert SECRET + "c" in found and SECRET + "s" in found
+    assert "ada.lovelace" not in found  # who it is for: shown where it shows
     assert "python-requests/2.31.0" not in found and "keep-alive" not in found

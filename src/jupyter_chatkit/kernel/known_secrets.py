@@ -106,7 +106,15 @@ class _Walk:
         items = self._items(value, depth)
         if items is None and depth < DEPTH and self.budget > 0:
             attrs = instance_dict(value)
-            items = itertools.islice(dict.values(attrs), ITEMS) if attrs is not None else None
+            if attrs is not None:
+                # A credential object's who/where fields (``username``, ``host``) are not
+                # the secret: hidden everywhere, a user name would blank every mention.
+                holder = is_credential_holder(type(value))
+                items = (
+                    item
+                    for key, item in itertools.islice(dict.items(attrs), ITEMS)
+                    if hides_in_credential(key, item, holder)
+                )
         for item in items or ():
             self.add(item, depth + 1)
 
