@@ -70,6 +70,7 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param("token " * (5 * N // 6), id="token-prose-words"),
         pytest.param("nvapi-" + "a" * (5 * N), id="prefixed-token-run"),
         pytest.param(" -u a" * (5 * N // 5), id="user-flags-without-password"),
+        pytest.param('"description": "password", ' * (5 * N // 27), id="widget-labels-no-value"),
         pytest.param("s3://" + "«redacted: x»" * (5 * N // 13) + "@", id="url-hidden-users"),
         pytest.param(
             "key-" + "Ab1Cd2Ef3Gh4Ij5Kl6Mn-" * (5 * N // 21) + ".", id="prefixed-token-groups"

@@ -739,11 +739,13 @@ export const RULES = {
       "kind": "password widget",
       "triggers": [
         "passwordmodel",
-        "passwordview"
+        "passwordview",
+        "description",
+        "placeholder"
       ],
-      "pattern": "(Password(?:Model|View)['\\\"][\\s\\S]{0,400}?['\\\"]value['\\\"][ \\t]*:[ \\t]*['\\\"])([^'\\\"\\n«]{1,500})(?=['\\\"])",
+      "pattern": "((?:Password(?:Model|View)['\\\"]|['\\\"](?:description|placeholder)['\\\"][ \\t]*:[ \\t]*['\\\"][^'\\\"\\n]{0,60}(?:password|passwd|passphrase|secret|token|api[ _-]?key|credential)[^'\\\"\\n]{0,60}['\\\"])[\\s\\S]{0,400}?['\\\"]value['\\\"][ \\t]*:[ \\t]*['\\\"])([^'\\\"\\n«]{1,500})(?=['\\\"])",
       "group": 2,
-      "flags": ""
+      "flags": "i"
     }
   ],
   "valueTriggers": [
@@ -794,6 +796,7 @@ export const RULES = {
     "creds",
     "cx_oracle",
     "dapi",
+    "description",
     "doo_v1_",
     "dop_v1_",
     "dp.",
@@ -863,6 +866,7 @@ export const RULES = {
     "pat-",
     "phrase",
     "pk.eyj",
+    "placeholder",
     "pmak-",
     "pplx-",
     "private-lines",

@@ -56,6 +56,7 @@ const cases: Record<string, string> = {
   "a prefixed token's run": `nvapi-${"a".repeat(5 * N)}`,
   "a prefixed token's groups": `key-${"Ab1Cd2Ef3Gh4Ij5Kl6Mn-".repeat(Math.floor((5 * N) / 21))}.`,
   "user flags without a password": " -u a".repeat(N),
+  "widget labels without a value": '"description": "password", '.repeat(Math.floor((5 * N) / 27)),
   "a url's hidden users": `s3://${"«redacted: x»".repeat(Math.floor((5 * N) / 13))}@`,
 };
 for (const [name, text] of Object.entries(cases)) {

@@ -433,10 +433,13 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         "kind": "password widget",
         # A saved ipywidgets ``Password`` (notebook widget state, a model's state): its
         # ``value`` follows the model's name.
-        "triggers": ["passwordmodel", "passwordview"],
-        "pattern": r"(Password(?:Model|View)['\"][\s\S]{0,400}?['\"]value['\"][ \t]*:[ \t]*['\"])"
+        # Also a text widget labelled like a secret (``"description": "API key"``).
+        "triggers": ["passwordmodel", "passwordview", "description", "placeholder"],
+        "pattern": r"((?:Password(?:Model|View)['\"]|['\"](?:description|placeholder)['\"][ \t]*:"
+        r"[ \t]*['\"][^'\"\n]{0,60}(?:password|passwd|passphrase|secret|token|api[ _-]?key"
+        r"|credential)[^'\"\n]{0,60}['\"])[\s\S]{0,400}?['\"]value['\"][ \t]*:[ \t]*['\"])"
         r"([^'\"\n«]{1,500})(?=['\"])",
         "group": 2,
-        "flags": "",
+        "flags": "i",
     },
 ]
