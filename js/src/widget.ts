@@ -197,7 +197,10 @@ async function sharedChat(
         // reaches the kernel that runs now, so JupyterLab can still answer.
         const b = (e as Error)?.message === KERNEL_GONE && !signal.aborted ? getBridge() : null;
         const r = b ? await bridgeTool(b, toolEl(), name, args ?? {}, signal).catch(() => null) : null;
-        if (r !== null && r !== undefined) return r;
+        // An answer, not an error: with no kernel running at all, saying how to get this
+        // chat's kernel back (run %chat again) helps more than the notebook's own words.
+        const answered = r !== null && typeof r === "object" && !("error" in r);
+        if (answered) return r;
         throw e;
       }
     };
