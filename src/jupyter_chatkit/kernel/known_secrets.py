@@ -304,7 +304,8 @@ def known_secrets(namespace: Mapping[str, Any], generation: Any = None) -> tuple
     """
     # In a shell every cell run counts (``generation``); without one (a namespace handed
     # in), the identities of its values tell a rebinding.
-    bindings = len(namespace) if generation is not None else tuple(map(id, namespace.values()))
+    size = len(namespace)
+    bindings = (size, 0) if generation is not None else (size, sum(map(id, namespace.values())))
     key = (id(namespace), generation, bindings, len(os.environ))
     if _CACHE["key"] == key:
         return tuple(_CACHE["found"])
