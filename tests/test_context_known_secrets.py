@@ -150,3 +150,62 @@ def test_an_object_under_a_secret_name_is_read_by_its_fields() -> None:
     assert SECRET + "c" in found and SECRET + "s" in found
     assert "ada.lovelace" not in found  # who it is for: shown where it shows
     assert "python-requests/2.31.0" not in found and "keep-alive" not in found
+
+
+class _HashSpy(str):
+    """A key whose hash and equality are the user's."""
+
+    def __hash__(self) -> int:
+        CALLS.append("__hash__")
+        return str.__hash__(self)
+
+    def __eq__(self, other: object) -> bool:
+        CALLS.append("__eq__")
+        return str.__eq__(self, other)
+
+
+class _IterSpy(set[Any]):
+    def __iter__(self) -> Iterator[Any]:
+        CALLS.append("__iter__")
+        return set.__iter__(self)
+
+
+class _SliceSpy(bytearray):
+    def __getitem__(self, key: Any) -> Any:
+        CALLS.append("__getitem__")
+        return bytearray.__getitem__(self, key)
+
+
+class _Holder:
+    pass
+
+
+def test_no_user_code_runs_for_subclassed_keys_sets_and_bytes() -> None:
+    """A str subclass's hash (keys are checked through a cache), a set subclass's
+    ``__iter__`` and a bytearray subclass's ``__getitem__`` are the user's code."""
+    holder = _Holder()
+    holder.__dict__[_HashSpy("password")] = SECRET + "h"
+    keyed = {_HashSpy("api_key"): SECRET + "k"}
+    ns = {
+        "keyed": keyed,
+        "holder": holder,
+        "password": _IterSpy({SECRET + "i"}),
+        "pair": _IterSpy({"token", SECRET + "p"}),
+        "token": _SliceSpy(SECRET.encode() + b"b"),
+    }
+    CALLS.clear()
+    found = known_secrets(ns)
+    assert CALLS == []
+    assert {SECRET + s for s in "hkipb"} <= set(found)
+
+
+def test_tokenizer_vocabulary_is_not_hidden_everywhere() -> None:
+    """``pad_token = "[PAD]"`` names a word of a model's vocabulary: hidden everywhere,
+    every tokenized text would lose its ``[CLS]`` and ``<|endoftext|>``."""
+    tokenizer = _Holder()
+    tokenizer.__dict__.update(
+        _special_tokens_map={"pad_token": "[PAD]", "cls_token": "[CLS]"},
+        eos_token="<|endoftext|>",
+    )
+    ns = {"tokenizer": tokenizer, "api_token": SECRET + "t"}
+    assert known_secrets(ns) == (SECRET + "t",)

@@ -81,7 +81,11 @@ def _text(value: Any) -> str | None:
     if is_a(value, str):
         return str.__str__(value)
     if is_a(value, bytes | bytearray):
-        raw = bytes(value[:_MAX_CHARS]) if is_a(value, bytearray) else bytes.__bytes__(value)
+        # The builtin types' own methods: a subclass's ``__getitem__`` is user code.
+        kind = bytearray if is_a(value, bytearray) else bytes
+        if kind.__len__(value) > _MAX_CHARS:
+            return None
+        raw = bytes(kind.__getitem__(value, slice(None)))
         if raw.isascii():
             text = raw.decode("ascii")
             return text if text.isprintable() else None
@@ -113,7 +117,7 @@ class _Walk:
                 items = (
                     item
                     for key, item in itertools.islice(dict.items(attrs), ITEMS)
-                    if hides_in_credential(key, item, holder)
+                    if hides_in_credential(_exact(key), item, holder)
                 )
         for item in items or ():
             self.add(item, depth + 1)
@@ -130,7 +134,7 @@ class _Walk:
         if is_a(value, tuple):
             return iter(tuple.__getitem__(value, slice(0, ITEMS)))
         if is_a(value, set | frozenset):
-            return itertools.islice(type(value).__iter__(value), ITEMS)
+            return itertools.islice(_set_iter(value), ITEMS)
         return None
 
     def visit(self, name: Any, value: Any, depth: int = 0) -> None:
@@ -139,7 +143,7 @@ class _Walk:
             return
         self.budget -= 1
         module = type(value).__module__ or ""
-        if is_a(name, str) and is_secret_name(name) and _holds_secret_whole(value):
+        if is_a(name, str) and _secret_label(name) and _holds_secret_whole(value):
             # Text, builtin containers and credential objects (``SecretStr``, ``Creds``)
             # under the name are the secret. Other objects (a ``session``, a frame named
             # ``creds``) are read by their own fields' names below: their user agent or
@@ -190,7 +194,7 @@ class _Walk:
     def _set(self, value: Any) -> None:
         # ``{"password", "hunter2"}``: beside a string naming a secret, in no order, the
         # other strings that are no names are its value.
-        items = list(itertools.islice(type(value).__iter__(value), ITEMS))
+        items = list(itertools.islice(_set_iter(value), ITEMS))
         texts = [str.__str__(v) for v in items if is_a(v, str)]
         if any(names_a_secret(t) for t in texts):
             for t in texts:
@@ -210,10 +214,14 @@ class _Walk:
         credential = is_credential_class(cls) and not _is_session_class(cls)
         holder = credential and is_credential_holder(cls)
         names = dataclass_fields(value)
-        keys = names if names is not None else list(itertools.islice(attrs, ITEMS))
-        for key in keys[:ITEMS]:
-            item = dict.get(attrs, key)
-            if credential and hides_in_credential(key, item, holder):
+        # Pairs read from the dict itself: looking a key up would hash it, and a key may be
+        # a str subclass with a ``__hash__`` of the user's.
+        pairs = list(itertools.islice(dict.items(attrs), ITEMS if names is None else None))
+        if names is not None:
+            fields = {n for n in names if type(n) is str}
+            pairs = [(k, v) for k, v in pairs if type(k) is str and k in fields][:ITEMS]
+        for key, item in pairs:
+            if credential and hides_in_credential(_exact(key), item, holder):
                 self.add(item, depth + 1)
             else:
                 self.visit(key, item, depth + 1)
@@ -290,10 +298,34 @@ def _is_session_class(cls: type) -> bool:
     return type(name) is str and normalize_name(name).rpartition("_")[2] in _SESSION_WORDS
 
 
+def _exact(key: Any) -> Any:
+    """A str key as an exact str (name checks cache, and so hash, what they are given)."""
+    return str.__str__(key) if is_a(key, str) else key
+
+
+def _set_iter(value: Any) -> Iterator[Any]:
+    """A set's items by the builtin type's own iterator (a subclass's is user code)."""
+    return set.__iter__(value) if is_a(value, set) else frozenset.__iter__(value)
+
+
+# Tokenizer vocabulary (``pad_token = "[PAD]"``, ``eos_token = "<|endoftext|>"``): named
+# like a token, but words of a model's vocabulary that show in every tokenized text.
+_VOCAB_TOKENS = frozenset(
+    f"{kind}_token{s}"
+    for kind in ("pad", "eos", "bos", "cls", "sep", "unk", "mask", "sos", "start", "end")
+    for s in ("", "s")
+)
+
+
 def _secret_label(label: Any) -> bool:
     if is_a(label, tuple):
         return any(_secret_label(part) for part in tuple.__iter__(label))
-    return is_a(label, str) and is_secret_name(label)
+    if not is_a(label, str):
+        return False
+    # An exact copy: the name checks are cached, and caching hashes the key (a str
+    # subclass's ``__hash__`` or ``__eq__`` is user code).
+    name = str.__str__(label)
+    return is_secret_name(name) and normalize_name(name) not in _VOCAB_TOKENS
 
 
 def known_secrets(namespace: Mapping[str, Any], generation: Any = None) -> tuple[str, ...]:
