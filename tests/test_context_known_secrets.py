@@ -209,3 +209,20 @@ def test_tokenizer_vocabulary_is_not_hidden_everywhere() -> None:
     )
     ns = {"tokenizer": tokenizer, "api_token": SECRET + "t"}
     assert known_secrets(ns) == (SECRET + "t",)
+
+
+class _ModuleSpyMeta(type):
+    @property
+    def __module__(cls) -> str:  # type: ignore[override]
+        CALLS.append("__module__")
+        return "pandas"
+
+
+class _ModuleSpy(metaclass=_ModuleSpyMeta):
+    pass
+
+
+def test_a_metaclass_module_property_is_not_run() -> None:
+    CALLS.clear()
+    known_secrets({"value": _ModuleSpy()})
+    assert CALLS == []

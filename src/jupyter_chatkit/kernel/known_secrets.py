@@ -142,7 +142,9 @@ class _Walk:
         if self.budget <= 0 or depth > DEPTH:
             return
         self.budget -= 1
-        module = type(value).__module__ or ""
+        # Read by ``type``'s own descriptor: a metaclass may make ``__module__`` a property.
+        module = _TYPE_MODULE.__get__(type(value))
+        module = module if type(module) is str else ""
         if is_a(name, str) and _secret_label(name) and _holds_secret_whole(value):
             # Text, builtin containers and credential objects (``SecretStr``, ``Creds``)
             # under the name are the secret. Other objects (a ``session``, a frame named
@@ -280,6 +282,7 @@ class _Walk:
 
 
 _TYPE_NAME = type.__dict__["__name__"]
+_TYPE_MODULE = type.__dict__["__module__"]
 _SESSION_WORDS = frozenset({"session", "sess", "cookies", "cookie", "jar"})
 
 
