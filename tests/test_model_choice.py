@@ -12,7 +12,12 @@ import pytest
 from chatkit.types import ErrorEvent
 from traitlets.config import Config
 
-from .chatkit_helpers import parse_sse, user_input
+from jupyter_chatkit.assistant.server import NotebookAssistant
+from jupyter_chatkit.kernel.client import ChatClient
+from jupyter_chatkit.settings import Settings
+from jupyter_chatkit.store import SQLStore
+
+from .chatkit_helpers import ALICE, parse_sse, req, stream, user_input
 from .fixtures.fake_llm import FakeLLM, Reply
 from .test_handlers import answer_of, body, post, server_config
 
@@ -82,3 +87,43 @@ async def test_a_model_off_the_allow_list_is_refused_before_anything_is_saved(
     assert not fake_llm.requests  # the model was never called
     threads = json.loads((await post(jp_fetch, body("threads.list", limit=10))).body)
     assert threads["data"] == []
+
+
+@pytest.mark.asyncio
+async def test_a_question_from_the_kernel_keeps_the_threads_picked_model(
+    sqlite_store: SQLStore, fake_llm: FakeLLM
+) -> None:
+    """``%chat QUESTION`` / ``Chat().ask`` on a conversation whose model was picked in the
+    widget is answered by that model, and by the default once the browser picks it back."""
+    fake_llm.script(*(Reply(f"a{i}") for i in range(5)))
+    assistant = NotebookAssistant(
+        sqlite_store,
+        Settings(
+            base_url=fake_llm.base_url,
+            api_key="sk-test-provider-key",
+            api="chat_completions",
+            model="fake-model",
+            models=["other-model"],
+            max_retries=0,
+            title_threads=False,
+        ),
+    )
+    try:
+        events = await stream(
+            assistant, req("threads.create", input=with_model("hi", "other-model"))
+        )
+        thread_id = next(e.thread.id for e in events if e.type == "thread.created")
+        client = ChatClient(assistant, ALICE, thread_id=thread_id)
+        answer = await client.ask("and from the kernel?")
+        assert answer.ok, answer.error
+        assert [r["model"] for r in fake_llm.requests] == ["other-model", "other-model"]
+
+        # The browser goes back to the default: the kernel's next question follows.
+        await stream(
+            assistant,
+            req("threads.add_user_message", thread_id=thread_id, input=with_model("x", None)),
+        )
+        assert (await client.ask("again?")).ok
+        assert [r["model"] for r in fake_llm.requests[2:]] == ["fake-model", "fake-model"]
+    finally:
+        await assistant.aclose()

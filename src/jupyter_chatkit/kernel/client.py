@@ -42,6 +42,10 @@ log = logging.getLogger("jupyter_chatkit")
 # A question may need a few tool calls (list variables, then inspect one); past this the
 # model is looping and we stop, keeping what it said.
 MAX_TOOL_ROUNDS = 6
+# The thread's last user message (its model pick) is looked for this far back, newest
+# first; agent steps and tool rounds put other items after it.
+MODEL_PAGE_SIZE = 50
+MODEL_PAGES = 4
 _EVENTS: TypeAdapter[ThreadStreamEvent] = TypeAdapter(ThreadStreamEvent)
 
 ToolRunner = Callable[[str, dict[str, Any]], dict[str, Any]]
@@ -219,11 +223,11 @@ def _parse_block(block: bytes) -> ThreadStreamEvent | None:
         return None
 
 
-def _user_input(text: str) -> dict[str, Any]:
+def _user_input(text: str, model: str | None = None) -> dict[str, Any]:
     return {
         "content": [{"type": "input_text", "text": text}],
         "attachments": [],
-        "inference_options": {},
+        "inference_options": {"model": model} if model else {},
     }
 
 
@@ -278,8 +282,11 @@ class ChatClient:
         if not text:
             return Answer("Ask a question first.", error="empty question")
         if self.thread_id:
+            model = await self._thread_model()
             body = _turn_request(
-                "threads.add_user_message", thread_id=self.thread_id, input=_user_input(text)
+                "threads.add_user_message",
+                thread_id=self.thread_id,
+                input=_user_input(text, model),
             )
         else:
             body = self._create(text)
@@ -306,6 +313,35 @@ class ChatClient:
         """``threads.create`` for ``text``, naming this client's notebook if it has one."""
         metadata = {"notebook": self.notebook} if self.notebook else None
         return _turn_request("threads.create", metadata, input=_user_input(text))
+
+    async def _thread_model(self) -> str | None:
+        """The model picked for this thread: that of its last user message.
+
+        The browser's picker sends its pick on each message and the server answers a
+        turn with the model of the thread's last user message, so a question asked from
+        here carries that pick on, instead of switching the conversation back to the
+        default model. None (the default) when no message picked one, or on any error.
+        """
+        after: str | None = None
+        for _ in range(MODEL_PAGES):
+            params: dict[str, Any] = {"thread_id": self.thread_id, "limit": MODEL_PAGE_SIZE}
+            if after:
+                params["after"] = after
+            result = await self.assistant.handle(_request("items.list", **params), self.context)
+            if not isinstance(result, JsonResult) or result.status != 200:
+                return None
+            try:
+                page = json.loads(result.body)
+                for item in page["data"]:
+                    if item.get("type") == "user_message":
+                        model = (item.get("inference_options") or {}).get("model")
+                        return model if isinstance(model, str) and model else None
+                if not page.get("has_more"):
+                    return None
+                after = page.get("after")
+            except (ValueError, KeyError, TypeError, AttributeError):
+                return None
+        return None
 
     async def _thread_is_gone(self) -> bool:
         """True when this client's thread no longer exists for its user.
