@@ -12,6 +12,7 @@ import type * as nbformat from "@jupyterlab/nbformat";
 import type { NotebookPanel } from "@jupyterlab/notebook";
 import type { ChatHandle, ContextRef, MessagePart } from "../../src/index";
 import { activeCell, clip, selectedText, stripAnsi } from "./cells";
+import { contextCell } from "./chatcell";
 import type { NotebookLink } from "./link";
 import { policyResult, redactText } from "./redact";
 
@@ -82,11 +83,15 @@ export function selectionRef(panel: NotebookPanel, cell: Cell): ContextRef | nul
   };
 }
 
-/** The chips for the current notebook: the notebook, its active cell, the selection. */
-export function currentRefs(panel: NotebookPanel | null): ContextRef[] {
+/**
+ * The chips for the current notebook: the notebook, its active cell, the selection. A
+ * cell that shows or asks the chat is not named: `last` (the cell named before) or the
+ * cell above it is (chatcell.ts, as in the `%chat` widget).
+ */
+export function currentRefs(panel: NotebookPanel | null, last: Cell | null = null): ContextRef[] {
   if (!panel || panel.isDisposed) return [];
   const refs = [notebookRef(panel)];
-  const cell = panel.content.activeCell;
+  const cell = contextCell(panel, last);
   if (cell) {
     refs.push(cellRef(panel, cell));
     const sel = selectionRef(panel, cell);
@@ -126,10 +131,16 @@ export function showCell(panel: NotebookPanel | null, index: number): void {
  */
 export function watchContext(chat: Pick<ChatHandle, "setContext">, link: NotebookLink, host: HTMLElement): () => void {
   let watched: NotebookPanel | null = null;
-  const refresh = (): void => chat.setContext(currentRefs(link.panel));
+  let last: Cell | null = null;
+  const refresh = (): void => {
+    const panel = link.panel;
+    last = panel && !panel.isDisposed ? contextCell(panel, last) : null;
+    chat.setContext(currentRefs(panel, last));
+  };
   const follow = (): void => {
     if (watched && !watched.isDisposed) watched.content.activeCellChanged.disconnect(refresh);
     watched = link.panel;
+    last = null;
     watched?.content.activeCellChanged.connect(refresh);
     refresh();
   };

@@ -1,26 +1,18 @@
 /**
  * The context chips of a `%chat` widget living in a notebook (the bridge's
  * `watchContext`): the notebook holding the widget, the cell the person last worked in
- * other than the chat's own cell (at first the cell above the chat), and the text
+ * other than the chat's own cell and other chat cells (at first the cell above the
+ * chat; chatcell.ts, as the sidebar), and the text
  * selected in it. Same references, producers and redaction as the sidebar's chips
  * (context.ts); the path follows renames of the open notebook.
  */
 
 import type { Cell } from "@jupyterlab/cells";
-import type { INotebookTracker, NotebookPanel } from "@jupyterlab/notebook";
+import type { INotebookTracker } from "@jupyterlab/notebook";
 import type { NotebookContext } from "../../src/bridge";
+import { contextCell } from "./chatcell";
 import { cellRef, notebookRef, selectionRef } from "./context";
 import { cellIndexOf, panelHolding } from "./locate";
-
-/** The cell a widget's chips name in `panel`: see the module comment. */
-function pickCell(panel: NotebookPanel, fromEl: Element, last: Cell | null): Cell | null {
-  const cells = panel.content.widgets;
-  const own = cellIndexOf(panel, fromEl);
-  const active = panel.content.activeCell;
-  if (active && !active.isDisposed && cells.indexOf(active) !== own && cells.includes(active)) return active;
-  if (last && !last.isDisposed && cells.includes(last) && cells.indexOf(last) !== own) return last;
-  return own > 0 ? (cells[own - 1] ?? null) : null;
-}
 
 /** Follow the notebook holding `fromEl`; returns the function that stops. */
 export function watchWidgetContext(
@@ -36,7 +28,7 @@ export function watchWidgetContext(
   let last: Cell | null = null;
   const refresh = (): void => {
     if (panel.isDisposed) return;
-    const cell = pickCell(panel, fromEl, last);
+    const cell = contextCell(panel, last, cellIndexOf(panel, fromEl));
     last = cell;
     const refs = [notebookRef(panel)];
     if (cell) {

@@ -1,0 +1,95 @@
+/**
+ * The cell the context chips name (chatcell.ts, context.ts): a cell that only shows or
+ * asks the chat is never offered as the person's focus, in the sidebar as in the widget.
+ * The notebook is a plain object shaped like JupyterLab's (only what the chips read).
+ */
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { Cell } from "@jupyterlab/cells";
+import type { NotebookPanel } from "@jupyterlab/notebook";
+import { contextCell, isChatSource } from "../src/chatcell";
+import { currentRefs } from "../src/context";
+
+function cell(id: string, source: string, hasWidget = false, type = "code"): Cell {
+  return {
+    isDisposed: false,
+    model: { id, type, sharedModel: { getSource: () => source } },
+    node: { querySelector: (sel: string) => (hasWidget && sel === ".jck-widget-host" ? {} : null) },
+  } as never;
+}
+
+function notebook(cells: Cell[], active: number): NotebookPanel {
+  return {
+    isDisposed: false,
+    context: { path: "work/a.ipynb", localPath: "work/a.ipynb" },
+    sessionContext: { kernelDisplayName: "Python 3" },
+    content: { widgets: cells, activeCell: cells[active] ?? null, activeCellIndex: active },
+  } as never;
+}
+
+function cellChips(panel: NotebookPanel, last: Cell | null = null): string[] {
+  return currentRefs(panel, last)
+    .filter((ref) => ref.kind === "cell")
+    .map((ref) => ref.label);
+}
+
+test("a cell that only shows or asks the chat is a chat cell; one that also computes is not", () => {
+  for (const source of [
+    "%chat",
+    "%chat --new",
+    "%load_ext jupyter_chatkit\n%chat",
+    "# the assistant\n%chat\n",
+    "%chat what does df hold?",
+    "%%chat\nwhy is the loss flat?",
+    "%%chat --new\n",
+    "from jupyter_chatkit import Chat\nChat()",
+    "chat = Chat()",
+    'Chat().ask("what is df?")',
+  ]) {
+    assert.equal(isChatSource(source), true, source);
+  }
+  for (const source of [
+    "",
+    "df = load()",
+    "%load_ext jupyter_chatkit",
+    "df = load()\n%chat",
+    "%chatter",
+    "# %chat",
+    "for q in qs:\n    Chat().ask(q)",
+  ]) {
+    assert.equal(isChatSource(source), false, source);
+  }
+});
+
+test("the sidebar names the active cell, but not a %chat cell: the cell above it instead", () => {
+  const cells = [cell("a", "import pandas as pd"), cell("b", "df = pd.read_csv('x.csv')"), cell("c", "%chat", true)];
+  assert.deepEqual(cellChips(notebook(cells, 1)), ["cell 2"]);
+  assert.deepEqual(cellChips(notebook(cells, 2)), ["cell 2"]);
+});
+
+test("from a %chat cell the sidebar keeps the cell it named before", () => {
+  const cells = [cell("a", "import pandas as pd"), cell("b", "%chat", true), cell("c", "df.plot()")];
+  const panel = notebook(cells, 2);
+  const named = contextCell(panel, null);
+  assert.equal(named, cells[2]);
+  assert.deepEqual(cellChips(notebook(cells, 1), named), ["cell 3"]);
+});
+
+test("a cell showing a chat widget made by code is not named either; a markdown cell about %chat is", () => {
+  const cells = [cell("a", "x = 1"), cell("b", "w = make_chat()\nw", true), cell("c", "%chat is handy", false, "markdown")];
+  assert.deepEqual(cellChips(notebook(cells, 1)), ["cell 1"]);
+  assert.deepEqual(cellChips(notebook(cells, 2)), ["cell 3"]);
+});
+
+test("a %chat cell at the top with nothing named before gives no cell chip", () => {
+  const cells = [cell("a", "%chat", true), cell("b", "x = 1")];
+  assert.deepEqual(cellChips(notebook(cells, 0)), []);
+});
+
+test("the widget never names its own cell nor another chat cell", () => {
+  const cells = [cell("a", "x = 1"), cell("b", "%chat --new"), cell("c", "%chat", true)];
+  const panel = notebook(cells, 1);
+  assert.equal(contextCell(panel, null, 2), cells[0]);
+  assert.equal(contextCell(notebook(cells, 2), cells[0], 2), cells[0]);
+});
