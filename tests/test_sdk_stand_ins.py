@@ -219,3 +219,20 @@ def test_a_module_serves_its_stand_ins_until_its_group_loads_for_real(tmp_path: 
         sys.path.remove(str(tmp_path))
         for name in [n for n in sys.modules if n.split(".")[0] == GROUP]:
             del sys.modules[name]
+
+
+OTHER_GRIFFE_SCRIPT = """
+import json
+from jupyter_chatkit.serverext import sdk_stand_ins
+# A griffe whose internals live elsewhere (another 2.x layout).
+sdk_stand_ins._GRIFFE_ENUMS = "griffe._internal.no_such_module"
+deferred = sdk_stand_ins.defer_griffe()
+from agents import function_tool
+print(json.dumps({"deferred": deferred, "tool": function_tool(lambda: 1).name}))
+"""
+
+
+@pytest.mark.timeout(120)
+def test_griffe_with_another_layout_is_not_deferred() -> None:
+    result = run_fresh(OTHER_GRIFFE_SCRIPT)
+    assert result == {"deferred": False, "tool": "<lambda>"}

@@ -57,6 +57,7 @@ from .deferred_imports import (
     ANY_SUBMODULE,
     DeferredPackage,
     Served,
+    _find_without_import,
     defer_module,
     defer_package,
     end_stand_ins,
@@ -302,7 +303,11 @@ def defer_mcp_compat() -> bool:
 def defer_griffe() -> bool:
     """Serve griffe's two names ``agents.function_schema`` takes, as described above;
     False (nothing changed) for another openai-agents, or when griffe is imported."""
-    if not _known_agents():
+    # Where griffe 2.x defines them; another layout of griffe is left as it is (a stand-in
+    # naming a missing module would fail ``import agents``).
+    if not _known_agents() or any(
+        _find_without_import(m) is None for m in (_GRIFFE_ENUMS, _GRIFFE_MODELS)
+    ):
         return False
     served: dict[str, str | Served | None] = {
         "Docstring": Served(_stand_in_function(_GRIFFE_MODELS, "Docstring")),
