@@ -9,6 +9,7 @@ every tool result, without running any of the user's code.
 from __future__ import annotations
 
 import collections
+import json
 import logging
 import os
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from jupyter_chatkit.context_policy.escaped import escaped_forms
 from jupyter_chatkit.kernel.introspect import KernelView, dumps, run_tool
 from jupyter_chatkit.kernel.known_secrets import known_secrets
 
@@ -226,3 +228,34 @@ def test_a_metaclass_module_property_is_not_run() -> None:
     CALLS.clear()
     known_secrets({"value": _ModuleSpy()})
     assert CALLS == []
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        pytest.param("Zq8'wL3vN7", id="single-quote"),
+        pytest.param('Zq8"wL3vN7', id="double-quote"),
+        pytest.param("Zq8'wL\"3vN7", id="both-quotes"),
+        pytest.param("Zq8\\wL3vN7", id="backslash"),
+        pytest.param("Zq8\nwL3\tvN7", id="newline-tab"),
+        pytest.param("Zq8éwL3vN7", id="non-ascii"),
+        pytest.param("Zq8\x00wL3vN7\u200b", id="unprintable"),
+    ],
+)
+def test_a_secret_shown_escaped_in_a_repr_or_json_is_hidden(secret: str) -> None:
+    """A password with a quote, backslash, newline or non-ASCII letter shows escaped in
+    ``str(dict)``, ``repr(list)`` and JSON (and escaped twice when such a text is shown
+    as a repr): each of those forms is hidden like the value itself."""
+    ns = {
+        "password": secret,
+        "line": str({"user": "ada", "p": secret}),
+        "row": str(["ada", secret]),
+        "body": json.dumps({"p": secret}),
+        "body_utf8": json.dumps({"p": secret}, ensure_ascii=False),
+        "shown": ascii(secret),
+        "pairs": [("ada", secret)],
+    }
+    text = everything(ns)
+    for form in [secret, *escaped_forms(secret)]:
+        assert form not in text and form not in json.loads(text).__repr__(), form
+    assert "Zq8" not in text and "ada" in text

@@ -9,6 +9,8 @@ makes it linear, that shape is asserted too (never the clock).
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from jupyter_chatkit.context_policy import ContextPolicy
@@ -100,3 +102,13 @@ def test_dashed_names_and_schemes_are_still_read_whole(text: str, secret: str) -
     joins to a word starts with that word)."""
     clean, count = ContextPolicy().text(text)
     assert count == 1 and secret not in clean
+
+
+def test_escaped_forms_of_many_known_secrets_are_read_in_linear_work() -> None:
+    """A known secret's escaped forms (at most 15) are plain substring tests, looked at
+    only in texts holding a backslash and the secret's longest unescaped run: a
+    1,000,000-character line of near misses costs each secret a few linear scans."""
+    secrets = tuple(f"pa\\'s{i:03d}\\\u00e9x\n" for i in range(100))
+    text = "pa\\\\'s" * (1_000_000 // 6) + json.dumps(secrets[7]) + repr(secrets[8])
+    clean, _ = ContextPolicy(known=secrets).text(text)
+    assert "s007" not in clean and "s008" not in clean and clean.startswith("pa\\\\'s")

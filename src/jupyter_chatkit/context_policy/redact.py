@@ -17,6 +17,7 @@ from typing import Any
 from . import rules
 from .calls import CallRedaction, names_a_secret, pair_hides
 from .errors import strip_ansi
+from .escaped import anchor, escaped_forms
 from .loose import LooseRedaction
 from .names import is_placeholder, is_secret_name, marker, normalize_name
 from .tables import TableRedaction
@@ -215,6 +216,7 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction):
     _exact: tuple[str, ...] = field(init=False, repr=False)
     _prefixes: re.Pattern[str] | None = field(init=False, repr=False)
     _known: tuple[str, ...] = field(init=False, repr=False)
+    _known_escaped: tuple[tuple[str, tuple[str, ...]], ...] = field(init=False, repr=False)
     _nested: int = field(default=0, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -225,6 +227,15 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction):
         self._exact = tuple(sorted(found, key=len, reverse=True))
         seen = {s for s in self.known if isinstance(s, str) and len(s) >= MIN_EXACT_CHARS}
         self._known = tuple(sorted(seen - found, key=len, reverse=True))
+        # The same values shown escaped (``'pa\\'ss'`` in a repr, ``\\u00e9`` in JSON):
+        # every such form holds a backslash, so texts without one skip them.
+        # A secret's forms are looked for only in texts holding its anchor (its longest
+        # run no escaping changes): one substring scan per secret, as for exact values.
+        self._known_escaped = tuple(
+            (anchor(secret), forms)
+            for secret in self._known
+            if (forms := tuple(f for f in escaped_forms(secret) if f not in seen))
+        )
         # A configured key printed in part (``key[:20]``) is still most of it: its first
         # PREFIX_CHARS characters hide what follows them too.
         keys = {s for s in found if s in self.prefixed or looks_random(s)}
@@ -261,6 +272,14 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction):
             value = self._prefixes.sub(self._replace_prefix, value)
         if not self.enabled or len(value) < MIN_SECRET_TEXT:
             return value
+        if self._known_escaped and "\\" in value:
+            for head, forms in self._known_escaped:
+                if head not in value:
+                    continue
+                for form in forms:
+                    if form in value:
+                        self.count += value.count(form)
+                        value = value.replace(form, marker("held under a secret name"))
         for secret in self._known:
             if secret in value:
                 self.count += value.count(secret)
