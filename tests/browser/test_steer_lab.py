@@ -20,9 +20,11 @@ from tests.fixtures.browser import (
     INPUT,
     PANEL,
     USER,
+    WIDGET,
     LabPage,
     context_of,
     open_panel,
+    send,
     type_and_pick,
     wait_answer,
 )
@@ -500,3 +502,38 @@ def test_attachments_picker_paste_and_refusals(
     assert len(text) <= 16_500  # clipped: the file is ~150k characters
     image = next(p for p in parts if p["type"] == "image_url")
     assert image["image_url"]["url"].startswith("data:image/png;base64,")
+
+
+def test_the_sidebar_does_not_offer_the_chat_cell_as_the_persons_focus(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    """With the %chat cell active (its widget clicked), the chips keep the cell worked in."""
+    lab_page.server.write_notebook(
+        "chatcell.ipynb", ["%load_ext jupyter_chatkit", "x = 41 + 1", "%chat"]
+    )
+    lab_page.open("chatcell.ipynb")
+    lab_page.run_all()
+    page.locator(f"{WIDGET} .jck-input").wait_for(state="visible", timeout=60_000)
+    open_panel(page)
+    lab_page.set_active_cell(1)
+    page.wait_for_function(
+        "(sel) => [...document.querySelectorAll(sel)].some(c => c.textContent.includes('cell 2'))",
+        arg=CHIP,
+        timeout=30_000,
+    )
+    assert chips(page) == ["chatcell.ipynb", "cell 2"]
+    # The person clicks the %chat cell's prompt: it becomes the active cell.
+    page.locator(".jp-Notebook .jp-Cell").nth(2).locator(".jp-InputPrompt").click()
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget?.content?.activeCellIndex === 2"
+    )
+    page.locator(INPUT).click()
+    assert chips(page) == ["chatcell.ipynb", "cell 2"]
+    widget_chips = page.locator(f"{WIDGET} .jck-chip .jck-chip-label").all_inner_texts()
+    assert [str(t) for t in widget_chips] == ["chatcell.ipynb", "cell 2"]
+    screenshot(page, "chat-cell-active")
+
+    scripted_llm.script(Reply("It is 42."))
+    assert send(page, "what is x?") == "It is 42."
+    context = context_of(scripted_llm.requests[0])
+    assert "x = 41 + 1" in context and "%chat" not in context
