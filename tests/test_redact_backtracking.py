@@ -77,6 +77,9 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param(
             "key-" + "Ab1Cd2Ef3Gh4Ij5Kl6Mn-" * (5 * N // 21) + ".", id="prefixed-token-groups"
         ),
+        # Quadratic before: 20,000 blanks took ~4 s (two runs of blanks to share them).
+        pytest.param("password = " + " " * (5 * N) + "'", id="blanks-after-a-separator"),
+        pytest.param("password: " + "\t" * (5 * N), id="tabs-after-a-separator"),
     ],
 )
 def test_long_adversarial_lines_are_redacted_in_linear_work(text: str) -> None:
@@ -112,3 +115,11 @@ def test_escaped_forms_of_many_known_secrets_are_read_in_linear_work() -> None:
     text = "pa\\\\'s" * (1_000_000 // 6) + json.dumps(secrets[7]) + repr(secrets[8])
     clean, _ = ContextPolicy(known=secrets).text(text)
     assert "s007" not in clean and "s008" not in clean and clean.startswith("pa\\\\'s")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['password = \\\n  "Hunt3rXy9q"', 'password =  \n  "Hunt3rXy9q"', 'pw = (\n "Hunt3rXy9q"'],
+)
+def test_a_quoted_value_on_the_next_line_is_still_hidden(text: str) -> None:
+    assert "Hunt3rXy9q" not in ContextPolicy().text(text)[0]

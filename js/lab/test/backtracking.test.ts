@@ -58,6 +58,9 @@ const cases: Record<string, string> = {
   "user flags without a password": " -u a".repeat(N),
   "widget labels without a value": '"description": "password", '.repeat(Math.floor((5 * N) / 27)),
   "a url's hidden users": `s3://${"«redacted: x»".repeat(Math.floor((5 * N) / 13))}@`,
+  // Quadratic before: 20,000 blanks took seconds (two runs of blanks to share them).
+  "blanks after a separator": `password = ${" ".repeat(5 * N)}'`,
+  "tabs after a separator": `password: ${"\t".repeat(5 * N)}`,
 };
 for (const [name, text] of Object.entries(cases)) {
   test(`a long adversarial line is redacted: ${name}`, () => {
@@ -83,5 +86,11 @@ test("the rules changed for this still hide what they hid", () => {
     ["smtplib.SMTP('smtp.x.com').login('me@x.com', 'Hunter2pw')", "Hunter2pw"],
   ]) {
     assert.equal(redactText(text).text.includes(secret), false, text);
+  }
+});
+
+test("a quoted value on the next line is still hidden", () => {
+  for (const text of ['password = \\\n  "Hunt3rXy9q"', 'password =  \n  "Hunt3rXy9q"', 'pw = (\n "Hunt3rXy9q"']) {
+    assert.equal(redactText(text).text.includes("Hunt3rXy9q"), false, text);
   }
 });

@@ -112,7 +112,9 @@ QUOTED_ASSIGNMENT = (
     # made this quadratic (16,000 letters took 24 s).
     r"(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)"
     # The value may start on the next line (``"password":\n "x"``, ``pw = (\n "x"``).
-    r"(['\"]?\]?[ \t]*(?::=|=>|=|:)[ \t]*(?:\\?[ \t]*\r?\n[ \t]*|\([ \t]*(?:\r?\n[ \t]*)?)?"
+    # Blanks before that line's end belong to the run before it alone (a second run
+    # there made ``password =`` then 20,000 blanks take seconds: quadratic).
+    r"(['\"]?\]?[ \t]*(?::=|=>|=|:)[ \t]*(?:(?:\\[ \t]*)?\r?\n[ \t]*|\([ \t]*(?:\r?\n[ \t]*)?)?"
     r"(?:[rbuRBU]|[fF][rR]?|[rR][fFbB]|[bB][rR])?)(['\"]{3}|['\"`])"
     r"((?:(?!\3)[^\n\\]|\\.){1,2000})\3"
 )
