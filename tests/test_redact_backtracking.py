@@ -74,6 +74,14 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param(" -u a" * (5 * N // 5), id="user-flags-without-password"),
         pytest.param('"description": "password", ' * (5 * N // 27), id="widget-labels-no-value"),
         pytest.param("s3://" + "«redacted: x»" * (5 * N // 13) + "@", id="url-hidden-users"),
+        pytest.param("login with a / " * (5 * N // 15), id="login-pairs-open"),
+        pytest.param("log in as " + "a" * (5 * N), id="login-long-user"),
+        pytest.param("password is " * (5 * N // 12), id="password-is-prose"),
+        pytest.param("password, use " + "a" * (5 * N), id="password-use-long-word"),
+        pytest.param("user a using " * (5 * N // 13), id="sql-user-using"),
+        pytest.param("attach database '" + "a" * (5 * N), id="sql-attach-open"),
+        pytest.param("password = <<EOT\n" * (5 * N // 17), id="heredocs-unclosed"),
+        pytest.param(("a" * 980 + " token = <<EOF\n") * (5 * N // 995), id="heredocs-long-lines"),
         pytest.param(
             "key-" + "Ab1Cd2Ef3Gh4Ij5Kl6Mn-" * (5 * N // 21) + ".", id="prefixed-token-groups"
         ),

@@ -686,7 +686,7 @@ export const RULES = {
         "convertto-securestring",
         "identified"
       ],
-      "pattern": "((?:\\bConvertTo-SecureString[ \\t]+(?:-String[ \\t]+)?|\\bidentified[ \\t]+(?:with[ \\t]+[A-Za-z_]{1,40}[ \\t]+)?by[ \\t]+(?:password[ \\t]+)?)['\\\"])([^'\\\"\\n«]{1,500})(?=['\\\"])",
+      "pattern": "((?:\\bConvertTo-SecureString[ \\t]+(?:-String[ \\t]+)?|\\bidentified[ \\t]+(?:with[ \\t]+[A-Za-z0-9_]{1,40}[ \\t]+)?by[ \\t]+(?:password[ \\t]+)?|\\bidentified[ \\t]+(?:via|with)[ \\t]+[A-Za-z0-9_]{1,40}[ \\t]+using[ \\t]+(?:password[ \\t]*\\([ \\t]*)?)['\\\"])([^'\\\"\\n«]{1,500})(?=['\\\"])",
       "group": 2,
       "flags": "i"
     },
@@ -746,6 +746,49 @@ export const RULES = {
       "pattern": "((?:Password(?:Model|View)['\\\"]|['\\\"](?:description|placeholder)['\\\"][ \\t]*:[ \\t]*['\\\"][^'\\\"\\n]{0,60}(?:password|passwd|passphrase|secret|token|api[ _-]?key|credential)[^'\\\"\\n]{0,60}['\\\"])[\\s\\S]{0,400}?['\\\"]value['\\\"][ \\t]*:[ \\t]*['\\\"])([^'\\\"\\n«]{1,500})(?=['\\\"])",
       "group": 2,
       "flags": "i"
+    },
+    {
+      "kind": "password in text",
+      "triggers": [
+        "using",
+        "pragma",
+        "attach"
+      ],
+      "pattern": "((?:\\buser[ \\t]+[A-Za-z0-9_.@$\\\"-]{1,64}[ \\t]+using[ \\t]+|\\bpragma[ \\t]+(?:[A-Za-z0-9_]{1,64}\\.)?(?:re)?key[ \\t]*(?:=[ \\t]*|\\([ \\t]*)|\\battach[ \\t]+(?:database[ \\t]+)?['\\\"][^'\\\"\\n]{0,300}['\\\"][ \\t]+as[ \\t]+[A-Za-z0-9_\\\"]{1,64}[ \\t]+key[ \\t]+)['\\\"])([^'\\\"\\n«]{1,500})(?=['\\\"])",
+      "group": 2,
+      "flags": "i"
+    },
+    {
+      "kind": "password in text",
+      "triggers": [
+        "<<"
+      ],
+      "pattern": "(\\b[A-Za-z0-9_]{0,40}(?:pass(?:word|wd|phrase)?|secret|token|private_key|api_?key|credentials?)[A-Za-z0-9_]{0,40}['\\\"]?[ \\t]*[=:][ \\t]*<<[-~]?[ \\t]*['\\\"]?([A-Za-z_][A-Za-z0-9_]{0,19})['\\\"]?[ \\t]*\\r?\\n)((?:[^\\n]{0,1000}\\n){0,39}?[^\\n]{0,1000}?)(?=\\r?\\n[ \\t]*\\2[ \\t]*(?:\\r?\\n|$))",
+      "group": 3,
+      "flags": "i"
+    },
+    {
+      "kind": "password in text",
+      "triggers": [
+        "log in",
+        "login",
+        "sign in",
+        "signin",
+        "log on",
+        "logon"
+      ],
+      "pattern": "(\\b(?:log|sign)[ \\t]?(?:in|on)[ \\t]+(?:with|as|using)[ \\t]+['\\\"]?[A-Za-z0-9._@+-]{1,64}['\\\"]?[ \\t]*[/:][ \\t]*['\\\"]?)(?!(?:password|passcode|email|e-mail|phone|sso|saml|oauth2?|openid|google|github|gitlab|apple|microsoft|facebook|twitter|okta|azure|token|key|username|user|account)(?![A-Za-z0-9]))((?![A-Z][a-z]+[ \\t]*(?:/|,|\\bor\\b))[^\\s'\\\"«/,]{4,128})",
+      "group": 2,
+      "flags": "i"
+    },
+    {
+      "kind": "password in text",
+      "triggers": [
+        "pass"
+      ],
+      "pattern": "(\\b(?:password|passwd|passphrase|passcode|pass[ \\t]code)s?\\b(?:[ \\t]+(?:is|was):?[ \\t]+(?:(?:now|still|just|set[ \\t]+to)[ \\t]+)?|[ \\t]*[:,-][ \\t]*(?:just[ \\t]+|simply[ \\t]+)?use[ \\t]+)['\\\"`]?)(?!(?:required|incorrect|wrong|invalid|empty|missing|correct|needed|optional|mandatory|not|the|a|an|your|my|our|their|his|her|this|that|it|its|too|very|so|also|only|now|stored|hashed|encrypted|salted|saved|reset|changed|expired|set|sent|never|always|still|being|same|different|strong|weak|long|short|blank|null|none|valid|secure|protected|hidden|masked|shown|visible|displayed|generated|provided|given|entered|typed|checked|verified|updated|configured|defined|read|taken|used|case|sensitive|at|in|on|for|from|with|of|to|and|or|but|unknown|unchanged|ok|okay|fine|good|bad|here|there|below|above|attached|included|ignored|accepted|rejected|locked|unlocked|disabled|enabled|forgotten|lost|known|secret|private|public|same|default|again|something|anything|nothing|what|which|whatever|one|two|ssh|sso|your)(?![A-Za-z0-9]))((?=[A-Za-z]{0,63}[0-9!@#$%^&*_+~])[A-Za-z0-9!@#$%^&*_+~-]{4,64}(?![A-Za-z0-9!@#$%^&*_+~-])|[A-Za-z]{4,64}(?=['\\\"`]?[ \\t]*(?:[.,;!?)\\r\\n]|$)))",
+      "group": 2,
+      "flags": "i"
     }
   ],
   "valueTriggers": [
@@ -768,6 +811,7 @@ export const RULES = {
     ":",
     "://",
     ":aa",
+    "<<",
     "<input",
     "@",
     "ac",
@@ -783,6 +827,7 @@ export const RULES = {
     "asia",
     "atatt",
     "atlasv1",
+    "attach",
     "auth",
     "auth=",
     "authorization",
@@ -834,7 +879,10 @@ export const RULES = {
     "key-",
     "key=",
     "lin_api_",
+    "log in",
+    "log on",
     "login",
+    "logon",
     "ls0tls1crudjti",
     "ltai",
     "machine",
@@ -869,6 +917,7 @@ export const RULES = {
     "placeholder",
     "pmak-",
     "pplx-",
+    "pragma",
     "private-lines",
     "pul-",
     "pw",
@@ -892,7 +941,9 @@ export const RULES = {
     "shppa_",
     "shpss_",
     "sig=",
+    "sign in",
     "signature=",
+    "signin",
     "sk",
     "sk-",
     "sk.eyj",
@@ -909,6 +960,7 @@ export const RULES = {
     "token-stdin",
     "token=",
     "token>",
+    "using",
     "whsec_",
     "with-token",
     "xai-",

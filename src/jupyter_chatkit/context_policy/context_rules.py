@@ -7,6 +7,26 @@ from __future__ import annotations
 
 from typing import Any
 
+# Ways to sign in named after ``login with`` (not a password).
+_SIGN_IN_WAYS = (
+    r"(?:password|passcode|email|e-mail|phone|sso|saml|oauth2?|openid|google|github|gitlab"
+    r"|apple|microsoft|facebook|twitter|okta|azure|token|key|username|user|account)"
+)
+# Words that say something about a password after ``password is``: never the password.
+_PASSWORD_WORDS = (
+    r"(?:required|incorrect|wrong|invalid|empty|missing|correct|needed|optional|mandatory"
+    r"|not|the|a|an|your|my|our|their|his|her|this|that|it|its|too|very|so|also|only|now"
+    r"|stored|hashed|encrypted|salted|saved|reset|changed|expired|set|sent|never|always"
+    r"|still|being|same|different|strong|weak|long|short|blank|null|none|valid|secure"
+    r"|protected|hidden|masked|shown|visible|displayed|generated|provided|given|entered"
+    r"|typed|checked|verified|updated|configured|defined|read|taken|used|case|sensitive"
+    r"|at|in|on|for|from|with|of|to|and|or|but|unknown|unchanged|ok|okay|fine|good|bad"
+    r"|here|there|below|above|attached|included|ignored|accepted|rejected|locked|unlocked"
+    r"|disabled|enabled|forgotten|lost|known|secret|private|public|same|default|again"
+    r"|something|anything|nothing|what|which|whatever|one|two|ssh|sso|your)"
+)
+
+
 CONTEXT_RULES: list[dict[str, Any]] = [
     {
         "kind": "Oracle password",
@@ -371,10 +391,14 @@ CONTEXT_RULES: list[dict[str, Any]] = [
     {
         "kind": "command-line password",
         # ``ConvertTo-SecureString 'pw' -AsPlainText``, ``echo pw | docker login
-        # --password-stdin``, SQL ``IDENTIFIED BY 'pw'``.
+        # --password-stdin``, SQL ``IDENTIFIED BY 'pw'`` (also ``IDENTIFIED WITH
+        # caching_sha2_password BY 'pw'``, MariaDB's ``IDENTIFIED VIA ed25519 USING
+        # PASSWORD('pw')``).
         "triggers": ["convertto-securestring", "identified"],
         "pattern": r"((?:\bConvertTo-SecureString[ \t]+(?:-String[ \t]+)?"
-        r"|\bidentified[ \t]+(?:with[ \t]+[A-Za-z_]{1,40}[ \t]+)?by[ \t]+(?:password[ \t]+)?)"
+        r"|\bidentified[ \t]+(?:with[ \t]+[A-Za-z0-9_]{1,40}[ \t]+)?by[ \t]+(?:password[ \t]+)?"
+        r"|\bidentified[ \t]+(?:via|with)[ \t]+[A-Za-z0-9_]{1,40}[ \t]+using[ \t]+"
+        r"(?:password[ \t]*\([ \t]*)?)"
         r"['\"])([^'\"\n«]{1,500})(?=['\"])",
         "group": 2,
         "flags": "i",
@@ -439,6 +463,61 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         r"[ \t]*['\"][^'\"\n]{0,60}(?:password|passwd|passphrase|secret|token|api[ _-]?key"
         r"|credential)[^'\"\n]{0,60}['\"])[\s\S]{0,400}?['\"]value['\"][ \t]*:[ \t]*['\"])"
         r"([^'\"\n«]{1,500})(?=['\"])",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "password in text",
+        # SQL: embedded ``CONNECT TO db USER u USING 'pw'``, SQLCipher's ``PRAGMA key =
+        # 'pw'`` / ``PRAGMA rekey`` and ``ATTACH DATABASE 'x.db' AS e KEY 'pw'``.
+        "triggers": ["using", "pragma", "attach"],
+        "pattern": r"((?:\buser[ \t]+[A-Za-z0-9_.@$\"-]{1,64}[ \t]+using[ \t]+"
+        r"|\bpragma[ \t]+(?:[A-Za-z0-9_]{1,64}\.)?(?:re)?key[ \t]*(?:=[ \t]*|\([ \t]*)"
+        r"|\battach[ \t]+(?:database[ \t]+)?['\"][^'\"\n]{0,300}['\"][ \t]+as[ \t]+"
+        r"[A-Za-z0-9_\"]{1,64}[ \t]+key[ \t]+)['\"])([^'\"\n«]{1,500})(?=['\"])",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "password in text",
+        # HCL/Terraform, shell and Ruby heredocs under a secret's name (``password =
+        # <<EOT``, ``private_key = <<-EOF``): the body up to its closing word (40 lines).
+        "triggers": ["<<"],
+        "pattern": r"(\b[A-Za-z0-9_]{0,40}(?:pass(?:word|wd|phrase)?|secret|token|private_key"
+        r"|api_?key|credentials?)[A-Za-z0-9_]{0,40}['\"]?[ \t]*[=:][ \t]*<<[-~]?[ \t]*['\"]?"
+        r"([A-Za-z_][A-Za-z0-9_]{0,19})['\"]?[ \t]*\r?\n)"
+        r"((?:[^\n]{0,1000}\n){0,39}?[^\n]{0,1000}?)(?=\r?\n[ \t]*\2[ \t]*(?:\r?\n|$))",
+        "group": 3,
+        "flags": "i",
+    },
+    {
+        "kind": "password in text",
+        # ``login with ada / letmein42``, ``sign in as ada: pw``: the second of a pair
+        # after a login phrase. A choice of ways to sign in (``Google / Apple``, ``email /
+        # password``) stays.
+        "triggers": ["log in", "login", "sign in", "signin", "log on", "logon"],
+        "pattern": r"(\b(?:log|sign)[ \t]?(?:in|on)[ \t]+(?:with|as|using)[ \t]+['\"]?"
+        r"[A-Za-z0-9._@+-]{1,64}['\"]?[ \t]*[/:][ \t]*['\"]?)"
+        r"(?!" + _SIGN_IN_WAYS + r"(?![A-Za-z0-9]))"
+        r"((?![A-Z][a-z]+[ \t]*(?:/|,|\bor\b))[^\s'\"«/,]{4,128})",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "password in text",
+        # ``the password is letmein``, ``wifi password: use letmein``, ``passcode was 4821``:
+        # one word right after a password word and ``is``/``was``/``use``. A word with a
+        # digit or a symbol is hidden wherever the sentence goes on; a word of letters only
+        # where the sentence ends after it, and never an English word that describes the
+        # password (``the password is required.``, ``password is incorrect``).
+        "triggers": ["pass"],
+        "pattern": r"(\b(?:password|passwd|passphrase|passcode|pass[ \t]code)s?\b"
+        r"(?:[ \t]+(?:is|was):?[ \t]+(?:(?:now|still|just|set[ \t]+to)[ \t]+)?"
+        r"|[ \t]*[:,-][ \t]*(?:just[ \t]+|simply[ \t]+)?use[ \t]+)['\"`]?)"
+        r"(?!" + _PASSWORD_WORDS + r"(?![A-Za-z0-9]))"
+        r"((?=[A-Za-z]{0,63}[0-9!@#$%^&*_+~])[A-Za-z0-9!@#$%^&*_+~-]{4,64}"
+        r"(?![A-Za-z0-9!@#$%^&*_+~-])"
+        r"|[A-Za-z]{4,64}(?=['\"`]?[ \t]*(?:[.,;!?)\r\n]|$)))",
         "group": 2,
         "flags": "i",
     },
