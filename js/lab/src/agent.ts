@@ -62,6 +62,22 @@ export async function fetchAgentConfig(
 }
 
 /**
+ * Every path a notebook has had since a turn acted on it: a step names its notebook by
+ * path, and the notebook renamed after the turn (the conversation follows it) is still
+ * the one whose changes Undo reverts.
+ */
+const pathsOf = new WeakMap<NotebookPanel, Set<string>>();
+
+function followRenames(panel: NotebookPanel): void {
+  if (pathsOf.has(panel)) return;
+  const paths = new Set([panel.context.path]);
+  pathsOf.set(panel, paths);
+  panel.context.pathChanged.connect((_, path) => {
+    paths.add(path);
+  });
+}
+
+/**
  * The notebook the steps act on: the one the sidebar follows when a turn starts (the
  * thread's notebook), kept for the whole turn, whichever notebook has focus later.
  */
@@ -80,6 +96,7 @@ export class NotebookAgent implements AgentHost {
 
   beginTurn(): void {
     this.pinned = this.notebook();
+    if (this.pinned && !this.pinned.isDisposed) followRenames(this.pinned);
   }
 
   endTurn(): void {
@@ -101,12 +118,13 @@ export class NotebookAgent implements AgentHost {
     return { ...preview, notebook: target.panel.context.path, ...(cell ? { cellId: cell.id } : {}) };
   }
 
-  /** Undo a stored step in the notebook it acted on, if that is the notebook here. */
+  /** Undo a stored step in the notebook it acted on (renamed since, too), if that is the notebook here. */
   revert(step: UndoStep): RevertOutcome | Reversal {
     const panel = this.notebook();
     const model = panel && !panel.isDisposed ? panel.content.model : null;
     if (!panel || !model || model.readOnly) return "unavailable";
-    if (step.notebook !== undefined && step.notebook !== panel.context.path) return "unavailable";
+    const here = step.notebook === undefined || step.notebook === panel.context.path;
+    if (!here && !pathsOf.get(panel)?.has(step.notebook ?? "")) return "unavailable";
     return revertStep(model.sharedModel, step);
   }
 
