@@ -81,6 +81,10 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param("user a using " * (5 * N // 13), id="sql-user-using"),
         pytest.param("attach database '" + "a" * (5 * N), id="sql-attach-open"),
         pytest.param("password = <<EOT\n" * (5 * N // 17), id="heredocs-unclosed"),
+        pytest.param("password for " + "a " * (5 * N // 2), id="password-for-words"),
+        pytest.param("use a as " * (5 * N // 9), id="use-as-without-password"),
+        pytest.param(" connect a/" * (5 * N // 11), id="connect-without-at"),
+        pytest.param("x=$(cat <<EOF\n" * (5 * N // 14), id="heredocs-in-substitutions"),
         pytest.param(("a" * 980 + " token = <<EOF\n") * (5 * N // 995), id="heredocs-long-lines"),
         pytest.param(
             "key-" + "Ab1Cd2Ef3Gh4Ij5Kl6Mn-" * (5 * N // 21) + ".", id="prefixed-token-groups"

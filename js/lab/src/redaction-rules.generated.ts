@@ -763,7 +763,7 @@ export const RULES = {
       "triggers": [
         "<<"
       ],
-      "pattern": "(\\b[A-Za-z0-9_]{0,40}(?:pass(?:word|wd|phrase)?|secret|token|private_key|api_?key|credentials?)[A-Za-z0-9_]{0,40}['\\\"]?[ \\t]*[=:][ \\t]*<<[-~]?[ \\t]*['\\\"]?([A-Za-z_][A-Za-z0-9_]{0,19})['\\\"]?[ \\t]*\\r?\\n)((?:[^\\n]{0,1000}\\n){0,39}?[^\\n]{0,1000}?)(?=\\r?\\n[ \\t]*\\2[ \\t]*(?:\\r?\\n|$))",
+      "pattern": "(\\b[A-Za-z0-9_]{0,40}(?:pass(?:word|wd|phrase)?|secret|token|private_key|api_?key|credentials?)[A-Za-z0-9_]{0,40}['\\\"]?[ \\t]*[=:][ \\t]*(?:\\$\\([ \\t]*cat[ \\t]+)?<<[-~]?[ \\t]*['\\\"]?([A-Za-z_][A-Za-z0-9_]{0,19})['\\\"]?[ \\t]*\\r?\\n)((?:[^\\n]{0,1000}\\n){0,39}?[^\\n]{0,1000}?)(?=\\r?\\n[ \\t]*\\2[ \\t]*(?:\\r?\\n|$))",
       "group": 3,
       "flags": "i"
     },
@@ -784,9 +784,28 @@ export const RULES = {
     {
       "kind": "password in text",
       "triggers": [
-        "pass"
+        "pass",
+        "pw"
       ],
-      "pattern": "(\\b(?:password|passwd|passphrase|passcode|pass[ \\t]code)s?\\b(?:[ \\t]+(?:is|was):?[ \\t]+(?:(?:now|still|just|set[ \\t]+to)[ \\t]+)?|[ \\t]*[:,-][ \\t]*(?:just[ \\t]+|simply[ \\t]+)?use[ \\t]+)['\\\"`]?)(?!(?:required|incorrect|wrong|invalid|empty|missing|correct|needed|optional|mandatory|not|the|a|an|your|my|our|their|his|her|this|that|it|its|too|very|so|also|only|now|stored|hashed|encrypted|salted|saved|reset|changed|expired|set|sent|never|always|still|being|same|different|strong|weak|long|short|blank|null|none|valid|secure|protected|hidden|masked|shown|visible|displayed|generated|provided|given|entered|typed|checked|verified|updated|configured|defined|read|taken|used|case|sensitive|at|in|on|for|from|with|of|to|and|or|but|unknown|unchanged|ok|okay|fine|good|bad|here|there|below|above|attached|included|ignored|accepted|rejected|locked|unlocked|disabled|enabled|forgotten|lost|known|secret|private|public|same|default|again|something|anything|nothing|what|which|whatever|one|two|ssh|sso|your)(?![A-Za-z0-9]))((?=[A-Za-z]{0,63}[0-9!@#$%^&*_+~])[A-Za-z0-9!@#$%^&*_+~-]{4,64}(?![A-Za-z0-9!@#$%^&*_+~-])|[A-Za-z]{4,64}(?=['\\\"`]?[ \\t]*(?:[.,;!?)\\r\\n]|$)))",
+      "pattern": "(\\b(?:password|passwd|passphrase|passcode|pass[ \\t]code|pw)s?\\b(?:[ \\t]+(?:for|of|to)[ \\t]+[^\\n.,;:!?]{1,40}?)?(?:[ \\t]+(?:is|was):?[ \\t]+(?:(?:now|still|just|set[ \\t]+to)[ \\t]+)?|[ \\t]*[:,-][ \\t]*(?:just[ \\t]+|simply[ \\t]+)?use[ \\t]+)['\\\"`]?)(?!(?:required|incorrect|wrong|invalid|empty|missing|correct|needed|optional|mandatory|not|the|a|an|your|my|our|their|his|her|this|that|it|its|too|very|so|also|only|now|stored|hashed|encrypted|salted|saved|reset|changed|expired|set|sent|never|always|still|being|same|different|strong|weak|long|short|blank|null|none|valid|secure|protected|hidden|masked|shown|visible|displayed|generated|provided|given|entered|typed|checked|verified|updated|configured|defined|read|taken|used|case|sensitive|at|in|on|for|from|with|of|to|and|or|but|unknown|unchanged|ok|okay|fine|good|bad|here|there|below|above|attached|included|ignored|accepted|rejected|locked|unlocked|disabled|enabled|forgotten|lost|known|secret|private|public|same|default|again|something|anything|nothing|what|which|whatever|one|two|ssh|sso|your)(?![A-Za-z0-9]))((?=[A-Za-z]{0,63}[0-9!@#$%^&*_+~])[A-Za-z0-9!@#$%^&*_+~-]{4,64}(?![A-Za-z0-9!@#$%^&*_+~-])|[A-Za-z]{4,64}(?=['\\\"`]?[ \\t]*(?:[.,;!?)\\r\\n]|$)))",
+      "group": 2,
+      "flags": "i"
+    },
+    {
+      "kind": "password in text",
+      "triggers": [
+        "use "
+      ],
+      "pattern": "(\\buse[ \\t]+['\\\"`]?)(?!(?:required|incorrect|wrong|invalid|empty|missing|correct|needed|optional|mandatory|not|the|a|an|your|my|our|their|his|her|this|that|it|its|too|very|so|also|only|now|stored|hashed|encrypted|salted|saved|reset|changed|expired|set|sent|never|always|still|being|same|different|strong|weak|long|short|blank|null|none|valid|secure|protected|hidden|masked|shown|visible|displayed|generated|provided|given|entered|typed|checked|verified|updated|configured|defined|read|taken|used|case|sensitive|at|in|on|for|from|with|of|to|and|or|but|unknown|unchanged|ok|okay|fine|good|bad|here|there|below|above|attached|included|ignored|accepted|rejected|locked|unlocked|disabled|enabled|forgotten|lost|known|secret|private|public|same|default|again|something|anything|nothing|what|which|whatever|one|two|ssh|sso|your)(?![A-Za-z0-9]))([^\\s'\\\"`«]{4,64})(?=['\\\"`]?[ \\t]+as[ \\t]+(?:(?:the|your|a|my|our)[ \\t]+)?(?:[A-Za-z-]{1,20}[ \\t]+)?(?:password|passphrase|passcode|pin)\\b(?![ \\t_-]*(?:hash|field|polic|manager|store|column|prompt)))",
+      "group": 2,
+      "flags": "i"
+    },
+    {
+      "kind": "Oracle password",
+      "triggers": [
+        "conn"
+      ],
+      "pattern": "((?:^|[\\s;])conn(?:ect)?[ \\t]+[A-Za-z0-9_$#]{1,60}/)([^\\s@'\\\"/«]{1,128})(?=@)",
       "group": 2,
       "flags": "i"
     }
@@ -833,6 +852,7 @@ export const RULES = {
     "authorization",
     "basic",
     "bearer",
+    "conn",
     "convertto-securestring",
     "cookie",
     "credential",
@@ -960,6 +980,7 @@ export const RULES = {
     "token-stdin",
     "token=",
     "token>",
+    "use ",
     "using",
     "whsec_",
     "with-token",

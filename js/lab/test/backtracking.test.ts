@@ -65,6 +65,10 @@ const cases: Record<string, string> = {
   "sql user using": "user a using ".repeat(Math.floor((5 * N) / 13)),
   "an open sql attach": `attach database '${"a".repeat(5 * N)}`,
   "heredocs never closed": "password = <<EOT\n".repeat(Math.floor((5 * N) / 17)),
+  "words after password for": `password for ${"a ".repeat(Math.floor((5 * N) / 2))}`,
+  "use as without a password": "use a as ".repeat(Math.floor((5 * N) / 9)),
+  "connect without an at sign": " connect a/".repeat(Math.floor((5 * N) / 11)),
+  "heredocs in substitutions": "x=$(cat <<EOF\n".repeat(Math.floor((5 * N) / 14)),
   "heredocs on long lines": `${"a".repeat(980)} token = <<EOF\n`.repeat(Math.floor((5 * N) / 995)),
   // Quadratic before: 20,000 blanks took seconds (two runs of blanks to share them).
   "blanks after a separator": `password = ${" ".repeat(5 * N)}'`,

@@ -481,10 +481,12 @@ CONTEXT_RULES: list[dict[str, Any]] = [
     {
         "kind": "password in text",
         # HCL/Terraform, shell and Ruby heredocs under a secret's name (``password =
-        # <<EOT``, ``private_key = <<-EOF``): the body up to its closing word (40 lines).
+        # <<EOT``, ``private_key = <<-EOF``, ``PASSWORD=$(cat <<EOF``): the body up to its
+        # closing word (40 lines).
         "triggers": ["<<"],
         "pattern": r"(\b[A-Za-z0-9_]{0,40}(?:pass(?:word|wd|phrase)?|secret|token|private_key"
-        r"|api_?key|credentials?)[A-Za-z0-9_]{0,40}['\"]?[ \t]*[=:][ \t]*<<[-~]?[ \t]*['\"]?"
+        r"|api_?key|credentials?)[A-Za-z0-9_]{0,40}['\"]?[ \t]*[=:][ \t]*"
+        r"(?:\$\([ \t]*cat[ \t]+)?<<[-~]?[ \t]*['\"]?"
         r"([A-Za-z_][A-Za-z0-9_]{0,19})['\"]?[ \t]*\r?\n)"
         r"((?:[^\n]{0,1000}\n){0,39}?[^\n]{0,1000}?)(?=\r?\n[ \t]*\2[ \t]*(?:\r?\n|$))",
         "group": 3,
@@ -510,14 +512,35 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         # digit or a symbol is hidden wherever the sentence goes on; a word of letters only
         # where the sentence ends after it, and never an English word that describes the
         # password (``the password is required.``, ``password is incorrect``).
-        "triggers": ["pass"],
-        "pattern": r"(\b(?:password|passwd|passphrase|passcode|pass[ \t]code)s?\b"
+        # Also ``the password for the wifi is letmein`` (40 characters between) and ``pw``.
+        "triggers": ["pass", "pw"],
+        "pattern": r"(\b(?:password|passwd|passphrase|passcode|pass[ \t]code|pw)s?\b"
+        r"(?:[ \t]+(?:for|of|to)[ \t]+[^\n.,;:!?]{1,40}?)?"
         r"(?:[ \t]+(?:is|was):?[ \t]+(?:(?:now|still|just|set[ \t]+to)[ \t]+)?"
         r"|[ \t]*[:,-][ \t]*(?:just[ \t]+|simply[ \t]+)?use[ \t]+)['\"`]?)"
         r"(?!" + _PASSWORD_WORDS + r"(?![A-Za-z0-9]))"
         r"((?=[A-Za-z]{0,63}[0-9!@#$%^&*_+~])[A-Za-z0-9!@#$%^&*_+~-]{4,64}"
         r"(?![A-Za-z0-9!@#$%^&*_+~-])"
         r"|[A-Za-z]{4,64}(?=['\"`]?[ \t]*(?:[.,;!?)\r\n]|$)))",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "password in text",
+        # ``use letmein as the password``: the word before the password word.
+        "triggers": ["use "],
+        "pattern": r"(\buse[ \t]+['\"`]?)(?!" + _PASSWORD_WORDS + r"(?![A-Za-z0-9]))"
+        r"([^\s'\"`«]{4,64})(?=['\"`]?[ \t]+as[ \t]+(?:(?:the|your|a|my|our)[ \t]+)?"
+        r"(?:[A-Za-z-]{1,20}[ \t]+)?(?:password|passphrase|passcode|pin)\b"
+        r"(?![ \t_-]*(?:hash|field|polic|manager|store|column|prompt)))",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "Oracle password",
+        # SQL*Plus's ``CONNECT scott/tiger@orcl`` (``conn`` too).
+        "triggers": ["conn"],
+        "pattern": r"((?:^|[\s;])conn(?:ect)?[ \t]+[A-Za-z0-9_$#]{1,60}/)([^\s@'\"/«]{1,128})(?=@)",
         "group": 2,
         "flags": "i",
     },
