@@ -383,3 +383,12 @@ def test_every_string_the_model_reads_is_ansi_free() -> None:
     text = dumps(result)
     assert "\x1b" not in text and result["ename"] == "ValueError"
     assert not leaks(text) and result["redacted"] == 1
+
+
+@pytest.mark.parametrize(
+    "text", ["In [4]: print(api_token)\nHunt3rXy9q", "In [4]: db_password\nHunt3rXy9q"]
+)
+def test_a_printed_secret_under_an_ipython_input_is_hidden(text: str) -> None:
+    """What a cell prints has no ``Out[n]:`` label: the input naming a secret is enough."""
+    assert "Hunt3rXy9q" not in ContextPolicy().text(text)[0]
+    assert ContextPolicy().text("In [5]: print(token_count)\n42")[0].endswith("\n42")

@@ -55,7 +55,8 @@ function allNames(body: string): boolean {
 export class LooseRedaction extends TableRedaction {
   protected loose(input: string, named: boolean): string {
     let text = input;
-    if (text.includes("Out[") || text.includes(">>> ")) {
+    // `In [n]:` alone: what a cell prints has no `Out[n]:` label.
+    if (text.includes("Out[") || text.includes(">>> ") || text.includes("In [")) {
       text = text.replace(TRANSCRIPT, (whole, source: string, _head: string, output: string) => {
         const inner = output.trim().replace(/^['"]+|['"]+$/g, "");
         if (

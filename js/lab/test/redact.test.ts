@@ -122,3 +122,10 @@ test("every string a result carries is ANSI-free", () => {
   assert.deepEqual(leaks(text), []);
   assert.equal(result.redacted, 1);
 });
+
+test("a printed secret under an IPython input is hidden (no Out[n]: label)", () => {
+  for (const text of ["In [4]: print(api_token)\nHunt3rXy9q", "In [4]: db_password\nHunt3rXy9q"]) {
+    assert.equal(redactText(text).text.includes("Hunt3rXy9q"), false, text);
+  }
+  assert.ok(redactText("In [5]: print(token_count)\n42").text.endsWith("\n42"));
+});

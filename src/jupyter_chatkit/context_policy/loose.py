@@ -54,7 +54,8 @@ class LooseRedaction:
 
     def _loose(self, text: str, named: bool) -> str:
         """``text`` with the passes of this module applied (``named``: a name trigger)."""
-        if "Out[" in text or ">>> " in text:
+        # ``In [n]:`` alone: what a cell prints has no ``Out[n]:`` label.
+        if "Out[" in text or ">>> " in text or "In [" in text:
             text = _TRANSCRIPT.sub(self._replace_transcript, text)
         if not named:
             return text
