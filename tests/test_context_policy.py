@@ -392,3 +392,17 @@ def test_a_printed_secret_under_an_ipython_input_is_hidden(text: str) -> None:
     """What a cell prints has no ``Out[n]:`` label: the input naming a secret is enough."""
     assert "Hunt3rXy9q" not in ContextPolicy().text(text)[0]
     assert ContextPolicy().text("In [5]: print(token_count)\n42")[0].endswith("\n42")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mongo -u ada -p 'Hunt3rXy9q'",
+        'mongosh -u ada -p "Hunt3rXy9q" --host h',
+        'az login -u ada -p "Hunt3rXy9q"',
+        "sqlcmd -S h -U sa -P 'Hunt3rXy9q'",
+    ],
+)
+def test_a_quoted_command_line_password_is_hidden(text: str) -> None:
+    assert "Hunt3rXy9q" not in ContextPolicy().text(text)[0]
+    assert "8080:80" in ContextPolicy().text("docker run -u 1000 -p '8080:80' x")[0]

@@ -352,7 +352,7 @@ export const RULES = {
         "login",
         "sqlcmd"
       ],
-      "pattern": "(\\b(?:(?:az|docker|podman|oc|helm[ \\t]+registry|nerdctl)[ \\t]+login|sqlcmd)\\b[^\\n]{0,200}?[ \\t](?:-p|-P)[ \\t]+)([^\\s'\\\"«-][^\\s'\\\"«]*)",
+      "pattern": "(\\b(?:(?:az|docker|podman|oc|helm[ \\t]+registry|nerdctl)[ \\t]+login|sqlcmd)\\b[^\\n]{0,200}?[ \\t](?:-p|-P)[ \\t]+['\\\"]?)([^\\s'\\\"«-][^\\s'\\\"«]*)",
       "group": 2,
       "flags": ""
     },
@@ -731,7 +731,7 @@ export const RULES = {
       "triggers": [
         "-u "
       ],
-      "pattern": "((?:^|\\s)-u[ \\t]+[^\\s-][^\\s]{0,100}(?:[ \\t]+[^\\s]{1,100}){0,4}?[ \\t]+-p[ \\t]+)((?![0-9:./]+(?:\\s|$))[^\\s'\\\"«-][^\\s'\\\"«]*)",
+      "pattern": "((?:^|\\s)-u[ \\t]+[^\\s-][^\\s]{0,100}(?:[ \\t]+[^\\s]{1,100}){0,4}?[ \\t]+-p[ \\t]+['\\\"]?)((?![0-9:./]+(?:['\\\"\\s]|$))[^\\s'\\\"«-][^\\s'\\\"«]*)",
       "group": 2,
       "flags": ""
     },

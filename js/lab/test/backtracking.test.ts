@@ -58,6 +58,8 @@ const cases: Record<string, string> = {
   "user flags without a password": " -u a".repeat(N),
   "widget labels without a value": '"description": "password", '.repeat(Math.floor((5 * N) / 27)),
   "a url's hidden users": `s3://${"«redacted: x»".repeat(Math.floor((5 * N) / 13))}@`,
+  "user flags with quoted passwords": " -u a -p '".repeat(Math.floor((5 * N) / 10)),
+  "login flags quoted": `az login${" -p '".repeat(Math.floor((5 * N) / 5))}`,
   "login pairs never closed": "login with a / ".repeat(Math.floor((5 * N) / 15)),
   "a long login user": `log in as ${"a".repeat(5 * N)}`,
   "password is prose": "password is ".repeat(Math.floor((5 * N) / 12)),

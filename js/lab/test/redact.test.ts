@@ -129,3 +129,15 @@ test("a printed secret under an IPython input is hidden (no Out[n]: label)", () 
   }
   assert.ok(redactText("In [5]: print(token_count)\n42").text.endsWith("\n42"));
 });
+
+test("a quoted command-line password is hidden, a quoted port stays", () => {
+  for (const text of [
+    "mongo -u ada -p 'Hunt3rXy9q'",
+    'mongosh -u ada -p "Hunt3rXy9q" --host h',
+    'az login -u ada -p "Hunt3rXy9q"',
+    "sqlcmd -S h -U sa -P 'Hunt3rXy9q'",
+  ]) {
+    assert.equal(redactText(text).text.includes("Hunt3rXy9q"), false, text);
+  }
+  assert.ok(redactText("docker run -u 1000 -p '8080:80' x").text.includes("8080:80"));
+});

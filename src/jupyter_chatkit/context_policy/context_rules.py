@@ -61,7 +61,7 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         # ``az login -u x -p pw``, ``docker login -p pw``, ``sqlcmd -U sa -P pw``.
         "triggers": ["login", "sqlcmd"],
         "pattern": r"(\b(?:(?:az|docker|podman|oc|helm[ \t]+registry|nerdctl)[ \t]+login|sqlcmd)\b"
-        r"[^\n]{0,200}?[ \t](?:-p|-P)[ \t]+)([^\s'\"«-][^\s'\"«]*)",
+        r"[^\n]{0,200}?[ \t](?:-p|-P)[ \t]+['\"]?)([^\s'\"«-][^\s'\"«]*)",
         "group": 2,
         "flags": "",
     },
@@ -448,8 +448,9 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         # ``mongo -u ada -p pw``, ``mysqladmin -u root -p pw``: ``-p`` after a ``-u`` user
         # (a port such as ``docker run -u 1000 -p 8080:80`` stays).
         "triggers": ["-u "],
-        "pattern": r"((?:^|\s)-u[ \t]+[^\s-][^\s]{0,100}(?:[ \t]+[^\s]{1,100}){0,4}?[ \t]+-p[ \t]+)"
-        r"((?![0-9:./]+(?:\s|$))[^\s'\"«-][^\s'\"«]*)",
+        # Quoted too (``-p 'pw'``); a quoted port stays.
+        "pattern": r"((?:^|\s)-u[ \t]+[^\s-][^\s]{0,100}(?:[ \t]+[^\s]{1,100}){0,4}?[ \t]+-p[ \t]+"
+        r"['\"]?)((?![0-9:./]+(?:['\"\s]|$))[^\s'\"«-][^\s'\"«]*)",
         "group": 2,
         "flags": "",
     },
