@@ -517,7 +517,13 @@ test("Undo of steps in a notebook not open here is offered again once that noteb
   // A host whose revert has to load first answers with a promise.
   const revert = t.host.revert;
   t.host.revert = async (step) => revert?.(step) ?? "unavailable";
-  assert.deepEqual(await t.approvals.undoTurn(), { undone: 1, changed: 0, gone: 0, unavailable: 1 });
+  assert.deepEqual(await t.approvals.undoTurn(), {
+    undone: 1,
+    changed: 0,
+    gone: 0,
+    unavailable: 1,
+    elsewhere: ["b.ipynb"],
+  });
   assert.deepEqual(
     t.approvals.undoable().map((s) => s.item.id),
     ["s2"],

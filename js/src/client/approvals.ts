@@ -98,6 +98,8 @@ export interface UndoReport {
   changed: number;
   gone: number;
   unavailable: number;
+  /** The notebooks (paths) of the `unavailable` steps, when there are some: the person opens one to undo them. */
+  elsewhere?: string[];
   /**
    * Why the undo could not be recorded in the thread, if it could not: then the reverted
    * changes were put back (the notebook is as before the click) and Undo is offered again.
@@ -412,6 +414,9 @@ export class StepApprovals {
           const answer = await revert(step);
           const { outcome, restore }: Reversal = typeof answer === "string" ? { outcome: answer } : answer;
           report[outcome]++;
+          if (outcome === "unavailable" && step.notebook) {
+            report.elsewhere = [...new Set([...(report.elsewhere ?? []), step.notebook])];
+          }
           if (outcome === "undone" || outcome === "gone") {
             undone.push(item.id);
             this.undone.add(item.id);

@@ -316,7 +316,11 @@ export class AgentSteps {
       const verb = changed === 1 ? "was changed since and stays as it is" : "were changed since and stay as they are";
       parts.push(`${plural(changed, "cell", "cells")} ${verb}`);
     }
-    if (unavailable) parts.push(`${plural(unavailable, "change is", "changes are")} in a notebook not open here`);
+    if (unavailable) {
+      // Name it: the person may have renamed it since, or has another one open.
+      const where = report.elsewhere?.length ? ` (${report.elsewhere.join(", ")})` : "";
+      parts.push(`${plural(unavailable, "change is", "changes are")} in a notebook not open here${where}`);
+    }
     this.announce(`${parts.join("; ")}.`);
   }
 
