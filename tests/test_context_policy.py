@@ -406,3 +406,11 @@ def test_a_printed_secret_under_an_ipython_input_is_hidden(text: str) -> None:
 def test_a_quoted_command_line_password_is_hidden(text: str) -> None:
     assert "Hunt3rXy9q" not in ContextPolicy().text(text)[0]
     assert "8080:80" in ContextPolicy().text("docker run -u 1000 -p '8080:80' x")[0]
+
+
+def test_a_widget_made_with_a_secret_label_has_its_value_hidden() -> None:
+    """The code that makes a labelled widget, as its saved state is (both languages)."""
+    text = "widgets.Text(description='API key', value='Hunt3rXy9q')"
+    assert "Hunt3rXy9q" not in ContextPolicy().text(text)[0]
+    kept = "widgets.Text(description='Name', value='Ada Lovelace')"
+    assert ContextPolicy().text(kept)[0] == kept

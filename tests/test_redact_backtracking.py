@@ -75,6 +75,7 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param('"description": "password", ' * (5 * N // 27), id="widget-labels-no-value"),
         pytest.param("s3://" + "«redacted: x»" * (5 * N // 13) + "@", id="url-hidden-users"),
         pytest.param(" -u a -p '" * (5 * N // 10), id="user-flags-quoted-passwords"),
+        pytest.param("description='password', " * (5 * N // 24), id="widget-kwargs-no-value"),
         pytest.param("az login" + " -p '" * (5 * N // 5), id="login-flags-quoted"),
         pytest.param("login with a / " * (5 * N // 15), id="login-pairs-open"),
         pytest.param("log in as " + "a" * (5 * N), id="login-long-user"),

@@ -743,7 +743,7 @@ export const RULES = {
         "description",
         "placeholder"
       ],
-      "pattern": "((?:Password(?:Model|View)['\\\"]|['\\\"](?:description|placeholder)['\\\"][ \\t]*:[ \\t]*['\\\"][^'\\\"\\n]{0,60}(?:password|passwd|passphrase|secret|token|api[ _-]?key|credential)[^'\\\"\\n]{0,60}['\\\"])[\\s\\S]{0,400}?['\\\"]value['\\\"][ \\t]*:[ \\t]*['\\\"])([^'\\\"\\n«]{1,500})(?=['\\\"])",
+      "pattern": "((?:Password(?:Model|View)['\\\"]|(?:['\\\"](?:description|placeholder)['\\\"][ \\t]*:|\\b(?:description|placeholder)[ \\t]*=)[ \\t]*['\\\"][^'\\\"\\n]{0,60}(?:password|passwd|passphrase|secret|token|api[ _-]?key|credential)[^'\\\"\\n]{0,60}['\\\"])[\\s\\S]{0,400}?(?:['\\\"]value['\\\"][ \\t]*:|\\bvalue[ \\t]*=)[ \\t]*['\\\"])([^'\\\"\\n«]{1,500})(?=['\\\"])",
       "group": 2,
       "flags": "i"
     },

@@ -59,6 +59,7 @@ const cases: Record<string, string> = {
   "widget labels without a value": '"description": "password", '.repeat(Math.floor((5 * N) / 27)),
   "a url's hidden users": `s3://${"«redacted: x»".repeat(Math.floor((5 * N) / 13))}@`,
   "user flags with quoted passwords": " -u a -p '".repeat(Math.floor((5 * N) / 10)),
+  "widget kwargs without a value": "description='password', ".repeat(Math.floor((5 * N) / 24)),
   "login flags quoted": `az login${" -p '".repeat(Math.floor((5 * N) / 5))}`,
   "login pairs never closed": "login with a / ".repeat(Math.floor((5 * N) / 15)),
   "a long login user": `log in as ${"a".repeat(5 * N)}`,

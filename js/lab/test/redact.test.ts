@@ -141,3 +141,10 @@ test("a quoted command-line password is hidden, a quoted port stays", () => {
   }
   assert.ok(redactText("docker run -u 1000 -p '8080:80' x").text.includes("8080:80"));
 });
+
+test("a widget made with a secret label has its value hidden", () => {
+  const text = "widgets.Text(description='API key', value='Hunt3rXy9q')";
+  assert.equal(redactText(text).text.includes("Hunt3rXy9q"), false);
+  const kept = "widgets.Text(description='Name', value='Ada Lovelace')";
+  assert.equal(redactText(kept).text, kept);
+});

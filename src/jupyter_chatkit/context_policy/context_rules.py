@@ -460,10 +460,12 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         # ``value`` follows the model's name.
         # Also a text widget labelled like a secret (``"description": "API key"``).
         "triggers": ["passwordmodel", "passwordview", "description", "placeholder"],
-        "pattern": r"((?:Password(?:Model|View)['\"]|['\"](?:description|placeholder)['\"][ \t]*:"
+        # And the code that makes one: ``widgets.Text(description="API key", value="x")``.
+        "pattern": r"((?:Password(?:Model|View)['\"]"
+        r"|(?:['\"](?:description|placeholder)['\"][ \t]*:|\b(?:description|placeholder)[ \t]*=)"
         r"[ \t]*['\"][^'\"\n]{0,60}(?:password|passwd|passphrase|secret|token|api[ _-]?key"
-        r"|credential)[^'\"\n]{0,60}['\"])[\s\S]{0,400}?['\"]value['\"][ \t]*:[ \t]*['\"])"
-        r"([^'\"\n«]{1,500})(?=['\"])",
+        r"|credential)[^'\"\n]{0,60}['\"])[\s\S]{0,400}?(?:['\"]value['\"][ \t]*:|\bvalue[ \t]*=)"
+        r"[ \t]*['\"])([^'\"\n«]{1,500})(?=['\"])",
         "group": 2,
         "flags": "i",
     },
