@@ -6,7 +6,7 @@ A ScriptedModel stands in for the LLM; store and server are real."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from agents.testing import ModelStep, ScriptedModel, assistant_message, function_call
@@ -19,6 +19,7 @@ from chatkit.types import (
 
 from jupyter_chatkit.assistant.history import estimate_tokens
 from jupyter_chatkit.protocol import STEP_UNDO_KEY, STEP_UNDONE_KEY, Action
+from jupyter_chatkit.serverext.renames import RenameFollower
 from jupyter_chatkit.store import SQLStore
 
 from .chatkit_helpers import ALICE, BOB, json_call, make_assistant, req, stream
@@ -46,8 +47,12 @@ def output(item: ClientToolCallItem) -> dict[str, Any]:
     return item.output
 
 
-async def insert_edit_run_thread(store: SQLStore) -> tuple[Any, ScriptedModel, str]:
-    """A finished Agent turn: an insert, an edit and a run, all applied."""
+async def insert_edit_run_thread(
+    store: SQLStore, notebook: str | None = None
+) -> tuple[Any, ScriptedModel, str]:
+    """A finished Agent turn: an insert, an edit and a run, all applied (in ``notebook``:
+    the conversation's, named by each step's output as the front end does)."""
+    where = {"notebook": notebook} if notebook else {}
     model = ScriptedModel(
         [
             ModelStep(output=[function_call("insert_cell", {"source": "x = 1"}, call_id="c1")]),
@@ -60,18 +65,18 @@ async def insert_edit_run_thread(store: SQLStore) -> tuple[Any, ScriptedModel, s
         ]
     )
     assistant = make_assistant(store, model)
-    events = await stream(assistant, create("add and fix", AGENT))
+    events = await stream(assistant, create("add and fix", {**AGENT, **where}))
     thread_id = next(e.thread.id for e in events if isinstance(e, ThreadCreatedEvent))
     inserted = {"status": "applied", "index": 1, STEP_UNDO_KEY: {"cell_id": "cell-new"}}
-    await answer(assistant, thread_id, inserted)
+    await answer(assistant, thread_id, {**inserted, **where})
     edited = {
         "status": "applied",
         "index": 0,
         "diff": "- rows\n+ y",
         STEP_UNDO_KEY: {"cell_id": "cell-0", "before": SECRET_BEFORE},
     }
-    await answer(assistant, thread_id, edited)
-    await answer(assistant, thread_id, {"status": "ok", "cell": {"index": 0}})
+    await answer(assistant, thread_id, {**edited, **where})
+    await answer(assistant, thread_id, {"status": "ok", "cell": {"index": 0}, **where})
     return assistant, model, thread_id
 
 
@@ -190,3 +195,66 @@ async def test_undo_records_steps_it_left_alone_as_kept(sqlite_store: SQLStore) 
         errors = [e for e in events if isinstance(e, ErrorEvent)]
         assert errors and errors[0].message, (item_ids, kept_ids)
         assert not [e for e in events if isinstance(e, ThreadItemReplacedEvent)]
+
+
+def step_notebooks(page: dict[str, Any]) -> list[Any]:
+    """The notebook each agent step of an items.list page names (what Undo reads)."""
+    return [i["output"].get("notebook") for i in page["data"] if i["type"] == "client_tool_call"]
+
+
+@pytest.mark.asyncio
+async def test_steps_follow_a_renamed_notebook_and_undo_reverts_them(
+    sqlite_store: SQLStore,
+) -> None:
+    """A notebook renamed after the turn: its conversation follows it, and so do the
+    steps, which name their notebook by path. A reloaded page reads the steps from the
+    store, so before, they named the old path and Undo answered "in a notebook not open
+    here (old.ipynb)" in the renamed notebook."""
+    assistant, _, thread_id = await insert_edit_run_thread(sqlite_store, "work/old.ipynb")
+    other, _, other_id = await insert_edit_run_thread(sqlite_store, "work/other.ipynb")
+    insert, edit, _ = await steps(sqlite_store, thread_id)
+
+    # The sidebar's rename (threads.update with previous_notebook).
+    update = {
+        "type": "threads.update",
+        "params": {"thread_id": thread_id, "title": "Sales"},
+        "metadata": {"notebook": "work/new.ipynb", "previous_notebook": "work/old.ipynb"},
+    }
+    status, _ = await json_call(assistant, json.dumps(update).encode())
+    assert status == 200
+    # What a reloaded page reads: every step names the new path.
+    status, page = await json_call(assistant, req("items.list", thread_id=thread_id))
+    assert status == 200
+    assert step_notebooks(page) == ["work/new.ipynb"] * 3
+    # The rest of each step is as it was (the undo record too).
+    assert output((await steps(sqlite_store, thread_id))[1])[STEP_UNDO_KEY] == {
+        "cell_id": "cell-0",
+        "before": SECRET_BEFORE,
+    }
+    # Another notebook's conversation is untouched.
+    _, page = await json_call(other, req("items.list", thread_id=other_id))
+    assert step_notebooks(page) == ["work/other.ipynb"] * 3
+
+    # The server's rename hook (a folder renamed in the file browser) moves them too.
+    follower = RenameFollower(store=lambda: _ready(sqlite_store), owners={ALICE.user_id})
+    rename = {"action": "rename", "source_path": "work", "path": "archive/work"}
+    await follower.on_event(cast("Any", None), "", rename)
+    _, page = await json_call(assistant, req("items.list", thread_id=thread_id))
+    assert step_notebooks(page) == ["archive/work/new.ipynb"] * 3
+    _, page = await json_call(other, req("items.list", thread_id=other_id))
+    assert step_notebooks(page) == ["archive/work/other.ipynb"] * 3
+
+    # Undo reverts them (the front end found them in the notebook open here).
+    events = await stream(assistant, undo(thread_id, [insert.id, edit.id]))
+    assert {e.item.id for e in events if isinstance(e, ThreadItemReplacedEvent)} == {
+        insert.id,
+        edit.id,
+    }
+    stored = await steps(sqlite_store, thread_id)
+    assert [output(i).get(STEP_UNDONE_KEY) for i in stored] == [True, True, None]
+    assert [output(i)["notebook"] for i in stored] == ["archive/work/new.ipynb"] * 3
+
+
+async def _ready(store: SQLStore) -> SQLStore:
+    """The store, as the server extension's lazy opener gives it."""
+    return store

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from chatkit.types import ClientToolCallItem
 from sqlalchemy import text
 
 from jupyter_chatkit.assistant.notebook_threads import notebook_to_record
@@ -16,7 +17,7 @@ from jupyter_chatkit.store.engine import create_engine_for, resolve_url
 from jupyter_chatkit.store.migrations import migrate
 from jupyter_chatkit.store.notebooks import MAX_NOTEBOOK_BYTES, notebook_path
 
-from .test_store import ALICE, BOB, T0, thread
+from .test_store import ALICE, BOB, T0, message, text_of, thread
 
 
 def in_notebook(thread_id: str, notebook: str | None, seconds: int = 0, **meta: Any) -> Any:
@@ -157,6 +158,66 @@ async def test_renamed_notebooks_and_folders_take_their_threads(store: SQLStore)
     assert await store.move_notebook("other.ipynb", "other.ipynb") == 0
     assert await store.move_notebook("", "x.ipynb") == 0
     assert await store.move_notebook("other.ipynb", "/") == 0
+
+
+def step(item_id: str, thread_id: str, notebook: str) -> ClientToolCallItem:
+    """An applied agent insert whose output names ``notebook`` (as the front end does)."""
+    output = {"status": "applied", "index": 1, "undo": {"cell_id": "c"}, "notebook": notebook}
+    return ClientToolCallItem(
+        id=item_id,
+        thread_id=thread_id,
+        created_at=T0,
+        status="completed",
+        call_id=f"call-{item_id}",
+        name="insert_cell",
+        arguments={"source": "x = 1"},
+        output=output,
+    )
+
+
+@pytest.mark.asyncio
+async def test_a_renamed_notebooks_agent_steps_follow_it(store: SQLStore) -> None:
+    """Steps name their notebook by path ("Undo agent changes" reverts them where that
+    notebook is open): a moved thread's steps naming the old path (or a notebook under a
+    moved folder) move in the same write; nothing else changes."""
+    store.server_id = "here"
+    await store.save_thread(in_notebook("t", "work/old.ipynb"), ALICE)
+    await store.save_thread(in_notebook("elsewhere", "old.ipynb2"), ALICE)
+    await store.save_thread(in_notebook("bobs", "work/old.ipynb"), BOB)
+    await store.add_thread_item("t", step("s1", "t", "work/old.ipynb"), ALICE)
+    await store.add_thread_item("t", step("s2", "t", "other.ipynb"), ALICE)
+    await store.add_thread_item("t", step("s3", "t", "work/old.ipynb2"), ALICE)
+    said = message("m", "t", '{"notebook": "work/old.ipynb"}')
+    await store.add_thread_item("t", said, ALICE)
+    await store.add_thread_item("elsewhere", step("s4", "elsewhere", "work/old.ipynb"), ALICE)
+    await store.add_thread_item("bobs", step("s5", "bobs", "work/old.ipynb"), BOB)
+
+    async def named(thread_id: str, user: Any = ALICE) -> dict[str, Any]:
+        page = await store.load_thread_items(thread_id, None, 20, "asc", user)
+        return {
+            i.id: i.output["notebook"] if isinstance(i, ClientToolCallItem) else text_of(i)
+            for i in page.data
+        }
+
+    # A sidebar rename: only that user's threads (and their steps) move.
+    assert await store.move_notebook("work/old.ipynb", "work/new.ipynb", user="alice") == 1
+    assert await named("t") == {
+        "s1": "work/new.ipynb",
+        "s2": "other.ipynb",
+        "s3": "work/old.ipynb2",
+        "m": '{"notebook": "work/old.ipynb"}',
+    }
+    assert await named("elsewhere") == {"s4": "work/old.ipynb"}
+    assert await named("bobs", BOB) == {"s5": "work/old.ipynb"}
+    # A folder renamed on the server: Bob's thread made here follows too, with its step.
+    assert await store.move_notebook("work", "archive/work") == 2
+    assert (await named("t"))["s1"] == "archive/work/new.ipynb"
+    assert await named("bobs", BOB) == {"s5": "archive/work/old.ipynb"}
+    # The rest of a step is kept.
+    page = await store.load_thread_items("t", None, 1, "asc", ALICE)
+    moved = page.data[0]
+    assert isinstance(moved, ClientToolCallItem) and isinstance(moved.output, dict)
+    assert moved.output["undo"] == {"cell_id": "c"} and moved.status == "completed"
 
 
 @pytest.mark.asyncio

@@ -9,6 +9,10 @@ Once recorded, the column is the thread's notebook: loading a thread puts it int
 metadata, and saving a thread never changes it (only :func:`move_notebook` does), so a
 copy ChatKit loaded before a rename and saves after it cannot undo the rename.
 
+A moved thread's agent steps name the notebook they acted on (their output's
+``"notebook"``, read by "Undo agent changes" in a later page): those naming the renamed
+path move with it, in the same transaction, so Undo after a reload still finds them.
+
 Each thread also records the server it was made through (``threads.server``, see
 :attr:`.sql.SQLStore.server_id`): a path is relative to one server's root, so a rename
 on a server moves only the threads made through it, and the threads recorded before
@@ -26,7 +30,7 @@ from chatkit.types import ThreadMetadata
 from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.engine import Connection
 
-from .schema import threads
+from .schema import items, threads
 
 MAX_NOTEBOOK_BYTES = 1024
 """Longest notebook path a thread can belong to (UTF-8 bytes): a PostgreSQL btree entry
@@ -87,7 +91,7 @@ def move_notebook(
     ``new``: the threads made through ``server``, and those recorded without a server
     (older releases) whose owner is one of ``owners``; with ``user``, only that user's.
     Owners never change. A thread whose new path would break :data:`NOTEBOOK_PATH_RULE`
-    stays where it was.
+    stays where it was. The moved threads' agent steps naming a moved path follow too.
 
     Runs in the caller's write transaction; returns how many threads moved.
     """
@@ -103,7 +107,7 @@ def move_notebook(
         whose.append(threads.c.server.is_(None) & threads.c.user_id.in_(sorted(owners)))
     if not whose:
         return 0
-    query = select(threads.c.seq, threads.c.notebook, threads.c.payload).where(
+    query = select(threads.c.seq, threads.c.id, threads.c.notebook, threads.c.payload).where(
         or_(
             threads.c.notebook == old,
             threads.c.notebook.startswith(old + "/", autoescape=True),
@@ -115,19 +119,77 @@ def move_notebook(
     # Locked until commit (PostgreSQL; SQLite's writer holds the whole database), so
     # the rows updated below are the rows read here.
     rows = conn.execute(query.with_for_update()).all()
-    changes = [
-        {"b_seq": row.seq, "b_notebook": target, "b_payload": _with_notebook(row.payload, target)}
+    moving = [
+        (row, target)
         for row in rows
         if (target := notebook_path(moved_path(row.notebook, old, new))) is not None
     ]
-    if changes:
+    if moving:
         # One statement, many parameter sets: a folder of many notebooks moves at once.
-        conn.execute(_MOVE, changes)
-    return len(changes)
+        conn.execute(
+            _MOVE,
+            [
+                {
+                    "b_seq": row.seq,
+                    "b_notebook": target,
+                    "b_payload": _with_notebook(row.payload, target),
+                }
+                for row, target in moving
+            ],
+        )
+        _move_steps(conn, [row.id for row, _ in moving], old, new)
+    return len(moving)
+
+
+# A bound on the ids in one IN list (SQLite allows 32,766 variables, a folder may hold
+# many threads).
+_IDS_PER_QUERY = 500
+
+
+def _with_step_notebook(payload: str, old: str, new: str) -> str | None:
+    """The stored JSON of an agent step with its output's notebook moved from ``old``
+    (a notebook or a folder) to ``new``; ``None`` when it names no moved notebook."""
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        return None
+    output = data.get("output") if isinstance(data, dict) else None
+    path = output.get("notebook") if isinstance(output, dict) else None
+    target = moved_path(path, old, new) if isinstance(path, str) else None
+    if target is None or not isinstance(output, dict):
+        return None
+    data["output"] = {**output, "notebook": target}
+    return json.dumps(data)
+
+
+def _move_steps(conn: Connection, thread_ids: list[str], old: str, new: str) -> None:
+    """Re-point the agent steps of the moved threads ``thread_ids`` that name ``old``
+    (or a notebook under it) at ``new``; steps naming another notebook stay."""
+    for start in range(0, len(thread_ids), _IDS_PER_QUERY):
+        chunk = thread_ids[start : start + _IDS_PER_QUERY]
+        # Only client tool calls whose JSON mentions a notebook are parsed.
+        rows = conn.execute(
+            select(items.c.seq, items.c.payload).where(
+                items.c.thread_id.in_(chunk),
+                items.c.type == "client_tool_call",
+                items.c.payload.contains('"notebook"', autoescape=True),
+            )
+        ).all()
+        changes = [
+            {"b_seq": row.seq, "b_payload": payload}
+            for row in rows
+            if (payload := _with_step_notebook(row.payload, old, new)) is not None
+        ]
+        if changes:
+            conn.execute(_MOVE_STEP, changes)
 
 
 _MOVE = (
     update(threads)
     .where(threads.c.seq == bindparam("b_seq"))
     .values(notebook=bindparam("b_notebook"), payload=bindparam("b_payload"))
+)
+
+_MOVE_STEP = (
+    update(items).where(items.c.seq == bindparam("b_seq")).values(payload=bindparam("b_payload"))
 )
