@@ -188,7 +188,14 @@ def test_no_user_code_runs_for_subclassed_keys_sets_and_bytes() -> None:
     holder = _Holder()
     holder.__dict__[_HashSpy("password")] = SECRET + "h"
     keyed = {_HashSpy("api_key"): SECRET + "k"}
+
+    class _Name(_HashSpy):
+        def startswith(self, *args: Any, **kwargs: Any) -> bool:
+            CALLS.append("startswith")
+            return str.startswith(self, *args, **kwargs)
+
     ns = {
+        _Name("api_token"): SECRET + "n",
         "keyed": keyed,
         "holder": holder,
         "password": _IterSpy({SECRET + "i"}),
@@ -198,7 +205,7 @@ def test_no_user_code_runs_for_subclassed_keys_sets_and_bytes() -> None:
     CALLS.clear()
     found = known_secrets(ns)
     assert CALLS == []
-    assert {SECRET + s for s in "hkipb"} <= set(found)
+    assert {SECRET + s for s in "hkipbn"} <= set(found)
 
 
 def test_tokenizer_vocabulary_is_not_hidden_everywhere() -> None:

@@ -347,7 +347,7 @@ def known_secrets(namespace: Mapping[str, Any], generation: Any = None) -> tuple
     items = list(namespace.items())
     walk = _Walk()
     for name, value in items:
-        if not is_a(name, str) or name.startswith("_") or is_a(value, _SKIPPED):
+        if not is_a(name, str) or str.startswith(name, "_") or is_a(value, _SKIPPED):
             continue
         try:
             walk.visit(name, value)
