@@ -266,3 +266,11 @@ def test_a_secret_shown_escaped_in_a_repr_or_json_is_hidden(secret: str) -> None
     for form in [secret, *escaped_forms(secret)]:
         assert form not in text and form not in json.loads(text).__repr__(), form
     assert "Zq8" not in text and "ada" in text
+
+
+def test_a_rebinding_within_one_cell_run_is_seen() -> None:
+    """A cell that asks twice, rebinding a secret between: same execution count."""
+    ns: dict[str, Any] = {"password": SECRET + "a"}
+    assert known_secrets(ns, 7) == (SECRET + "a",)
+    ns["password"] = SECRET + "b"
+    assert known_secrets(ns, 7) == (SECRET + "b",)

@@ -337,10 +337,10 @@ def known_secrets(namespace: Mapping[str, Any], generation: Any = None) -> tuple
     ``generation`` (the shell's execution count) and the namespace's bindings key a cache:
     the walk runs again only after a cell ran (or, without a shell, a name was rebound).
     """
-    # In a shell every cell run counts (``generation``); without one (a namespace handed
-    # in), the identities of its values tell a rebinding.
-    size = len(namespace)
-    bindings = (size, 0) if generation is not None else (size, sum(map(id, namespace.values())))
+    # Every cell run counts (``generation``), and the identities of the values tell a
+    # rebinding within one (a cell asking twice, ``password = other`` between: ~15 us for
+    # 1,000 names).
+    bindings = (len(namespace), sum(map(id, namespace.values())))
     key = (id(namespace), generation, bindings, len(os.environ))
     if _CACHE["key"] == key:
         return tuple(_CACHE["found"])
