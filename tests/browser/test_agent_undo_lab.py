@@ -16,6 +16,7 @@ from tests.browser.test_agent_lab import (
     STEP,
     ask,
     insert_and_edit,
+    reopen,
     statuses_are,
     waiting,
 )
@@ -131,6 +132,30 @@ def test_a_changed_cell_stays_kept_after_a_reload_and_an_unsaved_change_is_gone(
     wait_idle(page)
     assert undo.is_hidden()
     screenshot(page, "unsaved-change-gone")
+
+
+def test_undo_reverts_after_a_rename_and_a_reload(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    """The notebook renamed after the turn (its conversation follows it), then the page
+    reloaded: Undo reverts the steps in the renamed notebook, rather than "Nothing
+    reverted; 2 changes are in a notebook not open here (before_rename.ipynb)"."""
+    changed = insert_and_edit(lab_page, page, scripted_llm, "before_rename.ipynb")
+    lab_page.notebook_js("await nb.context.save(); await nb.context.rename('after_rename.ipynb');")
+    page.locator(f"{PANEL} .jck-chip", has_text="after_rename.ipynb").wait_for()
+    wait_idle(page)
+
+    undo = reopen(lab_page, page, changed)
+    assert lab_page.notebook_js("return nb.context.path;") == "after_rename.ipynb"
+    undo.wait_for(state="visible", timeout=30_000)
+    undo.click()
+    statuses_are(page, "insert_cell", "undone")
+    statuses_are(page, "edit_cell", "undone")
+    assert lab_page.cell_sources() == ["x = 41", "print(x)"]
+    wait_idle(page)
+    assert undo.is_hidden()
+    assert page.locator(f"{PANEL} .jck-error:not([hidden])").count() == 0
+    screenshot(page, "undone-after-rename-and-reload")
 
 
 def test_the_header_cuts_long_names_and_shows_them_whole_on_hover(
