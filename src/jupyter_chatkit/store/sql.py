@@ -346,7 +346,9 @@ class SQLStore(Store[RequestContext]):
         """A notebook or folder was renamed or moved on this store's server: the threads
         made through it follow (both the column and the metadata), and the threads
         recorded without a server whose owner is one of ``owners``; with ``user``, only
-        that user's. Each thread keeps its owner. Returns how many threads moved."""
+        that user's. Each thread keeps its owner, and the Agent-mode steps stored in the
+        moved threads name the new path (so Undo finds them after a reload). Returns how
+        many threads moved."""
         server = self.server_id
         return await self._hop.write(
             lambda conn: _move_threads_of_notebook(
