@@ -274,3 +274,27 @@ def test_a_rebinding_within_one_cell_run_is_seen() -> None:
     assert known_secrets(ns, 7) == (SECRET + "a",)
     ns["password"] = SECRET + "b"
     assert known_secrets(ns, 7) == (SECRET + "b",)
+
+
+class HandMadeFields:
+    """A class that puts its own objects in ``__dataclass_fields__``."""
+
+    __dataclass_fields__ = {"password": Spy(), "note": SpiesOnEveryAttribute()}
+
+    def __init__(self) -> None:
+        self.password = SECRET_VALUE
+        self.note = "hello"
+
+
+SECRET_VALUE = "Zq8wL3vN7pX2kRt"
+
+
+def test_no_user_code_runs_for_hand_made_dataclass_fields() -> None:
+    """Asking such an entry whether it is a ClassVar (getattr, str) ran its hooks."""
+    ns: dict[str, Any] = {"record": HandMadeFields()}
+    CALLS.clear()
+    known_secrets(ns)
+    listed = dumps(run_tool("list_kernel_variables", {}, KernelView(ns)))
+    inspected = dumps(run_tool("inspect_kernel_variable", {"name": "record"}, KernelView(ns)))
+    assert CALLS == []
+    assert SECRET_VALUE not in listed + inspected

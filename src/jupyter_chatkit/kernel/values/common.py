@@ -10,6 +10,7 @@ imports them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import decimal
 import fractions
@@ -118,7 +119,19 @@ def dataclass_fields(value: Any) -> list[str] | None:
     fields = class_attr(type(value), "__dataclass_fields__")
     if type(fields) is not dict:
         return None
-    return [k for k, f in fields.items() if str(getattr(f, "_field_type", "_FIELD")) == "_FIELD"]
+    # Only dataclasses' own Field is asked whether it is a ClassVar or InitVar (its slot,
+    # read through the slot's descriptor); anything else a class put there is taken as a
+    # field by its name, as getattr()/str() on it would be user code.
+    return [
+        k
+        for k, f in dict.items(fields)
+        if type(k) is str and (type(f) is not dataclasses.Field or _field_kind(f) is _FIELD)
+    ]
+
+
+# dataclasses marks a ClassVar or InitVar entry of __dataclass_fields__ by _field_type.
+_field_kind = vars(dataclasses.Field)["_field_type"].__get__
+_FIELD = getattr(dataclasses, "_FIELD", None)
 
 
 def namedtuple_fields(value: Any) -> tuple[str, ...] | None:
