@@ -695,9 +695,10 @@ export const RULES = {
       "triggers": [
         "password-stdin",
         "with-token",
-        "token-stdin"
+        "token-stdin",
+        "--token"
       ],
-      "pattern": "(\\becho[ \\t]+(?:-n[ \\t]+)?['\\\"]?)([^\\s'\\\"|«]{1,500})(?=['\\\"]?[ \\t]*\\|[^\\n]{0,200}--(?:password-stdin|with-token|token-stdin))",
+      "pattern": "(\\b(?:echo[ \\t]+(?:-[neE][ \\t]+)?|printf[ \\t]+(?:'%s(?:\\\\n)?'[ \\t]+|\\\"%s(?:\\\\n)?\\\"[ \\t]+|%s[ \\t]+)?)['\\\"]?)([^\\s'\\\"|«]{1,500})(?=['\\\"]?[ \\t]*\\|[^\\n]{0,200}--(?:password-stdin|with-token|token-stdin|token(?![\\w=-])))",
       "group": 2,
       "flags": ""
     },
@@ -815,6 +816,7 @@ export const RULES = {
     "%3d",
     "'kty'",
     "-----begin",
+    "--token",
     "--user",
     "-access",
     "-api",

@@ -405,10 +405,13 @@ CONTEXT_RULES: list[dict[str, Any]] = [
     },
     {
         "kind": "command-line password",
-        # Also ``echo tok | gh auth login --with-token``.
-        "triggers": ["password-stdin", "with-token", "token-stdin"],
-        "pattern": r"(\becho[ \t]+(?:-n[ \t]+)?['\"]?)([^\s'\"|«]{1,500})"
-        r"(?=['\"]?[ \t]*\|[^\n]{0,200}--(?:password-stdin|with-token|token-stdin))",
+        # Also ``echo tok | gh auth login --with-token``, ``printf '%s' tok | …`` and a
+        # pipe into a ``--token`` flag with no value.
+        "triggers": ["password-stdin", "with-token", "token-stdin", "--token"],
+        "pattern": r"(\b(?:echo[ \t]+(?:-[neE][ \t]+)?|printf[ \t]+"
+        r"(?:'%s(?:\\n)?'[ \t]+|\"%s(?:\\n)?\"[ \t]+|%s[ \t]+)?)['\"]?)([^\s'\"|«]{1,500})"
+        r"(?=['\"]?[ \t]*\|[^\n]{0,200}"
+        r"--(?:password-stdin|with-token|token-stdin|token(?![\w=-])))",
         "group": 2,
         "flags": "",
     },
