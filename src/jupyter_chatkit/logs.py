@@ -8,6 +8,7 @@ importing any module of this package configures nothing.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -15,6 +16,12 @@ from typing import Any
 # The libraries whose failures we already turn into readable ErrorEvents, and the MCP
 # client (its tracebacks can hold a server's URL, headers or request bodies).
 _LIBRARY_LOGGERS = ("chatkit", "openai.agents", "mcp")
+# HTTP clients log every request's URL at INFO (httpx and httpx2: "HTTP Request: POST
+# http://user:password@host/v1/..."), so a provider or MCP URL with credentials in it
+# reached the log whenever INFO or DEBUG was on. Every record is checked (any library
+# may log a URL); one with no "@" in it costs a formatting.
+# A URL's userinfo (``user:password@`` or a bare token ``sk-...@``) up to its "@".
+_URL_USERINFO = re.compile(r"(?P<scheme>[a-z][a-z0-9+.\-]*://)[^/@\s]+@", re.I)
 _installed = False
 _factory_installed = False
 _lock = threading.Lock()
@@ -50,10 +57,25 @@ def _from_library(name: str) -> bool:
     return any(name == lib or name.startswith(lib + ".") for lib in _LIBRARY_LOGGERS)
 
 
+def hide_url_credentials(record: logging.LogRecord) -> None:
+    """Replace the userinfo of any URL in ``record``'s message with ``***``."""
+    try:
+        message = record.getMessage()
+    except Exception:  # a broken format string: logging reports it itself later
+        return
+    if "@" not in message:
+        return
+    clean = _URL_USERINFO.sub(r"\g<scheme>***@", message)
+    if clean != message:
+        record.msg = clean
+        record.args = ()
+
+
 def _library_records(
     inner: Callable[..., logging.LogRecord],
 ) -> Callable[..., logging.LogRecord]:
-    """A record factory stripping tracebacks of the libraries' child loggers too.
+    """A record factory stripping tracebacks of the libraries' child loggers too,
+    and credentials from the URLs the HTTP clients log.
 
     A logger's filters only see records made on that very logger, and the MCP client
     logs on ``mcp.client.stdio``, ``mcp.client.streamable_http``, ...
@@ -64,6 +86,7 @@ def _library_records(
         record = inner(*args, **kwargs)
         if _from_library(record.name):
             strip.filter(record)
+        hide_url_credentials(record)
         return record
 
     return factory

@@ -1,0 +1,99 @@
+"""Red team: no secret in the server's log, at any level, on the provider path.
+
+A provider URL with credentials (``http://user:password@host/v1``) is a secret like the
+API key: the HTTP client logs each request's URL at INFO.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from traitlets.config import Config
+
+from jupyter_chatkit.logs import hide_url_credentials
+
+from .chatkit_helpers import parse_sse, user_input
+from .fixtures.fake_llm import FakeLLM, Reply, http_error
+from .test_handlers import answer_of, body, post, server_config
+
+KEY = "sk-test-red-team-key-0123456789"
+PASSWORD = "hunter2-url-password-XYZ"
+NOISY = ("httpx", "httpx2", "httpcore", "openai", "openai.agents", "chatkit", "jupyter_chatkit")
+
+
+@pytest.fixture(params=["chat_completions", "responses"])
+def api(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def jp_server_config(tmp_path: Path, fake_llm: FakeLLM, api: str) -> Config:
+    url = fake_llm.base_url.replace("http://", f"http://alice:{PASSWORD}@")
+    return server_config(
+        tmp_path,
+        base_url=url,
+        api_key=KEY,
+        api=api,
+        model="fake-model",
+        max_retries=0,
+        request_timeout=5.0,
+    )
+
+
+@pytest.fixture
+def debug_logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
+    """Every logger at DEBUG, as a site debugging its server would run it."""
+    levels = {name: logging.getLogger(name).level for name in NOISY}
+    caplog.set_level(logging.DEBUG)
+    for name in NOISY:
+        logging.getLogger(name).setLevel(logging.DEBUG)
+    yield caplog
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
+
+
+def _logged(caplog: pytest.LogCaptureFixture) -> str:
+    return "\n".join(f"{r.name} {r.getMessage()} {r.exc_text or ''}" for r in caplog.records)
+
+
+async def test_debug_log_of_a_turn_and_an_upstream_error_holds_no_secret(
+    jp_fetch: Callable[..., Any], fake_llm: FakeLLM, debug_logs: pytest.LogCaptureFixture
+) -> None:
+    fake_llm.script(
+        Reply("hello"),
+        # A provider that echoes what it was sent (some proxies do).
+        http_error(400, f"bad key {KEY} for http://alice:{PASSWORD}@proxy/v1"),
+    )
+    first = parse_sse((await post(jp_fetch, body("threads.create", input=user_input("hi")))).body)
+    assert answer_of(first) == "hello"
+    thread_id = first[0].thread.id  # type: ignore[union-attr]
+    again = await post(
+        jp_fetch, body("threads.add_user_message", thread_id=thread_id, input=user_input("again"))
+    )
+    assert "error" in [e.type for e in parse_sse(again.body)]
+    # The requests reached the provider with the URL's credentials (Basic auth).
+    assert len(fake_llm.calls) == 2
+    logged = _logged(debug_logs)
+    assert "HTTP Request: POST http://***@127.0.0.1" in logged  # the client did log the URL
+    assert PASSWORD not in logged
+    assert KEY not in logged
+    assert PASSWORD not in again.body.decode() and KEY not in again.body.decode()
+
+
+@pytest.mark.parametrize(
+    ("message", "shown"),
+    [
+        ("GET https://bob:pw@h/x", "GET https://***@h/x"),
+        ("token url https://sk-abcdef@h/v1 failed", "token url https://***@h/v1 failed"),
+        ("mail ada@example.org", "mail ada@example.org"),
+        ("no url here", "no url here"),
+    ],
+)
+def test_a_url_s_userinfo_is_hidden_in_any_record(message: str, shown: str) -> None:
+    record = logging.LogRecord("any.library", logging.INFO, __file__, 1, "%s", (message,), None)
+    hide_url_credentials(record)
+    assert record.getMessage() == shown
