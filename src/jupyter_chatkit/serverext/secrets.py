@@ -11,6 +11,7 @@ can still read the server process's own environment.
 from __future__ import annotations
 
 from collections.abc import Mapping, MutableMapping
+from urllib.parse import urlsplit
 
 from ..settings import ENV_API_KEY, ENV_STORE_URL, JupyterChatKit
 
@@ -27,7 +28,8 @@ def running_under_hub(environ: Mapping[str, str]) -> bool:
 
 
 def secret_values(settings: JupyterChatKit) -> list[str]:
-    """The configured secrets: the provider key, the store URL and its password."""
+    """The configured secrets: the provider key, the store URL and its password, the
+    provider URL and its password when it holds credentials."""
     # Imported here: this module loads with the extension, in the server's start-up,
     # while SQLAlchemy (~0.3 s, 10 MB) is left to the background build.
     from sqlalchemy.engine import make_url
@@ -40,6 +42,14 @@ def secret_values(settings: JupyterChatKit) -> list[str]:
         password = None
     if password:
         values.append(str(password))
+    # A provider URL with credentials (https://user:password@proxy/v1) is a key too.
+    try:
+        base = urlsplit(settings.base_url.strip())
+        user_password = base.password or base.username
+    except ValueError:  # e.g. an unclosed "[" in the host: no credentials to find
+        user_password = None
+    if user_password:
+        values += [settings.base_url.strip(), user_password]
     # Short values would match unrelated variables by accident (a password "1").
     return [value for value in values if len(value) >= 6]
 
