@@ -22,6 +22,7 @@ from ..settings import Settings
 from .agent_tools import AGENT_INSTRUCTIONS, LIMIT_INSTRUCTIONS
 from .cards import code_card
 from .openai_client import wrap_sdk_function
+from .run_speedups import skip_known_model_call_work
 
 DEFAULT_INSTRUCTIONS = """\
 You are the notebook assistant inside Jupyter. You help people with the notebook and \
@@ -162,11 +163,14 @@ def share_agent(agent: Agent[Any]) -> Agent[Any]:
     each time. It is a function of the agent's configuration alone, which for a shared
     agent never changes (requests running at once use it), so a shared agent's signature
     is computed once and kept on it. A copy (``clone``, as for MCP tools) is not shared.
+    The SDK's other shortcuts (this module's, and :mod:`.run_speedups`) are installed
+    here too.
     """
     _cache_identity_signatures()
     _fast_dump_compatible()
     _fast_input_clone()
     _skip_known_gathers()
+    skip_known_model_call_work()
     agent.__dict__[_SIGNATURE] = None
     return agent
 
