@@ -7,10 +7,12 @@
  * package, so the widget checks `version` and the extension validates every argument.
  *
  * Contract, version 1:
- *   insertCell(fromEl, code, {run, position}) → Promise<boolean>
+ *   insertCell(fromEl, code, {run, position}) → Promise<InsertResult>
  *       insert a code cell holding exactly `code` next to (`position`, default below)
  *       the cell that holds `fromEl`, make it active, run it if `run`. False when no
- *       notebook holds `fromEl` or the notebook refused (read-only).
+ *       notebook holds `fromEl` or the notebook refused (read-only); "no-kernel" when
+ *       inserted but, the notebook having no kernel, run only once one is chosen
+ *       (extensions older than that answer true then).
  *   notebookCells(fromEl, args) → Promise<object | null>
  *       the `get_notebook_cells` answer, centred on the cell holding `fromEl`.
  *   activeCell(fromEl) → Promise<object | null>
@@ -56,6 +58,13 @@ export function cellPosition(value: unknown): CellPosition {
 }
 
 /** How a cell is inserted. */
+/**
+ * What an insertion did: false, nothing; true, inserted (and running when asked);
+ * "no-kernel", inserted, and asked to run while the notebook had no kernel: JupyterLab
+ * asks for one (as its own Run does) and the cell runs only once one is chosen.
+ */
+export type InsertResult = boolean | "no-kernel";
+
 export interface InsertOptions {
   /** Run the new cell. */
   run: boolean;
@@ -82,7 +91,7 @@ export type BridgeRunTool = (
 /** What our JupyterLab extension puts on `window` (version 1). */
 export interface ChatkitBridge {
   version: 1;
-  insertCell(fromEl: HTMLElement, code: string, opts?: Partial<InsertOptions>): Promise<boolean>;
+  insertCell(fromEl: HTMLElement, code: string, opts?: Partial<InsertOptions>): Promise<InsertResult>;
   notebookCells(fromEl: HTMLElement, args?: Record<string, unknown>): Promise<unknown | null>;
   activeCell(fromEl: HTMLElement): Promise<unknown | null>;
   runTool?: BridgeRunTool;

@@ -73,11 +73,13 @@ export class AnswerRenderer extends Widget implements IRenderMime.IRenderer {
     const target = targetOfElement(this.tracker, this.node);
     const ok = target ? await insertCode(target.panel, target.index, code, { run, position: "below" }) : false;
     this.announce(
-      ok
-        ? run
-          ? "Inserted below and running."
-          : "Inserted into a new cell below."
-        : "Could not insert here (read-only notebook?); use Copy.",
+      !ok
+        ? "Could not insert here (read-only notebook?); use Copy."
+        : !run
+          ? "Inserted into a new cell below."
+          : ok === "no-kernel"
+            ? "Inserted below; it runs once the notebook has a kernel."
+            : "Inserted below and running.",
     );
   }
 

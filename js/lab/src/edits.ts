@@ -3,21 +3,23 @@
  * optionally run it, or replace a cell's source in one undoable step.
  */
 
+import { SessionContextDialogs } from "@jupyterlab/apputils";
 import type { Cell } from "@jupyterlab/cells";
 import { NotebookActions, type NotebookPanel } from "@jupyterlab/notebook";
-import type { InsertOptions } from "../../src/bridge";
+import type { InsertOptions, InsertResult } from "../../src/bridge";
 
 /**
  * Insert a code cell holding exactly `code` next to cell `index` of `panel` and make it
  * the active cell; start running it when `run`. Resolves to false when nothing was
- * inserted (no notebook model, or a read-only notebook).
+ * inserted (no notebook model, or a read-only notebook), to "no-kernel" when it was but
+ * the notebook has no kernel to run it yet (JupyterLab then starts or asks for one).
  */
 export async function insertCode(
   panel: NotebookPanel,
   index: number,
   code: string,
   options: Partial<InsertOptions> = {},
-): Promise<boolean> {
+): Promise<InsertResult> {
   const notebook = panel.content;
   const model = notebook.model;
   if (!model || model.readOnly) return false;
@@ -33,12 +35,17 @@ export async function insertCode(
   if (!cell) return false;
   void notebook.scrollToCell(cell).catch(() => undefined);
   if (options.run) {
+    const noKernel = panel.sessionContext.hasNoKernel;
     // Not awaited: the insertion is done, and a cell may run for minutes (or raise,
     // which makes runCells resolve false although the code did reach the notebook).
-    void NotebookActions.runCells(notebook, [cell], panel.sessionContext)
+    // With the dialogs, a notebook with no kernel gets one as JupyterLab's Run does (the
+    // preferred one starts, or the person is asked) and the cell runs; without them it
+    // silently stayed unrun while the chat said "running".
+    void NotebookActions.runCells(notebook, [cell], panel.sessionContext, new SessionContextDialogs())
       // Then bring its output into view (it may be taller than the cell was).
       .then(() => (cell.isDisposed ? undefined : notebook.scrollToCell(cell, "auto")))
       .catch((e: unknown) => console.warn("jupyter-chatkit: running the inserted cell failed", e));
+    if (noKernel) return "no-kernel";
   }
   return true;
 }

@@ -8,7 +8,7 @@
 
 import type { INotebookTracker, NotebookPanel } from "@jupyterlab/notebook";
 import { type ISignal, Signal } from "@lumino/signaling";
-import type { InsertOptions } from "../../src/bridge";
+import type { InsertOptions, InsertResult } from "../../src/bridge";
 import { insertCode, type Replacement, replaceSource } from "./edits";
 import { activeTarget } from "./locate";
 
@@ -80,7 +80,7 @@ export class NotebookLink {
   }
 
   /** Insert `code` next to the active cell of the current notebook. */
-  async insert(code: string, options: Partial<InsertOptions> = {}): Promise<boolean> {
+  async insert(code: string, options: Partial<InsertOptions> = {}): Promise<InsertResult> {
     const t = activeTarget(this.tracker);
     if (!t) return false;
     return insertCode(t.panel, t.index, code, options);

@@ -3,7 +3,7 @@
  * shared by the JupyterLab sidebar and the notebook widget.
  */
 
-import { cellPosition, type InsertOptions } from "../bridge";
+import { cellPosition, type InsertOptions, type InsertResult } from "../bridge";
 import { ChatSession, type ClientToolHandler, type SessionEvent } from "../client/session";
 import type { Transport } from "../client/transport";
 import { ACTION } from "../protocol";
@@ -34,10 +34,11 @@ export interface ChatOptions {
   onEffect?(name: string, data: Record<string, unknown>): void;
   /**
    * Put code in a new notebook cell (and run it). Resolve false when that is not
-   * possible; undefined means no notebook bridge: Insert buttons copy instead.
+   * possible, "no-kernel" when the cell waits for a kernel to run; undefined means no
+   * notebook bridge: Insert buttons copy instead.
    * Called only on a person's click (code block or code card button).
    */
-  insertCell?(code: string, opts: InsertOptions): Promise<boolean>;
+  insertCell?(code: string, opts: InsertOptions): Promise<InsertResult>;
   /**
    * Why no cell can be inserted now ("no notebook is open"), or null when one can: a
    * code card's Insert then copies its code without telling the server, which would

@@ -4,7 +4,7 @@
  * Code reaches a cell only on a person's click; without a notebook bridge it is copied.
  */
 
-import { type CellPosition, cellPosition, type InsertOptions } from "../bridge";
+import { type CellPosition, cellPosition, type InsertOptions, type InsertResult } from "../bridge";
 import type { ChatSession } from "../client/session";
 import type { ActionConfig, WidgetItem } from "../client/types";
 import { ACTION, INSERT_ACTIONS as INSERT_ACTION_TYPES } from "../protocol";
@@ -16,9 +16,18 @@ import { cardCode, type WidgetContext } from "./widgets";
 export const INSERT_ACTIONS = new Set<string>(INSERT_ACTION_TYPES);
 const NO_BRIDGE = "cell insertion needs the JupyterLab extension";
 
+/** What the person is told after `insertCell` resolved `result` (truthy). */
+export function insertedText(result: InsertResult, run: boolean, position: CellPosition = "below"): string {
+  const where = position === "above" ? "above" : "below";
+  if (!run) return `Inserted into a new cell ${where}.`;
+  // Not "running": nothing runs until the person picks a kernel (or none is started).
+  if (result === "no-kernel") return `Inserted ${where}; it runs once the notebook has a kernel.`;
+  return `Inserted ${where} and running.`;
+}
+
 /** What {@link codeCards} needs from the chat's host (see ChatOptions). */
 export interface CodeCardOptions {
-  insertCell?(code: string, opts: InsertOptions): Promise<boolean>;
+  insertCell?(code: string, opts: InsertOptions): Promise<InsertResult>;
   insertBlocked?(): string | null;
   codeActions?: readonly CodeBlockAction[];
   onEffect?(name: string, data: Record<string, unknown>): void;
@@ -38,15 +47,14 @@ export interface CodeCards {
 export function codeCards(session: ChatSession, options: CodeCardOptions, announce: (text: string) => void): CodeCards {
   const insert = async (code: string, run: boolean, position: CellPosition = "below"): Promise<void> => {
     if (options.insertCell) {
-      let ok = false;
+      let ok: InsertResult = false;
       try {
         ok = await options.insertCell(code, { run, position });
       } catch (e) {
         console.warn("jupyter-chatkit: insertCell failed", e);
       }
       if (ok) {
-        const where = position === "above" ? "above" : "below";
-        announce(run ? `Inserted ${where} and running.` : `Inserted into a new cell ${where}.`);
+        announce(insertedText(ok, run, position));
         return;
       }
     }

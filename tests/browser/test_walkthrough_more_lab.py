@@ -1,0 +1,101 @@
+"""More of a new user's paths through JupyterLab (see test_walkthrough_lab.py).
+
+Each test follows one path as a person would against a real JupyterLab on the module's
+fake model, and checks what the page shows. Screenshots land in
+``test-output/<test name>/``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from tests.fixtures.browser import ASSISTANT, CHIP, PANEL, LabPage, open_panel, send
+from tests.fixtures.fake_llm import FakeLLM, Reply
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
+
+# What a person sees of an element: its colours, border and outline as the page paints
+# them (in forced-colours mode, the system's colours the browser put in place).
+LOOK = """(el) => { const s = getComputedStyle(el);
+  return [s.backgroundColor, s.color, s.borderTopColor, s.borderTopWidth,
+          s.outlineStyle, s.outlineColor].join(' '); }"""
+
+
+def test_states_stay_visible_in_forced_colors(
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM, screenshot: Any
+) -> None:
+    """With Windows high contrast (forced colours) the chosen mode and a pinned chip show.
+
+    Forced colours replace backgrounds and brand colours with the system's, so a state
+    shown only by them (Ask highlighted, a pinned chip's coloured border) looked like
+    its opposite.
+    """
+    lab_page.server.write_notebook("contrast.ipynb", ["x = 1"])
+    lab_page.open("contrast.ipynb")
+    open_panel(page)
+    scripted_llm.script(Reply("An answer."))
+    send(page, "hello")
+    page.emulate_media(forced_colors="active")
+    ask = page.locator(f"{PANEL} .jck-mode-btn.jck-mode-ask")
+    agent = page.locator(f"{PANEL} .jck-mode-btn.jck-mode-agent")
+    assert ask.get_attribute("aria-pressed") == "true"
+    assert ask.evaluate(LOOK) != agent.evaluate(LOOK)
+
+    chips = page.locator(CHIP)
+    chips.nth(1).wait_for()
+    chips.nth(0).locator(".jck-chip-pin").click()
+    pinned = page.locator(f"{PANEL} .jck-chip.jck-chip-pinned")
+    pinned.wait_for()
+    plain = page.locator(f"{PANEL} .jck-chip:not(.jck-chip-pinned)").first
+    assert pinned.evaluate(LOOK) != plain.evaluate(LOOK)
+
+    good = page.locator(f"{PANEL} .jck-msg.jck-assistant button[aria-label='Good answer']")
+    bad = page.locator(f"{PANEL} .jck-msg.jck-assistant button[aria-label='Bad answer']")
+    good.click()
+    page.wait_for_function(
+        "(sel) => document.querySelector(sel)?.getAttribute('aria-pressed') === 'true'",
+        arg=f"{PANEL} .jck-msg.jck-assistant button[aria-label='Good answer']",
+    )
+    good.blur()
+    assert good.evaluate(LOOK) != bad.evaluate(LOOK)
+    screenshot(page, "forced-colors")
+
+
+def test_insert_and_run_in_a_notebook_without_a_kernel_asks_for_one_and_runs(
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM, screenshot: Any
+) -> None:
+    """Insert & run with "No Kernel" chosen does what JupyterLab's Run does: asks, runs.
+
+    It inserted the cell, said "Inserted below and running." and nothing ran (and no
+    kernel was asked for).
+    """
+    # No kernelspec in its metadata: JupyterLab asks which kernel; the person says none.
+    nb = {"cells": [{"cell_type": "code", "id": "c1", "metadata": {}, "outputs": [],
+                     "execution_count": None, "source": "x = 1"}],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}  # fmt: skip
+    (lab_page.server.root_dir / "nokernel.ipynb").write_text(json.dumps(nb))
+    page.goto(lab_page.server.url("lab/workspaces/nokernel/tree/nokernel.ipynb"))
+    page.wait_for_function("() => !!window.jupyterapp", timeout=60_000)
+    page.locator(".jp-Dialog button", has_text="No Kernel").last.click()
+    page.locator(".jp-Dialog").wait_for(state="detached")
+    page.wait_for_function(
+        "() => [...window.jupyterapp.shell.widgets('main')]"
+        ".some(w => w.sessionContext && w.context.isReady && w.sessionContext.hasNoKernel)"
+    )
+    open_panel(page)
+    scripted_llm.script(Reply("Run this:\n\n```python\nprint('ran' + 'here')\n```\n"))
+    send(page, "code please")
+    page.locator(ASSISTANT).last.locator("button", has_text="Insert & run").click()
+    # JupyterLab's own question, as for Shift+Enter; the person picks Python.
+    dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
+    dialog.wait_for()
+    screenshot(page, "asked-for-a-kernel")
+    dialog.locator("button.jp-mod-accept").click()
+    page.locator(".jp-Cell .jp-OutputArea-output", has_text="ranhere").wait_for(timeout=60_000)
+    assert lab_page.cell_sources() == ["x = 1", "print('ran' + 'here')"]
+    # What the chat said was what happened: not "running" while nothing could run.
+    status = page.locator(f"{PANEL} .jck-toast").last.inner_text()
+    assert "kernel" in status, status
+    screenshot(page, "ran")
