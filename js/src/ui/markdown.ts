@@ -24,6 +24,7 @@ import sql from "highlight.js/lib/languages/sql";
 import typescript from "highlight.js/lib/languages/typescript";
 import yaml from "highlight.js/lib/languages/yaml";
 import { Marked, type Token, type Tokens, type TokensList } from "marked";
+import { readPageConfig } from "../client/transport";
 import { button, copyText, h, icon } from "./dom";
 
 hljs.registerLanguage("python", python);
@@ -122,6 +123,18 @@ function cleanUrl(url: string): string {
   return url.replace(/[\u0000-\u0020\u007f-\u009f]/g, "");
 }
 
+/**
+ * Whether a same-origin URL is under this Jupyter server's base URL. On JupyterHub the
+ * origin is shared: `/user/<someone else>/…` is another person's server (its log sees the
+ * URL) and `/hub/…` the hub (`/hub/logout`); neither is "the Jupyter server".
+ */
+function underServer(url: URL): boolean {
+  const config = readPageConfig();
+  if (!config) return true; // no Jupyter page (e.g. VS Code): the origin is all we know
+  const base = new URL(config.baseUrl, url.origin).pathname;
+  return url.pathname.startsWith(base);
+}
+
 /** Whether an image URL may load (see module docs). */
 export function imageAllowed(src: string, domains: readonly string[] | null | undefined): boolean {
   const url = cleanUrl(src);
@@ -134,7 +147,7 @@ export function imageAllowed(src: string, domains: readonly string[] | null | un
     return false;
   }
   if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return false;
-  if (parsed.origin === globalThis.location?.origin) return true;
+  if (parsed.origin === globalThis.location?.origin) return underServer(parsed);
   if (parsed.protocol !== "https:" || !domains?.length) return false;
   const host = parsed.hostname.toLowerCase();
   return domains.some((d) => {
