@@ -54,7 +54,12 @@ def test_hostile_text_everywhere_in_the_sidebar_stays_inert_and_sends_nothing(
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def dialog(d: Any) -> None:
+        dialogs.append(d.message)
+        d.dismiss()
+
+    page.on("dialog", dialog)
     scripted_llm.default_reply = Reply(HOSTILE)
     scripted_llm.script(
         Reply(
