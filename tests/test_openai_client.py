@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from datetime import date
 from typing import Annotated, Any, Required
 
+import httpx2
 import pytest
 import pytest_asyncio
 from agents import ModelSettings, RunConfig, Runner
@@ -29,7 +30,9 @@ from jupyter_chatkit.assistant.openai_client import (
     MAX_KEPT_URLS,
     LeanAsyncOpenAI,
     is_plain_json,
+    lean_header_merge,
     lean_kwargs,
+    merged_headers,
     plain_params,
     transform_free,
 )
@@ -378,3 +381,101 @@ def test_a_chat_completions_client_leaves_the_responses_resource_unloaded() -> N
     )
     assert out.returncode == 0, out.stderr[-2000:]
     assert json.loads(out.stdout.strip().splitlines()[-1]) == [False, True, True]
+
+
+# The one-pass header merge of the lean client's httpx2 client.
+
+CLIENT_HEADERS = httpx2.Headers(
+    {"Accept": "*/*", "Accept-Encoding": "gzip", "Connection": "keep-alive", "User-Agent": "x"}
+)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        [("Accept", "application/json"), ("X-Stainless-Lang", "python"), ("user-agent", "A")],
+        [("ACCEPT-encoding", "br"), ("X-A", "1"), ("x-a", "2"), ("X-A", "3")],  # duplicates
+        [],
+        [("Content-Type", "application/json"), ("Authorization", "Bearer sk-1")],
+    ],
+)
+def test_the_merged_headers_are_httpxs(headers: list[tuple[str, str]]) -> None:
+    client = httpx2.AsyncClient(headers=CLIENT_HEADERS)
+    expected = client._merge_headers(headers)
+    merged = merged_headers(client.headers, headers)
+    assert merged is not None
+    assert isinstance(expected, httpx2.Headers)
+    assert merged.raw == expected.raw
+    assert list(merged.multi_items()) == list(expected.multi_items())
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        None,
+        {"Accept": "application/json"},  # a mapping
+        [(b"Accept", b"application/json")],  # bytes
+        [("X-Name", "Zoë")],  # not ASCII
+        [("Accept", 1)],  # not a string
+        [("Accept",)],
+        httpx2.Headers({"Accept": "application/json"}),
+    ],
+)
+def test_anything_else_is_left_to_httpx(headers: Any) -> None:
+    client = httpx2.AsyncClient(headers=CLIENT_HEADERS)
+    assert merged_headers(client.headers, headers) is None
+    assert merged_headers(client.headers, [("A", "b")]) is not None
+    assert lean_header_merge(client)
+    try:
+        expected: Any = httpx2.AsyncClient(headers=CLIENT_HEADERS)._merge_headers(headers)
+    except Exception as error:  # httpx2's own error, the same through the lean client
+        with pytest.raises(type(error)):
+            client._merge_headers(headers)
+    else:
+        assert client._merge_headers(headers).raw == expected.raw  # type: ignore[union-attr]
+
+
+def test_client_headers_that_are_not_ascii_are_left_to_httpx() -> None:
+    own = httpx2.Headers([(b"X-Own", "Zoë".encode())])
+    assert merged_headers(own, [("A", "b")]) is None
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("api", APIS)
+async def test_the_headers_sent_are_httpxs(fake_llm: FakeLLM, api: Api) -> None:
+    """A model request's headers, in order and bytes, with the lean merge and without."""
+    settings = settings_for(fake_llm, api)
+    model = build_model(settings)
+    _BUILT.append(model)
+    client = model._client  # type: ignore[attr-defined]
+    http = client._client
+    assert "_merge_headers" in vars(http)  # the lean merge, on this client alone
+    assert type(http)._merge_headers is httpx2.AsyncClient._merge_headers  # class untouched
+    sent: list[list[tuple[bytes, bytes]]] = []
+
+    async def record(request: httpx2.Request) -> None:
+        sent.append(list(request.headers.raw))
+
+    http.event_hooks["request"].append(record)
+    for lean in (True, False):
+        if not lean:
+            del http._merge_headers  # httpx2's own merge
+        fake_llm.script(Reply("Sure."))
+        await run_turn(model, settings)
+    assert len(sent) == 2
+    # openai's idempotency key (a new one per request) is the only value that differs.
+    lean_sent, httpx_sent = (
+        [(k, b"-" if k.lower() == b"idempotency-key" else v) for k, v in headers]
+        for headers in sent
+    )
+    assert lean_sent == httpx_sent
+    assert (b"authorization", b"Bearer " + FAKE_API_KEY.encode()) in lean_sent
+
+
+def test_a_client_of_ones_own_keeps_its_merge() -> None:
+    own = httpx2.AsyncClient()
+    client = LeanAsyncOpenAI(
+        api_key=FAKE_API_KEY, base_url="http://127.0.0.1:9/v1", http_client=own
+    )
+    assert client._client is own
+    assert "_merge_headers" not in vars(own)
