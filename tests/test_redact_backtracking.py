@@ -14,6 +14,7 @@ import json
 import pytest
 
 from jupyter_chatkit.context_policy import ContextPolicy
+from jupyter_chatkit.context_policy.tables import TableRedaction
 
 N = 200_000
 
@@ -95,6 +96,24 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         # Quadratic before: 20,000 blanks took ~4 s (two runs of blanks to share them).
         pytest.param("password = " + " " * (5 * N) + "'", id="blanks-after-a-separator"),
         pytest.param("password: " + "\t" * (5 * N), id="tabs-after-a-separator"),
+        # Only lines holding a trigger are tried as table rows: 1,000,000 blank lines took 14 s.
+        pytest.param("password\n" + "\n" * (5 * N), id="blank-lines-after-a-secret-word"),
+        pytest.param("password\n" + "a,b\n" * (5 * N // 4), id="short-lines-after-a-secret-word"),
+        # Tools' command lines and XML entries (cli_rules.py): each bounded by its line.
+        pytest.param("htpasswd -b " + "a " * (5 * N // 2), id="htpasswd-many-words"),
+        pytest.param("htpasswd -b a b " * (5 * N // 16), id="htpasswd-repeated"),
+        pytest.param("npm config set " * (5 * N // 15), id="config-set-repeated"),
+        pytest.param("git config " + "-a " * (5 * N // 3), id="config-many-flags"),
+        pytest.param("git config " + "a" * (5 * N), id="config-long-key"),
+        pytest.param("net user a " * (5 * N // 11), id="net-user-repeated"),
+        pytest.param("vault login " + "-a " * (5 * N // 3), id="vault-login-flags"),
+        pytest.param('<a key="password" ' * (5 * N // 18), id="xml-keys-without-value"),
+        pytest.param("<a " + "a" * (5 * N), id="xml-long-attribute"),
+        pytest.param("7z -p" * (5 * N // 5), id="7z-flags-repeated"),
+        pytest.param("openssl -k " * (5 * N // 11), id="openssl-flags-repeated"),
+        pytest.param("https://" + "aB1" * (5 * N // 3) + "@x", id="url-password-shaped-user"),
+        pytest.param("password\n" + "use " * (5 * N // 4), id="password-use-words"),
+        pytest.param(" -u=a -p=" * (5 * N // 9), id="user-flags-with-equals"),
     ],
 )
 def test_long_adversarial_lines_are_redacted_in_linear_work(text: str) -> None:
@@ -120,6 +139,24 @@ def test_dashed_names_and_schemes_are_still_read_whole(text: str, secret: str) -
     joins to a word starts with that word)."""
     clean, count = ContextPolicy().text(text)
     assert count == 1 and secret not in clean
+
+
+def test_only_lines_with_a_trigger_are_tried_as_table_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A line without a secret word can start no key/value row, header, YAML key or
+    Series footer: those lines are skipped whole (the rows under a header are still read,
+    and the secrets in them still hidden)."""
+    tried: list[str] = []
+    real = TableRedaction._key_value_row
+
+    def spy(self: TableRedaction, line: str) -> str | None:
+        tried.append(line)
+        return real(self, line)
+
+    monkeypatch.setattr(TableRedaction, "_key_value_row", spy)
+    text = "user,password\nada,Hunt3rXy9q\n" + "\n" * 1000 + "x,y\n" * 1000 + "api_token,Zq8wL3\n"
+    clean, _ = ContextPolicy().text(text)
+    assert "Hunt3rXy9q" not in clean and "Zq8wL3" not in clean
+    assert tried == ["user,password", "api_token,Zq8wL3"]
 
 
 def test_escaped_forms_of_many_known_secrets_are_read_in_linear_work() -> None:

@@ -730,9 +730,10 @@ export const RULES = {
     {
       "kind": "command-line password",
       "triggers": [
-        "-u "
+        "-u ",
+        "-u="
       ],
-      "pattern": "((?:^|\\s)-u[ \\t]+[^\\s-][^\\s]{0,100}(?:[ \\t]+[^\\s]{1,100}){0,4}?[ \\t]+-p[ \\t]+['\\\"]?)((?![0-9:./]+(?:['\\\"\\s]|$))[^\\s'\\\"«-][^\\s'\\\"«]*)",
+      "pattern": "((?:^|\\s)-u(?:[ \\t]+|=)[^\\s=-][^\\s]{0,100}(?:[ \\t]+[^\\s]{1,100}){0,4}?[ \\t]+-p(?:[ \\t]+|=)['\\\"]?)((?![0-9:./]+(?:['\\\"\\s]|$))[^\\s'\\\"«-][^\\s'\\\"«]*)",
       "group": 2,
       "flags": ""
     },
@@ -795,6 +796,16 @@ export const RULES = {
     {
       "kind": "password in text",
       "triggers": [
+        "pass",
+        "pw"
+      ],
+      "pattern": "(\\b(?:password|passwd|passphrase|passcode|pass[ \\t]code|pw)s?\\b(?![ \\t_-]+(?:polic(?:y|ies)|reset|rules?|requirements?|length|strength|managers?|management|rotation|hash(?:es|ing)?|field|prompt|hint|store|storage|vault|less|auth(?:entication)?|login|complexity|manager)\\b)(?:[^\\n]{0,40}?[?:(,;=>-]|[^\\n]{0,40}\\r?\\n[^\\n]{0,10}?)[ \\t]*\\buse[ \\t]+['\\\"`]?)(?!(?:(?:required|incorrect|wrong|invalid|empty|missing|correct|needed|optional|mandatory|not|the|a|an|your|my|our|their|his|her|this|that|it|its|too|very|so|also|only|now|stored|hashed|encrypted|salted|saved|reset|changed|expired|set|sent|never|always|still|being|same|different|strong|weak|long|short|blank|null|none|valid|secure|protected|hidden|masked|shown|visible|displayed|generated|provided|given|entered|typed|checked|verified|updated|configured|defined|read|taken|used|case|sensitive|at|in|on|for|from|with|of|to|and|or|but|unknown|unchanged|ok|okay|fine|good|bad|here|there|below|above|attached|included|ignored|accepted|rejected|locked|unlocked|disabled|enabled|forgotten|lost|known|secret|private|public|same|default|again|something|anything|nothing|what|which|whatever|one|two|ssh|sso|your)|(?:password|passcode|email|e-mail|phone|sso|saml|oauth2?|openid|google|github|gitlab|apple|microsoft|facebook|twitter|okta|azure|token|key|username|user|account)|(?:keys?|tokens?|certificates?|certs?|env|environment|variables?|vault|instead|kerberos|ldap|passkeys?|biometrics?|mfa|2fa|totp|otp|secrets?|cookies?|sessions?|this|these|those|them|that|it|one|something|anything|keyring|keychain|getpass|[a-z]+ing))(?![A-Za-z0-9]))((?=[A-Za-z]{0,63}[0-9!@#$%^&*_+~])[A-Za-z0-9!@#$%^&*_+~-]{4,64}(?![A-Za-z0-9!@#$%^&*_+~-])|[A-Za-z]{4,64}(?=['\\\"`]?[ \\t]*(?:[.,;!?)\\r\\n]|$)))",
+      "group": 2,
+      "flags": "i"
+    },
+    {
+      "kind": "password in text",
+      "triggers": [
         "use "
       ],
       "pattern": "(\\buse[ \\t]+['\\\"`]?)(?!(?:required|incorrect|wrong|invalid|empty|missing|correct|needed|optional|mandatory|not|the|a|an|your|my|our|their|his|her|this|that|it|its|too|very|so|also|only|now|stored|hashed|encrypted|salted|saved|reset|changed|expired|set|sent|never|always|still|being|same|different|strong|weak|long|short|blank|null|none|valid|secure|protected|hidden|masked|shown|visible|displayed|generated|provided|given|entered|typed|checked|verified|updated|configured|defined|read|taken|used|case|sensitive|at|in|on|for|from|with|of|to|and|or|but|unknown|unchanged|ok|okay|fine|good|bad|here|there|below|above|attached|included|ignored|accepted|rejected|locked|unlocked|disabled|enabled|forgotten|lost|known|secret|private|public|same|default|again|something|anything|nothing|what|which|whatever|one|two|ssh|sso|your)(?![A-Za-z0-9]))([^\\s'\\\"`«]{4,64})(?=['\\\"`]?[ \\t]+as[ \\t]+(?:(?:the|your|a|my|our)[ \\t]+)?(?:[A-Za-z-]{1,20}[ \\t]+)?(?:password|passphrase|passcode|pin)\\b(?![ \\t_-]*(?:hash|field|polic|manager|store|column|prompt)))",
@@ -809,6 +820,122 @@ export const RULES = {
       "pattern": "((?:^|[\\s;])conn(?:ect)?[ \\t]+[A-Za-z0-9_$#]{1,60}/)([^\\s@'\\\"/«]{1,128})(?=@)",
       "group": 2,
       "flags": "i"
+    },
+    {
+      "kind": "Wi-Fi passphrase",
+      "triggers": [
+        "wpa_passphrase",
+        "wpa-psk",
+        "nmcli"
+      ],
+      "pattern": "(\\bwpa_passphrase[ \\t]+(?:'[^'\\n]{1,200}'|\\\"[^\\\"\\n]{1,200}\\\"|[^\\s'\\\"]{1,200})[ \\t]+['\\\"]?|\\bwpa-psk[ \\t]+['\\\"]?|\\bnmcli\\b[^\\n]{0,300}?[ \\t](?:password|wifi-sec\\.psk|802-11-wireless-security\\.psk)[ \\t]+['\\\"]?)((?![$%{<*-])[^\\s'\\\"«]{1,500})",
+      "group": 2,
+      "flags": ""
+    },
+    {
+      "kind": "command-line password",
+      "triggers": [
+        "zip",
+        "7z",
+        "rar"
+      ],
+      "pattern": "(\\b(?:zip|unzip|zipcloak)\\b[^\\n]{0,200}?[ \\t'\\\"]-P[ \\t]+['\\\"]?|\\b(?:7z|7za|7zr|7zz|rar|unrar)\\b[^\\n]{0,200}?[ \\t'\\\"]-p)((?![$%{<*-])[^\\s'\\\"«]{1,500})",
+      "group": 2,
+      "flags": ""
+    },
+    {
+      "kind": "command-line password",
+      "triggers": [
+        "openssl"
+      ],
+      "pattern": "(\\bopenssl\\b[^\\n]{0,300}?[ \\t](?:-[kK][ \\t]+['\\\"]?|-(?:pass|passin|passout|password|passphrase)[ \\t]+['\\\"]?pass:))((?![$%{<*-])[^\\s'\\\"«]{1,500})",
+      "group": 2,
+      "flags": ""
+    },
+    {
+      "kind": "command-line password",
+      "triggers": [
+        "htpasswd"
+      ],
+      "pattern": "(\\bhtpasswd(?:[ \\t]+-[A-Za-z]{1,6}){0,3}?[ \\t]+-[A-Za-z]{0,5}b[A-Za-z]{0,5}(?:[ \\t]+-[A-Za-z]{1,6}){0,3}(?:[ \\t]+(?:'[^'\\n]{1,200}'|\\\"[^\\\"\\n]{1,200}\\\"|[^\\s'\\\"]{1,200})){1,2}?[ \\t]+['\\\"]?)((?![$%{<*-])[^\\s'\\\"«]{1,500})(?=['\\\"]?[ \\t]*(?:$|\\r?\\n|[;&|)]))",
+      "group": 2,
+      "flags": ""
+    },
+    {
+      "kind": "command-line password",
+      "triggers": [
+        "net ",
+        "/pass",
+        "/pwd",
+        "schtasks",
+        "psexec"
+      ],
+      "pattern": "((?:^|[\\n>!&|;(`'\\\"])[ \\t]*net[ \\t]+user[ \\t]+(?:'[^'\\n]{1,200}'|\\\"[^\\\"\\n]{1,200}\\\"|[^\\s'\\\"]{1,200})[ \\t]+['\\\"]?|\\bnet[ \\t]+use[ \\t]+(?:[A-Za-z]:[ \\t]+)?\\\\\\\\[^\\s]{1,300}[ \\t]+['\\\"]?|(?:^|[ \\t'\\\"])/(?:pass|passwd|password|pwd):['\\\"]?|\\bschtasks\\b[^\\n]{0,300}?[ \\t]/rp[ \\t]+['\\\"]?|\\bpsexec(?:64)?\\b[^\\n]{0,300}?[ \\t]-p[ \\t]+['\\\"]?)((?!/)(?![$%{<*-])[^\\s'\\\"«]{1,500})",
+      "group": 2,
+      "flags": "i"
+    },
+    {
+      "kind": "command-line token",
+      "triggers": [
+        "vault",
+        "wandb",
+        "ngrok",
+        "snyk",
+        "conda"
+      ],
+      "pattern": "(\\b(?:vault[ \\t]+login|wandb[ \\t]+login|ngrok[ \\t]+(?:config[ \\t]+add-)?authtoken|snyk[ \\t]+auth|conda[ \\t]+token[ \\t]+set)(?:[ \\t]+-{1,2}[A-Za-z][A-Za-z0-9-]{0,30}(?:=[^\\s]{0,200})?){0,6}[ \\t]+['\\\"]?)(?![A-Za-z_][A-Za-z0-9_.-]*=)(?=[^\\s'\\\"«]{4})((?![$%{<*-])[^\\s'\\\"«]{1,500})",
+      "group": 2,
+      "flags": ""
+    },
+    {
+      "kind": "config secret",
+      "triggers": [
+        "config",
+        "modify",
+        "mc "
+      ],
+      "pattern": "(\\b(?:npm|yarn|pnpm|git|aws|poetry|pip3?|conda|dvc|gcloud|az|heroku|doppler|bundle|gem|composer|cargo|pdm|hatch|kubectl|firebase|rclone|dbt|databricks|s3cmd|jf|jfrog|gh|glab|nuget|dotnet|twine|uv)(?:[ \\t]+[^\\s]{1,100}){0,3}?[ \\t]+(?:config(?:ure)?(?:[ \\t]+set)?|remote[ \\t]+modify(?:[ \\t]+-{1,2}[A-Za-z][A-Za-z0-9-]{0,30}(?:=[^\\s]{0,200})?){0,6}[ \\t]+[^\\s-][^\\s]{0,200})(?:[ \\t]+-{1,2}[A-Za-z][A-Za-z0-9-]{0,30}(?:=[^\\s]{0,200})?){0,6}[ \\t]+['\\\"]?(?:[^\\s'\\\"=]{0,200}?(?:_auth(?:token)?|authtoken|password|passwd|passphrase|token|secret|api[-_]?key|apikey|access[-_]?key|private[-_]?key|credentials?)(?![A-Za-z0-9_-]*(?:file|path|dir|url|uri|helper|type|name|user|username|ttl|expiry|endpoint|env)(?![A-Za-z0-9]))[A-Za-z0-9_-]{0,40}|pypi-token\\.[A-Za-z0-9_-]{1,60})['\\\"]?(?:[ \\t]+|=)['\\\"]?|\\bpoetry[ \\t]+config(?:[ \\t]+-{1,2}[A-Za-z][A-Za-z0-9-]{0,30}(?:=[^\\s]{0,200})?){0,6}[ \\t]+http-basic\\.[^\\s]{1,100}[ \\t]+(?:'[^'\\n]{1,200}'|\\\"[^\\\"\\n]{1,200}\\\"|[^\\s'\\\"]{1,200})[ \\t]+['\\\"]?|\\bmc[ \\t]+(?:alias|config[ \\t]+host)[ \\t]+(?:set|add)[ \\t]+(?:'[^'\\n]{1,200}'|\\\"[^\\\"\\n]{1,200}\\\"|[^\\s'\\\"]{1,200})[ \\t]+(?:'[^'\\n]{1,200}'|\\\"[^\\\"\\n]{1,200}\\\"|[^\\s'\\\"]{1,200})[ \\t]+(?:(?:'[^'\\n]{1,200}'|\\\"[^\\\"\\n]{1,200}\\\"|[^\\s'\\\"]{1,200})[ \\t]+)?['\\\"]?)((?![$%{<*-])[^\\s'\\\"«]{1,500})",
+      "group": 2,
+      "flags": "i"
+    },
+    {
+      "kind": "XML entry",
+      "triggers": [
+        "key=",
+        "name="
+      ],
+      "pattern": "(<[A-Za-z_][A-Za-z0-9_:.-]{0,60}[ \\t\\r\\n](?=[^<>]{0,300}\\b(?:key|name)[ \\t]*=[ \\t]*['\\\"](?![^'\\\"<>]{0,60}(?:hint|min|max|len|polic|prompt|label|field|type|format|regex|pattern|expir|timeout|ttl|url|uri|path|file|enabled|required|count|rule|strength|complex|reset|help|header|name|mode|provider)(?![a-z]))[^'\\\"<>]{0,60}(?:password|passwd|passphrase|secret|token|api[_-]?key|apikey|credential|private[_-]?key|access[_-]?key|connection[_-]?string)[^'\\\"<>]{0,60}['\\\"])[^<>]{0,300}?\\bvalue[ \\t]*=[ \\t]*['\\\"])(?!(?:true|false|yes|no|none|null|[0-9]{1,5})(?:['\\\"<]|[ \\t]*</))([^'\\\"<>«]{1,500})(?=['\\\"])",
+      "group": 2,
+      "flags": "i"
+    },
+    {
+      "kind": "XML entry",
+      "triggers": [
+        "key=",
+        "name="
+      ],
+      "pattern": "(<[A-Za-z_][A-Za-z0-9_:.-]{0,60}[ \\t\\r\\n][^<>]{0,300}?\\b(?:key|name)[ \\t]*=[ \\t]*['\\\"](?![^'\\\"<>]{0,60}(?:hint|min|max|len|polic|prompt|label|field|type|format|regex|pattern|expir|timeout|ttl|url|uri|path|file|enabled|required|count|rule|strength|complex|reset|help|header|name|mode|provider)(?![a-z]))[^'\\\"<>]{0,60}(?:password|passwd|passphrase|secret|token|api[_-]?key|apikey|credential|private[_-]?key|access[_-]?key|connection[_-]?string)[^'\\\"<>]{0,60}['\\\"][^<>/]{0,300}>(?:[ \\t\\r\\n]*<value>)?[ \\t]*)(?!(?:true|false|yes|no|none|null|[0-9]{1,5})(?:['\\\"<]|[ \\t]*</))([^<\\s«][^<\\n«]{0,500}?)(?=[ \\t]*</)",
+      "group": 2,
+      "flags": "i"
+    },
+    {
+      "kind": "URL token",
+      "triggers": [
+        "://"
+      ],
+      "pattern": "((?<![A-Za-z0-9+._-])[a-zA-Z][a-zA-Z0-9+.-]*://)((?:gh[pousr]_|github_pat_|glpat-|gldt-|hf_|npm_|pypi-|xox[abpr]-|sk-)[A-Za-z0-9_-]{1,200})(?=@[A-Za-z0-9.-])",
+      "group": 2,
+      "flags": ""
+    },
+    {
+      "kind": "URL token",
+      "triggers": [
+        "://"
+      ],
+      "pattern": "((?<![A-Za-z0-9+._-])[a-zA-Z][a-zA-Z0-9+.-]*://)([A-Za-z0-9_.~!$&*+-]{6,200})(?=@[A-Za-z0-9.-])",
+      "group": 2,
+      "flags": "",
+      "check": "password"
     }
   ],
   "valueTriggers": [
@@ -827,8 +954,12 @@ export const RULES = {
     "-secret",
     "-token",
     "-u ",
+    "-u=",
     "/api/webhooks/",
+    "/pass",
+    "/pwd",
     "1//0",
+    "7z",
     ":",
     "://",
     ":aa",
@@ -854,6 +985,8 @@ export const RULES = {
     "authorization",
     "basic",
     "bearer",
+    "conda",
+    "config",
     "conn",
     "convertto-securestring",
     "cookie",
@@ -892,6 +1025,7 @@ export const RULES = {
     "hf_",
     "hooks.slack",
     "hrku-",
+    "htpasswd",
     "hvb.",
     "hvs.",
     "identified",
@@ -909,14 +1043,21 @@ export const RULES = {
     "ltai",
     "machine",
     "mariadb",
+    "mc ",
     "mii",
     "mnemonic",
+    "modify",
     "mysql",
     "name:",
+    "name=",
+    "net ",
     "nfp_",
+    "ngrok",
+    "nmcli",
     "npm_",
     "nrak-",
     "ntn_",
+    "openssl",
     "ops_eyj",
     "oracle",
     "oy2",
@@ -941,6 +1082,7 @@ export const RULES = {
     "pplx-",
     "pragma",
     "private-lines",
+    "psexec",
     "pul-",
     "pw",
     "pwd",
@@ -948,9 +1090,11 @@ export const RULES = {
     "pypi-",
     "q~",
     "r8_",
+    "rar",
     "redis-cli",
     "rk_",
     "sbp_",
+    "schtasks",
     "secret",
     "secret=",
     "secret>",
@@ -972,6 +1116,7 @@ export const RULES = {
     "sk_",
     "sl.",
     "sntrys_",
+    "snyk",
     "sq0",
     "sqlcmd",
     "sqlplus",
@@ -984,12 +1129,17 @@ export const RULES = {
     "token>",
     "use ",
     "using",
+    "vault",
+    "wandb",
     "whsec_",
     "with-token",
+    "wpa-psk",
+    "wpa_passphrase",
     "xai-",
     "xapp-",
     "xox",
-    "ya29."
+    "ya29.",
+    "zip"
   ],
   "quotedAssignment": "(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(['\\\"]?\\]?[ \\t]*(?::=|=>|=|:)[ \\t]*(?:(?:\\\\[ \\t]*)?\\r?\\n[ \\t]*|\\([ \\t]*(?:\\r?\\n[ \\t]*)?)?(?:[rbuRBU]|[fF][rR]?|[rR][fFbB]|[bB][rR])?)(['\\\"]{3}|['\\\"`])((?:(?!\\3)[^\\n\\\\]|\\\\.){1,2000})\\3",
   "bareAssignment": "^([ \\t]*(?:%env[ \\t]+|%set_env[ \\t]+|!?export[ \\t]+|setx[ \\t]+|set[ \\t]+(?:-[gxU]{1,3}[ \\t]+)?)?)([A-Za-z_][A-Za-z0-9_.-]*)([ \\t]*[=:][ \\t]*|[ \\t]+)([^\\s'\\\"]+)[ \\t]*$",

@@ -10,6 +10,29 @@ import { RULES } from "./redaction-rules.generated";
 import { anyOf, isSecretName, KEEP_VALUE, marker, trimEndOf } from "./redactnames";
 
 const ANY_NAME_TRIGGER = anyOf(RULES.nameTriggers);
+// Every shape a line starts (a key/value row, a header, a YAML key, a Series footer) has
+// a secret name on that line. `gh-pat` is one too (it normalises to `gh_pat`): no "_".
+const LINE_TRIGGER = new RegExp(
+  [...new Set(RULES.nameTriggers.map((t) => t.replace(/^_+/, "").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))].join("|"),
+  "g",
+);
+
+/** Indices of the lines of `text` holding a name trigger, in order. */
+function hotLines(text: string): number[] {
+  const lower = text.toLowerCase(); // lowering keeps every "\n" where it was
+  const hot: number[] = [];
+  let line = 0;
+  let done = 0;
+  LINE_TRIGGER.lastIndex = 0;
+  for (let found = LINE_TRIGGER.exec(lower); found !== null; found = LINE_TRIGGER.exec(lower)) {
+    for (let at = lower.indexOf("\n", done); at !== -1 && at < found.index; at = lower.indexOf("\n", at + 1)) line++;
+    hot.push(line);
+    done = lower.indexOf("\n", found.index + found[0].length);
+    if (done < 0) break;
+    LINE_TRIGGER.lastIndex = done;
+  }
+  return hot;
+}
 const ARGUMENT = new RegExp(RULES.callArgument, "g");
 const HTML_TOKEN = new RegExp(RULES.htmlToken, "g");
 const SPLIT_COLUMNS = new RegExp(RULES.splitColumns, "g");
@@ -213,7 +236,11 @@ export class TableRedaction {
     const lines = text.split("\n");
     let changed = false;
     let i = 0;
-    while (i < lines.length) {
+    // Only lines holding a trigger are tried (the rows below a header are read from it):
+    // each line's tries cost microseconds, and a million blank lines took seconds.
+    for (const hot of hotLines(text)) {
+      if (hot < i) continue;
+      i = hot;
       const block = lines[i].includes(":") ? YAML_BLOCK_KEY.exec(lines[i]) : null;
       if (block && isSecretName(block[2])) {
         const [next, hid] = this.yamlBlock(lines, i + 1, block[1].length, Boolean(block[3]));

@@ -76,6 +76,24 @@ const cases: Record<string, string> = {
   // Quadratic before: 20,000 blanks took seconds (two runs of blanks to share them).
   "blanks after a separator": `password = ${" ".repeat(5 * N)}'`,
   "tabs after a separator": `password: ${"\t".repeat(5 * N)}`,
+  // Only lines holding a trigger are tried as table rows: a million blank lines took seconds.
+  "blank lines after a secret word": `password\n${"\n".repeat(5 * N)}`,
+  "short lines after a secret word": `password\n${"a,b\n".repeat(Math.floor((5 * N) / 4))}`,
+  // Tools' command lines and XML entries (cli_rules.py): each bounded by its line.
+  "htpasswd many words": `htpasswd -b ${"a ".repeat(Math.floor((5 * N) / 2))}`,
+  "htpasswd repeated": "htpasswd -b a b ".repeat(Math.floor((5 * N) / 16)),
+  "config set repeated": "npm config set ".repeat(Math.floor((5 * N) / 15)),
+  "config many flags": `git config ${"-a ".repeat(Math.floor((5 * N) / 3))}`,
+  "config long key": `git config ${"a".repeat(5 * N)}`,
+  "net user repeated": "net user a ".repeat(Math.floor((5 * N) / 11)),
+  "vault login flags": `vault login ${"-a ".repeat(Math.floor((5 * N) / 3))}`,
+  "xml keys without a value": '<a key="password" '.repeat(Math.floor((5 * N) / 18)),
+  "a long xml attribute": `<a ${"a".repeat(5 * N)}`,
+  "7z flags repeated": "7z -p".repeat(Math.floor((5 * N) / 5)),
+  "openssl flags repeated": "openssl -k ".repeat(Math.floor((5 * N) / 11)),
+  "a password-shaped url user": `https://${"aB1".repeat(Math.floor((5 * N) / 3))}@x`,
+  "use words after password": `password\n${"use ".repeat(Math.floor((5 * N) / 4))}`,
+  "user flags with equals": " -u=a -p=".repeat(Math.floor((5 * N) / 9)),
 };
 for (const [name, text] of Object.entries(cases)) {
   test(`a long adversarial line is redacted: ${name}`, () => {

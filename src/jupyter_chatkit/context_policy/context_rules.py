@@ -26,6 +26,13 @@ _PASSWORD_WORDS = (
     r"|something|anything|nothing|what|which|whatever|one|two|ssh|sso|your)"
 )
 
+# Other things to use instead of a password (``password login is off: use keys``).
+_OTHER_WAYS = (
+    r"(?:keys?|tokens?|certificates?|certs?|env|environment|variables?|vault|instead|kerberos"
+    r"|ldap|passkeys?|biometrics?|mfa|2fa|totp|otp|secrets?|cookies?|sessions?|this|these"
+    r"|those|them|that|it|one|something|anything|keyring|keychain|getpass|[a-z]+ing)"
+)
+
 
 CONTEXT_RULES: list[dict[str, Any]] = [
     {
@@ -450,9 +457,10 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         "kind": "command-line password",
         # ``mongo -u ada -p pw``, ``mysqladmin -u root -p pw``: ``-p`` after a ``-u`` user
         # (a port such as ``docker run -u 1000 -p 8080:80`` stays).
-        "triggers": ["-u "],
-        # Quoted too (``-p 'pw'``); a quoted port stays.
-        "pattern": r"((?:^|\s)-u[ \t]+[^\s-][^\s]{0,100}(?:[ \t]+[^\s]{1,100}){0,4}?[ \t]+-p[ \t]+"
+        "triggers": ["-u ", "-u="],
+        # Quoted too (``-p 'pw'``), and ``mongo -u=ada -p=pw``; a quoted port stays.
+        "pattern": r"((?:^|\s)-u(?:[ \t]+|=)[^\s=-][^\s]{0,100}(?:[ \t]+[^\s]{1,100}){0,4}?"
+        r"[ \t]+-p(?:[ \t]+|=)"
         r"['\"]?)((?![0-9:./]+(?:['\"\s]|$))[^\s'\"«-][^\s'\"«]*)",
         "group": 2,
         "flags": "",
@@ -525,6 +533,26 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         r"(?:[ \t]+(?:is|was):?[ \t]+(?:(?:now|still|just|set[ \t]+to)[ \t]+)?"
         r"|[ \t]*[:,-][ \t]*(?:just[ \t]+|simply[ \t]+)?use[ \t]+)['\"`]?)"
         r"(?!" + _PASSWORD_WORDS + r"(?![A-Za-z0-9]))"
+        r"((?=[A-Za-z]{0,63}[0-9!@#$%^&*_+~])[A-Za-z0-9!@#$%^&*_+~-]{4,64}"
+        r"(?![A-Za-z0-9!@#$%^&*_+~-])"
+        r"|[A-Za-z]{4,64}(?=['\"`]?[ \t]*(?:[.,;!?)\r\n]|$)))",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "password in text",
+        # ``wifi password`` then ``use letmein`` on the line below, ``What is the
+        # password? use letmein``, ``Password (use letmein)``: ``use WORD`` soon after a
+        # password word, the word shaped as above and not one about signing in
+        # (``password auth is off, use keys.``, ``use SSO``).
+        "triggers": ["pass", "pw"],
+        "pattern": r"(\b(?:password|passwd|passphrase|passcode|pass[ \t]code|pw)s?\b"
+        r"(?![ \t_-]+(?:polic(?:y|ies)|reset|rules?|requirements?|length|strength|managers?"
+        r"|management|rotation|hash(?:es|ing)?|field|prompt|hint|store|storage|vault|less"
+        r"|auth(?:entication)?|login|complexity|manager)\b)"
+        # Punctuation or a line break stands between (``password use policy`` is a noun).
+        r"(?:[^\n]{0,40}?[?:(,;=>-]|[^\n]{0,40}\r?\n[^\n]{0,10}?)[ \t]*\buse[ \t]+['\"`]?)"
+        r"(?!(?:" + _PASSWORD_WORDS + "|" + _SIGN_IN_WAYS + "|" + _OTHER_WAYS + r")(?![A-Za-z0-9]))"
         r"((?=[A-Za-z]{0,63}[0-9!@#$%^&*_+~])[A-Za-z0-9!@#$%^&*_+~-]{4,64}"
         r"(?![A-Za-z0-9!@#$%^&*_+~-])"
         r"|[A-Za-z]{4,64}(?=['\"`]?[ \t]*(?:[.,;!?)\r\n]|$)))",

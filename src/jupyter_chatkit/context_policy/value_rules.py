@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .cli_rules import CLI_RULES
 from .context_rules import CONTEXT_RULES
 
 # Known shapes of credential values. ``group`` is the part that is secret (0: the whole
@@ -247,5 +248,6 @@ KEY_SHAPES: list[dict[str, Any]] = [
 ]
 
 # Applied in this order: the key shapes first, then the credentials found by their
-# context (context_rules.py), whose rules read what the shapes left.
-VALUE_RULES: list[dict[str, Any]] = [*KEY_SHAPES, *CONTEXT_RULES]
+# context (context_rules.py) and on tools' command lines and configs (cli_rules.py),
+# whose rules read what the shapes left.
+VALUE_RULES: list[dict[str, Any]] = [*KEY_SHAPES, *CONTEXT_RULES, *CLI_RULES]

@@ -1,0 +1,199 @@
+"""Credentials on command lines and in config files of tools: a password or token that
+a tool takes by position or after a flag of its own (``zip -P``, ``7z -p``, ``htpasswd
+-b``, ``net user``, ``vault login``, ``npm config set …:_authToken``), and XML entries
+whose key attribute names a secret. Part of the table of :mod:`.rules` (see
+:mod:`.value_rules` for the fields of a rule), rendered into the TypeScript copy with
+the rest.
+
+Every pattern starts at a literal word and reads a bounded stretch of its line, so
+each stays linear on long adversarial texts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# The value a flag or a position holds: not a reference to one kept elsewhere
+# (``$PW``, ``%PW%``, ``{pw}``, ``<password>``, ``-`` for stdin, ``*`` for a prompt).
+_VALUE = r"((?![$%{<*-])[^\s'\"«]{1,500})"
+# A word, quoted or not, of a command line (a file, a user, an SSID).
+_WORD = r"(?:'[^'\n]{1,200}'|\"[^\"\n]{1,200}\"|[^\s'\"]{1,200})"
+# A tool's flags before its arguments (``-nbc``, ``--relogin``, ``-method=userpass``).
+_FLAGS = r"(?:[ \t]+-{1,2}[A-Za-z][A-Za-z0-9-]{0,30}(?:=[^\s]{0,200})?){0,6}"
+# Tools whose ``config set KEY VALUE`` may hold a secret (prose such as ``the config
+# token is …`` must not read as one).
+_CONFIG_TOOLS = (
+    r"(?:npm|yarn|pnpm|git|aws|poetry|pip3?|conda|dvc|gcloud|az|heroku|doppler|bundle|gem"
+    r"|composer|cargo|pdm|hatch|kubectl|firebase|rclone|dbt|databricks|s3cmd|jf|jfrog|gh|glab"
+    r"|nuget|dotnet|twine|uv)"
+)
+# A config key naming a secret (``//registry/:_authToken``, ``npmAuthToken``,
+# ``aws_secret_access_key``, ``pypi-token.pypi``); not one about a secret's place
+# (``credential.helper``, ``auth/access_token_file``).
+_SECRET_KEY = (
+    r"(?:[^\s'\"=]{0,200}?(?:_auth(?:token)?|authtoken|password|passwd|passphrase|token|secret"
+    r"|api[-_]?key|apikey|access[-_]?key|private[-_]?key|credentials?)"
+    r"(?![A-Za-z0-9_-]*(?:file|path|dir|url|uri|helper|type|name|user|username|ttl|expiry"
+    r"|endpoint|env)(?![A-Za-z0-9]))[A-Za-z0-9_-]{0,40}|pypi-token\.[A-Za-z0-9_-]{1,60})"
+)
+
+# An XML key attribute's value naming a secret, not something about one
+# (``password_hint``, ``PasswordMinLength``, ``MinPasswordLength``).
+_XML_SECRET_KEY = (
+    r"(?![^'\"<>]{0,60}(?:hint|min|max|len|polic|prompt|label|field|type|format|regex|pattern"
+    r"|expir|timeout|ttl|url|uri|path|file|enabled|required|count|rule|strength|complex|reset"
+    r"|help|header|name|mode|provider)(?![a-z]))[^'\"<>]{0,60}(?:password|passwd|passphrase"
+    r"|secret|token|api[_-]?key|apikey|credential|private[_-]?key|access[_-]?key"
+    r"|connection[_-]?string)[^'\"<>]{0,60}"
+)
+# Flags and numbers under such a key are settings, not secrets.
+_XML_KEEP = r"(?!(?:true|false|yes|no|none|null|[0-9]{1,5})(?:['\"<]|[ \t]*</))"
+
+CLI_RULES: list[dict[str, Any]] = [
+    {
+        "kind": "Wi-Fi passphrase",
+        # ``wpa_passphrase SSID pw`` (its second word), Debian's ``wpa-psk pw``, ``nmcli
+        # dev wifi connect SSID password pw`` / ``wifi-sec.psk pw``.
+        "triggers": ["wpa_passphrase", "wpa-psk", "nmcli"],
+        "pattern": r"(\bwpa_passphrase[ \t]+" + _WORD + r"[ \t]+['\"]?|\bwpa-psk[ \t]+['\"]?"
+        r"|\bnmcli\b[^\n]{0,300}?[ \t](?:password|wifi-sec\.psk|802-11-wireless-security\.psk)"
+        r"[ \t]+['\"]?)" + _VALUE,
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "command-line password",
+        # Archives: ``zip -P pw``, ``unzip -P pw``, ``7z a -ppw``, ``rar a -ppw`` (``-p``
+        # alone prompts), also as list items (``["7z", "x", "-ppw"]``).
+        "triggers": ["zip", "7z", "rar"],
+        "pattern": r"(\b(?:zip|unzip|zipcloak)\b[^\n]{0,200}?[ \t'\"]-P[ \t]+['\"]?"
+        r"|\b(?:7z|7za|7zr|7zz|rar|unrar)\b[^\n]{0,200}?[ \t'\"]-p)" + _VALUE,
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "command-line password",
+        # ``openssl enc -k pw`` / ``-K hex``, ``-passin pass:pw``, ``-passout pass:pw``.
+        "triggers": ["openssl"],
+        "pattern": r"(\bopenssl\b[^\n]{0,300}?[ \t](?:-[kK][ \t]+['\"]?"
+        r"|-(?:pass|passin|passout|password|passphrase)[ \t]+['\"]?pass:))" + _VALUE,
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "command-line password",
+        # ``htpasswd -b file user pw``, ``htpasswd -nb user pw``: the last word of the line.
+        "triggers": ["htpasswd"],
+        "pattern": r"(\bhtpasswd(?:[ \t]+-[A-Za-z]{1,6}){0,3}?[ \t]+-[A-Za-z]{0,5}b[A-Za-z]{0,5}"
+        r"(?:[ \t]+-[A-Za-z]{1,6}){0,3}(?:[ \t]+"
+        + _WORD
+        + r"){1,2}?[ \t]+['\"]?)"
+        + _VALUE
+        + r"(?=['\"]?[ \t]*(?:$|\r?\n|[;&|)]))",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "command-line password",
+        # Windows: ``net user ada pw /add``, ``net use \\\\host\\share pw /user:ada``,
+        # ``cmdkey /pass:pw``, ``schtasks … /rp pw``, ``psexec -u ada -p pw``.
+        "triggers": ["net ", "/pass", "/pwd", "schtasks", "psexec"],
+        "pattern": r"((?:^|[\n>!&|;(`'\"])[ \t]*net[ \t]+user[ \t]+" + _WORD + r"[ \t]+['\"]?"
+        r"|\bnet[ \t]+use[ \t]+(?:[A-Za-z]:[ \t]+)?\\\\[^\s]{1,300}[ \t]+['\"]?"
+        r"|(?:^|[ \t'\"])/(?:pass|passwd|password|pwd):['\"]?"
+        r"|\bschtasks\b[^\n]{0,300}?[ \t]/rp[ \t]+['\"]?"
+        r"|\bpsexec(?:64)?\b[^\n]{0,300}?[ \t]-p[ \t]+['\"]?)((?!/)" + _VALUE[1:],
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "command-line token",
+        # A token by position: ``vault login TOKEN``, ``wandb login KEY``, ``ngrok
+        # authtoken TOKEN``, ``ngrok config add-authtoken TOKEN``, ``snyk auth TOKEN``,
+        # ``conda token set TOKEN``. A ``name=value`` argument is a method's field.
+        "triggers": ["vault", "wandb", "ngrok", "snyk", "conda"],
+        "pattern": r"(\b(?:vault[ \t]+login|wandb[ \t]+login|ngrok[ \t]+(?:config[ \t]+add-)?"
+        r"authtoken|snyk[ \t]+auth|conda[ \t]+token[ \t]+set)" + _FLAGS + r"[ \t]+['\"]?)"
+        r"(?![A-Za-z_][A-Za-z0-9_.-]*=)(?=[^\s'\"«]{4})" + _VALUE,
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "config secret",
+        # ``npm config set //registry/:_authToken TOKEN``, ``yarn config set npmAuthToken
+        # TOKEN``, ``aws configure set aws_secret_access_key KEY``, ``git config
+        # user.password PW``, ``poetry config pypi-token.pypi TOKEN``, ``dvc remote modify
+        # r password PW``; ``poetry config http-basic.pypi user PW`` (after the user).
+        "triggers": ["config", "modify", "mc "],
+        "pattern": r"(\b" + _CONFIG_TOOLS + r"(?:[ \t]+[^\s]{1,100}){0,3}?[ \t]+"
+        r"(?:config(?:ure)?(?:[ \t]+set)?|remote[ \t]+modify"
+        + _FLAGS
+        + r"[ \t]+[^\s-][^\s]{0,200})"
+        + _FLAGS
+        + r"[ \t]+['\"]?"
+        + _SECRET_KEY
+        + r"['\"]?(?:[ \t]+|=)['\"]?"
+        r"|\bpoetry[ \t]+config"
+        + _FLAGS
+        + r"[ \t]+http-basic\.[^\s]{1,100}[ \t]+"
+        + _WORD
+        + r"[ \t]+['\"]?"
+        # MinIO's ``mc alias set NAME URL ACCESS_KEY SECRET_KEY``: the last two.
+        r"|\bmc[ \t]+(?:alias|config[ \t]+host)[ \t]+(?:set|add)[ \t]+"
+        + _WORD
+        + r"[ \t]+"
+        + _WORD
+        + r"[ \t]+(?:"
+        + _WORD
+        + r"[ \t]+)?['\"]?)"
+        + _VALUE,
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "XML entry",
+        # An element whose key names a secret, its value in an attribute: .NET's ``<add
+        # key="ApiKey" value="x"/>``, ``<Parameter Name="password" Value="x"/>``.
+        "triggers": ["key=", "name="],
+        "pattern": r"(<[A-Za-z_][A-Za-z0-9_:.-]{0,60}[ \t\r\n]"
+        r"(?=[^<>]{0,300}\b(?:key|name)[ \t]*=[ \t]*"
+        r"['\"]" + _XML_SECRET_KEY + r"['\"])"
+        r"[^<>]{0,300}?\bvalue[ \t]*=[ \t]*['\"])" + _XML_KEEP + r"([^'\"<>«]{1,500})(?=['\"])",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "XML entry",
+        # ... or as its text: Java's ``<entry key="password">x</entry>``, ``<param
+        # name="secret">x</param>``, .NET settings' ``<setting name="Password"><value>x``.
+        "triggers": ["key=", "name="],
+        "pattern": r"(<[A-Za-z_][A-Za-z0-9_:.-]{0,60}[ \t\r\n]"
+        r"[^<>]{0,300}?\b(?:key|name)[ \t]*=[ \t]*"
+        r"['\"]" + _XML_SECRET_KEY + r"['\"]"
+        r"[^<>/]{0,300}>(?:[ \t\r\n]*<value>)?[ \t]*)"
+        + _XML_KEEP
+        + r"([^<\s«][^<\n«]{0,500}?)(?=[ \t]*</)",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "URL token",
+        # A token of a known vendor as a URL's user, however short (``https://ghp_x@…``).
+        "triggers": ["://"],
+        "pattern": r"((?<![A-Za-z0-9+._-])[a-zA-Z][a-zA-Z0-9+.-]*://)"
+        r"((?:gh[pousr]_|github_pat_|glpat-|gldt-|hf_|npm_|pypi-|xox[abpr]-|sk-)[A-Za-z0-9_-]{1,200})"
+        r"(?=@[A-Za-z0-9.-])",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "URL token",
+        # ... or shaped like a password (a digit, and mixed case or a symbol): ``Ada``,
+        # ``git``, ``ada99`` stay users.
+        "triggers": ["://"],
+        "pattern": r"((?<![A-Za-z0-9+._-])[a-zA-Z][a-zA-Z0-9+.-]*://)([A-Za-z0-9_.~!$&*+-]{6,200})"
+        r"(?=@[A-Za-z0-9.-])",
+        "group": 2,
+        "flags": "",
+        "check": "password",
+    },
+]
