@@ -62,6 +62,7 @@ from .agent import build_agent, build_title_agent
 from .agent_tools import METADATA_KEY, thread_agent_settings
 from .agent_undo import ACTION_UNDO_AGENT_STEPS, undo_steps
 from .cards import POSITIONS, card_code, mark_inserted
+from .event_merge import install as install_event_merge
 from .history import History, PreloadedTail, read_history
 from .mcp import McpTools
 from .message_edit import ACTION_EDIT_MESSAGE, edit_message
@@ -89,6 +90,8 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
 
     def __init__(self, store: SQLStore, settings: Settings, model: Model | None = None) -> None:
         super().__init__(store, store.attachments)
+        # ChatKit's merge of the run's and the tools' events, without a task per event.
+        install_event_merge()
         self.sql_store = store
         self.settings = settings
         # The configured key leaves neither in an answer nor in a log line, whatever
