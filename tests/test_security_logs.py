@@ -1,4 +1,5 @@
-"""Red team: no secret in the server's log, at any level, on the provider path.
+"""Red team: no secret in the server's log (at any level) or the model's input, on the
+provider path.
 
 A provider URL with credentials (``http://user:password@host/v1``) is a secret like the
 API key: the HTTP client logs each request's URL at INFO.
@@ -6,6 +7,7 @@ API key: the HTTP client logs each request's URL at INFO.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,7 +19,7 @@ from traitlets.config import Config
 from jupyter_chatkit.logs import hide_url_credentials
 
 from .chatkit_helpers import parse_sse, user_input
-from .fixtures.fake_llm import FakeLLM, Reply, http_error
+from .fixtures.fake_llm import FakeLLM, Reply, ToolCall, http_error
 from .test_handlers import answer_of, body, post, server_config
 
 KEY = "sk-test-red-team-key-0123456789"
@@ -97,3 +99,29 @@ def test_a_url_s_userinfo_is_hidden_in_any_record(message: str, shown: str) -> N
     record = logging.LogRecord("any.library", logging.INFO, __file__, 1, "%s", (message,), None)
     hide_url_credentials(record)
     assert record.getMessage() == shown
+
+
+async def test_the_provider_url_password_in_notebook_content_never_reaches_the_model(
+    jp_fetch: Callable[..., Any], fake_llm: FakeLLM
+) -> None:
+    """A cell that prints the proxy's password (read from the URL, so under no secret
+    name) is hidden by exact value, as the API key is."""
+    fake_llm.script(
+        Reply(tool_calls=[ToolCall("get_active_cell", {})]),
+        Reply("done"),
+    )
+    first = parse_sse((await post(jp_fetch, body("threads.create", input=user_input("?")))).body)
+    thread_id = first[0].thread.id  # type: ignore[union-attr]
+    cell = {
+        "index": 3,
+        "source": "urlsplit(os.environ['OPENAI_BASE_URL']).password",
+        "outputs": [{"output_type": "execute_result", "text": f"'{PASSWORD}'"}],
+    }
+    answer = await post(
+        jp_fetch, body("threads.add_client_tool_output", thread_id=thread_id, result=cell)
+    )
+    assert answer_of(parse_sse(answer.body)) == "done"
+    sent = json.dumps(fake_llm.requests)
+    assert "urlsplit" in sent  # the cell did reach the model
+    assert PASSWORD not in sent
+    assert PASSWORD not in answer.body.decode()

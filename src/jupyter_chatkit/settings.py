@@ -17,6 +17,7 @@ import json
 import os
 import re
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from traitlets import (
     Bool,
@@ -373,6 +374,17 @@ def _hashable(value: Any) -> Any:
 Settings = JupyterChatKit
 
 _URL_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.\-]*://[^/:@\s]*:)[^@/\s]*(?=@)", re.I)
+
+
+def url_credentials(url: str) -> list[str]:
+    """The secrets a URL carries in its userinfo: its password, or a bare token user
+    (``https://sk-...@proxy/v1``); none for a URL without credentials or unparsable."""
+    try:
+        parts = urlsplit(url.strip())
+        secret = parts.password or parts.username
+    except ValueError:  # e.g. an unclosed "[" in the host
+        return []
+    return [secret] if secret else []
 
 
 def redact_url(url: str) -> str:

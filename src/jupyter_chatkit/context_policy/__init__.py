@@ -64,6 +64,12 @@ class ContextPolicy:
         exact = [getattr(settings, "api_key", "") or "", *more_exact]
         # The MCP servers' configured env and header values (settings.mcp_secrets).
         exact += list(getattr(settings, "mcp_secrets", None) or ())
+        # A provider URL's password or token (https://user:password@proxy/v1): a key too
+        # (short ones would hide ordinary words).
+        from ..settings import url_credentials
+
+        base_url = str(getattr(settings, "base_url", "") or "")
+        exact += [s for s in url_credentials(base_url) if len(s) >= 6]
         env_keys = [os.environ.get(name, "") for name in SECRET_ENV_NAMES]
         exact += env_keys
         prefixed = [getattr(settings, "api_key", "") or "", *env_keys]

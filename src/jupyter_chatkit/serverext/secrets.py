@@ -11,9 +11,8 @@ can still read the server process's own environment.
 from __future__ import annotations
 
 from collections.abc import Mapping, MutableMapping
-from urllib.parse import urlsplit
 
-from ..settings import ENV_API_KEY, ENV_STORE_URL, JupyterChatKit
+from ..settings import ENV_API_KEY, ENV_STORE_URL, JupyterChatKit, url_credentials
 
 # Set by JupyterHub's spawners in every single-user server's environment.
 HUB_MARKERS = ("JUPYTERHUB_API_TOKEN", "JUPYTERHUB_USER")
@@ -43,13 +42,9 @@ def secret_values(settings: JupyterChatKit) -> list[str]:
     if password:
         values.append(str(password))
     # A provider URL with credentials (https://user:password@proxy/v1) is a key too.
-    try:
-        base = urlsplit(settings.base_url.strip())
-        user_password = base.password or base.username
-    except ValueError:  # e.g. an unclosed "[" in the host: no credentials to find
-        user_password = None
-    if user_password:
-        values += [settings.base_url.strip(), user_password]
+    credentials = url_credentials(settings.base_url)
+    if credentials:
+        values += [settings.base_url.strip(), *credentials]
     # Short values would match unrelated variables by accident (a password "1").
     return [value for value in values if len(value) >= 6]
 
