@@ -38,6 +38,7 @@ from .cells import DEFAULT_MAX_CELLS, get_active_cell, get_notebook_cells
 from .known_secrets import known_secrets
 from .values import brief, clip, describe, is_frame_like, kind_of, qualname, summarize, type_name
 from .values.common import hidden, hides, is_a
+from .values.pandas_arrays import foreign_index
 
 __all__ = [
     "KernelView",
@@ -166,8 +167,10 @@ def _compact(value: Any) -> dict[str, Any]:
     out: dict[str, Any] = {"type": qualname(value)}
     kind = kind_of(value)
     if kind in ("pandas.dataframe", "polars.dataframe"):
-        rows, cols = value.shape
-        out["shape"] = [rows, cols]
+        # A pandas index backed by a third-party array: its length is that array's code.
+        if kind == "polars.dataframe" or foreign_index(value.index) is None:
+            out["shape"] = list(value.shape)
+        cols = len(value.columns)
         out["columns"] = [str(c)[:40] for c in list(value.columns[:8])]
         if cols > 8:
             out["more_columns"] = cols - 8

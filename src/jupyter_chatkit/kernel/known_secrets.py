@@ -36,6 +36,7 @@ from .values.common import (
     is_credential_holder,
     namedtuple_fields,
 )
+from .values.pandas_arrays import foreign_columns, foreign_index, foreign_series
 
 # How deep containers are walked, how many items of each, and how many leading rows of
 # a frame (what a preview or a head can show).
@@ -232,17 +233,31 @@ class _Walk:
         pd = sys.modules.get("pandas")
         if pd is None:
             return
+        # Columns, Series and indexes backed by a third-party ExtensionArray are skipped:
+        # reading them runs that package's code (pandas_arrays.py).
         if is_a(value, pd.DataFrame):
+            foreign = foreign_columns(value)
+            if foreign_index(value.index) is not None:
+                return
+            if foreign:
+                own = [i for i in range(len(value.columns)) if i not in foreign]
+                value = value.iloc[:, own]
             for label, series in itertools.islice(value.items(), COLUMNS):
                 if _secret_label(label):
                     self._values(series.array[:ROWS])
             self._rows(value.index, lambda k: value.iloc[k, :COLUMNS].array)
         elif is_a(value, pd.Series):
+            if foreign_series(value) is not None or foreign_index(value.index) is not None:
+                return
             if _secret_label(value.name):
                 self._values(value.array[:ROWS])
             else:
                 self._rows(value.index, lambda k: [value.array[k]])
-        elif is_a(value, pd.Index) and any(_secret_label(n) for n in value.names):
+        elif (
+            is_a(value, pd.Index)
+            and any(_secret_label(n) for n in value.names)
+            and foreign_index(value) is None
+        ):
             self._values(value[:ROWS])
 
     def _polars(self, value: Any) -> None:

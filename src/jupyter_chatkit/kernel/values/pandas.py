@@ -24,6 +24,7 @@ from .common import (
     kind_of,
     qualname,
 )
+from .pandas_arrays import FOREIGN_NOTE, foreign_columns, foreign_index, foreign_series
 
 DETAIL_COLUMNS = 50
 DETAIL_HEAD_ROWS = 5
@@ -351,8 +352,82 @@ def describe_index(idx: Any) -> dict[str, Any]:
     return out
 
 
+# -- third-party extension arrays: named, never read (pandas_arrays.py) ---------------------
+
+
+def _own_part(df: Any) -> tuple[Any, dict[str, Any]]:
+    """The frame without its columns backed by a foreign array, and what to say about
+    those instead of their values."""
+    foreign = foreign_columns(df)
+    if not foreign:
+        return df, {}
+    columns = df.columns
+    own = df.iloc[:, [i for i in range(len(columns)) if i not in foreign]]
+    said = {
+        "shape": [len(df.index), len(columns)],
+        "foreign_columns": [
+            {"name": label(columns[i]), "array": cls, "values": FOREIGN_NOTE}
+            for i, cls in sorted(foreign.items())[:COLUMNS]
+        ],
+    }
+    return own, said
+
+
+def _foreign_labels(obj: Any, index_class: str) -> dict[str, Any]:
+    """A frame or Series whose index is a foreign array: even its length asks the array
+    (``len(index)``), so only its columns' names and the index's class are said."""
+    out: dict[str, Any] = {"index": {"array": index_class, "labels": FOREIGN_NOTE}}
+    if kind_of(obj) == "pandas.dataframe":
+        columns = obj.columns
+        out["columns"] = [label(c) for c in columns[:COLUMNS]]
+        out["column_count"] = len(columns)
+    else:
+        out["series_name"] = label(obj.name)
+    out["values"] = FOREIGN_NOTE
+    return out
+
+
+def _frame(describe: Any) -> Any:
+    def run(df: Any) -> dict[str, Any]:
+        index_class = foreign_index(df.index)
+        if index_class is not None:
+            return _foreign_labels(df, index_class)
+        own, said = _own_part(df)
+        out: dict[str, Any] = describe(own)
+        out.update(said)
+        return out
+
+    return run
+
+
+def _series(describe: Any) -> Any:
+    def run(s: Any) -> dict[str, Any]:
+        index_class = foreign_index(s.index)
+        if index_class is not None:
+            return _foreign_labels(s, index_class)
+        cls = foreign_series(s)
+        if cls is None:
+            return describe(s)
+        return {
+            "length": len(s.index),
+            "array": cls,
+            "series_name": label(s.name),
+            "values": FOREIGN_NOTE,
+        }
+
+    return run
+
+
+def _index(describe: Any) -> Any:
+    def run(idx: Any) -> dict[str, Any]:
+        cls = foreign_index(idx)
+        return describe(idx) if cls is None else {"array": cls, "labels": FOREIGN_NOTE}
+
+    return run
+
+
 KINDS: dict[str, tuple[Any, Any]] = {
-    "pandas.dataframe": (summarize_frame, describe_frame),
-    "pandas.series": (summarize_series, describe_series),
-    "pandas.index": (summarize_index, describe_index),
+    "pandas.dataframe": (_frame(summarize_frame), _frame(describe_frame)),
+    "pandas.series": (_series(summarize_series), _series(describe_series)),
+    "pandas.index": (_index(summarize_index), _index(describe_index)),
 }
