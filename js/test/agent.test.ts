@@ -218,7 +218,9 @@ test("Approve all holds for the rest of its turn only: Regenerate, an edited mes
   assert.deepEqual(t.cards, ["s1", "s3", "s4", "s5"]);
   // Skipped steps were never applied.
   assert.equal(t.applied.length, 2);
-  assert.deepEqual(t.transport.sent.at(-1).params.result, { status: "skipped", note: "The user skipped this step; it was not carried out." });
+  // (The last request may be the newest items asked for after the answer: catchup.ts.)
+  const lastTurn = t.transport.sent.filter((r: { type: string }) => r.type !== "items.list").at(-1);
+  assert.deepEqual(lastTurn.params.result, { status: "skipped", note: "The user skipped this step; it was not carried out." });
   // Every streaming request was a turn of its own for the host (it pins the notebook).
   assert.deepEqual(t.turns, ["begin", "end", "begin", "end", "begin", "end", "begin", "end"]);
 });

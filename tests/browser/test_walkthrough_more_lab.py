@@ -11,7 +11,16 @@ import json
 from typing import Any
 
 import pytest
-from tests.fixtures.browser import ASSISTANT, CHIP, PANEL, LabPage, open_panel, send
+from tests.fixtures.browser import (
+    ASSISTANT,
+    CHIP,
+    PANEL,
+    USER,
+    LabPage,
+    open_panel,
+    send,
+    user_texts,
+)
 from tests.fixtures.fake_llm import FakeLLM, Reply
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
@@ -99,3 +108,44 @@ def test_insert_and_run_in_a_notebook_without_a_kernel_asks_for_one_and_runs(
     status = page.locator(f"{PANEL} .jck-toast").last.inner_text()
     assert "kernel" in status, status
     screenshot(page, "ran")
+
+
+def test_a_turn_sent_from_another_browser_shows_after_the_next_answer(
+    lab_page: LabPage, page: Any, browser: Any, scripted_llm: FakeLLM, screenshot: Any
+) -> None:
+    """Two browsers on one notebook's conversation: neither hides a turn the model read.
+
+    Browser A's next answer streamed in after its stale view, so B's question and answer
+    stayed off A's screen (until a reload) while the model had read them.
+    """
+    lab_page.server.write_notebook("two.ipynb", ["x = 1"])
+    lab_page.open("two.ipynb")
+    open_panel(page)
+    scripted_llm.script(Reply("The first answer."))
+    send(page, "first question")
+
+    other = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        other_page = other.new_page()
+        other_page.set_default_timeout(30_000)
+        LabPage(other_page, lab_page.server).open("two.ipynb")
+        open_panel(other_page)
+        other_page.locator(ASSISTANT, has_text="The first answer.").wait_for()
+        scripted_llm.script(Reply("The answer B got."))
+        send(other_page, "question from B")
+    finally:
+        other.close()
+
+    scripted_llm.script(Reply("The answer A got."))
+    send(page, "question from A")
+    assert any("question from B" in t for t in user_texts(scripted_llm))  # the model read it
+    page.locator(ASSISTANT, has_text="The answer B got.").wait_for()
+    answers = [t.split("\n")[0] for t in page.locator(ASSISTANT).all_inner_texts()]
+    assert answers == ["The first answer.", "The answer B got.", "The answer A got."], answers
+    questions = page.locator(USER).all_inner_texts()
+    assert [q.split("two.ipynb")[0].strip() for q in questions] == [
+        "first question",
+        "question from B",
+        "question from A",
+    ], questions
+    screenshot(page, "browser-a")

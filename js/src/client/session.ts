@@ -17,6 +17,7 @@ import {
   type ThreadState,
   truncateAfter,
 } from "./reducer";
+import { catchUpLimit, missedItems } from "./catchup";
 import { SSEParser } from "./sse";
 import {
   isAbortError,
@@ -205,8 +206,35 @@ export class ChatSession {
       : { type: "threads.create", params: { input }, ...(metadata ? { metadata } : {}) };
     this.pendingText = trimmed || input.content.map((c) => c.text).join("");
     const gen = this.generation;
+    const known = new Set(this.state.items.map((i) => i.id));
+    const lastKnown = this.state.items.at(-1)?.id ?? null;
     await this.runTurn(req, { userInitiated: false, restoreText: trimmed });
-    if (threadId && gen === this.generation) await this.afterThreadGone(threadId, trimmed);
+    if (threadId && gen === this.generation) {
+      await this.afterThreadGone(threadId, trimmed);
+      await this.catchUp(threadId, known, lastKnown);
+    }
+  }
+
+  /**
+   * After a turn in `threadId`: when the thread got turns elsewhere (another browser or
+   * view) that this view never saw, before or during this one, load it again, so the
+   * screen shows what the model read. One small `items.list` per message.
+   */
+  private async catchUp(threadId: string, known: ReadonlySet<string>, lastKnown: string | null): Promise<void> {
+    if (this.busy || this.state.error || this.threadId !== threadId || !lastKnown) return;
+    const gen = this.generation;
+    const ours = new Set(this.state.items.filter((i) => !known.has(i.id)).map((i) => i.id));
+    let page: Page<ThreadItem>;
+    try {
+      page = await this.request<Page<ThreadItem>>({
+        type: "items.list",
+        params: { thread_id: threadId, order: "desc", limit: catchUpLimit(ours) },
+      });
+    } catch {
+      return; // the answer is there; catching up can wait for the next message
+    }
+    if (gen !== this.generation || this.busy || this.threadId !== threadId) return;
+    if (Array.isArray(page?.data) && missedItems(page.data, ours, lastKnown)) await this.openThread(threadId);
   }
 
   /**
