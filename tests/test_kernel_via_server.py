@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -42,7 +43,6 @@ def server(
     """A ``jupyter server`` subprocess: its URL, its store file, its data dir, and
     whether jupyter-chatkit's extension runs in it."""
     enabled = request.param == "with the extension"
-    port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "JUPYTER_"))}
     data_dir = tmp_path / "data"
     env |= {
@@ -57,29 +57,34 @@ def server(
         # The kernel inherits this and, finding no assistant on its server, uses it.
         env["JUPYTER_CHATKIT_STORE_URL"] = f"sqlite:///{store}"
         env["JUPYTER_CHATKIT_MODEL"] = "offline"
-    log = (tmp_path / "server.log").open("wb")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "jupyter_server",
-            "--allow-root",
-            "--no-browser",
-            f"--port={port}",
-            "--ip=127.0.0.1",
-            f"--IdentityProvider.token={TOKEN}",
-            f"--ServerApp.jpserver_extensions=jupyter_chatkit={enabled}",
-            f"--JupyterChatKit.store_url=sqlite:///{store}",
-            "--JupyterChatKit.model=offline",
-        ],
-        cwd=tmp_path,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    log.close()
-    url = f"http://127.0.0.1:{port}"
-    try:
+    # _free_port() is a guess another process (a second pytest worker) may take before
+    # the server listens there: with no port retries the server then stops saying so
+    # (rather than answering on a port we don't know), and we start it on another one.
+    for _attempt in range(5):
+        port = _free_port()
+        log = (tmp_path / "server.log").open("wb")
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "jupyter_server",
+                "--allow-root",
+                "--no-browser",
+                f"--port={port}",
+                "--port-retries=0",
+                "--ip=127.0.0.1",
+                f"--IdentityProvider.token={TOKEN}",
+                f"--ServerApp.jpserver_extensions=jupyter_chatkit={enabled}",
+                f"--JupyterChatKit.store_url=sqlite:///{store}",
+                "--JupyterChatKit.model=offline",
+            ],
+            cwd=tmp_path,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+        url = f"http://127.0.0.1:{port}"
         # Wait for the server to answer (a start-up poll, not a timing assertion).
         for _ in range(240):
             try:
@@ -91,8 +96,16 @@ def server(
                 break
             time.sleep(0.25)
         else:
+            process.terminate()
+            process.wait(30)
             pytest.fail((tmp_path / "server.log").read_text()[-3000:])
-        assert process.poll() is None, (tmp_path / "server.log").read_text()[-3000:]
+        output = (tmp_path / "server.log").read_text()
+        if process.poll() is None or not re.search(
+            r"[Pp]ort \d+ is (already in use|not available)", output
+        ):
+            break
+    try:
+        assert process.poll() is None, output[-3000:]
         yield url, store, data_dir, enabled
     finally:
         process.terminate()
