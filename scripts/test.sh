@@ -29,4 +29,4 @@ python -m ruff format --check src tests bench
 python -m mypy
 
 echo "== pytest"
-python -m pytest -q -p no:cacheprovider --durations=20 "$@"
+python -m pytest -q -p no:cacheprovider -n 2 --dist loadfile --durations=20 "$@"
