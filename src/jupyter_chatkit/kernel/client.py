@@ -32,6 +32,7 @@ from ..assistant.agent_tools import HEADLESS_FRONT_END
 from ..assistant.cards import card_code, fence
 from ..assistant.server import JsonResult, NotebookAssistant
 from ..protocol import ErrorCode, RequestContext
+from .inert_markdown import inert_markdown
 from .introspect import current_shell, run_tool
 
 if TYPE_CHECKING:
@@ -128,7 +129,8 @@ class Answer(str):
         return "\n\n".join(parts) if parts else "_(no answer)_"
 
     def _bundle(self) -> dict[str, str]:
-        return {"text/markdown": self.markdown(), "text/plain": self.text}
+        # Shown by any front end's Markdown renderer: no raw HTML, no images it would load.
+        return {"text/markdown": inert_markdown(self.markdown()), "text/plain": self.text}
 
     def show(self) -> None:
         """Display the answer as Markdown in IPython (nothing elsewhere)."""

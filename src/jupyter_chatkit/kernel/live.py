@@ -8,7 +8,8 @@ header, so JupyterLab, Notebook 7 and nbclient all put them in the right output.
 The output is one display (``display_id``) whose bundle is:
 
 - ``text/markdown`` (and ``text/plain``): the answer with its code cards as fenced code,
-  meaningful in any front end and in the saved notebook;
+  meaningful in any front end and in the saved notebook (raw HTML and images made inert
+  for their renderers: kernel/inert_markdown.py);
 - :data:`ANSWER_MIME`: the same Markdown plus the cards as data, for our JupyterLab /
   Notebook 7 renderer (js/lab/src/answer.ts), which adds Insert, Insert & run and Copy
   (inserting below the magic's own cell). Without the extension the Markdown is shown.
@@ -39,6 +40,7 @@ from chatkit.types import (
 from ..assistant.cards import card_code, fence
 from ..protocol import CLIENT_TOOLS, tool_label
 from .client import Answer, ChatClient
+from .inert_markdown import inert_markdown
 
 if TYPE_CHECKING:
     from ..assistant.server import NotebookAssistant
@@ -118,7 +120,7 @@ def answer_bundle(answer: Answer) -> dict[str, Any]:
     """The final, stable output of an answer (see the module docs)."""
     markdown = answer.markdown()
     return {
-        "text/markdown": markdown,
+        "text/markdown": inert_markdown(markdown),
         "text/plain": answer.text,
         ANSWER_MIME: {
             "markdown": markdown,
@@ -136,7 +138,7 @@ def answer_bundle(answer: Answer) -> dict[str, Any]:
 def _draft_bundle(draft: _Draft) -> dict[str, Any]:
     markdown = draft.markdown()
     return {
-        "text/markdown": markdown,
+        "text/markdown": inert_markdown(markdown),
         "text/plain": markdown,
         ANSWER_MIME: {"markdown": markdown, "streaming": True, "cards": []},
     }
