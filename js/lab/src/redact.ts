@@ -25,6 +25,7 @@ import {
   normalizeName,
   stripAnsi,
 } from "./redactnames";
+import { heredocBodies } from "./redactheredoc";
 import { LooseRedaction } from "./redactloose";
 
 export {
@@ -46,7 +47,7 @@ import { REDACT_MARGIN, RESULT_BUDGET, bound } from "./bound";
 
 const flagsOf = (f: string, extra = ""): string => `g${f.includes("i") ? "i" : ""}${extra}`;
 const VALUE_RULES = RULES.valueRules.map((r) => {
-  const extra = r as { min_distinct?: number; min_text?: number; check?: string; prefilter?: string };
+  const extra = r as { min_distinct?: number; min_text?: number; check?: string; prefilter?: string; heredoc?: boolean };
   return {
     kind: r.kind,
     group: r.group,
@@ -57,6 +58,8 @@ const VALUE_RULES = RULES.valueRules.map((r) => {
     minText: extra.min_text ?? 0,
     // A cheap scan the text must pass first (an untriggered rule's pre-check).
     prefilter: extra.prefilter ? new RegExp(extra.prefilter) : null,
+    // The pattern finds a heredoc's head; redactheredoc.ts finds its body.
+    heredoc: extra.heredoc === true,
     random: extra.check === "random",
     password: extra.check === "password",
   };
@@ -159,6 +162,20 @@ export class Redactor extends LooseRedaction {
   cut = 0;
   private nested = 0;
 
+  /** The bodies of the heredocs whose heads `pattern` finds, hidden. */
+  private heredocs(pattern: RegExp, kind: string, value: string): string {
+    const pieces: string[] = [];
+    let done = 0;
+    for (const [start, end] of heredocBodies(pattern, value)) {
+      const body = value.slice(start, end);
+      if (!body || body.startsWith(RULES.placeholderOpen) || PLACEHOLDER_VALUE.test(body)) continue;
+      this.count += 1;
+      pieces.push(value.slice(done, start), marker(kind));
+      done = end;
+    }
+    return pieces.length ? pieces.join("") + value.slice(done) : value;
+  }
+
   /** `text` with known key shapes and `name = "value"` assignments of secrets hidden. */
   text(input: string): string {
     // Terminal colour codes mean nothing to the model and can hide a secret's shape.
@@ -169,6 +186,10 @@ export class Redactor extends LooseRedaction {
     for (const rule of triggered ? VALUE_RULES : UNTRIGGERED) {
       if (value.length < rule.minText || (rule.prefilter && !rule.prefilter.test(value))) continue;
       if (rule.trigger && !rule.trigger.test(lower)) continue;
+      if (rule.heredoc) {
+        value = this.heredocs(rule.re, rule.kind, value);
+        continue;
+      }
       value = value.replace(rule.re, (...args: unknown[]) => {
         const whole = args[0] as string;
         const secret = (rule.group ? args[rule.group] : whole) as string | undefined;

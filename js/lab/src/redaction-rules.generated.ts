@@ -765,9 +765,10 @@ export const RULES = {
       "triggers": [
         "<<"
       ],
-      "pattern": "(\\b[A-Za-z0-9_]{0,40}(?:pass(?:word|wd|phrase)?|secret|token|private_key|api_?key|credentials?)[A-Za-z0-9_]{0,40}['\\\"]?[ \\t]*[=:][ \\t]*(?:\\$\\([ \\t]*cat[ \\t]+)?<<[-~]?[ \\t]*['\\\"]?([A-Za-z_][A-Za-z0-9_]{0,19})['\\\"]?[ \\t]*\\r?\\n)((?:[^\\n]{0,1000}\\n){0,39}?[^\\n]{0,1000}?)(?=\\r?\\n[ \\t]*\\2[ \\t]*(?:\\r?\\n|$))",
-      "group": 3,
-      "flags": "i"
+      "pattern": "(\\b[A-Za-z0-9_]{0,40}(?:pass(?:word|wd|phrase)?|secret|token|private_key|api_?key|credentials?)[A-Za-z0-9_]{0,40}['\\\"]?[ \\t]*[=:][ \\t]*(?:\\$\\([ \\t]*cat[ \\t]+)?<<[-~]?[ \\t]*['\\\"]?([A-Za-z_][A-Za-z0-9_]{0,19})['\\\"]?[ \\t]*\\r?\\n)",
+      "group": 0,
+      "flags": "i",
+      "heredoc": true
     },
     {
       "kind": "password in text",

@@ -3,6 +3,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { keepsUnquoted, redactText } from "../src/redact";
+import { RULES } from "../src/redaction-rules.generated";
+import { heredocBodies } from "../src/redactheredoc";
 
 const N = 200_000;
 
@@ -126,4 +128,28 @@ test("a quoted value on the next line is still hidden", () => {
   for (const text of ['password = \\\n  "Hunt3rXy9q"', 'password =  \n  "Hunt3rXy9q"', 'pw = (\n "Hunt3rXy9q"']) {
     assert.equal(redactText(text).text.includes("Hunt3rXy9q"), false, text);
   }
+});
+
+test("heredoc bodies are still hidden, and bodies past the limits are not read as one", () => {
+  for (const [text, body] of [
+    ["password = <<EOF\nHunt3rXy9q\r\nEOF\n", "Hunt3rXy9q"],
+    ["private_key = <<-EOT\n  a1b2c3d4\n  e5f6\n  eot\nx", "a1b2c3d4"],
+    ["PASSWORD=$(cat <<'END'\nHunt3rXy9q\nEND\n)", "Hunt3rXy9q"],
+    [`password = <<EOF\n${"a\n".repeat(39)}Hunt3rXy9q\nEOF`, "Hunt3rXy9q"],
+    ["token = <<EOF\npassword = <<EOF\nHunt3rXy9q\nEOF\nEOF", "Hunt3rXy9q"],
+  ]) {
+    assert.equal(redactText(text).text.includes(body), false, text);
+  }
+  const rule = RULES.valueRules.find((r) => "heredoc" in r);
+  assert.ok(rule);
+  const head = new RegExp(rule.pattern, "gi");
+  for (const text of [
+    `password = <<EOF\n${"a\n".repeat(40)}Hunt3rXy9q\nEOF`,
+    `password = <<EOF\n${"a".repeat(1001)}\nHunt3rXy9q\nEOF`,
+    "password = <<EOF\nHunt3rXy9q\nEOF\r",
+    "description = <<EOT\nHunt3rXy9q\nEOT",
+  ]) {
+    assert.deepEqual(heredocBodies(head, text), [], text);
+  }
+  assert.deepEqual(heredocBodies(head, "x\npassword = <<EOF\nab\r\nEOF\n"), [[19, 21]]);
 });

@@ -18,6 +18,7 @@ from . import rules
 from .calls import CallRedaction, names_a_secret, pair_hides
 from .errors import strip_ansi
 from .escaped import anchor, escaped_forms
+from .heredoc import heredoc_bodies
 from .loose import LooseRedaction
 from .names import is_placeholder, is_secret_name, marker, normalize_name
 from .tables import TableRedaction
@@ -122,6 +123,8 @@ class _ValueRule:
     min_text: int
     # A cheap scan the text must pass first (an untriggered rule's pre-check), or None.
     prefilter: re.Pattern[str] | None
+    # The pattern finds a heredoc's head; heredoc.py finds its body.
+    heredoc: bool = False
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,7 @@ def _compile(extra: tuple[str, ...]) -> _Compiled:
             _any_of(r["triggers"]) if r["triggers"] else None,
             int(r.get("min_text", 0)),
             re.compile(r["prefilter"]) if r.get("prefilter") else None,
+            bool(r.get("heredoc")),
         )
         for r in rules.VALUE_RULES
     )
@@ -297,7 +301,10 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction):
                 rule.prefilter is not None and rule.prefilter.search(value) is None
             ):
                 continue
-            if rule.trigger_rx is None or (triggered and rule.trigger_rx.search(lower)):
+            if rule.heredoc:
+                if triggered and rule.trigger_rx and rule.trigger_rx.search(lower):
+                    value = self._heredocs(rule, value)
+            elif rule.trigger_rx is None or (triggered and rule.trigger_rx.search(lower)):
                 value = rule.pattern.sub(functools.partial(self._replace_rule, rule), value)
         named = some and _ANY_NAME_TRIGGER.search(lower) is not None
         if named and ("=" in value or ":" in value or any(m in lower for m in _BARE_PREFIXES)):
@@ -351,6 +358,19 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction):
         ):
             return match.group(0)
         return self._replace_group(rule.kind, rule.group, match)
+
+    def _heredocs(self, rule: _ValueRule, value: str) -> str:
+        """The bodies of the heredocs whose heads ``rule`` finds, hidden."""
+        pieces: list[str] = []
+        done = 0
+        for start, end in heredoc_bodies(rule.pattern, value):
+            body = value[start:end]
+            if not body or is_placeholder(body) or _PLACEHOLDER_VALUE.match(body):
+                continue
+            self.count += 1
+            pieces += [value[done:start], marker(rule.kind)]
+            done = end
+        return "".join([*pieces, value[done:]]) if pieces else value
 
     def _replace_group(self, kind: str, group: int, match: re.Match[str]) -> str:
         secret = match.group(group)
