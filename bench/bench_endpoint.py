@@ -511,7 +511,7 @@ async def raw_stream(url: str, body: bytes) -> bytes:
     finally:
         writer.close()
     if not data.startswith(b"HTTP/1.1 200") or b"text_delta" not in data:
-        raise RuntimeError(f"no text delta in the stream: {data[:300]!r}")
+        raise RuntimeError(f"no text delta in the stream: {data[:40]!r} ... {data[-400:]!r}")
     if b'"type":"error"' in data:
         raise RuntimeError(f"an error event in the stream: {data[-300:]!r}")
     return data
