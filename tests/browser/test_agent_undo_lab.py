@@ -32,6 +32,17 @@ NOTEBOOK_CELLS = (
 )
 
 
+def check_undone(lab_page: LabPage, page: Any, undo: Any) -> None:
+    """After Undo of insert_and_edit's turn: both steps undone, the notebook as before,
+    the chat at rest with no Undo left and no error."""
+    statuses_are(page, "insert_cell", "undone")
+    statuses_are(page, "edit_cell", "undone")
+    assert lab_page.cell_sources() == ["x = 41", "print(x)"]
+    wait_idle(page)
+    assert undo.is_hidden()
+    assert page.locator(f"{PANEL} .jck-error:not([hidden])").count() == 0
+
+
 def test_an_undo_the_server_cannot_record_puts_the_changes_back(
     lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
@@ -68,12 +79,7 @@ def test_an_undo_the_server_cannot_record_puts_the_changes_back(
     # The server is back: Undo works and is recorded.
     page.unroute("**/jupyter-chatkit/chatkit")
     undo.click()
-    statuses_are(page, "insert_cell", "undone")
-    statuses_are(page, "edit_cell", "undone")
-    assert lab_page.cell_sources() == ["x = 41", "print(x)"]
-    wait_idle(page)
-    assert undo.is_hidden()
-    assert page.locator(f"{PANEL} .jck-error:not([hidden])").count() == 0
+    check_undone(lab_page, page, undo)
     screenshot(page, "undo-saved")
 
 
@@ -149,12 +155,7 @@ def test_undo_reverts_after_a_rename_and_a_reload(
     assert lab_page.notebook_js("return nb.context.path;") == "after_rename.ipynb"
     undo.wait_for(state="visible", timeout=30_000)
     undo.click()
-    statuses_are(page, "insert_cell", "undone")
-    statuses_are(page, "edit_cell", "undone")
-    assert lab_page.cell_sources() == ["x = 41", "print(x)"]
-    wait_idle(page)
-    assert undo.is_hidden()
-    assert page.locator(f"{PANEL} .jck-error:not([hidden])").count() == 0
+    check_undone(lab_page, page, undo)
     screenshot(page, "undone-after-rename-and-reload")
 
 
