@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from tests.browser.widget_notebook import open_widget_notebook
 from tests.fixtures.browser import WIDGET, LabPage, send
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
@@ -26,12 +27,7 @@ def test_the_widget_reads_the_restarted_kernels_variables(
     lab_page: LabPage, page: Any, scripted_llm: FakeLLM, screenshot: Any
 ) -> None:
     """After Kernel > Restart, the %chat widget still reads the (new) kernel's variables."""
-    lab_page.server.write_notebook(
-        "restart.ipynb", ["%load_ext jupyter_chatkit", "before_restart = 41", "%chat"]
-    )
-    lab_page.open("restart.ipynb")
-    lab_page.run_all()
-    page.locator(f"{WIDGET} .jck-input").wait_for(state="visible", timeout=60_000)
+    open_widget_notebook(lab_page, "restart.ipynb", "before_restart = 41")
     scripted_llm.script(Reply("Hello from before the restart."))
     send(page, "hello", scope=WIDGET)
 

@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 import pytest
+from tests.browser.widget_notebook import open_widget_notebook
 from tests.fixtures.browser import (
     ASSISTANT,
     CHIP,
@@ -508,12 +509,7 @@ def test_the_sidebar_does_not_offer_the_chat_cell_as_the_persons_focus(
     lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
     """With the %chat cell active (its widget clicked), the chips keep the cell worked in."""
-    lab_page.server.write_notebook(
-        "chatcell.ipynb", ["%load_ext jupyter_chatkit", "x = 41 + 1", "%chat"]
-    )
-    lab_page.open("chatcell.ipynb")
-    lab_page.run_all()
-    page.locator(f"{WIDGET} .jck-input").wait_for(state="visible", timeout=60_000)
+    open_widget_notebook(lab_page, "chatcell.ipynb", "x = 41 + 1")
     open_panel(page)
     lab_page.set_active_cell(1)
     page.wait_for_function(

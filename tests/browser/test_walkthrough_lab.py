@@ -10,11 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from tests.browser.widget_notebook import open_widget_notebook
 from tests.fixtures.browser import (
     ASSISTANT,
     CHIP,
     PANEL,
     USER,
+    WIDGET,
     LabPage,
     context_of,
     open_panel,
@@ -58,11 +60,7 @@ def test_the_widget_says_its_kernel_is_gone_when_the_kernel_was_shut_down(
     lab_page: LabPage, page: Any, scripted_llm: FakeLLM, screenshot: Any
 ) -> None:
     """A %chat widget whose kernel stopped tells the model (and so the person) so, readably."""
-    lab_page.server.write_notebook("gone.ipynb", ["%load_ext jupyter_chatkit", "x = 1", "%chat"])
-    lab_page.open("gone.ipynb")
-    lab_page.run_all()
-    widget = ".jp-OutputArea-output .jck-widget-host"
-    page.locator(f"{widget} .jck-input").wait_for(state="visible", timeout=60_000)
+    open_widget_notebook(lab_page, "gone.ipynb", "x = 1")
     lab_page.notebook_js("await nb.sessionContext.session.kernel.shutdown();")
     page.wait_for_function(
         "() => { const w = [...window.jupyterapp.shell.widgets('main')]"
@@ -72,8 +70,8 @@ def test_the_widget_says_its_kernel_is_gone_when_the_kernel_was_shut_down(
     scripted_llm.script(
         Reply(tool_calls=[ToolCall("list_kernel_variables", {})]), Reply("Your kernel is gone.")
     )
-    send(page, "what variables do I have?", scope=widget)
-    page.locator(f"{widget} .jck-msg.jck-assistant", has_text="Your kernel is gone.").wait_for()
+    send(page, "what variables do I have?", scope=WIDGET)
+    page.locator(f"{WIDGET} .jck-msg.jck-assistant", has_text="Your kernel is gone.").wait_for()
     screenshot(page, "widget-kernel-gone")
     error = str(tool_output(scripted_llm)["error"])
     assert "Cannot send" not in error
@@ -84,13 +82,9 @@ def test_a_widget_whose_conversation_was_deleted_in_the_sidebar_keeps_the_messag
     lab_page: LabPage, page: Any, scripted_llm: FakeLLM, screenshot: Any
 ) -> None:
     """Deleted in the sidebar while a %chat widget shows it: the next message is not lost."""
-    lab_page.server.write_notebook("del.ipynb", ["%load_ext jupyter_chatkit", "x = 1", "%chat"])
-    lab_page.open("del.ipynb")
-    lab_page.run_all()
-    widget = ".jp-OutputArea-output .jck-widget-host"
-    page.locator(f"{widget} .jck-input").wait_for(state="visible", timeout=60_000)
+    open_widget_notebook(lab_page, "del.ipynb", "x = 1")
     scripted_llm.script(Reply("First answer."))
-    send(page, "first question", scope=widget)
+    send(page, "first question", scope=WIDGET)
 
     # The sidebar reopens the notebook's conversation, the widget's; delete it there.
     open_panel(page)
@@ -100,22 +94,22 @@ def test_a_widget_whose_conversation_was_deleted_in_the_sidebar_keeps_the_messag
     page.locator(f"{PANEL} .jck-btn", has_text="Delete").last.click()
     page.locator(f"{PANEL} .jck-history", has_text="No conversations yet").wait_for()
 
-    box = page.locator(f"{widget} .jck-input")
+    box = page.locator(f"{WIDGET} .jck-input")
     box.click()
     box.fill("second question")
     box.press("Enter")
     # The widget says what happened and gives the message back, in a new conversation.
-    page.locator(f"{widget} .jck-error", has_text="deleted").wait_for()
+    page.locator(f"{WIDGET} .jck-error", has_text="deleted").wait_for()
     screenshot(page, "widget-after-delete")
     assert box.input_value() == "second question"
-    assert page.locator(f"{widget} .jck-msg", has_text="First answer.").count() == 0
+    assert page.locator(f"{WIDGET} .jck-msg", has_text="First answer.").count() == 0
     scripted_llm.script(Reply("Answer in a new conversation."))
     box.press("Enter")
     page.locator(
-        f"{widget} .jck-msg.jck-assistant", has_text="Answer in a new conversation."
+        f"{WIDGET} .jck-msg.jck-assistant", has_text="Answer in a new conversation."
     ).wait_for()
     assert "second question" in user_texts(scripted_llm)[-1]
-    assert page.locator(f"{widget} .jck-error:not([hidden])").count() == 0
+    assert page.locator(f"{WIDGET} .jck-error:not([hidden])").count() == 0
 
 
 def test_insert_with_no_notebook_open_copies_and_counts_nothing(
