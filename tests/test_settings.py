@@ -9,7 +9,7 @@ import pytest
 from traitlets import TraitError
 from traitlets.config import Config
 
-from jupyter_chatkit.settings import JupyterChatKit, MiB
+from jupyter_chatkit.settings import JupyterChatKit, MiB, redact_url
 
 from .test_handlers import server_config
 
@@ -67,3 +67,18 @@ async def test_server_config_reaches_the_assistant(jp_serverapp: Any) -> None:
     assert settings.history_max_items == 7
     assert chatkit["max_upload_bytes"] == 12345
     assert settings.offline
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql://ada:hunter22@db/chat", "postgresql://ada:***@db/chat"),
+        ("https://sk-proxy-token-0123@proxy.example/v1", "https://***@proxy.example/v1"),
+        ("https://:only-a-password@proxy/v1", "https://:***@proxy/v1"),
+        ("http://127.0.0.1:8000/v1", "http://127.0.0.1:8000/v1"),
+        ("sqlite:////home/ada/chat.sqlite3", "sqlite:////home/ada/chat.sqlite3"),
+        ("https://proxy/v1?next=a@b", "https://proxy/v1?next=a@b"),
+    ],
+)
+def test_redact_url_hides_a_password_and_a_bare_token_user(url: str, shown: str) -> None:
+    assert redact_url(url) == shown

@@ -373,7 +373,10 @@ def _hashable(value: Any) -> Any:
 # The core's name for the same class.
 Settings = JupyterChatKit
 
-_URL_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.\-]*://[^/:@\s]*:)[^@/\s]*(?=@)", re.I)
+# A URL's userinfo: a user and a password, or a user alone (a bare token, ``sk-...@``).
+_URL_USERINFO = re.compile(
+    r"(?P<head>[a-z][a-z0-9+.\-]*://)(?P<user>[^/:@\s]*)(?P<password>:[^@/\s]*)?@", re.I
+)
 
 
 def url_credentials(url: str) -> list[str]:
@@ -388,5 +391,12 @@ def url_credentials(url: str) -> list[str]:
 
 
 def redact_url(url: str) -> str:
-    """``url`` with any password replaced by ``***`` (safe to print)."""
-    return _URL_PASSWORD.sub(r"\g<head>***", url)
+    """``url`` with its password, or a user without one, replaced by ``***`` (safe to
+    print): ``postgresql://ada:***@db``, ``https://***@proxy/v1``."""
+
+    def hide(match: re.Match[str]) -> str:
+        if match["password"] is not None:
+            return f"{match['head']}{match['user']}:***@"
+        return f"{match['head']}***@" if match["user"] else match[0]
+
+    return _URL_USERINFO.sub(hide, url)
