@@ -116,6 +116,9 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param("https://" + "aB1" * (5 * N // 3) + "@x", id="url-password-shaped-user"),
         pytest.param("password\n" + "use " * (5 * N // 4), id="password-use-words"),
         pytest.param(" -u=a -p=" * (5 * N // 9), id="user-flags-with-equals"),
+        pytest.param("a.b-c_" * (5 * N // 6), id="cut-value-dotted-run"),
+        pytest.param("'a.pw" * (5 * N // 5), id="cut-value-quoted-names"),
+        pytest.param(('pw="' + "a" * 1999 + '"') * (5 * N // 2004), id="cut-value-closed-long"),
     ],
 )
 def test_long_adversarial_lines_are_redacted_in_linear_work(text: str) -> None:

@@ -920,6 +920,21 @@ export const RULES = {
       "flags": "i"
     },
     {
+      "kind": "cut value",
+      "triggers": [
+        "pass",
+        "pw",
+        "secret",
+        "token",
+        "key",
+        "credential",
+        "auth"
+      ],
+      "pattern": "((?:(?<=['\\\"])[A-Za-z0-9_.-]{0,40}?(?:password|passwd|passphrase|pwd|pw|secret|token|api_?key|apikey|credentials?|private_?key|access_?key|auth)(?:[_.-][A-Za-z0-9_]{1,20})?\\\\?['\\\"][ \\t]*(?::=|=|:)|(?<![A-Za-z0-9_.-])[A-Za-z0-9_.-]{0,40}?(?:password|passwd|passphrase|pwd|pw|secret|token|api_?key|apikey|credentials?|private_?key|access_?key|auth)(?:[_.-][A-Za-z0-9_]{1,20})?[ \\t]*:?=|(?<![A-Za-z0-9_.'\\\"-])[A-Za-z0-9_.-]{0,40}?(?:password|passwd|passphrase|pwd|pw|secret|token|api_?key|apikey|credentials?|private_?key|access_?key|auth)(?:[_.-][A-Za-z0-9_]{1,20})?[ \\t]*:)[ \\t]*\\\\?['\\\"])([^'\\\"\\\\\\n«…]{1,2000})(?=(?:…|\\.\\.\\.)(?![^'\\\"\\n]{0,200}['\\\"])|$)",
+      "group": 2,
+      "flags": "i"
+    },
+    {
       "kind": "URL token",
       "triggers": [
         "://"

@@ -96,6 +96,9 @@ const cases: Record<string, string> = {
   "a password-shaped url user": `https://${"aB1".repeat(Math.floor((5 * N) / 3))}@x`,
   "use words after password": `password\n${"use ".repeat(Math.floor((5 * N) / 4))}`,
   "user flags with equals": " -u=a -p=".repeat(Math.floor((5 * N) / 9)),
+  "cut value dotted run": "a.b-c_".repeat(Math.floor((5 * N) / 6)),
+  "cut value quoted names": "'a.pw".repeat(Math.floor((5 * N) / 5)),
+  "cut value closed long": `pw="${"a".repeat(1999)}"`.repeat(Math.floor((5 * N) / 2004)),
 };
 for (const [name, text] of Object.entries(cases)) {
   test(`a long adversarial line is redacted: ${name}`, () => {

@@ -1,9 +1,9 @@
 """Credentials on command lines and in config files of tools: a password or token that
 a tool takes by position or after a flag of its own (``zip -P``, ``7z -p``, ``htpasswd
--b``, ``net user``, ``vault login``, ``npm config set …:_authToken``), and XML entries
-whose key attribute names a secret. Part of the table of :mod:`.rules` (see
-:mod:`.value_rules` for the fields of a rule), rendered into the TypeScript copy with
-the rest.
+-b``, ``net user``, ``vault login``, ``npm config set …:_authToken``), XML entries
+whose key attribute names a secret, and a secret's quoted value cut short by a preview.
+Part of the table of :mod:`.rules` (see :mod:`.value_rules` for the fields of a rule),
+rendered into the TypeScript copy with the rest.
 
 Every pattern starts at a literal word and reads a bounded stretch of its line, so
 each stays linear on long adversarial texts."""
@@ -47,6 +47,12 @@ _XML_SECRET_KEY = (
 )
 # Flags and numbers under such a key are settings, not secrets.
 _XML_KEEP = r"(?!(?:true|false|yes|no|none|null|[0-9]{1,5})(?:['\"<]|[ \t]*</))"
+
+# A name of a secret whose value a preview may cut.
+_CUT_NAME = (
+    r"[A-Za-z0-9_.-]{0,40}?(?:password|passwd|passphrase|pwd|pw|secret|token|api_?key|apikey"
+    r"|credentials?|private_?key|access_?key|auth)(?:[_.-][A-Za-z0-9_]{1,20})?"
+)
 
 CLI_RULES: list[dict[str, Any]] = [
     {
@@ -172,6 +178,24 @@ CLI_RULES: list[dict[str, Any]] = [
         r"[^<>/]{0,300}>(?:[ \t\r\n]*<value>)?[ \t]*)"
         + _XML_KEEP
         + r"([^<\s«][^<\n«]{0,500}?)(?=[ \t]*</)",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "cut value",
+        # A quoted value under a secret's name whose closing quote a preview cut off
+        # (``'{\\"password\\": \\"letmein…``, ``pw = "letmein…`` at a text's end): the
+        # other rules need the closing quote.
+        "triggers": ["pass", "pw", "secret", "token", "key", "credential", "auth"],
+        # A quoted name ends with its quote; a name right after a quote takes "=" only
+        # (``"source": "pw = \\"x…``; ``getpass("Password: ")`` names nothing). A name
+        # starts where its run does (from inside a long ``a.b.c…`` run it was read again).
+        "pattern": r"((?:(?<=['\"])" + _CUT_NAME + r"\\?['\"][ \t]*(?::=|=|:)"
+        r"|(?<![A-Za-z0-9_.-])" + _CUT_NAME + r"[ \t]*:?="
+        r"|(?<![A-Za-z0-9_.'\"-])" + _CUT_NAME + r"[ \t]*:)[ \t]*\\?['\"])"
+        # Cut where the text ends, or at an ellipsis no quote follows on its line
+        # (``password_prompt = "Enter password..."`` is whole).
+        r"([^'\"\\\n«…]{1,2000})(?=(?:…|\.\.\.)(?![^'\"\n]{0,200}['\"])|$)",
         "group": 2,
         "flags": "i",
     },
