@@ -126,6 +126,32 @@ async def test_ready_items_are_batched_and_nothing_waits_for_more() -> None:
 
 
 @pytest.mark.asyncio
+async def test_what_arrives_while_a_batch_is_handled_comes_in_the_next() -> None:
+    # The response is read on while the consumer handles a batch (openai, agents,
+    # ChatKit and the SSE write): what arrived meanwhile, over several network reads,
+    # is one batch (a read at a time took only the first of them).
+    gate = asyncio.Event()
+
+    async def source() -> AsyncIterator[bytes]:
+        yield b"1"
+        await gate.wait()
+        yield b"2"
+        await asyncio.sleep(0.01)  # the next network read
+        yield b"3"
+        await asyncio.sleep(60)  # the model is thinking
+        yield b"4"
+
+    reader = ReadyBatches(source())
+    try:
+        assert await reader.batch() == [b"1"]
+        gate.set()
+        await asyncio.sleep(0.2)  # the consumer is busy with the first batch
+        assert await reader.batch() == [b"2", b"3"]
+    finally:
+        await reader.aclose()
+
+
+@pytest.mark.asyncio
 async def test_a_closed_reader_stops_its_pending_read() -> None:
     gate = asyncio.Event()
     stopped: list[bool] = []
@@ -197,7 +223,8 @@ async def test_a_long_answer_arrives_whole_through_openai(fake_llm: FakeLLM) -> 
                     model="m", messages=[{"role": "user", "content": "hi"}], stream=True
                 )
             )
-            text, calls, finish = "", [], None
+            text, finish = "", None
+            calls: list[Any] = []
             async for part in stream:
                 choice = part.choices[0]
                 text += choice.delta.content or ""

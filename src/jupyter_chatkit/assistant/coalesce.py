@@ -4,9 +4,10 @@ Every streamed chunk costs the same CPU however short its text: openai parses an
 constructs it, the agents SDK turns it into a Responses event, ChatKit into a thread
 event, which is serialized and written to the browser. When the model streams faster
 than that pipeline runs, chunks queue up in the socket and one read returns many of
-them; merging the plain text deltas of such a read into one chunk does the whole
-pipeline's work once for all of them. Nothing is ever held back waiting for more (a read
-is merged with itself only), so a slow model's tokens go out as they come.
+them; merging the plain text deltas of such a read (and of those that arrived while the
+pipeline handled the one before) into one chunk does the whole pipeline's work once for
+all of them. Nothing is ever held back waiting for more, so a slow model's tokens go out
+as they come.
 
 Only events that differ in nothing but their text are merged. Chat completions
 (:func:`merge_text_deltas`): one choice (index 0), a ``delta`` with nothing but
@@ -99,73 +100,87 @@ async def coalesced_events(
 
 
 class ReadyBatches:
-    """An async iterator's items in batches: what was ready without waiting for I/O.
+    """An async iterator's items in batches: what was read by the time it is asked for.
 
     An HTTP response yields one item per HTTP chunk, and a server flushing each event
     sends one chunk per event; those already received come out of the response's buffer
-    without any I/O. So the next item is read in a task and given one turn of the event
-    loop: done by then, it joins the batch; else the batch goes out, and the read goes
-    on. The first item of a batch is never held back.
+    without any I/O. One task reads the iterator for the whole response and keeps what
+    it read; a batch is all of it, waiting only for a first item when there is none, so
+    the first item of a batch is never held back. (A task per read, given a loop turn
+    to finish, cost a task and a turn per network read.)
     """
 
     def __init__(self, iterator: AsyncIterator[bytes]) -> None:
         self._items = aiter(iterator)
-        self._read: asyncio.Future[bytes] | None = None
+        self._ready: list[bytes] = []
+        self._reader: asyncio.Task[None] | None = None
+        self._ended = False
+        # The iterator's error, raised by the batch after the items read before it.
+        self._error: BaseException | None = None
+        self._waiter: asyncio.Future[None] | None = None
 
-    def _start_read(self) -> asyncio.Future[bytes]:
-        self._read = asyncio.ensure_future(anext(self._items))
-        # A consumer that fails above the reader (openai's parse of a malformed chunk)
-        # drops it unclosed; a read-ahead failing then (the connection cut) made asyncio
-        # log "Task exception was never retrieved". Awaiting it still raises its error.
-        self._read.add_done_callback(_retrieve)
-        return self._read
+    async def _read(self) -> None:
+        try:
+            async for item in self._items:
+                self._ready.append(item)
+                self._wake()
+        except Exception as error:
+            # Kept for the consumer: a consumer that fails above the reader (openai's
+            # parse of a malformed chunk) drops it, and an error left in the task made
+            # asyncio log "Task exception was never retrieved".
+            self._error = error
+        finally:
+            self._ended = True
+            self._wake()
+
+    def _wake(self) -> None:
+        waiter, self._waiter = self._waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def _more(self, within: float | None = None) -> bool:
+        """Wait until something was read or the reading ended; False after ``within`` s."""
+        if self._reader is None:
+            self._reader = asyncio.ensure_future(self._read())
+        if self._ready or self._ended:
+            return True
+        waiter = self._waiter = asyncio.get_running_loop().create_future()
+        if within is None:
+            await waiter
+            return True
+        done, _ = await asyncio.wait({waiter}, timeout=within)
+        return bool(done)
 
     async def batch(self) -> list[bytes] | None:
         """The next batch (waiting for its first item), or None at the end."""
-        read = self._read or self._start_read()
-        try:
-            batch = [await read]
-        except StopAsyncIteration:
-            self._read = None
-            return None
-        while True:
-            read = self._start_read()
-            await asyncio.sleep(0)
-            if not read.done() or read.cancelled() or read.exception() is not None:
-                # Still waiting, or its error is raised by the next batch().
-                return batch
-            batch.append(read.result())
+        await self._more()
+        if self._ready:
+            batch, self._ready = self._ready, []
+            return batch
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+        return None
 
     async def finish(self, idle_seconds: float) -> None:
         """Read to the end, dropping what comes; stop after ``idle_seconds`` without data."""
-        while self._read is not None:
-            done, _ = await asyncio.wait({self._read}, timeout=idle_seconds)
-            if not done:
+        while True:
+            self._ready.clear()
+            if self._ended:
+                return
+            if not await self._more(idle_seconds):
                 await self.aclose()
                 return
-            read, self._read = self._read, None
-            if read.cancelled() or read.exception() is not None:
-                return
-            self._start_read()
 
     async def aclose(self) -> None:
-        """Stop a read under way, and take whatever the last read ended with."""
-        read, self._read = self._read, None
-        if read is None:
+        """Stop the reading if it is under way."""
+        reader = self._reader
+        if reader is None or reader.done():
             return
-        if not read.done():
-            read.cancel()
-        # Whatever it ends with, nobody reads this response any more; a read that already
-        # failed is awaited too, else asyncio logs "Task exception was never retrieved"
-        # when the stream stops early (an error mid-stream, Stop).
+        reader.cancel()
+        # Whatever it ends with, nobody reads this response any more.
         with contextlib.suppress(asyncio.CancelledError, Exception):
-            await read
-
-
-def _retrieve(read: asyncio.Future[bytes]) -> None:
-    """Mark a finished read's error as seen (whoever awaits it still gets it)."""
-    if not read.cancelled():
-        read.exception()
+            await reader
 
 
 class _ParsedEvent:
