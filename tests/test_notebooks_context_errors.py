@@ -1,0 +1,108 @@
+"""Other notebooks' errors arrive whole through the real path.
+
+A notebook run by nbclient in a real kernel asks the chat about the cell before each
+question; the fake OpenAI-compatible server records what the model read. Chained
+exceptions keep the exception they came from, a SyntaxError its line and caret, an
+ExceptionGroup its members, a deep recursion its first and last frames, each bounded.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from .fixtures.fake_llm import FakeLLM, Reply, ToolCall
+from .nbrun import execute
+
+ASK = "from jupyter_chatkit import Chat\nChat().ask('Why did that fail?').ok"
+
+FAILING = {
+    "raise_from": (
+        "def load(cfg):\n"
+        "    return cfg['port']\n"
+        "try:\n"
+        "    load({})\n"
+        "except KeyError as e:\n"
+        "    raise ValueError('bad config') from e"
+    ),
+    "during_handling": "try:\n    1/0\nexcept ZeroDivisionError:\n    undefined_name",
+    "group": (
+        "raise ExceptionGroup('batch', [ValueError('row 1'), "
+        "ExceptionGroup('inner', [TypeError('row 2')])])"
+    ),
+    "syntax": "x = (1,\n  2\ny = 3",
+    "indent": "def g():\nreturn 1",
+    "recursion": "def down(n):\n    return down(n + 1)\n\ndown(0)",
+}
+
+
+def tool_outputs(llm: FakeLLM) -> list[dict[str, Any]]:
+    """The tool results the model received, in order."""
+    out = []
+    for request in llm.requests:
+        messages = [m for m in request.get("messages", []) if m.get("role") == "tool"]
+        if messages:
+            out.append(json.loads(messages[-1]["content"]))
+    return out
+
+
+def test_each_error_reaches_the_model_whole_and_bounded(
+    kernel_provider: FakeLLM, tmp_path: Path
+) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("%load_ext jupyter_chatkit")]
+    for source in FAILING.values():
+        nb.cells += [nbformat.v4.new_code_cell(source), nbformat.v4.new_code_cell(ASK)]
+    kernel_provider.script(
+        *[
+            r
+            for _ in FAILING
+            for r in (Reply(tool_calls=[ToolCall("get_active_cell", {})]), Reply("Seen."))
+        ]
+    )
+    execute(nb, tmp_path, allow_errors=True)
+    for i in range(len(FAILING)):
+        assert nb.cells[2 + 2 * i].outputs[-1]["data"]["text/plain"] == "True"
+
+    outputs = tool_outputs(kernel_provider)
+    assert len(outputs) == len(FAILING)
+    errors = dict(zip(FAILING, (o["cell"]["error"] for o in outputs), strict=True))
+    for error in errors.values():
+        assert len(error["traceback"]) <= 5_000
+
+    # raise ... from ...: the KeyError and where it happened come first, as Python prints.
+    tb = errors["raise_from"]["traceback"]
+    assert errors["raise_from"]["type"] == "ValueError"
+    assert "KeyError: 'port'" in tb and "in load\n    return cfg['port']" in tb
+    assert "direct cause of the following exception" in tb
+    assert tb.index("KeyError") < tb.index("direct cause") < tb.index("ValueError: bad config")
+    assert tb.endswith("ValueError: bad config")
+
+    tb = errors["during_handling"]["traceback"]
+    assert "ZeroDivisionError: division by zero" in tb
+    assert "During handling of the above exception" in tb
+    assert tb.endswith("NameError: name 'undefined_name' is not defined")
+
+    group = errors["group"]
+    assert group["message"] == "batch (2 sub-exceptions)"
+    assert "ValueError: row 1" in group["traceback"]
+    assert "inner (1 sub-exception)" in group["traceback"]
+    assert "TypeError: row 2" in group["traceback"]
+
+    # A SyntaxError never ran: its message, line and caret, not IPython's compiler frames.
+    for name, message, line in (
+        ("syntax", "'(' was never closed", "x = (1,"),
+        ("indent", "expected an indented block", "return 1"),
+    ):
+        error = errors[name]
+        assert error["message"].startswith(message)
+        assert f"\n    {line}\n" in error["traceback"] and "^" in error["traceback"]
+        assert "compilerop" not in error["traceback"]
+        assert "message not read" not in json.dumps(error)
+
+    tb = errors["recursion"]["traceback"]
+    assert tb.startswith("Cell In[") and "down(0)" in tb
+    assert "repeated" in tb and tb.endswith("RecursionError: maximum recursion depth exceeded")
