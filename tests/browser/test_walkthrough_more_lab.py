@@ -149,3 +149,27 @@ def test_a_turn_sent_from_another_browser_shows_after_the_next_answer(
         "question from A",
     ], questions
     screenshot(page, "browser-a")
+
+
+def test_insert_into_a_read_only_notebook_says_so_and_copies(
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM, screenshot: Any
+) -> None:
+    """A notebook JupyterLab holds read-only: Insert copies the code and says why.
+
+    It said "cell insertion needs the JupyterLab extension", which is there.
+    """
+    lab_page.server.write_notebook("locked.ipynb", ["x = 1"])
+    lab_page.open("locked.ipynb")
+    open_panel(page)
+    scripted_llm.script(Reply("Try:\n\n```python\nprint('locked')\n```\n"))
+    send(page, "code please")
+    # What a read-only share (e.g. a collaborator without write access) makes of it.
+    lab_page.notebook_js("nb.content.model.readOnly = true;")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.locator(ASSISTANT).last.locator("button", has_text="Insert").first.click()
+    toast = page.locator(f"{PANEL} .jck-toast", has_text="read-only")
+    toast.wait_for()
+    screenshot(page, "read-only")
+    assert "extension" not in toast.inner_text()
+    assert lab_page.cell_sources() == ["x = 1"]
+    assert page.evaluate("() => navigator.clipboard.readText()") == "print('locked')"

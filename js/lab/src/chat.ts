@@ -95,7 +95,13 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
       clientTools: notebookClientTools(link),
       // Code-card and code-block insertions (the UI calls this only on a click).
       insertCell: (code, opts) => link.insert(code, opts),
-      insertBlocked: () => (link.target() ? null : "no notebook is open"),
+      insertBlocked: () => {
+        const target = link.target();
+        if (!target) return "no notebook is open";
+        // JupyterLab holds it read-only (e.g. a share without write access): say so,
+        // rather than blame a missing extension.
+        return target.panel.content.model?.readOnly ? "the notebook is read-only" : null;
+      },
       codeActions: [
         {
           label: "Replace cell",

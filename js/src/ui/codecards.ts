@@ -15,6 +15,7 @@ import { cardCode, type WidgetContext } from "./widgets";
 /** The widget actions that put code in a cell. */
 export const INSERT_ACTIONS = new Set<string>(INSERT_ACTION_TYPES);
 const NO_BRIDGE = "cell insertion needs the JupyterLab extension";
+const REFUSED = "the notebook did not take a new cell: read-only?";
 
 /** What the person is told after `insertCell` resolved `result` (truthy). */
 export function insertedText(result: InsertResult, run: boolean, position: CellPosition = "below"): string {
@@ -58,7 +59,8 @@ export function codeCards(session: ChatSession, options: CodeCardOptions, announ
         return;
       }
     }
-    const why = options.insertBlocked?.() ?? NO_BRIDGE;
+    // With a bridge that answered no (a read-only notebook), the extension is there.
+    const why = options.insertBlocked?.() ?? (options.insertCell ? REFUSED : NO_BRIDGE);
     announce((await copyText(code)) ? `Copied — paste into a cell (${why})` : "Could not insert or copy the code.");
   };
   const codeActions: CodeActions = { insert: (code, run) => insert(code, run), announce, extra: options.codeActions };
