@@ -119,6 +119,12 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param("a.b-c_" * (5 * N // 6), id="cut-value-dotted-run"),
         pytest.param("'a.pw" * (5 * N // 5), id="cut-value-quoted-names"),
         pytest.param(('pw="' + "a" * 1999 + '"') * (5 * N // 2004), id="cut-value-closed-long"),
+        pytest.param("http " + "-a a " * (5 * N // 5), id="httpie-auth-without-colon"),
+        pytest.param("smbclient -U a" * (5 * N // 14), id="smbclient-users-without-percent"),
+        pytest.param("ssh-keygen " + "-p " * (5 * N // 3), id="ssh-keygen-flags"),
+        pytest.param("password " + "<<" * (5 * N // 2), id="here-string-openers"),
+        pytest.param('expect "password' + "\nsend" * (5 * N // 5), id="expect-sends"),
+        pytest.param("echo a | " * (5 * N // 9) + "sudo -S", id="echo-pipes-into-sudo"),
     ],
 )
 def test_long_adversarial_lines_are_redacted_in_linear_work(text: str) -> None:

@@ -592,7 +592,7 @@ export const RULES = {
         "-auth",
         "-client"
       ],
-      "pattern": "((?:^|[\\s'\\\"])--?(?:password|passwd|pass|pwd|token|secret|api[-_]?key|access[-_]token|auth[-_]token|client[-_]secret)(?:=|[ \\t]+)['\\\"]?)((?![${%-])(?!<[A-Za-z_.-]{1,60}>)(?![A-Z][A-Z0-9_]*(?:[\\s'\\\"\\]]|$))[^\\s'\\\"«]{4,})",
+      "pattern": "((?:^|[\\s'\\\"])--?(?:password|passwd|passphrase|pass|pwd|token|secret|api[-_]?key|access[-_]token|auth[-_]token|client[-_]secret)(?:=|[ \\t]+)['\\\"]?)((?![${%-])(?!<[A-Za-z_.-]{1,60}>)(?![A-Z][A-Z0-9_]*(?:[\\s'\\\"\\]]|$))[^\\s'\\\"«]{4,})",
       "group": 2,
       "flags": ""
     },
@@ -696,9 +696,11 @@ export const RULES = {
         "password-stdin",
         "with-token",
         "token-stdin",
-        "--token"
+        "--token",
+        "sudo",
+        "--stdin"
       ],
-      "pattern": "(\\b(?:echo[ \\t]+(?:-[neE][ \\t]+)?|printf[ \\t]+(?:'%s(?:\\\\n)?'[ \\t]+|\\\"%s(?:\\\\n)?\\\"[ \\t]+|%s[ \\t]+)?)['\\\"]?)([^\\s'\\\"|«]{1,500})(?=['\\\"]?[ \\t]*\\|[^\\n]{0,200}--(?:password-stdin|with-token|token-stdin|token(?![\\w=-])))",
+      "pattern": "(\\b(?:echo[ \\t]+(?:-[neE][ \\t]+)?|printf[ \\t]+(?:'%s(?:\\\\n)?'[ \\t]+|\\\"%s(?:\\\\n)?\\\"[ \\t]+|%s[ \\t]+)?)['\\\"]?)([^\\s'\\\"|«]{1,500})(?=['\\\"]?[ \\t]*\\|[^\\n]{0,200}(?:--(?:password-stdin|with-token|token-stdin|token(?![\\w=-]))|\\bsudo(?:[ \\t]+-[A-Za-z]{1,5}){0,4}?[ \\t]+-[A-Za-z]{0,4}S\\b|\\bpasswd[ \\t]+--stdin\\b))",
       "group": 2,
       "flags": ""
     },
@@ -876,6 +878,38 @@ export const RULES = {
       "flags": "i"
     },
     {
+      "kind": "command-line password",
+      "triggers": [
+        "http",
+        "-u",
+        "ldap",
+        "ssh-keygen",
+        "pass "
+      ],
+      "pattern": "(\\bhttps?(?:[ \\t][^\\n]{0,200}?)?[ \\t](?:-a|--auth)[ \\t]+['\\\"]?[^\\s:'\\\"]{1,100}:|\\b(?:smbclient|rpcclient|smbmap|smbcacls|winexe|crackmapexec|nxc|net)\\b[^\\n]{0,200}?[ \\t](?:-U|--user(?:name)?)(?:[ \\t]+|=)['\\\"]?[^\\s%'\\\"]{1,100}%|\\bldap(?:search|add|modify|delete|passwd|whoami|compare|modrdn|exop)\\b[^\\n]{0,300}?[ \\t]-w[ \\t]+['\\\"]?|\\bssh-keygen\\b[^\\n]{0,200}?[ \\t]-[PN][ \\t]+['\\\"]?|(?:^|[ \\t])-(?:src|dest|new)?(?:store|key)?pass[ \\t]+['\\\"]?)((?![$%{<*-])[^\\s'\\\"«]{1,500})",
+      "group": 2,
+      "flags": ""
+    },
+    {
+      "kind": "command-line password",
+      "triggers": [
+        "ssh-keygen"
+      ],
+      "pattern": "(\\bssh-keygen\\b[^\\n]{0,300}?[ \\t]-N[ \\t]+['\\\"]?)((?![$%{<*-])[^\\s'\\\"«]{1,500})",
+      "group": 2,
+      "flags": ""
+    },
+    {
+      "kind": "command-line password",
+      "triggers": [
+        "<<<",
+        "expect"
+      ],
+      "pattern": "(\\b(?:password|passwd|passphrase|pass|stdin|login)[^\\n]{0,200}?<<<[ \\t]*['\\\"]?|\\bexpect[ \\t]+[^\\n]{0,60}?(?:password|passphrase|passcode)[^\\n]{0,60}\\r?\\n[ \\t]*send[ \\t]+(?:--[ \\t]+)?['\\\"])((?![$%{<*-])[^\\s'\\\"\\\\«]{1,500})",
+      "group": 2,
+      "flags": "i"
+    },
+    {
       "kind": "command-line token",
       "triggers": [
         "vault",
@@ -959,6 +993,7 @@ export const RULES = {
     "%3d",
     "'kty'",
     "-----begin",
+    "--stdin",
     "--token",
     "--user",
     "-access",
@@ -969,6 +1004,7 @@ export const RULES = {
     "-pwd",
     "-secret",
     "-token",
+    "-u",
     "-u ",
     "-u=",
     "/api/webhooks/",
@@ -980,6 +1016,7 @@ export const RULES = {
     "://",
     ":aa",
     "<<",
+    "<<<",
     "<input",
     "@",
     "ac",
@@ -1017,6 +1054,7 @@ export const RULES = {
     "dop_v1_",
     "dp.",
     "eaa",
+    "expect",
     "eyj",
     "fwogzxivyxdz",
     "gho_",
@@ -1042,6 +1080,7 @@ export const RULES = {
     "hooks.slack",
     "hrku-",
     "htpasswd",
+    "http",
     "hvb.",
     "hvs.",
     "identified",
@@ -1050,6 +1089,7 @@ export const RULES = {
     "key",
     "key-",
     "key=",
+    "ldap",
     "lin_api_",
     "log in",
     "log on",
@@ -1078,6 +1118,7 @@ export const RULES = {
     "oracle",
     "oy2",
     "pass",
+    "pass ",
     "passphrase",
     "passphrase for",
     "passwd",
@@ -1136,7 +1177,9 @@ export const RULES = {
     "sq0",
     "sqlcmd",
     "sqlplus",
+    "ssh-keygen",
     "sshpass",
+    "sudo",
     "tk.eyj",
     "token",
     "token for",

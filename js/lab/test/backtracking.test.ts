@@ -99,6 +99,12 @@ const cases: Record<string, string> = {
   "cut value dotted run": "a.b-c_".repeat(Math.floor((5 * N) / 6)),
   "cut value quoted names": "'a.pw".repeat(Math.floor((5 * N) / 5)),
   "cut value closed long": `pw="${"a".repeat(1999)}"`.repeat(Math.floor((5 * N) / 2004)),
+  "httpie auth without a colon": `http ${"-a a ".repeat(Math.floor((5 * N) / 5))}`,
+  "smbclient users without a percent": "smbclient -U a".repeat(Math.floor((5 * N) / 14)),
+  "ssh-keygen flags": `ssh-keygen ${"-p ".repeat(Math.floor((5 * N) / 3))}`,
+  "here-string openers": `password ${"<<".repeat(Math.floor((5 * N) / 2))}`,
+  "expect sends": `expect "password${"\nsend".repeat(Math.floor((5 * N) / 5))}`,
+  "echo pipes into sudo": `${"echo a | ".repeat(Math.floor((5 * N) / 9))}sudo -S`,
 };
 for (const [name, text] of Object.entries(cases)) {
   test(`a long adversarial line is redacted: ${name}`, () => {

@@ -112,6 +112,43 @@ CLI_RULES: list[dict[str, Any]] = [
         "flags": "i",
     },
     {
+        "kind": "command-line password",
+        # ``http -a ada:pw`` (HTTPie), ``smbclient -U ada%pw``, ``ldapsearch -w pw``,
+        # ``ssh-keygen -P old -N new``, ``keytool -storepass pw`` / ``-keypass pw``.
+        "triggers": ["http", "-u", "ldap", "ssh-keygen", "pass "],
+        "pattern": r"(\bhttps?(?:[ \t][^\n]{0,200}?)?[ \t](?:-a|--auth)[ \t]+['\"]?"
+        r"[^\s:'\"]{1,100}:"
+        r"|\b(?:smbclient|rpcclient|smbmap|smbcacls|winexe|crackmapexec|nxc|net)\b[^\n]{0,200}?"
+        r"[ \t](?:-U|--user(?:name)?)(?:[ \t]+|=)['\"]?[^\s%'\"]{1,100}%"
+        r"|\bldap(?:search|add|modify|delete|passwd|whoami|compare|modrdn|exop)\b[^\n]{0,300}?"
+        r"[ \t]-w[ \t]+['\"]?"
+        r"|\bssh-keygen\b[^\n]{0,200}?[ \t]-[PN][ \t]+['\"]?"
+        r"|(?:^|[ \t])-(?:src|dest|new)?(?:store|key)?pass[ \t]+['\"]?)" + _VALUE,
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "command-line password",
+        # ``ssh-keygen -p -P old -N new``: the new passphrase too (the rule above stops at
+        # the first flag).
+        "triggers": ["ssh-keygen"],
+        "pattern": r"(\bssh-keygen\b[^\n]{0,300}?[ \t]-N[ \t]+['\"]?)" + _VALUE,
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "command-line password",
+        # A here-string into a password prompt: ``… --password-file=/dev/stdin <<< pw``,
+        # ``passwd --stdin ada <<< pw``; and an expect script's answer to one (``expect
+        # "Password:"`` then ``send "pw\\r"``).
+        "triggers": ["<<<", "expect"],
+        "pattern": r"(\b(?:password|passwd|passphrase|pass|stdin|login)[^\n]{0,200}?<<<[ \t]*['\"]?"
+        r"|\bexpect[ \t]+[^\n]{0,60}?(?:password|passphrase|passcode)[^\n]{0,60}\r?\n[ \t]*"
+        r"send[ \t]+(?:--[ \t]+)?['\"])((?![$%{<*-])[^\s'\"\\«]{1,500})",
+        "group": 2,
+        "flags": "i",
+    },
+    {
         "kind": "command-line token",
         # A token by position: ``vault login TOKEN``, ``wandb login KEY``, ``ngrok
         # authtoken TOKEN``, ``ngrok config add-authtoken TOKEN``, ``snyk auth TOKEN``,

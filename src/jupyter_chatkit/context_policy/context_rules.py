@@ -288,8 +288,8 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         "triggers": ["-pass", "-pwd", "-token", "-secret", "-api", "-access", "-auth", "-client"],
         # ``--password letmein``, ``--token=abc``; an upper-case metavar (``--password
         # PASSWORD`` in a help text) and ``$PW`` / ``<pw>`` references stay.
-        "pattern": r"((?:^|[\s'\"])--?(?:password|passwd|pass|pwd|token|secret|api[-_]?key"
-        r"|access[-_]token|auth[-_]token|client[-_]secret)(?:=|[ \t]+)['\"]?)"
+        "pattern": r"((?:^|[\s'\"])--?(?:password|passwd|passphrase|pass|pwd|token|secret"
+        r"|api[-_]?key|access[-_]token|auth[-_]token|client[-_]secret)(?:=|[ \t]+)['\"]?)"
         r"((?![${%-])(?!<[A-Za-z_.-]{1,60}>)(?![A-Z][A-Z0-9_]*(?:[\s'\"\]]|$))[^\s'\"«]{4,})",
         "group": 2,
         "flags": "",
@@ -414,11 +414,13 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         "kind": "command-line password",
         # Also ``echo tok | gh auth login --with-token``, ``printf '%s' tok | …`` and a
         # pipe into a ``--token`` flag with no value.
-        "triggers": ["password-stdin", "with-token", "token-stdin", "--token"],
+        # And ``echo pw | sudo -S …``, ``echo pw | passwd --stdin ada``.
+        "triggers": ["password-stdin", "with-token", "token-stdin", "--token", "sudo", "--stdin"],
         "pattern": r"(\b(?:echo[ \t]+(?:-[neE][ \t]+)?|printf[ \t]+"
         r"(?:'%s(?:\\n)?'[ \t]+|\"%s(?:\\n)?\"[ \t]+|%s[ \t]+)?)['\"]?)([^\s'\"|«]{1,500})"
         r"(?=['\"]?[ \t]*\|[^\n]{0,200}"
-        r"--(?:password-stdin|with-token|token-stdin|token(?![\w=-])))",
+        r"(?:--(?:password-stdin|with-token|token-stdin|token(?![\w=-]))"
+        r"|\bsudo(?:[ \t]+-[A-Za-z]{1,5}){0,4}?[ \t]+-[A-Za-z]{0,4}S\b|\bpasswd[ \t]+--stdin\b))",
         "group": 2,
         "flags": "",
     },
