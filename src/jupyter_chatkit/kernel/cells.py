@@ -15,7 +15,7 @@ from ..context_policy import RESULT_BUDGET, dumps
 from ..context_policy.redact import hide_shown_secret, names_secret
 from . import executions, notebook_file
 from .signatures import frame_values_shown, hide_positional_secrets
-from .values import clip, qualname, summarize
+from .values import qualname, summarize
 from .values.common import hidden, is_a
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ def _source(source: str, namespace: Mapping[str, Any] | None) -> str:
     """A cell's source, bounded, with literals passed by position to the user's own
     secret-named parameters hidden (``DC("ada", "pw")`` for a dataclass DC(user,
     password)); the context policy redacts the rest."""
-    text = clip(source, CELL_SOURCE_CHARS)
+    text = notebook_file.clip_said(source, CELL_SOURCE_CHARS)
     return hide_positional_secrets(text, namespace) if namespace is not None else text
 
 

@@ -405,9 +405,25 @@ def run_tool(
             generation = getattr(view.shell, "execution_count", None)
             seen = known_secrets(view.namespace, generation)
             policy = dataclasses.replace(policy, known=seen) if seen else policy
-        return policy.tool_result(result, _HINTS[spec.name])
+        return well_formed(policy.tool_result(result, _HINTS[spec.name]))
     except Exception as exc:
         return {"error": f"{name} failed in the kernel ({type_name(type(exc))})."}
+
+
+# A lone UTF-16 surrogate (bytes decoded with ``surrogateescape``: odd file names, binary
+# printed as text) cannot be encoded as UTF-8, and JSON parsers (the server's pydantic)
+# reject its escape: the whole turn failed. In a str, paired surrogates are already one
+# code point, so any surrogate left is lone.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def well_formed(result: dict[str, Any]) -> dict[str, Any]:
+    """``result`` with lone surrogates replaced by U+FFFD (the rest unchanged)."""
+    text = dumps(result)
+    if not _LONE_SURROGATE.search(text):
+        return result
+    fixed: dict[str, Any] = json.loads(_LONE_SURROGATE.sub("\ufffd", text))
+    return fixed
 
 
 def tool_json(name: str, args_json: str = "{}") -> str:

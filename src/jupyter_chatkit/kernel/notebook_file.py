@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,40 @@ def _clip(text: str, limit: int) -> str:
     )
 
 
+def clip_said(text: str, limit: int) -> str:
+    """``text``'s first ``limit`` characters or so, saying how many characters and lines
+    were left out (a long cell's bound is said, not silent)."""
+    if len(text) <= limit:
+        return text
+    head = text[: max(0, limit - 60)]
+    rest = text[len(head) :]
+    return f"{head}\n… [{len(rest):,} more chars, {rest.count(chr(10)) + 1:,} lines, not shown]"
+
+
+def _head_tail(text: str, limit: int) -> str:
+    """A long output's head and tail (a log's last lines say how it ended), saying how
+    much of the middle was left out."""
+    if len(text) <= limit:
+        return text
+    tail = limit // 3
+    head = limit - tail - 40
+    return f"{text[:head]}\n… [{len(text) - head - tail:,} chars not shown] …\n{text[-tail:]}"
+
+
+# Embedded images and other base64 payloads say nothing to the model and would take a
+# cell's whole share of the budget: a data URI's payload, or a long unbroken run.
+_DATA_URI = re.compile(r"(data:[\w.+/-]{1,100};base64,)[A-Za-z0-9+/=\s]{100,}")
+_BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{400,}={0,2}")
+
+
+def without_base64(text: str) -> str:
+    """``text`` with embedded base64 payloads replaced by their length."""
+    if len(text) < 100:
+        return text
+    text = _DATA_URI.sub(lambda m: f"{m[1]}…[{len(m[0]) - len(m[1]):,} chars not shown]", text)
+    return _BASE64_RUN.sub(lambda m: f"…[base64-like text, {len(m[0]):,} chars not shown]", text)
+
+
 def output_text(output: dict[str, Any]) -> dict[str, Any]:
     """One nbformat output as bounded, ANSI-free text (errors reduced)."""
     kind = str(output.get("output_type", ""))
@@ -57,7 +92,7 @@ def output_text(output: dict[str, Any]) -> dict[str, Any]:
         return {
             "output_type": kind,
             "name": output.get("name"),
-            "text": _clip(strip_ansi(_text(output.get("text"))), OUTPUT_CHARS),
+            "text": _head_tail(without_base64(strip_ansi(_text(output.get("text")))), OUTPUT_CHARS),
         }
     if kind == "error":
         ename = strip_ansi(str(output.get("ename", "")))
@@ -95,8 +130,11 @@ def read_cells(path: Path) -> list[dict[str, Any]] | None:
         entry: dict[str, Any] = {
             "index": index,
             "cell_type": cell.get("cell_type", "code"),
-            "source": _clip(_text(cell.get("source")), SOURCE_CHARS),
+            "source": without_base64(_text(cell.get("source"))),
         }
+        if entry["cell_type"] != "code":
+            # Code sources are bounded by the caller, which hides secrets in them first.
+            entry["source"] = clip_said(entry["source"], SOURCE_CHARS)
         if entry["cell_type"] == "code":
             entry["execution_count"] = cell.get("execution_count")
             outputs: list[dict[str, Any]] = []

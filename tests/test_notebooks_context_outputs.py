@@ -1,0 +1,116 @@
+"""Another notebook's saved outputs reach the model bounded, whole where it matters.
+
+The kernel serves a saved notebook (``JPY_SESSION_NAME``, as jupyter_server sets it)
+of 2,000 cells with 5 MB of printed output ending in the line that matters, embedded
+images and base64 attachments, a 5,000-line cell, HTML, widget and odd-text outputs.
+A chat run by nbclient in a real kernel reads it; the fake OpenAI-compatible server
+records what the model received.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_output, new_raw_cell
+
+from .fixtures.fake_llm import FakeLLM, Reply, ToolCall
+from .nbrun import execute
+
+PNG = base64.b64encode(os.urandom(200_000)).decode()
+LAST_LINE = "epoch 99: loss=nan (THE LINE THAT MATTERS)"
+
+
+def other_notebook(path: Path) -> None:
+    """Write the saved notebook the kernel will read."""
+    cells = [new_code_cell(f"x{i} = {i}", execution_count=i + 1) for i in range(2_000)]
+    log = new_code_cell("train()", execution_count=2_001)
+    log.outputs = [
+        new_output("stream", name="stdout", text="epoch 1: loss=0.5\n" * 300_000 + "saved.\n"),
+        new_output("stream", name="stderr", text=f"\x1b[31m{LAST_LINE}\x1b[0m\n"),
+    ]
+    shown = new_code_cell("plot()", execution_count=1_999)
+    shown.outputs = [
+        new_output("display_data", data={"image/png": PNG, "text/plain": "<Figure 640x480>"}),
+        new_output("execute_result", data={"text/html": "<td>x</td>" * 50_000}, execution_count=1),
+        new_output(
+            "display_data",
+            data={
+                "application/vnd.jupyter.widget-view+json": {"model_id": "a", "version_major": 2},
+                "text/plain": "IntSlider(value=3)",
+            },
+        ),
+    ]
+    note = new_markdown_cell(f"Result ![fig](data:image/png;base64,{PNG}) and ![p](attachment:p)")
+    note.attachments = {"p": {"image/png": PNG}}
+    long_cell = new_code_cell(
+        "\n".join(f"step_{i} = {i}" for i in range(5_000)), execution_count=1_998
+    )
+    odd = new_code_cell("dump()", execution_count=1_997)
+    odd.outputs = [new_output("stream", name="stdout", text="a\x00b \udcff c \x07 d")]
+    cells[1_000:1_000] = [log, shown, note, new_raw_cell(PNG), long_cell, odd]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    # json.dumps escapes the lone surrogate as JSON allows; nbformat.write cannot write it.
+    path.write_text(json.dumps(nb), encoding="utf-8")
+
+
+def tool_outputs(llm: FakeLLM) -> list[dict[str, Any]]:
+    """The tool results the model received, in order."""
+    out = []
+    for request in llm.requests:
+        messages = [m for m in request.get("messages", []) if m.get("role") == "tool"]
+        if messages:
+            out.append(json.loads(messages[-1]["content"]))
+    return out
+
+
+def test_a_saved_notebook_reaches_the_model_bounded(
+    kernel_provider: FakeLLM, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    saved = tmp_path / "other.ipynb"
+    other_notebook(saved)
+    monkeypatch.setenv("JPY_SESSION_NAME", str(saved))
+    chat = nbformat.v4.new_notebook()
+    chat.cells = [
+        new_code_cell(
+            "%load_ext jupyter_chatkit\nfrom jupyter_chatkit import Chat\n"
+            "Chat().ask('What went wrong in training?').ok"
+        )
+    ]
+    kernel_provider.script(
+        Reply(tool_calls=[ToolCall("get_notebook_cells", {"max_cells": 30})]),
+        Reply("Seen."),
+    )
+    execute(chat, tmp_path)
+    assert chat.cells[0].outputs[-1]["data"]["text/plain"] == "True", chat.cells[0].outputs
+
+    (result,) = tool_outputs(kernel_provider)
+    assert result["from"] == "notebook_file" and result["cell_count"] == 2_006
+    assert result["omitted_cells"] == 2_006 - len(result["cells"])
+    by_index = {c["index"]: c for c in result["cells"]}
+    # The newest cell's 5 MB log: its head, how much was cut, and its last line.
+    stdout, stderr = by_index[1_000]["outputs"]
+    assert stdout["text"].startswith("epoch 1: loss=0.5") and "chars not shown" in stdout["text"]
+    assert stdout["text"].endswith("epoch 1: loss=0.5\nsaved.\n")
+    assert stderr["text"] == LAST_LINE + "\n"
+    # Images and base64 say their kind and size, never their bytes.
+    figure = by_index[1_001]["outputs"]
+    assert "image/png" in figure[0]["text"] and "<Figure 640x480>" in figure[0]["text"]
+    assert "IntSlider(value=3)" in figure[2]["text"]
+    assert "chars not shown" in by_index[1_002]["source"]
+    assert "chars not shown" in by_index[1_003]["source"]
+    # The 5,000-line cell is there, and says what was left out.
+    source = by_index[1_004]["source"]
+    assert source.startswith("step_0 = 0") and "lines, not shown]" in source
+    # A lone surrogate (bytes decoded with surrogateescape) no longer fails the turn.
+    assert by_index[1_005]["outputs"][0]["text"] == "a\x00b \ufffd c \x07 d"
+
+    log = json.dumps(kernel_provider.requests)
+    assert PNG[:64] not in log and PNG[-64:] not in log
+    assert "\\u001b" not in log
+    assert len(json.dumps(result)) <= 16_000
