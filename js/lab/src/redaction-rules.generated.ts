@@ -918,7 +918,7 @@ export const RULES = {
         "snyk",
         "conda"
       ],
-      "pattern": "(\\b(?:vault[ \\t]+login|wandb[ \\t]+login|ngrok[ \\t]+(?:config[ \\t]+add-)?authtoken|snyk[ \\t]+auth|conda[ \\t]+token[ \\t]+set)(?:[ \\t]+-{1,2}[A-Za-z][A-Za-z0-9-]{0,30}(?:=[^\\s]{0,200})?){0,6}[ \\t]+['\\\"]?)(?![A-Za-z_][A-Za-z0-9_.-]*=)(?=[^\\s'\\\"«]{4})((?![$%{<*-])[^\\s'\\\"«]{1,500})",
+      "pattern": "(\\b(?:vault[ \\t]+login|wandb[ \\t]+login|ngrok[ \\t]+(?:config[ \\t]+add-)?authtoken|snyk[ \\t]+auth|conda[ \\t]+token[ \\t]+set)(?:[ \\t]+-{1,2}[A-Za-z][A-Za-z0-9-]{0,30}(?:=[^\\s]{0,200})?){0,6}[ \\t]+['\\\"]?)(?![A-Za-z_][A-Za-z0-9_.-]*=)(?=[^\\s'\\\"«]{4})(?![^\\s'\\\"]{0,500}://)((?![$%{<*-])[^\\s'\\\"«]{1,500})",
       "group": 2,
       "flags": ""
     },
@@ -939,7 +939,7 @@ export const RULES = {
         "key=",
         "name="
       ],
-      "pattern": "(<[A-Za-z_][A-Za-z0-9_:.-]{0,60}[ \\t\\r\\n](?=[^<>]{0,300}\\b(?:key|name)[ \\t]*=[ \\t]*['\\\"](?![^'\\\"<>]{0,60}(?:hint|min|max|len|polic|prompt|label|field|type|format|regex|pattern|expir|timeout|ttl|url|uri|path|file|enabled|required|count|rule|strength|complex|reset|help|header|name|mode|provider)(?![a-z]))[^'\\\"<>]{0,60}(?:password|passwd|passphrase|secret|token|api[_-]?key|apikey|credential|private[_-]?key|access[_-]?key|connection[_-]?string)[^'\\\"<>]{0,60}['\\\"])[^<>]{0,300}?\\bvalue[ \\t]*=[ \\t]*['\\\"])(?!(?:true|false|yes|no|none|null|[0-9]{1,5})(?:['\\\"<]|[ \\t]*</))([^'\\\"<>«]{1,500})(?=['\\\"])",
+      "pattern": "(<[A-Za-z_][A-Za-z0-9_:.-]{0,60}[ \\t\\r\\n](?=[^<>]{0,300}\\b(?:key|name)[ \\t]*=[ \\t]*['\\\"](?![^'\\\"<>]{0,60}(?:hint|min|max|len|polic|prompt|label|field|type|format|regex|pattern|expir|timeout|ttl|url|uri|path|file|enabled|required|count|rule|strength|complex|reset|help|header|name|mode|provider)(?![a-z]))[^'\\\"<>]{0,60}(?:password|passwd|passphrase|secret|token|api[_-]?key|apikey|credential|private[_-]?key|access[_-]?key|connection[_-]?string)[^'\\\"<>]{0,60}['\\\"])[^<>]{0,300}?\\bvalue[ \\t]*=[ \\t]*['\\\"])(?!(?:true|false|yes|no|none|null|[0-9]{1,5})(?:['\\\"<]|[ \\t]*</)|\\$\\{|\\{\\{|%[A-Za-z_])([^'\\\"<>«]{1,500})(?=['\\\"])",
       "group": 2,
       "flags": "i"
     },
@@ -949,7 +949,7 @@ export const RULES = {
         "key=",
         "name="
       ],
-      "pattern": "(<[A-Za-z_][A-Za-z0-9_:.-]{0,60}[ \\t\\r\\n][^<>]{0,300}?\\b(?:key|name)[ \\t]*=[ \\t]*['\\\"](?![^'\\\"<>]{0,60}(?:hint|min|max|len|polic|prompt|label|field|type|format|regex|pattern|expir|timeout|ttl|url|uri|path|file|enabled|required|count|rule|strength|complex|reset|help|header|name|mode|provider)(?![a-z]))[^'\\\"<>]{0,60}(?:password|passwd|passphrase|secret|token|api[_-]?key|apikey|credential|private[_-]?key|access[_-]?key|connection[_-]?string)[^'\\\"<>]{0,60}['\\\"][^<>/]{0,300}>(?:[ \\t\\r\\n]*<value>)?[ \\t]*)(?!(?:true|false|yes|no|none|null|[0-9]{1,5})(?:['\\\"<]|[ \\t]*</))([^<\\s«][^<\\n«]{0,500}?)(?=[ \\t]*</)",
+      "pattern": "(<(?!(?:string|label)[ \\t\\r\\n])[A-Za-z_][A-Za-z0-9_:.-]{0,60}[ \\t\\r\\n][^<>]{0,300}?\\b(?:key|name)[ \\t]*=[ \\t]*['\\\"](?![^'\\\"<>]{0,60}(?:hint|min|max|len|polic|prompt|label|field|type|format|regex|pattern|expir|timeout|ttl|url|uri|path|file|enabled|required|count|rule|strength|complex|reset|help|header|name|mode|provider)(?![a-z]))[^'\\\"<>]{0,60}(?:password|passwd|passphrase|secret|token|api[_-]?key|apikey|credential|private[_-]?key|access[_-]?key|connection[_-]?string)[^'\\\"<>]{0,60}['\\\"][^<>/]{0,300}>(?:[ \\t\\r\\n]*<value>)?[ \\t]*)(?!(?:true|false|yes|no|none|null|[0-9]{1,5})(?:['\\\"<]|[ \\t]*</)|\\$\\{|\\{\\{|%[A-Za-z_])([^<\\s«][^<\\n«]{0,500}?)(?=[ \\t]*</)",
       "group": 2,
       "flags": "i"
     },
@@ -964,7 +964,7 @@ export const RULES = {
         "credential",
         "auth"
       ],
-      "pattern": "((?:(?<=['\\\"])[A-Za-z0-9_.-]{0,40}?(?:password|passwd|passphrase|pwd|pw|secret|token|api_?key|apikey|credentials?|private_?key|access_?key|auth)(?:[_.-][A-Za-z0-9_]{1,20})?\\\\?['\\\"][ \\t]*(?::=|=|:)|(?<![A-Za-z0-9_.-])[A-Za-z0-9_.-]{0,40}?(?:password|passwd|passphrase|pwd|pw|secret|token|api_?key|apikey|credentials?|private_?key|access_?key|auth)(?:[_.-][A-Za-z0-9_]{1,20})?[ \\t]*:?=|(?<![A-Za-z0-9_.'\\\"-])[A-Za-z0-9_.-]{0,40}?(?:password|passwd|passphrase|pwd|pw|secret|token|api_?key|apikey|credentials?|private_?key|access_?key|auth)(?:[_.-][A-Za-z0-9_]{1,20})?[ \\t]*:)[ \\t]*\\\\?['\\\"])([^'\\\"\\\\\\n«…]{1,2000})(?=(?:…|\\.\\.\\.)(?![^'\\\"\\n]{0,200}['\\\"])|$)",
+      "pattern": "((?:(?<=['\\\"])[A-Za-z0-9_.-]{0,40}?(?:password|passwd|passphrase|pwd|pw|secret|token|api_?key|apikey|credentials?|private_?key|access_?key|auth)(?![_.-](?:santa|sauce|garden|hint|name|type|label|prompt|field|url|uri|path|file|len|length|count|policy|header|format|mode|id|endpoint|expiry|expires|ttl)(?![A-Za-z0-9]))(?:[_.-][A-Za-z0-9_]{1,20})?\\\\?['\\\"][ \\t]*(?::=|=|:)|(?<![A-Za-z0-9_.-])[A-Za-z0-9_.-]{0,40}?(?:password|passwd|passphrase|pwd|pw|secret|token|api_?key|apikey|credentials?|private_?key|access_?key|auth)(?![_.-](?:santa|sauce|garden|hint|name|type|label|prompt|field|url|uri|path|file|len|length|count|policy|header|format|mode|id|endpoint|expiry|expires|ttl)(?![A-Za-z0-9]))(?:[_.-][A-Za-z0-9_]{1,20})?[ \\t]*:?=|(?<![A-Za-z0-9_.'\\\"-])[A-Za-z0-9_.-]{0,40}?(?:password|passwd|passphrase|pwd|pw|secret|token|api_?key|apikey|credentials?|private_?key|access_?key|auth)(?![_.-](?:santa|sauce|garden|hint|name|type|label|prompt|field|url|uri|path|file|len|length|count|policy|header|format|mode|id|endpoint|expiry|expires|ttl)(?![A-Za-z0-9]))(?:[_.-][A-Za-z0-9_]{1,20})?[ \\t]*:)[ \\t]*\\\\?['\\\"])([^'\\\"\\\\\\n«…]{1,2000})(?=(?:…|\\.\\.\\.)(?![^'\\\"\\n]{0,200}['\\\"])|$)",
       "group": 2,
       "flags": "i"
     },

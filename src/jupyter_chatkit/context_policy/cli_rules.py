@@ -46,12 +46,19 @@ _XML_SECRET_KEY = (
     r"|connection[_-]?string)[^'\"<>]{0,60}"
 )
 # Flags and numbers under such a key are settings, not secrets.
-_XML_KEEP = r"(?!(?:true|false|yes|no|none|null|[0-9]{1,5})(?:['\"<]|[ \t]*</))"
+# So are references to a value kept elsewhere (``${DB_PASSWORD}``, ``{{ csrf_token }}``).
+_XML_KEEP = (
+    r"(?!(?:true|false|yes|no|none|null|[0-9]{1,5})(?:['\"<]|[ \t]*</)|\$\{|\{\{|%[A-Za-z_])"
+)
 
 # A name of a secret whose value a preview may cut.
 _CUT_NAME = (
     r"[A-Za-z0-9_.-]{0,40}?(?:password|passwd|passphrase|pwd|pw|secret|token|api_?key|apikey"
-    r"|credentials?|private_?key|access_?key|auth)(?:[_.-][A-Za-z0-9_]{1,20})?"
+    r"|credentials?|private_?key|access_?key|auth)"
+    # Not a name about a secret (``secret_santa``, ``token_hint``, ``password_prompt``).
+    r"(?![_.-](?:santa|sauce|garden|hint|name|type|label|prompt|field|url|uri|path|file|len"
+    r"|length|count|policy|header|format|mode|id|endpoint|expiry|expires|ttl)(?![A-Za-z0-9]))"
+    r"(?:[_.-][A-Za-z0-9_]{1,20})?"
 )
 
 CLI_RULES: list[dict[str, Any]] = [
@@ -156,7 +163,7 @@ CLI_RULES: list[dict[str, Any]] = [
         "triggers": ["vault", "wandb", "ngrok", "snyk", "conda"],
         "pattern": r"(\b(?:vault[ \t]+login|wandb[ \t]+login|ngrok[ \t]+(?:config[ \t]+add-)?"
         r"authtoken|snyk[ \t]+auth|conda[ \t]+token[ \t]+set)" + _FLAGS + r"[ \t]+['\"]?)"
-        r"(?![A-Za-z_][A-Za-z0-9_.-]*=)(?=[^\s'\"«]{4})" + _VALUE,
+        r"(?![A-Za-z_][A-Za-z0-9_.-]*=)(?=[^\s'\"«]{4})(?![^\s'\"]{0,500}://)" + _VALUE,
         "group": 2,
         "flags": "",
     },
@@ -209,7 +216,8 @@ CLI_RULES: list[dict[str, Any]] = [
         # ... or as its text: Java's ``<entry key="password">x</entry>``, ``<param
         # name="secret">x</param>``, .NET settings' ``<setting name="Password"><value>x``.
         "triggers": ["key=", "name="],
-        "pattern": r"(<[A-Za-z_][A-Za-z0-9_:.-]{0,60}[ \t\r\n]"
+        # Not a UI text resource (Android's ``<string name="password">Password</string>``).
+        "pattern": r"(<(?!(?:string|label)[ \t\r\n])[A-Za-z_][A-Za-z0-9_:.-]{0,60}[ \t\r\n]"
         r"[^<>]{0,300}?\b(?:key|name)[ \t]*=[ \t]*"
         r"['\"]" + _XML_SECRET_KEY + r"['\"]"
         r"[^<>/]{0,300}>(?:[ \t\r\n]*<value>)?[ \t]*)"
