@@ -114,3 +114,53 @@ def test_a_saved_notebook_reaches_the_model_bounded(
     assert PNG[:64] not in log and PNG[-64:] not in log
     assert "\\u001b" not in log
     assert len(json.dumps(result)) <= 16_000
+
+
+def test_a_variable_with_undecodable_bytes_does_not_fail_the_turn(
+    kernel_provider: FakeLLM, tmp_path: Path
+) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        new_code_cell("name = b'caf\\xe9.csv'.decode('utf-8', 'surrogateescape')"),
+        new_code_cell(
+            "%load_ext jupyter_chatkit\nfrom jupyter_chatkit import Chat\n"
+            "Chat().ask('Which file?').ok"
+        ),
+    ]
+    kernel_provider.script(
+        Reply(tool_calls=[ToolCall("inspect_kernel_variable", {"name": "name"})]),
+        Reply("Seen."),
+    )
+    execute(nb, tmp_path)
+    assert nb.cells[1].outputs[-1]["data"]["text/plain"] == "True", nb.cells[1].outputs
+    (result,) = tool_outputs(kernel_provider)
+    # Shown as its repr: the escape is text, the request stays valid JSON.
+    assert result["value"] == "'caf\\udce9.csv'"
+
+
+def test_a_notebook_past_the_file_bound_says_it_was_not_read(
+    kernel_provider: FakeLLM, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    printed = new_code_cell("for i in range(10**7): print('row', i)", execution_count=1)
+    printed.outputs = [new_output("stream", name="stdout", text="row 1234567\n" * 4_500_000)]
+    saved = tmp_path / "huge.ipynb"
+    saved.write_text(json.dumps(nbformat.v4.new_notebook(cells=[printed])), encoding="utf-8")
+    assert saved.stat().st_size > 50_000_000
+    monkeypatch.setenv("JPY_SESSION_NAME", str(saved))
+    chat = nbformat.v4.new_notebook()
+    chat.cells = [
+        new_code_cell(
+            "%load_ext jupyter_chatkit\nfrom jupyter_chatkit import Chat\n"
+            "Chat().ask('What did it print?').ok"
+        )
+    ]
+    kernel_provider.script(
+        Reply(tool_calls=[ToolCall("get_notebook_cells", {})]),
+        Reply("Seen."),
+    )
+    execute(chat, tmp_path)
+    assert chat.cells[0].outputs[-1]["data"]["text/plain"] == "True", chat.cells[0].outputs
+    (result,) = tool_outputs(kernel_provider)
+    assert result["from"] == "kernel_execution_history"
+    assert "huge.ipynb" in result["file_note"] and "larger than the 50 MB" in result["file_note"]
+    assert len(json.dumps(kernel_provider.requests[-1])) < 40_000

@@ -187,6 +187,9 @@ def get_notebook_cells(
         "cells": cells,
         "executed_cells": sum(1 for s in inputs[1:] if isinstance(s, str) and s.strip()),
     }
+    unread = notebook_file.unread_note() if view.shell is not None else None
+    if unread:
+        result["file_note"] = unread
     if dropped:
         result["omitted_cells"] = dropped
         result["omitted_note"] = (

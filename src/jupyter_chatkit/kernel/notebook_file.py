@@ -39,6 +39,25 @@ def notebook_path() -> Path | None:
     return None
 
 
+def unread_note() -> str | None:
+    """Why the kernel's notebook file, named by Jupyter and present, was not read (it
+    is larger than :data:`MAX_FILE_BYTES`), so a fallback says its bound."""
+    name = os.environ.get(ENV_SESSION, "").strip()
+    if not name.endswith(".ipynb"):
+        return None
+    path = Path(name) if Path(name).is_absolute() else Path.cwd() / name
+    try:
+        size = path.stat().st_size if path.is_file() else 0
+    except OSError:
+        return None
+    if size <= MAX_FILE_BYTES:
+        return None
+    return (
+        f"The notebook file {path.name} ({size / 1e6:,.0f} MB) is larger than the "
+        f"{MAX_FILE_BYTES / 1e6:,.0f} MB read here, so its markdown and outputs are not seen."
+    )
+
+
 def _text(value: Any) -> str:
     if isinstance(value, list):
         return "".join(str(v) for v in value)
