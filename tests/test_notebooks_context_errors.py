@@ -106,3 +106,30 @@ def test_each_error_reaches_the_model_whole_and_bounded(
     tb = errors["recursion"]["traceback"]
     assert tb.startswith("Cell In[") and "down(0)" in tb
     assert "repeated" in tb and tb.endswith("RecursionError: maximum recursion depth exceeded")
+
+
+def test_an_exception_whose_str_raises_is_the_cells_error(
+    kernel_provider: FakeLLM, tmp_path: Path
+) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("%load_ext jupyter_chatkit"),
+        nbformat.v4.new_code_cell(
+            "class Broken(Exception):\n"
+            "    def __str__(self):\n"
+            "        raise RuntimeError('str failed')\n"
+            "    __repr__ = __str__\n"
+            "raise Broken(object())"
+        ),
+        nbformat.v4.new_code_cell(ASK),
+    ]
+    kernel_provider.script(Reply(tool_calls=[ToolCall("get_active_cell", {})]), Reply("Seen."))
+    execute(nb, tmp_path, allow_errors=True)
+    assert nb.cells[2].outputs[-1]["data"]["text/plain"] == "True"
+    (active,) = tool_outputs(kernel_provider)
+    # IPython could not show the traceback and left the count unset; the failing cell
+    # still carries an error (before: no error on the cell at all).
+    cell = active["cell"]
+    assert cell["execution_count"] == 2 and "raise Broken(object())" in cell["source"]
+    assert cell["error"]["type"] == "RuntimeError"
+    assert "Cell In[2], line 3, in __str__" in cell["error"]["traceback"]

@@ -202,11 +202,16 @@ class ExecutionLog:
 
     def post_run_cell(self, result: Any) -> None:
         """IPython event: a cell ended; keep its source and reduced error."""
-        self.running = None
+        running, self.running = self.running, None
         info = getattr(result, "info", None)
         if info is not None and not getattr(info, "store_history", True):
             return  # silent executions (the JupyterLab tools themselves) are not cells
         count = getattr(result, "execution_count", None)
+        if not isinstance(count, int):
+            # IPython leaves the count unset when showing the traceback itself failed
+            # (an exception whose __str__ raises): the cell's slot is still the one
+            # pre_run_cell saw, and its error is the one to record.
+            count = running
         source = getattr(info, "raw_cell", "") if info is not None else ""
         exc = getattr(result, "error_in_exec", None) or getattr(result, "error_before_exec", None)
         error = None
