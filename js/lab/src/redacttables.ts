@@ -42,6 +42,8 @@ const STRUCTURED_DTYPE = new RegExp(RULES.structuredDtype, "g");
 const DTYPE_NAME = /\([ \t]*['"]([^'"\n]{1,100})['"]/g;
 const TUPLE_ROW = new RegExp(RULES.tupleRow, "g");
 const DELIMITERS = RULES.tableDelimiters.map((d) => new RegExp(`(${d})`));
+// A line holding none of them is no delimited row: one scan instead of a split by each.
+const ANY_DELIMITER = new RegExp(RULES.tableDelimiters.join("|"));
 const HEADER_FIELD = new RegExp(RULES.tableHeaderField);
 const RULE_ROW = new RegExp(RULES.tableRuleRow);
 const SERIES_FOOTER = new RegExp(RULES.seriesFooter);
@@ -211,7 +213,7 @@ export class TableRedaction {
 
   /** `password,x` / `| password | x |`: a two-field row naming a secret. */
   protected keyValueRow(line: string): string | null {
-    if (line.length > 2000) return null;
+    if (line.length > 2000 || !ANY_DELIMITER.test(line)) return null;
     for (const delimiter of DELIMITERS) {
       const parts = line.split(delimiter);
       const fields = parts.filter((_, k) => k % 2 === 0);
@@ -316,8 +318,9 @@ export class TableRedaction {
   }
 
   protected delimitedHeader(line: string): ((row: string) => string | null) | null {
+    if (line.length > 2000 || !ANY_DELIMITER.test(line)) return null;
     const lower = line.toLowerCase();
-    if (line.length > 2000 || !ANY_NAME_TRIGGER.test(lower)) return null;
+    if (!ANY_NAME_TRIGGER.test(lower)) return null;
     for (const delimiter of DELIMITERS) {
       const fields = line.split(delimiter).filter((_, k) => k % 2 === 0);
       if (fields.length < 2) continue;

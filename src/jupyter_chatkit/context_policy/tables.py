@@ -17,6 +17,8 @@ _NAME_TRIGGERS = tuple(rules.NAME_TRIGGERS)
 # a secret name on that line. ``gh-pat`` is one too (it normalises to ``gh_pat``): no "_".
 _LINE_TRIGGER = re.compile("|".join(sorted({re.escape(t.lstrip("_")) for t in _NAME_TRIGGERS})))
 _DELIMITERS = tuple(re.compile(f"({d})") for d in rules.TABLE_DELIMITERS)
+# A line holding none of them is no delimited row: one scan instead of a split by each.
+_ANY_DELIMITER = re.compile("|".join(rules.TABLE_DELIMITERS))
 _HEADER_FIELD = re.compile(rules.TABLE_HEADER_FIELD)
 _RULE_ROW = re.compile(rules.TABLE_RULE_ROW)
 _SERIES_FOOTER = re.compile(rules.SERIES_FOOTER)
@@ -208,7 +210,7 @@ class TableRedaction:
 
     def _key_value_row(self, line: str) -> str | None:
         """``password,x`` / ``| password | x |``: a two-field row naming a secret."""
-        if len(line) > 2000:
+        if len(line) > 2000 or _ANY_DELIMITER.search(line) is None:
             return None
         for delimiter in _DELIMITERS:
             parts = delimiter.split(line)
@@ -321,8 +323,10 @@ class TableRedaction:
         return f"{lead}{marker(f'str, {len(inner):,} chars')}{trail}"
 
     def _delimited_header(self, line: str) -> Any:
+        if len(line) > 2000 or _ANY_DELIMITER.search(line) is None:
+            return None
         lower = line.lower()
-        if len(line) > 2000 or not any(t in lower for t in _NAME_TRIGGERS):
+        if not any(t in lower for t in _NAME_TRIGGERS):
             return None
         for delimiter in _DELIMITERS:
             parts = delimiter.split(line)
