@@ -101,6 +101,38 @@ def test_a_url_s_userinfo_is_hidden_in_any_record(message: str, shown: str) -> N
     assert record.getMessage() == shown
 
 
+def test_a_password_holding_an_at_sign_is_hidden_whole() -> None:
+    # urlsplit (and so the provider's client) reads the userinfo up to the last "@".
+    record = logging.LogRecord(
+        "httpx2", logging.INFO, __file__, 1, "%s", ("POST http://u:p@ss-tail@h/v1",), None
+    )
+    hide_url_credentials(record)
+    assert record.getMessage() == "POST http://***@h/v1"
+
+
+def test_a_url_s_userinfo_is_hidden_in_a_logged_traceback() -> None:
+    # An HTTP client's error names the URL; logger.exception prints it from exc_info.
+    try:
+        raise ConnectionError(f"connect failed: http://alice:{PASSWORD}@proxy/v1/x")
+    except ConnectionError as error:
+        exc_info = (type(error), error, error.__traceback__)
+    record = logging.LogRecord("any.library", logging.ERROR, __file__, 1, "failed", (), exc_info)
+    record.stack_info = f"Stack (most recent call last):\n  url = 'http://a:{PASSWORD}@h'"
+    hide_url_credentials(record)
+    out = logging.Formatter().format(record)
+    assert PASSWORD not in out
+    assert "ConnectionError: connect failed: http://***@proxy/v1/x" in out
+
+
+def test_hiding_userinfo_is_linear_on_a_long_run_of_scheme_characters() -> None:
+    # Each letter of the run used to start a scan of the whole run (quadratic: minutes
+    # at this size; pytest-timeout ends it).
+    message = "a" * 1_000_000 + "@ http://u:pw@h/"
+    record = logging.LogRecord("any.library", logging.INFO, __file__, 1, "%s", (message,), None)
+    hide_url_credentials(record)
+    assert record.getMessage().endswith("@ http://***@h/")
+
+
 async def test_the_provider_url_password_in_notebook_content_never_reaches_the_model(
     jp_fetch: Callable[..., Any], fake_llm: FakeLLM
 ) -> None:

@@ -20,8 +20,12 @@ _LIBRARY_LOGGERS = ("chatkit", "openai.agents", "mcp")
 # http://user:password@host/v1/..."), so a provider or MCP URL with credentials in it
 # reached the log whenever INFO or DEBUG was on. Every record is checked (any library
 # may log a URL); one with no "@" in it costs a formatting.
-# A URL's userinfo (``user:password@`` or a bare token ``sk-...@``) up to its "@".
-_URL_USERINFO = re.compile(r"(?P<scheme>[a-z][a-z0-9+.\-]*://)[^/@\s]+@", re.I)
+# A URL's userinfo (``user:password@`` or a bare token ``sk-...@``) up to its last "@"
+# before the path (a password may hold "@", as urlsplit reads it). The scheme starts
+# where no scheme character precedes it: without that, each letter of a long run (a
+# base64 body logged with an "@" somewhere) started a scan of the whole run, quadratic
+# (100,000 characters: ~3 minutes on the logging thread).
+_URL_USERINFO = re.compile(r"(?<![a-z0-9+.\-])(?P<scheme>[a-z][a-z0-9+.\-]*://)[^/?#\s]*@", re.I)
 _installed = False
 _factory_installed = False
 _lock = threading.Lock()
@@ -57,18 +61,34 @@ def _from_library(name: str) -> bool:
     return any(name == lib or name.startswith(lib + ".") for lib in _LIBRARY_LOGGERS)
 
 
+def _hidden(text: str) -> str:
+    return _URL_USERINFO.sub(r"\g<scheme>***@", text) if "@" in text else text
+
+
 def hide_url_credentials(record: logging.LogRecord) -> None:
-    """Replace the userinfo of any URL in ``record``'s message with ``***``."""
+    """Replace the userinfo of any URL in ``record``'s message, traceback and stack with
+    ``***``."""
     try:
         message = record.getMessage()
     except Exception:  # a broken format string: logging reports it itself later
-        return
-    if "@" not in message:
-        return
-    clean = _URL_USERINFO.sub(r"\g<scheme>***@", message)
-    if clean != message:
-        record.msg = clean
-        record.args = ()
+        message = None
+    if message is not None:
+        clean = _hidden(message)
+        if clean != message:
+            record.msg = clean
+            record.args = ()
+    if record.exc_info and record.exc_info[1] is not None:
+        # An HTTP client's error names the URL it failed on (httpx2.ConnectError, a
+        # chained exception's message), and a formatter prints it from exc_info. The
+        # traceback is formatted here once; when it holds credentials the record keeps
+        # that text without them and no exception object to format again.
+        text = record.exc_text or logging.Formatter().formatException(record.exc_info)
+        clean = _hidden(text)
+        if clean != text:
+            record.exc_text = clean
+            record.exc_info = None
+    if record.stack_info:
+        record.stack_info = _hidden(record.stack_info)
 
 
 def _library_records(
