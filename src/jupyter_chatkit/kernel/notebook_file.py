@@ -92,8 +92,9 @@ def _head_tail(text: str, limit: int) -> str:
 
 # Embedded images and other base64 payloads say nothing to the model and would take a
 # cell's whole share of the budget: a data URI's payload, or a long unbroken run.
-_DATA_URI = re.compile(r"(data:[\w.+/-]{1,100};base64,)[A-Za-z0-9+/=\s]{100,}")
-_BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{400,}={0,2}")
+_DATA_URI = re.compile(r"(data:[\w.+/-]{1,100};base64,)[A-Za-z0-9+/=\r\n]{100,}")
+# Anchored at a run's start, so a long text of 399-char runs costs linear time.
+_BASE64_RUN = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{400,}={0,2}")
 
 
 def without_base64(text: str) -> str:
