@@ -139,6 +139,30 @@ export function clip(text: string, max: number): string {
   return `${text.slice(0, keep)}\n… [${text.length - keep} more characters]`;
 }
 
+/** `text`'s head and tail (a log's last lines say how it ended), saying how much of
+ * the middle was cut. */
+export function clipMiddle(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const tail = Math.floor(max / 3);
+  const head = Math.max(0, max - tail - 45);
+  return `${text.slice(0, head)}\n… [${text.length - head - tail} more characters] …\n${text.slice(text.length - tail)}`;
+}
+
+// Embedded images and other base64 payloads say nothing to the model and would take a
+// cell's whole share of the budget: a data URI's payload, or a long unbroken run
+// (anchored at the run's start so that many 399-char runs cost linear time).
+const DATA_URI = /(data:[\w.+/-]{1,100};base64,)[A-Za-z0-9+/=\r\n]{100,}/g;
+const BASE64_RUN = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{400,}={0,2}/g;
+
+/** `text` with embedded base64 payloads replaced by their length (as the kernel's
+ * notebook_file.without_base64). */
+export function withoutBase64(text: string): string {
+  if (text.length < 100) return text;
+  return text
+    .replace(DATA_URI, (m: string, head: string) => `${head}…[${m.length - head.length} chars not shown]`)
+    .replace(BASE64_RUN, (m: string) => `…[base64-like text, ${m.length} chars not shown]`);
+}
+
 /** Wrap text in a Markdown fence longer than any backtick run inside it. */
 export function fence(text: string, language = ""): string {
   const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
@@ -166,7 +190,7 @@ export function outputText(output: nbformat.IOutput, max = LIMITS.outputChars): 
   const type = String(output.output_type);
   if (type === "stream") {
     const o = output as nbformat.IStream;
-    return { output_type: type, name: o.name, text: clip(stripAnsi(joinText(o.text)), max) };
+    return { output_type: type, name: o.name, text: clipMiddle(withoutBase64(stripAnsi(joinText(o.text))), max) };
   }
   if (type === "error") {
     const o = output as nbformat.IError;
@@ -232,7 +256,7 @@ export function cellInfo(
   const info: CellInfo = {
     index,
     cell_type: cell.model.type,
-    source: hidePositionalSecrets(clip(cell.model.sharedModel.getSource(), LIMITS.sourceChars), defs),
+    source: hidePositionalSecrets(clip(withoutBase64(cell.model.sharedModel.getSource()), LIMITS.sourceChars), defs),
   };
   if (cell.model.type !== "code") return info;
   info.execution_count = (cell.model as ICodeCellModel).executionCount;

@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { clip, fence, nearestIndices, outputText, stripAnsi } from "../src/cells";
+import { clip, fence, nearestIndices, outputText, stripAnsi, withoutBase64 } from "../src/cells";
 import { MESSAGES, readReply, toolExpression } from "../src/kernel";
 import { parsePyStringRepr, pyString } from "../src/pyrepr";
 
@@ -60,7 +60,7 @@ test("stripAnsi removes IPython's colours", () => {
 });
 
 test("outputText bounds text and keeps the end of tracebacks", () => {
-  const long = outputText({ output_type: "stream", name: "stdout", text: "x".repeat(5000) }, 100);
+  const long = outputText({ output_type: "stream", name: "stdout", text: "x ".repeat(2500) }, 100);
   assert.ok(long.text.length <= 100);
   assert.match(long.text, /more characters/);
   const tb = outputText(
@@ -82,6 +82,22 @@ test("outputText bounds text and keeps the end of tracebacks", () => {
     data: { "text/plain": "   a\n0  1", "text/html": "<table/>", "image/png": "AAA" },
   });
   assert.equal(data.text, "   a\n0  1\n[also: text/html, image/png]");
+});
+
+test("outputText keeps a long log's last line; base64 says its size, not its bytes", () => {
+  const log = outputText({ output_type: "stream", name: "stdout", text: `${"epoch 1\n".repeat(9000)}saved.\n` });
+  assert.ok(log.text.length <= 1500);
+  assert.ok(log.text.startsWith("epoch 1\n") && log.text.endsWith("epoch 1\nsaved.\n"));
+  assert.match(log.text, /more characters/);
+  const png = "iVBORw0KGgo".repeat(40_000);
+  assert.equal(
+    withoutBase64(`see ![f](data:image/png;base64,${png}) and\n${png}`),
+    "see ![f](data:image/png;base64,…[440000 chars not shown]) and\n…[base64-like text, 440000 chars not shown]",
+  );
+  const printed = outputText({ output_type: "stream", name: "stdout", text: png });
+  assert.equal(printed.text, "…[base64-like text, 440000 chars not shown]");
+  const words = `${"a".repeat(399)} `.repeat(20);
+  assert.equal(withoutBase64(words), words);
 });
 
 test("nearestIndices picks cells around the anchor, in order", () => {
