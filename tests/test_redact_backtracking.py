@@ -225,9 +225,9 @@ def test_a_text_of_many_heredoc_heads_is_indexed_once(monkeypatch: pytest.Monkey
     built: list[int] = []
     real = heredoc._Lines.__init__
 
-    def spy(self: Any, text: str) -> None:
+    def spy(self: Any, text: str, wanted: set[str]) -> None:
         built.append(len(text))
-        real(self, text)
+        real(self, text, wanted)
 
     monkeypatch.setattr(heredoc._Lines, "__init__", spy)
     text = "password = <<EOT\n" * 5000 + "token = <<EOT\nHunt3rXy9q\nEOT\n"

@@ -29,23 +29,35 @@ function firstAbove(values: number[], x: number, strict = true): number {
   return lo;
 }
 
+// A line too long for a body.
+const LONG_LINE = new RegExp(`(?:^|(?<=\\n))[^\\n]{${MAX_LINE + 1}}`, "g");
+
+/** Each match of global `re` in `text` (in order) with its line, the newlines before it counted as they come. */
+function* numbered(text: string, re: RegExp): Generator<[number, RegExpExecArray]> {
+  let line = 0;
+  let at = 0;
+  re.lastIndex = 0;
+  for (let found = re.exec(text); found !== null; found = re.exec(text)) {
+    if (found[0] === "") re.lastIndex++;
+    for (let nl = text.indexOf("\n", at); nl !== -1 && nl < found.index; nl = text.indexOf("\n", nl + 1)) line++;
+    at = found.index;
+    yield [line, found];
+  }
+}
+
 class Lines {
   readonly starts: number[] = [0];
   readonly long: number[] = [];
   readonly words = new Map<string, number[]>();
 
-  constructor(text: string) {
+  constructor(text: string, wanted: Set<string>) {
     for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) this.starts.push(at + 1);
-    for (let k = 0; k < this.starts.length; k++) {
-      const end = k + 1 < this.starts.length ? this.starts[k + 1] - 1 : text.length;
-      if (end - this.starts[k] > MAX_LINE) this.long.push(k);
-    }
-    WORD_LINE.lastIndex = 0;
-    for (let found = WORD_LINE.exec(text); found !== null; found = WORD_LINE.exec(text)) {
-      if (found[0] === "") WORD_LINE.lastIndex++;
+    for (const [line] of numbered(text, LONG_LINE)) this.long.push(line);
+    for (const [line, found] of numbered(text, WORD_LINE)) {
       const key = found[1].toLowerCase();
+      if (!wanted.has(key)) continue;
       const list = this.words.get(key) ?? [];
-      list.push(this.lineOf(found.index));
+      list.push(line);
       this.words.set(key, list);
     }
   }
@@ -59,14 +71,18 @@ class Lines {
  * order and apart (a head inside a body before it is part of that body). */
 export function heredocBodies(pattern: RegExp, text: string): [number, number][] {
   const spans: [number, number][] = [];
-  let lines: Lines | null = null;
-  let done = 0;
+  const heads: RegExpExecArray[] = [];
   pattern.lastIndex = 0;
   for (let head = pattern.exec(text); head !== null; head = pattern.exec(text)) {
     if (head[0] === "") pattern.lastIndex++;
+    heads.push(head);
+  }
+  if (!heads.length) return spans;
+  const lines = new Lines(text, new Set(heads.map((head) => head[2].toLowerCase())));
+  let done = 0;
+  for (const head of heads) {
     const headEnd = head.index + head[0].length;
     if (head.index < done) continue;
-    lines ??= new Lines(text);
     const first = lines.lineOf(headEnd);
     const closing = lines.words.get(head[2].toLowerCase()) ?? [];
     const k = firstAbove(closing, first);

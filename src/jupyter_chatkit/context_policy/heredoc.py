@@ -14,53 +14,73 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 
 MAX_LINES = 40
 MAX_LINE = 1000
 # A line that can close a heredoc: one word, blanks around, then ``\r\n``, ``\n`` or the
 # text's end (a lone ``\r`` at the end does not close: as the rule always read it).
-_WORD_LINE = re.compile(r"(?:^|(?<=\n))[ \t]*([A-Za-z_][A-Za-z0-9_]{0,19})[ \t]*(?=\r?\n|\Z)")
+_WORD = "[A-Za-z_][A-Za-z0-9_]{0,19}"
+_WORD_LINE = re.compile(r"(?:^|(?<=\n))[ \t]*(" + _WORD + r")[ \t]*(?=\r?\n|\Z)")
+# Up to this many different closing words are looked for by one pattern of their own.
+_FEW_WORDS = 16
+# A line too long for a body.
+_LONG_LINE = re.compile(r"(?:^|(?<=\n))[^\n]{" + str(MAX_LINE + 1) + "}")
 
 
 class _Lines:
-    """Where the lines of a text start, which are too long for a body, and the lines
-    holding one word, by word (lower case)."""
+    """The lines of a text too long for a body, and the lines holding one of the
+    ``wanted`` words alone, by word (lower case): (line, where it starts)."""
 
-    def __init__(self, text: str) -> None:
-        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
-        ends = [s - 1 for s in self.starts[1:]] + [len(text)]
-        pairs = enumerate(zip(self.starts, ends, strict=True))
-        self.long = [k for k, (s, e) in pairs if e - s > MAX_LINE]
-        self.words: dict[str, list[int]] = {}
-        for found in _WORD_LINE.finditer(text):
-            line = bisect.bisect_right(self.starts, found.start()) - 1
-            self.words.setdefault(found.group(1).lower(), []).append(line)
+    def __init__(self, text: str, wanted: set[str]) -> None:
+        self.long = [line for line, _ in _numbered(text, _LONG_LINE.finditer(text))]
+        self.words: dict[str, list[tuple[int, int]]] = {}
+        if len(wanted) <= _FEW_WORDS:
+            # Few words (the usual case): the scan itself looks for them alone.
+            alternatives = "|".join(sorted(re.escape(w) for w in wanted))
+            scan = re.compile(_WORD_LINE.pattern.replace(_WORD, alternatives, 1), re.IGNORECASE)
+            found: Iterator[re.Match[str]] = scan.finditer(text)
+        else:
+            found = (m for m in _WORD_LINE.finditer(text) if m.group(1).lower() in wanted)
+        for line, match in _numbered(text, found):
+            self.words.setdefault(match.group(1).lower(), []).append((line, match.start()))
 
-    def line_of(self, position: int) -> int:
-        return bisect.bisect_right(self.starts, position) - 1
+
+def _numbered(text: str, matches: Iterator[re.Match[str]]) -> Iterator[tuple[int, re.Match[str]]]:
+    """Each match (in order) with its line, the newlines before it counted as they come."""
+    line = 0
+    at = 0
+    for match in matches:
+        line += text.count("\n", at, match.start())
+        at = match.start()
+        yield line, match
 
 
 def heredoc_bodies(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     """Spans (start, end) of the bodies of the heads ``pattern`` finds in ``text``, in
     order and apart (a head inside a body before it is part of that body)."""
     spans: list[tuple[int, int]] = []
-    lines: _Lines | None = None
+    heads = list(pattern.finditer(text))
+    if not heads:
+        return spans
+    lines = _Lines(text, {head.group(2).lower() for head in heads})
     done = 0
-    for head in pattern.finditer(text):
+    first = 0  # the line where the current head's body starts, counted as heads come
+    at = 0
+    for head in heads:
+        first += text.count("\n", at, head.end())
+        at = head.end()
         if head.start() < done:
             continue
-        if lines is None:
-            lines = _Lines(text)
-        first = lines.line_of(head.end())
         closing = lines.words.get(head.group(2).lower(), [])
-        k = bisect.bisect_right(closing, first)
-        if k == len(closing) or closing[k] > first + MAX_LINES:
+        k = bisect.bisect_right(closing, (first, len(text)))
+        if k == len(closing) or closing[k][0] > first + MAX_LINES:
             continue
-        last = closing[k]  # the closing line; the body is lines first .. last - 1
+        last, start = closing[k]  # the closing line; the body is lines first .. last - 1
         long = bisect.bisect_left(lines.long, first)
         if long < len(lines.long) and lines.long[long] < last:
             continue
-        end = lines.starts[last] - 1  # the "\n" before the closing line
+        end = start - 1  # the "\n" before the closing line
         if end > head.end() and text[end - 1] == "\r":
             end -= 1
         spans.append((head.end(), end))
