@@ -133,3 +133,30 @@ def test_an_exception_whose_str_raises_is_the_cells_error(
     assert cell["execution_count"] == 2 and "raise Broken(object())" in cell["source"]
     assert cell["error"]["type"] == "RuntimeError"
     assert "Cell In[2], line 3, in __str__" in cell["error"]["traceback"]
+
+
+def test_a_failed_shell_command_is_the_cells_error(
+    kernel_provider: FakeLLM, tmp_path: Path
+) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("%load_ext jupyter_chatkit"),
+        nbformat.v4.new_code_cell("!true"),
+        nbformat.v4.new_code_cell(ASK),
+        nbformat.v4.new_code_cell("!ls /no/such/dir/anywhere"),
+        nbformat.v4.new_code_cell(ASK),
+    ]
+    kernel_provider.script(
+        *[
+            r
+            for _ in range(2)
+            for r in (Reply(tool_calls=[ToolCall("get_active_cell", {})]), Reply("ok"))
+        ]
+    )
+    execute(nb, tmp_path)
+    ok, failed = (o["cell"] for o in tool_outputs(kernel_provider))
+    assert ok["source"] == "!true" and "error" not in ok
+    # IPython raises nothing for a failing !cmd; its exit status is the news.
+    assert failed["source"] == "!ls /no/such/dir/anywhere"
+    assert failed["error"]["type"] == "ShellCommandExit"
+    assert "exited with status 2" in failed["error"]["message"]

@@ -10,6 +10,7 @@ Recording reads code objects and linecache only; no user code runs.
 from __future__ import annotations
 
 import collections
+import re
 import sys
 import threading
 from dataclasses import dataclass
@@ -220,9 +221,24 @@ class ExecutionLog:
                 error = describe_error(exc, self.shell)
             except Exception:
                 error = {"type": type(exc).__name__, "message": "", "traceback": ""}
+        elif isinstance(source, str) and _SHELL_LINE.search(source):
+            error = self._shell_exit()
         if isinstance(count, int):
             with self._lock:
                 self.records.append(Execution(count, str(source)[:SOURCE_CHARS], error))
+
+    def _shell_exit(self) -> dict[str, Any] | None:
+        """A ``!cmd`` that failed raises nothing: IPython keeps its status in the
+        namespace's ``_exit_code`` (a plain int, read from the dict)."""
+        namespace = getattr(self.shell, "user_ns", None)
+        code = namespace.get("_exit_code") if isinstance(namespace, dict) else None
+        if type(code) is not int or code == 0:
+            return None
+        return {
+            "type": "ShellCommandExit",
+            "message": f"the last ! shell command run by this cell exited with status {code}",
+            "traceback": "No Python exception: a shell command's output is not recorded here.",
+        }
 
     def snapshot(self) -> list[Execution]:
         """The recorded executions, oldest first."""
@@ -233,6 +249,9 @@ class ExecutionLog:
         """Execution count -> error, for the cells that failed."""
         return {r.count: r.error for r in self.snapshot() if r.error is not None}
 
+
+# A line that runs a shell command (``!ls``, ``files = !ls``); not ``!=``.
+_SHELL_LINE = re.compile(r"^\s*(?:\w+\s*=\s*)?!(?!=)", re.MULTILINE)
 
 _logs: dict[int, ExecutionLog] = {}
 _install_lock = threading.Lock()
