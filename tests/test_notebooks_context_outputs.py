@@ -162,5 +162,7 @@ def test_a_notebook_past_the_file_bound_says_it_was_not_read(
     assert chat.cells[0].outputs[-1]["data"]["text/plain"] == "True", chat.cells[0].outputs
     (result,) = tool_outputs(kernel_provider)
     assert result["from"] == "kernel_execution_history"
+    # The history does not hold the 50 MB that was printed, and says so.
+    assert "printed output (stdout, stderr, warnings)" in result["note"]
     assert "huge.ipynb" in result["file_note"] and "larger than the 50 MB" in result["file_note"]
     assert len(json.dumps(kernel_provider.requests[-1])) < 40_000

@@ -27,7 +27,9 @@ CELLS_TOTAL_CHARS = RESULT_BUDGET - 2_500
 
 HISTORY_NOTE = (
     "From the kernel's execution history, not the notebook file: the cells run in this "
-    "kernel session, in the order they ran (unsaved edits and unrun cells are not seen)."
+    "kernel session, in the order they ran (unsaved edits and unrun cells are not seen). "
+    "Each cell's result value and error are recorded; its printed output (stdout, stderr, "
+    "warnings) and displays are not seen here."
 )
 
 
