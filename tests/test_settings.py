@@ -82,3 +82,17 @@ async def test_server_config_reaches_the_assistant(jp_serverapp: Any) -> None:
 )
 def test_redact_url_hides_a_password_and_a_bare_token_user(url: str, shown: str) -> None:
     assert redact_url(url) == shown
+
+
+def test_a_percent_encoded_url_password_is_hidden_from_the_model_as_sent() -> None:
+    # The HTTP client sends "p%40ss" as "p@ss" (Basic auth): a notebook holding the
+    # password as the provider gets it must not show it to the model either.
+    from types import SimpleNamespace
+
+    from jupyter_chatkit.context_policy import ContextPolicy
+
+    settings = SimpleNamespace(base_url="https://ada:wh%40t-a%20secret@proxy.example/v1")
+    policy = ContextPolicy.from_settings(settings)
+    for shown in ("wh@t-a secret", "wh%40t-a%20secret"):
+        text, _ = policy.text(f"print({shown!r})")
+        assert shown not in text

@@ -17,7 +17,7 @@ import json
 import os
 import re
 from typing import Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from traitlets import (
     Bool,
@@ -381,13 +381,18 @@ _URL_USERINFO = re.compile(
 
 def url_credentials(url: str) -> list[str]:
     """The secrets a URL carries in its userinfo: its password, or a bare token user
-    (``https://sk-...@proxy/v1``); none for a URL without credentials or unparsable."""
+    (``https://sk-...@proxy/v1``), as written and percent-decoded (the HTTP client sends
+    ``p%40ss`` as ``p@ss``, and a notebook may hold either); none for a URL without
+    credentials or unparsable."""
     try:
         parts = urlsplit(url.strip())
         secret = parts.password or parts.username
     except ValueError:  # e.g. an unclosed "[" in the host
         return []
-    return [secret] if secret else []
+    if not secret:
+        return []
+    decoded = unquote(secret)
+    return [secret] if decoded == secret else [secret, decoded]
 
 
 def redact_url(url: str) -> str:
