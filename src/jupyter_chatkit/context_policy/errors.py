@@ -94,19 +94,30 @@ def reduce_frames(frames: list[Frame], final: str, limit: int = MAX_TRACEBACK_CH
     return _clip(text, limit) if len(text) > limit else text
 
 
+# Earlier exceptions of a chain shown (the rest counted), and each one's share.
+CHAIN_LINKS = 3
+LINK_CHARS = 700
+
+
 def reduce_formatted_traceback(lines: Iterable[str], ename: str = "", evalue: str = "") -> str:
-    """Reduce an nbformat/IPython ``traceback`` (a list of coloured text blocks)."""
+    """Reduce an nbformat/IPython ``traceback`` (a list of coloured text blocks).
+
+    The exceptions it was raised from or while handling come first, as Python prints
+    them, each reduced to :data:`LINK_CHARS` (the last :data:`CHAIN_LINKS`; older ones
+    counted); the one the user saw last, to :data:`MAX_TRACEBACK_CHARS`.
+    """
     blocks = [strip_ansi(str(b)) for b in lines]
     frames: list[Frame] = []
     final = ""
-    cause = ""
+    links: list[str] = []
     for block in blocks:
         head = block.strip()
         if not head or set(head) <= {"-"} or "Traceback (most recent call last)" in head:
             continue
-        if any(marker in head for marker in _CHAIN_MARKERS):
-            # A chained exception: the one the user saw is the last; keep the first's line.
-            cause = final.split("\n")[-1] if final else cause
+        marker = next((m for m in _CHAIN_MARKERS if m in head), None)
+        if marker is not None:
+            # A chained exception: what came before it is an earlier link of the chain.
+            links.append(f"{reduce_frames(frames, final, LINK_CHARS)}\n\n{marker}:\n")
             frames, final = [], ""
             continue
         if head.startswith(("Cell In", "Input In", "File ", "<ipython-input")) or (
@@ -117,9 +128,14 @@ def reduce_formatted_traceback(lines: Iterable[str], ename: str = "", evalue: st
             final = head if not final else final + "\n" + head
     if not final or (ename and not final.startswith(ename)):
         final = f"{strip_ansi(ename)}: {strip_ansi(evalue)}".strip(": ") or final
-    if cause:
-        final = f"(raised while handling {_clip(cause, 200)})\n{final}"
-    return reduce_frames(frames, final)
+    text = reduce_frames(frames, final)
+    if not links:
+        return text
+    older = len(links) - CHAIN_LINKS
+    shown = links[-CHAIN_LINKS:]
+    if older > 0:
+        shown.insert(0, f"… {older} earlier chained exception{'s' if older > 1 else ''} not shown")
+    return "\n".join([*shown, text])
 
 
 _CHAIN_MARKERS = (
@@ -136,7 +152,8 @@ def frames_of(exc: BaseException, cell_names: Mapping[str, int] | None = None) -
     import linecache
 
     frames: list[Frame] = []
-    tb = exc.__traceback__
+    # Through BaseException's descriptor: a subclass's __getattribute__ is the user's code.
+    tb = vars(BaseException)["__traceback__"].__get__(exc, BaseException)
     count = 0
     while tb is not None and count < _MAX_WALK:
         code = tb.tb_frame.f_code

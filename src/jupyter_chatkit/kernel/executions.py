@@ -14,7 +14,7 @@ import re
 import sys
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from ..context_policy.errors import (
     MAX_MESSAGE_CHARS,
@@ -109,14 +109,16 @@ def _chain(exc: BaseException) -> list[tuple[BaseException, str]]:
 def _message(exc: BaseException) -> str:
     """The message; a SyntaxError's and an ExceptionGroup's from their slots (their
     ``args`` hold tuples and lists, which :func:`exception_message` does not read)."""
-    if isinstance(exc, SyntaxError):
+    # issubclass(type(...)) and type() is: isinstance looks a foreign object's __class__
+    # up (a property or __getattribute__ of the user's) when its type does not match.
+    if issubclass(type(exc), SyntaxError):
         msg = _slot(SyntaxError, "msg", exc)
-        if isinstance(msg, str):
+        if type(msg) is str:
             return _clip(strip_ansi(msg), MAX_MESSAGE_CHARS)
-    if isinstance(exc, BaseExceptionGroup):
+    if issubclass(type(exc), BaseExceptionGroup):
         msg = _slot(BaseExceptionGroup, "message", exc)
         members = _slot(BaseExceptionGroup, "exceptions", exc)
-        if isinstance(msg, str) and isinstance(members, tuple):
+        if type(msg) is str and type(members) is tuple:
             n = len(members)
             return _clip(f"{strip_ansi(msg)} ({n} sub-exception{'s' if n != 1 else ''})", 600)
     return exception_message(exc)
@@ -132,14 +134,15 @@ def _traceback(
     kind = exception_type(exc)
     final = f"{kind}: {message}" if message else kind
     frames = frames_of(exc, cell_names)
-    if isinstance(exc, SyntaxError):
+    if issubclass(type(exc), SyntaxError):
         # Raised by the compiler: the frames are IPython's; the line and caret are the news.
         if not any(f.user for f in frames):
             frames = []
-        final = f"{_syntax_location(exc, cell_names)}{final}"
-    if isinstance(exc, BaseExceptionGroup) and depth < 2:
+        final = f"{_syntax_location(cast(SyntaxError, exc), cell_names)}{final}"
+    if issubclass(type(exc), BaseExceptionGroup) and depth < 2:
         # Nested groups: two levels (5 members each) say what failed without a blow-up.
-        final = f"{final}{_group_members(exc, cell_names, depth)}"
+        group = cast("BaseExceptionGroup[Any]", exc)
+        final = f"{final}{_group_members(group, cell_names, depth)}"
     return reduce_frames(frames, final, limit)
 
 
@@ -149,16 +152,16 @@ def _syntax_location(exc: SyntaxError, cell_names: dict[str, int] | None) -> str
     lineno = _slot(SyntaxError, "lineno", exc)
     text = _slot(SyntaxError, "text", exc)
     offset = _slot(SyntaxError, "offset", exc)
-    if not isinstance(filename, str) or not isinstance(lineno, int):
+    if type(filename) is not str or type(lineno) is not int:
         return ""
     cell = (cell_names or {}).get(filename)
     where = f"Cell In[{cell}]" if cell is not None else f"File {filename}"
     out = f"{where}, line {lineno}\n"
-    if isinstance(text, str) and text.strip():
+    if type(text) is str and text.strip():
         line = _clip(strip_ansi(text.rstrip("\n")), 300)
         stripped = line.lstrip()
         out += f"    {stripped}\n"
-        if isinstance(offset, int) and 0 < offset <= len(line):
+        if type(offset) is int and 0 < offset <= len(line):
             out += " " * (4 + offset - 1 - (len(line) - len(stripped))) + "^\n"
     return out
 
@@ -167,7 +170,7 @@ def _group_members(
     exc: BaseExceptionGroup[Any], cell_names: dict[str, int] | None, depth: int
 ) -> str:
     members = _slot(BaseExceptionGroup, "exceptions", exc)
-    if not isinstance(members, tuple):
+    if type(members) is not tuple:
         return ""
     lines: list[str] = []
     for i, member in enumerate(members[:GROUP_MEMBERS], 1):
