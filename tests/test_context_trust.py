@@ -534,3 +534,28 @@ def test_a_saved_cell_whose_last_line_names_a_secret_has_its_output_hidden(
     assert "envPw-Qz7xL2mW9" not in shown and "tokQz7xL2mW9" not in shown
     assert '"text": "14"' in shown
     assert not names_secret("session.get(url).text") and names_secret("session_id")
+
+
+CHAINED = json.loads((Path(__file__).parent / "fixtures" / "chained_tracebacks.json").read_text())
+
+
+@pytest.mark.parametrize("case", CHAINED["cases"], ids=lambda c: c["name"])
+def test_a_chained_error_keeps_where_each_earlier_exception_happened(case: dict[str, Any]) -> None:
+    """Each earlier exception of a chain keeps its own frames and line (bounded), then the
+    line Python prints between them; the TypeScript copy is held to the same text."""
+    text = reduce_formatted_traceback(case["traceback"], case["ename"], case["evalue"])
+    assert text == case["reduced"]
+    assert "\x1b" not in text
+    links = text.split("\n\nDuring handling of the above exception, another exception occurred:\n")
+    links = [
+        part
+        for link in links
+        for part in link.split(
+            "\n\nThe above exception was the direct cause of the following exception:\n"
+        )
+    ]
+    assert len(links) >= 2
+    for link in links[:-1]:
+        assert "----> " in link or "--> " in link  # where it was raised
+        assert len(link) <= 760
+    assert links[-1].rstrip().endswith(f"{case['ename']}: {case['evalue']}")

@@ -69,10 +69,16 @@ function collapseRepeats(frames: { text: string; user: boolean }[]): { text: str
   return out;
 }
 
+/** Earlier exceptions of a chain shown (the rest counted), and each one's share. */
+const CHAIN_LINKS = 3;
+const LINK_CHARS = 700;
+
 /**
  * An IPython traceback reduced to what the model needs: the user's own frames, the
  * last library frame (where it broke) and the final `Type: message` line, ANSI-free,
- * in at most `max` characters. Mirrors `context_policy.errors.reduce_formatted_traceback`.
+ * in at most `max` characters. The exceptions it was raised from or while handling
+ * come first, as Python prints them, each reduced to 700 characters (the last three;
+ * older ones counted). Mirrors `context_policy.errors.reduce_formatted_traceback`.
  */
 export function reduceTraceback(
   lines: readonly string[],
@@ -82,14 +88,15 @@ export function reduceTraceback(
 ): string {
   let frames: { text: string; user: boolean }[] = [];
   let final = "";
-  let cause = "";
+  const links: string[] = [];
   for (const raw of lines) {
     const block = stripAnsi(String(raw));
     const head = block.trim();
     if (!head || /^-+$/.test(head) || head.includes("Traceback (most recent call last)")) continue;
-    if (CHAIN_MARKERS.some((m) => head.includes(m))) {
-      // A chained exception: the one the user saw is the last; keep the first's line.
-      cause = final ? (final.split("\n").pop() ?? "") : cause;
+    const marker = CHAIN_MARKERS.find((m) => head.includes(m));
+    if (marker) {
+      // A chained exception: what came before it is an earlier link of the chain.
+      links.push(`${reduceFrames(frames, final, LINK_CHARS)}\n\n${marker}:\n`);
       frames = [];
       final = "";
       continue;
@@ -105,8 +112,17 @@ export function reduceTraceback(
   if (!final || (name && !final.startsWith(name))) {
     final = `${name}: ${stripAnsi(evalue)}`.replace(/^: |: $/g, "") || final;
   }
-  if (cause) final = `(raised while handling ${clipEnd(cause, 200)})\n${final}`;
-  frames = collapseRepeats(frames);
+  const text = reduceFrames(frames, final, max);
+  if (!links.length) return text;
+  const older = links.length - CHAIN_LINKS;
+  const shown = links.slice(-CHAIN_LINKS);
+  if (older > 0) shown.unshift(`… ${older} earlier chained exception${older > 1 ? "s" : ""} not shown`);
+  return [...shown, text].join("\n");
+}
+
+/** The user's frames, the last library frame and `final`, in at most `max` chars. */
+function reduceFrames(all: { text: string; user: boolean }[], finalLine: string, max: number): string {
+  const frames = collapseRepeats(all);
   let lastLib = -1;
   let lastUser = -1;
   frames.forEach((f, i) => (f.user ? (lastUser = i) : (lastLib = i)));
@@ -122,7 +138,7 @@ export function reduceTraceback(
     prev = i;
   }
   if (frames.length - prev - 1 > 0) parts.push(`… ${frames.length - prev - 1} library frames omitted`);
-  final = clipEnd(final.trim(), 600);
+  const final = clipEnd(finalLine.trim(), 600);
   let text = [...parts, final].join("\n");
   while (text.length > max && parts.length > 2) {
     // Keep the outermost and innermost frames: what ran, and what broke.

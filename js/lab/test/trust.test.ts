@@ -60,6 +60,16 @@ test("a traceback of 3,000 recursive frames arrives short, with the frame, its c
   assert.match(text, /RecursionError: maximum recursion depth exceeded$/);
 });
 
+test("a chained error keeps where each earlier exception happened, as the Python policy reduces it", () => {
+  const fixture = JSON.parse(
+    readFileSync(new URL("../../../../tests/fixtures/chained_tracebacks.json", import.meta.url), "utf-8"),
+  ) as { cases: { name: string; traceback: string[]; ename: string; evalue: string; reduced: string }[] };
+  assert.ok(fixture.cases.length >= 3);
+  for (const c of fixture.cases) {
+    assert.equal(reduceTraceback(c.traceback, c.ename, c.evalue), c.reduced, c.name);
+  }
+});
+
 test("a tool result walk reads strings and lists only to the budget", () => {
   const seen: number[] = [];
   const real = Redactor.prototype.text;
