@@ -831,7 +831,7 @@ export const RULES = {
         "wpa-psk",
         "nmcli"
       ],
-      "pattern": "(\\bwpa_passphrase[ \\t]+(?:'[^'\\n]{1,200}'|\\\"[^\\\"\\n]{1,200}\\\"|[^\\s'\\\"]{1,200})[ \\t]+['\\\"]?|\\bwpa-psk[ \\t]+['\\\"]?|\\bnmcli\\b[^\\n]{0,300}?[ \\t](?:password|wifi-sec\\.psk|802-11-wireless-security\\.psk)[ \\t]+['\\\"]?)((?![$%{<*-])[^\\s'\\\"«]{1,500})",
+      "pattern": "(\\bwpa_passphrase[ \\t]+(?:'[^'\\n]{1,200}'|\\\"[^\\\"\\n]{1,200}\\\"|[^\\s'\\\"]{1,200})[ \\t]+['\\\"]?|\\bwpa-psk[ \\t]+['\\\"]?|\\bnmcli\\b[^\\n]{0,300}?[ \\t](?:password|wifi-sec\\.psk|802-11-wireless-security\\.psk)[ \\t]+['\\\"]?)((?![$%{<*-])(?!(?:options?|flags?|switch(?:es)?|arguments?|parameters?|to|with|and|or|is|are|in|for|the|an?|on|as|if|then|when|here|below|above)(?![^\\s'\\\"«]))[^\\s'\\\"«]{1,500})",
       "group": 2,
       "flags": ""
     },
@@ -842,7 +842,7 @@ export const RULES = {
         "7z",
         "rar"
       ],
-      "pattern": "(\\b(?:zip|unzip|zipcloak)\\b[^\\n]{0,200}?[ \\t'\\\"]-P[ \\t]+['\\\"]?|\\b(?:7z|7za|7zr|7zz|rar|unrar)\\b[^\\n]{0,200}?[ \\t'\\\"]-p)((?![$%{<*-])[^\\s'\\\"«]{1,500})",
+      "pattern": "(\\b(?:zip|unzip|zipcloak)\\b[^\\n]{0,200}?[ \\t'\\\"]-P[ \\t]+['\\\"]?|\\b(?:7z|7za|7zr|7zz|rar|unrar)\\b[^\\n]{0,200}?[ \\t'\\\"]-p)((?![$%{<*-])(?!(?:options?|flags?|switch(?:es)?|arguments?|parameters?|to|with|and|or|is|are|in|for|the|an?|on|as|if|then|when|here|below|above)(?![^\\s'\\\"«]))[^\\s'\\\"«]{1,500})",
       "group": 2,
       "flags": ""
     },
@@ -851,7 +851,7 @@ export const RULES = {
       "triggers": [
         "openssl"
       ],
-      "pattern": "(\\bopenssl\\b[^\\n]{0,300}?[ \\t](?:-[kK][ \\t]+['\\\"]?|-(?:pass|passin|passout|password|passphrase)[ \\t]+['\\\"]?pass:))((?![$%{<*-])[^\\s'\\\"«]{1,500})",
+      "pattern": "(\\bopenssl\\b[^\\n]{0,300}?[ \\t](?:-[kK][ \\t]+['\\\"]?|-(?:pass|passin|passout|password|passphrase)[ \\t]+['\\\"]?pass:))((?![$%{<*-])(?!(?:options?|flags?|switch(?:es)?|arguments?|parameters?|to|with|and|or|is|are|in|for|the|an?|on|as|if|then|when|here|below|above)(?![^\\s'\\\"«]))[^\\s'\\\"«]{1,500})",
       "group": 2,
       "flags": ""
     },
@@ -860,7 +860,7 @@ export const RULES = {
       "triggers": [
         "htpasswd"
       ],
-      "pattern": "(\\bhtpasswd(?:[ \\t]+-[A-Za-z]{1,6}){0,3}?[ \\t]+-[A-Za-z]{0,5}b[A-Za-z]{0,5}(?:[ \\t]+-[A-Za-z]{1,6}){0,3}(?:[ \\t]+(?:'[^'\\n]{1,200}'|\\\"[^\\\"\\n]{1,200}\\\"|[^\\s'\\\"]{1,200})){1,2}?[ \\t]+['\\\"]?)((?![$%{<*-])[^\\s'\\\"«]{1,500})(?=['\\\"]?[ \\t]*(?:$|\\r?\\n|[;&|)]))",
+      "pattern": "(\\bhtpasswd(?:[ \\t]+-[A-Za-z]{1,6}){0,3}?[ \\t]+-[A-Za-z]{0,5}b[A-Za-z]{0,5}(?:[ \\t]+-[A-Za-z]{1,6}){0,3}(?:[ \\t]+(?:'[^'\\n]{1,200}'|\\\"[^\\\"\\n]{1,200}\\\"|[^\\s'\\\"]{1,200})){1,2}?[ \\t]+['\\\"]?)((?![$%{<*-])(?!(?:options?|flags?|switch(?:es)?|arguments?|parameters?|to|with|and|or|is|are|in|for|the|an?|on|as|if|then|when|here|below|above)(?![^\\s'\\\"«]))[^\\s'\\\"«]{1,500})(?=['\\\"]?[ \\t]*(?:$|\\r?\\n|[;&|)]))",
       "group": 2,
       "flags": ""
     },
@@ -873,7 +873,7 @@ export const RULES = {
         "schtasks",
         "psexec"
       ],
-      "pattern": "((?:^|[\\n>!&|;(`'\\\"])[ \\t]*net[ \\t]+user[ \\t]+(?:'[^'\\n]{1,200}'|\\\"[^\\\"\\n]{1,200}\\\"|[^\\s'\\\"]{1,200})[ \\t]+['\\\"]?|\\bnet[ \\t]+use[ \\t]+(?:[A-Za-z]:[ \\t]+)?\\\\\\\\[^\\s]{1,300}[ \\t]+['\\\"]?|(?:^|[ \\t'\\\"])/(?:pass|passwd|password|pwd):['\\\"]?|\\bschtasks\\b[^\\n]{0,300}?[ \\t]/rp[ \\t]+['\\\"]?|\\bpsexec(?:64)?\\b[^\\n]{0,300}?[ \\t]-p[ \\t]+['\\\"]?)((?!/)(?![$%{<*-])[^\\s'\\\"«]{1,500})",
+      "pattern": "((?:^|[\\n>!&|;(`'\\\"])[ \\t]*net[ \\t]+user[ \\t]+(?:'[^'\\n]{1,200}'|\\\"[^\\\"\\n]{1,200}\\\"|[^\\s'\\\"]{1,200})[ \\t]+['\\\"]?|\\bnet[ \\t]+use[ \\t]+(?:[A-Za-z]:[ \\t]+)?\\\\\\\\[^\\s]{1,300}[ \\t]+['\\\"]?|(?:^|[ \\t'\\\"])/(?:pass|passwd|password|pwd):['\\\"]?|\\bschtasks\\b[^\\n]{0,300}?[ \\t]/rp[ \\t]+['\\\"]?|\\bpsexec(?:64)?\\b[^\\n]{0,300}?[ \\t]-p[ \\t]+['\\\"]?)((?!/)(?![$%{<*-])(?!(?:options?|flags?|switch(?:es)?|arguments?|parameters?|to|with|and|or|is|are|in|for|the|an?|on|as|if|then|when|here|below|above)(?![^\\s'\\\"«]))[^\\s'\\\"«]{1,500})",
       "group": 2,
       "flags": "i"
     },
@@ -886,7 +886,7 @@ export const RULES = {
         "ssh-keygen",
         "pass "
       ],
-      "pattern": "(\\bhttps?(?:[ \\t][^\\n]{0,200}?)?[ \\t](?:-a|--auth)[ \\t]+['\\\"]?[^\\s:'\\\"]{1,100}:|\\b(?:smbclient|rpcclient|smbmap|smbcacls|winexe|crackmapexec|nxc|net)\\b[^\\n]{0,200}?[ \\t](?:-U|--user(?:name)?)(?:[ \\t]+|=)['\\\"]?[^\\s%'\\\"]{1,100}%|\\bldap(?:search|add|modify|delete|passwd|whoami|compare|modrdn|exop)\\b[^\\n]{0,300}?[ \\t]-w[ \\t]+['\\\"]?|\\bssh-keygen\\b[^\\n]{0,200}?[ \\t]-[PN][ \\t]+['\\\"]?|(?:^|[ \\t])-(?:src|dest|new)?(?:store|key)?pass[ \\t]+['\\\"]?)((?![$%{<*-])[^\\s'\\\"«]{1,500})",
+      "pattern": "(\\bhttps?(?:[ \\t][^\\n]{0,200}?)?[ \\t](?:-a|--auth)[ \\t]+['\\\"]?[^\\s:'\\\"]{1,100}:|\\b(?:smbclient|rpcclient|smbmap|smbcacls|winexe|crackmapexec|nxc|net)\\b[^\\n]{0,200}?[ \\t](?:-U|--user(?:name)?)(?:[ \\t]+|=)['\\\"]?[^\\s%'\\\"]{1,100}%|\\bldap(?:search|add|modify|delete|passwd|whoami|compare|modrdn|exop)\\b[^\\n]{0,300}?[ \\t]-w[ \\t]+['\\\"]?|\\bssh-keygen\\b[^\\n]{0,200}?[ \\t]-[PN][ \\t]+['\\\"]?|(?:^|[ \\t])-(?:src|dest|new)?(?:store|key)?pass[ \\t]+['\\\"]?)((?![$%{<*-])(?!(?:options?|flags?|switch(?:es)?|arguments?|parameters?|to|with|and|or|is|are|in|for|the|an?|on|as|if|then|when|here|below|above)(?![^\\s'\\\"«]))[^\\s'\\\"«]{1,500})",
       "group": 2,
       "flags": ""
     },
@@ -895,7 +895,7 @@ export const RULES = {
       "triggers": [
         "ssh-keygen"
       ],
-      "pattern": "(\\bssh-keygen\\b[^\\n]{0,300}?[ \\t]-N[ \\t]+['\\\"]?)((?![$%{<*-])[^\\s'\\\"«]{1,500})",
+      "pattern": "(\\bssh-keygen\\b[^\\n]{0,300}?[ \\t]-N[ \\t]+['\\\"]?)((?![$%{<*-])(?!(?:options?|flags?|switch(?:es)?|arguments?|parameters?|to|with|and|or|is|are|in|for|the|an?|on|as|if|then|when|here|below|above)(?![^\\s'\\\"«]))[^\\s'\\\"«]{1,500})",
       "group": 2,
       "flags": ""
     },
@@ -918,7 +918,7 @@ export const RULES = {
         "snyk",
         "conda"
       ],
-      "pattern": "(\\b(?:vault[ \\t]+login|wandb[ \\t]+login|ngrok[ \\t]+(?:config[ \\t]+add-)?authtoken|snyk[ \\t]+auth|conda[ \\t]+token[ \\t]+set)(?:[ \\t]+-{1,2}[A-Za-z][A-Za-z0-9-]{0,30}(?:=[^\\s]{0,200})?){0,6}[ \\t]+['\\\"]?)(?![A-Za-z_][A-Za-z0-9_.-]*=)(?=[^\\s'\\\"«]{4})(?![^\\s'\\\"]{0,500}://)((?![$%{<*-])[^\\s'\\\"«]{1,500})",
+      "pattern": "(\\b(?:vault[ \\t]+login|wandb[ \\t]+login|ngrok[ \\t]+(?:config[ \\t]+add-)?authtoken|snyk[ \\t]+auth|conda[ \\t]+token[ \\t]+set)(?:[ \\t]+-{1,2}[A-Za-z][A-Za-z0-9-]{0,30}(?:=[^\\s]{0,200})?){0,6}[ \\t]+['\\\"]?)(?![A-Za-z_][A-Za-z0-9_.-]*=)(?=[^\\s'\\\"«]{4})(?![^\\s'\\\"]{0,500}://)((?![$%{<*-])(?!(?:options?|flags?|switch(?:es)?|arguments?|parameters?|to|with|and|or|is|are|in|for|the|an?|on|as|if|then|when|here|below|above)(?![^\\s'\\\"«]))[^\\s'\\\"«]{1,500})",
       "group": 2,
       "flags": ""
     },
@@ -929,7 +929,7 @@ export const RULES = {
         "modify",
         "mc "
       ],
-      "pattern": "(\\b(?:npm|yarn|pnpm|git|aws|poetry|pip3?|conda|dvc|gcloud|az|heroku|doppler|bundle|gem|composer|cargo|pdm|hatch|kubectl|firebase|rclone|dbt|databricks|s3cmd|jf|jfrog|gh|glab|nuget|dotnet|twine|uv)(?:[ \\t]+[^\\s]{1,100}){0,3}?[ \\t]+(?:config(?:ure)?(?:[ \\t]+set)?|remote[ \\t]+modify(?:[ \\t]+-{1,2}[A-Za-z][A-Za-z0-9-]{0,30}(?:=[^\\s]{0,200})?){0,6}[ \\t]+[^\\s-][^\\s]{0,200})(?:[ \\t]+-{1,2}[A-Za-z][A-Za-z0-9-]{0,30}(?:=[^\\s]{0,200})?){0,6}[ \\t]+['\\\"]?(?:[^\\s'\\\"=]{0,200}?(?:_auth(?:token)?|authtoken|password|passwd|passphrase|token|secret|api[-_]?key|apikey|access[-_]?key|private[-_]?key|credentials?)(?![A-Za-z0-9_-]*(?:file|path|dir|url|uri|helper|type|name|user|username|ttl|expiry|endpoint|env)(?![A-Za-z0-9]))[A-Za-z0-9_-]{0,40}|pypi-token\\.[A-Za-z0-9_-]{1,60})['\\\"]?(?:[ \\t]+|=)['\\\"]?|\\bpoetry[ \\t]+config(?:[ \\t]+-{1,2}[A-Za-z][A-Za-z0-9-]{0,30}(?:=[^\\s]{0,200})?){0,6}[ \\t]+http-basic\\.[^\\s]{1,100}[ \\t]+(?:'[^'\\n]{1,200}'|\\\"[^\\\"\\n]{1,200}\\\"|[^\\s'\\\"]{1,200})[ \\t]+['\\\"]?|\\bmc[ \\t]+(?:alias|config[ \\t]+host)[ \\t]+(?:set|add)[ \\t]+(?:'[^'\\n]{1,200}'|\\\"[^\\\"\\n]{1,200}\\\"|[^\\s'\\\"]{1,200})[ \\t]+(?:'[^'\\n]{1,200}'|\\\"[^\\\"\\n]{1,200}\\\"|[^\\s'\\\"]{1,200})[ \\t]+(?:(?:'[^'\\n]{1,200}'|\\\"[^\\\"\\n]{1,200}\\\"|[^\\s'\\\"]{1,200})[ \\t]+)?['\\\"]?)((?![$%{<*-])[^\\s'\\\"«]{1,500})",
+      "pattern": "(\\b(?:npm|yarn|pnpm|git|aws|poetry|pip3?|conda|dvc|gcloud|az|heroku|doppler|bundle|gem|composer|cargo|pdm|hatch|kubectl|firebase|rclone|dbt|databricks|s3cmd|jf|jfrog|gh|glab|nuget|dotnet|twine|uv)(?:[ \\t]+[^\\s]{1,100}){0,3}?[ \\t]+(?:config(?:ure)?(?:[ \\t]+set)?|remote[ \\t]+modify(?:[ \\t]+-{1,2}[A-Za-z][A-Za-z0-9-]{0,30}(?:=[^\\s]{0,200})?){0,6}[ \\t]+[^\\s-][^\\s]{0,200})(?:[ \\t]+-{1,2}[A-Za-z][A-Za-z0-9-]{0,30}(?:=[^\\s]{0,200})?){0,6}[ \\t]+['\\\"]?(?:[^\\s'\\\"=]{0,200}?(?:_auth(?:token)?|authtoken|password|passwd|passphrase|token|secret|api[-_]?key|apikey|access[-_]?key|private[-_]?key|credentials?)(?![A-Za-z0-9_-]*(?:file|path|dir|url|uri|helper|type|name|user|username|ttl|expiry|endpoint|env)(?![A-Za-z0-9]))[A-Za-z0-9_-]{0,40}|pypi-token\\.[A-Za-z0-9_-]{1,60})['\\\"]?(?:[ \\t]+|=)['\\\"]?|\\bpoetry[ \\t]+config(?:[ \\t]+-{1,2}[A-Za-z][A-Za-z0-9-]{0,30}(?:=[^\\s]{0,200})?){0,6}[ \\t]+http-basic\\.[^\\s]{1,100}[ \\t]+(?:'[^'\\n]{1,200}'|\\\"[^\\\"\\n]{1,200}\\\"|[^\\s'\\\"]{1,200})[ \\t]+['\\\"]?|\\bmc[ \\t]+(?:alias|config[ \\t]+host)[ \\t]+(?:set|add)[ \\t]+(?:'[^'\\n]{1,200}'|\\\"[^\\\"\\n]{1,200}\\\"|[^\\s'\\\"]{1,200})[ \\t]+(?:'[^'\\n]{1,200}'|\\\"[^\\\"\\n]{1,200}\\\"|[^\\s'\\\"]{1,200})[ \\t]+(?:(?:'[^'\\n]{1,200}'|\\\"[^\\\"\\n]{1,200}\\\"|[^\\s'\\\"]{1,200})[ \\t]+)?['\\\"]?)((?![$%{<*-])(?!(?:options?|flags?|switch(?:es)?|arguments?|parameters?|to|with|and|or|is|are|in|for|the|an?|on|as|if|then|when|here|below|above)(?![^\\s'\\\"«]))[^\\s'\\\"«]{1,500})",
       "group": 2,
       "flags": "i"
     },

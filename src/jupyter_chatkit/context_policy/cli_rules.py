@@ -13,8 +13,14 @@ from __future__ import annotations
 from typing import Any
 
 # The value a flag or a position holds: not a reference to one kept elsewhere
-# (``$PW``, ``%PW%``, ``{pw}``, ``<password>``, ``-`` for stdin, ``*`` for a prompt).
-_VALUE = r"((?![$%{<*-])[^\s'\"«]{1,500})"
+# (``$PW``, ``%PW%``, ``{pw}``, ``<password>``, ``-`` for stdin, ``*`` for a prompt),
+# nor a word of prose about the flag (``the zip -P option is insecure``, ``vault login
+# with a token``).
+_PROSE = (
+    r"(?!(?:options?|flags?|switch(?:es)?|arguments?|parameters?|to|with|and|or|is|are"
+    r"|in|for|the|an?|on|as|if|then|when|here|below|above)(?![^\s'\"«]))"
+)
+_VALUE = r"((?![$%{<*-])" + _PROSE + r"[^\s'\"«]{1,500})"
 # A word, quoted or not, of a command line (a file, a user, an SSID).
 _WORD = r"(?:'[^'\n]{1,200}'|\"[^\"\n]{1,200}\"|[^\s'\"]{1,200})"
 # A tool's flags before its arguments (``-nbc``, ``--relogin``, ``-method=userpass``).
