@@ -157,3 +157,13 @@ async def test_the_provider_url_password_in_notebook_content_never_reaches_the_m
     assert "urlsplit" in sent  # the cell did reach the model
     assert PASSWORD not in sent
     assert PASSWORD not in answer.body.decode()
+
+
+def test_a_record_whose_exc_info_cannot_be_formatted_is_still_made() -> None:
+    # The record factory runs inside the logging call: a malformed exc_info (a library's
+    # hand-made tuple) must not raise into the code that was reporting an error there;
+    # the handler's own formatting reports it as logging always did.
+    exc_info: Any = (ValueError, "not an exception object", None)
+    record = logging.LogRecord("any.library", logging.ERROR, __file__, 1, "failed", (), exc_info)
+    hide_url_credentials(record)
+    assert record.getMessage() == "failed" and record.exc_info is exc_info

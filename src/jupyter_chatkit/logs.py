@@ -82,7 +82,10 @@ def hide_url_credentials(record: logging.LogRecord) -> None:
         # chained exception's message), and a formatter prints it from exc_info. The
         # traceback is formatted here once; when it holds credentials the record keeps
         # that text without them and no exception object to format again.
-        text = record.exc_text or logging.Formatter().formatException(record.exc_info)
+        try:
+            text = record.exc_text or logging.Formatter().formatException(record.exc_info)
+        except Exception:  # an exception whose __str__ fails: the handler reports it
+            text = ""
         clean = _hidden(text)
         if clean != text:
             record.exc_text = clean
