@@ -234,3 +234,11 @@ def test_a_text_of_many_heredoc_heads_is_indexed_once(monkeypatch: pytest.Monkey
     clean, _ = ContextPolicy().text(text)
     assert "Hunt3rXy9q" not in clean
     assert len(built) == 1
+
+
+def test_no_rule_reads_a_window_of_the_line_again_from_every_blank_of_a_run() -> None:
+    # '[ \t]+' then '[^\n]{0,300}?' (.netrc's 'login', a widget's input_value line) tried
+    # the window again from every blank of a long run: 'login' and 1,000,000 spaces took
+    # ~17 s (linear, but 300 steps a character). One blank, then the window, reads the same.
+    shape = re.compile(r"\[ \\t\]\+\[\^\\n\]\{0,\d+\}")
+    assert [r["kind"] for r in rules.VALUE_RULES if shape.search(r["pattern"])] == []

@@ -384,7 +384,7 @@ export const RULES = {
       "triggers": [
         "input_value"
       ],
-      "pattern": "((?:^|\\n)(?=[A-Za-z0-9_.]{0,200}\\r?\\n)[A-Za-z0-9_.]{0,200}?(?:password|passwd|secret|token|api_?key|credential|private_?key)[A-Za-z0-9_.]{0,200}\\r?\\n[ \\t]+[^\\n]{0,300}?\\binput_value=['\\\"])([^'\\\"\\n«]{1,500})(?=['\\\"])",
+      "pattern": "((?:^|\\n)(?=[A-Za-z0-9_.]{0,200}\\r?\\n)[A-Za-z0-9_.]{0,200}?(?:password|passwd|secret|token|api_?key|credential|private_?key)[A-Za-z0-9_.]{0,200}\\r?\\n[ \\t][^\\n]{0,300}?\\binput_value=['\\\"])([^'\\\"\\n«]{1,500})(?=['\\\"])",
       "group": 2,
       "flags": "i"
     },
@@ -458,7 +458,7 @@ export const RULES = {
         "machine",
         "login"
       ],
-      "pattern": "(\\b(?:machine|login|account)[ \\t]+[^\\n]{0,300}?\\bpassword[ \\t]+|(?:^|\\n)[ \\t]*password[ \\t]+)((?!(?:is|was|for|of|to|the)\\b)[^\\s'\\\"«]+)",
+      "pattern": "(\\b(?:machine|login|account)[ \\t][^\\n]{0,300}?\\bpassword[ \\t]+|(?:^|\\n)[ \\t]*password[ \\t]+)((?!(?:is|was|for|of|to|the)\\b)[^\\s'\\\"«]+)",
       "group": 2,
       "flags": ""
     },
@@ -905,7 +905,7 @@ export const RULES = {
         "<<<",
         "expect"
       ],
-      "pattern": "(\\b(?:password|passwd|passphrase|pass|stdin|login)[^\\n]{0,200}?<<<[ \\t]*['\\\"]?|\\bexpect[ \\t]+[^\\n]{0,60}?(?:password|passphrase|passcode)[^\\n]{0,60}\\r?\\n[ \\t]*send[ \\t]+(?:--[ \\t]+)?['\\\"])((?![$%{<*-])[^\\s'\\\"\\\\«]{1,500})",
+      "pattern": "(\\b(?:password|passwd|passphrase|pass|stdin|login)[^\\n]{0,200}?<<<[ \\t]*['\\\"]?|\\bexpect[ \\t][^\\n]{0,60}?(?:password|passphrase|passcode)[^\\n]{0,60}\\r?\\n[ \\t]*send[ \\t]+(?:--[ \\t]+)?['\\\"])((?![$%{<*-])[^\\s'\\\"\\\\«]{1,500})",
       "group": 2,
       "flags": "i"
     },

@@ -156,7 +156,7 @@ CLI_RULES: list[dict[str, Any]] = [
         # "Password:"`` then ``send "pw\\r"``).
         "triggers": ["<<<", "expect"],
         "pattern": r"(\b(?:password|passwd|passphrase|pass|stdin|login)[^\n]{0,200}?<<<[ \t]*['\"]?"
-        r"|\bexpect[ \t]+[^\n]{0,60}?(?:password|passphrase|passcode)[^\n]{0,60}\r?\n[ \t]*"
+        r"|\bexpect[ \t][^\n]{0,60}?(?:password|passphrase|passcode)[^\n]{0,60}\r?\n[ \t]*"
         r"send[ \t]+(?:--[ \t]+)?['\"])((?![$%{<*-])[^\s'\"\\«]{1,500})",
         "group": 2,
         "flags": "i",

@@ -97,7 +97,7 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         # line of secret words was read again for each of them (quadratic).
         "triggers": ["input_value"],
         "pattern": r"((?:^|\n)(?=[A-Za-z0-9_.]{0,200}\r?\n)[A-Za-z0-9_.]{0,200}?(?:password|passwd"
-        r"|secret|token|api_?key|credential|private_?key)[A-Za-z0-9_.]{0,200}\r?\n[ \t]+"
+        r"|secret|token|api_?key|credential|private_?key)[A-Za-z0-9_.]{0,200}\r?\n[ \t]"
         r"[^\n]{0,300}?\binput_value=['\"])"
         r"([^'\"\n«]{1,500})(?=['\"])",
         "group": 2,
@@ -177,7 +177,7 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         "kind": ".netrc password",
         "triggers": ["machine", "login"],
         # ``machine host login ada password X`` on one line or over several.
-        "pattern": r"(\b(?:machine|login|account)[ \t]+[^\n]{0,300}?\bpassword[ \t]+"
+        "pattern": r"(\b(?:machine|login|account)[ \t][^\n]{0,300}?\bpassword[ \t]+"
         r"|(?:^|\n)[ \t]*password[ \t]+)((?!(?:is|was|for|of|to|the)\b)[^\s'\"«]+)",
         "group": 2,
         "flags": "",
