@@ -160,3 +160,21 @@ def test_a_failed_shell_command_is_the_cells_error(
     assert failed["source"] == "!ls /no/such/dir/anywhere"
     assert failed["error"]["type"] == "ShellCommandExit"
     assert "exited with status 2" in failed["error"]["message"]
+
+
+def test_a_shell_command_that_did_not_run_leaves_no_earlier_status(
+    kernel_provider: FakeLLM, tmp_path: Path
+) -> None:
+    # Review: an indented !cmd under a branch not taken ran nothing, and _exit_code still
+    # held the status of the failed command of the cell before.
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("%load_ext jupyter_chatkit"),
+        nbformat.v4.new_code_cell("!false"),
+        nbformat.v4.new_code_cell("if False:\n    !ls /no/such/dir"),
+        nbformat.v4.new_code_cell(ASK),
+    ]
+    kernel_provider.script(Reply(tool_calls=[ToolCall("get_active_cell", {})]), Reply("ok"))
+    execute(nb, tmp_path)
+    (cell,) = (o["cell"] for o in tool_outputs(kernel_provider))
+    assert cell["source"].startswith("if False:") and "error" not in cell

@@ -254,7 +254,9 @@ class ExecutionLog:
 
 
 # A line that runs a shell command (``!ls``, ``files = !ls``); not ``!=``.
-_SHELL_LINE = re.compile(r"^\s*(?:\w+\s*=\s*)?!(?!=)", re.MULTILINE)
+# At the margin only: an indented one (under an if, in a def) may not have run, and
+# _exit_code would then be an earlier cell's status.
+_SHELL_LINE = re.compile(r"^(?:\w+\s*=\s*)?!(?!=)", re.MULTILINE)
 
 _logs: dict[int, ExecutionLog] = {}
 _install_lock = threading.Lock()
