@@ -51,7 +51,9 @@ def test_a_chat_answer_s_markdown_has_no_raw_html_or_image(
         ("![i](u)", "&#33;[i](u)"),
         ("``x ` <y`` <z", "<code>x &#96; &#60;y</code> &lt;z"),
         ("`a` <z", "`a` &lt;z"),
-        ("~~~\n<a>\n~~~\n<a>", "~~~\n<a>\n~~~\n&lt;a>"),
+        # A tilde fence is one some renderers do not know.
+        ("~~~\n<a>\n~~~\n<a>", "<pre><code>&#60;a&#62;</code></pre>\n&lt;a>"),
+        ("~~~\nplain\n~~~\n<a>", "~~~\nplain\n~~~\n&lt;a>"),
         ("````\n```\n<a>\n````\n<a>", "````\n```\n<a>\n````\n&lt;a>"),
         # A fence some renderer reads otherwise (indented in a list item; closed by
         # marked's '```~') is one <pre> line; a backtick in a backtick fence's info

@@ -117,9 +117,14 @@ def _fence_block(lines: list[str], start: int) -> tuple[list[str], int] | None:
     body = lines[start + 1 : end]
     closed = end < len(lines) and _closes(lines[end], fence, strict=True)
     closing = lines[end : end + 1] if closed else []
-    # Every renderer reads it as this one fence: at the margin (no list item or quote
-    # around it) and no line inside that some renderer would take as its end.
-    agreed = not indent and not any(_closes(line, fence, strict=False) for line in body)
+    # Every renderer reads it as this one fence: backticks (some renderers know no tilde
+    # fence), at the margin (no list item or quote around it) and no line inside that
+    # some renderer would take as its end.
+    agreed = (
+        fence[0] == "`"
+        and not indent
+        and not any(_closes(line, fence, strict=False) for line in body)
+    )
     text = "\n".join(body)
     after = end + len(closing)
     if agreed or ("<" not in text and "![" not in text):
