@@ -159,9 +159,20 @@ export function clip(text: string, max: number): string {
  * the middle was cut. */
 export function clipMiddle(text: string, max: number): string {
   if (text.length <= max) return text;
-  const tail = Math.floor(max / 3);
-  const head = Math.max(0, max - tail - 45);
-  return `${text.slice(0, head)}\n… [${text.length - head - tail} more characters] …\n${text.slice(text.length - tail)}`;
+  // Both cuts fall on whitespace: a cut inside a word left a piece of it (a key's end
+  // without the prefix that tells it is one) that no redaction rule, run on the result
+  // after this, recognises.
+  let tailStart = text.length - Math.floor(max / 3);
+  let headEnd = Math.max(0, max - Math.floor(max / 3) - 45);
+  if (!/\s/.test(text[headEnd] ?? " ")) {
+    headEnd = Math.max(...[" ", "\t", "\r", "\n"].map((c) => text.lastIndexOf(c, headEnd - 1))) + 1;
+  }
+  if (!/\s/.test(text[tailStart - 1] ?? " ")) {
+    const space = /\s/g;
+    space.lastIndex = tailStart;
+    tailStart = space.exec(text) ? space.lastIndex : text.length;
+  }
+  return `${text.slice(0, headEnd)}\n… [${tailStart - headEnd} more characters] …\n${text.slice(tailStart)}`;
 }
 
 // Embedded images and other base64 payloads say nothing to the model and would take a

@@ -100,6 +100,19 @@ test("outputText keeps a long log's last line; base64 says its size, not its byt
   assert.equal(withoutBase64(words), words);
 });
 
+test("outputText's head-and-tail cut leaves no piece of a word (a key's end) behind", () => {
+  // Review: a tail that began inside a key showed its end without the prefix that tells
+  // it is one, and no redaction rule recognised it.
+  const key = "sk-proj-Q3n8ZkLm2Vb7Rt5Yx1Wc9Pd4Hs6Jf0Ga";
+  const base = `${"log line ok\n".repeat(2000)}connecting with token ${key}\n`;
+  const pad = base.indexOf(key) + 6 + Math.floor(1500 / 3) - base.length;
+  const log = outputText({ output_type: "stream", name: "stdout", text: base + "done\n".repeat(pad / 5) });
+  assert.ok(!log.text.includes(key.slice(-10)));
+  assert.ok(log.text.length <= 1500 && log.text.endsWith("done\ndone\n"));
+  const words = outputText({ output_type: "stream", name: "stdout", text: `${"w-".repeat(250)} ${"ab-".repeat(700)} end` });
+  assert.ok(words.text.startsWith(`${"w-".repeat(250)} \n… [`) && words.text.endsWith("] …\nend"));
+});
+
 test("nearestIndices picks cells around the anchor, in order", () => {
   assert.deepEqual(nearestIndices(10, 5, 3), [4, 5, 6]);
   assert.deepEqual(nearestIndices(10, 0, 3), [0, 1, 2]);

@@ -80,14 +80,27 @@ def clip_said(text: str, limit: int) -> str:
     return f"{head}\n… [{len(rest):,} more chars, {rest.count(chr(10)) + 1:,} lines, not shown]"
 
 
+_SPACE = re.compile(r"\s")
+
+
 def _head_tail(text: str, limit: int) -> str:
     """A long output's head and tail (a log's last lines say how it ended), saying how
-    much of the middle was left out."""
+    much of the middle was left out.
+
+    Both cuts fall on whitespace: a cut inside a word left a piece of it, such as a
+    key's end without the prefix that tells it is one, which no rule of the context
+    policy (run on the result after this) recognises."""
     if len(text) <= limit:
         return text
-    tail = limit // 3
-    head = limit - tail - 40
-    return f"{text[:head]}\n… [{len(text) - head - tail:,} chars not shown] …\n{text[-tail:]}"
+    tail_start = len(text) - limit // 3
+    head_end = limit - limit // 3 - 40
+    if not text[head_end].isspace():
+        head_end = max(text.rfind(c, 0, head_end) for c in " \t\r\n") + 1
+    if not text[tail_start - 1].isspace():
+        space = _SPACE.search(text, tail_start)
+        tail_start = space.end() if space else len(text)
+    head, tail = text[:head_end], text[tail_start:]
+    return f"{head}\n… [{tail_start - head_end:,} chars not shown] …\n{tail}"
 
 
 # Embedded images and other base64 payloads say nothing to the model and would take a

@@ -1,0 +1,43 @@
+"""A long output's head-and-tail cut never leaves a piece of a secret (review).
+
+The context policy runs on a notebook's outputs after they are cut to their bound. A
+tail that began inside a key ("j-Q3n8ZkLm…", the key without its "sk-proj-") was a
+piece no rule recognises, and it reached the model.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from jupyter_chatkit.context_policy import ContextPolicy
+from jupyter_chatkit.kernel.notebook_file import OUTPUT_CHARS, output_text
+
+SECRETS = [
+    "sk-proj-Q3n8ZkLm2Vb7Rt5Yx1Wc9Pd4Hs6Jf0Ga",
+    "AKIAIOSFODNN7EXAMPLE",
+    "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
+]
+
+
+def _log_cut_inside(secret: str, at: int) -> str:
+    """A long log whose tail, as first cut, starts ``at`` characters into ``secret``."""
+    base = "log line ok\n" * 2000 + "connecting with token " + secret + "\n"
+    pad = base.index(secret) + at + OUTPUT_CHARS // 3 - len(base)
+    return base + "done\n" * (pad // 5) + "z" * (pad % 5)
+
+
+@pytest.mark.parametrize("secret", SECRETS)
+@pytest.mark.parametrize("at", [1, 6, 12])
+def test_a_tail_cut_inside_a_key_shows_none_of_it(secret: str, at: int) -> None:
+    text = _log_cut_inside(secret, at)
+    out = output_text({"output_type": "stream", "name": "stdout", "text": text})["text"]
+    shown, _ = ContextPolicy().text(out)
+    assert secret[-10:] not in shown
+    assert shown.endswith("done\n" * 3 + "z" * (len(text) - len(text.rstrip("z"))))
+    assert len(out) <= OUTPUT_CHARS
+
+
+def test_a_head_cut_inside_a_word_ends_before_it() -> None:
+    text = "w-" * 250 + " " + "ab-" * 700 + " end"
+    out = output_text({"output_type": "stream", "name": "stdout", "text": text})["text"]
+    assert out.startswith("w-" * 250 + " \n… [") and out.endswith("]" + " …\nend")
