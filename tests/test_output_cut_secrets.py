@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from jupyter_chatkit.context_policy import ContextPolicy
-from jupyter_chatkit.kernel.notebook_file import OUTPUT_CHARS, output_text
+from jupyter_chatkit.kernel.notebook_file import OUTPUT_CHARS, clip_said, output_text
 
 SECRETS = [
     "sk-proj-Q3n8ZkLm2Vb7Rt5Yx1Wc9Pd4Hs6Jf0Ga",
@@ -41,3 +41,12 @@ def test_a_head_cut_inside_a_word_ends_before_it() -> None:
     text = "w-" * 250 + " " + "ab-" * 700 + " end"
     out = output_text({"output_type": "stream", "name": "stdout", "text": text})["text"]
     assert out.startswith("w-" * 250 + " \n… [") and out.endswith("]" + " …\nend")
+
+
+@pytest.mark.parametrize("secret", SECRETS)
+def test_a_long_markdown_source_cut_inside_a_key_shows_none_of_it(secret: str) -> None:
+    # clip_said bounds markdown and raw sources before the policy reads them.
+    text = "word " * 180 + "key: " + secret + " and more prose " * 100
+    cut = text.index(secret) + 12
+    shown, _ = ContextPolicy().text(clip_said(text, cut + 60))
+    assert secret[:12] not in shown and "more chars" in shown

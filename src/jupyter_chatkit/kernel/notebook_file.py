@@ -75,8 +75,13 @@ def clip_said(text: str, limit: int) -> str:
     were left out (a long cell's bound is said, not silent)."""
     if len(text) <= limit:
         return text
-    head = text[: max(0, limit - 60)]
-    rest = text[len(head) :]
+    end = max(0, limit - 60)
+    if not text[end].isspace():
+        # On whitespace: a key's first characters, cut from the rest, are a piece the
+        # context policy (run on the result after this) does not recognise.
+        end = max(text.rfind(c, 0, end) for c in " \t\r\n") + 1
+    head = text[:end]
+    rest = text[end:]
     return f"{head}\n… [{len(rest):,} more chars, {rest.count(chr(10)) + 1:,} lines, not shown]"
 
 
