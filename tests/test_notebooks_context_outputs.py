@@ -166,3 +166,15 @@ def test_a_notebook_past_the_file_bound_says_it_was_not_read(
     assert "printed output (stdout, stderr, warnings)" in result["note"]
     assert "huge.ipynb" in result["file_note"] and "larger than the 50 MB" in result["file_note"]
     assert len(json.dumps(kernel_provider.requests[-1])) < 40_000
+
+
+def test_long_runs_of_text_are_not_taken_for_base64() -> None:
+    """A DNA sequence, hex digits or one letter repeated is text (clipped like any
+    output, its head kept); encoded bytes mix capitals, small letters and digits."""
+    from jupyter_chatkit.kernel.notebook_file import output_text, without_base64
+
+    for text in ("ACGT" * 500, "0123456789abcdef" * 50, "x" * 5000):
+        assert without_base64(text) == text
+    printed = output_text({"output_type": "stream", "name": "stdout", "text": "GATTACA" * 2000})
+    assert printed["text"].startswith("GATTACA") and "chars not shown" in printed["text"]
+    assert without_base64(PNG) == f"…[base64-like text, {len(PNG):,} chars not shown]"

@@ -38,9 +38,23 @@ def test_a_tail_cut_inside_a_key_shows_none_of_it(secret: str, at: int) -> None:
 
 
 def test_a_head_cut_inside_a_word_ends_before_it() -> None:
-    text = "w-" * 250 + " " + "ab-" * 700 + " end"
+    # A long run mixing cases and digits could hold a key: back to whitespace.
+    text = "w-" * 250 + " " + "aB3-" * 700 + " end"
     out = output_text({"output_type": "stream", "name": "stdout", "text": text})["text"]
     assert out.startswith("w-" * 250 + " \n… [") and out.endswith("]" + " …\nend")
+    # Punctuation no key holds is a boundary too (minified JSON keeps its head).
+    packed = '{"rows":[' + ",".join(f'{{"id":{i},"name":"n{i}"}}' for i in range(400)) + "]}"
+    out = output_text({"output_type": "stream", "name": "stdout", "text": packed})["text"]
+    assert out.startswith('{"rows":[{"id":0,"name":"n0"}') and len(out) > OUTPUT_CHARS // 2
+
+
+@pytest.mark.parametrize("text", ["GATTACA" * 2000, "ab-" * 2000, "x" * 5000])
+def test_a_long_run_of_one_kind_of_character_keeps_its_head_and_tail(text: str) -> None:
+    """A DNA sequence or a row of one letter holds no key: cut where the bound falls,
+    not emptied back to a whitespace it does not have."""
+    out = output_text({"output_type": "stream", "name": "stdout", "text": text})["text"]
+    assert out.startswith(text[:300]) and out.endswith(text[-300:])
+    assert OUTPUT_CHARS // 2 < len(out) <= OUTPUT_CHARS
 
 
 @pytest.mark.parametrize("secret", SECRETS)

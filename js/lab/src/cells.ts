@@ -159,27 +159,57 @@ export function clip(text: string, max: number): string {
  * the middle was cut. */
 export function clipMiddle(text: string, max: number): string {
   if (text.length <= max) return text;
-  // Both cuts fall on whitespace: a cut inside a word left a piece of it (a key's end
-  // without the prefix that tells it is one) that no redaction rule, run on the result
-  // after this, recognises.
-  let tailStart = text.length - Math.floor(max / 3);
-  let headEnd = Math.max(0, max - Math.floor(max / 3) - 45);
-  if (!/\s/.test(text[headEnd] ?? " ")) {
-    headEnd = Math.max(...[" ", "\t", "\r", "\n"].map((c) => text.lastIndexOf(c, headEnd - 1))) + 1;
-  }
-  if (!/\s/.test(text[tailStart - 1] ?? " ")) {
-    const space = /\s/g;
-    space.lastIndex = tailStart;
-    tailStart = space.exec(text) ? space.lastIndex : text.length;
-  }
+  const tailStart = tailCut(text, text.length - Math.floor(max / 3));
+  const headEnd = headCut(text, Math.max(0, max - Math.floor(max / 3) - 45));
   return `${text.slice(0, headEnd)}\n… [${tailStart - headEnd} more characters] …\n${text.slice(tailStart)}`;
+}
+
+// A cut inside a word leaves a piece of it (a key's end without the prefix that tells
+// it is one) that no redaction rule, run on the result after this, recognises. So a cut
+// falls on whitespace or punctuation no key holds, looked for within CUT_WINDOW
+// characters; past that, a run of one kind of character (a DNA sequence, a row of one
+// letter) is cut where it is, and a run mixing cases or letters and digits (where a key
+// could be) goes back to whitespace however far. As the kernel's notebook_file.head_end.
+const BOUNDARY = /[^A-Za-z0-9_\-+/=.~%]/;
+const CUT_WINDOW = 200;
+
+function mixed(piece: string): boolean {
+  return [/[A-Z]/, /[a-z]/, /[0-9]/].filter((kind) => kind.test(piece)).length >= 2;
+}
+
+function headCut(text: string, end: number): number {
+  if (end <= 0 || end >= text.length || BOUNDARY.test(text[end]) || BOUNDARY.test(text[end - 1])) {
+    return Math.max(0, Math.min(end, text.length));
+  }
+  const window = Math.max(0, end - CUT_WINDOW);
+  for (let i = end - 1; i >= window; i--) if (BOUNDARY.test(text[i])) return i + 1;
+  if (!mixed(text.slice(window, end))) return end;
+  return Math.max(...[" ", "\t", "\r", "\n"].map((c) => text.lastIndexOf(c, end - 1))) + 1;
+}
+
+function tailCut(text: string, start: number): number {
+  if (start <= 0 || start >= text.length || BOUNDARY.test(text[start - 1])) {
+    return Math.max(0, Math.min(start, text.length));
+  }
+  const stop = Math.min(text.length, start + CUT_WINDOW);
+  for (let i = start; i < stop; i++) if (BOUNDARY.test(text[i])) return i + 1;
+  if (!mixed(text.slice(start, stop))) return start;
+  const space = /\s/g;
+  space.lastIndex = start;
+  return space.exec(text) ? space.lastIndex : text.length;
 }
 
 // Embedded images and other base64 payloads say nothing to the model and would take a
 // cell's whole share of the budget: a data URI's payload, or a long unbroken run
-// (anchored at the run's start so that many 399-char runs cost linear time).
+// (anchored at the run's start so that many 399-char runs cost linear time) mixing
+// capitals, small letters and digits, as encoded bytes do; a DNA sequence, hex or a
+// row of one letter is text, clipped like any other.
 const DATA_URI = /(data:[\w.+/-]{1,100};base64,)[A-Za-z0-9+/=\r\n]{100,}/g;
 const BASE64_RUN = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{400,}={0,2}/g;
+
+function looksEncoded(run: string): boolean {
+  return /[A-Z]/.test(run) && /[a-z]/.test(run) && /[0-9]/.test(run);
+}
 
 /** `text` with embedded base64 payloads replaced by their length (as the kernel's
  * notebook_file.without_base64). */
@@ -187,7 +217,7 @@ export function withoutBase64(text: string): string {
   if (text.length < 100) return text;
   return text
     .replace(DATA_URI, (m: string, head: string) => `${head}…[${m.length - head.length} chars not shown]`)
-    .replace(BASE64_RUN, (m: string) => `…[base64-like text, ${m.length} chars not shown]`);
+    .replace(BASE64_RUN, (m: string) => (looksEncoded(m) ? `…[base64-like text, ${m.length} chars not shown]` : m));
 }
 
 /** Wrap text in a Markdown fence longer than any backtick run inside it. */

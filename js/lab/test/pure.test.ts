@@ -98,6 +98,19 @@ test("outputText keeps a long log's last line; base64 says its size, not its byt
   assert.equal(printed.text, "…[base64-like text, 440000 chars not shown]");
   const words = `${"a".repeat(399)} `.repeat(20);
   assert.equal(withoutBase64(words), words);
+  // Long runs that are text, not encoded bytes: kept (and clipped like any output).
+  for (const text of ["ACGT".repeat(500), "0123456789abcdef".repeat(50), "x".repeat(5000)]) {
+    assert.equal(withoutBase64(text), text);
+  }
+  // A run of one kind of character holds no key: cut where the bound falls, head and tail kept.
+  for (const run of ["GATTACA".repeat(2000), "ab-".repeat(2000)]) {
+    const out = outputText({ output_type: "stream", name: "stdout", text: run }).text;
+    assert.ok(out.startsWith(run.slice(0, 300)) && out.endsWith(run.slice(-300)), out.slice(0, 80));
+  }
+  // Punctuation no key holds is a boundary (minified JSON keeps its head and tail).
+  const rows = Array.from({ length: 400 }, (_, i) => `{"id":${i},"name":"n${i}"}`);
+  const packed = outputText({ output_type: "stream", name: "stdout", text: `{"rows":[${rows.join(",")}]}` }).text;
+  assert.ok(packed.startsWith('{"rows":[{"id":0,"name":"n0"}') && packed.endsWith("]}"), packed.slice(0, 80));
 });
 
 test("outputText's head-and-tail cut leaves no piece of a word (a key's end) behind", () => {
@@ -109,7 +122,8 @@ test("outputText's head-and-tail cut leaves no piece of a word (a key's end) beh
   const log = outputText({ output_type: "stream", name: "stdout", text: base + "done\n".repeat(pad / 5) });
   assert.ok(!log.text.includes(key.slice(-10)));
   assert.ok(log.text.length <= 1500 && log.text.endsWith("done\ndone\n"));
-  const words = outputText({ output_type: "stream", name: "stdout", text: `${"w-".repeat(250)} ${"ab-".repeat(700)} end` });
+  // A long run mixing cases and digits could hold a key: back to whitespace.
+  const words = outputText({ output_type: "stream", name: "stdout", text: `${"w-".repeat(250)} ${"aB3-".repeat(700)} end` });
   assert.ok(words.text.startsWith(`${"w-".repeat(250)} \n… [`) && words.text.endsWith("] …\nend"));
 });
 

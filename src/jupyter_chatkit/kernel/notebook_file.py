@@ -75,11 +75,7 @@ def clip_said(text: str, limit: int) -> str:
     were left out (a long cell's bound is said, not silent)."""
     if len(text) <= limit:
         return text
-    end = max(0, limit - 60)
-    if not text[end].isspace():
-        # On whitespace: a key's first characters, cut from the rest, are a piece the
-        # context policy (run on the result after this) does not recognise.
-        end = max(text.rfind(c, 0, end) for c in " \t\r\n") + 1
+    end = head_end(text, max(0, limit - 60))
     head = text[:end]
     rest = text[end:]
     return f"{head}\n… [{len(rest):,} more chars, {rest.count(chr(10)) + 1:,} lines, not shown]"
@@ -92,27 +88,70 @@ def _head_tail(text: str, limit: int) -> str:
     """A long output's head and tail (a log's last lines say how it ended), saying how
     much of the middle was left out.
 
-    Both cuts fall on whitespace: a cut inside a word left a piece of it, such as a
-    key's end without the prefix that tells it is one, which no rule of the context
-    policy (run on the result after this) recognises."""
+    Both cuts fall between words (:func:`head_end`, :func:`tail_start`)."""
     if len(text) <= limit:
         return text
-    tail_start = len(text) - limit // 3
-    head_end = limit - limit // 3 - 40
-    if not text[head_end].isspace():
-        head_end = max(text.rfind(c, 0, head_end) for c in " \t\r\n") + 1
-    if not text[tail_start - 1].isspace():
-        space = _SPACE.search(text, tail_start)
-        tail_start = space.end() if space else len(text)
-    head, tail = text[:head_end], text[tail_start:]
-    return f"{head}\n… [{tail_start - head_end:,} chars not shown] …\n{tail}"
+    start = tail_start(text, len(text) - limit // 3)
+    end = head_end(text, limit - limit // 3 - 40)
+    return f"{text[:end]}\n… [{start - end:,} chars not shown] …\n{text[start:]}"
+
+
+# A cut inside a word leaves a piece of it, such as a key's end without the prefix that
+# tells it is one, which no rule of the context policy (run on the result after this)
+# recognises. So a cut falls on whitespace or punctuation no key holds, looked for
+# within CUT_WINDOW characters; past that, a run of one kind of character (a DNA
+# sequence, a row of one letter) is cut where it is, and a run mixing cases or letters
+# and digits (where a key or token could be) goes back to whitespace however far.
+_BOUNDARY = re.compile(r"[^A-Za-z0-9_\-+/=.~%]")
+_KINDS = (re.compile("[A-Z]"), re.compile("[a-z]"), re.compile("[0-9]"))
+CUT_WINDOW = 200
+
+
+def _mixed(piece: str) -> bool:
+    return sum(1 for kind in _KINDS if kind.search(piece)) >= 2
+
+
+def head_end(text: str, end: int) -> int:
+    """Where a head cut near ``end`` falls (``text[:result]`` is kept)."""
+    if end <= 0 or end >= len(text) or _BOUNDARY.match(text, end) or _BOUNDARY.match(text, end - 1):
+        return max(0, min(end, len(text)))
+    window = max(0, end - CUT_WINDOW)
+    found = [m.end() for m in _BOUNDARY.finditer(text, window, end)]
+    if found:
+        return found[-1]
+    if not _mixed(text[window:end]):
+        return end
+    return max(text.rfind(c, 0, end) for c in " \t\r\n") + 1
+
+
+def tail_start(text: str, start: int) -> int:
+    """Where a tail cut near ``start`` falls (``text[result:]`` is kept)."""
+    if start <= 0 or start >= len(text) or _BOUNDARY.match(text, start - 1):
+        return max(0, min(start, len(text)))
+    boundary = _BOUNDARY.search(text, start, start + CUT_WINDOW)
+    if boundary:
+        return boundary.end()
+    if not _mixed(text[start : start + CUT_WINDOW]):
+        return start
+    space = _SPACE.search(text, start)
+    return space.end() if space else len(text)
 
 
 # Embedded images and other base64 payloads say nothing to the model and would take a
-# cell's whole share of the budget: a data URI's payload, or a long unbroken run.
+# cell's whole share of the budget: a data URI's payload, or a long unbroken run mixing
+# capitals, small letters and digits, as encoded bytes do (a DNA sequence, hex or a row
+# of one letter is text, clipped like any other).
 _DATA_URI = re.compile(r"(data:[\w.+/-]{1,100};base64,)[A-Za-z0-9+/=\r\n]{100,}")
 # Anchored at a run's start, so a long text of 399-char runs costs linear time.
 _BASE64_RUN = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{400,}={0,2}")
+_CLASSES = (re.compile("[A-Z]"), re.compile("[a-z]"), re.compile("[0-9]"))
+
+
+def _base64_note(match: re.Match[str]) -> str:
+    run = match[0]
+    if all(c.search(run) for c in _CLASSES):
+        return f"…[base64-like text, {len(run):,} chars not shown]"
+    return run
 
 
 def without_base64(text: str) -> str:
@@ -120,7 +159,7 @@ def without_base64(text: str) -> str:
     if len(text) < 100:
         return text
     text = _DATA_URI.sub(lambda m: f"{m[1]}…[{len(m[0]) - len(m[1]):,} chars not shown]", text)
-    return _BASE64_RUN.sub(lambda m: f"…[base64-like text, {len(m[0]):,} chars not shown]", text)
+    return _BASE64_RUN.sub(_base64_note, text)
 
 
 def output_text(output: dict[str, Any]) -> dict[str, Any]:
