@@ -64,3 +64,14 @@ def test_a_long_markdown_source_cut_inside_a_key_shows_none_of_it(secret: str) -
     cut = text.index(secret) + 12
     shown, _ = ContextPolicy().text(clip_said(text, cut + 60))
     assert secret[:12] not in shown and "more chars" in shown
+
+
+@pytest.mark.parametrize("secret", SECRETS)
+def test_a_result_cut_inside_a_key_shows_none_of_it(secret: str) -> None:
+    # An execute_result's text is cut at its head only (_clip), before the policy runs.
+    text = "value " * ((OUTPUT_CHARS - 30 - 12) // 6) + "x" * ((OUTPUT_CHARS - 42) % 6)
+    text += secret + " and the rest of the repr " * 50
+    assert text.index(secret) + 12 == OUTPUT_CHARS - 30
+    out = output_text({"output_type": "execute_result", "data": {"text/plain": text}})["text"]
+    shown, _ = ContextPolicy().text(out)
+    assert secret[:12] not in shown and len(out) <= OUTPUT_CHARS

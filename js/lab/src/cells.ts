@@ -148,10 +148,10 @@ function reduceFrames(all: { text: string; user: boolean }[], finalLine: string,
   return clipEnd(text, max);
 }
 
-/** `text` cut to `max` characters, saying how much was cut. */
+/** `text` cut to `max` characters between words (see headCut), saying how much was cut. */
 export function clip(text: string, max: number): string {
   if (text.length <= max) return text;
-  const keep = Math.max(0, max - 40);
+  const keep = headCut(text, Math.max(0, max - 40));
   return `${text.slice(0, keep)}\n… [${text.length - keep} more characters]`;
 }
 

@@ -139,6 +139,11 @@ test("nearestIndices picks cells around the anchor, in order", () => {
 test("clip and fence", () => {
   assert.equal(clip("abc", 10), "abc");
   assert.ok(clip("a".repeat(500), 100).length <= 100);
+  // A head cut inside a key ends before it: its first characters alone are a piece no
+  // redaction rule recognises.
+  const key = "sk-proj-Q3n8ZkLm2Vb7Rt5Yx1Wc9Pd4Hs6Jf0Ga";
+  const cut = clip(`${"value ".repeat(8)}${key} and the rest`, 100);
+  assert.ok(cut.startsWith(`${"value ".repeat(8)}\n… [`) && !cut.includes("sk-proj"), cut);
   assert.equal(fence("x = 1\n", "python"), "```python\nx = 1\n```");
   assert.equal(fence("a ``` b"), "````\na ``` b\n````");
 });

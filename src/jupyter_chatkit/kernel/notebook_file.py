@@ -65,9 +65,11 @@ def _text(value: Any) -> str:
 
 
 def _clip(text: str, limit: int) -> str:
-    return (
-        text if len(text) <= limit else text[: limit - 30] + f"… [{len(text) - limit + 30:,} more]"
-    )
+    """``text``'s head cut between words (:func:`head_end`), saying how much was cut."""
+    if len(text) <= limit:
+        return text
+    end = head_end(text, limit - 30)
+    return f"{text[:end]}… [{len(text) - end:,} more]"
 
 
 def clip_said(text: str, limit: int) -> str:
