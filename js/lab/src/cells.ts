@@ -32,7 +32,9 @@ export const LIMITS = {
 export { stripAnsi };
 
 const USER_FRAME = /^\s*(?:Cell In ?\[|Input In ?\[|File <ipython-input|<ipython-input)/;
-const LIB_PATH = /(?:site-packages|dist-packages)[/\\]|\/lib\/python\d/;
+// Installed packages, the standard library, and compiled Cython sources (pandas shows
+// them by a relative path: "pandas/_libs/index.pyx:172").
+const LIB_PATH = /(?:site-packages|dist-packages)[/\\]|\/lib\/python\d|\.p(?:yx|xi|xd)\b/;
 
 function isUserFrame(block: string): boolean {
   const head = block.trimStart().split("\n", 1)[0];
@@ -78,7 +80,8 @@ const LINK_CHARS = 700;
  * last library frame (where it broke) and the final `Type: message` line, ANSI-free,
  * in at most `max` characters. The exceptions it was raised from or while handling
  * come first, as Python prints them, each reduced to 700 characters (the last three;
- * older ones counted). Mirrors `context_policy.errors.reduce_formatted_traceback`.
+ * older ones counted), when the user's code raised them; one a library raised says its
+ * line before the final one. Mirrors `context_policy.errors.reduce_formatted_traceback`.
  */
 export function reduceTraceback(
   lines: readonly string[],
@@ -88,6 +91,7 @@ export function reduceTraceback(
 ): string {
   let frames: { text: string; user: boolean }[] = [];
   let final = "";
+  let cause = "";
   const links: string[] = [];
   for (const raw of lines) {
     const block = stripAnsi(String(raw));
@@ -95,8 +99,11 @@ export function reduceTraceback(
     if (!head || /^-+$/.test(head) || head.includes("Traceback (most recent call last)")) continue;
     const marker = CHAIN_MARKERS.find((m) => head.includes(m));
     if (marker) {
-      // A chained exception: what came before it is an earlier link of the chain.
-      links.push(`${reduceFrames(frames, final, LINK_CHARS)}\n\n${marker}:\n`);
+      // A chained exception: what came before it is an earlier link of the chain, with
+      // its frames when the user's code raised it; one raised inside a library (pandas'
+      // KeyError from its index engine) says only its line.
+      if (frames.some((f) => f.user)) links.push(`${reduceFrames(frames, final, LINK_CHARS)}\n\n${marker}:\n`);
+      else if (final) cause = final.split("\n").pop() ?? "";
       frames = [];
       final = "";
       continue;
@@ -112,6 +119,7 @@ export function reduceTraceback(
   if (!final || (name && !final.startsWith(name))) {
     final = `${name}: ${stripAnsi(evalue)}`.replace(/^: |: $/g, "") || final;
   }
+  if (cause) final = `(raised while handling ${clipEnd(cause, 200)})\n${final}`;
   const text = reduceFrames(frames, final, max);
   if (!links.length) return text;
   const older = links.length - CHAIN_LINKS;

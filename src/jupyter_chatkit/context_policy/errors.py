@@ -36,7 +36,9 @@ class Frame:
 
 
 _USER_HEADER = re.compile(r"^\s*(?:Cell In ?\[|Input In ?\[|File <ipython-input|<ipython-input)")
-_LIB_PATH = re.compile(r"(?:site-packages|dist-packages)[/\\]|/lib/python\d")
+# Installed packages, the standard library, and compiled Cython sources (pandas shows
+# them by a relative path: "pandas/_libs/index.pyx:172").
+_LIB_PATH = re.compile(r"(?:site-packages|dist-packages)[/\\]|/lib/python\d|\.p(?:yx|xi|xd)\b")
 
 
 def _is_user_block(block: str) -> bool:
@@ -104,11 +106,13 @@ def reduce_formatted_traceback(lines: Iterable[str], ename: str = "", evalue: st
 
     The exceptions it was raised from or while handling come first, as Python prints
     them, each reduced to :data:`LINK_CHARS` (the last :data:`CHAIN_LINKS`; older ones
-    counted); the one the user saw last, to :data:`MAX_TRACEBACK_CHARS`.
+    counted), when the user's code raised them; one a library raised says its line
+    before the final one. The one the user saw last, to :data:`MAX_TRACEBACK_CHARS`.
     """
     blocks = [strip_ansi(str(b)) for b in lines]
     frames: list[Frame] = []
     final = ""
+    cause = ""
     links: list[str] = []
     for block in blocks:
         head = block.strip()
@@ -116,8 +120,13 @@ def reduce_formatted_traceback(lines: Iterable[str], ename: str = "", evalue: st
             continue
         marker = next((m for m in _CHAIN_MARKERS if m in head), None)
         if marker is not None:
-            # A chained exception: what came before it is an earlier link of the chain.
-            links.append(f"{reduce_frames(frames, final, LINK_CHARS)}\n\n{marker}:\n")
+            # A chained exception: what came before it is an earlier link of the chain,
+            # with its frames when the user's code raised it; one raised inside a library
+            # (pandas' KeyError from its index engine) says only its line.
+            if any(frame.user for frame in frames):
+                links.append(f"{reduce_frames(frames, final, LINK_CHARS)}\n\n{marker}:\n")
+            elif final:
+                cause = final.split("\n")[-1]
             frames, final = [], ""
             continue
         if head.startswith(("Cell In", "Input In", "File ", "<ipython-input")) or (
@@ -128,6 +137,8 @@ def reduce_formatted_traceback(lines: Iterable[str], ename: str = "", evalue: st
             final = head if not final else final + "\n" + head
     if not final or (ename and not final.startswith(ename)):
         final = f"{strip_ansi(ename)}: {strip_ansi(evalue)}".strip(": ") or final
+    if cause:
+        final = f"(raised while handling {_clip(cause, 200)})\n{final}"
     text = reduce_frames(frames, final)
     if not links:
         return text
