@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import nbformat
 
 from .fixtures.fake_llm import FakeLLM, Reply, ToolCall
 from .nbrun import execute
+from .test_context_kernel import tool_outputs
 
 ASK = "from jupyter_chatkit import Chat\nChat().ask('Why did that fail?').ok"
 
@@ -37,16 +37,6 @@ FAILING = {
     "indent": "def g():\nreturn 1",
     "recursion": "def down(n):\n    return down(n + 1)\n\ndown(0)",
 }
-
-
-def tool_outputs(llm: FakeLLM) -> list[dict[str, Any]]:
-    """The tool results the model received, in order."""
-    out = []
-    for request in llm.requests:
-        messages = [m for m in request.get("messages", []) if m.get("role") == "tool"]
-        if messages:
-            out.append(json.loads(messages[-1]["content"]))
-    return out
 
 
 def test_each_error_reaches_the_model_whole_and_bounded(

@@ -13,7 +13,6 @@ import base64
 import json
 import os
 from pathlib import Path
-from typing import Any
 
 import nbformat
 import pytest
@@ -21,6 +20,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_output, new_raw_ce
 
 from .fixtures.fake_llm import FakeLLM, Reply, ToolCall
 from .nbrun import execute
+from .test_context_kernel import tool_outputs
 
 PNG = base64.b64encode(os.urandom(200_000)).decode()
 LAST_LINE = "epoch 99: loss=nan (THE LINE THAT MATTERS)"
@@ -57,16 +57,6 @@ def other_notebook(path: Path) -> None:
     nb = nbformat.v4.new_notebook(cells=cells)
     # json.dumps escapes the lone surrogate as JSON allows; nbformat.write cannot write it.
     path.write_text(json.dumps(nb), encoding="utf-8")
-
-
-def tool_outputs(llm: FakeLLM) -> list[dict[str, Any]]:
-    """The tool results the model received, in order."""
-    out = []
-    for request in llm.requests:
-        messages = [m for m in request.get("messages", []) if m.get("role") == "tool"]
-        if messages:
-            out.append(json.loads(messages[-1]["content"]))
-    return out
 
 
 def test_a_saved_notebook_reaches_the_model_bounded(
