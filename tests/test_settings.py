@@ -75,6 +75,7 @@ async def test_server_config_reaches_the_assistant(jp_serverapp: Any) -> None:
         ("postgresql://ada:hunter22@db/chat", "postgresql://ada:***@db/chat"),
         ("https://sk-proxy-token-0123@proxy.example/v1", "https://***@proxy.example/v1"),
         ("https://:only-a-password@proxy/v1", "https://:***@proxy/v1"),
+        ("postgresql://ada:p@ss:w0rd@db/chat", "postgresql://ada:***@db/chat"),
         ("http://127.0.0.1:8000/v1", "http://127.0.0.1:8000/v1"),
         ("sqlite:////home/ada/chat.sqlite3", "sqlite:////home/ada/chat.sqlite3"),
         ("https://proxy/v1?next=a@b", "https://proxy/v1?next=a@b"),

@@ -25,7 +25,9 @@ _LIBRARY_LOGGERS = ("chatkit", "openai.agents", "mcp")
 # where no scheme character precedes it: without that, each letter of a long run (a
 # base64 body logged with an "@" somewhere) started a scan of the whole run, quadratic
 # (100,000 characters: ~3 minutes on the logging thread).
-_URL_USERINFO = re.compile(r"(?<![a-z0-9+.\-])(?P<scheme>[a-z][a-z0-9+.\-]*://)[^/?#\s]*@", re.I)
+URL_USERINFO = re.compile(
+    r"(?<![a-z0-9+.\-])(?P<scheme>[a-z][a-z0-9+.\-]*://)(?P<userinfo>[^/?#\s]*)@", re.I
+)
 _installed = False
 _factory_installed = False
 _lock = threading.Lock()
@@ -62,7 +64,7 @@ def _from_library(name: str) -> bool:
 
 
 def _hidden(text: str) -> str:
-    return _URL_USERINFO.sub(r"\g<scheme>***@", text) if "@" in text else text
+    return URL_USERINFO.sub(r"\g<scheme>***@", text) if "@" in text else text
 
 
 def hide_url_credentials(record: logging.LogRecord) -> None:

@@ -34,6 +34,8 @@ from traitlets import (
 )
 from traitlets.config import Configurable
 
+from .logs import URL_USERINFO
+
 Api = Literal["responses", "chat_completions"]
 
 ENV_MODEL = "JUPYTER_CHATKIT_MODEL"
@@ -373,11 +375,6 @@ def _hashable(value: Any) -> Any:
 # The core's name for the same class.
 Settings = JupyterChatKit
 
-# A URL's userinfo: a user and a password, or a user alone (a bare token, ``sk-...@``).
-_URL_USERINFO = re.compile(
-    r"(?P<head>[a-z][a-z0-9+.\-]*://)(?P<user>[^/:@\s]*)(?P<password>:[^@/\s]*)?@", re.I
-)
-
 
 def url_credentials(url: str) -> list[str]:
     """The secrets a URL carries in its userinfo: its password, or a bare token user
@@ -400,8 +397,10 @@ def redact_url(url: str) -> str:
     print): ``postgresql://ada:***@db``, ``https://***@proxy/v1``."""
 
     def hide(match: re.Match[str]) -> str:
-        if match["password"] is not None:
-            return f"{match['head']}{match['user']}:***@"
-        return f"{match['head']}***@" if match["user"] else match[0]
+        user, colon, _ = match["userinfo"].partition(":")
+        if colon:
+            return f"{match['scheme']}{user}:***@"
+        return f"{match['scheme']}***@" if user else match[0]
 
-    return _URL_USERINFO.sub(hide, url)
+    # The logs' pattern: linear, and a password holding "@" is hidden whole.
+    return URL_USERINFO.sub(hide, url)
