@@ -101,6 +101,21 @@ CHAIN_LINKS = 3
 LINK_CHARS = 700
 
 
+def join_chain(links: list[tuple[str, str]], text: str, older: int = 0) -> str:
+    """``text`` after the earlier exceptions of its chain, oldest first, each a reduced
+    traceback and the line Python prints after it: the last :data:`CHAIN_LINKS`, the
+    ones before them (and ``older`` more not given) counted."""
+    if not links:
+        return text
+    parts: list[str] = []
+    older += max(0, len(links) - CHAIN_LINKS)
+    if older > 0:
+        parts.append(f"… {older} earlier chained exception{'s' if older > 1 else ''} not shown")
+    for link, marker in links[-CHAIN_LINKS:]:
+        parts += [link, "", marker, ""]
+    return "\n".join([*parts, text])
+
+
 def reduce_formatted_traceback(lines: Iterable[str], ename: str = "", evalue: str = "") -> str:
     """Reduce an nbformat/IPython ``traceback`` (a list of coloured text blocks).
 
@@ -113,7 +128,7 @@ def reduce_formatted_traceback(lines: Iterable[str], ename: str = "", evalue: st
     frames: list[Frame] = []
     final = ""
     cause = ""
-    links: list[str] = []
+    links: list[tuple[str, str]] = []
     for block in blocks:
         head = block.strip()
         if not head or set(head) <= {"-"} or "Traceback (most recent call last)" in head:
@@ -124,7 +139,7 @@ def reduce_formatted_traceback(lines: Iterable[str], ename: str = "", evalue: st
             # with its frames when the user's code raised it; one raised inside a library
             # (pandas' KeyError from its index engine) says only its line.
             if any(frame.user for frame in frames):
-                links.append(f"{reduce_frames(frames, final, LINK_CHARS)}\n\n{marker}:\n")
+                links.append((reduce_frames(frames, final, LINK_CHARS), f"{marker}:"))
             elif final:
                 cause = final.split("\n")[-1]
             frames, final = [], ""
@@ -139,14 +154,7 @@ def reduce_formatted_traceback(lines: Iterable[str], ename: str = "", evalue: st
         final = f"{strip_ansi(ename)}: {strip_ansi(evalue)}".strip(": ") or final
     if cause:
         final = f"(raised while handling {_clip(cause, 200)})\n{final}"
-    text = reduce_frames(frames, final)
-    if not links:
-        return text
-    older = len(links) - CHAIN_LINKS
-    shown = links[-CHAIN_LINKS:]
-    if older > 0:
-        shown.insert(0, f"… {older} earlier chained exception{'s' if older > 1 else ''} not shown")
-    return "\n".join([*shown, text])
+    return join_chain(links, reduce_frames(frames, final))
 
 
 _CHAIN_MARKERS = (

@@ -17,12 +17,15 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from ..context_policy.errors import (
+    CHAIN_LINKS,
+    LINK_CHARS,
     MAX_MESSAGE_CHARS,
     MAX_TRACEBACK_CHARS,
     _clip,
     exception_message,
     exception_type,
     frames_of,
+    join_chain,
     reduce_frames,
     strip_ansi,
 )
@@ -40,10 +43,7 @@ class Execution:
     error: dict[str, Any] | None
 
 
-# Chained exceptions (``raise ... from``, "During handling ...") and the members of an
-# ExceptionGroup: how many are described, and each one's share of the traceback.
-CHAIN_LINKS = 3
-LINK_CHARS = 700
+# The members of an ExceptionGroup described (a chain's links: context_policy.errors).
 GROUP_MEMBERS = 5
 
 _CAUSE = "The above exception was the direct cause of the following exception:"
@@ -63,15 +63,10 @@ def describe_error(exc: BaseException, shell: Any = None) -> dict[str, Any]:
     kind = exception_type(exc)
     message = _message(exc)
     traceback = _traceback(exc, cell_names, message, MAX_TRACEBACK_CHARS)
-    links = _chain(exc)
-    if links:
-        parts: list[str] = []
-        if len(links) > CHAIN_LINKS:
-            parts.append(f"… {len(links) - CHAIN_LINKS} earlier chained exceptions not shown")
-        for link, marker in links[-CHAIN_LINKS:]:
-            text = _traceback(link, cell_names, _message(link), LINK_CHARS)
-            parts += [text, "", marker, ""]
-        traceback = "\n".join([*parts, traceback])
+    chain = _chain(exc)
+    shown = chain[-CHAIN_LINKS:]  # only these are reduced; the rest are counted
+    links = [(_traceback(e, cell_names, _message(e), LINK_CHARS), m) for e, m in shown]
+    traceback = join_chain(links, traceback, older=len(chain) - len(shown))
     return {"type": kind, "message": message, "traceback": traceback}
 
 
