@@ -181,8 +181,11 @@ export function clipMiddle(text: string, max: number): string {
 const BOUNDARY = /[^A-Za-z0-9_\-+/=.~%]/;
 const CUT_WINDOW = 200;
 
-function mixed(piece: string): boolean {
-  return [/[A-Z]/, /[a-z]/, /[0-9]/].filter((kind) => kind.test(piece)).length >= 2;
+// Capitals, small letters, digits: a run mixing them could be a key or encoded bytes.
+const KINDS = [/[A-Z]/, /[a-z]/, /[0-9]/];
+
+function kinds(piece: string): number {
+  return KINDS.filter((kind) => kind.test(piece)).length;
 }
 
 function headCut(text: string, end: number): number {
@@ -191,7 +194,7 @@ function headCut(text: string, end: number): number {
   }
   const window = Math.max(0, end - CUT_WINDOW);
   for (let i = end - 1; i >= window; i--) if (BOUNDARY.test(text[i])) return i + 1;
-  if (!mixed(text.slice(window, end))) return end;
+  if (kinds(text.slice(window, end)) < 2) return end;
   return Math.max(...[" ", "\t", "\r", "\n"].map((c) => text.lastIndexOf(c, end - 1))) + 1;
 }
 
@@ -201,7 +204,7 @@ function tailCut(text: string, start: number): number {
   }
   const stop = Math.min(text.length, start + CUT_WINDOW);
   for (let i = start; i < stop; i++) if (BOUNDARY.test(text[i])) return i + 1;
-  if (!mixed(text.slice(start, stop))) return start;
+  if (kinds(text.slice(start, stop)) < 2) return start;
   const space = /\s/g;
   space.lastIndex = start;
   return space.exec(text) ? space.lastIndex : text.length;
@@ -215,17 +218,13 @@ function tailCut(text: string, start: number): number {
 const DATA_URI = /(data:[\w.+/-]{1,100};base64,)[A-Za-z0-9+/=\r\n]{100,}/g;
 const BASE64_RUN = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{400,}={0,2}/g;
 
-function looksEncoded(run: string): boolean {
-  return /[A-Z]/.test(run) && /[a-z]/.test(run) && /[0-9]/.test(run);
-}
-
 /** `text` with embedded base64 payloads replaced by their length (as the kernel's
  * notebook_file.without_base64). */
 export function withoutBase64(text: string): string {
   if (text.length < 100) return text;
   return text
     .replace(DATA_URI, (m: string, head: string) => `${head}…[${m.length - head.length} chars not shown]`)
-    .replace(BASE64_RUN, (m: string) => (looksEncoded(m) ? `…[base64-like text, ${m.length} chars not shown]` : m));
+    .replace(BASE64_RUN, (m: string) => (kinds(m) === KINDS.length ? `…[base64-like text, ${m.length} chars not shown]` : m));
 }
 
 /** Wrap text in a Markdown fence longer than any backtick run inside it. */

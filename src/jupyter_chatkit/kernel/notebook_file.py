@@ -105,12 +105,14 @@ def _head_tail(text: str, limit: int) -> str:
 # sequence, a row of one letter) is cut where it is, and a run mixing cases or letters
 # and digits (where a key or token could be) goes back to whitespace however far.
 _BOUNDARY = re.compile(r"[^A-Za-z0-9_\-+/=.~%]")
+# Capitals, small letters, digits: a run mixing them could be a key or encoded bytes.
 _KINDS = (re.compile("[A-Z]"), re.compile("[a-z]"), re.compile("[0-9]"))
 CUT_WINDOW = 200
 
 
-def _mixed(piece: str) -> bool:
-    return sum(1 for kind in _KINDS if kind.search(piece)) >= 2
+def _kinds(piece: str) -> int:
+    """How many of :data:`_KINDS` ``piece`` holds."""
+    return sum(1 for kind in _KINDS if kind.search(piece))
 
 
 def head_end(text: str, end: int) -> int:
@@ -121,7 +123,7 @@ def head_end(text: str, end: int) -> int:
     found = [m.end() for m in _BOUNDARY.finditer(text, window, end)]
     if found:
         return found[-1]
-    if not _mixed(text[window:end]):
+    if _kinds(text[window:end]) < 2:
         return end
     return max(text.rfind(c, 0, end) for c in " \t\r\n") + 1
 
@@ -133,7 +135,7 @@ def tail_start(text: str, start: int) -> int:
     boundary = _BOUNDARY.search(text, start, start + CUT_WINDOW)
     if boundary:
         return boundary.end()
-    if not _mixed(text[start : start + CUT_WINDOW]):
+    if _kinds(text[start : start + CUT_WINDOW]) < 2:
         return start
     space = _SPACE.search(text, start)
     return space.end() if space else len(text)
@@ -146,12 +148,11 @@ def tail_start(text: str, start: int) -> int:
 _DATA_URI = re.compile(r"(data:[\w.+/-]{1,100};base64,)[A-Za-z0-9+/=\r\n]{100,}")
 # Anchored at a run's start, so a long text of 399-char runs costs linear time.
 _BASE64_RUN = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{400,}={0,2}")
-_CLASSES = (re.compile("[A-Z]"), re.compile("[a-z]"), re.compile("[0-9]"))
 
 
 def _base64_note(match: re.Match[str]) -> str:
     run = match[0]
-    if all(c.search(run) for c in _CLASSES):
+    if _kinds(run) == len(_KINDS):
         return f"…[base64-like text, {len(run):,} chars not shown]"
     return run
 
