@@ -5,10 +5,8 @@
  * left it out (until a reload).
  */
 
+import { HIDDEN } from "./reducer";
 import type { ThreadItem } from "./types";
-
-/** Items the UI never shows (the server leaves them out of its answers too). */
-const HIDDEN = new Set(["hidden_context_item", "sdk_hidden_context"]);
 
 /** Newest items to ask for: this turn's own, and a few more to find what came before. */
 export function catchUpLimit(ours: ReadonlySet<string>): number {

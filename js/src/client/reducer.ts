@@ -37,7 +37,8 @@ export function emptyState(): ThreadState {
   return { thread: null, items: [], progress: null, streamOptions: null, notices: [], error: null };
 }
 
-const HIDDEN = new Set(["hidden_context_item", "sdk_hidden_context"]);
+/** Item types the UI never shows (the server leaves them out of its answers too). */
+export const HIDDEN: ReadonlySet<string> = new Set(["hidden_context_item", "sdk_hidden_context"]);
 
 /** State for a thread loaded with `threads.get_by_id` (plus any further items). */
 export function stateFromThread(thread: Thread, extraItems: ThreadItem[] = []): ThreadState {
