@@ -1327,3 +1327,53 @@ test("the view keeps to the end when content grows before its own scroll's event
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test("history by keyboard: after a rename, a cancel or a delete the keyboard stays in the list", opts, async () => {
+  const { page, errors } = await open("theme=light", 600);
+  const focused = (): Promise<string | null | undefined> =>
+    page.evaluate(() => {
+      const el = document.activeElement;
+      return el?.getAttribute("aria-label") ?? el?.textContent;
+    });
+  await page.getByRole("button", { name: "Conversation history" }).click();
+  await page.waitForSelector(".jck-history-row");
+  // Rename saved with Enter: back on the row's rename button (it fell to the page's body).
+  await page.getByRole("button", { name: "Rename “Loading data”" }).focus();
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("ControlOrMeta+a");
+  await page.keyboard.type("CSV loading");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => (window as any).__sent.at(-1).type === "threads.update");
+  await page.getByRole("button", { name: "Rename “CSV loading”" }).waitFor();
+  assert.equal(await focused(), "Rename “CSV loading”");
+  // Rename left with Escape: same button, and the panel stays open.
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("Escape");
+  assert.equal(await focused(), "Rename “CSV loading”");
+  assert.equal(await page.locator(".jck-history").isVisible(), true);
+  // Delete, then Cancel: back on the delete button.
+  await page.getByRole("button", { name: "Delete “CSV loading”" }).focus();
+  await page.keyboard.press("Enter");
+  assert.equal(await focused(), "Cancel");
+  await page.keyboard.press("Enter");
+  assert.equal(await focused(), "Delete “CSV loading”");
+  // Delete confirmed: on the conversation that took its place.
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("Shift+Tab");
+  assert.equal(await focused(), "Delete");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.querySelectorAll(".jck-history-row").length === 1);
+  assert.equal(await page.evaluate(() => document.activeElement === document.querySelector(".jck-history-open")), true);
+  // The last one deleted: the panel holds the keyboard, and says the list is empty.
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Tab");
+  assert.match((await focused()) ?? "", /^Delete “/);
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("Shift+Tab");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.querySelectorAll(".jck-history-row").length === 0);
+  assert.equal(await page.evaluate(() => document.activeElement?.closest(".jck-history") !== null), true);
+  assert.match(await page.locator(".jck-history-status").innerText(), /^No conversations/);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});

@@ -57,7 +57,8 @@ export class HistoryPanel {
     this.more.hidden = true;
     this.el = h(
       "nav",
-      { class: "jck-history", id, "aria-label": "Conversation history", hidden: true },
+      // tabindex -1: it takes the keyboard when its last conversation was deleted.
+      { class: "jck-history", id, "aria-label": "Conversation history", hidden: true, tabindex: -1 },
       h("div", { class: "jck-history-head" }, h("h3", null, "History"), this.scope),
       this.status,
       this.list,
@@ -93,21 +94,27 @@ export class HistoryPanel {
       for (const t of page.data) this.list.appendChild(this.row(t));
       this.after = page.has_more ? (page.after ?? null) : null;
       this.more.hidden = !this.after;
-      this.status.textContent = this.list.childElementCount
-        ? ""
-        : only
-          ? "No conversations for this notebook yet."
-          : "No conversations yet.";
+      this.status.textContent = this.list.childElementCount ? "" : this.emptyText();
     } catch (e) {
       if (seq !== this.loads) return;
       this.status.textContent = `Could not load the history: ${(e as Error).message}`;
     }
   }
 
+  /** What the list says when it holds no conversation, for the scope shown. */
+  private emptyText(): string {
+    return this.notebook() && !this.scope.hidden && this.scope.value === "notebook"
+      ? "No conversations for this notebook yet."
+      : "No conversations yet.";
+  }
+
   private row(t: ThreadMetadata): HTMLElement {
     const li = h("li", { class: "jck-history-row" });
     const title = (): string => plainTitle(t.title) || "Untitled conversation";
-    const render = (): void => {
+    // A rename or delete replaces the row's buttons: the keyboard goes back to the one it
+    // came from (it fell to the page's body, and the next Tab started over at the top).
+    const render = (focus?: "rename" | "delete"): void => {
+      const keyboardHere = li.contains(document.activeElement);
       const current = this.session.threadId === t.id;
       const open = button(
         [
@@ -133,13 +140,14 @@ export class HistoryPanel {
         title: "Delete",
       });
       li.replaceChildren(open, h("span", { class: "jck-history-tools" }, rename, del));
+      if (focus && keyboardHere) (focus === "rename" ? rename : del).focus();
     };
     const startRename = (): void => {
       const input = h("input", { class: "jck-history-input", type: "text", "aria-label": "New title", maxlength: 200 });
       input.value = t.title ?? "";
       const save = async (): Promise<void> => {
         const value = input.value.trim();
-        if (!value || value === t.title) return render();
+        if (!value || value === t.title) return render("rename");
         if (saving) return;
         saving = true;
         try {
@@ -153,7 +161,7 @@ export class HistoryPanel {
           if (input.isConnected) input.focus();
           return;
         }
-        render();
+        render("rename");
       };
       let saving = false;
       input.addEventListener("keydown", (e) => {
@@ -163,7 +171,7 @@ export class HistoryPanel {
         } else if (e.key === "Escape") {
           e.preventDefault();
           e.stopPropagation();
-          render();
+          render("rename");
         }
       });
       li.replaceChildren(
@@ -172,7 +180,10 @@ export class HistoryPanel {
           "span",
           { class: "jck-history-tools" },
           button(icon("check"), () => void save(), { class: "jck-btn jck-btn-icon", "aria-label": "Save title" }),
-          button(icon("close"), () => render(), { class: "jck-btn jck-btn-icon", "aria-label": "Cancel rename" }),
+          button(icon("close"), () => render("rename"), {
+            class: "jck-btn jck-btn-icon",
+            "aria-label": "Cancel rename",
+          }),
         ),
       );
       input.focus();
@@ -184,17 +195,22 @@ export class HistoryPanel {
         async () => {
           try {
             await this.session.deleteThread(t.id);
+            const keyboardHere = li.contains(document.activeElement);
+            const next = (li.nextElementSibling ?? li.previousElementSibling)?.querySelector("button");
             li.remove();
             this.host.announce("Conversation deleted.");
-            if (!this.list.childElementCount) this.status.textContent = "No conversations yet.";
+            if (!this.list.childElementCount) this.status.textContent = this.emptyText();
+            // The keyboard moves to the conversation that took the row's place (else the
+            // scope, else the panel), not to the page's body.
+            if (keyboardHere) (next ?? (this.scope.hidden ? this.el : this.scope)).focus();
           } catch (e) {
             this.host.announce(`Could not delete: ${(e as Error).message}`);
-            render();
+            render("delete");
           }
         },
         { class: "jck-btn jck-btn-danger" },
       );
-      const no = button("Cancel", () => render(), { class: "jck-btn" });
+      const no = button("Cancel", () => render("delete"), { class: "jck-btn" });
       li.replaceChildren(
         h("span", { class: "jck-history-confirm", role: "alert" }, `Delete “${title()}”?`),
         h("span", { class: "jck-history-tools" }, yes, no),
