@@ -1377,3 +1377,27 @@ test("history by keyboard: after a rename, a cancel or a delete the keyboard sta
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test("screen readers: each message in the log is named by who said it", opts, async () => {
+  const { page, errors } = await open("theme=light", 380);
+  await ask(page, "load data.csv", 1);
+  const log = page.getByRole("log", { name: "Conversation" });
+  const you = log.getByRole("article", { name: "You", exact: true });
+  const assistant = log.getByRole("article", { name: "Assistant", exact: true });
+  assert.equal(await you.count(), 1);
+  assert.match(await you.innerText(), /load data\.csv/);
+  assert.ok((await assistant.count()) >= 1);
+  // The answer's words and its buttons are inside an assistant's message, not loose in the log.
+  assert.match(await assistant.last().innerText(), /\S/);
+  assert.equal(await assistant.last().getByRole("button", { name: "Copy answer" }).count(), 1);
+  // Every message is named so: none is left as loose text.
+  const names = await page.$$eval(".jck-log .jck-msg", (els) =>
+    els.map((el) => `${el.getAttribute("role")} ${el.getAttribute("aria-label")}`),
+  );
+  assert.ok(
+    names.every((n) => n === "article You" || n === "article Assistant"),
+    names.join(", "),
+  );
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});

@@ -139,7 +139,9 @@ export function userText(item: UserMessageItem): string {
 }
 
 function userEntry(item: UserMessageItem, host: ItemHost): Entry {
-  const el = h("div", { class: "jck-msg jck-user" });
+  // Named by who said it: a screen reader otherwise reads the log as one run of text,
+  // with nothing to tell where a question ends and its answer begins.
+  const el = h("div", { class: "jck-msg jck-user", role: "article", "aria-label": "You" });
   let current = item;
   const render = (it: UserMessageItem): void => {
     current = it;
@@ -206,7 +208,7 @@ function userEntry(item: UserMessageItem, host: ItemHost): Entry {
 }
 
 function assistantEntry(item: AssistantMessageItem, host: ItemHost): Entry {
-  const el = h("div", { class: "jck-msg jck-assistant" });
+  const el = h("div", { class: "jck-msg jck-assistant", role: "article", "aria-label": "Assistant" });
   const parts = h("div", { class: "jck-parts" });
   const views: MarkdownView[] = [];
   const sources = h("div", { class: "jck-sources" });

@@ -30,7 +30,7 @@ function setHidden(el: HTMLElement, hidden: boolean): void {
 
 /** The status elements of one chat, brought in line with its session by {@link render}. */
 export class StatusView {
-  readonly pending = h("div", { class: "jck-msg jck-user jck-pending-msg" });
+  readonly pending = h("div", { class: "jck-msg jck-user jck-pending-msg", role: "article", "aria-label": "You" });
   readonly progress = h("div", { class: "jck-activity jck-progress", role: "status" });
   readonly notices = h("div", { class: "jck-notices" });
   readonly errorBox = h("div", { class: "jck-error", role: "alert" });
