@@ -298,3 +298,33 @@ def test_no_user_code_runs_for_hand_made_dataclass_fields() -> None:
     inspected = dumps(run_tool("inspect_kernel_variable", {"name": "record"}, KernelView(ns)))
     assert CALLS == []
     assert SECRET_VALUE not in listed + inspected
+
+
+def test_the_sidebar_payload_comes_back_with_the_kernels_secrets_hidden() -> None:
+    """``hide_known_json``: what the browser read, through the kernel (kernelguard.ts)."""
+    from jupyter_chatkit.kernel.known_secrets import hide_known_json
+
+    conf = {"db": {"host": "db.internal", "password": SECRET + "c"}}
+    accent = {"token": SECRET + "\u00e9"}
+    view = KernelView({"conf": conf, "svc": {"secret": SECRET + "s"}, "accent": accent})
+    payload = {
+        "thread_id": "thr_1",
+        "input": {
+            "content": [{"type": "input_text", "text": f"why refused: {SECRET}s?"}],
+            "tags": [{"data": {"outputs": [f"['db.internal', '{SECRET}c']"]}}],
+        },
+        # Escaped as a repr or JSON would show it, and as a key.
+        "shown": [json.dumps(SECRET + "\u00e9"), {SECRET + "s": 1}],
+    }
+    answer = json.loads(hide_known_json(json.dumps(payload), view))
+    text = json.dumps(answer, ensure_ascii=False)
+    assert SECRET not in text, text
+    assert answer["hidden"] >= 4
+    value = answer["value"]
+    assert value["thread_id"] == "thr_1" and "db.internal" in text
+    assert value["input"]["content"][0]["text"].startswith("why refused: «redacted")
+    # Nothing held: the payload comes back unchanged, a bad one says so.
+    plain = {"cells": [{"source": "x = 1", "outputs": ["1"]}]}
+    same = json.loads(hide_known_json(json.dumps(plain), KernelView({"x": 1})))
+    assert same == {"value": plain, "hidden": 0}
+    assert "error" in json.loads(hide_known_json("{not json", view))

@@ -17,6 +17,7 @@ import {
 import { NotebookAgent } from "./agent";
 import { notebookClientTools } from "./clienttools";
 import { showCell, watchContext } from "./context";
+import { guardedTransport } from "./kernelguard";
 import type { NotebookLink } from "./link";
 import { labCommands, labMentions } from "./mentions";
 import { sendFromCommand } from "./sendguard";
@@ -91,7 +92,11 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
     // `/explain` and `/fix` send through the chat made just below.
     const sendParts = (parts: MessagePart[]): void => void chat.send(parts);
     const chat = createChat(host, {
-      transport: fetchTransport({ baseUrl: PageConfig.getBaseUrl(), ...(token ? { token } : {}) }),
+      // What a message carries from the notebook passes its kernel first (kernelguard.ts).
+      transport: guardedTransport(
+        fetchTransport({ baseUrl: PageConfig.getBaseUrl(), ...(token ? { token } : {}) }),
+        () => link.panel?.sessionContext,
+      ),
       clientTools: notebookClientTools(link),
       // Code-card and code-block insertions (the UI calls this only on a click).
       insertCell: (code, opts) => link.insert(code, opts),

@@ -76,27 +76,38 @@ export interface KernelToolOptions {
   replyTimeoutMs?: number;
 }
 
-/** Run client tool `name` in the kernel of `session`; always resolves to a JSON value. */
-export async function runKernelTool(
+/**
+ * Why a kernel could not answer: `unavailable` when there is nothing to ask (no notebook,
+ * no kernel, a dead one, another language, no jupyter_chatkit in its environment),
+ * `busy` when it may hold variables but did not answer now (running a cell, starting,
+ * too slow), `failed` when the request itself failed.
+ */
+export type KernelMiss = { error: string; reason: "unavailable" | "busy" | "failed" };
+
+/** The expression's value in the kernel (its execute reply), or why there is none. */
+async function evaluate(
   session: ISessionContext | null | undefined,
-  name: string,
-  args: unknown,
-  options: KernelToolOptions = {},
-): Promise<unknown> {
-  if (!session) return { error: MESSAGES.noNotebook };
+  expression: string,
+  options: KernelToolOptions,
+): Promise<KernelMessage.IExecuteReplyMsg | KernelMiss> {
+  const miss = (reason: KernelMiss["reason"], error: string): KernelMiss => ({ error, reason });
+  if (!session) return miss("unavailable", MESSAGES.noNotebook);
   const kernel = session.session?.kernel;
-  if (!kernel) return { error: MESSAGES.noKernel };
+  if (!kernel) return miss("unavailable", MESSAGES.noKernel);
   const status = kernel.status;
-  if (status === "dead" || kernel.connectionStatus === "disconnected") return { error: MESSAGES.dead };
+  if (status === "dead" || kernel.connectionStatus === "disconnected") return miss("unavailable", MESSAGES.dead);
   if (status === "starting" || status === "restarting" || status === "autorestarting") {
-    return { error: MESSAGES.starting };
+    return miss("busy", MESSAGES.starting);
   }
-  if (!(await waitIdle(kernel, options.busyWaitMs ?? BUSY_WAIT_MS))) return { error: MESSAGES.busy };
+  if (!(await waitIdle(kernel, options.busyWaitMs ?? BUSY_WAIT_MS))) return miss("busy", MESSAGES.busy);
   // The introspection module is Python; say so plainly instead of a syntax error.
   const info = await within(kernel.info.catch(() => null), 2000, null);
   const language = info?.language_info?.name;
   if (language && language.toLowerCase() !== "python") {
-    return { error: `The notebook's kernel runs ${language}; variables can only be read from Python kernels.` };
+    return miss(
+      "unavailable",
+      `The notebook's kernel runs ${language}; variables can only be read from Python kernels.`,
+    );
   }
 
   let future: Kernel.IShellFuture<KernelMessage.IExecuteRequestMsg, KernelMessage.IExecuteReplyMsg>;
@@ -108,22 +119,92 @@ export async function runKernelTool(
         store_history: false,
         allow_stdin: false,
         stop_on_error: false,
-        user_expressions: { result: toolExpression(name, args) },
+        user_expressions: { result: expression },
       },
       true,
     );
   } catch (e) {
-    return { error: `Could not reach the kernel: ${(e as Error).message ?? e}` };
+    return miss("failed", `Could not reach the kernel: ${(e as Error).message ?? e}`);
   }
   let reply: KernelMessage.IExecuteReplyMsg | null;
   try {
     reply = await within(future.done, options.replyTimeoutMs ?? REPLY_TIMEOUT_MS, null);
   } catch (e) {
-    return { error: `The kernel request failed: ${(e as Error).message ?? e}` };
+    return miss("failed", `The kernel request failed: ${(e as Error).message ?? e}`);
   }
-  if (!reply) return { error: MESSAGES.timeout };
-  return readReply(reply);
+  return reply ?? miss("busy", MESSAGES.timeout);
 }
+
+/** Run client tool `name` in the kernel of `session`; always resolves to a JSON value. */
+export async function runKernelTool(
+  session: ISessionContext | null | undefined,
+  name: string,
+  args: unknown,
+  options: KernelToolOptions = {},
+): Promise<unknown> {
+  const reply = await evaluate(session, toolExpression(name, args), options);
+  return "reason" in reply ? { error: reply.error } : readReply(reply);
+}
+
+/** The Python expression that hides, in `json` (JSON text), what the kernel holds under
+ * secret names (kernel/known_secrets.py `hide_known_json`). */
+export function hideExpression(json: string): string {
+  return `__import__('jupyter_chatkit.kernel.known_secrets', fromlist=['x']).hide_known_json(${pyString(json)})`;
+}
+
+/** What the model reads instead of a cell's outputs the kernel could not check. */
+export const OUTPUTS_WITHHELD =
+  "Outputs not shown: the kernel is busy, so they could not be checked for the secrets " +
+  "it holds. Ask again when it is idle.";
+
+/** `value` with every cell's `outputs` left out, saying why (`note`). */
+export function withoutOutputs(value: unknown, note: string = OUTPUTS_WITHHELD): unknown {
+  if (Array.isArray(value)) return value.map((v) => withoutOutputs(v, note));
+  if (!value || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    if (key === "outputs" && Array.isArray(v)) {
+      if (v.length) out.outputs_withheld = note;
+      out.outputs = [];
+    } else out[key] = withoutOutputs(v, note);
+  }
+  return out;
+}
+
+/**
+ * `value` (what the browser read from the notebook, on its way to the model) with the
+ * values the notebook's kernel holds under secret names hidden, as the kernel hides them
+ * in its own results. The browser's text rules cannot tell `print([token])` or an
+ * exception quoting a password from data; the kernel can. Nothing goes back from the
+ * kernel but `value` with placeholders.
+ *
+ * No kernel to ask (none, dead, another language, no jupyter_chatkit there): `value`
+ * as the text rules left it. A kernel that did not answer now (busy running a cell,
+ * starting, too slow): `value` without its cells' outputs, which say why.
+ */
+export async function hideKernelSecrets(
+  session: ISessionContext | null | undefined,
+  value: unknown,
+  options: KernelToolOptions = {},
+): Promise<unknown> {
+  const reply = await evaluate(session, hideExpression(JSON.stringify(value ?? null)), options);
+  if ("reason" in reply) return reply.reason === "unavailable" ? value : withoutOutputs(value);
+  const read = readRawReply(reply) as { value?: unknown } | null;
+  if (read && typeof read === "object" && "value" in read) return read.value;
+  // A kernel without jupyter_chatkit cannot be asked; any other failure may hide one.
+  return expressionError(reply) === "missing" ? value : withoutOutputs(value);
+}
+
+/** "missing" when the kernel's environment has no jupyter_chatkit. */
+function expressionError(reply: KernelMessage.IExecuteReplyMsg): "missing" | "other" {
+  const content = reply.content as { user_expressions?: Record<string, { ename?: string }> };
+  const ename = content.user_expressions?.result?.ename;
+  return ename === "ModuleNotFoundError" || ename === "ImportError" ? "missing" : "other";
+}
+
+/** How long a message or a tool result waits for a busy kernel before going without
+ * outputs: a cell that ends within it costs nothing. */
+export const GUARD_BUSY_WAIT_MS = 1500;
 
 /** An exception text from the kernel, safe to show the model: ANSI-free, redacted. */
 function errorText(text: string | undefined): string {

@@ -20,6 +20,7 @@ import type { StepOutcome, StepPreview } from "../../src/index";
 import { AGENT_TOOLS, type CLIENT_TOOLS } from "../../src/protocol";
 import { activeCell, cellInfo, LIMITS, type NotebookCellsArgs, notebookCells } from "./cells";
 import { replaceSource } from "./edits";
+import { guardValue } from "./kernelguard";
 import { policyResult } from "./redact";
 import { diffRows } from "./replace";
 import { runAgentCell, storableUndo } from "./stepguard";
@@ -173,7 +174,8 @@ export function notebookTool(name: unknown, { steps = false } = {}): NotebookToo
 }
 
 /**
- * Run notebook tool `name` on `target`. The result has passed the context policy. null
+ * Run notebook tool `name` on `target`. The result has passed the context policy and
+ * the notebook's kernel (kernelguard.ts). null
  * when `name` is no tool here (see {@link notebookTool} for `steps`).
  */
 export async function runNotebookTool(
@@ -187,6 +189,10 @@ export async function runNotebookTool(
   if (!tool) return null;
   const plain = args && typeof args === "object" && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
   const outcome = await tool.run(target, plain, signal);
-  const result = policyResult(outcome.result);
+  // The kernel hides what it holds under secret names and the text rules cannot tell.
+  const result = (await guardValue(target.panel.sessionContext, policyResult(outcome.result))) as Record<
+    string,
+    unknown
+  >;
   return outcome.undo ? { result, undo: storableUndo(outcome.undo) } : { result };
 }

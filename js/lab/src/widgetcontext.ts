@@ -12,6 +12,7 @@ import type { INotebookTracker } from "@jupyterlab/notebook";
 import type { NotebookContext } from "../../src/bridge";
 import { contextCell } from "./chatcell";
 import { cellRef, notebookRef, selectionRef } from "./context";
+import { guardedRef } from "./kernelguard";
 import { cellIndexOf, panelHolding } from "./locate";
 
 /** Follow the notebook holding `fromEl`; returns the function that stops. */
@@ -36,7 +37,9 @@ export function watchWidgetContext(
       const selection = selectionRef(panel, cell);
       if (selection) refs.push(selection);
     }
-    onChange({ notebook: panel.context.path, refs });
+    // What they read passes the notebook's kernel, as the sidebar's messages do.
+    const session = () => panel.sessionContext;
+    onChange({ notebook: panel.context.path, refs: refs.map((ref) => guardedRef(ref, session)) });
   };
   panel.content.activeCellChanged.connect(refresh);
   panel.context.pathChanged.connect(refresh);

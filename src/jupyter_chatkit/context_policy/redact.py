@@ -276,18 +276,7 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction):
             value = self._prefixes.sub(self._replace_prefix, value)
         if not self.enabled or len(value) < MIN_SECRET_TEXT:
             return value
-        if self._known_escaped and "\\" in value:
-            for head, forms in self._known_escaped:
-                if head not in value:
-                    continue
-                for form in forms:
-                    if form in value:
-                        self.count += value.count(form)
-                        value = value.replace(form, marker("held under a secret name"))
-        for secret in self._known:
-            if secret in value:
-                self.count += value.count(secret)
-                value = value.replace(secret, marker("held under a secret name"))
+        value = self.known_values(value)
         rx = self._rx
         if not rx.extra and _NUMBERS.match(value) is not None:
             return value  # ``[0.51 0.95 …]``, ``(626, 627)``: no rule matches numbers alone
@@ -336,6 +325,25 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction):
             value = self._continued(value)
         for pattern in rx.extra:
             value = pattern.sub(functools.partial(self._replace_group, "custom pattern", 0), value)
+        return value
+
+    def known_values(self, value: str) -> str:
+        """``value`` with only the values the kernel holds under a secret name hidden
+        (``known``, plain or escaped); the rules are not run."""
+        if not self.enabled or len(value) < MIN_SECRET_TEXT:
+            return value
+        if self._known_escaped and "\\" in value:
+            for head, forms in self._known_escaped:
+                if head not in value:
+                    continue
+                for form in forms:
+                    if form in value:
+                        self.count += value.count(form)
+                        value = value.replace(form, marker("held under a secret name"))
+        for secret in self._known:
+            if secret in value:
+                self.count += value.count(secret)
+                value = value.replace(secret, marker("held under a secret name"))
         return value
 
     def _replace_prefix(self, match: re.Match[str]) -> str:

@@ -17,6 +17,7 @@ and its result is kept until a cell runs or the namespace is rebound.
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import re
 import sys
@@ -27,6 +28,7 @@ from typing import Any
 from ..context_policy.calls import names_a_secret
 from ..context_policy.environ import is_env_allowed
 from ..context_policy.names import is_secret_name, normalize_name
+from ..context_policy.redact import Redactor
 from .values.common import (
     dataclass_fields,
     hides_in_credential,
@@ -375,3 +377,38 @@ def known_secrets(namespace: Mapping[str, Any], generation: Any = None) -> tuple
     found = tuple(walk.found)
     _CACHE["key"], _CACHE["found"] = key, found
     return found
+
+
+def _hide_known(value: Any, redactor: Redactor) -> Any:
+    """``value`` (parsed JSON) with the known secrets hidden in every string."""
+    if isinstance(value, str):
+        return redactor.known_values(value)
+    if isinstance(value, list):
+        return [_hide_known(item, redactor) for item in value]
+    if isinstance(value, dict):
+        return {redactor.known_values(k): _hide_known(v, redactor) for k, v in value.items()}
+    return value
+
+
+def hide_known_json(payload: str, view: Any = None) -> str:
+    """``payload`` (JSON text) with what this kernel holds under secret names hidden.
+
+    The JupyterLab sidebar reads the notebook in the browser, with text rules only: an
+    output that shows a kernel-held secret with no name beside it (``print(tok[::-1])``,
+    an exception quoting a password) passes them. It sends what it read here (silently,
+    as the kernel tools do) before the model gets it. Answers JSON
+    ``{"value": ..., "hidden": n}``, or ``{"error": ...}`` for a payload that is no JSON;
+    nothing of the kernel's goes back but the placeholders. ``view``: the namespace to
+    read (a :class:`~.introspect.KernelView`), by default the running shell's.
+    """
+    from .introspect import KernelView
+
+    try:
+        value = json.loads(payload)
+    except (TypeError, ValueError):
+        return json.dumps({"error": "The payload is not valid JSON."})
+    view = view or KernelView.current()
+    found = known_secrets(view.namespace, getattr(view.shell, "execution_count", None))
+    redactor = Redactor(known=found)
+    clean = _hide_known(value, redactor) if found else value
+    return json.dumps({"value": clean, "hidden": redactor.count}, ensure_ascii=False)

@@ -1,0 +1,144 @@
+"""Secrets only the kernel knows, shown with no name beside them, in a real JupyterLab.
+
+A notebook reads its credentials the way people do (the environment, a decoded config, a
+prompt), then shows them without their names: ``print([os.environ['API_KEY']])``,
+``vals = creds.values``, ``print(tok[::-1][::-1])``, an exception quoting a password. No
+text rule can tell such a value from data; the kernel can (it holds each one under a
+secret name, kernel/known_secrets.py). Whatever the sidebar reads from the notebook
+(the context chips sent with a message, ``get_notebook_cells``, ``get_active_cell``)
+passes the kernel before the model gets it: the fake model's requests hold none of them.
+
+The sources hold the secrets base64-encoded only, as a prompt or a vault would leave no
+trace of them: what the model must not see comes from outputs alone.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import pytest
+from tests.fixtures.browser import LabPage, open_panel, send
+from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
+
+# Words and digits, no vendor prefix: no key shape a text rule knows.
+SECRETS = {
+    "env": "Harbor7341Lantern",
+    "frame": "Quartz-Meadow-5517",
+    "prompt": "Velvet9Orchid22x",
+    "config": "Copper_Falcon_804",
+    "error": "Juniper4Tidal61q",
+}
+
+
+def sealed(name: str) -> str:
+    return base64.b64encode(SECRETS[name].encode()).decode()
+
+
+CELLS = [
+    "import base64, os\nimport pandas as pd\n\n"
+    "def unseal(s):\n    return base64.b64decode(s).decode()\n\n"
+    f"os.environ['WAREHOUSE_API_KEY'] = unseal({sealed('env')!r})",
+    # The environment, printed in a list.
+    "print([os.environ['WAREHOUSE_API_KEY']])",
+    # A frame's password column, shown through another variable.
+    f"creds = pd.DataFrame({{'user': ['ada'], 'password': [unseal({sealed('frame')!r})]}})\n"
+    "vals = creds.values\nvals",
+    # A token read once, printed through an expression.
+    f"token = unseal({sealed('prompt')!r})\nparts = [token[:6], token[6:]]\nprint(''.join(parts))",
+    # A nested config's values, as the cell's result.
+    f"conf = {{'db': {{'host': 'db.internal', 'password': unseal({sealed('config')!r})}}}}\n"
+    "list(conf['db'].values())",
+    # An exception that quotes the credential it was given.
+    f"svc = {{'secret': unseal({sealed('error')!r})}}\n\n"
+    "def connect(p):\n    raise ConnectionError('refused: ' + p)\n\nconnect(svc['secret'])",
+]
+
+
+def shown_secrets(lab: LabPage) -> dict[str, bool]:
+    """Which secrets the notebook's outputs show (the attack ran as meant)."""
+    outputs = str(
+        lab.notebook_js(
+            "return JSON.stringify(nb.content.widgets.map(c => c.model.outputs?.toJSON() ?? []));"
+        )
+    )
+    return {k: v in outputs for k, v in SECRETS.items()}
+
+
+def leaked(llm: FakeLLM) -> dict[str, list[int]]:
+    """Each secret found in the model's requests, with the requests it is in."""
+    found: dict[str, list[int]] = {}
+    for n, request in enumerate(llm.requests):
+        text = json.dumps(request, ensure_ascii=False)
+        for k, v in SECRETS.items():
+            if v in text:
+                found.setdefault(k, []).append(n)
+    return found
+
+
+def test_kernel_held_secrets_shown_without_their_names_never_reach_the_model(
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM
+) -> None:
+    lab_page.server.write_notebook("vault.ipynb", CELLS)
+    lab_page.open("vault.ipynb")
+    lab_page.run_all()  # the last cell fails, as meant
+    assert shown_secrets(lab_page) == dict.fromkeys(SECRETS, True)
+    lab_page.set_active_cell(len(CELLS) - 1)
+    scripted_llm.script(
+        Reply(tool_calls=[ToolCall("get_notebook_cells", {"max_cells": 50})]),
+        Reply(tool_calls=[ToolCall("get_active_cell", {})]),
+        Reply("Read it all."),
+    )
+    open_panel(page)
+    # The message carries the active cell as a chip (a tag whose content is the cell).
+    assert "Read it all." in send(page, "What do these cells show?")
+    assert len(scripted_llm.requests) == 3
+    tools = [
+        json.loads(m["content"])
+        for m in scripted_llm.requests[2]["messages"]
+        if m["role"] == "tool"
+    ]
+    # The model still reads the notebook: its cells, outputs and the error.
+    cells = tools[0]["cells"]
+    assert len(cells) == len(CELLS)
+    assert cells[-1]["outputs"][-1]["ename"] == "ConnectionError"
+    assert "db.internal" in json.dumps(cells, ensure_ascii=False)
+    assert leaked(scripted_llm) == {}
+
+
+def test_while_the_kernel_is_busy_outputs_are_withheld_not_sent_unchecked(
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM
+) -> None:
+    lab_page.server.write_notebook("busy.ipynb", [*CELLS, "import time\ntime.sleep(60)"])
+    lab_page.open("busy.ipynb")
+    lab_page.run_all()  # stops at the failing cell: the sleep has not run
+    assert shown_secrets(lab_page) == dict.fromkeys(SECRETS, True)
+    # The sleep runs (the kernel is busy), the failing cell is the active one.
+    lab_page.set_active_cell(len(CELLS))
+    # Not awaited: the command resolves when the cell ends.
+    lab_page.notebook_js("nb.content.activate(); void app.commands.execute('notebook:run-cell');")
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status"
+        " === 'busy'"
+    )
+    lab_page.set_active_cell(len(CELLS) - 1)
+    scripted_llm.script(
+        Reply(tool_calls=[ToolCall("get_notebook_cells", {"max_cells": 50})]),
+        Reply("Read what it could."),
+    )
+    try:
+        open_panel(page)
+        assert "Read what it could." in send(page, "What do these cells show?")
+    finally:
+        lab_page.command("notebook:interrupt-kernel")
+    assert leaked(scripted_llm) == {}
+    cells = json.loads(
+        next(m for m in scripted_llm.requests[1]["messages"] if m["role"] == "tool")["content"]
+    )["cells"]
+    # Sources are read; the outputs say why they are not.
+    assert "unseal" in cells[0]["source"]
+    assert all(c["outputs"] == [] for c in cells)
+    assert "kernel is busy" in cells[1]["outputs_withheld"]
