@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.fixtures.fake_llm import FAKE_API_KEY, FakeLLM
+from tests.fixtures.ports import free_port
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -90,11 +91,7 @@ def test_a_wrong_key_fails_with_a_readable_message(
 
 
 def test_an_unreachable_base_url_fails_with_a_readable_message(tmp_path: Path) -> None:
-    import socket
-
-    with socket.socket() as sock:  # a port nobody listens on
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()  # nobody listens on it
     env = {"OPENAI_BASE_URL": f"http://127.0.0.1:{port}/v1", "JUPYTER_CHATKIT_MODEL": "m"}
     data = report(tmp_path, "--timeout=5", env=env)
 

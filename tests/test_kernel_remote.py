@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,8 @@ from jupyter_chatkit.kernel.remote import (
 )
 from jupyter_chatkit.kernel.runtime import kernel_context
 from jupyter_chatkit.protocol import ErrorCode
+
+from .fixtures.ports import free_port
 
 
 def test_under_a_hub_the_kernel_asks_its_own_server() -> None:
@@ -60,10 +61,8 @@ def test_a_local_server_is_found_by_its_runtime_file(
 
 @pytest.mark.asyncio
 async def test_an_unreachable_server_is_a_readable_error() -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    # Nothing listens on the port once the socket is closed.
+    port = free_port()
+    # Nothing listens there.
     remote = RemoteAssistant(ServerEndpoint(f"http://127.0.0.1:{port}/jupyter-chatkit/chatkit"))
     try:
         result = await remote.handle(b'{"type": "threads.list", "params": {}}', kernel_context())
@@ -92,9 +91,7 @@ def test_under_a_hub_an_unreachable_server_is_still_the_one_asked(
     """No silent switch to a store of the kernel's own: the answer says what is wrong."""
     from jupyter_chatkit.kernel.runtime import AssistantRuntime
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "a-token")
     monkeypatch.setenv("JUPYTERHUB_SERVICE_URL", f"http://127.0.0.1:{port}/user/alice/")
     runtime = AssistantRuntime()

@@ -11,11 +11,8 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import re
-import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,15 +22,11 @@ import pytest
 
 from jupyter_chatkit.store.engine import default_sqlite_path
 
+from .fixtures.ports import start_on_free_port, wait_until_serving
+
 pytestmark = pytest.mark.slow
 
 TOKEN = "kernel-via-server-token"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(params=["with the extension", "without the extension"])
@@ -57,59 +50,61 @@ def server(
         # The kernel inherits this and, finding no assistant on its server, uses it.
         env["JUPYTER_CHATKIT_STORE_URL"] = f"sqlite:///{store}"
         env["JUPYTER_CHATKIT_MODEL"] = "offline"
-    # _free_port() is a guess another process (a second pytest worker) may take before
-    # the server listens there: with no port retries the server then stops saying so
-    # (rather than answering on a port we don't know), and we start it on another one.
-    for _attempt in range(5):
-        port = _free_port()
-        log = (tmp_path / "server.log").open("wb")
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "jupyter_server",
-                "--allow-root",
-                "--no-browser",
-                f"--port={port}",
-                "--port-retries=0",
-                "--ip=127.0.0.1",
-                f"--IdentityProvider.token={TOKEN}",
-                f"--ServerApp.jpserver_extensions=jupyter_chatkit={enabled}",
-                f"--JupyterChatKit.store_url=sqlite:///{store}",
-                "--JupyterChatKit.model=offline",
-            ],
-            cwd=tmp_path,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        log.close()
+    log_path = tmp_path / "server.log"
+
+    def start(port: int) -> tuple[str, subprocess.Popen[bytes]]:
         url = f"http://127.0.0.1:{port}"
-        # Wait for the server to answer (a start-up poll, not a timing assertion).
-        for _ in range(240):
-            try:
-                if httpx.get(f"{url}/api/status", headers=_auth()).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None:
-                break
-            time.sleep(0.25)
-        else:
-            process.terminate()
-            process.wait(30)
-            pytest.fail((tmp_path / "server.log").read_text()[-3000:])
-        output = (tmp_path / "server.log").read_text()
-        if process.poll() is None or not re.search(
-            r"[Pp]ort \d+ is (already in use|not available)", output
-        ):
-            break
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "jupyter_server",
+                    "--allow-root",
+                    "--no-browser",
+                    f"--port={port}",
+                    "--port-retries=0",
+                    "--ip=127.0.0.1",
+                    f"--IdentityProvider.token={TOKEN}",
+                    f"--ServerApp.jpserver_extensions=jupyter_chatkit={enabled}",
+                    f"--JupyterChatKit.store_url=sqlite:///{store}",
+                    "--JupyterChatKit.model=offline",
+                ],
+                cwd=tmp_path,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            wait_until_serving(
+                process,
+                lambda: _answers(url),
+                lambda: log_path.read_text(errors="replace")[-3000:],
+                "jupyter server",
+                timeout=60,
+            )
+        except BaseException:
+            _stop(process)
+            raise
+        return url, process
+
+    url, process = start_on_free_port(start, "jupyter server")
     try:
-        assert process.poll() is None, output[-3000:]
         yield url, store, data_dir, enabled
     finally:
-        process.terminate()
-        process.wait(30)
+        _stop(process)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/api/status", headers=_auth()).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    process.wait(30)
 
 
 def _auth() -> dict[str, str]:
@@ -178,7 +173,7 @@ async def test_kernel_chat_uses_its_servers_settings_and_store(
         "print(json.dumps({'thread': a.thread_id, 'error': a.error}))\n"
     )
     result = json.loads((await _run_in_kernel(url, code)).strip().splitlines()[-1])
-    assert result["error"] is None and result["thread"]
+    assert result["error"] is None and result["thread"], result
     if enabled:
         async with httpx.AsyncClient(timeout=30, trust_env=False) as client:
             listed = await client.post(
