@@ -30,7 +30,7 @@ _PASSWORD_WORDS = (
 _OTHER_WAYS = (
     r"(?:keys?|tokens?|certificates?|certs?|env|environment|variables?|vault|instead|kerberos"
     r"|ldap|passkeys?|biometrics?|mfa|2fa|totp|otp|secrets?|cookies?|sessions?|this|these"
-    r"|those|them|that|it|one|something|anything|keyring|keychain|getpass|[a-z]+ing)"
+    r"|those|them|that|it|one|something|anything|keyring|keychain|getpass|passwd|[a-z]+ing)"
 )
 
 
@@ -178,7 +178,12 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         "triggers": ["machine", "login"],
         # ``machine host login ada password X`` on one line or over several.
         "pattern": r"(\b(?:machine|login|account)[ \t][^\n]{0,300}?\bpassword[ \t]+"
-        r"|(?:^|\n)[ \t]*password[ \t]+)((?!(?:is|was|for|of|to|the)\b)[^\s'\"«]+)",
+        r"|(?:^|\n)[ \t]*password[ \t]+)((?!(?:is|was|for|of|to|the)\b)"
+        # A value looks like one: a digit or a symbol in it, or its line ends after it
+        # or goes on with the file's next entry (``password login is off`` is prose).
+        r"(?:(?=[^\s'\"«]*[0-9!@#$%^&*_+~])[^\s'\"«]+|[^\s'\"«]+(?![^\s'\"«])"
+        r"(?=[ \t]*(?:\r?\n|$|(?:machine|login|account|port)[ \t]+[^\s]+[ \t]*(?:\r?\n|$"
+        r"|(?:machine|login|account|password|port)[ \t])))))",
         "group": 2,
         "flags": "",
     },
@@ -535,7 +540,9 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         "pattern": r"(\b(?:password|passwd|passphrase|passcode|pass[ \t]code|pw)s?\b"
         r"(?:[ \t]+(?:for|of|to)[ \t]+[^\n.,;:!?]{1,40}?)?"
         r"(?:[ \t]+(?:is|was):?[ \t]+(?:(?:now|still|just|set[ \t]+to)[ \t]+)?"
-        r"|[ \t]*[:,-][ \t]*(?:just[ \t]+|simply[ \t]+)?use[ \t]+)['\"`]?)"
+        # ``use`` + a way to keep or give one, as the rule below (``password, use keyring``).
+        r"|[ \t]*[:,-][ \t]*(?:just[ \t]+|simply[ \t]+)?use[ \t]+"
+        r"(?!['\"`]?(?:" + _SIGN_IN_WAYS + "|" + _OTHER_WAYS + r")(?![A-Za-z0-9])))['\"`]?)"
         r"(?!" + _PASSWORD_WORDS + r"(?![A-Za-z0-9]))"
         r"((?=[A-Za-z]{0,63}[0-9!@#$%^&*_+~])[A-Za-z0-9!@#$%^&*_+~-]{4,64}"
         r"(?![A-Za-z0-9!@#$%^&*_+~-])"
