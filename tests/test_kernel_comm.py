@@ -59,6 +59,13 @@ class Kernel:
                 raise AssertionError("\n".join(msg["content"]["traceback"]))
             self._keep(msg)
             outputs.append(msg)
+        # An aborted request also goes busy then idle with no output: say so, rather than
+        # let a test read "no result" (ipykernel aborts what reaches it in the window
+        # after an earlier request's error, unless that one ran with stop_on_error=False).
+        reply = self.kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+        while reply["parent_header"].get("msg_id") != msg_id:
+            reply = self.kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+        assert reply["content"]["status"] != "aborted", f"the kernel aborted {code!r}"
         return outputs
 
     def _keep(self, msg: dict[str, Any]) -> None:
