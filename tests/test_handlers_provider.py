@@ -14,6 +14,7 @@ from chatkit.types import ClientToolCallItem, ErrorEvent, ThreadItemDoneEvent
 from traitlets.config import Config
 
 from jupyter_chatkit.assistant.partial import CUT_OFF_NOTE, STOPPED_NOTE
+from jupyter_chatkit.protocol import Turn
 
 from .chatkit_helpers import parse_sse, types_of, user_input
 from .fixtures.fake_llm import FakeLLM, Reply, ToolCall, cut_stream, server_error, stopped_stream
@@ -160,7 +161,7 @@ async def test_stream_that_just_stops_is_cut_not_complete(
     assert answer_of(events) == "Complete this time."
 
 
-async def test_client_disconnect_cancels_the_upstream_request(
+async def test_stop_after_the_client_left_cancels_the_upstream_request(
     jp_serverapp: Any,
     jp_base_url: str,
     jp_http_port: int,
@@ -181,10 +182,15 @@ async def test_client_disconnect_cancels_the_upstream_request(
             seen += chunk
             if b"text_delta" in seen:
                 break
-    # The server noticed, cancelled the run and closed its request to the model.
+    thread_id = parse_sse(seen.split(b"\n\n")[0] + b"\n\n")[0].thread.id  # type: ignore[union-attr]
+    # The client left (a reload): the answer goes on; Stop stops it, and the server
+    # cancels the run and closes its request to the model.
+    async with httpx.AsyncClient(timeout=10) as client:
+        stop = {"type": Turn.STOP, "params": {"thread_id": thread_id}}
+        answer = await client.post(url, content=json.dumps(stop), headers=headers)
+    assert answer.json() == {"stopped": True}
     call = await fake_llm.wait_for_disconnect(within=10)
     assert call.disconnected
-    thread_id = parse_sse(seen.split(b"\n\n")[0] + b"\n\n")[0].thread.id  # type: ignore[union-attr]
     holder = jp_serverapp.web_app.settings["jupyter_chatkit"]["holder"]
     assistant = await holder.get()
     from jupyter_chatkit.protocol import LOCAL_USER, RequestContext

@@ -233,6 +233,10 @@ export const COMM = {
   "THREAD_EVENT": "thread.event",
   "RUN_TOOL": "run_tool"
 } as const;
+export const TURN = {
+  "STOP": "turn.stop",
+  "WATCH": "turn.watch"
+} as const;
 export const ERROR_CODE = {
   "INVALID_REQUEST": "invalid_request",
   "NOT_FOUND": "not_found",

@@ -14,6 +14,7 @@ import { ChatSession } from "../src/client/session";
 import type { ThreadItem, ThreadMetadata } from "../src/client/types";
 import { isStep, stepTitle, threadMode } from "../src/ui/agent";
 import { type Answer, fixtures, scriptedTransport } from "./helpers";
+import { TURN } from "../src/protocol";
 
 test("agent steps: which calls need approval, and what their cards say", () => {
   assert.ok(isStep("insert_cell") && isStep("edit_cell") && isStep("run_cell"));
@@ -60,6 +61,7 @@ test("a step stopped by Stop is recorded (ending the turn); other cancelled call
   const transport = scriptedTransport({
     "threads.create": [{ sse: fixtures.create }],
     "threads.add_client_tool_output": [{ sse: "" }],
+    [TURN.STOP]: [{ json: { stopped: false } }],
   });
   const session = new ChatSession({
     transport,
@@ -72,8 +74,9 @@ test("a step stopped by Stop is recorded (ending the turn); other cancelled call
     },
   });
   await session.send("x");
-  assert.equal(transport.sent.length, 2);
-  assert.deepEqual(transport.sent[1].params.result, { status: "stopped", interrupted: true });
+  const sent = transport.sent.filter((r) => r.type !== TURN.STOP);
+  assert.equal(sent.length, 2);
+  assert.deepEqual(sent[1].params.result, { status: "stopped", interrupted: true });
   assert.equal(session.busy, false);
   const call = session.state.items.find((i) => i.type === "client_tool_call");
   assert.equal(call?.type === "client_tool_call" && call.status, "completed");

@@ -4,6 +4,7 @@ import { ChatSession, type SessionEvent } from "../src/client/session";
 import { messageText, STOPPED_NOTE } from "../src/client/reducer";
 import { TransportError } from "../src/client/transport";
 import { fixtures, scriptedTransport } from "./helpers";
+import { TURN } from "../src/protocol";
 
 function record(session: ChatSession): SessionEvent[] {
   const out: SessionEvent[] = [];
@@ -141,7 +142,10 @@ test("transport failure before the thread: error shown, text handed back", async
 test("cancel aborts the stream and the pending tool call", async () => {
   let release: () => void = () => {};
   const gate = new Promise<void>((r) => (release = r));
-  const transport = scriptedTransport({ "threads.create": [{ sse: fixtures.create, chunk: 200 }] });
+  const transport = scriptedTransport({
+    "threads.create": [{ sse: fixtures.create, chunk: 200 }],
+    [TURN.STOP]: [{ json: { stopped: false } }],
+  });
   let toolSignal: AbortSignal | null = null;
   const session = new ChatSession({
     transport,
@@ -159,7 +163,11 @@ test("cancel aborts the stream and the pending tool call", async () => {
   release();
   await done;
   assert.equal(toolSignal!.aborted, true);
-  assert.equal(transport.sent.length, 1, "no tool output sent after cancel");
+  assert.deepEqual(
+    transport.sent.map((r) => r.type),
+    ["threads.create", TURN.STOP],
+    "no tool output sent after cancel; the server is told to stop",
+  );
   assert.equal(session.busy, false);
   assert.equal(events.filter((e) => e.type === "answer").length, 0);
 });
@@ -242,7 +250,7 @@ test("after Stop, only what the server keeps stays on screen", async () => {
     added({ id: "m_empty", thread_id: "thr_0001", created_at: at, type: "assistant_message", content: [] }) +
     added({ id: "m_text", thread_id: "thr_0001", created_at: at, type: "assistant_message", content: [{ type: "output_text", text: "Half an", annotations: [] }] }) +
     'data: {"type":"progress_update","text":"stop here"}\n\n';
-  const transport = scriptedTransport({ "threads.create": [{ sse, chunk: 4096 }] });
+  const transport = scriptedTransport({ "threads.create": [{ sse, chunk: 4096 }], [TURN.STOP]: [{ json: {} }] });
   const session = new ChatSession({ transport });
   session.subscribe(() => {
     if (session.state.progress?.text === "stop here") session.cancel();
@@ -313,4 +321,98 @@ test("a new thread mid-answer frees the session too", async () => {
   assert.equal(session.state.progress, null);
   await session.send("second");
   assert.equal(transport.sent.filter((r) => r.type === "threads.create").length, 2);
+});
+
+test("Stop tells the server; opening another thread mid-answer does not (the answer goes on there)", async () => {
+  const first = 'data: {"type":"progress_update","text":"switch here"}\n\n';
+  const created = `data: ${JSON.stringify({ type: "thread.created", thread: { ...fixtures.thread, items: { data: [], has_more: false } } })}\n\n`;
+  const other = { ...fixtures.thread, id: "thr_other", items: { ...fixtures.thread.items, has_more: false } };
+  const transport = scriptedTransport({
+    "threads.create": [{ sse: created + first + first, chunk: (created + first).length }],
+    "threads.get_by_id": [{ json: other }],
+  });
+  const session = new ChatSession({ transport });
+  let opening: Promise<void> | null = null;
+  session.subscribe(() => {
+    if (!opening && session.state.progress?.text === "switch here") opening = session.openThread("thr_other");
+  });
+  await session.send("long answer please");
+  await opening;
+  assert.deepEqual(
+    transport.sent.map((r) => r.type),
+    ["threads.create", "threads.get_by_id"],
+  );
+});
+
+test("Stop before the new thread is named is sent once it is", async () => {
+  const created = `data: ${JSON.stringify({ type: "thread.created", thread: { ...fixtures.thread, items: { data: [], has_more: false } } })}\n\n`;
+  const progress = 'data: {"type":"progress_update","text":"working"}\n\n';
+  let release: () => void = () => {};
+  const gate = new Promise<void>((r) => (release = r));
+  const stops: string[] = [];
+  const transport = {
+    sent: [] as any[],
+    async send(body: any, signal?: AbortSignal) {
+      if (body.type === TURN.STOP) {
+        stops.push(body.params.thread_id);
+        return { status: 200, contentType: "application/json", body: (async function* () {})() };
+      }
+      return {
+        status: 200,
+        contentType: "text/event-stream",
+        body: (async function* () {
+          await gate; // Stop is pressed before anything arrived
+          for (const piece of [created, progress, progress]) {
+            if (signal?.aborted) throw Object.assign(new Error("Aborted"), { name: "AbortError" });
+            yield new TextEncoder().encode(piece);
+            await Promise.resolve();
+          }
+        })(),
+      };
+    },
+  };
+  const session = new ChatSession({ transport });
+  const sending = session.send("q");
+  await Promise.resolve();
+  session.cancel();
+  assert.deepEqual(stops, [], "nothing to name yet");
+  release();
+  await sending;
+  assert.deepEqual(stops, [fixtures.thread.id]);
+  assert.equal(session.busy, false);
+});
+
+test("a thread whose answer is being written is followed live, then shown as saved", async () => {
+  const at = "2025-01-02T03:04:09";
+  const running = { ...fixtures.thread, metadata: { answering: true }, items: { data: [], has_more: false } };
+  const saved = {
+    ...fixtures.thread,
+    metadata: {},
+    items: {
+      data: [{ id: "m_1", thread_id: fixtures.thread.id, created_at: at, type: "assistant_message", content: [{ type: "output_text", text: "Hello world", annotations: [] }] }],
+      has_more: false,
+    },
+  };
+  const watched =
+    `data: ${JSON.stringify({ type: "thread.item.added", item: { id: "m_1", thread_id: fixtures.thread.id, created_at: at, type: "assistant_message", content: [{ type: "output_text", text: "Hel", annotations: [] }] } })}\n\n` +
+    `data: ${JSON.stringify({ type: "thread.item.updated", item_id: "m_1", update: { type: "assistant_message.content_part.text_delta", content_index: 0, delta: "lo" } })}\n\n`;
+  const transport = scriptedTransport({
+    "threads.get_by_id": [{ json: running }, { json: saved }],
+    [TURN.WATCH]: [{ sse: watched, chunk: 4096 }],
+  });
+  const session = new ChatSession({ transport });
+  const texts: string[] = [];
+  session.subscribe(() => {
+    const item = session.state.items.find((i) => i.id === "m_1");
+    if (item?.type === "assistant_message") texts.push(`${session.busy}:${messageText(item)}`);
+  });
+  await session.openThread(fixtures.thread.id);
+  assert.ok(texts.includes("true:Hello"), texts.join(" | "));
+  assert.deepEqual(
+    transport.sent.map((r) => r.type),
+    ["threads.get_by_id", TURN.WATCH, "threads.get_by_id"],
+  );
+  assert.equal(session.busy, false);
+  const item = session.state.items.find((i) => i.id === "m_1");
+  assert.equal(item?.type === "assistant_message" && messageText(item), "Hello world");
 });

@@ -356,6 +356,27 @@ class Comm:
     RUN_TOOL = "run_tool"
 
 
+# -- a turn outliving its client --------------------------------------------------------
+
+
+class Turn:
+    """Requests of our own next to ChatKit's, on the same endpoint (``{type, params}``).
+
+    A turn goes on when its client goes away (a reload, a closed tab, a lost network):
+    only an explicit Stop stops it.
+
+    - ``STOP`` ``{thread_id}``: stop the turn running in one of the user's threads; JSON
+      ``{"stopped": bool}`` (False: none was running).
+    - ``WATCH`` ``{thread_id}``: follow the turn running in the thread, from its start:
+      a stream of its events (no ``thread.created``, no client effects), ending with it;
+      empty when none runs. A thread whose turn runs says ``"answering": true`` in its
+      metadata (``threads.get_by_id``).
+    """
+
+    STOP = "turn.stop"
+    WATCH = "turn.watch"
+
+
 # -- errors ------------------------------------------------------------------------------
 
 
@@ -417,6 +438,7 @@ def protocol_dict() -> dict[str, Any]:
         "ACTION": _constants(Action),
         "INSERT_ACTIONS": sorted(INSERT_ACTIONS),
         "COMM": _constants(Comm),
+        "TURN": _constants(Turn),
         "ERROR_CODE": _constants(ErrorCode),
     }
 

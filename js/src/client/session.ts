@@ -18,6 +18,7 @@ import {
   truncateAfter,
 } from "./reducer";
 import { catchUpLimit, missedItems } from "./catchup";
+import { TURN } from "../protocol";
 import { SSEParser } from "./sse";
 import {
   isAbortError,
@@ -83,6 +84,8 @@ export interface ChatSessionOptions {
 }
 
 const DEFAULT_ERROR = "Something went wrong while answering.";
+/** How long a Stop asked before a new thread is named waits for its name at most. */
+const STOP_OWED_MS = 5000;
 /** Said when the conversation on screen was deleted elsewhere (see afterThreadGone). */
 export const THREAD_GONE =
   "This conversation was deleted (in another view or window). Your message is back in the box: send it to start a new conversation.";
@@ -139,6 +142,11 @@ export class ChatSession {
   private onlyAnError = false;
   /** Items of the current turn added but not yet done (what a Stop leaves unfinished). */
   private readonly unfinished = new Set<string>();
+  /**
+   * Stop was asked before the new thread of the running turn was named: the server is
+   * told once `thread.created` arrives (a turn goes on when its request is only aborted).
+   */
+  private stopOwed: AbortController | null = null;
 
   constructor(options: ChatSessionOptions) {
     this.transport = options.transport;
@@ -338,14 +346,44 @@ export class ChatSession {
     this.changed();
   }
 
-  /** Stop the running turn: aborts the request, which makes the server cancel the run. */
+  /**
+   * Stop the running turn: tells the server to stop it (`TURN.STOP`) and stops listening.
+   * Only this stops a turn: one whose request is just aborted (a reload, a closed tab,
+   * another thread opened) is finished and saved by the server.
+   */
   cancel(): void {
+    const controller = this.controller;
+    if (!controller) return;
+    // (A stream's items name their thread too.)
+    const threadId = this.threadId ?? this.state.items.at(-1)?.thread_id;
+    if (!threadId) {
+      // A new thread not named yet (its first event is on its way): stop it once it is,
+      // or, should that never come, just stop listening.
+      this.stopOwed = controller;
+      setTimeout(() => controller.abort(), STOP_OWED_MS);
+      return;
+    }
+    this.requestStop(threadId);
+    controller.abort();
+  }
+
+  /** Ask the server to stop the turn of `threadId` (nothing happens when none runs). */
+  private requestStop(threadId: string): void {
+    this.transport
+      .send({ type: TURN.STOP, params: { thread_id: threadId } })
+      .then((res) => readText(res.body))
+      .catch((e) => console.warn("jupyter-chatkit: could not stop the answer", e));
+  }
+
+  /** Stop listening to the running turn, which goes on on the server. */
+  private detach(): void {
+    this.stopOwed = null;
     this.controller?.abort();
   }
 
   /** Forget the current thread; the next message creates a new one. */
   newThread(): void {
-    this.cancel();
+    this.detach();
     this.generation++;
     this.state = emptyState();
     this.pendingText = null;
@@ -354,8 +392,8 @@ export class ChatSession {
   }
 
   /** Load a thread (its newest items; older ones via {@link loadOlder}). */
-  async openThread(threadId: string): Promise<void> {
-    this.cancel();
+  async openThread(threadId: string, follow = true): Promise<void> {
+    this.detach();
     const gen = ++this.generation;
     const thread = await this.request<Thread>({ type: "threads.get_by_id", params: { thread_id: threadId } });
     if (gen !== this.generation) return;
@@ -375,6 +413,40 @@ export class ChatSession {
     this.olderCursor = cursor;
     this.pendingText = null;
     this.changed();
+    // Its answer is still being written (the page was reloaded mid-answer, or another
+    // browser asked): follow it live, then show the thread as saved.
+    if (follow && thread.metadata?.answering === true) await this.watch(threadId, gen);
+  }
+
+  /** Follow the turn running in `threadId` (`TURN.WATCH`) until it ends; Stop stops it. */
+  private async watch(threadId: string, gen: number): Promise<void> {
+    const controller = new AbortController();
+    this.controller = controller;
+    this.unfinished.clear();
+    this.busy = true;
+    this.changed();
+    let events = 0;
+    try {
+      const res = await this.transport.send({ type: TURN.WATCH, params: { thread_id: threadId } }, controller.signal);
+      const parser = new SSEParser();
+      for await (const chunk of iterateBody(res.body)) {
+        const messages = parser.push(chunk);
+        events += messages.length;
+        this.handleData(messages, gen, false);
+      }
+      this.handleData(parser.end(), gen, false);
+    } catch (e) {
+      if (!isAbortError(e)) console.warn("jupyter-chatkit: could not follow the answer", e);
+    } finally {
+      if (this.controller === controller) {
+        this.controller = null;
+        this.busy = false;
+        this.changed();
+      }
+    }
+    // The turn ended: the thread as saved (its title, a stopped answer's mark). Once
+    // more only when something was followed (a turn queued after it is followed too).
+    if (gen === this.generation && !controller.signal.aborted) await this.openThread(threadId, events > 0);
   }
 
   /** Load the next older page of items; false when there is none. */
@@ -442,6 +514,7 @@ export class ChatSession {
     this.controller = controller;
     this.lastTurn = first;
     this.unfinished.clear();
+    this.stopOwed = null;
     const gen = this.generation;
     const before = new Set(this.state.items.map((i) => i.id));
     this.busy = true;
@@ -579,6 +652,15 @@ export class ChatSession {
 
   private applyOne(event: ThreadStreamEvent, userInitiated: boolean): void {
     this.state = applyEvent(this.state, event);
+    if (event.type === "thread.created" && this.stopOwed) {
+      // Stop was asked before the thread had its id: now the server can be told.
+      const owed = this.stopOwed;
+      this.stopOwed = null;
+      if (owed === this.controller) {
+        this.requestStop(event.thread.id);
+        owed.abort();
+      }
+    }
     if (event.type === "thread.item.added") this.unfinished.add(event.item.id);
     else if (event.type === "thread.item.done" || event.type === "thread.item.replaced") {
       this.unfinished.delete(event.item.id);

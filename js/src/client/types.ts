@@ -5,6 +5,7 @@
  */
 
 import type { ActionStrAny, StreamingReq, ThreadMetadata as WireThreadMetadata } from "./chatkit.generated";
+import { TURN } from "../protocol";
 
 export * from "./chatkit.generated";
 export * from "./widget-types";
@@ -31,6 +32,8 @@ const STREAMING_TYPES: ReadonlySet<string> = new Set([
   "threads.add_structured_input",
   "threads.retry_after_item",
   "threads.custom_action",
+  // jupyter-chatkit's own: following a running turn (see protocol.py's Turn).
+  TURN.WATCH,
 ]);
 
 /** True for the request types the server answers with an event stream. */

@@ -71,6 +71,7 @@ from .model_input import PolicyConverter
 from .models import build_model, close_model, set_tracing
 from .partial import STOPPED_NOTE, KeepPartialOutput, mark_partial
 from .results import JsonResult, StreamResult, describe_validation_error, safe_message, sse
+from .running import RunningTurn, RunningTurns, answer_own, own_request
 from .scrub import Scrubber, register_secret
 from .titles import PendingTitles, local_title, model_title
 from .turn import TurnRequest, choose_agent, run_agent
@@ -123,6 +124,8 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         self.title_agent = build_title_agent()
         # title_threads = 'model': titles owed to new threads (see titles.PendingTitles).
         self.titles = PendingTitles()
+        # Turns being answered here: they outlive their client; Stop, watch (running.py).
+        self.running = RunningTurns()
 
     @property
     def provider_model(self) -> Model:
@@ -153,7 +156,10 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         try:
             request = _REQUEST_ADAPTER.validate_json(body)
         except ValidationError as exc:
-            return JsonResult.error(400, describe_validation_error(exc))
+            own = own_request(body)
+            if own is None:
+                return JsonResult.error(400, describe_validation_error(exc))
+            return await answer_own(*own, self.running, self.store, context)
         if is_streaming_req(request):
             return StreamResult(self._guarded_stream(request, context))
         try:
@@ -257,21 +263,31 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             # Only the owner may queue on a thread's turn (checked in the same hop that
             # takes it, which also reads the thread, saves the message and reads the
             # history).
-            async for event in add_user_message(self, request, context):
-                yield event
+            turn = self.running.begin(request.params.thread_id, context)
+            try:
+                async for event in add_user_message(self, request, context):
+                    turn.add(event)
+                    yield event
+            finally:
+                self.running.end(turn)
             return
         if not isinstance(request, ThreadsCreateReq):
             thread_id = request.params.thread_id
             # Only the owner may queue on a thread's turn.
             await self.store.load_thread(thread_id, context)
-            async with self.sql_store.thread_turn(thread_id):
-                self._turn_requests[thread_id] = TurnRequest.of(request)
-                try:
-                    async for event in super()._process_streaming_impl(request, context):
-                        yield event
-                finally:
-                    # Used by respond(), or dropped with a request that never got there.
-                    self._turn_requests.pop(thread_id, None)
+            turn = self.running.begin(thread_id, context)
+            try:
+                async with self.sql_store.thread_turn(thread_id):
+                    self._turn_requests[thread_id] = TurnRequest.of(request)
+                    try:
+                        async for event in super()._process_streaming_impl(request, context):
+                            turn.add(event)
+                            yield event
+                    finally:
+                        # Used by respond(), or dropped with a request that never got there.
+                        self._turn_requests.pop(thread_id, None)
+            finally:
+                self.running.end(turn)
             return
         events = (
             create_thread(self, request, context)
@@ -281,10 +297,12 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         created: str | None = None
         notebook: str | None = None
         kept = False
+        first_turn: RunningTurn | None = None
         try:
             async for event in events:
                 if isinstance(event, ThreadCreatedEvent):
                     created = event.thread.id
+                    first_turn = self.running.begin(created, context)
                     self._turn_requests[created] = TurnRequest.of(request)
                     self._new_notebooks[created] = notebook_threads.notebook_to_record(
                         request.metadata
@@ -293,12 +311,16 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
                     event.item, UserMessageItem
                 ):
                     kept = True
+                if first_turn is not None:
+                    first_turn.add(event)
                 yield event
         except Exception:
             if created is not None and not kept:
                 await self._forget_thread(created, context)
             raise
         finally:
+            if first_turn is not None:
+                self.running.end(first_turn)
             if created is not None:
                 self._turn_requests.pop(created, None)
                 notebook = self._new_notebooks.pop(created, None)
@@ -317,6 +339,9 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             # The local title shows until the model's: a client whose stream ended
             # without it (stopped) asks for the thread once (get_by_id waits for it).
             response.metadata["title_pending"] = True
+        if self.running.answering(thread.id):
+            # Its answer is being written: a client that opens it follows it (Turn.WATCH).
+            response.metadata["answering"] = True
         return response
 
     def _owe_model_title(

@@ -9,6 +9,7 @@ script, or while a widget is not rendered.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -31,7 +32,7 @@ from pydantic import TypeAdapter, ValidationError
 from ..assistant.agent_tools import HEADLESS_FRONT_END
 from ..assistant.cards import card_code, fence
 from ..assistant.server import JsonResult, NotebookAssistant
-from ..protocol import ErrorCode, RequestContext
+from ..protocol import ErrorCode, RequestContext, Turn
 from .inert_markdown import inert_markdown
 from .introspect import current_shell, run_tool
 
@@ -43,6 +44,8 @@ log = logging.getLogger("jupyter_chatkit")
 # A question may need a few tool calls (list variables, then inspect one); past this the
 # model is looping and we stop, keeping what it said.
 MAX_TOOL_ROUNDS = 6
+# Stop requests on their way (held so that they are not garbage-collected midway).
+_STOPPING: set[asyncio.Task[Any]] = set()
 # The thread's last user message (its model pick) is looked for this far back, newest
 # first; agent steps and tool rounds put other items after it.
 MODEL_PAGE_SIZE = 50
@@ -366,13 +369,29 @@ class ChatClient:
         """One request; events are folded into ``turn``."""
         turn = turn or _Turn()
         turn.pending_tool = None
-        result = await self.assistant.handle(body, self.context)
-        if isinstance(result, JsonResult):
-            turn.error = _json_message(result)
-            return turn
-        async for event in iter_events(result.chunks):
-            self._fold(turn, event)
+        try:
+            result = await self.assistant.handle(body, self.context)
+            if isinstance(result, JsonResult):
+                turn.error = _json_message(result)
+                return turn
+            async for event in iter_events(result.chunks):
+                self._fold(turn, event)
+        except asyncio.CancelledError:
+            # Interrupted (the kernel's interrupt, ask()'s timeout): a server's turn goes
+            # on when its client only goes away, so it is told to stop.
+            self._stop_turn()
+            raise
         return turn
+
+    def _stop_turn(self) -> None:
+        """Ask the assistant to stop this conversation's running turn (in the background:
+        the task that would wait for the answer is being cancelled)."""
+        if not self.thread_id:
+            return
+        stop = _request(Turn.STOP, thread_id=self.thread_id)
+        task = asyncio.ensure_future(self.assistant.handle(stop, self.context))
+        _STOPPING.add(task)
+        task.add_done_callback(_STOPPING.discard)
 
     def _fold(self, turn: _Turn, event: ThreadStreamEvent) -> None:
         if isinstance(event, ThreadCreatedEvent):

@@ -389,13 +389,15 @@ class ChatKitHandler(BaseChatKitHandler):
         await self._stream(result.chunks)
 
     async def _stream(self, chunks: AsyncIterator[bytes]) -> None:
-        """Write events as they come; stop the run if the client goes away.
+        """Write events as they come; a client that goes away leaves the turn running.
 
         A separate task drives the stream, so it is always suspended inside the stream
-        (waiting on the model or the store) and never at a flush of ours. Cancelling it
-        on disconnect therefore raises CancelledError inside ChatKit's pipeline, which
-        keeps the partial answer (handle_stream_cancelled) and closes the upstream model
-        request.
+        (waiting on the model or the store) and never at a flush of ours. When the client
+        goes away (a reload, a closed tab) the task goes on, writing nowhere, so the
+        answer is finished and saved (assistant/running.py); an explicit Stop
+        (``Turn.STOP``) cancels it, which raises CancelledError inside ChatKit's
+        pipeline: it keeps the partial answer (handle_stream_cancelled) and closes the
+        upstream model request.
 
         The task writes each event into the response as it comes, and the events written
         while it runs go out in one flush once it gives way: the first is never held
@@ -407,6 +409,8 @@ class ChatKitHandler(BaseChatKitHandler):
         async def produce() -> None:
             try:
                 async for chunk in chunks:
+                    if self._closed:
+                        continue
                     self.write(chunk)
                     if not self._flush_due:
                         self._flush_due = True
@@ -435,14 +439,13 @@ class ChatKitHandler(BaseChatKitHandler):
             return
         sent = self.flush()
         if sent.done() and sent.exception() is not None:
-            # The connection is gone (tornado reports it so): stop the run.
+            # The connection is gone (tornado reports it so): write no more.
             self.on_connection_close()
 
     def on_connection_close(self) -> None:
-        """The client went away: cancel the run (ChatKit then handles the cancellation)."""
+        """The client went away: the run goes on to its end, written nowhere (only
+        ``Turn.STOP`` stops it; see :meth:`_stream`)."""
         self._closed = True
-        if self._producer is not None and not self._producer.done():
-            self._producer.cancel()
 
 
 class HealthHandler(BaseChatKitHandler):

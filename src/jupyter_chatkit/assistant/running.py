@@ -1,0 +1,225 @@
+"""Turns that outlive their client.
+
+A person who reloads the page, closes the tab or loses the network in the middle of an
+answer expects it to be finished and saved when they come back: a transport whose client
+goes away stops writing, and the turn runs on to its end (bounded as any turn is: the
+model's timeouts, the step limit; a step waiting for a person's approval ends the
+stream, so nothing runs unapproved). Only an explicit Stop stops a turn:
+``Turn.STOP {thread_id}``, a request of its own, since aborting a request can no longer
+say it. Someone who comes back while the answer is still being written follows it live:
+``Turn.WATCH {thread_id}`` streams the turn's events from its start, then as they come.
+
+A turn is known to the process that runs it (:class:`RunningTurns`); the task that drives
+it (the transport's) is what Stop cancels, as a disconnect did before: ChatKit then keeps
+the partial answer, marked as stopped (``handle_stream_cancelled``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from chatkit.store import NotFoundError
+from chatkit.types import (
+    AssistantMessageContentPartTextDelta,
+    ClientEffectEvent,
+    ErrorEvent,
+    ThreadCreatedEvent,
+    ThreadItemUpdatedEvent,
+    ThreadStreamEvent,
+)
+
+from ..protocol import ErrorCode, RequestContext, Turn
+from ..store.engine import STORE_UNAVAILABLE, describe_store_failure, is_store_unavailable
+from .results import JsonResult, StreamResult, safe_message, sse
+
+if TYPE_CHECKING:
+    from chatkit.store import Store
+
+log = logging.getLogger("jupyter_chatkit")
+
+# Events a watcher neither gets nor replays: a new thread's creation (the watcher has the
+# thread) and client effects (carried out by the client that asked, once).
+_NOT_WATCHED = (ThreadCreatedEvent, ClientEffectEvent)
+# Events kept for a late watcher, text deltas apart (consecutive ones are joined into
+# one): a turn past this many keeps none, and a watcher then only waits for its end.
+MAX_KEPT_EVENTS = 5_000
+
+
+@dataclass
+class _Text:
+    """Consecutive text deltas of one content part, joined when replayed."""
+
+    item_id: str
+    content_index: int
+    pieces: list[str]
+
+    def event(self) -> ThreadItemUpdatedEvent:
+        delta = AssistantMessageContentPartTextDelta(
+            content_index=self.content_index, delta="".join(self.pieces)
+        )
+        return ThreadItemUpdatedEvent(item_id=self.item_id, update=delta)
+
+
+@dataclass
+class RunningTurn:
+    """One turn being answered: the task that drives it, its events so far, its watchers."""
+
+    thread_id: str
+    user_id: str
+    task: asyncio.Task[Any] | None
+    _kept: list[ThreadStreamEvent | _Text] | None = field(default_factory=list)
+    _watchers: list[asyncio.Queue[bytes | None]] = field(default_factory=list)
+
+    def add(self, event: ThreadStreamEvent) -> None:
+        """One event of the turn, as its client gets it: kept, and sent to the watchers."""
+        kept = self._kept
+        if isinstance(event, ThreadItemUpdatedEvent) and isinstance(
+            event.update, AssistantMessageContentPartTextDelta
+        ):
+            if kept is not None:
+                last = kept[-1] if kept else None
+                if (
+                    isinstance(last, _Text)
+                    and last.item_id == event.item_id
+                    and last.content_index == event.update.content_index
+                ):
+                    last.pieces.append(event.update.delta)
+                else:
+                    kept.append(
+                        _Text(event.item_id, event.update.content_index, [event.update.delta])
+                    )
+        elif isinstance(event, _NOT_WATCHED):
+            return
+        elif kept is not None:
+            if len(kept) >= MAX_KEPT_EVENTS:
+                self._kept = None
+            else:
+                # A copy: ChatKit's bookkeeping goes on changing the items it streamed.
+                kept.append(event.model_copy(deep=True))
+        if self._watchers:
+            chunk = sse(event)
+            for queue in self._watchers:
+                queue.put_nowait(chunk)
+
+    def close(self) -> None:
+        """The turn ended: its watchers' streams end too."""
+        for queue in self._watchers:
+            queue.put_nowait(None)
+        self._watchers.clear()
+        self._kept = None
+
+    async def watch(self) -> AsyncIterator[bytes]:
+        """The turn's events so far, then each one as it comes, until it ends."""
+        queue: asyncio.Queue[bytes | None] = asyncio.Queue()
+        # Read and joined in one step: no event falls between the two.
+        replay = [sse(e.event() if isinstance(e, _Text) else e) for e in self._kept or ()]
+        self._watchers.append(queue)
+        try:
+            for chunk in replay:
+                yield chunk
+            while (live := await queue.get()) is not None:
+                yield live
+        finally:
+            if queue in self._watchers:
+                self._watchers.remove(queue)
+
+
+class RunningTurns:
+    """The turns this process is answering, by thread."""
+
+    def __init__(self) -> None:
+        self._turns: dict[str, list[RunningTurn]] = {}
+
+    def begin(self, thread_id: str, context: RequestContext) -> RunningTurn:
+        """A turn of ``thread_id`` starts (or queues for the thread), driven by this task."""
+        turn = RunningTurn(thread_id, context.user_id, asyncio.current_task())
+        self._turns.setdefault(thread_id, []).append(turn)
+        return turn
+
+    def end(self, turn: RunningTurn) -> None:
+        """``turn`` ended (answered, stopped or failed)."""
+        turns = self._turns.get(turn.thread_id)
+        if turns is not None and turn in turns:
+            turns.remove(turn)
+            if not turns:
+                del self._turns[turn.thread_id]
+        turn.close()
+
+    def answering(self, thread_id: str) -> bool:
+        """True while a turn of ``thread_id`` runs (or waits for the thread) here."""
+        return thread_id in self._turns
+
+    def stop(self, thread_id: str, user_id: str) -> bool:
+        """Stop the user's turns of ``thread_id``; False when none was running."""
+        stopped = False
+        for turn in list(self._turns.get(thread_id, ())):
+            if turn.user_id == user_id and turn.task is not None and not turn.task.done():
+                turn.task.cancel()
+                stopped = True
+        return stopped
+
+    async def watch(self, thread_id: str, user_id: str) -> AsyncIterator[bytes]:
+        """The events of the user's turn running in ``thread_id`` (nothing if none runs)."""
+        turn = next((t for t in self._turns.get(thread_id, ()) if t.user_id == user_id), None)
+        if turn is None:
+            return
+        async for chunk in turn.watch():
+            yield chunk
+
+
+def own_request(body: bytes | str) -> tuple[str, Any] | None:
+    """``(type, params)`` of a :class:`Turn` request; None for anything else."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or data.get("type") not in (Turn.STOP, Turn.WATCH):
+        return None
+    return data["type"], data.get("params")
+
+
+async def answer_own(
+    kind: str,
+    params: Any,
+    turns: RunningTurns,
+    store: Store[RequestContext],
+    context: RequestContext,
+) -> JsonResult | StreamResult:
+    """Answer a :class:`Turn` request of the user's (their own threads only)."""
+    thread_id = params.get("thread_id") if isinstance(params, dict) else None
+    if not isinstance(thread_id, str) or not thread_id:
+        return JsonResult.error(400, f"{kind} needs params.thread_id, the id of a conversation.")
+    failure: JsonResult | None = None
+    try:
+        await store.load_thread(thread_id, context)
+    except NotFoundError:
+        failure = JsonResult.error(404, "No such conversation.", ErrorCode.NOT_FOUND)
+    except ValueError as exc:
+        failure = JsonResult.error(400, safe_message(exc))
+    except Exception as exc:
+        if is_store_unavailable(exc):
+            log.error("The conversation store is unavailable: %s", describe_store_failure(exc))
+            failure = JsonResult.error(503, STORE_UNAVAILABLE)
+        else:
+            log.error("%s failed: %s", kind, type(exc).__name__)
+            failure = JsonResult.error(500, "The assistant could not handle this request.")
+    if kind == Turn.STOP:
+        if failure is not None:
+            return failure
+        stopped = turns.stop(thread_id, context.user_id)
+        return JsonResult(200, json.dumps({"stopped": stopped}).encode())
+    if failure is not None:
+        # A stream is asked for: its one event says what is wrong, as ChatKit's do.
+        message = json.loads(failure.body)["message"]
+        error = ErrorEvent(code="custom", message=message, allow_retry=failure.status >= 500)
+        return StreamResult(_one(sse(error)))
+    return StreamResult(turns.watch(thread_id, context.user_id))
+
+
+async def _one(chunk: bytes) -> AsyncIterator[bytes]:
+    yield chunk

@@ -1,0 +1,236 @@
+"""A turn outlives its client: a reload, a closed tab or a lost network mid-answer does
+not stop it; only an explicit Stop (``Turn.STOP``) does. A client that comes back while
+the answer is still being written follows it live (``Turn.WATCH``).
+
+A real Jupyter server, real HTTP, the local fake LLM streaming slowly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from chatkit.types import (
+    AssistantMessageItem,
+    ThreadItemAddedEvent,
+    ThreadItemUpdatedEvent,
+)
+from traitlets.config import Config
+
+from jupyter_chatkit.assistant.partial import STOPPED_NOTE
+from jupyter_chatkit.protocol import LOCAL_USER, RequestContext, Turn
+
+from .chatkit_helpers import parse_sse, user_input
+from .fixtures.fake_llm import FakeLLM, Reply
+from .test_handlers import body, post, server_config
+
+WORDS = 40
+ANSWER = " ".join(f"word{i}" for i in range(WORDS))
+
+
+@pytest.fixture
+def jp_server_config(tmp_path: Path, fake_llm: FakeLLM) -> Config:
+    return server_config(
+        tmp_path,
+        base_url=fake_llm.base_url,
+        api_key="sk-test-provider-key",
+        api="chat_completions",
+        model="fake-model",
+        max_retries=0,
+        request_timeout=10.0,
+    )
+
+
+class Endpoint:
+    """The ChatKit endpoint of the test's server, over a real HTTP connection."""
+
+    def __init__(self, serverapp: Any, base_url: str, port: int) -> None:
+        self.url = f"http://127.0.0.1:{port}{base_url}jupyter-chatkit/chatkit"
+        self.headers = {"Authorization": f"token {serverapp.identity_provider.token}"}
+        self.holder = serverapp.web_app.settings["jupyter_chatkit"]["holder"]
+
+    async def start_then_leave(self, payload: str) -> tuple[str, bytes]:
+        """Start a turn, read until the answer's first words, then drop the connection
+        (what a reload or a closed tab does). Returns the id of a thread it created and
+        what was read."""
+        async with (
+            httpx.AsyncClient(timeout=20) as client,
+            client.stream("POST", self.url, content=payload, headers=self.headers) as response,
+        ):
+            seen = b""
+            async for chunk in response.aiter_bytes():
+                seen += chunk
+                if b"text_delta" in seen:
+                    break
+        first = parse_sse(seen.split(b"\n\n")[0] + b"\n\n")[0]
+        return getattr(getattr(first, "thread", None), "id", ""), seen
+
+    async def json(self, payload: str) -> tuple[int, Any]:
+        async with httpx.AsyncClient(timeout=20) as client:
+            response = await client.post(self.url, content=payload, headers=self.headers)
+        return response.status_code, response.json() if response.content else None
+
+    async def stream(self, payload: str) -> bytes:
+        async with httpx.AsyncClient(timeout=30) as client:
+            response = await client.post(self.url, content=payload, headers=self.headers)
+        assert response.status_code == 200
+        return response.content
+
+    async def stored_answer(self, thread_id: str, within: float = 20.0) -> str:
+        """The stored answer once the thread's turn has ended (its last assistant message)."""
+        assistant = await self.holder.get()
+        context = RequestContext(user_id=LOCAL_USER)
+        for _ in range(int(within / 0.1)):
+            if not assistant.running.answering(thread_id):
+                break
+            await asyncio.sleep(0.1)
+        assert not assistant.running.answering(thread_id), "the turn did not end"
+        items = await assistant.store.load_thread_items(thread_id, None, 50, "asc", context)
+        texts = [
+            "".join(part.text for part in item.content)
+            for item in items.data
+            if isinstance(item, AssistantMessageItem)
+        ]
+        assert texts, [i.type for i in items.data]
+        return texts[-1]
+
+
+@pytest.fixture
+def endpoint(
+    jp_serverapp: Any,
+    jp_base_url: str,
+    jp_http_port: int,
+    http_server_client: Any,  # starts serving jp_http_port
+) -> Endpoint:
+    return Endpoint(jp_serverapp, jp_base_url, jp_http_port)
+
+
+async def test_answer_finishes_after_the_client_leaves(
+    endpoint: Endpoint, fake_llm: FakeLLM
+) -> None:
+    fake_llm.token_delay = 0.05
+    fake_llm.script(Reply(ANSWER))
+    thread_id, _ = await endpoint.start_then_leave(
+        body("threads.create", input=user_input("talk for a while"))
+    )
+    stored = await endpoint.stored_answer(thread_id)
+    assert stored == ANSWER
+    assert STOPPED_NOTE.strip() not in stored
+    assert not fake_llm.calls[0].disconnected, "the model request was cut with the client"
+
+
+async def test_a_follow_up_finishes_after_the_client_leaves(
+    jp_fetch: Callable[..., Any], endpoint: Endpoint, fake_llm: FakeLLM
+) -> None:
+    fake_llm.script(Reply("First answer."), Reply(ANSWER))
+    first = parse_sse((await post(jp_fetch, body("threads.create", input=user_input("hi")))).body)
+    thread_id = first[0].thread.id  # type: ignore[union-attr]
+    fake_llm.token_delay = 0.05
+    await endpoint.start_then_leave(
+        body("threads.add_user_message", thread_id=thread_id, input=user_input("more"))
+    )
+    assert await endpoint.stored_answer(thread_id) == ANSWER
+
+
+async def test_coming_back_mid_answer_follows_it_live(
+    endpoint: Endpoint, fake_llm: FakeLLM
+) -> None:
+    fake_llm.token_delay = 0.05
+    fake_llm.script(Reply(ANSWER))
+    thread_id, _ = await endpoint.start_then_leave(
+        body("threads.create", input=user_input("talk for a while"))
+    )
+    # The page loads the thread again: it says its answer is being written...
+    status, thread = await endpoint.json(body("threads.get_by_id", thread_id=thread_id))
+    assert status == 200 and thread["metadata"].get("answering") is True
+    # ...and watching it gives what was said so far, then the rest, until the turn ends.
+    watched = parse_sse(await endpoint.stream(body(Turn.WATCH, thread_id=thread_id)))
+    added = [e for e in watched if isinstance(e, ThreadItemAddedEvent)]
+    message = next(e.item for e in added if isinstance(e.item, AssistantMessageItem))
+    text = "".join(part.text for part in message.content) + "".join(
+        e.update.delta  # type: ignore[union-attr]
+        for e in watched
+        if isinstance(e, ThreadItemUpdatedEvent)
+        and e.item_id == message.id
+        and e.update.type == "assistant_message.content_part.text_delta"
+    )
+    assert text == ANSWER
+    # Nothing of another client's side (no thread.created, no client effects) is replayed.
+    assert {e.type for e in watched} <= {
+        "thread.item.added",
+        "thread.item.done",
+        "thread.item.updated",
+        "thread.item.replaced",
+        "thread.item.removed",
+        "thread.updated",
+        "progress_update",
+        "stream_options",
+    }
+    assert await endpoint.stored_answer(thread_id) == ANSWER
+    status, thread = await endpoint.json(body("threads.get_by_id", thread_id=thread_id))
+    assert "answering" not in thread["metadata"]
+    # Watching a thread with no turn running ends at once, with nothing.
+    assert parse_sse(await endpoint.stream(body(Turn.WATCH, thread_id=thread_id))) == []
+
+
+async def test_explicit_stop_still_stops(endpoint: Endpoint, fake_llm: FakeLLM) -> None:
+    fake_llm.token_delay = 0.05
+    fake_llm.script(Reply(" ".join(f"word{i}" for i in range(400))))
+    thread_id, _ = await endpoint.start_then_leave(
+        body("threads.create", input=user_input("talk for a long time"))
+    )
+    status, answer = await endpoint.json(body(Turn.STOP, thread_id=thread_id))
+    assert status == 200 and answer == {"stopped": True}
+    call = await fake_llm.wait_for_disconnect(within=10)
+    assert call.disconnected
+    stored = await endpoint.stored_answer(thread_id)
+    assert stored.startswith("word0") and stored.rstrip().endswith(STOPPED_NOTE.strip())
+    # Stopping again (nothing runs) is no error.
+    assert await endpoint.json(body(Turn.STOP, thread_id=thread_id)) == (200, {"stopped": False})
+
+
+async def test_stop_and_watch_answer_bad_requests(endpoint: Endpoint) -> None:
+    status, error = await endpoint.json(body(Turn.STOP, thread_id="thr_nope"))
+    assert status == 404 and error["code"] == "not_found"
+    status, error = await endpoint.json(json.dumps({"type": Turn.STOP, "params": {}}))
+    assert status == 400 and error["message"]
+    async with httpx.AsyncClient(timeout=20) as client:
+        response = await client.post(
+            endpoint.url, content=body(Turn.WATCH, thread_id="thr_nope"), headers=endpoint.headers
+        )
+    events = parse_sse(response.content)
+    assert [e.type for e in events] == ["error"]
+
+
+async def test_interrupting_the_kernels_ask_stops_the_servers_turn(
+    endpoint: Endpoint, fake_llm: FakeLLM
+) -> None:
+    # %chat ask in a kernel started by this server asks it over HTTP (RemoteAssistant);
+    # the kernel's interrupt cancels the ask, which must stop the server's turn too.
+    from jupyter_chatkit.kernel.client import ChatClient
+    from jupyter_chatkit.kernel.remote import RemoteAssistant, ServerEndpoint
+
+    token = endpoint.headers["Authorization"].removeprefix("token ")
+    remote = RemoteAssistant(ServerEndpoint(endpoint.url, token))
+    client = ChatClient(remote, RequestContext(user_id=LOCAL_USER))  # type: ignore[arg-type]
+    fake_llm.token_delay = 0.05
+    fake_llm.script(Reply(" ".join(f"word{i}" for i in range(400))))
+    asking = asyncio.ensure_future(client.ask("talk for a long time"))
+    try:
+        await fake_llm.wait_for(lambda: fake_llm.calls and fake_llm.calls[0].deltas_sent > 2, 20)
+        asking.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await asking
+        call = await fake_llm.wait_for_disconnect(within=10)
+        assert call.disconnected
+        assert client.thread_id
+        assert (await endpoint.stored_answer(client.thread_id)).rstrip().endswith(
+            STOPPED_NOTE.strip()
+        )
+    finally:
+        await remote.aclose()
