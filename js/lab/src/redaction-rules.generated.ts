@@ -661,6 +661,15 @@ export const RULES = {
     {
       "kind": "URL token",
       "triggers": [
+        "/t/"
+      ],
+      "pattern": "(anaconda\\.(?:org|cloud|com)/(?:[A-Za-z0-9_.-]{1,60}/){0,3}t/)([A-Za-z0-9_-]{8,200})(?=/)",
+      "group": 2,
+      "flags": "i"
+    },
+    {
+      "kind": "URL token",
+      "triggers": [
         "://"
       ],
       "pattern": "((?<![A-Za-z0-9+._-])[a-zA-Z][a-zA-Z0-9+.-]*://)([A-Za-z0-9_.~-]{16,200})(?=@[A-Za-z0-9.-])",
@@ -1010,6 +1019,7 @@ export const RULES = {
     "/api/webhooks/",
     "/pass",
     "/pwd",
+    "/t/",
     "1//0",
     "7z",
     ":",

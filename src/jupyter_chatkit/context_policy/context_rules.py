@@ -369,6 +369,17 @@ CONTEXT_RULES: list[dict[str, Any]] = [
     },
     {
         "kind": "URL token",
+        # Anaconda's token channels, in a conda config, ``conda config --show`` or a
+        # ``conda install -c``: ``https://conda.anaconda.org/t/<token>/<channel>``,
+        # ``https://repo.anaconda.cloud/repo/t/<token>/main``.
+        "triggers": ["/t/"],
+        "pattern": r"(anaconda\.(?:org|cloud|com)/(?:[A-Za-z0-9_.-]{1,60}/){0,3}t/)"
+        r"([A-Za-z0-9_-]{8,200})(?=/)",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "URL token",
         # ``https://<token>@github.com/x.git``: a token as the URL's user, no password.
         "triggers": ["://"],
         "pattern": r"((?<![A-Za-z0-9+._-])[a-zA-Z][a-zA-Z0-9+.-]*://)([A-Za-z0-9_.~-]{16,200})"
