@@ -94,18 +94,15 @@ export class HistoryPanel {
       for (const t of page.data) this.list.appendChild(this.row(t));
       this.after = page.has_more ? (page.after ?? null) : null;
       this.more.hidden = !this.after;
-      this.status.textContent = this.list.childElementCount ? "" : this.emptyText();
+      this.status.textContent = this.list.childElementCount
+        ? ""
+        : only
+          ? "No conversations for this notebook yet."
+          : "No conversations yet.";
     } catch (e) {
       if (seq !== this.loads) return;
       this.status.textContent = `Could not load the history: ${(e as Error).message}`;
     }
-  }
-
-  /** What the list says when it holds no conversation, for the scope shown. */
-  private emptyText(): string {
-    return this.notebook() && !this.scope.hidden && this.scope.value === "notebook"
-      ? "No conversations for this notebook yet."
-      : "No conversations yet.";
   }
 
   private row(t: ThreadMetadata): HTMLElement {
@@ -199,7 +196,7 @@ export class HistoryPanel {
             const next = (li.nextElementSibling ?? li.previousElementSibling)?.querySelector("button");
             li.remove();
             this.host.announce("Conversation deleted.");
-            if (!this.list.childElementCount) this.status.textContent = this.emptyText();
+            if (!this.list.childElementCount) this.status.textContent = "No conversations yet.";
             // The keyboard moves to the conversation that took the row's place (else the
             // scope, else the panel), not to the page's body.
             if (keyboardHere) (next ?? (this.scope.hidden ? this.el : this.scope)).focus();
