@@ -142,3 +142,33 @@ def test_while_the_kernel_is_busy_outputs_are_withheld_not_sent_unchecked(
     assert "unseal" in cells[0]["source"]
     assert all(c["outputs"] == [] for c in cells)
     assert "kernel is busy" in cells[1]["outputs_withheld"]
+
+
+def test_the_chat_widget_in_a_notebook_reads_it_through_the_kernel_too(
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM
+) -> None:
+    from tests.browser.widget_notebook import open_widget_notebook
+    from tests.fixtures.browser import WIDGET
+
+    # The failing call's traceback printed by the cell (logging does the same), so the
+    # cells run through to the widget.
+    printed = CELLS[-1].replace(
+        "connect(svc['secret'])",
+        "try:\n    connect(svc['secret'])\nexcept ConnectionError:\n"
+        "    import traceback\n    traceback.print_exc()",
+    )
+    open_widget_notebook(lab_page, "widget_vault.ipynb", *CELLS[:-1], printed)
+    assert shown_secrets(lab_page) == dict.fromkeys(SECRETS, True)
+    scripted_llm.script(
+        Reply(tool_calls=[ToolCall("get_notebook_cells", {"max_cells": 50})]),
+        Reply("Read it from the widget."),
+    )
+    assert "Read it from the widget." in send(page, "What do these cells show?", scope=WIDGET)
+    result = json.loads(
+        next(m for m in scripted_llm.requests[1]["messages"] if m["role"] == "tool")["content"]
+    )
+    # JupyterLab answered (the bridge), not the kernel's own reading of the notebook.
+    assert result["from"] == "notebook"
+    cells = result["cells"]
+    assert any("ConnectionError" in json.dumps(c.get("outputs", [])) for c in cells)
+    assert leaked(scripted_llm) == {}
