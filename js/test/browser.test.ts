@@ -1401,3 +1401,17 @@ test("screen readers: each message in the log is named by who said it", opts, as
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test("a message sent with the history open puts the list away: the turn shows", opts, async () => {
+  const { page, errors } = await open("theme=light", 600);
+  const historyBtn = page.getByRole("button", { name: "Conversation history" });
+  await historyBtn.click();
+  await page.waitForSelector(".jck-history-row");
+  await ask(page, "load data.csv", 1);
+  await page.waitForSelector(".jck-history", { state: "hidden" });
+  assert.equal(await historyBtn.getAttribute("aria-expanded"), "false");
+  assert.equal(await page.getByRole("article", { name: "You", exact: true }).last().isVisible(), true);
+  assert.equal(await page.getByRole("article", { name: "Assistant", exact: true }).last().isVisible(), true);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});

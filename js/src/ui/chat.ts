@@ -216,6 +216,12 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
       "aria-expanded": "false",
     },
   );
+  /** Put the history list away (it covers the conversation), if it shows. */
+  const closeHistory = async (): Promise<void> => {
+    if (!history.visible) return;
+    await history.toggle(false);
+    historyBtn.setAttribute("aria-expanded", "false");
+  };
   const newBtn = button(icon("plus"), () => newThread(true), {
     class: "jck-btn jck-btn-icon",
     "aria-label": "New conversation",
@@ -307,6 +313,9 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
       // preparation ended: a switch it deferred waits for the answer.
       unsent = taken;
       sending = session.send(partsText(parts), { content, metadata, attachments: taken?.ids ?? [] });
+      // The list would hide the turn just sent and its answer (walking the sidebar, a
+      // message sent with the history open seemed to do nothing).
+      void closeHistory();
     } finally {
       // Stopped, overtaken, moved or failed while readied: the files stay the person's.
       if (!sending) taken?.putBack();
@@ -528,7 +537,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     session.newThread();
     view.clear();
     render();
-    if (history.visible) void history.toggle(false).then(() => historyBtn.setAttribute("aria-expanded", "false"));
+    void closeHistory();
     if (focus) input.focus();
   };
   const openThread = async (id: string): Promise<void> => {
@@ -536,10 +545,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     const open = (async () => {
       view.clear();
       await session.openThread(id);
-      if (history.visible) {
-        await history.toggle(false);
-        historyBtn.setAttribute("aria-expanded", "false");
-      }
+      await closeHistory();
       atEnd = true;
       render();
     })();
