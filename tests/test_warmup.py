@@ -90,6 +90,31 @@ def test_the_warm_up_builds_the_shared_schemas_first_and_no_event_types_by_name(
     }
 
 
+IMPORT_SCRIPT = """
+import json, sys
+from jupyter_chatkit.assistant import warmup
+# As the server's build imports the assistant (serverext/handlers.py).
+warmup.import_assistant(sys.argv[1])
+from agents.items import ModelResponse
+from openai.types.responses.response_output_item import ResponseOutputItem
+# openai-agents builds ModelResponse at import; a member built inline shows its name.
+held = repr(ModelResponse.__pydantic_validator__)
+members = warmup.union_members(ResponseOutputItem)
+print(json.dumps({"members": len(members),
+    "inline": sorted(m.__name__ for m in members if f'name: "{m.__name__}"' in held)}))
+"""
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("api", ["chat_completions", "responses"])
+def test_the_assistants_import_reuses_the_shared_members(api: str) -> None:
+    # openai-agents' ModelResponse (built when agents.items is imported) nests the
+    # output-item union: imported after the shared members, it holds no copy of one.
+    result = run_fresh(IMPORT_SCRIPT, api)
+    assert result["members"] > 20
+    assert result["inline"] == []
+
+
 def test_the_run_context_class_outlives_a_garbage_collection() -> None:
     # pydantic caches a parametrized generic class weakly: unless the warm-up keeps
     # it, a collection takes it and the next turn builds it again.

@@ -103,16 +103,15 @@ class AssistantHolder:
 
     async def _build(self) -> NotebookAssistant:
         # The import costs seconds: do it in a thread so the server keeps answering.
-        module = await asyncio.to_thread(
-            importlib.import_module, "jupyter_chatkit.assistant.server"
-        )
+        # The schemas it nests are built first, so its own reuse them (warmup.py).
+        warmup = importlib.import_module("jupyter_chatkit.assistant.warmup")
+        module = await asyncio.to_thread(warmup.import_assistant, self.settings.effective_api)
         assistant: NotebookAssistant = await module.create_assistant(self.settings)
         # Before any request can reach it, so every thread made here records the server.
         assistant.sql_store.server_id = self._server_id
         try:
             assistant.set_attachment_upload_url(self._attachment_url)
             # Build the schemas and client resources of a turn now, not in the first turn.
-            warmup = importlib.import_module("jupyter_chatkit.assistant.warmup")
             api = self.settings.effective_api
             await asyncio.to_thread(warmup.warm_up, assistant.provider_model, api)
         except BaseException:
