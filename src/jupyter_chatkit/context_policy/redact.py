@@ -199,6 +199,17 @@ _CALL_WORD = _any_of(("login", "connect", "bind", "ftp", "redis", "sign"))
 _CREDENTIAL = re.compile(rules.CREDENTIAL_VALUE)
 
 
+# Strings up to this long are remembered with what text() made of them, up to this many
+# per settings (then forgotten at once), for the last four settings (at most ~16 MB).
+MEMO_CHARS = 2_000
+MEMO_ENTRIES = 1_024
+
+
+@functools.lru_cache(maxsize=4)
+def _memo(settings: tuple[Any, ...]) -> dict[str, tuple[str, int]]:
+    return {}
+
+
 @dataclass
 class Redactor(TableRedaction, CallRedaction, LooseRedaction):
     """Applies the policy and counts what it hid (``count``)."""
@@ -222,6 +233,7 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction):
     _known: tuple[str, ...] = field(init=False, repr=False)
     _known_escaped: tuple[tuple[str, tuple[str, ...]], ...] = field(init=False, repr=False)
     _nested: int = field(default=0, init=False, repr=False)
+    _memo: dict[str, tuple[str, int]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._rx = _compile(tuple(self.extra_patterns))
@@ -249,6 +261,11 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction):
             if heads
             else None
         )
+        # What text() made of a string, shared by the redactors of the same settings
+        # (a tool result every turn repeats most of the last one's strings).
+        self._memo = _memo(
+            (tuple(self.extra_patterns), self._exact, self._known, tuple(self.prefixed))
+        )
 
     # -- names -------------------------------------------------------------------------
 
@@ -265,6 +282,25 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction):
 
     def text(self, value: str) -> str:
         """``value`` ANSI-free, with configured keys, key shapes and named assignments hidden."""
+        # The result depends on the settings and the string alone: a string seen before
+        # is answered from the memo, with the secrets it hid counted again. Not inside a
+        # quoted value (``_nested``: fewer levels are left there), and only a plain str
+        # (a subclass's __hash__ or __eq__ is user code).
+        if type(value) is not str or self._nested or not self.enabled or len(value) > MEMO_CHARS:
+            return self._text(value)
+        memo = self._memo
+        seen = memo.get(value)
+        if seen is not None:
+            self.count += seen[1]
+            return seen[0]
+        before = self.count
+        clean = self._text(value)
+        if len(memo) >= MEMO_ENTRIES:
+            memo.clear()
+        memo[value] = (clean, self.count - before)
+        return clean
+
+    def _text(self, value: str) -> str:
         if "\x1b" in value:
             # Terminal colour codes mean nothing to the model and can hide a secret's shape.
             value = strip_ansi(value)
