@@ -328,3 +328,44 @@ def test_the_sidebar_payload_comes_back_with_the_kernels_secrets_hidden() -> Non
     same = json.loads(hide_known_json(json.dumps(plain), KernelView({"x": 1})))
     assert same == {"value": plain, "hidden": 0}
     assert "error" in json.loads(hide_known_json("{not json", view))
+
+
+def test_an_http_clients_login_shown_alone_is_hidden_and_no_client_code_runs() -> None:
+    """A session's ``Authorization`` header and cookies, printed without their names
+    (``s.headers["Authorization"].split()[1]``, ``list(s.cookies.values())``), read
+    from the client objects by their own dicts: none of requests' or httpx's code runs."""
+    import sys
+
+    import httpx
+    import requests
+
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {SECRET}b"
+    session.cookies.set("sessionid", SECRET + "k", domain="example.com")
+    client = httpx.Client(headers={"Authorization": f"token {SECRET}h"})
+    prepared = requests.Request(
+        "GET", "https://api.example.com", headers={"X-Api-Key": SECRET + "x"}
+    ).prepare()
+    ns = {"s": session, "client": client, "prep": prepared}
+    calls: list[str] = []
+
+    def watch(frame: Any, event: str, arg: Any) -> None:
+        module = str(frame.f_globals.get("__name__", ""))
+        if event == "call" and module.split(".")[0] in {"requests", "httpx", "http"}:
+            calls.append(f"{module}.{frame.f_code.co_name}")
+
+    sys.setprofile(watch)
+    try:
+        found = known_secrets(ns)
+    finally:
+        sys.setprofile(None)
+    client.close()
+    assert calls == []
+    for shown in (SECRET + "b", SECRET + "k", SECRET + "h", SECRET + "x"):
+        assert shown in found, (shown, found)
+    # What the sidebar sends through the kernel comes back without them.
+    from jupyter_chatkit.kernel.known_secrets import hide_known_json
+
+    printed = f"{SECRET}b\n['{SECRET}k']\n{SECRET}h"
+    answer = json.loads(hide_known_json(json.dumps(printed), KernelView(ns)))
+    assert SECRET not in answer["value"] and answer["hidden"] == 3

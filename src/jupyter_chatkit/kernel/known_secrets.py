@@ -109,6 +109,11 @@ class _Walk:
         if text is not None:
             if _worth(text) and len(self.found) < MAX_SECRETS:
                 self.found[text] = None
+                # ``Bearer <token>``, ``token <pat>``: the credential shows alone too
+                # (``headers["Authorization"].split()[1]``).
+                scheme = _SCHEME_VALUE.match(text)
+                if scheme is not None and _worth(scheme[1]):
+                    self.found[scheme[1]] = None
             return
         items = self._items(value, depth)
         if items is None and depth < DEPTH and self.budget > 0:
@@ -126,8 +131,12 @@ class _Walk:
             self.add(item, depth + 1)
 
     def _items(self, value: Any, depth: int) -> Iterator[Any] | None:
-        """The items of a builtin container (a dict's values), bounded; None for others."""
-        if depth >= DEPTH or self.budget <= 0:
+        """The items of a builtin container (a dict's values), bounded; None for others.
+
+        Two levels past the walk's depth: a secret name's value reached deep (a session's
+        ``headers._store["authorization"]`` -> ``("Authorization", "Bearer x")``) is
+        still read, as far as the budget goes."""
+        if depth >= DEPTH + 2 or self.budget <= 0:
             return iter(())
         self.budget -= 1
         if is_a(value, dict):
@@ -190,11 +199,13 @@ class _Walk:
         for item in items:
             kind = type(item)
             if after_name:
-                # ``("password", "x")``, ``["--token", "x"]``: the item after one naming it.
+                # ``("password", "x")``, ``["--token", "x"]``: the item after one naming it
+                # (``(b"authorization", b"authorization", b"token x")``: httpx's headers).
                 self.add(item, depth + 1)
             elif kind not in _SCALARS:
                 self.visit(None, item, depth + 1)
-            after_name = kind is str and names_a_secret(item)
+            name = _text(item) if kind is str or kind is bytes else None
+            after_name = name is not None and names_a_secret(name)
 
     def _set(self, value: Any) -> None:
         # ``{"password", "hunter2"}``: beside a string naming a secret, in no order, the
@@ -209,6 +220,8 @@ class _Walk:
     def _object(self, value: Any, depth: int) -> None:
         attrs = instance_dict(value)
         if attrs is None:
+            return
+        if self._cookie_jar(value, attrs):
             return
         msg, args = dict.get(attrs, "msg"), dict.get(attrs, "args")
         text = str.__str__(msg)[:2000] if is_a(msg, str) else ""
@@ -230,6 +243,29 @@ class _Walk:
                 self.add(item, depth + 1)
             else:
                 self.visit(key, item, depth + 1)
+
+    def _cookie_jar(self, value: Any, attrs: dict[str, Any]) -> bool:
+        """A cookie jar's values (a session's login): True when ``value`` is one.
+
+        ``http.cookiejar`` keeps them as ``_cookies[domain][path][name]`` -> ``Cookie``,
+        deeper than the walk goes by names; read here through the dicts themselves.
+        """
+        cookiejar = sys.modules.get("http.cookiejar")
+        if cookiejar is None or not is_a(value, cookiejar.CookieJar):
+            return False
+        level: list[Any] = [dict.get(attrs, "_cookies")]
+        for _ in range(3):  # domain, path, name
+            level = [
+                item
+                for d in level
+                if is_a(d, dict)
+                for item in itertools.islice(dict.values(d), ITEMS)
+            ][:ITEMS]
+        for cookie in level:
+            fields = instance_dict(cookie) if is_a(cookie, cookiejar.Cookie) else None
+            if fields is not None:
+                self.add(dict.get(fields, "value"), DEPTH - 1)
+        return True
 
     def _pandas(self, value: Any) -> None:
         pd = sys.modules.get("pandas")
@@ -298,6 +334,8 @@ class _Walk:
             self.add(item, DEPTH - 1)
 
 
+# A one-word scheme then the credential: ``Bearer <token>``, ``Basic <b64>``, ``token <pat>``.
+_SCHEME_VALUE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{1,20}[ \t]+(\S{8,})$")
 _TYPE_NAME = type.__dict__["__name__"]
 _TYPE_MODULE = type.__dict__["__module__"]
 _SESSION_WORDS = frozenset({"session", "sess", "cookies", "cookie", "jar"})
