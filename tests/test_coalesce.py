@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
+import sys
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -12,7 +13,7 @@ import pytest
 from openai import AsyncOpenAI
 from openai._streaming import ServerSentEvent
 
-from jupyter_chatkit.assistant.chat_completions import EndCheckedStream
+from jupyter_chatkit.assistant.chat_completions import EndCheckedStream, closed_at_end
 from jupyter_chatkit.assistant.coalesce import ReadyBatches, merge_text_deltas
 
 from .fixtures.fake_llm import FakeLLM, Reply, ToolCall
@@ -246,3 +247,116 @@ async def test_a_reader_dropped_after_its_read_failed_reports_nothing() -> None:
     chunk) and dropped it, unclosed, while its read-ahead failed (the connection cut):
     asyncio logged "Task exception was never retrieved" when the read was collected."""
     assert await _reports_after_a_failed_read(close=False) == []
+
+
+@pytest.mark.asyncio
+async def test_a_stream_read_to_done_leaves_no_generator_to_the_loop(fake_llm: FakeLLM) -> None:
+    """openai breaks out of its loop at [DONE]: the generators under it (its own event
+    reader, the [DONE] watcher and the coalescing reader) were left suspended, and
+    asyncio's finalizer closed each later with a loop wake-up and a task of its own."""
+    fake_llm.script(Reply("one two three"), Reply("four five"))
+    left: list[str] = []
+    firstiter, finalizer = sys.get_asyncgen_hooks()
+
+    def record(agen: Any) -> None:
+        left.append(agen.ag_code.co_qualname)
+        finalizer(agen)  # type: ignore[misc]
+
+    client = AsyncOpenAI(base_url=fake_llm.base_url, api_key="sk-x", max_retries=0)
+    sys.set_asyncgen_hooks(firstiter, record)
+    try:
+        for _ in range(2):  # the second request reuses the connection the first kept
+            stream = EndCheckedStream(
+                await client.chat.completions.create(
+                    model="m", messages=[{"role": "user", "content": "hi"}], stream=True
+                )
+            )
+            text = ""
+            async for part in stream:
+                text += part.choices[0].delta.content or ""
+            assert text in ("one two three", "four five")
+            assert stream.finished and stream.done_event
+            del stream
+            gc.collect()
+            await asyncio.sleep(0)
+    finally:
+        sys.set_asyncgen_hooks(firstiter, finalizer)
+        await client.close()
+    assert left == []
+    assert all(call.finished and not call.disconnected for call in fake_llm.calls)
+    assert len(fake_llm.calls) == 2
+
+
+async def _tasks_of_a_run(fake_llm: FakeLLM) -> list[str]:
+    """The coroutines given tasks while a chat-completions model answers one run."""
+    from agents import Agent, RunConfig, Runner
+
+    from jupyter_chatkit.assistant.models import build_model, close_model
+    from jupyter_chatkit.settings import Settings
+
+    fake_llm.script(Reply("one two three"))
+    settings = Settings(
+        model="m", api="chat_completions", base_url=fake_llm.base_url, api_key="sk-x"
+    )
+    model = build_model(settings)
+    loop = asyncio.get_running_loop()
+    spawned: list[str] = []
+
+    def record(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
+        spawned.append(getattr(coro, "__qualname__", type(coro).__name__))
+        return asyncio.Task(coro, loop=loop, **kwargs)
+
+    previous = loop.get_task_factory()
+    loop.set_task_factory(record)
+    try:
+        result = Runner.run_streamed(
+            Agent(name="a", instructions="Be brief."),
+            "hi",
+            run_config=RunConfig(model=model, tracing_disabled=True),
+        )
+        async for _ in result.stream_events():
+            pass
+        assert result.final_output == "one two three"
+    finally:
+        loop.set_task_factory(previous)
+        await close_model(model)
+    assert all(call.finished and not call.disconnected for call in fake_llm.calls)
+    return spawned
+
+
+@pytest.mark.asyncio
+async def test_a_stream_read_to_its_end_is_not_closed_again_in_a_task(fake_llm: FakeLLM) -> None:
+    """openai-agents closes the stream after its last event in a task of its own; the
+    response was closed at its end already, and closing it again does nothing."""
+    spawned = await _tasks_of_a_run(fake_llm)
+    assert not [name for name in spawned if "aclose" in name]
+
+
+@pytest.mark.asyncio
+async def test_another_agents_version_closes_the_stream_as_the_sdk_does(
+    fake_llm: FakeLLM, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import agents
+
+    monkeypatch.setattr(agents, "__version__", "0.0.0")
+    spawned = await _tasks_of_a_run(fake_llm)
+    assert [name for name in spawned if "aclose" in name]
+
+
+@pytest.mark.asyncio
+async def test_only_a_stream_whose_response_is_closed_counts_as_closed(fake_llm: FakeLLM) -> None:
+    fake_llm.script(Reply("one two"))
+    client = AsyncOpenAI(base_url=fake_llm.base_url, api_key="sk-x", max_retries=0)
+    try:
+        stream = EndCheckedStream(
+            await client.chat.completions.create(
+                model="m", messages=[{"role": "user", "content": "hi"}], stream=True
+            )
+        )
+        assert not closed_at_end(stream)
+        async for _ in stream:
+            pass
+        assert closed_at_end(stream)
+        assert not closed_at_end(stream._stream)  # not one of ours
+    finally:
+        await client.close()

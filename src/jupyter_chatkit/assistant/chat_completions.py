@@ -34,6 +34,7 @@ openai and agents are imported when the class is first built, not with this modu
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING, Any, cast
@@ -104,7 +105,33 @@ def _define_chat_completions_model() -> type[OpenAIChatCompletionsModel]:
                 ids.fix_event(event)
                 yield event
 
+        async def _close_stream_allowing_background_completion(self, iterator: Any) -> None:
+            # openai-agents closes the stream after its last event in a task of its own,
+            # shielded. A stream read to its end has closed its response already (openai
+            # does at the end of the body), and closing it again does nothing (httpx):
+            # then no task is made for it. Only in the version whose method was read.
+            if closed_at_end(iterator):
+                return
+            await super()._close_stream_allowing_background_completion(iterator)
+
     return ChatCompletionsModel
+
+
+# The openai-agents versions whose stream close (OpenAIChatCompletionsModel.
+# _close_stream_allowing_background_completion) only closes the stream.
+CLOSE_READ_VERSIONS = frozenset({"0.24.0"})
+
+
+def closed_at_end(stream: Any) -> bool:
+    """Whether closing ``stream`` would do nothing: an :class:`EndCheckedStream` whose
+    response is closed, in an openai-agents version of :data:`CLOSE_READ_VERSIONS`."""
+    import agents
+
+    if getattr(agents, "__version__", None) not in CLOSE_READ_VERSIONS:
+        return False
+    if not isinstance(stream, EndCheckedStream):
+        return False
+    return getattr(getattr(stream._stream, "response", None), "is_closed", False) is True
 
 
 def _replayable(input: str | list[TResponseInputItem]) -> str | list[TResponseInputItem]:
@@ -316,13 +343,23 @@ class _DoneWatcher:
         return getattr(self._decoder, name)
 
     async def aiter_bytes(self, iterator: Any) -> AsyncIterator[Any]:
-        # The text deltas of one network read are merged (see coalesce.py).
-        events = (
-            coalesced_events(self._decoder, iterator)
-            if can_coalesce(self._decoder)
-            else self._decoder.aiter_bytes(iterator)
-        )
-        async for event in events:
-            if str(getattr(event, "data", "")).startswith("[DONE]"):
-                self._owner.done_event = True
-            yield event
+        if not can_coalesce(self._decoder):
+            async for event in self._decoder.aiter_bytes(iterator):
+                if str(getattr(event, "data", "")).startswith("[DONE]"):
+                    self._owner.done_event = True
+                yield event
+            return
+        # The text deltas of one network read are merged (see coalesce.py), which reads
+        # the body to its end at [DONE] as openai's drain would. [DONE] then ends the
+        # events here instead of reaching openai: openai breaks out of its loop at
+        # [DONE] and left its event generator, this one and coalesced_events suspended,
+        # each closed later by asyncio's async-generator finalizer (a wake-up of the
+        # loop through its self-pipe and a task of its own each, three a model call).
+        # Ended here, openai's loop ends as at the end of the body, and closes the
+        # response as it does after [DONE].
+        async with contextlib.aclosing(coalesced_events(self._decoder, iterator)) as events:
+            async for event in events:
+                if str(getattr(event, "data", "")).startswith("[DONE]"):
+                    self._owner.done_event = True
+                    return
+                yield event

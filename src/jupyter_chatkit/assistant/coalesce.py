@@ -30,7 +30,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Iterator
 from typing import Any
 
 # The fields of a chunk's one choice that may be present when it is merged.
@@ -72,7 +72,7 @@ Merge = Callable[[Iterable[Any]], Iterator[Any]]
 
 async def coalesced_events(
     decoder: Any, iterator: AsyncIterator[bytes], merge: Merge | None = None
-) -> AsyncIterator[Any]:
+) -> AsyncGenerator[Any, None]:
     """``decoder.aiter_bytes(iterator)``, with the text deltas of each read merged by
     ``merge`` (default :func:`merge_text_deltas`, chat completions).
 
