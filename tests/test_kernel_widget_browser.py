@@ -4,8 +4,9 @@ Two set-ups: with the server extension (the widget talks HTTP to the Jupyter ser
 and asks the kernel only for its variables), and without it (the widget falls back to
 the kernel comm, and the kernel runs the assistant itself). The model is the fake
 OpenAI-compatible server with scripted replies, except in the code-card tests, which
-show the built-in offline model's demo card. Screenshots land in
-``test-output/<test name>/``.
+show the built-in offline model's demo card. The tests of the first set-up share the
+module's JupyterLab (``lab_page``; each opens a notebook of its own in a fresh workspace);
+the others start a server of their own. Screenshots land in ``test-output/<test name>/``.
 """
 
 from __future__ import annotations
@@ -53,12 +54,9 @@ def open_chat_notebook(lab: LabPage, name: str, cells: list[str]) -> None:
 
 
 def test_widget_via_the_server_endpoint(
-    jupyter_server_factory: Callable[..., JupyterServer],
-    page: Any,
-    screenshot: Any,
-    fake_llm: FakeLLM,
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
-    lab = LabPage(page, jupyter_server_factory(extra_env=fake_llm_env(fake_llm)))
+    lab, fake_llm = lab_page, scripted_llm
     open_chat_notebook(lab, "widget.ipynb", [SETUP, "%load_ext jupyter_chatkit\n%chat"])
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
@@ -74,12 +72,9 @@ def test_widget_via_the_server_endpoint(
 
 
 def test_widget_attaches_files_through_the_server(
-    jupyter_server_factory: Callable[..., JupyterServer],
-    page: Any,
-    screenshot: Any,
-    fake_llm: FakeLLM,
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
-    lab = LabPage(page, jupyter_server_factory(extra_env=fake_llm_env(fake_llm)))
+    lab, fake_llm = lab_page, scripted_llm
     open_chat_notebook(lab, "attach.ipynb", [SETUP, "%load_ext jupyter_chatkit\n%chat"])
     token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
     csv = f"region,revenue,token\nnorth,120.5,{token}\n"
@@ -204,15 +199,11 @@ HOSTILE = (
 
 
 def test_hostile_model_output_stays_inert_in_the_widget(
-    jupyter_server_factory: Callable[..., JupyterServer],
-    page: Any,
-    screenshot: Any,
-    fake_llm: FakeLLM,
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
     """A model that answers with markup attacks: nothing runs, no command fires."""
+    lab, fake_llm, server = lab_page, scripted_llm, lab_page.server
     fake_llm.default_reply = Reply(HOSTILE)
-    server = jupyter_server_factory(extra_env=fake_llm_env(fake_llm))
-    lab = LabPage(page, server)
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     open_chat_notebook(lab, "hostile.ipynb", [SETUP, "%load_ext jupyter_chatkit\n%chat"])
