@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from jupyter_chatkit.context_policy import ContextPolicy
+from jupyter_chatkit.context_policy import MAX_TEXT_CHARS, ContextPolicy
 from jupyter_chatkit.context_policy import tables as tables_module
 from jupyter_chatkit.context_policy.budget import MAX_RESULT_CHARS
 from jupyter_chatkit.context_policy.redact import REDACT_MARGIN, Redactor
@@ -160,3 +160,38 @@ def test_new_shapes_at_the_clip_boundary_are_still_hidden(template: str, secret:
         assert count >= 1, offset
         for k in range(6, len(secret) + 1):
             assert secret[:k] not in text, (offset, text[-120:])
+
+
+# -- the whole policy: ~90 linear rules on a megabyte of their trigger words took seconds --
+
+WORDS = "password token secret key api_key passwd pwd auth credential login bearer use: name= "
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        pytest.param((WORDS * (1_000_000 // len(WORDS) + 1))[:1_000_000], id="trigger-words"),
+        pytest.param(("password = " * 90_910)[:1_000_000], id="assignments-without-value"),
+        pytest.param(WORDS + "lorem ipsum dolor sit amet " * 37_000, id="words-then-prose"),
+    ],
+)
+def test_a_megabyte_line_of_trigger_words_is_read_only_to_the_text_budget(
+    read: list[int], line: str
+) -> None:
+    text, _ = ContextPolicy().text(line)
+    assert max(read) <= MAX_TEXT_CHARS + REDACT_MARGIN
+    assert len(text) <= MAX_TEXT_CHARS + 40
+    assert text.endswith(" more chars]")
+
+
+def test_the_text_budget_hides_a_secret_at_its_cut_and_shows_short_texts_whole() -> None:
+    for offset in range(-40, 41, 8):
+        lead = "lorem ipsum " * ((MAX_TEXT_CHARS - 30 + offset) // 12)
+        text, count = ContextPolicy().text(f'{lead}password = "{SECRET}"\n' + "y " * 60_000)
+        assert count == 1, offset
+        for k in range(4, len(SECRET) + 1):
+            assert SECRET[:k] not in text, offset
+    whole = "lorem ipsum " * (MAX_TEXT_CHARS // 12 - 3) + f'token = "{SECRET}"'
+    assert len(whole) <= MAX_TEXT_CHARS
+    text, count = ContextPolicy().text(whole)
+    assert count == 1 and "more chars]" not in text and text.startswith("lorem ipsum lorem")

@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { keepsUnquoted, redactText } from "../src/redact";
+import { MAX_TEXT_CHARS, REDACT_MARGIN, Redactor, keepsUnquoted, redactText } from "../src/redact";
 import { RULES } from "../src/redaction-rules.generated";
 import { heredocBodies } from "../src/redactheredoc";
 
@@ -108,7 +108,8 @@ const cases: Record<string, string> = {
 };
 for (const [name, text] of Object.entries(cases)) {
   test(`a long adversarial line is redacted: ${name}`, () => {
-    assert.ok(redactText(text).text.length > 0);
+    // The rules themselves, on the whole line (redactText reads MAX_TEXT_CHARS).
+    assert.ok(new Redactor().text(text).length > 0);
   });
 }
 
@@ -161,4 +162,41 @@ test("heredoc bodies are still hidden, and bodies past the limits are not read a
     assert.deepEqual(heredocBodies(head, text), [], text);
   }
   assert.deepEqual(heredocBodies(head, "x\npassword = <<EOF\nab\r\nEOF\n"), [[19, 21]]);
+});
+
+// The whole policy: ~90 linear rules on a megabyte of their trigger words took a second.
+const WORDS = "password token secret key api_key passwd pwd auth credential login bearer use: name= ";
+const megabyte: Record<string, string> = {
+  "trigger words": WORDS.repeat(Math.ceil(1_000_000 / WORDS.length)).slice(0, 1_000_000),
+  "assignments without a value": "password = ".repeat(90_910).slice(0, 1_000_000),
+  "words then prose": WORDS + "lorem ipsum dolor sit amet ".repeat(37_000),
+};
+for (const [name, line] of Object.entries(megabyte)) {
+  test(`a megabyte line is read only to the text budget: ${name}`, (t) => {
+    const read: number[] = [];
+    const real = Redactor.prototype.text;
+    t.mock.method(Redactor.prototype, "text", function (this: Redactor, value: string) {
+      read.push(value.length);
+      return real.call(this, value);
+    });
+    const { text } = redactText(line);
+    assert.ok(Math.max(...read) <= MAX_TEXT_CHARS + REDACT_MARGIN);
+    assert.ok(text.length <= MAX_TEXT_CHARS + 40);
+    assert.ok(text.endsWith(" more chars]"));
+  });
+}
+
+test("the text budget hides a secret at its cut and shows short texts whole", () => {
+  const secret = "Zq8wL3vN7pX2kR5t";
+  for (let offset = -40; offset <= 40; offset += 8) {
+    const lead = "lorem ipsum ".repeat(Math.floor((MAX_TEXT_CHARS - 30 + offset) / 12));
+    const { text, count } = redactText(`${lead}password = "${secret}"\n${"y ".repeat(60_000)}`);
+    assert.equal(count, 1, String(offset));
+    for (let k = 4; k <= secret.length; k++) assert.equal(text.includes(secret.slice(0, k)), false, String(offset));
+  }
+  const whole = `${"lorem ipsum ".repeat(Math.floor(MAX_TEXT_CHARS / 12) - 3)}token = "${secret}"`;
+  assert.ok(whole.length <= MAX_TEXT_CHARS);
+  const { text, count } = redactText(whole);
+  assert.equal(count, 1);
+  assert.ok(!text.includes("more chars]") && text.startsWith("lorem ipsum lorem"));
 });
