@@ -302,7 +302,7 @@ async function sharedChat(
       model.off("msg:custom", onKernelTurn);
       stopIdle();
       stopAnswers();
-      session.cancel();
+      session.detach(); // closing is not Stop: the turn goes on on the server
       kernel.dispose();
       comm?.dispose();
     },

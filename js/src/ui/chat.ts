@@ -3,135 +3,30 @@
  * shared by the JupyterLab sidebar and the notebook widget.
  */
 
-import { cellPosition, type InsertOptions, type InsertResult } from "../bridge";
-import { ChatSession, type ClientToolHandler, type SessionEvent } from "../client/session";
-import type { Transport } from "../client/transport";
+import { cellPosition } from "../bridge";
+import { ChatSession, type SessionEvent } from "../client/session";
 import { ACTION } from "../protocol";
-import { type AgentHost, AgentSteps } from "./agent";
+import { AgentSteps } from "./agent";
 import { Announcer } from "./announcer";
-import { AttachmentTray, type TakenAttachments, type UploadFile } from "./attachments";
+import { AttachmentTray, type TakenAttachments } from "./attachments";
+import type { ChatAnswer, ChatHandle, ChatOptions } from "./chatapi";
 import { codeCards, INSERT_ACTIONS } from "./codecards";
 import { Composer, type SendKey, sendKeyHint } from "./composer";
-import { ContextChips, type ContextRef, type MessagePart, messageContent, partsText } from "./context";
+import { ContextChips, type MessagePart, messageContent, partsText } from "./context";
 import { button, h, icon, uniqueId } from "./dom";
+import { ChatHeader } from "./header";
 import { HistoryPanel } from "./history";
 import { ThreadView, userText } from "./items";
-import type { CodeBlockAction } from "./markdown";
-import { Completer, type MentionSource, type SlashCommand, toolMentions } from "./mentions";
+import { Completer, toolMentions } from "./mentions";
 import { type ModelChoice, ModelPicker } from "./models";
 import { askOwedTitle } from "./owedtitle";
 import { applyReadLines } from "./readline";
 import { FrameScheduler } from "./scheduler";
+import { EndFollower } from "./scrolling";
 import { StatusView } from "./status";
 
-/** What the host page passes to {@link createChat}. */
-export interface ChatOptions {
-  /** How requests reach the ChatKit server. */
-  transport: Transport;
-  /** Client tools by name; the return value is sent to the model as the tool output. */
-  clientTools?: Record<string, ClientToolHandler>;
-  /** Client effects (other than cell insertion) and client-handled widget actions. */
-  onEffect?(name: string, data: Record<string, unknown>): void;
-  /**
-   * Put code in a new notebook cell (and run it). Resolve false when that is not
-   * possible, "no-kernel" when the cell waits for a kernel to run; undefined means no
-   * notebook bridge: Insert buttons copy instead.
-   * Called only on a person's click (code block or code card button).
-   */
-  insertCell?(code: string, opts: InsertOptions): Promise<InsertResult>;
-  /**
-   * Why no cell can be inserted now ("no notebook is open"), or null when one can: a
-   * code card's Insert then copies its code without telling the server, which would
-   * count it as inserted.
-   */
-  insertBlocked?(): string | null;
-  /** More buttons on runnable code blocks, after Insert & run (e.g. "Replace cell"). */
-  codeActions?: readonly CodeBlockAction[];
-  /** Which key sends: Enter (Shift+Enter for a new line, the default) or Ctrl/Cmd+Enter. */
-  sendKey?: SendKey;
-  /** Open this thread on start. */
-  initialThreadId?: string | null;
-  /** Header title. */
-  title?: string;
-  /** Notebook-output layout: bounded height instead of filling the parent. */
-  compact?: boolean;
-  /** Placeholder of the message box, or a function of the send key. */
-  placeholder?: string | ((sendKey: SendKey) => string);
-  /** True when the server runs the offline demo model (GET jupyter-chatkit/config). */
-  offline?: boolean | Promise<boolean>;
-  /** Esc in the message box: give the keyboard back to the notebook. */
-  onEscape?(): void;
-  /** The models on offer (GET jupyter-chatkit/config): a label, or a picker when several. */
-  models?: ModelChoice | null | Promise<ModelChoice | null>;
-  /** Scroll the notebook to cell `index` (0-based): read-line and chip cell links. */
-  showCell?(index: number): void;
-  /** Metadata of a new thread (`threads.create`), e.g. `{ notebook: path }`. */
-  threadMetadata?(): Record<string, unknown> | undefined;
-  /** Completion of `@` / `#` mentions in the composer (variables, cells, files). */
-  mentions?: MentionSource;
-  /** Slash commands besides the built-in `/new` (e.g. `/explain`, `/fix`). */
-  commands?: readonly SlashCommand[];
-  /** Send an attachment's bytes to the server; without it, no attachments. */
-  upload?: UploadFile;
-  /** The notebook side of Agent mode; without it, no Ask / Agent switch. */
-  agent?: AgentHost;
-  /**
-   * A session shared with other chats showing the same conversation (one `%chat` widget
-   * shown twice): each shows it live, and a turn goes on when one of them closes. Without
-   * it the chat makes its own, and stops it when disposed.
-   */
-  session?: ChatSession;
-}
-
+export type { ChatAnswer, ChatHandle, ChatOptions };
 export { type ModelChoice, type SendKey, sendKeyHint };
-
-/** An assistant turn that finished. */
-export interface ChatAnswer {
-  text: string;
-  threadId: string;
-}
-
-/** Control over a mounted chat. */
-export interface ChatHandle {
-  /**
-   * Send a message as if typed (ignored while a turn is running). References among
-   * `parts` go as tags (chips in the bubble), with the context chips after them.
-   */
-  send(text: string | readonly MessagePart[]): Promise<void>;
-  /** What the context chips offer now (the active notebook, cell, selection). */
-  setContext(refs: readonly ContextRef[]): void;
-  /** Keep `ref` in the chips for the next messages. */
-  pinContext(ref: ContextRef): void;
-  /**
-   * Start a new conversation. The keyboard stays where it is: hosts call this on their
-   * own (a notebook without conversations attached), often while the person types
-   * elsewhere; the chat's own New button and `/new` put the focus in the box.
-   */
-  newThread(): void;
-  /** Open a stored conversation. */
-  openThread(id: string): Promise<void>;
-  /** Unmount and stop any running turn. */
-  dispose(): void;
-  /** Put the keyboard focus in the message box. */
-  focus(): void;
-  /** Change which key sends (e.g. after a settings change). */
-  setSendKey(key: SendKey): void;
-  /** Called when an assistant turn finishes; returns the unsubscribe function. */
-  onAnswer(cb: (answer: ChatAnswer) => void): () => void;
-  /** Called when the current thread id changes (created, opened, new). */
-  onThreadChange(cb: (threadId: string | null) => void): () => void;
-  /** The current thread id, null for a new conversation not yet sent. */
-  readonly threadId: string | null;
-  /**
-   * True while a message is readied (chips resolved, uploads finishing, a conversation
-   * opening) before it is sent: a host switching conversations waits, as while busy.
-   */
-  readonly preparing: boolean;
-  /** Called when a readied message went out or stayed in the box; returns the unsubscribe function. */
-  onPrepared(cb: () => void): () => void;
-  /** The underlying protocol session (for advanced hosts and tests). */
-  readonly session: ChatSession;
-}
 
 /** Per session, the chat (of those sharing it) a person last used. */
 const lastUsed = new WeakMap<ChatSession, object>();
@@ -178,12 +73,12 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     idle: () => !session.busy,
     toolView: (item) => agent?.view(item) ?? null,
     regenerate: () => {
-      atEnd = true;
+      follow.atEnd = true;
       void session.retry();
     },
     edit: (itemId, text) => {
       if (session.busy) return;
-      atEnd = true;
+      follow.atEnd = true;
       session.pendingText = text;
       void session.customAction({ type: ACTION.EDIT_MESSAGE, payload: { item_id: itemId, text } }, null);
     },
@@ -193,49 +88,17 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     return typeof notebook === "string" ? notebook : null;
   });
 
-  const titleEl = h("h2", { class: "jck-title" }, options.title ?? "Notebook Assistant");
-  const subtitle = h("span", { class: "jck-subtitle" });
-  const historyBtn = button(
-    icon("history"),
-    () => {
-      const show = !history.visible;
-      historyBtn.setAttribute("aria-expanded", String(show));
-      void history.toggle(show).then(() => {
-        // The list has come: the keyboard goes to it, unless the person went on while
-        // it loaded (back to the message box, the notebook): keys typed there stay there.
-        const at = document.activeElement;
-        if (!history.visible || (at !== historyBtn && at !== document.body && at !== null)) return;
-        (history.el.querySelector(".jck-history-open") as HTMLElement | null)?.focus();
-      });
-    },
-    {
-      class: "jck-btn jck-btn-icon",
-      "aria-label": "Conversation history",
-      title: "History",
-      "aria-controls": historyId,
-      "aria-expanded": "false",
-    },
-  );
-  /** Put the history list away (it covers the conversation), if it shows. */
-  const closeHistory = async (): Promise<void> => {
-    if (!history.visible) return;
-    await history.toggle(false);
-    historyBtn.setAttribute("aria-expanded", "false");
-  };
-  const newBtn = button(icon("plus"), () => newThread(true), {
-    class: "jck-btn jck-btn-icon",
-    "aria-label": "New conversation",
-    title: "New conversation",
-  });
-  // ------------------------------------------------------------ model
+  // ------------------------------------------------------------ header
   const model = new ModelPicker(session, options.models, announce, () => disposed);
-
-  const header = h(
-    "header",
-    { class: "jck-header" },
-    h("div", { class: "jck-heading" }, titleEl, h("div", { class: "jck-subline" }, model.el, subtitle)),
-    h("div", { class: "jck-header-tools" }, historyBtn, newBtn),
-  );
+  const header = new ChatHeader({
+    title: options.title,
+    model: model.el,
+    history,
+    historyId,
+    newThread: () => newThread(true),
+  });
+  const { subtitle } = header;
+  const closeHistory = (): Promise<void> => header.closeHistory();
 
   const older = button(
     "Show earlier messages",
@@ -294,7 +157,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
       // message belongs to it, and its late answer must not replace the turn just begun.
       if (opening) await opening.catch(() => undefined);
       const thread = session.threadId;
-      atEnd = true;
+      follow.atEnd = true;
       const content = await messageContent(parts, chips.chips());
       taken = tray ? await tray.take() : null;
       // Another conversation opened (or a new one began: a notebook tab switched) while
@@ -362,30 +225,18 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
   const input = composerBox.input;
   // The toast floats over the message box: typing there puts it away, not over the words.
   input.addEventListener("input", () => announcer.hideToast());
-  const jump = button(
-    [icon("arrow-down"), h("span", null, "Jump to latest")],
-    () => {
-      atEnd = true;
-      scroller.scrollTop = scroller.scrollHeight;
-      syncJump();
-    },
-    { class: "jck-btn jck-jump", hidden: true },
+  const follow = new EndFollower(
+    scroller,
+    [scroller, view.el, pending, progress, notices, errorBox],
+    () => session.busy,
   );
+  const jump = follow.jump;
   // Over the bottom of the messages, whatever sits above the composer (chips…).
   const body = h("div", { class: "jck-body" }, history.el, scroller, jump);
-  history.el.addEventListener("keydown", (e) => {
-    if (e.key !== "Escape" || !history.visible) return;
-    e.preventDefault();
-    e.stopPropagation();
-    void history.toggle(false).then(() => {
-      historyBtn.setAttribute("aria-expanded", "false");
-      historyBtn.focus();
-    });
-  });
   const root = h(
     "div",
     { class: `jck-chat${options.compact ? " jck-compact" : ""}` },
-    header,
+    header.el,
     body,
     toast,
     completer.el,
@@ -403,38 +254,6 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     tray.bind(root, input);
     composer.insertBefore(tray.controls, input.nextSibling);
   }
-
-  // ------------------------------------------------------------ scrolling
-  let atEnd = true;
-  // Where the last scroll event left the view: only a move up leaves the end.
-  let lastTop = 0;
-  scroller.addEventListener("scroll", () => {
-    const top = scroller.scrollTop;
-    if (scroller.scrollHeight - top - scroller.clientHeight < 48) atEnd = true;
-    // A scroll event comes a frame after its scroll: content that grew in between (an
-    // approval card, the next chunk) made our own scroll to the end look like the person
-    // scrolling up, and the view stopped following with the card's buttons out of sight.
-    else if (top < lastTop) atEnd = false;
-    lastTop = top;
-    syncJump();
-  });
-  const stickToEnd = (): void => {
-    if (atEnd) {
-      scroller.scrollTop = scroller.scrollHeight;
-      lastTop = scroller.scrollTop;
-    }
-    syncJump();
-  };
-  // Keep to the end when the content's size changes. A ResizeObserver runs after the
-  // frame's layout, so reading scrollHeight there costs no layout of its own (reading it
-  // right after a render's writes forced one per render).
-  const sized = typeof ResizeObserver === "function" ? new ResizeObserver(() => stickToEnd()) : null;
-  for (const part of [scroller, view.el, pending, progress, notices, errorBox]) sized?.observe(part);
-  /** "Jump to latest" while an answer streams below what the person scrolled up to. */
-  const syncJump = (): void => {
-    const hidden = atEnd || !session.busy;
-    if (jump.hidden !== hidden) jump.hidden = hidden;
-  };
 
   // ------------------------------------------------------------ composer
   /** The text of the person's last message in this thread (for ↑ in an empty box). */
@@ -475,8 +294,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     } finally {
       rendering = false;
     }
-    if (sized) syncJump();
-    else stickToEnd();
+    follow.rendered();
     const id = session.threadId;
     if (id !== lastThreadId) {
       const previous = lastThreadId;
@@ -546,7 +364,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
       view.clear();
       await session.openThread(id);
       await closeHistory();
-      atEnd = true;
+      follow.atEnd = true;
       render();
     })();
     opening = open;
@@ -578,12 +396,12 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
       if (disposed) return;
       disposed = true;
       scheduler.dispose();
-      sized?.disconnect();
+      follow.dispose();
       unsubscribe();
       agent?.dispose();
       if (lastUsed.get(session) === me) lastUsed.delete(session);
-      // A shared session's turn goes on in the other chats (its owner stops it).
-      if (!options.session) session.cancel();
+      // The turn goes on (on the server, in the other chats of a shared session): closing is not Stop.
+      if (!options.session) session.detach();
       announcer.dispose();
       el.replaceChildren();
     },

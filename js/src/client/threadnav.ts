@@ -1,0 +1,136 @@
+/**
+ * Which thread a session shows: a new one, a stored one (its newest page, older pages on
+ * demand), and the thread list's requests (rename, delete, feedback). A thread whose
+ * answer is still being written (the page was reloaded mid-answer, another browser
+ * asked) is followed live until its turn ends (`TURN.WATCH`).
+ */
+
+import { TURN } from "../protocol";
+import { emptyState, prependItems, stateFromThread } from "./reducer";
+import { messageBatches } from "./stream";
+import { isAbortError } from "./transport";
+import { TurnSession } from "./turns";
+import type { FeedbackKind, Page, Thread, ThreadItem, ThreadMetadata } from "./types";
+
+/** Opening threads on top of {@link TurnSession}. */
+export class ThreadSession extends TurnSession {
+  /** Forget the current thread; the next message creates a new one. */
+  newThread(): void {
+    this.detach();
+    this.generation++;
+    this.state = emptyState();
+    this.pendingText = null;
+    this.olderCursor = null;
+    this.changed();
+  }
+
+  /** Load a thread (its newest items; older ones via {@link loadOlder}). */
+  async openThread(threadId: string, follow = true): Promise<void> {
+    this.detach();
+    const gen = ++this.generation;
+    const thread = await this.request<Thread>({ type: "threads.get_by_id", params: { thread_id: threadId } });
+    if (gen !== this.generation) return;
+    let state = stateFromThread(thread);
+    let cursor: string | null = null;
+    if (thread.items?.has_more) {
+      // get_by_id gives the oldest page; show the newest instead and page backwards.
+      const page = await this.request<Page<ThreadItem>>({
+        type: "items.list",
+        params: { thread_id: threadId, order: "desc", limit: this.pageSize },
+      });
+      if (gen !== this.generation) return;
+      state = { ...state, items: [...page.data].reverse() };
+      cursor = page.has_more ? (page.after ?? null) : null;
+    }
+    this.state = state;
+    this.olderCursor = cursor;
+    this.pendingText = null;
+    this.changed();
+    // Its answer is still being written (the page was reloaded mid-answer, or another
+    // browser asked): follow it live, then show the thread as saved.
+    if (follow && thread.metadata?.answering === true) await this.watch(threadId, gen);
+  }
+
+  /** Follow the turn running in `threadId` (`TURN.WATCH`) until it ends; Stop stops it. */
+  protected async watch(threadId: string, gen: number): Promise<void> {
+    const controller = new AbortController();
+    this.controller = controller;
+    this.unfinished.clear();
+    this.busy = true;
+    this.changed();
+    let events = 0;
+    try {
+      const res = await this.transport.send({ type: TURN.WATCH, params: { thread_id: threadId } }, controller.signal);
+      for await (const messages of messageBatches(res.body)) {
+        events += messages.length;
+        this.handleData(messages, gen, false);
+      }
+    } catch (e) {
+      if (!isAbortError(e)) console.warn("jupyter-chatkit: could not follow the answer", e);
+    } finally {
+      if (this.controller === controller) {
+        this.controller = null;
+        this.busy = false;
+        this.changed();
+      }
+    }
+    // The turn ended: the thread as saved (its title, a stopped answer's mark). Once
+    // more only when something was followed (a turn queued after it is followed too).
+    if (gen === this.generation && !controller.signal.aborted) await this.openThread(threadId, events > 0);
+  }
+
+  /** Load the next older page of items; false when there is none. */
+  async loadOlder(): Promise<boolean> {
+    const threadId = this.threadId;
+    if (!threadId || !this.olderCursor) return false;
+    const gen = this.generation;
+    const page = await this.request<Page<ThreadItem>>({
+      type: "items.list",
+      params: { thread_id: threadId, order: "desc", limit: this.pageSize, after: this.olderCursor },
+    });
+    if (gen !== this.generation) return false;
+    this.state = prependItems(this.state, [...page.data].reverse());
+    this.olderCursor = page.has_more ? (page.after ?? null) : null;
+    this.changed();
+    return true;
+  }
+
+  /** One page of the thread history, newest first. */
+  listThreads(
+    after: string | null = null,
+    limit = 20,
+    metadata?: Record<string, unknown>,
+  ): Promise<Page<ThreadMetadata>> {
+    return this.request<Page<ThreadMetadata>>({
+      type: "threads.list",
+      params: { limit, order: "desc", after },
+      // e.g. { notebook: path }: only that notebook's threads (jupyter-chatkit's server).
+      ...(metadata ? { metadata } : {}),
+    });
+  }
+
+  /** Rename a thread. */
+  async renameThread(threadId: string, title: string): Promise<void> {
+    const thread = await this.request<Thread>({
+      type: "threads.update",
+      params: { thread_id: threadId, title },
+    });
+    if (this.threadId === threadId && this.state.thread) {
+      this.state = { ...this.state, thread: { ...this.state.thread, title: thread.title ?? title } };
+      this.changed();
+    }
+  }
+
+  /** Delete a thread; the current one is forgotten if it is the one deleted. */
+  async deleteThread(threadId: string): Promise<void> {
+    await this.request({ type: "threads.delete", params: { thread_id: threadId } });
+    if (this.threadId === threadId) this.newThread();
+  }
+
+  /** 👍 / 👎 on assistant items. */
+  async feedback(itemIds: string[], kind: FeedbackKind): Promise<void> {
+    const threadId = this.threadId;
+    if (!threadId) return;
+    await this.request({ type: "items.feedback", params: { thread_id: threadId, item_ids: itemIds, kind } });
+  }
+}
