@@ -1415,3 +1415,31 @@ test("a message sent with the history open puts the list away: the turn shows", 
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test("editing a message by keyboard: Escape or Cancel gives the keyboard back to its pencil", opts, async () => {
+  const { page, errors } = await open("theme=light", 600);
+  await ask(page, "load data.csv", 1);
+  const you = page.getByRole("article", { name: "You", exact: true }).last();
+  const pencil = you.getByRole("button", { name: "Edit this message" });
+  const onPencil = (): Promise<boolean> =>
+    you.evaluate((el) => el.querySelector(".jck-edit") === document.activeElement);
+  await pencil.focus();
+  await page.keyboard.press("Enter");
+  const box = page.getByRole("textbox", { name: "Edit your message" });
+  assert.equal(await box.evaluate((b) => b === document.activeElement), true);
+  await page.keyboard.press("Escape");
+  assert.equal(await box.count(), 0);
+  assert.equal(await onPencil(), true); // it fell to the page's body
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("Tab"); // to Cancel
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Cancel");
+  await page.keyboard.press("Enter");
+  assert.equal(await onPencil(), true);
+  // Nothing was sent by leaving the edit.
+  assert.equal(
+    await page.evaluate(() => (window as any).__sent.filter((b: any) => b.type === "threads.custom_action").length),
+    0,
+  );
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});

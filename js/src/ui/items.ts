@@ -143,8 +143,11 @@ function userEntry(item: UserMessageItem, host: ItemHost): Entry {
   // with nothing to tell where a question ends and its answer begins.
   const el = h("div", { class: "jck-msg jck-user", role: "article", "aria-label": "You" });
   let current = item;
-  const render = (it: UserMessageItem): void => {
+  // `back`: an edit was left (Escape, Cancel); the keyboard returns to the pencil it
+  // came from, not to the page's body (where the next Tab started over at the top).
+  const render = (it: UserMessageItem, back = false): void => {
     current = it;
+    const keyboardHere = back && el.contains(document.activeElement);
     el.replaceChildren();
     if (it.quoted_text) el.appendChild(h("blockquote", { class: "jck-quote" }, it.quoted_text));
     const bubble = h("div", { class: "jck-bubble" });
@@ -168,6 +171,7 @@ function userEntry(item: UserMessageItem, host: ItemHost): Entry {
       title: "Edit and re-send",
     });
     el.appendChild(h("div", { class: "jck-user-row" }, h("div", { class: "jck-user-actions" }, edit), bubble));
+    if (keyboardHere) edit.focus();
   };
   const startEdit = (): void => {
     if (!host.idle()) {
@@ -187,7 +191,7 @@ function userEntry(item: UserMessageItem, host: ItemHost): Entry {
         save();
       } else if (e.key === "Escape") {
         e.preventDefault();
-        render(current);
+        render(current, true);
       }
       e.stopPropagation();
     });
@@ -196,7 +200,7 @@ function userEntry(item: UserMessageItem, host: ItemHost): Entry {
       h(
         "div",
         { class: "jck-msg-actions jck-edit-actions" },
-        button("Cancel", () => render(current), { class: "jck-btn" }),
+        button("Cancel", () => render(current, true), { class: "jck-btn" }),
         button("Send", () => save(), { class: "jck-btn jck-btn-primary" }),
       ),
     );
