@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from jupyter_chatkit.assistant.warmup import SHARED_MODELS, warm_up
 from jupyter_chatkit.protocol import RequestContext
@@ -100,8 +101,12 @@ from openai.types.responses.response_output_item import ResponseOutputItem
 # openai-agents builds ModelResponse at import; a member built inline shows its name.
 held = repr(ModelResponse.__pydantic_validator__)
 members = warmup.union_members(ResponseOutputItem)
+# The run state's input-item adapter: not built until used.
+import agents.run_state
+adapter = agents.run_state._HANDOFF_OUTPUT_ADAPTER
 print(json.dumps({"members": len(members),
-    "inline": sorted(m.__name__ for m in members if f'name: "{m.__name__}"' in held)}))
+    "inline": sorted(m.__name__ for m in members if f'name: "{m.__name__}"' in held),
+    "lazy": type(adapter).__name__, "built": adapter.built}))
 """
 
 
@@ -113,6 +118,48 @@ def test_the_assistants_import_reuses_the_shared_members(api: str) -> None:
     result = run_fresh(IMPORT_SCRIPT, api)
     assert result["members"] > 20
     assert result["inline"] == []
+    # ... and the run state's adapter of input items waits for a use.
+    assert result["lazy"] == "LazyTypeAdapter"
+    assert result["built"] is False
+
+
+def test_the_lazy_run_state_adapter_validates_as_the_sdks(monkeypatch: pytest.MonkeyPatch) -> None:
+    from agents import run_state
+    from agents.items import TResponseInputItem
+    from pydantic import TypeAdapter
+
+    from jupyter_chatkit.assistant import warmup
+
+    real = run_state._HANDOFF_OUTPUT_ADAPTER
+    monkeypatch.setattr(run_state, "_HANDOFF_OUTPUT_ADAPTER", real)  # restored after
+    if isinstance(real, warmup.LazyTypeAdapter):  # made lazy by an earlier test's build
+        monkeypatch.setattr(run_state, "_HANDOFF_OUTPUT_ADAPTER", TypeAdapter(TResponseInputItem))
+    sdk = run_state._HANDOFF_OUTPUT_ADAPTER
+    # Another openai-agents: its adapter is left as it is.
+    monkeypatch.setattr(warmup, "RUN_STATE_AGENTS_VERSION", "0.0.0")
+    assert warmup.lazy_run_state_adapter() is False
+    assert run_state._HANDOFF_OUTPUT_ADAPTER is sdk
+    monkeypatch.undo()
+    monkeypatch.setattr(run_state, "_HANDOFF_OUTPUT_ADAPTER", sdk)
+    assert warmup.lazy_run_state_adapter() is True
+    lazy = run_state._HANDOFF_OUTPUT_ADAPTER
+    assert isinstance(lazy, warmup.LazyTypeAdapter) and not lazy.built
+    # Items a handoff output or compaction carries: the same values, errors alike.
+    items: list[Any] = [
+        {"role": "user", "content": "hi"},
+        {"type": "function_call_output", "call_id": "c1", "output": "42"},
+        {"type": "compaction", "encrypted_content": "abc"},
+    ]
+    for item in items:
+        assert lazy.validate_python(item) == sdk.validate_python(item)
+    assert lazy.built
+    with pytest.raises(ValidationError):
+        lazy.validate_python({"type": "no-such-item"})
+    # Not a TResponseInputItem adapter (another release's layout): left alone.
+    other = TypeAdapter(int)
+    monkeypatch.setattr(run_state, "_HANDOFF_OUTPUT_ADAPTER", other)
+    assert warmup.lazy_run_state_adapter() is False
+    assert run_state._HANDOFF_OUTPUT_ADAPTER is other
 
 
 def test_the_run_context_class_outlives_a_garbage_collection() -> None:

@@ -19,7 +19,10 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
+import sys
+import threading
 import typing
+from importlib.metadata import PackageNotFoundError, version
 from types import ModuleType
 from typing import Any
 
@@ -127,14 +130,76 @@ def import_assistant(api: str = "chat_completions") -> ModuleType:
     openai-agents builds some pydantic dataclasses when imported (``agents.items``'
     ``ModelResponse`` nests the output-item union): built after the shared members, they
     reuse them instead of holding a copy of every member (~1.6 MB idle, openai-agents
-    0.24, measured in a fresh Python). Run in the build's worker thread; a failure to
+    0.24, measured in a fresh Python). Then the run state's input-item adapter is made
+    lazy (:func:`lazy_run_state_adapter`). Run in the build's worker thread; a failure to
     build only means the import builds its copies, as before.
     """
     try:
         build_shared_models(api)
     except Exception as exc:
         log.debug("jupyter-chatkit: shared schemas not built first (%s)", type(exc).__name__)
-    return importlib.import_module("jupyter_chatkit.assistant.server")
+    module = importlib.import_module("jupyter_chatkit.assistant.server")
+    # A schema the import built that only a resumed run state reads: built when used.
+    lazy_run_state_adapter()
+    return module
+
+
+# openai-agents' run state module and its adapter of TResponseInputItem (0.24.0).
+RUN_STATE = "agents.run_state"
+RUN_STATE_ADAPTER = "_HANDOFF_OUTPUT_ADAPTER"
+RUN_STATE_AGENTS_VERSION = "0.24.0"
+
+
+class LazyTypeAdapter:
+    """A ``pydantic.TypeAdapter`` of ``type_`` built when first used: any attribute
+    (``validate_python``, ``dump_json``, ...) is the real adapter's."""
+
+    def __init__(self, type_: Any) -> None:
+        self._type = type_
+        self._adapter: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def built(self) -> bool:
+        """True once the real adapter exists."""
+        return self._adapter is not None
+
+    def __getattr__(self, name: str) -> Any:
+        adapter = self._adapter
+        if adapter is None:
+            from pydantic import TypeAdapter
+
+            with self._lock:
+                if self._adapter is None:
+                    self._adapter = TypeAdapter(self._type)
+                adapter = self._adapter
+        return getattr(adapter, name)
+
+
+def lazy_run_state_adapter() -> bool:
+    """Make ``agents.run_state``'s adapter of input items a :class:`LazyTypeAdapter`.
+
+    openai-agents 0.24 builds ``TypeAdapter(TResponseInputItem)`` when ``agents.run_state``
+    is imported: a union of ~30 TypedDicts (~0.5 MB; no other schema can reuse a
+    TypedDict's validator), read only when a serialized ``RunState`` holding a handoff
+    output or a compaction item is loaded. Swapped after the import, the one built then
+    is freed (the warm-up's builds reuse its memory). False, and nothing changed, for
+    another openai-agents or when the adapter is not the one read here.
+    """
+    module = sys.modules.get(RUN_STATE)
+    try:
+        known = version("openai-agents") == RUN_STATE_AGENTS_VERSION
+    except PackageNotFoundError:
+        known = False
+    adapter = getattr(module, RUN_STATE_ADAPTER, None)
+    if not known or module is None or type(adapter).__name__ != "TypeAdapter":
+        return False
+    from agents.items import TResponseInputItem
+
+    if getattr(adapter, "_type", None) is not TResponseInputItem:
+        return False
+    setattr(module, RUN_STATE_ADAPTER, LazyTypeAdapter(TResponseInputItem))
+    return True
 
 
 def warm_platform(client: object) -> None:
