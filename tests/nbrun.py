@@ -16,7 +16,10 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+from jupyter_client.blocking.client import BlockingKernelClient
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbformat import NotebookNode
 from traitlets.config import Config
@@ -34,6 +37,24 @@ def ipc_kernel_config() -> Iterator[Config]:
         yield Config({"KernelManager": {"transport": "ipc", "ip": f"{directory}/k"}})
     finally:
         shutil.rmtree(directory, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def python_kernel(**start: Any) -> Iterator[tuple[KernelManager, BlockingKernelClient]]:
+    """A started python3 kernel on Unix sockets and a client ready to talk to it, shut
+    down afterwards; ``start`` goes to ``KernelManager.start_kernel`` (``env``, ``cwd``).
+    What ``jupyter_client.start_new_kernel`` does, without its TCP ports."""
+    with ipc_kernel_config() as config:
+        km = KernelManager(kernel_name="python3", config=config)
+        km.start_kernel(**start)
+        kc = km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=60)
+            yield km, kc
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
 
 
 def execute(nb: NotebookNode, workdir: Path, *, allow_errors: bool = False) -> NotebookNode:

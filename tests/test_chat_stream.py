@@ -13,12 +13,11 @@ from typing import Any
 
 import nbformat
 import pytest
-from jupyter_client.manager import start_new_kernel
 
 from jupyter_chatkit.kernel.live import ANSWER_MIME
 
 from .fixtures.fake_llm import FakeLLM, Reply, ToolCall
-from .nbrun import execute
+from .nbrun import execute, python_kernel
 
 CARD = 'sales.groupby("region")["revenue"].mean()'
 SETUP = (
@@ -41,17 +40,13 @@ def provider_env(kernel_provider: FakeLLM) -> FakeLLM:
 
 @pytest.mark.slow
 def test_the_magic_streams_into_one_display(provider_env: FakeLLM) -> None:
-    km, kc = start_new_kernel(kernel_name="python3")
-    try:
+    with python_kernel() as (_km, kc):
         assert kc.execute_interactive(SETUP, timeout=120)["content"]["status"] == "ok"
         messages: list[dict[str, Any]] = []
         reply = kc.execute_interactive(
             "%chat what is in sales?", timeout=180, output_hook=messages.append
         )
         assert reply["content"]["status"] == "ok"
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
 
     kinds = [m["msg_type"] for m in messages]
     assert "error" not in kinds and "stream" not in kinds, messages

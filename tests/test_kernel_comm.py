@@ -23,12 +23,13 @@ from typing import Any
 
 import pytest
 from jupyter_client.blocking.client import BlockingKernelClient
-from jupyter_client.manager import KernelManager, start_new_kernel
+from jupyter_client.manager import KernelManager
 
 from jupyter_chatkit.protocol import Comm
 
 from .chatkit_helpers import parse_sse, user_input
 from .fixtures.fake_llm import FakeLLM, Reply, ToolCall, hang
+from .nbrun import python_kernel
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 TIMEOUT = 60.0
@@ -146,19 +147,15 @@ def kernel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Kernel]:
     env["JUPYTER_DATA_DIR"] = str(home / "data")
     env["JUPYTER_CHATKIT_STORE_URL"] = f"sqlite:///{home / 'chat.sqlite3'}"
     env["IPYTHONDIR"] = str(home / "ipython")
-    km, kc = start_new_kernel(kernel_name="python3", env=env, cwd=str(home))
-    kernel = Kernel(km, kc)
-    kernel.execute(
-        "import pandas as pd\n"
-        "sales = pd.DataFrame({'region': ['north', 'south'], 'revenue': [120.5, 98.0]})\n"
-        "from jupyter_chatkit import Chat\n"
-        "%load_ext jupyter_chatkit"
-    )
-    try:
+    with python_kernel(env=env, cwd=str(home)) as (km, kc):
+        kernel = Kernel(km, kc)
+        kernel.execute(
+            "import pandas as pd\n"
+            "sales = pd.DataFrame({'region': ['north', 'south'], 'revenue': [120.5, 98.0]})\n"
+            "from jupyter_chatkit import Chat\n"
+            "%load_ext jupyter_chatkit"
+        )
         yield kernel
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
 
 
 def widget_outputs(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
