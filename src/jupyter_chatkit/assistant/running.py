@@ -176,7 +176,8 @@ def own_request(body: bytes | str) -> tuple[str, Any] | None:
     """``(type, params)`` of a :class:`Turn` request; None for anything else."""
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
+        # (Nested deeper than the parser goes: no request of ours, answered as ChatKit's.)
         return None
     if not isinstance(data, dict) or data.get("type") not in (Turn.STOP, Turn.WATCH):
         return None

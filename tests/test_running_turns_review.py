@@ -1,0 +1,78 @@
+"""Review of turns that outlive their client (assistant/running.py), as an attacker:
+bad bodies next to ``Turn`` requests, and another user's ids on one server and store."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from agents.testing import ModelStep, ScriptedModel
+from chatkit.types import AssistantMessageItem, ErrorEvent
+
+from jupyter_chatkit.assistant.partial import STOPPED_NOTE
+from jupyter_chatkit.assistant.server import JsonResult, StreamResult
+from jupyter_chatkit.protocol import Turn
+from jupyter_chatkit.store import SQLStore
+
+from .chatkit_helpers import ALICE, BOB, collect, json_call, make_assistant, req, user_input
+from .test_assistant import _as_network_stream, _recorded_stream
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"type": "turn.stop", "params": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+    ],
+    ids=["deep-json", "deep-stop-params"],
+)
+async def test_deeply_nested_json_is_a_clear_400(sqlite_store: SQLStore, body: bytes) -> None:
+    assistant = make_assistant(sqlite_store, ScriptedModel([]))
+    result = await assistant.handle(body, ALICE)
+    assert isinstance(result, JsonResult)
+    assert result.status == 400
+    assert json.loads(result.body)["message"]
+
+
+@pytest.mark.asyncio
+async def test_another_user_can_neither_stop_nor_watch_a_running_turn(
+    sqlite_store: SQLStore,
+) -> None:
+    full = await _recorded_stream("Alice's private answer")
+    cut = next(i for i, e in enumerate(full) if e.type == "response.output_text.delta") + 1
+    started, release = asyncio.Event(), asyncio.Event()
+
+    async def gated(_call: Any) -> AsyncIterator[Any]:
+        events = _as_network_stream(full)
+        for event in events[:cut]:
+            yield event
+        started.set()
+        await release.wait()
+        for event in events[cut:]:
+            yield event
+
+    assistant = make_assistant(sqlite_store, ScriptedModel([ModelStep(stream_events=gated)]))
+    result = await assistant.handle(req("threads.create", input=user_input("hi")), ALICE)
+    assert isinstance(result, StreamResult)
+    alice = asyncio.ensure_future(collect(result.chunks))
+    await asyncio.wait_for(started.wait(), 10)
+    thread_id = next(iter(assistant.running._turns))
+
+    # Bob, with Alice's thread id: not found, nothing stopped, nothing streamed.
+    assert (await json_call(assistant, req(Turn.STOP, thread_id=thread_id), BOB))[0] == 404
+    watched = await assistant.handle(req(Turn.WATCH, thread_id=thread_id), BOB)
+    assert isinstance(watched, StreamResult)
+    events = await collect(watched.chunks)
+    assert [type(e) for e in events] == [ErrorEvent]
+    assert "private" not in json.dumps([e.model_dump(mode="json") for e in events])
+
+    release.set()
+    await asyncio.wait_for(alice, 10)
+    items = await sqlite_store.load_thread_items(thread_id, None, 20, "asc", ALICE)
+    answer = next(i for i in items.data if isinstance(i, AssistantMessageItem))
+    assert answer.content[-1].text == "Alice's private answer"
+    assert STOPPED_NOTE.strip() not in answer.content[-1].text
