@@ -15,6 +15,7 @@ from tornado.httpclient import HTTPClientError
 from traitlets.config import Config
 
 from .chatkit_helpers import parse_sse, types_of, user_input
+from .nbrun import ipc_kernel_config
 from .test_handlers import body, server_config
 
 ALICE = {"Authorization": "token alice-token"}
@@ -174,33 +175,35 @@ async def test_kernel_chat_is_the_user_its_server_authenticates(
         "JUPYTER_CHATKIT_STORE_URL": f"sqlite:///{kernel_store}",
         "IPYTHONDIR": str(tmp_path / "ipython"),
     }
-    km = AsyncKernelManager(kernel_name="python3")
-    await km.start_kernel(env=env, cwd=str(tmp_path))
-    kc = km.client()
-    kc.start_channels()
-    try:
-        await kc.wait_for_ready(timeout=60)
-        code = (
-            "import json, os\n"
-            "os.environ['JUPYTERHUB_USER'] = 'bob'\n"
-            "from jupyter_chatkit import Chat\n"
-            "a = Chat().ask('what variables do I have?', display=False)\n"
-            "print(json.dumps({'thread': a.thread_id, 'error': a.error}))\n"
-        )
-        stdout: list[str] = []
-        reply = await kc.execute_interactive(
-            code,
-            timeout=120,
-            output_hook=lambda msg: (
-                stdout.append(msg["content"].get("text", ""))
-                if msg["msg_type"] == "stream"
-                else None
-            ),
-        )
-        assert reply["content"]["status"] == "ok", reply["content"]
-    finally:
-        kc.stop_channels()
-        await km.shutdown_kernel(now=True)
+    # Unix sockets: no TCP port another process could take before the kernel binds it.
+    with ipc_kernel_config() as config:
+        km = AsyncKernelManager(kernel_name="python3", config=config)
+        await km.start_kernel(env=env, cwd=str(tmp_path))
+        kc = km.client()
+        kc.start_channels()
+        try:
+            await kc.wait_for_ready(timeout=60)
+            code = (
+                "import json, os\n"
+                "os.environ['JUPYTERHUB_USER'] = 'bob'\n"
+                "from jupyter_chatkit import Chat\n"
+                "a = Chat().ask('what variables do I have?', display=False)\n"
+                "print(json.dumps({'thread': a.thread_id, 'error': a.error}))\n"
+            )
+            stdout: list[str] = []
+            reply = await kc.execute_interactive(
+                code,
+                timeout=120,
+                output_hook=lambda msg: (
+                    stdout.append(msg["content"].get("text", ""))
+                    if msg["msg_type"] == "stream"
+                    else None
+                ),
+            )
+            assert reply["content"]["status"] == "ok", reply["content"]
+        finally:
+            kc.stop_channels()
+            await km.shutdown_kernel(now=True)
     result = json.loads("".join(stdout).strip().splitlines()[-1])
     assert result["error"] is None and result["thread"]
     alice_list = json.loads((await call(jp_fetch, body("threads.list"), ALICE)).body)
