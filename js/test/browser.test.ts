@@ -1443,3 +1443,55 @@ test("editing a message by keyboard: Escape or Cancel gives the keyboard back to
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test("the message box with its completion list is valid ARIA: a textbox, no aria-expanded", opts, async () => {
+  const { page, errors } = await open("theme=light", 600);
+  const box = page.getByRole("textbox", { name: "Message" });
+  // Every aria-expanded in the chat sits on a role that has that state (ARIA 1.2); a
+  // textarea's role is textbox, which has none (and HTML allows a textarea no other role).
+  const misplaced = (): Promise<string[]> =>
+    page.evaluate(() => {
+      const expandable = new Set(["button", "combobox", "link", "menuitem", "row", "tab", "treeitem", "gridcell"]);
+      const implicit = (el: Element): string =>
+        el.getAttribute("role") ??
+        (
+          { BUTTON: "button", TEXTAREA: "textbox", INPUT: "textbox", A: "link", SUMMARY: "button" } as Record<
+            string,
+            string
+          >
+        )[el.tagName] ??
+        "generic";
+      return [...document.querySelectorAll("[aria-expanded]")]
+        .filter((el) => !expandable.has(implicit(el)))
+        .map((el) => `${el.tagName} role=${implicit(el)}`);
+    });
+  assert.deepEqual(await misplaced(), []);
+  for (const [typed, option] of [
+    ["/", "/new"],
+    ["look at @", "@df"],
+  ] as const) {
+    await box.fill("");
+    await box.pressSequentially(typed);
+    const list = page.getByRole("listbox");
+    await list
+      .getByRole("option", { name: new RegExp(option) })
+      .first()
+      .waitFor();
+    assert.deepEqual(await misplaced(), [], typed);
+    // The box names its popup, says it has one, and points at the active option in it.
+    const listId = await list.getAttribute("id");
+    assert.equal(await box.getAttribute("aria-controls"), listId);
+    assert.equal(await box.getAttribute("aria-haspopup"), "listbox");
+    assert.equal(await box.getAttribute("aria-autocomplete"), "list");
+    const active = await box.getAttribute("aria-activedescendant");
+    assert.ok(active, typed);
+    assert.equal(await page.evaluate((id) => document.getElementById(id)?.getAttribute("role"), active), "option");
+    assert.equal(await list.evaluate((l, id) => !!l.querySelector(`#${CSS.escape(id)}`), active), true);
+    await box.press("Escape");
+    await list.waitFor({ state: "hidden" });
+    assert.equal(await box.getAttribute("aria-activedescendant"), null, typed);
+    assert.deepEqual(await misplaced(), [], typed);
+  }
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});

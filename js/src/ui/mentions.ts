@@ -89,7 +89,12 @@ export class Completer {
   ) {
     this.el = h("div", { class: "jck-complete", role: "listbox", id: uniqueId("jck-complete") });
     this.el.hidden = true;
+    // A textarea keeps its textbox role (HTML allows it no other, so not ARIA's combobox):
+    // a textbox may say it has a list popup and which option is active, but not whether
+    // it is expanded (aria-expanded is not a textbox's state). The list shown or not is
+    // told by aria-activedescendant (set only while options show) and the listbox's hidden.
     input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-haspopup", "listbox");
     input.setAttribute("aria-controls", this.el.id);
     input.addEventListener("input", () => void this.update());
     // Leaving the box closes the list, a little later (a click on an option lands
@@ -216,7 +221,6 @@ export class Completer {
     this.listed = token;
     this.active = 0;
     this.el.hidden = options.length === 0;
-    this.input.setAttribute("aria-expanded", String(options.length > 0));
     this.render();
   }
 
@@ -231,7 +235,6 @@ export class Completer {
     this.options = [];
     this.listed = null;
     this.el.hidden = true;
-    this.input.setAttribute("aria-expanded", "false");
     this.input.removeAttribute("aria-activedescendant");
   }
 
@@ -258,6 +261,7 @@ export class Completer {
       }),
     );
     if (this.options.length) this.input.setAttribute("aria-activedescendant", `${this.el.id}-${this.active}`);
+    else this.input.removeAttribute("aria-activedescendant");
   }
 
   private onKey(e: KeyboardEvent): void {
