@@ -12,6 +12,7 @@
 import { RULES } from "./redaction-rules.generated";
 import {
   PLACEHOLDER_VALUE,
+  PROSE_VALUE,
   anyOf,
   describeHidden,
   escapeRe,
@@ -114,7 +115,6 @@ const FSTRING_FIELD = new RegExp(RULES.fstringField, "g");
 const FSTRING_RUN = new RegExp(RULES.fstringRun, "g");
 const HASH_CONTEXT = new RegExp(RULES.hashContext, "i");
 const HEX_DIGEST = new RegExp(RULES.hexDigest);
-const PROSE_VALUE = new RegExp(RULES.proseValue, "i");
 const TEMPLATE_VALUE = new RegExp(RULES.templateValue);
 // Tuples under these names are (user, password) pairs: `auth = ("ada", "pw")`.
 const USER_FIRST = /(?:^|_)(?:auth|creds|credentials|login)$/;

@@ -28,6 +28,8 @@ const ANSI_RE = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[
 export const KEEP_VALUE = new RegExp(RULES.keepValue);
 const CODE_VALUE = new RegExp(RULES.codeValue);
 const TYPE_VALUE = new RegExp(RULES.typeValue);
+/** A word of a sentence, not a value (`password: optional`, `Password: must have 12`). */
+export const PROSE_VALUE = new RegExp(RULES.proseValue, "i");
 const SHORT_NAME = new RegExp(RULES.shortNameValue);
 export const PLACEHOLDER_VALUE = new RegExp(RULES.placeholderValue, "i");
 const KEYISH = new RegExp(RULES.keyishNamePattern);
@@ -134,6 +136,8 @@ export function keepsUnquoted(value: string, constant: boolean, name = "", sep =
   // `token=hf_token`: a variable named like a secret, not a literal.
   if (/^[a-z][a-z0-9]*(?:_[a-z0-9]+)+[,;]?$/.test(value) && isSecretName(trimEndOf(value, ",;"))) return true;
   if (sep.includes(":") && !sep.includes("=") && TYPE_VALUE.test(value)) return true;
+  // `password: required` in a docstring or a schema: a description.
+  if (sep.includes(":") && !sep.includes("=") && PROSE_VALUE.test(trimEndOf(value, ".,;"))) return true;
   return name !== "" && trimEndOf(value, ",;") === (name.split(".").pop() ?? name);
 }
 

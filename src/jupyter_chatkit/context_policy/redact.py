@@ -24,6 +24,7 @@ from .names import is_placeholder, is_secret_name, marker, normalize_name
 from .tables import TableRedaction
 from .values import (
     _CLASS_NAME,
+    _PROSE_VALUE,
     _is_digest,
     _looks_generated,
     _plain_key,
@@ -185,7 +186,6 @@ _CALL = re.compile(rules.CALL_ARGUMENTS)
 _PAIRED = re.compile(rules.PAIRED_CONTAINER)
 _FSTRING_PREFIX = re.compile(rules.FSTRING_PREFIX)
 _PLACEHOLDER_VALUE = re.compile(rules.PLACEHOLDER_VALUE, re.IGNORECASE)
-_PROSE_VALUE = re.compile(rules.PROSE_VALUE, re.IGNORECASE)
 _TEMPLATE_VALUE = re.compile(rules.TEMPLATE_VALUE)
 _MORE_WORDS = re.compile(r" +[A-Za-z]")
 # Tuples under these names are (user, password) pairs: ``auth = ("ada", "pw")``.

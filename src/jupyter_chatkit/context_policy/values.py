@@ -26,6 +26,7 @@ _PLACEHOLDER_VALUE = re.compile(rules.PLACEHOLDER_VALUE, re.IGNORECASE)
 _RANDOM = re.compile(rules.HIGH_ENTROPY_VALUE)
 _SHORT_NAME = re.compile(rules.SHORT_NAME_VALUE)
 _TYPE_VALUE = re.compile(rules.TYPE_VALUE)
+_PROSE_VALUE = re.compile(rules.PROSE_VALUE, re.IGNORECASE)
 _WEAK_QUALIFIERS = frozenset(rules.WEAK_QUALIFIERS)
 
 
@@ -130,9 +131,10 @@ def keeps_unquoted(value: str, constant: bool, name: str = "", sep: str = "") ->
     """True when an unquoted value under a secret name is no secret: an empty or flag
     value, a short number, or what clearly is code: a call, attribute or index
     (``token = make_token()``, ``cfg.pw``), a variable of one or two characters
-    (``passphrase = p0``), the same name (``password=password``), a
-    type after ``:`` (``password: str``). ``constant``: an upper-case name (``API_KEY=``),
-    whose values are literals. Any other bare word is hidden (``password: letmein``)."""
+    (``passphrase = p0``), the same name (``password=password``), a type or a prose
+    word after ``:`` (``password: str``, ``password: optional``). ``constant``: an
+    upper-case name (``API_KEY=``), whose values are literals. Any other bare word is
+    hidden (``password: letmein``)."""
     if _KEEP_VALUE.match(value.lower()) or _PLACEHOLDER_VALUE.match(value):
         return True
     if constant:
@@ -143,6 +145,8 @@ def keeps_unquoted(value: str, constant: bool, name: str = "", sep: str = "") ->
         return True  # ``token=hf_token``: a variable named like a secret, not a literal
     if ":" in sep and "=" not in sep and _TYPE_VALUE.match(value):
         return True
+    if ":" in sep and "=" not in sep and _PROSE_VALUE.match(value.rstrip(".,;")):
+        return True  # ``password: required`` in a docstring or a schema: a description
     return bool(name) and value.rstrip(",;") == name.rsplit(".", 1)[-1]
 
 
