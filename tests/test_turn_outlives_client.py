@@ -17,6 +17,7 @@ import httpx
 import pytest
 from chatkit.types import (
     AssistantMessageItem,
+    ClientToolCallItem,
     ThreadItemAddedEvent,
     ThreadItemUpdatedEvent,
 )
@@ -26,11 +27,13 @@ from jupyter_chatkit.assistant.partial import STOPPED_NOTE
 from jupyter_chatkit.protocol import LOCAL_USER, RequestContext, Turn
 
 from .chatkit_helpers import parse_sse, user_input
-from .fixtures.fake_llm import FakeLLM, Reply
+from .fixtures.fake_llm import FakeLLM, Reply, ToolCall
 from .test_handlers import body, post, server_config
 
 WORDS = 40
 ANSWER = " ".join(f"word{i}" for i in range(WORDS))
+LONG = " ".join(f"word{i}" for i in range(400))
+AGENT = {"agent": {"mode": "agent", "auto_run": False}}
 
 
 @pytest.fixture
@@ -69,6 +72,15 @@ class Endpoint:
                     break
         first = parse_sse(seen.split(b"\n\n")[0] + b"\n\n")[0]
         return getattr(getattr(first, "thread", None), "id", ""), seen
+
+    async def leave_new_thread(self, fake_llm: FakeLLM, reply: str) -> str:
+        """A new thread whose answer (``reply``, streamed slowly) its client leaves."""
+        fake_llm.token_delay = 0.05
+        fake_llm.script(Reply(reply))
+        thread_id, _ = await self.start_then_leave(
+            body("threads.create", input=user_input("talk for a while"))
+        )
+        return thread_id
 
     async def json(self, payload: str) -> tuple[int, Any]:
         async with httpx.AsyncClient(timeout=20) as client:
@@ -113,11 +125,7 @@ def endpoint(
 async def test_answer_finishes_after_the_client_leaves(
     endpoint: Endpoint, fake_llm: FakeLLM
 ) -> None:
-    fake_llm.token_delay = 0.05
-    fake_llm.script(Reply(ANSWER))
-    thread_id, _ = await endpoint.start_then_leave(
-        body("threads.create", input=user_input("talk for a while"))
-    )
+    thread_id = await endpoint.leave_new_thread(fake_llm, ANSWER)
     stored = await endpoint.stored_answer(thread_id)
     assert stored == ANSWER
     assert STOPPED_NOTE.strip() not in stored
@@ -140,11 +148,7 @@ async def test_a_follow_up_finishes_after_the_client_leaves(
 async def test_coming_back_mid_answer_follows_it_live(
     endpoint: Endpoint, fake_llm: FakeLLM
 ) -> None:
-    fake_llm.token_delay = 0.05
-    fake_llm.script(Reply(ANSWER))
-    thread_id, _ = await endpoint.start_then_leave(
-        body("threads.create", input=user_input("talk for a while"))
-    )
+    thread_id = await endpoint.leave_new_thread(fake_llm, ANSWER)
     # The page loads the thread again: it says its answer is being written...
     status, thread = await endpoint.json(body("threads.get_by_id", thread_id=thread_id))
     assert status == 200 and thread["metadata"].get("answering") is True
@@ -179,11 +183,7 @@ async def test_coming_back_mid_answer_follows_it_live(
 
 
 async def test_explicit_stop_still_stops(endpoint: Endpoint, fake_llm: FakeLLM) -> None:
-    fake_llm.token_delay = 0.05
-    fake_llm.script(Reply(" ".join(f"word{i}" for i in range(400))))
-    thread_id, _ = await endpoint.start_then_leave(
-        body("threads.create", input=user_input("talk for a long time"))
-    )
+    thread_id = await endpoint.leave_new_thread(fake_llm, LONG)
     status, answer = await endpoint.json(body(Turn.STOP, thread_id=thread_id))
     assert status == 200 and answer == {"stopped": True}
     call = await fake_llm.wait_for_disconnect(within=10)
@@ -219,7 +219,7 @@ async def test_interrupting_the_kernels_ask_stops_the_servers_turn(
     remote = RemoteAssistant(ServerEndpoint(endpoint.url, token))
     client = ChatClient(remote, RequestContext(user_id=LOCAL_USER))  # type: ignore[arg-type]
     fake_llm.token_delay = 0.05
-    fake_llm.script(Reply(" ".join(f"word{i}" for i in range(400))))
+    fake_llm.script(Reply(LONG))
     asking = asyncio.ensure_future(client.ask("talk for a long time"))
     try:
         await fake_llm.wait_for(lambda: fake_llm.calls and fake_llm.calls[0].deltas_sent > 2, 20)
@@ -229,8 +229,36 @@ async def test_interrupting_the_kernels_ask_stops_the_servers_turn(
         call = await fake_llm.wait_for_disconnect(within=10)
         assert call.disconnected
         assert client.thread_id
-        assert (await endpoint.stored_answer(client.thread_id)).rstrip().endswith(
-            STOPPED_NOTE.strip()
+        assert (
+            (await endpoint.stored_answer(client.thread_id)).rstrip().endswith(STOPPED_NOTE.strip())
         )
     finally:
         await remote.aclose()
+
+
+async def test_an_agent_step_awaiting_approval_is_not_run_after_the_client_left(
+    endpoint: Endpoint, fake_llm: FakeLLM
+) -> None:
+    # Agent mode: the model asks to insert a cell; the person must approve it on a card
+    # (a client tool call). The client leaves before that: the turn ends at the step,
+    # pending, and nothing carries it out or asks the model again.
+    fake_llm.token_delay = 0.05
+    fake_llm.script(
+        Reply("Let me add a cell. " * 5, tool_calls=[ToolCall("insert_cell", {"source": "a = 1"})])
+    )
+    payload = json.dumps(
+        {"type": "threads.create", "params": {"input": user_input("add a cell")}, "metadata": AGENT}
+    )
+    thread_id, _ = await endpoint.start_then_leave(payload)
+    assistant = await endpoint.holder.get()
+    for _ in range(200):
+        if not assistant.running.answering(thread_id):
+            break
+        await asyncio.sleep(0.1)
+    items = await assistant.store.load_thread_items(
+        thread_id, None, 50, "asc", RequestContext(user_id=LOCAL_USER)
+    )
+    calls = [i for i in items.data if isinstance(i, ClientToolCallItem)]
+    assert [(c.name, c.status) for c in calls] == [("insert_cell", "pending")]
+    await asyncio.sleep(0.5)
+    assert len(fake_llm.calls) == 1, "the model was asked again without the step's result"

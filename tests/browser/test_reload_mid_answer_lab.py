@@ -30,6 +30,31 @@ def start_asking(page: Any, text: str) -> None:
     page.locator(INPUT).press("Enter")
 
 
+def open_sidebar_on(lab_page: LabPage, page: Any, notebook: str) -> None:
+    """A new notebook open, with the sidebar ready for a message."""
+    lab_page.server.write_notebook(notebook, ["x = 1"])
+    lab_page.open(notebook)
+    lab_page.command("jupyter-chatkit:open")
+    page.locator(INPUT).wait_for(state="visible")
+
+
+def first_words_shown(page: Any) -> None:
+    """The answer's first words are on screen."""
+    page.wait_for_function(
+        "(sel) => /word3/.test([...document.querySelectorAll(sel)].pop()?.textContent || '')",
+        arg=ASSISTANT,
+    )
+
+
+def shows_at_the_end(page: Any, end: str) -> None:
+    """Wait until the last answer holds ``end``."""
+    page.wait_for_function(
+        "([sel, end]) => ([...document.querySelectorAll(sel)].pop()?.textContent || '')"
+        ".includes(end)",
+        arg=[ASSISTANT, end],
+    )
+
+
 def last_answer(page: Any) -> str:
     return str(page.locator(f"{ASSISTANT} .jck-parts").last.inner_text())
 
@@ -37,20 +62,14 @@ def last_answer(page: Any) -> str:
 def test_reload_mid_answer_shows_the_whole_answer(
     lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
-    lab_page.server.write_notebook("reload.ipynb", ["x = 1"])
-    lab_page.open("reload.ipynb")
-    lab_page.command("jupyter-chatkit:open")
-    page.locator(INPUT).wait_for(state="visible")
+    open_sidebar_on(lab_page, page, "reload.ipynb")
     reply = long_reply(120)
     # Slow until the page has come back (a reload takes seconds on a loaded machine).
     scripted_llm.token_delay = 0.5
     scripted_llm.script(Reply(reply))
     start_asking(page, "tell me a long story")
     # The first words are on screen: the answer is being written.
-    page.wait_for_function(
-        "(sel) => /word3/.test([...document.querySelectorAll(sel)].pop()?.textContent || '')",
-        arg=ASSISTANT,
-    )
+    first_words_shown(page)
     screenshot(page, "1-mid-answer")
     lab_page.reload()
     lab_page.command("jupyter-chatkit:open")
@@ -65,11 +84,7 @@ def test_reload_mid_answer_shows_the_whole_answer(
     assert not scripted_llm.calls[0].finished, "the answer was still being written"
     scripted_llm.token_delay = 0.01
     wait_idle(page)
-    page.wait_for_function(
-        "([sel, end]) => ([...document.querySelectorAll(sel)].pop()?.textContent || '')"
-        ".includes(end)",
-        arg=[ASSISTANT, "word119."],
-    )
+    shows_at_the_end(page, "word119.")
     screenshot(page, "3-whole-answer")
     assert last_answer(page) == reply
     assert STOPPED not in page.locator(PANEL).inner_text()
@@ -78,39 +93,25 @@ def test_reload_mid_answer_shows_the_whole_answer(
     lab_page.reload()
     lab_page.command("jupyter-chatkit:open")
     page.locator(f"{ASSISTANT} .jck-parts").last.wait_for()
-    page.wait_for_function(
-        "([sel, end]) => ([...document.querySelectorAll(sel)].pop()?.textContent || '')"
-        ".includes(end)",
-        arg=[ASSISTANT, "word119."],
-    )
+    shows_at_the_end(page, "word119.")
     assert last_answer(page) == reply
 
 
 def test_stop_still_stops_the_answer(
     lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
-    lab_page.server.write_notebook("stop.ipynb", ["x = 1"])
-    lab_page.open("stop.ipynb")
-    lab_page.command("jupyter-chatkit:open")
-    page.locator(INPUT).wait_for(state="visible")
+    open_sidebar_on(lab_page, page, "stop.ipynb")
     scripted_llm.token_delay = 0.05
     scripted_llm.script(Reply(long_reply(400)))
     start_asking(page, "talk until I stop you")
-    page.wait_for_function(
-        "(sel) => /word3/.test([...document.querySelectorAll(sel)].pop()?.textContent || '')",
-        arg=ASSISTANT,
-    )
+    first_words_shown(page)
     page.locator(f"{PANEL} .jck-send.jck-stop").click()
     wait_idle(page)
     # The server stopped: the stored answer is marked so (and the model's request closed).
     lab_page.reload()
     lab_page.command("jupyter-chatkit:open")
     page.locator(f"{PANEL} .jck-msg.jck-user", has_text="talk until I stop you").wait_for()
-    page.wait_for_function(
-        "([sel, end]) => ([...document.querySelectorAll(sel)].pop()?.textContent || '')"
-        ".includes(end)",
-        arg=[ASSISTANT, STOPPED],
-    )
+    shows_at_the_end(page, STOPPED)
     screenshot(page, "stopped-after-reload")
     assert "word399" not in last_answer(page)
     assert scripted_llm.calls[0].disconnected
