@@ -1495,3 +1495,57 @@ test("the message box with its completion list is valid ARIA: a textbox, no aria
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test("several code blocks in one answer: each block's buttons are told apart by a screen reader", opts, async () => {
+  const { page, errors } = await open("sink=1&theme=light", 600);
+  // Two blocks start with the same line: their number tells them apart.
+  const text = [
+    "Load it:",
+    "```python\nimport pandas as pd\ndf = pd.read_csv('a.csv')\n```",
+    "Then, the same import:",
+    "```python\nimport pandas as pd\nprint(df.shape)\n```",
+    "Or in SQL:",
+    "```sql\nSELECT count(*) FROM a\n```",
+    "And a shell line:",
+    "```\nls -l\n```",
+  ].join("\n\n");
+  await page.evaluate((c) => (window as any).__mountAnswer(c), text.match(/\s*\S+/g) ?? []);
+  const cdp = await page.context().newCDPSession(page);
+  const { nodes } = (await cdp.send("Accessibility.getFullAXTree")) as {
+    nodes: { ignored: boolean; role?: { value: string }; name?: { value: string }; description?: { value: string } }[];
+  };
+  const buttons = nodes
+    .filter((n) => !n.ignored && n.role?.value === "button")
+    .map((n) => ({ name: n.name?.value ?? "", description: n.description?.value ?? "" }));
+  const blocks = await page.locator(".jck-code").count();
+  assert.equal(blocks, 4);
+  assert.ok(buttons.length >= blocks, JSON.stringify(buttons));
+  // What a screen reader says of each button (its name, then its description) differs.
+  const said = buttons.map((b) => `${b.name} | ${b.description}`);
+  assert.equal(new Set(said).size, said.length, said.join("\n"));
+  // Each button is described by its own block: number, language, first line.
+  const wanted = [
+    "Code block 1 of 4, python: import pandas as pd",
+    "Code block 2 of 4, python: import pandas as pd",
+    "Code block 3 of 4, sql: SELECT count(*) FROM a",
+    "Code block 4 of 4: ls -l",
+  ];
+  for (let i = 0; i < blocks; i++) {
+    const bar = page.locator(".jck-code-bar").nth(i);
+    const n = await bar.getByRole("button").count();
+    assert.ok(n >= 1);
+    for (let j = 0; j < n; j++) {
+      const b = bar.getByRole("button").nth(j);
+      const name = (await b.getAttribute("aria-label")) ?? "";
+      assert.ok(said.includes(`${name} | ${wanted[i]}`), `${name} in block ${i + 1}: ${said.join("\n")}`);
+    }
+  }
+  // The visible words stay as they were.
+  assert.deepEqual(await page.locator(".jck-code-bar").first().getByRole("button").allInnerTexts(), [
+    "Copy",
+    "Insert",
+    "Insert & run",
+  ]);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});

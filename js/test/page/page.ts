@@ -168,6 +168,21 @@ w.__streamMarkdown = (chunks: string[]) => {
   return { streamed, final: view.el.innerHTML, fresh: fresh.el.innerHTML, lexed, length: text.length, active };
 };
 
+/**
+ * Stream `chunks` into a MarkdownView with code actions (as an answer in the chat is),
+ * shown in the host so the browser's accessibility tree has its buttons.
+ */
+w.__mountAnswer = (chunks: string[]) => {
+  const view = new MarkdownView({ code: { insert: async () => {}, announce: () => {} } });
+  host.replaceChildren(view.el);
+  let text = "";
+  for (const c of chunks) {
+    text += c;
+    view.update(text, true, true);
+  }
+  view.update(text, true);
+};
+
 /** Render a widget JSON into the host (kitchen-sink test); actions are recorded. */
 w.__renderWidget = (root: any) => {
   const actions: unknown[] = [];
