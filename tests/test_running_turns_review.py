@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from chatkit.types import AssistantMessageItem, ErrorEvent
 from jupyter_chatkit.assistant.partial import STOPPED_NOTE
 from jupyter_chatkit.assistant.server import JsonResult, StreamResult
 from jupyter_chatkit.protocol import Turn
-from jupyter_chatkit.store import SQLStore
+from jupyter_chatkit.store import SQLStore, open_store
 
 from .chatkit_helpers import ALICE, BOB, collect, json_call, make_assistant, req, user_input
 from .test_assistant import _as_network_stream, _recorded_stream
@@ -76,3 +77,40 @@ async def test_another_user_can_neither_stop_nor_watch_a_running_turn(
     answer = next(i for i in items.data if isinstance(i, AssistantMessageItem))
     assert answer.content[-1].text == "Alice's private answer"
     assert STOPPED_NOTE.strip() not in answer.content[-1].text
+
+
+@pytest.mark.asyncio
+async def test_a_turn_without_client_keeps_its_answer_when_the_server_stops(
+    tmp_path: Path,
+) -> None:
+    # A turn goes on after its client left; the server then stops (an idle culler, a
+    # restart): the answer so far is kept, marked stopped, before the store closes.
+    full = await _recorded_stream("Half an answer")
+    cut = next(i for i, e in enumerate(full) if e.type == "response.output_text.delta") + 1
+    started = asyncio.Event()
+
+    async def hangs(_call: Any) -> AsyncIterator[Any]:
+        for event in _as_network_stream(full)[:cut]:
+            yield event
+        started.set()
+        await asyncio.sleep(3600)
+
+    store = await open_store(f"sqlite:///{tmp_path / 'stops.sqlite3'}")
+    assistant = make_assistant(store, ScriptedModel([ModelStep(stream_events=hangs)]))
+    result = await assistant.handle(req("threads.create", input=user_input("hi")), ALICE)
+    assert isinstance(result, StreamResult)
+    producer = asyncio.ensure_future(collect(result.chunks))  # its client is gone
+    await asyncio.wait_for(started.wait(), 10)
+    thread_id = next(iter(assistant.running._turns))
+
+    await asyncio.wait_for(assistant.aclose(), 20)
+    assert producer.done()
+    reopened = await open_store(f"sqlite:///{tmp_path / 'stops.sqlite3'}")
+    try:
+        items = await reopened.load_thread_items(thread_id, None, 20, "asc", ALICE)
+    finally:
+        await reopened.close()
+    answers = [i for i in items.data if isinstance(i, AssistantMessageItem)]
+    assert answers, [i.type for i in items.data]
+    text = answers[-1].content[-1].text
+    assert text.startswith("Half") and text.rstrip().endswith(STOPPED_NOTE.strip())

@@ -48,6 +48,8 @@ _NOT_WATCHED = (ThreadCreatedEvent, ClientEffectEvent)
 # Events kept for a late watcher, text deltas apart (consecutive ones are joined into
 # one): a turn past this many keeps none, and a watcher then only waits for its end.
 MAX_KEPT_EVENTS = 5_000
+# How long the server's stop waits for its running turns to keep their answers.
+STOP_ALL_SECONDS = 10.0
 
 
 @dataclass
@@ -162,6 +164,22 @@ class RunningTurns:
                 turn.task.cancel()
                 stopped = True
         return stopped
+
+    async def stop_all(self, within: float = STOP_ALL_SECONDS) -> None:
+        """Stop every turn (the server stops): each keeps its answer so far, marked
+        stopped, while the store is still open. A turn that takes longer than ``within``
+        to wind down is left."""
+        tasks = {
+            turn.task
+            for turns in self._turns.values()
+            for turn in turns
+            if turn.task is not None and not turn.task.done()
+        }
+        tasks.discard(asyncio.current_task())
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks, timeout=within)
 
     async def watch(self, thread_id: str, user_id: str) -> AsyncIterator[bytes]:
         """The events of the user's turn running in ``thread_id`` (nothing if none runs)."""

@@ -606,7 +606,10 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         self.sql_store.attachments.upload_url_for = upload_url_for
 
     async def aclose(self) -> None:
-        """Stop the MCP servers; close the model's HTTP client and the store's connections."""
+        """Stop the running turns (their answers kept, marked stopped), the MCP servers;
+        close the model's HTTP client and the store's connections."""
+        # Turns outlive their clients (running.py): stopped while the store is open.
+        await self.running.stop_all()
         self.titles.close()
         try:
             if self.mcp is not None:
