@@ -236,3 +236,65 @@ print(json.dumps({"deferred": deferred, "tool": function_tool(lambda: 1).name}))
 def test_griffe_with_another_layout_is_not_deferred() -> None:
     result = run_fresh(OTHER_GRIFFE_SCRIPT)
     assert result == {"deferred": False, "tool": "<lambda>"}
+
+
+STREAMS_SCRIPT = """
+import asyncio, json, sys, tempfile
+mode = sys.argv[1]
+from jupyter_chatkit.serverext import sdk_stand_ins
+from jupyter_chatkit.serverext.deferred_imports import defer_unused_packages
+if mode == "other":
+    sdk_stand_ins.OPENAI_VERSION = "0.0.0"  # another openai release: left as it is
+deferred = defer_unused_packages() if mode != "plain" else []
+from jupyter_chatkit.serverext.handlers import AssistantHolder
+from jupyter_chatkit.settings import Settings
+
+async def idle(folder):
+    settings = Settings(model="fake-model", api="responses", base_url="http://127.0.0.1:9/v1",
+                        api_key="sk-test", store_url=f"sqlite:///{folder}/chat.sqlite3")
+    holder = AssistantHolder(settings, attachment_url=lambda a: a)
+    await holder.get()
+    await holder.warm_up_ended()
+    warmed = holder.warmed, holder.warm_requests
+    await holder.close()
+    return warmed
+
+with tempfile.TemporaryDirectory() as folder:
+    warmed = asyncio.run(idle(folder))
+from openai.types.responses.parsed_response import ParsedResponse
+from jupyter_chatkit.assistant.warmup import _is_deferred
+state = {"deferred": "openai.lib.streaming.responses" in deferred, "warmed": list(warmed),
+         "idle_events": "openai.lib.streaming.responses._events" in sys.modules,
+         "idle_parsed": not _is_deferred(ParsedResponse)}
+# client.responses.stream(): openai's own stream manager (no request until entered).
+from openai import AsyncOpenAI
+import openai.resources.responses.responses as resource
+client = AsyncOpenAI(base_url="http://127.0.0.1:9/v1", api_key="sk-test")
+manager = client.responses.stream(model="fake-model", input="hi")
+from openai.lib.streaming.responses import AsyncResponseStreamManager
+import openai.lib._response_resources as helpers
+state["used"] = [type(manager) is AsyncResponseStreamManager,
+                 isinstance(manager, resource.AsyncResponseStreamManager),
+                 helpers.async_parse.__module__ == "openai.lib._response_resources"]
+print(json.dumps(state))
+"""
+
+
+@pytest.mark.timeout(200)
+def test_the_idle_responses_server_builds_no_parsed_response_and_stream_helpers_work() -> None:
+    result = run_fresh(STREAMS_SCRIPT, "defer")
+    assert result["warmed"][0] is True and result["warmed"][1] > 0
+    # The client's Responses resource was imported (the warm-up turn's requests), its
+    # parse/stream helpers and their generic events not: ParsedResponse not built.
+    assert result["deferred"] is True
+    assert result["idle_events"] is False
+    assert result["idle_parsed"] is False
+    # Used: the real helpers and classes, as without the deferral.
+    assert result["used"] == [True, True, True]
+    plain = run_fresh(STREAMS_SCRIPT, "plain")
+    assert plain["idle_events"] is True and plain["idle_parsed"] is True
+    assert plain["used"] == result["used"]
+    # Another openai release: nothing deferred, its import as usual.
+    other = run_fresh(STREAMS_SCRIPT, "other")
+    assert other["deferred"] is False
+    assert other["idle_events"] is True and other["used"] == [True, True, True]

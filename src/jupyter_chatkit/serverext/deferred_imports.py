@@ -566,9 +566,11 @@ def defer_unused_packages() -> list[str]:
     from .sdk_stand_ins import (
         GRIFFE,
         MCP_COMPAT,
+        OPENAI_STREAMS,
         SANDBOX,
         defer_griffe,
         defer_mcp_compat,
+        defer_response_streams,
         defer_sandbox,
     )
 
@@ -578,4 +580,7 @@ def defer_unused_packages() -> list[str]:
         deferred.append(MCP_COMPAT)
     if defer_griffe():
         deferred.append(GRIFFE)
+    # openai's parse()/stream() helpers for Responses (the assistant calls create()).
+    if defer_response_streams():
+        deferred.append(OPENAI_STREAMS)
     return deferred

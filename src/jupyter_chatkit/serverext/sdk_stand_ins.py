@@ -40,6 +40,17 @@ their own schemas, so no docstring is parsed unless other code makes such a tool
 
 - ``DocstringSectionKind`` (an enum) is the real one, from its own small module;
 - ``Docstring`` loads griffe in full when first called, and makes the real one.
+
+openai's Responses helpers (:func:`defer_response_streams`): ``openai.resources.responses``
+(imported when a client's ``responses`` is first used) takes ``parse``/``stream`` and
+their async twins from ``openai.lib._response_resources`` and two stream-manager classes
+from ``openai.lib.streaming.responses``, whose ``__init__`` parametrizes openai's generic
+stream events and so builds ``ParsedResponse`` (~1 MB with what it nests). They serve
+``client.responses.parse()``/``.stream()`` only; the assistant calls ``.create()``:
+
+- the four functions load the real module when first called, and are the real ones;
+- the stream managers appear in annotations only; ``isinstance`` is the real class's
+  once its module loads (no instance exists before).
 """
 
 from __future__ import annotations
@@ -315,3 +326,33 @@ def defer_griffe() -> bool:
     }
     # Its submodules other than these two run griffe's __init__ first, as usual.
     return defer_package(GRIFFE, (_GRIFFE_INTERNAL, _GRIFFE_ENUMS), served)
+
+
+# openai's release whose Responses resource imports these names (defer_response_streams).
+OPENAI_VERSION = "3.57.0"
+OPENAI_STREAMS = "openai.lib.streaming.responses"
+_OPENAI_STREAM_MANAGERS = OPENAI_STREAMS + "._responses"
+_OPENAI_HELPERS = "openai.lib._response_resources"
+
+
+def defer_response_streams() -> bool:
+    """Serve openai's Responses helpers as described above; False (nothing changed) for
+    another openai, or when openai is imported already."""
+    try:
+        known = version("openai") == OPENAI_VERSION and "openai" not in sys.modules
+    except PackageNotFoundError:
+        known = False
+    if not known or _find_without_import(_OPENAI_HELPERS) is None:
+        return False
+    # The package's __init__ (the generic events) waits; its submodules load without it.
+    if not defer_package(OPENAI_STREAMS, ANY_SUBMODULE):
+        return False
+    managers = ("ResponseStreamManager", "AsyncResponseStreamManager")
+    helpers = ("parse", "stream", "async_parse", "async_stream")
+    # One group: the real load of either module, or of the package, ends both.
+    ends = (OPENAI_STREAMS, _OPENAI_HELPERS)
+    served = {name: _stand_in_class(_OPENAI_STREAM_MANAGERS, name) for name in managers}
+    functions = {name: _stand_in_function(_OPENAI_HELPERS, name) for name in helpers}
+    return defer_module(_OPENAI_STREAM_MANAGERS, served, ends) and defer_module(
+        _OPENAI_HELPERS, functions, ends
+    )
