@@ -74,7 +74,7 @@ from .results import JsonResult, StreamResult, describe_validation_error, safe_m
 from .running import RunningTurn, RunningTurns, answer_own, own_request
 from .scrub import Scrubber, register_secret
 from .titles import PendingTitles, local_title, model_title
-from .turn import TurnRequest, choose_agent, run_agent
+from .turn import TurnRequest, choose_agent, context_class, run_agent
 from .user_messages import add_user_message, create_thread
 
 log = logging.getLogger("jupyter_chatkit")
@@ -82,8 +82,9 @@ log = logging.getLogger("jupyter_chatkit")
 
 _REQUEST_ADAPTER: TypeAdapter[ChatKitReq] = TypeAdapter(ChatKitReq)
 # Parametrized once: pydantic returns the same class each time, but looking it up in
-# its cache of generic types cost ~30 us of CPU a turn.
-_AGENT_CONTEXT = AgentContext[RequestContext]
+# its cache of generic types cost ~30 us of CPU a turn. Its event queue is made anew,
+# not deep-copied (turn.context_class).
+_AGENT_CONTEXT = context_class(AgentContext[RequestContext])
 
 
 class NotebookAssistant(ChatKitServer[RequestContext]):
