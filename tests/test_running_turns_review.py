@@ -22,6 +22,24 @@ from .chatkit_helpers import ALICE, BOB, collect, json_call, make_assistant, req
 from .test_assistant import _as_network_stream, _recorded_stream
 
 
+async def _pausing_model(text: str, resume: asyncio.Event) -> tuple[ScriptedModel, asyncio.Event]:
+    """A model that streams the first words of ``text``, then waits for ``resume`` before
+    the rest; and the event set once it waits."""
+    full = _as_network_stream(await _recorded_stream(text))
+    cut = next(i for i, e in enumerate(full) if e.type == "response.output_text.delta") + 1
+    waiting = asyncio.Event()
+
+    async def paused(_call: Any) -> AsyncIterator[Any]:
+        for event in full[:cut]:
+            yield event
+        waiting.set()
+        await resume.wait()
+        for event in full[cut:]:
+            yield event
+
+    return ScriptedModel([ModelStep(stream_events=paused)]), waiting
+
+
 @pytest.mark.asyncio
 @pytest.mark.parametrize(
     "body",
@@ -43,20 +61,9 @@ async def test_deeply_nested_json_is_a_clear_400(sqlite_store: SQLStore, body: b
 async def test_another_user_can_neither_stop_nor_watch_a_running_turn(
     sqlite_store: SQLStore,
 ) -> None:
-    full = await _recorded_stream("Alice's private answer")
-    cut = next(i for i, e in enumerate(full) if e.type == "response.output_text.delta") + 1
-    started, release = asyncio.Event(), asyncio.Event()
-
-    async def gated(_call: Any) -> AsyncIterator[Any]:
-        events = _as_network_stream(full)
-        for event in events[:cut]:
-            yield event
-        started.set()
-        await release.wait()
-        for event in events[cut:]:
-            yield event
-
-    assistant = make_assistant(sqlite_store, ScriptedModel([ModelStep(stream_events=gated)]))
+    release = asyncio.Event()
+    model, started = await _pausing_model("Alice's private answer", release)
+    assistant = make_assistant(sqlite_store, model)
     result = await assistant.handle(req("threads.create", input=user_input("hi")), ALICE)
     assert isinstance(result, StreamResult)
     alice = asyncio.ensure_future(collect(result.chunks))
@@ -85,18 +92,9 @@ async def test_a_turn_without_client_keeps_its_answer_when_the_server_stops(
 ) -> None:
     # A turn goes on after its client left; the server then stops (an idle culler, a
     # restart): the answer so far is kept, marked stopped, before the store closes.
-    full = await _recorded_stream("Half an answer")
-    cut = next(i for i, e in enumerate(full) if e.type == "response.output_text.delta") + 1
-    started = asyncio.Event()
-
-    async def hangs(_call: Any) -> AsyncIterator[Any]:
-        for event in _as_network_stream(full)[:cut]:
-            yield event
-        started.set()
-        await asyncio.sleep(3600)
-
+    model, started = await _pausing_model("Half an answer", asyncio.Event())  # never resumed
     store = await open_store(f"sqlite:///{tmp_path / 'stops.sqlite3'}")
-    assistant = make_assistant(store, ScriptedModel([ModelStep(stream_events=hangs)]))
+    assistant = make_assistant(store, model)
     result = await assistant.handle(req("threads.create", input=user_input("hi")), ALICE)
     assert isinstance(result, StreamResult)
     producer = asyncio.ensure_future(collect(result.chunks))  # its client is gone
