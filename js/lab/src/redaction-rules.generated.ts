@@ -761,6 +761,16 @@ export const RULES = {
       "flags": "i"
     },
     {
+      "kind": "password widget",
+      "triggers": [
+        "description",
+        "placeholder"
+      ],
+      "pattern": "((?:\\bvalue[ \\t]*=|['\\\"]value['\\\"][ \\t]*:)[ \\t]*['\\\"])([^'\\\"\\n«]{1,500})(?=['\\\"][^\\n()]{0,400}?(?:['\\\"](?:description|placeholder)['\\\"][ \\t]*:|\\b(?:description|placeholder)[ \\t]*=)[ \\t]*['\\\"][^'\\\"\\n]{0,60}(?:password|passwd|passphrase|secret|token|api[ _-]?key|credential))",
+      "group": 2,
+      "flags": "i"
+    },
+    {
       "kind": "password in text",
       "triggers": [
         "using",

@@ -499,6 +499,18 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         "flags": "i",
     },
     {
+        "kind": "password widget",
+        # The value first, the label after, in one call or one line: a widget's repr as a
+        # cell shows it (``Text(value='x', description='API token:')``), or its state.
+        "triggers": ["description", "placeholder"],
+        "pattern": r"((?:\bvalue[ \t]*=|['\"]value['\"][ \t]*:)[ \t]*['\"])([^'\"\n«]{1,500})"
+        r"(?=['\"][^\n()]{0,400}?(?:['\"](?:description|placeholder)['\"][ \t]*:"
+        r"|\b(?:description|placeholder)[ \t]*=)[ \t]*['\"][^'\"\n]{0,60}"
+        r"(?:password|passwd|passphrase|secret|token|api[ _-]?key|credential))",
+        "group": 2,
+        "flags": "i",
+    },
+    {
         "kind": "password in text",
         # SQL: embedded ``CONNECT TO db USER u USING 'pw'``, SQLCipher's ``PRAGMA key =
         # 'pw'`` / ``PRAGMA rekey`` and ``ATTACH DATABASE 'x.db' AS e KEY 'pw'``.
