@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from agents.testing import ModelStep, ScriptedModel
+from agents.testing import ModelStep, ScriptedModel, assistant_message
 from chatkit.types import AssistantMessageItem, ErrorEvent
 
 from jupyter_chatkit.assistant.partial import STOPPED_NOTE
@@ -112,3 +112,33 @@ async def test_a_turn_without_client_keeps_its_answer_when_the_server_stops(
     assert answers, [i.type for i in items.data]
     text = answers[-1].content[-1].text
     assert text.startswith("Half") and text.rstrip().endswith(STOPPED_NOTE.strip())
+
+
+@pytest.mark.asyncio
+async def test_a_stop_leaves_a_message_sent_after_it(sqlite_store: SQLStore) -> None:
+    # Stop is on its way (its ownership check reads the store) when the person sends the
+    # next message: Stop ends the turn that ran when it was asked, not the new one.
+    model, started = await _pausing_model("A long first answer", asyncio.Event())
+    assistant = make_assistant(sqlite_store, model)
+    first = await assistant.handle(req("threads.create", input=user_input("hi")), ALICE)
+    assert isinstance(first, StreamResult)
+    producer = asyncio.ensure_future(collect(first.chunks))
+    await asyncio.wait_for(started.wait(), 10)
+    thread_id = next(iter(assistant.running._turns))
+    model.enqueue(ModelStep(output=[assistant_message("Second answer", item_id="m2")]))
+
+    stop = asyncio.ensure_future(assistant.handle(req(Turn.STOP, thread_id=thread_id), ALICE))
+    again = req("threads.add_user_message", thread_id=thread_id, input=user_input("more"))
+    second = await assistant.handle(again, ALICE)
+    assert isinstance(second, StreamResult)
+    consumer = asyncio.ensure_future(collect(second.chunks))
+    stopped = await asyncio.wait_for(stop, 10)
+    assert isinstance(stopped, JsonResult) and json.loads(stopped.body) == {"stopped": True}
+    await asyncio.wait({producer}, timeout=10)
+    assert producer.cancelled()
+    await asyncio.wait({consumer}, timeout=10)
+    assert consumer.done() and not consumer.cancelled(), "the message sent after Stop was stopped"
+    items = await sqlite_store.load_thread_items(thread_id, None, 20, "asc", ALICE)
+    answers = [i.content[-1].text for i in items.data if isinstance(i, AssistantMessageItem)]
+    assert answers[0].rstrip().endswith(STOPPED_NOTE.strip())
+    assert answers[-1] == "Second answer"

@@ -156,11 +156,16 @@ class RunningTurns:
         """True while a turn of ``thread_id`` runs (or waits for the thread) here."""
         return thread_id in self._turns
 
-    def stop(self, thread_id: str, user_id: str) -> bool:
-        """Stop the user's turns of ``thread_id``; False when none was running."""
+    def of(self, thread_id: str, user_id: str) -> list[RunningTurn]:
+        """The user's turns of ``thread_id`` that run (or wait for the thread) now."""
+        return [turn for turn in self._turns.get(thread_id, ()) if turn.user_id == user_id]
+
+    @staticmethod
+    def stop(turns: list[RunningTurn]) -> bool:
+        """Stop those of ``turns`` still running; False when none was."""
         stopped = False
-        for turn in list(self._turns.get(thread_id, ())):
-            if turn.user_id == user_id and turn.task is not None and not turn.task.done():
+        for turn in turns:
+            if turn.task is not None and not turn.task.done():
                 turn.task.cancel()
                 stopped = True
         return stopped
@@ -183,7 +188,7 @@ class RunningTurns:
 
     async def watch(self, thread_id: str, user_id: str) -> AsyncIterator[bytes]:
         """The events of the user's turn running in ``thread_id`` (nothing if none runs)."""
-        turn = next((t for t in self._turns.get(thread_id, ()) if t.user_id == user_id), None)
+        turn = next(iter(self.of(thread_id, user_id)), None)
         if turn is None:
             return
         async for chunk in turn.watch():
@@ -213,6 +218,9 @@ async def answer_own(
     thread_id = params.get("thread_id") if isinstance(params, dict) else None
     if not isinstance(thread_id, str) or not thread_id:
         return JsonResult.error(400, f"{kind} needs params.thread_id, the id of a conversation.")
+    # A Stop stops what runs when it is asked: a message sent while its ownership check
+    # reads the store below is not stopped by it.
+    running_now = turns.of(thread_id, context.user_id) if kind == Turn.STOP else []
     failure: JsonResult | None = None
     try:
         await store.load_thread(thread_id, context)
@@ -230,7 +238,7 @@ async def answer_own(
     if kind == Turn.STOP:
         if failure is not None:
             return failure
-        stopped = turns.stop(thread_id, context.user_id)
+        stopped = turns.stop(running_now)
         return JsonResult(200, json.dumps({"stopped": stopped}).encode())
     if failure is not None:
         # A stream is asked for: its one event says what is wrong, as ChatKit's do.
