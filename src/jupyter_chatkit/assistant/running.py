@@ -74,12 +74,15 @@ class RunningTurn:
     thread_id: str
     user_id: str
     task: asyncio.Task[Any] | None
-    _kept: list[ThreadStreamEvent | _Text] | None = field(default_factory=list)
+    _kept: list[bytes | _Text] | None = field(default_factory=list)
     _watchers: list[asyncio.Queue[bytes | None]] = field(default_factory=list)
 
     def add(self, event: ThreadStreamEvent) -> None:
         """One event of the turn, as its client gets it: kept, and sent to the watchers."""
+        if isinstance(event, _NOT_WATCHED):
+            return
         kept = self._kept
+        chunk: bytes | None = None
         if isinstance(event, ThreadItemUpdatedEvent) and isinstance(
             event.update, AssistantMessageContentPartTextDelta
         ):
@@ -95,16 +98,16 @@ class RunningTurn:
                     kept.append(
                         _Text(event.item_id, event.update.content_index, [event.update.delta])
                     )
-        elif isinstance(event, _NOT_WATCHED):
-            return
         elif kept is not None:
             if len(kept) >= MAX_KEPT_EVENTS:
                 self._kept = None
             else:
-                # A copy: ChatKit's bookkeeping goes on changing the items it streamed.
-                kept.append(event.model_copy(deep=True))
+                # Kept serialized, as sent: ChatKit's bookkeeping goes on changing the
+                # items it streamed (a deep copy of each cost ~5x the serialization).
+                chunk = sse(event)
+                kept.append(chunk)
         if self._watchers:
-            chunk = sse(event)
+            chunk = chunk or sse(event)
             for queue in self._watchers:
                 queue.put_nowait(chunk)
 
@@ -119,7 +122,7 @@ class RunningTurn:
         """The turn's events so far, then each one as it comes, until it ends."""
         queue: asyncio.Queue[bytes | None] = asyncio.Queue()
         # Read and joined in one step: no event falls between the two.
-        replay = [sse(e.event() if isinstance(e, _Text) else e) for e in self._kept or ()]
+        replay = [sse(e.event()) if isinstance(e, _Text) else e for e in self._kept or ()]
         self._watchers.append(queue)
         try:
             for chunk in replay:
