@@ -157,6 +157,13 @@ export const OUTPUTS_WITHHELD =
   "Outputs not shown: the kernel is busy, so they could not be checked for the secrets " +
   "it holds. Ask again when it is idle.";
 
+/** What the model reads instead of a cell's outputs when the kernel's check failed (an
+ * older jupyter_chatkit there, or the request itself): none of them went unchecked. */
+export const OUTPUTS_UNCHECKED =
+  "Outputs not shown: the notebook's kernel could not check them for the secrets it " +
+  "holds (its jupyter-chatkit may be older than the server's). Upgrade jupyter-chatkit " +
+  "in the kernel's environment.";
+
 /** `value` with every cell's `outputs` left out, saying why (`note`). */
 export function withoutOutputs(value: unknown, note: string = OUTPUTS_WITHHELD): unknown {
   if (Array.isArray(value)) return value.map((v) => withoutOutputs(v, note));
@@ -188,11 +195,15 @@ export async function hideKernelSecrets(
   options: KernelToolOptions = {},
 ): Promise<unknown> {
   const reply = await evaluate(session, hideExpression(JSON.stringify(value ?? null)), options);
-  if ("reason" in reply) return reply.reason === "unavailable" ? value : withoutOutputs(value);
+  if ("reason" in reply) {
+    if (reply.reason === "unavailable") return value;
+    return withoutOutputs(value, reply.reason === "busy" ? OUTPUTS_WITHHELD : OUTPUTS_UNCHECKED);
+  }
   const read = readRawReply(reply) as { value?: unknown } | null;
   if (read && typeof read === "object" && "value" in read) return read.value;
-  // A kernel without jupyter_chatkit cannot be asked; any other failure may hide one.
-  return expressionError(reply) === "missing" ? value : withoutOutputs(value);
+  // A kernel without jupyter_chatkit cannot be asked; any other failure may hide one
+  // (and is no busy kernel: the person is told what to do about it).
+  return expressionError(reply) === "missing" ? value : withoutOutputs(value, OUTPUTS_UNCHECKED);
 }
 
 /** "missing" when the kernel's environment has no jupyter_chatkit. */

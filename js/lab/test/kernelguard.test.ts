@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { hideExpression, hideKernelSecrets, OUTPUTS_WITHHELD, withoutOutputs } from "../src/kernel";
+import { hideExpression, hideKernelSecrets, OUTPUTS_UNCHECKED, OUTPUTS_WITHHELD, withoutOutputs } from "../src/kernel";
 import { guardedTransport } from "../src/kernelguard";
 
 const CELLS = {
@@ -65,4 +65,34 @@ test("the sidebar's transport guards the requests carrying input, and only those
   await transport.send(message);
   assert.ok(!JSON.stringify(sent[1]).includes("Copper"));
   assert.equal((sent[1] as { type: string }).type, "threads.add_user_message");
+});
+
+/** An idle Python kernel whose silent expression fails with `ename` (a fake of the
+ * browser side's kernel connection: the reply a real kernel sends). */
+function failingKernel(ename: string): never {
+  const reply = {
+    content: {
+      status: "ok",
+      user_expressions: { result: { status: "error", ename, evalue: `${ename} in the kernel`, traceback: [] } },
+    },
+  };
+  const kernel = {
+    status: "idle",
+    connectionStatus: "connected",
+    info: Promise.resolve({ language_info: { name: "python" } }),
+    requestExecute: () => ({ done: Promise.resolve(reply) }),
+  };
+  return { session: { kernel } } as never;
+}
+
+test("a kernel whose check failed withholds the outputs and says so, not that it is busy", async () => {
+  // An older jupyter_chatkit in the kernel's environment has no hide_known_json.
+  const out = await hideKernelSecrets(failingKernel("AttributeError"), CELLS);
+  const text = JSON.stringify(out);
+  assert.ok(!text.includes("Copper") && !text.includes("Juniper"));
+  const note = (out as { cells: Record<string, unknown>[] }).cells[0].outputs_withheld;
+  assert.equal(note, OUTPUTS_UNCHECKED);
+  assert.notEqual(note, OUTPUTS_WITHHELD);
+  // No jupyter_chatkit there at all: the text rules' value, as before.
+  assert.deepEqual(await hideKernelSecrets(failingKernel("ModuleNotFoundError"), CELLS), CELLS);
 });
