@@ -1549,3 +1549,33 @@ test("several code blocks in one answer: each block's buttons are told apart by 
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test("a narrow chat keeps its composer whole: the box keeps room to type, Send wraps under it", opts, async () => {
+  for (const width of [400, 240, 150]) {
+    const { page, errors } = await open("theme=light&upload=1", width);
+    const box = page.getByRole("textbox", { name: "Message" });
+    await box.click();
+    await box.fill("a question typed in a narrow chat");
+    const seen = await page.evaluate(() => {
+      const r = (s: string) => (document.querySelector(s) as HTMLElement).getBoundingClientRect();
+      const form = document.querySelector(".jck-composer") as HTMLElement;
+      return {
+        viewport: window.innerWidth,
+        chat: r(".jck-chat").toJSON(),
+        send: r(".jck-send").toJSON(),
+        input: r(".jck-input").toJSON(),
+        overflow: form.scrollWidth - form.clientWidth,
+      };
+    });
+    const what = `${width}px: ${JSON.stringify(seen)}`;
+    assert.ok(seen.send.width > 0 && seen.send.left >= seen.chat.left && seen.send.right <= seen.chat.right, what);
+    assert.ok(seen.send.right <= seen.viewport, what);
+    assert.ok(seen.input.left >= seen.chat.left && seen.input.right <= seen.chat.right, what);
+    // Room to type: about eight characters at least, whatever the width.
+    assert.ok(seen.input.width >= 90, what);
+    assert.ok(seen.overflow <= 0, what);
+    await page.screenshot({ path: join(outDir, `composer-${width}.png`) });
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  }
+});

@@ -60,6 +60,10 @@ export class Composer {
       this.sync();
     });
     this.input.addEventListener("keydown", (e) => this.onKey(e));
+    // A window narrower than JupyterLab's layout scrolls sideways, and the browser scrolls
+    // only as far as the focused box: the Send button beside it stayed off-screen. The
+    // whole row (box and button) comes into view, when it is not already.
+    this.input.addEventListener("focus", () => this.el.scrollIntoView?.({ block: "nearest", inline: "nearest" }));
     this.el.addEventListener("submit", (e) => {
       e.preventDefault();
       if (this.host.busy()) {
