@@ -235,6 +235,7 @@ DEFERRED = [
     "agents.sandbox",
     "agents.mcp._compat",
     "griffe",
+    "openai.lib.streaming.responses",
 ]
 
 
