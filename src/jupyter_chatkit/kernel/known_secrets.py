@@ -21,6 +21,7 @@ import json
 import os
 import re
 import sys
+import threading
 import types
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -392,12 +393,17 @@ def known_secrets(namespace: Mapping[str, Any], generation: Any = None) -> tuple
     ``generation`` (the shell's execution count) and the namespace's bindings key a cache:
     the walk runs again only after a cell ran (or, without a shell, a name was rebound).
     """
+    # Off the main thread (a kernel subshell, JEP 91) a cell may be running and changing
+    # the values in place as they are read: no cache (the count moves when the cell ends,
+    # not as it changes them), and a read that fails fails the whole answer (the caller
+    # then withholds), as one skipped value could be the secret the cell just printed.
+    concurrent = threading.current_thread() is not threading.main_thread()
     # Every cell run counts (``generation``), and the identities of the values tell a
     # rebinding within one (a cell asking twice, ``password = other`` between: ~15 us for
     # 1,000 names).
     bindings = (len(namespace), sum(map(id, namespace.values())))
     key = (id(namespace), generation, bindings, len(os.environ))
-    if _CACHE["key"] == key:
+    if not concurrent and _CACHE["key"] == key:
         return tuple(_CACHE["found"])
     items = list(namespace.items())
     walk = _Walk()
@@ -406,14 +412,17 @@ def known_secrets(namespace: Mapping[str, Any], generation: Any = None) -> tuple
             continue
         try:
             walk.visit(name, value)
-        except Exception:
+        except Exception as e:
+            if concurrent:
+                raise RuntimeError("the namespace changed while it was read") from e
             continue  # one odd value must not sink the result
     for name, value in list(os.environ.items()):
         # ``PWD``, ``OLDPWD``: directories, not passwords.
         if is_secret_name(name) and not is_env_allowed(name) and name != "OLDPWD":
             walk.add(value, 0)
     found = tuple(walk.found)
-    _CACHE["key"], _CACHE["found"] = key, found
+    if not concurrent:
+        _CACHE["key"], _CACHE["found"] = key, found
     return found
 
 
