@@ -17,6 +17,7 @@ from agents import Agent, FunctionTool, ModelSettings, StopAtTools, Tool
 from agents.tool_context import ToolContext
 from chatkit.agents import AgentContext, ClientToolCall
 
+from .. import pins
 from ..protocol import AGENT_TOOLS, CLIENT_TOOLS, ClientToolSpec, StepStatus
 from ..settings import Settings
 from .agent_tools import AGENT_INSTRUCTIONS, LIMIT_INSTRUCTIONS
@@ -256,7 +257,7 @@ _GATHERING_MODULES = (
     "agents.run_internal.tool_planning",
 )
 # The openai-agents versions whose coroutines _known_result reads (their bodies checked).
-KNOWN_RESULT_VERSIONS = frozenset({"0.24.0"})
+KNOWN_RESULT_VERSIONS = frozenset({pins.AGENTS})
 
 
 def _skip_known_gathers() -> None:

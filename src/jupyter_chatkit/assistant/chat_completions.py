@@ -39,6 +39,7 @@ import uuid
 from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
+from .. import pins
 from .coalesce import can_coalesce, coalesced_events
 from .model_errors import IncompleteStreamError
 
@@ -119,7 +120,7 @@ def _define_chat_completions_model() -> type[OpenAIChatCompletionsModel]:
 
 # The openai-agents versions whose stream close (OpenAIChatCompletionsModel.
 # _close_stream_allowing_background_completion) only closes the stream.
-CLOSE_READ_VERSIONS = frozenset({"0.24.0"})
+CLOSE_READ_VERSIONS = frozenset({pins.AGENTS})
 
 
 def closed_at_end(stream: Any) -> bool:

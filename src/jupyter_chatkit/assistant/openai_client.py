@@ -47,6 +47,8 @@ from openai.resources.chat.completions import AsyncCompletions
 from openai.types.chat import completion_create_params
 from typing_extensions import get_type_hints, is_typeddict
 
+from .. import pins
+
 if TYPE_CHECKING:
     # Imported when first used: openai.resources.responses builds its parsed-response
     # models at import (~4 MB), which a chat-completions server never needs.
@@ -258,7 +260,7 @@ def _lean_responses_class() -> type[AsyncResponses]:
 
 # The httpx2 versions whose Headers (their ``_list`` of (raw key, lower key, value)
 # bytes) and ``AsyncClient._merge_headers`` were read for merged_headers.
-LEAN_MERGE_HTTPX2_VERSIONS = frozenset({"2.16.2"})
+LEAN_MERGE_HTTPX2_VERSIONS = frozenset({pins.HTTPX2})
 
 
 def merged_headers(own: httpx2.Headers, headers: object) -> httpx2.Headers | None:

@@ -27,6 +27,7 @@ import functools
 import os
 from typing import TYPE_CHECKING, Any
 
+from .. import pins
 from .openai_client import wrap_sdk_function
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 __all__ = ["PINNED_AGENTS_VERSIONS", "skip_known_model_call_work"]
 
 # The openai-agents versions whose functions were read for this module.
-PINNED_AGENTS_VERSIONS = frozenset({"0.24.0"})
+PINNED_AGENTS_VERSIONS = frozenset({pins.AGENTS})
 
 # The modules that bound each function by name (``from ... import``), 0.24.0.
 _MODEL_SETTINGS_MODULES = ("agents.run_internal.turn_preparation", "agents.run_internal.run_loop")

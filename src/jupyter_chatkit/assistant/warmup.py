@@ -26,6 +26,8 @@ from importlib.metadata import PackageNotFoundError, version
 from types import ModuleType
 from typing import Any
 
+from .. import pins
+
 log = logging.getLogger("jupyter_chatkit")
 
 # Classes built here that nothing else would keep alive (see warm_up).
@@ -147,7 +149,7 @@ def import_assistant(api: str = "chat_completions") -> ModuleType:
 # openai-agents' run state module and its adapter of TResponseInputItem (0.24.0).
 RUN_STATE = "agents.run_state"
 RUN_STATE_ADAPTER = "_HANDOFF_OUTPUT_ADAPTER"
-RUN_STATE_AGENTS_VERSION = "0.24.0"
+RUN_STATE_AGENTS_VERSION = pins.AGENTS
 
 
 class LazyTypeAdapter:

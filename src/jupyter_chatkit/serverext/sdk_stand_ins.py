@@ -64,6 +64,7 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, cast
 
+from .. import pins
 from .deferred_imports import (
     ANY_SUBMODULE,
     DeferredPackage,
@@ -75,7 +76,7 @@ from .deferred_imports import (
 )
 
 # The release whose disabled SandboxRuntime _NoSandbox does what it does.
-AGENTS_VERSION = "0.24.0"
+AGENTS_VERSION = pins.AGENTS
 SANDBOX = "agents.sandbox"
 # The SDK's own modules import these names from these sandbox modules.
 _RUNTIME = SANDBOX + ".runtime"
@@ -329,7 +330,7 @@ def defer_griffe() -> bool:
 
 
 # openai's release whose Responses resource imports these names (defer_response_streams).
-OPENAI_VERSION = "3.57.0"
+OPENAI_VERSION = pins.OPENAI
 OPENAI_STREAMS = "openai.lib.streaming.responses"
 _OPENAI_STREAM_MANAGERS = OPENAI_STREAMS + "._responses"
 _OPENAI_HELPERS = "openai.lib._response_resources"

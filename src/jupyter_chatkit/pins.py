@@ -1,0 +1,18 @@
+"""The library releases whose internals the version-pinned shortcuts were read for.
+
+A shortcut into a library's internals (a stand-in module, a skipped copy or task) checks
+the installed release against its pin here and otherwise takes the library's own path:
+another release is never broken, only not sped up. Moving a pin means reading each
+shortcut that uses it again against the new release:
+
+- openai-agents: ``serverext/sdk_stand_ins.py`` (sandbox, MCP compat, griffe),
+  ``assistant/warmup.py`` (the run state's adapter), ``assistant/run_speedups.py``,
+  ``assistant/agent.py`` (gathers with known results), ``assistant/chat_completions.py``
+  (the stream's close).
+- openai: ``serverext/sdk_stand_ins.py`` (the Responses stream helpers).
+- httpx2: ``assistant/openai_client.py`` (the merged headers).
+"""
+
+AGENTS = "0.24.0"
+OPENAI = "3.57.0"
+HTTPX2 = "2.16.2"
