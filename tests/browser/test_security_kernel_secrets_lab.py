@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from typing import Any
 
 import pytest
@@ -109,13 +110,23 @@ def test_kernel_held_secrets_shown_without_their_names_never_reach_the_model(
     assert leaked(scripted_llm) == {}
 
 
-def test_while_the_kernel_is_busy_outputs_are_withheld_not_sent_unchecked(
-    lab_page: LabPage, page: Any, scripted_llm: FakeLLM
-) -> None:
-    lab_page.server.write_notebook("busy.ipynb", [*CELLS, "import time\ntime.sleep(60)"])
-    lab_page.open("busy.ipynb")
+def ask_while_a_cell_sleeps(
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM, *, subshells: bool
+) -> tuple[list[dict[str, Any]], float, str]:
+    """Ask the sidebar about the cells while the last one sleeps (the kernel runs it):
+    the cells the model read, the seconds from Enter to the answer, and the connection's
+    status then. ``subshells=False``: the kernel's connection says it has none (another
+    kernel, an older ipykernel), as the page's own code reads it."""
+    name = f"busy_{'sub' if subshells else 'main'}.ipynb"
+    lab_page.server.write_notebook(name, [*CELLS, "import time\ntime.sleep(60)"])
+    lab_page.open(name)
     lab_page.run_all()  # stops at the failing cell: the sleep has not run
     assert shown_secrets(lab_page) == dict.fromkeys(SECRETS, True)
+    if not subshells:
+        lab_page.notebook_js(
+            "Object.defineProperty(nb.sessionContext.session.kernel, 'supportsSubshells',"
+            " { value: false, configurable: true });"
+        )
     # The sleep runs (the kernel is busy), the failing cell is the active one.
     lab_page.set_active_cell(len(CELLS))
     # Not awaited: the command resolves when the cell ends.
@@ -131,17 +142,50 @@ def test_while_the_kernel_is_busy_outputs_are_withheld_not_sent_unchecked(
     )
     try:
         open_panel(page)
+        started = time.monotonic()
         assert "Read what it could." in send(page, "What do these cells show?")
+        seconds = time.monotonic() - started
+        # The cell still runs.
+        count = "return nb.model.cells.get(arg).executionCount;"
+        assert lab_page.notebook_js(count, len(CELLS)) is None
+        status = str(lab_page.notebook_js("return nb.sessionContext.session.kernel.status;"))
     finally:
         lab_page.command("notebook:interrupt-kernel")
+    print(f"\nanswered while busy ({'subshell' if subshells else 'no subshell'}): {seconds:.2f} s")
     assert leaked(scripted_llm) == {}
     cells = json.loads(
         next(m for m in scripted_llm.requests[1]["messages"] if m["role"] == "tool")["content"]
     )["cells"]
-    # Sources are read; the outputs say why they are not.
+    # Sources are read either way.
     assert "unseal" in cells[0]["source"]
+    return cells, seconds, status
+
+
+def test_while_the_kernel_is_busy_without_subshells_outputs_are_withheld_not_sent_unchecked(
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM
+) -> None:
+    cells, _, _ = ask_while_a_cell_sleeps(lab_page, page, scripted_llm, subshells=False)
+    # The outputs say why they are not.
     assert all(c["outputs"] == [] for c in cells)
     assert "kernel is busy" in cells[1]["outputs_withheld"]
+
+
+def test_while_a_long_cell_runs_a_kernel_subshell_checks_the_outputs_at_once(
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM
+) -> None:
+    """ipykernel 7 runs a subshell's requests beside the running cell (JEP 91): the model
+    reads the earlier cells' outputs, the kernel's secrets hidden, without waiting."""
+    # Answered while the cell still sleeps (ask_while_a_cell_sleeps checks it).
+    cells, _, status = ask_while_a_cell_sleeps(lab_page, page, scripted_llm, subshells=True)
+    assert not any("outputs_withheld" in c for c in cells)
+    text = json.dumps(cells, ensure_ascii=False)
+    # The outputs are there, checked: the error, the host beside the hidden password.
+    assert cells[len(CELLS) - 1]["outputs"][-1]["ename"] == "ConnectionError"
+    assert "db.internal" in text and "redacted" in text
+    # The chip sent with the message was checked on the subshell too (no note).
+    assert "kernel is busy" not in json.dumps(scripted_llm.requests[0], ensure_ascii=False)
+    # The person still sees a busy kernel (the subshell's own idle does not show).
+    assert status == "busy"
 
 
 def test_the_chat_widget_in_a_notebook_reads_it_through_the_kernel_too(

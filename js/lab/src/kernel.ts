@@ -16,11 +16,14 @@ import type { Kernel, KernelMessage } from "@jupyterlab/services";
 import { stripAnsi } from "./cells";
 import { parsePyStringRepr, pyString } from "./pyrepr";
 import { policyResult, redactText } from "./redact";
+import { busySubshell, executeOn, fromSubshell } from "./subshell";
 
 /** How long to wait for a busy kernel to become idle before giving up. */
 export const BUSY_WAIT_MS = 3000;
 /** How long one introspection may take once the kernel is idle. */
 export const REPLY_TIMEOUT_MS = 20000;
+/** How long one may take on a subshell while a cell runs (the person waits for it). */
+export const SUBSHELL_REPLY_MS = 5000;
 
 export const MESSAGES = {
   noNotebook: "No notebook is open in JupyterLab, so there is no kernel to look at.",
@@ -99,7 +102,11 @@ async function evaluate(
   if (status === "starting" || status === "restarting" || status === "autorestarting") {
     return miss("busy", MESSAGES.starting);
   }
-  if (!(await waitIdle(kernel, options.busyWaitMs ?? BUSY_WAIT_MS))) return miss("busy", MESSAGES.busy);
+  // A cell running: a subshell answers now (subshell.ts); without one, wait as before.
+  const subshell = await busySubshell(kernel);
+  if (subshell === null && !(await waitIdle(kernel, options.busyWaitMs ?? BUSY_WAIT_MS))) {
+    return miss("busy", MESSAGES.busy);
+  }
   // The introspection module is Python; say so plainly instead of a syntax error.
   const info = await within(kernel.info.catch(() => null), 2000, null);
   const language = info?.language_info?.name;
@@ -112,23 +119,21 @@ async function evaluate(
 
   let future: Kernel.IShellFuture<KernelMessage.IExecuteRequestMsg, KernelMessage.IExecuteReplyMsg>;
   try {
-    future = kernel.requestExecute(
-      {
-        code: "",
-        silent: true,
-        store_history: false,
-        allow_stdin: false,
-        stop_on_error: false,
-        user_expressions: { result: expression },
-      },
-      true,
-    );
+    future = executeOn(kernel, subshell, {
+      code: "",
+      silent: true,
+      store_history: false,
+      allow_stdin: false,
+      stop_on_error: false,
+      user_expressions: { result: expression },
+    });
   } catch (e) {
     return miss("failed", `Could not reach the kernel: ${(e as Error).message ?? e}`);
   }
   let reply: KernelMessage.IExecuteReplyMsg | null;
   try {
-    reply = await within(future.done, options.replyTimeoutMs ?? REPLY_TIMEOUT_MS, null);
+    const timeout = options.replyTimeoutMs ?? (subshell === null ? REPLY_TIMEOUT_MS : SUBSHELL_REPLY_MS);
+    reply = await within(future.done, timeout, null);
   } catch (e) {
     return miss("failed", `The kernel request failed: ${(e as Error).message ?? e}`);
   }
@@ -204,7 +209,9 @@ export async function hideKernelSecrets(
   if (read && typeof read === "object" && "value" in read) return read.value;
   // A kernel without jupyter_chatkit cannot be asked; any other failure may hide one
   // (and is no busy kernel: the person is told what to do about it).
-  return expressionError(reply) === "missing" ? value : withoutOutputs(value, OUTPUTS_UNCHECKED);
+  if (expressionError(reply) === "missing") return value;
+  // On a subshell the running cell changed what the check read: busy, not old.
+  return withoutOutputs(value, fromSubshell(reply) ? OUTPUTS_WITHHELD : OUTPUTS_UNCHECKED);
 }
 
 /** "missing" when the kernel's environment has no jupyter_chatkit. */

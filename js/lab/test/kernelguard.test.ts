@@ -96,3 +96,116 @@ test("a kernel whose check failed withholds the outputs and says so, not that it
   // No jupyter_chatkit there at all: the text rules' value, as before.
   assert.deepEqual(await hideKernelSecrets(failingKernel("ModuleNotFoundError"), CELLS), CELLS);
 });
+
+/** A Python kernel with subshells whose main shell runs a cell (a fake of the browser
+ * side's connection, answering as ipykernel 7 does): the main shell never answers, a
+ * subshell answers with `answer(expression)` (the `text/plain` of the expression's value). */
+async function busyKernelWithSubshells(answer: (expression: string) => Record<string, unknown>) {
+  const { Signal } = await import("@lumino/signaling");
+  const kernel = {
+    status: "busy",
+    connectionStatus: "connected",
+    supportsSubshells: true,
+    username: "u",
+    clientId: "c",
+    info: Promise.resolve({ language_info: { name: "python" } }),
+    created: [] as string[],
+    sent: [] as { header: Record<string, unknown>; content: Record<string, unknown> }[],
+    failCreate: false,
+    iopubMessage: null as unknown,
+    statusChanged: null as unknown,
+    disposed: null as unknown,
+    requestExecute: () => ({ done: new Promise(() => {}) }), // queued behind the cell
+    requestCreateSubshell() {
+      const id = `sub${kernel.created.length + 1}`;
+      kernel.created.push(id);
+      const done = kernel.failCreate
+        ? Promise.reject(new Error("no subshell"))
+        : Promise.resolve({ content: { status: "ok", subshell_id: id } });
+      return { done };
+    },
+    requestDeleteSubshell: () => ({ done: Promise.resolve({}) }),
+    sendShellMessage(msg: { header: Record<string, unknown>; content: Record<string, unknown> }) {
+      kernel.sent.push(msg);
+      const expression = (msg.content.user_expressions as { result: string }).result;
+      const reply = {
+        parent_header: msg.header,
+        content: { status: "ok", user_expressions: { result: answer(expression) } },
+      };
+      return { done: Promise.resolve(reply) };
+    },
+  };
+  kernel.iopubMessage = new Signal(kernel);
+  kernel.statusChanged = new Signal(kernel);
+  kernel.disposed = new Signal(kernel);
+  return kernel;
+}
+
+/** `text/plain` of a Python str holding `value` as JSON (what user_expressions carry). */
+function pyJson(value: unknown): Record<string, unknown> {
+  return { status: "ok", data: { "text/plain": JSON.stringify(JSON.stringify(value)) } };
+}
+
+test("a busy kernel with subshells checks the outputs on one subshell, at once", async () => {
+  // The kernel hides what it holds: here, the two values it knows.
+  const hidden = JSON.parse(
+    JSON.stringify(CELLS).replace("Copper_Falcon_804", "«redacted»").replace("Juniper4Tidal61q", "«redacted»"),
+  );
+  const kernel = await busyKernelWithSubshells(() => pyJson({ value: hidden, hidden: 2 }));
+  const session = { session: { kernel } } as never;
+  // No wait for the main shell: the outputs come back checked, not withheld.
+  const out = await hideKernelSecrets(session, CELLS, { busyWaitMs: 0 });
+  assert.deepEqual(out, hidden);
+  const again = await hideKernelSecrets(session, CELLS, { busyWaitMs: 0 });
+  assert.deepEqual(again, hidden);
+  // One subshell, made once, reused; both requests carried its id.
+  assert.deepEqual(kernel.created, ["sub1"]);
+  assert.deepEqual(
+    kernel.sent.map((m) => m.header.subshell_id),
+    ["sub1", "sub1"],
+  );
+  assert.ok((kernel.sent[0].content.user_expressions as { result: string }).result.includes("hide_known_json"));
+  // The subshell's idle shows the connection idle while the cell runs: set busy again.
+  const statuses: string[] = [];
+  Object.assign(kernel, {
+    status: "idle",
+    _updateStatus(status: string) {
+      statuses.push(status);
+      kernel.status = status;
+    },
+  });
+  const iopub = kernel.iopubMessage as { emit(v: unknown): void };
+  const status = (state: string, parent: Record<string, unknown>) =>
+    iopub.emit({ header: { msg_type: "status" }, parent_header: parent, content: { execution_state: state } });
+  status("idle", { msg_type: "execute_request", subshell_id: "sub1" });
+  assert.deepEqual(statuses, ["busy"]);
+  // The cell's own end is the main shell idle: nothing more goes to the subshell.
+  status("idle", { msg_type: "execute_request" });
+  kernel.status = "idle";
+  status("idle", { msg_type: "create_subshell_request" });
+  assert.deepEqual(statuses, ["busy"]);
+  kernel.status = "busy";
+  status("busy", { msg_type: "execute_request" });
+  // A restarted kernel has no subshells: a new one is made for the next ask.
+  (kernel.statusChanged as { emit(v: string): void }).emit("restarting");
+  await hideKernelSecrets(session, CELLS, { busyWaitMs: 0 });
+  assert.deepEqual(kernel.created, ["sub1", "sub2"]);
+});
+
+test("a subshell that cannot be made, or whose check fails, withholds the outputs as before", async () => {
+  const failing = await busyKernelWithSubshells(() => ({
+    status: "error",
+    ename: "RuntimeError",
+    evalue: "the namespace changed while it was read",
+  }));
+  // The cell changed the namespace as it was read: the kernel is busy, not old.
+  const raced = await hideKernelSecrets({ session: { kernel: failing } } as never, CELLS, { busyWaitMs: 0 });
+  assert.ok(!JSON.stringify(raced).includes("Copper"));
+  assert.equal((raced as { cells: Record<string, unknown>[] }).cells[0].outputs_withheld, OUTPUTS_WITHHELD);
+  const nothing = await busyKernelWithSubshells(() => pyJson({ value: CELLS, hidden: 0 }));
+  nothing.failCreate = true;
+  const out = await hideKernelSecrets({ session: { kernel: nothing } } as never, CELLS, { busyWaitMs: 0 });
+  assert.ok(!JSON.stringify(out).includes("Copper"));
+  assert.equal((out as { cells: Record<string, unknown>[] }).cells[0].outputs_withheld, OUTPUTS_WITHHELD);
+  assert.equal(nothing.sent.length, 0);
+});
