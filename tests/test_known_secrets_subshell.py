@@ -56,7 +56,8 @@ def test_a_value_changed_in_place_during_a_cell_is_seen_from_a_subshell() -> Non
 
 def test_a_read_that_fails_on_a_subshell_fails_the_answer(monkeypatch: pytest.MonkeyPatch) -> None:
     """A dict changed while it was walked raises: on the main thread that value alone is
-    skipped (an odd value), on a subshell the whole check fails (the sidebar withholds)."""
+    skipped (an odd value), on a subshell, failing again, the whole check fails (the
+    sidebar withholds)."""
     visit = ks._Walk.visit
 
     def changed(self: Any, name: Any, value: Any, depth: int = 0) -> None:
@@ -72,6 +73,23 @@ def test_a_read_that_fails_on_a_subshell_fails_the_answer(monkeypatch: pytest.Mo
     payload = json.dumps({"cells": [{"outputs": [SECRET + "d"]}]})
     with pytest.raises(RuntimeError):
         on_thread(lambda: hide_known_json(payload, KernelView(ns)))
+
+
+def test_an_odd_value_is_skipped_on_a_subshell_as_on_the_main_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A value whose walk fails every time for another reason than a resize (the
+    %chat widget's tools run on subshells too): skipped, the rest still found."""
+    visit = ks._Walk.visit
+
+    def odd(self: Any, name: Any, value: Any, depth: int = 0) -> None:
+        if name == "odd":
+            raise ValueError("an odd value")
+        visit(self, name, value, depth)
+
+    monkeypatch.setattr(ks._Walk, "visit", odd)
+    ns = {"odd": object(), "token": SECRET + "g"}
+    assert on_thread(lambda: known_secrets(ns, 4)) == (SECRET + "g",)
 
 
 def test_a_namespace_changing_under_a_subshell_read_never_answers_wrong() -> None:

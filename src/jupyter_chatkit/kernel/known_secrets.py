@@ -412,9 +412,9 @@ def known_secrets(namespace: Mapping[str, Any], generation: Any = None) -> tuple
             continue
         try:
             walk.visit(name, value)
-        except Exception as e:
+        except Exception:
             if concurrent:
-                raise RuntimeError("the namespace changed while it was read") from e
+                _visit_again(walk, name, value)
             continue  # one odd value must not sink the result
     for name, value in list(os.environ.items()):
         # ``PWD``, ``OLDPWD``: directories, not passwords.
@@ -424,6 +424,20 @@ def known_secrets(namespace: Mapping[str, Any], generation: Any = None) -> tuple
     if not concurrent:
         _CACHE["key"], _CACHE["found"] = key, found
     return found
+
+
+def _visit_again(walk: _Walk, name: str, value: Any) -> None:
+    """Off the main thread, a value whose walk failed, once more: a dict or set the
+    running cell resized under the walk (``RuntimeError: ... changed size during
+    iteration``) fails the whole answer if it fails again, as skipping it could drop the
+    secret the cell just printed. Other errors are an odd value's, skipped as on the
+    main thread (the %chat widget's tools run on subshells too)."""
+    try:
+        walk.visit(name, value)
+    except RuntimeError as e:
+        raise RuntimeError("the namespace changed while it was read") from e
+    except Exception:
+        return
 
 
 def _hide_known(value: Any, redactor: Redactor) -> Any:
