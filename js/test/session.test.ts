@@ -416,3 +416,55 @@ test("a thread whose answer is being written is followed live, then shown as sav
   const item = session.state.items.find((i) => i.id === "m_1");
   assert.equal(item?.type === "assistant_message" && messageText(item), "Hello world");
 });
+
+test("a thread ending in a client tool call nobody answered runs it when opened, and the answer comes", async () => {
+  // The page that was to run the call was reloaded between the server's ask and its
+  // result: no turn runs (not answering), and the server waits for the result.
+  const saved = fixtures.threadAfterTool.items.data;
+  const callAt = saved.findIndex((i: { type: string }) => i.type === "client_tool_call");
+  const pendingCall = { ...saved[callAt], status: "pending", output: null } as unknown as {
+    name: string;
+    arguments: unknown;
+  };
+  const waiting = {
+    ...fixtures.thread,
+    metadata: {},
+    items: { data: [...saved.slice(0, callAt), pendingCall], has_more: false },
+  };
+  const transport = scriptedTransport({
+    "threads.get_by_id": [{ json: waiting }],
+    "threads.add_client_tool_output": [{ sse: fixtures.toolOutput, chunk: 7 }],
+  });
+  const calls: unknown[] = [];
+  const session = new ChatSession({
+    transport,
+    clientTools: {
+      [pendingCall.name]: async (args: unknown) => {
+        calls.push(args);
+        return { variables: [{ name: "df" }] };
+      },
+    },
+  });
+  await session.openThread(fixtures.thread.id);
+  assert.deepEqual(calls, [pendingCall.arguments]);
+  assert.deepEqual(
+    transport.sent.map((r) => r.type),
+    ["threads.get_by_id", "threads.add_client_tool_output"],
+  );
+  assert.deepEqual(transport.sent[1].params, { thread_id: fixtures.thread.id, result: { variables: [{ name: "df" }] } });
+  assert.equal(session.busy, false);
+  assert.equal(session.state.items.at(-1)?.type, "assistant_message");
+
+  // Opened without carrying on (the catch-up after a followed turn found nothing), or with
+  // its call answered: nothing runs.
+  const quiet = scriptedTransport({ "threads.get_by_id": [{ json: waiting }, { json: fixtures.thread }] });
+  const ran: unknown[] = [];
+  const other = new ChatSession({
+    transport: quiet,
+    clientTools: { [pendingCall.name]: async (a: unknown) => ran.push(a) },
+  });
+  await other.openThread(fixtures.thread.id, false);
+  await other.openThread(fixtures.thread.id);
+  assert.deepEqual(ran, []);
+  assert.deepEqual(quiet.sent.map((r) => r.type), ["threads.get_by_id", "threads.get_by_id"]);
+});

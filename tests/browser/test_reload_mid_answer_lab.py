@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from tests.fixtures.browser import ASSISTANT, INPUT, PANEL, LabPage, wait_idle
-from tests.fixtures.fake_llm import FakeLLM, Reply
+from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 
@@ -115,3 +115,29 @@ def test_stop_still_stops_the_answer(
     screenshot(page, "stopped-after-reload")
     assert "word399" not in last_answer(page)
     assert scripted_llm.calls[0].disconnected
+
+
+def test_a_reload_before_a_notebook_read_still_brings_the_answer(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    """The model asks to read the notebook after the page went away: the server's turn
+    ends waiting for that client tool's result, and the page that comes back runs it."""
+    open_sidebar_on(lab_page, page, "reload-tool.ipynb")
+    scripted_llm.token_delay = 0.3
+    scripted_llm.script(
+        Reply(long_reply(20), tool_calls=[ToolCall("get_notebook_cells", {})]),
+        Reply("FINAL: the notebook sets x."),
+    )
+    start_asking(page, "what does my notebook do")
+    first_words_shown(page)
+    lab_page.reload()
+    lab_page.command("jupyter-chatkit:open")
+    page.locator(f"{PANEL} .jck-msg.jck-user", has_text="what does my notebook do").wait_for()
+    scripted_llm.token_delay = 0.01
+    shows_at_the_end(page, "FINAL: the notebook sets x.")
+    wait_idle(page)
+    screenshot(page, "answer-after-the-read")
+    assert len(scripted_llm.requests) == 2
+    # The second model request carries the notebook the reloaded page read.
+    outputs = [m for m in scripted_llm.requests[1]["messages"] if m.get("role") == "tool"]
+    assert outputs and "x = 1" in str(outputs[-1]["content"]), outputs

@@ -24,7 +24,11 @@ export class ThreadSession extends TurnSession {
     this.changed();
   }
 
-  /** Load a thread (its newest items; older ones via {@link loadOlder}). */
+  /**
+   * Load a thread (its newest items; older ones via {@link loadOlder}) and, when `follow`,
+   * carry on its unfinished answer: follow a turn still running, or run the client tool
+   * call it waits for.
+   */
   async openThread(threadId: string, follow = true): Promise<void> {
     this.detach();
     const gen = ++this.generation;
@@ -46,9 +50,17 @@ export class ThreadSession extends TurnSession {
     this.olderCursor = cursor;
     this.pendingText = null;
     this.changed();
+    if (!follow) return;
     // Its answer is still being written (the page was reloaded mid-answer, or another
     // browser asked): follow it live, then show the thread as saved.
-    if (follow && thread.metadata?.answering === true) await this.watch(threadId, gen);
+    if (thread.metadata?.answering === true) {
+      await this.watch(threadId, gen);
+      return;
+    }
+    // Its answer waits for a client tool's result that the page which was to run it never
+    // sent (it was reloaded or closed in between): run it here.
+    const last = this.state.items.at(-1);
+    if (last?.type === "client_tool_call" && last.status === "pending") await this.resumePendingCall(last);
   }
 
   /** Follow the turn running in `threadId` (`TURN.WATCH`) until it ends; Stop stops it. */

@@ -78,12 +78,12 @@ export class TurnSession extends SessionBase {
   }
 
   protected async runTurn(
-    first: StreamingReq,
-    opts: { userInitiated: boolean; restoreText?: string },
+    first: StreamingReq | null,
+    opts: { userInitiated: boolean; restoreText?: string; resume?: ClientToolCallItem },
   ): Promise<void> {
     const controller = new AbortController();
     this.controller = controller;
-    this.lastTurn = first;
+    if (first) this.lastTurn = first;
     this.unfinished.clear();
     this.stopOwed = null;
     const gen = this.generation;
@@ -93,24 +93,29 @@ export class TurnSession extends SessionBase {
     this.changed();
 
     let req: StreamingReq | null = first;
+    // A call the server still waits for (see resumePendingCall): answered before any send.
+    let resume = opts.resume ?? null;
     let rounds = 0;
     let events = 0;
     this.onlyAnError = false;
     let failed = false;
     let reachedThread = false;
     try {
-      while (req && !controller.signal.aborted) {
-        this.pendingCall = null;
-        const res = await this.transport.send(req, controller.signal);
-        for await (const messages of messageBatches(res.body)) {
-          if (messages.length) reachedThread = true;
-          events += messages.length;
-          this.handleData(messages, gen, opts.userInitiated);
+      while ((req || resume) && !controller.signal.aborted) {
+        let call: ClientToolCallItem | null = resume;
+        resume = null;
+        if (!call && req) {
+          this.pendingCall = null;
+          const res = await this.transport.send(req, controller.signal);
+          for await (const messages of messageBatches(res.body)) {
+            if (messages.length) reachedThread = true;
+            events += messages.length;
+            this.handleData(messages, gen, opts.userInitiated);
+          }
+          if (rounds === 0) this.onlyAnError = events === 1 && !!this.state.error;
+          if (gen !== this.generation || controller.signal.aborted) break;
+          call = this.pendingCall as ClientToolCallItem | null;
         }
-        if (rounds === 0) this.onlyAnError = events === 1 && !!this.state.error;
-        if (gen !== this.generation || controller.signal.aborted) break;
-
-        const call = this.pendingCall as ClientToolCallItem | null;
         if (!call || this.state.error) break;
         if (++rounds > this.maxToolRounds) {
           this.state = {
@@ -242,6 +247,16 @@ export class TurnSession extends SessionBase {
     } catch (e) {
       console.warn("jupyter-chatkit: could not record the stopped step", e);
     }
+  }
+
+  /**
+   * Answer the client tool call a thread ends with when no turn runs: the page that was
+   * to run it went away (a reload, a closed tab) after the server asked, so the server
+   * still waits for its result. Run here, it carries the answer on (an Agent step shows
+   * its approval again, as asked).
+   */
+  protected async resumePendingCall(call: ClientToolCallItem): Promise<void> {
+    await this.runTurn(null, { userInitiated: false, resume: call });
   }
 
   protected async runTool(call: ClientToolCallItem, signal: AbortSignal): Promise<unknown> {
