@@ -369,3 +369,23 @@ def test_an_http_clients_login_shown_alone_is_hidden_and_no_client_code_runs() -
     printed = f"{SECRET}b\n['{SECRET}k']\n{SECRET}h"
     answer = json.loads(hide_known_json(json.dumps(printed), KernelView(ns)))
     assert SECRET not in answer["value"] and answer["hidden"] == 3
+
+
+def test_cell_sources_in_the_shells_history_are_no_secrets() -> None:
+    """A cell that binds or shows a secret is followed in IPython's ``In`` by the next
+    cell's source: that source is no value of the secret (the sidebar's cell reading
+    passes hide_known_json, which then hid whole cells of code)."""
+    token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+    source = "import pandas as pd\ndf = pd.DataFrame({'region': ['north', 'south']})"
+    for shown in (f"api_key = {token!r}", "api_key"):
+        history = ["", shown, source, "df"]
+        namespace = {"In": history, "_ih": history, "Out": {}, "_oh": {}, "api_key": token}
+        found = known_secrets(namespace)
+        assert token in found
+        assert source not in found and "df" not in found
+    # A list of the person's own: a line of code naming a secret is no name either.
+    lines = {"steps": ["export API_TOKEN=$(cat t)", "pip install pandas"], "x": 1}
+    assert "pip install pandas" not in known_secrets(lines)
+    # A name, a flag or a label before its value still is.
+    for named in (["--token", "Zq8wL3vN7pX2kR5t"], ["Password:", "Zq8wL3vN7pX2kR5t"]):
+        assert "Zq8wL3vN7pX2kR5t" in known_secrets({"argv": named})

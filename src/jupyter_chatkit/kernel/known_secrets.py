@@ -63,6 +63,13 @@ _FORMAT_UNDER_SECRET = re.compile(
     r"['\"]?(?:%|\{)",
     re.IGNORECASE,
 )
+# A list item naming the secret the next item holds (``"--token"``, ``"Password:"``,
+# ``"X-API-Key"``): a name, not a line of code or prose that mentions one (IPython's
+# ``In`` holds ``"api_key = '…'"`` and then the next cell's source).
+_ITEM_NAME = re.compile(r"[-\w .]{1,64}:?")
+# The shell's own history (``In``/``_ih``, ``Out``/``_oh``, ``_dh``): sources and results
+# of cells, read by the policy where they show, never the value of a name in them.
+_HISTORY_NAMES = ("_ih", "_oh", "_dh")
 # Types whose values hold no text: skipped without a look (most list items).
 _SCALARS = frozenset({int, float, bool, complex, type(None)})
 _CACHE: dict[str, Any] = {"key": None, "found": ()}
@@ -206,7 +213,9 @@ class _Walk:
             elif kind not in _SCALARS:
                 self.visit(None, item, depth + 1)
             name = _text(item) if kind is str or kind is bytes else None
-            after_name = name is not None and names_a_secret(name)
+            after_name = (
+                name is not None and _ITEM_NAME.fullmatch(name) is not None and names_a_secret(name)
+            )
 
     def _set(self, value: Any) -> None:
         # ``{"password", "hunter2"}``: beside a string naming a secret, in no order, the
@@ -406,9 +415,13 @@ def known_secrets(namespace: Mapping[str, Any], generation: Any = None) -> tuple
     if not concurrent and _CACHE["key"] == key:
         return tuple(_CACHE["found"])
     items = list(namespace.items())
+    # (Plain str names only: a str subclass's ``__eq__`` is user code.)
+    history = {id(value) for name, value in items if type(name) is str and name in _HISTORY_NAMES}
     walk = _Walk()
     for name, value in items:
         if not is_a(name, str) or str.startswith(name, "_") or is_a(value, _SKIPPED):
+            continue
+        if id(value) in history:
             continue
         try:
             walk.visit(name, value)
