@@ -313,6 +313,13 @@ def test_rendering_in_the_sidebar_and_the_model_picker(
         " getComputedStyle(el).textDecorationLine]"
     )
     assert colors[0] == colors[1] and colors[2] == "none", colors
+    # The panel back to the width JupyterLab gives it (forced wider than its sidebar,
+    # its header ran under JupyterLab's right tab bar).
+    page.evaluate(
+        "(sel) => { document.querySelector(sel).style.width = '';"
+        " window.dispatchEvent(new Event('resize')); }",
+        PANEL,
+    )
     # A title with Markdown in it (as models write them) shows as plain text.
     page.locator(f"{PANEL} button[aria-label='Conversation history']").click()
     row = page.locator(f"{PANEL} .jck-history-row").first
