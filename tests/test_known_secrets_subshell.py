@@ -54,18 +54,23 @@ def test_a_value_changed_in_place_during_a_cell_is_seen_from_a_subshell() -> Non
     assert on_thread(lambda: known_secrets(ns, 7)) == (SECRET + "c",)
 
 
+def failing_walk(monkeypatch: pytest.MonkeyPatch, name: str, error: Exception) -> None:
+    """The walk raises ``error`` whenever it visits the value under ``name``."""
+    visit = ks._Walk.visit
+
+    def failing(self: Any, seen: Any, value: Any, depth: int = 0) -> None:
+        if seen == name:
+            raise error
+        visit(self, seen, value, depth)
+
+    monkeypatch.setattr(ks._Walk, "visit", failing)
+
+
 def test_a_read_that_fails_on_a_subshell_fails_the_answer(monkeypatch: pytest.MonkeyPatch) -> None:
     """A dict changed while it was walked raises: on the main thread that value alone is
     skipped (an odd value), on a subshell, failing again, the whole check fails (the
     sidebar withholds)."""
-    visit = ks._Walk.visit
-
-    def changed(self: Any, name: Any, value: Any, depth: int = 0) -> None:
-        if name == "conf":
-            raise RuntimeError("dictionary changed size during iteration")
-        visit(self, name, value, depth)
-
-    monkeypatch.setattr(ks._Walk, "visit", changed)
+    failing_walk(monkeypatch, "conf", RuntimeError("dictionary changed size during iteration"))
     ns = {"conf": {"password": SECRET + "d"}, "token": SECRET + "e"}
     assert known_secrets(ns, 1) == (SECRET + "e",)
     with pytest.raises(RuntimeError):
@@ -80,14 +85,7 @@ def test_an_odd_value_is_skipped_on_a_subshell_as_on_the_main_thread(
 ) -> None:
     """A value whose walk fails every time for another reason than a resize (the
     %chat widget's tools run on subshells too): skipped, the rest still found."""
-    visit = ks._Walk.visit
-
-    def odd(self: Any, name: Any, value: Any, depth: int = 0) -> None:
-        if name == "odd":
-            raise ValueError("an odd value")
-        visit(self, name, value, depth)
-
-    monkeypatch.setattr(ks._Walk, "visit", odd)
+    failing_walk(monkeypatch, "odd", ValueError("an odd value"))
     ns = {"odd": object(), "token": SECRET + "g"}
     assert on_thread(lambda: known_secrets(ns, 4)) == (SECRET + "g",)
 
