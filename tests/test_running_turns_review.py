@@ -14,7 +14,7 @@ from agents.testing import ModelStep, ScriptedModel, assistant_message
 from chatkit.types import AssistantMessageItem, ErrorEvent
 
 from jupyter_chatkit.assistant.partial import STOPPED_NOTE
-from jupyter_chatkit.assistant.server import JsonResult, StreamResult
+from jupyter_chatkit.assistant.server import JsonResult, NotebookAssistant, StreamResult
 from jupyter_chatkit.protocol import Turn
 from jupyter_chatkit.store import SQLStore, open_store
 
@@ -40,6 +40,21 @@ async def _pausing_model(text: str, resume: asyncio.Event) -> tuple[ScriptedMode
     return ScriptedModel([ModelStep(stream_events=paused)]), waiting
 
 
+async def _alice_waiting(
+    store: SQLStore, text: str, resume: asyncio.Event
+) -> tuple[ScriptedModel, NotebookAssistant, asyncio.Future[Any], str]:
+    """Alice's new thread answered by a :func:`_pausing_model` until ``resume``: the
+    model, the assistant, the task reading her stream and her thread's id, once the
+    model waits."""
+    model, waiting = await _pausing_model(text, resume)
+    assistant = make_assistant(store, model)
+    result = await assistant.handle(req("threads.create", input=user_input("hi")), ALICE)
+    assert isinstance(result, StreamResult)
+    reader = asyncio.ensure_future(collect(result.chunks))
+    await asyncio.wait_for(waiting.wait(), 10)
+    return model, assistant, reader, next(iter(assistant.running._turns))
+
+
 @pytest.mark.asyncio
 @pytest.mark.parametrize(
     "body",
@@ -62,13 +77,9 @@ async def test_another_user_can_neither_stop_nor_watch_a_running_turn(
     sqlite_store: SQLStore,
 ) -> None:
     release = asyncio.Event()
-    model, started = await _pausing_model("Alice's private answer", release)
-    assistant = make_assistant(sqlite_store, model)
-    result = await assistant.handle(req("threads.create", input=user_input("hi")), ALICE)
-    assert isinstance(result, StreamResult)
-    alice = asyncio.ensure_future(collect(result.chunks))
-    await asyncio.wait_for(started.wait(), 10)
-    thread_id = next(iter(assistant.running._turns))
+    _, assistant, alice, thread_id = await _alice_waiting(
+        sqlite_store, "Alice's private answer", release
+    )
 
     # Bob, with Alice's thread id: not found, nothing stopped, nothing streamed.
     assert (await json_call(assistant, req(Turn.STOP, thread_id=thread_id), BOB))[0] == 404
@@ -92,14 +103,10 @@ async def test_a_turn_without_client_keeps_its_answer_when_the_server_stops(
 ) -> None:
     # A turn goes on after its client left; the server then stops (an idle culler, a
     # restart): the answer so far is kept, marked stopped, before the store closes.
-    model, started = await _pausing_model("Half an answer", asyncio.Event())  # never resumed
     store = await open_store(f"sqlite:///{tmp_path / 'stops.sqlite3'}")
-    assistant = make_assistant(store, model)
-    result = await assistant.handle(req("threads.create", input=user_input("hi")), ALICE)
-    assert isinstance(result, StreamResult)
-    producer = asyncio.ensure_future(collect(result.chunks))  # its client is gone
-    await asyncio.wait_for(started.wait(), 10)
-    thread_id = next(iter(assistant.running._turns))
+    # (Never resumed; its client is gone.)
+    never = asyncio.Event()
+    _, assistant, producer, thread_id = await _alice_waiting(store, "Half an answer", never)
 
     await asyncio.wait_for(assistant.aclose(), 20)
     assert producer.done()
@@ -118,13 +125,9 @@ async def test_a_turn_without_client_keeps_its_answer_when_the_server_stops(
 async def test_a_stop_leaves_a_message_sent_after_it(sqlite_store: SQLStore) -> None:
     # Stop is on its way (its ownership check reads the store) when the person sends the
     # next message: Stop ends the turn that ran when it was asked, not the new one.
-    model, started = await _pausing_model("A long first answer", asyncio.Event())
-    assistant = make_assistant(sqlite_store, model)
-    first = await assistant.handle(req("threads.create", input=user_input("hi")), ALICE)
-    assert isinstance(first, StreamResult)
-    producer = asyncio.ensure_future(collect(first.chunks))
-    await asyncio.wait_for(started.wait(), 10)
-    thread_id = next(iter(assistant.running._turns))
+    model, assistant, producer, thread_id = await _alice_waiting(
+        sqlite_store, "A long first answer", asyncio.Event()
+    )
     model.enqueue(ModelStep(output=[assistant_message("Second answer", item_id="m2")]))
 
     stop = asyncio.ensure_future(assistant.handle(req(Turn.STOP, thread_id=thread_id), ALICE))
