@@ -119,11 +119,21 @@ export function uniqueId(prefix = "jck"): string {
   return `${prefix}-${uid}`;
 }
 
-/** A thread title as plain text: no Markdown fences, emphasis or heading marks. */
+/**
+ * A thread title as plain text: no Markdown fences, backticks, emphasis, heading or quote
+ * marks. Only the marks go: `read_csv`, `__init__`, `a > 5`, `a * b` and `#12` are words
+ * people type (a title is their first message's words, or one they typed).
+ */
 export function plainTitle(title: string | null | undefined): string {
-  return (title ?? "")
-    .replace(/`{3,}[\w+-]*/g, " ")
-    .replace(/[`*_#>]+/g, "")
-    .replace(/\s+/g, " ")
-    .trim();
+  return (
+    (title ?? "")
+      .replace(/`{3,}[\w+-]*/g, " ")
+      .replace(/`+/g, "")
+      .replace(/^[ \t]*(?:#{1,6}|>+)[ \t]+/gm, "")
+      .replace(/(?<![\w*])(\*\*?)(?=[^\s*])(.+?)(?<=[^\s*])\1(?![\w*])/g, "$2")
+      // Underscores around one word are a name (`__init__`, `_private_`), not emphasis.
+      .replace(/(?<!\w)(__?)(?=[^\s_])(.*?\W.*?)(?<=[^\s_])\1(?!\w)/g, "$2")
+      .replace(/\s+/g, " ")
+      .trim()
+  );
 }
