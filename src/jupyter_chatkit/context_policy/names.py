@@ -14,16 +14,38 @@ _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 _NON_WORD = re.compile(r"[^A-Za-z0-9]+")
 
 
-@functools.lru_cache(maxsize=4096)
+def plain_str(value: object) -> str | None:
+    """``value`` as an exact ``str`` (a subclass copied by ``str``'s own C slot), else
+    None. A ``str`` subclass used as a key or a column label may override ``__hash__``,
+    ``__eq__``, ``__len__`` or ``lower``: a cache lookup or a method call on it would run
+    the user's code."""
+    if type(value) is str:
+        return value
+    if issubclass(type(value), str):
+        return str.__str__(value)
+    return None
+
+
 def normalize_name(name: str) -> str:
     """``X-Api-Key`` -> ``x_api_key``, ``dbPassword`` -> ``db_password``."""
+    plain = plain_str(name)
+    return "" if plain is None else _normalize(plain)
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalize(name: str) -> str:
     return _NON_WORD.sub("_", _CAMEL.sub(r"\1_\2", name)).strip("_").lower()
 
 
-@functools.lru_cache(maxsize=4096)
-def is_secret_name(name: str) -> bool:
+def is_secret_name(name: object) -> bool:
     """True when a variable, key, attribute, column or environment name marks a secret."""
-    if not isinstance(name, str) or not name or len(name) > 200:
+    plain = plain_str(name)
+    return plain is not None and _is_secret_name(plain)
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_secret_name(name: str) -> bool:
+    if not name or len(name) > 200:
         return False
     normal = normalize_name(name)
     head, _, last = normal.rpartition("_")

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from . import rules
-from .names import is_placeholder, is_secret_name, marker, normalize_name
+from .names import is_placeholder, is_secret_name, marker, normalize_name, plain_str
 
 _ALIAS = re.compile(rules.ALIAS_ASSIGNMENT, re.MULTILINE)
 _CODE_VALUE = re.compile(rules.CODE_VALUE)
@@ -30,10 +30,15 @@ _PROSE_VALUE = re.compile(rules.PROSE_VALUE, re.IGNORECASE)
 _WEAK_QUALIFIERS = frozenset(rules.WEAK_QUALIFIERS)
 
 
-@functools.lru_cache(maxsize=4096)
-def is_keyish_name(name: str) -> bool:
+def is_keyish_name(name: object) -> bool:
     """True for names that hold a key only sometimes (``STRIPE_KEY``, ``sas``)."""
-    if not isinstance(name, str) or not name or len(name) > 200:
+    plain = plain_str(name)
+    return plain is not None and _is_keyish_name(plain)
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_keyish_name(name: str) -> bool:
+    if not name or len(name) > 200:
         return False
     return _KEYISH.search(normalize_name(name)) is not None
 
@@ -94,12 +99,15 @@ def looks_random(value: str) -> bool:
     return len(value) <= 4096 and _RANDOM.match(value) is not None
 
 
-@functools.lru_cache(maxsize=4096)
 def _plain_key(key: Any) -> bool:
     """True for a key under which no value is a secret, whatever it holds (not a secret,
     key-ish or weakly qualified secret name): most keys of a tool result."""
-    if not isinstance(key, str):
-        return True
+    plain = plain_str(key)
+    return True if plain is None else _plain_str_key(plain)
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_str_key(key: str) -> bool:
     if is_secret_name(key) or is_keyish_name(key):
         return False
     head, _, last = normalize_name(key).rpartition("_")
@@ -109,11 +117,13 @@ def _plain_key(key: Any) -> bool:
 def is_secret_pair(name: Any, value: Any) -> bool:
     """True when ``value`` under ``name`` is a secret: a secret name, or a key-ish name
     (``STRIPE_KEY``, ``account_key``) holding a random-looking string."""
-    if not isinstance(name, str):
+    name = plain_str(name)
+    if name is None:
         return False
     if is_secret_name(name):
         return True
-    if not isinstance(value, str):
+    value = plain_str(value)
+    if value is None:
         return False
     if is_keyish_name(name) and looks_random(value):
         return True

@@ -37,7 +37,7 @@ from . import executions
 from .cells import DEFAULT_MAX_CELLS, get_active_cell, get_notebook_cells
 from .known_secrets import known_secrets
 from .values import brief, clip, describe, is_frame_like, kind_of, qualname, summarize, type_name
-from .values.common import hidden, hides, is_a
+from .values.common import hidden, hides, is_a, type_module
 from .values.pandas_arrays import foreign_index
 
 __all__ = [
@@ -113,9 +113,11 @@ def is_user_variable(name: str, value: Any, hidden_names: Mapping[str, Any] | No
         return False
     if is_a(value, type | types.FunctionType | types.BuiltinFunctionType):
         # Functions and classes defined in the notebook are listed; imported ones are not.
-        return getattr(value, "__module__", None) == "__main__"
+        # (A class's module through type's own descriptor: a metaclass may define one.)
+        module = type_module(value) if is_a(value, type) else getattr(value, "__module__", None)
+        return module == "__main__"
     # typing.Optional, TypeVars and the like come from imports too.
-    return type(value).__module__ != "typing"
+    return type_module(type(value)) != "typing"
 
 
 def user_variables(view: KernelView, name_filter: str = "") -> list[tuple[str, Any]]:

@@ -39,7 +39,7 @@ from .values.common import (
     is_credential_holder,
     namedtuple_fields,
 )
-from .values.pandas_arrays import foreign_columns, foreign_index, foreign_series
+from .values.pandas_arrays import foreign_columns, foreign_index, foreign_series, plain_pandas
 
 # How deep containers are walked, how many items of each, and how many leading rows of
 # a frame (what a preview or a head can show).
@@ -281,6 +281,7 @@ class _Walk:
         pd = sys.modules.get("pandas")
         if pd is None:
             return
+        value = plain_pandas(value)  # a subclass's _constructor, attrs' deepcopy: user code
         # Columns, Series and indexes backed by a third-party ExtensionArray are skipped:
         # reading them runs that package's code (pandas_arrays.py).
         if is_a(value, pd.DataFrame):

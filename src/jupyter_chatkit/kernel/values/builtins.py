@@ -31,6 +31,10 @@ from .common import (
     namedtuple_fields,
     qualname,
     quote,
+    type_bases,
+    type_doc,
+    type_members,
+    type_mro,
     type_name,
 )
 
@@ -47,7 +51,10 @@ def signature_text(func: Any) -> str:
     """``name(args)`` for a function, or just its name when it has no signature."""
     name = getattr(func, "__name__", "?")
     try:
-        return clip(f"{name}{inspect.signature(func)}", PREVIEW_CHARS)
+        # Not through ``__wrapped__``: a user may put any object there, whose
+        # ``__signature__`` or ``__call__`` lookup would run its code.
+        sig = inspect.signature(func, follow_wrapped=False)
+        return clip(f"{name}{sig}", PREVIEW_CHARS)
     except (TypeError, ValueError):
         return f"{name}(...)"
 
@@ -148,27 +155,34 @@ def summarize_other(value: Any) -> dict[str, Any]:
 def describe_function(f: Any) -> dict[str, Any]:
     """Signature, docstring, module and (for Python functions) source."""
     out: dict[str, Any] = {"signature": signature_text(f)}
-    doc = inspect.getdoc(f) if is_a(f, types.FunctionType) else first_doc_line(f)
+    if is_a(f, types.FunctionType):
+        # The function's own docstring only: inspect.getdoc looks an undocumented method's
+        # up in its class (``getattr`` on it and its MRO: a metaclass's code).
+        own = f.__doc__
+        doc = inspect.cleandoc(own) if type(own) is str else ""
+    else:
+        doc = first_doc_line(f)
     if doc:
         out["doc"] = clip(doc, 1_000)
     module = getattr(f, "__module__", None)
     out["module"] = module if is_a(module, str) else None
     if is_a(f, types.FunctionType):
         with contextlib.suppress(OSError, TypeError):
-            out["source"] = clip(inspect.getsource(f), SOURCE_CHARS)
+            # From its code object: getsource(f) follows ``__wrapped__`` (any object).
+            out["source"] = clip(inspect.getsource(f.__code__), SOURCE_CHARS)
     return out
 
 
 def describe_class(cls: type) -> dict[str, Any]:
     """Bases, public members and docstring of a class."""
-    members = [n for n in vars(cls) if not n.startswith("_")]
+    members = [n for n in type_members(cls) if not n.startswith("_")]
     out: dict[str, Any] = {
         "type": "class",
         "class": type_name(cls),
-        "bases": [type_name(b) for b in cls.__bases__],
+        "bases": [type_name(b) for b in type_bases(cls)],
         "members": members[:50],
     }
-    doc = inspect.getdoc(cls)
+    doc = type_doc(cls)
     if doc:
         out["doc"] = clip(doc, 1_000)
     return out
@@ -259,7 +273,7 @@ def describe_container(value: Any) -> dict[str, Any]:
 def describe_object(value: Any) -> dict[str, Any]:
     """Base classes and instance attributes (from ``__dict__``); never the repr."""
     out: dict[str, Any] = {"note": "repr not shown: its cost and size are unknown"}
-    mro = [type_name(c) for c in type(value).__mro__[1:-1]][:5]
+    mro = [type_name(c) for c in type_mro(type(value))[1:-1]][:5]
     if mro:
         out["bases"] = mro
     attrs = instance_dict(value)

@@ -14,6 +14,7 @@ import dataclasses
 import datetime as dt
 import decimal
 import fractions
+import inspect
 import itertools
 import math
 import os
@@ -84,6 +85,45 @@ def is_a(value: Any, classes: Any) -> bool:
 _MISSING: Any = object()
 _TYPE_MRO = type.__dict__["__mro__"]
 _TYPE_DICT = type.__dict__["__dict__"]
+_TYPE_BASES = type.__dict__["__bases__"]
+_TYPE_MODULE = type.__dict__["__module__"]
+_TYPE_QUALNAME = type.__dict__["__qualname__"]
+
+
+# A class's names, bases and MRO read through ``type``'s own descriptors: on a class
+# whose metaclass defines ``__module__``, ``__mro__`` or ``__getattr__`` (a property, say),
+# ``cls.__module__`` would run that code.
+def type_module(cls: type) -> str:
+    """``cls.__module__`` (a non-str one: "")."""
+    module = _TYPE_MODULE.__get__(cls)
+    return module if type(module) is str else ""
+
+
+def type_qualname(cls: type) -> str:
+    """``cls.__qualname__``."""
+    name = _TYPE_QUALNAME.__get__(cls)
+    return name if type(name) is str else "?"
+
+
+def type_mro(cls: type) -> tuple[type, ...]:
+    """``cls.__mro__``."""
+    return _TYPE_MRO.__get__(cls)
+
+
+def type_bases(cls: type) -> tuple[type, ...]:
+    """``cls.__bases__``."""
+    return _TYPE_BASES.__get__(cls)
+
+
+def type_members(cls: type) -> list[str]:
+    """The names ``cls`` itself defines (``vars(cls)``, without asking the metaclass)."""
+    return [k for k in _TYPE_DICT.__get__(cls) if type(k) is str]
+
+
+def type_doc(cls: type) -> str | None:
+    """The docstring ``cls`` itself holds, cleaned; never a descriptor's."""
+    doc = _TYPE_DICT.__get__(cls).get("__doc__")
+    return inspect.cleandoc(doc) if type(doc) is str else None
 
 
 def class_attr(cls: type, name: str) -> Any:
@@ -155,10 +195,10 @@ def qualname(value: Any) -> str:
 
 def type_name(cls: type) -> str:
     """``module.QualName`` for a class, without the ``builtins.`` prefix."""
-    module = getattr(cls, "__module__", "") or ""
-    name = getattr(cls, "__qualname__", None) or getattr(cls, "__name__", "?")
-    if type(module) is not str or type(name) is not str:
+    if not is_a(cls, type):
         return "?"
+    module = type_module(cls)
+    name = type_qualname(cls)
     if module == "builtins":
         return name
     # pandas.core.frame.DataFrame reads better as pandas.DataFrame.
@@ -208,7 +248,7 @@ def hides(name: Any, value: Any) -> bool:
         return False
     return is_a(
         value, str | bytes | bytearray | int | float | dict | list | tuple | set | frozenset
-    ) or type(value).__name__ in ("SecretStr", "SecretBytes")
+    ) or _TYPE_NAME.__get__(type(value)) in ("SecretStr", "SecretBytes")
 
 
 # Attributes of a credential object (``Creds("ada", "pw")`` keeping them as ``a``, ``b``)
@@ -509,7 +549,7 @@ def _bytes_text(value: bytes | bytearray | memoryview, limit: int) -> str:
     view = memoryview(value).cast("B") if is_a(value, memoryview) else memoryview(value)
     n = view.nbytes
     head = view[: max(1, limit // 4)].tobytes()
-    return f"{type(value).__name__}({n:,}): {head!r}" + ("…" if n > len(head) else "")
+    return f"{_TYPE_NAME.__get__(type(value))}({n:,}): {head!r}" + ("…" if n > len(head) else "")
 
 
 def _container_text(value: Any, limit: int, depth: int) -> str:
@@ -537,7 +577,7 @@ def _container_text(value: Any, limit: int, depth: int) -> str:
                 ]
                 more = n - len(shown)
                 body = ", ".join(shown) + (f", … {more:,} more" if more > 0 else "")
-                return f"{type(value).__name__}({body})"
+                return f"{_TYPE_NAME.__get__(type(value))}({body})"
             items = (tuple.__getitem__(value, i) for i in range(min(n, ITEMS)))
         elif is_a(value, deque):
             n, opener, closer = deque.__len__(value), "deque([", "])"
@@ -584,7 +624,7 @@ def cell_value(value: Any, limit: int = BRIEF_CHARS) -> Any:
         if len(value) <= limit:
             return value  # redacted whole by the policy's last pass
         return clip(redact(value[:REDACT_SCAN_CHARS]), limit)
-    if is_a(value, dt.date | dt.time | dt.timedelta) and type(value).__module__ in (
+    if is_a(value, dt.date | dt.time | dt.timedelta) and type_module(type(value)) in (
         "datetime",
         "pandas",
     ):

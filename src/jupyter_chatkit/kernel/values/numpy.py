@@ -19,6 +19,7 @@ from .common import (
     clip,
     is_a,
     json_number,
+    type_module,
 )
 
 
@@ -144,7 +145,24 @@ def summarize_scalar(v: Any) -> dict[str, Any]:
     return {"dtype": str(v.dtype), "value": cell_value(v, PREVIEW_CHARS)}
 
 
+def _own_array(a: Any) -> Any:
+    """A user's ndarray subclass seen as a plain ndarray over the same memory.
+
+    Its ``__array_finalize__`` runs on every slice or view, its ``tolist``/``__getitem__``
+    on every preview: user code. numpy's own subclasses (masked arrays, matrices,
+    memmaps, record arrays) stay as they are; ``ndarray.view`` (not the subclass's own
+    ``view``) finalizes the plain view with ndarray's hook, not the subclass's.
+    """
+    cls = type(a)
+    if cls is _np().ndarray or type_module(cls).partition(".")[0] == "numpy":
+        return a
+    return _np().ndarray.view(a, _np().ndarray)
+
+
 KINDS: dict[str, tuple[Any, Any]] = {
-    "ndarray": (summarize_ndarray, describe_ndarray),
+    "ndarray": (
+        lambda a: summarize_ndarray(_own_array(a)),
+        lambda a: describe_ndarray(_own_array(a)),
+    ),
     "numpy.scalar": (summarize_scalar, summarize_scalar),
 }

@@ -23,8 +23,15 @@ from .common import (
     json_number,
     kind_of,
     qualname,
+    type_module,
 )
-from .pandas_arrays import FOREIGN_NOTE, foreign_columns, foreign_index, foreign_series
+from .pandas_arrays import (
+    FOREIGN_NOTE,
+    foreign_columns,
+    foreign_index,
+    foreign_series,
+    plain_pandas,
+)
 
 DETAIL_COLUMNS = 50
 DETAIL_HEAD_ROWS = 5
@@ -281,6 +288,9 @@ def _describe_stats(obj: Any) -> dict[str, Any] | str:
         # describe() works column by column (quantiles sort each): describe a few, and
         # never a secret column (its min/max are its values).
         # By position: with duplicate names ``obj[c]`` is a DataFrame, not a column.
+        if not all(_inert_label(c) for c in obj.columns[:20]):
+            # pandas hashes, compares and prints the labels of what it describes.
+            return "not computed: a column label is a Python object of the user's"
         keep = [
             i
             for i, c in enumerate(obj.columns[:20])
@@ -300,6 +310,19 @@ def _describe_stats(obj: Any) -> dict[str, Any] | str:
         key = str(col) if str(col) not in out else f"{col} (#{i + 1})"  # a duplicate name
         out[key] = {str(stat): json_number(v) for stat, v in desc.iloc[:, i].items()}
     return out
+
+
+def _inert_label(label: Any) -> bool:
+    """True for a label whose hashing and printing run no user code: an exact str or
+    number, None, a label of numpy's, pandas' or datetime's own, or a tuple of them."""
+    cls = type(label)
+    if cls is tuple:
+        return all(_inert_label(part) for part in tuple.__iter__(label))
+    return (
+        label is None
+        or cls in (str, int, float, bool)
+        or type_module(cls).partition(".")[0] in ("numpy", "pandas", "datetime")
+    )
 
 
 def _hashes_safely(s: Any) -> bool:
@@ -389,6 +412,7 @@ def _foreign_labels(obj: Any, index_class: str) -> dict[str, Any]:
 
 def _frame(describe: Any) -> Any:
     def run(df: Any) -> dict[str, Any]:
+        df = plain_pandas(df)  # a subclass's _constructor, attrs' deepcopy: user code
         index_class = foreign_index(df.index)
         if index_class is not None:
             return _foreign_labels(df, index_class)
@@ -402,6 +426,7 @@ def _frame(describe: Any) -> Any:
 
 def _series(describe: Any) -> Any:
     def run(s: Any) -> dict[str, Any]:
+        s = plain_pandas(s)
         index_class = foreign_index(s.index)
         if index_class is not None:
             return _foreign_labels(s, index_class)

@@ -95,3 +95,39 @@ def foreign_index(index: Any) -> str | None:
 FOREIGN_NOTE = (
     "values not read: backed by a third-party extension array (reading them would run its code)"
 )
+
+
+def plain_pandas(value: Any) -> Any:
+    """A DataFrame or Series as pandas' own class, without ``attrs``, over the same data.
+
+    A subclass's ``_constructor`` (a property) runs on every ``iloc``/``head``, and pandas
+    deep-copies a non-empty ``attrs`` into each frame it derives (``copy.deepcopy`` calls
+    the objects' ``__deepcopy__``/``__reduce_ex__``): both are user code. The plain copy
+    shares the block manager (read from the instance ``__dict__``, so no
+    ``__getattribute__`` of the subclass runs). Anything unexpected: ``value`` unchanged.
+    """
+    pd = sys.modules.get("pandas")
+    if pd is None:
+        return value
+    cls = type(value)
+    base = pd.DataFrame if issubclass(cls, pd.DataFrame) else None
+    if base is None and issubclass(cls, pd.Series):
+        base = pd.Series
+    if base is None:
+        return value
+    from .common import instance_dict
+
+    attrs = instance_dict(value) or {}
+    mgr = attrs.get("_mgr")
+    if cls is base and not attrs.get("_attrs"):
+        return value
+    from_mgr = getattr(base, "_from_mgr", None)
+    if mgr is None or from_mgr is None:
+        return value
+    try:
+        plain = from_mgr(mgr, axes=mgr.axes)
+        if base is pd.Series:
+            object.__setattr__(plain, "_name", attrs.get("_name"))
+    except Exception:
+        return value
+    return plain

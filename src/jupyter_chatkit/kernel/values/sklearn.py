@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .common import brief, cell_value, hidden, hides, instance_dict, qualname
+from .common import brief, cell_value, hidden, hides, instance_dict, qualname, type_module
 
 MAX_DEPTH = 4
 PARAMS = 30
@@ -31,7 +31,7 @@ def _is_estimator(value: Any) -> bool:
 
 
 def _params(est: Any) -> dict[str, Any]:
-    module = getattr(type(est), "__module__", "") or ""
+    module = type_module(type(est))
     if module.startswith("sklearn."):
         params = est.get_params(deep=False)
         return params if isinstance(params, dict) else {}
