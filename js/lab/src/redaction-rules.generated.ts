@@ -82,6 +82,15 @@ export const RULES = {
       "flags": ""
     },
     {
+      "kind": "OpenSSH key body",
+      "triggers": [
+        "b3blbnnzac1rzxktdje"
+      ],
+      "pattern": "(?<![A-Za-z0-9+/])b3BlbnNzaC1rZXktdjE(?:[A-Za-z0-9+/=]|\\\\n|\\s|['\\\"],?[ \\t]*['\\\"])*",
+      "group": 0,
+      "flags": ""
+    },
+    {
       "kind": "JWT",
       "triggers": [
         "eyj"
@@ -251,6 +260,31 @@ export const RULES = {
       ],
       "pattern": "(?<![A-Za-z0-9_-])(?:GOCSPX-[A-Za-z0-9_-]{20,}|shp(?:at|ss|ca|pa)_[a-fA-F0-9]{20,}|do[op]_v1_[a-f0-9]{40,}|AGE-SECRET-KEY-1[A-Z0-9]{40,}|r8_[A-Za-z0-9]{20,}|gsk_[A-Za-z0-9]{20,}|pplx-[A-Za-z0-9]{20,}|lin_api_[A-Za-z0-9]{20,}|xai-[A-Za-z0-9]{20,}|key-[a-f0-9]{32}(?![a-f0-9])|sq0(?:atp|csp)-[A-Za-z0-9_-]{20,}|ATATT3[A-Za-z0-9_=-]{20,}|ntn_[A-Za-z0-9]{20,}|secret_[A-Za-z0-9]{40,}|PMAK-[a-f0-9]{20,}-[a-f0-9]{20,}|dp\\.(?:pt|st|sa|ct|scim|audit)\\.(?:[A-Za-z0-9_-]{1,40}\\.)?[A-Za-z0-9]{20,}|hv[sb]\\.[A-Za-z0-9_-]{20,}|HRKU-[A-Za-z0-9_-]{30,}|gl(?:sa|c)_[A-Za-z0-9_+/=-]{20,}|NRAK-[A-Z0-9]{20,}|sntrys_[A-Za-z0-9_+/=-]{20,}|sbp_[a-f0-9]{30,}|nfp_[A-Za-z0-9]{20,}|pul-[a-f0-9]{30,})",
       "group": 0,
+      "flags": ""
+    },
+    {
+      "kind": "service token",
+      "triggers": [
+        "lsv2_",
+        "akid",
+        "ccipat_",
+        "dose",
+        "aaaaaaaaaaaaaaaaaaaa",
+        "-us",
+        "v1.0-"
+      ],
+      "pattern": "(?<![A-Za-z0-9_-])(?:lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}|AKID[A-Za-z0-9]{32}|CCIPAT_[A-Za-z0-9]{20,}_[a-f0-9]{40}|dose[a-f0-9]{32}|A{21,23}(?!A)[A-Za-z0-9%+/=]{60,}|[a-f0-9]{32}-us[0-9]{1,2}|v1\\.0-[a-f0-9]{24}-[a-f0-9]{100,})(?![A-Za-z0-9_-])",
+      "group": 0,
+      "flags": ""
+    },
+    {
+      "kind": "webhook URL",
+      "triggers": [
+        "discord",
+        "webhook.office"
+      ],
+      "pattern": "((?:discord(?:app)?\\.com/api/webhooks/[0-9]{17,20}/|\\.webhook\\.office\\.com/webhookb2/))([A-Za-z0-9@/_-]{40,})",
+      "group": 2,
       "flags": ""
     },
     {
@@ -654,7 +688,7 @@ export const RULES = {
         "signature=",
         "credential="
       ],
-      "pattern": "([?&;](?:password|passwd|pwd|token|secret|api[_-]?key|key|access_token|refresh_token|id_token|client_secret|private_token|auth|sig|signature|[A-Za-z0-9-]*[-_]?(?:signature|secret|password|credential)|[A-Za-z0-9-]*[-_]?(?:security|session|access|refresh|auth|id|bearer)[-_]?token)=)((?![<{$])[^&\\s'\\\"#«]+)",
+      "pattern": "([?&;#](?:password|passwd|pwd|token|secret|api[_-]?key|key|access_token|refresh_token|id_token|client_secret|private_token|auth|sig|signature|[A-Za-z0-9-]*[-_]?(?:signature|secret|password|credential)|[A-Za-z0-9-]*[-_]?(?:security|session|access|refresh|auth|id|bearer)[-_]?token)=)((?![<{$])[^&\\s'\\\"#«]+)",
       "group": 2,
       "flags": "i"
     },
@@ -1026,6 +1060,7 @@ export const RULES = {
     "-u",
     "-u ",
     "-u=",
+    "-us",
     "/api/webhooks/",
     "/pass",
     "/pwd",
@@ -1039,12 +1074,14 @@ export const RULES = {
     "<<<",
     "<input",
     "@",
+    "aaaaaaaaaaaaaaaaaaaa",
     "ac",
     "accesskey",
     "accountkey",
     "age-secret-key-",
     "aiza",
     "akia",
+    "akid",
     "aklt",
     "api",
     "api_key>",
@@ -1056,8 +1093,10 @@ export const RULES = {
     "auth",
     "auth=",
     "authorization",
+    "b3blbnnzac1rzxktdje",
     "basic",
     "bearer",
+    "ccipat_",
     "conda",
     "config",
     "conn",
@@ -1070,8 +1109,10 @@ export const RULES = {
     "cx_oracle",
     "dapi",
     "description",
+    "discord",
     "doo_v1_",
     "dop_v1_",
+    "dose",
     "dp.",
     "eaa",
     "expect",
@@ -1116,6 +1157,7 @@ export const RULES = {
     "login",
     "logon",
     "ls0tls1crudjti",
+    "lsv2_",
     "ltai",
     "machine",
     "mariadb",
@@ -1208,8 +1250,10 @@ export const RULES = {
     "token>",
     "use ",
     "using",
+    "v1.0-",
     "vault",
     "wandb",
+    "webhook.office",
     "whsec_",
     "with-token",
     "wpa-psk",
@@ -1243,7 +1287,7 @@ export const RULES = {
   "hashContext": "\\b(?:sha-?(?:1|224|256|384|512)|sha3(?:_[0-9]+)?|md5|digest|hash(?:es)?|checksum|blake2[bs]?|crc32|etag|fingerprint)\\b(?:(?!(?<!checksum )(?<!digest )(?<!hash )key|token|secret|passw|pwd|credential)[\\s\\S])*$",
   "hexDigest": "^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128}|[0-9A-F]{32}|[0-9A-F]{40}|[0-9A-F]{64})$",
   "placeholderValue": "^(?:<[A-Za-z_.-]{1,60}>|\\[[A-Za-z_.-]{1,60}\\]|your[-_](?:[a-z]+[-_]?){1,5}|x{3,}|\\*{3,}|\\.{3,}|…|%[sdrif]|%\\([A-Za-z_][A-Za-z0-9_]{0,40}\\)[sdr]|:[a-z_]{1,40}|\\{[A-Za-z0-9_]{0,40}\\}|\\$[0-9]{1,2})[,;)]?$",
-  "proseValue": "^(?:must|should|shall|will|can|cannot|may|might|needs?|requires?|required|contains?|is|are|was|were|be|been|has|have|had|at|the|an?|and|or|not|never|only|minimum|maximum|policy|rules?|expires?|expired|changed|reset|see|use|enter|your|set|missing|invalid|incorrect|wrong|empty|hidden|optional|same|different|too|least|most|must|does|did|do|if|when|for|from|with|of|in|on|to|by|this|that|it|its|please|check)$",
+  "proseValue": "^(?:must|should|shall|will|can|cannot|may|might|needs?|requires?|required|contains?|is|are|was|were|be|been|has|have|had|at|the|an?|and|or|not|never|only|minimum|maximum|policy|rules?|expires?|expired|changed|reset|see|use|enter|your|set|missing|invalid|incorrect|wrong|empty|hidden|optional|same|different|too|least|most|must|does|did|do|if|when|for|from|with|of|in|on|to|by|this|that|it|its|please|check|ask|contact|request|call|email|ping|message|talk|find|get|generate|create|copy|paste|provide|obtain|follow|refer|consult|click|choose|supply|sent|send|comes|lives|stored|kept|go)$",
   "proseRow": "^(?:but|and|or|so|yet|because|although|though|while|which|that|it|its|you|yours|your|we|they|this|these|those|then|if|when|please|see|use|is|are|was|were|has|have|must|should|will|can|not|no)\\b[^ \\t]*(?:[ \\t]+\\S+){2,}",
   "templateValue": "^(?:\\{\\{[^{}\\n'\\\"`]{1,200}\\}\\}|\\$\\{\\{?[ \\t]*[A-Za-z_][A-Za-z0-9_. \\t]{0,200}\\}?\\}|\\$[A-Z_][A-Z0-9_]{1,60})$",
   "callArguments": "(?<![A-Za-z0-9_])(?<![A-Za-z0-9_]\\.)([A-Za-z_][A-Za-z0-9_.]*)?([(\\[])([^()\\[\\]\\n]{1,2000})(?=[)\\]])",
@@ -1281,7 +1325,7 @@ export const RULES = {
   "getterCall": "^(?:get|load|fetch|read|lookup|find|list|delete|remove|has|check|validate|verify|describe|rotate|revoke)_",
   "keepValue": "^(?:none|null|nil|true|false|undefined|yes|no|on|off|not|lambda|await|yield|\\*+|x+|\\.\\.\\.|…|[0-9]{1,5}|[^a-z0-9]*)$",
   "labelName": "(?:Error|Exception|Warning|Exit|Interrupt)$",
-  "continuedString": "(«redacted: [^»\\n]{1,80}»['\\\"])([ \\t]*(?:\\+[ \\t]*|\\\\[ \\t]*)?\\n?[ \\t]*)(['\\\"])([^'\\\"\\n«]{1,2000})(?=['\\\"])",
+  "continuedString": "(«redacted: [^»\\n]{1,80}»['\\\"])([ \\t]*(?:\\+[ \\t]*)?(?:\\\\[ \\t]*)?\\n?[ \\t]*)(['\\\"])([^'\\\"\\n«]{1,2000})(?=['\\\"])",
   "codeValue": "^[A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)+[,;]?$|^[A-Za-z_][A-Za-z0-9_.]*[(\\[].*[)\\]][,;:]?$|^\\$\\{?[A-Za-z_][A-Za-z0-9_]*\\}?[,;]?$|^\\{\\{?[^{}]*\\}?\\}[,;]?$",
   "typeValue": "^(?:str|bytes|bytearray|int|float|bool|object|Any|Optional|Union|List|Dict|Tuple|list|dict|tuple|Sequence|Mapping|Literal|Annotated|SecretStr|SecretBytes|Secret|Path|Callable)[,;)=]?$",
   "shortNameValue": "^[A-Za-z_][A-Za-z0-9_]?[,;]?$",
@@ -1298,6 +1342,8 @@ export const RULES = {
   "yamlBlockKey": "^([ \\t]*)(?:- )?([A-Za-z_][A-Za-z0-9_.-]*)[ \\t]*:[ \\t]*([|>][-+0-9]*)?[ \\t]*$",
   "bareAlignedHeader": "^[A-Za-z_][A-Za-z0-9_.-]*(?: {2,}[A-Za-z_][A-Za-z0-9_.-]*)+ *$",
   "alignedKeyValue": "^([A-Za-z_][A-Za-z0-9_.-]*)( {2,})(\\S.*)$",
+  "rowNumber": "^[ \\t]*[0-9]{1,9} {2,}(?=[A-Za-z_])",
+  "proseKey": "^(?:for|the|a|an|in|on|with|to|of|if|when|your|my|our|their|and|or|as|by|from|about|enter|use|set|get|no|any|each|every|this|that|where|how|what|why)[ \\t]",
   "htmlToken": "<(/?)(tr|thead|tbody|tfoot|table)\\b[^>]{0,200}>|(<t[hd]\\b[^>]{0,200}>)([^<]{0,2000})(?=</t[hd]>)|\\n",
   "tableDelimiters": [
     ",",

@@ -50,6 +50,8 @@ const SERIES_FOOTER = new RegExp(RULES.seriesFooter);
 const YAML_BLOCK_KEY = new RegExp(RULES.yamlBlockKey);
 const BARE_ALIGNED_HEADER = new RegExp(RULES.bareAlignedHeader);
 const ALIGNED_KEY_VALUE = new RegExp(RULES.alignedKeyValue);
+const ROW_NUMBER = new RegExp(RULES.rowNumber);
+const PROSE_KEY = new RegExp(RULES.proseKey, "i");
 // A YAML mapping key (`host: x`, `"a b":`), not a plain scalar's text.
 const YAML_KEY = /^(?:['"][^'"\n]{0,100}['"]|[^\s:'"][^:\n]{0,100}?)[ \t]*:(?:[ \t]|$)/;
 // A cell of 3+ words led by a prose word (`but it is not set yet`): a sentence's clause.
@@ -203,11 +205,13 @@ export class TableRedaction {
   /** `api_token    x  y` (a Series, a transposed frame): the values after a name. */
   protected alignedKeyValue(line: string): string | null {
     if (line.length > 2000 || !line.includes("  ")) return null;
-    const found = ALIGNED_KEY_VALUE.exec(line);
+    // `1    db_password    x`: a frame of names and values printed with its row numbers.
+    const head = ROW_NUMBER.exec(line)?.[0] ?? "";
+    const found = ALIGNED_KEY_VALUE.exec(line.slice(head.length));
     if (!found || !isSecretName(found[1])) return null;
     const parts = found[3].split(/( {2,})/);
     for (let k = 0; k < parts.length; k += 2) parts[k] = this.hideCell(parts[k]);
-    const row = found[1] + found[2] + parts.join("");
+    const row = head + found[1] + found[2] + parts.join("");
     return row !== line ? row : null;
   }
 
@@ -222,8 +226,9 @@ export class TableRedaction {
       const name = fields[filled[0]].trim().replace(/^['"*`]+|['"*`]+$/g, "");
       const value = fields[filled[1]].trim().replace(/^['"*`]+|['"*`]+$/g, "");
       if (!HEADER_FIELD.test(name) || !isSecretName(name) || isSecretName(value)) return null;
-      // `The API token must be 40 characters; yours has 12`: a sentence.
-      if ((name.match(/ /g) ?? []).length > 2 || PROSE_ROW.test(value)) return null;
+      // `The API token must be 40 characters; yours has 12`, `For the password, use
+      // getpass`: a sentence.
+      if ((name.match(/ /g) ?? []).length > 2 || PROSE_ROW.test(value) || PROSE_KEY.test(name)) return null;
       const k = 2 * filled[1];
       const hidden = this.hideCell(parts[k]);
       if (hidden === parts[k]) return null;

@@ -359,7 +359,8 @@ CONTEXT_RULES: list[dict[str, Any]] = [
             "credential=",
         ],
         # Also prefixed (``X-Amz-Signature=``, ``X-Goog-Credential=``, ``sessionToken=``).
-        "pattern": r"([?&;](?:password|passwd|pwd|token|secret|api[_-]?key|key|access_token"
+        # After "#" too: an OAuth implicit flow's ``#access_token=…`` fragment.
+        "pattern": r"([?&;#](?:password|passwd|pwd|token|secret|api[_-]?key|key|access_token"
         r"|refresh_token|id_token|client_secret|private_token|auth|sig|signature"
         r"|[A-Za-z0-9-]*[-_]?(?:signature|secret|password|credential)"
         r"|[A-Za-z0-9-]*[-_]?(?:security|session|access|refresh|auth|id|bearer)[-_]?token)=)"

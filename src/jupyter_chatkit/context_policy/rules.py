@@ -155,7 +155,8 @@ LABEL_NAME = r"(?:Error|Exception|Warning|Exit|Interrupt)$"
 # the rest of that secret. Groups: 1 placeholder and its quote, 2 glue, 3 quote,
 # 4 content.
 CONTINUED_STRING = (
-    r"(«redacted: [^»\n]{1,80}»['\"])([ \t]*(?:\+[ \t]*|\\[ \t]*)?\n?[ \t]*)(['\"])"
+    # ``'a' + \`` then a line break: both glues at once.
+    r"(«redacted: [^»\n]{1,80}»['\"])([ \t]*(?:\+[ \t]*)?(?:\\[ \t]*)?\n?[ \t]*)(['\"])"
     r"([^'\"\n«]{1,2000})(?=['\"])"
 )
 
@@ -259,7 +260,11 @@ PROSE_VALUE = (
     r"|is|are|was|were|be|been|has|have|had|at|the|an?|and|or|not|never|only|minimum"
     r"|maximum|policy|rules?|expires?|expired|changed|reset|see|use|enter|your|set|missing"
     r"|invalid|incorrect|wrong|empty|hidden|optional|same|different|too|least|most|must"
-    r"|does|did|do|if|when|for|from|with|of|in|on|to|by|this|that|it|its|please|check)$"
+    r"|does|did|do|if|when|for|from|with|of|in|on|to|by|this|that|it|its|please|check"
+    # Where to get one (``token: ask an admin``, ``API key: request one from IT``).
+    r"|ask|contact|request|call|email|ping|message|talk|find|get|generate|create|copy"
+    r"|paste|provide|obtain|follow|refer|consult|click|choose|supply|sent|send|comes"
+    r"|lives|stored|kept|go)$"
 )
 # A key/value row's value that is a clause of a sentence: a prose word, then 2+ words.
 PROSE_ROW = (
@@ -384,6 +389,14 @@ BARE_ALIGNED_HEADER = r"^[A-Za-z_][A-Za-z0-9_.-]*(?: {2,}[A-Za-z_][A-Za-z0-9_.-]
 # A row of aligned text led by a name, 2+ spaces, then values (a Series, a transposed
 # frame: ``api_token    x``). Groups: 1 the name, 2 the gap, 3 the values.
 ALIGNED_KEY_VALUE = r"^([A-Za-z_][A-Za-z0-9_.-]*)( {2,})(\S.*)$"
+# A frame's row number before such a row (``1    db_password    x``: a frame of names and
+# values printed with its default index).
+ROW_NUMBER = r"^[ \t]*[0-9]{1,9} {2,}(?=[A-Za-z_])"
+# A one-line key/value row whose "key" opens a sentence (``For the password, use X``).
+PROSE_KEY = (
+    r"^(?:for|the|a|an|in|on|with|to|of|if|when|your|my|our|their|and|or|as|by|from"
+    r"|about|enter|use|set|get|no|any|each|every|this|that|where|how|what|why)[ \t]"
+)
 # HTML tables (``DataFrame.to_html()`` in a source, a Markdown cell, a file): a row
 # of ``<th>`` names a secret column, whose cells in later rows are hidden; a row whose
 # first cell names a secret hides its second. Read as one scan of tokens: a row is what
@@ -527,6 +540,8 @@ def rules_dict() -> dict[str, Any]:
         "yamlBlockKey": YAML_BLOCK_KEY,
         "bareAlignedHeader": BARE_ALIGNED_HEADER,
         "alignedKeyValue": ALIGNED_KEY_VALUE,
+        "rowNumber": ROW_NUMBER,
+        "proseKey": PROSE_KEY,
         "htmlToken": HTML_TOKEN,
         "tableDelimiters": TABLE_DELIMITERS,
         "tableHeaderField": TABLE_HEADER_FIELD,

@@ -40,6 +40,8 @@ _TUPLE_ROW = re.compile(rules.TUPLE_ROW)
 _YAML_BLOCK_KEY = re.compile(rules.YAML_BLOCK_KEY)
 _BARE_ALIGNED_HEADER = re.compile(rules.BARE_ALIGNED_HEADER)
 _ALIGNED_KEY_VALUE = re.compile(rules.ALIGNED_KEY_VALUE)
+_ROW_NUMBER = re.compile(rules.ROW_NUMBER)
+_PROSE_KEY = re.compile(rules.PROSE_KEY, re.IGNORECASE)
 _POLARS_DTYPES = re.compile(
     r"^│(?:\s*(?:str|i8|i16|i32|i64|u8|u16|u32|u64|f32|f64|bool|date|datetime\[\S+\]|null"
     r"|cat|list\[\S+\]|struct\[\d+\]|binary|decimal\[\S+\]|object|time|duration\[\S+\])"
@@ -200,12 +202,14 @@ class TableRedaction:
         """``api_token    x  y`` (a Series, a transposed frame): the values after a name."""
         if len(line) > 2000 or "  " not in line:
             return None
-        found = _ALIGNED_KEY_VALUE.match(line)
+        number = _ROW_NUMBER.match(line)
+        head = number.group(0) if number else ""
+        found = _ALIGNED_KEY_VALUE.match(line[len(head) :])
         if found is None or not is_secret_name(found.group(1)):
             return None
         parts = _SPLIT_WIDE.split(found.group(3))
         parts[0::2] = [self._hide_cell(v) for v in parts[0::2]]
-        row = found.group(1) + found.group(2) + "".join(parts)
+        row = head + found.group(1) + found.group(2) + "".join(parts)
         return row if row != line else None
 
     def _key_value_row(self, line: str) -> str | None:
@@ -222,8 +226,9 @@ class TableRedaction:
             value = fields[filled[1]].strip().strip("'\"*`")
             if not _HEADER_FIELD.match(name) or not is_secret_name(name) or is_secret_name(value):
                 return None
-            if name.count(" ") > 2 or _PROSE_ROW.match(value):
-                # ``The API token must be 40 characters; yours has 12``: a sentence.
+            if name.count(" ") > 2 or _PROSE_ROW.match(value) or _PROSE_KEY.match(name):
+                # ``The API token must be 40 characters; yours has 12``, ``For the
+                # password, use getpass``: a sentence.
                 return None
             k = 2 * filled[1]
             hidden = self._hide_cell(parts[k])

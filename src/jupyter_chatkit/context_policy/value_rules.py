@@ -37,6 +37,16 @@ KEY_SHAPES: list[dict[str, Any]] = [
         "flags": "",
     },
     {
+        "kind": "OpenSSH key body",
+        # An OpenSSH private key's base64 ("openssh-key-v1") without its BEGIN line (a
+        # cut output, lines in a list), across its line breaks.
+        "triggers": ["b3blbnnzac1rzxktdje"],
+        "pattern": r"(?<![A-Za-z0-9+/])b3BlbnNzaC1rZXktdjE"
+        r"(?:[A-Za-z0-9+/=]|\\n|\s|['\"],?[ \t]*['\"])*",
+        "group": 0,
+        "flags": "",
+    },
+    {
         "kind": "JWT",
         "triggers": ["eyj"],
         # Only where a run starts: tried from every "eyJ" inside one it was quadratic.
@@ -190,6 +200,27 @@ KEY_SHAPES: list[dict[str, Any]] = [
         r"|gl(?:sa|c)_[A-Za-z0-9_+/=-]{20,}|NRAK-[A-Z0-9]{20,}|sntrys_[A-Za-z0-9_+/=-]{20,}"
         r"|sbp_[a-f0-9]{30,}|nfp_[A-Za-z0-9]{20,}|pul-[a-f0-9]{30,})",
         "group": 0,
+        "flags": "",
+    },
+    {
+        "kind": "service token",
+        # More prefixed keys: LangSmith, Tencent Cloud key ids, CircleCI, Databricks OAuth
+        # secrets, X/Twitter app bearer tokens, Mailchimp, Cloudflare origin CA keys.
+        "triggers": ["lsv2_", "akid", "ccipat_", "dose", "aaaaaaaaaaaaaaaaaaaa", "-us", "v1.0-"],
+        "pattern": r"(?<![A-Za-z0-9_-])(?:lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}"
+        r"|AKID[A-Za-z0-9]{32}|CCIPAT_[A-Za-z0-9]{20,}_[a-f0-9]{40}|dose[a-f0-9]{32}"
+        r"|A{21,23}(?!A)[A-Za-z0-9%+/=]{60,}|[a-f0-9]{32}-us[0-9]{1,2}"
+        r"|v1\.0-[a-f0-9]{24}-[a-f0-9]{100,})(?![A-Za-z0-9_-])",
+        "group": 0,
+        "flags": "",
+    },
+    {
+        "kind": "webhook URL",
+        # Discord and Microsoft Teams incoming webhooks: the path after the host is the key.
+        "triggers": ["discord", "webhook.office"],
+        "pattern": r"((?:discord(?:app)?\.com/api/webhooks/[0-9]{17,20}/"
+        r"|\.webhook\.office\.com/webhookb2/))([A-Za-z0-9@/_-]{40,})",
+        "group": 2,
         "flags": "",
     },
     {
