@@ -389,3 +389,27 @@ def test_cell_sources_in_the_shells_history_are_no_secrets() -> None:
     # A name, a flag or a label before its value still is.
     for named in (["--token", "Zq8wL3vN7pX2kR5t"], ["Password:", "Zq8wL3vN7pX2kR5t"]):
         assert "Zq8wL3vN7pX2kR5t" in known_secrets({"argv": named})
+
+
+def test_a_typed_secret_under_any_name_is_hidden_where_it_shows() -> None:
+    """``tok = getpass.getpass()``: the shell's history says what ``tok`` holds."""
+    typed, prompted, name = SECRET + "typed", SECRET + "prompted", "Ada Lovelace"
+    ns: dict[str, Any] = {
+        "_ih": [
+            "",
+            "import getpass\ntok = getpass.getpass()",
+            "pin_code: str = input('Enter your PIN: ')",
+            "who = input('Your name: ')",
+            "print(tok, pin_code, who)",
+        ],
+        "tok": typed,
+        "pin_code": prompted,
+        "who": name,
+        "shown": {"values": [typed, prompted, name]},
+    }
+    found = known_secrets(ns)
+    assert typed in found and prompted in found
+    assert name not in found
+    text = everything(ns)
+    assert typed not in text and prompted not in text
+    assert name in text

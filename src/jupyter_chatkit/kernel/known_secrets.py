@@ -70,6 +70,19 @@ _ITEM_NAME = re.compile(r"[-\w .]{1,64}:?")
 # The shell's own history (``In``/``_ih``, ``Out``/``_oh``, ``_dh``): sources and results
 # of cells, read by the policy where they show, never the value of a name in them.
 _HISTORY_NAMES = ("_ih", "_oh", "_dh")
+# ``tok = getpass.getpass()``, ``pw = input("Password: ")``: a name the shell's history
+# binds to a typed secret holds one, whatever it is called. (Read from the sources of the
+# last PROMPT_CELLS cells, each up to PROMPT_SOURCE_CHARS.)
+_PROMPTED = re.compile(
+    r"^[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?::[^=\n]{1,80})?=[ \t]*(?:"
+    r"(?:getpass\.)?getpass[ \t]*\("
+    r"|input[ \t]*\([ \t]*[rRuU]?['\"][^'\"\n]{0,80}?"
+    r"(?:pass|secret|token|api[ _-]?key|\bpin\b|\botp\b|credential)[^'\"\n]{0,80}['\"]"
+    r")",
+    re.IGNORECASE | re.MULTILINE,
+)
+PROMPT_CELLS = 2_000
+PROMPT_SOURCE_CHARS = 20_000
 # Types whose values hold no text: skipped without a look (most list items).
 _SCALARS = frozenset({int, float, bool, complex, type(None)})
 _CACHE: dict[str, Any] = {"key": None, "found": ()}
@@ -430,6 +443,10 @@ def known_secrets(namespace: Mapping[str, Any], generation: Any = None) -> tuple
             if concurrent:
                 _visit_again(walk, name, value)
             continue  # one odd value must not sink the result
+    prompted = _prompted_names(items)
+    for name, value in items if prompted else ():
+        if type(name) is str and name in prompted:
+            walk.add(value, 0)
     for name, value in list(os.environ.items()):
         # ``PWD``, ``OLDPWD``: directories, not passwords.
         if is_secret_name(name) and not is_env_allowed(name) and name != "OLDPWD":
@@ -438,6 +455,19 @@ def known_secrets(namespace: Mapping[str, Any], generation: Any = None) -> tuple
     if not concurrent:
         _CACHE["key"], _CACHE["found"] = key, found
     return found
+
+
+def _prompted_names(items: list[tuple[Any, Any]]) -> set[str]:
+    """Names the shell's history (``_ih``) binds to what ``getpass`` or a password
+    prompt returned."""
+    sources = next((v for n, v in items if type(n) is str and n == "_ih"), None)
+    if type(sources) is not list:
+        return set()
+    names: set[str] = set()
+    for source in sources[-PROMPT_CELLS:]:
+        if type(source) is str and ("getpass" in source or "input" in source):
+            names.update(_PROMPTED.findall(source[:PROMPT_SOURCE_CHARS]))
+    return names
 
 
 def _visit_again(walk: _Walk, name: str, value: Any) -> None:
