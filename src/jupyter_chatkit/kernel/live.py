@@ -39,6 +39,8 @@ from chatkit.types import (
 
 from ..assistant.cards import card_code, fence
 from ..protocol import CLIENT_TOOLS, tool_label
+from .answer_mime import ANSWER_MIME as ANSWER_MIME
+from .answer_mime import THINKING, draft_bundle
 from .client import Answer, ChatClient
 from .inert_markdown import inert_markdown
 
@@ -46,7 +48,6 @@ if TYPE_CHECKING:
     from ..assistant.server import NotebookAssistant
     from ..protocol import RequestContext
 
-ANSWER_MIME = "application/vnd.jupyter-chatkit.answer+json"
 # At most this many display updates a second while text streams (front ends re-render
 # the whole output on each one).
 UPDATE_INTERVAL = 0.15
@@ -113,7 +114,7 @@ class _Draft:
         parts = [*self.cards.values(), *(t for t in self.texts.values() if t.strip())]
         if self.activity:
             parts.append(f"_{self.activity}_")
-        return "\n\n".join(parts) or "_Thinking…_"
+        return "\n\n".join(parts) or THINKING
 
 
 def answer_bundle(answer: Answer) -> dict[str, Any]:
@@ -136,21 +137,17 @@ def answer_bundle(answer: Answer) -> dict[str, Any]:
 
 
 def _draft_bundle(draft: _Draft) -> dict[str, Any]:
-    markdown = draft.markdown()
-    return {
-        "text/markdown": inert_markdown(markdown),
-        "text/plain": markdown,
-        ANSWER_MIME: {"markdown": markdown, "streaming": True, "cards": []},
-    }
+    return draft_bundle(draft.markdown())
 
 
 class LiveAnswer:
     """Streams one answer into the running cell's output (see the module docs)."""
 
-    def __init__(self) -> None:
-        """Nothing is shown until :meth:`wait`."""
+    def __init__(self, handle: Any = None) -> None:
+        """Nothing is shown until :meth:`wait`, unless ``handle`` (of
+        :func:`~.answer_mime.show_thinking`) already shows the placeholder."""
         self._events: queue.SimpleQueue[ThreadStreamEvent] = queue.SimpleQueue()
-        self._handle: Any = None
+        self._handle: Any = handle
 
     def post(self, event: ThreadStreamEvent) -> None:
         """Queue an event (any thread)."""
@@ -164,8 +161,10 @@ class LiveAnswer:
         from IPython.display import display
 
         draft = _Draft()
-        handle = display(_draft_bundle(draft), raw=True, display_id=True)
-        self._handle = handle
+        handle = self._handle
+        if handle is None:
+            handle = display(_draft_bundle(draft), raw=True, display_id=True)
+            self._handle = handle
         deadline = time.monotonic() + timeout
         last_update = 0.0
         dirty = False

@@ -30,6 +30,7 @@ from anywidget.experimental import command
 
 from ..protocol import Comm
 from ..settings import Settings
+from .answer_mime import show_thinking
 from .introspect import current_shell
 from .introspect import run_tool as answer_tool
 from .runtime import get_runtime, kernel_context
@@ -132,19 +133,24 @@ class Chat(anywidget.AnyWidget):
         from this kernel, cells from its execution history); no front end is needed.
         Errors come back as an answer whose text explains them (``answer.error`` set).
         """
-        from .client import Answer
-
         if new_thread:
             self.thread_id = ""
         runtime = get_runtime()
         if runtime.in_runtime_thread():
+            from .client import Answer
+
             return Answer(
                 "ask() cannot be called from the assistant's own thread; use ask_async().",
                 error="called from the runtime thread",
             )
+        # The placeholder first: a kernel's first question then loads the assistant's
+        # libraries (seconds), and the cell's output should not stay empty meanwhile.
+        streamed = display and _in_kernel()
+        shown = show_thinking() if streamed else None
+        from .client import Answer
         from .live import LiveAnswer
 
-        live = LiveAnswer() if display and _in_kernel() else None
+        live = LiveAnswer(shown) if streamed else None
         future = runtime.submit(self._ask(text, live.post if live else None))
         try:
             answer = live.wait(future, timeout) if live else future.result(timeout)
