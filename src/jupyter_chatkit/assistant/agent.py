@@ -23,7 +23,7 @@ from ..settings import Settings
 from .agent_tools import AGENT_INSTRUCTIONS, LIMIT_INSTRUCTIONS
 from .cards import code_card
 from .openai_client import wrap_sdk_function
-from .run_speedups import skip_known_model_call_work
+from .run_speedups import share_tools, skip_known_model_call_work
 
 DEFAULT_INSTRUCTIONS = """\
 You are the notebook assistant inside Jupyter. You help people with the notebook and \
@@ -164,6 +164,7 @@ def share_agent(agent: Agent[Any]) -> Agent[Any]:
     each time. It is a function of the agent's configuration alone, which for a shared
     agent never changes (requests running at once use it), so a shared agent's signature
     is computed once and kept on it. A copy (``clone``, as for MCP tools) is not shared.
+    Its tools are marked shared too (their lookups are kept, :mod:`.run_speedups`).
     The SDK's other shortcuts (this module's, and :mod:`.run_speedups`) are installed
     here too.
     """
@@ -172,6 +173,7 @@ def share_agent(agent: Agent[Any]) -> Agent[Any]:
     _fast_input_clone()
     _skip_known_gathers()
     skip_known_model_call_work()
+    share_tools(agent.tools)
     agent.__dict__[_SIGNATURE] = None
     return agent
 

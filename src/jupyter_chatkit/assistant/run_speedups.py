@@ -1,7 +1,7 @@
 """Per-model-call work of openai-agents whose answer is known before it is done.
 
-Two pieces of each model call of openai-agents (0.24.0 exactly: the functions below were
-read in that version; any other keeps the SDK's own path):
+Three pieces of each model call of openai-agents (0.24.0 exactly: the functions below
+were read in that version; any other keeps the SDK's own path):
 
 1. ``get_model_settings`` (agents/run_internal/turn_preparation.py) compares the agent's
    model settings with the "implicit" ones of its model name, and for an agent without
@@ -17,14 +17,30 @@ read in that version; any other keeps the SDK's own path):
    span is the SDK's no-op span, whose data nothing reads or exports; then it gets an
    empty configuration. With tracing on, the SDK's function runs as before.
 
-Neither touches what is sent to the model: the model settings come out equal, and the
-trace configuration is tracing data only.
+3. The tool lookups (agents/_tool_identity.py): before each model call the run loop
+   checks the tools' names for collisions (``resolve_tool_name_collisions``), and after
+   it builds a map from each function tool's lookup key to the tool
+   (``build_function_tool_lookup_map``, also from the run state and the tool plan); both
+   validate every tool's name and namespace first, ~15 getattr-and-isinstance steps a
+   tool, ~30 µs per model call for our seven tools. Both answers depend only on the
+   tools' names, namespaces, ``defer_loading`` and function-tool shape, which for the
+   tools of a shared agent (:func:`share_tools`; agent.py's ``share_agent``, never
+   changed again) never change. So for a list made only of such tools (and no handoffs)
+   the answer is computed once and kept: a collision check that found no collision (one
+   that found some runs, and warns, every time), and the map (each call gets its own
+   copy). Any list holding another tool (an MCP tool of an Agent-mode turn, a clone's)
+   takes the SDK's path.
+
+None of them touches what is sent to the model: the model settings come out equal, the
+trace configuration is tracing data only, and the tool lookups are the SDK's own.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import weakref
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .. import pins
@@ -33,7 +49,7 @@ from .openai_client import wrap_sdk_function
 if TYPE_CHECKING:
     from agents import ModelSettings
 
-__all__ = ["PINNED_AGENTS_VERSIONS", "skip_known_model_call_work"]
+__all__ = ["PINNED_AGENTS_VERSIONS", "share_tools", "skip_known_model_call_work"]
 
 # The openai-agents versions whose functions were read for this module.
 PINNED_AGENTS_VERSIONS = frozenset({pins.AGENTS})
@@ -41,6 +57,12 @@ PINNED_AGENTS_VERSIONS = frozenset({pins.AGENTS})
 # The modules that bound each function by name (``from ... import``), 0.24.0.
 _MODEL_SETTINGS_MODULES = ("agents.run_internal.turn_preparation", "agents.run_internal.run_loop")
 _TRACE_CONFIG_MODULES = ("agents.models.openai_chatcompletions",)
+_COLLISION_CHECK_MODULES = ("agents.run_internal.run_loop", "agents.run_internal.turn_resolution")
+_LOOKUP_MAP_MODULES = (
+    "agents.run_internal.turn_resolution",
+    "agents.run_internal.tool_execution",
+    "agents.run_state",
+)
 
 
 def skip_known_model_call_work() -> None:
@@ -57,6 +79,14 @@ def skip_known_model_call_work() -> None:
     for module in _TRACE_CONFIG_MODULES:
         wrap_sdk_function(
             module, "model_config_for_trace", "empty_when_tracing_off", _empty_when_tracing_off
+        )
+    for module in _COLLISION_CHECK_MODULES:
+        wrap_sdk_function(
+            module, "resolve_tool_name_collisions", "shared_tools_kept", _kept_collision_check
+        )
+    for module in _LOOKUP_MAP_MODULES:
+        wrap_sdk_function(
+            module, "build_function_tool_lookup_map", "shared_tools_kept", _kept_lookup_map
         )
 
 
@@ -104,3 +134,71 @@ def _empty_when_tracing_off(original: Any) -> Any:
         return original(model_settings, tracing, *args, **kwargs)
 
     return model_config_for_trace
+
+
+# The tools of shared agents, by id (share_tools); a tool that is gone leaves the table,
+# so a later object with its id is never taken for it.
+_SHARED_TOOLS: weakref.WeakValueDictionary[int, Any] = weakref.WeakValueDictionary()
+# Answers for lists of shared tools: (what, tool ids) -> (the tools, kept alive so their
+# ids stay theirs, and the answer). At most MAX_KEPT_LOOKUPS (a few agents' lists).
+_KEPT_LOOKUPS: dict[tuple[str, tuple[int, ...]], tuple[tuple[Any, ...], Any]] = {}
+MAX_KEPT_LOOKUPS = 64
+
+
+def share_tools(tools: Iterable[Any]) -> None:
+    """Mark ``tools`` as a shared agent's: never changed again (see the module docstring)."""
+    for tool in tools:
+        _SHARED_TOOLS[id(tool)] = tool
+
+
+def _shared_ids(tools: Sequence[Any]) -> tuple[int, ...] | None:
+    """The ids of ``tools`` when every one is a shared tool; else None."""
+    ids = tuple(map(id, tools))
+    for tool_id, tool in zip(ids, tools, strict=True):
+        if _SHARED_TOOLS.get(tool_id) is not tool:
+            return None
+    return ids
+
+
+def _keep(key: tuple[str, tuple[int, ...]], tools: Sequence[Any], answer: Any) -> None:
+    if len(_KEPT_LOOKUPS) >= MAX_KEPT_LOOKUPS:
+        _KEPT_LOOKUPS.clear()
+    _KEPT_LOOKUPS[key] = (tuple(tools), answer)
+
+
+def _kept_collision_check(original: Any) -> Any:
+    """``original`` (the SDK's ``resolve_tool_name_collisions``) kept for shared tools."""
+
+    def resolve_tool_name_collisions(
+        tools: Sequence[Any], handoffs: Sequence[Any] = (), *, collision_policy: str
+    ) -> tuple[list[Any], list[Any]]:
+        ids = None if handoffs else _shared_ids(tools)
+        if ids is None:
+            return original(tools, handoffs, collision_policy=collision_policy)
+        key = (f"collisions:{collision_policy}", ids)
+        if key not in _KEPT_LOOKUPS:
+            resolved = original(tools, handoffs, collision_policy=collision_policy)
+            if len(resolved[0]) != len(tools):
+                return resolved  # a collision: not kept
+            _keep(key, tools, None)
+        # No collision: every tool retained, in its order (the SDK's answer then).
+        return list(tools), []
+
+    return resolve_tool_name_collisions
+
+
+def _kept_lookup_map(original: Any) -> Any:
+    """``original`` (the SDK's ``build_function_tool_lookup_map``) kept for shared tools."""
+
+    def build_function_tool_lookup_map(tools: Sequence[Any]) -> dict[Any, Any]:
+        ids = _shared_ids(tools)
+        if ids is None:
+            return original(tools)
+        key = ("lookup_map", ids)
+        kept = _KEPT_LOOKUPS.get(key)
+        if kept is None:
+            _keep(key, tools, original(tools))
+            kept = _KEPT_LOOKUPS[key]
+        return dict(kept[1])
+
+    return build_function_tool_lookup_map
