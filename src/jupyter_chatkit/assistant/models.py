@@ -11,6 +11,7 @@ openai and agents are imported inside the functions: this module is cheap to imp
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import TYPE_CHECKING
 
@@ -18,13 +19,14 @@ from ..settings import Settings
 from .model_errors import describe_model_error
 
 if TYPE_CHECKING:
-    from agents.models.interface import Model
+    from agents.models.interface import Model, ModelProvider
 
 __all__ = [
     "PLACEHOLDER_API_KEY",
     "build_model",
     "close_model",
     "describe_model_error",
+    "run_model_provider",
     "set_tracing",
 ]
 
@@ -57,6 +59,23 @@ def build_model(settings: Settings) -> Model:
     if settings.effective_api == "responses":
         return responses_model_class()(model=settings.effective_model, openai_client=client)
     return chat_completions_model_class()(model=settings.effective_model, openai_client=client)
+
+
+@functools.cache
+def run_model_provider() -> ModelProvider:
+    """The ``model_provider`` of every run's ``RunConfig``: one, made once.
+
+    A run here is given its model as a ``Model`` instance (``RunConfig(model=...)``), so
+    openai-agents never asks the provider for a model; it only reads it for a trace's
+    metadata (``add_openai_harness_id_to_metadata``, from the environment at the
+    provider's making). ``RunConfig``'s default builds a new ``MultiProvider`` (and its
+    ``OpenAIProvider``) for every run, ~25 µs; this is the same, made once. The SDK closes
+    only providers it made itself, never this one; it opens no client until asked for a
+    model.
+    """
+    from agents.models.multi_provider import MultiProvider
+
+    return MultiProvider()
 
 
 class _NoV1Config:

@@ -51,7 +51,7 @@ from pydantic import PrivateAttr
 
 from ..protocol import RequestContext
 from . import agent_tools
-from .models import describe_model_error
+from .models import describe_model_error, run_model_provider
 from .partial import CUT_OFF_NOTE, RunEvents, cancel_stranded_reads, mark_partial
 
 if TYPE_CHECKING:
@@ -161,6 +161,7 @@ async def run_agent(
             model=server.models.for_items(history),
             tracing_disabled=not server.tracing,
             trace_include_sensitive_data=False,
+            model_provider=run_model_provider(),
         ),
     )
     pending: dict[str, ThreadItem] = {}
