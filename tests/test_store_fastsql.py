@@ -159,3 +159,46 @@ async def test_a_listener_sees_every_statement_again(tmp_path: Path) -> None:
         assert seen[0] == "BEGIN IMMEDIATE" and len(seen) >= 8
     finally:
         await store.close()
+
+
+@pytest.mark.asyncio
+async def test_whether_a_listener_watches_is_checked_at_each_begin(tmp_path: Path) -> None:
+    """The check for listeners runs at every transaction's BEGIN (not per statement): a
+    listener added inside a transaction sees the statements from the next one on, and
+    reads in the executor's threads (another engine) are checked the same way."""
+    store = await store_with_items(tmp_path, 1)
+    loop_engine, read_engine = store._hop._loop_writes, store._hop._sync
+    assert loop_engine is not None and read_engine is not None
+    params = {"thread_id": "thr_a", "user_id": "alice"}
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        seen.append(statement)
+
+    try:
+
+        def listen_then_read(conn: Connection) -> tuple[Any, Any]:
+            before = execute(conn, THREAD_BY_ID, params)
+            event.listen(loop_engine, "before_cursor_execute", record)
+            # Checked at this transaction's BEGIN: still the driver's.
+            return before, execute(conn, THREAD_BY_ID, params)
+
+        first, second = await on_loop(store, listen_then_read)
+        assert isinstance(first, FastResult) and isinstance(second, FastResult)
+        assert seen == []
+        third = await on_loop(store, lambda conn: execute(conn, THREAD_BY_ID, params))
+        assert not isinstance(third, FastResult)
+        assert seen[0] == "BEGIN IMMEDIATE" and seen[1].startswith("SELECT")
+        event.remove(loop_engine, "before_cursor_execute", record)
+        fourth = await on_loop(store, lambda conn: execute(conn, THREAD_BY_ID, params))
+        assert isinstance(fourth, FastResult)
+        seen.clear()
+        # A read runs in the default executor on the reading engine.
+        read = await store._hop.read(lambda conn: execute(conn, THREAD_BY_ID, params))
+        assert isinstance(read, FastResult)
+        event.listen(read_engine, "before_cursor_execute", record)
+        await store.load_thread("thr_a", ALICE)
+        assert seen[0] == "BEGIN DEFERRED" and seen[1].startswith("SELECT")
+        event.remove(read_engine, "before_cursor_execute", record)
+    finally:
+        await store.close()

@@ -15,7 +15,12 @@ Only the store's own synchronous SQLite engines (marked with :data:`FAST_OPTION`
 a statement listener besides the store's NUL check (``before_execute``,
 ``before_cursor_execute`` and their ``after_`` events: a tracer, a test recording
 statements) or ``echo`` sends every statement through SQLAlchemy again, so whoever
-listens sees each one as before.
+listens sees each one as before. That is checked once per transaction, at its
+``BEGIN`` (:func:`begin_transaction`, the engines' ``begin`` hook): looking the
+listeners up walks SQLAlchemy's joined event collections (engine, its options'
+engine, the connection), ~20 us of CPU, which per statement cost more than the
+statement. A listener added while a transaction runs sees the statements from the
+next transaction on (one added between transactions sees all of them, ``BEGIN`` too).
 """
 
 from __future__ import annotations
@@ -37,6 +42,11 @@ _DIALECT = sqlite.dialect(paramstyle="qmark")
 
 FAST_OPTION = "jupyter_chatkit_fast_sqlite"
 """Execution option marking an engine whose statements :func:`execute` may run."""
+
+# The key in a connection's ``info`` (the pooled DBAPI connection's own dict) of the
+# sqlite3 connection :func:`execute` may use in the current transaction, or None: set
+# by :func:`begin_transaction` at every BEGIN.
+_DRIVER_KEY = "jupyter_chatkit_fast_driver"
 
 
 def _unobserved(conn: Connection) -> bool:
@@ -132,7 +142,9 @@ def execute(conn: Connection, stmt: Any, params: Mapping[str, Any]) -> Any:
     The result has ``rowcount`` and ``all()`` / ``first()`` / ``one_or_none()`` with
     rows readable by column name, as SQLAlchemy's result has.
     """
-    driver = conn.connection.driver_connection if _unobserved(conn) else None
+    # Checked at this transaction's BEGIN (see the module docstring); any other
+    # connection (PostgreSQL, the async engine's) has no entry and goes through SQLAlchemy.
+    driver = conn.info.get(_DRIVER_KEY)
     compiled = _compiled(stmt) if isinstance(driver, sqlite3.Connection) else None
     if compiled is None:
         return conn.execute(stmt, dict(params))
@@ -160,13 +172,18 @@ def execute(conn: Connection, stmt: Any, params: Mapping[str, Any]) -> Any:
 
 def begin_transaction(conn: Connection) -> None:
     """:func:`.engine.begin_sqlite_transaction` (a ``begin`` event hook of the store's
-    synchronous SQLite engines), the ``BEGIN`` sent by the driver directly."""
+    synchronous SQLite engines), the ``BEGIN`` sent by the driver directly; and whether
+    :func:`execute` may run this transaction's statements on the driver."""
     mode = conn.get_execution_options().get(BEGIN_MODE_OPTION, "DEFERRED")
     if mode not in ("DEFERRED", "IMMEDIATE"):
         raise ValueError(f"unknown SQLite BEGIN mode {mode!r}")
     sql = f"BEGIN {mode}"
     driver = conn.connection.driver_connection if _unobserved(conn) else None
     if not isinstance(driver, sqlite3.Connection):
+        driver = None
+    # Before the BEGIN: a failed one leaves no driver for the statements after it.
+    conn.info[_DRIVER_KEY] = driver
+    if driver is None:
         conn.exec_driver_sql(sql)
         return
     try:
