@@ -1,6 +1,6 @@
 """Benchmark the chat UI in real Chromium against a floor page measured in the same run.
 
-    python bench/bench_browser.py [--turns N] [--token-delay S] [--lab]
+    python bench/bench_browser.py [--turns N] [--token-delay S] [--lab] [--guard]
 
 Starts the fake OpenAI-compatible LLM (in this process), a real ``jupyter server`` with
 the extension pointed at it, and Debian's Chromium through Playwright (never
@@ -25,6 +25,17 @@ callback, else the next one. With ``--lab`` it also starts JupyterLab three time
 the package, without its labextensions (its own, anywidget, ipywidgets' manager: none of
 their files reachable, a bare JupyterLab) and with only ipywidgets' manager, and reports
 the JS the package adds at startup (target <= 900 KiB).
+
+With ``--guard`` (section 5) it measures the JupyterLab sidebar itself, a notebook open,
+the sidebar's kernel check (kernelguard.ts) on the way of every message: Enter -> the
+request leaving the page (a ``fetch`` wrapper: the ChatKit POST carrying the message)
+and Enter -> the model's request arriving at the fake LLM (the time the fake recorded
+it; the page's clock is ``performance.timeOrigin + performance.now()``, the same wall
+clock as Python's ``time.time()``, and the offset between them is measured each round
+by a round trip and taken out). Three cases, alternated per round: the notebook's
+kernel idle, busy (``time.sleep``; the check goes to a kernel subshell), and no kernel
+(shut down: nothing to check, the baseline). The message is typed, then 400 ms pass
+before Enter (a person's pause).
 
 Numbers are medians over turns; the machine may be shared, so run it several times.
 This is not a test.
@@ -555,6 +566,199 @@ def lab_bench(tmp: Path) -> None:
     )
 
 
+# -- section 5: the JupyterLab sidebar, Enter -> the request at the model ----------------
+
+GUARD_INIT = textwrap.dedent(
+    """
+    (() => {
+      const now = () => performance.timeOrigin + performance.now();
+      const T = (window.__g = { enter: 0, leave: 0, now });
+      document.addEventListener("keydown", (e) => {
+        if (e.key === "Enter" && !e.shiftKey && e.target?.classList?.contains("jck-input")) {
+          T.enter = now();
+          T.leave = 0;
+        }
+      }, true);
+      const realFetch = window.fetch.bind(window);
+      window.fetch = (input, init) => {
+        const url = typeof input === "string" ? input : input?.url ?? String(input);
+        const body = init && typeof init.body === "string" ? init.body : "";
+        if (url.includes("jupyter-chatkit/chatkit") && !T.leave
+            && /"type":"threads\\.(create|add_user_message)"/.test(body)) T.leave = now();
+        return realFetch(input, init);
+      };
+    })();
+    """
+)
+
+GUARD_CELLS = [
+    "import os\nos.environ['BENCH_API_KEY'] = 'Harbor7341Lantern'\nx = 1",
+    "import time\ntime.sleep(60)",
+]
+
+
+class _TimedCalls(list[Any]):
+    """The fake LLM's call list, with the wall-clock time each call was recorded."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.times: list[float] = []
+
+    def append(self, item: Any) -> None:
+        self.times.append(time.time())
+        super().append(item)
+
+    def clear(self) -> None:
+        self.times.clear()
+        super().clear()
+
+
+def clock_offset(page: Any) -> float:
+    """Page clock minus ``time.time()``, in ms (best of 5 round trips)."""
+    best: tuple[float, float] | None = None
+    for _ in range(5):
+        t0 = time.time()
+        js = float(page.evaluate("window.__g.now()"))
+        t1 = time.time()
+        if best is None or t1 - t0 < best[0]:
+            best = (t1 - t0, js - (t0 + t1) / 2 * 1e3)
+    assert best is not None
+    return best[1]
+
+
+def guard_turn(page: Any, llm: FakeLLM, calls: _TimedCalls, text: str) -> dict[str, float]:
+    """Type ``text`` in the sidebar, pause, press Enter; the message's timings (ms)."""
+    from tests.fixtures.browser import INPUT, wait_idle
+
+    offset = clock_offset(page)
+    box = page.locator(INPUT)
+    box.click()
+    box.fill(text)
+    page.wait_for_timeout(400)  # a person's pause before Enter
+    before = len(calls)
+    box.press("Enter")
+    deadline = time.monotonic() + 30
+    arrived = None
+    while arrived is None and time.monotonic() < deadline:
+        for n in range(before, len(calls)):
+            if text in json.dumps(calls[n].body):
+                arrived = calls.times[n]
+                break
+        time.sleep(0.001)
+    assert arrived is not None, "the model never got the message"
+    wait_idle(page)
+    g = page.evaluate("({ enter: window.__g.enter, leave: window.__g.leave })")
+    model = arrived * 1e3 + offset
+    return {
+        "enter_leave": g["leave"] - g["enter"],
+        "enter_model": model - g["enter"],
+        "leave_model": model - g["leave"],
+    }
+
+
+def guard_bench(tmp: Path, rounds: int, turns: int) -> None:
+    """Section 5: the sidebar's Enter -> request, kernel idle / busy / none, alternated."""
+    from playwright.sync_api import sync_playwright
+    from tests.fixtures.browser import LabPage, fake_llm_env, open_panel
+
+    rows: dict[str, list[dict[str, float]]] = {"none": [], "idle": [], "busy": []}
+    with FakeLLM() as llm:
+        calls = _TimedCalls()
+        llm.calls = calls
+        llm.default_reply = Reply("OK")
+        server = start_jupyter(tmp / "guard", extra_env=fake_llm_env(llm))
+        try:
+            wait_ready(server.origin, server.token)
+            server.write_notebook("guard.ipynb", GUARD_CELLS)
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                try:
+                    ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+                    ctx.add_init_script(GUARD_INIT)
+                    page = ctx.new_page()
+                    lab = LabPage(page, server)
+                    lab.open("guard.ipynb")
+                    n = 0
+
+                    def start_kernel() -> None:
+                        lab.notebook_js(
+                            "if (!nb.sessionContext.session?.kernel)"
+                            " await nb.sessionContext.changeKernel({ name: 'python3' });"
+                        )
+                        lab.wait_for_kernel_idle()
+                        lab.set_active_cell(0)
+                        lab.notebook_js(
+                            "nb.content.activate();"
+                            " await window.jupyterapp.commands.execute('notebook:run-cell');"
+                        )
+                        lab.wait_for_kernel_idle()
+
+                    start_kernel()
+                    open_panel(page)
+                    # Warm-up (JIT, the first thread, the subshell's creation).
+                    for case in ("idle", "idle"):
+                        guard_turn(page, llm, calls, f"warm-up {case} {n}")
+                        n += 1
+                    for r in range(rounds):
+                        for case in (
+                            ("none", "idle", "busy") if r % 2 == 0 else ("busy", "idle", "none")
+                        ):
+                            if case == "none":
+                                lab.notebook_js("await nb.sessionContext.shutdown();")
+                            else:
+                                start_kernel()
+                            if case == "busy":
+                                lab.set_active_cell(1)
+                                lab.notebook_js(
+                                    "nb.content.activate();"
+                                    " void app.commands.execute('notebook:run-cell');"
+                                )
+                                page.wait_for_function(
+                                    "() => window.jupyterapp.shell.currentWidget"
+                                    ".sessionContext.session.kernel.status === 'busy'"
+                                )
+                            lab.set_active_cell(0)
+                            for _ in range(turns):
+                                rows[case].append(guard_turn(page, llm, calls, f"q{n} {case}"))
+                                n += 1
+                            if case == "busy":
+                                lab.command("notebook:interrupt-kernel")
+                                lab.wait_for_kernel_idle()
+                finally:
+                    browser.close()
+        finally:
+            server.stop()
+    print(
+        f"5. JupyterLab sidebar, notebook open: Enter -> request ({rounds} rounds x {turns}"
+        " turns per case, alternated; median [min-max] ms)"
+    )
+    med: dict[str, dict[str, float]] = {}
+    for case, label in (
+        ("none", "no kernel (no check)"),
+        ("idle", "kernel idle"),
+        ("busy", "kernel busy (subshell)"),
+    ):
+        rs = rows[case]
+        med[case] = {k: statistics.median(r[k] for r in rs) for k in rs[0]}
+        spread = {k: (min(r[k] for r in rs), max(r[k] for r in rs)) for k in rs[0]}
+        print(
+            f"   {label:24s} Enter->leaves page {med[case]['enter_leave']:6.1f}"
+            f" [{spread['enter_leave'][0]:.1f}-{spread['enter_leave'][1]:.1f}]"
+            f"   Enter->at model {med[case]['enter_model']:6.1f}"
+            f" [{spread['enter_model'][0]:.1f}-{spread['enter_model'][1]:.1f}]"
+            f"   server (leaves->model) {med[case]['leave_model']:6.1f}"
+        )
+    base = med["none"]
+    for case in ("idle", "busy"):
+        leave = med[case]["enter_leave"] / max(base["enter_leave"], 0.1)
+        model = med[case]["enter_model"] / max(base["enter_model"], 0.1)
+        print(
+            f"   {case} / no kernel: Enter->leaves page x{leave:.1f}"
+            f"   Enter->at model x{model:.1f}"
+            f" (target: Enter->at model <= 8 ms)"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=7, help="measured turns per page")
@@ -562,6 +766,10 @@ def main() -> None:
     parser.add_argument("--lab", action="store_true", help="also JupyterLab's startup JS")
     parser.add_argument("--no-chat", action="store_true", help="skip the chat pages")
     parser.add_argument("--profile", action="store_true", help="print the chat's JS profile")
+    parser.add_argument(
+        "--guard", action="store_true", help="the JupyterLab sidebar's Enter -> request"
+    )
+    parser.add_argument("--rounds", type=int, default=4, help="--guard: alternated rounds")
     parser.add_argument(
         "--js-src",
         type=Path,
@@ -577,6 +785,8 @@ def main() -> None:
             chat_bench(tmp, args.turns, args.token_delay, args.js_src.resolve(), args.profile)
         if args.lab:
             lab_bench(tmp)
+        if args.guard:
+            guard_bench(tmp, args.rounds, max(1, args.turns // 2))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
