@@ -182,6 +182,29 @@ test("reference definitions streamed at the end of a long answer are not a full 
   await page.context().close();
 });
 
+test(
+  "a line break a model writes as <br> (in table cells) breaks the line; other raw HTML stays text",
+  opts,
+  async () => {
+    const { page, errors } = await open("theme=light", 600);
+    const text =
+      "| Step | Notes |\n|---|---|\n| load | read_csv<br>then head()<BR/>done |\n| plot | a<br />b <br onclick=x> <b>c</b> |\n\nend<br>here";
+    const out = await page.evaluate((c) => (window as any).__streamMarkdown(c), [...text]);
+    assert.equal(out.active, 0);
+    assert.equal(out.streamed, out.fresh);
+    const cells = [...out.fresh.matchAll(/<td>(.*?)<\/td>/g)].map((m: RegExpMatchArray) => m[1]);
+    assert.deepEqual(cells, [
+      "load",
+      "read_csv<br>then head()<br>done",
+      "plot",
+      "a<br>b &lt;br onclick=x&gt; &lt;b&gt;c&lt;/b&gt;",
+    ]);
+    assert.match(out.fresh, /end<br>here/);
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  },
+);
+
 test("an empty code block (a stray fence) gets no Copy / Insert bar; a filled one does", opts, async () => {
   const { page, errors } = await open("theme=light", 600);
   for (const [text, bars] of [

@@ -2,7 +2,8 @@
  * Markdown to safe DOM: marked (GFM) → DOMPurify with a strict allow-list →
  * highlighted code blocks with Copy / Insert / Insert & run.
  *
- * Model output is untrusted. Raw HTML in markdown is shown as text, never parsed;
+ * Model output is untrusted. Raw HTML in markdown is shown as text, never parsed (a bare
+ * `<br>` becomes a line break);
  * the sanitizer is the second wall: no scripts, styles, forms, frames or SVG, no
  * `on*` or `data-*` attributes (so no `data-commandlinker-*`), classes limited to
  * highlight.js ones, links only http(s)/mailto/relative and opened in a new tab
@@ -85,13 +86,18 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** `<br>`, `<br/>`, `<br />` (any case), nothing else. */
+const LINE_BREAK = /^\s*<br\s*\/?>\s*$/i;
+
 const marked = new Marked({
   gfm: true,
   breaks: false,
   renderer: {
-    // Raw HTML from the model is displayed, not interpreted.
+    // Raw HTML from the model is displayed, not interpreted; except a bare `<br>`, which
+    // models write for a line break where Markdown has none (table cells): it breaks the
+    // line (an element with no attributes, on the sanitizer's allow-list).
     html({ text }: Tokens.HTML | Tokens.Tag): string {
-      return escapeHtml(text);
+      return LINE_BREAK.test(text) ? "<br>" : escapeHtml(text);
     },
     code({ text, lang }: Tokens.Code): string {
       const language = (lang ?? "").trim().split(/\s+/)[0].toLowerCase();
