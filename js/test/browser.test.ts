@@ -242,6 +242,38 @@ test("a hidden tab (no animation frames) still renders the answer to its end", o
   await page.context().close();
 });
 
+test("an answer that ends before the next frame leaves Send, not Stop (a background tab)", opts, async () => {
+  const { page, errors } = await open("theme=light", 600);
+  await page.evaluate(() => {
+    // No frame runs until the test says so: what a background tab's throttled timers
+    // (or a busy page) do to an answer shorter than the wait for the next render.
+    const frames: FrameRequestCallback[] = [];
+    window.requestAnimationFrame = (cb) => frames.push(cb);
+    window.cancelAnimationFrame = () => undefined;
+    (window as any).__flushFrames = () => {
+      for (const cb of frames.splice(0)) cb(performance.now());
+    };
+  });
+  await ask(page, "Hello", 1);
+  await page.evaluate(() => (window as any).__flushFrames());
+  const send = page.locator(".jck-send");
+  assert.equal(await send.getAttribute("aria-label"), "Send");
+  assert.equal(await send.evaluate((b) => b.classList.contains("jck-stop")), false);
+  // And the next message goes (Enter was taken as Stop while the button said Stop).
+  const box = page.getByRole("textbox", { name: "Message" });
+  await box.fill("Again");
+  await box.press("Enter");
+  await page.waitForFunction(
+    () =>
+      (window as any).__sent.some((b: any) => b.type === "threads.add_user_message") &&
+      !(window as any).chat.session.busy,
+  );
+  await page.evaluate(() => (window as any).__flushFrames());
+  assert.equal(await send.getAttribute("aria-label"), "Send");
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
 test("sidebar width, light theme: full turn with tool call, widget, notice", opts, async () => {
   const { page, errors } = await open("theme=light&bridge=1", 380);
   await ask(page, "load data.csv", 1);

@@ -190,6 +190,11 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
       await sending;
     } finally {
       if (unsent === taken) unsent = null;
+      // The button said Stop from the finally above (the turn had begun). The status view
+      // brings it back to Send when a render sees the busy flag change; a turn that began
+      // and ended between two renders (a background tab renders on a throttled timer, a
+      // quick answer or error) changed nothing it saw, and Stop stayed for good.
+      composerBox.sync();
     }
   };
   // The files of the message being sent, until its turn ends: a send that fails before
