@@ -30,6 +30,7 @@ from jupyter_chatkit.assistant.openai_client import (
     MAX_KEPT_URLS,
     LeanAsyncOpenAI,
     is_plain_json,
+    kept_url_merge,
     lean_header_merge,
     lean_kwargs,
     merged_headers,
@@ -479,3 +480,75 @@ def test_a_client_of_ones_own_keeps_its_merge() -> None:
     )
     assert client._client is own
     assert "_merge_headers" not in vars(own)
+
+
+# The lean client's httpx2 client keeps the URL parsed for each absolute URL string.
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/v1/chat/completions",
+        "https://api.openai.com/v1/responses?x=1&y=%20z",
+        "https://user:pw@EXAMPLE.com:8443/a/../b/%7e?q#frag",
+        "http://[::1]:8000/v1/responses",
+        "https://bücher.example/v1/",
+    ],
+)
+def test_a_kept_url_is_httpxs(url: str) -> None:
+    client = httpx2.AsyncClient(base_url="http://other:1/base/")
+    expected = httpx2.AsyncClient(base_url="http://other:1/base/")._merge_url(url)
+    assert kept_url_merge(client)
+    first = client._merge_url(url)
+    assert first == expected and str(first) == str(expected)
+    assert client._merge_url(url) is first  # parsed once
+    request = client.build_request("POST", url)
+    assert request.url == expected
+
+
+@pytest.mark.parametrize("url", ["/v1/responses", "chat/completions", ""])
+def test_a_relative_url_is_merged_by_httpx_each_time(url: str) -> None:
+    client = httpx2.AsyncClient(base_url="http://127.0.0.1:9/v1/")
+    assert kept_url_merge(client)
+    merged = client._merge_url(url)
+    assert merged == httpx2.AsyncClient(base_url="http://127.0.0.1:9/v1/")._merge_url(url)
+    client.base_url = "http://127.0.0.1:10/v2/"
+    assert client._merge_url(url) == httpx2.AsyncClient(
+        base_url="http://127.0.0.1:10/v2/"
+    )._merge_url(url)
+    # A URL object too goes to httpx2's own merge.
+    assert client._merge_url(httpx2.URL("http://a/b")) == httpx2.URL("http://a/b")
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("api", APIS)
+async def test_the_model_requests_url_is_parsed_once(
+    fake_llm: FakeLLM, api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = settings_for(fake_llm, api)
+    model = build_model(settings)
+    _BUILT.append(model)
+    http = model._client._client
+    assert "_merge_url" in vars(http)  # on this client alone
+    assert type(http)._merge_url is httpx2.AsyncClient._merge_url
+    urls: list[httpx2.URL] = []
+
+    async def record(request: httpx2.Request) -> None:
+        urls.append(request.url)
+
+    http.event_hooks["request"].append(record)
+    parsed: list[str] = []
+    real_urlparse = httpx2._urls.urlparse
+
+    def counting_urlparse(url: str = "", **kwargs: Any) -> Any:
+        parsed.append(url)
+        return real_urlparse(url, **kwargs)
+
+    monkeypatch.setattr(httpx2._urls, "urlparse", counting_urlparse)
+    for _ in range(3):
+        fake_llm.script(Reply("Sure."))
+        await run_turn(model, settings)
+    path = "/chat/completions" if api == "chat_completions" else "/responses"
+    assert [str(url) for url in urls] == [fake_llm.base_url + path] * 3
+    # httpx2 parsed openai's URL string for each request before.
+    assert parsed.count(fake_llm.base_url + path) == 1

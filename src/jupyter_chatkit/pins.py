@@ -10,7 +10,7 @@ shortcut that uses it again against the new release:
   ``assistant/agent.py`` (gathers with known results), ``assistant/chat_completions.py``
   (the stream's close).
 - openai: ``serverext/sdk_stand_ins.py`` (the Responses stream helpers).
-- httpx2: ``assistant/openai_client.py`` (the merged headers).
+- httpx2: ``assistant/openai_client.py`` (the merged headers, the kept URLs).
 """
 
 AGENTS = "0.24.0"

@@ -31,6 +31,13 @@ it and pops it, every step a scan that decodes the headers anew, ~100 µs per re
 :func:`lean_header_merge` gives the client of :class:`LeanAsyncOpenAI` a merge that
 builds the same list in one pass (:func:`merged_headers`), for what openai passes: a
 list of ASCII ``str`` pairs. Anything else is merged by httpx2 as before.
+
+And httpx2 parses the request's URL anew (``_merge_url``: ``URL(url)``, ~25 µs with
+the host's IP address check), although openai hands it the ``str`` of a URL it has just
+parsed itself (kept per path, :meth:`LeanAsyncOpenAI._prepare_url`). httpx2's URLs are
+immutable, and for an absolute URL the merge is that parse alone, so
+:func:`kept_url_merge` keeps the URL made for each absolute URL string; a relative one
+(merged with the client's ``base_url``) is merged by httpx2 as before.
 """
 
 from __future__ import annotations
@@ -59,6 +66,7 @@ __all__ = [
     "MAX_KEPT_URLS",
     "LeanAsyncOpenAI",
     "is_plain_json",
+    "kept_url_merge",
     "lean_header_merge",
     "lean_kwargs",
     "merged_headers",
@@ -259,7 +267,8 @@ def _lean_responses_class() -> type[AsyncResponses]:
 
 
 # The httpx2 versions whose Headers (their ``_list`` of (raw key, lower key, value)
-# bytes) and ``AsyncClient._merge_headers`` were read for merged_headers.
+# bytes) and ``AsyncClient._merge_headers`` were read for merged_headers, and whose
+# ``_merge_url`` (and immutable URL) for kept_url_merge.
 LEAN_MERGE_HTTPX2_VERSIONS = frozenset({pins.HTTPX2})
 
 
@@ -314,16 +323,49 @@ def lean_header_merge(client: object) -> bool:
 MAX_KEPT_URLS = 64
 
 
+def kept_url_merge(client: object) -> bool:
+    """Give httpx2 client ``client`` (of an httpx2 version read here, whose class keeps
+    httpx2's ``_merge_url``) a merge that keeps the URL parsed for each absolute URL
+    string (module docstring); whether it has it."""
+    if (
+        not isinstance(client, httpx2.AsyncClient)
+        or httpx2.__version__ not in LEAN_MERGE_HTTPX2_VERSIONS
+        or type(client)._merge_url is not httpx2.AsyncClient._merge_url
+    ):
+        return False
+    original = client._merge_url
+    kept: dict[str, httpx2.URL] = {}
+
+    def merge_url(url: Any) -> httpx2.URL:
+        if type(url) is not str:
+            return original(url)
+        found = kept.get(url)
+        if found is None:
+            found = httpx2.URL(url)
+            if found.is_relative_url:
+                return original(url)  # merged with the client's base_url, not kept
+            if len(kept) >= MAX_KEPT_URLS:
+                kept.clear()
+            kept[url] = found
+        return found
+
+    # On this client alone, as for the header merge.
+    client._merge_url = merge_url  # type: ignore[method-assign]
+    return True
+
+
 class LeanAsyncOpenAI(AsyncOpenAI):
     """``AsyncOpenAI`` whose chat-completions and Responses requests skip openai's
     parameter transform for plain-JSON messages, input and tools, and whose HTTP client
-    merges headers in one pass (module docstring)."""
+    merges headers in one pass and keeps its request URLs parsed (module docstring)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        """``AsyncOpenAI(...)``; openai's own HTTP client gets the lean header merge."""
+        """``AsyncOpenAI(...)``; openai's own HTTP client gets the lean header merge and
+        the kept URLs."""
         super().__init__(*args, **kwargs)
         if "http_client" not in kwargs:
             lean_header_merge(self._client)
+            kept_url_merge(self._client)
 
     def _prepare_url(self, url: str) -> httpx2.URL:
         """openai's URL of a request path, kept per path for the current base URL.
