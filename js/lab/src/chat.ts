@@ -5,7 +5,7 @@
  */
 
 import { PageConfig } from "@jupyterlab/coreutils";
-import type { MessagePart } from "../../src/index";
+import type { ContextRef, MessagePart } from "../../src/index";
 import {
   createChat,
   fetchTransport,
@@ -17,7 +17,7 @@ import {
 import { NotebookAgent } from "./agent";
 import { notebookClientTools } from "./clienttools";
 import { showCell, watchContext } from "./context";
-import { guardedTransport } from "./kernelguard";
+import { guardedTransport, precheckDrafts } from "./kernelguard";
 import type { NotebookLink } from "./link";
 import { labCommands, labMentions } from "./mentions";
 import { sendFromCommand } from "./sendguard";
@@ -138,7 +138,15 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
       // Agent mode: approved inserts, edits and runs in the followed notebook.
       agent: new NotebookAgent(() => link.panel),
     });
-    const stopContext = watchContext(chat, link, host);
+    // The kernel checks the draft while it is written: Enter sends at once (kernelguard.ts).
+    let chips: readonly ContextRef[] = [];
+    const drafts = precheckDrafts({ chat, host, chips: () => chips, session: () => link.panel?.sessionContext });
+    const offer = (refs: readonly ContextRef[]): void => {
+      chips = refs;
+      chat.setContext(refs);
+      drafts.changed();
+    };
+    const stopContext = watchContext({ setContext: offer }, link, host);
     // Reopen the same conversation after a reload (threads live on the server, per user).
     const stopRemember = chat.onThreadChange((id) => lastThread.set(id));
     const stopFollow = followNotebookThreads(chat, link, threads);
@@ -153,6 +161,7 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
         stopRemember();
         stopFollow();
         stopContext();
+        drafts.dispose();
         chat.dispose();
       },
     };

@@ -14,6 +14,7 @@
 import type { ISessionContext } from "@jupyterlab/apputils";
 import type { Kernel, KernelMessage } from "@jupyterlab/services";
 import { stripAnsi } from "./cells";
+import { ownRequest } from "./checkcache";
 import { parsePyStringRepr, pyString } from "./pyrepr";
 import { policyResult, redactText } from "./redact";
 import { busySubshell, executeOn, fromSubshell } from "./subshell";
@@ -87,11 +88,14 @@ export interface KernelToolOptions {
  */
 export type KernelMiss = { error: string; reason: "unavailable" | "busy" | "failed" };
 
-/** The expression's value in the kernel (its execute reply), or why there is none. */
+/** The expression's value in the kernel (its execute reply), or why there is none.
+ * `check`: the expression is the secrets check, which reads and runs no user code: its
+ * messages do not end the kernel state the checks kept (checkcache.ts). */
 async function evaluate(
   session: ISessionContext | null | undefined,
   expression: string,
   options: KernelToolOptions,
+  check = false,
 ): Promise<KernelMessage.IExecuteReplyMsg | KernelMiss> {
   const miss = (reason: KernelMiss["reason"], error: string): KernelMiss => ({ error, reason });
   if (!session) return miss("unavailable", MESSAGES.noNotebook);
@@ -119,14 +123,16 @@ async function evaluate(
 
   let future: Kernel.IShellFuture<KernelMessage.IExecuteRequestMsg, KernelMessage.IExecuteReplyMsg>;
   try {
-    future = executeOn(kernel, subshell, {
-      code: "",
-      silent: true,
-      store_history: false,
-      allow_stdin: false,
-      stop_on_error: false,
-      user_expressions: { result: expression },
-    });
+    const send = () =>
+      executeOn(kernel, subshell, {
+        code: "",
+        silent: true,
+        store_history: false,
+        allow_stdin: false,
+        stop_on_error: false,
+        user_expressions: { result: expression },
+      });
+    future = check ? ownRequest(kernel, send) : send();
   } catch (e) {
     return miss("failed", `Could not reach the kernel: ${(e as Error).message ?? e}`);
   }
@@ -200,7 +206,7 @@ export async function hideKernelSecrets(
   value: unknown,
   options: KernelToolOptions = {},
 ): Promise<unknown> {
-  const reply = await evaluate(session, hideExpression(JSON.stringify(value ?? null)), options);
+  const reply = await evaluate(session, hideExpression(JSON.stringify(value ?? null)), options, true);
   if ("reason" in reply) {
     if (reply.reason === "unavailable") return value;
     return withoutOutputs(value, reply.reason === "busy" ? OUTPUTS_WITHHELD : OUTPUTS_UNCHECKED);
@@ -212,6 +218,23 @@ export async function hideKernelSecrets(
   if (expressionError(reply) === "missing") return value;
   // On a subshell the running cell changed what the check read: busy, not old.
   return withoutOutputs(value, fromSubshell(reply) ? OUTPUTS_WITHHELD : OUTPUTS_UNCHECKED);
+}
+
+/**
+ * `strings` as the kernel's check leaves each (one answer per string, in order), or null
+ * when it gave none now: no kernel, a busy one (nothing is waited for), any failure.
+ * What the sidebar asks before Enter (checkcache.ts); nothing goes unchecked on a null.
+ */
+export async function checkStrings(
+  session: ISessionContext | null | undefined,
+  strings: readonly string[],
+): Promise<string[] | null> {
+  const reply = await evaluate(session, hideExpression(JSON.stringify(strings)), { busyWaitMs: 0 }, true);
+  if ("reason" in reply) return null;
+  const read = readRawReply(reply) as { value?: unknown } | null;
+  const out = read && typeof read === "object" ? read.value : null;
+  if (!Array.isArray(out) || out.length !== strings.length || !out.every((s) => typeof s === "string")) return null;
+  return out as string[];
 }
 
 /** "missing" when the kernel's environment has no jupyter_chatkit. */

@@ -10,8 +10,11 @@
  */
 
 import type { ISessionContext } from "@jupyterlab/apputils";
-import type { ContextRef, Transport } from "../../src/index";
-import { GUARD_BUSY_WAIT_MS, hideKernelSecrets } from "./kernel";
+import type { Kernel } from "@jupyterlab/services";
+import type { ChatHandle, ContextRef, Transport } from "../../src/index";
+import { messageContent } from "../../src/index";
+import { CHECK_TTL_MS, cachedCheck, jsonStrings, keepAnswers, stateMark, unchecked } from "./checkcache";
+import { checkStrings, GUARD_BUSY_WAIT_MS, hideKernelSecrets } from "./kernel";
 
 /** A session context, looked up when it is needed (the followed notebook changes). */
 export type SessionSource = () => ISessionContext | null | undefined;
@@ -29,7 +32,11 @@ export function guardValue(session: ISessionContext | null | undefined, value: u
   return hideKernelSecrets(session, value, { busyWaitMs: GUARD_BUSY_WAIT_MS });
 }
 
-/** `transport` whose requests carrying input pass the kernel of `session()` first. */
+/**
+ * `transport` whose requests carrying input pass the kernel of `session()` first: at
+ * once when the kernel checked every string of them before, in the state it is still in
+ * (checkcache.ts, `precheck`), else by a check now.
+ */
 export function guardedTransport(transport: Transport, session: SessionSource): Transport {
   return {
     async send(body: object, signal?: AbortSignal) {
@@ -37,8 +44,144 @@ export function guardedTransport(transport: Transport, session: SessionSource): 
       if (typeof request.type !== "string" || !CARRY_INPUT.has(request.type) || !request.params) {
         return transport.send(body, signal);
       }
-      const params = await guardValue(session(), request.params);
+      const context = session();
+      const kernel = context?.session?.kernel;
+      const checked = kernel ? cachedCheck(kernel, request.params) : null;
+      const params = checked ? checked.value : await guardValue(context, request.params);
       return transport.send({ ...request, params }, signal);
+    },
+  };
+}
+
+/**
+ * Ask the kernel of `session` now about the strings it has no answer for, and keep the
+ * answers while nothing happens on it (checkcache.ts). Whether every string has one: a
+ * busy kernel, no kernel, a failed check keep none (the message is checked at Enter).
+ */
+export async function precheck(session: ISessionContext | null | undefined, strings: Iterable<string>): Promise<boolean> {
+  const kernel = session?.session?.kernel;
+  if (!kernel) return false;
+  const todo = unchecked(kernel, strings);
+  if (!todo.length) return true;
+  // Taken before the request goes: whatever is seen on the kernel from here voids it.
+  const mark = stateMark(kernel);
+  if (!mark) return false;
+  const outs = await checkStrings(session, todo);
+  return outs !== null && keepAnswers(kernel, mark, todo, outs);
+}
+
+/** How long typing pauses before the draft is checked. */
+export const DRAFT_PAUSE_MS = 120;
+/** A draft left in the box is checked again while focused, up to this long after the
+ * last key (an answer is used CHECK_TTL_MS, and asked again after half of it). */
+const REFRESH_FOR_MS = 60_000;
+/** Checks of a draft started by the kernel turning idle (a cell ended) in a row without
+ * one that succeeded: a kernel whose check fails turns idle after each, and is not asked
+ * on and on. */
+const IDLE_RUNS = 3;
+
+/** What {@link precheckDrafts} reads: the chat, its message box, its chips. */
+export interface DraftSource {
+  chat: Pick<ChatHandle, "session">;
+  /** Where the chat is mounted (its message box: `.jck-input`). */
+  host: HTMLElement;
+  /** The context chips offered now. */
+  chips: () => readonly ContextRef[];
+  session: SessionSource;
+}
+
+/**
+ * Check what the draft in the sidebar's box will carry before Enter: its text, its chips'
+ * content, the request's own strings (thread, model), as `ChatSession.send` will make
+ * them. Run after a pause in typing, a change of chips (`changed`), on focus and when the
+ * kernel turns idle; again while a draft waits in the focused box (answers expire). A draft that differs at Enter
+ * (a mention, a chip removed, a cell changed) is checked then, as before.
+ */
+export function precheckDrafts(source: DraftSource): { changed(): void; dispose(): void } {
+  const { chat, host } = source;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let running = false;
+  let again = false;
+  let lastKey = Date.now();
+  let disposed = false;
+  // The kernel turning idle (a cell ended) checks the draft again: Enter right after a
+  // cell finished finds it checked.
+  let watched: Kernel.IKernelConnection | null = null;
+  let idleRuns = 0;
+  const onStatus = (_: unknown, status: Kernel.Status): void => {
+    if (status === "idle" && idleRuns < IDLE_RUNS) {
+      idleRuns += 1;
+      schedule();
+    }
+  };
+  const follow = (): void => {
+    const kernel = source.session()?.session?.kernel ?? null;
+    if (kernel === watched) return;
+    watched?.statusChanged.disconnect(onStatus);
+    watched = kernel;
+    watched?.statusChanged?.connect(onStatus);
+  };
+  const box = (): HTMLTextAreaElement | null => host.querySelector("textarea.jck-input");
+  const schedule = (ms = DRAFT_PAUSE_MS): void => {
+    if (disposed) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      void run();
+    }, ms);
+  };
+  const run = async (): Promise<void> => {
+    if (running) {
+      again = true;
+      return;
+    }
+    const input = box();
+    const text = input?.value.trim() ?? "";
+    // An empty box in the focused chat: its chips and the request's own strings (the
+    // person is about to write; a new kernel loads the check meanwhile). Not while the
+    // person works in the notebook (each active cell changes the chips).
+    if (!text && !host.contains(document.activeElement)) return;
+    follow();
+    running = true;
+    try {
+      const session = chat.session;
+      const content = await messageContent(text ? [text] : [], source.chips());
+      const message = {
+        content,
+        attachments: [],
+        inference_options: session.model ? { model: session.model } : {},
+      };
+      const params = session.threadId ? { thread_id: session.threadId, input: message } : { input: message };
+      // Checked: the next cell's end may start one again.
+      if (await precheck(source.session(), jsonStrings(params))) idleRuns = 0;
+    } catch {
+      // Checked at Enter instead.
+    } finally {
+      running = false;
+    }
+    if (again) {
+      again = false;
+      schedule();
+    } else if (text && document.activeElement === input && Date.now() - lastKey < REFRESH_FOR_MS) {
+      schedule(CHECK_TTL_MS / 4);
+    }
+  };
+  const onInput = (): void => {
+    lastKey = Date.now();
+    idleRuns = 0;
+    schedule();
+  };
+  const onFocus = (): void => schedule();
+  host.addEventListener("input", onInput);
+  host.addEventListener("focusin", onFocus);
+  return {
+    changed: () => schedule(),
+    dispose: () => {
+      disposed = true;
+      if (timer) clearTimeout(timer);
+      watched?.statusChanged.disconnect(onStatus);
+      host.removeEventListener("input", onInput);
+      host.removeEventListener("focusin", onFocus);
     },
   };
 }

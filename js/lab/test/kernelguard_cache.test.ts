@@ -1,0 +1,211 @@
+/**
+ * The sidebar's message checked before Enter (checkcache.ts, kernelguard.ts `precheck`):
+ * at Enter a request goes at once when the kernel checked every string of it and nothing
+ * happened on the kernel since; any message on the kernel (a cell run here or by another
+ * client, a restart, a reconnection) voids the answers, and the message is checked then.
+ * With a real kernel and JupyterLab: tests/browser/test_kernel_guard_precheck_browser.py.
+ */
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { Signal } from "@lumino/signaling";
+import { cachedCheck, jsonStrings, ownRequest } from "../src/checkcache";
+import { guardedTransport, precheck } from "../src/kernelguard";
+
+const SECRET = "Harbor7341Lantern";
+const MARK = "«held under a secret name»";
+
+interface Msg {
+  header: { msg_id: string; msg_type: string };
+  parent_header: { msg_id?: string };
+  channel: string;
+  content: Record<string, unknown>;
+}
+
+/**
+ * An idle Python kernel as the page's connection shows it: `anyMessage` for what is sent
+ * and received, the secrets check answered by hiding `secrets` in each string (as
+ * `hide_known_json` does), its status messages parented by the request.
+ */
+function fakeKernel() {
+  let ids = 0;
+  const kernel = {
+    id: "k1",
+    status: "idle",
+    connectionStatus: "connected",
+    isDisposed: false,
+    supportsSubshells: false,
+    info: Promise.resolve({ language_info: { name: "python" } }),
+    /** What the kernel holds under secret names now. */
+    secrets: [] as string[],
+    /** The secrets checks it answered (the JSON they carried). */
+    checks: [] as unknown[],
+    anyMessage: null as unknown as Signal<unknown, { msg: Msg; direction: "send" | "recv" }>,
+    statusChanged: null as unknown as Signal<unknown, string>,
+    connectionStatusChanged: null as unknown as Signal<unknown, string>,
+    disposed: null as unknown as Signal<unknown, void>,
+    iopubMessage: null as unknown as Signal<unknown, Msg>,
+    message(type: string, channel: string, content: Record<string, unknown>, parent?: string): Msg {
+      ids += 1;
+      return { header: { msg_id: `m${ids}`, msg_type: type }, parent_header: { msg_id: parent }, channel, content };
+    },
+    hide(value: unknown): unknown {
+      if (typeof value === "string") return kernel.secrets.reduce((s, secret) => s.split(secret).join(MARK), value);
+      if (Array.isArray(value)) return value.map((v) => kernel.hide(v));
+      if (value && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [kernel.hide(k), kernel.hide(v)]));
+      }
+      return value;
+    },
+    requestExecute(content: { user_expressions?: { result: string } }) {
+      const msg = kernel.message("execute_request", "shell", content);
+      kernel.anyMessage.emit({ msg, direction: "send" });
+      const expression = content.user_expressions?.result ?? "";
+      const json = expression.slice(expression.indexOf("hide_known_json(") + 16, -1);
+      const value = JSON.parse(JSON.parse(json));
+      kernel.checks.push(value);
+      const answer = JSON.stringify({ value: kernel.hide(value), hidden: 0 });
+      const id = msg.header.msg_id;
+      const done = Promise.resolve().then(() => {
+        const reply = kernel.message("execute_reply", "shell", {
+          status: "ok",
+          user_expressions: { result: { status: "ok", data: { "text/plain": JSON.stringify(answer) } } },
+        }, id);
+        kernel.anyMessage.emit({ msg: kernel.message("status", "iopub", { execution_state: "busy" }, id), direction: "recv" });
+        kernel.anyMessage.emit({ msg: reply, direction: "recv" });
+        kernel.anyMessage.emit({ msg: kernel.message("status", "iopub", { execution_state: "idle" }, id), direction: "recv" });
+        return reply;
+      });
+      return { done, msg };
+    },
+    /** Another request runs (a cell of this page, or another client's seen on iopub). */
+    runCell(setSecret: string | null, from: "here" | "elsewhere" = "here") {
+      if (from === "here") {
+        const msg = kernel.message("execute_request", "shell", { code: "x" });
+        kernel.anyMessage.emit({ msg, direction: "send" });
+      } else {
+        const busy = kernel.message("status", "iopub", { execution_state: "busy" }, "someone-else");
+        kernel.anyMessage.emit({ msg: busy, direction: "recv" });
+      }
+      if (setSecret) kernel.secrets.push(setSecret);
+    },
+  };
+  kernel.anyMessage = new Signal(kernel);
+  kernel.statusChanged = new Signal(kernel);
+  kernel.connectionStatusChanged = new Signal(kernel);
+  kernel.disposed = new Signal(kernel);
+  kernel.iopubMessage = new Signal(kernel);
+  return kernel;
+}
+
+function message(text: string) {
+  return {
+    type: "threads.add_user_message",
+    params: {
+      thread_id: "thr_1",
+      input: { content: [{ type: "input_text", text }], attachments: [], inference_options: {} },
+    },
+  };
+}
+
+function recorder() {
+  const sent: { params: unknown }[] = [];
+  const inner = {
+    send: async (body: object) => {
+      sent.push(body as { params: unknown });
+      return { status: 200, contentType: "application/json", body: [] as never };
+    },
+  };
+  return { sent, inner };
+}
+
+test("a message checked while it was written goes at Enter with no check of its own", async () => {
+  const kernel = fakeKernel();
+  kernel.secrets.push(SECRET);
+  const session = { session: { kernel } } as never;
+  const body = message(`my key is ${SECRET}, why 401?`);
+  assert.equal(await precheck(session, jsonStrings(body.params)), true);
+  assert.equal(kernel.checks.length, 1);
+  const { sent, inner } = recorder();
+  await guardedTransport(inner, () => session).send(body);
+  // No request to the kernel at Enter, and the pasted secret is hidden all the same.
+  assert.equal(kernel.checks.length, 1);
+  const text = JSON.stringify(sent[0].params);
+  assert.ok(!text.includes(SECRET) && text.includes(MARK));
+  assert.deepEqual(sent[0].params, kernel.hide(body.params));
+});
+
+test("a cell run after the check voids it: the secret it set is hidden at Enter", async () => {
+  for (const from of ["here", "elsewhere"] as const) {
+    const kernel = fakeKernel();
+    const session = { session: { kernel } } as never;
+    const body = message(`token ${SECRET}`);
+    // Checked before the cell: nothing to hide yet.
+    assert.equal(await precheck(session, jsonStrings(body.params)), true);
+    assert.notEqual(cachedCheck(kernel as never, body.params), null);
+    kernel.runCell(SECRET, from);
+    assert.equal(cachedCheck(kernel as never, body.params), null);
+    const { sent, inner } = recorder();
+    await guardedTransport(inner, () => session).send(body);
+    assert.equal(kernel.checks.length, 2, from);
+    assert.ok(!JSON.stringify(sent[0].params).includes(SECRET), from);
+  }
+});
+
+test("an answer that comes back after the kernel changed is not kept", async () => {
+  const kernel = fakeKernel();
+  const session = { session: { kernel } } as never;
+  const body = message(`token ${SECRET}`);
+  const asked = precheck(session, jsonStrings(body.params));
+  // The cell starts while the check is on its way.
+  kernel.runCell(SECRET, "elsewhere");
+  assert.equal(await asked, false);
+  assert.equal(cachedCheck(kernel as never, body.params), null);
+});
+
+test("a string not checked, a restart, a reconnection, a busy kernel or an old answer: checked at Enter", async () => {
+  const kernel = fakeKernel();
+  const session = { session: { kernel } } as never;
+  const body = message("hello there");
+  const strings = jsonStrings(body.params);
+  assert.equal(await precheck(session, strings), true);
+  assert.equal(cachedCheck(kernel as never, message("hello there!").params), null);
+  assert.notEqual(cachedCheck(kernel as never, body.params), null);
+  // The kernel's busy: no answer is used (a running cell changes what the kernel holds).
+  kernel.status = "busy";
+  assert.equal(cachedCheck(kernel as never, body.params), null);
+  kernel.status = "idle";
+  assert.notEqual(cachedCheck(kernel as never, body.params), null);
+  kernel.statusChanged.emit("restarting");
+  assert.equal(cachedCheck(kernel as never, body.params), null);
+  assert.equal(await precheck(session, strings), true);
+  kernel.connectionStatusChanged.emit("connecting");
+  assert.equal(cachedCheck(kernel as never, body.params), null);
+  assert.equal(await precheck(session, strings), true);
+  // Answers last CHECK_TTL_MS (a thread in the kernel changes it without a message).
+  const now = Date.now;
+  try {
+    Date.now = () => now() + 60_000;
+    assert.equal(cachedCheck(kernel as never, body.params), null);
+  } finally {
+    Date.now = now;
+  }
+  // The check's own messages (its status, its reply) changed nothing.
+  assert.notEqual(cachedCheck(kernel as never, body.params), null);
+  assert.equal(kernel.checks.length, 3);
+  // Only the check is its own: a cell sent while it is (a listener's) voids them.
+  ownRequest(kernel as never, () => kernel.runCell(null));
+  assert.equal(cachedCheck(kernel as never, body.params), null);
+});
+
+test("keys are checked like values, and a __proto__ key stays a key", async () => {
+  const kernel = fakeKernel();
+  kernel.secrets.push(SECRET);
+  const session = { session: { kernel } } as never;
+  const value = JSON.parse(`{"${SECRET}": 1, "__proto__": {"a": "${SECRET}"}, "n": [1, true, null]}`);
+  assert.equal(await precheck(session, jsonStrings(value)), true);
+  const out = cachedCheck(kernel as never, value);
+  assert.ok(out);
+  assert.equal(JSON.stringify(out.value), JSON.stringify(kernel.hide(value)));
+  assert.equal(Object.getPrototypeOf(out.value), Object.prototype);
+});
