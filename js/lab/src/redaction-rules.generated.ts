@@ -688,7 +688,7 @@ export const RULES = {
         "signature=",
         "credential="
       ],
-      "pattern": "([?&;#](?:password|passwd|pwd|token|secret|api[_-]?key|key|access_token|refresh_token|id_token|client_secret|private_token|auth|sig|signature|[A-Za-z0-9-]*[-_]?(?:signature|secret|password|credential)|[A-Za-z0-9-]*[-_]?(?:security|session|access|refresh|auth|id|bearer)[-_]?token)=)((?![<{$])[^&\\s'\\\"#«]+)",
+      "pattern": "([?&;#](?:password|passwd|pwd|token|secret|api[_-]?key|key|access_token|refresh_token|id_token|client_secret|private_token|auth|sig|signature|[A-Za-z0-9-]*[-_]?(?:signature|secret|password|credential)|[A-Za-z0-9-]*[-_]?(?:security|session|access|refresh|auth|id|bearer|api|app|user)[-_]?token|jwt)=)((?![<{$])[^&\\s'\\\"#«]+)",
       "group": 2,
       "flags": "i"
     },
@@ -730,6 +730,15 @@ export const RULES = {
         "identified"
       ],
       "pattern": "((?:\\bConvertTo-SecureString[ \\t]+(?:-String[ \\t]+)?|\\bidentified[ \\t]+(?:with[ \\t]+[A-Za-z0-9_]{1,40}[ \\t]+)?by[ \\t]+(?:password[ \\t]+)?|\\bidentified[ \\t]+(?:via|with)[ \\t]+[A-Za-z0-9_]{1,40}[ \\t]+using[ \\t]+(?:password[ \\t]*\\([ \\t]*)?)['\\\"])([^'\\\"\\n«]{1,500})(?=['\\\"])",
+      "group": 2,
+      "flags": "i"
+    },
+    {
+      "kind": "command-line password",
+      "triggers": [
+        "identified"
+      ],
+      "pattern": "(\\bidentified[ \\t]+by[ \\t]+)(?!(?:values|password)\\b)([^\\s;'\\\"«]{1,128})",
       "group": 2,
       "flags": "i"
     },
@@ -833,9 +842,10 @@ export const RULES = {
         "sign in",
         "signin",
         "log on",
-        "logon"
+        "logon",
+        "credential"
       ],
-      "pattern": "(\\b(?:log|sign)[ \\t]?(?:in|on)[ \\t]+(?:with|as|using)[ \\t]+['\\\"]?[A-Za-z0-9._@+-]{1,64}['\\\"]?[ \\t]*[/:][ \\t]*['\\\"]?)(?!(?:password|passcode|email|e-mail|phone|sso|saml|oauth2?|openid|google|github|gitlab|apple|microsoft|facebook|twitter|okta|azure|token|key|username|user|account)(?![A-Za-z0-9]))((?![A-Z][a-z]+[ \\t]*(?:/|,|\\bor\\b))[^\\s'\\\"«/,]{4,128})",
+      "pattern": "(\\b(?:(?:log|sign)[ \\t]?(?:in|on)[ \\t]+(?:with|as|using)[ \\t]+|credentials?[ \\t]*:[ \\t]*)['\\\"]?[A-Za-z0-9._@+-]{1,64}['\\\"]?[ \\t]*[/:][ \\t]*['\\\"]?)(?!(?:password|passcode|email|e-mail|phone|sso|saml|oauth2?|openid|google|github|gitlab|apple|microsoft|facebook|twitter|okta|azure|token|key|username|user|account)(?![A-Za-z0-9]))((?![A-Z][a-z]+[ \\t]*(?:/|,|\\bor\\b))[^\\s'\\\"«/,]{4,128})",
       "group": 2,
       "flags": "i"
     },
@@ -1343,6 +1353,8 @@ export const RULES = {
   "bareAlignedHeader": "^[A-Za-z_][A-Za-z0-9_.-]*(?: {2,}[A-Za-z_][A-Za-z0-9_.-]*)+ *$",
   "alignedKeyValue": "^([A-Za-z_][A-Za-z0-9_.-]*)( {2,})(\\S.*)$",
   "rowNumber": "^[ \\t]*[0-9]{1,9} {2,}(?=[A-Za-z_])",
+  "indexNameLine": "^([A-Za-z_][A-Za-z0-9_.-]*) *$",
+  "labelledRow": "^(«[^»\\n]{1,80}»|\\S+)( {2,}\\S.*)$",
   "proseKey": "^(?:for|the|a|an|in|on|with|to|of|if|when|your|my|our|their|and|or|as|by|from|about|enter|use|set|get|no|any|each|every|this|that|where|how|what|why)[ \\t]",
   "htmlToken": "<(/?)(tr|thead|tbody|tfoot|table)\\b[^>]{0,200}>|(<t[hd]\\b[^>]{0,200}>)([^<]{0,2000})(?=</t[hd]>)|\\n",
   "tableDelimiters": [

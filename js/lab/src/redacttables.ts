@@ -7,7 +7,7 @@
  */
 
 import { RULES } from "./redaction-rules.generated";
-import { anyOf, isSecretName, KEEP_VALUE, marker, trimEndOf } from "./redactnames";
+import { anyOf, isSecretName, KEEP_VALUE, marker, normalizeName, trimEndOf } from "./redactnames";
 
 const ANY_NAME_TRIGGER = anyOf(RULES.nameTriggers);
 // Every shape a line starts (a key/value row, a header, a YAML key, a Series footer) has
@@ -51,6 +51,12 @@ const YAML_BLOCK_KEY = new RegExp(RULES.yamlBlockKey);
 const BARE_ALIGNED_HEADER = new RegExp(RULES.bareAlignedHeader);
 const ALIGNED_KEY_VALUE = new RegExp(RULES.alignedKeyValue);
 const ROW_NUMBER = new RegExp(RULES.rowNumber);
+const INDEX_NAME_LINE = new RegExp(RULES.indexNameLine);
+const LABELLED_ROW = new RegExp(RULES.labelledRow);
+const CREDENTIAL_SHAPE = new RegExp(RULES.credentialValue);
+// An index of these names is most often a text's words (`df.token.value_counts()`): only
+// labels shaped like a credential are hidden under it.
+const VOCAB_NAMES = new Set(["token", "tokens"]);
 const PROSE_KEY = new RegExp(RULES.proseKey, "i");
 // A YAML mapping key (`host: x`, `"a b":`), not a plain scalar's text.
 const YAML_KEY = /^(?:['"][^'"\n]{0,100}['"]|[^\s:'"][^:\n]{0,100}?)[ \t]*:(?:[ \t]|$)/;
@@ -261,6 +267,14 @@ export class TableRedaction {
         i += 1;
         continue;
       }
+      const index = INDEX_NAME_LINE.exec(lines[i]);
+      if (index && isSecretName(index[1])) {
+        const vocab = VOCAB_NAMES.has(normalizeName(index[1]));
+        const [next, hid] = this.indexLabels(lines, i + 1, vocab);
+        changed = changed || hid;
+        i = next;
+        continue;
+      }
       const pair = this.keyValueRow(lines[i]) ?? this.alignedKeyValue(lines[i]);
       if (pair !== null) {
         lines[i] = pair;
@@ -385,6 +399,24 @@ export class TableRedaction {
       pieces.push(text.slice(done));
       return pieces.join("");
     };
+  }
+
+  /** The row labels under an index named like a secret (`password` alone on a line, then
+   * `x    1`), hidden; returns where the rows end and if it hid any. */
+  protected indexLabels(lines: string[], start: number, vocab: boolean): [number, boolean] {
+    let changed = false;
+    let i = start;
+    for (; i < lines.length; i++) {
+      const row = LABELLED_ROW.exec(lines[i]);
+      if (!row) break;
+      const keep = vocab && !CREDENTIAL_SHAPE.test(row[1]);
+      const label = keep ? row[1] : this.hideCell(row[1]);
+      if (label !== row[1]) {
+        lines[i] = label + row[2];
+        changed = true;
+      }
+    }
+    return [i, changed];
   }
 
   protected seriesValues(lines: string[], footer: number): boolean {

@@ -363,7 +363,8 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         "pattern": r"([?&;#](?:password|passwd|pwd|token|secret|api[_-]?key|key|access_token"
         r"|refresh_token|id_token|client_secret|private_token|auth|sig|signature"
         r"|[A-Za-z0-9-]*[-_]?(?:signature|secret|password|credential)"
-        r"|[A-Za-z0-9-]*[-_]?(?:security|session|access|refresh|auth|id|bearer)[-_]?token)=)"
+        r"|[A-Za-z0-9-]*[-_]?(?:security|session|access|refresh|auth|id|bearer|api|app|user)"
+        r"[-_]?token|jwt)=)"
         r"((?![<{$])[^&\s'\"#«]+)",
         "group": 2,
         "flags": "i",
@@ -424,6 +425,14 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         r"|\bidentified[ \t]+(?:via|with)[ \t]+[A-Za-z0-9_]{1,40}[ \t]+using[ \t]+"
         r"(?:password[ \t]*\([ \t]*)?)"
         r"['\"])([^'\"\n«]{1,500})(?=['\"])",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "command-line password",
+        # Oracle's unquoted ``ALTER USER ada IDENTIFIED BY tiger;``.
+        "triggers": ["identified"],
+        "pattern": r"(\bidentified[ \t]+by[ \t]+)(?!(?:values|password)\b)([^\s;'\"«]{1,128})",
         "group": 2,
         "flags": "i",
     },
@@ -544,8 +553,10 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         # ``login with ada / letmein42``, ``sign in as ada: pw``: the second of a pair
         # after a login phrase. A choice of ways to sign in (``Google / Apple``, ``email /
         # password``) stays.
-        "triggers": ["log in", "login", "sign in", "signin", "log on", "logon"],
-        "pattern": r"(\b(?:log|sign)[ \t]?(?:in|on)[ \t]+(?:with|as|using)[ \t]+['\"]?"
+        # Also ``Credentials: ada / pw``.
+        "triggers": ["log in", "login", "sign in", "signin", "log on", "logon", "credential"],
+        "pattern": r"(\b(?:(?:log|sign)[ \t]?(?:in|on)[ \t]+(?:with|as|using)[ \t]+"
+        r"|credentials?[ \t]*:[ \t]*)['\"]?"
         r"[A-Za-z0-9._@+-]{1,64}['\"]?[ \t]*[/:][ \t]*['\"]?)"
         r"(?!" + _SIGN_IN_WAYS + r"(?![A-Za-z0-9]))"
         r"((?![A-Z][a-z]+[ \t]*(?:/|,|\bor\b))[^\s'\"«/,]{4,128})",

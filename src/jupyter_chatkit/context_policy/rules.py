@@ -389,6 +389,10 @@ BARE_ALIGNED_HEADER = r"^[A-Za-z_][A-Za-z0-9_.-]*(?: {2,}[A-Za-z_][A-Za-z0-9_.-]
 # A row of aligned text led by a name, 2+ spaces, then values (a Series, a transposed
 # frame: ``api_token    x``). Groups: 1 the name, 2 the gap, 3 the values.
 ALIGNED_KEY_VALUE = r"^([A-Za-z_][A-Za-z0-9_.-]*)( {2,})(\S.*)$"
+# pandas' index name on a line of its own (``df.value_counts()``, a groupby's frame),
+# then rows led by a label, 2+ spaces and the rest: the labels are values of that name.
+INDEX_NAME_LINE = r"^([A-Za-z_][A-Za-z0-9_.-]*) *$"
+LABELLED_ROW = r"^(«[^»\n]{1,80}»|\S+)( {2,}\S.*)$"
 # A frame's row number before such a row (``1    db_password    x``: a frame of names and
 # values printed with its default index).
 ROW_NUMBER = r"^[ \t]*[0-9]{1,9} {2,}(?=[A-Za-z_])"
@@ -541,6 +545,8 @@ def rules_dict() -> dict[str, Any]:
         "bareAlignedHeader": BARE_ALIGNED_HEADER,
         "alignedKeyValue": ALIGNED_KEY_VALUE,
         "rowNumber": ROW_NUMBER,
+        "indexNameLine": INDEX_NAME_LINE,
+        "labelledRow": LABELLED_ROW,
         "proseKey": PROSE_KEY,
         "htmlToken": HTML_TOKEN,
         "tableDelimiters": TABLE_DELIMITERS,

@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from . import rules
-from .names import is_secret_name, marker
+from .names import is_secret_name, marker, normalize_name
 
 _KEEP_VALUE = re.compile(rules.KEEP_VALUE)
 _NAME_TRIGGERS = tuple(rules.NAME_TRIGGERS)
@@ -41,6 +41,12 @@ _YAML_BLOCK_KEY = re.compile(rules.YAML_BLOCK_KEY)
 _BARE_ALIGNED_HEADER = re.compile(rules.BARE_ALIGNED_HEADER)
 _ALIGNED_KEY_VALUE = re.compile(rules.ALIGNED_KEY_VALUE)
 _ROW_NUMBER = re.compile(rules.ROW_NUMBER)
+_INDEX_NAME_LINE = re.compile(rules.INDEX_NAME_LINE)
+_LABELLED_ROW = re.compile(rules.LABELLED_ROW)
+_CREDENTIAL = re.compile(rules.CREDENTIAL_VALUE)
+# An index of these names is most often a text's words (``df.token.value_counts()``):
+# only labels shaped like a credential are hidden under it.
+_VOCAB_NAMES = frozenset({"token", "tokens"})
 _PROSE_KEY = re.compile(rules.PROSE_KEY, re.IGNORECASE)
 _POLARS_DTYPES = re.compile(
     r"^│(?:\s*(?:str|i8|i16|i32|i64|u8|u16|u32|u64|f32|f64|bool|date|datetime\[\S+\]|null"
@@ -263,6 +269,12 @@ class TableRedaction:
                 changed |= self._series_values(lines, i)
                 i += 1
                 continue
+            index = _INDEX_NAME_LINE.match(line)
+            if index and is_secret_name(index.group(1)):
+                vocab = normalize_name(index.group(1)) in _VOCAB_NAMES
+                i, hid = self._index_labels(lines, i + 1, vocab)
+                changed |= hid
+                continue
             pair = self._key_value_row(line) or self._aligned_key_value(line)
             if pair is not None:
                 lines[i] = pair
@@ -421,6 +433,22 @@ class TableRedaction:
             return "".join(pieces)
 
         return row
+
+    def _index_labels(self, lines: list[str], i: int, vocab: bool) -> tuple[int, bool]:
+        """The row labels under an index named like a secret (``password`` alone on a
+        line, then ``x    1``), hidden; returns where the rows end and if it hid any."""
+        changed = False
+        while i < len(lines):
+            row = _LABELLED_ROW.match(lines[i])
+            if row is None:
+                break
+            keep = vocab and _CREDENTIAL.match(row.group(1)) is None
+            label = row.group(1) if keep else self._hide_cell(row.group(1))
+            if label != row.group(1):
+                lines[i] = label + row.group(2)
+                changed = True
+            i += 1
+        return i, changed
 
     def _series_values(self, lines: list[str], footer: int) -> bool:
         changed = False
