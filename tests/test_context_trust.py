@@ -565,3 +565,40 @@ def test_a_chained_error_keeps_where_each_earlier_exception_happened(case: dict[
         assert "----> " in link or "--> " in link  # where it was raised
         assert len(link) <= 760
     assert links[-1].rstrip().endswith(final)
+
+
+def test_the_error_after_a_long_log_in_a_saved_notebook_still_comes(tmp_path: Path) -> None:
+    """stdout and stderr interleaved (a training loop) fill a cell's output budget; the
+    error at the end is what the person asks about: it comes, its traceback whole."""
+    import nbformat
+
+    from jupyter_chatkit.kernel import notebook_file
+
+    cell = nbformat.v4.new_code_cell("train()", execution_count=7)
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "stream", name="stderr" if k % 2 else "stdout", text=f"epoch {k} " + "loss 0.1 " * 300
+        )
+        for k in range(4)
+    ]
+    tb = [
+        "Traceback (most recent call last)",
+        '  File "train.py", line 9, in <module>',
+        "RuntimeError: CUDA out of memory",
+    ]
+    cell.outputs.append(
+        nbformat.v4.new_output(
+            "error", ename="RuntimeError", evalue="CUDA out of memory", traceback=tb
+        )
+    )
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [cell]
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(nb, path)
+    saved = notebook_file.read_cells(path)
+    assert saved is not None
+    outputs = saved[0]["outputs"]
+    assert saved[0]["outputs_truncated"] is True
+    assert outputs[-1]["output_type"] == "error"
+    assert "line 9, in <module>" in outputs[-1]["text"]
+    assert outputs[-1]["text"].endswith("RuntimeError: CUDA out of memory")

@@ -278,6 +278,9 @@ export function outputText(output: nbformat.IOutput, max = LIMITS.outputChars): 
   return { output_type: type, text: clip(text, max) };
 }
 
+// Error outputs kept past a cell's output budget (each bounded by its own traceback cut).
+const MAX_LATE_ERRORS = 3;
+
 /** One cell as the model sees it. */
 export interface CellInfo {
   index: number;
@@ -332,13 +335,16 @@ export function cellInfo(
   const showsSecret = namesSecret(info.source);
   // `df.values` of a frame with a password column: values without their names.
   const showsValues = frameValuesShown(info.source, frames);
+  let lateErrors = 0;
   for (const output of raw) {
     const room = LIMITS.cellOutputChars - used;
     if (room <= 0) {
       info.outputs_truncated = true;
-      break;
+      // The error after a long log is what the person asks about: it still comes (a few).
+      if (String(output.output_type) !== "error" || lateErrors >= MAX_LATE_ERRORS) continue;
+      lateErrors += 1;
     }
-    const o = outputText(output, Math.min(LIMITS.outputChars, room));
+    const o = outputText(output, Math.max(1, Math.min(LIMITS.outputChars, room)));
     if (showsValues && o.output_type !== "error" && o.text.trim()) {
       o.text = marker(`${o.output_type} output, ${o.text.length.toLocaleString("en-US")} chars`);
     } else if (showsSecret && o.output_type !== "error") o.text = hideShownSecret(o.text);

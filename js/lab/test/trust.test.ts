@@ -212,3 +212,22 @@ test("a frame read from a file whose header the notebook never shows has its nam
   assert.ok(!frameValuesShown("seen.values", frames), "its header was shown, with no secret column");
   assert.ok(!frameValuesShown("named.values", frames), "its columns are named in the notebook");
 });
+
+test("the error after a long log still reaches the model, its traceback whole", () => {
+  const log = (k: number) => ({ output_type: "stream", name: k % 2 ? "stderr" : "stdout", text: `epoch ${k} ${"loss 0.1 ".repeat(300)}\n` });
+  const traceback = ["Traceback (most recent call last)", '  File "train.py", line 9, in <module>', "RuntimeError: CUDA out of memory"];
+  const error = { output_type: "error", ename: "RuntimeError", evalue: "CUDA out of memory", traceback };
+  const cell = {
+    model: {
+      type: "code",
+      executionCount: 7,
+      sharedModel: { getSource: () => "train()" },
+      outputs: { toJSON: () => [log(0), log(1), log(2), log(3), error] },
+    },
+  } as unknown as Cell;
+  const info = cellInfo(cell, 0, true);
+  const last = info.outputs?.at(-1);
+  assert.equal(last?.output_type, "error");
+  assert.match(last?.text ?? "", /line 9, in <module>[\s\S]*RuntimeError: CUDA out of memory$/);
+  assert.equal(info.outputs_truncated, true);
+});

@@ -20,6 +20,8 @@ ENV_SESSION = "JPY_SESSION_NAME"
 MAX_FILE_BYTES = 50_000_000
 OUTPUT_CHARS = 1_500
 CELL_OUTPUT_CHARS = 3_000
+# Error outputs kept past a cell's output budget.
+MAX_LATE_ERRORS = 3
 SOURCE_CHARS = 4_000
 
 
@@ -219,12 +221,17 @@ def read_cells(path: Path) -> list[dict[str, Any]] | None:
             entry["execution_count"] = cell.get("execution_count")
             outputs: list[dict[str, Any]] = []
             used = 0
+            late_errors = 0
             for raw in cell.get("outputs") or []:
                 if not isinstance(raw, dict):
                     continue
                 if used > CELL_OUTPUT_CHARS:
                     entry["outputs_truncated"] = True
-                    break
+                    # The error after a long log is what the person asks about: it still
+                    # comes (a few, each cut by its own traceback bound).
+                    if raw.get("output_type") != "error" or late_errors >= MAX_LATE_ERRORS:
+                        continue
+                    late_errors += 1
                 item = output_text(raw)
                 used += len(item.get("text", ""))
                 outputs.append(item)
