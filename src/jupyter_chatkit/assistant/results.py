@@ -38,9 +38,13 @@ class StreamResult:
     chunks: AsyncIterator[bytes]
 
 
+# What ChatKitServer._serialize passes: integration-only metadata stays on the server.
+_CHATKIT_DUMP = {"exclude_metadata": True}
+
+
 def sse(event: ThreadStreamEvent) -> bytes:
-    """Encode one stream event the way ChatKit does."""
-    data = event.model_dump_json(by_alias=True, exclude_none=True)
+    """Encode one stream event the way ChatKit does (attachments' metadata left out)."""
+    data = event.model_dump_json(by_alias=True, exclude_none=True, context=_CHATKIT_DUMP)
     return b"data: " + data.encode() + b"\n\n"
 
 
