@@ -190,3 +190,36 @@ async def test_an_attachment_that_could_not_be_read_is_read_again() -> None:
     assert "line 1" in json.dumps(second) and API_KEY not in json.dumps(second)
     third = await PolicyConverter(policy(), read, cache=cache).to_agent_input([item])
     assert third == second and cache.info().hits == 1
+
+
+@pytest.mark.asyncio
+async def test_an_attached_notebook_is_read_by_its_lines_and_its_secrets_hidden() -> None:
+    """In a .ipynb file each line is its own JSON string: a frame of names and values, a
+    YAML block or a value_counts() under ``password`` were not lines to the policy, and
+    their secrets reached the model. The notebook is read as its cells' text."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("settings")
+    frame = (
+        "            name           value\n"
+        "0        db_host  db.example\n"
+        "1    db_password    Wq7vLp2nXz9t"
+    )
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=frame)]
+    nb.cells = [
+        cell,
+        nbformat.v4.new_markdown_cell(
+            "services:\n  db:\n    env:\n"
+            "      - name: POSTGRES_PASSWORD\n        value: Xq93Lm20Zt81\n"
+        ),
+    ]
+    attachment = FileAttachment(id="a1", name="run.ipynb", mime_type="application/x-ipynb+json")
+    item = message("u1", "why does this fail?", attachments=[attachment])
+
+    async def read(attachment_id: str) -> tuple[Attachment, bytes]:
+        return attachment, nbformat.writes(nb).encode()
+
+    sent = json.dumps(await PolicyConverter(policy(), read).to_agent_input([item]))
+    assert "Wq7vLp2nXz9t" not in sent and "Xq93Lm20Zt81" not in sent
+    assert "db_password" in sent and "POSTGRES_PASSWORD" in sent

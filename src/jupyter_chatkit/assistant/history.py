@@ -350,6 +350,8 @@ class NotebookConverter(ThreadItemConverter):
             return {"type": "input_image", "image_url": url, "detail": "auto"}
         if mime.startswith(TEXT_MIME_PREFIXES) or mime in TEXT_MIME_TYPES:
             text = data.decode("utf-8", errors="replace")
+            if mime == "application/x-ipynb+json" or attachment.name.lower().endswith(".ipynb"):
+                text = notebook_text(text) or text
             if len(text) > MAX_TEXT_ATTACHMENT_CHARS:
                 text = text[:MAX_TEXT_ATTACHMENT_CHARS] + "\n... [truncated]"
             return {"type": "input_text", "text": f"{note}:]\n{text}"}
@@ -397,3 +399,49 @@ class NotebookConverter(ThreadItemConverter):
         if not any(part.text.strip() for part in item.content):
             return None
         return await super().assistant_message_to_input(item)
+
+
+def notebook_text(raw: str) -> str | None:
+    """A notebook file's cells as text: sources and outputs with their own line breaks.
+
+    In the file's JSON every line is a separate string (``["user  password\\n", "ada
+    x\\n"]``): a table, a YAML block or a frame's rows read line by line by the context
+    policy would not be lines there, and their secrets would pass. None if not a notebook.
+    """
+    try:
+        nb = json.loads(raw)
+    except ValueError:
+        return None
+    cells = nb.get("cells") if isinstance(nb, dict) else None
+    if not isinstance(cells, list):
+        return None
+
+    def joined(value: Any) -> str:
+        if isinstance(value, list):
+            return "".join(str(v) for v in value)
+        return value if isinstance(value, str) else ""
+
+    parts: list[str] = []
+    for index, cell in enumerate(cells):
+        if not isinstance(cell, dict):
+            continue
+        parts.append(f"--- cell {index} ({cell.get('cell_type', 'code')}) ---")
+        parts.append(joined(cell.get("source")))
+        for output in cell.get("outputs") or []:
+            if not isinstance(output, dict):
+                continue
+            kind = output.get("output_type")
+            if kind == "stream":
+                parts.append(f"[{output.get('name', 'stream')}]\n{joined(output.get('text'))}")
+            elif kind == "error":
+                trace = "\n".join(str(line) for line in output.get("traceback") or [])
+                parts.append(f"[error]\n{trace or output.get('ename', '')}")
+            else:
+                raw_data = output.get("data")
+                data: dict[str, Any] = raw_data if isinstance(raw_data, dict) else {}
+                mime = next(
+                    (m for m in ("text/plain", "text/markdown", "text/html") if m in data), None
+                )
+                if mime is not None:
+                    parts.append(f"[{kind}, {mime}]\n{joined(data[mime])}")
+    return "\n".join(parts)
