@@ -66,8 +66,46 @@ export async function readFile(path: string): Promise<Record<string, unknown>> {
       note = `The first ${CSV_HEAD_LINES} of ${lines.length} lines.`;
     }
   }
+  // A notebook by its cells' lines (as the server reads an attached one): in its JSON each
+  // line is its own string, so a table's or a YAML block's secrets were not lines to the rules.
+  if (/\.ipynb$/i.test(path)) text = notebookText(text) ?? text;
   const clean = redactText(text).text;
   return policyResult({ path, size, text: clip(clean, MAX_FILE_TEXT), ...(note ? { note } : {}) });
+}
+
+/** A notebook file's cells as text: sources and outputs with their own line breaks; null
+ * if `raw` is not a notebook. Mirrors Python's `assistant.history.notebook_text`. */
+export function notebookText(raw: string): string | null {
+  let nb: unknown;
+  try {
+    nb = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  const cells = (nb as { cells?: unknown } | null)?.cells;
+  if (!Array.isArray(cells)) return null;
+  const joined = (value: unknown): string =>
+    Array.isArray(value) ? value.map(String).join("") : typeof value === "string" ? value : "";
+  const parts: string[] = [];
+  cells.forEach((cell: Record<string, unknown> | null, index: number) => {
+    if (!cell || typeof cell !== "object") return;
+    parts.push(`--- cell ${index} (${String(cell.cell_type ?? "code")}) ---`, joined(cell.source));
+    const outputs = Array.isArray(cell.outputs) ? (cell.outputs as Record<string, unknown>[]) : [];
+    for (const output of outputs) {
+      if (!output || typeof output !== "object") continue;
+      const kind = output.output_type;
+      if (kind === "stream") parts.push(`[${String(output.name ?? "stream")}]\n${joined(output.text)}`);
+      else if (kind === "error") {
+        const trace = Array.isArray(output.traceback) ? output.traceback.map(String).join("\n") : "";
+        parts.push(`[error]\n${trace || String(output.ename ?? "")}`);
+      } else {
+        const data = (output.data && typeof output.data === "object" ? output.data : {}) as Record<string, unknown>;
+        const mime = ["text/plain", "text/markdown", "text/html"].find((m) => m in data);
+        if (mime) parts.push(`[${String(kind)}, ${mime}]\n${joined(data[mime])}`);
+      }
+    }
+  });
+  return parts.join("\n");
 }
 
 function fileRef(entry: ContentsEntry): ContextRef {

@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import type { Cell } from "@jupyterlab/cells";
 import { cellInfo, reduceTraceback } from "../src/cells";
+import { notebookText } from "../src/mentions";
 import { Redactor, isSecretName, namesSecret, policyResult, redactText } from "../src/redact";
 import { frameValuesShown, hidePositionalSecrets, notebookDefinitions, secretFrames } from "../src/signatures";
 
@@ -230,4 +231,21 @@ test("the error after a long log still reaches the model, its traceback whole", 
   assert.equal(last?.output_type, "error");
   assert.match(last?.text ?? "", /line 9, in <module>[\s\S]*RuntimeError: CUDA out of memory$/);
   assert.equal(info.outputs_truncated, true);
+});
+
+test("a mentioned notebook is read by its cells' lines, so a frame's or a YAML block's secret is hidden", () => {
+  const frame = ["            name           value\n", "1    db_password    Wq7vLp2nXz9t"];
+  const yaml = ["env:\n", "  - name: POSTGRES_PASSWORD\n", "    value: Xq93Lm20Zt81\n"];
+  const nb = {
+    cells: [
+      { cell_type: "code", source: "settings", outputs: [{ output_type: "stream", name: "stdout", text: frame }] },
+      { cell_type: "markdown", source: yaml },
+    ],
+  };
+  const raw = JSON.stringify(nb, null, 1);
+  assert.ok(redactText(raw).text.includes("Wq7vLp2nXz9t")); // the file's JSON: not lines to the rules
+  const text = redactText(notebookText(raw) ?? "").text;
+  assert.ok(!text.includes("Wq7vLp2nXz9t") && !text.includes("Xq93Lm20Zt81"), text);
+  assert.ok(text.includes("db_password") && text.includes("POSTGRES_PASSWORD"));
+  assert.equal(notebookText("not json"), null);
 });
