@@ -552,3 +552,26 @@ async def test_the_model_requests_url_is_parsed_once(
     assert [str(url) for url in urls] == [fake_llm.base_url + path] * 3
     # httpx2 parsed openai's URL string for each request before.
     assert parsed.count(fake_llm.base_url + path) == 1
+
+
+def test_the_base_url_is_openais_without_its_import(monkeypatch: pytest.MonkeyPatch) -> None:
+    from openai.lib import _client_auth
+
+    client = LeanAsyncOpenAI(api_key=FAKE_API_KEY, base_url="http://127.0.0.1:9/v1")
+    plain = AsyncOpenAI(api_key=FAKE_API_KEY, base_url="http://127.0.0.1:9/v1")
+    assert client.base_url == plain.base_url and str(client.base_url).endswith("/v1/")
+    reads: list[object] = []
+    real = _client_auth.asyncbase_url
+
+    def counting(self: Any) -> Any:
+        reads.append(self)
+        return real(self)
+
+    monkeypatch.setattr(_client_auth, "asyncbase_url", counting)
+    for _ in range(3):
+        assert client.base_url is AsyncOpenAI.base_url.fget(client)  # type: ignore[attr-defined]
+    assert reads == [client] * 3  # only the comparisons' own reads: openai's getter
+    # Set through openai's setter (the trailing slash, a new URL object).
+    client.base_url = "http://127.0.0.1:10/v2"
+    plain.base_url = "http://127.0.0.1:10/v2"
+    assert client.base_url == plain.base_url and client._prepare_url("x") == plain._prepare_url("x")

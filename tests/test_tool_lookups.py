@@ -190,3 +190,47 @@ class _Context:
 
     async def stream_widget(self, card: Any, copy_text: str) -> None:
         self.calls.append(copy_text)
+
+
+# run_speedups item 4: whether the client talks to api.openai.com, kept per base URL.
+
+
+@pytest.mark.parametrize(
+    ("base_url", "official"),
+    [
+        ("https://api.openai.com/v1", True),
+        ("https://API.OpenAI.com:443/v1/", True),
+        ("http://api.openai.com/v1", False),
+        ("https://api.openai.com.evil.example/v1", False),
+        ("http://127.0.0.1:9/v1", False),
+    ],
+)
+def test_the_official_client_check_is_the_sdks_and_kept_per_base_url(
+    base_url: str, official: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agents.models import chatcmpl_helpers, openai_client_utils, openai_responses
+    from openai import AsyncOpenAI
+
+    build_agent(_SETTINGS)  # installs the shortcuts
+    checks = [
+        chatcmpl_helpers.is_official_openai_client,
+        openai_responses.is_official_openai_client,
+    ]
+    assert all(getattr(check, "kept_per_base_url", False) for check in checks)
+    sdk_check = sdk(chatcmpl_helpers, "is_official_openai_client")
+    client = AsyncOpenAI(api_key=FAKE_API_KEY, base_url=base_url)
+    assert sdk_check(client) is official
+    parsed: list[str] = []
+    real_urlsplit = openai_client_utils.urlsplit
+
+    def counting_urlsplit(url: str, *args: Any) -> Any:
+        parsed.append(url)
+        return real_urlsplit(url, *args)
+
+    monkeypatch.setattr(openai_client_utils, "urlsplit", counting_urlsplit)
+    for _ in range(3):
+        assert [check(client) for check in checks] == [official, official]
+    assert len(parsed) <= 1  # the SDK's parses the URL on every call (6 here)
+    # A new base URL is checked anew.
+    client.base_url = "https://api.openai.com/v1" if not official else "http://127.0.0.1:9/v1"
+    assert [check(client) for check in checks] == [not official, not official]

@@ -9,7 +9,8 @@ shortcut that uses it again against the new release:
   ``assistant/warmup.py`` (the run state's adapter), ``assistant/run_speedups.py``,
   ``assistant/agent.py`` (gathers with known results), ``assistant/chat_completions.py``
   (the stream's close).
-- openai: ``serverext/sdk_stand_ins.py`` (the Responses stream helpers).
+- openai: ``serverext/sdk_stand_ins.py`` (the Responses stream helpers),
+  ``assistant/openai_client.py`` (``LeanAsyncOpenAI.base_url``).
 - httpx2: ``assistant/openai_client.py`` (the merged headers, the kept URLs).
 """
 

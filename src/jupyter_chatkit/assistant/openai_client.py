@@ -38,6 +38,13 @@ parsed itself (kept per path, :meth:`LeanAsyncOpenAI._prepare_url`). httpx2's UR
 immutable, and for an absolute URL the merge is that parse alone, so
 :func:`kept_url_merge` keeps the URL made for each absolute URL string; a relative one
 (merged with the client's ``base_url``) is merged by httpx2 as before.
+
+Last, openai's ``AsyncOpenAI.base_url`` imports ``openai.lib._client_auth`` on every
+read (a relative import in the getter, ~5 µs) to return ``self._base_url``; it is read
+eight times per chat-completions request (openai's URL, the agents SDK's checks of
+whether this is api.openai.com). :class:`LeanAsyncOpenAI` returns ``self._base_url``
+itself, for the openai version that getter was read in (``pins.OPENAI``); setting it
+is openai's own setter.
 """
 
 from __future__ import annotations
@@ -48,6 +55,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, get_args
 
 import httpx2
+import openai
 from openai import AsyncOpenAI, NotGiven, Omit
 from openai.resources.chat import AsyncChat
 from openai.resources.chat.completions import AsyncCompletions
@@ -321,6 +329,10 @@ def lean_header_merge(client: object) -> bool:
 
 # At most this many request paths keep their URL per client (a model request has one).
 MAX_KEPT_URLS = 64
+# The openai versions whose AsyncOpenAI.base_url getter (openai.lib._client_auth's
+# asyncbase_url: ``return self._base_url``) was read for LeanAsyncOpenAI.base_url.
+DIRECT_BASE_URL_OPENAI_VERSIONS = frozenset({pins.OPENAI})
+_DIRECT_BASE_URL = openai.__version__ in DIRECT_BASE_URL_OPENAI_VERSIONS
 
 
 def kept_url_merge(client: object) -> bool:
@@ -366,6 +378,17 @@ class LeanAsyncOpenAI(AsyncOpenAI):
         if "http_client" not in kwargs:
             lean_header_merge(self._client)
             kept_url_merge(self._client)
+
+    @property
+    def base_url(self) -> httpx2.URL:
+        """openai's ``base_url``, read without its per-read import (module docstring)."""
+        if _DIRECT_BASE_URL:
+            return self._base_url
+        return AsyncOpenAI.base_url.fget(self)  # type: ignore[attr-defined]
+
+    @base_url.setter
+    def base_url(self, url: httpx2.URL | str) -> None:
+        AsyncOpenAI.base_url.fset(self, url)  # type: ignore[attr-defined]
 
     def _prepare_url(self, url: str) -> httpx2.URL:
         """openai's URL of a request path, kept per path for the current base URL.

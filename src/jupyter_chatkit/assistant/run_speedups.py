@@ -1,6 +1,6 @@
 """Per-model-call work of openai-agents whose answer is known before it is done.
 
-Three pieces of each model call of openai-agents (0.24.0 exactly: the functions below
+Four pieces of each model call of openai-agents (0.24.0 exactly: the functions below
 were read in that version; any other keeps the SDK's own path):
 
 1. ``get_model_settings`` (agents/run_internal/turn_preparation.py) compares the agent's
@@ -31,6 +31,14 @@ were read in that version; any other keeps the SDK's own path):
    copy). Any list holding another tool (an MCP tool of an Agent-mode turn, a clone's)
    takes the SDK's path.
 
+4. ``is_official_openai_client`` (agents/models/openai_client_utils.py): whether the
+   client talks to api.openai.com, asked three to four times per model call (the store
+   and stream-options defaults, the finish-reason check, the input check of the
+   chat-completions model; twice by the Responses model), each a ``urlsplit`` of the
+   ``str`` of the client's ``base_url``, ~10 µs. The answer depends on that URL alone,
+   which openai keeps as an immutable ``httpx2.URL`` object until ``base_url`` is set
+   anew, so it is kept per URL object.
+
 None of them touches what is sent to the model: the model settings come out equal, the
 trace configuration is tracing data only, and the tool lookups are the SDK's own.
 """
@@ -58,6 +66,7 @@ PINNED_AGENTS_VERSIONS = frozenset({pins.AGENTS})
 _MODEL_SETTINGS_MODULES = ("agents.run_internal.turn_preparation", "agents.run_internal.run_loop")
 _TRACE_CONFIG_MODULES = ("agents.models.openai_chatcompletions",)
 _COLLISION_CHECK_MODULES = ("agents.run_internal.run_loop", "agents.run_internal.turn_resolution")
+_OFFICIAL_CLIENT_MODULES = ("agents.models.chatcmpl_helpers", "agents.models.openai_responses")
 _LOOKUP_MAP_MODULES = (
     "agents.run_internal.turn_resolution",
     "agents.run_internal.tool_execution",
@@ -87,6 +96,10 @@ def skip_known_model_call_work() -> None:
     for module in _LOOKUP_MAP_MODULES:
         wrap_sdk_function(
             module, "build_function_tool_lookup_map", "shared_tools_kept", _kept_lookup_map
+        )
+    for module in _OFFICIAL_CLIENT_MODULES:
+        wrap_sdk_function(
+            module, "is_official_openai_client", "kept_per_base_url", _kept_official_check
         )
 
 
@@ -202,3 +215,26 @@ def _kept_lookup_map(original: Any) -> Any:
         return dict(kept[1])
 
     return build_function_tool_lookup_map
+
+
+# Whether a base URL is api.openai.com's: URL object id -> (the URL, kept alive so its
+# id stays its own, and the answer). At most MAX_KEPT_LOOKUPS.
+_OFFICIAL_URLS: dict[int, tuple[Any, bool]] = {}
+
+
+def _kept_official_check(original: Any) -> Any:
+    """``original`` (the SDK's ``is_official_openai_client``) kept per base URL object."""
+    import httpx2
+
+    def is_official_openai_client(client: Any) -> bool:
+        base_url = getattr(client, "base_url", None)
+        if type(base_url) is not httpx2.URL:
+            return bool(original(client))
+        kept = _OFFICIAL_URLS.get(id(base_url))
+        if kept is None or kept[0] is not base_url:
+            if len(_OFFICIAL_URLS) >= MAX_KEPT_LOOKUPS:
+                _OFFICIAL_URLS.clear()
+            kept = _OFFICIAL_URLS[id(base_url)] = (base_url, bool(original(client)))
+        return kept[1]
+
+    return is_official_openai_client
