@@ -132,7 +132,10 @@ export function plainTitle(title: string | null | undefined): string {
       .replace(/^[ \t]*(?:#{1,6}|>+)[ \t]+/gm, "")
       .replace(/(?<![\w*])(\*\*?)(?=[^\s*])(.+?)(?<=[^\s*])\1(?![\w*])/g, "$2")
       // Underscores around one word are a name (`__init__`, `_private_`), not emphasis.
-      .replace(/(?<!\w)(__?)(?=[^\s_])(.*?\W.*?)(?<=[^\s_])\1(?!\w)/g, "$2")
+      // Between them: a line with a non-word character, or one line break. (Not
+      // `.*?\W.*?`, the same matches: it tried every split of the text before the
+      // closing mark, minutes for a long title with many underscores.)
+      .replace(/(?<!\w)(__?)(?=[^\s_])(\w*[^\w\n][^\n]*?|[^\n]*\n[^\n]*?)(?<=[^\s_])\1(?!\w)/g, "$2")
       .replace(/\s+/g, " ")
       .trim()
   );
