@@ -11,6 +11,7 @@ function whose ``__wrapped__`` is any object.
 from __future__ import annotations
 
 import sys
+import types
 from collections.abc import Iterator
 from typing import Any
 
@@ -108,6 +109,37 @@ def wrapped(x: int) -> int:
 
 wrapped.__wrapped__ = Hook()  # type: ignore[attr-defined]
 
+
+class Default:
+    """A default value, an annotation or a ``__signature__``: its repr is user code."""
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> Any:
+        return Default
+
+    def __repr__(self) -> str:
+        return SECRET
+
+
+class CallMe:
+    """A callable a bound method wraps: every attribute is asked of it."""
+
+    def __getattr__(self, name: str) -> Any:
+        return SECRET
+
+    def __call__(self, *args: Any) -> None:
+        pass
+
+
+def with_defaults(a, /, x=Default(), *args, y=Default(), z=3, **kw):  # type: ignore[no-untyped-def]  # noqa: B008
+    return a
+
+
+with_defaults.__annotations__ = {"a": Default(), "x": list[Default], "z": int, "return": "str"}
+with_defaults.__kwdefaults__ = {Label("y"): 1, "y": Default(), "z": 3}
+signature_set = lambda: None  # noqa: E731
+signature_set.__signature__ = Default()  # type: ignore[attr-defined]
+
 # The user code: every function of these classes, and the metaclass's property.
 _HOSTILE = {
     "Label",
@@ -119,6 +151,8 @@ _HOSTILE = {
     "GetattributeMeta",
     "WithGetattributeMeta",
     "_module",
+    "Default",
+    "CallMe",
 }
 
 
@@ -140,6 +174,9 @@ def namespace() -> dict[str, Any]:
         "module_meta_class": WithModuleMeta,
         "getattribute_meta_method": WithGetattributeMeta.undocumented,
         "wrapped": wrapped,
+        "with_defaults": with_defaults,
+        "signature_set": signature_set,
+        "bound_callable": types.MethodType(CallMe(), 1),
     }
 
 
@@ -178,6 +215,10 @@ def test_listing_inspecting_and_collecting_run_no_code_of_lying_types(calls: lis
     assert by_name["subframe"]["head"][0][0] == 1
     assert by_name["module_meta_class"]["class"].endswith("WithModuleMeta")
     assert "source" in by_name["wrapped"]
+    # Signatures from the code object: defaults shown briefly, never by their repr.
+    signature = by_name["with_defaults"]["signature"]
+    assert signature.startswith("with_defaults(a, /, x: list[") and "z: int = 3" in signature
+    assert "*args" in signature and "**kw" in signature and "-> 'str'" in signature
 
 
 def test_name_checks_read_a_str_subclass_as_its_characters(calls: list[str]) -> None:

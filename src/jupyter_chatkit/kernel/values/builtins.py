@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import inspect
 import itertools
+import re
 import types
 from collections import deque
 from typing import Any
@@ -48,15 +49,103 @@ _CONTAINERS = (list, tuple, set, frozenset, dict, deque)
 
 
 def signature_text(func: Any) -> str:
-    """``name(args)`` for a function, or just its name when it has no signature."""
-    name = getattr(func, "__name__", "?")
+    """``name(args)`` for a function, built from its code object: no default's or
+    annotation's repr, no ``__signature__`` or ``__wrapped__`` of the user's runs."""
+    bound = type(func) is types.MethodType
+    f = func.__func__ if bound else func
+    if type(f) is types.BuiltinFunctionType:
+        text = f.__text_signature__  # type: ignore[attr-defined]
+        shown = _SELF_PARAM.sub("", text) if type(text) is str else "(...)"
+        return clip(f"{f.__name__}{shown}", PREVIEW_CHARS)
+    if type(f) is not types.FunctionType:
+        return f"<{qualname(f)} object>(...)"
+    params = _parameters(f)
+    if bound and params and params[0].kind <= inspect.Parameter.POSITIONAL_OR_KEYWORD:
+        params = params[1:]  # the instance or class the method is bound to
+    returns = _annotation(dict.get(_annotations(f), "return", inspect.Signature.empty))
     try:
-        # Not through ``__wrapped__``: a user may put any object there, whose
-        # ``__signature__`` or ``__call__`` lookup would run its code.
-        sig = inspect.signature(func, follow_wrapped=False)
-        return clip(f"{name}{sig}", PREVIEW_CHARS)
+        sig = inspect.Signature(params, return_annotation=returns)
     except (TypeError, ValueError):
-        return f"{name}(...)"
+        return f"{f.__name__}(...)"
+    return clip(f"{f.__name__}{sig}", PREVIEW_CHARS)
+
+
+# ``$self``, ``$module`` or ``$type`` of a builtin's text signature, as inspect drops it.
+_SELF_PARAM = re.compile(r"(?<=\()\$\w+(?:, /)?(?:, )?")
+
+
+class _Shown:
+    """A default or an annotation as text (inspect formats both with ``repr``)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _annotations(f: types.FunctionType) -> dict[Any, Any]:
+    return _str_keyed(f.__annotations__)
+
+
+def _str_keyed(found: Any) -> dict[str, Any]:
+    """A function's dict of parameter names, with no key's ``__hash__``/``__eq__`` run."""
+    items = dict.items(found) if is_a(found, dict) else ()
+    return {k: v for k, v in items if type(k) is str}
+
+
+def _annotation(value: Any, depth: int = 2) -> Any:
+    """An annotation's text: a string quoted, a class by name, ``list[int]``-like
+    aliases of classes; anything else left out."""
+    if value is inspect.Signature.empty:
+        return value
+    if type(value) is str:
+        return _Shown(repr(clip(value, 80)))  # quoted, as inspect shows it
+    if value is None or value is type(None):
+        return _Shown("None")
+    if is_a(value, type):
+        return _Shown(type_name(value))
+    if depth and type(value) is types.GenericAlias:
+        args = [_annotation(a, depth - 1) for a in value.__args__]
+        if all(type(a) is _Shown for a in args):
+            origin = _annotation(value.__origin__, 0)
+            if type(origin) is _Shown:
+                return _Shown(f"{origin.text}[{', '.join(a.text for a in args)}]")
+    return inspect.Signature.empty
+
+
+def _parameters(f: types.FunctionType) -> list[inspect.Parameter]:
+    code = f.__code__
+    names = code.co_varnames
+    positional, posonly, kwonly = code.co_argcount, code.co_posonlyargcount, code.co_kwonlyargcount
+    found = f.__defaults__  # None or a tuple (a subclass's methods are user code)
+    defaults = tuple.__getitem__(found, slice(None)) if found is not None else ()
+    kwdefaults = _str_keyed(f.__kwdefaults__)
+    notes = _annotations(f)
+    P = inspect.Parameter
+
+    def param(name: str, kind: Any, default: Any = P.empty) -> inspect.Parameter:
+        shown = default if default is P.empty else _Shown(brief(default, 40))
+        return P(name, kind, default=shown, annotation=_annotation(notes.get(name, P.empty)))
+
+    out: list[inspect.Parameter] = []
+    first_default = positional - len(defaults)
+    for i, name in enumerate(names[:positional]):
+        kind = P.POSITIONAL_ONLY if i < posonly else P.POSITIONAL_OR_KEYWORD
+        out.append(
+            param(name, kind, defaults[i - first_default] if i >= first_default else P.empty)
+        )
+    at = positional + kwonly
+    if code.co_flags & inspect.CO_VARARGS:
+        out.append(param(names[at], P.VAR_POSITIONAL))
+        at += 1
+    for name in names[positional : positional + kwonly]:
+        out.append(param(name, P.KEYWORD_ONLY, kwdefaults.get(name, P.empty)))
+    if code.co_flags & inspect.CO_VARKEYWORDS:
+        out.append(param(names[at], P.VAR_KEYWORD))
+    return out
 
 
 def first_doc_line(obj: Any) -> str:
