@@ -210,8 +210,10 @@ def _kept_lookup_map(original: Any) -> Any:
         key = ("lookup_map", ids)
         kept = _KEPT_LOOKUPS.get(key)
         if kept is None:
-            _keep(key, tools, original(tools))
-            kept = _KEPT_LOOKUPS[key]
+            answer = original(tools)
+            # Not read back from the table: another thread may clear it in between.
+            _keep(key, tools, answer)
+            return dict(answer)
         return dict(kept[1])
 
     return build_function_tool_lookup_map
