@@ -67,7 +67,8 @@ export async function precheck(session: ISessionContext | null | undefined, stri
   const mark = stateMark(kernel);
   if (!mark) return false;
   const outs = await checkStrings(session, todo);
-  return outs !== null && keepAnswers(kernel, mark, todo, outs);
+  // Kept for the kernel that answered only (the session may have changed kernel since).
+  return outs !== null && session?.session?.kernel === kernel && keepAnswers(kernel, mark, todo, outs);
 }
 
 /** How long typing pauses before the draft is checked. */

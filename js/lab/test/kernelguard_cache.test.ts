@@ -163,6 +163,20 @@ test("an answer that comes back after the kernel changed is not kept", async () 
   assert.equal(cachedCheck(kernel as never, body.params), null);
 });
 
+test("an answer is kept for the kernel that gave it, not one the session had before", async () => {
+  const first = fakeKernel();
+  const second = fakeKernel();
+  second.secrets.push(SECRET);
+  const session = { session: { kernel: first } };
+  const body = message(`token ${SECRET}`);
+  const asked = precheck(session as never, jsonStrings(body.params));
+  // The session changes kernel while the check is on its way: the new kernel answers it.
+  session.session.kernel = second;
+  assert.equal(await asked, false);
+  assert.equal(cachedCheck(first as never, body.params), null);
+  assert.equal(cachedCheck(second as never, body.params), null);
+});
+
 test("a string not checked, a restart, a reconnection, a busy kernel or an old answer: checked at Enter", async () => {
   const kernel = fakeKernel();
   const session = { session: { kernel } } as never;
