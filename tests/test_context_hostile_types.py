@@ -137,6 +137,8 @@ def with_defaults(a, /, x=Default(), *args, y=Default(), z=3, **kw):  # type: ig
 
 with_defaults.__annotations__ = {"a": Default(), "x": list[Default], "z": int, "return": "str"}
 with_defaults.__kwdefaults__ = {Label("y"): 1, "y": Default(), "z": 3}
+renamed = lambda: None  # noqa: E731
+renamed.__name__ = Label("renamed")
 signature_set = lambda: None  # noqa: E731
 signature_set.__signature__ = Default()  # type: ignore[attr-defined]
 
@@ -176,6 +178,8 @@ def namespace() -> dict[str, Any]:
         "wrapped": wrapped,
         "with_defaults": with_defaults,
         "signature_set": signature_set,
+        "renamed": renamed,
+        "functions_inside": {"m": types.MethodType(CallMe(), 1), "r": renamed, "p": print},
         "bound_callable": types.MethodType(CallMe(), 1),
     }
 

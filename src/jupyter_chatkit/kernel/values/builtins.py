@@ -59,6 +59,7 @@ def signature_text(func: Any) -> str:
         return clip(f"{f.__name__}{shown}", PREVIEW_CHARS)
     if type(f) is not types.FunctionType:
         return f"<{qualname(f)} object>(...)"
+    name = f.__name__ if type(f.__name__) is str else "?"  # a str subclass formats itself
     params = _parameters(f)
     if bound and params and params[0].kind <= inspect.Parameter.POSITIONAL_OR_KEYWORD:
         params = params[1:]  # the instance or class the method is bound to
@@ -66,8 +67,8 @@ def signature_text(func: Any) -> str:
     try:
         sig = inspect.Signature(params, return_annotation=returns)
     except (TypeError, ValueError):
-        return f"{f.__name__}(...)"
-    return clip(f"{f.__name__}{sig}", PREVIEW_CHARS)
+        return f"{name}(...)"
+    return clip(f"{name}{sig}", PREVIEW_CHARS)
 
 
 # ``$self``, ``$module`` or ``$type`` of a builtin's text signature, as inspect drops it.

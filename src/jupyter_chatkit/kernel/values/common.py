@@ -214,6 +214,17 @@ def type_name(cls: type) -> str:
     return f"{module}.{name}"
 
 
+def function_name(value: Any) -> str:
+    """A function's or method's qualified name, read from the function itself: a bound
+    method asks any other attribute of the callable it wraps (user code)."""
+    f = value.__func__ if type(value) is types.MethodType else value
+    if type(f) is types.BuiltinFunctionType:
+        return str(f.__name__)  # a C string; its __qualname__ asks the bound object's type
+    if type(f) is types.FunctionType and type(f.__qualname__) is str:
+        return f.__qualname__
+    return "?"
+
+
 def clip(text: str, limit: int) -> str:
     """``text`` cut to ``limit`` characters, with a marker saying how much was cut."""
     if len(text) <= limit:
@@ -516,7 +527,7 @@ def _brief(value: Any, limit: int, depth: int) -> str:
     if kind == "class":
         return f"<class {type_name(value)}>"
     if kind == "function":
-        return f"<function {getattr(value, '__qualname__', '?')}>"
+        return f"<function {function_name(value)}>"
     pd = _pd()
     if pd is not None and t in (pd.Timestamp, pd.Timedelta, pd.Period, type(pd.NaT)):
         return repr(value)
