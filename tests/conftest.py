@@ -12,6 +12,7 @@ pytest_plugins: list[str] = [
     "tests.fixtures.store",
     "tests.fixtures.browser",
     "tests.fixtures.ipython",
+    "tests.fixtures.models",
 ]
 
 # Fixtures of these scopes are set up once per module (class, package) on a worker: the

@@ -6,13 +6,11 @@ import json
 import subprocess
 import sys
 import textwrap
-from collections.abc import AsyncIterator
 from datetime import date
 from typing import Annotated, Any, Required
 
 import httpx2
 import pytest
-import pytest_asyncio
 from agents import ModelSettings, RunConfig, Runner
 from openai import AsyncOpenAI, NotGiven, omit
 from openai._utils import PropertyInfo, async_maybe_transform
@@ -25,7 +23,7 @@ from openai.types.shared import Reasoning
 from typing_extensions import TypedDict
 
 from jupyter_chatkit.assistant.agent import build_agent
-from jupyter_chatkit.assistant.models import build_model, close_model
+from jupyter_chatkit.assistant.models import build_model
 from jupyter_chatkit.assistant.openai_client import (
     MAX_KEPT_URLS,
     LeanAsyncOpenAI,
@@ -40,6 +38,9 @@ from jupyter_chatkit.assistant.openai_client import (
 from jupyter_chatkit.settings import Api, Settings
 
 from .fixtures.fake_llm import FAKE_API_KEY, MODEL, FakeLLM, Reply
+from .fixtures.models import BUILT
+
+pytestmark = pytest.mark.usefixtures("close_built_models")
 
 APIS: list[Api] = ["responses", "chat_completions"]
 
@@ -71,16 +72,6 @@ def settings_for(llm: FakeLLM, api: Api) -> Settings:
         request_timeout=5.0,
         max_retries=0,
     )
-
-
-_BUILT: list[Any] = []
-
-
-@pytest_asyncio.fixture(autouse=True)
-async def close_built_models() -> AsyncIterator[None]:
-    yield
-    while _BUILT:
-        await close_model(_BUILT.pop())
 
 
 async def run_turn(model: Any, settings: Settings, **model_settings: Any) -> None:
@@ -117,11 +108,11 @@ async def test_request_body_is_the_same_as_openais(
     with the caller's extra_body still winning over the parameters."""
     settings = settings_for(fake_llm, api)
     lean = build_model(settings)
-    _BUILT.append(lean)
+    BUILT.append(lean)
     assert type(lean._client) is LeanAsyncOpenAI
     plain_client = AsyncOpenAI(api_key=FAKE_API_KEY, base_url=fake_llm.base_url, max_retries=0)
     plain = type(lean)(model=MODEL, openai_client=plain_client)
-    _BUILT.append(plain)
+    BUILT.append(plain)
     extra = {"extra_body": extra_body} if extra_body else {}
     bodies = []
     for model in (plain, lean):
@@ -151,7 +142,7 @@ async def test_plain_history_and_tools_skip_openais_transform(
     seen: list[dict[str, Any]] = []
     settings = settings_for(fake_llm, api)
     model: Any = build_model(settings)
-    _BUILT.append(model)
+    BUILT.append(model)
     # The resource built first (that installs skip_plain_transform), then recorded.
     _ = model._client.chat.completions if api == "chat_completions" else model._client.responses
     resource = resource_of(api)
@@ -188,7 +179,7 @@ async def test_a_plain_request_skips_openais_transform_whole(
     monkeypatch.setattr(openai_transform, "_async_transform_typeddict", recording)
     settings = settings_for(fake_llm, api)
     model = build_model(settings)
-    _BUILT.append(model)
+    BUILT.append(model)
     fake_llm.script(Reply("Sure."))
     await run_turn(model, settings, temperature=0.5, metadata={"k": "v"})
     assert walked == []
@@ -447,7 +438,7 @@ async def test_the_headers_sent_are_httpxs(fake_llm: FakeLLM, api: Api) -> None:
     """A model request's headers, in order and bytes, with the lean merge and without."""
     settings = settings_for(fake_llm, api)
     model = build_model(settings)
-    _BUILT.append(model)
+    BUILT.append(model)
     client = model._client  # type: ignore[attr-defined]
     http = client._client
     assert "_merge_headers" in vars(http)  # the lean merge, on this client alone
@@ -527,7 +518,7 @@ async def test_the_model_requests_url_is_parsed_once(
 ) -> None:
     settings = settings_for(fake_llm, api)
     model = build_model(settings)
-    _BUILT.append(model)
+    BUILT.append(model)
     http = model._client._client
     assert "_merge_url" in vars(http)  # on this client alone
     assert type(http)._merge_url is httpx2.AsyncClient._merge_url

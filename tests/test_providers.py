@@ -6,12 +6,10 @@ import asyncio
 import json
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from typing import Any
 
 import openai
 import pytest
-import pytest_asyncio
 from agents import Agent, FunctionTool, RunConfig, Runner
 from agents.models.openai_chatcompletions import OpenAIChatCompletionsModel
 from agents.models.openai_responses import OpenAIResponsesModel
@@ -20,8 +18,6 @@ from agents.tool_context import ToolContext
 from jupyter_chatkit.assistant.model_errors import IncompleteStreamError
 from jupyter_chatkit.assistant.models import (
     PLACEHOLDER_API_KEY,
-    build_model,
-    close_model,
     describe_model_error,
     set_tracing,
 )
@@ -46,26 +42,11 @@ from .fixtures.fake_llm import (
     stopped_stream,
     unauthorized,
 )
+from .fixtures.models import built
+
+pytestmark = pytest.mark.usefixtures("close_built_models")
 
 APIS: list[Api] = ["responses", "chat_completions"]
-
-
-_BUILT: list[Any] = []
-
-
-def built(settings: Settings) -> Any:
-    """``build_model``, closed again after the test (see ``close_built_models``)."""
-    model = build_model(settings)
-    _BUILT.append(model)
-    return model
-
-
-@pytest_asyncio.fixture(autouse=True)
-async def close_built_models() -> AsyncIterator[None]:
-    """Close the HTTP clients of the models a test built, while its loop still runs."""
-    yield
-    while _BUILT:
-        await close_model(_BUILT.pop())
 
 
 def settings_for(llm: FakeLLM, api: Api, **overrides: Any) -> Settings:

@@ -11,12 +11,10 @@ import gc
 import json
 import warnings
 from collections import OrderedDict
-from collections.abc import AsyncIterator
 from typing import Any
 
 import agents
 import pytest
-import pytest_asyncio
 from agents import (
     Agent,
     AgentHooks,
@@ -50,12 +48,15 @@ from jupyter_chatkit.assistant.agent import (
     _plain_dump_compatible,
     build_agent,
 )
-from jupyter_chatkit.assistant.models import build_model, close_model
+from jupyter_chatkit.assistant.models import build_model
 from jupyter_chatkit.assistant.run_speedups import skip_known_model_call_work
 from jupyter_chatkit.protocol import AGENT_TOOLS, CLIENT_TOOLS
 from jupyter_chatkit.settings import Api, Settings
 
 from .fixtures.fake_llm import FAKE_API_KEY, MODEL, FakeLLM, Reply
+from .fixtures.models import BUILT
+
+pytestmark = pytest.mark.usefixtures("close_built_models")
 
 
 def sdk_original() -> Any:
@@ -176,16 +177,6 @@ def _fresh(index: int) -> Any:
     return VALUES[index]
 
 
-_BUILT: list[Any] = []
-
-
-@pytest_asyncio.fixture(autouse=True)
-async def close_built_models() -> AsyncIterator[None]:
-    yield
-    while _BUILT:
-        await close_model(_BUILT.pop())
-
-
 @pytest.mark.asyncio
 @pytest.mark.parametrize("api", ["responses", "chat_completions"])
 async def test_the_request_body_is_the_same_as_with_the_sdks_copies(
@@ -198,7 +189,7 @@ async def test_the_request_body_is_the_same_as_with_the_sdks_copies(
     assert getattr(_json._to_dump_compatible_internal, "plain_types_first", False)
     assert getattr(run_state._clone_original_input, "plain_json_by_pickle", False)
     model = build_model(settings)
-    _BUILT.append(model)
+    BUILT.append(model)
     history: list[Any] = [
         {"role": "user", "content": "What is in df?"},
         {"type": "function_call", "call_id": "c1", "name": "get_active_cell", "arguments": "{}"},
@@ -339,7 +330,7 @@ async def test_a_run_gathers_no_empty_hooks_and_calls_ones_own(
     )
     agent = build_agent(settings)
     model = build_model(settings)
-    _BUILT.append(model)
+    BUILT.append(model)
     spawned = _record_spawned(monkeypatch)
     empty_hooks = {
         getattr(RunHooks, name).__code__
@@ -467,7 +458,7 @@ async def test_a_run_spawns_no_task_for_known_results_and_sends_the_same_tools(
         model=MODEL, api=api, base_url=fake_llm.base_url, api_key=FAKE_API_KEY, max_retries=0
     )
     model = build_model(settings)
-    _BUILT.append(model)
+    BUILT.append(model)
     build_agent(settings)  # installs the shortcuts
 
     def off(ctx: Any, agent: Any) -> bool:

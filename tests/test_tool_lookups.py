@@ -6,21 +6,22 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import AsyncIterator
 from typing import Any, cast
 
 import pytest
-import pytest_asyncio
 from agents import FunctionTool, RunConfig, Runner, UserError, run_state
 from agents import _tool_identity as tool_identity
 from agents.run_internal import run_loop, tool_execution, turn_resolution
 
 from jupyter_chatkit.assistant import run_speedups
 from jupyter_chatkit.assistant.agent import build_agent
-from jupyter_chatkit.assistant.models import build_model, close_model
+from jupyter_chatkit.assistant.models import build_model
 from jupyter_chatkit.settings import Api, Settings
 
 from .fixtures.fake_llm import FAKE_API_KEY, MODEL, FakeLLM, Reply, ToolCall
+from .fixtures.models import BUILT
+
+pytestmark = pytest.mark.usefixtures("close_built_models")
 
 _SETTINGS = Settings(model=MODEL, base_url="http://127.0.0.1:9/v1", api_key=FAKE_API_KEY)
 
@@ -126,16 +127,6 @@ def test_a_gone_tools_id_is_not_taken_for_it() -> None:
     assert run_speedups._shared_ids([other]) is None
 
 
-_BUILT: list[Any] = []
-
-
-@pytest_asyncio.fixture(autouse=True)
-async def close_built_models() -> AsyncIterator[None]:
-    yield
-    while _BUILT:
-        await close_model(_BUILT.pop())
-
-
 @pytest.mark.asyncio
 @pytest.mark.parametrize("api", ["responses", "chat_completions"])
 async def test_a_run_with_a_tool_call_sends_what_the_sdk_sends(
@@ -146,7 +137,7 @@ async def test_a_run_with_a_tool_call_sends_what_the_sdk_sends(
     )
     agent = build_agent(settings, mode="ask")
     model = build_model(settings)
-    _BUILT.append(model)
+    BUILT.append(model)
     bodies = []
     for sdk_lookups in (False, True):
         if sdk_lookups:
