@@ -52,7 +52,7 @@ from __future__ import annotations
 import functools
 import importlib
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, get_args
+from typing import TYPE_CHECKING, Any, TypeGuard, get_args
 
 import httpx2
 import openai
@@ -306,15 +306,21 @@ def merged_headers(own: httpx2.Headers, headers: object) -> httpx2.Headers | Non
     return merged
 
 
+def _keeps_httpx2_own(client: object, method: str) -> TypeGuard[httpx2.AsyncClient]:
+    """Whether ``client`` is an httpx2 AsyncClient, of a version read here, whose class
+    keeps httpx2's own ``method``."""
+    return (
+        isinstance(client, httpx2.AsyncClient)
+        and httpx2.__version__ in LEAN_MERGE_HTTPX2_VERSIONS
+        and getattr(type(client), method) is getattr(httpx2.AsyncClient, method)
+    )
+
+
 def lean_header_merge(client: object) -> bool:
     """Give httpx2 client ``client`` (openai's own, of an httpx2 version read here, whose
     class keeps httpx2's merge) the one-pass merge of :func:`merged_headers`; whether it
     has it."""
-    if (
-        not isinstance(client, httpx2.AsyncClient)
-        or httpx2.__version__ not in LEAN_MERGE_HTTPX2_VERSIONS
-        or type(client)._merge_headers is not httpx2.AsyncClient._merge_headers
-    ):
+    if not _keeps_httpx2_own(client, "_merge_headers"):
         return False
     original = client._merge_headers
 
@@ -339,11 +345,7 @@ def kept_url_merge(client: object) -> bool:
     """Give httpx2 client ``client`` (of an httpx2 version read here, whose class keeps
     httpx2's ``_merge_url``) a merge that keeps the URL parsed for each absolute URL
     string (module docstring); whether it has it."""
-    if (
-        not isinstance(client, httpx2.AsyncClient)
-        or httpx2.__version__ not in LEAN_MERGE_HTTPX2_VERSIONS
-        or type(client)._merge_url is not httpx2.AsyncClient._merge_url
-    ):
+    if not _keeps_httpx2_own(client, "_merge_url"):
         return False
     original = client._merge_url
     kept: dict[str, httpx2.URL] = {}
