@@ -54,9 +54,15 @@ const ROW_NUMBER = new RegExp(RULES.rowNumber);
 const INDEX_NAME_LINE = new RegExp(RULES.indexNameLine);
 const LABELLED_ROW = new RegExp(RULES.labelledRow);
 const CREDENTIAL_SHAPE = new RegExp(RULES.credentialValue);
-// An index of these names is most often a text's words (`df.token.value_counts()`): only
-// labels shaped like a credential are hidden under it.
+// An index or a column of these names is most often a text's words
+// (`df.token.value_counts()`, a CSV of `token,count`): only values shaped like a
+// credential are hidden under it.
 const VOCAB_NAMES = new Set(["token", "tokens"]);
+
+/** A column or index named `token`/`tokens`: most often a text's words. */
+function isVocab(name: string): boolean {
+  return VOCAB_NAMES.has(normalizeName(name.replace(/^['"*`]+|['"*`]+$/g, "")));
+}
 const PROSE_KEY = new RegExp(RULES.proseKey, "i");
 // A YAML mapping key (`host: x`, `"a b":`), not a plain scalar's text.
 const YAML_KEY = /^(?:['"][^'"\n]{0,100}['"]|[^\s:'"][^:\n]{0,100}?)[ \t]*:(?:[ \t]|$)/;
@@ -216,7 +222,8 @@ export class TableRedaction {
     const found = ALIGNED_KEY_VALUE.exec(line.slice(head.length));
     if (!found || !isSecretName(found[1])) return null;
     const parts = found[3].split(/( {2,})/);
-    for (let k = 0; k < parts.length; k += 2) parts[k] = this.hideCell(parts[k]);
+    const vocab = isVocab(found[1]);
+    for (let k = 0; k < parts.length; k += 2) parts[k] = this.hideCell(parts[k], vocab);
     const row = head + found[1] + found[2] + parts.join("");
     return row !== line ? row : null;
   }
@@ -236,7 +243,7 @@ export class TableRedaction {
       // getpass`: a sentence.
       if ((name.match(/ /g) ?? []).length > 2 || PROSE_ROW.test(value) || PROSE_KEY.test(name)) return null;
       const k = 2 * filled[1];
-      const hidden = this.hideCell(parts[k]);
+      const hidden = this.hideCell(parts[k], isVocab(name));
       if (hidden === parts[k]) return null;
       parts[k] = hidden;
       return parts.join("");
@@ -269,7 +276,7 @@ export class TableRedaction {
       }
       const index = INDEX_NAME_LINE.exec(lines[i]);
       if (index && isSecretName(index[1])) {
-        const vocab = VOCAB_NAMES.has(normalizeName(index[1]));
+        const vocab = isVocab(index[1]);
         const [next, hid] = this.indexLabels(lines, i + 1, vocab);
         changed = changed || hid;
         i = next;
@@ -326,10 +333,12 @@ export class TableRedaction {
     return [i, changed];
   }
 
-  protected hideCell(cell: string): string {
+  /** `cell` hidden; under a column of a text's words (`vocab`) only a value shaped like a
+   * credential. */
+  protected hideCell(cell: string, vocab = false): string {
     const inner = cell.trim().replace(/^['"]+|['"]+$/g, "");
     if (!inner || RULE_ROW.test(inner) || inner.includes(RULES.placeholderOpen)) return cell;
-    if (KEEP_VALUE.test(inner.toLowerCase())) return cell;
+    if (KEEP_VALUE.test(inner.toLowerCase()) || (vocab && !CREDENTIAL_SHAPE.test(inner))) return cell;
     this.count += 1;
     const lead = cell.slice(0, cell.length - cell.trimStart().length);
     const trail = cell.slice(cell.trimEnd().length);
@@ -348,13 +357,14 @@ export class TableRedaction {
       if (!names.every((n) => !n || HEADER_FIELD.test(n))) continue;
       const secret = names.flatMap((n, k) => (n && isSecretName(n) ? [k] : []));
       if (!secret.length) continue;
+      const vocab = new Set(secret.filter((k) => isVocab(names[k])));
       const count = fields.length;
       return (text: string) => {
         const parts = text.split(delimiter);
         // A rule row (`╞═══╡`) has no delimiter; anything else ends the table.
         if (Math.ceil(parts.length / 2) !== count) return RULE_ROW.test(text) ? text : null;
         if (POLARS_DTYPES.test(text)) return text;
-        for (const k of secret) parts[2 * k] = this.hideCell(parts[2 * k]);
+        for (const k of secret) parts[2 * k] = this.hideCell(parts[2 * k], vocab.has(k));
         return parts.join("");
       };
     }
@@ -367,10 +377,10 @@ export class TableRedaction {
     const lower = line.toLowerCase();
     if (!ANY_NAME_TRIGGER.test(lower)) return null;
     const tokens = [...line.matchAll(/\S+/g)];
-    const spans: [number, number][] = [];
+    const spans: [number, number, boolean][] = [];
     tokens.forEach((t, k) => {
       const end = (t.index ?? 0) + t[0].length;
-      if (isSecretName(t[0])) spans.push([k ? (tokens[k - 1].index ?? 0) + tokens[k - 1][0].length : 0, end]);
+      if (isSecretName(t[0])) spans.push([k ? (tokens[k - 1].index ?? 0) + tokens[k - 1][0].length : 0, end, isVocab(t[0])]);
     });
     if (!spans.length) return null;
     const width = line.length;
@@ -379,21 +389,21 @@ export class TableRedaction {
       // table's (and scanning it once per column would be quadratic).
       if (text.length > 2 * width + 200) return null;
       // Right to left, each scan stops where the cell to its right began: read once.
-      const cells: [number, number][] = [];
+      const cells: [number, number, boolean][] = [];
       let stop = text.length;
-      for (const [start, end0] of [...spans].reverse()) {
+      for (const [start, end0, words] of [...spans].reverse()) {
         let end = Math.min(end0, stop);
         while (end < stop && !/\s/.test(text[end])) end += 1;
         let begin = end;
         while (begin > start && !(text[begin - 1] === " " && text.slice(begin - 2, begin) === "  ")) begin -= 1;
-        cells.push([begin, end]);
+        cells.push([begin, end, words]);
         stop = begin;
       }
       const pieces: string[] = [];
       let done = 0;
-      for (const [begin, end] of cells.reverse()) {
+      for (const [begin, end, words] of cells.reverse()) {
         const cell = text.slice(begin, end);
-        pieces.push(text.slice(done, begin), cell.trim() ? this.hideCell(cell) : cell);
+        pieces.push(text.slice(done, begin), cell.trim() ? this.hideCell(cell, words) : cell);
         done = end;
       }
       pieces.push(text.slice(done));

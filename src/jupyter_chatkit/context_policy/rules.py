@@ -78,6 +78,15 @@ SECRET_NAME_QUALIFIERS: list[str] = sorted(
         "port",
         "prompt",
         "provider",
+        # Metrics about passwords and tokens in an analysis (``password_reset_rate``,
+        # ``password_strength``, ``token_ratio``): numbers and labels, not credentials.
+        "pct",
+        "percent",
+        "rate",
+        "ratio",
+        "score",
+        "share",
+        "strength",
         "regex",
         "required",
         # ``secret_santa``, ``secret_sauce``, ``secret_garden``: things, not credentials.

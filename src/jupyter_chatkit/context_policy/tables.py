@@ -44,8 +44,9 @@ _ROW_NUMBER = re.compile(rules.ROW_NUMBER)
 _INDEX_NAME_LINE = re.compile(rules.INDEX_NAME_LINE)
 _LABELLED_ROW = re.compile(rules.LABELLED_ROW)
 _CREDENTIAL = re.compile(rules.CREDENTIAL_VALUE)
-# An index of these names is most often a text's words (``df.token.value_counts()``):
-# only labels shaped like a credential are hidden under it.
+# An index or a column of these names is most often a text's words
+# (``df.token.value_counts()``, a CSV of ``token,count``): only values shaped like a
+# credential are hidden under it.
 _VOCAB_NAMES = frozenset({"token", "tokens"})
 _PROSE_KEY = re.compile(rules.PROSE_KEY, re.IGNORECASE)
 _POLARS_DTYPES = re.compile(
@@ -53,6 +54,11 @@ _POLARS_DTYPES = re.compile(
     r"|cat|list\[\S+\]|struct\[\d+\]|binary|decimal\[\S+\]|object|time|duration\[\S+\])"
     r"\s*[│┆])+$"
 )
+
+
+def _is_vocab(name: str) -> bool:
+    """A column or index named ``token``/``tokens``: most often a text's words."""
+    return normalize_name(name.strip("'\"*`")) in _VOCAB_NAMES
 
 
 def _secret_positions(body: str) -> tuple[set[int], int]:
@@ -214,7 +220,8 @@ class TableRedaction:
         if found is None or not is_secret_name(found.group(1)):
             return None
         parts = _SPLIT_WIDE.split(found.group(3))
-        parts[0::2] = [self._hide_cell(v) for v in parts[0::2]]
+        vocab = _is_vocab(found.group(1))
+        parts[0::2] = [self._hide_cell(v, vocab) for v in parts[0::2]]
         row = head + found.group(1) + found.group(2) + "".join(parts)
         return row if row != line else None
 
@@ -237,7 +244,7 @@ class TableRedaction:
                 # password, use getpass``: a sentence.
                 return None
             k = 2 * filled[1]
-            hidden = self._hide_cell(parts[k])
+            hidden = self._hide_cell(parts[k], _is_vocab(name))
             if hidden == parts[k]:
                 return None
             parts[k] = hidden
@@ -271,7 +278,7 @@ class TableRedaction:
                 continue
             index = _INDEX_NAME_LINE.match(line)
             if index and is_secret_name(index.group(1)):
-                vocab = normalize_name(index.group(1)) in _VOCAB_NAMES
+                vocab = _is_vocab(index.group(1))
                 i, hid = self._index_labels(lines, i + 1, vocab)
                 changed |= hid
                 continue
@@ -328,11 +335,13 @@ class TableRedaction:
             i += 1
         return i, changed
 
-    def _hide_cell(self, cell: str) -> str:
+    def _hide_cell(self, cell: str, vocab: bool = False) -> str:
+        """``cell`` hidden; under a column of a text's words (``vocab``) only a value
+        shaped like a credential."""
         inner = cell.strip().strip("'\"")
         if not inner or _RULE_ROW.match(inner) or rules.PLACEHOLDER_OPEN in inner:
             return cell
-        if _KEEP_VALUE.match(inner.lower()):
+        if _KEEP_VALUE.match(inner.lower()) or (vocab and _CREDENTIAL.match(inner) is None):
             return cell
         self.count += 1
         lead = cell[: len(cell) - len(cell.lstrip())]
@@ -357,12 +366,14 @@ class TableRedaction:
             secret = [k for k, n in enumerate(names) if n and is_secret_name(n)]
             if not secret:
                 continue
+            vocab = {k for k in secret if _is_vocab(names[k])}
 
             def row(
                 text: str,
                 delimiter: re.Pattern[str] = delimiter,
                 count: int = len(fields),
                 secret: list[int] = secret,
+                vocab: set[int] = vocab,
             ) -> str | None:
                 parts = delimiter.split(text)
                 if len(parts[0::2]) != count:
@@ -371,7 +382,7 @@ class TableRedaction:
                 if _POLARS_DTYPES.match(text):
                     return text  # polars' dtype row under its ``---`` row
                 for k in secret:
-                    parts[2 * k] = self._hide_cell(parts[2 * k])
+                    parts[2 * k] = self._hide_cell(parts[2 * k], k in vocab)
                 return "".join(parts)
 
             return row
@@ -391,10 +402,13 @@ class TableRedaction:
             return None
         tokens = list(_ALIGNED_TOKEN.finditer(line))
         spans = []
+        vocab = set()
         for k, token in enumerate(tokens):
             if is_secret_name(token.group(0)):
                 start = tokens[k - 1].end() if k else 0
                 spans.append((start, token.end()))
+                if _is_vocab(token.group(0)):
+                    vocab.add(len(spans) - 1)
         if not spans:
             return None
 
@@ -407,9 +421,9 @@ class TableRedaction:
                 return None
             # Right to left, each scan stops where the cell to its right began, so the row
             # is read once and built once.
-            cells: list[tuple[int, int]] = []
+            cells: list[tuple[int, int, bool]] = []
             stop = len(text)
-            for start, end in reversed(spans):
+            for n, (start, end) in reversed(list(enumerate(spans))):
                 end = min(end, stop)
                 gap = _WHITESPACE.search(text, end, stop)
                 end = gap.start() if gap else stop  # a cell wider than its name
@@ -420,14 +434,14 @@ class TableRedaction:
                     text[begin - 1] == " " and text[begin - 2 : begin] == "  "
                 ):
                     begin -= 1
-                cells.append((begin, end))
+                cells.append((begin, end, n in vocab))
                 stop = begin
             pieces: list[str] = []
             done = 0
-            for begin, end in reversed(cells):
+            for begin, end, words in reversed(cells):
                 cell = text[begin:end]
                 pieces.append(text[done:begin])
-                pieces.append(self._hide_cell(cell) if cell.strip() else cell)
+                pieces.append(self._hide_cell(cell, words) if cell.strip() else cell)
                 done = end
             pieces.append(text[done:])
             return "".join(pieces)
