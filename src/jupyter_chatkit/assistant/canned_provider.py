@@ -60,7 +60,9 @@ def chat_completions_stream(model: str, tool_call: bool) -> bytes:
 def _response(model: str, output: list[Any], done: bool) -> dict[str, Any]:
     usage = {
         "input_tokens": 1,
-        "input_tokens_details": {"cached_tokens": 0},
+        # Every field openai 3.57 requires, as the API sends them: the warm-up then
+        # builds response.completed by validation, as real answers are built.
+        "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
         "output_tokens": 2,
         "output_tokens_details": {"reasoning_tokens": 0},
         "total_tokens": 3,
