@@ -339,6 +339,34 @@ export const RULES = {
       "flags": ""
     },
     {
+      "kind": "Discord bot token",
+      "triggers": [],
+      "pattern": "(?<![A-Za-z0-9_.-])[MNO][A-Za-z0-9_-]{23,27}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,40}(?![A-Za-z0-9_.-])",
+      "group": 0,
+      "flags": "",
+      "check": "random",
+      "min_text": 59,
+      "prefilter": "\\.[A-Za-z0-9_-]{6}\\."
+    },
+    {
+      "kind": "Airtable token",
+      "triggers": [
+        "pat"
+      ],
+      "pattern": "(?<![A-Za-z0-9])pat[A-Za-z0-9]{14}\\.[a-f0-9]{64}(?![A-Za-z0-9])",
+      "group": 0,
+      "flags": ""
+    },
+    {
+      "kind": "Fernet key",
+      "triggers": [
+        "fernet("
+      ],
+      "pattern": "(\\bFernet\\([ \\t]*[bB]?['\\\"])([A-Za-z0-9_-]{43}=)(?=['\\\"])",
+      "group": 2,
+      "flags": ""
+    },
+    {
       "kind": "JWK private member",
       "triggers": [
         "\"kty\"",
@@ -405,7 +433,7 @@ export const RULES = {
         "login",
         "auth"
       ],
-      "pattern": "(\\b(?:credentials?|creds|login|auth)\\b[ \\t:=]{0,3}\\([ \\t]*['\\\"][^'\\\"\\n]{1,100}['\\\"][ \\t]*,[ \\t]*['\\\"])([^'\\\"\\n«]{1,200})(?=['\\\"])",
+      "pattern": "(\\b(?:credentials?|creds|login|[A-Za-z]{0,20}?auth(?:entication)?)\\b[ \\t:=]{0,3}\\([ \\t]*['\\\"][^'\\\"\\n]{0,100}['\\\"][ \\t]*,[ \\t]*['\\\"])([^'\\\"\\n«]{1,200})(?=['\\\"])",
       "group": 2,
       "flags": "i"
     },
@@ -844,6 +872,44 @@ export const RULES = {
     {
       "kind": "password in text",
       "triggers": [
+        "==",
+        "!="
+      ],
+      "pattern": "((?<![A-Za-z0-9_.])(?:[A-Za-z_][A-Za-z0-9_]{0,60}\\.){0,4}(?:[A-Za-z][A-Za-z0-9]{0,30}_){0,3}(?:password|passwd|passphrase|pass|pwd|pw|secret|api_?key|private_?key|access_?key|credentials?|(?<=_)token)s?(?![A-Za-z0-9_])[ \\t]*[!=]=[ \\t]*[rbuRBU]?(['\\\"]))((?:(?!\\2)[^\\n\\\\«]){1,500})(?=\\2)",
+      "group": 3,
+      "flags": "i"
+    },
+    {
+      "kind": "password in text",
+      "triggers": [
+        "==",
+        "!="
+      ],
+      "pattern": "(['\\\"])((?:(?!\\1)[^\\n\\\\«]){1,500})(?=\\1[ \\t]*[!=]=[ \\t]*(?:[A-Za-z_][A-Za-z0-9_]{0,60}\\.){0,4}(?:[A-Za-z][A-Za-z0-9]{0,30}_){0,3}(?:password|passwd|passphrase|pass|pwd|pw|secret|api_?key|private_?key|access_?key|credentials?|(?<=_)token)s?(?![A-Za-z0-9_])(?!\\())",
+      "group": 2,
+      "flags": "i"
+    },
+    {
+      "kind": "password in text",
+      "triggers": [
+        ".join("
+      ],
+      "pattern": "((?<![A-Za-z0-9_.])(?:[A-Za-z][A-Za-z0-9]{0,30}_){0,3}(?:password|passwd|passphrase|pass|pwd|pw|secret|api_?key|private_?key|access_?key|credentials?|(?<=_)token)s?(?![A-Za-z0-9_])['\\\"]?\\]?[ \\t]*(?::=|=|:)[ \\t]*(['\\\"])[^'\\\"\\n]{0,5}\\2\\.join\\([ \\t]*[\\[(][ \\t]*)(['\\\"][^\\[\\]()\\n«]{1,2000}['\\\"])(?=[ \\t]*,?[ \\t]*[\\])])",
+      "group": 3,
+      "flags": "i"
+    },
+    {
+      "kind": "cloud key",
+      "triggers": [
+        "keyname"
+      ],
+      "pattern": "(['\\\"]keyName['\\\"][ \\t]*:[ \\t]*['\\\"][^'\\\"\\n]{1,100}['\\\"][^{}]{0,300}?['\\\"]value['\\\"][ \\t]*:[ \\t]*['\\\"])([^'\\\"\\n«]{8,500})(?=['\\\"])",
+      "group": 2,
+      "flags": ""
+    },
+    {
+      "kind": "password in text",
+      "triggers": [
         "log in",
         "login",
         "sign in",
@@ -1016,6 +1082,15 @@ export const RULES = {
     {
       "kind": "XML entry",
       "triggers": [
+        "<name>"
+      ],
+      "pattern": "(<name>[ \\t]*(?![^'\\\"<>]{0,60}(?:hint|min|max|len|polic|prompt|label|field|type|format|regex|pattern|expir|timeout|ttl|url|uri|path|file|enabled|required|count|rule|strength|complex|reset|help|header|name|mode|provider)(?![a-z]))[^'\\\"<>]{0,60}(?:password|passwd|passphrase|secret|token|api[_-]?key|apikey|credential|private[_-]?key|access[_-]?key|connection[_-]?string)[^'\\\"<>]{0,60}[ \\t]*</name>[ \\t\\r\\n]*(?:<description>[^<]{0,300}</description>[ \\t\\r\\n]*)?<value>[ \\t]*)(?!(?:true|false|yes|no|none|null|[0-9]{1,5})(?:['\\\"<]|[ \\t]*</)|\\$\\{|\\{\\{|%[A-Za-z_])([^<\\s«][^<\\n«]{0,500}?)(?=[ \\t]*</value>)",
+      "group": 2,
+      "flags": "i"
+    },
+    {
+      "kind": "XML entry",
+      "triggers": [
         "key=",
         "name="
       ],
@@ -1059,6 +1134,7 @@ export const RULES = {
     }
   ],
   "valueTriggers": [
+    "!=",
     "\"kty\"",
     "%3d",
     "'kty'",
@@ -1078,6 +1154,7 @@ export const RULES = {
     "-u ",
     "-u=",
     "-us",
+    ".join(",
     "/api/webhooks/",
     "/pass",
     "/pwd",
@@ -1090,6 +1167,8 @@ export const RULES = {
     "<<",
     "<<<",
     "<input",
+    "<name>",
+    "==",
     "@",
     "aaaaaaaaaaaaaaaaaaaa",
     "ac",
@@ -1134,6 +1213,7 @@ export const RULES = {
     "eaa",
     "expect",
     "eyj",
+    "fernet(",
     "fwogzxivyxdz",
     "gho_",
     "ghp_",
@@ -1167,6 +1247,7 @@ export const RULES = {
     "key",
     "key-",
     "key=",
+    "keyname",
     "ldap",
     "lin_api_",
     "log in",
@@ -1210,6 +1291,7 @@ export const RULES = {
     "password>",
     "passwordmodel",
     "passwordview",
+    "pat",
     "pat-",
     "phrase",
     "pk.eyj",
@@ -1340,7 +1422,7 @@ export const RULES = {
     "session"
   ],
   "getterCall": "^(?:get|load|fetch|read|lookup|find|list|delete|remove|has|check|validate|verify|describe|rotate|revoke)_",
-  "keepValue": "^(?:none|null|nil|true|false|undefined|yes|no|on|off|not|lambda|await|yield|\\*+|x+|\\.\\.\\.|…|[0-9]{1,5}|[^a-z0-9]*)$",
+  "keepValue": "^(?:none|null|nil|true|false|undefined|yes|no|on|off|not|lambda|await|yield|break|continue|return|raise|\\*+|x+|\\.\\.\\.|…|[0-9]{1,5}|[^a-z0-9]*)$",
   "labelName": "(?:Error|Exception|Warning|Exit|Interrupt)$",
   "continuedString": "(«redacted: [^»\\n]{1,80}»['\\\"])([ \\t]*(?:\\+[ \\t]*)?(?:\\\\[ \\t]*)?\\n?[ \\t]*)(['\\\"])([^'\\\"\\n«]{1,2000})(?=['\\\"])",
   "codeValue": "^[A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)+[,;]?$|^[A-Za-z_][A-Za-z0-9_.]*[(\\[].*[)\\]][,;:]?$|^\\$\\{?[A-Za-z_][A-Za-z0-9_]*\\}?[,;]?$|^\\{\\{?[^{}]*\\}?\\}[,;]?$",

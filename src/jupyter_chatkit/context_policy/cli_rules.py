@@ -219,6 +219,18 @@ CLI_RULES: list[dict[str, Any]] = [
     },
     {
         "kind": "XML entry",
+        # Hadoop's and Hive's ``<property>``: ``<name>fs.s3a.secret.key</name>`` then, on
+        # the next lines, ``<value>x</value>``.
+        "triggers": ["<name>"],
+        "pattern": r"(<name>[ \t]*" + _XML_SECRET_KEY + r"[ \t]*</name>[ \t\r\n]*"
+        r"(?:<description>[^<]{0,300}</description>[ \t\r\n]*)?<value>[ \t]*)"
+        + _XML_KEEP
+        + r"([^<\s«][^<\n«]{0,500}?)(?=[ \t]*</value>)",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "XML entry",
         # ... or as its text: Java's ``<entry key="password">x</entry>``, ``<param
         # name="secret">x</param>``, .NET settings' ``<setting name="Password"><value>x``.
         "triggers": ["key=", "name="],

@@ -1,13 +1,25 @@
 """Credentials found by their context: commands, URLs, headers, config and
 connection-string lines, transcripts of tools (and a few shapes that must be read after
-them); those given in sentences are in :mod:`.prose_rules`. Part of the table of :mod:`.rules` (see :mod:`.value_rules` for the fields of a
-rule), kept apart for its length; rendered into the TypeScript copy with the rest."""
+them); those given in sentences are in :mod:`.prose_rules`. Part of the table of
+:mod:`.rules` (see :mod:`.value_rules` for the fields of a rule), kept apart for its
+length; rendered into the TypeScript copy with the rest."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from .prose_rules import PROSE_RULES
+
+# A secret's name as code writes it, for the rules that read a name in code (comparisons,
+# a secret built from pieces): ``password``, ``db_pass``, ``user_pw``, ``apiKey``,
+# ``GH_TOKEN``. A token only after a prefix (``auth_token``): ``token == "[PAD]"`` is NLP.
+# Where a name starts is the rule's to say.
+_CODE_SECRET_NAME = (
+    r"(?:[A-Za-z][A-Za-z0-9]{0,30}_){0,3}"
+    r"(?:password|passwd|passphrase|pass|pwd|pw|secret|api_?key|private_?key|access_?key"
+    r"|credentials?|(?<=_)token)s?(?![A-Za-z0-9_])"
+)
+
 
 CONTEXT_RULES: list[dict[str, Any]] = [
     {
@@ -50,9 +62,11 @@ CONTEXT_RULES: list[dict[str, Any]] = [
     {
         "kind": "password in text",
         # ``bad credentials ('ada', 'pw')``: the second of a pair after a credential word.
+        # Also ``BasicAuthentication('ada', 'pw')`` (trino, Azure DevOps: its user empty).
         "triggers": ["credential", "creds", "login", "auth"],
-        "pattern": r"(\b(?:credentials?|creds|login|auth)\b[ \t:=]{0,3}\([ \t]*['\"]"
-        r"[^'\"\n]{1,100}['\"][ \t]*,[ \t]*['\"])([^'\"\n«]{1,200})(?=['\"])",
+        "pattern": r"(\b(?:credentials?|creds|login|[A-Za-z]{0,20}?auth(?:entication)?)\b"
+        r"[ \t:=]{0,3}\([ \t]*"
+        r"['\"][^'\"\n]{0,100}['\"][ \t]*,[ \t]*['\"])([^'\"\n«]{1,200})(?=['\"])",
         "group": 2,
         "flags": "i",
     },
@@ -522,6 +536,45 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         "group": 0,
         "flags": "i",
         "heredoc": True,
+    },
+    {
+        "kind": "password in text",
+        # A literal compared with a secret's name: ``if db_pass == "x"``, and the literal
+        # first, ``if 'x' == password``, ``assert "x" != self.api_key``.
+        "triggers": ["==", "!="],
+        "pattern": r"((?<![A-Za-z0-9_.])(?:[A-Za-z_][A-Za-z0-9_]{0,60}\.){0,4}"
+        + _CODE_SECRET_NAME
+        + r"[ \t]*[!=]=[ \t]*[rbuRBU]?(['\"]))((?:(?!\2)[^\n\\«]){1,500})(?=\2)",
+        "group": 3,
+        "flags": "i",
+    },
+    {
+        "kind": "password in text",
+        "triggers": ["==", "!="],
+        "pattern": r"(['\"])((?:(?!\1)[^\n\\«]){1,500})(?=\1[ \t]*[!=]=[ \t]*"
+        r"(?:[A-Za-z_][A-Za-z0-9_]{0,60}\.){0,4}" + _CODE_SECRET_NAME + r"(?!\())",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "password in text",
+        # A secret built from pieces under its name: ``password = "".join(["Tr0u", "b4"])``
+        # (all the pieces at once).
+        "triggers": [".join("],
+        "pattern": r"((?<![A-Za-z0-9_.])" + _CODE_SECRET_NAME + r"['\"]?\]?[ \t]*(?::=|=|:)[ \t]*"
+        r"(['\"])[^'\"\n]{0,5}\2\.join\([ \t]*[\[(][ \t]*)(['\"][^\[\]()\n«]{1,2000}['\"])"
+        r"(?=[ \t]*,?[ \t]*[\])])",
+        "group": 3,
+        "flags": "i",
+    },
+    {
+        "kind": "cloud key",
+        # ``az storage account keys list``: ``"keyName": "key1"`` then the key as ``"value"``.
+        "triggers": ["keyname"],
+        "pattern": r"(['\"]keyName['\"][ \t]*:[ \t]*['\"][^'\"\n]{1,100}['\"][^{}]{0,300}?"
+        r"['\"]value['\"][ \t]*:[ \t]*['\"])([^'\"\n«]{8,500})(?=['\"])",
+        "group": 2,
+        "flags": "",
     },
     # Credentials given in sentences (prose_rules.py), in this place of the order.
     *PROSE_RULES,

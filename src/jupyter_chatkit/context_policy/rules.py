@@ -343,6 +343,8 @@ NON_CREDENTIAL_CALLS: list[str] = sorted({"session", "cookie", "cookies", "otp",
 # punctuation (``AUTH_MAP = {``) and short numbers (ports, counts), in lower case.
 KEEP_VALUE = (
     r"^(?:none|null|nil|true|false|undefined|yes|no|on|off|not|lambda|await|yield"
+    # ``if '<eos>' == token: break``: a statement after the colon, not a value.
+    r"|break|continue|return|raise"
     r"|\*+|x+|\.\.\.|…|[0-9]{1,5}"
     r"|[^a-z0-9]*)$"
 )

@@ -260,6 +260,36 @@ KEY_SHAPES: list[dict[str, Any]] = [
         "flags": "",
     },
     {
+        "kind": "Discord bot token",
+        # The bot's id in base64 (``MT…``, ``OD…``: a snowflake's digits), a dot, six
+        # characters of time, a dot, the HMAC: ``bot.run("MTIz….GaBcDe.…")``.
+        "triggers": [],
+        "pattern": r"(?<![A-Za-z0-9_.-])[MNO][A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}"
+        r"\.[A-Za-z0-9_-]{27,40}(?![A-Za-z0-9_.-])",
+        "group": 0,
+        "flags": "",
+        "check": "random",
+        "min_text": 59,
+        # A dot, six key characters and a dot: found by one fast scan.
+        "prefilter": r"\.[A-Za-z0-9_-]{6}\.",
+    },
+    {
+        "kind": "Airtable token",
+        # A personal access token: ``pat`` + 14 characters, a dot, 64 hex digits.
+        "triggers": ["pat"],
+        "pattern": r"(?<![A-Za-z0-9])pat[A-Za-z0-9]{14}\.[a-f0-9]{64}(?![A-Za-z0-9])",
+        "group": 0,
+        "flags": "",
+    },
+    {
+        "kind": "Fernet key",
+        # ``Fernet(b"…=")``: 32 bytes in URL-safe base64 handed to the cipher itself.
+        "triggers": ["fernet("],
+        "pattern": r"(\bFernet\([ \t]*[bB]?['\"])([A-Za-z0-9_-]{43}=)(?=['\"])",
+        "group": 2,
+        "flags": "",
+    },
+    {
         "kind": "JWK private member",
         # A JSON Web Key's private parts (``"d"``, ``"p"``, ``"k"`` …), only in a text that
         # holds ``"kty"``.
