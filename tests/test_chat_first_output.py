@@ -7,13 +7,15 @@ the fake OpenAI-compatible server as the model.
 
 from __future__ import annotations
 
+import contextlib
+import queue
 from typing import Any
 
 import pytest
 
 from jupyter_chatkit.kernel.live import ANSWER_MIME
 
-from .fixtures.fake_llm import FakeLLM, Reply
+from .fixtures.fake_llm import FakeLLM, Reply, hang
 from .nbrun import python_kernel
 
 # User code of the test's kernel: say (on stdout) when openai-agents starts to load.
@@ -61,3 +63,73 @@ def test_the_first_answer_shows_thinking_before_the_assistant_loads(
     assert final["transient"]["display_id"] == display_id
     assert final["data"][ANSWER_MIME]["streaming"] is False
     assert "Two regions." in final["data"][ANSWER_MIME]["markdown"]
+
+
+# User code of the test's kernel: the assistant's libraries cannot be imported (as with a
+# broken or partial install), after the extension itself loaded.
+BREAK_IMPORTS = """
+import sys
+
+for _name in [n for n in sys.modules if n == "chatkit" or n.startswith("chatkit.")]:
+    del sys.modules[_name]
+sys.modules["chatkit"] = None
+"""
+
+
+@pytest.mark.slow
+def test_an_assistant_that_cannot_load_says_so_in_place_of_thinking(
+    kernel_provider: FakeLLM,
+) -> None:
+    with python_kernel() as (_km, kc):
+        setup = kc.execute_interactive("%load_ext jupyter_chatkit\n" + BREAK_IMPORTS, timeout=120)
+        assert setup["content"]["status"] == "ok"
+        messages: list[dict[str, Any]] = []
+        reply = kc.execute_interactive("%chat hello?", timeout=180, output_hook=messages.append)
+
+    # The cell fails (its traceback is there to read) ...
+    assert reply["content"]["status"] == "error"
+    shown = [m for m in messages if m["msg_type"] == "display_data"]
+    assert len(shown) == 1 and "Thinking" in shown[0]["content"]["data"]["text/markdown"]
+    # ... and the placeholder is replaced by why (before: it still said "Thinking…").
+    display_id = shown[0]["content"]["transient"]["display_id"]
+    updates = [m["content"] for m in messages if m["msg_type"] == "update_display_data"]
+    assert updates and updates[-1]["transient"]["display_id"] == display_id
+    final = updates[-1]["data"]
+    assert final[ANSWER_MIME]["streaming"] is False
+    assert "The assistant could not start" in final["text/markdown"]
+    assert "chatkit" in final[ANSWER_MIME]["error"]
+    assert "Thinking" not in final["text/markdown"]
+
+
+@pytest.mark.slow
+def test_an_interrupted_answer_says_it_stopped(
+    kernel_provider: FakeLLM,
+) -> None:
+    # The second question's model hangs: the person interrupts the kernel.
+    kernel_provider.script(Reply("Two regions."), hang(120))
+    with python_kernel() as (km, kc):
+        for cell in ("%load_ext jupyter_chatkit", "%chat first?"):
+            setup = kc.execute_interactive(cell, timeout=180)
+            assert setup["content"]["status"] == "ok"
+        msg_id = kc.execute("%chat and then?")
+        messages: list[dict[str, Any]] = []
+        # Wait (no timing assert) until the second model request hangs, then interrupt.
+        while len(kernel_provider.requests) < 2:
+            with contextlib.suppress(queue.Empty):
+                messages.append(kc.get_iopub_msg(timeout=0.2))
+        km.interrupt_kernel()
+        while True:
+            msg = kc.get_iopub_msg(timeout=60)
+            messages.append(msg)
+            mine = msg["parent_header"].get("msg_id") == msg_id
+            if mine and msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                break
+
+    mine = [m for m in messages if m["parent_header"].get("msg_id") == msg_id]
+    assert any(m["msg_type"] == "error" for m in mine)  # KeyboardInterrupt
+    updates = [m["content"] for m in mine if m["msg_type"] == "update_display_data"]
+    final = updates[-1]["data"]
+    # Before: the last update was the draft ("Thinking…", streaming) for ever.
+    assert final[ANSWER_MIME]["streaming"] is False
+    assert "Stopped" in final["text/markdown"]
+    assert "Thinking" not in final["text/markdown"]

@@ -24,6 +24,29 @@ def draft_bundle(markdown: str) -> dict[str, Any]:
     }
 
 
+def failed_bundle(markdown: str, error: str) -> dict[str, Any]:
+    """The final output of an answer that could not be given: ``markdown`` says why.
+
+    Built here, without the assistant's libraries, for when those are what failed.
+    """
+    return {
+        "text/markdown": inert_markdown(markdown),
+        "text/plain": markdown,
+        ANSWER_MIME: {"markdown": markdown, "streaming": False, "error": error, "cards": []},
+    }
+
+
+def import_failure(exc: BaseException) -> str:
+    """Why the assistant's libraries did not load, for a person: the exception's class and
+    message (an import error names a module, never a value) and what to do about it."""
+    name = type(exc).__name__
+    return (
+        f"its libraries did not load ({name}: {exc}). Check that jupyter-chatkit is installed"
+        " with its dependencies in this kernel's environment (`%pip install jupyter-chatkit`),"
+        " then restart the kernel."
+    )
+
+
 def show_thinking() -> Any:
     """Display the placeholder of an answer in the running cell; its display handle."""
     from IPython.display import display

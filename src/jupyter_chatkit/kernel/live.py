@@ -40,7 +40,7 @@ from chatkit.types import (
 from ..assistant.cards import card_code, fence
 from ..protocol import CLIENT_TOOLS, tool_label
 from .answer_mime import ANSWER_MIME as ANSWER_MIME
-from .answer_mime import THINKING, draft_bundle
+from .answer_mime import THINKING, draft_bundle, failed_bundle
 from .client import Answer, ChatClient
 from .inert_markdown import inert_markdown
 
@@ -148,6 +148,7 @@ class LiveAnswer:
         :func:`~.answer_mime.show_thinking`) already shows the placeholder."""
         self._events: queue.SimpleQueue[ThreadStreamEvent] = queue.SimpleQueue()
         self._handle: Any = handle
+        self._draft = _Draft()
 
     def post(self, event: ThreadStreamEvent) -> None:
         """Queue an event (any thread)."""
@@ -160,7 +161,7 @@ class LiveAnswer:
         """
         from IPython.display import display
 
-        draft = _Draft()
+        draft = self._draft
         handle = self._handle
         if handle is None:
             handle = display(_draft_bundle(draft), raw=True, display_id=True)
@@ -190,6 +191,16 @@ class LiveAnswer:
         self._handle = handle
         self.show_final(answer)
         return answer
+
+    def show_stopped(self) -> None:
+        """The answer was interrupted: what had come so far, said to be stopped (not left
+        as a draft that says it is still working)."""
+        if self._handle is None:
+            return
+        draft = self._draft
+        parts = [*draft.cards.values(), *(t for t in draft.texts.values() if t.strip())]
+        markdown = "\n\n".join([*parts, "_Stopped._"])
+        self._handle.update(failed_bundle(markdown, "interrupted"), raw=True)
 
     def show_final(self, answer: Answer) -> None:
         """Replace what streamed with the answer's stable output."""

@@ -30,7 +30,7 @@ from anywidget.experimental import command
 
 from ..protocol import Comm
 from ..settings import Settings
-from .answer_mime import show_thinking
+from .answer_mime import failed_bundle, import_failure, show_thinking
 from .introspect import current_shell
 from .introspect import run_tool as answer_tool
 from .runtime import get_runtime, kernel_context
@@ -147,8 +147,16 @@ class Chat(anywidget.AnyWidget):
         # libraries (seconds), and the cell's output should not stay empty meanwhile.
         streamed = display and _in_kernel()
         shown = show_thinking() if streamed else None
-        from .client import Answer
-        from .live import LiveAnswer
+        try:
+            from .client import Answer
+            from .live import LiveAnswer
+        except Exception as exc:
+            # The placeholder would say "Thinking…" for ever beside the traceback.
+            if shown is not None:
+                reason = import_failure(exc)
+                text = f"**The assistant could not start:** {reason}"
+                shown.update(failed_bundle(text, reason), raw=True)
+            raise
 
         live = LiveAnswer(shown) if streamed else None
         future = runtime.submit(self._ask(text, live.post if live else None))
@@ -164,8 +172,11 @@ class Chat(anywidget.AnyWidget):
             if live:
                 live.show_final(answer)
         except BaseException:
-            # Ctrl-C / kernel interrupt: stop the assistant's task too.
+            # Ctrl-C / kernel interrupt: stop the assistant's task too, and say so where
+            # the answer was streaming (it would stay a draft, "Thinking…" or half a text).
             future.cancel()
+            if live:
+                live.show_stopped()
             raise
         if live:
             # Already on screen (streamed): mark it shown, like Answer.show() does.
