@@ -424,6 +424,31 @@ async def test_the_writes_on_the_loop_are_checkpointed_on_the_writer_thread(
 
 
 @pytest.mark.asyncio
+async def test_the_writes_on_the_loop_go_on_while_the_writer_thread_checkpoints(
+    tmp_path: Path,
+) -> None:
+    """A checkpoint is no write that later writes must follow: while it runs on the
+    writer thread (an fsync, ~20 ms on a busy disk), the short writes stay on the loop.
+    Counted as a queued write, it sent every write of every turn after it through the
+    writer thread, one after the other, for as long as any was queued."""
+    store = await open_store(f"sqlite:///{tmp_path / 'chat.sqlite3'}")
+    hop = store._hop
+    try:
+        for i in range(CHECKPOINT_EVERY):
+            await store.save_thread(ThreadMetadata(id=f"thr_{i}", created_at=datetime.now()), ALICE)
+        # The last of those commits handed the checkpoint to the writer thread, and the
+        # loop has not run since: it has not ended yet as far as the loop knows.
+        assert hop._write_thread is not None
+        ran, result = hop.write_now(lambda conn: "on the loop")
+        assert (ran, result) == (True, "on the loop")
+        thread = ThreadMetadata(id="thr_next", created_at=datetime.now())
+        await store.save_thread(thread, ALICE)
+        assert (await store.load_thread("thr_next", ALICE)).id == "thr_next"
+    finally:
+        await store.close()
+
+
+@pytest.mark.asyncio
 async def test_a_held_turn_runs_no_task_of_its_own_until_a_renewal_is_due(
     tmp_path: Path,
 ) -> None:

@@ -80,7 +80,8 @@ class OneHop:
         # for it too, so they never run beside the writes still queued there.
         self._closing: asyncio.Future[None] | None = None
         # Writes handed to the writer thread that have not ended: while there are any, a
-        # write on the loop would overtake them, so it queues behind them.
+        # write on the loop would overtake them, so it queues behind them. (A checkpoint
+        # there is no write: see _checkpoint.)
         self._queued = 0
         # The event loop's own write connection (see the module docstring), and its
         # commits since the last checkpoint.
@@ -167,11 +168,16 @@ class OneHop:
         return True, result
 
     def _checkpoint(self) -> None:
-        """Checkpoint the WAL on the writer thread (its fsync never on the loop)."""
+        """Checkpoint the WAL on the writer thread (its fsync never on the loop).
+
+        Not counted as a queued write: it changes no data, so the loop's writes need not
+        follow it, and a passive checkpoint runs beside writers (WAL). Counted, every
+        short write asked while it ran (an fsync, ~20 ms on a busy disk) went to the
+        writer thread behind it, and the writes asked while those were queued too: under
+        50 concurrent turns, a cascade of thread hops each waiting for the one before.
+        """
         assert self._sync is not None
         checkpoint = asyncio.wrap_future(self._submit(_checkpoint_wal, self._sync))
-        self._queued += 1
-        checkpoint.add_done_callback(self._dequeued)
         checkpoint.add_done_callback(_log_checkpoint_failure)
 
     async def read(self, work: Callable[[Connection], T]) -> T:
