@@ -13,6 +13,7 @@ pytest_plugins: list[str] = [
     "tests.fixtures.browser",
     "tests.fixtures.ipython",
     "tests.fixtures.models",
+    "tests.fixtures.mcp_chat",
 ]
 
 # Fixtures of these scopes are set up once per module (class, package) on a worker: the

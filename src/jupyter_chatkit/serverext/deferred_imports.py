@@ -539,7 +539,7 @@ def defer_unused_packages() -> list[str]:
 
     ``mcp`` (MCP's client and server, starlette, uvicorn): openai-agents imports one of
     its submodules regardless, and configured MCP servers start only on the first
-    Agent-mode turn (assistant/mcp.py loads the package then, off the event loop).
+    Agent-mode turn (assistant/mcp_connection.py loads the package then, off the event loop).
     ``sqlalchemy.ext.asyncio`` (the store's engine served, the ORM session not loaded),
     ``trio`` and ``openai.types``' re-exports: whatever uses more of them runs their
     ``__init__`` first. ``agents.sandbox``, ``agents.mcp._compat`` and ``griffe``: until
