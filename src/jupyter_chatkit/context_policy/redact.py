@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import rules
-from .calls import CallRedaction, names_a_secret, pair_hides
+from .calls import CallRedaction, names_a_secret
+from .datawalk import DataRedaction
 from .errors import strip_ansi
 from .escaped import anchor, escaped_forms
 from .heredoc import heredoc_bodies
@@ -27,7 +28,6 @@ from .values import (
     _PROSE_VALUE,
     _is_digest,
     _looks_generated,
-    _plain_key,
     aliases,
     describe_hidden,
     fstring_keeps,
@@ -99,15 +99,8 @@ _ANY_NAME_TRIGGER = _any_of(_NAME_TRIGGERS)
 # Most texts hold no trigger of either kind: one scan tells, instead of two.
 _ANY_TRIGGER = _any_of(_VALUE_TRIGGERS + _NAME_TRIGGERS)
 _BARE_PREFIXES = ("%env", "%set_env", "export", "set ", "setx ")
-# Keys of tool results whose values are type names, never user data: not scanned.
-_TYPE_KEYS = frozenset({"type", "dtype", "class", "kind", "output_type", "cell_type"})
-# Values under a secret name that say nothing and may stay (flags, empties).
-_KEEP_UNDER_SECRET_NAME = (None, True, False, "")
-_CONTAINERS = (str, dict, list, tuple)
 # Numbers and the punctuation between them (an array's or a list's preview).
 _NUMBERS = re.compile(r"[0-9.,:;()\[\]{} \t\n+eE-]*\Z")
-# Keys of our own tool results that hold the value of the entry named by "name".
-_VALUE_KEYS = ("value", "preview", "repr", "head", "items")
 
 
 @dataclass(frozen=True)
@@ -211,7 +204,7 @@ def _memo(settings: tuple[Any, ...]) -> dict[str, tuple[str, int]]:
 
 
 @dataclass
-class Redactor(TableRedaction, CallRedaction, LooseRedaction):
+class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
     """Applies the policy and counts what it hid (``count``)."""
 
     enabled: bool = True
@@ -266,17 +259,6 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction):
         self._memo = _memo(
             (tuple(self.extra_patterns), self._exact, self._known, tuple(self.prefixed))
         )
-
-    # -- names -------------------------------------------------------------------------
-
-    def secret_name(self, name: Any) -> bool:
-        """True when redaction is on and ``name`` marks a secret."""
-        return self.enabled and isinstance(name, str) and is_secret_name(name)
-
-    def hide(self, value: Any) -> str:
-        """The placeholder for a value hidden because of its name (counted)."""
-        self.count += 1
-        return marker(describe_hidden(value))
 
     # -- text --------------------------------------------------------------------------
 
@@ -556,57 +538,3 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction):
         head, glue, quote, secret = match.group(1, 2, 3, 4)
         self.count += 1
         return f"{head}{glue}{quote}{marker(f'str, {len(secret):,} chars')}"
-
-    # -- JSON-ready data ---------------------------------------------------------------
-
-    def data(self, value: Any, depth: int = 0) -> Any:
-        """A copy of JSON-ready ``value`` with secrets hidden, by key name and in text."""
-        if isinstance(value, str):
-            if self.cut and len(value) > self.cut:
-                head = self.text(value[: self.cut])
-                return f"{head}… [{len(value) - self.cut:,} more chars]"
-            return self.text(value)
-        if depth > 40:
-            return value
-        if isinstance(value, dict):
-            out: dict[Any, Any] = {}
-            enabled = self.enabled
-            entry_secret = (
-                enabled and self.secret_name(value.get("name")) and value.get("type") != "class"
-            )
-            for key, item in value.items():
-                # is_secret_pair: a secret name, or a key-ish one holding a random string
-                # (most keys are ordinary ones, known after their first look).
-                if (
-                    enabled
-                    and (
-                        (entry_secret and key in _VALUE_KEYS)
-                        or (not _plain_key(key) and is_secret_pair(key, item))
-                    )
-                    and item not in _KEEP_UNDER_SECRET_NAME
-                    and not (type(item) is str and is_placeholder(item))
-                ):
-                    out[key] = self.hide(item)
-                elif type(item) is str:
-                    # A type name is never user data.
-                    out[key] = item if key in _TYPE_KEYS else self.data(item, depth + 1)
-                elif isinstance(item, _CONTAINERS):
-                    out[key] = self.data(item, depth + 1)
-                else:
-                    out[key] = item  # a number, a flag, None: nothing to hide
-            return out
-        if isinstance(value, list | tuple):
-            more = len(value) - self.cut if self.cut else 0
-            items = value[: self.cut] if more > 0 else value
-            # Rows of numbers are most of a table: only strings and containers need a look.
-            out_items = [
-                self.data(item, depth + 1) if isinstance(item, _CONTAINERS) else item
-                for item in items
-            ]
-            if self.enabled:
-                for k in pair_hides(out_items):
-                    out_items[k] = self.hide(out_items[k])
-            if more > 0:
-                out_items.append(f"… {more:,} more items not shown")
-            return out_items
-        return value
