@@ -33,13 +33,11 @@ export { toolLabel } from "./ui/items";
 export {
   type CodeActions,
   type CodeBlockAction,
-  imageAllowed,
-  linkAllowed,
   type MarkdownOptions,
   MarkdownView,
   renderMarkdown,
-  sanitize,
 } from "./ui/markdown";
 export { type MentionSource, type SlashCommand, splitMentions, tokenAt } from "./ui/mentions";
 export { cellsLabel, summarizeTurn } from "./ui/readline";
+export { imageAllowed, linkAllowed, sanitize } from "./ui/sanitize";
 export { renderWidget, type WidgetContext } from "./ui/widgets";

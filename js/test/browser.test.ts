@@ -205,6 +205,57 @@ test(
   },
 );
 
+test("footnotes: a reference is a raised label, a note a paragraph led by it; never a link", opts, async () => {
+  const { page, errors } = await open("theme=light", 600);
+  const text =
+    "Sales grew[^1] in Q3[^note].\nMore text.\n[^1]: https://example.com/report\n\n[^note]: Per the *Q3* file.\n";
+  const out = await page.evaluate((c) => (window as any).__streamMarkdown(c), [...text]);
+  // Before: "[^1]" was a link to the note's URL (a link definition), "[^note]" raw text.
+  assert.match(out.fresh, /Sales grew<sup>1<\/sup> in Q3<sup>note<\/sup>\.\nMore text\.<\/p>/);
+  assert.match(
+    out.fresh,
+    /<p><sup>1<\/sup> <a href="https:\/\/example\.com\/report"[^>]*>https:\/\/example\.com\/report<\/a><\/p>/,
+  );
+  assert.match(out.fresh, /<p><sup>note<\/sup> Per the <em>Q3<\/em> file\.<\/p>/);
+  assert.doesNotMatch(out.fresh, /\[\^|<a[^>]*>\^/);
+  assert.equal(out.streamed, out.fresh);
+  assert.equal(out.final, out.fresh);
+  // A label is text, never markup.
+  const hostile = await page.evaluate((c) => (window as any).__streamMarkdown(c), ["x[^<b>]\n\n[^<i>]: y"]);
+  assert.doesNotMatch(hostile.fresh, /<b>|<i>/);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test("the Ask / Agent switch is one Tab stop; the arrow keys switch it", opts, async () => {
+  const { page, errors } = await open("theme=light&agent=1", 600);
+  const focused = () =>
+    page.evaluate(() => {
+      const e = document.activeElement as HTMLElement | null;
+      return e ? `${e.className}|${e.getAttribute("aria-pressed")}` : "";
+    });
+  const box = page.getByRole("textbox", { name: "Message" });
+  await box.focus();
+  await page.keyboard.press("Shift+Tab");
+  assert.match(await focused(), /jck-mode-ask\|true/);
+  // Before: Tab from Ask stopped on Agent on its way back to the box (two stops).
+  await page.keyboard.press("Tab");
+  assert.equal(await focused(), await box.evaluate((e) => `${e.className}|${e.getAttribute("aria-pressed")}`));
+  await page.keyboard.press("Shift+Tab");
+  await page.keyboard.press("ArrowRight");
+  assert.match(await focused(), /jck-mode-agent\|true/);
+  assert.equal(await page.locator(".jck-mode-ask").getAttribute("aria-pressed"), "false");
+  // Agent on: the Tab order now goes Agent -> Auto-run -> the box, Ask left out.
+  await page.keyboard.press("Shift+Tab");
+  assert.doesNotMatch(await focused(), /jck-mode-ask/);
+  await page.locator(".jck-mode-agent").focus();
+  await page.keyboard.press("Home");
+  assert.match(await focused(), /jck-mode-ask\|true/);
+  await page.screenshot({ path: join(outDir, "mode-switch-keyboard.png") });
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
 test("an empty code block (a stray fence) gets no Copy / Insert bar; a filled one does", opts, async () => {
   const { page, errors } = await open("theme=light", 600);
   for (const [text, bars] of [

@@ -162,6 +162,16 @@ function sharedAgent(session: ChatSession, host: AgentHost): SharedAgent {
   return shared;
 }
 
+/** Keys that move the Ask / Agent switch (to the mode they name). */
+const MODE_KEYS: Record<string, "ask" | "agent"> = {
+  ArrowLeft: "ask",
+  ArrowUp: "ask",
+  Home: "ask",
+  ArrowRight: "agent",
+  ArrowDown: "agent",
+  End: "agent",
+};
+
 /** Agent mode for one chat: the switch, the cards and the tool handlers. */
 export class AgentSteps {
   /** The Ask / Agent switch, auto-run and Undo (above the message box). */
@@ -211,13 +221,21 @@ export class AgentSteps {
       hidden: true,
       title: "Revert every insert and edit of the last agent turn",
     });
-    this.bar = h(
+    // One stop in the Tab order (the mode on); the arrow keys switch, as in a toolbar.
+    const modes = h(
       "div",
-      { class: "jck-agent-bar" },
-      h("div", { class: "jck-mode", role: "group", "aria-label": "Mode" }, this.modeBtns.ask, this.modeBtns.agent),
-      this.autoRunLabel,
-      this.undoBtn,
+      { class: "jck-mode", role: "group", "aria-label": "Mode" },
+      this.modeBtns.ask,
+      this.modeBtns.agent,
     );
+    modes.addEventListener("keydown", (e) => {
+      const next = MODE_KEYS[e.key];
+      if (!next || e.altKey || e.ctrlKey || e.metaKey) return;
+      e.preventDefault();
+      if (next !== this.mode) this.setMode(next);
+      this.modeBtns[next].focus();
+    });
+    this.bar = h("div", { class: "jck-agent-bar" }, modes, this.autoRunLabel, this.undoBtn);
     this.unsubscribe = session.subscribe((e) => {
       if (e.type !== "state") return;
       const id = session.threadId;
@@ -290,6 +308,7 @@ export class AgentSteps {
   sync(): void {
     for (const m of ["ask", "agent"] as const) {
       this.modeBtns[m].setAttribute("aria-pressed", String(this.mode === m));
+      this.modeBtns[m].tabIndex = this.mode === m ? 0 : -1;
     }
     this.autoRunLabel.hidden = this.mode !== "agent";
     this.autoRunBox.checked = this.approvals.autoRun;

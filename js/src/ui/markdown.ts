@@ -1,17 +1,12 @@
 /**
- * Markdown to safe DOM: marked (GFM) → DOMPurify with a strict allow-list →
- * highlighted code blocks with Copy / Insert / Insert & run.
+ * Markdown to safe DOM: marked (GFM) → the sanitizer (sanitize.ts: DOMPurify with a
+ * strict allow-list) → highlighted code blocks with Copy / Insert / Insert & run; and
+ * {@link MarkdownView}, which follows a streaming answer block by block.
  *
  * Model output is untrusted. Raw HTML in markdown is shown as text, never parsed (a bare
- * `<br>` becomes a line break);
- * the sanitizer is the second wall: no scripts, styles, forms, frames or SVG, no
- * `on*` or `data-*` attributes (so no `data-commandlinker-*`), classes limited to
- * highlight.js ones, links only http(s)/mailto/relative and opened in a new tab
- * without referrer, images only from the Jupyter server, `data:image/…` rasters or
- * the thread's allowed image domains (others become links: no silent beacons).
+ * `<br>` becomes a line break); the sanitizer is the second wall.
  */
 
-import DOMPurify, { type DOMPurify as Purifier } from "dompurify";
 import hljs from "highlight.js/lib/core";
 import bash from "highlight.js/lib/languages/bash";
 import diff from "highlight.js/lib/languages/diff";
@@ -25,8 +20,8 @@ import sql from "highlight.js/lib/languages/sql";
 import typescript from "highlight.js/lib/languages/typescript";
 import yaml from "highlight.js/lib/languages/yaml";
 import { Marked, type Token, type Tokens, type TokensList } from "marked";
-import { readPageConfig } from "../client/transport";
 import { button, copyText, h, icon } from "./dom";
+import { sanitize } from "./sanitize";
 
 hljs.registerLanguage("python", python);
 hljs.registerLanguage("python-repl", pythonRepl);
@@ -89,9 +84,58 @@ function escapeHtml(s: string): string {
 /** `<br>`, `<br/>`, `<br />` (any case), nothing else. */
 const LINE_BREAK = /^\s*<br\s*\/?>\s*$/i;
 
+/** A footnote's label: `[^1]`, `[^note]` (no spaces or brackets, bounded). */
+const FOOTNOTE_LABEL = String.raw`\[\^([^\]\s\[]{1,64})\]`;
+const FOOTNOTE_DEF = new RegExp(String.raw`^ {0,3}${FOOTNOTE_LABEL}:[ \t]*([^\n]*)(?:\n|$)`);
+const FOOTNOTE_DEF_START = new RegExp(String.raw`^ {0,3}${FOOTNOTE_LABEL}:`, "m");
+const FOOTNOTE_REF = new RegExp(`^${FOOTNOTE_LABEL}`);
+
+/**
+ * GFM footnotes, as models write them: `claim[^1]` and, later, `[^1]: the note`. marked
+ * has none: a reference became a link to the note's first word when the note was a URL
+ * (`[^1]: https://…` reads as a link definition), else stayed `[^1]` in the text. Here a
+ * reference is its label raised (`<sup>1</sup>`) and a note a paragraph led by it: the
+ * same where the model wrote it, no in-page anchors (the chat has no ids to jump to).
+ */
+const footnotes = [
+  {
+    name: "footnoteDef",
+    level: "block" as const,
+    // Where a note may start, so that a paragraph ends before it (no blank line needed).
+    start: (src: string) => src.match(FOOTNOTE_DEF_START)?.index,
+    tokenizer(this: { lexer: { inline(text: string): Token[] } }, src: string) {
+      const m = FOOTNOTE_DEF.exec(src);
+      if (!m) return undefined;
+      return { type: "footnoteDef", raw: m[0], label: m[1], tokens: this.lexer.inline(m[2]) };
+    },
+    renderer(this: { parser: { parseInline(tokens: Token[]): string } }, token: Tokens.Generic) {
+      const text = this.parser.parseInline(token.tokens ?? []);
+      return `<p><sup>${escapeHtml(token.label)}</sup> ${text}</p>\n`;
+    },
+  },
+  {
+    name: "footnoteRef",
+    level: "inline" as const,
+    start: (src: string) => {
+      const i = src.indexOf("[^");
+      return i < 0 ? undefined : i;
+    },
+    tokenizer(src: string) {
+      const m = FOOTNOTE_REF.exec(src);
+      // "[^1]:" is a note's start, not a reference (a note inside a paragraph's line).
+      if (!m || src[m[0].length] === ":") return undefined;
+      return { type: "footnoteRef", raw: m[0], label: m[1] };
+    },
+    renderer(token: Tokens.Generic) {
+      return `<sup>${escapeHtml(token.label)}</sup>`;
+    },
+  },
+];
+
 const marked = new Marked({
   gfm: true,
   breaks: false,
+  extensions: footnotes,
   renderer: {
     // Raw HTML from the model is displayed, not interpreted; except a bare `<br>`, which
     // models write for a line break where Markdown has none (table cells): it breaks the
@@ -112,141 +156,6 @@ const marked = new Marked({
     },
   },
 });
-
-// ---------------------------------------------------------------- sanitizer
-
-const ALLOWED_TAGS = (
-  "a b blockquote br code del details em h1 h2 h3 h4 h5 h6 hr i img input kbd li ol p pre s span strong " +
-  "sub summary sup table tbody td tfoot th thead tr ul"
-).split(" ");
-const ALLOWED_ATTR = "href title alt src class start align colspan rowspan checked disabled type".split(" ");
-
-let purifier: Purifier | null = null;
-let current: MarkdownOptions = {};
-
-/** Browsers drop ASCII whitespace and controls inside URLs ("java\tscript:"); so do we first. */
-function cleanUrl(url: string): string {
-  return url.replace(/[\u0000-\u0020\u007f-\u009f]/g, "");
-}
-
-/**
- * Whether a same-origin URL is under this Jupyter server's base URL. On JupyterHub the
- * origin is shared: `/user/<someone else>/…` is another person's server (its log sees the
- * URL) and `/hub/…` the hub (`/hub/logout`); neither is "the Jupyter server".
- */
-function underServer(url: URL): boolean {
-  const config = readPageConfig();
-  if (!config) return true; // no Jupyter page (e.g. VS Code): the origin is all we know
-  const base = new URL(config.baseUrl, url.origin).pathname;
-  return url.pathname.startsWith(base);
-}
-
-/** Whether an image URL may load (see module docs). */
-export function imageAllowed(src: string, domains: readonly string[] | null | undefined): boolean {
-  const url = cleanUrl(src);
-  if (!url) return false;
-  if (/^data:image\/(png|jpe?g|gif|webp);base64,[a-z0-9+/=]*$/i.test(url)) return true;
-  let parsed: URL;
-  try {
-    parsed = new URL(url, globalThis.location?.href);
-  } catch {
-    return false;
-  }
-  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return false;
-  if (parsed.origin === globalThis.location?.origin) return underServer(parsed);
-  if (parsed.protocol !== "https:" || !domains?.length) return false;
-  const host = parsed.hostname.toLowerCase();
-  return domains.some((d) => {
-    const dom = d.toLowerCase().replace(/^\*?\./, "");
-    return host === dom || host.endsWith(`.${dom}`);
-  });
-}
-
-/** Whether a link target is acceptable: http(s), mailto or relative. */
-export function linkAllowed(href: string): boolean {
-  const url = cleanUrl(href);
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url);
-  if (!scheme) return true;
-  return ["http", "https", "mailto"].includes(scheme[1].toLowerCase());
-}
-
-function getPurifier(): Purifier {
-  if (purifier) return purifier;
-  // Our own instance: hooks on it cannot affect JupyterLab's DOMPurify.
-  const p = DOMPurify(window);
-  p.addHook("uponSanitizeAttribute", (_node, data) => {
-    const name = data.attrName.toLowerCase();
-    if (name.startsWith("on") || name.startsWith("data-") || name === "style") {
-      data.keepAttr = false;
-    }
-  });
-  p.addHook("afterSanitizeAttributes", (node) => {
-    const el = node as Element;
-    if (!el.getAttribute) return;
-    const cls = el.getAttribute("class");
-    if (cls !== null) {
-      const kept = cls.split(/\s+/).filter((c) => /^(hljs[\w-]*|language-[\w+-]+)$/.test(c));
-      if (kept.length) el.setAttribute("class", kept.join(" "));
-      else el.removeAttribute("class");
-    }
-    const tag = el.tagName.toLowerCase();
-    if (tag === "a") {
-      const href = el.getAttribute("href");
-      if (href !== null && !linkAllowed(href)) el.removeAttribute("href");
-      el.setAttribute("target", "_blank");
-      el.setAttribute("rel", "noopener noreferrer");
-    } else if (tag === "img") {
-      const src = el.getAttribute("src") ?? "";
-      if (!imageAllowed(src, current.imageDomains)) {
-        // A link the person may choose to follow instead of a request nobody asked for.
-        el.setAttribute("data-jck-blocked", src);
-        el.removeAttribute("src");
-      }
-    } else if (tag === "input") {
-      if (el.getAttribute("type") !== "checkbox") el.remove();
-      else el.setAttribute("disabled", "");
-    }
-  });
-  purifier = p;
-  return p;
-}
-
-/** Sanitize an HTML string into a fragment (strict allow-list, see module docs). */
-export function sanitize(html: string, options: MarkdownOptions = {}): DocumentFragment {
-  current = options;
-  try {
-    const frag = getPurifier().sanitize(html, {
-      ALLOWED_TAGS,
-      ALLOWED_ATTR,
-      ALLOW_DATA_ATTR: false,
-      ALLOW_ARIA_ATTR: false,
-      ALLOW_UNKNOWN_PROTOCOLS: false,
-      RETURN_DOM_FRAGMENT: true,
-    }) as DocumentFragment;
-    for (const img of Array.from(frag.querySelectorAll("img[data-jck-blocked]"))) {
-      const src = img.getAttribute("data-jck-blocked") ?? "";
-      const label = `🖼 ${img.getAttribute("alt") || "image"}`;
-      const repl =
-        linkAllowed(src) && src
-          ? h(
-              "a",
-              {
-                href: src,
-                target: "_blank",
-                rel: "noopener noreferrer",
-                class: "jck-blocked-img",
-                title: "External image not loaded",
-              },
-              label,
-            )
-          : h("span", { class: "jck-blocked-img" }, label);
-      img.replaceWith(repl);
-    }
-    return frag;
-  } finally {
-    current = {};
-  }
-}
 
 // ---------------------------------------------------------------- code blocks
 

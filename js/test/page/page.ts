@@ -5,7 +5,7 @@
  * action), above=1 (the server's insert effect asks for a cell above), sendkey=accel
  * (Ctrl/Cmd+Enter sends), initial=ID (open that thread at start), hold=TYPE (requests
  * of that type wait for the test's `__release`), upload=1 (attachments), pendingtitle=1
- * (a new thread still owed its model title).
+ * (a new thread still owed its model title), agent=1 (the Ask / Agent switch).
  */
 
 import {
@@ -237,6 +237,14 @@ function mountChat(): void {
     placeholder: (key) => `Ask… (${key})`,
     initialThreadId: q.get("initial"),
     // upload=1: attachments; an upload named "slow…" waits for `__release("upload")`.
+    // agent=1: the Ask / Agent switch (a host that never gets a step here).
+    agent: q.get("agent")
+      ? {
+          preview: async () => ({}),
+          apply: async () => ({ result: { error: "not in this page" } }),
+          diff: (before, after) => Object.assign(document.createElement("pre"), { textContent: `${before}\n${after}` }),
+        }
+      : undefined,
     upload: q.get("upload")
       ? async (url, file) => {
           const name = (file as File).name ?? "";

@@ -1,0 +1,152 @@
+/**
+ * The second wall between model output and the page: HTML (from marked, which already
+ * shows raw HTML as text) through DOMPurify with a strict allow-list. No scripts,
+ * styles, forms, frames or SVG, no `on*` or `data-*` attributes (so no
+ * `data-commandlinker-*`), classes limited to highlight.js ones, links only
+ * http(s)/mailto/relative and opened in a new tab without referrer, images only from the
+ * Jupyter server, `data:image/…` rasters or the thread's allowed image domains (others
+ * become links: no silent beacons).
+ */
+
+import DOMPurify, { type DOMPurify as Purifier } from "dompurify";
+import { readPageConfig } from "../client/transport";
+import { h } from "./dom";
+
+/** What the sanitizer needs to know of where it renders. */
+export interface SanitizeOptions {
+  /** Hosts whose images may load (the thread's `allowed_image_domains`). */
+  imageDomains?: readonly string[] | null;
+}
+
+const ALLOWED_TAGS = (
+  "a b blockquote br code del details em h1 h2 h3 h4 h5 h6 hr i img input kbd li ol p pre s span strong " +
+  "sub summary sup table tbody td tfoot th thead tr ul"
+).split(" ");
+const ALLOWED_ATTR = "href title alt src class start align colspan rowspan checked disabled type".split(" ");
+
+let purifier: Purifier | null = null;
+let current: SanitizeOptions = {};
+
+/** Browsers drop ASCII whitespace and controls inside URLs ("java\tscript:"); so do we first. */
+function cleanUrl(url: string): string {
+  return url.replace(/[\u0000-\u0020\u007f-\u009f]/g, "");
+}
+
+/**
+ * Whether a same-origin URL is under this Jupyter server's base URL. On JupyterHub the
+ * origin is shared: `/user/<someone else>/…` is another person's server (its log sees the
+ * URL) and `/hub/…` the hub (`/hub/logout`); neither is "the Jupyter server".
+ */
+function underServer(url: URL): boolean {
+  const config = readPageConfig();
+  if (!config) return true; // no Jupyter page (e.g. VS Code): the origin is all we know
+  const base = new URL(config.baseUrl, url.origin).pathname;
+  return url.pathname.startsWith(base);
+}
+
+/** Whether an image URL may load (see module docs). */
+export function imageAllowed(src: string, domains: readonly string[] | null | undefined): boolean {
+  const url = cleanUrl(src);
+  if (!url) return false;
+  if (/^data:image\/(png|jpe?g|gif|webp);base64,[a-z0-9+/=]*$/i.test(url)) return true;
+  let parsed: URL;
+  try {
+    parsed = new URL(url, globalThis.location?.href);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return false;
+  if (parsed.origin === globalThis.location?.origin) return underServer(parsed);
+  if (parsed.protocol !== "https:" || !domains?.length) return false;
+  const host = parsed.hostname.toLowerCase();
+  return domains.some((d) => {
+    const dom = d.toLowerCase().replace(/^\*?\./, "");
+    return host === dom || host.endsWith(`.${dom}`);
+  });
+}
+
+/** Whether a link target is acceptable: http(s), mailto or relative. */
+export function linkAllowed(href: string): boolean {
+  const url = cleanUrl(href);
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url);
+  if (!scheme) return true;
+  return ["http", "https", "mailto"].includes(scheme[1].toLowerCase());
+}
+
+function getPurifier(): Purifier {
+  if (purifier) return purifier;
+  // Our own instance: hooks on it cannot affect JupyterLab's DOMPurify.
+  const p = DOMPurify(window);
+  p.addHook("uponSanitizeAttribute", (_node, data) => {
+    const name = data.attrName.toLowerCase();
+    if (name.startsWith("on") || name.startsWith("data-") || name === "style") {
+      data.keepAttr = false;
+    }
+  });
+  p.addHook("afterSanitizeAttributes", (node) => {
+    const el = node as Element;
+    if (!el.getAttribute) return;
+    const cls = el.getAttribute("class");
+    if (cls !== null) {
+      const kept = cls.split(/\s+/).filter((c) => /^(hljs[\w-]*|language-[\w+-]+)$/.test(c));
+      if (kept.length) el.setAttribute("class", kept.join(" "));
+      else el.removeAttribute("class");
+    }
+    const tag = el.tagName.toLowerCase();
+    if (tag === "a") {
+      const href = el.getAttribute("href");
+      if (href !== null && !linkAllowed(href)) el.removeAttribute("href");
+      el.setAttribute("target", "_blank");
+      el.setAttribute("rel", "noopener noreferrer");
+    } else if (tag === "img") {
+      const src = el.getAttribute("src") ?? "";
+      if (!imageAllowed(src, current.imageDomains)) {
+        // A link the person may choose to follow instead of a request nobody asked for.
+        el.setAttribute("data-jck-blocked", src);
+        el.removeAttribute("src");
+      }
+    } else if (tag === "input") {
+      if (el.getAttribute("type") !== "checkbox") el.remove();
+      else el.setAttribute("disabled", "");
+    }
+  });
+  purifier = p;
+  return p;
+}
+
+/** Sanitize an HTML string into a fragment (strict allow-list, see module docs). */
+export function sanitize(html: string, options: SanitizeOptions = {}): DocumentFragment {
+  current = options;
+  try {
+    const frag = getPurifier().sanitize(html, {
+      ALLOWED_TAGS,
+      ALLOWED_ATTR,
+      ALLOW_DATA_ATTR: false,
+      ALLOW_ARIA_ATTR: false,
+      ALLOW_UNKNOWN_PROTOCOLS: false,
+      RETURN_DOM_FRAGMENT: true,
+    }) as DocumentFragment;
+    for (const img of Array.from(frag.querySelectorAll("img[data-jck-blocked]"))) {
+      const src = img.getAttribute("data-jck-blocked") ?? "";
+      const label = `🖼 ${img.getAttribute("alt") || "image"}`;
+      const repl =
+        linkAllowed(src) && src
+          ? h(
+              "a",
+              {
+                href: src,
+                target: "_blank",
+                rel: "noopener noreferrer",
+                class: "jck-blocked-img",
+                title: "External image not loaded",
+              },
+              label,
+            )
+          : h("span", { class: "jck-blocked-img" }, label);
+      img.replaceWith(repl);
+    }
+    return frag;
+  } finally {
+    current = {};
+  }
+}
