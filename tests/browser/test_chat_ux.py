@@ -540,3 +540,33 @@ def test_reference_links_written_last_link_when_the_answer_ends(
     assert hrefs == ["https://example.org/guide", "https://example.org/api"], hrefs
     assert "[the guide]" not in answer.inner_text()
     screenshot(page, "reference-links")
+
+
+def test_relative_links_open_the_file_in_jupyterlab_and_footnotes_are_no_links(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    # A link to a file next to the notebook opens it in JupyterLab, as in a Markdown cell
+    # (before: a browser tab on a 404); a footnote is a raised label, not a link.
+    (lab_page.server.root_dir / "work" / "data").mkdir(parents=True, exist_ok=True)
+    (lab_page.server.root_dir / "work" / "data" / "sales.csv").write_text("region,revenue\nn,1\n")
+    lab_page.server.write_notebook("work/links.ipynb", ["x = 1"])
+    lab_page.open("work/links.ipynb")
+    open_panel(page)
+    scripted_llm.script(
+        Reply(
+            "Read [the data](data/sales.csv) or [the site](https://example.org).\n\n"
+            "It grew[^1].\n\n[^1]: https://example.org/report"
+        )
+    )
+    send(page, "where is the data?")
+    answer = page.locator(f"{PANEL} .jck-msg.jck-assistant .jck-parts").last
+    assert answer.locator("sup").all_inner_texts()[:2] == ["1", "1"]
+    hrefs = answer.locator("a").evaluate_all("els => els.map((e) => e.getAttribute('href'))")
+    assert hrefs == ["data/sales.csv", "https://example.org", "https://example.org/report"], hrefs
+    pages = len(page.context.pages)
+    answer.locator("a", has_text="the data").click()
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget?.context?.path === 'work/data/sales.csv'"
+    )
+    assert len(page.context.pages) == pages
+    screenshot(page, "relative-link-opened")
