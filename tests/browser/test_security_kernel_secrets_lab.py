@@ -216,3 +216,37 @@ def test_the_chat_widget_in_a_notebook_reads_it_through_the_kernel_too(
     cells = result["cells"]
     assert any("ConnectionError" in json.dumps(c.get("outputs", [])) for c in cells)
     assert leaked(scripted_llm) == {}
+
+
+# The subshells a kernel has, asked on a connection of its own (as another client would).
+SUBSHELLS = (
+    "async (model) => { const k = window.jupyterapp.serviceManager.kernels.connectTo({ model });"
+    " try { await k.info; return (await k.requestListSubshell({}).done).content.subshell_id; }"
+    " finally { k.dispose(); } }"
+)
+
+
+def test_closing_the_notebook_deletes_the_subshell_its_checks_made(
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM
+) -> None:
+    """The checks' subshell (a thread in the kernel) goes with the notebook's connection:
+    the kernel runs on after its notebook is closed (or its connection is replaced)."""
+    ask_while_a_cell_sleeps(lab_page, page, scripted_llm, subshells=True)
+    model = lab_page.notebook_js(
+        "const k = nb.sessionContext.session.kernel; return { id: k.id, name: k.name };"
+    )
+    assert len(page.evaluate(SUBSHELLS, model)) == 1
+    lab_page.notebook_js(
+        "const kernel = nb.sessionContext.session.kernel;"
+        "const gone = new Promise((resolve) => kernel.disposed.connect(() => resolve()));"
+        "nb.context.model.dirty = false; nb.close(); await gone;"
+    )
+    running = (
+        "(id) => [...window.jupyterapp.serviceManager.kernels.running()].some(k => k.id === id)"
+    )
+    assert page.evaluate(running, model["id"])
+    # The delete request reaches the kernel through the server: asked until it is done.
+    deadline = time.monotonic() + 20
+    while (left := page.evaluate(SUBSHELLS, model)) and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    assert left == []

@@ -107,43 +107,50 @@ async function evaluate(
     return miss("busy", MESSAGES.starting);
   }
   // A cell running: a subshell answers now (subshell.ts); without one, wait as before.
-  const subshell = await busySubshell(kernel);
-  if (subshell === null && !(await waitIdle(kernel, options.busyWaitMs ?? BUSY_WAIT_MS))) {
-    return miss("busy", MESSAGES.busy);
-  }
-  // The introspection module is Python; say so plainly instead of a syntax error.
-  const info = await within(kernel.info.catch(() => null), 2000, null);
-  const language = info?.language_info?.name;
-  if (language && language.toLowerCase() !== "python") {
-    return miss(
-      "unavailable",
-      `The notebook's kernel runs ${language}; variables can only be read from Python kernels.`,
-    );
-  }
+  const lease = await busySubshell(kernel);
+  const subshell = lease?.id ?? null;
+  let future: Kernel.IShellFuture<KernelMessage.IExecuteRequestMsg, KernelMessage.IExecuteReplyMsg> | null = null;
+  try {
+    if (subshell === null && !(await waitIdle(kernel, options.busyWaitMs ?? BUSY_WAIT_MS))) {
+      return miss("busy", MESSAGES.busy);
+    }
+    // The introspection module is Python; say so plainly instead of a syntax error.
+    const info = await within(kernel.info.catch(() => null), 2000, null);
+    const language = info?.language_info?.name;
+    if (language && language.toLowerCase() !== "python") {
+      return miss(
+        "unavailable",
+        `The notebook's kernel runs ${language}; variables can only be read from Python kernels.`,
+      );
+    }
 
-  let future: Kernel.IShellFuture<KernelMessage.IExecuteRequestMsg, KernelMessage.IExecuteReplyMsg>;
-  try {
-    const send = () =>
-      executeOn(kernel, subshell, {
-        code: "",
-        silent: true,
-        store_history: false,
-        allow_stdin: false,
-        stop_on_error: false,
-        user_expressions: { result: expression },
-      });
-    future = check ? ownRequest(kernel, send) : send();
-  } catch (e) {
-    return miss("failed", `Could not reach the kernel: ${(e as Error).message ?? e}`);
+    try {
+      const send = () =>
+        executeOn(kernel, subshell, {
+          code: "",
+          silent: true,
+          store_history: false,
+          allow_stdin: false,
+          stop_on_error: false,
+          user_expressions: { result: expression },
+        });
+      future = check ? ownRequest(kernel, send) : send();
+    } catch (e) {
+      return miss("failed", `Could not reach the kernel: ${(e as Error).message ?? e}`);
+    }
+    let reply: KernelMessage.IExecuteReplyMsg | null;
+    try {
+      const timeout = options.replyTimeoutMs ?? (subshell === null ? REPLY_TIMEOUT_MS : SUBSHELL_REPLY_MS);
+      reply = await within(future.done, timeout, null);
+    } catch (e) {
+      return miss("failed", `The kernel request failed: ${(e as Error).message ?? e}`);
+    }
+    return reply ?? miss("busy", MESSAGES.timeout);
+  } finally {
+    // Held until its request is over (the reply, however late; or none went): a subshell
+    // let go meanwhile is deleted after it, never under it (subshell.ts).
+    if (lease) (future?.done ?? Promise.resolve()).then(lease.end, lease.end);
   }
-  let reply: KernelMessage.IExecuteReplyMsg | null;
-  try {
-    const timeout = options.replyTimeoutMs ?? (subshell === null ? REPLY_TIMEOUT_MS : SUBSHELL_REPLY_MS);
-    reply = await within(future.done, timeout, null);
-  } catch (e) {
-    return miss("failed", `The kernel request failed: ${(e as Error).message ?? e}`);
-  }
-  return reply ?? miss("busy", MESSAGES.timeout);
 }
 
 /** Run client tool `name` in the kernel of `session`; always resolves to a JSON value. */

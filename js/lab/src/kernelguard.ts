@@ -15,6 +15,7 @@ import type { ChatHandle, ContextRef, Transport } from "../../src/index";
 import { messageContent } from "../../src/index";
 import { CHECK_TTL_MS, cachedCheck, jsonStrings, keepAnswers, stateMark, unchecked } from "./checkcache";
 import { checkStrings, GUARD_BUSY_WAIT_MS, hideKernelSecrets } from "./kernel";
+import { releaseSubshells } from "./subshell";
 
 /** A session context, looked up when it is needed (the followed notebook changes). */
 export type SessionSource = () => ISessionContext | null | undefined;
@@ -119,6 +120,9 @@ export function precheckDrafts(source: DraftSource): { changed(): void; dispose(
     const kernel = source.session()?.session?.kernel ?? null;
     if (kernel === watched) return;
     watched?.statusChanged.disconnect(onStatus);
+    // The subshell the checks had on the kernel left behind is deleted (once a check in
+    // flight there is over): a kernel followed again makes one when a cell runs.
+    if (watched) releaseSubshells(watched);
     watched = kernel;
     watched?.statusChanged?.connect(onStatus);
   };
@@ -181,6 +185,8 @@ export function precheckDrafts(source: DraftSource): { changed(): void; dispose(
       disposed = true;
       if (timer) clearTimeout(timer);
       watched?.statusChanged.disconnect(onStatus);
+      // The sidebar closes: the subshells its checks made go (after a check in flight).
+      releaseSubshells();
       host.removeEventListener("input", onInput);
       host.removeEventListener("focusin", onFocus);
     },

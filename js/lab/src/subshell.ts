@@ -6,7 +6,12 @@
  * outputs. A kernel with subshells (ipykernel 7) runs a subshell's requests on a thread of
  * their own, concurrently: the guard and the kernel tools are sent there instead. One
  * subshell per kernel connection, made when first needed, kept, forgotten when the kernel
- * restarts (it has none then) and deleted when the page goes.
+ * restarts (it has none then), deleted when the connection is disposed (the notebook
+ * closed, its kernel changed: the kernel may run on), when the sidebar lets it go
+ * ({@link releaseSubshells}: the sidebar closed, or it follows another kernel) and when
+ * the page goes. A request holds its subshell from {@link busySubshell} to the end of its
+ * request ({@link SubshellLease}): one let go meanwhile is deleted after it, never under
+ * it (a deleted subshell drops a request it runs or gets).
  *
  * A subshell's requests flip the connection's `status` to idle while the cell still runs
  * (the kernel publishes busy/idle for them too), so whether the main shell runs a cell is
@@ -22,16 +27,28 @@ import { KernelMessage } from "@jupyterlab/services";
 /** How long creating a subshell may take (the control channel answers a busy kernel). */
 const CREATE_TIMEOUT_MS = 2000;
 
+/** One subshell of ours, from the request that makes it on. */
+interface Subshell {
+  /** Its id once made (`null`: none could be made this time). */
+  id: Promise<string | null>;
+  /** Requests holding it (handed out by `busySubshell`, not ended yet). */
+  users: number;
+  /** Let go: deleted once no request holds it. */
+  released: boolean;
+}
+
 interface ShellState {
   /** The main shell runs an execute request (a cell, or a silent request of ours). */
   mainBusy: boolean;
-  /** Our subshell's id once made (`null`: none could be made this time). */
-  subshell: Promise<string | null> | null;
+  /** The subshell new requests get (`null`: made when one is needed). */
+  subshell: Subshell | null;
 }
 
-const states = new WeakMap<Kernel.IKernelConnection, ShellState>();
-/** Subshells made by this page, deleted when it goes. */
-const live = new Map<Kernel.IKernelConnection, string>();
+/** The kernel connections watched, until disposed. */
+const states = new Map<Kernel.IKernelConnection, ShellState>();
+/** Subshells made by this page that the kernel has, per connection: deleted at most once,
+ * when let go, when the connection is disposed or when the page goes. */
+const live = new Map<Kernel.IKernelConnection, Set<string>>();
 
 function stateOf(kernel: Kernel.IKernelConnection): ShellState {
   const known = states.get(kernel);
@@ -60,6 +77,9 @@ function stateOf(kernel: Kernel.IKernelConnection): ShellState {
     }
   });
   kernel.disposed.connect(() => {
+    // Sent now: the connection still has its socket while it says it is disposed, and
+    // drops it (and every request in flight) right after.
+    for (const id of live.get(kernel) ?? []) void deleteSubshell(kernel, id);
     live.delete(kernel);
     states.delete(kernel);
   });
@@ -103,12 +123,19 @@ async function create(kernel: Kernel.IKernelConnection): Promise<string | null> 
     return typeof id === "string" && id ? id : null;
   })();
   const id = await within(request, CREATE_TIMEOUT_MS, null);
-  if (id) live.set(kernel, id);
-  else {
-    // Made after we gave up on it: not ours to keep.
+  if (id && states.has(kernel)) {
+    const ids = live.get(kernel) ?? new Set<string>();
+    live.set(kernel, ids);
+    ids.add(id);
+  } else if (id) {
+    // The connection was disposed meanwhile: nothing will use it.
+    void sendDelete(kernel, id);
+    return null;
+  } else {
+    // Made after we gave up on it: nothing uses it.
     request.then(
       (late) => {
-        if (late && !live.has(kernel)) void deleteSubshell(kernel, late);
+        if (late) void sendDelete(kernel, late);
       },
       () => undefined, // none was made
     );
@@ -116,32 +143,93 @@ async function create(kernel: Kernel.IKernelConnection): Promise<string | null> 
   return id;
 }
 
-async function deleteSubshell(kernel: Kernel.IKernelConnection, id: string): Promise<void> {
+/** Delete our subshell `id`, once, if the kernel still has it (not after a restart). */
+function deleteSubshell(kernel: Kernel.IKernelConnection, id: string): Promise<void> {
+  const ids = live.get(kernel);
+  if (!ids?.delete(id)) return Promise.resolve();
+  if (!ids.size) live.delete(kernel);
+  return sendDelete(kernel, id);
+}
+
+async function sendDelete(kernel: Kernel.IKernelConnection, id: string): Promise<void> {
   try {
+    // Sent synchronously (the connection's disposed handler relies on it).
     await kernel.requestDeleteSubshell({ subshell_id: id }).done;
   } catch {
     // The kernel or its connection is gone: so is the subshell.
   }
 }
 
+/** Let `shell` go: deleted now if no request holds it, else after the last one. */
+function release(kernel: Kernel.IKernelConnection, shell: Subshell): void {
+  if (shell.released) return;
+  shell.released = true;
+  if (shell.users === 0) {
+    void shell.id.then((id) => {
+      // A request that came while it was being made holds it now.
+      if (id && shell.users === 0) void deleteSubshell(kernel, id);
+    });
+  }
+}
+
 /**
- * The subshell to send a silent request to now: its id when the main shell runs a cell
- * and the kernel has subshells, else `null` (the main shell, idle or waited for).
+ * Let go of the subshells this page made on `kernel` (every kernel when none is given):
+ * each is deleted once no request holds it (a check in flight ends first), and the next
+ * request while a cell runs makes a new one. The sidebar calls it when it closes and when
+ * it follows another kernel.
  */
-export async function busySubshell(kernel: Kernel.IKernelConnection): Promise<string | null> {
+export function releaseSubshells(kernel?: Kernel.IKernelConnection): void {
+  const kernels = kernel ? [kernel] : [...states.keys()];
+  for (const k of kernels) {
+    const state = states.get(k);
+    const shell = state?.subshell;
+    if (!state || !shell) continue;
+    state.subshell = null;
+    release(k, shell);
+  }
+}
+
+/** A subshell handed to one request: `end()` when the request is over (its reply came,
+ * it failed, or none was sent). */
+export interface SubshellLease {
+  id: string;
+  end(): void;
+}
+
+/**
+ * The subshell to send a silent request to now: a lease on it when the main shell runs a
+ * cell and the kernel has subshells, else `null` (the main shell, idle or waited for).
+ * The caller ends the lease when its request is over.
+ */
+export async function busySubshell(kernel: Kernel.IKernelConnection): Promise<SubshellLease | null> {
   // Read from the kernel's info reply, which the connection asks for when it connects.
   if (kernel.supportsSubshells !== true) return null;
   const state = stateOf(kernel);
   if (!mainShellBusy(kernel)) return null;
   if (!state.subshell) {
-    const made = create(kernel);
+    const made: Subshell = { id: create(kernel), users: 0, released: false };
     state.subshell = made;
     // Failed: asked again next time (a later cell, a kernel that recovered).
-    void made.then((id) => {
+    void made.id.then((id) => {
       if (!id && state.subshell === made) state.subshell = null;
     });
   }
-  return state.subshell;
+  const shell = state.subshell;
+  // Held from now: let go while it is being made, it is not deleted under this request.
+  shell.users += 1;
+  const id = await shell.id;
+  let ended = false;
+  const end = (): void => {
+    if (ended) return;
+    ended = true;
+    shell.users -= 1;
+    if (id && shell.released && shell.users === 0) void deleteSubshell(kernel, id);
+  };
+  if (!id) {
+    end();
+    return null;
+  }
+  return { id, end };
 }
 
 /** A silent execute request on `subshell` (`null`: the main shell). */
@@ -175,7 +263,7 @@ export function fromSubshell(reply: KernelMessage.IExecuteReplyMsg): boolean {
 
 if (typeof window !== "undefined") {
   window.addEventListener("pagehide", () => {
-    for (const [kernel, id] of live) void deleteSubshell(kernel, id);
+    for (const [kernel, ids] of live) for (const id of ids) void sendDelete(kernel, id);
     live.clear();
   });
 }

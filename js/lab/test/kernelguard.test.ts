@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { hideExpression, hideKernelSecrets, OUTPUTS_UNCHECKED, OUTPUTS_WITHHELD, withoutOutputs } from "../src/kernel";
-import { guardedTransport } from "../src/kernelguard";
+import { guardedTransport, precheckDrafts } from "../src/kernelguard";
 
 const CELLS = {
   cells: [
@@ -110,8 +110,13 @@ async function busyKernelWithSubshells(answer: (expression: string) => Record<st
     clientId: "c",
     info: Promise.resolve({ language_info: { name: "python" } }),
     created: [] as string[],
+    /** The subshells it was asked to delete. */
+    deleted: [] as string[],
     sent: [] as { header: Record<string, unknown>; content: Record<string, unknown> }[],
     failCreate: false,
+    /** Replies held back until `answerHeld()` (a check in flight). */
+    hold: false,
+    held: [] as (() => void)[],
     iopubMessage: null as unknown,
     statusChanged: null as unknown,
     disposed: null as unknown,
@@ -124,7 +129,13 @@ async function busyKernelWithSubshells(answer: (expression: string) => Record<st
         : Promise.resolve({ content: { status: "ok", subshell_id: id } });
       return { done };
     },
-    requestDeleteSubshell: () => ({ done: Promise.resolve({}) }),
+    requestDeleteSubshell({ subshell_id }: { subshell_id: string }) {
+      kernel.deleted.push(subshell_id);
+      return { done: Promise.resolve({ content: { status: "ok" } }) };
+    },
+    answerHeld() {
+      for (const send of kernel.held.splice(0)) send();
+    },
     sendShellMessage(msg: { header: Record<string, unknown>; content: Record<string, unknown> }) {
       kernel.sent.push(msg);
       const expression = (msg.content.user_expressions as { result: string }).result;
@@ -132,7 +143,8 @@ async function busyKernelWithSubshells(answer: (expression: string) => Record<st
         parent_header: msg.header,
         content: { status: "ok", user_expressions: { result: answer(expression) } },
       };
-      return { done: Promise.resolve(reply) };
+      if (!kernel.hold) return { done: Promise.resolve(reply) };
+      return { done: new Promise((resolve) => kernel.held.push(() => resolve(reply))) };
     },
   };
   kernel.iopubMessage = new Signal(kernel);
@@ -208,4 +220,91 @@ test("a subshell that cannot be made, or whose check fails, withholds the output
   assert.ok(!JSON.stringify(out).includes("Copper"));
   assert.equal((out as { cells: Record<string, unknown>[] }).cells[0].outputs_withheld, OUTPUTS_WITHHELD);
   assert.equal(nothing.sent.length, 0);
+});
+
+/** Until `ready()` holds (each turn lets pending promises and timers run); fails rather
+ * than hang when it never does. */
+async function until(ready: () => boolean): Promise<void> {
+  const giveUp = Date.now() + 10_000;
+  while (!ready()) {
+    assert.ok(Date.now() < giveUp, `never came: ${ready}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+test("the subshell is deleted when its kernel connection is disposed", async () => {
+  // The notebook closed, or its kernel changed: the kernel may run on, with our subshell.
+  const kernel = await busyKernelWithSubshells(() => pyJson({ value: CELLS, hidden: 0 }));
+  await hideKernelSecrets({ session: { kernel } } as never, CELLS, { busyWaitMs: 0 });
+  assert.deepEqual(kernel.created, ["sub1"]);
+  // At once: the connection drops its socket right after it says it is disposed.
+  (kernel.disposed as { emit(v: undefined): void }).emit(undefined);
+  assert.deepEqual(kernel.deleted, ["sub1"]);
+});
+
+/** A sidebar's draft checks (kernelguard.ts `precheckDrafts`) on a box holding `text`,
+ * following the kernel `kernel()` holds; `runs()`: the checks started (each reads the box,
+ * then follows the session's kernel). */
+function drafts(kernel: () => unknown, text = "hello") {
+  const g = globalThis as { document?: unknown };
+  g.document ??= { activeElement: null };
+  let runs = 0;
+  const host = {
+    addEventListener() {},
+    removeEventListener() {},
+    contains: () => false,
+    querySelector: () => {
+      runs += 1;
+      return { value: text };
+    },
+  };
+  const checks = precheckDrafts({
+    chat: { session: { threadId: "thr_1", model: null } } as never,
+    host: host as never,
+    chips: () => [],
+    session: () => ({ session: { kernel: kernel() } }) as never,
+  });
+  return { ...checks, runs: () => runs };
+}
+
+test("the sidebar closing deletes the subshell, after the check in flight there", async () => {
+  const hidden = JSON.parse(JSON.stringify(CELLS).replace("Copper_Falcon_804", "«redacted»"));
+  const kernel = await busyKernelWithSubshells(() => pyJson({ value: hidden, hidden: 1 }));
+  const session = { session: { kernel } } as never;
+  kernel.hold = true;
+  const inFlight = hideKernelSecrets(session, CELLS, { busyWaitMs: 0 });
+  await until(() => kernel.sent.length === 1);
+  drafts(() => kernel).dispose();
+  // Not under the check: a deleted subshell would drop its request.
+  assert.deepEqual(kernel.deleted, []);
+  kernel.answerHeld();
+  assert.deepEqual(await inFlight, hidden);
+  await until(() => kernel.deleted.length > 0);
+  assert.deepEqual(kernel.deleted, ["sub1"]);
+  // A later check while the cell runs makes a new one.
+  kernel.hold = false;
+  assert.deepEqual(await hideKernelSecrets(session, CELLS, { busyWaitMs: 0 }), hidden);
+  assert.deepEqual(kernel.created, ["sub1", "sub2"]);
+  assert.deepEqual(kernel.deleted, ["sub1"]);
+});
+
+test("the sidebar following another kernel deletes the subshell it had on the first", async () => {
+  const first = await busyKernelWithSubshells(() => pyJson({ value: CELLS, hidden: 0 }));
+  const second = await busyKernelWithSubshells(() => pyJson({ value: CELLS, hidden: 0 }));
+  await hideKernelSecrets({ session: { kernel: first } } as never, CELLS, { busyWaitMs: 0 });
+  let followed: unknown = first;
+  const checks = drafts(() => followed);
+  try {
+    // The draft is checked on the first kernel's notebook, then on another's.
+    checks.changed();
+    await until(() => checks.runs() === 1);
+    assert.deepEqual(first.deleted, []);
+    followed = second;
+    checks.changed();
+    await until(() => first.deleted.length > 0);
+    assert.deepEqual(first.deleted, ["sub1"]);
+    assert.deepEqual(second.deleted, []);
+  } finally {
+    checks.dispose();
+  }
 });
