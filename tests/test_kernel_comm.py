@@ -25,7 +25,7 @@ import pytest
 from jupyter_client.blocking.client import BlockingKernelClient
 from jupyter_client.manager import KernelManager
 
-from jupyter_chatkit.protocol import Comm
+from jupyter_chatkit.protocol import Comm, Turn
 
 from .chatkit_helpers import parse_sse, user_input
 from .fixtures.fake_llm import FakeLLM, Reply, ToolCall, hang
@@ -295,22 +295,63 @@ def test_comm_non_streaming_and_bad_requests(kernel: Kernel) -> None:
     assert "error" in junk
 
 
-def test_comm_cancel_stops_the_model_request(kernel: Kernel, fake_llm: FakeLLM) -> None:
-    fake_llm.script(hang(30))
+def test_comm_cancel_leaves_the_turn_running_and_stop_stops_it(
+    kernel: Kernel, fake_llm: FakeLLM
+) -> None:
+    # The front end aborting its request (a reload, another conversation opened) leaves
+    # the turn running: it is finished and saved, as over HTTP (test_turn_outlives_client).
+    # Before, the kernel cancelled it and the answer was lost. Only Stop (Turn.STOP) stops.
+    fake_llm.first_token_delay = 3.0
+    fake_llm.script(Reply("The whole answer."), hang(60))
     comm_id = new_chat(kernel, "slow_chat", provider_settings(fake_llm))
     rid = uuid.uuid4().hex
     body = {"type": "threads.create", "params": {"input": user_input("take your time")}}
     kernel.send_custom(comm_id, {"type": "chatkit.request", "id": rid, "body": body})
     deadline = time.monotonic() + TIMEOUT
-    while not fake_llm.calls and time.monotonic() < deadline:
+    thread_id = None
+    while (thread_id is None or not fake_llm.calls) and time.monotonic() < deadline:
         kernel.drain(0.2)
-    assert fake_llm.calls, "the kernel never called the model"
+        sent = "".join(
+            c["data"] for c in kernel.custom if c.get("id") == rid and c["type"] == "chatkit.chunk"
+        )
+        events = parse_sse(sent[: sent.rfind("\n\n") + 2].encode()) if "\n\n" in sent else []
+        thread_id = next((e.thread.id for e in events if e.type == "thread.created"), None)
+    assert thread_id and fake_llm.calls, "the kernel never called the model"
     kernel.send_custom(comm_id, {"type": "chatkit.cancel", "id": rid})
-    while not fake_llm.calls[0].disconnected and time.monotonic() < deadline:
-        kernel.drain(0.2)
-    assert fake_llm.calls[0].disconnected, "cancel did not close the model request"
-    kernel.drain(1.0)
+
+    def answers() -> list[str]:
+        listed = request(
+            kernel, comm_id, {"type": "items.list", "params": {"thread_id": thread_id}}
+        )
+        return [
+            part["text"]
+            for item in json.loads(body_of(listed))["data"]
+            if item["type"] == "assistant_message"
+            for part in item["content"]
+        ]
+
+    while "The whole answer." not in answers() and time.monotonic() < deadline:
+        kernel.drain(0.5)
+    assert answers() == ["The whole answer."]
+    assert not fake_llm.calls[0].disconnected
+    # Nothing more was written to the request the front end left (the end included).
     assert not [c for c in kernel.custom if c.get("id") == rid and c["type"] == "chatkit.end"]
+
+    # Stop stops the turn that runs, and its model request.
+    again = uuid.uuid4().hex
+    body = {
+        "type": "threads.add_user_message",
+        "params": {"thread_id": thread_id, "input": user_input("and then?")},
+    }
+    kernel.send_custom(comm_id, {"type": "chatkit.request", "id": again, "body": body})
+    while len(fake_llm.requests) < 2 and time.monotonic() < deadline:
+        kernel.drain(0.2)
+    stop = request(kernel, comm_id, {"type": Turn.STOP, "params": {"thread_id": thread_id}})
+    assert json.loads(body_of(stop)) == {"stopped": 1}
+    second = [c for c in fake_llm.calls if c.method == "POST"][1]
+    while not second.disconnected and time.monotonic() < deadline:
+        kernel.drain(0.2)
+    assert second.disconnected, "Stop did not close the model request"
 
 
 # -- ask() and the magics in a kernel (whose event loop is running) -----------------------------

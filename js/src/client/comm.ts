@@ -9,7 +9,10 @@
  *     {type: "chatkit.request", id: string, body: object}
  *         body is the ChatKit request object (what would be POSTed as JSON).
  *     {type: "chatkit.cancel", id: string}
- *         stop the request `id` (the kernel cancels its task; answers need not follow).
+ *         stop listening to the request `id`: the kernel sends nothing more for it, and
+ *         a turn it runs goes on to its end and is saved (as over HTTP; a reload or
+ *         another conversation opened must not lose the answer). Stop is a request of
+ *         its own (`TURN.STOP`, see turns.ts).
  *
  *   kernel -> front end
  *     {type: "chatkit.chunk", id: string, data: string}

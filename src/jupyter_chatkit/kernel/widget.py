@@ -110,6 +110,8 @@ class Chat(anywidget.AnyWidget):
         self._settings = settings
         self._model = model
         self._requests: dict[str, concurrent.futures.Future[None]] = {}
+        # Requests whose front end stopped listening (Comm.CANCEL): they run on, unheard.
+        self._detached: set[str] = set()
         self._send_lock = threading.Lock()
         # The text of the last answer the front end showed (it reports each one).
         self.last_answer = ""
@@ -294,13 +296,20 @@ class Chat(anywidget.AnyWidget):
             future = get_runtime().submit(self._serve(rid, content.get("body")))
             self._requests[rid] = future
             future.add_done_callback(partial(self._forget, rid))
-        elif kind == Comm.CANCEL:
-            running = self._requests.pop(rid, None)
-            if running is not None:
-                running.cancel()
+        elif kind == Comm.CANCEL and rid in self._requests:
+            # The front end aborted its request (a reload, another conversation opened,
+            # Stop): as over HTTP, the turn goes on to its end and is saved, written
+            # nowhere; only an explicit Stop (a Turn.STOP request) stops it.
+            self._detached.add(rid)
 
     def _forget(self, rid: str, _future: object) -> None:
         self._requests.pop(rid, None)
+        self._detached.discard(rid)
+
+    def _reply(self, rid: str, message: dict[str, Any]) -> None:
+        """Send ``message`` about request ``rid``, unless its front end stopped listening."""
+        if rid not in self._detached:
+            self._post(message)
 
     def _post(self, message: dict[str, Any]) -> None:
         # Sent from the runtime thread too: ipykernel's IOPub pipe is thread-safe, and the
@@ -322,34 +331,36 @@ class Chat(anywidget.AnyWidget):
                 assistant = await self._assistant()
                 result = await assistant.handle(payload, kernel_context())
                 if isinstance(result, JsonResult):
-                    self._post({"type": Comm.CHUNK, "id": rid, "data": result.body.decode()})
-                    self._post(
+                    self._reply(rid, {"type": Comm.CHUNK, "id": rid, "data": result.body.decode()})
+                    self._reply(
+                        rid,
                         {
                             "type": Comm.END,
                             "id": rid,
                             "status": result.status,
                             "contentType": "application/json",
-                        }
+                        },
                     )
                     return
                 async for chunk in result.chunks:
                     # The front end follows the thread it started and syncs
                     # ``thread_id`` itself; setting it from here would race with the
                     # stream (the front end would reopen the thread mid-answer).
-                    self._post({"type": Comm.CHUNK, "id": rid, "data": chunk.decode()})
-                self._post(
+                    self._reply(rid, {"type": Comm.CHUNK, "id": rid, "data": chunk.decode()})
+                self._reply(
+                    rid,
                     {
                         "type": Comm.END,
                         "id": rid,
                         "status": 200,
                         "contentType": "text/event-stream",
-                    }
+                    },
                 )
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
                 log.warning("chat request failed in the kernel: %s", type(exc).__name__)
-                self._post({"type": Comm.ERROR, "id": rid, "message": setup_error(exc)})
+                self._reply(rid, {"type": Comm.ERROR, "id": rid, "message": setup_error(exc)})
 
 
 def _in_kernel() -> bool:
