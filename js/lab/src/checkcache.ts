@@ -21,6 +21,12 @@
  * user code (known_secrets.py). Code run in the kernel with no message at all (a thread
  * or task a cell started) cannot be seen: answers are used for CHECK_TTL_MS at most.
  * A running cell (main shell busy) keeps none: the check goes to its subshell at Enter.
+ *
+ * A kernel that cannot check (no jupyter_chatkit in its environment: the check's import
+ * fails) is not asked before Enter again until it restarts (a connection keeps its kernel;
+ * another kernel is another connection): each draft, each cell's end would ask it in
+ * vain. Enter asks it as before (its answer says so again, or checks: a `%pip install`
+ * needs no restart, and a check that succeeds ends this).
  */
 
 import type { Kernel } from "@jupyterlab/services";
@@ -44,6 +50,8 @@ interface Watch {
   answers: Map<string, { out: string; at: number }>;
   /** The connection's messages cannot be watched: no answer is ever used. */
   blind: boolean;
+  /** The kernel said it cannot check (no jupyter_chatkit there), since its last start. */
+  cannotCheck: boolean;
 }
 
 const watches = new WeakMap<Kernel.IKernelConnection, Watch>();
@@ -59,7 +67,7 @@ function changed(watch: Watch): void {
 function watchOf(kernel: Kernel.IKernelConnection): Watch {
   const known = watches.get(kernel);
   if (known) return known;
-  const watch: Watch = { kernelId: kernel.id, epoch: 0, own: [], answers: new Map(), blind: false };
+  const watch: Watch = { kernelId: kernel.id, epoch: 0, own: [], answers: new Map(), blind: false, cannotCheck: false };
   watches.set(kernel, watch);
   const signals = [kernel.anyMessage, kernel.statusChanged, kernel.connectionStatusChanged, kernel.disposed];
   if (!signals.every((s) => typeof s?.connect === "function")) {
@@ -84,6 +92,8 @@ function watchOf(kernel: Kernel.IKernelConnection): Watch {
   });
   kernel.statusChanged.connect((_, status) => {
     if (status !== "busy" && status !== "idle") changed(watch);
+    // A restarted kernel may have jupyter_chatkit now (installed meanwhile).
+    if (status === "restarting" || status === "autorestarting" || status === "starting") watch.cannotCheck = false;
   });
   kernel.connectionStatusChanged.connect(() => changed(watch));
   kernel.disposed.connect(() => {
@@ -91,6 +101,18 @@ function watchOf(kernel: Kernel.IKernelConnection): Watch {
     watches.delete(kernel);
   });
   return watch;
+}
+
+/** Note what a check of `kernel` found: whether the kernel can check at all (false: its
+ * environment has no jupyter_chatkit). */
+export function noteCheckable(kernel: Kernel.IKernelConnection, checkable: boolean): void {
+  watchOf(kernel).cannotCheck = !checkable;
+}
+
+/** Whether `kernel` said it cannot check (no jupyter_chatkit there) since it last started:
+ * not asked before Enter. */
+export function cannotCheck(kernel: Kernel.IKernelConnection): boolean {
+  return watchOf(kernel).cannotCheck;
 }
 
 /** Send a check (`send` sends it synchronously): its messages leave the state alone. */

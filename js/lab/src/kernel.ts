@@ -14,7 +14,7 @@
 import type { ISessionContext } from "@jupyterlab/apputils";
 import type { Kernel, KernelMessage } from "@jupyterlab/services";
 import { stripAnsi } from "./cells";
-import { ownRequest } from "./checkcache";
+import { noteCheckable, ownRequest } from "./checkcache";
 import { parsePyStringRepr, pyString } from "./pyrepr";
 import { policyResult, redactText } from "./redact";
 import { busySubshell, executeOn, fromSubshell } from "./subshell";
@@ -213,16 +213,24 @@ export async function hideKernelSecrets(
   value: unknown,
   options: KernelToolOptions = {},
 ): Promise<unknown> {
+  // The kernel asked (evaluate reads it before its first wait).
+  const kernel = session?.session?.kernel;
   const reply = await evaluate(session, hideExpression(JSON.stringify(value ?? null)), options, true);
   if ("reason" in reply) {
     if (reply.reason === "unavailable") return value;
     return withoutOutputs(value, reply.reason === "busy" ? OUTPUTS_WITHHELD : OUTPUTS_UNCHECKED);
   }
   const read = readRawReply(reply) as { value?: unknown } | null;
-  if (read && typeof read === "object" && "value" in read) return read.value;
+  if (read && typeof read === "object" && "value" in read) {
+    if (kernel) noteCheckable(kernel, true);
+    return read.value;
+  }
   // A kernel without jupyter_chatkit cannot be asked; any other failure may hide one
   // (and is no busy kernel: the person is told what to do about it).
-  if (expressionError(reply) === "missing") return value;
+  if (expressionError(reply) === "missing") {
+    if (kernel) noteCheckable(kernel, false);
+    return value;
+  }
   // On a subshell the running cell changed what the check read: busy, not old.
   return withoutOutputs(value, fromSubshell(reply) ? OUTPUTS_WITHHELD : OUTPUTS_UNCHECKED);
 }
@@ -236,10 +244,13 @@ export async function checkStrings(
   session: ISessionContext | null | undefined,
   strings: readonly string[],
 ): Promise<string[] | null> {
+  const kernel = session?.session?.kernel;
   const reply = await evaluate(session, hideExpression(JSON.stringify(strings)), { busyWaitMs: 0 }, true);
   if ("reason" in reply) return null;
   const read = readRawReply(reply) as { value?: unknown } | null;
   const out = read && typeof read === "object" ? read.value : null;
+  // No jupyter_chatkit there: not asked again before Enter (checkcache.ts).
+  if (kernel && expressionError(reply) === "missing") noteCheckable(kernel, false);
   if (!Array.isArray(out) || out.length !== strings.length || !out.every((s) => typeof s === "string")) return null;
   return out as string[];
 }

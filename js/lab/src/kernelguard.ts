@@ -13,7 +13,7 @@ import type { ISessionContext } from "@jupyterlab/apputils";
 import type { Kernel } from "@jupyterlab/services";
 import type { ChatHandle, ContextRef, Transport } from "../../src/index";
 import { messageContent } from "../../src/index";
-import { CHECK_TTL_MS, cachedCheck, jsonStrings, keepAnswers, stateMark, unchecked } from "./checkcache";
+import { CHECK_TTL_MS, cachedCheck, cannotCheck, jsonStrings, keepAnswers, stateMark, unchecked } from "./checkcache";
 import { checkStrings, GUARD_BUSY_WAIT_MS, hideKernelSecrets } from "./kernel";
 import { releaseSubshells } from "./subshell";
 
@@ -57,11 +57,12 @@ export function guardedTransport(transport: Transport, session: SessionSource): 
 /**
  * Ask the kernel of `session` now about the strings it has no answer for, and keep the
  * answers while nothing happens on it (checkcache.ts). Whether every string has one: a
- * busy kernel, no kernel, a failed check keep none (the message is checked at Enter).
+ * busy kernel, no kernel, a failed check keep none (the message is checked at Enter). A
+ * kernel that said it cannot check (no jupyter_chatkit there) is not asked again.
  */
 export async function precheck(session: ISessionContext | null | undefined, strings: Iterable<string>): Promise<boolean> {
   const kernel = session?.session?.kernel;
-  if (!kernel) return false;
+  if (!kernel || cannotCheck(kernel)) return false;
   const todo = unchecked(kernel, strings);
   if (!todo.length) return true;
   // Taken before the request goes: whatever is seen on the kernel from here voids it.

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Signal } from "@lumino/signaling";
 import { cachedCheck, jsonStrings, ownRequest } from "../src/checkcache";
-import { guardedTransport, precheck } from "../src/kernelguard";
+import { guardedTransport, precheck, precheckDrafts } from "../src/kernelguard";
 
 const SECRET = "Harbor7341Lantern";
 const MARK = "«held under a secret name»";
@@ -40,6 +40,8 @@ function fakeKernel() {
     secrets: [] as string[],
     /** The secrets checks it answered (the JSON they carried). */
     checks: [] as unknown[],
+    /** Its environment has no jupyter_chatkit: the check's import fails. */
+    missing: false,
     anyMessage: null as unknown as Signal<unknown, { msg: Msg; direction: "send" | "recv" }>,
     statusChanged: null as unknown as Signal<unknown, string>,
     connectionStatusChanged: null as unknown as Signal<unknown, string>,
@@ -65,12 +67,12 @@ function fakeKernel() {
       const value = JSON.parse(JSON.parse(json));
       kernel.checks.push(value);
       const answer = JSON.stringify({ value: kernel.hide(value), hidden: 0 });
+      const result = kernel.missing
+        ? { status: "error", ename: "ModuleNotFoundError", evalue: "No module named 'jupyter_chatkit'", traceback: [] }
+        : { status: "ok", data: { "text/plain": JSON.stringify(answer) } };
       const id = msg.header.msg_id;
       const done = Promise.resolve().then(() => {
-        const reply = kernel.message("execute_reply", "shell", {
-          status: "ok",
-          user_expressions: { result: { status: "ok", data: { "text/plain": JSON.stringify(answer) } } },
-        }, id);
+        const reply = kernel.message("execute_reply", "shell", { status: "ok", user_expressions: { result } }, id);
         kernel.anyMessage.emit({ msg: kernel.message("status", "iopub", { execution_state: "busy" }, id), direction: "recv" });
         kernel.anyMessage.emit({ msg: reply, direction: "recv" });
         kernel.anyMessage.emit({ msg: kernel.message("status", "iopub", { execution_state: "idle" }, id), direction: "recv" });
@@ -222,4 +224,91 @@ test("keys are checked like values, and a __proto__ key stays a key", async () =
   assert.ok(out);
   assert.equal(JSON.stringify(out.value), JSON.stringify(kernel.hide(value)));
   assert.equal(Object.getPrototypeOf(out.value), Object.prototype);
+});
+
+/** Until `ready()` holds (each turn lets pending promises and timers run); fails rather
+ * than hang when it never does. */
+async function until(ready: () => boolean): Promise<void> {
+  const giveUp = Date.now() + 10_000;
+  while (!ready()) {
+    assert.ok(Date.now() < giveUp, `never came: ${ready}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The sidebar's draft checks (`precheckDrafts`) of a box holding `text`, on the kernel
+ * of `session`; `runs()`: the checks started so far (each reads the box first). */
+function drafts(session: unknown, text: string) {
+  const g = globalThis as { document?: unknown };
+  g.document ??= { activeElement: null };
+  let runs = 0;
+  const host = {
+    addEventListener() {},
+    removeEventListener() {},
+    contains: () => false,
+    querySelector: () => {
+      runs += 1;
+      return { value: text };
+    },
+  };
+  const checks = precheckDrafts({
+    chat: { session: { threadId: "thr_1", model: null } } as never,
+    host: host as never,
+    chips: () => [],
+    session: () => session as never,
+  });
+  return { ...checks, runs: () => runs };
+}
+
+test("a kernel without jupyter_chatkit is asked once before Enter, not at every draft or cell end", async () => {
+  const kernel = fakeKernel();
+  kernel.missing = true;
+  const session = { session: { kernel } } as never;
+  const body = message(`my key is ${SECRET}, why 401?`);
+  const checks = drafts(session, `my key is ${SECRET}, why 401?`);
+  try {
+    checks.changed();
+    await until(() => kernel.checks.length === 1 && checks.runs() === 1);
+    // Cells end (the kernel turns idle) and the person types on: the draft is not asked
+    // about again, the kernel said it cannot check.
+    for (let n = 2; n <= 4; n++) {
+      kernel.statusChanged.emit("idle");
+      await until(() => checks.runs() === n);
+    }
+    checks.changed();
+    await until(() => checks.runs() === 5);
+    assert.equal(await precheck(session, jsonStrings(body.params)), false);
+    assert.equal(kernel.checks.length, 1);
+  } finally {
+    checks.dispose();
+  }
+  // Enter as before: the kernel is asked, and the message goes as the text rules leave it.
+  const { sent, inner } = recorder();
+  await guardedTransport(inner, () => session).send(body);
+  assert.equal(kernel.checks.length, 2);
+  assert.deepEqual(sent[0].params, body.params);
+  // Restarted (jupyter_chatkit installed meanwhile): asked again before Enter.
+  kernel.missing = false;
+  kernel.statusChanged.emit("restarting");
+  assert.equal(await precheck(session, jsonStrings(body.params)), true);
+  assert.equal(kernel.checks.length, 3);
+});
+
+test("a kernel that can check again (installed with no restart) is asked again after Enter's check", async () => {
+  const kernel = fakeKernel();
+  kernel.missing = true;
+  kernel.secrets.push(SECRET);
+  const session = { session: { kernel } } as never;
+  const body = message(`token ${SECRET}`);
+  assert.equal(await precheck(session, jsonStrings(body.params)), false);
+  assert.equal(await precheck(session, jsonStrings(body.params)), false);
+  assert.equal(kernel.checks.length, 1);
+  // `%pip install jupyter-chatkit` in the notebook: Enter's check finds it and hides.
+  kernel.missing = false;
+  const { sent, inner } = recorder();
+  await guardedTransport(inner, () => session).send(body);
+  assert.equal(kernel.checks.length, 2);
+  assert.ok(!JSON.stringify(sent[0].params).includes(SECRET));
+  assert.equal(await precheck(session, jsonStrings(body.params)), true);
+  assert.equal(kernel.checks.length, 3);
 });
