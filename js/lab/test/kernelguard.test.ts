@@ -275,6 +275,7 @@ test("the sidebar closing deletes the subshell, after the check in flight there"
   const inFlight = hideKernelSecrets(session, CELLS, { busyWaitMs: 0 });
   await until(() => kernel.sent.length === 1);
   drafts(() => kernel).dispose();
+  await new Promise((resolve) => setImmediate(resolve));
   // Not under the check: a deleted subshell would drop its request.
   assert.deepEqual(kernel.deleted, []);
   kernel.answerHeld();
