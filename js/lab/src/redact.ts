@@ -23,10 +23,12 @@ import {
   looksGenerated,
   looksLikePassword,
   marker,
+  namesWords,
   normalizeName,
   stripAnsi,
 } from "./redactnames";
 import { heredocBodies } from "./redactheredoc";
+import { readEscapedLines } from "./redactescaped";
 import { LooseRedaction } from "./redactloose";
 
 export {
@@ -103,6 +105,7 @@ function pairHides(items: unknown[]): Set<number> {
     const flag = item.startsWith("-");
     if ((many && !flag && NAME_LIKE.test(after)) || after.startsWith(RULES.placeholderOpen)) continue;
     if (namesASecret(after) || after.startsWith("-") || DTYPE.test(after)) continue;
+    if (namesWords(item) && !CREDENTIAL.test(after)) continue;
     out.add(k + 1);
   }
   return out;
@@ -303,6 +306,16 @@ export class Redactor extends LooseRedaction {
     // One line too: `| password | x |`, `password,x`.
     if ((value.includes("\n") || value.length <= 2000) && named) value = this.tables(value);
     if ((lower.includes("<tr") || lower.includes("<th")) && named) value = this.htmlTables(value);
+    if (named && value.includes("\\n") && !this.nested) {
+      // A frame, a YAML block or a CSV in one string of a JSON text or a repr: its lines,
+      // read as lines (one level: not inside such a string again).
+      this.nested += 1;
+      try {
+        value = readEscapedLines(value, (plain) => this.text(plain));
+      } finally {
+        this.nested -= 1;
+      }
+    }
     if (value.includes(RULES.placeholderOpen)) value = this.continued(value);
     return value;
   }
@@ -328,6 +341,7 @@ export class Redactor extends LooseRedaction {
     const pieces: string[] = [];
     const literals: [number, number][] = [];
     const namedSecret = new Set<number>();
+    const words = new Set<number>(); // positions after `"token"`: a text's words, most often
     const flags = new Set<number>(); // positions after a `--flag`: its value, whatever it looks like
     let position = 0;
     let keyword = false;
@@ -341,6 +355,7 @@ export class Redactor extends LooseRedaction {
           literals.push([pieces.length, position]);
           if (namesASecret(text.slice(1, -1))) {
             namedSecret.add(position + 1);
+            if (namesWords(text.slice(1, -1))) words.add(position + 1);
             if (text.charAt(1) === "-") flags.add(position + 1);
           }
         }
@@ -359,7 +374,8 @@ export class Redactor extends LooseRedaction {
         !(many && !flags.has(pos) && NAME_LIKE.test(item)) &&
         !namesASecret(item) &&
         !item.startsWith("-") &&
-        !DTYPE.test(item);
+        !DTYPE.test(item) &&
+        !(words.has(pos) && !CREDENTIAL.test(item));
       if ((first && (pos >= first || alone)) || paired) {
         const literal = pieces[index];
         const inner = literal.slice(1, -1);

@@ -1080,6 +1080,15 @@ export const RULES = {
       "flags": "i"
     },
     {
+      "kind": "config secret",
+      "triggers": [
+        "value"
+      ],
+      "pattern": "(['\\\"](?:key|name)['\\\"][ \\t]*:[ \\t]*['\\\"](?![^'\\\"<>]{0,60}(?:hint|min|max|len|polic|prompt|label|field|type|format|regex|pattern|expir|timeout|ttl|url|uri|path|file|enabled|required|count|rule|strength|complex|reset|help|header|name|mode|provider)(?![a-z]))[^'\\\"<>]{0,60}(?:password|passwd|passphrase|secret|token|api[_-]?key|apikey|credential|private[_-]?key|access[_-]?key|connection[_-]?string)[^'\\\"<>]{0,60}['\\\"][ \\t]*,\\s{0,40}['\\\"]value['\\\"][ \\t]*:[ \\t]*['\\\"])(?!(?:true|false|yes|no|none|null|[0-9]{1,5})(?:['\\\"<]|[ \\t]*</)|\\$\\{|\\{\\{|%[A-Za-z_])([^'\\\"\\n«]{1,500})(?=['\\\"])",
+      "group": 2,
+      "flags": "i"
+    },
+    {
       "kind": "XML entry",
       "triggers": [
         "<name>"
@@ -1350,6 +1359,7 @@ export const RULES = {
     "use ",
     "using",
     "v1.0-",
+    "value",
     "vault",
     "wandb",
     "webhook.office",

@@ -11,8 +11,9 @@
 
 import { RULES } from "./redaction-rules.generated";
 import { isSecretName, KEEP_VALUE, marker, normalizeName } from "./redactnames";
-import { secretPositions, TableRedaction } from "./redacttables";
+import { secretPositions, TableRedaction, vocabPositions } from "./redacttables";
 
+const CREDENTIAL_SHAPE = new RegExp(RULES.credentialValue);
 const TRANSCRIPT = new RegExp(RULES.transcript, "gm");
 const FORMATTED = new RegExp(RULES.formattedAssignment, "g");
 const FLAT_LIST = new RegExp(RULES.flatList, "g");
@@ -99,19 +100,20 @@ export class LooseRedaction extends TableRedaction {
    * `Series(values, index=names)`, SQL `INSERT … (cols) VALUES (…)`). */
   private siblings(text: string): string {
     const lists = [...text.matchAll(FLAT_LIST)];
-    const names: [number, Set<number>, number][] = [];
+    // (list index, secret positions, count, positions of a text's words: `token`)
+    const names: [number, Set<number>, number, Set<number>][] = [];
     for (let k = 0; k < lists.length && names.length < MAX_NAME_LISTS; k++) {
       const body = lists[k][1];
       const [positions, count] = secretPositions(body);
-      if (positions.size && count >= 2 && allNames(body)) names.push([k, positions, count]);
+      if (positions.size && count >= 2 && allNames(body)) names.push([k, positions, count, vocabPositions(body)]);
     }
     const edits = new Map<number, string>();
-    for (const [k, positions, count] of names) {
+    for (const [k, positions, count, words] of names) {
       const center = lists[k].index ?? 0;
       lists.forEach((other, j) => {
         if (j === k || edits.has(j) || Math.abs((other.index ?? 0) - center) > SIBLING_SPAN) return;
         if (secretPositions(other[1])[0].size) return; // another list of names
-        const hidden = this.hidePositions(other[1], positions, count);
+        const hidden = this.hidePositions(other[1], positions, count, words);
         if (hidden !== null) edits.set(j, hidden);
       });
     }
@@ -139,8 +141,9 @@ export class LooseRedaction extends TableRedaction {
   }
 
   /** `body` (a list's items) with the string literals at `positions` hidden, when it has
-   * `count` items; else null. */
-  private hidePositions(body: string, positions: Set<number>, count: number): string | null {
+   * `count` items (at `words`, a text's words, only those shaped like a credential); else
+   * null. */
+  private hidePositions(body: string, positions: Set<number>, count: number, words?: Set<number>): string | null {
     const tokens = [...body.matchAll(ARGUMENT)].map((t) => t[0]);
     if (tokens.filter((t) => t === ",").length + 1 !== count) return null;
     let position = 0;
@@ -149,6 +152,7 @@ export class LooseRedaction extends TableRedaction {
       if (token === ",") position += 1;
       else if (positions.has(position) && (token[0] === "'" || token[0] === '"') && token.length > 2) {
         const inner = token.slice(1, -1);
+        if (words?.has(position) && !CREDENTIAL_SHAPE.test(inner)) return;
         if (!inner.includes(RULES.placeholderOpen) && !isSecretName(inner)) {
           tokens[i] = `${token[0]}${this.hideText(inner)}${token[0]}`;
           changed = true;

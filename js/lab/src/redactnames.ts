@@ -45,6 +45,17 @@ export function stripAnsi(text: string): string {
 
 export const isUpper = (name: string): boolean => name === name.toUpperCase() && name !== name.toLowerCase();
 
+// A column, an index or a list item of these names is most often a text's words (NLP's
+// `token`, `df[["token", "count"]]`): only values shaped like a credential are hidden
+// under or after it.
+const WORDS_NAMES = new Set(["token", "tokens"]);
+
+/** True for a name (`token`, `"tokens"`) whose values are most often words; a flag
+ * (`--token`) names a credential. */
+export function namesWords(name: string): boolean {
+  return !name.startsWith("-") && WORDS_NAMES.has(normalizeName(name.replace(/^['"*`]+|['"*`]+$/g, "")));
+}
+
 /** `X-Api-Key` → `x_api_key`, `dbPassword` → `db_password` (as Python does). */
 export function normalizeName(name: string): string {
   return name

@@ -7,7 +7,7 @@
  */
 
 import { RULES } from "./redaction-rules.generated";
-import { anyOf, isSecretName, KEEP_VALUE, marker, normalizeName, trimEndOf } from "./redactnames";
+import { anyOf, isSecretName, namesWords as isVocab, KEEP_VALUE, marker, trimEndOf } from "./redactnames";
 
 const ANY_NAME_TRIGGER = anyOf(RULES.nameTriggers);
 // Every shape a line starts (a key/value row, a header, a YAML key, a Series footer) has
@@ -54,15 +54,6 @@ const ROW_NUMBER = new RegExp(RULES.rowNumber);
 const INDEX_NAME_LINE = new RegExp(RULES.indexNameLine);
 const LABELLED_ROW = new RegExp(RULES.labelledRow);
 const CREDENTIAL_SHAPE = new RegExp(RULES.credentialValue);
-// An index or a column of these names is most often a text's words
-// (`df.token.value_counts()`, a CSV of `token,count`): only values shaped like a
-// credential are hidden under it.
-const VOCAB_NAMES = new Set(["token", "tokens"]);
-
-/** A column or index named `token`/`tokens`: most often a text's words. */
-function isVocab(name: string): boolean {
-  return VOCAB_NAMES.has(normalizeName(name.replace(/^['"*`]+|['"*`]+$/g, "")));
-}
 const PROSE_KEY = new RegExp(RULES.proseKey, "i");
 // A YAML mapping key (`host: x`, `"a b":`), not a plain scalar's text.
 const YAML_KEY = /^(?:['"][^'"\n]{0,100}['"]|[^\s:'"][^:\n]{0,100}?)[ \t]*:(?:[ \t]|$)/;
@@ -80,6 +71,17 @@ export function secretPositions(body: string): [Set<number>, number] {
     else if (t[1] && isSecretName(t[0].slice(1, -1))) positions.add(position);
   }
   return [positions, position + 1];
+}
+
+/** Positions of the literals naming a text's words (`token`) in a list of names. */
+export function vocabPositions(body: string): Set<number> {
+  const positions = new Set<number>();
+  let position = 0;
+  for (const t of body.matchAll(ARGUMENT)) {
+    if (t[0] === ",") position += 1;
+    else if (t[1] && isVocab(t[0].slice(1, -1))) positions.add(position);
+  }
+  return positions;
 }
 
 type Edit = [number, number, string];
@@ -111,10 +113,11 @@ export class TableRedaction {
         const [positions, count] = secretPositions(columns[1]);
         const data = positions.size ? SPLIT_DATA.exec(text) : null;
         if (!data) continue;
+        const vocab = vocabPositions(columns[1]);
         NEXT_ROW.lastIndex = data.index + data[0].length;
         for (let found = NEXT_ROW.exec(text); found; found = NEXT_ROW.exec(text)) {
           const body = found[1];
-          edits.push(...this.rowEdits(body, found.index + found[0].length - 1 - body.length, positions, count));
+          edits.push(...this.rowEdits(body, found.index + found[0].length - 1 - body.length, positions, count, vocab));
         }
         break;
       }
@@ -124,11 +127,12 @@ export class TableRedaction {
       for (const dtype of text.matchAll(STRUCTURED_DTYPE)) {
         const names = [...dtype[1].matchAll(DTYPE_NAME)].map((m) => m[1]);
         const positions = new Set(names.flatMap((n, k) => (isSecretName(n) ? [k] : [])));
+        const vocab = new Set(names.flatMap((n, k) => (isVocab(n) ? [k] : [])));
         const at = dtype.index ?? 0;
         if (positions.size) {
           const segment = text.slice(start, at);
           for (const found of segment.matchAll(TUPLE_ROW)) {
-            edits.push(...this.rowEdits(found[1], start + (found.index ?? 0) + 1, positions, names.length));
+            edits.push(...this.rowEdits(found[1], start + (found.index ?? 0) + 1, positions, names.length, vocab));
           }
         }
         start = at + dtype[0].length;
@@ -137,7 +141,9 @@ export class TableRedaction {
     return applyEdits(text, edits);
   }
 
-  protected rowEdits(body: string, offset: number, positions: Set<number>, count: number): Edit[] {
+  /** Edits hiding a row's items at `positions` (under `vocab` positions, a text's words,
+   * only those shaped like a credential). */
+  protected rowEdits(body: string, offset: number, positions: Set<number>, count: number, vocab = new Set<number>()): Edit[] {
     const tokens = [...body.matchAll(ARGUMENT)];
     if (tokens.filter((t) => t[0] === ",").length + 1 !== count) return [];
     const edits: Edit[] = [];
@@ -153,10 +159,11 @@ export class TableRedaction {
       if (token[1]) {
         const inner = text.slice(1, -1);
         if (!inner || inner.includes(RULES.placeholderOpen)) continue;
+        if (vocab.has(position) && !CREDENTIAL_SHAPE.test(inner)) continue;
         this.count += 1;
         replacement = `${text[0]}${marker(`str, ${inner.length.toLocaleString("en-US")} chars`)}${text[0]}`;
       } else {
-        replacement = this.hideCell(text);
+        replacement = this.hideCell(text, vocab.has(position));
       }
       if (replacement !== text) edits.push([offset + (token.index ?? 0), offset + (token.index ?? 0) + text.length, replacement]);
     }

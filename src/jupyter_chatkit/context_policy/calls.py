@@ -9,10 +9,11 @@ import re
 from typing import Any
 
 from . import rules
-from .names import is_placeholder, is_secret_name, marker, normalize_name
+from .names import is_placeholder, is_secret_name, marker, names_words, normalize_name
 
 _NAME_LIKE = re.compile(rules.NAME_LIKE_VALUE)
 _DTYPE = re.compile(rules.DTYPE_VALUE)
+_CREDENTIAL = re.compile(rules.CREDENTIAL_VALUE)
 # ``get_secret("prod/db")``, ``load_token(path)``: a getter's argument names where the
 # secret is, not the secret (``set_password("x")`` still holds one).
 _GETTER = re.compile(rules.GETTER_CALL)
@@ -42,6 +43,7 @@ def pair_hides(items: list[Any]) -> set[int]:
             flag = item.startswith("-")
             if (
                 not (many and not flag and _NAME_LIKE.match(after))
+                and not (names_words(item) and _CREDENTIAL.match(after) is None)
                 and not is_placeholder(after)
                 and not names_a_secret(after)
                 and not after.startswith("-")
@@ -83,6 +85,7 @@ class CallRedaction:
         position = 0
         keyword = False
         named_secret: set[int] = set()
+        words: set[int] = set()  # positions after ``"token"``: a text's words, most often
         flags: set[int] = set()  # positions after a ``--flag``: its value, whatever it looks like
         for token in _ARGUMENT.finditer(match.group(3)):
             text = token.group(0)
@@ -94,6 +97,8 @@ class CallRedaction:
                     literals.append((len(pieces), position))
                     if names_a_secret(text[1:-1]):
                         named_secret.add(position + 1)
+                        if names_words(text[1:-1]):
+                            words.add(position + 1)
                         if text[1:2] == "-":
                             flags.add(position + 1)
             elif _KEYWORD_ARGUMENT.match(text):
@@ -110,6 +115,7 @@ class CallRedaction:
                 and not names_a_secret(value)
                 and not value.startswith("-")
                 and _DTYPE.match(value) is None
+                and not (pos in words and _CREDENTIAL.match(value) is None)
             )
             if (first and (pos >= first or alone)) or paired:
                 literal = pieces[index]

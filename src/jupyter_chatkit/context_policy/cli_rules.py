@@ -218,6 +218,17 @@ CLI_RULES: list[dict[str, Any]] = [
         "flags": "i",
     },
     {
+        "kind": "config secret",
+        # A name/value entry named like a secret, in JSON or a repr: a Postman environment's
+        # ``{"key": "apiKey", "value": "x"}``, a HAR file's ``{"name": "api_key", "value":
+        # "x"}``, AWS tags' ``{'Key': 'DbPassword', 'Value': 'x'}``.
+        "triggers": ["value"],
+        "pattern": r"(['\"](?:key|name)['\"][ \t]*:[ \t]*['\"]" + _XML_SECRET_KEY + r"['\"][ \t]*,"
+        r"\s{0,40}['\"]value['\"][ \t]*:[ \t]*['\"])" + _XML_KEEP + r"([^'\"\n«]{1,500})(?=['\"])",
+        "group": 2,
+        "flags": "i",
+    },
+    {
         "kind": "XML entry",
         # Hadoop's and Hive's ``<property>``: ``<name>fs.s3a.secret.key</name>`` then, on
         # the next lines, ``<value>x</value>``.

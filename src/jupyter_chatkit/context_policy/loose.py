@@ -16,7 +16,7 @@ import re
 
 from . import rules
 from .names import is_placeholder, is_secret_name, marker, normalize_name
-from .tables import _secret_positions
+from .tables import _secret_positions, _vocab_positions
 
 _TRANSCRIPT = re.compile(rules.TRANSCRIPT, re.MULTILINE)
 _FORMATTED = re.compile(rules.FORMATTED_ASSIGNMENT)
@@ -27,6 +27,7 @@ _STRING = re.compile(rules.STRING_LITERAL)
 _ARGUMENT = re.compile(rules.CALL_ARGUMENT)
 _NAME_LIKE = re.compile(rules.NAME_LIKE_VALUE)
 _KEEP_VALUE = re.compile(rules.KEEP_VALUE)
+_CREDENTIAL = re.compile(rules.CREDENTIAL_VALUE)
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ASSIGNMENT = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_.\[\]'\", ]*(?<![=!<>])=(?!=)")
 # Names that hold an object, not a secret (``session``): their output is described.
@@ -110,16 +111,17 @@ class LooseRedaction:
         ``Series(values, index=names)``, ``DataFrame(rows, columns=names)``, SQL
         ``INSERT INTO t (user, password) VALUES ('ada', 'x')``."""
         lists = list(_FLAT_LIST.finditer(text))
-        names: list[tuple[int, set[int], int]] = []  # (list index, secret positions, count)
+        # (list index, secret positions, count, positions of a text's words: ``token``)
+        names: list[tuple[int, set[int], int, set[int]]] = []
         for k, m in enumerate(lists):
             body = m.group(1)
             positions, count = _secret_positions(body)
             if positions and count >= 2 and _all_names(body):
-                names.append((k, positions, count))
+                names.append((k, positions, count, _vocab_positions(body)))
                 if len(names) >= MAX_NAME_LISTS:
                     break
         edits: dict[int, str] = {}
-        for k, positions, count in names:
+        for k, positions, count, words in names:
             center = lists[k].start()
             for j, other in enumerate(lists):
                 if j == k or j in edits or abs(other.start() - center) > SIBLING_SPAN:
@@ -127,7 +129,7 @@ class LooseRedaction:
                 body = other.group(1)
                 if _secret_positions(body)[0]:
                     continue  # another list of names
-                hidden = self._hide_positions(body, positions, count)
+                hidden = self._hide_positions(body, positions, count, words)
                 if hidden is not None:
                     edits[j] = hidden
         for m in _SQL_INSERT.finditer(text):
@@ -152,9 +154,12 @@ class LooseRedaction:
         pieces.append(text[done:])
         return "".join(pieces)
 
-    def _hide_positions(self, body: str, positions: set[int], count: int) -> str | None:
+    def _hide_positions(
+        self, body: str, positions: set[int], count: int, words: set[int] | None = None
+    ) -> str | None:
         """``body`` (a list's items) with the string literals at ``positions`` hidden,
-        when it has ``count`` items; else None."""
+        when it has ``count`` items (at ``words``, a text's words, only those shaped like
+        a credential); else None."""
         tokens = [t.group(0) for t in _ARGUMENT.finditer(body)]
         if tokens.count(",") + 1 != count:
             return None
@@ -165,6 +170,8 @@ class LooseRedaction:
                 position += 1
             elif position in positions and token[:1] in ("'", '"') and len(token) > 2:
                 inner = token[1:-1]
+                if words and position in words and _CREDENTIAL.match(inner) is None:
+                    continue
                 if rules.PLACEHOLDER_OPEN not in inner and not is_secret_name(inner):
                     tokens[i] = f"{token[0]}{self._hide(inner)}{token[0]}"
                     changed = True

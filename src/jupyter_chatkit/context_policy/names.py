@@ -55,6 +55,16 @@ def _is_secret_name(name: str) -> bool:
 
 
 _QUALIFIERS = frozenset(rules.SECRET_NAME_QUALIFIERS)
+# A column, an index or a list item of these names is most often a text's words (NLP's
+# ``token``, ``df[["token", "count"]]``): only values shaped like a credential are hidden
+# under or after it.
+_WORDS_NAMES = frozenset({"token", "tokens"})
+
+
+def names_words(name: str) -> bool:
+    """True for a name (``token``, ``"tokens"``) whose values are most often words; a
+    flag (``--token``) names a credential."""
+    return not name.startswith("-") and normalize_name(name.strip("'\"*`")) in _WORDS_NAMES
 
 
 def is_placeholder(text: str) -> bool:

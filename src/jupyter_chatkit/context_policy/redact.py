@@ -19,6 +19,7 @@ from .calls import CallRedaction, names_a_secret
 from .datawalk import DataRedaction
 from .errors import strip_ansi
 from .escaped import anchor, escaped_forms
+from .escaped_lines import read_escaped_lines
 from .heredoc import heredoc_bodies
 from .loose import LooseRedaction
 from .names import is_placeholder, is_secret_name, marker, normalize_name
@@ -339,6 +340,14 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
             value = self._tables(value)
         if named and ("<tr" in lower or "<th" in lower):
             value = self._html_tables(value)
+        if named and "\\n" in value and not self._nested:
+            # A frame, a YAML block or a CSV in one string of a JSON text or a repr: its
+            # lines, read as lines (one level: not inside such a string again).
+            self._nested += 1
+            try:
+                value = read_escaped_lines(value, self._text)
+            finally:
+                self._nested -= 1
         if rules.PLACEHOLDER_OPEN in value:
             value = self._continued(value)
         for pattern in rx.extra:

@@ -9,7 +9,8 @@ import re
 from typing import Any
 
 from . import rules
-from .names import is_secret_name, marker, normalize_name
+from .names import is_secret_name, marker
+from .names import names_words as _is_vocab
 
 _KEEP_VALUE = re.compile(rules.KEEP_VALUE)
 _NAME_TRIGGERS = tuple(rules.NAME_TRIGGERS)
@@ -44,21 +45,12 @@ _ROW_NUMBER = re.compile(rules.ROW_NUMBER)
 _INDEX_NAME_LINE = re.compile(rules.INDEX_NAME_LINE)
 _LABELLED_ROW = re.compile(rules.LABELLED_ROW)
 _CREDENTIAL = re.compile(rules.CREDENTIAL_VALUE)
-# An index or a column of these names is most often a text's words
-# (``df.token.value_counts()``, a CSV of ``token,count``): only values shaped like a
-# credential are hidden under it.
-_VOCAB_NAMES = frozenset({"token", "tokens"})
 _PROSE_KEY = re.compile(rules.PROSE_KEY, re.IGNORECASE)
 _POLARS_DTYPES = re.compile(
     r"^│(?:\s*(?:str|i8|i16|i32|i64|u8|u16|u32|u64|f32|f64|bool|date|datetime\[\S+\]|null"
     r"|cat|list\[\S+\]|struct\[\d+\]|binary|decimal\[\S+\]|object|time|duration\[\S+\])"
     r"\s*[│┆])+$"
 )
-
-
-def _is_vocab(name: str) -> bool:
-    """A column or index named ``token``/``tokens``: most often a text's words."""
-    return normalize_name(name.strip("'\"*`")) in _VOCAB_NAMES
 
 
 def _secret_positions(body: str) -> tuple[set[int], int]:
@@ -71,6 +63,18 @@ def _secret_positions(body: str) -> tuple[set[int], int]:
         elif token.group(1) and is_secret_name(token.group(0)[1:-1]):
             positions.add(position)
     return positions, position + 1
+
+
+def _vocab_positions(body: str) -> set[int]:
+    """Positions of the literals naming a text's words (``token``) in a list of names."""
+    positions: set[int] = set()
+    position = 0
+    for token in _ARGUMENT.finditer(body):
+        if token.group(0) == ",":
+            position += 1
+        elif token.group(1) and _is_vocab(token.group(0)[1:-1]):
+            positions.add(position)
+    return positions
 
 
 def _hot_lines(text: str) -> list[int]:
@@ -166,10 +170,13 @@ class TableRedaction:
                 data = _SPLIT_DATA.search(text) if positions else None
                 if data is None:
                     continue
+                vocab = _vocab_positions(columns.group(1))
                 at = data.end() - 1  # at the "[" opening the rows
                 found = _NEXT_ROW.match(text, at + 1)
                 while found is not None:
-                    edits += self._row_edits(found.group(1), found.start(1), positions, count)
+                    edits += self._row_edits(
+                        found.group(1), found.start(1), positions, count, vocab
+                    )
                     found = _NEXT_ROW.match(text, found.end())
                 break
         if "dtype=[" in text:
@@ -177,17 +184,25 @@ class TableRedaction:
             for dtype in _STRUCTURED_DTYPE.finditer(text):
                 names = _DTYPE_NAME.findall(dtype.group(1))
                 positions = {k for k, n in enumerate(names) if is_secret_name(n)}
+                vocab = {k for k, n in enumerate(names) if _is_vocab(n)}
                 if positions:
                     for found in _TUPLE_ROW.finditer(text, start, dtype.start()):
                         edits += self._row_edits(
-                            found.group(1), found.start(1), positions, len(names)
+                            found.group(1), found.start(1), positions, len(names), vocab
                         )
                 start = dtype.end()
         return _apply(text, edits)
 
     def _row_edits(
-        self, body: str, offset: int, positions: set[int], count: int
+        self,
+        body: str,
+        offset: int,
+        positions: set[int],
+        count: int,
+        vocab: set[int] | frozenset[int] = frozenset(),
     ) -> list[tuple[int, int, str]]:
+        """Edits hiding a row's items at ``positions`` (under ``vocab`` positions, a
+        text's words, only those shaped like a credential)."""
         tokens = list(_ARGUMENT.finditer(body))
         if sum(1 for t in tokens if t.group(0) == ",") + 1 != count:
             return []
@@ -202,10 +217,12 @@ class TableRedaction:
                     inner = text[1:-1]
                     if not inner or rules.PLACEHOLDER_OPEN in inner:
                         continue
+                    if position in vocab and _CREDENTIAL.match(inner) is None:
+                        continue
                     self.count += 1
                     new = f"{text[0]}{marker(f'str, {len(inner):,} chars')}{text[0]}"
                 else:
-                    new = self._hide_cell(text)
+                    new = self._hide_cell(text, position in vocab)
                 if new != text:
                     edits.append((offset + token.start(), offset + token.end(), new))
         return edits

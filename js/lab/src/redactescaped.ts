@@ -1,0 +1,64 @@
+/**
+ * Texts held escaped in one string of a JSON text or a repr, read as their lines: the
+ * twin of Python's context_policy/escaped_lines.py (same output on every text).
+ *
+ * A JSON attachment, a JSON log line or a dict's repr holds a frame, a YAML block or a
+ * CSV in one string whose line breaks show as `\n`: the rules that read lines never saw
+ * those lines. Such a string is decoded (its escapes only), redacted as text, and written
+ * back, escaped the same way, when anything in it was hidden.
+ */
+
+// A JSON or Python string literal on one line; a quote after a backslash starts none.
+const STRING = /(?<!\\)(?:"((?:[^"\\\n]|\\[^\n])*)"|'((?:[^'\\\n]|\\[^\n])*)')/g;
+const ESCAPE = /\\(?:u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|([\s\S]))/g;
+const SIMPLE: Record<string, string> = { n: "\n", r: "\r", t: "\t", "\\": "\\", "'": "'", '"': '"', "/": "/" };
+const WRITE: Record<string, string> = { "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
+/** The text a literal's body holds, or null for an escape this reader does not know. */
+export function decodeEscaped(body: string): string | null {
+  let bad = false;
+  const text = body.replace(ESCAPE, (_whole, u: string | undefined, x: string | undefined, c: string | undefined) => {
+    const code = u ?? x;
+    if (code !== undefined) {
+      const point = parseInt(code, 16);
+      if (point >= 0xd800 && point <= 0xdfff) bad = true;
+      return String.fromCodePoint(point);
+    }
+    const simple = c === undefined ? undefined : SIMPLE[c];
+    if (simple === undefined) {
+      bad = true;
+      return "";
+    }
+    return simple;
+  });
+  return bad ? null : text;
+}
+
+/** `text` as the body of a literal in `quote`. */
+export function encodeEscaped(text: string, quote: string): string {
+  let out = "";
+  for (const ch of text) {
+    const code = ch.codePointAt(0) ?? 0;
+    if (WRITE[ch] !== undefined) out += WRITE[ch];
+    else if (ch === quote) out += `\\${quote}`;
+    else if (code < 0x20 || code === 0x7f)
+      out += quote === '"' ? `\\u${code.toString(16).padStart(4, "0")}` : `\\x${code.toString(16).padStart(2, "0")}`;
+    else out += ch;
+  }
+  return out;
+}
+
+/** `text` with every string literal holding an escaped line break redacted as the lines
+ * it holds (by `redact`); the others are left as they are. */
+export function readEscapedLines(text: string, redact: (plain: string) => string): string {
+  return text.replace(STRING, (whole: string, dq: string | undefined, sq: string | undefined) => {
+    const body = dq ?? sq ?? "";
+    if (!body.includes("\\n")) return whole;
+    const plain = decodeEscaped(body);
+    if (plain === null) return whole;
+    const clean = redact(plain);
+    if (clean === plain) return whole;
+    const quote = whole[0];
+    return quote + encodeEscaped(clean, quote) + quote;
+  });
+}
