@@ -46,7 +46,7 @@ pytestmark = pytest.mark.timeout(120)
 
 @pytest.mark.asyncio
 async def test_streamable_http_server_with_a_secret_header(
-    mcp_chat: MakeChat, http_server: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    mcp_chat: MakeChat, mcp_http_server: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     chat = mcp_chat(
@@ -54,7 +54,7 @@ async def test_streamable_http_server_with_a_secret_header(
             ModelStep(output=[function_call(LOOKUP, {"term": "hilbert"}, call_id="c1")]),
             ModelStep(output=[assistant_message("Hilbert found.", item_id="m2")]),
         ],
-        {"fixture": {"url": http_server, "headers": {"X-Fixture-Key": HEADER_KEY}}},
+        {"fixture": {"url": mcp_http_server, "headers": {"X-Fixture-Key": HEADER_KEY}}},
     )
     body, events = await chat.start("look up hilbert")
     assert not notices(events)
@@ -69,13 +69,13 @@ async def test_streamable_http_server_with_a_secret_header(
 
 @pytest.mark.asyncio
 async def test_a_refused_http_server_is_named_and_the_answer_still_comes(
-    mcp_chat: MakeChat, http_server: str, caplog: pytest.LogCaptureFixture
+    mcp_chat: MakeChat, mcp_http_server: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     wrong = "wrong-header-value-12345"
     chat = mcp_chat(
         [ModelStep(output=[assistant_message("Without tools, then.", item_id="m")])],
-        {"fixture": {"url": http_server, "headers": {"X-Fixture-Key": wrong}, "timeout": 5}},
+        {"fixture": {"url": mcp_http_server, "headers": {"X-Fixture-Key": wrong}, "timeout": 5}},
     )
     body, events = await chat.start("hello")
     said = notices(events)
