@@ -125,3 +125,15 @@ def test_an_enum_member_named_like_a_secret_and_a_parsed_url_hide_the_value() ->
     seen = _seen(ns)
     assert SECRET not in seen and OTHER not in seen
     assert "eu-west-1" in seen and "db.example.com" in seen
+
+
+def test_a_dict_keyed_by_paths_naming_a_secret_hides_the_value_and_its_copies() -> None:
+    """``{("db", "password"): x}`` (a flattened config, a MultiIndex label as a key): the
+    path names the secret; its value is hidden there and wherever it shows again."""
+    ns = {
+        "flat": {("db", "host"): "db.example.com", ("db", "password"): SECRET},
+        "copied": ["ada", SECRET],
+    }
+    seen = _seen(ns)
+    assert SECRET not in seen
+    assert "db.example.com" in seen and "host" in seen

@@ -178,7 +178,8 @@ class _Walk:
         # Read by ``type``'s own descriptor: a metaclass may make ``__module__`` a property.
         module = _TYPE_MODULE.__get__(type(value))
         module = module if type(module) is str else ""
-        if is_a(name, str) and _secret_label(name) and _holds_secret_whole(value):
+        # A str name, or a key path (``{("db", "password"): x}``) holding one.
+        if is_a(name, str | tuple) and _secret_label(name) and _holds_secret_whole(value):
             # Text, builtin containers and credential objects (``SecretStr``, ``Creds``)
             # under the name are the secret. Other objects (a ``session``, a frame named
             # ``creds``) are read by their own fields' names below: their user agent or

@@ -248,6 +248,11 @@ def hides(name: Any, value: Any) -> bool:
     Plain values and builtin containers are hidden whole; objects (a session, a
     tokenizer, a DataFrame) are still described, with their own secret fields hidden.
     """
+    if type(name) is tuple:
+        # ``{("db", "password"): x}``: a key path (a MultiIndex label, a flattened config)
+        # names a secret when one of its strings does (exact tuple and str: no user code).
+        named = [p for p in tuple.__iter__(name) if type(p) is str and is_secret_name(p)]
+        return bool(named) and hides(named[-1], value)
     if not is_a(name, str):
         return False
     if not is_secret_name(name):
