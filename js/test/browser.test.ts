@@ -256,6 +256,34 @@ test("the Ask / Agent switch is one Tab stop; the arrow keys switch it", opts, a
   await page.context().close();
 });
 
+test("a message left without an answer stays marked once the next one is sent", opts, async () => {
+  const { page, errors } = await open("theme=light&width=600", 600);
+  await ask(page, "load data.csv", 1);
+  await ask(page, "fail", 1);
+  await ask(page, "fail again", 1);
+  // The error box speaks for the last message; the one before had only its error, gone
+  // with the next send (before: nothing said it was never answered).
+  const marked = await page.evaluate(() =>
+    [...document.querySelectorAll(".jck-msg.jck-user[data-item-id]")].map((e) => [
+      e.getAttribute("data-item-id"),
+      e.classList.contains("jck-unanswered"),
+      getComputedStyle(e, "::after").content,
+    ]),
+  );
+  assert.deepEqual(
+    marked.map(([id, on]) => [id, on]),
+    [
+      ["msg_0002", false],
+      ["msg_0008", true],
+      ["msg_0009", false],
+    ],
+  );
+  assert.match(String(marked[1][2]), /No answer/);
+  await page.screenshot({ path: join(outDir, "unanswered-message.png") });
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
 test("an empty code block (a stray fence) gets no Copy / Insert bar; a filled one does", opts, async () => {
   const { page, errors } = await open("theme=light", 600);
   for (const [text, bars] of [

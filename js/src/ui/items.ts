@@ -399,6 +399,9 @@ function makeEntry(item: ThreadItem, host: ItemHost): Entry | null {
   }
 }
 
+/** Items that are no answer to the message before them: the thread's own bookkeeping. */
+const NOT_ANSWERS = new Set(["user_message", "hidden_context_item", "sdk_hidden_context", "end_of_turn"]);
+
 /** The list of thread items. */
 export class ThreadView {
   readonly el: HTMLElement;
@@ -443,6 +446,19 @@ export class ThreadView {
         break;
       }
     }
+    // A message another message follows with nothing between: its answer failed or was
+    // stopped before it began. The error said so, but only until the next message was
+    // sent (errors are not kept in the thread): the message stays marked (CSS names it).
+    const unanswered = new Set<string>();
+    let asked: string | null = null;
+    for (const item of state.items) {
+      if (item.type === "user_message") {
+        if (asked) unanswered.add(asked);
+        asked = item.id;
+      } else if (!NOT_ANSWERS.has(item.type)) {
+        asked = null;
+      }
+    }
     let prev: Element | null = null;
     for (const item of state.items) {
       seen.add(item.id);
@@ -460,6 +476,7 @@ export class ThreadView {
         entry.update(item, streaming);
       }
       entry.el.classList.toggle("jck-last", item.id === lastAnswer && !busy);
+      if (item.type === "user_message") entry.el.classList.toggle("jck-unanswered", unanswered.has(item.id));
       const want: Element | null = prev ? prev.nextElementSibling : this.el.firstElementChild;
       if (want !== entry.el) this.el.insertBefore(entry.el, want);
       prev = entry.el;

@@ -115,7 +115,8 @@ const transport: Transport = {
         return sse(toolOutputSse);
       case "threads.add_user_message":
       case "threads.retry_after_item":
-        return sse(errorSse);
+        // "fail again": a failure of its own (another message item).
+        return sse(text === "fail again" ? errorSse.replaceAll("msg_0008", "msg_0009") : errorSse);
       case "threads.custom_action":
         return sse(
           q.get("above") ? customActionSse.replace('"position":"below"', '"position":"above"') : customActionSse,
