@@ -29,7 +29,7 @@ python -m ruff format --check src tests bench
 python -m mypy
 
 echo "== pytest"
-# Work units and their order: tests/conftest.py (a module sharing a JupyterLab stays on one
-# worker; other tests are handed out one by one, after the browser modules).
+# Work units and their order: tests/fixtures/xdist_groups.py (a module sharing a JupyterLab
+# stays on one worker; other tests are handed out one by one, after the browser modules).
 python -m pytest -q -p no:cacheprovider -n 2 --dist loadgroup --no-loadscope-reorder \
   --durations=20 "$@"
