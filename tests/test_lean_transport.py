@@ -284,6 +284,25 @@ async def test_errors_retries_and_timeouts_are_as_before(
 
 
 @pytest.mark.asyncio
+async def test_a_stall_mid_answer_times_out_as_before(fake_llm: FakeLLM) -> None:
+    """A body that stops coming for longer than the read timeout is a timeout, through
+    either transport (the lean one times only the reads that wait)."""
+    fake_llm.token_delay = 0.6
+    results = []
+    for lean in (False, True):
+        fake_llm.reset()
+        fake_llm.token_delay = 0.6
+        fake_llm.script(Reply("one two three four", chunk_chars=4))
+        client = openai_client(fake_llm, lean, max_retries=0, timeout=0.3)
+        try:
+            results.append(await outcome(client))
+        finally:
+            await client.close()
+    assert results[0][1][2] == "ReadTimeout"
+    assert results[1] == results[0]
+
+
+@pytest.mark.asyncio
 async def test_no_server_is_a_connection_error_as_before() -> None:
     with contextlib.closing(__import__("socket").socket()) as sock:
         sock.bind(("127.0.0.1", 0))

@@ -52,6 +52,13 @@ _MAX_HEAD = 65_536  # h11's default max_incomplete_event_size
 _NO_BODY_STATUS = frozenset({204, 304})
 
 
+def _held(reader: asyncio.StreamReader) -> bytearray:
+    """What ``reader`` has received and not yet given out (asyncio's StreamReader keeps
+    it in ``_buffer``); an empty bytearray when it has none (then every read is timed)."""
+    buffer = getattr(reader, "_buffer", None)
+    return buffer if type(buffer) is bytearray else bytearray()
+
+
 def _timeouts(request: httpx2.Request) -> dict[str, float | None]:
     found = request.extensions.get("timeout")
     return found if isinstance(found, dict) else {}
@@ -96,12 +103,15 @@ class _Body(httpx2.AsyncByteStream):
         self._timeout = read_timeout
         self._complete = framing == "none"
 
-    async def _read(self, read: Any, *args: Any) -> Any:
+    async def _read(self, read: Any, arg: Any, ready: bool) -> Any:
+        """``await read(arg)`` under the read timeout, unless it is ``ready`` (what it
+        reads is buffered already: it returns without waiting, and a timer per read, a
+        dozen per streamed answer, was most of this transport's own CPU)."""
         try:
-            if self._timeout is None:
-                return await read(*args)
+            if self._timeout is None or ready:
+                return await read(arg)
             async with asyncio.timeout(self._timeout):
-                return await read(*args)
+                return await read(arg)
         except TimeoutError as error:
             raise httpx2.ReadTimeout(str(error) or "timed out") from error
         except asyncio.IncompleteReadError as error:
@@ -122,7 +132,7 @@ class _Body(httpx2.AsyncByteStream):
         # rest of a body (its drain after [DONE]) by iterating the stream anew.
         if self._framing == "length":
             while self._left > 0:
-                data = await self._read(reader.read, min(self._left, 65_536))
+                data = await self._read(reader.read, min(self._left, 65_536), bool(_held(reader)))
                 if not data:
                     raise httpx2.RemoteProtocolError(
                         "peer closed connection without sending complete message body: "
@@ -133,7 +143,7 @@ class _Body(httpx2.AsyncByteStream):
         elif self._framing == "chunked":
             while True:
                 if self._chunk is None:  # the next chunk's size line
-                    line = await self._read(reader.readuntil, b"\r\n")
+                    line = await self._read(reader.readuntil, b"\r\n", b"\r\n" in _held(reader))
                     try:
                         size = int(line[:-2].split(b";", 1)[0].strip(), 16)
                     except ValueError as error:
@@ -143,16 +153,19 @@ class _Body(httpx2.AsyncByteStream):
                     self._chunk = size
                 if self._chunk == 0:
                     # Trailers, then the empty line that ends the message.
-                    while (await self._read(reader.readuntil, b"\r\n")) != b"\r\n":
+                    while (
+                        await self._read(reader.readuntil, b"\r\n", b"\r\n" in _held(reader))
+                    ) != b"\r\n":
                         pass
                     break
-                data = await self._read(reader.readexactly, self._chunk + 2)
+                size = self._chunk + 2
+                data = await self._read(reader.readexactly, size, len(_held(reader)) >= size)
                 self._chunk = None
                 if data[-2:] != b"\r\n":
                     raise httpx2.RemoteProtocolError("missing chunk terminator")
                 yield data[:-2]
         else:  # until the server closes
-            while data := await self._read(reader.read, 65_536):
+            while data := await self._read(reader.read, 65_536, bool(_held(reader))):
                 yield data
         self._complete = True
 
