@@ -338,7 +338,9 @@ class Comm:
     """Types of the anywidget custom messages between the ``%chat`` widget and its kernel.
 
     front end -> kernel: ``{type: REQUEST, id, body}`` (a ChatKit request object),
-    ``{type: CANCEL, id}``, and for information ``{type: ANSWER, thread_id, text}``.
+    ``{type: CANCEL, id}`` (the front end stops listening to that request: the turn runs
+    on and is saved, as over HTTP; only a ``Turn.STOP`` request stops it), and for
+    information ``{type: ANSWER, thread_id, text}``.
     kernel -> front end: ``{type: CHUNK, id, data}``, ``{type: END, id, status,
     contentType}``, ``{type: ERROR, id, message}``, and ``{type: THREAD_EVENT, data}``
     (one ChatKit stream event as JSON, for turns run from Python).
