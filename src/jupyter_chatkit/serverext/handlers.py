@@ -16,6 +16,7 @@ import json
 import logging
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.auth.identity import (
@@ -343,6 +344,28 @@ def _size_text(n: int) -> str:
     return f"{n} bytes"
 
 
+def content_disposition(disposition: str, name: str, fallback: str) -> str:
+    """A ``Content-Disposition`` header for a file named ``name`` (any text a user gave).
+
+    HTTP header values are Latin-1 at most, so a name in another script (``数据.csv``)
+    goes as RFC 6266's ``filename*`` (UTF-8, percent-encoded) beside an ASCII
+    ``filename`` for old clients. Letters, digits and `` ._-`` are kept; quotes, slashes,
+    control and bidi characters never reach the header.
+    """
+    kept = "".join(c for c in name if c.isalnum() or c in " ._-")[:100].strip()
+    plain = "".join(c for c in kept if c.isascii()).strip()
+    stem, dot, ext = plain.rpartition(".")
+    if not dot:
+        stem, ext = plain, ""
+    if not any(c.isalnum() for c in stem):
+        # Only ".csv" is left of "数据.csv": the id, with the extension, names it better.
+        plain = fallback + (f".{ext}" if ext.isalnum() else "")
+    header = f'{disposition}; filename="{plain}"'
+    if not kept.isascii():
+        header += f"; filename*=UTF-8''{quote(kept, safe='')}"
+    return header
+
+
 class ChatKitHandler(BaseChatKitHandler):
     """``POST jupyter-chatkit/chatkit``: ChatKit requests; streaming ones as SSE."""
 
@@ -536,9 +559,9 @@ class AttachmentHandler(BaseChatKitHandler):
         self.set_header("Content-Security-Policy", "default-src 'none'; sandbox")
         self.set_header("Cache-Control", "private, max-age=3600")
         disposition = "inline" if inline else "attachment"
-        safe_name = "".join(c for c in attachment.name if c.isalnum() or c in " ._-")[:100]
         self.set_header(
-            "Content-Disposition", f'{disposition}; filename="{safe_name or attachment_id}"'
+            "Content-Disposition",
+            content_disposition(disposition, attachment.name, attachment_id),
         )
         # APIHandler.finish would otherwise label the bytes application/json.
         self.finish(data, set_content_type=content_type)
