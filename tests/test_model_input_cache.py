@@ -154,6 +154,52 @@ async def test_an_edited_message_or_output_and_another_policy_are_redacted_anew(
 
 
 @pytest.mark.asyncio
+async def test_stored_items_are_keyed_by_their_stored_json(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With the stored JSON of the history's items (History.payloads), their keys are
+    digests of it: no item is serialised again, the input is the same, an item whose
+    stored text changed is converted anew, and one without stored text is still keyed."""
+    from jupyter_chatkit.store.codec import dump_item, load_item
+
+    items: list[ThreadItem] = [
+        message("u1", f"first {API_KEY}"),
+        tool_call("c1", {"source": f"KEY='{API_KEY}'"}),
+        message("u2", "second"),
+    ]
+    texts = [dump_item(item) for item in items]
+    read = [load_item(text, item_id="x", thread_id="t1") for text in texts]
+    stored = {id(item): text for item, text in zip(read, texts, strict=True)}
+    serialised: list[str] = []
+    for kind in (UserMessageItem, ClientToolCallItem):
+        real = kind.model_dump_json
+
+        def counting(self: Any, *args: Any, _real: Any = real, **kwargs: Any) -> str:
+            serialised.append(self.id)
+            return str(_real(self, *args, **kwargs))
+
+        monkeypatch.setattr(kind, "model_dump_json", counting)
+    cache = RedactedItems()
+    first = await PolicyConverter(policy(), cache=cache, stored=stored).to_agent_input(read)
+    assert serialised == []  # fails before: every item serialised for its key
+    uncached = await PolicyConverter(policy(), cache=RedactedItems()).to_agent_input(items)
+    assert first == uncached and API_KEY not in json.dumps(first)
+    again = await PolicyConverter(policy(), cache=cache, stored=stored).to_agent_input(read)
+    assert again == first and cache.info().hits == 3
+    # The same items keyed by their serialisation are other entries (never confused).
+    await PolicyConverter(policy(), cache=cache).to_agent_input(read)
+    assert cache.info().misses == 6
+    # An edited message's stored text differs: converted anew.
+    edited = message("u2", "second, edited")
+    text = dump_item(edited)
+    read_edited = load_item(text, item_id="u2", thread_id="t1")
+    out = await PolicyConverter(
+        policy(), cache=cache, stored={id(read_edited): text}
+    ).to_agent_input([read_edited])
+    assert "second, edited" in json.dumps(out)
+
+
+@pytest.mark.asyncio
 async def test_the_memory_is_bounded() -> None:
     cache = RedactedItems(max_entries=2, max_chars=8_000)
     converter = PolicyConverter(policy(), cache=cache)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import base64
 import json
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from agents import TResponseInputItem
@@ -26,7 +26,7 @@ from openai.types.responses import ResponseInputContentParam
 from openai.types.responses.response_input_item_param import Message
 
 from ..protocol import MAX_TOOL_OUTPUT_BYTES, STEP_UNDO_KEY, RequestContext
-from ..store.codec import StoredItems
+from ..store.codec import StoredItems, dump_item
 from .agent_tools import model_output
 from .cards import card_code, inserted_count
 
@@ -189,6 +189,9 @@ class History:
     """The thread's newest items as stored, newest first (more than ``items`` may hold)."""
     complete: bool
     """True when ``newest`` is the whole thread."""
+    payloads: Mapping[int, str] = field(default_factory=dict)
+    """The stored JSON of the items read, by item identity (those read from the store
+    with it; ``newest`` keeps the items, so the identities stay theirs)."""
 
 
 async def read_history(
@@ -219,7 +222,7 @@ async def read_history(
         if len(newest_first) >= MAX_TURN_ITEMS:
             break
         after = page.after
-    return newest_history(newest_first, complete, max_items, max_tokens, _sized_by(payloads))
+    return newest_history(newest_first, complete, max_items, max_tokens, payloads)
 
 
 def newest_history(
@@ -227,12 +230,15 @@ def newest_history(
     complete: bool,
     max_items: int,
     max_tokens: int,
-    cost: Cost = estimate_tokens,
+    payloads: Mapping[int, str] | None = None,
 ) -> History:
     """The :class:`History` of a thread whose newest items (newest first, down to the
-    turn's user message or the thread's start) were read as ``newest_first``."""
+    turn's user message or the thread's start) were read as ``newest_first``, with the
+    stored JSON of those read with it (``payloads``, by item identity)."""
+    payloads = payloads or {}
+    cost = _sized_by(payloads)
     items = bound_items(list(reversed(newest_first)), max_items, max_tokens, cost)
-    return History(items=items, newest=newest_first, complete=complete)
+    return History(items=items, newest=newest_first, complete=complete, payloads=payloads)
 
 
 def _stored_payloads(page: Page[ThreadItem]) -> dict[int, str]:
@@ -248,7 +254,7 @@ def stored_cost(page: Page[ThreadItem]) -> Cost:
     return _sized_by(_stored_payloads(page))
 
 
-def _sized_by(payloads: dict[int, str]) -> Cost:
+def _sized_by(payloads: Mapping[int, str]) -> Cost:
     """:func:`estimate_tokens`, from :data:`STORED_SIZES` for the items in ``payloads``
     (by identity: a shortened copy of one is sized as it is)."""
     if not payloads:
@@ -266,7 +272,7 @@ def page_history(page: Page[ThreadItem], max_items: int, max_tokens: int) -> His
     ``max_items`` items, newest first) read elsewhere, e.g. in the transaction that
     saved the turn's user message, which is then the page's first item."""
     complete = not page.has_more or page.after is None
-    return newest_history(list(page.data), complete, max_items, max_tokens, stored_cost(page))
+    return newest_history(list(page.data), complete, max_items, max_tokens, _stored_payloads(page))
 
 
 def first_turn_history(message: ThreadItem, max_items: int, max_tokens: int) -> History:
@@ -275,7 +281,9 @@ def first_turn_history(message: ThreadItem, max_items: int, max_tokens: int) -> 
     For a new thread's first turn, whose message was just saved: answered from that
     message (as the store reads it back), without a query.
     """
-    return newest_history([message], True, max_items, max_tokens)
+    # Its stored JSON as the store wrote it (a parse of that text serialises back to
+    # it), so the message is keyed on its first turn as on the turns after.
+    return newest_history([message], True, max_items, max_tokens, {id(message): dump_item(message)})
 
 
 class PreloadedTail:

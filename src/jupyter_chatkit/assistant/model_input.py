@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -125,9 +125,14 @@ def _copy_json(value: Any) -> Any:
 REDACTED_ITEMS = RedactedItems()
 
 
-def _fingerprint(item: UserMessageItem | ClientToolCallItem) -> bytes:
-    """A digest of everything stored in ``item``."""
-    return hashlib.blake2b(item.model_dump_json().encode(), digest_size=16).digest()
+def _fingerprint(item: UserMessageItem | ClientToolCallItem, stored: str | None = None) -> bytes:
+    """A digest of everything stored in ``item``: of ``stored``, the JSON text it was
+    read from when known (it fixes the item: parsing is deterministic), else of the item
+    serialised. The two are told apart, so an item keyed one way is never taken for an
+    item keyed the other (at worst one is converted once more)."""
+    if stored is not None:
+        return b"s" + hashlib.blake2b(stored.encode(), digest_size=16).digest()
+    return b"m" + hashlib.blake2b(item.model_dump_json().encode(), digest_size=16).digest()
 
 
 class PolicyConverter(NotebookConverter):
@@ -138,7 +143,11 @@ class PolicyConverter(NotebookConverter):
         policy: ContextPolicy,
         read_attachment: ReadBytes | None = None,
         cache: RedactedItems | None = None,
+        stored: Mapping[int, str] | None = None,
     ) -> None:
+        # The stored JSON of the history's items, by identity (History.payloads):
+        # their cache keys are digests of it, not of the items serialised again.
+        self._stored = stored or {}
         self._read_failed = False
         if read_attachment is not None:
             read = read_attachment
@@ -168,7 +177,7 @@ class PolicyConverter(NotebookConverter):
         async def convert() -> tuple[Any, bool]:
             return self._tool_call_to_input(item), True
 
-        key = ("tool", self.policy, item.id, _fingerprint(item))
+        key = ("tool", self.policy, item.id, _fingerprint(item, self._stored.get(id(item))))
         return await self.cache.get(key, convert)
 
     def _tool_call_to_input(self, item: ClientToolCallItem) -> list[TResponseInputItem]:
@@ -244,7 +253,8 @@ class PolicyConverter(NotebookConverter):
         # Only a quoted text depends on being last: otherwise a message is converted once,
         # not once as the newest and again on the next turn.
         quoted = is_last_message and bool(item.quoted_text)
-        key = ("user", self.policy, item.id, quoted, _fingerprint(item))
+        fingerprint = _fingerprint(item, self._stored.get(id(item)))
+        key = ("user", self.policy, item.id, quoted, fingerprint)
         return await self.cache.get(key, convert)
 
     async def _user_message_to_input(
