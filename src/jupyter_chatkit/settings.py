@@ -277,6 +277,20 @@ class JupyterChatKit(Configurable):
         return tuple((name, _hashable(value)) for name, value in sorted(self.values().items()))
 
     @property
+    def configured_secrets(self) -> list[str]:
+        """Every secret value configured here, removed by exact value from answers and
+        logs: the API key, the provider URL's and the store URL's credentials (of 6+
+        characters, as the context policy hides them: a shorter one would cut ordinary
+        words) and the MCP servers' secrets."""
+        in_urls = [
+            secret
+            for url in (self.base_url, self.store_url)
+            for secret in url_credentials(url)
+            if len(secret) >= 6
+        ]
+        return [self.api_key, *in_urls, *self.mcp_secrets]
+
+    @property
     def mcp_secrets(self) -> list[str]:
         """The MCP servers' env and header values (and URL credentials): never shown."""
         if not self.mcp_servers:

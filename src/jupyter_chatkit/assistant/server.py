@@ -96,10 +96,10 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         install_event_merge()
         self.sql_store = store
         self.settings = settings
-        # The configured key leaves neither in an answer nor in a log line, whatever
-        # an upstream error echoes back.
-        self.scrubber = Scrubber([settings.api_key, *settings.mcp_secrets])
-        for secret in [settings.api_key, *settings.mcp_secrets]:
+        # The configured key (and the URLs' passwords) leave neither in an answer nor
+        # in a log line, whatever an upstream error or the model echoes back.
+        self.scrubber = Scrubber(settings.configured_secrets)
+        for secret in settings.configured_secrets:
             register_secret(secret)
         # Agent mode's MCP servers (None when none are configured); started on first use.
         self.mcp = McpTools.from_settings(settings)
