@@ -100,3 +100,19 @@ async def test_own_thread_with_the_other_users_item_or_attachment_ids(
         (await call(jp_fetch, body("threads.get_by_id", thread_id=bob_thread), BOB)).body
     )
     assert "alice" not in json.dumps(bob)
+
+
+async def test_the_other_users_thread_cannot_be_stopped_or_watched(
+    jp_fetch: Callable[..., Any],
+) -> None:
+    from jupyter_chatkit.protocol import Turn
+
+    alice_thread, _ = await _thread(jp_fetch, ALICE, "alice's secret plan")
+    stop = json.dumps({"type": Turn.STOP, "params": {"thread_id": alice_thread}})
+    assert await status_of(jp_fetch, stop, BOB) == 404
+    watch = json.dumps({"type": Turn.WATCH, "params": {"thread_id": alice_thread}})
+    events = parse_sse((await call(jp_fetch, watch, BOB)).body)
+    assert types_of(events) == ["error"]
+    assert "secret plan" not in json.dumps([e.model_dump(mode="json") for e in events])
+    # Her own Stop is answered (nothing runs now), so the 404 above was the owner check.
+    assert json.loads((await call(jp_fetch, stop, ALICE)).body) == {"stopped": 0}
