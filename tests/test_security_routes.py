@@ -7,6 +7,7 @@ would run if they were served inline; names no HTTP header can carry as they are
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
@@ -14,7 +15,7 @@ from urllib.parse import quote
 import pytest
 from tornado.httpclient import HTTPClientError, HTTPResponse
 
-from .test_handlers import _cookies, body, jp_server_config, post
+from .test_handlers import ENDPOINT, _cookies, body, jp_server_config, post
 
 __all__ = ["jp_server_config"]
 
@@ -165,3 +166,32 @@ async def test_any_attachment_name_downloads_with_a_safe_header(
     else:
         assert header.endswith(f"; filename*=UTF-8''{quote(utf8, safe='')}")
     assert "\r" not in header and "\n" not in header and "X-Evil" not in got.headers
+
+
+async def test_a_token_in_the_query_never_reaches_the_log(
+    jp_fetch: Callable[..., Any],
+    jp_serverapp: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A client may authenticate with ``?token=`` (a link from ``jupyter server list``).
+    tornado's warning for a refused request names the request's URI, query and all."""
+    token = jp_serverapp.identity_provider.token
+    caplog.set_level(logging.DEBUG)
+    query = {"Authorization": ""}
+    for payload in ("{not json", body("threads.nope"), body("threads.get_by_id", thread_id="x")):
+        status = await _status(
+            jp_fetch, *ENDPOINT, method="POST", body=payload, headers=query, params={"token": token}
+        )
+        assert status in (400, 404), payload
+    status = await _status(
+        jp_fetch,
+        "jupyter-chatkit",
+        "attachments",
+        "atc_nope",
+        headers=query,
+        params={"token": token},
+    )
+    assert status == 404
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "/jupyter-chatkit/" in logged  # the refusals were logged
+    assert token not in logged

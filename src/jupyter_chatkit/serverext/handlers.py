@@ -317,6 +317,20 @@ class BaseChatKitHandler(ExtensionHandlerMixin, APIHandler):
             return RequestContext(user_id=LOCAL_USER, origin="server")
         return RequestContext(user_id=user_scope(self.current_user), origin="server")
 
+    def _request_summary(self) -> str:
+        """The request as tornado's warnings and errors name it: method and path, never
+        the query (a client may authenticate with ``?token=``; Jupyter's access log hides
+        it, tornado's own lines did not)."""
+        return f"{self.request.method} {self.request.path} ({self.request.remote_ip})"
+
+    def log_exception(self, typ: Any, value: BaseException | None, tb: Any) -> None:
+        """An unexpected failure as one line by method, path and type: tornado's own
+        line prints the request's URI (its query) and the traceback (a conversation)."""
+        if isinstance(value, web.HTTPError):
+            super().log_exception(typ, value, tb)
+            return
+        self.log.error("Uncaught %s in %s", type(value).__name__, self._request_summary())
+
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         """Always ``{"message", "code"}``; never a traceback, whatever the server's debug mode."""
         self.set_header("Content-Type", "application/json")
