@@ -282,7 +282,8 @@ export class Redactor extends LooseRedaction {
           // `auth = ("ada", pw)`: requests' (user, password) pair; the user stays.
           return `${name}${sep}${bracket}${body.slice(0, comma + 1)}${this.literals(body.slice(comma + 1))}`;
         }
-        return `${name}${sep}${bracket}${this.literals(body)}`;
+        // `{"token": ["the", "of"]}`: a text's words; only a credential-shaped one hides.
+        return `${name}${sep}${bracket}${this.literals(body, namesWords(last))}`;
       });
       if (found.size) value = this.aliased(value, found);
     }
@@ -391,10 +392,12 @@ export class Redactor extends LooseRedaction {
     return `${calleeName}${opener}${pieces.join("")}`;
   }
 
-  /** Every string literal of `body` hidden. */
-  private literals(body: string): string {
+  /** Every string literal of `body` hidden (of `words`, a text's words, only those shaped
+   * like a credential). */
+  private literals(body: string, words = false): string {
     return body.replace(STRING, (literal, quote: string, secret: string) => {
       if (!secret || secret.includes(RULES.placeholderOpen)) return literal;
+      if (words && !CREDENTIAL.test(secret)) return literal;
       this.count += 1;
       return `${quote}${marker(`str, ${secret.length.toLocaleString("en-US")} chars`)}${quote}`;
     });

@@ -113,6 +113,7 @@ export class LooseRedaction extends TableRedaction {
       lists.forEach((other, j) => {
         if (j === k || edits.has(j) || Math.abs((other.index ?? 0) - center) > SIBLING_SPAN) return;
         if (secretPositions(other[1])[0].size) return; // another list of names
+        if (other[1].trimStart().startsWith("{")) return; // `f({"level": "info", "log": x})`: a dict's items, no row
         const hidden = this.hidePositions(other[1], positions, count, words);
         if (hidden !== null) edits.set(j, hidden);
       });

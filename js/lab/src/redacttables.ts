@@ -197,6 +197,7 @@ export class TableRedaction {
     if (row.length) rows.push(row);
     const edits: Edit[] = [];
     let secret = new Set<number>();
+    let words = new Set<number>(); // columns named `token`: a text's words
     for (const cells of rows) {
       if (!cells.length) {
         secret = new Set();
@@ -205,16 +206,19 @@ export class TableRedaction {
       const names = cells.map((c) => c[4].trim());
       if (cells.every((c) => c[3].startsWith("<th")) && names.some((n) => n && isSecretName(n))) {
         secret = new Set(names.flatMap((n, k) => (n && isSecretName(n) ? [k] : [])));
+        words = new Set([...secret].filter((k) => isVocab(names[k])));
         continue;
       }
       const hide = new Set(secret);
       const filled = names.flatMap((n, k) => (n ? [k] : []));
-      if (filled.length === 2 && isSecretName(names[filled[0]])) hide.add(filled[1]); // <th>password</th><td>x</td>
+      const pair = filled.length === 2 && isSecretName(names[filled[0]]);
+      if (pair) hide.add(filled[1]); // <th>password</th><td>x</td>
       for (const k of hide) {
         if (k >= cells.length || !names[k]) continue;
         const cell = cells[k];
         const at = (cell.index ?? 0) + cell[3].length;
-        const replacement = this.hideCell(cell[4]);
+        const vocab = words.has(k) || (pair && k === filled[1] && isVocab(names[filled[0]]));
+        const replacement = this.hideCell(cell[4], vocab);
         if (replacement !== cell[4]) edits.push([at, at + cell[4].length, replacement]);
       }
     }
@@ -380,7 +384,7 @@ export class TableRedaction {
 
   protected alignedHeader(line: string): ((row: string) => string | null) | null {
     // pandas' repr: cells right-aligned under names separated by 2+ spaces.
-    if (!(line.startsWith("  ") || BARE_ALIGNED_HEADER.test(line)) || line.length > 2000 || /[=:()"']/.test(line)) return null;
+    if (!(line.startsWith("  ") || BARE_ALIGNED_HEADER.test(line)) || line.length > 2000 || /[=:()"'<]/.test(line)) return null;
     const lower = line.toLowerCase();
     if (!ANY_NAME_TRIGGER.test(lower)) return null;
     const tokens = [...line.matchAll(/\S+/g)];

@@ -129,6 +129,8 @@ class LooseRedaction:
                 body = other.group(1)
                 if _secret_positions(body)[0]:
                     continue  # another list of names
+                if body.lstrip().startswith("{"):
+                    continue  # ``f({"level": "info", "log": x})``: a dict's items, no row
                 hidden = self._hide_positions(body, positions, count, words)
                 if hidden is not None:
                     edits[j] = hidden

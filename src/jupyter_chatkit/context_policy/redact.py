@@ -22,7 +22,7 @@ from .escaped import anchor, escaped_forms
 from .escaped_lines import read_escaped_lines
 from .heredoc import heredoc_bodies
 from .loose import LooseRedaction
-from .names import is_placeholder, is_secret_name, marker, normalize_name
+from .names import is_placeholder, is_secret_name, marker, names_words, normalize_name
 from .tables import TableRedaction
 from .values import (
     _CLASS_NAME,
@@ -501,7 +501,14 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
             # ``auth = ("ada", pw)``: requests' (user, password) pair; the user stays.
             head, comma, rest = body.partition(",")
             return f"{name}{sep}{bracket}{head}{comma}{_STRING.sub(self._replace_literal, rest)}"
-        return f"{name}{sep}{bracket}{_STRING.sub(self._replace_literal, body)}"
+        # ``{"token": ["the", "of"]}``: a text's words; only a credential-shaped one hides.
+        replace = self._replace_word if names_words(last) else self._replace_literal
+        return f"{name}{sep}{bracket}{_STRING.sub(replace, body)}"
+
+    def _replace_word(self, match: re.Match[str]) -> str:
+        if _CREDENTIAL.match(match.group(2)) is None:
+            return match.group(0)
+        return self._replace_literal(match)
 
     def _replace_literal(self, match: re.Match[str]) -> str:
         quote, secret = match.group(1, 2)

@@ -139,6 +139,7 @@ class TableRedaction:
             rows.append(row)
         edits: list[tuple[int, int, str]] = []
         secret: set[int] = set()
+        words: set[int] = set()  # columns named ``token``: a text's words
         for cells in rows:
             if not cells:
                 secret = set()
@@ -147,15 +148,18 @@ class TableRedaction:
             heads = all(c.group(3).startswith("<th") for c in cells)
             if heads and any(n and is_secret_name(n) for n in names):
                 secret = {k for k, n in enumerate(names) if n and is_secret_name(n)}
+                words = {k for k in secret if _is_vocab(names[k])}
                 continue
             hide = set(secret)
             filled = [k for k, n in enumerate(names) if n]
-            if len(filled) == 2 and is_secret_name(names[filled[0]]):
+            pair = len(filled) == 2 and is_secret_name(names[filled[0]])
+            if pair:
                 hide.add(filled[1])  # <th>password</th><td>x</td>
             for k in hide:
                 if k < len(cells) and names[k]:
                     cell = cells[k]
-                    new = self._hide_cell(cell.group(4))
+                    vocab = k in words or (pair and k == filled[1] and _is_vocab(names[filled[0]]))
+                    new = self._hide_cell(cell.group(4), vocab)
                     if new != cell.group(4):
                         edits.append((cell.start(4), cell.end(4), new))
         return _apply(text, edits)
@@ -411,7 +415,7 @@ class TableRedaction:
         if (
             not (line.startswith("  ") or _BARE_ALIGNED_HEADER.match(line))
             or len(line) > 2000
-            or any(c in line for c in "=:()\"'")
+            or any(c in line for c in "=:()\"'<")
         ):
             return None
         lower = line.lower()

@@ -1,0 +1,86 @@
+"""Red-team round 3, end to end: a notebook holding credentials the way a data
+scientist's really does (a YAML config printed, a Kafka SASL config, a requests session's
+headers, a secret compared and joined from pieces, a JSON log of a frame, a connection
+error with the URL, a frame with a key column, a dict keyed by config paths) runs in a
+real kernel, then ``Chat().ask`` lets the model read the cells, the variables and their
+details. The model is the fake OpenAI-compatible server: none of the secrets may be in
+what it read, and the data it needs (a token column's words, the hosts) must be."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+
+from .fixtures.fake_llm import FAKE_API_KEY, FakeLLM, Reply, ToolCall
+from .nbrun import execute
+
+SECRETS = {
+    "yaml output": "Yaml-Qx-7Kq2Lm9",
+    "openai key in yaml": "sk-proj-Qz8wL3vN7pX2kR5tYb4MaB6cD9eF",
+    "kafka sasl": "Kfk9Lm2Qx7Wv4Rt8Np1Bs6C",
+    "session header": "Brr4Zq8Lw2Xv9Tn7Kp1Ms6H",
+    "joined piece": "Ec3sJn1p",
+    "compared literal": "Cmp-Qx-5Xq9",
+    "json log frame": "Jsn-Qx-8Lq3",
+    "error url": "Url-Qx-2Wd4",
+    "frame key column": "Ak8Zr2Lw9Xv4Tn7Kp1Ms6Hb3",
+    "config path key": "Tpl-Qx-6Mz1",
+}
+
+S = SECRETS
+CELLS = [
+    "%load_ext jupyter_chatkit",
+    "import json, requests, pandas as pd\n"
+    f"cfg_text = 'database:\\n  host: db.example.com\\n  password: {S['yaml output']}\\n"
+    f"openai:\\n  api_key: {S['openai key in yaml']}\\n'\n"
+    "print(cfg_text)",
+    "conf = {'bootstrap.servers': 'pkc-1.europe-west1.gcp.confluent.cloud:9092',\n"
+    "        'security.protocol': 'SASL_SSL', 'sasl.mechanisms': 'PLAIN',\n"
+    f"        'sasl.username': 'ABCDEFGHIJKLMNOP', 'sasl.password': '{S['kafka sasl']}'}}\n"
+    "conf",
+    "s = requests.Session()\n"
+    f"s.headers['Authorization'] = 'Bearer {S['session header']}'\n"
+    "s.headers",
+    f"password = ''.join(['{S['joined piece'][:4]}', '{S['joined piece'][4:]}'])\n"
+    f"print('{S['compared literal']}' == password)",
+    "frame_text = pd.DataFrame({'name': ['db_host', 'db_password'], "
+    f"'value': ['db.example.com', '{S['json log frame']}']}}).to_string()\n"
+    "print(json.dumps({'level': 'info', 'log': frame_text}))",
+    "raise ConnectionError("
+    f"'could not connect to postgresql://etl:{S['error url']}@db.example.com:5432/dw')",
+    "words = pd.DataFrame({'token': ['zebrafish', 'the', 'of'], 'count': [3, 1043, 877]})\n"
+    f"keys = pd.DataFrame({{'service': ['stripe'], 'api_key': ['{S['frame key column']}']}})\n"
+    "display(words)\nkeys",
+    f"flat = {{('db', 'host'): 'db.example.com', ('db', 'password'): '{S['config path key']}'}}",
+    "from jupyter_chatkit import Chat\nanswer = Chat().ask('Why can I not connect?')\nanswer.ok",
+]
+
+
+def test_a_real_kernel_hides_round_three_credentials_from_every_route(
+    kernel_provider: FakeLLM, tmp_path: Path
+) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in CELLS]
+    calls = [
+        ToolCall("get_notebook_cells", {"max_cells": 50}),
+        ToolCall("list_kernel_variables", {"max_items": 500}),
+        *(ToolCall("inspect_kernel_variable", {"name": n}) for n in ("conf", "s", "flat")),
+        ToolCall("get_active_cell", {}),
+    ]
+    kernel_provider.script(*(Reply(tool_calls=[c]) for c in calls), Reply("Done."))
+    execute(nb, tmp_path, allow_errors=True)
+    assert nb.cells[-1].outputs[-1]["data"]["text/plain"] == "True", nb.cells[-1].outputs
+    # The notebook itself shows the user everything; only the model's view is redacted.
+    assert S["kafka sasl"] in json.dumps(nb.cells[2].outputs)
+    log = json.dumps(kernel_provider.requests, ensure_ascii=False)
+    assert len(kernel_provider.requests) == len(calls) + 1
+    for place, secret in SECRETS.items():
+        assert secret not in log, place
+    assert S["joined piece"][:4] not in log and S["joined piece"][4:] not in log
+    assert FAKE_API_KEY not in log
+    # What the model needs is still there: hosts, names, a token column's words, the error.
+    for needed in ("db.example.com", "sasl.username", "zebrafish"):
+        assert needed in log, needed
+    assert "ConnectionError" in log and "db_password" in log and "api_key" in log
