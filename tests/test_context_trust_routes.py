@@ -9,9 +9,21 @@ what it read, and the data it needs (a token column's words, the hosts) must be.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import nbformat
+import pytest
+from chatkit.types import (
+    Attachment,
+    FileAttachment,
+    InferenceOptions,
+    UserMessageItem,
+    UserMessageTextContent,
+)
+
+from jupyter_chatkit.assistant.model_input import PolicyConverter
+from jupyter_chatkit.context_policy import ContextPolicy
 
 from .fixtures.fake_llm import FAKE_API_KEY, FakeLLM, Reply, ToolCall
 from .nbrun import execute
@@ -84,3 +96,38 @@ def test_a_real_kernel_hides_round_three_credentials_from_every_route(
     for needed in ("db.example.com", "sasl.username", "zebrafish"):
         assert needed in log, needed
     assert "ConnectionError" in log and "db_password" in log and "api_key" in log
+
+
+@pytest.mark.asyncio
+async def test_a_raw_json_attachment_is_read_by_the_lines_its_strings_hold() -> None:
+    """A JSON file that is no notebook (a log export, a run's record): a frame, a YAML
+    block and a CSV inside its strings show their line breaks as ``\\n``. The server's
+    reading of the attachment hides their secrets; the rest of the file stays."""
+    frame = (
+        "            name           value\n"
+        "0        db_host  db.example\n"
+        "1    db_password    Wq7vLp2nXz9t"
+    )
+    record = {
+        "run": "etl-42",
+        "stdout": frame,
+        "manifest": "env:\n  - name: POSTGRES_PASSWORD\n    value: Xq93Lm20Zt81\n",
+        "rows": "user,password\nada,Kp4mW9zQ2rT6\n",
+    }
+    attachment = FileAttachment(id="a1", name="run.json", mime_type="application/json")
+    item = UserMessageItem(
+        id="u1",
+        thread_id="t1",
+        created_at=datetime(2026, 1, 1),
+        content=[UserMessageTextContent(text="why does this fail?")],
+        inference_options=InferenceOptions(),
+        attachments=[attachment],
+    )
+
+    async def read(attachment_id: str) -> tuple[Attachment, bytes]:
+        return attachment, json.dumps(record, indent=2).encode()
+
+    sent = json.dumps(await PolicyConverter(ContextPolicy(), read).to_agent_input([item]))
+    for secret in ("Wq7vLp2nXz9t", "Xq93Lm20Zt81", "Kp4mW9zQ2rT6"):
+        assert secret not in sent
+    assert "etl-42" in sent and "db_password" in sent and "POSTGRES_PASSWORD" in sent
