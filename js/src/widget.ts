@@ -37,6 +37,7 @@ import {
   readPageConfig,
   type Transport,
 } from "./client/transport";
+import { onTurnSignals } from "./client/turnsignal";
 import type { ThreadStreamEvent } from "./client/types";
 import { NotebookThreadMemory, WidgetNotebook } from "./notebookthreads";
 import { CLIENT_TOOLS, COMM } from "./protocol";
@@ -286,6 +287,15 @@ async function sharedChat(
   };
   model.on("msg:custom", onKernelTurn);
 
+  // A turn another chat of this page (the sidebar, another %chat widget) runs in the
+  // thread shown here: follow it live (TURN.WATCH, from its start) and show the thread as
+  // saved once it ended. Not while this chat answers (the server queues the other turn;
+  // this one's catch-up shows it), and never running the other's client tools.
+  const stopTurnSignals = onTurnSignals((turn) => {
+    if (turn.source === session || session.busy || turn.threadId !== session.threadId) return;
+    void session.openThread(turn.threadId, true, false).catch(() => {});
+  });
+
   return {
     session,
     transport,
@@ -300,6 +310,7 @@ async function sharedChat(
     dispose() {
       model.off("change:thread_id", onThreadTrait);
       model.off("msg:custom", onKernelTurn);
+      stopTurnSignals();
       stopIdle();
       stopAnswers();
       session.detach(); // closing is not Stop: the turn goes on on the server

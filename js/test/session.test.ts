@@ -468,3 +468,29 @@ test("a thread ending in a client tool call nobody answered runs it when opened,
   assert.deepEqual(ran, []);
   assert.deepEqual(quiet.sent.map((r) => r.type), ["threads.get_by_id", "threads.get_by_id"]);
 });
+
+test("a chat following another chat's turn (resume off) never runs the client tool call it waits for", async () => {
+  // The sidebar runs the call (it is its turn); a %chat widget of the page that follows
+  // the turn must not run it too (two results, two answers).
+  const saved = fixtures.threadAfterTool.items.data;
+  const callAt = saved.findIndex((i: { type: string }) => i.type === "client_tool_call");
+  const pendingCall = { ...saved[callAt], status: "pending", output: null } as unknown as { name: string };
+  const items = { data: [...saved.slice(0, callAt), pendingCall], has_more: false };
+  const running = { ...fixtures.thread, metadata: { answering: true }, items };
+  const waiting = { ...fixtures.thread, metadata: {}, items };
+  const watched = `data: ${JSON.stringify({ type: "progress_update", text: "Reading" })}\n\n`;
+  const transport = scriptedTransport({
+    "threads.get_by_id": [{ json: running }, { json: waiting }, { json: waiting }],
+    [TURN.WATCH]: [{ sse: watched, chunk: 4096 }],
+  });
+  const ran: unknown[] = [];
+  const session = new ChatSession({ transport, clientTools: { [pendingCall.name]: async (a: unknown) => ran.push(a) } });
+  await session.openThread(fixtures.thread.id, true, false); // followed, then shown as saved
+  await session.openThread(fixtures.thread.id, true, false); // the turn's end, not followed
+  assert.deepEqual(ran, []);
+  assert.deepEqual(
+    transport.sent.map((r) => r.type),
+    ["threads.get_by_id", TURN.WATCH, "threads.get_by_id", "threads.get_by_id"],
+  );
+  assert.equal(session.busy, false);
+});

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.fixtures.browser import LabPage, send, user_texts, wait_idle
+from tests.fixtures.browser import PANEL, LabPage, open_panel, send, user_texts, wait_idle
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
@@ -164,3 +164,42 @@ def test_two_chats_sharing_a_layout_are_two_conversations(
     assert messages(page, first, "user") == ["asked in the first chat"]
     assert messages(page, second, "user") == []
     assert messages(page, second, "assistant") == []
+
+
+def test_a_turn_sent_from_the_sidebar_shows_live_in_the_widget_of_its_conversation(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    # The sidebar and a %chat widget show one conversation: a message sent in the sidebar
+    # streams in the widget too (before: the widget showed it only when next updated).
+    lab_page.server.write_notebook("shared.ipynb", ["%load_ext jupyter_chatkit\n%chat"])
+    lab_page.open("shared.ipynb")
+    lab_page.run_all()
+    page.locator(f"{IN_CELL} .jck-input").wait_for(timeout=60_000)
+    scripted_llm.script(Reply("Answer to the widget."))
+    send(page, "asked in the widget", IN_CELL)
+    open_panel(page)
+    # The sidebar follows the notebook: its conversation is the widget's.
+    page.locator(f"{PANEL} .jck-msg.jck-assistant", has_text="Answer to the widget.").wait_for(
+        timeout=60_000
+    )
+    # Seen while the sidebar's answer is still being written: the widget shows it streaming.
+    page.evaluate(
+        """(sel) => { window.__widgetSawItStream = false;
+          const host = document.querySelector(sel);
+          const streaming = '.jck-msg.jck-assistant.jck-streaming';
+          new MutationObserver(() => {
+            if (host.querySelector(streaming)) window.__widgetSawItStream = true;
+          }).observe(host, { subtree: true, childList: true, attributes: true });
+        }""",
+        IN_CELL,
+    )
+    words = " ".join(f"word{n}" for n in range(40))
+    scripted_llm.token_delay = 0.3
+    scripted_llm.script(Reply(f"Answer to the sidebar: {words}."))
+    send(page, "asked in the sidebar")
+    page.locator(f"{IN_CELL} .jck-msg.jck-assistant", has_text="word39.").wait_for(timeout=60_000)
+    wait_idle(page, IN_CELL)
+    assert page.evaluate("() => window.__widgetSawItStream") is True
+    assert messages(page, IN_CELL, "user") == ["asked in the widget", "asked in the sidebar"]
+    assert len(messages(page, IN_CELL, "assistant")) == 2
+    screenshot(page, "sidebar-turn-in-widget")

@@ -26,10 +26,11 @@ export class ThreadSession extends TurnSession {
 
   /**
    * Load a thread (its newest items; older ones via {@link loadOlder}) and, when `follow`,
-   * carry on its unfinished answer: follow a turn still running, or run the client tool
-   * call it waits for.
+   * carry on its unfinished answer: follow a turn still running, or (when `resume`) run
+   * the client tool call it waits for. A chat following another chat's turn of the page
+   * does not `resume`: that chat runs the call (both did: two results, two answers).
    */
-  async openThread(threadId: string, follow = true): Promise<void> {
+  async openThread(threadId: string, follow = true, resume = true): Promise<void> {
     this.detach();
     const gen = ++this.generation;
     const thread = await this.request<Thread>({ type: "threads.get_by_id", params: { thread_id: threadId } });
@@ -54,9 +55,10 @@ export class ThreadSession extends TurnSession {
     // Its answer is still being written (the page was reloaded mid-answer, or another
     // browser asked): follow it live, then show the thread as saved.
     if (thread.metadata?.answering === true) {
-      await this.watch(threadId, gen);
+      await this.watch(threadId, gen, resume);
       return;
     }
+    if (!resume) return;
     // Its answer waits for a client tool's result that the page which was to run it never
     // sent (it was reloaded or closed in between): run it here.
     const last = this.state.items.at(-1);
@@ -64,7 +66,7 @@ export class ThreadSession extends TurnSession {
   }
 
   /** Follow the turn running in `threadId` (`TURN.WATCH`) until it ends; Stop stops it. */
-  protected async watch(threadId: string, gen: number): Promise<void> {
+  protected async watch(threadId: string, gen: number, resume = true): Promise<void> {
     const controller = new AbortController();
     this.controller = controller;
     this.unfinished.clear();
@@ -88,7 +90,7 @@ export class ThreadSession extends TurnSession {
     }
     // The turn ended: the thread as saved (its title, a stopped answer's mark). Once
     // more only when something was followed (a turn queued after it is followed too).
-    if (gen === this.generation && !controller.signal.aborted) await this.openThread(threadId, events > 0);
+    if (gen === this.generation && !controller.signal.aborted) await this.openThread(threadId, events > 0, resume);
   }
 
   /** Load the next older page of items; false when there is none. */

@@ -10,6 +10,7 @@ import { applyEvent, beginTurn, completeToolCall, lastUserMessageId, messageText
 import { SessionBase } from "./sessionbase";
 import { messageBatches, parseEvents } from "./stream";
 import { isAbortError, readText } from "./transport";
+import { announceTurn } from "./turnsignal";
 import type { ClientToolCallItem, StreamingReq, ThreadItem, ThreadStreamEvent } from "./types";
 
 const DEFAULT_ERROR = "Something went wrong while answering.";
@@ -100,6 +101,7 @@ export class TurnSession extends SessionBase {
     this.onlyAnError = false;
     let failed = false;
     let reachedThread = false;
+    let announced: string | null = null;
     try {
       while ((req || resume) && !controller.signal.aborted) {
         let call: ClientToolCallItem | null = resume;
@@ -111,6 +113,11 @@ export class TurnSession extends SessionBase {
             if (messages.length) reachedThread = true;
             events += messages.length;
             this.handleData(messages, gen, opts.userInitiated);
+            // The server runs it now: other chats of the page showing the thread follow it.
+            if (!announced && gen === this.generation && this.threadId) {
+              announced = this.threadId;
+              announceTurn({ threadId: announced, phase: "started", source: this });
+            }
           }
           if (rounds === 0) this.onlyAnError = events === 1 && !!this.state.error;
           if (gen !== this.generation || controller.signal.aborted) break;
@@ -161,6 +168,7 @@ export class TurnSession extends SessionBase {
         });
       }
     } finally {
+      if (announced) announceTurn({ threadId: announced, phase: "ended", source: this });
       // The busy flag belongs to the turn, not to the thread on screen: a turn cut short by
       // opening another thread (or a new one) must still release it, or nothing can be
       // sent again. Its late events were already dropped by the generation check.
