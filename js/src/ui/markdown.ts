@@ -87,7 +87,7 @@ const LINE_BREAK = /^\s*<br\s*\/?>\s*$/i;
 /** A footnote's label: `[^1]`, `[^note]` (no spaces or brackets, bounded). */
 const FOOTNOTE_LABEL = String.raw`\[\^([^\]\s\[]{1,64})\]`;
 const FOOTNOTE_DEF = new RegExp(String.raw`^ {0,3}${FOOTNOTE_LABEL}:[ \t]*([^\n]*)(?:\n|$)`);
-const FOOTNOTE_DEF_START = new RegExp(String.raw`^ {0,3}${FOOTNOTE_LABEL}:`, "m");
+const FOOTNOTE_DEF_START = new RegExp(`^ {0,3}${FOOTNOTE_LABEL}:`, "m");
 const FOOTNOTE_REF = new RegExp(`^${FOOTNOTE_LABEL}`);
 
 /**
