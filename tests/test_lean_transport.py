@@ -378,3 +378,35 @@ async def test_a_client_set_up_otherwise_keeps_its_transport() -> None:
     plain = httpx2.AsyncClient()
     assert lean_transport(plain)
     await plain.aclose()
+
+
+MALFORMED = {
+    "chunk size 0x2": b"transfer-encoding: chunked\r\n\r\n0x2\r\nok\r\n0\r\n\r\n",
+    "chunk size +2": b"transfer-encoding: chunked\r\n\r\n+2\r\nok\r\n0\r\n\r\n",
+    "chunk size 0_2": b"transfer-encoding: chunked\r\n\r\n0_2\r\nok\r\n0\r\n\r\n",
+    "chunk size with an extension": b"transfer-encoding: chunked\r\n\r\n2;a=b \r\nok\r\n0\r\n\r\n",
+}
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("status", [b"200 OK", b"099 OK", b"+20 OK", b"2000 OK"])
+@pytest.mark.parametrize("rest", list(MALFORMED), ids=list(MALFORMED))
+async def test_a_malformed_answer_is_read_as_h11_reads_it(status: bytes, rest: str) -> None:
+    """Status codes and chunk headers h11 refuses (Python's int() alone takes 0x2, +2,
+    0_2) are a RemoteProtocolError through either transport; what h11 reads, is read."""
+    answer = b"HTTP/1.1 " + status + b"\r\n" + MALFORMED[rest]
+    seen = []
+    async with WireServer(answer, close_after=True) as server:
+        for lean in (False, True):
+            client = httpx2.AsyncClient(timeout=5)
+            assert lean_transport(client)
+            if not lean:
+                client._transport = client._transport._fallback  # type: ignore[attr-defined]
+            try:
+                response = await client.post(f"{server.url}/x", content=b"{}")
+                seen.append(f"{response.status_code} {response.content!r}")
+            except httpx2.HTTPError as error:
+                seen.append(type(error).__name__)
+            finally:
+                await client.aclose()
+    assert seen[1] == seen[0]

@@ -48,6 +48,11 @@ LEAN_TRANSPORT_HTTPX2_VERSIONS = frozenset({pins.HTTPX2})
 _TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _FIELD_VALUE = re.compile(rb"(?:[^\x00\s]+(?:[ \t]+[^\x00\s]+)*)?")
 _TARGET = re.compile(rb"[^\x00\s]+")
+# What h11 reads as a response's version, status code (1xx informational, else a final
+# response from 200) and chunk header (h11/_abnf.py's chunk_header, the same pattern).
+_VERSION = re.compile(rb"HTTP/1\.[0-9]")
+_STATUS = re.compile(rb"1[0-9][0-9]|[2-9][0-9][0-9]")
+_CHUNK_HEADER = re.compile(rb"([0-9A-Fa-f]{1,20})(;.*)?[ \t]*\r\n")
 _MAX_HEAD = 65_536  # h11's default max_incomplete_event_size
 _NO_BODY_STATUS = frozenset({204, 304})
 
@@ -144,13 +149,10 @@ class _Body(httpx2.AsyncByteStream):
             while True:
                 if self._chunk is None:  # the next chunk's size line
                     line = await self._read(reader.readuntil, b"\r\n", b"\r\n" in _held(reader))
-                    try:
-                        size = int(line[:-2].split(b";", 1)[0].strip(), 16)
-                    except ValueError as error:
-                        raise httpx2.RemoteProtocolError("illegal chunk header") from error
-                    if size < 0:
+                    found = _CHUNK_HEADER.fullmatch(line)
+                    if found is None:  # as h11 refuses it (int() alone takes 0x2, +2, 0_2)
                         raise httpx2.RemoteProtocolError("illegal chunk header")
-                    self._chunk = size
+                    self._chunk = int(found.group(1), 16)
                 if self._chunk == 0:
                     # Trailers, then the empty line that ends the message.
                     while (
@@ -353,12 +355,9 @@ def _parse_head(raw: bytes) -> tuple[bytes, int, bytes, list[tuple[bytes, bytes]
     """A response head's version, status, reason and headers (raw names)."""
     status_line, *lines = raw[:-4].split(b"\r\n")
     parts = status_line.split(b" ", 2)
-    if len(parts) < 2 or not parts[0].startswith(b"HTTP/1.") or len(parts[1]) != 3:
+    if len(parts) < 2 or not _VERSION.fullmatch(parts[0]) or not _STATUS.fullmatch(parts[1]):
         raise httpx2.RemoteProtocolError("illegal status line")
-    try:
-        status = int(parts[1])
-    except ValueError as error:
-        raise httpx2.RemoteProtocolError("illegal status line") from error
+    status = int(parts[1])
     headers: list[tuple[bytes, bytes]] = []
     for line in lines:
         name, colon, value = line.partition(b":")
