@@ -10,27 +10,43 @@
 
 // A JSON or Python string literal on one line; a quote after a backslash starts none.
 const STRING = /(?<!\\)(?:"((?:[^"\\\n]|\\[^\n])*)"|'((?:[^'\\\n]|\\[^\n])*)')/g;
-const ESCAPE = /\\(?:u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|([\s\S]))/g;
+// A character outside the BMP is a surrogate pair (`\ud83d\ude00`: Python's json.dumps
+// writes every emoji so), read as the one character it is; a lone half is no text.
+const ESCAPE =
+  /\\(?:u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|([\s\S]))/g;
 const SIMPLE: Record<string, string> = { n: "\n", r: "\r", t: "\t", "\\": "\\", "'": "'", '"': '"', "/": "/" };
 const WRITE: Record<string, string> = { "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
 /** The text a literal's body holds, or null for an escape this reader does not know. */
 export function decodeEscaped(body: string): string | null {
   let bad = false;
-  const text = body.replace(ESCAPE, (_whole, u: string | undefined, x: string | undefined, c: string | undefined) => {
-    const code = u ?? x;
-    if (code !== undefined) {
-      const point = parseInt(code, 16);
-      if (point >= 0xd800 && point <= 0xdfff) bad = true;
-      return String.fromCodePoint(point);
-    }
-    const simple = c === undefined ? undefined : SIMPLE[c];
-    if (simple === undefined) {
-      bad = true;
-      return "";
-    }
-    return simple;
-  });
+  const text = body.replace(
+    ESCAPE,
+    (
+      _whole,
+      high: string | undefined,
+      low: string | undefined,
+      u: string | undefined,
+      x: string | undefined,
+      c: string | undefined,
+    ) => {
+      if (high !== undefined && low !== undefined) {
+        return String.fromCodePoint(0x10000 + ((parseInt(high, 16) - 0xd800) << 10) + (parseInt(low, 16) - 0xdc00));
+      }
+      const code = u ?? x;
+      if (code !== undefined) {
+        const point = parseInt(code, 16);
+        if (point >= 0xd800 && point <= 0xdfff) bad = true;
+        return String.fromCodePoint(point);
+      }
+      const simple = c === undefined ? undefined : SIMPLE[c];
+      if (simple === undefined) {
+        bad = true;
+        return "";
+      }
+      return simple;
+    },
+  );
   return bad ? null : text;
 }
 

@@ -16,25 +16,33 @@ from collections.abc import Callable
 # A JSON or Python string literal on one line; a quote after a backslash starts none
 # (from each escaped quote of ``\\"\\"\\"…`` an unclosed scan would read the line again).
 _STRING = re.compile(r"""(?<!\\)(?:"((?:[^"\\\n]|\\[^\n])*)"|'((?:[^'\\\n]|\\[^\n])*)')""")
-_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|([\s\S]))")
+# A character outside the BMP is a surrogate pair (``\\ud83d\\ude00``: Python's json.dumps
+# writes every emoji so), read as the one character it is; a lone half is no text.
+_ESCAPE = re.compile(
+    r"\\(?:u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})"
+    r"|u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|([\s\S]))"
+)
 _SIMPLE = {"n": "\n", "r": "\r", "t": "\t", "\\": "\\", "'": "'", '"': '"', "/": "/"}
 _WRITE = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def decode(body: str) -> str | None:
     """The text a literal's body holds, or None for an escape this reader does not know
-    (a surrogate half, ``\\N{…}``, an octal)."""
+    (a lone surrogate half, ``\\N{…}``, an octal)."""
     bad = False
 
     def one(match: re.Match[str]) -> str:
         nonlocal bad
-        code = match.group(1) or match.group(2)
+        if match.group(1) is not None:
+            high, low = int(match.group(1), 16), int(match.group(2), 16)
+            return chr(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+        code = match.group(3) or match.group(4)
         if code is not None:
             point = int(code, 16)
             if 0xD800 <= point <= 0xDFFF:
                 bad = True
             return chr(point)
-        simple = _SIMPLE.get(match.group(3))
+        simple = _SIMPLE.get(match.group(5))
         if simple is None:
             bad = True
             return ""
