@@ -35,7 +35,10 @@ clock as Python's ``time.time()``, and the offset between them is measured each 
 by a round trip and taken out). Three cases, alternated per round: the notebook's
 kernel idle, busy (``time.sleep``; the check goes to a kernel subshell), and no kernel
 (shut down: nothing to check, the baseline). The message is typed, then 400 ms pass
-before Enter (a person's pause).
+before Enter (a person's pause). The first idle turn on a kernel just started is its own
+row: that kernel's first check imports the check (~0.2 s quiet, ~1 s at load ~11 here),
+and when it has not answered within the pause, Enter waits for it; with one turn per case
+it would otherwise be half the idle median.
 
 Numbers are medians over turns; the machine may be shared, so run it several times.
 This is not a test.
@@ -661,7 +664,7 @@ def guard_bench(tmp: Path, rounds: int, turns: int) -> None:
     from playwright.sync_api import sync_playwright
     from tests.fixtures.browser import LabPage, fake_llm_env, open_panel
 
-    rows: dict[str, list[dict[str, float]]] = {"none": [], "idle": [], "busy": []}
+    rows: dict[str, list[dict[str, float]]] = {"none": [], "idle": [], "fresh": [], "busy": []}
     with FakeLLM() as llm:
         calls = _TimedCalls()
         llm.calls = calls
@@ -680,10 +683,12 @@ def guard_bench(tmp: Path, rounds: int, turns: int) -> None:
                     lab.open("guard.ipynb")
                     n = 0
 
-                    def start_kernel() -> None:
-                        lab.notebook_js(
-                            "if (!nb.sessionContext.session?.kernel)"
+                    def start_kernel() -> bool:
+                        """Whether a kernel was started (none was running)."""
+                        started = lab.notebook_js(
+                            "if (nb.sessionContext.session?.kernel) return false;"
                             " await nb.sessionContext.changeKernel({ name: 'python3' });"
+                            " return true;"
                         )
                         lab.wait_for_kernel_idle()
                         lab.set_active_cell(0)
@@ -692,6 +697,7 @@ def guard_bench(tmp: Path, rounds: int, turns: int) -> None:
                             " await window.jupyterapp.commands.execute('notebook:run-cell');"
                         )
                         lab.wait_for_kernel_idle()
+                        return bool(started)
 
                     start_kernel()
                     open_panel(page)
@@ -699,14 +705,15 @@ def guard_bench(tmp: Path, rounds: int, turns: int) -> None:
                     for case in ("idle", "idle"):
                         guard_turn(page, llm, calls, f"warm-up {case} {n}")
                         n += 1
+                    fresh = False
                     for r in range(rounds):
                         for case in (
                             ("none", "idle", "busy") if r % 2 == 0 else ("busy", "idle", "none")
                         ):
                             if case == "none":
                                 lab.notebook_js("await nb.sessionContext.shutdown();")
-                            else:
-                                start_kernel()
+                            elif start_kernel():
+                                fresh = True
                             if case == "busy":
                                 lab.set_active_cell(1)
                                 lab.notebook_js(
@@ -719,7 +726,9 @@ def guard_bench(tmp: Path, rounds: int, turns: int) -> None:
                                 )
                             lab.set_active_cell(0)
                             for _ in range(turns):
-                                rows[case].append(guard_turn(page, llm, calls, f"q{n} {case}"))
+                                row = "fresh" if case == "idle" and fresh else case
+                                rows[row].append(guard_turn(page, llm, calls, f"q{n} {case}"))
+                                fresh = fresh and case != "idle"
                                 n += 1
                             if case == "busy":
                                 lab.command("notebook:interrupt-kernel")
@@ -736,9 +745,12 @@ def guard_bench(tmp: Path, rounds: int, turns: int) -> None:
     for case, label in (
         ("none", "no kernel (no check)"),
         ("idle", "kernel idle"),
+        ("fresh", "idle, 1st on new kernel"),
         ("busy", "kernel busy (subshell)"),
     ):
         rs = rows[case]
+        if not rs:
+            continue
         med[case] = {k: statistics.median(r[k] for r in rs) for k in rs[0]}
         spread = {k: (min(r[k] for r in rs), max(r[k] for r in rs)) for k in rs[0]}
         print(
@@ -749,7 +761,9 @@ def guard_bench(tmp: Path, rounds: int, turns: int) -> None:
             f"   server (leaves->model) {med[case]['leave_model']:6.1f}"
         )
     base = med["none"]
-    for case in ("idle", "busy"):
+    for case in ("idle", "fresh", "busy"):
+        if case not in med:
+            continue
         leave = med[case]["enter_leave"] / max(base["enter_leave"], 0.1)
         model = med[case]["enter_model"] / max(base["enter_model"], 0.1)
         print(
