@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import re
+import ssl
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
@@ -410,3 +411,55 @@ async def test_a_malformed_answer_is_read_as_h11_reads_it(status: bytes, rest: s
             finally:
                 await client.aclose()
     assert seen[1] == seen[0]
+
+
+@pytest.mark.asyncio
+async def test_https_verifies_the_provider_as_httpx_does(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Real providers are behind https: the transport speaks TLS with httpx2's own
+    context (here the CA bundle named by SSL_CERT_FILE, as httpx2 reads it), keeps the
+    connection, and refuses a provider whose certificate the bundle does not vouch for,
+    with the error httpx2's transport gives."""
+    trustme = pytest.importorskip("trustme")
+    provider_ca, other_ca = trustme.CA(), trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    provider_ca.issue_cert("127.0.0.1").configure_cert(server_context)
+    llm = FakeLLM(ssl_context=server_context).start()
+    try:
+        assert llm.base_url.startswith("https://")
+        for ca, trusted in ((provider_ca, True), (other_ca, False)):
+            bundle = tmp_path / f"ca-{trusted}.pem"
+            ca.cert_pem.write_to_path(str(bundle))
+            monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+            results = []
+            for lean in (False, True):
+                client = LeanAsyncOpenAI(api_key=FAKE_API_KEY, base_url=llm.base_url, max_retries=0)
+                transport = client._client._transport
+                if lean:
+                    assert isinstance(transport, LeanTransport) and transport._ssl is not None
+                else:
+                    original_transport(client)
+                try:
+                    for _ in range(2 if trusted else 1):
+                        llm.script(Reply("over tls", chunk_chars=3))
+                        results.append(await outcome(client))
+                    if lean and trusted:
+                        assert sum(map(len, transport._idle.values())) == 1  # kept
+                finally:
+                    await client.close()
+            if trusted:
+                status, chunks = results[0]
+                assert status == "ok"
+                text = "".join(
+                    c["choices"][0]["delta"].get("content") or ""
+                    for c in json.loads(chunks)
+                    if c["choices"]
+                )
+                assert text == "over tls"
+            else:
+                assert results[0][0] == "APIConnectionError"
+                assert results[0][1][2] == "ConnectError"
+            assert all(result == results[0] for result in results)
+    finally:
+        llm.stop()
