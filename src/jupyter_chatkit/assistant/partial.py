@@ -19,7 +19,6 @@ from agents.models.interface import Model
 from chatkit.types import AssistantMessageContent, AssistantMessageItem
 
 from .model_errors import IncompleteStreamError
-from .start_gate import pass_on
 
 try:  # Private in openai-agents 0.24 (pinned <0.25); fall back to its attribute name.
     from agents.exceptions import _mark_error_to_drain_stream_events as _mark_drain
@@ -44,7 +43,6 @@ class KeepPartialOutput(Model):
 
     async def get_response(self, *args: Any, **kwargs: Any) -> Any:
         """Non-streamed calls pass straight through."""
-        pass_on()
         return await self.inner.get_response(*args, **kwargs)
 
     async def stream_response(self, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
@@ -55,8 +53,6 @@ class KeepPartialOutput(Model):
         :class:`IncompleteStreamError` too, for every provider and API.
         """
         terminal = False
-        # The next turn may start its preparation while this request goes out.
-        pass_on()
         try:
             async for event in self.inner.stream_response(*args, **kwargs):
                 if getattr(event, "type", None) in _TERMINAL_EVENTS:

@@ -57,7 +57,7 @@ from ..protocol import (
 from ..settings import Settings
 from ..store import SQLStore
 from ..store.engine import STORE_UNAVAILABLE, describe_store_failure, is_store_unavailable
-from . import notebook_threads, start_gate
+from . import notebook_threads
 from .agent import build_agent, build_title_agent
 from .agent_tools import METADATA_KEY, thread_agent_settings
 from .agent_undo import ACTION_UNDO_AGENT_STEPS, undo_steps
@@ -127,8 +127,6 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         self.titles = PendingTitles()
         # Turns being answered here: they outlive their client; Stop, watch (running.py).
         self.running = RunningTurns()
-        # Turns reach their model one after the other (start_gate.py).
-        self.start_gate = start_gate.StartGate()
 
     @property
     def provider_model(self) -> Model:
@@ -266,7 +264,6 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             # Only the owner may queue on a thread's turn (checked in the same hop that
             # takes it, which also reads the thread, saves the message and reads the
             # history).
-            self._wait_for_thread(request.params.thread_id)
             turn = self.running.begin(request.params.thread_id, context)
             try:
                 async for event in add_user_message(self, request, context):
@@ -279,7 +276,6 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             thread_id = request.params.thread_id
             # Only the owner may queue on a thread's turn.
             await self.store.load_thread(thread_id, context)
-            self._wait_for_thread(thread_id)
             turn = self.running.begin(thread_id, context)
             try:
                 async with self.sql_store.thread_turn(thread_id):
@@ -331,12 +327,6 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
                 notebook = self._new_notebooks.pop(created, None)
         if created is not None and kept:
             await self._record_notebook(created, notebook, context)
-
-    def _wait_for_thread(self, thread_id: str) -> None:
-        """A turn of ``thread_id`` runs here: this one waits for it, not holding up
-        the turns of other threads (:mod:`.start_gate`)."""
-        if self.running.answering(thread_id):
-            start_gate.pass_on()
 
     def _history_limits(self) -> tuple[int, int]:
         return self.settings.history_max_items, self.settings.history_max_tokens
@@ -390,13 +380,7 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
     async def _guarded_stream(
         self, request: ChatKitReq, context: RequestContext
     ) -> AsyncIterator[bytes]:
-        """Stream events; errors before or outside the run become one ErrorEvent.
-
-        The turn goes to its model after the turns that came before it got to theirs
-        (:mod:`.start_gate`).
-        """
-        gate_pass = await self.start_gate.enter()
-        start_gate.hold(gate_pass)
+        """Stream events; errors before or outside the run become one ErrorEvent."""
         try:
             result = await self._process_parsed(request, context)
             async for chunk in result:  # type: ignore[union-attr]
@@ -420,8 +404,6 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
                     code="custom", message="The assistant stopped unexpectedly.", allow_retry=True
                 )
             )
-        finally:
-            gate_pass.release()
 
     # -- ChatKitServer hooks -------------------------------------------------------------
 

@@ -53,7 +53,6 @@ from ..protocol import RequestContext
 from . import agent_tools
 from .models import describe_model_error, run_model_provider
 from .partial import CUT_OFF_NOTE, RunEvents, cancel_stranded_reads, mark_partial
-from .start_gate import pass_on
 
 if TYPE_CHECKING:
     from .server import NotebookAssistant
@@ -130,9 +129,7 @@ async def choose_agent(
     agent = server.agent_limit_agent if over else server.agent_mode_agent
     if server.mcp is None:
         return TurnChoice(agent)
-    # Agent mode only: start the MCP servers, carry out a call just approved. (Which
-    # may wait for them: the next turn need not, see start_gate.py.)
-    pass_on()
+    # Agent mode only: start the MCP servers, carry out a call just approved.
     mcp_turn = await server.mcp.begin_turn(history, resuming=input_user_message is None)
     if mcp_turn.stopped:
         return TurnChoice(None, mcp_turn.events)
