@@ -103,7 +103,8 @@ class _Body(httpx2.AsyncByteStream):
         self._framing = framing  # "none", "length", "chunked", "close"
         self._length = length
         self._left = length  # of a Content-Length body
-        self._chunk: int | None = None  # the size of a chunk whose size line was read
+        # Of the chunk whose size line was read: its data bytes not read yet.
+        self._chunk: int | None = None
         self._reusable = reusable
         self._timeout = read_timeout
         self._complete = framing == "none"
@@ -152,20 +153,40 @@ class _Body(httpx2.AsyncByteStream):
                     found = _CHUNK_HEADER.fullmatch(line)
                     if found is None:  # as h11 refuses it (int() alone takes 0x2, +2, 0_2)
                         raise httpx2.RemoteProtocolError("illegal chunk header")
-                    self._chunk = int(found.group(1), 16)
-                if self._chunk == 0:
-                    # Trailers, then the empty line that ends the message.
-                    while (
-                        await self._read(reader.readuntil, b"\r\n", b"\r\n" in _held(reader))
-                    ) != b"\r\n":
-                        pass
-                    break
+                    size = int(found.group(1), 16)
+                    if size == 0:
+                        # Trailers, then the empty line that ends the message.
+                        while (
+                            await self._read(reader.readuntil, b"\r\n", b"\r\n" in _held(reader))
+                        ) != b"\r\n":
+                            pass
+                        break
+                    self._chunk = size
                 size = self._chunk + 2
-                data = await self._read(reader.readexactly, size, len(_held(reader)) >= size)
+                if len(_held(reader)) >= size:  # the whole chunk is here (the usual case)
+                    data = await self._read(reader.readexactly, size, True)
+                    self._chunk = None
+                    if data[-2:] != b"\r\n":
+                        raise httpx2.RemoteProtocolError("missing chunk terminator")
+                    if size > 2:  # (2: its data was given out already, only its end was left)
+                        yield data[:-2]
+                    continue
+                # Else its data as it comes, as h11 gives it: a chunk is not held whole
+                # (its size is the server's word: up to 20 hex digits).
+                while self._chunk:
+                    data = await self._read(
+                        reader.read, min(self._chunk, 65_536), bool(_held(reader))
+                    )
+                    if not data:
+                        raise httpx2.RemoteProtocolError(
+                            "peer closed connection without sending complete message body"
+                        )
+                    self._chunk -= len(data)
+                    yield data
+                ending = await self._read(reader.readexactly, 2, len(_held(reader)) >= 2)
                 self._chunk = None
-                if data[-2:] != b"\r\n":
+                if ending != b"\r\n":
                     raise httpx2.RemoteProtocolError("missing chunk terminator")
-                yield data[:-2]
         else:  # until the server closes
             while data := await self._read(reader.read, 65_536, bool(_held(reader))):
                 yield data
