@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import ssl
 import subprocess
 import sys
 import textwrap
@@ -12,7 +13,7 @@ from typing import Annotated, Any, Required
 import httpx2
 import pytest
 from agents import ModelSettings, RunConfig, Runner
-from openai import AsyncOpenAI, NotGiven, omit
+from openai import APIConnectionError, AsyncOpenAI, NotGiven, omit
 from openai._utils import PropertyInfo, async_maybe_transform
 from openai._utils import _transform as openai_transform
 from openai.resources.chat.completions import completions as chat_resource
@@ -566,3 +567,38 @@ def test_the_base_url_is_openais_without_its_import(monkeypatch: pytest.MonkeyPa
     client.base_url = "http://127.0.0.1:10/v2"
     plain.base_url = "http://127.0.0.1:10/v2"
     assert client.base_url == plain.base_url and client._prepare_url("x") == plain._prepare_url("x")
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("api", ["chat_completions", "responses"])
+async def test_a_provider_behind_https_is_verified(
+    api: Api, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Real providers are behind https: the model speaks TLS, trusting the CA bundle the
+    environment names (SSL_CERT_FILE, a company's CA), and a provider whose certificate
+    that bundle does not vouch for is refused (no answer, no request reaches it)."""
+    trustme = pytest.importorskip("trustme")
+    provider_ca, other_ca = trustme.CA(), trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    provider_ca.issue_cert("127.0.0.1").configure_cert(server_context)
+    llm = FakeLLM(ssl_context=server_context).start()
+    try:
+        assert llm.base_url.startswith("https://")
+        settings = settings_for(llm, api)
+        for ca, trusted in ((provider_ca, True), (other_ca, False)):
+            bundle = tmp_path / f"ca-{trusted}.pem"
+            ca.cert_pem.write_to_path(str(bundle))
+            monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+            model = build_model(settings)
+            BUILT.append(model)
+            llm.script(Reply("over tls"))
+            if trusted:
+                await run_turn(model, settings)
+                assert len(llm.calls) == 1
+            else:
+                with pytest.raises(APIConnectionError) as info:
+                    await run_turn(model, settings)
+                assert isinstance(info.value.__cause__, httpx2.ConnectError)
+                assert len(llm.calls) == 1  # nothing more reached the provider
+    finally:
+        llm.stop()

@@ -11,9 +11,7 @@ shortcut that uses it again against the new release:
   (the stream's close).
 - openai: ``serverext/sdk_stand_ins.py`` (the Responses stream helpers),
   ``assistant/openai_client.py`` (``LeanAsyncOpenAI.base_url``).
-- httpx2: ``assistant/openai_client.py`` (the merged headers, the kept URLs),
-  ``assistant/lean_transport.py`` (the transport in httpcore2's place: its pool's
-  settings, httpx2's exception classes, h11's head syntax).
+- httpx2: ``assistant/openai_client.py`` (the merged headers, the kept URLs).
 """
 
 AGENTS = "0.24.0"

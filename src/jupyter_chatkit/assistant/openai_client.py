@@ -45,10 +45,6 @@ eight times per chat-completions request (openai's URL, the agents SDK's checks 
 whether this is api.openai.com). :class:`LeanAsyncOpenAI` returns ``self._base_url``
 itself, for the openai version that getter was read in (``pins.OPENAI``); setting it
 is openai's own setter.
-
-And openai's own HTTP client sends through :class:`.lean_transport.LeanTransport`
-(asyncio streams in place of httpcore2 and h11; the same bytes on the wire, httpx2's
-errors), which leaves any request it does not take to httpx2's transport.
 """
 
 from __future__ import annotations
@@ -67,7 +63,6 @@ from openai.types.chat import completion_create_params
 from typing_extensions import get_type_hints, is_typeddict
 
 from .. import pins
-from .lean_transport import lean_transport
 
 if TYPE_CHECKING:
     # Imported when first used: openai.resources.responses builds its parsed-response
@@ -376,17 +371,15 @@ def kept_url_merge(client: object) -> bool:
 class LeanAsyncOpenAI(AsyncOpenAI):
     """``AsyncOpenAI`` whose chat-completions and Responses requests skip openai's
     parameter transform for plain-JSON messages, input and tools, and whose HTTP client
-    merges headers in one pass, keeps its request URLs parsed and sends through the lean
-    transport (module docstring)."""
+    merges headers in one pass and keeps its request URLs parsed (module docstring)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        """``AsyncOpenAI(...)``; openai's own HTTP client gets the lean header merge, the
-        kept URLs and the lean transport."""
+        """``AsyncOpenAI(...)``; openai's own HTTP client gets the lean header merge and
+        the kept URLs."""
         super().__init__(*args, **kwargs)
         if "http_client" not in kwargs:
             lean_header_merge(self._client)
             kept_url_merge(self._client)
-            lean_transport(self._client)
 
     @property
     def base_url(self) -> httpx2.URL:
