@@ -293,14 +293,25 @@ export class TableRedaction {
         i = next;
         continue;
       }
-      const pair = this.keyValueRow(lines[i]) ?? this.alignedKeyValue(lines[i]);
+      let header: ((row: string) => string | null) | null = null;
+      let pair = this.keyValueRow(lines[i]);
+      if (pair !== null) {
+        // `password,count` over `hunter2x,3` (a secret column first): the row is read
+        // both ways, a pair and the header of the rows below it.
+        header = this.delimitedHeader(lines[i]);
+      } else {
+        pair = this.alignedKeyValue(lines[i]);
+      }
+      const line = lines[i];
       if (pair !== null) {
         lines[i] = pair;
         changed = true;
-        i += 1;
-        continue;
+        if (header === null) {
+          i += 1;
+          continue;
+        }
       }
-      const row = this.delimitedHeader(lines[i]) ?? this.alignedHeader(lines[i]);
+      const row = header ?? this.delimitedHeader(line) ?? this.alignedHeader(line);
       i += 1;
       if (!row) continue;
       while (i < lines.length && lines[i].trim()) {

@@ -303,13 +303,21 @@ class TableRedaction:
                 i, hid = self._index_labels(lines, i + 1, vocab)
                 changed |= hid
                 continue
-            pair = self._key_value_row(line) or self._aligned_key_value(line)
+            header = None
+            pair = self._key_value_row(line)
+            if pair is not None:
+                # ``password,count`` over ``hunter2x,3`` (a secret column first): the row
+                # is read both ways, a pair and the header of the rows below it.
+                header = self._delimited_header(line)
+            else:
+                pair = self._aligned_key_value(line)
             if pair is not None:
                 lines[i] = pair
                 changed = True
-                i += 1
-                continue
-            found = self._delimited_header(line) or self._aligned_header(line)
+                if header is None:
+                    i += 1
+                    continue
+            found = header or self._delimited_header(line) or self._aligned_header(line)
             if found is None:
                 i += 1
                 continue
