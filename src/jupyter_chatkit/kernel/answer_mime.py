@@ -37,11 +37,13 @@ def failed_bundle(markdown: str, error: str) -> dict[str, Any]:
 
 
 def import_failure(exc: BaseException) -> str:
-    """Why the assistant's libraries did not load, for a person: the exception's class and
-    message (an import error names a module, never a value) and what to do about it."""
+    """Why the assistant's libraries did not load, for a person: the exception's class, an
+    import error's message (it names a module, never a value; any other failure's message
+    may hold anything, so only its class) and what to do about it."""
     name = type(exc).__name__
+    what = f"{name}: {exc}" if isinstance(exc, ImportError) else name
     return (
-        f"its libraries did not load ({name}: {exc}). Check that jupyter-chatkit is installed"
+        f"its libraries did not load ({what}). Check that jupyter-chatkit is installed"
         " with its dependencies in this kernel's environment (`%pip install jupyter-chatkit`),"
         " then restart the kernel."
     )
