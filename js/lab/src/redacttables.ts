@@ -62,26 +62,25 @@ const PROSE_ROW = new RegExp(RULES.proseRow, "i");
 const POLARS_DTYPES =
   /^│(?:\s*(?:str|i8|i16|i32|i64|u8|u16|u32|u64|f32|f64|bool|date|datetime\[\S+\]|null|cat|list\[\S+\]|struct\[\d+\]|binary|decimal\[\S+\]|object|time|duration\[\S+\])\s*[│┆])+$/;
 
-/** Positions of the secret-named literals of a list of names, and how many items. */
-export function secretPositions(body: string): [Set<number>, number] {
+/** Positions of the literals of a list of names that `named` picks, and how many items. */
+function namedPositions(body: string, named: (name: string) => boolean): [Set<number>, number] {
   const positions = new Set<number>();
   let position = 0;
   for (const t of body.matchAll(ARGUMENT)) {
     if (t[0] === ",") position += 1;
-    else if (t[1] && isSecretName(t[0].slice(1, -1))) positions.add(position);
+    else if (t[1] && named(t[0].slice(1, -1))) positions.add(position);
   }
   return [positions, position + 1];
 }
 
+/** Positions of the secret-named literals of a list of names, and how many items. */
+export function secretPositions(body: string): [Set<number>, number] {
+  return namedPositions(body, isSecretName);
+}
+
 /** Positions of the literals naming a text's words (`token`) in a list of names. */
 export function vocabPositions(body: string): Set<number> {
-  const positions = new Set<number>();
-  let position = 0;
-  for (const t of body.matchAll(ARGUMENT)) {
-    if (t[0] === ",") position += 1;
-    else if (t[1] && isVocab(t[0].slice(1, -1))) positions.add(position);
-  }
-  return positions;
+  return namedPositions(body, isVocab)[0];
 }
 
 type Edit = [number, number, string];

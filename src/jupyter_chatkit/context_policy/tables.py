@@ -6,6 +6,7 @@ hides in ``count``)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from . import rules
@@ -53,28 +54,27 @@ _POLARS_DTYPES = re.compile(
 )
 
 
-def _secret_positions(body: str) -> tuple[set[int], int]:
-    """Positions of the secret-named literals of a list of names, and how many items."""
+def _named_positions(body: str, named: Callable[[str], bool]) -> tuple[set[int], int]:
+    """Positions of the literals of a list of names that ``named`` picks, and how many
+    items."""
     positions: set[int] = set()
     position = 0
     for token in _ARGUMENT.finditer(body):
         if token.group(0) == ",":
             position += 1
-        elif token.group(1) and is_secret_name(token.group(0)[1:-1]):
+        elif token.group(1) and named(token.group(0)[1:-1]):
             positions.add(position)
     return positions, position + 1
 
 
+def _secret_positions(body: str) -> tuple[set[int], int]:
+    """Positions of the secret-named literals of a list of names, and how many items."""
+    return _named_positions(body, is_secret_name)
+
+
 def _vocab_positions(body: str) -> set[int]:
     """Positions of the literals naming a text's words (``token``) in a list of names."""
-    positions: set[int] = set()
-    position = 0
-    for token in _ARGUMENT.finditer(body):
-        if token.group(0) == ",":
-            position += 1
-        elif token.group(1) and _is_vocab(token.group(0)[1:-1]):
-            positions.add(position)
-    return positions
+    return _named_positions(body, _is_vocab)[0]
 
 
 def _hot_lines(text: str) -> list[int]:
