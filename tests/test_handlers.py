@@ -218,8 +218,8 @@ def _cookies(response: HTTPResponse) -> dict[str, str]:
     return {k: v.value for k, v in jar.items()}
 
 
-async def test_browser_post_needs_xsrf(jp_fetch: Callable[..., Any], jp_serverapp: Any) -> None:
-    # Log in like a browser: the token in the URL once, then only cookies.
+async def browser_login(jp_fetch: Callable[..., Any], jp_serverapp: Any) -> dict[str, str]:
+    """Log in like a browser: the token in the URL once, then only cookies (these)."""
     login = await jp_fetch(
         "jupyter-chatkit",
         "health",
@@ -227,8 +227,12 @@ async def test_browser_post_needs_xsrf(jp_fetch: Callable[..., Any], jp_serverap
         headers={"Authorization": ""},
     )
     cookies = _cookies(login)
-    page = await jp_fetch("login", headers={"Authorization": ""})
-    cookies.update(_cookies(page))
+    cookies.update(_cookies(await jp_fetch("login", headers={"Authorization": ""})))
+    return cookies
+
+
+async def test_browser_post_needs_xsrf(jp_fetch: Callable[..., Any], jp_serverapp: Any) -> None:
+    cookies = await browser_login(jp_fetch, jp_serverapp)
     assert "_xsrf" in cookies
     cookie_header = "; ".join(f"{k}={v}" for k, v in cookies.items())
 

@@ -15,7 +15,7 @@ from urllib.parse import quote
 import pytest
 from tornado.httpclient import HTTPClientError, HTTPResponse
 
-from .test_handlers import ENDPOINT, _cookies, body, jp_server_config, post
+from .test_handlers import ENDPOINT, body, browser_login, jp_server_config, post
 
 __all__ = ["jp_server_config"]
 
@@ -76,14 +76,7 @@ async def test_every_route_refuses_no_token_and_a_wrong_one(
 async def test_uploads_with_cookies_and_no_xsrf_token_are_refused(
     jp_fetch: Callable[..., Any], jp_serverapp: Any
 ) -> None:
-    login = await jp_fetch(
-        "jupyter-chatkit",
-        "health",
-        params={"token": jp_serverapp.identity_provider.token},
-        headers={"Authorization": ""},
-    )
-    cookies = _cookies(login)
-    cookies.update(_cookies(await jp_fetch("login", headers={"Authorization": ""})))
+    cookies = await browser_login(jp_fetch, jp_serverapp)
     cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
     created = json.loads(
         (
