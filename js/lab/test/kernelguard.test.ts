@@ -8,7 +8,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { hideExpression, hideKernelSecrets, OUTPUTS_UNCHECKED, OUTPUTS_WITHHELD, withoutOutputs } from "../src/kernel";
-import { guardedTransport, precheckDrafts } from "../src/kernelguard";
+import { guardedTransport } from "../src/kernelguard";
+import { drafts } from "./drafts";
 
 const CELLS = {
   cells: [
@@ -242,30 +243,6 @@ test("the subshell is deleted when its kernel connection is disposed", async () 
   assert.deepEqual(kernel.deleted, ["sub1"]);
 });
 
-/** A sidebar's draft checks (kernelguard.ts `precheckDrafts`) on a box holding `text`,
- * following the kernel `kernel()` holds; `runs()`: the checks started (each reads the box,
- * then follows the session's kernel). */
-function drafts(kernel: () => unknown, text = "hello") {
-  const g = globalThis as { document?: unknown };
-  g.document ??= { activeElement: null };
-  let runs = 0;
-  const host = {
-    addEventListener() {},
-    removeEventListener() {},
-    contains: () => false,
-    querySelector: () => {
-      runs += 1;
-      return { value: text };
-    },
-  };
-  const checks = precheckDrafts({
-    chat: { session: { threadId: "thr_1", model: null } } as never,
-    host: host as never,
-    chips: () => [],
-    session: () => ({ session: { kernel: kernel() } }) as never,
-  });
-  return { ...checks, runs: () => runs };
-}
 
 test("the sidebar closing deletes the subshell, after the check in flight there", async () => {
   const hidden = JSON.parse(JSON.stringify(CELLS).replace("Copper_Falcon_804", "«redacted»"));
@@ -274,7 +251,7 @@ test("the sidebar closing deletes the subshell, after the check in flight there"
   kernel.hold = true;
   const inFlight = hideKernelSecrets(session, CELLS, { busyWaitMs: 0 });
   await until(() => kernel.sent.length === 1);
-  drafts(() => kernel).dispose();
+  drafts(() => ({ session: { kernel } })).dispose();
   await new Promise((resolve) => setImmediate(resolve));
   // Not under the check: a deleted subshell would drop its request.
   assert.deepEqual(kernel.deleted, []);
@@ -294,7 +271,7 @@ test("the sidebar following another kernel deletes the subshell it had on the fi
   const second = await busyKernelWithSubshells(() => pyJson({ value: CELLS, hidden: 0 }));
   await hideKernelSecrets({ session: { kernel: first } } as never, CELLS, { busyWaitMs: 0 });
   let followed: unknown = first;
-  const checks = drafts(() => followed);
+  const checks = drafts(() => ({ session: { kernel: followed } }));
   try {
     // The draft is checked on the first kernel's notebook, then on another's.
     checks.changed();

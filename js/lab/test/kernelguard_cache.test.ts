@@ -10,7 +10,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Signal } from "@lumino/signaling";
 import { cachedCheck, jsonStrings, ownRequest } from "../src/checkcache";
-import { guardedTransport, precheck, precheckDrafts } from "../src/kernelguard";
+import { guardedTransport, precheck } from "../src/kernelguard";
+import { drafts } from "./drafts";
 
 const SECRET = "Harbor7341Lantern";
 const MARK = "«held under a secret name»";
@@ -236,36 +237,13 @@ async function until(ready: () => boolean): Promise<void> {
   }
 }
 
-/** The sidebar's draft checks (`precheckDrafts`) of a box holding `text`, on the kernel
- * of `session`; `runs()`: the checks started so far (each reads the box first). */
-function drafts(session: unknown, text: string) {
-  const g = globalThis as { document?: unknown };
-  g.document ??= { activeElement: null };
-  let runs = 0;
-  const host = {
-    addEventListener() {},
-    removeEventListener() {},
-    contains: () => false,
-    querySelector: () => {
-      runs += 1;
-      return { value: text };
-    },
-  };
-  const checks = precheckDrafts({
-    chat: { session: { threadId: "thr_1", model: null } } as never,
-    host: host as never,
-    chips: () => [],
-    session: () => session as never,
-  });
-  return { ...checks, runs: () => runs };
-}
 
 test("a kernel without jupyter_chatkit is asked once before Enter, not at every draft or cell end", async () => {
   const kernel = fakeKernel();
   kernel.missing = true;
   const session = { session: { kernel } } as never;
   const body = message(`my key is ${SECRET}, why 401?`);
-  const checks = drafts(session, `my key is ${SECRET}, why 401?`);
+  const checks = drafts(() => session, `my key is ${SECRET}, why 401?`);
   try {
     checks.changed();
     await until(() => kernel.checks.length === 1 && checks.runs() === 1);
