@@ -17,6 +17,19 @@ import pytest
 from .fixtures.fake_llm import FAKE_API_KEY, FakeLLM, Reply, ToolCall
 from .nbrun import execute
 
+
+def run_with_tool_calls(
+    nb: nbformat.NotebookNode, tmp_path: Path, provider: FakeLLM, calls: list[ToolCall]
+) -> str:
+    """Run ``nb`` with the model asking ``calls`` one turn each, then answering: what the
+    model was sent, as JSON text (one request per call, and the last)."""
+    provider.script(*(Reply(tool_calls=[c]) for c in calls), Reply("Done."))
+    execute(nb, tmp_path, allow_errors=True)
+    log = json.dumps(provider.requests, ensure_ascii=False)
+    assert len(provider.requests) == len(calls) + 1
+    return log
+
+
 SECRETS = {
     "frame cell": "Tr0ub4dor-frame-3",
     "namedtuple field": "nt-Zq8wL3vN7pX2",
@@ -101,13 +114,10 @@ def test_a_real_kernel_describes_hostile_values_without_running_them_and_hides_s
         ToolCall("get_notebook_cells", {"max_cells": 50}),
         ToolCall("get_active_cell", {}),
     ]
-    kernel_provider.script(*(Reply(tool_calls=[c]) for c in calls), Reply("Done."))
-    execute(nb, tmp_path, allow_errors=True)
+    log = run_with_tool_calls(nb, tmp_path, kernel_provider, calls)
     assert nb.cells[4].outputs[-1]["data"]["text/plain"] == "True", nb.cells[4].outputs
     assert nb.cells[1].outputs == [], nb.cells[1].outputs
     assert hooks.read_text() == ""  # no hook of the user's ran
-    log = json.dumps(kernel_provider.requests, ensure_ascii=False)
-    assert len(kernel_provider.requests) == len(calls) + 1
     for place, secret in SECRETS.items():
         assert secret not in log, place
     assert FAKE_API_KEY not in log
@@ -180,13 +190,10 @@ def test_a_real_kernel_hides_secrets_passed_by_position_and_shown_by_name(
         ToolCall("inspect_kernel_variable", {"name": "flipped"}),
         ToolCall("get_active_cell", {}),
     ]
-    kernel_provider.script(*(Reply(tool_calls=[c]) for c in calls), Reply("Done."))
-    execute(nb, tmp_path, allow_errors=True)
+    log = run_with_tool_calls(nb, tmp_path, kernel_provider, calls)
     assert nb.cells[-1].outputs[-1]["data"]["text/plain"] == "True", nb.cells[-1].outputs
     # The notebook itself shows the user everything; only the model's view is redacted.
     assert s["%env output"] in json.dumps(nb.cells[2].outputs)
-    log = json.dumps(kernel_provider.requests, ensure_ascii=False)
-    assert len(kernel_provider.requests) == len(calls) + 1
     for place, secret in s.items():
         assert secret not in log, place
     # What the model needs is still there: the call, the user, the error.

@@ -25,8 +25,8 @@ from chatkit.types import (
 from jupyter_chatkit.assistant.model_input import PolicyConverter
 from jupyter_chatkit.context_policy import ContextPolicy
 
-from .fixtures.fake_llm import FAKE_API_KEY, FakeLLM, Reply, ToolCall
-from .nbrun import execute
+from .fixtures.fake_llm import FAKE_API_KEY, FakeLLM, ToolCall
+from .test_context_trust_kernel import run_with_tool_calls
 
 SECRETS = {
     "yaml output": "Yaml-Qx-7Kq2Lm9",
@@ -81,13 +81,10 @@ def test_a_real_kernel_hides_round_three_credentials_from_every_route(
         *(ToolCall("inspect_kernel_variable", {"name": n}) for n in ("conf", "s", "flat")),
         ToolCall("get_active_cell", {}),
     ]
-    kernel_provider.script(*(Reply(tool_calls=[c]) for c in calls), Reply("Done."))
-    execute(nb, tmp_path, allow_errors=True)
+    log = run_with_tool_calls(nb, tmp_path, kernel_provider, calls)
     assert nb.cells[-1].outputs[-1]["data"]["text/plain"] == "True", nb.cells[-1].outputs
     # The notebook itself shows the user everything; only the model's view is redacted.
     assert S["kafka sasl"] in json.dumps(nb.cells[2].outputs)
-    log = json.dumps(kernel_provider.requests, ensure_ascii=False)
-    assert len(kernel_provider.requests) == len(calls) + 1
     for place, secret in SECRETS.items():
         assert secret not in log, place
     assert S["joined piece"][:4] not in log and S["joined piece"][4:] not in log
