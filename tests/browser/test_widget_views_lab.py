@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from tests.browser.widget_notebook import open_widget_notebook
 from tests.fixtures.browser import PANEL, LabPage, open_panel, send, user_texts, wait_idle
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
@@ -171,10 +172,7 @@ def test_a_turn_sent_from_the_sidebar_shows_live_in_the_widget_of_its_conversati
 ) -> None:
     # The sidebar and a %chat widget show one conversation: a message sent in the sidebar
     # streams in the widget too (before: the widget showed it only when next updated).
-    lab_page.server.write_notebook("shared.ipynb", ["%load_ext jupyter_chatkit\n%chat"])
-    lab_page.open("shared.ipynb")
-    lab_page.run_all()
-    page.locator(f"{IN_CELL} .jck-input").wait_for(timeout=60_000)
+    open_widget_notebook(lab_page, "shared.ipynb")
     scripted_llm.script(Reply("Answer to the widget."))
     send(page, "asked in the widget", IN_CELL)
     open_panel(page)
