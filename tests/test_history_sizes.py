@@ -27,7 +27,6 @@ from jupyter_chatkit.assistant.history import (
     newest_history,
     page_history,
     read_history,
-    stored_cost,
 )
 from jupyter_chatkit.protocol import STEP_UNDO_KEY, RequestContext
 from jupyter_chatkit.store import open_store
@@ -122,7 +121,8 @@ async def test_stored_sizes_cut_the_history_where_serialising_does(tmp_path: Pat
             assert len(page.payloads) == len(page.data)
             # items.list sends the items alone.
             assert "payloads" not in page.model_dump_json(by_alias=True, exclude_none=True)
-            assert stored_cost(page) is not estimate_tokens
+            # The history keeps the stored JSON of every item read (sized and keyed by it).
+            assert len(page_history(page, max_items, 0).payloads) == len(page.data)
             complete = not page.has_more or page.after is None
             # Every budget at, just under and just over each place a cut can fall.
             sums = [0]

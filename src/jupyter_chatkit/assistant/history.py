@@ -248,12 +248,6 @@ def _stored_payloads(page: Page[ThreadItem]) -> dict[int, str]:
     return {id(item): payload for item, payload in zip(page.data, page.payloads, strict=True)}
 
 
-def stored_cost(page: Page[ThreadItem]) -> Cost:
-    """:func:`estimate_tokens` for the items of ``page``, from :data:`STORED_SIZES` when
-    the page has the stored JSON of its items (:class:`~..store.codec.StoredItems`)."""
-    return _sized_by(_stored_payloads(page))
-
-
 def _sized_by(payloads: Mapping[int, str]) -> Cost:
     """:func:`estimate_tokens`, from :data:`STORED_SIZES` for the items in ``payloads``
     (by identity: a shortened copy of one is sized as it is)."""
