@@ -201,3 +201,47 @@ def test_a_turn_sent_from_the_sidebar_shows_live_in_the_widget_of_its_conversati
     assert messages(page, IN_CELL, "user") == ["asked in the widget", "asked in the sidebar"]
     assert len(messages(page, IN_CELL, "assistant")) == 2
     screenshot(page, "sidebar-turn-in-widget")
+
+
+def test_a_turn_sent_from_the_widget_shows_live_in_the_sidebar_showing_its_conversation(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    # The other way round: a message sent in the %chat widget streams in the sidebar
+    # showing that conversation (before: the sidebar showed it only when it next opened
+    # the thread, e.g. after a reload).
+    open_widget_notebook(lab_page, "shared_back.ipynb")
+    scripted_llm.script(Reply("First answer, in the widget."))
+    send(page, "first, in the widget", IN_CELL)
+    open_panel(page)
+    # The sidebar follows the notebook: its conversation is the widget's.
+    first = page.locator(f"{PANEL} .jck-msg.jck-assistant", has_text="First answer, in the widget.")
+    first.wait_for(timeout=60_000)
+    page.evaluate(
+        """(sel) => { window.__sidebarSawItStream = false;
+          const host = document.querySelector(sel);
+          const streaming = '.jck-msg.jck-assistant.jck-streaming';
+          new MutationObserver(() => {
+            if (host.querySelector(streaming)) window.__sidebarSawItStream = true;
+          }).observe(host, { subtree: true, childList: true, attributes: true });
+        }""",
+        PANEL,
+    )
+    words = " ".join(f"word{n}" for n in range(30))
+    scripted_llm.token_delay = 0.2
+    scripted_llm.script(Reply(f"Second answer, in the widget: {words}."))
+    box = page.locator(f"{IN_CELL} .jck-input").first
+    box.click()
+    box.fill("second, in the widget")
+    box.press("Enter")
+    # Streams in the sidebar while the widget's answer is still being written.
+    page.locator(f"{PANEL} .jck-msg.jck-assistant.jck-streaming", has_text="word").wait_for(
+        timeout=60_000
+    )
+    screenshot(page, "widget-turn-streaming-in-sidebar")
+    page.locator(f"{PANEL} .jck-msg.jck-assistant", has_text="word29.").wait_for(timeout=60_000)
+    wait_idle(page, PANEL)
+    wait_idle(page, IN_CELL)
+    assert page.evaluate("() => window.__sidebarSawItStream") is True
+    assert messages(page, PANEL, "user") == ["first, in the widget", "second, in the widget"]
+    assert len(messages(page, PANEL, "assistant")) == 2
+    screenshot(page, "widget-turn-in-sidebar")

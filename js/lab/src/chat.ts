@@ -5,6 +5,7 @@
  */
 
 import { PageConfig } from "@jupyterlab/coreutils";
+import { onTurnSignals } from "../../src/client/turnsignal";
 import type { ContextRef, MessagePart } from "../../src/index";
 import {
   createChat,
@@ -150,6 +151,16 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
     // Reopen the same conversation after a reload (threads live on the server, per user).
     const stopRemember = chat.onThreadChange((id) => lastThread.set(id));
     const stopFollow = followNotebookThreads(chat, link, threads);
+    // A turn a `%chat` widget of this page runs in the conversation shown here: follow it
+    // live (TURN.WATCH from its start), then show the thread as saved (turnsignal.ts; the
+    // widget does the same for the sidebar's turns). Not while this chat answers or
+    // readies a message (its own turn's catch-up shows it), never running the widget's
+    // client tools (no resume).
+    const stopTurnSignals = onTurnSignals((turn) => {
+      const session = chat.session;
+      if (turn.source === session || session.busy || chat.preparing || turn.threadId !== session.threadId) return;
+      void session.openThread(turn.threadId, true, false).catch(() => {});
+    });
     return {
       // The UI ignores a send while it answers or readies a message; say so instead.
       send: (text) => sendFromCommand(chat, text, notify),
@@ -160,6 +171,7 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
       dispose: () => {
         stopRemember();
         stopFollow();
+        stopTurnSignals();
         stopContext();
         drafts.dispose();
         chat.dispose();
