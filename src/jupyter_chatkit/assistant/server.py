@@ -1,10 +1,9 @@
 """``NotebookAssistant``: the transport-free ChatKit server of jupyter-chatkit.
 
 Transports (the Jupyter server handlers, the kernel comm) hand it request bytes and a
-:class:`RequestContext` and get back a :class:`JsonResult` or a :class:`StreamResult`.
-Everything a client can get wrong is answered here as data: a 400 with a readable
-message, a 404, or one ``ErrorEvent`` in a stream. No traceback leaves this module.
-Which agent answers a turn, and its streamed run, are in :mod:`.turn`.
+:class:`RequestContext` and get back a :class:`JsonResult` or a :class:`StreamResult`;
+how a request and its failures are answered as data is in :mod:`.answers`. Which agent
+answers a turn, and its streamed run, are in :mod:`.turn`.
 """
 
 from __future__ import annotations
@@ -25,7 +24,6 @@ from chatkit.types import (
     Attachment,
     ChatKitReq,
     ClientEffectEvent,
-    ErrorEvent,
     FeedbackKind,
     Page,
     ThreadCreatedEvent,
@@ -45,22 +43,20 @@ from chatkit.types import (
     WorkflowItem,
     is_streaming_req,
 )
-from pydantic import TypeAdapter, ValidationError
 
 from ..context_policy import ContextPolicy
 from ..protocol import (
     ACTION_INSERT_AND_RUN_CELL,
     INSERT_ACTIONS,
-    ErrorCode,
     RequestContext,
 )
 from ..settings import Settings
 from ..store import SQLStore
-from ..store.engine import STORE_UNAVAILABLE, describe_store_failure, is_store_unavailable
 from . import notebook_threads
 from .agent import build_agent, build_title_agent
 from .agent_tools import METADATA_KEY, thread_agent_settings
 from .agent_undo import ACTION_UNDO_AGENT_STEPS, undo_steps
+from .answers import REQUEST_ADAPTER, answer
 from .cards import POSITIONS, card_code, mark_inserted
 from .event_merge import install as install_event_merge
 from .history import History, PreloadedTail, read_history
@@ -70,8 +66,8 @@ from .model_choice import ModelChoice
 from .model_input import PolicyConverter
 from .models import build_model, close_model, set_tracing
 from .partial import STOPPED_NOTE, KeepPartialOutput, mark_partial
-from .results import JsonResult, StreamResult, describe_validation_error, safe_message, sse
-from .running import RunningTurn, RunningTurns, answer_own, own_request
+from .results import JsonResult, StreamResult
+from .running import RunningTurn, RunningTurns
 from .scrub import Scrubber, register_secret
 from .titles import PendingTitles, local_title, model_title
 from .turn import TurnRequest, choose_agent, context_class, run_agent
@@ -80,7 +76,6 @@ from .user_messages import add_user_message, create_thread
 log = logging.getLogger("jupyter_chatkit")
 
 
-_REQUEST_ADAPTER: TypeAdapter[ChatKitReq] = TypeAdapter(ChatKitReq)
 # Parametrized once: pydantic returns the same class each time, but looking it up in
 # its cache of generic types cost ~30 us of CPU a turn. Its event queue is made anew,
 # not deep-copied (turn.context_class).
@@ -136,47 +131,9 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
     # -- transport entry point ---------------------------------------------------------
 
     async def handle(self, body: bytes | str, context: RequestContext) -> JsonResult | StreamResult:
-        """Answer one ChatKit request; never raises for bad input or a failing model.
-
-        Whatever it answers is scrubbed of the configured API key.
-        """
-        result = await self._handle(body, context)
-        if isinstance(result, StreamResult):
-            return StreamResult(self._scrubbed(result.chunks))
-        if self.scrubber:
-            return JsonResult(result.status, self.scrubber.bytes(result.body))
-        return result
-
-    async def _scrubbed(self, chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
-        async for chunk in chunks:
-            yield self.scrubber.bytes(chunk) if self.scrubber else chunk
-
-    async def _handle(
-        self, body: bytes | str, context: RequestContext
-    ) -> JsonResult | StreamResult:
-        try:
-            request = _REQUEST_ADAPTER.validate_json(body)
-        except ValidationError as exc:
-            own = own_request(body)
-            if own is None:
-                return JsonResult.error(400, describe_validation_error(exc))
-            return await answer_own(*own, self.running, self.store, context)
-        if is_streaming_req(request):
-            return StreamResult(self._guarded_stream(request, context))
-        try:
-            result = await self._process_parsed(request, context)
-        except NotFoundError:
-            return JsonResult.error(404, "No such conversation or item.", ErrorCode.NOT_FOUND)
-        except (ValueError, NotImplementedError, RuntimeError) as exc:
-            return JsonResult.error(400, safe_message(exc))
-        except Exception as exc:
-            if is_store_unavailable(exc):
-                log.error("The conversation store is unavailable: %s", describe_store_failure(exc))
-                return JsonResult.error(503, STORE_UNAVAILABLE)
-            log.error("ChatKit request %s failed: %s", request.type, type(exc).__name__)
-            return JsonResult.error(500, "The assistant could not handle this request.")
-        assert isinstance(result, NonStreamingResult)
-        return JsonResult(200, result.json)
+        """Answer one ChatKit request as data, scrubbed; never raises for bad input or a
+        failing model (see :mod:`.answers`)."""
+        return await answer(self, body, context)
 
     async def process(
         self, request: str | bytes | bytearray, context: RequestContext
@@ -186,7 +143,7 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         ChatKit builds a new ``TypeAdapter(ChatKitReq)`` per request, which costs ~25 ms
         of CPU each time; under 50 concurrent streams that alone serialized the server.
         """
-        return await self._process_parsed(_REQUEST_ADAPTER.validate_json(request), context)
+        return await self._process_parsed(REQUEST_ADAPTER.validate_json(request), context)
 
     async def _process_parsed(
         self, request: ChatKitReq, context: RequestContext
@@ -376,34 +333,6 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             await self.store.delete_thread(thread_id, context)
         except Exception as exc:
             log.warning("Could not remove the unfinished thread: %s", type(exc).__name__)
-
-    async def _guarded_stream(
-        self, request: ChatKitReq, context: RequestContext
-    ) -> AsyncIterator[bytes]:
-        """Stream events; errors before or outside the run become one ErrorEvent."""
-        try:
-            result = await self._process_parsed(request, context)
-            async for chunk in result:  # type: ignore[union-attr]
-                yield chunk
-        except NotFoundError:
-            yield sse(
-                ErrorEvent(
-                    code="custom", message="No such conversation or item.", allow_retry=False
-                )
-            )
-        except (ValueError, NotImplementedError) as exc:
-            yield sse(ErrorEvent(code="custom", message=safe_message(exc), allow_retry=False))
-        except Exception as exc:
-            if is_store_unavailable(exc):
-                log.error("The conversation store is unavailable: %s", describe_store_failure(exc))
-                yield sse(ErrorEvent(code="custom", message=STORE_UNAVAILABLE, allow_retry=True))
-                return
-            log.error("ChatKit stream failed: %s", type(exc).__name__)
-            yield sse(
-                ErrorEvent(
-                    code="custom", message="The assistant stopped unexpectedly.", allow_retry=True
-                )
-            )
 
     # -- ChatKitServer hooks -------------------------------------------------------------
 
