@@ -367,6 +367,45 @@ export const RULES = {
       "flags": ""
     },
     {
+      "kind": "Fernet key",
+      "triggers": [],
+      "pattern": "(?<![A-Za-z0-9_+/=-])[A-Za-z0-9_-]{43}=(?![A-Za-z0-9_+/=-])",
+      "group": 0,
+      "flags": "",
+      "check": "random",
+      "min_text": 44,
+      "prefilter": "[A-Za-z0-9_-]{43}="
+    },
+    {
+      "kind": "Okta API token",
+      "triggers": [],
+      "pattern": "(?<![A-Za-z0-9_+/=-])00[A-Za-z0-9_-]{40}(?![A-Za-z0-9_+/=-])",
+      "group": 0,
+      "flags": "",
+      "check": "random",
+      "min_text": 42,
+      "prefilter": "00[A-Za-z0-9_-]{40}"
+    },
+    {
+      "kind": "Asana token",
+      "triggers": [],
+      "pattern": "((?<![A-Za-z0-9/])[12]/[0-9]{6,20}(?:/[0-9]{6,20})?:)([A-Za-z0-9]{32})(?![A-Za-z0-9])",
+      "group": 2,
+      "flags": "",
+      "min_text": 41,
+      "prefilter": "[0-9]/[0-9]{6}"
+    },
+    {
+      "kind": "key passed to a client",
+      "triggers": [],
+      "pattern": "((?<![A-Za-z0-9_])[A-Z][A-Za-z0-9_]{0,80}\\([ \\t]*[bBrRuU]?(['\\\"]))(?![0-9a-fA-F-]{0,200}\\2)([A-Za-z0-9_-]{20,200})(?=\\2)",
+      "group": 3,
+      "flags": "",
+      "check": "random",
+      "min_text": 24,
+      "prefilter": "(?<![A-Za-z0-9_])[A-Z][A-Za-z0-9_]{0,80}\\([ \\t]*[bBrRuU]?['\\\"][A-Za-z0-9_-]{20}"
+    },
+    {
       "kind": "JWK private member",
       "triggers": [
         "\"kty\"",

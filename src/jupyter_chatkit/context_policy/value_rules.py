@@ -290,6 +290,56 @@ KEY_SHAPES: list[dict[str, Any]] = [
         "flags": "",
     },
     {
+        "kind": "Fernet key",
+        # A Fernet key alone (printed, in a variable of any name, an env file): 32 bytes in
+        # URL-safe base64, 43 characters and "=". Random-looking ones only (``check``).
+        "triggers": [],
+        "pattern": r"(?<![A-Za-z0-9_+/=-])[A-Za-z0-9_-]{43}=(?![A-Za-z0-9_+/=-])",
+        "group": 0,
+        "flags": "",
+        "check": "random",
+        "min_text": 44,
+        "prefilter": r"[A-Za-z0-9_-]{43}=",
+    },
+    {
+        "kind": "Okta API token",
+        # An Okta SSWS token alone: "00" and 40 URL-safe characters.
+        "triggers": [],
+        "pattern": r"(?<![A-Za-z0-9_+/=-])00[A-Za-z0-9_-]{40}(?![A-Za-z0-9_+/=-])",
+        "group": 0,
+        "flags": "",
+        "check": "random",
+        "min_text": 42,
+        "prefilter": r"00[A-Za-z0-9_-]{40}",
+    },
+    {
+        "kind": "Asana token",
+        # A personal access token: "1/" or "2/", the user's (and app's) id, ":" and 32
+        # characters; the part after the colon is the secret.
+        "triggers": [],
+        "pattern": r"((?<![A-Za-z0-9/])[12]/[0-9]{6,20}(?:/[0-9]{6,20})?:)([A-Za-z0-9]{32})"
+        r"(?![A-Za-z0-9])",
+        "group": 2,
+        "flags": "",
+        "min_text": 41,
+        "prefilter": r"[0-9]/[0-9]{6}",
+    },
+    {
+        "kind": "key passed to a client",
+        # ``Mistral("…")``, ``anthropic.Anthropic("…")``, ``cohere.Client("…")``: a
+        # constructor's first argument, unnamed and unprefixed, that looks generated. Hex
+        # and UUIDs (``UUID("…")``, ``ObjectId("…")``) and words (``Model("gpt-4o")``) stay.
+        "triggers": [],
+        "pattern": r"((?<![A-Za-z0-9_])[A-Z][A-Za-z0-9_]{0,80}\([ \t]*[bBrRuU]?(['\"]))"
+        r"(?![0-9a-fA-F-]{0,200}\2)([A-Za-z0-9_-]{20,200})(?=\2)",
+        "group": 3,
+        "flags": "",
+        "check": "random",
+        "min_text": 24,
+        "prefilter": r"(?<![A-Za-z0-9_])[A-Z][A-Za-z0-9_]{0,80}\([ \t]*[bBrRuU]?['\"]"
+        r"[A-Za-z0-9_-]{20}",
+    },
+    {
         "kind": "JWK private member",
         # A JSON Web Key's private parts (``"d"``, ``"p"``, ``"k"`` …), only in a text that
         # holds ``"kty"``.
