@@ -133,3 +133,45 @@ def test_an_interrupted_answer_says_it_stopped(
     assert final[ANSWER_MIME]["streaming"] is False
     assert "Stopped" in final["text/markdown"]
     assert "Thinking" not in final["text/markdown"]
+
+
+# User code of the test's kernel: a module the answer loads on its way (the notebook
+# lookup of a new conversation) fails to import with an error whose message holds a
+# secret, as a broken dependency's module-level code can.
+SECRET = "sk-test-never-shown-0123456789"
+BREAK_NOTEBOOK_LOOKUP = f"""
+import sys
+
+class _Broken:
+    def find_spec(self, name, path=None, target=None):
+        if name == "jupyter_chatkit.kernel.notebook_link":
+            raise RuntimeError("cannot load: token {SECRET}")
+        return None
+
+sys.modules.pop("jupyter_chatkit.kernel.notebook_link", None)
+sys.meta_path.insert(0, _Broken())
+"""
+
+
+@pytest.mark.slow
+def test_a_failed_answer_says_why_not_stopped(kernel_provider: FakeLLM) -> None:
+    with python_kernel() as (_km, kc):
+        setup = kc.execute_interactive(
+            "%load_ext jupyter_chatkit\n" + BREAK_NOTEBOOK_LOOKUP, timeout=120
+        )
+        assert setup["content"]["status"] == "ok"
+        messages: list[dict[str, Any]] = []
+        reply = kc.execute_interactive("%chat hello?", timeout=180, output_hook=messages.append)
+
+    # Before: the answer said "Stopped." and the cell ended in a traceback (the
+    # exception's message, the secret with it, under the cell).
+    assert reply["content"]["status"] == "ok"
+    assert not any(m["msg_type"] == "error" for m in messages)
+    updates = [m["content"] for m in messages if m["msg_type"] == "update_display_data"]
+    final = updates[-1]["data"]
+    assert final[ANSWER_MIME]["streaming"] is False
+    assert "The assistant could not answer" in final["text/markdown"]
+    assert "RuntimeError" in final[ANSWER_MIME]["error"]
+    assert "Stopped" not in final["text/markdown"]
+    assert "Thinking" not in final["text/markdown"]
+    assert SECRET not in str(messages)

@@ -36,12 +36,18 @@ def failed_bundle(markdown: str, error: str) -> dict[str, Any]:
     }
 
 
-def import_failure(exc: BaseException) -> str:
-    """Why the assistant's libraries did not load, for a person: the exception's class, an
-    import error's message (it names a module, never a value; any other failure's message
-    may hold anything, so only its class) and what to do about it."""
+def describe_failure(exc: BaseException) -> str:
+    """What failed, for a person and never a secret: the exception's class, and an import
+    error's message (it names a module, never a value); any other failure's message may
+    hold anything (a key, a value of the notebook's), so only its class."""
     name = type(exc).__name__
-    what = f"{name}: {exc}" if isinstance(exc, ImportError) else name
+    return f"{name}: {exc}" if isinstance(exc, ImportError) else name
+
+
+def import_failure(exc: BaseException) -> str:
+    """Why the assistant's libraries did not load, for a person: what failed
+    (:func:`describe_failure`) and what to do about it."""
+    what = describe_failure(exc)
     return (
         f"its libraries did not load ({what}). Check that jupyter-chatkit is installed"
         " with its dependencies in this kernel's environment (`%pip install jupyter-chatkit`),"

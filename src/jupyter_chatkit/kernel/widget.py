@@ -30,7 +30,7 @@ from anywidget.experimental import command
 
 from ..protocol import Comm
 from ..settings import Settings
-from .answer_mime import failed_bundle, import_failure, show_thinking
+from .answer_mime import describe_failure, failed_bundle, import_failure, show_thinking
 from .introspect import current_shell
 from .introspect import run_tool as answer_tool
 from .runtime import get_runtime, kernel_context
@@ -173,12 +173,31 @@ class Chat(anywidget.AnyWidget):
             )
             if live:
                 live.show_final(answer)
-        except BaseException:
+        except KeyboardInterrupt:
             # Ctrl-C / kernel interrupt: stop the assistant's task too, and say so where
             # the answer was streaming (it would stay a draft, "Thinking…" or half a text).
             future.cancel()
             if live:
                 live.show_stopped()
+            raise
+        except Exception as exc:
+            # Any other failure is not a stop: said in place of the answer, as an answer
+            # (no traceback), showing of the exception only what describe_failure does.
+            future.cancel()
+            log.warning("ask() failed: %s", type(exc).__name__)
+            message = f"the assistant failed unexpectedly ({describe_failure(exc)})"
+            answer = Answer(
+                f"**The assistant could not answer:** {message}.",
+                thread_id=self.thread_id or None,
+                error=message,
+            )
+            if live:
+                try:
+                    live.show_final(answer)
+                except Exception as again:  # the display itself is what fails
+                    log.warning("showing the failure failed: %s", type(again).__name__)
+        except BaseException:
+            future.cancel()
             raise
         if live:
             # Already on screen (streamed): mark it shown, like Answer.show() does.
