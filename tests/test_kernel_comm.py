@@ -354,6 +354,62 @@ def test_comm_cancel_leaves_the_turn_running_and_stop_stops_it(
     assert second.disconnected, "Stop did not close the model request"
 
 
+# Kernel code: the number of watchers of the turn running in `thread_id`, once it is
+# `want` or after a bound (a wait for a state, not a timing assert).
+WATCHERS = """
+import asyncio
+
+async def _watchers(chat, thread_id, want):
+    assistant = await chat._assistant()
+    for _ in range(600):
+        counts = [len(t._watchers) for t in assistant.running.of(thread_id, 'local')]
+        if counts == [want]:
+            break
+        await asyncio.sleep(0.05)
+    return counts
+
+print(get_runtime().run(_watchers({chat}, {thread_id!r}, {want})))
+"""
+
+
+def test_comm_cancel_ends_a_watch_not_the_turn(kernel: Kernel, fake_llm: FakeLLM) -> None:
+    # Following a turn (Turn.WATCH) over the comm ends when its front end cancels it, as
+    # over HTTP; the turn runs on. Before, the watch went on until the turn ended.
+    fake_llm.script(hang(60))
+    comm_id = new_chat(kernel, "watched_chat", provider_settings(fake_llm))
+    kernel.execute("from jupyter_chatkit.kernel.runtime import get_runtime")
+    rid = uuid.uuid4().hex
+    body = {"type": "threads.create", "params": {"input": user_input("take your time")}}
+    kernel.send_custom(comm_id, {"type": "chatkit.request", "id": rid, "body": body})
+    deadline = time.monotonic() + TIMEOUT
+    thread_id = None
+    while (thread_id is None or not fake_llm.calls) and time.monotonic() < deadline:
+        kernel.drain(0.2)
+        sent = "".join(
+            c["data"] for c in kernel.custom if c.get("id") == rid and c["type"] == "chatkit.chunk"
+        )
+        events = parse_sse(sent[: sent.rfind("\n\n") + 2].encode()) if "\n\n" in sent else []
+        thread_id = next((e.thread.id for e in events if e.type == "thread.created"), None)
+    assert thread_id and fake_llm.calls, "the kernel never called the model"
+
+    def watchers(want: int) -> str:
+        code = WATCHERS.format(chat="watched_chat", thread_id=thread_id, want=want)
+        return kernel.stdout(code).strip()
+
+    watch = uuid.uuid4().hex
+    body = {"type": Turn.WATCH, "params": {"thread_id": thread_id}}
+    kernel.send_custom(comm_id, {"type": "chatkit.request", "id": watch, "body": body})
+    assert watchers(1) == "[1]"
+    kernel.send_custom(comm_id, {"type": "chatkit.cancel", "id": watch})
+    # Before: [1] (the watch followed the turn until its end).
+    assert watchers(0) == "[0]"
+    # The turn itself still runs, and its model request is open.
+    assert not fake_llm.calls[0].disconnected
+    stop = request(kernel, comm_id, {"type": Turn.STOP, "params": {"thread_id": thread_id}})
+    assert json.loads(body_of(stop)) == {"stopped": 1}
+    assert not [c for c in kernel.custom if c.get("id") == watch and c["type"] == "chatkit.end"]
+
+
 # -- ask() and the magics in a kernel (whose event loop is running) -----------------------------
 
 

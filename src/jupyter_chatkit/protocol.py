@@ -339,8 +339,9 @@ class Comm:
 
     front end -> kernel: ``{type: REQUEST, id, body}`` (a ChatKit request object),
     ``{type: CANCEL, id}`` (the front end stops listening to that request: the turn runs
-    on and is saved, as over HTTP; only a ``Turn.STOP`` request stops it), and for
-    information ``{type: ANSWER, thread_id, text}``.
+    on and is saved, as over HTTP; only a ``Turn.STOP`` request stops it; a
+    ``Turn.WATCH`` request, which only follows a turn, ends), and for information
+    ``{type: ANSWER, thread_id, text}``.
     kernel -> front end: ``{type: CHUNK, id, data}``, ``{type: END, id, status,
     contentType}``, ``{type: ERROR, id, message}``, and ``{type: THREAD_EVENT, data}``
     (one ChatKit stream event as JSON, for turns run from Python).

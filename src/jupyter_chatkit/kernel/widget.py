@@ -28,7 +28,7 @@ import anywidget
 import traitlets
 from anywidget.experimental import command
 
-from ..protocol import Comm
+from ..protocol import Comm, Turn
 from ..settings import Settings
 from .answer_mime import describe_failure, failed_bundle, import_failure, show_thinking
 from .introspect import current_shell
@@ -112,6 +112,8 @@ class Chat(anywidget.AnyWidget):
         self._requests: dict[str, concurrent.futures.Future[None]] = {}
         # Requests whose front end stopped listening (Comm.CANCEL): they run on, unheard.
         self._detached: set[str] = set()
+        # Requests that follow a running turn (Turn.WATCH): Comm.CANCEL ends them.
+        self._watches: set[str] = set()
         self._send_lock = threading.Lock()
         # The text of the last answer the front end showed (it reports each one).
         self.last_answer = ""
@@ -312,9 +314,16 @@ class Chat(anywidget.AnyWidget):
             return
         kind, rid = content.get("type"), content["id"]
         if kind == Comm.REQUEST:
-            future = get_runtime().submit(self._serve(rid, content.get("body")))
+            body = content.get("body")
+            future = get_runtime().submit(self._serve(rid, body))
             self._requests[rid] = future
+            if _is_watch(body):
+                self._watches.add(rid)
             future.add_done_callback(partial(self._forget, rid))
+        elif kind == Comm.CANCEL and rid in self._watches:
+            # Following a turn (Turn.WATCH) is only for whoever listens: it ends with its
+            # listener, as over HTTP when the connection closes. The turn goes on.
+            self._requests[rid].cancel()
         elif kind == Comm.CANCEL and rid in self._requests:
             # The front end aborted its request (a reload, another conversation opened,
             # Stop): as over HTTP, the turn goes on to its end and is saved, written
@@ -324,6 +333,7 @@ class Chat(anywidget.AnyWidget):
     def _forget(self, rid: str, _future: object) -> None:
         self._requests.pop(rid, None)
         self._detached.discard(rid)
+        self._watches.discard(rid)
 
     def _reply(self, rid: str, message: dict[str, Any]) -> None:
         """Send ``message`` about request ``rid``, unless its front end stopped listening."""
@@ -380,6 +390,16 @@ class Chat(anywidget.AnyWidget):
             except Exception as exc:
                 log.warning("chat request failed in the kernel: %s", type(exc).__name__)
                 self._reply(rid, {"type": Comm.ERROR, "id": rid, "message": setup_error(exc)})
+
+
+def _is_watch(body: Any) -> bool:
+    """True for a ``Turn.WATCH`` request (a request object, or its JSON text)."""
+    if isinstance(body, str):
+        try:
+            body = json.loads(body)
+        except (ValueError, RecursionError):
+            return False
+    return isinstance(body, dict) and body.get("type") == Turn.WATCH
 
 
 def _in_kernel() -> bool:
