@@ -139,6 +139,15 @@ class JupyterChatKit(Configurable):
         help="Seconds a request waits for a free PostgreSQL connection before people are "
         "told the conversation store is unavailable.",
     )
+    store_lock_timeout = Float(
+        10.0,
+        config=True,
+        help="Seconds a write waits for the SQLite file's lock while another process (a "
+        "kernel with its own store, a backup, sqlite3 at a shell) holds it, before the "
+        "request is answered 503 (JSON, Retry-After) and a streamed turn gets an error "
+        "event; nothing already stored is lost. Writes queued behind a waiting one count "
+        "their wait from their own arrival.",
+    )
 
     instructions = Unicode(
         "", config=True, help="Extra instructions appended to the assistant's system prompt."

@@ -26,7 +26,7 @@ from jupyter_server.auth.identity import (
 )
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
-from tornado import web
+from tornado import httputil, web
 
 from ..protocol import LOCAL_USER, RequestContext, error_code_for
 from ..settings import Settings
@@ -52,6 +52,9 @@ GC_THRESHOLD_AFTER_START = 10_000
 # idle) it freezes anyway.
 FREEZE_WAIT_SECONDS = 60.0
 FREEZE_SETTLE_SECONDS = 0.5
+# Retry-After of a 503 (the store busy or down, the assistant starting): a lock held by
+# another process is a short transaction's, or a tool's the person can see.
+RETRY_AFTER_SECONDS = 5
 
 
 class AssistantHolder:
@@ -334,6 +337,9 @@ class BaseChatKitHandler(ExtensionHandlerMixin, APIHandler):
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         """Always ``{"message", "code"}``; never a traceback, whatever the server's debug mode."""
         self.set_header("Content-Type", "application/json")
+        self.set_header("Cache-Control", "no-store")
+        if status_code == 503:
+            self.set_header("Retry-After", str(RETRY_AFTER_SECONDS))
         reason = self._reason
         exc = kwargs.get("exc_info", (None, None, None))[1]
         if isinstance(exc, web.HTTPError) and exc.log_message and status_code < 500:
@@ -347,6 +353,8 @@ class BaseChatKitHandler(ExtensionHandlerMixin, APIHandler):
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
         self.set_header("Cache-Control", "no-store")
+        if status == 503:
+            self.set_header("Retry-After", str(RETRY_AFTER_SECONDS))
         self.finish(body)
 
 
@@ -380,7 +388,70 @@ def content_disposition(disposition: str, name: str, fallback: str) -> str:
     return header
 
 
-class ChatKitHandler(BaseChatKitHandler):
+# Room for a multipart form's boundaries and part headers around an upload's bytes.
+MULTIPART_ROOM = 64 * 1024
+
+
+class BoundedBodyHandler(BaseChatKitHandler):
+    """A handler whose request body is read as it arrives and refused past a limit.
+
+    Without this tornado reads the whole body (up to Jupyter's ``max_body_size``, 512 MB
+    by default) before the handler can look at its size. Here an announced
+    ``Content-Length`` past the limit is answered 413 before the body is read, a chunked
+    body once it passes the limit (the connection is then closed), and a request without
+    credentials 403 before its body is read.
+    """
+
+    _received: bytearray | None = None
+
+    def body_limit(self) -> int:
+        """Largest body accepted, in bytes."""
+        raise NotImplementedError
+
+    def too_large(self) -> web.HTTPError:
+        """The 413 answered past :meth:`body_limit` (its message says the setting)."""
+        raise NotImplementedError
+
+    async def prepare(self) -> None:  # type: ignore[override]
+        """Authenticate, then refuse a body announced past the limit, before reading it."""
+        await super().prepare()
+        if self.request.method not in ("POST", "PUT"):
+            return
+        if self.current_user is None:
+            # As @web.authenticated answers a POST, but before the body is read.
+            raise web.HTTPError(403)
+        announced = self.request.headers.get("Content-Length", "")
+        if announced.strip().isdigit() and int(announced) > self.body_limit():
+            raise self.too_large()
+        self._received = bytearray()
+
+    def data_received(self, chunk: bytes) -> None:
+        """Keep the body's bytes; past the limit, answer 413 and read no more."""
+        if self._received is None or self._finished:
+            return
+        if len(self._received) + len(chunk) > self.body_limit():
+            self._received = None
+            error = self.too_large()
+            # tornado closes the connection once this answer is sent, since the body
+            # was not read to its end.
+            self.send_error(413, exc_info=(type(error), error, None))
+            return
+        self._received += chunk
+
+    def received_body(self) -> bytes | None:
+        """The whole body, or None when it was refused (the answer is already sent)."""
+        if self._finished or self._received is None:
+            return None
+        return bytes(self._received)
+
+    def on_connection_close(self) -> None:
+        """Also ends tornado's wait for a body that will not come."""
+        self._received = None
+        super().on_connection_close()
+
+
+@web.stream_request_body
+class ChatKitHandler(BoundedBodyHandler):
     """``POST jupyter-chatkit/chatkit``: ChatKit requests; streaming ones as SSE."""
 
     _producer: asyncio.Task[None] | None = None
@@ -388,20 +459,27 @@ class ChatKitHandler(BaseChatKitHandler):
     # A flush of what the stream wrote is scheduled (see _stream).
     _flush_due = False
 
+    def body_limit(self) -> int:
+        """``max_request_bytes``."""
+        return int(self.chatkit["max_request_bytes"])
+
+    def too_large(self) -> web.HTTPError:
+        """Say the limit and the way around it: long text goes in as a file
+        (attachments have their own, larger limit, max_upload_bytes)."""
+        return web.HTTPError(
+            413,
+            f"The message is too large: requests are limited to "
+            f"{_size_text(self.body_limit())} (max_request_bytes). Attach long text as a "
+            "file instead of pasting it.",
+        )
+
     @web.authenticated
     @authorized
     async def post(self) -> None:
         """Answer one ChatKit request."""
-        body = self.request.body
-        limit = self.chatkit["max_request_bytes"]
-        if len(body) > limit:
-            # Say the limit and the way around it: long text goes in as a file
-            # (attachments have their own, larger limit, max_upload_bytes).
-            raise web.HTTPError(
-                413,
-                f"The message is too large: requests are limited to {_size_text(limit)} "
-                "(max_request_bytes). Attach long text as a file instead of pasting it.",
-            )
+        body = self.received_body()
+        if body is None:
+            return
         with self.holder.serving():
             await self._answer(body)
 
@@ -482,6 +560,7 @@ class ChatKitHandler(BaseChatKitHandler):
         """The client went away: the run goes on to its end, written nowhere (only
         ``Turn.STOP`` stops it; see :meth:`_stream`)."""
         self._closed = True
+        super().on_connection_close()
 
 
 class HealthHandler(BaseChatKitHandler):
@@ -548,8 +627,20 @@ class ModelsHandler(BaseChatKitHandler):
         )
 
 
-class AttachmentHandler(BaseChatKitHandler):
+@web.stream_request_body
+class AttachmentHandler(BoundedBodyHandler):
     """``jupyter-chatkit/attachments/<id>``: upload (POST/PUT) and download (GET)."""
+
+    def body_limit(self) -> int:
+        """``max_upload_bytes``, with room for a multipart form around the file."""
+        return int(self.chatkit["max_upload_bytes"]) + MULTIPART_ROOM
+
+    def too_large(self) -> web.HTTPError:
+        """The 413 of a file past ``max_upload_bytes``."""
+        limit = _size_text(int(self.chatkit["max_upload_bytes"]))
+        return web.HTTPError(
+            413, f"The file is too large: attachments are limited to {limit} (max_upload_bytes)."
+        )
 
     @web.authenticated
     @authorized
@@ -566,6 +657,9 @@ class AttachmentHandler(BaseChatKitHandler):
             raise web.HTTPError(404, "No such attachment.") from None
         except ValueError as exc:  # e.g. a NUL in the id
             raise web.HTTPError(400, str(exc)[:300]) from None
+        except Exception as exc:
+            _raise_if_store_unavailable(exc)
+            raise
         mime = attachment.mime_type.split(";")[0].strip().lower()
         inline = mime in SAFE_INLINE_TYPES
         content_type = mime if inline else "application/octet-stream"
@@ -597,10 +691,24 @@ class AttachmentHandler(BaseChatKitHandler):
 
         from ..store import AttachmentTooLargeError
 
-        files = self.request.files.get("file")
-        data = files[0]["body"] if files else self.request.body
+        received = self.received_body()
+        if received is None:
+            return
+        data = received
+        content_type = self.request.headers.get("Content-Type", "")
+        if content_type.lower().startswith("multipart/form-data"):
+            # tornado parses forms only for bodies it read itself (not streamed ones).
+            files: dict[str, list[httputil.HTTPFile]] = {}
+            try:
+                httputil.parse_body_arguments(
+                    content_type, received, {}, files, self.request.headers
+                )
+            except httputil.HTTPInputError:
+                raise web.HTTPError(400, "The upload is not a valid multipart form.") from None
+            if "file" in files:
+                data = files["file"][0]["body"]
         if len(data) > self.chatkit["max_upload_bytes"]:
-            raise web.HTTPError(413, "The file is too large.")
+            raise self.too_large()
         assistant = await self.holder.get()
         try:
             await assistant.write_attachment(attachment_id, data, self.request_context())
@@ -610,4 +718,17 @@ class AttachmentHandler(BaseChatKitHandler):
             raise web.HTTPError(413, str(exc)[:300]) from None
         except ValueError as exc:
             raise web.HTTPError(400, str(exc)[:300]) from None
+        except Exception as exc:
+            _raise_if_store_unavailable(exc)
+            raise
         self.finish({"id": attachment_id, "size": len(data)})
+
+
+def _raise_if_store_unavailable(exc: Exception) -> None:
+    """A 503 (JSON, Retry-After) for a store that cannot serve now: down, or its file
+    locked by another process past ``store_lock_timeout``; logged without any text."""
+    from ..store.engine import STORE_UNAVAILABLE, describe_store_failure, is_store_unavailable
+
+    if is_store_unavailable(exc):
+        log.error("The conversation store is unavailable: %s", describe_store_failure(exc))
+        raise web.HTTPError(503, reason=STORE_UNAVAILABLE) from None

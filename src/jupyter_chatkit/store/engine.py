@@ -99,6 +99,9 @@ class PoolOptions:
     pre_ping: bool = True
     # Seconds a request waits for a free connection before the store is "unavailable".
     timeout: float = 30.0
+    # SQLite: seconds a write waits for another process's lock on the file, its wait in
+    # this process's queue included, before the store is "unavailable" (StoreBusyError).
+    lock_timeout: float = 10.0
 
     @classmethod
     def of(cls, settings: Any) -> PoolOptions:
@@ -109,7 +112,12 @@ class PoolOptions:
             recycle=settings.store_pool_recycle,
             pre_ping=settings.store_pool_pre_ping,
             timeout=settings.store_pool_timeout,
+            lock_timeout=settings.store_lock_timeout,
         )
+
+
+class StoreBusyError(Exception):
+    """A SQLite write waited its ``lock_timeout`` for a lock another process holds."""
 
 
 class NulCharacterError(ValueError):
@@ -298,7 +306,7 @@ def sqlstate_of(exc: BaseException) -> str | None:
 
 def is_store_unavailable(exc: BaseException) -> bool:
     """True for a database that cannot serve now: connections, pool, locks, shutdown."""
-    if isinstance(exc, PoolTimeoutError | DisconnectionError | ConnectionError):
+    if isinstance(exc, PoolTimeoutError | DisconnectionError | ConnectionError | StoreBusyError):
         return True
     if isinstance(exc, OSError | asyncio.TimeoutError):
         # Connecting to the server failed (refused, unreachable, timed out).

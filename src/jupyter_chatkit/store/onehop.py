@@ -29,6 +29,12 @@ file, configured the same way (busy timeout, foreign keys, no NUL characters).
 - Reads (``BEGIN DEFERRED``: one snapshot for their statements) run in the default
   executor beside the writer, as WAL lets readers do.
 
+A write that finds another process holding the lock waits at most ``lock_timeout``
+seconds from the moment it was asked for, its wait in the writer thread's queue
+included, then fails with :class:`~.engine.StoreBusyError` without having written
+anything (the request is answered 503). SQLite's busy timeout alone bounded each write's
+own wait, so writes queued behind a waiting one each waited it out in turn.
+
 PostgreSQL's transactions run as before: asyncpg talks to the server from the event
 loop, and the same function of a connection runs through ``run_sync``.
 """
@@ -39,6 +45,7 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar, cast
@@ -50,6 +57,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from .engine import (
     BEGIN_MODE_OPTION,
+    SQLITE_BUSY_TIMEOUT_MS,
+    StoreBusyError,
     Writer,
     _refuse_nul,
     set_up_sqlite_connection,
@@ -68,8 +77,15 @@ thread). SQLite's own automatic checkpoint comes every ~1,000 WAL pages."""
 class OneHop:
     """Runs a read or write transaction, given as a function of a synchronous connection."""
 
-    def __init__(self, engine: AsyncEngine, writer: Writer) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        writer: Writer,
+        lock_timeout: float = SQLITE_BUSY_TIMEOUT_MS / 1000,
+    ) -> None:
+        """``lock_timeout``: see the module docstring (SQLite only)."""
         self._engine = engine
+        self._lock_timeout = lock_timeout
         self._writer = writer
         self._sync: Engine | None = None
         self._sync_writes: Engine | None = None
@@ -113,7 +129,8 @@ class OneHop:
             ran, result = self._write_on_loop(work)
             if ran:
                 return cast("T", result)
-        running = self._submit(_in_transaction, self._sync_writes, work)
+        deadline = time.monotonic() + self._lock_timeout
+        running = self._submit(_write_by, self._sync_writes, work, deadline)
         done = asyncio.wrap_future(running)
         self._queued += 1
         done.add_done_callback(self._dequeued)
@@ -233,6 +250,30 @@ async def _wait_out(done: asyncio.Future[T]) -> None:
 def _in_transaction(engine: Engine, work: Callable[[Connection], T]) -> T:
     with engine.begin() as conn:
         return work(conn)
+
+
+def _write_by(engine: Engine, work: Callable[[Connection], T], deadline: float) -> T:
+    """``work`` in a write transaction begun before ``deadline`` (``time.monotonic()``),
+    else :class:`StoreBusyError` with nothing written (see the module docstring)."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise StoreBusyError("another process holds the store's write lock")
+    with engine.connect() as conn:
+        raw: Any = conn.connection.driver_connection
+        # SQLite's busy handler waits for the lock at BEGIN IMMEDIATE: only what is left.
+        raw.execute(f"PRAGMA busy_timeout = {max(1, int(left * 1000))}")
+        try:
+            try:
+                transaction = conn.begin()
+            except OperationalError as exc:
+                if _is_busy(exc):
+                    raise StoreBusyError("another process holds the store's write lock") from None
+                raise
+            with transaction:
+                return work(conn)
+        finally:
+            # Pooled: the next user (a read, say) waits as the engine's connections do.
+            raw.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
 
 
 def _is_busy(exc: OperationalError) -> bool:

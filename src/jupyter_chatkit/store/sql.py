@@ -108,7 +108,11 @@ async def open_store(
     except BaseException:
         await engine.dispose()
         raise
-    store = SQLStore(engine, max_attachment_bytes=max_attachment_bytes)
+    store = SQLStore(
+        engine,
+        max_attachment_bytes=max_attachment_bytes,
+        lock_timeout=(pool or PoolOptions()).lock_timeout,
+    )
     store.server_id = server_id
     return store
 
@@ -133,11 +137,13 @@ class SQLStore(Store[RequestContext]):
         engine: AsyncEngine,
         *,
         max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES,
+        lock_timeout: float = PoolOptions.lock_timeout,
     ) -> None:
+        """``lock_timeout``: SQLite, see :class:`~.engine.PoolOptions`."""
         self._engine = engine
         self._writer = Writer(engine)
         # Reads and writes, in one worker-thread hop each on SQLite (see onehop.py).
-        self._hop = OneHop(engine, self._writer)
+        self._hop = OneHop(engine, self._writer, lock_timeout)
         self._dialect = dialect_of(engine)
         self.attachments = SQLAttachmentStore(
             engine, max_bytes=max_attachment_bytes, writer=self._writer, hop=self._hop
