@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from .attachments import (
     DEFAULT_MAX_ATTACHMENT_BYTES,
+    MAX_ATTACHMENT_NAME_CHARS,
+    MAX_MIME_TYPE_CHARS,
     SERVER_URL_SCHEME,
     UPLOAD_METHOD,
     AttachmentSizeMismatchError,
@@ -19,11 +21,14 @@ from .attachments import (
 )
 from .engine import default_sqlite_path
 from .migrations import LATEST_VERSION, SchemaTooNewError
-from .sql import SQLStore, open_store
+from .sql import MAX_THREAD_TITLE_CHARS, SQLStore, open_store
 
 __all__ = [
     "DEFAULT_MAX_ATTACHMENT_BYTES",
     "LATEST_VERSION",
+    "MAX_ATTACHMENT_NAME_CHARS",
+    "MAX_MIME_TYPE_CHARS",
+    "MAX_THREAD_TITLE_CHARS",
     "SERVER_URL_SCHEME",
     "UPLOAD_METHOD",
     "AttachmentSizeMismatchError",

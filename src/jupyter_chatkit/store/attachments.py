@@ -46,6 +46,12 @@ from .schema import attachments, now_us
 DEFAULT_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 """Largest attachment accepted by default (20 MiB)."""
 
+MAX_ATTACHMENT_NAME_CHARS = 255
+"""Longest attachment name accepted (file systems' own limit is 255 bytes)."""
+
+MAX_MIME_TYPE_CHARS = 255
+"""Longest MIME type accepted (RFC 6838: type and subtype of at most 127 each)."""
+
 SERVER_URL_SCHEME = "jupyter-server"
 """Scheme marking a URL as a path on the Jupyter server the client talks to."""
 
@@ -127,6 +133,13 @@ class SQLAttachmentStore(AttachmentStore[RequestContext]):
         """Record an announced upload and return it with its upload descriptor."""
         if input.size < 0:
             raise ValueError("attachment size must not be negative")
+        # Stored, and sent with every read of the thread that holds it.
+        if len(input.name) > MAX_ATTACHMENT_NAME_CHARS:
+            raise ValueError(
+                f"Attachment names are limited to {MAX_ATTACHMENT_NAME_CHARS} characters."
+            )
+        if len(input.mime_type) > MAX_MIME_TYPE_CHARS:
+            raise ValueError(f"Attachment types are limited to {MAX_MIME_TYPE_CHARS} characters.")
         if input.size > self.max_bytes:
             raise AttachmentTooLargeError(
                 f"attachment of {input.size} bytes exceeds the limit of {self.max_bytes}"

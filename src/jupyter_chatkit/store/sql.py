@@ -87,6 +87,11 @@ from .turns import ThreadTurns
 _TurnStart = tuple[Row[Any], tuple[Sequence[Row[Any]], bool] | None]
 
 
+MAX_THREAD_TITLE_CHARS = 200
+"""Longest thread title stored (a rename past it is refused: a ``ValueError``, a 400).
+Titles are listed in every page of their owner's threads and shown in every sidebar."""
+
+
 async def open_store(
     url: str = "",
     *,
@@ -303,6 +308,10 @@ class SQLStore(Store[RequestContext]):
     ) -> tuple[Any, dict[str, Any]]:
         """Insert ``thread`` for this user, or update it if they own it (else no row):
         the statement (built once, see :func:`thread_upsert_statement`) and its values."""
+        if thread.title is not None and len(thread.title) > MAX_THREAD_TITLE_CHARS:
+            raise ValueError(
+                f"Conversation titles are limited to {MAX_THREAD_TITLE_CHARS} characters."
+            )
         return thread_upsert_statement(self._dialect), {
             "t_id": thread.id,
             "t_user_id": context.user_id,
