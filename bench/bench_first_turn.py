@@ -33,14 +33,8 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_endpoint import (  # noqa: E402
-    TOKEN,
-    create_body,
-    first_delta_over_http,
-    free_port,
-    jupyter_server_argv,
-    rss_mb,
-)
+from bench.servers import TOKEN, free_port, jupyter_server_argv, rss_mb  # noqa: E402
+from bench.streams import create_body, first_delta_over_http  # noqa: E402
 
 APIS = ("chat_completions", "responses")
 

@@ -37,9 +37,8 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_endpoint import (  # noqa: E402
+from bench.servers import (  # noqa: E402
     TOKEN,
     free_port,
     jupyter_server_argv,

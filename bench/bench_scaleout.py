@@ -35,16 +35,8 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_endpoint import (  # noqa: E402
-    TOKEN,
-    control,
-    create_body,
-    free_port,
-    jupyter_server_argv,
-    pct,
-    server_env,
-    wait_until_up,
-)
+from bench.servers import TOKEN, control, free_port, jupyter_server_argv, server_env, wait_until_up  # noqa: E402
+from bench.streams import create_body, pct  # noqa: E402
 from tests.fixtures.postgres import find_postgres_bin  # noqa: E402
 
 

@@ -42,7 +42,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_endpoint import create_body, follow_up_body, free_port  # noqa: E402
+from bench.servers import free_port  # noqa: E402
+from bench.streams import create_body, follow_up_body  # noqa: E402
 
 APIS = ("chat_completions", "responses")
 WARM_TURNS = 5
