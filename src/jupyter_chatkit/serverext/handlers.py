@@ -295,6 +295,12 @@ class BaseChatKitHandler(ExtensionHandlerMixin, APIHandler):
 
     auth_resource = AUTH_RESOURCE
 
+    def set_default_headers(self) -> None:
+        """Jupyter's headers, and no cache may keep an answer: each is one user's (a
+        shared machine's browser cache, a proxy), attachments and errors included."""
+        super().set_default_headers()
+        self.set_header("Cache-Control", "no-store")
+
     @property
     def chatkit(self) -> dict[str, Any]:
         """This extension's entry in the tornado settings."""
@@ -665,7 +671,8 @@ class AttachmentHandler(BoundedBodyHandler):
         content_type = mime if inline else "application/octet-stream"
         self.set_header("X-Content-Type-Options", "nosniff")
         self.set_header("Content-Security-Policy", "default-src 'none'; sandbox")
-        self.set_header("Cache-Control", "private, max-age=3600")
+        # Not kept by the browser: on a shared machine its cache outlives the login.
+        self.set_header("Cache-Control", "private, no-store")
         disposition = "inline" if inline else "attachment"
         self.set_header(
             "Content-Disposition",
