@@ -250,3 +250,49 @@ def test_closing_the_notebook_deletes_the_subshell_its_checks_made(
     while (left := page.evaluate(SUBSHELLS, model)) and time.monotonic() < deadline:
         page.wait_for_timeout(200)
     assert left == []
+
+
+# The secrets checks the page sends, counted per kernel connection (one made by a
+# restart or a change of kernel too).
+COUNT_CHECKS = (
+    "window.__checks = new Map();"
+    " const watch = (k) => k?.anyMessage.connect((_, { msg, direction }) => {"
+    "   const expr = msg.content?.user_expressions?.result ?? '';"
+    "   if (direction === 'send' && expr.includes('known_secrets'))"
+    "     window.__checks.set(k, (window.__checks.get(k) ?? 0) + 1); });"
+    " watch(nb.sessionContext.session?.kernel);"
+    " nb.sessionContext.kernelChanged.connect((_, change) => watch(change.newValue));"
+)
+# Whether the notebook's kernel has loaded the secrets check (a cell of the page asks).
+CHECK_LOADED = (
+    "const k = nb.sessionContext.session.kernel; let out = '';"
+    " const f = k.requestExecute({ code: 'import sys\\n"
+    'print("jupyter_chatkit.kernel.known_secrets" in sys.modules)\', store_history: false });'
+    " f.onIOPub = (m) => { if (m.header.msg_type === 'stream') out += m.content.text; };"
+    " await f.done; return out.trim();"
+)
+
+
+def test_a_new_or_restarted_kernel_loads_the_check_before_the_person_writes(
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM
+) -> None:
+    """The first check on a kernel loads its code there (0.2-1 s): the sidebar asks a kernel
+    it follows as soon as it is idle, not at the person's Enter."""
+    lab_page.server.write_notebook("warm.ipynb", ["x = 1"])
+    lab_page.open("warm.ipynb")
+    open_panel(page)
+    lab_page.notebook_js(COUNT_CHECKS)
+    for start in ("restartKernel()", "changeKernel({ name: 'python3' })"):
+        # The person works in the notebook, the sidebar shown and its box empty.
+        lab_page.notebook_js(
+            f"window.__checks.clear(); nb.content.activate(); await nb.sessionContext.{start};"
+        )
+        page.wait_for_function(
+            "() => { const nb = window.jupyterapp.shell.currentWidget;"
+            " const k = nb.sessionContext.session?.kernel;"
+            " return !!k && window.__checks.get(k) > 0 && k.status === 'idle'; }",
+            timeout=30_000,
+        )
+        assert lab_page.notebook_js(CHECK_LOADED) == "True", start
+    box = page.locator("#jupyter-chatkit-panel .jck-input")
+    assert box.input_value() == ""

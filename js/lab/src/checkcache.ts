@@ -52,6 +52,8 @@ interface Watch {
   blind: boolean;
   /** The kernel said it cannot check (no jupyter_chatkit there), since its last start. */
   cannotCheck: boolean;
+  /** Called once when `epoch` next moves ({@link untilChanged}). */
+  waiters: Set<() => void>;
 }
 
 const watches = new WeakMap<Kernel.IKernelConnection, Watch>();
@@ -61,13 +63,16 @@ let sendingTo: Kernel.IKernelConnection | null = null;
 function changed(watch: Watch): void {
   watch.epoch += 1;
   watch.answers.clear();
+  const waiters = [...watch.waiters];
+  watch.waiters.clear();
+  for (const wake of waiters) wake();
 }
 
 /** The watch of `kernel`'s messages (made on first use). */
 function watchOf(kernel: Kernel.IKernelConnection): Watch {
   const known = watches.get(kernel);
   if (known) return known;
-  const watch: Watch = { kernelId: kernel.id, epoch: 0, own: [], answers: new Map(), blind: false, cannotCheck: false };
+  const watch: Watch = { kernelId: kernel.id, epoch: 0, own: [], answers: new Map(), blind: false, cannotCheck: false, waiters: new Set() };
   watches.set(kernel, watch);
   const signals = [kernel.anyMessage, kernel.statusChanged, kernel.connectionStatusChanged, kernel.disposed];
   if (!signals.every((s) => typeof s?.connect === "function")) {
@@ -125,6 +130,22 @@ export function ownRequest<T>(kernel: Kernel.IKernelConnection, send: () => T): 
   } finally {
     sendingTo = before;
   }
+}
+
+/**
+ * Resolves once something is seen on `kernel` after the state `epoch` of a mark (at once
+ * when it already was): a check sent from that state can no longer keep its answers.
+ * `stop()` forgets the waiter.
+ */
+export function untilChanged(kernel: Kernel.IKernelConnection, epoch: number): { changed: Promise<void>; stop(): void } {
+  const watch = watchOf(kernel);
+  if (watch.epoch !== epoch) return { changed: Promise.resolve(), stop: () => {} };
+  let wake = (): void => {};
+  const changed = new Promise<void>((resolve) => {
+    wake = resolve;
+  });
+  watch.waiters.add(wake);
+  return { changed, stop: () => watch.waiters.delete(wake) };
 }
 
 /** Whether answers may be kept or used for `kernel` now: idle, connected, no cell

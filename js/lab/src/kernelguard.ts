@@ -13,7 +13,16 @@ import type { ISessionContext } from "@jupyterlab/apputils";
 import type { Kernel } from "@jupyterlab/services";
 import type { ChatHandle, ContextRef, Transport } from "../../src/index";
 import { messageContent } from "../../src/index";
-import { CHECK_TTL_MS, cachedCheck, cannotCheck, jsonStrings, keepAnswers, stateMark, unchecked } from "./checkcache";
+import {
+  CHECK_TTL_MS,
+  cachedCheck,
+  cannotCheck,
+  jsonStrings,
+  keepAnswers,
+  stateMark,
+  unchecked,
+  untilChanged,
+} from "./checkcache";
 import { checkStrings, GUARD_BUSY_WAIT_MS, hideKernelSecrets } from "./kernel";
 import { releaseSubshells } from "./subshell";
 
@@ -28,15 +37,22 @@ const CARRY_INPUT = new Set([
   "threads.custom_action",
 ]);
 
-/** `value` as the kernel of `session` lets it go to the model (see kernel.ts). */
-export function guardValue(session: ISessionContext | null | undefined, value: unknown): Promise<unknown> {
-  return hideKernelSecrets(session, value, { busyWaitMs: GUARD_BUSY_WAIT_MS });
+/** `value` as the kernel of `session` lets it go to the model (see kernel.ts); a busy
+ * kernel is waited for `busyWaitMs`. */
+export function guardValue(
+  session: ISessionContext | null | undefined,
+  value: unknown,
+  busyWaitMs: number = GUARD_BUSY_WAIT_MS,
+): Promise<unknown> {
+  return hideKernelSecrets(session, value, { busyWaitMs });
 }
 
 /**
  * `transport` whose requests carrying input pass the kernel of `session()` first: at
  * once when the kernel checked every string of them before, in the state it is still in
- * (checkcache.ts, `precheck`), else by a check now.
+ * (checkcache.ts, `precheck`); when a check of the draft asking for the strings missing
+ * is on its way (Enter pressed while it runs: a kernel just started loads the check),
+ * once it is back; else by a check now.
  */
 export function guardedTransport(transport: Transport, session: SessionSource): Transport {
   return {
@@ -47,30 +63,93 @@ export function guardedTransport(transport: Transport, session: SessionSource): 
       }
       const context = session();
       const kernel = context?.session?.kernel;
-      const checked = kernel ? cachedCheck(kernel, request.params) : null;
-      const params = checked ? checked.value : await guardValue(context, request.params);
+      let checked = kernel ? cachedCheck(kernel, request.params) : null;
+      // The time waited for a draft's check counts in the wait for a busy kernel.
+      let waited = 0;
+      if (kernel && !checked) {
+        const since = Date.now();
+        if (await inflightCheck(kernel, request.params)) {
+          waited = Date.now() - since;
+          checked = cachedCheck(kernel, request.params);
+        }
+      }
+      const params = checked
+        ? checked.value
+        : await guardValue(context, request.params, Math.max(0, GUARD_BUSY_WAIT_MS - waited));
       return transport.send({ ...request, params }, signal);
     },
   };
+}
+
+/** A check of a draft on its way to the kernel ({@link precheck}). */
+interface Inflight {
+  /** The strings it asks about. */
+  strings: ReadonlySet<string>;
+  /** The kernel's state it was sent from (checkcache.ts `stateMark`). */
+  epoch: number;
+  /** Settles once its answers are kept, or not. */
+  done: Promise<boolean>;
+}
+
+/** The draft checks on their way, per kernel connection. */
+const inflight = new WeakMap<Kernel.IKernelConnection, Set<Inflight>>();
+
+/**
+ * Wait for the draft check on its way to `kernel` that asks for every string of `value`
+ * the kernel has no answer for yet: until it is back, or the kernel's state moved (its
+ * answers can no longer be kept), at most GUARD_BUSY_WAIT_MS. False when there is none
+ * (nothing was waited for). Whatever it kept is read with `cachedCheck` after, as ever.
+ */
+async function inflightCheck(kernel: Kernel.IKernelConnection, value: unknown): Promise<boolean> {
+  const checks = inflight.get(kernel);
+  if (!checks?.size) return false;
+  // The strings as the kernel would get them (JSON), those without an answer.
+  const missing = unchecked(kernel, jsonStrings(JSON.parse(JSON.stringify(value ?? null))), CHECK_TTL_MS);
+  const check = missing.length ? [...checks].find((c) => missing.every((s) => c.strings.has(s))) : undefined;
+  if (!check) return false;
+  const moved = untilChanged(kernel, check.epoch);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, GUARD_BUSY_WAIT_MS);
+  });
+  try {
+    await Promise.race([check.done.catch(() => false), moved.changed, late]);
+  } finally {
+    clearTimeout(timer);
+    moved.stop();
+  }
+  return true;
 }
 
 /**
  * Ask the kernel of `session` now about the strings it has no answer for, and keep the
  * answers while nothing happens on it (checkcache.ts). Whether every string has one: a
  * busy kernel, no kernel, a failed check keep none (the message is checked at Enter). A
- * kernel that said it cannot check (no jupyter_chatkit there) is not asked again.
+ * kernel that said it cannot check (no jupyter_chatkit there) is not asked again. A
+ * message sent while the check is on its way waits for it (`guardedTransport`).
  */
-export async function precheck(session: ISessionContext | null | undefined, strings: Iterable<string>): Promise<boolean> {
+export function precheck(session: ISessionContext | null | undefined, strings: Iterable<string>): Promise<boolean> {
   const kernel = session?.session?.kernel;
-  if (!kernel || cannotCheck(kernel)) return false;
+  if (!kernel || cannotCheck(kernel)) return Promise.resolve(false);
   const todo = unchecked(kernel, strings);
-  if (!todo.length) return true;
+  if (!todo.length) return Promise.resolve(true);
   // Taken before the request goes: whatever is seen on the kernel from here voids it.
   const mark = stateMark(kernel);
-  if (!mark) return false;
-  const outs = await checkStrings(session, todo);
-  // Kept for the kernel that answered only (the session may have changed kernel since).
-  return outs !== null && session?.session?.kernel === kernel && keepAnswers(kernel, mark, todo, outs);
+  if (!mark) return Promise.resolve(false);
+  const done = (async () => {
+    const outs = await checkStrings(session, todo);
+    // Kept for the kernel that answered only (the session may have changed kernel since).
+    return outs !== null && session?.session?.kernel === kernel && keepAnswers(kernel, mark, todo, outs);
+  })();
+  const checks = inflight.get(kernel) ?? new Set<Inflight>();
+  inflight.set(kernel, checks);
+  const check: Inflight = { strings: new Set(todo), epoch: mark.epoch, done };
+  checks.add(check);
+  const over = (): void => {
+    checks.delete(check);
+  };
+  done.then(over, over);
+  return done;
 }
 
 /** How long typing pauses before the draft is checked. */
@@ -99,6 +178,11 @@ export interface DraftSource {
  * them. Run after a pause in typing, a change of chips (`changed`), on focus and when the
  * kernel turns idle; again while a draft waits in the focused box (answers expire). A draft that differs at Enter
  * (a mention, a chip removed, a cell changed) is checked then, as before.
+ *
+ * A kernel followed (another notebook, a kernel changed or restarted) is asked once, as
+ * soon as it is idle, about the request's own strings, with the sidebar shown: its first
+ * check loads the check's code in the kernel (0.2-1 s), before the person writes rather
+ * than between their Enter and the request.
  */
 export function precheckDrafts(source: DraftSource): { changed(): void; dispose(): void } {
   const { chat, host } = source;
@@ -111,20 +195,37 @@ export function precheckDrafts(source: DraftSource): { changed(): void; dispose(
   // cell finished finds it checked.
   let watched: Kernel.IKernelConnection | null = null;
   let idleRuns = 0;
+  // The kernel that loaded the check since it last started (its first check did).
+  let warmed: Kernel.IKernelConnection | null = null;
   const onStatus = (_: unknown, status: Kernel.Status): void => {
-    if (status === "idle" && idleRuns < IDLE_RUNS) {
+    if (status === "restarting" || status === "autorestarting" || status === "starting") {
+      // A new start: the check's code is to be loaded again.
+      warmed = null;
+      idleRuns = 0;
+    } else if (status === "idle" && idleRuns < IDLE_RUNS) {
       idleRuns += 1;
       schedule();
     }
   };
+  // Another kernel for the notebook (changed, or started after none): follow it.
+  let watchedContext: ISessionContext | null = null;
+  const onKernelChanged = (): void => schedule(0);
   const follow = (): void => {
-    const kernel = source.session()?.session?.kernel ?? null;
+    const context = source.session() ?? null;
+    if (context !== watchedContext) {
+      watchedContext?.kernelChanged?.disconnect(onKernelChanged);
+      watchedContext = context;
+      watchedContext?.kernelChanged?.connect(onKernelChanged);
+    }
+    const kernel = context?.session?.kernel ?? null;
     if (kernel === watched) return;
     watched?.statusChanged.disconnect(onStatus);
     // The subshell the checks had on the kernel left behind is deleted (once a check in
     // flight there is over): a kernel followed again makes one when a cell runs.
     if (watched) releaseSubshells(watched);
     watched = kernel;
+    // A kernel of its own: its idle turns check (and first load the check) anew.
+    idleRuns = 0;
     watched?.statusChanged?.connect(onStatus);
   };
   const box = (): HTMLTextAreaElement | null => host.querySelector("textarea.jck-input");
@@ -141,17 +242,20 @@ export function precheckDrafts(source: DraftSource): { changed(): void; dispose(
       again = true;
       return;
     }
+    follow();
     const input = box();
     const text = input?.value.trim() ?? "";
     // An empty box in the focused chat: its chips and the request's own strings (the
     // person is about to write; a new kernel loads the check meanwhile). Not while the
-    // person works in the notebook (each active cell changes the chips).
-    if (!text && !host.contains(document.activeElement)) return;
-    follow();
+    // person works in the notebook (each active cell changes the chips): then only a
+    // kernel that has not loaded the check yet is asked, about the request's own strings.
+    const kernel = watched;
+    const warmOnly = !text && !host.contains(document.activeElement);
+    if (warmOnly && (!kernel || kernel === warmed || !shown(host))) return;
     running = true;
     try {
       const session = chat.session;
-      const content = await messageContent(text ? [text] : [], source.chips());
+      const content = warmOnly ? [] : await messageContent(text ? [text] : [], source.chips());
       const message = {
         content,
         attachments: [],
@@ -159,7 +263,10 @@ export function precheckDrafts(source: DraftSource): { changed(): void; dispose(
       };
       const params = session.threadId ? { thread_id: session.threadId, input: message } : { input: message };
       // Checked: the next cell's end may start one again.
-      if (await precheck(source.session(), jsonStrings(params))) idleRuns = 0;
+      const ok = await precheck(source.session(), jsonStrings(params));
+      if (ok) idleRuns = 0;
+      // Loaded (or cannot be: no jupyter_chatkit there) once a check went through.
+      if (kernel && (ok || cannotCheck(kernel))) warmed = kernel;
     } catch {
       // Checked at Enter instead.
     } finally {
@@ -186,12 +293,18 @@ export function precheckDrafts(source: DraftSource): { changed(): void; dispose(
       disposed = true;
       if (timer) clearTimeout(timer);
       watched?.statusChanged.disconnect(onStatus);
+      watchedContext?.kernelChanged?.disconnect(onKernelChanged);
       // The sidebar closes: the subshells its checks made go (after a check in flight).
       releaseSubshells();
       host.removeEventListener("input", onInput);
       host.removeEventListener("focusin", onFocus);
     },
   };
+}
+
+/** Whether `el` shows (the sidebar is not collapsed); true where it cannot be told. */
+function shown(el: HTMLElement): boolean {
+  return typeof el.checkVisibility !== "function" || el.checkVisibility();
 }
 
 /** `ref` whose content passes the kernel of `session()` (a `%chat` widget's chips). */

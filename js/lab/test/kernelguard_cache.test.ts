@@ -43,6 +43,13 @@ function fakeKernel() {
     checks: [] as unknown[],
     /** Its environment has no jupyter_chatkit: the check's import fails. */
     missing: false,
+    /** While set, the replies of the checks sent wait for `release()` (a check on its way). */
+    hold: false,
+    held: [] as (() => void)[],
+    release() {
+      kernel.hold = false;
+      for (const go of kernel.held.splice(0)) go();
+    },
     anyMessage: null as unknown as Signal<unknown, { msg: Msg; direction: "send" | "recv" }>,
     statusChanged: null as unknown as Signal<unknown, string>,
     connectionStatusChanged: null as unknown as Signal<unknown, string>,
@@ -72,7 +79,8 @@ function fakeKernel() {
         ? { status: "error", ename: "ModuleNotFoundError", evalue: "No module named 'jupyter_chatkit'", traceback: [] }
         : { status: "ok", data: { "text/plain": JSON.stringify(answer) } };
       const id = msg.header.msg_id;
-      const done = Promise.resolve().then(() => {
+      const sent = kernel.hold ? new Promise<void>((go) => kernel.held.push(go)) : Promise.resolve();
+      const done = sent.then(() => {
         const reply = kernel.message("execute_reply", "shell", { status: "ok", user_expressions: { result } }, id);
         kernel.anyMessage.emit({ msg: kernel.message("status", "iopub", { execution_state: "busy" }, id), direction: "recv" });
         kernel.anyMessage.emit({ msg: reply, direction: "recv" });
@@ -289,4 +297,108 @@ test("a kernel that can check again (installed with no restart) is asked again a
   assert.ok(!JSON.stringify(sent[0].params).includes(SECRET));
   assert.equal(await precheck(session, jsonStrings(body.params)), true);
   assert.equal(kernel.checks.length, 3);
+});
+
+test("Enter while the draft's check is on its way waits for it: one check, the secret hidden", async () => {
+  const kernel = fakeKernel();
+  kernel.secrets.push(SECRET);
+  const session = { session: { kernel } } as never;
+  const body = message(`my key is ${SECRET}, why 401?`);
+  // A kernel just started loads the check: its answer is not back when Enter comes.
+  kernel.hold = true;
+  const asked = precheck(session, jsonStrings(body.params));
+  const { sent, inner } = recorder();
+  const sending = guardedTransport(inner, () => session).send(body);
+  await until(() => kernel.checks.length >= 1);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  // Enter sent no check of its own, and the message waits for the draft's.
+  assert.equal(kernel.checks.length, 1);
+  assert.equal(sent.length, 0);
+  kernel.release();
+  assert.equal(await asked, true);
+  await sending;
+  assert.equal(kernel.checks.length, 1);
+  assert.deepEqual(sent[0].params, kernel.hide(body.params));
+  assert.ok(!JSON.stringify(sent[0].params).includes(SECRET));
+});
+
+test("a cell run while Enter waits for the draft's check: checked again at once, the secret it set hidden", async () => {
+  for (const when of ["before Enter", "while Enter waits"] as const) {
+    const kernel = fakeKernel();
+    const session = { session: { kernel } } as never;
+    const body = message(`token ${SECRET}`);
+    // The draft's check is answered as the kernel was: nothing to hide yet.
+    kernel.hold = true;
+    const asked = precheck(session, jsonStrings(body.params));
+    const { sent, inner } = recorder();
+    if (when === "before Enter") kernel.runCell(SECRET, "elsewhere");
+    const sending = guardedTransport(inner, () => session).send(body);
+    if (when === "while Enter waits") {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.equal(sent.length, 0, when);
+      kernel.runCell(SECRET, "elsewhere");
+    }
+    // Checked again without waiting for the draft's check, which is still not back.
+    kernel.hold = false;
+    await sending;
+    assert.equal(kernel.checks.length, 2, when);
+    assert.ok(!JSON.stringify(sent[0].params).includes(SECRET), when);
+    kernel.release();
+    assert.equal(await asked, false, when);
+  }
+});
+
+test("Enter does not wait for a draft's check that asks about other strings", async () => {
+  const kernel = fakeKernel();
+  const session = { session: { kernel } } as never;
+  kernel.hold = true;
+  const asked = precheck(session, jsonStrings(message("hello").params));
+  kernel.hold = false;
+  const { sent, inner } = recorder();
+  await guardedTransport(inner, () => session).send(message(`hello ${SECRET}`));
+  assert.equal(kernel.checks.length, 2);
+  assert.equal(sent.length, 1);
+  kernel.release();
+  assert.equal(await asked, true);
+});
+
+test("a kernel followed is asked once as soon as it is idle (its check loads), again after a restart", async () => {
+  const first = fakeKernel();
+  const second = fakeKernel();
+  const kernelChanged = new Signal<unknown, unknown>({});
+  const session = { session: { kernel: first }, kernelChanged };
+  // An empty box, the person in the notebook: nothing of theirs is asked about.
+  const checks = drafts(() => session, "");
+  try {
+    checks.changed();
+    await until(() => first.checks.length === 1);
+    // The request's own strings only (no chips, no text).
+    assert.ok(!JSON.stringify(first.checks[0]).includes("input_text"));
+    // Cells end, the chips change: loaded already, not asked again.
+    first.statusChanged.emit("idle");
+    await until(() => checks.runs() === 2);
+    checks.changed();
+    await until(() => checks.runs() === 3);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(first.checks.length, 1);
+    // Restarted: asked again once idle.
+    first.statusChanged.emit("restarting");
+    first.statusChanged.emit("idle");
+    await until(() => first.checks.length === 2);
+    // Cells end on and on (idle turns that ask nothing).
+    for (let n = 0; n < 4; n++) first.statusChanged.emit("idle");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Another kernel for the notebook, still starting when followed: asked once idle.
+    second.status = "starting";
+    session.session.kernel = second;
+    kernelChanged.emit(second);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(second.checks.length, 0);
+    second.status = "idle";
+    second.statusChanged.emit("idle");
+    await until(() => second.checks.length === 1);
+    assert.equal(first.checks.length, 2);
+  } finally {
+    checks.dispose();
+  }
 });
