@@ -74,6 +74,17 @@ function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
   });
 }
 
+/** The execute reply of `future` as soon as it comes (its `done` also waits for the
+ * idle status, on IOPub); a request that fails fails it. */
+function replyOf(
+  future: Kernel.IShellFuture<KernelMessage.IExecuteRequestMsg, KernelMessage.IExecuteReplyMsg>,
+): Promise<KernelMessage.IExecuteReplyMsg> {
+  return new Promise((resolve, reject) => {
+    future.onReply = resolve;
+    future.done.then(resolve, reject);
+  });
+}
+
 /** Options for {@link runKernelTool}; tests shorten the waits. */
 export interface KernelToolOptions {
   busyWaitMs?: number;
@@ -90,12 +101,15 @@ export type KernelMiss = { error: string; reason: "unavailable" | "busy" | "fail
 
 /** The expression's value in the kernel (its execute reply), or why there is none.
  * `check`: the expression is the secrets check, which reads and runs no user code: its
- * messages do not end the kernel state the checks kept (checkcache.ts). */
+ * messages do not end the kernel state the checks kept (checkcache.ts). `atReply`: the
+ * value as soon as the reply holding it comes, not also the kernel's idle status after
+ * it (which the checks kept before Enter need: answers are kept for an idle kernel). */
 async function evaluate(
   session: ISessionContext | null | undefined,
   expression: string,
   options: KernelToolOptions,
   check = false,
+  atReply = false,
 ): Promise<KernelMessage.IExecuteReplyMsg | KernelMiss> {
   const miss = (reason: KernelMiss["reason"], error: string): KernelMiss => ({ error, reason });
   if (!session) return miss("unavailable", MESSAGES.noNotebook);
@@ -141,7 +155,7 @@ async function evaluate(
     let reply: KernelMessage.IExecuteReplyMsg | null;
     try {
       const timeout = options.replyTimeoutMs ?? (subshell === null ? REPLY_TIMEOUT_MS : SUBSHELL_REPLY_MS);
-      reply = await within(future.done, timeout, null);
+      reply = await within(atReply ? replyOf(future) : future.done, timeout, null);
     } catch (e) {
       return miss("failed", `The kernel request failed: ${(e as Error).message ?? e}`);
     }
@@ -215,7 +229,8 @@ export async function hideKernelSecrets(
 ): Promise<unknown> {
   // The kernel asked (evaluate reads it before its first wait).
   const kernel = session?.session?.kernel;
-  const reply = await evaluate(session, hideExpression(JSON.stringify(value ?? null)), options, true);
+  // At Enter: the value is in the reply; the idle status comes on another channel, later.
+  const reply = await evaluate(session, hideExpression(JSON.stringify(value ?? null)), options, true, true);
   if ("reason" in reply) {
     if (reply.reason === "unavailable") return value;
     return withoutOutputs(value, reply.reason === "busy" ? OUTPUTS_WITHHELD : OUTPUTS_UNCHECKED);

@@ -98,6 +98,31 @@ test("a kernel whose check failed withholds the outputs and says so, not that it
   assert.deepEqual(await hideKernelSecrets(failingKernel("ModuleNotFoundError"), CELLS), CELLS);
 });
 
+test("at Enter the checked value is used once the check's reply comes, not after the kernel's idle status too", async () => {
+  // The reply (shell channel) holds the value; the idle status (IOPub) may come later.
+  const checked = { ...CELLS, cells: [] };
+  const reply = {
+    content: {
+      status: "ok",
+      user_expressions: {
+        result: { status: "ok", data: { "text/plain": JSON.stringify(JSON.stringify({ value: checked, hidden: 1 })) } },
+      },
+    },
+  };
+  const kernel = {
+    status: "idle",
+    connectionStatus: "connected",
+    info: Promise.resolve({ language_info: { name: "python" } }),
+    requestExecute() {
+      const future = { done: new Promise(() => {}), onReply: null as null | ((msg: unknown) => void) };
+      setTimeout(() => future.onReply?.(reply), 0);
+      return future;
+    },
+  };
+  const out = await hideKernelSecrets({ session: { kernel } } as never, CELLS, { replyTimeoutMs: 2000 });
+  assert.deepEqual(out, checked);
+});
+
 /** A Python kernel with subshells whose main shell runs a cell (a fake of the browser
  * side's connection, answering as ipykernel 7 does): the main shell never answers, a
  * subshell answers with `answer(expression)` (the `text/plain` of the expression's value). */
