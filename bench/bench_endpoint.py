@@ -202,7 +202,7 @@ async def run(urls: dict[str, str], rounds: int) -> None:
     headers = {"Authorization": f"token {TOKEN}"}
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
     async with httpx.AsyncClient(headers=headers, timeout=60, limits=limits) as client:
-        await wait_until_up(client, f"{urls['base']}/health")
+        await wait_until_up(client, f"{urls['base']}/health", within=180)
         deadline = time.monotonic() + 60
         while (await client.get(urls["bare"])).status_code != 200:
             if time.monotonic() > deadline:
