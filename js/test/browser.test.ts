@@ -127,6 +127,8 @@ test("streamed markdown equals a fresh render of the whole text", opts, async ()
     'See [the docs][d] and [ref] first\n\n1. a list\n\nmore words\n\n[d]: https://example.org/d "T"\n[ref]: https://example.org',
     "One\n\nTwo\n\nThree\n\na | b\n--|--\n1 | 2\n\nfour",
     "Windows\r\nline endings\r\n\r\nsecond para",
+    // A NUL, which the HTML parser drops (a paragraph holding one is parsed, not built).
+    "Plain words and a NUL\u0000 inside them",
     // Hostile text, split anywhere, stays inert (raw HTML is shown as text).
     'Hi <img src=x onerror="alert(1)">\n\n<script>alert(2)</script>\n\n[x](javascript:alert(3)) <a href="javascript:alert(4)" onclick="x()">y</a>\n\n<svg onload=alert(5)><style>*{}</style>',
   ];
@@ -136,6 +138,8 @@ test("streamed markdown equals a fresh render of the whole text", opts, async ()
       const out = await page.evaluate((c) => (window as any).__streamMarkdown(c), chunks);
       const what = `${JSON.stringify(text)} in ${chunks.length} chunks`;
       assert.equal(out.final, out.fresh, `final render of ${what}`);
+      // Blocks of plain words are built as text nodes, not parsed: what parsing makes.
+      assert.equal(out.freshBlocks, out.parsed, `blocks of ${what}`);
       // A definition the text ends with may still grow while it streams: its uses link
       // once the answer ends (the final render); any other text is whole as it streams.
       if (!/\n\[[^\]]+\]:[^\n]*$/.test(text)) assert.equal(out.streamed, out.fresh, `streamed render of ${what}`);

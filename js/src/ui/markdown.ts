@@ -284,7 +284,8 @@ function renderTokens(tokens: Token[], links: TokensList["links"], options: Mark
  * which renders as `<p>text</p>`; else null.
  */
 function plainParagraph(t: Token): string | null {
-  if (t.type !== "paragraph" || /[&<>\\]/.test(t.raw)) return null;
+  // A NUL, which the HTML parser drops: such a paragraph is parsed, so it shows as parsed.
+  if (t.type !== "paragraph" || /[&<>\\\0]/.test(t.raw)) return null;
   const inline = (t as Tokens.Paragraph).tokens;
   if (!inline.every((x) => x.type === "text" && !("tokens" in x && x.tokens?.length))) return null;
   return (t as Tokens.Paragraph).text;
@@ -297,14 +298,6 @@ function plainParagraph(t: Token): string | null {
  * heading (`#`). Letters, digits, spaces and prose punctuation.
  */
 const PLAIN_TAIL = /^[\p{L}\p{N} .,;?'"%$+=/-]*$/u;
-
-/** The one text node of a block rendered as `<p>text</p>`, else null. */
-function plainTextNode(el: HTMLElement): Text | null {
-  const p = el.firstElementChild;
-  if (p?.tagName !== "P" || p.childNodes.length !== 1 || el.childElementCount !== 1) return null;
-  const node = p.firstChild;
-  return node instanceof Text ? node : null;
-}
 
 /**
  * A markdown element that follows a growing text: only blocks whose source changed
@@ -494,10 +487,21 @@ export class MarkdownView {
     for (let i = keep; i < tokens.length; i++) {
       const t = tokens[i];
       const el = h("div", { class: "jck-blk" });
-      if (t.type !== "space") el.appendChild(renderTokens([t], this.links, this.options));
+      const words = plainParagraph(t);
+      let plain: Text | null = null;
+      if (words !== null) {
+        // Plain words (an answer's first ones, most often): the element marked and the
+        // sanitizer make of them, `<p>text</p>`, built with a text node. No HTML is parsed,
+        // so there is nothing to sanitize: the sanitizer's parse (a new document per call)
+        // was most of an answer's first render.
+        plain = document.createTextNode(words);
+        el.append(h("p", null, plain), "\n");
+      } else if (t.type !== "space") {
+        el.appendChild(renderTokens([t], this.links, this.options));
+      }
       this.el.appendChild(el);
       const def = t.type === "def" ? (t as Tokens.Def) : undefined;
-      this.blocks.push({ raw: t.raw, el, plain: plainParagraph(t) !== null ? plainTextNode(el) : null, def });
+      this.blocks.push({ raw: t.raw, el, plain, def });
     }
     this.lineIsProse = null;
   }

@@ -11,6 +11,7 @@
 import {
   createChat,
   MarkdownView,
+  renderMarkdown,
   renderWidget,
   sanitize,
   type Transport,
@@ -166,7 +167,20 @@ w.__streamMarkdown = (chunks: string[]) => {
   view.update(text, true);
   const fresh = new MarkdownView();
   fresh.update(text, true);
-  return { streamed, final: view.el.innerHTML, fresh: fresh.el.innerHTML, lexed, length: text.length, active };
+  // The whole text through marked and the sanitizer at once (nothing built as a text node):
+  // the fresh view's blocks, their contents joined, must be just that.
+  const parsed = document.createElement("div");
+  parsed.appendChild(renderMarkdown(text));
+  return {
+    streamed,
+    final: view.el.innerHTML,
+    fresh: fresh.el.innerHTML,
+    parsed: parsed.innerHTML,
+    freshBlocks: Array.from(fresh.el.children, (b) => b.innerHTML).join(""),
+    lexed,
+    length: text.length,
+    active,
+  };
 };
 
 /**
