@@ -357,6 +357,38 @@ test("an answer that ends before the next frame leaves Send, not Stop (a backgro
   await page.context().close();
 });
 
+test("an answer's first words are rendered as they come, the words after them in the next frame", opts, async () => {
+  const { page, errors } = await open("theme=light", 600);
+  await page.evaluate(() => {
+    // No frame runs until the test says so: what is on screen then was rendered at once.
+    const frames: FrameRequestCallback[] = [];
+    window.requestAnimationFrame = (cb) => frames.push(cb);
+    window.cancelAnimationFrame = () => undefined;
+    (window as any).__frames = frames;
+  });
+  await ask(page, "Hello", 1);
+  // The turn's last answer (an earlier one was rendered whole with the later one's first words).
+  const last = () =>
+    page.evaluate(() => {
+      const items = (window as any).chat.session.state.items;
+      const answer = items.filter((i: any) => i.type === "assistant_message").at(-1);
+      const el = document.querySelector(`[data-item-id="${answer.id}"] .jck-parts`);
+      return { text: answer.content.map((c: any) => c.text).join(""), shown: (el?.textContent ?? "").trim() };
+    });
+  const before = await last();
+  // Its first delta's words, not all of it: the words after them wait for a frame.
+  assert.ok(before.shown.length > 0, `nothing of ${JSON.stringify(before.text)} shown before a frame`);
+  assert.ok(before.text.startsWith(before.shown) && before.shown.length < before.text.length, before.shown);
+  assert.ok(await page.evaluate(() => (window as any).__frames.length > 0));
+  await page.evaluate(() => {
+    for (const cb of (window as any).__frames.splice(0)) cb(performance.now());
+  });
+  const after = await last();
+  assert.ok(after.shown.length > before.shown.length, after.shown);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
 test("sidebar width, light theme: full turn with tool call, widget, notice", opts, async () => {
   const { page, errors } = await open("theme=light&bridge=1", 380);
   await ask(page, "load data.csv", 1);

@@ -273,7 +273,8 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
   };
 
   // ------------------------------------------------------------ rendering
-  // Session events only schedule; render() runs at most once per animation frame.
+  // Session events only schedule; render() runs at most once per animation frame. But an
+  // answer's first words: see firstWords.
   const scheduler = new FrameScheduler(() => render());
   let rendering = false;
   const schedule = (): void => {
@@ -309,13 +310,29 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     }
   };
 
+  /** The answer whose first words were rendered at once (see firstWords). */
+  let worded: string | null = null;
+  /**
+   * Whether the state holds the first words of the answer streaming in, not rendered yet.
+   * They are rendered now, not in the next frame, where the render (the message's
+   * elements, its markdown) would run in front of the frame's paint. The deltas after
+   * them come at most once per frame, batched, as everything else.
+   */
+  const firstWords = (): boolean => {
+    if (!session.busy) return false;
+    const last = session.state.items.at(-1);
+    if (last?.type !== "assistant_message" || last.id === worded || !last.content.some((c) => c.text)) return false;
+    worded = last.id;
+    return true;
+  };
   // A first turn's owed model title is asked for when the turn ends (owedtitle.ts).
   let wasBusy = false;
   const onEvent = (e: SessionEvent): void => {
     if (disposed) return;
     switch (e.type) {
       case "state":
-        schedule();
+        if (firstWords()) render();
+        else schedule();
         if (wasBusy && !session.busy) void askOwedTitle(session, () => !disposed);
         // A new turn (Send, Retry, an edit): an earlier toast ("Stopped.") is stale.
         if (!wasBusy && session.busy) announcer.hideToast();
