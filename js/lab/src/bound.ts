@@ -3,6 +3,8 @@
  * each cut saying what was left out. Split from redact.ts (the policy's other half).
  */
 
+import { codeLength, codeSlice } from "./codepoints";
+
 /** The most characters of JSON one tool result may have, as the model receives it. */
 export const MAX_RESULT_CHARS = 16000;
 /** What the front end aims for: the server's framing must still fit. */
@@ -11,14 +13,18 @@ export const RESULT_BUDGET = MAX_RESULT_CHARS - 1200;
  * leaves every secret near the cut whole. */
 export const REDACT_MARGIN = 8192;
 
+// Sizes and cuts in code points, as Python's budget counts them.
 function size(value: unknown): number {
-  return JSON.stringify(value)?.length ?? 0;
+  const text = JSON.stringify(value);
+  return text === undefined ? 0 : codeLength(text);
 }
 
 function clipText(text: string, limit: number): string {
   if (text.length <= limit) return text;
+  const length = codeLength(text);
+  if (length <= limit) return text;
   const keep = Math.max(0, limit - 30);
-  return `${text.slice(0, keep)}… [${text.length - keep} more chars]`;
+  return `${codeSlice(text, keep)}… [${(length - keep).toLocaleString("en-US")} more chars]`;
 }
 
 function fit(value: unknown, room: number): unknown {

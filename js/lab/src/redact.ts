@@ -10,6 +10,7 @@
  */
 
 import { RULES } from "./redaction-rules.generated";
+import { chars, codeLength, codeSlice } from "./codepoints";
 import {
   PLACEHOLDER_VALUE,
   PROSE_VALUE,
@@ -28,7 +29,7 @@ import {
   stripAnsi,
 } from "./redactnames";
 import { heredocBodies } from "./redactheredoc";
-import { readEscapedLines } from "./redactescaped";
+import { readEscapedLines, readListedLines } from "./redactescaped";
 import { LooseRedaction } from "./redactloose";
 
 export {
@@ -113,6 +114,11 @@ function pairHides(items: unknown[]): Set<number> {
 const CALL_TRIGGER = anyOf([...RULES.nameTriggers, "login", "connect", "bind", "ftp", "redis", "sign"]);
 const PAIRED = new RegExp(RULES.pairedContainer, "g");
 const ALIAS = new RegExp(RULES.aliasAssignment, "gm");
+const ASSIGNED = new RegExp(RULES.assignedExpression, "gm");
+const EXPRESSION_PART = new RegExp(RULES.expressionPart, "g");
+// After a bare word: `+` and another name or literal (`head + tail`).
+const JOINED_NEXT = /^[ \t]*\+[ \t]*[A-Za-z_'"]/;
+const FSTRING_NAME = /\{([A-Za-z_][A-Za-z0-9_]*)[!:}]/g;
 const FSTRING_PREFIX = new RegExp(RULES.fstringPrefix);
 const FSTRING_FIELD = new RegExp(RULES.fstringField, "g");
 const FSTRING_RUN = new RegExp(RULES.fstringRun, "g");
@@ -121,6 +127,9 @@ const HEX_DIGEST = new RegExp(RULES.hexDigest);
 const TEMPLATE_VALUE = new RegExp(RULES.templateValue);
 // Tuples under these names are (user, password) pairs: `auth = ("ada", "pw")`.
 const USER_FIRST = /(?:^|_)(?:auth|creds|credentials|login)$/;
+// A pair inside a container (`[("ada", "pw")]`: 1 opener, 2 content, 3 closer), or a string
+// literal outside one (4 quote, 5 content).
+const INNER_PAIR = /([[(])([^[\](){}\n]{0,2000})([\])])|(['"])((?:(?!\4)[^\\\n]|\\.){0,2000})\4/g;
 const KEEP_NAMES = new Set(["None", "True", "False", "null", "undefined", "nil", "self", "this"]);
 
 /** An f-string under a secret name whose literal text holds no secret
@@ -141,7 +150,37 @@ export function aliases(text: string): Set<string> {
     const last = m[1].split(".").pop() ?? m[1];
     if (m[2] !== last && !KEEP_NAMES.has(m[2]) && isSecretName(last)) found.add(m[2]);
   }
+  if (text.includes("+") || text.includes("join(") || text.includes("{")) {
+    for (const m of text.matchAll(ASSIGNED)) {
+      const last = m[1].split(".").pop() ?? m[1];
+      if (isSecretName(last)) for (const n of expressionPieces(m[2])) if (n !== last) found.add(n);
+    }
+  }
   return found;
+}
+
+/** The variables an expression of only names, string literals, `+`, `"".join(`, `str(` and
+ * f-string fields joins (`a + b`, `"".join([a, b])`, `f"{a}{b}"`); none for anything else
+ * (a call: `getpass(prompt)`). Mirrors Python's `expression_pieces`. */
+export function expressionPieces(expression: string): string[] {
+  const names: string[] = [];
+  let joins = false;
+  let at = 0;
+  let last: string | undefined; // the literal just before (a join's separator)
+  for (const part of expression.matchAll(EXPRESSION_PART)) {
+    if (part.index !== at) return [];
+    at = part.index + part[0].length;
+    const [, fstring, , body, joiner, name] = part;
+    if (joiner === ".join(" && last) return []; // `" ".join(words)`: words joined, not a secret's pieces
+    last = body;
+    if (joiner || part[0].includes("+")) joins = true;
+    else if (fstring && body !== undefined) {
+      const fields = [...body.matchAll(FSTRING_NAME)].map((f) => f[1]);
+      joins = joins || fields.length >= 2;
+      names.push(...fields);
+    } else if (name && !KEEP_NAMES.has(name)) names.push(name);
+  }
+  return at === expression.trimEnd().length && joins ? names : [];
 }
 
 /** A hex digest named as one right before it (`sha256 = "e3b0…"`). */
@@ -212,6 +251,16 @@ export class Redactor extends LooseRedaction {
       });
     }
     const named = ANY_NAME_TRIGGER.test(lower);
+    if (named && !this.nested && (value.includes('",') || value.includes("',"))) {
+      // `["user,password", "ada,x"]`: a file's lines as a list (`readlines()`, a JSON
+      // attachment), read as lines first (before the pair rules read them as items).
+      this.nested += 1;
+      try {
+        value = readListedLines(value, (plain) => this.text(plain));
+      } finally {
+        this.nested -= 1;
+      }
+    }
     const assigns = value.includes("=") || value.includes(":") || BARE_PREFIXES.some((p) => lower.includes(p));
     if (assigns && named) {
       const found = value.includes("=") ? aliases(value) : new Set<string>();
@@ -237,6 +286,8 @@ export class Redactor extends LooseRedaction {
           }
           return whole;
         }
+        // `token_str = " ".join(words)`: a separator.
+        if (all.startsWith(".join(", at + whole.length)) return whole;
         // `auth = ("ada", pw)`: the user of a pair.
         if (sep.includes("(") && USER_FIRST.test(normalizeName(last)) && /^\s*,/.test(all.slice(at + whole.length, at + whole.length + 8))) return whole;
         // `class Token:` then a docstring: only `"key":` and `name =` go on to the next line.
@@ -245,7 +296,7 @@ export class Redactor extends LooseRedaction {
           return whole;
         }
         this.count += 1;
-        return `${name}${sep}${quote}${marker(`str, ${secret.length} chars`)}${quote}`;
+        return `${name}${sep}${quote}${marker(`str, ${chars(secret)} chars`)}${quote}`;
       });
       value = value.replace(BARE, (whole, prefix: string, name: string, sep: string, secret: string) => {
         if (secret.includes(RULES.placeholderOpen) || !isSecretPair(name, secret)) return whole;
@@ -253,7 +304,7 @@ export class Redactor extends LooseRedaction {
         if (!sep.trim() && !magic) return whole;
         if (keepsUnquoted(secret, magic || isUpper(name), name, sep)) return whole;
         this.count += 1;
-        return `${prefix}${name}${sep}${marker(`str, ${secret.length} chars`)}`;
+        return `${prefix}${name}${sep}${marker(`str, ${chars(secret)} chars`)}`;
       });
       value = value.replace(INLINE, (whole, name: string, sep: string, secret: string, at: number, all: string) => {
         const last = name.split(".").pop() ?? name;
@@ -262,6 +313,8 @@ export class Redactor extends LooseRedaction {
         // `f"..."`: a string prefix.
         const follows = at + whole.length < all.length ? all.charAt(at + whole.length) : "";
         if (follows && ("([.".includes(follows) || ("'\"".includes(follows) && /^(?:[fbru]|rb|br|fr|rf)$/i.test(secret)))) return whole;
+        // `api_key = head + tail`: an expression joining variables, code.
+        if (JOINED_NEXT.test(all.slice(at + whole.length, at + whole.length + 40))) return whole;
         // `cookie: Cookie,` in a signature: a type.
         if ((follows === "," || follows === ")") && !sep.includes("=") && /^[A-Z][A-Za-z0-9_]*$/.test(secret)) return whole;
         if (keepsUnquoted(secret, isUpper(name), name, sep)) return whole;
@@ -272,12 +325,21 @@ export class Redactor extends LooseRedaction {
         // `Password: must have 12 characters`: prose.
         if (PROSE_VALUE.test(secret) && / +[A-Za-z]/y.test(all.slice(at + whole.length, at + whole.length + 40))) return whole;
         this.count += 1;
-        return `${name}${sep}${marker(`str, ${secret.length} chars`)}`;
+        return `${name}${sep}${marker(`str, ${chars(secret)} chars`)}`;
       });
       value = value.replace(CONTAINER, (whole, name: string, sep: string, bracket: string, body: string) => {
         const last = name.split(".").pop() ?? name;
         if (!isSecretName(last) || LABEL_NAME.test(name)) return whole;
         const comma = body.indexOf(",");
+        if (bracket !== "(" && USER_FIRST.test(normalizeName(last)) && (body.includes("(") || body.includes("["))) {
+          // `auth = [("ada", pw)]`, `{"creds": [["ada", "pw"], ...]}`: pairs in a list; each
+          // pair's user stays, any other literal hides.
+          return `${name}${sep}${bracket}${body.replace(INNER_PAIR, (inner, opener?: string, content?: string, closer?: string) => {
+            if (opener === undefined || content === undefined) return this.literals(inner);
+            const at = content.indexOf(",");
+            return at < 0 ? inner : `${opener}${content.slice(0, at + 1)}${this.literals(content.slice(at + 1))}${closer}`;
+          })}`;
+        }
         if (bracket === "(" && USER_FIRST.test(normalizeName(last)) && comma >= 0) {
           // `auth = ("ada", pw)`: requests' (user, password) pair; the user stays.
           return `${name}${sep}${bracket}${body.slice(0, comma + 1)}${this.literals(body.slice(comma + 1))}`;
@@ -382,7 +444,7 @@ export class Redactor extends LooseRedaction {
         const inner = literal.slice(1, -1);
         // `SecretStr("**********")`: a mask, no secret.
         if (inner && !inner.includes(RULES.placeholderOpen) && !PLACEHOLDER_VALUE.test(inner)) {
-          pieces[index] = `${literal[0]}${marker(`str, ${inner.length.toLocaleString("en-US")} chars`)}${literal[0]}`;
+          pieces[index] = `${literal[0]}${marker(`str, ${chars(inner)} chars`)}${literal[0]}`;
           hidden += 1;
         }
       }
@@ -399,7 +461,7 @@ export class Redactor extends LooseRedaction {
       if (!secret || secret.includes(RULES.placeholderOpen)) return literal;
       if (words && !CREDENTIAL.test(secret)) return literal;
       this.count += 1;
-      return `${quote}${marker(`str, ${secret.length.toLocaleString("en-US")} chars`)}${quote}`;
+      return `${quote}${marker(`str, ${chars(secret)} chars`)}${quote}`;
     });
   }
 
@@ -410,11 +472,14 @@ export class Redactor extends LooseRedaction {
       `(?<![A-Za-z0-9_.])((?:${alternatives})[ \\t]*(?::=|=)[ \\t]*[rbuRBUfF]{0,2})(['"])((?:(?!\\2)[^\\n\\\\]|\\\\.){1,2000})\\2`,
       "g",
     );
-    return text.replace(re, (whole, head: string, quote: string, secret: string) => {
+    const clean = text.replace(re, (whole, head: string, quote: string, secret: string) => {
       if (secret.includes(RULES.placeholderOpen)) return whole;
       this.count += 1;
-      return `${head}${quote}${marker(`str, ${secret.length.toLocaleString("en-US")} chars`)}${quote}`;
+      return `${head}${quote}${marker(`str, ${chars(secret)} chars`)}${quote}`;
     });
+    // `parts = ["sk-", "x"]` before `api_key = "".join(parts)`: every literal.
+    const listed = new RegExp(`(?<![A-Za-z0-9_.])((?:${alternatives})[ \\t]*(?::=|=)[ \\t]*[\\[(])([^\\[\\]()\\n]{1,2000})(?=[\\])])`, "g");
+    return clean.replace(listed, (_whole, head: string, body: string) => head + this.literals(body));
   }
 
   private continued(input: string): string {
@@ -423,7 +488,7 @@ export class Redactor extends LooseRedaction {
     for (let i = 0; i < 50; i++) {
       const clean = text.replace(CONTINUED, (_whole, head: string, glue: string, quote: string, secret: string) => {
         this.count += 1;
-        return `${head}${glue}${quote}${marker(`str, ${secret.length} chars`)}`;
+        return `${head}${glue}${quote}${marker(`str, ${chars(secret)} chars`)}`;
       });
       if (clean === text) return text;
       text = clean;
@@ -434,8 +499,10 @@ export class Redactor extends LooseRedaction {
   /** A copy of JSON-ready `value` with secrets hidden, by key name and in text. */
   data(value: unknown, depth = 0): unknown {
     if (typeof value === "string") {
-      if (!this.cut || value.length <= this.cut) return this.text(value);
-      return `${this.text(value.slice(0, this.cut))}… [${(value.length - this.cut).toLocaleString("en-US")} more chars]`;
+      // Cut in code points, as Python cuts a str.
+      const length = this.cut ? codeLength(value) : 0;
+      if (!this.cut || length <= this.cut) return this.text(value);
+      return `${this.text(codeSlice(value, this.cut))}… [${(length - this.cut).toLocaleString("en-US")} more chars]`;
     }
     if (depth > 40 || value === null || typeof value !== "object") return value;
     if (Array.isArray(value)) {
@@ -476,14 +543,17 @@ export const MAX_TEXT_CHARS = 100_000;
  * their trigger words took a second per megabyte on the page's thread. */
 export function redactText(text: string): { text: string; count: number } {
   const r = new Redactor();
-  if (text.length <= MAX_TEXT_CHARS) return { text: r.text(text), count: r.count };
+  // Lengths and cuts in code points, as Python's (an emoji is one character there).
+  if (text.length <= MAX_TEXT_CHARS || codeLength(text) <= MAX_TEXT_CHARS) return { text: r.text(text), count: r.count };
   // The margin keeps a secret that straddles the cut matched whole.
-  const head = text.slice(0, MAX_TEXT_CHARS + REDACT_MARGIN);
+  const head = codeSlice(text, MAX_TEXT_CHARS + REDACT_MARGIN);
   const clean = r.text(head);
-  if (clean.length <= MAX_TEXT_CHARS && head.length === text.length) return { text: clean, count: r.count };
-  const keep = Math.min(clean.length, MAX_TEXT_CHARS - 30);
-  const more = clean.length - keep + text.length - head.length;
-  return { text: `${clean.slice(0, keep)}… [${more.toLocaleString("en-US")} more chars]`, count: r.count };
+  const cleanLength = codeLength(clean);
+  const cutOff = codeLength(text) - codeLength(head);
+  if (cleanLength <= MAX_TEXT_CHARS && cutOff === 0) return { text: clean, count: r.count };
+  const keep = Math.min(cleanLength, MAX_TEXT_CHARS - 30);
+  const more = cleanLength - keep + cutOff;
+  return { text: `${codeSlice(clean, keep)}… [${more.toLocaleString("en-US")} more chars]`, count: r.count };
 }
 
 const DEFAULT_HINT =

@@ -3,7 +3,8 @@
  * twin of Python's context_policy/escaped_lines.py (same output on every text).
  *
  * A JSON attachment, a JSON log line or a dict's repr holds a frame, a YAML block or a
- * CSV in one string whose line breaks show as `\n`: the rules that read lines never saw
+ * CSV in one string whose line breaks show as `\n`, or as a list of strings, one a line
+ * (`readlines()`, a JSON log's `"lines": [...]`): the rules that read lines never saw
  * those lines. Such a string is decoded (its escapes only), redacted as text, and written
  * back, escaped the same way, when anything in it was hidden.
  */
@@ -76,5 +77,44 @@ export function readEscapedLines(text: string, redact: (plain: string) => string
     if (clean === plain) return whole;
     const quote = whole[0];
     return quote + encodeEscaped(clean, quote) + quote;
+  });
+}
+
+// A list of 2+ string literals (JSON or Python, one line or many): a file's lines.
+const ITEM = String.raw`(?:"(?:[^"\\\n]|\\[^\n])*"|'(?:[^'\\\n]|\\[^\n])*')`;
+const LINE_LIST = new RegExp(String.raw`\[[ \t\r\n]*(?:${ITEM}[ \t\r\n]*,[ \t\r\n]*)+${ITEM}[ \t\r\n]*,?[ \t\r\n]*\]`, "g");
+
+// A line of a file, not a phrase: a delimiter, an assignment or an indent.
+const LINE_SHAPE = /[=:,|\t]|^[ \t]/;
+
+/** `text` with every list of string literals redacted as the lines they are (by `redact`),
+ * each item written back in its own quotes; the others are left as they are. When hiding
+ * joined lines (a PEM block's), the list is written as the lines left. */
+export function readListedLines(text: string, redact: (plain: string) => string): string {
+  return text.replace(LINE_LIST, (whole: string) => {
+    const items = [...whole.matchAll(STRING)];
+    const plain: string[] = [];
+    for (const item of items) {
+      const line = decodeEscaped(item[1] ?? item[2] ?? "");
+      if (line === null || line.includes("\n")) return whole;
+      plain.push(line);
+    }
+    if (!plain.some((line) => LINE_SHAPE.test(line))) return whole; // `["load data", "set password policy"]`: words
+    const clean = redact(plain.join("\n")).split("\n");
+    if (clean.length === plain.length && clean.every((c, k) => c === plain[k])) return whole;
+    if (clean.length !== plain.length) {
+      const quote = items[0][0][0];
+      return `[${clean.map((c) => quote + encodeEscaped(c, quote) + quote).join(", ")}]`;
+    }
+    let out = "";
+    let done = 0;
+    items.forEach((item, k) => {
+      if (clean[k] === plain[k]) return;
+      const quote = item[0][0];
+      const at = item.index ?? 0;
+      out += whole.slice(done, at) + quote + encodeEscaped(clean[k], quote) + quote;
+      done = at + item[0].length;
+    });
+    return out + whole.slice(done);
   });
 }

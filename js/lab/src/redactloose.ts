@@ -9,6 +9,7 @@
  * context_policy/loose.py.
  */
 
+import { chars } from "./codepoints";
 import { RULES } from "./redaction-rules.generated";
 import { isSecretName, KEEP_VALUE, marker, normalizeName } from "./redactnames";
 import { secretPositions, TableRedaction, vocabPositions } from "./redacttables";
@@ -38,6 +39,25 @@ function inputNamesSecret(source: string): boolean {
 
 /** A list of names only (`'user', 'password'`): string literals each a lower-case
  * identifier or a secret's name. */
+/** The items of a list by position: a string literal's text, else null. */
+function literals(body: string): (string | null)[] {
+  const items: (string | null)[] = [null];
+  for (const token of body.matchAll(ARGUMENT)) {
+    if (token[0] === ",") items.push(null);
+    else if (token[1]) items[items.length - 1] = token[0].slice(1, -1);
+  }
+  return items;
+}
+
+/** True when `body` has, where `names` has a name that is no secret's, that same name:
+ * another key of the same parent (`("db", "host")` by `("db", "password")`), not the
+ * values of the names. */
+function sharesAName(names: string, body: string, secret: Set<number>): boolean {
+  const ours = literals(names);
+  const theirs = literals(body);
+  return ours.length === theirs.length && ours.some((a, k) => !secret.has(k) && a !== null && a === theirs[k]);
+}
+
 function allNames(body: string): boolean {
   let seen = false;
   for (const token of body.matchAll(ARGUMENT)) {
@@ -93,7 +113,7 @@ export class LooseRedaction extends TableRedaction {
 
   private hideText(secret: string): string {
     this.count += 1;
-    return marker(`str, ${secret.length.toLocaleString("en-US")} chars`);
+    return marker(`str, ${chars(secret)} chars`);
   }
 
   /** Literals by position under a nearby list of names (`zip(names, values)`,
@@ -114,6 +134,7 @@ export class LooseRedaction extends TableRedaction {
         if (j === k || edits.has(j) || Math.abs((other.index ?? 0) - center) > SIBLING_SPAN) return;
         if (secretPositions(other[1])[0].size) return; // another list of names
         if (other[1].trimStart().startsWith("{")) return; // `f({"level": "info", "log": x})`: a dict's items, no row
+        if (sharesAName(lists[k][1], other[1], positions)) return; // `("db", "host")` beside `("db", "password")`: keys
         const hidden = this.hidePositions(other[1], positions, count, words);
         if (hidden !== null) edits.set(j, hidden);
       });

@@ -4,6 +4,7 @@
  * Mirrors Python's context_policy/names.py and the name helpers of redact.py.
  */
 
+import { chars } from "./codepoints";
 import { RULES } from "./redaction-rules.generated";
 
 export const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -198,11 +199,11 @@ export function hideShownSecret(text: string): string {
   const bare = inner.replace(/^['"]+|['"]+$/g, "");
   if (!inner || inner.includes("\n") || inner.length > 2000 || bare.startsWith(RULES.placeholderOpen)) return text;
   if (KEEP_VALUE.test(bare.toLowerCase())) return text;
-  return marker(`str, ${bare.length.toLocaleString("en-US")} chars`);
+  return marker(`str, ${chars(bare)} chars`);
 }
 
 export function describeHidden(value: unknown): string {
-  if (typeof value === "string") return `str, ${value.length.toLocaleString("en-US")} chars`;
+  if (typeof value === "string") return `str, ${chars(value)} chars`;
   if (Array.isArray(value)) return `list, ${value.length} items`;
   if (value && typeof value === "object") return `dict, ${Object.keys(value).length} items`;
   return typeof value === "number" ? (Number.isInteger(value) ? "int" : "float") : typeof value;

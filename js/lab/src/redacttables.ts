@@ -6,6 +6,7 @@
  * (it counts what it hides in `count`); mirrors Python's context_policy/tables.py.
  */
 
+import { chars } from "./codepoints";
 import { RULES } from "./redaction-rules.generated";
 import { anyOf, isSecretName, namesWords as isVocab, KEEP_VALUE, marker, trimEndOf } from "./redactnames";
 
@@ -45,6 +46,15 @@ const DELIMITERS = RULES.tableDelimiters.map((d) => new RegExp(`(${d})`));
 // A line holding none of them is no delimited row: one scan instead of a split by each.
 const ANY_DELIMITER = new RegExp(RULES.tableDelimiters.join("|"));
 const HEADER_FIELD = new RegExp(RULES.tableHeaderField);
+
+/** True for a two-field row whose second field is shaped like a credential. */
+function credentialPair(line: string): boolean {
+  for (const delimiter of DELIMITERS) {
+    const fields = line.split(delimiter).filter((f, k) => k % 2 === 0 && f.trim());
+    if (fields.length === 2) return CREDENTIAL_SHAPE.test(fields[1].trim().replace(/^['"*`]+|['"*`]+$/g, ""));
+  }
+  return false;
+}
 const RULE_ROW = new RegExp(RULES.tableRuleRow);
 const SERIES_FOOTER = new RegExp(RULES.seriesFooter);
 const YAML_BLOCK_KEY = new RegExp(RULES.yamlBlockKey);
@@ -160,7 +170,7 @@ export class TableRedaction {
         if (!inner || inner.includes(RULES.placeholderOpen)) continue;
         if (vocab.has(position) && !CREDENTIAL_SHAPE.test(inner)) continue;
         this.count += 1;
-        replacement = `${text[0]}${marker(`str, ${inner.length.toLocaleString("en-US")} chars`)}${text[0]}`;
+        replacement = `${text[0]}${marker(`str, ${chars(inner)} chars`)}${text[0]}`;
       } else {
         replacement = this.hideCell(text, vocab.has(position));
       }
@@ -296,8 +306,10 @@ export class TableRedaction {
       let pair = this.keyValueRow(lines[i]);
       if (pair !== null) {
         // `password,count` over `hunter2x,3` (a secret column first): the row is read
-        // both ways, a pair and the header of the rows below it.
-        header = this.delimitedHeader(lines[i]);
+        // both ways, a pair and the header of the rows below it; not when its value is
+        // shaped like a credential (`password,hunter2x` over `user,ada`: one pair a line),
+        // as no column is named so.
+        if (!credentialPair(lines[i])) header = this.delimitedHeader(lines[i]);
       } else {
         pair = this.alignedKeyValue(lines[i]);
       }
@@ -363,7 +375,7 @@ export class TableRedaction {
     this.count += 1;
     const lead = cell.slice(0, cell.length - cell.trimStart().length);
     const trail = cell.slice(cell.trimEnd().length);
-    return `${lead}${marker(`str, ${inner.length.toLocaleString("en-US")} chars`)}${trail}`;
+    return `${lead}${marker(`str, ${chars(inner)} chars`)}${trail}`;
   }
 
   protected delimitedHeader(line: string): ((row: string) => string | null) | null {

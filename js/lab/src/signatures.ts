@@ -9,6 +9,7 @@
  * own tools do the same from the live namespace (kernel/signatures.py).
  */
 
+import { chars } from "./codepoints";
 import { isSecretName, marker } from "./redact";
 import { RULES } from "./redaction-rules.generated";
 
@@ -89,7 +90,7 @@ export function hidePositionalSecrets(source: string, defs: Map<string, string[]
       } else if (KEYWORD.test(text)) {
         keyword = true;
       } else if (token[1] && !keyword && position < names.length && isSecretName(names[position]) && text.length > 2) {
-        text = `${text[0]}${marker(`str, ${(text.length - 2).toLocaleString("en-US")} chars`)}${text[0]}`;
+        text = `${text[0]}${marker(`str, ${chars(text.slice(1, -1))} chars`)}${text[0]}`;
         changed = true;
       }
       pieces.push(text);

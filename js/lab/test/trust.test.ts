@@ -18,6 +18,7 @@ interface Leak {
   id: string;
   text: string;
   secrets: string[];
+  kept?: string[];
 }
 
 const TABLE: { leaks: Leak[]; harmless: string[] } = JSON.parse(
@@ -28,6 +29,8 @@ for (const c of TABLE.leaks) {
   test(`no part of ${c.id} survives`, () => {
     const { text, count } = redactText(c.text);
     for (const secret of c.secrets) assert.ok(!text.includes(secret), `${secret} in ${text}`);
+    // What stands beside the secret stays readable.
+    for (const kept of c.kept ?? []) assert.ok(text.includes(kept), `${kept} not in ${text}`);
     assert.ok(count >= 1 && text.includes("«redacted: "), text);
     // Inside a tool result too (a cell's output, a file's text).
     const result = JSON.stringify(policyResult({ cells: [{ outputs: [{ text: c.text }] }] }));

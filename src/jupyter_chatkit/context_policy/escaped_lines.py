@@ -1,7 +1,8 @@
 """Texts held escaped in one string of a JSON text or a repr, read as their lines.
 
 A JSON attachment, a JSON log line or a dict's repr holds a frame, a YAML block or a CSV
-in one string whose line breaks show as ``\\n``: the rules that read lines (a table's
+in one string whose line breaks show as ``\\n``, or as a list of strings, one a line
+(``readlines()``, a JSON log's ``"lines": [...]``): the rules that read lines (a table's
 header and rows, a YAML block under ``password:``, a frame of names and values) never
 saw those lines, and their secrets passed. Such a string is decoded (its escapes only:
 no user code runs), redacted as text, and written back, escaped the same way, when
@@ -86,3 +87,48 @@ def read_escaped_lines(text: str, redact: Callable[[str], str]) -> str:
         return quote + encode(clean, quote) + quote
 
     return _STRING.sub(one, text)
+
+
+# A list of 2+ string literals (JSON or Python, one line or many): a file's lines.
+_ITEM = r"""(?:"(?:[^"\\\n]|\\[^\n])*"|'(?:[^'\\\n]|\\[^\n])*')"""
+_LINE_LIST = re.compile(
+    rf"\[[ \t\r\n]*(?:{_ITEM}[ \t\r\n]*,[ \t\r\n]*)+{_ITEM}[ \t\r\n]*,?[ \t\r\n]*\]"
+)
+
+# A line of a file, not a phrase: a delimiter, an assignment or an indent.
+_LINE_SHAPE = re.compile(r"[=:,|\t]|^[ \t]")
+
+
+def read_listed_lines(text: str, redact: Callable[[str], str]) -> str:
+    """``text`` with every list of string literals redacted as the lines they are (by
+    ``redact``), each item written back in its own quotes; the others are left as they
+    are. When hiding joined lines (a PEM block's), the list is written as the lines left."""
+
+    def one(match: re.Match[str]) -> str:
+        items = list(_STRING.finditer(match.group(0)))
+        plain: list[str] = []
+        for item in items:
+            body = item.group(1) if item.group(1) is not None else item.group(2)
+            line = decode(body)
+            if line is None or "\n" in line:
+                return match.group(0)
+            plain.append(line)
+        if not any(_LINE_SHAPE.search(line) for line in plain):
+            return match.group(0)  # ``["load data", "set password policy"]``: words
+        clean = redact("\n".join(plain)).split("\n")
+        if clean == plain:
+            return match.group(0)
+        whole = match.group(0)
+        if len(clean) != len(plain):
+            quote = items[0].group(0)[0]
+            return "[" + ", ".join(quote + encode(c, quote) + quote for c in clean) + "]"
+        pieces: list[str] = []
+        done = 0
+        for item, old, new in zip(items, plain, clean, strict=True):
+            if new != old:
+                quote = item.group(0)[0]
+                pieces += [whole[done : item.start()], quote + encode(new, quote) + quote]
+                done = item.end()
+        return "".join([*pieces, whole[done:]])
+
+    return _LINE_LIST.sub(one, text)

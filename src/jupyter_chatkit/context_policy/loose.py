@@ -131,6 +131,8 @@ class LooseRedaction:
                     continue  # another list of names
                 if body.lstrip().startswith("{"):
                     continue  # ``f({"level": "info", "log": x})``: a dict's items, no row
+                if _shares_a_name(lists[k].group(1), body, positions):
+                    continue  # ``("db", "host")`` beside ``("db", "password")``: keys
                 hidden = self._hide_positions(body, positions, count, words)
                 if hidden is not None:
                     edits[j] = hidden
@@ -178,6 +180,29 @@ class LooseRedaction:
                     tokens[i] = f"{token[0]}{self._hide(inner)}{token[0]}"
                     changed = True
         return "".join(tokens) if changed else None
+
+
+def _literals(body: str) -> list[str | None]:
+    """The items of a list by position: a string literal's text, else None."""
+    items: list[str | None] = [None]
+    for token in _ARGUMENT.finditer(body):
+        text = token.group(0)
+        if text == ",":
+            items.append(None)
+        elif token.group(1):
+            items[-1] = text[1:-1]
+    return items
+
+
+def _shares_a_name(names: str, body: str, secret: set[int]) -> bool:
+    """True when ``body`` has, where ``names`` has a name that is no secret's, that same
+    name: another key of the same parent (``("db", "host")`` by ``("db", "password")``),
+    not the values of the names."""
+    ours, theirs = _literals(names), _literals(body)
+    return len(ours) == len(theirs) and any(
+        k not in secret and a is not None and a == b
+        for k, (a, b) in enumerate(zip(ours, theirs, strict=True))
+    )
 
 
 def _all_names(body: str) -> bool:

@@ -19,7 +19,7 @@ from .calls import CallRedaction, names_a_secret
 from .datawalk import DataRedaction
 from .errors import strip_ansi
 from .escaped import anchor, escaped_forms
-from .escaped_lines import read_escaped_lines
+from .escaped_lines import read_escaped_lines, read_listed_lines
 from .heredoc import heredoc_bodies
 from .loose import LooseRedaction
 from .names import is_placeholder, is_secret_name, marker, names_words, normalize_name
@@ -182,8 +182,15 @@ _FSTRING_PREFIX = re.compile(rules.FSTRING_PREFIX)
 _PLACEHOLDER_VALUE = re.compile(rules.PLACEHOLDER_VALUE, re.IGNORECASE)
 _TEMPLATE_VALUE = re.compile(rules.TEMPLATE_VALUE)
 _MORE_WORDS = re.compile(r" +[A-Za-z]")
+# After a bare word: ``+`` and another name or literal (``head + tail``).
+_JOINED_NEXT = re.compile(r"[ \t]*\+[ \t]*[A-Za-z_'\"]")
 # Tuples under these names are (user, password) pairs: ``auth = ("ada", "pw")``.
 _USER_FIRST = re.compile(r"(?:^|_)(?:auth|creds|credentials|login)$")
+# A pair inside a container (``[("ada", "pw")]``: 1 opener, 2 content, 3 closer), or a
+# string literal outside one (4 quote, 5 content).
+_INNER_PAIR = re.compile(
+    r"([\[(])([^\[\](){}\n]{0,2000})([\])])|(['\"])((?:(?!\4)[^\\\n]|\\.){0,2000})\4"
+)
 
 
 # A text needs "(", a quote and a name trigger or one of these for the call rule.
@@ -315,6 +322,14 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
             elif rule.trigger_rx is None or (triggered and rule.trigger_rx.search(lower)):
                 value = rule.pattern.sub(functools.partial(self._replace_rule, rule), value)
         named = some and _ANY_NAME_TRIGGER.search(lower) is not None
+        if named and not self._nested and ('",' in value or "'," in value):
+            # ``["user,password", "ada,x"]``: a file's lines as a list (``readlines()``,
+            # a JSON attachment), read as lines first (before the pair rules read them as items).
+            self._nested += 1
+            try:
+                value = read_listed_lines(value, self._text)
+            finally:
+                self._nested -= 1
         if named and ("=" in value or ":" in value or any(m in lower for m in _BARE_PREFIXES)):
             found = aliases(value) if "=" in value else frozenset()
             value = rx.quoted.sub(self._replace_quoted, value)
@@ -443,6 +458,8 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
             and match.string[match.end() : match.end() + 8].lstrip()[:1] == ","
         ):
             return match.group(0)  # ``auth = ("ada", pw)``: the user of a pair
+        if match.string.startswith(".join(", match.end()):
+            return match.group(0)  # ``token_str = " ".join(words)``: a separator
         if "\n" in sep and "=" not in sep and sep[:1] not in ("'", '"'):
             # ``class Token:`` then a docstring: only ``"key":`` and ``name =`` go on.
             return match.group(0)
@@ -477,6 +494,8 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
         if follows in ("(", "[", ".") or (follows in ("'", '"') and _STRING_PREFIX.match(secret)):
             # ``token = b64encode(x)``, ``auth=token["a"]``: code; ``f"..."``: a prefix
             return match.group(0)
+        if _JOINED_NEXT.match(match.string, match.end()):
+            return match.group(0)  # ``api_key = head + tail``: an expression, code
         if follows in (",", ")") and "=" not in sep and _CLASS_NAME.match(secret):
             return match.group(0)  # ``cookie: Cookie,`` in a signature: a type
         if keeps_unquoted(secret, name.isupper(), name, sep):
@@ -497,6 +516,11 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
         last = name.rsplit(".", 1)[-1]
         if not is_secret_name(last) or _LABEL_NAME.search(name):
             return match.group(0)
+        user_first = _USER_FIRST.search(normalize_name(last)) is not None
+        if bracket != "(" and user_first and ("(" in body or "[" in body):
+            # ``auth = [("ada", pw)]``, ``{"creds": [["ada", "pw"], ...]}``: pairs in a
+            # list; each pair's user stays, any other literal hides.
+            return f"{name}{sep}{bracket}{_INNER_PAIR.sub(self._replace_inner_pair, body)}"
         if bracket == "(" and _USER_FIRST.search(normalize_name(last)) and "," in body:
             # ``auth = ("ada", pw)``: requests' (user, password) pair; the user stays.
             head, comma, rest = body.partition(",")
@@ -504,6 +528,13 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
         # ``{"token": ["the", "of"]}``: a text's words; only a credential-shaped one hides.
         replace = self._replace_word if names_words(last) else self._replace_literal
         return f"{name}{sep}{bracket}{_STRING.sub(replace, body)}"
+
+    def _replace_inner_pair(self, match: re.Match[str]) -> str:
+        if match.group(4):
+            return _STRING.sub(self._replace_literal, match.group(0))
+        opener, body, closer = match.group(1, 2, 3)
+        head, comma, rest = body.partition(",")
+        return f"{opener}{head}{comma}{_STRING.sub(self._replace_literal, rest)}{closer}"
 
     def _replace_word(self, match: re.Match[str]) -> str:
         if _CREDENTIAL.match(match.group(2)) is None:
@@ -539,7 +570,15 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
             self.count += 1
             return f"{head}{quote}{marker(f'str, {len(secret):,} chars')}{quote}"
 
-        return pattern.sub(replace, text)
+        text = pattern.sub(replace, text)
+        # ``parts = ["sk-", "x"]`` before ``api_key = "".join(parts)``: every literal.
+        listed = re.compile(
+            rf"(?<![A-Za-z0-9_.])((?:{alternatives})[ \t]*(?::=|=)[ \t]*[\[(])"
+            r"([^\[\]()\n]{1,2000})(?=[\])])"
+        )
+        return listed.sub(
+            lambda m: m.group(1) + _STRING.sub(self._replace_literal, m.group(2)), text
+        )
 
     def _continued(self, text: str) -> str:
         # Each pass hides one more literal of a chain: bounded by the chain's length.

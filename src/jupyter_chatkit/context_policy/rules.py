@@ -107,6 +107,9 @@ SECRET_NAME_QUALIFIERS: list[str] = sorted(
         "var",
         "version",
         "vocab",
+        # ``secret_word = "banana"`` (a guessing game's word), ``password_words``.
+        "word",
+        "words",
     }
 )
 
@@ -174,7 +177,7 @@ CONTINUED_STRING = (
 # 2 separator, 3 opening bracket, 4 content.
 CONTAINER_ASSIGNMENT = (
     r"(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(['\"]?\]?[ \t]*(?::=|=|:)[ \t]*)"
-    r"([\[({])([^\[\](){}\n]{1,2000})(?=[\])}])"
+    r"([\[({])((?:[^\[\](){}\n]|[\[(][^\[\](){}\n]{0,2000}[\])]){1,2000})(?=[\])}])"
 )
 # ``"password", ("ada", "pw")``, ``["token", ["x"]]``: a bracket after a literal naming a
 # secret holds that secret's value. Groups: 1 quote, 2 the name, 3 the comma, 4 opening
@@ -187,6 +190,14 @@ PAIRED_CONTAINER = (
 ALIAS_ASSIGNMENT = (
     r"(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_.]*)[ \t]*(?::=|=)[ \t]*([A-Za-z_][A-Za-z0-9_]*)"
     r"[ \t]*(?=$|[\n;,)#])"
+)
+# ``api_key = a + b``, ``password = "".join(parts)``, ``token = f"{head}{tail}"``: a
+# secret-named variable built from others on one line. Groups: 1 the name, 2 what it is
+# set to (read by EXPRESSION_PART: names, literals, "+", ".join(", str( ), brackets).
+ASSIGNED_EXPRESSION = r"^[ \t]*([A-Za-z_][A-Za-z0-9_.]*)[ \t]*(?::=|=)(?!=)[ \t]*([^\n]{1,500})$"
+EXPRESSION_PART = (
+    r"[rbuRBU]?([fF]?)[rR]?(['\"])((?:(?!\2)[^\\\n]|\\.)*)\2|(\.join\(|str\()"
+    r"|([A-Za-z_][A-Za-z0-9_]*)(?![A-Za-z0-9_(])|[ \t+,()\[\]]+"
 )
 # An IPython or Python transcript: an input line, then its output on the next line
 # (``In [3]: password`` / ``Out[3]: 'x'``, ``>>> token`` / ``'x'``). Groups: 1 the input,
@@ -515,6 +526,8 @@ def rules_dict() -> dict[str, Any]:
         "stringLiteral": STRING_LITERAL,
         "pairedContainer": PAIRED_CONTAINER,
         "aliasAssignment": ALIAS_ASSIGNMENT,
+        "assignedExpression": ASSIGNED_EXPRESSION,
+        "expressionPart": EXPRESSION_PART,
         "transcript": TRANSCRIPT,
         "formattedAssignment": FORMATTED_ASSIGNMENT,
         "flatList": FLAT_LIST,

@@ -107,6 +107,15 @@ def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
     return "".join(pieces)
 
 
+def _credential_pair(line: str) -> bool:
+    """True for a two-field row whose second field is shaped like a credential."""
+    for delimiter in _DELIMITERS:
+        fields = [f for f in delimiter.split(line)[0::2] if f.strip()]
+        if len(fields) == 2:
+            return _CREDENTIAL.match(fields[1].strip().strip("'\"*`")) is not None
+    return False
+
+
 class TableRedaction:
     """Hides the cells of secret-named columns in tables printed as text."""
 
@@ -307,8 +316,11 @@ class TableRedaction:
             pair = self._key_value_row(line)
             if pair is not None:
                 # ``password,count`` over ``hunter2x,3`` (a secret column first): the row
-                # is read both ways, a pair and the header of the rows below it.
-                header = self._delimited_header(line)
+                # is read both ways, a pair and the header of the rows below it; not when
+                # its value is shaped like a credential (``password,hunter2x`` over
+                # ``user,ada``: one pair a line), as no column is named so.
+                if not _credential_pair(line):
+                    header = self._delimited_header(line)
             else:
                 pair = self._aligned_key_value(line)
             if pair is not None:

@@ -19,6 +19,9 @@ _FSTRING_FIELD = re.compile(rules.FSTRING_FIELD)
 _FSTRING_RUN = re.compile(rules.FSTRING_RUN)
 _HASH_CONTEXT = re.compile(rules.HASH_CONTEXT, re.IGNORECASE)
 _HEX_DIGEST = re.compile(rules.HEX_DIGEST)
+_ASSIGNED = re.compile(rules.ASSIGNED_EXPRESSION, re.MULTILINE)
+_EXPRESSION_PART = re.compile(rules.EXPRESSION_PART)
+_FSTRING_NAME = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)[!:}]")
 _KEEP_NAMES = frozenset({"None", "True", "False", "null", "undefined", "nil", "self", "this"})
 _KEEP_VALUE = re.compile(rules.KEEP_VALUE)
 _KEYISH = re.compile(rules.KEYISH_NAME_PATTERN)
@@ -181,14 +184,48 @@ def fstring_keeps(secret: str) -> bool:
 
 
 def aliases(text: str) -> frozenset[str]:
-    """Variables a secret-named one is set from in ``text`` (``password = S``)."""
+    """Variables a secret-named one is set from in ``text`` (``password = S``, and its
+    pieces: ``api_key = a + b``, ``"".join(parts)``, ``f"{a}{b}"``)."""
     found = set()
     for match in _ALIAS.finditer(text):
         name, alias = match.group(1, 2)
         last = name.rsplit(".", 1)[-1]
         if alias != last and alias not in _KEEP_NAMES and is_secret_name(last):
             found.add(alias)
+    if "+" in text or "join(" in text or "{" in text:
+        for match in _ASSIGNED.finditer(text):
+            name, expression = match.group(1, 2)
+            last = name.rsplit(".", 1)[-1]
+            if is_secret_name(last):
+                found.update(n for n in expression_pieces(expression) if n != last)
     return frozenset(found)
+
+
+def expression_pieces(expression: str) -> list[str]:
+    """The variables an expression of only names, string literals, ``+``, ``"".join(``,
+    ``str(`` and f-string fields joins (``a + b``, ``"".join([a, b])``, ``f"{a}{b}"``);
+    none for anything else (a call: ``getpass(prompt)``, ``" ".join(words)``)."""
+    names: list[str] = []
+    joins = False
+    at = 0
+    last: str | None = None  # the literal just before (a join's separator)
+    for part in _EXPRESSION_PART.finditer(expression):
+        if part.start() != at:
+            return []
+        at = part.end()
+        fstring, body, joiner, name = part.group(1, 3, 4, 5)
+        if joiner == ".join(" and last:
+            return []  # ``" ".join(words)``: words joined, not a secret's pieces
+        last = body
+        if joiner or "+" in part.group(0):
+            joins = True
+        elif fstring and body is not None:
+            fields = _FSTRING_NAME.findall(body)
+            joins = joins or len(fields) >= 2
+            names += fields
+        elif name and name not in _KEEP_NAMES:
+            names.append(name)
+    return names if at == len(expression.rstrip()) and joins else []
 
 
 def names_secret(source: str) -> bool:
