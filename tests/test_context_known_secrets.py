@@ -413,3 +413,20 @@ def test_a_typed_secret_under_any_name_is_hidden_where_it_shows() -> None:
     text = everything(ns)
     assert typed not in text and prompted not in text
     assert name in text
+
+
+def test_the_pieces_a_secret_was_joined_from_are_hidden() -> None:
+    """``api_key = head + tail`` and ``"".join(parts)``: each piece holds part of the key
+    under a name that says nothing; the kernel sees the key and hides its pieces."""
+    key = "Xq7Rz4Kp2Xw9Lm3Vn8Bt5Yc1"
+    ns: dict[str, Any] = {
+        "head": "sk-proj-" + key[:6],
+        "parts": [key[6:15], key[15:]],
+        "api_key": "sk-proj-" + key,
+        "words": ["hello", "world"],
+        "label": "prod",
+    }
+    shown = everything(ns)
+    for piece in (key[:6], key[6:15], key[15:]):
+        assert piece not in shown, shown
+    assert '"hello"' in shown and "prod" in shown

@@ -452,10 +452,31 @@ def known_secrets(namespace: Mapping[str, Any], generation: Any = None) -> tuple
         # ``PWD``, ``OLDPWD``: directories, not passwords.
         if is_secret_name(name) and not is_env_allowed(name) and name != "OLDPWD":
             walk.add(value, 0)
+    if walk.found:
+        _add_pieces(walk, items)
     found = tuple(walk.found)
     if not concurrent:
         _CACHE["key"], _CACHE["found"] = key, found
     return found
+
+
+def _add_pieces(walk: _Walk, items: list[tuple[Any, Any]]) -> None:
+    """The pieces a secret was joined from (``head = "sk-…"``, ``parts = ["Xq7…", …]``
+    before ``api_key = head + tail``): strings of the namespace, alone or in a plain list
+    or tuple, that are part of a secret found under a name, are hidden as it is."""
+    secrets = [s for s in walk.found if len(s) <= _MAX_CHARS]
+    for name, value in items:
+        if type(name) is not str or name.startswith("_"):
+            continue
+        kind = type(value)
+        values = (
+            itertools.islice(kind.__iter__(value), ITEMS) if kind in (list, tuple) else (value,)
+        )
+        for item in values:
+            if type(item) is not str or not _worth(item) or item in walk.found:
+                continue
+            if any(item in secret for secret in secrets):
+                walk.found[item] = None
 
 
 def _prompted_names(items: list[tuple[Any, Any]]) -> set[str]:
