@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import ssl
 import subprocess
@@ -603,44 +602,3 @@ async def test_a_provider_behind_https_is_verified(
                 assert len(llm.calls) == 1  # nothing more reached the provider
     finally:
         llm.stop()
-
-
-@pytest.mark.asyncio
-async def test_a_kept_connection_finds_its_socket_once_and_still_sees_a_close(
-    fake_llm: FakeLLM, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """httpcore2's pool asks a kept connection whether the server closed it before and
-    after each request, through the stream's socket: found once per connection (anyio's
-    typed attributes build every attribute of the stream to give one), and a server's
-    close of the idle connection is still seen (the next request takes a new one)."""
-    from anyio.abc._sockets import _SocketProvider
-
-    settings = settings_for(fake_llm, "chat_completions")
-    model = build_model(settings)
-    BUILT.append(model)
-    reads: list[object] = []
-    real = _SocketProvider.extra_attributes
-
-    def counting(self: Any) -> Any:
-        reads.append(self)
-        return real.fget(self)  # type: ignore[attr-defined]
-
-    monkeypatch.setattr(_SocketProvider, "extra_attributes", property(counting))
-    fake_llm.script(Reply("Sure."))
-    await run_turn(model, settings)
-    first = len(reads)  # the connection's set-up reads them too
-    for _ in range(2):
-        fake_llm.script(Reply("Sure."))
-        await run_turn(model, settings)
-    assert len(reads) == first  # each request read them twice more before
-    connections = model._client._client._transport._pool.connections
-    assert len(connections) == 1
-    kept = connections[0]
-    # The server closes the idle connection: the pool sees it and connects anew.
-    loop, server = fake_llm._loop, fake_llm._server
-    assert loop is not None and server is not None
-    asyncio.run_coroutine_threadsafe(server.close_all_connections(), loop).result(5)
-    fake_llm.script(Reply("Again."))
-    await run_turn(model, settings)
-    assert len(fake_llm.calls) == 4
-    assert model._client._client._transport._pool.connections[0] is not kept

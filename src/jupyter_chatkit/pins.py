@@ -12,10 +12,8 @@ shortcut that uses it again against the new release:
 - openai: ``serverext/sdk_stand_ins.py`` (the Responses stream helpers),
   ``assistant/openai_client.py`` (``LeanAsyncOpenAI.base_url``).
 - httpx2: ``assistant/openai_client.py`` (the merged headers, the kept URLs).
-- httpcore2: ``assistant/openai_client.py`` (the kept socket of a connection's stream).
 """
 
 AGENTS = "0.24.0"
 OPENAI = "3.57.0"
 HTTPX2 = "2.16.2"
-HTTPCORE2 = "2.16.2"

@@ -39,15 +39,6 @@ immutable, and for an absolute URL the merge is that parse alone, so
 :func:`kept_url_merge` keeps the URL made for each absolute URL string; a relative one
 (merged with the client's ``base_url``) is merged by httpx2 as before.
 
-Before each request and after each response httpcore2's pool asks every kept
-connection whether it has expired (``has_expired``): an idle connection whose socket is
-readable was closed by the server. httpcore2's anyio stream finds that socket through
-anyio's typed attributes, which build a dict of every attribute of the stream (a
-``getpeername`` system call and an import among them) to read one, ~40-60 µs of CPU per
-request. A stream's socket is the one it was made on for its whole life, so
-:func:`kept_stream_socket` keeps it on the stream once found; readability is asked of
-the socket each time, as before.
-
 Last, openai's ``AsyncOpenAI.base_url`` imports ``openai.lib._client_auth`` on every
 read (a relative import in the getter, ~5 µs) to return ``self._base_url``; it is read
 eight times per chat-completions request (openai's URL, the agents SDK's checks of
@@ -83,7 +74,6 @@ __all__ = [
     "MAX_KEPT_URLS",
     "LeanAsyncOpenAI",
     "is_plain_json",
-    "kept_stream_socket",
     "kept_url_merge",
     "lean_header_merge",
     "lean_kwargs",
@@ -345,44 +335,6 @@ def lean_header_merge(client: object) -> bool:
 
 # At most this many request paths keep their URL per client (a model request has one).
 MAX_KEPT_URLS = 64
-# The httpcore2 versions whose AnyIOStream.get_extra_info (its "is_readable": the raw
-# socket's readability, the socket found through anyio's typed attributes) was read for
-# kept_stream_socket.
-KEPT_SOCKET_HTTPCORE2_VERSIONS = frozenset({pins.HTTPCORE2})
-# Where a stream keeps its socket once found.
-_KEPT_SOCKET = "_jupyter_chatkit_socket"
-
-
-def kept_stream_socket() -> bool:
-    """Make httpcore2's anyio stream (of a version read here) keep its socket once found
-    for its "is_readable" answer (module docstring); whether it does. Once."""
-    import httpcore2
-    from httpcore2._backends import anyio as anyio_backend
-
-    stream_class = anyio_backend.AnyIOStream
-    original = stream_class.get_extra_info
-    if getattr(original, "kept_socket", False):
-        return True
-    if httpcore2.__version__ not in KEPT_SOCKET_HTTPCORE2_VERSIONS:
-        return False
-    raw_socket = anyio_backend.anyio.abc.SocketAttribute.raw_socket
-
-    def get_extra_info(self: Any, info: str) -> Any:
-        if info != "is_readable":
-            return original(self, info)
-        sock = self.__dict__.get(_KEPT_SOCKET)
-        if sock is None:
-            sock = self._stream.extra(raw_socket, None)
-            if sock is not None:
-                self.__dict__[_KEPT_SOCKET] = sock
-        return anyio_backend.is_socket_readable(sock)
-
-    get_extra_info.kept_socket = True  # type: ignore[attr-defined]
-    get_extra_info.original = original  # type: ignore[attr-defined]
-    stream_class.get_extra_info = get_extra_info  # type: ignore[method-assign]
-    return True
-
-
 # The openai versions whose AsyncOpenAI.base_url getter (openai.lib._client_auth's
 # asyncbase_url: ``return self._base_url``) was read for LeanAsyncOpenAI.base_url.
 DIRECT_BASE_URL_OPENAI_VERSIONS = frozenset({pins.OPENAI})
@@ -428,7 +380,6 @@ class LeanAsyncOpenAI(AsyncOpenAI):
         if "http_client" not in kwargs:
             lean_header_merge(self._client)
             kept_url_merge(self._client)
-            kept_stream_socket()
 
     @property
     def base_url(self) -> httpx2.URL:
