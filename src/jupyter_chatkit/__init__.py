@@ -7,17 +7,12 @@ jupyter_chatkit``). Heavy modules load lazily so importing this stays fast.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
-
-# The one version lives in js/lab/package.json; the build copies it into the metadata.
-try:
-    __version__ = version("jupyter-chatkit")
-except PackageNotFoundError:  # a source tree on sys.path without an install
-    __version__ = "0+unknown"
 
 if TYPE_CHECKING:
     from .kernel import Chat
+
+    __version__: str
 
 __all__ = ["Chat", "__version__", "load_ipython_extension"]
 
@@ -41,7 +36,24 @@ def load_ipython_extension(ipython: Any) -> None:
     load(ipython)
 
 
+def _read_version() -> str:
+    # The one version lives in js/lab/package.json; the build copies it into the metadata.
+    # Read on first use: importlib.metadata (email, csv, zipfile) and the scan of every
+    # distribution on sys.path are no part of the kernel's check, which imports this
+    # package first (kernel/known_secrets.py, from the JupyterLab sidebar).
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("jupyter-chatkit")
+    except PackageNotFoundError:  # a source tree on sys.path without an install
+        return "0+unknown"
+
+
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        value = _read_version()
+        globals()["__version__"] = value
+        return value
     if name == "Chat":
         from .kernel import Chat
 

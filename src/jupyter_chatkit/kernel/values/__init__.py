@@ -9,10 +9,10 @@ recognised through ``sys.modules``, and no user code (``repr``, ``len``, propert
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
-from . import builtins, numpy, pandas, polars, sklearn
 from .common import brief, clip, dataclass_fields, is_a, is_frame_like, kind_of, qualname, type_name
 
 __all__ = [
@@ -27,30 +27,39 @@ __all__ = [
 ]
 
 Describer = Callable[[Any], dict[str, Any]]
-_KINDS: dict[str, tuple[Describer, Describer]] = {
-    **pandas.KINDS,
-    **polars.KINDS,
-    **numpy.KINDS,
-    **sklearn.KINDS,
-    **builtins.KINDS,
-}
+
+
+@functools.cache
+def _kinds() -> dict[str, tuple[Describer, Describer]]:
+    # The describers load at the first summary, not on import: the sidebar's kernel
+    # check (known_secrets) imports .common, and so this package, and describes nothing.
+    from . import builtins, numpy, pandas, polars, sklearn
+
+    return {**pandas.KINDS, **polars.KINDS, **numpy.KINDS, **sklearn.KINDS, **builtins.KINDS}
+
+
+def _builtins() -> Any:
+    from . import builtins
+
+    return builtins
 
 
 def summarize(value: Any) -> dict[str, Any]:
     """The compact entry of one variable in ``list_kernel_variables`` (without its name)."""
     out: dict[str, Any] = {"type": qualname(value)}
-    pair = _KINDS.get(kind_of(value))
-    out.update(pair[0](value) if pair is not None else builtins.summarize_other(value))
+    pair = _kinds().get(kind_of(value))
+    out.update(pair[0](value) if pair is not None else _builtins().summarize_other(value))
     return out
 
 
 def describe(value: Any) -> dict[str, Any]:
     """Everything useful and cheap to know about one value, as JSON-ready data."""
     out: dict[str, Any] = {"type": qualname(value)}
-    pair = _KINDS.get(kind_of(value))
+    pair = _kinds().get(kind_of(value))
     if pair is not None:
         out.update(pair[1](value))
         return out
+    builtins = _builtins()
     if is_a(value, str):
         out.update(builtins.describe_string(value))
         return out

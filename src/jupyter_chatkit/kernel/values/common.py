@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import decimal
-import fractions
 import inspect
 import itertools
 import math
@@ -36,7 +35,6 @@ from ...context_policy.redact import (
     normalize_name,
 )
 from ...context_policy.rules import NON_CREDENTIAL_CALLS
-from ...settings import ENV_REDACT_PATTERNS, ENV_REDACT_SECRETS
 
 # Sizes of the compact per-variable entries of list_kernel_variables.
 BRIEF_CHARS = 80  # one value inside a preview
@@ -375,7 +373,7 @@ def redact(text: str) -> str:
 
 
 def _kernel_redactor() -> Redactor:
-    key = tuple(os.environ.get(n, "") for n in _POLICY_ENV)
+    key = tuple(os.environ.get(n, "") for n in _policy_env())
     cached = _REDACTOR_CACHE.get(key)
     if cached is None:
         _REDACTOR_CACHE.clear()
@@ -383,8 +381,16 @@ def _kernel_redactor() -> Redactor:
     return cached
 
 
-# The policy is rebuilt only when one of the variables it reads changes.
-_POLICY_ENV = (*SECRET_ENV_NAMES, ENV_REDACT_SECRETS, ENV_REDACT_PATTERNS)
+def _policy_env() -> tuple[str, ...]:
+    """The environment variables the kernel's policy reads: it is rebuilt only when one
+    of them changes."""
+    # settings (traitlets classes) is read here, at the first redaction, not on import:
+    # the sidebar's kernel check (known_secrets) imports this module and never needs it.
+    from ...settings import ENV_REDACT_PATTERNS, ENV_REDACT_SECRETS
+
+    return (*SECRET_ENV_NAMES, ENV_REDACT_SECRETS, ENV_REDACT_PATTERNS)
+
+
 _REDACTOR_CACHE: dict[tuple[str, ...], Redactor] = {}
 
 
@@ -510,7 +516,8 @@ def _brief(value: Any, limit: int, depth: int) -> str:
         return repr(value)
     if t is decimal.Decimal:
         return repr(value) if len(value.as_tuple().digits) <= 60 else "Decimal(<long>)"
-    if t is fractions.Fraction:
+    # A Fraction exists only once its module is imported (by the user): not by us.
+    if t is getattr(sys.modules.get("fractions"), "Fraction", None):
         if value.numerator.bit_length() + value.denominator.bit_length() <= 256:
             return repr(value)
         return "Fraction(<long>)"

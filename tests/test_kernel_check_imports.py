@@ -1,0 +1,106 @@
+"""The sidebar's kernel check imports only what it needs.
+
+Before every message the JupyterLab sidebar runs ``hideExpression`` (js/lab/src/kernel.ts)
+in the notebook's kernel: the first one on a new kernel imports our modules there. It
+must not load the assistant, the server, the store, the data libraries or anything else
+the check does not use (each costs the person seconds on a loaded machine, and memory in
+every kernel). Checked in a fresh Python, as a kernel that never ran our code is.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Never imported by the check (unless the person's kernel has them already).
+NOT_IMPORTED = (
+    "agents",
+    "openai",
+    "chatkit",
+    "sqlalchemy",
+    "tornado",
+    "jupyter_server",
+    "anywidget",
+    "pydantic",
+    "httpx",
+    "IPython",
+    "pandas",
+    "numpy",
+    "polars",
+    "sklearn",
+    # The settings' traitlets classes and the package metadata: no part of the check.
+    "traitlets",
+    "importlib.metadata",
+    "fractions",
+    "jupyter_chatkit.settings",
+    "jupyter_chatkit.assistant",
+    "jupyter_chatkit.serverext",
+    "jupyter_chatkit.store",
+    # The describers of list/inspect_kernel_variable: loaded at their first use.
+    "jupyter_chatkit.kernel.values.pandas",
+    "jupyter_chatkit.kernel.values.numpy",
+    "jupyter_chatkit.kernel.values.polars",
+    "jupyter_chatkit.kernel.values.sklearn",
+    "jupyter_chatkit.kernel.values.builtins",
+)
+
+
+def sidebar_expression(payload: str) -> str:
+    """The Python expression the sidebar sends, read from kernel.ts (``hideExpression``)."""
+    source = (ROOT / "js" / "lab" / "src" / "kernel.ts").read_text()
+    found = re.search(
+        r"export function hideExpression\(json: string\): string \{\s*return `(.*?)`;", source
+    )
+    assert found, "hideExpression not found in js/lab/src/kernel.ts"
+    # pyString(json) writes a Python string literal: JSON's own quoting is one.
+    return found.group(1).replace("${pyString(json)}", json.dumps(payload))
+
+
+def test_the_sidebar_check_imports_nothing_it_does_not_use() -> None:
+    secret = "Zq8wL3vN7pX2kT9"
+    payload = json.dumps([f"printed {secret} here", "nothing"])
+    script = (
+        "import json, sys\n"
+        f"api_key = {secret!r}\n"  # a secret the kernel holds under a secret name
+        "before = set(sys.modules)\n"
+        f"answer = json.loads({sidebar_expression(payload)})\n"
+        "print(json.dumps({'answer': answer, 'loaded': sorted(set(sys.modules) - before)}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    # The check still works: the held value is hidden, the rest untouched.
+    value = out["answer"]["value"]
+    assert secret not in value[0] and value[0].startswith("printed ") and value[1] == "nothing"
+    assert out["answer"]["hidden"] == 1
+    loaded = set(out["loaded"])
+    assert "jupyter_chatkit.kernel.known_secrets" in loaded
+    unwanted = sorted(
+        m for m in loaded if any(m == n or m.startswith(n + ".") for n in NOT_IMPORTED)
+    )
+    assert unwanted == []
+
+
+def test_the_package_still_exports_its_names_lazily() -> None:
+    script = (
+        "import sys, jupyter_chatkit as j\n"
+        "assert 'importlib.metadata' not in sys.modules\n"
+        "from jupyter_chatkit import __version__\n"
+        "from importlib.metadata import version\n"
+        "assert __version__ == j.__version__ == version('jupyter-chatkit'), __version__\n"
+        "from jupyter_chatkit import Chat, load_ipython_extension\n"
+        "from jupyter_chatkit.kernel.values import describe, summarize\n"
+        "assert summarize([1, 2])['type'] == 'list' and describe('x')['type'] == 'str'\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
