@@ -209,6 +209,13 @@ class JupyterChatKit(Configurable):
     max_request_bytes = Int(
         2_000_000, config=True, help="Largest ChatKit request body accepted, in bytes."
     )
+    max_new_threads_per_minute = Int(
+        30,
+        config=True,
+        help="New conversations one user may start in any minute (0: no limit); past it "
+        "a new conversation is refused with an error saying when to try again. Bounds a "
+        "user, or a script with their token, filling a store others share.",
+    )
     max_upload_bytes = Int(
         20 * MiB, config=True, help="Largest attachment accepted, in bytes (default 20 MiB)."
     )

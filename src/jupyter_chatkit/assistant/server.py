@@ -65,6 +65,7 @@ from .message_edit import ACTION_EDIT_MESSAGE, edit_message
 from .model_choice import ModelChoice
 from .model_input import PolicyConverter
 from .models import build_model, close_model, set_tracing
+from .new_threads import NewThreadLimit
 from .partial import STOPPED_NOTE, KeepPartialOutput, mark_partial
 from .results import JsonResult, StreamResult
 from .running import RunningTurn, RunningTurns
@@ -122,6 +123,8 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         self.titles = PendingTitles()
         # Turns being answered here: they outlive their client; Stop, watch (running.py).
         self.running = RunningTurns()
+        # New conversations per user per minute (new_threads.py).
+        self.new_threads = NewThreadLimit(settings.max_new_threads_per_minute)
 
     @property
     def provider_model(self) -> Model:
@@ -186,6 +189,7 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
           finds nothing and answers an empty stream; here it is ``NotFoundError``.
         - ``threads.create`` naming a missing or foreign attachment: ChatKit saves the
           thread first and fails after, leaving an empty thread behind.
+        - ``threads.create`` past ``max_new_threads_per_minute`` for this user.
         """
         if isinstance(request, ThreadsRetryAfterItemReq):
             params = request.params
@@ -196,6 +200,13 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             # A picked model off the allow-list is refused before anything is saved.
             await self.models.check(request.params.input.inference_options.model)
         if isinstance(request, ThreadsCreateReq):
+            wait = self.new_threads.take(context.user_id)
+            if wait:
+                raise ValueError(
+                    f"You have started {self.new_threads.per_minute} conversations in the "
+                    f"last minute, the most allowed (max_new_threads_per_minute): continue "
+                    f"one of them, or start a new one in {wait} s."
+                )
             for attachment_id in request.params.input.attachments:
                 try:
                     await self.store.load_attachment(attachment_id, context)
