@@ -273,7 +273,10 @@ def _write_by(engine: Engine, work: Callable[[Connection], T], deadline: float) 
                 return work(conn)
         finally:
             # Pooled: the next user (a read, say) waits as the engine's connections do.
-            raw.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+            # A connection that broke meanwhile is discarded by the pool: its error is
+            # the one to report, not this one's.
+            with contextlib.suppress(sqlite3.Error):
+                raw.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
 
 
 def _is_busy(exc: OperationalError) -> bool:
