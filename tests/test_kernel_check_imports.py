@@ -37,6 +37,7 @@ NOT_IMPORTED = (
     "traitlets",
     "importlib.metadata",
     "fractions",
+    "difflib",
     "jupyter_chatkit.settings",
     "jupyter_chatkit.assistant",
     "jupyter_chatkit.serverext",

@@ -14,7 +14,6 @@ and the executions recorded by :mod:`.executions`; the results say which.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import json
 import re
 import sys
@@ -281,6 +280,9 @@ def inspect_kernel_variable(view: KernelView, name: str) -> dict[str, Any]:
     if key not in view.namespace:
         result: dict[str, Any] = {"error": f"No variable named {clip(key, 100)!r} in the kernel."}
         names = [n for n, _ in user_variables(view)]
+        # Here, not on import: the sidebar's kernel check imports this module (KernelView).
+        import difflib
+
         close = difflib.get_close_matches(key, names, n=3)
         if close:
             result["did_you_mean"] = close
