@@ -12,14 +12,25 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from agents.testing import ModelStep, ScriptedModel, assistant_message
 
 from jupyter_chatkit.store import (
     MAX_ATTACHMENT_NAME_CHARS,
     MAX_MIME_TYPE_CHARS,
     MAX_THREAD_TITLE_CHARS,
+    SQLStore,
 )
 
-from .chatkit_helpers import parse_sse, user_input
+from .chatkit_helpers import (
+    ALICE,
+    json_call,
+    make_assistant,
+    parse_sse,
+    req,
+    stream,
+    types_of,
+    user_input,
+)
 from .test_handlers import body, expect_error, jp_server_config, post
 
 __all__ = ["jp_server_config"]
@@ -65,3 +76,31 @@ async def test_attachment_names_and_types_past_the_limit_are_400(
     assert err.code == 400 and err.response is not None
     message = json.loads(err.response.body)["message"]
     assert needle in message and f"{limit} characters" in message
+
+
+@pytest.mark.asyncio
+async def test_a_thread_titled_past_the_limit_before_it_existed_still_takes_turns(
+    store: SQLStore,
+) -> None:
+    # The limit bounds renames, not saves: a thread renamed longer before it existed (or
+    # written by another version) keeps working, and only a new rename past it is refused.
+    assistant = make_assistant(
+        store, ScriptedModel([ModelStep(output=[assistant_message("first")])] * 2)
+    )
+    events = await stream(assistant, req("threads.create", input=user_input("hello")))
+    thread_id = next(e.thread.id for e in events if e.type == "thread.created")
+    thread = await store.load_thread(thread_id, ALICE)
+    old_title = "o" * (MAX_THREAD_TITLE_CHARS + 100)
+    await store.save_thread(thread.model_copy(update={"title": old_title}), ALICE)
+
+    events = await stream(
+        assistant,
+        req("threads.add_user_message", thread_id=thread_id, input=user_input("again")),
+    )
+    assert "error" not in types_of(events)
+    assert (await store.load_thread(thread_id, ALICE)).title == old_title
+    status, answer = await json_call(
+        assistant, req("threads.update", thread_id=thread_id, title=old_title + "x")
+    )
+    assert status == 400 and f"{MAX_THREAD_TITLE_CHARS} characters" in answer["message"]
+    assert (await store.load_thread(thread_id, ALICE)).title == old_title

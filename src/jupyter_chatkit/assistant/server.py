@@ -51,7 +51,7 @@ from ..protocol import (
     RequestContext,
 )
 from ..settings import Settings
-from ..store import SQLStore
+from ..store import MAX_THREAD_TITLE_CHARS, SQLStore
 from . import notebook_threads
 from .agent import build_agent, build_title_agent
 from .agent_tools import METADATA_KEY, thread_agent_settings
@@ -172,6 +172,10 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             running = thread_id in self._turn_requests
             await self.titles.settle(thread_id, self.store, context, running)
         elif isinstance(request, ThreadsUpdateReq):
+            if len(request.params.title) > MAX_THREAD_TITLE_CHARS:
+                raise ValueError(
+                    f"Conversation titles are limited to {MAX_THREAD_TITLE_CHARS} characters."
+                )
             self.titles.renamed(request.params.thread_id, request.params.title, context.user_id)
         result = NonStreamingResult(await self._process_non_streaming(request, context))
         if isinstance(request, ThreadsUpdateReq):

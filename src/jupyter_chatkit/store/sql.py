@@ -88,8 +88,10 @@ _TurnStart = tuple[Row[Any], tuple[Sequence[Row[Any]], bool] | None]
 
 
 MAX_THREAD_TITLE_CHARS = 200
-"""Longest thread title stored (a rename past it is refused: a ``ValueError``, a 400).
-Titles are listed in every page of their owner's threads and shown in every sidebar."""
+"""Longest title a rename may give a thread (past it ``threads.update`` is a 400; see
+``NotebookAssistant``). Titles are listed in every page of their owner's threads and
+shown in every sidebar. Not checked when a thread is saved: a thread renamed longer
+before the limit existed still takes turns."""
 
 
 async def open_store(
@@ -308,10 +310,6 @@ class SQLStore(Store[RequestContext]):
     ) -> tuple[Any, dict[str, Any]]:
         """Insert ``thread`` for this user, or update it if they own it (else no row):
         the statement (built once, see :func:`thread_upsert_statement`) and its values."""
-        if thread.title is not None and len(thread.title) > MAX_THREAD_TITLE_CHARS:
-            raise ValueError(
-                f"Conversation titles are limited to {MAX_THREAD_TITLE_CHARS} characters."
-            )
         return thread_upsert_statement(self._dialect), {
             "t_id": thread.id,
             "t_user_id": context.user_id,
