@@ -210,11 +210,13 @@ class JupyterChatKit(Configurable):
         2_000_000, config=True, help="Largest ChatKit request body accepted, in bytes."
     )
     max_new_threads_per_minute = Int(
-        30,
+        0,
         config=True,
-        help="New conversations one user may start in any minute (0: no limit); past it "
-        "a new conversation is refused with an error saying when to try again. Bounds a "
-        "user, or a script with their token, filling a store others share.",
+        help="New conversations one user may start in any minute (0, the default: no "
+        "limit); past it a new conversation is refused with an error saying when to try "
+        "again. For a server or store several users share: bounds one user, or a script "
+        "with their token, filling it. Off by default: a notebook or script asking in "
+        "new conversations in a loop is ordinary use of one's own server.",
     )
     max_upload_bytes = Int(
         20 * MiB, config=True, help="Largest attachment accepted, in bytes (default 20 MiB)."
