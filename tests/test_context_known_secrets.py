@@ -430,3 +430,50 @@ def test_the_pieces_a_secret_was_joined_from_are_hidden() -> None:
     for piece in (key[:6], key[6:15], key[15:]):
         assert piece not in shown, shown
     assert '"hello"' in shown and "prod" in shown
+
+
+class _EqSpyMeta(type):
+    def __eq__(cls, other: object) -> bool:
+        CALLS.append("metaclass __eq__")
+        return False
+
+    __hash__ = type.__hash__
+
+
+class _EqSpy(list, metaclass=_EqSpyMeta):  # type: ignore[misc]
+    pass
+
+
+def test_looking_for_a_secrets_pieces_runs_no_metaclass_eq() -> None:
+    """``type(value) in (list, tuple)`` compares the value's class with ``==``: a
+    metaclass's ``__eq__`` (user code) ran for every name while a secret's pieces were
+    looked for. The types are compared by identity."""
+    CALLS.clear()
+    known_secrets({"api_key": "sk-proj-Xq7Rz4Kp2Xw9Lm3Vn8Bt5Yc1", "rows": _EqSpy(["a"])})
+    assert CALLS == []
+
+
+def test_a_credential_holders_list_field_runs_no_metaclass_eq() -> None:
+    """A settings-like credential class (``AuthConfig``) with a list field whose class
+    has a metaclass ``__eq__``: reading the field compares its type by identity."""
+
+    class AuthConfig:
+        def __init__(self) -> None:
+            self.scopes = _EqSpy(["read", "write"])
+            self.token = SECRET
+
+    CALLS.clear()
+    ns = {"cfg": AuthConfig()}
+    known_secrets(ns)
+    run_tool("inspect_kernel_variable", {"name": "cfg"}, KernelView(ns))
+    assert CALLS == []
+
+
+def test_an_exceptions_arguments_run_no_metaclass_eq() -> None:
+    """An exception's message is read from its plain arguments; telling plain from not
+    compares each argument's type by identity, never with a metaclass's ``__eq__``."""
+    from jupyter_chatkit.context_policy.errors import exception_message
+
+    CALLS.clear()
+    exception_message(ValueError(_EqSpy(["a"])))
+    assert CALLS == []

@@ -220,7 +220,9 @@ def exception_message(exc: BaseException) -> str:
     owner = next((c for c in cls.__mro__ if "__str__" in vars(c)), BaseException)
     args: Any = BaseException.args.__get__(exc)  # type: ignore[attr-defined]
     plain = isinstance(args, tuple) and all(
-        a is None or type(a) in (str, int, float, bool) for a in args
+        # By identity: ``type(a) in (...)`` compares with ``==``, a metaclass's code.
+        a is None or any(type(a) is t for t in (str, int, float, bool))
+        for a in args
     )
     module = getattr(owner, "__module__", "__main__")
     user = module != "builtins" and not _is_library_module(module)

@@ -469,9 +469,10 @@ def _add_pieces(walk: _Walk, items: list[tuple[Any, Any]]) -> None:
         if type(name) is not str or name.startswith("_"):
             continue
         kind = type(value)
-        values = (
-            itertools.islice(kind.__iter__(value), ITEMS) if kind in (list, tuple) else (value,)
-        )
+        # ``is``, not ``in (list, tuple)``: that compares with ``==``, and a metaclass's
+        # ``__eq__`` is the user's code.
+        listed = kind is list or kind is tuple
+        values = itertools.islice(kind.__iter__(value), ITEMS) if listed else (value,)
         for item in values:
             if type(item) is not str or not _worth(item) or item in walk.found:
                 continue

@@ -351,8 +351,9 @@ def hides_in_credential(name: Any, value: Any, holder: bool = False) -> bool:
         return True
     if type(value) is str:
         return _PLAIN_WORDS.match(str.__getitem__(value, slice(0, 100))) is None
-    if type(value) in (list, tuple):
-        items = list(itertools.islice(type(value).__iter__(value), 21))
+    kind = type(value)
+    if kind is list or kind is tuple:  # not ``in (list, tuple)``: ``==`` runs a metaclass's
+        items = list(itertools.islice(kind.__iter__(value), 21))
         return len(items) > 20 or not all(
             type(v) is str and _PLAIN_WORDS.match(v) is not None for v in items
         )
