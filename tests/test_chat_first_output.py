@@ -175,3 +175,42 @@ def test_a_failed_answer_says_why_not_stopped(kernel_provider: FakeLLM) -> None:
     assert "Stopped" not in final["text/markdown"]
     assert "Thinking" not in final["text/markdown"]
     assert SECRET not in str(messages)
+
+
+# User code of the test's kernel: a module ask() loads first (the live answer's) fails to
+# import with an error other than ImportError whose message holds a secret, as a broken
+# dependency's module-level code can (a settings check quoting the value it refused).
+BREAK_LIVE_ANSWER = f"""
+import sys
+
+class _Broken:
+    def find_spec(self, name, path=None, target=None):
+        if name == "jupyter_chatkit.kernel.live":
+            raise RuntimeError("cannot load: token {SECRET}")
+        return None
+
+sys.modules.pop("jupyter_chatkit.kernel.live", None)
+sys.meta_path.insert(0, _Broken())
+"""
+
+
+@pytest.mark.slow
+def test_an_assistant_that_cannot_load_shows_no_secret_of_the_failure(
+    kernel_provider: FakeLLM,
+) -> None:
+    with python_kernel() as (_km, kc):
+        setup = kc.execute_interactive(
+            "%load_ext jupyter_chatkit\n" + BREAK_LIVE_ANSWER, timeout=120
+        )
+        assert setup["content"]["status"] == "ok"
+        messages: list[dict[str, Any]] = []
+        reply = kc.execute_interactive("%chat hello?", timeout=180, output_hook=messages.append)
+
+    # The cell still fails, with what failed (its class) to read; before, the traceback
+    # held the error's message, the secret with it, under the cell.
+    assert reply["content"]["status"] == "error"
+    errors = [m["content"] for m in messages if m["msg_type"] == "error"]
+    assert errors and "RuntimeError" in errors[-1]["evalue"]
+    updates = [m["content"] for m in messages if m["msg_type"] == "update_display_data"]
+    assert "The assistant could not start" in updates[-1]["data"]["text/markdown"]
+    assert SECRET not in str(messages) and SECRET not in str(reply)

@@ -160,7 +160,13 @@ class Chat(anywidget.AnyWidget):
                 reason = import_failure(exc)
                 text = f"**The assistant could not start:** {reason}"
                 shown.update(failed_bundle(text, reason), raw=True)
-            raise
+            if isinstance(exc, ImportError):
+                raise  # its message names a module (describe_failure)
+            # Any other failure's message may hold anything (a value a check refused):
+            # the cell's traceback says what failed, not what it said.
+            raise RuntimeError(
+                f"jupyter-chatkit's libraries did not load ({describe_failure(exc)})"
+            ) from None
 
         live = LiveAnswer(shown) if streamed else None
         future = runtime.submit(self._ask(text, live.post if live else None))
