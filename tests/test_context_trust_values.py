@@ -137,3 +137,23 @@ def test_a_dict_keyed_by_paths_naming_a_secret_hides_the_value_and_its_copies() 
     seen = _seen(ns)
     assert SECRET not in seen
     assert "db.example.com" in seen and "host" in seen
+
+
+def test_a_key_kept_as_bytes_under_a_plain_name_shows_no_part_of_it() -> None:
+    # A preview of bytes shows their first bytes only: the rules that know a key by its
+    # shape must read it before the cut, else its first 20 characters reach the model.
+    fernet = b"kG7x2pQvN9sLd4TfWb8yRz3mHc6jUe1aYo5iXn0qPwE="
+    github = b"ghp_" + b"Zq7Lm3Xv9Tb2Nw8Rk4Hs6Dy1Fp5Gc0Ja2Ke7Ub"
+    ns = {
+        "blob": fernet,
+        "raw": bytearray(github),
+        "view": memoryview(fernet),
+        "kept": [fernet, github],
+        "files": {"key.bin": fernet},
+    }
+    seen = _seen(ns)
+    for key in (fernet, github):
+        text = key.decode()
+        for start in range(0, len(text) - 8, 4):
+            assert text[start : start + 8] not in seen, (text[start : start + 8], seen)
+    assert "bytes(44)" in seen and "bytearray(42)" in seen

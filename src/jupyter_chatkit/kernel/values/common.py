@@ -573,7 +573,16 @@ def _bytes_text(value: bytes | bytearray | memoryview, limit: int) -> str:
     view = memoryview(value).cast("B") if is_a(value, memoryview) else memoryview(value)
     n = view.nbytes
     head = view[: max(1, limit // 4)].tobytes()
-    return f"{_TYPE_NAME.__get__(type(value))}({n:,}): {head!r}" + ("…" if n > len(head) else "")
+    label = f"{_TYPE_NAME.__get__(type(value))}({n:,})"
+    if n <= len(head):
+        return f"{label}: {head!r}"  # whole: redacted by the policy's last pass
+    # Cut here: the policy reads the repr of a longer window first, so the cut cannot
+    # show part of a key kept as bytes (a Fernet key, a token read from a file).
+    window = repr(view[:REDACT_SCAN_CHARS].tobytes())
+    clean = redact(window)
+    if clean == window:
+        return f"{label}: {head!r}…"
+    return f"{label}: {clean[:limit]}…"
 
 
 def _container_text(value: Any, limit: int, depth: int) -> str:
