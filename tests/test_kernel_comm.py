@@ -518,3 +518,18 @@ def test_kernel_python_is_this_python(kernel: Kernel) -> None:
     executable, module = out.split()
     assert Path(module).resolve() == (Path(__file__).parents[1] / "src/jupyter_chatkit/__init__.py")
     assert Path(executable).resolve() == Path(sys.executable).resolve()
+
+
+def test_a_watch_cancelled_as_it_ends_is_no_error() -> None:
+    """Comm.CANCEL of a Turn.WATCH whose request ended meanwhile: the request is forgotten
+    on the runtime's thread (``_forget``: its future, then the watch) while the message is
+    handled on the kernel's. Here the moment between the two: the watch is still known,
+    its future no longer; before, the handler raised KeyError."""
+    from jupyter_chatkit import Chat
+
+    chat = Chat()
+    try:
+        chat._watches.add("ended")
+        chat._on_custom_msg(chat, {"type": Comm.CANCEL, "id": "ended"}, [])
+    finally:
+        chat.close()

@@ -328,8 +328,11 @@ class Chat(anywidget.AnyWidget):
             future.add_done_callback(partial(self._forget, rid))
         elif kind == Comm.CANCEL and rid in self._watches:
             # Following a turn (Turn.WATCH) is only for whoever listens: it ends with its
-            # listener, as over HTTP when the connection closes. The turn goes on.
-            self._requests[rid].cancel()
+            # listener, as over HTTP when the connection closes. The turn goes on. Read
+            # with get: the request may end (``_forget``, on the runtime's thread) meanwhile.
+            watch = self._requests.get(rid)
+            if watch is not None:
+                watch.cancel()
         elif kind == Comm.CANCEL and rid in self._requests:
             # The front end aborted its request (a reload, another conversation opened,
             # Stop): as over HTTP, the turn goes on to its end and is saved, written
