@@ -93,3 +93,22 @@ test("the widget never names its own cell nor another chat cell", () => {
   assert.equal(contextCell(panel, null, 2), cells[0]);
   assert.equal(contextCell(notebook(cells, 2), cells[0], 2), cells[0]);
 });
+
+test("a cell that only loads the assistant is not kept as the focus from a chat cell (Run All)", () => {
+  // Run All passes the %load_ext cell on its way to the chat cells: the chips kept it
+  // as "the cell named before" and sent `%load_ext jupyter_chatkit` as the active cell.
+  const cells = [
+    cell("a", "df = pd.read_csv('x.csv')"),
+    cell("b", "%load_ext jupyter_chatkit"),
+    cell("c", "%chat what columns does df have?"),
+    cell("d", "%%chat\nplot df"),
+    cell("e", "%chat", true),
+  ];
+  assert.deepEqual(cellChips(notebook(cells, 4), cells[1]), ["cell 1"]);
+  assert.equal(contextCell(notebook(cells, 4), cells[1], 4), cells[0]);
+  assert.equal(contextCell(notebook(cells, 4), null, 4), cells[0]);
+  const setup = [cell("a", "x = 1"), cell("b", "from jupyter_chatkit import Chat"), cell("c", "Chat()", true)];
+  assert.equal(contextCell(notebook(setup, 2), setup[1], 2), setup[0]);
+  // Clicked on (its load failed, say), it is the person's focus like any cell.
+  assert.deepEqual(cellChips(notebook(cells, 1)), ["cell 2"]);
+});

@@ -1,0 +1,36 @@
+"""A new user's notebook: data, ``%load_ext jupyter_chatkit``, then the chat; Run All.
+
+Found walking the product (walk W3): after Run All the ``%chat`` widget's and the
+sidebar's cell chip named ``cell 2``, the ``%load_ext jupyter_chatkit`` cell Run All
+passed on its way to the chat, so that line went to the model as "the active cell".
+The chips name the data cell instead. Screenshots land in ``test-output/<test name>/``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from tests.fixtures.browser import CHIP, WIDGET, LabPage, open_panel
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
+SHARED_SERVER = True  # the worker's JupyterLab (tests/fixtures/browser.py)
+
+
+def test_chips_after_run_all_skip_the_cell_that_only_loads_the_assistant(
+    lab_page: LabPage, page: Any, screenshot: Any
+) -> None:
+    lab_page.server.write_notebook(
+        "setup_chips.ipynb", ["sales = [10, 20, 30]", "%load_ext jupyter_chatkit", "%chat"]
+    )
+    lab_page.open("setup_chips.ipynb")
+    lab_page.run_all()
+    page.locator(f"{WIDGET} .jck-input").wait_for(state="visible", timeout=60_000)
+    widget_cells = page.locator(f"{WIDGET} .jck-chip", has_text="cell")
+    widget_cells.first.wait_for()
+    open_panel(page)
+    sidebar_cells = page.locator(CHIP, has_text="cell")
+    sidebar_cells.first.wait_for()
+    screenshot(page, "after-run-all")
+    assert widget_cells.all_inner_texts() == ["cell 1"]
+    assert sidebar_cells.all_inner_texts() == ["cell 1"]
