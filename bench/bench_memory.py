@@ -60,7 +60,7 @@ IMPORT_STEPS: list[tuple[str, str]] = [
 BUILD = textwrap.dedent(
     """
     import asyncio, tempfile
-    from jupyter_chatkit.serverext.handlers import AssistantHolder
+    from jupyter_chatkit.serverext.holder import AssistantHolder
     from jupyter_chatkit.settings import Settings
     _tmp = tempfile.mkdtemp()
     _settings = Settings(model="fake-model", api="chat_completions",

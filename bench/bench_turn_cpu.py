@@ -137,7 +137,7 @@ def server_like_collector() -> None:
     """The collector as the server extension leaves it after its start (handlers.py)."""
     import gc
 
-    from jupyter_chatkit.serverext.handlers import GC_THRESHOLD_AFTER_START
+    from jupyter_chatkit.serverext.holder import GC_THRESHOLD_AFTER_START
 
     gc.collect()
     gc.freeze()

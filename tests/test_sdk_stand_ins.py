@@ -27,7 +27,7 @@ STAND_IN = object()
 SCRIPT = """
 import asyncio, json, sys, tempfile
 from jupyter_chatkit.serverext.deferred_imports import defer_unused_packages, is_deferred
-from jupyter_chatkit.serverext.handlers import AssistantHolder
+from jupyter_chatkit.serverext.holder import AssistantHolder
 from jupyter_chatkit.settings import Settings
 
 deferred = defer_unused_packages()
@@ -131,7 +131,7 @@ defer = sys.argv[1] == "defer"
 if defer:
     from jupyter_chatkit.serverext.deferred_imports import defer_unused_packages, is_deferred
     deferred = defer_unused_packages()
-from jupyter_chatkit.serverext.handlers import AssistantHolder
+from jupyter_chatkit.serverext.holder import AssistantHolder
 from jupyter_chatkit.settings import Settings
 
 async def idle(folder):
@@ -246,7 +246,7 @@ from jupyter_chatkit.serverext.deferred_imports import defer_unused_packages
 if mode == "other":
     sdk_stand_ins.OPENAI_VERSION = "0.0.0"  # another openai release: left as it is
 deferred = defer_unused_packages() if mode != "plain" else []
-from jupyter_chatkit.serverext.handlers import AssistantHolder
+from jupyter_chatkit.serverext.holder import AssistantHolder
 from jupyter_chatkit.settings import Settings
 
 async def idle(folder):

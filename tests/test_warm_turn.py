@@ -20,7 +20,7 @@ import pytest
 from traitlets.config import Config
 
 from jupyter_chatkit.assistant.warm_turn import WARM_USER, _quiet
-from jupyter_chatkit.serverext.handlers import AssistantHolder
+from jupyter_chatkit.serverext.holder import AssistantHolder
 
 from .chatkit_helpers import parse_sse, user_input
 from .fixtures.fake_llm import FakeLLM, Reply
@@ -150,7 +150,7 @@ from pydantic import BaseModel
 from pydantic._internal._mock_val_ser import MockValSer
 from jupyter_chatkit.protocol import RequestContext
 from jupyter_chatkit.serverext.deferred_imports import defer_unused_packages
-from jupyter_chatkit.serverext.handlers import AssistantHolder
+from jupyter_chatkit.serverext.holder import AssistantHolder
 from jupyter_chatkit.settings import Settings
 from tests.fixtures.fake_llm import FakeLLM, Reply
 

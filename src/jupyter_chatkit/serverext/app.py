@@ -21,13 +21,13 @@ from ..settings import JupyterChatKit
 from .deferred_imports import defer_unused_packages
 from .handlers import (
     _SINGLE_USER_PROVIDERS,
-    AssistantHolder,
     AttachmentHandler,
     ChatKitHandler,
     ConfigHandler,
     HealthHandler,
     ModelsHandler,
 )
+from .holder import AssistantHolder
 from .renames import RenameFollower, server_id
 from .secrets import running_under_hub, scrub_secrets
 
