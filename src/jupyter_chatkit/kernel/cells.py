@@ -16,7 +16,8 @@ from ..context_policy.redact import hide_shown_secret, names_secret
 from . import executions, notebook_file
 from .signatures import frame_values_shown, hide_positional_secrets
 from .values import qualname, summarize
-from .values.common import hidden, is_a
+from .values.common import hidden
+from .values.typeinfo import is_a
 
 if TYPE_CHECKING:
     from .introspect import KernelView

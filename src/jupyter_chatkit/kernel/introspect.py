@@ -36,8 +36,9 @@ from . import executions
 from .cells import DEFAULT_MAX_CELLS, get_active_cell, get_notebook_cells
 from .known_secrets import known_secrets
 from .values import brief, clip, describe, is_frame_like, kind_of, qualname, summarize, type_name
-from .values.common import hidden, hides, is_a, type_module
+from .values.common import hidden, hides
 from .values.pandas_arrays import foreign_index
+from .values.typeinfo import is_a, type_module
 
 __all__ = [
     "KernelView",

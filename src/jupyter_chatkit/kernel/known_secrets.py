@@ -30,16 +30,9 @@ from ..context_policy.calls import names_a_secret
 from ..context_policy.environ import is_env_allowed
 from ..context_policy.names import is_secret_name, normalize_name
 from ..context_policy.redact import Redactor
-from .values.common import (
-    dataclass_fields,
-    hides_in_credential,
-    instance_dict,
-    is_a,
-    is_credential_class,
-    is_credential_holder,
-    namedtuple_fields,
-)
+from .values.common import hides_in_credential, is_credential_class, is_credential_holder
 from .values.pandas_arrays import foreign_columns, foreign_index, foreign_series, plain_pandas
+from .values.typeinfo import dataclass_fields, instance_dict, is_a, namedtuple_fields
 
 # How deep containers are walked, how many items of each, and how many leading rows of
 # a frame (what a preview or a head can show).

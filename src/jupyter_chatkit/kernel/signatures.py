@@ -22,7 +22,8 @@ from typing import Any
 
 from ..context_policy.redact import is_secret_name, marker
 from ..context_policy.rules import CALL_ARGUMENT, CALL_ARGUMENTS
-from .values.common import _MISSING, class_attr, is_a, kind_of
+from .values.common import kind_of
+from .values.typeinfo import _MISSING, class_attr, is_a
 
 _CALL = re.compile(CALL_ARGUMENTS)
 _ARGUMENT = re.compile(CALL_ARGUMENT)

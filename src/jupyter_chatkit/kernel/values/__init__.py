@@ -13,7 +13,8 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from .common import brief, clip, dataclass_fields, is_a, is_frame_like, kind_of, qualname, type_name
+from .common import brief, clip, is_frame_like, kind_of
+from .typeinfo import dataclass_fields, is_a, qualname, type_name
 
 __all__ = [
     "brief",

@@ -10,10 +10,8 @@ imports them.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import decimal
-import inspect
 import itertools
 import math
 import os
@@ -35,6 +33,14 @@ from ...context_policy.redact import (
     normalize_name,
 )
 from ...context_policy.rules import NON_CREDENTIAL_CALLS
+from .typeinfo import (
+    function_name,
+    is_a,
+    namedtuple_fields,
+    qualname,
+    type_module,
+    type_name,
+)
 
 # Sizes of the compact per-variable entries of list_kernel_variables.
 BRIEF_CHARS = 80  # one value inside a preview
@@ -68,159 +74,6 @@ _CHEAP_REPR_TYPES: frozenset[type] = frozenset(
     }
 )
 _BYTES_TYPES = (bytes, bytearray, memoryview)
-
-
-def is_a(value: Any, classes: Any) -> bool:
-    """``isinstance`` that never asks the value: its real type is read, not ``__class__``.
-
-    ``isinstance`` falls back on ``value.__class__`` (a property, or a
-    ``__getattribute__`` of the user's, which may run code, raise or lie); ``type()``
-    cannot be overridden.
-    """
-    return issubclass(type(value), classes)
-
-
-_MISSING: Any = object()
-_TYPE_MRO = type.__dict__["__mro__"]
-_TYPE_DICT = type.__dict__["__dict__"]
-_TYPE_BASES = type.__dict__["__bases__"]
-_TYPE_MODULE = type.__dict__["__module__"]
-_TYPE_QUALNAME = type.__dict__["__qualname__"]
-
-
-# A class's names, bases and MRO read through ``type``'s own descriptors: on a class
-# whose metaclass defines ``__module__``, ``__mro__`` or ``__getattr__`` (a property, say),
-# ``cls.__module__`` would run that code.
-def type_module(cls: type) -> str:
-    """``cls.__module__`` (a non-str one: "")."""
-    module = _TYPE_MODULE.__get__(cls)
-    return module if type(module) is str else ""
-
-
-def type_qualname(cls: type) -> str:
-    """``cls.__qualname__``."""
-    name = _TYPE_QUALNAME.__get__(cls)
-    return name if type(name) is str else "?"
-
-
-def type_mro(cls: type) -> tuple[type, ...]:
-    """``cls.__mro__``."""
-    return _TYPE_MRO.__get__(cls)
-
-
-def type_bases(cls: type) -> tuple[type, ...]:
-    """``cls.__bases__``."""
-    return _TYPE_BASES.__get__(cls)
-
-
-def type_members(cls: type) -> list[str]:
-    """The names ``cls`` itself defines (``vars(cls)``, without asking the metaclass)."""
-    return [k for k in _TYPE_DICT.__get__(cls) if type(k) is str]
-
-
-def type_doc(cls: type) -> str | None:
-    """The docstring ``cls`` itself holds, cleaned; never a descriptor's."""
-    doc = _TYPE_DICT.__get__(cls).get("__doc__")
-    return inspect.cleandoc(doc) if type(doc) is str else None
-
-
-def class_attr(cls: type, name: str) -> Any:
-    """``name`` as the class dicts along ``cls``'s MRO hold it, or ``_MISSING``.
-
-    Read through ``type``'s own descriptors, so no metaclass ``__getattr__`` or
-    ``__getattribute__`` runs, and nothing is bound or called.
-    """
-    for klass in _TYPE_MRO.__get__(cls):
-        found = _TYPE_DICT.__get__(klass).get(name, _MISSING)
-        if found is not _MISSING:
-            return found
-    return _MISSING
-
-
-def instance_dict(value: Any) -> dict[str, Any] | None:
-    """An object's ``__dict__`` read by the interpreter's own slot, never a property.
-
-    ``object.__getattribute__(value, "__dict__")`` would run a ``__dict__`` property
-    defined in the class; here only the ``getset_descriptor`` Python made is used.
-    """
-    slot = class_attr(type(value), "__dict__")
-    if type(slot) is not types.GetSetDescriptorType:
-        return None
-    found = slot.__get__(value)
-    return found if type(found) is dict else None
-
-
-def dataclass_fields(value: Any) -> list[str] | None:
-    """The field names of a dataclass instance (read from its class), else None."""
-    if is_a(value, type):
-        return None
-    fields = class_attr(type(value), "__dataclass_fields__")
-    if type(fields) is not dict:
-        return None
-    # Only dataclasses' own Field is asked whether it is a ClassVar or InitVar (its slot,
-    # read through the slot's descriptor); anything else a class put there is taken as a
-    # field by its name, as getattr()/str() on it would be user code.
-    return [
-        k
-        for k, f in dict.items(fields)
-        if type(k) is str and (type(f) is not dataclasses.Field or _field_kind(f) is _FIELD)
-    ]
-
-
-# dataclasses marks a ClassVar or InitVar entry of __dataclass_fields__ by _field_type.
-_field_kind = vars(dataclasses.Field)["_field_type"].__get__
-_FIELD = getattr(dataclasses, "_FIELD", None)
-
-
-def namedtuple_fields(value: Any) -> tuple[str, ...] | None:
-    """The field names of a namedtuple (``Creds(user, password)``), else None."""
-    if not is_a(value, tuple):
-        return None
-    fields = class_attr(type(value), "_fields")
-    if (
-        type(fields) is tuple
-        and all(type(f) is str for f in fields)
-        and len(fields) == tuple.__len__(value)
-    ):
-        return fields
-    return None
-
-
-def qualname(value: Any) -> str:
-    """The qualified name of a value's type, e.g. ``pandas.DataFrame`` or ``int``."""
-    return type_name(type(value))
-
-
-def type_name(cls: type) -> str:
-    """``module.QualName`` for a class, without the ``builtins.`` prefix."""
-    if not is_a(cls, type):
-        return "?"
-    module = type_module(cls)
-    name = type_qualname(cls)
-    if module == "builtins":
-        return name
-    # pandas.core.frame.DataFrame reads better as pandas.DataFrame.
-    for lib in ("pandas", "polars", "numpy"):
-        if module.startswith(lib + ".") and getattr(sys.modules.get(lib), name, None) is cls:
-            return f"{lib}.{name}"
-    if "._" in module:
-        # sklearn.linear_model._logistic.LogisticRegression -> the public module's name.
-        public = ".".join(p for p in module.split(".") if not p.startswith("_"))
-        found = sys.modules.get(public)
-        if found is not None and vars(found).get(name) is cls:
-            return f"{public}.{name}"
-    return f"{module}.{name}"
-
-
-def function_name(value: Any) -> str:
-    """A function's or method's qualified name, read from the function itself: a bound
-    method asks any other attribute of the callable it wraps (user code)."""
-    f = value.__func__ if type(value) is types.MethodType else value
-    if type(f) is types.BuiltinFunctionType:
-        return str(f.__name__)  # a C string; its __qualname__ asks the bound object's type
-    if type(f) is types.FunctionType and type(f.__qualname__) is str:
-        return f.__qualname__
-    return "?"
 
 
 def clip(text: str, limit: int) -> str:

@@ -10,17 +10,8 @@ import sys
 from typing import Any
 
 from ...context_policy.redact import is_secret_name, marker
-from .common import (
-    ITEMS,
-    PREVIEW_CHARS,
-    STATS_ELEMENTS,
-    brief,
-    cell_value,
-    clip,
-    is_a,
-    json_number,
-    type_module,
-)
+from .common import ITEMS, PREVIEW_CHARS, STATS_ELEMENTS, brief, cell_value, clip, json_number
+from .typeinfo import is_a, type_module
 
 
 def _np() -> Any:

@@ -19,11 +19,8 @@ from .common import (
     cell_value,
     hidden,
     hides,
-    is_a,
     json_number,
     kind_of,
-    qualname,
-    type_module,
 )
 from .pandas_arrays import (
     FOREIGN_NOTE,
@@ -32,6 +29,7 @@ from .pandas_arrays import (
     foreign_series,
     plain_pandas,
 )
+from .typeinfo import is_a, qualname, type_module
 
 DETAIL_COLUMNS = 50
 DETAIL_HEAD_ROWS = 5

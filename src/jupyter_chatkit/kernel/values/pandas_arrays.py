@@ -115,7 +115,7 @@ def plain_pandas(value: Any) -> Any:
         base = pd.Series
     if base is None:
         return value
-    from .common import instance_dict
+    from .typeinfo import instance_dict
 
     attrs = instance_dict(value) or {}
     mgr = attrs.get("_mgr")

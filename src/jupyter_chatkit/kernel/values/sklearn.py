@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .common import brief, cell_value, hidden, hides, instance_dict, qualname, type_module
+from .common import brief, cell_value, hidden, hides
+from .typeinfo import instance_dict, qualname, type_module
 
 MAX_DEPTH = 4
 PARAMS = 30
