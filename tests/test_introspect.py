@@ -504,6 +504,29 @@ def test_cells_come_from_the_execution_history(shell: InteractiveShell) -> None:
     assert "most recently executed" in active["note"]
 
 
+@pytest.mark.parametrize(
+    "setup",
+    [
+        "%load_ext jupyter_chatkit",
+        "# the assistant\nimport jupyter_chatkit",
+        "from jupyter_chatkit import Chat",
+        "%reload_ext jupyter_chatkit\nfrom jupyter_chatkit import Chat",
+    ],
+)
+def test_a_cell_that_only_loads_the_assistant_is_not_the_one_asked_about(
+    shell: InteractiveShell, setup: str
+) -> None:
+    # Run All of [data, %load_ext jupyter_chatkit, %chat ...]: the question is about the
+    # data cell, not about loading the assistant (the sidebar's chips skip it too).
+    shell.run_cell("setup_data = [1, 2]", store_history=True)
+    shell.run_cell(setup, store_history=True)
+    shell.user_ns["_probe_view"] = KernelView
+    shell.user_ns["_probe_active"] = get_active_cell
+    shell.run_cell("_probe = _probe_active(_probe_view.current())", store_history=True)
+    active = shell.user_ns.pop("_probe")
+    assert active["cell"]["source"] == "setup_data = [1, 2]", active
+
+
 def test_last_error_is_reported(shell: InteractiveShell) -> None:
     shell.run_cell("1 / 0", store_history=True)
     cells = get_notebook_cells(KernelView.current())

@@ -261,6 +261,20 @@ def _nearest(count: int, anchor: int, max_cells: int) -> list[int]:
 
 # A cell that shows or asks the chat: %chat, %%chat, Chat(), Chat().ask(...).
 _CHAT_CELL = re.compile(r"^\s*%%?chat\b|\bChat\s*\(", re.MULTILINE)
+# A line that only loads the assistant: %load_ext jupyter_chatkit, its imports.
+_SETUP_LINE = re.compile(
+    r"\s*(?:%(?:re)?load_ext\s+jupyter_chatkit|import\s+jupyter_chatkit(?:\s+as\s+\w+)?"
+    r"|from\s+jupyter_chatkit\s+import\s+[\w\s,()]+)\s*(?:#.*)?"
+)
+
+
+def _only_loads_the_assistant(source: str) -> bool:
+    """Whether a cell only loads the assistant: Run All passes it on its way to the chat
+    cell, so it is not the work a question from that chat cell is about."""
+    lines = [
+        line for line in source.splitlines() if line.strip() and not line.lstrip().startswith("#")
+    ]
+    return bool(lines) and all(_SETUP_LINE.fullmatch(line) for line in lines)
 
 
 def get_active_cell(view: KernelView) -> dict[str, Any]:
@@ -288,6 +302,8 @@ def get_active_cell(view: KernelView) -> dict[str, Any]:
             newest = False
             continue
         newest = False
+        if chat_cell is not None and _only_loads_the_assistant(source):
+            continue
         note = (
             f"The cell executed before the chat cell [{chat_cell}]."
             if chat_cell is not None
