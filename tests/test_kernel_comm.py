@@ -205,6 +205,25 @@ def request(kernel: Kernel, comm_id: str, body: dict[str, Any]) -> list[dict[str
     return kernel.replies(rid, ("chatkit.end", "chatkit.error"))
 
 
+def start_turn(kernel: Kernel, comm_id: str, llm: FakeLLM, text: str) -> tuple[str, str]:
+    """Ask ``text`` in a new conversation over the comm; wait until its thread is created
+    and the model called. The request's id and the thread's."""
+    rid = uuid.uuid4().hex
+    body = {"type": "threads.create", "params": {"input": user_input(text)}}
+    kernel.send_custom(comm_id, {"type": "chatkit.request", "id": rid, "body": body})
+    deadline = time.monotonic() + TIMEOUT
+    thread_id = None
+    while (thread_id is None or not llm.calls) and time.monotonic() < deadline:
+        kernel.drain(0.2)
+        sent = "".join(
+            c["data"] for c in kernel.custom if c.get("id") == rid and c["type"] == "chatkit.chunk"
+        )
+        events = parse_sse(sent[: sent.rfind("\n\n") + 2].encode()) if "\n\n" in sent else []
+        thread_id = next((e.thread.id for e in events if e.type == "thread.created"), None)
+    assert thread_id and llm.calls, "the kernel never called the model"
+    return rid, thread_id
+
+
 def body_of(replies: list[dict[str, Any]]) -> str:
     return "".join(r["data"] for r in replies if r["type"] == "chatkit.chunk")
 
@@ -304,19 +323,8 @@ def test_comm_cancel_leaves_the_turn_running_and_stop_stops_it(
     fake_llm.first_token_delay = 3.0
     fake_llm.script(Reply("The whole answer."), hang(60))
     comm_id = new_chat(kernel, "slow_chat", provider_settings(fake_llm))
-    rid = uuid.uuid4().hex
-    body = {"type": "threads.create", "params": {"input": user_input("take your time")}}
-    kernel.send_custom(comm_id, {"type": "chatkit.request", "id": rid, "body": body})
+    rid, thread_id = start_turn(kernel, comm_id, fake_llm, "take your time")
     deadline = time.monotonic() + TIMEOUT
-    thread_id = None
-    while (thread_id is None or not fake_llm.calls) and time.monotonic() < deadline:
-        kernel.drain(0.2)
-        sent = "".join(
-            c["data"] for c in kernel.custom if c.get("id") == rid and c["type"] == "chatkit.chunk"
-        )
-        events = parse_sse(sent[: sent.rfind("\n\n") + 2].encode()) if "\n\n" in sent else []
-        thread_id = next((e.thread.id for e in events if e.type == "thread.created"), None)
-    assert thread_id and fake_llm.calls, "the kernel never called the model"
     kernel.send_custom(comm_id, {"type": "chatkit.cancel", "id": rid})
 
     def answers() -> list[str]:
@@ -378,19 +386,7 @@ def test_comm_cancel_ends_a_watch_not_the_turn(kernel: Kernel, fake_llm: FakeLLM
     fake_llm.script(hang(60))
     comm_id = new_chat(kernel, "watched_chat", provider_settings(fake_llm))
     kernel.execute("from jupyter_chatkit.kernel.runtime import get_runtime")
-    rid = uuid.uuid4().hex
-    body = {"type": "threads.create", "params": {"input": user_input("take your time")}}
-    kernel.send_custom(comm_id, {"type": "chatkit.request", "id": rid, "body": body})
-    deadline = time.monotonic() + TIMEOUT
-    thread_id = None
-    while (thread_id is None or not fake_llm.calls) and time.monotonic() < deadline:
-        kernel.drain(0.2)
-        sent = "".join(
-            c["data"] for c in kernel.custom if c.get("id") == rid and c["type"] == "chatkit.chunk"
-        )
-        events = parse_sse(sent[: sent.rfind("\n\n") + 2].encode()) if "\n\n" in sent else []
-        thread_id = next((e.thread.id for e in events if e.type == "thread.created"), None)
-    assert thread_id and fake_llm.calls, "the kernel never called the model"
+    _rid, thread_id = start_turn(kernel, comm_id, fake_llm, "take your time")
 
     def watchers(want: int) -> str:
         code = WATCHERS.format(chat="watched_chat", thread_id=thread_id, want=want)
