@@ -157,3 +157,24 @@ def test_a_key_kept_as_bytes_under_a_plain_name_shows_no_part_of_it() -> None:
         for start in range(0, len(text) - 8, 4):
             assert text[start : start + 8] not in seen, (text[start : start + 8], seen)
     assert "bytes(44)" in seen and "bytearray(42)" in seen
+
+
+def test_a_frames_column_labels_are_read_without_a_metaclass_eq() -> None:
+    """Which columns a frame has is told by the labels' types, compared by identity:
+    ``type(label) in (str, tuple)`` ran a label class's metaclass ``__eq__``."""
+    calls: list[str] = []
+
+    class Meta(type):
+        def __eq__(cls, other: object) -> bool:
+            calls.append("__eq__")
+            return False
+
+        __hash__ = type.__hash__
+
+    class Label(metaclass=Meta):
+        pass
+
+    frame = pd.DataFrame([[1, 2]], columns=[Label(), "password"])
+    calls.clear()
+    assert frame_values_shown("frame.values", {"frame": frame})
+    assert calls == []

@@ -172,5 +172,6 @@ def _secret_columns(frame: Any) -> bool:
     return any(
         is_secret_name(n) or (type(n) is tuple and any(is_secret_name(p) for p in n))
         for n in names
-        if type(n) in (str, tuple)
+        # By identity: ``in (str, tuple)`` compares with ``==``, a metaclass's code.
+        if type(n) is str or type(n) is tuple
     )
