@@ -477,3 +477,28 @@ def test_an_exceptions_arguments_run_no_metaclass_eq() -> None:
     CALLS.clear()
     exception_message(ValueError(_EqSpy(["a"])))
     assert CALLS == []
+
+
+def test_an_exceptions_class_is_read_without_its_metaclass() -> None:
+    """Whose ``__str__`` an exception has, and its arguments' class names, are read from
+    the classes themselves: a metaclass's ``__getattribute__`` (``__module__`` saying
+    ``builtins``) made the notebook's ``__str__`` run, and its text be trusted."""
+    from jupyter_chatkit.context_policy.errors import exception_message
+
+    class Lies(type):
+        def __getattribute__(cls, name: str) -> Any:
+            CALLS.append(f"metaclass {name}")
+            return "builtins" if name == "__module__" else type.__getattribute__(cls, name)
+
+    class Failure(Exception, metaclass=Lies):
+        def __str__(self) -> str:
+            CALLS.append("__str__")
+            return "from user code"
+
+    class Arg(metaclass=Lies):
+        pass
+
+    CALLS.clear()
+    assert exception_message(Failure("plain")) == "plain"
+    assert "Arg" in exception_message(ValueError(Arg()))
+    assert CALLS == []

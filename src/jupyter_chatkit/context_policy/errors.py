@@ -209,6 +209,12 @@ _KEEP_OUTER = 50
 _KEEP_INNER = 150
 
 
+_MRO = type.__dict__["__mro__"]
+_DICT = type.__dict__["__dict__"]
+_MODULE = type.__dict__["__module__"]
+_QUALNAME = type.__dict__["__qualname__"]
+
+
 def exception_message(exc: BaseException) -> str:
     """An exception's message without running the user's code.
 
@@ -216,20 +222,26 @@ def exception_message(exc: BaseException) -> str:
     is trusted over plain arguments; a ``__str__`` written in the notebook never runs
     (its ``args`` are read instead), nor does the ``repr`` of an unknown argument.
     """
+    # The classes read through type's own descriptors: a metaclass's attributes (its
+    # ``__getattribute__``, a ``__module__`` property) are the user's code, and may lie.
     cls = type(exc)
-    owner = next((c for c in cls.__mro__ if "__str__" in vars(c)), BaseException)
+    owner = next((c for c in _MRO.__get__(cls) if "__str__" in _DICT.__get__(c)), BaseException)
     args: Any = BaseException.args.__get__(exc)  # type: ignore[attr-defined]
     plain = isinstance(args, tuple) and all(
         # By identity: ``type(a) in (...)`` compares with ``==``, a metaclass's code.
         a is None or any(type(a) is t for t in (str, int, float, bool))
         for a in args
     )
-    module = getattr(owner, "__module__", "__main__")
+    module = _MODULE.__get__(owner)
+    if type(module) is not str:
+        module = "__main__"  # set to anything in the class body: the user's
     user = module != "builtins" and not _is_library_module(module)
     if module == "builtins" or user:
         if not plain:
             kinds = (
-                ", ".join(type(a).__qualname__ for a in args[:5]) if isinstance(args, tuple) else ""
+                ", ".join(_QUALNAME.__get__(type(a)) for a in args[:5])
+                if isinstance(args, tuple)
+                else ""
             )
             return f"<message not read: arguments of type {kinds or '?'}>"
         if user:
