@@ -313,8 +313,10 @@ export class Redactor extends LooseRedaction {
         // `f"..."`: a string prefix.
         const follows = at + whole.length < all.length ? all.charAt(at + whole.length) : "";
         if (follows && ("([.".includes(follows) || ("'\"".includes(follows) && /^(?:[fbru]|rb|br|fr|rf)$/i.test(secret)))) return whole;
-        // `api_key = head + tail`: an expression joining variables, code.
-        if (JOINED_NEXT.test(all.slice(at + whole.length, at + whole.length + 40))) return whole;
+        // `api_key = head + tail`: an expression joining variables, code; not
+        // `password: Secr3t + the 2FA code` nor `PASSWORD=Wq8zRt5L +x` (no variable is named so).
+        if (sep.includes("=") && !CREDENTIAL.test(secret) && JOINED_NEXT.test(all.slice(at + whole.length, at + whole.length + 40)))
+          return whole;
         // `cookie: Cookie,` in a signature: a type.
         if ((follows === "," || follows === ")") && !sep.includes("=") && /^[A-Z][A-Za-z0-9_]*$/.test(secret)) return whole;
         if (keepsUnquoted(secret, isUpper(name), name, sep)) return whole;

@@ -494,8 +494,14 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
         if follows in ("(", "[", ".") or (follows in ("'", '"') and _STRING_PREFIX.match(secret)):
             # ``token = b64encode(x)``, ``auth=token["a"]``: code; ``f"..."``: a prefix
             return match.group(0)
-        if _JOINED_NEXT.match(match.string, match.end()):
-            return match.group(0)  # ``api_key = head + tail``: an expression, code
+        if (
+            "=" in sep
+            and _CREDENTIAL.match(secret) is None
+            and _JOINED_NEXT.match(match.string, match.end())
+        ):
+            # ``api_key = head + tail``: an expression, code; not ``password: Secr3t +
+            # the 2FA code`` nor ``PASSWORD=Wq8zRt5L +x`` (no variable is named so).
+            return match.group(0)
         if follows in (",", ")") and "=" not in sep and _CLASS_NAME.match(secret):
             return match.group(0)  # ``cookie: Cookie,`` in a signature: a type
         if keeps_unquoted(secret, name.isupper(), name, sep):
