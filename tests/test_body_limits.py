@@ -17,8 +17,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from traitlets.config import Config
+
+from jupyter_chatkit.serverext.handlers import DRAIN_FACTOR
 
 from .test_handlers import body, post, server_config
 
@@ -91,15 +94,47 @@ async def _attachment(jp_fetch: Callable[..., Any], size: int) -> str:
     return str(json.loads(created.body)["id"])
 
 
-async def test_a_request_announcing_more_than_the_limit_is_413_before_its_body(
+async def test_a_request_announcing_far_more_than_the_limit_is_413_before_its_body(
     raw: Raw,
 ) -> None:
+    announced = DRAIN_FACTOR * REQUEST_LIMIT + 1
     status, headers, payload = await raw.send(
         "POST",
         "jupyter-chatkit/chatkit",
-        {"Content-Type": "application/json", "Content-Length": str(REQUEST_LIMIT + 1)},
+        {"Content-Type": "application/json", "Content-Length": str(announced)},
     )
     _json_413(status, headers, payload, "max_request_bytes")
+
+
+@pytest.mark.parametrize("upload", [False, True])
+async def test_a_client_that_writes_its_whole_body_first_reads_the_413(
+    jp_fetch: Callable[..., Any],
+    jp_serverapp: Any,
+    jp_http_port: int,
+    jp_base_url: str,
+    upload: bool,
+) -> None:
+    # httpx (the kernel's client for %%chat and Chat().ask) writes the whole body before
+    # it reads: an answer sent early, then the connection closed, reached it as a reset
+    # ("the kernel could not reach its Jupyter server") instead of the 413 saying why.
+    base = f"http://127.0.0.1:{jp_http_port}{jp_base_url}jupyter-chatkit/"
+    headers = {"Authorization": f"token {jp_serverapp.identity_provider.token}"}
+    async with httpx.AsyncClient(timeout=ANSWER_WAIT, headers=headers) as client:
+        if upload:
+            attachment_id = await _attachment(jp_fetch, 10)
+            data = b"x" * (2 * UPLOAD_LIMIT)
+            answer = await client.put(
+                f"{base}attachments/{attachment_id}", files={"file": ("a.bin", data)}
+            )
+            needle = "max_upload_bytes"
+        else:
+            message = "x" * (2 * REQUEST_LIMIT)
+            answer = await client.post(f"{base}chatkit", content=body("threads.list", m=message))
+            needle = "max_request_bytes"
+        _json_413(answer.status_code, dict(answer.headers), answer.content, needle)
+        # The connection stays usable: the next request on it is answered.
+        listed = await client.post(f"{base}chatkit", content=body("threads.list"))
+        assert listed.status_code == 200
 
 
 async def test_an_upload_announcing_more_than_the_limit_is_413_before_its_body(

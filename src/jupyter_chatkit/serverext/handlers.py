@@ -167,6 +167,9 @@ def content_disposition(disposition: str, name: str, fallback: str) -> str:
 
 
 # Room for a multipart form's boundaries and part headers around an upload's bytes.
+# A body announced past its limit but within this many times it is read (and thrown
+# away) before the 413, so every client reads the answer; a bigger one is refused unread.
+DRAIN_FACTOR = 4
 MULTIPART_ROOM = 64 * 1024
 
 
@@ -175,12 +178,15 @@ class BoundedBodyHandler(BaseChatKitHandler):
 
     Without this tornado reads the whole body (up to Jupyter's ``max_body_size``, 512 MB
     by default) before the handler can look at its size. Here an announced
-    ``Content-Length`` past the limit is answered 413 before the body is read, a chunked
-    body once it passes the limit (the connection is then closed), and a request without
-    credentials 403 before its body is read.
+    ``Content-Length`` past the limit is read and thrown away (nothing kept), then
+    answered 413; one past ``DRAIN_FACTOR`` times the limit is answered 413 before it is
+    read, as a chunked body is once it passes the limit (the connection is then closed);
+    a request without credentials is answered 403 before its body is read.
     """
 
     _received: bytearray | None = None
+    # A body announced past the limit, being read to its end and thrown away.
+    _draining = False
 
     def body_limit(self) -> int:
         """Largest body accepted, in bytes."""
@@ -200,13 +206,20 @@ class BoundedBodyHandler(BaseChatKitHandler):
             raise web.HTTPError(403)
         announced = self.request.headers.get("Content-Length", "")
         if announced.strip().isdigit() and int(announced) > self.body_limit():
-            raise self.too_large()
+            if int(announced) > DRAIN_FACTOR * self.body_limit():
+                raise self.too_large()
+            # An answer before the body's end closes the connection under a client that
+            # writes its whole body before it reads (httpx, requests: the kernel's own
+            # client), which then sees a reset, not the 413. So a body of a plausible size
+            # is read to its end, kept nowhere, and then refused.
+            self._draining = True
+            return
         self._received = bytearray()
 
     def data_received(self, chunk: bytes) -> None:
         """Keep the body's bytes; past the limit, answer 413 and read no more."""
         if self._received is None or self._finished:
-            return
+            return  # refused, or being thrown away (_draining)
         if len(self._received) + len(chunk) > self.body_limit():
             self._received = None
             error = self.too_large()
@@ -217,7 +230,11 @@ class BoundedBodyHandler(BaseChatKitHandler):
         self._received += chunk
 
     def received_body(self) -> bytes | None:
-        """The whole body, or None when it was refused (the answer is already sent)."""
+        """The whole body, or None when it was refused (the answer is already sent).
+
+        Raises the 413 of a body announced past the limit, now read to its end."""
+        if self._draining and not self._finished:
+            raise self.too_large()
         if self._finished or self._received is None:
             return None
         return bytes(self._received)
