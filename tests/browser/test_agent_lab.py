@@ -16,7 +16,6 @@ from tests.fixtures.browser import PANEL, LabPage, open_panel, wait_answer, wait
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
-SHARED_SERVER = True  # the worker's JupyterLab (tests/fixtures/browser.py)
 
 STEP = f"{PANEL} .jck-step"
 FIXED = "y = 1\nprint(x + y)"

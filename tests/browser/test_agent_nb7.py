@@ -17,7 +17,6 @@ from tests.fixtures.browser import PANEL, JupyterServer, LabPage, wait_idle
 from tests.fixtures.fake_llm import FakeLLM
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
-SHARED_SERVER = True  # the worker's Notebook 7 (tests/fixtures/browser.py)
 
 
 def test_notebook7_multi_step_fix_with_approvals_and_undo(

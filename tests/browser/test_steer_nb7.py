@@ -28,7 +28,6 @@ from tests.fixtures.fake_llm import FakeLLM, Reply
 from tests.test_context_policy import TABLE, leaks
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
-SHARED_SERVER = True  # the worker's Notebook 7 (tests/fixtures/browser.py)
 
 GITHUB = next(c for c in TABLE if c["id"] == "github-classic")["value"]
 CELLS = [

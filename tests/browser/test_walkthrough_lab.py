@@ -27,7 +27,6 @@ from tests.fixtures.browser import (
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
-SHARED_SERVER = True  # the worker's JupyterLab (tests/fixtures/browser.py)
 
 
 def test_another_browser_reopens_the_notebooks_conversation_in_the_sidebar(
