@@ -27,7 +27,6 @@ from .fixtures.browser import INPUT, LabPage, open_panel, wait_idle
 from .fixtures.fake_llm import FakeLLM, Reply
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
-SHARED_SERVER = True  # the worker's JupyterLab (tests/fixtures/browser.py)
 
 # Words and digits: no key shape a text rule knows.
 LATER = "Quartz-Meadow-5517"

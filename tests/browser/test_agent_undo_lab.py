@@ -24,7 +24,6 @@ from tests.fixtures.browser import ASSISTANT, PANEL, LabPage, open_panel, wait_a
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
-SHARED_SERVER = True  # the worker's JupyterLab (tests/fixtures/browser.py)
 
 UNDO = f"{PANEL} .jck-agent-undo"
 NOTEBOOK_CELLS = (

@@ -19,7 +19,6 @@ from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 from tests.test_context_policy import TABLE, leaks
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
-SHARED_SERVER = True  # the worker's JupyterLab (tests/fixtures/browser.py)
 
 GITHUB = next(c for c in TABLE if c["id"] == "github-classic")["value"]
 PASSWORD = next(c for c in TABLE if c["id"] == "password-var")["value"]

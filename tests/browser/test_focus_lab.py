@@ -14,7 +14,6 @@ from tests.fixtures.browser import INPUT, PANEL, LabPage, open_panel, send
 from tests.fixtures.fake_llm import FakeLLM, Reply
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
-SHARED_SERVER = True  # the worker's JupyterLab (tests/fixtures/browser.py)
 
 CHATKIT = "**/jupyter-chatkit/chatkit"
 VISIBLE_NOTEBOOK = "#jp-main-dock-panel .jp-NotebookPanel:not(.lm-mod-hidden)"

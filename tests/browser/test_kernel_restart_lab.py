@@ -16,7 +16,6 @@ from tests.fixtures.browser import WIDGET, LabPage, send
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
-SHARED_SERVER = True  # the worker's JupyterLab (tests/fixtures/browser.py)
 
 
 def _last_tool_output(llm: FakeLLM) -> str:

@@ -18,7 +18,6 @@ import pytest
 from tests.fixtures.browser import INPUT, PANEL, LabPage, open_panel
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
-SHARED_SERVER = True  # the worker's JupyterLab (tests/fixtures/browser.py)
 
 SEND = f"{PANEL} .jck-send"
 

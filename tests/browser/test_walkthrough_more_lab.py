@@ -24,7 +24,6 @@ from tests.fixtures.browser import (
 from tests.fixtures.fake_llm import FakeLLM, Reply
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
-SHARED_SERVER = True  # the worker's JupyterLab (tests/fixtures/browser.py)
 
 # What a person sees of an element: its colours, border and outline as the page paints
 # them (in forced-colours mode, the system's colours the browser put in place).

@@ -17,7 +17,6 @@ from tests.fixtures.browser import LabPage, send, wait_idle
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
-SHARED_SERVER = True  # the worker's JupyterLab (tests/fixtures/browser.py)
 
 HOSTS = ".jp-NotebookPanel .jck-widget-host"
 
