@@ -106,7 +106,9 @@ def test_widget_via_the_kernel_comm_and_back_to_python(
 ) -> None:
     # The kernel inherits the server's environment: its in-kernel assistant uses the fake.
     server = jupyter_server_factory(
-        extra_args=["--ServerApp.jpserver_extensions=jupyter_chatkit=False"],
+        extra_args=[
+            '--ServerApp.jpserver_extensions={"jupyter_chatkit": False, "jupyter_lsp": False}'
+        ],
         extra_env=fake_llm_env(fake_llm),
     )
     lab = LabPage(page, server)

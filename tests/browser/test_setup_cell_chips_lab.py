@@ -14,7 +14,6 @@ import pytest
 from tests.fixtures.browser import CHIP, WIDGET, LabPage, open_panel
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
-SHARED_SERVER = True  # the worker's JupyterLab (tests/fixtures/browser.py)
 
 
 def test_chips_after_run_all_skip_the_cell_that_only_loads_the_assistant(
