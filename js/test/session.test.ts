@@ -455,9 +455,10 @@ test("a thread ending in a client tool call nobody answered runs it when opened,
   assert.equal(session.busy, false);
   assert.equal(session.state.items.at(-1)?.type, "assistant_message");
 
-  // Opened without carrying on (the catch-up after a followed turn found nothing), or with
-  // its call answered: nothing runs.
-  const quiet = scriptedTransport({ "threads.get_by_id": [{ json: waiting }, { json: fixtures.thread }] });
+  // Still answering but not followed (its turn may yet ask for the call), or with its call
+  // answered: nothing runs.
+  const running = { ...waiting, metadata: { answering: true } };
+  const quiet = scriptedTransport({ "threads.get_by_id": [{ json: running }, { json: fixtures.thread }] });
   const ran: unknown[] = [];
   const other = new ChatSession({
     transport: quiet,
@@ -467,6 +468,40 @@ test("a thread ending in a client tool call nobody answered runs it when opened,
   await other.openThread(fixtures.thread.id);
   assert.deepEqual(ran, []);
   assert.deepEqual(quiet.sent.map((r) => r.type), ["threads.get_by_id", "threads.get_by_id"]);
+});
+
+test("a turn that ends asking for a client tool before the watch reaches it still gets the result", async () => {
+  // A reload mid-answer: the page sees the thread answering, but the turn ends (waiting for
+  // the call the reloaded page was to run) before TURN.WATCH reaches the server, so the
+  // watch follows nothing. The call must run all the same, or the answer never comes.
+  const saved = fixtures.threadAfterTool.items.data;
+  const callAt = saved.findIndex((i: { type: string }) => i.type === "client_tool_call");
+  const pendingCall = { ...saved[callAt], status: "pending", output: null } as unknown as {
+    name: string;
+    arguments: unknown;
+  };
+  const items = { data: [...saved.slice(0, callAt), pendingCall], has_more: false };
+  const transport = scriptedTransport({
+    "threads.get_by_id": [
+      { json: { ...fixtures.thread, metadata: { answering: true }, items } },
+      { json: { ...fixtures.thread, metadata: {}, items } },
+    ],
+    [TURN.WATCH]: [{ sse: "", chunk: 4096 }],
+    "threads.add_client_tool_output": [{ sse: fixtures.toolOutput, chunk: 7 }],
+  });
+  const calls: unknown[] = [];
+  const session = new ChatSession({
+    transport,
+    clientTools: { [pendingCall.name]: async (args: unknown) => calls.push(args) },
+  });
+  await session.openThread(fixtures.thread.id);
+  assert.deepEqual(calls, [pendingCall.arguments]);
+  assert.deepEqual(
+    transport.sent.map((r) => r.type),
+    ["threads.get_by_id", TURN.WATCH, "threads.get_by_id", "threads.add_client_tool_output"],
+  );
+  assert.equal(session.busy, false);
+  assert.equal(session.state.items.at(-1)?.type, "assistant_message");
 });
 
 test("a chat following another chat's turn (resume off) never runs the client tool call it waits for", async () => {

@@ -25,9 +25,9 @@ export class ThreadSession extends TurnSession {
   }
 
   /**
-   * Load a thread (its newest items; older ones via {@link loadOlder}) and, when `follow`,
-   * carry on its unfinished answer: follow a turn still running, or (when `resume`) run
-   * the client tool call it waits for. A chat following another chat's turn of the page
+   * Load a thread (its newest items; older ones via {@link loadOlder}) and carry on its
+   * unfinished answer: follow a turn still running (when `follow`), or (when `resume`)
+   * run the client tool call it waits for. A chat following another chat's turn of the page
    * does not `resume`: that chat runs the call (both did: two results, two answers).
    */
   async openThread(threadId: string, follow = true, resume = true): Promise<void> {
@@ -51,11 +51,11 @@ export class ThreadSession extends TurnSession {
     this.olderCursor = cursor;
     this.pendingText = null;
     this.changed();
-    if (!follow) return;
     // Its answer is still being written (the page was reloaded mid-answer, or another
-    // browser asked): follow it live, then show the thread as saved.
+    // browser asked): follow it live, then show the thread as saved. Not followed, a
+    // thread still answering is only shown: its turn may still ask for the call below.
     if (thread.metadata?.answering === true) {
-      await this.watch(threadId, gen, resume);
+      if (follow) await this.watch(threadId, gen, resume);
       return;
     }
     if (!resume) return;
@@ -88,8 +88,10 @@ export class ThreadSession extends TurnSession {
         this.changed();
       }
     }
-    // The turn ended: the thread as saved (its title, a stopped answer's mark). Once
-    // more only when something was followed (a turn queued after it is followed too).
+    // The turn ended: the thread as saved (its title, a stopped answer's mark). Followed
+    // again only when something was followed (a turn queued after it is followed too);
+    // a turn that ended before the watch reached it (nothing followed) may have ended
+    // asking for a client tool's result, which is run all the same.
     if (gen === this.generation && !controller.signal.aborted) await this.openThread(threadId, events > 0, resume);
   }
 
