@@ -214,3 +214,54 @@ def test_an_assistant_that_cannot_load_shows_no_secret_of_the_failure(
     updates = [m["content"] for m in messages if m["msg_type"] == "update_display_data"]
     assert "The assistant could not start" in updates[-1]["data"]["text/markdown"]
     assert SECRET not in str(messages) and SECRET not in str(reply)
+
+
+# Chat().ask() and ``await Chat().ask_async()`` fail alike (before, ask_async raised what
+# ask answered, the exception's message with its secret in the cell's traceback).
+ASK_CALLS = {
+    "ask": "from jupyter_chatkit import Chat\nChat().ask('hello?')",
+    "ask_async": "from jupyter_chatkit import Chat\nawait Chat().ask_async('hello?')",
+}
+
+
+def _shown_texts(messages: list[dict[str, Any]]) -> str:
+    shown = [m for m in messages if m["msg_type"] in ("display_data", "update_display_data")]
+    return "\n".join(str(m["content"]["data"].get("text/markdown", "")) for m in shown)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("call", sorted(ASK_CALLS))
+def test_ask_and_ask_async_answer_a_failure_alike(kernel_provider: FakeLLM, call: str) -> None:
+    with python_kernel() as (_km, kc):
+        setup = kc.execute_interactive(BREAK_NOTEBOOK_LOOKUP, timeout=120)
+        assert setup["content"]["status"] == "ok"
+        messages: list[dict[str, Any]] = []
+        reply = kc.execute_interactive(ASK_CALLS[call], timeout=180, output_hook=messages.append)
+
+    assert reply["content"]["status"] == "ok", [
+        m["content"] for m in messages if m["msg_type"] == "error"
+    ]
+    assert not any(m["msg_type"] == "error" for m in messages)
+    shown = _shown_texts(messages)
+    assert "The assistant could not answer" in shown
+    assert "RuntimeError" in shown
+    assert SECRET not in str(messages) and SECRET not in str(reply)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("call", sorted(ASK_CALLS))
+def test_ask_and_ask_async_that_cannot_load_raise_alike(
+    kernel_provider: FakeLLM, call: str
+) -> None:
+    with python_kernel() as (_km, kc):
+        setup = kc.execute_interactive(BREAK_LIVE_ANSWER, timeout=120)
+        assert setup["content"]["status"] == "ok"
+        messages: list[dict[str, Any]] = []
+        reply = kc.execute_interactive(ASK_CALLS[call], timeout=180, output_hook=messages.append)
+
+    # The cell fails saying what failed (its class), never what it said.
+    assert reply["content"]["status"] == "error"
+    errors = [m["content"] for m in messages if m["msg_type"] == "error"]
+    assert errors and errors[-1]["ename"] == "RuntimeError"
+    assert "libraries did not load (RuntimeError)" in errors[-1]["evalue"]
+    assert SECRET not in str(messages) and SECRET not in str(reply)

@@ -151,22 +151,9 @@ class Chat(anywidget.AnyWidget):
         # libraries (seconds), and the cell's output should not stay empty meanwhile.
         streamed = display and _in_kernel()
         shown = show_thinking() if streamed else None
-        try:
-            from .client import Answer
-            from .live import LiveAnswer
-        except Exception as exc:
-            # The placeholder would say "Thinking…" for ever beside the traceback.
-            if shown is not None:
-                reason = import_failure(exc)
-                text = f"**The assistant could not start:** {reason}"
-                shown.update(failed_bundle(text, reason), raw=True)
-            if isinstance(exc, ImportError):
-                raise  # its message names a module (describe_failure)
-            # Any other failure's message may hold anything (a value a check refused):
-            # the cell's traceback says what failed, not what it said.
-            raise RuntimeError(
-                f"jupyter-chatkit's libraries did not load ({describe_failure(exc)})"
-            ) from None
+        _load_answer_modules(shown)
+        from .client import Answer
+        from .live import LiveAnswer
 
         live = LiveAnswer(shown) if streamed else None
         future = runtime.submit(self._ask(text, live.post if live else None))
@@ -174,11 +161,7 @@ class Chat(anywidget.AnyWidget):
             answer = live.wait(future, timeout) if live else future.result(timeout)
         except (TimeoutError, concurrent.futures.TimeoutError):
             future.cancel()
-            answer = Answer(
-                f"**The assistant could not answer:** no answer within {timeout:g} seconds.",
-                thread_id=self.thread_id or None,
-                error="timeout",
-            )
+            answer = _timeout_answer(timeout, self.thread_id or None)
             if live:
                 live.show_final(answer)
         except KeyboardInterrupt:
@@ -192,13 +175,7 @@ class Chat(anywidget.AnyWidget):
             # Any other failure is not a stop: said in place of the answer, as an answer
             # (no traceback), showing of the exception only what describe_failure does.
             future.cancel()
-            log.warning("ask() failed: %s", type(exc).__name__)
-            message = f"the assistant failed unexpectedly ({describe_failure(exc)})"
-            answer = Answer(
-                f"**The assistant could not answer:** {message}.",
-                thread_id=self.thread_id or None,
-                error=message,
-            )
+            answer = _failed_answer(exc, self.thread_id or None)
             if live:
                 try:
                     live.show_final(answer)
@@ -216,13 +193,35 @@ class Chat(anywidget.AnyWidget):
         return self._finish(answer, display)
 
     async def ask_async(
-        self, text: str, *, display: bool = True, new_thread: bool = False
+        self,
+        text: str,
+        *,
+        display: bool = True,
+        new_thread: bool = False,
     ) -> Answer:
-        """``await chat.ask_async(text)``: like :meth:`ask`, without blocking the loop."""
+        """``await chat.ask_async(text)``: like :meth:`ask`, without blocking the loop.
+
+        Fails as :meth:`ask` does: a failure, or no answer within ``ASK_TIMEOUT``
+        seconds, comes back as an answer that says why (``answer.error`` set); only
+        libraries that cannot load raise. A cancelled await (an interrupt, the caller's
+        own ``asyncio.timeout``) stops the assistant's task and is re-raised.
+        """
         if new_thread:
             self.thread_id = ""
+        _load_answer_modules(None)
         future = get_runtime().submit(self._ask(text))
-        answer = await asyncio.wrap_future(future)
+        try:
+            # The timeout cancels the wrapped future, and with it the assistant's task.
+            answer = await asyncio.wait_for(asyncio.wrap_future(future), ASK_TIMEOUT)
+        except TimeoutError:
+            future.cancel()
+            answer = _timeout_answer(ASK_TIMEOUT, self.thread_id or None)
+        except Exception as exc:
+            future.cancel()
+            answer = _failed_answer(exc, self.thread_id or None)
+        except BaseException:
+            future.cancel()
+            raise
         return self._finish(answer, display)
 
     def new_thread(self) -> None:
@@ -263,13 +262,7 @@ class Chat(anywidget.AnyWidget):
             try:
                 return await client.ask(text)
             except Exception as exc:
-                log.warning("ask() failed: %s", type(exc).__name__)
-                message = f"the assistant failed unexpectedly ({type(exc).__name__})"
-                return Answer(
-                    f"**The assistant could not answer:** {message}.",
-                    thread_id=client.thread_id,
-                    error=message,
-                )
+                return _failed_answer(exc, client.thread_id)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         if not self._displayed:
@@ -425,3 +418,47 @@ def setup_error(exc: BaseException) -> str:
     if isinstance(exc, ImportError):
         return f"a module is missing ({exc.name or 'unknown'}); reinstall jupyter-chatkit"
     return f"unexpected {type(exc).__name__}; see the kernel's log"
+
+
+def _load_answer_modules(shown: Any) -> None:
+    """Import what an answer needs, or raise saying what failed and never what it said.
+
+    ``shown``: the answer's placeholder display, if any; it then says the assistant could
+    not start (else it would say "Thinking…" for ever beside the traceback).
+    """
+    try:
+        from . import client, live  # noqa: F401
+    except Exception as exc:
+        if shown is not None:
+            reason = import_failure(exc)
+            text = f"**The assistant could not start:** {reason}"
+            shown.update(failed_bundle(text, reason), raw=True)
+        if isinstance(exc, ImportError):
+            raise  # its message names a module (describe_failure)
+        # Any other failure's message may hold anything (a value a check refused):
+        # the cell's traceback says what failed, not what it said.
+        raise RuntimeError(
+            f"jupyter-chatkit's libraries did not load ({describe_failure(exc)})"
+        ) from None
+
+
+def _failed_answer(exc: Exception, thread_id: str | None) -> Answer:
+    """A failure said as an answer: what failed (:func:`describe_failure`), no traceback."""
+    from .client import Answer
+
+    log.warning("ask() failed: %s", type(exc).__name__)
+    message = f"the assistant failed unexpectedly ({describe_failure(exc)})"
+    return Answer(
+        f"**The assistant could not answer:** {message}.", thread_id=thread_id, error=message
+    )
+
+
+def _timeout_answer(timeout: float, thread_id: str | None) -> Answer:
+    """No answer within ``timeout`` seconds, said as an answer."""
+    from .client import Answer
+
+    return Answer(
+        f"**The assistant could not answer:** no answer within {timeout:g} seconds.",
+        thread_id=thread_id,
+        error="timeout",
+    )
