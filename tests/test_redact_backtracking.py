@@ -2,15 +2,25 @@
 
 A user message is redacted whole (up to ``max_request_bytes``) on the server's event
 loop, so a rule whose work grows with the square of a line's length stalls every chat.
-Each case here is 200,000 characters: linear rules read it in milliseconds, the
-quadratic ones took hours (pytest-timeout ends them). Where a rule's shape is what
-makes it linear, that shape is asserted too (never the clock).
+Each case is 50,000 or 250,000 characters, run under a CPU budget (:func:`cpu_budget`,
+process time, so a loaded machine's waiting does not count): the linear rules read the
+longest case in ~1 s of CPU, 10 times less than the budget, while each quadratic rule
+of ab6a3a3^, 957bde6^ and a43bb44^ (the mildest known: the URL scheme run, ~20 s at
+200,000) runs past it at these sizes. The cases were 4 times longer under
+pytest-timeout's 300 s of wall clock: 4 times the CPU (~126 s a run) for no tighter a
+bound (a quadratic costing c * n * n seconds is caught from c = 1.6e-10 at 250,000 and
+4e-9 at 50,000 now; from 3e-10 and 7.5e-9 then). Where a rule's shape is what makes it
+linear, that shape is asserted too.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+import signal
+from collections.abc import Iterator
+from types import FrameType
 from typing import Any
 
 import pytest
@@ -18,7 +28,35 @@ import pytest
 from jupyter_chatkit.context_policy import ContextPolicy, Redactor, heredoc, rules
 from jupyter_chatkit.context_policy.tables import TableRedaction
 
-N = 200_000
+N = 50_000
+# CPU seconds a case may take: ~10 times the longest linear case (~1 s), a fraction of
+# what the mildest known quadratic rule took at these sizes (see the module's docstring).
+CPU_BUDGET = 10.0
+
+
+class CPUBudgetExceeded(Exception):
+    """The redactor used more CPU than :data:`CPU_BUDGET` on one case."""
+
+
+@contextlib.contextmanager
+def cpu_budget(seconds: float) -> Iterator[None]:
+    """Raise :class:`CPUBudgetExceeded` once this process has used ``seconds`` of CPU.
+
+    ITIMER_PROF counts the process's CPU time, not the wall clock: a test waiting for a
+    core on a busy machine is not charged. The regex engine checks for signals as it
+    runs, so a match that backtracks is stopped in it.
+    """
+
+    def over(signum: int, frame: FrameType | None) -> None:
+        raise CPUBudgetExceeded(f"more than {seconds} s of CPU: quadratic on this text?")
+
+    previous = signal.signal(signal.SIGPROF, over)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
 
 
 def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
@@ -36,7 +74,7 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param("eyJ" * (N // 3), id="jwt-starts"),
         pytest.param("password " + "a-" * (N // 2) + "=", id="inline-dashed-name"),
         pytest.param("password " + "--a" * (N // 3) + "=", id="inline-double-dashes"),
-        # Five times longer: this one was "only" ~20 s at N.
+        # Five times longer: this one was "only" ~20 s at 200,000 (~32 s of CPU at 5 * N).
         pytest.param("a-" * (5 * N // 2) + " ://x", id="url-scheme-run"),
         pytest.param("x = 'pw'; " + "a.b" * (5 * N // 3) + " 'x'(", id="call-dotted-run"),
         pytest.param("password\n" + "<th>password" * (N // 12), id="html-cells-without-rows"),
@@ -129,8 +167,20 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
 )
 def test_long_adversarial_lines_are_redacted_in_linear_work(text: str) -> None:
     # The rules themselves, on the whole line (ContextPolicy.text reads MAX_TEXT_CHARS).
-    clean = Redactor().text(text)
+    with cpu_budget(CPU_BUDGET):
+        clean = Redactor().text(text)
     assert len(clean) > 0
+
+
+def test_the_cpu_budget_stops_a_quadratic_match() -> None:
+    """The guard itself: a rule that reads to the line's end from every start (the shape
+    of ab6a3a3's URL scheme run) is stopped inside the regex engine. The engine checks
+    for signals every 4,096 of its steps; a class repeated with a literal after it
+    ('[a-]+://') skips back in a loop of its own and is stopped seconds later, within
+    the budget of the next start it tries."""
+    rule = re.compile(r"(?:a-)+://")
+    with pytest.raises(CPUBudgetExceeded), cpu_budget(0.2):
+        rule.search("a-" * (5 * N // 2))
 
 
 @pytest.mark.parametrize(
