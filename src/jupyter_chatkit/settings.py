@@ -142,11 +142,14 @@ class JupyterChatKit(Configurable):
     store_lock_timeout = Float(
         10.0,
         config=True,
-        help="Seconds a write waits for the SQLite file's lock while another process (a "
-        "kernel with its own store, a backup, sqlite3 at a shell) holds it, before the "
-        "request is answered 503 (JSON, Retry-After) and a streamed turn gets an error "
-        "event; nothing already stored is lost. Writes queued behind a waiting one count "
-        "their wait from their own arrival.",
+        help="Seconds a write waits for a lock another process holds (SQLite: the file's "
+        "write lock, held by a kernel with its own store, a backup, sqlite3 at a shell; "
+        "PostgreSQL: a row or table another session locked, another server migrating), "
+        "before the request is answered 503 (JSON, Retry-After) and a streamed turn gets "
+        "an error event; nothing already stored is lost. Only the database's wait counts, "
+        "never time queued behind this server's own work. A server starting while the "
+        "lock is held answers reads; when the store must first be created or migrated it "
+        "says it is waiting for the store and retries in the background.",
     )
 
     instructions = Unicode(

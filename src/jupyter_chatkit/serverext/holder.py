@@ -47,6 +47,9 @@ GC_THRESHOLD_AFTER_START = 10_000
 # idle) it freezes anyway.
 FREEZE_WAIT_SECONDS = 60.0
 FREEZE_SETTLE_SECONDS = 0.5
+# A start that found the store unavailable (another process holding its lock, the
+# database down) is tried again this long after, without waiting for a request.
+STORE_RETRY_SECONDS = 5.0
 
 
 class AssistantHolder:
@@ -95,7 +98,23 @@ class AssistantHolder:
             raise AssistantUnavailable(ASSISTANT_UNAVAILABLE)
         if self._task is None:
             self._task = asyncio.ensure_future(self._build())
+            self._task.add_done_callback(self._built)
         return self._task
+
+    def _built(self, task: asyncio.Task[NotebookAssistant]) -> None:
+        """A failed start is forgotten, so that the next request tries again; one that
+        found the store unavailable is also tried again soon in the background."""
+        exc = None if task.cancelled() else task.exception()
+        if exc is None:
+            return
+        if self._task is task:
+            self._task = None
+        self.error = type(exc).__name__
+        from ..store.engine import is_store_unavailable
+
+        if not self._closed and is_store_unavailable(exc):
+            with contextlib.suppress(RuntimeError):  # the loop is closing
+                asyncio.get_running_loop().call_later(STORE_RETRY_SECONDS, self._start)
 
     async def _build(self) -> NotebookAssistant:
         # The import costs seconds: do it in a thread so the server keeps answering.
@@ -212,15 +231,23 @@ class AssistantHolder:
         try:
             return await asyncio.shield(task)
         except Exception as exc:
-            # Let a later request try again (e.g. the database came back).
-            self._task = None
-            self.error = type(exc).__name__
+            # A later request tries again (e.g. the database came back): see _built.
+            if self._task is task:
+                self._task = None
             from ..store.engine import (
                 STORE_UNAVAILABLE,
+                STORE_WAITING,
                 describe_store_failure,
+                is_store_locked,
                 is_store_unavailable,
             )
 
+            if is_store_locked(exc):
+                log.warning(
+                    "jupyter-chatkit: another process holds the conversation store's "
+                    "lock; waiting for it"
+                )
+                raise AssistantUnavailable(STORE_WAITING) from None
             if is_store_unavailable(exc):
                 log.error(
                     "jupyter-chatkit: the conversation store is unavailable: %s",

@@ -8,6 +8,7 @@ connections lives here; queries elsewhere are plain SQLAlchemy Core.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import sqlite3
@@ -99,8 +100,10 @@ class PoolOptions:
     pre_ping: bool = True
     # Seconds a request waits for a free connection before the store is "unavailable".
     timeout: float = 30.0
-    # SQLite: seconds a write waits for another process's lock on the file, its wait in
-    # this process's queue included, before the store is "unavailable" (StoreBusyError).
+    # Seconds a write (and opening the store) waits for a lock another process holds,
+    # before the store is "unavailable": SQLite's file lock (StoreBusyError; the waits of
+    # writes queued before it count, this process's own work does not, see onehop.py),
+    # PostgreSQL's locks (lock_timeout, SQLSTATE 55P03).
     lock_timeout: float = 10.0
 
     @classmethod
@@ -117,7 +120,8 @@ class PoolOptions:
 
 
 class StoreBusyError(Exception):
-    """A SQLite write waited its ``lock_timeout`` for a lock another process holds."""
+    """A SQLite write (or the opening of a store) waited its ``lock_timeout`` for a lock
+    another process holds."""
 
 
 class NulCharacterError(ValueError):
@@ -147,8 +151,32 @@ def create_engine_for(url: URL, pool: PoolOptions | None = None) -> AsyncEngine:
             pool_timeout=pool.timeout,
             hide_parameters=True,
         )
+        _bound_lock_waits(engine, pool.lock_timeout)
     event.listen(engine.sync_engine, "before_cursor_execute", _refuse_nul)
     return engine
+
+
+def _bound_lock_waits(engine: AsyncEngine, lock_timeout: float) -> None:
+    """PostgreSQL: a write transaction (:class:`Writer`, migrations) waits at most
+    ``lock_timeout`` seconds for each lock (a row another session is updating, a table
+    an admin's ``LOCK TABLE`` or another server's migration holds), then fails with
+    SQLSTATE 55P03, which reads as "unavailable" (503). The wait counted is the
+    database's alone, never time queued in this process.
+
+    ``SET LOCAL`` in each write rather than asyncpg's ``server_settings`` (free, at
+    connect): PgBouncer refuses a startup parameter it does not know, and under its
+    transaction pooling a session's ``SET`` would stay on whichever server connection
+    ran it. Not in reads (one more round trip each):
+    a read waits only behind a table's exclusive lock, which only a migration takes,
+    and ours give up after ``lock_timeout``.
+    """
+    setting = f"SET LOCAL lock_timeout = {max(1, int(lock_timeout * 1000))}"
+
+    def set_lock_timeout(conn: Connection) -> None:
+        if conn.get_execution_options().get(BEGIN_MODE_OPTION) == "IMMEDIATE":
+            conn.exec_driver_sql(setting)
+
+    event.listen(engine.sync_engine, "begin", set_lock_timeout)
 
 
 def _refuse_nul(
@@ -173,17 +201,18 @@ def _refuse_nul(
             raise NulCharacterError("Text must not contain NUL characters (U+0000).")
 
 
-async def use_wal(engine: AsyncEngine) -> None:
+async def use_wal(engine: AsyncEngine, lock_timeout: float = SQLITE_BUSY_TIMEOUT_MS / 1000) -> None:
     """Switch a SQLite database to write-ahead logging (readers never block the writer).
 
     The mode is stored in the file, so this only does work the first time. Switching
     needs a moment alone with the file and SQLite reports "database is locked" at once,
     without waiting out the busy timeout, when another process is opening the same new
-    file; so retry with a short, non-blocking back-off.
+    file; so retry with a short, non-blocking back-off, for at most ``lock_timeout``
+    seconds, then :class:`StoreBusyError` (another process holds the new file's lock).
     """
     if engine.dialect.name != "sqlite":
         return
-    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    deadline = time.monotonic() + lock_timeout
     while True:
         try:
             async with engine.connect() as conn:
@@ -196,8 +225,10 @@ async def use_wal(engine: AsyncEngine) -> None:
                     return
                 raise RuntimeError(f"SQLite refused WAL journal mode (got {row!r})")
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
+            if "locked" not in str(exc):
                 raise
+            if time.monotonic() > deadline:
+                raise StoreBusyError("another process holds the store's lock") from None
         await asyncio.sleep(0.05)
 
 
@@ -237,6 +268,49 @@ class Writer:
             return
         async with self._lock, self._engine.begin() as conn:
             yield conn
+
+
+@asynccontextmanager
+async def write_within(engine: AsyncEngine, lock_timeout: float) -> AsyncIterator[AsyncConnection]:
+    """A write transaction (``BEGIN IMMEDIATE`` on SQLite) that waits at most
+    ``lock_timeout`` seconds for a lock another process holds, then raises
+    :class:`StoreBusyError` with nothing written. Committed on normal exit.
+
+    For what runs once, outside the store's own writer (opening a store: its
+    migrations). On PostgreSQL each lock wait is bounded (``lock_timeout``, SQLSTATE
+    55P03 past it).
+    """
+    milliseconds = max(1, int(lock_timeout * 1000))
+    if engine.dialect.name != "sqlite":
+        async with Writer(engine).begin() as conn:
+            await conn.exec_driver_sql(f"SET LOCAL lock_timeout = {milliseconds}")
+            yield conn
+        return
+    async with engine.connect() as conn:
+        raw = await conn.get_raw_connection()
+        driver: Any = raw.driver_connection
+        # SQLite's busy handler waits at BEGIN IMMEDIATE: for this transaction, only
+        # lock_timeout; the pooled connection's own timeout is put back after.
+        async with driver.execute(f"PRAGMA busy_timeout = {milliseconds}"):
+            pass
+        try:
+            writing = await conn.execution_options(**{BEGIN_MODE_OPTION: "IMMEDIATE"})
+            try:
+                transaction = await writing.begin()
+            except DBAPIError as exc:
+                if sqlstate_of(exc) in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+                    raise StoreBusyError("another process holds the store's write lock") from None
+                raise
+            try:
+                yield writing
+            except BaseException:
+                await transaction.rollback()
+                raise
+            await transaction.commit()
+        finally:
+            with contextlib.suppress(sqlite3.Error):
+                async with driver.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}"):
+                    pass
 
 
 def set_up_sqlite_connection(dbapi_connection: Any, _record: Any = None) -> None:
@@ -283,11 +357,19 @@ def dialect_insert(dialect: Dialect, table: Table) -> SQLiteInsert | PGInsert:
 
 
 STORE_UNAVAILABLE = "The conversation store is unavailable; try again."
+STORE_WAITING = (
+    "The assistant is waiting for the conversation store, which another process holds "
+    "locked; try again in a moment."
+)
+"""The answer while the store cannot be opened because another process holds its lock
+(its start waits ``store_lock_timeout`` at a time and is retried in the background)."""
 
 # SQLSTATE classes meaning "not now" rather than "this request is wrong": connection
 # exceptions (08), insufficient resources such as too many connections (53), operator
 # intervention such as a shutdown (57), and serialization failures / deadlocks (40).
 _UNAVAILABLE_SQLSTATE_CLASSES = ("08", "53", "57", "40")
+# lock_not_available: a lock wait past lock_timeout (see _bound_lock_waits).
+_LOCK_NOT_AVAILABLE = "55P03"
 
 
 def sqlstate_of(exc: BaseException) -> str | None:
@@ -302,6 +384,12 @@ def sqlstate_of(exc: BaseException) -> str | None:
                 return value
         current = getattr(current, "orig", None) or current.__cause__
     return None
+
+
+def is_store_locked(exc: BaseException) -> bool:
+    """True for a lock another process held past ``lock_timeout`` (SQLite's write lock,
+    a PostgreSQL lock: SQLSTATE 55P03)."""
+    return isinstance(exc, StoreBusyError) or sqlstate_of(exc) == _LOCK_NOT_AVAILABLE
 
 
 def is_store_unavailable(exc: BaseException) -> bool:
@@ -319,7 +407,7 @@ def is_store_unavailable(exc: BaseException) -> bool:
             # No SQLSTATE: the driver failed to connect or talk (an OperationalError or
             # InterfaceError); SQLite: busy or locked files.
             return state is None or state in ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN")
-        return state[:2] in _UNAVAILABLE_SQLSTATE_CLASSES
+        return state[:2] in _UNAVAILABLE_SQLSTATE_CLASSES or state == _LOCK_NOT_AVAILABLE
     return False
 
 

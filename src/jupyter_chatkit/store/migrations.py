@@ -40,7 +40,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.types import TypeEngine
 
-from .engine import Writer
+from .engine import SQLITE_BUSY_TIMEOUT_MS, write_within
 from .notebooks import notebook_path
 from .schema import now_us, schema_version
 
@@ -242,14 +242,27 @@ class SchemaTooNewError(RuntimeError):
     """The database was written by a newer jupyter-chatkit than this one."""
 
 
-async def migrate(engine: AsyncEngine, *, target: int = LATEST_VERSION) -> int:
+async def migrate(
+    engine: AsyncEngine,
+    *,
+    target: int = LATEST_VERSION,
+    lock_timeout: float = SQLITE_BUSY_TIMEOUT_MS / 1000,
+) -> int:
     """Apply pending migrations up to ``target``; return the schema version now in place.
 
-    Idempotent and safe to call from several processes at once.
+    Idempotent and safe to call from several processes at once. A database already at
+    ``target`` is only read: no write lock is taken, so a store opens while another
+    process holds it (a kernel writing, a backup). Steps to apply wait at most
+    ``lock_timeout`` seconds for another process's lock, then
+    :class:`~.engine.StoreBusyError` with nothing applied.
     """
     if not 0 <= target <= LATEST_VERSION:
         raise ValueError(f"target version must be between 0 and {LATEST_VERSION}")
-    async with Writer(engine).begin() as conn:
+    async with engine.connect() as conn:
+        version = await conn.run_sync(_version_if_current, target)
+    if version is not None:
+        return version
+    async with write_within(engine, lock_timeout) as conn:
         return await conn.run_sync(_migrate, target)
 
 
@@ -263,6 +276,16 @@ def _read_version(conn: Connection) -> int:
     if not conn.dialect.has_table(conn, schema_version.name):
         return 0
     return int(conn.execute(select(func.max(schema_version.c.version))).scalar() or 0)
+
+
+def _version_if_current(conn: Connection, target: int) -> int | None:
+    """The schema version when no step up to ``target`` is pending, else None."""
+    current = _read_version(conn)
+    if current < target:
+        return None
+    if current > LATEST_VERSION:
+        _check_newer_schema(conn, current)
+    return current
 
 
 def _migrate(conn: Connection, target: int) -> int:

@@ -108,18 +108,18 @@ async def open_store(
     (or ``postgres://``, ``postgresql+asyncpg://``) a PostgreSQL database via asyncpg.
     ``server_id`` is :attr:`SQLStore.server_id`.
     """
+    lock_timeout = (pool or PoolOptions()).lock_timeout
     engine = create_engine_for(resolve_url(url), pool)
     try:
-        await use_wal(engine)
-        await migrate(engine)
+        # Another process holding the file's lock (a kernel's write, a backup) delays
+        # the opening by at most lock_timeout (StoreBusyError), as it does a write; a
+        # store already migrated needs no lock to open.
+        await use_wal(engine, lock_timeout)
+        await migrate(engine, lock_timeout=lock_timeout)
     except BaseException:
         await engine.dispose()
         raise
-    store = SQLStore(
-        engine,
-        max_attachment_bytes=max_attachment_bytes,
-        lock_timeout=(pool or PoolOptions()).lock_timeout,
-    )
+    store = SQLStore(engine, max_attachment_bytes=max_attachment_bytes, lock_timeout=lock_timeout)
     store.server_id = server_id
     return store
 
