@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 
 from jupyter_chatkit.protocol import RequestContext
 from jupyter_chatkit.store import open_store, turns
-from jupyter_chatkit.store.engine import NulCharacterError
+from jupyter_chatkit.store.engine import NulCharacterError, PoolOptions
 from jupyter_chatkit.store.onehop import CHECKPOINT_EVERY
 from jupyter_chatkit.store.schema import thread_turns
 
@@ -496,4 +496,40 @@ async def test_a_held_turn_is_renewed_until_it_ends(
         # The renewals stopped with the turn: none is left to run.
         assert not [t for t in asyncio.all_tasks() if "_Renewal" in repr(t.get_coro())]
     finally:
+        await store.close()
+
+
+@pytest.mark.asyncio
+async def test_a_write_queued_behind_this_processs_own_work_is_never_busy(
+    tmp_path: Path,
+) -> None:
+    """store_lock_timeout bounds the wait for another process's lock, not the time a write
+    spends queued behind this process's own writes: a server busy past it, with no other
+    process holding the lock, must not answer 503."""
+    store = await open_store(
+        f"sqlite:///{tmp_path / 'chat.sqlite3'}", pool=PoolOptions(lock_timeout=0.2)
+    )
+    started, release = threading.Event(), threading.Event()
+
+    def slow(conn: Connection) -> None:
+        # This process's own long write (it holds the lock itself).
+        conn.execute(thread_turns.insert().values(thread_id="thr_1", owner="o", expires_us=1))
+        started.set()
+        release.wait(60)
+
+    def queued(conn: Connection) -> str:
+        conn.execute(thread_turns.insert().values(thread_id="thr_2", owner="o", expires_us=1))
+        return "written"
+
+    try:
+        first = asyncio.ensure_future(store._hop.write(slow))
+        assert await asyncio.to_thread(started.wait, 60)
+        second = asyncio.ensure_future(store._hop.write(queued))
+        # Queued behind the first for longer than lock_timeout (before: StoreBusyError).
+        await asyncio.sleep(0.5)
+        release.set()
+        await first
+        assert await second == "written"
+    finally:
+        release.set()
         await store.close()

@@ -29,11 +29,13 @@ file, configured the same way (busy timeout, foreign keys, no NUL characters).
 - Reads (``BEGIN DEFERRED``: one snapshot for their statements) run in the default
   executor beside the writer, as WAL lets readers do.
 
-A write that finds another process holding the lock waits at most ``lock_timeout``
-seconds from the moment it was asked for, its wait in the writer thread's queue
-included, then fails with :class:`~.engine.StoreBusyError` without having written
-anything (the request is answered 503). SQLite's busy timeout alone bounded each write's
-own wait, so writes queued behind a waiting one each waited it out in turn.
+A write that finds another process holding the lock fails with
+:class:`~.engine.StoreBusyError` without having written anything (the request is
+answered 503) once the writer thread has waited ``lock_timeout`` seconds for that lock
+since the write was asked for: the waits of the writes queued before it count (SQLite's
+busy timeout alone bounded each write's own wait, so writes queued behind a waiting one
+each waited it out in turn), but time spent queued behind this process's own work does
+not (:class:`LockWaitClock`), so a server merely busy never answers 503.
 
 PostgreSQL's transactions run as before: asyncpg talks to the server from the event
 loop, and the same function of a connection runs through ``run_sync``.
@@ -45,8 +47,9 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar, cast
 
@@ -72,6 +75,40 @@ log = logging.getLogger(__name__)
 CHECKPOINT_EVERY = 200
 """Commits on the event loop's connection between two WAL checkpoints (on the writer
 thread). SQLite's own automatic checkpoint comes every ~1,000 WAL pages."""
+
+
+class LockWaitClock:
+    """Seconds the writer thread has spent waiting for SQLite's write lock, in total.
+
+    Only the database's wait, at ``BEGIN IMMEDIATE``: a write's budget is the growth of
+    this total since it was asked for, not the wall-clock time it spent queued behind
+    this process's other writes (module docstring). Read from the event loop, advanced
+    on the writer thread.
+    """
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._total = 0.0
+        self._since: float | None = None
+
+    def now(self) -> float:
+        """The total so far, the wait under way included."""
+        with self._guard:
+            ongoing = 0.0 if self._since is None else time.monotonic() - self._since
+            return self._total + ongoing
+
+    @contextlib.contextmanager
+    def waiting(self) -> Iterator[None]:
+        """Count the time inside as waiting for the lock."""
+        with self._guard:
+            self._since = time.monotonic()
+        try:
+            yield
+        finally:
+            with self._guard:
+                assert self._since is not None
+                self._total += time.monotonic() - self._since
+                self._since = None
 
 
 class OneHop:
@@ -104,6 +141,7 @@ class OneHop:
         self._loop_writes: Engine | None = None
         self._loop_conn: Connection | None = None
         self._commits = 0
+        self._lock_waits = LockWaitClock()
         if engine.dialect.name == "sqlite":
             self._sync = _sqlite_engine(engine)
             self._sync_writes = self._sync.execution_options(**{BEGIN_MODE_OPTION: "IMMEDIATE"})
@@ -129,8 +167,8 @@ class OneHop:
             ran, result = self._write_on_loop(work)
             if ran:
                 return cast("T", result)
-        deadline = time.monotonic() + self._lock_timeout
-        running = self._submit(_write_by, self._sync_writes, work, deadline)
+        budget = _LockBudget(self._lock_waits, self._lock_timeout)
+        running = self._submit(_write_by, self._sync_writes, work, budget)
         done = asyncio.wrap_future(running)
         self._queued += 1
         done.add_done_callback(self._dequeued)
@@ -252,10 +290,23 @@ def _in_transaction(engine: Engine, work: Callable[[Connection], T]) -> T:
         return work(conn)
 
 
-def _write_by(engine: Engine, work: Callable[[Connection], T], deadline: float) -> T:
-    """``work`` in a write transaction begun before ``deadline`` (``time.monotonic()``),
-    else :class:`StoreBusyError` with nothing written (see the module docstring)."""
-    left = deadline - time.monotonic()
+class _LockBudget:
+    """A write's ``lock_timeout``, spent only while the writer thread waits for the lock."""
+
+    def __init__(self, clock: LockWaitClock, lock_timeout: float) -> None:
+        self.clock = clock
+        self.lock_timeout = lock_timeout
+        self.start = clock.now()
+
+    def left(self) -> float:
+        """Seconds the write may still wait for the lock."""
+        return self.lock_timeout - (self.clock.now() - self.start)
+
+
+def _write_by(engine: Engine, work: Callable[[Connection], T], budget: _LockBudget) -> T:
+    """``work`` in a write transaction begun within ``budget``, else
+    :class:`StoreBusyError` with nothing written (see the module docstring)."""
+    left = budget.left()
     if left <= 0:
         raise StoreBusyError("another process holds the store's write lock")
     with engine.connect() as conn:
@@ -264,7 +315,8 @@ def _write_by(engine: Engine, work: Callable[[Connection], T], deadline: float) 
         raw.execute(f"PRAGMA busy_timeout = {max(1, int(left * 1000))}")
         try:
             try:
-                transaction = conn.begin()
+                with budget.clock.waiting():
+                    transaction = conn.begin()
             except OperationalError as exc:
                 if _is_busy(exc):
                     raise StoreBusyError("another process holds the store's write lock") from None
