@@ -8,24 +8,31 @@ characters per tool result and framed as data. No front end can bypass this.
 
 Each stored message and tool output is converted (and redacted) once and then kept, in
 bounded memory (:class:`RedactedItems`), so a long thread's turns do not redact their
-whole history again and again.
+whole history again and again. And each stored item read with its JSON is kept as the
+model gets it (:class:`ConvertedItems`), so a turn does not walk its whole history through
+ChatKit's converter again: only the items new since the last turn are converted.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+import marshal
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from agents import TResponseInputItem
 from chatkit.types import (
+    AssistantMessageItem,
     Attachment,
     ClientToolCallItem,
+    ThreadItem,
     UserMessageItem,
     UserMessageTagContent,
+    WidgetItem,
 )
 from openai.types.responses import ResponseInputContentParam
 from openai.types.responses.response_input_item_param import Message
@@ -125,6 +132,100 @@ def _copy_json(value: Any) -> Any:
 REDACTED_ITEMS = RedactedItems()
 
 
+def _copied(value: list[Any]) -> list[Any]:
+    """A copy of converted model input (new lists and dicts, equal values): by marshal
+    in C for JSON-like values of exact built-in types, else by :func:`_copy_json`."""
+    try:
+        copy: list[Any] = marshal.loads(marshal.dumps(value))
+    except ValueError:  # a type marshal does not write (a subclass, an object)
+        return list(_copy_json(value))
+    return copy
+
+
+# Policies numbered at most (a server has one or two: the settings' and an MCP one).
+MAX_KEPT_POLICIES = 16
+_POLICY_NUMBERS = itertools.count()
+
+# The kinds of stored items whose model input the converter derives from the item alone
+# (given the policy; a user message's quoted text also from being last): kept whole.
+_KEPT_KINDS = (UserMessageItem, AssistantMessageItem, ClientToolCallItem, WidgetItem)
+
+
+class ConvertedItems:
+    """Stored items as the model gets them, kept by the JSON text each was read from.
+
+    A turn converts its whole (bounded) history: up to 60 items each through ChatKit's
+    converter (a pydantic model built and dumped per answer, a cache key digested per
+    message), ~0.4-1 ms of CPU a follow-up in a long thread, for items that were
+    converted the turn before. The stored text fixes the parsed item (parsing is
+    deterministic) and so what an item of :data:`_KEPT_KINDS` becomes, for one policy
+    (and, for a user message with a quoted text, being the last item or not): an item
+    whose stored text equals the one kept is answered from memory. Bounded like
+    :class:`RedactedItems`: at most ``max_entries`` items and ``max_chars`` characters
+    of stored text and converted JSON, the least recently used dropped first; an item
+    over ``max_chars // 8`` is not kept.
+    """
+
+    def __init__(self, max_entries: int = 2048, max_chars: int = 4_000_000) -> None:
+        self.max_entries = max_entries
+        self.max_chars = max_chars
+        self._items: OrderedDict[tuple[Any, ...], tuple[str, list[Any], int]] = OrderedDict()
+        self._chars = 0
+        self._hits = 0
+        self._misses = 0
+        # A number per policy, for keys: comparing policies field by field at every
+        # lookup (each request builds its own, equal one) cost more than the lookup.
+        self._policies: dict[ContextPolicy, int] = {}
+
+    def info(self) -> CacheInfo:
+        """Hits, misses and the current size."""
+        return CacheInfo(self._hits, self._misses, len(self._items), self._chars)
+
+    def clear(self) -> None:
+        """Forget every item (and the counts)."""
+        self._items.clear()
+        self._policies.clear()
+        self._chars = self._hits = self._misses = 0
+
+    def policy_key(self, policy: ContextPolicy) -> int:
+        """The number that stands for ``policy`` (and every policy equal to it) in keys."""
+        number = self._policies.get(policy)
+        if number is None:
+            if len(self._policies) >= MAX_KEPT_POLICIES:
+                self.clear()  # numbers are never reused for another policy
+            number = self._policies[policy] = next(_POLICY_NUMBERS)
+        return number
+
+    def get(self, key: tuple[Any, ...], stored: str) -> list[Any] | None:
+        """The kept input of the item of ``key`` read from ``stored``, else None. Not a
+        copy: the caller copies what it hands on."""
+        kept = self._items.get(key)
+        if kept is not None and kept[0] == stored:
+            self._items.move_to_end(key)
+            self._hits += 1
+            return kept[1]
+        self._misses += 1
+        return None
+
+    def put(self, key: tuple[Any, ...], stored: str, value: list[Any]) -> None:
+        """Keep ``value`` (not copied: the caller hands on only copies) for ``key``."""
+        size = len(stored) + len(json.dumps(value, ensure_ascii=False, default=str))
+        earlier = self._items.pop(key, None)
+        if earlier is not None:
+            self._chars -= earlier[2]
+        if size > self.max_chars // 8:
+            return
+        self._items[key] = (stored, value, size)
+        self._chars += size
+        while len(self._items) > self.max_entries or self._chars > self.max_chars:
+            _, (_, _, dropped) = self._items.popitem(last=False)
+            self._chars -= dropped
+
+
+# Shared by every request's converter that uses the shared RedactedItems.
+CONVERTED_ITEMS = ConvertedItems()
+
+
 def _fingerprint(item: UserMessageItem | ClientToolCallItem, stored: str | None = None) -> bytes:
     """A digest of everything stored in ``item``: of ``stored``, the JSON text it was
     read from when known (it fixes the item: parsing is deterministic), else of the item
@@ -144,10 +245,16 @@ class PolicyConverter(NotebookConverter):
         read_attachment: ReadBytes | None = None,
         cache: RedactedItems | None = None,
         stored: Mapping[int, str] | None = None,
+        converted: ConvertedItems | None = None,
     ) -> None:
         # The stored JSON of the history's items, by identity (History.payloads):
         # their cache keys are digests of it, not of the items serialised again.
         self._stored = stored or {}
+        # Whole items kept by their stored JSON: the shared memory goes with the shared
+        # RedactedItems (a converter given a cache of its own keeps nothing else).
+        self.converted = converted
+        if converted is None and cache is None:
+            self.converted = CONVERTED_ITEMS
         self._read_failed = False
         if read_attachment is not None:
             read = read_attachment
@@ -165,6 +272,37 @@ class PolicyConverter(NotebookConverter):
         super().__init__(read_attachment)
         self.policy = policy
         self.cache = REDACTED_ITEMS if cache is None else cache
+
+    async def to_agent_input(
+        self, thread_items: Sequence[ThreadItem] | ThreadItem
+    ) -> list[TResponseInputItem]:
+        """ChatKit's conversion of ``thread_items``, each stored item of a kept kind
+        converted once for as long as its stored text stays (:class:`ConvertedItems`);
+        the list returned is the caller's own."""
+        memory = self.converted
+        if memory is None or not self._stored or not isinstance(thread_items, Sequence):
+            return await super().to_agent_input(thread_items)
+        items = list(thread_items)
+        last = items[-1] if items else None
+        policy = memory.policy_key(self.policy)
+        output: list[Any] = []
+        for item in items:
+            is_last = item is last
+            stored = self._stored.get(id(item))
+            if stored is None or not isinstance(item, _KEPT_KINDS):
+                output += await self._thread_item_to_input_item(item, is_last_message=is_last)
+                continue
+            # A user message's quoted text is sent only while it is the last item.
+            quoted = is_last and isinstance(item, UserMessageItem) and bool(item.quoted_text)
+            key = (policy, type(item), item.id, quoted)
+            kept = memory.get(key, stored)
+            if kept is None:
+                self._read_failed = False
+                kept = await self._thread_item_to_input_item(item, is_last_message=is_last)
+                if not self._read_failed:  # an attachment not read is tried again
+                    memory.put(key, stored, kept)
+            output += kept
+        return _copied(output)
 
     async def client_tool_call_to_input(
         self, item: ClientToolCallItem
