@@ -6,11 +6,11 @@ ones with a placeholder) and the values of a few harmless ones (``PATH``, ``HOME
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from . import rules
+from .lazy_patterns import lazy_compile
 from .names import is_secret_name, marker
 from .redact import Redactor, describe_hidden
 
@@ -63,7 +63,7 @@ def env_view(
     return out
 
 
-_ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+_ENV_NAME = lazy_compile(r"^[A-Z_][A-Z0-9_]*$")
 
 
 def is_env_like(mapping: Mapping[Any, Any]) -> bool:

@@ -7,19 +7,20 @@ final ``Type: message`` line; that fits in about :data:`MAX_TRACEBACK_CHARS`.
 
 from __future__ import annotations
 
-import re
 import sys
 import sysconfig
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .lazy_patterns import lazy_compile
+
 MAX_TRACEBACK_CHARS = 2_000
 MAX_MESSAGE_CHARS = 600
 _FRAME_CHARS = 500
 
 # CSI (colours, cursor moves), OSC (titles, hyperlinks) and two-byte escape sequences.
-ANSI_RE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
+ANSI_RE = lazy_compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
 
 
 def strip_ansi(text: str) -> str:
@@ -35,10 +36,10 @@ class Frame:
     user: bool
 
 
-_USER_HEADER = re.compile(r"^\s*(?:Cell In ?\[|Input In ?\[|File <ipython-input|<ipython-input)")
+_USER_HEADER = lazy_compile(r"^\s*(?:Cell In ?\[|Input In ?\[|File <ipython-input|<ipython-input)")
 # Installed packages, the standard library, and compiled Cython sources (pandas shows
 # them by a relative path: "pandas/_libs/index.pyx:172").
-_LIB_PATH = re.compile(r"(?:site-packages|dist-packages)[/\\]|/lib/python\d|\.p(?:yx|xi|xd)\b")
+_LIB_PATH = lazy_compile(r"(?:site-packages|dist-packages)[/\\]|/lib/python\d|\.p(?:yx|xi|xd)\b")
 
 
 def _is_user_block(block: str) -> bool:

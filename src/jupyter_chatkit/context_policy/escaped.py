@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from collections.abc import Callable
+
+from .lazy_patterns import lazy_compile
 
 # A form longer than a tool result's bound can never be seen whole.
 MAX_FORM_CHARS = 16_384
@@ -20,7 +21,7 @@ MAX_FORM_CHARS = 16_384
 # ASCII but ' " and \ (= [^'"\\\x00-\x1f\x7f-\U0010ffff], spelled as the ranges it keeps:
 # the negated set over all of Unicode took ~20 ms to compile, on every kernel's first check).
 _PLAIN_CHARS = r"[ !#-&(-\[\]-~]"
-_PLAIN = re.compile(_PLAIN_CHARS + "*")
+_PLAIN = lazy_compile(_PLAIN_CHARS + "*")
 _SHORT = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -51,7 +52,7 @@ _ESCAPES: tuple[Callable[[str], str], ...] = (
 
 # The escapings worth applying to an escaped form again: a repr or a JSON text of it.
 _OUTER = (_ESCAPES[0], _ESCAPES[3])
-_PLAIN_RUN = re.compile(_PLAIN_CHARS + "+")
+_PLAIN_RUN = lazy_compile(_PLAIN_CHARS + "+")
 
 
 @functools.lru_cache(maxsize=1024)

@@ -16,16 +16,18 @@ import bisect
 import re
 from collections.abc import Iterator
 
+from .lazy_patterns import lazy_compile
+
 MAX_LINES = 40
 MAX_LINE = 1000
 # A line that can close a heredoc: one word, blanks around, then ``\r\n``, ``\n`` or the
 # text's end (a lone ``\r`` at the end does not close: as the rule always read it).
 _WORD = "[A-Za-z_][A-Za-z0-9_]{0,19}"
-_WORD_LINE = re.compile(r"(?:^|(?<=\n))[ \t]*(" + _WORD + r")[ \t]*(?=\r?\n|\Z)")
+_WORD_LINE = lazy_compile(r"(?:^|(?<=\n))[ \t]*(" + _WORD + r")[ \t]*(?=\r?\n|\Z)")
 # Up to this many different closing words are looked for by one pattern of their own.
 _FEW_WORDS = 16
 # A line too long for a body.
-_LONG_LINE = re.compile(r"(?:^|(?<=\n))[^\n]{" + str(MAX_LINE + 1) + "}")
+_LONG_LINE = lazy_compile(r"(?:^|(?<=\n))[^\n]{" + str(MAX_LINE + 1) + "}")
 
 
 class _Lines:

@@ -15,21 +15,22 @@ from __future__ import annotations
 import re
 
 from . import rules
+from .lazy_patterns import lazy_compile
 from .names import is_placeholder, is_secret_name, marker, normalize_name
 from .tables import _secret_positions, _vocab_positions
 
-_TRANSCRIPT = re.compile(rules.TRANSCRIPT, re.MULTILINE)
-_FORMATTED = re.compile(rules.FORMATTED_ASSIGNMENT)
-_FLAT_LIST = re.compile(rules.FLAT_LIST)
-_SQL_INSERT = re.compile(rules.SQL_INSERT, re.IGNORECASE)
-_ESCAPED_PAIR = re.compile(rules.ESCAPED_JSON_PAIR)
-_STRING = re.compile(rules.STRING_LITERAL)
-_ARGUMENT = re.compile(rules.CALL_ARGUMENT)
-_NAME_LIKE = re.compile(rules.NAME_LIKE_VALUE)
-_KEEP_VALUE = re.compile(rules.KEEP_VALUE)
-_CREDENTIAL = re.compile(rules.CREDENTIAL_VALUE)
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_ASSIGNMENT = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_.\[\]'\", ]*(?<![=!<>])=(?!=)")
+_TRANSCRIPT = lazy_compile(rules.TRANSCRIPT, re.MULTILINE)
+_FORMATTED = lazy_compile(rules.FORMATTED_ASSIGNMENT)
+_FLAT_LIST = lazy_compile(rules.FLAT_LIST)
+_SQL_INSERT = lazy_compile(rules.SQL_INSERT, re.IGNORECASE)
+_ESCAPED_PAIR = lazy_compile(rules.ESCAPED_JSON_PAIR)
+_STRING = lazy_compile(rules.STRING_LITERAL)
+_ARGUMENT = lazy_compile(rules.CALL_ARGUMENT)
+_NAME_LIKE = lazy_compile(rules.NAME_LIKE_VALUE)
+_KEEP_VALUE = lazy_compile(rules.KEEP_VALUE)
+_CREDENTIAL = lazy_compile(rules.CREDENTIAL_VALUE)
+_WORD = lazy_compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ASSIGNMENT = lazy_compile(r"^\s*[A-Za-z_][A-Za-z0-9_.\[\]'\", ]*(?<![=!<>])=(?!=)")
 # Names that hold an object, not a secret (``session``): their output is described.
 _OBJECT_NAMES = frozenset({"session", "sess", "cookies", "cookie", "auth"})
 # Sibling lists are looked for this far from a list of names (a call's arguments).

@@ -5,13 +5,13 @@ kernel's value descriptions."""
 from __future__ import annotations
 
 import functools
-import re
 
 from . import rules
+from .lazy_patterns import lazy_compile
 
-_SECRET_NAME = re.compile(rules.SECRET_NAME_PATTERN)
-_CAMEL = re.compile(r"([a-z0-9])([A-Z])")
-_NON_WORD = re.compile(r"[^A-Za-z0-9]+")
+_SECRET_NAME = lazy_compile(rules.SECRET_NAME_PATTERN)
+_CAMEL = lazy_compile(r"([a-z0-9])([A-Z])")
+_NON_WORD = lazy_compile(r"[^A-Za-z0-9]+")
 
 
 def plain_str(value: object) -> str | None:

@@ -10,44 +10,47 @@ from collections.abc import Callable
 from typing import Any
 
 from . import rules
+from .lazy_patterns import lazy_compile
 from .names import is_secret_name, marker
 from .names import names_words as _is_vocab
 
-_KEEP_VALUE = re.compile(rules.KEEP_VALUE)
+_KEEP_VALUE = lazy_compile(rules.KEEP_VALUE)
 _NAME_TRIGGERS = tuple(rules.NAME_TRIGGERS)
 # Every shape a line starts (a key/value row, a header, a YAML key, a Series footer) has
 # a secret name on that line. ``gh-pat`` is one too (it normalises to ``gh_pat``): no "_".
-_LINE_TRIGGER = re.compile("|".join(sorted({re.escape(t.lstrip("_")) for t in _NAME_TRIGGERS})))
-_DELIMITERS = tuple(re.compile(f"({d})") for d in rules.TABLE_DELIMITERS)
+_LINE_TRIGGER = lazy_compile("|".join(sorted({re.escape(t.lstrip("_")) for t in _NAME_TRIGGERS})))
+_DELIMITERS = tuple(lazy_compile(f"({d})") for d in rules.TABLE_DELIMITERS)
 # A line holding none of them is no delimited row: one scan instead of a split by each.
-_ANY_DELIMITER = re.compile("|".join(rules.TABLE_DELIMITERS))
-_HEADER_FIELD = re.compile(rules.TABLE_HEADER_FIELD)
-_RULE_ROW = re.compile(rules.TABLE_RULE_ROW)
-_SERIES_FOOTER = re.compile(rules.SERIES_FOOTER)
-_ALIGNED_TOKEN = re.compile(r"\S+")
+_ANY_DELIMITER = lazy_compile("|".join(rules.TABLE_DELIMITERS))
+_HEADER_FIELD = lazy_compile(rules.TABLE_HEADER_FIELD)
+_RULE_ROW = lazy_compile(rules.TABLE_RULE_ROW)
+_SERIES_FOOTER = lazy_compile(rules.SERIES_FOOTER)
+_ALIGNED_TOKEN = lazy_compile(r"\S+")
 # A cell of 3+ words led by a prose word (``but it is not set yet``): a sentence's clause.
-_PROSE_ROW = re.compile(rules.PROSE_ROW, re.IGNORECASE)
+_PROSE_ROW = lazy_compile(rules.PROSE_ROW, re.IGNORECASE)
 # A YAML mapping key (``host: x``, ``"a b":``), not a plain scalar's text.
-_YAML_KEY = re.compile(r"^(?:['\"][^'\"\n]{0,100}['\"]|[^\s:'\"][^:\n]{0,100}?)[ \t]*:(?:[ \t]|$)")
-_SPLIT_WIDE = re.compile(r"(\s{2,})")
-_WHITESPACE = re.compile(r"\s")
-_HTML_TOKEN = re.compile(rules.HTML_TOKEN)
-_ARGUMENT = re.compile(rules.CALL_ARGUMENT)
-_SPLIT_COLUMNS = re.compile(rules.SPLIT_COLUMNS)
-_SPLIT_DATA = re.compile(rules.SPLIT_DATA)
-_NEXT_ROW = re.compile(r"\s*(?:,\s*)?" + rules.LIST_ROW)
-_STRUCTURED_DTYPE = re.compile(rules.STRUCTURED_DTYPE)
-_DTYPE_NAME = re.compile(r"\([ \t]*['\"]([^'\"\n]{1,100})['\"]")
-_TUPLE_ROW = re.compile(rules.TUPLE_ROW)
-_YAML_BLOCK_KEY = re.compile(rules.YAML_BLOCK_KEY)
-_BARE_ALIGNED_HEADER = re.compile(rules.BARE_ALIGNED_HEADER)
-_ALIGNED_KEY_VALUE = re.compile(rules.ALIGNED_KEY_VALUE)
-_ROW_NUMBER = re.compile(rules.ROW_NUMBER)
-_INDEX_NAME_LINE = re.compile(rules.INDEX_NAME_LINE)
-_LABELLED_ROW = re.compile(rules.LABELLED_ROW)
-_CREDENTIAL = re.compile(rules.CREDENTIAL_VALUE)
-_PROSE_KEY = re.compile(rules.PROSE_KEY, re.IGNORECASE)
-_POLARS_DTYPES = re.compile(
+_YAML_KEY = lazy_compile(
+    r"^(?:['\"][^'\"\n]{0,100}['\"]|[^\s:'\"][^:\n]{0,100}?)[ \t]*:(?:[ \t]|$)"
+)
+_SPLIT_WIDE = lazy_compile(r"(\s{2,})")
+_WHITESPACE = lazy_compile(r"\s")
+_HTML_TOKEN = lazy_compile(rules.HTML_TOKEN)
+_ARGUMENT = lazy_compile(rules.CALL_ARGUMENT)
+_SPLIT_COLUMNS = lazy_compile(rules.SPLIT_COLUMNS)
+_SPLIT_DATA = lazy_compile(rules.SPLIT_DATA)
+_NEXT_ROW = lazy_compile(r"\s*(?:,\s*)?" + rules.LIST_ROW)
+_STRUCTURED_DTYPE = lazy_compile(rules.STRUCTURED_DTYPE)
+_DTYPE_NAME = lazy_compile(r"\([ \t]*['\"]([^'\"\n]{1,100})['\"]")
+_TUPLE_ROW = lazy_compile(rules.TUPLE_ROW)
+_YAML_BLOCK_KEY = lazy_compile(rules.YAML_BLOCK_KEY)
+_BARE_ALIGNED_HEADER = lazy_compile(rules.BARE_ALIGNED_HEADER)
+_ALIGNED_KEY_VALUE = lazy_compile(rules.ALIGNED_KEY_VALUE)
+_ROW_NUMBER = lazy_compile(rules.ROW_NUMBER)
+_INDEX_NAME_LINE = lazy_compile(rules.INDEX_NAME_LINE)
+_LABELLED_ROW = lazy_compile(rules.LABELLED_ROW)
+_CREDENTIAL = lazy_compile(rules.CREDENTIAL_VALUE)
+_PROSE_KEY = lazy_compile(rules.PROSE_KEY, re.IGNORECASE)
+_POLARS_DTYPES = lazy_compile(
     r"^│(?:\s*(?:str|i8|i16|i32|i64|u8|u16|u32|u64|f32|f64|bool|date|datetime\[\S+\]|null"
     r"|cat|list\[\S+\]|struct\[\d+\]|binary|decimal\[\S+\]|object|time|duration\[\S+\])"
     r"\s*[│┆])+$"

@@ -10,26 +10,27 @@ import re
 from typing import Any
 
 from . import rules
+from .lazy_patterns import lazy_compile
 from .names import is_placeholder, is_secret_name, marker, normalize_name, plain_str
 
-_ALIAS = re.compile(rules.ALIAS_ASSIGNMENT, re.MULTILINE)
-_CODE_VALUE = re.compile(rules.CODE_VALUE)
-_CREDENTIAL = re.compile(rules.CREDENTIAL_VALUE)
-_FSTRING_FIELD = re.compile(rules.FSTRING_FIELD)
-_FSTRING_RUN = re.compile(rules.FSTRING_RUN)
-_HASH_CONTEXT = re.compile(rules.HASH_CONTEXT, re.IGNORECASE)
-_HEX_DIGEST = re.compile(rules.HEX_DIGEST)
-_ASSIGNED = re.compile(rules.ASSIGNED_EXPRESSION, re.MULTILINE)
-_EXPRESSION_PART = re.compile(rules.EXPRESSION_PART)
-_FSTRING_NAME = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)[!:}]")
+_ALIAS = lazy_compile(rules.ALIAS_ASSIGNMENT, re.MULTILINE)
+_CODE_VALUE = lazy_compile(rules.CODE_VALUE)
+_CREDENTIAL = lazy_compile(rules.CREDENTIAL_VALUE)
+_FSTRING_FIELD = lazy_compile(rules.FSTRING_FIELD)
+_FSTRING_RUN = lazy_compile(rules.FSTRING_RUN)
+_HASH_CONTEXT = lazy_compile(rules.HASH_CONTEXT, re.IGNORECASE)
+_HEX_DIGEST = lazy_compile(rules.HEX_DIGEST)
+_ASSIGNED = lazy_compile(rules.ASSIGNED_EXPRESSION, re.MULTILINE)
+_EXPRESSION_PART = lazy_compile(rules.EXPRESSION_PART)
+_FSTRING_NAME = lazy_compile(r"\{([A-Za-z_][A-Za-z0-9_]*)[!:}]")
 _KEEP_NAMES = frozenset({"None", "True", "False", "null", "undefined", "nil", "self", "this"})
-_KEEP_VALUE = re.compile(rules.KEEP_VALUE)
-_KEYISH = re.compile(rules.KEYISH_NAME_PATTERN)
-_PLACEHOLDER_VALUE = re.compile(rules.PLACEHOLDER_VALUE, re.IGNORECASE)
-_RANDOM = re.compile(rules.HIGH_ENTROPY_VALUE)
-_SHORT_NAME = re.compile(rules.SHORT_NAME_VALUE)
-_TYPE_VALUE = re.compile(rules.TYPE_VALUE)
-_PROSE_VALUE = re.compile(rules.PROSE_VALUE, re.IGNORECASE)
+_KEEP_VALUE = lazy_compile(rules.KEEP_VALUE)
+_KEYISH = lazy_compile(rules.KEYISH_NAME_PATTERN)
+_PLACEHOLDER_VALUE = lazy_compile(rules.PLACEHOLDER_VALUE, re.IGNORECASE)
+_RANDOM = lazy_compile(rules.HIGH_ENTROPY_VALUE)
+_SHORT_NAME = lazy_compile(rules.SHORT_NAME_VALUE)
+_TYPE_VALUE = lazy_compile(rules.TYPE_VALUE)
+_PROSE_VALUE = lazy_compile(rules.PROSE_VALUE, re.IGNORECASE)
 _WEAK_QUALIFIERS = frozenset(rules.WEAK_QUALIFIERS)
 
 
@@ -46,8 +47,8 @@ def _is_keyish_name(name: str) -> bool:
     return _KEYISH.search(normalize_name(name)) is not None
 
 
-_SWITCH = re.compile(r"(?<=[A-Z])(?=[a-z0-9])|(?<=[a-z])(?=[A-Z0-9])|(?<=[0-9])(?=[A-Za-z])")
-_CLASS_NAME = re.compile(r"^[A-Z][A-Za-z0-9_]*$")
+_SWITCH = lazy_compile(r"(?<=[A-Z])(?=[a-z0-9])|(?<=[a-z])(?=[A-Z0-9])|(?<=[0-9])(?=[A-Za-z])")
+_CLASS_NAME = lazy_compile(r"^[A-Z][A-Za-z0-9_]*$")
 
 
 def _switches(value: str) -> int:
@@ -84,17 +85,17 @@ def looks_like_password(value: str) -> bool:
     )
 
 
-_UPPER = re.compile("[A-Z]")
-_LOWER = re.compile("[a-z]")
-_DIGIT = re.compile("[0-9]")
-_SYMBOL = re.compile("[!@#$%^&*~+]")
-_HEX_RUN = re.compile(r"[0-9a-fA-F.-]*\Z")
-_LETTER = re.compile("[A-Za-z]")
+_UPPER = lazy_compile("[A-Z]")
+_LOWER = lazy_compile("[a-z]")
+_DIGIT = lazy_compile("[0-9]")
+_SYMBOL = lazy_compile("[!@#$%^&*~+]")
+_HEX_RUN = lazy_compile(r"[0-9a-fA-F.-]*\Z")
+_LETTER = lazy_compile("[A-Za-z]")
 # ``Float64Dtype``, ``ResNet50V2``, ``GPT2TokenizerFast``: two or more capitalised words
 # (or acronyms with a number), a type's or a model's name.
 # ``hf_token``, ``db_password``: a snake-case variable name.
-_SNAKE_NAME = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+[,;]?\Z")
-_CAMEL_WORDS = re.compile(r"(?:[A-Z]+[a-z]{2,}[0-9]*[a-z]?|[A-Z]+[0-9]+[a-z]?){2,}\Z")
+_SNAKE_NAME = lazy_compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+[,;]?\Z")
+_CAMEL_WORDS = lazy_compile(r"(?:[A-Z]+[a-z]{2,}[0-9]*[a-z]?|[A-Z]+[0-9]+[a-z]?){2,}\Z")
 
 
 def looks_random(value: str) -> bool:
@@ -163,8 +164,8 @@ def keeps_unquoted(value: str, constant: bool, name: str = "", sep: str = "") ->
     return bool(name) and value.rstrip(",;") == name.rsplit(".", 1)[-1]
 
 
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_ASSIGNMENT_LINE = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_.\[\]'\", ]*(?<![=!<>])=(?!=)")
+_WORD = lazy_compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ASSIGNMENT_LINE = lazy_compile(r"^\s*[A-Za-z_][A-Za-z0-9_.\[\]'\", ]*(?<![=!<>])=(?!=)")
 
 
 # Secret names that usually hold an object, not a secret (``session.get(url).text``).

@@ -16,11 +16,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-import sys
 import time
 import types
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..context_policy import RESULT_BUDGET, ContextPolicy, dumps
@@ -39,9 +37,11 @@ from .values import brief, clip, describe, is_frame_like, kind_of, qualname, sum
 from .values.common import hidden, hides
 from .values.pandas_arrays import foreign_index
 from .values.typeinfo import is_a, type_module
+from .view import KernelView, current_shell
 
 __all__ = [
     "KernelView",
+    "current_shell",
     "dumps",
     "get_active_cell",
     "get_notebook_cells",
@@ -65,35 +65,6 @@ LIST_TIME_BUDGET = 0.5
 # Names IPython puts in a user namespace, hidden even without a shell to ask.
 _IPYTHON_NAMES = frozenset({"In", "Out", "exit", "quit", "get_ipython", "open"})
 _TOOLS_BY_NAME: dict[str, ClientToolSpec] = {t.name: t for t in CLIENT_TOOLS}
-
-
-@dataclass
-class KernelView:
-    """What the tools read: a user namespace, IPython's hidden names, and its history."""
-
-    namespace: Mapping[str, Any]
-    hidden: Mapping[str, Any] | None = None
-    shell: Any = field(default=None, repr=False)
-
-    @classmethod
-    def current(cls) -> KernelView:
-        """The running IPython shell's namespace, or ``__main__``'s outside IPython."""
-        shell = current_shell()
-        if shell is not None:
-            return cls(shell.user_ns, shell.user_ns_hidden, shell)
-        main = sys.modules.get("__main__")
-        return cls(vars(main) if main is not None else {})
-
-
-def current_shell() -> Any:
-    """The running IPython shell, or None (without importing IPython)."""
-    ipython = sys.modules.get("IPython")
-    if ipython is None:
-        return None
-    try:
-        return ipython.get_ipython()
-    except Exception:
-        return None
 
 
 # -- variables ------------------------------------------------------------------------------

@@ -20,14 +20,15 @@ import types
 from collections.abc import Mapping
 from typing import Any
 
+from ..context_policy.lazy_patterns import lazy_compile
 from ..context_policy.redact import is_secret_name, marker
 from ..context_policy.rules import CALL_ARGUMENT, CALL_ARGUMENTS
 from .values.common import kind_of
 from .values.typeinfo import _MISSING, class_attr, is_a
 
-_CALL = re.compile(CALL_ARGUMENTS)
-_ARGUMENT = re.compile(CALL_ARGUMENT)
-_KEYWORD = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_]*\s*=(?!=)")
+_CALL = lazy_compile(CALL_ARGUMENTS)
+_ARGUMENT = lazy_compile(CALL_ARGUMENT)
+_KEYWORD = lazy_compile(r"^\s*[A-Za-z_][A-Za-z0-9_]*\s*=(?!=)")
 _MISSING_NAMES: tuple[str, ...] = ()
 # Past this much source the pass is skipped (the policy still runs on it).
 MAX_SOURCE_CHARS = 20_000
@@ -137,7 +138,7 @@ def hide_positional_secrets(source: str, namespace: Mapping[str, Any]) -> str:
 
 # A frame's values without its column names: ``df.values``, ``df.to_numpy()``,
 # ``df[cols].values``, polars' ``df.rows()``, ``to_json(orient="values")``.
-_NAMELESS_VALUES = re.compile(
+_NAMELESS_VALUES = lazy_compile(
     r"(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_]*)(?:\[\[?[^\]\n]{0,200}\]?\])?\."
     r"(?:values|to_numpy|rows|iter_rows|itertuples|iterrows|tolist|to_list|to_json|to_dicts"
     r"|array|to_records)\b"

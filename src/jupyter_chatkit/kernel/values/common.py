@@ -16,7 +16,6 @@ import itertools
 import math
 import os
 import pathlib
-import re
 import sys
 import types
 import uuid
@@ -24,6 +23,7 @@ from collections import deque
 from typing import Any
 
 from ...context_policy import SECRET_ENV_NAMES, ContextPolicy
+from ...context_policy.lazy_patterns import lazy_compile
 from ...context_policy.redact import (
     Redactor,
     describe_hidden,
@@ -175,7 +175,7 @@ _CREDENTIAL_HOLDERS = frozenset(
     }
 )
 # A plain word or a few (no digits): a name, a mode, a scope, a page.
-_PLAIN_WORDS = re.compile(r"^[A-Za-z][A-Za-z _.:/-]{0,60}$")
+_PLAIN_WORDS = lazy_compile(r"^[A-Za-z][A-Za-z _.:/-]{0,60}$")
 # Field names that say nothing about what they hold: kept hidden in a holder too.
 _VAGUE_FIELDS = frozenset({"value", "val", "data", "raw", "content", "text", "string", "s"})
 
