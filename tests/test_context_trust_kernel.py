@@ -198,3 +198,76 @@ def test_a_real_kernel_hides_secrets_passed_by_position_and_shown_by_name(
         assert secret not in log, place
     # What the model needs is still there: the call, the user, the error.
     assert "sign_up(" in log and "ZeroDivisionError" in log and "DC(" in log and "ada" in log
+
+
+ROUND4_KEY = "Xq7Rz4Kp2Xw9Lm3Vn8Bt5Yc1"
+ROUND4 = {
+    "fernet bytes": "kG7x2pQvN9sLd4TfWb8yRz3mHc6jUe1aYo5iXn0qPwE=",
+    "token bytearray": "ghp_Zq7Lm3Xv9Tb2Nw8Rk4Hs6Dy1Fp5Gc0Ja2Ke7Ub",
+    "pair with a bracket": "p(w9Zx]Lq4",
+    "second pair": "Q]r7tLm2(Ws",
+    "line after its name": "Tz5Vb8Nm1QwR4yUi7oP3",
+}
+
+
+def _pieces(secret: str) -> list[str]:
+    """Every 8-character piece of ``secret`` (4 apart): none may reach the model."""
+    return [secret[k : k + 8] for k in range(0, len(secret) - 7, 4)]
+
+
+def test_a_real_kernel_hides_round_4_values_from_chat_ask(
+    kernel_provider: FakeLLM, tmp_path: Path
+) -> None:
+    """Round 4's kernel values end to end, through ``Chat().ask`` in a real kernel: a key
+    kept as bytes under a plain name, the pieces a key was joined from (``head + tail``,
+    ``"".join(parts)``), a file's lines with a key on the line after its name, and
+    (round 5) printed (user, password) pairs in a list whose passwords hold brackets. The
+    cells build each value reversed, so only the kernel's description or the output's
+    redaction can hide it; none reaches the model, while the names, types, users and
+    ordinary values do."""
+    s = ROUND4
+    key = ROUND4_KEY
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("%load_ext jupyter_chatkit"),
+        nbformat.v4.new_code_cell(
+            f"blob = {s['fernet bytes'][::-1].encode()!r}[::-1]\n"
+            f"raw = bytearray({s['token bytearray'][::-1].encode()!r}[::-1])\n"
+            f"head = 'sk-proj-' + {key[:6][::-1]!r}[::-1]\n"
+            f"parts = [{key[6:15][::-1]!r}[::-1], {key[15:][::-1]!r}[::-1]]\n"
+            "api_key = head + ''.join(parts)\n"
+            f"lines = ['API_KEY=\\n', {s['line after its name'][::-1]!r}[::-1] + '\\n', "
+            "'DEBUG=1\\n']\n"
+            "words = ['hello', 'world']\nlabel = 'prod'"
+        ),
+        # A dict's text under a plain name, and an error quoting it: only the text's
+        # rules can hide the passwords in it.
+        nbformat.v4.new_code_cell(
+            f"report = str({{'auth': [('ada', {s['pair with a bracket'][::-1]!r}[::-1]), "
+            f"('bob', {s['second pair'][::-1]!r}[::-1])], 'host': 'db.example.org'}})"
+        ),
+        nbformat.v4.new_code_cell("raise PermissionError(report)"),
+        nbformat.v4.new_code_cell(
+            "from jupyter_chatkit import Chat\n"
+            "answer = Chat().ask('What is in my kernel?')\nanswer.ok"
+        ),
+    ]
+    calls = [
+        ToolCall("list_kernel_variables", {"max_items": 500}),
+        *(
+            ToolCall("inspect_kernel_variable", {"name": n})
+            for n in ("head", "parts", "lines", "report")
+        ),
+        ToolCall("get_notebook_cells", {"max_cells": 50}),
+    ]
+    log = run_with_tool_calls(nb, tmp_path, kernel_provider, calls)
+    assert nb.cells[-1].outputs[-1]["data"]["text/plain"] == "True", nb.cells[-1].outputs
+    for place, secret in {**s, "joined key": key}.items():
+        for piece in _pieces(secret):
+            assert piece not in log, (place, piece)
+    assert FAKE_API_KEY not in log
+    # The context around the secrets arrives: names, types, users, ordinary values.
+    for seen in ("blob", "raw", "parts", "lines", "bytes(44)", "bytearray(42)", "ada", "bob"):
+        assert seen in log, seen
+    assert "DEBUG=1" in log and "hello" in log and "prod" in log and "API_KEY=" in log
+    assert "db.example.org" in log and "'auth': [('ada', " in log and "PermissionError" in log

@@ -28,6 +28,7 @@ import {
   normalizeName,
   stripAnsi,
 } from "./redactnames";
+import { hideEncoded } from "./redactbase64";
 import { heredocBodies } from "./redactheredoc";
 import { readEscapedLines, readListedLines } from "./redactescaped";
 import { LooseRedaction } from "./redactloose";
@@ -90,8 +91,12 @@ const NAME_LIKE = new RegExp(RULES.nameLikeValue);
 const DTYPE = new RegExp(RULES.dtypeValue);
 
 /** A string naming a secret as a list item or argument: `"password"`, `"--token"`. */
+const ASSIGNED_ITEM = new RegExp(RULES.assignedItem);
+const ITEM_GLUE = new RegExp(RULES.itemGlue);
+
+/** Also `"API_KEY="`; not one holding its own value (`'db_password = "x"'`: a file's line). */
 function namesASecret(item: string): boolean {
-  return item.length <= 100 && isSecretName(item.replace(/^-+/, ""));
+  return item.length <= 100 && !ASSIGNED_ITEM.test(item) && isSecretName(item.replace(/^-+/, ""));
 }
 
 /** Indices of the strings of a list that follow one naming a secret (`["--password", "x"]`,
@@ -129,7 +134,20 @@ const TEMPLATE_VALUE = new RegExp(RULES.templateValue);
 const USER_FIRST = /(?:^|_)(?:auth|creds|credentials|login)$/;
 // A pair inside a container (`[("ada", "pw")]`: 1 opener, 2 content, 3 closer), or a string
 // literal outside one (4 quote, 5 content).
-const INNER_PAIR = /([[(])([^[\](){}\n]{0,2000})([\])])|(['"])((?:(?!\4)[^\\\n]|\\.){0,2000})\4/g;
+// A bracket inside a literal is none of the pair's (`('ada', 'p(w9')`).
+const INNER_PAIR = new RegExp(
+  `([[(])(${RULES.bracketPiece}{0,2000})([\\])])|(['"])((?:(?!\\4)[^\\\\\\n]|\\\\.){0,2000})\\4`,
+  "g",
+);
+const FIRST_FIELD = new RegExp(RULES.firstField);
+
+/** A pair's body cut after its first field's comma (outside its literals: a user
+ * `'ada,l'` is one field): the length of that head, 0 when it has none. */
+function firstFieldEnd(body: string): number {
+  const head = FIRST_FIELD.exec(body);
+  return head ? head[0].length : 0;
+}
+
 const KEEP_NAMES = new Set(["None", "True", "False", "null", "undefined", "nil", "self", "this"]);
 
 /** An f-string under a secret name whose literal text holds no secret
@@ -266,7 +284,9 @@ export class Redactor extends LooseRedaction {
       const found = value.includes("=") ? aliases(value) : new Set<string>();
       value = value.replace(QUOTED, (whole, name: string, sep: string, quote: string, secret: string, at: number, all: string) => {
         const last = name.split(".").pop() ?? name;
-        if (secret.includes(RULES.placeholderOpen)) return whole;
+        // `["API_KEY=", "x"]`: the glue between a list's items is no value (the item
+        // after a name is its value: the pair rule hides it).
+        if (secret.includes(RULES.placeholderOpen) || ITEM_GLUE.test(secret)) return whole;
         if (!isSecretPair(last, secret)) {
           // `KeyError: "{'password': 'x'}"`: quotes inside the value were read as part of
           // it; its own assignments are looked at once more (twice at most).
@@ -332,19 +352,19 @@ export class Redactor extends LooseRedaction {
       value = value.replace(CONTAINER, (whole, name: string, sep: string, bracket: string, body: string) => {
         const last = name.split(".").pop() ?? name;
         if (!isSecretName(last) || LABEL_NAME.test(name)) return whole;
-        const comma = body.indexOf(",");
+        const comma = firstFieldEnd(body);
         if (bracket !== "(" && USER_FIRST.test(normalizeName(last)) && (body.includes("(") || body.includes("["))) {
           // `auth = [("ada", pw)]`, `{"creds": [["ada", "pw"], ...]}`: pairs in a list; each
           // pair's user stays, any other literal hides.
           return `${name}${sep}${bracket}${body.replace(INNER_PAIR, (inner, opener?: string, content?: string, closer?: string) => {
             if (opener === undefined || content === undefined) return this.literals(inner);
-            const at = content.indexOf(",");
-            return at < 0 ? inner : `${opener}${content.slice(0, at + 1)}${this.literals(content.slice(at + 1))}${closer}`;
+            const at = firstFieldEnd(content);
+            return `${opener}${content.slice(0, at)}${this.literals(content.slice(at))}${closer}`;
           })}`;
         }
-        if (bracket === "(" && USER_FIRST.test(normalizeName(last)) && comma >= 0) {
+        if (bracket === "(" && USER_FIRST.test(normalizeName(last)) && body.includes(",")) {
           // `auth = ("ada", pw)`: requests' (user, password) pair; the user stays.
-          return `${name}${sep}${bracket}${body.slice(0, comma + 1)}${this.literals(body.slice(comma + 1))}`;
+          return `${name}${sep}${bracket}${body.slice(0, comma)}${this.literals(body.slice(comma))}`;
         }
         // `{"token": ["the", "of"]}`: a text's words; only a credential-shaped one hides.
         return `${name}${sep}${bracket}${this.literals(body, namesWords(last))}`;
@@ -382,6 +402,15 @@ export class Redactor extends LooseRedaction {
       }
     }
     if (value.includes(RULES.placeholderOpen)) value = this.continued(value);
+    if (!this.nested && value.length >= 16) {
+      // `CONFIG_B64 = "eyJ1…"`: a config base64-encoded, read as its text.
+      this.nested += 1;
+      try {
+        value = hideEncoded(value, (plain) => this.text(plain))[0];
+      } finally {
+        this.nested -= 1;
+      }
+    }
     return value;
   }
 

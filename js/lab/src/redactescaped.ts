@@ -84,6 +84,9 @@ export function readEscapedLines(text: string, redact: (plain: string) => string
 const ITEM = String.raw`(?:"(?:[^"\\\n]|\\[^\n])*"|'(?:[^'\\\n]|\\[^\n])*')`;
 const LINE_LIST = new RegExp(String.raw`\[[ \t\r\n]*(?:${ITEM}[ \t\r\n]*,[ \t\r\n]*)+${ITEM}[ \t\r\n]*,?[ \t\r\n]*\]`, "g");
 
+// The line break `readlines()` leaves at the end of each line.
+const LINE_END = /\r?\n$/;
+
 // A line of a file, not a phrase: a delimiter, an assignment or an indent.
 const LINE_SHAPE = /[=:,|\t]|^[ \t]/;
 
@@ -94,9 +97,15 @@ export function readListedLines(text: string, redact: (plain: string) => string)
   return text.replace(LINE_LIST, (whole: string) => {
     const items = [...whole.matchAll(STRING)];
     const plain: string[] = [];
+    const ends: string[] = [];
     for (const item of items) {
-      const line = decodeEscaped(item[1] ?? item[2] ?? "");
-      if (line === null || line.includes("\n")) return whole;
+      const decoded = decodeEscaped(item[1] ?? item[2] ?? "");
+      if (decoded === null) return whole;
+      // `readlines()` keeps each line's break: read without it, written back with it.
+      const end = LINE_END.exec(decoded)?.[0] ?? "";
+      const line = decoded.slice(0, decoded.length - end.length);
+      if (line.includes("\n")) return whole;
+      ends.push(end);
       plain.push(line);
     }
     if (!plain.some((line) => LINE_SHAPE.test(line))) return whole; // `["load data", "set password policy"]`: words
@@ -104,7 +113,8 @@ export function readListedLines(text: string, redact: (plain: string) => string)
     if (clean.length === plain.length && clean.every((c, k) => c === plain[k])) return whole;
     if (clean.length !== plain.length) {
       const quote = items[0][0][0];
-      return `[${clean.map((c) => quote + encodeEscaped(c, quote) + quote).join(", ")}]`;
+      const end = new Set(ends).size === 1 ? ends[0] : "";
+      return `[${clean.map((c) => quote + encodeEscaped(c + end, quote) + quote).join(", ")}]`;
     }
     let out = "";
     let done = 0;
@@ -112,7 +122,7 @@ export function readListedLines(text: string, redact: (plain: string) => string)
       if (clean[k] === plain[k]) return;
       const quote = item[0][0];
       const at = item.index ?? 0;
-      out += whole.slice(done, at) + quote + encodeEscaped(clean[k], quote) + quote;
+      out += whole.slice(done, at) + quote + encodeEscaped(clean[k] + ends[k], quote) + quote;
       done = at + item[0].length;
     });
     return out + whole.slice(done);

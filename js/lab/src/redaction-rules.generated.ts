@@ -427,6 +427,15 @@ export const RULES = {
       "flags": ""
     },
     {
+      "kind": "password in text",
+      "triggers": [
+        ".join("
+      ],
+      "pattern": "((?<![A-Za-z0-9_.])(?:[A-Za-z][A-Za-z0-9]{0,30}_){0,3}(?:password|passwd|passphrase|pass|pwd|pw|secret|api_?key|private_?key|access_?key|credentials?|(?<=_)token)s?(?![A-Za-z0-9_])['\\\"]?\\]?[ \\t]*(?::=|=|:)[ \\t]*(['\\\"])[^'\\\"\\n]{0,5}\\2\\.join\\([ \\t]*[\\[(][ \\t]*)((?:'[^'\\n«]{0,500}'|\\\"[^\\\"\\n«]{0,500}\\\")(?:[ \\t]*,[ \\t]*(?:'[^'\\n«]{0,500}'|\\\"[^\\\"\\n«]{0,500}\\\")){0,100})(?=[ \\t]*,?[ \\t]*[\\])])",
+      "group": 3,
+      "flags": "i"
+    },
+    {
       "kind": "Oracle password",
       "triggers": [
         "sqlplus",
@@ -762,9 +771,10 @@ export const RULES = {
         "auth=",
         "sig=",
         "signature=",
-        "credential="
+        "credential=",
+        "appid="
       ],
-      "pattern": "([?&;#](?:password|passwd|pwd|token|secret|api[_-]?key|key|access_token|refresh_token|id_token|client_secret|private_token|auth|sig|signature|[A-Za-z0-9-]*[-_]?(?:signature|secret|password|credential)|[A-Za-z0-9-]*[-_]?(?:security|session|access|refresh|auth|id|bearer|api|app|user)[-_]?token|jwt)=)((?![<{$])[^&\\s'\\\"#«]+)",
+      "pattern": "([?&;#](?:password|passwd|pwd|token|secret|api[_-]?key|key|access_token|refresh_token|id_token|client_secret|private_token|auth|sig|signature|h?apikey|appid|(?:access|secret|auth|private|app|client|consumer|license|master|developer|dev|account|subscription|user)[_-]?key|[A-Za-z0-9-]*[-_]?(?:signature|secret|password|credential)|[A-Za-z0-9-]*[-_]?(?:security|session|access|refresh|auth|id|bearer|api|app|user)[-_]?token|jwt)=)((?![<{$])[^&\\s'\\\"#«]+)",
       "group": 2,
       "flags": "i"
     },
@@ -933,10 +943,46 @@ export const RULES = {
     {
       "kind": "password in text",
       "triggers": [
-        ".join("
+        "\"\"\"",
+        "'''"
       ],
-      "pattern": "((?<![A-Za-z0-9_.])(?:[A-Za-z][A-Za-z0-9]{0,30}_){0,3}(?:password|passwd|passphrase|pass|pwd|pw|secret|api_?key|private_?key|access_?key|credentials?|(?<=_)token)s?(?![A-Za-z0-9_])['\\\"]?\\]?[ \\t]*(?::=|=|:)[ \\t]*(['\\\"])[^'\\\"\\n]{0,5}\\2\\.join\\([ \\t]*[\\[(][ \\t]*)(['\\\"][^\\[\\]()\\n«]{1,2000}['\\\"])(?=[ \\t]*,?[ \\t]*[\\])])",
+      "pattern": "((?<![A-Za-z0-9_.])(?:[A-Za-z][A-Za-z0-9]{0,30}_){0,3}(?:password|passwd|passphrase|pass|pwd|pw|secret|api_?key|private_?key|access_?key|credentials?|(?<=_)token)s?(?![A-Za-z0-9_])['\\\"]?[ \\t]*(?::=|=|:)[ \\t]*[rbuRBU]?(\\\"\\\"\\\"|''')[ \\t]*\\r?\\n)((?:(?!\\2)[^«]){1,2000}?)(?=\\2)",
       "group": 3,
+      "flags": "i"
+    },
+    {
+      "kind": "password in text",
+      "triggers": [
+        "</dt>",
+        "</th>",
+        "</td>",
+        "</b>",
+        "</strong>",
+        "</label>",
+        "</span>"
+      ],
+      "pattern": "(<(dt|th|td|b|strong|label|span)\\b[^<>]{0,200}>[ \\t]*(?:password|passwd|passphrase|secret|token|api[ _-]?key|access[ _-]?key|secret[ _-]?key|private[ _-]?key|credentials?|client[ _-]?secret|access[ _-]?token|auth[ _-]?token)[ \\t]*:?[ \\t]*</\\2>[\\s:]*(?:<(?:dd|td|span|code|p|div|kbd|pre)\\b[^<>]{0,200}>\\s*){0,3})(?!(?:string|str|int|integer|number|bool|boolean|required|optional|text|varchar|char|none|null|true|false|yes|no|hidden|masked|encrypted|secret|password)\\s*<)(?![0-9.,]+\\s*<)([^\\s<>«]{4,500})(?=\\s*<)",
+      "group": 3,
+      "flags": "i"
+    },
+    {
+      "kind": "password in text",
+      "triggers": [
+        "# password",
+        "# passphrase",
+        "# secret",
+        "# token",
+        "# api",
+        "# access",
+        "# private",
+        "# client",
+        "# credential",
+        "# your",
+        "# the",
+        "# my"
+      ],
+      "pattern": "((?:^|\\n)[ \\t]{0,3}#{1,6}[ \\t]+(?:(?:your|the|my)[ \\t]+)?(?:password|passwd|passphrase|secret|token|api[ _-]?key|access[ _-]?key|secret[ _-]?key|private[ _-]?key|credentials?|client[ _-]?secret|access[ _-]?token|auth[ _-]?token)[ \\t]*:?[ \\t]*#*[ \\t]*\\r?\\n(?:[ \\t]*\\r?\\n){0,3}[ \\t]*(?:`{1,3}[ \\t]*(?:\\r?\\n)?)?)((?=[^\\s`«()\\[\\]{}]*[0-9!@#$%^&*+=]|[A-Za-z]{12})[^\\s`«()\\[\\]{}]{6,500})(?=`{0,3}[ \\t]*(?:\\r?\\n|$))",
+      "group": 2,
       "flags": "i"
     },
     {
@@ -1185,8 +1231,22 @@ export const RULES = {
   ],
   "valueTriggers": [
     "!=",
+    "\"\"\"",
     "\"kty\"",
+    "# access",
+    "# api",
+    "# client",
+    "# credential",
+    "# my",
+    "# passphrase",
+    "# password",
+    "# private",
+    "# secret",
+    "# the",
+    "# token",
+    "# your",
     "%3d",
+    "'''",
     "'kty'",
     "-----begin",
     "--stdin",
@@ -1214,6 +1274,13 @@ export const RULES = {
     ":",
     "://",
     ":aa",
+    "</b>",
+    "</dt>",
+    "</label>",
+    "</span>",
+    "</strong>",
+    "</td>",
+    "</th>",
     "<<",
     "<<<",
     "<input",
@@ -1232,6 +1299,7 @@ export const RULES = {
     "api",
     "api_key>",
     "apikey>",
+    "appid=",
     "asia",
     "atatt",
     "atlasv1",
@@ -1417,22 +1485,24 @@ export const RULES = {
   "quotedAssignment": "(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(['\\\"]?\\]?[ \\t]*(?::=|=>|=|:)[ \\t]*(?:(?:\\\\[ \\t]*)?\\r?\\n[ \\t]*|\\([ \\t]*(?:\\r?\\n[ \\t]*)?)?(?:[rbuRBU]|[fF][rR]?|[rR][fFbB]|[bB][rR])?)(['\\\"]{3}|['\\\"`])((?:(?!\\3)[^\\n\\\\]|\\\\.){1,2000})\\3",
   "bareAssignment": "^([ \\t]*(?:%env[ \\t]+|%set_env[ \\t]+|!?export[ \\t]+|setx[ \\t]+|set[ \\t]+(?:-[gxU]{1,3}[ \\t]+)?)?)([A-Za-z_][A-Za-z0-9_.-]*)([ \\t]*[=:][ \\t]*|[ \\t]+)([^\\s'\\\"]+)[ \\t]*$",
   "inlineAssignment": "(?:(?<=\\\\[ntr])|(?<![A-Za-z0-9_.\\\\])(?<![A-Za-z0-9_.]-))([A-Za-z_](?:[A-Za-z0-9_.]|-(?!-))*)((?:[ \\t]*\\([A-Za-z0-9 _.-]{1,30}\\))?(?:['\\\"`}]|\\*\\*)?[ \\t]*(?::=|=|:)[ \\t]*(?:\\*\\*[ \\t]*|!![A-Za-z]{1,20}[ \\t]+)?)((?![A-Za-z_][A-Za-z0-9_.-]*=[A-Za-z_])(?:[^\\s'\\\"`,;&<>(){}\\[\\]|«=$\\\\]|\\\\(?![ntr]))+)(?![^\\s'\\\"`,;&<>(){}\\[\\]|«=$\\\\]|\\\\(?![ntr]))",
-  "containerAssignment": "(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(['\\\"]?\\]?[ \\t]*(?::=|=|:)[ \\t]*)([\\[({])((?:[^\\[\\](){}\\n]|[\\[(][^\\[\\](){}\\n]{0,2000}[\\])]){1,2000})(?=[\\])}])",
+  "containerAssignment": "(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(['\\\"]?\\]?[ \\t]*(?::=|=|:)[ \\t]*)([\\[({])((?:(?:'(?:[^'\\\\\\n]|\\\\[^\\n])*'|\\\"(?:[^\\\"\\\\\\n]|\\\\[^\\n])*\\\"|'(?![^'\\n]*')|\\\"(?![^\\\"\\n]*\\\")|[^\\[\\](){}\\n'\\\"])|[\\[(](?:'(?:[^'\\\\\\n]|\\\\[^\\n])*'|\\\"(?:[^\\\"\\\\\\n]|\\\\[^\\n])*\\\"|'(?![^'\\n]*')|\\\"(?![^\\\"\\n]*\\\")|[^\\[\\](){}\\n'\\\"]){0,2000}[\\])]){1,2000})(?=[\\])}])",
   "stringLiteral": "(['\\\"])((?:(?!\\1)[^\\\\\\n]|\\\\.){0,2000})\\1",
-  "pairedContainer": "(['\\\"])([^'\\\"\\n]{1,100})\\1([ \\t]*,[ \\t]*)([\\[(])([^()\\[\\]{}\\n]{1,2000})(?=[)\\]])",
+  "pairedContainer": "(['\\\"])([^'\\\"\\n]{1,100})\\1([ \\t]*,[ \\t]*)([\\[(])((?:'(?:[^'\\\\\\n]|\\\\[^\\n])*'|\\\"(?:[^\\\"\\\\\\n]|\\\\[^\\n])*\\\"|'(?![^'\\n]*')|\\\"(?![^\\\"\\n]*\\\")|[^()\\[\\]{}\\n'\\\"]){1,2000})(?=[)\\]])",
+  "bracketPiece": "(?:'(?:[^'\\\\\\n]|\\\\[^\\n])*'|\\\"(?:[^\\\"\\\\\\n]|\\\\[^\\n])*\\\"|'(?![^'\\n]*')|\\\"(?![^\\\"\\n]*\\\")|[^\\[\\](){}\\n'\\\"])",
+  "firstField": "^(?:'(?:[^'\\\\\\n]|\\\\[^\\n])*'|\\\"(?:[^\\\"\\\\\\n]|\\\\[^\\n])*\\\"|'(?![^'\\n]*')|\\\"(?![^\\\"\\n]*\\\")|[^,\\n'\\\"])*,",
   "aliasAssignment": "(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_.]*)[ \\t]*(?::=|=)[ \\t]*([A-Za-z_][A-Za-z0-9_]*)[ \\t]*(?=$|[\\n;,)#])",
   "assignedExpression": "^[ \\t]*([A-Za-z_][A-Za-z0-9_.]*)[ \\t]*(?::=|=)(?!=)[ \\t]*([^\\n]{1,500})$",
   "expressionPart": "[rbuRBU]?([fF]?)[rR]?(['\\\"])((?:(?!\\2)[^\\\\\\n]|\\\\.)*)\\2|(\\.join\\(|str\\()|([A-Za-z_][A-Za-z0-9_]*)(?![A-Za-z0-9_(])|[ \\t+,()\\[\\]]+",
   "transcript": "^(?:In \\[[0-9]{1,6}\\]:|>>>)[ \\t]+([^\\n]{1,500})\\r?\\n(?!>>>|\\.\\.\\.|In \\[)((?:Out\\[[0-9]{1,6}\\]:[ \\t]*)?)([^\\n]{1,2000})$",
   "formattedAssignment": "(?<![A-Za-z0-9_.-])(([A-Za-z_][A-Za-z0-9_.-]*)['\\\"]?[ \\t]*(?::=|=|:)[ \\t]*[rbuRBUfF]{0,2}(['\\\"])[^'\\\"\\n]{0,200}\\3[ \\t]*(?:%[ \\t]*\\(?|\\.format\\())([^()\\n]{1,2000})",
-  "flatList": "[\\[(]([^\\[\\]()\\n]{1,2000})[\\])]",
-  "sqlInsert": "\\binsert[ \\t]+into[ \\t]+[^\\s(]{1,100}[ \\t]*\\(([^()\\n]{1,500})\\)[ \\t\\r\\n]*values[ \\t\\r\\n]*\\(([^()\\n]{0,2000})\\)",
+  "flatList": "[\\[(]((?:'(?:[^'\\\\\\n]|\\\\[^\\n])*'|\\\"(?:[^\\\"\\\\\\n]|\\\\[^\\n])*\\\"|'(?![^'\\n]*')|\\\"(?![^\\\"\\n]*\\\")|[^\\[\\]()\\n'\\\"]){1,2000})[\\])]",
+  "sqlInsert": "\\binsert[ \\t]+into[ \\t]+[^\\s(]{1,100}[ \\t]*\\(([^()\\n]{1,500})\\)[ \\t\\r\\n]*values[ \\t\\r\\n]*\\(((?:'(?:[^'\\\\\\n]|\\\\[^\\n])*'|\\\"(?:[^\\\"\\\\\\n]|\\\\[^\\n])*\\\"|'(?![^'\\n]*')|\\\"(?![^\\\"\\n]*\\\")|[^()\\n'\\\"]){0,2000})\\)",
   "escapedJsonPair": "\\\\\\\"([A-Za-z_][A-Za-z0-9_.-]{0,100})\\\\\\\"[ \\t]*:[ \\t]*\\\\\\\"([^\\\\\\n\\\"]{1,2000})\\\\\\\"",
-  "splitColumns": "['\\\"]columns['\\\"][ \\t]*:[ \\t]*\\[([^\\[\\]\\n]{1,5000})\\]",
+  "splitColumns": "['\\\"]columns['\\\"][ \\t]*:[ \\t]*\\[((?:'(?:[^'\\\\\\n]|\\\\[^\\n])*'|\\\"(?:[^\\\"\\\\\\n]|\\\\[^\\n])*\\\"|'(?![^'\\n]*')|\\\"(?![^\\\"\\n]*\\\")|[^\\[\\]\\n'\\\"]){1,5000})\\]",
   "splitData": "['\\\"]data['\\\"][ \\t]*:[ \\t]*\\[",
-  "listRow": "\\[([^\\[\\]\\n]{0,20000})\\]",
+  "listRow": "\\[((?:'(?:[^'\\\\\\n]|\\\\[^\\n])*'|\\\"(?:[^\\\"\\\\\\n]|\\\\[^\\n])*\\\"|'(?![^'\\n]*')|\\\"(?![^\\\"\\n]*\\\")|[^\\[\\]\\n'\\\"]){0,20000})\\]",
   "structuredDtype": "dtype=\\[((?:\\([ \\t]*['\\\"][^'\\\"\\n]{1,100}['\\\"][ \\t]*,[^()\\n]{1,200}\\)[ \\t]*(?:,[ \\t\\n]*)?){1,500})\\]",
-  "tupleRow": "\\(([^()\\n]{0,20000})\\)",
+  "tupleRow": "\\(((?:'(?:[^'\\\\\\n]|\\\\[^\\n])*'|\\\"(?:[^\\\"\\\\\\n]|\\\\[^\\n])*\\\"|'(?![^'\\n]*')|\\\"(?![^\\\"\\n]*\\\")|[^()\\n'\\\"]){0,20000})\\)",
   "fstringPrefix": "(?:[fF][rR]?|[rR][fF])$",
   "fstringField": "\\{[^{}\\n]{0,200}\\}",
   "fstringRun": "[A-Za-z0-9!#$%^&*+=~_-]{6,}",
@@ -1442,9 +1512,11 @@ export const RULES = {
   "proseValue": "^(?:must|should|shall|will|can|cannot|may|might|needs?|requires?|required|contains?|is|are|was|were|be|been|has|have|had|at|the|an?|and|or|not|never|only|minimum|maximum|policy|rules?|expires?|expired|changed|reset|see|use|enter|your|set|missing|invalid|incorrect|wrong|empty|hidden|optional|same|different|too|least|most|must|does|did|do|if|when|for|from|with|of|in|on|to|by|this|that|it|its|please|check|ask|contact|request|call|email|ping|message|talk|find|get|generate|create|copy|paste|provide|obtain|follow|refer|consult|click|choose|supply|sent|send|comes|lives|stored|kept|go)$",
   "proseRow": "^(?:but|and|or|so|yet|because|although|though|while|which|that|it|its|you|yours|your|we|they|this|these|those|then|if|when|please|see|use|is|are|was|were|has|have|must|should|will|can|not|no)\\b[^ \\t]*(?:[ \\t]+\\S+){2,}",
   "templateValue": "^(?:\\{\\{[^{}\\n'\\\"`]{1,200}\\}\\}|\\$\\{\\{?[ \\t]*[A-Za-z_][A-Za-z0-9_. \\t]{0,200}\\}?\\}|\\$[A-Z_][A-Z0-9_]{1,60})$",
-  "callArguments": "(?<![A-Za-z0-9_])(?<![A-Za-z0-9_]\\.)([A-Za-z_][A-Za-z0-9_.]*)?([(\\[])([^()\\[\\]\\n]{1,2000})(?=[)\\]])",
+  "callArguments": "(?<![A-Za-z0-9_])(?<![A-Za-z0-9_]\\.)([A-Za-z_][A-Za-z0-9_.]*)?([(\\[])((?:'(?:[^'\\\\\\n]|\\\\[^\\n])*'|\\\"(?:[^\\\"\\\\\\n]|\\\\[^\\n])*\\\"|'(?![^'\\n]*')|\\\"(?![^\\\"\\n]*\\\")|[^()\\[\\]\\n'\\\"]){1,2000})(?=[)\\]])",
   "callArgument": "(['\\\"])(?:(?!\\1)[^\\\\\\n]|\\\\.)*\\1|[^,'\\\"]+|,",
   "nameLikeValue": "^[a-z_][a-z0-9_]*$",
+  "assignedItem": "[=:][ \\t]*(?![Bb]earer[ \\t]*$|[Bb]asic[ \\t]*$|[Tt]oken[ \\t]*$)[^\\s]",
+  "itemGlue": "^[ \\t]*,[ \\t]*$",
   "dtypeValue": "^[<>|=]?(?:[biufcOSUVa][0-9]{0,4}|[mM]8(?:\\[[a-z]{1,2}\\])?|object|str|bool|bytes|u?int(?:8|16|32|64)?|float(?:16|32|64)?|complex(?:64|128)?|(?:datetime|timedelta)64(?:\\[[a-z]{1,2}\\])?)$",
   "credentialCalls": [
     "authenticate",

@@ -105,6 +105,25 @@ const cases: Record<string, string> = {
   "here-string openers": `password ${"<<".repeat(Math.floor((5 * N) / 2))}`,
   "expect sends": `expect "password${"\nsend".repeat(Math.floor((5 * N) / 5))}`,
   "echo pipes into sudo": `${"echo a | ".repeat(Math.floor((5 * N) / 9))}sudo -S`,
+  // Round 5: brackets read past string literals, base64 read as text, labels.
+  "pairs with open literals": "auth = [('a', '(".repeat(Math.floor(N / 16)),
+  "an unclosed literal of brackets": `password = ['${"a(".repeat(N / 2)}`,
+  "escaped quotes in a list": `x=['${"\\'".repeat(N / 2)}]`,
+  "lone quotes in a tuple": `password = (${"it's ".repeat(N / 5)})`,
+  "list starts in literals": "a=['".repeat(N / 4),
+  "pair literals never closed": `auth: [(${"'a', ".repeat(N / 5)}`,
+  "call literals with commas": `f(${"'a,' ".repeat(N / 5)})`,
+  "one long base64 run": "QUFB".repeat(N / 4),
+  "base64 runs at the cap": `${"QUFB".repeat(2000)} `.repeat(Math.floor(N / 8001)),
+  "many base64 runs holding a name": "cGFzc3dvcmQ6IHg= ".repeat(Math.floor(N / 17)),
+  "headings without a value": "# password\n".repeat(Math.floor(N / 11)),
+  "a heading then a long word": `# password\n\n${"a".repeat(N)}`,
+  "html labels without a value": "<dt>password</dt>".repeat(Math.floor(N / 17)),
+  "an html label then a long value": `<dt>password</dt><dd>${"a".repeat(N)}`,
+  "triple quotes never closed": 'password = """\n'.repeat(Math.floor(N / 15)),
+  "a triple quote then a long body": `token_x = """\n${"a".repeat(N)}`,
+  "a long query key name": `?${"a".repeat(N)}_key=`,
+  "join pieces never closed": `password = "".join([${"'a', ".repeat(N / 5)}`,
 };
 for (const [name, text] of Object.entries(cases)) {
   test(`a long adversarial line is redacted: ${name}`, () => {

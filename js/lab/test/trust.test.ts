@@ -246,7 +246,9 @@ test("a mentioned notebook is read by its cells' lines, so a frame's or a YAML b
     ],
   };
   const raw = JSON.stringify(nb, null, 1);
-  assert.ok(redactText(raw).text.includes("Wq7vLp2nXz9t")); // the file's JSON: not lines to the rules
+  // The file's JSON holds each output's lines as a list of strings, each with its line
+  // break: read as the lines they are.
+  assert.ok(!redactText(raw).text.includes("Wq7vLp2nXz9t"));
   const text = redactText(notebookText(raw) ?? "").text;
   assert.ok(!text.includes("Wq7vLp2nXz9t") && !text.includes("Xq93Lm20Zt81"), text);
   assert.ok(text.includes("db_password") && text.includes("POSTGRES_PASSWORD"));

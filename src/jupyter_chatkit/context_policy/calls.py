@@ -12,6 +12,7 @@ from . import rules
 from .names import is_placeholder, is_secret_name, marker, names_words, normalize_name
 
 _NAME_LIKE = re.compile(rules.NAME_LIKE_VALUE)
+_ASSIGNED_ITEM = re.compile(rules.ASSIGNED_ITEM)
 _DTYPE = re.compile(rules.DTYPE_VALUE)
 _CREDENTIAL = re.compile(rules.CREDENTIAL_VALUE)
 # ``get_secret("prod/db")``, ``load_token(path)``: a getter's argument names where the
@@ -27,8 +28,13 @@ _NON_CREDENTIAL_CALLS = frozenset(rules.NON_CREDENTIAL_CALLS)
 
 def names_a_secret(item: str) -> bool:
     """True for a string naming a secret as a list item or argument: ``"password"``,
-    ``"--token"`` (the item after it is that secret's value)."""
-    return len(item) <= 100 and is_secret_name(item.lstrip("-"))
+    ``"--token"``, ``"API_KEY="`` (the item after it is that secret's value); not one
+    holding its own value (``'db_password = "x"'``: a file's line)."""
+    return (
+        len(item) <= 100
+        and _ASSIGNED_ITEM.search(item) is None
+        and is_secret_name(item.lstrip("-"))
+    )
 
 
 def pair_hides(items: list[Any]) -> set[int]:

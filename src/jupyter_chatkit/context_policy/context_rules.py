@@ -20,8 +20,29 @@ _CODE_SECRET_NAME = (
     r"|credentials?|(?<=_)token)s?(?![A-Za-z0-9_])"
 )
 
+# A label naming a secret in prose or a page (``API key``, ``Client secret``).
+_LABEL_SECRET = (
+    r"(?:password|passwd|passphrase|secret|token|api[ _-]?key|access[ _-]?key|secret[ _-]?key"
+    r"|private[ _-]?key|credentials?|client[ _-]?secret|access[ _-]?token|auth[ _-]?token)"
+)
+
 
 CONTEXT_RULES: list[dict[str, Any]] = [
+    {
+        "kind": "password in text",
+        # A secret built from pieces under its name: ``password = "".join(["Tr0u", "b4"])``
+        # (all the pieces at once). First: a rule hiding one piece (a password-shaped
+        # one) left the others to no rule.
+        "triggers": [".join("],
+        "pattern": r"((?<![A-Za-z0-9_.])" + _CODE_SECRET_NAME + r"['\"]?\]?[ \t]*(?::=|=|:)[ \t]*"
+        r"(['\"])[^'\"\n]{0,5}\2\.join\([ \t]*[\[(][ \t]*)"
+        # The pieces, literal by literal: a bracket inside one (``"p(w"``) ends nothing.
+        r"((?:'[^'\n«]{0,500}'|\"[^\"\n«]{0,500}\")"
+        r"(?:[ \t]*,[ \t]*(?:'[^'\n«]{0,500}'|\"[^\"\n«]{0,500}\")){0,100})"
+        r"(?=[ \t]*,?[ \t]*[\])])",
+        "group": 3,
+        "flags": "i",
+    },
     {
         "kind": "Oracle password",
         # ``sqlplus scott/tiger@orcl``, ``oracledb.connect("scott/tiger@orcl")``.
@@ -346,11 +367,16 @@ CONTEXT_RULES: list[dict[str, Any]] = [
             "sig=",
             "signature=",
             "credential=",
+            "appid=",
         ],
         # Also prefixed (``X-Amz-Signature=``, ``X-Goog-Credential=``, ``sessionToken=``).
         # After "#" too: an OAuth implicit flow's ``#access_token=…`` fragment.
+        # A key by its service's name for it: ``access_key=`` (ipstack), ``auth_key=``
+        # (DeepL), ``hapikey=`` (HubSpot), ``appid=`` (OpenWeather); ``sort_key=`` stays.
         "pattern": r"([?&;#](?:password|passwd|pwd|token|secret|api[_-]?key|key|access_token"
-        r"|refresh_token|id_token|client_secret|private_token|auth|sig|signature"
+        r"|refresh_token|id_token|client_secret|private_token|auth|sig|signature|h?apikey|appid"
+        r"|(?:access|secret|auth|private|app|client|consumer|license|master|developer|dev"
+        r"|account|subscription|user)[_-]?key"
         r"|[A-Za-z0-9-]*[-_]?(?:signature|secret|password|credential)"
         r"|[A-Za-z0-9-]*[-_]?(?:security|session|access|refresh|auth|id|bearer|api|app|user)"
         r"[-_]?token|jwt)=)"
@@ -558,13 +584,57 @@ CONTEXT_RULES: list[dict[str, Any]] = [
     },
     {
         "kind": "password in text",
-        # A secret built from pieces under its name: ``password = "".join(["Tr0u", "b4"])``
-        # (all the pieces at once).
-        "triggers": [".join("],
-        "pattern": r"((?<![A-Za-z0-9_.])" + _CODE_SECRET_NAME + r"['\"]?\]?[ \t]*(?::=|=|:)[ \t]*"
-        r"(['\"])[^'\"\n]{0,5}\2\.join\([ \t]*[\[(][ \t]*)(['\"][^\[\]()\n«]{1,2000}['\"])"
-        r"(?=[ \t]*,?[ \t]*[\])])",
+        # ``api_key = """`` then the key on the lines up to the closing quotes (TOML's
+        # and Python's multi-line strings; one line is the quoted assignment's).
+        "triggers": ['"""', "'''"],
+        "pattern": r"((?<![A-Za-z0-9_.])" + _CODE_SECRET_NAME + r"['\"]?[ \t]*(?::=|=|:)[ \t]*"
+        r"[rbuRBU]?(\"\"\"|''')[ \t]*\r?\n)((?:(?!\2)[^«]){1,2000}?)(?=\2)",
         "group": 3,
+        "flags": "i",
+    },
+    {
+        "kind": "password in text",
+        # An HTML label and the one word after it: ``<dt>API key</dt><dd>x</dd>``,
+        # ``<th>password</th><td>x</td>`` (a transposed frame's or a Series' HTML),
+        # ``<b>Token:</b> x``. A sentence after the label stays.
+        "triggers": ["</dt>", "</th>", "</td>", "</b>", "</strong>", "</label>", "</span>"],
+        "pattern": r"(<(dt|th|td|b|strong|label|span)\b[^<>]{0,200}>[ \t]*"
+        + _LABEL_SECRET
+        + r"[ \t]*:?"
+        r"[ \t]*</\2>[\s:]*(?:<(?:dd|td|span|code|p|div|kbd|pre)\b[^<>]{0,200}>\s*){0,3})"
+        # Not a schema's type or flag (``<td>password</td><td>string</td>``), nor a number.
+        r"(?!(?:string|str|int|integer|number|bool|boolean|required|optional|text|varchar"
+        r"|char|none|null|true|false|yes|no|hidden|masked|encrypted|secret|password)\s*<)"
+        r"(?![0-9.,]+\s*<)([^\s<>«]{4,500})(?=\s*<)",
+        "group": 3,
+        "flags": "i",
+    },
+    {
+        "kind": "password in text",
+        # A Markdown heading naming a secret, then the one word under it (``### API key``
+        # then the key, maybe in backticks): a word with a digit or a symbol, or 12+
+        # letters. Not code: a call, an index, an identifier or a short word (``# token``
+        # over ``print(x)``, ``pass`` or ``see_vault``).
+        "triggers": [
+            "# password",
+            "# passphrase",
+            "# secret",
+            "# token",
+            "# api",
+            "# access",
+            "# private",
+            "# client",
+            "# credential",
+            "# your",
+            "# the",
+            "# my",
+        ],
+        "pattern": r"((?:^|\n)[ \t]{0,3}#{1,6}[ \t]+(?:(?:your|the|my)[ \t]+)?"
+        + _LABEL_SECRET
+        + r"[ \t]*:?[ \t]*#*[ \t]*\r?\n(?:[ \t]*\r?\n){0,3}[ \t]*(?:`{1,3}[ \t]*(?:\r?\n)?)?)"
+        r"((?=[^\s`«()\[\]{}]*[0-9!@#$%^&*+=]|[A-Za-z]{12})[^\s`«()\[\]{}]{6,500})"
+        r"(?=`{0,3}[ \t]*(?:\r?\n|$))",
+        "group": 2,
         "flags": "i",
     },
     {

@@ -95,6 +95,9 @@ _LINE_LIST = re.compile(
     rf"\[[ \t\r\n]*(?:{_ITEM}[ \t\r\n]*,[ \t\r\n]*)+{_ITEM}[ \t\r\n]*,?[ \t\r\n]*\]"
 )
 
+# The line break ``readlines()`` leaves at the end of each line.
+_LINE_END = re.compile(r"\r?\n\Z")
+
 # A line of a file, not a phrase: a delimiter, an assignment or an indent.
 _LINE_SHAPE = re.compile(r"[=:,|\t]|^[ \t]")
 
@@ -107,10 +110,17 @@ def read_listed_lines(text: str, redact: Callable[[str], str]) -> str:
     def one(match: re.Match[str]) -> str:
         items = list(_STRING.finditer(match.group(0)))
         plain: list[str] = []
+        ends: list[str] = []
         for item in items:
             body = item.group(1) if item.group(1) is not None else item.group(2)
             line = decode(body)
-            if line is None or "\n" in line:
+            if line is None:
+                return match.group(0)
+            # ``readlines()`` keeps each line's break: read without it, written back with it.
+            found = _LINE_END.search(line)
+            ends.append(found.group(0) if found else "")
+            line = line[: found.start()] if found else line
+            if "\n" in line:
                 return match.group(0)
             plain.append(line)
         if not any(_LINE_SHAPE.search(line) for line in plain):
@@ -121,13 +131,14 @@ def read_listed_lines(text: str, redact: Callable[[str], str]) -> str:
         whole = match.group(0)
         if len(clean) != len(plain):
             quote = items[0].group(0)[0]
-            return "[" + ", ".join(quote + encode(c, quote) + quote for c in clean) + "]"
+            end = ends[0] if len(set(ends)) == 1 else ""
+            return "[" + ", ".join(quote + encode(c + end, quote) + quote for c in clean) + "]"
         pieces: list[str] = []
         done = 0
-        for item, old, new in zip(items, plain, clean, strict=True):
+        for item, old, new, end in zip(items, plain, clean, ends, strict=True):
             if new != old:
                 quote = item.group(0)[0]
-                pieces += [whole[done : item.start()], quote + encode(new, quote) + quote]
+                pieces += [whole[done : item.start()], quote + encode(new + end, quote) + quote]
                 done = item.end()
         return "".join([*pieces, whole[done:]])
 

@@ -17,6 +17,7 @@ from typing import Any
 from . import rules
 from .calls import CallRedaction, names_a_secret
 from .datawalk import DataRedaction
+from .encoded import hide_encoded
 from .errors import strip_ansi
 from .escaped import anchor, escaped_forms
 from .escaped_lines import read_escaped_lines, read_listed_lines
@@ -182,15 +183,26 @@ _FSTRING_PREFIX = re.compile(rules.FSTRING_PREFIX)
 _PLACEHOLDER_VALUE = re.compile(rules.PLACEHOLDER_VALUE, re.IGNORECASE)
 _TEMPLATE_VALUE = re.compile(rules.TEMPLATE_VALUE)
 _MORE_WORDS = re.compile(r" +[A-Za-z]")
+_ITEM_GLUE = re.compile(rules.ITEM_GLUE)
 # After a bare word: ``+`` and another name or literal (``head + tail``).
 _JOINED_NEXT = re.compile(r"[ \t]*\+[ \t]*[A-Za-z_'\"]")
 # Tuples under these names are (user, password) pairs: ``auth = ("ada", "pw")``.
 _USER_FIRST = re.compile(r"(?:^|_)(?:auth|creds|credentials|login)$")
 # A pair inside a container (``[("ada", "pw")]``: 1 opener, 2 content, 3 closer), or a
 # string literal outside one (4 quote, 5 content).
+# A bracket inside a literal is none of the pair's (``('ada', 'p(w9')``).
 _INNER_PAIR = re.compile(
-    r"([\[(])([^\[\](){}\n]{0,2000})([\])])|(['\"])((?:(?!\4)[^\\\n]|\\.){0,2000})\4"
+    r"([\[(])(" + rules.BRACKET_PIECE + r"{0,2000})([\])])"
+    r"|(['\"])((?:(?!\4)[^\\\n]|\\.){0,2000})\4"
 )
+_FIRST_FIELD = re.compile(rules.FIRST_FIELD)
+
+
+def _user_and_rest(body: str) -> tuple[str, str]:
+    """A pair's body split after its first field's comma (outside its literals: a user
+    ``'ada,l'`` is one field), or ("", body) when it has none."""
+    head = _FIRST_FIELD.match(body)
+    return (head.group(0), body[head.end() :]) if head else ("", body)
 
 
 # A text needs "(", a quote and a name trigger or one of these for the call rule.
@@ -365,6 +377,13 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
                 self._nested -= 1
         if rules.PLACEHOLDER_OPEN in value:
             value = self._continued(value)
+        if not self._nested and len(value) >= 16:
+            # ``CONFIG_B64 = "eyJ1…"``: a config base64-encoded, read as its text.
+            self._nested += 1
+            try:
+                value, _runs = hide_encoded(value, self._text)
+            finally:
+                self._nested -= 1
         for pattern in rx.extra:
             value = pattern.sub(functools.partial(self._replace_group, "custom pattern", 0), value)
         return value
@@ -433,7 +452,9 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
 
     def _replace_quoted(self, match: re.Match[str]) -> str:
         name, sep, quote, secret = match.group(1, 2, 3, 4)
-        if rules.PLACEHOLDER_OPEN in secret:
+        if rules.PLACEHOLDER_OPEN in secret or _ITEM_GLUE.match(secret):
+            # ``["API_KEY=", "x"]``: the glue between a list's items is no value (the
+            # item after a name is its value: the pair rule hides it).
             return match.group(0)
         if not is_secret_pair(name.rsplit(".", 1)[-1], secret):
             # ``KeyError: "{'password': 'x'}"``: quotes inside the value were read as
@@ -529,8 +550,8 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
             return f"{name}{sep}{bracket}{_INNER_PAIR.sub(self._replace_inner_pair, body)}"
         if bracket == "(" and _USER_FIRST.search(normalize_name(last)) and "," in body:
             # ``auth = ("ada", pw)``: requests' (user, password) pair; the user stays.
-            head, comma, rest = body.partition(",")
-            return f"{name}{sep}{bracket}{head}{comma}{_STRING.sub(self._replace_literal, rest)}"
+            head, rest = _user_and_rest(body)
+            return f"{name}{sep}{bracket}{head}{_STRING.sub(self._replace_literal, rest)}"
         # ``{"token": ["the", "of"]}``: a text's words; only a credential-shaped one hides.
         replace = self._replace_word if names_words(last) else self._replace_literal
         return f"{name}{sep}{bracket}{_STRING.sub(replace, body)}"
@@ -539,8 +560,8 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
         if match.group(4):
             return _STRING.sub(self._replace_literal, match.group(0))
         opener, body, closer = match.group(1, 2, 3)
-        head, comma, rest = body.partition(",")
-        return f"{opener}{head}{comma}{_STRING.sub(self._replace_literal, rest)}{closer}"
+        head, rest = _user_and_rest(body)
+        return f"{opener}{head}{_STRING.sub(self._replace_literal, rest)}{closer}"
 
     def _replace_word(self, match: re.Match[str]) -> str:
         if _CREDENTIAL.match(match.group(2)) is None:

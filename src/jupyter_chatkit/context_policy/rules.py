@@ -172,18 +172,42 @@ CONTINUED_STRING = (
     r"([^'\"\n«]{1,2000})(?=['\"])"
 )
 
+
+# A string literal on one line is one piece of a bracket's content: a bracket or a comma
+# inside it (``[('ada', 'p(w9')]``) is none of the code's. A quote no literal closes on
+# its line is one character (``it's``). Exactly one way to read each character: linear.
+def _inside(excluded: str) -> str:
+    """One piece of a bracket's content: a string literal, a lone quote, or a character
+    that is none of ``excluded`` (a character class body)."""
+    return (
+        r"(?:'(?:[^'\\\n]|\\[^\n])*'|\"(?:[^\"\\\n]|\\[^\n])*\""
+        r"|'(?![^'\n]*')|\"(?![^\"\n]*\")|[^" + excluded + r"'\"])"
+    )
+
+
+# One piece of a one-level bracket's content (``[("ada", "p(w9")]``: each pair's body).
+BRACKET_PIECE = _inside(r"\[\](){}\n")
+# Up to the first comma of a tuple's body outside its literals (``'ada,l', 'pw'``: the
+# user is ``'ada,l'``).
+FIRST_FIELD = r"^" + _inside(r",\n") + r"*,"
+
 # ``password = ["a", "b"]``, ``"password": ["x"]``, ``auth=("admin", "pw")``: the string
 # literals of a one-level list, tuple, set or dict under a secret name. Groups: 1 name,
 # 2 separator, 3 opening bracket, 4 content.
 CONTAINER_ASSIGNMENT = (
     r"(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(['\"]?\]?[ \t]*(?::=|=|:)[ \t]*)"
-    r"([\[({])((?:[^\[\](){}\n]|[\[(][^\[\](){}\n]{0,2000}[\])]){1,2000})(?=[\])}])"
+    r"([\[({])((?:" + BRACKET_PIECE + r"|[\[(]" + BRACKET_PIECE + r"{0,2000}[\])]){1,2000})"
+    r"(?=[\])}])"
 )
+# What stands between two quoted items of a list (``", "``): never a quoted value.
+ITEM_GLUE = r"^[ \t]*,[ \t]*$"
 # ``"password", ("ada", "pw")``, ``["token", ["x"]]``: a bracket after a literal naming a
 # secret holds that secret's value. Groups: 1 quote, 2 the name, 3 the comma, 4 opening
 # bracket, 5 content.
 PAIRED_CONTAINER = (
-    r"(['\"])([^'\"\n]{1,100})\1([ \t]*,[ \t]*)([\[(])([^()\[\]{}\n]{1,2000})(?=[)\]])"
+    r"(['\"])([^'\"\n]{1,100})\1([ \t]*,[ \t]*)([\[(])("
+    + _inside(r"()\[\]{}\n")
+    + r"{1,2000})(?=[)\]])"
 )
 # ``password = S`` (kept: a variable) and elsewhere ``S = "hunter2"``: the literal a
 # secret-named variable takes from another. Groups: 1 the secret name, 2 the variable.
@@ -215,12 +239,12 @@ FORMATTED_ASSIGNMENT = (
 )
 # A list or tuple without nested brackets (a list of names, a row of values). Group 1:
 # its items.
-FLAT_LIST = r"[\[(]([^\[\]()\n]{1,2000})[\])]"
+FLAT_LIST = r"[\[(](" + _inside(r"\[\]()\n") + r"{1,2000})[\])]"
 # ``INSERT INTO t (user, password) VALUES ('ada', 'x')``. Groups: 1 the columns, 2 the
 # first row's values.
 SQL_INSERT = (
     r"\binsert[ \t]+into[ \t]+[^\s(]{1,100}[ \t]*\(([^()\n]{1,500})\)[ \t\r\n]*values"
-    r"[ \t\r\n]*\(([^()\n]{0,2000})\)"
+    r"[ \t\r\n]*\((" + _inside(r"()\n") + r"{0,2000})\)"
 )
 # A JSON pair inside a JSON string: ``"{\\"password\\": \\"x\\"}"``. Groups: 1 the name,
 # 2 the value.
@@ -230,14 +254,14 @@ ESCAPED_JSON_PAIR = (
 # Rows of values by position under names said elsewhere: ``to_json(orient="split")``
 # (``"columns": [...]`` then ``"data": [[...], ...]``) and numpy structured arrays and
 # records (rows ``(...)`` before ``dtype=[('user', 'O'), ('password', 'O')]``).
-SPLIT_COLUMNS = r"['\"]columns['\"][ \t]*:[ \t]*\[([^\[\]\n]{1,5000})\]"
+SPLIT_COLUMNS = r"['\"]columns['\"][ \t]*:[ \t]*\[(" + _inside(r"\[\]\n") + r"{1,5000})\]"
 SPLIT_DATA = r"['\"]data['\"][ \t]*:[ \t]*\["
-LIST_ROW = r"\[([^\[\]\n]{0,20000})\]"
+LIST_ROW = r"\[(" + _inside(r"\[\]\n") + r"{0,20000})\]"
 STRUCTURED_DTYPE = (
     r"dtype=\[((?:\([ \t]*['\"][^'\"\n]{1,100}['\"][ \t]*,[^()\n]{1,200}\)[ \t]*"
     r"(?:,[ \t\n]*)?){1,500})\]"
 )
-TUPLE_ROW = r"\(([^()\n]{0,20000})\)"
+TUPLE_ROW = r"\((" + _inside(r"()\n") + r"{0,20000})\)"
 # Under a secret name, an f-string's fields (``{pw}``) are references: only its literal
 # text can hold a secret, a run of these with a letter and a digit or symbol.
 FSTRING_PREFIX = r"(?:[fF][rR]?|[rR][fF])$"
@@ -303,11 +327,15 @@ STRING_LITERAL = r"(['\"])((?:(?!\1)[^\\\n]|\\.){0,2000})\1"
 # to the end each time, quadratic.
 CALL_ARGUMENTS = (
     r"(?<![A-Za-z0-9_])(?<![A-Za-z0-9_]\.)([A-Za-z_][A-Za-z0-9_.]*)?([(\[])"
-    r"([^()\[\]\n]{1,2000})(?=[)\]])"
+    r"(" + _inside(r"()\[\]\n") + r"{1,2000})(?=[)\]])"
 )
 # After a literal naming a secret, a literal like this is one more name when 3+ literals
 # stand together (``["user", "password", "email"]``, a list of columns), not its value.
 NAME_LIKE_VALUE = r"^[a-z_][a-z0-9_]*$"
+# A literal holding a name and its value (``'db_password = "x"'``, ``"API_KEY=x"``, a line
+# of a file listed as a list's item) names no value after it; ``"API_KEY="``,
+# ``"password:"`` and ``"Authorization: Bearer"`` do.
+ASSIGNED_ITEM = r"[=:][ \t]*(?![Bb]earer[ \t]*$|[Bb]asic[ \t]*$|[Tt]oken[ \t]*$)[^\s]"
 # After a literal naming a secret, a numpy dtype is that field's type, not its value
 # (``[('password', 'U40')]``, ``('password', '<U20')``, ``('token', 'object')``).
 DTYPE_VALUE = (
@@ -525,6 +553,8 @@ def rules_dict() -> dict[str, Any]:
         "containerAssignment": CONTAINER_ASSIGNMENT,
         "stringLiteral": STRING_LITERAL,
         "pairedContainer": PAIRED_CONTAINER,
+        "bracketPiece": BRACKET_PIECE,
+        "firstField": FIRST_FIELD,
         "aliasAssignment": ALIAS_ASSIGNMENT,
         "assignedExpression": ASSIGNED_EXPRESSION,
         "expressionPart": EXPRESSION_PART,
@@ -550,6 +580,8 @@ def rules_dict() -> dict[str, Any]:
         "callArguments": CALL_ARGUMENTS,
         "callArgument": CALL_ARGUMENT,
         "nameLikeValue": NAME_LIKE_VALUE,
+        "assignedItem": ASSIGNED_ITEM,
+        "itemGlue": ITEM_GLUE,
         "dtypeValue": DTYPE_VALUE,
         "credentialCalls": CREDENTIAL_CALLS,
         "connectCalls": CONNECT_CALLS,
