@@ -305,14 +305,22 @@ class EndCheckedStream:
 
         self._stream = stream
         self.finished = False
-        self.done_event = False
+        self._done = _Seen()
         if getattr(stream, "_cast_to", None) is ChatCompletionChunk:
             # Read before the first chunk (openai's __stream__ starts on the first read).
             stream._cast_to = ChunkByValidation
         decoder = getattr(stream, "_decoder", None)
         if decoder is not None and hasattr(decoder, "aiter_bytes"):
             # openai's AsyncStream swallows [DONE]; watch the decoder to see it go by.
-            stream._decoder = _DoneWatcher(decoder, self)
+            # The watcher notes it in a flag of its own, not on this stream: a watcher
+            # holding the stream that holds it was a reference cycle that kept the
+            # request's options (the whole history sent) until a garbage collection.
+            stream._decoder = _DoneWatcher(decoder, self._done)
+
+    @property
+    def done_event(self) -> bool:
+        """Whether the ``[DONE]`` event went by."""
+        return self._done.seen
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
@@ -333,12 +341,21 @@ class EndCheckedStream:
             )
 
 
+class _Seen:
+    """A flag: whether the ``[DONE]`` event of a stream went by."""
+
+    __slots__ = ("seen",)
+
+    def __init__(self) -> None:
+        self.seen = False
+
+
 class _DoneWatcher:
     """Wraps openai's SSE decoder to note the ``[DONE]`` event and merge text deltas."""
 
-    def __init__(self, decoder: Any, owner: EndCheckedStream) -> None:
+    def __init__(self, decoder: Any, done: _Seen) -> None:
         self._decoder = decoder
-        self._owner = owner
+        self._done = done
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._decoder, name)
@@ -347,7 +364,7 @@ class _DoneWatcher:
         if not can_coalesce(self._decoder):
             async for event in self._decoder.aiter_bytes(iterator):
                 if str(getattr(event, "data", "")).startswith("[DONE]"):
-                    self._owner.done_event = True
+                    self._done.seen = True
                 yield event
             return
         # The text deltas of one network read are merged (see coalesce.py), which reads
@@ -361,6 +378,6 @@ class _DoneWatcher:
         async with contextlib.aclosing(coalesced_events(self._decoder, iterator)) as events:
             async for event in events:
                 if str(getattr(event, "data", "")).startswith("[DONE]"):
-                    self._owner.done_event = True
+                    self._done.seen = True
                     return
                 yield event

@@ -60,6 +60,7 @@ import importlib.util
 import os
 import pkgutil
 import sys
+import weakref
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, cast
@@ -208,10 +209,16 @@ class _NoSandbox:
 
         result._sandbox_session = None
         if isinstance(result, RunResultStreaming):
+            # The result held weakly: the result keeps this cleanup, and a cleanup that
+            # held it was a reference cycle keeping the run (its whole input) until a
+            # garbage collection. The SDK runs it while it holds the result.
+            held = weakref.ref(result)
 
             async def _cleanup_and_store() -> None:
-                result._sandbox_resume_state = None
-                result._sandbox_session = None
+                run = held()
+                if run is not None:
+                    run._sandbox_resume_state = None
+                    run._sandbox_session = None
 
             result._sandbox_cleanup = _cleanup_and_store
 
