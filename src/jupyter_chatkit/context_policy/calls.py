@@ -9,18 +9,19 @@ import re
 from typing import Any
 
 from . import rules
+from .lazy_patterns import lazy_compile
 from .names import is_placeholder, is_secret_name, marker, names_words, normalize_name
 
-_NAME_LIKE = re.compile(rules.NAME_LIKE_VALUE)
-_ASSIGNED_ITEM = re.compile(rules.ASSIGNED_ITEM)
-_DTYPE = re.compile(rules.DTYPE_VALUE)
-_CREDENTIAL = re.compile(rules.CREDENTIAL_VALUE)
+_NAME_LIKE = lazy_compile(rules.NAME_LIKE_VALUE)
+_ASSIGNED_ITEM = lazy_compile(rules.ASSIGNED_ITEM)
+_DTYPE = lazy_compile(rules.DTYPE_VALUE)
+_CREDENTIAL = lazy_compile(rules.CREDENTIAL_VALUE)
 # ``get_secret("prod/db")``, ``load_token(path)``: a getter's argument names where the
 # secret is, not the secret (``set_password("x")`` still holds one).
-_GETTER = re.compile(rules.GETTER_CALL)
-_PLACEHOLDER = re.compile(rules.PLACEHOLDER_VALUE, re.IGNORECASE)
-_ARGUMENT = re.compile(rules.CALL_ARGUMENT)
-_KEYWORD_ARGUMENT = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_]*\s*=(?!=)")
+_GETTER = lazy_compile(rules.GETTER_CALL)
+_PLACEHOLDER = lazy_compile(rules.PLACEHOLDER_VALUE, re.IGNORECASE)
+_ARGUMENT = lazy_compile(rules.CALL_ARGUMENT)
+_KEYWORD_ARGUMENT = lazy_compile(r"^\s*[A-Za-z_][A-Za-z0-9_]*\s*=(?!=)")
 _CREDENTIAL_CALLS = frozenset(rules.CREDENTIAL_CALLS)
 _CONNECT_CALLS = frozenset(rules.CONNECT_CALLS)
 _NON_CREDENTIAL_CALLS = frozenset(rules.NON_CREDENTIAL_CALLS)

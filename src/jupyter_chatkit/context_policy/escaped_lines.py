@@ -14,12 +14,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from .lazy_patterns import lazy_compile
+
 # A JSON or Python string literal on one line; a quote after a backslash starts none
 # (from each escaped quote of ``\\"\\"\\"…`` an unclosed scan would read the line again).
-_STRING = re.compile(r"""(?<!\\)(?:"((?:[^"\\\n]|\\[^\n])*)"|'((?:[^'\\\n]|\\[^\n])*)')""")
+_STRING = lazy_compile(r"""(?<!\\)(?:"((?:[^"\\\n]|\\[^\n])*)"|'((?:[^'\\\n]|\\[^\n])*)')""")
 # A character outside the BMP is a surrogate pair (``\\ud83d\\ude00``: Python's json.dumps
 # writes every emoji so), read as the one character it is; a lone half is no text.
-_ESCAPE = re.compile(
+_ESCAPE = lazy_compile(
     r"\\(?:u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})"
     r"|u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|([\s\S]))"
 )
@@ -91,15 +93,15 @@ def read_escaped_lines(text: str, redact: Callable[[str], str]) -> str:
 
 # A list of 2+ string literals (JSON or Python, one line or many): a file's lines.
 _ITEM = r"""(?:"(?:[^"\\\n]|\\[^\n])*"|'(?:[^'\\\n]|\\[^\n])*')"""
-_LINE_LIST = re.compile(
+_LINE_LIST = lazy_compile(
     rf"\[[ \t\r\n]*(?:{_ITEM}[ \t\r\n]*,[ \t\r\n]*)+{_ITEM}[ \t\r\n]*,?[ \t\r\n]*\]"
 )
 
 # The line break ``readlines()`` leaves at the end of each line.
-_LINE_END = re.compile(r"\r?\n\Z")
+_LINE_END = lazy_compile(r"\r?\n\Z")
 
 # A line of a file, not a phrase: a delimiter, an assignment or an indent.
-_LINE_SHAPE = re.compile(r"[=:,|\t]|^[ \t]")
+_LINE_SHAPE = lazy_compile(r"[=:,|\t]|^[ \t]")
 
 
 def read_listed_lines(text: str, redact: Callable[[str], str]) -> str:
