@@ -353,7 +353,8 @@ export class Redactor extends LooseRedaction {
         const last = name.split(".").pop() ?? name;
         if (!isSecretName(last) || LABEL_NAME.test(name)) return whole;
         const comma = firstFieldEnd(body);
-        if (bracket !== "(" && USER_FIRST.test(normalizeName(last)) && (body.includes("(") || body.includes("["))) {
+        const code = body.replace(STRING, ""); // brackets outside its literals
+        if (bracket !== "(" && USER_FIRST.test(normalizeName(last)) && (code.includes("(") || code.includes("["))) {
           // `auth = [("ada", pw)]`, `{"creds": [["ada", "pw"], ...]}`: pairs in a list; each
           // pair's user stays, any other literal hides.
           return `${name}${sep}${bracket}${body.replace(INNER_PAIR, (inner, opener?: string, content?: string, closer?: string) => {
@@ -367,7 +368,9 @@ export class Redactor extends LooseRedaction {
           return `${name}${sep}${bracket}${body.slice(0, comma)}${this.literals(body.slice(comma))}`;
         }
         // `{"token": ["the", "of"]}`: a text's words; only a credential-shaped one hides.
-        return `${name}${sep}${bracket}${this.literals(body, namesWords(last))}`;
+        // `{'credentials': {'user': 'ada', 'password': 'x'}}`: a dict's keys name its
+        // values (or its users); only a credential-shaped key hides.
+        return `${name}${sep}${bracket}${this.literals(body, namesWords(last), bracket === "{")}`;
       });
       if (found.size) value = this.aliased(value, found);
     }
@@ -487,10 +490,12 @@ export class Redactor extends LooseRedaction {
 
   /** Every string literal of `body` hidden (of `words`, a text's words, only those shaped
    * like a credential). */
-  private literals(body: string, words = false): string {
-    return body.replace(STRING, (literal, quote: string, secret: string) => {
+  private literals(body: string, words = false, keyed = false): string {
+    return body.replace(STRING, (literal, quote: string, secret: string, at: number) => {
       if (!secret || secret.includes(RULES.placeholderOpen)) return literal;
       if (words && !CREDENTIAL.test(secret)) return literal;
+      if (keyed && /^[ \t]*:/.test(body.slice(at + literal.length, at + literal.length + 40)) && !CREDENTIAL.test(secret))
+        return literal;
       this.count += 1;
       return `${quote}${marker(`str, ${chars(secret)} chars`)}${quote}`;
     });

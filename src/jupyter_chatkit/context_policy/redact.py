@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -184,6 +184,8 @@ _PLACEHOLDER_VALUE = re.compile(rules.PLACEHOLDER_VALUE, re.IGNORECASE)
 _TEMPLATE_VALUE = re.compile(rules.TEMPLATE_VALUE)
 _MORE_WORDS = re.compile(r" +[A-Za-z]")
 _ITEM_GLUE = re.compile(rules.ITEM_GLUE)
+# After a dict's key: its colon.
+_KEY_FOLLOWS = re.compile(r"[ \t]*:")
 # After a bare word: ``+`` and another name or literal (``head + tail``).
 _JOINED_NEXT = re.compile(r"[ \t]*\+[ \t]*[A-Za-z_'\"]")
 # Tuples under these names are (user, password) pairs: ``auth = ("ada", "pw")``.
@@ -544,7 +546,8 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
         if not is_secret_name(last) or _LABEL_NAME.search(name):
             return match.group(0)
         user_first = _USER_FIRST.search(normalize_name(last)) is not None
-        if bracket != "(" and user_first and ("(" in body or "[" in body):
+        code = _STRING.sub("", body) if user_first else ""  # brackets outside its literals
+        if bracket != "(" and user_first and ("(" in code or "[" in code):
             # ``auth = [("ada", pw)]``, ``{"creds": [["ada", "pw"], ...]}``: pairs in a
             # list; each pair's user stays, any other literal hides.
             return f"{name}{sep}{bracket}{_INNER_PAIR.sub(self._replace_inner_pair, body)}"
@@ -554,7 +557,21 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
             return f"{name}{sep}{bracket}{head}{_STRING.sub(self._replace_literal, rest)}"
         # ``{"token": ["the", "of"]}``: a text's words; only a credential-shaped one hides.
         replace = self._replace_word if names_words(last) else self._replace_literal
+        if bracket == "{":
+            # ``{'credentials': {'user': 'ada', 'password': 'x'}}``: a dict's keys name
+            # its values (or its users); only a credential-shaped key hides.
+            return (
+                f"{name}{sep}{bracket}{_STRING.sub(functools.partial(self._keyed, replace), body)}"
+            )
         return f"{name}{sep}{bracket}{_STRING.sub(replace, body)}"
+
+    def _keyed(self, replace: Callable[[re.Match[str]], str], match: re.Match[str]) -> str:
+        if (
+            _KEY_FOLLOWS.match(match.string, match.end())
+            and _CREDENTIAL.match(match.group(2)) is None
+        ):
+            return match.group(0)
+        return replace(match)
 
     def _replace_inner_pair(self, match: re.Match[str]) -> str:
         if match.group(4):
