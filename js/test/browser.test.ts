@@ -150,6 +150,19 @@ test("streamed markdown equals a fresh render of the whole text", opts, async ()
   await page.context().close();
 });
 
+test("words streamed into a plain paragraph leave the text shown before it untouched", opts, async () => {
+  const { page, errors } = await open("theme=light", 600);
+  // Each frame's words are a text node of their own: a node whose text changed was shaped
+  // again whole in each frame's layout (~12 ms a frame for a 1,000-word paragraph).
+  const out = await page.evaluate(
+    (c) => (window as any).__plainAppend(c),
+    ["Plain", " words", " stream on", " and on"],
+  );
+  assert.deepEqual(out, { kept: true, firstData: "Plain", text: "Plain words stream on and on" });
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
 test("a long streamed answer is lexed in bounded pieces, not whole per chunk", opts, async () => {
   const { page, errors } = await open("theme=light", 600);
   // 120 blocks (paragraphs with markup, code fences, lists), streamed word by word: lexing

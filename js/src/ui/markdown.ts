@@ -300,14 +300,34 @@ function plainParagraph(t: Token): string | null {
 const PLAIN_TAIL = /^[\p{L}\p{N} .,;?'"%$+=/-]*$/u;
 
 /**
+ * A block that is one plain paragraph: its `<p>`, and the text it shows. Words appended
+ * to it go in as a text node of their own: changing one text node's data reshaped the
+ * whole paragraph in each frame's layout (~12 ms a frame for a 1,000-word paragraph in
+ * the chat), and the layout's garbage was collected in script time; a new node leaves
+ * the shaped text before it as it was.
+ */
+interface PlainParagraph {
+  p: HTMLElement;
+  text: string;
+}
+
+/** Show `text` in a plain paragraph: appended when it only grew, else replaced. */
+function setPlain(plain: PlainParagraph, text: string): void {
+  if (plain.text === text) return;
+  if (text.startsWith(plain.text)) plain.p.append(text.slice(plain.text.length));
+  else plain.p.replaceChildren(text);
+  plain.text = text;
+}
+
+/**
  * A markdown element that follows a growing text: only blocks whose source changed
  * (in practice the last one or two) are re-rendered, and updates are coalesced to
  * at most one render per animation frame.
  */
 export class MarkdownView {
   readonly el: HTMLElement;
-  /** Rendered blocks; `plain` is the text node of a block that is one plain paragraph. */
-  private blocks: { raw: string; el: HTMLElement; plain: Text | null; def?: Tokens.Def }[] = [];
+  /** Rendered blocks; `plain` is set for a block that is one plain paragraph. */
+  private blocks: { raw: string; el: HTMLElement; plain: PlainParagraph | null; def?: Tokens.Def }[] = [];
   private text = "";
   private rendered = "";
   /**
@@ -371,7 +391,7 @@ export class MarkdownView {
   /**
    * The common streaming case, without parsing: words appended to a last block that is
    * one plain paragraph, none of them able to change what came before (see
-   * {@link PLAIN_TAIL}). The paragraph only grows: its text node gets the new words.
+   * {@link PLAIN_TAIL}). The paragraph only grows: the new words are its last text node.
    * Else false.
    */
   private appendPlain(): boolean {
@@ -390,9 +410,10 @@ export class MarkdownView {
     // the end (a regex anchored at the end tried every position of the whole text, per chunk).
     const word = lastWord(before, MAX_WORD);
     if (word === null || /[@:]|www\./i.test(word + added)) return false;
-    // A new value, not appendData: Chromium's incremental path for appended text costs
-    // more script time than the whole-text update costs layout (bench_browser.py).
-    last.plain.data += added;
+    // A text node of their own (see PlainParagraph), not appendData: Chromium's incremental
+    // path for text appended to a node costs more script time (bench_browser.py).
+    last.plain.p.append(added);
+    last.plain.text += added;
     last.raw += added;
     return true;
   }
@@ -474,12 +495,12 @@ export class MarkdownView {
     ) {
       keep++;
     }
-    // A streaming paragraph of plain words (the common case, word after word): change its
-    // text node's data instead of parsing, sanitizing and replacing its element.
+    // A streaming paragraph of plain words (the common case, word after word): append to
+    // its text instead of parsing, sanitizing and replacing its element.
     const last = this.blocks[from + keep];
     const text = keep === tokens.length - 1 && last?.plain ? plainParagraph(tokens[keep]) : null;
     if (last?.plain && text !== null) {
-      if (last.plain.data !== text) last.plain.data = text;
+      setPlain(last.plain, text);
       last.raw = tokens[keep].raw;
       keep++;
     }
@@ -488,14 +509,14 @@ export class MarkdownView {
       const t = tokens[i];
       const el = h("div", { class: "jck-blk" });
       const words = plainParagraph(t);
-      let plain: Text | null = null;
+      let plain: PlainParagraph | null = null;
       if (words !== null) {
         // Plain words (an answer's first ones, most often): the element marked and the
         // sanitizer make of them, `<p>text</p>`, built with a text node. No HTML is parsed,
         // so there is nothing to sanitize: the sanitizer's parse (a new document per call)
         // was most of an answer's first render.
-        plain = document.createTextNode(words);
-        el.append(h("p", null, plain), "\n");
+        plain = { p: h("p", null, words), text: words };
+        el.append(plain.p, "\n");
       } else if (t.type !== "space") {
         el.appendChild(renderTokens([t], this.links, this.options));
       }

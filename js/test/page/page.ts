@@ -184,6 +184,23 @@ w.__streamMarkdown = (chunks: string[]) => {
 };
 
 /**
+ * Stream `chunks` (plain words) into a MarkdownView: whether the text node the first chunk
+ * made is still the paragraph's first, what it holds, and the paragraph's text.
+ */
+w.__plainAppend = (chunks: string[]) => {
+  const view = new MarkdownView();
+  let text = chunks[0];
+  view.update(text, true, true);
+  const first = view.el.querySelector("p")?.firstChild ?? null;
+  for (const c of chunks.slice(1)) {
+    text += c;
+    view.update(text, true, true);
+  }
+  const p = view.el.querySelector("p");
+  return { kept: p?.firstChild === first, firstData: (first as Text | null)?.data, text: p?.textContent };
+};
+
+/**
  * Stream `chunks` into a MarkdownView with code actions (as an answer in the chat is),
  * shown in the host so the browser's accessibility tree has its buttons.
  */
