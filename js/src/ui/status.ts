@@ -41,6 +41,8 @@ export class StatusView {
     notices?: unknown;
     error?: string;
     title?: string;
+    /** The thread's title as the server sent it (plainTitle's regexes run when it changes). */
+    rawTitle?: string;
     busy?: boolean;
   } = {};
 
@@ -56,11 +58,16 @@ export class StatusView {
     const hasThread = !!s.thread || s.items.length > 0 || !!session.pendingText;
     setHidden(slots.empty, hasThread || !!s.error);
     setHidden(slots.older, !session.olderCursor);
-    const title = plainTitle(s.thread?.title);
-    if (shown.title !== title) {
-      // Cut with an ellipsis in a narrow sidebar: the whole title shows on hover.
-      slots.subtitle.textContent = shown.title = title;
-      slots.subtitle.title = title;
+    // Per frame while an answer streams: the title's regexes only when it changed.
+    const rawTitle = s.thread?.title ?? "";
+    if (shown.rawTitle !== rawTitle) {
+      shown.rawTitle = rawTitle;
+      const title = plainTitle(rawTitle);
+      if (shown.title !== title) {
+        // Cut with an ellipsis in a narrow sidebar: the whole title shows on hover.
+        slots.subtitle.textContent = shown.title = title;
+        slots.subtitle.title = title;
+      }
     }
     setHidden(this.pending, !session.pendingText);
     if (shown.pending !== (session.pendingText ?? "")) {
