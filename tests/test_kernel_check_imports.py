@@ -172,3 +172,32 @@ def test_the_sidebar_check_compiles_no_pattern_it_does_not_run() -> None:
     assert [m for m in out["ours"] if m in LAZY_PATTERNS and m not in walk] == []
     # No Redactor is made when there is nothing to hide: one compiles every value rule.
     assert out["rules"] == 0
+
+
+def test_load_ext_imports_no_tool_that_reads_cells_or_describes_values() -> None:
+    """``%load_ext jupyter_chatkit`` registers the magics; the tools (introspect and what
+    it loads, ~40 ms) are imported at the first tool call, not before."""
+    script = (
+        "import json, sys, warnings\n"
+        "warnings.simplefilter('ignore')\n"
+        "from IPython.testing.globalipapp import start_ipython\n"
+        "shell = start_ipython()\n"
+        "before = set(sys.modules)\n"
+        "shell.run_line_magic('load_ext', 'jupyter_chatkit')\n"
+        "assert 'chat' in shell.magics_manager.magics['line']\n"
+        "print(json.dumps(sorted(set(sys.modules) - before)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    tools = (
+        "jupyter_chatkit.kernel.introspect",
+        "jupyter_chatkit.kernel.cells",
+        "jupyter_chatkit.kernel.known_secrets",
+        "jupyter_chatkit.kernel.signatures",
+        "jupyter_chatkit.kernel.notebook_file",
+        "jupyter_chatkit.kernel.values",
+    )
+    assert [m for m in loaded if m.startswith(tools)] == []

@@ -31,9 +31,8 @@ from anywidget.experimental import command
 from ..protocol import Comm, Turn
 from ..settings import Settings
 from .answer_mime import describe_failure, failed_bundle, import_failure, show_thinking
-from .introspect import current_shell
-from .introspect import run_tool as answer_tool
 from .runtime import get_runtime, kernel_context
+from .view import current_shell
 
 if TYPE_CHECKING:
     from agents.models.interface import Model
@@ -295,6 +294,10 @@ class Chat(anywidget.AnyWidget):
         request = msg if isinstance(msg, dict) else {}
         args = request.get("args")
         try:
+            # Here, not on import: %load_ext and Chat() need none of the tools that read
+            # cells and describe values until the first tool call.
+            from .introspect import run_tool as answer_tool
+
             result = answer_tool(str(request.get("name", "")), args if args is not None else {})
         except Exception as exc:
             result = {"error": f"The kernel could not run the tool ({type(exc).__name__})."}
