@@ -116,3 +116,80 @@ def test_a_person_back_in_a_cell_keeps_the_keys_while_the_chat_loads(
     page.wait_for_function(
         "(sel) => document.activeElement === document.querySelector(sel)", arg=INPUT
     )
+
+
+def test_a_sidebar_opened_while_the_workspace_restores_stays_open(
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM
+) -> None:
+    """A person who opens the assistant and asks while JupyterLab is still restoring the
+    workspace (its saved layout has the right sidebar collapsed) keeps the sidebar open:
+    the restored layout, applied after, no longer collapses it under their question."""
+    lab_page.server.write_notebook("restoring.ipynb", ["a = 1"])
+    lab_page.open("restoring.ipynb")
+    workspace = page.url.split("/lab/workspaces/")[1].split("/")[0]
+    # The workspace is saved with the notebook open and the right sidebar collapsed.
+    page.wait_for_function(
+        """async (ws) => { const base = JSON.parse(document.getElementById(
+             'jupyter-config-data').textContent).baseUrl;
+           const r = await fetch(`${base}lab/api/workspaces/${ws}`);
+           const data = (await r.json()).data || {};
+           return JSON.stringify(data).includes('restoring.ipynb'); }""",
+        arg=workspace,
+        polling=200,
+    )
+    held: list[Any] = []
+    holding = True
+
+    def hold_workspace(route: Any) -> None:
+        if holding and route.request.method == "GET":
+            held.append(route)
+        else:
+            route.continue_()
+
+    workspaces = "**/lab/api/workspaces/**"
+    page.route(workspaces, hold_workspace)
+    page.reload()
+    wait_held(page, held)  # the saved layout is on its way: JupyterLab is restoring
+    page.wait_for_function(
+        "() => !!window.jupyterapp"
+        " && window.jupyterapp.commands.hasCommand('jupyter-chatkit:open')",
+        timeout=60_000,
+    )
+    assert (
+        page.evaluate(
+            "() => Promise.race([window.jupyterapp.restored.then(() => true),"
+            " new Promise((r) => setTimeout(() => r(false), 0))])"
+        )
+        is False
+    )
+    scripted_llm.script(Reply("Asked while restoring."))
+    page.keyboard.press("Control+Shift+A")
+    page.locator(INPUT).wait_for(state="visible")
+    page.locator(INPUT).fill("hi while restoring")
+    page.locator(INPUT).press("Enter")
+    # Answered while the layout is still held: its conversation has no notebook yet.
+    answer = page.locator(f"{PANEL} .jck-msg.jck-assistant", has_text="Asked while restoring.")
+    answer.wait_for(state="visible", timeout=60_000)
+    holding = False
+    for route in held:
+        route.continue_()
+    page.evaluate("() => window.jupyterapp.restored")
+    # The restored notebook attaches to the sidebar (it has no conversation of its own).
+    page.locator(f"{PANEL} .jp-chatkit-notebook-name", has_text="restoring.ipynb").wait_for(
+        state="attached", timeout=60_000
+    )
+    # The sidebar then asks the server for the notebook's conversations (none) and either
+    # keeps the one on screen for this notebook (remembered) or starts a new, empty one.
+    page.wait_for_function(
+        """(sel) => !!document.querySelector(sel)?.checkVisibility()
+          || Object.entries(localStorage).some(([k, v]) => v.includes('restoring.ipynb')
+               && k.startsWith('jupyter-chatkit:notebook-threads:'))""",
+        arg=f"{PANEL} .jck-empty",
+        timeout=60_000,
+    )
+    # Before: the restored layout collapsed the right sidebar again, the question hidden;
+    # then the notebook attaching cleared the conversation for a new, empty one.
+    assert page.locator(INPUT).is_visible()
+    assert not page.locator(f"{PANEL} .jck-empty").is_visible()
+    assert answer.is_visible()
+    page.unroute(workspaces)

@@ -103,10 +103,20 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
       placedOn = current.side;
     };
 
+    // Opened while JupyterLab still restores the workspace: the saved layout, applied
+    // after, would collapse the sidebar again under the person's question. Reopen it
+    // once restored, unless they closed it meanwhile.
+    let restored = false;
+    let openedWhileRestoring = false;
     const open = (): void => {
       place();
       app.shell.activateById(panel.id);
+      if (!restored) openedWhileRestoring = true;
     };
+    void app.restored.then(() => {
+      restored = true;
+      if (openedWhileRestoring && !panel.isVisible) app.shell.activateById(panel.id);
+    });
 
     // The panel is added at start-up (collapsed) so its tab/icon is there to click, and
     // before the layout is restored so JupyterLab can reopen it after a reload.
@@ -166,6 +176,7 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
           open();
           return;
         }
+        openedWhileRestoring = false;
         const shell = app.shell as unknown as { collapseLeft?(): void; collapseRight?(): void };
         if (panelSide() === "left") shell.collapseLeft?.();
         else shell.collapseRight?.();

@@ -61,8 +61,13 @@ export function followNotebookThreads(chat: ChatHandle, link: NotebookLink, thre
   let path: string | null = panel?.context.path ?? null;
   let pending = false;
 
+  // The conversation shown while no notebook was attached (asked while JupyterLab still
+  // restored the notebook, or before any was open): the next notebook attached adopts it
+  // when that notebook has no conversation of its own, rather than clearing the screen.
+  let unattached: string | null = null;
   const stopRemember = chat.onThreadChange((id) => {
     if (path && id) threads.set(path, id);
+    if (!path) unattached = id;
   });
   const switchTo = (): void => {
     // A message being readied (its chips resolving through the kernel) is the shown
@@ -77,6 +82,7 @@ export function followNotebookThreads(chat: ChatHandle, link: NotebookLink, thre
       void fromServer();
       return;
     }
+    unattached = null;
     if (target !== chat.threadId) {
       const asked = path;
       void chat.openThread(target).catch(() => {
@@ -105,7 +111,9 @@ export function followNotebookThreads(chat: ChatHandle, link: NotebookLink, thre
     // even have ended while the server was slow to list): theirs stands.
     if (path !== asked || chat.session.busy || chat.threadId !== shown) return;
     if (newest && newest !== chat.threadId) await chat.openThread(newest).catch(() => chat.newThread());
+    else if (!newest && chat.threadId && chat.threadId === unattached) threads.set(asked, chat.threadId);
     else if (!newest && chat.threadId) chat.newThread();
+    unattached = null;
   };
   const onChanged = (_: NotebookLink, next: NotebookPanel | null): void => {
     const nextPath = next?.context.path ?? null;
