@@ -22,6 +22,7 @@ from .errors import strip_ansi
 from .escaped import anchor, escaped_forms
 from .escaped_lines import read_escaped_lines, read_listed_lines
 from .heredoc import heredoc_bodies
+from .lazy_patterns import lazy_compile
 from .loose import LooseRedaction
 from .names import is_placeholder, is_secret_name, marker, names_words, normalize_name
 from .tables import TableRedaction
@@ -79,7 +80,7 @@ def _any_of(words: Iterable[str]) -> re.Pattern[str]:
     # tests over ~100 triggers cost more than the rules on most short strings. As a trie
     # (``a(?:ge-…|kia|sia)|…``): a flat alternation was tried word by word at every
     # position of the text.
-    return re.compile(_trie(sorted(set(words))))
+    return lazy_compile(_trie(sorted(set(words))))
 
 
 def _trie(words: list[str]) -> str:
@@ -102,7 +103,7 @@ _ANY_NAME_TRIGGER = _any_of(_NAME_TRIGGERS)
 _ANY_TRIGGER = _any_of(_VALUE_TRIGGERS + _NAME_TRIGGERS)
 _BARE_PREFIXES = ("%env", "%set_env", "export", "set ", "setx ")
 # Numbers and the punctuation between them (an array's or a list's preview).
-_NUMBERS = re.compile(r"[0-9.,:;()\[\]{} \t\n+eE-]*\Z")
+_NUMBERS = lazy_compile(r"[0-9.,:;()\[\]{} \t\n+eE-]*\Z")
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,7 @@ def _compile(extra: tuple[str, ...]) -> _Compiled:
     value_rules = tuple(
         _ValueRule(
             str(r["kind"]),
-            re.compile(r["pattern"], _flags(r["flags"])),
+            lazy_compile(r["pattern"], _flags(r["flags"])),
             int(r["group"]),
             tuple(r["triggers"]),
             int(r.get("min_distinct", 0)),
@@ -150,7 +151,7 @@ def _compile(extra: tuple[str, ...]) -> _Compiled:
             r.get("check") == "password",
             _any_of(r["triggers"]) if r["triggers"] else None,
             int(r.get("min_text", 0)),
-            re.compile(r["prefilter"]) if r.get("prefilter") else None,
+            lazy_compile(r["prefilter"]) if r.get("prefilter") else None,
             bool(r.get("heredoc")),
         )
         for r in rules.VALUE_RULES
@@ -165,39 +166,39 @@ def _compile(extra: tuple[str, ...]) -> _Compiled:
     return _Compiled(
         value_rules=value_rules,
         untriggered=tuple(r for r in value_rules if r.trigger_rx is None),
-        quoted=re.compile(rules.QUOTED_ASSIGNMENT),
-        bare=re.compile(rules.BARE_ASSIGNMENT, re.MULTILINE),
-        inline=re.compile(rules.INLINE_ASSIGNMENT),
+        quoted=lazy_compile(rules.QUOTED_ASSIGNMENT),
+        bare=lazy_compile(rules.BARE_ASSIGNMENT, re.MULTILINE),
+        inline=lazy_compile(rules.INLINE_ASSIGNMENT),
         extra=tuple(compiled_extra),
     )
 
 
-_STRING_PREFIX = re.compile(r"^(?:[fbru]|rb|br|fr|rf)$", re.I)
-_LABEL_NAME = re.compile(rules.LABEL_NAME)
-_CONTAINER = re.compile(rules.CONTAINER_ASSIGNMENT)
-_STRING = re.compile(rules.STRING_LITERAL)
-_CONTINUED = re.compile(rules.CONTINUED_STRING)
-_CALL = re.compile(rules.CALL_ARGUMENTS)
-_PAIRED = re.compile(rules.PAIRED_CONTAINER)
-_FSTRING_PREFIX = re.compile(rules.FSTRING_PREFIX)
-_PLACEHOLDER_VALUE = re.compile(rules.PLACEHOLDER_VALUE, re.IGNORECASE)
-_TEMPLATE_VALUE = re.compile(rules.TEMPLATE_VALUE)
-_MORE_WORDS = re.compile(r" +[A-Za-z]")
-_ITEM_GLUE = re.compile(rules.ITEM_GLUE)
+_STRING_PREFIX = lazy_compile(r"^(?:[fbru]|rb|br|fr|rf)$", re.I)
+_LABEL_NAME = lazy_compile(rules.LABEL_NAME)
+_CONTAINER = lazy_compile(rules.CONTAINER_ASSIGNMENT)
+_STRING = lazy_compile(rules.STRING_LITERAL)
+_CONTINUED = lazy_compile(rules.CONTINUED_STRING)
+_CALL = lazy_compile(rules.CALL_ARGUMENTS)
+_PAIRED = lazy_compile(rules.PAIRED_CONTAINER)
+_FSTRING_PREFIX = lazy_compile(rules.FSTRING_PREFIX)
+_PLACEHOLDER_VALUE = lazy_compile(rules.PLACEHOLDER_VALUE, re.IGNORECASE)
+_TEMPLATE_VALUE = lazy_compile(rules.TEMPLATE_VALUE)
+_MORE_WORDS = lazy_compile(r" +[A-Za-z]")
+_ITEM_GLUE = lazy_compile(rules.ITEM_GLUE)
 # After a dict's key: its colon.
-_KEY_FOLLOWS = re.compile(r"[ \t]*:")
+_KEY_FOLLOWS = lazy_compile(r"[ \t]*:")
 # After a bare word: ``+`` and another name or literal (``head + tail``).
-_JOINED_NEXT = re.compile(r"[ \t]*\+[ \t]*[A-Za-z_'\"]")
+_JOINED_NEXT = lazy_compile(r"[ \t]*\+[ \t]*[A-Za-z_'\"]")
 # Tuples under these names are (user, password) pairs: ``auth = ("ada", "pw")``.
-_USER_FIRST = re.compile(r"(?:^|_)(?:auth|creds|credentials|login)$")
+_USER_FIRST = lazy_compile(r"(?:^|_)(?:auth|creds|credentials|login)$")
 # A pair inside a container (``[("ada", "pw")]``: 1 opener, 2 content, 3 closer), or a
 # string literal outside one (4 quote, 5 content).
 # A bracket inside a literal is none of the pair's (``('ada', 'p(w9')``).
-_INNER_PAIR = re.compile(
+_INNER_PAIR = lazy_compile(
     r"([\[(])(" + rules.BRACKET_PIECE + r"{0,2000})([\])])"
     r"|(['\"])((?:(?!\4)[^\\\n]|\\.){0,2000})\4"
 )
-_FIRST_FIELD = re.compile(rules.FIRST_FIELD)
+_FIRST_FIELD = lazy_compile(rules.FIRST_FIELD)
 
 
 def _user_and_rest(body: str) -> tuple[str, str]:
@@ -211,7 +212,7 @@ def _user_and_rest(body: str) -> tuple[str, str]:
 _CALL_WORD = _any_of(("login", "connect", "bind", "ftp", "redis", "sign"))
 
 
-_CREDENTIAL = re.compile(rules.CREDENTIAL_VALUE)
+_CREDENTIAL = lazy_compile(rules.CREDENTIAL_VALUE)
 
 
 # Strings up to this long are remembered with what text() made of them, up to this many
