@@ -368,9 +368,11 @@ export class Redactor extends LooseRedaction {
           return `${name}${sep}${bracket}${body.slice(0, comma)}${this.literals(body.slice(comma))}`;
         }
         // `{"token": ["the", "of"]}`: a text's words; only a credential-shaped one hides.
-        // `{'credentials': {'user': 'ada', 'password': 'x'}}`: a dict's keys name its
-        // values (or its users); only a credential-shaped key hides.
-        return `${name}${sep}${bracket}${this.literals(body, namesWords(last), bracket === "{")}`;
+        // `{'credentials': {'user': 'ada', 'password': 'x'}}`: a record's keys name its
+        // values (or its users); only a credential-shaped key hides. Not under other names:
+        // `passwords = {'hunter2': 'ada'}`'s keys are the secrets.
+        const keyed = bracket === "{" && USER_FIRST.test(normalizeName(last));
+        return `${name}${sep}${bracket}${this.literals(body, namesWords(last), keyed)}`;
       });
       if (found.size) value = this.aliased(value, found);
     }

@@ -558,9 +558,10 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
             return f"{name}{sep}{bracket}{head}{_STRING.sub(self._replace_literal, rest)}"
         # ``{"token": ["the", "of"]}``: a text's words; only a credential-shaped one hides.
         replace = self._replace_word if names_words(last) else self._replace_literal
-        if bracket == "{":
-            # ``{'credentials': {'user': 'ada', 'password': 'x'}}``: a dict's keys name
-            # its values (or its users); only a credential-shaped key hides.
+        if bracket == "{" and user_first:
+            # ``{'credentials': {'user': 'ada', 'password': 'x'}}``: a record's keys name
+            # its values (or its users); only a credential-shaped key hides. Not under
+            # other names: ``passwords = {'hunter2': 'ada'}``'s keys are the secrets.
             return (
                 f"{name}{sep}{bracket}{_STRING.sub(functools.partial(self._keyed, replace), body)}"
             )

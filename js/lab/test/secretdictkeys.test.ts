@@ -1,0 +1,36 @@
+/**
+ * A dict under a secret name (twin of tests/test_secret_dict_keys.py): under a (user,
+ * password) name (`credentials`, `creds`, `auth`, `login`) its keys are fields or users
+ * and stay; under any other secret name (`passwords`, `secrets`, `API_KEYS`) the keys
+ * may be the secrets themselves (a password -> user map) and hide.
+ */
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { redactText } from "../src/redact";
+
+const HIDDEN: [string, string[]][] = [
+  ["passwords = {'hunter2': 'ada', 'correcthorsebatterystaple': 'bob'}", ["hunter2", "correcthorsebatterystaple"]],
+  ["{'secrets': {'opensesame': 'vault'}}", ["opensesame"]],
+  ["API_KEYS = {'letmein99': 'ci'}", ["letmein99"]],
+];
+
+for (const [text, secrets] of HIDDEN) {
+  test(`the keys of a dict of secrets hide: ${text}`, () => {
+    const out = redactText(text).text;
+    for (const secret of secrets) assert.ok(!out.includes(secret), out);
+  });
+}
+
+const KEPT: [string, string[]][] = [
+  ["{'credentials': {'user': 'ada', 'password': 'x}Y7zQw3m'}}", ["'user'", "'password'"]],
+  ["creds = {'ada': 'x)Y7zQw3m', 'bob': 'q(W8zrT'}", ["'ada'", "'bob'"]],
+];
+
+for (const [text, kept] of KEPT) {
+  test(`the keys of a credentials record stay: ${text}`, () => {
+    const out = redactText(text).text;
+    for (const word of kept) assert.ok(out.includes(word), out);
+    for (const secret of ["x}Y7zQw3m", "x)Y7zQw3m", "q(W8zrT"]) assert.ok(!out.includes(secret), out);
+  });
+}
