@@ -182,6 +182,12 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param('token_x = """\n' + "a" * (5 * N), id="triple-quote-long-body"),
         pytest.param("?" + "a" * (5 * N) + "_key=", id="query-long-key-name"),
         pytest.param('password = "".join([' + "'a', " * (5 * N // 5), id="join-pieces-open"),
+        # A name line ending with its separator, the value on the next line.
+        pytest.param("API_KEY=\n" * (5 * N // 9), id="name-lines-in-a-row"),
+        pytest.param("a b c password:\n" * (5 * N // 16), id="label-lines-in-a-row"),
+        pytest.param("password:\n" + "a" * (5 * N), id="name-line-then-long-word"),
+        pytest.param("password:\nx(" * (5 * N // 12), id="name-lines-then-open-calls"),
+        pytest.param("token=\\\n" + "a_" * (5 * N // 2) + "=", id="continued-then-long-name"),
     ],
 )
 def test_long_adversarial_lines_are_redacted_in_linear_work(text: str) -> None:

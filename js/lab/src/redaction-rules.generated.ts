@@ -986,6 +986,20 @@ export const RULES = {
       "flags": "i"
     },
     {
+      "kind": "password in text",
+      "triggers": [
+        "pass",
+        "pw",
+        "secret",
+        "token",
+        "key",
+        "credential"
+      ],
+      "pattern": "((?:^|\\n)[ \\t]*(?:(?:export|set|setx)[ \\t]+)?(?:[A-Za-z][A-Za-z0-9]{0,30}[ _-]){0,3}(?:password|passwd|passphrase|pass|pwd|pw|secret|token|credentials?|(?:api|private|access|secret|signing|encryption|master)[ _-]?key)s?[ \\t]*(?::=|=|:)[ \\t]*(?:\\\\[ \\t]*)?\\r?\\n[ \\t]*)(?![A-Za-z_][A-Za-z0-9_.-]{0,100}:)(?!(?=[A-Za-z_][A-Za-z0-9_.-]{0,100}=(?!=))(?![A-Za-z0-9+/]{16,}={1,2}(?![^\\r\\n])))(?![A-Za-z_][A-Za-z0-9_.]{0,100}[(\\[][^\\s]{0,500}[)\\]](?![^\\r\\n]))(?![\\[({<][^\\s]{0,500}[\\])}>](?![^\\r\\n]))(?![^A-Za-z0-9\\s]{1,500}(?![^\\r\\n]))((?=[^\\s«]{0,500}[0-9!@#$%^&*+=_\\-/.~?]|[A-Za-z]{12})[^\\s«]{6,500})(?=[ \\t]*(?:\\r?\\n|$))",
+      "group": 2,
+      "flags": "i"
+    },
+    {
       "kind": "cloud key",
       "triggers": [
         "keyname"

@@ -124,6 +124,11 @@ const cases: Record<string, string> = {
   "a triple quote then a long body": `token_x = """\n${"a".repeat(N)}`,
   "a long query key name": `?${"a".repeat(N)}_key=`,
   "join pieces never closed": `password = "".join([${"'a', ".repeat(N / 5)}`,
+  "name lines in a row": "API_KEY=\n".repeat(Math.floor(N / 9)),
+  "label lines in a row": "a b c password:\n".repeat(Math.floor(N / 16)),
+  "a name line then a long word": `password:\n${"a".repeat(N)}`,
+  "name lines then open calls": "password:\nx(".repeat(Math.floor(N / 12)),
+  "a continued name line then a long name": `token=\\\n${"a_".repeat(N / 2)}=`,
 };
 for (const [name, text] of Object.entries(cases)) {
   test(`a long adversarial line is redacted: ${name}`, () => {

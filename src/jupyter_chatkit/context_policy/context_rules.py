@@ -26,6 +26,14 @@ _LABEL_SECRET = (
     r"|private[ _-]?key|credentials?|client[ _-]?secret|access[ _-]?token|auth[ _-]?token)"
 )
 
+# A secret's name alone at a line's end (``Password:``, ``API_KEY=``, ``client secret:``):
+# the name rule for a value on the next line. After up to three words (``DB_``, ``your ``).
+_NEXT_LINE_NAME = (
+    r"(?:password|passwd|passphrase|pass|pwd|pw|secret|token|credentials?"
+    r"|(?:api|private|access|secret|signing|encryption|master)[ _-]?key)s?"
+)
+_NEXT_LINE_TRIGGERS = ["pass", "pw", "secret", "token", "key", "credential"]
+
 
 CONTEXT_RULES: list[dict[str, Any]] = [
     {
@@ -634,6 +642,30 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         + r"[ \t]*:?[ \t]*#*[ \t]*\r?\n(?:[ \t]*\r?\n){0,3}[ \t]*(?:`{1,3}[ \t]*(?:\r?\n)?)?)"
         r"((?=[^\s`«()\[\]{}]*[0-9!@#$%^&*+=]|[A-Za-z]{12})[^\s`«()\[\]{}]{6,500})"
         r"(?=`{0,3}[ \t]*(?:\r?\n|$))",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "password in text",
+        # A name line ending with its separator, and the value alone on the next line (a
+        # cell's output, a printed .env, a log): ``API_KEY=`` then the key, ``Password:``
+        # then the password, ``export TOKEN=\\`` (continued), ``client_secret:`` then an
+        # indented value. The line-list form (``["API_KEY=", "<key>"]``) is calls.py's.
+        # Only one token on the next line, with a digit or a symbol or 12+ letters (as
+        # the heading rule): not a sentence, another ``NAME=``/``key:`` line (``DEBUG=1``,
+        # YAML's ``user: ada``), a call or an index (``print(x)``), a placeholder in
+        # brackets, a rule of dashes or stars. One try per line start: linear.
+        "triggers": _NEXT_LINE_TRIGGERS,
+        "pattern": r"((?:^|\n)[ \t]*(?:(?:export|set|setx)[ \t]+)?"
+        r"(?:[A-Za-z][A-Za-z0-9]{0,30}[ _-]){0,3}" + _NEXT_LINE_NAME + r"[ \t]*(?::=|=|:)"
+        r"[ \t]*(?:\\[ \t]*)?\r?\n[ \t]*)"
+        r"(?![A-Za-z_][A-Za-z0-9_.-]{0,100}:)"
+        r"(?!(?=[A-Za-z_][A-Za-z0-9_.-]{0,100}=(?!=))(?![A-Za-z0-9+/]{16,}={1,2}(?![^\r\n])))"
+        r"(?![A-Za-z_][A-Za-z0-9_.]{0,100}[(\[][^\s]{0,500}[)\]](?![^\r\n]))"
+        r"(?![\[({<][^\s]{0,500}[\])}>](?![^\r\n]))"
+        r"(?![^A-Za-z0-9\s]{1,500}(?![^\r\n]))"
+        r"((?=[^\s«]{0,500}[0-9!@#$%^&*+=_\-/.~?]|[A-Za-z]{12})[^\s«]{6,500})"
+        r"(?=[ \t]*(?:\r?\n|$))",
         "group": 2,
         "flags": "i",
     },
