@@ -6,65 +6,27 @@ quoted text no longer last and an attachment that could not be read are converte
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 import pytest
 from chatkit.agents import ThreadItemConverter
 from chatkit.types import (
-    AssistantMessageContent,
-    AssistantMessageItem,
     Attachment,
-    ClientToolCallItem,
     FileAttachment,
-    InferenceOptions,
     ThreadItem,
-    UserMessageItem,
-    UserMessageTextContent,
 )
 
 from jupyter_chatkit.assistant.model_input import ConvertedItems, PolicyConverter, RedactedItems
 from jupyter_chatkit.context_policy import ContextPolicy
 from jupyter_chatkit.store.codec import dump_item, load_item
 
+from .fixtures.items import answer_item, tool_call_item, user_item
+
 API_KEY = "sk-convtest-Wq7zL3vN8pX2kR5tYb4M"
 
 
 def policy(*more: str) -> ContextPolicy:
     return ContextPolicy(exact=(API_KEY, *more), prefixed=(API_KEY,))
-
-
-def user(item_id: str, text: str, **fields: Any) -> UserMessageItem:
-    return UserMessageItem(
-        id=item_id,
-        thread_id="t1",
-        created_at=datetime(2026, 1, 1),
-        content=[UserMessageTextContent(text=text)],
-        inference_options=InferenceOptions(),
-        **fields,
-    )
-
-
-def answer(item_id: str, text: str) -> AssistantMessageItem:
-    return AssistantMessageItem(
-        id=item_id,
-        thread_id="t1",
-        created_at=datetime(2026, 1, 1),
-        content=[AssistantMessageContent(text=text)],
-    )
-
-
-def tool_call(item_id: str, output: Any) -> ClientToolCallItem:
-    return ClientToolCallItem(
-        id=item_id,
-        thread_id="t1",
-        created_at=datetime(2026, 1, 1),
-        status="completed",
-        call_id=f"call_{item_id}",
-        name="get_active_cell",
-        arguments={},
-        output=output,
-    )
 
 
 def read_back(items: list[ThreadItem]) -> tuple[list[ThreadItem], dict[int, str]]:
@@ -110,18 +72,18 @@ async def fresh(items: list[ThreadItem], p: ContextPolicy | None = None) -> list
 @pytest.mark.asyncio
 async def test_a_turn_converts_only_the_items_new_since_the_last(conversions: list[str]) -> None:
     history: list[ThreadItem] = [
-        user("u1", f"my key is {API_KEY}"),
-        answer("a1", "noted"),
-        tool_call("c1", {"source": f"KEY='{API_KEY}'"}),
-        answer("a2", "done"),
-        user("u2", "and now?"),
+        user_item("u1", f"my key is {API_KEY}"),
+        answer_item("a1", "noted"),
+        tool_call_item("c1", {"source": f"KEY='{API_KEY}'"}),
+        answer_item("a2", "done"),
+        user_item("u2", "and now?"),
     ]
     memory = ConvertedItems()
     first = await convert(history, memory)
     assert first == await fresh(history) and API_KEY not in json.dumps(first)
     conversions.clear()
     # The next turn: the same stored items and two new ones.
-    longer = [*history, answer("a3", "here"), user("u3", "thanks")]
+    longer = [*history, answer_item("a3", "here"), user_item("u3", "thanks")]
     second = await convert(longer, memory)
     assert conversions == ["a3", "u3"]  # fails before: all 7 converted again
     assert second == await fresh(longer)
@@ -136,24 +98,30 @@ async def test_edited_items_another_policy_and_a_quote_not_last_are_converted_an
     conversions: list[str],
 ) -> None:
     memory = ConvertedItems()
-    quoting = user("u1", "explain", quoted_text=f"x = '{API_KEY}'")
-    await convert([answer("a0", "hi"), quoting], memory)
+    quoting = user_item("u1", "explain", quoted_text=f"x = '{API_KEY}'")
+    await convert([answer_item("a0", "hi"), quoting], memory)
     conversions.clear()
     # The quote is sent only while its message is last.
-    later = await convert([answer("a0", "hi"), quoting, answer("a1", "sure")], memory)
+    later = await convert([answer_item("a0", "hi"), quoting, answer_item("a1", "sure")], memory)
     assert conversions == ["u1", "a1"]
     assert "referring to this" not in json.dumps(later)
-    assert later == await fresh([answer("a0", "hi"), quoting, answer("a1", "sure")])
+    assert later == await fresh([answer_item("a0", "hi"), quoting, answer_item("a1", "sure")])
     # An edited message (same id, other stored text).
     conversions.clear()
-    edited = await convert([answer("a0", "hi"), user("u1", "explain this instead")], memory)
+    edited = await convert(
+        [answer_item("a0", "hi"), user_item("u1", "explain this instead")], memory
+    )
     assert conversions == ["u1"] and "explain this instead" in json.dumps(edited)
     # Another policy hides other values: nothing is taken from the first one's memory.
     conversions.clear()
     other = policy("explain")
-    hidden = await convert([answer("a0", "hi"), user("u1", "explain this instead")], memory, other)
+    hidden = await convert(
+        [answer_item("a0", "hi"), user_item("u1", "explain this instead")], memory, other
+    )
     assert conversions == ["a0", "u1"]
-    assert hidden == await fresh([answer("a0", "hi"), user("u1", "explain this instead")], other)
+    assert hidden == await fresh(
+        [answer_item("a0", "hi"), user_item("u1", "explain this instead")], other
+    )
 
 
 @pytest.mark.asyncio
@@ -161,7 +129,7 @@ async def test_an_attachment_that_could_not_be_read_is_read_again(
     conversions: list[str],
 ) -> None:
     attachment = FileAttachment(id="f1", name="notes.txt", mime_type="text/plain")
-    item = user("u1", "see the file", attachments=[attachment])
+    item = user_item("u1", "see the file", attachments=[attachment])
     fail = [True]
 
     async def read(attachment_id: str) -> tuple[Attachment, bytes]:
@@ -170,7 +138,7 @@ async def test_an_attachment_that_could_not_be_read_is_read_again(
         return attachment, f"password: {API_KEY}\n".encode()
 
     memory = ConvertedItems()
-    items: list[ThreadItem] = [item, answer("a1", "cannot read it")]
+    items: list[ThreadItem] = [item, answer_item("a1", "cannot read it")]
 
     async def turn() -> list[Any]:
         read_items, stored = read_back(items)
@@ -191,7 +159,7 @@ async def test_an_attachment_that_could_not_be_read_is_read_again(
 async def test_the_memory_is_bounded() -> None:
     memory = ConvertedItems(max_entries=3, max_chars=20_000)
     for i in range(5):
-        await convert([user(f"u{i}", f"message {i}")], memory)
+        await convert([user_item(f"u{i}", f"message {i}")], memory)
     assert memory.info().entries == 3
-    await convert([user("big", "x" * 3_000)], memory)  # over an eighth: not kept
+    await convert([user_item("big", "x" * 3_000)], memory)  # over an eighth: not kept
     assert memory.info().entries == 3 and memory.info().chars <= 20_000

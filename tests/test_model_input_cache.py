@@ -5,7 +5,6 @@ across turns, an edited message is redacted anew, the memory is bounded."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +14,8 @@ from chatkit.types import (
     Attachment,
     ClientToolCallItem,
     FileAttachment,
-    InferenceOptions,
     ThreadItem,
     UserMessageItem,
-    UserMessageTextContent,
 )
 
 from jupyter_chatkit.assistant.model_input import PolicyConverter, RedactedItems
@@ -27,6 +24,7 @@ from jupyter_chatkit.context_policy.redact import Redactor
 from jupyter_chatkit.store import open_store
 
 from .chatkit_helpers import make_assistant, req, stream, user_input
+from .fixtures.items import tool_call_item, user_item
 
 # A configured key: hidden by exact value wherever it appears.
 API_KEY = "sk-cachetest-Zq8wL3vN7pX2kR5tYb4M"
@@ -44,30 +42,6 @@ def redacted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(Redactor, "text", text)
     return seen
-
-
-def message(item_id: str, text: str, **fields: Any) -> UserMessageItem:
-    return UserMessageItem(
-        id=item_id,
-        thread_id="t1",
-        created_at=datetime(2026, 1, 1),
-        content=[UserMessageTextContent(text=text)],
-        inference_options=InferenceOptions(),
-        **fields,
-    )
-
-
-def tool_call(item_id: str, output: Any) -> ClientToolCallItem:
-    return ClientToolCallItem(
-        id=item_id,
-        thread_id="t1",
-        created_at=datetime(2026, 1, 1),
-        status="completed",
-        call_id=f"call_{item_id}",
-        name="get_active_cell",
-        arguments={},
-        output=output,
-    )
 
 
 def policy() -> ContextPolicy:
@@ -111,9 +85,9 @@ async def test_each_message_is_redacted_once_across_turns(
 @pytest.mark.asyncio
 async def test_a_converted_message_is_the_same_from_memory(redacted: list[str]) -> None:
     items: list[ThreadItem] = [
-        message("u1", f"first {API_KEY}"),
-        tool_call("c1", {"source": f"KEY='{API_KEY}'"}),
-        message("u2", "second", quoted_text=f"quoted {API_KEY}"),
+        user_item("u1", f"first {API_KEY}"),
+        tool_call_item("c1", {"source": f"KEY='{API_KEY}'"}),
+        user_item("u2", "second", quoted_text=f"quoted {API_KEY}"),
     ]
     cache = RedactedItems()
     first = await PolicyConverter(policy(), cache=cache).to_agent_input(items)
@@ -131,7 +105,7 @@ async def test_a_converted_message_is_the_same_from_memory(redacted: list[str]) 
     assert third == first
     # Not last any more: the quoted text is left out, as before (a new entry).
     converter = PolicyConverter(policy(), cache=cache)
-    later = await converter.to_agent_input([*items, message("u3", "x")])
+    later = await converter.to_agent_input([*items, user_item("u3", "x")])
     assert "quoted" not in json.dumps(later)
 
 
@@ -141,14 +115,14 @@ async def test_an_edited_message_or_output_and_another_policy_are_redacted_anew(
 ) -> None:
     cache = RedactedItems()
     converter = PolicyConverter(policy(), cache=cache)
-    await converter.to_agent_input([message("u1", f"old {API_KEY}")])
-    edited = await converter.to_agent_input([message("u1", f"new {API_KEY}")])
+    await converter.to_agent_input([user_item("u1", f"old {API_KEY}")])
+    edited = await converter.to_agent_input([user_item("u1", f"new {API_KEY}")])
     assert "new «redacted" in str(edited) and API_KEY not in str(edited)
-    await converter.to_agent_input([tool_call("c1", {"a": API_KEY})])
-    out = await converter.to_agent_input([tool_call("c1", {"a": f"x{API_KEY}"})])
+    await converter.to_agent_input([tool_call_item("c1", {"a": API_KEY})])
+    out = await converter.to_agent_input([tool_call_item("c1", {"a": f"x{API_KEY}"})])
     assert API_KEY not in json.dumps(out)
     other = ContextPolicy(exact=("another-secret-value-123",))
-    plain = await PolicyConverter(other, cache=cache).to_agent_input([message("u1", "new sk")])
+    plain = await PolicyConverter(other, cache=cache).to_agent_input([user_item("u1", "new sk")])
     assert cache.info().misses == 5 and cache.info().hits == 0
     assert "new sk" in json.dumps(plain)
 
@@ -163,9 +137,9 @@ async def test_stored_items_are_keyed_by_their_stored_json(
     from jupyter_chatkit.store.codec import dump_item, load_item
 
     items: list[ThreadItem] = [
-        message("u1", f"first {API_KEY}"),
-        tool_call("c1", {"source": f"KEY='{API_KEY}'"}),
-        message("u2", "second"),
+        user_item("u1", f"first {API_KEY}"),
+        tool_call_item("c1", {"source": f"KEY='{API_KEY}'"}),
+        user_item("u2", "second"),
     ]
     texts = [dump_item(item) for item in items]
     read = [load_item(text, item_id="x", thread_id="t1") for text in texts]
@@ -190,7 +164,7 @@ async def test_stored_items_are_keyed_by_their_stored_json(
     await PolicyConverter(policy(), cache=cache).to_agent_input(read)
     assert cache.info().misses == 6
     # An edited message's stored text differs: converted anew.
-    edited = message("u2", "second, edited")
+    edited = user_item("u2", "second, edited")
     text = dump_item(edited)
     read_edited = load_item(text, item_id="u2", thread_id="t1")
     out = await PolicyConverter(
@@ -204,23 +178,23 @@ async def test_the_memory_is_bounded() -> None:
     cache = RedactedItems(max_entries=2, max_chars=8_000)
     converter = PolicyConverter(policy(), cache=cache)
     for i in range(3):
-        await converter.to_agent_input([message(f"u{i}", f"message {i}")])
+        await converter.to_agent_input([user_item(f"u{i}", f"message {i}")])
     assert cache.info().entries == 2
-    await converter.to_agent_input([message("u0", "message 0")])  # the oldest was dropped
+    await converter.to_agent_input([user_item("u0", "message 0")])  # the oldest was dropped
     assert cache.info().hits == 0
-    await converter.to_agent_input([message("big", "x" * 1_100)])  # over an eighth: not kept
+    await converter.to_agent_input([user_item("big", "x" * 1_100)])  # over an eighth: not kept
     assert cache.info().entries == 2 and cache.info().chars <= 8_000
     cache = RedactedItems(max_entries=100, max_chars=8_000)
     converter = PolicyConverter(policy(), cache=cache)
     for i in range(12):  # ~950 characters each: the oldest go to stay within max_chars
-        await converter.to_agent_input([message(f"m{i}", "y" * 900)])
+        await converter.to_agent_input([user_item(f"m{i}", "y" * 900)])
     assert cache.info().chars <= 8_000 and 0 < cache.info().entries < 12
 
 
 @pytest.mark.asyncio
 async def test_an_attachment_that_could_not_be_read_is_read_again() -> None:
     attachment = FileAttachment(id="a1", name="notes.txt", mime_type="text/plain")
-    item = message("u1", "see the file", attachments=[attachment])
+    item = user_item("u1", "see the file", attachments=[attachment])
     fail = [True]
 
     async def read(attachment_id: str) -> tuple[Attachment, bytes]:
@@ -261,7 +235,7 @@ async def test_an_attached_notebook_is_read_by_its_lines_and_its_secrets_hidden(
         ),
     ]
     attachment = FileAttachment(id="a1", name="run.ipynb", mime_type="application/x-ipynb+json")
-    item = message("u1", "why does this fail?", attachments=[attachment])
+    item = user_item("u1", "why does this fail?", attachments=[attachment])
 
     async def read(attachment_id: str) -> tuple[Attachment, bytes]:
         return attachment, nbformat.writes(nb).encode()
