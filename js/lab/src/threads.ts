@@ -64,7 +64,10 @@ export function followNotebookThreads(chat: ChatHandle, link: NotebookLink, thre
   // The conversation shown while no notebook was attached (asked while JupyterLab still
   // restored the notebook, or before any was open): the next notebook attached adopts it
   // when that notebook has no conversation of its own, rather than clearing the screen.
+  // One that belongs to another notebook (opened from the history) is that notebook's.
   let unattached: string | null = null;
+  const adoptable = (): boolean =>
+    !!chat.threadId && chat.threadId === unattached && !chat.session.state.thread?.metadata?.notebook;
   const stopRemember = chat.onThreadChange((id) => {
     if (path && id) threads.set(path, id);
     if (!path) unattached = id;
@@ -111,7 +114,7 @@ export function followNotebookThreads(chat: ChatHandle, link: NotebookLink, thre
     // even have ended while the server was slow to list): theirs stands.
     if (path !== asked || chat.session.busy || chat.threadId !== shown) return;
     if (newest && newest !== chat.threadId) await chat.openThread(newest).catch(() => chat.newThread());
-    else if (!newest && chat.threadId && chat.threadId === unattached) threads.set(asked, chat.threadId);
+    else if (!newest && chat.threadId && adoptable()) threads.set(asked, chat.threadId);
     else if (!newest && chat.threadId) chat.newThread();
     unattached = null;
   };

@@ -73,6 +73,7 @@ function fakeChat(onServer: Record<string, string>, missing: string[] = [], list
   const chat = {
     session: {
       busy: false,
+      state: { thread: null as { metadata?: Record<string, unknown> } | null },
       subscribe: () => () => undefined,
       listThreads: async (_after: string | null, _limit: number, metadata?: { notebook: string }) => {
         listed.push(metadata);
@@ -371,4 +372,25 @@ test("a command's message while the chat answers or readies another is said, not
   await sendFromCommand(handle, "Explain cell 4", (m) => said.push(m));
   assert.deepEqual(sent, ["Fix the error in cell 3"]);
   assert.deepEqual(said, [STILL_PREPARING, STILL_ANSWERING]);
+});
+
+test("a conversation started with no notebook attached is adopted by the next notebook with none of its own; one of another notebook is not", async () => {
+  // Asked while JupyterLab still restored the workspace: the restored notebook keeps it.
+  const started = fakeChat({});
+  const first = follow(started.chat);
+  started.setThread("thr_asked");
+  first.attach("d.ipynb");
+  await settle();
+  assert.equal(started.newThreads(), 0);
+  assert.equal(first.memory.get("d.ipynb"), "thr_asked");
+
+  // Opened from the history (notebook c's) with nothing attached: d gets its own.
+  const opened = fakeChat({});
+  const second = follow(opened.chat);
+  (opened.chat.session as unknown as { state: unknown }).state = { thread: { metadata: { notebook: "c.ipynb" } } };
+  opened.setThread("thr_of_c");
+  second.attach("d.ipynb");
+  await settle();
+  assert.equal(opened.newThreads(), 1);
+  assert.equal(second.memory.get("d.ipynb"), null);
 });
