@@ -14,6 +14,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -76,6 +77,15 @@ LAZY_PATTERNS = (
 )
 
 
+def run_fresh(script: str) -> Any:
+    """Run ``script`` in a fresh interpreter; its last printed line, read as JSON."""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def sidebar_expression(payload: str) -> str:
     """The Python expression the sidebar sends, read from kernel.ts (``hideExpression``)."""
     source = (ROOT / "js" / "lab" / "src" / "kernel.ts").read_text()
@@ -97,11 +107,7 @@ def test_the_sidebar_check_imports_nothing_it_does_not_use() -> None:
         f"answer = json.loads({sidebar_expression(payload)})\n"
         "print(json.dumps({'answer': answer, 'loaded': sorted(set(sys.modules) - before)}))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    out = json.loads(done.stdout)
+    out = run_fresh(script)
     # The check still works: the held value is hidden, the rest untouched.
     value = out["answer"]["value"]
     assert secret not in value[0] and value[0].startswith("printed ") and value[1] == "nothing"
@@ -124,12 +130,9 @@ def test_the_package_still_exports_its_names_lazily() -> None:
         "from jupyter_chatkit import Chat, load_ipython_extension\n"
         "from jupyter_chatkit.kernel.values import describe, summarize\n"
         "assert summarize([1, 2])['type'] == 'list' and describe('x')['type'] == 'str'\n"
-        "print('ok')\n"
+        "print('\"ok\"')\n"  # a JSON string
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=False
-    )
-    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
+    assert run_fresh(script) == "ok"
 
 
 def test_the_sidebar_check_compiles_no_pattern_it_does_not_run() -> None:
@@ -162,11 +165,7 @@ def test_the_sidebar_check_compiles_no_pattern_it_does_not_run() -> None:
         "rules = sum(rule for _, rule in compiled)\n"
         "print(json.dumps({'answer': answer, 'ours': ours, 'rules': rules}))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    out = json.loads(done.stdout)
+    out = run_fresh(script)
     assert out["answer"] == {"value": ["printed a value here", "nothing"], "hidden": 0}
     # What the walk of the namespace runs: the secret-name test, its own value tests.
     walk = {"context_policy/names.py", "kernel/known_secrets.py"}
@@ -188,11 +187,7 @@ def test_load_ext_imports_no_tool_that_reads_cells_or_describes_values() -> None
         "assert 'chat' in shell.magics_manager.magics['line']\n"
         "print(json.dumps(sorted(set(sys.modules) - before)))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    loaded = run_fresh(script)
     tools = (
         "jupyter_chatkit.kernel.introspect",
         "jupyter_chatkit.kernel.cells",
