@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from jupyter_chatkit.kernel.answer_mime import import_failure
+from jupyter_chatkit.kernel.answer_mime import describe_failure, import_failure
 
 
 def test_an_import_error_is_named_with_its_module() -> None:
     text = import_failure(ModuleNotFoundError("No module named 'chatkit'", name="chatkit"))
-    assert "ModuleNotFoundError: No module named 'chatkit'" in text
+    assert "(ModuleNotFoundError, module chatkit)" in text
     assert "%pip install jupyter-chatkit" in text
 
 
@@ -17,3 +17,34 @@ def test_any_other_failure_shows_its_class_only() -> None:
     text = import_failure(ValueError("bad setting: api_key=sk-live-abcdefghijklmnop"))
     assert "(ValueError)" in text
     assert "sk-live" not in text and "bad setting" not in text
+
+
+class NotebookImportError(ImportError):
+    """An ImportError of the notebook's: its ``__str__`` and ``name`` are user code."""
+
+    ran: list[str] = []
+
+    def __str__(self) -> str:
+        self.ran.append("__str__")
+        return "token sk-live-abcdefghijklmnop"
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        self.ran.append("name")
+        return "sk-live-abcdefghijklmnop"
+
+
+def test_an_import_error_s_message_and_code_stay_unread() -> None:
+    """An import error's message may hold anything and a subclass's ``__str__`` is the
+    notebook's code: what failed is its class (and the module Python's import named)."""
+    error = NotebookImportError("token sk-live-abcdefghijklmnop", name="chatkit")
+    assert describe_failure(error) == "NotebookImportError"
+    text = import_failure(error)
+    assert "(NotebookImportError, module chatkit)" in text
+    assert "sk-live" not in text
+    assert NotebookImportError.ran == []
+
+
+def test_a_module_name_that_is_no_module_name_is_not_shown() -> None:
+    text = import_failure(ImportError("x", name="a b=sk-live-abcdefghijklmnop"))
+    assert "(ImportError)" in text and "sk-live" not in text

@@ -248,6 +248,48 @@ def test_ask_and_ask_async_answer_a_failure_alike(kernel_provider: FakeLLM, call
     assert SECRET not in str(messages) and SECRET not in str(reply)
 
 
+# User code of the test's kernel: the notebook lookup fails to import with the
+# notebook's own ImportError subclass, whose __str__ says it ran and returns a secret.
+BREAK_NOTEBOOK_LOOKUP_IMPORT = f"""
+import sys
+
+class NotebookImportError(ImportError):
+    def __str__(self):
+        print("__str__ ran", flush=True)
+        return "cannot load: token {SECRET}"
+
+class _Broken:
+    def find_spec(self, name, path=None, target=None):
+        if name == "jupyter_chatkit.kernel.notebook_link":
+            raise NotebookImportError("token {SECRET}")
+        return None
+
+sys.modules.pop("jupyter_chatkit.kernel.notebook_link", None)
+sys.meta_path.insert(0, _Broken())
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("call", sorted(ASK_CALLS))
+def test_a_failed_answer_names_an_import_error_by_its_class_only(
+    kernel_provider: FakeLLM, call: str
+) -> None:
+    with python_kernel() as (_km, kc):
+        setup = kc.execute_interactive(BREAK_NOTEBOOK_LOOKUP_IMPORT, timeout=120)
+        assert setup["content"]["status"] == "ok"
+        messages: list[dict[str, Any]] = []
+        reply = kc.execute_interactive(ASK_CALLS[call], timeout=180, output_hook=messages.append)
+
+    assert reply["content"]["status"] == "ok"
+    shown = _shown_texts(messages)
+    assert "The assistant could not answer" in shown
+    assert "(NotebookImportError)" in shown
+    # Before: the answer named the error's message, which ran the notebook's __str__
+    # and showed the secret it returned.
+    assert SECRET not in str(messages) and SECRET not in str(reply)
+    assert "__str__ ran" not in str(messages)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("call", sorted(ASK_CALLS))
 def test_ask_and_ask_async_that_cannot_load_raise_alike(

@@ -37,22 +37,53 @@ def failed_bundle(markdown: str, error: str) -> dict[str, Any]:
 
 
 def describe_failure(exc: BaseException) -> str:
-    """What failed, for a person and never a secret: the exception's class, and an import
-    error's message (it names a module, never a value); any other failure's message may
-    hold anything (a key, a value of the notebook's), so only its class."""
-    name = type(exc).__name__
-    return f"{name}: {exc}" if isinstance(exc, ImportError) else name
+    """What failed, for a person and never a secret: the exception's class only.
+
+    No message, an import error's included: its ``__str__`` may be the notebook's code
+    (a subclass of ImportError) and its text may hold anything (a library's message
+    quoting a token). The class is read through type's own descriptor, so a metaclass's
+    code does not run either.
+    """
+    name = _NAME.__get__(type(exc))
+    return name if type(name) is str else "Exception"
 
 
 def import_failure(exc: BaseException) -> str:
     """Why the assistant's libraries did not load, for a person: what failed
-    (:func:`describe_failure`) and what to do about it."""
+    (:func:`describe_failure`), the module an import error names, and what to do."""
     what = describe_failure(exc)
+    module = missing_module(exc)
+    if module:
+        what = f"{what}, module {module}"
     return (
         f"its libraries did not load ({what}). Check that jupyter-chatkit is installed"
         " with its dependencies in this kernel's environment (`%pip install jupyter-chatkit`),"
         " then restart the kernel."
     )
+
+
+_NAME = type.__dict__["__name__"]
+_MRO = type.__dict__["__mro__"]
+# ImportError's own slot, so a subclass's ``name`` property (the user's code) never runs.
+_IMPORT_NAME = ImportError.__dict__["name"]
+_MODULE_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.")
+
+
+def is_import_error(exc: BaseException) -> bool:
+    """True for an ImportError (a subclass too), asked of the class's own MRO: isinstance
+    would look up a ``__class__`` the notebook may define."""
+    return ImportError in _MRO.__get__(type(exc))
+
+
+def missing_module(exc: BaseException) -> str:
+    """The module an import error says it could not load (its ``name`` slot, set by
+    Python's import system), when that reads as a module's name; else ``""``."""
+    if not is_import_error(exc):
+        return ""
+    name = _IMPORT_NAME.__get__(exc)
+    if type(name) is not str or not 0 < len(name) <= 100:
+        return ""
+    return name if set(name) <= _MODULE_NAME_CHARS else ""
 
 
 def show_thinking() -> Any:

@@ -30,7 +30,14 @@ from anywidget.experimental import command
 
 from ..protocol import Comm, Turn
 from ..settings import Settings
-from .answer_mime import describe_failure, failed_bundle, import_failure, show_thinking
+from .answer_mime import (
+    describe_failure,
+    failed_bundle,
+    import_failure,
+    is_import_error,
+    missing_module,
+    show_thinking,
+)
 from .runtime import get_runtime, kernel_context
 from .view import current_shell
 
@@ -179,7 +186,7 @@ class Chat(anywidget.AnyWidget):
                 try:
                     live.show_final(answer)
                 except Exception as again:  # the display itself is what fails
-                    log.warning("showing the failure failed: %s", type(again).__name__)
+                    log.warning("showing the failure failed: %s", describe_failure(again))
         except BaseException:
             future.cancel()
             raise
@@ -393,7 +400,7 @@ class Chat(anywidget.AnyWidget):
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                log.warning("chat request failed in the kernel: %s", type(exc).__name__)
+                log.warning("chat request failed in the kernel: %s", describe_failure(exc))
                 self._reply(rid, {"type": Comm.ERROR, "id": rid, "message": setup_error(exc)})
 
 
@@ -418,9 +425,10 @@ def setup_error(exc: BaseException) -> str:
         # Our settings and store raise ValueError or TraitError with messages written
         # for people (store URLs without their password).
         return str(exc)[:300] or "invalid configuration"
-    if isinstance(exc, ImportError):
-        return f"a module is missing ({exc.name or 'unknown'}); reinstall jupyter-chatkit"
-    return f"unexpected {type(exc).__name__}; see the kernel's log"
+    if is_import_error(exc):
+        module = missing_module(exc) or "unknown"
+        return f"a module is missing ({module}); reinstall jupyter-chatkit"
+    return f"unexpected {describe_failure(exc)}; see the kernel's log"
 
 
 def _load_answer_modules(shown: Any) -> None:
@@ -436,20 +444,25 @@ def _load_answer_modules(shown: Any) -> None:
             reason = import_failure(exc)
             text = f"**The assistant could not start:** {reason}"
             shown.update(failed_bundle(text, reason), raw=True)
-        if isinstance(exc, ImportError):
-            raise  # its message names a module (describe_failure)
-        # Any other failure's message may hold anything (a value a check refused):
+        # The failure's message may hold anything (a value a check refused, a token a
+        # library quoted) and an ImportError subclass's __str__ is the notebook's code:
         # the cell's traceback says what failed, not what it said.
-        raise RuntimeError(
-            f"jupyter-chatkit's libraries did not load ({describe_failure(exc)})"
-        ) from None
+        what = describe_failure(exc)
+        if is_import_error(exc):
+            module = missing_module(exc)
+            raise ImportError(
+                f"jupyter-chatkit's libraries did not load ({what}"
+                + (f", module {module})" if module else ")"),
+                name=module or None,
+            ) from None
+        raise RuntimeError(f"jupyter-chatkit's libraries did not load ({what})") from None
 
 
 def _failed_answer(exc: Exception, thread_id: str | None) -> Answer:
     """A failure said as an answer: what failed (:func:`describe_failure`), no traceback."""
     from .client import Answer
 
-    log.warning("ask() failed: %s", type(exc).__name__)
+    log.warning("ask() failed: %s", describe_failure(exc))
     message = f"the assistant failed unexpectedly ({describe_failure(exc)})"
     return Answer(
         f"**The assistant could not answer:** {message}.", thread_id=thread_id, error=message
