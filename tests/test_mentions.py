@@ -174,12 +174,14 @@ async def test_a_new_thread_records_its_notebook(
         thread = await store.load_thread(thread_id, ALICE)
         assert thread.metadata.get("notebook") == expected
         # The history names it; the thread's metadata is not sent along with it (only
-        # the Ask/Agent settings are, see agent_tools).
+        # the Ask/Agent settings are, see agent_tools, and its notebook: the sidebar lets
+        # a notebook take up only a conversation of none).
         listed = await assistant.handle(req("threads.list", limit=10), ALICE)
         assert isinstance(listed, JsonResult) and listed.status == 200
         (entry,) = json.loads(listed.body)["data"]
         assert entry["id"] == thread_id and entry.get("notebook") == expected
-        assert set(entry.get("metadata") or {}) <= {"agent"}
+        assert set(entry.get("metadata") or {}) <= {"agent", "notebook"}
+        assert (entry.get("metadata") or {}).get("notebook") == expected
     finally:
         await assistant.aclose()
 

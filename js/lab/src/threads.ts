@@ -51,6 +51,26 @@ export async function tellServer(
 }
 
 /**
+ * Tell the server the conversation `threadId`, of no notebook, is now the notebook at
+ * `path`'s (`threads.update` with request metadata `{notebook}` and no
+ * `previous_notebook`), so every browser lists it under "This notebook". The server ties
+ * only a thread of no notebook; the title is sent as it is (read first, so a model title
+ * written meanwhile is not undone; an untitled thread stays untitled).
+ */
+export async function adoptOnServer(chat: Pick<ChatHandle, "session">, threadId: string, path: string): Promise<void> {
+  try {
+    const thread = await chat.session.request<Thread>({ type: "threads.get_by_id", params: { thread_id: threadId } });
+    await chat.session.request({
+      type: "threads.update",
+      params: { thread_id: threadId, title: thread.title ?? "" },
+      metadata: { notebook: path },
+    });
+  } catch (e) {
+    console.warn("jupyter-chatkit: could not tie the conversation to its notebook", e);
+  }
+}
+
+/**
  * Keep `chat` on the attached notebook's conversation. Returns the function that stops.
  * A switch waits while an answer streams (the answer would be cut otherwise) and while a
  * message is readied (it belongs to the conversation it was written in); it happens
@@ -114,7 +134,10 @@ export function followNotebookThreads(chat: ChatHandle, link: NotebookLink, thre
     // even have ended while the server was slow to list): theirs stands.
     if (path !== asked || chat.session.busy || chat.threadId !== shown) return;
     if (newest && newest !== chat.threadId) await chat.openThread(newest).catch(() => chat.newThread());
-    else if (!newest && chat.threadId && adoptable()) threads.set(asked, chat.threadId);
+    else if (!newest && chat.threadId && adoptable()) {
+      threads.set(asked, chat.threadId);
+      void adoptOnServer(chat, chat.threadId, asked);
+    }
     else if (!newest && chat.threadId) chat.newThread();
     unattached = null;
   };

@@ -61,6 +61,7 @@ test("the sidebar (full base URL) and the widget (its path) use one memory key",
 /** A chat whose server lists `onServer` (notebook → newest thread id); records what it opens. */
 function fakeChat(onServer: Record<string, string>, missing: string[] = [], listing: Promise<void> = Promise.resolve()) {
   const listed: unknown[] = [];
+  const sent: { type: string; params: Record<string, unknown>; metadata?: unknown }[] = [];
   const opened: string[] = [];
   let threadId: string | null = null;
   let newThreads = 0;
@@ -75,6 +76,10 @@ function fakeChat(onServer: Record<string, string>, missing: string[] = [], list
       busy: false,
       state: { thread: null as { metadata?: Record<string, unknown> } | null },
       subscribe: () => () => undefined,
+      request: async (req: { type: string; params: Record<string, unknown>; metadata?: unknown }) => {
+        sent.push(req);
+        return req.type === "threads.get_by_id" ? { id: req.params.thread_id, title: "Asked early", items: { data: [] } } : {};
+      },
       listThreads: async (_after: string | null, _limit: number, metadata?: { notebook: string }) => {
         listed.push(metadata);
         await listing;
@@ -111,7 +116,7 @@ function fakeChat(onServer: Record<string, string>, missing: string[] = [], list
     (chat.session as unknown as { busy: boolean }).busy = sent;
     for (const cb of prepared) cb();
   };
-  return { chat, listed, opened, newThreads: () => newThreads, setThread, endPreparing };
+  return { chat, listed, sent, opened, newThreads: () => newThreads, setThread, endPreparing };
 }
 
 /** A notebook link that attaches the panels the test gives it. */
@@ -383,6 +388,13 @@ test("a conversation started with no notebook attached is adopted by the next no
   await settle();
   assert.equal(started.newThreads(), 0);
   assert.equal(first.memory.get("d.ipynb"), "thr_asked");
+  // ...on the server too, so another browser lists it under "This notebook" (before:
+  // remembered in this browser only). Its title is sent as it is.
+  await settle();
+  const update = started.sent.find((r) => r.type === "threads.update");
+  assert.ok(update, "the server is told");
+  assert.deepEqual(update.params, { thread_id: "thr_asked", title: "Asked early" });
+  assert.deepEqual(update.metadata, { notebook: "d.ipynb" });
 
   // Opened from the history (notebook c's) with nothing attached: d gets its own.
   const opened = fakeChat({});
@@ -393,4 +405,5 @@ test("a conversation started with no notebook attached is adopted by the next no
   await settle();
   assert.equal(opened.newThreads(), 1);
   assert.equal(second.memory.get("d.ipynb"), null);
+  assert.deepEqual(opened.sent, []);
 });

@@ -6,7 +6,10 @@ whose request metadata names a notebook lists only that notebook's threads: an i
 range of the store's ``threads.notebook`` column, keyset-paged like any thread list. A
 new thread's notebook comes from ``threads.create``'s request metadata (server.py);
 renames reach the store from the front end (``threads.update`` with
-``previous_notebook``) and from the server's contents events (serverext/renames.py).
+``previous_notebook``) and from the server's contents events (serverext/renames.py). A
+``threads.update`` naming a ``notebook`` without ``previous_notebook`` ties a thread that
+belongs to no notebook to it (the sidebar's conversation started with no notebook
+attached, taken up by the next notebook attached); a thread of a notebook keeps its own.
 """
 
 from __future__ import annotations
@@ -72,6 +75,15 @@ async def move_notebook(
     of it made through this server follow, and their threads recorded without a server."""
     user = context.user_id
     return await _sql(store).move_notebook(old, new, owners=[user], user=user)
+
+
+async def adopt_notebook(
+    store: Store[RequestContext], thread_id: str, notebook: str, context: RequestContext
+) -> bool:
+    """A thread with no notebook was taken up by ``notebook`` in this user's front end
+    (started in the sidebar while no notebook was attached): it belongs to that notebook
+    now, listed under it in every browser. A thread of another notebook stays its."""
+    return await _sql(store).adopt_notebook(thread_id, notebook, context)
 
 
 def add_notebooks(body: bytes, threads: list[ThreadMetadata]) -> bytes:

@@ -184,6 +184,11 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             old = request.metadata.get("previous_notebook")
             if new and isinstance(old, str) and old and old != new:
                 await notebook_threads.move_notebook(self.store, old, new, context)
+            elif new and old is None:
+                # {"notebook": path} alone: a thread of no notebook taken up by one.
+                await notebook_threads.adopt_notebook(
+                    self.store, request.params.thread_id, new, context
+                )
         return result
 
     async def _check_streaming_request(self, request: ChatKitReq, context: RequestContext) -> None:
@@ -304,10 +309,15 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         return self.settings.history_max_items, self.settings.history_max_tokens
 
     def _to_thread_response(self, thread: Any) -> Any:
-        """ChatKit's thread response plus the thread's Ask/Agent settings (nothing else
-        of its metadata leaves the server)."""
+        """ChatKit's thread response plus the thread's Ask/Agent settings and notebook
+        (nothing else of its metadata leaves the server)."""
         response = super()._to_thread_response(thread)
         response.metadata = {METADATA_KEY: thread_agent_settings(thread.metadata)}
+        notebook = notebook_threads.notebook_of(thread)
+        if notebook:
+            # Its notebook (a path, listed in threads.list too): the sidebar lets the next
+            # notebook attached take up only a conversation that has none.
+            response.metadata["notebook"] = notebook
         if self.titles.due(thread.id):
             # The local title shows until the model's: a client whose stream ended
             # without it (stopped) asks for the thread once (get_by_id waits for it).

@@ -141,6 +141,36 @@ def move_notebook(
     return len(moving)
 
 
+def adopt_notebook(
+    conn: Connection, thread_id: str, notebook: str, *, user: str, server: str | None
+) -> bool:
+    """Tie this user's thread ``thread_id`` to ``notebook`` if it belongs to no notebook
+    yet (a conversation started in the sidebar with no notebook attached, which the next
+    notebook attached took up). A thread of a notebook keeps it: only a rename moves it
+    (:func:`move_notebook`). The thread is then of ``server``, whose root the path is
+    under. Runs in the caller's write transaction; True if the thread was tied.
+    """
+    if notebook_path(notebook) is None:
+        return False
+    row = conn.execute(
+        select(threads.c.seq, threads.c.payload)
+        .where(
+            threads.c.id == thread_id,
+            threads.c.user_id == user,
+            threads.c.notebook.is_(None),
+        )
+        .with_for_update()
+    ).one_or_none()
+    if row is None:
+        return False
+    conn.execute(
+        update(threads)
+        .where(threads.c.seq == row.seq, threads.c.notebook.is_(None))
+        .values(notebook=notebook, server=server, payload=_with_notebook(row.payload, notebook))
+    )
+    return True
+
+
 # A bound on the ids in one IN list (SQLite allows 32,766 variables, a folder may hold
 # many threads).
 _IDS_PER_QUERY = 500

@@ -52,6 +52,7 @@ from .engine import (
 from .fastsql import execute
 from .feedback import check_kind, read_feedback, write_feedback
 from .migrations import migrate
+from .notebooks import adopt_notebook as _adopt_notebook
 from .notebooks import move_notebook as _move_threads_of_notebook
 from .notebooks import notebook_column, notebook_path
 from .onehop import OneHop
@@ -367,6 +368,15 @@ class SQLStore(Store[RequestContext]):
             lambda conn: _move_threads_of_notebook(
                 conn, old, new, server=server, owners=owners, user=user
             )
+        )
+
+    async def adopt_notebook(self, thread_id: str, notebook: str, context: RequestContext) -> bool:
+        """Tie this user's thread to ``notebook`` if it belongs to none yet (see
+        :func:`.notebooks.adopt_notebook`); True if it was tied."""
+        server, user = self.server_id, context.user_id
+        return await self._hop.write(
+            lambda conn: _adopt_notebook(conn, thread_id, notebook, user=user, server=server),
+            short=True,
         )
 
     async def delete_thread(self, thread_id: str, context: RequestContext) -> None:
