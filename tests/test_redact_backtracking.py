@@ -188,6 +188,18 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param("password:\n" + "a" * (5 * N), id="name-line-then-long-word"),
         pytest.param("password:\nx(" * (5 * N // 12), id="name-lines-then-open-calls"),
         pytest.param("token=\\\n" + "a_" * (5 * N // 2) + "=", id="continued-then-long-name"),
+        # Round 6: names run together, quoted, a header's scheme, a word password, Fernet.
+        pytest.param("myApiKey:\n" * (5 * N // 10), id="glued-name-lines-in-a-row"),
+        pytest.param("a" * (5 * N) + "Password:\nletmein", id="long-word-glued-to-a-name"),
+        pytest.param("ab_cd_ef_" + "a" * (5 * N) + "Token:\n", id="words-then-long-glued-name"),
+        pytest.param('"apiKey":\n' * (5 * N // 10), id="quoted-name-lines-in-a-row"),
+        pytest.param("Authorization: Bearer\n" * (5 * N // 22), id="bearer-lines-in-a-row"),
+        pytest.param("password:\nletmein\n" * (5 * N // 18), id="word-passwords-in-a-row"),
+        pytest.param("password:\n" + "aB" * (5 * N // 2), id="name-line-then-long-camel-word"),
+        pytest.param("VGhl" * (5 * N // 4) + "=", id="long-printable-base64-run"),
+        pytest.param(
+            "VGhlIHF1aWNrIGJyb3duIGZveCBqdW1wcyBvdmVyIHQ= " * (5 * N // 45), id="base64-sentences"
+        ),
     ],
 )
 def test_long_adversarial_lines_are_redacted_in_linear_work(text: str) -> None:

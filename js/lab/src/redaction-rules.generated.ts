@@ -371,7 +371,7 @@ export const RULES = {
     {
       "kind": "Fernet key",
       "triggers": [],
-      "pattern": "(?<![A-Za-z0-9_+/=-])[A-Za-z0-9_-]{43}=(?![A-Za-z0-9_+/=-])",
+      "pattern": "(?<![A-Za-z0-9_+/=-])(?!(?:[I-Za-f][C-HS-Xi-ny-z0-3][ABEFIJMNQRUVYZcdghklopstwx014589][A-Za-z0-9_-]){10}[I-Za-f][C-HS-Xi-ny-z0-3][AEIMQUYcgkosw048]=)[A-Za-z0-9_-]{43}=(?![A-Za-z0-9_+/=-])",
       "group": 0,
       "flags": "",
       "check": "random",
@@ -623,7 +623,7 @@ export const RULES = {
       "triggers": [
         "authorization"
       ],
-      "pattern": "(\\bauthorization['\\\"]?[ \\t]*[:=][ \\t]*['\\\"]?(?:(?:bearer|basic|token|digest|apikey|sso-key)[ \\t]+)?)((?![{$<])[^\\s'\\\",;}«]{6,})",
+      "pattern": "(\\bauthorization['\\\"]?[ \\t]*[:=][ \\t]*['\\\"]?(?:(?:bearer|basic|token|digest|apikey|sso-key)[ \\t]+)?)((?![{$<])(?!(?:bearer|basic|token|digest|apikey|sso-key)[ \\t]*(?:\\r?\\n|$))[^\\s'\\\",;}«]{6,})",
       "group": 2,
       "flags": "i"
     },
@@ -993,11 +993,22 @@ export const RULES = {
         "secret",
         "token",
         "key",
-        "credential"
+        "credential",
+        "authorization"
       ],
-      "pattern": "((?:^|\\n)[ \\t]*(?:(?:export|set|setx)[ \\t]+)?(?:[A-Za-z][A-Za-z0-9]{0,30}[ _-]){0,3}(?:password|passwd|passphrase|pass|pwd|pw|secret|token|credentials?|(?:api|private|access|secret|signing|encryption|master)[ _-]?key)s?[ \\t]*(?::=|=|:)[ \\t]*(?:\\\\[ \\t]*)?\\r?\\n[ \\t]*)(?![A-Za-z_][A-Za-z0-9_.-]{0,100}:)(?!(?=[A-Za-z_][A-Za-z0-9_.-]{0,100}=(?!=))(?![A-Za-z0-9+/]{16,}={1,2}(?![^\\r\\n])))(?![A-Za-z_][A-Za-z0-9_.]{0,100}[(\\[][^\\s]{0,500}[)\\]](?![^\\r\\n]))(?![\\[({<][^\\s]{0,500}[\\])}>](?![^\\r\\n]))(?![^A-Za-z0-9\\s]{1,500}(?![^\\r\\n]))((?=[^\\s«]{0,500}[0-9!@#$%^&*+=_\\-/.~?]|[A-Za-z]{12})[^\\s«]{6,500})(?=[ \\t]*(?:\\r?\\n|$))",
+      "pattern": "((?:^|\\n)[ \\t]*(?:(?:export|set|setx)[ \\t]+)?(?:['\\\"]?(?:[A-Za-z][A-Za-z0-9]{0,30}[ _-]){0,3}(?:(?:password|passwd|passphrase|pass|pwd|pw|secret|token|credentials?|(?:api|private|access|secret|signing|encryption|master)[ _-]?key)s?|[A-Za-z0-9]{1,30}(?:password|passwd|passphrase|secret|token|credentials?|(?:api|private|access|secret|signing|encryption|master)[ _-]?key)s?)['\\\"]?[ \\t]*(?::=|=|:)|(?:proxy-)?authorization[ \\t]*:[ \\t]*(?:bearer|basic|token|digest))[ \\t]*(?:\\\\[ \\t]*)?\\r?\\n[ \\t]*)(?![A-Za-z_][A-Za-z0-9_.-]{0,100}:)(?!(?=[A-Za-z_][A-Za-z0-9_.-]{0,100}=(?!=))(?![A-Za-z0-9+/]{16,}={1,2}(?![^\\r\\n])))(?![A-Za-z_][A-Za-z0-9_.]{0,100}[(\\[][^\\s]{0,500}[)\\]](?![^\\r\\n]))(?![\\[({<][^\\s]{0,500}[\\])}>](?![^\\r\\n]))(?![^A-Za-z0-9\\s]{1,500}(?![^\\r\\n]))((?=[^\\s«]{0,500}[0-9!@#$%^&*+=_\\-/.~?]|[A-Za-z]{12})[^\\s«]{6,500})(?=[ \\t]*(?:\\r?\\n|$))",
       "group": 2,
       "flags": "i"
+    },
+    {
+      "kind": "password in text",
+      "triggers": [
+        "pass",
+        "pwd"
+      ],
+      "pattern": "((?:^|\\n)[ \\t]*(?:(?:export|set|setx)[ \\t]+)?['\\\"]?(?:[A-Za-z][A-Za-z0-9]{0,30}[ _-]){0,3}(?:[A-Za-z0-9]{0,30}(?:password|Password|PASSWORD|passwd|Passwd|PASSWD|passphrase|Passphrase|PASSPHRASE)|pass|Pass|PASS|pwd|Pwd|PWD)['\\\"]?[ \\t]*(?::=|=|:)[ \\t]*(?:\\\\[ \\t]*)?\\r?\\n[ \\t]*)(?!(?:required|optional|hidden|empty|missing|invalid|incorrect|wrong|changed|reset|expired|expires|none|null|nil|true|false|undefined|unset|blank|below|above|here|there|again|same|different|okay|done|saved|updated|accepted|rejected|denied|failed|sent|stored|kept|secret|redacted|masked|unknown|default|disabled|enabled|set|see|ask|enter|never|always|valid|correct|ignored|removed|deleted|skipped|pending|continue|break|pass|return|raise|yield|else|elif|try|finally|except|await|assert|global|nonlocal|del|import|token|tokens|user|users|username|email|login|name|names|host|port|hash|salt|key|keys|value|values|field|fields|column|columns|secrets|passwords|credentials)[ \\t]*(?:\\r?\\n|$))([a-z]{4,64}|(?=[A-Za-z]{0,62}[a-z][A-Z])[A-Za-z]{4,64})(?=[ \\t]*(?:\\r?\\n|$))",
+      "group": 2,
+      "flags": ""
     },
     {
       "kind": "cloud key",

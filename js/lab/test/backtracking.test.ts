@@ -129,6 +129,16 @@ const cases: Record<string, string> = {
   "a name line then a long word": `password:\n${"a".repeat(N)}`,
   "name lines then open calls": "password:\nx(".repeat(Math.floor(N / 12)),
   "a continued name line then a long name": `token=\\\n${"a_".repeat(N / 2)}=`,
+  // Round 6: names run together, quoted, a header's scheme, a word password, Fernet.
+  "glued name lines in a row": "myApiKey:\n".repeat(Math.floor(N / 10)),
+  "a long word glued to a name": `${"a".repeat(N)}Password:\nletmein`,
+  "words then a long glued name": `ab_cd_ef_${"a".repeat(N)}Token:\n`,
+  "quoted name lines in a row": '"apiKey":\n'.repeat(Math.floor(N / 10)),
+  "bearer lines in a row": "Authorization: Bearer\n".repeat(Math.floor(N / 22)),
+  "word passwords in a row": "password:\nletmein\n".repeat(Math.floor(N / 18)),
+  "a name line then a long camel word": `password:\n${"aB".repeat(N / 2)}`,
+  "a long printable base64 run": `${"VGhl".repeat(N / 4)}=`,
+  "base64 sentences": "VGhlIHF1aWNrIGJyb3duIGZveCBqdW1wcyBvdmVyIHQ= ".repeat(Math.floor(N / 45)),
 };
 for (const [name, text] of Object.entries(cases)) {
   test(`a long adversarial line is redacted: ${name}`, () => {

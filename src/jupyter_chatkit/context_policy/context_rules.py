@@ -32,7 +32,35 @@ _NEXT_LINE_NAME = (
     r"(?:password|passwd|passphrase|pass|pwd|pw|secret|token|credentials?"
     r"|(?:api|private|access|secret|signing|encryption|master)[ _-]?key)s?"
 )
-_NEXT_LINE_TRIGGERS = ["pass", "pw", "secret", "token", "key", "credential"]
+# The same names run together with a word before them, camelCase or not (``myApiKey:``,
+# ``dbPassword =``, ``clientSecret:``). Not the short ones: ``bypass:``, ``compass:``.
+_NEXT_LINE_GLUED_NAME = (
+    r"[A-Za-z0-9]{1,30}(?:password|passwd|passphrase|secret|token|credentials?"
+    r"|(?:api|private|access|secret|signing|encryption|master)[ _-]?key)s?"
+)
+# ``Authorization: Bearer`` (or Basic, Token) with the credential on the next line.
+_NEXT_LINE_HEADER = r"(?:proxy-)?authorization[ \t]*:[ \t]*(?:bearer|basic|token|digest)"
+_NEXT_LINE_TRIGGERS = ["pass", "pw", "secret", "token", "key", "credential", "authorization"]
+# Lower-case words that follow ``Password:`` as prose or a state, not as the password
+# (``Password:`` then ``required``, ``none``, ``hidden``): states, empties, directions.
+_NEXT_LINE_NOT_WORD = (
+    r"(?:required|optional|hidden|empty|missing|invalid|incorrect|wrong|changed|reset"
+    r"|expired|expires|none|null|nil|true|false|undefined|unset|blank|below|above|here"
+    r"|there|again|same|different|okay|done|saved|updated|accepted|rejected|denied|failed"
+    r"|sent|stored|kept|secret|redacted|masked|unknown|default|disabled|enabled|set|see"
+    r"|ask|enter|never|always|valid|correct|ignored|removed|deleted|skipped|pending"
+    # A statement under ``while not password:``, ``if password:``.
+    r"|continue|break|pass|return|raise|yield|else|elif|try|finally|except|await|assert"
+    r"|global|nonlocal|del|import"
+    # Another field's name (a file's lines as a list: ``["password:", "token", "user"]``).
+    r"|token|tokens|user|users|username|email|login|name|names|host|port|hash|salt|key"
+    r"|keys|value|values|field|fields|column|columns|secrets|passwords|credentials)"
+)
+# The password names of that rule, in the cases people write (it reads letters by case).
+_NEXT_LINE_PASSWORD = (
+    r"(?:[A-Za-z0-9]{0,30}(?:password|Password|PASSWORD|passwd|Passwd|PASSWD|passphrase"
+    r"|Passphrase|PASSPHRASE)|pass|Pass|PASS|pwd|Pwd|PWD)"
+)
 
 
 CONTEXT_RULES: list[dict[str, Any]] = [
@@ -239,8 +267,12 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         "kind": "authorization header",
         "triggers": ["authorization"],
         # ``Authorization: Bearer X`` / ``Proxy-Authorization: Basic X``: whatever follows.
+        # The scheme alone at the line's end (``Authorization: Bearer`` then the token
+        # on the next line) is not the value: the next-line rule below hides the token.
         "pattern": r"(\bauthorization['\"]?[ \t]*[:=][ \t]*['\"]?(?:(?:bearer|basic|token|digest"
-        r"|apikey|sso-key)[ \t]+)?)((?![{$<])[^\s'\",;}«]{6,})",
+        r"|apikey|sso-key)[ \t]+)?)"
+        r"((?![{$<])(?!(?:bearer|basic|token|digest|apikey|sso-key)[ \t]*(?:\r?\n|$))"
+        r"[^\s'\",;}«]{6,})",
         "group": 2,
         "flags": "i",
     },
@@ -657,7 +689,10 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         # brackets, a rule of dashes or stars. One try per line start: linear.
         "triggers": _NEXT_LINE_TRIGGERS,
         "pattern": r"((?:^|\n)[ \t]*(?:(?:export|set|setx)[ \t]+)?"
-        r"(?:[A-Za-z][A-Za-z0-9]{0,30}[ _-]){0,3}" + _NEXT_LINE_NAME + r"[ \t]*(?::=|=|:)"
+        # A JSON key quoted (``"apiKey":``), a name run together (``myApiKey:``).
+        r"(?:['\"]?(?:[A-Za-z][A-Za-z0-9]{0,30}[ _-]){0,3}"
+        r"(?:" + _NEXT_LINE_NAME + "|" + _NEXT_LINE_GLUED_NAME + r")['\"]?[ \t]*(?::=|=|:)"
+        r"|" + _NEXT_LINE_HEADER + r")"
         r"[ \t]*(?:\\[ \t]*)?\r?\n[ \t]*)"
         r"(?![A-Za-z_][A-Za-z0-9_.-]{0,100}:)"
         r"(?!(?=[A-Za-z_][A-Za-z0-9_.-]{0,100}=(?!=))(?![A-Za-z0-9+/]{16,}={1,2}(?![^\r\n])))"
@@ -668,6 +703,22 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         r"(?=[ \t]*(?:\r?\n|$))",
         "group": 2,
         "flags": "i",
+    },
+    {
+        "kind": "password in text",
+        # The rule above for a password of letters only (``password:`` then ``letmein``):
+        # only under a password's name, alone on its line, and only lower-case letters
+        # (4-64) or letters with an upper-case one inside (``LetMeIn``): ``Required``,
+        # ``None`` after ``Password:`` are prose, and so are ``required``, ``none``,
+        # ``hidden`` and the statements under ``if not password:`` (``continue``).
+        "triggers": ["pass", "pwd"],
+        "pattern": r"((?:^|\n)[ \t]*(?:(?:export|set|setx)[ \t]+)?['\"]?"
+        r"(?:[A-Za-z][A-Za-z0-9]{0,30}[ _-]){0,3}" + _NEXT_LINE_PASSWORD + r"['\"]?[ \t]*"
+        r"(?::=|=|:)[ \t]*(?:\\[ \t]*)?\r?\n[ \t]*)"
+        r"(?!" + _NEXT_LINE_NOT_WORD + r"[ \t]*(?:\r?\n|$))"
+        r"([a-z]{4,64}|(?=[A-Za-z]{0,62}[a-z][A-Z])[A-Za-z]{4,64})(?=[ \t]*(?:\r?\n|$))",
+        "group": 2,
+        "flags": "",
     },
     {
         "kind": "cloud key",

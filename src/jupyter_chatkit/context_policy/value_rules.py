@@ -293,8 +293,15 @@ KEY_SHAPES: list[dict[str, Any]] = [
         "kind": "Fernet key",
         # A Fernet key alone (printed, in a variable of any name, an env file): 32 bytes in
         # URL-safe base64, 43 characters and "=". Random-looking ones only (``check``).
+        # Not base64 of printable ASCII (``VGhlIHF1aWNr…=``, a sentence encoded): each
+        # group of 4 characters of such text starts with one of 24 letters (the top bits
+        # of a byte 0x20-0x7e), then one of 24, one of 32; the last group's third is one
+        # of 16. 32 random bytes read so with odds of ~1e-12.
         "triggers": [],
-        "pattern": r"(?<![A-Za-z0-9_+/=-])[A-Za-z0-9_-]{43}=(?![A-Za-z0-9_+/=-])",
+        "pattern": r"(?<![A-Za-z0-9_+/=-])"
+        r"(?!(?:[I-Za-f][C-HS-Xi-ny-z0-3][ABEFIJMNQRUVYZcdghklopstwx014589][A-Za-z0-9_-]){10}"
+        r"[I-Za-f][C-HS-Xi-ny-z0-3][AEIMQUYcgkosw048]=)"
+        r"[A-Za-z0-9_-]{43}=(?![A-Za-z0-9_+/=-])",
         "group": 0,
         "flags": "",
         "check": "random",
