@@ -9,19 +9,21 @@ import re
 from typing import Any
 
 from . import rules
+from .compiled_rules import (
+    CALL_ARGUMENT,
+    CREDENTIAL_VALUE,
+    KEYWORD_ARGUMENT,
+    NAME_LIKE_VALUE,
+    PLACEHOLDER_VALUE,
+)
 from .lazy_patterns import lazy_compile
 from .names import is_placeholder, is_secret_name, marker, names_words, normalize_name
 
-_NAME_LIKE = lazy_compile(rules.NAME_LIKE_VALUE)
 _ASSIGNED_ITEM = lazy_compile(rules.ASSIGNED_ITEM)
 _DTYPE = lazy_compile(rules.DTYPE_VALUE)
-_CREDENTIAL = lazy_compile(rules.CREDENTIAL_VALUE)
 # ``get_secret("prod/db")``, ``load_token(path)``: a getter's argument names where the
 # secret is, not the secret (``set_password("x")`` still holds one).
 _GETTER = lazy_compile(rules.GETTER_CALL)
-_PLACEHOLDER = lazy_compile(rules.PLACEHOLDER_VALUE, re.IGNORECASE)
-_ARGUMENT = lazy_compile(rules.CALL_ARGUMENT)
-_KEYWORD_ARGUMENT = lazy_compile(r"^\s*[A-Za-z_][A-Za-z0-9_]*\s*=(?!=)")
 _CREDENTIAL_CALLS = frozenset(rules.CREDENTIAL_CALLS)
 _CONNECT_CALLS = frozenset(rules.CONNECT_CALLS)
 _NON_CREDENTIAL_CALLS = frozenset(rules.NON_CREDENTIAL_CALLS)
@@ -49,8 +51,8 @@ def pair_hides(items: list[Any]) -> set[int]:
         if type(item) is str and type(after) is str and after and names_a_secret(item):
             flag = item.startswith("-")
             if (
-                not (many and not flag and _NAME_LIKE.match(after))
-                and not (names_words(item) and _CREDENTIAL.match(after) is None)
+                not (many and not flag and NAME_LIKE_VALUE.match(after))
+                and not (names_words(item) and CREDENTIAL_VALUE.match(after) is None)
                 and not is_placeholder(after)
                 and not names_a_secret(after)
                 and not after.startswith("-")
@@ -94,7 +96,7 @@ class CallRedaction:
         named_secret: set[int] = set()
         words: set[int] = set()  # positions after ``"token"``: a text's words, most often
         flags: set[int] = set()  # positions after a ``--flag``: its value, whatever it looks like
-        for token in _ARGUMENT.finditer(match.group(3)):
+        for token in CALL_ARGUMENT.finditer(match.group(3)):
             text = token.group(0)
             if text == ",":
                 position += 1
@@ -108,7 +110,7 @@ class CallRedaction:
                             words.add(position + 1)
                         if text[1:2] == "-":
                             flags.add(position + 1)
-            elif _KEYWORD_ARGUMENT.match(text):
+            elif KEYWORD_ARGUMENT.match(text):
                 keyword = True
             pieces.append(text)
         alone = alone and position == 0 and len(literals) == 1
@@ -118,17 +120,21 @@ class CallRedaction:
             value = pieces[index][1:-1]
             paired = (
                 pos in named_secret
-                and not (many and pos not in flags and _NAME_LIKE.match(value))
+                and not (many and pos not in flags and NAME_LIKE_VALUE.match(value))
                 and not names_a_secret(value)
                 and not value.startswith("-")
                 and _DTYPE.match(value) is None
-                and not (pos in words and _CREDENTIAL.match(value) is None)
+                and not (pos in words and CREDENTIAL_VALUE.match(value) is None)
             )
             if (first and (pos >= first or alone)) or paired:
                 literal = pieces[index]
                 inner = literal[1:-1]
                 # ``SecretStr("**********")``: a mask, no secret.
-                if inner and rules.PLACEHOLDER_OPEN not in inner and not _PLACEHOLDER.match(inner):
+                if (
+                    inner
+                    and rules.PLACEHOLDER_OPEN not in inner
+                    and not PLACEHOLDER_VALUE.match(inner)
+                ):
                     pieces[index] = (
                         f"{literal[0]}{marker(f'str, {len(inner):,} chars')}{literal[0]}"
                     )

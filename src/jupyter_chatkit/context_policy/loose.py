@@ -15,6 +15,16 @@ from __future__ import annotations
 import re
 
 from . import rules
+from .compiled_rules import (
+    ASSIGNMENT_LINE,
+    CALL_ARGUMENT,
+    CREDENTIAL_VALUE,
+    KEEP_VALUE,
+    NAME_LIKE_VALUE,
+    OBJECT_NAMES,
+    STRING_LITERAL,
+    WORD,
+)
 from .lazy_patterns import lazy_compile
 from .names import is_placeholder, is_secret_name, marker, normalize_name
 from .tables import _secret_positions, _vocab_positions
@@ -24,15 +34,7 @@ _FORMATTED = lazy_compile(rules.FORMATTED_ASSIGNMENT)
 _FLAT_LIST = lazy_compile(rules.FLAT_LIST)
 _SQL_INSERT = lazy_compile(rules.SQL_INSERT, re.IGNORECASE)
 _ESCAPED_PAIR = lazy_compile(rules.ESCAPED_JSON_PAIR)
-_STRING = lazy_compile(rules.STRING_LITERAL)
-_ARGUMENT = lazy_compile(rules.CALL_ARGUMENT)
-_NAME_LIKE = lazy_compile(rules.NAME_LIKE_VALUE)
-_KEEP_VALUE = lazy_compile(rules.KEEP_VALUE)
-_CREDENTIAL = lazy_compile(rules.CREDENTIAL_VALUE)
-_WORD = lazy_compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_ASSIGNMENT = lazy_compile(r"^\s*[A-Za-z_][A-Za-z0-9_.\[\]'\", ]*(?<![=!<>])=(?!=)")
 # Names that hold an object, not a secret (``session``): their output is described.
-_OBJECT_NAMES = frozenset({"session", "sess", "cookies", "cookie", "auth"})
 # Sibling lists are looked for this far from a list of names (a call's arguments).
 SIBLING_SPAN = 1000
 MAX_NAME_LISTS = 50
@@ -41,11 +43,11 @@ MAX_NAME_LISTS = 50
 def _input_names_secret(source: str) -> bool:
     """True for a transcript's input that shows a secret (``password``, ``print(tok)``),
     not one that assigns it (``password = x`` shows nothing)."""
-    if _ASSIGNMENT.match(source):
+    if ASSIGNMENT_LINE.match(source):
         return False
     return any(
-        is_secret_name(w) and normalize_name(w) not in _OBJECT_NAMES
-        for w in _WORD.findall(source[:500])
+        is_secret_name(w) and normalize_name(w) not in OBJECT_NAMES
+        for w in WORD.findall(source[:500])
     )
 
 
@@ -81,7 +83,7 @@ class LooseRedaction:
             or not inner
             or is_placeholder(inner)
             or rules.PLACEHOLDER_OPEN in output
-            or _KEEP_VALUE.match(inner.lower())
+            or KEEP_VALUE.match(inner.lower())
         ):
             return match.group(0)
         return match.group(0)[: match.start(3) - match.start(0)] + self._hide(inner)
@@ -97,7 +99,7 @@ class LooseRedaction:
                 return m.group(0)
             return f"{quote}{self._hide(secret)}{quote}"
 
-        return f"{head}{_STRING.sub(literal, args)}"
+        return f"{head}{STRING_LITERAL.sub(literal, args)}"
 
     def _replace_escaped(self, match: re.Match[str]) -> str:
         name, secret = match.group(1, 2)
@@ -165,7 +167,7 @@ class LooseRedaction:
         """``body`` (a list's items) with the string literals at ``positions`` hidden,
         when it has ``count`` items (at ``words``, a text's words, only those shaped like
         a credential); else None."""
-        tokens = [t.group(0) for t in _ARGUMENT.finditer(body)]
+        tokens = [t.group(0) for t in CALL_ARGUMENT.finditer(body)]
         if tokens.count(",") + 1 != count:
             return None
         position = 0
@@ -175,7 +177,7 @@ class LooseRedaction:
                 position += 1
             elif position in positions and token[:1] in ("'", '"') and len(token) > 2:
                 inner = token[1:-1]
-                if words and position in words and _CREDENTIAL.match(inner) is None:
+                if words and position in words and CREDENTIAL_VALUE.match(inner) is None:
                     continue
                 if rules.PLACEHOLDER_OPEN not in inner and not is_secret_name(inner):
                     tokens[i] = f"{token[0]}{self._hide(inner)}{token[0]}"
@@ -186,7 +188,7 @@ class LooseRedaction:
 def _literals(body: str) -> list[str | None]:
     """The items of a list by position: a string literal's text, else None."""
     items: list[str | None] = [None]
-    for token in _ARGUMENT.finditer(body):
+    for token in CALL_ARGUMENT.finditer(body):
         text = token.group(0)
         if text == ",":
             items.append(None)
@@ -210,13 +212,13 @@ def _all_names(body: str) -> bool:
     """True for a list of names only (``'user', 'password'``): string literals each a
     lower-case identifier or a secret's name."""
     seen = False
-    for token in _ARGUMENT.finditer(body):
+    for token in CALL_ARGUMENT.finditer(body):
         text = token.group(0)
         if text == ",":
             continue
         if token.group(1):
             inner = text[1:-1]
-            if not (_NAME_LIKE.match(inner) or is_secret_name(inner)):
+            if not (NAME_LIKE_VALUE.match(inner) or is_secret_name(inner)):
                 return False
             seen = True
         elif text.strip():

@@ -16,8 +16,18 @@ from typing import Any
 
 from . import rules
 from .calls import CallRedaction, names_a_secret
+from .compiled_rules import (
+    CALL_ARGUMENTS,
+    CLASS_NAME,
+    CREDENTIAL_VALUE,
+    NAME_TRIGGERS,
+    PLACEHOLDER_VALUE,
+    PROSE_VALUE,
+    STRING_LITERAL,
+)
 from .datawalk import DataRedaction
 from .encoded import hide_encoded
+from .folded import folded
 from .errors import strip_ansi
 from .escaped import anchor, escaped_forms
 from .escaped_lines import read_escaped_lines, read_listed_lines
@@ -27,8 +37,6 @@ from .loose import LooseRedaction
 from .names import is_placeholder, is_secret_name, marker, names_words, normalize_name
 from .tables import TableRedaction
 from .values import (
-    _CLASS_NAME,
-    _PROSE_VALUE,
     _is_digest,
     _looks_generated,
     aliases,
@@ -72,7 +80,6 @@ PREFIX_CHARS = 12
 # No rule matches a shorter text (the shortest is an assignment like ``pw='a'``).
 MIN_SECRET_TEXT = 6
 _VALUE_TRIGGERS = tuple(rules.VALUE_TRIGGERS)
-_NAME_TRIGGERS = tuple(rules.NAME_TRIGGERS)
 
 
 def _any_of(words: Iterable[str]) -> re.Pattern[str]:
@@ -98,9 +105,9 @@ def _trie(words: list[str]) -> str:
 
 
 _ANY_VALUE_TRIGGER = _any_of(_VALUE_TRIGGERS)
-_ANY_NAME_TRIGGER = _any_of(_NAME_TRIGGERS)
+_ANY_NAME_TRIGGER = _any_of(NAME_TRIGGERS)
 # Most texts hold no trigger of either kind: one scan tells, instead of two.
-_ANY_TRIGGER = _any_of(_VALUE_TRIGGERS + _NAME_TRIGGERS)
+_ANY_TRIGGER = _any_of(_VALUE_TRIGGERS + NAME_TRIGGERS)
 _BARE_PREFIXES = ("%env", "%set_env", "export", "set ", "setx ")
 # Numbers and the punctuation between them (an array's or a list's preview).
 _NUMBERS = lazy_compile(r"[0-9.,:;()\[\]{} \t\n+eE-]*\Z")
@@ -176,12 +183,9 @@ def _compile(extra: tuple[str, ...]) -> _Compiled:
 _STRING_PREFIX = lazy_compile(r"^(?:[fbru]|rb|br|fr|rf)$", re.I)
 _LABEL_NAME = lazy_compile(rules.LABEL_NAME)
 _CONTAINER = lazy_compile(rules.CONTAINER_ASSIGNMENT)
-_STRING = lazy_compile(rules.STRING_LITERAL)
 _CONTINUED = lazy_compile(rules.CONTINUED_STRING)
-_CALL = lazy_compile(rules.CALL_ARGUMENTS)
 _PAIRED = lazy_compile(rules.PAIRED_CONTAINER)
 _FSTRING_PREFIX = lazy_compile(rules.FSTRING_PREFIX)
-_PLACEHOLDER_VALUE = lazy_compile(rules.PLACEHOLDER_VALUE, re.IGNORECASE)
 _TEMPLATE_VALUE = lazy_compile(rules.TEMPLATE_VALUE)
 _MORE_WORDS = lazy_compile(r" +[A-Za-z]")
 _ITEM_GLUE = lazy_compile(rules.ITEM_GLUE)
@@ -210,9 +214,6 @@ def _user_and_rest(body: str) -> tuple[str, str]:
 
 # A text needs "(", a quote and a name trigger or one of these for the call rule.
 _CALL_WORD = _any_of(("login", "connect", "bind", "ftp", "redis", "sign"))
-
-
-_CREDENTIAL = lazy_compile(rules.CREDENTIAL_VALUE)
 
 
 # Strings up to this long are remembered with what text() made of them, up to this many
@@ -291,6 +292,10 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
         # is answered from the memo, with the secrets it hid counted again. Not inside a
         # quoted value (``_nested``: fewer levels are left there), and only a plain str
         # (a subclass's __hash__ or __eq__ is user code).
+        if type(value) is str and not self._nested and self.enabled:
+            plain = folded(value)
+            if plain is not None:
+                return self._folded_text(value, plain)
         if type(value) is not str or self._nested or not self.enabled or len(value) > MEMO_CHARS:
             return self._text(value)
         memo = self._memo
@@ -304,6 +309,14 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
             memo.clear()
         memo[value] = (clean, self.count - before)
         return clean
+
+    def _folded_text(self, value: str, plain: str) -> str:
+        """``value`` holding zero-width characters or full-width letters (folded.py):
+        redacted as the plain text it shows when that hides anything (a key cut by a soft
+        hyphen is hidden whole), else as it is (emoji joined by ZWJ stay joined)."""
+        before = self.count
+        clean = self.text(plain)
+        return clean if self.count > before else self._text(value)
 
     def _text(self, value: str) -> str:
         if "\x1b" in value:
@@ -358,7 +371,7 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
             and ('"' in value or "'" in value)
             and (named or _CALL_WORD.search(lower) is not None)
         ):
-            value = _CALL.sub(self._replace_call, value)
+            value = CALL_ARGUMENTS.sub(self._replace_call, value)
             if named and "," in value:
                 value = _PAIRED.sub(self._replace_paired, value)
         if named:
@@ -420,7 +433,7 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
             (rule.min_distinct and len(set(secret)) < rule.min_distinct)
             or (rule.random and not _looks_generated(secret))
             or (rule.password and not looks_like_password(secret))
-            or _PLACEHOLDER_VALUE.match(secret)
+            or PLACEHOLDER_VALUE.match(secret)
             or (
                 rule.random
                 and _is_digest(
@@ -437,7 +450,7 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
         done = 0
         for start, end in heredoc_bodies(rule.pattern, value):
             body = value[start:end]
-            if not body or is_placeholder(body) or _PLACEHOLDER_VALUE.match(body):
+            if not body or is_placeholder(body) or PLACEHOLDER_VALUE.match(body):
                 continue
             self.count += 1
             pieces += [value[done:start], marker(rule.kind)]
@@ -488,7 +501,7 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
             # ``class Token:`` then a docstring: only ``"key":`` and ``name =`` go on.
             return match.group(0)
         if (
-            _PLACEHOLDER_VALUE.match(secret)
+            PLACEHOLDER_VALUE.match(secret)
             or _TEMPLATE_VALUE.match(secret)
             or (_FSTRING_PREFIX.search(sep) and fstring_keeps(secret))
         ):
@@ -520,23 +533,23 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
             return match.group(0)
         if (
             "=" in sep
-            and _CREDENTIAL.match(secret) is None
+            and CREDENTIAL_VALUE.match(secret) is None
             and _JOINED_NEXT.match(match.string, match.end())
         ):
             # ``api_key = head + tail``: an expression, code; not ``password: Secr3t +
             # the 2FA code`` nor ``PASSWORD=Wq8zRt5L +x`` (no variable is named so).
             return match.group(0)
-        if follows in (",", ")") and "=" not in sep and _CLASS_NAME.match(secret):
+        if follows in (",", ")") and "=" not in sep and CLASS_NAME.match(secret):
             return match.group(0)  # ``cookie: Cookie,`` in a signature: a type
         if keeps_unquoted(secret, name.isupper(), name, sep):
             return match.group(0)
-        if "(" in sep and _CREDENTIAL.match(secret) is None:
+        if "(" in sep and CREDENTIAL_VALUE.match(secret) is None:
             return match.group(0)  # ``token (str): Token to use``: a docstring
         if not is_secret_name(name.rsplit(".", 1)[-1]) and _is_digest(
             secret, match.string[max(0, match.start() - 40) : match.start(3)]
         ):
             return match.group(0)  # ``sha256 checksum key: e3b0…``: a key-ish name, a digest
-        if _PROSE_VALUE.match(secret) and _MORE_WORDS.match(match.string, match.end()):
+        if PROSE_VALUE.match(secret) and _MORE_WORDS.match(match.string, match.end()):
             return match.group(0)  # ``Password: must have 12 characters``
         self.count += 1
         return f"{name}{sep}{marker(f'str, {len(secret):,} chars')}"
@@ -547,7 +560,7 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
         if not is_secret_name(last) or _LABEL_NAME.search(name):
             return match.group(0)
         user_first = _USER_FIRST.search(normalize_name(last)) is not None
-        code = _STRING.sub("", body) if user_first else ""  # brackets outside its literals
+        code = STRING_LITERAL.sub("", body) if user_first else ""  # brackets outside its literals
         if bracket != "(" and user_first and ("(" in code or "[" in code):
             # ``auth = [("ada", pw)]``, ``{"creds": [["ada", "pw"], ...]}``: pairs in a
             # list; each pair's user stays, any other literal hides.
@@ -555,35 +568,34 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
         if bracket == "(" and _USER_FIRST.search(normalize_name(last)) and "," in body:
             # ``auth = ("ada", pw)``: requests' (user, password) pair; the user stays.
             head, rest = _user_and_rest(body)
-            return f"{name}{sep}{bracket}{head}{_STRING.sub(self._replace_literal, rest)}"
+            return f"{name}{sep}{bracket}{head}{STRING_LITERAL.sub(self._replace_literal, rest)}"
         # ``{"token": ["the", "of"]}``: a text's words; only a credential-shaped one hides.
         replace = self._replace_word if names_words(last) else self._replace_literal
         if bracket == "{" and user_first:
             # ``{'credentials': {'user': 'ada', 'password': 'x'}}``: a record's keys name
             # its values (or its users); only a credential-shaped key hides. Not under
             # other names: ``passwords = {'hunter2': 'ada'}``'s keys are the secrets.
-            return (
-                f"{name}{sep}{bracket}{_STRING.sub(functools.partial(self._keyed, replace), body)}"
-            )
-        return f"{name}{sep}{bracket}{_STRING.sub(replace, body)}"
+            keyed = functools.partial(self._keyed, replace)
+            return f"{name}{sep}{bracket}{STRING_LITERAL.sub(keyed, body)}"
+        return f"{name}{sep}{bracket}{STRING_LITERAL.sub(replace, body)}"
 
     def _keyed(self, replace: Callable[[re.Match[str]], str], match: re.Match[str]) -> str:
         if (
             _KEY_FOLLOWS.match(match.string, match.end())
-            and _CREDENTIAL.match(match.group(2)) is None
+            and CREDENTIAL_VALUE.match(match.group(2)) is None
         ):
             return match.group(0)
         return replace(match)
 
     def _replace_inner_pair(self, match: re.Match[str]) -> str:
         if match.group(4):
-            return _STRING.sub(self._replace_literal, match.group(0))
+            return STRING_LITERAL.sub(self._replace_literal, match.group(0))
         opener, body, closer = match.group(1, 2, 3)
         head, rest = _user_and_rest(body)
-        return f"{opener}{head}{_STRING.sub(self._replace_literal, rest)}{closer}"
+        return f"{opener}{head}{STRING_LITERAL.sub(self._replace_literal, rest)}{closer}"
 
     def _replace_word(self, match: re.Match[str]) -> str:
-        if _CREDENTIAL.match(match.group(2)) is None:
+        if CREDENTIAL_VALUE.match(match.group(2)) is None:
             return match.group(0)
         return self._replace_literal(match)
 
@@ -599,7 +611,8 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
         quote, name, comma, bracket, body = match.group(1, 2, 3, 4, 5)
         if not names_a_secret(name):
             return match.group(0)
-        return f"{quote}{name}{quote}{comma}{bracket}{_STRING.sub(self._replace_literal, body)}"
+        body = STRING_LITERAL.sub(self._replace_literal, body)
+        return f"{quote}{name}{quote}{comma}{bracket}{body}"
 
     def _aliased(self, text: str, names: frozenset[str]) -> str:
         """String literals assigned to the variables a secret-named one is set from."""
@@ -623,7 +636,7 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
             r"([^\[\]()\n]{1,2000})(?=[\])])"
         )
         return listed.sub(
-            lambda m: m.group(1) + _STRING.sub(self._replace_literal, m.group(2)), text
+            lambda m: m.group(1) + STRING_LITERAL.sub(self._replace_literal, m.group(2)), text
         )
 
     def _continued(self, text: str) -> str:

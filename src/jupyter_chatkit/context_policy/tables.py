@@ -10,15 +10,14 @@ from collections.abc import Callable
 from typing import Any
 
 from . import rules
+from .compiled_rules import CALL_ARGUMENT, CREDENTIAL_VALUE, KEEP_VALUE, NAME_TRIGGERS
 from .lazy_patterns import lazy_compile
 from .names import is_secret_name, marker
 from .names import names_words as _is_vocab
 
-_KEEP_VALUE = lazy_compile(rules.KEEP_VALUE)
-_NAME_TRIGGERS = tuple(rules.NAME_TRIGGERS)
 # Every shape a line starts (a key/value row, a header, a YAML key, a Series footer) has
 # a secret name on that line. ``gh-pat`` is one too (it normalises to ``gh_pat``): no "_".
-_LINE_TRIGGER = lazy_compile("|".join(sorted({re.escape(t.lstrip("_")) for t in _NAME_TRIGGERS})))
+_LINE_TRIGGER = lazy_compile("|".join(sorted({re.escape(t.lstrip("_")) for t in NAME_TRIGGERS})))
 _DELIMITERS = tuple(lazy_compile(f"({d})") for d in rules.TABLE_DELIMITERS)
 # A line holding none of them is no delimited row: one scan instead of a split by each.
 _ANY_DELIMITER = lazy_compile("|".join(rules.TABLE_DELIMITERS))
@@ -35,7 +34,6 @@ _YAML_KEY = lazy_compile(
 _SPLIT_WIDE = lazy_compile(r"(\s{2,})")
 _WHITESPACE = lazy_compile(r"\s")
 _HTML_TOKEN = lazy_compile(rules.HTML_TOKEN)
-_ARGUMENT = lazy_compile(rules.CALL_ARGUMENT)
 _SPLIT_COLUMNS = lazy_compile(rules.SPLIT_COLUMNS)
 _SPLIT_DATA = lazy_compile(rules.SPLIT_DATA)
 _NEXT_ROW = lazy_compile(r"\s*(?:,\s*)?" + rules.LIST_ROW)
@@ -48,7 +46,6 @@ _ALIGNED_KEY_VALUE = lazy_compile(rules.ALIGNED_KEY_VALUE)
 _ROW_NUMBER = lazy_compile(rules.ROW_NUMBER)
 _INDEX_NAME_LINE = lazy_compile(rules.INDEX_NAME_LINE)
 _LABELLED_ROW = lazy_compile(rules.LABELLED_ROW)
-_CREDENTIAL = lazy_compile(rules.CREDENTIAL_VALUE)
 _PROSE_KEY = lazy_compile(rules.PROSE_KEY, re.IGNORECASE)
 _POLARS_DTYPES = lazy_compile(
     r"^│(?:\s*(?:str|i8|i16|i32|i64|u8|u16|u32|u64|f32|f64|bool|date|datetime\[\S+\]|null"
@@ -62,7 +59,7 @@ def _named_positions(body: str, named: Callable[[str], bool]) -> tuple[set[int],
     items."""
     positions: set[int] = set()
     position = 0
-    for token in _ARGUMENT.finditer(body):
+    for token in CALL_ARGUMENT.finditer(body):
         if token.group(0) == ",":
             position += 1
         elif token.group(1) and named(token.group(0)[1:-1]):
@@ -115,7 +112,7 @@ def _credential_pair(line: str) -> bool:
     for delimiter in _DELIMITERS:
         fields = [f for f in delimiter.split(line)[0::2] if f.strip()]
         if len(fields) == 2:
-            return _CREDENTIAL.match(fields[1].strip().strip("'\"*`")) is not None
+            return CREDENTIAL_VALUE.match(fields[1].strip().strip("'\"*`")) is not None
     return False
 
 
@@ -219,7 +216,7 @@ class TableRedaction:
     ) -> list[tuple[int, int, str]]:
         """Edits hiding a row's items at ``positions`` (under ``vocab`` positions, a
         text's words, only those shaped like a credential)."""
-        tokens = list(_ARGUMENT.finditer(body))
+        tokens = list(CALL_ARGUMENT.finditer(body))
         if sum(1 for t in tokens if t.group(0) == ",") + 1 != count:
             return []
         edits = []
@@ -233,7 +230,7 @@ class TableRedaction:
                     inner = text[1:-1]
                     if not inner or rules.PLACEHOLDER_OPEN in inner:
                         continue
-                    if position in vocab and _CREDENTIAL.match(inner) is None:
+                    if position in vocab and CREDENTIAL_VALUE.match(inner) is None:
                         continue
                     self.count += 1
                     new = f"{text[0]}{marker(f'str, {len(inner):,} chars')}{text[0]}"
@@ -385,7 +382,7 @@ class TableRedaction:
         inner = cell.strip().strip("'\"")
         if not inner or _RULE_ROW.match(inner) or rules.PLACEHOLDER_OPEN in inner:
             return cell
-        if _KEEP_VALUE.match(inner.lower()) or (vocab and _CREDENTIAL.match(inner) is None):
+        if KEEP_VALUE.match(inner.lower()) or (vocab and CREDENTIAL_VALUE.match(inner) is None):
             return cell
         self.count += 1
         lead = cell[: len(cell) - len(cell.lstrip())]
@@ -396,7 +393,7 @@ class TableRedaction:
         if len(line) > 2000 or _ANY_DELIMITER.search(line) is None:
             return None
         lower = line.lower()
-        if not any(t in lower for t in _NAME_TRIGGERS):
+        if not any(t in lower for t in NAME_TRIGGERS):
             return None
         for delimiter in _DELIMITERS:
             parts = delimiter.split(line)
@@ -442,7 +439,7 @@ class TableRedaction:
         ):
             return None
         lower = line.lower()
-        if not any(t in lower for t in _NAME_TRIGGERS):
+        if not any(t in lower for t in NAME_TRIGGERS):
             return None
         tokens = list(_ALIGNED_TOKEN.finditer(line))
         spans = []
@@ -500,7 +497,7 @@ class TableRedaction:
             row = _LABELLED_ROW.match(lines[i])
             if row is None:
                 break
-            keep = vocab and _CREDENTIAL.match(row.group(1)) is None
+            keep = vocab and CREDENTIAL_VALUE.match(row.group(1)) is None
             label = row.group(1) if keep else self._hide_cell(row.group(1))
             if label != row.group(1):
                 lines[i] = label + row.group(2)

@@ -10,12 +10,20 @@ import re
 from typing import Any
 
 from . import rules
+from .compiled_rules import (
+    ASSIGNMENT_LINE,
+    CREDENTIAL_VALUE,
+    KEEP_VALUE,
+    OBJECT_NAMES,
+    PLACEHOLDER_VALUE,
+    PROSE_VALUE,
+    WORD,
+)
 from .lazy_patterns import lazy_compile
 from .names import is_placeholder, is_secret_name, marker, normalize_name, plain_str
 
 _ALIAS = lazy_compile(rules.ALIAS_ASSIGNMENT, re.MULTILINE)
 _CODE_VALUE = lazy_compile(rules.CODE_VALUE)
-_CREDENTIAL = lazy_compile(rules.CREDENTIAL_VALUE)
 _FSTRING_FIELD = lazy_compile(rules.FSTRING_FIELD)
 _FSTRING_RUN = lazy_compile(rules.FSTRING_RUN)
 _HASH_CONTEXT = lazy_compile(rules.HASH_CONTEXT, re.IGNORECASE)
@@ -24,13 +32,10 @@ _ASSIGNED = lazy_compile(rules.ASSIGNED_EXPRESSION, re.MULTILINE)
 _EXPRESSION_PART = lazy_compile(rules.EXPRESSION_PART)
 _FSTRING_NAME = lazy_compile(r"\{([A-Za-z_][A-Za-z0-9_]*)[!:}]")
 _KEEP_NAMES = frozenset({"None", "True", "False", "null", "undefined", "nil", "self", "this"})
-_KEEP_VALUE = lazy_compile(rules.KEEP_VALUE)
 _KEYISH = lazy_compile(rules.KEYISH_NAME_PATTERN)
-_PLACEHOLDER_VALUE = lazy_compile(rules.PLACEHOLDER_VALUE, re.IGNORECASE)
 _RANDOM = lazy_compile(rules.HIGH_ENTROPY_VALUE)
 _SHORT_NAME = lazy_compile(rules.SHORT_NAME_VALUE)
 _TYPE_VALUE = lazy_compile(rules.TYPE_VALUE)
-_PROSE_VALUE = lazy_compile(rules.PROSE_VALUE, re.IGNORECASE)
 _WEAK_QUALIFIERS = frozenset(rules.WEAK_QUALIFIERS)
 
 
@@ -48,7 +53,6 @@ def _is_keyish_name(name: str) -> bool:
 
 
 _SWITCH = lazy_compile(r"(?<=[A-Z])(?=[a-z0-9])|(?<=[a-z])(?=[A-Z0-9])|(?<=[0-9])(?=[A-Za-z])")
-_CLASS_NAME = lazy_compile(r"^[A-Z][A-Za-z0-9_]*$")
 
 
 def _switches(value: str) -> int:
@@ -137,7 +141,7 @@ def is_secret_pair(name: Any, value: Any) -> bool:
         last in _WEAK_QUALIFIERS
         and is_secret_name(head)
         and len(value) <= 4096
-        and _CREDENTIAL.match(value) is not None
+        and CREDENTIAL_VALUE.match(value) is not None
     )
 
 
@@ -149,7 +153,7 @@ def keeps_unquoted(value: str, constant: bool, name: str = "", sep: str = "") ->
     word after ``:`` (``password: str``, ``password: optional``). ``constant``: an
     upper-case name (``API_KEY=``), whose values are literals. Any other bare word is
     hidden (``password: letmein``)."""
-    if _KEEP_VALUE.match(value.lower()) or _PLACEHOLDER_VALUE.match(value):
+    if KEEP_VALUE.match(value.lower()) or PLACEHOLDER_VALUE.match(value):
         return True
     if constant:
         return False
@@ -159,17 +163,12 @@ def keeps_unquoted(value: str, constant: bool, name: str = "", sep: str = "") ->
         return True  # ``token=hf_token``: a variable named like a secret, not a literal
     if ":" in sep and "=" not in sep and _TYPE_VALUE.match(value):
         return True
-    if ":" in sep and "=" not in sep and _PROSE_VALUE.match(value.rstrip(".,;")):
+    if ":" in sep and "=" not in sep and PROSE_VALUE.match(value.rstrip(".,;")):
         return True  # ``password: required`` in a docstring or a schema: a description
     return bool(name) and value.rstrip(",;") == name.rsplit(".", 1)[-1]
 
 
-_WORD = lazy_compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_ASSIGNMENT_LINE = lazy_compile(r"^\s*[A-Za-z_][A-Za-z0-9_.\[\]'\", ]*(?<![=!<>])=(?!=)")
-
-
 # Secret names that usually hold an object, not a secret (``session.get(url).text``).
-_OBJECT_NAMES = frozenset({"session", "sess", "cookies", "cookie", "auth"})
 
 
 def fstring_keeps(secret: str) -> bool:
@@ -236,11 +235,11 @@ def names_secret(source: str) -> bool:
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
-        if _ASSIGNMENT_LINE.match(stripped):
+        if ASSIGNMENT_LINE.match(stripped):
             return False  # ``x = ...`` shows nothing
         return any(
-            is_secret_name(w) and normalize_name(w) not in _OBJECT_NAMES
-            for w in _WORD.findall(stripped[:500])
+            is_secret_name(w) and normalize_name(w) not in OBJECT_NAMES
+            for w in WORD.findall(stripped[:500])
         )
     return False
 
@@ -251,7 +250,7 @@ def hide_shown_secret(text: str) -> str:
     inner = text.strip()
     if not inner or "\n" in inner or len(inner) > 2000 or is_placeholder(inner.strip("'\"")):
         return text
-    if _KEEP_VALUE.match(inner.strip("'\"").lower()):
+    if KEEP_VALUE.match(inner.strip("'\"").lower()):
         return text
     return marker(f"str, {len(inner.strip(chr(39) + chr(34))):,} chars")
 

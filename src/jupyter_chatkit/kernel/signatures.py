@@ -20,15 +20,12 @@ import types
 from collections.abc import Mapping
 from typing import Any
 
+from ..context_policy.compiled_rules import CALL_ARGUMENT, CALL_ARGUMENTS, KEYWORD_ARGUMENT
 from ..context_policy.lazy_patterns import lazy_compile
 from ..context_policy.redact import is_secret_name, marker
-from ..context_policy.rules import CALL_ARGUMENT, CALL_ARGUMENTS
 from .values.common import kind_of
 from .values.typeinfo import _MISSING, class_attr, is_a
 
-_CALL = lazy_compile(CALL_ARGUMENTS)
-_ARGUMENT = lazy_compile(CALL_ARGUMENT)
-_KEYWORD = lazy_compile(r"^\s*[A-Za-z_][A-Za-z0-9_]*\s*=(?!=)")
 _MISSING_NAMES: tuple[str, ...] = ()
 # Past this much source the pass is skipped (the policy still runs on it).
 MAX_SOURCE_CHARS = 20_000
@@ -114,12 +111,12 @@ def hide_positional_secrets(source: str, namespace: Mapping[str, Any]) -> str:
         position = 0
         keyword = False
         changed = False
-        for token in _ARGUMENT.finditer(match.group(3)):
+        for token in CALL_ARGUMENT.finditer(match.group(3)):
             text = token.group(0)
             if text == ",":
                 position += 1
                 keyword = False
-            elif _KEYWORD.match(text):
+            elif KEYWORD_ARGUMENT.match(text):
                 keyword = True
             elif (
                 token.group(1)
@@ -133,7 +130,7 @@ def hide_positional_secrets(source: str, namespace: Mapping[str, Any]) -> str:
             pieces.append(text)
         return f"{callee}({''.join(pieces)}" if changed else match.group(0)
 
-    return _CALL.sub(replace, source)
+    return CALL_ARGUMENTS.sub(replace, source)
 
 
 # A frame's values without its column names: ``df.values``, ``df.to_numpy()``,
