@@ -83,3 +83,51 @@ def test_narrow_window_keeps_the_composer_on_screen(
     # Enter sends from there: the composer works, not only shows.
     page.keyboard.press("Enter")
     page.locator(f"{PANEL} .jck-msg.jck-user").first.wait_for(state="visible")
+
+
+def clipped(page: Any, selector: str) -> dict[str, Any]:
+    """The text shown by ``selector`` in the panel and whether it is cut (scrolls)."""
+    return dict(
+        page.evaluate(
+            """(sel) => { const el = document.querySelector(sel);
+              return {text: el.innerText, cut: el.scrollWidth > el.clientWidth,
+                      width: el.clientWidth}; }""",
+            selector,
+        )
+    )
+
+
+@pytest.mark.parametrize("width", [1400, 700])
+def test_the_header_fits_the_default_sidebar(
+    lab_page: LabPage, screenshot: Callable[..., Path], width: int
+) -> None:
+    """JupyterLab's sidebar is 250 px wide by default: the header says its whole title
+    and the model's name, not "Notebook Assist…" and "fake-model ·…"."""
+    page = lab_page.page
+    page.set_viewport_size({"width": width, "height": 800})
+    lab_page.open()
+    open_panel(page)
+    page.wait_for_function(
+        "(sel) => /fake-model/.test(document.querySelector(sel)?.textContent || '')",
+        arg=f"{PANEL} .jp-chatkit-model",
+    )
+    screenshot(page, f"header-{width}")
+    assert page.evaluate(f"() => document.querySelector('{PANEL}').offsetWidth") <= 260
+    # Before: "Notebook Assistant" cut to "Notebook Assist…" (and the model's name).
+    title = clipped(page, f"{PANEL} .jck-title")
+    assert title["text"] == "Notebook Assistant" and not title["cut"], title
+    model = clipped(page, f"{PANEL} .jp-chatkit-model")
+    assert model["text"] == "fake-model" and not model["cut"], model
+    # The icon buttons say what they do (to a screen reader and on hover).
+    for button in page.locator(f"{PANEL} .jck-header-tools button").all():
+        assert button.get_attribute("aria-label") and button.get_attribute("title")
+    # Narrower still (the person dragged the sidebar): the short title, never cut; the
+    # full one on hover.
+    page.evaluate(f"() => {{ document.querySelector('{PANEL} .jck-chat').style.width = '200px'; }}")
+    page.wait_for_function(
+        f"() => document.querySelector('{PANEL} .jck-title').innerText === 'Assistant'"
+    )
+    title = clipped(page, f"{PANEL} .jck-title")
+    assert not title["cut"], title
+    assert page.get_attribute(f"{PANEL} .jck-title", "title") == "Notebook Assistant"
+

@@ -123,6 +123,7 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
         },
       ],
       title: "Notebook Assistant",
+      shortTitle: "Assistant",
       sendKey: options.sendKey(),
       placeholder: placeholderFor,
       // The attached notebook's own conversation, else the last one open.

@@ -35,11 +35,17 @@ export async function fetchModelInfo(
   }
 }
 
-/** A short label such as "gpt-4.1-mini · openai" or "offline model". */
+/** A short label such as "gpt-4.1-mini" or "offline model" (the provider: {@link modelDescription}). */
 export function modelLabel(info: ServerModelInfo | null): string {
   if (!info) return "model unknown";
   if (info.offline) return "offline model";
-  return info.provider ? `${info.model} · ${info.provider}` : info.model;
+  return info.model;
+}
+
+/** The model with its provider, e.g. "gpt-4.1-mini · openai" (the label's tooltip). */
+export function modelDescription(info: ServerModelInfo | null): string {
+  if (!info || info.offline || !info.provider) return modelLabel(info);
+  return `${info.model} · ${info.provider}`;
 }
 
 /** The models on offer (`GET jupyter-chatkit/models`); null when the server cannot tell. */

@@ -65,11 +65,11 @@ export class AssistantPanel extends Widget {
     this.showContext(link, link.panel);
   }
 
-  /** Show the model's name (display only; the server decides). */
-  setModelLabel(label: string): void {
+  /** Show the model's name (display only; the server decides); `description` (the
+   * model with its provider) shows on hover. */
+  setModelLabel(label: string, description: string = label): void {
     this.modelEl.textContent = label;
-    // Cut with an ellipsis in a narrow sidebar: the whole name shows on hover.
-    this.modelEl.title = `The model answering (configured on the server): ${label}`;
+    this.modelEl.title = `The model answering (configured on the server): ${description}`;
   }
 
   /** Apply the send-shortcut setting (a chat created later reads it from its factory). */

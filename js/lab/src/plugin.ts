@@ -15,7 +15,7 @@ import { INotebookTracker, type NotebookPanel } from "@jupyterlab/notebook";
 import { ISettingRegistry } from "@jupyterlab/settingregistry";
 import type { MessagePart } from "../../src/index";
 import type { SendKey } from "./chat";
-import { fetchModelChoice, fetchModelInfo, modelLabel } from "./config";
+import { fetchModelChoice, fetchModelInfo, modelDescription, modelLabel } from "./config";
 import { ErrorButtons } from "./errorbuttons";
 import { assistantIcon } from "./icon";
 import { NotebookLink } from "./link";
@@ -157,7 +157,9 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
         });
     }
 
-    void Promise.all([modelInfo, choice]).then(([info, picker]) => panel.setModelLabel(picker ? "" : modelLabel(info)));
+    void Promise.all([modelInfo, choice]).then(([info, picker]) =>
+      panel.setModelLabel(picker ? "" : modelLabel(info), modelDescription(info)),
+    );
 
     // -- commands --------------------------------------------------------------------
 

@@ -92,6 +92,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
   const model = new ModelPicker(session, options.models, announce, () => disposed);
   const header = new ChatHeader({
     title: options.title,
+    shortTitle: options.shortTitle,
     model: model.el,
     history,
     historyId,

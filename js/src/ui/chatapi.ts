@@ -42,6 +42,11 @@ export interface ChatOptions {
   initialThreadId?: string | null;
   /** Header title. */
   title?: string;
+  /**
+   * The title where the full one does not fit (a narrow sidebar), e.g. "Assistant";
+   * the full title stays its tooltip. Default: "Assistant" with the default title.
+   */
+  shortTitle?: string;
   /** Notebook-output layout: bounded height instead of filling the parent. */
   compact?: boolean;
   /** Placeholder of the message box, or a function of the send key. */

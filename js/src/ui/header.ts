@@ -10,6 +10,8 @@ import type { HistoryPanel } from "./history";
 export interface HeaderParts {
   /** The chat's title ("Notebook Assistant" by default). */
   title?: string;
+  /** The title shown where the full one does not fit ("Assistant" with the default title). */
+  shortTitle?: string;
   /** The model label or picker (models.ts). */
   model: HTMLElement;
   /** The list of conversations the History button shows, and its element id. */
@@ -30,7 +32,7 @@ export class ChatHeader {
   constructor(parts: HeaderParts) {
     const { history } = parts;
     this.history = history;
-    const titleEl = h("h2", { class: "jck-title" }, parts.title ?? "Notebook Assistant");
+    const titleEl = headerTitle(parts.title, parts.shortTitle);
     const historyBtn = button(
       icon("history"),
       () => {
@@ -82,4 +84,20 @@ export class ChatHeader {
     await this.history.toggle(false);
     this.historyBtn.setAttribute("aria-expanded", "false");
   }
+}
+
+const DEFAULT_TITLE = "Notebook Assistant";
+
+/**
+ * The header's title: the full one, and a short one shown instead where the full one
+ * would be cut (a narrow sidebar: styles.css, container queries). Either way the full
+ * title is the heading's tooltip; the one not shown is `display: none`, so a screen
+ * reader reads the one on screen.
+ */
+function headerTitle(title: string | undefined, shortTitle: string | undefined): HTMLElement {
+  const full = title ?? DEFAULT_TITLE;
+  const short = shortTitle ?? (title === undefined || title === DEFAULT_TITLE ? "Assistant" : undefined);
+  const el = h("h2", { class: "jck-title", title: full }, h("span", { class: "jck-title-full" }, full));
+  if (short && short !== full) el.append(h("span", { class: "jck-title-short" }, short));
+  return el;
 }
