@@ -10,12 +10,16 @@ Screenshots land in ``test-output/<test name>/``.
 
 from __future__ import annotations
 
+import re
+import struct
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.fixtures.browser import INPUT, PANEL, LabPage, open_panel
+from tests.fixtures.browser import INPUT, PANEL, LabPage, open_panel, send
+from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 
@@ -131,3 +135,96 @@ def test_the_header_fits_the_default_sidebar(
     assert not title["cut"], title
     assert page.get_attribute(f"{PANEL} .jck-title", "title") == "Notebook Assistant"
 
+
+def png_pixels(png: bytes) -> list[list[tuple[int, ...]]]:
+    """The RGB(A) rows of a PNG (8-bit, non-interlaced, as Chromium's screenshots are)."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, data, width, height, channels = 8, b"", 0, 0, 0
+    while pos < len(png):
+        (length,) = struct.unpack(">I", png[pos : pos + 4])
+        kind, body = png[pos + 4 : pos + 8], png[pos + 8 : pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, color = struct.unpack(">IIBB", body[:10])
+            assert depth == 8 and color in (2, 6), (depth, color)
+            channels = 3 if color == 2 else 4
+        elif kind == b"IDAT":
+            data += body
+        pos += 12 + length
+    raw, stride, rows = zlib.decompress(data), width * channels, []
+    prev = bytearray(stride)
+    for y in range(height):
+        kind, line = (
+            raw[y * (stride + 1)],
+            bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)]),
+        )
+        for i in range(stride):
+            left = line[i - channels] if i >= channels else 0
+            up, corner = prev[i], prev[i - channels] if i >= channels else 0
+            if kind == 1:
+                line[i] = (line[i] + left) & 255
+            elif kind == 2:
+                line[i] = (line[i] + up) & 255
+            elif kind == 3:
+                line[i] = (line[i] + (left + up) // 2) & 255
+            elif kind == 4:
+                p = left + up - corner
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
+                line[i] = (
+                    line[i] + (left if pa <= pb and pa <= pc else up if pb <= pc else corner)
+                ) & 255
+        rows.append([tuple(line[x : x + 3]) for x in range(0, stride, channels)])
+        prev = line
+    return rows
+
+
+def edge_shades(pre: Any) -> tuple[int, int]:
+    """How far a code block's left and right edges (6 CSS px in, inside its rounded
+    corners) differ from its middle (sum of RGB differences), in its bottom padding where
+    no text is: a shade says the code goes on past that edge."""
+    rows = png_pixels(pre.screenshot())
+    scale = len(rows[0]) / pre.bounding_box()["width"]
+    row = rows[len(rows) - 1 - round(4 * scale)]
+    inset, middle = round(6 * scale), row[len(row) // 2]
+
+    def off(pixel: tuple[int, ...]) -> int:
+        return sum(abs(a - b) for a, b in zip(pixel, middle, strict=True))
+
+    return off(row[inset]), off(row[len(row) - 1 - inset])
+
+
+LONG_LINE = (
+    "summary = sales.groupby(['region', 'product', 'quarter'])['revenue']"
+    ".agg(['sum', 'mean', 'count']).sort_values('sum', ascending=False)  # top"
+)
+
+
+def test_a_code_line_cut_at_an_edge_is_shaded_there(
+    lab_page: LabPage, screenshot: Callable[..., Path], scripted_llm: FakeLLM
+) -> None:
+    """A card's line wider than the sidebar scrolls sideways: a shade at the edge it is
+    cut at says so (before: nothing did), and Insert still takes the exact code."""
+    page = lab_page.page
+    code = f"import pandas as pd\n{LONG_LINE}"
+    lab_page.server.write_notebook("edges.ipynb", ["x = 1"])
+    lab_page.open("edges.ipynb")
+    open_panel(page)
+    scripted_llm.script(
+        Reply(tool_calls=[ToolCall("propose_code", {"code": code, "title": "Top"})]),
+        Reply(f"Or as a block:\n\n```python\n{LONG_LINE}\n```\n\nand `x = 1` fits."),
+    )
+    send(page, "summarise sales")
+    card = page.locator(f"{PANEL} .jck-widget").last
+    for pre in (card.locator("pre").first, page.locator(f"{PANEL} .jck-code pre").first):
+        assert pre.evaluate("(el) => el.scrollWidth > el.clientWidth + 50")
+        left, right = edge_shades(pre)
+        # At the start: shaded on the right only.
+        assert right > 20 and left < 8, (left, right)
+        pre.evaluate("(el) => { el.scrollLeft = el.scrollWidth; }")
+        left, right = edge_shades(pre)
+        assert left > 20 and right < 8, (left, right)
+        pre.evaluate("(el) => { el.scrollLeft = 0; }")
+    screenshot(page, "code-edges")
+    # The shade is paint only: Insert puts the card's code in the cell, character for character.
+    card.get_by_role("button", name=re.compile(r"^Insert$")).click()
+    card.get_by_text("✓ Inserted in the notebook").wait_for()
+    assert code in lab_page.cell_sources(), lab_page.cell_sources()
