@@ -228,3 +228,33 @@ def test_a_code_line_cut_at_an_edge_is_shaded_there(
     card.get_by_role("button", name=re.compile(r"^Insert$")).click()
     card.get_by_text("✓ Inserted in the notebook").wait_for()
     assert code in lab_page.cell_sources(), lab_page.cell_sources()
+
+
+def test_a_code_block_s_buttons_stay_one_row_in_the_sidebar(
+    lab_page: LabPage, screenshot: Callable[..., Path], scripted_llm: FakeLLM
+) -> None:
+    """In the 250 px sidebar a fenced block's Copy, Insert, Insert & run and Replace cell
+    show their icons only, one row above the code (before: three rows of labels), each
+    still named for a screen reader and on hover; the buttons still work."""
+    page = lab_page.page
+    lab_page.server.write_notebook("bar.ipynb", ["x = 1"])
+    lab_page.open("bar.ipynb")
+    open_panel(page)
+    scripted_llm.script(Reply("Try:\n\n```python\ny = x + 1\n```\n"))
+    send(page, "add one")
+    bar = page.locator(f"{PANEL} .jck-code-bar").first
+    buttons = bar.locator("button")
+    assert buttons.count() == 4
+    tops = {round(b.bounding_box()["y"]) for b in buttons.all()}
+    screenshot(page, "code-bar")
+    assert len(tops) == 1, tops
+    height = bar.evaluate("(el) => el.getBoundingClientRect().height")
+    assert height < 34, height
+    for button in buttons.all():
+        assert button.get_attribute("aria-label") and button.get_attribute("title")
+        assert button.is_visible()
+    bar.get_by_role("button", name="Insert code into a new cell", exact=True).click()
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget.content.widgets.length === 2"
+    )
+    assert "y = x + 1" in lab_page.cell_sources()
