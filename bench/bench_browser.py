@@ -10,6 +10,10 @@ to the real endpoint. The floor: the SSE bytes of one real turn, recorded with t
 timing, replayed by a bare tornado handler into a minimal page that appends each text
 delta to one text node.
 
+The chat is 420 x 640 px, as in a sidebar. Its turns are follow-ups in one conversation
+(``--new-thread``: a conversation each), so from the second on the answer grows below
+the view's end and the view follows it.
+
 Per turn (a 300-word answer streamed word by word), both pages report:
 
 1. Enter -> first character painted, and Enter -> whole answer painted;
@@ -79,6 +83,7 @@ INIT_SCRIPT = textwrap.dedent(
     """
     (() => {
       const T = (window.__t = { enter: 0 });
+      let answer = null, shown = 0;
       const raf = window.requestAnimationFrame.bind(window);
       let inFrame = false;
       // Text inserted inside a rAF callback is painted by that frame; mark those.
@@ -95,6 +100,10 @@ INIT_SCRIPT = textwrap.dedent(
         if (e.key === "Enter" && !e.shiftKey) {
           for (const k of Object.keys(T)) delete T[k];
           T.enter = performance.now();
+          // A follow-up's answer is the one after those already shown.
+          answer = null;
+          shown = window.__answerSelector
+            ? document.querySelectorAll(window.__answerSelector).length : 0;
         }
       }, true);
       const realFetch = window.fetch.bind(window);
@@ -119,8 +128,12 @@ INIT_SCRIPT = textwrap.dedent(
       const watch = () => {
         new MutationObserver(() => {
           if (!T.enter || T.lastDom) return;
-          const el = document.querySelector(window.__answerSelector || "#out");
-          const text = el ? el.textContent : "";
+          if (!answer) {
+            const all = document.querySelectorAll(window.__answerSelector || "#out");
+            if (all.length <= shown) return;
+            answer = all[all.length - 1];
+          }
+          const text = answer.textContent;
           if (!T.firstDom && text.includes("%(first)s")) {
             T.firstDom = performance.now();
             painted("first");
@@ -149,7 +162,7 @@ CHAT_ENTRY = textwrap.dedent(
 
 CHAT_PAGE = """<!doctype html><html><head><meta charset="utf-8">
 <link rel="stylesheet" href="bench.css">
-<style>body{margin:0} #chat{width:420px;height:640px;display:flex}</style></head>
+<style>body{margin:0} #chat{width:420px;height:640px}</style></head>
 <body data-jp-theme-light="true"><div id="chat"></div><script type="module" src="bench.js"></script>
 </body></html>"""
 
@@ -348,7 +361,12 @@ def summary(name: str, rows: list[dict[str, float]]) -> dict[str, float]:
 
 
 def chat_bench(
-    tmp: Path, turns: int, token_delay: float, js_src: Path, profile: bool = False
+    tmp: Path,
+    turns: int,
+    token_delay: float,
+    js_src: Path,
+    profile: bool = False,
+    new_thread: bool = False,
 ) -> None:
     """Sections 1-3: the chat page and the floor page, same answer, same machine."""
     from playwright.sync_api import sync_playwright
@@ -417,12 +435,23 @@ def chat_bench(
                             script_answers()
                             page.goto(f"{server.origin}/static/index.html?token={server.token}")
                             page.wait_for_selector(".jck-chat textarea")
+                            # The chat as a sidebar lays it out (.jck-chat is an inline-size
+                            # container: a flex item of no width of its own got none, and
+                            # every character of the answer a line of its own).
+                            width = page.evaluate(
+                                "document.querySelector('.jck-chat').getBoundingClientRect().width"
+                            )
+                            if width < 400:
+                                sys.exit(f"the chat page lays the chat out {width}px wide, not 420")
                             rows[name] = run_turns(
                                 page,
                                 cdp,
                                 turns,
                                 "window.__chat.session.busy",
-                                "window.__chat.newThread()",
+                                # Follow-ups in one conversation (the answers overflow the
+                                # view, which follows each as it streams), or each turn a
+                                # conversation of its own.
+                                "window.__chat.newThread()" if new_thread else "0",
                                 profile,
                             )
                         page.close()
@@ -458,6 +487,9 @@ def main() -> None:
     parser.add_argument("--no-chat", action="store_true", help="skip the chat pages")
     parser.add_argument("--profile", action="store_true", help="print the chat's JS profile")
     parser.add_argument(
+        "--new-thread", action="store_true", help="each chat turn in a new conversation"
+    )
+    parser.add_argument(
         "--guard", action="store_true", help="the JupyterLab sidebar's Enter -> request"
     )
     parser.add_argument("--rounds", type=int, default=4, help="--guard: alternated rounds")
@@ -473,7 +505,14 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-browser-"))
     try:
         if not args.no_chat:
-            chat_bench(tmp, args.turns, args.token_delay, args.js_src.resolve(), args.profile)
+            chat_bench(
+                tmp,
+                args.turns,
+                args.token_delay,
+                args.js_src.resolve(),
+                args.profile,
+                args.new_thread,
+            )
         if args.lab:
             lab_bench(tmp)
         if args.guard:
