@@ -1511,6 +1511,87 @@ test("the view keeps to the end when content grows before its own scroll's event
   await page.context().close();
 });
 
+test("the browser keeps the view at the end as content grows, no scrollTop write per frame", opts, async () => {
+  const { page, errors } = await open("theme=light", 380);
+  const distance = (): Promise<number> =>
+    page.evaluate(() => {
+      const s = document.querySelector(".jck-scroll") as HTMLElement;
+      return s.scrollHeight - s.scrollTop - s.clientHeight;
+    });
+  const frames = (n: number): Promise<void> =>
+    page.evaluate(
+      (count) =>
+        new Promise<void>((done) => {
+          let left = count;
+          const tick = (): void => (--left ? void requestAnimationFrame(tick) : done());
+          requestAnimationFrame(tick);
+        }),
+      n,
+    );
+  /** Grow the answer by `words` words, one frame apart (as a streamed answer does). */
+  const stream = async (words: number): Promise<void> => {
+    for (let i = 0; i < words; i++) {
+      await page.evaluate(() => document.getElementById("streamed")?.append(" some more words of the answer"));
+      await frames(1);
+    }
+    await frames(2);
+  };
+  // Content taller than the view, a paragraph growing at its end; the chat's own writes
+  // of scrollTop counted from here.
+  await page.evaluate(() => {
+    const log = document.querySelector(".jck-log") as HTMLElement;
+    const block = document.createElement("div");
+    block.style.height = "2000px";
+    const p = document.createElement("p");
+    p.id = "streamed";
+    log.append(block, p);
+  });
+  await frames(3);
+  assert.ok((await distance()) < 2, "at the end");
+  await page.evaluate(() => {
+    const s = document.querySelector(".jck-scroll") as HTMLElement;
+    const own = Object.getOwnPropertyDescriptor(Element.prototype, "scrollTop") as PropertyDescriptor;
+    (window as any).__writes = 0;
+    Object.defineProperty(s, "scrollTop", {
+      get: () => own.get?.call(s),
+      set: (v: number) => {
+        (window as any).__writes++;
+        own.set?.call(s, v);
+      },
+    });
+  });
+  const writes = (): Promise<number> => page.evaluate(() => (window as any).__writes);
+  await stream(12);
+  assert.ok((await distance()) < 2, `followed the answer, ${await distance()} px above the end`);
+  assert.equal(await writes(), 0, "the browser kept the end, not a scrollTop write per frame");
+  // Scrolled up to read: the view stays on what the person reads.
+  await page.evaluate(() => {
+    const s = document.querySelector(".jck-scroll") as HTMLElement;
+    Object.getOwnPropertyDescriptor(Element.prototype, "scrollTop")?.set?.call(s, s.scrollTop - 400);
+  });
+  await frames(2);
+  const top = await page.evaluate(() => (document.querySelector(".jck-scroll") as HTMLElement).scrollTop);
+  await stream(6);
+  assert.equal(
+    await page.evaluate(() => (document.querySelector(".jck-scroll") as HTMLElement).scrollTop),
+    top,
+    "stayed where the person scrolled to",
+  );
+  assert.ok((await distance()) > 400, "the answer grew below the view");
+  assert.equal(await writes(), 0);
+  // Back at the end (the person scrolled down): following resumes.
+  await page.evaluate(() => {
+    const s = document.querySelector(".jck-scroll") as HTMLElement;
+    Object.getOwnPropertyDescriptor(Element.prototype, "scrollTop")?.set?.call(s, s.scrollHeight);
+  });
+  await frames(2);
+  await stream(12);
+  assert.ok((await distance()) < 2, `followed again, ${await distance()} px above the end`);
+  assert.equal(await writes(), 0);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
 test("history by keyboard: after a rename, a cancel or a delete the keyboard stays in the list", opts, async () => {
   const { page, errors } = await open("theme=light", 600);
   const focused = (): Promise<string | null | undefined> =>

@@ -1,6 +1,14 @@
 /**
  * Following the end of the conversation: the view keeps to the newest message while an
  * answer streams, unless the person scrolled up; then "Jump to latest" brings them back.
+ *
+ * The browser does the following itself where it can: CSS scroll anchoring on a marker
+ * at the end, the only anchor candidate while the view follows (styles.css, `.jck-end`),
+ * keeps the view at the end as content grows above the marker, in the frame's layout.
+ * Writing scrollTop in every frame that grew cost a scroll update from script each
+ * time. The chat writes it only where the browser did not keep the end: at the top (no
+ * anchoring at scroll offset 0: the first overflow), a browser without scroll anchoring,
+ * content that grew while the marker was out of sight (a person a few pixels above it).
  */
 
 import { button, h, icon } from "./dom";
@@ -13,6 +21,10 @@ export class EndFollower {
   readonly jump: HTMLButtonElement;
   /** Where the last scroll event left the view: only a move up leaves the end. */
   private lastTop = 0;
+  /** The end marker the browser's scroll anchoring keeps in view while following. */
+  private readonly end = h("div", { class: "jck-end", "aria-hidden": "true" });
+  /** Whether the scroller is marked as following (`jck-following`: see the module docs). */
+  private following = false;
   private readonly sized: ResizeObserver | null;
 
   /** `observed`: the parts whose size changes move the end; `busy`: an answer streams. */
@@ -30,6 +42,7 @@ export class EndFollower {
       },
       { class: "jck-btn jck-jump", hidden: true },
     );
+    scroller.append(this.end);
     scroller.addEventListener("scroll", () => {
       const top = scroller.scrollTop;
       if (scroller.scrollHeight - top - scroller.clientHeight < 48) this.atEnd = true;
@@ -59,14 +72,23 @@ export class EndFollower {
   }
 
   private stick(): void {
-    if (this.atEnd) {
-      this.scroller.scrollTop = this.scroller.scrollHeight;
-      this.lastTop = this.scroller.scrollTop;
+    const { scroller } = this;
+    // Reads only, after the frame's layout; a write only where the browser's anchoring
+    // did not keep the end (see the module docs).
+    if (this.atEnd && scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight > 1) {
+      scroller.scrollTop = scroller.scrollHeight;
+      this.lastTop = scroller.scrollTop;
     }
     this.sync();
   }
 
   private sync(): void {
+    // Anchoring on the end marker only while following: a person who scrolled up keeps
+    // the browser's own anchoring on what they read (older messages loaded above it).
+    if (this.following !== this.atEnd) {
+      this.following = this.atEnd;
+      this.scroller.classList.toggle("jck-following", this.atEnd);
+    }
     const hidden = this.atEnd || !this.busy();
     if (this.jump.hidden !== hidden) this.jump.hidden = hidden;
   }
