@@ -271,3 +271,64 @@ def test_a_real_kernel_hides_round_4_values_from_chat_ask(
         assert seen in log, seen
     assert "DEBUG=1" in log and "hello" in log and "prod" in log and "API_KEY=" in log
     assert "db.example.org" in log and "'auth': [('ada', " in log and "PermissionError" in log
+
+
+
+ROUND6 = {
+    "environ loop": "hunter2x9z",
+    "word password": "opensesame",
+    "token after its scheme": "eyZq7Xw2Lm4Np8Rt6VyQ1kM3pL9s",
+    "camelCase name line": "Zq7Xw2Lm4Np8Rt6Vy9",
+    "zero-width in a name": "Wq7vLp2nXz9t",
+    "key with a soft hyphen": "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z",
+}
+
+
+def test_a_real_kernel_hides_round_6_values_in_saved_outputs_from_chat_ask(
+    kernel_provider: FakeLLM, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Round 6's routes end to end, through ``Chat().ask`` in a real kernel serving a
+    saved notebook (``JPY_SESSION_NAME``) whose outputs hold secrets the kernel no longer
+    holds (another session's): an environment printed ``name value``, a word password and
+    a bearer token each on the line after its name, a camelCase name line, a zero-width
+    joiner inside a name and a soft hyphen inside a key. None reaches the model, while the
+    names and ordinary lines do."""
+    s = ROUND6
+    saved = tmp_path / "saved.ipynb"
+    shown = {
+        "for k, v in os.environ.items(): print(k, v)": (
+            f"HOME /root\nDB_PASSWORD {s['environ loop']}\nPATH /usr/bin\n"
+        ),
+        "print(creds_text)": f"user: ada\npassword:\n{s['word password']}\n",
+        "print(request.headers_text)": (
+            f"Authorization: Bearer\n{s['token after its scheme']}\nAccept: application/json\n"
+        ),
+        "print(cfg_text)": f"myApiKey:\n{s['camelCase name line']}\nregion: eu\n",
+        "print(pasted)": f"db_pass\u200dword = '{s['zero-width in a name']}'\n",
+        "print(note)": (
+            f"key: sk-proj-{s['key with a soft hyphen'][:12]}\u00ad"
+            f"{s['key with a soft hyphen'][12:]}\n"
+        ),
+    }
+    cells = []
+    for n, (source, text) in enumerate(shown.items(), 1):
+        cell = nbformat.v4.new_code_cell(source, execution_count=n)
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)]
+        cells.append(cell)
+    saved.write_text(json.dumps(nbformat.v4.new_notebook(cells=cells)), encoding="utf-8")
+    monkeypatch.setenv("JPY_SESSION_NAME", str(saved))
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "%load_ext jupyter_chatkit\nfrom jupyter_chatkit import Chat\n"
+            "Chat().ask('What is in my notebook?').ok"
+        )
+    ]
+    log = run_with_tool_calls(nb, tmp_path, kernel_provider, [ToolCall("get_notebook_cells", {})])
+    assert nb.cells[0].outputs[-1]["data"]["text/plain"] == "True", nb.cells[0].outputs
+    assert '"from": "notebook_file"' in log.replace('\\"', '"'), log[:2000]
+    leaked = [place for place, secret in s.items() if any(p in log for p in _pieces(secret))]
+    assert not leaked, leaked
+    for seen in ("HOME /root", "PATH /usr/bin", "DB_PASSWORD", "myApiKey:", "region: eu"):
+        assert seen in log, seen
+    assert "Accept: application/json" in log and "user: ada" in log

@@ -200,6 +200,11 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param(
             "VGhlIHF1aWNrIGJyb3duIGZveCBqdW1wcyBvdmVyIHQ= " * (5 * N // 45), id="base64-sentences"
         ),
+        pytest.param("DB_PASSWORD " * (5 * N // 12), id="env-names-then-spaces"),
+        pytest.param("A" * (5 * N) + "_TOKEN x1234567\n", id="long-env-name-then-value"),
+        pytest.param("GITHUB_TOKEN abcd1234efgh\n" * (5 * N // 26), id="env-lines-in-a-row"),
+        pytest.param("pass\u200bword = 'x1234567' " * (5 * N // 26), id="zero-widths-in-names"),
+        pytest.param("\uff30" * (5 * N), id="full-width-run"),
     ],
 )
 def test_long_adversarial_lines_are_redacted_in_linear_work(text: str) -> None:

@@ -31,6 +31,7 @@ import {
 import { hideEncoded } from "./redactbase64";
 import { heredocBodies } from "./redactheredoc";
 import { readEscapedLines, readListedLines } from "./redactescaped";
+import { folded } from "./redactfold";
 import { LooseRedaction } from "./redactloose";
 
 export {
@@ -238,6 +239,18 @@ export class Redactor extends LooseRedaction {
 
   /** `text` with known key shapes and `name = "value"` assignments of secrets hidden. */
   text(input: string): string {
+    // Invisible or full-width characters (redactfold.ts): redacted as the plain text they
+    // show when that hides anything, else as they are.
+    const plain = this.nested ? null : folded(input);
+    if (plain !== null) {
+      const before = this.count;
+      const clean = this.textAsIs(plain);
+      if (this.count > before) return clean;
+    }
+    return this.textAsIs(input);
+  }
+
+  private textAsIs(input: string): string {
     // Terminal colour codes mean nothing to the model and can hide a secret's shape.
     let value = input.includes("\x1b") ? stripAnsi(input) : input;
     if (value.length < 6) return value;

@@ -1011,6 +1011,21 @@ export const RULES = {
       "flags": ""
     },
     {
+      "kind": "password in text",
+      "triggers": [
+        "pass",
+        "pwd",
+        "secret",
+        "token",
+        "key",
+        "credential",
+        "_pat"
+      ],
+      "pattern": "((?:^|\\n)[ \\t]*[A-Z0-9_]{0,60}(?:PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|SECRET_?KEY|ACCESS_?KEY|CREDENTIALS?|_PAT|_PASS|_PWD)[ \\t]+)(?![0-9]{1,5}[ \\t]*(?:\\r?\\n|$))(?!(?:None|NULL|null|nil|True|False|true|false|unset|missing|required|empty|not|\\*+|-+)[ \\t]*(?:\\r?\\n|$))([^\\s«]{4,500})(?=[ \\t]*(?:\\r?\\n|$))",
+      "group": 2,
+      "flags": ""
+    },
+    {
       "kind": "cloud key",
       "triggers": [
         "keyname"
@@ -1312,6 +1327,7 @@ export const RULES = {
     "<name>",
     "==",
     "@",
+    "_pat",
     "aaaaaaaaaaaaaaaaaaaa",
     "ac",
     "accesskey",

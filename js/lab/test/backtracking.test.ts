@@ -139,6 +139,11 @@ const cases: Record<string, string> = {
   "a name line then a long camel word": `password:\n${"aB".repeat(N / 2)}`,
   "a long printable base64 run": `${"VGhl".repeat(N / 4)}=`,
   "base64 sentences": "VGhlIHF1aWNrIGJyb3duIGZveCBqdW1wcyBvdmVyIHQ= ".repeat(Math.floor(N / 45)),
+  "env names then spaces": "DB_PASSWORD ".repeat(Math.floor(N / 12)),
+  "a long env name then a value": `${"A".repeat(N)}_TOKEN x1234567\n`,
+  "env lines in a row": "GITHUB_TOKEN abcd1234efgh\n".repeat(Math.floor(N / 26)),
+  "zero widths in names": "pass\u200bword = 'x1234567' ".repeat(Math.floor(N / 26)),
+  "a full-width run": "\uff30".repeat(N),
 };
 for (const [name, text] of Object.entries(cases)) {
   test(`a long adversarial line is redacted: ${name}`, () => {

@@ -721,6 +721,22 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         "flags": "",
     },
     {
+        "kind": "password in text",
+        # An environment variable's name, one space and its value on a line of their own:
+        # ``for k, v in os.environ.items(): print(k, v)``, ``printenv``-like listings,
+        # ``DB_PASSWORD hunter2x9``. Only an upper-case name that ends with the secret's
+        # word (not ``TOKEN_LIMIT 4096``), only one token after it, not an empty or a flag.
+        "triggers": ["pass", "pwd", "secret", "token", "key", "credential", "_pat"],
+        "pattern": r"((?:^|\n)[ \t]*[A-Z0-9_]{0,60}(?:PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN"
+        r"|API_?KEY|PRIVATE_?KEY|SECRET_?KEY|ACCESS_?KEY|CREDENTIALS?|_PAT|_PASS|_PWD)[ \t]+)"
+        r"(?![0-9]{1,5}[ \t]*(?:\r?\n|$))"
+        r"(?!(?:None|NULL|null|nil|True|False|true|false|unset|missing|required|empty|not"
+        r"|\*+|-+)[ \t]*(?:\r?\n|$))"
+        r"([^\s«]{4,500})(?=[ \t]*(?:\r?\n|$))",
+        "group": 2,
+        "flags": "",
+    },
+    {
         "kind": "cloud key",
         # ``az storage account keys list``: ``"keyName": "key1"`` then the key as ``"value"``.
         "triggers": ["keyname"],

@@ -30,6 +30,7 @@ from .encoded import hide_encoded
 from .errors import strip_ansi
 from .escaped import anchor, escaped_forms
 from .escaped_lines import read_escaped_lines, read_listed_lines
+from .folded import folded
 from .heredoc import heredoc_bodies
 from .lazy_patterns import lazy_compile
 from .loose import LooseRedaction
@@ -291,6 +292,10 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
         # is answered from the memo, with the secrets it hid counted again. Not inside a
         # quoted value (``_nested``: fewer levels are left there), and only a plain str
         # (a subclass's __hash__ or __eq__ is user code).
+        if type(value) is str and not self._nested and self.enabled:
+            plain = folded(value)
+            if plain is not None:
+                return self._folded_text(value, plain)
         if type(value) is not str or self._nested or not self.enabled or len(value) > MEMO_CHARS:
             return self._text(value)
         memo = self._memo
@@ -304,6 +309,14 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
             memo.clear()
         memo[value] = (clean, self.count - before)
         return clean
+
+    def _folded_text(self, value: str, plain: str) -> str:
+        """``value`` holding zero-width characters or full-width letters (folded.py):
+        redacted as the plain text it shows when that hides anything (a key cut by a soft
+        hyphen is hidden whole), else as it is (emoji joined by ZWJ stay joined)."""
+        before = self.count
+        clean = self.text(plain)
+        return clean if self.count > before else self._text(value)
 
     def _text(self, value: str) -> str:
         if "\x1b" in value:
