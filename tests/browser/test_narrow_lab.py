@@ -258,3 +258,23 @@ def test_a_code_block_s_buttons_stay_one_row_in_the_sidebar(
         "() => window.jupyterapp.shell.currentWidget.content.widgets.length === 2"
     )
     assert "y = x + 1" in lab_page.cell_sources()
+
+
+def test_the_widget_tells_its_model_from_the_conversation_s_title(
+    lab_page: LabPage, screenshot: Callable[..., Path], scripted_llm: FakeLLM
+) -> None:
+    """Under the %chat widget's title, the model's name and the conversation's title are
+    told apart by a dot (before: 'fake-model Plot revenue by region' read as one)."""
+    page = lab_page.page
+    lab_page.server.write_notebook("sub.ipynb", ["%load_ext jupyter_chatkit\n%chat"])
+    lab_page.open("sub.ipynb")
+    lab_page.run_all()
+    scope = ".jck-widget-host .jck-chat"
+    page.locator(f"{scope} .jck-input").wait_for(timeout=60_000)
+    send(page, "Plot revenue by region", scope=scope)
+    subtitle = page.locator(f"{scope} .jck-subtitle")
+    subtitle.wait_for()
+    assert page.locator(f"{scope} .jck-model").first.inner_text() == "fake-model"
+    screenshot(page, "widget-subline")
+    dot = subtitle.evaluate("(el) => getComputedStyle(el, '::before').content")
+    assert dot == '"·"', dot
