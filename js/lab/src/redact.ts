@@ -29,6 +29,7 @@ import {
   stripAnsi,
 } from "./redactnames";
 import { hideEncoded } from "./redactbase64";
+import { CALL_ARGUMENT, CALL_ARGUMENTS, CREDENTIAL_VALUE, KEYWORD_ARGUMENT, STRING_LITERAL } from "./redactcompiled";
 import { heredocBodies } from "./redactheredoc";
 import { readEscapedLines, readListedLines } from "./redactescaped";
 import { folded } from "./redactfold";
@@ -78,9 +79,6 @@ const QUOTED = new RegExp(RULES.quotedAssignment, "g");
 const BARE = new RegExp(RULES.bareAssignment, "gm");
 const BARE_PREFIXES = ["%env", "%set_env", "export", "set ", "setx "];
 const INLINE = new RegExp(RULES.inlineAssignment, "g");
-const CALL = new RegExp(RULES.callArguments, "g");
-const ARGUMENT = new RegExp(RULES.callArgument, "g");
-const KEYWORD_ARGUMENT = /^\s*[A-Za-z_][A-Za-z0-9_]*\s*=(?!=)/;
 const CREDENTIAL_CALLS = new Set<string>(RULES.credentialCalls);
 const CONNECT_CALLS = new Set<string>(RULES.connectCalls);
 const NON_CREDENTIAL_CALLS = new Set<string>(RULES.nonCredentialCalls);
@@ -112,7 +110,7 @@ function pairHides(items: unknown[]): Set<number> {
     const flag = item.startsWith("-");
     if ((many && !flag && NAME_LIKE.test(after)) || after.startsWith(RULES.placeholderOpen)) continue;
     if (namesASecret(after) || after.startsWith("-") || DTYPE.test(after)) continue;
-    if (namesWords(item) && !CREDENTIAL.test(after)) continue;
+    if (namesWords(item) && !CREDENTIAL_VALUE.test(after)) continue;
     out.add(k + 1);
   }
   return out;
@@ -208,9 +206,7 @@ function isDigest(secret: string, before: string): boolean {
 }
 
 const LABEL_NAME = new RegExp(RULES.labelName);
-const CREDENTIAL = new RegExp(RULES.credentialValue);
 const CONTAINER = new RegExp(RULES.containerAssignment, "g");
-const STRING = new RegExp(RULES.stringLiteral, "g");
 const CONTINUED = new RegExp(RULES.continuedString, "g");
 
 
@@ -348,13 +344,13 @@ export class Redactor extends LooseRedaction {
         if (follows && ("([.".includes(follows) || ("'\"".includes(follows) && /^(?:[fbru]|rb|br|fr|rf)$/i.test(secret)))) return whole;
         // `api_key = head + tail`: an expression joining variables, code; not
         // `password: Secr3t + the 2FA code` nor `PASSWORD=Wq8zRt5L +x` (no variable is named so).
-        if (sep.includes("=") && !CREDENTIAL.test(secret) && JOINED_NEXT.test(all.slice(at + whole.length, at + whole.length + 40)))
+        if (sep.includes("=") && !CREDENTIAL_VALUE.test(secret) && JOINED_NEXT.test(all.slice(at + whole.length, at + whole.length + 40)))
           return whole;
         // `cookie: Cookie,` in a signature: a type.
         if ((follows === "," || follows === ")") && !sep.includes("=") && /^[A-Z][A-Za-z0-9_]*$/.test(secret)) return whole;
         if (keepsUnquoted(secret, isUpper(name), name, sep)) return whole;
         // `token (str): Token to use`: a docstring.
-        if (sep.includes("(") && !CREDENTIAL.test(secret)) return whole;
+        if (sep.includes("(") && !CREDENTIAL_VALUE.test(secret)) return whole;
         // `sha256 checksum key: e3b0…`: a key-ish name, a digest.
         if (!isSecretName(last) && isDigest(secret, all.slice(Math.max(0, at - 40), at + whole.length - secret.length))) return whole;
         // `Password: must have 12 characters`: prose.
@@ -366,7 +362,7 @@ export class Redactor extends LooseRedaction {
         const last = name.split(".").pop() ?? name;
         if (!isSecretName(last) || LABEL_NAME.test(name)) return whole;
         const comma = firstFieldEnd(body);
-        const code = body.replace(STRING, ""); // brackets outside its literals
+        const code = body.replace(STRING_LITERAL, ""); // brackets outside its literals
         if (bracket !== "(" && USER_FIRST.test(normalizeName(last)) && (code.includes("(") || code.includes("["))) {
           // `auth = [("ada", pw)]`, `{"creds": [["ada", "pw"], ...]}`: pairs in a list; each
           // pair's user stays, any other literal hides.
@@ -394,7 +390,7 @@ export class Redactor extends LooseRedaction {
       (value.includes('"') || value.includes("'")) &&
       CALL_TRIGGER.test(lower)
     ) {
-      value = value.replace(CALL, (whole, callee: string | undefined, opener: string, args: string) =>
+      value = value.replace(CALL_ARGUMENTS, (whole, callee: string | undefined, opener: string, args: string) =>
         this.call(whole, callee ?? "", opener, args),
       );
       if (named && value.includes(",")) {
@@ -457,7 +453,7 @@ export class Redactor extends LooseRedaction {
     const flags = new Set<number>(); // positions after a `--flag`: its value, whatever it looks like
     let position = 0;
     let keyword = false;
-    for (const token of args.matchAll(ARGUMENT)) {
+    for (const token of args.matchAll(CALL_ARGUMENT)) {
       const text = token[0];
       if (text === ",") {
         position += 1;
@@ -487,7 +483,7 @@ export class Redactor extends LooseRedaction {
         !namesASecret(item) &&
         !item.startsWith("-") &&
         !DTYPE.test(item) &&
-        !(words.has(pos) && !CREDENTIAL.test(item));
+        !(words.has(pos) && !CREDENTIAL_VALUE.test(item));
       if ((first && (pos >= first || alone)) || paired) {
         const literal = pieces[index];
         const inner = literal.slice(1, -1);
@@ -506,10 +502,10 @@ export class Redactor extends LooseRedaction {
   /** Every string literal of `body` hidden (of `words`, a text's words, only those shaped
    * like a credential). */
   private literals(body: string, words = false, keyed = false): string {
-    return body.replace(STRING, (literal, quote: string, secret: string, at: number) => {
+    return body.replace(STRING_LITERAL, (literal, quote: string, secret: string, at: number) => {
       if (!secret || secret.includes(RULES.placeholderOpen)) return literal;
-      if (words && !CREDENTIAL.test(secret)) return literal;
-      if (keyed && /^[ \t]*:/.test(body.slice(at + literal.length, at + literal.length + 40)) && !CREDENTIAL.test(secret))
+      if (words && !CREDENTIAL_VALUE.test(secret)) return literal;
+      if (keyed && /^[ \t]*:/.test(body.slice(at + literal.length, at + literal.length + 40)) && !CREDENTIAL_VALUE.test(secret))
         return literal;
       this.count += 1;
       return `${quote}${marker(`str, ${chars(secret)} chars`)}${quote}`;

@@ -10,18 +10,16 @@
  */
 
 import { chars } from "./codepoints";
+import { CALL_ARGUMENT, CREDENTIAL_VALUE, STRING_LITERAL } from "./redactcompiled";
 import { RULES } from "./redaction-rules.generated";
 import { isSecretName, KEEP_VALUE, marker, normalizeName } from "./redactnames";
 import { secretPositions, TableRedaction, vocabPositions } from "./redacttables";
 
-const CREDENTIAL_SHAPE = new RegExp(RULES.credentialValue);
 const TRANSCRIPT = new RegExp(RULES.transcript, "gm");
 const FORMATTED = new RegExp(RULES.formattedAssignment, "g");
 const FLAT_LIST = new RegExp(RULES.flatList, "g");
 const SQL_INSERT = new RegExp(RULES.sqlInsert, "gi");
 const ESCAPED_PAIR = new RegExp(RULES.escapedJsonPair, "g");
-const STRING = new RegExp(RULES.stringLiteral, "g");
-const ARGUMENT = new RegExp(RULES.callArgument, "g");
 const WORD = /[A-Za-z_][A-Za-z0-9_]*/g;
 const ASSIGNMENT = /^\s*[A-Za-z_][A-Za-z0-9_.[\]'", ]*(?<![=!<>])=(?!=)/;
 // Names that hold an object, not a secret (`session`): their output is described.
@@ -42,7 +40,7 @@ function inputNamesSecret(source: string): boolean {
 /** The items of a list by position: a string literal's text, else null. */
 function literals(body: string): (string | null)[] {
   const items: (string | null)[] = [null];
-  for (const token of body.matchAll(ARGUMENT)) {
+  for (const token of body.matchAll(CALL_ARGUMENT)) {
     if (token[0] === ",") items.push(null);
     else if (token[1]) items[items.length - 1] = token[0].slice(1, -1);
   }
@@ -60,7 +58,7 @@ function sharesAName(names: string, body: string, secret: Set<number>): boolean 
 
 function allNames(body: string): boolean {
   let seen = false;
-  for (const token of body.matchAll(ARGUMENT)) {
+  for (const token of body.matchAll(CALL_ARGUMENT)) {
     const text = token[0];
     if (text === ",") continue;
     if (token[1]) {
@@ -95,7 +93,7 @@ export class LooseRedaction extends TableRedaction {
     if (text.includes("%") || text.includes(".format(")) {
       text = text.replace(FORMATTED, (whole, head: string, name: string, _quote: string, args: string) => {
         if (!isSecretName(name.split(".").pop() ?? name)) return whole;
-        return head + args.replace(STRING, (literal, quote: string, secret: string) =>
+        return head + args.replace(STRING_LITERAL, (literal, quote: string, secret: string) =>
           !secret || secret.includes(RULES.placeholderOpen) ? literal : `${quote}${this.hideText(secret)}${quote}`,
         );
       });
@@ -166,7 +164,7 @@ export class LooseRedaction extends TableRedaction {
    * `count` items (at `words`, a text's words, only those shaped like a credential); else
    * null. */
   private hidePositions(body: string, positions: Set<number>, count: number, words?: Set<number>): string | null {
-    const tokens = [...body.matchAll(ARGUMENT)].map((t) => t[0]);
+    const tokens = [...body.matchAll(CALL_ARGUMENT)].map((t) => t[0]);
     if (tokens.filter((t) => t === ",").length + 1 !== count) return null;
     let position = 0;
     let changed = false;
@@ -174,7 +172,7 @@ export class LooseRedaction extends TableRedaction {
       if (token === ",") position += 1;
       else if (positions.has(position) && (token[0] === "'" || token[0] === '"') && token.length > 2) {
         const inner = token.slice(1, -1);
-        if (words?.has(position) && !CREDENTIAL_SHAPE.test(inner)) return;
+        if (words?.has(position) && !CREDENTIAL_VALUE.test(inner)) return;
         if (!inner.includes(RULES.placeholderOpen) && !isSecretName(inner)) {
           tokens[i] = `${token[0]}${this.hideText(inner)}${token[0]}`;
           changed = true;

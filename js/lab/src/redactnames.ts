@@ -5,6 +5,7 @@
  */
 
 import { chars } from "./codepoints";
+import { CREDENTIAL_VALUE } from "./redactcompiled";
 import { RULES } from "./redaction-rules.generated";
 
 export const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -37,7 +38,6 @@ const KEYISH = new RegExp(RULES.keyishNamePattern);
 const RANDOM = new RegExp(RULES.highEntropyValue);
 const QUALIFIERS = new Set<string>(RULES.secretNameQualifiers);
 const WEAK_QUALIFIERS = new Set<string>(RULES.weakQualifiers);
-const CREDENTIAL = new RegExp(RULES.credentialValue);
 
 /** Text without ANSI escape sequences. */
 export function stripAnsi(text: string): string {
@@ -136,7 +136,7 @@ export function isSecretPair(name: unknown, value: unknown): boolean {
     WEAK_QUALIFIERS.has(normal.slice(cut + 1)) &&
     isSecretName(normal.slice(0, cut)) &&
     value.length <= 4096 &&
-    CREDENTIAL.test(value)
+    CREDENTIAL_VALUE.test(value)
   );
 }
 

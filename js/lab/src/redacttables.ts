@@ -7,6 +7,7 @@
  */
 
 import { chars } from "./codepoints";
+import { CALL_ARGUMENT, CREDENTIAL_VALUE } from "./redactcompiled";
 import { RULES } from "./redaction-rules.generated";
 import { anyOf, isSecretName, namesWords as isVocab, KEEP_VALUE, marker, trimEndOf } from "./redactnames";
 
@@ -34,7 +35,6 @@ function hotLines(text: string): number[] {
   }
   return hot;
 }
-const ARGUMENT = new RegExp(RULES.callArgument, "g");
 const HTML_TOKEN = new RegExp(RULES.htmlToken, "g");
 const SPLIT_COLUMNS = new RegExp(RULES.splitColumns, "g");
 const SPLIT_DATA = new RegExp(RULES.splitData);
@@ -51,7 +51,7 @@ const HEADER_FIELD = new RegExp(RULES.tableHeaderField);
 function credentialPair(line: string): boolean {
   for (const delimiter of DELIMITERS) {
     const fields = line.split(delimiter).filter((f, k) => k % 2 === 0 && f.trim());
-    if (fields.length === 2) return CREDENTIAL_SHAPE.test(fields[1].trim().replace(/^['"*`]+|['"*`]+$/g, ""));
+    if (fields.length === 2) return CREDENTIAL_VALUE.test(fields[1].trim().replace(/^['"*`]+|['"*`]+$/g, ""));
   }
   return false;
 }
@@ -63,7 +63,6 @@ const ALIGNED_KEY_VALUE = new RegExp(RULES.alignedKeyValue);
 const ROW_NUMBER = new RegExp(RULES.rowNumber);
 const INDEX_NAME_LINE = new RegExp(RULES.indexNameLine);
 const LABELLED_ROW = new RegExp(RULES.labelledRow);
-const CREDENTIAL_SHAPE = new RegExp(RULES.credentialValue);
 const PROSE_KEY = new RegExp(RULES.proseKey, "i");
 // A YAML mapping key (`host: x`, `"a b":`), not a plain scalar's text.
 const YAML_KEY = /^(?:['"][^'"\n]{0,100}['"]|[^\s:'"][^:\n]{0,100}?)[ \t]*:(?:[ \t]|$)/;
@@ -76,7 +75,7 @@ const POLARS_DTYPES =
 function namedPositions(body: string, named: (name: string) => boolean): [Set<number>, number] {
   const positions = new Set<number>();
   let position = 0;
-  for (const t of body.matchAll(ARGUMENT)) {
+  for (const t of body.matchAll(CALL_ARGUMENT)) {
     if (t[0] === ",") position += 1;
     else if (t[1] && named(t[0].slice(1, -1))) positions.add(position);
   }
@@ -153,7 +152,7 @@ export class TableRedaction {
   /** Edits hiding a row's items at `positions` (under `vocab` positions, a text's words,
    * only those shaped like a credential). */
   protected rowEdits(body: string, offset: number, positions: Set<number>, count: number, vocab = new Set<number>()): Edit[] {
-    const tokens = [...body.matchAll(ARGUMENT)];
+    const tokens = [...body.matchAll(CALL_ARGUMENT)];
     if (tokens.filter((t) => t[0] === ",").length + 1 !== count) return [];
     const edits: Edit[] = [];
     let position = 0;
@@ -168,7 +167,7 @@ export class TableRedaction {
       if (token[1]) {
         const inner = text.slice(1, -1);
         if (!inner || inner.includes(RULES.placeholderOpen)) continue;
-        if (vocab.has(position) && !CREDENTIAL_SHAPE.test(inner)) continue;
+        if (vocab.has(position) && !CREDENTIAL_VALUE.test(inner)) continue;
         this.count += 1;
         replacement = `${text[0]}${marker(`str, ${chars(inner)} chars`)}${text[0]}`;
       } else {
@@ -371,7 +370,7 @@ export class TableRedaction {
   protected hideCell(cell: string, vocab = false): string {
     const inner = cell.trim().replace(/^['"]+|['"]+$/g, "");
     if (!inner || RULE_ROW.test(inner) || inner.includes(RULES.placeholderOpen)) return cell;
-    if (KEEP_VALUE.test(inner.toLowerCase()) || (vocab && !CREDENTIAL_SHAPE.test(inner))) return cell;
+    if (KEEP_VALUE.test(inner.toLowerCase()) || (vocab && !CREDENTIAL_VALUE.test(inner))) return cell;
     this.count += 1;
     const lead = cell.slice(0, cell.length - cell.trimStart().length);
     const trail = cell.slice(cell.trimEnd().length);
@@ -452,7 +451,7 @@ export class TableRedaction {
     for (; i < lines.length; i++) {
       const row = LABELLED_ROW.exec(lines[i]);
       if (!row) break;
-      const keep = vocab && !CREDENTIAL_SHAPE.test(row[1]);
+      const keep = vocab && !CREDENTIAL_VALUE.test(row[1]);
       const label = keep ? row[1] : this.hideCell(row[1]);
       if (label !== row[1]) {
         lines[i] = label + row[2];

@@ -11,7 +11,7 @@
 
 import { chars } from "./codepoints";
 import { isSecretName, marker } from "./redact";
-import { RULES } from "./redaction-rules.generated";
+import { CALL_ARGUMENT, CALL_ARGUMENTS, KEYWORD_ARGUMENT } from "./redactcompiled";
 
 const DEF = /^[ \t]*(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)[ \t]*\(([^)]{0,2000})\)/gm;
 const CLASS = /^class[ \t]+([A-Za-z_]\w*)[^\n]{0,500}:[ \t]*(?:#[^\n]*)?\n((?:(?:[ \t]+[^\n]*)?\n?){0,200})/gm;
@@ -19,9 +19,6 @@ const FIELD = /^([ \t]+)([A-Za-z_]\w*)[ \t]*:[ \t]*[^=\s]/;
 const INIT = /def[ \t]+__init__[ \t]*\(([^)]{0,2000})\)/;
 const NAMEDTUPLE =
   /([A-Za-z_]\w*)[ \t]*=[ \t]*(?:collections\.|typing\.)?namedtuple\([ \t]*['"][^'"]*['"][ \t]*,[ \t]*(?:['"]([^'"]*)['"]|\[([^\]]*)\])/g;
-const CALL = new RegExp(RULES.callArguments, "g");
-const ARGUMENT = new RegExp(RULES.callArgument, "g");
-const KEYWORD = /^\s*[A-Za-z_][A-Za-z0-9_]*\s*=(?!=)/;
 
 /** Positional parameter names from a parameter list (`self`, `*args` and `**kw` dropped). */
 function params(list: string, skipSelf: boolean): string[] {
@@ -71,7 +68,7 @@ export function notebookDefinitions(sources: readonly string[]): Map<string, str
  * secret-named parameter of a function or class in `defs`. */
 export function hidePositionalSecrets(source: string, defs: Map<string, string[]>): string {
   if (!defs.size || !source.includes("(") || source.length > 20_000) return source;
-  return source.replace(CALL, (whole: string, callee: string | undefined, opener: string, args: string) => {
+  return source.replace(CALL_ARGUMENTS, (whole: string, callee: string | undefined, opener: string, args: string) => {
     // `mod.Class(...)`: a class of the notebook's reached through a module or a class
     // (the front end knows it by its own name only); a method's `self` is no argument.
     const dotted = Boolean(callee?.includes("."));
@@ -82,12 +79,12 @@ export function hidePositionalSecrets(source: string, defs: Map<string, string[]
     let keyword = false;
     let changed = false;
     const pieces: string[] = [];
-    for (const token of args.matchAll(ARGUMENT)) {
+    for (const token of args.matchAll(CALL_ARGUMENT)) {
       let text = token[0];
       if (text === ",") {
         position += 1;
         keyword = false;
-      } else if (KEYWORD.test(text)) {
+      } else if (KEYWORD_ARGUMENT.test(text)) {
         keyword = true;
       } else if (token[1] && !keyword && position < names.length && isSecretName(names[position]) && text.length > 2) {
         text = `${text[0]}${marker(`str, ${chars(text.slice(1, -1))} chars`)}${text[0]}`;
