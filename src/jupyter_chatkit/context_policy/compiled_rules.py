@@ -4,8 +4,8 @@
 these compiled imports it from here rather than compiling its own copy, so a flag (the
 placeholder rule is case-blind) cannot differ between two modules' copies of one rule.
 Each compiles at its first use (:func:`~.lazy_patterns.lazy_compile`); an expression used
-by one module only stays in that module. Mirrors ``js/lab/src/redactnames.ts``'s shared
-expressions.
+by one module only stays in that module. Mirrors ``js/lab/src/redactcompiled.ts`` (where
+KEEP_VALUE, PROSE_VALUE and PLACEHOLDER_VALUE are ``redactnames.ts``'s own).
 """
 
 from __future__ import annotations
