@@ -193,3 +193,48 @@ def test_a_sidebar_opened_while_the_workspace_restores_stays_open(
     assert not page.locator(f"{PANEL} .jck-empty").is_visible()
     assert answer.is_visible()
     page.unroute(workspaces)
+
+
+def test_a_conversation_taken_up_by_a_notebook_is_its_in_another_browser(
+    lab_page: LabPage, page: Any, browser: Any, scripted_llm: FakeLLM
+) -> None:
+    """Asked in the sidebar with no notebook open, then a notebook opened: the notebook
+    takes the conversation up, on the server too, so another browser (nothing in its
+    localStorage) opening that notebook shows it (before: only this browser knew)."""
+    lab_page.server.write_notebook("later.ipynb", ["x = 1"])
+    lab_page.open()
+    open_panel(page)
+    scripted_llm.script(Reply("Asked before any notebook."))
+    send(page, "a question with no notebook open")
+    page.evaluate(
+        "() => window.jupyterapp.commands.execute('docmanager:open', {path: 'later.ipynb'})"
+    )
+    page.locator(f"{PANEL} .jp-chatkit-notebook-name", has_text="later.ipynb").wait_for(
+        state="attached", timeout=60_000
+    )
+    # Taken up here: the question is still on screen.
+    page.locator(f"{PANEL} .jck-msg.jck-user", has_text="a question with no notebook").wait_for()
+    # The server lists it under the notebook (the sidebar tells it after the attach).
+    page.wait_for_function(
+        """async () => { const cfg = JSON.parse(document.getElementById(
+             'jupyter-config-data').textContent);
+           const xsrf = (document.cookie.match(/_xsrf=([^;]+)/) || [])[1] || '';
+           const r = await fetch(`${cfg.baseUrl}jupyter-chatkit/chatkit`, {method: 'POST',
+             headers: {'Content-Type': 'application/json', 'X-XSRFToken': xsrf},
+             body: JSON.stringify({type: 'threads.list', params: {limit: 5},
+                                   metadata: {notebook: 'later.ipynb'}})});
+           return (await r.json()).data.length === 1; }""",
+        polling=250,
+        timeout=30_000,
+    )
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        other = context.new_page()
+        elsewhere = LabPage(other, lab_page.server)
+        elsewhere.open("later.ipynb")
+        open_panel(other)
+        other.locator(
+            f"{PANEL} .jck-msg.jck-assistant", has_text="Asked before any notebook."
+        ).wait_for(timeout=30_000)
+    finally:
+        context.close()
