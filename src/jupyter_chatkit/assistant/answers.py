@@ -20,7 +20,8 @@ from chatkit.types import ChatKitReq, ErrorEvent, is_streaming_req
 from pydantic import TypeAdapter, ValidationError
 
 from ..protocol import ErrorCode
-from ..store.engine import STORE_UNAVAILABLE, describe_store_failure, is_store_unavailable
+from ..store.engine import describe_store_failure, is_store_unavailable, store_failure_message
+from .model_asked import ModelAsked
 from .results import JsonResult, StreamResult, describe_validation_error, safe_message, sse
 from .running import answer_own, own_request
 
@@ -44,7 +45,7 @@ async def answer(
     """
     result = await _answer(server, body, context)
     if isinstance(result, StreamResult):
-        return StreamResult(_scrubbed(server, result.chunks))
+        return StreamResult(_scrubbed(server, result.chunks), result.asked)
     if server.scrubber:
         return JsonResult(result.status, server.scrubber.bytes(result.body))
     return result
@@ -68,7 +69,8 @@ async def _answer(
             return JsonResult.error(400, describe_validation_error(exc))
         return await answer_own(*own, server.running, server.store, context)
     if is_streaming_req(request):
-        return StreamResult(_guarded_stream(server, request, context))
+        asked = ModelAsked()
+        return StreamResult(_guarded_stream(server, request, context, asked), asked)
     try:
         result = await server._process_parsed(request, context)
     except NotFoundError:
@@ -78,7 +80,7 @@ async def _answer(
     except Exception as exc:
         if is_store_unavailable(exc):
             log.error("The conversation store is unavailable: %s", describe_store_failure(exc))
-            return JsonResult.error(503, STORE_UNAVAILABLE)
+            return JsonResult.error(503, store_failure_message(exc))
         log.error("ChatKit request %s failed: %s", request.type, type(exc).__name__)
         return JsonResult.error(500, "The assistant could not handle this request.")
     assert isinstance(result, NonStreamingResult)
@@ -86,9 +88,11 @@ async def _answer(
 
 
 async def _guarded_stream(
-    server: NotebookAssistant, request: ChatKitReq, context: RequestContext
+    server: NotebookAssistant, request: ChatKitReq, context: RequestContext, asked: ModelAsked
 ) -> AsyncIterator[bytes]:
-    """Stream events; errors before or outside the run become one ErrorEvent."""
+    """Stream events; errors before or outside the run become one ErrorEvent. ``asked``
+    is set when the turn's model request has left, or at the end."""
+    asked.start()
     try:
         result = await server._process_parsed(request, context)
         async for chunk in result:  # type: ignore[union-attr]
@@ -102,7 +106,8 @@ async def _guarded_stream(
     except Exception as exc:
         if is_store_unavailable(exc):
             log.error("The conversation store is unavailable: %s", describe_store_failure(exc))
-            yield sse(ErrorEvent(code="custom", message=STORE_UNAVAILABLE, allow_retry=True))
+            message = store_failure_message(exc)
+            yield sse(ErrorEvent(code="custom", message=message, allow_retry=True))
             return
         log.error("ChatKit stream failed: %s", type(exc).__name__)
         yield sse(
@@ -110,3 +115,6 @@ async def _guarded_stream(
                 code="custom", message="The assistant stopped unexpectedly.", allow_retry=True
             )
         )
+    finally:
+        # Nothing more to wait for (a turn that never asked a model, a failure).
+        asked.set()

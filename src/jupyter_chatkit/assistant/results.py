@@ -11,6 +11,7 @@ from chatkit.types import ThreadStreamEvent
 from pydantic import ValidationError
 
 from ..protocol import error_code_for
+from .model_asked import ModelAsked
 
 
 @dataclass(frozen=True)
@@ -33,9 +34,14 @@ class JsonResult:
 
 @dataclass(frozen=True)
 class StreamResult:
-    """A server-sent-events answer: ``data: {...}\\n\\n`` chunks, one per event."""
+    """A server-sent-events answer: ``data: {...}\\n\\n`` chunks, one per event.
+
+    ``asked``: set once the turn's model request has left (or the stream ended); a
+    transport may hold the first events until then (see :mod:`.model_asked`).
+    """
 
     chunks: AsyncIterator[bytes]
+    asked: ModelAsked | None = None
 
 
 # What ChatKitServer._serialize passes: integration-only metadata stays on the server.
