@@ -205,6 +205,9 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param("GITHUB_TOKEN abcd1234efgh\n" * (5 * N // 26), id="env-lines-in-a-row"),
         pytest.param("pass\u200bword = 'x1234567' " * (5 * N // 26), id="zero-widths-in-names"),
         pytest.param("\uff30" * (5 * N), id="full-width-run"),
+        pytest.param("db_password " * (5 * N // 12), id="snake-names-then-spaces"),
+        pytest.param("a_" * (5 * N // 2) + "token x1234567\n", id="long-snake-name-then-value"),
+        pytest.param("db_password -> x1234567\n" * (5 * N // 24), id="snake-arrows-in-a-row"),
     ],
 )
 def test_long_adversarial_lines_are_redacted_in_linear_work(text: str) -> None:

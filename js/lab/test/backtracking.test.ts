@@ -144,6 +144,9 @@ const cases: Record<string, string> = {
   "env lines in a row": "GITHUB_TOKEN abcd1234efgh\n".repeat(Math.floor(N / 26)),
   "zero widths in names": "pass\u200bword = 'x1234567' ".repeat(Math.floor(N / 26)),
   "a full-width run": "\uff30".repeat(N),
+  "snake names then spaces": "db_password ".repeat(Math.floor(N / 12)),
+  "a long snake name then a value": `${"a_".repeat(N / 2)}token x1234567\n`,
+  "snake arrows in a row": "db_password -> x1234567\n".repeat(Math.floor(N / 24)),
 };
 for (const [name, text] of Object.entries(cases)) {
   test(`a long adversarial line is redacted: ${name}`, () => {

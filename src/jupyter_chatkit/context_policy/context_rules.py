@@ -724,14 +724,34 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         "kind": "password in text",
         # An environment variable's name, one space and its value on a line of their own:
         # ``for k, v in os.environ.items(): print(k, v)``, ``printenv``-like listings,
-        # ``DB_PASSWORD hunter2x9``. Only an upper-case name that ends with the secret's
-        # word (not ``TOKEN_LIMIT 4096``), only one token after it, not an empty or a flag.
+        # ``DB_PASSWORD hunter2x9``, ``print(k, "->", v)``. Only an upper-case name that
+        # ends with the secret's word (not ``TOKEN_LIMIT 4096``), only one token after it,
+        # not an empty or a flag.
         "triggers": ["pass", "pwd", "secret", "token", "key", "credential", "_pat"],
         "pattern": r"((?:^|\n)[ \t]*[A-Z0-9_]{0,60}(?:PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN"
-        r"|API_?KEY|PRIVATE_?KEY|SECRET_?KEY|ACCESS_?KEY|CREDENTIALS?|_PAT|_PASS|_PWD)[ \t]+)"
+        r"|API_?KEY|PRIVATE_?KEY|SECRET_?KEY|ACCESS_?KEY|CREDENTIALS?|_PAT|_PASS|_PWD)"
+        r"(?:[ \t]+(?:->|=>|→)[ \t]+|[ \t]+))"
         r"(?![0-9]{1,5}[ \t]*(?:\r?\n|$))"
         r"(?!(?:None|NULL|null|nil|True|False|true|false|unset|missing|required|empty|not"
         r"|\*+|-+)[ \t]*(?:\r?\n|$))"
+        r"([^\s«]{4,500})(?=[ \t]*(?:\r?\n|$))",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "password in text",
+        # The same for a config dict's snake_case keys (``for k, v in cfg.items(): print(k,
+        # v)``: ``db_password hunter2x9``): a name with "_" ending with the secret's word,
+        # one space (or an arrow), one token alone on the line; not a state (``expired``),
+        # an empty, a short number or a type (aligned columns, 2+ spaces, are the table
+        # rules').
+        "triggers": ["pass", "pwd", "secret", "token", "key", "credential", "_pat"],
+        "pattern": r"((?:^|\n)[ \t]*[a-z0-9_]{0,60}_(?:password|passwd|passphrase|secret|token"
+        r"|api_?key|private_?key|secret_?key|access_?key|credentials?|pat|pass|pwd)"
+        r"(?: (?:->|=>|→) | ))"
+        r"(?![0-9]{1,5}[ \t]*(?:\r?\n|$))"
+        r"(?!(?:" + _NEXT_LINE_NOT_WORD[3:-1] + r"|None|True|False|object|string|str|bool"
+        r"|category|int(?:8|16|32|64)|float(?:16|32|64)|\*+|-+)[ \t]*(?:\r?\n|$))"
         r"([^\s«]{4,500})(?=[ \t]*(?:\r?\n|$))",
         "group": 2,
         "flags": "",
