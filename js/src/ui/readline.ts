@@ -96,7 +96,10 @@ export function summarizeTurn(message: UserMessageItem | null, turn: readonly Th
     else if (spec?.read_label === READ_CELLS) cells.push(...cellIndices(result));
     else add({ label: spec?.read_label ? toolLabel(spec, spec.read_label, args) : item.name });
   }
-  if (cells.length) add({ label: cellsLabel(cells), cells });
+  // Cells a tag of the message already names (the error's chip, a cell chip) are said
+  // once: "error in cell 2 · cell 2" read as two things.
+  const named = new Set(entries.flatMap((e) => e.cells ?? []));
+  if (cells.length && !cells.every((c) => named.has(c))) add({ label: cellsLabel(cells), cells });
   return { entries, hidden };
 }
 
