@@ -1412,6 +1412,121 @@ test("a rename that fails keeps the new title in its box (to try again); sent on
   await page.context().close();
 });
 
+test("a streamed delta updates its answer only, not the DOM of every earlier turn", opts, async () => {
+  const { page, errors } = await open("theme=light", 600);
+  const frames = (n: number): Promise<void> =>
+    page.evaluate(
+      (count) =>
+        new Promise<void>((done) => {
+          let left = count;
+          const tick = (): void => (--left ? void requestAnimationFrame(tick) : done());
+          requestAnimationFrame(tick);
+        }),
+      n,
+    );
+  // A thread of 12 turns, then an answer whose words come one frame apart.
+  await page.evaluate(() => {
+    const chat = (window as any).chat;
+    const at = "2026-01-01T00:00:00";
+    const base = { thread_id: "thr_s", created_at: at };
+    chat.session.apply({
+      type: "thread.created",
+      thread: {
+        id: "thr_s",
+        created_at: at,
+        status: { type: "active" },
+        metadata: {},
+        items: { data: [], has_more: false },
+      },
+    });
+    for (let i = 0; i < 12; i++) {
+      chat.session.apply({
+        type: "thread.item.done",
+        item: {
+          ...base,
+          id: `u${i}`,
+          type: "user_message",
+          content: [{ type: "input_text", text: `question ${i}` }],
+          attachments: [],
+          inference_options: {},
+        },
+      });
+      chat.session.apply({
+        type: "thread.item.done",
+        item: {
+          ...base,
+          id: `a${i}`,
+          type: "assistant_message",
+          content: [{ type: "output_text", text: `answer ${i}`, annotations: [] }],
+        },
+      });
+    }
+    chat.session.apply({
+      type: "thread.item.done",
+      item: {
+        ...base,
+        id: "u12",
+        type: "user_message",
+        content: [{ type: "input_text", text: "one more" }],
+        attachments: [],
+        inference_options: {},
+      },
+    });
+    chat.session.apply({
+      type: "thread.item.added",
+      item: {
+        ...base,
+        id: "a12",
+        type: "assistant_message",
+        content: [{ type: "output_text", text: "Streamed", annotations: [] }],
+      },
+    });
+  });
+  await frames(2);
+  // Class toggles and moves in the log, counted from here.
+  await page.evaluate(() => {
+    const w = window as any;
+    w.__touched = 0;
+    const toggle = DOMTokenList.prototype.toggle;
+    DOMTokenList.prototype.toggle = function (this: DOMTokenList, ...args: [string, boolean?]) {
+      w.__touched++;
+      return toggle.apply(this, args);
+    };
+    const insertBefore = Node.prototype.insertBefore;
+    Node.prototype.insertBefore = function <T extends Node>(this: Node, node: T, child: Node | null): T {
+      w.__touched++;
+      return insertBefore.call(this, node, child) as T;
+    };
+  });
+  for (const word of [" words", " one", " frame", " apart"]) {
+    await page.evaluate((delta) => {
+      (window as any).chat.session.apply({
+        type: "thread.item.updated",
+        item_id: "a12",
+        update: { type: "assistant_message.content_part.text_delta", content_index: 0, delta },
+      });
+    }, word);
+    await frames(1);
+  }
+  await frames(1);
+  const touched = await page.evaluate(() => (window as any).__touched);
+  // Its own streaming mark, at most, per frame: not each of the 25 items' marks.
+  assert.ok(touched <= 8, `${touched} class toggles and moves for 4 deltas`);
+  assert.equal(
+    await page.locator('.jck-log > [data-item-id="a12"] .jck-md').innerText(),
+    "Streamed words one frame apart",
+  );
+  assert.equal(await page.locator(".jck-log > .jck-msg").count(), 26);
+  assert.equal(await page.locator('.jck-log > [data-item-id="a11"] .jck-md').innerText(), "answer 11");
+  // The last answer keeps its actions (jck-last), the earlier ones do not.
+  assert.deepEqual(
+    await page.locator(".jck-log > .jck-last").evaluateAll((els) => els.map((e) => e.getAttribute("data-item-id"))),
+    ["a12"],
+  );
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
 test("a message shows the files that went with it, by name", opts, async () => {
   const { page, errors } = await open("theme=light", 600);
   await page.evaluate(() => {

@@ -407,6 +407,13 @@ export class ThreadView {
   readonly el: HTMLElement;
   private entries = new Map<string, Entry>();
   private host: ItemHost;
+  /** What the last render laid out (see {@link ThreadView.render}). */
+  private shape: {
+    items: readonly ThreadItem[];
+    busy: boolean;
+    streamingId: string | null;
+    lastAnswer: string | null;
+  } | null = null;
 
   constructor(host: ItemHost) {
     this.host = host;
@@ -423,6 +430,10 @@ export class ThreadView {
    * Bring the DOM in line with `state`; while `busy` the last assistant message (or
    * workflow) is marked streaming, if `unfinished` says it is not done yet: a turn that
    * runs a widget action (Insert on a code card) leaves the answer complete.
+   *
+   * When the items are those of the last render, in the same order and marked the same
+   * (an answer's deltas: only its own item is a new object), only the changed items are
+   * updated: a frame of a streaming answer no longer walks the DOM of every earlier turn.
    */
   render(state: ThreadState, busy: boolean, unfinished: (id: string) => boolean = () => true): void {
     const seen = new Set<string>();
@@ -445,6 +456,23 @@ export class ThreadView {
         lastAnswer = it.id;
         break;
       }
+    }
+    const shape = this.shape;
+    this.shape = { items: state.items, busy, streamingId, lastAnswer };
+    if (
+      shape &&
+      shape.busy === busy &&
+      shape.streamingId === streamingId &&
+      shape.lastAnswer === lastAnswer &&
+      sameIds(shape.items, state.items)
+    ) {
+      state.items.forEach((item, i) => {
+        const entry = item === shape.items[i] ? undefined : this.entries.get(item.id);
+        if (!entry) return; // unchanged, or a type not shown
+        entry.item = item;
+        entry.update(item, item.id === streamingId);
+      });
+      return;
     }
     // A message another message follows with nothing between: its answer failed or was
     // stopped before it began. The error said so, but only until the next message was
@@ -492,7 +520,15 @@ export class ThreadView {
 
   /** Forget everything (new thread). */
   clear(): void {
+    this.shape = null;
     this.entries.clear();
     this.el.replaceChildren();
   }
+}
+
+/** Whether `a` and `b` hold items of the same ids in the same order. */
+function sameIds(a: readonly ThreadItem[], b: readonly ThreadItem[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && a[i].id !== b[i].id) return false;
+  return true;
 }
