@@ -34,7 +34,7 @@ from chatkit.types import (
 )
 
 from ..protocol import ErrorCode, RequestContext, Turn
-from ..store.engine import STORE_UNAVAILABLE, describe_store_failure, is_store_unavailable
+from ..store.engine import describe_store_failure, is_store_unavailable, store_failure_message
 from .results import JsonResult, StreamResult, safe_message, sse
 
 if TYPE_CHECKING:
@@ -234,7 +234,7 @@ async def answer_own(
     except Exception as exc:
         if is_store_unavailable(exc):
             log.error("The conversation store is unavailable: %s", describe_store_failure(exc))
-            failure = JsonResult.error(503, STORE_UNAVAILABLE)
+            failure = JsonResult.error(503, store_failure_message(exc))
         else:
             log.error("%s failed: %s", kind, type(exc).__name__)
             failure = JsonResult.error(500, "The assistant could not handle this request.")

@@ -419,6 +419,15 @@ def _in_kernel() -> bool:
     return getattr(current_shell(), "kernel", None) is not None
 
 
+# What to do when this kernel's own store (no Jupyter server with the assistant answered)
+# is locked by another process: it waited ``store_lock_timeout`` for it once.
+KERNEL_STORE_LOCKED = (
+    "This kernel opens the store itself (another kernel, a backup or a sqlite3 shell may "
+    "be writing to it): run the cell again once that is done, or give this kernel a "
+    "store of its own with JUPYTER_CHATKIT_STORE_URL."
+)
+
+
 def setup_error(exc: BaseException) -> str:
     """A readable reason the assistant could not start or run, never a secret."""
     if isinstance(exc, ValueError | traitlets.TraitError):
@@ -428,6 +437,12 @@ def setup_error(exc: BaseException) -> str:
     if is_import_error(exc):
         module = missing_module(exc) or "unknown"
         return f"a module is missing ({module}); reinstall jupyter-chatkit"
+    from ..store.engine import is_store_locked, is_store_unavailable, store_failure_message
+
+    if is_store_locked(exc):
+        return f"{store_failure_message(exc)} {KERNEL_STORE_LOCKED}"
+    if is_store_unavailable(exc):
+        return store_failure_message(exc)
     return f"unexpected {describe_failure(exc)}; see the kernel's log"
 
 

@@ -411,6 +411,14 @@ def is_store_unavailable(exc: BaseException) -> bool:
     return False
 
 
+def store_failure_message(exc: BaseException) -> str:
+    """What people are told about a store that cannot serve now (for
+    :func:`is_store_unavailable` failures): :data:`STORE_WAITING` when another process
+    holds its lock past ``lock_timeout`` (wait and try again), else
+    :data:`STORE_UNAVAILABLE`."""
+    return STORE_WAITING if is_store_locked(exc) else STORE_UNAVAILABLE
+
+
 def describe_store_failure(exc: BaseException) -> str:
     """The class, the cause's class, SQLSTATE and a UTC timestamp; never parameters or text.
 
