@@ -11,9 +11,7 @@ shortcut that uses it again against the new release:
   (the stream's close).
 - openai: ``serverext/sdk_stand_ins.py`` (the Responses stream helpers),
   ``assistant/openai_client.py`` (``LeanAsyncOpenAI.base_url``).
-- httpx2: ``assistant/openai_client.py`` (the merged headers, the kept URLs),
-  ``assistant/http1_transport.py`` (the default transport's pool settings, read to stand
-  in for it).
+- httpx2: ``assistant/openai_client.py`` (the merged headers, the kept URLs).
 """
 
 AGENTS = "0.24.0"

@@ -45,7 +45,6 @@ def build_model(settings: Settings) -> Model:
         return OfflineModel()
 
     from .chat_completions import chat_completions_model_class
-    from .http1_transport import use_http1_transport
     from .openai_client import LeanAsyncOpenAI
     from .responses_model import responses_model_class
 
@@ -57,9 +56,6 @@ def build_model(settings: Settings) -> Model:
         timeout=settings.request_timeout,
         max_retries=settings.max_retries,
     )
-    # Model requests on plain asyncio connections, not httpcore2/h11/anyio (~1.3 ms of
-    # CPU per request less); anything unusual still goes through httpx2's transport.
-    use_http1_transport(client._client)
     if settings.effective_api == "responses":
         return responses_model_class()(model=settings.effective_model, openai_client=client)
     return chat_completions_model_class()(model=settings.effective_model, openai_client=client)
