@@ -273,7 +273,6 @@ def test_a_real_kernel_hides_round_4_values_from_chat_ask(
     assert "db.example.org" in log and "'auth': [('ada', " in log and "PermissionError" in log
 
 
-
 ROUND6 = {
     "environ loop": "hunter2x9z",
     "word password": "opensesame",
@@ -281,6 +280,7 @@ ROUND6 = {
     "camelCase name line": "Zq7Xw2Lm4Np8Rt6Vy9",
     "zero-width in a name": "Wq7vLp2nXz9t",
     "key with a soft hyphen": "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z",
+    "key in a second stream output": "Tz5Vb8Nm1QwR4yUi7oP3",
 }
 
 
@@ -291,8 +291,9 @@ def test_a_real_kernel_hides_round_6_values_in_saved_outputs_from_chat_ask(
     saved notebook (``JPY_SESSION_NAME``) whose outputs hold secrets the kernel no longer
     holds (another session's): an environment printed ``name value``, a word password and
     a bearer token each on the line after its name, a camelCase name line, a zero-width
-    joiner inside a name and a soft hyphen inside a key. None reaches the model, while the
-    names and ordinary lines do."""
+    joiner inside a name, a soft hyphen inside a key, and a key in the stream output after
+    the one with its name (flushed apart). None reaches the model, while the names and
+    ordinary lines do."""
     s = ROUND6
     saved = tmp_path / "saved.ipynb"
     shown = {
@@ -315,6 +316,13 @@ def test_a_real_kernel_hides_round_6_values_in_saved_outputs_from_chat_ask(
         cell = nbformat.v4.new_code_cell(source, execution_count=n)
         cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)]
         cells.append(cell)
+    # Run by nbclient or papermill: the name and the key flushed apart, two outputs.
+    split = nbformat.v4.new_code_cell("print(label, end=''); slow(); print(value)")
+    split.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="API_KEY="),
+        nbformat.v4.new_output("stream", name="stdout", text=s["key in a second stream output"]),
+    ]
+    cells.append(split)
     saved.write_text(json.dumps(nbformat.v4.new_notebook(cells=cells)), encoding="utf-8")
     monkeypatch.setenv("JPY_SESSION_NAME", str(saved))
     nb = nbformat.v4.new_notebook()
@@ -331,4 +339,4 @@ def test_a_real_kernel_hides_round_6_values_in_saved_outputs_from_chat_ask(
     assert not leaked, leaked
     for seen in ("HOME /root", "PATH /usr/bin", "DB_PASSWORD", "myApiKey:", "region: eu"):
         assert seen in log, seen
-    assert "Accept: application/json" in log and "user: ada" in log
+    assert "Accept: application/json" in log and "user: ada" in log and "API_KEY=" in log

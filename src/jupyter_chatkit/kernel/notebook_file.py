@@ -196,6 +196,27 @@ def output_text(output: dict[str, Any]) -> dict[str, Any]:
     return {"output_type": kind, "text": _clip(text, OUTPUT_CHARS)}
 
 
+def merged_streams(outputs: list[Any]) -> list[Any]:
+    """``outputs`` with each run of stream outputs of one name (stdout, stderr) as one, as
+    JupyterLab shows and saves them. A notebook run by nbclient or papermill keeps every
+    flush apart (``print("API_KEY=", end="")``, a pause, then the key): read one by one,
+    the name and its value were never in one text for the policy to see."""
+    merged: list[Any] = []
+    for raw in outputs:
+        last = merged[-1] if merged else None
+        if (
+            isinstance(raw, dict)
+            and raw.get("output_type") == "stream"
+            and isinstance(last, dict)
+            and last.get("output_type") == "stream"
+            and last.get("name") == raw.get("name")
+        ):
+            merged[-1] = {**last, "text": _text(last.get("text")) + _text(raw.get("text"))}
+        else:
+            merged.append(raw)
+    return merged
+
+
 def read_cells(path: Path) -> list[dict[str, Any]] | None:
     """Every cell of the notebook at ``path`` (bounded per cell); None if unreadable."""
     try:
@@ -222,7 +243,8 @@ def read_cells(path: Path) -> list[dict[str, Any]] | None:
             outputs: list[dict[str, Any]] = []
             used = 0
             late_errors = 0
-            for raw in cell.get("outputs") or []:
+            raw_outputs = cell.get("outputs")
+            for raw in merged_streams(raw_outputs if isinstance(raw_outputs, list) else []):
                 if not isinstance(raw, dict):
                     continue
                 if used > CELL_OUTPUT_CHARS:
