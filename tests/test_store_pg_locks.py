@@ -89,3 +89,30 @@ async def test_opening_while_another_server_migrates_ends_after_the_lock_timeout
         await store.close()
     finally:
         await other.close()
+
+
+@pytest.mark.asyncio
+async def test_a_read_meeting_an_exclusive_table_lock_ends_after_the_lock_timeout(
+    role_url: str,
+) -> None:
+    """An admin's ``LOCK TABLE`` (ACCESS EXCLUSIVE, its default), ``VACUUM FULL``,
+    ``ALTER TABLE`` or another release's migration blocks reads too: each read held a
+    pooled connection for as long, until the pool ran dry. A read now gives up after
+    ``lock_timeout`` like a write; once the lock is gone it reads what was stored."""
+    import asyncpg
+
+    store = await open_store(role_url, pool=PoolOptions(lock_timeout=0.5))
+    other = await asyncpg.connect(role_url)
+    try:
+        await store.save_thread(_thread("kept"), CONTEXT)
+        transaction = other.transaction()
+        await transaction.start()
+        await other.execute("LOCK TABLE threads")
+        with pytest.raises(Exception) as info:
+            await asyncio.wait_for(store.load_thread("thr_1", CONTEXT), HANG_GUARD)
+        _assert_locked(info.value)
+        await transaction.rollback()
+        assert (await store.load_thread("thr_1", CONTEXT)).title == "kept"
+    finally:
+        await other.close()
+        await store.close()

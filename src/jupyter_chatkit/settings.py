@@ -147,7 +147,9 @@ class JupyterChatKit(Configurable):
         "PostgreSQL: a row or table another session locked, another server migrating), "
         "before the request is answered 503 (JSON, Retry-After) and a streamed turn gets "
         "an error event; nothing already stored is lost. Only the database's wait counts, "
-        "never time queued behind this server's own work. A server starting while the "
+        "never time queued behind this server's own work. On PostgreSQL reads are bounded "
+        "too (they wait only behind a table's exclusive lock: LOCK TABLE, VACUUM FULL, a "
+        "migration). A server starting while the "
         "lock is held answers reads; when the store must first be created or migrated it "
         "says it is waiting for the store and retries in the background.",
     )

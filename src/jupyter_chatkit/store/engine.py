@@ -100,10 +100,10 @@ class PoolOptions:
     pre_ping: bool = True
     # Seconds a request waits for a free connection before the store is "unavailable".
     timeout: float = 30.0
-    # Seconds a write (and opening the store) waits for a lock another process holds,
-    # before the store is "unavailable": SQLite's file lock (StoreBusyError; the waits of
-    # writes queued before it count, this process's own work does not, see onehop.py),
-    # PostgreSQL's locks (lock_timeout, SQLSTATE 55P03).
+    # Seconds a write (and opening the store; on PostgreSQL any transaction) waits for a
+    # lock another process holds, before the store is "unavailable": SQLite's file lock
+    # (StoreBusyError; the waits of writes queued before it count, this process's own
+    # work does not, see onehop.py), PostgreSQL's locks (lock_timeout, SQLSTATE 55P03).
     lock_timeout: float = 10.0
 
     @classmethod
@@ -157,24 +157,27 @@ def create_engine_for(url: URL, pool: PoolOptions | None = None) -> AsyncEngine:
 
 
 def _bound_lock_waits(engine: AsyncEngine, lock_timeout: float) -> None:
-    """PostgreSQL: a write transaction (:class:`Writer`, migrations) waits at most
-    ``lock_timeout`` seconds for each lock (a row another session is updating, a table
-    an admin's ``LOCK TABLE`` or another server's migration holds), then fails with
-    SQLSTATE 55P03, which reads as "unavailable" (503). The wait counted is the
-    database's alone, never time queued in this process.
+    """PostgreSQL: every transaction waits at most ``lock_timeout`` seconds for each lock
+    (a row another session is updating, a table an admin's ``LOCK TABLE`` or another
+    server's migration holds), then fails with SQLSTATE 55P03, which reads as
+    "unavailable" (503). The wait counted is the database's alone, never time queued in
+    this process.
 
-    ``SET LOCAL`` in each write rather than asyncpg's ``server_settings`` (free, at
+    Reads too: they wait only behind a table's ACCESS EXCLUSIVE lock, but that is what
+    ``LOCK TABLE`` takes by default, and ``VACUUM FULL``, ``ALTER TABLE`` and another
+    release's migration (whose bound may differ from ours) take it; unbounded, each read
+    held a pooled connection for as long, until the pool ran dry and every request waited
+    ``pool_timeout``. It costs one more round trip per transaction.
+
+    ``SET LOCAL`` in each transaction rather than asyncpg's ``server_settings`` (free, at
     connect): PgBouncer refuses a startup parameter it does not know, and under its
     transaction pooling a session's ``SET`` would stay on whichever server connection
-    ran it. Not in reads (one more round trip each):
-    a read waits only behind a table's exclusive lock, which only a migration takes,
-    and ours give up after ``lock_timeout``.
+    ran it; ``SET LOCAL`` ends with its transaction.
     """
     setting = f"SET LOCAL lock_timeout = {max(1, int(lock_timeout * 1000))}"
 
     def set_lock_timeout(conn: Connection) -> None:
-        if conn.get_execution_options().get(BEGIN_MODE_OPTION) == "IMMEDIATE":
-            conn.exec_driver_sql(setting)
+        conn.exec_driver_sql(setting)
 
     event.listen(engine.sync_engine, "begin", set_lock_timeout)
 
