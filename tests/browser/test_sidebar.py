@@ -275,10 +275,12 @@ def test_ask_about_this_error(
     button = page.locator(".jp-chatkit-ask-error")
     button.wait_for(state="visible")
     assert button.count() == 1  # only the error output, not the good cell
+    # The button says what it sends ("Fix the error in cell 2: ..."), as /fix does.
+    assert button.inner_text().strip() == "Fix this error"
     screenshot(page, "error-button")
     # The same action is in the context menu of the error output.
     page.locator(".jp-chatkit-error-output").first.click(button="right")
-    menu_item = page.locator(".lm-Menu-item", has_text="Ask About This Error")
+    menu_item = page.locator(".lm-Menu-item", has_text="Fix This Error")
     menu_item.wait_for(state="visible")
     screenshot(page, "error-context-menu")
     page.keyboard.press("Escape")

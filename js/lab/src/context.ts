@@ -105,7 +105,10 @@ export function explainParts(panel: NotebookPanel, cell: Cell): MessagePart[] {
   return ["Explain ", cellRef(panel, cell)];
 }
 
-/** "Fix the error in cell [6]: KeyError: 'regoin'" (the message redacted and cut short). */
+/**
+ * "Fix the error in cell [6]: KeyError: 'regoin'" (the message redacted and cut short):
+ * what the "Fix this error" button and menu item (errorbuttons.ts, plugin.ts) and /fix send.
+ */
 export function fixErrorParts(panel: NotebookPanel, cell: Cell, error?: nbformat.IError): MessagePart[] {
   const parts: MessagePart[] = ["Fix the error in ", cellRef(panel, cell, "error")];
   if (error) {

@@ -1,5 +1,6 @@
 /**
- * "Ask about this error" buttons on error outputs.
+ * "Fix this error" buttons on error outputs. The label says what the button sends:
+ * "Fix the error in cell 6: KeyError: 'regoin'" (context.ts `fixErrorParts`), as /fix does.
  *
  * We watch the DOM of each notebook (not only model signals) because JupyterLab renders
  * outputs lazily for cells scrolled out of view; a MutationObserver sees the output
@@ -28,7 +29,7 @@ export class ErrorButtons implements IDisposable {
   constructor(
     private readonly tracker: INotebookTracker,
     private readonly onAsk: AskHandler,
-    private readonly label = "Ask about this error",
+    private readonly label = "Fix this error",
   ) {
     tracker.forEach((panel) => this.watch(panel));
     tracker.widgetAdded.connect(this.onAdded, this);
@@ -111,7 +112,7 @@ export class ErrorButtons implements IDisposable {
       button.type = "button";
       button.className = BUTTON_CLASS;
       button.textContent = this.label;
-      button.title = "Send this error and its cell to the Notebook Assistant";
+      button.title = "Ask the Notebook Assistant to fix this error (the cell and its error go with it)";
       button.addEventListener("click", (event) => {
         event.preventDefault();
         event.stopPropagation();

@@ -232,8 +232,9 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
     };
 
     app.commands.addCommand(CommandIds.askError, {
-      label: "Ask About This Error",
-      caption: "Send the error and its cell to the Notebook Assistant",
+      // Says what it sends: "Fix the error in cell 6: …" (context.ts fixErrorParts).
+      label: "Fix This Error",
+      caption: "Ask the Notebook Assistant to fix this error (the cell and its error go with it)",
       icon: assistantIcon,
       isEnabled: () => {
         const t = cellTarget();

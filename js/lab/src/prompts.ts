@@ -1,5 +1,5 @@
 /**
- * Helpers of the context actions ("Explain this cell", "Ask about this error"). Their
+ * Helpers of the context actions ("Explain this cell", "Fix this error"). Their
  * messages are compact references built in context.ts: the cell's content travels as
  * a tag's context, redacted and bounded by the client tools' producers, not as text.
  */
