@@ -67,6 +67,16 @@ def test_the_magic_streams_into_one_display(provider_env: FakeLLM) -> None:
     assert final[ANSWER_MIME]["cards"] == [{"code": CARD, "title": "Mean", "language": "python"}]
     assert f"```python\n{CARD}\n```" in final["text/markdown"]
     assert "Insert it below." in final["text/markdown"]
+    # What the answer read, for its "Read:" line: the call, not what it read.
+    (read,) = final[ANSWER_MIME]["reads"]
+    assert {k: read[k] for k in ("type", "status", "name", "arguments")} == {
+        "type": "client_tool_call",
+        "status": "completed",
+        "name": "inspect_kernel_variable",
+        "arguments": {"name": "sales"},
+    }
+    assert set(read["output"]) <= {"redacted", "error", "cell", "cells"}, read
+    assert "revenue" not in json.dumps(read)
     # The kernel answered the model's tool call with the real frame.
     tool = next(m for m in provider_env.requests[1]["messages"] if m["role"] == "tool")
     assert [c["name"] for c in json.loads(tool["content"])["columns"]] == ["region", "revenue"]

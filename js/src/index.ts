@@ -38,6 +38,6 @@ export {
   renderMarkdown,
 } from "./ui/markdown";
 export { type MentionSource, type SlashCommand, splitMentions, tokenAt } from "./ui/mentions";
-export { cellsLabel, summarizeTurn } from "./ui/readline";
+export { cellsLabel, readLine, summarizeTurn } from "./ui/readline";
 export { imageAllowed, linkAllowed, sanitize } from "./ui/sanitize";
 export { renderWidget, type WidgetContext } from "./ui/widgets";

@@ -6,11 +6,13 @@ Screenshots land in ``test-output/<test name>/``.
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 import pytest
 from tests.fixtures.browser import LabPage
-from tests.fixtures.fake_llm import FakeLLM, Reply
+from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 
@@ -63,3 +65,39 @@ def test_a_magic_answers_code_is_highlighted_like_the_chats(
         k: chat[k] for k in ("keyword", "comment", "number")
     }
     lab_page.command("apputils:change-theme", {"theme": "JupyterLab Light"})
+
+
+SECRET = "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD"
+
+
+def test_a_magic_answer_says_what_it_read_and_that_values_were_hidden(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    """Under a ``%chat QUESTION`` answer, the chat's "Read:" line: what the kernel's tools
+    read and how many values the context policy hid from the model; never the value.
+    Before, the cell's answer said neither (the widget and sidebar did)."""
+    lab_page.server.write_notebook(
+        "readline.ipynb",
+        [f"%load_ext jupyter_chatkit\nsecret_key = '{SECRET}'", "%chat what is secret_key?"],
+    )
+    lab_page.open("readline.ipynb")
+    scripted_llm.script(
+        Reply(tool_calls=[ToolCall("inspect_kernel_variable", {"name": "secret_key"})]),
+        Reply("It is an API key; its value is hidden from me."),
+    )
+    lab_page.run_all()
+    page.locator(ANSWER, has_text="its value is hidden").wait_for(timeout=60_000)
+    line = page.locator(f"{ANSWER} .jck-readline")
+    line.wait_for(timeout=30_000)
+    text = str(line.inner_text())
+    screenshot(page, "answer-readline")
+    assert text.startswith("Read:"), text
+    assert "secret_key" in text, text
+    assert re.search(r"\b1 value hidden\b", text), text
+    # The model was not given the value, and neither is the notebook's output.
+    assert SECRET not in json.dumps(scripted_llm.requests)
+    outputs = lab_page.notebook_js(
+        "return JSON.stringify(nb.content.widgets[1].model.outputs.toJSON());"
+    )
+    assert SECRET not in outputs
+    assert "jck-readline" not in outputs

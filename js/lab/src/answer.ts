@@ -4,6 +4,8 @@
  * `text/markdown` where this extension is installed. It shows the same Markdown with the
  * chat's code blocks (Copy, Insert, Insert & run); Insert puts the code below the cell
  * that holds this output (the magic's own cell), not below whatever cell is active.
+ * Under a finished answer, the chat's "Read:" line (js/src/ui/readline.ts, the same
+ * code): what the kernel's tools read for it and how many values they hid.
  *
  * The bundle's Markdown stays the saved notebook's meaning: other front ends, nbconvert
  * and GitHub show it with fenced code.
@@ -12,7 +14,7 @@
 import type { INotebookTracker } from "@jupyterlab/notebook";
 import type { IRenderMime } from "@jupyterlab/rendermime-interfaces";
 import { Widget } from "@lumino/widgets";
-import type { CodeActions, MarkdownView } from "../../src/index";
+import type { ClientToolCallItem, CodeActions, MarkdownView, ThreadItem } from "../../src/index";
 import { insertCode } from "./edits";
 import { targetOfElement } from "./locate";
 
@@ -26,12 +28,24 @@ export const ANSWER_RANK = 40;
 interface AnswerData {
   markdown?: unknown;
   streaming?: unknown;
+  /** The tool calls the kernel answered, as kernel/client.py `read_call` keeps them. */
+  reads?: unknown;
+}
+
+/** The completed client tool calls in `reads` (anything else is left out). */
+function readCalls(reads: unknown): ThreadItem[] {
+  if (!Array.isArray(reads)) return [];
+  return reads.filter(
+    (r): r is ClientToolCallItem =>
+      !!r && typeof r === "object" && (r as ThreadItem).type === "client_tool_call" && typeof r.name === "string",
+  );
 }
 
 /** Renders one `%chat` answer output. */
 export class AnswerRenderer extends Widget implements IRenderMime.IRenderer {
   private view: Promise<MarkdownView> | null = null;
   private readonly status: HTMLElement;
+  private readLine: HTMLElement | null = null;
 
   constructor(private readonly tracker: INotebookTracker) {
     super();
@@ -51,6 +65,16 @@ export class AnswerRenderer extends Widget implements IRenderMime.IRenderer {
     this.view ??= this.createView();
     (await this.view).update(text, true);
     this.node.classList.toggle("jck-streaming", streaming);
+    await this.showReads(streaming ? [] : readCalls(data.reads));
+  }
+
+  /** The "Read:" line of a finished answer, built by the chat's own readline.ts. */
+  private async showReads(reads: ThreadItem[]): Promise<void> {
+    const { readLine, summarizeTurn } = await import("../../src/index");
+    const line = reads.length ? readLine(summarizeTurn(null, reads)) : null;
+    this.readLine?.remove();
+    this.readLine = line;
+    if (line) this.node.insertBefore(line, this.status);
   }
 
   /** The markdown view, its code (the chat UI's chunk) loaded on the first answer shown. */

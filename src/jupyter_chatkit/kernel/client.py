@@ -83,6 +83,7 @@ class Answer(str):
     code_cards: tuple[CodeCard, ...]
     thread_id: str | None
     error: str | None
+    reads: tuple[dict[str, Any], ...]
     _shown_in: int | None
 
     def __new__(
@@ -91,13 +92,16 @@ class Answer(str):
         code_cards: tuple[CodeCard, ...] | list[CodeCard] = (),
         thread_id: str | None = None,
         error: str | None = None,
+        reads: tuple[dict[str, Any], ...] | list[dict[str, Any]] = (),
     ) -> Answer:
-        """Build an answer; the ``str`` value is ``text``."""
+        """Build an answer; the ``str`` value is ``text``; ``reads`` are the tool calls
+        the kernel answered for it, as :func:`read_call` keeps them."""
         self = super().__new__(cls, text)
         self.text = text
         self.code_cards = tuple(code_cards)
         self.thread_id = thread_id
         self.error = error
+        self.reads = tuple(reads)
         self._shown_in = None
         return self
 
@@ -166,6 +170,40 @@ class _Turn:
     notices: list[str] = field(default_factory=list)
     pending_tool: ClientToolCallItem | None = None
     thread_id: str | None = None
+    reads: list[dict[str, Any]] = field(default_factory=list)
+
+
+def read_call(call: ClientToolCallItem, output: Any) -> dict[str, Any]:
+    """A client tool call the kernel answered, as the answer's "Read:" line needs it.
+
+    A completed ``client_tool_call`` item for js/src/ui/readline.ts ``summarizeTurn``
+    (the one place that says what a turn read), its output cut to what that reads: the
+    count of hidden values (``redacted``), the cells' indices and whether it failed.
+    What was read itself (sources, values) stays out of the notebook's output.
+    """
+    result = output if isinstance(output, dict) else {}
+    kept: dict[str, Any] = {}
+    redacted = result.get("redacted")
+    if type(redacted) is int and redacted > 0:
+        kept["redacted"] = redacted
+    error = result.get("error")
+    if isinstance(error, str) and error.strip():
+        kept["error"] = "failed"
+    cell = result.get("cell")
+    if isinstance(cell, dict) and type(cell.get("index")) is int:
+        kept["cell"] = {"index": cell["index"]}
+    cells = result.get("cells")
+    if isinstance(cells, list):
+        indices = [c.get("index") for c in cells if isinstance(c, dict)]
+        kept["cells"] = [{"index": i} for i in indices if type(i) is int]
+    return {
+        "type": "client_tool_call",
+        "id": call.id,
+        "status": "completed",
+        "name": call.name,
+        "arguments": dict(call.arguments or {}),
+        "output": kept,
+    }
 
 
 def _card_of(item_id: str, widget: WidgetRoot) -> CodeCard | None:
@@ -305,6 +343,7 @@ class ChatClient:
             if call is None or turn.error or not self.thread_id:
                 break
             output = self._tool_output(call)
+            turn.reads.append(read_call(call, output))
             body = _turn_request(
                 "threads.add_client_tool_output", thread_id=self.thread_id, result=output
             )
@@ -419,7 +458,13 @@ class ChatClient:
         if turn.error:
             parts.append(f"**The assistant could not answer:** {turn.error}")
         text = "\n\n".join(parts)
-        return Answer(text, list(turn.cards.values()), thread_id=self.thread_id, error=turn.error)
+        return Answer(
+            text,
+            list(turn.cards.values()),
+            thread_id=self.thread_id,
+            error=turn.error,
+            reads=turn.reads,
+        )
 
 
 def _json_code(result: JsonResult) -> str | None:

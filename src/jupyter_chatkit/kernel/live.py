@@ -12,7 +12,9 @@ The output is one display (``display_id``) whose bundle is:
   for their renderers: kernel/inert_markdown.py);
 - :data:`ANSWER_MIME`: the same Markdown plus the cards as data, for our JupyterLab /
   Notebook 7 renderer (js/lab/src/answer.ts), which adds Insert, Insert & run and Copy
-  (inserting below the magic's own cell). Without the extension the Markdown is shown.
+  (inserting below the magic's own cell) and the "Read:" line the chat shows under an
+  answer (what was read, how many values were hidden; never a value), from ``reads``.
+  Without the extension the Markdown is shown.
 """
 
 from __future__ import annotations
@@ -132,6 +134,8 @@ def answer_bundle(answer: Answer) -> dict[str, Any]:
                 {"code": card.code, "title": card.title, "language": card.language}
                 for card in answer.code_cards
             ],
+            # What the answer read, for its "Read:" line (js/lab/src/answer.ts).
+            "reads": list(answer.reads),
         },
     }
 
