@@ -4,7 +4,7 @@ A zero-width space or joiner inside a name (``pass`` U+200B ``word = 'x'``, past
 web page or a chat) or a key (a soft hyphen inside ``sk-…``), or a name in full-width
 letters (U+FF30 U+FF21 ... ``=x``), hides it from every rule while the model reads it as
 plain. A text holding such characters is redacted as its folded form first (invisibles
-dropped, full-width ASCII forms and the ideographic space as ASCII); when that hides
+dropped, odd spaces as spaces, full-width ASCII forms and tag characters as ASCII); when that hides
 anything, the folded result is what the model reads. Otherwise (emoji joined by ZWJ,
 Japanese full-width digits) the text is read and kept as it is.
 ``js/lab/src/redactfold.ts`` is the twin.
@@ -14,16 +14,31 @@ from __future__ import annotations
 
 from .lazy_patterns import lazy_compile
 
-# Soft hyphen, Mongolian vowel separator, zero-width space/non-joiner/joiner, word joiner
-# and invisible operators, byte-order mark; full-width ASCII forms and ideographic space.
-_FOLDABLE = lazy_compile(r"[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff\u3000\uff01-\uff5e]")
-_INVISIBLE = dict.fromkeys(
-    [0x00AD, 0x180E, 0x200B, 0x200C, 0x200D, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF]
+# Dropped: soft hyphen, combining grapheme joiner, Arabic letter mark, Hangul and Khmer
+# fillers, Mongolian selectors, zero-width space/non-joiner/joiner, left-to-right and
+# right-to-left marks, bidi embeddings and isolates, word joiner and invisible operators,
+# variation selectors, byte-order mark, tag characters outside ASCII's. As a space: no-break,
+# en/em/thin... spaces and the ideographic space. As ASCII: full-width ASCII forms and the
+# tag characters (U+E0020-E007E: "ASCII smuggling", text a model reads but a person does not
+# see). Emoji sequences use ZWJ and U+FE0F: kept unless folding hides something.
+_FOLDABLE = lazy_compile(
+    "[\u00a0\u00ad\u034f\u061c\u115f\u1160\u1680\u17b4\u17b5\u180b-\u180f"
+    "\u2000-\u200f\u202a-\u202f\u205f-\u2064\u2066-\u2069\u3000\u3164"
+    "\ufe00-\ufe0f\ufeff\uff01-\uff5e\uffa0\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
 )
+_DROPPED = [
+    0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5,
+    *range(0x180B, 0x1810), *range(0x200B, 0x2010), *range(0x202A, 0x202F),
+    *range(0x2060, 0x2065), *range(0x2066, 0x206A), 0x3164,
+    *range(0xFE00, 0xFE10), 0xFEFF, 0xFFA0,
+    0xE0000, 0xE0001, 0xE007F, *range(0xE0100, 0xE01F0),
+]  # fmt: skip
+_SPACES = [0x00A0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000]
 _FOLD: dict[int, int | None] = {
-    **_INVISIBLE,
-    0x3000: 0x20,
+    **dict.fromkeys(_DROPPED),
+    **dict.fromkeys(_SPACES, 0x20),
     **{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)},
+    **{c: c - 0xE0000 for c in range(0xE0020, 0xE007F)},
 }
 
 
