@@ -157,6 +157,13 @@ VALUES: list[Any] = [
     "plain",
     3,
     None,
+    # The shapes of a history: dicts in dicts, lists in lists and dicts, other types as
+    # children of each (an Enum member, a Mapping, a tuple).
+    [
+        {"role": "user", "content": [{"type": "input_text", "text": "hi", "n": 1.5}]},
+        {"a": {"b": {"c": [[1, [2, ()]], ("x", True)]}, "d": OrderedDict(e=[None])}},
+        [[{"k": (1, {"m": [3]})}], enum.Enum("E", "A").A, OrderedDict(z=(1,))],
+    ],
 ]
 
 
