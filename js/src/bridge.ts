@@ -16,7 +16,8 @@
  *   notebookCells(fromEl, args) → Promise<object | null>
  *       the `get_notebook_cells` answer, centred on the cell holding `fromEl`.
  *   activeCell(fromEl) → Promise<object | null>
- *       the `get_active_cell` answer for the cell holding `fromEl`.
+ *       the `get_active_cell` answer for the cell holding `fromEl` (from a chat's own
+ *       cell: the cell its chips name, see js/lab/src/widgetcontext.ts `readTarget`).
  *       (These two are what extensions older than `runTool` answer; a newer extension
  *       keeps them, as `runTool` of those names, for older widgets. Never add one
  *       method per tool again: new tools go through `runTool`.)

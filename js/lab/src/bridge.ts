@@ -32,8 +32,10 @@ export function createBridge(tracker: INotebookTracker): ChatkitBridge {
       return runKernelTool(target.panel.sessionContext, name, args ?? {});
     }
     // Read tools only: Agent steps run through agent(), after the person approved them.
-    const { runNotebookTool } = await ops();
-    const outcome = await runNotebookTool(target, name, args, signal instanceof AbortSignal ? signal : undefined);
+    const { readTarget, runNotebookTool } = await ops();
+    // From a chat's own cell, "the active cell" is the one its chips name (widgetcontext.ts).
+    const at = name === "get_active_cell" ? readTarget(target) : target;
+    const outcome = await runNotebookTool(at, name, args, signal instanceof AbortSignal ? signal : undefined);
     return outcome ? outcome.result : null;
   };
   return {

@@ -9,4 +9,4 @@
 export { explainParts, fixErrorParts, showCell } from "./context";
 export { confirmReplace } from "./replace";
 export { runNotebookTool } from "./tools";
-export { watchWidgetContext } from "./widgetcontext";
+export { readTarget, watchWidgetContext } from "./widgetcontext";

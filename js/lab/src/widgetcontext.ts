@@ -5,15 +5,36 @@
  * chat; chatcell.ts, as the sidebar), and the text
  * selected in it. Same references, producers and redaction as the sidebar's chips
  * (context.ts); the path follows renames of the open notebook.
+ *
+ * What the chips name is also what the chat's `get_active_cell` reads (`readTarget`):
+ * the bridge answered it for the chat's own cell (its `%chat` line and the widget) while
+ * the chips said "cell 1", so the model and the person meant different cells.
  */
 
 import type { Cell } from "@jupyterlab/cells";
 import type { INotebookTracker } from "@jupyterlab/notebook";
 import type { NotebookContext } from "../../src/bridge";
-import { contextCell } from "./chatcell";
+import { contextCell, isChatCell } from "./chatcell";
 import { cellRef, notebookRef, selectionRef } from "./context";
 import { guardedRef } from "./kernelguard";
-import { cellIndexOf, panelHolding } from "./locate";
+import { type CellTarget, cellIndexOf, panelHolding } from "./locate";
+
+/** The cell each chat's chips name now, by the chat's own cell (one per widget's cell). */
+const named = new WeakMap<Cell, Cell>();
+
+/**
+ * The cell `get_active_cell` reads for a tool call from `target` (the cell holding the
+ * widget): from a chat cell, the cell its chips name (the one the person worked in, else
+ * the one above: as the kernel answers from a chat cell, kernel/cells.py); else `target`.
+ */
+export function readTarget(target: CellTarget): CellTarget {
+  const { panel, index } = target;
+  const own = panel.content.widgets[index];
+  if (!own || !isChatCell(own)) return target;
+  const cell = contextCell(panel, named.get(own) ?? null, index);
+  const at = cell ? panel.content.widgets.indexOf(cell) : -1;
+  return cell && at >= 0 ? { panel, index: at, cell } : target;
+}
 
 /** Follow the notebook holding `fromEl`; returns the function that stops. */
 export function watchWidgetContext(
@@ -29,8 +50,12 @@ export function watchWidgetContext(
   let last: Cell | null = null;
   const refresh = (): void => {
     if (panel.isDisposed) return;
-    const cell = contextCell(panel, last, cellIndexOf(panel, fromEl));
+    const ownIndex = cellIndexOf(panel, fromEl);
+    const cell = contextCell(panel, last, ownIndex);
     last = cell;
+    const own = panel.content.widgets[ownIndex];
+    if (own && cell) named.set(own, cell);
+    else if (own) named.delete(own);
     const refs = [notebookRef(panel)];
     if (cell) {
       refs.push(cellRef(panel, cell));
