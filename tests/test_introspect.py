@@ -418,6 +418,30 @@ def test_past_the_time_budget_variables_are_named_and_typed_only() -> None:
     assert result["note"] == "2 shown by name and type only, to keep this short."
 
 
+def test_time_the_machine_spends_elsewhere_is_not_charged_to_the_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A loaded machine: describing each variable takes 0.2 s of the clock but almost no
+    # CPU of the kernel's (the thread waits, as a descheduled one does). All are
+    # described in full, as on an idle machine.
+    describe = introspect._entry
+
+    def descheduled(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        time.sleep(0.2)
+        return describe(*args, **kwargs)
+
+    monkeypatch.setattr(introspect, "_entry", descheduled)
+    ns = {f"v{i}": i for i in range(4)}
+    result = list_kernel_variables(KernelView(ns), name_filter="v")
+    assert sorted((v["name"], v.get("value")) for v in result["variables"]) == [
+        ("v0", 0),
+        ("v1", 1),
+        ("v2", 2),
+        ("v3", 3),
+    ]
+    assert "note" not in result
+
+
 def test_lazy_frames_are_never_collected() -> None:
     lazy = pl.LazyFrame({"x": [1, 2]}).select(pl.col("x") * 2)
     view = KernelView({"lazy": lazy})
