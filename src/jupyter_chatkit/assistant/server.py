@@ -17,6 +17,7 @@ from agents.models.interface import Model
 from chatkit.actions import Action
 from chatkit.agents import AgentContext
 from chatkit.errors import CustomStreamError
+from chatkit.errors import ErrorCode as ChatKitErrorCode
 from chatkit.server import ChatKitServer, NonStreamingResult, StreamingResult
 from chatkit.store import NotFoundError, Store
 from chatkit.types import (
@@ -24,6 +25,7 @@ from chatkit.types import (
     Attachment,
     ChatKitReq,
     ClientEffectEvent,
+    ErrorEvent,
     FeedbackKind,
     Page,
     ThreadCreatedEvent,
@@ -76,6 +78,10 @@ from .user_messages import add_user_message, create_thread
 
 log = logging.getLogger("jupyter_chatkit")
 
+# The end of an answer whose thread was deleted while it streamed (see _process_events).
+THREAD_DELETED = (
+    "This conversation was deleted (in another view or window) while its answer was being written."
+)
 
 # Parametrized once: pydantic returns the same class each time, but looking it up in
 # its cache of generic types cost ~30 us of CPU a turn. Its event queue is made anew,
@@ -535,6 +541,42 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         # A model title still owed is written now and saved (after the save above, so it
         # is not overwritten); the client asks for it with get_by_id.
         self.titles.write_later(thread.id, self.store, context)
+
+    async def _process_events(
+        self,
+        thread: ThreadMetadata,
+        context: RequestContext,
+        stream: Callable[[], AsyncIterator[ThreadStreamEvent]],
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        """ChatKit's, but a thread deleted while its answer streams ends the stream with
+        one :data:`THREAD_DELETED` error that offers no Retry (a Retry could only 404).
+
+        The store refuses the turn's next write with ``NotFoundError`` (nothing of it is
+        written); ChatKit makes that a bare ``stream.error`` offering Retry, then may save
+        the thread once more, an upsert that would bring it back. So after that error the
+        stream ends here. (Overrides a private method of chatkit 1.6.5's ChatKitServer.)
+        """
+        events = super()._process_events(thread, context, stream)
+        async with contextlib.aclosing(events):  # type: ignore[type-var]
+            async for event in events:
+                if (
+                    isinstance(event, ErrorEvent)
+                    and event.code == ChatKitErrorCode.STREAM_ERROR
+                    and await self._thread_deleted(thread.id, context)
+                ):
+                    yield ErrorEvent(code="custom", message=THREAD_DELETED, allow_retry=False)
+                    return
+                yield event
+
+    async def _thread_deleted(self, thread_id: str, context: RequestContext) -> bool:
+        """Whether this user's thread is gone (False if the store cannot tell)."""
+        try:
+            await self.store.load_thread(thread_id, context)
+        except NotFoundError:
+            return True
+        except Exception:
+            return False
+        return False
 
     async def _first_user_message(
         self, thread_id: str, context: RequestContext
