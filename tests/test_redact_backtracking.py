@@ -208,6 +208,9 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param("db_password " * (5 * N // 12), id="snake-names-then-spaces"),
         pytest.param("a_" * (5 * N // 2) + "token x1234567\n", id="long-snake-name-then-value"),
         pytest.param("db_password -> x1234567\n" * (5 * N // 24), id="snake-arrows-in-a-row"),
+        pytest.param("DB_PASSWORD->" + "x" * (5 * N) + "(", id="tight-arrow-long-value"),
+        pytest.param("db_token->x1234567\n" * (5 * N // 19), id="tight-arrows-in-a-row"),
+        pytest.param("\U000e0061\u00a0" * (5 * N // 2), id="tags-and-no-break-spaces"),
     ],
 )
 def test_long_adversarial_lines_are_redacted_in_linear_work(text: str) -> None:

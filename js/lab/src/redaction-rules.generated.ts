@@ -1021,7 +1021,7 @@ export const RULES = {
         "credential",
         "_pat"
       ],
-      "pattern": "((?:^|\\n)[ \\t]*[A-Z0-9_]{0,60}(?:PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|SECRET_?KEY|ACCESS_?KEY|CREDENTIALS?|_PAT|_PASS|_PWD)(?:[ \\t]+(?:->|=>|→)[ \\t]+|[ \\t]+))(?![0-9]{1,5}[ \\t]*(?:\\r?\\n|$))(?!(?:None|NULL|null|nil|True|False|true|false|unset|missing|required|empty|not|\\*+|-+)[ \\t]*(?:\\r?\\n|$))([^\\s«]{4,500})(?=[ \\t]*(?:\\r?\\n|$))",
+      "pattern": "((?:^|\\n)[ \\t]*[A-Z0-9_]{0,60}(?:PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|SECRET_?KEY|ACCESS_?KEY|CREDENTIALS?|_PAT|_PASS|_PWD)(?:[ \\t]+(?:->|=>|→)[ \\t]+|[ \\t]+|(?:->|=>|→)(?![^\\s«]*[();])))(?![0-9]{1,5}[ \\t]*(?:\\r?\\n|$))(?!(?:None|NULL|null|nil|True|False|true|false|unset|missing|required|empty|not|\\*+|-+)[ \\t]*(?:\\r?\\n|$))([^\\s«]{4,500})(?=[ \\t]*(?:\\r?\\n|$))",
       "group": 2,
       "flags": ""
     },
@@ -1036,7 +1036,7 @@ export const RULES = {
         "credential",
         "_pat"
       ],
-      "pattern": "((?:^|\\n)[ \\t]*[a-z0-9_]{0,60}_(?:password|passwd|passphrase|secret|token|api_?key|private_?key|secret_?key|access_?key|credentials?|pat|pass|pwd)(?: (?:->|=>|→) | ))(?![0-9]{1,5}[ \\t]*(?:\\r?\\n|$))(?!(?:required|optional|hidden|empty|missing|invalid|incorrect|wrong|changed|reset|expired|expires|none|null|nil|true|false|undefined|unset|blank|below|above|here|there|again|same|different|okay|done|saved|updated|accepted|rejected|denied|failed|sent|stored|kept|secret|redacted|masked|unknown|default|disabled|enabled|set|see|ask|enter|never|always|valid|correct|ignored|removed|deleted|skipped|pending|continue|break|pass|return|raise|yield|else|elif|try|finally|except|await|assert|global|nonlocal|del|import|token|tokens|user|users|username|email|login|name|names|host|port|hash|salt|key|keys|value|values|field|fields|column|columns|secrets|passwords|credentials|None|True|False|object|string|str|bool|category|int(?:8|16|32|64)|float(?:16|32|64)|\\*+|-+)[ \\t]*(?:\\r?\\n|$))([^\\s«]{4,500})(?=[ \\t]*(?:\\r?\\n|$))",
+      "pattern": "((?:^|\\n)[ \\t]*[a-z0-9_]{0,60}_(?:password|passwd|passphrase|secret|token|api_?key|private_?key|secret_?key|access_?key|credentials?|pat|pass|pwd)(?: (?:->|=>|→) | |(?:->|=>|→)(?![^\\s«]*[();])))(?![0-9]{1,5}[ \\t]*(?:\\r?\\n|$))(?!(?:required|optional|hidden|empty|missing|invalid|incorrect|wrong|changed|reset|expired|expires|none|null|nil|true|false|undefined|unset|blank|below|above|here|there|again|same|different|okay|done|saved|updated|accepted|rejected|denied|failed|sent|stored|kept|secret|redacted|masked|unknown|default|disabled|enabled|set|see|ask|enter|never|always|valid|correct|ignored|removed|deleted|skipped|pending|continue|break|pass|return|raise|yield|else|elif|try|finally|except|await|assert|global|nonlocal|del|import|token|tokens|user|users|username|email|login|name|names|host|port|hash|salt|key|keys|value|values|field|fields|column|columns|secrets|passwords|credentials|None|True|False|object|string|str|bool|category|int(?:8|16|32|64)|float(?:16|32|64)|\\*+|-+)[ \\t]*(?:\\r?\\n|$))([^\\s«]{4,500})(?=[ \\t]*(?:\\r?\\n|$))",
       "group": 2,
       "flags": ""
     },

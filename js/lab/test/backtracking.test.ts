@@ -147,6 +147,9 @@ const cases: Record<string, string> = {
   "snake names then spaces": "db_password ".repeat(Math.floor(N / 12)),
   "a long snake name then a value": `${"a_".repeat(N / 2)}token x1234567\n`,
   "snake arrows in a row": "db_password -> x1234567\n".repeat(Math.floor(N / 24)),
+  "a tight arrow then a long value": `DB_PASSWORD->${"x".repeat(N)}(`,
+  "tight arrows in a row": "db_token->x1234567\n".repeat(Math.floor(N / 19)),
+  "tags and no-break spaces": "\u{e0061}\u00a0".repeat(Math.floor(N / 3)),
 };
 for (const [name, text] of Object.entries(cases)) {
   test(`a long adversarial line is redacted: ${name}`, () => {

@@ -730,7 +730,9 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         "triggers": ["pass", "pwd", "secret", "token", "key", "credential", "_pat"],
         "pattern": r"((?:^|\n)[ \t]*[A-Z0-9_]{0,60}(?:PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN"
         r"|API_?KEY|PRIVATE_?KEY|SECRET_?KEY|ACCESS_?KEY|CREDENTIALS?|_PAT|_PASS|_PWD)"
-        r"(?:[ \t]+(?:->|=>|→)[ \t]+|[ \t]+))"
+        # An arrow with no spaces (f"{k}->{v}"), not a C member access
+        # (conn_token->refresh();).
+        r"(?:[ \t]+(?:->|=>|→)[ \t]+|[ \t]+|(?:->|=>|→)(?![^\s«]*[();])))"
         r"(?![0-9]{1,5}[ \t]*(?:\r?\n|$))"
         r"(?!(?:None|NULL|null|nil|True|False|true|false|unset|missing|required|empty|not"
         r"|\*+|-+)[ \t]*(?:\r?\n|$))"
@@ -748,7 +750,7 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         "triggers": ["pass", "pwd", "secret", "token", "key", "credential", "_pat"],
         "pattern": r"((?:^|\n)[ \t]*[a-z0-9_]{0,60}_(?:password|passwd|passphrase|secret|token"
         r"|api_?key|private_?key|secret_?key|access_?key|credentials?|pat|pass|pwd)"
-        r"(?: (?:->|=>|→) | ))"
+        r"(?: (?:->|=>|→) | |(?:->|=>|→)(?![^\s«]*[();])))"
         r"(?![0-9]{1,5}[ \t]*(?:\r?\n|$))"
         r"(?!(?:" + _NEXT_LINE_NOT_WORD[3:-1] + r"|None|True|False|object|string|str|bool"
         r"|category|int(?:8|16|32|64)|float(?:16|32|64)|\*+|-+)[ \t]*(?:\r?\n|$))"
