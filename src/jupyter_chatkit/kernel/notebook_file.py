@@ -202,6 +202,9 @@ def merged_streams(outputs: list[Any]) -> list[Any]:
     flush apart (``print("API_KEY=", end="")``, a pause, then the key): read one by one,
     the name and its value were never in one text for the policy to see."""
     merged: list[Any] = []
+    # Each run's texts, joined once at its end: joined at each output, a cell of many
+    # flushes (a loop printing a line a step) cost time quadratic in its outputs.
+    pieces: list[str] = []
     for raw in outputs:
         last = merged[-1] if merged else None
         if (
@@ -211,9 +214,14 @@ def merged_streams(outputs: list[Any]) -> list[Any]:
             and last.get("output_type") == "stream"
             and last.get("name") == raw.get("name")
         ):
-            merged[-1] = {**last, "text": _text(last.get("text")) + _text(raw.get("text"))}
-        else:
-            merged.append(raw)
+            pieces.append(_text(raw.get("text")))
+            continue
+        if len(pieces) > 1:
+            merged[-1] = {**merged[-1], "text": "".join(pieces)}
+        pieces = [_text(raw.get("text"))] if isinstance(raw, dict) else []
+        merged.append(raw)
+    if len(pieces) > 1:
+        merged[-1] = {**merged[-1], "text": "".join(pieces)}
     return merged
 
 
