@@ -278,3 +278,38 @@ def test_the_widget_tells_its_model_from_the_conversation_s_title(
     screenshot(page, "widget-subline")
     dot = subtitle.evaluate("(el) => getComputedStyle(el, '::before').content")
     assert dot == '"·"', dot
+
+
+BOX = """() => {
+  const box = document.querySelector('#jupyter-chatkit-panel .jck-input');
+  return {height: box.getBoundingClientRect().height, placeholder: box.placeholder,
+          title: box.title, value: box.value};
+}"""
+
+
+def test_the_message_box_placeholder_fits_the_default_sidebar(
+    lab_page: LabPage, screenshot: Callable[..., Path]
+) -> None:
+    """In the 250 px sidebar the placeholder "Ask the assistant…  (Enter to send,
+    Shift+Enter for a new line)" wrapped to four lines, an empty box four lines tall
+    (walk W5): there it says "Ask the assistant…", the send keys on hover; wider, all."""
+    page = lab_page.page
+    page.set_viewport_size({"width": 1400, "height": 800})
+    lab_page.open()
+    open_panel(page)
+    page.locator(INPUT).wait_for(state="visible")
+    assert page.evaluate(f"() => document.querySelector('{PANEL}').offsetWidth") <= 260
+    page.locator(INPUT).fill("x")
+    line = page.evaluate(BOX)["height"]
+    page.locator(INPUT).fill("")
+    page.wait_for_function(f"(h) => ({BOX})().height < 2 * h", arg=line)
+    empty = page.evaluate(BOX)
+    screenshot(page, "placeholder-250")
+    assert empty["placeholder"] == "Ask the assistant…", empty
+    assert "Enter to send" in empty["title"], empty
+    # A wide chat (the sidebar dragged wider): the send keys are in the placeholder too.
+    page.evaluate(f"() => {{ document.querySelector('{PANEL} .jck-chat').style.width = '700px'; }}")
+    page.wait_for_function(f"() => /Enter to send/.test(({BOX})().placeholder)")
+    wide = page.evaluate(BOX)
+    assert wide["height"] < 2 * line, wide
+    screenshot(page, "placeholder-wide")

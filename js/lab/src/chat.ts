@@ -58,9 +58,12 @@ export interface ChatFactoryOptions {
   escape?: () => void;
 }
 
-/** The composer's placeholder for a send key. */
-export function placeholderFor(key: SendKey): string {
-  return `Ask the assistant…  (${sendKeyHint(key)})`;
+/**
+ * The composer's placeholder for a send key: with the key's hint where the box is wide
+ * enough, else without it (the hint is the box's tooltip), the first fitting two lines.
+ */
+export function placeholderFor(key: SendKey): string[] {
+  return [`Ask the assistant…  (${sendKeyHint(key)})`, "Ask the assistant…"];
 }
 
 /** The last open thread, per Jupyter server (base URL), in this browser. */

@@ -7,7 +7,7 @@ import type { ChatSession, ClientToolHandler } from "../client/session";
 import type { Transport } from "../client/transport";
 import type { AgentHost } from "./agent";
 import type { UploadFile } from "./attachments";
-import type { SendKey } from "./composer";
+import type { Placeholder, SendKey } from "./composer";
 import type { ContextRef, MessagePart } from "./context";
 import type { CodeBlockAction } from "./markdown";
 import type { MentionSource, SlashCommand } from "./mentions";
@@ -49,8 +49,9 @@ export interface ChatOptions {
   shortTitle?: string;
   /** Notebook-output layout: bounded height instead of filling the parent. */
   compact?: boolean;
-  /** Placeholder of the message box, or a function of the send key. */
-  placeholder?: string | ((sendKey: SendKey) => string);
+  /** Placeholder of the message box (or its choices, longest first; see composer.ts), or a
+   * function of the send key giving it. */
+  placeholder?: Placeholder;
   /** True when the server runs the offline demo model (GET jupyter-chatkit/config). */
   offline?: boolean | Promise<boolean>;
   /** Esc in the message box: give the keyboard back to the notebook. */

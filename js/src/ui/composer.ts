@@ -19,6 +19,13 @@ export function sendKeyHint(key: SendKey): string {
   return key === "Enter" ? "Enter to send, Shift+Enter for a new line" : `${IS_MAC ? "⌘" : "Ctrl"}+Enter to send`;
 }
 
+/**
+ * A placeholder: one text, or several from the longest to the shortest, of which the box
+ * shows the first that fits on two lines at its width (a 250 px sidebar cannot show the
+ * send-key hint without wrapping to four lines; the hint is the box's tooltip anyway).
+ */
+export type Placeholder = string | readonly string[] | ((key: SendKey) => string | readonly string[]);
+
 /** The tallest the box grows before it scrolls. */
 const MAX_HEIGHT = 200;
 
@@ -43,11 +50,11 @@ export class Composer {
   readonly input: HTMLTextAreaElement;
   private readonly sendBtn: HTMLButtonElement;
   private sendKey: SendKey;
-  private placeholder: string | ((key: SendKey) => string);
+  private placeholder: Placeholder;
 
   constructor(
     private readonly host: ComposerHost,
-    options: { sendKey?: SendKey; placeholder?: string | ((key: SendKey) => string) } = {},
+    options: { sendKey?: SendKey; placeholder?: Placeholder } = {},
   ) {
     this.sendKey = options.sendKey ?? "Enter";
     this.placeholder = options.placeholder ?? "Ask about your notebook…";
@@ -82,7 +89,7 @@ export class Composer {
       new ResizeObserver(() => {
         if (this.input.clientWidth !== width) {
           width = this.input.clientWidth;
-          this.autosize();
+          this.showPlaceholder();
         }
       }).observe(this.input);
     }
@@ -138,9 +145,32 @@ export class Composer {
   }
 
   private showSendKey(): void {
-    const p = this.placeholder;
-    this.input.placeholder = typeof p === "function" ? p(this.sendKey) : p;
     this.input.title = sendKeyHint(this.sendKey);
+    this.showPlaceholder();
+  }
+
+  /** The longest placeholder that fits on two lines (the last one if none does). */
+  private showPlaceholder(): void {
+    const p = this.placeholder;
+    const value = typeof p === "function" ? p(this.sendKey) : p;
+    const choices = typeof value === "string" ? [value] : value;
+    const box = this.input;
+    // Not measurable now (text in the box, not laid out): the one shown, or the longest.
+    let pick = choices.includes(box.placeholder) ? box.placeholder : (choices[0] ?? "");
+    if (choices.length > 1 && !box.value && box.clientWidth > 0) {
+      pick = choices[choices.length - 1];
+      box.style.height = "auto";
+      box.value = "x";
+      const line = box.scrollHeight;
+      // Two lines are one line's height plus a line; three or more are more than two.
+      const fits = (text: string): boolean => {
+        box.value = text;
+        return box.scrollHeight < 2 * line;
+      };
+      pick = choices.find(fits) ?? pick;
+      box.value = "";
+    }
+    box.placeholder = pick;
     this.autosize();
   }
 
