@@ -8,18 +8,20 @@ Real store (SQLite), real assistant; only the model is scripted (it waits mid-an
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from typing import Any
 
 import pytest
 from agents.testing import ModelStep, ScriptedModel, assistant_message
-from chatkit.types import ErrorEvent, ThreadStreamEvent
+from chatkit.store import NotFoundError
+from chatkit.types import ErrorEvent, ThreadMetadata, ThreadStreamEvent
 from sqlalchemy import func, select
 
 from jupyter_chatkit.assistant.server import THREAD_DELETED, NotebookAssistant, StreamResult
 from jupyter_chatkit.store import SQLStore
 from jupyter_chatkit.store.schema import attachments, items, thread_turns, threads
 
-from .chatkit_helpers import ALICE, collect, json_call, make_assistant, req, stream, user_input
+from .chatkit_helpers import ALICE, BOB, collect, json_call, make_assistant, req, stream, user_input
 from .test_running_turns_review import _alice_waiting, _pausing_model
 
 
@@ -103,3 +105,21 @@ async def test_a_thread_deleted_during_a_later_answer_ends_its_stream_without_re
 
     events = await _delete_then_finish(assistant, reader, thread_id, resume)
     await _assert_ended_as_deleted(assistant, sqlite_store, thread_id, events)
+
+
+@pytest.mark.asyncio
+async def test_a_deleted_thread_is_not_saved_back(store: SQLStore) -> None:
+    # A turn saves its thread (a title, ChatKit's save after the stream) with the copy
+    # it loaded; deleted meanwhile, that save must not create the thread again.
+    meta = ThreadMetadata(id="thr_gone", created_at=datetime.now(), title="t")
+    await store.save_thread(meta, ALICE)
+    await store.delete_thread("thr_gone", ALICE)
+    meta.title = "A title written after the delete"
+    with pytest.raises(NotFoundError):
+        await store.save_thread(meta, ALICE)
+    with pytest.raises(NotFoundError):
+        await store.load_thread("thr_gone", ALICE)
+    assert (await _rows(store, "thr_gone"))["threads"] == 0
+    # A thread id never deleted for this user is still created.
+    await store.save_thread(ThreadMetadata(id="thr_gone", created_at=datetime.now()), BOB)
+    assert (await store.load_thread("thr_gone", BOB)).id == "thr_gone"

@@ -80,7 +80,7 @@ from .statements import (
     thread_upsert_statement,
     touch_thread,
 )
-from .tombstones import delete_item_rows, delete_thread_rows
+from .tombstones import delete_item_rows, delete_thread_rows, thread_was_deleted
 from .turns import ThreadTurns
 
 # What a turn's first transaction reads: the thread's row, and (once the turn is taken
@@ -275,11 +275,20 @@ class SQLStore(Store[RequestContext]):
         return decode_thread(row)
 
     async def save_thread(self, thread: ThreadMetadata, context: RequestContext) -> None:
-        """Create the thread for this user, or update it if they own it already."""
+        """Create the thread for this user, or update it if they own it already.
+
+        ``NotFoundError`` for a thread this user deleted: a turn saves the copy it loaded
+        (a title, ChatKit's save after the stream), which must not bring it back.
+        """
         stmt, params = self._thread_upsert(thread, context)
-        rowcount = await self._hop.write(
-            lambda conn: execute(conn, stmt, params).rowcount, short=True
-        )
+        user_id = context.user_id
+
+        def write(conn: Connection) -> int:
+            if thread_was_deleted(conn, thread.id, user_id):
+                return 0
+            return int(execute(conn, stmt, params).rowcount)
+
+        rowcount = await self._hop.write(write, short=True)
         if rowcount == 0:
             raise thread_not_found(thread.id)
 

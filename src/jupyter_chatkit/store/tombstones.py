@@ -12,12 +12,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table, delete, select
+from sqlalchemy import Table, bindparam, delete, literal, select
 from sqlalchemy.engine import Connection, Row
 
 from .engine import Dialect, dialect_insert
+from .fastsql import execute
 from .schema import item_tombstones, items, thread_tombstones, threads
 from .statements import thread_not_found, touch_thread
+
+THREAD_TOMBSTONE = select(literal(1)).where(
+    thread_tombstones.c.user_id == bindparam("user_id"),
+    thread_tombstones.c.thread_id == bindparam("thread_id"),
+)
+
+
+def thread_was_deleted(conn: Connection, thread_id: str, user_id: str) -> bool:
+    """Whether this user deleted a thread of this id (its tombstone is there)."""
+    params = {"user_id": user_id, "thread_id": thread_id}
+    return execute(conn, THREAD_TOMBSTONE, params).first() is not None
 
 
 def delete_thread_rows(conn: Connection, dialect: Dialect, thread_id: str, user_id: str) -> None:
