@@ -553,8 +553,9 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
 
         The store refuses the turn's next write with ``NotFoundError`` (nothing of it is
         written); ChatKit makes that a bare ``stream.error`` offering Retry, then may save
-        the thread once more, an upsert that would bring it back. So after that error the
-        stream ends here. (Overrides a private method of chatkit 1.6.5's ChatKitServer.)
+        the thread once more (refused by the store too: a second error). So after that
+        error the stream ends here. (Overrides a private method of chatkit 1.6.5's
+        ChatKitServer.)
         """
         events = super()._process_events(thread, context, stream)
         async with contextlib.aclosing(events):  # type: ignore[type-var]
