@@ -21,7 +21,6 @@ from pydantic import TypeAdapter, ValidationError
 
 from ..protocol import ErrorCode
 from ..store.engine import describe_store_failure, is_store_unavailable, store_failure_message
-from .model_asked import ModelAsked
 from .results import JsonResult, StreamResult, describe_validation_error, safe_message, sse
 from .running import answer_own, own_request
 
@@ -45,7 +44,7 @@ async def answer(
     """
     result = await _answer(server, body, context)
     if isinstance(result, StreamResult):
-        return StreamResult(_scrubbed(server, result.chunks), result.asked)
+        return StreamResult(_scrubbed(server, result.chunks))
     if server.scrubber:
         return JsonResult(result.status, server.scrubber.bytes(result.body))
     return result
@@ -69,8 +68,7 @@ async def _answer(
             return JsonResult.error(400, describe_validation_error(exc))
         return await answer_own(*own, server.running, server.store, context)
     if is_streaming_req(request):
-        asked = ModelAsked()
-        return StreamResult(_guarded_stream(server, request, context, asked), asked)
+        return StreamResult(_guarded_stream(server, request, context))
     try:
         result = await server._process_parsed(request, context)
     except NotFoundError:
@@ -88,11 +86,9 @@ async def _answer(
 
 
 async def _guarded_stream(
-    server: NotebookAssistant, request: ChatKitReq, context: RequestContext, asked: ModelAsked
+    server: NotebookAssistant, request: ChatKitReq, context: RequestContext
 ) -> AsyncIterator[bytes]:
-    """Stream events; errors before or outside the run become one ErrorEvent. ``asked``
-    is set when the turn's model request has left, or at the end."""
-    asked.start()
+    """Stream events; errors before or outside the run become one ErrorEvent."""
     try:
         result = await server._process_parsed(request, context)
         async for chunk in result:  # type: ignore[union-attr]
@@ -115,6 +111,3 @@ async def _guarded_stream(
                 code="custom", message="The assistant stopped unexpectedly.", allow_retry=True
             )
         )
-    finally:
-        # Nothing more to wait for (a turn that never asked a model, a failure).
-        asked.set()

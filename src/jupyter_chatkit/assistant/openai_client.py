@@ -63,7 +63,6 @@ from openai.types.chat import completion_create_params
 from typing_extensions import get_type_hints, is_typeddict
 
 from .. import pins
-from .model_asked import trace_request
 
 if TYPE_CHECKING:
     # Imported when first used: openai.resources.responses builds its parsed-response
@@ -410,13 +409,6 @@ class LeanAsyncOpenAI(AsyncOpenAI):
             kept.clear()
         kept[url] = (base, prepared)
         return prepared
-
-    def _build_request(self, options: Any, *, retries_taken: int = 0) -> httpx2.Request:
-        """openai's request, which says when it has been written while a streamed turn
-        waits for that to send its first events (model_asked.py)."""
-        request = super()._build_request(options, retries_taken=retries_taken)
-        trace_request(request)
-        return request
 
     @functools.cached_property
     def chat(self) -> AsyncChat:

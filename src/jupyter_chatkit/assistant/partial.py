@@ -18,7 +18,6 @@ from typing import Any
 from agents.models.interface import Model
 from chatkit.types import AssistantMessageContent, AssistantMessageItem
 
-from .model_asked import model_asked
 from .model_errors import IncompleteStreamError
 
 try:  # Private in openai-agents 0.24 (pinned <0.25); fall back to its attribute name.
@@ -56,15 +55,12 @@ class KeepPartialOutput(Model):
         terminal = False
         try:
             async for event in self.inner.stream_response(*args, **kwargs):
-                # Asked, whatever the model (an HTTP one's request says so when written).
-                model_asked()
                 if getattr(event, "type", None) in _TERMINAL_EVENTS:
                     terminal = True
                 yield event
             if not terminal:
                 raise IncompleteStreamError("the model's stream ended without a terminal event")
         except Exception as error:
-            model_asked()
             _mark_drain(error)
             raise
 

@@ -11,7 +11,6 @@ from chatkit.types import ThreadStreamEvent
 from pydantic import ValidationError
 
 from ..protocol import error_code_for
-from .model_asked import ModelAsked
 
 
 @dataclass(frozen=True)
@@ -34,14 +33,9 @@ class JsonResult:
 
 @dataclass(frozen=True)
 class StreamResult:
-    """A server-sent-events answer: ``data: {...}\\n\\n`` chunks, one per event.
-
-    ``asked``: set once the turn's model request has left (or the stream ended); a
-    transport may hold the first events until then (see :mod:`.model_asked`).
-    """
+    """A server-sent-events answer: ``data: {...}\\n\\n`` chunks, one per event."""
 
     chunks: AsyncIterator[bytes]
-    asked: ModelAsked | None = None
 
 
 # What ChatKitServer._serialize passes: integration-only metadata stays on the server.

@@ -29,7 +29,6 @@ from ..protocol import LOCAL_USER, RequestContext, error_code_for
 from .holder import AssistantUnavailable
 
 if TYPE_CHECKING:
-    from ..assistant.model_asked import ModelAsked
     from ..assistant.server import NotebookAssistant
     from .holder import AssistantHolder
 
@@ -41,10 +40,6 @@ SAFE_INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/we
 # Retry-After of a 503 (the store busy or down, the assistant starting): a lock held by
 # another process is a short transaction's, or a tool's the person can see.
 RETRY_AFTER_SECONDS = 5
-# Seconds a streamed turn's first events wait at most for its model request to leave
-# (ChatKitHandler._stream): it leaves within milliseconds, unless the turn first starts
-# MCP servers, say.
-FIRST_EVENTS_WAIT = 0.1
 
 
 def user_scope(user: Any) -> str:
@@ -256,10 +251,8 @@ class ChatKitHandler(BoundedBodyHandler):
 
     _producer: asyncio.Task[None] | None = None
     _closed = False
-    # A flush of what the stream wrote is scheduled (see _stream), or due when released.
+    # A flush of what the stream wrote is scheduled (see _stream).
     _flush_due = False
-    # The first events wait for the model request (see _stream) until this timer, if set.
-    _held: asyncio.TimerHandle | None = None
 
     def body_limit(self) -> int:
         """``max_request_bytes``."""
@@ -302,9 +295,9 @@ class ChatKitHandler(BoundedBodyHandler):
         stream = getattr(self.request.connection, "stream", None)
         if stream is not None:
             stream.set_nodelay(True)
-        await self._stream(result.chunks, result.asked)
+        await self._stream(result.chunks)
 
-    async def _stream(self, chunks: AsyncIterator[bytes], asked: ModelAsked | None = None) -> None:
+    async def _stream(self, chunks: AsyncIterator[bytes]) -> None:
         """Write events as they come; a client that goes away leaves the turn running.
 
         A separate task drives the stream, so it is always suspended inside the stream
@@ -320,11 +313,6 @@ class ChatKitHandler(BoundedBodyHandler):
         back longer than the stream's own work, and each event costs no hand-over to
         another task (a queue and a writer task cost ~0.1 ms of CPU an event). A client
         that reads slowly makes tornado buffer, as the queue did.
-
-        The turn's first events (the user's message saved, the stream's options) are
-        sent once its model request has left (``asked``, see assistant/model_asked.py),
-        or after ``FIRST_EVENTS_WAIT`` at most: sent before, their write and the client
-        reading them came before the request to the model.
         """
 
         async def produce() -> None:
@@ -335,17 +323,13 @@ class ChatKitHandler(BoundedBodyHandler):
                     self.write(chunk)
                     if not self._flush_due:
                         self._flush_due = True
-                        if self._held is None:
-                            loop.call_soon(self._flush_written)
+                        loop.call_soon(self._flush_written)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
                 log.error("Streaming a ChatKit answer failed: %s", type(exc).__name__)
 
         loop = asyncio.get_running_loop()
-        if asked is not None and not asked.future.done():
-            self._held = loop.call_later(FIRST_EVENTS_WAIT, self._release)
-            asked.future.add_done_callback(self._release)
         self._producer = asyncio.ensure_future(produce())
         try:
             await asyncio.wait({self._producer})
@@ -354,21 +338,8 @@ class ChatKitHandler(BoundedBodyHandler):
                 # This request was stopped (the server stops): so is its run.
                 self._producer.cancel()
                 await asyncio.wait({self._producer})
-            if self._held is not None:
-                self._held.cancel()
-                self._held = None
         if not self._closed and not self._finished:
             self.finish(set_content_type="text/event-stream; charset=utf-8")
-
-    def _release(self, _asked: object = None) -> None:
-        """The model was asked (or the wait ran out): send what was held, and flush as
-        events come from now on."""
-        held, self._held = self._held, None
-        if held is None:
-            return
-        held.cancel()
-        if self._flush_due:
-            self._flush_written()
 
     def _flush_written(self) -> None:
         """Send what the stream has written since the last flush (see :meth:`_stream`)."""
