@@ -18,12 +18,14 @@ import pytest
 from chatkit.types import (
     AssistantMessageItem,
     ClientToolCallItem,
+    ErrorEvent,
     ThreadItemAddedEvent,
     ThreadItemUpdatedEvent,
 )
 from traitlets.config import Config
 
 from jupyter_chatkit.assistant.partial import STOPPED_NOTE
+from jupyter_chatkit.assistant.server import THREAD_DELETED
 from jupyter_chatkit.protocol import LOCAL_USER, RequestContext, Turn
 
 from .chatkit_helpers import parse_sse, user_input
@@ -262,3 +264,39 @@ async def test_an_agent_step_awaiting_approval_is_not_run_after_the_client_left(
     assert [(c.name, c.status) for c in calls] == [("insert_cell", "pending")]
     await asyncio.sleep(0.5)
     assert len(fake_llm.calls) == 1, "the model was asked again without the step's result"
+
+
+# A thread deleted (another tab's threads.delete) while its answer streams over a real
+# connection: the stream ends with one ErrorEvent saying so, without Retry
+# (test_turn_thread_deleted has the in-process cases).
+
+
+async def test_deleting_a_thread_mid_answer_ends_its_stream_as_deleted(
+    endpoint: Endpoint, fake_llm: FakeLLM
+) -> None:
+    fake_llm.token_delay = 0.05
+    fake_llm.script(Reply(ANSWER))
+    payload = body("threads.create", input=user_input("talk for a while"))
+    async with (
+        httpx.AsyncClient(timeout=30) as client,
+        client.stream("POST", endpoint.url, content=payload, headers=endpoint.headers) as response,
+    ):
+        seen = b""
+        deleted = False
+        async for chunk in response.aiter_bytes():
+            seen += chunk
+            if not deleted and b"text_delta" in seen:
+                # The same user, another tab: the thread is deleted mid-answer.
+                thread_id = parse_sse(seen.split(b"\n\n")[0] + b"\n\n")[0].thread.id  # type: ignore[union-attr]
+                assert await endpoint.json(body("threads.delete", thread_id=thread_id)) == (
+                    200,
+                    {},
+                )
+                deleted = True
+    assert deleted
+    events = parse_sse(seen)
+    errors = [e for e in events if isinstance(e, ErrorEvent)]
+    assert len(errors) == 1 and events[-1] is errors[0], [e.type for e in events]
+    assert errors[0].message == THREAD_DELETED and errors[0].allow_retry is False
+    status, error = await endpoint.json(body("threads.get_by_id", thread_id=thread_id))
+    assert status == 404 and error["code"] == "not_found"
