@@ -94,6 +94,27 @@ async function ask(page: Page, text: string, answers: number): Promise<void> {
   await page.waitForFunction(() => !(window as any).chat.session.busy);
 }
 
+/** Resolves after ``n`` animation frames of the page. */
+function framesOf(page: Page, n: number): Promise<void> {
+  return page.evaluate(
+    (count) =>
+      new Promise<void>((done) => {
+        let left = count;
+        const tick = (): void => (--left ? void requestAnimationFrame(tick) : done());
+        requestAnimationFrame(tick);
+      }),
+    n,
+  );
+}
+
+/** How far the chat's view is above the end of its content, in pixels. */
+function distanceToEnd(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const s = document.querySelector(".jck-scroll") as HTMLElement;
+    return s.scrollHeight - s.scrollTop - s.clientHeight;
+  });
+}
+
 const opts = { skip: haveChromium ? false : `no Chromium at ${executablePath}` };
 
 test("streamed markdown equals a fresh render of the whole text", opts, async () => {
@@ -1414,16 +1435,6 @@ test("a rename that fails keeps the new title in its box (to try again); sent on
 
 test("a streamed delta updates its answer only, not the DOM of every earlier turn", opts, async () => {
   const { page, errors } = await open("theme=light", 600);
-  const frames = (n: number): Promise<void> =>
-    page.evaluate(
-      (count) =>
-        new Promise<void>((done) => {
-          let left = count;
-          const tick = (): void => (--left ? void requestAnimationFrame(tick) : done());
-          requestAnimationFrame(tick);
-        }),
-      n,
-    );
   // A thread of 12 turns, then an answer whose words come one frame apart.
   await page.evaluate(() => {
     const chat = (window as any).chat;
@@ -1482,7 +1493,7 @@ test("a streamed delta updates its answer only, not the DOM of every earlier tur
       },
     });
   });
-  await frames(2);
+  await framesOf(page, 2);
   // Class toggles and moves in the log, counted from here.
   await page.evaluate(() => {
     const w = window as any;
@@ -1506,9 +1517,9 @@ test("a streamed delta updates its answer only, not the DOM of every earlier tur
         update: { type: "assistant_message.content_part.text_delta", content_index: 0, delta },
       });
     }, word);
-    await frames(1);
+    await framesOf(page, 1);
   }
-  await frames(1);
+  await framesOf(page, 1);
   const touched = await page.evaluate(() => (window as any).__touched);
   // Its own streaming mark, at most, per frame: not each of the 25 items' marks.
   assert.ok(touched <= 8, `${touched} class toggles and moves for 4 deltas`);
@@ -1567,29 +1578,14 @@ test("a message shows the files that went with it, by name", opts, async () => {
 
 test("the view keeps to the end when content grows before its own scroll's event", opts, async () => {
   const { page, errors } = await open("theme=light", 380);
-  const distance = (): Promise<number> =>
-    page.evaluate(() => {
-      const s = document.querySelector(".jck-scroll") as HTMLElement;
-      return s.scrollHeight - s.scrollTop - s.clientHeight;
-    });
-  const frames = (n: number): Promise<void> =>
-    page.evaluate(
-      (count) =>
-        new Promise<void>((done) => {
-          let left = count;
-          const tick = (): void => (--left ? void requestAnimationFrame(tick) : done());
-          requestAnimationFrame(tick);
-        }),
-      n,
-    );
   // Content taller than the view: the chat scrolls to its end (nobody scrolled up).
   await page.evaluate(() => {
     const block = document.createElement("div");
     block.style.height = "2000px";
     document.querySelector(".jck-log")?.append(block);
   });
-  await frames(3);
-  assert.ok((await distance()) < 2, "at the end");
+  await framesOf(page, 3);
+  assert.ok((await distanceToEnd(page)) < 2, "at the end");
   // More content, and more again right after the chat scrolled to its end but before
   // that scroll's event (an approval card that grows, the next chunk): seen walking
   // Agent mode, the card's Approve stayed below the view behind "Jump to latest".
@@ -1608,48 +1604,33 @@ test("the view keeps to the end when content grows before its own scroll's event
     block.style.height = "300px";
     log.append(block);
   });
-  await frames(4);
-  assert.ok((await distance()) < 2, `still at the end, ${await distance()} px above it`);
+  await framesOf(page, 4);
+  assert.ok((await distanceToEnd(page)) < 2, `still at the end, ${await distanceToEnd(page)} px above it`);
   // A person scrolling up still leaves the end, and content then stays where they are.
   await page.evaluate(() => {
     (document.querySelector(".jck-scroll") as HTMLElement).scrollTop -= 400;
   });
-  await frames(2);
+  await framesOf(page, 2);
   await page.evaluate(() => {
     const block = document.createElement("div");
     block.style.height = "200px";
     document.querySelector(".jck-log")?.append(block);
   });
-  await frames(3);
-  assert.ok((await distance()) > 500, "left where the person scrolled to");
+  await framesOf(page, 3);
+  assert.ok((await distanceToEnd(page)) > 500, "left where the person scrolled to");
   assert.deepEqual(errors, []);
   await page.context().close();
 });
 
 test("the browser keeps the view at the end as content grows, no scrollTop write per frame", opts, async () => {
   const { page, errors } = await open("theme=light", 380);
-  const distance = (): Promise<number> =>
-    page.evaluate(() => {
-      const s = document.querySelector(".jck-scroll") as HTMLElement;
-      return s.scrollHeight - s.scrollTop - s.clientHeight;
-    });
-  const frames = (n: number): Promise<void> =>
-    page.evaluate(
-      (count) =>
-        new Promise<void>((done) => {
-          let left = count;
-          const tick = (): void => (--left ? void requestAnimationFrame(tick) : done());
-          requestAnimationFrame(tick);
-        }),
-      n,
-    );
   /** Grow the answer by `words` words, one frame apart (as a streamed answer does). */
   const stream = async (words: number): Promise<void> => {
     for (let i = 0; i < words; i++) {
       await page.evaluate(() => document.getElementById("streamed")?.append(" some more words of the answer"));
-      await frames(1);
+      await framesOf(page, 1);
     }
-    await frames(2);
+    await framesOf(page, 2);
   };
   // Content taller than the view, a paragraph growing at its end; the chat's own writes
   // of scrollTop counted from here.
@@ -1661,8 +1642,8 @@ test("the browser keeps the view at the end as content grows, no scrollTop write
     p.id = "streamed";
     log.append(block, p);
   });
-  await frames(3);
-  assert.ok((await distance()) < 2, "at the end");
+  await framesOf(page, 3);
+  assert.ok((await distanceToEnd(page)) < 2, "at the end");
   await page.evaluate(() => {
     const s = document.querySelector(".jck-scroll") as HTMLElement;
     const own = Object.getOwnPropertyDescriptor(Element.prototype, "scrollTop") as PropertyDescriptor;
@@ -1677,14 +1658,14 @@ test("the browser keeps the view at the end as content grows, no scrollTop write
   });
   const writes = (): Promise<number> => page.evaluate(() => (window as any).__writes);
   await stream(12);
-  assert.ok((await distance()) < 2, `followed the answer, ${await distance()} px above the end`);
+  assert.ok((await distanceToEnd(page)) < 2, `followed the answer, ${await distanceToEnd(page)} px above the end`);
   assert.equal(await writes(), 0, "the browser kept the end, not a scrollTop write per frame");
   // Scrolled up to read: the view stays on what the person reads.
   await page.evaluate(() => {
     const s = document.querySelector(".jck-scroll") as HTMLElement;
     Object.getOwnPropertyDescriptor(Element.prototype, "scrollTop")?.set?.call(s, s.scrollTop - 400);
   });
-  await frames(2);
+  await framesOf(page, 2);
   const top = await page.evaluate(() => (document.querySelector(".jck-scroll") as HTMLElement).scrollTop);
   await stream(6);
   assert.equal(
@@ -1692,16 +1673,16 @@ test("the browser keeps the view at the end as content grows, no scrollTop write
     top,
     "stayed where the person scrolled to",
   );
-  assert.ok((await distance()) > 400, "the answer grew below the view");
+  assert.ok((await distanceToEnd(page)) > 400, "the answer grew below the view");
   assert.equal(await writes(), 0);
   // Back at the end (the person scrolled down): following resumes.
   await page.evaluate(() => {
     const s = document.querySelector(".jck-scroll") as HTMLElement;
     Object.getOwnPropertyDescriptor(Element.prototype, "scrollTop")?.set?.call(s, s.scrollHeight);
   });
-  await frames(2);
+  await framesOf(page, 2);
   await stream(12);
-  assert.ok((await distance()) < 2, `followed again, ${await distance()} px above the end`);
+  assert.ok((await distanceToEnd(page)) < 2, `followed again, ${await distanceToEnd(page)} px above the end`);
   assert.equal(await writes(), 0);
   assert.deepEqual(errors, []);
   await page.context().close();
