@@ -300,3 +300,49 @@ async def test_deleting_a_thread_mid_answer_ends_its_stream_as_deleted(
     assert errors[0].message == THREAD_DELETED and errors[0].allow_retry is False
     status, error = await endpoint.json(body("threads.get_by_id", thread_id=thread_id))
     assert status == 404 and error["code"] == "not_found"
+
+
+async def test_deleting_a_thread_mid_answer_closes_the_model_request(
+    endpoint: Endpoint, fake_llm: FakeLLM
+) -> None:
+    # The delete stops the turn's model run at once: the upstream request is closed by
+    # the client (no more tokens spent), not read to the answer's end.
+    fake_llm.token_delay = 3.0  # 40 words: two minutes, under the 10 s read timeout
+    fake_llm.script(Reply(ANSWER))
+    payload = body("threads.create", input=user_input("talk for a long while"))
+    seen = bytearray()
+    first_words = asyncio.Event()
+
+    async def read() -> None:
+        async with (
+            httpx.AsyncClient(timeout=60) as client,
+            client.stream(
+                "POST", endpoint.url, content=payload, headers=endpoint.headers
+            ) as response,
+        ):
+            async for chunk in response.aiter_bytes():
+                seen.extend(chunk)
+                if b"text_delta" in seen:
+                    first_words.set()
+
+    reader = asyncio.ensure_future(read())
+    try:
+        await asyncio.wait_for(first_words.wait(), 20)
+        thread_id = parse_sse(bytes(seen).split(b"\n\n")[0] + b"\n\n")[0].thread.id  # type: ignore[union-attr]
+        assert await endpoint.json(body("threads.delete", thread_id=thread_id)) == (200, {})
+        # Guards against a hang, not timings: the model would take two minutes more.
+        call = await fake_llm.wait_for_disconnect(within=20)
+        assert call.disconnected and not call.finished
+        assert call.deltas_sent < WORDS
+        await asyncio.wait_for(reader, 20)
+    finally:
+        reader.cancel()
+    events = parse_sse(bytes(seen))
+    errors = [e for e in events if isinstance(e, ErrorEvent)]
+    assert len(errors) == 1 and events[-1] is errors[0], [e.type for e in events]
+    assert errors[0].message == THREAD_DELETED and errors[0].allow_retry is False
+    assistant = await endpoint.holder.get()
+    assert not assistant.running.answering(thread_id)
+    status, error = await endpoint.json(body("threads.get_by_id", thread_id=thread_id))
+    assert status == 404 and error["code"] == "not_found"
+    assert len(fake_llm.calls) == 1, "the model was asked again after the delete"

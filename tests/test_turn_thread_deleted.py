@@ -36,14 +36,19 @@ async def _rows(store: SQLStore, thread_id: str) -> dict[str, int]:
     return counts
 
 
-async def _delete_then_finish(
+async def _delete_mid_answer(
     assistant: NotebookAssistant, reader: asyncio.Future[Any], thread_id: str, resume: Any
 ) -> list[ThreadStreamEvent]:
-    """Delete the thread while its model waits, let the model finish; the stream's events."""
+    """Delete the thread while its model waits; the stream's events.
+
+    The model is not let go on: the delete itself stops the run (its stream waits
+    forever otherwise; the 10 s is a guard against that hang, not a timing)."""
     status, _ = await json_call(assistant, req("threads.delete", thread_id=thread_id), ALICE)
     assert status == 200
-    resume.set()
-    events: list[ThreadStreamEvent] = await asyncio.wait_for(reader, 10)
+    try:
+        events: list[ThreadStreamEvent] = await asyncio.wait_for(reader, 10)
+    finally:
+        resume.set()
     return events
 
 
@@ -78,7 +83,7 @@ async def test_a_new_thread_deleted_mid_answer_ends_its_stream_without_retry(
     _, assistant, reader, thread_id = await _alice_waiting(
         sqlite_store, "An answer that outlives its thread", resume
     )
-    events = await _delete_then_finish(assistant, reader, thread_id, resume)
+    events = await _delete_mid_answer(assistant, reader, thread_id, resume)
     await _assert_ended_as_deleted(assistant, sqlite_store, thread_id, events)
 
 
@@ -103,7 +108,7 @@ async def test_a_thread_deleted_during_a_later_answer_ends_its_stream_without_re
     reader = asyncio.ensure_future(collect(result.chunks))
     await asyncio.wait_for(waiting.wait(), 10)
 
-    events = await _delete_then_finish(assistant, reader, thread_id, resume)
+    events = await _delete_mid_answer(assistant, reader, thread_id, resume)
     await _assert_ended_as_deleted(assistant, sqlite_store, thread_id, events)
 
 
@@ -123,3 +128,24 @@ async def test_a_deleted_thread_is_not_saved_back(store: SQLStore) -> None:
     # A thread id never deleted for this user is still created.
     await store.save_thread(ThreadMetadata(id="thr_gone", created_at=datetime.now()), BOB)
     assert (await store.load_thread("thr_gone", BOB)).id == "thr_gone"
+
+
+@pytest.mark.asyncio
+async def test_a_thread_deleted_mid_answer_is_owed_no_model_title(sqlite_store: SQLStore) -> None:
+    # title_threads='model': the title is one more model call after the first answer.
+    # Deleted mid-answer, the thread is owed none: no call is made, nothing kept for it.
+    resume = asyncio.Event()
+    model, waiting = await _pausing_model("An answer, then no title", resume)
+    assistant = make_assistant(sqlite_store, model, title_threads="model")
+    result = await assistant.handle(req("threads.create", input=user_input("hi")), ALICE)
+    assert isinstance(result, StreamResult)
+    reader = asyncio.ensure_future(collect(result.chunks))
+    await asyncio.wait_for(waiting.wait(), 10)
+    thread_id = next(iter(assistant.running._turns))
+    assert assistant.titles.due(thread_id)
+
+    events = await _delete_mid_answer(assistant, reader, thread_id, resume)
+    await _assert_ended_as_deleted(assistant, sqlite_store, thread_id, events)
+    assert not assistant.titles.due(thread_id)
+    assert len(assistant.titles) == 0
+    assert len(model.calls) == 1

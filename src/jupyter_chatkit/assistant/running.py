@@ -6,7 +6,8 @@ goes away stops writing, and the turn runs on to its end (bounded as any turn is
 model's timeouts, the step limit; a step waiting for a person's approval ends the
 stream, so nothing runs unapproved). Only an explicit Stop stops a turn:
 ``Turn.STOP {thread_id}``, a request of its own, since aborting a request can no longer
-say it. Someone who comes back while the answer is still being written follows it live:
+say it; and deleting its thread (``threads.delete``, another tab), which ends the turn's
+stream with one error instead of keeping a partial answer. Someone who comes back while the answer is still being written follows it live:
 ``Turn.WATCH {thread_id}`` streams the turn's events from its start, then as they come.
 
 A turn is known to the process that runs it (:class:`RunningTurns`); the task that drives
@@ -19,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import weakref
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -139,6 +141,8 @@ class RunningTurns:
 
     def __init__(self) -> None:
         self._turns: dict[str, list[RunningTurn]] = {}
+        # The tasks of turns being cancelled because their thread was deleted.
+        self._deleted: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
 
     def begin(self, thread_id: str, context: RequestContext) -> RunningTurn:
         """A turn of ``thread_id`` starts (or queues for the thread), driven by this task."""
@@ -172,6 +176,33 @@ class RunningTurns:
                 turn.task.cancel()
                 stopped = True
         return stopped
+
+    def thread_deleted(self, thread_id: str, user_id: str) -> None:
+        """The user deleted ``thread_id``: its turns stop now, so their model runs are
+        closed (no more tokens spent on an answer nobody can see). Each task is
+        cancelled as Stop does; the turn knows it by :meth:`cancelled_by_delete`."""
+        current = asyncio.current_task()
+        for turn in self.of(thread_id, user_id):
+            task = turn.task
+            if task is not None and not task.done() and task is not current:
+                self._deleted.add(task)
+                task.cancel()
+
+    def deleting(self) -> bool:
+        """True in a turn's task being cancelled because its thread was deleted."""
+        task = asyncio.current_task()
+        return task is not None and task in self._deleted
+
+    def cancelled_by_delete(self) -> bool:
+        """In a turn's ``except CancelledError``: True when the cancellation came from
+        :meth:`thread_deleted`, which is then taken back (the task goes on to end its
+        stream with one error); False for anything else (Stop, the server stopping)."""
+        task = asyncio.current_task()
+        if task is None or task not in self._deleted:
+            return False
+        self._deleted.discard(task)
+        task.uncancel()
+        return True
 
     async def stop_all(self, within: float = STOP_ALL_SECONDS) -> None:
         """Stop every turn (the server stops): each keeps its answer so far, marked

@@ -8,6 +8,7 @@ answers a turn, and its streamed run, are in :mod:`.turn`.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
@@ -35,6 +36,7 @@ from chatkit.types import (
     ThreadMetadata,
     ThreadsAddUserMessageReq,
     ThreadsCreateReq,
+    ThreadsDeleteReq,
     ThreadsGetByIdReq,
     ThreadsListReq,
     ThreadsRetryAfterItemReq,
@@ -184,6 +186,11 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
                 )
             self.titles.renamed(request.params.thread_id, request.params.title, context.user_id)
         result = NonStreamingResult(await self._process_non_streaming(request, context))
+        if isinstance(request, ThreadsDeleteReq):
+            # Deleted: a turn answering it (another tab) stops now, its model run closed,
+            # and its stream ends with THREAD_DELETED; no model title is made for it.
+            self.running.thread_deleted(request.params.thread_id, context.user_id)
+            self.titles.deleted(request.params.thread_id, context.user_id)
         if isinstance(request, ThreadsUpdateReq):
             # A rename of the notebook: {"notebook": new, "previous_notebook": old}.
             new = notebook_threads.requested_notebook(request)
@@ -252,6 +259,10 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
                 async for event in add_user_message(self, request, context):
                     turn.add(event)
                     yield event
+            except asyncio.CancelledError:
+                if not self.running.cancelled_by_delete():
+                    raise
+                yield self._deleted_event(turn)
             finally:
                 self.running.end(turn)
             return
@@ -270,6 +281,10 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
                     finally:
                         # Used by respond(), or dropped with a request that never got there.
                         self._turn_requests.pop(thread_id, None)
+            except asyncio.CancelledError:
+                if not self.running.cancelled_by_delete():
+                    raise
+                yield self._deleted_event(turn)
             finally:
                 self.running.end(turn)
             return
@@ -298,6 +313,11 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
                 if first_turn is not None:
                     first_turn.add(event)
                 yield event
+        except asyncio.CancelledError:
+            if first_turn is None or not self.running.cancelled_by_delete():
+                raise
+            yield self._deleted_event(first_turn)
+            return
         except Exception:
             if created is not None and not kept:
                 await self._forget_thread(created, context)
@@ -310,6 +330,13 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
                 notebook = self._new_notebooks.pop(created, None)
         if created is not None and kept:
             await self._record_notebook(created, notebook, context)
+
+    @staticmethod
+    def _deleted_event(turn: RunningTurn) -> ErrorEvent:
+        """The end of a turn stopped because its thread was deleted (threads.delete)."""
+        event = ErrorEvent(code="custom", message=THREAD_DELETED, allow_retry=False)
+        turn.add(event)
+        return event
 
     def _history_limits(self) -> tuple[int, int]:
         return self.settings.history_max_items, self.settings.history_max_tokens
@@ -512,8 +539,11 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         ChatKit keeps non-empty pending answers and notes the cancellation for the
         model; the answer itself is marked here so the stored thread says so too.
         Pending workflows are kept (collapsed) as well, so what the user saw does not
-        vanish when the thread is reopened.
+        vanish when the thread is reopened. A turn stopped because its thread was
+        deleted keeps nothing (the store would refuse it).
         """
+        if self.running.deleting():
+            return
         for item in pending_items:
             if isinstance(item, AssistantMessageItem) and any(
                 part.text.strip() for part in item.content

@@ -167,6 +167,16 @@ class PendingTitles:
             del self._due[thread_id]
             entry.settled.set()
 
+    def deleted(self, thread_id: str, user_id: str) -> None:
+        """The person deleted the thread: no title is owed to it, none is made (a model
+        call) or saved. Another user's delete (refused) changes nothing."""
+        entry = self._due.get(thread_id)
+        if entry is not None and entry.owner == user_id:
+            del self._due[thread_id]
+            entry.settled.set()
+            if entry.writer is not None:
+                entry.writer.cancel()
+
     async def _write(self, thread_id: str, entry: _Due, store: Store[Any], context: Any) -> None:
         try:
             title = await entry.write()
