@@ -41,6 +41,7 @@ from chatkit.types import (
 
 from ..assistant.cards import card_code, fence
 from ..protocol import CLIENT_TOOLS, tool_label
+from ..store.engine import LOCK_WAITS
 from .answer_mime import ANSWER_MIME as ANSWER_MIME
 from .answer_mime import THINKING, draft_bundle, failed_bundle
 from .client import Answer, ChatClient
@@ -55,6 +56,19 @@ if TYPE_CHECKING:
 UPDATE_INTERVAL = 0.15
 
 EventListener = Callable[[ThreadStreamEvent], None]
+
+# A wait for the store this long is said (another process holds its lock): one of
+# another writer's short transactions is over in milliseconds.
+STORE_WAIT_SHOWN_AFTER = 1.0
+
+
+def store_wait_text(limit: float) -> str:
+    """What the answer says while the store waits for another process's lock."""
+    return (
+        "Waiting for the conversation store: another process holds it locked (another "
+        f"kernel, a backup, a sqlite3 shell). Waiting up to {max(1, round(limit))} s; "
+        "interrupt the kernel to stop."
+    )
 
 
 class StreamingClient(ChatClient):
@@ -84,6 +98,8 @@ class _Draft:
     cards: dict[str, str] = field(default_factory=dict)
     activity: str = "Thinking…"
     error: str = ""
+    # Said while the store waits for another process's lock (see store_wait).
+    waiting: str = ""
 
     def fold(self, event: ThreadStreamEvent) -> bool:
         """Apply one event; True when what is shown changed."""
@@ -112,10 +128,22 @@ class _Draft:
             return True
         return False
 
+    def store_wait(self, wait: tuple[float, float] | None) -> bool:
+        """Say so while the store has waited :data:`STORE_WAIT_SHOWN_AFTER` for another
+        process's lock (``wait``: :meth:`~..store.engine.LockWaits.oldest`), and no more
+        once it has it; True when what is shown changed."""
+        text = ""
+        if wait is not None and wait[0] >= STORE_WAIT_SHOWN_AFTER:
+            text = store_wait_text(wait[1])
+        changed = text != self.waiting
+        self.waiting = text
+        return changed
+
     def markdown(self) -> str:
         parts = [*self.cards.values(), *(t for t in self.texts.values() if t.strip())]
-        if self.activity:
-            parts.append(f"_{self.activity}_")
+        status = self.waiting or self.activity
+        if status:
+            parts.append(f"_{status}_")
         return "\n\n".join(parts) or THINKING
 
 
@@ -183,10 +211,13 @@ class LiveAnswer:
                 event = None
             if event is not None and draft.fold(event):
                 dirty = True
+            # A store locked by another process: said, not "Thinking…" for the wait.
+            waited = draft.store_wait(LOCK_WAITS.oldest())
+            dirty = dirty or waited
             now = time.monotonic()
             # A new item (tool call, card, first words) shows at once; text deltas are
             # batched to UPDATE_INTERVAL.
-            urgent = event is not None and not isinstance(event, ThreadItemUpdatedEvent)
+            urgent = waited or (event is not None and not isinstance(event, ThreadItemUpdatedEvent))
             if dirty and (urgent or now - last_update >= UPDATE_INTERVAL):
                 if handle is not None:
                     handle.update(_draft_bundle(draft), raw=True)

@@ -12,8 +12,9 @@ import contextlib
 import logging
 import os
 import sqlite3
+import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -124,6 +125,43 @@ class StoreBusyError(Exception):
     another process holds."""
 
 
+class LockWaits:
+    """This process's waits for a lock another process holds, under way now (any store).
+
+    For people, not for the waits' own bounds: a kernel's answer says it is waiting for
+    the conversation store (kernel/live.py) instead of only "Thinking…" for as long as
+    ``store_lock_timeout``. Entered on any thread, read on any other.
+    """
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._waits: dict[object, tuple[float, float]] = {}
+
+    @contextlib.contextmanager
+    def waiting(self, limit: float) -> Iterator[None]:
+        """Count the time inside as a wait of at most ``limit`` seconds."""
+        token = object()
+        with self._guard:
+            self._waits[token] = (time.monotonic(), limit)
+        try:
+            yield
+        finally:
+            with self._guard:
+                del self._waits[token]
+
+    def oldest(self) -> tuple[float, float] | None:
+        """``(seconds waited so far, limit)`` of the longest wait under way; None if none."""
+        with self._guard:
+            if not self._waits:
+                return None
+            start, limit = min(self._waits.values())
+        return time.monotonic() - start, limit
+
+
+LOCK_WAITS = LockWaits()
+"""The waits for another process's lock under way in this process."""
+
+
 class NulCharacterError(ValueError):
     """A value for the database holds U+0000, which PostgreSQL text cannot store."""
 
@@ -216,23 +254,28 @@ async def use_wal(engine: AsyncEngine, lock_timeout: float = SQLITE_BUSY_TIMEOUT
     if engine.dialect.name != "sqlite":
         return
     deadline = time.monotonic() + lock_timeout
-    while True:
-        try:
-            async with engine.connect() as conn:
-                # Outside any transaction: the mode cannot change inside one.
-                raw = await conn.get_raw_connection()
-                driver: Any = raw.driver_connection
-                async with driver.execute("PRAGMA journal_mode = WAL") as cursor:
-                    row = await cursor.fetchone()
-                if row is not None and str(row[0]).lower() == "wal":
-                    return
-                raise RuntimeError(f"SQLite refused WAL journal mode (got {row!r})")
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc):
-                raise
-            if time.monotonic() > deadline:
-                raise StoreBusyError("another process holds the store's lock") from None
-        await asyncio.sleep(0.05)
+    with contextlib.ExitStack() as waits:
+        waiting = False
+        while True:
+            try:
+                async with engine.connect() as conn:
+                    # Outside any transaction: the mode cannot change inside one.
+                    raw = await conn.get_raw_connection()
+                    driver: Any = raw.driver_connection
+                    async with driver.execute("PRAGMA journal_mode = WAL") as cursor:
+                        row = await cursor.fetchone()
+                    if row is not None and str(row[0]).lower() == "wal":
+                        return
+                    raise RuntimeError(f"SQLite refused WAL journal mode (got {row!r})")
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc):
+                    raise
+                if time.monotonic() > deadline:
+                    raise StoreBusyError("another process holds the store's lock") from None
+                if not waiting:  # the first refusal: a wait begins
+                    waits.enter_context(LOCK_WAITS.waiting(deadline - time.monotonic()))
+                    waiting = True
+            await asyncio.sleep(0.05)
 
 
 def dialect_of(engine: AsyncEngine) -> Dialect:
@@ -299,7 +342,8 @@ async def write_within(engine: AsyncEngine, lock_timeout: float) -> AsyncIterato
         try:
             writing = await conn.execution_options(**{BEGIN_MODE_OPTION: "IMMEDIATE"})
             try:
-                transaction = await writing.begin()
+                with LOCK_WAITS.waiting(lock_timeout):
+                    transaction = await writing.begin()
             except DBAPIError as exc:
                 if sqlstate_of(exc) in ("SQLITE_BUSY", "SQLITE_LOCKED"):
                     raise StoreBusyError("another process holds the store's write lock") from None

@@ -60,6 +60,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from .engine import (
     BEGIN_MODE_OPTION,
+    LOCK_WAITS,
     SQLITE_BUSY_TIMEOUT_MS,
     StoreBusyError,
     Writer,
@@ -315,7 +316,7 @@ def _write_by(engine: Engine, work: Callable[[Connection], T], budget: _LockBudg
         raw.execute(f"PRAGMA busy_timeout = {max(1, int(left * 1000))}")
         try:
             try:
-                with budget.clock.waiting():
+                with budget.clock.waiting(), LOCK_WAITS.waiting(left):
                     transaction = conn.begin()
             except OperationalError as exc:
                 if _is_busy(exc):
