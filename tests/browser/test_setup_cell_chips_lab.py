@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.fixtures.browser import CHIP, WIDGET, LabPage, open_panel
+from tests.fixtures.browser import CHIP, WIDGET, LabPage, open_panel, send, tool_output
+from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 
@@ -72,3 +73,32 @@ def test_the_widgets_active_cell_is_the_cell_its_chips_name(
     agree("cell 1", "sales = [10, 20, 30]")
     lab_page.set_active_cell(3)
     agree("cell 1", "sales = [10, 20, 30]")
+
+
+def test_the_sidebars_active_cell_is_the_cell_its_chips_name(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    """Walk W5, the sidebar's side of 3da4b3a: with a ``%chat`` cell active the sidebar's
+    chip named the cell worked in before while its ``get_active_cell`` read the ``%chat``
+    cell itself. The model now reads the cell the chip names."""
+    lab_page.server.write_notebook(
+        "sidebar_active.ipynb",
+        ["sales = [10, 20, 30]", "total = sum(sales)", "%load_ext jupyter_chatkit", "%chat"],
+    )
+    lab_page.open("sidebar_active.ipynb")
+    open_panel(page)
+    chip = page.locator(CHIP, has_text="cell")
+    # The person worked in cell 2, then clicked the %chat cell: the chip keeps cell 2.
+    lab_page.set_active_cell(1)
+    page.locator(CHIP, has_text="cell 2").wait_for()
+    lab_page.set_active_cell(3)
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget.content.activeCellIndex === 3"
+    )
+    page.locator(CHIP, has_text="cell 2").wait_for()
+    assert chip.all_inner_texts() == ["cell 2"]
+    scripted_llm.script(Reply(tool_calls=[ToolCall("get_active_cell", {})]), Reply("Seen."))
+    send(page, "what does the active cell do?")
+    screenshot(page, "chat-cell-active")
+    read = tool_output(scripted_llm)["cell"]
+    assert (read["index"], read["source"]) == (1, "total = sum(sales)")

@@ -5,6 +5,7 @@
  */
 
 import { CLIENT_TOOLS } from "../../src/protocol";
+import { chipTarget } from "./context";
 import { runKernelTool } from "./kernel";
 import type { NotebookLink } from "./link";
 import { runNotebookTool } from "./tools";
@@ -31,7 +32,9 @@ export function notebookClientTools(link: NotebookLink): Record<string, ClientTo
         : async (args, ctx) => {
             const t = link.target();
             if (!t) return NO_NOTEBOOK;
-            const outcome = await runNotebookTool(t, name, args, ctx?.signal);
+            // "The active cell" is the one the chips name (a `%chat` cell active: the cell before).
+            const at = name === "get_active_cell" ? chipTarget(t) : t;
+            const outcome = await runNotebookTool(at, name, args, ctx?.signal);
             return outcome ? outcome.result : { error: `JupyterLab cannot answer ${name}.` };
           };
   }

@@ -127,6 +127,23 @@ export function showCell(panel: NotebookPanel | null, index: number): void {
   void panel.content.scrollToItem(index, "center");
 }
 
+/** The cell the sidebar's chips name now, per notebook (what its get_active_cell reads). */
+const named = new WeakMap<NotebookPanel, Cell>();
+
+/**
+ * The cell the sidebar's `get_active_cell` reads in `target`'s notebook: the one its
+ * chips name. While a `%chat` cell is active the chips name the cell worked in before
+ * (or the one above), so the tool reads that too, not the `%chat` line: what the person
+ * sees named is what the model reads. With no cell named, `target` as it is.
+ */
+export function chipTarget<T extends { panel: NotebookPanel; index: number }>(target: T): T {
+  const { panel } = target;
+  if (panel.isDisposed) return target;
+  const cell = contextCell(panel, named.get(panel) ?? null);
+  const index = cell ? indexOf(panel, cell) : -1;
+  return cell && index >= 0 ? { ...target, index, cell } : target;
+}
+
 /**
  * Keep `chat`'s chips on the attached notebook's active cell and selection: on a change
  * of notebook or active cell, and when the chat gets the focus (the selection may have
@@ -134,16 +151,21 @@ export function showCell(panel: NotebookPanel | null, index: number): void {
  */
 export function watchContext(chat: Pick<ChatHandle, "setContext">, link: NotebookLink, host: HTMLElement): () => void {
   let watched: NotebookPanel | null = null;
-  let last: Cell | null = null;
   const refresh = (): void => {
     const panel = link.panel;
-    last = panel && !panel.isDisposed ? contextCell(panel, last) : null;
-    chat.setContext(currentRefs(panel, last));
+    if (!panel || panel.isDisposed) {
+      chat.setContext([]);
+      return;
+    }
+    const cell = contextCell(panel, named.get(panel) ?? null);
+    if (cell) named.set(panel, cell);
+    else named.delete(panel);
+    chat.setContext(currentRefs(panel, cell));
   };
   const follow = (): void => {
     if (watched && !watched.isDisposed) watched.content.activeCellChanged.disconnect(refresh);
     watched = link.panel;
-    last = null;
+    if (watched) named.delete(watched);
     watched?.content.activeCellChanged.connect(refresh);
     refresh();
   };
