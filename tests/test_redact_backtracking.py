@@ -211,6 +211,19 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param("DB_PASSWORD->" + "x" * (5 * N) + "(", id="tight-arrow-long-value"),
         pytest.param("db_token->x1234567\n" * (5 * N // 19), id="tight-arrows-in-a-row"),
         pytest.param("\U000e0061\u00a0" * (5 * N // 2), id="tags-and-no-break-spaces"),
+        # Round 7: commands printing a secret, name-value lines of any case, labels in
+        # markup, look-alike letters.
+        pytest.param("$ op read x\n" * (5 * N // 12), id="printer-commands-without-output"),
+        pytest.param("$ vault kv get " + "-a " * (5 * N // 3), id="printer-long-command-line"),
+        pytest.param("$ cat " + "a" * (5 * N) + "password\n", id="printer-cat-long-path"),
+        pytest.param("$ kubectl get secret x | " * (5 * N // 25), id="printer-pipes-no-base64"),
+        pytest.param("Db_Password " * (5 * N // 12), id="mixed-case-names-then-spaces"),
+        pytest.param("Db_Password x1 # " + "a " * (5 * N // 2), id="mixed-case-value-long-comment"),
+        pytest.param("**password** " * (5 * N // 13), id="markdown-labels-without-value"),
+        pytest.param("\\text{password} = " * (5 * N // 18), id="latex-labels-without-value"),
+        pytest.param("password -> " * (5 * N // 12), id="arrow-labels-without-value"),
+        pytest.param("p\u0430ss " * (5 * N // 5), id="look-alike-words"),
+        pytest.param("p\u0430" * (5 * N // 2), id="look-alike-long-word"),
     ],
 )
 def test_long_adversarial_lines_are_redacted_in_linear_work(text: str) -> None:

@@ -6,7 +6,8 @@
  * in full-width letters (`ＰＡＳＳＷＯＲＤ=x`), hides it from every rule while the model reads
  * it as plain. A text holding such characters is also redacted as its folded form
  * first (invisibles dropped, odd spaces as spaces, full-width ASCII and tag characters as ASCII);
- * when that hides anything, the folded result is what the model reads.
+ * when that hides anything, the folded result is what the model reads. Cyrillic and Greek
+ * letters drawn like Latin ones are read as Latin inside a Latin word (`pаssword`).
  */
 
 // Dropped: soft hyphen, combining grapheme joiner, Arabic letter mark, Hangul and Khmer
@@ -35,15 +36,44 @@ function isSpace(code: number): boolean {
   );
 }
 
+// Cyrillic and Greek letters drawn like Latin ones (Unicode's confusables), read as those
+// Latin letters inside a word that also holds a Latin letter or "_" and no other
+// non-Latin letter: `pаssword` with a Cyrillic а, `ΑPI_KEY` with a Greek Alpha. A word of
+// a Russian or Greek text has no Latin letter (or has letters not drawn like Latin ones:
+// `пароль`): it is never changed. Same letters as folded.py.
+const LOOKALIKES = "аеорсухѕіјԁԛԝһӏкАВЕКМНОРСТХУЅІЈԚԜΑΒΕΖΗΙΚΜΝΟΡΤΥΧοαικνρυχϲϳ";
+const LATIN = "aeopcyxsijdqwhlkABEKMHOPCTXYSIJQWABEZHIKMNOPTYXoaikvpuxcj";
+const AS_LATIN = new Map([...LOOKALIKES].map((c, i) => [c, LATIN[i]]));
+const LOOKALIKE = new RegExp(`[${LOOKALIKES}]`);
+const LOOKALIKE_ALL = new RegExp(`[${LOOKALIKES}]`, "g");
+const WORD = /[A-Za-z0-9_\u0370-\u03ff\u0400-\u052f]+/g;
+const LATIN_LETTER = /[A-Za-z_]/;
+const OTHER_LETTER = /[\u0370-\u03ff\u0400-\u052f]/;
+
+function latinWord(word: string): string {
+  if (!LOOKALIKE.test(word) || !LATIN_LETTER.test(word)) return word;
+  const latin = word.replace(LOOKALIKE_ALL, (c) => AS_LATIN.get(c) ?? c);
+  // Another Greek or Cyrillic letter in it: a word of that script, kept.
+  return OTHER_LETTER.test(latin) ? word : latin;
+}
+
 /** `value` with invisibles dropped, odd spaces as spaces, full-width ASCII and tag
- * characters as ASCII, or null when it holds none of them (one scan). */
+ * characters as ASCII and look-alike letters inside Latin words as Latin, or null when
+ * it holds none of them (one scan each). */
 export function folded(value: string): string | null {
-  if (!FOLDABLE.test(value)) return null;
-  return value.replace(FOLD_ALL, (c) => {
-    const code = c.codePointAt(0) ?? 0;
-    if (isSpace(code)) return " ";
-    if (code >= 0xff01 && code <= 0xff5e) return String.fromCharCode(code - 0xfee0);
-    if (code >= 0xe0020 && code <= 0xe007e) return String.fromCharCode(code - 0xe0000);
-    return "";
-  });
+  const plain = FOLDABLE.test(value)
+    ? value.replace(FOLD_ALL, (c) => {
+        const code = c.codePointAt(0) ?? 0;
+        if (isSpace(code)) return " ";
+        if (code >= 0xff01 && code <= 0xff5e) return String.fromCharCode(code - 0xfee0);
+        if (code >= 0xe0020 && code <= 0xe007e) return String.fromCharCode(code - 0xe0000);
+        return "";
+      })
+    : null;
+  const text = plain ?? value;
+  if (LOOKALIKE.test(text)) {
+    const latin = text.replace(WORD, latinWord);
+    if (latin !== text) return latin;
+  }
+  return plain;
 }

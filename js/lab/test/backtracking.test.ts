@@ -150,6 +150,19 @@ const cases: Record<string, string> = {
   "a tight arrow then a long value": `DB_PASSWORD->${"x".repeat(N)}(`,
   "tight arrows in a row": "db_token->x1234567\n".repeat(Math.floor(N / 19)),
   "tags and no-break spaces": "\u{e0061}\u00a0".repeat(Math.floor(N / 3)),
+  // Round 7: commands printing a secret, name-value lines of any case, labels in markup,
+  // look-alike letters.
+  "printer commands without output": "$ op read x\n".repeat(Math.floor(N / 12)),
+  "a printer's long command line": `$ vault kv get ${"-a ".repeat(Math.floor(N / 3))}`,
+  "a printer's long cat path": `$ cat ${"a".repeat(N)}password\n`,
+  "printer pipes without base64": "$ kubectl get secret x | ".repeat(Math.floor(N / 25)),
+  "mixed-case names then spaces": "Db_Password ".repeat(Math.floor(N / 12)),
+  "a mixed-case value then a long comment": `Db_Password x1 # ${"a ".repeat(Math.floor(N / 2))}`,
+  "markdown labels without a value": "**password** ".repeat(Math.floor(N / 13)),
+  "latex labels without a value": "\\text{password} = ".repeat(Math.floor(N / 18)),
+  "arrow labels without a value": "password -> ".repeat(Math.floor(N / 12)),
+  "look-alike words": "p\u0430ss ".repeat(Math.floor(N / 5)),
+  "a long look-alike word": "p\u0430".repeat(Math.floor(N / 2)),
 };
 for (const [name, text] of Object.entries(cases)) {
   test(`a long adversarial line is redacted: ${name}`, () => {

@@ -12,6 +12,8 @@ Japanese full-width digits) the text is read and kept as it is.
 
 from __future__ import annotations
 
+import re
+
 from .lazy_patterns import lazy_compile
 
 # Dropped: soft hyphen, combining grapheme joiner, Arabic letter mark, Hangul and Khmer
@@ -42,9 +44,37 @@ _FOLD: dict[int, int | None] = {
 }
 
 
+# Cyrillic and Greek letters drawn like Latin ones (Unicode's confusables), read as those
+# Latin letters inside a word that also holds a Latin letter or "_" and no other
+# non-Latin letter: ``p\u0430ssword`` with a Cyrillic a, ``\u0391PI_KEY`` with a Greek
+# Alpha. A word of a Russian or Greek text has no Latin letter (or has letters not drawn
+# like Latin ones: ``пароль``): it is never changed.
+LOOKALIKES = "аеорсухѕіјԁԛԝһӏкАВЕКМНОРСТХУЅІЈԚԜΑΒΕΖΗΙΚΜΝΟΡΤΥΧοαικνρυχϲϳ"
+LATIN = "aeopcyxsijdqwhlkABEKMHOPCTXYSIJQWABEZHIKMNOPTYXoaikvpuxcj"
+_LOOKALIKE = lazy_compile("[" + LOOKALIKES + "]")
+_AS_LATIN = str.maketrans(LOOKALIKES, LATIN)
+# A word of Latin, Greek and Cyrillic letters, digits and "_".
+_WORD = lazy_compile("[A-Za-z0-9_\u0370-\u03ff\u0400-\u052f]+")
+_LATIN_LETTER = lazy_compile("[A-Za-z_]")
+_OTHER_LETTER = lazy_compile("[\u0370-\u03ff\u0400-\u052f]")
+
+
+def _latin_word(match: re.Match[str]) -> str:
+    word = match.group(0)
+    if _LOOKALIKE.search(word) is None or _LATIN_LETTER.search(word) is None:
+        return word
+    latin = word.translate(_AS_LATIN)
+    # Another Greek or Cyrillic letter in it: a word of that script, kept.
+    return word if _OTHER_LETTER.search(latin) else latin
+
+
 def folded(value: str) -> str | None:
-    """``value`` with invisibles dropped and full-width ASCII as ASCII, or None when it
-    holds none of them (one scan)."""
-    if _FOLDABLE.search(value) is None:
-        return None
-    return value.translate(_FOLD)
+    """``value`` with invisibles dropped, full-width ASCII as ASCII and look-alike letters
+    inside Latin words as Latin, or None when it holds none of them (one scan each)."""
+    plain = value.translate(_FOLD) if _FOLDABLE.search(value) is not None else None
+    text = value if plain is None else plain
+    if _LOOKALIKE.search(text) is not None:
+        latin = _WORD.sub(_latin_word, text)
+        if latin != text:
+            return latin
+    return plain

@@ -314,7 +314,12 @@ PROSE_VALUE = (
 PROSE_ROW = (
     r"^(?:but|and|or|so|yet|because|although|though|while|which|that|it|its|you|yours|your"
     r"|we|they|this|these|those|then|if|when|please|see|use|is|are|was|were|has|have|must"
-    r"|should|will|can|not|no)\b[^ \t]*(?:[ \t]+\S+){2,}"
+    r"|should|will|can|not|no"
+    # A docs table's cell about the secret (``| API key | where to get it |``, ``| Password
+    # | at least twelve characters |``): a question word, a preposition, a quantity.
+    r"|where|how|what|who|why|at|from|in|on|for|to|by|with|via|any|all|each|every|an?"
+    r"|min(?:imum)?|max(?:imum)?|required|optional|stored|rotated|generated|created"
+    r"|issued)\b[^ \t]*(?:[ \t]+\S+){2,}"
 )
 STRING_LITERAL = r"(['\"])((?:(?!\1)[^\\\n]|\\.){0,2000})\1"
 
@@ -331,7 +336,9 @@ CALL_ARGUMENTS = (
 )
 # After a literal naming a secret, a literal like this is one more name when 3+ literals
 # stand together (``["user", "password", "email"]``, a list of columns), not its value.
-NAME_LIKE_VALUE = r"^[a-z_][a-z0-9_]*$"
+# A tokenizer's piece is a word too: SentencePiece's "▁" and GPT-2's "Ġ" mark a word's
+# start, WordPiece's "##" its continuation (``['▁The', '▁password', '▁is']``).
+NAME_LIKE_VALUE = r"^(?:[▁Ġ]|##)?[a-z_][a-z0-9_]*$"
 # A literal holding a name and its value (``'db_password = "x"'``, ``"API_KEY=x"``, a line
 # of a file listed as a list's item) names no value after it; ``"API_KEY="``,
 # ``"password:"`` and ``"Authorization: Bearer"`` do.

@@ -7,6 +7,7 @@ from typing import Any
 
 from .cli_rules import CLI_RULES
 from .context_rules import CONTEXT_RULES
+from .printed_rules import PRINTED_RULES
 
 # Known shapes of credential values. ``group`` is the part that is secret (0: the whole
 # match); ``flags`` is "" or "i" (case-insensitive); ``triggers``: lower-case substrings,
@@ -368,4 +369,4 @@ KEY_SHAPES: list[dict[str, Any]] = [
 # Applied in this order: the key shapes first, then the credentials found by their
 # context (context_rules.py) and on tools' command lines and configs (cli_rules.py),
 # whose rules read what the shapes left.
-VALUE_RULES: list[dict[str, Any]] = [*KEY_SHAPES, *CONTEXT_RULES, *CLI_RULES]
+VALUE_RULES: list[dict[str, Any]] = [*KEY_SHAPES, *CONTEXT_RULES, *PRINTED_RULES, *CLI_RULES]
