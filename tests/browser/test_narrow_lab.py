@@ -313,3 +313,52 @@ def test_the_message_box_placeholder_fits_the_default_sidebar(
     wide = page.evaluate(BOX)
     assert wide["height"] < 2 * line, wide
     screenshot(page, "placeholder-wide")
+
+
+def test_jump_to_latest_is_one_line_in_the_default_sidebar(
+    lab_page: LabPage, screenshot: Callable[..., Path], scripted_llm: FakeLLM
+) -> None:
+    """Walk W5: in the 250 px sidebar "Jump to latest" wrapped to two lines (the button,
+    placed at the middle, shrank to the half on its right). One line, inside the panel."""
+    page = lab_page.page
+    page.set_viewport_size({"width": 1400, "height": 800})
+    lab_page.open()
+    open_panel(page)
+    assert page.evaluate(f"() => document.querySelector('{PANEL}').offsetWidth") <= 260
+    scripted_llm.token_delay = 0.02
+    scripted_llm.script(Reply(" ".join(f"word{i}" for i in range(600)), chunk_chars=20))
+    box = page.locator(INPUT)
+    box.fill("a long one please")
+    box.press("Enter")
+    page.locator(f"{PANEL} .jck-streaming").first.wait_for()
+    page.wait_for_function(
+        "(sel) => { const s = document.querySelector(sel + ' .jck-scroll');"
+        " return s.scrollHeight > s.clientHeight + 100; }",
+        arg=PANEL,
+    )
+    page.evaluate(
+        "(sel) => { const s = document.querySelector(sel + ' .jck-scroll'); s.scrollTop = 0;"
+        " s.dispatchEvent(new Event('scroll')); }",
+        PANEL,
+    )
+    jump = page.locator(f"{PANEL} .jck-jump")
+    jump.wait_for(state="visible")
+    screenshot(page, "jump-250")
+    shape = jump.evaluate(
+        """(el) => {
+          const label = el.querySelector('span');
+          const panel = el.closest('#jupyter-chatkit-panel').getBoundingClientRect();
+          const r = el.getBoundingClientRect();
+          const line = parseFloat(getComputedStyle(label).lineHeight);
+          return {lines: Math.round(label.getBoundingClientRect().height / line),
+                  left: r.left - panel.left,
+                  right: panel.right - r.right};
+        }"""
+    )
+    assert shape["lines"] == 1, shape
+    assert shape["left"] >= 0 and shape["right"] >= 0, shape
+    jump.click()
+    scripted_llm.token_delay = 0.0
+    page.wait_for_function(
+        "(sel) => !document.querySelector(sel + ' .jck-streaming')", arg=PANEL, timeout=60_000
+    )
