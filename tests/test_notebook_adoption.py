@@ -81,7 +81,8 @@ async def test_a_conversation_of_no_notebook_taken_up_is_listed_under_it(
             assistant, {"type": "threads.get_by_id", "params": {"thread_id": thread_id}}, ALICE
         )
         assert status == 200 and thread["metadata"]["notebook"] == "work/d.ipynb"
-        assert thread["title"] == "Sales"
+        # The title is the server's, not the one the request carried (see below).
+        assert thread.get("title") == (await store.load_thread(thread_id, ALICE)).title != "Sales"
     finally:
         await assistant.aclose()
 
@@ -116,5 +117,38 @@ async def test_a_conversation_of_a_notebook_is_not_taken_up_by_another(
         await call(assistant, take_up(unattached, "e.ipynb"), ALICE)
         assert await listed(assistant, "d.ipynb") == [unattached]
         assert await listed(assistant, "e.ipynb") == []
+    finally:
+        await assistant.aclose()
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("previous", [None, "old.ipynb"], ids=["taken-up", "renamed"])
+async def test_a_model_title_saved_after_the_clients_read_stays(
+    fake_llm: FakeLLM, tmp_path: Path, previous: str | None
+) -> None:
+    """The sidebar reads the thread (its title), then sends ``threads.update`` naming the
+    notebook with that title (ChatKit's update needs one). A model title saved between
+    the two was written over with the title read before it. The server's title wins."""
+    store = await open_store(f"sqlite:///{tmp_path / 'chat.sqlite3'}")
+    assistant = NotebookAssistant(store, provider_settings(fake_llm, tmp_path))
+    try:
+        thread_id = await start(assistant, fake_llm, previous)
+        read = {"type": "threads.get_by_id", "params": {"thread_id": thread_id}}
+        status, seen = await call(assistant, read, ALICE)
+        assert status == 200
+        # Meanwhile the model's title is saved (as titles.PendingTitles saves it).
+        thread = await store.load_thread(thread_id, ALICE)
+        thread.title = "Quarterly sales by region"
+        await store.save_thread(thread, ALICE)
+        update = take_up(thread_id, "new.ipynb")
+        update["params"]["title"] = seen.get("title") or ""
+        if previous:
+            update["metadata"]["previous_notebook"] = previous
+        status, answered = await call(assistant, update, ALICE)
+        assert status == 200
+        assert answered["title"] == "Quarterly sales by region"
+        stored = await store.load_thread(thread_id, ALICE)
+        assert stored.title == "Quarterly sales by region"
+        assert stored.metadata.get("notebook") == "new.ipynb"
     finally:
         await assistant.aclose()

@@ -10,7 +10,7 @@
 
 import { PageConfig } from "@jupyterlab/coreutils";
 import type { NotebookPanel } from "@jupyterlab/notebook";
-import type { ChatHandle, Thread } from "../../src/index";
+import type { ChatHandle } from "../../src/index";
 import { NotebookThreadMemory, newestNotebookThread } from "../../src/notebookthreads";
 import type { NotebookLink } from "./link";
 
@@ -28,8 +28,9 @@ export class NotebookThreads extends NotebookThreadMemory {
 /**
  * Tell the server a notebook moved (`threads.update` of one of its threads, with request
  * metadata `{notebook, previous_notebook}`): all its threads are re-pointed there. The
- * thread keeps its title as it is; an untitled one stays untitled (empty), so the server
- * still names it after its first answer.
+ * server keeps each thread's title as it has it (an update naming a notebook changes
+ * only that; ChatKit's update needs a title, so one is sent and ignored): a title read
+ * here first and sent back undid a model title saved in between.
  */
 export async function tellServer(
   chat: Pick<ChatHandle, "session">,
@@ -39,10 +40,9 @@ export async function tellServer(
 ): Promise<void> {
   if (!threadId) return;
   try {
-    const thread = await chat.session.request<Thread>({ type: "threads.get_by_id", params: { thread_id: threadId } });
     await chat.session.request({
       type: "threads.update",
-      params: { thread_id: threadId, title: thread.title ?? "" },
+      params: { thread_id: threadId, title: "" },
       metadata: { notebook: to, previous_notebook: from },
     });
   } catch (e) {
@@ -54,15 +54,13 @@ export async function tellServer(
  * Tell the server the conversation `threadId`, of no notebook, is now the notebook at
  * `path`'s (`threads.update` with request metadata `{notebook}` and no
  * `previous_notebook`), so every browser lists it under "This notebook". The server ties
- * only a thread of no notebook; the title is sent as it is (read first, so a model title
- * written meanwhile is not undone; an untitled thread stays untitled).
+ * only a thread of no notebook, and keeps its title (see {@link tellServer}).
  */
 export async function adoptOnServer(chat: Pick<ChatHandle, "session">, threadId: string, path: string): Promise<void> {
   try {
-    const thread = await chat.session.request<Thread>({ type: "threads.get_by_id", params: { thread_id: threadId } });
     await chat.session.request({
       type: "threads.update",
-      params: { thread_id: threadId, title: thread.title ?? "" },
+      params: { thread_id: threadId, title: "" },
       metadata: { notebook: path },
     });
   } catch (e) {

@@ -16,19 +16,16 @@ function fakeSession(title: string | null) {
   return { session, sent };
 }
 
-test("a notebook rename moves its threads and keeps an untitled thread untitled (auto-titling stays on)", async () => {
-  const { session, sent } = fakeSession(null);
-  await tellServer({ session }, "thr_1", "a.ipynb", "b.ipynb");
-  const update = sent.find((r) => r.type === "threads.update");
-  assert.ok(update);
-  assert.equal(update.params.title, "");
-  assert.deepEqual(update.metadata, { notebook: "b.ipynb", previous_notebook: "a.ipynb" });
-});
-
-test("a notebook rename keeps a titled thread's title", async () => {
+test("a notebook rename moves its threads in one update; their titles are the server's to keep", async () => {
   const { session, sent } = fakeSession("Plotting sales");
   await tellServer({ session }, "thr_1", "a.ipynb", "b.ipynb");
-  assert.equal(sent.find((r) => r.type === "threads.update")?.params.title, "Plotting sales");
+  // No title read first and sent back: that undid a model title saved in between.
+  assert.deepEqual(
+    sent.map((r) => r.type),
+    ["threads.update"],
+  );
+  assert.equal(sent[0].params.title, "");
+  assert.deepEqual(sent[0].metadata, { notebook: "b.ipynb", previous_notebook: "a.ipynb" });
 });
 
 // --- One memory for the sidebar and the widget; the server when it remembers nothing.
@@ -389,11 +386,12 @@ test("a conversation started with no notebook attached is adopted by the next no
   assert.equal(started.newThreads(), 0);
   assert.equal(first.memory.get("d.ipynb"), "thr_asked");
   // ...on the server too, so another browser lists it under "This notebook" (before:
-  // remembered in this browser only). Its title is sent as it is.
+  // remembered in this browser only). Its title stays the server's (none read and sent).
   await settle();
   const update = started.sent.find((r) => r.type === "threads.update");
   assert.ok(update, "the server is told");
-  assert.deepEqual(update.params, { thread_id: "thr_asked", title: "Asked early" });
+  assert.deepEqual(update.params, { thread_id: "thr_asked", title: "" });
+  assert.ok(!started.sent.some((r) => r.type === "threads.get_by_id"));
   assert.deepEqual(update.metadata, { notebook: "d.ipynb" });
 
   // Opened from the history (notebook c's) with nothing attached: d gets its own.

@@ -183,6 +183,8 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             thread_id = request.params.thread_id
             running = thread_id in self._turn_requests
             await self.titles.settle(thread_id, self.store, context, running)
+        elif isinstance(request, ThreadsUpdateReq) and notebook_threads.requested_notebook(request):
+            return NonStreamingResult(await self._update_notebook(request, context))
         elif isinstance(request, ThreadsUpdateReq):
             if len(request.params.title) > MAX_THREAD_TITLE_CHARS:
                 raise ValueError(
@@ -195,18 +197,28 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             # and its stream ends with THREAD_DELETED; no model title is made for it.
             self.running.thread_deleted(request.params.thread_id, context.user_id)
             self.titles.deleted(request.params.thread_id, context.user_id)
-        if isinstance(request, ThreadsUpdateReq):
-            # A rename of the notebook: {"notebook": new, "previous_notebook": old}.
-            new = notebook_threads.requested_notebook(request)
-            old = request.metadata.get("previous_notebook")
-            if new and isinstance(old, str) and old and old != new:
-                await notebook_threads.move_notebook(self.store, old, new, context)
-            elif new and old is None:
-                # {"notebook": path} alone: a thread of no notebook taken up by one.
-                await notebook_threads.adopt_notebook(
-                    self.store, request.params.thread_id, new, context
-                )
         return result
+
+    async def _update_notebook(self, request: ThreadsUpdateReq, context: RequestContext) -> bytes:
+        """``threads.update`` naming a notebook: the thread's notebook changes, its title
+        stays the stored one.
+
+        ``{"notebook": new, "previous_notebook": old}``: the notebook was renamed, its
+        threads follow. ``{"notebook": path}`` alone: a thread of no notebook taken up by
+        one. The request's title is the one its client read a moment before (ChatKit's
+        update needs one): written back, it undid a model title saved in between.
+        """
+        thread_id = request.params.thread_id
+        # The user's own thread, or NotFoundError (404) as for any update.
+        await self.store.load_thread(thread_id, context)
+        new = notebook_threads.requested_notebook(request)
+        old = request.metadata.get("previous_notebook")
+        if new and isinstance(old, str) and old and old != new:
+            await notebook_threads.move_notebook(self.store, old, new, context)
+        elif new and old is None:
+            await notebook_threads.adopt_notebook(self.store, thread_id, new, context)
+        thread = await self.store.load_thread(thread_id, context)
+        return self._serialize(self._to_thread_response(thread))
 
     async def _check_streaming_request(self, request: ChatKitReq, context: RequestContext) -> None:
         """Refuse, before anything is written or streamed, what ChatKit would get wrong.
