@@ -1012,6 +1012,42 @@ test("send key: Ctrl+Enter mode, switched at run time; focus() and the placehold
   await page.context().close();
 });
 
+test("Enter hands the message to the transport before the box is measured; the box then shrinks", opts, async () => {
+  const { page } = await open("theme=light", 380);
+  const box = page.getByRole("textbox", { name: "Message" });
+  const empty = await box.evaluate((b) => b.getBoundingClientRect().height);
+  await box.fill("line one\nline two\nline three\nline four");
+  assert.ok((await box.evaluate((b) => b.getBoundingClientRect().height)) > empty);
+  // Each read of the box's scrollHeight (a layout of the page) notes how many requests
+  // had gone by then.
+  await box.evaluate((b) => {
+    const w = window as any;
+    w.__measuredAfter = [];
+    const own = Object.getOwnPropertyDescriptor(Element.prototype, "scrollHeight");
+    Object.defineProperty(b, "scrollHeight", {
+      configurable: true,
+      get() {
+        w.__measuredAfter.push(w.__sent.length);
+        return own?.get?.call(b);
+      },
+    });
+  });
+  await box.press("Enter");
+  await page.waitForFunction(() => !(window as any).chat.session.busy);
+  await framesOf(page, 2);
+  const measured: number[] = await page.evaluate(() => (window as any).__measuredAfter);
+  assert.equal(await page.evaluate(() => (window as any).__sent[0].type), "threads.create");
+  assert.ok(measured.length > 0, "the box was fitted after the send");
+  assert.deepEqual(
+    measured.filter((n) => n === 0),
+    [],
+    "the box was measured before the message went",
+  );
+  assert.equal(await box.inputValue(), "");
+  assert.equal(await box.evaluate((b) => b.getBoundingClientRect().height), empty);
+  await page.context().close();
+});
+
 // --- Races: answers held by the page's transport (__hold / __release) to order them.
 
 test("the history list keeps the keyboard where the person went while it loaded", opts, async () => {

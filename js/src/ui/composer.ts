@@ -51,6 +51,8 @@ export class Composer {
   private readonly sendBtn: HTMLButtonElement;
   private sendKey: SendKey;
   private placeholder: Placeholder;
+  /** A fit of the box is due in the next frame ({@link fitSoon}). */
+  private fitting = false;
 
   constructor(
     private readonly host: ComposerHost,
@@ -80,8 +82,12 @@ export class Composer {
       }
       const text = this.input.value.trim();
       if (!text) return;
-      this.setText("");
+      // The message goes first, the box is fitted after: measuring the box (autosize)
+      // lays the page out, 2-4 ms of the sidebar's Enter -> request in JupyterLab. In
+      // the next frame, before it is painted, the box shrinks as before.
+      this.input.value = "";
       this.host.submit(text);
+      this.fitSoon();
     });
     // The placeholder may wrap differently when the box changes width.
     if (typeof ResizeObserver === "function") {
@@ -142,6 +148,23 @@ export class Composer {
       box.value = "";
     }
     if (height > 0) box.style.height = `${Math.min(height + 2, MAX_HEIGHT)}px`;
+  }
+
+  /** {@link autosize} and {@link sync} before the next paint, not now: nothing that
+   * lays out or rebuilds the page on the way of a message being sent. */
+  private fitSoon(): void {
+    const fit = (): void => {
+      this.fitting = false;
+      this.autosize();
+      this.sync();
+    };
+    if (typeof requestAnimationFrame !== "function") {
+      fit();
+      return;
+    }
+    if (this.fitting) return;
+    this.fitting = true;
+    requestAnimationFrame(fit);
   }
 
   private showSendKey(): void {
