@@ -36,7 +36,10 @@ request leaving the page (a ``fetch`` wrapper: the ChatKit POST carrying the mes
 and Enter -> the model's request arriving at the fake LLM (the time the fake recorded
 it; the page's clock is ``performance.timeOrigin + performance.now()``, the same wall
 clock as Python's ``time.time()``, and the offset between them is measured each round
-by a round trip and taken out). Three cases, alternated per round: the notebook's
+by a round trip and taken out). Leaves -> at model is not the server's alone: it holds
+the browser's own sending (Chromium's network process, the socket) before the server
+reads the request; traced on this 2-core machine at load 8-12, that part alone was
+3-30 ms. Three cases, alternated per round: the notebook's
 kernel idle, busy (``time.sleep``; the check goes to a kernel subshell), and no kernel
 (shut down: nothing to check, the baseline). The message is typed, then 400 ms pass
 before Enter (a person's pause). The first idle turn on a kernel just started is its own
@@ -497,7 +500,9 @@ def main() -> None:
         "--js-src",
         type=Path,
         default=ROOT / "js" / "src",
-        help="the chat UI's sources (e.g. an older checkout's js/src, for before/after)",
+        help="the chat UI's sources (e.g. an older checkout's js/src, for before/after);"
+        " sections 1-3 only: --guard runs this checkout's built lab extension (for"
+        " before/after run the bench from the other checkout, its extension built)",
     )
     args = parser.parse_args()
     if not Path(CHROMIUM).exists() or not ESBUILD.exists():

@@ -203,7 +203,7 @@ def guard_bench(tmp: Path, rounds: int, turns: int) -> None:
             f" [{spread['enter_leave'][0]:.1f}-{spread['enter_leave'][1]:.1f}]"
             f"   Enter->at model {med[case]['enter_model']:6.1f}"
             f" [{spread['enter_model'][0]:.1f}-{spread['enter_model'][1]:.1f}]"
-            f"   server (leaves->model) {med[case]['leave_model']:6.1f}"
+            f"   leaves->at model (browser network + server) {med[case]['leave_model']:6.1f}"
         )
     base = med["none"]
     for case in ("idle", "fresh", "busy"):
