@@ -105,6 +105,35 @@ async def test_retry_after_an_answer_is_one_error_event(store: SQLStore) -> None
     assert status == 200 and len(page["data"]) == 2
 
 
+@pytest.mark.asyncio
+async def test_an_action_from_an_item_that_is_no_card_is_one_readable_error(
+    store: SQLStore,
+) -> None:
+    # A widget action names its card (item_id); a client naming a message instead got
+    # ChatKit's bare stream.error: no message to show.
+    model = answered("first")
+    assistant = make_assistant(store, model)
+    thread_id, _ = await new_thread(assistant)
+    status, page = await json_call(assistant, req("items.list", thread_id=thread_id, order="asc"))
+    for item in page["data"]:
+        events = await stream(
+            assistant,
+            req(
+                "threads.custom_action",
+                thread_id=thread_id,
+                item_id=item["id"],
+                action={"type": "notebook.insert_cell", "payload": {"position": "below"}},
+            ),
+        )
+        assert types_of(events) == ["error"]
+        error = events[0]
+        assert isinstance(error, ErrorEvent) and error.code == "custom"
+        assert error.message and "card" in error.message and not error.allow_retry
+    status, after = await json_call(assistant, req("items.list", thread_id=thread_id, order="asc"))
+    assert status == 200 and after["data"] == page["data"]
+    assert len(model.calls) == 1
+
+
 # 1. page limits -----------------------------------------------------------------------
 
 

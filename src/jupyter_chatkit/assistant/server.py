@@ -36,6 +36,7 @@ from chatkit.types import (
     ThreadMetadata,
     ThreadsAddUserMessageReq,
     ThreadsCreateReq,
+    ThreadsCustomActionReq,
     ThreadsDeleteReq,
     ThreadsGetByIdReq,
     ThreadsListReq,
@@ -228,7 +229,15 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         - ``threads.create`` naming a missing or foreign attachment: ChatKit saves the
           thread first and fails after, leaving an empty thread behind.
         - ``threads.create`` past ``max_new_threads_per_minute`` for this user.
+        - ``threads.custom_action`` from an item that is no card: ChatKit answers a bare
+          ``stream.error`` (no message, nothing a person can read).
         """
+        if isinstance(request, ThreadsCustomActionReq) and request.params.item_id:
+            sender = await self.store.load_item(
+                request.params.thread_id, request.params.item_id, context
+            )
+            if not isinstance(sender, WidgetItem):
+                raise ValueError("This action must come from a card in this conversation.")
         if isinstance(request, ThreadsRetryAfterItemReq):
             params = request.params
             item = await self.store.load_item(params.thread_id, params.item_id, context)
