@@ -101,5 +101,7 @@ def test_under_nbclient_the_saved_output_is_the_final_markdown(
     assert f"```python\n{CARD}\n```" in data["text/markdown"]
     assert "Insert it below." in data["text/markdown"]
     assert "Thinking" not in data["text/markdown"] and "Inspecting" not in data["text/markdown"]
+    # What was read, for front ends without our renderer: counted, "sales" not named.
+    assert data["text/markdown"].endswith("\n\n*Read: 1 variable*"), data["text/markdown"]
     assert data[ANSWER_MIME]["streaming"] is False
     assert data[ANSWER_MIME]["cards"][0]["code"] == CARD

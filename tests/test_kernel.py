@@ -358,7 +358,8 @@ def test_chat_line_magic_asks_and_shows_the_answer(
     with capture_output() as captured:
         result = shell.run_cell("%chat what columns does sales have?", store_history=True)
     assert result.success and result.result is None
-    assert markdown_outputs(captured) == ["It has region, revenue and units."]
+    # The answer, then what it read (counted: the name is what was read).
+    assert markdown_outputs(captured) == ["It has region, revenue and units.\n\n*Read: 1 variable*"]
     tool = next(m for m in fake_llm.requests[1]["messages"] if m["role"] == "tool")
     assert [c["name"] for c in json.loads(tool["content"])["columns"]] == list(sales.columns)
 

@@ -35,6 +35,7 @@ from ..assistant.server import JsonResult, NotebookAssistant
 from ..protocol import ErrorCode, RequestContext, Turn
 from .inert_markdown import inert_markdown
 from .introspect import current_shell, run_tool
+from .read_line import read_line_markdown
 
 if TYPE_CHECKING:
     from chatkit.widgets import WidgetRoot
@@ -135,9 +136,15 @@ class Answer(str):
             parts.append(self.text)
         return "\n\n".join(parts) if parts else "_(no answer)_"
 
+    def plain_markdown(self) -> str:
+        """What any front end's Markdown renderer shows: the answer (no raw HTML, no
+        images it would load) and its "Read:" line, counts and cell numbers only."""
+        line = read_line_markdown(self.reads)
+        shown = inert_markdown(self.markdown())
+        return f"{shown}\n\n{line}" if line else shown
+
     def _bundle(self) -> dict[str, str]:
-        # Shown by any front end's Markdown renderer: no raw HTML, no images it would load.
-        return {"text/markdown": inert_markdown(self.markdown()), "text/plain": self.text}
+        return {"text/markdown": self.plain_markdown(), "text/plain": self.text}
 
     def show(self) -> None:
         """Display the answer as Markdown in IPython (nothing elsewhere)."""

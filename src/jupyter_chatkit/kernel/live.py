@@ -9,7 +9,8 @@ The output is one display (``display_id``) whose bundle is:
 
 - ``text/markdown`` (and ``text/plain``): the answer with its code cards as fenced code,
   meaningful in any front end and in the saved notebook (raw HTML and images made inert
-  for their renderers: kernel/inert_markdown.py);
+  for their renderers: kernel/inert_markdown.py); the Markdown ends with the "Read:"
+  line in counts and cell numbers (kernel/read_line.py);
 - :data:`ANSWER_MIME`: the same Markdown plus the cards as data, for our JupyterLab /
   Notebook 7 renderer (js/lab/src/answer.ts), which adds Insert, Insert & run and Copy
   (inserting below the magic's own cell) and the "Read:" line the chat shows under an
@@ -45,7 +46,6 @@ from ..store.engine import LOCK_WAITS
 from .answer_mime import ANSWER_MIME as ANSWER_MIME
 from .answer_mime import THINKING, draft_bundle, failed_bundle
 from .client import Answer, ChatClient
-from .inert_markdown import inert_markdown
 
 if TYPE_CHECKING:
     from ..assistant.server import NotebookAssistant
@@ -151,7 +151,8 @@ def answer_bundle(answer: Answer) -> dict[str, Any]:
     """The final, stable output of an answer (see the module docs)."""
     markdown = answer.markdown()
     return {
-        "text/markdown": inert_markdown(markdown),
+        # With its "Read:" line, counts and cell numbers only (kernel/read_line.py).
+        "text/markdown": answer.plain_markdown(),
         "text/plain": answer.text,
         ANSWER_MIME: {
             "markdown": markdown,
