@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.fixtures.browser import CHIP, WIDGET, LabPage, open_panel, send, tool_output
+from tests.fixtures.browser import CHIP, PANEL, WIDGET, LabPage, open_panel, send, tool_output
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
@@ -102,3 +102,42 @@ def test_the_sidebars_active_cell_is_the_cell_its_chips_name(
     screenshot(page, "chat-cell-active")
     read = tool_output(scripted_llm)["cell"]
     assert (read["index"], read["source"]) == (1, "total = sum(sales)")
+
+
+def test_replace_cell_replaces_the_cell_the_sidebars_chips_name(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    """Walk W6: a code block's "Replace cell" in the sidebar replaced the active cell,
+    the ``%chat`` cell the person had clicked, while the chip (and get_active_cell)
+    named the cell worked in before: the code meant for cell 2 overwrote ``%chat``."""
+    lab_page.server.write_notebook(
+        "sidebar_replace.ipynb",
+        ["sales = [10, 20, 30]", "total = sum(sales", "%load_ext jupyter_chatkit", "%chat"],
+    )
+    lab_page.open("sidebar_replace.ipynb")
+    open_panel(page)
+    lab_page.set_active_cell(1)
+    page.locator(CHIP, has_text="cell 2").wait_for()
+    lab_page.set_active_cell(3)
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget.content.activeCellIndex === 3"
+    )
+    scripted_llm.script(Reply("Close the parenthesis:\n\n```python\ntotal = sum(sales)\n```"))
+    send(page, "fix it")
+    page.locator(f"{CHIP}", has_text="cell 2").wait_for()
+    page.locator(f"{PANEL} .jck-code-bar .jck-replace").last.click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.wait_for(state="visible")
+    screenshot(page, "replace-dialog")
+    assert "Replace cell 2?" in dialog.inner_text()
+    dialog.get_by_role("button", name="Replace the cell").click()
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget.content.widgets[1]"
+        ".model.sharedModel.getSource() === 'total = sum(sales)'"
+    )
+    assert lab_page.cell_sources() == [
+        "sales = [10, 20, 30]",
+        "total = sum(sales)",
+        "%load_ext jupyter_chatkit",
+        "%chat",
+    ]

@@ -95,14 +95,18 @@ export class NotebookLink {
   }
 
   /**
-   * Like {@link replaceActive}, after showing the change as a diff: "no-cell" when there
-   * is no active cell to replace, "cancelled" when the person said no.
+   * Like {@link replaceActive}, after showing the change as a diff, on the cell the
+   * chips name (context.ts `chipTarget`): "no-cell" when there is no cell to replace,
+   * "cancelled" when the person said no.
    */
   async previewReplaceActive(code: string): Promise<"replaced" | "cancelled" | "no-cell"> {
-    const t = activeTarget(this.tracker);
+    const active = activeTarget(this.tracker);
+    const { chipTarget, confirmReplace } = await ops();
+    // The cell the chips name: with a `%chat` cell active, the one worked in before (as
+    // get_active_cell reads), never the `%chat` line itself.
+    const t = active && chipTarget(active);
     if (!t?.cell || t.panel.content.model?.readOnly) return "no-cell";
     const cell = t.cell;
-    const { confirmReplace } = await ops();
     if (!(await confirmReplace(t.index, cell.model.sharedModel.getSource(), code))) return "cancelled";
     // The notebook may have changed while the dialog was open: act on the same cell.
     const index = t.panel.content.widgets.indexOf(cell);

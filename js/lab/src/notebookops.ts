@@ -6,7 +6,7 @@
  * own that loads when a person or a widget first needs it.
  */
 
-export { explainParts, fixErrorParts, showCell } from "./context";
+export { chipTarget, explainParts, fixErrorParts, showCell } from "./context";
 export { confirmReplace } from "./replace";
 export { runNotebookTool } from "./tools";
 export { readTarget, watchWidgetContext } from "./widgetcontext";
