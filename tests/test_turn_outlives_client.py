@@ -25,7 +25,7 @@ from chatkit.types import (
 from traitlets.config import Config
 
 from jupyter_chatkit.assistant.partial import STOPPED_NOTE
-from jupyter_chatkit.assistant.server import THREAD_DELETED
+from jupyter_chatkit.assistant.server import ASSISTANT_STOPPING, THREAD_DELETED
 from jupyter_chatkit.protocol import LOCAL_USER, RequestContext, Turn
 
 from .chatkit_helpers import parse_sse, user_input
@@ -346,3 +346,58 @@ async def test_deleting_a_thread_mid_answer_closes_the_model_request(
     status, error = await endpoint.json(body("threads.get_by_id", thread_id=thread_id))
     assert status == 404 and error["code"] == "not_found"
     assert len(fake_llm.calls) == 1, "the model was asked again after the delete"
+
+
+async def test_a_server_stopping_mid_answer_says_so_and_keeps_the_answer(
+    endpoint: Endpoint, fake_llm: FakeLLM, jp_serverapp: Any, tmp_path: Path
+) -> None:
+    # The server stops (its extension is stopped, as at shutdown) while an answer streams:
+    # the model request is closed, the answer so far kept marked as stopped, and the
+    # client's stream ends with one error saying why (before: it just ended mid-answer).
+    fake_llm.token_delay = 3.0
+    fake_llm.script(Reply(ANSWER))
+    payload = body("threads.create", input=user_input("talk for a long while"))
+    seen = bytearray()
+    first_words = asyncio.Event()
+
+    async def read() -> None:
+        async with (
+            httpx.AsyncClient(timeout=60) as client,
+            client.stream(
+                "POST", endpoint.url, content=payload, headers=endpoint.headers
+            ) as response,
+        ):
+            async for chunk in response.aiter_bytes():
+                seen.extend(chunk)
+                if b"text_delta" in seen:
+                    first_words.set()
+
+    reader = asyncio.ensure_future(read())
+    try:
+        await asyncio.wait_for(first_words.wait(), 20)
+        app = next(iter(jp_serverapp.extension_manager.extension_apps["jupyter_chatkit"]))
+        await app.stop_extension()
+        await asyncio.wait_for(reader, 20)
+    finally:
+        reader.cancel()
+    # (The fake server notices the hang-up on its own thread.)
+    call = await fake_llm.wait_for_disconnect(within=10)
+    assert call.disconnected and not call.finished
+    events = parse_sse(bytes(seen))
+    errors = [e for e in events if isinstance(e, ErrorEvent)]
+    assert len(errors) == 1 and events[-1] is errors[0], [e.type for e in events]
+    assert errors[0].message == ASSISTANT_STOPPING and errors[0].allow_retry is False
+    thread_id = parse_sse(bytes(seen).split(b"\n\n")[0] + b"\n\n")[0].thread.id  # type: ignore[union-attr]
+
+    from jupyter_chatkit.store import open_store
+
+    store = await open_store(f"sqlite:///{tmp_path / 'chat.sqlite3'}")
+    try:
+        context = RequestContext(user_id=LOCAL_USER)
+        items = await store.load_thread_items(thread_id, None, 50, "asc", context)
+    finally:
+        await store.close()
+    answers = [i for i in items.data if isinstance(i, AssistantMessageItem)]
+    assert len(answers) == 1
+    text = "".join(part.text for part in answers[0].content)
+    assert text.startswith("word0") and text.rstrip().endswith(STOPPED_NOTE.strip())

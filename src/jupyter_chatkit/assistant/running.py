@@ -6,9 +6,10 @@ goes away stops writing, and the turn runs on to its end (bounded as any turn is
 model's timeouts, the step limit; a step waiting for a person's approval ends the
 stream, so nothing runs unapproved). Only an explicit Stop stops a turn:
 ``Turn.STOP {thread_id}``, a request of its own, since aborting a request can no longer
-say it; and deleting its thread (``threads.delete``, another tab), which ends the turn's
-stream with one error instead of keeping a partial answer. Someone who comes back while the answer is still being written follows it live:
-``Turn.WATCH {thread_id}`` streams the turn's events from its start, then as they come.
+say it; so do deleting its thread (``threads.delete``, another tab) and the server's (or
+kernel's) stop, which end the turn's stream with one error saying so. Someone who comes
+back while the answer is still being written follows it live: ``Turn.WATCH
+{thread_id}`` streams the turn's events from its start, then as they come.
 
 A turn is known to the process that runs it (:class:`RunningTurns`); the task that drives
 it (the transport's) is what Stop cancels, as a disconnect did before: ChatKit then keeps
@@ -141,8 +142,10 @@ class RunningTurns:
 
     def __init__(self) -> None:
         self._turns: dict[str, list[RunningTurn]] = {}
-        # The tasks of turns being cancelled because their thread was deleted.
+        # The tasks of turns being cancelled because their thread was deleted, or
+        # because the server (or kernel) stops: each ends its stream saying so.
         self._deleted: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
+        self._stopping: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
 
     def begin(self, thread_id: str, context: RequestContext) -> RunningTurn:
         """A turn of ``thread_id`` starts (or queues for the thread), driven by this task."""
@@ -193,16 +196,20 @@ class RunningTurns:
         task = asyncio.current_task()
         return task is not None and task in self._deleted
 
-    def cancelled_by_delete(self) -> bool:
-        """In a turn's ``except CancelledError``: True when the cancellation came from
-        :meth:`thread_deleted`, which is then taken back (the task goes on to end its
-        stream with one error); False for anything else (Stop, the server stopping)."""
+    def cancelled_by(self) -> str | None:
+        """In a turn's ``except CancelledError``: ``"deleted"`` when the cancellation
+        came from :meth:`thread_deleted`, ``"stopping"`` from :meth:`stop_all`; it is
+        then taken back (the task goes on to end its stream with one error saying so).
+        None for a Stop, which ends the stream as it is."""
         task = asyncio.current_task()
-        if task is None or task not in self._deleted:
-            return False
-        self._deleted.discard(task)
-        task.uncancel()
-        return True
+        if task is None:
+            return None
+        for why, tasks in (("deleted", self._deleted), ("stopping", self._stopping)):
+            if task in tasks:
+                tasks.discard(task)
+                task.uncancel()
+                return why
+        return None
 
     async def stop_all(self, within: float = STOP_ALL_SECONDS) -> None:
         """Stop every turn (the server stops): each keeps its answer so far, marked
@@ -216,6 +223,7 @@ class RunningTurns:
         }
         tasks.discard(asyncio.current_task())
         for task in tasks:
+            self._stopping.add(task)
             task.cancel()
         if tasks:
             await asyncio.wait(tasks, timeout=within)

@@ -85,6 +85,11 @@ log = logging.getLogger("jupyter_chatkit")
 THREAD_DELETED = (
     "This conversation was deleted (in another view or window) while its answer was being written."
 )
+# The end of an answer stopped because the server (or the kernel) running it stops.
+ASSISTANT_STOPPING = (
+    "The assistant was shut down (its Jupyter server or kernel stopped) while this answer "
+    "was being written: what was written so far is kept, marked as stopped."
+)
 
 # Parametrized once: pydantic returns the same class each time, but looking it up in
 # its cache of generic types cost ~30 us of CPU a turn. Its event queue is made anew,
@@ -285,9 +290,10 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
                     turn.add(event)
                     yield event
             except asyncio.CancelledError:
-                if not self.running.cancelled_by_delete():
+                end = self._cancelled_end(turn)
+                if end is None:
                     raise
-                yield self._deleted_event(turn)
+                yield end
             finally:
                 self.running.end(turn)
             return
@@ -307,9 +313,10 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
                         # Used by respond(), or dropped with a request that never got there.
                         self._turn_requests.pop(thread_id, None)
             except asyncio.CancelledError:
-                if not self.running.cancelled_by_delete():
+                end = self._cancelled_end(turn)
+                if end is None:
                     raise
-                yield self._deleted_event(turn)
+                yield end
             finally:
                 self.running.end(turn)
             return
@@ -339,9 +346,10 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
                     first_turn.add(event)
                 yield event
         except asyncio.CancelledError:
-            if first_turn is None or not self.running.cancelled_by_delete():
+            end = self._cancelled_end(first_turn) if first_turn is not None else None
+            if end is None:
                 raise
-            yield self._deleted_event(first_turn)
+            yield end
             return
         except Exception:
             if created is not None and not kept:
@@ -356,10 +364,14 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         if created is not None and kept:
             await self._record_notebook(created, notebook, context)
 
-    @staticmethod
-    def _deleted_event(turn: RunningTurn) -> ErrorEvent:
-        """The end of a turn stopped because its thread was deleted (threads.delete)."""
-        event = ErrorEvent(code="custom", message=THREAD_DELETED, allow_retry=False)
+    def _cancelled_end(self, turn: RunningTurn) -> ErrorEvent | None:
+        """The last event of a turn cancelled because its thread was deleted or the
+        assistant stops (the cancellation taken back); None for a Stop (re-raised)."""
+        why = self.running.cancelled_by()
+        if why is None:
+            return None
+        message = THREAD_DELETED if why == "deleted" else ASSISTANT_STOPPING
+        event = ErrorEvent(code="custom", message=message, allow_retry=False)
         turn.add(event)
         return event
 
