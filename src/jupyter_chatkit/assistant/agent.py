@@ -13,17 +13,26 @@ from collections.abc import Callable
 from types import CodeType, CoroutineType
 from typing import Any
 
-from agents import Agent, FunctionTool, ModelSettings, StopAtTools, Tool
+from agents import (
+    Agent,
+    FunctionTool,
+    FunctionToolResult,
+    ModelSettings,
+    RunContextWrapper,
+    Tool,
+    ToolsToFinalOutputResult,
+)
 from agents.tool_context import ToolContext
 from chatkit.agents import AgentContext, ClientToolCall
 
 from .. import pins
-from ..protocol import AGENT_TOOLS, CLIENT_TOOLS, ClientToolSpec, StepStatus
+from ..protocol import AGENT_TOOL_NAMES, AGENT_TOOLS, CLIENT_TOOLS, ClientToolSpec, StepStatus
 from ..settings import Settings
 from .agent_tools import AGENT_INSTRUCTIONS, LIMIT_INSTRUCTIONS
 from .cards import code_card
 from .openai_client import wrap_sdk_function
 from .run_speedups import share_tools, skip_known_model_call_work
+from .tool_arguments import parse_arguments
 
 DEFAULT_INSTRUCTIONS = """\
 You are the notebook assistant inside Jupyter. You help people with the notebook and \
@@ -74,6 +83,18 @@ def client_tool_pending(context: AgentContext[Any]) -> bool:
     return context.client_tool_call is not None
 
 
+def stop_at_client_tool(
+    context: RunContextWrapper[Any], results: list[FunctionToolResult]
+) -> ToolsToFinalOutputResult:
+    """End the run once a call waits for the front end (a client tool, an MCP call to
+    approve); a call refused before reaching it (malformed arguments) lets the model
+    read why and call again."""
+    agent_context = context.context
+    if isinstance(agent_context, AgentContext) and client_tool_pending(agent_context):
+        return ToolsToFinalOutputResult(is_final_output=True, final_output=results[0].output)
+    return ToolsToFinalOutputResult(is_final_output=False, final_output=None)
+
+
 def _client_tool(spec: ClientToolSpec) -> FunctionTool:
     """A function tool that hands the call to the client and stops the run."""
 
@@ -81,12 +102,21 @@ def _client_tool(spec: ClientToolSpec) -> FunctionTool:
         if client_tool_pending(ctx.context):
             # Not overwritten: the first call stays the one the front end carries out.
             return json.dumps(NOT_RUN)
-        try:
-            args = json.loads(raw_args) if raw_args.strip() else {}
-        except json.JSONDecodeError:
-            args = {}
-        if not isinstance(args, dict):
-            args = {}
+        if spec.name in AGENT_TOOL_NAMES:
+            # A step the person would approve: a malformed one never becomes a card.
+            args, problem = parse_arguments(raw_args, spec.parameters)
+            if problem is not None:
+                return (
+                    f"Error: {problem}. Nothing was shown to the user and nothing changed; "
+                    f"call {spec.name} again with valid arguments."
+                )
+        else:
+            try:
+                args = json.loads(raw_args) if raw_args.strip() else {}
+            except json.JSONDecodeError:
+                args = {}
+            if not isinstance(args, dict):
+                args = {}
         ctx.context.client_tool_call = ClientToolCall(name=spec.name, arguments=args)
         return "The user's front end is running this tool; its output follows."
 
@@ -529,7 +559,7 @@ def build_agent(settings: Settings, *, mode: str = "ask") -> Agent[AgentContext[
         tools=tools,
         # A client tool ends the run: ChatKit streams the call to the front end and
         # the conversation resumes when its output is posted back.
-        tool_use_behavior=StopAtTools(stop_at_tool_names=sorted(s.name for s in specs)),
+        tool_use_behavior=stop_at_client_tool,
         model_settings=ModelSettings(parallel_tool_calls=False)
         if not settings.offline
         else ModelSettings(),

@@ -114,7 +114,10 @@ class McpTurn:
         return agent.clone(
             instructions=instructions,
             tools=[*agent.tools, *(self.owner.function_tool(ref, self.key) for ref in self.tools)],
-            tool_use_behavior=StopAtTools(stop_at_tool_names=sorted({*stop_at, *asking})),
+            # The assistant's own rule stops at any call waiting for the front end.
+            tool_use_behavior=behavior
+            if callable(behavior)
+            else StopAtTools(stop_at_tool_names=sorted({*stop_at, *asking})),
         )
 
 

@@ -1,0 +1,223 @@
+"""Agent mode attacked from the model's side and from the front end's: what each hostile
+tool call or tool result turns into, on a real server and store (the LLM is a
+ScriptedModel)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from agents.testing import ModelStep, ScriptedModel, assistant_message, function_call
+from chatkit.types import ClientToolCallItem, ThreadItemDoneEvent
+
+from jupyter_chatkit.store import SQLStore
+
+from .chatkit_helpers import ALICE, make_assistant, stream
+from .test_agent_mode import AGENT, answer, create, pending_call
+
+KEY = "sk-proj-" + "Q7x9Lm2Pv4Rt8Kw1Zy6Hb3Nc5Df0Gs"
+AWS = "AKIA" + "IOSFODNN7EXAMPLE"
+
+
+def seen(model: ScriptedModel) -> str:
+    return json.dumps([c.input for c in model.calls], default=str)
+
+
+def calls(events: list[Any]) -> list[ClientToolCallItem]:
+    return [
+        e.item
+        for e in events
+        if isinstance(e, ThreadItemDoneEvent) and isinstance(e.item, ClientToolCallItem)
+    ]
+
+
+@pytest.mark.asyncio
+async def test_a_run_cells_secret_outputs_never_reach_the_model(sqlite_store: SQLStore) -> None:
+    model = ScriptedModel(
+        [
+            ModelStep(output=[function_call("run_cell", {"index": 0}, call_id="c1")]),
+            ModelStep(output=[assistant_message("done", item_id="m1")]),
+        ]
+    )
+    assistant = make_assistant(sqlite_store, model)
+    events = await stream(assistant, create("run cell 1", AGENT))
+    result = {
+        "status": "error",
+        "cell": {
+            "index": 0,
+            "source": "print(token)\nraise ValueError(token)",
+            "outputs": [
+                {"output_type": "stream", "name": "stdout", "text": f"{KEY}\n"},
+                {"output_type": "stream", "name": "stderr", "text": f"aws {AWS}\n"},
+                {
+                    "output_type": "display_data",
+                    "data": {"text/markdown": f"**key**: `{KEY}`", "text/html": f"<b>{AWS}</b>"},
+                },
+                {"output_type": "execute_result", "data": {"text/plain": f"'{KEY}'"}},
+                {
+                    "output_type": "error",
+                    "ename": "ValueError",
+                    "evalue": KEY,
+                    "traceback": [f"\x1b[31mValueError\x1b[0m: {KEY}", f"token = '{AWS}'"],
+                },
+            ],
+        },
+    }
+    await answer(assistant, events[0].thread.id, result)
+    text = seen(model)
+    assert KEY not in text and AWS not in text and "\x1b[" not in text
+    # The error arrives, not dropped: its name is still there.
+    assert "ValueError" in text
+
+
+@pytest.mark.asyncio
+async def test_an_edits_diff_keeps_no_secret_of_the_old_source(sqlite_store: SQLStore) -> None:
+    model = ScriptedModel(
+        [
+            ModelStep(
+                output=[
+                    function_call("edit_cell", {"index": 0, "new_source": "x = 1"}, call_id="c")
+                ]
+            ),
+            ModelStep(output=[assistant_message("done", item_id="m1")]),
+        ]
+    )
+    assistant = make_assistant(sqlite_store, model)
+    events = await stream(assistant, create("tidy cell 1", AGENT))
+    diff = f"--- before\n+++ after\n-api_key = '{KEY}'\n-AWS={AWS}\n+x = 1\n"
+    await answer(assistant, events[0].thread.id, {"status": "applied", "index": 0, "diff": diff})
+    text = seen(model)
+    assert KEY not in text and AWS not in text
+
+
+@pytest.mark.asyncio
+async def test_a_huge_result_reaches_the_model_bounded(sqlite_store: SQLStore) -> None:
+    model = ScriptedModel(
+        [
+            ModelStep(output=[function_call("run_cell", {"index": 0}, call_id="c1")]),
+            ModelStep(output=[assistant_message("done", item_id="m1")]),
+        ]
+    )
+    assistant = make_assistant(sqlite_store, model)
+    events = await stream(assistant, create("run", AGENT))
+    big = {"status": "ok", "cell": {"index": 0, "outputs": [{"text": "y" * 2_000_000 + KEY}]}}
+    await answer(assistant, events[0].thread.id, big)
+    outputs = [
+        i["output"]
+        for i in model.calls[1].input
+        if isinstance(i, dict) and i.get("type") == "function_call_output"
+    ]
+    assert outputs and all(len(o) <= 17_000 for o in outputs)
+    assert KEY not in seen(model)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "name,arguments",
+    [
+        ("run_cell", "{not json"),
+        ("run_cell", "[0]"),
+        ("run_cell", "{}"),
+        ("run_cell", '{"index": -5}'),
+        ("run_cell", '{"index": "0; rm -rf /"}'),
+        ("run_cell", '{"index": true}'),
+        ("run_cell", json.dumps({"index": 0, "auto_run": True})),
+        ("edit_cell", json.dumps({"index": 0, "new_source": 7})),
+        ("insert_cell", json.dumps({"source": "z" * 3_000_000})),
+        ("insert_cell", json.dumps({"source": "x", "cell_type": "raw"})),
+        ("insert_cell", json.dumps({"source": "x", "after": -2})),
+    ],
+)
+async def test_a_malformed_step_becomes_no_card_and_the_model_is_told(
+    sqlite_store: SQLStore, name: str, arguments: str
+) -> None:
+    """Before: each went to the front end as a pending step (bad JSON as {}, the 3 MB
+    source whole), a card the person could only approve into a failure."""
+    model = ScriptedModel(
+        [
+            ModelStep(output=[function_call(name, arguments, call_id="c1")]),
+            ModelStep(output=[assistant_message("sorry", item_id="m1")]),
+        ]
+    )
+    assistant = make_assistant(sqlite_store, model)
+    events = await stream(assistant, create("do it", AGENT))
+    assert not calls(events)
+    told = [
+        i["output"]
+        for i in model.calls[1].input
+        if isinstance(i, dict) and i.get("type") == "function_call_output"
+    ]
+    assert len(told) == 1 and told[0].startswith("Error: ") and name in told[0]
+    assert len(told[0]) < 300  # names the rule, never echoes the arguments
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "name,arguments",
+    [
+        ("run_cell", '{"index": 0}'),
+        ("insert_cell", json.dumps({"source": "a" * 50_000, "cell_type": "markdown", "after": -1})),
+        ("edit_cell", json.dumps({"index": 3, "new_source": ""})),
+    ],
+)
+async def test_a_well_formed_step_still_waits_for_the_person(
+    sqlite_store: SQLStore, name: str, arguments: str
+) -> None:
+    model = ScriptedModel([ModelStep(output=[function_call(name, arguments, call_id="c1")])])
+    assistant = make_assistant(sqlite_store, model)
+    events = await stream(assistant, create("do it", AGENT))
+    call = pending_call(events)
+    assert call is not None and call.arguments == json.loads(arguments)
+    assert len(model.calls) == 1
+
+
+@pytest.mark.asyncio
+async def test_an_unknown_tool_ends_in_one_readable_error(sqlite_store: SQLStore) -> None:
+    model = ScriptedModel(
+        [
+            ModelStep(output=[function_call("delete_notebook", "{}", call_id="c1")]),
+            ModelStep(output=[assistant_message("sorry", item_id="m1")]),
+        ]
+    )
+    assistant = make_assistant(sqlite_store, model)
+    events = await stream(assistant, create("do it", AGENT))
+    print(
+        [getattr(e, "type", None) for e in events],
+        [getattr(e, "message", None) for e in events if e.type == "error"],
+    )
+    assert not calls(events)
+
+
+@pytest.mark.asyncio
+async def test_an_agent_tool_called_in_ask_mode_is_not_sent(sqlite_store: SQLStore) -> None:
+    model = ScriptedModel(
+        [
+            ModelStep(output=[function_call("run_cell", {"index": 0}, call_id="c1")]),
+            ModelStep(output=[assistant_message("sorry", item_id="m1")]),
+        ]
+    )
+    assistant = make_assistant(sqlite_store, model)
+    events = await stream(assistant, create("run it"))
+    assert not calls(events)
+
+
+@pytest.mark.asyncio
+async def test_a_second_output_for_the_same_step_runs_nothing_twice(
+    sqlite_store: SQLStore,
+) -> None:
+    model = ScriptedModel(
+        [
+            ModelStep(output=[function_call("run_cell", {"index": 0}, call_id="c1")]),
+            ModelStep(output=[assistant_message("ran", item_id="m1")]),
+            ModelStep(output=[assistant_message("ran again?", item_id="m2")]),
+        ]
+    )
+    assistant = make_assistant(sqlite_store, model)
+    events = await stream(assistant, create("run", AGENT))
+    thread_id = events[0].thread.id
+    await answer(assistant, thread_id, {"status": "ok"})
+    await answer(assistant, thread_id, {"status": "ok"})
+    assert len(model.calls) == 2
+    stored = await sqlite_store.load_thread_items(thread_id, None, 50, "asc", ALICE)
+    assert len([i for i in stored.data if isinstance(i, ClientToolCallItem)]) == 1
