@@ -604,3 +604,16 @@ def test_the_error_after_a_long_log_in_a_saved_notebook_still_comes(tmp_path: Pa
     assert outputs[-1]["output_type"] == "error"
     assert "line 9, in <module>" in outputs[-1]["text"]
     assert outputs[-1]["text"].endswith("RuntimeError: CUDA out of memory")
+
+
+def test_a_class_whose_name_is_a_key_is_hidden_where_its_name_is_listed() -> None:
+    """A class's name is the user's text (``type("sk-…", (), {})``): the listing's and the
+    inspection's ``class``/``type`` fields are read like any other string."""
+    key = "sk-proj-Rq7Xw2Lm4Np8Rt6VyQ1kM3pL9sZ"
+    evil = type(key, (), {})
+    view = KernelView({"Evil": evil, "evil": evil()})
+    shown = dumps(run_tool("list_kernel_variables", {}, view))
+    shown += dumps(run_tool("inspect_kernel_variable", {"name": "Evil"}, view))
+    shown += dumps(run_tool("inspect_kernel_variable", {"name": "evil"}, view))
+    assert key[8:20] not in shown, shown
+    assert '"Evil"' in shown and '"evil"' in shown

@@ -340,3 +340,62 @@ def test_a_real_kernel_hides_round_6_values_in_saved_outputs_from_chat_ask(
     for seen in ("HOME /root", "PATH /usr/bin", "DB_PASSWORD", "myApiKey:", "region: eu"):
         assert seen in log, seen
     assert "Accept: application/json" in log and "user: ada" in log and "API_KEY=" in log
+
+
+ROUND7 = {
+    "class named like a key": "sk-proj-Rq7Xw2Lm4Np8Rt6VyQ1kM3pL9sZ",
+    "env value then a comment": "hz7Wq2Lm9x",
+    "mixed-case env name": "Mx4!vB8nQ2",
+    "look-alike letter in a name": "Lk9Rt2Wq7z",
+    "shell transcript": "Sh8Tq3Vn6w",
+    "markdown label": "Md5Xr8Pw2k",
+    "latex label": "Tx3Vb7Nq9m",
+}
+
+
+def test_a_real_kernel_hides_round_7_values_from_chat_ask(
+    kernel_provider: FakeLLM, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Round 7's routes end to end, through ``Chat().ask`` in a real kernel: a class whose
+    name is a key (in the variable listing), and a saved notebook's outputs holding an
+    environment line with a comment after its value, a mixed-case name, a Cyrillic
+    letter inside ``password``, a shell transcript whose secret is on the line under the
+    command, and labels in rendered Markdown and LaTeX. None reaches the model; the
+    names, the comment and the ordinary lines do."""
+    s = ROUND7
+    saved = tmp_path / "saved.ipynb"
+    outputs = [
+        ("print(env_text)", "stream", f"DB_PASSWORD {s['env value then a comment']}  # prod\n"),
+        ("print(cfg_text)", "stream", f"Db_Password {s['mixed-case env name']}\nHOME /root\n"),
+        ("print(pasted)", "stream", f"p\u0430ssword = '{s['look-alike letter in a name']}'\n"),
+        ("!op read op://vault/db/password", "stream", f"{s['shell transcript']}\n"),
+        ("print(log)", "stream", f"$ op read op://vault/db/password\n{s['shell transcript']}\n"),
+        ("show_md()", "text/markdown", f"**Password**: `{s['markdown label']}`"),
+        ("show_tex()", "text/latex", f"$$\\text{{password}} = \\texttt{{{s['latex label']}}}$$"),
+    ]
+    cells = []
+    for n, (source, kind, text) in enumerate(outputs, 1):
+        cell = nbformat.v4.new_code_cell(source, execution_count=n)
+        if kind == "stream":
+            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)]
+        else:
+            cell.outputs = [nbformat.v4.new_output("display_data", data={kind: text})]
+        cells.append(cell)
+    saved.write_text(json.dumps(nbformat.v4.new_notebook(cells=cells)), encoding="utf-8")
+    monkeypatch.setenv("JPY_SESSION_NAME", str(saved))
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(f"Evil = type({s['class named like a key']!r}, (), {{}})"),
+        nbformat.v4.new_code_cell(
+            "%load_ext jupyter_chatkit\nfrom jupyter_chatkit import Chat\n"
+            "Chat().ask('What is in my notebook?').ok"
+        ),
+    ]
+    calls = [ToolCall("list_kernel_variables", {}), ToolCall("get_notebook_cells", {})]
+    log = run_with_tool_calls(nb, tmp_path, kernel_provider, calls)
+    assert nb.cells[1].outputs[-1]["data"]["text/plain"] == "True", nb.cells[1].outputs
+    assert '"Evil"' in log.replace('\\"', '"'), log[:2000]
+    leaked = [place for place, secret in s.items() if any(p in log for p in _pieces(secret))]
+    assert not leaked, leaked
+    for seen in ("DB_PASSWORD", "# prod", "Db_Password", "HOME /root", "op read op://vault"):
+        assert seen in log, seen

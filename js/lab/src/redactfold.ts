@@ -21,9 +21,22 @@
 const CLASS =
   "[\\u00a0\\u00ad\\u034f\\u061c\\u115f\\u1160\\u1680\\u17b4\\u17b5\\u180b-\\u180f" +
   "\\u2000-\\u200f\\u202a-\\u202f\\u205f-\\u2064\\u2066-\\u2069\\u3000\\u3164" +
-  "\\ufe00-\\ufe0f\\ufeff\\uff01-\\uff5e\\uffa0\\u{e0000}-\\u{e007f}\\u{e0100}-\\u{e01ef}]";
+  "\\ufe00-\\ufe0f\\ufeff\\uff01-\\uff5e\\uffa0\\u{e0000}-\\u{e007f}\\u{e0100}-\\u{e01ef}" +
+  "\\u24b6-\\u24e9\\u{1d400}-\\u{1d7ff}]";
 const FOLDABLE = new RegExp(CLASS, "u");
 const FOLD_ALL = new RegExp(CLASS, "gu");
+// Circled letters and mathematical bold, italic, script... letters and digits: their NFKC
+// letter (as folded.py).
+const NFKC_LETTER = new Map<number, string>();
+for (const [start, end] of [
+  [0x24b6, 0x24ea],
+  [0x1d400, 0x1d800],
+]) {
+  for (let code = start; code < end; code++) {
+    const n = String.fromCodePoint(code).normalize("NFKC");
+    if (n.length === 1 && /^[A-Za-z0-9]$/.test(n)) NFKC_LETTER.set(code, n);
+  }
+}
 
 function isSpace(code: number): boolean {
   return (
@@ -37,7 +50,8 @@ function isSpace(code: number): boolean {
 }
 
 // Cyrillic and Greek letters drawn like Latin ones (Unicode's confusables), read as those
-// Latin letters inside a word that also holds a Latin letter or "_" and no other
+// Latin letters inside a word that also holds a Latin letter or "_" (or is assigned to:
+// `ΤΟΚΕΝ=x`, every letter Greek) and no other
 // non-Latin letter: `pаssword` with a Cyrillic а, `ΑPI_KEY` with a Greek Alpha. A word of
 // a Russian or Greek text has no Latin letter (or has letters not drawn like Latin ones:
 // `пароль`): it is never changed. Same letters as folded.py.
@@ -50,8 +64,15 @@ const WORD = /[A-Za-z0-9_\u0370-\u03ff\u0400-\u052f]+/g;
 const LATIN_LETTER = /[A-Za-z_]/;
 const OTHER_LETTER = /[\u0370-\u03ff\u0400-\u052f]/;
 
-function latinWord(word: string): string {
-  if (!LOOKALIKE.test(word) || !LATIN_LETTER.test(word)) return word;
+// After a word: an assignment or a key's colon (`ΤΟΚΕΝ=x`, all of its letters alike).
+const ASSIGNS = /['"]?[ \t]*[=:]/y;
+
+function latinWord(word: string, offset: number, text: string): string {
+  if (!LOOKALIKE.test(word)) return word;
+  if (!LATIN_LETTER.test(word)) {
+    ASSIGNS.lastIndex = offset + word.length;
+    if (word.length < 3 || !ASSIGNS.test(text)) return word;
+  }
   const latin = word.replace(LOOKALIKE_ALL, (c) => AS_LATIN.get(c) ?? c);
   // Another Greek or Cyrillic letter in it: a word of that script, kept.
   return OTHER_LETTER.test(latin) ? word : latin;
@@ -67,6 +88,7 @@ export function folded(value: string): string | null {
         if (isSpace(code)) return " ";
         if (code >= 0xff01 && code <= 0xff5e) return String.fromCharCode(code - 0xfee0);
         if (code >= 0xe0020 && code <= 0xe007e) return String.fromCharCode(code - 0xe0000);
+        if ((code >= 0x24b6 && code <= 0x24e9) || (code >= 0x1d400 && code <= 0x1d7ff)) return NFKC_LETTER.get(code) ?? c;
         return "";
       })
     : null;

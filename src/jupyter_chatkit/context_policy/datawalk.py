@@ -12,8 +12,6 @@ from .calls import pair_hides
 from .names import is_placeholder, is_secret_name, marker
 from .values import _plain_key, describe_hidden, is_secret_pair
 
-# Keys of tool results whose values are type names, never user data: not scanned.
-_TYPE_KEYS = frozenset({"type", "dtype", "class", "kind", "output_type", "cell_type"})
 # Values under a secret name that say nothing and may stay (flags, empties).
 _KEEP_UNDER_SECRET_NAME = (None, True, False, "")
 _CONTAINERS = (str, dict, list, tuple)
@@ -74,10 +72,9 @@ class DataRedaction:
                     and not (type(item) is str and is_placeholder(item))
                 ):
                     out[key] = self.hide(item)
-                elif type(item) is str:
-                    # A type name is never user data.
-                    out[key] = item if key in _TYPE_KEYS else self.data(item, depth + 1)
                 elif isinstance(item, _CONTAINERS):
+                    # A type's name is read too: the user names a class
+                    # (``type("sk-…", (), {})``), and it reaches the model in listings.
                     out[key] = self.data(item, depth + 1)
                 else:
                     out[key] = item  # a number, a flag, None: nothing to hide

@@ -6,13 +6,16 @@ letters (U+FF30 U+FF21 ... ``=x``), hides it from every rule while the model rea
 plain. A text holding such characters is redacted as its folded form first (invisibles
 dropped, odd spaces as spaces, full-width ASCII forms and tag characters as ASCII); when that hides
 anything, the folded result is what the model reads. Otherwise (emoji joined by ZWJ,
-Japanese full-width digits) the text is read and kept as it is.
+Japanese full-width digits) the text is read and kept as it is. Circled and mathematical
+letters fold to their letter, and Cyrillic or Greek letters drawn like Latin ones to those
+inside a Latin word (``p`` U+0430 ``ssword``); a word of Russian or Greek text never changes.
 ``js/lab/src/redactfold.ts`` is the twin.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from .lazy_patterns import lazy_compile
 
@@ -26,7 +29,8 @@ from .lazy_patterns import lazy_compile
 _FOLDABLE = lazy_compile(
     "[\u00a0\u00ad\u034f\u061c\u115f\u1160\u1680\u17b4\u17b5\u180b-\u180f"
     "\u2000-\u200f\u202a-\u202f\u205f-\u2064\u2066-\u2069\u3000\u3164"
-    "\ufe00-\ufe0f\ufeff\uff01-\uff5e\uffa0\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
+    "\ufe00-\ufe0f\ufeff\uff01-\uff5e\uffa0\U000e0000-\U000e007f\U000e0100-\U000e01ef"
+    "\u24b6-\u24e9\U0001d400-\U0001d7ff]"
 )
 _DROPPED = [
     0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5,
@@ -41,11 +45,19 @@ _FOLD: dict[int, int | None] = {
     **dict.fromkeys(_SPACES, 0x20),
     **{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)},
     **{c: c - 0xE0000 for c in range(0xE0020, 0xE007F)},
+    # Circled letters and mathematical bold, italic, script... letters and digits
+    # (``\U0001d429\U0001d41a\U0001d42c\U0001d42c`` is "pass" in bold): their NFKC letter.
+    **{
+        c: ord(n)
+        for c in (*range(0x24B6, 0x24EA), *range(0x1D400, 0x1D800))
+        if len(n := unicodedata.normalize("NFKC", chr(c))) == 1 and n.isascii() and n.isalnum()
+    },
 }
 
 
 # Cyrillic and Greek letters drawn like Latin ones (Unicode's confusables), read as those
-# Latin letters inside a word that also holds a Latin letter or "_" and no other
+# Latin letters inside a word that also holds a Latin letter or "_" (or is assigned to:
+# a Greek ``TOKEN=x``, every letter Greek) and no other
 # non-Latin letter: ``p\u0430ssword`` with a Cyrillic a, ``\u0391PI_KEY`` with a Greek
 # Alpha. A word of a Russian or Greek text has no Latin letter (or has letters not drawn
 # like Latin ones: ``пароль``): it is never changed.
@@ -59,9 +71,17 @@ _LATIN_LETTER = lazy_compile("[A-Za-z_]")
 _OTHER_LETTER = lazy_compile("[\u0370-\u03ff\u0400-\u052f]")
 
 
+# After a word: an assignment or a key's colon (a Greek ``TOKEN=x``, every letter alike).
+_ASSIGNS = lazy_compile("['\"]?[ \t]*[=:]")
+
+
 def _latin_word(match: re.Match[str]) -> str:
     word = match.group(0)
-    if _LOOKALIKE.search(word) is None or _LATIN_LETTER.search(word) is None:
+    if _LOOKALIKE.search(word) is None:
+        return word
+    if _LATIN_LETTER.search(word) is None and (
+        len(word) < 3 or _ASSIGNS.match(match.string, match.end()) is None
+    ):
         return word
     latin = word.translate(_AS_LATIN)
     # Another Greek or Cyrillic letter in it: a word of that script, kept.
