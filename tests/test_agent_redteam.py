@@ -13,7 +13,7 @@ from chatkit.types import ClientToolCallItem, ThreadItemDoneEvent
 
 from jupyter_chatkit.store import SQLStore
 
-from .chatkit_helpers import ALICE, make_assistant, stream
+from .chatkit_helpers import ALICE, BOB, make_assistant, req, stream
 from .test_agent_mode import AGENT, answer, create, pending_call
 
 KEY = "sk-proj-" + "Q7x9Lm2Pv4Rt8Kw1Zy6Hb3Nc5Df0Gs"
@@ -221,3 +221,39 @@ async def test_a_second_output_for_the_same_step_runs_nothing_twice(
     assert len(model.calls) == 2
     stored = await sqlite_store.load_thread_items(thread_id, None, 50, "asc", ALICE)
     assert len([i for i in stored.data if isinstance(i, ClientToolCallItem)]) == 1
+
+
+@pytest.mark.asyncio
+async def test_another_user_cannot_answer_a_step(sqlite_store: SQLStore) -> None:
+    """A second user's Approve (a tool output posted to the thread) reaches nothing."""
+    model = ScriptedModel(
+        [
+            ModelStep(output=[function_call("run_cell", {"index": 0}, call_id="c1")]),
+            ModelStep(output=[assistant_message("ran", item_id="m1")]),
+        ]
+    )
+    assistant = make_assistant(sqlite_store, model)
+    events = await stream(assistant, create("run", AGENT))
+    thread_id = events[0].thread.id
+    body = req("threads.add_client_tool_output", thread_id=thread_id, result={"status": "ok"})
+    answered = await stream(assistant, body, BOB)
+    assert [e.type for e in answered] == ["error"]
+    assert len(model.calls) == 1
+    stored = await sqlite_store.load_thread_items(thread_id, None, 50, "asc", ALICE)
+    steps = [i for i in stored.data if isinstance(i, ClientToolCallItem)]
+    assert [s.status for s in steps] == ["pending"]
+
+
+@pytest.mark.asyncio
+async def test_agent_mode_tells_the_model_to_claim_only_what_results_show(
+    sqlite_store: SQLStore,
+) -> None:
+    """Before, the instructions asked for a summary of the changes but never said that a
+    skipped, stopped or refused step changed nothing (so a model could report it done)."""
+    model = ScriptedModel([ModelStep(output=[assistant_message("ok", item_id="m1")])])
+    assistant = make_assistant(sqlite_store, model)
+    await stream(assistant, create("fix it", AGENT))
+    instructions = str(model.calls[0].system_instructions)
+    assert "Report only what the step results show" in instructions
+    for status in ("skipped", "stopped", "not_run", "failed", "declined"):
+        assert f'"{status}"' in instructions
