@@ -257,3 +257,21 @@ async def test_agent_mode_tells_the_model_to_claim_only_what_results_show(
     assert "Report only what the step results show" in instructions
     for status in ("skipped", "stopped", "not_run", "failed", "declined"):
         assert f'"{status}"' in instructions
+
+
+@pytest.mark.asyncio
+async def test_a_model_repeating_malformed_steps_is_stopped(sqlite_store: SQLStore) -> None:
+    """Refused steps show no card, so they do not count as steps; the run's own bound on
+    model calls still ends such a loop with one readable error."""
+    from jupyter_chatkit.assistant.turn import MAX_TURNS
+
+    bad = [
+        ModelStep(output=[function_call("run_cell", '{"index": -1}', call_id=f"c{n}")])
+        for n in range(MAX_TURNS + 4)
+    ]
+    model = ScriptedModel(bad)
+    assistant = make_assistant(sqlite_store, model)
+    events = await stream(assistant, create("run", AGENT))
+    assert not calls(events)
+    assert len(model.calls) == MAX_TURNS
+    assert [e.type for e in events].count("error") == 1
