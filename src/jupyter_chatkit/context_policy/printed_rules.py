@@ -56,10 +56,13 @@ _PROMPT = (
     r"[$#]|In[ \t]*\[[0-9]{0,6}\]:)[ \t]*)?!?(?:sudo[ \t]+(?:-[A-Za-z]{1,5}[ \t]+){0,3})?"
 )
 # What such a command prints that is no secret: an empty, a status, a shell keyword
-# (the next line of a script).
+# (the next line of a script), code (the next line of a cell).
 _NOT_PRINTED = (
     r"(?!(?:none|null|nil|true|false|\(none\)|\*+|-+|done|fi|esac|exit|then|else|eof|end"
     r"|error:?|warning:?|usage:?)[ \t]*(?:\r?\n|$))"
+    # Code on the line after a ``!command`` in a cell: a call, an index, an assignment.
+    r"(?![A-Za-z_][A-Za-z0-9_.]{0,100}[(\[][^\s]{0,500}[)\]](?![^\r\n]))"
+    r"(?!(?=[A-Za-z_][A-Za-z0-9_.]{0,100}=(?!=))(?![A-Za-z0-9+/]{16,}={1,2}(?![^\r\n])))"
 )
 
 PRINTED_RULES: list[dict[str, Any]] = [
