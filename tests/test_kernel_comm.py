@@ -478,8 +478,9 @@ def test_line_and_cell_magics_show_answers(kernel: Kernel, kernel_on_fake_llm: F
         Reply(tool_calls=[ToolCall("inspect_kernel_variable", {"name": "sales"})]),
         Reply("Columns: region, revenue."),
     )
+    # The answer, then what it read (c14c154): counts only, never the variable's name.
     assert markdown_of(kernel.execute("%chat what columns does sales have?")) == [
-        "Columns: region, revenue."
+        "Columns: region, revenue.\n\n*Read: 1 variable*"
     ]
     code = 'sales.groupby("region")["revenue"].mean()'
     llm.script(Reply(tool_calls=[ToolCall("propose_code", {"code": code})]), Reply("Done."))
