@@ -109,6 +109,25 @@ async def test_a_server_that_cannot_start_leaves_the_thread_usable(
 
 
 @pytest.mark.asyncio
+async def test_a_failure_notice_shows_no_credential_of_the_exceptions_text(
+    mcp_chat: MakeChat, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The exception's own text reaches the person's notice; here it holds the command's
+    # path (FileNotFoundError), which holds a token. The model's copy was redacted already.
+    caplog.set_level(logging.DEBUG)
+    token = "ghp_" + "k7Qm2Xw9Rt4Lp8Zc3Vb6Nn1Hj5Gf0Dd2Ss4A"
+    missing = {"command": str(tmp_path / token / "mcp-server")}
+    chat = mcp_chat(
+        [ModelStep(output=[assistant_message("Answer.", item_id="m1")])], {"broken": missing}
+    )
+    body, events = await chat.start("hi")
+    (said,) = notices(events)
+    assert "could not start" in said and "FileNotFoundError" in said
+    assert token not in said and token not in body.decode() and token not in caplog.text
+    assert token not in json.dumps(chat.model.calls[0].input)
+
+
+@pytest.mark.asyncio
 async def test_a_server_dying_mid_turn_is_said_and_restarted_next_turn(
     mcp_chat: MakeChat, tmp_path: Path
 ) -> None:

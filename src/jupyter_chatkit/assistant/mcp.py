@@ -219,12 +219,18 @@ class McpTools:
         except Exception as exc:
             log.warning("MCP server %r could not start: %s", name, type(exc).__name__)
             problem = (
-                f"The MCP server '{name}' ({config.describe()}) could not start: {_describe(exc)}."
+                f"The MCP server '{name}' ({config.describe()}) could not start: "
+                f"{self._describe(exc)}."
             )
             self._start_failed[name] = (self._clock(), problem)
             return [], self._say_once(name, turn, problem)
         self._start_failed.pop(name, None)
         return list(connection.tools), ""
+
+    def _describe(self, exc: BaseException) -> str:
+        """``_describe(exc)`` through the policy: the person sees it in a notice, and an
+        exception's text (a path, a URL, a server's answer) may hold a credential."""
+        return self.policy.text(_describe(exc))[0]
 
     def _say_once(self, name: str, turn: str | None, problem: str) -> str:
         """``problem`` the first time in ``turn``, then nothing (resumed steps repeat it)."""
@@ -265,7 +271,7 @@ class McpTools:
             self._note_failure(ref.server, turn)
             message = (
                 f"The MCP server '{ref.server}' failed while running {ref.tool}: "
-                f"{_describe(exc)}. It is started again with your next message."
+                f"{self._describe(exc)}. It is started again with your next message."
             )
             output = {"status": StepStatus.FAILED, "server": ref.server, "tool": ref.tool}
             return self.policy.tool_result({**output, "error": message}), message
