@@ -141,3 +141,33 @@ def test_replace_cell_replaces_the_cell_the_sidebars_chips_name(
         "%load_ext jupyter_chatkit",
         "%chat",
     ]
+
+
+def test_replace_cell_never_replaces_the_chat_cell(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    """A ``%chat`` cell active with no cell worked in before it (the chips name none):
+    "Replace cell" fell back to the active cell and offered to overwrite the ``%chat``
+    line with the model's code. It says there is no cell to replace instead."""
+    lab_page.server.write_notebook(
+        "sidebar_replace_chat.ipynb", ["%load_ext jupyter_chatkit", "%chat"]
+    )
+    lab_page.open("sidebar_replace_chat.ipynb")
+    open_panel(page)
+    lab_page.set_active_cell(1)
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget.content.activeCellIndex === 1"
+    )
+    scripted_llm.script(Reply("Try this:\n\n```python\ntotal = 1\n```"))
+    send(page, "write some code")
+    page.locator(f"{PANEL} .jck-code-bar .jck-replace").last.click()
+    notice = page.locator(f"{PANEL} .jp-chatkit-notice")
+    # Either the replace dialog opens (the %chat cell offered) or the notice says no cell.
+    page.wait_for_function(
+        "() => document.querySelector('.jp-Dialog') !== null"
+        f" || !document.querySelector('{PANEL} .jp-chatkit-notice').hidden"
+    )
+    screenshot(page, "replace-chat-cell")
+    assert page.locator(".jp-Dialog").count() == 0
+    assert "No active cell to replace" in notice.inner_text()
+    assert lab_page.cell_sources() == ["%load_ext jupyter_chatkit", "%chat"]

@@ -101,11 +101,11 @@ export class NotebookLink {
    */
   async previewReplaceActive(code: string): Promise<"replaced" | "cancelled" | "no-cell"> {
     const active = activeTarget(this.tracker);
-    const { chipTarget, confirmReplace } = await ops();
+    const { chipTarget, confirmReplace, isChatCell } = await ops();
     // The cell the chips name: with a `%chat` cell active, the one worked in before (as
-    // get_active_cell reads), never the `%chat` line itself.
+    // get_active_cell reads), never the `%chat` line itself (none named: no cell).
     const t = active && chipTarget(active);
-    if (!t?.cell || t.panel.content.model?.readOnly) return "no-cell";
+    if (!t?.cell || isChatCell(t.cell) || t.panel.content.model?.readOnly) return "no-cell";
     const cell = t.cell;
     if (!(await confirmReplace(t.index, cell.model.sharedModel.getSource(), code))) return "cancelled";
     // The notebook may have changed while the dialog was open: act on the same cell.

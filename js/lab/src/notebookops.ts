@@ -6,6 +6,7 @@
  * own that loads when a person or a widget first needs it.
  */
 
+export { isChatCell } from "./chatcell";
 export { chipTarget, explainParts, fixErrorParts, showCell } from "./context";
 export { confirmReplace } from "./replace";
 export { runNotebookTool } from "./tools";
