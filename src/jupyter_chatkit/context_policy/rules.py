@@ -316,8 +316,10 @@ PROSE_ROW = (
     r"|we|they|this|these|those|then|if|when|please|see|use|is|are|was|were|has|have|must"
     r"|should|will|can|not|no"
     # A docs table's cell about the secret (``| API key | where to get it |``, ``| Password
-    # | at least twelve characters |``): a question word, a preposition, a quantity.
-    r"|where|how|what|who|why|at|from|in|on|for|to|by|with|via|any|all|each|every|an?"
+    # | at least twelve characters |``): a question word, a bound, a state. Not articles or
+    # prepositions alone: a passphrase starts with them too (``password,in the garden 42
+    # blue``, ``| password | a horse battery staple |``).
+    r"|where|how|what|who|why|at[ \t]+(?:least|most)"
     r"|min(?:imum)?|max(?:imum)?|required|optional|stored|rotated|generated|created"
     r"|issued)\b[^ \t]*(?:[ \t]+\S+){2,}"
 )
