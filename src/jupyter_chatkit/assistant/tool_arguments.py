@@ -6,42 +6,52 @@ source of megabytes) would cost the person a click on a card that can only fail,
 would go into the thread and to the browser whole. Such a call is answered to the model
 at once with what is wrong (so it can call again), and nothing leaves the server.
 
-Only the JSON Schema our own specs use (protocol.schema): an object of properties with
-``type`` string/integer/boolean, ``enum``, ``minimum``, ``required`` and no other
-properties. No chatkit/agents imports.
+The schema is the tool's own spec (protocol.schema), checked by ``jsonschema``; only
+the lengths are ours. No chatkit/agents imports.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 # A cell source longer than a code card may hold is no step a person can review.
 MAX_STRING_CHARS = 50_000
 # The raw arguments: the longest string with room for the others and JSON escapes.
 MAX_RAW_CHARS = 6 * MAX_STRING_CHARS
 
-_TYPES: dict[str, tuple[type, ...]] = {"string": (str,), "integer": (int,), "boolean": (bool,)}
+
+@cache
+def _validator(schema: str) -> Draft202012Validator:
+    """One validator per spec (its JSON text), built at its first call."""
+    from jsonschema import Draft202012Validator  # imported by a first Agent-mode step only
+
+    return Draft202012Validator(json.loads(schema))
 
 
-def _problem(name: str, rule: Mapping[str, Any], value: Any) -> str | None:
-    kind = rule.get("type")
-    expected = _TYPES.get(kind) if isinstance(kind, str) else None
-    # bool is an int in Python, never in JSON Schema.
-    if expected is not None and (
-        not isinstance(value, expected) or (kind == "integer" and isinstance(value, bool))
-    ):
+def _said(error: Any, parameters: Mapping[str, Any]) -> str:
+    """What is wrong, naming only the schema's own words, never the model's text."""
+    name = next((str(p) for p in error.path), "")
+    rule = error.schema if isinstance(error.schema, Mapping) else {}
+    if error.validator == "additionalProperties":
+        allowed = ", ".join(f"'{k}'" for k in parameters.get("properties") or {})
+        return f"unknown argument (allowed: {allowed})"
+    if error.validator == "required":
+        missing = [k for k in parameters.get("required") or [] if k not in error.instance]
+        return "missing " + ", ".join(f"'{k}'" for k in missing)
+    if error.validator == "type" and name:
+        kind = rule.get("type")
         return f"'{name}' must be {'an' if kind == 'integer' else 'a'} {kind}"
-    if isinstance(value, str) and len(value) > MAX_STRING_CHARS:
-        return f"'{name}' is longer than {MAX_STRING_CHARS} characters"
-    enum = rule.get("enum")
-    if isinstance(enum, list) and value not in enum:
-        return f"'{name}' must be one of {', '.join(map(str, enum))}"
-    minimum = rule.get("minimum")
-    if isinstance(minimum, int) and isinstance(value, int) and value < minimum:
-        return f"'{name}' must be at least {minimum}"
-    return None
+    if error.validator == "enum" and name:
+        return f"'{name}' must be one of {', '.join(map(str, rule.get('enum') or []))}"
+    if error.validator == "minimum" and name:
+        return f"'{name}' must be at least {rule.get('minimum')}"
+    return f"'{name}' breaks the rule '{error.validator}'" if name else "the arguments are invalid"
 
 
 def parse_arguments(raw: str, parameters: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
@@ -57,17 +67,12 @@ def parse_arguments(raw: str, parameters: Mapping[str, Any]) -> tuple[dict[str, 
         return {}, "the arguments were not valid JSON"
     if not isinstance(args, dict):
         return {}, "the arguments must be a JSON object"
-    properties = parameters.get("properties") or {}
-    unknown = [k for k in args if k not in properties]
-    if unknown and parameters.get("additionalProperties") is False:
-        allowed = ", ".join(f"'{k}'" for k in properties)
-        return {}, f"unknown argument (allowed: {allowed})"
-    missing = [k for k in parameters.get("required") or [] if k not in args]
-    if missing:
-        return {}, "missing " + ", ".join(f"'{k}'" for k in missing)
+    errors = list(_validator(json.dumps(parameters, sort_keys=True)).iter_errors(args))
+    if errors:
+        # The object's own rules (unknown, missing) before a property's.
+        errors.sort(key=lambda e: len(e.path))
+        return {}, _said(errors[0], parameters)
     for name, value in args.items():
-        rule = properties.get(name)
-        problem = _problem(name, rule, value) if isinstance(rule, Mapping) else None
-        if problem:
-            return {}, problem
+        if isinstance(value, str) and len(value) > MAX_STRING_CHARS:
+            return {}, f"'{name}' is longer than {MAX_STRING_CHARS} characters"
     return args, None
