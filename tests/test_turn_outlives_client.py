@@ -302,15 +302,11 @@ async def test_deleting_a_thread_mid_answer_ends_its_stream_as_deleted(
     assert status == 404 and error["code"] == "not_found"
 
 
-async def test_deleting_a_thread_mid_answer_closes_the_model_request(
-    endpoint: Endpoint, fake_llm: FakeLLM
-) -> None:
-    # The delete stops the turn's model run at once: the upstream request is closed by
-    # the client (no more tokens spent), not read to the answer's end.
-    fake_llm.token_delay = 3.0  # 40 words: two minutes, under the 10 s read timeout
-    fake_llm.script(Reply(ANSWER))
-    payload = body("threads.create", input=user_input("talk for a long while"))
-    seen = bytearray()
+async def _streaming_until_words(
+    endpoint: Endpoint, payload: bytes, seen: bytearray
+) -> asyncio.Future[None]:
+    """Post ``payload`` as a stream read into ``seen`` (in a task, returned) and return
+    once the answer's first words have arrived; the caller awaits or cancels the task."""
     first_words = asyncio.Event()
 
     async def read() -> None:
@@ -328,6 +324,23 @@ async def test_deleting_a_thread_mid_answer_closes_the_model_request(
     reader = asyncio.ensure_future(read())
     try:
         await asyncio.wait_for(first_words.wait(), 20)
+    except BaseException:
+        reader.cancel()
+        raise
+    return reader
+
+
+async def test_deleting_a_thread_mid_answer_closes_the_model_request(
+    endpoint: Endpoint, fake_llm: FakeLLM
+) -> None:
+    # The delete stops the turn's model run at once: the upstream request is closed by
+    # the client (no more tokens spent), not read to the answer's end.
+    fake_llm.token_delay = 3.0  # 40 words: two minutes, under the 10 s read timeout
+    fake_llm.script(Reply(ANSWER))
+    payload = body("threads.create", input=user_input("talk for a long while"))
+    seen = bytearray()
+    reader = await _streaming_until_words(endpoint, payload, seen)
+    try:
         thread_id = parse_sse(bytes(seen).split(b"\n\n")[0] + b"\n\n")[0].thread.id  # type: ignore[union-attr]
         assert await endpoint.json(body("threads.delete", thread_id=thread_id)) == (200, {})
         # Guards against a hang, not timings: the model would take two minutes more.
@@ -358,23 +371,8 @@ async def test_a_server_stopping_mid_answer_says_so_and_keeps_the_answer(
     fake_llm.script(Reply(ANSWER))
     payload = body("threads.create", input=user_input("talk for a long while"))
     seen = bytearray()
-    first_words = asyncio.Event()
-
-    async def read() -> None:
-        async with (
-            httpx.AsyncClient(timeout=60) as client,
-            client.stream(
-                "POST", endpoint.url, content=payload, headers=endpoint.headers
-            ) as response,
-        ):
-            async for chunk in response.aiter_bytes():
-                seen.extend(chunk)
-                if b"text_delta" in seen:
-                    first_words.set()
-
-    reader = asyncio.ensure_future(read())
+    reader = await _streaming_until_words(endpoint, payload, seen)
     try:
-        await asyncio.wait_for(first_words.wait(), 20)
         app = next(iter(jp_serverapp.extension_manager.extension_apps["jupyter_chatkit"]))
         await app.stop_extension()
         await asyncio.wait_for(reader, 20)
