@@ -17,6 +17,7 @@ from tests.fixtures.browser import (
     JupyterServer,
     LabPage,
     open_panel,
+    scrolled_up_mid_answer,
     send,
     user_texts,
     wait_idle,
@@ -234,24 +235,7 @@ def test_keys_edit_regenerate_and_jump_to_latest(
     assert users.first.locator(".jck-tag").count() > 0
 
     # While an answer streams and the person scrolled up: a "Jump to latest" button.
-    long = " ".join(f"word{i}" for i in range(400))
-    scripted_llm.token_delay = 0.02
-    scripted_llm.script(Reply(long, chunk_chars=20))
-    box.fill("a long one please")
-    box.press("Enter")
-    page.locator(f"{PANEL} .jck-streaming").first.wait_for()
-    page.wait_for_function(
-        "(sel) => { const s = document.querySelector(sel + ' .jck-scroll');"
-        " return s.scrollHeight > s.clientHeight + 100; }",
-        arg=PANEL,
-    )
-    page.evaluate(
-        "(sel) => { const s = document.querySelector(sel + ' .jck-scroll'); s.scrollTop = 0;"
-        " s.dispatchEvent(new Event('scroll')); }",
-        PANEL,
-    )
-    jump = page.locator(f"{PANEL} .jck-jump")
-    jump.wait_for(state="visible")
+    jump = scrolled_up_mid_answer(page, scripted_llm, 400)
     screenshot(page, "jump-to-latest")
     jump.click()
     assert page.evaluate(

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.fixtures.browser import INPUT, PANEL, LabPage, open_panel, send
+from tests.fixtures.browser import INPUT, PANEL, LabPage, open_panel, scrolled_up_mid_answer, send
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
@@ -325,24 +325,7 @@ def test_jump_to_latest_is_one_line_in_the_default_sidebar(
     lab_page.open()
     open_panel(page)
     assert page.evaluate(f"() => document.querySelector('{PANEL}').offsetWidth") <= 260
-    scripted_llm.token_delay = 0.02
-    scripted_llm.script(Reply(" ".join(f"word{i}" for i in range(600)), chunk_chars=20))
-    box = page.locator(INPUT)
-    box.fill("a long one please")
-    box.press("Enter")
-    page.locator(f"{PANEL} .jck-streaming").first.wait_for()
-    page.wait_for_function(
-        "(sel) => { const s = document.querySelector(sel + ' .jck-scroll');"
-        " return s.scrollHeight > s.clientHeight + 100; }",
-        arg=PANEL,
-    )
-    page.evaluate(
-        "(sel) => { const s = document.querySelector(sel + ' .jck-scroll'); s.scrollTop = 0;"
-        " s.dispatchEvent(new Event('scroll')); }",
-        PANEL,
-    )
-    jump = page.locator(f"{PANEL} .jck-jump")
-    jump.wait_for(state="visible")
+    jump = scrolled_up_mid_answer(page, scripted_llm, 600)
     screenshot(page, "jump-250")
     shape = jump.evaluate(
         """(el) => {
