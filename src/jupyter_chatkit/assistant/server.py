@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from functools import partial
 from typing import Any, cast
 
 from agents.models.interface import Model
@@ -57,6 +58,7 @@ from ..protocol import (
 )
 from ..settings import Settings
 from ..store import MAX_THREAD_TITLE_CHARS, SQLStore
+from ..store.turns import ThreadWatch
 from . import notebook_threads
 from .agent import build_agent, build_title_agent
 from .agent_tools import METADATA_KEY, thread_agent_settings
@@ -303,7 +305,7 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             await self.store.load_thread(thread_id, context)
             turn = self.running.begin(thread_id, context)
             try:
-                async with self.sql_store.thread_turn(thread_id):
+                async with self.sql_store.thread_turn(thread_id, self._on_gone(thread_id, context)):
                     self._turn_requests[thread_id] = TurnRequest.of(request)
                     try:
                         async for event in super()._process_streaming_impl(request, context):
@@ -329,11 +331,14 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         notebook: str | None = None
         kept = False
         first_turn: RunningTurn | None = None
+        watch: ThreadWatch | None = None
         try:
             async for event in events:
                 if isinstance(event, ThreadCreatedEvent):
                     created = event.thread.id
                     first_turn = self.running.begin(created, context)
+                    # Deleted by another process while it answers: ended as a delete here.
+                    watch = self.sql_store.watch_thread(created, self._on_gone(created, context))
                     self._turn_requests[created] = TurnRequest.of(request)
                     self._new_notebooks[created] = notebook_threads.notebook_to_record(
                         request.metadata
@@ -356,6 +361,8 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
                 await self._forget_thread(created, context)
             raise
         finally:
+            if watch is not None:
+                await watch.stop()
             if first_turn is not None:
                 self.running.end(first_turn)
             if created is not None:
@@ -363,6 +370,11 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
                 notebook = self._new_notebooks.pop(created, None)
         if created is not None and kept:
             await self._record_notebook(created, notebook, context)
+
+    def _on_gone(self, thread_id: str, context: RequestContext) -> Callable[[], None]:
+        """What a turn's lease renewal (or watch) calls when it finds the thread deleted,
+        by another process too (store/turns.py): the turn ends as a delete here does."""
+        return partial(self.running.thread_deleted, thread_id, context.user_id)
 
     def _cancelled_end(self, turn: RunningTurn) -> ErrorEvent | None:
         """The last event of a turn cancelled because its thread was deleted or the

@@ -85,7 +85,10 @@ async def add_user_message(
     unread = ThreadMetadata(id=thread_id, created_at=datetime.now())
     message = await server._build_user_message_item(request.params.input, unread, context)
     max_items, max_tokens = server._history_limits()
-    turn = server.sql_store.thread_turn_adding(thread_id, message, max(1, max_items), context)
+    on_gone = server._on_gone(thread_id, context)
+    turn = server.sql_store.thread_turn_adding(
+        thread_id, message, max(1, max_items), context, on_gone
+    )
     async with turn as (thread, page):
         # What this request asks of its turn, for respond() (see turn.py).
         server._turn_requests[thread_id] = TurnRequest.of(request)

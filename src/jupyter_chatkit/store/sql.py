@@ -15,7 +15,7 @@ Rules every method follows:
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Collection, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
 from typing import Any
@@ -81,7 +81,7 @@ from .statements import (
     touch_thread,
 )
 from .tombstones import delete_item_rows, delete_thread_rows, thread_was_deleted
-from .turns import ThreadTurns
+from .turns import ThreadTurns, ThreadWatch
 
 # What a turn's first transaction reads: the thread's row, and (once the turn is taken
 # and its message saved) the page of the thread's newest items with its has-more.
@@ -173,13 +173,23 @@ class SQLStore(Store[RequestContext]):
         await self._hop.close()
         await self._engine.dispose()
 
-    def thread_turn(self, thread_id: str) -> AbstractAsyncContextManager[None]:
+    def thread_turn(
+        self, thread_id: str, on_gone: Callable[[], None] | None = None
+    ) -> AbstractAsyncContextManager[None]:
         """Hold the thread's turn: one turn at a time per thread, across processes.
 
         A ``ValueError`` (:class:`~.turns.ThreadBusyError`) if the turn before takes
-        longer than :data:`~.turns.WAIT_SECONDS`.
+        longer than :data:`~.turns.WAIT_SECONDS`. ``on_gone`` is called (once, from
+        another task) when the lease's renewal finds the thread deleted meanwhile, by
+        another process too (see :mod:`.turns`).
         """
-        return self._turns.hold(thread_id)
+        return self._turns.hold(thread_id, on_gone)
+
+    def watch_thread(self, thread_id: str, on_gone: Callable[[], None]) -> ThreadWatch:
+        """Call ``on_gone`` (once, from another task) if ``thread_id`` is deleted, by any
+        process, before ``await watch.stop()``; for a turn that holds no lease (a new
+        thread's first). Checked as often as a lease is renewed (see :mod:`.turns`)."""
+        return self._turns.watch(thread_id, on_gone)
 
     def thread_turn_reading(
         self, thread_id: str, context: RequestContext
@@ -200,7 +210,12 @@ class SQLStore(Store[RequestContext]):
         return _decoded(self._turns.hold_reading(thread_id, read))
 
     def thread_turn_adding(
-        self, thread_id: str, item: ThreadItem, limit: int, context: RequestContext
+        self,
+        thread_id: str,
+        item: ThreadItem,
+        limit: int,
+        context: RequestContext,
+        on_gone: Callable[[], None] | None = None,
     ) -> AbstractAsyncContextManager[tuple[ThreadMetadata, Page[ThreadItem]]]:
         """:meth:`thread_turn_reading` and :meth:`add_item_reading_newest` in one
         transaction: the turn taken, the thread read, ``item`` saved (dated when the turn
@@ -208,6 +223,7 @@ class SQLStore(Store[RequestContext]):
         read (``item`` first). Yields the thread and that page.
 
         ``NotFoundError`` (no turn taken, nothing saved) if the user has no such thread.
+        ``on_gone``: as for :meth:`thread_turn`.
         """
         direction, limit = check_page(limit, "desc")
         user_id = context.user_id
@@ -233,7 +249,8 @@ class SQLStore(Store[RequestContext]):
                 raise thread_not_found(thread_id) from None
             return start[0], item_page(conn, thread_id, user_id, None, direction, limit)
 
-        return self._turn_adding(thread_id, self._turns.hold_reading(thread_id, read, add))
+        holding = self._turns.hold_reading(thread_id, read, add, on_gone)
+        return self._turn_adding(thread_id, holding)
 
     @asynccontextmanager
     async def _turn_adding(

@@ -12,6 +12,13 @@ A lease is renewed while the turn runs and lapses on its own if its holder dies,
 crashed process never wedges a thread. Unlike a PostgreSQL advisory lock, a lease holds
 no database connection while the model streams: a long answer does not take a
 connection away from the pool, and SQLite gets the same guarantee.
+
+The renewal also notices a thread deleted by another process (another server or kernel
+on the same store) while its turn runs: the lease is renewed only while the thread
+exists (the same statement), and a renewal that finds it gone calls the turn's
+``on_gone``, which ends the turn at once instead of at its next write. A first turn
+holds no lease; :meth:`ThreadTurns.watch` gives it the same check (one indexed read
+every third of :data:`LEASE_SECONDS`), so no query runs per streamed event.
 """
 
 from __future__ import annotations
@@ -26,13 +33,13 @@ from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 from uuid import uuid4
 
-from sqlalchemy import bindparam, delete, update
+from sqlalchemy import bindparam, delete, exists, select, update
 from sqlalchemy.engine import Connection
 
 from .engine import Dialect, dialect_insert
 from .fastsql import execute
 from .onehop import OneHop
-from .schema import now_us, thread_turns
+from .schema import now_us, thread_turns, threads
 
 logger = logging.getLogger(__name__)
 
@@ -64,14 +71,18 @@ def _take_statement(dialect: Dialect) -> Any:
     )
 
 
+# Renewed only while the thread exists: a renewal that changes no row finds the thread
+# deleted (by another process: see the module docstring) or its lease lost.
 _RENEW = (
     update(thread_turns)
     .where(
         thread_turns.c.thread_id == bindparam("l_thread_id"),
         thread_turns.c.owner == bindparam("l_owner"),
+        exists().where(threads.c.id == bindparam("l_thread_id")),
     )
     .values(expires_us=bindparam("l_expires_us", type_=thread_turns.c.expires_us.type))
 )
+_THREAD_EXISTS = select(threads.c.id).where(threads.c.id == bindparam("l_thread_id"))
 _RELEASE = delete(thread_turns).where(
     thread_turns.c.thread_id == bindparam("l_thread_id"),
     thread_turns.c.owner == bindparam("l_owner"),
@@ -100,9 +111,12 @@ class ThreadTurns:
         self._local: dict[str, tuple[asyncio.Lock, int]] = {}
 
     @asynccontextmanager
-    async def hold(self, thread_id: str) -> AsyncIterator[None]:
-        """Hold ``thread_id``'s turn for the body of the ``async with``."""
-        async with self.hold_reading(thread_id, None):
+    async def hold(
+        self, thread_id: str, on_gone: Callable[[], None] | None = None
+    ) -> AsyncIterator[None]:
+        """Hold ``thread_id``'s turn for the body of the ``async with``; ``on_gone`` is
+        called (once, from another task) if a renewal finds the thread deleted."""
+        async with self.hold_reading(thread_id, None, on_gone=on_gone):
             yield
 
     @asynccontextmanager
@@ -111,6 +125,7 @@ class ThreadTurns:
         thread_id: str,
         read: Callable[[Connection], T] | None,
         then: Callable[[Connection, T | None], T] | None = None,
+        on_gone: Callable[[], None] | None = None,
     ) -> AsyncIterator[T | None]:
         """:meth:`hold`, yielding ``read(conn)`` run in the transaction that takes the
         lease (the state the turn starts from, in the same hop). If ``read`` raises
@@ -120,7 +135,8 @@ class ThreadTurns:
         raises, nothing of the transaction stays and the error passes on.
 
         Only a caller that ``read`` accepts queues: when a turn of the thread is running
-        in this process, ``read`` runs once before waiting for it too.
+        in this process, ``read`` runs once before waiting for it too. ``on_gone``: as
+        for :meth:`hold`.
         """
         if read is not None and thread_id in self._local:
             await self._writes.read(read)
@@ -137,7 +153,7 @@ class ThreadTurns:
                 # would wait for it to lapse. Releasing what was never taken is a no-op.
                 await asyncio.shield(self._release(thread_id, owner))
                 raise
-            renewal = _Renewal(self._writes, thread_id, owner)
+            renewal = ThreadWatch(self._writes, thread_id, owner, on_gone)
             try:
                 yield result
             finally:
@@ -145,6 +161,12 @@ class ThreadTurns:
                 if not self._release_now(thread_id, owner):
                     # Shielded: a cancelled turn (the user pressed Stop) still hands over.
                     await asyncio.shield(self._release(thread_id, owner))
+
+    def watch(self, thread_id: str, on_gone: Callable[[], None]) -> ThreadWatch:
+        """Check every third of :data:`LEASE_SECONDS` that ``thread_id`` still exists,
+        holding no lease (a new thread's first turn); ``on_gone`` (once, from another
+        task) when it does not. Stop it with ``await watch.stop()``."""
+        return ThreadWatch(self._writes, thread_id, None, on_gone)
 
     @asynccontextmanager
     async def _local_lock(self, thread_id: str) -> AsyncIterator[None]:
@@ -229,18 +251,27 @@ class ThreadTurns:
         return ran
 
 
-class _Renewal:
-    """Renews a held lease every third of :data:`LEASE_SECONDS` until stopped.
+class ThreadWatch:
+    """Renews a held lease every third of :data:`LEASE_SECONDS` until stopped, and calls
+    ``on_gone`` when a renewal finds the thread deleted (then renews no more).
 
     A timer between renewals, and a task only while one is written: most turns end
     before the first is due, and a task per turn (started, then cancelled and awaited)
     cost more than the rest of taking and releasing the turn on the event loop.
+    Without an ``owner`` (no lease held) it only checks that the thread exists.
     """
 
-    def __init__(self, writes: OneHop, thread_id: str, owner: str) -> None:
+    def __init__(
+        self,
+        writes: OneHop,
+        thread_id: str,
+        owner: str | None,
+        on_gone: Callable[[], None] | None = None,
+    ) -> None:
         self._writes = writes
         self._thread_id = thread_id
         self._owner = owner
+        self._on_gone = on_gone
         self._stopped = False
         self._task: asyncio.Task[None] | None = None
         self._timer = asyncio.get_running_loop().call_later(LEASE_SECONDS / 3, self._due)
@@ -252,14 +283,31 @@ class _Renewal:
     async def _renew(self) -> None:
         params = {"l_thread_id": self._thread_id, "l_owner": self._owner}
 
-        def renew(conn: Connection) -> None:
+        def renew(conn: Connection) -> bool:
+            """True while the thread exists."""
             values = {**params, "l_expires_us": now_us() + int(LEASE_SECONDS * 1_000_000)}
-            execute(conn, _RENEW, values)
+            if execute(conn, _RENEW, values).rowcount:
+                return True
+            # Rare: the thread is gone, or the lease was lost (it lapsed and another
+            # turn took it); only the first ends this turn.
+            return execute(conn, _THREAD_EXISTS, params).first() is not None
+
+        def exists_now(conn: Connection) -> bool:
+            return execute(conn, _THREAD_EXISTS, params).first() is not None
 
         try:
-            await self._writes.write(renew, short=True)
+            if self._owner is None:
+                there = await self._writes.read(exists_now)
+            else:
+                there = await self._writes.write(renew, short=True)
         except Exception as exc:  # the next renewal may succeed; expiry is the backstop
             logger.warning("Could not renew a thread turn: %s", type(exc).__name__)
+            there = True
+        if not there and not self._stopped:
+            self._stopped = True
+            if self._on_gone is not None:
+                self._on_gone()
+            return
         if not self._stopped:
             self._timer = asyncio.get_running_loop().call_later(LEASE_SECONDS / 3, self._due)
 
