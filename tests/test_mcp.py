@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 from agents.testing import ModelStep, ScriptedModel, assistant_message, function_call
@@ -329,3 +330,102 @@ async def test_two_approval_calls_in_one_response_keep_the_first(
     _, events2 = await chat.reply({"status": "approved"})
     assert calls_logged(log) == ["euler"]
     assert answer(events2) == "Euler found."
+
+
+def told(call_input: Any) -> list[str]:
+    """The raw function call outputs a model request carried (an error is not JSON)."""
+    return [
+        str(item["output"])
+        for item in call_input
+        if isinstance(item, dict) and item.get("type") == "function_call_output"
+    ]
+
+
+MARKER = "model-text-3b1f"
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "arguments,rule",
+    [
+        pytest.param("{not json", "not valid JSON", id="not-json"),
+        pytest.param("[1]", "must be a JSON object", id="not-object"),
+        pytest.param("{}", "missing 'term'", id="missing"),
+        pytest.param(json.dumps({"term": [MARKER]}), "'term' must be a string", id="type"),
+        pytest.param(
+            json.dumps({"term": MARKER * 5_000}), "'term' is longer than 50000", id="long"
+        ),
+        pytest.param(
+            json.dumps({"term": "x", "deep": json.loads("[" * 40 + "]" * 40)}),
+            "deeper than 32",
+            id="deep",
+        ),
+        # Valid by the schema (it allows other properties): not refused.
+        pytest.param(json.dumps({"term": "x", "opts": [[MARKER]]}), None, id="extra-ok"),
+    ],
+)
+@pytest.mark.parametrize("allowed", [False, True])
+async def test_a_malformed_mcp_call_is_refused_before_a_card_and_the_model_calls_again(
+    mcp_chat: MakeChat, tmp_path: Path, arguments: str, rule: str | None, allowed: bool
+) -> None:
+    """Checked against the server's own inputSchema (lookup: {term: string}, required).
+    Before: every one became an approval card (bad JSON as {}, the 250 kB term whole), or
+    for an allow-listed tool went to the server as it was."""
+    log = tmp_path / "calls.log"
+    extra = {"allowed_tools": ["lookup"]} if allowed else {}
+    chat = mcp_chat(
+        [
+            ModelStep(output=[function_call(LOOKUP, arguments, call_id="c1")]),
+            ModelStep(output=[function_call(LOOKUP, {"term": "gauss"}, call_id="c2")]),
+            ModelStep(output=[assistant_message("Done.", item_id="m1")]),
+        ],
+        {"fixture": stdio_server(log, **extra)},
+    )
+    _, events = await chat.start("look up gauss")
+    calls = done_items(events, ClientToolCallItem)
+    if rule is None:
+        # Valid by the schema (extra properties are allowed there): the call goes on.
+        assert calls and calls[0].arguments == json.loads(arguments)
+        return
+    # One card (or one done call) only: the second, well-formed call's.
+    assert [c.arguments for c in calls] == [{"term": "gauss"}]
+    assert calls_logged(log) == (["gauss"] if allowed else [])
+    (error,) = told(chat.model.calls[1].input)
+    assert error.startswith("Error: ") and rule in error and LOOKUP in error
+    # Names the rule, never echoes the model's text.
+    assert MARKER not in error and len(error) < 300
+
+
+@pytest.mark.asyncio
+async def test_a_tool_whose_schema_is_invalid_is_offered_and_checked_for_length_only(
+    mcp_chat: MakeChat, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A server's schema that is not JSON Schema ("type": "strin") breaks no turn: the tool
+    is offered as taking an object (a provider refuses a request offering an invalid
+    schema), its calls pass our length caps only, and it is logged once, without the
+    schema's text."""
+    caplog.set_level(logging.DEBUG)
+    log = tmp_path / "calls.log"
+    server = stdio_server(log)
+    server["env"]["MCP_FIXTURE_ODD_SCHEMA"] = "1"
+    odd = tool_name("fixture", "odd")
+    chat = mcp_chat(
+        [
+            ModelStep(output=[function_call(odd, {"term": "y" * 60_000}, call_id="c1")]),
+            ModelStep(output=[function_call(odd, {"term": 5}, call_id="c2")]),
+            ModelStep(output=[assistant_message("Asked.", item_id="m1")]),
+        ],
+        {"fixture": server},
+    )
+    _, events = await chat.start("use odd")
+    assert not [e for e in events if e.type == "error"]
+    offered = {t.name: t for t in chat.model.calls[0].tools}
+    assert offered[odd].params_json_schema == {"type": "object", "properties": {}}
+    (error,) = told(chat.model.calls[1].input)
+    assert error.startswith("Error: ") and "longer than 50000" in error
+    # No check beyond the caps: the second call waits for the person as it is.
+    (card,) = done_items(events, ClientToolCallItem)
+    assert card.name == odd and card.arguments == {"term": 5} and card.status == "pending"
+    warned = [r for r in caplog.records if "not valid JSON Schema" in r.getMessage()]
+    assert len(warned) == 1 and odd in warned[0].getMessage()
+    assert "strin" not in caplog.text

@@ -104,7 +104,7 @@ def _client_tool(spec: ClientToolSpec) -> FunctionTool:
             return json.dumps(NOT_RUN)
         if spec.name in AGENT_TOOL_NAMES:
             # A step the person would approve: a malformed one never becomes a card.
-            args, problem = parse_arguments(raw_args, spec.parameters)
+            args, problem = parse_arguments(raw_args, spec.parameters, spec.name)
             if problem is not None:
                 return (
                     f"Error: {problem}. Nothing was shown to the user and nothing changed; "

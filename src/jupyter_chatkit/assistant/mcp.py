@@ -17,6 +17,10 @@ Their tools reach the model as function tools named ``mcp__<server>__<tool>``:
   writes the result into the call's output and the turn goes on. A front end without
   an approval card answers an error, which reads as "not approved".
 
+A call's arguments are first checked against the tool's own input schema and our length
+caps (tool_arguments.py): a malformed call makes no card and reaches no server; the
+model is told what is wrong, in the schema's words, and may call again.
+
 Every result passes the context policy (redacted, bounded, framed as data) before it is
 stored or reaches the model: a prompt injection in it stays data. A server that cannot
 start is named in a notice and left out; it is not started again for
@@ -34,7 +38,6 @@ servers and pass the context policy before the model sees them.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -60,6 +63,7 @@ from ..protocol import StepStatus
 from .agent import NOT_RUN, client_tool_pending
 from .mcp_config import McpServerConfig, parse_servers
 from .mcp_connection import McpConnection, McpToolRef, is_mcp_tool
+from .tool_arguments import parse_arguments, schema_is_valid
 
 log = logging.getLogger("jupyter_chatkit")
 
@@ -78,6 +82,9 @@ DECLINED_NOTE = (
     "This front end cannot ask the user to approve tool calls, so the call did not run. "
     "Go on without it."
 )
+
+# What the model is offered for a tool whose input schema is not valid JSON Schema.
+ANY_OBJECT: dict[str, Any] = {"type": "object", "properties": {}}
 
 NOT_THIS_TURN = "Its tools are not available in this answer; it is tried again later."
 
@@ -286,11 +293,19 @@ class McpTools:
         """The tool the model calls: runs an allow-listed tool, else asks the front end."""
 
         async def invoke(ctx: ToolContext[AgentContext[Any]], raw_args: str) -> str:
-            arguments = _arguments(raw_args)
+            if ref.ask and client_tool_pending(ctx.context):
+                # A second call in one response: the first keeps its card.
+                return dumps(NOT_RUN)
+            # Checked against the server's own schema (and our length caps) before a card
+            # is shown or the server is called; the message names the schema's words.
+            arguments, problem = parse_arguments(raw_args, ref.schema, ref.name)
+            if problem is not None:
+                said = self.policy.text(problem, 400)[0]
+                return (
+                    f"Error: {said}. Nothing was shown to the user and nothing ran; "
+                    f"call {ref.name} again with valid arguments."
+                )
             if ref.ask:
-                if client_tool_pending(ctx.context):
-                    # A second call in one response: the first keeps its card.
-                    return dumps(NOT_RUN)
                 # The run stops at this tool; the front end shows the approval card.
                 ctx.context.client_tool_call = ClientToolCall(name=ref.name, arguments=arguments)
                 return "Waiting for the user's approval."
@@ -321,7 +336,11 @@ class McpTools:
             name=ref.name,
             # The server's own words: no secret of ours in them either.
             description=self.policy.text(ref.description, 1000)[0],
-            params_json_schema=self._schema(ref.schema),
+            # A schema that is not JSON Schema would make the provider refuse the whole
+            # request: such a tool is offered as taking any object.
+            params_json_schema=self._schema(ref.schema)
+            if schema_is_valid(ref.schema, ref.name)
+            else dict(ANY_OBJECT),
             on_invoke_tool=invoke,
             # MCP schemas are written for their servers, not for strict mode.
             strict_json_schema=False,
@@ -409,14 +428,6 @@ def _calls_in_turn(history: Sequence[ThreadItem]) -> int:
         if isinstance(item, ClientToolCallItem) and is_mcp_tool(item.name):
             count += 1
     return count
-
-
-def _arguments(raw: str) -> dict[str, Any]:
-    try:
-        value = json.loads(raw) if raw.strip() else {}
-    except json.JSONDecodeError:
-        return {}
-    return value if isinstance(value, dict) else {}
 
 
 def _describe(exc: BaseException) -> str:
