@@ -173,20 +173,50 @@ async def test_a_well_formed_step_still_waits_for_the_person(
 
 
 @pytest.mark.asyncio
-async def test_an_unknown_tool_ends_in_one_readable_error(sqlite_store: SQLStore) -> None:
+async def test_an_unknown_tool_is_told_to_the_model_which_goes_on(sqlite_store: SQLStore) -> None:
+    """Before: the SDK's ModelBehaviorError ended the turn with a generic error ('The model
+    produced an answer this app could not use')."""
+    invented = "delete_notebook_" + "x" * 40
     model = ScriptedModel(
         [
-            ModelStep(output=[function_call("delete_notebook", "{}", call_id="c1")]),
-            ModelStep(output=[assistant_message("sorry", item_id="m1")]),
+            ModelStep(output=[function_call(invented, "{}", call_id="c1")]),
+            ModelStep(output=[function_call("run_cell", {"index": 0}, call_id="c2")]),
         ]
     )
     assistant = make_assistant(sqlite_store, model)
     events = await stream(assistant, create("do it", AGENT))
-    print(
-        [getattr(e, "type", None) for e in events],
-        [getattr(e, "message", None) for e in events if e.type == "error"],
+    assert not [e for e in events if e.type == "error"]
+    told = [
+        i["output"]
+        for i in model.calls[1].input
+        if isinstance(i, dict) and i.get("type") == "function_call_output"
+    ]
+    assert len(told) == 1 and told[0].startswith("Error: there is no tool of that name")
+    # It names the tools there are, never the invented one.
+    for name in ("run_cell", "insert_cell", "get_notebook_cells", "propose_code"):
+        assert name in told[0]
+    assert invented not in told[0]
+    # The model went on: its next, real step waits for the person.
+    call = pending_call(events)
+    assert call is not None and call.name == "run_cell"
+
+
+@pytest.mark.asyncio
+async def test_a_model_repeating_an_unknown_tool_is_stopped(sqlite_store: SQLStore) -> None:
+    from jupyter_chatkit.assistant.turn import MAX_TURNS
+
+    model = ScriptedModel(
+        [
+            ModelStep(output=[function_call("shell", '{"cmd": "ls"}', call_id=f"c{n}")])
+            for n in range(MAX_TURNS + 4)
+        ]
     )
+    assistant = make_assistant(sqlite_store, model)
+    events = await stream(assistant, create("run", AGENT))
     assert not calls(events)
+    assert len(model.calls) == MAX_TURNS
+    errors = [e for e in events if e.type == "error"]
+    assert len(errors) == 1 and "too many steps" in errors[0].message
 
 
 @pytest.mark.asyncio

@@ -22,7 +22,7 @@ from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
-from agents import Agent, RunConfig, Runner
+from agents import Agent, RunConfig, Runner, ToolErrorFormatter, ToolErrorFormatterArgs
 from agents.items import TResponseInputItem
 from chatkit.agents import AgentContext, stream_agent_response
 from chatkit.errors import CustomStreamError
@@ -67,6 +67,31 @@ _ANSWERS_A_MESSAGE = (
 
 # Model calls per run at most (each tool result starts another one).
 MAX_TURNS = 8
+
+# The answer to a call of a tool the agent does not have (a model inventing one, or
+# calling a notebook step outside Agent mode): the model reads it and may go on; one
+# that keeps doing it is stopped by MAX_TURNS. Its name is not echoed back.
+UNKNOWN_TOOL = (
+    "Error: there is no tool of that name, so nothing ran and nothing was shown to the "
+    "user. The tools you may call now: {names}."
+)
+NO_TOOLS = (
+    "Error: there is no tool of that name, so nothing ran. You may call no tools now; "
+    "answer the user."
+)
+
+
+def tool_error_formatter(agent: Agent[Any]) -> ToolErrorFormatter:
+    """openai-agents' ``RunConfig.tool_error_formatter`` for a run of ``agent``: a call of
+    an unknown tool is told which tools there are (other tool errors: the SDK's words)."""
+
+    def format_error(args: ToolErrorFormatterArgs[Any]) -> str | None:
+        if args.kind != "tool_not_found":
+            return None
+        names = [tool.name for tool in agent.tools]
+        return UNKNOWN_TOOL.format(names=", ".join(names)) if names else NO_TOOLS
+
+    return format_error
 
 
 @dataclass(frozen=True)
@@ -162,6 +187,10 @@ async def run_agent(
             tracing_disabled=not server.tracing,
             trace_include_sensitive_data=False,
             model_provider=run_model_provider(),
+            # An unknown tool is the model's mistake to correct, not the end of the turn
+            # (the SDK's default raises ModelBehaviorError).
+            tool_not_found_behavior="return_error_to_model",
+            tool_error_formatter=tool_error_formatter(agent),
         ),
     )
     pending: dict[str, ThreadItem] = {}
