@@ -31,6 +31,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from ..assistant.agent_tools import HEADLESS_FRONT_END
 from ..assistant.cards import card_code, fence
+from ..assistant.lock_waits import telling_lock_waits
 from ..assistant.server import JsonResult, NotebookAssistant
 from ..protocol import ErrorCode, RequestContext, Turn
 from .inert_markdown import inert_markdown
@@ -420,8 +421,17 @@ class ChatClient:
             if isinstance(result, JsonResult):
                 turn.error = _json_message(result)
                 return turn
-            async for event in iter_events(result.chunks):
-                self._fold(turn, event)
+
+            def told(chunk: bytes) -> None:
+                event = _parse_block(chunk.strip())
+                if event is not None:
+                    self._fold(turn, event)
+
+            # A write waiting for another process's store lock says so meanwhile (a
+            # progress_update, as the server's stream carries it: see StreamingClient).
+            with telling_lock_waits(told):
+                async for event in iter_events(result.chunks):
+                    self._fold(turn, event)
         except asyncio.CancelledError:
             # Interrupted (the kernel's interrupt, ask()'s timeout): a server's turn goes
             # on when its client only goes away, so it is told to stop.

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import queue
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from chatkit.types import (
     AssistantMessageItem,
     ClientToolCallItem,
     ErrorEvent,
+    ProgressUpdateEvent,
     ThreadItemAddedEvent,
     ThreadItemDoneEvent,
     ThreadItemReplacedEvent,
@@ -42,7 +44,7 @@ from chatkit.types import (
 
 from ..assistant.cards import card_code, fence
 from ..protocol import CLIENT_TOOLS, tool_label
-from ..store.engine import LOCK_WAITS
+from ..store.engine import LOCK_WAITS, STORE_WAIT_SHOWN_AFTER, lock_wait_message
 from .answer_mime import ANSWER_MIME as ANSWER_MIME
 from .answer_mime import THINKING, draft_bundle, failed_bundle
 from .client import Answer, ChatClient
@@ -57,18 +59,13 @@ UPDATE_INTERVAL = 0.15
 
 EventListener = Callable[[ThreadStreamEvent], None]
 
-# A wait for the store this long is said (another process holds its lock): one of
-# another writer's short transactions is over in milliseconds.
-STORE_WAIT_SHOWN_AFTER = 1.0
+# What an answer says before its first words.
+WORKING = "Thinking…"
 
 
 def store_wait_text(limit: float) -> str:
     """What the answer says while the store waits for another process's lock."""
-    return (
-        "Waiting for the conversation store: another process holds it locked (another "
-        f"kernel, a backup, a sqlite3 shell). Waiting up to {max(1, round(limit))} s; "
-        "interrupt the kernel to stop."
-    )
+    return lock_wait_message(limit, "; interrupt the kernel to stop")
 
 
 class StreamingClient(ChatClient):
@@ -96,7 +93,7 @@ class _Draft:
 
     texts: dict[str, str] = field(default_factory=dict)
     cards: dict[str, str] = field(default_factory=dict)
-    activity: str = "Thinking…"
+    activity: str = WORKING
     error: str = ""
     # Said while the store waits for another process's lock (see store_wait).
     waiting: str = ""
@@ -125,6 +122,11 @@ class _Draft:
                 return True
         elif isinstance(event, ErrorEvent):
             self.error = event.message or "The assistant stopped."
+            return True
+        elif isinstance(event, ProgressUpdateEvent) and not self.texts:
+            # Said as the chat says it (e.g. a Jupyter server's store waiting for
+            # another process's lock), until the answer's first words.
+            self.activity = event.text
             return True
         return False
 
@@ -242,6 +244,68 @@ class LiveAnswer:
         """Replace what streamed with the answer's stable output."""
         if self._handle is not None:
             self._handle.update(answer_bundle(answer), raw=True)
+
+
+class StoreWaitNote:
+    """Tells a person whose ``ask()`` shows nothing until its answer (``display=False``,
+    ``ask_async``) that the conversation store waits for another process's lock: this
+    kernel's own store (:data:`~..store.engine.LOCK_WAITS`) or, through a Jupyter
+    server, the server's (its stream's ``progress_update``).
+
+    ``shown``: as a line in the cell's output, which the answer then replaces; else as
+    a line on stderr (the cell's, or a script's terminal), once per distinct text.
+    """
+
+    def __init__(self, shown: bool) -> None:
+        """Nothing is said until :meth:`check` finds a wait."""
+        self._shown = shown
+        self._handle: Any = None
+        self._progress: queue.SimpleQueue[str] = queue.SimpleQueue()
+        self._latest = ""
+        self._said = ""
+        self._told: set[str] = set()
+
+    def post(self, event: ThreadStreamEvent) -> None:
+        """An event of the turn (any thread): its progress text is kept."""
+        if isinstance(event, ProgressUpdateEvent):
+            self._progress.put(event.text)
+
+    def check(self) -> None:
+        """Say what is waited for now, if anything (the asking thread)."""
+        while True:
+            try:
+                self._latest = self._progress.get_nowait()
+            except queue.Empty:
+                break
+        wait = LOCK_WAITS.oldest()
+        if wait is not None and wait[0] >= STORE_WAIT_SHOWN_AFTER:
+            text = store_wait_text(wait[1])
+        elif self._latest:
+            text = self._latest
+        else:
+            # A wait of this kernel's store is over (or none began).
+            text = WORKING if self._said else ""
+        if text == self._said:
+            return
+        self._said = text
+        if self._shown:
+            from IPython.display import display
+
+            bundle = _draft_bundle(_Draft(activity=text))
+            if self._handle is None:
+                self._handle = display(bundle, raw=True, display_id=True)
+            else:
+                self._handle.update(bundle, raw=True)
+        elif text != WORKING and text not in self._told:
+            self._told.add(text)
+            print(f"jupyter-chatkit: {text}", file=sys.stderr, flush=True)
+
+    def show_final(self, answer: Answer) -> bool:
+        """The answer in place of the line said (True), or nothing said (False)."""
+        if self._handle is None:
+            return False
+        self._handle.update(answer_bundle(answer), raw=True)
+        return True
 
 
 def _activity(call: ClientToolCallItem) -> str:

@@ -19,6 +19,7 @@ import concurrent.futures
 import json
 import logging
 import threading
+import time
 import uuid
 from functools import partial
 from pathlib import Path
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
 
     from ..assistant.server import NotebookAssistant
     from .client import Answer
-    from .live import EventListener
+    from .live import EventListener, StoreWaitNote
 
 log = logging.getLogger("jupyter_chatkit")
 
@@ -159,12 +160,15 @@ class Chat(anywidget.AnyWidget):
         shown = show_thinking() if streamed else None
         _load_answer_modules(shown)
         from .client import Answer
-        from .live import LiveAnswer
+        from .live import LiveAnswer, StoreWaitNote
 
         live = LiveAnswer(shown) if streamed else None
-        future = runtime.submit(self._ask(text, live.post if live else None))
+        # Nothing shown until the answer: a store waiting for another process's lock is
+        # still said (on stderr).
+        note = StoreWaitNote(shown=False)
+        future = runtime.submit(self._ask(text, live.post if live else note.post))
         try:
-            answer = live.wait(future, timeout) if live else future.result(timeout)
+            answer = live.wait(future, timeout) if live else _result_telling(future, timeout, note)
         except (TimeoutError, concurrent.futures.TimeoutError):
             future.cancel()
             answer = _timeout_answer(timeout, self.thread_id or None)
@@ -215,10 +219,22 @@ class Chat(anywidget.AnyWidget):
         if new_thread:
             self.thread_id = ""
         _load_answer_modules(None)
-        future = get_runtime().submit(self._ask(text))
+        from .live import UPDATE_INTERVAL, StoreWaitNote
+
+        # A store waiting for another process's lock is said meanwhile: in the cell's
+        # output (which the answer then replaces) when shown there, else on stderr.
+        note = StoreWaitNote(shown=display and _in_kernel())
+        future = get_runtime().submit(self._ask(text, note.post))
         try:
-            # The timeout cancels the wrapped future, and with it the assistant's task.
-            answer = await asyncio.wait_for(asyncio.wrap_future(future), ASK_TIMEOUT)
+            waited = asyncio.wrap_future(future)
+            deadline = asyncio.get_running_loop().time() + ASK_TIMEOUT
+            while not waited.done():
+                left = deadline - asyncio.get_running_loop().time()
+                if left <= 0:
+                    raise TimeoutError
+                await asyncio.wait({waited}, timeout=min(UPDATE_INTERVAL, left))
+                note.check()
+            answer = waited.result()
         except TimeoutError:
             future.cancel()
             answer = _timeout_answer(ASK_TIMEOUT, self.thread_id or None)
@@ -228,6 +244,10 @@ class Chat(anywidget.AnyWidget):
         except BaseException:
             future.cancel()
             raise
+        if note.show_final(answer):
+            # In place of what was said meanwhile: shown, as Answer.show() marks it.
+            answer._shown_in = getattr(current_shell(), "execution_count", None)
+            display = False
         return self._finish(answer, display)
 
     def new_thread(self) -> None:
@@ -383,11 +403,18 @@ class Chat(anywidget.AnyWidget):
                         },
                     )
                     return
-                async for chunk in result.chunks:
-                    # The front end follows the thread it started and syncs
-                    # ``thread_id`` itself; setting it from here would race with the
-                    # stream (the front end would reopen the thread mid-answer).
+                from ..assistant.lock_waits import telling_lock_waits
+
+                def send(chunk: bytes) -> None:
                     self._reply(rid, {"type": Comm.CHUNK, "id": rid, "data": chunk.decode()})
+
+                # A write waiting for another process's store lock says so meanwhile.
+                with telling_lock_waits(send):
+                    async for chunk in result.chunks:
+                        # The front end follows the thread it started and syncs
+                        # ``thread_id`` itself; setting it from here would race with the
+                        # stream (the front end would reopen the thread mid-answer).
+                        send(chunk)
                 self._reply(
                     rid,
                     {
@@ -471,6 +498,24 @@ def _load_answer_modules(shown: Any) -> None:
                 name=module or None,
             ) from None
         raise RuntimeError(f"jupyter-chatkit's libraries did not load ({what})") from None
+
+
+def _result_telling(
+    future: concurrent.futures.Future[Answer], timeout: float, note: StoreWaitNote
+) -> Answer:
+    """``future``'s answer within ``timeout`` seconds (else :class:`TimeoutError`), while
+    ``note`` (a :class:`~.live.StoreWaitNote`) says any wait for the store's lock."""
+    from .live import UPDATE_INTERVAL
+
+    deadline = time.monotonic() + timeout
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        try:
+            return future.result(min(UPDATE_INTERVAL, left))
+        except concurrent.futures.TimeoutError:
+            note.check()
 
 
 def _failed_answer(exc: Exception, thread_id: str | None) -> Answer:

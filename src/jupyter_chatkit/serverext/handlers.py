@@ -315,21 +315,19 @@ class ChatKitHandler(BoundedBodyHandler):
         that reads slowly makes tornado buffer, as the queue did.
         """
 
+        from ..assistant.lock_waits import telling_lock_waits
+
         async def produce() -> None:
             try:
-                async for chunk in chunks:
-                    if self._closed:
-                        continue
-                    self.write(chunk)
-                    if not self._flush_due:
-                        self._flush_due = True
-                        loop.call_soon(self._flush_written)
+                # A write waiting for another process's store lock says so meanwhile.
+                with telling_lock_waits(self._send):
+                    async for chunk in chunks:
+                        self._send(chunk)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
                 log.error("Streaming a ChatKit answer failed: %s", type(exc).__name__)
 
-        loop = asyncio.get_running_loop()
         self._producer = asyncio.ensure_future(produce())
         try:
             await asyncio.wait({self._producer})
@@ -340,6 +338,15 @@ class ChatKitHandler(BoundedBodyHandler):
                 await asyncio.wait({self._producer})
         if not self._closed and not self._finished:
             self.finish(set_content_type="text/event-stream; charset=utf-8")
+
+    def _send(self, chunk: bytes) -> None:
+        """Write one event; it goes out with the next flush (see :meth:`_stream`)."""
+        if self._closed or self._finished:
+            return
+        self.write(chunk)
+        if not self._flush_due:
+            self._flush_due = True
+            asyncio.get_running_loop().call_soon(self._flush_written)
 
     def _flush_written(self) -> None:
         """Send what the stream has written since the last flush (see :meth:`_stream`)."""

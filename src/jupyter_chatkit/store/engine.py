@@ -14,8 +14,9 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -160,6 +161,47 @@ class LockWaits:
 
 LOCK_WAITS = LockWaits()
 """The waits for another process's lock under way in this process."""
+
+STORE_WAIT_SHOWN_AFTER = 1.0
+"""Seconds a write waits for another process's lock before people are told: one of
+another writer's short transactions is over in milliseconds."""
+
+LockWaitListener = Callable[[float | None], None]
+"""Told ``limit`` (seconds) when a write has waited :data:`STORE_WAIT_SHOWN_AFTER` for
+another process's lock, then ``None`` when that wait is over (the lock got, or not)."""
+
+_LOCK_WAIT_LISTENER: ContextVar[LockWaitListener | None] = ContextVar(
+    "jupyter_chatkit_lock_wait_listener", default=None
+)
+
+
+@contextlib.contextmanager
+def lock_waits_told_to(listener: LockWaitListener) -> Iterator[None]:
+    """Inside, the store's writes of this context (a request's task and the tasks it
+    starts) that wait for another process's lock tell ``listener`` (see
+    :data:`LockWaitListener`); on SQLite, where this process sees the wait."""
+    token = _LOCK_WAIT_LISTENER.set(listener)
+    try:
+        yield
+    finally:
+        _LOCK_WAIT_LISTENER.reset(token)
+
+
+def lock_wait_listener() -> LockWaitListener | None:
+    """The listener of :func:`lock_waits_told_to` of the current context, if any."""
+    return _LOCK_WAIT_LISTENER.get()
+
+
+def lock_wait_message(limit: float, stop: str = "") -> str:
+    """What people are told while the store waits for another process's lock: what,
+    for how long (``stop``: how to stop sooner, e.g. "; interrupt the kernel to stop"),
+    and what to do if it keeps happening."""
+    return (
+        "Waiting for the conversation store: another process holds it locked (a kernel "
+        "or server using the same store, a backup, a sqlite3 shell). Waiting up to "
+        f"{max(1, round(limit))} s{stop}. If this keeps happening, close what holds it, or "
+        "give this server or kernel a store of its own (JUPYTER_CHATKIT_STORE_URL)."
+    )
 
 
 class NulCharacterError(ValueError):

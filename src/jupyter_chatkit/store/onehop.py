@@ -35,7 +35,9 @@ answered 503) once the writer thread has waited ``lock_timeout`` seconds for tha
 since the write was asked for: the waits of the writes queued before it count (SQLite's
 busy timeout alone bounded each write's own wait, so writes queued behind a waiting one
 each waited it out in turn), but time spent queued behind this process's own work does
-not (:class:`LockWaitClock`), so a server merely busy never answers 503.
+not (:class:`LockWaitClock`), so a server merely busy never answers 503. Meanwhile a
+request that asked to be told (:func:`~.engine.lock_waits_told_to`: its transport
+streams a progress line) hears that it waits, and when the wait is over.
 
 PostgreSQL's transactions run as before: asyncpg talks to the server from the event
 loop, and the same function of a connection runs through ``run_sync``.
@@ -62,9 +64,12 @@ from .engine import (
     BEGIN_MODE_OPTION,
     LOCK_WAITS,
     SQLITE_BUSY_TIMEOUT_MS,
+    STORE_WAIT_SHOWN_AFTER,
+    LockWaitListener,
     StoreBusyError,
     Writer,
     _refuse_nul,
+    lock_wait_listener,
     set_up_sqlite_connection,
 )
 from .fastsql import FAST_OPTION, begin_transaction
@@ -72,6 +77,10 @@ from .fastsql import FAST_OPTION, begin_transaction
 T = TypeVar("T")
 
 log = logging.getLogger(__name__)
+
+LOCK_WAIT_POLL = 0.25
+"""Seconds between looks at this process's lock waits, for a write whose context is told
+about them (:func:`~.engine.lock_waits_told_to`) once it has waited a while."""
 
 CHECKPOINT_EVERY = 200
 """Commits on the event loop's connection between two WAL checkpoints (on the writer
@@ -173,8 +182,11 @@ class OneHop:
         done = asyncio.wrap_future(running)
         self._queued += 1
         done.add_done_callback(self._dequeued)
+        listener = lock_wait_listener()
         try:
-            return await asyncio.shield(done)
+            if listener is None:
+                return await asyncio.shield(done)
+            return await _telling_lock_waits(done, listener)
         except asyncio.CancelledError:
             if not running.cancel():
                 await _wait_out(done)
@@ -274,6 +286,31 @@ class OneHop:
         # Done, even if close() itself was cancelled: writes may start a thread again.
         if self._closing is closing:
             self._closing = None
+
+
+async def _telling_lock_waits(done: asyncio.Future[T], listener: LockWaitListener) -> T:
+    """``done``'s result; meanwhile ``listener`` is told when this process has waited
+    :data:`~.engine.STORE_WAIT_SHOWN_AFTER` for another process's lock (this write waits
+    for it, or is queued behind the write that does), and when that is over.
+
+    Cancelled, ``done`` goes on (as under ``asyncio.shield``). Most writes end within
+    the first wait, the only one they pay for.
+    """
+    told = False
+    try:
+        timeout = STORE_WAIT_SHOWN_AFTER
+        while True:
+            finished, _ = await asyncio.wait({done}, timeout=timeout)
+            if finished:
+                return done.result()
+            timeout = LOCK_WAIT_POLL
+            wait = LOCK_WAITS.oldest()
+            if not told and wait is not None and wait[0] >= STORE_WAIT_SHOWN_AFTER:
+                told = True
+                listener(wait[1])
+    finally:
+        if told:
+            listener(None)
 
 
 async def _wait_out(done: asyncio.Future[T]) -> None:
