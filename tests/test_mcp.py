@@ -200,7 +200,7 @@ def test_settings_refuse_a_bad_server_without_echoing_its_values() -> None:
     # Hashable for the kernel's cache of assistants.
     hash(settings.cache_key())
     y = parse_servers(settings.mcp_servers)[1]
-    assert y.describe() == "streamable HTTP https://h/mcp"
+    assert y.describe() == "streamable HTTP https://h"
 
 
 def test_secrets_are_the_credentials_not_every_setting() -> None:
@@ -224,6 +224,60 @@ def test_secrets_are_the_credentials_not_every_setting() -> None:
     assert HEADER_KEY not in text and "8273" not in text and "/srv/data" in text
     with pytest.raises(TraitError, match="secret_env"):
         Settings(mcp_servers={"z": {"url": "https://h/mcp", "secret_env": ["A"]}})
+
+
+def test_secrets_in_a_stdio_servers_arguments_and_urls_are_secrets() -> None:
+    """A server's arguments carried secrets nobody counted (``docker run -e
+    GITHUB_TOKEN=...``, ``--api-key X``, ``mcp-remote <url with a path token>``,
+    ``--header "Authorization: Bearer X"``), and a URL's path token and bare token user
+    were not secrets either: an error or a server quoting them reached the person and
+    the model. Options naming where a secret is (``--token-file PATH``) are settings."""
+    path_token = "6f1a2c3e-9b7d-4e21-8c55-0d3f7a9e1b24"
+    settings = Settings(
+        mcp_servers={
+            "gh": {
+                "command": "docker",
+                "args": [
+                    "run",
+                    "-e",
+                    "GITHUB_TOKEN=ghp-arg-1111aaaa",
+                    "--api-key",
+                    "k-arg-22223333",
+                    "--token=t-arg-44445555",
+                    "--header",
+                    "Authorization: Bearer hdr-arg-66667777",
+                    f"https://mcp.example.com/s/{path_token}/mcp",
+                    "--token-file",
+                    "/etc/mcp/token",
+                    "--verbose",
+                    "github-v2-server",
+                ],
+            },
+            "zap": {
+                "url": "https://Zk3m9QpR7tLx2VwN8bYc@mcp.example.com:8443/s/Ab12Cd34Ef56Gh78/mcp"
+            },
+        }
+    )
+    secrets = set(settings.mcp_secrets)
+    expected = {
+        "ghp-arg-1111aaaa",
+        "k-arg-22223333",
+        "t-arg-44445555",
+        "hdr-arg-66667777",
+        path_token,
+        "Zk3m9QpR7tLx2VwN8bYc",
+        "Ab12Cd34Ef56Gh78",
+    }
+    assert expected <= secrets
+    assert not {"/etc/mcp/token", "github-v2-server", "--verbose", "docker", "mcp"} & secrets
+    policy = ContextPolicy.from_settings(settings)
+    text, _ = policy.text(" ".join(sorted(expected)) + " see /etc/mcp/token")
+    assert not [s for s in expected if s in text] and "/etc/mcp/token" in text
+    gh, zap = parse_servers(settings.mcp_servers)
+    assert zap.describe() == "streamable HTTP https://mcp.example.com:8443"
+    assert gh.describe() == "stdio docker"
+    for config in (gh, zap):
+        assert not [s for s in expected if s in repr(config)]
 
 
 def test_tool_names_fit_the_model_rules() -> None:

@@ -86,6 +86,32 @@ async def test_a_refused_http_server_is_named_and_the_answer_still_comes(
 
 
 @pytest.mark.asyncio
+async def test_a_url_path_secret_is_never_shown(
+    mcp_chat: MakeChat, mcp_http_server: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A Zapier-style URL (https://mcp.example.com/s/<secret>/mcp): describe() kept the
+    path, so the 'could not start' notice showed the secret to the person, and the HTTP
+    client's log line ("HTTP Request: POST <url>") and an error naming the URL kept it
+    too. The notice names the server's scheme and host only; the segment is a secret."""
+    caplog.set_level(logging.DEBUG)
+    secret = "Zk3m9QpR7tLx2VwN8bYc4HdJ"
+    origin = mcp_http_server.rsplit("/", 1)[0]
+    # The fixture serves /mcp only: this path is refused, and the server cannot start.
+    url = f"{origin}/s/{secret}/mcp"
+    chat = mcp_chat(
+        [ModelStep(output=[assistant_message("Without tools.", item_id="m")])],
+        {"zap": {"url": url, "headers": {"X-Fixture-Key": HEADER_KEY}, "timeout": 5}},
+    )
+    body, events = await chat.start("hello")
+    (said,) = notices(events)
+    assert "'zap'" in said and "could not start" in said and f"(streamable HTTP {origin})" in said
+    assert secret not in said and secret not in body.decode()
+    assert secret not in caplog.text
+    assert secret not in json.dumps(chat.model.calls[0].input, default=str)
+    assert answer(events) == "Without tools."
+
+
+@pytest.mark.asyncio
 async def test_a_server_that_cannot_start_leaves_the_thread_usable(
     mcp_chat: MakeChat, tmp_path: Path
 ) -> None:

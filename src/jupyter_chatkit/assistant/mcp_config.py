@@ -11,11 +11,16 @@ are secrets whatever their names; ``["*"]``: all).
 
 Secrets go to the MCP server and nowhere else (not the browser, a log or the model):
 every header value (and, for ``Authorization: Bearer xyz``, the credential ``xyz`` on
-its own, which a server may echo), a password or query values in the URL, and the
-values of env variables whose name looks secret (``KEY``, ``TOKEN``, ``SECRET``,
-``PASSWORD``, ``AUTH``, ``CREDENTIAL``, ... as in the context policy's name rule) or is
-listed in ``secret_env``. Other env values (paths, flags, URLs) are settings, not
-secrets: scrubbing them would mangle every answer that mentions such a path.
+its own, which a server may echo), a URL's password (or bare token user), query values
+and path segments that read as a token (a Zapier-style
+``https://mcp.example.com/s/<secret>/mcp``), the values of env variables whose name
+looks secret (``KEY``, ``TOKEN``, ``SECRET``, ``PASSWORD``, ``AUTH``, ``CREDENTIAL``, ...
+as in the context policy's name rule) or is listed in ``secret_env``, and the same in a
+stdio server's arguments (``--api-key X``, ``--token=X``, ``-e GITHUB_TOKEN=X``,
+``--header "Authorization: Bearer X"``, a URL as above: ``npx mcp-remote <url>``).
+Other env values (paths, flags, URLs) are settings, not secrets: scrubbing them would
+mangle every answer that mentions such a path. :meth:`McpServerConfig.describe`, what a
+person is shown, names a URL by its scheme and host only, a command by its file name.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 # Server names become part of tool names the model sees (^[a-zA-Z0-9_-]{1,64}$).
 SERVER_NAME = re.compile(r"^[A-Za-z0-9_-]{1,24}$")
@@ -47,6 +52,11 @@ ALL_TOOLS = "*"
 _KEY_PART = re.compile(r"(?:^|_)keys?(?:_|$)")
 # "Bearer xyz", "Basic eHl6", "token xyz": an auth scheme, then the credential.
 _AUTH_SCHEME = re.compile(r"^\s*[A-Za-z][A-Za-z0-9_-]*\s+(\S+)\s*$")
+# A URL path segment that reads as a token (/s/<secret>/mcp, a UUID): this long, with
+# digits and letters, or longer still. A word-like segment (/mcp, /v1, /github-server)
+# is not one.
+_TOKEN_CHARS = 16
+_LONG_TOKEN_CHARS = 32
 
 
 def secret_env_name(name: str) -> bool:
@@ -109,26 +119,99 @@ class McpServerConfig:
         for name, value in self.headers:
             if not credentials_only or secret_env_name(name):
                 values.append(value)
-            credential = _AUTH_SCHEME.match(value)
-            if credential:
-                values.append(credential.group(1))
+            values += _after_auth_scheme(value)
         if self.url:
-            parts = urlsplit(self.url)
-            if parts.password:
-                values.append(parts.password)
-            values += [
-                v for k, v in parse_qsl(parts.query) if not credentials_only or secret_env_name(k)
-            ]
-        return [v for v in values if v]
+            values += _url_secrets(self.url, credentials_only=credentials_only)
+        values += _argument_secrets(self.args, credentials_only=credentials_only)
+        return list(dict.fromkeys(v for v in values if v))
 
     def describe(self) -> str:
-        """What it is, safe to print: the command's name or the URL without credentials."""
+        """What it is, safe to show a person: a URL's scheme and host (its path and query
+        may hold a token), or the command's file name (its arguments may)."""
         if self.url:
-            parts = urlsplit(self.url)
-            host = parts.hostname or ""
-            netloc = f"{host}:{parts.port}" if parts.port else host
-            return f"streamable HTTP {urlunsplit((parts.scheme, netloc, parts.path, '', ''))}"
+            return f"streamable HTTP {_origin(self.url)}"
         return f"stdio {self.command.rsplit('/', 1)[-1]}"
+
+    def __repr__(self) -> str:
+        # The dataclass's own repr would print env, headers, URL and arguments whole.
+        return f"McpServerConfig(name={self.name!r}, {self.describe()})"
+
+
+def _after_auth_scheme(value: str) -> list[str]:
+    """The credential of ``Bearer xyz`` (a server may echo it on its own), if any."""
+    credential = _AUTH_SCHEME.match(value)
+    return [credential.group(1)] if credential else []
+
+
+def _origin(url: str) -> str:
+    """``scheme://host[:port]`` of ``url``: no credentials, path or query."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return "(a URL that cannot be read)"
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{parts.scheme}://{host}:{port}" if port else f"{parts.scheme}://{host}"
+
+
+def _token_like(text: str) -> bool:
+    """True for a URL path segment that reads as a token, not a word."""
+    if len(text) >= _LONG_TOKEN_CHARS:
+        return True
+    digits = sum(c.isdigit() for c in text)
+    letters = sum(c.isalpha() for c in text)
+    return len(text) >= _TOKEN_CHARS and digits >= 2 and letters >= 4
+
+
+def _url_secrets(url: str, *, credentials_only: bool) -> list[str]:
+    """A URL's password (or bare token user), its query values (when ``credentials_only``
+    those named like secrets) and its path segments that read as tokens; each as written
+    and percent-decoded."""
+    try:
+        parts = urlsplit(url)
+        userinfo = parts.password or parts.username
+    except ValueError:
+        return []
+    found = [userinfo] if userinfo else []
+    found += [v for k, v in parse_qsl(parts.query) if not credentials_only or secret_env_name(k)]
+    found += [segment for segment in parts.path.split("/") if _token_like(unquote(segment))]
+    return [form for value in found for form in dict.fromkeys((value, unquote(value)))]
+
+
+# An option named like a secret whose value is not one: where the secret is, or what
+# kind (``--token-file PATH``, ``--api-key-env GITHUB_TOKEN``, ``--auth-type bearer``).
+_NOT_THE_SECRET = ("_file", "_path", "_dir", "_env", "_var", "_name", "_type", "_url")
+
+
+def _secret_option(name: str) -> bool:
+    """True when an option or assignment named ``name`` carries a secret as its value."""
+    from ..context_policy.redact import normalize_name
+
+    return secret_env_name(name) and not normalize_name(name).endswith(_NOT_THE_SECRET)
+
+
+def _argument_secrets(args: tuple[str, ...], *, credentials_only: bool) -> list[str]:
+    """What a stdio server's arguments carry as secrets: the value of a secret-named
+    option (``--api-key X``, ``--token=X``), assignment (``GITHUB_TOKEN=X``) or header
+    (``Authorization: Bearer X``), and a URL's secrets."""
+    values: list[str] = []
+    for i, arg in enumerate(args):
+        if arg.startswith(("http://", "https://")):
+            values += _url_secrets(arg, credentials_only=credentials_only)
+            continue
+        bare = arg.lstrip("-")
+        for sep in ("=", ":"):
+            name, found, value = bare.partition(sep)
+            if found and name and _secret_option(name.strip()) and value.strip():
+                values += [value.strip(), *_after_auth_scheme(value)]
+                break
+        else:
+            following = args[i + 1] if i + 1 < len(args) else ""
+            if arg.startswith("-") and _secret_option(bare) and not following.startswith("-"):
+                values.append(following)
+    return values
 
 
 def parse_servers(value: Any) -> list[McpServerConfig]:
