@@ -478,11 +478,24 @@ def sqlstate_of(exc: BaseException) -> str | None:
 def is_store_locked(exc: BaseException) -> bool:
     """True for a lock another process held past ``lock_timeout`` (SQLite's write lock,
     a PostgreSQL lock: SQLSTATE 55P03)."""
+    if _said(exc):
+        return is_store_locked(exc.__cause__)  # type: ignore[arg-type]
     return isinstance(exc, StoreBusyError) or sqlstate_of(exc) == _LOCK_NOT_AVAILABLE
+
+
+class StoreFailureInWords(Exception):
+    """A store failure raised again in words for people (store/unsaved.py); its
+    ``__cause__`` is what failed, which the checks below look at."""
+
+
+def _said(exc: BaseException) -> bool:
+    return isinstance(exc, StoreFailureInWords) and exc.__cause__ is not None
 
 
 def is_store_unavailable(exc: BaseException) -> bool:
     """True for a database that cannot serve now: connections, pool, locks, shutdown."""
+    if _said(exc):
+        return is_store_unavailable(exc.__cause__)  # type: ignore[arg-type]
     if isinstance(exc, PoolTimeoutError | DisconnectionError | ConnectionError | StoreBusyError):
         return True
     if isinstance(exc, OSError | asyncio.TimeoutError):

@@ -82,6 +82,7 @@ from .statements import (
 )
 from .tombstones import delete_item_rows, delete_thread_rows, thread_was_deleted
 from .turns import ThreadTurns, ThreadWatch
+from .unsaved import said_unsaved
 
 # What a turn's first transaction reads: the thread's row, and (once the turn is taken
 # and its message saved) the page of the thread's newest items with its has-more.
@@ -291,6 +292,7 @@ class SQLStore(Store[RequestContext]):
             raise thread_not_found(thread_id)
         return decode_thread(row)
 
+    @said_unsaved
     async def save_thread(self, thread: ThreadMetadata, context: RequestContext) -> None:
         """Create the thread for this user, or update it if they own it already.
 
@@ -436,6 +438,7 @@ class SQLStore(Store[RequestContext]):
         page, has_more = await self._hop.read(read)
         return self._item_page(thread_id, page, has_more)
 
+    @said_unsaved
     async def add_thread_item(
         self, thread_id: str, item: ThreadItem, context: RequestContext
     ) -> None:
@@ -481,6 +484,7 @@ class SQLStore(Store[RequestContext]):
             data=data, has_more=has_more, after=next_cursor(page, has_more), payloads=payloads
         )
 
+    @said_unsaved
     async def save_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
         """Insert or update an item of this user's thread, keeping its position if it exists."""
         await self._upsert_item(thread_id, item, context)
@@ -498,6 +502,7 @@ class SQLStore(Store[RequestContext]):
             raise NotFoundError(f"item {item_id} not found in thread {thread_id}")
         return item
 
+    @said_unsaved
     async def delete_thread_item(
         self, thread_id: str, item_id: str, context: RequestContext
     ) -> None:
