@@ -359,6 +359,21 @@ def test_tool_input_schemas_pass_the_context_policy() -> None:
     assert offered["properties"]["token"]["type"] == "string"
 
 
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "string"},
+        {"type": "object", "properties": {"q": {"type": "strin"}}},
+        {"type": "object", "properties": 3},
+    ],
+)
+def test_a_schema_no_call_could_meet_is_offered_as_any_object(schema: dict[str, Any]) -> None:
+    """Not JSON Schema, or not an object's: a provider refuses a request offering it."""
+    mcp = mcp_tools({"fixture": stdio_server()})
+    ref = McpToolRef(LOOKUP, "fixture", "lookup", "Look up.", schema, ask=True)
+    assert mcp.function_tool(ref).params_json_schema == {"type": "object", "properties": {}}
+
+
 @pytest.mark.asyncio
 async def test_two_approval_calls_in_one_response_keep_the_first(
     mcp_chat: MakeChat, tmp_path: Path

@@ -292,13 +292,15 @@ class McpTools:
     def function_tool(self, ref: McpToolRef, turn: str | None = None) -> FunctionTool:
         """The tool the model calls: runs an allow-listed tool, else asks the front end."""
 
+        schema = _usable_schema(ref)
+
         async def invoke(ctx: ToolContext[AgentContext[Any]], raw_args: str) -> str:
             if ref.ask and client_tool_pending(ctx.context):
                 # A second call in one response: the first keeps its card.
                 return dumps(NOT_RUN)
             # Checked against the server's own schema (and our length caps) before a card
             # is shown or the server is called; the message names the schema's words.
-            arguments, problem = parse_arguments(raw_args, ref.schema, ref.name)
+            arguments, problem = parse_arguments(raw_args, schema, ref.name)
             if problem is not None:
                 said = self.policy.text(problem, 400)[0]
                 return (
@@ -336,11 +338,7 @@ class McpTools:
             name=ref.name,
             # The server's own words: no secret of ours in them either.
             description=self.policy.text(ref.description, 1000)[0],
-            # A schema that is not JSON Schema would make the provider refuse the whole
-            # request: such a tool is offered as taking any object.
-            params_json_schema=self._schema(ref.schema)
-            if schema_is_valid(ref.schema, ref.name)
-            else dict(ANY_OBJECT),
+            params_json_schema=self._schema(schema),
             on_invoke_tool=invoke,
             # MCP schemas are written for their servers, not for strict mode.
             strict_json_schema=False,
@@ -409,6 +407,15 @@ class McpTools:
         last.output = result
         turn.events.append(ThreadItemReplacedEvent(item=last))
         return turn
+
+
+def _usable_schema(ref: McpToolRef) -> Mapping[str, Any]:
+    """The tool's input schema, or :data:`ANY_OBJECT` for one that is not valid JSON
+    Schema or not an object's: a provider refuses a request offering such a tool, and
+    a call could never satisfy it (the arguments are an object)."""
+    if ref.schema.get("type") == "object" and schema_is_valid(ref.schema, ref.name):
+        return ref.schema
+    return ANY_OBJECT
 
 
 def _turn_key(history: Sequence[ThreadItem]) -> str | None:
