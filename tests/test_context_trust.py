@@ -617,3 +617,31 @@ def test_a_class_whose_name_is_a_key_is_hidden_where_its_name_is_listed() -> Non
     shown += dumps(run_tool("inspect_kernel_variable", {"name": "evil"}, view))
     assert key[8:20] not in shown, shown
     assert '"Evil"' in shown and '"evil"' in shown
+
+
+@dataclasses.dataclass
+class _OddCaseConfig:
+    host: str
+    PaSsWoRd: str
+
+
+def test_round_8_names_and_html_references_are_read_in_kernel_values() -> None:
+    """Kernel values under names written in odd case (``PaSsWoRd``) or split in two
+    (``pass word``, ``Pass-Word``: a dict's key, a frame's column, a dataclass field),
+    and a string holding HTML character references (``password&#61;x``), as the variable
+    tools describe them: no value reaches the model; the names and the other values do."""
+    secrets = ["Lm4Np8Rt-1", "Lm4Np8Rt-2", "Lm4Np8Rt-3", "Lm4Np8Rt-4", "Lm4Np8Rt-5"]
+    values = {
+        "odd": {"PaSsWoRd": secrets[0], "user": "ada"},
+        "split": {"pass word": secrets[1]},
+        "frame": pd.DataFrame({"user": ["ada"], "Pass-Word": [secrets[2]]}),
+        "config": _OddCaseConfig("db.example.com", secrets[3]),
+        "page": f"<td>password&#61;{secrets[4]}</td>",
+    }
+    view = KernelView(values)
+    shown = dumps(run_tool("list_kernel_variables", {}, view))
+    for name in values:
+        shown += dumps(run_tool("inspect_kernel_variable", {"name": name}, view))
+    assert [s for s in secrets if s in shown] == [], shown
+    for seen in ("PaSsWoRd", "pass word", "Pass-Word", "ada", "db.example.com"):
+        assert seen in shown, seen

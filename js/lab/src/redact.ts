@@ -75,6 +75,7 @@ const ANY_VALUE_TRIGGER = anyOf(RULES.valueTriggers);
 // Most texts hold no trigger: only the rules without one are looked at then.
 const UNTRIGGERED = VALUE_RULES.filter((r) => r.trigger === null);
 const ANY_NAME_TRIGGER = anyOf(RULES.nameTriggers);
+const ENTITY_TRIGGER = anyOf(RULES.entityTriggers);
 const QUOTED = new RegExp(RULES.quotedAssignment, "g");
 const BARE = new RegExp(RULES.bareAssignment, "gm");
 const BARE_PREFIXES = ["%env", "%set_env", "export", "set ", "setx "];
@@ -237,7 +238,9 @@ export class Redactor extends LooseRedaction {
   text(input: string): string {
     // Invisible or full-width characters (redactfold.ts): redacted as the plain text they
     // show when that hides anything, else as they are.
-    const plain = this.nested ? null : folded(input);
+    let plain = this.nested ? null : folded(input);
+    // No name's word even with its HTML references read (RULES.entityTriggers, as redact.py).
+    if (plain !== null && input.includes("&") && !ENTITY_TRIGGER.test(plain.toLowerCase())) plain = folded(input, false);
     if (plain !== null) {
       const before = this.count;
       const clean = this.textAsIs(plain);

@@ -8,7 +8,11 @@
  * first (invisibles dropped, odd spaces as spaces, full-width ASCII and tag characters as ASCII);
  * when that hides anything, the folded result is what the model reads. Cyrillic and Greek
  * letters drawn like Latin ones are read as Latin inside a Latin word (`pаssword`).
+ * HTML character references are read as the characters a page shows (`password&#61;x`,
+ * `&quot;token&quot;: &quot;x&quot;`, `api_key&colon; x` in an HTML output or escaped JSON).
  */
+
+import { RULES } from "./redaction-rules.generated";
 
 // Dropped: soft hyphen, combining grapheme joiner, Arabic letter mark, Hangul and Khmer
 // fillers, Mongolian selectors, zero-width space/non-joiner/joiner, left-to-right and
@@ -78,10 +82,34 @@ function latinWord(word: string, offset: number, text: string): string {
   return OTHER_LETTER.test(latin) ? word : latin;
 }
 
-/** `value` with invisibles dropped, odd spaces as spaces, full-width ASCII and tag
- * characters as ASCII and look-alike letters inside Latin words as Latin, or null when
- * it holds none of them (one scan each). */
-export function folded(value: string): string | null {
+// A numeric or named character reference (`&#61;`, `&#x3D;`, `&quot;`); named ones outside
+// this table stay. Decoded once only, as folded.py.
+const ENTITY = /&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});/;
+const ENTITY_ALL = new RegExp(ENTITY.source, "g");
+const ENTITIES = new Map<string, string>(Object.entries(RULES.htmlEntities));
+
+function character(ref: string): string {
+  const body = ref.slice(1, -1);
+  if (body[0] !== "#") return ENTITIES.get(body) ?? ref;
+  const code = body[1] === "x" || body[1] === "X" ? Number.parseInt(body.slice(2), 16) : Number.parseInt(body.slice(1), 10);
+  // NUL, surrogates and past Unicode: no character a page shows.
+  if (code === 0 || (code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff) return ref;
+  return String.fromCodePoint(code);
+}
+
+/** `value` with its HTML character references read, or null when it has none. */
+function unescaped(value: string): string | null {
+  if (!value.includes("&") || !ENTITY.test(value)) return null;
+  const decoded = value.replace(ENTITY_ALL, character);
+  return decoded === value ? null : decoded;
+}
+
+/** `value` with HTML character references read (unless not `entities`), invisibles dropped, odd spaces as spaces,
+ * full-width ASCII and tag characters as ASCII and look-alike letters inside Latin words
+ * as Latin, or null when it holds none of them (one scan each). */
+export function folded(input: string, entities = true): string | null {
+  const decoded = entities ? unescaped(input) : null;
+  const value = decoded ?? input;
   const plain = FOLDABLE.test(value)
     ? value.replace(FOLD_ALL, (c) => {
         const code = c.codePointAt(0) ?? 0;
@@ -91,7 +119,7 @@ export function folded(value: string): string | null {
         if ((code >= 0x24b6 && code <= 0x24e9) || (code >= 0x1d400 && code <= 0x1d7ff)) return NFKC_LETTER.get(code) ?? c;
         return "";
       })
-    : null;
+    : decoded;
   const text = plain ?? value;
   if (LOOKALIKE.test(text)) {
     const latin = text.replace(WORD, latinWord);

@@ -572,6 +572,24 @@ export const RULES = {
       "flags": "i"
     },
     {
+      "kind": "cookie",
+      "triggers": [
+        "<cookie "
+      ],
+      "pattern": "(<Cookie [^\\s=<>]{1,200}=)([^\\s<>«]{1,4000})(?= for [^\\s<>]{0,300}[ \\t]?/?>)",
+      "group": 2,
+      "flags": ""
+    },
+    {
+      "kind": "cookie",
+      "triggers": [
+        "cookie(version="
+      ],
+      "pattern": "(\\bCookie\\(version=[0-9]{1,3},[ \\t]*name=(['\\\"])[^'\\\"\\n]{0,200}\\2,[ \\t]*value=(['\\\"]))([^'\\\"\\n«]{1,4000})(?=\\3)",
+      "group": 4,
+      "flags": ""
+    },
+    {
       "kind": ".netrc password",
       "triggers": [
         "machine",
@@ -586,7 +604,7 @@ export const RULES = {
       "triggers": [
         ":"
       ],
-      "pattern": "((?:^|\\n)(?:\\*|(?=[^\\s:#]*[g-zG-Z.])[^\\s:#]+):(?:[0-9]{1,5}|\\*):[^\\s:]+:[^\\s:]+:)([^\\s«]+)(?=\\n|$)",
+      "pattern": "((?:^|\\n)(?:\\*|(?=[^\\s:#]*[g-zG-Z.])[^\\s:#]+|(?=[0-9]{0,63}[a-fA-F])(?:[0-9a-fA-F]{5,64}|[0-9a-fA-F]{1,4}(?=:(?:[0-9]{1,5}|\\*):(?:[^\\s:]*[^\\s:0-9a-fA-F]|[^\\s:]+:[^\\s:]*[^\\s:0-9a-fA-F])))):(?:[0-9]{1,5}|\\*):[^\\s:]+:[^\\s:]+:)([^\\s«]+)(?=\\n|$)",
       "group": 2,
       "flags": ""
     },
@@ -656,7 +674,7 @@ export const RULES = {
         "password",
         "pwd"
       ],
-      "pattern": "((?:(?:^|[;\\s'\\\"])(?:AccountKey|SharedAccessKey|SharedAccessSignature|AccessKey)|;[ \\t]*(?:Password|Pwd))[ \\t]*=[ \\t]*)([^;\\s'\\\"«]+)",
+      "pattern": "((?:(?:^|[;\\s'\\\"])(?:AccountKey|SharedAccessKey|SharedAccessSignature|AccessKey)|;[ \\t]*(?:Password|Pwd))[ \\t]*=[ \\t]*)(\\{(?:[^{}\\n«]|\\}\\}){1,500}\\}|[^;\\s'\\\"«]+)",
       "group": 2,
       "flags": "i"
     },
@@ -777,6 +795,19 @@ export const RULES = {
       "pattern": "([?&;#](?:password|passwd|pwd|token|secret|api[_-]?key|key|access_token|refresh_token|id_token|client_secret|private_token|auth|sig|signature|h?apikey|appid|(?:access|secret|auth|private|app|client|consumer|license|master|developer|dev|account|subscription|user)[_-]?key|[A-Za-z0-9-]*[-_]?(?:signature|secret|password|credential)|[A-Za-z0-9-]*[-_]?(?:security|session|access|refresh|auth|id|bearer|api|app|user)[-_]?token|jwt)=)((?![<{$])[^&\\s'\\\"#«]+)",
       "group": 2,
       "flags": "i"
+    },
+    {
+      "kind": "query secret",
+      "triggers": [
+        "?code=",
+        "&code=",
+        ";code=",
+        "#code="
+      ],
+      "pattern": "([?&;#]code=)((?![<{$])[^&?;\\s'\\\"#«]{10,500})(?![^&?;\\s'\\\"#«])",
+      "group": 2,
+      "flags": "i",
+      "check": "password"
     },
     {
       "kind": "URL token",
@@ -1038,7 +1069,30 @@ export const RULES = {
       ],
       "pattern": "((?:^|\\n)[ \\t]*[a-z0-9_]{0,60}_(?:password|passwd|passphrase|secret|token|api_?key|private_?key|secret_?key|access_?key|credentials?|pat|pass|pwd)(?: (?:->|=>|→) | |(?:->|=>|→)(?![^\\s«]*[();])))(?![0-9]{1,5}[ \\t]*(?:\\r?\\n|$))(?!(?:required|optional|hidden|empty|missing|invalid|incorrect|wrong|changed|reset|expired|expires|none|null|nil|true|false|undefined|unset|blank|below|above|here|there|again|same|different|okay|done|saved|updated|accepted|rejected|denied|failed|sent|stored|kept|secret|redacted|masked|unknown|default|disabled|enabled|set|see|ask|enter|never|always|valid|correct|ignored|removed|deleted|skipped|pending|continue|break|pass|return|raise|yield|else|elif|try|finally|except|await|assert|global|nonlocal|del|import|token|tokens|user|users|username|email|login|name|names|host|port|hash|salt|key|keys|value|values|field|fields|column|columns|secrets|passwords|credentials|None|True|False|object|string|str|bool|category|int(?:8|16|32|64)|float(?:16|32|64)|\\*+|-+)[ \\t]*(?:\\r?\\n|$))([^\\s«]{4,500})(?=[ \\t]*(?:\\r?\\n|$))",
       "group": 2,
-      "flags": ""
+      "flags": "i"
+    },
+    {
+      "kind": "password in text",
+      "triggers": [
+        "pass",
+        "key",
+        "secret",
+        "token"
+      ],
+      "prefilter": "[ \\t-](?:[Ww][Oo][Rr][Dd]|[Pp][Hh][Rr][Aa][Ss][Ee]|[Kk][Ee][Yy]|[Ss][Ee][Cc][Rr][Ee][Tt]|[Tt][Oo][Kk][Ee][Nn])[Ss]?['\\\"`*]{0,2}[ \\t]*[:=]",
+      "pattern": "((?<![A-Za-z0-9_])(?:pass[ \\t-]+(?:word|phrase)|(?:api|access|secret|private|signing|encryption|client|master)[ \\t]+key|client[ \\t]+secret|(?:auth|access|refresh|api|bearer|session|personal[ \\t]+access)[ \\t]+token)s?['\\\"`*]{0,2}[ \\t]*(?::=|=|:)[ \\t]*['\\\"`]?)((?![${<%])(?![A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)+(?![^\\s'\\\"`,;«)\\]}>]))(?=[^\\s'\\\"`,;«()\\[\\]{}<>]{0,199}[0-9!@#$%^&*+=~/])[^\\s'\\\"`,;«()\\[\\]{}<>]{6,200})(?![^\\s'\\\"`,;«)\\]}>]|[(\\[])",
+      "group": 2,
+      "flags": "i"
+    },
+    {
+      "kind": "password in text",
+      "triggers": [
+        "pass"
+      ],
+      "prefilter": "[Pp][Aa][Ss][Ss][ \\t_-]+[WwPp]",
+      "pattern": "((?<![A-Za-z0-9_])pass[ \\t_-]+(?:word|phrase)s?['\\\"`*]{0,2}[ \\t]*(?::=|=|:)[ \\t]*['\\\"`]?)(?!(?:required|optional|hidden|empty|missing|invalid|incorrect|wrong|changed|reset|expired|expires|none|null|nil|true|false|undefined|unset|blank|below|above|here|there|again|same|different|okay|done|saved|updated|accepted|rejected|denied|failed|sent|stored|kept|secret|redacted|masked|unknown|default|disabled|enabled|set|see|ask|enter|never|always|valid|correct|ignored|removed|deleted|skipped|pending|continue|break|pass|return|raise|yield|else|elif|try|finally|except|await|assert|global|nonlocal|del|import|token|tokens|user|users|username|email|login|name|names|host|port|hash|salt|key|keys|value|values|field|fields|column|columns|secrets|passwords|credentials)['\\\"`]?[ \\t]*(?:\\r?\\n|$))([A-Za-z]{4,64})(?=['\\\"`]?[ \\t]*(?:\\r?\\n|$))",
+      "group": 2,
+      "flags": "i"
     },
     {
       "kind": "cloud key",
@@ -1369,7 +1423,9 @@ export const RULES = {
     "# the",
     "# token",
     "# your",
+    "#code=",
     "%3d",
+    "&code=",
     "'''",
     "'kty'",
     "-----begin",
@@ -1399,6 +1455,7 @@ export const RULES = {
     ":",
     "://",
     ":aa",
+    ";code=",
     "</b>",
     "</dt>",
     "</label>",
@@ -1408,10 +1465,12 @@ export const RULES = {
     "</th>",
     "<<",
     "<<<",
+    "<cookie ",
     "<input",
     "<name>",
     "==",
     "=>",
+    "?code=",
     "@",
     "_pat",
     "aaaaaaaaaaaaaaaaaaaa",
@@ -1447,6 +1506,7 @@ export const RULES = {
     "conn",
     "convertto-securestring",
     "cookie",
+    "cookie(version=",
     "credential",
     "credential=",
     "credential>",
@@ -1784,6 +1844,78 @@ export const RULES = {
   ],
   "envAllowPrefixes": [
     "LC_"
+  ],
+  "htmlEntities": {
+    "quot": "\"",
+    "apos": "'",
+    "amp": "&",
+    "lt": "<",
+    "gt": ">",
+    "nbsp": " ",
+    "ensp": " ",
+    "emsp": " ",
+    "thinsp": " ",
+    "colon": ":",
+    "equals": "=",
+    "lpar": "(",
+    "rpar": ")",
+    "lsqb": "[",
+    "rsqb": "]",
+    "lbrack": "[",
+    "rbrack": "]",
+    "lcub": "{",
+    "rcub": "}",
+    "lbrace": "{",
+    "rbrace": "}",
+    "comma": ",",
+    "semi": ";",
+    "period": ".",
+    "sol": "/",
+    "bsol": "\\",
+    "grave": "`",
+    "num": "#",
+    "dollar": "$",
+    "percnt": "%",
+    "excl": "!",
+    "quest": "?",
+    "commat": "@",
+    "ast": "*",
+    "midast": "*",
+    "plus": "+",
+    "lowbar": "_",
+    "hyphen": "-",
+    "dash": "-",
+    "vert": "|",
+    "verbar": "|",
+    "Tab": "\t",
+    "NewLine": "\n"
+  },
+  "entityTriggers": [
+    "pass",
+    "_pat",
+    "hubpat",
+    "labpat",
+    "pw",
+    "secret",
+    "token",
+    "auth",
+    "credential",
+    "creds",
+    "dsn",
+    "cookie",
+    "session",
+    "bearer",
+    "key",
+    "otp",
+    "conn",
+    "sas",
+    "sig",
+    "salt",
+    "hmac",
+    "nonce",
+    "psk",
+    "shared",
+    "code="
   ],
   "placeholderOpen": "«redacted: ",
   "placeholderClose": "»"

@@ -69,11 +69,15 @@ export function normalizeName(name: string): string {
 /** True when a name (variable, key, column, environment variable) marks a secret. */
 export function isSecretName(name: unknown): boolean {
   if (typeof name !== "string" || !name || name.length > 200) return false;
-  const normal = normalizeName(name);
+  // `pass-word`, `Pass_Phrase`: one word split in two (`word` alone qualifies).
+  const normal = normalizeName(name).replace(/(^|_)pass_(words?|phrases?)(?=_|$)/g, "$1pass$2");
   const cut = normal.lastIndexOf("_");
   // auth_method, token_type: about a secret, not one.
   if (cut > 0 && QUALIFIERS.has(normal.slice(cut + 1))) return false;
-  return SECRET_NAME.test(normal);
+  if (SECRET_NAME.test(normal)) return true;
+  // `PaSsWoRd`, `aPi_KeY`: case changing inside a word splits no words; read again with
+  // only its separators (`PassRate` -> `passrate`, still no secret), as Python does.
+  return /[a-z0-9][A-Z]/.test(name) && isSecretName(name.replace(/[^A-Za-z0-9]+/g, "_").toLowerCase());
 }
 
 /** True for names that hold a key only sometimes (`STRIPE_KEY`, `sas`). */

@@ -163,6 +163,25 @@ const cases: Record<string, string> = {
   "arrow labels without a value": "password -> ".repeat(Math.floor(N / 12)),
   "look-alike words": "p\u0430ss ".repeat(Math.floor(N / 5)),
   "a long look-alike word": "p\u0430".repeat(Math.floor(N / 2)),
+  // Round 8: HTML character references, names split in two, hex .pgpass hosts, OAuth
+  // codes, cookie jars, braced ODBC values.
+  "html references in a row": "&amp;".repeat(Math.floor(N / 5)),
+  "an html reference nested once": `&${"amp;".repeat(Math.floor(N / 4))}`,
+  "html quoted keys never closed": "&quot;password&quot;: &quot;".repeat(Math.floor(N / 28)),
+  "html equals without a value": "password&#61;".repeat(Math.floor(N / 13)),
+  "split names without a value": "api key = ".repeat(Math.floor(N / 10)),
+  "a split name then a long dotted run": `api key = ${"a.".repeat(N / 2)}-`,
+  "split password names in a row": "pass word: ".repeat(Math.floor(N / 11)),
+  "a hex pgpass host then a long field": `cafe:1:${"a".repeat(N)}`,
+  "hex pgpass hosts in a row": "cafe:5432:db:ada:\n".repeat(Math.floor(N / 18)),
+  "oauth codes without a value": "?code=".repeat(Math.floor(N / 6)),
+  "an oauth code's long value": `&code=${"aB1".repeat(Math.floor(N / 3))}`,
+  "cookie jar entries never closed": "<Cookie a=".repeat(Math.floor(N / 10)),
+  "a cookie jar's long value": `<Cookie a=${"b".repeat(N)}`,
+  "cookie reprs never closed": "Cookie(version=0, name='".repeat(Math.floor(N / 25)),
+  "odbc escaped braces never closed": `;Pwd={${"}}".repeat(N / 2)}`,
+  "odbc braces in a row": ";Pwd={".repeat(Math.floor(N / 6)),
+  "odd-case names in a row": "PaSsWoRd=x1 ".repeat(Math.floor(N / 12)),
 };
 for (const [name, text] of Object.entries(cases)) {
   test(`a long adversarial line is redacted: ${name}`, () => {

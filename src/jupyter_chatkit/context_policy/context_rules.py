@@ -56,6 +56,14 @@ _NEXT_LINE_NOT_WORD = (
     r"|token|tokens|user|users|username|email|login|name|names|host|port|hash|salt|key"
     r"|keys|value|values|field|fields|column|columns|secrets|passwords|credentials)"
 )
+# A secret's name as two words (``pass word``, ``api key``, ``access token``) and its
+# separator; group 1. Names run together or joined by "_" are the assignment rules'.
+_SPLIT_NAME = (
+    r"((?<![A-Za-z0-9_])(?:pass[ \t-]+(?:word|phrase)"
+    r"|(?:api|access|secret|private|signing|encryption|client|master)[ \t]+key"
+    r"|client[ \t]+secret|(?:auth|access|refresh|api|bearer|session|personal[ \t]+access)"
+    r"[ \t]+token)s?['\"`*]{0,2}[ \t]*(?::=|=|:)[ \t]*['\"`]?)"
+)
 # The password names of that rule, in the cases people write (it reads letters by case).
 _NEXT_LINE_PASSWORD = (
     r"(?:[A-Za-z0-9]{0,30}(?:password|Password|PASSWORD|passwd|Passwd|PASSWD|passphrase"
@@ -220,6 +228,26 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         "flags": "i",
     },
     {
+        "kind": "cookie",
+        # A cookie jar's repr (requests, httpx, http.cookiejar): ``<Cookie sessionid=x for
+        # example.com/>`` and ``Cookie(version=0, name='JSESSIONID', value='x', …)``. Every
+        # value: a session cookie is named as its framework likes (``JSESSIONID``,
+        # ``laravel_session``, ``_gh_sess``), and a value shaped like code (``a.b.c``) is
+        # a signed session all the same.
+        "triggers": ["<cookie "],
+        "pattern": r"(<Cookie [^\s=<>]{1,200}=)([^\s<>«]{1,4000})(?= for [^\s<>]{0,300}[ \t]?/?>)",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "cookie",
+        "triggers": ["cookie(version="],
+        "pattern": r"(\bCookie\(version=[0-9]{1,3},[ \t]*name=(['\"])[^'\"\n]{0,200}\2,[ \t]*"
+        r"value=(['\"]))([^'\"\n«]{1,4000})(?=\3)",
+        "group": 4,
+        "flags": "",
+    },
+    {
         "kind": ".netrc password",
         "triggers": ["machine", "login"],
         # ``machine host login ada password X`` on one line or over several.
@@ -238,8 +266,12 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         "triggers": [":"],
         # ``host:port:database:user:password`` lines (``*`` for any); the host has a
         # letter past hex or a dot, so times and IPv6 addresses stay.
-        "pattern": r"((?:^|\n)(?:\*|(?=[^\s:#]*[g-zG-Z.])[^\s:#]+):(?:[0-9]{1,5}|\*):[^\s:]+"
-        r":[^\s:]+:)([^\s«]+)(?=\n|$)",
+        # A host of hex letters only (``deadbeef``, ``cafe``) when it is longer than an
+        # IPv6 group or the database or the user has another letter.
+        "pattern": r"((?:^|\n)(?:\*|(?=[^\s:#]*[g-zG-Z.])[^\s:#]+"
+        r"|(?=[0-9]{0,63}[a-fA-F])(?:[0-9a-fA-F]{5,64}|[0-9a-fA-F]{1,4}(?=:(?:[0-9]{1,5}|\*):"
+        r"(?:[^\s:]*[^\s:0-9a-fA-F]|[^\s:]+:[^\s:]*[^\s:0-9a-fA-F]))))"
+        r":(?:[0-9]{1,5}|\*):[^\s:]+:[^\s:]+:)([^\s«]+)(?=\n|$)",
         "group": 2,
         "flags": "",
     },
@@ -305,7 +337,11 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         "triggers": ["accountkey", "accesskey", "sharedaccess", "password", "pwd"],
         # Azure / ODBC / ADO.NET: ``...;AccountKey=...;``, ``Pwd=...;``, ``SharedAccessKey=...``.
         "pattern": r"((?:(?:^|[;\s'\"])(?:AccountKey|SharedAccessKey|SharedAccessSignature"
-        r"|AccessKey)|;[ \t]*(?:Password|Pwd))[ \t]*=[ \t]*)([^;\s'\"«]+)",
+        r"|AccessKey)|;[ \t]*(?:Password|Pwd))[ \t]*=[ \t]*)"
+        # ODBC quotes a value holding ";" in braces (``Pwd={pa;ss}}w}``, "}}" an escaped
+        # "}"); a template's ``{password}`` is a placeholder. No "{" inside: each start
+        # reads no further than the next one.
+        r"(\{(?:[^{}\n«]|\}\}){1,500}\}|[^;\s'\"«]+)",
         "group": 2,
         "flags": "i",
     },
@@ -423,6 +459,19 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         r"((?![<{$])[^&\s'\"#«]+)",
         "group": 2,
         "flags": "i",
+    },
+    {
+        "kind": "query secret",
+        # An OAuth authorization code in a redirect URL (``/callback?code=4/0AX4…&state=…``,
+        # ``&code=SplxlOBe…``): a password-shaped value only (``?code=python``,
+        # ``&code=ERR42`` and hex ids stay).
+        # Not ``code=`` alone: ``status_code=200`` is in many a log.
+        "triggers": ["?code=", "&code=", ";code=", "#code="],
+        # No "?" or ";" in it (escaped in a query): each start reads no further than the next.
+        "pattern": r"([?&;#]code=)((?![<{$])[^&?;\s'\"#«]{10,500})(?![^&?;\s'\"#«])",
+        "group": 2,
+        "flags": "i",
+        "check": "password",
     },
     {
         "kind": "URL token",
@@ -756,7 +805,40 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         r"|category|int(?:8|16|32|64)|float(?:16|32|64)|\*+|-+)[ \t]*(?:\r?\n|$))"
         r"([^\s«]{4,500})(?=[ \t]*(?:\r?\n|$))",
         "group": 2,
-        "flags": "",
+        # Any case (``Db_Password letmein``, a settings class's fields); the words above
+        # in any case stay (``Db_Password Required``), and a bare ``Api_Key must-be-set``
+        # has no word before the secret's.
+        "flags": "i",
+    },
+    {
+        "kind": "password in text",
+        # A secret's name written as two words, then its value: ``pass word: x``,
+        # ``api key = x``, ``API key: x``, ``access token: x``. One token with a digit or
+        # a symbol, not a reference (``$KEY``, ``<key>``, ``{key}``), a call, an index or
+        # an attribute (``os.environ[…]``, ``cfg.api_key``).
+        "triggers": ["pass", "key", "secret", "token"],
+        # The second word right before its separator: one fast scan (the rule's own
+        # search, case-insensitive from every position, cost prose with these words).
+        "prefilter": r"[ \t-](?:[Ww][Oo][Rr][Dd]|[Pp][Hh][Rr][Aa][Ss][Ee]|[Kk][Ee][Yy]"
+        r"|[Ss][Ee][Cc][Rr][Ee][Tt]|[Tt][Oo][Kk][Ee][Nn])[Ss]?['\"`*]{0,2}[ \t]*[:=]",
+        "pattern": _SPLIT_NAME + r"((?![${<%])"
+        r"(?![A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+(?![^\s'\"`,;«)\]}>]))"
+        r"(?=[^\s'\"`,;«()\[\]{}<>]{0,199}[0-9!@#$%^&*+=~/])[^\s'\"`,;«()\[\]{}<>]{6,200})"
+        r"(?![^\s'\"`,;«)\]}>]|[(\[])",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "password in text",
+        # ``pass word: letmein``: letters only under a password's name split in two, the
+        # word alone at the line's end and not a word about the password (``required``).
+        "triggers": ["pass"],
+        "prefilter": r"[Pp][Aa][Ss][Ss][ \t_-]+[WwPp]",
+        "pattern": r"((?<![A-Za-z0-9_])pass[ \t_-]+(?:word|phrase)s?['\"`*]{0,2}[ \t]*(?::=|=|:)"
+        r"[ \t]*['\"`]?)(?!" + _NEXT_LINE_NOT_WORD + r"['\"`]?[ \t]*(?:\r?\n|$))"
+        r"([A-Za-z]{4,64})(?=['\"`]?[ \t]*(?:\r?\n|$))",
+        "group": 2,
+        "flags": "i",
     },
     {
         "kind": "cloud key",

@@ -9,6 +9,9 @@ anything, the folded result is what the model reads. Otherwise (emoji joined by 
 Japanese full-width digits) the text is read and kept as it is. Circled and mathematical
 letters fold to their letter, and Cyrillic or Greek letters drawn like Latin ones to those
 inside a Latin word (``p`` U+0430 ``ssword``); a word of Russian or Greek text never changes.
+HTML character references are read as the characters a page shows: an HTML output or
+escaped JSON writes ``password&#61;x``, ``&quot;token&quot;: &quot;x&quot;`` or
+``api_key&colon; x``, which every rule would otherwise read as one long word.
 ``js/lab/src/redactfold.ts`` is the twin.
 """
 
@@ -18,6 +21,7 @@ import re
 import unicodedata
 
 from .lazy_patterns import lazy_compile
+from .rules import HTML_ENTITIES
 
 # Dropped: soft hyphen, combining grapheme joiner, Arabic letter mark, Hangul and Khmer
 # fillers, Mongolian selectors, zero-width space/non-joiner/joiner, left-to-right and
@@ -88,10 +92,40 @@ def _latin_word(match: re.Match[str]) -> str:
     return word if _OTHER_LETTER.search(latin) else latin
 
 
-def folded(value: str) -> str | None:
-    """``value`` with invisibles dropped, full-width ASCII as ASCII and look-alike letters
-    inside Latin words as Latin, or None when it holds none of them (one scan each)."""
-    plain = value.translate(_FOLD) if _FOLDABLE.search(value) is not None else None
+# A numeric or named character reference (``&#61;``, ``&#x3D;``, ``&quot;``); named ones
+# outside this table (``&copy;``) stay as they are. One decoding only: ``&amp;quot;`` reads
+# ``&quot;`` (a text is folded once, never again: each pass over ``&amp;amp;…`` would
+# shorten it by four characters, quadratic).
+_ENTITY = lazy_compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});")
+
+
+def _character(match: re.Match[str]) -> str:
+    ref = match.group(0)[1:-1]
+    if ref[0] != "#":
+        return HTML_ENTITIES.get(ref, match.group(0))
+    code = int(ref[2:], 16) if ref[1] in "xX" else int(ref[1:])
+    # NUL, surrogates and past Unicode: no character a page shows.
+    if code == 0 or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+        return match.group(0)
+    return chr(code)
+
+
+def _unescaped(value: str) -> str | None:
+    """``value`` with its HTML character references read, or None when it has none
+    (``&copy;`` alone reads as it is)."""
+    if "&" not in value or _ENTITY.search(value) is None:
+        return None
+    decoded = _ENTITY.sub(_character, value)
+    return None if decoded == value else decoded
+
+
+def folded(value: str, entities: bool = True) -> str | None:
+    """``value`` with HTML character references read (unless not ``entities``),
+    invisibles dropped, full-width ASCII as ASCII and look-alike letters inside Latin
+    words as Latin, or None when it holds none of them (one scan each)."""
+    decoded = _unescaped(value) if entities else None
+    source = value if decoded is None else decoded
+    plain = source.translate(_FOLD) if _FOLDABLE.search(source) is not None else decoded
     text = value if plain is None else plain
     if _LOOKALIKE.search(text) is not None:
         latin = _WORD.sub(_latin_word, text)

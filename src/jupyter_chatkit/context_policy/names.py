@@ -12,6 +12,7 @@ from .lazy_patterns import lazy_compile
 _SECRET_NAME = lazy_compile(rules.SECRET_NAME_PATTERN)
 _CAMEL = lazy_compile(r"([a-z0-9])([A-Z])")
 _NON_WORD = lazy_compile(r"[^A-Za-z0-9]+")
+_SPLIT_PASS = lazy_compile(r"(^|_)pass_(words?|phrases?)(?=_|$)")
 
 
 def plain_str(value: object) -> str | None:
@@ -47,11 +48,16 @@ def is_secret_name(name: object) -> bool:
 def _is_secret_name(name: str) -> bool:
     if not name or len(name) > 200:
         return False
-    normal = normalize_name(name)
+    # ``pass-word``, ``Pass_Phrase``: one word split in two (``word`` alone qualifies).
+    normal = _SPLIT_PASS.sub(r"\1pass\2", normalize_name(name))
     head, _, last = normal.rpartition("_")
     if head and last in _QUALIFIERS:
         return False  # auth_method, token_type: about a secret, not one
-    return _SECRET_NAME.search(normal) is not None
+    if _SECRET_NAME.search(normal) is not None:
+        return True
+    # ``PaSsWoRd``, ``aPi_KeY``: case changing inside a word splits no words; read again
+    # with only its separators (``PassRate`` -> ``passrate``, still no secret).
+    return _CAMEL.search(name) is not None and _is_secret_name(_NON_WORD.sub("_", name).lower())
 
 
 _QUALIFIERS = frozenset(rules.SECRET_NAME_QUALIFIERS)

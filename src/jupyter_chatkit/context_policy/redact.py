@@ -108,6 +108,7 @@ _ANY_VALUE_TRIGGER = _any_of(_VALUE_TRIGGERS)
 _ANY_NAME_TRIGGER = _any_of(NAME_TRIGGERS)
 # Most texts hold no trigger of either kind: one scan tells, instead of two.
 _ANY_TRIGGER = _any_of(_VALUE_TRIGGERS + NAME_TRIGGERS)
+_ENTITY_TRIGGER = _any_of(rules.ENTITY_TRIGGERS)
 _BARE_PREFIXES = ("%env", "%set_env", "export", "set ", "setx ")
 # Numbers and the punctuation between them (an array's or a list's preview).
 _NUMBERS = lazy_compile(r"[0-9.,:;()\[\]{} \t\n+eE-]*\Z")
@@ -294,6 +295,9 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
         # (a subclass's __hash__ or __eq__ is user code).
         if type(value) is str and not self._nested and self.enabled:
             plain = folded(value)
+            if plain is not None and "&" in value and _ENTITY_TRIGGER.search(plain.lower()) is None:
+                # No name's word even with its HTML references read (rules.ENTITY_TRIGGERS).
+                plain = folded(value, entities=False)
             if plain is not None:
                 return self._folded_text(value, plain)
         if type(value) is not str or self._nested or not self.enabled or len(value) > MEMO_CHARS:
@@ -315,7 +319,9 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
         redacted as the plain text it shows when that hides anything (a key cut by a soft
         hyphen is hidden whole), else as it is (emoji joined by ZWJ stay joined)."""
         before = self.count
-        clean = self.text(plain)
+        # Read once: folding again would read ``&amp;quot;`` twice (and each pass over a
+        # long ``&amp;amp;…`` shortens it by four characters only, quadratic).
+        clean = self._text(plain)
         return clean if self.count > before else self._text(value)
 
     def _text(self, value: str) -> str:

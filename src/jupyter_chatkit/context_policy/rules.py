@@ -544,6 +544,23 @@ ENV_ALLOW_NAMES: list[str] = sorted(
 )
 ENV_ALLOW_PREFIXES: list[str] = ["LC_"]
 
+# HTML character references read as their characters before the rules (folded.py): the
+# punctuation and spaces a name and its value are written with in an HTML output.
+HTML_ENTITIES: dict[str, str] = {
+    "quot": '"', "apos": "'", "amp": "&", "lt": "<", "gt": ">", "nbsp": " ", "ensp": " ",
+    "emsp": " ", "thinsp": " ", "colon": ":", "equals": "=", "lpar": "(", "rpar": ")",
+    "lsqb": "[", "rsqb": "]", "lbrack": "[", "rbrack": "]", "lcub": "{", "rcub": "}",
+    "lbrace": "{", "rbrace": "}", "comma": ",", "semi": ";", "period": ".", "sol": "/",
+    "bsol": "\\", "grave": "`", "num": "#", "dollar": "$", "percnt": "%", "excl": "!",
+    "quest": "?", "commat": "@", "ast": "*", "midast": "*", "plus": "+", "lowbar": "_",
+    "hyphen": "-", "dash": "-", "vert": "|", "verbar": "|", "Tab": "\t", "NewLine": "\n",
+}  # fmt: skip
+
+# A text's HTML references are read only when it then holds one of these (a name's word,
+# or an OAuth code's parameter): a table of ``Tom &amp; Jerry`` is not redacted twice, and
+# HTML escaping never touches the characters of a bare key.
+ENTITY_TRIGGERS: list[str] = [*NAME_TRIGGERS, "code="]
+
 # The marker every redaction leaves; the model is told what it means.
 PLACEHOLDER_OPEN = "«redacted: "
 PLACEHOLDER_CLOSE = "»"
@@ -621,6 +638,8 @@ def rules_dict() -> dict[str, Any]:
         "nameTriggers": NAME_TRIGGERS,
         "envAllowNames": ENV_ALLOW_NAMES,
         "envAllowPrefixes": ENV_ALLOW_PREFIXES,
+        "htmlEntities": HTML_ENTITIES,
+        "entityTriggers": ENTITY_TRIGGERS,
         "placeholderOpen": PLACEHOLDER_OPEN,
         "placeholderClose": PLACEHOLDER_CLOSE,
     }
