@@ -1221,6 +1221,31 @@ test(
   },
 );
 
+test("a mention picked in the box is named in the chips row until it is deleted from the box", opts, async () => {
+  const { page, errors } = await open("theme=light", 600);
+  const box = page.getByRole("textbox", { name: "Message" });
+  const mentioned = () =>
+    page.evaluate(() => [...document.querySelectorAll(".jck-chip-mentioned")].map((e) => e.textContent ?? ""));
+  await box.click();
+  await page.keyboard.type("plot @d");
+  await page.waitForSelector(".jck-complete:not([hidden]) .jck-complete-item");
+  await page.keyboard.press("Tab");
+  await page.waitForSelector(".jck-chip-mentioned");
+  assert.deepEqual(await mentioned(), ["@df"]);
+  await page.keyboard.type("by region");
+  assert.deepEqual(await mentioned(), ["@df"]);
+  // Deleted from the box: the chip goes in the next frame, the box keeping the focus.
+  await box.fill("plot by region");
+  await page.waitForSelector(".jck-chip-mentioned", { state: "detached" });
+  assert.equal(await box.evaluate((el) => el === document.activeElement), true);
+  // Written back: the pick is remembered until the message goes, so it is read (and named) again.
+  await page.keyboard.type(" @df");
+  await page.waitForSelector(".jck-chip-mentioned");
+  assert.deepEqual(await mentioned(), ["@df"]);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
 test(
   "a conversation opened while a message is readied does not receive it: the text goes back to the box",
   opts,

@@ -12,6 +12,7 @@ import type * as nbformat from "@jupyterlab/nbformat";
 import type { NotebookPanel } from "@jupyterlab/notebook";
 import type { ChatHandle, ContextRef, MessagePart } from "../../src/index";
 import { activeCell, clip, selectedText, stripAnsi } from "./cells";
+import { watchCells } from "./cellwatch";
 import { contextCell } from "./chatcell";
 import type { NotebookLink } from "./link";
 import { policyResult, redactText } from "./redact";
@@ -146,11 +147,13 @@ export function chipTarget<T extends { panel: NotebookPanel; index: number }>(ta
 
 /**
  * Keep `chat`'s chips on the attached notebook's active cell and selection: on a change
- * of notebook or active cell, and when the chat gets the focus (the selection may have
- * changed meanwhile). Returns the function that stops it.
+ * of notebook or active cell, when the chat gets the focus (the selection may have
+ * changed meanwhile), and in the frame after cells move or the active cell's text
+ * changes (cellwatch.ts). Returns the function that stops it.
  */
 export function watchContext(chat: Pick<ChatHandle, "setContext">, link: NotebookLink, host: HTMLElement): () => void {
   let watched: NotebookPanel | null = null;
+  let unwatchCells = (): void => {};
   const refresh = (): void => {
     const panel = link.panel;
     if (!panel || panel.isDisposed) {
@@ -164,9 +167,12 @@ export function watchContext(chat: Pick<ChatHandle, "setContext">, link: Noteboo
   };
   const follow = (): void => {
     if (watched && !watched.isDisposed) watched.content.activeCellChanged.disconnect(refresh);
+    unwatchCells();
     watched = link.panel;
     if (watched) named.delete(watched);
     watched?.content.activeCellChanged.connect(refresh);
+    // Cells moving (a chip's number) and the active cell's text (a blank cell typed into).
+    unwatchCells = watched ? watchCells(watched, refresh) : () => {};
     refresh();
   };
   link.changed.connect(follow);
@@ -175,6 +181,7 @@ export function watchContext(chat: Pick<ChatHandle, "setContext">, link: Noteboo
   return () => {
     link.changed.disconnect(follow);
     host.removeEventListener("focusin", refresh);
+    unwatchCells();
     if (watched && !watched.isDisposed) watched.content.activeCellChanged.disconnect(refresh);
   };
 }

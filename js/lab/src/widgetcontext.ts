@@ -14,6 +14,7 @@
 import type { Cell } from "@jupyterlab/cells";
 import type { INotebookTracker } from "@jupyterlab/notebook";
 import type { NotebookContext } from "../../src/bridge";
+import { watchCells } from "./cellwatch";
 import { contextCell, isChatCell } from "./chatcell";
 import { cellRef, notebookRef, selectionRef } from "./context";
 import { guardedRef } from "./kernelguard";
@@ -68,10 +69,13 @@ export function watchWidgetContext(
   };
   panel.content.activeCellChanged.connect(refresh);
   panel.context.pathChanged.connect(refresh);
+  // Cells moving (a chip's number) and the active cell's text (a blank cell typed into).
+  const unwatchCells = watchCells(panel, refresh);
   // The selection may have changed while the person was away from the chat.
   fromEl.addEventListener("focusin", refresh);
   refresh();
   return () => {
+    unwatchCells();
     fromEl.removeEventListener("focusin", refresh);
     if (panel.isDisposed) return;
     panel.content.activeCellChanged.disconnect(refresh);

@@ -227,6 +227,8 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
       { name: "new", description: "Start a new conversation", run: () => newThread(true) },
     ],
     (text) => composerBox.setText(text),
+    // What the box mentions (`@df`) is read with the message: the chips row names it too.
+    (refs) => chips.setMentioned(refs),
   );
   const input = composerBox.input;
   // The toast floats over the message box: typing there puts it away, not over the words.

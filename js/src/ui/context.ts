@@ -102,6 +102,12 @@ export class ContextChips {
   private dismissed = new Set<string>();
   /** What is on screen, so an unchanged set is not rebuilt (a click in progress survives). */
   private shown = "";
+  /**
+   * What the message being written mentions (`@df` picked from the list, still in the
+   * box): read with it as the message's own tags, shown here so the row names all the
+   * model will read. Not chips of their own: deleting `@df` from the box drops one.
+   */
+  private mentioned: ContextRef[] = [];
 
   constructor(private readonly announce: (text: string) => void = () => {}) {
     this.el = h("div", { class: "jck-chips", role: "list", "aria-label": "Context for the next message" });
@@ -113,6 +119,13 @@ export class ContextChips {
     const ids = new Set(refs.map((r) => r.id));
     for (const id of [...this.dismissed]) if (!ids.has(id)) this.dismissed.delete(id);
     this.current = [...refs];
+    this.render();
+  }
+
+  /** What the box mentions now ({@link mentioned}); an unchanged set costs no DOM work. */
+  setMentioned(refs: readonly ContextRef[]): void {
+    if (!refs.length && !this.mentioned.length) return;
+    this.mentioned = [...refs];
     this.render();
   }
 
@@ -154,14 +167,16 @@ export class ContextChips {
     // What the person removed that is still current: one button brings it back (else a
     // removed notebook chip stayed away until another notebook was opened).
     const left = this.current.filter((r) => r.kind !== "note" && this.dismissed.has(r.id));
+    const mentioned = this.mentioned.filter((m) => !chips.some((c) => c.id === m.id));
     const key = JSON.stringify([
       ...chips.map((c) => [c.id, c.label, this.pinned.includes(c)]),
+      ...mentioned.map((m) => ["mentioned", m.id, m.label]),
       ...notes.map((n) => [n.id, n.label]),
       ...left.map((r) => ["left", r.id, r.label]),
     ]);
     if (key === this.shown) return;
     this.shown = key;
-    this.el.hidden = chips.length + notes.length + left.length === 0;
+    this.el.hidden = chips.length + mentioned.length + notes.length + left.length === 0;
     const labels = left.map((r) => r.label).join(", ");
     const restore = left.length
       ? button([icon("retry"), h("span", null, `Left out: ${labels}`)], () => this.restore(left), {
@@ -198,6 +213,18 @@ export class ContextChips {
           remove,
         );
       }),
+      ...mentioned.map((ref) =>
+        h(
+          "span",
+          {
+            class: `jck-chip jck-chip-${ref.kind} jck-chip-mentioned`,
+            role: "listitem",
+            title: `${ref.title ?? ref.label} (mentioned in your message: delete @${ref.label} to leave it out)`,
+            "data-kind": ref.kind,
+          },
+          h("span", { class: "jck-chip-label" }, `@${ref.label}`),
+        ),
+      ),
       ...notes.map((note) =>
         h("span", { class: "jck-chips-note", role: "note", title: note.title ?? note.label }, note.label),
       ),

@@ -79,6 +79,10 @@ export class Completer {
   // The mention token the listed options were made for.
   private listed: Token | null = null;
   private blurTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A look at which mentions the box still holds is due in the next frame. */
+  private noting = 0;
+  /** The mentions last told to {@link onMentions} (by id), so an unchanged set is not told again. */
+  private told = "";
 
   constructor(
     private readonly input: HTMLTextAreaElement,
@@ -86,6 +90,11 @@ export class Completer {
     private readonly commands: () => readonly SlashCommand[],
     /** Write `text` into the box (the composer resizes it). */
     private readonly setText: (text: string) => void,
+    /**
+     * The mentions picked from the list that the box still holds, told when that changes
+     * (at most once a frame while the person types): the chips row shows them.
+     */
+    private readonly onMentions: (refs: ContextRef[]) => void = () => {},
   ) {
     this.el = h("div", { class: "jck-complete", role: "listbox", id: uniqueId("jck-complete") });
     this.el.hidden = true;
@@ -96,7 +105,10 @@ export class Completer {
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-haspopup", "listbox");
     input.setAttribute("aria-controls", this.el.id);
-    input.addEventListener("input", () => void this.update());
+    input.addEventListener("input", () => {
+      void this.update();
+      this.noteMentions();
+    });
     // Leaving the box closes the list, a little later (a click on an option lands
     // first). Coming back before then keeps it: a stale close would also cancel the
     // completion asked for by what is typed after the return.
@@ -120,6 +132,7 @@ export class Completer {
   parts(text: string): MessagePart[] {
     const parts = splitMentions(text, this.mentions);
     this.mentions = [];
+    this.tellMentions();
     // Sent: a completion still on its way must not open over the emptied box.
     this.close();
     return parts;
@@ -128,7 +141,38 @@ export class Completer {
   /** Forget remembered mentions (the box was cleared or replaced). */
   reset(): void {
     this.mentions = [];
+    this.tellMentions();
     this.close();
+  }
+
+  /**
+   * Look again, in the next frame, at which remembered mentions the box holds. Typing
+   * with none remembered costs nothing; with some, one match over the text per frame.
+   */
+  private noteMentions(): void {
+    if (this.noting || (!this.mentions.length && !this.told)) return;
+    if (typeof requestAnimationFrame !== "function") {
+      this.tellMentions();
+      return;
+    }
+    this.noting = requestAnimationFrame(() => {
+      this.noting = 0;
+      this.tellMentions();
+    });
+  }
+
+  /** Tell {@link onMentions} the remembered mentions still written in the box, if changed. */
+  private tellMentions(): void {
+    if (this.noting) cancelAnimationFrame(this.noting);
+    this.noting = 0;
+    const held = this.mentions.length
+      ? splitMentions(this.input.value, this.mentions).filter((p): p is ContextRef => typeof p !== "string")
+      : [];
+    const refs = held.filter((ref, i) => held.findIndex((r) => r.id === ref.id) === i);
+    const key = refs.map((r) => r.id).join("\n");
+    if (key === this.told) return;
+    this.told = key;
+    this.onMentions(refs);
   }
 
   private async update(): Promise<void> {
@@ -183,6 +227,8 @@ export class Completer {
           this.input.setSelectionRange(at, at);
           this.close();
           this.input.focus();
+          // Picked: the chips row names it at once (setText fires no input event).
+          this.tellMentions();
         },
         fits: (query: string) => fits(ref, query, token.trigger),
       })),
