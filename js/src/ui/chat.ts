@@ -31,6 +31,30 @@ export { type ModelChoice, type SendKey, sendKeyHint };
 /** Per session, the chat (of those sharing it) a person last used. */
 const lastUsed = new WeakMap<ChatSession, object>();
 
+/**
+ * How to connect a real model, for a new user of the offline model: the settings the
+ * README documents, by name only (the server holds any key; nothing here is a value of
+ * theirs). Plain text: no link or button to click, nothing fetched.
+ */
+function offlineHowTo(): HTMLElement {
+  const code = (text: string): HTMLElement => h("code", null, text);
+  return h(
+    "p",
+    { class: "jck-muted jck-offline-howto" },
+    "To connect one, set ",
+    code("OPENAI_API_KEY"),
+    " (OpenAI), or ",
+    code("OPENAI_BASE_URL"),
+    " for an OpenAI-compatible server (Ollama: ",
+    code("http://localhost:11434/v1"),
+    ") with ",
+    code("JUPYTER_CHATKIT_MODEL"),
+    ", then restart Jupyter. ",
+    code("jupyter chatkit"),
+    " checks the setup.",
+  );
+}
+
 /** Mount the chat into `el` (its content is replaced). */
 export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
   const session =
@@ -115,7 +139,12 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     { class: "jck-btn jck-btn-ghost jck-older" },
   );
   // Said once here, not under every answer of the offline model.
-  const offlineNote = h("p", { class: "jck-offline" }, "Offline demo model — configure a provider to get real answers");
+  const offlineNote = h(
+    "div",
+    { class: "jck-offline" },
+    h("p", null, "Offline demo model — configure a provider to get real answers"),
+    offlineHowTo(),
+  );
   offlineNote.hidden = true;
   void Promise.resolve(options.offline).then((on) => {
     offlineNote.hidden = !on;

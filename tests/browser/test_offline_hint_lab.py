@@ -1,0 +1,50 @@
+"""A new user with no key: the offline model's empty chat says how to connect a real one.
+
+Nothing configured, the assistant runs the built-in offline model. The sidebar's and the
+``%chat`` widget's empty chat say so, and name the settings the README documents
+(*Choosing a model*): ``OPENAI_API_KEY`` for OpenAI, ``OPENAI_BASE_URL`` (Ollama's URL as
+the example) with ``JUPYTER_CHATKIT_MODEL`` for an OpenAI-compatible server. Names only,
+plain text. Screenshots land in ``test-output/<test name>/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from tests.fixtures.browser import PANEL, WIDGET, JupyterServer, LabPage, open_panel
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
+
+HOW_TO = ["OPENAI_API_KEY", "OPENAI_BASE_URL", "http://localhost:11434/v1", "JUPYTER_CHATKIT_MODEL"]
+
+
+def test_the_offline_empty_chat_says_how_to_connect_a_model(
+    jupyter_server_factory: Callable[..., JupyterServer], page: Any, screenshot: Any
+) -> None:
+    """Nothing configured: the sidebar's and the widget's empty chat name the settings
+    (README, "Choosing a model") that connect OpenAI or an OpenAI-compatible server."""
+    lab = LabPage(page, jupyter_server_factory())
+    lab.server.write_notebook("offline_hint.ipynb", ["%load_ext jupyter_chatkit\n%chat"])
+    lab.open("offline_hint.ipynb")
+    lab.run_all()
+    open_panel(page)
+    for scope in (WIDGET, PANEL):
+        hint = page.locator(f"{scope} .jck-offline-howto")
+        hint.wait_for(state="visible", timeout=60_000)
+        text = str(hint.inner_text())
+        assert all(name in text for name in HOW_TO), text
+        assert "restart Jupyter" in text
+        # Inert: words to read, nothing to click or fetch.
+        assert hint.locator("a, button, input, img, [tabindex]").count() == 0
+        # A screen reader reads it with the empty chat (no aria-hidden on the way up).
+        assert page.evaluate("(el) => !el.closest('[aria-hidden=\"true\"]')", hint.element_handle())
+    screenshot(page, "offline-how-to")
+    # In the sidebar (about 250 px wide by default) the URL and the names wrap inside the chat.
+    width = page.evaluate(
+        "(sel) => { const h = document.querySelector(sel); const p = h.closest('.jck-empty');"
+        " return [h.scrollWidth, p.clientWidth]; }",
+        f"{PANEL} .jck-offline-howto",
+    )
+    assert width[0] <= width[1], width
