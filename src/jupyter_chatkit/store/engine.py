@@ -453,6 +453,26 @@ STORE_WAITING = (
 """The answer while the store cannot be opened because another process holds its lock
 (its start waits ``store_lock_timeout`` at a time and is retried in the background)."""
 
+STORE_FULL = (
+    "The conversation store's disk is full (or writing to it failed), so nothing new "
+    "can be saved; nothing stored is lost. Free some space, or move the store "
+    "(JUPYTER_CHATKIT_STORE_URL), then try again."
+)
+STORE_READ_ONLY = (
+    "The conversation store is read-only (its file or folder cannot be written, or the "
+    "database takes no writes), so nothing new can be saved; nothing stored is lost. "
+    "Make it writable, or give this server or kernel a store it can write "
+    "(JUPYTER_CHATKIT_STORE_URL), then try again."
+)
+
+# A store that takes no writes at all, by SQLite's error name (extended ones start with
+# it: SQLITE_READONLY_DIRECTORY, SQLITE_IOERR_WRITE, ...) or PostgreSQL's SQLSTATE:
+# disk_full (53100), read_only_sql_transaction (25006: a standby, a read-only default).
+# SQLite says SQLITE_FULL for ENOSPC and SQLITE_IOERR_WRITE for any other failed write
+# (EFBIG past a file size limit, EIO): both refuse the transaction, nothing is lost.
+_FULL = ("SQLITE_FULL", "SQLITE_IOERR", "53100")
+_READ_ONLY = ("SQLITE_READONLY", "25006")
+
 # SQLSTATE classes meaning "not now" rather than "this request is wrong": connection
 # exceptions (08), insufficient resources such as too many connections (53), operator
 # intervention such as a shutdown (57), and serialization failures / deadlocks (40).
@@ -505,6 +525,8 @@ def is_store_unavailable(exc: BaseException) -> bool:
         if exc.connection_invalidated:
             return True
         state = sqlstate_of(exc)
+        if _refusal(state) is not None:
+            return True
         if state is None or state.startswith("SQLITE_"):
             # No SQLSTATE: the driver failed to connect or talk (an OperationalError or
             # InterfaceError); SQLite: busy or locked files.
@@ -516,9 +538,23 @@ def is_store_unavailable(exc: BaseException) -> bool:
 def store_failure_message(exc: BaseException) -> str:
     """What people are told about a store that cannot serve now (for
     :func:`is_store_unavailable` failures): :data:`STORE_WAITING` when another process
-    holds its lock past ``lock_timeout`` (wait and try again), else
-    :data:`STORE_UNAVAILABLE`."""
-    return STORE_WAITING if is_store_locked(exc) else STORE_UNAVAILABLE
+    holds its lock past ``lock_timeout`` (wait and try again), :data:`STORE_FULL` or
+    :data:`STORE_READ_ONLY` when it takes no writes, else :data:`STORE_UNAVAILABLE`."""
+    if is_store_locked(exc):
+        return STORE_WAITING
+    return _refusal(sqlstate_of(exc)) or STORE_UNAVAILABLE
+
+
+def _refusal(state: str | None) -> str | None:
+    """:data:`STORE_FULL` or :data:`STORE_READ_ONLY` for a SQLite error name or SQLSTATE
+    saying so; else None."""
+    if state is None:
+        return None
+    if state.startswith(_FULL):
+        return STORE_FULL
+    if state.startswith(_READ_ONLY):
+        return STORE_READ_ONLY
+    return None
 
 
 def describe_store_failure(exc: BaseException) -> str:
