@@ -243,6 +243,17 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param(";Pwd={" + "}}" * (5 * N // 2), id="odbc-escaped-braces-unclosed"),
         pytest.param(";Pwd={" * (5 * N // 6), id="odbc-braces-in-a-row"),
         pytest.param("PaSsWoRd=x1 " * (5 * N // 12), id="odd-case-names-in-a-row"),
+        pytest.param("b64encode(b'" * (5 * N // 12), id="basic-encodes-open"),
+        pytest.param("b64encode(b'a:" + "b" * (5 * N), id="basic-encode-long-password"),
+        pytest.param(
+            ("aB3d" * 16 + "\n") * (5 * N // 65) + "private key-----", id="key-lines-no-footer"
+        ),
+        pytest.param(
+            ("aB3d\n-\n") * (5 * N // 7) + "-----END PRIVATE KEY-----", id="key-blocks-in-a-row"
+        ),
+        pytest.param(
+            ("aB3d" * 16 + "\r\n") * (5 * N // 66) + "private key-----", id="key-lines-crlf"
+        ),
     ],
 )
 def test_long_adversarial_lines_are_redacted_in_linear_work(text: str) -> None:

@@ -82,6 +82,16 @@ export const RULES = {
       "flags": ""
     },
     {
+      "kind": "PEM private key",
+      "triggers": [
+        "private key-----",
+        "private key block-----"
+      ],
+      "pattern": "(?:^|(?<=\\n))(?<![A-Za-z0-9+/=]\\n)(?<![A-Za-z0-9+/=]\\r\\n)((?:[A-Za-z0-9+/]{4,100}={0,2}\\r?\\n){1,300})(?=-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----)",
+      "group": 1,
+      "flags": ""
+    },
+    {
       "kind": "DER key body",
       "triggers": [
         "mii"
@@ -336,7 +346,7 @@ export const RULES = {
       "triggers": [
         ":aa"
       ],
-      "pattern": "(?<![0-9])([0-9]{8,10}:)(AA[A-Za-z0-9_-]{33})(?![A-Za-z0-9_-])",
+      "pattern": "(?<![0-9])([0-9]{8,10}:)(AA[A-Za-z0-9_-]{32,33})(?![A-Za-z0-9_-])",
       "group": 2,
       "flags": ""
     },
@@ -570,6 +580,15 @@ export const RULES = {
       "pattern": "(\\b(?:set-)?cookie['\\\"]?[ \\t]*:[ \\t]*['\\\"]?)((?=[^\\n'\\\"«]{0,200}=)(?![^\\n'\\\"«]{0,200}[{$])[^\\n'\\\"«]{6,})",
       "group": 2,
       "flags": "i"
+    },
+    {
+      "kind": "password in text",
+      "triggers": [
+        "b64encode("
+      ],
+      "pattern": "(\\bb64encode\\([ \\t]*(?:[bBrRuU]|[fF][bBrR]?|[bBrR][fF])?(['\\\"])[^'\\\"\\s:]{0,100}:)(?![{$%])([^'\\\"\\s«]{3,200})(?=\\2)",
+      "group": 3,
+      "flags": ""
     },
     {
       "kind": "cookie",
@@ -1496,6 +1515,7 @@ export const RULES = {
     "aws",
     "az ",
     "b3blbnnzac1rzxktdje",
+    "b64encode(",
     "basic",
     "bearer",
     "bw ",
@@ -1617,6 +1637,8 @@ export const RULES = {
     "pplx-",
     "pragma",
     "printenv",
+    "private key block-----",
+    "private key-----",
     "private-lines",
     "psexec",
     "pul-",

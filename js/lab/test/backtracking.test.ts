@@ -182,6 +182,11 @@ const cases: Record<string, string> = {
   "odbc escaped braces never closed": `;Pwd={${"}}".repeat(N / 2)}`,
   "odbc braces in a row": ";Pwd={".repeat(Math.floor(N / 6)),
   "odd-case names in a row": "PaSsWoRd=x1 ".repeat(Math.floor(N / 12)),
+  "basic encodes never closed": "b64encode(b'".repeat(Math.floor(N / 12)),
+  "a basic encode's long password": `b64encode(b'a:${"b".repeat(N)}`,
+  "key lines without a footer": `${`${"aB3d".repeat(16)}\n`.repeat(Math.floor(N / 65))}private key-----`,
+  "key blocks in a row": `${"aB3d\n-\n".repeat(Math.floor(N / 7))}-----END PRIVATE KEY-----`,
+  "key lines with crlf": `${`${"aB3d".repeat(16)}\r\n`.repeat(Math.floor(N / 66))}private key-----`,
 };
 for (const [name, text] of Object.entries(cases)) {
   test(`a long adversarial line is redacted: ${name}`, () => {

@@ -228,6 +228,17 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         "flags": "i",
     },
     {
+        "kind": "password in text",
+        # HTTP Basic credentials built in code: ``base64.b64encode(b'ada:hunter2')``,
+        # ``b64encode(f'{user}:hunter2'.encode())``: the part after the colon. A reference
+        # (``{pw}``, ``$PW``, ``%s``) and a text with spaces in it stay.
+        "triggers": ["b64encode("],
+        "pattern": r"(\bb64encode\([ \t]*(?:[bBrRuU]|[fF][bBrR]?|[bBrR][fF])?(['\"])"
+        r"[^'\"\s:]{0,100}:)(?![{$%])([^'\"\s«]{3,200})(?=\2)",
+        "group": 3,
+        "flags": "",
+    },
+    {
         "kind": "cookie",
         # A cookie jar's repr (requests, httpx, http.cookiejar): ``<Cookie sessionid=x for
         # example.com/>`` and ``Cookie(version=0, name='JSESSIONID', value='x', …)``. Every

@@ -31,6 +31,19 @@ KEY_SHAPES: list[dict[str, Any]] = [
         "flags": "",
     },
     {
+        "kind": "PEM private key",
+        # A key whose head was cut off (an output's tail, a truncated log): the lines of
+        # base64 right above ``-----END … PRIVATE KEY-----``. Tried only where such a
+        # block starts (the line above ends in no base64 character): each line is read
+        # from one start only.
+        "triggers": ["private key-----", "private key block-----"],
+        "pattern": r"(?:^|(?<=\n))(?<![A-Za-z0-9+/=]\n)(?<![A-Za-z0-9+/=]\r\n)"
+        r"((?:[A-Za-z0-9+/]{4,100}={0,2}\r?\n){1,300})"
+        r"(?=-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----)",
+        "group": 1,
+        "flags": "",
+    },
+    {
         "kind": "DER key body",
         "triggers": ["mii"],
         "pattern": r"(?<![A-Za-z0-9+/])MII[A-Za-z0-9+/]{60,}={0,2}",
@@ -256,7 +269,9 @@ KEY_SHAPES: list[dict[str, Any]] = [
     {
         "kind": "Telegram bot token",
         "triggers": [":aa"],
-        "pattern": r"(?<![0-9])([0-9]{8,10}:)(AA[A-Za-z0-9_-]{33})(?![A-Za-z0-9_-])",
+        # 35 characters after the colon; Telegram's own documented example (copied into
+        # many a notebook) has 34.
+        "pattern": r"(?<![0-9])([0-9]{8,10}:)(AA[A-Za-z0-9_-]{32,33})(?![A-Za-z0-9_-])",
         "group": 2,
         "flags": "",
     },
