@@ -31,5 +31,7 @@ python -m mypy
 echo "== pytest"
 # Work units and their order: tests/fixtures/xdist_groups.py (a module sharing a JupyterLab
 # stays on one worker; other tests are handed out one by one, after the browser modules).
+# Every test's time (setup, call and teardown) goes to test-output/junit.xml, so a slow
+# run can be broken down by module afterwards.
 python -m pytest -q -p no:cacheprovider -n 2 --dist loadgroup --no-loadscope-reorder \
-  --durations=20 "$@"
+  --durations=20 --junitxml=test-output/junit.xml "$@"
