@@ -23,13 +23,36 @@ const CHAT_LINE =
  * `Chat().ask(...)` with at least one that shows or asks.
  */
 export function isChatSource(source: string): boolean {
-  const lines = source
-    .split("\n")
-    .map((line) => line.trim())
-    .filter((line) => line && !line.startsWith("#"));
-  if (!lines.length) return false;
-  if (/^%%chat\b/.test(lines[0])) return true;
-  return lines.every((line) => CHAT_LINE.test(line)) && lines.some((line) => /^%chat\b|\bChat\s*\(/.test(line));
+  let first = true;
+  let shows = false;
+  const all = everyLine(source, (line) => {
+    if (first && /^%%chat\b/.test(line)) return "yes";
+    first = false;
+    if (/^%chat\b|\bChat\s*\(/.test(line)) shows = true;
+    return CHAT_LINE.test(line);
+  });
+  return all === "yes" || (all && shows);
+}
+
+/**
+ * Whether `test` holds for every line of `source` that is not blank or a comment (false
+ * when there is none), line by line, stopping at the first it does not hold for or that
+ * answers "yes" (then "yes"). The chips look again as the person types in the active
+ * cell (cellwatch.ts): a long cell costs no more than its first line of other work.
+ */
+function everyLine(source: string, test: (line: string) => boolean | "yes"): boolean | "yes" {
+  let any = false;
+  for (let start = 0; start <= source.length; ) {
+    const newline = source.indexOf("\n", start);
+    const end = newline < 0 ? source.length : newline;
+    const line = source.slice(start, end).trim();
+    start = end + 1;
+    if (!line || line.startsWith("#")) continue;
+    const ok = test(line);
+    if (ok !== true) return ok;
+    any = true;
+  }
+  return any;
 }
 
 /** A line that only loads the assistant (`%load_ext jupyter_chatkit`, its imports). */
@@ -42,12 +65,7 @@ const SETUP_LINE = /^\s*(?:%load_ext\s+jupyter_chatkit\s*|(?:from\s+jupyter_chat
  */
 function isSetupCell(cell: Cell): boolean {
   if (cell.model.type !== "code") return false;
-  const lines = cell.model.sharedModel
-    .getSource()
-    .split("\n")
-    .map((line) => line.trim())
-    .filter((line) => line && !line.startsWith("#"));
-  return lines.length > 0 && lines.every((line) => SETUP_LINE.test(line));
+  return everyLine(cell.model.sharedModel.getSource(), (line) => SETUP_LINE.test(line)) === true;
 }
 
 /** Whether `cell` shows or asks the chat: by its code, or a chat widget in its output. */
@@ -56,19 +74,30 @@ export function isChatCell(cell: Cell): boolean {
   return cell.node.querySelector(`.${WIDGET_HOST}`) !== null;
 }
 
+/** Whether `cell` holds no text yet (a new cell: Shift+Enter on the last cell made one). */
+export function isBlankCell(cell: Cell): boolean {
+  return !/\S/.test(cell.model.sharedModel.getSource());
+}
+
 /**
- * The cell `panel`'s chips name: the active cell; else `last` (the one named before);
- * else the nearest cell above the active chat cell (or above `own`, the widget's cell).
- * Cells that show or ask the chat, and `own`, are never named; a cell that only loads
- * the assistant only when it is the active cell.
+ * The cell `panel`'s chips name: the active cell, unless it is blank and a cell was named
+ * before; else `last` (the one named before); else the nearest cell above the active
+ * chat cell (or above `own`, the widget's cell). Cells that show or ask the chat, and
+ * `own`, are never named; a cell that only loads the assistant only when it is the
+ * active cell.
+ *
+ * A blank active cell is what Shift+Enter leaves after running the notebook's last cell:
+ * the person asks about the cell just run (its code, its error), not the empty one, which
+ * holds nothing to read. Once they type in it, it is named.
  */
 export function contextCell(panel: NotebookPanel, last: Cell | null, own = -1): Cell | null {
   const cells = panel.content.widgets;
   const usable = (cell: Cell | null | undefined): cell is Cell =>
     !!cell && !cell.isDisposed && cells.includes(cell) && cells.indexOf(cell) !== own && !isChatCell(cell);
   const active = panel.content.activeCell;
-  if (usable(active)) return active;
-  if (usable(last) && !isSetupCell(last)) return last;
+  const kept = usable(last) && !isSetupCell(last) ? last : null;
+  if (usable(active)) return kept && kept !== active && isBlankCell(active) ? kept : active;
+  if (kept) return kept;
   const chat = own >= 0 ? own : active ? cells.indexOf(active) : -1;
   for (let at = chat - 1; at >= 0; at--) if (usable(cells[at]) && !isSetupCell(cells[at])) return cells[at];
   return null;

@@ -140,9 +140,17 @@ const named = new WeakMap<NotebookPanel, Cell>();
 export function chipTarget<T extends { panel: NotebookPanel; index: number }>(target: T): T {
   const { panel } = target;
   if (panel.isDisposed) return target;
-  const cell = contextCell(panel, named.get(panel) ?? null);
+  const cell = chipCell(panel);
   const index = cell ? indexOf(panel, cell) : -1;
   return cell && index >= 0 ? { ...target, index, cell } : target;
+}
+
+/**
+ * The cell the sidebar's chips name in `panel` now (see {@link chipTarget}), or null:
+ * what "the active cell" means for the sidebar's tool and its `/explain` and `/fix`.
+ */
+export function chipCell(panel: NotebookPanel): Cell | null {
+  return panel.isDisposed ? null : contextCell(panel, named.get(panel) ?? null);
 }
 
 /**

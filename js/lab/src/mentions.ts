@@ -6,14 +6,14 @@
  * notebook numbers them (1-based positions); `@data/sales.csv` names a file under the
  * server's root, read through the contents API: a text file is clipped (a CSV to its
  * head) and redacted, a binary or large file is named only. `/explain` and `/fix` act
- * on the active cell (or the last failing one); `/new` is the chat's own.
+ * on the cell the chips name (or the last failing one); `/new` is the chat's own.
  */
 
 import type { NotebookPanel } from "@jupyterlab/notebook";
 import { ServerConnection } from "@jupyterlab/services";
 import type { ContextRef, MentionSource, MessagePart, SlashCommand } from "../../src/index";
 import { clip } from "./cells";
-import { cellRef, explainParts, fixErrorParts } from "./context";
+import { cellRef, chipCell, explainParts, fixErrorParts } from "./context";
 import { runKernelTool } from "./kernel";
 import type { NotebookLink } from "./link";
 import { errorOutputs } from "./prompts";
@@ -188,7 +188,8 @@ export function labCommands(
       description: "Explain the active cell",
       run: () => {
         const panel = link.panel;
-        const cell = panel?.content.activeCell;
+        // The cell the chips name (a blank or `%chat` cell active: the one worked in).
+        const cell = panel && chipCell(panel);
         if (!panel || !cell) notify("Open a notebook and select a cell to explain.");
         else send(explainParts(panel, cell));
       },
@@ -203,7 +204,7 @@ export function labCommands(
           return;
         }
         const cells = panel.content.widgets;
-        const active = panel.content.activeCell;
+        const active = chipCell(panel);
         const failing =
           active && errorOutputs(active).length ? active : [...cells].reverse().find((c) => errorOutputs(c).length);
         if (!failing) notify("No cell of this notebook shows an error.");

@@ -112,3 +112,22 @@ test("a cell that only loads the assistant is not kept as the focus from a chat 
   // Clicked on (its load failed, say), it is the person's focus like any cell.
   assert.deepEqual(cellChips(notebook(cells, 1)), ["cell 2"]);
 });
+
+test("a blank active cell (Shift+Enter made it) names the cell named before: the cell just run", () => {
+  const cells = [cell("a", "df = load()"), cell("b", "df.plot()"), cell("c", "  \n")];
+  // Shift+Enter in cell 2: JupyterLab added blank cell 3 and made it active.
+  assert.deepEqual(cellChips(notebook(cells, 2), cells[1]), ["cell 2"]);
+  assert.equal(contextCell(notebook(cells, 2), cells[1]), cells[1]);
+  // Nothing named before: the blank cell itself, as before.
+  assert.equal(contextCell(notebook(cells, 2), null), cells[2]);
+  // Typed in: the new cell is named.
+  const typed = [cells[0], cells[1], cell("c", "df.describe()")];
+  assert.deepEqual(cellChips(notebook(typed, 2), cells[1]), ["cell 3"]);
+  // A cell that only loads the assistant is not kept for a blank one either.
+  const setup = [cell("a", "%load_ext jupyter_chatkit"), cell("b", "")];
+  assert.equal(contextCell(notebook(setup, 1), setup[0]), setup[1]);
+  // The widget: Shift+Enter past its own cell keeps the cell worked in, never its own.
+  const widget = [cell("a", "x = 1"), cell("b", "%chat", true), cell("c", "")];
+  assert.equal(contextCell(notebook(widget, 2), widget[0], 1), widget[0]);
+  assert.equal(contextCell(notebook(widget, 2), widget[1], 1), widget[2]);
+});
