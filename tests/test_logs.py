@@ -26,7 +26,7 @@ def jp_server_config(tmp_path: Path) -> Config:
 def fresh_logging(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """This process as if nothing had set up logging yet (restored afterwards)."""
     monkeypatch.setattr(logs, "_installed", False)
-    for name in logs._LIBRARY_LOGGERS:
+    for name in logs.LIBRARY_LOGGERS:
         monkeypatch.setattr(logging.getLogger(name), "filters", [])
     yield
 

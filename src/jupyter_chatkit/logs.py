@@ -15,7 +15,7 @@ from typing import Any
 
 # The libraries whose failures we already turn into readable ErrorEvents, and the MCP
 # client (its tracebacks can hold a server's URL, headers or request bodies).
-_LIBRARY_LOGGERS = ("chatkit", "openai.agents", "mcp")
+LIBRARY_LOGGERS = ("chatkit", "openai.agents", "mcp")
 # HTTP clients log every request's URL at INFO (httpx and httpx2: "HTTP Request: POST
 # http://user:password@host/v1/..."), so a provider or MCP URL with credentials in it
 # reached the log whenever INFO or DEBUG was on. Every record is checked (any library
@@ -60,7 +60,7 @@ class NoTracebacks(logging.Filter):
 
 
 def _from_library(name: str) -> bool:
-    return any(name == lib or name.startswith(lib + ".") for lib in _LIBRARY_LOGGERS)
+    return any(name == lib or name.startswith(lib + ".") for lib in LIBRARY_LOGGERS)
 
 
 def _hidden(text: str) -> str:
@@ -124,7 +124,7 @@ def setup_logging() -> None:
     with _lock:
         if _installed:
             return
-        for name in _LIBRARY_LOGGERS:
+        for name in LIBRARY_LOGGERS:
             logging.getLogger(name).addFilter(NoTracebacks())
         if not _factory_installed:
             logging.setLogRecordFactory(_library_records(logging.getLogRecordFactory()))

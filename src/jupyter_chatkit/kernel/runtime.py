@@ -14,13 +14,14 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import io
 import logging
 import sys
 import threading
 from collections.abc import AsyncIterator, Coroutine
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar, cast
 
-from ..logs import setup_logging
+from ..logs import LIBRARY_LOGGERS, setup_logging
 from ..protocol import LOCAL_USER, RequestContext
 from ..settings import Settings
 
@@ -35,27 +36,73 @@ T = TypeVar("T")
 ORIGIN = "kernel"
 
 
+# The assistant's loggers and those of the libraries it drives: each failure they log is
+# said to the person in the answer already, so their records belong in the kernel's log.
+ROUTED_LOGGERS = ("jupyter_chatkit", *LIBRARY_LOGGERS)
+_HANDLER_NAME = "jupyter-chatkit kernel log"
+
+
+class _KernelLogFormatter(logging.Formatter):
+    """``[jupyter-chatkit LEVEL] message``; a library's records also name their logger."""
+
+    def __init__(self) -> None:
+        super().__init__("[jupyter-chatkit %(levelname)s] %(message)s")
+        self._library = logging.Formatter("[jupyter-chatkit %(levelname)s %(name)s] %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        """Format ``record``, naming its logger unless it is one of ours."""
+        ours = record.name == "jupyter_chatkit" or record.name.startswith("jupyter_chatkit.")
+        return super().format(record) if ours else self._library.format(record)
+
+
 def quiet_logs_in_cells() -> None:
-    """Send our log records to the kernel process's stderr, not into cell outputs.
+    """Send the assistant's and its libraries' log records to the kernel's own log, not
+    into cell outputs.
 
     Without a handler, Python prints warnings to ``sys.stderr``, which ipykernel turns
     into red text under the running cell; what went wrong is already in the answer.
-    The kernel's own stderr ends up in the Jupyter server's log.
+    ``sys.__stderr__`` is no way out: ipykernel (``capture_fd_output``, its default)
+    replaces file descriptor 2 with a pipe whose reader copies everything into the
+    running cell as well. The kernel's log is where ipykernel writes its own records:
+    the process's original stderr, which the Jupyter server that started the kernel
+    writes to its log (a terminal's ``jupyter lab``, JupyterHub's spawner log).
     """
     if not _in_ipython_kernel():
         # Plain Python or a test process: its own logging setup stays untouched.
         return
-    log = logging.getLogger("jupyter_chatkit")
-    if any(getattr(h, "_jupyter_chatkit", False) for h in log.handlers):
-        return
-    stream = sys.__stderr__
-    handler: logging.Handler = (
-        logging.StreamHandler(stream) if stream is not None else logging.NullHandler()
-    )
-    handler.setFormatter(logging.Formatter("[jupyter-chatkit %(levelname)s] %(message)s"))
-    handler._jupyter_chatkit = True  # type: ignore[attr-defined]
-    log.addHandler(handler)
-    log.propagate = False
+    handler: logging.Handler | None = None
+    for name in ROUTED_LOGGERS:
+        log = logging.getLogger(name)
+        if any(h.get_name() == _HANDLER_NAME for h in log.handlers):
+            continue
+        if handler is None:
+            stream = _kernel_log_stream()
+            handler = logging.StreamHandler(stream) if stream is not None else logging.NullHandler()
+            handler.setFormatter(_KernelLogFormatter())
+            handler.set_name(_HANDLER_NAME)
+        log.addHandler(handler)
+        # Not on to the root logger either: a handler the person set up there (say
+        # logging.basicConfig() in a cell) writes to the cell.
+        log.propagate = False
+
+
+def _kernel_log_stream() -> TextIO | None:
+    """The kernel process's original stderr, which ipykernel does not copy into cells.
+
+    With fd capture on, ipykernel keeps a duplicate of the original descriptor on its
+    stderr stream (``_original_stdstream_copy``) and moves its own log handler there
+    (``IPKernelApp.init_io``); we write to the same descriptor, never closing it.
+    Without fd capture, descriptor 2 is that stderr itself.
+    """
+    fd = getattr(sys.stderr, "_original_stdstream_copy", None)
+    if isinstance(fd, int):
+        return io.TextIOWrapper(
+            io.FileIO(fd, "w", closefd=False),
+            encoding="utf-8",
+            errors="backslashreplace",
+            line_buffering=True,
+        )
+    return sys.__stderr__
 
 
 def _in_ipython_kernel() -> bool:

@@ -1,0 +1,115 @@
+"""Log lines stay out of the cell: a failure in the kernel's chat is said once, in the
+answer, and its log records go to the kernel's own log (its process's stderr, which the
+Jupyter server that started it writes to its log), never as red stderr under the cell.
+
+ipykernel forwards what the kernel process writes to file descriptor 2 into the running
+cell's output (``capture_fd_output``), so a handler on ``sys.__stderr__`` showed every
+log line in the cell too. ipykernel leaves that capture off under pytest
+(``PYTEST_CURRENT_TEST`` in the environment), so these kernels start without it, as
+they do under Jupyter.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .fixtures.fake_llm import FAKE_API_KEY, FakeLLM, server_error, unauthorized
+from .nbrun import python_kernel
+from .test_store_locked_start import HeldLock, _migrated_store_with_a_thread
+
+pytestmark = pytest.mark.slow
+
+SETUP = """
+from jupyter_chatkit import Chat
+from jupyter_chatkit.settings import Settings
+"""
+# The store another process holds locked: ChatKit logs "Error while generating streamed
+# response (StoreBusyError)" and we log "The conversation store is unavailable".
+LOCKED_STORE = """
+answer = Chat(settings=Settings(store_lock_timeout=0.5, title_threads=False)).ask("hello")
+print("ok" if answer.ok else "failed")
+"""
+# A model answering 500, then 401 (the provider's body repeats the key).
+MODEL_FAILS = """
+answer = Chat(settings=Settings(title_threads=False, max_retries=0)).ask("hello")
+print("ok" if answer.ok else "failed")
+"""
+# Nothing listens at the provider's address.
+NETWORK_ERROR = """
+answer = Chat(settings=Settings(
+    title_threads=False, max_retries=0, base_url="http://127.0.0.1:9/v1"
+)).ask("hello")
+print("ok" if answer.ok else "failed")
+"""
+
+
+def _kernel_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("PYTEST_CURRENT_TEST", None)  # ipykernel then captures fd 2, as under Jupyter
+    return env
+
+
+def _run(kc: Any, code: str) -> list[dict[str, Any]]:
+    messages: list[dict[str, Any]] = []
+    reply = kc.execute_interactive(code, timeout=180, output_hook=messages.append)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    return messages
+
+
+def _stderr(messages: list[dict[str, Any]]) -> str:
+    return "".join(
+        m["content"]["text"]
+        for m in messages
+        if m["msg_type"] == "stream" and m["content"]["name"] == "stderr"
+    )
+
+
+def _stdout(messages: list[dict[str, Any]]) -> str:
+    return "".join(
+        m["content"]["text"]
+        for m in messages
+        if m["msg_type"] == "stream" and m["content"]["name"] == "stdout"
+    )
+
+
+def test_failures_in_the_kernels_chat_log_to_the_kernel_log_not_the_cell(
+    kernel_provider: FakeLLM, tmp_path: Path
+) -> None:
+    store = tmp_path / "chat.sqlite3"  # kernel_provider's JUPYTER_CHATKIT_STORE_URL
+    asyncio.run(_migrated_store_with_a_thread(f"sqlite:///{store}"))
+    kernel_log = tmp_path / "kernel.log"
+    with (
+        kernel_log.open("wb") as log_file,
+        python_kernel(env=_kernel_env(), stderr=log_file) as (_km, kc),
+    ):
+        _run(kc, SETUP)
+        lock = HeldLock(store)
+        try:
+            locked = _run(kc, LOCKED_STORE)
+        finally:
+            lock.release()
+        kernel_provider.script(server_error())
+        five_hundred = _run(kc, MODEL_FAILS)
+        kernel_provider.script(unauthorized())
+        refused = _run(kc, MODEL_FAILS)
+        offline = _run(kc, NETWORK_ERROR)
+    cells = {
+        "locked store": locked,
+        "model 500": five_hundred,
+        "model 401": refused,
+        "network error": offline,
+    }
+    # Each failed in words, in the answer (what it says is other tests' business) ...
+    assert {name: _stdout(m).strip() for name, m in cells.items()} == dict.fromkeys(cells, "failed")
+    # ... and nothing under the cell in red: no log line, no traceback.
+    assert {name: _stderr(m) for name, m in cells.items()} == dict.fromkeys(cells, "")
+    # The log lines are in the kernel's own log, where whoever debugs looks.
+    written = kernel_log.read_text(errors="replace")
+    assert "[jupyter-chatkit ERROR] The conversation store is unavailable" in written
+    assert "StoreBusyError" in written
+    assert FAKE_API_KEY not in written
