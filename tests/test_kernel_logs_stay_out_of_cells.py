@@ -47,6 +47,27 @@ answer = Chat(settings=Settings(
 print("ok" if answer.ok else "failed")
 """
 
+# What an MCP failure logs, on the MCP client's and openai-agents' loggers, from the
+# assistant's thread; and an MCP stdio server's own stderr (the MCP client starts it with
+# stderr=sys.stderr, the cell's stream object, whose fileno() is the kernel's log).
+MCP_FAILS = """
+import logging, subprocess, sys
+from jupyter_chatkit.kernel.runtime import get_runtime
+
+def fail():
+    logging.getLogger("mcp.client.stdio").error("MCP client: server exited (ProcessError)")
+    logging.getLogger("openai.agents").error("Error invoking MCP tool (McpError)")
+    logging.getLogger("jupyter_chatkit").warning("MCP server 'docs' could not start: OSError")
+
+get_runtime().loop.call_soon_threadsafe(fail)
+subprocess.run(
+    [sys.executable, "-c", "import sys; print('mcp server: no such tool', file=sys.stderr)"],
+    stderr=sys.stderr, check=True,
+)
+get_runtime().run(__import__("asyncio").sleep(0))
+print("failed")
+"""
+
 
 def _kernel_env() -> dict[str, str]:
     env = dict(os.environ)
@@ -98,11 +119,13 @@ def test_failures_in_the_kernels_chat_log_to_the_kernel_log_not_the_cell(
         kernel_provider.script(unauthorized())
         refused = _run(kc, MODEL_FAILS)
         offline = _run(kc, NETWORK_ERROR)
+        mcp = _run(kc, MCP_FAILS)
     cells = {
         "locked store": locked,
         "model 500": five_hundred,
         "model 401": refused,
         "network error": offline,
+        "MCP": mcp,
     }
     # Each failed in words, in the answer (what it says is other tests' business) ...
     assert {name: _stdout(m).strip() for name, m in cells.items()} == dict.fromkeys(cells, "failed")
@@ -111,5 +134,8 @@ def test_failures_in_the_kernels_chat_log_to_the_kernel_log_not_the_cell(
     # The log lines are in the kernel's own log, where whoever debugs looks.
     written = kernel_log.read_text(errors="replace")
     assert "[jupyter-chatkit ERROR] The conversation store is unavailable" in written
+    assert "[jupyter-chatkit ERROR chatkit] Error while generating streamed response" in written
     assert "StoreBusyError" in written
+    assert "[jupyter-chatkit ERROR mcp.client.stdio] MCP client" in written
+    assert "mcp server: no such tool" in written
     assert FAKE_API_KEY not in written
