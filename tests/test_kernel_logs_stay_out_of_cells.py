@@ -68,6 +68,30 @@ get_runtime().run(__import__("asyncio").sleep(0))
 print("failed")
 """
 
+# A task on the assistant's loop that failed with nobody awaiting it, and a callback that
+# raised: asyncio logs "Task exception was never retrieved" / "Exception in callback"
+# with a traceback on its "asyncio" logger.
+LOOP_FAILS = """
+import asyncio, gc
+from jupyter_chatkit.kernel.runtime import get_runtime
+
+async def orphan():
+    async def fails():
+        raise ValueError("turn state")
+    task = asyncio.get_running_loop().create_task(fails())
+    await asyncio.sleep(0.01)
+    del task
+
+def raises():
+    raise KeyError("callback")
+
+runtime = get_runtime()
+runtime.loop.call_soon_threadsafe(raises)
+runtime.run(orphan())
+runtime.run(asyncio.to_thread(gc.collect))
+print("failed")
+"""
+
 
 def _kernel_env() -> dict[str, str]:
     env = dict(os.environ)
@@ -120,12 +144,14 @@ def test_failures_in_the_kernels_chat_log_to_the_kernel_log_not_the_cell(
         refused = _run(kc, MODEL_FAILS)
         offline = _run(kc, NETWORK_ERROR)
         mcp = _run(kc, MCP_FAILS)
+        loop = _run(kc, LOOP_FAILS)
     cells = {
         "locked store": locked,
         "model 500": five_hundred,
         "model 401": refused,
         "network error": offline,
         "MCP": mcp,
+        "assistant's loop": loop,
     }
     # Each failed in words, in the answer (what it says is other tests' business) ...
     assert {name: _stdout(m).strip() for name, m in cells.items()} == dict.fromkeys(cells, "failed")
@@ -138,4 +164,7 @@ def test_failures_in_the_kernels_chat_log_to_the_kernel_log_not_the_cell(
     assert "StoreBusyError" in written
     assert "[jupyter-chatkit ERROR mcp.client.stdio] MCP client" in written
     assert "mcp server: no such tool" in written
+    assert "[jupyter-chatkit ERROR] A callback on the assistant's loop raised: KeyError" in written
+    assert "nobody awaited it: ValueError" in written
+    assert "turn state" not in written  # an exception's text is not logged
     assert FAKE_API_KEY not in written

@@ -105,6 +105,25 @@ def _kernel_log_stream() -> TextIO | None:
     return sys.__stderr__
 
 
+def _log_loop_error(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """What asyncio would log of a failure nobody awaited on the assistant's loop (a task's
+    exception never retrieved, a callback that raised), on our logger, so it is routed
+    like every other record: asyncio's own logger has no handler in a kernel and would
+    print it with its traceback under whatever cell runs then. The exception's type is
+    kept, not its text or traceback (those can hold a prompt or a provider's body)."""
+    del loop
+    # Not asyncio's message: a callback's names its arguments' reprs.
+    if "future" in context:
+        what = "A task on the assistant's loop failed and nobody awaited it"
+    elif "handle" in context:
+        what = "A callback on the assistant's loop raised"
+    else:
+        what = "An error on the assistant's loop"
+    exc = context.get("exception")
+    name = type(exc).__name__ if isinstance(exc, BaseException) else "no exception"
+    logging.getLogger("jupyter_chatkit").error("%s: %s", what, name)
+
+
 def _in_ipython_kernel() -> bool:
     """True inside an IPython kernel, whose stderr lands under the running cell."""
     shell_module = sys.modules.get("IPython")
@@ -152,6 +171,7 @@ class AssistantRuntime:
     def _start(self) -> None:
         quiet_logs_in_cells()
         loop = asyncio.new_event_loop()
+        loop.set_exception_handler(_log_loop_error)
         ready = threading.Event()
 
         def main() -> None:
