@@ -107,3 +107,37 @@ def test_an_invalid_schema_is_logged_once_and_checks_lengths_only(
         )
     warned = [r for r in caplog.records if "broken_tool_1" in r.getMessage()]
     assert len(warned) == 1 and MARKER not in caplog.text and "strin" not in caplog.text
+
+
+HOSTILE = "^(a+)+$"  # backtracks 2**n steps on n a's and a character that is not one
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize(
+    "schema,args",
+    [
+        ({"properties": {"q": {"type": "string", "pattern": HOSTILE}}}, {"q": "a" * 60 + "!"}),
+        ({"properties": {"q": {"type": "string", "pattern": "^a$"}}}, {"q": "b"}),
+        ({"propertyNames": {"pattern": HOSTILE}}, {"a" * 60 + "!": 1}),
+        (
+            {"patternProperties": {HOSTILE: {"type": "integer"}}, "additionalProperties": False},
+            {"a" * 60 + "!": 1},
+        ),
+        (
+            {
+                "$schema": "https://json-schema.org/draft/2020-12/schema",
+                "patternProperties": {HOSTILE: {}},
+                "unevaluatedProperties": False,
+            },
+            {"a" * 60 + "!": 1},
+        ),
+    ],
+)
+def test_a_servers_regular_expressions_are_never_run(
+    schema: dict[str, object], args: dict[str, object]
+) -> None:
+    """A server's ``pattern`` and ``patternProperties`` check nothing: Python's ``re``
+    would backtrack for hours on the event loop (``^(a+)+$`` against 61 characters); the
+    server checks its own. Before: the deterministic case is refused as breaking 'pattern',
+    the hostile ones hang until the timeout."""
+    assert parse_arguments(json.dumps(args), {"type": "object", **schema}, "t") == (args, None)

@@ -12,7 +12,10 @@ The schema is the tool's own (protocol.schema for the notebook steps, the server
 the lengths and the nesting depth are ours. An MCP server's schema is not ours: one that
 is not valid JSON Schema (or cannot be applied) checks nothing beyond our caps, and is
 logged once; its ``$ref`` s are never fetched (jsonschema would fetch an ``http://`` one
-by default: a request from the Jupyter server to wherever the schema says).
+by default: a request from the Jupyter server to wherever the schema says), and its
+regular expressions are never run (``pattern``, ``patternProperties``: Python's ``re``
+backtracks without bound, ``^(a+)+$`` against 40 characters takes hours, and the check
+runs on the server's event loop); the server checks those itself.
 No chatkit/agents imports.
 """
 
@@ -76,7 +79,36 @@ def _validator(schema: str, tool: str) -> Validator | None:
             type(exc).__name__,
         )
         return None
-    return cls(parsed, registry=_refusing_registry())
+    return _without_regexes(cls)(parsed, registry=_refusing_registry())
+
+
+def _without_regexes(cls: Any) -> Any:
+    """``cls`` with no keyword that runs one of the schema's regular expressions: those
+    keywords check nothing here (a key a ``patternProperties`` might cover is not called
+    unknown either). Our own schemas have none."""
+    from jsonschema.validators import extend
+
+    additional = cls.VALIDATORS.get("additionalProperties")
+
+    def unchecked(validator: Any, value: Any, instance: Any, schema: Any) -> Any:
+        return iter(())
+
+    def additional_properties(validator: Any, value: Any, instance: Any, schema: Any) -> Any:
+        # jsonschema matches each key against the patternProperties to find the extra ones.
+        if additional is None or "patternProperties" in schema:
+            return iter(())
+        return additional(validator, value, instance, schema)
+
+    return extend(
+        cls,
+        {
+            "pattern": unchecked,
+            "patternProperties": unchecked,
+            "additionalProperties": additional_properties,
+            # Finds the evaluated keys through patternProperties (and its regexes) too.
+            "unevaluatedProperties": unchecked,
+        },
+    )
 
 
 def _word(value: Any) -> str:
