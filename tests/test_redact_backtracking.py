@@ -254,6 +254,17 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param(
             ("aB3d" * 16 + "\r\n") * (5 * N // 66) + "private key-----", id="key-lines-crlf"
         ),
+        # A key's tail under a line of other text (read as part of the match).
+        pytest.param("a b" * (5 * N // 3) + "private key-----", id="key-text-line-no-newline"),
+        pytest.param("a b" + "a" * (5 * N) + "private key-----", id="key-text-line-long-tail"),
+        pytest.param(
+            ("a " + "b" * 62 + "\n") * (5 * N // 65) + "private key-----",
+            id="key-text-lines-in-a-row",
+        ),
+        pytest.param(
+            ("a b\n" + "aB3d" * 16 + "\n") * (5 * N // 69) + "private key-----",
+            id="key-text-and-key-lines-in-turn",
+        ),
     ],
 )
 def test_long_adversarial_lines_are_redacted_in_linear_work(text: str) -> None:

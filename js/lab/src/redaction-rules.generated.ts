@@ -87,7 +87,7 @@ export const RULES = {
         "private key-----",
         "private key block-----"
       ],
-      "pattern": "(?:^|(?<=\\n))(?<![A-Za-z0-9+/=]\\n)(?<![A-Za-z0-9+/=]\\r\\n)((?:[A-Za-z0-9+/]{4,100}={0,2}\\r?\\n){1,300})(?=-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----)",
+      "pattern": "(?:(?:^|(?<=\\n))(?<![A-Za-z0-9+/=]\\n)(?<![A-Za-z0-9+/=]\\r\\n)|(?:^|(?<=\\n))[^\\n]*[^A-Za-z0-9+/=\\r\\n][A-Za-z0-9+/=]*\\r?\\n)((?:[A-Za-z0-9+/]{4,100}={0,2}\\r?\\n){1,300})(?=-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----)",
       "group": 1,
       "flags": ""
     },

@@ -34,10 +34,12 @@ KEY_SHAPES: list[dict[str, Any]] = [
         "kind": "PEM private key",
         # A key whose head was cut off (an output's tail, a truncated log): the lines of
         # base64 right above ``-----END … PRIVATE KEY-----``. Tried only where such a
-        # block starts (the line above ends in no base64 character): each line is read
-        # from one start only.
+        # block starts: the line above ends in no base64 character, or is a line of
+        # other text (``Loaded the key``: read as part of the match, the key from the
+        # next line): each line is read from one start only.
         "triggers": ["private key-----", "private key block-----"],
-        "pattern": r"(?:^|(?<=\n))(?<![A-Za-z0-9+/=]\n)(?<![A-Za-z0-9+/=]\r\n)"
+        "pattern": r"(?:(?:^|(?<=\n))(?<![A-Za-z0-9+/=]\n)(?<![A-Za-z0-9+/=]\r\n)"
+        r"|(?:^|(?<=\n))[^\n]*[^A-Za-z0-9+/=\r\n][A-Za-z0-9+/=]*\r?\n)"
         r"((?:[A-Za-z0-9+/]{4,100}={0,2}\r?\n){1,300})"
         r"(?=-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----)",
         "group": 1,
