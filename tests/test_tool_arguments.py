@@ -141,3 +141,20 @@ def test_a_servers_regular_expressions_are_never_run(
     server checks its own. Before: the deterministic case is refused as breaking 'pattern',
     the hostile ones hang until the timeout."""
     assert parse_arguments(json.dumps(args), {"type": "object", **schema}, "t") == (args, None)
+
+
+UNIQUE = {"type": "object", "properties": {"ids": {"type": "array", "uniqueItems": True}}}
+
+
+@pytest.mark.timeout(60)
+def test_unique_items_are_checked_in_linear_work() -> None:
+    """``uniqueItems`` over 20,000 distinct objects (what the length cap lets a call
+    carry): jsonschema compared them pair by pair, minutes on the event loop (4,000: 21 s
+    CPU); a repeat is still refused. Before: the first call hits the 60 s timeout."""
+    many = {"ids": [{"a": i} for i in range(20_000)]}
+    assert parse_arguments(json.dumps(many), UNIQUE, "t") == (many, None)
+    twice = {"ids": [{"a": 1, "b": [2]}, {"b": [2], "a": 1}]}
+    assert parse_arguments(json.dumps(twice), UNIQUE, "t")[1] == (
+        "'ids' breaks the rule 'uniqueItems'"
+    )
+    assert parse_arguments(json.dumps({"ids": [1, True, "1"]}), UNIQUE, "t")[1] is None
