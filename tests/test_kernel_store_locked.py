@@ -98,15 +98,12 @@ def _markdown(message: dict[str, Any]) -> str:
     return str(data.get("text/markdown", "")) + str(message["content"].get("text", ""))
 
 
-@pytest.mark.slow
-def test_a_cell_waiting_for_a_locked_store_says_so_then_answers(
-    kernel_provider: FakeLLM, tmp_path: Path
-) -> None:
-    # The kernel's own store (kernel_provider's JUPYTER_CHATKIT_STORE_URL), held locked
-    # by another process until the cell's output says it waits for it.
-    path = tmp_path / "chat.sqlite3"
-    asyncio.run(_migrated_store_with_a_thread(f"sqlite:///{path}"))
-    kernel_provider.script(Reply("Answered once the store was free."))
+def run_while_locked(path: Path, code: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Run ``code`` in a new kernel while another process holds ``path`` write-locked.
+
+    The lock is let go once an output shows the waiting line (nothing is timed); returns
+    the execute reply and every output message.
+    """
     messages: list[dict[str, Any]] = []
     lock = HeldLock(path)
 
@@ -117,11 +114,22 @@ def test_a_cell_waiting_for_a_locked_store_says_so_then_answers(
 
     try:
         with python_kernel() as (_km, kc):
-            reply = kc.execute_interactive(
-                ASK_WITH_A_LONG_LOCK_WAIT, timeout=180, output_hook=output
-            )
+            reply = kc.execute_interactive(code, timeout=180, output_hook=output)
     finally:
         lock.release()
+    return reply, messages
+
+
+@pytest.mark.slow
+def test_a_cell_waiting_for_a_locked_store_says_so_then_answers(
+    kernel_provider: FakeLLM, tmp_path: Path
+) -> None:
+    # The kernel's own store (kernel_provider's JUPYTER_CHATKIT_STORE_URL), held locked
+    # by another process until the cell's output says it waits for it.
+    path = tmp_path / "chat.sqlite3"
+    asyncio.run(_migrated_store_with_a_thread(f"sqlite:///{path}"))
+    kernel_provider.script(Reply("Answered once the store was free."))
+    reply, messages = run_while_locked(path, ASK_WITH_A_LONG_LOCK_WAIT)
     assert reply["content"]["status"] == "ok"
     shown = [_markdown(m) for m in messages if m["msg_type"].endswith("display_data")]
     waiting = next(n for n, text in enumerate(shown) if WAITING in text)

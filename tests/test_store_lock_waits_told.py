@@ -36,11 +36,9 @@ from .fixtures.fake_llm import FakeLLM, Reply
 from .nbrun import python_kernel
 from .test_handlers import answer_of, body, post, server_config
 from .test_kernel_comm import Kernel
-from .test_kernel_store_locked import _markdown
+from .test_kernel_store_locked import WAITING, _markdown, run_while_locked
 from .test_store_locked import Locker
 from .test_store_locked_start import HeldLock, _migrated_store_with_a_thread
-
-WAITING = "Waiting for the conversation store"
 
 
 def _progress(events: list[Any]) -> list[str]:
@@ -121,22 +119,8 @@ def test_a_kernels_ask_says_the_store_waits_then_answers(
     path = tmp_path / "chat.sqlite3"
     asyncio.run(_migrated_store_with_a_thread(f"sqlite:///{path}"))
     kernel_provider.script(Reply("Answered once the store was free."))
-    messages: list[dict[str, Any]] = []
-    lock = HeldLock(path)
-
-    def output(message: dict[str, Any]) -> None:
-        messages.append(message)
-        if WAITING in _markdown(message):
-            lock.release()
-
-    try:
-        with python_kernel() as (_km, kc):
-            code = (
-                "from jupyter_chatkit import Chat\nfrom jupyter_chatkit.settings import Settings\n"
-            )
-            reply = kc.execute_interactive(code + ASKS[call], timeout=180, output_hook=output)
-    finally:
-        lock.release()
+    code = "from jupyter_chatkit import Chat\nfrom jupyter_chatkit.settings import Settings\n"
+    reply, messages = run_while_locked(path, code + ASKS[call])
     assert reply["content"]["status"] == "ok"
     streams = [m for m in messages if m["msg_type"] == "stream"]
     assert any("answered" in m["content"]["text"] for m in streams)
