@@ -1099,7 +1099,7 @@ export const RULES = {
         "token"
       ],
       "prefilter": "[ \\t-](?:[Ww][Oo][Rr][Dd]|[Pp][Hh][Rr][Aa][Ss][Ee]|[Kk][Ee][Yy]|[Ss][Ee][Cc][Rr][Ee][Tt]|[Tt][Oo][Kk][Ee][Nn])[Ss]?['\\\"`*]{0,2}[ \\t]*[:=]",
-      "pattern": "((?<![A-Za-z0-9_])(?:pass[ \\t-]+(?:word|phrase)|(?:api|access|secret|private|signing|encryption|client|master)[ \\t]+key|client[ \\t]+secret|(?:auth|access|refresh|api|bearer|session|personal[ \\t]+access)[ \\t]+token)s?['\\\"`*]{0,2}[ \\t]*(?::=|=|:)[ \\t]*['\\\"`]?)((?![${<%])(?![A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)+(?![^\\s'\\\"`,;«)\\]}>]))(?=[^\\s'\\\"`,;«()\\[\\]{}<>]{0,199}[0-9!@#$%^&*+=~/])[^\\s'\\\"`,;«()\\[\\]{}<>]{6,200})(?![^\\s'\\\"`,;«)\\]}>]|[(\\[])",
+      "pattern": "((?<![A-Za-z0-9_])(?:pass[ \\t-]+(?:word|phrase)|(?:api|access|secret|private|signing|encryption|client|master)[ \\t]+key|client[ \\t]+secret|(?:auth|access|refresh|api|bearer|session|personal[ \\t]+access)[ \\t]+token)s?['\\\"`*]{0,2}[ \\t]*(?::=|=|:)[ \\t]*['\\\"`]?)((?![${<%])(?!(?:~|\\.{1,2})/|/[A-Za-z0-9._-]{1,100}/|[A-Za-z][A-Za-z0-9+.-]{0,20}://|(?:(?:aes|sha|rsa|ecdsa|ed|hmac|hs|rs|es|ps)-?[0-9]{1,5}|[0-9]{1,6}[-/]?(?:bits?|bytes?|chars?|characters?|digits?|mins?|minutes?|secs?|seconds?|hours?|days?))(?![^\\s'\\\"`,;«)\\]}>]))(?![A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)+(?![^\\s'\\\"`,;«)\\]}>]))(?=[^\\s'\\\"`,;«()\\[\\]{}<>]{0,199}[0-9!@#$%^&*+=~/])[^\\s'\\\"`,;«()\\[\\]{}<>]{6,200})(?![^\\s'\\\"`,;«)\\]}>]|[(\\[])",
       "group": 2,
       "flags": "i"
     },

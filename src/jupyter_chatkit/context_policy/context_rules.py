@@ -827,12 +827,20 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         # ``api key = x``, ``API key: x``, ``access token: x``. One token with a digit or
         # a symbol, not a reference (``$KEY``, ``<key>``, ``{key}``), a call, an index or
         # an attribute (``os.environ[…]``, ``cfg.api_key``).
+        # Nor where the key is kept or how it is made, in prose: a path
+        # (``Private key: ~/.ssh/id_rsa``), a URL (``API key: https://…/api-keys``), an
+        # algorithm or a size (``Encryption key: AES-256``, ``Secret key: 32-byte``,
+        # ``access tokens: 50/min``).
         "triggers": ["pass", "key", "secret", "token"],
         # The second word right before its separator: one fast scan (the rule's own
         # search, case-insensitive from every position, cost prose with these words).
         "prefilter": r"[ \t-](?:[Ww][Oo][Rr][Dd]|[Pp][Hh][Rr][Aa][Ss][Ee]|[Kk][Ee][Yy]"
         r"|[Ss][Ee][Cc][Rr][Ee][Tt]|[Tt][Oo][Kk][Ee][Nn])[Ss]?['\"`*]{0,2}[ \t]*[:=]",
         "pattern": _SPLIT_NAME + r"((?![${<%])"
+        r"(?!(?:~|\.{1,2})/|/[A-Za-z0-9._-]{1,100}/|[A-Za-z][A-Za-z0-9+.-]{0,20}://"
+        r"|(?:(?:aes|sha|rsa|ecdsa|ed|hmac|hs|rs|es|ps)-?[0-9]{1,5}"
+        r"|[0-9]{1,6}[-/]?(?:bits?|bytes?|chars?|characters?|digits?|mins?|minutes?|secs?"
+        r"|seconds?|hours?|days?))(?![^\s'\"`,;«)\]}>]))"
         r"(?![A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+(?![^\s'\"`,;«)\]}>]))"
         r"(?=[^\s'\"`,;«()\[\]{}<>]{0,199}[0-9!@#$%^&*+=~/])[^\s'\"`,;«()\[\]{}<>]{6,200})"
         r"(?![^\s'\"`,;«)\]}>]|[(\[])",
