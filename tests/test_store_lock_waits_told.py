@@ -28,8 +28,9 @@ import pytest
 from chatkit.types import ErrorEvent, ProgressUpdateEvent
 from traitlets.config import Config
 
-from jupyter_chatkit.kernel.live import ANSWER_MIME
+from jupyter_chatkit.kernel.live import ANSWER_MIME, StoreWaitNote
 from jupyter_chatkit.protocol import Comm
+from jupyter_chatkit.store.engine import LOCK_WAIT_ICON, lock_wait_message
 
 from .chatkit_helpers import parse_sse, user_input
 from .fixtures.fake_llm import FakeLLM, Reply
@@ -49,6 +50,9 @@ def _assert_waited_then_answered(events: list[Any]) -> None:
     texts = _progress(events)
     waiting = next(n for n, text in enumerate(texts) if WAITING in text)
     said = texts[waiting]
+    # Marked as a store wait (a kernel's client tells it from a tool's progress by it).
+    marked = [e for e in events if isinstance(e, ProgressUpdateEvent) and e.icon == LOCK_WAIT_ICON]
+    assert [e.text for e in marked] == [said]
     assert "another process holds it locked" in said and "JUPYTER_CHATKIT_STORE_URL" in said
     assert "Waiting up to 60 s" in said
     # The wait is over: back to what the chat says before an answer.
@@ -170,3 +174,21 @@ def test_the_widgets_comm_stream_says_the_store_waits_then_answers(
     events = parse_sse("".join(c["data"] for c in got if c["type"] == Comm.CHUNK).encode())
     _assert_waited_then_answered(events)
     assert answer_of(events) == "Answered once the store was free."
+
+
+def test_without_display_only_a_store_wait_goes_to_stderr(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``ask(display=False)`` through a server: the stream's other progress (an
+    allow-listed MCP tool's "Using …") is no store wait and never shows under the cell."""
+    note = StoreWaitNote(shown=False)
+    note.post(ProgressUpdateEvent(text="Using search (docs)"))
+    note.check()
+    assert capsys.readouterr().err == ""
+    waiting = lock_wait_message(60)
+    note.post(ProgressUpdateEvent(icon=LOCK_WAIT_ICON, text=waiting))
+    note.check()
+    note.post(ProgressUpdateEvent(text="Thinking…"))
+    note.post(ProgressUpdateEvent(text="Using search (docs)"))
+    note.check()
+    assert capsys.readouterr().err == f"jupyter-chatkit: {waiting}\n"

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 
 from chatkit.types import ProgressUpdateEvent
 
-from ..store.engine import lock_wait_message, lock_waits_told_to
+from ..store.engine import LOCK_WAIT_ICON, lock_wait_message, lock_waits_told_to
 from .results import sse
 
 # What the chat shows before an answer's first words (js/src/ui/status.ts).
@@ -36,8 +36,11 @@ def telling_lock_waits(send: Callable[[bytes], None]) -> Iterator[None]:
     def told(limit: float | None) -> None:
         if not active:
             return
-        text = THINKING if limit is None else lock_wait_message(limit)
-        send(sse(ProgressUpdateEvent(text=text)))
+        if limit is None:
+            event = ProgressUpdateEvent(text=THINKING)
+        else:
+            event = ProgressUpdateEvent(icon=LOCK_WAIT_ICON, text=lock_wait_message(limit))
+        send(sse(event))
 
     try:
         with lock_waits_told_to(told):

@@ -44,7 +44,7 @@ from chatkit.types import (
 
 from ..assistant.cards import card_code, fence
 from ..protocol import CLIENT_TOOLS, tool_label
-from ..store.engine import LOCK_WAITS, STORE_WAIT_SHOWN_AFTER, lock_wait_message
+from ..store.engine import LOCK_WAIT_ICON, LOCK_WAITS, STORE_WAIT_SHOWN_AFTER, lock_wait_message
 from .answer_mime import ANSWER_MIME as ANSWER_MIME
 from .answer_mime import THINKING, draft_bundle, failed_bundle
 from .client import Answer, ChatClient
@@ -266,9 +266,12 @@ class StoreWaitNote:
         self._told: set[str] = set()
 
     def post(self, event: ThreadStreamEvent) -> None:
-        """An event of the turn (any thread): its progress text is kept."""
+        """An event of the turn (any thread): a store wait's progress text is kept.
+
+        Any other progress (a tool's "Using …", "Thinking…" once a wait is over) ends
+        what was said: it is no store wait, and never goes to stderr."""
         if isinstance(event, ProgressUpdateEvent):
-            self._progress.put(event.text)
+            self._progress.put(event.text if event.icon == LOCK_WAIT_ICON else "")
 
     def check(self) -> None:
         """Say what is waited for now, if anything (the asking thread)."""

@@ -192,6 +192,12 @@ def lock_wait_listener() -> LockWaitListener | None:
     return _LOCK_WAIT_LISTENER.get()
 
 
+LOCK_WAIT_ICON = "clock"
+"""The icon of a stream's ``progress_update`` that says the store waits for another
+process's lock: a kernel's Python client tells it from a tool's progress ("Using …") by
+it, not by its words. The chat shows the text only."""
+
+
 def lock_wait_message(limit: float, stop: str = "") -> str:
     """What people are told while the store waits for another process's lock: what,
     for how long (``stop``: how to stop sooner, e.g. "; interrupt the kernel to stop"),
