@@ -25,6 +25,9 @@ from tests.fixtures.browser import (
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall, server_error
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
+# One JupyterLab page for the tests using lab_page, put back as loaded between them
+# (tests/fixtures/lab_reuse.py): a load is ~5 s of CPU.
+REUSE_LAB_PAGE = True
 
 CARD = 'sales.groupby("region")["revenue"].mean()'
 SETUP = (
@@ -534,6 +537,8 @@ def test_reference_links_written_last_link_when_the_answer_ends(
     screenshot(page, "reference-links")
 
 
+# It checks that JupyterLab loads with no uncaught error: a load of its own.
+@pytest.mark.fresh_page
 def test_relative_links_open_the_file_in_jupyterlab_and_footnotes_are_no_links(
     lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:

@@ -33,6 +33,9 @@ from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 from tests.test_context_policy import TABLE, leaks
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
+# One JupyterLab page for the tests using lab_page, put back as loaded between them
+# (tests/fixtures/lab_reuse.py): a load is ~5 s of CPU.
+REUSE_LAB_PAGE = True
 
 CELLS_1_3 = "cells 1\N{EN DASH}3"  # the read line's range, as people write it
 GITHUB = next(c for c in TABLE if c["id"] == "github-classic")["value"]
