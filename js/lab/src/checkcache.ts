@@ -18,8 +18,14 @@
  * (a status `busy` or output of another client's request, a restart's `starting`),
  * a status change other than busy/idle, a reconnection (messages may have been missed).
  * Only the checks' own requests and their replies leave it alone: they read, never run
- * user code (known_secrets.py). Code run in the kernel with no message at all (a thread
- * or task a cell started) cannot be seen: answers are used for CHECK_TTL_MS at most.
+ * user code (known_secrets.py). So does the debugger's `debugInfo` and its reply and
+ * statuses: JupyterLab's debugger asks it on the control channel unprompted, in bursts
+ * after a notebook's kernel connects, and the kernel only reports its debugger's settings.
+ * (Counted as a change, a burst late under load dropped the answers of a draft checked
+ * just before; its statuses leave the connection's status alone, so nothing checked the
+ * draft again and Enter waited for a check.) Code run in the kernel with no message at
+ * all (a thread or task a cell started) cannot be seen: answers are used for
+ * CHECK_TTL_MS at most.
  * A running cell (main shell busy) keeps none: the check goes to its subshell at Enter.
  *
  * A kernel that cannot check (no jupyter_chatkit in its environment: the check's import
@@ -36,6 +42,9 @@ import { mainShellBusy } from "./subshell";
 export const CHECK_TTL_MS = 30_000;
 /** Answers kept per kernel (strings of drafts: a few dozen a message). */
 const MAX_ANSWERS = 2000;
+/** Debug requests that only read the debugger's settings (ipykernel's and xeus's
+ * `debugInfo`): they and their replies and statuses leave the kernel's state alone. */
+const READ_ONLY_DEBUG = new Set(["debugInfo"]);
 /** Own request ids remembered (their late replies and statuses). */
 const MAX_OWN = 64;
 
@@ -44,7 +53,8 @@ interface Watch {
   kernelId: string;
   /** Moves on every message that may mean the kernel changed. */
   epoch: number;
-  /** Ids of the checks this page sent (their messages change nothing). */
+  /** Ids of the checks this page sent, and of its read-only debug requests (their
+   * messages change nothing). */
   own: string[];
   /** String -> the kernel's answer, for `epoch`, with when its check was sent. */
   answers: Map<string, { out: string; at: number }>;
@@ -83,9 +93,11 @@ function watchOf(kernel: Kernel.IKernelConnection): Watch {
   kernel.anyMessage.connect((_, { msg, direction }) => {
     if (direction === "send") {
       // The check itself, and only it: one silent execute request with no code.
-      const content = msg.content as { code?: unknown; silent?: unknown };
-      if (sendingTo === kernel && msg.header.msg_type === "execute_request" && content.silent && content.code === "") {
-        sendingTo = null;
+      const content = msg.content as { code?: unknown; silent?: unknown; command?: unknown };
+      const type = msg.header.msg_type;
+      const check = sendingTo === kernel && type === "execute_request" && content.silent && content.code === "";
+      if (check) sendingTo = null;
+      if (check || (type === "debug_request" && READ_ONLY_DEBUG.has(content.command as string))) {
         watch.own.push(msg.header.msg_id);
         if (watch.own.length > MAX_OWN) watch.own.shift();
       } else changed(watch);

@@ -223,6 +223,38 @@ test("a string not checked, a restart, a reconnection, a busy kernel or an old a
   assert.equal(cachedCheck(kernel as never, body.params), null);
 });
 
+test("the debugger's debugInfo (JupyterLab asks it unprompted) leaves the answers; its other requests void them", async () => {
+  const kernel = fakeKernel();
+  kernel.secrets.push(SECRET);
+  const session = { session: { kernel } } as never;
+  const body = message(`token ${SECRET}`);
+  const debug = (command: string): void => {
+    // As JupyterLab's debugger sends it on the control channel, the kernel's busy/idle
+    // (parented by it: the connection's status stays idle) and its reply.
+    const msg = kernel.message("debug_request", "control", { seq: 1, type: "request", command, arguments: {} });
+    const id = msg.header.msg_id;
+    kernel.anyMessage.emit({ msg, direction: "send" });
+    kernel.anyMessage.emit({ msg: kernel.message("status", "iopub", { execution_state: "busy" }, id), direction: "recv" });
+    const reply = kernel.message("debug_reply", "control", { success: true, command, body: {} }, id);
+    kernel.anyMessage.emit({ msg: reply, direction: "recv" });
+    kernel.anyMessage.emit({ msg: kernel.message("status", "iopub", { execution_state: "idle" }, id), direction: "recv" });
+  };
+  assert.equal(await precheck(session, jsonStrings(body.params)), true);
+  // A burst after the draft was checked (a kernel just connected, under load).
+  for (let i = 0; i < 4; i++) debug("debugInfo");
+  assert.notEqual(cachedCheck(kernel as never, body.params), null);
+  const { sent, inner } = recorder();
+  await guardedTransport(inner, () => session).send(body);
+  assert.equal(kernel.checks.length, 1);
+  assert.ok(!JSON.stringify(sent[0].params).includes(SECRET));
+  // A request that may run code or change the debugged program still voids them.
+  for (const command of ["evaluate", "setVariable", "continue", "richInspectVariables"]) {
+    assert.equal(await precheck(session, jsonStrings(body.params)), true);
+    debug(command);
+    assert.equal(cachedCheck(kernel as never, body.params), null, command);
+  }
+});
+
 test("keys are checked like values, and a __proto__ key stays a key", async () => {
   const kernel = fakeKernel();
   kernel.secrets.push(SECRET);
