@@ -2,13 +2,15 @@
 
 The real ``mcp`` case runs in a fresh Python (this process has imported ``mcp`` in full
 long ago); the semantics are checked on a small package written to a temporary folder.
+The scripts begin with one of a few common prefixes (:data:`FRESH_PREFIXES`): a fresh
+Python that ran the prefix is forked for each (tests/fresh_python.py), as it would be
+after running those lines itself.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
-import subprocess
 import sys
 import textwrap
 import threading
@@ -23,6 +25,8 @@ from jupyter_chatkit.serverext.deferred_imports import (
     is_deferred,
     reexports,
 )
+
+from .fresh_python import run_script
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "chatkit_deferred_fixture_pkg"
@@ -191,13 +195,23 @@ def test_nothing_is_deferred_when_imported_already_or_not_a_package(package: Pat
     assert PACKAGE not in sys.modules
 
 
+# How the fresh Pythons' scripts begin: the deferral module (its package's __init__ brings
+# jupyter_server, as in the server); then the server extension's deferrals; then
+# openai-agents and the assistant, imported as the background build does.
+BASE = """
+import asyncio, json, sys, tempfile
+from jupyter_chatkit.serverext.deferred_imports import defer_unused_packages, is_deferred
+"""
+DEFERRED_BASE = BASE + "deferred = defer_unused_packages()\n"
+AGENTS_BASE = DEFERRED_BASE + "import openai, agents, jupyter_chatkit.assistant.server\n"
+# Longest first: the one a script begins with is run once and forked from.
+FRESH_PREFIXES = (AGENTS_BASE, DEFERRED_BASE, BASE)
+
 # A fresh Python: the server extension's choice for `mcp`, then openai-agents imported as
 # the background build does, then an MCP server used through the assistant's own client.
-MCP_SCRIPT = """
-import asyncio, json, sys
-from jupyter_chatkit.serverext.deferred_imports import defer_unused_packages, is_deferred
-deferred = defer_unused_packages()
-import agents, jupyter_chatkit.assistant.server
+MCP_SCRIPT = (
+    AGENTS_BASE
+    + """
 idle = {
     "deferred": deferred,
     "still_deferred": is_deferred("mcp"),
@@ -223,6 +237,7 @@ async def main():
 
 print(json.dumps({"idle": idle, "used": asyncio.run(main())}, default=str))
 """
+)
 
 
 # trio is deferred too when installed (httpcore imports it in case it runs under trio).
@@ -241,15 +256,10 @@ DEFERRED = [
 
 def run_fresh(script: str, *args: str) -> Any:
     """Run ``script`` in a fresh Python; the JSON of its last printed line."""
-    out = subprocess.run(
-        [sys.executable, "-c", script, *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=110,
-    )
-    assert out.returncode == 0, out.stderr[-2000:]
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    prefix = next((p for p in FRESH_PREFIXES if script.startswith(p)), "")
+    code, stdout, stderr = run_script(prefix, script[len(prefix) :], *args)
+    assert code == 0, stderr[-2000:]
+    return json.loads(stdout.strip().splitlines()[-1])
 
 
 @pytest.mark.timeout(120)
@@ -272,11 +282,11 @@ def test_openai_agents_without_mcp_servers_leaves_mcp_unloaded_and_mcp_still_wor
 
 # A fresh Python: the server extension with an MCP server configured starts, builds its
 # assistant and warms up (idle: mcp deferred), then its assistant's MCP tools are used.
-MCP_CONFIGURED_SCRIPT = """
-import asyncio, json, sys
+MCP_CONFIGURED_SCRIPT = (
+    BASE
+    + """
 from jupyter_server.serverapp import ServerApp
 from traitlets.config import Config
-from jupyter_chatkit.serverext.deferred_imports import is_deferred
 
 config = Config()
 config.JupyterChatKit.mcp_servers = {"fixture": {
@@ -320,6 +330,7 @@ async def main():
 
 print(json.dumps(loop.run_until_complete(main()), default=str))
 """
+)
 
 
 @pytest.mark.timeout(120)
@@ -337,15 +348,16 @@ def test_an_mcp_server_configured_leaves_mcp_unloaded_until_it_starts(tmp_path: 
 
 # mcp's public entry points with the deferral on, each in a fresh Python: the statement,
 # then what it gave is what the package, loaded in full, names.
-ENTRY_SCRIPT = """
-import json, sys
-from jupyter_chatkit.serverext.deferred_imports import defer_unused_packages, is_deferred
-assert defer_unused_packages()[0] == "mcp"
+ENTRY_SCRIPT = (
+    DEFERRED_BASE
+    + """
+assert deferred[0] == "mcp"
 %s
 import mcp
 print(json.dumps({"same": got is %s, "deferred": is_deferred("mcp"),
                   "circular_ok": mcp.ClientSessionGroup.__module__}))
 """
+)
 ENTRY_POINTS = [
     ("from mcp.client.session_group import ClientSessionGroup as got", "mcp.ClientSessionGroup"),
     ("from mcp import ClientSession as got", "mcp.client.session.ClientSession"),
@@ -371,12 +383,11 @@ def test_mcp_public_entry_points_import_with_the_deferral_on(statement: str, exp
 
 # A fresh Python: the deferral, the HTTP stack the build imports (httpcore imports trio
 # when installed), then a request made under trio's event loop through httpcore itself.
-TRIO_SCRIPT = """
-import json, threading
+TRIO_SCRIPT = (
+    AGENTS_BASE
+    + """
+import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from jupyter_chatkit.serverext.deferred_imports import defer_unused_packages, is_deferred
-deferred = defer_unused_packages()
-import openai, agents, jupyter_chatkit.assistant.server
 try:
     import httpcore2 as httpcore
 except ImportError:
@@ -406,6 +417,7 @@ status, body = trio.run(main)
 print(json.dumps({"deferred": deferred, "idle": idle, "status": status, "body": body,
                   "after": is_deferred("trio")}))
 """
+)
 
 
 @pytest.mark.timeout(120)
@@ -424,12 +436,10 @@ def test_trio_is_deferred_at_idle_and_works_when_used() -> None:
 # A fresh Python: the deferral, the store opened as the server opens it (SQLite, or
 # PostgreSQL at the URL given), then every name the deferred package serves compared
 # with the real package's once a name it does not serve has run its __init__.
-SQLALCHEMY_SCRIPT = """
-import asyncio, json, sys, tempfile
-from jupyter_chatkit.serverext.deferred_imports import (
-    SQLALCHEMY_ASYNC, SQLALCHEMY_ASYNC_FORWARD, defer_unused_packages, is_deferred)
-deferred = defer_unused_packages()
-import jupyter_chatkit.assistant.server
+SQLALCHEMY_SCRIPT = (
+    AGENTS_BASE
+    + """
+from jupyter_chatkit.serverext.deferred_imports import SQLALCHEMY_ASYNC, SQLALCHEMY_ASYNC_FORWARD
 from jupyter_chatkit.store import open_store
 from chatkit.types import ThreadMetadata
 from jupyter_chatkit.protocol import RequestContext
@@ -463,6 +473,7 @@ print(json.dumps({
     "session": AsyncSession.__module__,
 }))
 """
+)
 
 
 def _check_sqlalchemy_deferral(result: dict[str, Any]) -> None:
@@ -511,12 +522,11 @@ def test_a_subpackage_serves_its_forwarded_names_without_its_init(package: Path)
 
 # A fresh Python: openai's types deferred as the server extension does, then a chat
 # completions turn's imports, then every name the real openai.types/__init__ binds.
-OPENAI_TYPES_SCRIPT = """
-import json, sys
-from jupyter_chatkit.serverext.deferred_imports import (
-    OPENAI_TYPES, defer_unused_packages, is_deferred, reexports)
-assert OPENAI_TYPES in defer_unused_packages()
-import openai, agents, jupyter_chatkit.assistant.server
+OPENAI_TYPES_SCRIPT = (
+    AGENTS_BASE
+    + """
+from jupyter_chatkit.serverext.deferred_imports import OPENAI_TYPES, reexports
+assert OPENAI_TYPES in deferred
 from openai.types import ChatModel, CompletionUsage
 from openai.types.chat import ChatCompletionChunk
 chunk = ChatCompletionChunk.model_validate({"id": "c", "choices": [], "created": 1,
@@ -548,6 +558,7 @@ after = {"deferred": is_deferred(OPENAI_TYPES),
          "loaded": "openai.types.eval_create_params" in sys.modules}
 print(json.dumps({"idle": idle, "after": after}))
 """
+)
 
 
 @pytest.mark.timeout(120)

@@ -2,7 +2,8 @@
 
 Each check runs in a fresh Python (this process imported the sandbox long ago): the
 server's deferrals, its build and warm-up turn, then the SDK's sandbox and MCP errors
-used for real.
+used for real. Each script begins with test_deferred_imports' BASE (forked from a
+Python that ran it: tests/fresh_python.py).
 """
 
 from __future__ import annotations
@@ -19,14 +20,14 @@ from jupyter_chatkit.serverext.deferred_imports import (
     is_deferred,
 )
 
-from .test_deferred_imports import ROOT, run_fresh
+from .test_deferred_imports import BASE, ROOT, run_fresh
 
 GROUP = "chatkit_served_fixture_pkg"
 STAND_IN = object()
 
-SCRIPT = """
-import asyncio, json, sys, tempfile
-from jupyter_chatkit.serverext.deferred_imports import defer_unused_packages, is_deferred
+SCRIPT = (
+    BASE
+    + """
 from jupyter_chatkit.serverext.holder import AssistantHolder
 from jupyter_chatkit.settings import Settings
 
@@ -101,6 +102,7 @@ state.update(mcp_errors())
 state.update(asyncio.run(used()))
 print(json.dumps(state))
 """
+)
 
 
 @pytest.mark.timeout(120)
@@ -125,11 +127,11 @@ def test_the_idle_server_loads_no_sandbox_nor_mcp_types_and_both_work_when_used(
     assert result["still_deferred"] == []
 
 
-GRIFFE_SCRIPT = """
-import asyncio, json, sys, tempfile
+GRIFFE_SCRIPT = (
+    BASE
+    + """
 defer = sys.argv[1] == "defer"
 if defer:
-    from jupyter_chatkit.serverext.deferred_imports import defer_unused_packages, is_deferred
     deferred = defer_unused_packages()
 from jupyter_chatkit.serverext.holder import AssistantHolder
 from jupyter_chatkit.settings import Settings
@@ -170,6 +172,7 @@ if defer:
                        griffe.Docstring is sys.modules["griffe._internal.models"].Docstring]
 print(json.dumps(state))
 """
+)
 
 
 @pytest.mark.timeout(120)
@@ -221,8 +224,9 @@ def test_a_module_serves_its_stand_ins_until_its_group_loads_for_real(tmp_path: 
             del sys.modules[name]
 
 
-OTHER_GRIFFE_SCRIPT = """
-import json
+OTHER_GRIFFE_SCRIPT = (
+    BASE
+    + """
 from jupyter_chatkit.serverext import sdk_stand_ins
 # A griffe whose internals live elsewhere (another 2.x layout).
 sdk_stand_ins._GRIFFE_ENUMS = "griffe._internal.no_such_module"
@@ -230,6 +234,7 @@ deferred = sdk_stand_ins.defer_griffe()
 from agents import function_tool
 print(json.dumps({"deferred": deferred, "tool": function_tool(lambda: 1).name}))
 """
+)
 
 
 @pytest.mark.timeout(120)
@@ -238,11 +243,11 @@ def test_griffe_with_another_layout_is_not_deferred() -> None:
     assert result == {"deferred": False, "tool": "<lambda>"}
 
 
-STREAMS_SCRIPT = """
-import asyncio, json, sys, tempfile
+STREAMS_SCRIPT = (
+    BASE
+    + """
 mode = sys.argv[1]
 from jupyter_chatkit.serverext import sdk_stand_ins
-from jupyter_chatkit.serverext.deferred_imports import defer_unused_packages
 if mode == "other":
     sdk_stand_ins.OPENAI_VERSION = "0.0.0"  # another openai release: left as it is
 deferred = defer_unused_packages() if mode != "plain" else []
@@ -278,6 +283,7 @@ state["used"] = [type(manager) is AsyncResponseStreamManager,
                  helpers.async_parse.__module__ == "openai.lib._response_resources"]
 print(json.dumps(state))
 """
+)
 
 
 @pytest.mark.timeout(200)
