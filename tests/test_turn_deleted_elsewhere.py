@@ -27,7 +27,7 @@ from jupyter_chatkit.store import SQLStore, open_store, turns
 
 from .chatkit_helpers import ALICE, collect, json_call, make_assistant, req, stream, user_input
 from .test_running_turns_review import _pausing_model
-from .test_turn_thread_deleted import _rows
+from .test_turn_thread_deleted import _rows, second_turn_paused
 
 
 @pytest.fixture(autouse=True)
@@ -88,20 +88,7 @@ async def test_a_later_turn_ends_when_another_process_deletes_its_thread(
     store: SQLStore, other: SQLStore
 ) -> None:
     kept = await _kept_thread(store)
-    first = make_assistant(
-        store, ScriptedModel([ModelStep(output=[assistant_message("First.", item_id="f")])])
-    )
-    created = await stream(first, req("threads.create", input=user_input("hi")))
-    thread_id = created[0].thread.id  # type: ignore[union-attr]
-    resume = asyncio.Event()
-    model, waiting = await _pausing_model("A second answer, never kept", resume)
-    assistant = make_assistant(store, model)
-    result = await assistant.handle(
-        req("threads.add_user_message", thread_id=thread_id, input=user_input("more")), ALICE
-    )
-    assert isinstance(result, StreamResult)
-    reader = asyncio.ensure_future(collect(result.chunks))
-    await asyncio.wait_for(waiting.wait(), 10)
+    assistant, thread_id, reader, resume = await second_turn_paused(store)
 
     await other.delete_thread(thread_id, ALICE)  # another process
 

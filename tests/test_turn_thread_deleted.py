@@ -36,6 +36,28 @@ async def _rows(store: SQLStore, thread_id: str) -> dict[str, int]:
     return counts
 
 
+async def second_turn_paused(
+    store: SQLStore,
+) -> tuple[NotebookAssistant, str, asyncio.Future[Any], asyncio.Event]:
+    """A thread with one answer whose second turn's model waits for ``resume``: the
+    turn's assistant, the thread's id, the task reading its stream, and ``resume``."""
+    first = make_assistant(
+        store, ScriptedModel([ModelStep(output=[assistant_message("First.", item_id="m1")])])
+    )
+    created = await stream(first, req("threads.create", input=user_input("hi")))
+    thread_id = created[0].thread.id  # type: ignore[union-attr]
+    resume = asyncio.Event()
+    paused, waiting = await _pausing_model("A second answer, never kept", resume)
+    assistant = make_assistant(store, paused)
+    result = await assistant.handle(
+        req("threads.add_user_message", thread_id=thread_id, input=user_input("more")), ALICE
+    )
+    assert isinstance(result, StreamResult)
+    reader = asyncio.ensure_future(collect(result.chunks))
+    await asyncio.wait_for(waiting.wait(), 10)
+    return assistant, thread_id, reader, resume
+
+
 async def _delete_mid_answer(
     assistant: NotebookAssistant, reader: asyncio.Future[Any], thread_id: str, resume: Any
 ) -> list[ThreadStreamEvent]:
@@ -92,22 +114,7 @@ async def test_a_thread_deleted_during_a_later_answer_ends_its_stream_without_re
     sqlite_store: SQLStore,
 ) -> None:
     # The second turn of a thread (threads.add_user_message, the thread's turn held).
-    first = make_assistant(
-        sqlite_store,
-        ScriptedModel([ModelStep(output=[assistant_message("First answer", item_id="m1")])]),
-    )
-    created = await stream(first, req("threads.create", input=user_input("hi")))
-    thread_id = created[0].thread.id  # type: ignore[union-attr]
-    resume = asyncio.Event()
-    paused, waiting = await _pausing_model("A second answer, never kept", resume)
-    assistant = make_assistant(sqlite_store, paused)
-    result = await assistant.handle(
-        req("threads.add_user_message", thread_id=thread_id, input=user_input("more")), ALICE
-    )
-    assert isinstance(result, StreamResult)
-    reader = asyncio.ensure_future(collect(result.chunks))
-    await asyncio.wait_for(waiting.wait(), 10)
-
+    assistant, thread_id, reader, resume = await second_turn_paused(sqlite_store)
     events = await _delete_mid_answer(assistant, reader, thread_id, resume)
     await _assert_ended_as_deleted(assistant, sqlite_store, thread_id, events)
 
