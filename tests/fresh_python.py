@@ -203,8 +203,9 @@ atexit.register(_close_all)
 def run_script(prefix: str, body: str, *args: str, timeout: float = 110) -> tuple[int, str, str]:
     """Run ``prefix + body`` as ``python -c`` would, in ``ROOT``, with ``args`` after it:
     (exit status, stdout, stderr). ``prefix`` (whole lines) is run once per pytest
-    process and forked from; it must not read the script's arguments."""
-    if not prefix.endswith("\n"):
+    process and forked from; it must not read the script's arguments. An empty ``prefix``
+    runs the script in a plain new Python."""
+    if prefix and not prefix.endswith("\n"):
         raise ValueError("the prefix must end with a whole line")
     env = {k: v for k, v in os.environ.items() if k not in PER_TEST}
     with _lock:
@@ -212,7 +213,7 @@ def run_script(prefix: str, body: str, *args: str, timeout: float = 110) -> tupl
         if server is not None and (server.env != env or server.process.poll() is not None):
             _servers.pop(prefix).close()
             server = None
-        if server is None and hasattr(os, "fork") and prefix not in _refused:
+        if server is None and prefix and hasattr(os, "fork") and prefix not in _refused:
             try:
                 server = _servers[prefix] = _Server(prefix, env)
             except _Refused as refused:
