@@ -14,6 +14,9 @@ from tests.fixtures.browser import INPUT, PANEL, LabPage, open_panel, send
 from tests.fixtures.fake_llm import FakeLLM, Reply
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
+# One JupyterLab page for the tests using lab_page, put back as loaded between them
+# (tests/fixtures/lab_reuse.py): a load is ~5 s of CPU.
+REUSE_LAB_PAGE = True
 
 CHATKIT = "**/jupyter-chatkit/chatkit"
 VISIBLE_NOTEBOOK = "#jp-main-dock-panel .jp-NotebookPanel:not(.lm-mod-hidden)"
@@ -76,6 +79,9 @@ def test_attaching_a_notebook_without_conversations_leaves_the_keys_in_its_cell(
     page.unroute(CHATKIT)
 
 
+# It holds the chat's code on its first load in the page: a page of its own, where that
+# code was never loaded.
+@pytest.mark.fresh_page
 def test_a_person_back_in_a_cell_keeps_the_keys_while_the_chat_loads(
     lab_page: LabPage, page: Any
 ) -> None:
