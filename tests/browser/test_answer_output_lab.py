@@ -15,6 +15,9 @@ from tests.fixtures.browser import LabPage
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
+# One JupyterLab page for the tests using lab_page, put back as loaded between them
+# (tests/fixtures/lab_reuse.py): a load is ~5 s of CPU.
+REUSE_LAB_PAGE = True
 
 JUPYTER_EXTRA_ARGS = ["--JupyterChatKit.title_threads=False"]
 ANSWER = ".jp-Cell .jck-answer"
