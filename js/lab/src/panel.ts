@@ -102,6 +102,22 @@ export class AssistantPanel extends Widget {
     return this.chatReady;
   }
 
+  /** Put the panel back as before its first show: the chat disposed (the next show makes
+   * a new one: new thread, empty composer, as on a first show) and no notice. Test suites
+   * that keep one JupyterLab page across tests call it between them. */
+  async resetChat(): Promise<void> {
+    // A chat still loading is waited for, then disposed too.
+    for (let ready = this.chatReady; ready; ready = this.chatReady) {
+      await ready.catch(() => undefined);
+      if (this.chatReady === ready) this.chatReady = null;
+    }
+    this.chat?.dispose();
+    this.chat = null;
+    window.clearTimeout(this.noticeTimer);
+    this.noticeEl.replaceChildren();
+    this.noticeEl.hidden = true;
+  }
+
   /** Run `use` with the chat once it is there (a failure to load is said by ensureChat). */
   private withChat(use: (chat: SidebarChat) => unknown): void {
     this.ensureChat().then(
