@@ -34,6 +34,8 @@ from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 
 JUPYTER_BASE_URL = "/user/ada/"  # read by the jupyter_lab fixture
+# One kept JupyterLab page for the module's lab_page tests (tests/fixtures/lab_reuse.py).
+REUSE_LAB_PAGE = True
 
 
 # -- helpers ----------------------------------------------------------------------------
@@ -465,6 +467,8 @@ def test_bridge_inserts_below_the_widgets_own_cell(lab_page: LabPage, page: Any)
     assert outside is None
 
 
+# A load of its own: it reloads with other settings, which the kept page would keep.
+@pytest.mark.fresh_page
 def test_side_and_send_shortcut_settings(lab_page: LabPage, page: Any) -> None:
     open_notebook(lab_page, "settings.ipynb", ["x = 1"], run=False)
     open_panel_from_palette(page)
