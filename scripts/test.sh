@@ -5,28 +5,47 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Each step's output goes to a log under test-output/steps/, shown when the step ends (all
+# of it if it failed), with how long it took. Steps that do not need each other run side by
+# side: apt's downloads wait on the network while pip builds the front end, and the checks
+# below are each one process (tsc, mypy, one Chromium) that would leave a core idle alone.
+steps=test-output/steps
+rm -rf "$steps"; mkdir -p "$steps"
+started=()
+step() {  # step NAME COMMAND...: run in the background, logged
+  local name=$1; shift
+  ( s=$SECONDS; set +e; "$@" >"$steps/$name.log" 2>&1; rc=$?
+    echo "$rc $((SECONDS - s))" >"$steps/$name.rc" ) &
+  started+=("$name")
+}
+finish() {  # finish NAME...: wait for the steps, show them, fail if any failed
+  wait
+  local name rc secs failed=0
+  for name in "$@"; do
+    read -r rc secs <"$steps/$name.rc"
+    echo "== $name: $([ "$rc" = 0 ] && echo ok || echo "FAILED ($rc)") in ${secs}s"
+    if [ "$rc" != 0 ]; then cat "$steps/$name.log"; failed=1; elif [ -s "$steps/$name.log" ]; then sed 's/^/   /' "$steps/$name.log"; fi
+  done
+  [ "$failed" = 0 ] || exit 1
+}
+
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
-if [ ${#need[@]} -gt 0 ]; then
-  echo "== apt-get install ${need[*]}"
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+apt_install() {
+  local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  echo "apt-get install $*"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+if [ ${#need[@]} -gt 0 ]; then step apt-get-install apt_install "${need[@]}"; fi
+step pip-install python -m pip install -q --disable-pip-version-check -e ".[test]"
+finish "${started[@]}"
 
-echo "== pip install -e .[test] (builds the front end)"
-python -m pip install -q --disable-pip-version-check -e ".[test]"
-
-echo "== front-end unit tests"
-(cd js && npm run lint --silent)
-(cd js && npm test --silent)
-(cd js/lab && npm test --silent)
-
-echo "== lint and types"
-python -m ruff check src tests bench
-python -m ruff format --check src tests bench
-python -m mypy
+started=()
+step js-tests bash -c "cd js && npm run lint --silent && npm test --silent"
+step lab-tests-ruff-mypy bash -c "(cd js/lab && npm test --silent) && python -m ruff check src tests bench && python -m ruff format --check src tests bench && python -m mypy"
+finish "${started[@]}"
 
 echo "== pytest"
 # Work units and their order: tests/fixtures/xdist_groups.py (a module sharing a JupyterLab
