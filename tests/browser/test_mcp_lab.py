@@ -16,6 +16,9 @@ from tests.fixtures.browser import PANEL, LabPage, open_panel, wait_answer
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
+# One JupyterLab page for the tests using lab_page, put back as loaded between them
+# (tests/fixtures/lab_reuse.py): a load is ~5 s of CPU.
+REUSE_LAB_PAGE = True
 
 CONFIG = Path(__file__).resolve().parent.parent / "fixtures" / "mcp_lab_config.py"
 KEY = "mcp-browser-key-3c9e71b2f0"
