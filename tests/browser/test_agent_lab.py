@@ -16,6 +16,8 @@ from tests.fixtures.browser import PANEL, LabPage, open_panel, wait_answer, wait
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
+# One kept JupyterLab page for the module's lab_page tests (tests/fixtures/lab_reuse.py).
+REUSE_LAB_PAGE = True
 
 STEP = f"{PANEL} .jck-step"
 FIXED = "y = 1\nprint(x + y)"
