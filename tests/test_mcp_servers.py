@@ -15,6 +15,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -357,3 +358,33 @@ async def test_a_server_that_never_answers_does_not_hold_up_the_others(
         with contextlib.suppress(asyncio.CancelledError):
             await turn
         await mcp.aclose()
+
+
+@pytest.mark.asyncio
+async def test_a_stdio_servers_stderr_reaches_the_log_without_its_secrets(
+    mcp_chat: MakeChat, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A stdio server printed on the Jupyter process's own stderr (and in a kernel, under
+    the cell): its configured key, or a token it found itself, went out as it was. Its
+    lines now reach the log (every one: the pipe is the only stderr it has), with both
+    hidden."""
+    caplog.set_level(logging.DEBUG)
+    found = "ghp_" + "Q7m2Xk9Lp4Rt8Wz1Nc6Vb3Hd5Jf0Gs2Ya7Ue"
+    server = stdio_server()
+    server["env"]["MCP_FIXTURE_STDERR"] = (
+        f"fixture ready\nstarting with key {KEY}\nGITHUB_TOKEN={found} from the env"
+    )
+    chat = mcp_chat(
+        [ModelStep(output=[assistant_message("Ready.", item_id="m")])], {"fixture": server}
+    )
+    body, events = await chat.start("hello")
+    assert answer(events) == "Ready." and not notices(events)
+    await close_mcp(chat.assistant)
+    # The reader ends once the exited server's end of the pipe is closed.
+    for thread in [t for t in threading.enumerate() if t.name.startswith("mcp-stderr-")]:
+        thread.join(timeout=30)
+    for text in (caplog.text, body.decode()):
+        assert KEY not in text and found not in text
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("MCP server")]
+    assert len(lines) == 3 and lines[0] == "MCP server 'fixture': fixture ready", lines
+    assert "starting with key" in lines[1] and "from the env" in lines[2], lines

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import importlib
 import re
@@ -24,7 +25,7 @@ from ..protocol import MCP_TOOL_PREFIX
 from .mcp_config import McpServerConfig
 
 if TYPE_CHECKING:
-    from agents.mcp import MCPServer
+    from agents.mcp import MCPServer, MCPServerStdio
 
 MAX_TOOL_NAME = 64
 # openai-agents' MCP clients: importing it loads the mcp package in full (its client,
@@ -61,7 +62,7 @@ class McpToolRef:
 
 def make_server(config: McpServerConfig) -> MCPServer:
     """The openai-agents MCP client for ``config`` (imported here: only when configured)."""
-    from agents.mcp import MCPServerStdio, MCPServerStreamableHttp, create_static_tool_filter
+    from agents.mcp import MCPServerStreamableHttp, create_static_tool_filter
 
     tool_filter = (
         create_static_tool_filter(allowed_tool_names=sorted(config.tools))
@@ -82,12 +83,26 @@ def make_server(config: McpServerConfig) -> MCPServer:
         params["env"] = dict(config.env)
     if config.cwd:
         params["cwd"] = config.cwd
-    return MCPServerStdio(
+    return _logged_stdio()(
         params,  # type: ignore[arg-type]
         name=config.name,
         client_session_timeout_seconds=config.timeout,
         tool_filter=tool_filter,
     )
+
+
+@functools.cache
+def _logged_stdio() -> type[MCPServerStdio]:
+    """openai-agents' stdio client, with the server's stderr logged (mcp_stderr.py)."""
+    from agents.mcp import MCPServerStdio as Stdio
+
+    from .mcp_stderr import stdio_streams
+
+    class LoggedStdio(Stdio):
+        def create_streams(self) -> Any:
+            return stdio_streams(self.params, self.name)
+
+    return LoggedStdio
 
 
 class McpConnection:
