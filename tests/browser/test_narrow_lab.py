@@ -22,6 +22,8 @@ from tests.fixtures.browser import INPUT, PANEL, LabPage, open_panel, scrolled_u
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
+# One kept JupyterLab page for the module's lab_page tests (tests/fixtures/lab_reuse.py).
+REUSE_LAB_PAGE = True
 
 SEND = f"{PANEL} .jck-send"
 
