@@ -1,7 +1,7 @@
 """Red team in Notebook 7 under a JupyterHub-like base URL: the in-notebook chat (the
 ``%chat`` widget) and a ``%chat QUESTION`` answer shown in the cell's output.
 
-The same hostile answer as tests/browser/test_security_lab.py: nothing in it runs, and
+The same hostile answer as tests/browser/test_hub_lab.py: nothing in it runs, and
 no image in it makes the browser call another user's server or the hub.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.browser.test_security_lab import HOSTILE, LIVE
+from tests.browser.test_hub_lab import HOSTILE, LIVE
 from tests.fixtures.browser import WIDGET, JupyterServer, LabPage, send
 from tests.fixtures.fake_llm import FakeLLM, Reply
 
