@@ -197,3 +197,33 @@ def test_load_ext_imports_no_tool_that_reads_cells_or_describes_values() -> None
         "jupyter_chatkit.kernel.values",
     )
     assert [m for m in loaded if m.startswith(tools)] == []
+
+
+def test_showing_the_chat_imports_neither_chatkit_nor_the_assistant() -> None:
+    """``%chat`` in a kernel whose server answers the chat (the widget asks the server)
+    looks up the kernel's notebook (notebook_link, remote): it must not import chatkit,
+    openai-agents or the store for it (~2.3 s of CPU in every kernel showing a chat)."""
+    script = (
+        "import json, sys, warnings\n"
+        "warnings.simplefilter('ignore')\n"
+        "from IPython.testing.globalipapp import start_ipython\n"
+        "shell = start_ipython()\n"
+        "shell.run_line_magic('load_ext', 'jupyter_chatkit')\n"
+        "before = set(sys.modules)\n"
+        "from jupyter_chatkit import Chat\n"
+        "assert Chat()._repr_mimebundle_()\n"
+        "from jupyter_chatkit.kernel.remote import RemoteAssistant\n"
+        "print(json.dumps(sorted(set(sys.modules) - before)))\n"
+    )
+    loaded = run_fresh(script)
+    assert "jupyter_chatkit.kernel.notebook_link" in loaded
+    heavy = (
+        "chatkit",
+        "agents",
+        "openai",
+        "sqlalchemy",
+        "pydantic",
+        "jupyter_chatkit.assistant.server",
+        "jupyter_chatkit.store",
+    )
+    assert [m for m in loaded if any(m == n or m.startswith(n + ".") for n in heavy)] == []

@@ -27,7 +27,7 @@ from typing import Any
 
 import httpx
 
-from ..assistant.server import JsonResult, StreamResult
+from ..assistant.results import JsonResult, StreamResult
 from ..protocol import RequestContext
 
 log = logging.getLogger("jupyter_chatkit")
