@@ -1,8 +1,8 @@
 """Benchmark the server's CPU per turn in process: the model side of a request.
 
     python bench/bench_turn_cpu.py [--turns N] [--rounds R] [--api chat_completions|responses|both]
-                                   [--words N] [--depth D] [--compare OTHER_CHECKOUT]
-                                   [--profile OUT.prof]
+                                   [--words N] [--token-delay S] [--depth D]
+                                   [--compare OTHER_CHECKOUT] [--profile OUT.prof]
 
 A fake OpenAI-compatible LLM runs in its own process. Each side (this checkout, and
 with ``--compare`` another one: ``PATH/src`` first on ``PYTHONPATH``) runs in a worker
@@ -10,10 +10,16 @@ process of its own that builds a ``NotebookAssistant`` on a throwaway SQLite sto
 warms it with a few turns, then answers ``--turns`` new conversations
 (``threads.create``; the fake model's default answer of five words, or ``--words N``
 words, one delta each) through ``handle()``, reading
-every byte of each stream; with ``--depth D``, follow-ups (``threads.add_user_message``)
-in one thread that already has ``D`` turns (its history grows with every turn, bounded
-as the server bounds it). The figure is the worker's CPU time (user + system, every
-thread) per turn: what the server spends on a request besides the HTTP transport.
+every byte of each stream. With ``--token-delay S`` the fake model waits ``S`` seconds
+between its deltas, so each reaches the server in a network read of its own, as a hosted
+model's tokens do (without it the fake writes them back to back and the server merges
+those of one read, see assistant/coalesce.py): the figure then includes the CPU each
+token costs on its own (with ``--words 100 --token-delay 0.003``, CPU per turn minus
+the default answer's, over 95 more tokens). With ``--depth D``, follow-ups
+(``threads.add_user_message``) in one thread that already has ``D`` turns (its history
+grows with every turn, bounded as the server bounds it). The figure is the worker's CPU
+time (user + system, every thread) per turn: what the server spends on a request besides
+the HTTP transport.
 Before the measured turns the worker sets the garbage collector as the server extension
 does once it has started (``gc.freeze()``, first threshold
 ``GC_THRESHOLD_AFTER_START``); with Python's defaults a young collection of the whole
@@ -207,6 +213,12 @@ def main() -> None:
     parser.add_argument("--compare", type=Path, help="another checkout to measure too")
     parser.add_argument("--words", type=int, default=0, help="answers of N words (one delta each)")
     parser.add_argument(
+        "--token-delay",
+        type=float,
+        default=0.0,
+        help="seconds the fake model waits between deltas (each one read on its own)",
+    )
+    parser.add_argument(
         "--depth", type=int, default=0, help="follow-ups in a thread of D turns, not new threads"
     )
     parser.add_argument("--profile", help="write cProfile stats of this checkout here")
@@ -220,6 +232,11 @@ def main() -> None:
     apis = APIS if args.api == "both" else (args.api,)
     llm, llm_url = start_fake_llm()
     try:
+        if args.token_delay:
+            import httpx
+
+            control = {"token_delay": args.token_delay}
+            httpx.post(f"{llm_url}/_fake/control", json=control, timeout=10).raise_for_status()
         if args.profile:
             import pstats
 
@@ -242,6 +259,8 @@ def main() -> None:
                 ):
                     per_side[name].append(statistics.median(cpu))
             answer = f"{args.words}-word answers" if args.words else "the default answer"
+            if args.token_delay:
+                answer += f", {args.token_delay * 1e3:g} ms between deltas"
             turn = f"follow-up in a {args.depth}-turn thread" if args.depth else "new thread"
             print(
                 f"{api}: server CPU per warm turn ({turn}), {answer} "
