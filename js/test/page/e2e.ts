@@ -1,6 +1,7 @@
 /**
- * End-to-end page for tests/browser/test_ui_page.py: answered under a real Jupyter server's origin,
- * talks to the real jupyter-chatkit endpoint with the fetch transport.
+ * End-to-end page for tests/browser/test_walkthrough_more_lab.py (the chat bundle's tests):
+ * answered under a real Jupyter server's origin, talks to the real jupyter-chatkit endpoint
+ * with the fetch transport.
  * Query: token=... (sent as Authorization) or auth=cookie (XSRF cookie path).
  */
 import { checkHealth, createChat, fetchTransport } from "../../src/index";
