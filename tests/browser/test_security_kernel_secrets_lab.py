@@ -24,6 +24,8 @@ from tests.fixtures.browser import LabPage, open_panel, send
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
+# One kept JupyterLab page for the module's lab_page tests (tests/fixtures/lab_reuse.py).
+REUSE_LAB_PAGE = True
 
 # Words and digits, no vendor prefix: no key shape a text rule knows.
 SECRETS = {
