@@ -1,16 +1,18 @@
 """Rules that used to backtrack quadratically on long adversarial texts.
 
-A user message is redacted whole (up to ``max_request_bytes``) on the server's event
-loop, so a rule whose work grows with the square of a line's length stalls every chat.
-Each case is 50,000 or 250,000 characters, run under a CPU budget (:func:`cpu_budget`,
-process time, so a loaded machine's waiting does not count): the linear rules read the
-longest case in ~1 s of CPU, 10 times less than the budget, while each quadratic rule
-of ab6a3a3^, 957bde6^ and a43bb44^ (the mildest known: the URL scheme run, ~20 s at
-200,000) runs past it at these sizes. The cases were 4 times longer under
-pytest-timeout's 300 s of wall clock: 4 times the CPU (~126 s a run) for no tighter a
-bound (a quadratic costing c * n * n seconds is caught from c = 1.6e-10 at 250,000 and
-4e-9 at 50,000 now; from 3e-10 and 7.5e-9 then). Where a rule's shape is what makes it
-linear, that shape is asserted too.
+A user message is redacted (up to ``MAX_TEXT_CHARS`` plus ``REDACT_MARGIN``: 108,192
+characters) on the server's event loop, so a rule whose work grows with the square of a
+line's length stalls every chat. Each case is 50,000 characters or as long as the
+longest text the policy reads (:data:`LONG`), run under a CPU budget (:func:`cpu_budget`,
+process time, so a loaded machine's waiting does not count) of :data:`CPU_PER_CHAR` per
+character: 4.3 s at :data:`LONG`, ~5 times what the costliest linear case takes
+(~0.8 s), while each quadratic rule of ab6a3a3^, 957bde6^ and a43bb44^ runs past it
+(the mildest known, the URL scheme run, ~7 s at :data:`LONG`, is read at 250,000: ~32 s
+against 10 s). A quadratic costing c * n * n seconds is caught from c = 3.7e-10 at
+:data:`LONG` (4.3 s of work on the longest text the policy reads) and 8e-10 at 50,000.
+The long cases were 250,000 characters under a flat 10 s: 2.3 times the CPU (~54 s a
+run) to catch from c = 1.6e-10 texts the policy never reads whole. Where a rule's shape
+is what makes it linear, that shape is asserted too.
 """
 
 from __future__ import annotations
@@ -25,17 +27,27 @@ from typing import Any
 
 import pytest
 
-from jupyter_chatkit.context_policy import ContextPolicy, Redactor, heredoc, rules
+from jupyter_chatkit.context_policy import (
+    MAX_TEXT_CHARS,
+    REDACT_MARGIN,
+    ContextPolicy,
+    Redactor,
+    heredoc,
+    rules,
+)
 from jupyter_chatkit.context_policy.tables import TableRedaction
 
 N = 50_000
-# CPU seconds a case may take: ~10 times the longest linear case (~1 s), a fraction of
-# what the mildest known quadratic rule took at these sizes (see the module's docstring).
-CPU_BUDGET = 10.0
+# The longest text the redactor reads (ContextPolicy.text cuts a longer one first).
+LONG = MAX_TEXT_CHARS + REDACT_MARGIN
+# CPU seconds a case may take per character of its text: ~5 times the costliest linear
+# case (~7.5e-6: ';Pwd={' in a row), a fraction of what the mildest known quadratic rules
+# took at these sizes (see the module's docstring).
+CPU_PER_CHAR = 4e-5
 
 
 class CPUBudgetExceeded(Exception):
-    """The redactor used more CPU than :data:`CPU_BUDGET` on one case."""
+    """The work under :func:`cpu_budget` used more CPU than its budget."""
 
 
 @contextlib.contextmanager
@@ -74,9 +86,10 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param("eyJ" * (N // 3), id="jwt-starts"),
         pytest.param("password " + "a-" * (N // 2) + "=", id="inline-dashed-name"),
         pytest.param("password " + "--a" * (N // 3) + "=", id="inline-double-dashes"),
-        # Five times longer: this one was "only" ~20 s at 200,000 (~32 s of CPU at 5 * N).
+        # The mildest known quadratic (~7 s at LONG): read at 250,000 (~32 s), 2.3 times
+        # its budget's reach, so a busy machine's slower CPU cannot hide it.
         pytest.param("a-" * (5 * N // 2) + " ://x", id="url-scheme-run"),
-        pytest.param("x = 'pw'; " + "a.b" * (5 * N // 3) + " 'x'(", id="call-dotted-run"),
+        pytest.param("x = 'pw'; " + "a.b" * (LONG // 3) + " 'x'(", id="call-dotted-run"),
         pytest.param("password\n" + "<th>password" * (N // 12), id="html-cells-without-rows"),
         pytest.param('{"columns":["password"],"data":' + "[1," * (N // 3), id="split-rows-open"),
         pytest.param("(1, 'a'" * (N // 7) + " dtype=[('password', 'O')]", id="structured-rows"),
@@ -86,190 +99,190 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param("password for a " * (N // 15), id="prompts-without-answer"),
         pytest.param("password " + "a=b\\n" * (N // 5), id="escaped-lines-in-a-repr"),
         pytest.param('x = "' + "'a': '" * (N // 7) + '"', id="quotes-inside-quotes"),
-        # Five times longer: quadratic before, these took ~2 s and ~13 s at 48,000 characters.
-        pytest.param("password" * (5 * N // 8) + " input_value", id="secret-words-on-one-line"),
-        pytest.param("mariadb" + "-a" * (5 * N // 2) + "'", id="mysql-long-name"),
-        pytest.param("mysql " * (5 * N // 6), id="mysql-many-commands"),
+        # As long as LONG: quadratic before, these took ~2 s and ~13 s at 48,000 characters.
+        pytest.param("password" * (LONG // 8) + " input_value", id="secret-words-on-one-line"),
+        pytest.param("mariadb" + "-a" * (LONG // 2) + "'", id="mysql-long-name"),
+        pytest.param("mysql " * (LONG // 6), id="mysql-many-commands"),
         # Rules of the closing session's leftovers: each bounded by its window.
-        pytest.param("password " * (5 * N // 9), id="password-prose-words"),
-        pytest.param("password is\n" * (5 * N // 12), id="password-prose-lines"),
-        pytest.param(("password " + "aB1-" * 20 + "(") * (5 * N // 100), id="password-code-runs"),
-        pytest.param("redis-cli" + " -b" * (5 * N // 3), id="redis-cli-flags"),
-        pytest.param("PasswordModel'" * (5 * N // 14), id="password-widget-models"),
-        pytest.param("https://" + "a" * (5 * N) + "@x", id="url-token-user"),
-        pytest.param("token (a): " * (5 * N // 11), id="inline-parentheticals"),
-        pytest.param("auth = ('a', " * (5 * N // 13), id="auth-pairs"),
-        pytest.param("sha256 checksum key: " * (5 * N // 21), id="checksum-keys"),
-        pytest.param("In [1]: password\n" * (5 * N // 17), id="transcript-inputs"),
-        pytest.param(">>> token\n" * (5 * N // 10), id="doctest-inputs"),
-        pytest.param('password = "%s" % ' * (5 * N // 18), id="formatted-templates"),
+        pytest.param("password " * (LONG // 9), id="password-prose-words"),
+        pytest.param("password is\n" * (LONG // 12), id="password-prose-lines"),
+        pytest.param(("password " + "aB1-" * 20 + "(") * (LONG // 100), id="password-code-runs"),
+        pytest.param("redis-cli" + " -b" * (LONG // 3), id="redis-cli-flags"),
+        pytest.param("PasswordModel'" * (LONG // 14), id="password-widget-models"),
+        pytest.param("https://" + "a" * LONG + "@x", id="url-token-user"),
+        pytest.param("token (a): " * (LONG // 11), id="inline-parentheticals"),
+        pytest.param("auth = ('a', " * (LONG // 13), id="auth-pairs"),
+        pytest.param("sha256 checksum key: " * (LONG // 21), id="checksum-keys"),
+        pytest.param("In [1]: password\n" * (LONG // 17), id="transcript-inputs"),
+        pytest.param(">>> token\n" * (LONG // 10), id="doctest-inputs"),
+        pytest.param('password = "%s" % ' * (LONG // 18), id="formatted-templates"),
         pytest.param(
-            ("['user', 'password'], " + "['a', 'b'], " * 20) * (5 * N // 260), id="sibling-lists"
+            ("['user', 'password'], " + "['a', 'b'], " * 20) * (LONG // 260), id="sibling-lists"
         ),
-        pytest.param("insert into t (password) values (" * (5 * N // 34), id="sql-inserts"),
-        pytest.param('\\"password\\": \\"' * (5 * N // 16), id="escaped-json-pairs"),
-        pytest.param("password:\n  x\n" * (5 * N // 15), id="yaml-next-lines"),
-        pytest.param("echo a " * (5 * N // 7) + "| --password-stdin", id="echo-password-stdin"),
-        pytest.param("token " * (5 * N // 6), id="token-prose-words"),
-        pytest.param("nvapi-" + "a" * (5 * N), id="prefixed-token-run"),
-        pytest.param(" -u a" * (5 * N // 5), id="user-flags-without-password"),
-        pytest.param('"description": "password", ' * (5 * N // 27), id="widget-labels-no-value"),
-        pytest.param("s3://" + "«redacted: x»" * (5 * N // 13) + "@", id="url-hidden-users"),
-        pytest.param(" -u a -p '" * (5 * N // 10), id="user-flags-quoted-passwords"),
-        pytest.param("description='password', " * (5 * N // 24), id="widget-kwargs-no-value"),
-        pytest.param("az login" + " -p '" * (5 * N // 5), id="login-flags-quoted"),
-        pytest.param("login with a / " * (5 * N // 15), id="login-pairs-open"),
-        pytest.param("log in as " + "a" * (5 * N), id="login-long-user"),
-        pytest.param("password is " * (5 * N // 12), id="password-is-prose"),
-        pytest.param("password, use " + "a" * (5 * N), id="password-use-long-word"),
-        pytest.param("user a using " * (5 * N // 13), id="sql-user-using"),
-        pytest.param("attach database '" + "a" * (5 * N), id="sql-attach-open"),
-        pytest.param("password = <<EOT\n" * (5 * N // 17), id="heredocs-unclosed"),
-        pytest.param("password for " + "a " * (5 * N // 2), id="password-for-words"),
-        pytest.param("use a as " * (5 * N // 9), id="use-as-without-password"),
-        pytest.param(" connect a/" * (5 * N // 11), id="connect-without-at"),
-        pytest.param("x=$(cat <<EOF\n" * (5 * N // 14), id="heredocs-in-substitutions"),
-        pytest.param(("a" * 980 + " token = <<EOF\n") * (5 * N // 995), id="heredocs-long-lines"),
+        pytest.param("insert into t (password) values (" * (LONG // 34), id="sql-inserts"),
+        pytest.param('\\"password\\": \\"' * (LONG // 16), id="escaped-json-pairs"),
+        pytest.param("password:\n  x\n" * (LONG // 15), id="yaml-next-lines"),
+        pytest.param("echo a " * (LONG // 7) + "| --password-stdin", id="echo-password-stdin"),
+        pytest.param("token " * (LONG // 6), id="token-prose-words"),
+        pytest.param("nvapi-" + "a" * LONG, id="prefixed-token-run"),
+        pytest.param(" -u a" * (LONG // 5), id="user-flags-without-password"),
+        pytest.param('"description": "password", ' * (LONG // 27), id="widget-labels-no-value"),
+        pytest.param("s3://" + "«redacted: x»" * (LONG // 13) + "@", id="url-hidden-users"),
+        pytest.param(" -u a -p '" * (LONG // 10), id="user-flags-quoted-passwords"),
+        pytest.param("description='password', " * (LONG // 24), id="widget-kwargs-no-value"),
+        pytest.param("az login" + " -p '" * (LONG // 5), id="login-flags-quoted"),
+        pytest.param("login with a / " * (LONG // 15), id="login-pairs-open"),
+        pytest.param("log in as " + "a" * LONG, id="login-long-user"),
+        pytest.param("password is " * (LONG // 12), id="password-is-prose"),
+        pytest.param("password, use " + "a" * LONG, id="password-use-long-word"),
+        pytest.param("user a using " * (LONG // 13), id="sql-user-using"),
+        pytest.param("attach database '" + "a" * LONG, id="sql-attach-open"),
+        pytest.param("password = <<EOT\n" * (LONG // 17), id="heredocs-unclosed"),
+        pytest.param("password for " + "a " * (LONG // 2), id="password-for-words"),
+        pytest.param("use a as " * (LONG // 9), id="use-as-without-password"),
+        pytest.param(" connect a/" * (LONG // 11), id="connect-without-at"),
+        pytest.param("x=$(cat <<EOF\n" * (LONG // 14), id="heredocs-in-substitutions"),
+        pytest.param(("a" * 980 + " token = <<EOF\n") * (LONG // 995), id="heredocs-long-lines"),
         pytest.param(
-            "key-" + "Ab1Cd2Ef3Gh4Ij5Kl6Mn-" * (5 * N // 21) + ".", id="prefixed-token-groups"
+            "key-" + "Ab1Cd2Ef3Gh4Ij5Kl6Mn-" * (LONG // 21) + ".", id="prefixed-token-groups"
         ),
         # Quadratic before: 20,000 blanks took ~4 s (two runs of blanks to share them).
-        pytest.param("password = " + " " * (5 * N) + "'", id="blanks-after-a-separator"),
-        pytest.param("password: " + "\t" * (5 * N), id="tabs-after-a-separator"),
+        pytest.param("password = " + " " * LONG + "'", id="blanks-after-a-separator"),
+        pytest.param("password: " + "\t" * LONG, id="tabs-after-a-separator"),
         # Only lines holding a trigger are tried as table rows: 1,000,000 blank lines took 14 s.
-        pytest.param("password\n" + "\n" * (5 * N), id="blank-lines-after-a-secret-word"),
-        pytest.param("password\n" + "a,b\n" * (5 * N // 4), id="short-lines-after-a-secret-word"),
+        pytest.param("password\n" + "\n" * LONG, id="blank-lines-after-a-secret-word"),
+        pytest.param("password\n" + "a,b\n" * (LONG // 4), id="short-lines-after-a-secret-word"),
         # Tools' command lines and XML entries (cli_rules.py): each bounded by its line.
-        pytest.param("htpasswd -b " + "a " * (5 * N // 2), id="htpasswd-many-words"),
-        pytest.param("htpasswd -b a b " * (5 * N // 16), id="htpasswd-repeated"),
-        pytest.param("npm config set " * (5 * N // 15), id="config-set-repeated"),
-        pytest.param("git config " + "-a " * (5 * N // 3), id="config-many-flags"),
-        pytest.param("git config " + "a" * (5 * N), id="config-long-key"),
-        pytest.param("net user a " * (5 * N // 11), id="net-user-repeated"),
-        pytest.param("vault login " + "-a " * (5 * N // 3), id="vault-login-flags"),
-        pytest.param('<a key="password" ' * (5 * N // 18), id="xml-keys-without-value"),
-        pytest.param("<a " + "a" * (5 * N), id="xml-long-attribute"),
-        pytest.param("7z -p" * (5 * N // 5), id="7z-flags-repeated"),
-        pytest.param("openssl -k " * (5 * N // 11), id="openssl-flags-repeated"),
-        pytest.param("https://" + "aB1" * (5 * N // 3) + "@x", id="url-password-shaped-user"),
-        pytest.param("password\n" + "use " * (5 * N // 4), id="password-use-words"),
-        pytest.param(" -u=a -p=" * (5 * N // 9), id="user-flags-with-equals"),
-        pytest.param("a.b-c_" * (5 * N // 6), id="cut-value-dotted-run"),
-        pytest.param("'a.pw" * (5 * N // 5), id="cut-value-quoted-names"),
-        pytest.param(('pw="' + "a" * 1999 + '"') * (5 * N // 2004), id="cut-value-closed-long"),
-        pytest.param("http " + "-a a " * (5 * N // 5), id="httpie-auth-without-colon"),
-        pytest.param("smbclient -U a" * (5 * N // 14), id="smbclient-users-without-percent"),
-        pytest.param("ssh-keygen " + "-p " * (5 * N // 3), id="ssh-keygen-flags"),
-        pytest.param("password " + "<<" * (5 * N // 2), id="here-string-openers"),
-        pytest.param('expect "password' + "\nsend" * (5 * N // 5), id="expect-sends"),
-        pytest.param("echo a | " * (5 * N // 9) + "sudo -S", id="echo-pipes-into-sudo"),
+        pytest.param("htpasswd -b " + "a " * (LONG // 2), id="htpasswd-many-words"),
+        pytest.param("htpasswd -b a b " * (LONG // 16), id="htpasswd-repeated"),
+        pytest.param("npm config set " * (LONG // 15), id="config-set-repeated"),
+        pytest.param("git config " + "-a " * (LONG // 3), id="config-many-flags"),
+        pytest.param("git config " + "a" * LONG, id="config-long-key"),
+        pytest.param("net user a " * (LONG // 11), id="net-user-repeated"),
+        pytest.param("vault login " + "-a " * (LONG // 3), id="vault-login-flags"),
+        pytest.param('<a key="password" ' * (LONG // 18), id="xml-keys-without-value"),
+        pytest.param("<a " + "a" * LONG, id="xml-long-attribute"),
+        pytest.param("7z -p" * (LONG // 5), id="7z-flags-repeated"),
+        pytest.param("openssl -k " * (LONG // 11), id="openssl-flags-repeated"),
+        pytest.param("https://" + "aB1" * (LONG // 3) + "@x", id="url-password-shaped-user"),
+        pytest.param("password\n" + "use " * (LONG // 4), id="password-use-words"),
+        pytest.param(" -u=a -p=" * (LONG // 9), id="user-flags-with-equals"),
+        pytest.param("a.b-c_" * (LONG // 6), id="cut-value-dotted-run"),
+        pytest.param("'a.pw" * (LONG // 5), id="cut-value-quoted-names"),
+        pytest.param(('pw="' + "a" * 1999 + '"') * (LONG // 2004), id="cut-value-closed-long"),
+        pytest.param("http " + "-a a " * (LONG // 5), id="httpie-auth-without-colon"),
+        pytest.param("smbclient -U a" * (LONG // 14), id="smbclient-users-without-percent"),
+        pytest.param("ssh-keygen " + "-p " * (LONG // 3), id="ssh-keygen-flags"),
+        pytest.param("password " + "<<" * (LONG // 2), id="here-string-openers"),
+        pytest.param('expect "password' + "\nsend" * (LONG // 5), id="expect-sends"),
+        pytest.param("echo a | " * (LONG // 9) + "sudo -S", id="echo-pipes-into-sudo"),
         # Round 5: brackets read past string literals, base64 read as text, labels.
-        pytest.param("auth = [('a', '(" * (5 * N // 16), id="pairs-with-open-literals"),
-        pytest.param("password = ['" + "a(" * (5 * N // 2), id="unclosed-literal-of-brackets"),
-        pytest.param("x=['" + "\\'" * (5 * N // 2) + "]", id="escaped-quotes-in-a-list"),
-        pytest.param("password = (" + "it's " * (5 * N // 5) + ")", id="lone-quotes-in-a-tuple"),
-        pytest.param("a=['" * (5 * N // 4), id="list-starts-in-literals"),
-        pytest.param("auth: [(" + "'a', " * (5 * N // 5), id="pair-literals-never-closed"),
-        pytest.param("f(" + "'a,' " * (5 * N // 5) + ")", id="call-literals-with-commas"),
-        pytest.param("QUFB" * (5 * N // 4), id="base64-one-long-run"),
-        pytest.param(("QUFB" * 2000 + " ") * (5 * N // 8001), id="base64-runs-at-the-cap"),
-        pytest.param("cGFzc3dvcmQ6IHg= " * (5 * N // 17), id="base64-many-secret-runs"),
-        pytest.param("# password\n" * (5 * N // 11), id="headings-without-value"),
-        pytest.param("# password\n\n" + "a" * (5 * N), id="heading-then-long-word"),
-        pytest.param("<dt>password</dt>" * (5 * N // 17), id="html-labels-without-value"),
-        pytest.param("<dt>password</dt><dd>" + "a" * (5 * N), id="html-label-long-value"),
-        pytest.param('password = """\n' * (5 * N // 15), id="triple-quotes-unclosed"),
-        pytest.param('token_x = """\n' + "a" * (5 * N), id="triple-quote-long-body"),
-        pytest.param("?" + "a" * (5 * N) + "_key=", id="query-long-key-name"),
-        pytest.param('password = "".join([' + "'a', " * (5 * N // 5), id="join-pieces-open"),
+        pytest.param("auth = [('a', '(" * (LONG // 16), id="pairs-with-open-literals"),
+        pytest.param("password = ['" + "a(" * (LONG // 2), id="unclosed-literal-of-brackets"),
+        pytest.param("x=['" + "\\'" * (LONG // 2) + "]", id="escaped-quotes-in-a-list"),
+        pytest.param("password = (" + "it's " * (LONG // 5) + ")", id="lone-quotes-in-a-tuple"),
+        pytest.param("a=['" * (LONG // 4), id="list-starts-in-literals"),
+        pytest.param("auth: [(" + "'a', " * (LONG // 5), id="pair-literals-never-closed"),
+        pytest.param("f(" + "'a,' " * (LONG // 5) + ")", id="call-literals-with-commas"),
+        pytest.param("QUFB" * (LONG // 4), id="base64-one-long-run"),
+        pytest.param(("QUFB" * 2000 + " ") * (LONG // 8001), id="base64-runs-at-the-cap"),
+        pytest.param("cGFzc3dvcmQ6IHg= " * (LONG // 17), id="base64-many-secret-runs"),
+        pytest.param("# password\n" * (LONG // 11), id="headings-without-value"),
+        pytest.param("# password\n\n" + "a" * LONG, id="heading-then-long-word"),
+        pytest.param("<dt>password</dt>" * (LONG // 17), id="html-labels-without-value"),
+        pytest.param("<dt>password</dt><dd>" + "a" * LONG, id="html-label-long-value"),
+        pytest.param('password = """\n' * (LONG // 15), id="triple-quotes-unclosed"),
+        pytest.param('token_x = """\n' + "a" * LONG, id="triple-quote-long-body"),
+        pytest.param("?" + "a" * LONG + "_key=", id="query-long-key-name"),
+        pytest.param('password = "".join([' + "'a', " * (LONG // 5), id="join-pieces-open"),
         # A name line ending with its separator, the value on the next line.
-        pytest.param("API_KEY=\n" * (5 * N // 9), id="name-lines-in-a-row"),
-        pytest.param("a b c password:\n" * (5 * N // 16), id="label-lines-in-a-row"),
-        pytest.param("password:\n" + "a" * (5 * N), id="name-line-then-long-word"),
-        pytest.param("password:\nx(" * (5 * N // 12), id="name-lines-then-open-calls"),
-        pytest.param("token=\\\n" + "a_" * (5 * N // 2) + "=", id="continued-then-long-name"),
+        pytest.param("API_KEY=\n" * (LONG // 9), id="name-lines-in-a-row"),
+        pytest.param("a b c password:\n" * (LONG // 16), id="label-lines-in-a-row"),
+        pytest.param("password:\n" + "a" * LONG, id="name-line-then-long-word"),
+        pytest.param("password:\nx(" * (LONG // 12), id="name-lines-then-open-calls"),
+        pytest.param("token=\\\n" + "a_" * (LONG // 2) + "=", id="continued-then-long-name"),
         # Round 6: names run together, quoted, a header's scheme, a word password, Fernet.
-        pytest.param("myApiKey:\n" * (5 * N // 10), id="glued-name-lines-in-a-row"),
-        pytest.param("a" * (5 * N) + "Password:\nletmein", id="long-word-glued-to-a-name"),
-        pytest.param("ab_cd_ef_" + "a" * (5 * N) + "Token:\n", id="words-then-long-glued-name"),
-        pytest.param('"apiKey":\n' * (5 * N // 10), id="quoted-name-lines-in-a-row"),
-        pytest.param("Authorization: Bearer\n" * (5 * N // 22), id="bearer-lines-in-a-row"),
-        pytest.param("password:\nletmein\n" * (5 * N // 18), id="word-passwords-in-a-row"),
-        pytest.param("password:\n" + "aB" * (5 * N // 2), id="name-line-then-long-camel-word"),
-        pytest.param("VGhl" * (5 * N // 4) + "=", id="long-printable-base64-run"),
+        pytest.param("myApiKey:\n" * (LONG // 10), id="glued-name-lines-in-a-row"),
+        pytest.param("a" * LONG + "Password:\nletmein", id="long-word-glued-to-a-name"),
+        pytest.param("ab_cd_ef_" + "a" * LONG + "Token:\n", id="words-then-long-glued-name"),
+        pytest.param('"apiKey":\n' * (LONG // 10), id="quoted-name-lines-in-a-row"),
+        pytest.param("Authorization: Bearer\n" * (LONG // 22), id="bearer-lines-in-a-row"),
+        pytest.param("password:\nletmein\n" * (LONG // 18), id="word-passwords-in-a-row"),
+        pytest.param("password:\n" + "aB" * (LONG // 2), id="name-line-then-long-camel-word"),
+        pytest.param("VGhl" * (LONG // 4) + "=", id="long-printable-base64-run"),
         pytest.param(
-            "VGhlIHF1aWNrIGJyb3duIGZveCBqdW1wcyBvdmVyIHQ= " * (5 * N // 45), id="base64-sentences"
+            "VGhlIHF1aWNrIGJyb3duIGZveCBqdW1wcyBvdmVyIHQ= " * (LONG // 45), id="base64-sentences"
         ),
-        pytest.param("DB_PASSWORD " * (5 * N // 12), id="env-names-then-spaces"),
-        pytest.param("A" * (5 * N) + "_TOKEN x1234567\n", id="long-env-name-then-value"),
-        pytest.param("GITHUB_TOKEN abcd1234efgh\n" * (5 * N // 26), id="env-lines-in-a-row"),
-        pytest.param("pass\u200bword = 'x1234567' " * (5 * N // 26), id="zero-widths-in-names"),
-        pytest.param("\uff30" * (5 * N), id="full-width-run"),
-        pytest.param("db_password " * (5 * N // 12), id="snake-names-then-spaces"),
-        pytest.param("a_" * (5 * N // 2) + "token x1234567\n", id="long-snake-name-then-value"),
-        pytest.param("db_password -> x1234567\n" * (5 * N // 24), id="snake-arrows-in-a-row"),
-        pytest.param("DB_PASSWORD->" + "x" * (5 * N) + "(", id="tight-arrow-long-value"),
-        pytest.param("db_token->x1234567\n" * (5 * N // 19), id="tight-arrows-in-a-row"),
-        pytest.param("\U000e0061\u00a0" * (5 * N // 2), id="tags-and-no-break-spaces"),
+        pytest.param("DB_PASSWORD " * (LONG // 12), id="env-names-then-spaces"),
+        pytest.param("A" * LONG + "_TOKEN x1234567\n", id="long-env-name-then-value"),
+        pytest.param("GITHUB_TOKEN abcd1234efgh\n" * (LONG // 26), id="env-lines-in-a-row"),
+        pytest.param("pass\u200bword = 'x1234567' " * (LONG // 26), id="zero-widths-in-names"),
+        pytest.param("\uff30" * LONG, id="full-width-run"),
+        pytest.param("db_password " * (LONG // 12), id="snake-names-then-spaces"),
+        pytest.param("a_" * (LONG // 2) + "token x1234567\n", id="long-snake-name-then-value"),
+        pytest.param("db_password -> x1234567\n" * (LONG // 24), id="snake-arrows-in-a-row"),
+        pytest.param("DB_PASSWORD->" + "x" * LONG + "(", id="tight-arrow-long-value"),
+        pytest.param("db_token->x1234567\n" * (LONG // 19), id="tight-arrows-in-a-row"),
+        pytest.param("\U000e0061\u00a0" * (LONG // 2), id="tags-and-no-break-spaces"),
         # Round 7: commands printing a secret, name-value lines of any case, labels in
         # markup, look-alike letters.
-        pytest.param("$ op read x\n" * (5 * N // 12), id="printer-commands-without-output"),
-        pytest.param("$ vault kv get " + "-a " * (5 * N // 3), id="printer-long-command-line"),
-        pytest.param("$ cat " + "a" * (5 * N) + "password\n", id="printer-cat-long-path"),
-        pytest.param("$ kubectl get secret x | " * (5 * N // 25), id="printer-pipes-no-base64"),
-        pytest.param("Db_Password " * (5 * N // 12), id="mixed-case-names-then-spaces"),
-        pytest.param("Db_Password x1 # " + "a " * (5 * N // 2), id="mixed-case-value-long-comment"),
-        pytest.param("**password** " * (5 * N // 13), id="markdown-labels-without-value"),
-        pytest.param("\\text{password} = " * (5 * N // 18), id="latex-labels-without-value"),
-        pytest.param("password -> " * (5 * N // 12), id="arrow-labels-without-value"),
-        pytest.param("p\u0430ss " * (5 * N // 5), id="look-alike-words"),
-        pytest.param("p\u0430" * (5 * N // 2), id="look-alike-long-word"),
+        pytest.param("$ op read x\n" * (LONG // 12), id="printer-commands-without-output"),
+        pytest.param("$ vault kv get " + "-a " * (LONG // 3), id="printer-long-command-line"),
+        pytest.param("$ cat " + "a" * LONG + "password\n", id="printer-cat-long-path"),
+        pytest.param("$ kubectl get secret x | " * (LONG // 25), id="printer-pipes-no-base64"),
+        pytest.param("Db_Password " * (LONG // 12), id="mixed-case-names-then-spaces"),
+        pytest.param("Db_Password x1 # " + "a " * (LONG // 2), id="mixed-case-value-long-comment"),
+        pytest.param("**password** " * (LONG // 13), id="markdown-labels-without-value"),
+        pytest.param("\\text{password} = " * (LONG // 18), id="latex-labels-without-value"),
+        pytest.param("password -> " * (LONG // 12), id="arrow-labels-without-value"),
+        pytest.param("p\u0430ss " * (LONG // 5), id="look-alike-words"),
+        pytest.param("p\u0430" * (LONG // 2), id="look-alike-long-word"),
         # Round 8: HTML character references, names split in two, hex .pgpass hosts,
         # OAuth codes, cookie jars, braced ODBC values.
-        pytest.param("&amp;" * (5 * N // 5), id="html-references-in-a-row"),
-        pytest.param("&" + "amp;" * (5 * N // 4), id="html-reference-nested-once"),
-        pytest.param("&quot;password&quot;: &quot;" * (5 * N // 28), id="html-quoted-keys-open"),
-        pytest.param("password&#61;" * (5 * N // 13), id="html-equals-without-value"),
-        pytest.param("api key = " * (5 * N // 10), id="split-names-without-value"),
-        pytest.param("api key = " + "a." * (5 * N // 2) + "-", id="split-name-long-dotted-run"),
-        pytest.param("pass word: " * (5 * N // 11), id="split-password-names-in-a-row"),
-        pytest.param("cafe:1:" + "a" * (5 * N), id="pgpass-hex-host-long-field"),
-        pytest.param("cafe:5432:db:ada:\n" * (5 * N // 18), id="pgpass-hex-hosts-in-a-row"),
-        pytest.param("?code=" * (5 * N // 6), id="oauth-codes-without-value"),
-        pytest.param("&code=" + "aB1" * (5 * N // 3), id="oauth-code-long-value"),
-        pytest.param("<Cookie a=" * (5 * N // 10), id="cookie-jar-entries-open"),
-        pytest.param("<Cookie a=" + "b" * (5 * N), id="cookie-jar-long-value"),
-        pytest.param("Cookie(version=0, name='" * (5 * N // 25), id="cookie-reprs-open"),
-        pytest.param(";Pwd={" + "}}" * (5 * N // 2), id="odbc-escaped-braces-unclosed"),
-        pytest.param(";Pwd={" * (5 * N // 6), id="odbc-braces-in-a-row"),
-        pytest.param("PaSsWoRd=x1 " * (5 * N // 12), id="odd-case-names-in-a-row"),
-        pytest.param("b64encode(b'" * (5 * N // 12), id="basic-encodes-open"),
-        pytest.param("b64encode(b'a:" + "b" * (5 * N), id="basic-encode-long-password"),
+        pytest.param("&amp;" * (LONG // 5), id="html-references-in-a-row"),
+        pytest.param("&" + "amp;" * (LONG // 4), id="html-reference-nested-once"),
+        pytest.param("&quot;password&quot;: &quot;" * (LONG // 28), id="html-quoted-keys-open"),
+        pytest.param("password&#61;" * (LONG // 13), id="html-equals-without-value"),
+        pytest.param("api key = " * (LONG // 10), id="split-names-without-value"),
+        pytest.param("api key = " + "a." * (LONG // 2) + "-", id="split-name-long-dotted-run"),
+        pytest.param("pass word: " * (LONG // 11), id="split-password-names-in-a-row"),
+        pytest.param("cafe:1:" + "a" * LONG, id="pgpass-hex-host-long-field"),
+        pytest.param("cafe:5432:db:ada:\n" * (LONG // 18), id="pgpass-hex-hosts-in-a-row"),
+        pytest.param("?code=" * (LONG // 6), id="oauth-codes-without-value"),
+        pytest.param("&code=" + "aB1" * (LONG // 3), id="oauth-code-long-value"),
+        pytest.param("<Cookie a=" * (LONG // 10), id="cookie-jar-entries-open"),
+        pytest.param("<Cookie a=" + "b" * LONG, id="cookie-jar-long-value"),
+        pytest.param("Cookie(version=0, name='" * (LONG // 25), id="cookie-reprs-open"),
+        pytest.param(";Pwd={" + "}}" * (LONG // 2), id="odbc-escaped-braces-unclosed"),
+        pytest.param(";Pwd={" * (LONG // 6), id="odbc-braces-in-a-row"),
+        pytest.param("PaSsWoRd=x1 " * (LONG // 12), id="odd-case-names-in-a-row"),
+        pytest.param("b64encode(b'" * (LONG // 12), id="basic-encodes-open"),
+        pytest.param("b64encode(b'a:" + "b" * LONG, id="basic-encode-long-password"),
         pytest.param(
-            ("aB3d" * 16 + "\n") * (5 * N // 65) + "private key-----", id="key-lines-no-footer"
+            ("aB3d" * 16 + "\n") * (LONG // 65) + "private key-----", id="key-lines-no-footer"
         ),
         pytest.param(
-            ("aB3d\n-\n") * (5 * N // 7) + "-----END PRIVATE KEY-----", id="key-blocks-in-a-row"
+            ("aB3d\n-\n") * (LONG // 7) + "-----END PRIVATE KEY-----", id="key-blocks-in-a-row"
         ),
         pytest.param(
-            ("aB3d" * 16 + "\r\n") * (5 * N // 66) + "private key-----", id="key-lines-crlf"
+            ("aB3d" * 16 + "\r\n") * (LONG // 66) + "private key-----", id="key-lines-crlf"
         ),
         # A key's tail under a line of other text (read as part of the match).
-        pytest.param("a b" * (5 * N // 3) + "private key-----", id="key-text-line-no-newline"),
-        pytest.param("a b" + "a" * (5 * N) + "private key-----", id="key-text-line-long-tail"),
+        pytest.param("a b" * (LONG // 3) + "private key-----", id="key-text-line-no-newline"),
+        pytest.param("a b" + "a" * LONG + "private key-----", id="key-text-line-long-tail"),
         pytest.param(
-            ("a " + "b" * 62 + "\n") * (5 * N // 65) + "private key-----",
+            ("a " + "b" * 62 + "\n") * (LONG // 65) + "private key-----",
             id="key-text-lines-in-a-row",
         ),
         pytest.param(
-            ("a b\n" + "aB3d" * 16 + "\n") * (5 * N // 69) + "private key-----",
+            ("a b\n" + "aB3d" * 16 + "\n") * (LONG // 69) + "private key-----",
             id="key-text-and-key-lines-in-turn",
         ),
     ],
 )
 def test_long_adversarial_lines_are_redacted_in_linear_work(text: str) -> None:
     # The rules themselves, on the whole line (ContextPolicy.text reads MAX_TEXT_CHARS).
-    with cpu_budget(CPU_BUDGET):
+    with cpu_budget(CPU_PER_CHAR * len(text)):
         clean = Redactor().text(text)
     assert len(clean) > 0
 
@@ -282,7 +295,7 @@ def test_the_cpu_budget_stops_a_quadratic_match() -> None:
     the budget of the next start it tries."""
     rule = re.compile(r"(?:a-)+://")
     with pytest.raises(CPUBudgetExceeded), cpu_budget(0.2):
-        rule.search("a-" * (5 * N // 2))
+        rule.search("a-" * (LONG // 2))
 
 
 @pytest.mark.parametrize(
