@@ -545,7 +545,7 @@ def test_relative_links_open_the_file_in_jupyterlab_and_footnotes_are_no_links(
     # A link to a file next to the notebook opens it in JupyterLab, as in a Markdown cell
     # (before: a browser tab on a 404); a footnote is a raised label, not a link.
     # JupyterLab loads with no uncaught error, ours or another's (Notebook 7's page:
-    # test_sidebar_notebook7).
+    # test_notebook7).
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(f"{e.message}\n{e.stack}"))
     (lab_page.server.root_dir / "work" / "data").mkdir(parents=True, exist_ok=True)

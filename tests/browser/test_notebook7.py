@@ -1,0 +1,284 @@
+"""The same extension in Notebook 7 (one Notebook 7 server for the module).
+
+* The assistant in the right area, and the bridge; a relative link in an answer opens
+  the file as Notebook 7 does.
+* See and steer what the assistant reads: the chips name the open notebook, "Ask about
+  this error" stays a short reference, a mentioned variable's summary reaches the model
+  with its secret redacted, and each notebook reopens its own conversation. The
+  ``%chat`` widget: ``@`` completes kernel variables through its client tools.
+* Agent mode: the same flows as in JupyterLab (test_agent_lab.py).
+
+The model is the fake OpenAI-compatible server.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from tests.browser.test_agent_lab import (
+    insert_and_edit,
+    multi_step_fix,
+    planted_instruction,
+    statuses_are,
+    stop_running_cell,
+    undo_after_reload,
+)
+from tests.fixtures.browser import (
+    ASSISTANT,
+    CHIP,
+    INPUT,
+    PANEL,
+    USER,
+    JupyterServer,
+    LabPage,
+    context_of,
+    open_panel,
+    send,
+    type_and_pick,
+    wait_answer,
+    wait_idle,
+)
+from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
+from tests.test_context_policy import TABLE, leaks
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
+
+
+def test_notebook7_sidebar_and_bridge(
+    notebook7: JupyterServer, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    nb = LabPage(page, notebook7)
+    notebook7.write_notebook(
+        "seven.ipynb",
+        ["import pandas\ndf = pandas.DataFrame({'a': [1, 2, 3]})", "# end"],
+    )
+    nb.open("seven.ipynb")
+    nb.run_all()
+    # The shortcut opens the panel in Notebook 7's right area.
+    page.locator(".jp-Notebook").first.click()
+    page.keyboard.press("Control+Shift+A")
+    page.locator(f"{PANEL} .jck-input").wait_for(state="visible")
+    assert page.locator(f"#jp-right-stack {PANEL}").count() == 1
+    assert "seven.ipynb" in page.locator(f"{PANEL} .jp-chatkit-context").inner_text()
+    scripted_llm.script(
+        Reply(tool_calls=[ToolCall("list_kernel_variables", {})]), Reply("df has three rows.")
+    )
+    box = page.locator(f"{PANEL} .jck-input")
+    box.fill("what variables do I have?")
+    box.press("Enter")
+    answer = page.locator(f"{PANEL} .jck-msg.jck-assistant", has_text="df has three rows.")
+    answer.wait_for(state="visible", timeout=60_000)
+    # Notebook 7's panel answered the tool from the notebook's kernel.
+    tool = next(m for m in scripted_llm.requests[1]["messages"] if m["role"] == "tool")
+    (df,) = [v for v in json.loads(tool["content"])["variables"] if v["name"] == "df"]
+    assert df["shape"] == [3, 1]
+    screenshot(page, "notebook7")
+    ok = page.evaluate(
+        """async () => window.jupyterChatkitBridge.insertCell(
+             document.querySelectorAll('.jp-Notebook .jp-Cell')[0], 'z = 3', {run: false})"""
+    )
+    assert ok is True
+    assert nb.cell_sources() == [
+        "import pandas\ndf = pandas.DataFrame({'a': [1, 2, 3]})",
+        "z = 3",
+        "# end",
+    ]
+
+
+# Notebook 7.6's own page error on load, with or without this extension and with no user
+# settings at all: its shortcuts plugin reads the settings registry's entry of itself
+# before loading it when another plugin's settings load first (jupyter/notebook#7862).
+NOTEBOOK7_OWN_ERROR = "Cannot read properties of undefined (reading 'schema')"
+
+
+def page_errors(page: Any) -> list[tuple[str, str]]:
+    """Collect the page's uncaught errors (message, stack) from now on."""
+    errors: list[tuple[str, str]] = []
+    page.on("pageerror", lambda e: errors.append((e.message, e.stack or "")))
+    return errors
+
+
+def not_notebook7s_own(errors: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The errors but Notebook 7's known one (raised in its own core bundle)."""
+    return [
+        (message, stack)
+        for message, stack in errors
+        if not (message == NOTEBOOK7_OWN_ERROR and "/static/notebook/notebook_core." in stack)
+    ]
+
+
+def test_notebook7_relative_link_opens_the_file_as_notebook7_does(
+    notebook7: JupyterServer, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    # Notebook 7 opens a file in a browser tab of its own (its file browser and a Markdown
+    # cell's link do): a relative link in an answer does the same, read from the
+    # notebook's folder; the notebook's page stays, and no page error is ours.
+    errors = page_errors(page)
+    (notebook7.root_dir / "work" / "data").mkdir(parents=True, exist_ok=True)
+    (notebook7.root_dir / "work" / "data" / "sales.csv").write_text("region,revenue\nnorth,7\n")
+    notebook7.write_notebook("work/links.ipynb", ["x = 1"])
+    nb = LabPage(page, notebook7)
+    nb.open("work/links.ipynb")
+    open_panel(page)
+    scripted_llm.script(Reply("Read [the data](data/sales.csv)."))
+    send(page, "where is the data?")
+    answer = page.locator(f"{PANEL} .jck-msg.jck-assistant .jck-parts").last
+    with page.context.expect_page() as opened:
+        answer.locator("a", has_text="the data").click()
+    tab = opened.value
+    tab.wait_for_load_state()
+    assert tab.url.split("?")[0] == f"{notebook7.origin}/edit/work/data/sales.csv"
+    tab.locator(".jp-CSVViewer").wait_for(state="visible", timeout=60_000)
+    tab.wait_for_function("() => document.title.includes('sales.csv')")
+    screenshot(tab, "relative-link-tab")
+    # The notebook's own page is where it was.
+    assert page.url.split("?")[0] == f"{notebook7.origin}/notebooks/work/links.ipynb"
+    assert page.evaluate("() => window.jupyterapp.shell.currentWidget?.context?.path") == (
+        "work/links.ipynb"
+    )
+    assert not_notebook7s_own(errors) == []
+
+
+# -- steering what the assistant reads ----------------------------------------------------
+
+GITHUB = next(c for c in TABLE if c["id"] == "github-classic")["value"]
+CELLS = [
+    "import pandas as pd\nsales = pd.DataFrame({'region': ['north', 'south'], 'revenue': [1, 2]})",
+    f"api_token = {GITHUB!r}",
+    "sales['regoin']",
+]
+
+
+def test_notebook7_chips_error_reference_mentions_and_threads(
+    notebook7: JupyterServer, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    nb = LabPage(page, notebook7)
+    notebook7.write_notebook("sales7.ipynb", CELLS)
+    nb.open("sales7.ipynb")
+    nb.run_all()
+    page.locator(".jp-Notebook").first.click()
+    page.keyboard.press("Control+Shift+A")
+    page.locator(INPUT).wait_for(state="visible")
+    page.wait_for_function("(sel) => document.querySelectorAll(sel).length >= 2", arg=CHIP)
+    labels = page.locator(f"{CHIP} .jck-chip-label").all_inner_texts()
+    assert labels[0] == "sales7.ipynb" and labels[1].startswith("cell ")
+
+    # The error reference: short, for the failing cell, its code as context.
+    scripted_llm.script(Reply("Use 'region'."))
+    page.locator(".jp-chatkit-ask-error").first.click()
+    wait_answer(page, "Use 'region'.")
+    shown = str(page.locator(USER).last.locator(".jck-bubble").inner_text())
+    assert shown.startswith("Fix the error in cell 3: KeyError: 'regoin'"), shown
+    assert len(shown) < 120
+    assert "sales['regoin']" in context_of(scripted_llm.requests[0])
+    screenshot(page, "nb7-error-bubble")
+
+    # A mentioned variable's summary and a mentioned secret, redacted.
+    page.locator(INPUT).click()
+    type_and_pick(
+        page, "what is @sal", "@sales", shot=lambda: screenshot(page, "nb7-mention-popup")
+    )
+    type_and_pick(page, "and @api", "@api_token")
+    screenshot(page, "nb7-mentions")
+    scripted_llm.script(Reply("Two rows."))
+    page.locator(INPUT).press("Enter")
+    wait_answer(page, "Two rows.")
+    context = context_of(scripted_llm.requests[1])
+    assert "pandas.DataFrame" in context and "north" in context
+    assert "api_token" in context and "«redacted" in context
+    assert not leaks(json.dumps(scripted_llm.requests, ensure_ascii=False))
+    line = str(page.locator(f"{ASSISTANT} .jck-readline").last.inner_text())
+    assert "sales" in line and "api_token" in line and "hidden" in line
+    screenshot(page, "nb7-read-line")
+    first_thread = page.locator(USER).count()
+    assert first_thread == 2
+
+    # Another notebook has its own conversation; coming back reopens this one.
+    notebook7.write_notebook("other7.ipynb", ["y = 2"])
+    nb.open("other7.ipynb")
+    page.locator(".jp-Notebook").first.click()
+    page.keyboard.press("Control+Shift+A")
+    page.locator(INPUT).wait_for(state="visible")
+    assert "other7.ipynb" in page.locator(f"{PANEL} .jp-chatkit-context").inner_text()
+    assert page.locator(USER).count() == 0
+    nb.open("sales7.ipynb")
+    page.locator(".jp-Notebook").first.click()
+    page.keyboard.press("Control+Shift+A")
+    page.locator(USER, has_text="Fix the error in cell 3").wait_for(timeout=30_000)
+    assert page.locator(USER).count() == 2
+
+
+def test_widget_completes_kernel_variables(
+    notebook7: JupyterServer, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    nb = LabPage(page, notebook7)
+    notebook7.write_notebook(
+        "widget7.ipynb", [CELLS[0], CELLS[1], "%load_ext jupyter_chatkit\n%chat"]
+    )
+    nb.open("widget7.ipynb")
+    nb.run_all()
+    host = ".jck-widget-host .jck-chat"
+    page.locator(host).wait_for(timeout=60_000)
+    page.locator(f"{host} .jck-input").click()
+    type_and_pick(
+        page, "describe @sa", "@sales", host, lambda: screenshot(page, "widget-mention-popup")
+    )
+    scripted_llm.script(Reply("A frame."))
+    page.locator(f"{host} .jck-input").press("Enter")
+    wait_answer(page, "A frame.", host)
+    tags = page.locator(f"{host} .jck-msg.jck-user .jck-tag").all_inner_texts()
+    # The mention, beside the context chips the widget sends (its notebook, a cell).
+    assert tags.count("sales") == 1 and "widget7.ipynb" in tags
+    context = context_of(scripted_llm.requests[0])
+    assert "pandas.DataFrame" in context and "north" in context
+    screenshot(page, "widget-mention-sent")
+
+
+# -- Agent mode ---------------------------------------------------------------------------
+
+
+def test_notebook7_multi_step_fix_with_approvals_and_undo(
+    notebook7: JupyterServer, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    nb = LabPage(page, notebook7)
+    multi_step_fix(nb, page, scripted_llm, screenshot)
+    # The panel lives in Notebook 7's right area.
+    assert page.locator(f"#jp-right-stack {PANEL}").count() == 1
+
+
+def test_notebook7_planted_instruction_and_skip(
+    notebook7: JupyterServer, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    planted_instruction(LabPage(page, notebook7), page, scripted_llm, screenshot)
+
+
+def test_notebook7_stop_interrupts_a_running_cell(
+    notebook7: JupyterServer, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    stop_running_cell(LabPage(page, notebook7), page, scripted_llm, screenshot)
+
+
+def test_notebook7_undo_survives_a_reload(
+    notebook7: JupyterServer, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    undo_after_reload(LabPage(page, notebook7), page, scripted_llm, screenshot)
+
+
+def test_notebook7_undo_after_the_notebook_was_renamed(
+    notebook7: JupyterServer, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    """Renamed after the turn (the conversation follows it): Undo still reverts its
+    changes, rather than "Nothing reverted; 2 changes are in a notebook not open here"."""
+    nb = LabPage(page, notebook7)
+    insert_and_edit(nb, page, scripted_llm, "before-rename.ipynb")
+    nb.notebook_js("await nb.context.save(); await nb.context.rename('after-rename.ipynb');")
+    page.locator(f"{PANEL} .jck-chip", has_text="after-rename.ipynb").wait_for()
+    page.locator(f"{PANEL} .jck-agent-undo").click()
+    statuses_are(page, "insert_cell", "undone")
+    statuses_are(page, "edit_cell", "undone")
+    assert nb.cell_sources() == ["x = 41", "print(x)"]
+    wait_idle(page)
+    assert page.locator(f"{PANEL} .jck-error:not([hidden])").count() == 0
+    screenshot(page, "undone-after-rename")
