@@ -4,20 +4,30 @@ Two set-ups: with the server extension (the widget talks HTTP to the Jupyter ser
 and asks the kernel only for its variables), and without it (the widget falls back to
 the kernel comm, and the kernel runs the assistant itself). The model is the fake
 OpenAI-compatible server with scripted replies, except in the code-card tests, which
-show the built-in offline model's demo card. The tests of the first set-up share the
-module's JupyterLab (``lab_page``; each opens a notebook of its own in a fresh workspace);
-the others start a server of their own. Screenshots land in ``test-output/<test name>/``.
+show the built-in offline model's demo card. The first set-up's steps (a tool, a file, a
+hostile answer) run in one notebook of the module's JupyterLab; the comm test starts a
+server of its own; the code-card tests share one server with nothing configured.
+Screenshots land in ``test-output/<test name>/``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
-from .fixtures.browser import WIDGET, JupyterServer, LabPage, fake_llm_env, send, tool_output
+from .fixtures.browser import (
+    WIDGET,
+    JupyterServer,
+    LabPage,
+    fake_llm_env,
+    send,
+    start_jupyter,
+    tool_output,
+)
 from .fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
@@ -53,29 +63,55 @@ def open_chat_notebook(lab: LabPage, name: str, cells: list[str]) -> None:
     lab.page.locator(INPUT).first.wait_for(state="visible", timeout=60_000)
 
 
+HOSTILE = (
+    "Here you go <img src=x onerror=\"window.__pwned='img'\"> "
+    "<script>window.__pwned='script'</script>\n\n"
+    "[click me](javascript:window.__pwned='link') and "
+    '<a href="#" data-commandlinker-command="terminal:create-new" '
+    "onclick=\"window.__pwned='a'\">open a terminal</a>\n\n"
+    '<iframe src="javascript:parent.__pwned=1"></iframe>'
+)
+LIVE_JS = """(el) => {
+  const all = [...el.querySelectorAll('*')];
+  const attr = (test) => all.filter(e => [...e.attributes].some(test)).length;
+  return {
+    tags: all.filter(e => /^(SCRIPT|IFRAME|IMG|OBJECT|EMBED)$/.test(e.tagName)).length,
+    handlers: attr(a => a.name.startsWith('on')),
+    commands: attr(a => a.name.includes('commandlinker')),
+    js: all.filter(e => /^\\s*javascript:/i.test(e.getAttribute('href') || '')).length,
+  };
+}"""
+
+
 def test_widget_via_the_server_endpoint(
     lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
-    lab, fake_llm = lab_page, scripted_llm
+    """One widget, three steps in its conversation: a client tool the kernel answers, a
+    file attached through the server, and a model answering with markup attacks.
+
+    One notebook and kernel for the three (each step used to open its own, ~8 s of CPU).
+    """
+    lab, fake_llm, server = lab_page, scripted_llm, lab_page.server
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     open_chat_notebook(lab, "widget.ipynb", [SETUP, "%load_ext jupyter_chatkit\n%chat"])
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
+
+    # Step 1, the server endpoint: the model's tool call is answered by the kernel.
     fake_llm.script(
         Reply(tool_calls=[ToolCall("list_kernel_variables", {})]), Reply("You have sales.")
     )
-    assert ask_in_widget(page, "what variables do I have?") == "You have sales."
+    answer = ask_in_widget(page, "what variables do I have?")
+    assert answer == "You have sales.", f"step 1 (tool over the endpoint): {answer!r}"
     # The kernel answered the tool: the model saw the notebook's DataFrame.
     (sales,) = [v for v in tool_output(fake_llm)["variables"] if v["name"] == "sales"]
-    assert [c["name"] for c in sales["columns"]] == ["region", "revenue"]
-    assert any("/jupyter-chatkit/chatkit" in url for url in requests)
+    assert [c["name"] for c in sales["columns"]] == ["region", "revenue"], f"step 1: {sales}"
+    assert any("/jupyter-chatkit/chatkit" in url for url in requests), "step 1: no endpoint"
     screenshot(page, "answered")
 
-
-def test_widget_attaches_files_through_the_server(
-    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
-) -> None:
-    lab, fake_llm = lab_page, scripted_llm
-    open_chat_notebook(lab, "attach.ipynb", [SETUP, "%load_ext jupyter_chatkit\n%chat"])
+    # Step 2, files attached through the server: a text file reaches the model with its
+    # secret hidden; a program is refused.
     token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
     csv = f"region,revenue,token\nnorth,120.5,{token}\n"
     page.locator(f"{WIDGET} .jck-file-input").set_input_files(
@@ -90,12 +126,36 @@ def test_widget_attaches_files_through_the_server(
     ).wait_for()
     screenshot(page, "attached")
     fake_llm.script(Reply("One region."))
-    assert ask_in_widget(page, "what is in this file?") == "One region."
-    parts = fake_llm.requests[0]["messages"][-1]["content"]
+    asked = len(fake_llm.requests)
+    answer = ask_in_widget(page, "what is in this file?")
+    assert answer == "One region.", f"step 2 (attachment): {answer!r}"
+    # (The first step's thread title may be asked for in between: found by its file.)
+    sent = [r for r in fake_llm.requests[asked:] if "sales.csv" in json.dumps(r["messages"][-1])]
+    assert sent, "step 2: no model request carried the file"
+    parts = sent[0]["messages"][-1]["content"]
     text = next(p["text"] for p in parts if p["type"] == "text" and "sales.csv" in p["text"])
     # The file reached the model as text, with its secret hidden.
-    assert "north,120.5," in text
-    assert token not in json.dumps(fake_llm.requests)
+    assert "north,120.5," in text, f"step 2: the file's text: {text!r}"
+    assert token not in json.dumps(fake_llm.requests), "step 2: the file's secret reached the model"
+
+    # Step 3, a model that answers with markup attacks: nothing runs, no command fires.
+    fake_llm.default_reply = Reply(HOSTILE)
+    terminals_before = server.api("api/terminals")
+    answer = ask_in_widget(page, "say something")
+    assert "Here you go" in answer and "open a terminal" in answer, f"step 3: {answer!r}"
+    message = page.locator(ANSWER).last
+    for link_text in ("click me", "open a terminal"):
+        link = message.get_by_text(link_text)
+        if link.count():
+            link.first.click(modifiers=["Control"])  # would open a tab, never run code
+    page.wait_for_timeout(500)
+    assert page.evaluate("() => window.__pwned ?? null") is None, "step 3: markup ran code"
+    assert dialogs == [], f"step 3: dialogs opened: {dialogs}"
+    # The markup is shown as text: no live element or attribute came out of it.
+    live = message.evaluate(LIVE_JS)
+    assert live == {"tags": 0, "handlers": 0, "commands": 0, "js": 0}, f"step 3: {live}"
+    assert server.api("api/terminals") == terminals_before, "step 3: a terminal was opened"
+    screenshot(page, "hostile")
 
 
 def test_widget_via_the_kernel_comm_and_back_to_python(
@@ -158,17 +218,35 @@ def test_widget_via_the_kernel_comm_and_back_to_python(
     assert str(thread).startswith("'thr_")
 
 
+@pytest.fixture(scope="module")
+def offline_server(
+    tmp_path_factory: pytest.TempPathFactory, _stopping_servers: Any
+) -> Iterator[JupyterServer]:
+    """A server with nothing configured (the offline model), for JupyterLab and Notebook 7.
+
+    ``jupyter notebook`` serves JupyterLab's page too (``lab/``, JupyterLab's own server
+    extension): one server for both apps instead of one each (~4 s of CPU a start).
+    """
+    server = start_jupyter(
+        tmp_path_factory.mktemp("offline"),
+        app="notebook",
+        extra_args=["--LabApp.expose_app_in_browser=True"],
+    )
+    yield server
+    _stopping_servers.add(server)
+
+
 @pytest.mark.parametrize("app", ["lab", "notebook"])
 def test_widget_code_card_inserts_below_its_own_cell(
-    jupyter_server_factory: Callable[..., JupyterServer], page: Any, screenshot: Any, app: str
+    offline_server: JupyterServer, page: Any, screenshot: Any, app: str
 ) -> None:
     """Insert on a card puts exactly its code right below the widget's cell, not run.
 
     The offline model makes the card: nothing is configured, and the empty chat says so.
     """
-    lab = LabPage(page, jupyter_server_factory(app=app))
+    lab = LabPage(page, dataclasses.replace(offline_server, app=app))
     cells = [SETUP, "%load_ext jupyter_chatkit\n%chat", "# the last cell"]
-    open_chat_notebook(lab, "cards.ipynb", cells)
+    open_chat_notebook(lab, f"cards-{app}.ipynb", cells)
     page.locator(f"{WIDGET} .jck-offline").wait_for(state="visible")
     # The active cell has moved on after running; insertion must still follow the widget.
     lab.set_active_cell(2)
@@ -188,51 +266,3 @@ def test_widget_code_card_inserts_below_its_own_cell(
     assert run_cell_output(lab, 2) == ""
     page.locator(WIDGET).get_by_text("Inserted in the notebook").wait_for(timeout=10_000)
     screenshot(page, f"inserted-{app}")
-
-
-HOSTILE = (
-    "Here you go <img src=x onerror=\"window.__pwned='img'\"> "
-    "<script>window.__pwned='script'</script>\n\n"
-    "[click me](javascript:window.__pwned='link') and "
-    '<a href="#" data-commandlinker-command="terminal:create-new" '
-    "onclick=\"window.__pwned='a'\">open a terminal</a>\n\n"
-    '<iframe src="javascript:parent.__pwned=1"></iframe>'
-)
-
-
-def test_hostile_model_output_stays_inert_in_the_widget(
-    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
-) -> None:
-    """A model that answers with markup attacks: nothing runs, no command fires."""
-    lab, fake_llm, server = lab_page, scripted_llm, lab_page.server
-    fake_llm.default_reply = Reply(HOSTILE)
-    dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    open_chat_notebook(lab, "hostile.ipynb", [SETUP, "%load_ext jupyter_chatkit\n%chat"])
-    terminals_before = server.api("api/terminals")
-    answer = ask_in_widget(page, "say something")
-    assert "Here you go" in answer and "open a terminal" in answer
-    message = page.locator(ANSWER).last
-    for link_text in ("click me", "open a terminal"):
-        link = message.get_by_text(link_text)
-        if link.count():
-            link.first.click(modifiers=["Control"])  # would open a tab, never run code
-    page.wait_for_timeout(500)
-    assert page.evaluate("() => window.__pwned ?? null") is None
-    assert dialogs == []
-    # The markup is shown as text: no live element or attribute came out of it.
-    live = message.evaluate(
-        """(el) => {
-          const all = [...el.querySelectorAll('*')];
-          const attr = (test) => all.filter(e => [...e.attributes].some(test)).length;
-          return {
-            tags: all.filter(e => /^(SCRIPT|IFRAME|IMG|OBJECT|EMBED)$/.test(e.tagName)).length,
-            handlers: attr(a => a.name.startsWith('on')),
-            commands: attr(a => a.name.includes('commandlinker')),
-            js: all.filter(e => /^\\s*javascript:/i.test(e.getAttribute('href') || '')).length,
-          };
-        }"""
-    )
-    assert live == {"tags": 0, "handlers": 0, "commands": 0, "js": 0}
-    assert server.api("api/terminals") == terminals_before
-    screenshot(page, "hostile")
