@@ -24,6 +24,8 @@ from tests.fixtures.browser import ASSISTANT, PANEL, LabPage, open_panel, wait_a
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
+# One kept JupyterLab page for the module's lab_page tests (tests/fixtures/lab_reuse.py).
+REUSE_LAB_PAGE = True
 
 UNDO = f"{PANEL} .jck-agent-undo"
 NOTEBOOK_CELLS = (
