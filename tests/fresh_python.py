@@ -15,8 +15,9 @@ shared, and ``prefix`` must not depend on the script's arguments.
 Where a fork could differ, the script runs in a plain new Python instead: a ``prefix``
 that left a thread running (a child gets only the thread that forked), no ``os.fork``.
 A server serves the environment it was started with: another one starts a new server,
-except for the variables pytest changes per test (:data:`PER_TEST`), which a child sets
-as a new Python would inherit them (``prefix`` must not read them).
+except for the variables pytest changes per test (:data:`PER_TEST`) and those a caller
+gives a script of its own (``env``), which a child sets as a new Python would inherit
+them (``prefix`` must not read them).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -141,15 +143,18 @@ class _Server:
         line, self._buffer = self._buffer.split(b"\n", 1)
         return line.decode()
 
-    def run(self, body: str, args: tuple[str, ...], timeout: float) -> tuple[int, str, str]:
-        """Run ``body`` in a child: (exit status, stdout, stderr)."""
+    def run(
+        self, body: str, args: tuple[str, ...], timeout: float, env: dict[str, str | None]
+    ) -> tuple[int, str, str]:
+        """Run ``body`` in a child whose environment is the server's with ``env`` set
+        (``None``: unset): (exit status, stdout, stderr)."""
         assert self.process.stdin is not None
         with tempfile.TemporaryDirectory(prefix="fresh-python-") as folder:
             out, err = Path(folder, "stdout"), Path(folder, "stderr")
             request = {
                 "body": body,
                 "args": list(args),
-                "env": {name: os.environ.get(name) for name in PER_TEST},
+                "env": env,
                 "stdout": str(out),
                 "stderr": str(err),
             }
@@ -200,37 +205,48 @@ def _close_all() -> None:
 atexit.register(_close_all)
 
 
-def run_script(prefix: str, body: str, *args: str, timeout: float = 110) -> tuple[int, str, str]:
-    """Run ``prefix + body`` as ``python -c`` would, in ``ROOT``, with ``args`` after it:
-    (exit status, stdout, stderr). ``prefix`` (whole lines) is run once per pytest
-    process and forked from; it must not read the script's arguments. An empty ``prefix``
-    runs the script in a plain new Python."""
+def run_script(
+    prefix: str,
+    body: str,
+    *args: str,
+    timeout: float = 110,
+    env: Mapping[str, str | None] | None = None,
+) -> tuple[int, str, str]:
+    """Run ``prefix + body`` as ``python -c`` would, in ``ROOT``, with ``args`` after it
+    and this process's environment with ``env`` set on it (``None``: unset): (exit
+    status, stdout, stderr). ``prefix`` (whole lines) is run once per pytest process and
+    forked from; it must read neither the script's arguments nor the variables of ``env``.
+    An empty ``prefix`` runs the script in a plain new Python."""
     if prefix and not prefix.endswith("\n"):
         raise ValueError("the prefix must end with a whole line")
-    env = {k: v for k, v in os.environ.items() if k not in PER_TEST}
+    changes = {name: os.environ.get(name) for name in PER_TEST}
+    changes.update(env or {})
+    base = {k: v for k, v in os.environ.items() if k not in PER_TEST}
     with _lock:
         server = _servers.get(prefix)
-        if server is not None and (server.env != env or server.process.poll() is not None):
+        if server is not None and (server.env != base or server.process.poll() is not None):
             _servers.pop(prefix).close()
             server = None
         if server is None and prefix and hasattr(os, "fork") and prefix not in _refused:
             try:
-                server = _servers[prefix] = _Server(prefix, env)
+                server = _servers[prefix] = _Server(prefix, base)
             except _Refused as refused:
                 _refused.add(prefix)
                 print(f"fresh_python: a plain new Python instead ({refused})", file=sys.stderr)
         if server is not None:
             try:
-                return server.run(body, args, timeout)
+                return server.run(body, args, timeout, changes)
             except BaseException:
                 # A timeout (ours or pytest's) or a dead server: start afresh next time.
                 _servers.pop(prefix, None)
                 server.process.kill()
                 server.close()
                 raise
+    environ = {**os.environ, **changes}
     done = subprocess.run(
         [sys.executable, "-c", prefix + body, *args],
         cwd=ROOT,
+        env={k: v for k, v in environ.items() if v is not None},
         capture_output=True,
         text=True,
         timeout=timeout,

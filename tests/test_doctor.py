@@ -1,11 +1,16 @@
-"""``jupyter chatkit``, run as a user runs it: a real subprocess against the fake provider."""
+"""``jupyter chatkit``, run as a user runs it: a real subprocess against the fake provider.
+
+Each run is ``python -m jupyter_chatkit.doctor`` in a fresh Python forked from one that
+imported the libraries the command imports anyway (:data:`PREFIX`: jupyter_server's
+extension config, jupyterlab_server, openai, the store's engine: ~2.5 s of CPU a run,
+most of it jsonschema's rfc3987-syntax grammars); see tests/fresh_python.py. Each run has
+its own environment, arguments, output and exit status; the command itself, the
+settings it reads and its checks run in the child.
+"""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,29 +19,39 @@ import pytest
 from tests.fixtures.fake_llm import FAKE_API_KEY, FakeLLM
 from tests.fixtures.ports import free_port
 
+from .fresh_python import run_script
+
 pytestmark = pytest.mark.timeout(120)
+
+# Imports only (no settings, no environment read): the modules every run imports.
+PREFIX = (
+    "import jupyter_core.application, jupyter_server.extension.config, jupyterlab_server.config\n"
+    "import jupyter_client.manager, openai\n"
+    "import jupyter_chatkit.assistant.models, jupyter_chatkit.settings, "
+    "jupyter_chatkit.store.engine\n"
+)
+# What ``python -m jupyter_chatkit.doctor`` runs.
+DOCTOR = (
+    "import runpy\n"
+    "runpy.run_module('jupyter_chatkit.doctor', run_name='__main__', alter_sys=True)\n"
+)
 
 
 def run_doctor(
     tmp_path: Path, *args: str, env: dict[str, str] | None = None
 ) -> tuple[int, str, str]:
     """Run ``jupyter chatkit`` with a private config dir, as a separate process."""
-    full_env = {
-        **os.environ,
-        # Only this test's config files (plus the install's own, which enable us).
-        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
-        "JUPYTER_DATA_DIR": str(tmp_path / "data"),
-        **(env or {}),
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "jupyter_chatkit.doctor", *args],
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=110,
-        check=False,
+    return run_script(
+        PREFIX,
+        DOCTOR,
+        *args,
+        env={
+            # Only this test's config files (plus the install's own, which enable us).
+            "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+            "JUPYTER_DATA_DIR": str(tmp_path / "data"),
+            **(env or {}),
+        },
     )
-    return done.returncode, done.stdout, done.stderr
 
 
 def report(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
