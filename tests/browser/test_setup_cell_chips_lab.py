@@ -15,6 +15,8 @@ from tests.fixtures.browser import CHIP, PANEL, WIDGET, LabPage, open_panel, sen
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
+# One kept JupyterLab page for the module's lab_page tests (tests/fixtures/lab_reuse.py).
+REUSE_LAB_PAGE = True
 
 
 def test_chips_after_run_all_skip_the_cell_that_only_loads_the_assistant(
