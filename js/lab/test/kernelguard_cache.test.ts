@@ -3,7 +3,7 @@
  * at Enter a request goes at once when the kernel checked every string of it and nothing
  * happened on the kernel since; any message on the kernel (a cell run here or by another
  * client, a restart, a reconnection) voids the answers, and the message is checked then.
- * With a real kernel and JupyterLab: tests/browser/test_kernel_guard_precheck_browser.py.
+ * With a real kernel and JupyterLab: tests/test_widget_notebook_browser.py.
  */
 
 import assert from "node:assert/strict";
