@@ -27,6 +27,8 @@ from tests.fixtures.browser import (
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
+# One kept JupyterLab page for the module's lab_page tests (tests/fixtures/lab_reuse.py).
+REUSE_LAB_PAGE = True
 
 
 def test_another_browser_reopens_the_notebooks_conversation_in_the_sidebar(
