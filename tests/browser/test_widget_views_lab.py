@@ -20,7 +20,15 @@ from typing import Any
 
 import pytest
 from tests.browser.widget_notebook import open_widget_notebook
-from tests.fixtures.browser import PANEL, LabPage, open_panel, send, user_texts, wait_idle
+from tests.fixtures.browser import (
+    INPUT,
+    PANEL,
+    LabPage,
+    open_panel,
+    send,
+    user_texts,
+    wait_idle,
+)
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
@@ -205,8 +213,21 @@ def test_a_turn_sent_from_the_sidebar_shows_live_in_the_widget_of_its_conversati
     words = " ".join(f"word{n}" for n in range(40))
     scripted_llm.token_delay = 0.3
     scripted_llm.script(Reply(f"Answer to the sidebar: {words}."))
-    send(page, "asked in the sidebar")
+    box = page.locator(INPUT)
+    box.click()
+    box.fill("asked in the sidebar")
+    box.press("Enter")
+    # The answer streams slowly until the widget showed it streaming (or it ended
+    # without that: the assertion below fails), then the rest comes at once.
+    page.wait_for_function(
+        "(sel) => window.__widgetSawItStream"
+        " || /word39/.test(document.querySelector(sel)?.textContent ?? '')",
+        arg=IN_CELL,
+        timeout=60_000,
+    )
+    scripted_llm.token_delay = 0.0
     page.locator(f"{IN_CELL} .jck-msg.jck-assistant", has_text="word39.").wait_for(timeout=60_000)
+    wait_idle(page)
     wait_idle(page, IN_CELL)
     assert page.evaluate("() => window.__widgetSawItStream") is True
     assert messages(page, IN_CELL, "user") == ["asked in the widget", "asked in the sidebar"]
@@ -249,6 +270,8 @@ def test_a_turn_sent_from_the_widget_shows_live_in_the_sidebar_showing_its_conve
         timeout=60_000
     )
     screenshot(page, "widget-turn-streaming-in-sidebar")
+    # Seen streaming (the observer saw it before the locator above did): the rest at once.
+    scripted_llm.token_delay = 0.0
     page.locator(f"{PANEL} .jck-msg.jck-assistant", has_text="word29.").wait_for(timeout=60_000)
     wait_idle(page, PANEL)
     wait_idle(page, IN_CELL)
