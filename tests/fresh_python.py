@@ -33,8 +33,10 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # Set by pytest to the running test's id: a child takes the caller's value.
@@ -203,6 +205,22 @@ def _close_all() -> None:
 
 
 atexit.register(_close_all)
+
+
+def close_servers() -> None:
+    """Stop this process's servers: a module done with its scripts frees their memory."""
+    with _lock:
+        _close_all()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def fresh_python_servers() -> Iterator[None]:
+    """For a module whose scripts share prefixes (autouse where imported): a fixture of
+    module scope keeps the module's tests on one pytest-xdist worker
+    (tests/fixtures/xdist_groups.py), so each prefix runs once rather than once per
+    worker; the servers stop at the module's end."""
+    yield
+    close_servers()
 
 
 def run_script(

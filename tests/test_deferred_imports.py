@@ -26,6 +26,7 @@ from jupyter_chatkit.serverext.deferred_imports import (
     reexports,
 )
 
+from .fresh_python import fresh_python_servers as fresh_python_servers  # autouse
 from .fresh_python import run_script
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -254,9 +255,14 @@ DEFERRED = [
 ]
 
 
-def run_fresh(script: str, *args: str) -> Any:
-    """Run ``script`` in a fresh Python; the JSON of its last printed line."""
-    prefix = next((p for p in FRESH_PREFIXES if script.startswith(p)), "")
+def run_fresh(script: str, *args: str, prefix: str | None = None) -> Any:
+    """Run ``script`` in a fresh Python; the JSON of its last printed line. ``prefix``: the
+    script's first lines to fork from (default: the first of :data:`FRESH_PREFIXES` it
+    begins with)."""
+    if prefix is None:
+        prefix = next((p for p in FRESH_PREFIXES if script.startswith(p)), "")
+    elif not script.startswith(prefix):
+        raise ValueError("the script does not begin with its prefix")
     code, stdout, stderr = run_script(prefix, script[len(prefix) :], *args)
     assert code == 0, stderr[-2000:]
     return json.loads(stdout.strip().splitlines()[-1])

@@ -19,6 +19,7 @@ import pytest
 from tests.fixtures.fake_llm import FAKE_API_KEY, FakeLLM
 from tests.fixtures.ports import free_port
 
+from .fresh_python import fresh_python_servers as fresh_python_servers  # autouse
 from .fresh_python import run_script
 
 pytestmark = pytest.mark.timeout(120)

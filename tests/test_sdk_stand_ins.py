@@ -20,6 +20,7 @@ from jupyter_chatkit.serverext.deferred_imports import (
     is_deferred,
 )
 
+from .fresh_python import fresh_python_servers as fresh_python_servers  # autouse
 from .test_deferred_imports import BASE, ROOT, run_fresh
 
 GROUP = "chatkit_served_fixture_pkg"

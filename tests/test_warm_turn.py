@@ -24,6 +24,7 @@ from jupyter_chatkit.serverext.holder import AssistantHolder
 
 from .chatkit_helpers import parse_sse, user_input
 from .fixtures.fake_llm import FakeLLM, Reply
+from .fresh_python import fresh_python_servers as fresh_python_servers  # autouse
 from .test_handlers import answer_of, body, post, server_config
 
 
@@ -144,7 +145,8 @@ class TestOpenAIItself:
 # A fresh Python (pydantic's state is the process's): the server's build and warm-up
 # against the fake LLM, then a person's first turn, noting every pydantic model whose
 # validator exists after each.
-FIRST_TURN_SCRIPT = """
+# Its imports: a Python that ran them is forked for each API (fresh_python.py).
+FIRST_TURN_PREFIX = """
 import asyncio, json, sys, tempfile
 from pydantic import BaseModel
 from pydantic._internal._mock_val_ser import MockValSer
@@ -153,7 +155,10 @@ from jupyter_chatkit.serverext.deferred_imports import defer_unused_packages
 from jupyter_chatkit.serverext.holder import AssistantHolder
 from jupyter_chatkit.settings import Settings
 from tests.fixtures.fake_llm import FakeLLM, Reply
-
+"""
+FIRST_TURN_SCRIPT = (
+    FIRST_TURN_PREFIX
+    + """
 def built():
     seen, stack = set(), [BaseModel]
     while stack:
@@ -185,6 +190,7 @@ with FakeLLM() as llm, tempfile.TemporaryDirectory() as folder:
     llm.script(Reply("Answered by the fake."))
     print(json.dumps(asyncio.run(main(sys.argv[1], llm.base_url, folder))))
 """
+)
 
 
 @pytest.mark.timeout(120)
@@ -194,5 +200,5 @@ def test_the_first_turn_after_the_warm_up_builds_no_validator(provider_api: str)
     # by name) the first turn would build on the event loop.
     from .test_deferred_imports import run_fresh
 
-    result = run_fresh(FIRST_TURN_SCRIPT, provider_api)
+    result = run_fresh(FIRST_TURN_SCRIPT, provider_api, prefix=FIRST_TURN_PREFIX)
     assert result == {"warmed": True, "answered": True, "built_by_the_first_turn": []}

@@ -18,15 +18,20 @@ from jupyter_chatkit.assistant.warmup import SHARED_MODELS, warm_up
 from jupyter_chatkit.protocol import RequestContext
 
 from .fixtures.fake_llm import FakeLLM, Reply
+from .fresh_python import fresh_python_servers as fresh_python_servers  # autouse
 from .test_deferred_imports import run_fresh
 
-BUILT_SCRIPT = """
+# The script's imports: a Python that ran them is forked for each API (fresh_python.py).
+BUILT_PREFIX = """
 import json, sys
 from agents import OpenAIChatCompletionsModel, OpenAIResponsesModel
 from openai import AsyncOpenAI
 import chatkit.types
 from jupyter_chatkit.assistant import warmup
-
+"""
+BUILT_SCRIPT = (
+    BUILT_PREFIX
+    + """
 api = sys.argv[1]
 # Loopback and a port nothing listens on: the warm-up parses canned answers in
 # process and must never connect (it would fail at once if it tried).
@@ -70,12 +75,13 @@ union = stream_event_types.cache_info().currsize
 print(json.dumps({"built": built, "shared": shared, "events": events, "unused": unused,
                   "union": union, "reused": reused, "parsed": parsed}))
 """
+)
 
 
 @pytest.mark.timeout(120)
 @pytest.mark.parametrize("api", ["chat_completions", "responses"])
 def test_the_warm_up_builds_the_shared_schemas_first_and_no_event_types_by_name(api: str) -> None:
-    result = run_fresh(BUILT_SCRIPT, api)
+    result = run_fresh(BUILT_SCRIPT, api, prefix=BUILT_PREFIX)
     # Response and the members of the unions it nests (tools, output items), each once.
     assert len(result["shared"]) > len(SHARED_MODELS) + 20
     # Those not built yet (openai-agents builds a few of them at import).
