@@ -28,6 +28,15 @@
  * CHECK_TTL_MS at most.
  * A running cell (main shell busy) keeps none: the check goes to its subshell at Enter.
  *
+ * The state is read from the messages, in the order they arrive, not from the
+ * connection's `status`: a check is sent from an idle kernel (`stateMark`), and while
+ * nothing but the checks' own messages came since, the kernel is idle but for them,
+ * whatever `status` says. A check's execute reply (shell) and its idle status (iopub)
+ * come in either order (Jupyter does not order the channels), `status` follows them later
+ * than `anyMessage` does, and another check of the page may have turned it busy
+ * meanwhile: asked for an idle status, its answers were dropped when its reply came last
+ * after another check started, and Enter checked again.
+ *
  * A kernel that cannot check (no jupyter_chatkit in its environment: the check's import
  * fails) is not asked before Enter again until it restarts (a connection keeps its kernel;
  * another kernel is another connection): each draft, each cell's end would ask it in
@@ -64,6 +73,12 @@ interface Watch {
   cannotCheck: boolean;
   /** Called once when `epoch` next moves ({@link untilChanged}). */
   waiters: Set<() => void>;
+  /** The epoch the kernel was last seen steady in (idle, no cell running): while it
+   * lasts only the checks' own messages came since, so the kernel is idle but for them. */
+  steadyEpoch: number;
+  /** The checks whose busy status the connection read and not yet their idle: what
+   * turned its `status` busy while nothing else ran. */
+  ownBusy: Set<string>;
 }
 
 const watches = new WeakMap<Kernel.IKernelConnection, Watch>();
@@ -82,7 +97,17 @@ function changed(watch: Watch): void {
 function watchOf(kernel: Kernel.IKernelConnection): Watch {
   const known = watches.get(kernel);
   if (known) return known;
-  const watch: Watch = { kernelId: kernel.id, epoch: 0, own: [], answers: new Map(), blind: false, cannotCheck: false, waiters: new Set() };
+  const watch: Watch = {
+    kernelId: kernel.id,
+    epoch: 0,
+    own: [],
+    answers: new Map(),
+    blind: false,
+    cannotCheck: false,
+    waiters: new Set(),
+    steadyEpoch: -1,
+    ownBusy: new Set(),
+  };
   watches.set(kernel, watch);
   const signals = [kernel.anyMessage, kernel.statusChanged, kernel.connectionStatusChanged, kernel.disposed];
   if (!signals.every((s) => typeof s?.connect === "function")) {
@@ -107,12 +132,31 @@ function watchOf(kernel: Kernel.IKernelConnection): Watch {
     if (typeof parent === "string" && watch.own.includes(parent)) return;
     changed(watch);
   });
+  // The checks' statuses as the connection reads them (this signal comes right after it
+  // set its `status` from the message, in the order the messages are handled).
+  kernel.iopubMessage?.connect((_, msg) => {
+    if (msg.header.msg_type !== "status") return;
+    const parent = msg.parent_header as { msg_id?: unknown; msg_type?: unknown } | undefined;
+    const id = parent?.msg_id;
+    if (parent?.msg_type !== "execute_request" || typeof id !== "string" || !watch.own.includes(id)) return;
+    const state = (msg.content as { execution_state?: unknown }).execution_state;
+    if (state === "busy") watch.ownBusy.add(id);
+    else if (state === "idle") watch.ownBusy.delete(id);
+  });
   kernel.statusChanged.connect((_, status) => {
-    if (status !== "busy" && status !== "idle") changed(watch);
+    if (status !== "busy" && status !== "idle") {
+      // A restart or a dead kernel: no idle will come for the checks it was running.
+      watch.ownBusy.clear();
+      changed(watch);
+    }
     // A restarted kernel may have jupyter_chatkit now (installed meanwhile).
     if (status === "restarting" || status === "autorestarting" || status === "starting") watch.cannotCheck = false;
   });
-  kernel.connectionStatusChanged.connect(() => changed(watch));
+  kernel.connectionStatusChanged.connect(() => {
+    // Messages may have been missed: the checks' idle statuses too.
+    watch.ownBusy.clear();
+    changed(watch);
+  });
   kernel.disposed.connect(() => {
     changed(watch);
     watches.delete(kernel);
@@ -173,15 +217,34 @@ function steady(kernel: Kernel.IKernelConnection, watch: Watch): boolean {
   );
 }
 
+/** Whether the kernel is as it was when last seen steady: nothing but the checks' own
+ * messages since (a check's reply and idle in either order, another check of the page
+ * running: its busy status is all that made the connection say busy), connected, the
+ * kernel it was. */
+function quiet(kernel: Kernel.IKernelConnection, watch: Watch): boolean {
+  if (steady(kernel, watch)) return true;
+  return (
+    watch.steadyEpoch === watch.epoch &&
+    !watch.blind &&
+    (kernel.status === "idle" || (kernel.status === "busy" && watch.ownBusy.size > 0)) &&
+    kernel.connectionStatus === "connected" &&
+    !kernel.isDisposed &&
+    kernel.id === watch.kernelId
+  );
+}
+
 /** A mark of `kernel`'s state before a check is sent; null when none may be kept. */
 export function stateMark(kernel: Kernel.IKernelConnection): { epoch: number; at: number } | null {
   const watch = watchOf(kernel);
-  return steady(kernel, watch) ? { epoch: watch.epoch, at: Date.now() } : null;
+  if (!steady(kernel, watch)) return null;
+  watch.steadyEpoch = watch.epoch;
+  return { epoch: watch.epoch, at: Date.now() };
 }
 
 /**
  * Keep the kernel's answers `outs` for `strings` (one each, in order), checked from
- * `mark`: only when nothing was seen on the kernel since. Whether they were kept.
+ * `mark`: only when nothing was seen on the kernel since but the checks' own messages
+ * (the caller has the check's reply and idle). Whether they were kept.
  */
 export function keepAnswers(
   kernel: Kernel.IKernelConnection,
@@ -190,7 +253,7 @@ export function keepAnswers(
   outs: readonly string[],
 ): boolean {
   const watch = watchOf(kernel);
-  if (watch.epoch !== mark.epoch || strings.length !== outs.length || !steady(kernel, watch)) return false;
+  if (watch.epoch !== mark.epoch || strings.length !== outs.length || !quiet(kernel, watch)) return false;
   if (watch.answers.size + strings.length > MAX_ANSWERS) watch.answers.clear();
   strings.forEach((s, i) => {
     watch.answers.set(s, { out: outs[i], at: mark.at });
@@ -234,7 +297,7 @@ export function unchecked(
  */
 export function cachedCheck(kernel: Kernel.IKernelConnection, value: unknown): { value: unknown } | null {
   const watch = watchOf(kernel);
-  if (!steady(kernel, watch)) return null;
+  if (!quiet(kernel, watch)) return null;
   // The value as the kernel gets it (JSON: no undefined, no functions).
   const json = JSON.parse(JSON.stringify(value ?? null)) as unknown;
   const fresh = Date.now() - CHECK_TTL_MS;
