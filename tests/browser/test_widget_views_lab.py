@@ -186,30 +186,56 @@ def test_two_chats_sharing_a_layout_are_two_conversations(
     assert messages(page, second, "assistant") == []
 
 
-def test_a_turn_sent_from_the_sidebar_shows_live_in_the_widget_of_its_conversation(
+OBSERVE_STREAMING = """([sel, flag]) => { window[flag] = false;
+  const host = document.querySelector(sel);
+  const streaming = '.jck-msg.jck-assistant.jck-streaming';
+  new MutationObserver(() => {
+    if (host.querySelector(streaming)) window[flag] = true;
+  }).observe(host, { subtree: true, childList: true, attributes: true });
+}"""
+
+
+def test_a_turn_sent_in_the_widget_or_the_sidebar_shows_live_in_the_other(
     lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
-    # The sidebar and a %chat widget show one conversation: a message sent in the sidebar
-    # streams in the widget too (before: the widget showed it only when next updated).
+    """The sidebar and a %chat widget show one conversation: a message sent in either
+    streams in the other (before: the sidebar showed the widget's only when it next
+    opened the thread, e.g. after a reload; the widget the sidebar's only when next
+    updated). One notebook for both ways (each had its own, ~2 s of CPU)."""
     open_widget_notebook(lab_page, "shared.ipynb")
-    scripted_llm.script(Reply("Answer to the widget."))
-    send(page, "asked in the widget", IN_CELL)
+    scripted_llm.script(Reply("First answer, in the widget."))
+    send(page, "first, in the widget", IN_CELL)
     open_panel(page)
     # The sidebar follows the notebook: its conversation is the widget's.
-    page.locator(f"{PANEL} .jck-msg.jck-assistant", has_text="Answer to the widget.").wait_for(
+    first = page.locator(f"{PANEL} .jck-msg.jck-assistant", has_text="First answer, in the widget.")
+    first.wait_for(timeout=60_000)
+
+    # Sent in the widget: streams in the sidebar while the widget's answer is written.
+    page.evaluate(OBSERVE_STREAMING, [PANEL, "__sidebarSawItStream"])
+    words = " ".join(f"word{n}" for n in range(30))
+    scripted_llm.token_delay = 0.2
+    scripted_llm.script(Reply(f"Second answer, in the widget: {words}."))
+    box = page.locator(f"{IN_CELL} .jck-input").first
+    box.click()
+    box.fill("second, in the widget")
+    box.press("Enter")
+    page.locator(f"{PANEL} .jck-msg.jck-assistant.jck-streaming", has_text="word").wait_for(
         timeout=60_000
     )
-    # Seen while the sidebar's answer is still being written: the widget shows it streaming.
-    page.evaluate(
-        """(sel) => { window.__widgetSawItStream = false;
-          const host = document.querySelector(sel);
-          const streaming = '.jck-msg.jck-assistant.jck-streaming';
-          new MutationObserver(() => {
-            if (host.querySelector(streaming)) window.__widgetSawItStream = true;
-          }).observe(host, { subtree: true, childList: true, attributes: true });
-        }""",
-        IN_CELL,
-    )
+    screenshot(page, "widget-turn-streaming-in-sidebar")
+    # Seen streaming (the observer saw it before the locator above did): the rest at once.
+    scripted_llm.token_delay = 0.0
+    page.locator(f"{PANEL} .jck-msg.jck-assistant", has_text="word29.").wait_for(timeout=60_000)
+    wait_idle(page, PANEL)
+    wait_idle(page, IN_CELL)
+    assert page.evaluate("() => window.__sidebarSawItStream") is True, "widget -> sidebar"
+    widget_turns = ["first, in the widget", "second, in the widget"]
+    assert messages(page, PANEL, "user") == widget_turns, "widget -> sidebar"
+    assert len(messages(page, PANEL, "assistant")) == 2, "widget -> sidebar"
+    screenshot(page, "widget-turn-in-sidebar")
+
+    # Sent in the sidebar: the widget shows it streaming while it is written.
+    page.evaluate(OBSERVE_STREAMING, [IN_CELL, "__widgetSawItStream"])
     words = " ".join(f"word{n}" for n in range(40))
     scripted_llm.token_delay = 0.3
     scripted_llm.script(Reply(f"Answer to the sidebar: {words}."))
@@ -229,56 +255,12 @@ def test_a_turn_sent_from_the_sidebar_shows_live_in_the_widget_of_its_conversati
     page.locator(f"{IN_CELL} .jck-msg.jck-assistant", has_text="word39.").wait_for(timeout=60_000)
     wait_idle(page)
     wait_idle(page, IN_CELL)
-    assert page.evaluate("() => window.__widgetSawItStream") is True
-    assert messages(page, IN_CELL, "user") == ["asked in the widget", "asked in the sidebar"]
-    assert len(messages(page, IN_CELL, "assistant")) == 2
+    assert page.evaluate("() => window.__widgetSawItStream") is True, "sidebar -> widget"
+    assert messages(page, IN_CELL, "user") == [*widget_turns, "asked in the sidebar"], (
+        "sidebar -> widget"
+    )
+    assert len(messages(page, IN_CELL, "assistant")) == 3, "sidebar -> widget"
     screenshot(page, "sidebar-turn-in-widget")
-
-
-def test_a_turn_sent_from_the_widget_shows_live_in_the_sidebar_showing_its_conversation(
-    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
-) -> None:
-    # The other way round: a message sent in the %chat widget streams in the sidebar
-    # showing that conversation (before: the sidebar showed it only when it next opened
-    # the thread, e.g. after a reload).
-    open_widget_notebook(lab_page, "shared_back.ipynb")
-    scripted_llm.script(Reply("First answer, in the widget."))
-    send(page, "first, in the widget", IN_CELL)
-    open_panel(page)
-    # The sidebar follows the notebook: its conversation is the widget's.
-    first = page.locator(f"{PANEL} .jck-msg.jck-assistant", has_text="First answer, in the widget.")
-    first.wait_for(timeout=60_000)
-    page.evaluate(
-        """(sel) => { window.__sidebarSawItStream = false;
-          const host = document.querySelector(sel);
-          const streaming = '.jck-msg.jck-assistant.jck-streaming';
-          new MutationObserver(() => {
-            if (host.querySelector(streaming)) window.__sidebarSawItStream = true;
-          }).observe(host, { subtree: true, childList: true, attributes: true });
-        }""",
-        PANEL,
-    )
-    words = " ".join(f"word{n}" for n in range(30))
-    scripted_llm.token_delay = 0.2
-    scripted_llm.script(Reply(f"Second answer, in the widget: {words}."))
-    box = page.locator(f"{IN_CELL} .jck-input").first
-    box.click()
-    box.fill("second, in the widget")
-    box.press("Enter")
-    # Streams in the sidebar while the widget's answer is still being written.
-    page.locator(f"{PANEL} .jck-msg.jck-assistant.jck-streaming", has_text="word").wait_for(
-        timeout=60_000
-    )
-    screenshot(page, "widget-turn-streaming-in-sidebar")
-    # Seen streaming (the observer saw it before the locator above did): the rest at once.
-    scripted_llm.token_delay = 0.0
-    page.locator(f"{PANEL} .jck-msg.jck-assistant", has_text="word29.").wait_for(timeout=60_000)
-    wait_idle(page, PANEL)
-    wait_idle(page, IN_CELL)
-    assert page.evaluate("() => window.__sidebarSawItStream") is True
-    assert messages(page, PANEL, "user") == ["first, in the widget", "second, in the widget"]
-    assert len(messages(page, PANEL, "assistant")) == 2
-    screenshot(page, "widget-turn-in-sidebar")
 
 
 def test_agent_steps_reach_the_notebook_after_its_first_view_closed(
