@@ -149,6 +149,30 @@ def test_a_server_stopped_during_the_warm_up_turn_waits_for_it(tmp_path: Path) -
         assert conn.execute("SELECT count(*) FROM threads").fetchone()[0] == 0
 
 
+def test_a_server_stopped_as_its_warm_up_begins_skips_its_collection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No first turn will come: the stop waits for no second step of the throwaway turn
+    # and no full collection (~0.3 s of CPU per server start in a test session, each
+    # paid in the server's stop).
+    holder = _holder(tmp_path / "chat.sqlite3")
+    collections: list[tuple[object, ...]] = []
+
+    def collect(*args: object) -> int:
+        collections.append(args)
+        return 0
+
+    async def scenario() -> None:
+        holder.start_in_background()
+        await holder.get()  # built: the warm-up turn is under way
+        monkeypatch.setattr(gc, "collect", collect)
+        await holder.close()
+        assert holder.warmed and holder.warm_requests == 0
+
+    _run_on_own_loop(scenario)
+    assert collections == []
+
+
 def test_what_the_start_built_is_frozen_out_of_full_collections(tmp_path: Path) -> None:
     # The assistant and everything built before the warm-up ended live as long as the
     # server; a full collection under load must not walk them (gc.freeze). Once a

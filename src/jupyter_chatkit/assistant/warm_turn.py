@@ -27,7 +27,7 @@ import gc
 import json
 import logging
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -142,7 +142,9 @@ async def _stream(
     return thread_id, tool_call
 
 
-async def warm_turn(assistant: NotebookAssistant) -> int:
+async def warm_turn(
+    assistant: NotebookAssistant, stopping: Callable[[], bool] = lambda: False
+) -> int:
     """Answer a message on a throwaway copy of ``assistant``; return the model requests
     the canned provider answered (0 for the offline model).
 
@@ -150,7 +152,11 @@ async def warm_turn(assistant: NotebookAssistant) -> int:
     whose output is then sent as the chat sends it, and answers with text: both
     shapes of a first turn, a new thread and a thread continued.
     Raises whatever went wrong (the caller logs it at debug): the warm-up is best effort.
+    Once ``stopping()`` is true (the server stops: no first turn will come) it does no
+    more steps and no collection: a server's stop waits for it.
     """
+    if stopping():
+        return 0
     from ..settings import Settings
     from ..store import open_store
     from .server import NotebookAssistant
@@ -184,7 +190,7 @@ async def warm_turn(assistant: NotebookAssistant) -> int:
             thread_id, tool_call = await _stream(
                 warm, _body("threads.create", {"input": question}), context
             )
-            if tool_call and thread_id is not None:
+            if tool_call and thread_id is not None and not stopping():
                 output = {"variables": [{"name": "df", "type": "DataFrame", "shape": [3, 2]}]}
                 params = {"thread_id": thread_id, "result": output}
                 await _stream(warm, _body("threads.add_client_tool_output", params), context)
@@ -193,6 +199,8 @@ async def warm_turn(assistant: NotebookAssistant) -> int:
                 await warm.aclose()
             else:
                 await store.close()
+    if stopping():
+        return provider.requests
     sign_shared_agents(assistant)
     # The start-up work made a great many objects, so a full collection is due: taken
     # now, while nobody waits, it does not fall in the first real turn.

@@ -143,7 +143,7 @@ class AssistantHolder:
         """Run one offline turn on a throwaway copy of the assistant (best effort)."""
         try:
             module = importlib.import_module("jupyter_chatkit.assistant.warm_turn")
-            self.warm_requests = await module.warm_turn(assistant)
+            self.warm_requests = await module.warm_turn(assistant, lambda: self._closed)
             log.debug(
                 "jupyter-chatkit: warm-up turn done (%d model requests answered in process)",
                 self.warm_requests,
