@@ -176,8 +176,7 @@ export interface DraftSource {
  * Check what the draft in the sidebar's box will carry before Enter: its text, its chips'
  * content, the request's own strings (thread, model), as `ChatSession.send` will make
  * them. Run after a pause in typing, a change of chips (`changed`), on focus and when the
- * kernel turns idle; again while a draft waits in the focused box (answers expire, or
- * something on the kernel dropped them while it stayed idle). A draft that differs at Enter
+ * kernel turns idle; again while a draft waits in the focused box (answers expire). A draft that differs at Enter
  * (a mention, a chip removed, a cell changed) is checked then, as before.
  *
  * A kernel followed (another notebook, a kernel changed or restarted) is asked once, as
@@ -198,30 +197,6 @@ export function precheckDrafts(source: DraftSource): { changed(): void; dispose(
   let idleRuns = 0;
   // The kernel that loaded the check since it last started (its first check did).
   let warmed: Kernel.IKernelConnection | null = null;
-  // The draft's answers kept: dropped while the box waits, focused, they are asked again
-  // once the kernel is idle. The connection's status may not move (the debugger's control
-  // requests, another message with no status): the idle hook alone would not ask.
-  let keptWatch: { stop(): void } | null = null;
-  const watchKept = (kernel: Kernel.IKernelConnection): void => {
-    keptWatch?.stop();
-    keptWatch = null;
-    const mark = stateMark(kernel);
-    if (!mark) return;
-    const kept = untilChanged(kernel, mark.epoch);
-    keptWatch = kept;
-    void kept.changed.then(() => {
-      if (keptWatch !== kept || disposed) return;
-      keptWatch = null;
-      const input = box();
-      if (!input?.value.trim() || document.activeElement !== input || Date.now() - lastKey >= REFRESH_FOR_MS) return;
-      // Busy: its idle asks (onStatus). Counted with those: a kernel whose check fails
-      // is not asked on and on.
-      if (kernel.status === "idle" && idleRuns < IDLE_RUNS) {
-        idleRuns += 1;
-        schedule();
-      }
-    });
-  };
   const onStatus = (_: unknown, status: Kernel.Status): void => {
     if (status === "restarting" || status === "autorestarting" || status === "starting") {
       // A new start: the check's code is to be loaded again.
@@ -290,7 +265,6 @@ export function precheckDrafts(source: DraftSource): { changed(): void; dispose(
       // Checked: the next cell's end may start one again.
       const ok = await precheck(source.session(), jsonStrings(params));
       if (ok) idleRuns = 0;
-      if (ok && text && kernel && kernel === source.session()?.session?.kernel) watchKept(kernel);
       // Loaded (or cannot be: no jupyter_chatkit there) once a check went through.
       if (kernel && (ok || cannotCheck(kernel))) warmed = kernel;
     } catch {
@@ -318,7 +292,6 @@ export function precheckDrafts(source: DraftSource): { changed(): void; dispose(
     dispose: () => {
       disposed = true;
       if (timer) clearTimeout(timer);
-      keptWatch?.stop();
       watched?.statusChanged.disconnect(onStatus);
       watchedContext?.kernelChanged?.disconnect(onKernelChanged);
       // The sidebar closes: the subshells its checks made go (after a check in flight).
