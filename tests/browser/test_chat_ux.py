@@ -7,6 +7,7 @@ Screenshots land in ``test-output/<test name>/``.
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 import pytest
@@ -386,6 +387,12 @@ def test_a_stopped_answer_says_so_live_as_it_does_reopened(
     )
     page.get_by_role("button", name="Stop answering").click()
     wait_idle(page)
+    # The chat is idle once it stops listening; the server's stop (Turn.STOP) comes after.
+    # The model's request closed says it came (an answer sped up before would end whole).
+    deadline = time.monotonic() + 30
+    while not scripted_llm.last.disconnected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert scripted_llm.last.disconnected, "Stop did not close the model's request"
     scripted_llm.token_delay = 0.0
     live = answer.locator(".jck-parts").inner_text().strip()
     screenshot(page, "stopped-live")
