@@ -190,6 +190,14 @@ def test_keys_edit_regenerate_and_jump_to_latest(
     send(page, "second question")
     box = page.locator(INPUT)
 
+    # Accel+Shift+A closes the sidebar from its own composer too, where the focus is
+    # after opening it: JupyterLab's Ctrl/Cmd chords pass the chat's key guard.
+    box.click()
+    page.keyboard.press("Control+Shift+A")
+    box.wait_for(state="hidden")
+    page.keyboard.press("Control+Shift+A")
+    box.wait_for(state="visible")
+
     # Up in an empty composer recalls the last message.
     box.click()
     box.press("ArrowUp")
