@@ -308,6 +308,10 @@ def run_cell(lab: LabPage, index: int) -> None:
     lab.wait_for_kernel_idle()
 
 
+# A page of its own, as when it was a module of its own: on the page the widget tests above
+# kept, Enter checked the draft once more (at_enter == 1) in 3 of 6 quiet runs, and never
+# with a fresh page (3 of 3); the cause is not found yet.
+@pytest.mark.fresh_page
 def test_draft_checked_before_enter_and_never_reused_after_a_cell(
     lab_page: LabPage, page: Any, scripted_llm: FakeLLM
 ) -> None:
