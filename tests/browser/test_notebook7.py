@@ -189,7 +189,10 @@ def test_notebook7_chips_error_reference_mentions_and_threads(
     assert "pandas.DataFrame" in context and "north" in context
     assert "api_token" in context and "«redacted" in context
     assert not leaks(json.dumps(scripted_llm.requests, ensure_ascii=False))
-    line = str(page.locator(f"{ASSISTANT} .jck-readline").last.inner_text())
+    # The answer's read line comes with its end, after its text: the second one's.
+    readlines = f"{ASSISTANT} .jck-readline"
+    page.wait_for_function("(sel) => document.querySelectorAll(sel).length >= 2", arg=readlines)
+    line = str(page.locator(readlines).last.inner_text())
     assert "sales" in line and "api_token" in line and "hidden" in line
     screenshot(page, "nb7-read-line")
     first_thread = page.locator(USER).count()
