@@ -13,6 +13,7 @@ import { test } from "node:test";
 import { KernelConnection, ServerConnection } from "@jupyterlab/services";
 import { cachedCheck, jsonStrings } from "../src/checkcache";
 import { guardedTransport, precheck } from "../src/kernelguard";
+import { userMessage } from "./drafts";
 
 interface Wire {
   header: { msg_id: string; msg_type: string; session: string; username: string; date: string; version: string };
@@ -121,16 +122,6 @@ async function connect(): Promise<{ kernel: KernelConnection; socket: KernelSock
   return { kernel, socket, session: { session: { kernel } } as never };
 }
 
-function message(text: string) {
-  return {
-    type: "threads.add_user_message",
-    params: {
-      thread_id: "thr_1",
-      input: { content: [{ type: "input_text", text }], attachments: [], inference_options: {} },
-    },
-  };
-}
-
 /** Enter: the request the model gets, and the checks the kernel got for it. */
 async function enter(session: never, socket: KernelSocket, text: string) {
   const before = socket.checks;
@@ -141,15 +132,15 @@ async function enter(session: never, socket: KernelSocket, text: string) {
       return { status: 200, contentType: "application/json", body: [] as never };
     },
   };
-  await guardedTransport(inner, () => session).send(message(text));
+  await guardedTransport(inner, () => session).send(userMessage(text));
   return { params: JSON.stringify(sent[0].params), checks: socket.checks - before };
 }
 
 test("a draft's check whose reply comes after its idle, with another check started between, is kept", async () => {
   const { kernel, socket, session } = await connect();
   socket.secrets.push(SECRET);
-  const first = message(`my key is ${SECRET}`);
-  const second = message("and the other draft");
+  const first = userMessage(`my key is ${SECRET}`);
+  const second = userMessage("and the other draft");
   const a = precheck(session, jsonStrings(first.params));
   await until(() => socket.requests.length === 1);
   const checkA = socket.answer(socket.requests[0]);
@@ -182,7 +173,7 @@ test("a draft's check whose reply comes after its idle, with another check start
 test("a draft's check whose reply comes before its idle is kept, and Enter between them waits for it", async () => {
   const { kernel, socket, session } = await connect();
   socket.secrets.push(SECRET);
-  const draft = message(`token ${SECRET}`);
+  const draft = userMessage(`token ${SECRET}`);
   const asked = precheck(session, jsonStrings(draft.params));
   await until(() => socket.requests.length === 1);
   const check = socket.answer(socket.requests[0]);
@@ -203,7 +194,7 @@ test("a draft's check whose reply comes before its idle is kept, and Enter betwe
 test("another execution between a check's reply and its idle still drops its answers", async () => {
   for (const order of ["reply first", "idle first"] as const) {
     const { kernel, socket, session } = await connect();
-    const draft = message(`token ${SECRET}`);
+    const draft = userMessage(`token ${SECRET}`);
     const asked = precheck(session, jsonStrings(draft.params));
     await until(() => socket.requests.length === 1);
     const check = socket.answer(socket.requests[0]);

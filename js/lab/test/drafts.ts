@@ -24,3 +24,14 @@ export function drafts(session: () => unknown, text = "hello") {
   });
   return { ...checks, runs: () => runs };
 }
+
+/** A chat request sending `text` into thread `thr_1`, as the sidebar's transport gets it. */
+export function userMessage(text: string) {
+  return {
+    type: "threads.add_user_message",
+    params: {
+      thread_id: "thr_1",
+      input: { content: [{ type: "input_text", text }], attachments: [], inference_options: {} },
+    },
+  };
+}

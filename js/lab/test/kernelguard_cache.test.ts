@@ -11,7 +11,7 @@ import { test } from "node:test";
 import { Signal } from "@lumino/signaling";
 import { cachedCheck, jsonStrings, ownRequest } from "../src/checkcache";
 import { guardedTransport, precheck } from "../src/kernelguard";
-import { drafts } from "./drafts";
+import { drafts, userMessage } from "./drafts";
 
 const SECRET = "Harbor7341Lantern";
 const MARK = "«held under a secret name»";
@@ -109,16 +109,6 @@ function fakeKernel() {
   return kernel;
 }
 
-function message(text: string) {
-  return {
-    type: "threads.add_user_message",
-    params: {
-      thread_id: "thr_1",
-      input: { content: [{ type: "input_text", text }], attachments: [], inference_options: {} },
-    },
-  };
-}
-
 function recorder() {
   const sent: { params: unknown }[] = [];
   const inner = {
@@ -134,7 +124,7 @@ test("a message checked while it was written goes at Enter with no check of its 
   const kernel = fakeKernel();
   kernel.secrets.push(SECRET);
   const session = { session: { kernel } } as never;
-  const body = message(`my key is ${SECRET}, why 401?`);
+  const body = userMessage(`my key is ${SECRET}, why 401?`);
   assert.equal(await precheck(session, jsonStrings(body.params)), true);
   assert.equal(kernel.checks.length, 1);
   const { sent, inner } = recorder();
@@ -150,7 +140,7 @@ test("a cell run after the check voids it: the secret it set is hidden at Enter"
   for (const from of ["here", "elsewhere"] as const) {
     const kernel = fakeKernel();
     const session = { session: { kernel } } as never;
-    const body = message(`token ${SECRET}`);
+    const body = userMessage(`token ${SECRET}`);
     // Checked before the cell: nothing to hide yet.
     assert.equal(await precheck(session, jsonStrings(body.params)), true);
     assert.notEqual(cachedCheck(kernel as never, body.params), null);
@@ -166,7 +156,7 @@ test("a cell run after the check voids it: the secret it set is hidden at Enter"
 test("an answer that comes back after the kernel changed is not kept", async () => {
   const kernel = fakeKernel();
   const session = { session: { kernel } } as never;
-  const body = message(`token ${SECRET}`);
+  const body = userMessage(`token ${SECRET}`);
   const asked = precheck(session, jsonStrings(body.params));
   // The cell starts while the check is on its way.
   kernel.runCell(SECRET, "elsewhere");
@@ -179,7 +169,7 @@ test("an answer is kept for the kernel that gave it, not one the session had bef
   const second = fakeKernel();
   second.secrets.push(SECRET);
   const session = { session: { kernel: first } };
-  const body = message(`token ${SECRET}`);
+  const body = userMessage(`token ${SECRET}`);
   const asked = precheck(session as never, jsonStrings(body.params));
   // The session changes kernel while the check is on its way: the new kernel answers it.
   session.session.kernel = second;
@@ -191,10 +181,10 @@ test("an answer is kept for the kernel that gave it, not one the session had bef
 test("a string not checked, a restart, a reconnection, a busy kernel or an old answer: checked at Enter", async () => {
   const kernel = fakeKernel();
   const session = { session: { kernel } } as never;
-  const body = message("hello there");
+  const body = userMessage("hello there");
   const strings = jsonStrings(body.params);
   assert.equal(await precheck(session, strings), true);
-  assert.equal(cachedCheck(kernel as never, message("hello there!").params), null);
+  assert.equal(cachedCheck(kernel as never, userMessage("hello there!").params), null);
   assert.notEqual(cachedCheck(kernel as never, body.params), null);
   // The kernel's busy: no answer is used (a running cell changes what the kernel holds).
   kernel.status = "busy";
@@ -227,7 +217,7 @@ test("the debugger's debugInfo (JupyterLab asks it unprompted) leaves the answer
   const kernel = fakeKernel();
   kernel.secrets.push(SECRET);
   const session = { session: { kernel } } as never;
-  const body = message(`token ${SECRET}`);
+  const body = userMessage(`token ${SECRET}`);
   const debug = (command: string): void => {
     // As JupyterLab's debugger sends it on the control channel, the kernel's busy/idle
     // (parented by it: the connection's status stays idle) and its reply.
@@ -282,7 +272,7 @@ test("a kernel without jupyter_chatkit is asked once before Enter, not at every 
   const kernel = fakeKernel();
   kernel.missing = true;
   const session = { session: { kernel } } as never;
-  const body = message(`my key is ${SECRET}, why 401?`);
+  const body = userMessage(`my key is ${SECRET}, why 401?`);
   const checks = drafts(() => session, `my key is ${SECRET}, why 401?`);
   try {
     checks.changed();
@@ -317,7 +307,7 @@ test("a kernel that can check again (installed with no restart) is asked again a
   kernel.missing = true;
   kernel.secrets.push(SECRET);
   const session = { session: { kernel } } as never;
-  const body = message(`token ${SECRET}`);
+  const body = userMessage(`token ${SECRET}`);
   assert.equal(await precheck(session, jsonStrings(body.params)), false);
   assert.equal(await precheck(session, jsonStrings(body.params)), false);
   assert.equal(kernel.checks.length, 1);
@@ -335,7 +325,7 @@ test("Enter while the draft's check is on its way waits for it: one check, the s
   const kernel = fakeKernel();
   kernel.secrets.push(SECRET);
   const session = { session: { kernel } } as never;
-  const body = message(`my key is ${SECRET}, why 401?`);
+  const body = userMessage(`my key is ${SECRET}, why 401?`);
   // A kernel just started loads the check: its answer is not back when Enter comes.
   kernel.hold = true;
   const asked = precheck(session, jsonStrings(body.params));
@@ -358,7 +348,7 @@ test("a cell run while Enter waits for the draft's check: checked again at once,
   for (const when of ["before Enter", "while Enter waits"] as const) {
     const kernel = fakeKernel();
     const session = { session: { kernel } } as never;
-    const body = message(`token ${SECRET}`);
+    const body = userMessage(`token ${SECRET}`);
     // The draft's check is answered as the kernel was: nothing to hide yet.
     kernel.hold = true;
     const asked = precheck(session, jsonStrings(body.params));
@@ -384,10 +374,10 @@ test("Enter does not wait for a draft's check that asks about other strings", as
   const kernel = fakeKernel();
   const session = { session: { kernel } } as never;
   kernel.hold = true;
-  const asked = precheck(session, jsonStrings(message("hello").params));
+  const asked = precheck(session, jsonStrings(userMessage("hello").params));
   kernel.hold = false;
   const { sent, inner } = recorder();
-  await guardedTransport(inner, () => session).send(message(`hello ${SECRET}`));
+  await guardedTransport(inner, () => session).send(userMessage(`hello ${SECRET}`));
   assert.equal(kernel.checks.length, 2);
   assert.equal(sent.length, 1);
   kernel.release();
