@@ -7,6 +7,9 @@ text the user could have kept. :class:`KeepPartialOutput` marks such errors.
 
 What is kept is marked as partial (:func:`mark_partial`): cut off by a failure, or
 stopped by the user.
+
+It also hands a response's first text delta to the client before the rest of the
+network read it came in is worked on (:data:`FIRST_DELTA_HANDOFF`).
 """
 
 from __future__ import annotations
@@ -35,6 +38,25 @@ _TERMINAL_EVENTS = frozenset(
 )
 
 
+# The event of a streamed text delta (Responses events, which the agents SDK also makes
+# of chat-completions chunks).
+_TEXT_DELTA = "response.output_text.delta"
+
+FIRST_DELTA_HANDOFF = 3
+"""Event-loop turns the model's stream waits after its first text delta, so that the
+delta reaches the client before the run goes on.
+
+The SDK's run loop puts each event in its queue and reads on without waiting; when the
+rest of the answer came in the same read (a short answer, a fast model), it went on to
+parse it, finish the response and resolve the step before the consumer ever ran, ~0.7 ms
+of CPU ahead of the first token, and under 50 concurrent streams that work of every
+stream came before any stream's first token. Three turns are the consumer's hops: the
+SDK's queue to the event merge's reader (event_merge.py), the reader to the transport's
+task, which writes the event and schedules its flush. A later delta is not waited for:
+once one token has shown, throughput is what counts.
+"""
+
+
 class KeepPartialOutput(Model):
     """Delegates to ``inner``; a mid-stream failure still delivers what was streamed."""
 
@@ -53,11 +75,17 @@ class KeepPartialOutput(Model):
         :class:`IncompleteStreamError` too, for every provider and API.
         """
         terminal = False
+        first_delta = True
         try:
             async for event in self.inner.stream_response(*args, **kwargs):
-                if getattr(event, "type", None) in _TERMINAL_EVENTS:
+                kind = getattr(event, "type", None)
+                if kind in _TERMINAL_EVENTS:
                     terminal = True
                 yield event
+                if first_delta and kind == _TEXT_DELTA:
+                    first_delta = False
+                    for _ in range(FIRST_DELTA_HANDOFF):
+                        await asyncio.sleep(0)
             if not terminal:
                 raise IncompleteStreamError("the model's stream ended without a terminal event")
         except Exception as error:
