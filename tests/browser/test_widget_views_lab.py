@@ -195,6 +195,19 @@ OBSERVE_STREAMING = """([sel, flag]) => { window[flag] = false;
 }"""
 
 
+# Sets window[flag] once the chat in `sel` shows an answer starting with `start` before
+# its last word: the answer is seen while it is being written.
+OBSERVE_PARTIAL = """([sel, start, flag]) => { window[flag] = false;
+  const host = document.querySelector(sel);
+  new MutationObserver(() => {
+    for (const m of host.querySelectorAll('.jck-msg.jck-assistant')) {
+      const text = m.textContent ?? '';
+      if (text.includes(start) && !text.includes('word29.')) window[flag] = true;
+    }
+  }).observe(host, { subtree: true, childList: true, characterData: true });
+}"""
+
+
 def test_a_turn_sent_in_the_widget_or_the_sidebar_shows_live_in_the_other(
     lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
@@ -261,6 +274,56 @@ def test_a_turn_sent_in_the_widget_or_the_sidebar_shows_live_in_the_other(
     )
     assert len(messages(page, IN_CELL, "assistant")) == 3, "sidebar -> widget"
     screenshot(page, "sidebar-turn-in-widget")
+
+    # Asked with %%chat in a cell (the kernel runs the turn, in the same conversation):
+    # streams in the sidebar too (before: shown there only after its next message).
+    page.evaluate(OBSERVE_PARTIAL, [PANEL, "Answer to the cell", "__sidebarSawCellStream"])
+    words = " ".join(f"word{n}" for n in range(30))
+    scripted_llm.token_delay = 0.2
+    scripted_llm.script(Reply(f"Answer to the cell: {words}."))
+    run_new_cell(lab_page, "%%chat\nasked in a cell")
+    # Slowly until the sidebar showed it streaming, or the cell's own output has it all.
+    page.wait_for_function(
+        "() => window.__sidebarSawCellStream || [...document.querySelectorAll('.jck-answer')]"
+        ".some((e) => /word29\\./.test(e.textContent))",
+        timeout=60_000,
+    )
+    scripted_llm.token_delay = 0.0
+    page.locator(f"{PANEL} .jck-msg.jck-assistant", has_text="Answer to the cell").wait_for(
+        timeout=60_000
+    )
+    lab_page.wait_for_kernel_idle()
+    wait_idle(page, PANEL)
+    screenshot(page, "cell-magic-turn-in-sidebar")
+    assert page.evaluate("() => window.__sidebarSawCellStream") is True, "%%chat -> sidebar"
+    cell_turns = [*widget_turns, "asked in the sidebar", "asked in a cell"]
+    assert messages(page, PANEL, "user") == cell_turns, "%%chat -> sidebar"
+    assert len(messages(page, PANEL, "assistant")) == 4, "%%chat -> sidebar"
+
+    # Asked from Python by a chat no widget shows (the kernel relays its events to no
+    # view): the sidebar shows the turn once its answer is there.
+    scripted_llm.script(Reply("Answer to Python."))
+    run_new_cell(
+        lab_page,
+        "from jupyter_chatkit import Chat\n"
+        "shared = get_ipython().find_magic('chat').__self__.session_chat.thread_id\n"
+        "Chat(thread_id=shared).ask('asked from Python')",
+    )
+    page.locator(f"{PANEL} .jck-msg.jck-assistant", has_text="Answer to Python.").wait_for(
+        timeout=60_000
+    )
+    assert messages(page, PANEL, "user") == [*cell_turns, "asked from Python"], "ask() -> sidebar"
+
+
+def run_new_cell(lab_page: LabPage, source: str) -> None:
+    """Append a code cell holding ``source`` to the current notebook and run it (without
+    waiting for it to finish)."""
+    lab_page.notebook_js(
+        "const m = nb.content.model; m.sharedModel.insertCell(m.cells.length,"
+        " {cell_type: 'code', source: arg}); nb.content.activeCellIndex = m.cells.length - 1;"
+        " void window.jupyterapp.commands.execute('notebook:run-cell');",
+        source,
+    )
 
 
 def test_agent_steps_reach_the_notebook_after_its_first_view_closed(

@@ -19,6 +19,7 @@ import { NotebookAgent } from "./agent";
 import { notebookClientTools } from "./clienttools";
 import { showCell, watchContext } from "./context";
 import { guardedTransport, precheckDrafts } from "./kernelguard";
+import { followKernelTurns } from "./kernelturns";
 import type { NotebookLink } from "./link";
 import { labCommands, labMentions } from "./mentions";
 import { sendFromCommand } from "./sendguard";
@@ -165,6 +166,9 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
       if (turn.source === session || session.busy || chat.preparing || turn.threadId !== session.threadId) return;
       void session.openThread(turn.threadId, true, false).catch(() => {});
     });
+    // A turn the notebook's kernel runs in it (`%%chat`, `%chat QUESTION`): the same,
+    // from the kernel's messages (kernelturns.ts).
+    const stopKernelTurns = followKernelTurns(chat, link);
     return {
       // The UI ignores a send while it answers or readies a message; say so instead.
       send: (text) => sendFromCommand(chat, text, notify),
@@ -176,6 +180,7 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
         stopRemember();
         stopFollow();
         stopTurnSignals();
+        stopKernelTurns();
         stopContext();
         drafts.dispose();
         chat.dispose();
