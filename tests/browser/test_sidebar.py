@@ -563,6 +563,36 @@ def test_active_cell_includes_the_editor_selection(
     assert cell["selected_text"] == "for price in [3, 4]:"
 
 
+def test_selection_chip_follows_the_selection_as_it_changes(
+    lab_page: LabPage, page: Any, screenshot: Any
+) -> None:
+    """The sidebar's selection chip names what is selected in the active cell now, while
+    the person selects in the cell's editor (before: only once the chat got the focus)."""
+    cells = ["total = 0\nfor price in [3, 4]:\n    total += price"]
+    open_notebook(lab_page, "chipsel.ipynb", cells, run=False)
+    open_panel_from_palette(page)
+    chip = page.locator(f"{PANEL} .jck-chip-selection")
+    page.locator(".jp-Notebook .jp-Cell .cm-content").first.click()
+    page.keyboard.press("Control+Home")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Home")
+    page.keyboard.press("Shift+End")
+    chip.wait_for(timeout=10_000)
+    assert chip.get_attribute("title") == "for price in [3, 4]:"
+    screenshot(page, "selection-chip")
+    # The selection grows: the chip follows.
+    page.keyboard.press("Shift+ArrowDown")
+    page.wait_for_function(
+        "(sel) => document.querySelector(sel)?.title"
+        " === 'for price in [3, 4]:\\n    total += price'",
+        arg=f"{PANEL} .jck-chip-selection",
+        timeout=10_000,
+    )
+    # Nothing selected any more: no chip.
+    page.keyboard.press("ArrowRight")
+    chip.wait_for(state="detached", timeout=10_000)
+
+
 def test_panel_follows_the_active_notebook(lab_page: LabPage, page: Any) -> None:
     lab_page.server.write_notebook("second.ipynb", ["y = 2"])
     open_notebook(lab_page, "first.ipynb", ["x = 1"], run=False)

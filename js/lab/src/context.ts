@@ -155,9 +155,9 @@ export function chipCell(panel: NotebookPanel): Cell | null {
 
 /**
  * Keep `chat`'s chips on the attached notebook's active cell and selection: on a change
- * of notebook or active cell, when the chat gets the focus (the selection may have
- * changed meanwhile), and in the frame after cells move or the active cell's text
- * changes (cellwatch.ts). Returns the function that stops it.
+ * of notebook or active cell, when the chat gets the focus, in the frame after cells
+ * move or the active cell's text changes, and once the active cell's selection rests
+ * after a change (cellwatch.ts). Returns the function that stops it.
  */
 export function watchContext(chat: Pick<ChatHandle, "setContext">, link: NotebookLink, host: HTMLElement): () => void {
   let watched: NotebookPanel | null = null;
