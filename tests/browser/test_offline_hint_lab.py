@@ -13,7 +13,14 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from tests.fixtures.browser import PANEL, WIDGET, JupyterServer, LabPage, open_panel
+from tests.fixtures.browser import (
+    PANEL,
+    WIDGET,
+    JupyterServer,
+    LabPage,
+    open_panel,
+    wait_idle,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 
@@ -26,7 +33,9 @@ def test_the_offline_empty_chat_says_how_to_connect_a_model(
     """Nothing configured: the sidebar's and the widget's empty chat name the settings
     (README, "Choosing a model") that connect OpenAI or an OpenAI-compatible server."""
     lab = LabPage(page, jupyter_server_factory())
-    lab.server.write_notebook("offline_hint.ipynb", ["%load_ext jupyter_chatkit\n%chat"])
+    lab.server.write_notebook(
+        "offline_hint.ipynb", ["%load_ext jupyter_chatkit\n%chat", "total = 3\nprint(totl)"]
+    )
     lab.open("offline_hint.ipynb")
     lab.run_all()
     open_panel(page)
@@ -48,3 +57,12 @@ def test_the_offline_empty_chat_says_how_to_connect_a_model(
         f"{PANEL} .jck-offline-howto",
     )
     assert width[0] <= width[1], width
+
+    # "Fix this error" under the traceback: the offline model reads the error and offers
+    # the corrected cell as a card (a near-miss of a name the notebook defines).
+    page.locator(".jp-chatkit-ask-error").click()
+    card = page.locator(f"{PANEL} .jck-widget").last
+    card.wait_for(timeout=60_000)
+    wait_idle(page)
+    assert "print(total)" in str(card.inner_text())
+    screenshot(page, "offline-fix-card")

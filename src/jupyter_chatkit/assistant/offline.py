@@ -3,8 +3,16 @@
 Used when no LLM is configured. It says so once per thread, with how to configure a
 provider, and shows what the tools do: a keyword in the question picks one tool call
 (kernel variables, notebook cells, a code card through ``propose_code``), and whatever
-the tool returned is shown as a compact bullet list of its JSON. It never guesses the
-shape of a tool's output and never writes code for the request: one starter template.
+the tool returned is shown as a compact bullet list of its JSON. It never writes code
+for a request: one starter template, standard library only (a plain install has no
+pandas).
+
+Asked about an error ("Fix this error" under a traceback, "why does this fail?"), it
+reads the error (from the message's context, else the notebook's cells), names the
+exception and the failing line and, where the fix follows from what it read (a near-miss
+name among the kernel's variables, a DataFrame column, a package to install…), shows
+the corrected code as a card; otherwise it says that a fix needs a configured model
+(offline_fix.py). Each tool is called at most once a turn: the turn always ends.
 """
 
 from __future__ import annotations
@@ -33,6 +41,7 @@ from ..protocol import GET_ACTIVE_CELL, GET_NOTEBOOK_CELLS, INSPECT_KERNEL_VARIA
 from ..protocol import LIST_KERNEL_VARIABLES as LIST_VARIABLES
 from ..settings import ENV_API_KEY, ENV_BASE_URL, ENV_MODEL
 from .agent import PROPOSE_CODE, TITLE_INSTRUCTIONS
+from .offline_fix import FoundError, diagnose, find_errors, known_names, needs_names, suggest_fix
 
 __all__ = ["OFFLINE_MODEL_NAME", "SETUP_HINT", "OfflineModel", "render_json"]
 
@@ -47,12 +56,20 @@ HELP = (
     "I can show what the assistant's tools see. Try “what variables do I have?”, "
     "“describe `df`”, “what's wrong in my notebook?” or “write code to plot my data”."
 )
-# Its own name, never `df`: Insert & run in a notebook must not replace the person's data.
+# Its own names, never `df`: Insert & run in a notebook must not replace the person's
+# data. The standard library only: a plain `pip install` of this package has no pandas.
 CODE_TEMPLATE = (
-    "import pandas as pd\n\n"
-    'example = pd.DataFrame({"x": [1, 2, 3, 4], "y": [2.0, 3.9, 6.1, 8.0]})\n'
-    "example.describe()"
+    "import statistics\n\n"
+    'example = {"x": [1, 2, 3, 4], "y": [2.0, 3.9, 6.1, 8.0]}\n'
+    'example_fit = statistics.linear_regression(example["x"], example["y"])\n'
+    "print(f\"mean y: {statistics.mean(example['y']):.2f}, slope: {example_fit.slope:.2f}\")"
 )
+NO_FIX = (
+    "Working out a fix for this needs a language model: offline, I only correct common "
+    "slips (a misspelt name or column, a missing import or package, a division by zero)."
+)
+CARD_SHOWN = "The code card above has Insert and Copy buttons; nothing runs until you click."
+NO_ERROR = "I found no error output in what I read. Run the failing cell, then ask again."
 
 _TEMPLATE_NOTE = (
     "A starter template: the offline model doesn't write code for your request. "
@@ -94,9 +111,15 @@ def plan(system_instructions: str | None, input: str | list[Any], tools: set[str
     if system_instructions == TITLE_INSTRUCTIONS:
         # A local title: the first words of the first message.
         return [_message(" ".join(_text(items[0].get("content")).split()[:6]) or "New chat")]
-    first_answer = not any(i.get("role") == "assistant" for i in items)
+    # The thread's first answer: nothing said before the question (a turn may speak
+    # before its last step, e.g. an error's diagnosis before its card).
+    asked = max((n for n, i in enumerate(items) if i.get("role") == "user"), default=0)
+    first_answer = not any(i.get("role") == "assistant" for i in items[:asked])
     hint = f"\n\n{SETUP_HINT}" if first_answer else ""
     last = items[-1] if items else {}
+    fix = _fix_plan(items, tools, hint)
+    if fix is not None:
+        return fix
     if last.get("type") == "function_call_output":
         # A tool answered: show what it returned, never call again (no loops).
         return [_message(_describe_output(items, last) + hint)]
@@ -115,6 +138,72 @@ def plan(system_instructions: str | None, input: str | list[Any], tools: set[str
         return [_function_call(tool, args)]
     unavailable = f"The `{tool}` tool isn't available here. " if tool else ""
     return [_message(unavailable + HELP + hint)]
+
+
+_FIX_WORDS = re.compile(
+    r"\b(errors?|traceback|exception|wrong|fail|fix|crash|broken)", re.IGNORECASE
+)
+_THIS_CELL = _INTENTS[0][0]
+
+
+def _fix_plan(items: list[Mapping[str, Any]], tools: set[str], hint: str) -> list[Any] | None:
+    """The next step of a question about an error (see the module docs); None: not one."""
+    asked = max((n for n, i in enumerate(items) if i.get("role") == "user"), default=-1)
+    if asked < 0:
+        return None
+    group = max((n + 1 for n, i in enumerate(items[:asked]) if i.get("role") != "user"), default=0)
+    question = _text(items[asked].get("content"))
+    if not _FIX_WORDS.search(question):
+        return None
+    turn = items[asked + 1 :]
+    called = {str(i.get("name")) for i in turn if i.get("type") == "function_call"}
+    if PROPOSE_CODE.name in called and turn[-1].get("type") == "function_call_output":
+        return [_message(_describe_output(items, turn[-1]) + hint)]  # the card is shown
+    read = [_decode_parts(i.get("content")) for i in items[group : asked + 1]]
+    read += [_decode(i.get("output")) for i in turn if i.get("type") == "function_call_output"]
+    errors = [e for value in read for e in find_errors(value)]
+    if not errors:
+        reader = GET_ACTIVE_CELL.name if _THIS_CELL.search(question) else GET_NOTEBOOK_CELLS.name
+        if not called and reader in tools:
+            return [_function_call(reader, {})]
+        if called and turn and turn[-1].get("type") == "function_call_output":
+            return [_message(f"{NO_ERROR}\n\n{_describe_output(items, turn[-1])}{hint}")]
+        return None
+    error = errors[0]
+    if needs_names(error) and LIST_VARIABLES.name in tools and LIST_VARIABLES.name not in called:
+        return [_function_call(LIST_VARIABLES.name, {})]
+    return _fix_answer(error, read, tools, hint)
+
+
+def _fix_answer(error: FoundError, read: list[Any], tools: set[str], hint: str) -> list[Any]:
+    """The diagnosis, and the corrected code as a card when one follows from ``read``."""
+    known = known_names(read)
+    fix = suggest_fix(error, known)
+    text = diagnose(error)
+    if fix is None:
+        return [_message(f"{text}\n\n{NO_FIX}{hint}")]
+    text = f"{text}\n\n{fix.why}"
+    if PROPOSE_CODE.name not in tools:
+        return [_message(f"{text}\n\n```python\n{fix.code}\n```{hint}")]
+    # The why is said once, above the card; the setup hint, if owed, closes the turn.
+    card = {"code": fix.code, "title": fix.title}
+    return [_message(text), _function_call(PROPOSE_CODE.name, card)]
+
+
+def _decode_parts(content: Any) -> list[Any]:
+    """The JSON values in a message's text parts (context: chips, @-mentions)."""
+    parts = [content] if isinstance(content, str) else content if isinstance(content, list) else []
+    values: list[Any] = []
+    for part in parts:
+        text = part if isinstance(part, str) else str(_as_dict(part).get("text", ""))
+        start = text.find("{")
+        if start < 0:
+            continue
+        try:
+            values.append(json.JSONDecoder().raw_decode(text, start)[0])
+        except ValueError:
+            continue
+    return values
 
 
 def _question(items: list[Mapping[str, Any]]) -> str:
@@ -138,7 +227,7 @@ def _describe_output(items: list[Mapping[str, Any]], output: Mapping[str, Any]) 
         # The context policy's frame speaks to the model, not to the person reading this.
         value = {k: v for k, v in value.items() if k != "untrusted_data"}
     if tool == PROPOSE_CODE.name and not str(value).startswith("Error"):
-        return "The code card above has Insert and Copy buttons; nothing runs until you click."
+        return CARD_SHOWN
     return f"`{tool}` returned:\n\n" + "\n".join(render_json(value))
 
 
