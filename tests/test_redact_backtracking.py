@@ -278,6 +278,33 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
             ("a b\n" + "aB3d" * 16 + "\n") * (LONG // 69) + "private key-----",
             id="key-text-and-key-lines-in-turn",
         ),
+        # Round 9: braced ODBC values anywhere, Oracle easy connect, a key's body without
+        # its BEGIN/END lines, slugs after a key's name, escapes read before the rules,
+        # Kubernetes Secrets, decoders, prose after a token's name, YAML anchors, cut keys.
+        pytest.param(" Pwd={" * (LONG // 6), id="pwd-braces-after-blanks"),
+        pytest.param("Pwd={" + "a;" * (LONG // 2), id="pwd-brace-open-semicolons"),
+        pytest.param("a/" * (LONG // 2) + "@//x", id="oracle-slashes-in-a-row"),
+        pytest.param(" a/b" * (LONG // 4) + "@x:1", id="oracle-pairs-without-host"),
+        pytest.param(("aB3d" * 16 + "\n") * (LONG // 65) + "-----", id="key-body-then-dashes"),
+        pytest.param(("aB3d" * 12 + " ") * (LONG // 49), id="key-body-words-one-line"),
+        pytest.param(("aB3d" * 16 + "\n") * (LONG // 65) + "ab", id="key-body-then-short-line"),
+        pytest.param(("aB3d" * 16 + "\n \n") * (LONG // 67), id="key-body-lines-apart"),
+        pytest.param("API key: see-step-2 " * (LONG // 20), id="slugs-after-key-names"),
+        pytest.param("API key: " + "ab-" * (LONG // 3), id="slug-long-value"),
+        pytest.param("%3D" * (LONG // 3), id="percent-escapes-in-a-row"),
+        pytest.param("password" + "%25" * (LONG // 3), id="percent-password-escapes"),
+        pytest.param("\\u0077" * (LONG // 6), id="unicode-escapes-in-a-row"),
+        pytest.param("kind: Secret\ndata:\n" + "  a: b\n" * (LONG // 7), id="manifest-entries"),
+        pytest.param(
+            '"kind": "Secret", "data": {' + '"a": "' * (LONG // 6), id="manifest-json-open"
+        ),
+        pytest.param(
+            '"kind": "Secret", ' + '"data": {' * (LONG // 10), id="manifest-data-in-a-row"
+        ),
+        pytest.param("kind: Secret\n" + "data:\n" * (LONG // 6), id="manifest-data-lines"),
+        pytest.param("password = bytes.fromhex('" * (LONG // 26), id="decoder-calls-open"),
+        pytest.param("token: valid " * (LONG // 13), id="prose-words-after-token-names"),
+        pytest.param("api_key: &a " * (LONG // 12), id="yaml-anchors-in-a-row"),
     ],
 )
 def test_long_adversarial_lines_are_redacted_in_linear_work(text: str) -> None:
@@ -334,6 +361,15 @@ def test_only_lines_with_a_trigger_are_tried_as_table_rows(monkeypatch: pytest.M
     clean, _ = ContextPolicy().text(text)
     assert "Hunt3rXy9q" not in clean and "Zq8wL3" not in clean
     assert tried == ["user,password", "api_token,Zq8wL3"]
+
+
+def test_cut_forms_of_many_known_secrets_are_read_in_linear_work() -> None:
+    """The middles of 2,000 known values (one trie) against a long text of near misses."""
+    known = tuple(f"Kx{i:05d}Lm4Np8Rt2Vb" for i in range(2000))
+    text = "Kx00001Lm4Np8Rt2V" * (LONG // 17)
+    with cpu_budget(CPU_PER_CHAR * len(text)):
+        clean = Redactor(known=known).text(text)
+    assert "Lm4Np8" not in clean
 
 
 def test_escaped_forms_of_many_known_secrets_are_read_in_linear_work() -> None:

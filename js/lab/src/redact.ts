@@ -34,6 +34,7 @@ import { heredocBodies } from "./redactheredoc";
 import { readEscapedLines, readListedLines } from "./redactescaped";
 import { folded } from "./redactfold";
 import { LooseRedaction } from "./redactloose";
+import { hideSecretManifests } from "./redactmanifest";
 
 export {
   hideShownSecret,
@@ -123,6 +124,12 @@ const ASSIGNED = new RegExp(RULES.assignedExpression, "gm");
 const EXPRESSION_PART = new RegExp(RULES.expressionPart, "g");
 // After a bare word: `+` and another name or literal (`head + tail`).
 const JOINED_NEXT = /^[ \t]*\+[ \t]*[A-Za-z_'"]/;
+// A Kubernetes Secret's mappings of secrets, and a line of a base64 block (datawalk.py).
+const SECRET_DATA_KEYS = new Set(["data", "stringData"]);
+const KEY_LINE = /^[A-Za-z0-9+/]{48,100}={0,2}$/;
+const bareKey = (key: unknown): string => (typeof key === "string" ? key.replace(/^['"]+|['"]+$/g, "") : "");
+const PROSE_WORD = new RegExp(RULES.proseWord);
+const WORD_SECRET_NAME = new RegExp(RULES.wordSecretName);
 const FSTRING_NAME = /\{([A-Za-z_][A-Za-z0-9_]*)[!:}]/g;
 const FSTRING_PREFIX = new RegExp(RULES.fstringPrefix);
 const FSTRING_FIELD = new RegExp(RULES.fstringField, "g");
@@ -240,7 +247,12 @@ export class Redactor extends LooseRedaction {
     // show when that hides anything, else as they are.
     let plain = this.nested ? null : folded(input);
     // No name's word even with its HTML references read (RULES.entityTriggers, as redact.py).
-    if (plain !== null && input.includes("&") && !ENTITY_TRIGGER.test(plain.toLowerCase())) plain = folded(input, false);
+    if (
+      plain !== null &&
+      (input.includes("&") || input.includes("%") || input.includes("\\")) &&
+      !ENTITY_TRIGGER.test(plain.toLowerCase())
+    )
+      plain = folded(input, false);
     if (plain !== null) {
       const before = this.count;
       const clean = this.textAsIs(plain);
@@ -358,6 +370,15 @@ export class Redactor extends LooseRedaction {
         if (!isSecretName(last) && isDigest(secret, all.slice(Math.max(0, at - 40), at + whole.length - secret.length))) return whole;
         // `Password: must have 12 characters`: prose.
         if (PROSE_VALUE.test(secret) && / +[A-Za-z]/y.test(all.slice(at + whole.length, at + whole.length + 40))) return whole;
+        // `refresh token: valid for 30 days`: a word, then more, under a token's or a key's name.
+        if (
+          sep.includes(":") &&
+          !sep.includes("=") &&
+          PROSE_WORD.test(secret) &&
+          !WORD_SECRET_NAME.test(normalizeName(last)) &&
+          / +[A-Za-z]/y.test(all.slice(at + whole.length, at + whole.length + 40))
+        )
+          return whole;
         this.count += 1;
         return `${name}${sep}${marker(`str, ${chars(secret)} chars`)}`;
       });
@@ -407,6 +428,7 @@ export class Redactor extends LooseRedaction {
     if (named && (value.includes("columns") || value.includes("dtype=["))) value = this.positionalRows(value);
     // One line too: `| password | x |`, `password,x`.
     if ((value.includes("\n") || value.length <= 2000) && named) value = this.tables(value);
+    if (named && lower.includes("kind") && lower.includes("secret")) value = hideSecretManifests(value, (v) => this.hideCell(v));
     if ((lower.includes("<tr") || lower.includes("<th")) && named) value = this.htmlTables(value);
     if (named && value.includes("\\n") && !this.nested) {
       // A frame, a YAML block or a CSV in one string of a JSON text or a repr: its lines,
@@ -546,6 +568,48 @@ export class Redactor extends LooseRedaction {
     return text;
   }
 
+  /** A mapping shown as `[key, value]` pairs (a kernel's dict) that is a Kubernetes Secret:
+   * the values of its `data` / `stringData` hidden in place (datawalk.py's twin). */
+  private manifestPairs(items: unknown[]): void {
+    const pairs = items.filter((i): i is unknown[] => Array.isArray(i) && i.length === 2);
+    if (!pairs.some(([k, v]) => bareKey(k) === "kind" && v === "Secret")) return;
+    for (const pair of pairs) {
+      const inner = pair[1];
+      if (!SECRET_DATA_KEYS.has(bareKey(pair[0])) || inner === null || typeof inner !== "object" || Array.isArray(inner)) continue;
+      const hidden: Record<string, unknown> = {};
+      for (const [key, v] of Object.entries(inner as Record<string, unknown>)) {
+        if (typeof v === "string" && v) {
+          this.count += 1;
+          hidden[key] = marker(describeHidden(v));
+        } else hidden[key] = v;
+      }
+      pair[1] = hidden;
+    }
+  }
+
+  /** Runs of 2+ strings that are lines of one base64 block (a key's body as a list of
+   * lines): hidden when the rules hide them read as the lines they are. */
+  private keyLines(items: unknown[]): void {
+    let k = 0;
+    while (k < items.length) {
+      let end = k;
+      while (end < items.length && typeof items[end] === "string" && KEY_LINE.test(items[end] as string)) end += 1;
+      if (end - k >= 2) {
+        const before = this.count;
+        const joined = (items.slice(k, end) as string[]).join("\n");
+        const hidden = this.text(joined) !== joined;
+        this.count = before;
+        if (hidden) {
+          for (let j = k; j < end; j++) {
+            this.count += 1;
+            items[j] = marker(describeHidden(items[j]));
+          }
+        }
+      }
+      k = Math.max(end, k + 1);
+    }
+  }
+
   /** A copy of JSON-ready `value` with secrets hidden, by key name and in text. */
   data(value: unknown, depth = 0): unknown {
     if (typeof value === "string") {
@@ -562,11 +626,15 @@ export class Redactor extends LooseRedaction {
         this.count += 1;
         out[k] = marker(describeHidden(out[k]));
       }
+      this.manifestPairs(out);
+      this.keyLines(out);
       if (more > 0) out.push(`… ${more.toLocaleString("en-US")} more items not shown`);
       return out;
     }
     const obj = value as Record<string, unknown>;
     const entrySecret = isSecretName(obj.name) && obj.type !== "class";
+    // A Kubernetes Secret (redactmanifest.ts): its data's keys are named as its user likes.
+    const manifest = obj.kind === "Secret";
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(obj)) {
       const keep =
@@ -575,6 +643,15 @@ export class Redactor extends LooseRedaction {
       if ((isSecretPair(key, item) || (entrySecret && VALUE_KEYS.has(key))) && !keep) {
         this.count += 1;
         out[key] = marker(describeHidden(item));
+      } else if (manifest && (key === "data" || key === "stringData") && item !== null && typeof item === "object" && !Array.isArray(item)) {
+        const inner: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(item as Record<string, unknown>)) {
+          if (typeof v === "string" && v) {
+            this.count += 1;
+            inner[k] = marker(describeHidden(v));
+          } else inner[k] = this.data(v, depth + 2);
+        }
+        out[key] = inner;
       } else {
         out[key] = this.data(item, depth + 1);
       }

@@ -84,11 +84,18 @@ function latinWord(word: string, offset: number, text: string): string {
 
 // A numeric or named character reference (`&#61;`, `&#x3D;`, `&quot;`); named ones outside
 // this table stay. Decoded once only, as folded.py.
-const ENTITY = /&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});/;
+// Also a percent escape (`api%5Fkey=`) and a `\u00XX` or `\xXX` escape of a printable
+// ASCII character; quotes and the backslash stay escaped.
+const ENTITY = /&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});|%[2-7][0-9A-Fa-f]|\\(?:u00|x)[2-7][0-9A-Fa-f]/;
+const KEPT_ESCAPED = new Set(['"', "'", "\\", "\x7f"]);
 const ENTITY_ALL = new RegExp(ENTITY.source, "g");
 const ENTITIES = new Map<string, string>(Object.entries(RULES.htmlEntities));
 
 function character(ref: string): string {
+  if (ref[0] !== "&") {
+    const char = String.fromCharCode(Number.parseInt(ref.slice(-2), 16));
+    return KEPT_ESCAPED.has(char) ? ref : char;
+  }
   const body = ref.slice(1, -1);
   if (body[0] !== "#") return ENTITIES.get(body) ?? ref;
   const code = body[1] === "x" || body[1] === "X" ? Number.parseInt(body.slice(2), 16) : Number.parseInt(body.slice(1), 10);
@@ -99,7 +106,7 @@ function character(ref: string): string {
 
 /** `value` with its HTML character references read, or null when it has none. */
 function unescaped(value: string): string | null {
-  if (!value.includes("&") || !ENTITY.test(value)) return null;
+  if ((!value.includes("&") && !value.includes("%") && !value.includes("\\")) || !ENTITY.test(value)) return null;
   const decoded = value.replace(ENTITY_ALL, character);
   return decoded === value ? null : decoded;
 }

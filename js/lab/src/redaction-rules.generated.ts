@@ -92,6 +92,16 @@ export const RULES = {
       "flags": ""
     },
     {
+      "kind": "PEM private key",
+      "triggers": [],
+      "prefilter": "[A-Za-z0-9+/]{48}\\r?\\n",
+      "pattern": "(?:^|(?<=[\\s'\\\"]))(?<![A-Za-z0-9+/=-]\\n)(?<![A-Za-z0-9+/=-]\\r\\n)(?:[A-Za-z0-9+/]{48,100}\\r?\\n[ \\t]*){1,300}[A-Za-z0-9+/]{4,100}={0,2}(?![A-Za-z0-9+/=])(?!\\r?\\n(?:-----|[ \\t]*[A-Za-z0-9+/=]))",
+      "group": 0,
+      "flags": "",
+      "min_distinct": 36,
+      "min_text": 100
+    },
+    {
       "kind": "DER key body",
       "triggers": [
         "mii"
@@ -693,9 +703,18 @@ export const RULES = {
         "password",
         "pwd"
       ],
-      "pattern": "((?:(?:^|[;\\s'\\\"])(?:AccountKey|SharedAccessKey|SharedAccessSignature|AccessKey)|;[ \\t]*(?:Password|Pwd))[ \\t]*=[ \\t]*)(\\{(?:[^{}\\n«]|\\}\\}){1,500}\\}|[^;\\s'\\\"«]+)",
+      "pattern": "((?:(?:^|[;\\s'\\\"])(?:AccountKey|SharedAccessKey|SharedAccessSignature|AccessKey)|;[ \\t]*(?:Password|Pwd)|(?:^|(?<=[\\s'\\\"(]))(?:Password|Pwd)(?=[ \\t]*=[ \\t]*\\{))[ \\t]*=[ \\t]*(?:\\{(?!(?:[0-9]{0,2}|[A-Za-z_]{0,30}(?:pass|pwd|pw|secret|key|token|cred|auth)[A-Za-z_]{0,30}|[A-Za-z_][A-Za-z0-9_]{0,40}(?:\\.[A-Za-z_][A-Za-z0-9_]{0,40}|\\[[^\\]\\n{}]{0,40}\\]){1,4})\\})(?=(?:[^{}\\n«]|\\}\\}){1,500}\\}))?)((?<=\\{)(?:[^{}\\n«]|\\}\\}){1,500}(?=\\})|(?<!\\{)[^;\\s'\\\"«]+)",
       "group": 2,
       "flags": "i"
+    },
+    {
+      "kind": "Oracle password",
+      "triggers": [
+        "@"
+      ],
+      "pattern": "((?:^|(?<=[\\s'\\\"=(,]))[A-Za-z][A-Za-z0-9_$#.]{0,59}/)([^\\s@'\\\"/«]{1,128})(?=@(?://[A-Za-z0-9.-]{1,253}|[A-Za-z0-9.-]{1,253}:[0-9]{2,5}[/:]))",
+      "group": 2,
+      "flags": ""
     },
     {
       "kind": "password in text",
@@ -1093,13 +1112,22 @@ export const RULES = {
     {
       "kind": "password in text",
       "triggers": [
-        "pass",
+        "pass"
+      ],
+      "prefilter": "[ \\t-](?:[Ww][Oo][Rr][Dd]|[Pp][Hh][Rr][Aa][Ss][Ee])[Ss]?['\\\"`*]{0,2}[ \\t]*[:=]",
+      "pattern": "((?<![A-Za-z0-9_])pass[ \\t-]+(?:word|phrase)s?['\\\"`*]{0,2}[ \\t]*(?::=|=|:)[ \\t]*['\\\"`]?)((?![${<%])(?!(?:~|\\.{1,2})/|/[A-Za-z0-9._-]{1,100}/|[A-Za-z][A-Za-z0-9+.-]{0,20}://|(?:(?:aes|sha|rsa|ecdsa|ed|hmac|hs|rs|es|ps)-?[0-9]{1,5}|[0-9]{1,6}[-/]?(?:bits?|bytes?|chars?|characters?|digits?|mins?|minutes?|secs?|seconds?|hours?|days?))(?![^\\s'\\\"`,;«)\\]}>]))(?![A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)+(?![^\\s'\\\"`,;«)\\]}>]))(?=[^\\s'\\\"`,;«()\\[\\]{}<>]{0,199}[0-9!@#$%^&*+=~/])[^\\s'\\\"`,;«()\\[\\]{}<>]{6,200})(?![^\\s'\\\"`,;«)\\]}>]|[(\\[])",
+      "group": 2,
+      "flags": "i"
+    },
+    {
+      "kind": "password in text",
+      "triggers": [
         "key",
         "secret",
         "token"
       ],
-      "prefilter": "[ \\t-](?:[Ww][Oo][Rr][Dd]|[Pp][Hh][Rr][Aa][Ss][Ee]|[Kk][Ee][Yy]|[Ss][Ee][Cc][Rr][Ee][Tt]|[Tt][Oo][Kk][Ee][Nn])[Ss]?['\\\"`*]{0,2}[ \\t]*[:=]",
-      "pattern": "((?<![A-Za-z0-9_])(?:pass[ \\t-]+(?:word|phrase)|(?:api|access|secret|private|signing|encryption|client|master)[ \\t]+key|client[ \\t]+secret|(?:auth|access|refresh|api|bearer|session|personal[ \\t]+access)[ \\t]+token)s?['\\\"`*]{0,2}[ \\t]*(?::=|=|:)[ \\t]*['\\\"`]?)((?![${<%])(?!(?:~|\\.{1,2})/|/[A-Za-z0-9._-]{1,100}/|[A-Za-z][A-Za-z0-9+.-]{0,20}://|(?:(?:aes|sha|rsa|ecdsa|ed|hmac|hs|rs|es|ps)-?[0-9]{1,5}|[0-9]{1,6}[-/]?(?:bits?|bytes?|chars?|characters?|digits?|mins?|minutes?|secs?|seconds?|hours?|days?))(?![^\\s'\\\"`,;«)\\]}>]))(?![A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)+(?![^\\s'\\\"`,;«)\\]}>]))(?=[^\\s'\\\"`,;«()\\[\\]{}<>]{0,199}[0-9!@#$%^&*+=~/])[^\\s'\\\"`,;«()\\[\\]{}<>]{6,200})(?![^\\s'\\\"`,;«)\\]}>]|[(\\[])",
+      "prefilter": "[ \\t](?:[Kk][Ee][Yy]|[Ss][Ee][Cc][Rr][Ee][Tt]|[Tt][Oo][Kk][Ee][Nn])[Ss]?['\\\"`*]{0,2}[ \\t]*[:=]",
+      "pattern": "((?<![A-Za-z0-9_])(?:(?:api|access|secret|private|signing|encryption|client|master)[ \\t]+key|client[ \\t]+secret|(?:auth|access|refresh|api|bearer|session|personal[ \\t]+access)[ \\t]+token)s?['\\\"`*]{0,2}[ \\t]*(?::=|=|:)[ \\t]*['\\\"`]?)(?![a-z]{2,12}(?:-[a-z]{2,12}){0,5}-[0-9]{1,3}(?![^\\s'\\\"`,;«)\\]}>]))((?![${<%])(?!(?:~|\\.{1,2})/|/[A-Za-z0-9._-]{1,100}/|[A-Za-z][A-Za-z0-9+.-]{0,20}://|(?:(?:aes|sha|rsa|ecdsa|ed|hmac|hs|rs|es|ps)-?[0-9]{1,5}|[0-9]{1,6}[-/]?(?:bits?|bytes?|chars?|characters?|digits?|mins?|minutes?|secs?|seconds?|hours?|days?))(?![^\\s'\\\"`,;«)\\]}>]))(?![A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)+(?![^\\s'\\\"`,;«)\\]}>]))(?=[^\\s'\\\"`,;«()\\[\\]{}<>]{0,199}[0-9!@#$%^&*+=~/])[^\\s'\\\"`,;«()\\[\\]{}<>]{6,200})(?![^\\s'\\\"`,;«)\\]}>]|[(\\[])",
       "group": 2,
       "flags": "i"
     },
@@ -1424,6 +1452,18 @@ export const RULES = {
       "group": 2,
       "flags": "",
       "check": "password"
+    },
+    {
+      "kind": "password in text",
+      "triggers": [
+        "fromhex(",
+        "unhexlify(",
+        "a2b_",
+        "decode("
+      ],
+      "pattern": "((?<![A-Za-z0-9_.])(?:[A-Za-z][A-Za-z0-9]{0,30}_){0,3}(?:password|passwd|passphrase|pass|pwd|pw|secret|api_?key|private_?key|access_?key|credentials?|(?<=_)token)s?(?![A-Za-z0-9_])['\\\"]?\\]?[ \\t]*(?::=|=|:)[ \\t]*(?:[A-Za-z_][A-Za-z0-9_]{0,40}\\.){0,2}(?:fromhex|unhexlify|a2b_hex|a2b_base64|b16decode|b32decode|b64decode|urlsafe_b64decode|standard_b64decode|b85decode|a85decode|decodebytes|codecs\\.decode)\\([ \\t]*[rbuRBU]{0,2}(['\\\"]))((?:(?!\\2)[^\\n\\\\«]){4,2000})(?=\\2)",
+      "group": 3,
+      "flags": "i"
     }
   ],
   "valueTriggers": [
@@ -1492,6 +1532,7 @@ export const RULES = {
     "?code=",
     "@",
     "_pat",
+    "a2b_",
     "aaaaaaaaaaaaaaaaaaaa",
     "ac",
     "accesskey",
@@ -1534,6 +1575,7 @@ export const RULES = {
     "credstash",
     "cx_oracle",
     "dapi",
+    "decode(",
     "description",
     "discord",
     "doo_v1_",
@@ -1546,6 +1588,7 @@ export const RULES = {
     "expect",
     "eyj",
     "fernet(",
+    "fromhex(",
     "fwogzxivyxdz",
     "gcloud",
     "gho_",
@@ -1691,6 +1734,7 @@ export const RULES = {
     "token-stdin",
     "token=",
     "token>",
+    "unhexlify(",
     "use ",
     "using",
     "v1.0-",
@@ -1711,8 +1755,8 @@ export const RULES = {
     "⇒"
   ],
   "quotedAssignment": "(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(['\\\"]?\\]?[ \\t]*(?::=|=>|=|:)[ \\t]*(?:(?:\\\\[ \\t]*)?\\r?\\n[ \\t]*|\\([ \\t]*(?:\\r?\\n[ \\t]*)?)?(?:[rbuRBU]|[fF][rR]?|[rR][fFbB]|[bB][rR])?)(['\\\"]{3}|['\\\"`])((?:(?!\\3)[^\\n\\\\]|\\\\.){1,2000})\\3",
-  "bareAssignment": "^([ \\t]*(?:%env[ \\t]+|%set_env[ \\t]+|!?export[ \\t]+|setx[ \\t]+|set[ \\t]+(?:-[gxU]{1,3}[ \\t]+)?)?)([A-Za-z_][A-Za-z0-9_.-]*)([ \\t]*[=:][ \\t]*|[ \\t]+)([^\\s'\\\"]+)[ \\t]*$",
-  "inlineAssignment": "(?:(?<=\\\\[ntr])|(?<![A-Za-z0-9_.\\\\])(?<![A-Za-z0-9_.]-))([A-Za-z_](?:[A-Za-z0-9_.]|-(?!-))*)((?:[ \\t]*\\([A-Za-z0-9 _.-]{1,30}\\))?(?:['\\\"`}]|\\*\\*)?[ \\t]*(?::=|=|:)[ \\t]*(?:\\*\\*[ \\t]*|!![A-Za-z]{1,20}[ \\t]+)?)((?![A-Za-z_][A-Za-z0-9_.-]*=[A-Za-z_])(?:[^\\s'\\\"`,;&<>(){}\\[\\]|«=$\\\\]|\\\\(?![ntr]))+)(?![^\\s'\\\"`,;&<>(){}\\[\\]|«=$\\\\]|\\\\(?![ntr]))",
+  "bareAssignment": "^([ \\t]*(?:%env[ \\t]+|%set_env[ \\t]+|!?export[ \\t]+|setx[ \\t]+|set[ \\t]+(?:-[gxU]{1,3}[ \\t]+)?)?)([A-Za-z_][A-Za-z0-9_.-]*)([ \\t]*[=:][ \\t]*|[ \\t]+)([^\\s'\\\";][^\\s'\\\"]*)[ \\t]*$",
+  "inlineAssignment": "(?:(?<=\\\\[ntr])|(?<![A-Za-z0-9_.\\\\])(?<![A-Za-z0-9_.]-))([A-Za-z_](?:[A-Za-z0-9_.]|-(?!-))*)((?:[ \\t]*\\([A-Za-z0-9 _.-]{1,30}\\))?(?:['\\\"`}]|\\*\\*)?[ \\t]*(?::=|=|:)[ \\t]*(?:\\*\\*[ \\t]*|!![A-Za-z]{1,20}[ \\t]+|&[A-Za-z0-9_-]{1,40}[ \\t]+)?)((?![A-Za-z_][A-Za-z0-9_.-]*=[A-Za-z_])(?:[^\\s'\\\"`,;&<>(){}\\[\\]|«=$\\\\]|\\\\(?![ntr]))+)(?![^\\s'\\\"`,;&<>(){}\\[\\]|«=$\\\\]|\\\\(?![ntr]))",
   "containerAssignment": "(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(['\\\"]?\\]?[ \\t]*(?::=|=|:)[ \\t]*)([\\[({])((?:(?:'(?:[^'\\\\\\n]|\\\\[^\\n])*'|\\\"(?:[^\\\"\\\\\\n]|\\\\[^\\n])*\\\"|'(?![^'\\n]*')|\\\"(?![^\\\"\\n]*\\\")|[^\\[\\](){}\\n'\\\"])|[\\[(](?:'(?:[^'\\\\\\n]|\\\\[^\\n])*'|\\\"(?:[^\\\"\\\\\\n]|\\\\[^\\n])*\\\"|'(?![^'\\n]*')|\\\"(?![^\\\"\\n]*\\\")|[^\\[\\](){}\\n'\\\"]){0,2000}[\\])]){1,2000})(?=[\\])}])",
   "stringLiteral": "(['\\\"])((?:(?!\\1)[^\\\\\\n]|\\\\.){0,2000})\\1",
   "pairedContainer": "(['\\\"])([^'\\\"\\n]{1,100})\\1([ \\t]*,[ \\t]*)([\\[(])((?:'(?:[^'\\\\\\n]|\\\\[^\\n])*'|\\\"(?:[^\\\"\\\\\\n]|\\\\[^\\n])*\\\"|'(?![^'\\n]*')|\\\"(?![^\\\"\\n]*\\\")|[^()\\[\\]{}\\n'\\\"]){1,2000})(?=[)\\]])",
@@ -1739,6 +1783,8 @@ export const RULES = {
   "placeholderValue": "^(?:<[A-Za-z_.-]{1,60}>|\\[[A-Za-z_.-]{1,60}\\]|your[-_](?:[a-z]+[-_]?){1,5}|x{3,}|\\*{3,}|\\.{3,}|…|%[sdrif]|%\\([A-Za-z_][A-Za-z0-9_]{0,40}\\)[sdr]|:[a-z_]{1,40}|\\{[A-Za-z0-9_]{0,40}\\}|\\$[0-9]{1,2})[,;)]?$",
   "proseValue": "^(?:must|should|shall|will|can|cannot|may|might|needs?|requires?|required|contains?|is|are|was|were|be|been|has|have|had|at|the|an?|and|or|not|never|only|minimum|maximum|policy|rules?|expires?|expired|changed|reset|see|use|enter|your|set|missing|invalid|incorrect|wrong|empty|hidden|optional|same|different|too|least|most|must|does|did|do|if|when|for|from|with|of|in|on|to|by|this|that|it|its|please|check|ask|contact|request|call|email|ping|message|talk|find|get|generate|create|copy|paste|provide|obtain|follow|refer|consult|click|choose|supply|sent|send|comes|lives|stored|kept|go)$",
   "proseRow": "^(?:but|and|or|so|yet|because|although|though|while|which|that|it|its|you|yours|your|we|they|this|these|those|then|if|when|please|see|use|is|are|was|were|has|have|must|should|will|can|not|no|where|how|what|who|why|at[ \\t]+(?:least|most)|min(?:imum)?|max(?:imum)?|required|optional|stored|rotated|generated|created|issued)\\b[^ \\t]*(?:[ \\t]+\\S+){2,}",
+  "proseWord": "^[A-Za-z][a-z]{1,24}$",
+  "wordSecretName": "(?:^|_)(?:pass|pwd|pw|pin|creds)(?:_|$)|password|passwd|passphrase|secret|credential",
   "templateValue": "^(?:\\{\\{[^{}\\n'\\\"`]{1,200}\\}\\}|\\$\\{\\{?[ \\t]*[A-Za-z_][A-Za-z0-9_. \\t]{0,200}\\}?\\}|\\$[A-Z_][A-Z0-9_]{1,60})$",
   "callArguments": "(?<![A-Za-z0-9_])(?<![A-Za-z0-9_]\\.)([A-Za-z_][A-Za-z0-9_.]*)?([(\\[])((?:'(?:[^'\\\\\\n]|\\\\[^\\n])*'|\\\"(?:[^\\\"\\\\\\n]|\\\\[^\\n])*\\\"|'(?![^'\\n]*')|\\\"(?![^\\\"\\n]*\\\")|[^()\\[\\]\\n'\\\"]){1,2000})(?=[)\\]])",
   "callArgument": "(['\\\"])(?:(?!\\1)[^\\\\\\n]|\\\\.)*\\1|[^,'\\\"]+|,",

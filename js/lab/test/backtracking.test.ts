@@ -187,6 +187,29 @@ const cases: Record<string, string> = {
   "key lines without a footer": `${`${"aB3d".repeat(16)}\n`.repeat(Math.floor(N / 65))}private key-----`,
   "key blocks in a row": `${"aB3d\n-\n".repeat(Math.floor(N / 7))}-----END PRIVATE KEY-----`,
   "key lines with crlf": `${`${"aB3d".repeat(16)}\r\n`.repeat(Math.floor(N / 66))}private key-----`,
+  // Round 9: braced ODBC values anywhere, Oracle easy connect, a key's body without its
+  // BEGIN/END lines, slugs after a key's name, escapes read before the rules, Kubernetes
+  // Secrets, decoders, prose after a token's name, YAML anchors.
+  "pwd braces after blanks": " Pwd={".repeat(Math.floor(N / 6)),
+  "a pwd brace then semicolons": `Pwd={${"a;".repeat(N / 2)}`,
+  "oracle slashes in a row": `${"a/".repeat(N / 2)}@//x`,
+  "oracle pairs without a host": `${" a/b".repeat(N / 4)}@x:1`,
+  "key body lines then dashes": `${`${"aB3d".repeat(16)}\n`.repeat(Math.floor(N / 65))}-----`,
+  "key body words on one line": `${"aB3d".repeat(12)} `.repeat(Math.floor(N / 49)),
+  "key body lines then a short line": `${`${"aB3d".repeat(16)}\n`.repeat(Math.floor(N / 65))}ab`,
+  "key body lines apart": `${"aB3d".repeat(16)}\n \n`.repeat(Math.floor(N / 67)),
+  "slugs after key names": "API key: see-step-2 ".repeat(Math.floor(N / 20)),
+  "a slug's long value": `API key: ${"ab-".repeat(Math.floor(N / 3))}`,
+  "percent escapes in a row": "%3D".repeat(Math.floor(N / 3)),
+  "percent password escapes": `password${"%25".repeat(Math.floor(N / 3))}`,
+  "unicode escapes in a row": "\\u0077".repeat(Math.floor(N / 6)),
+  "manifest entries": `kind: Secret\ndata:\n${"  a: b\n".repeat(Math.floor(N / 7))}`,
+  "a manifest's json never closed": `"kind": "Secret", "data": {${'"a": "'.repeat(Math.floor(N / 6))}`,
+  "manifest data in a row": `"kind": "Secret", ${'"data": {'.repeat(Math.floor(N / 10))}`,
+  "manifest data lines": `kind: Secret\n${"data:\n".repeat(Math.floor(N / 6))}`,
+  "decoder calls never closed": "password = bytes.fromhex('".repeat(Math.floor(N / 26)),
+  "prose words after token names": "token: valid ".repeat(Math.floor(N / 13)),
+  "yaml anchors in a row": "api_key: &a ".repeat(Math.floor(N / 12)),
 };
 for (const [name, text] of Object.entries(cases)) {
   test(`a long adversarial line is redacted: ${name}`, () => {

@@ -254,3 +254,23 @@ test("a mentioned notebook is read by its cells' lines, so a frame's or a YAML b
   assert.ok(text.includes("db_password") && text.includes("POSTGRES_PASSWORD"));
   assert.equal(notebookText("not json"), null);
 });
+
+test("a Kubernetes Secret's data and a key's body as lines are hidden in a tool result (round 9)", () => {
+  const secret = "UzNjcjN0UGE1NXdvcmQh";
+  const lines = [
+    "Tq3Rk8Wm1Zc6Yh0Lb5Xn2Vd7Pf4Js9Ga3Ue8Ko1Ci6Mr0Ht5Ny2Bw7Qe4Dl9Sx3F",
+    "pA8mK2rT6wZ0cY4hL9bX3nV7dP1fJ5sG9aU3eK7oC1iM5rH9tN3yB7wQ1eD5lS9x",
+  ];
+  const result = {
+    object: { kind: "Secret", stringData: { blob: secret } },
+    pairs: [["'kind'", "Secret"], ["'data'", { x: secret }]],
+    text: JSON.stringify({ kind: "Secret", data: { ".dockerconfigjson": secret } }),
+    yaml: `kind: Secret\ndata:\n  conn: ${secret}\n`,
+    lines,
+    other: { kind: "ConfigMap", data: { blob: "plain-setting" } },
+  };
+  const shown = JSON.stringify(policyResult(result));
+  assert.ok(!shown.includes(secret), shown);
+  for (const line of lines) assert.ok(!shown.includes(line.slice(2, 14)), shown);
+  assert.ok(shown.includes("plain-setting") && shown.includes(".dockerconfigjson") && shown.includes("conn"), shown);
+});

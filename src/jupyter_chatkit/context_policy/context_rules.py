@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from .connection_rules import CONNECTION_RULES
 from .prose_rules import PROSE_RULES
 
 # A secret's name as code writes it, for the rules that read a name in code (comparisons,
 # a secret built from pieces): ``password``, ``db_pass``, ``user_pw``, ``apiKey``,
 # ``GH_TOKEN``. A token only after a prefix (``auth_token``): ``token == "[PAD]"`` is NLP.
 # Where a name starts is the rule's to say.
-_CODE_SECRET_NAME = (
+CODE_SECRET_NAME = (
     r"(?:[A-Za-z][A-Za-z0-9]{0,30}_){0,3}"
     r"(?:password|passwd|passphrase|pass|pwd|pw|secret|api_?key|private_?key|access_?key"
     r"|credentials?|(?<=_)token)s?(?![A-Za-z0-9_])"
@@ -58,12 +59,34 @@ _NEXT_LINE_NOT_WORD = (
 )
 # A secret's name as two words (``pass word``, ``api key``, ``access token``) and its
 # separator; group 1. Names run together or joined by "_" are the assignment rules'.
-_SPLIT_NAME = (
-    r"((?<![A-Za-z0-9_])(?:pass[ \t-]+(?:word|phrase)"
-    r"|(?:api|access|secret|private|signing|encryption|client|master)[ \t]+key"
-    r"|client[ \t]+secret|(?:auth|access|refresh|api|bearer|session|personal[ \t]+access)"
-    r"[ \t]+token)s?['\"`*]{0,2}[ \t]*(?::=|=|:)[ \t]*['\"`]?)"
+_SPLIT_NAME_END = r"s?['\"`*]{0,2}[ \t]*(?::=|=|:)[ \t]*['\"`]?)"
+_SPLIT_PASS_NAME = r"((?<![A-Za-z0-9_])pass[ \t-]+(?:word|phrase)" + _SPLIT_NAME_END
+_SPLIT_KEY_NAME = (
+    r"((?<![A-Za-z0-9_])(?:(?:api|access|secret|private|signing|encryption|client|master)"
+    r"[ \t]+key|client[ \t]+secret|(?:auth|access|refresh|api|bearer|session"
+    r"|personal[ \t]+access)[ \t]+token)" + _SPLIT_NAME_END
 )
+# The value after such a name: one token with a digit or a symbol, not a reference
+# (``$KEY``, ``<key>``, ``{key}``), a call, an index or an attribute (``os.environ[…]``,
+# ``cfg.api_key``). Nor where the key is kept or how it is made, in prose: a path
+# (``Private key: ~/.ssh/id_rsa``), a URL (``API key: https://…/api-keys``), an algorithm
+# or a size (``Encryption key: AES-256``, ``Secret key: 32-byte``, ``access tokens:
+# 50/min``).
+_SPLIT_VALUE = (
+    r"((?![${<%])"
+    r"(?!(?:~|\.{1,2})/|/[A-Za-z0-9._-]{1,100}/|[A-Za-z][A-Za-z0-9+.-]{0,20}://"
+    r"|(?:(?:aes|sha|rsa|ecdsa|ed|hmac|hs|rs|es|ps)-?[0-9]{1,5}"
+    r"|[0-9]{1,6}[-/]?(?:bits?|bytes?|chars?|characters?|digits?|mins?|minutes?|secs?"
+    r"|seconds?|hours?|days?))(?![^\s'\"`,;«)\]}>]))"
+    r"(?![A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+(?![^\s'\"`,;«)\]}>]))"
+    r"(?=[^\s'\"`,;«()\[\]{}<>]{0,199}[0-9!@#$%^&*+=~/])[^\s'\"`,;«()\[\]{}<>]{6,200})"
+    r"(?![^\s'\"`,;«)\]}>]|[(\[])"
+)
+# Under a key's or a token's name (not a password's: ``correct-horse-battery-9`` is a
+# passphrase), words joined by "-" and ending in a short number are a
+# direction or a step (``API key: see-step-2``), not a generated value.
+_NOT_SLUG = r"(?![a-z]{2,12}(?:-[a-z]{2,12}){0,5}-[0-9]{1,3}(?![^\s'\"`,;«)\]}>]))"
+
 # The password names of that rule, in the cases people write (it reads letters by case).
 _NEXT_LINE_PASSWORD = (
     r"(?:[A-Za-z0-9]{0,30}(?:password|Password|PASSWORD|passwd|Passwd|PASSWD|passphrase"
@@ -78,7 +101,7 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         # (all the pieces at once). First: a rule hiding one piece (a password-shaped
         # one) left the others to no rule.
         "triggers": [".join("],
-        "pattern": r"((?<![A-Za-z0-9_.])" + _CODE_SECRET_NAME + r"['\"]?\]?[ \t]*(?::=|=|:)[ \t]*"
+        "pattern": r"((?<![A-Za-z0-9_.])" + CODE_SECRET_NAME + r"['\"]?\]?[ \t]*(?::=|=|:)[ \t]*"
         r"(['\"])[^'\"\n]{0,5}\2\.join\([ \t]*[\[(][ \t]*)"
         # The pieces, literal by literal: a bracket inside one (``"p(w"``) ends nothing.
         r"((?:'[^'\n«]{0,500}'|\"[^\"\n«]{0,500}\")"
@@ -343,19 +366,8 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         "group": 2,
         "flags": "",
     },
-    {
-        "kind": "connection string secret",
-        "triggers": ["accountkey", "accesskey", "sharedaccess", "password", "pwd"],
-        # Azure / ODBC / ADO.NET: ``...;AccountKey=...;``, ``Pwd=...;``, ``SharedAccessKey=...``.
-        "pattern": r"((?:(?:^|[;\s'\"])(?:AccountKey|SharedAccessKey|SharedAccessSignature"
-        r"|AccessKey)|;[ \t]*(?:Password|Pwd))[ \t]*=[ \t]*)"
-        # ODBC quotes a value holding ";" in braces (``Pwd={pa;ss}}w}``, "}}" an escaped
-        # "}"); a template's ``{password}`` is a placeholder. No "{" inside: each start
-        # reads no further than the next one.
-        r"(\{(?:[^{}\n«]|\}\}){1,500}\}|[^;\s'\"«]+)",
-        "group": 2,
-        "flags": "i",
-    },
+    # Connection strings (connection_rules.py), in this place of the order.
+    *CONNECTION_RULES,
     {
         "kind": "password in text",
         "triggers": ["password", "passwd", "passphrase", "secret", "token", "api"],
@@ -669,7 +681,7 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         # first, ``if 'x' == password``, ``assert "x" != self.api_key``.
         "triggers": ["==", "!="],
         "pattern": r"((?<![A-Za-z0-9_.])(?:[A-Za-z_][A-Za-z0-9_]{0,60}\.){0,4}"
-        + _CODE_SECRET_NAME
+        + CODE_SECRET_NAME
         + r"[ \t]*[!=]=[ \t]*[rbuRBU]?(['\"]))((?:(?!\2)[^\n\\«]){1,500})(?=\2)",
         "group": 3,
         "flags": "i",
@@ -678,7 +690,7 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         "kind": "password in text",
         "triggers": ["==", "!="],
         "pattern": r"(['\"])((?:(?!\1)[^\n\\«]){1,500})(?=\1[ \t]*[!=]=[ \t]*"
-        r"(?:[A-Za-z_][A-Za-z0-9_]{0,60}\.){0,4}" + _CODE_SECRET_NAME + r"(?!\())",
+        r"(?:[A-Za-z_][A-Za-z0-9_]{0,60}\.){0,4}" + CODE_SECRET_NAME + r"(?!\())",
         "group": 2,
         "flags": "i",
     },
@@ -687,7 +699,7 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         # ``api_key = """`` then the key on the lines up to the closing quotes (TOML's
         # and Python's multi-line strings; one line is the quoted assignment's).
         "triggers": ['"""', "'''"],
-        "pattern": r"((?<![A-Za-z0-9_.])" + _CODE_SECRET_NAME + r"['\"]?[ \t]*(?::=|=|:)[ \t]*"
+        "pattern": r"((?<![A-Za-z0-9_.])" + CODE_SECRET_NAME + r"['\"]?[ \t]*(?::=|=|:)[ \t]*"
         r"[rbuRBU]?(\"\"\"|''')[ \t]*\r?\n)((?:(?!\2)[^«]){1,2000}?)(?=\2)",
         "group": 3,
         "flags": "i",
@@ -823,27 +835,24 @@ CONTEXT_RULES: list[dict[str, Any]] = [
     },
     {
         "kind": "password in text",
-        # A secret's name written as two words, then its value: ``pass word: x``,
-        # ``api key = x``, ``API key: x``, ``access token: x``. One token with a digit or
-        # a symbol, not a reference (``$KEY``, ``<key>``, ``{key}``), a call, an index or
-        # an attribute (``os.environ[…]``, ``cfg.api_key``).
-        # Nor where the key is kept or how it is made, in prose: a path
-        # (``Private key: ~/.ssh/id_rsa``), a URL (``API key: https://…/api-keys``), an
-        # algorithm or a size (``Encryption key: AES-256``, ``Secret key: 32-byte``,
-        # ``access tokens: 50/min``).
-        "triggers": ["pass", "key", "secret", "token"],
+        # A secret's name written as two words, then its value (_SPLIT_VALUE): ``pass
+        # word: x``; the key's and token's names are the next rule's.
+        "triggers": ["pass"],
         # The second word right before its separator: one fast scan (the rule's own
         # search, case-insensitive from every position, cost prose with these words).
-        "prefilter": r"[ \t-](?:[Ww][Oo][Rr][Dd]|[Pp][Hh][Rr][Aa][Ss][Ee]|[Kk][Ee][Yy]"
-        r"|[Ss][Ee][Cc][Rr][Ee][Tt]|[Tt][Oo][Kk][Ee][Nn])[Ss]?['\"`*]{0,2}[ \t]*[:=]",
-        "pattern": _SPLIT_NAME + r"((?![${<%])"
-        r"(?!(?:~|\.{1,2})/|/[A-Za-z0-9._-]{1,100}/|[A-Za-z][A-Za-z0-9+.-]{0,20}://"
-        r"|(?:(?:aes|sha|rsa|ecdsa|ed|hmac|hs|rs|es|ps)-?[0-9]{1,5}"
-        r"|[0-9]{1,6}[-/]?(?:bits?|bytes?|chars?|characters?|digits?|mins?|minutes?|secs?"
-        r"|seconds?|hours?|days?))(?![^\s'\"`,;«)\]}>]))"
-        r"(?![A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+(?![^\s'\"`,;«)\]}>]))"
-        r"(?=[^\s'\"`,;«()\[\]{}<>]{0,199}[0-9!@#$%^&*+=~/])[^\s'\"`,;«()\[\]{}<>]{6,200})"
-        r"(?![^\s'\"`,;«)\]}>]|[(\[])",
+        "prefilter": r"[ \t-](?:[Ww][Oo][Rr][Dd]|[Pp][Hh][Rr][Aa][Ss][Ee])[Ss]?"
+        r"['\"`*]{0,2}[ \t]*[:=]",
+        "pattern": _SPLIT_PASS_NAME + _SPLIT_VALUE,
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "password in text",
+        # ``api key = x``, ``API key: x``, ``access token: x``: not a slug (_NOT_SLUG).
+        "triggers": ["key", "secret", "token"],
+        "prefilter": r"[ \t](?:[Kk][Ee][Yy]|[Ss][Ee][Cc][Rr][Ee][Tt]|[Tt][Oo][Kk][Ee][Nn])[Ss]?"
+        r"['\"`*]{0,2}[ \t]*[:=]",
+        "pattern": _SPLIT_KEY_NAME + _NOT_SLUG + _SPLIT_VALUE,
         "group": 2,
         "flags": "i",
     },

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .calls import pair_hides
+from .lazy_patterns import lazy_compile
 from .names import is_placeholder, is_secret_name, marker
 from .values import _plain_key, describe_hidden, is_secret_pair
 
@@ -17,6 +18,15 @@ _KEEP_UNDER_SECRET_NAME = (None, True, False, "")
 _CONTAINERS = (str, dict, list, tuple)
 # Keys of our own tool results that hold the value of the entry named by "name".
 _VALUE_KEYS = ("value", "preview", "repr", "head", "items")
+# A Kubernetes Secret's mappings of secrets.
+_SECRET_DATA_KEYS = ("data", "stringData")
+# A line of a base64 block as PEM, OpenSSH and MIME write them (rules: the key body rule).
+_KEY_LINE = lazy_compile(r"[A-Za-z0-9+/]{48,100}={0,2}\Z")
+
+
+def _bare_key(key: Any) -> str:
+    """A mapping's key as a kernel shows it (``'kind'``, its repr) or as it is."""
+    return key.strip("'\"") if type(key) is str else ""
 
 
 class DataRedaction:
@@ -59,6 +69,8 @@ class DataRedaction:
             entry_secret = (
                 enabled and self.secret_name(value.get("name")) and value.get("type") != "class"
             )
+            # A Kubernetes Secret (manifests.py): its data's keys are named as its user likes.
+            manifest = enabled and type(value.get("kind")) is str and value.get("kind") == "Secret"
             for key, item in value.items():
                 # is_secret_pair: a secret name, or a key-ish one holding a random string
                 # (most keys are ordinary ones, known after their first look).
@@ -72,6 +84,11 @@ class DataRedaction:
                     and not (type(item) is str and is_placeholder(item))
                 ):
                     out[key] = self.hide(item)
+                elif manifest and key in _SECRET_DATA_KEYS and isinstance(item, dict):
+                    out[key] = {
+                        k: self.hide(v) if isinstance(v, str) and v else self.data(v, depth + 2)
+                        for k, v in item.items()
+                    }
                 elif isinstance(item, _CONTAINERS):
                     # A type's name is read too: the user names a class
                     # (``type("sk-…", (), {})``), and it reaches the model in listings.
@@ -90,7 +107,44 @@ class DataRedaction:
             if self.enabled:
                 for k in pair_hides(out_items):
                     out_items[k] = self.hide(out_items[k])
+                self._manifest_pairs(out_items)
+                self._key_lines(out_items)
             if more > 0:
                 out_items.append(f"… {more:,} more items not shown")
             return out_items
         return value
+
+    def _manifest_pairs(self, items: list[Any]) -> None:
+        """A mapping shown as ``[key, value]`` pairs (a kernel's dict) that is a
+        Kubernetes Secret: the values of its ``data`` / ``stringData`` hidden in place."""
+        pairs = [i for i in items if isinstance(i, list | tuple) and len(i) == 2]
+        if not any(_bare_key(k) == "kind" and v == "Secret" for k, v in pairs):
+            return
+        for k, item in enumerate(items):
+            if item in pairs and _bare_key(item[0]) in _SECRET_DATA_KEYS:
+                inner = item[1]
+                if isinstance(inner, dict):
+                    hidden = {
+                        key: self.hide(v) if isinstance(v, str) and v else v
+                        for key, v in inner.items()
+                    }
+                    items[k] = type(item)((item[0], hidden))
+
+    def _key_lines(self, items: list[Any]) -> None:
+        """Runs of 2+ strings that are lines of one base64 block (a key's body read as a
+        list of lines, ``pem.splitlines()[1:-1]``): hidden when the rules hide them read
+        as the lines they are."""
+        k = 0
+        while k < len(items):
+            end = k
+            while end < len(items) and type(items[end]) is str and _KEY_LINE.match(items[end]):
+                end += 1
+            if end - k >= 2:
+                before = self.count
+                joined = "\n".join(items[k:end])
+                hidden = self.text(joined) != joined
+                self.count = before
+                if hidden:
+                    for j in range(k, end):
+                        items[j] = self.hide(items[j])
+            k = max(end, k + 1)

@@ -11,7 +11,8 @@ letters fold to their letter, and Cyrillic or Greek letters drawn like Latin one
 inside a Latin word (``p`` U+0430 ``ssword``); a word of Russian or Greek text never changes.
 HTML character references are read as the characters a page shows: an HTML output or
 escaped JSON writes ``password&#61;x``, ``&quot;token&quot;: &quot;x&quot;`` or
-``api_key&colon; x``, which every rule would otherwise read as one long word.
+``api_key&colon; x``, which every rule would otherwise read as one long word; so are
+a URL's percent escapes (``api%5Fkey=x``, ``%3Fpassword%3Dx``) and JSON's ``\\u00XX``.
 ``js/lab/src/redactfold.ts`` is the twin.
 """
 
@@ -96,11 +97,23 @@ def _latin_word(match: re.Match[str]) -> str:
 # outside this table (``&copy;``) stay as they are. One decoding only: ``&amp;quot;`` reads
 # ``&quot;`` (a text is folded once, never again: each pass over ``&amp;amp;…`` would
 # shorten it by four characters, quadratic).
-_ENTITY = lazy_compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});")
+# Also a percent escape (``api%5Fkey=``, ``%3Fpassword%3D``) and a ``\\u00XX`` or
+# ``\\xXX`` escape (``"pass\\u0077ord"`` in JSON) of a printable ASCII character: a URL
+# or a JSON text spells a name so; quotes and the backslash stay escaped (a literal's
+# own quotes are not its end).
+_ENTITY = lazy_compile(
+    r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});"
+    r"|%[2-7][0-9A-Fa-f]|\\(?:u00|x)[2-7][0-9A-Fa-f]"
+)
+_KEPT_ESCAPED = frozenset("\"'\\\x7f")
 
 
 def _character(match: re.Match[str]) -> str:
-    ref = match.group(0)[1:-1]
+    whole = match.group(0)
+    if whole[0] != "&":
+        char = chr(int(whole[-2:], 16))
+        return whole if char in _KEPT_ESCAPED else char
+    ref = whole[1:-1]
     if ref[0] != "#":
         return HTML_ENTITIES.get(ref, match.group(0))
     code = int(ref[2:], 16) if ref[1] in "xX" else int(ref[1:])
@@ -113,7 +126,9 @@ def _character(match: re.Match[str]) -> str:
 def _unescaped(value: str) -> str | None:
     """``value`` with its HTML character references read, or None when it has none
     (``&copy;`` alone reads as it is)."""
-    if "&" not in value or _ENTITY.search(value) is None:
+    if ("&" not in value and "%" not in value and "\\" not in value) or _ENTITY.search(
+        value
+    ) is None:
         return None
     decoded = _ENTITY.sub(_character, value)
     return None if decoded == value else decoded

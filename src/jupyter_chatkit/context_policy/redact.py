@@ -34,6 +34,7 @@ from .folded import folded
 from .heredoc import heredoc_bodies
 from .lazy_patterns import lazy_compile
 from .loose import LooseRedaction
+from .manifests import hide_secret_manifests
 from .names import is_placeholder, is_secret_name, marker, names_words, normalize_name
 from .tables import TableRedaction
 from .values import (
@@ -77,6 +78,11 @@ REDACT_MARGIN = 8192
 # Configured keys this long are also hidden when only their first PREFIX_CHARS show.
 MIN_PREFIX_KEY = 20
 PREFIX_CHARS = 12
+# Configured and known values this long are also hidden when up to CORE_CUT characters
+# at either end are cut off or changed (``key[:-2]``, ``pw[1:]``, a last character
+# mistyped): what is left, their middle, still shows most of the secret.
+MIN_CORE_SECRET = 12
+CORE_CUT = 3
 # No rule matches a shorter text (the shortest is an assignment like ``pw='a'``).
 MIN_SECRET_TEXT = 6
 _VALUE_TRIGGERS = tuple(rules.VALUE_TRIGGERS)
@@ -189,6 +195,8 @@ _PAIRED = lazy_compile(rules.PAIRED_CONTAINER)
 _FSTRING_PREFIX = lazy_compile(rules.FSTRING_PREFIX)
 _TEMPLATE_VALUE = lazy_compile(rules.TEMPLATE_VALUE)
 _MORE_WORDS = lazy_compile(r" +[A-Za-z]")
+_PROSE_WORD = lazy_compile(rules.PROSE_WORD)
+_WORD_SECRET_NAME = lazy_compile(rules.WORD_SECRET_NAME)
 _ITEM_GLUE = lazy_compile(rules.ITEM_GLUE)
 # After a dict's key: its colon.
 _KEY_FOLLOWS = lazy_compile(r"[ \t]*:")
@@ -211,6 +219,17 @@ def _user_and_rest(body: str) -> tuple[str, str]:
     ``'ada,l'`` is one field), or ("", body) when it has none."""
     head = _FIRST_FIELD.match(body)
     return (head.group(0), body[head.end() :]) if head else ("", body)
+
+
+def _cores(secrets: Iterable[str]) -> re.Pattern[str] | None:
+    """A pattern finding the secrets of MIN_CORE_SECRET+ characters with up to CORE_CUT
+    characters cut or changed at either end: their middle, with what stands beside it
+    in the same word (a trie of the middles: one scan, however many secrets)."""
+    middles = sorted({s[CORE_CUT:-CORE_CUT] for s in secrets if len(s) >= MIN_CORE_SECRET})
+    if not middles:
+        return None
+    word = r"[^\s'\"`,;«»()\[\]{}<>]"
+    return re.compile(f"{word}{{0,{CORE_CUT}}}(?:{_trie(middles)}){word}{{0,{CORE_CUT}}}")
 
 
 # A text needs "(", a quote and a name trigger or one of these for the call rule.
@@ -248,6 +267,8 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
     _rx: _Compiled = field(init=False, repr=False)
     _exact: tuple[str, ...] = field(init=False, repr=False)
     _prefixes: re.Pattern[str] | None = field(init=False, repr=False)
+    _cores: re.Pattern[str] | None = field(init=False, repr=False)
+    _known_cores: re.Pattern[str] | None = field(init=False, repr=False)
     _known: tuple[str, ...] = field(init=False, repr=False)
     _known_escaped: tuple[tuple[str, tuple[str, ...]], ...] = field(init=False, repr=False)
     _nested: int = field(default=0, init=False, repr=False)
@@ -279,6 +300,8 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
             if heads
             else None
         )
+        self._cores = _cores(self._exact)
+        self._known_cores = _cores(self._known)
         # What text() made of a string, shared by the redactors of the same settings
         # (a tool result every turn repeats most of the last one's strings).
         self._memo = _memo(
@@ -295,8 +318,13 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
         # (a subclass's __hash__ or __eq__ is user code).
         if type(value) is str and not self._nested and self.enabled:
             plain = folded(value)
-            if plain is not None and "&" in value and _ENTITY_TRIGGER.search(plain.lower()) is None:
-                # No name's word even with its HTML references read (rules.ENTITY_TRIGGERS).
+            if (
+                plain is not None
+                and ("&" in value or "%" in value or "\\" in value)
+                and _ENTITY_TRIGGER.search(plain.lower()) is None
+            ):
+                # No name's word even with its HTML references and escapes read
+                # (rules.ENTITY_TRIGGERS).
                 plain = folded(value, entities=False)
             if plain is not None:
                 return self._folded_text(value, plain)
@@ -334,6 +362,8 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
                 value = value.replace(secret, marker("configured key"))
         if self._prefixes is not None:
             value = self._prefixes.sub(self._replace_prefix, value)
+        if self._cores is not None:
+            value = self._cores.sub(self._replace_prefix, value)
         if not self.enabled or len(value) < MIN_SECRET_TEXT:
             return value
         value = self.known_values(value)
@@ -387,6 +417,8 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
         if named and ("\n" in value or len(value) <= 2000):
             # One line too: ``| password | x |``, ``password,x``.
             value = self._tables(value)
+        if named and "kind" in lower and "secret" in lower:
+            value = hide_secret_manifests(value, self._hide_cell)
         if named and ("<tr" in lower or "<th" in lower):
             value = self._html_tables(value)
         if named and "\\n" in value and not self._nested:
@@ -427,7 +459,13 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
             if secret in value:
                 self.count += value.count(secret)
                 value = value.replace(secret, marker("held under a secret name"))
+        if self._known_cores is not None:
+            value = self._known_cores.sub(self._replace_known_core, value)
         return value
+
+    def _replace_known_core(self, match: re.Match[str]) -> str:
+        self.count += 1
+        return marker("held under a secret name")
 
     def _replace_prefix(self, match: re.Match[str]) -> str:
         self.count += 1
@@ -557,6 +595,14 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
             return match.group(0)  # ``sha256 checksum key: e3b0…``: a key-ish name, a digest
         if PROSE_VALUE.match(secret) and _MORE_WORDS.match(match.string, match.end()):
             return match.group(0)  # ``Password: must have 12 characters``
+        if (
+            ":" in sep
+            and "=" not in sep
+            and _PROSE_WORD.match(secret)
+            and _WORD_SECRET_NAME.search(normalize_name(name.rsplit(".", 1)[-1])) is None
+            and _MORE_WORDS.match(match.string, match.end())
+        ):
+            return match.group(0)  # ``refresh token: valid for 30 days``: a sentence
         self.count += 1
         return f"{name}{sep}{marker(f'str, {len(secret):,} chars')}"
 

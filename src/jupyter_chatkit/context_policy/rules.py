@@ -136,7 +136,9 @@ BARE_ASSIGNMENT = (
     # ``setx NAME value`` (Windows), ``set -x NAME value`` (fish).
     r"^([ \t]*(?:%env[ \t]+|%set_env[ \t]+|!?export[ \t]+|setx[ \t]+"
     r"|set[ \t]+(?:-[gxU]{1,3}[ \t]+)?)?)"
-    r"([A-Za-z_][A-Za-z0-9_.-]*)([ \t]*[=:][ \t]*|[ \t]+)([^\s'\"]+)[ \t]*$"
+    # A value starts with no ";": ``Password=;Server=db`` is an empty password in a
+    # connection string, and the next pair is no value.
+    r"([A-Za-z_][A-Za-z0-9_.-]*)([ \t]*[=:][ \t]*|[ \t]+)([^\s'\";][^\s'\"]*)[ \t]*$"
 )
 # ``name=value`` / ``"name": value`` inside a line, the value unquoted (log lines,
 # exception messages, CLI flags, JSON numbers, YAML and INI values). Groups: 1 name,
@@ -152,7 +154,8 @@ INLINE_ASSIGNMENT = (
     # ``HMAC_SECRET (sha256): x``: a parenthetical between them (then the value must
     # look like a credential: ``token (str): Token to use`` is a docstring).
     r"((?:[ \t]*\([A-Za-z0-9 _.-]{1,30}\))?(?:['\"`}]|\*\*)?[ \t]*(?::=|=|:)[ \t]*"
-    r"(?:\*\*[ \t]*|!![A-Za-z]{1,20}[ \t]+)?)"
+    # A YAML anchor before the value (``api_key: &k x``) is no value.
+    r"(?:\*\*[ \t]*|!![A-Za-z]{1,20}[ \t]+|&[A-Za-z0-9_-]{1,40}[ \t]+)?)"
     # The value is a whole word, not the name of the next ``NAME=value`` (``env:
     # DB_PASSWORD=x`` as %env prints it): no backing off to a shorter value.
     # (Checked where the value starts: after it, each failure was tried again from
@@ -309,6 +312,14 @@ PROSE_VALUE = (
     r"|ask|contact|request|call|email|ping|message|talk|find|get|generate|create|copy"
     r"|paste|provide|obtain|follow|refer|consult|click|choose|supply|sent|send|comes"
     r"|lives|stored|kept|go)$"
+)
+# One word of prose (``valid``, ``Authorization``). After ``name:`` and before more words,
+# under a name whose value is never a plain word (a token's, a key's: not one of
+# WORD_SECRET_NAME, read on the normalised name), it starts a sentence about the secret
+# (``refresh token: valid for 30 days``, ``bearer token: Authorization header``).
+PROSE_WORD = r"^[A-Za-z][a-z]{1,24}$"
+WORD_SECRET_NAME = (
+    r"(?:^|_)(?:pass|pwd|pw|pin|creds)(?:_|$)|password|passwd|passphrase|secret|credential"
 )
 # A key/value row's value that is a clause of a sentence: a prose word, then 2+ words.
 PROSE_ROW = (
@@ -602,6 +613,8 @@ def rules_dict() -> dict[str, Any]:
         "placeholderValue": PLACEHOLDER_VALUE,
         "proseValue": PROSE_VALUE,
         "proseRow": PROSE_ROW,
+        "proseWord": PROSE_WORD,
+        "wordSecretName": WORD_SECRET_NAME,
         "templateValue": TEMPLATE_VALUE,
         "callArguments": CALL_ARGUMENTS,
         "callArgument": CALL_ARGUMENT,

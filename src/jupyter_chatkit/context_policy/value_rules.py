@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .cli_rules import CLI_RULES
+from .code_rules import CODE_RULES
 from .context_rules import CONTEXT_RULES
 from .printed_rules import PRINTED_RULES
 
@@ -44,6 +45,28 @@ KEY_SHAPES: list[dict[str, Any]] = [
         r"(?=-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----)",
         "group": 1,
         "flags": "",
+    },
+    {
+        "kind": "PEM private key",
+        # A key's body without its BEGIN and END lines (its middle printed, a cut output,
+        # ``lines[1:-1]``): two or more lines of 48-100 base64 characters (PEM writes 64,
+        # OpenSSH 70, MIME 76), then a last line. Before the one-line rules, which would
+        # leave the lines between their matches. Only at a line's start (after a blank or
+        # a quote), and random: 36+ different characters (DNA, protein sequences, hex and
+        # base32 dumps have fewer).
+        "triggers": [],
+        "prefilter": r"[A-Za-z0-9+/]{48}\r?\n",
+        # The whole block only (not from its second line, nor up to its last but one),
+        # and not a certificate's or a public key's: a private key's block with its
+        # BEGIN or END line was hidden by the rules above, so such a line beside it
+        # means another kind.
+        "pattern": r"(?:^|(?<=[\s'\"]))(?<![A-Za-z0-9+/=-]\n)(?<![A-Za-z0-9+/=-]\r\n)"
+        r"(?:[A-Za-z0-9+/]{48,100}\r?\n[ \t]*){1,300}"
+        r"[A-Za-z0-9+/]{4,100}={0,2}(?![A-Za-z0-9+/=])(?!\r?\n(?:-----|[ \t]*[A-Za-z0-9+/=]))",
+        "group": 0,
+        "flags": "",
+        "min_distinct": 36,
+        "min_text": 100,
     },
     {
         "kind": "DER key body",
@@ -386,4 +409,10 @@ KEY_SHAPES: list[dict[str, Any]] = [
 # Applied in this order: the key shapes first, then the credentials found by their
 # context (context_rules.py) and on tools' command lines and configs (cli_rules.py),
 # whose rules read what the shapes left.
-VALUE_RULES: list[dict[str, Any]] = [*KEY_SHAPES, *CONTEXT_RULES, *PRINTED_RULES, *CLI_RULES]
+VALUE_RULES: list[dict[str, Any]] = [
+    *KEY_SHAPES,
+    *CONTEXT_RULES,
+    *PRINTED_RULES,
+    *CLI_RULES,
+    *CODE_RULES,
+]

@@ -1,0 +1,32 @@
+"""Credentials in code that hands them to a decoder: ``secret = bytes.fromhex('4e61…')``,
+``password = base64.b64decode("TmFy…")``, ``token = codecs.decode('…', 'rot13')``. The
+literal is the secret in another spelling; a call keeps the assignment rules from reading
+it as a value. Part of the table of :mod:`.rules` (see :mod:`.value_rules` for the fields
+of a rule), rendered into the TypeScript copy with the rest.
+
+The pattern starts where a name does and reads a bounded stretch, so it stays linear."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .context_rules import CODE_SECRET_NAME
+
+# Decoders of the standard library (their last name): hex, base16/32/64/85, rot13.
+_DECODER = (
+    r"(?:fromhex|unhexlify|a2b_hex|a2b_base64|b16decode|b32decode|b64decode"
+    r"|urlsafe_b64decode|standard_b64decode|b85decode|a85decode|decodebytes"
+    r"|codecs\.decode)"
+)
+
+CODE_RULES: list[dict[str, Any]] = [
+    {
+        "kind": "password in text",
+        "triggers": ["fromhex(", "unhexlify(", "a2b_", "decode("],
+        "pattern": r"((?<![A-Za-z0-9_.])" + CODE_SECRET_NAME + r"['\"]?\]?[ \t]*(?::=|=|:)[ \t]*"
+        r"(?:[A-Za-z_][A-Za-z0-9_]{0,40}\.){0,2}" + _DECODER + r"\([ \t]*[rbuRBU]{0,2}(['\"]))"
+        r"((?:(?!\2)[^\n\\«]){4,2000})(?=\2)",
+        "group": 3,
+        "flags": "i",
+    },
+]

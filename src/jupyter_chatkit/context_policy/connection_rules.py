@@ -1,0 +1,55 @@
+"""Credentials inside connection strings: ODBC / ADO.NET / Azure ``Name=value;`` lists
+(braced values included) and Oracle's easy-connect ``user/password@//host``. Part of the
+table of :mod:`.rules` (see :mod:`.value_rules` for the fields of a rule), spliced into
+:mod:`.context_rules` where the connection-string rule always stood, and rendered into
+the TypeScript copy with the rest.
+
+Every pattern starts at a separator or a line's start and reads a bounded stretch, so
+each stays linear on long adversarial texts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# A braced value that is a template's field, not ODBC quoting: empty or a position
+# (``{}``, ``{0}``), a name of the secret it will be filled with (``{password}``,
+# ``{db_pwd}``, ``{API_KEY}``: letters and "_" only) or an attribute or an index
+# (``{cfg.password}``, ``{creds['pw']}``). ``{hunter2x9}`` and ``{letmein}`` are values.
+_TEMPLATE_FIELD = (
+    r"(?:[0-9]{0,2}"
+    r"|[A-Za-z_]{0,30}(?:pass|pwd|pw|secret|key|token|cred|auth)[A-Za-z_]{0,30}"
+    r"|[A-Za-z_][A-Za-z0-9_]{0,40}(?:\.[A-Za-z_][A-Za-z0-9_]{0,40}|\[[^\]\n{}]{0,40}\]){1,4})"
+)
+# ODBC quotes a value holding ";" in braces, "}}" an escaped "}" (``Pwd={pa;ss}}w}``).
+# No "{" inside: each start reads no further than the next one.
+_BRACED_BODY = r"(?:[^{}\n«]|\}\})"
+
+CONNECTION_RULES: list[dict[str, Any]] = [
+    {
+        "kind": "connection string secret",
+        "triggers": ["accountkey", "accesskey", "sharedaccess", "password", "pwd"],
+        # Azure / ODBC / ADO.NET: ``...;AccountKey=...;``, ``Pwd=...;``, ``SharedAccessKey=...``,
+        # and a braced password anywhere (``Pwd={x};Server=db``). The value inside the
+        # braces is the secret (group 2): the braces then stand outside it, so that a
+        # value such as ``{hunter2x9}`` is not read as a template's ``{field}``; a template
+        # keeps its braces and stays.
+        "pattern": r"((?:(?:^|[;\s'\"])(?:AccountKey|SharedAccessKey|SharedAccessSignature"
+        r"|AccessKey)|;[ \t]*(?:Password|Pwd)"
+        r"|(?:^|(?<=[\s'\"(]))(?:Password|Pwd)(?=[ \t]*=[ \t]*\{))[ \t]*=[ \t]*"
+        r"(?:\{(?!" + _TEMPLATE_FIELD + r"\})(?=" + _BRACED_BODY + r"{1,500}\}))?)"
+        r"((?<=\{)" + _BRACED_BODY + r"{1,500}(?=\})|(?<!\{)[^;\s'\"«]+)",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "Oracle password",
+        # Easy connect: ``scott/tiger@//db:1521/ORCL``, ``scott/tiger@db:1521/ORCL`` (a DSN
+        # in a config, a log, an error). The host must be one: ``//`` or a port after it,
+        # so ``actions/checkout@v4`` and ``@scope/pkg@1.2`` stay.
+        "triggers": ["@"],
+        "pattern": r"((?:^|(?<=[\s'\"=(,]))[A-Za-z][A-Za-z0-9_$#.]{0,59}/)([^\s@'\"/«]{1,128})"
+        r"(?=@(?://[A-Za-z0-9.-]{1,253}|[A-Za-z0-9.-]{1,253}:[0-9]{2,5}[/:]))",
+        "group": 2,
+        "flags": "",
+    },
+]
