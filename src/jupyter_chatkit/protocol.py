@@ -380,6 +380,12 @@ class Turn:
     WATCH = "turn.watch"
 
 
+# The icon of a stream's ``progress_update`` that says the store waits for another
+# process's lock: a kernel's Python client tells it from a tool's progress ("Using …") by
+# it, not by its words (a kernel asking its server never loads the store to know it).
+LOCK_WAIT_ICON = "clock"
+
+
 # -- errors ------------------------------------------------------------------------------
 
 

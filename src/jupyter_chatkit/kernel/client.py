@@ -31,15 +31,17 @@ from pydantic import TypeAdapter, ValidationError
 
 from ..assistant.agent_tools import HEADLESS_FRONT_END
 from ..assistant.cards import card_code, fence
-from ..assistant.lock_waits import telling_lock_waits
-from ..assistant.server import JsonResult, NotebookAssistant
+from ..assistant.results import JsonResult
 from ..protocol import ErrorCode, RequestContext, Turn
 from .inert_markdown import inert_markdown
 from .introspect import current_shell, run_tool
 from .read_line import read_line_markdown
+from .store_waits import telling_waits
 
 if TYPE_CHECKING:
     from chatkit.widgets import WidgetRoot
+
+    from ..assistant.server import NotebookAssistant
 
 log = logging.getLogger("jupyter_chatkit")
 
@@ -429,7 +431,7 @@ class ChatClient:
 
             # A write waiting for another process's store lock says so meanwhile (a
             # progress_update, as the server's stream carries it: see StreamingClient).
-            with telling_lock_waits(told):
+            with telling_waits(told):
                 async for event in iter_events(result.chunks):
                     self._fold(turn, event)
         except asyncio.CancelledError:

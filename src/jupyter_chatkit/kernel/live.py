@@ -43,11 +43,11 @@ from chatkit.types import (
 )
 
 from ..assistant.cards import card_code, fence
-from ..protocol import CLIENT_TOOLS, tool_label
-from ..store.engine import LOCK_WAIT_ICON, LOCK_WAITS, STORE_WAIT_SHOWN_AFTER, lock_wait_message
+from ..protocol import CLIENT_TOOLS, LOCK_WAIT_ICON, tool_label
 from .answer_mime import ANSWER_MIME as ANSWER_MIME
 from .answer_mime import THINKING, draft_bundle, failed_bundle
 from .client import Answer, ChatClient
+from .store_waits import shown_wait, wait_text
 
 if TYPE_CHECKING:
     from ..assistant.server import NotebookAssistant
@@ -61,11 +61,6 @@ EventListener = Callable[[ThreadStreamEvent], None]
 
 # What an answer says before its first words.
 WORKING = "Thinking…"
-
-
-def store_wait_text(limit: float) -> str:
-    """What the answer says while the store waits for another process's lock."""
-    return lock_wait_message(limit, "; interrupt the kernel to stop")
 
 
 class StreamingClient(ChatClient):
@@ -130,13 +125,11 @@ class _Draft:
             return True
         return False
 
-    def store_wait(self, wait: tuple[float, float] | None) -> bool:
-        """Say so while the store has waited :data:`STORE_WAIT_SHOWN_AFTER` for another
-        process's lock (``wait``: :meth:`~..store.engine.LockWaits.oldest`), and no more
-        once it has it; True when what is shown changed."""
-        text = ""
-        if wait is not None and wait[0] >= STORE_WAIT_SHOWN_AFTER:
-            text = store_wait_text(wait[1])
+    def store_wait(self, limit: float | None) -> bool:
+        """Say so while the store has waited long enough for another process's lock
+        (``limit``: :func:`~.store_waits.shown_wait`), and no more once it has it; True
+        when what is shown changed."""
+        text = "" if limit is None else wait_text(limit)
         changed = text != self.waiting
         self.waiting = text
         return changed
@@ -215,7 +208,7 @@ class LiveAnswer:
             if event is not None and draft.fold(event):
                 dirty = True
             # A store locked by another process: said, not "Thinking…" for the wait.
-            waited = draft.store_wait(LOCK_WAITS.oldest())
+            waited = draft.store_wait(shown_wait())
             dirty = dirty or waited
             now = time.monotonic()
             # A new item (tool call, card, first words) shows at once; text deltas are
@@ -249,7 +242,7 @@ class LiveAnswer:
 class StoreWaitNote:
     """Tells a person whose ``ask()`` shows nothing until its answer (``display=False``,
     ``ask_async``) that the conversation store waits for another process's lock: this
-    kernel's own store (:data:`~..store.engine.LOCK_WAITS`) or, through a Jupyter
+    kernel's own store (:func:`~.store_waits.shown_wait`) or, through a Jupyter
     server, the server's (its stream's ``progress_update``).
 
     ``shown``: as a line in the cell's output, which the answer then replaces; else as
@@ -280,9 +273,9 @@ class StoreWaitNote:
                 self._latest = self._progress.get_nowait()
             except queue.Empty:
                 break
-        wait = LOCK_WAITS.oldest()
-        if wait is not None and wait[0] >= STORE_WAIT_SHOWN_AFTER:
-            text = store_wait_text(wait[1])
+        limit = shown_wait()
+        if limit is not None:
+            text = wait_text(limit)
         elif self._latest:
             text = self._latest
         else:

@@ -13,14 +13,17 @@ input transformer that hands ``%chat ...?`` lines to the magic untouched.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
 from .executions import install as install_execution_log
-from .widget import Chat
+
+if TYPE_CHECKING:
+    # Loaded at the first %chat: %load_ext needs neither anywidget nor ipywidgets.
+    from .widget import Chat
 
 USAGE = """\
 %chat                 show the chat (this session's conversation)
@@ -42,6 +45,8 @@ class ChatMagics(Magics):
     def session_chat(self) -> Chat:
         """This session's chat (its ``thread_id`` is the shared conversation)."""
         if self._chat is None:
+            from .widget import Chat
+
             self._chat = Chat()
         return self._chat
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from .deferrals import before_http
 from .remote import ENDPOINT_PATH, ServerEndpoint, find_server
 
 log = logging.getLogger("jupyter_chatkit")
@@ -64,6 +65,7 @@ async def find_notebook(endpoint: ServerEndpoint | None = None) -> str | None:
     base = endpoint.url[: -len(ENDPOINT_PATH)] if endpoint.url.endswith(ENDPOINT_PATH) else ""
     if not base:
         return None
+    before_http()
     try:
         async with httpx.AsyncClient(timeout=_TIMEOUT, trust_env=False) as client:
             response = await client.get(

@@ -29,6 +29,7 @@ import httpx
 
 from ..assistant.results import JsonResult, StreamResult
 from ..protocol import RequestContext
+from .deferrals import before_http
 
 log = logging.getLogger("jupyter_chatkit")
 
@@ -100,6 +101,7 @@ class RemoteAssistant:
 
     def _http(self) -> httpx.AsyncClient:
         if self._client is None or self._client.is_closed:
+            before_http()
             self._client = httpx.AsyncClient(
                 timeout=_TIMEOUT,
                 headers={"Authorization": f"token {self.endpoint.token}"},

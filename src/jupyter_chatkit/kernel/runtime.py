@@ -286,6 +286,9 @@ class AssistantRuntime:
 
 
 async def _create(settings: Settings, model: Model | None) -> NotebookAssistant:
+    from .deferrals import before_assistant
+
+    before_assistant()
     from ..assistant.server import create_assistant
 
     setup_logging()

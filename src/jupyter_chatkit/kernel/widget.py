@@ -383,7 +383,7 @@ class Chat(anywidget.AnyWidget):
 
     async def _serve(self, rid: str, body: Any) -> None:
         """Runs one ChatKit request from the front end on the runtime loop."""
-        from ..assistant.server import JsonResult
+        from ..assistant.results import JsonResult
 
         runtime = get_runtime()
         async with runtime.busy():

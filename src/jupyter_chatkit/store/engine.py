@@ -30,6 +30,9 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+# Here for the store's users; the stream's icon is declared with the protocol.
+from ..protocol import LOCK_WAIT_ICON as LOCK_WAIT_ICON
+
 if TYPE_CHECKING:
     from sqlalchemy.dialects.postgresql import Insert as PGInsert
 
@@ -190,12 +193,6 @@ def lock_waits_told_to(listener: LockWaitListener) -> Iterator[None]:
 def lock_wait_listener() -> LockWaitListener | None:
     """The listener of :func:`lock_waits_told_to` of the current context, if any."""
     return _LOCK_WAIT_LISTENER.get()
-
-
-LOCK_WAIT_ICON = "clock"
-"""The icon of a stream's ``progress_update`` that says the store waits for another
-process's lock: a kernel's Python client tells it from a tool's progress ("Using …") by
-it, not by its words. The chat shows the text only."""
 
 
 def lock_wait_message(limit: float, stop: str = "") -> str:

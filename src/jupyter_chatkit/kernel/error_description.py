@@ -1,0 +1,159 @@
+"""An exception described for the context tools: ``{type, message, traceback}``.
+
+Reduced while its traceback and the cell's source are at hand (:mod:`.executions`
+records each cell's error): the user's frames, the last library frame and the final
+line (see :mod:`jupyter_chatkit.context_policy.errors`). Only slots and code objects
+are read; no user code runs. Loaded at the first error, not with ``%load_ext``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from ..context_policy.errors import (
+    CHAIN_LINKS,
+    LINK_CHARS,
+    MAX_MESSAGE_CHARS,
+    MAX_TRACEBACK_CHARS,
+    _clip,
+    exception_message,
+    exception_type,
+    frames_of,
+    join_chain,
+    reduce_frames,
+    strip_ansi,
+)
+
+# The members of an ExceptionGroup described (a chain's links: context_policy.errors).
+GROUP_MEMBERS = 5
+
+_CAUSE = "The above exception was the direct cause of the following exception:"
+_CONTEXT = "During handling of the above exception, another exception occurred:"
+
+
+def describe_error(exc: BaseException, shell: Any = None) -> dict[str, Any]:
+    """``{type, message, traceback}`` of an exception, reduced and ANSI-free.
+
+    The exceptions it was chained to come first, as Python prints them (each reduced
+    to :data:`LINK_CHARS`, at most :data:`CHAIN_LINKS`, the rest counted); a
+    SyntaxError shows its line and caret; an ExceptionGroup lists its members.
+    Only slots and code objects are read: no ``__str__`` or property of the user's.
+    """
+    names = getattr(getattr(shell, "compile", None), "_filename_map", None)
+    cell_names = names if isinstance(names, dict) else None
+    kind = exception_type(exc)
+    message = _message(exc)
+    traceback = _traceback(exc, cell_names, message, MAX_TRACEBACK_CHARS)
+    chain = _chain(exc)
+    shown = chain[-CHAIN_LINKS:]  # only these are reduced; the rest are counted
+    links = [(_traceback(e, cell_names, _message(e), LINK_CHARS), m) for e, m in shown]
+    traceback = join_chain(links, traceback, older=len(chain) - len(shown))
+    return {"type": kind, "message": message, "traceback": traceback}
+
+
+def _slot(owner: type, name: str, obj: object) -> Any:
+    """``obj.name`` read through ``owner``'s slot descriptor: a subclass's property or
+    ``__getattr__`` (the user's code) is never called."""
+    return vars(owner)[name].__get__(obj, owner)
+
+
+def _chain(exc: BaseException) -> list[tuple[BaseException, str]]:
+    """The exceptions ``exc`` was raised from or while handling, oldest first, each
+    with the line Python prints between it and the next (read from slots only)."""
+    links: list[tuple[BaseException, str]] = []
+    seen = {id(exc)}
+    current = exc
+    while len(links) < 100:
+        cause = _slot(BaseException, "__cause__", current)
+        context = _slot(BaseException, "__context__", current)
+        suppress = _slot(BaseException, "__suppress_context__", current)
+        if isinstance(cause, BaseException):
+            link, marker = cause, _CAUSE
+        elif isinstance(context, BaseException) and not suppress:
+            link, marker = context, _CONTEXT
+        else:
+            break
+        if id(link) in seen:
+            break
+        seen.add(id(link))
+        links.append((link, marker))
+        current = link
+    links.reverse()
+    return links
+
+
+def _message(exc: BaseException) -> str:
+    """The message; a SyntaxError's and an ExceptionGroup's from their slots (their
+    ``args`` hold tuples and lists, which :func:`exception_message` does not read)."""
+    # issubclass(type(...)) and type() is: isinstance looks a foreign object's __class__
+    # up (a property or __getattribute__ of the user's) when its type does not match.
+    if issubclass(type(exc), SyntaxError):
+        msg = _slot(SyntaxError, "msg", exc)
+        if type(msg) is str:
+            return _clip(strip_ansi(msg), MAX_MESSAGE_CHARS)
+    if issubclass(type(exc), BaseExceptionGroup):
+        msg = _slot(BaseExceptionGroup, "message", exc)
+        members = _slot(BaseExceptionGroup, "exceptions", exc)
+        if type(msg) is str and type(members) is tuple:
+            n = len(members)
+            return _clip(f"{strip_ansi(msg)} ({n} sub-exception{'s' if n != 1 else ''})", 600)
+    return exception_message(exc)
+
+
+def _traceback(
+    exc: BaseException,
+    cell_names: dict[str, int] | None,
+    message: str,
+    limit: int,
+    depth: int = 0,
+) -> str:
+    kind = exception_type(exc)
+    final = f"{kind}: {message}" if message else kind
+    frames = frames_of(exc, cell_names)
+    if issubclass(type(exc), SyntaxError):
+        # Raised by the compiler: the frames are IPython's; the line and caret are the news.
+        if not any(f.user for f in frames):
+            frames = []
+        final = f"{_syntax_location(cast(SyntaxError, exc), cell_names)}{final}"
+    if issubclass(type(exc), BaseExceptionGroup) and depth < 2:
+        # Nested groups: two levels (5 members each) say what failed without a blow-up.
+        group = cast("BaseExceptionGroup[Any]", exc)
+        final = f"{final}{_group_members(group, cell_names, depth)}"
+    return reduce_frames(frames, final, limit)
+
+
+def _syntax_location(exc: SyntaxError, cell_names: dict[str, int] | None) -> str:
+    """``Cell In[5], line 1\n    x = (1,\n        ^\n`` from a SyntaxError's slots."""
+    filename = _slot(SyntaxError, "filename", exc)
+    lineno = _slot(SyntaxError, "lineno", exc)
+    text = _slot(SyntaxError, "text", exc)
+    offset = _slot(SyntaxError, "offset", exc)
+    if type(filename) is not str or type(lineno) is not int:
+        return ""
+    cell = (cell_names or {}).get(filename)
+    where = f"Cell In[{cell}]" if cell is not None else f"File {filename}"
+    out = f"{where}, line {lineno}\n"
+    if type(text) is str and text.strip():
+        line = _clip(strip_ansi(text.rstrip("\n")), 300)
+        stripped = line.lstrip()
+        out += f"    {stripped}\n"
+        if type(offset) is int and 0 < offset <= len(line):
+            out += " " * (4 + offset - 1 - (len(line) - len(stripped))) + "^\n"
+    return out
+
+
+def _group_members(
+    exc: BaseExceptionGroup[Any], cell_names: dict[str, int] | None, depth: int
+) -> str:
+    members = _slot(BaseExceptionGroup, "exceptions", exc)
+    if type(members) is not tuple:
+        return ""
+    lines: list[str] = []
+    for i, member in enumerate(members[:GROUP_MEMBERS], 1):
+        if not isinstance(member, BaseException):
+            continue
+        text = _traceback(member, cell_names, _message(member), 300, depth + 1)
+        lines.append(f"  [{i}] " + text.replace("\n", "\n      "))
+    if len(members) > GROUP_MEMBERS:
+        lines.append(f"  … {len(members) - GROUP_MEMBERS} more sub-exceptions not shown")
+    return "\n" + "\n".join(lines) if lines else ""
