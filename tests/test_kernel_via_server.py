@@ -170,10 +170,18 @@ async def test_kernel_chat_uses_its_servers_settings_and_store(
         "import json\n"
         "from jupyter_chatkit import Chat\n"
         "a = Chat().ask('what variables do I have?', display=False)\n"
-        "print(json.dumps({'thread': a.thread_id, 'error': a.error}))\n"
+        # A key the kernel alone has: the model that answers is still the server's.
+        "import os\n"
+        "os.environ['OPENAI_API_KEY'] = 'sk-only-in-this-kernel'\n"
+        "from jupyter_chatkit.kernel.runtime import get_runtime\n"
+        "offline = get_runtime().run(get_runtime().answers_offline(), timeout=60)\n"
+        "print(json.dumps({'thread': a.thread_id, 'error': a.error, 'offline': offline}))\n"
     )
     result = json.loads((await _run_in_kernel(url, code)).strip().splitlines()[-1])
     assert result["error"] is None and result["thread"], result
+    # What the %chat widget's hint is told over the comm (Comm.CONFIG): the offline
+    # model answers, the server's (its command line) or the kernel's own (its env).
+    assert result["offline"] is True
     if enabled:
         async with httpx.AsyncClient(timeout=30, trust_env=False) as client:
             listed = await client.post(

@@ -172,7 +172,12 @@ def test_widget_via_the_kernel_comm_and_back_to_python(
         extra_env=fake_llm_env(fake_llm),
     )
     lab = LabPage(page, server)
-    cells = [SETUP, "from jupyter_chatkit import Chat\nchat = Chat()\nchat", "chat.last_answer"]
+    cells = [
+        SETUP,
+        "from jupyter_chatkit import Chat\nchat = Chat()\nchat",
+        "chat.last_answer",
+        OFFLINE_CHAT,
+    ]
     server.write_notebook("comm.ipynb", cells)
     lab.open("comm.ipynb")
     lab.notebook_js(
@@ -216,6 +221,38 @@ def test_widget_via_the_kernel_comm_and_back_to_python(
         " const r = await f.done; return r.content.user_expressions.t.data['text/plain'];"
     )
     assert str(thread).startswith("'thr_")
+
+    # Nothing configured any more: a new chat's kernel answers with the offline model,
+    # and its empty chat says so and how to connect one, as the sidebar's does. (Shown,
+    # it reopens the notebook's conversation; New empties it.)
+    lab.set_active_cell(3)
+    lab.notebook_js("await window.jupyterapp.commands.execute('notebook:run-cell');")
+    lab.wait_for_kernel_idle()
+    offline, configured = page.locator(WIDGET).nth(1), page.locator(WIDGET).first
+    offline.get_by_role("button", name="New conversation").click()
+    hint = offline.locator(".jck-offline-howto")
+    hint.wait_for(state="visible", timeout=30_000)
+    assert "OPENAI_API_KEY" in str(hint.inner_text())
+    # The first chat's kernel had a model configured (the fake): no hint there.
+    assert configured.locator(".jck-offline").is_hidden()
+    screenshot(page, "offline-hint-over-the-comm")
+    asked = len(fake_llm.requests)
+    box = offline.locator(".jck-input")
+    box.fill("what can you do?")
+    box.press("Enter")
+    offline.locator(".jck-msg.jck-assistant").first.wait_for(timeout=60_000)
+    # The offline model answered, in the kernel: the fake model was not asked again.
+    assert len(fake_llm.requests) == asked
+
+
+# The widget shown once the kernel has no provider configured (the server's environment
+# set the fake's URL): its own assistant answers with the built-in offline model.
+OFFLINE_CHAT = (
+    "import os\n"
+    "for name in ('OPENAI_BASE_URL', 'OPENAI_API_KEY', 'JUPYTER_CHATKIT_MODEL'):\n"
+    "    os.environ.pop(name, None)\n"
+    "Chat()"
+)
 
 
 @pytest.fixture(scope="module")

@@ -231,6 +231,7 @@ export const COMM = {
   "END": "chatkit.end",
   "ERROR": "chatkit.error",
   "THREAD_EVENT": "thread.event",
+  "CONFIG": "chat.config",
   "RUN_TOOL": "run_tool"
 } as const;
 export const TURN = {

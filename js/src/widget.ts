@@ -27,7 +27,7 @@
  */
 import type { Experimental, RenderProps } from "@anywidget/types";
 import { bridgeTool, getBridge } from "./bridge";
-import { type CommModel, commTransport } from "./client/comm";
+import { type CommModel, commTransport, kernelOffline } from "./client/comm";
 import { ChatSession, type ClientToolHandler } from "./client/session";
 import {
   abortError,
@@ -368,7 +368,11 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
     threadMetadata: () => notebook.metadata(),
     // Cell links (read line, cell chips) go to the cell where the extension can show it.
     showCell: getBridge()?.showCell ? (index) => getBridge()?.showCell?.(cellEl(), index) : undefined,
-    offline: viaServer ? getJson(baseUrl, "config", page?.token).then((c) => !!c?.offline) : false,
+    // The hint of the offline model (ui/chat.ts), from whoever answers: the server, or
+    // over the comm the kernel (its own assistant, or the server it asks).
+    offline: viaServer
+      ? getJson(baseUrl, "config", page?.token).then((c) => !!c?.offline)
+      : kernelOffline(model as unknown as CommModel),
     models: viaServer ? serverModels(baseUrl, page?.token) : null,
     // Files go to the server's attachment store; over the comm there is none.
     upload: viaServer ? jupyterUpload(page?.token) : undefined,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { commTransport, type CommModel } from "../src/client/comm";
+import { commTransport, type CommModel, kernelOffline } from "../src/client/comm";
 import { ChatSession } from "../src/client/session";
 import { fixtures } from "./helpers";
 
@@ -101,4 +101,33 @@ test("comm transport: first-message timeout", async () => {
   const t = commTransport(model, { firstMessageTimeoutMs: 30 });
   await assert.rejects(t.send({ type: "threads.list", params: {} }), /did not answer/);
   assert.equal(model.out.at(-1).type, "chatkit.cancel");
+});
+
+test("kernelOffline: the kernel's answer to its own config request, nothing else", async () => {
+  let listeners = 0;
+  const model = fakeModel((msg, reply) => {
+    if (msg.type !== "chat.config") return;
+    // Another request's answer first (another view asks too): not this one's.
+    reply({ type: "chat.config", id: `${msg.id}-other`, offline: false });
+    reply({ type: "chat.config", id: msg.id, offline: true });
+  });
+  const on = model.on.bind(model);
+  const off = model.off.bind(model);
+  model.on = (name, cb) => {
+    listeners++;
+    on(name, cb);
+  };
+  model.off = (name, cb) => {
+    listeners--;
+    off(name, cb);
+  };
+  assert.equal(await kernelOffline(model), true);
+  assert.deepEqual(Object.keys(model.out[0]).sort(), ["id", "type"]);
+  assert.equal(listeners, 0, "its listener goes once answered");
+
+  const closed = fakeModel(() => {});
+  closed.send = () => {
+    throw new Error("comm closed");
+  };
+  assert.equal(await kernelOffline(closed), false);
 });

@@ -340,11 +340,13 @@ class Comm:
     front end -> kernel: ``{type: REQUEST, id, body}`` (a ChatKit request object),
     ``{type: CANCEL, id}`` (the front end stops listening to that request: the turn runs
     on and is saved, as over HTTP; only a ``Turn.STOP`` request stops it; a
-    ``Turn.WATCH`` request, which only follows a turn, ends), and for information
-    ``{type: ANSWER, thread_id, text}``.
+    ``Turn.WATCH`` request, which only follows a turn, ends), ``{type: CONFIG, id}``
+    (what answers this chat), and for information ``{type: ANSWER, thread_id, text}``.
     kernel -> front end: ``{type: CHUNK, id, data}``, ``{type: END, id, status,
-    contentType}``, ``{type: ERROR, id, message}``, and ``{type: THREAD_EVENT, data}``
-    (one ChatKit stream event as JSON, for turns run from Python).
+    contentType}``, ``{type: ERROR, id, message}``, ``{type: CONFIG, id, offline}``
+    (``offline``: the built-in offline model answers; nothing else of the settings),
+    and ``{type: THREAD_EVENT, data}`` (one ChatKit stream event as JSON, for turns
+    run from Python).
     Client tools use anywidget's command protocol instead: ``RUN_TOOL`` with
     ``{name, args}``, answered with the tool's result.
     """
@@ -356,6 +358,7 @@ class Comm:
     END = "chatkit.end"
     ERROR = "chatkit.error"
     THREAD_EVENT = "thread.event"
+    CONFIG = "chat.config"
     RUN_TOOL = "run_tool"
 
 

@@ -13,6 +13,8 @@
  *         a turn it runs goes on to its end and is saved (as over HTTP; a reload or
  *         another conversation opened must not lose the answer). Stop is a request of
  *         its own (`TURN.STOP`, see turns.ts).
+ *     {type: "chat.config", id: string}
+ *         what answers this chat: see {@link kernelOffline}.
  *
  *   kernel -> front end
  *     {type: "chatkit.chunk", id: string, data: string}
@@ -24,6 +26,8 @@
  *         case the chunks held a JSON `{"message": ...}` body).
  *     {type: "chatkit.error", id: string, message: string}
  *         the request failed; message is shown to the person.
+ *     {type: "chat.config", id: string, offline: boolean}
+ *         whether the built-in offline model answers (nothing else of the settings).
  *
  * Every request gets exactly one `chatkit.end` or `chatkit.error` unless cancelled.
  * Messages for unknown ids are ignored (e.g. after a cancel).
@@ -226,4 +230,28 @@ export function commTransport(model: CommModel, options: CommTransportOptions = 
       channels.clear();
     },
   };
+}
+
+/**
+ * Whether the kernel's chat is answered by the built-in offline model (`COMM.CONFIG`),
+ * as `GET jupyter-chatkit/config` says it for a chat that reaches the server. False when
+ * the comm is closed; the answer waits while a cell runs (messages queue behind it).
+ */
+export function kernelOffline(model: CommModel): Promise<boolean> {
+  const id = `config-${Math.random().toString(36).slice(2, 8)}-${++counter}`;
+  return new Promise<boolean>((resolve) => {
+    const listener = (raw: unknown): void => {
+      const msg = raw as { type?: unknown; id?: unknown; offline?: unknown } | null;
+      if (msg?.type !== COMM.CONFIG || msg.id !== id) return;
+      model.off("msg:custom", listener as never);
+      resolve(msg.offline === true);
+    };
+    model.on("msg:custom", listener);
+    try {
+      model.send({ type: COMM.CONFIG, id });
+    } catch {
+      model.off("msg:custom", listener as never);
+      resolve(false);
+    }
+  });
 }

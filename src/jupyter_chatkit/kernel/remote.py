@@ -177,6 +177,16 @@ class RemoteAssistant:
         self._xsrf = response.cookies.get("_xsrf") or self._xsrf
         return True
 
+    async def offline(self) -> bool:
+        """True when the server's assistant answers with the built-in offline model (its
+        ``config`` endpoint: names only); False when that cannot be told."""
+        url = self.endpoint.url.rsplit("/", 1)[0] + "/config"
+        try:
+            response = await self._http().get(url)
+            return response.status_code == 200 and response.json().get("offline") is True
+        except (httpx.HTTPError, ValueError, AttributeError):
+            return False
+
     async def _events(self, response: httpx.Response) -> AsyncIterator[bytes]:
         try:
             async for chunk in response.aiter_raw():

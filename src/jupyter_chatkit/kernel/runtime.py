@@ -236,6 +236,24 @@ class AssistantRuntime:
             self._assistants[key] = task
         return await asyncio.shield(task)
 
+    async def answers_offline(
+        self, settings: Settings | None = None, model: Model | None = None
+    ) -> bool:
+        """True when :meth:`assistant` for these answers with the built-in offline model
+        (no key or base URL configured); False too when that cannot be told (settings
+        that do not load, a server that does not say). Must be awaited on the loop."""
+        if model is not None:
+            return False
+        if settings is None:
+            remote = await self._remote_assistant()
+            if remote is not None:
+                return await remote.offline()
+            try:
+                settings = Settings()
+            except Exception:  # the question will say what is wrong with them
+                return False
+        return settings.offline
+
     async def _remote_assistant(self) -> RemoteAssistant | None:
         """The kernel's server, if it has one with the assistant (asked once per server)."""
         from .remote import RemoteAssistant, find_server

@@ -349,6 +349,8 @@ class Chat(anywidget.AnyWidget):
             if _is_watch(body):
                 self._watches.add(rid)
             future.add_done_callback(partial(self._forget, rid))
+        elif kind == Comm.CONFIG:
+            get_runtime().submit(self._send_config(rid))
         elif kind == Comm.CANCEL and rid in self._watches:
             # Following a turn (Turn.WATCH) is only for whoever listens: it ends with its
             # listener, as over HTTP when the connection closes. The turn goes on. Read
@@ -380,6 +382,18 @@ class Chat(anywidget.AnyWidget):
                 self.send(message)
             except Exception as exc:  # the comm was closed: nobody is listening any more
                 log.debug("chat widget send failed: %s", type(exc).__name__)
+
+    async def _send_config(self, rid: str) -> None:
+        """Comm.CONFIG: whether the offline model answers this chat (the front end then
+        says how to connect one), and nothing else of the settings."""
+        runtime = get_runtime()
+        try:
+            async with runtime.busy():
+                offline = await runtime.answers_offline(self._settings, self._model)
+        except Exception as exc:
+            log.info("could not tell which model answers: %s", type(exc).__name__)
+            offline = False
+        self._post({"type": Comm.CONFIG, "id": rid, "offline": offline})
 
     async def _serve(self, rid: str, body: Any) -> None:
         """Runs one ChatKit request from the front end on the runtime loop."""
