@@ -314,6 +314,32 @@ def test_comm_non_streaming_and_bad_requests(kernel: Kernel) -> None:
     assert "error" in junk
 
 
+def test_comm_config_says_only_whether_the_offline_model_answers(kernel: Kernel) -> None:
+    """What the widget's offline hint asks over the comm (Comm.CONFIG): a bool, no setting."""
+
+    def config(comm_id: str) -> dict[str, Any]:
+        rid = uuid.uuid4().hex
+        kernel.send_custom(comm_id, {"type": Comm.CONFIG, "id": rid})
+        (reply,) = kernel.replies(rid, (Comm.CONFIG,))
+        assert reply["id"] == rid
+        return reply
+
+    # Nothing configured in this kernel's environment: the offline model answers.
+    offline = config(new_chat(kernel, "offline_chat"))
+    assert offline == {"type": Comm.CONFIG, "id": offline["id"], "offline": True}
+    # A provider configured for this chat (never called here): not offline, and its key
+    # and URL stay in the kernel.
+    configured = config(
+        new_chat(
+            kernel,
+            "configured_chat",
+            "settings=__import__('jupyter_chatkit.settings', fromlist=['x']).Settings("
+            "base_url='http://127.0.0.1:9/v1', api_key='sk-kernel-only', model='fake-model')",
+        )
+    )
+    assert configured == {"type": Comm.CONFIG, "id": configured["id"], "offline": False}
+
+
 def test_comm_cancel_leaves_the_turn_running_and_stop_stops_it(
     kernel: Kernel, fake_llm: FakeLLM
 ) -> None:
