@@ -2,7 +2,7 @@
 
 Tests of what an interpreter imports (test_deferred_imports, test_sdk_stand_ins) each
 run a script in a new Python; most of their CPU went to starting it and to the same
-first lines in every script (the import of ``jupyter_chatkit.serverext``, which brings
+first lines in every script (the import of the server extension's app, which brings
 jupyter_server; then openai-agents). :func:`run_script` runs ``prefix + body`` as
 ``python -c`` would: a server process runs ``prefix`` once, then forks a child per body,
 which runs ``body`` in the namespace ``prefix`` made, with the script's arguments, its

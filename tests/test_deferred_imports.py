@@ -196,11 +196,12 @@ def test_nothing_is_deferred_when_imported_already_or_not_a_package(package: Pat
     assert PACKAGE not in sys.modules
 
 
-# How the fresh Pythons' scripts begin: the deferral module (its package's __init__ brings
-# jupyter_server, as in the server); then the server extension's deferrals; then
+# How the fresh Pythons' scripts begin: the server extension's app (jupyter_server, as in
+# the server) and the deferral module; then the server extension's deferrals; then
 # openai-agents and the assistant, imported as the background build does.
 BASE = """
 import asyncio, json, sys, tempfile
+from jupyter_chatkit.serverext import JupyterChatKitApp
 from jupyter_chatkit.serverext.deferred_imports import defer_unused_packages, is_deferred
 """
 DEFERRED_BASE = BASE + "deferred = defer_unused_packages()\n"
