@@ -593,6 +593,48 @@ def test_selection_chip_follows_the_selection_as_it_changes(
     chip.wait_for(state="detached", timeout=10_000)
 
 
+# The middle of `sel` is `sel` itself (or inside it): not covered by anything else.
+UNCOVERED = """(sel) => { const el = document.querySelector(sel); if (!el) return false;
+  const r = el.getBoundingClientRect();
+  const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+  return !!hit && el.contains(hit); }"""
+
+
+def test_the_message_box_stays_clear_of_jupyterlabs_toasts(
+    lab_page: LabPage, page: Any, screenshot: Any
+) -> None:
+    """JupyterLab's toasts show at the bottom right, over the sidebar's message box (its
+    news question on a first start stays until answered): while one shows, the box sits
+    above it, and goes back once it is gone. The toast itself is left alone."""
+    open_notebook(lab_page, "toasts.ipynb", ["x = 1"], run=False)
+    open_panel_from_palette(page)
+    box = page.locator(INPUT)
+    box.wait_for()
+    at_rest = box.bounding_box()
+    toast = lab_page.command(
+        "apputils:notify",
+        {
+            "message": "Would you like to get notified about official Jupyter news?",
+            "type": "default",
+            "options": {"autoClose": False},
+        },
+    )
+    # The toast in place (it slides in from the right; until then it covers nothing).
+    page.wait_for_function(
+        "() => { const c = document.querySelector('.jp-toastContainer');"
+        " return !!c && c.children.length > 0"
+        " && [...c.querySelectorAll('*')].every((e) => e.getAnimations().length === 0); }"
+    )
+    screenshot(page, "box-above-toast")
+    assert page.evaluate(UNCOVERED, INPUT)
+    lab_page.command("apputils:dismiss-notification", {"id": toast})
+    page.locator(".jp-toastContainer").wait_for(state="detached")
+    page.wait_for_function(
+        "([sel, y]) => document.querySelector(sel).getBoundingClientRect().y === y",
+        arg=[INPUT, at_rest["y"]],
+    )
+
+
 def test_panel_follows_the_active_notebook(lab_page: LabPage, page: Any) -> None:
     lab_page.server.write_notebook("second.ipynb", ["y = 2"])
     open_notebook(lab_page, "first.ipynb", ["x = 1"], run=False)

@@ -15,6 +15,7 @@ import type { SendKey, SidebarChat } from "./chat";
 import type { Replacement } from "./edits";
 import { assistantIcon } from "./icon";
 import type { NotebookLink } from "./link";
+import { keepClearOfToasts } from "./toastroom";
 
 const NOTICE_MS = 20000;
 
@@ -30,6 +31,9 @@ export class AssistantPanel extends Widget {
   private readonly noticeEl: HTMLElement;
   private readonly chatEl: HTMLElement;
   private noticeTimer = 0;
+  // JupyterLab's toasts (its first-start news question) cover the panel's bottom: the
+  // message box moves above them while they show (toastroom.ts), from the first show.
+  private stopToastRoom: (() => void) | null = null;
 
   constructor(
     private readonly link: NotebookLink,
@@ -148,6 +152,7 @@ export class AssistantPanel extends Widget {
     this.link.changed.disconnect(this.showContext, this);
     this.link.replaced.disconnect(this.onReplaced, this);
     window.clearTimeout(this.noticeTimer);
+    this.stopToastRoom?.();
     this.chat?.dispose();
     this.chat = null;
     super.dispose();
@@ -155,6 +160,7 @@ export class AssistantPanel extends Widget {
 
   protected onAfterShow(msg: Message): void {
     super.onAfterShow(msg);
+    this.stopToastRoom ??= keepClearOfToasts(this.node);
     this.withChat(() => undefined);
   }
 
