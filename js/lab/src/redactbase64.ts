@@ -18,9 +18,21 @@ const MAX_RUN = 8192;
 const NOT_TEXT = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]/;
 const KIND = "base64 text holding a secret";
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
+const HEX = /^[0-9a-fA-F]+$/;
 
-/** The printable UTF-8 text `run` encodes in base64 (standard or URL-safe), or null. */
+/** The printable UTF-8 text `run` encodes in hex or base64 (standard or URL-safe), or null. */
 export function decodeText(run: string): string | null {
+  if (run.length % 2 === 0 && HEX.test(run)) {
+    // A config hex-encoded (tried first: as base64 a hex run decodes to no text).
+    let hexText = "";
+    try {
+      const bytes = Uint8Array.from(run.match(/../g) ?? [], (h) => Number.parseInt(h, 16));
+      hexText = UTF8.decode(bytes);
+    } catch {
+      hexText = "";
+    }
+    if ([...hexText].length >= 8 && !NOT_TEXT.test(hexText)) return hexText;
+  }
   const body = run.replace(/=+$/, "");
   const urlSafe = body.includes("-") || body.includes("_");
   if (body.length % 4 === 1 || (urlSafe && (body.includes("+") || body.includes("/")))) return null;

@@ -102,6 +102,34 @@ export const RULES = {
       "min_text": 100
     },
     {
+      "kind": "password hash",
+      "triggers": [
+        "$1$",
+        "$2",
+        "$5$",
+        "$6$",
+        "$apr1$",
+        "$y$",
+        "$argon2",
+        "pbkdf2_",
+        "$scrypt"
+      ],
+      "pattern": "(?:\\$(?:1|2[abxy]?|5|6|apr1|y|7|scrypt|argon2(?:id|i|d))|(?<![A-Za-z0-9_])pbkdf2_sha(?:1|256|512))\\$[^\\s:$'\\\"]{1,100}\\$(?:[^\\s:$'\\\"]{1,100}\\$){0,3}[./A-Za-z0-9+=]{16,}",
+      "group": 0,
+      "flags": ""
+    },
+    {
+      "kind": "key in text",
+      "triggers": [],
+      "prefilter": "[A-Za-z0-9]{32}",
+      "pattern": "(?<![A-Za-z0-9_+/=.~-])(?!AAAA|eyJ)(?=(?:[A-Za-z]{0,100}[0-9]){3})(?=(?:[a-z0-9]{0,100}[A-Z]){3})(?=(?:[A-Z0-9]{0,100}[a-z]){3})[A-Za-z0-9]{32,100}(?![A-Za-z0-9_+/=.~-])(?!\\r?\\n[ \\t]*(?:-----|[A-Za-z0-9+/]{16,100}={0,2}[ \\t]*(?:\\r?\\n|$)))",
+      "group": 0,
+      "flags": "",
+      "check": "random",
+      "min_distinct": 20,
+      "min_text": 32
+    },
+    {
       "kind": "DER key body",
       "triggers": [
         "mii"
@@ -668,6 +696,15 @@ export const RULES = {
     {
       "kind": "authorization header",
       "triggers": [
+        "digest"
+      ],
+      "pattern": "(\\bdigest[ \\t][^\\n]{0,400}?\\bresponse[ \\t]*=[ \\t]*['\\\"]?)([0-9a-fA-F]{32,128})(?![0-9a-fA-F])",
+      "group": 2,
+      "flags": "i"
+    },
+    {
+      "kind": "authorization header",
+      "triggers": [
         "authorization"
       ],
       "pattern": "(\\bauthorization['\\\"]?[ \\t]*[:=][ \\t]*['\\\"]?(?:(?:bearer|basic|token|digest|apikey|sso-key)[ \\t]+)?)((?![{$<])(?!(?:bearer|basic|token|digest|apikey|sso-key)[ \\t]*(?:\\r?\\n|$))[^\\s'\\\",;}«]{6,})",
@@ -828,9 +865,13 @@ export const RULES = {
         "sig=",
         "signature=",
         "credential=",
-        "appid="
+        "appid=",
+        "sessid=",
+        "sessionid=",
+        "session_id=",
+        "session-id="
       ],
-      "pattern": "([?&;#](?:password|passwd|pwd|token|secret|api[_-]?key|key|access_token|refresh_token|id_token|client_secret|private_token|auth|sig|signature|h?apikey|appid|(?:access|secret|auth|private|app|client|consumer|license|master|developer|dev|account|subscription|user)[_-]?key|[A-Za-z0-9-]*[-_]?(?:signature|secret|password|credential)|[A-Za-z0-9-]*[-_]?(?:security|session|access|refresh|auth|id|bearer|api|app|user)[-_]?token|jwt)=)((?![<{$])[^&\\s'\\\"#«]+)",
+      "pattern": "([?&;#](?:password|passwd|pwd|token|secret|api[_-]?key|key|access_token|refresh_token|id_token|client_secret|private_token|auth|sig|signature|h?apikey|appid|(?:access|secret|auth|private|app|client|consumer|license|master|developer|dev|account|subscription|user)[_-]?key|[A-Za-z0-9-]*[-_]?(?:signature|secret|password|credential)|[A-Za-z0-9-]*[-_]?(?:security|session|access|refresh|auth|id|bearer|api|app|user)[-_]?token|jwt|(?:j|php)?sess(?:ion)?[_-]?id)=)((?![<{$])[^&\\s'\\\"#«]+)",
       "group": 2,
       "flags": "i"
     },
@@ -871,9 +912,10 @@ export const RULES = {
       "triggers": [
         "pass",
         "secret",
-        "token"
+        "token",
+        "cred"
       ],
-      "pattern": "(\\b(?:(?:password|passwd|passphrase|passcode)s?|secret|token)\\b(?![ \\t_-]+(?:polic(?:y|ies)|reset|rules?|requirements?|length|strength|management|manager|rotation|endpoint|url|uri|type|expir[a-z]*|format|hash(?:es|ing)?|field|prompt|hint|store|vault|scanner|scanning|detection|limit|count|usage|budget)\\b)(?:[^\\n]{0,60}?|[^\\n]{0,60}\\r?\\n[^\\n]{0,24}?)[\\s'\\\"`=:(<\\[])((?=[A-Za-z!@#$%^&*.~+/-]{0,63}[0-9])[A-Za-z0-9!@#$%^&*.~+/-]{6,64})(?![A-Za-z0-9!@#$%^&*._~+/-]|\\(|\\.[A-Za-z])",
+      "pattern": "(\\b(?:(?:password|passwd|passphrase|passcode)s?|secret|token|creds|credentials?)\\b(?![ \\t_-]+(?:polic(?:y|ies)|reset|rules?|requirements?|length|strength|management|manager|rotation|endpoint|url|uri|type|expir[a-z]*|format|hash(?:es|ing)?|field|prompt|hint|store|vault|scanner|scanning|detection|limit|count|usage|budget)\\b)(?:[^\\n]{0,60}?|[^\\n]{0,60}\\r?\\n[^\\n]{0,24}?)[\\s'\\\"`=:(<\\[])((?=[A-Za-z!@#$%^&*.~+/-]{0,63}[0-9])[A-Za-z0-9!@#$%^&*.~+/-]{6,64})(?![A-Za-z0-9!@#$%^&*._~+/-]|\\(|\\.[A-Za-z])",
       "group": 2,
       "flags": "i",
       "check": "password"
@@ -1403,10 +1445,11 @@ export const RULES = {
     {
       "kind": "XML entry",
       "triggers": [
-        "<name>"
+        "<name>",
+        "<key>"
       ],
-      "pattern": "(<name>[ \\t]*(?![^'\\\"<>]{0,60}(?:hint|min|max|len|polic|prompt|label|field|type|format|regex|pattern|expir|timeout|ttl|url|uri|path|file|enabled|required|count|rule|strength|complex|reset|help|header|name|mode|provider)(?![a-z]))[^'\\\"<>]{0,60}(?:password|passwd|passphrase|secret|token|api[_-]?key|apikey|credential|private[_-]?key|access[_-]?key|connection[_-]?string)[^'\\\"<>]{0,60}[ \\t]*</name>[ \\t\\r\\n]*(?:<description>[^<]{0,300}</description>[ \\t\\r\\n]*)?<value>[ \\t]*)(?!(?:true|false|yes|no|none|null|[0-9]{1,5})(?:['\\\"<]|[ \\t]*</)|\\$\\{|\\{\\{|%[A-Za-z_])([^<\\s«][^<\\n«]{0,500}?)(?=[ \\t]*</value>)",
-      "group": 2,
+      "pattern": "(<(name|key)>[ \\t]*(?![^'\\\"<>]{0,60}(?:hint|min|max|len|polic|prompt|label|field|type|format|regex|pattern|expir|timeout|ttl|url|uri|path|file|enabled|required|count|rule|strength|complex|reset|help|header|name|mode|provider)(?![a-z]))[^'\\\"<>]{0,60}(?:password|passwd|passphrase|secret|token|api[_-]?key|apikey|credential|private[_-]?key|access[_-]?key|connection[_-]?string)[^'\\\"<>]{0,60}[ \\t]*</\\2>[ \\t\\r\\n]*(?:<description>[^<]{0,300}</description>[ \\t\\r\\n]*)?<(value|string|data)>[ \\t\\r\\n]*)(?!(?:true|false|yes|no|none|null|[0-9]{1,5})(?:['\\\"<]|[ \\t]*</)|\\$\\{|\\{\\{|%[A-Za-z_])([^<\\s«][^<\\n«]{0,500}?)(?=[ \\t\\r\\n]*</\\3>)",
+      "group": 4,
       "flags": "i"
     },
     {
@@ -1464,6 +1507,15 @@ export const RULES = {
       "pattern": "((?<![A-Za-z0-9_.])(?:[A-Za-z][A-Za-z0-9]{0,30}_){0,3}(?:password|passwd|passphrase|pass|pwd|pw|secret|api_?key|private_?key|access_?key|credentials?|(?<=_)token)s?(?![A-Za-z0-9_])['\\\"]?\\]?[ \\t]*(?::=|=|:)[ \\t]*(?:[A-Za-z_][A-Za-z0-9_]{0,40}\\.){0,2}(?:fromhex|unhexlify|a2b_hex|a2b_base64|b16decode|b32decode|b64decode|urlsafe_b64decode|standard_b64decode|b85decode|a85decode|decodebytes|codecs\\.decode)\\([ \\t]*[rbuRBU]{0,2}(['\\\"]))((?:(?!\\2)[^\\n\\\\«]){4,2000})(?=\\2)",
       "group": 3,
       "flags": "i"
+    },
+    {
+      "kind": "wrapped secret",
+      "triggers": [],
+      "prefilter": "»\\r?\\n[ \\t]*[A-Za-z0-9+/=_.~-]{16}",
+      "pattern": "(»\\r?\\n[ \\t]*)([A-Za-z0-9+/=_.~-]{16,4096})(?=[ \\t]*(?:\\r?\\n|$))",
+      "group": 2,
+      "flags": "",
+      "check": "random"
     }
   ],
   "valueTriggers": [
@@ -1483,6 +1535,14 @@ export const RULES = {
     "# token",
     "# your",
     "#code=",
+    "$1$",
+    "$2",
+    "$5$",
+    "$6$",
+    "$apr1$",
+    "$argon2",
+    "$scrypt",
+    "$y$",
     "%3d",
     "&code=",
     "'''",
@@ -1526,6 +1586,7 @@ export const RULES = {
     "<<<",
     "<cookie ",
     "<input",
+    "<key>",
     "<name>",
     "==",
     "=>",
@@ -1568,6 +1629,7 @@ export const RULES = {
     "convertto-securestring",
     "cookie",
     "cookie(version=",
+    "cred",
     "credential",
     "credential=",
     "credential>",
@@ -1577,6 +1639,7 @@ export const RULES = {
     "dapi",
     "decode(",
     "description",
+    "digest",
     "discord",
     "doo_v1_",
     "dop_v1_",
@@ -1673,6 +1736,7 @@ export const RULES = {
     "passwordview",
     "pat",
     "pat-",
+    "pbkdf2_",
     "phrase",
     "pk.eyj",
     "placeholder",
@@ -1704,6 +1768,10 @@ export const RULES = {
     "secrets.token",
     "security",
     "seed",
+    "sessid=",
+    "session-id=",
+    "session_id=",
+    "sessionid=",
     "sg.",
     "sharedaccess",
     "shpat_",

@@ -210,6 +210,20 @@ const cases: Record<string, string> = {
   "decoder calls never closed": "password = bytes.fromhex('".repeat(Math.floor(N / 26)),
   "prose words after token names": "token: valid ".repeat(Math.floor(N / 13)),
   "yaml anchors in a row": "api_key: &a ".repeat(Math.floor(N / 12)),
+  "crypt heads in a row": "$6$".repeat(Math.floor(N / 3)),
+  "crypt long salts": `$6$a$${"b$".repeat(Math.floor(N / 2))}`,
+  "django hash fields": `pbkdf2_sha256$${"1$".repeat(Math.floor(N / 2))}`,
+  "random runs in a row": `${"aB3d".repeat(8)} `.repeat(Math.floor(N / 33)),
+  "a random run too long": "aB3".repeat(Math.floor(N / 3)),
+  "a random run then a long line": `${"aB3d".repeat(8)}\n${"aB3d".repeat(Math.floor(N / 4))}`,
+  "placeholders then lines": "«redacted: x»\n".repeat(Math.floor(N / 14)),
+  "a placeholder then a long line": `«redacted: x»\n${"aB3".repeat(Math.floor(N / 3))} x`,
+  "hex one long run": "41".repeat(Math.floor(N / 2)),
+  "hex runs in a row": `${"4142".repeat(8)} `.repeat(Math.floor(N / 33)),
+  "digest without a response": `Digest ${"a".repeat(N)}`,
+  "digest responses never closed": "Digest response=".repeat(Math.floor(N / 16)),
+  "plist keys without a value": "<key>password</key>".repeat(Math.floor(N / 19)),
+  "a plist's long value": `<key>token</key><string>${"a".repeat(N)}`,
 };
 for (const [name, text] of Object.entries(cases)) {
   test(`a long adversarial line is redacted: ${name}`, () => {

@@ -231,13 +231,14 @@ CLI_RULES: list[dict[str, Any]] = [
     {
         "kind": "XML entry",
         # Hadoop's and Hive's ``<property>``: ``<name>fs.s3a.secret.key</name>`` then, on
-        # the next lines, ``<value>x</value>``.
-        "triggers": ["<name>"],
-        "pattern": r"(<name>[ \t]*" + _XML_SECRET_KEY + r"[ \t]*</name>[ \t\r\n]*"
-        r"(?:<description>[^<]{0,300}</description>[ \t\r\n]*)?<value>[ \t]*)"
+        # the next lines, ``<value>x</value>``; an Apple plist's ``<key>APIToken</key>``
+        # then ``<string>x</string>`` (or ``<data>``).
+        "triggers": ["<name>", "<key>"],
+        "pattern": r"(<(name|key)>[ \t]*" + _XML_SECRET_KEY + r"[ \t]*</\2>[ \t\r\n]*"
+        r"(?:<description>[^<]{0,300}</description>[ \t\r\n]*)?<(value|string|data)>[ \t\r\n]*)"
         + _XML_KEEP
-        + r"([^<\s«][^<\n«]{0,500}?)(?=[ \t]*</value>)",
-        "group": 2,
+        + r"([^<\s«][^<\n«]{0,500}?)(?=[ \t\r\n]*</\3>)",
+        "group": 4,
         "flags": "i",
     },
     {

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .connection_rules import CONNECTION_RULES
+from .http_rules import HTTP_RULES
 from .prose_rules import PROSE_RULES
 
 # A secret's name as code writes it, for the rules that read a name in code (comparisons,
@@ -329,27 +330,8 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         "flags": "i",
         "check": "random",
     },
-    {
-        "kind": "authorization header",
-        "triggers": ["authorization"],
-        # ``Authorization: Bearer X`` / ``Proxy-Authorization: Basic X``: whatever follows.
-        # The scheme alone at the line's end (``Authorization: Bearer`` then the token
-        # on the next line) is not the value: the next-line rule below hides the token.
-        "pattern": r"(\bauthorization['\"]?[ \t]*[:=][ \t]*['\"]?(?:(?:bearer|basic|token|digest"
-        r"|apikey|sso-key)[ \t]+)?)"
-        r"((?![{$<])(?!(?:bearer|basic|token|digest|apikey|sso-key)[ \t]*(?:\r?\n|$))"
-        r"[^\s'\",;}«]{6,})",
-        "group": 2,
-        "flags": "i",
-    },
-    {
-        "kind": "bearer token",
-        "triggers": ["bearer", "token", "basic"],
-        "pattern": r"(\b(?:bearer|token|basic)[ \t]+)((?=[A-Za-z0-9._~+/=-]{12,})"
-        r"[A-Za-z._~+/=-]*[0-9][A-Za-z0-9._~+/=-]*)",
-        "group": 2,
-        "flags": "i",
-    },
+    # HTTP authorization headers (http_rules.py), in this place of the order.
+    *HTTP_RULES,
     {
         "kind": "URL password",
         "triggers": ["://"],
@@ -467,6 +449,10 @@ CONTEXT_RULES: list[dict[str, Any]] = [
             "signature=",
             "credential=",
             "appid=",
+            "sessid=",
+            "sessionid=",
+            "session_id=",
+            "session-id=",
         ],
         # Also prefixed (``X-Amz-Signature=``, ``X-Goog-Credential=``, ``sessionToken=``).
         # After "#" too: an OAuth implicit flow's ``#access_token=…`` fragment.
@@ -478,7 +464,9 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         r"|account|subscription|user)[_-]?key"
         r"|[A-Za-z0-9-]*[-_]?(?:signature|secret|password|credential)"
         r"|[A-Za-z0-9-]*[-_]?(?:security|session|access|refresh|auth|id|bearer|api|app|user)"
-        r"[-_]?token|jwt)=)"
+        r"[-_]?token|jwt"
+        # A session's id as a URL carries it (``;jsessionid=x``, ``?PHPSESSID=x``).
+        r"|(?:j|php)?sess(?:ion)?[_-]?id)=)"
         r"((?![<{$])[^&\s'\"#«]+)",
         "group": 2,
         "flags": "i",
@@ -525,10 +513,12 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         # line, ``In [3]: password`` then ``Out[3]: '…'``). Identifiers (``_``) and code
         # (``App2Db(``, ``App2Db.x``) stay. Bounded: 60 characters on the line, or the
         # rest of it and 24 on the next.
-        "triggers": ["pass", "secret", "token"],
+        # Also after ``creds`` / ``credentials`` (``creds are ada / Hunt3rXy9``).
+        "triggers": ["pass", "secret", "token", "cred"],
         # A word about the secret after it (``password policy``, ``token endpoint``,
         # ``secret management``) makes the prose about secrets, not one.
-        "pattern": r"(\b(?:(?:password|passwd|passphrase|passcode)s?|secret|token)\b"
+        "pattern": r"(\b(?:(?:password|passwd|passphrase|passcode)s?|secret|token|creds"
+        r"|credentials?)\b"
         r"(?![ \t_-]+(?:polic(?:y|ies)|reset|rules?|requirements?|length|strength|management"
         r"|manager|rotation|endpoint|url|uri|type|expir[a-z]*|format|hash(?:es|ing)?|field"
         r"|prompt|hint|store|vault|scanner|scanning|detection|limit|count|usage|budget)\b)"

@@ -1,4 +1,4 @@
-"""Text held base64-encoded, read as the text it is.
+"""Text held base64- or hex-encoded, read as the text it is.
 
 A config, a ``.env`` file or a JSON of credentials base64-encoded (``CONFIG_B64 = "eyJ1…"``,
 a notebook attachment's ``text/plain``, ``echo … | base64`` output) shows none of the
@@ -26,10 +26,21 @@ MAX_RUN = 8192
 # Control characters (but tab and line breaks): the bytes were no text.
 _NOT_TEXT = lazy_compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
 KIND = "base64 text holding a secret"
+_HEX = lazy_compile(r"[0-9a-fA-F]+\Z")
 
 
 def decode_text(run: str) -> str | None:
-    """The printable UTF-8 text ``run`` encodes in base64 (standard or URL-safe), or None."""
+    """The printable UTF-8 text ``run`` encodes in hex or base64 (standard or URL-safe),
+    or None."""
+    if len(run) % 2 == 0 and _HEX.match(run) is not None:
+        # ``bytes.fromhex`` / ``.hex()``: a config hex-encoded (tried first: as base64 a
+        # hex run decodes to bytes that are no text).
+        try:
+            text = bytes.fromhex(run).decode("utf-8")
+        except ValueError:
+            text = ""
+        if len(text) >= 8 and _NOT_TEXT.search(text) is None:
+            return text
     body = run.rstrip("=")
     if len(body) % 4 == 1 or (("-" in body or "_" in body) and ("+" in body or "/" in body)):
         return None

@@ -8,6 +8,7 @@ from typing import Any
 from .cli_rules import CLI_RULES
 from .code_rules import CODE_RULES
 from .context_rules import CONTEXT_RULES
+from .late_rules import LATE_RULES
 from .printed_rules import PRINTED_RULES
 
 # Known shapes of credential values. ``group`` is the part that is secret (0: the whole
@@ -67,6 +68,41 @@ KEY_SHAPES: list[dict[str, Any]] = [
         "flags": "",
         "min_distinct": 36,
         "min_text": 100,
+    },
+    {
+        "kind": "password hash",
+        # crypt(3) hashes (``/etc/shadow``, ``.htpasswd``, a users table): MD5 ``$1$``,
+        # Apache ``$apr1$``, bcrypt ``$2b$12$``, SHA ``$5$``/``$6$``, yescrypt ``$y$``,
+        # argon2, and Django's ``pbkdf2_sha256$…``: a password's hash is crackable.
+        "triggers": ["$1$", "$2", "$5$", "$6$", "$apr1$", "$y$", "$argon2", "pbkdf2_", "$scrypt"],
+        "pattern": r"(?:\$(?:1|2[abxy]?|5|6|apr1|y|7|scrypt|argon2(?:id|i|d))"
+        r"|(?<![A-Za-z0-9_])pbkdf2_sha(?:1|256|512))"
+        r"\$[^\s:$'\"]{1,100}\$(?:[^\s:$'\"]{1,100}\$){0,3}[./A-Za-z0-9+=]{16,}",
+        "group": 0,
+        "flags": "",
+    },
+    {
+        "kind": "key in text",
+        # A run of 32-100 letters and digits standing alone, mixed like a generated key
+        # (3+ of each case and 3+ digits, 20+ different characters, switching often):
+        # a key with no name and no prefix (a frame's ``value`` column, a pasted line).
+        # Hex digests (one case), UUIDs (dashes), base64 data (longer, "+/") and
+        # camelCase names (few digits, few switches) stay.
+        "triggers": [],
+        "prefilter": r"[A-Za-z0-9]{32}",
+        # SSH public keys' blobs start with "AAAA" (a length), base64 JSON with "eyJ"
+        # (a JWT's header alone): not these; nor a line of a certificate's block (the
+        # key body rule above hid private ones): the next line is one more of its lines
+        # or its END line.
+        "pattern": r"(?<![A-Za-z0-9_+/=.~-])(?!AAAA|eyJ)(?=(?:[A-Za-z]{0,100}[0-9]){3})"
+        r"(?=(?:[a-z0-9]{0,100}[A-Z]){3})(?=(?:[A-Z0-9]{0,100}[a-z]){3})"
+        r"[A-Za-z0-9]{32,100}(?![A-Za-z0-9_+/=.~-])"
+        r"(?!\r?\n[ \t]*(?:-----|[A-Za-z0-9+/]{16,100}={0,2}[ \t]*(?:\r?\n|$)))",
+        "group": 0,
+        "flags": "",
+        "check": "random",
+        "min_distinct": 20,
+        "min_text": 32,
     },
     {
         "kind": "DER key body",
@@ -415,4 +451,5 @@ VALUE_RULES: list[dict[str, Any]] = [
     *PRINTED_RULES,
     *CLI_RULES,
     *CODE_RULES,
+    *LATE_RULES,
 ]
