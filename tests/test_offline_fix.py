@@ -215,3 +215,25 @@ def test_the_starter_snippet_needs_only_the_standard_library() -> None:
     }
     assert imported and imported <= sys.stdlib_module_names, imported
     exec(compile(CODE_TEMPLATE, "<template>", "exec"), {})
+
+
+@pytest.mark.asyncio
+async def test_an_error_raised_in_another_cells_function_gets_no_wrong_card() -> None:
+    """The misspelt name is in a function another cell defines: the cell that ran holds
+    no line to correct, so no card (a card rewriting the call would change nothing)."""
+    tb = (
+        "Cell In[5], line 1\n----> 1 total(3)\n\n"
+        "Cell In[3], line 2, in total(n)\n      1 def total(n):\n----> 2     return n + countt\n\n"
+        "NameError: name 'countt' is not defined"
+    )
+    cell = {"index": 4, "source": "total(3)", "outputs": [{"output_type": "error"}]}
+    cell["outputs"][0].update(ename="NameError", evalue="name 'countt' is not defined", text=tb)
+    text = f"@cell 5 (error, what the user pointed at): {json.dumps({'cell': cell})}"
+    history = [
+        {"role": "user", "content": [{"type": "input_text", "text": text}]},
+        {"role": "user", "content": [{"type": "input_text", "text": "Fix the error in @cell 5"}]},
+    ]
+    tools = with_namespace({"count": 1})
+    out = await run(tools.agent(), history, tools)
+    assert not [c for c in tools.calls if c[0] == "propose_code"]
+    assert "NameError" in said(out) and "total(3)" in said(out)

@@ -88,27 +88,37 @@ class FoundError:
     where: str = ""
 
     def failing_line(self) -> tuple[int, str] | None:
-        """(line number in the cell, its code) from the traceback's cell frame."""
+        """(line number in the cell, its code): the line of the cell that ran where the
+        error came from (the traceback's first cell frame; a function defined in another
+        cell fails further down, in code this cell does not hold)."""
         number: int | None = None
         code = ""
-        in_cell = False
         for line in self.traceback.splitlines():
             frame = _CELL_FRAME.match(line)
             if frame:
-                in_cell, number, code = True, int(frame.group(1)), ""
+                if number is not None:
+                    break  # a later cell frame: another cell's code
+                number = int(frame.group(1))
                 continue
-            if _OTHER_FRAME.match(line):
-                in_cell = False
-                continue
+            if number is not None and _OTHER_FRAME.match(line):
+                break
             arrow = _ARROW.match(line)
-            if in_cell and arrow:
+            if number is not None and arrow:
                 number, code = int(arrow.group(1)), arrow.group(2)
+                break
         if number is None:
             return None
         lines = self.source.splitlines()
-        if 0 < number <= len(lines):
-            code = lines[number - 1]
+        if 0 < number <= len(lines) and (
+            not code.strip() or lines[number - 1].strip() == code.strip()
+        ):
+            code = lines[number - 1]  # with its indentation
         return (number, code) if code.strip() else None
+
+    def in_source(self, number: int, code: str) -> bool:
+        """Whether line ``number`` of the cell's source is ``code`` (the cell as it ran)."""
+        lines = self.source.splitlines()
+        return 0 < number <= len(lines) and lines[number - 1] == code
 
 
 @dataclass(frozen=True)
@@ -292,13 +302,14 @@ def _replace_word(code: str, old: str, new: str) -> str:
     return re.sub(_WORD.format(re.escape(old)), new, code)
 
 
-def _with_line(error: FoundError, number: int, fixed: str) -> str:
-    """The failing cell with line ``number`` replaced (just the line without its cell)."""
+def _with_line(error: FoundError, number: int, code: str, fixed: str) -> str:
+    """The failing cell with its line ``number`` (``code``) fixed; just the line when the
+    cell's source is not known or was changed since it ran."""
+    if not error.in_source(number, code):
+        return fixed.strip()
     lines = error.source.splitlines()
-    if 0 < number <= len(lines):
-        lines[number - 1] = fixed
-        return "\n".join(lines)
-    return fixed.strip()
+    lines[number - 1] = fixed
+    return "\n".join(lines)
 
 
 def _near(word: str, candidates: set[str] | list[str]) -> str | None:
@@ -341,7 +352,7 @@ def _name_fix(error: FoundError, known: Known, number: int, code: str) -> Fix | 
     if fixed == code:
         return None
     return Fix(
-        code=_with_line(error, number, fixed),
+        code=_with_line(error, number, code, fixed),
         title=f"Use {other}",
         why=f"`{name}` is not defined; `{other}` is, and differs by a typo.",
     )
@@ -366,7 +377,7 @@ def _key_fix(error: FoundError, known: Known, number: int, code: str) -> Fix | N
         r"(['\"])" + re.escape(key) + r"\1", lambda m: f"{m.group(1)}{other}{m.group(1)}", code
     )
     return Fix(
-        code=_with_line(error, number, fixed),
+        code=_with_line(error, number, code, fixed),
         title=f"Use column {other}",
         why=f"`{owner}` has no column `{key}`; it has `{other}` (columns: "
         + ", ".join(f"`{c}`" for c in columns[:8])
@@ -393,7 +404,7 @@ def _attribute_fix(error: FoundError, known: Known, number: int, code: str) -> F
     if fixed == code:
         return None
     return Fix(
-        code=_with_line(error, number, fixed),
+        code=_with_line(error, number, code, fixed),
         title=f"Use .{other}",
         why=f"There is no attribute `{attr}` there; `{other}` is the close one.",
     )
@@ -421,7 +432,7 @@ def _division_fix(error: FoundError, number: int, code: str) -> Fix | None:
     guarded = f"({whole} if {right} != 0 else float('nan'))"
     fixed = indent + body.replace(whole, guarded, 1)
     return Fix(
-        code=_with_line(error, number, fixed),
+        code=_with_line(error, number, code, fixed),
         title="Guard the division",
         why=f"`{right}` is 0 here. The card gives NaN instead of an error when it is; "
         "whether that is the right result depends on your data.",
