@@ -68,6 +68,8 @@ DRAIN_SECONDS = 0.1
 
 
 Merge = Callable[[Iterable[Any]], Iterator[Any]]
+# A merge's parse of one event: its data and text when it is a plain text delta.
+TextOf = Callable[[Any], tuple[dict[str, Any], str] | None]
 
 
 async def coalesced_events(
@@ -81,22 +83,62 @@ async def coalesced_events(
     merge = merge or merge_text_deltas
     lines = line_decoder_class()()
     reader = ReadyBatches(iterator)
+    text_of = _TEXT_OF.get(merge)
+    # Until the answer's first token (or whatever else comes first: a tool call, a
+    # reasoning part) has passed, the reader lets this consumer run as soon as it has
+    # read something (see ReadyBatches.prompt).
+    reader.prompt = text_of is not None
     try:
         while (chunks := await reader.batch()) is not None:
             events: list[Any] = []
             for chunk in chunks:
                 events += decoder._decode_lines(lines.feed(chunk))
-            if any(event.data.startswith("[DONE]") for event in events):
+            done_at = next(
+                (i for i, event in enumerate(events) if event.data.startswith("[DONE]")), None
+            )
+            if done_at is not None:
+                # What came before [DONE] goes first (the first token, when the whole
+                # answer came in one read): the body's end is not waited for before it.
+                for event in merge(events[:done_at]):
+                    if reader.prompt:
+                        reader.prompt = _preamble(event, text_of)
+                    yield event
                 # openai stops reading at [DONE] and drains the body itself: no read of
                 # ours may still be under way then.
                 await reader.finish(DRAIN_SECONDS)
+                events = events[done_at:]
             for event in merge(events):
+                if reader.prompt:
+                    reader.prompt = _preamble(event, text_of)
                 yield event
         for event in merge(list(decoder._decode_lines(lines.finish()))):
             yield event
     finally:
         await reader.aclose()
         decoder._reset()
+
+
+# The events of a Responses stream before its output's first content.
+_RESPONSES_PREAMBLE = frozenset(
+    {
+        "response.created",
+        "response.in_progress",
+        "response.output_item.added",
+        "response.content_part.added",
+    }
+)
+
+
+def _preamble(event: Any, text_of: TextOf | None) -> bool:
+    """Whether ``event`` comes before a response's content (``text_of``: its merge's
+    parse of a text delta): a chat chunk with an empty text (the role's), a Responses
+    event announcing the response, an item or a part."""
+    if text_of is None or isinstance(event, _ParsedEvent):
+        return False  # a merged event is made of text deltas
+    if event.event in _RESPONSES_PREAMBLE:
+        return True
+    found = text_of(event)
+    return found is not None and found[1] == ""
 
 
 class ReadyBatches:
@@ -110,6 +152,15 @@ class ReadyBatches:
     to finish, cost a task and a turn per network read.)
     """
 
+    # Whether the consumer wants each item before anything more is read: after waking
+    # a waiting consumer, the reader then waits until it asks for more. Without it, the
+    # rest of a response received at once (the answer after its first token, the end of
+    # the body, the connection's return to the pool) was read, ~0.35 ms of CPU, before
+    # the consumer saw the first token, and, read while the token went on to the client
+    # (first_deltas.py), before the client did. Set by the consumer (coalesced_events,
+    # until the first content has passed), never needed after: it costs a turn a read.
+    prompt = False
+
     def __init__(self, iterator: AsyncIterator[bytes]) -> None:
         self._items = aiter(iterator)
         self._ready: list[bytes] = []
@@ -118,12 +169,16 @@ class ReadyBatches:
         # The iterator's error, raised by the batch after the items read before it.
         self._error: BaseException | None = None
         self._waiter: asyncio.Future[None] | None = None
+        # The reader's wait for the consumer to ask for more (prompt).
+        self._asked: asyncio.Future[None] | None = None
 
     async def _read(self) -> None:
         try:
             async for item in self._items:
                 self._ready.append(item)
-                self._wake()
+                if self._wake() and self.prompt:
+                    asked = self._asked = asyncio.get_running_loop().create_future()
+                    await asked
         except Exception as error:
             # Kept for the consumer: a consumer that fails above the reader (openai's
             # parse of a malformed chunk) drops it, and an error left in the task made
@@ -133,15 +188,21 @@ class ReadyBatches:
             self._ended = True
             self._wake()
 
-    def _wake(self) -> None:
+    def _wake(self) -> bool:
+        """Wake the consumer if it waits; whether it did."""
         waiter, self._waiter = self._waiter, None
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
+            return True
+        return False
 
     async def _more(self, within: float | None = None) -> bool:
         """Wait until something was read or the reading ended; False after ``within`` s."""
         if self._reader is None:
             self._reader = asyncio.ensure_future(self._read())
+        asked, self._asked = self._asked, None
+        if asked is not None and not asked.done():
+            asked.set_result(None)
         if self._ready or self._ended:
             return True
         waiter = self._waiter = asyncio.get_running_loop().create_future()
@@ -369,6 +430,13 @@ def _merge_runs(
         run.append((event, data, text))
         run_shape = event_shape
     yield from flush()
+
+
+# Each merge's parse of a text delta (whose events carry the answer's tokens).
+_TEXT_OF: dict[Merge, TextOf] = {
+    merge_text_deltas: _text_delta,
+    merge_output_text_deltas: _output_text_delta,
+}
 
 
 class CoalescingDecoder:

@@ -8,8 +8,7 @@ text the user could have kept. :class:`KeepPartialOutput` marks such errors.
 What is kept is marked as partial (:func:`mark_partial`): cut off by a failure, or
 stopped by the user.
 
-It also hands a response's first text delta to the client before the rest of the
-network read it came in is worked on (:data:`FIRST_DELTA_HANDOFF`).
+It also puts each response's first text delta ahead of other work (first_deltas.py).
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from typing import Any
 from agents.models.interface import Model
 from chatkit.types import AssistantMessageContent, AssistantMessageItem
 
+from .first_deltas import FirstDelta
 from .model_errors import IncompleteStreamError
 
 try:  # Private in openai-agents 0.24 (pinned <0.25); fall back to its attribute name.
@@ -36,25 +36,6 @@ except ImportError:  # pragma: no cover - depends on the SDK version
 _TERMINAL_EVENTS = frozenset(
     {"response.completed", "response.failed", "response.incomplete", "response.error", "error"}
 )
-
-
-# The event of a streamed text delta (Responses events, which the agents SDK also makes
-# of chat-completions chunks).
-_TEXT_DELTA = "response.output_text.delta"
-
-FIRST_DELTA_HANDOFF = 3
-"""Event-loop turns the model's stream waits after its first text delta, so that the
-delta reaches the client before the run goes on.
-
-The SDK's run loop puts each event in its queue and reads on without waiting; when the
-rest of the answer came in the same read (a short answer, a fast model), it went on to
-parse it, finish the response and resolve the step before the consumer ever ran, ~0.7 ms
-of CPU ahead of the first token, and under 50 concurrent streams that work of every
-stream came before any stream's first token. Three turns are the consumer's hops: the
-SDK's queue to the event merge's reader (event_merge.py), the reader to the transport's
-task, which writes the event and schedules its flush. A later delta is not waited for:
-once one token has shown, throughput is what counts.
-"""
 
 
 class KeepPartialOutput(Model):
@@ -75,22 +56,21 @@ class KeepPartialOutput(Model):
         :class:`IncompleteStreamError` too, for every provider and API.
         """
         terminal = False
-        first_delta = True
+        first = FirstDelta()
         try:
             async for event in self.inner.stream_response(*args, **kwargs):
-                kind = getattr(event, "type", None)
-                if kind in _TERMINAL_EVENTS:
+                if getattr(event, "type", None) in _TERMINAL_EVENTS:
                     terminal = True
                 yield event
-                if first_delta and kind == _TEXT_DELTA:
-                    first_delta = False
-                    for _ in range(FIRST_DELTA_HANDOFF):
-                        await asyncio.sleep(0)
+                if first.is_first_delta(event):
+                    await first.arrived()
             if not terminal:
                 raise IncompleteStreamError("the model's stream ended without a terminal event")
         except Exception as error:
             _mark_drain(error)
             raise
+        finally:
+            first.close()
 
     def get_retry_advice(self, request: Any) -> Any:
         """Retry decisions stay the inner model's."""
