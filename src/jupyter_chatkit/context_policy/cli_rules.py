@@ -296,3 +296,46 @@ CLI_RULES: list[dict[str, Any]] = [
         "check": "password",
     },
 ]
+
+# Passwords after common flags (``curl -u a:pw``, ``--password x``, ``mysql -ppw``,
+# ``sshpass -p``), spliced into :mod:`.context_rules` where they always stood.
+FLAG_RULES: list[dict[str, Any]] = [
+    {
+        "kind": "command-line password",
+        "triggers": ["-u ", "--user"],
+        # ``curl -u admin:hunter2``, ``--user admin:hunter2``.
+        "pattern": r"((?:^|\s)(?:-u|--user)[ \t]+['\"]?[^\s:'\"]+:)((?!//)[^\s'\"@«]+)",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "command-line password",
+        "triggers": ["-pass", "-pwd", "-token", "-secret", "-api", "-access", "-auth", "-client"],
+        # ``--password letmein``, ``--token=abc``; an upper-case metavar (``--password
+        # PASSWORD`` in a help text) and ``$PW`` / ``<pw>`` references stay.
+        "pattern": r"((?:^|[\s'\"])--?(?:password|passwd|passphrase|pass|pwd|token|secret"
+        r"|api[-_]?key|access[-_]token|auth[-_]token|client[-_]secret)(?:=|[ \t]+)['\"]?)"
+        r"((?![${%-])(?!<[A-Za-z_.-]{1,60}>)(?![A-Z][A-Z0-9_]*(?:[\s'\"\]]|$))[^\s'\"«]{4,})",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "command-line password",
+        "triggers": ["mysql", "mariadb"],
+        # ``mysql -u root -pletmein``: the password glued to ``-p`` (``-p`` alone prompts).
+        # Bounded: unbounded, a long ``mysql-a-a-…`` or ``mysql mysql …`` line was read to
+        # its end from each start (quadratic).
+        "pattern": r"(\b(?:mysql|mariadb)[a-z-]{0,40}\b[^\n]{0,200}?[ \t]-p)([^\s'\"«]+)",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "command-line password",
+        # ``sshpass -p pw``, ``redis-cli -a pw``, quoted or not.
+        "triggers": ["sshpass", "redis-cli"],
+        "pattern": r"(\b(?:sshpass[ \t]+-p|redis-cli\b[^\n]{0,200}?[ \t](?:-a|--pass))[ \t]*['\"]?)"
+        r"([^\s'\"«-][^\s'\"«]*)",
+        "group": 2,
+        "flags": "",
+    },
+]

@@ -1,8 +1,10 @@
-"""Credentials in HTTP authorization headers: ``Authorization: Bearer x`` and its
-schemes, a bearer or basic token in a sentence, a Digest header's response (a hash of
-the password, crackable). Part of the table of :mod:`.rules` (see :mod:`.value_rules`
-for the fields of a rule), spliced into :mod:`.context_rules` where the header rules
-always stood, and rendered into the TypeScript copy with the rest.
+"""Credentials in HTTP authorization headers and cookies: ``Authorization: Bearer x``
+and its schemes, a bearer or basic token in a sentence, a Digest header's response (a
+hash of the password, crackable); a Cookie header's values, cookie jars' reprs, HTTP
+Basic credentials built in code. Part of the table of :mod:`.rules` (see
+:mod:`.value_rules` for the fields of a rule): two lists spliced into
+:mod:`.context_rules` where these rules always stood, rendered into the TypeScript copy
+with the rest.
 
 Every pattern starts at a literal word and reads a bounded stretch, so each stays
 linear on long adversarial texts."""
@@ -43,5 +45,50 @@ HTTP_RULES: list[dict[str, Any]] = [
         r"[A-Za-z._~+/=-]*[0-9][A-Za-z0-9._~+/=-]*)",
         "group": 2,
         "flags": "i",
+    },
+]
+
+COOKIE_RULES: list[dict[str, Any]] = [
+    {
+        "kind": "cookie",
+        "triggers": ["cookie"],
+        # ``Cookie: sessionid=...; csrftoken=...``: every value of the header.
+        # Cookies are name=value pairs: ``cookie: Cookie`` (a type annotation) and a
+        # template (``cookie: cookie={c}``) stay.
+        "pattern": r"(\b(?:set-)?cookie['\"]?[ \t]*:[ \t]*['\"]?)"
+        r"((?=[^\n'\"«]{0,200}=)(?![^\n'\"«]{0,200}[{$])[^\n'\"«]{6,})",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "password in text",
+        # HTTP Basic credentials built in code: ``base64.b64encode(b'ada:hunter2')``,
+        # ``b64encode(f'{user}:hunter2'.encode())``: the part after the colon. A reference
+        # (``{pw}``, ``$PW``, ``%s``) and a text with spaces in it stay.
+        "triggers": ["b64encode("],
+        "pattern": r"(\bb64encode\([ \t]*(?:[bBrRuU]|[fF][bBrR]?|[bBrR][fF])?(['\"])"
+        r"[^'\"\s:]{0,100}:)(?![{$%])([^'\"\s«]{3,200})(?=\2)",
+        "group": 3,
+        "flags": "",
+    },
+    {
+        "kind": "cookie",
+        # A cookie jar's repr (requests, httpx, http.cookiejar): ``<Cookie sessionid=x for
+        # example.com/>`` and ``Cookie(version=0, name='JSESSIONID', value='x', …)``. Every
+        # value: a session cookie is named as its framework likes (``JSESSIONID``,
+        # ``laravel_session``, ``_gh_sess``), and a value shaped like code (``a.b.c``) is
+        # a signed session all the same.
+        "triggers": ["<cookie "],
+        "pattern": r"(<Cookie [^\s=<>]{1,200}=)([^\s<>«]{1,4000})(?= for [^\s<>]{0,300}[ \t]?/?>)",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "cookie",
+        "triggers": ["cookie(version="],
+        "pattern": r"(\bCookie\(version=[0-9]{1,3},[ \t]*name=(['\"])[^'\"\n]{0,200}\2,[ \t]*"
+        r"value=(['\"]))([^'\"\n«]{1,4000})(?=\3)",
+        "group": 4,
+        "flags": "",
     },
 ]

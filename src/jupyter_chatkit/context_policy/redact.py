@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import rules
-from .calls import CallRedaction, names_a_secret
+from .calls import CallRedaction
 from .compiled_rules import (
     CALL_ARGUMENTS,
     CLASS_NAME,
@@ -23,8 +23,8 @@ from .compiled_rules import (
     NAME_TRIGGERS,
     PLACEHOLDER_VALUE,
     PROSE_VALUE,
-    STRING_LITERAL,
 )
+from .containers import USER_FIRST, ContainerRedaction
 from .datawalk import DataRedaction
 from .encoded import hide_encoded
 from .errors import strip_ansi
@@ -35,7 +35,7 @@ from .heredoc import heredoc_bodies
 from .lazy_patterns import lazy_compile
 from .loose import LooseRedaction
 from .manifests import hide_secret_manifests
-from .names import is_placeholder, is_secret_name, marker, names_words, normalize_name
+from .names import is_placeholder, is_secret_name, marker, normalize_name
 from .tables import TableRedaction
 from .values import (
     _is_digest,
@@ -190,7 +190,6 @@ def _compile(extra: tuple[str, ...]) -> _Compiled:
 _STRING_PREFIX = lazy_compile(r"^(?:[fbru]|rb|br|fr|rf)$", re.I)
 _LABEL_NAME = lazy_compile(rules.LABEL_NAME)
 _CONTAINER = lazy_compile(rules.CONTAINER_ASSIGNMENT)
-_CONTINUED = lazy_compile(rules.CONTINUED_STRING)
 _PAIRED = lazy_compile(rules.PAIRED_CONTAINER)
 _FSTRING_PREFIX = lazy_compile(rules.FSTRING_PREFIX)
 _TEMPLATE_VALUE = lazy_compile(rules.TEMPLATE_VALUE)
@@ -198,27 +197,8 @@ _MORE_WORDS = lazy_compile(r" +[A-Za-z]")
 _PROSE_WORD = lazy_compile(rules.PROSE_WORD)
 _WORD_SECRET_NAME = lazy_compile(rules.WORD_SECRET_NAME)
 _ITEM_GLUE = lazy_compile(rules.ITEM_GLUE)
-# After a dict's key: its colon.
-_KEY_FOLLOWS = lazy_compile(r"[ \t]*:")
 # After a bare word: ``+`` and another name or literal (``head + tail``).
 _JOINED_NEXT = lazy_compile(r"[ \t]*\+[ \t]*[A-Za-z_'\"]")
-# Tuples under these names are (user, password) pairs: ``auth = ("ada", "pw")``.
-_USER_FIRST = lazy_compile(r"(?:^|_)(?:auth|creds|credentials|login)$")
-# A pair inside a container (``[("ada", "pw")]``: 1 opener, 2 content, 3 closer), or a
-# string literal outside one (4 quote, 5 content).
-# A bracket inside a literal is none of the pair's (``('ada', 'p(w9')``).
-_INNER_PAIR = lazy_compile(
-    r"([\[(])(" + rules.BRACKET_PIECE + r"{0,2000})([\])])"
-    r"|(['\"])((?:(?!\4)[^\\\n]|\\.){0,2000})\4"
-)
-_FIRST_FIELD = lazy_compile(rules.FIRST_FIELD)
-
-
-def _user_and_rest(body: str) -> tuple[str, str]:
-    """A pair's body split after its first field's comma (outside its literals: a user
-    ``'ada,l'`` is one field), or ("", body) when it has none."""
-    head = _FIRST_FIELD.match(body)
-    return (head.group(0), body[head.end() :]) if head else ("", body)
 
 
 def _cores(secrets: Iterable[str]) -> re.Pattern[str] | None:
@@ -248,7 +228,7 @@ def _memo(settings: tuple[Any, ...]) -> dict[str, tuple[str, int]]:
 
 
 @dataclass
-class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
+class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction, DataRedaction):
     """Applies the policy and counts what it hid (``count``)."""
 
     enabled: bool = True
@@ -535,7 +515,7 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
             return match.group(0)
         if (
             "(" in sep
-            and _USER_FIRST.search(normalize_name(name.rsplit(".", 1)[-1]))
+            and USER_FIRST.search(normalize_name(name.rsplit(".", 1)[-1]))
             and match.string[match.end() : match.end() + 8].lstrip()[:1] == ","
         ):
             return match.group(0)  # ``auth = ("ada", pw)``: the user of a pair
@@ -605,102 +585,3 @@ class Redactor(TableRedaction, CallRedaction, LooseRedaction, DataRedaction):
             return match.group(0)  # ``refresh token: valid for 30 days``: a sentence
         self.count += 1
         return f"{name}{sep}{marker(f'str, {len(secret):,} chars')}"
-
-    def _replace_container(self, match: re.Match[str]) -> str:
-        name, sep, bracket, body = match.group(1, 2, 3, 4)
-        last = name.rsplit(".", 1)[-1]
-        if not is_secret_name(last) or _LABEL_NAME.search(name):
-            return match.group(0)
-        user_first = _USER_FIRST.search(normalize_name(last)) is not None
-        code = STRING_LITERAL.sub("", body) if user_first else ""  # brackets outside its literals
-        if bracket != "(" and user_first and ("(" in code or "[" in code):
-            # ``auth = [("ada", pw)]``, ``{"creds": [["ada", "pw"], ...]}``: pairs in a
-            # list; each pair's user stays, any other literal hides.
-            return f"{name}{sep}{bracket}{_INNER_PAIR.sub(self._replace_inner_pair, body)}"
-        if bracket == "(" and _USER_FIRST.search(normalize_name(last)) and "," in body:
-            # ``auth = ("ada", pw)``: requests' (user, password) pair; the user stays.
-            head, rest = _user_and_rest(body)
-            return f"{name}{sep}{bracket}{head}{STRING_LITERAL.sub(self._replace_literal, rest)}"
-        # ``{"token": ["the", "of"]}``: a text's words; only a credential-shaped one hides.
-        replace = self._replace_word if names_words(last) else self._replace_literal
-        if bracket == "{" and user_first:
-            # ``{'credentials': {'user': 'ada', 'password': 'x'}}``: a record's keys name
-            # its values (or its users); only a credential-shaped key hides. Not under
-            # other names: ``passwords = {'hunter2': 'ada'}``'s keys are the secrets.
-            keyed = functools.partial(self._keyed, replace)
-            return f"{name}{sep}{bracket}{STRING_LITERAL.sub(keyed, body)}"
-        return f"{name}{sep}{bracket}{STRING_LITERAL.sub(replace, body)}"
-
-    def _keyed(self, replace: Callable[[re.Match[str]], str], match: re.Match[str]) -> str:
-        if (
-            _KEY_FOLLOWS.match(match.string, match.end())
-            and CREDENTIAL_VALUE.match(match.group(2)) is None
-        ):
-            return match.group(0)
-        return replace(match)
-
-    def _replace_inner_pair(self, match: re.Match[str]) -> str:
-        if match.group(4):
-            return STRING_LITERAL.sub(self._replace_literal, match.group(0))
-        opener, body, closer = match.group(1, 2, 3)
-        head, rest = _user_and_rest(body)
-        return f"{opener}{head}{STRING_LITERAL.sub(self._replace_literal, rest)}{closer}"
-
-    def _replace_word(self, match: re.Match[str]) -> str:
-        if CREDENTIAL_VALUE.match(match.group(2)) is None:
-            return match.group(0)
-        return self._replace_literal(match)
-
-    def _replace_literal(self, match: re.Match[str]) -> str:
-        quote, secret = match.group(1, 2)
-        if not secret or rules.PLACEHOLDER_OPEN in secret:
-            return match.group(0)
-        self.count += 1
-        return f"{quote}{marker(f'str, {len(secret):,} chars')}{quote}"
-
-    def _replace_paired(self, match: re.Match[str]) -> str:
-        # ``"password", ("ada", "pw")``: the bracket after a literal naming a secret.
-        quote, name, comma, bracket, body = match.group(1, 2, 3, 4, 5)
-        if not names_a_secret(name):
-            return match.group(0)
-        body = STRING_LITERAL.sub(self._replace_literal, body)
-        return f"{quote}{name}{quote}{comma}{bracket}{body}"
-
-    def _aliased(self, text: str, names: frozenset[str]) -> str:
-        """String literals assigned to the variables a secret-named one is set from."""
-        alternatives = "|".join(re.escape(n) for n in sorted(names)[:50])
-        pattern = re.compile(
-            rf"(?<![A-Za-z0-9_.])((?:{alternatives})[ \t]*(?::=|=)[ \t]*[rbuRBUfF]{{0,2}})"
-            r"(['\"])((?:(?!\2)[^\n\\]|\\.){1,2000})\2"
-        )
-
-        def replace(match: re.Match[str]) -> str:
-            head, quote, secret = match.group(1, 2, 3)
-            if rules.PLACEHOLDER_OPEN in secret:
-                return match.group(0)
-            self.count += 1
-            return f"{head}{quote}{marker(f'str, {len(secret):,} chars')}{quote}"
-
-        text = pattern.sub(replace, text)
-        # ``parts = ["sk-", "x"]`` before ``api_key = "".join(parts)``: every literal.
-        listed = re.compile(
-            rf"(?<![A-Za-z0-9_.])((?:{alternatives})[ \t]*(?::=|=)[ \t]*[\[(])"
-            r"([^\[\]()\n]{1,2000})(?=[\])])"
-        )
-        return listed.sub(
-            lambda m: m.group(1) + STRING_LITERAL.sub(self._replace_literal, m.group(2)), text
-        )
-
-    def _continued(self, text: str) -> str:
-        # Each pass hides one more literal of a chain: bounded by the chain's length.
-        for _ in range(50):
-            clean = _CONTINUED.sub(self._replace_continued, text)
-            if clean == text:
-                return text
-            text = clean
-        return text
-
-    def _replace_continued(self, match: re.Match[str]) -> str:
-        head, glue, quote, secret = match.group(1, 2, 3, 4)
-        self.count += 1
-        return f"{head}{glue}{quote}{marker(f'str, {len(secret):,} chars')}"
