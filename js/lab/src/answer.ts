@@ -15,11 +15,12 @@ import type { INotebookTracker } from "@jupyterlab/notebook";
 import type { IRenderMime } from "@jupyterlab/rendermime-interfaces";
 import { Widget } from "@lumino/widgets";
 import type { ClientToolCallItem, CodeActions, MarkdownView, ThreadItem } from "../../src/index";
+import { ANSWER_MIME } from "./answermime";
 import { insertCode } from "./edits";
 import { targetOfElement } from "./locate";
 
 /** The MIME type kernel/live.py puts in an answer's bundle. */
-export const ANSWER_MIME = "application/vnd.jupyter-chatkit.answer+json";
+export { ANSWER_MIME };
 
 /** Ahead of text/markdown (60): lower ranks win. */
 export const ANSWER_RANK = 40;

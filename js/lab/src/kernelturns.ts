@@ -23,7 +23,7 @@ import type { NotebookPanel } from "@jupyterlab/notebook";
 import type { KernelMessage } from "@jupyterlab/services";
 import type { ThreadStreamEvent } from "../../src/client/types";
 import { COMM } from "../../src/protocol";
-import { ANSWER_MIME } from "./answer";
+import { ANSWER_MIME } from "./answermime";
 import type { NotebookLink } from "./link";
 
 /** What {@link followKernelTurns} needs of the sidebar's chat. */
