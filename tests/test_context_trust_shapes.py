@@ -97,3 +97,21 @@ def test_a_configured_or_known_value_with_its_ends_cut_is_hidden(shown: str) -> 
         assert text.endswith(" (printed)"), text
     # Short values are not read by their middle (it would match ordinary words).
     assert Redactor(known=("Ab1Cd2Ef3",)).text("Ab1Cd2Ef") == "Ab1Cd2Ef"
+
+
+def test_random_cells_under_key_ish_columns_are_hidden() -> None:
+    """A frame's column and a Series named like a key only sometimes (``key``,
+    ``signature``): random-looking cells are hidden in the listing and the inspection
+    (head, describe's top, top values); ordinary ones (``created_at``) and other
+    columns stay."""
+    keys = ["Tq3Rk8Wm1Zc6Yh0Lb5Xn", "pA8mK2rT6wZ0cY4hL9bX"]
+    values = {
+        "frame": pd.DataFrame(
+            {"env": ["prod", "dev"], "key": keys, "sort_key": ["created_at", "name"]}
+        ),
+        "sigs": pd.Series(keys[:1], name="signature"),
+    }
+    shown = _shown(values)
+    assert [k for k in keys if k in shown] == [], shown
+    for seen in ("prod", "created_at", "signature", "sort_key"):
+        assert seen in shown, seen

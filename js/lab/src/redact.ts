@@ -17,12 +17,14 @@ import {
   anyOf,
   describeHidden,
   escapeRe,
+  isKeyishName,
   isSecretName,
   isSecretPair,
   isUpper,
   keepsUnquoted,
   looksGenerated,
   looksLikePassword,
+  looksRandom,
   marker,
   namesWords,
   normalizeName,
@@ -127,6 +129,9 @@ const JOINED_NEXT = /^[ \t]*\+[ \t]*[A-Za-z_'"]/;
 // A Kubernetes Secret's mappings of secrets, and a line of a base64 block (datawalk.py).
 const SECRET_DATA_KEYS = new Set(["data", "stringData"]);
 const KEY_LINE = /^[A-Za-z0-9+/]{48,100}={0,2}$/;
+// A name that holds a key only sometimes, not a secret's name; a random-looking string.
+const keyishOnly = (name: unknown): boolean => typeof name === "string" && isKeyishName(name) && !isSecretName(name);
+const randomStr = (value: unknown): boolean => typeof value === "string" && looksRandom(value);
 const bareKey = (key: unknown): string => (typeof key === "string" ? key.replace(/^['"]+|['"]+$/g, "") : "");
 const PROSE_WORD = new RegExp(RULES.proseWord);
 const WORD_SECRET_NAME = new RegExp(RULES.wordSecretName);
@@ -656,7 +661,48 @@ export class Redactor extends LooseRedaction {
         out[key] = this.data(item, depth + 1);
       }
     }
+    if ("head" in out || "describe" in out) this.keyishCells(out);
     return out;
+  }
+
+  /** A frame's or a Series' description (the variable tools'): under a column or a Series
+   * named like a key only sometimes (`key`, `signature`, `salt`), the random-looking cells
+   * of its head, top values and top are hidden (datawalk.py's twin). */
+  private keyishCells(out: Record<string, unknown>): void {
+    const hide = (v: unknown): string => {
+      this.count += 1;
+      return marker(describeHidden(v));
+    };
+    let columns = out.head_columns;
+    if (!Array.isArray(columns) && Array.isArray(out.columns)) {
+      columns = out.columns.map((c) => (c !== null && typeof c === "object" && !Array.isArray(c) ? (c as Record<string, unknown>).name : null));
+    }
+    if (Array.isArray(columns)) {
+      const keyish = columns.flatMap((c, k) => (keyishOnly(c) ? [k] : []));
+      if (keyish.length && Array.isArray(out.head)) {
+        for (const row of out.head) {
+          if (!Array.isArray(row)) continue;
+          for (const k of keyish) if (k < row.length && randomStr(row[k])) row[k] = hide(row[k]);
+        }
+      }
+    }
+    const described = out.describe;
+    if (described !== null && typeof described === "object" && !Array.isArray(described)) {
+      for (const [name, stats] of Object.entries(described as Record<string, unknown>)) {
+        if (!keyishOnly(name) || stats === null || typeof stats !== "object" || Array.isArray(stats)) continue;
+        const record = stats as Record<string, unknown>;
+        if (randomStr(record.top)) record.top = hide(record.top);
+      }
+    }
+    if (!keyishOnly(out.series_name)) return;
+    if (Array.isArray(out.head)) out.head = out.head.map((v) => (randomStr(v) ? hide(v) : v));
+    if (Array.isArray(out.top_values)) {
+      for (const pair of out.top_values) if (Array.isArray(pair) && pair.length && randomStr(pair[0])) pair[0] = hide(pair[0]);
+    }
+    if (described !== null && typeof described === "object" && !Array.isArray(described)) {
+      const record = described as Record<string, unknown>;
+      if (randomStr(record.top)) record.top = hide(record.top);
+    }
   }
 }
 

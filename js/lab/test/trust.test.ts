@@ -274,3 +274,21 @@ test("a Kubernetes Secret's data and a key's body as lines are hidden in a tool 
   for (const line of lines) assert.ok(!shown.includes(line.slice(2, 14)), shown);
   assert.ok(shown.includes("plain-setting") && shown.includes(".dockerconfigjson") && shown.includes("conn"), shown);
 });
+
+test("random cells under key-ish columns of a frame's or a Series' description are hidden (round 9)", () => {
+  const key = "Tq3Rk8Wm1Zc6Yh0Lb5Xn";
+  const result = {
+    variables: [
+      {
+        name: "frame",
+        columns: [{ name: "env" }, { name: "key" }, { name: "sort_key" }],
+        head: [["prod", key, "created_at"]],
+      },
+      { name: "sigs", series_name: "signature", head: [key], top_values: [[key, 1]], describe: { top: key } },
+      { name: "more", head_columns: ["salt"], head: [[key]], describe: { salt: { top: key } } },
+    ],
+  };
+  const shown = JSON.stringify(policyResult(result));
+  assert.ok(!shown.includes(key), shown);
+  assert.ok(shown.includes("created_at") && shown.includes("prod"), shown);
+});

@@ -11,7 +11,7 @@ from typing import Any
 from .calls import pair_hides
 from .lazy_patterns import lazy_compile
 from .names import is_placeholder, is_secret_name, marker
-from .values import _plain_key, describe_hidden, is_secret_pair
+from .values import _plain_key, describe_hidden, is_keyish_name, is_secret_pair, looks_random
 
 # Values under a secret name that say nothing and may stay (flags, empties).
 _KEEP_UNDER_SECRET_NAME = (None, True, False, "")
@@ -22,6 +22,15 @@ _VALUE_KEYS = ("value", "preview", "repr", "head", "items")
 _SECRET_DATA_KEYS = ("data", "stringData")
 # A line of a base64 block as PEM, OpenSSH and MIME write them (rules: the key body rule).
 _KEY_LINE = lazy_compile(r"[A-Za-z0-9+/]{48,100}={0,2}\Z")
+
+
+def _keyish_only(name: Any) -> bool:
+    """A name that holds a key only sometimes, not a secret's name (hidden whole)."""
+    return type(name) is str and is_keyish_name(name) and not is_secret_name(name)
+
+
+def _random_str(value: Any) -> bool:
+    return type(value) is str and looks_random(value)
 
 
 def _bare_key(key: Any) -> str:
@@ -95,6 +104,8 @@ class DataRedaction:
                     out[key] = self.data(item, depth + 1)
                 else:
                     out[key] = item  # a number, a flag, None: nothing to hide
+            if enabled and ("head" in out or "describe" in out):
+                self._keyish_cells(out)
             return out
         if isinstance(value, list | tuple):
             more = len(value) - self.cut if self.cut else 0
@@ -148,3 +159,39 @@ class DataRedaction:
                     for j in range(k, end):
                         items[j] = self.hide(items[j])
             k = max(end, k + 1)
+
+    def _keyish_cells(self, out: dict[Any, Any]) -> None:
+        """A frame's or a Series' description (the variable tools'): under a column or a
+        Series named like a key only sometimes (``key``, ``signature``, ``salt``), the
+        random-looking cells of its head, top values and top are hidden (the kernel hides
+        the columns named like secrets)."""
+        columns = out.get("head_columns")
+        if not isinstance(columns, list) and isinstance(out.get("columns"), list):
+            # The listing names the head's columns in its column entries.
+            columns = [c.get("name") if isinstance(c, dict) else None for c in out["columns"]]
+        if isinstance(columns, list):
+            keyish = {k for k, c in enumerate(columns) if _keyish_only(c)}
+            rows = out.get("head")
+            if keyish and isinstance(rows, list):
+                for row in rows:
+                    if isinstance(row, list):
+                        for k in keyish:
+                            if k < len(row) and _random_str(row[k]):
+                                row[k] = self.hide(row[k])
+        described = out.get("describe")
+        if isinstance(described, dict):
+            for name, stats in described.items():
+                if _keyish_only(name) and isinstance(stats, dict) and _random_str(stats.get("top")):
+                    stats["top"] = self.hide(stats["top"])
+        if not _keyish_only(out.get("series_name")):
+            return
+        head = out.get("head")
+        if isinstance(head, list):
+            out["head"] = [self.hide(v) if _random_str(v) else v for v in head]
+        top = out.get("top_values")
+        if isinstance(top, list):
+            for pair in top:
+                if isinstance(pair, list) and pair and _random_str(pair[0]):
+                    pair[0] = self.hide(pair[0])
+        if isinstance(described, dict) and _random_str(described.get("top")):
+            described["top"] = self.hide(described["top"])
