@@ -62,12 +62,44 @@ interface Opened {
   errors: string[];
 }
 
-async function open(query: string, width: number): Promise<Opened> {
+// One page for the whole file: a new browser context per test (a renderer process, its
+// start-up and the page's first load) cost ~0.6 s of CPU a test, most of this file's
+// cost. A test hands its page back with ``done(page)`` when it passed; the next ``open``
+// loads its own URL in it, which starts a new document (no script state, DOM, timers or
+// patched globals survive), after putting back what a document does not reset: storage,
+// viewport, mouse position and the listeners ``open`` added. A test that failed never
+// reaches ``done``: the next test gets a new context, so a failure never leaks.
+let kept: Page | undefined;
+
+async function newPage(): Promise<Page> {
   const context = await browser.newContext({
-    viewport: { width: width + 16, height: 800 },
+    viewport: { width: 816, height: 800 },
     permissions: ["clipboard-read", "clipboard-write"],
   });
-  const page = await context.newPage();
+  return context.newPage();
+}
+
+/** Hands a passed test's page back for the next test's ``open``. */
+function done(page: Page): void {
+  kept = page;
+}
+
+async function open(query: string, width: number): Promise<Opened> {
+  let page = kept;
+  kept = undefined;
+  if (page && !page.isClosed()) {
+    page.removeAllListeners("dialog");
+    page.removeAllListeners("request");
+    page.removeAllListeners("pageerror");
+    await page.evaluate(() => {
+      localStorage.clear();
+      sessionStorage.clear();
+    });
+    await page.mouse.move(0, 0);
+  } else {
+    page = await newPage();
+  }
+  await page.setViewportSize({ width: width + 16, height: 800 });
   const dialogs: string[] = [];
   const requests: string[] = [];
   const errors: string[] = [];
@@ -168,7 +200,7 @@ test("streamed markdown equals a fresh render of the whole text", opts, async ()
     }
   }
   assert.deepEqual(errors, []);
-  await page.context().close();
+  done(page);
 });
 
 test("words streamed into a plain paragraph leave the text shown before it untouched", opts, async () => {
@@ -181,7 +213,7 @@ test("words streamed into a plain paragraph leave the text shown before it untou
   );
   assert.deepEqual(out, { kept: true, firstData: "Plain", text: "Plain words stream on and on" });
   assert.deepEqual(errors, []);
-  await page.context().close();
+  done(page);
 });
 
 test("a long streamed answer is lexed in bounded pieces, not whole per chunk", opts, async () => {
@@ -200,7 +232,7 @@ test("a long streamed answer is lexed in bounded pieces, not whole per chunk", o
   assert.equal(out.streamed, out.fresh);
   assert.ok(out.lexed < 40 * out.length, `lexed ${out.lexed} characters for ${out.length}`);
   assert.deepEqual(errors, []);
-  await page.context().close();
+  done(page);
 });
 
 test("reference definitions streamed at the end of a long answer are not a full render per chunk", opts, async () => {
@@ -217,7 +249,7 @@ test("reference definitions streamed at the end of a long answer are not a full 
   assert.ok(out.final.includes('href="https://example.org/notes/39/a-long-path"'));
   assert.ok(out.lexed < 40 * out.length, `lexed ${out.lexed} characters for ${out.length}`);
   assert.deepEqual(errors, []);
-  await page.context().close();
+  done(page);
 });
 
 test(
@@ -239,7 +271,7 @@ test(
     ]);
     assert.match(out.fresh, /end<br>here/);
     assert.deepEqual(errors, []);
-    await page.context().close();
+    done(page);
   },
 );
 
@@ -262,7 +294,7 @@ test("footnotes: a reference is a raised label, a note a paragraph led by it; ne
   const hostile = await page.evaluate((c) => (window as any).__streamMarkdown(c), ["x[^<b>]\n\n[^<i>]: y"]);
   assert.doesNotMatch(hostile.fresh, /<b>|<i>/);
   assert.deepEqual(errors, []);
-  await page.context().close();
+  done(page);
 });
 
 test("the Ask / Agent switch is one Tab stop; the arrow keys switch it", opts, async () => {
@@ -291,7 +323,7 @@ test("the Ask / Agent switch is one Tab stop; the arrow keys switch it", opts, a
   assert.match(await focused(), /jck-mode-ask\|true/);
   await page.screenshot({ path: join(outDir, "mode-switch-keyboard.png") });
   assert.deepEqual(errors, []);
-  await page.context().close();
+  done(page);
 });
 
 test("a message left without an answer stays marked once the next one is sent", opts, async () => {
@@ -319,7 +351,7 @@ test("a message left without an answer stays marked once the next one is sent", 
   assert.match(String(marked[1][2]), /No answer/);
   await page.screenshot({ path: join(outDir, "unanswered-message.png") });
   assert.deepEqual(errors, []);
-  await page.context().close();
+  done(page);
 });
 
 test("an empty code block (a stray fence) gets no Copy / Insert bar; a filled one does", opts, async () => {
@@ -335,7 +367,7 @@ test("an empty code block (a stray fence) gets no Copy / Insert bar; a filled on
     assert.equal(out.streamed, out.fresh, text);
   }
   assert.deepEqual(errors, []);
-  await page.context().close();
+  done(page);
 });
 
 test("a hidden tab (no animation frames) still renders the answer to its end", opts, async () => {
@@ -356,7 +388,7 @@ test("a hidden tab (no animation frames) still renders the answer to its end", o
   );
   assert.equal(await page.locator(".jck-progress").isVisible(), false);
   assert.deepEqual(errors, []);
-  await page.context().close();
+  done(page);
 });
 
 test("an answer that ends before the next frame leaves Send, not Stop (a background tab)", opts, async () => {
@@ -388,7 +420,7 @@ test("an answer that ends before the next frame leaves Send, not Stop (a backgro
   await page.evaluate(() => (window as any).__flushFrames());
   assert.equal(await send.getAttribute("aria-label"), "Send");
   assert.deepEqual(errors, []);
-  await page.context().close();
+  done(page);
 });
 
 test("an answer's first words are rendered as they come, the words after them in the next frame", opts, async () => {
@@ -420,7 +452,7 @@ test("an answer's first words are rendered as they come, the words after them in
   const after = await last();
   assert.ok(after.shown.length > before.shown.length, after.shown);
   assert.deepEqual(errors, []);
-  await page.context().close();
+  done(page);
 });
 
 test("sidebar width, light theme: full turn with tool call, widget, notice", opts, async () => {
@@ -489,7 +521,7 @@ test("sidebar width, light theme: full turn with tool call, widget, notice", opt
       "true",
   );
   assert.deepEqual(errors, []);
-  await page.context().close();
+  done(page);
 });
 
 test("a client tool that failed shows a failed step, not a tick (light and dark)", opts, async () => {
@@ -525,7 +557,7 @@ test("a client tool that failed shows a failed step, not a tick (light and dark)
     await step.screenshot({ path: join(outDir, `tool-failed-${theme}.png`) });
     await page.screenshot({ path: join(outDir, `tool-failed-${theme}-page.png`) });
     assert.deepEqual(errors, []);
-    await page.context().close();
+    done(page);
   }
   // A tool that answered is still a tick.
   const { page } = await open("theme=light", 380);
@@ -533,7 +565,7 @@ test("a client tool that failed shows a failed step, not a tick (light and dark)
   assert.equal(await page.locator(".jck-log > .jck-activity").getAttribute("data-status"), "done");
   assert.equal(await page.locator(".jck-log > .jck-activity .jck-task-done").count(), 1);
   assert.equal(await page.locator(".jck-log > .jck-activity > span").textContent(), "Read the kernel variables");
-  await page.context().close();
+  done(page);
 });
 
 test("notebook width, dark theme: error with Retry, history panel", opts, async () => {
@@ -584,7 +616,7 @@ test("notebook width, dark theme: error with Retry, history panel", opts, async 
   await page.waitForSelector(".jck-history", { state: "hidden" });
   assert.ok((await page.locator(".jck-log > *").count()) > 3);
   assert.deepEqual(errors, []);
-  await page.context().close();
+  done(page);
 });
 
 test("without a notebook bridge, Insert copies and says so", opts, async () => {
@@ -602,7 +634,7 @@ test("without a notebook bridge, Insert copies and says so", opts, async () => {
   await page.getByRole("button", { name: "Copy", exact: true }).click();
   await page.waitForFunction(() => document.querySelector(".jck-sr")?.textContent === "Copied to the clipboard.");
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), "df.head()");
-  await page.context().close();
+  done(page);
 });
 
 test("hostile markdown: nothing executes, nothing leaks", opts, async () => {
@@ -672,7 +704,7 @@ test("hostile markdown: nothing executes, nothing leaks", opts, async () => {
       [],
     );
     await page.screenshot({ path: join(outDir, `hostile-${theme}.png`), fullPage: true });
-    await page.context().close();
+    done(page);
   }
 });
 
@@ -699,7 +731,7 @@ test("keyboard: Shift+Enter adds a line, Enter sends, Stop cancels", opts, async
   await page.getByRole("button", { name: "New conversation" }).focus();
   await page.keyboard.press("Enter");
   assert.equal(await page.locator(".jck-empty").isVisible(), true);
-  await page.context().close();
+  done(page);
 });
 
 test("anywidget entry: comm fallback, kernel tools, bridge, trait sync", opts, async () => {
@@ -758,7 +790,7 @@ test("anywidget entry: comm fallback, kernel tools, bridge, trait sync", opts, a
     await page.evaluate(() => (window as any).__cleanup());
     assert.equal(await page.locator(".jck-chat").count(), 0);
     assert.deepEqual(errors, []);
-    await page.context().close();
+    done(page);
   }
 });
 
@@ -809,7 +841,7 @@ test("sanitizer on raw hostile HTML (defence behind escaping)", opts, async () =
   assert.equal(out.allowed, '<img src="https://img.example.org/p.png" alt="e">');
   assert.equal(out.same, '<img src="/files/plot.png" alt="f">');
   assert.equal(out.form, '<input type="checkbox" checked="" disabled="">');
-  await page.context().close();
+  done(page);
 });
 
 test("streaming renders incrementally: earlier blocks are kept, progress shows", opts, async () => {
@@ -834,7 +866,7 @@ test("streaming renders incrementally: earlier blocks are kept, progress shows",
   const kept = await page.evaluate(() => (window as any).__firstBlock.isConnected);
   assert.equal(kept, true, "the first markdown block was not re-rendered");
   assert.equal(await page.locator(".jck-log").getAttribute("aria-busy"), "false");
-  await page.context().close();
+  done(page);
 });
 
 /** A code card as src/jupyter_chatkit/assistant/cards.py builds it, plus hostile text. */
@@ -937,7 +969,7 @@ test("widgets: the server's code card, a generic fallback, copy text when nothin
       [],
     );
     assert.deepEqual(errors, []);
-    await page.context().close();
+    done(page);
   }
 });
 
@@ -955,7 +987,7 @@ test("position reaches insertCell: the server's insert effect asking for a cell 
     () => document.querySelector(".jck-sr")?.textContent === "Inserted into a new cell above.",
   );
   assert.deepEqual(errors, []);
-  await page.context().close();
+  done(page);
 });
 
 test("a widget action leaves the answer above it complete: no streaming state while it runs", opts, async () => {
@@ -983,7 +1015,7 @@ test("a widget action leaves the answer above it complete: no streaming state wh
   await page.evaluate(() => (window as any).__releaseAction());
   await page.waitForFunction(() => (window as any).__inserted.length === 1 && !(window as any).chat.session.busy);
   assert.deepEqual(errors, []);
-  await page.context().close();
+  done(page);
 });
 
 test("send key: Ctrl+Enter mode, switched at run time; focus() and the placeholder follow", opts, async () => {
@@ -1009,7 +1041,7 @@ test("send key: Ctrl+Enter mode, switched at run time; focus() and the placehold
   await box.fill("fail");
   await box.press("Enter");
   await page.waitForFunction(() => (window as any).__sent.length >= 3);
-  await page.context().close();
+  done(page);
 });
 
 test("Enter hands the message to the transport before the box is measured; the box then shrinks", opts, async () => {
@@ -1045,7 +1077,7 @@ test("Enter hands the message to the transport before the box is measured; the b
   );
   assert.equal(await box.inputValue(), "");
   assert.equal(await box.evaluate((b) => b.getBoundingClientRect().height), empty);
-  await page.context().close();
+  done(page);
 });
 
 // --- Races: answers held by the page's transport (__hold / __release) to order them.
@@ -1072,7 +1104,7 @@ test("the history list keeps the keyboard where the person went while it loaded"
   await page.evaluate(() => (window as any).__release("threads.list"));
   await page.waitForFunction(() => document.activeElement?.classList.contains("jck-history-open"));
   assert.deepEqual(errors, []);
-  await page.context().close();
+  done(page);
 });
 
 test("two history loads in flight fill the list once (closed and reopened while loading)", opts, async () => {
@@ -1092,7 +1124,7 @@ test("two history loads in flight fill the list once (closed and reopened while 
   assert.equal(await page.locator(".jck-history-row").count(), 2);
   assert.equal(await historyBtn.getAttribute("aria-expanded"), "true");
   assert.deepEqual(errors, []);
-  await page.context().close();
+  done(page);
 });
 
 test("a remembered conversation failing to open after the person sent leaves their turn alone", opts, async () => {
@@ -1110,7 +1142,7 @@ test("a remembered conversation failing to open after the person sent leaves the
   const create = await page.evaluate(() => (window as any).__sent.find((b: any) => b.type === "threads.create"));
   assert.equal(create?.params?.input?.content?.[0]?.text, "hello");
   assert.deepEqual(errors, []);
-  await page.context().close();
+  done(page);
 });
 
 /** Pin a chip whose content comes slowly (a kernel call behind a running cell);
@@ -1145,7 +1177,7 @@ test(
     );
     assert.equal(sends.length, 1);
     assert.deepEqual(errors, []);
-    await page.context().close();
+    done(page);
   },
 );
 
@@ -1172,7 +1204,7 @@ test("a file removed while another is still uploading is not sent with the messa
   assert.equal(message.params.input.attachments.length, 1);
   assert.ok(!message.params.input.attachments.includes(forgotten[0]));
   assert.deepEqual(errors, []);
-  await page.context().close();
+  done(page);
 });
 
 test("a conversation that fails to open leaves the one on screen shown", opts, async () => {
@@ -1194,7 +1226,7 @@ test("a conversation that fails to open leaves the one on screen shown", opts, a
   assert.equal(await page.locator(".jck-msg").count(), shown);
   assert.ok(shown > 0);
   assert.deepEqual(errors, []);
-  await page.context().close();
+  done(page);
 });
 
 test(
@@ -1217,7 +1249,7 @@ test(
     await page.keyboard.press("Tab");
     assert.equal(await box.inputValue(), "see @df ");
     assert.deepEqual(errors, []);
-    await page.context().close();
+    done(page);
   },
 );
 
@@ -1243,7 +1275,7 @@ test("a mention picked in the box is named in the chips row until it is deleted 
   await page.waitForSelector(".jck-chip-mentioned");
   assert.deepEqual(await mentioned(), ["@df"]);
   assert.deepEqual(errors, []);
-  await page.context().close();
+  done(page);
 });
 
 test(
@@ -1267,7 +1299,7 @@ test(
     assert.equal(await box.inputValue(), "about notebook A");
     assert.equal(await page.evaluate(() => (window as any).chat.session.busy), false);
     assert.deepEqual(errors, []);
-    await page.context().close();
+    done(page);
   },
 );
 
@@ -1351,7 +1383,7 @@ for (const [how, unsend] of [
     assert.deepEqual(await resendAttachments(page), ["atc_1"]);
     assert.deepEqual(await trayState(page), { tray: [], created: 1, uploads: 1 });
     assert.deepEqual(errors, []);
-    await page.context().close();
+    done(page);
   });
 }
 
@@ -1382,7 +1414,7 @@ for (const [how, end, asked] of [
     );
     assert.deepEqual(gets, asked);
     assert.deepEqual(errors, []);
-    await page.context().close();
+    done(page);
   });
 }
 
@@ -1409,7 +1441,7 @@ test("a toast over the message box goes away when the person types, or a new tur
   await page.locator(".jck-regenerate").last().click(); // Regenerate the stopped answer
   assert.equal(await page.locator(".jck-toast").isVisible(), false);
   assert.deepEqual(errors, []);
-  await page.context().close();
+  done(page);
 });
 
 for (const stop of [false, true]) {
@@ -1439,7 +1471,7 @@ for (const stop of [false, true]) {
       await page.waitForSelector(".jck-send:not(.jck-stop)");
       assert.deepEqual(await opens(), ["thr_other"]);
       assert.deepEqual(errors, []);
-      await page.context().close();
+      done(page);
     },
   );
 }
@@ -1468,7 +1500,7 @@ test("history in a narrow sidebar: each title has a line of its own (its date un
   }
   await page.screenshot({ path: join(outDir, "narrow-history.png") });
   assert.deepEqual(errors, []);
-  await page.context().close();
+  done(page);
 });
 
 test("a rename that fails keeps the new title in its box (to try again); sent once", opts, async () => {
@@ -1491,7 +1523,7 @@ test("a rename that fails keeps the new title in its box (to try again); sent on
   );
   assert.equal(updates, 1);
   assert.deepEqual(errors, []);
-  await page.context().close();
+  done(page);
 });
 
 test("a streamed delta updates its answer only, not the DOM of every earlier turn", opts, async () => {
@@ -1596,7 +1628,7 @@ test("a streamed delta updates its answer only, not the DOM of every earlier tur
     ["a12"],
   );
   assert.deepEqual(errors, []);
-  await page.context().close();
+  done(page);
 });
 
 test("a message shows the files that went with it, by name", opts, async () => {
@@ -1634,7 +1666,7 @@ test("a message shows the files that went with it, by name", opts, async () => {
   await chips.first().waitFor();
   assert.deepEqual(await chips.allInnerTexts(), ["File: notes.txt", "Image: plot.png"]);
   assert.deepEqual(errors, []);
-  await page.context().close();
+  done(page);
 });
 
 test("the view keeps to the end when content grows before its own scroll's event", opts, async () => {
@@ -1680,7 +1712,7 @@ test("the view keeps to the end when content grows before its own scroll's event
   await framesOf(page, 3);
   assert.ok((await distanceToEnd(page)) > 500, "left where the person scrolled to");
   assert.deepEqual(errors, []);
-  await page.context().close();
+  done(page);
 });
 
 test("the browser keeps the view at the end as content grows, no scrollTop write per frame", opts, async () => {
@@ -1746,7 +1778,7 @@ test("the browser keeps the view at the end as content grows, no scrollTop write
   assert.ok((await distanceToEnd(page)) < 2, `followed again, ${await distanceToEnd(page)} px above the end`);
   assert.equal(await writes(), 0);
   assert.deepEqual(errors, []);
-  await page.context().close();
+  done(page);
 });
 
 test("history by keyboard: after a rename, a cancel or a delete the keyboard stays in the list", opts, async () => {
@@ -1796,7 +1828,7 @@ test("history by keyboard: after a rename, a cancel or a delete the keyboard sta
   assert.equal(await page.evaluate(() => document.activeElement?.closest(".jck-history") !== null), true);
   assert.match(await page.locator(".jck-history-status").innerText(), /^No conversations/);
   assert.deepEqual(errors, []);
-  await page.context().close();
+  done(page);
 });
 
 test("screen readers: each message in the log is named by who said it", opts, async () => {
@@ -1820,7 +1852,7 @@ test("screen readers: each message in the log is named by who said it", opts, as
     names.join(", "),
   );
   assert.deepEqual(errors, []);
-  await page.context().close();
+  done(page);
 });
 
 test("a message sent with the history open puts the list away: the turn shows", opts, async () => {
@@ -1834,7 +1866,7 @@ test("a message sent with the history open puts the list away: the turn shows", 
   assert.equal(await page.getByRole("article", { name: "You", exact: true }).last().isVisible(), true);
   assert.equal(await page.getByRole("article", { name: "Assistant", exact: true }).last().isVisible(), true);
   assert.deepEqual(errors, []);
-  await page.context().close();
+  done(page);
 });
 
 test("editing a message by keyboard: Escape or Cancel gives the keyboard back to its pencil", opts, async () => {
@@ -1862,7 +1894,7 @@ test("editing a message by keyboard: Escape or Cancel gives the keyboard back to
     0,
   );
   assert.deepEqual(errors, []);
-  await page.context().close();
+  done(page);
 });
 
 test("the message box with its completion list is valid ARIA: a textbox, no aria-expanded", opts, async () => {
@@ -1914,7 +1946,7 @@ test("the message box with its completion list is valid ARIA: a textbox, no aria
     assert.deepEqual(await misplaced(), [], typed);
   }
   assert.deepEqual(errors, []);
-  await page.context().close();
+  done(page);
 });
 
 test("several code blocks in one answer: each block's buttons are told apart by a screen reader", opts, async () => {
@@ -1938,6 +1970,7 @@ test("several code blocks in one answer: each block's buttons are told apart by 
   const buttons = nodes
     .filter((n) => !n.ignored && n.role?.value === "button")
     .map((n) => ({ name: n.name?.value ?? "", description: n.description?.value ?? "" }));
+  await cdp.detach();
   const blocks = await page.locator(".jck-code").count();
   assert.equal(blocks, 4);
   assert.ok(buttons.length >= blocks, JSON.stringify(buttons));
@@ -1968,7 +2001,7 @@ test("several code blocks in one answer: each block's buttons are told apart by 
     "Insert & run",
   ]);
   assert.deepEqual(errors, []);
-  await page.context().close();
+  done(page);
 });
 
 test("a narrow chat keeps its composer whole: the box keeps room to type, Send wraps under it", opts, async () => {
@@ -1997,6 +2030,6 @@ test("a narrow chat keeps its composer whole: the box keeps room to type, Send w
     assert.ok(seen.overflow <= 0, what);
     await page.screenshot({ path: join(outDir, `composer-${width}.png`) });
     assert.deepEqual(errors, []);
-    await page.context().close();
+    done(page);
   }
 });
