@@ -17,14 +17,12 @@ import {
   anyOf,
   describeHidden,
   escapeRe,
-  isKeyishName,
   isSecretName,
   isSecretPair,
   isUpper,
   keepsUnquoted,
   looksGenerated,
   looksLikePassword,
-  looksRandom,
   marker,
   namesWords,
   normalizeName,
@@ -36,6 +34,7 @@ import { heredocBodies } from "./redactheredoc";
 import { readEscapedLines, readListedLines } from "./redactescaped";
 import { folded } from "./redactfold";
 import { LooseRedaction } from "./redactloose";
+import { keyLines, keyishCells, manifestPairs } from "./redactdata";
 import { hideSecretManifests } from "./redactmanifest";
 
 export {
@@ -126,13 +125,6 @@ const ASSIGNED = new RegExp(RULES.assignedExpression, "gm");
 const EXPRESSION_PART = new RegExp(RULES.expressionPart, "g");
 // After a bare word: `+` and another name or literal (`head + tail`).
 const JOINED_NEXT = /^[ \t]*\+[ \t]*[A-Za-z_'"]/;
-// A Kubernetes Secret's mappings of secrets, and a line of a base64 block (datawalk.py).
-const SECRET_DATA_KEYS = new Set(["data", "stringData"]);
-const KEY_LINE = /^[A-Za-z0-9+/]{48,100}={0,2}$/;
-// A name that holds a key only sometimes, not a secret's name; a random-looking string.
-const keyishOnly = (name: unknown): boolean => typeof name === "string" && isKeyishName(name) && !isSecretName(name);
-const randomStr = (value: unknown): boolean => typeof value === "string" && looksRandom(value);
-const bareKey = (key: unknown): string => (typeof key === "string" ? key.replace(/^['"]+|['"]+$/g, "") : "");
 const PROSE_WORD = new RegExp(RULES.proseWord);
 const WORD_SECRET_NAME = new RegExp(RULES.wordSecretName);
 const FSTRING_NAME = /\{([A-Za-z_][A-Za-z0-9_]*)[!:}]/g;
@@ -573,46 +565,18 @@ export class Redactor extends LooseRedaction {
     return text;
   }
 
-  /** A mapping shown as `[key, value]` pairs (a kernel's dict) that is a Kubernetes Secret:
-   * the values of its `data` / `stringData` hidden in place (datawalk.py's twin). */
-  private manifestPairs(items: unknown[]): void {
-    const pairs = items.filter((i): i is unknown[] => Array.isArray(i) && i.length === 2);
-    if (!pairs.some(([k, v]) => bareKey(k) === "kind" && v === "Secret")) return;
-    for (const pair of pairs) {
-      const inner = pair[1];
-      if (!SECRET_DATA_KEYS.has(bareKey(pair[0])) || inner === null || typeof inner !== "object" || Array.isArray(inner)) continue;
-      const hidden: Record<string, unknown> = {};
-      for (const [key, v] of Object.entries(inner as Record<string, unknown>)) {
-        if (typeof v === "string" && v) {
-          this.count += 1;
-          hidden[key] = marker(describeHidden(v));
-        } else hidden[key] = v;
-      }
-      pair[1] = hidden;
-    }
-  }
+  /** The placeholder for a value hidden in the data walk (counted). */
+  private readonly hideValue = (value: unknown): string => {
+    this.count += 1;
+    return marker(describeHidden(value));
+  };
 
-  /** Runs of 2+ strings that are lines of one base64 block (a key's body as a list of
-   * lines): hidden when the rules hide them read as the lines they are. */
-  private keyLines(items: unknown[]): void {
-    let k = 0;
-    while (k < items.length) {
-      let end = k;
-      while (end < items.length && typeof items[end] === "string" && KEY_LINE.test(items[end] as string)) end += 1;
-      if (end - k >= 2) {
-        const before = this.count;
-        const joined = (items.slice(k, end) as string[]).join("\n");
-        const hidden = this.text(joined) !== joined;
-        this.count = before;
-        if (hidden) {
-          for (let j = k; j < end; j++) {
-            this.count += 1;
-            items[j] = marker(describeHidden(items[j]));
-          }
-        }
-      }
-      k = Math.max(end, k + 1);
-    }
+  /** True when the rules hide anything in `text` (not counted). */
+  private hidesAny(text: string): boolean {
+    const before = this.count;
+    const hidden = this.text(text) !== text;
+    this.count = before;
+    return hidden;
   }
 
   /** A copy of JSON-ready `value` with secrets hidden, by key name and in text. */
@@ -631,8 +595,8 @@ export class Redactor extends LooseRedaction {
         this.count += 1;
         out[k] = marker(describeHidden(out[k]));
       }
-      this.manifestPairs(out);
-      this.keyLines(out);
+      manifestPairs(out, this.hideValue);
+      keyLines(out, (text) => this.hidesAny(text), this.hideValue);
       if (more > 0) out.push(`… ${more.toLocaleString("en-US")} more items not shown`);
       return out;
     }
@@ -651,58 +615,15 @@ export class Redactor extends LooseRedaction {
       } else if (manifest && (key === "data" || key === "stringData") && item !== null && typeof item === "object" && !Array.isArray(item)) {
         const inner: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(item as Record<string, unknown>)) {
-          if (typeof v === "string" && v) {
-            this.count += 1;
-            inner[k] = marker(describeHidden(v));
-          } else inner[k] = this.data(v, depth + 2);
+          inner[k] = typeof v === "string" && v ? this.hideValue(v) : this.data(v, depth + 2);
         }
         out[key] = inner;
       } else {
         out[key] = this.data(item, depth + 1);
       }
     }
-    if ("head" in out || "describe" in out) this.keyishCells(out);
+    if ("head" in out || "describe" in out) keyishCells(out, this.hideValue);
     return out;
-  }
-
-  /** A frame's or a Series' description (the variable tools'): under a column or a Series
-   * named like a key only sometimes (`key`, `signature`, `salt`), the random-looking cells
-   * of its head, top values and top are hidden (datawalk.py's twin). */
-  private keyishCells(out: Record<string, unknown>): void {
-    const hide = (v: unknown): string => {
-      this.count += 1;
-      return marker(describeHidden(v));
-    };
-    let columns = out.head_columns;
-    if (!Array.isArray(columns) && Array.isArray(out.columns)) {
-      columns = out.columns.map((c) => (c !== null && typeof c === "object" && !Array.isArray(c) ? (c as Record<string, unknown>).name : null));
-    }
-    if (Array.isArray(columns)) {
-      const keyish = columns.flatMap((c, k) => (keyishOnly(c) ? [k] : []));
-      if (keyish.length && Array.isArray(out.head)) {
-        for (const row of out.head) {
-          if (!Array.isArray(row)) continue;
-          for (const k of keyish) if (k < row.length && randomStr(row[k])) row[k] = hide(row[k]);
-        }
-      }
-    }
-    const described = out.describe;
-    if (described !== null && typeof described === "object" && !Array.isArray(described)) {
-      for (const [name, stats] of Object.entries(described as Record<string, unknown>)) {
-        if (!keyishOnly(name) || stats === null || typeof stats !== "object" || Array.isArray(stats)) continue;
-        const record = stats as Record<string, unknown>;
-        if (randomStr(record.top)) record.top = hide(record.top);
-      }
-    }
-    if (!keyishOnly(out.series_name)) return;
-    if (Array.isArray(out.head)) out.head = out.head.map((v) => (randomStr(v) ? hide(v) : v));
-    if (Array.isArray(out.top_values)) {
-      for (const pair of out.top_values) if (Array.isArray(pair) && pair.length && randomStr(pair[0])) pair[0] = hide(pair[0]);
-    }
-    if (described !== null && typeof described === "object" && !Array.isArray(described)) {
-      const record = described as Record<string, unknown>;
-      if (randomStr(record.top)) record.top = hide(record.top);
-    }
   }
 }
 
