@@ -20,6 +20,7 @@ from agents.testing import ModelStep, ScriptedModel, assistant_message
 from openai._streaming import SSEDecoder
 
 from jupyter_chatkit.assistant.coalesce import coalesced_events
+from jupyter_chatkit.assistant.first_deltas import FirstDelta
 from jupyter_chatkit.assistant.server import StreamResult
 from jupyter_chatkit.store import SQLStore
 
@@ -65,10 +66,16 @@ async def test_first_delta_reaches_the_client_before_the_rest_is_read(
     assert isinstance(result, StreamResult)
     seen_at_first_delta: list[str] | None = None
     body = b""
-    async for chunk in result.chunks:
-        body += chunk
-        if seen_at_first_delta is None and b"text_delta" in chunk:
-            seen_at_first_delta = list(read_after_first_delta)
+    # Another response waits for its first token meanwhile (alone, nothing waits).
+    other = FirstDelta()
+    try:
+        async for chunk in result.chunks:
+            body += chunk
+            if seen_at_first_delta is None and b"text_delta" in chunk:
+                seen_at_first_delta = list(read_after_first_delta)
+                other.close()
+    finally:
+        other.close()
     assert b"Hello there" in body
     # The answer went on after the first token, but the client had that token first.
     assert read_after_first_delta
@@ -88,6 +95,8 @@ def _chunk(delta: dict[str, Any], finish: str | None = None) -> bytes:
 @pytest.mark.asyncio
 async def test_the_first_token_is_decoded_before_the_rest_of_the_body_is_read() -> None:
     # The whole answer is in the socket already: the body's chunks come without a wait.
+    # (While another response waits for its first token: alone, the body is read on and
+    # the text deltas that came together make one event.)
     body = [
         _chunk({"role": "assistant", "content": ""}),
         _chunk({"content": "Hello"}),
@@ -103,10 +112,15 @@ async def test_the_first_token_is_decoded_before_the_rest_of_the_body_is_read() 
             yield part
 
     read_at_first_token: int | None = None
-    events = coalesced_events(SSEDecoder(), network())
-    async for event in events:
-        if read_at_first_token is None and '"Hello' in event.data:
-            read_at_first_token = len(read)
+    # This response, and another one waiting for its first token.
+    responses = [FirstDelta(), FirstDelta()]
+    try:
+        async for event in coalesced_events(SSEDecoder(), network()):
+            if read_at_first_token is None and '"Hello' in event.data:
+                read_at_first_token = len(read)
+    finally:
+        for response in responses:
+            response.close()
     # Nothing past the first token's chunk had been read when it came out.
     assert read_at_first_token == 2
     assert len(read) == len(body)
@@ -115,15 +129,20 @@ async def test_the_first_token_is_decoded_before_the_rest_of_the_body_is_read() 
 @pytest.mark.asyncio
 async def test_an_answer_waits_for_the_first_token_of_another(sqlite_store: SQLStore) -> None:
     events = await _answer_events("The whole answer at once")
+    second_asked = asyncio.Event()
     other_may_answer = asyncio.Event()
 
     async def answer(call: Any) -> AsyncIterator[Any]:
         if "second" in json.dumps(call.input):
+            second_asked.set()
             # The other conversation's model answers once the first has its first token,
             # a little later (event-loop turns, not time).
             await other_may_answer.wait()
             for _ in range(20):
                 await asyncio.sleep(0)
+        else:
+            # Both models have been asked when the first answers.
+            await second_asked.wait()
         for event in events:
             yield event
 

@@ -33,6 +33,8 @@ import json
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Iterator
 from typing import Any
 
+from .first_deltas import others_wait_for_a_first_delta
+
 # The fields of a chunk's one choice that may be present when it is merged.
 _CHOICE_KEYS = frozenset({"index", "delta", "finish_reason", "logprobs"})
 # The fields of its delta that may be set when it is merged (the others absent or null).
@@ -86,7 +88,7 @@ async def coalesced_events(
     text_of = _TEXT_OF.get(merge)
     # Until the answer's first token (or whatever else comes first: a tool call, a
     # reasoning part) has passed, the reader lets this consumer run as soon as it has
-    # read something (see ReadyBatches.prompt).
+    # read something, while other responses wait for their first (ReadyBatches.prompt).
     reader.prompt = text_of is not None
     try:
         while (chunks := await reader.batch()) is not None:
@@ -152,13 +154,15 @@ class ReadyBatches:
     to finish, cost a task and a turn per network read.)
     """
 
-    # Whether the consumer wants each item before anything more is read: after waking
-    # a waiting consumer, the reader then waits until it asks for more. Without it, the
-    # rest of a response received at once (the answer after its first token, the end of
-    # the body, the connection's return to the pool) was read, ~0.35 ms of CPU, before
-    # the consumer saw the first token, and, read while the token went on to the client
-    # (first_deltas.py), before the client did. Set by the consumer (coalesced_events,
-    # until the first content has passed), never needed after: it costs a turn a read.
+    # Whether the consumer wants each item before anything more is read, while other
+    # responses of this event loop wait for their first token (first_deltas.py): after
+    # waking a waiting consumer, the reader then waits until it asks for more. Without
+    # it, the rest of a response received at once (the answer after its first token,
+    # the end of the body, the connection's return to the pool) was read, ~0.35 ms of
+    # CPU, before the consumer saw the first token, and, read while the token went on
+    # to the client, before the client did. Alone, a response is read as before: its
+    # text deltas that came together then make one event (a pass of the pipeline, ~0.3
+    # ms, fewer). Set by the consumer (coalesced_events) until its first content.
     prompt = False
 
     def __init__(self, iterator: AsyncIterator[bytes]) -> None:
@@ -176,7 +180,7 @@ class ReadyBatches:
         try:
             async for item in self._items:
                 self._ready.append(item)
-                if self._wake() and self.prompt:
+                if self._wake() and self.prompt and others_wait_for_a_first_delta():
                     asked = self._asked = asyncio.get_running_loop().create_future()
                     await asked
         except Exception as error:

@@ -9,12 +9,18 @@ share the CPU in turns: without a priority, the rest of the early answers ran be
 the later answers' first tokens (under 50 concurrent streams whose model answers in
 300 ms, even the fastest 5% of first tokens came ~150 ms late).
 
+While other responses of this event loop have been asked for and have not yet yielded
+a text delta of their own:
+
 - :data:`FIRST_DELTA_HANDOFF`: after its first delta, a response's stream waits a few
-  event-loop turns, enough for the delta to pass the consumer's hops and be flushed.
-- :data:`FIRST_DELTA_PRIORITY`: then, while other responses of this event loop have
-  been asked for and have not yet yielded a text delta of their own, it waits until
-  they have (at most that many seconds), so their first tokens come first. Alone, it
-  never waits.
+  event-loop turns, enough for the delta to pass the consumer's hops and be flushed;
+- :data:`FIRST_DELTA_PRIORITY`: then it waits until those others have their first
+  delta (at most that many seconds), so their first tokens come first;
+- before, the response reader hands each read to its consumer before it reads on,
+  until the first content (coalesce.ReadyBatches.prompt).
+
+Alone, a response waits for nothing: its answer goes on at once (its first token ~0.6
+ms later than it could, ~120 fewer function calls a turn).
 """
 
 from __future__ import annotations
@@ -28,8 +34,8 @@ from typing import Any
 TEXT_DELTA = "response.output_text.delta"
 
 FIRST_DELTA_HANDOFF = 3
-"""Event-loop turns a response's stream waits after its first text delta, so that the
-delta reaches the client before the run goes on.
+"""Event-loop turns a response's stream waits after its first text delta (while others
+wait for theirs), so that the delta reaches the client before the run goes on.
 
 The SDK's run loop puts each event in its queue and reads on without waiting; when the
 rest of the answer came in the same read (a short answer, a fast model), it went on to
@@ -83,6 +89,13 @@ def _waiting() -> _Waiting:
     return waiting
 
 
+def others_wait_for_a_first_delta() -> bool:
+    """Whether, besides one response (the caller's), another of this event loop waits
+    for its first text delta."""
+    waiting = _WAITING.get(asyncio.get_running_loop())
+    return waiting is not None and waiting.count > 1
+
+
 class FirstDelta:
     """One model response, waiting for its first text delta among this event loop's.
 
@@ -101,8 +114,12 @@ class FirstDelta:
         return self.pending and getattr(event, "type", None) == TEXT_DELTA
 
     async def arrived(self) -> None:
-        """The first delta was yielded: the waits of the module docstring."""
+        """The first delta was yielded: the waits of the module docstring, while other
+        responses wait for theirs (alone, the answer goes on at once)."""
+        others = self._waiting.count > 1
         self.close()
+        if not others:
+            return
         for _ in range(FIRST_DELTA_HANDOFF):
             await asyncio.sleep(0)
         await self._waiting.until_none_left(FIRST_DELTA_PRIORITY)
