@@ -37,6 +37,12 @@ SECRETS = {
     "error message": "err-Hx5nB8cV1mZ4",
     "index label": "idx-Lq2wE9rT5yU8",
     "key-ish": "Ab8dEf6hIj9kLm2nOp5q",
+    # Round 9: a Kubernetes Secret's data, a key-ish frame column, an ODBC braced password
+    # printed, a token held under its name printed with its last characters cut.
+    "secret manifest": "r9Mf-Qz7xL2mW9kP",
+    "key column": "Tq3Rk8Wm1Zc6Yh0Lb5Xn",
+    "odbc output": "r9Ob7Kp4mW9zQ2x",
+    "cut token": "r9Ct-Hx5nB8cV1mZ4q",
 }
 
 SETUP = f"""
@@ -72,6 +78,10 @@ users = pd.DataFrame(
     index=pd.Index([{SECRETS["index label"][::-1]!r}[::-1]], name="api_key"),
 )
 STRIPE_KEY = {SECRETS["key-ish"]!r}
+manifest = {{"apiVersion": "v1", "kind": "Secret",
+            "data": {{"dbpass": {SECRETS["secret manifest"][::-1]!r}[::-1]}}}}
+keys9 = pd.DataFrame({{"env": ["prod"], "key": [{SECRETS["key column"][::-1]!r}[::-1]]}})
+api_token = {SECRETS["cut token"][::-1]!r}[::-1]
 open(HOOKS, "w").close()  # building the frames above called some hooks; none from here
 """
 
@@ -91,6 +101,11 @@ def test_a_real_kernel_describes_hostile_values_without_running_them_and_hides_s
             "print('database:\\n  user: ada\\n  password: "
             + SECRETS["yaml output"]
             + "\\n')\nusers"
+        ),
+        nbformat.v4.new_code_cell(
+            "print('Server=db;Uid=sa;Pwd={' + "
+            + repr(SECRETS["odbc output"][::-1])
+            + "[::-1] + '};')\ncut = api_token[:-2]\nprint(cut)"
         ),
         nbformat.v4.new_code_cell(
             "def connect(n):\n"
@@ -117,14 +132,16 @@ def test_a_real_kernel_describes_hostile_values_without_running_them_and_hides_s
         ToolCall("get_active_cell", {}),
     ]
     log = run_with_tool_calls(nb, tmp_path, kernel_provider, calls)
-    assert nb.cells[4].outputs[-1]["data"]["text/plain"] == "True", nb.cells[4].outputs
+    assert nb.cells[5].outputs[-1]["data"]["text/plain"] == "True", nb.cells[5].outputs
     assert nb.cells[1].outputs == [], nb.cells[1].outputs
     assert hooks.read_text() == ""  # no hook of the user's ran
     for place, secret in SECRETS.items():
         assert secret not in log, place
+    assert SECRETS["cut token"][3:-3] not in log  # printed with its last two cut
     assert FAKE_API_KEY not in log
     # What the model needs is there: names, types, the error and the frame that raised.
     assert "Hostile" in log and "login" in log and "api_key" in log
+    assert "dbpass" in log and "keys9" in log and "Server=db" in log
     assert "PermissionError" in log and "repeated" in log and "line 3, in connect" in log
 
 
