@@ -301,17 +301,28 @@ def test_a_turn_sent_in_the_widget_or_the_sidebar_shows_live_in_the_other(
     assert len(messages(page, PANEL, "assistant")) == 4, "%%chat -> sidebar"
 
     # Asked from Python by a chat no widget shows (the kernel relays its events to no
-    # view): the sidebar shows the turn once its answer is there.
-    scripted_llm.script(Reply("Answer to Python."))
+    # view): streams in the sidebar all the same.
+    page.evaluate(OBSERVE_PARTIAL, [PANEL, "Answer to Python", "__sidebarSawAskStream"])
+    scripted_llm.token_delay = 0.2
+    scripted_llm.script(Reply(f"Answer to Python: {words}."))
     run_new_cell(
         lab_page,
         "from jupyter_chatkit import Chat\n"
         "shared = get_ipython().find_magic('chat').__self__.session_chat.thread_id\n"
         "Chat(thread_id=shared).ask('asked from Python')",
     )
-    page.locator(f"{PANEL} .jck-msg.jck-assistant", has_text="Answer to Python.").wait_for(
+    page.wait_for_function(
+        "() => window.__sidebarSawAskStream || [...document.querySelectorAll('.jck-answer')]"
+        ".some((e) => /Python: [^]*word29\\./.test(e.textContent))",
+        timeout=60_000,
+    )
+    scripted_llm.token_delay = 0.0
+    page.locator(f"{PANEL} .jck-msg.jck-assistant", has_text="Answer to Python").wait_for(
         timeout=60_000
     )
+    lab_page.wait_for_kernel_idle()
+    wait_idle(page, PANEL)
+    assert page.evaluate("() => window.__sidebarSawAskStream") is True, "ask() -> sidebar"
     assert messages(page, PANEL, "user") == [*cell_turns, "asked from Python"], "ask() -> sidebar"
 
 

@@ -2,20 +2,25 @@
  * Turns the kernel runs (`%chat QUESTION`, `%%chat`, `Chat().ask()`) in the conversation
  * the sidebar shows: shown there as they happen.
  *
- * Such a turn runs in the kernel's own assistant, not on the Jupyter server: the server's
- * `TURN.WATCH` cannot follow it, and no chat of the page announces it (turnsignal.ts).
- * What the page sees of it is the followed notebook's kernel's IOPub:
+ * No chat of the page sends such a turn, so none announces it (turnsignal.ts), and the
+ * sidebar showed it only with its own next message. What the page sees of it is the
+ * followed notebook's kernel's IOPub:
+ * - the answer's output streaming (`ANSWER_MIME`, kernel/live.py; its first update comes
+ *   with the turn's first events): the thread shown is read again, once per answer. A
+ *   kernel started by this Jupyter server asks the server (kernel/remote.py), so the
+ *   turn runs there: the thread says it is answering and is followed live (`TURN.WATCH`,
+ *   from the turn's start), then shown as saved. A kernel running its own assistant
+ *   writes to the same store: the question shows then;
  * - the stream events the kernel relays to its `%chat` widget's views (custom messages
  *   `COMM.THREAD_EVENT` on the widget's comm, kernel/widget.py `_relay`; the Jupyter
  *   widget message protocol carries them as `{method: "custom", content}`): applied as
- *   they come, as the widget does;
- * - the answer's output (`ANSWER_MIME`, kernel/live.py): its final bundle names the
- *   thread, which is then read again as saved. The kernel relays events only once a
- *   widget of its chat was shown: without one, the turn shows when its answer is there.
+ *   they come, as the widget does, while not following the turn from the server;
+ * - the answer's final output, which names its thread: that thread, when shown, is read
+ *   again as saved.
  *
  * Not while the sidebar answers or readies a message of its own (its own turn's catch-up
- * shows the thread), and never the other turn's client effects. Nothing is requested and
- * nothing is parsed beyond a message's type until it is one of these.
+ * shows the thread), and never the other turn's client effects. Nothing is parsed beyond
+ * a message's type until it is one of these.
  */
 
 import type { ISessionContext } from "@jupyterlab/apputils";
@@ -64,6 +69,16 @@ export function answeredThread(msg: KernelMessage.IMessage): string | null {
   return answer.thread_id || null;
 }
 
+/** The request (the kernel's execution) a streaming `%chat` answer's update belongs to. */
+export function streamingAnswer(msg: KernelMessage.IMessage): string | null {
+  if (msg.header.msg_type !== "update_display_data") return null;
+  const bundle = (msg.content as { data?: Record<string, unknown> }).data;
+  const answer = bundle?.[ANSWER_MIME] as { streaming?: unknown } | undefined;
+  if (answer?.streaming !== true) return null;
+  const parent = (msg.parent_header as { msg_id?: unknown } | undefined)?.msg_id;
+  return typeof parent === "string" && parent ? parent : null;
+}
+
 /** The thread a stream event is about; null for events that name none (text deltas…). */
 function threadOf(event: ThreadStreamEvent): string | null {
   if ("item" in event && event.item && typeof event.item.thread_id === "string") return event.item.thread_id;
@@ -80,6 +95,8 @@ export function followKernelTurns(chat: KernelTurnChat, link: Pick<NotebookLink,
   // Whether the kernel's events are about the thread shown: set by each event that names
   // its thread, and holding for those that do not (text deltas name only their item).
   let following = false;
+  // The kernel answer (its execution's id) for which the thread shown was read again.
+  let looked: string | null = null;
   const idle = (): boolean => !chat.session.busy && !chat.preparing;
 
   const onMessage = (_: ISessionContext, msg: KernelMessage.IMessage): void => {
@@ -89,6 +106,16 @@ export function followKernelTurns(chat: KernelTurnChat, link: Pick<NotebookLink,
       if (thread !== null) following = thread === chat.session.threadId && event.type !== "thread.created";
       // Another turn's client effects are its own page's (a cell inserted once, not twice).
       if (following && event.type !== "client_effect" && idle()) chat.session.apply(event);
+      return;
+    }
+    const started = streamingAnswer(msg);
+    if (started) {
+      const shown = chat.session.threadId;
+      if (started !== looked && shown && idle()) {
+        looked = started;
+        // Followed live when the server runs a turn in it (see the module docs).
+        void chat.session.openThread(shown, true, false).catch(() => {});
+      }
       return;
     }
     const answered = answeredThread(msg);

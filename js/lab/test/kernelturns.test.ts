@@ -10,14 +10,20 @@ import { test } from "node:test";
 import { Signal } from "@lumino/signaling";
 import type { ThreadStreamEvent } from "../../src/client/types";
 import { ANSWER_MIME } from "../src/answermime";
-import { answeredThread, followKernelTurns, type KernelTurnChat, relayedEvent } from "../src/kernelturns";
+import { answeredThread, followKernelTurns, type KernelTurnChat, relayedEvent, streamingAnswer } from "../src/kernelturns";
 import { coveredBottom } from "../src/toastroom";
 
 type Msg = Parameters<typeof relayedEvent>[0];
 
 /** A kernel IOPub message of `type` with `content`. */
-function iopub(type: string, content: Record<string, unknown>): Msg {
-  return { header: { msg_type: type }, content, channel: "iopub" } as unknown as Msg;
+function iopub(type: string, content: Record<string, unknown>, parent = "run-1"): Msg {
+  const msg = { header: { msg_type: type }, parent_header: { msg_id: parent }, content, channel: "iopub" };
+  return msg as unknown as Msg;
+}
+
+/** An update of a `%chat` answer's output while it streams, from execution `parent`. */
+function streaming(parent: string): Msg {
+  return iopub("update_display_data", { data: { [ANSWER_MIME]: { streaming: true, markdown: "Hi" } } }, parent);
 }
 
 /** The comm message a kernel sends a `%chat` widget's views for one stream event. */
@@ -100,6 +106,24 @@ test("nothing is applied while the sidebar answers or readies a message of its o
   s.chat.preparing = true;
   s.send(relayed(userMessage("t1")));
   assert.deepEqual([s.applied, s.opened], [[], []]);
+});
+
+test("a kernel answer starting to stream reads the thread shown again, once per answer", () => {
+  // Followed live from there when the server runs the turn (TURN.WATCH in openThread).
+  const s = sidebar("t1");
+  assert.equal(streamingAnswer(streaming("run-1")), "run-1");
+  assert.equal(streamingAnswer(iopub("display_data", { data: { [ANSWER_MIME]: { streaming: true } } })), null);
+  s.send(streaming("run-1"));
+  s.send(streaming("run-1"));
+  s.chat.session.busy = true; // following it
+  s.send(streaming("run-2"));
+  s.chat.session.busy = false;
+  s.send(streaming("run-3"));
+  assert.deepEqual(s.opened, ["t1", "t1"]);
+  // No thread shown: nothing to read.
+  const empty = sidebar(null);
+  empty.send(streaming("run-1"));
+  assert.deepEqual(empty.opened, []);
 });
 
 test("coveredBottom: how far toasts cover the panel's bottom", () => {
