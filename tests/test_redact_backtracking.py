@@ -319,6 +319,9 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param("Digest response=" * (LONG // 16), id="digest-responses-open"),
         pytest.param("<key>password</key>" * (LONG // 19), id="plist-keys-without-value"),
         pytest.param("<key>token</key><string>" + "a" * LONG, id="plist-long-value"),
+        pytest.param("hmac.new(b'" * (LONG // 11), id="mac-calls-open"),
+        pytest.param("jwt.encode(" + "a" * LONG, id="jwt-call-long-payload"),
+        pytest.param("jwt.encode(a, '" * (LONG // 15), id="jwt-calls-open"),
     ],
 )
 def test_long_adversarial_lines_are_redacted_in_linear_work(text: str) -> None:

@@ -224,6 +224,9 @@ const cases: Record<string, string> = {
   "digest responses never closed": "Digest response=".repeat(Math.floor(N / 16)),
   "plist keys without a value": "<key>password</key>".repeat(Math.floor(N / 19)),
   "a plist's long value": `<key>token</key><string>${"a".repeat(N)}`,
+  "mac calls never closed": "hmac.new(b'".repeat(Math.floor(N / 11)),
+  "a jwt call's long payload": `jwt.encode(${"a".repeat(N)}`,
+  "jwt calls never closed": "jwt.encode(a, '".repeat(Math.floor(N / 15)),
 };
 for (const [name, text] of Object.entries(cases)) {
   test(`a long adversarial line is redacted: ${name}`, () => {

@@ -1,8 +1,10 @@
 """Credentials in code that hands them to a decoder: ``secret = bytes.fromhex('4e61…')``,
-``password = base64.b64decode("TmFy…")``, ``token = codecs.decode('…', 'rot13')``. The
+``password = base64.b64decode("TmFy…")``, ``token = codecs.decode('…', 'rot13')`` (the
 literal is the secret in another spelling; a call keeps the assignment rules from reading
-it as a value. Part of the table of :mod:`.rules` (see :mod:`.value_rules` for the fields
-of a rule), rendered into the TypeScript copy with the rest.
+it as a value), or to a signing or cipher API by position: ``hmac.new(b'key', msg)``,
+``jwt.encode(payload, 'key')``, ``AES.new(b'key', …)``. Part of the table of
+:mod:`.rules` (see :mod:`.value_rules` for the fields of a rule), rendered into the
+TypeScript copy with the rest.
 
 The pattern starts where a name does and reads a bounded stretch, so it stays linear."""
 
@@ -19,6 +21,13 @@ _DECODER = (
     r"|codecs\.decode)"
 )
 
+# Callees whose first positional argument is a key (a MAC's, a cipher's, a signer's).
+_KEY_FIRST = (
+    r"(?:hmac\.new|hmac\.HMAC|HMAC|(?:AES|DES3?|Blowfish|ARC4|ChaCha20(?:_Poly1305)?"
+    r"|Salsa20)\.new|algorithms\.(?:AES|TripleDES|ChaCha20|Camellia)|AESGCM|ChaCha20Poly1305"
+    r"|URLSafe(?:Timed)?Serializer|(?:Timestamp)?Signer)"
+)
+
 CODE_RULES: list[dict[str, Any]] = [
     {
         "kind": "password in text",
@@ -28,5 +37,33 @@ CODE_RULES: list[dict[str, Any]] = [
         r"((?:(?!\2)[^\n\\«]){4,2000})(?=\2)",
         "group": 3,
         "flags": "i",
+    },
+    {
+        "kind": "signing key",
+        "triggers": [
+            "hmac",
+            "aes",
+            "des",
+            "blowfish",
+            "arc4",
+            "chacha",
+            "salsa",
+            "camellia",
+            "serializer",
+            "signer",
+        ],
+        "pattern": r"((?<![A-Za-z0-9_])" + _KEY_FIRST + r"\([ \t]*(?:key[ \t]*=[ \t]*)?"
+        r"[rbuRBU]{0,2}(['\"]))((?:(?!\2)[^\n\\«]){4,2000})(?=\2)",
+        "group": 3,
+        "flags": "",
+    },
+    {
+        "kind": "signing key",
+        # PyJWT: ``jwt.encode(payload, 'key', …)``, ``jwt.decode(token, 'key', …)``.
+        "triggers": ["jwt."],
+        "pattern": r"(\bjwt\.(?:encode|decode)\([ \t]*[^,()'\"\n]{1,200},[ \t]*"
+        r"(?:key[ \t]*=[ \t]*)?[rbuRBU]{0,2}(['\"]))((?:(?!\2)[^\n\\«]){4,2000})(?=\2)",
+        "group": 3,
+        "flags": "",
     },
 ]
