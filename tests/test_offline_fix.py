@@ -237,3 +237,27 @@ async def test_an_error_raised_in_another_cells_function_gets_no_wrong_card() ->
     out = await run(tools.agent(), history, tools)
     assert not [c for c in tools.calls if c[0] == "propose_code"]
     assert "NameError" in said(out) and "total(3)" in said(out)
+
+
+@pytest.mark.asyncio
+async def test_a_syntax_error_is_named_with_its_line_and_no_guessed_fix() -> None:
+    """IPython indents a SyntaxError's frame and shows no arrow: the line still comes from
+    the cell; no card (no fix is certain)."""
+    tb = (
+        '  Cell In[2], line 2\n    print "total"\n    ^\n'
+        "SyntaxError: Missing parentheses in call to 'print'. Did you mean print(...)?"
+    )
+    cell = {"index": 1, "source": 'x = 1\nprint "total"', "outputs": [{"output_type": "error"}]}
+    evalue = (
+        "Missing parentheses in call to 'print'. Did you mean print(...)? (2360040779.py, line 2)"
+    )
+    cell["outputs"][0].update(ename="SyntaxError", evalue=evalue, text=tb)
+    text = f"@cell 2 (error, what the user pointed at): {json.dumps({'cell': cell})}"
+    history = [
+        {"role": "user", "content": [{"type": "input_text", "text": text}]},
+        {"role": "user", "content": [{"type": "input_text", "text": f"{FIX}: SyntaxError"}]},
+    ]
+    tools = with_namespace({})
+    out = await run(tools.agent(), history, tools)
+    assert not [c for c in tools.calls if c[0] == "propose_code"]
+    assert "SyntaxError" in said(out) and 'print "total"' in said(out)
