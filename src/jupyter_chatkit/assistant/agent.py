@@ -30,7 +30,7 @@ from ..protocol import AGENT_TOOL_NAMES, AGENT_TOOLS, CLIENT_TOOLS, ClientToolSp
 from ..settings import Settings
 from .agent_tools import AGENT_INSTRUCTIONS, LIMIT_INSTRUCTIONS
 from .cards import code_card
-from .openai_client import wrap_sdk_function
+from .openai_client import FROZEN_JSON, wrap_sdk_function
 from .run_speedups import share_tools, skip_known_model_call_work
 from .tool_arguments import parse_arguments
 
@@ -474,6 +474,7 @@ def _plain_dump_compatible(original: Any) -> Any:
     ~15-30% less CPU per copy than one function for every container.
     """
     scalars = _SCALARS
+    frozen = FROZEN_JSON
 
     def dump_compatible(obj: Any) -> Any:
         kind = type(obj)
@@ -487,6 +488,9 @@ def _plain_dump_compatible(original: Any) -> Any:
         return original(obj)
 
     def dump_dict(obj: dict[Any, Any]) -> dict[Any, Any]:
+        if frozen.get(id(obj)) is obj:
+            # A shared tool's schema, never changed: no copy to protect it from.
+            return obj
         copy = {}
         for key, value in obj.items():
             kind = type(value)

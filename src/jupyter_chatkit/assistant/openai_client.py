@@ -70,9 +70,12 @@ if TYPE_CHECKING:
     from openai.resources.responses import AsyncResponses
 
 __all__ = [
+    "FROZEN_JSON",
     "LEAN_MERGE_HTTPX2_VERSIONS",
     "MAX_KEPT_URLS",
     "LeanAsyncOpenAI",
+    "freeze_json",
+    "frozen_json",
     "is_plain_json",
     "kept_url_merge",
     "lean_header_merge",
@@ -93,12 +96,39 @@ _LEAF = (str, int, float, bool, type(None))
 MAX_PLAIN_CONTAINERS = 1_000_000
 
 
+# At most this many frozen values are kept (a few agents' tool schemas).
+MAX_FROZEN_JSON = 1024
+FROZEN_JSON: dict[int, Any] = {}
+"""Plain JSON values that are never changed (a shared tool's parameter schema), by id,
+kept alive so their ids stay theirs (:func:`freeze_json`). Read it, never write it."""
+
+
+def freeze_json(value: object) -> bool:
+    """Mark ``value``, a dict or list that is plain JSON and is never changed again (a
+    shared agent's tool schema), as such: :func:`is_plain_json` takes it as it is, and
+    the agents SDK's request copy hands it out uncopied (agent.py). False (nothing
+    marked) when it is not plain JSON."""
+    if type(value) not in (dict, list) or not is_plain_json(value):
+        return False
+    if len(FROZEN_JSON) >= MAX_FROZEN_JSON:
+        # Agents built again and again (tests): older ones take the walks again.
+        FROZEN_JSON.clear()
+    FROZEN_JSON[id(value)] = value
+    return True
+
+
+def frozen_json(value: object) -> bool:
+    """Whether ``value`` itself was marked by :func:`freeze_json`."""
+    return FROZEN_JSON.get(id(value)) is value
+
+
 def is_plain_json(value: object) -> bool:
     """Whether ``value`` is made only of dicts (str keys), lists and JSON scalars (and
     at most :data:`MAX_PLAIN_CONTAINERS` of them: never True for a cycle)."""
     # Iterative: a long history is deep enough to matter, never too deep for a stack.
     stack = [value]
     budget = MAX_PLAIN_CONTAINERS
+    frozen = FROZEN_JSON
     while stack:
         budget -= 1
         if budget < 0:
@@ -106,6 +136,8 @@ def is_plain_json(value: object) -> bool:
         item = stack.pop()
         kind = type(item)
         if kind is dict:
+            if frozen and frozen.get(id(item)) is item:
+                continue  # checked when it was frozen, never changed since
             for key, inner in item.items():  # type: ignore[attr-defined]
                 if type(key) is not str:
                     return False

@@ -52,7 +52,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .. import pins
-from .openai_client import wrap_sdk_function
+from .openai_client import freeze_json, wrap_sdk_function
 
 if TYPE_CHECKING:
     from agents import ModelSettings
@@ -159,9 +159,18 @@ MAX_KEPT_LOOKUPS = 64
 
 
 def share_tools(tools: Iterable[Any]) -> None:
-    """Mark ``tools`` as a shared agent's: never changed again (see the module docstring)."""
+    """Mark ``tools`` as a shared agent's: never changed again (see the module docstring).
+
+    A function tool's parameter schema is then frozen JSON (openai_client.freeze_json):
+    each model request put it in its tools as it is, the SDK copied it node by node
+    (_to_dump_compatible) and the lean request walked the copy again (is_plain_json),
+    ~30 dicts a request for our seven tools; now neither.
+    """
     for tool in tools:
         _SHARED_TOOLS[id(tool)] = tool
+        schema = getattr(tool, "params_json_schema", None)
+        if type(schema) is dict:
+            freeze_json(schema)
 
 
 def _shared_ids(tools: Sequence[Any]) -> tuple[int, ...] | None:
