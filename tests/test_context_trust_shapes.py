@@ -115,3 +115,20 @@ def test_random_cells_under_key_ish_columns_are_hidden() -> None:
     assert [k for k in keys if k in shown] == [], shown
     for seen in ("prod", "created_at", "signature", "sort_key"):
         assert seen in shown, seen
+
+
+def test_a_secret_built_from_pieces_set_in_other_cells_is_hidden() -> None:
+    """``part1 = '…'`` in one cell, ``part2 = '…'`` in the next, ``api_key = part1 +
+    part2`` in a third (get_notebook_cells): the pieces are hidden in every cell, as
+    within one source; other cells' literals stay."""
+    pieces = ["sk-proj-Tq3Rk8Wm", "1Zc6Yh0Lb5Xn2Vd7"]
+    result = {
+        "cells": [
+            {"index": 0, "source": f"part1 = {pieces[0]!r}"},
+            {"index": 1, "source": f"part2 = {pieces[1]!r}\nregion = 'eu-west-1'"},
+            {"index": 2, "source": "api_key = part1 + part2\nclient = Client(api_key)"},
+        ]
+    }
+    shown = json.dumps(ContextPolicy().tool_result(result))
+    assert [p for p in pieces if p[-8:] in shown] == [], shown
+    assert "eu-west-1" in shown and "api_key = part1 + part2" in shown

@@ -579,6 +579,24 @@ export class Redactor extends LooseRedaction {
     return hidden;
   }
 
+  /** Cells (`{source: …}`) whose sources build a secret from pieces set in other cells
+   * (`part1 = 'sk-…'` in one, `api_key = part1 + part2` in the next): the pieces' literals
+   * are hidden in every cell, as within one source (datawalk.py's twin). */
+  private splitAcrossCells(items: unknown[], out: unknown[]): void {
+    const isCell = (i: unknown): i is { source: string } =>
+      i !== null && typeof i === "object" && !Array.isArray(i) && typeof (i as { source?: unknown }).source === "string";
+    const sources = items.filter(isCell).map((i) => i.source);
+    if (sources.length < 2) return;
+    const cut = this.cut || 100_000;
+    const found = aliases(sources.map((s) => codeSlice(s, cut)).join("\n"));
+    if (!found.size) return;
+    out.forEach((item, k) => {
+      if (!isCell(item)) return;
+      const hidden = this.aliased(item.source, found);
+      if (hidden !== item.source) out[k] = { ...item, source: hidden };
+    });
+  }
+
   /** A copy of JSON-ready `value` with secrets hidden, by key name and in text. */
   data(value: unknown, depth = 0): unknown {
     if (typeof value === "string") {
@@ -597,6 +615,7 @@ export class Redactor extends LooseRedaction {
       }
       manifestPairs(out, this.hideValue);
       keyLines(out, (text) => this.hidesAny(text), this.hideValue);
+      this.splitAcrossCells(more > 0 ? value.slice(0, this.cut) : value, out);
       if (more > 0) out.push(`… ${more.toLocaleString("en-US")} more items not shown`);
       return out;
     }

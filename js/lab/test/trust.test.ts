@@ -292,3 +292,17 @@ test("random cells under key-ish columns of a frame's or a Series' description a
   assert.ok(!shown.includes(key), shown);
   assert.ok(shown.includes("created_at") && shown.includes("prod"), shown);
 });
+
+test("a secret built from pieces set in other cells is hidden in every cell (round 9)", () => {
+  const pieces = ["sk-proj-Tq3Rk8Wm", "1Zc6Yh0Lb5Xn2Vd7"];
+  const result = {
+    cells: [
+      { index: 0, source: `part1 = '${pieces[0]}'` },
+      { index: 1, source: `part2 = '${pieces[1]}'\nregion = 'eu-west-1'` },
+      { index: 2, source: "api_key = part1 + part2\nclient = Client(api_key)" },
+    ],
+  };
+  const shown = JSON.stringify(policyResult(result));
+  for (const piece of pieces) assert.ok(!shown.includes(piece.slice(-8)), shown);
+  assert.ok(shown.includes("eu-west-1") && shown.includes("api_key = part1 + part2"), shown);
+});

@@ -11,7 +11,14 @@ from typing import Any
 from .calls import pair_hides
 from .lazy_patterns import lazy_compile
 from .names import is_placeholder, is_secret_name, marker
-from .values import _plain_key, describe_hidden, is_keyish_name, is_secret_pair, looks_random
+from .values import (
+    _plain_key,
+    aliases,
+    describe_hidden,
+    is_keyish_name,
+    is_secret_pair,
+    looks_random,
+)
 
 # Values under a secret name that say nothing and may stay (flags, empties).
 _KEEP_UNDER_SECRET_NAME = (None, True, False, "")
@@ -55,6 +62,10 @@ class DataRedaction:
     def secret_name(self, name: Any) -> bool:
         """True when redaction is on and ``name`` marks a secret."""
         return self.enabled and isinstance(name, str) and is_secret_name(name)
+
+    def _aliased(self, text: str, names: frozenset[str]) -> str:
+        """``text`` with the literals assigned to ``names`` hidden (the redactor's own)."""
+        raise NotImplementedError
 
     def hide(self, value: Any) -> str:
         """The placeholder for a value hidden because of its name (counted)."""
@@ -120,6 +131,7 @@ class DataRedaction:
                     out_items[k] = self.hide(out_items[k])
                 self._manifest_pairs(out_items)
                 self._key_lines(out_items)
+                self._split_across_cells(items, out_items)
             if more > 0:
                 out_items.append(f"… {more:,} more items not shown")
             return out_items
@@ -195,3 +207,22 @@ class DataRedaction:
                     pair[0] = self.hide(pair[0])
         if isinstance(described, dict) and _random_str(described.get("top")):
             described["top"] = self.hide(described["top"])
+
+    def _split_across_cells(self, items: Any, out_items: list[Any]) -> None:
+        """Cells (``{"source": …}``) whose sources build a secret from pieces set in other
+        cells (``part1 = 'sk-…'`` in one, ``api_key = part1 + part2`` in the next): the
+        pieces' literals are hidden in every cell, as they are within one source."""
+        sources = [
+            i["source"] for i in items if isinstance(i, dict) and type(i.get("source")) is str
+        ]
+        if len(sources) < 2:
+            return
+        cut = self.cut or 100_000
+        found = aliases("\n".join(s[:cut] for s in sources))
+        if not found:
+            return
+        for k, item in enumerate(out_items):
+            if isinstance(item, dict) and type(item.get("source")) is str:
+                hidden = self._aliased(item["source"], found)
+                if hidden != item["source"]:
+                    out_items[k] = {**item, "source": hidden}
