@@ -76,6 +76,8 @@ const VALUE_RULES = RULES.valueRules.map((r) => {
 const ANY_VALUE_TRIGGER = anyOf(RULES.valueTriggers);
 // Most texts hold no trigger: only the rules without one are looked at then.
 const UNTRIGGERED = VALUE_RULES.filter((r) => r.trigger === null);
+// Read after all the others (late_rules.py), and again after the name rules.
+const LATE_RULES = VALUE_RULES.filter((r) => r.kind === "wrapped secret");
 const ANY_NAME_TRIGGER = anyOf(RULES.nameTriggers);
 const ENTITY_TRIGGER = anyOf(RULES.entityTriggers);
 const QUOTED = new RegExp(RULES.quotedAssignment, "g");
@@ -271,23 +273,7 @@ export class Redactor extends LooseRedaction {
         value = this.heredocs(rule.re, rule.kind, value);
         continue;
       }
-      value = value.replace(rule.re, (...args: unknown[]) => {
-        const whole = args[0] as string;
-        const secret = (rule.group ? args[rule.group] : whole) as string | undefined;
-        if (!secret || secret.startsWith(RULES.placeholderOpen)) return whole;
-        if (rule.minDistinct && new Set(secret).size < rule.minDistinct) return whole;
-        if (rule.random && !looksGenerated(secret)) return whole;
-        if (rule.password && !looksLikePassword(secret)) return whole;
-        if (PLACEHOLDER_VALUE.test(secret)) return whole;
-        const at = whole.lastIndexOf(secret);
-        if (rule.random) {
-          const all = args[args.length - 1] as string;
-          const offset = args[args.length - 2] as number;
-          if (isDigest(secret, all.slice(Math.max(0, offset - 24), offset + at))) return whole;
-        }
-        this.count += 1;
-        return whole.slice(0, at) + marker(rule.kind) + whole.slice(at + secret.length);
-      });
+      value = this.applyRule(rule, value);
     }
     const named = ANY_NAME_TRIGGER.test(lower);
     if (named && !this.nested && (value.includes('",') || value.includes("',"))) {
@@ -437,7 +423,11 @@ export class Redactor extends LooseRedaction {
         this.nested -= 1;
       }
     }
-    if (value.includes(RULES.placeholderOpen)) value = this.continued(value);
+    if (value.includes(RULES.placeholderOpen)) {
+      value = this.continued(value);
+      // A value the name rules hid may go on, wrapped, on the next line: the late rules again.
+      for (const rule of LATE_RULES) if (!rule.prefilter || rule.prefilter.test(value)) value = this.applyRule(rule, value);
+    }
     if (!this.nested && value.length >= 16) {
       // `CONFIG_B64 = "eyJ1…"`: a config base64-encoded, read as its text.
       this.nested += 1;
@@ -563,6 +553,27 @@ export class Redactor extends LooseRedaction {
       text = clean;
     }
     return text;
+  }
+
+  /** `value` with the secrets `rule` finds hidden (its checks applied). */
+  private applyRule(rule: (typeof VALUE_RULES)[number], value: string): string {
+    return value.replace(rule.re, (...args: unknown[]) => {
+      const whole = args[0] as string;
+      const secret = (rule.group ? args[rule.group] : whole) as string | undefined;
+      if (!secret || secret.startsWith(RULES.placeholderOpen)) return whole;
+      if (rule.minDistinct && new Set(secret).size < rule.minDistinct) return whole;
+      if (rule.random && !looksGenerated(secret)) return whole;
+      if (rule.password && !looksLikePassword(secret)) return whole;
+      if (PLACEHOLDER_VALUE.test(secret)) return whole;
+      const at = whole.lastIndexOf(secret);
+      if (rule.random) {
+        const all = args[args.length - 1] as string;
+        const offset = args[args.length - 2] as number;
+        if (isDigest(secret, all.slice(Math.max(0, offset - 24), offset + at))) return whole;
+      }
+      this.count += 1;
+      return whole.slice(0, at) + marker(rule.kind) + whole.slice(at + secret.length);
+    });
   }
 
   /** The placeholder for a value hidden in the data walk (counted). */

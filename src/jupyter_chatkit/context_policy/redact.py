@@ -32,6 +32,7 @@ from .escaped import anchor, escaped_forms
 from .escaped_lines import read_escaped_lines, read_listed_lines
 from .folded import folded
 from .heredoc import heredoc_bodies
+from .late_rules import LATE_RULES
 from .lazy_patterns import lazy_compile
 from .loose import LooseRedaction
 from .manifests import hide_secret_manifests
@@ -86,6 +87,7 @@ CORE_CUT = 3
 # No rule matches a shorter text (the shortest is an assignment like ``pw='a'``).
 MIN_SECRET_TEXT = 6
 _VALUE_TRIGGERS = tuple(rules.VALUE_TRIGGERS)
+_LATE_KINDS = frozenset(str(r["kind"]) for r in LATE_RULES)
 
 
 def _any_of(words: Iterable[str]) -> re.Pattern[str]:
@@ -142,6 +144,8 @@ class _ValueRule:
 class _Compiled:
     value_rules: tuple[_ValueRule, ...]
     untriggered: tuple[_ValueRule, ...]
+    # Read after all the others, and again after the name rules (late_rules.py).
+    late: tuple[_ValueRule, ...]
     quoted: re.Pattern[str]
     bare: re.Pattern[str]
     inline: re.Pattern[str]
@@ -180,6 +184,7 @@ def _compile(extra: tuple[str, ...]) -> _Compiled:
     return _Compiled(
         value_rules=value_rules,
         untriggered=tuple(r for r in value_rules if r.trigger_rx is None),
+        late=tuple(r for r in value_rules if r.kind in _LATE_KINDS),
         quoted=lazy_compile(rules.QUOTED_ASSIGNMENT),
         bare=lazy_compile(rules.BARE_ASSIGNMENT, re.MULTILINE),
         inline=lazy_compile(rules.INLINE_ASSIGNMENT),
@@ -411,6 +416,11 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
                 self._nested -= 1
         if rules.PLACEHOLDER_OPEN in value:
             value = self._continued(value)
+            # A value the name rules hid may go on, wrapped, on the next line: the late
+            # rules (late_rules.py) again.
+            for rule in rx.late:
+                if rule.prefilter is None or rule.prefilter.search(value) is not None:
+                    value = rule.pattern.sub(functools.partial(self._replace_rule, rule), value)
         if not self._nested and len(value) >= 16:
             # ``CONFIG_B64 = "eyJ1…"``: a config base64-encoded, read as its text.
             self._nested += 1
