@@ -1933,7 +1933,7 @@ export const RULES = {
   "codeValue": "^[A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)+[,;]?$|^[A-Za-z_][A-Za-z0-9_.]*[(\\[].*[)\\]][,;:]?$|^\\$\\{?[A-Za-z_][A-Za-z0-9_]*\\}?[,;]?$|^\\{\\{?[^{}]*\\}?\\}[,;]?$",
   "typeValue": "^(?:str|bytes|bytearray|int|float|bool|object|Any|Optional|Union|List|Dict|Tuple|list|dict|tuple|Sequence|Mapping|Literal|Annotated|SecretStr|SecretBytes|Secret|Path|Callable)[,;)=]?$",
   "shortNameValue": "^[A-Za-z_][A-Za-z0-9_]?[,;]?$",
-  "keyishNamePattern": "(?:^|_)(?:[a-z0-9]*keys?|sas|sig|signature|salt|hmac|nonce)(?:_|$)",
+  "keyishNamePattern": "(?:^|_)(?:[a-z0-9]*keys?|sas|sig|signature|salt|hmac|nonce|[a-z0-9]+pass|tok|tkn|pswd|pword)(?:_|$)",
   "weakQualifiers": [
     "field",
     "header",

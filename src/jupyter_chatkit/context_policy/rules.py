@@ -442,7 +442,12 @@ CREDENTIAL_VALUE = (
 # Names that hold a key only sometimes (``STRIPE_KEY``, ``account_key``, ``sas``), and
 # ``sort_key = "created_at"`` is no secret: under these names a value is hidden only
 # when it looks random (below). Compared after normalisation, like the secret names.
-KEYISH_NAME_PATTERN = r"(?:^|_)(?:[a-z0-9]*keys?|sas|sig|signature|salt|hmac|nonce)(?:_|$)"
+# Also a password's or a token's name run together or cut short (``dbpass``, ``rootpass``,
+# ``tok``, ``pswd``): ``bypass`` and ``lowpass`` hold no random strings.
+KEYISH_NAME_PATTERN = (
+    r"(?:^|_)(?:[a-z0-9]*keys?|sas|sig|signature|salt|hmac|nonce|[a-z0-9]+pass|tok|tkn"
+    r"|pswd|pword)(?:_|$)"
+)
 # A value that looks random: 16+ characters of a key's alphabet with digits, and mixed
 # case or 32+ characters. Git hashes and UUIDs shown as data stay (no secret name).
 HIGH_ENTROPY_VALUE = (
