@@ -169,7 +169,8 @@ def test_answer_insert_puts_the_code_in_the_next_cell(shell: InteractiveShell) -
     assert shell.rl_next_input == "b = 2"
     assert answer.insert(0) is True and shell.rl_next_input == "a = 1"
     assert Answer("No code.").insert() is False
-    assert answer.markdown().startswith("```python\na = 1\n```\n\n**Second**")
+    # The text first, then the cards (no order given: as the chat shows a text and its cards).
+    assert answer.markdown().startswith("Here.\n\n```python\na = 1\n```\n\n**Second**")
 
 
 def test_chat_as_last_expression_is_a_widget_result(shell: InteractiveShell) -> None:

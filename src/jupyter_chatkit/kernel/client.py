@@ -88,6 +88,7 @@ class Answer(str):
     thread_id: str | None
     error: str | None
     reads: tuple[dict[str, Any], ...]
+    _order: tuple[str | CodeCard, ...]
     _shown_in: int | None
 
     def __new__(
@@ -97,15 +98,19 @@ class Answer(str):
         thread_id: str | None = None,
         error: str | None = None,
         reads: tuple[dict[str, Any], ...] | list[dict[str, Any]] = (),
+        order: tuple[str | CodeCard, ...] | list[str | CodeCard] = (),
     ) -> Answer:
         """Build an answer; the ``str`` value is ``text``; ``reads`` are the tool calls
-        the kernel answered for it, as :func:`read_call` keeps them."""
+        the kernel answered for it, as :func:`read_call` keeps them; ``order``: its
+        texts and cards in the order they came (as the chat shows them), else the text
+        comes first, then the cards."""
         self = super().__new__(cls, text)
         self.text = text
         self.code_cards = tuple(code_cards)
         self.thread_id = thread_id
         self.error = error
         self.reads = tuple(reads)
+        self._order = tuple(order)
         self._shown_in = None
         return self
 
@@ -133,10 +138,10 @@ class Answer(str):
         return True
 
     def markdown(self) -> str:
-        """Text and code cards as one Markdown document."""
-        parts = [card.markdown() for card in self.code_cards]
-        if self.text.strip():
-            parts.append(self.text)
+        """Text and code cards as one Markdown document, in the chat's order."""
+        order = self._order or (self.text, *self.code_cards)
+        parts = [p.markdown() if isinstance(p, CodeCard) else p for p in order]
+        parts = [p for p in parts if p.strip()]
         return "\n\n".join(parts) if parts else "_(no answer)_"
 
     def plain_markdown(self) -> str:
@@ -176,6 +181,8 @@ class _Turn:
 
     texts: list[str] = field(default_factory=list)
     cards: dict[str, CodeCard] = field(default_factory=dict)
+    # Texts and cards by item id, in the order they came (a replaced card keeps its place).
+    pieces: dict[str, str | CodeCard] = field(default_factory=dict)
     error: str | None = None
     notices: list[str] = field(default_factory=list)
     pending_tool: ClientToolCallItem | None = None
@@ -461,10 +468,12 @@ class ChatClient:
                 text = "".join(part.text for part in item.content).strip()
                 if text:
                     turn.texts.append(text)
+                    turn.pieces[item.id] = text
             elif isinstance(item, WidgetItem):
                 card = _card_of(item.id, item.widget)
                 if card is not None:
                     turn.cards[item.id] = card
+                    turn.pieces[item.id] = card
             elif isinstance(item, ClientToolCallItem) and item.status == "pending":
                 turn.pending_tool = item
         elif isinstance(event, ErrorEvent):
@@ -473,16 +482,15 @@ class ChatClient:
             turn.notices.append(event.message)
 
     def _answer(self, turn: _Turn) -> Answer:
-        parts = [*turn.notices, *turn.texts]
-        if turn.error:
-            parts.append(f"**The assistant could not answer:** {turn.error}")
-        text = "\n\n".join(parts)
+        failure = [f"**The assistant could not answer:** {turn.error}"] if turn.error else []
+        text = "\n\n".join([*turn.notices, *turn.texts, *failure])
         return Answer(
             text,
             list(turn.cards.values()),
             thread_id=self.thread_id,
             error=turn.error,
             reads=turn.reads,
+            order=[*turn.notices, *turn.pieces.values(), *failure],
         )
 
 

@@ -88,6 +88,8 @@ class _Draft:
 
     texts: dict[str, str] = field(default_factory=dict)
     cards: dict[str, str] = field(default_factory=dict)
+    # The ids of the texts and cards in the order they came (as the chat shows them).
+    order: dict[str, None] = field(default_factory=dict)
     activity: str = WORKING
     error: str = ""
     # Said while the store waits for another process's lock (see store_wait).
@@ -99,12 +101,14 @@ class _Draft:
             item = event.item
             if isinstance(item, AssistantMessageItem):
                 self.texts[item.id] = "".join(part.text for part in item.content)
+                self.order.setdefault(item.id)
                 self.activity = ""
                 return True
             if isinstance(item, WidgetItem):
                 code = card_code(item.widget)
                 if code is not None:
                     self.cards[item.id] = fence(code)
+                    self.order.setdefault(item.id)
                     return True
             if isinstance(item, ClientToolCallItem) and item.status == "pending":
                 self.activity = _activity(item)
@@ -113,6 +117,7 @@ class _Draft:
             update = event.update
             if isinstance(update, AssistantMessageContentPartTextDelta):
                 self.texts[event.item_id] = self.texts.get(event.item_id, "") + update.delta
+                self.order.setdefault(event.item_id)
                 self.activity = ""
                 return True
         elif isinstance(event, ErrorEvent):
@@ -134,8 +139,14 @@ class _Draft:
         self.waiting = text
         return changed
 
+    def parts(self) -> list[str]:
+        """The texts and cards so far, in the order they came."""
+        shown = (self.cards.get(key) or self.texts.get(key, "") for key in self.order)
+        return [part for part in shown if part.strip()]
+
     def markdown(self) -> str:
-        parts = [*self.cards.values(), *(t for t in self.texts.values() if t.strip())]
+        """The draft as Markdown, with what is happening (or waited for) at its end."""
+        parts = self.parts()
         status = self.waiting or self.activity
         if status:
             parts.append(f"_{status}_")
@@ -229,8 +240,7 @@ class LiveAnswer:
         if self._handle is None:
             return
         draft = self._draft
-        parts = [*draft.cards.values(), *(t for t in draft.texts.values() if t.strip())]
-        markdown = "\n\n".join([*parts, "_Stopped._"])
+        markdown = "\n\n".join([*draft.parts(), "_Stopped._"])
         self._handle.update(failed_bundle(markdown, "interrupted"), raw=True)
 
     def show_final(self, answer: Answer) -> None:
