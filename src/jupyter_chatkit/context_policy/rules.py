@@ -16,6 +16,7 @@ from typing import Any
 
 # Known shapes of credential values (a long list, kept in a module of its own).
 from .value_rules import VALUE_RULES
+from .word_lists import ENV_ALLOW_NAMES, ENV_ALLOW_PREFIXES, HTML_ENTITIES
 
 # Names are compared after normalisation: camelCase split, lower case, every run of
 # other characters turned into one "_" (``X-Api-Key`` -> ``x_api_key``). A name is secret
@@ -527,50 +528,7 @@ NAME_TRIGGERS: list[str] = [
     "shared",
 ]
 
-# Environment variables whose values are harmless and useful (paths, locale, versions).
-ENV_ALLOW_NAMES: list[str] = sorted(
-    {
-        "CONDA_DEFAULT_ENV",
-        "CONDA_PREFIX",
-        "CUDA_VISIBLE_DEVICES",
-        "HOME",
-        "HOSTNAME",
-        "JPY_PARENT_PID",
-        "JPY_SESSION_NAME",
-        "JUPYTER_CHATKIT_API",
-        "JUPYTER_CHATKIT_MODEL",
-        "LANG",
-        "LANGUAGE",
-        "LOGNAME",
-        "MPLBACKEND",
-        "OMP_NUM_THREADS",
-        "PATH",
-        "PWD",
-        "PYTHONHASHSEED",
-        "PYTHONPATH",
-        "PYTHONUNBUFFERED",
-        "SHELL",
-        "SHLVL",
-        "TERM",
-        "TMPDIR",
-        "TZ",
-        "USER",
-        "VIRTUAL_ENV",
-    }
-)
-ENV_ALLOW_PREFIXES: list[str] = ["LC_"]
-
-# HTML character references read as their characters before the rules (folded.py): the
-# punctuation and spaces a name and its value are written with in an HTML output.
-HTML_ENTITIES: dict[str, str] = {
-    "quot": '"', "apos": "'", "amp": "&", "lt": "<", "gt": ">", "nbsp": " ", "ensp": " ",
-    "emsp": " ", "thinsp": " ", "colon": ":", "equals": "=", "lpar": "(", "rpar": ")",
-    "lsqb": "[", "rsqb": "]", "lbrack": "[", "rbrack": "]", "lcub": "{", "rcub": "}",
-    "lbrace": "{", "rbrace": "}", "comma": ",", "semi": ";", "period": ".", "sol": "/",
-    "bsol": "\\", "grave": "`", "num": "#", "dollar": "$", "percnt": "%", "excl": "!",
-    "quest": "?", "commat": "@", "ast": "*", "midast": "*", "plus": "+", "lowbar": "_",
-    "hyphen": "-", "dash": "-", "vert": "|", "verbar": "|", "Tab": "\t", "NewLine": "\n",
-}  # fmt: skip
+# Environment variables kept and HTML references read: word_lists.py.
 
 # A text's HTML references are read only when it then holds one of these (a name's word,
 # or an OAuth code's parameter): a table of ``Tom &amp; Jerry`` is not redacted twice, and

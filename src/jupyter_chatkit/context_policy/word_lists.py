@@ -1,0 +1,50 @@
+"""Word lists of the table of :mod:`.rules` kept apart for their length: environment
+variables whose values are shown, and HTML character references read before the rules.
+Rendered into the TypeScript copy with the rest of the table."""
+
+from __future__ import annotations
+
+# Environment variables whose values are harmless and useful (paths, locale, versions).
+ENV_ALLOW_NAMES: list[str] = sorted(
+    {
+        "CONDA_DEFAULT_ENV",
+        "CONDA_PREFIX",
+        "CUDA_VISIBLE_DEVICES",
+        "HOME",
+        "HOSTNAME",
+        "JPY_PARENT_PID",
+        "JPY_SESSION_NAME",
+        "JUPYTER_CHATKIT_API",
+        "JUPYTER_CHATKIT_MODEL",
+        "LANG",
+        "LANGUAGE",
+        "LOGNAME",
+        "MPLBACKEND",
+        "OMP_NUM_THREADS",
+        "PATH",
+        "PWD",
+        "PYTHONHASHSEED",
+        "PYTHONPATH",
+        "PYTHONUNBUFFERED",
+        "SHELL",
+        "SHLVL",
+        "TERM",
+        "TMPDIR",
+        "TZ",
+        "USER",
+        "VIRTUAL_ENV",
+    }
+)
+ENV_ALLOW_PREFIXES: list[str] = ["LC_"]
+
+# HTML character references read as their characters before the rules (folded.py): the
+# punctuation and spaces a name and its value are written with in an HTML output.
+HTML_ENTITIES: dict[str, str] = {
+    "quot": '"', "apos": "'", "amp": "&", "lt": "<", "gt": ">", "nbsp": " ", "ensp": " ",
+    "emsp": " ", "thinsp": " ", "colon": ":", "equals": "=", "lpar": "(", "rpar": ")",
+    "lsqb": "[", "rsqb": "]", "lbrack": "[", "rbrack": "]", "lcub": "{", "rcub": "}",
+    "lbrace": "{", "rbrace": "}", "comma": ",", "semi": ";", "period": ".", "sol": "/",
+    "bsol": "\\", "grave": "`", "num": "#", "dollar": "$", "percnt": "%", "excl": "!",
+    "quest": "?", "commat": "@", "ast": "*", "midast": "*", "plus": "+", "lowbar": "_",
+    "hyphen": "-", "dash": "-", "vert": "|", "verbar": "|", "Tab": "\t", "NewLine": "\n",
+}  # fmt: skip
