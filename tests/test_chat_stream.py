@@ -50,6 +50,8 @@ def test_the_magic_streams_into_one_display(provider_env: FakeLLM) -> None:
 
     kinds = [m["msg_type"] for m in messages]
     assert "error" not in kinds and "stream" not in kinds, messages
+    # No chat was shown: no widget, so no comm opened nor written to (nobody reads it).
+    assert not {"comm_open", "comm_msg"} & set(kinds), kinds
     shown = [m for m in messages if m["msg_type"] == "display_data"]
     updates = [m for m in messages if m["msg_type"] == "update_display_data"]
     # One display, then updates of that same display (never a second output).

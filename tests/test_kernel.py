@@ -381,6 +381,30 @@ def test_magics_share_one_conversation(
     assert widgets[0].data[WIDGET_MIME]["model_id"] == session_chat.model_id
 
 
+def test_questions_ask_without_a_widget_until_the_chat_is_shown(
+    shell: InteractiveShell, chat_store: str
+) -> None:
+    magics = ChatMagics(shell)
+    with capture_output() as captured:
+        magics.chat("", "hello")  # %%chat
+        magics.chat("what variables do I have?")  # %chat QUESTION
+    first = magics.session.thread_id
+    assert first and len(markdown_outputs(captured)) == 2
+    assert not isinstance(magics.session, Chat)
+    assert not [o for o in captured.outputs if WIDGET_MIME in o.data]
+    # %chat shows the chat of that same conversation; it asks the next questions.
+    with capture_output() as captured:
+        magics.chat("")
+    (shown,) = [o.data[WIDGET_MIME] for o in captured.outputs if WIDGET_MIME in o.data]
+    assert magics.session is magics.session_chat
+    assert shown["model_id"] == magics.session_chat.model_id
+    assert magics.session_chat.thread_id == first
+    magics.chat("", "and now?")
+    assert magics.session_chat.thread_id == first
+    magics.chat("--new", "hello again")
+    assert magics.session_chat.thread_id not in ("", first)
+
+
 def test_question_marks_reach_the_magic(shell: InteractiveShell) -> None:
     transform = shell.input_transformer_manager.transform_cell
     assert transform("%chat what does df have?") == (

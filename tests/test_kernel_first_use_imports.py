@@ -10,7 +10,7 @@ In a fresh IPython (as a new kernel is), forked from one that imported IPython
   answers never needs them;
 - the first ``%%chat`` answered by the kernel's own assistant (no server: the offline
   model) leaves unloaded what the server extension leaves unloaded
-  (serverext/deferred_imports.py).
+  (serverext/deferred_imports.py), and the widget: no chat was shown.
 """
 
 from __future__ import annotations
@@ -65,8 +65,12 @@ NOT_FOR_ANSWERS = (
     "jupyter_chatkit.assistant.agent",
 )
 # What the server extension leaves unloaded (its deferrals), the kernel's own assistant
-# too: MCP's client, server and web stack, SQLAlchemy's ORM, openai's unused types.
+# too: MCP's client, server and web stack, SQLAlchemy's ORM, openai's unused types. And
+# the widget: a question shows no chat (no widget, no comm).
 NOT_AFTER_CHAT = (
+    "anywidget",
+    "ipywidgets",
+    "jupyter_chatkit.kernel.widget",
     "mcp.client.session",
     "mcp.server",
     "starlette",

@@ -22,7 +22,9 @@ from IPython.core.magic_arguments import argument, magic_arguments, parse_argstr
 from .executions import install as install_execution_log
 
 if TYPE_CHECKING:
-    # Loaded at the first %chat: %load_ext needs neither anywidget nor ipywidgets.
+    # Loaded when %chat shows the chat: %load_ext and the questions (%%chat, %chat
+    # QUESTION) need neither anywidget nor ipywidgets, nor a widget's comm.
+    from .conversation import Conversation
     from .widget import Chat
 
 USAGE = """\
@@ -37,17 +39,33 @@ class ChatMagics(Magics):
     """The ``%chat`` line and cell magic; all uses share one conversation."""
 
     def __init__(self, shell: Any = None) -> None:
-        """Magics for ``shell``; the shared :class:`Chat` is created on first use."""
+        """Magics for ``shell``; the shared conversation is created on first use."""
         super().__init__(shell)
+        # Asks until the chat is shown; then the chat asks (its views follow the turns).
+        self._conversation: Conversation | None = None
         self._chat: Chat | None = None
 
     @property
+    def session(self) -> Chat | Conversation:
+        """What asks this session's questions: its chat once shown, else a conversation
+        shown nowhere else (no widget, no comm: nothing would read them)."""
+        if self._chat is not None:
+            return self._chat
+        if self._conversation is None:
+            from .conversation import Conversation
+
+            self._conversation = Conversation()
+        return self._conversation
+
+    @property
     def session_chat(self) -> Chat:
-        """This session's chat (its ``thread_id`` is the shared conversation)."""
+        """This session's chat widget (its ``thread_id`` is the shared conversation),
+        created, with its comm, on first use."""
         if self._chat is None:
             from .widget import Chat
 
-            self._chat = Chat()
+            thread_id = self._conversation.thread_id if self._conversation else ""
+            self._chat, self._conversation = Chat(thread_id=thread_id), None
         return self._chat
 
     @magic_arguments()
@@ -69,13 +87,13 @@ class ChatMagics(Magics):
                 raise UsageError(f"%%chat takes no text after the flags; got {rest!r}.\n{USAGE}")
             question = cell.strip()
         if args.new:
-            self.session_chat.new_thread()
+            self.session.new_thread()
         if not question:
             from IPython.display import display
 
             display(self.session_chat)
             return
-        self.session_chat.ask(question, display=True)
+        self.session.ask(question, display=True)
 
 
 def _split_flags(line: str) -> tuple[str, str]:
