@@ -9,6 +9,7 @@ check the calls and the card's code, never the wording.
 
 from __future__ import annotations
 
+import collections
 import json
 from typing import Any
 
@@ -113,6 +114,33 @@ async def test_a_missing_column_names_the_close_one(key: str, column: str) -> No
     source = f"counts = sales['{key}'].value_counts()"
     await run(tools.agent(), asked(source, 1, "KeyError", f"'{key}'"), tools)
     assert card_code(tools) == f"counts = sales['{column}'].value_counts()"
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "prices",
+    [
+        {"banana": 0.25, "apple": 0.5},
+        collections.OrderedDict(apple=0.5, banana=0.25),
+        collections.Counter(banana=3, apple=1),
+        collections.defaultdict(float, banana=0.25),
+        # More keys than the variables list previews: its inspection shows them.
+        {**{f"item{n}": n for n in range(12)}, "banana": 0.25},
+    ],
+    ids=["dict", "OrderedDict", "Counter", "defaultdict", "big-dict"],
+)
+async def test_a_missing_dict_key_names_the_close_one(prices: Any) -> None:
+    tools = with_namespace({"prices": prices})
+    source = 'cost = prices["banan"] * 3'
+    await run(tools.agent(), asked(source, 1, "KeyError", "'banan'"), tools)
+    assert card_code(tools) == 'cost = prices["banana"] * 3'
+
+
+@pytest.mark.asyncio
+async def test_a_missing_dict_key_with_no_close_one_gets_no_card() -> None:
+    tools = with_namespace({"prices": {"apple": 0.5, "pear": 0.75}})
+    await run(tools.agent(), asked('prices["banan"]', 1, "KeyError", "'banan'"), tools)
+    assert not [name for name, _ in tools.calls if name == "propose_code"]
 
 
 @pytest.mark.asyncio

@@ -41,7 +41,15 @@ from ..protocol import GET_ACTIVE_CELL, GET_NOTEBOOK_CELLS, INSPECT_KERNEL_VARIA
 from ..protocol import LIST_KERNEL_VARIABLES as LIST_VARIABLES
 from ..settings import ENV_API_KEY, ENV_BASE_URL, ENV_MODEL
 from .agent import PROPOSE_CODE, TITLE_INSTRUCTIONS
-from .offline_fix import FoundError, diagnose, find_errors, known_names, needs_names, suggest_fix
+from .offline_fix import (
+    FoundError,
+    diagnose,
+    find_errors,
+    key_owner,
+    known_names,
+    needs_names,
+    suggest_fix,
+)
 
 __all__ = ["OFFLINE_MODEL_NAME", "SETUP_HINT", "OfflineModel", "render_json"]
 
@@ -172,6 +180,14 @@ def _fix_plan(items: list[Mapping[str, Any]], tools: set[str], hint: str) -> lis
     error = errors[0]
     if needs_names(error) and LIST_VARIABLES.name in tools and LIST_VARIABLES.name not in called:
         return [_function_call(LIST_VARIABLES.name, {})]
+    # A mapping's key missed, and the list's preview showed too few keys to name the
+    # near one: its description shows more.
+    owner = key_owner(error)
+    known = known_names(read)
+    inspect = INSPECT_KERNEL_VARIABLE.name
+    ready = inspect not in tools or inspect in called or owner not in known.keys
+    if not ready and suggest_fix(error, known) is None:
+        return [_function_call(inspect, {"name": owner})]
     return _fix_answer(error, read, tools, hint)
 
 

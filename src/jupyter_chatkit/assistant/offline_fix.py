@@ -8,6 +8,8 @@ follows from that alone, writes the corrected code:
 - ``NameError``: a near-miss of a defined name (``pritn`` -> ``print``), or the usual
   import of a well-known alias (``pd`` -> ``import pandas as pd``);
 - ``KeyError`` / ``AttributeError`` on a DataFrame: a near-miss of one of its columns;
+  ``KeyError`` on a dict (or another mapping the kernel lists the keys of): a near-miss
+  of one of its keys;
   ``AttributeError``: Python's own "Did you mean" suggestion;
 - ``ModuleNotFoundError``: ``%pip install`` of the package that provides the module;
 - ``ZeroDivisionError``: the division guarded against a zero divisor.
@@ -27,7 +29,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Fix", "FoundError", "Known", "diagnose", "find_errors", "known_names", "suggest_fix"]
+__all__ = [
+    "Fix",
+    "FoundError",
+    "Known",
+    "diagnose",
+    "find_errors",
+    "key_owner",
+    "known_names",
+    "suggest_fix",
+]
 
 # How alike a misspelt name and a defined one must be (difflib's ratio).
 _CUTOFF = 0.7
@@ -132,11 +143,14 @@ class Fix:
 
 @dataclass
 class Known:
-    """Names the model read: kernel variables, DataFrame columns, names cells define."""
+    """Names the model read: kernel variables, DataFrame columns, mapping keys, names
+    cells define."""
 
     names: set[str] = field(default_factory=set)
     # DataFrame variable -> its column names (those the tool listed).
     columns: dict[str, list[str]] = field(default_factory=dict)
+    # Mapping variable -> its string keys (those the kernel's description shows).
+    keys: dict[str, list[str]] = field(default_factory=dict)
 
 
 def find_errors(value: Any, source: str = "", where: str = "") -> Iterator[FoundError]:
@@ -202,15 +216,43 @@ def known_names(value: Any, known: Known | None = None) -> Known:
                 ]
                 if cols:
                     known.columns[var["name"]] = [str(c) for c in cols if c is not None]
+                _add_keys(known, var["name"], _preview_keys(var.get("preview")))
     if isinstance(value.get("name"), str) and isinstance(value.get("columns"), list):
         cols = [c.get("name") if isinstance(c, dict) else c for c in value["columns"]]
         known.columns[value["name"]] = [str(c) for c in cols if c is not None]
+    if isinstance(value.get("name"), str) and isinstance(value.get("items"), list):
+        # inspect_kernel_variable on a mapping: items are [key as the kernel shows it, value].
+        shown = [i[0] for i in value["items"] if isinstance(i, list) and i]
+        _add_keys(known, value["name"], [k for k in map(_literal, shown) if isinstance(k, str)])
     if isinstance(value.get("source"), str):
         known.names |= _defined_in(value["source"])
     for item in value.values():
         if isinstance(item, dict | list):
             known_names(item, known)
     return known
+
+
+def _literal(text: Any) -> Any:
+    """The Python literal ``text`` spells (a key as the kernel showed it); None if not."""
+    try:
+        return ast.literal_eval(text) if isinstance(text, str) else None
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+
+
+def _preview_keys(preview: Any) -> list[str]:
+    """The string keys of a mapping's preview (``{'a': 1, … 3 more}``), when its shown
+    part is a literal; else none."""
+    if not isinstance(preview, str) or not preview.startswith("{"):
+        return []
+    shown = _literal(re.sub(r",?\s*…[^{}]*\}$", "}", preview))
+    return [k for k in shown if isinstance(k, str)] if isinstance(shown, dict) else []
+
+
+def _add_keys(known: Known, name: str, keys: list[str]) -> None:
+    if keys:
+        have = known.keys.setdefault(name, [])
+        have += [k for k in keys if k not in have]
 
 
 def _defined_in(source: str) -> set[str]:
@@ -358,6 +400,21 @@ def _name_fix(error: FoundError, known: Known, number: int, code: str) -> Fix | 
     )
 
 
+def key_owner(error: FoundError) -> str | None:
+    """The variable a ``KeyError``'s failing line indexes with the missing key, if one."""
+    line = error.failing_line()
+    if error.ename != "KeyError" or line is None:
+        return None
+    return _subscripted(line[1], _missing_key(error))
+
+
+def _missing_key(error: FoundError) -> str:
+    key = error.evalue.strip()
+    if len(key) >= 2 and key[0] == key[-1] and key[0] in "'\"":
+        key = key[1:-1]
+    return key
+
+
 def _subscripted(code: str, key: str) -> str | None:
     """The variable indexed with ``key`` on the line (``sales['regoin']`` -> ``sales``)."""
     match = re.search(r"([A-Za-z_]\w*)\s*\[\s*(['\"])" + re.escape(key) + r"\2", code)
@@ -365,22 +422,22 @@ def _subscripted(code: str, key: str) -> str | None:
 
 
 def _key_fix(error: FoundError, known: Known, number: int, code: str) -> Fix | None:
-    key = error.evalue.strip()
-    if len(key) >= 2 and key[0] == key[-1] and key[0] in "'\"":
-        key = key[1:-1]
+    key = _missing_key(error)
     owner = _subscripted(code, key)
     columns = known.columns.get(owner or "") or []
-    other = _near(key, columns)
+    keys = known.keys.get(owner or "") or []
+    other = _near(key, columns or keys)
     if not owner or not other:
         return None
     fixed = re.sub(
         r"(['\"])" + re.escape(key) + r"\1", lambda m: f"{m.group(1)}{other}{m.group(1)}", code
     )
+    what = "column" if columns else "key"
     return Fix(
         code=_with_line(error, number, code, fixed),
-        title=f"Use column {other}",
-        why=f"`{owner}` has no column `{key}`; it has `{other}` (columns: "
-        + ", ".join(f"`{c}`" for c in columns[:8])
+        title=f"Use {what} {other}",
+        why=f"`{owner}` has no {what} `{key}`; it has `{other}` ({what}s: "
+        + ", ".join(f"`{c}`" for c in (columns or keys)[:8])
         + ").",
     )
 
