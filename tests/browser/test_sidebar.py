@@ -184,6 +184,11 @@ def test_variables_come_from_the_notebooks_kernel(
 
 
 CSV_CODE = 'import pandas as pd\n\ndf = pd.read_csv("data.csv")\ndf.head()'
+# The keyboard is on the notebook's active cell, in command mode.
+KEYS_ON_ACTIVE_CELL = (
+    "return nb.content.mode === 'command'"
+    " && nb.content.activeCell.node.contains(document.activeElement);"
+)
 
 
 def test_insert_code_card_below_active_cell(
@@ -214,6 +219,9 @@ def test_insert_code_card_below_active_cell(
     assert sources[1] == code, sources
     assert sources[2] == "# last"
     assert lab_page.notebook_js("return nb.content.activeCellIndex;") == 1
+    # The keyboard is on the new cell in command mode (Shift+Enter runs it), not on the
+    # card's button (where Shift+Enter inserted again).
+    assert lab_page.notebook_js(KEYS_ON_ACTIVE_CELL)
     screenshot(page, "inserted")
     # "Insert & run" (a server action answered by a client effect) inserts below the new
     # active cell and runs it: data.csv does not exist, so the new cell shows an error.
@@ -227,6 +235,7 @@ def test_insert_code_card_below_active_cell(
     # The chat was told the insertion worked (a cell that raises still got the code).
     status = page.locator(f"{PANEL} .jck-sr").inner_text()
     assert "Inserted below and running" in status, status
+    assert lab_page.notebook_js(KEYS_ON_ACTIVE_CELL)
     page.locator(".jp-chatkit-ask-error").first.wait_for(state="visible")
     screenshot(page, "inserted-and-ran")
 
@@ -234,7 +243,7 @@ def test_insert_code_card_below_active_cell(
 def test_replace_active_cell_and_undo(
     lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
-    open_notebook(lab_page, "replace.ipynb", ["original = 1", "second = 2"], run=False)
+    open_notebook(lab_page, "replace.ipynb", ["original = 1", "second = 2", "# end"], run=False)
     lab_page.set_active_cell(1)
     open_panel_from_palette(page)
     scripted_llm.script(Reply(f"Like this:\n\n```python\n{CSV_CODE}\n```"))
@@ -251,10 +260,18 @@ def test_replace_active_cell_and_undo(
     notice.wait_for(state="visible")
     assert "Replaced cell 2" in notice.inner_text()
     assert code == CSV_CODE
-    assert lab_page.cell_sources() == ["original = 1", code]
+    assert lab_page.cell_sources() == ["original = 1", code, "# end"]
     screenshot(page, "replaced")
+    # The keyboard went to the replaced cell: Shift+Enter runs it (it used to reopen the
+    # dialog from the card's button, now showing no change).
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget.content.widgets[1].model.executionCount"
+        " !== null"
+    )
+    assert page.locator(".jp-Dialog").count() == 0
     notice.get_by_role("button", name="Undo").click()
-    assert lab_page.cell_sources() == ["original = 1", "second = 2"]
+    assert lab_page.cell_sources() == ["original = 1", "second = 2", "# end"]
     assert "Restored cell 2" in notice.inner_text()
 
 

@@ -10,9 +10,10 @@ import type { InsertOptions, InsertResult } from "../../src/bridge";
 
 /**
  * Insert a code cell holding exactly `code` next to cell `index` of `panel` and make it
- * the active cell; start running it when `run`. Resolves to false when nothing was
- * inserted (no notebook model, or a read-only notebook), to "no-kernel" when it was but
- * the notebook has no kernel to run it yet (JupyterLab then starts or asks for one).
+ * the active cell, with the keyboard (`focusCell`); start running it when `run`.
+ * Resolves to false when nothing was inserted (no notebook model, or a read-only
+ * notebook), to "no-kernel" when it was but the notebook has no kernel to run it yet
+ * (JupyterLab then starts or asks for one).
  */
 export async function insertCode(
   panel: NotebookPanel,
@@ -33,7 +34,10 @@ export async function insertCode(
   notebook.activeCellIndex = at;
   const cell = notebook.widgets[at];
   if (!cell) return false;
-  void notebook.scrollToCell(cell).catch(() => undefined);
+  // Scroll only: Notebook.scrollToCell also activates the cell, whose editor then takes
+  // the keyboard whenever the scroll ends, wherever the person has gone meanwhile.
+  void notebook.scrollToItem(at).catch(() => undefined);
+  focusCell(panel, cell);
   if (options.run) {
     const noKernel = panel.sessionContext.hasNoKernel;
     // Not awaited: the insertion is done, and a cell may run for minutes (or raise,
@@ -43,7 +47,7 @@ export async function insertCode(
     // silently stayed unrun while the chat said "running".
     void NotebookActions.runCells(notebook, [cell], panel.sessionContext, new SessionContextDialogs())
       // Then bring its output into view (it may be taller than the cell was).
-      .then(() => (cell.isDisposed ? undefined : notebook.scrollToCell(cell, "auto")))
+      .then(() => (cell.isDisposed ? undefined : notebook.scrollToItem(notebook.widgets.indexOf(cell), "auto")))
       .catch((e: unknown) => console.warn("jupyter-chatkit: running the inserted cell failed", e));
     if (noKernel) return "no-kernel";
   }
@@ -85,4 +89,22 @@ export function replaceSource(cell: Cell, index: number, code: string): Replacem
       return true;
     },
   };
+}
+
+/**
+ * Give the keyboard to `cell` of `panel` in command mode, where a person continues after
+ * a click put code in it (Shift+Enter runs it), unless they have moved on: only while the
+ * focus is on nothing or on a button (where the click left it, or where a dialog gave it
+ * back), never from a field being typed in or from a cell.
+ */
+export function focusCell(panel: NotebookPanel, cell: Cell): void {
+  const now = document.activeElement;
+  const idle = !now || now === document.body || now instanceof HTMLButtonElement;
+  if (!idle || panel.isDisposed || !panel.isVisible || cell.isDisposed) return;
+  const notebook = panel.content;
+  const index = notebook.widgets.indexOf(cell);
+  if (index < 0) return;
+  notebook.activeCellIndex = index;
+  notebook.mode = "command";
+  notebook.activate();
 }

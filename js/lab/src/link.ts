@@ -9,7 +9,7 @@
 import type { INotebookTracker, NotebookPanel } from "@jupyterlab/notebook";
 import { type ISignal, Signal } from "@lumino/signaling";
 import type { InsertOptions, InsertResult } from "../../src/bridge";
-import { insertCode, type Replacement, replaceSource } from "./edits";
+import { focusCell, insertCode, type Replacement, replaceSource } from "./edits";
 import { activeTarget } from "./locate";
 
 // The replace dialog (and its diff) loads on first use, not at JupyterLab's start.
@@ -112,6 +112,8 @@ export class NotebookLink {
     const index = t.panel.content.widgets.indexOf(cell);
     if (index < 0 || cell.isDisposed) return "no-cell";
     this._replaced.emit(replaceSource(cell, index, code));
+    // The keyboard goes to the cell, not back to the card's button (Shift+Enter runs it).
+    focusCell(t.panel, cell);
     return "replaced";
   }
 }
