@@ -40,17 +40,20 @@ CODE_RULES: list[dict[str, Any]] = [
     },
     {
         "kind": "signing key",
+        # Triggers as the calls spell them: a bare "des" or "aes" is in too many words.
         "triggers": [
             "hmac",
-            "aes",
-            "des",
+            "aes.new(",
+            "des.new(",
+            "des3.new(",
+            "algorithms.",
+            "aesgcm(",
+            "chacha",
+            "salsa20",
             "blowfish",
             "arc4",
-            "chacha",
-            "salsa",
-            "camellia",
-            "serializer",
-            "signer",
+            "serializer(",
+            "signer(",
         ],
         "pattern": r"((?<![A-Za-z0-9_])" + _KEY_FIRST + r"\([ \t]*(?:key[ \t]*=[ \t]*)?"
         r"[rbuRBU]{0,2}(['\"]))((?:(?!\2)[^\n\\«]){4,2000})(?=\2)",

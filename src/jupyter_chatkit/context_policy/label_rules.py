@@ -206,8 +206,7 @@ LABEL_RULES: list[dict[str, Any]] = [
         "triggers": ["pass"],
         # The second word right before its separator: one fast scan (the rule's own
         # search, case-insensitive from every position, cost prose with these words).
-        "prefilter": r"[ \t-](?:[Ww][Oo][Rr][Dd]|[Pp][Hh][Rr][Aa][Ss][Ee])[Ss]?"
-        r"['\"`*]{0,2}[ \t]*[:=]",
+        "prefilter": r"[Pp][Aa][Ss][Ss][ \t-]+[WwPp]",
         "pattern": _SPLIT_PASS_NAME + _SPLIT_VALUE,
         "group": 2,
         "flags": "i",
