@@ -289,3 +289,5 @@ async def test_a_syntax_error_is_named_with_its_line_and_no_guessed_fix() -> Non
     out = await run(tools.agent(), history, tools)
     assert not [c for c in tools.calls if c[0] == "propose_code"]
     assert "SyntaxError" in said(out) and 'print "total"' in said(out)
+    # The cell's line, not the temporary file IPython compiled the cell under.
+    assert "2360040779.py" not in said(out) and "line 2" in said(out)

@@ -323,6 +323,21 @@ def test_ask_about_this_error(
     screenshot(page, "asked")
 
 
+def test_a_syntax_errors_message_names_the_cells_line(
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM
+) -> None:
+    """IPython's SyntaxError says "(537175822.py, line 1)", its temp file for the cell:
+    the person's message says the cell's line instead."""
+    open_notebook(lab_page, "syntax.ipynb", ["total = 1 +* 2"])
+    scripted_llm.script(Reply("An operator too many."))
+    page.locator(".jp-chatkit-ask-error").click()
+    page.locator(ASSISTANT, has_text="An operator too many.").wait_for(state="visible")
+    asked = last_user_message(page)
+    assert asked.startswith("Fix the error in cell 1: SyntaxError"), asked
+    assert "line 1" in asked and ".py" not in asked, asked
+    wait_idle(page)
+
+
 def test_explain_cell_from_context_menu(
     lab_page: LabPage, page: Any, scripted_llm: FakeLLM
 ) -> None:

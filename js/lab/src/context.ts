@@ -14,6 +14,7 @@ import type { ChatHandle, ContextRef, MessagePart } from "../../src/index";
 import { activeCell, clip, selectedText, stripAnsi } from "./cells";
 import { watchCells } from "./cellwatch";
 import { contextCell } from "./chatcell";
+import { withCellLines } from "./errortext";
 import type { NotebookLink } from "./link";
 import { policyResult, redactText } from "./redact";
 
@@ -114,7 +115,7 @@ export function fixErrorParts(panel: NotebookPanel, cell: Cell, error?: nbformat
   const parts: MessagePart[] = ["Fix the error in ", cellRef(panel, cell, "error")];
   if (error) {
     const ename = stripAnsi(String(error.ename ?? "")).trim();
-    const evalue = redactText(stripAnsi(String(error.evalue ?? ""))).text.split("\n")[0].trim();
+    const evalue = withCellLines(redactText(stripAnsi(String(error.evalue ?? ""))).text.split("\n")[0].trim());
     const summary = [ename, evalue].filter(Boolean).join(": ");
     if (summary) parts.push(`: ${short(summary, MAX_BUBBLE_ERROR)}`);
   }

@@ -84,6 +84,9 @@ _CELL_FRAME = re.compile(r"^\s*(?:Cell In ?\[[^\]]*\]|Input In ?\[[^\]]*\]), lin
 _OTHER_FRAME = re.compile(r"^File |^\S.*, line \d+, in ")
 _ARROW = re.compile(r"^-*> ?\s*(\d+)\s?(.*)$")
 _WORD = r"(?<![\w.]){}(?!\w)"
+# IPython's file for a cell's code in a SyntaxError's message ("(537175822.py, line 1)",
+# "(<ipython-input-3-…>, line 1)"): the person knows the cell, so the line alone is said.
+_CELL_FILE = re.compile(r"\((?:\d+\.py|<ipython-input-[^>]*>), line (\d+)\)")
 
 
 @dataclass(frozen=True)
@@ -170,12 +173,14 @@ def find_errors(value: Any, source: str = "", where: str = "") -> Iterator[Found
         where = _where(value) or where
     if isinstance(value.get("ename"), str) and value["ename"]:
         tb = value.get("text") or value.get("traceback") or ""
-        yield FoundError(value["ename"], str(value.get("evalue", "")), _tb(tb), source, where)
+        evalue = _CELL_FILE.sub(r"(line \1)", str(value.get("evalue", "")))
+        yield FoundError(value["ename"], evalue, _tb(tb), source, where)
         return
     error = value.get("error")
     if isinstance(error, dict) and isinstance(error.get("type"), str) and error["type"]:
         tb = _tb(error.get("traceback", ""))
-        yield FoundError(error["type"], str(error.get("message", "")), tb, source, where)
+        message = _CELL_FILE.sub(r"(line \1)", str(error.get("message", "")))
+        yield FoundError(error["type"], message, tb, source, where)
     for key, item in value.items():
         if key != "error" and isinstance(item, dict | list):
             yield from find_errors(item, source, where)
