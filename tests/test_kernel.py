@@ -405,6 +405,32 @@ def test_questions_ask_without_a_widget_until_the_chat_is_shown(
     assert magics.session_chat.thread_id not in ("", first)
 
 
+def test_chat_new_shows_a_new_conversation_not_the_notebooks_last(
+    shell: InteractiveShell, chat_store: str
+) -> None:
+    """``%chat --new`` shows a chat told to start empty (with no ``thread_id`` the front
+    end reopens the notebook's last conversation, as plain ``%chat`` should)."""
+    plain = ChatMagics(shell)
+    with capture_output():
+        plain.chat("")
+    assert plain.session_chat.thread_id == "" and not plain.session_chat.new_conversation
+
+    # Before the chat was shown, after a question, and once it is shown.
+    for asked in ([], ["hello"]):
+        magics = ChatMagics(shell)
+        with capture_output():
+            for question in asked:
+                magics.chat(question)
+            magics.chat("--new")
+        assert magics.session_chat.thread_id == "", asked
+        assert magics.session_chat.new_conversation, asked
+    with capture_output():
+        plain.chat("hello")
+        assert plain.session_chat.thread_id
+        plain.chat("--new")
+    assert plain.session_chat.thread_id == "" and plain.session_chat.new_conversation
+
+
 def test_question_marks_reach_the_magic(shell: InteractiveShell) -> None:
     transform = shell.input_transformer_manager.transform_cell
     assert transform("%chat what does df have?") == (

@@ -2,7 +2,9 @@
  * The anywidget front end of `jupyter_chatkit.Chat`.
  *
  * Model traits read: `base_url` (str), `thread_id` (str, synced both ways),
- * `initial_message` (str, sent once then cleared), `title` (str, optional).
+ * `new_conversation` (bool: with no `thread_id`, start empty rather than reopen the
+ * notebook's last conversation), `initial_message` (str, sent once then cleared),
+ * `title` (str, optional).
  *
  * Transport: HTTP to the Jupyter server extension when `GET {base}jupyter-chatkit/health`
  * answers 200, else ChatKit over the comm (see client/comm.ts for that contract).
@@ -49,6 +51,8 @@ import "./ui/styles.css";
 interface ChatModel {
   base_url: string;
   thread_id: string;
+  /** With no `thread_id`: a new conversation on purpose (`%chat --new`), not the notebook's last. */
+  new_conversation?: boolean;
   initial_message: string;
   /** The kernel's notebook path under the server's root ("" while unknown). */
   notebook: string;
@@ -408,8 +412,10 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
       await chat.openThread(startId).catch(() => chat.newThread());
     const message = model.get("initial_message");
     const sendFirst = !!message && !shared.initialSent;
-    // Shown without a conversation of its own: reopen the notebook's last one.
-    const following = notebook.start(chat, !startId && !sendFirst && !session.threadId);
+    // Shown without a conversation of its own, nor told to start one: reopen the
+    // notebook's last one.
+    const reopen = !startId && !sendFirst && !session.threadId && !model.get("new_conversation");
+    const following = notebook.start(chat, reopen);
     if (sendFirst) {
       await following; // the new thread records its notebook
       shared.initialSent = true;

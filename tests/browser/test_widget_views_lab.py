@@ -159,6 +159,30 @@ def test_two_views_of_one_widget_show_one_conversation(
     assert "Still here." in send(page, "and now?", IN_CELL)
     assert messages(page, IN_CELL, "user")[-1] == "and now?"
 
+    # %chat --new shows the chat again, on a new and empty conversation (before: a view
+    # shown with no conversation reopened the notebook's last one, this one, and the
+    # magics went on with it). The magics' next question starts it, in both views.
+    page.evaluate(
+        "(sel) => document.querySelectorAll(sel).forEach((e) => { e.dataset.old = '1'; })", IN_CELL
+    )
+    run_new_cell(lab_page, "%chat --new")
+    fresh = f"{IN_CELL}:not([data-old])"
+    page.locator(f"{fresh} .jck-chip-notebook").wait_for(timeout=60_000)
+    lab_page.wait_for_kernel_idle()
+    # (A reopened conversation would be on its way or shown by now.)
+    page.wait_for_load_state("networkidle")
+    screenshot(page, "chat-new")
+    assert messages(page, IN_CELL, "user") == [], "%chat --new showed an old conversation"
+    scripted_llm.script(Reply("The new one's first answer."))
+    run_new_cell(lab_page, "%%chat\nfirst of the new one")
+    page.locator(f"{fresh} .jck-msg.jck-assistant", has_text="new one's first").wait_for()
+    lab_page.wait_for_kernel_idle()
+    assert messages(page, IN_CELL, "user") == ["first of the new one"] * 2
+    # The model read none of the earlier conversation with it.
+    asked = [user_texts(scripted_llm, i) for i in range(len(scripted_llm.requests))]
+    new_turns = [texts for texts in asked if any("first of the new one" in t for t in texts)]
+    assert new_turns and not any("and now?" in t for texts in new_turns for t in texts)
+
 
 def test_two_chats_sharing_a_layout_are_two_conversations(
     lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM

@@ -49,11 +49,14 @@ ASK_TIMEOUT = 600.0
 class Asking:
     """``ask()``, ``ask_async()`` and ``new_thread()`` of a conversation (a mixin).
 
-    Its class provides ``thread_id`` (the conversation; empty: a new one), ``notebook``
-    (the kernel's notebook path, empty: unknown), ``_settings`` and ``_model``.
+    Its class provides ``thread_id`` (the conversation; empty: a new one),
+    ``new_conversation`` (set by :meth:`new_thread`: a chat shown with no ``thread_id``
+    starts empty rather than reopen the notebook's last conversation), ``notebook`` (the
+    kernel's notebook path, empty: unknown), ``_settings`` and ``_model``.
     """
 
     thread_id: str
+    new_conversation: bool
     notebook: str
     _settings: Settings | None
     _model: Model | None
@@ -73,7 +76,7 @@ class Asking:
         Errors come back as an answer whose text explains them (``answer.error`` set).
         """
         if new_thread:
-            self.thread_id = ""
+            self.new_thread()
         runtime = get_runtime()
         if runtime.in_runtime_thread():
             from .client import Answer
@@ -145,7 +148,7 @@ class Asking:
         own ``asyncio.timeout``) stops the assistant's task and is re-raised.
         """
         if new_thread:
-            self.thread_id = ""
+            self.new_thread()
         _load_answer_modules(None)
         from .live import UPDATE_INTERVAL, StoreWaitNote
 
@@ -179,7 +182,9 @@ class Asking:
         return self._finish(answer, display)
 
     def new_thread(self) -> None:
-        """Start a new conversation with the next question."""
+        """Start a new conversation with the next question (a chat shown meanwhile is
+        empty: it does not reopen the notebook's last conversation)."""
+        self.new_conversation = True
         self.thread_id = ""
 
     def _finish(self, answer: Answer, display: bool) -> Answer:
@@ -233,6 +238,7 @@ class Conversation(Asking):
     ) -> None:
         """A conversation (``thread_id`` empty: a new one at the first question)."""
         self.thread_id = thread_id
+        self.new_conversation = False
         self.notebook = ""
         self._settings = settings
         self._model = model

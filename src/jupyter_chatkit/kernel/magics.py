@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 USAGE = """\
 %chat                 show the chat (this session's conversation)
 %chat QUESTION        ask, and show the answer here
+%chat --new           show the chat on a new, empty conversation
 %chat --new QUESTION  start a new conversation, then ask
 %%chat [--new]        ask the cell's text"""
 
@@ -64,8 +65,13 @@ class ChatMagics(Magics):
         if self._chat is None:
             from .widget import Chat
 
-            thread_id = self._conversation.thread_id if self._conversation else ""
-            self._chat, self._conversation = Chat(thread_id=thread_id), None
+            asked = self._conversation
+            self._chat = Chat(
+                thread_id=asked.thread_id if asked else "",
+                # %chat --new before the chat was shown: it shows that new conversation.
+                new_conversation=asked.new_conversation if asked else False,
+            )
+            self._conversation = None
         return self._chat
 
     @magic_arguments()

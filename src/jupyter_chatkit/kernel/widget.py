@@ -76,6 +76,11 @@ class Chat(anywidget.AnyWidget, Asking):
     thread_id = traitlets.Unicode("", help="The conversation shown; empty: a new one.").tag(
         sync=True
     )
+    new_conversation = traitlets.Bool(
+        False,
+        help="With no thread_id: a new conversation on purpose (``new_thread()``, "
+        "``%chat --new``), not the notebook's last one, which the front end reopens else.",
+    ).tag(sync=True)
     initial_message = traitlets.Unicode(
         "", help="A message the front end sends once, when first shown."
     ).tag(sync=True)
