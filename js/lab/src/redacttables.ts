@@ -9,7 +9,16 @@
 import { chars } from "./codepoints";
 import { CALL_ARGUMENT, CREDENTIAL_VALUE } from "./redactcompiled";
 import { RULES } from "./redaction-rules.generated";
-import { anyOf, isSecretName, namesWords as isVocab, KEEP_VALUE, marker, trimEndOf } from "./redactnames";
+import {
+  anyOf,
+  isKeyishName,
+  isSecretName,
+  namesWords as isVocab,
+  KEEP_VALUE,
+  looksRandom,
+  marker,
+  trimEndOf,
+} from "./redactnames";
 
 const ANY_NAME_TRIGGER = anyOf(RULES.nameTriggers);
 // Every shape a line starts (a key/value row, a header, a YAML key, a Series footer) has
@@ -388,7 +397,10 @@ export class TableRedaction {
       const names = fields.map((f) => trimEndOf(f.trim(), "\\").trim().replace(/^['"]+|['"]+$/g, ""));
       if (!names.every((n) => !n || HEADER_FIELD.test(n))) continue;
       const secret = names.flatMap((n, k) => (n && isSecretName(n) ? [k] : []));
-      if (!secret.length) continue;
+      // A key-ish column (`key`, `signature`, `salt`) holds a key only sometimes: its
+      // random-looking cells are hidden, its words (`id`) stay.
+      const keyish = names.flatMap((n, k) => (n && !secret.includes(k) && isKeyishName(n) ? [k] : []));
+      if (!secret.length && !keyish.length) continue;
       const vocab = new Set(secret.filter((k) => isVocab(names[k])));
       const count = fields.length;
       return (text: string) => {
@@ -396,7 +408,13 @@ export class TableRedaction {
         // A rule row (`╞═══╡`) has no delimiter; anything else ends the table.
         if (Math.ceil(parts.length / 2) !== count) return RULE_ROW.test(text) ? text : null;
         if (POLARS_DTYPES.test(text)) return text;
+        // `password,x` under `key,value`: a key/value table.
+        const pair = secret.length ? null : this.keyValueRow(text);
+        if (pair !== null) return pair;
         for (const k of secret) parts[2 * k] = this.hideCell(parts[2 * k], vocab.has(k));
+        for (const k of keyish) {
+          if (looksRandom(parts[2 * k].trim().replace(/^['"`]+|['"`]+$/g, ""))) parts[2 * k] = this.hideCell(parts[2 * k]);
+        }
         return parts.join("");
       };
     }

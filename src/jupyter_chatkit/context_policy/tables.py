@@ -14,6 +14,7 @@ from .compiled_rules import CALL_ARGUMENT, CREDENTIAL_VALUE, KEEP_VALUE, NAME_TR
 from .lazy_patterns import lazy_compile
 from .names import is_secret_name, marker
 from .names import names_words as _is_vocab
+from .values import is_keyish_name, looks_random
 
 # Every shape a line starts (a key/value row, a header, a YAML key, a Series footer) has
 # a secret name on that line. ``gh-pat`` is one too (it normalises to ``gh_pat``): no "_".
@@ -405,7 +406,10 @@ class TableRedaction:
             if not all(not n or _HEADER_FIELD.match(n) for n in names):
                 continue
             secret = [k for k, n in enumerate(names) if n and is_secret_name(n)]
-            if not secret:
+            # A key-ish column (``key``, ``signature``, ``salt``) holds a key only
+            # sometimes: its random-looking cells are hidden, its words (``id``) stay.
+            keyish = [k for k, n in enumerate(names) if n and k not in secret and is_keyish_name(n)]
+            if not secret and not keyish:
                 continue
             vocab = {k for k in secret if _is_vocab(names[k])}
 
@@ -414,6 +418,7 @@ class TableRedaction:
                 delimiter: re.Pattern[str] = delimiter,
                 count: int = len(fields),
                 secret: list[int] = secret,
+                keyish: list[int] = keyish,
                 vocab: set[int] = vocab,
             ) -> str | None:
                 parts = delimiter.split(text)
@@ -422,8 +427,14 @@ class TableRedaction:
                     return text if _RULE_ROW.match(text) else None
                 if _POLARS_DTYPES.match(text):
                     return text  # polars' dtype row under its ``---`` row
+                pair = None if secret else self._key_value_row(text)
+                if pair is not None:
+                    return pair  # ``password,x`` under ``key,value``: a key/value table
                 for k in secret:
                     parts[2 * k] = self._hide_cell(parts[2 * k], k in vocab)
+                for k in keyish:
+                    if looks_random(parts[2 * k].strip().strip("'\"`")):
+                        parts[2 * k] = self._hide_cell(parts[2 * k])
                 return "".join(parts)
 
             return row
