@@ -165,6 +165,8 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param("7z -p" * (LONG // 5), id="7z-flags-repeated"),
         pytest.param("openssl -k " * (LONG // 11), id="openssl-flags-repeated"),
         pytest.param("https://" + "aB1" * (LONG // 3) + "@x", id="url-password-shaped-user"),
+        pytest.param("https://" + "0a" * (LONG // 2) + "@x", id="url-hex-user"),
+        pytest.param("a://0a1b2c3d4e5f6a7b8c9d" * (LONG // 23), id="url-hex-users-repeated"),
         pytest.param("a,key\n" + "b,Zx9Yw8Vu7Ts6Rq5P\n" * (LONG // 19), id="csv-key-column-rows"),
         pytest.param("password\n" + "use " * (LONG // 4), id="password-use-words"),
         pytest.param(" -u=a -p=" * (LONG // 9), id="user-flags-with-equals"),

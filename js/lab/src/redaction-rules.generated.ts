@@ -1491,6 +1491,15 @@ export const RULES = {
       "triggers": [
         "://"
       ],
+      "pattern": "((?<![A-Za-z0-9+._-])[a-zA-Z][a-zA-Z0-9+.-]*://)((?=[a-fA-F]{0,200}[0-9])(?=[0-9]{0,200}[a-fA-F])[0-9a-fA-F]{16,200})(?=@[A-Za-z0-9.-])",
+      "group": 2,
+      "flags": ""
+    },
+    {
+      "kind": "URL token",
+      "triggers": [
+        "://"
+      ],
       "pattern": "((?<![A-Za-z0-9+._-])[a-zA-Z][a-zA-Z0-9+.-]*://)([A-Za-z0-9_.~!$&*+-]{6,200})(?=@[A-Za-z0-9.-])",
       "group": 2,
       "flags": "",

@@ -94,6 +94,8 @@ const cases: Record<string, string> = {
   "7z flags repeated": "7z -p".repeat(Math.floor((5 * N) / 5)),
   "openssl flags repeated": "openssl -k ".repeat(Math.floor((5 * N) / 11)),
   "a password-shaped url user": `https://${"aB1".repeat(Math.floor((5 * N) / 3))}@x`,
+  "a hex url user": `https://${"0a".repeat(Math.floor((5 * N) / 2))}@x`,
+  "hex url users repeated": "a://0a1b2c3d4e5f6a7b8c9d".repeat(Math.floor((5 * N) / 23)),
   "rows under a csv key column": `a,key\n${"b,Zx9Yw8Vu7Ts6Rq5P\n".repeat(Math.floor((5 * N) / 19))}`,
   "use words after password": `password\n${"use ".repeat(Math.floor((5 * N) / 4))}`,
   "user flags with equals": " -u=a -p=".repeat(Math.floor((5 * N) / 9)),

@@ -286,6 +286,18 @@ CLI_RULES: list[dict[str, Any]] = [
     },
     {
         "kind": "URL token",
+        # ... or hex, 16+ digits and letters (a Sentry DSN's key:
+        # ``https://f0e1d2c3b4a59687@o1.ingest.sentry.io/42``): ``git``, ``postgres``,
+        # ``cafe``, ``deadbeefcafebabe`` (no digit) stay users.
+        "triggers": ["://"],
+        "pattern": r"((?<![A-Za-z0-9+._-])[a-zA-Z][a-zA-Z0-9+.-]*://)"
+        r"((?=[a-fA-F]{0,200}[0-9])(?=[0-9]{0,200}[a-fA-F])[0-9a-fA-F]{16,200})"
+        r"(?=@[A-Za-z0-9.-])",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "URL token",
         # ... or shaped like a password (a digit, and mixed case or a symbol): ``Ada``,
         # ``git``, ``ada99`` stay users.
         "triggers": ["://"],
