@@ -14,9 +14,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from agents import ModelSettings
-from agents.models.interface import ModelTracing
-from agents.testing import ModelStep, ScriptedModel, assistant_message
+from agents.testing import ModelStep, ScriptedModel
 from openai._streaming import SSEDecoder
 
 from jupyter_chatkit.assistant.coalesce import coalesced_events
@@ -25,31 +23,14 @@ from jupyter_chatkit.assistant.server import StreamResult
 from jupyter_chatkit.store import SQLStore
 
 from .chatkit_helpers import ALICE, make_assistant, req, user_input
-
-
-async def _answer_events(text: str) -> list[Any]:
-    """The Responses-API events a scripted model streams for one text answer."""
-    recorder = ScriptedModel([ModelStep(output=[assistant_message(text, item_id="m1")])])
-    events = recorder.stream_response(
-        None,
-        "x",
-        ModelSettings(),
-        [],
-        None,
-        [],
-        ModelTracing.DISABLED,
-        previous_response_id=None,
-        conversation_id=None,
-        prompt=None,
-    )
-    return [event async for event in events]
+from .test_assistant import _recorded_stream
 
 
 @pytest.mark.asyncio
 async def test_first_delta_reaches_the_client_before_the_rest_is_read(
     sqlite_store: SQLStore,
 ) -> None:
-    events = await _answer_events("Hello there")
+    events = await _recorded_stream("Hello there")
     deltas = [i for i, e in enumerate(events) if e.type == "response.output_text.delta"]
     read_after_first_delta: list[str] = []
 
@@ -128,7 +109,7 @@ async def test_the_first_token_is_decoded_before_the_rest_of_the_body_is_read() 
 
 @pytest.mark.asyncio
 async def test_an_answer_waits_for_the_first_token_of_another(sqlite_store: SQLStore) -> None:
-    events = await _answer_events("The whole answer at once")
+    events = await _recorded_stream("The whole answer at once")
     second_asked = asyncio.Event()
     other_may_answer = asyncio.Event()
 
