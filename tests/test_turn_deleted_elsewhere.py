@@ -22,7 +22,8 @@ import pytest_asyncio
 from agents.testing import ModelStep, ScriptedModel, assistant_message
 from chatkit.types import ErrorEvent
 
-from jupyter_chatkit.assistant.server import THREAD_DELETED, StreamResult
+from jupyter_chatkit.assistant.server import StreamResult
+from jupyter_chatkit.assistant.turn_streams import THREAD_DELETED
 from jupyter_chatkit.store import SQLStore, open_store, turns
 
 from .chatkit_helpers import ALICE, collect, json_call, make_assistant, req, stream, user_input

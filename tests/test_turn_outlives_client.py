@@ -25,7 +25,7 @@ from chatkit.types import (
 from traitlets.config import Config
 
 from jupyter_chatkit.assistant.partial import STOPPED_NOTE
-from jupyter_chatkit.assistant.server import ASSISTANT_STOPPING, THREAD_DELETED
+from jupyter_chatkit.assistant.turn_streams import ASSISTANT_STOPPING, THREAD_DELETED
 from jupyter_chatkit.protocol import LOCAL_USER, RequestContext, Turn
 
 from .chatkit_helpers import parse_sse, user_input

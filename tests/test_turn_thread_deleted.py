@@ -17,7 +17,8 @@ from chatkit.store import NotFoundError
 from chatkit.types import ErrorEvent, ThreadMetadata, ThreadStreamEvent
 from sqlalchemy import func, select
 
-from jupyter_chatkit.assistant.server import THREAD_DELETED, NotebookAssistant, StreamResult
+from jupyter_chatkit.assistant.server import NotebookAssistant, StreamResult
+from jupyter_chatkit.assistant.turn_streams import THREAD_DELETED
 from jupyter_chatkit.store import SQLStore
 from jupyter_chatkit.store.schema import attachments, items, thread_turns, threads
 

@@ -4,7 +4,7 @@
 server's root; nothing else of the metadata leaves the server), and a ``threads.list``
 whose request metadata names a notebook lists only that notebook's threads: an index
 range of the store's ``threads.notebook`` column, keyset-paged like any thread list. A
-new thread's notebook comes from ``threads.create``'s request metadata (server.py);
+new thread's notebook comes from ``threads.create``'s request metadata (turn_streams.py);
 renames reach the store from the front end (``threads.update`` with
 ``previous_notebook``) and from the server's contents events (serverext/renames.py). A
 ``threads.update`` naming a ``notebook`` without ``previous_notebook`` ties a thread that
@@ -106,3 +106,26 @@ async def load_page(
     return await _sql(store).load_threads(
         limit, params.after, params.order, context, notebook=requested_notebook(request)
     )
+
+
+async def update_notebook(
+    store: Store[RequestContext], request: ThreadsUpdateReq, context: RequestContext
+) -> ThreadMetadata:
+    """``threads.update`` naming a notebook: the thread's notebook changes, its title
+    stays the stored one; the thread as stored after.
+
+    ``{"notebook": new, "previous_notebook": old}``: the notebook was renamed, its
+    threads follow. ``{"notebook": path}`` alone: a thread of no notebook taken up by
+    one. The request's title is the one its client read a moment before (ChatKit's
+    update needs one): written back, it undid a model title saved in between.
+    """
+    thread_id = request.params.thread_id
+    # The user's own thread, or NotFoundError (404) as for any update.
+    await store.load_thread(thread_id, context)
+    new = requested_notebook(request)
+    old = request.metadata.get("previous_notebook")
+    if new and isinstance(old, str) and old and old != new:
+        await move_notebook(store, old, new, context)
+    elif new and old is None:
+        await adopt_notebook(store, thread_id, new, context)
+    return await store.load_thread(thread_id, context)

@@ -3,12 +3,13 @@
 Transports (the Jupyter server handlers, the kernel comm) hand it request bytes and a
 :class:`RequestContext` and get back a :class:`JsonResult` or a :class:`StreamResult`;
 how a request and its failures are answered as data is in :mod:`.answers`. Which agent
-answers a turn, and its streamed run, are in :mod:`.turn`.
+answers a turn, and its streamed run, are in :mod:`.turn`; how streamed turns are
+serialized per thread and how a cancelled one ends, in :mod:`.turn_streams`; what a
+streaming request is refused for, in :mod:`.request_checks`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
@@ -23,30 +24,22 @@ from chatkit.errors import ErrorCode as ChatKitErrorCode
 from chatkit.server import ChatKitServer, NonStreamingResult, StreamingResult
 from chatkit.store import NotFoundError, Store
 from chatkit.types import (
-    AssistantMessageItem,
     Attachment,
     ChatKitReq,
     ClientEffectEvent,
     ErrorEvent,
     FeedbackKind,
     Page,
-    ThreadCreatedEvent,
     ThreadItem,
-    ThreadItemDoneEvent,
     ThreadItemReplacedEvent,
     ThreadMetadata,
-    ThreadsAddUserMessageReq,
-    ThreadsCreateReq,
-    ThreadsCustomActionReq,
     ThreadsDeleteReq,
     ThreadsGetByIdReq,
     ThreadsListReq,
-    ThreadsRetryAfterItemReq,
     ThreadStreamEvent,
     ThreadsUpdateReq,
     UserMessageItem,
     WidgetItem,
-    WorkflowItem,
     is_streaming_req,
 )
 
@@ -58,7 +51,6 @@ from ..protocol import (
 )
 from ..settings import Settings
 from ..store import MAX_THREAD_TITLE_CHARS, SQLStore
-from ..store.turns import ThreadWatch
 from . import notebook_threads
 from .agent import build_agent, build_title_agent
 from .agent_tools import METADATA_KEY, thread_agent_settings
@@ -73,25 +65,16 @@ from .model_choice import ModelChoice
 from .model_input import PolicyConverter
 from .models import build_model, close_model, set_tracing
 from .new_threads import NewThreadLimit
-from .partial import STOPPED_NOTE, KeepPartialOutput, mark_partial
+from .partial import KeepPartialOutput
+from .request_checks import check_streaming_request
 from .results import JsonResult, StreamResult
-from .running import RunningTurn, RunningTurns
+from .running import RunningTurns
 from .scrub import Scrubber, register_secret
 from .titles import PendingTitles, local_title, model_title
 from .turn import TurnRequest, choose_agent, context_class, run_agent
-from .user_messages import add_user_message, create_thread
+from .turn_streams import THREAD_DELETED, keep_stopped_turn, process_streaming
 
 log = logging.getLogger("jupyter_chatkit")
-
-# The end of an answer whose thread was deleted while it streamed (see _process_events).
-THREAD_DELETED = (
-    "This conversation was deleted (in another view or window) while its answer was being written."
-)
-# The end of an answer stopped because the server (or the kernel) running it stops.
-ASSISTANT_STOPPING = (
-    "The assistant was shut down (its Jupyter server or kernel stopped) while this answer "
-    "was being written: what was written so far is kept, marked as stopped."
-)
 
 # Parametrized once: pydantic returns the same class each time, but looking it up in
 # its cache of generic types cost ~30 us of CPU a turn. Its event queue is made anew,
@@ -172,7 +155,7 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         self, request: ChatKitReq, context: RequestContext
     ) -> StreamingResult | NonStreamingResult:
         if is_streaming_req(request):
-            await self._check_streaming_request(request, context)
+            await check_streaming_request(self, request, context)
             return StreamingResult(self._process_streaming(request, context))
         if isinstance(request, ThreadsListReq):
             # Each thread with its notebook; one notebook's threads when asked.
@@ -192,7 +175,8 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             running = thread_id in self._turn_requests
             await self.titles.settle(thread_id, self.store, context, running)
         elif isinstance(request, ThreadsUpdateReq) and notebook_threads.requested_notebook(request):
-            return NonStreamingResult(await self._update_notebook(request, context))
+            thread = await notebook_threads.update_notebook(self.store, request, context)
+            return NonStreamingResult(self._serialize(self._to_thread_response(thread)))
         elif isinstance(request, ThreadsUpdateReq):
             if len(request.params.title) > MAX_THREAD_TITLE_CHARS:
                 raise ValueError(
@@ -207,185 +191,20 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             self.titles.deleted(request.params.thread_id, context.user_id)
         return result
 
-    async def _update_notebook(self, request: ThreadsUpdateReq, context: RequestContext) -> bytes:
-        """``threads.update`` naming a notebook: the thread's notebook changes, its title
-        stays the stored one.
-
-        ``{"notebook": new, "previous_notebook": old}``: the notebook was renamed, its
-        threads follow. ``{"notebook": path}`` alone: a thread of no notebook taken up by
-        one. The request's title is the one its client read a moment before (ChatKit's
-        update needs one): written back, it undid a model title saved in between.
-        """
-        thread_id = request.params.thread_id
-        # The user's own thread, or NotFoundError (404) as for any update.
-        await self.store.load_thread(thread_id, context)
-        new = notebook_threads.requested_notebook(request)
-        old = request.metadata.get("previous_notebook")
-        if new and isinstance(old, str) and old and old != new:
-            await notebook_threads.move_notebook(self.store, old, new, context)
-        elif new and old is None:
-            await notebook_threads.adopt_notebook(self.store, thread_id, new, context)
-        thread = await self.store.load_thread(thread_id, context)
-        return self._serialize(self._to_thread_response(thread))
-
-    async def _check_streaming_request(self, request: ChatKitReq, context: RequestContext) -> None:
-        """Refuse, before anything is written or streamed, what ChatKit would get wrong.
-
-        - ``threads.retry_after_item`` with an unknown item: ChatKit walks the thread,
-          finds nothing and answers an empty stream; here it is ``NotFoundError``.
-        - ``threads.create`` naming a missing or foreign attachment: ChatKit saves the
-          thread first and fails after, leaving an empty thread behind.
-        - ``threads.create`` past ``max_new_threads_per_minute`` for this user.
-        - ``threads.custom_action`` from an item that is no card: ChatKit answers a bare
-          ``stream.error`` (no message, nothing a person can read).
-        """
-        if isinstance(request, ThreadsCustomActionReq) and request.params.item_id:
-            sender = await self.store.load_item(
-                request.params.thread_id, request.params.item_id, context
-            )
-            if not isinstance(sender, WidgetItem):
-                raise ValueError("This action must come from a card in this conversation.")
-        if isinstance(request, ThreadsRetryAfterItemReq):
-            params = request.params
-            item = await self.store.load_item(params.thread_id, params.item_id, context)
-            if not isinstance(item, UserMessageItem):
-                raise ValueError("Retry needs the id of one of your messages in this thread.")
-        if isinstance(request, ThreadsCreateReq | ThreadsAddUserMessageReq):
-            # A picked model off the allow-list is refused before anything is saved.
-            await self.models.check(request.params.input.inference_options.model)
-        if isinstance(request, ThreadsCreateReq):
-            wait = self.new_threads.take(context.user_id)
-            if wait:
-                raise ValueError(
-                    f"You have started {self.new_threads.per_minute} conversations in the "
-                    f"last minute, the most allowed (max_new_threads_per_minute): continue "
-                    f"one of them, or start a new one in {wait} s."
-                )
-            for attachment_id in request.params.input.attachments:
-                try:
-                    await self.store.load_attachment(attachment_id, context)
-                except NotFoundError:
-                    raise ValueError(
-                        "An attachment of this message was not found; attach the file again."
-                    ) from None
-
-    async def _process_streaming_impl(
+    def _process_streaming_impl(
         self, request: Any, context: RequestContext
     ) -> AsyncGenerator[ThreadStreamEvent, None]:
-        """ChatKit's streaming, one turn at a time per thread, ``threads.create`` atomic.
-
-        - A request into an existing thread holds the thread's turn (across processes,
-          see :mod:`jupyter_chatkit.store.turns`) from saving the user's message until
-          the answer is saved, so concurrent messages do not read each other's state.
-        - ChatKit saves a new thread before it builds and saves the user's message; if
-          that fails, the thread is deleted again instead of staying behind empty.
+        """ChatKit's streaming, one turn at a time per thread, ``threads.create`` atomic
+        (:func:`.turn_streams.process_streaming`).
 
         (Overrides a private method of chatkit 1.6.5's ``ChatKitServer``.)
         """
-        if isinstance(request, ThreadsAddUserMessageReq) and not request.params.input.attachments:
-            # Only the owner may queue on a thread's turn (checked in the same hop that
-            # takes it, which also reads the thread, saves the message and reads the
-            # history).
-            turn = self.running.begin(request.params.thread_id, context)
-            try:
-                async for event in add_user_message(self, request, context):
-                    turn.add(event)
-                    yield event
-            except asyncio.CancelledError:
-                end = self._cancelled_end(turn)
-                if end is None:
-                    raise
-                yield end
-            finally:
-                self.running.end(turn)
-            return
-        if not isinstance(request, ThreadsCreateReq):
-            thread_id = request.params.thread_id
-            # Only the owner may queue on a thread's turn.
-            await self.store.load_thread(thread_id, context)
-            turn = self.running.begin(thread_id, context)
-            try:
-                async with self.sql_store.thread_turn(thread_id, self._on_gone(thread_id, context)):
-                    self._turn_requests[thread_id] = TurnRequest.of(request)
-                    try:
-                        async for event in super()._process_streaming_impl(request, context):
-                            turn.add(event)
-                            yield event
-                    finally:
-                        # Used by respond(), or dropped with a request that never got there.
-                        self._turn_requests.pop(thread_id, None)
-            except asyncio.CancelledError:
-                end = self._cancelled_end(turn)
-                if end is None:
-                    raise
-                yield end
-            finally:
-                self.running.end(turn)
-            return
-        events = (
-            create_thread(self, request, context)
-            if not request.params.input.attachments
-            else super()._process_streaming_impl(request, context)
-        )
-        created: str | None = None
-        notebook: str | None = None
-        kept = False
-        first_turn: RunningTurn | None = None
-        watch: ThreadWatch | None = None
-        try:
-            async for event in events:
-                if isinstance(event, ThreadCreatedEvent):
-                    created = event.thread.id
-                    first_turn = self.running.begin(created, context)
-                    # Deleted by another process while it answers: ended as a delete here.
-                    watch = self.sql_store.watch_thread(created, self._on_gone(created, context))
-                    self._turn_requests[created] = TurnRequest.of(request)
-                    self._new_notebooks[created] = notebook_threads.notebook_to_record(
-                        request.metadata
-                    )
-                elif isinstance(event, ThreadItemDoneEvent) and isinstance(
-                    event.item, UserMessageItem
-                ):
-                    kept = True
-                if first_turn is not None:
-                    first_turn.add(event)
-                yield event
-        except asyncio.CancelledError:
-            end = self._cancelled_end(first_turn) if first_turn is not None else None
-            if end is None:
-                raise
-            yield end
-            return
-        except Exception:
-            if created is not None and not kept:
-                await self._forget_thread(created, context)
-            raise
-        finally:
-            if watch is not None:
-                await watch.stop()
-            if first_turn is not None:
-                self.running.end(first_turn)
-            if created is not None:
-                self._turn_requests.pop(created, None)
-                notebook = self._new_notebooks.pop(created, None)
-        if created is not None and kept:
-            await self._record_notebook(created, notebook, context)
+        return process_streaming(self, request, context, super()._process_streaming_impl)
 
     def _on_gone(self, thread_id: str, context: RequestContext) -> Callable[[], None]:
         """What a turn's lease renewal (or watch) calls when it finds the thread deleted,
         by another process too (store/turns.py): the turn ends as a delete here does."""
         return partial(self.running.thread_deleted, thread_id, context.user_id)
-
-    def _cancelled_end(self, turn: RunningTurn) -> ErrorEvent | None:
-        """The last event of a turn cancelled because its thread was deleted or the
-        assistant stops (the cancellation taken back); None for a Stop (re-raised)."""
-        why = self.running.cancelled_by()
-        if why is None:
-            return None
-        message = THREAD_DELETED if why == "deleted" else ASSISTANT_STOPPING
-        event = ErrorEvent(code="custom", message=message, allow_retry=False)
-        turn.add(event)
-        return event
 
     def _serialize(self, obj: Any) -> bytes:
         """ChatKit's serialization, taking a streamed event's text from its running turn,
@@ -427,26 +246,6 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
                 lambda: model_title(self.title_agent, self.model, message),
                 context.user_id,
             )
-
-    async def _record_notebook(
-        self, thread_id: str, notebook: str | None, context: RequestContext
-    ) -> None:
-        """A new thread belongs to the notebook its request names (``metadata.notebook``).
-
-        Saved once the first turn is done, so ChatKit's own saves of the thread during the
-        turn cannot overwrite it (a stopped first turn: see handle_stream_cancelled).
-        """
-        if notebook is None:
-            return
-        thread = await self.store.load_thread(thread_id, context)
-        thread.metadata = {**thread.metadata, "notebook": notebook}
-        await self.store.save_thread(thread, context)
-
-    async def _forget_thread(self, thread_id: str, context: RequestContext) -> None:
-        try:
-            await self.store.delete_thread(thread_id, context)
-        except Exception as exc:
-            log.warning("Could not remove the unfinished thread: %s", type(exc).__name__)
 
     # -- ChatKitServer hooks -------------------------------------------------------------
 
@@ -590,43 +389,11 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         pending_items: list[ThreadItem],
         context: RequestContext,
     ) -> None:
-        """After Stop: keep what was said, marked as stopped, and collapsed workflows.
-
-        ChatKit keeps non-empty pending answers and notes the cancellation for the
-        model; the answer itself is marked here so the stored thread says so too.
-        Pending workflows are kept (collapsed) as well, so what the user saw does not
-        vanish when the thread is reopened. A turn stopped because its thread was
-        deleted keeps nothing (the store would refuse it).
-        """
-        if self.running.deleting():
-            return
-        for item in pending_items:
-            if isinstance(item, AssistantMessageItem) and any(
-                part.text.strip() for part in item.content
-            ):
-                mark_partial(item, STOPPED_NOTE)
-            elif isinstance(item, WorkflowItem):
-                item.workflow.expanded = False
-                await self.store.add_thread_item(thread.id, item, context=context)
-        await super().handle_stream_cancelled(thread, pending_items, context)
-        # A first turn stopped early (e.g. the person opened another conversation) still
-        # ties the thread to its notebook and gives it a (local, free) title; ChatKit does
-        # not save the thread after this hook, so it is saved here.
-        notebook = self._new_notebooks.pop(thread.id, None)
-        changed = False
-        if notebook is not None:
-            thread.metadata = {**thread.metadata, "notebook": notebook}
-            changed = True
-        if not thread.title and self.settings.title_mode != "off":
-            first = await self._first_user_message(thread.id, context)
-            if first is not None:
-                thread.title = local_title(first)
-                changed = True
-        if changed:
-            await self.store.save_thread(thread, context=context)
-        # A model title still owed is written now and saved (after the save above, so it
-        # is not overwritten); the client asks for it with get_by_id.
-        self.titles.write_later(thread.id, self.store, context)
+        """After Stop: keep what was said, marked as stopped, and collapsed workflows
+        (:func:`.turn_streams.keep_stopped_turn`)."""
+        await keep_stopped_turn(
+            self, thread, pending_items, context, super().handle_stream_cancelled
+        )
 
     async def _process_events(
         self,
@@ -664,13 +431,6 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         except Exception:
             return False
         return False
-
-    async def _first_user_message(
-        self, thread_id: str, context: RequestContext
-    ) -> UserMessageItem | None:
-        """The thread's first user message, if it was saved."""
-        page = await self.store.load_thread_items(thread_id, None, 20, "asc", context)
-        return next((i for i in page.data if isinstance(i, UserMessageItem)), None)
 
     # -- attachments and lifetime --------------------------------------------------------
 

@@ -1,0 +1,68 @@
+"""Streaming requests refused before anything is written or streamed: what ChatKit
+would answer wrongly (an empty stream, an empty thread left behind, a bare error), a
+picked model off the allow-list, too many new conversations in a minute.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from chatkit.store import NotFoundError
+from chatkit.types import (
+    ChatKitReq,
+    ThreadsAddUserMessageReq,
+    ThreadsCreateReq,
+    ThreadsCustomActionReq,
+    ThreadsRetryAfterItemReq,
+    UserMessageItem,
+    WidgetItem,
+)
+
+from ..protocol import RequestContext
+
+if TYPE_CHECKING:
+    from .server import NotebookAssistant
+
+
+async def check_streaming_request(
+    server: NotebookAssistant, request: ChatKitReq, context: RequestContext
+) -> None:
+    """Refuse, before anything is written or streamed, what ChatKit would get wrong.
+
+    - ``threads.retry_after_item`` with an unknown item: ChatKit walks the thread,
+      finds nothing and answers an empty stream; here it is ``NotFoundError``.
+    - ``threads.create`` naming a missing or foreign attachment: ChatKit saves the
+      thread first and fails after, leaving an empty thread behind.
+    - ``threads.create`` past ``max_new_threads_per_minute`` for this user.
+    - ``threads.custom_action`` from an item that is no card: ChatKit answers a bare
+      ``stream.error`` (no message, nothing a person can read).
+    """
+    if isinstance(request, ThreadsCustomActionReq) and request.params.item_id:
+        sender = await server.store.load_item(
+            request.params.thread_id, request.params.item_id, context
+        )
+        if not isinstance(sender, WidgetItem):
+            raise ValueError("This action must come from a card in this conversation.")
+    if isinstance(request, ThreadsRetryAfterItemReq):
+        params = request.params
+        item = await server.store.load_item(params.thread_id, params.item_id, context)
+        if not isinstance(item, UserMessageItem):
+            raise ValueError("Retry needs the id of one of your messages in this thread.")
+    if isinstance(request, ThreadsCreateReq | ThreadsAddUserMessageReq):
+        # A picked model off the allow-list is refused before anything is saved.
+        await server.models.check(request.params.input.inference_options.model)
+    if isinstance(request, ThreadsCreateReq):
+        wait = server.new_threads.take(context.user_id)
+        if wait:
+            raise ValueError(
+                f"You have started {server.new_threads.per_minute} conversations in the "
+                f"last minute, the most allowed (max_new_threads_per_minute): continue "
+                f"one of them, or start a new one in {wait} s."
+            )
+        for attachment_id in request.params.input.attachments:
+            try:
+                await server.store.load_attachment(attachment_id, context)
+            except NotFoundError:
+                raise ValueError(
+                    "An attachment of this message was not found; attach the file again."
+                ) from None

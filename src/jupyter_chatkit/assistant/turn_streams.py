@@ -1,0 +1,246 @@
+"""Streamed turns: one at a time per thread, ``threads.create`` atomic, and how a turn
+ends when it is cancelled: stopped by its user (what was said is kept, marked stopped),
+its thread deleted (:data:`THREAD_DELETED`) or the assistant shutting down
+(:data:`ASSISTANT_STOPPING`). The :class:`~.server.NotebookAssistant` hooks delegate here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from chatkit.types import (
+    AssistantMessageItem,
+    ErrorEvent,
+    ThreadCreatedEvent,
+    ThreadItem,
+    ThreadItemDoneEvent,
+    ThreadMetadata,
+    ThreadsAddUserMessageReq,
+    ThreadsCreateReq,
+    ThreadStreamEvent,
+    UserMessageItem,
+    WorkflowItem,
+)
+
+from ..protocol import RequestContext
+from ..store.turns import ThreadWatch
+from . import notebook_threads
+from .partial import STOPPED_NOTE, mark_partial
+from .running import RunningTurn
+from .titles import local_title
+from .turn import TurnRequest
+from .user_messages import add_user_message, create_thread
+
+if TYPE_CHECKING:
+    from .server import NotebookAssistant
+
+log = logging.getLogger("jupyter_chatkit")
+
+# The end of an answer whose thread was deleted while it streamed (see server._process_events).
+THREAD_DELETED = (
+    "This conversation was deleted (in another view or window) while its answer was being written."
+)
+# The end of an answer stopped because the server (or the kernel) running it stops.
+ASSISTANT_STOPPING = (
+    "The assistant was shut down (its Jupyter server or kernel stopped) while this answer "
+    "was being written: what was written so far is kept, marked as stopped."
+)
+
+
+async def process_streaming(
+    server: NotebookAssistant,
+    request: Any,
+    context: RequestContext,
+    chatkit_streaming: Callable[[Any, RequestContext], AsyncIterator[ThreadStreamEvent]],
+) -> AsyncGenerator[ThreadStreamEvent, None]:
+    """ChatKit's streaming, one turn at a time per thread, ``threads.create`` atomic.
+
+    - A request into an existing thread holds the thread's turn (across processes,
+      see :mod:`jupyter_chatkit.store.turns`) from saving the user's message until
+      the answer is saved, so concurrent messages do not read each other's state.
+    - ChatKit saves a new thread before it builds and saves the user's message; if
+      that fails, the thread is deleted again instead of staying behind empty.
+
+    ``chatkit_streaming`` is ChatKit's own (``ChatKitServer._process_streaming_impl``).
+    """
+    if isinstance(request, ThreadsAddUserMessageReq) and not request.params.input.attachments:
+        # Only the owner may queue on a thread's turn (checked in the same hop that
+        # takes it, which also reads the thread, saves the message and reads the
+        # history).
+        turn = server.running.begin(request.params.thread_id, context)
+        try:
+            async for event in add_user_message(server, request, context):
+                turn.add(event)
+                yield event
+        except asyncio.CancelledError:
+            end = cancelled_end(server, turn)
+            if end is None:
+                raise
+            yield end
+        finally:
+            server.running.end(turn)
+        return
+    if not isinstance(request, ThreadsCreateReq):
+        thread_id = request.params.thread_id
+        # Only the owner may queue on a thread's turn.
+        await server.store.load_thread(thread_id, context)
+        turn = server.running.begin(thread_id, context)
+        try:
+            async with server.sql_store.thread_turn(thread_id, server._on_gone(thread_id, context)):
+                server._turn_requests[thread_id] = TurnRequest.of(request)
+                try:
+                    async for event in chatkit_streaming(request, context):
+                        turn.add(event)
+                        yield event
+                finally:
+                    # Used by respond(), or dropped with a request that never got there.
+                    server._turn_requests.pop(thread_id, None)
+        except asyncio.CancelledError:
+            end = cancelled_end(server, turn)
+            if end is None:
+                raise
+            yield end
+        finally:
+            server.running.end(turn)
+        return
+    events = (
+        create_thread(server, request, context)
+        if not request.params.input.attachments
+        else chatkit_streaming(request, context)
+    )
+    created: str | None = None
+    notebook: str | None = None
+    kept = False
+    first_turn: RunningTurn | None = None
+    watch: ThreadWatch | None = None
+    try:
+        async for event in events:
+            if isinstance(event, ThreadCreatedEvent):
+                created = event.thread.id
+                first_turn = server.running.begin(created, context)
+                # Deleted by another process while it answers: ended as a delete here.
+                watch = server.sql_store.watch_thread(created, server._on_gone(created, context))
+                server._turn_requests[created] = TurnRequest.of(request)
+                server._new_notebooks[created] = notebook_threads.notebook_to_record(
+                    request.metadata
+                )
+            elif isinstance(event, ThreadItemDoneEvent) and isinstance(event.item, UserMessageItem):
+                kept = True
+            if first_turn is not None:
+                first_turn.add(event)
+            yield event
+    except asyncio.CancelledError:
+        end = cancelled_end(server, first_turn) if first_turn is not None else None
+        if end is None:
+            raise
+        yield end
+        return
+    except Exception:
+        if created is not None and not kept:
+            await forget_thread(server, created, context)
+        raise
+    finally:
+        if watch is not None:
+            await watch.stop()
+        if first_turn is not None:
+            server.running.end(first_turn)
+        if created is not None:
+            server._turn_requests.pop(created, None)
+            notebook = server._new_notebooks.pop(created, None)
+    if created is not None and kept:
+        await record_notebook(server, created, notebook, context)
+
+
+def cancelled_end(server: NotebookAssistant, turn: RunningTurn) -> ErrorEvent | None:
+    """The last event of a turn cancelled because its thread was deleted or the
+    assistant stops (the cancellation taken back); None for a Stop (re-raised)."""
+    why = server.running.cancelled_by()
+    if why is None:
+        return None
+    message = THREAD_DELETED if why == "deleted" else ASSISTANT_STOPPING
+    event = ErrorEvent(code="custom", message=message, allow_retry=False)
+    turn.add(event)
+    return event
+
+
+async def record_notebook(
+    server: NotebookAssistant, thread_id: str, notebook: str | None, context: RequestContext
+) -> None:
+    """A new thread belongs to the notebook its request names (``metadata.notebook``).
+
+    Saved once the first turn is done, so ChatKit's own saves of the thread during the
+    turn cannot overwrite it (a stopped first turn: see handle_stream_cancelled).
+    """
+    if notebook is None:
+        return
+    thread = await server.store.load_thread(thread_id, context)
+    thread.metadata = {**thread.metadata, "notebook": notebook}
+    await server.store.save_thread(thread, context)
+
+
+async def forget_thread(server: NotebookAssistant, thread_id: str, context: RequestContext) -> None:
+    """Delete a new thread whose first message was not saved (logged if it fails)."""
+    try:
+        await server.store.delete_thread(thread_id, context)
+    except Exception as exc:
+        log.warning("Could not remove the unfinished thread: %s", type(exc).__name__)
+
+
+async def keep_stopped_turn(
+    server: NotebookAssistant,
+    thread: ThreadMetadata,
+    pending_items: list[ThreadItem],
+    context: RequestContext,
+    chatkit_cancelled: Callable[
+        [ThreadMetadata, list[ThreadItem], RequestContext], Awaitable[None]
+    ],
+) -> None:
+    """After Stop: keep what was said, marked as stopped, and collapsed workflows.
+
+    ChatKit keeps non-empty pending answers and notes the cancellation for the
+    model; the answer itself is marked here so the stored thread says so too.
+    Pending workflows are kept (collapsed) as well, so what the user saw does not
+    vanish when the thread is reopened. A turn stopped because its thread was
+    deleted keeps nothing (the store would refuse it). ``chatkit_cancelled`` is
+    ChatKit's own hook, which saves the pending answer.
+    """
+    if server.running.deleting():
+        return
+    for item in pending_items:
+        if isinstance(item, AssistantMessageItem) and any(
+            part.text.strip() for part in item.content
+        ):
+            mark_partial(item, STOPPED_NOTE)
+        elif isinstance(item, WorkflowItem):
+            item.workflow.expanded = False
+            await server.store.add_thread_item(thread.id, item, context=context)
+    await chatkit_cancelled(thread, pending_items, context)
+    # A first turn stopped early (e.g. the person opened another conversation) still
+    # ties the thread to its notebook and gives it a (local, free) title; ChatKit does
+    # not save the thread after this hook, so it is saved here.
+    notebook = server._new_notebooks.pop(thread.id, None)
+    changed = False
+    if notebook is not None:
+        thread.metadata = {**thread.metadata, "notebook": notebook}
+        changed = True
+    if not thread.title and server.settings.title_mode != "off":
+        first = await first_user_message(server, thread.id, context)
+        if first is not None:
+            thread.title = local_title(first)
+            changed = True
+    if changed:
+        await server.store.save_thread(thread, context=context)
+    # A model title still owed is written now and saved (after the save above, so it
+    # is not overwritten); the client asks for it with get_by_id.
+    server.titles.write_later(thread.id, server.store, context)
+
+
+async def first_user_message(
+    server: NotebookAssistant, thread_id: str, context: RequestContext
+) -> UserMessageItem | None:
+    """The thread's first user message, if it was saved."""
+    page = await server.store.load_thread_items(thread_id, None, 20, "asc", context)
+    return next((i for i in page.data if isinstance(i, UserMessageItem)), None)
