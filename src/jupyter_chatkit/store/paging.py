@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from chatkit.store import NotFoundError
-from chatkit.types import ThreadMetadata
+from chatkit.types import Page, ThreadItem, ThreadMetadata
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
@@ -253,3 +253,20 @@ def thread_position(conn: Connection, thread_id: str, user_id: str) -> Position:
     if row is None:
         raise NotFoundError(f"thread {thread_id} not found")
     return int(row.created_us), int(row.seq)
+
+
+def decode_item_page(thread_id: str, page: Sequence[Row[Any]], has_more: bool) -> Page[ThreadItem]:
+    """A page of stored item rows as ChatKit items; rows that no longer validate are
+    skipped (logged by :func:`.codec.load_item`), ``has_more`` and ``after`` stay exact."""
+    data: list[ThreadItem] = []
+    payloads: list[str] = []
+    for row in page:
+        item = codec.load_item(row.payload, item_id=row.id, thread_id=thread_id)
+        if item is not None:
+            data.append(item)
+            payloads.append(row.payload)
+    # Built without validating again what was just parsed (Page[ThreadItem] would
+    # check each item against the union: ~0.1 ms a 60-item page).
+    return codec.StoredItems.model_construct(
+        data=data, has_more=has_more, after=next_cursor(page, has_more), payloads=payloads
+    )

@@ -11,13 +11,14 @@ Rules every method follows:
   position), an id never seen in that scope raises ``NotFoundError``.
 - Writes run in ``BEGIN IMMEDIATE`` transactions on SQLite so concurrent writers queue
   for the lock instead of failing to upgrade a read lock (see :class:`.engine.Writer`).
+
+A thread's turn (one at a time per thread, across processes) is held through the
+methods of :class:`.held_turns.HeldTurns`.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Collection, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from datetime import datetime
+from collections.abc import Collection, Sequence
 from typing import Any
 from uuid import uuid4
 
@@ -51,6 +52,7 @@ from .engine import (
 )
 from .fastsql import execute
 from .feedback import check_kind, read_feedback, write_feedback
+from .held_turns import HeldTurns
 from .migrations import migrate
 from .notebooks import adopt_notebook as _adopt_notebook
 from .notebooks import move_notebook as _move_threads_of_notebook
@@ -58,6 +60,7 @@ from .notebooks import notebook_column, notebook_path
 from .onehop import OneHop
 from .paging import (
     check_page,
+    decode_item_page,
     decode_thread,
     item_page,
     item_position,
@@ -81,13 +84,8 @@ from .statements import (
     touch_thread,
 )
 from .tombstones import delete_item_rows, delete_thread_rows, thread_was_deleted
-from .turns import ThreadTurns, ThreadWatch
+from .turns import ThreadTurns
 from .unsaved import said_unsaved
-
-# What a turn's first transaction reads: the thread's row, and (once the turn is taken
-# and its message saved) the page of the thread's newest items with its has-more.
-_TurnStart = tuple[Row[Any], tuple[Sequence[Row[Any]], bool] | None]
-
 
 MAX_THREAD_TITLE_CHARS = 200
 """Longest title a rename may give a thread (past it ``threads.update`` is a 400; see
@@ -126,7 +124,7 @@ async def open_store(
     return store
 
 
-class SQLStore(Store[RequestContext]):
+class SQLStore(HeldTurns, Store[RequestContext]):
     """ChatKit ``Store`` on an async SQLAlchemy engine whose schema is migrated.
 
     Use :func:`open_store` to get one. :attr:`attachments` is the matching
@@ -173,97 +171,6 @@ class SQLStore(Store[RequestContext]):
         """Close every pooled connection."""
         await self._hop.close()
         await self._engine.dispose()
-
-    def thread_turn(
-        self, thread_id: str, on_gone: Callable[[], None] | None = None
-    ) -> AbstractAsyncContextManager[None]:
-        """Hold the thread's turn: one turn at a time per thread, across processes.
-
-        A ``ValueError`` (:class:`~.turns.ThreadBusyError`) if the turn before takes
-        longer than :data:`~.turns.WAIT_SECONDS`. ``on_gone`` is called (once, from
-        another task) when the lease's renewal finds the thread deleted meanwhile, by
-        another process too (see :mod:`.turns`).
-        """
-        return self._turns.hold(thread_id, on_gone)
-
-    def watch_thread(self, thread_id: str, on_gone: Callable[[], None]) -> ThreadWatch:
-        """Call ``on_gone`` (once, from another task) if ``thread_id`` is deleted, by any
-        process, before ``await watch.stop()``; for a turn that holds no lease (a new
-        thread's first). Checked as often as a lease is renewed (see :mod:`.turns`)."""
-        return self._turns.watch(thread_id, on_gone)
-
-    def thread_turn_reading(
-        self, thread_id: str, context: RequestContext
-    ) -> AbstractAsyncContextManager[ThreadMetadata]:
-        """:meth:`thread_turn` for this user's thread, yielding the thread as it is when
-        the turn starts: read in the transaction that takes the turn (one hop for both).
-
-        ``NotFoundError`` (and no turn taken or waited for) if the user has no such thread.
-        """
-        params = {"thread_id": thread_id, "user_id": context.user_id}
-
-        def read(conn: Connection) -> Row[Any]:
-            row = execute(conn, THREAD_BY_ID, params).one_or_none()
-            if row is None:
-                raise thread_not_found(thread_id)
-            return row
-
-        return _decoded(self._turns.hold_reading(thread_id, read))
-
-    def thread_turn_adding(
-        self,
-        thread_id: str,
-        item: ThreadItem,
-        limit: int,
-        context: RequestContext,
-        on_gone: Callable[[], None] | None = None,
-    ) -> AbstractAsyncContextManager[tuple[ThreadMetadata, Page[ThreadItem]]]:
-        """:meth:`thread_turn_reading` and :meth:`add_item_reading_newest` in one
-        transaction: the turn taken, the thread read, ``item`` saved (dated when the turn
-        is taken, after any turn it waited for) and the thread's newest ``limit`` items
-        read (``item`` first). Yields the thread and that page.
-
-        ``NotFoundError`` (no turn taken, nothing saved) if the user has no such thread.
-        ``on_gone``: as for :meth:`thread_turn`.
-        """
-        direction, limit = check_page(limit, "desc")
-        user_id = context.user_id
-        params = {"thread_id": thread_id, "user_id": user_id}
-        upsert = item_upsert(self._dialect)
-
-        def read(conn: Connection) -> _TurnStart:
-            row = execute(conn, THREAD_BY_ID, params).one_or_none()
-            if row is None:
-                raise thread_not_found(thread_id)
-            return row, None
-
-        def add(conn: Connection, start: _TurnStart | None) -> _TurnStart:
-            assert start is not None
-            # Dated now: a message that waited for the turn before comes after its answer.
-            item.created_at = datetime.now()
-            values = item_values(thread_id, item, context)
-            touch_thread(conn, thread_id, user_id)
-            try:
-                execute(conn, upsert, values)
-            except IntegrityError:
-                # The thread vanished between the read and the insert (foreign key).
-                raise thread_not_found(thread_id) from None
-            return start[0], item_page(conn, thread_id, user_id, None, direction, limit)
-
-        holding = self._turns.hold_reading(thread_id, read, add, on_gone)
-        return self._turn_adding(thread_id, holding)
-
-    @asynccontextmanager
-    async def _turn_adding(
-        self, thread_id: str, holding: AbstractAsyncContextManager[_TurnStart | None]
-    ) -> AsyncIterator[tuple[ThreadMetadata, Page[ThreadItem]]]:
-        """The held turn's thread and page, decoded on the event loop."""
-        async with holding as start:
-            assert start is not None
-            row, read = start
-            assert read is not None  # the turn was taken: ``add`` ran
-            page, has_more = read
-            yield decode_thread(row), self._item_page(thread_id, page, has_more)
 
     # ids ---------------------------------------------------------------------------
 
@@ -436,7 +343,7 @@ class SQLStore(Store[RequestContext]):
             return item_page(conn, thread_id, user_id, position, direction, limit)
 
         page, has_more = await self._hop.read(read)
-        return self._item_page(thread_id, page, has_more)
+        return decode_item_page(thread_id, page, has_more)
 
     @said_unsaved
     async def add_thread_item(
@@ -466,23 +373,7 @@ class SQLStore(Store[RequestContext]):
             page, has_more = await self._hop.write(write, short=True)
         except IntegrityError:
             raise thread_not_found(thread_id) from None
-        return self._item_page(thread_id, page, has_more)
-
-    def _item_page(
-        self, thread_id: str, page: Sequence[Row[Any]], has_more: bool
-    ) -> Page[ThreadItem]:
-        data: list[ThreadItem] = []
-        payloads: list[str] = []
-        for row in page:
-            item = codec.load_item(row.payload, item_id=row.id, thread_id=thread_id)
-            if item is not None:
-                data.append(item)
-                payloads.append(row.payload)
-        # Built without validating again what was just parsed (Page[ThreadItem] would
-        # check each item against the union: ~0.1 ms a 60-item page).
-        return codec.StoredItems.model_construct(
-            data=data, has_more=has_more, after=next_cursor(page, has_more), payloads=payloads
-        )
+        return decode_item_page(thread_id, page, has_more)
 
     @said_unsaved
     async def save_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
@@ -616,13 +507,3 @@ class SQLStore(Store[RequestContext]):
             attachments.c.id == attachment_id, attachments.c.user_id == context.user_id
         )
         await self._hop.write(lambda conn: conn.execute(stmt))
-
-
-@asynccontextmanager
-async def _decoded(
-    holding: AbstractAsyncContextManager[Row[Any] | None],
-) -> AsyncIterator[ThreadMetadata]:
-    """A held turn's thread row, decoded on the event loop (not in the writer thread)."""
-    async with holding as row:
-        assert row is not None  # read by THREAD_BY_ID, which raises rather than return None
-        yield decode_thread(row)
