@@ -9,7 +9,9 @@ the stream, and the store's write (store/onehop.py) tells it, after
 :data:`~..store.engine.STORE_WAIT_SHOWN_AFTER`: a ``progress_update`` event saying what
 happens and what to do if it keeps happening, and another (``Thinking…``, what the
 chat shows by default) when the wait is over. If the wait ends in failure, the turn's
-stream ends with its readable error as before.
+stream ends with its readable error as before. A turn that waits for the one before it
+in its thread (another window's, another server's on the same store) says so the same
+way (store/turns.py).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from collections.abc import Callable, Iterator
 
 from chatkit.types import ProgressUpdateEvent
 
-from ..store.engine import LOCK_WAIT_ICON, lock_wait_message, lock_waits_told_to
+from ..store.engine import LOCK_WAIT_ICON, lock_waits_told_to
 from .results import sse
 
 # What the chat shows before an answer's first words (js/src/ui/status.ts).
@@ -33,13 +35,13 @@ def telling_lock_waits(send: Callable[[bytes], None]) -> Iterator[None]:
     sent once the block is left (a background write the request started)."""
     active = True
 
-    def told(limit: float | None) -> None:
+    def told(text: str | None) -> None:
         if not active:
             return
-        if limit is None:
+        if text is None:
             event = ProgressUpdateEvent(text=THINKING)
         else:
-            event = ProgressUpdateEvent(icon=LOCK_WAIT_ICON, text=lock_wait_message(limit))
+            event = ProgressUpdateEvent(icon=LOCK_WAIT_ICON, text=text)
         send(sse(event))
 
     try:

@@ -11,7 +11,8 @@ file, configured the same way (busy timeout, foreign keys, no NUL characters).
 - Writes (``BEGIN IMMEDIATE``) run on one writer thread per store, in the order they
   were asked for: this process's writers queue there, not in SQLite's busy handler
   (which polls and sleeps; the busy timeout still covers other processes, such as a
-  kernel sharing the file). The queue is the thread's, not an asyncio lock held across
+  kernel sharing the file, in slices of BUSY_SLICE so that a stopped write stops
+  waiting for them). The queue is the thread's, not an asyncio lock held across
   the hop: a lock held from the request to the event loop's pick-up of the result also
   covered the time the thread waited for the GIL and the loop for its turn, several
   milliseconds each under load, so 50 concurrent conversations' writes took ~5 ms each
@@ -40,7 +41,9 @@ request that asked to be told (:func:`~.engine.lock_waits_told_to`: its transpor
 streams a progress line) hears that it waits, and when the wait is over.
 
 PostgreSQL's transactions run as before: asyncpg talks to the server from the event
-loop, and the same function of a connection runs through ``run_sync``.
+loop, and the same function of a connection runs through ``run_sync``. A write there
+that takes STORE_WAIT_SHOWN_AFTER (it waits for a row or table lock another session
+holds) is told to a request that asked, as above.
 """
 
 from __future__ import annotations
@@ -70,6 +73,7 @@ from .engine import (
     Writer,
     _refuse_nul,
     lock_wait_listener,
+    lock_wait_message,
     set_up_sqlite_connection,
 )
 from .fastsql import FAST_OPTION, begin_transaction
@@ -77,6 +81,11 @@ from .fastsql import FAST_OPTION, begin_transaction
 T = TypeVar("T")
 
 log = logging.getLogger(__name__)
+
+BUSY_SLICE = 0.1
+"""Seconds of SQLite's busy wait between two looks at whether the write was stopped
+(the person pressed Stop): a write waiting for another process's lock gives up that
+soon, not when the lock comes or its ``lock_timeout`` is spent."""
 
 LOCK_WAIT_POLL = 0.25
 """Seconds between looks at this process's lock waits, for a write whose context is told
@@ -160,17 +169,24 @@ class OneHop:
     async def write(self, work: Callable[[Connection], T], *, short: bool = False) -> T:
         """``work(conn)`` in one write transaction, committed when it returns.
 
-        Cancelled while waiting for its turn, it never runs; cancelled while running, it
-        returns only when its transaction has ended (a worker thread cannot be stopped,
-        and the transaction may still commit), then passes the cancellation on, so the
-        caller's next write (a release of what it wrote, say) comes after it.
+        Cancelled while waiting for its turn, it never runs; cancelled while it waits for
+        another process's lock, it gives up within :data:`BUSY_SLICE` with nothing
+        written; cancelled while running, it returns only when its transaction has ended
+        (a worker thread cannot be stopped, and the transaction may still commit). Then
+        it passes the cancellation on, so the caller's next write (a release of what it
+        wrote, say) comes after it.
 
         ``short``: ``work`` is a few indexed statements that never wait for anything
         but SQLite; on SQLite it may then run on the event loop (module docstring).
         """
         if self._sync_writes is None:
-            async with self._writer.begin() as conn:
-                return await conn.run_sync(work)
+            listener = lock_wait_listener()
+            if listener is None:
+                async with self._writer.begin() as conn:
+                    return await conn.run_sync(work)
+            with _told_if_slow(listener, self._lock_timeout):
+                async with self._writer.begin() as conn:
+                    return await conn.run_sync(work)
         if self._closing is not None:
             await asyncio.shield(self._closing)
         if short and self._queued == 0:
@@ -189,6 +205,9 @@ class OneHop:
             return await _telling_lock_waits(done, listener)
         except asyncio.CancelledError:
             if not running.cancel():
+                # Still waiting for another process's lock, it gives up within
+                # BUSY_SLICE, writing nothing; past that, its transaction ends first.
+                budget.stopped.set()
                 await _wait_out(done)
             raise
 
@@ -307,8 +326,31 @@ async def _telling_lock_waits(done: asyncio.Future[T], listener: LockWaitListene
             wait = LOCK_WAITS.oldest()
             if not told and wait is not None and wait[0] >= STORE_WAIT_SHOWN_AFTER:
                 told = True
-                listener(wait[1])
+                listener(lock_wait_message(wait[1]))
     finally:
+        if told:
+            listener(None)
+
+
+@contextlib.contextmanager
+def _told_if_slow(listener: LockWaitListener, lock_timeout: float) -> Iterator[None]:
+    """PostgreSQL: ``listener`` is told when the write inside has taken
+    :data:`~.engine.STORE_WAIT_SHOWN_AFTER` (a write of a few indexed statements that
+    long waits for a lock another session holds, each wait bounded by ``lock_timeout``:
+    see :func:`~.engine._bound_lock_waits`), and when it is over. A timer, no task: the
+    write runs in its caller's task, which a Stop cancels at once."""
+    told = False
+
+    def tell() -> None:
+        nonlocal told
+        told = True
+        listener(lock_wait_message(lock_timeout))
+
+    timer = asyncio.get_running_loop().call_later(STORE_WAIT_SHOWN_AFTER, tell)
+    try:
+        yield
+    finally:
+        timer.cancel()
         if told:
             listener(None)
 
@@ -328,6 +370,10 @@ def _in_transaction(engine: Engine, work: Callable[[Connection], T]) -> T:
         return work(conn)
 
 
+class _Stopped(Exception):
+    """A write stopped while it waited for another process's lock: nothing written."""
+
+
 class _LockBudget:
     """A write's ``lock_timeout``, spent only while the writer thread waits for the lock."""
 
@@ -335,6 +381,8 @@ class _LockBudget:
         self.clock = clock
         self.lock_timeout = lock_timeout
         self.start = clock.now()
+        # Set when the write's caller was cancelled: a wait for the lock stops there.
+        self.stopped = threading.Event()
 
     def left(self) -> float:
         """Seconds the write may still wait for the lock."""
@@ -349,16 +397,9 @@ def _write_by(engine: Engine, work: Callable[[Connection], T], budget: _LockBudg
         raise StoreBusyError("another process holds the store's write lock")
     with engine.connect() as conn:
         raw: Any = conn.connection.driver_connection
-        # SQLite's busy handler waits for the lock at BEGIN IMMEDIATE: only what is left.
-        raw.execute(f"PRAGMA busy_timeout = {max(1, int(left * 1000))}")
         try:
-            try:
-                with budget.clock.waiting(), LOCK_WAITS.waiting(left):
-                    transaction = conn.begin()
-            except OperationalError as exc:
-                if _is_busy(exc):
-                    raise StoreBusyError("another process holds the store's write lock") from None
-                raise
+            with LOCK_WAITS.waiting(left):
+                transaction = _begin_within(conn, raw, budget)
             with transaction:
                 return work(conn)
         finally:
@@ -367,6 +408,26 @@ def _write_by(engine: Engine, work: Callable[[Connection], T], budget: _LockBudg
             # the one to report, not this one's.
             with contextlib.suppress(sqlite3.Error):
                 raw.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+
+
+def _begin_within(conn: Connection, raw: Any, budget: _LockBudget) -> Any:
+    """``BEGIN IMMEDIATE`` within ``budget``: SQLite's busy handler waits for the lock
+    in slices of :data:`BUSY_SLICE`, so that a stopped write stops waiting.
+    :class:`StoreBusyError` past the budget; :class:`_Stopped` once stopped (nothing
+    written either way)."""
+    while True:
+        left = budget.left()
+        if left <= 0:
+            raise StoreBusyError("another process holds the store's write lock")
+        raw.execute(f"PRAGMA busy_timeout = {max(1, int(min(left, BUSY_SLICE) * 1000))}")
+        try:
+            with budget.clock.waiting():
+                return conn.begin()
+        except OperationalError as exc:
+            if not _is_busy(exc):
+                raise
+        if budget.stopped.is_set():
+            raise _Stopped
 
 
 def _is_busy(exc: OperationalError) -> bool:

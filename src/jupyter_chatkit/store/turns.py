@@ -19,6 +19,12 @@ exists (the same statement), and a renewal that finds it gone calls the turn's
 ``on_gone``, which ends the turn at once instead of at its next write. A first turn
 holds no lease; :meth:`ThreadTurns.watch` gives it the same check (one indexed read
 every third of :data:`LEASE_SECONDS`), so no query runs per streamed event.
+
+A turn that waits for the one before it (another window's, another server's or
+kernel's on the same store) for :data:`~.engine.STORE_WAIT_SHOWN_AFTER` tells a request
+that asked to be told (:func:`~.engine.lock_waits_told_to`: its transport streams a
+progress line, :data:`TURN_WAIT_MESSAGE`), and again when its turn comes. Stopped while
+it waits, it ends at once: the lease it may hold is released in the background.
 """
 
 from __future__ import annotations
@@ -36,7 +42,13 @@ from uuid import uuid4
 from sqlalchemy import bindparam, delete, exists, select, update
 from sqlalchemy.engine import Connection
 
-from .engine import Dialect, dialect_insert
+from .engine import (
+    STORE_WAIT_SHOWN_AFTER,
+    Dialect,
+    LockWaitListener,
+    dialect_insert,
+    lock_wait_listener,
+)
 from .fastsql import execute
 from .onehop import OneHop
 from .schema import now_us, thread_turns, threads
@@ -50,6 +62,13 @@ WAIT_SECONDS = 600.0
 """The longest a turn waits for the one before it; then the request fails, readably."""
 
 _POLL_FIRST, _POLL_MAX = 0.01, 0.25
+
+TURN_WAIT_MESSAGE = (
+    "Waiting for the answer being written in this conversation (in another window, or "
+    "by another server or kernel using the same store) to finish; this message is "
+    "answered next."
+)
+"""What people are told while a turn waits for the one before it."""
 
 T = TypeVar("T")
 
@@ -109,6 +128,8 @@ class ThreadTurns:
         self._writes = writes
         self._dialect = dialect
         self._local: dict[str, tuple[asyncio.Lock, int]] = {}
+        # Releases of stopped turns' leases, under way (see hold_reading).
+        self._releasing: set[asyncio.Future[None]] = set()
 
     @asynccontextmanager
     async def hold(
@@ -140,27 +161,39 @@ class ThreadTurns:
         """
         if read is not None and thread_id in self._local:
             await self._writes.read(read)
-        async with self._local_lock(thread_id):
-            owner = uuid4().hex
-            try:
-                result = await self._acquire(thread_id, owner, read, then)
-            except _Refused as refused:
-                # ``read`` failed in the lease's transaction: nothing was taken.
-                raise refused.error from None
-            except BaseException:
-                # Cancelled (Stop, a closed browser) or failed after the lease's write may
-                # have committed: nobody would release it, and the thread's next message
-                # would wait for it to lapse. Releasing what was never taken is a no-op.
-                await asyncio.shield(self._release(thread_id, owner))
-                raise
-            renewal = ThreadWatch(self._writes, thread_id, owner, on_gone)
-            try:
-                yield result
-            finally:
-                await renewal.stop()
-                if not self._release_now(thread_id, owner):
-                    # Shielded: a cancelled turn (the user pressed Stop) still hands over.
+        waiting = _TurnWait(lock_wait_listener())
+        try:
+            async with self._local_lock(thread_id, waiting):
+                owner = uuid4().hex
+                try:
+                    result = await self._acquire(thread_id, owner, read, then, waiting)
+                except _Refused as refused:
+                    # ``read`` failed in the lease's transaction: nothing was taken.
+                    raise refused.error from None
+                except asyncio.CancelledError:
+                    # Stopped while waiting: it ends now. The lease's write may have
+                    # committed, so it is released, in the background: that write may
+                    # itself wait for another process's lock. A no-op if never taken.
+                    self._release_later(thread_id, owner)
+                    raise
+                except BaseException:
+                    # Failed after the lease's write may have committed: nobody would
+                    # release it, and the thread's next message would wait for it to
+                    # lapse. Releasing what was never taken is a no-op.
                     await asyncio.shield(self._release(thread_id, owner))
+                    raise
+                finally:
+                    waiting.over()
+                renewal = ThreadWatch(self._writes, thread_id, owner, on_gone)
+                try:
+                    yield result
+                finally:
+                    await renewal.stop()
+                    if not self._release_now(thread_id, owner):
+                        # Shielded: a cancelled turn (the user pressed Stop) still hands over.
+                        await asyncio.shield(self._release(thread_id, owner))
+        finally:
+            waiting.over()
 
     def watch(self, thread_id: str, on_gone: Callable[[], None]) -> ThreadWatch:
         """Check every third of :data:`LEASE_SECONDS` that ``thread_id`` still exists,
@@ -169,9 +202,12 @@ class ThreadTurns:
         return ThreadWatch(self._writes, thread_id, None, on_gone)
 
     @asynccontextmanager
-    async def _local_lock(self, thread_id: str) -> AsyncIterator[None]:
+    async def _local_lock(self, thread_id: str, waiting: _TurnWait) -> AsyncIterator[None]:
         lock, users = self._local.get(thread_id, (asyncio.Lock(), 0))
         self._local[thread_id] = (lock, users + 1)
+        if lock.locked():
+            # Another turn of the thread runs in this process (another window's).
+            waiting.begin()
         try:
             async with lock:
                 yield
@@ -188,6 +224,7 @@ class ThreadTurns:
         owner: str,
         read: Callable[[Connection], T] | None,
         then: Callable[[Connection, T | None], T] | None,
+        waiting: _TurnWait,
     ) -> T | None:
         deadline = time.monotonic() + WAIT_SECONDS
         pause = _POLL_FIRST
@@ -195,6 +232,8 @@ class ThreadTurns:
             taken, result = await self._try_acquire(thread_id, owner, read, then)
             if taken:
                 return result
+            # Another process's turn holds the lease.
+            waiting.begin()
             if time.monotonic() > deadline:
                 raise ThreadBusyError(
                     "This conversation is still busy with another message; try again "
@@ -239,6 +278,12 @@ class ThreadTurns:
         except Exception as exc:  # the lease lapses on its own
             logger.warning("Could not release a thread turn: %s", type(exc).__name__)
 
+    def _release_later(self, thread_id: str, owner: str) -> None:
+        """:meth:`_release` in a task of its own, kept until it ends."""
+        task = asyncio.ensure_future(self._release(thread_id, owner))
+        self._releasing.add(task)
+        task.add_done_callback(self._releasing.discard)
+
     def _release_now(self, thread_id: str, owner: str) -> bool:
         """:meth:`_release` at once when it can run on the event loop (usually): no task,
         nothing to shield. False when it must be awaited instead."""
@@ -249,6 +294,35 @@ class ThreadTurns:
             logger.warning("Could not release a thread turn: %s", type(exc).__name__)
             return True
         return ran
+
+
+class _TurnWait:
+    """A turn's wait for the one before it, told to ``listener`` (if any) once it has
+    lasted :data:`~.engine.STORE_WAIT_SHOWN_AFTER`, and when it is over."""
+
+    def __init__(self, listener: LockWaitListener | None) -> None:
+        self._listener = listener
+        self._timer: asyncio.TimerHandle | None = None
+        self._told = False
+
+    def begin(self) -> None:
+        """The turn waits (again): told after a while, unless it is over by then."""
+        if self._listener is not None and self._timer is None and not self._told:
+            loop = asyncio.get_running_loop()
+            self._timer = loop.call_later(STORE_WAIT_SHOWN_AFTER, self._tell)
+
+    def _tell(self) -> None:
+        self._told = True
+        if self._listener is not None:
+            self._listener(TURN_WAIT_MESSAGE)
+
+    def over(self) -> None:
+        """The wait has ended (the turn taken, or not): told if the wait was."""
+        if self._timer is not None:
+            self._timer.cancel()
+        listener, self._listener = self._listener, None
+        if self._told and listener is not None:
+            listener(None)
 
 
 class ThreadWatch:

@@ -1,0 +1,183 @@
+"""A turn that waits says so, and Stop ends the wait at once.
+
+- A turn waiting for the one before it in its thread, held by another process on the
+  same store (two servers on one PostgreSQL, a kernel and a server on one SQLite file):
+  its stream carries the waiting ``progress_update`` (a store wait's icon), then one back
+  to "Thinking…", then the answer. Before, it was silent for as long as the other
+  answer took (up to ten minutes).
+- A turn's write waiting for a PostgreSQL lock another session holds says so too, as
+  SQLite's waits did (test_store_lock_waits_told.py).
+- Stop while a turn's write waits for another process's lock (SQLite's busy wait, a
+  PostgreSQL row or table lock) ends the turn at once, nothing of it written; before,
+  the Stop took effect only when the lock came or ``store_lock_timeout`` was spent.
+  The thread then takes its next turn as usual.
+
+Another process holds the lock until the waiting line is seen; nothing is timed (the
+guard below only bounds a test that would otherwise hang).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from agents.testing import ModelStep, ScriptedModel, assistant_message
+from chatkit.types import AssistantMessageItem, ProgressUpdateEvent, UserMessageItem
+
+from jupyter_chatkit.assistant.lock_waits import telling_lock_waits
+from jupyter_chatkit.protocol import LOCK_WAIT_ICON, Turn
+from jupyter_chatkit.store import SQLStore, open_store
+from jupyter_chatkit.store.engine import PoolOptions
+
+from .chatkit_helpers import ALICE, json_call, make_assistant, parse_sse, req, stream, user_input
+from .fixtures.store import _create_role_with_schema, _drop_role_with_schema
+from .test_store_locked import Locker
+
+# Bounds the test only: before the fixes it waited for the lock for ever.
+HANG_GUARD = 60.0
+# Long, so that a wait that ends only when its lock_timeout is spent is seen as a hang.
+LONG_LOCK_TIMEOUT = 600.0
+
+
+def _answers(*texts: str) -> ScriptedModel:
+    return ScriptedModel(
+        [ModelStep(output=[assistant_message(t, item_id=f"m{n}")]) for n, t in enumerate(texts)]
+    )
+
+
+class Told:
+    """What a transport sends beside a turn's stream (its store waits), and an event set
+    when a store wait is told."""
+
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = []
+        self.waiting = asyncio.Event()
+
+    def send(self, chunk: bytes) -> None:
+        self.chunks.append(chunk)
+        if any(e.icon == LOCK_WAIT_ICON for e in self.progress()):
+            self.waiting.set()
+
+    def progress(self) -> list[ProgressUpdateEvent]:
+        events = parse_sse(b"".join(self.chunks))
+        return [e for e in events if isinstance(e, ProgressUpdateEvent)]
+
+
+async def _first_turn(store: SQLStore, model: ScriptedModel) -> tuple[Any, str]:
+    assistant = make_assistant(store, model)
+    events = await stream(assistant, req("threads.create", input=user_input("first")))
+    return assistant, events[0].thread.id  # type: ignore[union-attr]
+
+
+def _next_message(thread_id: str, text: str) -> bytes:
+    return req("threads.add_user_message", thread_id=thread_id, input=user_input(text))
+
+
+async def _stop_and_check(assistant: Any, turn: asyncio.Future[Any], thread_id: str) -> None:
+    """Stop the waiting turn: it ends while the lock is still held."""
+    status, body = await json_call(assistant, req(Turn.STOP, thread_id=thread_id))
+    assert status == 200 and body == {"stopped": True}
+    await asyncio.wait({turn}, timeout=HANG_GUARD)
+    assert turn.done(), "Stop waited for the lock"
+    assert turn.cancelled()
+
+
+async def _thread_goes_on(store: SQLStore, assistant: Any, thread_id: str) -> None:
+    """Nothing of the stopped turn was kept, and the thread takes its next turn."""
+    events = await asyncio.wait_for(stream(assistant, _next_message(thread_id, "third")), 60)
+    assert [e.item.content[0].text for e in events if e.type == "thread.item.done"][-1] == "Third."  # type: ignore[union-attr]
+    items = (await store.load_thread_items(thread_id, None, 20, "asc", ALICE)).data
+    said = [i.content[0].text for i in items if isinstance(i, UserMessageItem)]  # type: ignore[union-attr]
+    answered = [i.content[0].text for i in items if isinstance(i, AssistantMessageItem)]
+    assert said == ["first", "third"] and answered == ["First.", "Third."]
+
+
+@pytest_asyncio.fixture
+async def other(store_url: str, store: SQLStore) -> AsyncIterator[SQLStore]:
+    """Another process's store on the same database as ``store``."""
+    del store  # opened (and migrated) first
+    opened = await open_store(store_url)
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
+@pytest.mark.asyncio
+async def test_a_turn_waiting_for_another_processs_turn_says_so_then_answers(
+    store: SQLStore, other: SQLStore
+) -> None:
+    assistant, thread_id = await _first_turn(store, _answers("First.", "Second."))
+    told = Told()
+    async with contextlib.AsyncExitStack() as held:
+        # The other process's turn in this thread (its answer being written).
+        await held.enter_async_context(other.thread_turn(thread_id))
+        with telling_lock_waits(told.send):
+            turn = asyncio.ensure_future(stream(assistant, _next_message(thread_id, "second")))
+            await asyncio.wait_for(told.waiting.wait(), HANG_GUARD)
+            assert not turn.done()
+            await held.aclose()  # that answer is done
+            events = await asyncio.wait_for(turn, HANG_GUARD)
+    # Told it waits, then back to what the chat says before an answer.
+    assert [e.icon for e in told.progress()] == [LOCK_WAIT_ICON, None]
+    answered = [e.item for e in events if e.type == "thread.item.done"]
+    assert isinstance(answered[-1], AssistantMessageItem)
+    assert answered[-1].content[0].text == "Second."
+
+
+@pytest.mark.asyncio
+async def test_stop_during_a_sqlite_lock_wait_ends_the_turn_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "chat.sqlite3"
+    store = await open_store(f"sqlite:///{path}", pool=PoolOptions(lock_timeout=LONG_LOCK_TIMEOUT))
+    try:
+        assistant, thread_id = await _first_turn(store, _answers("First.", "Third."))
+        told = Told()
+        async with Locker(path):
+            with telling_lock_waits(told.send):
+                turn = asyncio.ensure_future(stream(assistant, _next_message(thread_id, "second")))
+                await asyncio.wait_for(told.waiting.wait(), HANG_GUARD)
+                await _stop_and_check(assistant, turn, thread_id)
+        await _thread_goes_on(store, assistant, thread_id)
+    finally:
+        await store.close()
+
+
+@pytest_asyncio.fixture
+async def pg_url(postgres_url: str) -> AsyncIterator[str]:
+    name, url = await _create_role_with_schema(postgres_url)
+    try:
+        yield url
+    finally:
+        await _drop_role_with_schema(postgres_url, name)
+
+
+@pytest.mark.postgres
+@pytest.mark.asyncio
+async def test_a_postgresql_lock_wait_is_told_and_stop_ends_it_at_once(pg_url: str) -> None:
+    import asyncpg
+
+    pool = PoolOptions(lock_timeout=LONG_LOCK_TIMEOUT)
+    store = await open_store(pg_url, pool=pool)
+    other = await asyncpg.connect(pg_url)
+    try:
+        assistant, thread_id = await _first_turn(store, _answers("First.", "Third."))
+        told = Told()
+        locked = other.transaction()
+        await locked.start()
+        # Another session (psql, another server's long transaction) blocks the writes
+        # that take a thread's turn.
+        await other.execute("LOCK TABLE thread_turns IN EXCLUSIVE MODE")
+        with telling_lock_waits(told.send):
+            turn = asyncio.ensure_future(stream(assistant, _next_message(thread_id, "second")))
+            await asyncio.wait_for(told.waiting.wait(), HANG_GUARD)
+            await _stop_and_check(assistant, turn, thread_id)
+        await locked.rollback()
+        await _thread_goes_on(store, assistant, thread_id)
+    finally:
+        await other.close()
+        await store.close()
