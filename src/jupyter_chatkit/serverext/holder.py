@@ -234,12 +234,15 @@ class AssistantHolder:
             # A later request tries again (e.g. the database came back): see _built.
             if self._task is task:
                 self._task = None
+            from sqlalchemy.exc import SQLAlchemyError
+
             from ..store.engine import (
-                STORE_UNAVAILABLE,
+                STORE_CANNOT_OPEN,
                 STORE_WAITING,
                 describe_store_failure,
                 is_store_locked,
                 is_store_unavailable,
+                store_failure_message,
             )
 
             if is_store_locked(exc):
@@ -253,7 +256,15 @@ class AssistantHolder:
                     "jupyter-chatkit: the conversation store is unavailable: %s",
                     describe_store_failure(exc),
                 )
-                raise AssistantUnavailable(STORE_UNAVAILABLE) from None
+                # Down, full or read-only: said as a write refused later says it.
+                raise AssistantUnavailable(store_failure_message(exc)) from None
+            if isinstance(exc, SQLAlchemyError):
+                # A missing database, a refused login, a malformed URL.
+                log.error(
+                    "jupyter-chatkit could not open the conversation store: %s",
+                    describe_store_failure(exc),
+                )
+                raise AssistantUnavailable(STORE_CANNOT_OPEN) from None
             log.error("jupyter-chatkit could not start its assistant: %s", type(exc).__name__)
             raise AssistantUnavailable(ASSISTANT_UNAVAILABLE) from None
 

@@ -458,6 +458,14 @@ STORE_WAITING = (
 """The answer while the store cannot be opened because another process holds its lock
 (its start waits ``store_lock_timeout`` at a time and is retried in the background)."""
 
+STORE_CANNOT_OPEN = (
+    "The conversation store could not be opened (the server's log says why). Check "
+    "the store's URL (JUPYTER_CHATKIT_STORE_URL), that its database exists and this "
+    "server may use it; the next request tries again."
+)
+"""The answer while the store's first open fails for a reason other than its
+availability (a missing database, a refused login): no retry mends it by itself."""
+
 STORE_FULL = (
     "The conversation store's disk is full (or writing to it failed), so nothing new "
     "can be saved; nothing stored is lost. Free some space, or move the store "
