@@ -9,6 +9,7 @@
 import type { Cell, ICodeCellModel } from "@jupyterlab/cells";
 import type * as nbformat from "@jupyterlab/nbformat";
 import type { NotebookPanel } from "@jupyterlab/notebook";
+import { withCellLines } from "./errortext";
 import { cellOutputs } from "./prompts";
 import { hideShownSecret, marker, namesSecret, policyResult, stripAnsi } from "./redact";
 import { frameValuesShown, hidePositionalSecrets, notebookDefinitions, secretFrames } from "./signatures";
@@ -120,12 +121,13 @@ export function reduceTraceback(
     final = `${name}: ${stripAnsi(evalue)}`.replace(/^: |: $/g, "") || final;
   }
   if (cause) final = `(raised while handling ${clipEnd(cause, 200)})\n${final}`;
+  // IPython's temporary file names name no cell the model knows (errortext.ts).
   const text = reduceFrames(frames, final, max);
-  if (!links.length) return text;
+  if (!links.length) return withCellLines(text);
   const older = links.length - CHAIN_LINKS;
   const shown = links.slice(-CHAIN_LINKS);
   if (older > 0) shown.unshift(`… ${older} earlier chained exception${older > 1 ? "s" : ""} not shown`);
-  return [...shown, text].join("\n");
+  return withCellLines([...shown, text].join("\n"));
 }
 
 /** The user's frames, the last library frame and `final`, in at most `max` chars. */
@@ -264,7 +266,7 @@ export function outputText(output: nbformat.IOutput, max = LIMITS.outputChars): 
     return {
       output_type: type,
       ename,
-      evalue: clip(evalue, 600),
+      evalue: clip(withCellLines(evalue), 600),
       text: reduceTraceback(o.traceback ?? [], ename, evalue, Math.max(max, LIMITS.tracebackChars)),
     };
   }

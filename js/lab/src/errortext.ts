@@ -4,10 +4,17 @@
  * (537175822.py, line 1)"); the person knows the cell, so the line alone is kept.
  */
 
-// ipykernel's cell files (a number, ".py") and IPython's older "<ipython-input-…>".
-const CELL_FILE = /\((?:\d+\.py|<ipython-input-[^>]*>), line (\d+)\)/g;
+// ipykernel's cell files (a number, ".py") and IPython's older "<ipython-input-…>", in a
+// message or in an older or plain traceback's frame (`File "/tmp/ipykernel_1/2.py", line
+// 1`). Mirrors context_policy/errors.py's `with_cell_lines`.
+const CELL_FILE =
+  /\((?:\d+\.py|<ipython-input-[^>\n]{0,100}>), line (\d+)\)|File "?(?:[^"\s]{0,300}\/ipykernel_\d+\/\d+\.py|<ipython-input-[^>\n]{0,100}>)"?(?:, line |:)(\d+)/g;
 
-/** `text` with IPython's cell file names dropped: "(537175822.py, line 1)" -> "(line 1)". */
+/** `text` with IPython's cell file names dropped: "(537175822.py, line 1)" -> "(line 1)",
+ * `File "/tmp/ipykernel_1/537175822.py", line 1` -> "Cell, line 1". */
 export function withCellLines(text: string): string {
-  return text.replace(CELL_FILE, "(line $1)");
+  if (!text.includes(".py") && !text.includes("<ipython-input")) return text;
+  return text.replace(CELL_FILE, (_, message?: string, frame?: string) =>
+    message ? `(line ${message})` : `Cell, line ${frame}`,
+  );
 }

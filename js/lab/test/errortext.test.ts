@@ -2,6 +2,8 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import type * as nbformat from "@jupyterlab/nbformat";
+import { outputText } from "../src/cells";
 import { withCellLines } from "../src/errortext";
 
 test("a SyntaxError's message names the cell's line, not IPython's temp file", () => {
@@ -9,4 +11,46 @@ test("a SyntaxError's message names the cell's line, not IPython's temp file", (
   assert.equal(withCellLines("unexpected indent (<ipython-input-3-9f2b>, line 2)"), "unexpected indent (line 2)");
   // A module of the person's own is named: that file is theirs to open.
   assert.equal(withCellLines("invalid syntax (helpers.py, line 4)"), "invalid syntax (helpers.py, line 4)");
+});
+
+test("a SyntaxError's context names the cell's line, as the kernel's reading of the file does", () => {
+  // tests/test_error_cell_lines.py reads the same outputs through the Python producer.
+  const outputs: [nbformat.IError, number][] = [
+    [
+      {
+        output_type: "error",
+        ename: "SyntaxError",
+        evalue: "'(' was never closed (3023257235.py, line 1)",
+        traceback: [
+          "  \x1b[36mCell\x1b[39m\x1b[36m \x1b[39m\x1b[32mIn[2]\x1b[39m\x1b[32m, line 1\x1b[39m\n\x1b[31m    \x1b[39m\x1b[31mx = (1,\x1b[39m\n        ^\n\x1b[31mSyntaxError\x1b[39m\x1b[31m:\x1b[39m '(' was never closed\n",
+        ],
+      },
+      1,
+    ],
+    [
+      {
+        output_type: "error",
+        ename: "SyntaxError",
+        evalue: "invalid syntax (979625684.py, line 3)",
+        traceback: ['  File "/tmp/ipykernel_123/979625684.py", line 3\n    y = 2 3\n        ^\n', "SyntaxError: invalid syntax\n"],
+      },
+      3,
+    ],
+  ];
+  for (const [output, line] of outputs) {
+    const described = outputText(output);
+    const shown = JSON.stringify(described);
+    assert.ok(!shown.includes(".py") && !shown.includes("ipykernel_"), shown);
+    assert.ok(described.evalue?.endsWith(`(line ${line})`), shown);
+    assert.ok(described.text.includes(`line ${line}`) && described.text.includes("^"), shown);
+  }
+  const own = JSON.stringify(
+    outputText({
+      output_type: "error",
+      ename: "SyntaxError",
+      evalue: "invalid syntax (helpers.py, line 4)",
+      traceback: ['  File "/home/ada/helpers.py", line 4\n    a b\n      ^\n', "SyntaxError: x\n"],
+    }),
+  );
+  assert.ok(own.includes("helpers.py, line 4") && own.includes("/home/ada/helpers.py"), own);
 });

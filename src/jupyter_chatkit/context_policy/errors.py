@@ -64,6 +64,27 @@ def collapse_repeats(frames: list[Frame]) -> list[Frame]:
     return out
 
 
+# IPython compiles each cell under a temporary file name, which a SyntaxError's message
+# (``invalid syntax (979625684.py, line 1)``) and an older or plain traceback's frame
+# (``File "/tmp/ipykernel_123/979625684.py", line 1``) show; it names no cell the model
+# knows. Groups: 1 a message's line, 2 a frame's line.
+_CELL_FILE = lazy_compile(
+    r"\((?:\d+\.py|<ipython-input-[^>\n]{0,100}>), line (\d+)\)"
+    r"|File \"?(?:[^\"\s]{0,300}/ipykernel_\d+/\d+\.py|<ipython-input-[^>\n]{0,100}>)\"?"
+    r"(?:, line |:)(\d+)"
+)
+
+
+def with_cell_lines(text: str) -> str:
+    """``text`` with IPython's cell file names dropped: ``(979625684.py, line 1)`` ->
+    ``(line 1)``, ``File "/tmp/ipykernel_1/979625684.py", line 1`` -> ``Cell, line 1``."""
+    if ".py" not in text and "<ipython-input" not in text:
+        return text
+    return _CELL_FILE.sub(
+        lambda m: f"(line {m.group(1)})" if m.group(1) else f"Cell, line {m.group(2)}", text
+    )
+
+
 _REPEAT_NOTE = "\n… the frame above repeated "
 
 
@@ -155,7 +176,7 @@ def reduce_formatted_traceback(lines: Iterable[str], ename: str = "", evalue: st
         final = f"{strip_ansi(ename)}: {strip_ansi(evalue)}".strip(": ") or final
     if cause:
         final = f"(raised while handling {_clip(cause, 200)})\n{final}"
-    return join_chain(links, reduce_frames(frames, final))
+    return with_cell_lines(join_chain(links, reduce_frames(frames, final)))
 
 
 _CHAIN_MARKERS = (

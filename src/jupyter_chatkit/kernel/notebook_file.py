@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..context_policy.errors import reduce_formatted_traceback, strip_ansi
+from ..context_policy.errors import reduce_formatted_traceback, strip_ansi, with_cell_lines
 
 ENV_SESSION = "JPY_SESSION_NAME"
 MAX_FILE_BYTES = 50_000_000
@@ -184,7 +184,7 @@ def output_text(output: dict[str, Any]) -> dict[str, Any]:
         return {
             "output_type": kind,
             "ename": ename,
-            "evalue": _clip(evalue, 600),
+            "evalue": _clip(with_cell_lines(evalue), 600),
             "text": reduce_formatted_traceback(tb, ename, evalue),
         }
     raw_data = output.get("data")

@@ -1,0 +1,55 @@
+"""A SyntaxError in the model's context names the cell's line, not IPython's temporary
+file (``979625684.py``): the notebook's error outputs as the kernel reads them from the
+file (notebook_file.output_text; js/lab/src/cells.ts outputText keeps parity, tested in
+js/lab/test/errortext.test.ts)."""
+
+from __future__ import annotations
+
+import json
+
+from jupyter_chatkit.kernel.notebook_file import output_text
+
+# As ipykernel 7 / IPython 9 record it (taken from a real kernel's output).
+MODERN = {
+    "output_type": "error",
+    "ename": "SyntaxError",
+    "evalue": "'(' was never closed (3023257235.py, line 1)",
+    "traceback": [
+        "  \x1b[36mCell\x1b[39m\x1b[36m \x1b[39m\x1b[32mIn[2]\x1b[39m\x1b[32m, line 1\x1b[39m\n"
+        "\x1b[31m    \x1b[39m\x1b[31mx = (1,\x1b[39m\n        ^\n"
+        "\x1b[31mSyntaxError\x1b[39m\x1b[31m:\x1b[39m '(' was never closed\n"
+    ],
+}
+# As older IPython (and plain tracebacks) show the cell: its temporary file.
+PLAIN = {
+    "output_type": "error",
+    "ename": "SyntaxError",
+    "evalue": "invalid syntax (979625684.py, line 3)",
+    "traceback": [
+        '  File "/tmp/ipykernel_123/979625684.py", line 3\n    y = 2 3\n        ^\n',
+        "SyntaxError: invalid syntax\n",
+    ],
+}
+
+
+def test_a_syntax_errors_context_names_the_cells_line() -> None:
+    for output, line in ((MODERN, 1), (PLAIN, 3)):
+        described = output_text(output)
+        shown = json.dumps(described)
+        assert ".py" not in shown and "ipykernel_" not in shown, shown
+        assert described["evalue"].endswith(f"(line {line})"), described
+        assert f"line {line}" in described["text"] and "^" in described["text"], described
+
+
+def test_a_modules_own_file_stays_named() -> None:
+    output = {
+        "output_type": "error",
+        "ename": "SyntaxError",
+        "evalue": "invalid syntax (helpers.py, line 4)",
+        "traceback": [
+            '  File "/home/ada/helpers.py", line 4\n    a b\n      ^\n',
+            "SyntaxError: x\n",
+        ],
+    }
+    shown = json.dumps(output_text(output))
+    assert "helpers.py, line 4" in shown and "/home/ada/helpers.py" in shown, shown
