@@ -36,6 +36,7 @@ from jupyter_chatkit.store.engine import PoolOptions
 
 from .chatkit_helpers import ALICE, json_call, make_assistant, parse_sse, req, stream, user_input
 from .fixtures.store import _create_role_with_schema, _drop_role_with_schema
+from .test_running_turns_review import _pausing_model
 from .test_store_locked import Locker
 
 # Bounds the test only: before the fixes it waited for the lock for ever.
@@ -128,6 +129,32 @@ async def test_a_turn_waiting_for_another_processs_turn_says_so_then_answers(
     answered = [e.item for e in events if e.type == "thread.item.done"]
     assert isinstance(answered[-1], AssistantMessageItem)
     assert answered[-1].content[0].text == "Second."
+
+
+@pytest.mark.asyncio
+async def test_a_turn_waiting_for_another_windows_turn_says_so_then_answers(
+    sqlite_store: SQLStore,
+) -> None:
+    # Two windows on one server: the second message waits for the first's answer.
+    _, thread_id = await _first_turn(sqlite_store, _answers("First."))
+    resume = asyncio.Event()
+    paused, answering = await _pausing_model("A long second answer", resume)
+    window = make_assistant(sqlite_store, paused)
+    second = asyncio.ensure_future(stream(window, _next_message(thread_id, "second")))
+    await asyncio.wait_for(answering.wait(), HANG_GUARD)
+    other_window = make_assistant(sqlite_store, _answers("Third."))
+    told = Told()
+    with telling_lock_waits(told.send):
+        third = asyncio.ensure_future(stream(other_window, _next_message(thread_id, "third")))
+        await asyncio.wait_for(told.waiting.wait(), HANG_GUARD)
+        assert not third.done()
+        resume.set()
+        await asyncio.wait_for(second, HANG_GUARD)
+        events = await asyncio.wait_for(third, HANG_GUARD)
+    assert [e.icon for e in told.progress()] == [LOCK_WAIT_ICON, None]
+    answered = [e.item for e in events if e.type == "thread.item.done"]
+    assert isinstance(answered[-1], AssistantMessageItem)
+    assert answered[-1].content[0].text == "Third."
 
 
 @pytest.mark.asyncio
