@@ -2,7 +2,7 @@
 
     python bench/bench_endpoint.py [--quick]
     python bench/bench_endpoint.py --streams [--rounds 5]   # section 4 only
-    python bench/bench_endpoint.py --cpu [--baseline-src DIR]  # CPU per request only
+    python bench/bench_endpoint.py --cpu [--baseline-src DIR] [--browser-like]  # CPU only
     python bench/bench_endpoint.py --streams --baseline-src DIR  # section 4, both servers
 
 Starts a local fake OpenAI-compatible LLM and a real ``jupyter server`` with the
@@ -36,7 +36,12 @@ extension pointed at it, then reports:
 ``--cpu`` measures only the server's CPU per request: a new thread's first turn and a
 follow-up in a 30-turn thread, in batches; with ``--baseline-src`` (the ``src`` of another
 checkout, e.g. a ``git worktree`` of an older commit) a second server runs that code
-beside this one and the batches alternate between them, so both see the same load.
+beside this one and the batches alternate between them, so both see the same load. Its
+client sends the token with every request on a new connection (``Connection: close``):
+Jupyter then sets a login cookie and tornado accepts a connection per request.
+``--browser-like`` adds a client that does what the page does (one kept-alive
+connection, the login cookie, ``_xsrf`` echoed in ``X-XSRFToken``), its batches
+alternating with the first's; both are printed, each named.
 
 Numbers are ratios and differences against baselines from this run; absolute times
 depend on the machine. This is not a test.
@@ -160,13 +165,13 @@ def start_processes(tmp: str) -> tuple[dict[str, str], list[subprocess.Popen[str
     return urls, procs
 
 
-def main_cpu(rounds: int, batch: int, baseline_src: str | None) -> None:
+def main_cpu(rounds: int, batch: int, baseline_src: str | None, browser_like: bool) -> None:
     """``--cpu``: start the fake LLM and one server (two with ``baseline_src``)."""
 
     async def work(
         _client: httpx.AsyncClient, _llm_url: str, servers: dict[str, tuple[str, int]]
     ) -> None:
-        await cpu_per_request(servers, rounds, batch)
+        await cpu_per_request(servers, rounds, batch, browser_like=browser_like)
 
     beside_baseline(baseline_src, work)
 
@@ -427,12 +432,18 @@ if __name__ == "__main__":
     parser.add_argument("--cpu", action="store_true", help="only the server's CPU per request")
     parser.add_argument("--batch", type=int, default=20, help="requests per batch (--cpu)")
     parser.add_argument(
+        "--browser-like",
+        action="store_true",
+        help="--cpu: also a client as the page is (kept-alive connection, login and XSRF "
+        "cookies), beside the token-per-request one; both printed",
+    )
+    parser.add_argument(
         "--baseline-src",
         help="--cpu, --streams: also run a server on this src directory, alternating",
     )
     args = parser.parse_args()
     if args.cpu:
-        main_cpu(args.rounds, args.batch, args.baseline_src)
+        main_cpu(args.rounds, args.batch, args.baseline_src, args.browser_like)
     elif args.streams and args.baseline_src:
         main_streams(args.rounds, args.baseline_src)
     else:

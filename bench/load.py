@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import httpx
+from bench.browser_client import BrowserSession
 from bench.servers import (
     TOKEN,
     control,
@@ -29,6 +30,7 @@ from bench.servers import (
 from bench.streams import (
     create_body,
     created_thread_id,
+    created_thread_id_in,
     first_delta_raw,
     follow_up_body,
     pct,
@@ -182,50 +184,91 @@ class _Bursts:
 
 
 async def cpu_per_request(
-    servers: dict[str, tuple[str, int]], rounds: int, batch: int, depth: int = 30
+    servers: dict[str, tuple[str, int]],
+    rounds: int,
+    batch: int,
+    depth: int = 30,
+    browser_like: bool = False,
 ) -> None:
     """``--cpu``: the server's CPU per new-thread request and per follow-up in a
     ``depth``-turn thread, in batches of ``batch`` requests (``/proc`` counts CPU in
-    clock ticks), the servers' batches alternating; medians of ``rounds`` batches."""
-    threads: dict[str, str] = {}
+    clock ticks), the servers' batches alternating; medians of ``rounds`` batches.
+
+    Clients: ``token`` (always) sends the token on a new connection per request;
+    with ``browser_like`` also ``browser``, a kept-alive connection with the login and
+    XSRF cookies (:class:`BrowserSession`), its batches alternating with the others."""
+    clients = ("token", "browser") if browser_like else ("token",)
+    sessions: dict[str, BrowserSession] = {}
+    threads: dict[tuple[str, str], str] = {}
     for name, (endpoint, _) in servers.items():
         for i in range(5):  # warm: imports, connections, first SQLite pages
             await raw_stream(endpoint, create_body(f"warm up {i}"))
-        thread_id = created_thread_id(await raw_stream(endpoint, create_body("turn 0")))
-        for turn in range(1, depth):
-            await raw_stream(endpoint, follow_up_body(thread_id, f"turn {turn}"))
-        threads[name] = thread_id
-    samples: dict[tuple[str, str], list[float]] = {}
+        if browser_like:
+            sessions[name] = BrowserSession(endpoint)
+            await sessions[name].start()
+        for client in clients:
+            send = _sender(client, endpoint, sessions.get(name))
+            thread_id = created_thread_id_of(await send(create_body("turn 0")), client)
+            for turn in range(1, depth):
+                await send(follow_up_body(thread_id, f"turn {turn}"))
+            threads[name, client] = thread_id
+    samples: dict[tuple[str, str, str], list[float]] = {}
     names = list(servers)
     for r in range(rounds):
         for kind in ("new", "follow-up"):
-            # The order alternates too, so neither side always runs right after the other.
-            for name in names if r % 2 == 0 else names[::-1]:
-                endpoint, pid = servers[name]
-                cpu = precise_cpu_seconds(pid)
-                for i in range(batch):
-                    body = (
-                        create_body(f"q{r}.{i}")
-                        if kind == "new"
-                        else follow_up_body(threads[name], f"q{r}.{i}")
+            for client in clients if r % 2 == 0 else clients[::-1]:
+                # The order alternates too, so neither side always runs right after the other.
+                for name in names if r % 2 == 0 else names[::-1]:
+                    endpoint, pid = servers[name]
+                    send = _sender(client, endpoint, sessions.get(name))
+                    cpu = precise_cpu_seconds(pid)
+                    for i in range(batch):
+                        body = (
+                            create_body(f"q{r}.{i}")
+                            if kind == "new"
+                            else follow_up_body(threads[name, client], f"q{r}.{i}")
+                        )
+                        await send(body)
+                    await asyncio.sleep(0.05)  # what the server does after the last byte
+                    samples.setdefault((name, kind, client), []).append(
+                        (precise_cpu_seconds(pid) - cpu) / batch
                     )
-                    await raw_stream(endpoint, body)
-                await asyncio.sleep(0.05)  # what the server does after the last byte
-                samples.setdefault((name, kind), []).append(
-                    (precise_cpu_seconds(pid) - cpu) / batch
-                )
+    for session in sessions.values():
+        await session.close()
     med = statistics.median
     print(
         f"server CPU per request (medians of {rounds} batches of {batch}; follow-ups in a "
         f"thread of {depth}+ turns)"
     )
-    for kind in ("new", "follow-up"):
-        line = (
-            "   "
-            + f"{kind:10}"
-            + "   ".join(f"{name} {med(samples[name, kind]) * 1e3:6.2f} ms" for name in names)
-        )
-        if len(names) == 2:
-            a, b = (med(samples[name, kind]) for name in names)
-            line += f"   ratio {a / b:5.2f}"
-        print(line)
+    for client in clients:
+        print(f"  client: {_CLIENTS[client]}")
+        for kind in ("new", "follow-up"):
+            values = [med(samples[name, kind, client]) for name in names]
+            line = (
+                "   "
+                + f"{kind:10}"
+                + "   ".join(f"{n} {v * 1e3:6.2f} ms" for n, v in zip(names, values, strict=True))
+            )
+            if len(names) == 2:
+                line += f"   ratio {values[0] / values[1]:5.2f}"
+            print(line)
+
+
+_CLIENTS = {
+    "token": "token per request, a new connection each (Connection: close)",
+    "browser": "browser-like: one kept-alive connection, login + XSRF cookies",
+}
+
+
+def _sender(
+    client: str, endpoint: str, session: BrowserSession | None
+) -> Callable[[bytes], Awaitable[bytes]]:
+    """How ``client`` sends a request body and reads its whole answer."""
+    if client == "browser" and session is not None:
+        return session.post
+    return lambda body: raw_stream(endpoint, body)
+
+
+def created_thread_id_of(answer: bytes, client: str) -> str:
+    """The new thread's id in an answer read by ``client`` (the browser's is de-chunked)."""
+    return created_thread_id_in(answer) if client == "browser" else created_thread_id(answer)

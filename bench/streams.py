@@ -171,7 +171,12 @@ def dechunked(response: bytes) -> bytes:
 
 def created_thread_id(stream: bytes) -> str:
     """The id in a stream's ``thread.created`` event."""
-    for line in dechunked(stream).split(b"\n\n"):
+    return created_thread_id_in(dechunked(stream))
+
+
+def created_thread_id_in(events: bytes) -> str:
+    """The id in the ``thread.created`` event of a stream's body (de-chunked)."""
+    for line in events.split(b"\n\n"):
         if line.startswith(b"data: ") and b'"thread.created"' in line:
             return str(json.loads(line[6:])["thread"]["id"])
     raise RuntimeError("no thread.created event in the stream")
