@@ -53,6 +53,8 @@ interface ChatModel {
   thread_id: string;
   /** With no `thread_id`: a new conversation on purpose (`%chat --new`), not the notebook's last. */
   new_conversation?: boolean;
+  /** What the chat shows for its next message: the model picked ("" the default) and the Ask/Agent switch. */
+  choice?: { model?: string; agent?: Record<string, unknown> };
   initial_message: string;
   /** The kernel's notebook path under the server's root ("" while unknown). */
   notebook: string;
@@ -137,6 +139,8 @@ interface SharedChat {
   agentHost: AgentHost | null;
   /** `initial_message` went (once, whichever view came first). */
   initialSent: boolean;
+  /** Tell the kernel the model and Ask/Agent switch shown, if they changed (`choice`). */
+  syncChoice(): void;
   dispose(): void;
 }
 
@@ -291,6 +295,31 @@ async function sharedChat(
   };
   model.on("msg:custom", onKernelTurn);
 
+  // The model picked and the Ask/Agent switch, for the kernel: its `%%chat` in the new
+  // conversation shown here starts it with them, as a message sent here would (before,
+  // that conversation came back in Ask and on the default model).
+  let choiceSent = JSON.stringify(model.get("choice") ?? {});
+  const syncChoice = (): void => {
+    const agent = session.requestMetadata?.()?.agent;
+    const choice = {
+      model: session.model ?? "",
+      ...(agent && typeof agent === "object" ? { agent: agent as Record<string, unknown> } : {}),
+    };
+    const text = JSON.stringify(choice);
+    if (text === choiceSent) return;
+    choiceSent = text;
+    try {
+      model.set("choice", choice);
+      model.save_changes();
+    } catch {
+      // The kernel is gone: nobody there asks.
+    }
+  };
+  // After the other listeners (the switch takes a thread's mode on the same event).
+  const stopChoice = session.subscribe((e) => {
+    if (e.type === "state") queueMicrotask(syncChoice);
+  });
+
   // A turn another chat of this page (the sidebar, another %chat widget) runs in the
   // thread shown here: follow it live (TURN.WATCH, from its start) and show the thread as
   // saved once it ended. Not while this chat answers (the server queues the other turn;
@@ -311,7 +340,9 @@ async function sharedChat(
     started: Promise.resolve(),
     agentHost: null,
     initialSent: false,
+    syncChoice,
     dispose() {
+      stopChoice();
       model.off("change:thread_id", onThreadTrait);
       model.off("msg:custom", onKernelTurn);
       stopTurnSignals();
@@ -395,10 +426,20 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
     },
   });
   shared.chats.push(chat);
+  // The switch and the picker change on a click, a key or a pick (no session event).
+  const onInput = (): void => queueMicrotask(() => shared.syncChoice());
+  for (const type of ["click", "keyup", "change"]) el.addEventListener(type, onInput);
+  shared.syncChoice();
 
   chat.onThreadChange((id) => {
-    if ((model.get("thread_id") || "") !== (id ?? "")) {
+    shared.syncChoice(); // the picker shows the thread's model now
+    // A new conversation begun here (New conversation, `/new`) is one on purpose, as
+    // `%chat --new`'s: the chat shown again (re-run, reload) shows it, not the old one.
+    const fresh = !id;
+    const changed = (model.get("thread_id") || "") !== (id ?? "") || !!model.get("new_conversation") !== fresh;
+    if (changed) {
       model.set("thread_id", id ?? "");
+      model.set("new_conversation", fresh);
       model.save_changes();
     }
   });
@@ -433,6 +474,7 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
   }
 
   return () => {
+    for (const type of ["click", "keyup", "change"]) el.removeEventListener(type, onInput);
     notebook.dispose();
     chat.dispose();
     shared.els.splice(shared.els.indexOf(el), 1);

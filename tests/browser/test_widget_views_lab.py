@@ -159,12 +159,22 @@ def test_two_views_of_one_widget_show_one_conversation(
     assert "Still here." in send(page, "and now?", IN_CELL)
     assert messages(page, IN_CELL, "user")[-1] == "and now?"
 
+    # The widget's own New conversation is one on purpose, as %chat --new's: the chat shown
+    # again (%chat re-run, a reload) shows it (before: it reopened the old conversation).
+    page.locator(IN_CELL).get_by_role("button", name="New conversation").click()
+    mark_old(page)
+    run_new_cell(lab_page, "%chat")
+    page.locator(f"{IN_CELL}:not([data-old]) .jck-chip-notebook").wait_for(timeout=60_000)
+    lab_page.wait_for_kernel_idle()
+    page.wait_for_load_state("networkidle")
+    assert messages(page, IN_CELL, "user") == [], "the chat shown again reopened the old one"
+    scripted_llm.script(Reply("Begun here."))
+    assert "Begun here." in send(page, "begun with the button", IN_CELL)
+
     # %chat --new shows the chat again, on a new and empty conversation (before: a view
     # shown with no conversation reopened the notebook's last one, this one, and the
     # magics went on with it). The magics' next question starts it, in both views.
-    page.evaluate(
-        "(sel) => document.querySelectorAll(sel).forEach((e) => { e.dataset.old = '1'; })", IN_CELL
-    )
+    mark_old(page)
     run_new_cell(lab_page, "%chat --new")
     fresh = f"{IN_CELL}:not([data-old])"
     page.locator(f"{fresh} .jck-chip-notebook").wait_for(timeout=60_000)
@@ -173,15 +183,27 @@ def test_two_views_of_one_widget_show_one_conversation(
     page.wait_for_load_state("networkidle")
     screenshot(page, "chat-new")
     assert messages(page, IN_CELL, "user") == [], "%chat --new showed an old conversation"
+    # The model and mode picked there before the first question are the conversation's,
+    # though the kernel asks it (before: Ask and the default model came back).
+    page.locator(f"{fresh} select.jck-model").select_option("other-model")
+    page.locator(f"{fresh} .jck-mode-agent").click()
     scripted_llm.script(Reply("The new one's first answer."))
     run_new_cell(lab_page, "%%chat\nfirst of the new one")
     page.locator(f"{fresh} .jck-msg.jck-assistant", has_text="new one's first").wait_for()
     lab_page.wait_for_kernel_idle()
-    assert messages(page, IN_CELL, "user") == ["first of the new one"] * 2
+    assert messages(page, IN_CELL, "user") == ["first of the new one"] * 3
+    assert scripted_llm.requests[-1]["model"] == "other-model"
+    for n in range(3):
+        view = page.locator(IN_CELL).nth(n)
+        assert view.locator(".jck-mode-agent").get_attribute("aria-pressed") == "true", n
+        assert view.locator("select.jck-model").input_value() == "other-model", n
+    screenshot(page, "chat-new-keeps-its-picks")
     # The model read none of the earlier conversation with it.
     asked = [user_texts(scripted_llm, i) for i in range(len(scripted_llm.requests))]
     new_turns = [texts for texts in asked if any("first of the new one" in t for t in texts)]
-    assert new_turns and not any("and now?" in t for texts in new_turns for t in texts)
+    assert new_turns and not any(
+        old in t for texts in new_turns for t in texts for old in ("and now?", "begun with")
+    )
 
 
 def test_two_chats_sharing_a_layout_are_two_conversations(
@@ -348,6 +370,13 @@ def test_a_turn_sent_in_the_widget_or_the_sidebar_shows_live_in_the_other(
     wait_idle(page, PANEL)
     assert page.evaluate("() => window.__sidebarSawAskStream") is True, "ask() -> sidebar"
     assert messages(page, PANEL, "user") == [*cell_turns, "asked from Python"], "ask() -> sidebar"
+
+
+def mark_old(page: Any) -> None:
+    """Mark the widget views shown now (``:not([data-old])`` finds the next one)."""
+    page.evaluate(
+        "(sel) => document.querySelectorAll(sel).forEach((e) => { e.dataset.old = '1'; })", IN_CELL
+    )
 
 
 def run_new_cell(lab_page: LabPage, source: str) -> None:

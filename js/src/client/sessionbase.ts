@@ -51,6 +51,12 @@ export class SessionBase {
   olderCursor: string | null = null;
   /** True while a custom action turn streams, with its widget item id. */
   actionItemId: string | null = null;
+  /**
+   * The id of the last thread this session saw created (`thread.created`: by its own turn,
+   * or by one it was shown, e.g. the kernel's `%%chat` in a `%chat` widget), unlike one
+   * opened: a created thread keeps the switches the person set before it existed.
+   */
+  createdThreadId: string | null = null;
   /** The model for the next messages (`inference_options.model`); null: the server's default. */
   model: string | null = null;
   /**

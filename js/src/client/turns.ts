@@ -217,6 +217,7 @@ export class TurnSession extends SessionBase {
 
   protected applyOne(event: ThreadStreamEvent, userInitiated: boolean): void {
     this.state = applyEvent(this.state, event);
+    if (event.type === "thread.created") this.createdThreadId = event.thread.id;
     if (event.type === "thread.created" && this.stopOwed) {
       // Stop was asked before the thread had its id: now the server can be told.
       const owed = this.stopOwed;

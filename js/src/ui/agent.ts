@@ -240,9 +240,11 @@ export class AgentSteps {
       if (e.type !== "state") return;
       const id = session.threadId;
       if (id !== this.threadId) {
-        // A thread created by this turn keeps the switch as it is; an opened one has its
-        // own, and a new one (even while a cancelled turn winds down) starts in Ask.
-        const created = session.busy && this.threadId === null && id !== null;
+        // A thread created by this turn, or by a turn this chat is shown (the kernel's
+        // `%%chat` in a `%chat` widget's new conversation), keeps the switch as it is; an
+        // opened one has its own, and a new one (even while a cancelled turn winds down)
+        // starts in Ask.
+        const created = this.threadId === null && id !== null && (session.busy || session.createdThreadId === id);
         this.threadId = id;
         if (!created) this.threadChanged(session.state.thread);
       }

@@ -29,7 +29,7 @@ from chatkit.types import (
 )
 from pydantic import TypeAdapter, ValidationError
 
-from ..assistant.agent_tools import HEADLESS_FRONT_END
+from ..assistant.agent_tools import HEADLESS_FRONT_END, METADATA_KEY
 from ..assistant.cards import card_code, fence
 from ..assistant.results import JsonResult
 from ..protocol import ErrorCode, RequestContext, Turn
@@ -331,6 +331,11 @@ class ChatClient:
         self._run_tool: ToolRunner = tool_runner or run_tool
         # The notebook a new conversation belongs to (a path under the server's root).
         self.notebook: str | None = None
+        # What a new conversation starts with, as the chat showing it would send them:
+        # the model picked (None: the server's default) and the Ask/Agent switch
+        # (``{"mode", "auto_run"}``; None: the thread's default, Ask).
+        self.new_thread_model: str | None = None
+        self.new_thread_agent: dict[str, Any] | None = None
 
     def new_thread(self) -> None:
         """Start a new conversation with the next question."""
@@ -371,9 +376,14 @@ class ChatClient:
         return self._answer(turn)
 
     def _create(self, text: str) -> bytes:
-        """``threads.create`` for ``text``, naming this client's notebook if it has one."""
-        metadata = {"notebook": self.notebook} if self.notebook else None
-        return _turn_request("threads.create", metadata, input=_user_input(text))
+        """``threads.create`` for ``text``, naming this client's notebook if it has one,
+        with the model and Ask/Agent switch a new conversation starts with, if any."""
+        metadata: dict[str, Any] = {"notebook": self.notebook} if self.notebook else {}
+        if self.new_thread_agent is not None:
+            metadata[METADATA_KEY] = self.new_thread_agent
+        return _turn_request(
+            "threads.create", metadata, input=_user_input(text, self.new_thread_model)
+        )
 
     async def _thread_model(self) -> str | None:
         """The model picked for this thread: that of its last user message.

@@ -218,10 +218,16 @@ class Asking:
                 from .notebook_link import find_notebook
 
                 client.notebook = self.notebook or await find_notebook()
+                client.new_thread_model, client.new_thread_agent = self._new_thread_choice()
             try:
                 return await client.ask(text)
             except Exception as exc:
                 return _failed_answer(exc, client.thread_id)
+
+    def _new_thread_choice(self) -> tuple[str | None, dict[str, Any] | None]:
+        """The model and Ask/Agent switch a new conversation starts with (None: the
+        defaults); a chat shown in a notebook gives what its front end shows."""
+        return None, None
 
     def _relay(self, listener: EventListener | None, event: ThreadStreamEvent) -> None:
         """One event of a turn run from Python: to the live output, if any."""

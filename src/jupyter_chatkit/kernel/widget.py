@@ -81,6 +81,12 @@ class Chat(anywidget.AnyWidget, Asking):
         help="With no thread_id: a new conversation on purpose (``new_thread()``, "
         "``%chat --new``), not the notebook's last one, which the front end reopens else.",
     ).tag(sync=True)
+    choice = traitlets.Dict(
+        {},
+        help="What the front end shows for this chat's next message, set by it: "
+        '``{"model": picked or "", "agent": {"mode", "auto_run"}}``. A question asked '
+        "from Python in a new conversation starts it with them, as the chat would.",
+    ).tag(sync=True)
     initial_message = traitlets.Unicode(
         "", help="A message the front end sends once, when first shown."
     ).tag(sync=True)
@@ -120,6 +126,14 @@ class Chat(anywidget.AnyWidget, Asking):
         # Set once shown: only then do turns run from Python stream to the front end.
         self._displayed = False
         self.on_msg(self._on_custom_msg)
+
+    def _new_thread_choice(self) -> tuple[str | None, dict[str, Any] | None]:
+        """The model and Ask/Agent switch the front end shows (see ``choice``)."""
+        from ..assistant.agent_tools import request_agent_settings
+
+        choice = self.choice if isinstance(self.choice, dict) else {}
+        model = choice.get("model")
+        return (model if isinstance(model, str) and model else None), request_agent_settings(choice)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         if not self._displayed:
