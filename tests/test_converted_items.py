@@ -88,9 +88,6 @@ async def test_a_turn_converts_only_the_items_new_since_the_last(conversions: li
     assert conversions == ["a3", "u3"]  # fails before: all 7 converted again
     assert second == await fresh(longer)
     assert memory.info().hits == 5
-    # What a turn gets is its own: changing it changes nothing kept.
-    second[0]["content"][0]["text"] = "changed"
-    assert await convert(longer, memory) == await fresh(longer)
 
 
 @pytest.mark.asyncio

@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import marshal
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -132,16 +131,6 @@ def _copy_json(value: Any) -> Any:
 REDACTED_ITEMS = RedactedItems()
 
 
-def _copied(value: list[Any]) -> list[Any]:
-    """A copy of converted model input (new lists and dicts, equal values): by marshal
-    in C for JSON-like values of exact built-in types, else by :func:`_copy_json`."""
-    try:
-        copy: list[Any] = marshal.loads(marshal.dumps(value))
-    except ValueError:  # a type marshal does not write (a subclass, an object)
-        return list(_copy_json(value))
-    return copy
-
-
 # Policies numbered at most (a server has one or two: the settings' and an MCP one).
 MAX_KEPT_POLICIES = 16
 _POLICY_NUMBERS = itertools.count()
@@ -198,7 +187,7 @@ class ConvertedItems:
 
     def get(self, key: tuple[Any, ...], stored: str) -> list[Any] | None:
         """The kept input of the item of ``key`` read from ``stored``, else None. Not a
-        copy: the caller copies what it hands on."""
+        copy: shared, never to be changed (see :meth:`PolicyConverter.to_agent_input`)."""
         kept = self._items.get(key)
         if kept is not None and kept[0] == stored:
             self._items.move_to_end(key)
@@ -208,7 +197,7 @@ class ConvertedItems:
         return None
 
     def put(self, key: tuple[Any, ...], stored: str, value: list[Any]) -> None:
-        """Keep ``value`` (not copied: the caller hands on only copies) for ``key``."""
+        """Keep ``value`` (not copied: it is shared from now on, never changed)."""
         size = len(stored) + len(json.dumps(value, ensure_ascii=False, default=str))
         earlier = self._items.pop(key, None)
         if earlier is not None:
@@ -277,8 +266,14 @@ class PolicyConverter(NotebookConverter):
         self, thread_items: Sequence[ThreadItem] | ThreadItem
     ) -> list[TResponseInputItem]:
         """ChatKit's conversion of ``thread_items``, each stored item of a kept kind
-        converted once for as long as its stored text stays (:class:`ConvertedItems`);
-        the list returned is the caller's own."""
+        converted once for as long as its stored text stays (:class:`ConvertedItems`).
+
+        The list returned is new, but its dicts are those kept in memory: read them,
+        never change them. They go to the agents SDK, which copies its input before it
+        changes any of it (the run's state deep-copies it; each turn's model input is
+        ``ItemHelpers.input_to_new_input_list``, a copy) and never changes the caller's
+        (tests/test_shared_model_input.py runs turns and compares the memory with a
+        fresh conversion)."""
         memory = self.converted
         if memory is None or not self._stored or not isinstance(thread_items, Sequence):
             return await super().to_agent_input(thread_items)
@@ -302,7 +297,7 @@ class PolicyConverter(NotebookConverter):
                 if not self._read_failed:  # an attachment not read is tried again
                     memory.put(key, stored, kept)
             output += kept
-        return _copied(output)
+        return output
 
     async def client_tool_call_to_input(
         self, item: ClientToolCallItem
