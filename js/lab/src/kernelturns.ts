@@ -16,7 +16,9 @@
  *   widget message protocol carries them as `{method: "custom", content}`): applied as
  *   they come, as the widget does, while not following the turn from the server;
  * - the answer's final output, which names its thread: that thread, when shown, is read
- *   again as saved.
+ *   again as saved;
+ * - a streaming answer's update naming the conversation its turn created (`%%chat --new`,
+ *   a first question): the sidebar goes to it, the notebook's conversation now.
  *
  * Not while the sidebar answers or readies a message of its own (its own turn's catch-up
  * shows the thread), and never the other turn's client effects. Nothing is parsed beyond
@@ -79,6 +81,18 @@ export function streamingAnswer(msg: KernelMessage.IMessage): string | null {
   return typeof parent === "string" && parent ? parent : null;
 }
 
+/**
+ * The conversation a streaming `%chat` answer's turn created (`%%chat --new`, a first
+ * question), once its update names it; null otherwise.
+ */
+export function createdThread(msg: KernelMessage.IMessage): string | null {
+  if (msg.header.msg_type !== "update_display_data") return null;
+  const bundle = (msg.content as { data?: Record<string, unknown> }).data;
+  const answer = bundle?.[ANSWER_MIME] as { streaming?: unknown; new_thread?: unknown } | undefined;
+  if (answer?.streaming !== true || typeof answer.new_thread !== "string") return null;
+  return answer.new_thread || null;
+}
+
 /** The thread a stream event is about; null for events that name none (text deltas…). */
 function threadOf(event: ThreadStreamEvent): string | null {
   if ("item" in event && event.item && typeof event.item.thread_id === "string") return event.item.thread_id;
@@ -109,6 +123,14 @@ export function followKernelTurns(chat: KernelTurnChat, link: Pick<NotebookLink,
       return;
     }
     const started = streamingAnswer(msg);
+    const created = started ? createdThread(msg) : null;
+    if (started && created && created !== chat.session.threadId && idle()) {
+      // A new conversation of the notebook (`%%chat --new`): the sidebar goes to it, as
+      // the notebook's conversation, and follows its turn as any other.
+      looked = started;
+      void chat.session.openThread(created, true, false).catch(() => {});
+      return;
+    }
     if (started) {
       const shown = chat.session.threadId;
       if (started !== looked && shown && idle()) {

@@ -15,12 +15,16 @@ ANSWER_MIME = "application/vnd.jupyter-chatkit.answer+json"
 THINKING = "_Thinking…_"
 
 
-def draft_bundle(markdown: str) -> dict[str, Any]:
-    """The output of an answer still streaming, showing ``markdown``."""
+def draft_bundle(markdown: str, new_thread: str = "") -> dict[str, Any]:
+    """The output of an answer still streaming, showing ``markdown``; ``new_thread``: the
+    conversation its turn created (``%%chat --new``), which the sidebar goes to."""
+    answer: dict[str, Any] = {"markdown": markdown, "streaming": True, "cards": []}
+    if new_thread:
+        answer["new_thread"] = new_thread
     return {
         "text/markdown": inert_markdown(markdown),
         "text/plain": markdown,
-        ANSWER_MIME: {"markdown": markdown, "streaming": True, "cards": []},
+        ANSWER_MIME: answer,
     }
 
 

@@ -34,6 +34,7 @@ from chatkit.types import (
     ClientToolCallItem,
     ErrorEvent,
     ProgressUpdateEvent,
+    ThreadCreatedEvent,
     ThreadItemAddedEvent,
     ThreadItemDoneEvent,
     ThreadItemReplacedEvent,
@@ -94,9 +95,14 @@ class _Draft:
     error: str = ""
     # Said while the store waits for another process's lock (see store_wait).
     waiting: str = ""
+    # The conversation this turn created, if it did (the sidebar goes to it).
+    new_thread: str = ""
 
     def fold(self, event: ThreadStreamEvent) -> bool:
         """Apply one event; True when what is shown changed."""
+        if isinstance(event, ThreadCreatedEvent):
+            self.new_thread = event.thread.id
+            return True
         if isinstance(event, ThreadItemAddedEvent | ThreadItemDoneEvent | ThreadItemReplacedEvent):
             item = event.item
             if isinstance(item, AssistantMessageItem):
@@ -176,7 +182,7 @@ def answer_bundle(answer: Answer) -> dict[str, Any]:
 
 
 def _draft_bundle(draft: _Draft) -> dict[str, Any]:
-    return draft_bundle(draft.markdown())
+    return draft_bundle(draft.markdown(), draft.new_thread)
 
 
 class LiveAnswer:
