@@ -6,7 +6,16 @@ import { MAX_TEXT_CHARS, REDACT_MARGIN, Redactor, keepsUnquoted, redactText } fr
 import { RULES } from "../src/redaction-rules.generated";
 import { heredocBodies } from "../src/redactheredoc";
 
-const N = 200_000;
+// Every case is as long as the longest text the policy reads (redactText cuts a longer one
+// to MAX_TEXT_CHARS first), and is run under a CPU budget of CPU_PER_CHAR per character:
+// ~1.1 s at N, ~8 times what the costliest linear case takes (~0.13 s), while the mildest
+// known quadratic rule (ab6a3a3^'s URL scheme run) takes ~4 s there. The cases were
+// 200,000 characters and five times that with no budget: ~60 s of CPU a run, and a
+// quadratic rule only made the run slower.
+const N = MAX_TEXT_CHARS + REDACT_MARGIN;
+// CPU seconds a case may take per character of its text (process.cpuUsage: a loaded
+// machine's waiting does not count).
+const CPU_PER_CHAR = 1e-5;
 
 test("an unclosed html row ends where the next starts", () => {
   const { text } = redactText("<tr><td>a<tr><td>password</td><td>hunter2</td></tr>");
@@ -14,7 +23,8 @@ test("an unclosed html row ends where the next starts", () => {
   assert.ok(text.startsWith("<tr><td>a<tr>"));
 });
 
-// Each took 15-20 s (quadratic backtracking) before; linear rules take milliseconds.
+// Each took 15-20 s at 200,000 characters (quadratic backtracking) before; linear rules take
+// milliseconds.
 const cases: Record<string, string> = {
   "unclosed html rows": `password\n${"<tr>".repeat(N / 4)}:x`,
   "a long .pgpass host": `${"login(".repeat(N / 6)}:1:`,
@@ -34,80 +44,80 @@ const cases: Record<string, string> = {
   "prompts without an answer": "password for a ".repeat(N / 15),
   "escaped lines in a repr": `password ${"a=b\\n".repeat(N / 5)}`,
   "quotes inside quotes": `x = "${"'a': '".repeat(N / 7)}"`,
-  // Five times longer: quadratic before, the first two took ~3-4 s at 100,000 characters.
-  "secret words on one line": `${"password".repeat((5 * N) / 8)} input_value`,
-  "a long mysql name": `mariadb${"-a".repeat((5 * N) / 2)}'`,
-  "many mysql commands": "mysql ".repeat(Math.floor((5 * N) / 6)),
+  // Quadratic before: the first two took ~3-4 s at 100,000 characters.
+  "secret words on one line": `${"password".repeat(N / 8)} input_value`,
+  "a long mysql name": `mariadb${"-a".repeat(N / 2)}'`,
+  "many mysql commands": "mysql ".repeat(Math.floor(N / 6)),
   // The rules added for the closing session's leftovers, each bounded by its window.
-  "password prose words": "password ".repeat(Math.floor((5 * N) / 9)),
-  "password prose lines": "password is\n".repeat(Math.floor((5 * N) / 12)),
-  "password code runs": `password ${"aB1-".repeat(20)}(`.repeat(Math.floor((5 * N) / 100)),
-  "redis-cli flags": `redis-cli${" -b".repeat(Math.floor((5 * N) / 3))}`,
-  "password widget models": "PasswordModel'".repeat(Math.floor((5 * N) / 14)),
-  "a token as a url's user": `https://${"a".repeat(5 * N)}@x`,
-  "inline parentheticals": "token (a): ".repeat(Math.floor((5 * N) / 11)),
-  "auth pairs": "auth = ('a', ".repeat(Math.floor((5 * N) / 13)),
-  "transcript inputs": "In [1]: password\n".repeat(Math.floor((5 * N) / 17)),
-  "doctest inputs": ">>> token\n".repeat(Math.floor((5 * N) / 10)),
-  "formatted templates": 'password = "%s" % '.repeat(Math.floor((5 * N) / 18)),
-  "sibling lists": `['user', 'password'], ${"['a', 'b'], ".repeat(20)}`.repeat(Math.floor((5 * N) / 260)),
-  "sql inserts": "insert into t (password) values (".repeat(Math.floor((5 * N) / 34)),
-  "escaped json pairs": '\\"password\\": \\"'.repeat(Math.floor((5 * N) / 16)),
-  "yaml next lines": "password:\n  x\n".repeat(Math.floor((5 * N) / 15)),
-  "echo password-stdin": `${"echo a ".repeat(Math.floor((5 * N) / 7))}| --password-stdin`,
-  "a prefixed token's run": `nvapi-${"a".repeat(5 * N)}`,
-  "a prefixed token's groups": `key-${"Ab1Cd2Ef3Gh4Ij5Kl6Mn-".repeat(Math.floor((5 * N) / 21))}.`,
+  "password prose words": "password ".repeat(Math.floor(N / 9)),
+  "password prose lines": "password is\n".repeat(Math.floor(N / 12)),
+  "password code runs": `password ${"aB1-".repeat(20)}(`.repeat(Math.floor(N / 100)),
+  "redis-cli flags": `redis-cli${" -b".repeat(Math.floor(N / 3))}`,
+  "password widget models": "PasswordModel'".repeat(Math.floor(N / 14)),
+  "a token as a url's user": `https://${"a".repeat(N)}@x`,
+  "inline parentheticals": "token (a): ".repeat(Math.floor(N / 11)),
+  "auth pairs": "auth = ('a', ".repeat(Math.floor(N / 13)),
+  "transcript inputs": "In [1]: password\n".repeat(Math.floor(N / 17)),
+  "doctest inputs": ">>> token\n".repeat(Math.floor(N / 10)),
+  "formatted templates": 'password = "%s" % '.repeat(Math.floor(N / 18)),
+  "sibling lists": `['user', 'password'], ${"['a', 'b'], ".repeat(20)}`.repeat(Math.floor(N / 260)),
+  "sql inserts": "insert into t (password) values (".repeat(Math.floor(N / 34)),
+  "escaped json pairs": '\\"password\\": \\"'.repeat(Math.floor(N / 16)),
+  "yaml next lines": "password:\n  x\n".repeat(Math.floor(N / 15)),
+  "echo password-stdin": `${"echo a ".repeat(Math.floor(N / 7))}| --password-stdin`,
+  "a prefixed token's run": `nvapi-${"a".repeat(N)}`,
+  "a prefixed token's groups": `key-${"Ab1Cd2Ef3Gh4Ij5Kl6Mn-".repeat(Math.floor(N / 21))}.`,
   "user flags without a password": " -u a".repeat(N),
-  "widget labels without a value": '"description": "password", '.repeat(Math.floor((5 * N) / 27)),
-  "a url's hidden users": `s3://${"«redacted: x»".repeat(Math.floor((5 * N) / 13))}@`,
-  "user flags with quoted passwords": " -u a -p '".repeat(Math.floor((5 * N) / 10)),
-  "widget kwargs without a value": "description='password', ".repeat(Math.floor((5 * N) / 24)),
-  "login flags quoted": `az login${" -p '".repeat(Math.floor((5 * N) / 5))}`,
-  "login pairs never closed": "login with a / ".repeat(Math.floor((5 * N) / 15)),
-  "a long login user": `log in as ${"a".repeat(5 * N)}`,
-  "password is prose": "password is ".repeat(Math.floor((5 * N) / 12)),
-  "a long word after password use": `password, use ${"a".repeat(5 * N)}`,
-  "sql user using": "user a using ".repeat(Math.floor((5 * N) / 13)),
-  "an open sql attach": `attach database '${"a".repeat(5 * N)}`,
-  "heredocs never closed": "password = <<EOT\n".repeat(Math.floor((5 * N) / 17)),
-  "words after password for": `password for ${"a ".repeat(Math.floor((5 * N) / 2))}`,
-  "use as without a password": "use a as ".repeat(Math.floor((5 * N) / 9)),
-  "connect without an at sign": " connect a/".repeat(Math.floor((5 * N) / 11)),
-  "heredocs in substitutions": "x=$(cat <<EOF\n".repeat(Math.floor((5 * N) / 14)),
-  "heredocs on long lines": `${"a".repeat(980)} token = <<EOF\n`.repeat(Math.floor((5 * N) / 995)),
+  "widget labels without a value": '"description": "password", '.repeat(Math.floor(N / 27)),
+  "a url's hidden users": `s3://${"«redacted: x»".repeat(Math.floor(N / 13))}@`,
+  "user flags with quoted passwords": " -u a -p '".repeat(Math.floor(N / 10)),
+  "widget kwargs without a value": "description='password', ".repeat(Math.floor(N / 24)),
+  "login flags quoted": `az login${" -p '".repeat(Math.floor(N / 5))}`,
+  "login pairs never closed": "login with a / ".repeat(Math.floor(N / 15)),
+  "a long login user": `log in as ${"a".repeat(N)}`,
+  "password is prose": "password is ".repeat(Math.floor(N / 12)),
+  "a long word after password use": `password, use ${"a".repeat(N)}`,
+  "sql user using": "user a using ".repeat(Math.floor(N / 13)),
+  "an open sql attach": `attach database '${"a".repeat(N)}`,
+  "heredocs never closed": "password = <<EOT\n".repeat(Math.floor(N / 17)),
+  "words after password for": `password for ${"a ".repeat(Math.floor(N / 2))}`,
+  "use as without a password": "use a as ".repeat(Math.floor(N / 9)),
+  "connect without an at sign": " connect a/".repeat(Math.floor(N / 11)),
+  "heredocs in substitutions": "x=$(cat <<EOF\n".repeat(Math.floor(N / 14)),
+  "heredocs on long lines": `${"a".repeat(980)} token = <<EOF\n`.repeat(Math.floor(N / 995)),
   // Quadratic before: 20,000 blanks took seconds (two runs of blanks to share them).
-  "blanks after a separator": `password = ${" ".repeat(5 * N)}'`,
-  "tabs after a separator": `password: ${"\t".repeat(5 * N)}`,
+  "blanks after a separator": `password = ${" ".repeat(N)}'`,
+  "tabs after a separator": `password: ${"\t".repeat(N)}`,
   // Only lines holding a trigger are tried as table rows: a million blank lines took seconds.
-  "blank lines after a secret word": `password\n${"\n".repeat(5 * N)}`,
-  "short lines after a secret word": `password\n${"a,b\n".repeat(Math.floor((5 * N) / 4))}`,
+  "blank lines after a secret word": `password\n${"\n".repeat(N)}`,
+  "short lines after a secret word": `password\n${"a,b\n".repeat(Math.floor(N / 4))}`,
   // Tools' command lines and XML entries (cli_rules.py): each bounded by its line.
-  "htpasswd many words": `htpasswd -b ${"a ".repeat(Math.floor((5 * N) / 2))}`,
-  "htpasswd repeated": "htpasswd -b a b ".repeat(Math.floor((5 * N) / 16)),
-  "config set repeated": "npm config set ".repeat(Math.floor((5 * N) / 15)),
-  "config many flags": `git config ${"-a ".repeat(Math.floor((5 * N) / 3))}`,
-  "config long key": `git config ${"a".repeat(5 * N)}`,
-  "net user repeated": "net user a ".repeat(Math.floor((5 * N) / 11)),
-  "vault login flags": `vault login ${"-a ".repeat(Math.floor((5 * N) / 3))}`,
-  "xml keys without a value": '<a key="password" '.repeat(Math.floor((5 * N) / 18)),
-  "a long xml attribute": `<a ${"a".repeat(5 * N)}`,
-  "7z flags repeated": "7z -p".repeat(Math.floor((5 * N) / 5)),
-  "openssl flags repeated": "openssl -k ".repeat(Math.floor((5 * N) / 11)),
-  "a password-shaped url user": `https://${"aB1".repeat(Math.floor((5 * N) / 3))}@x`,
-  "a hex url user": `https://${"0a".repeat(Math.floor((5 * N) / 2))}@x`,
-  "hex url users repeated": "a://0a1b2c3d4e5f6a7b8c9d".repeat(Math.floor((5 * N) / 23)),
-  "rows under a csv key column": `a,key\n${"b,Zx9Yw8Vu7Ts6Rq5P\n".repeat(Math.floor((5 * N) / 19))}`,
-  "use words after password": `password\n${"use ".repeat(Math.floor((5 * N) / 4))}`,
-  "user flags with equals": " -u=a -p=".repeat(Math.floor((5 * N) / 9)),
-  "cut value dotted run": "a.b-c_".repeat(Math.floor((5 * N) / 6)),
-  "cut value quoted names": "'a.pw".repeat(Math.floor((5 * N) / 5)),
-  "cut value closed long": `pw="${"a".repeat(1999)}"`.repeat(Math.floor((5 * N) / 2004)),
-  "httpie auth without a colon": `http ${"-a a ".repeat(Math.floor((5 * N) / 5))}`,
-  "smbclient users without a percent": "smbclient -U a".repeat(Math.floor((5 * N) / 14)),
-  "ssh-keygen flags": `ssh-keygen ${"-p ".repeat(Math.floor((5 * N) / 3))}`,
-  "here-string openers": `password ${"<<".repeat(Math.floor((5 * N) / 2))}`,
-  "expect sends": `expect "password${"\nsend".repeat(Math.floor((5 * N) / 5))}`,
-  "echo pipes into sudo": `${"echo a | ".repeat(Math.floor((5 * N) / 9))}sudo -S`,
+  "htpasswd many words": `htpasswd -b ${"a ".repeat(Math.floor(N / 2))}`,
+  "htpasswd repeated": "htpasswd -b a b ".repeat(Math.floor(N / 16)),
+  "config set repeated": "npm config set ".repeat(Math.floor(N / 15)),
+  "config many flags": `git config ${"-a ".repeat(Math.floor(N / 3))}`,
+  "config long key": `git config ${"a".repeat(N)}`,
+  "net user repeated": "net user a ".repeat(Math.floor(N / 11)),
+  "vault login flags": `vault login ${"-a ".repeat(Math.floor(N / 3))}`,
+  "xml keys without a value": '<a key="password" '.repeat(Math.floor(N / 18)),
+  "a long xml attribute": `<a ${"a".repeat(N)}`,
+  "7z flags repeated": "7z -p".repeat(Math.floor(N / 5)),
+  "openssl flags repeated": "openssl -k ".repeat(Math.floor(N / 11)),
+  "a password-shaped url user": `https://${"aB1".repeat(Math.floor(N / 3))}@x`,
+  "a hex url user": `https://${"0a".repeat(Math.floor(N / 2))}@x`,
+  "hex url users repeated": "a://0a1b2c3d4e5f6a7b8c9d".repeat(Math.floor(N / 23)),
+  "rows under a csv key column": `a,key\n${"b,Zx9Yw8Vu7Ts6Rq5P\n".repeat(Math.floor(N / 19))}`,
+  "use words after password": `password\n${"use ".repeat(Math.floor(N / 4))}`,
+  "user flags with equals": " -u=a -p=".repeat(Math.floor(N / 9)),
+  "cut value dotted run": "a.b-c_".repeat(Math.floor(N / 6)),
+  "cut value quoted names": "'a.pw".repeat(Math.floor(N / 5)),
+  "cut value closed long": `pw="${"a".repeat(1999)}"`.repeat(Math.floor(N / 2004)),
+  "httpie auth without a colon": `http ${"-a a ".repeat(Math.floor(N / 5))}`,
+  "smbclient users without a percent": "smbclient -U a".repeat(Math.floor(N / 14)),
+  "ssh-keygen flags": `ssh-keygen ${"-p ".repeat(Math.floor(N / 3))}`,
+  "here-string openers": `password ${"<<".repeat(Math.floor(N / 2))}`,
+  "expect sends": `expect "password${"\nsend".repeat(Math.floor(N / 5))}`,
+  "echo pipes into sudo": `${"echo a | ".repeat(Math.floor(N / 9))}sudo -S`,
   // Round 5: brackets read past string literals, base64 read as text, labels.
   "pairs with open literals": "auth = [('a', '(".repeat(Math.floor(N / 16)),
   "an unclosed literal of brackets": `password = ['${"a(".repeat(N / 2)}`,
@@ -234,7 +244,11 @@ const cases: Record<string, string> = {
 for (const [name, text] of Object.entries(cases)) {
   test(`a long adversarial line is redacted: ${name}`, () => {
     // The rules themselves, on the whole line (redactText reads MAX_TEXT_CHARS).
+    const start = process.cpuUsage();
     assert.ok(new Redactor().text(text).length > 0);
+    const used = process.cpuUsage(start);
+    const seconds = (used.user + used.system) / 1e6;
+    assert.ok(seconds < CPU_PER_CHAR * text.length, `${seconds} s of CPU: quadratic on this text?`);
   });
 }
 
