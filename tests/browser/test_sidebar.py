@@ -11,9 +11,10 @@ Screenshots land in ``test-output/<test name>/``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -238,6 +239,73 @@ def test_insert_code_card_below_active_cell(
     assert lab_page.notebook_js(KEYS_ON_ACTIVE_CELL)
     page.locator(".jp-chatkit-ask-error").first.wait_for(state="visible")
     screenshot(page, "inserted-and-ran")
+
+    # The keyboard goes to the new cell only from where the click left it: a person who
+    # moved on while the insert was on its way (the server answers the card's action)
+    # keeps typing where they are, in the chat's message box or in a cell's editor.
+    box = page.locator(INPUT)
+    cells = "window.jupyterapp.shell.currentWidget.content.widgets.length"
+    insert, insert_and_run = re.compile(r"^Insert$"), re.compile(r"^Insert & run$")
+    for where, name in (
+        ("message box", insert),
+        ("cell editor", insert),
+        ("cell editor", insert_and_run),
+    ):
+        count = page.evaluate(f"() => {cells}")
+        with held_action(page):
+            card.get_by_role("button", name=name).first.click()
+            if where == "message box":
+                box.click()
+                page.keyboard.type("still typing")
+            else:
+                page.locator(".jp-Notebook .jp-Cell").first.locator(".cm-content").click()
+                page.keyboard.press("Control+End")
+                page.keyboard.type("  # mine")
+        page.wait_for_function(f"() => {cells} === {count + 1}")
+        # (Two frames: what the insert deferred, a scroll's end, has run.)
+        page.evaluate(
+            "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
+        )
+        if where == "message box":
+            assert page.evaluate(
+                "(sel) => document.activeElement === document.querySelector(sel)", INPUT
+            )
+            page.keyboard.type(" on")
+            assert box.input_value() == "still typing on"
+            box.fill("")
+        else:
+            assert lab_page.notebook_js(
+                "return nb.content.mode === 'edit' && nb.content.activeCellIndex === 0"
+                " && nb.content.widgets[0].node.contains(document.activeElement);"
+            )
+            page.keyboard.type("!")
+            assert lab_page.cell_sources()[0].endswith("  # mine!")
+    screenshot(page, "kept-typing")
+
+
+@contextlib.contextmanager
+def held_action(page: Any) -> Iterator[None]:
+    """Hold the chat's next widget action (``threads.custom_action``) at the page until the
+    block ends; the other requests go on."""
+    held: list[Any] = []
+
+    def hold(route: Any) -> None:
+        if not held and "threads.custom_action" in (route.request.post_data or ""):
+            held.append(route)
+        else:
+            route.fallback()
+
+    page.route("**/jupyter-chatkit/chatkit", hold)
+    try:
+        yield
+        # The click's request reached the page's routing (it is made at the click).
+        page.wait_for_function("() => true")
+        while not held:
+            page.wait_for_timeout(20)
+    finally:
+        for route in held:
+            route.fallback()
+        page.unroute("**/jupyter-chatkit/chatkit", hold)
 
 
 def test_replace_active_cell_and_undo(

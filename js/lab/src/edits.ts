@@ -10,7 +10,8 @@ import type { InsertOptions, InsertResult } from "../../src/bridge";
 
 /**
  * Insert a code cell holding exactly `code` next to cell `index` of `panel` and make it
- * the active cell, with the keyboard (`focusCell`); start running it when `run`.
+ * the active cell, with the keyboard (`focusCell`), unless the person is typing in a
+ * field or a cell; start running it when `run`.
  * Resolves to false when nothing was inserted (no notebook model, or a read-only
  * notebook), to "no-kernel" when it was but the notebook has no kernel to run it yet
  * (JupyterLab then starts or asks for one).
@@ -27,13 +28,23 @@ export async function insertCode(
   const count = notebook.widgets.length;
   const ref = Math.min(Math.max(index, -1), count - 1);
   const at = options.position === "above" ? Math.max(ref, 0) : ref + 1;
+  // Someone typing (in a cell, in the chat's box) keeps their cell active: made active,
+  // the new cell took the keyboard from the cell being edited (edit mode follows it).
+  const typing = !keyboardFree();
+  const before = notebook.activeCell;
+  // In that cell's editor: running the new cell (command mode) must not take it either.
+  const editing = typing && notebook.mode === "edit" && !!before?.node.contains(document.activeElement);
   // A model-level insert puts the source in the same transaction as the cell, so one
   // undo removes the whole insertion and no empty cell ever flashes.
   model.sharedModel.insertCell(at, { cell_type: "code", source: code });
-  notebook.deselectAll();
-  notebook.activeCellIndex = at;
   const cell = notebook.widgets[at];
   if (!cell) return false;
+  if (!typing) {
+    notebook.deselectAll();
+    notebook.activeCellIndex = at;
+  } else if (before && notebook.activeCell !== before && notebook.widgets.includes(before)) {
+    notebook.activeCellIndex = notebook.widgets.indexOf(before);
+  }
   // Scroll only: Notebook.scrollToCell also activates the cell, whose editor then takes
   // the keyboard whenever the scroll ends, wherever the person has gone meanwhile.
   void notebook.scrollToItem(at).catch(() => undefined);
@@ -49,6 +60,7 @@ export async function insertCode(
       // Then bring its output into view (it may be taller than the cell was).
       .then(() => (cell.isDisposed ? undefined : notebook.scrollToItem(notebook.widgets.indexOf(cell), "auto")))
       .catch((e: unknown) => console.warn("jupyter-chatkit: running the inserted cell failed", e));
+    if (editing && !before?.isDisposed && notebook.activeCell === before) notebook.mode = "edit";
     if (noKernel) return "no-kernel";
   }
   return true;
@@ -91,6 +103,12 @@ export function replaceSource(cell: Cell, index: number, code: string): Replacem
   };
 }
 
+/** Whether the keyboard is on nothing or on a button (not in a field or a cell's editor). */
+function keyboardFree(): boolean {
+  const now = document.activeElement;
+  return !now || now === document.body || now instanceof HTMLButtonElement;
+}
+
 /**
  * Give the keyboard to `cell` of `panel` in command mode, where a person continues after
  * a click put code in it (Shift+Enter runs it), unless they have moved on: only while the
@@ -98,9 +116,7 @@ export function replaceSource(cell: Cell, index: number, code: string): Replacem
  * back), never from a field being typed in or from a cell.
  */
 export function focusCell(panel: NotebookPanel, cell: Cell): void {
-  const now = document.activeElement;
-  const idle = !now || now === document.body || now instanceof HTMLButtonElement;
-  if (!idle || panel.isDisposed || !panel.isVisible || cell.isDisposed) return;
+  if (!keyboardFree() || panel.isDisposed || !panel.isVisible || cell.isDisposed) return;
   const notebook = panel.content;
   const index = notebook.widgets.indexOf(cell);
   if (index < 0) return;
