@@ -173,7 +173,7 @@ def test_variables_come_from_the_notebooks_kernel(
         [
             "import pandas\n"
             "df = pandas.DataFrame({'city': ['Oslo', 'Lima', 'Pune', 'Kobe', 'Graz'],"
-            " 'temp': [3.5, 19.0, 27.2, 16.1, 9.9]})"
+            " 'temp': [3.5, 19.0, 27.2, 16.1, 9.9]})\nratio = 3.0"
         ],
     )
     open_panel_from_palette(page)
@@ -182,6 +182,13 @@ def test_variables_come_from_the_notebooks_kernel(
     screenshot(page, "variables")
     (df,) = [v for v in tool_output(scripted_llm)["variables"] if v["name"] == "df"]
     assert df["type"] == "pandas.DataFrame" and df["shape"] == [5, 2]
+    # A float the kernel holds reads as one (3.0), as through the kernel's own route
+    # (before: JSON's round trip through the browser made it 3).
+    tool_then_answer(scripted_llm, "inspect_kernel_variable", "A float.", name="ratio")
+    assert send(page, "what is ratio?") == "A float."
+    tools = [m for m in scripted_llm.requests[-1]["messages"] if m["role"] == "tool"]
+    value = json.loads(tools[-1]["content"])["value"]
+    assert type(value) is float and value == 3.0, tools[-1]["content"]
 
 
 CSV_CODE = 'import pandas as pd\n\ndf = pd.read_csv("data.csv")\ndf.head()'

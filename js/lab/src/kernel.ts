@@ -15,6 +15,7 @@ import type { ISessionContext } from "@jupyterlab/apputils";
 import type { Kernel, KernelMessage } from "@jupyterlab/services";
 import { stripAnsi } from "./cells";
 import { noteCheckable, ownRequest } from "./checkcache";
+import { type FloatAt, parseKeepingFloats, restoreFloats } from "./floats";
 import { parsePyStringRepr, pyString } from "./pyrepr";
 import { policyResult, redactText } from "./redact";
 import { busySubshell, executeOn, fromSubshell } from "./subshell";
@@ -291,11 +292,19 @@ function errorText(text: string | undefined): string {
  * context policy once more: a kernel with an older jupyter_chatkit may not have.
  */
 export function readReply(reply: KernelMessage.IExecuteReplyMsg): unknown {
-  const result = readRawReply(reply);
-  return result && typeof result === "object" && "error" in result ? result : policyResult(result);
+  // Its floats written as the kernel wrote them (3.0, not 3: floats.ts).
+  let floats: FloatAt[] = [];
+  const result = readRawReply(reply, (text) => {
+    const read = parseKeepingFloats(text);
+    floats = read.floats;
+    return read.value;
+  });
+  return result && typeof result === "object" && "error" in result
+    ? result
+    : restoreFloats(policyResult(result), floats);
 }
 
-function readRawReply(reply: KernelMessage.IExecuteReplyMsg): unknown {
+function readRawReply(reply: KernelMessage.IExecuteReplyMsg, parse: (text: string) => unknown = JSON.parse): unknown {
   const content = reply.content as {
     status: string;
     user_expressions?: Record<string, unknown>;
@@ -325,7 +334,7 @@ function readRawReply(reply: KernelMessage.IExecuteReplyMsg): unknown {
   const plain = expr.data?.["text/plain"];
   if (typeof plain !== "string") return { error: "The kernel's answer had no text." };
   try {
-    return JSON.parse(parsePyStringRepr(plain));
+    return parse(parsePyStringRepr(plain));
   } catch (e) {
     return { error: `Could not read the kernel's answer: ${(e as Error).message ?? e}` };
   }
