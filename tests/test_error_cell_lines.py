@@ -7,7 +7,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from jupyter_chatkit.context_policy.errors import with_cell_lines
 from jupyter_chatkit.kernel.notebook_file import output_text
+
+from .test_redact_backtracking import CPU_PER_CHAR, LONG, cpu_budget
 
 # As ipykernel 7 / IPython 9 record it (taken from a real kernel's output).
 MODERN = {
@@ -53,3 +58,16 @@ def test_a_modules_own_file_stays_named() -> None:
     }
     shown = json.dumps(output_text(output))
     assert "helpers.py, line 4" in shown and "/home/ada/helpers.py" in shown, shown
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param('File "' + "a" * LONG + '/ipykernel_1/2.py", line 1', id="long-path"),
+        pytest.param('File "/ipykernel_1/' * (LONG // 19), id="cell-files-open"),
+        pytest.param("(1.py, line " * (LONG // 12), id="messages-open"),
+    ],
+)
+def test_long_texts_are_read_in_linear_work(text: str) -> None:
+    with cpu_budget(CPU_PER_CHAR * len(text)):
+        assert with_cell_lines(text)

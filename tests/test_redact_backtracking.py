@@ -325,6 +325,30 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param("hmac.new(b'" * (LONG // 11), id="mac-calls-open"),
         pytest.param("jwt.encode(" + "a" * LONG, id="jwt-call-long-payload"),
         pytest.param("jwt.encode(a, '" * (LONG // 15), id="jwt-calls-open"),
+        pytest.param("  a  key\n" + "0  Zx9Yw8Vu7Ts6Rq5P\n" * (LONG // 20), id="aligned-key-rows"),
+        pytest.param(
+            "  " + "key  " * (LONG // 10) + "\n" + "0  Zx9Yw8Vu7Ts6Rq5P\n" * (LONG // 40),
+            id="aligned-many-key-columns",
+        ),
+        pytest.param(
+            "<tr>"
+            + "<th>key</th>" * (LONG // 24)
+            + "</tr>\n"
+            + "<tr><td>x</td></tr>\n" * (LONG // 40),
+            id="html-many-key-columns-rows",
+        ),
+        pytest.param("?tok=" * (LONG // 5), id="tok-names-repeated"),
+        pytest.param("tok  " + "Zx9Yw8Vu7Ts6Rq5P  " * (LONG // 18), id="tok-aligned-values"),
+        pytest.param("('a', '', '" + "A1b" * (LONG // 3), id="netrc-tuple-long-password"),
+        pytest.param("('a', None, 'x" * (LONG // 15), id="netrc-tuples-open"),
+        pytest.param("\\:" * (LONG // 2) + ":5432:*:a:b", id="pgpass-escaped-colons"),
+        pytest.param(("0\\:" * 7 + ":1:a:b:c\n") * (LONG // 30), id="pgpass-escaped-hosts"),
+        pytest.param("<AKey>" + "a" * LONG, id="xml-key-element-long"),
+        pytest.param("<SignatureProvided>" * (LONG // 19), id="xml-signature-elements-open"),
+        pytest.param("secret\n" + " └ 'Zx9Yw8Vu7Ts6Rq5P'\n" * (LONG // 22), id="annotations"),
+        pytest.param("secret = 1\n" + "│" * LONG + "└ x", id="annotation-long-bars"),
+        pytest.param("a,key\n" + "b, Zx9Yw8Vu7Ts6Rq5P\n" * (LONG // 21), id="csv-padded-rows"),
+        pytest.param("a://k3j4h5g6f7d8s9a0" * (LONG // 20), id="url-lowercase-users"),
     ],
 )
 def test_long_adversarial_lines_are_redacted_in_linear_work(text: str) -> None:

@@ -23,6 +23,7 @@ import {
   keepsUnquoted,
   looksGenerated,
   looksLikePassword,
+  looksLikeUserPassword,
   marker,
   namesWords,
   normalizeName,
@@ -36,6 +37,7 @@ import { folded } from "./redactfold";
 import { LooseRedaction } from "./redactloose";
 import { keyLines, keyishCells, manifestPairs } from "./redactdata";
 import { hideSecretManifests } from "./redactmanifest";
+import { hideAnnotatedValues } from "./redactannotated";
 
 export {
   hideShownSecret,
@@ -71,6 +73,7 @@ const VALUE_RULES = RULES.valueRules.map((r) => {
     heredoc: extra.heredoc === true,
     random: extra.check === "random",
     password: extra.check === "password",
+    userPassword: extra.check === "user password",
   };
 });
 const ANY_VALUE_TRIGGER = anyOf(RULES.valueTriggers);
@@ -412,6 +415,13 @@ export class Redactor extends LooseRedaction {
     // One line too: `| password | x |`, `password,x`.
     if ((value.includes("\n") || value.length <= 2000) && named) value = this.tables(value);
     if (named && lower.includes("kind") && lower.includes("secret")) value = hideSecretManifests(value, (v) => this.hideCell(v));
+    if (named && value.includes("└")) {
+      value = hideAnnotatedValues(
+        value,
+        (v) => this.hideCell(v),
+        (v) => this.hideRandomCell(v),
+      );
+    }
     if ((lower.includes("<tr") || lower.includes("<th")) && named) value = this.htmlTables(value);
     if (named && value.includes("\\n") && !this.nested) {
       // A frame, a YAML block or a CSV in one string of a JSON text or a repr: its lines,
@@ -564,6 +574,7 @@ export class Redactor extends LooseRedaction {
       if (rule.minDistinct && new Set(secret).size < rule.minDistinct) return whole;
       if (rule.random && !looksGenerated(secret)) return whole;
       if (rule.password && !looksLikePassword(secret)) return whole;
+      if (rule.userPassword && !looksLikeUserPassword(secret)) return whole;
       if (PLACEHOLDER_VALUE.test(secret)) return whole;
       const at = whole.lastIndexOf(secret);
       if (rule.random) {

@@ -56,6 +56,7 @@ export const RULES = {
     "separator",
     "share",
     "size",
+    "store",
     "strategy",
     "strength",
     "timeout",
@@ -661,7 +662,7 @@ export const RULES = {
       "triggers": [
         ":"
       ],
-      "pattern": "((?:^|\\n)(?:\\*|(?=[^\\s:#]*[g-zG-Z.])[^\\s:#]+|(?=[0-9]{0,63}[a-fA-F])(?:[0-9a-fA-F]{5,64}|[0-9a-fA-F]{1,4}(?=:(?:[0-9]{1,5}|\\*):(?:[^\\s:]*[^\\s:0-9a-fA-F]|[^\\s:]+:[^\\s:]*[^\\s:0-9a-fA-F])))):(?:[0-9]{1,5}|\\*):[^\\s:]+:[^\\s:]+:)([^\\s«]+)(?=\\n|$)",
+      "pattern": "((?:^|\\n)(?:\\*|(?:[0-9a-fA-F]{0,4}\\\\:){2,7}[0-9a-fA-F]{0,4}|(?=[^\\s:#]*[g-zG-Z.])[^\\s:#]+|(?=[0-9]{0,63}[a-fA-F])(?:[0-9a-fA-F]{5,64}|[0-9a-fA-F]{1,4}(?=:(?:[0-9]{1,5}|\\*):(?:[^\\s:]*[^\\s:0-9a-fA-F]|[^\\s:]+:[^\\s:]*[^\\s:0-9a-fA-F])))):(?:[0-9]{1,5}|\\*):[^\\s:]+:[^\\s:]+:)([^\\s«]+)(?=\\n|$)",
       "group": 2,
       "flags": ""
     },
@@ -730,6 +731,19 @@ export const RULES = {
       "pattern": "((?<![A-Za-z0-9+._-])[a-zA-Z][a-zA-Z0-9+._-]*://(?:«redacted: [^»\\n]{1,80}»|[^\\s:/?#@'\\\"«])*:)(?!(?:\\{\\{?[^{}\\s@]{1,100}\\}\\}?|\\$\\{?[A-Za-z_][A-Za-z0-9_]{0,60}\\}?|%s|%\\([A-Za-z_][A-Za-z0-9_]{0,40}\\)s|<[^<>\\s@]{1,60}>)@)([^\\s/'\\\"]+)(?=@[^\\s@/'\\\"]*(?:[/?#\\s'\\\"]|$))",
       "group": 2,
       "flags": ""
+    },
+    {
+      "kind": "netrc password",
+      "triggers": [
+        "none, '",
+        "none, \"",
+        "'', '",
+        "\"\", \""
+      ],
+      "pattern": "(\\([ \\t]*(['\\\"])[^'\\\"\\s]{1,200}\\2,[ \\t]*(?:None|''|\\\"\\\"),[ \\t]*(['\\\"]))([^'\\\"\\n«]{8,500})(?=\\3[ \\t]*\\))",
+      "group": 4,
+      "flags": "",
+      "check": "password"
     },
     {
       "kind": "connection string secret",
@@ -1463,6 +1477,21 @@ export const RULES = {
       "flags": "i"
     },
     {
+      "kind": "XML element",
+      "triggers": [
+        "signature",
+        "salt>",
+        "nonce>",
+        "hmac>",
+        "key>",
+        "keyid>"
+      ],
+      "pattern": "(<((?:[A-Za-z_:-]{0,40}(?:[Ss]ignature|[Ss]alt|[Nn]once|[Hh]mac)|[A-Za-z_:-]{1,40}Key)(?:[A-Z][a-z]{1,20}){0,2})>[ \\t]*)([A-Za-z0-9+/=_.~-]{16,500})(?=[ \\t]*</\\2>)",
+      "group": 3,
+      "flags": "",
+      "check": "random"
+    },
+    {
       "kind": "cut value",
       "triggers": [
         "pass",
@@ -1503,7 +1532,7 @@ export const RULES = {
       "pattern": "((?<![A-Za-z0-9+._-])[a-zA-Z][a-zA-Z0-9+.-]*://)([A-Za-z0-9_.~!$&*+-]{6,200})(?=@[A-Za-z0-9.-])",
       "group": 2,
       "flags": "",
-      "check": "password"
+      "check": "user password"
     },
     {
       "kind": "password in text",
@@ -1559,6 +1588,7 @@ export const RULES = {
   "valueTriggers": [
     "!=",
     "\"\"\"",
+    "\"\", \"",
     "\"kty\"",
     "# access",
     "# api",
@@ -1584,6 +1614,7 @@ export const RULES = {
     "%3d",
     "&code=",
     "'''",
+    "'', '",
     "'kty'",
     "-----begin",
     "--stdin",
@@ -1721,6 +1752,7 @@ export const RULES = {
     "gsk_",
     "hf_",
     "hmac",
+    "hmac>",
     "hooks.slack",
     "hrku-",
     "htpasswd",
@@ -1735,6 +1767,8 @@ export const RULES = {
     "key",
     "key-",
     "key=",
+    "key>",
+    "keyid>",
     "keyname",
     "keyring",
     "kubectl",
@@ -1760,6 +1794,9 @@ export const RULES = {
     "nfp_",
     "ngrok",
     "nmcli",
+    "nonce>",
+    "none, \"",
+    "none, '",
     "npm_",
     "nrak-",
     "ntn_",
@@ -1807,6 +1844,7 @@ export const RULES = {
     "redis-cli",
     "rk_",
     "salsa20",
+    "salt>",
     "sbp_",
     "schtasks",
     "secret",
@@ -1830,6 +1868,7 @@ export const RULES = {
     "shpss_",
     "sig=",
     "sign in",
+    "signature",
     "signature=",
     "signer(",
     "signin",
@@ -1999,7 +2038,13 @@ export const RULES = {
     "hmac",
     "nonce",
     "psk",
-    "shared"
+    "shared",
+    "tok=",
+    "tok =",
+    "tok:",
+    "tok\"",
+    "tok'",
+    "tok  "
   ],
   "envAllowNames": [
     "CONDA_DEFAULT_ENV",
@@ -2102,6 +2147,12 @@ export const RULES = {
     "nonce",
     "psk",
     "shared",
+    "tok=",
+    "tok =",
+    "tok:",
+    "tok\"",
+    "tok'",
+    "tok  ",
     "code="
   ],
   "placeholderOpen": "«redacted: ",

@@ -121,6 +121,15 @@ export function looksLikePassword(value: string): boolean {
   );
 }
 
+/** Shaped like a password where a user name may stand too (a URL's user): mixed case or
+ * a symbol, or of one case switching between letters and digits 4+ times
+ * (`k3j4h5g6f7d8s9a0`); `ada1990smith2024` (a name and years) stays a name. */
+export function looksLikeUserPassword(value: string): boolean {
+  if (!looksLikePassword(value)) return false;
+  if ((/[A-Z]/.test(value) && /[a-z]/.test(value)) || /[!@#$%^&*~+]/.test(value)) return true;
+  return switches(value) >= 4;
+}
+
 /** True for a value shaped like a generated key (16+ key characters, digits, mixed). */
 export function looksRandom(value: string): boolean {
   return value.length <= 4096 && RANDOM.test(value);

@@ -21,6 +21,21 @@ import {
 } from "./redactnames";
 
 const ANY_NAME_TRIGGER = anyOf(RULES.nameTriggers);
+// A CSV/TSV writer's delimiters (Markdown pads its cells as it likes).
+const WRITERS = new Set(["(,)", "(\t)", "(;)"]);
+
+/** True when a blank stands beside a delimiter of a split row (`a, b`, `| a |`). */
+function padded(parts: string[]): boolean {
+  for (let j = 1; j < parts.length; j += 2) {
+    if (/[ \t]$/.test(parts[j - 1]) || /^[ \t]/.test(parts[j + 1])) return true;
+  }
+  return false;
+}
+
+// How an aligned column's cells are read: all hidden, hidden when shaped like a
+// credential (a column of a text's words, `token`), hidden when random-looking.
+type Mode = "secret" | "words" | "keyish";
+
 // Every shape a line starts (a key/value row, a header, a YAML key, a Series footer) has
 // a secret name on that line. `gh-pat` is one too (it normalises to `gh_pat`): no "_".
 const LINE_TRIGGER = new RegExp(
@@ -215,16 +230,29 @@ export class TableRedaction {
     const edits: Edit[] = [];
     let secret = new Set<number>();
     let words = new Set<number>(); // columns named `token`: a text's words
+    let keyish = new Set<number>(); // columns named `Key`, `salt`: random cells only
     for (const cells of rows) {
       if (!cells.length) {
         secret = new Set();
+        keyish = new Set();
         continue;
       }
       const names = cells.map((c) => c[4].trim());
-      if (cells.every((c) => c[3].startsWith("<th")) && names.some((n) => n && isSecretName(n))) {
-        secret = new Set(names.flatMap((n, k) => (n && isSecretName(n) ? [k] : [])));
-        words = new Set([...secret].filter((k) => isVocab(names[k])));
-        continue;
+      if (cells.every((c) => c[3].startsWith("<th"))) {
+        const named = names.flatMap((n, k) => (n && isSecretName(n) ? [k] : []));
+        const loose = names.flatMap((n, k) => (n && !named.includes(k) && isKeyishName(n) ? [k] : []));
+        if (named.length || loose.length) {
+          secret = new Set(named);
+          keyish = new Set(loose);
+          words = new Set(named.filter((k) => isVocab(names[k])));
+          continue;
+        }
+      }
+      for (const [k, cell] of cells.entries()) {
+        if (!keyish.has(k) || !names[k]) continue;
+        const at = (cell.index ?? 0) + cell[3].length;
+        const replacement = this.hideRandomCell(cell[4]);
+        if (replacement !== cell[4]) edits.push([at, at + cell[4].length, replacement]);
       }
       const hide = new Set(secret);
       const filled = names.flatMap((n, k) => (n ? [k] : []));
@@ -248,10 +276,15 @@ export class TableRedaction {
     // `1    db_password    x`: a frame of names and values printed with its row numbers.
     const head = ROW_NUMBER.exec(line)?.[0] ?? "";
     const found = ALIGNED_KEY_VALUE.exec(line.slice(head.length));
-    if (!found || !isSecretName(found[1])) return null;
+    if (!found) return null;
+    // Under a key-ish name (`tok    str    x`, a `%whos` row): random-looking values only.
+    const secret = isSecretName(found[1]);
+    if (!secret && !isKeyishName(found[1])) return null;
     const parts = found[3].split(/( {2,})/);
     const vocab = isVocab(found[1]);
-    for (let k = 0; k < parts.length; k += 2) parts[k] = this.hideCell(parts[k], vocab);
+    for (let k = 0; k < parts.length; k += 2) {
+      parts[k] = secret ? this.hideCell(parts[k], vocab) : this.hideRandomCell(parts[k]);
+    }
     const row = head + found[1] + found[2] + parts.join("");
     return row !== line ? row : null;
   }
@@ -386,6 +419,20 @@ export class TableRedaction {
     return `${lead}${marker(`str, ${chars(inner)} chars`)}${trail}`;
   }
 
+  /** `cell` under a key-ish column (`Key`, `salt`): hidden when its text, out of its
+   * quotes (and a LaTeX row's `\\`), looks random; `id`, `A1` stay. */
+  protected hideRandomCell(cell: string): string {
+    let head = cell;
+    let end = "";
+    const body = cell.trimEnd();
+    if (body.endsWith("\\\\")) {
+      head = body.slice(0, -2);
+      end = cell.slice(body.length - 2);
+    }
+    if (!looksRandom(head.trim().replace(/^['"`]+|['"`]+$/g, ""))) return cell;
+    return this.hideCell(head) + end;
+  }
+
   protected delimitedHeader(line: string): ((row: string) => string | null) | null {
     if (line.length > 2000 || !ANY_DELIMITER.test(line)) return null;
     const lower = line.toLowerCase();
@@ -403,18 +450,20 @@ export class TableRedaction {
       if (!secret.length && !keyish.length) continue;
       const vocab = new Set(secret.filter((k) => isVocab(names[k])));
       const count = fields.length;
+      const tight = WRITERS.has(delimiter.source) && !padded(line.split(delimiter));
       return (text: string) => {
         const parts = text.split(delimiter);
         // A rule row (`╞═══╡`) has no delimiter; anything else ends the table.
         if (Math.ceil(parts.length / 2) !== count) return RULE_ROW.test(text) ? text : null;
+        // `name,key` then `Wrote 2 rows, 9a8b…`: a CSV writer pads no cell the header does
+        // not; a sentence's ", " is no row of this table.
+        if (tight && padded(parts)) return null;
         if (POLARS_DTYPES.test(text)) return text;
         // `password,x` under `key,value`: a key/value table.
         const pair = secret.length ? null : this.keyValueRow(text);
         if (pair !== null) return pair;
         for (const k of secret) parts[2 * k] = this.hideCell(parts[2 * k], vocab.has(k));
-        for (const k of keyish) {
-          if (looksRandom(parts[2 * k].trim().replace(/^['"`]+|['"`]+$/g, ""))) parts[2 * k] = this.hideCell(parts[2 * k]);
-        }
+        for (const k of keyish) parts[2 * k] = this.hideRandomCell(parts[2 * k]);
         return parts.join("");
       };
     }
@@ -427,10 +476,16 @@ export class TableRedaction {
     const lower = line.toLowerCase();
     if (!ANY_NAME_TRIGGER.test(lower)) return null;
     const tokens = [...line.matchAll(/\S+/g)];
-    const spans: [number, number, boolean][] = [];
+    // Each column: where its cells may start and end, and how they are read (a secret's,
+    // a text's words', or a key-ish name's: random-looking cells only).
+    const spans: [number, number, Mode][] = [];
     tokens.forEach((t, k) => {
       const end = (t.index ?? 0) + t[0].length;
-      if (isSecretName(t[0])) spans.push([k ? (tokens[k - 1].index ?? 0) + tokens[k - 1][0].length : 0, end, isVocab(t[0])]);
+      let mode: Mode;
+      if (isSecretName(t[0])) mode = isVocab(t[0]) ? "words" : "secret";
+      else if (isKeyishName(t[0])) mode = "keyish";
+      else return;
+      spans.push([k ? (tokens[k - 1].index ?? 0) + tokens[k - 1][0].length : 0, end, mode]);
     });
     if (!spans.length) return null;
     const width = line.length;
@@ -439,21 +494,23 @@ export class TableRedaction {
       // table's (and scanning it once per column would be quadratic).
       if (text.length > 2 * width + 200) return null;
       // Right to left, each scan stops where the cell to its right began: read once.
-      const cells: [number, number, boolean][] = [];
+      const cells: [number, number, Mode][] = [];
       let stop = text.length;
-      for (const [start, end0, words] of [...spans].reverse()) {
+      for (const [start, end0, mode] of [...spans].reverse()) {
         let end = Math.min(end0, stop);
         while (end < stop && !/\s/.test(text[end])) end += 1;
         let begin = end;
         while (begin > start && !(text[begin - 1] === " " && text.slice(begin - 2, begin) === "  ")) begin -= 1;
-        cells.push([begin, end, words]);
+        cells.push([begin, end, mode]);
         stop = begin;
       }
       const pieces: string[] = [];
       let done = 0;
-      for (const [begin, end, words] of cells.reverse()) {
+      for (const [begin, end, mode] of cells.reverse()) {
         const cell = text.slice(begin, end);
-        pieces.push(text.slice(done, begin), cell.trim() ? this.hideCell(cell, words) : cell);
+        let shown = cell;
+        if (cell.trim()) shown = mode === "keyish" ? this.hideRandomCell(cell) : this.hideCell(cell, mode === "words");
+        pieces.push(text.slice(done, begin), shown);
         done = end;
       }
       pieces.push(text.slice(done));

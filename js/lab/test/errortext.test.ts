@@ -54,3 +54,10 @@ test("a SyntaxError's context names the cell's line, as the kernel's reading of 
   );
   assert.ok(own.includes("helpers.py, line 4") && own.includes("/home/ada/helpers.py"), own);
 });
+
+test("long adversarial texts are read whole", () => {
+  const n = 200_000;
+  for (const text of [`File "${"a".repeat(n)}/ipykernel_1/2.py", line 1`, 'File "/ipykernel_1/'.repeat(n / 19), "(1.py, line ".repeat(n / 12)]) {
+    assert.ok(withCellLines(text).length > 0);
+  }
+});

@@ -257,6 +257,20 @@ CLI_RULES: list[dict[str, Any]] = [
         "flags": "i",
     },
     {
+        "kind": "XML element",
+        # An element named like a key only sometimes, holding a random-looking value: S3's
+        # error ``<SignatureProvided>9a8b…</SignatureProvided>``, ``<AccountKey>``,
+        # ``<Salt>``, ``<Nonce>``. ``<Key>`` alone (an S3 object's name), ``<KeyMarker>``
+        # and words (``<SignatureMethod>HMAC-SHA1</SignatureMethod>``) stay.
+        "triggers": ["signature", "salt>", "nonce>", "hmac>", "key>", "keyid>"],
+        "pattern": r"(<((?:[A-Za-z_:-]{0,40}(?:[Ss]ignature|[Ss]alt|[Nn]once|[Hh]mac)"
+        r"|[A-Za-z_:-]{1,40}Key)(?:[A-Z][a-z]{1,20}){0,2})>[ \t]*)"
+        r"([A-Za-z0-9+/=_.~-]{16,500})(?=[ \t]*</\2>)",
+        "group": 3,
+        "flags": "",
+        "check": "random",
+    },
+    {
         "kind": "cut value",
         # A quoted value under a secret's name whose closing quote a preview cut off
         # (``'{\\"password\\": \\"letmein…``, ``pw = "letmein…`` at a text's end): the
@@ -298,14 +312,15 @@ CLI_RULES: list[dict[str, Any]] = [
     },
     {
         "kind": "URL token",
-        # ... or shaped like a password (a digit, and mixed case or a symbol): ``Ada``,
-        # ``git``, ``ada99`` stay users.
+        # ... or shaped like a password (a digit, and mixed case or a symbol, or of one
+        # case often switching between letters and digits): ``Ada``, ``git``, ``ada99``,
+        # ``ada1990smith2024`` stay users.
         "triggers": ["://"],
         "pattern": r"((?<![A-Za-z0-9+._-])[a-zA-Z][a-zA-Z0-9+.-]*://)([A-Za-z0-9_.~!$&*+-]{6,200})"
         r"(?=@[A-Za-z0-9.-])",
         "group": 2,
         "flags": "",
-        "check": "password",
+        "check": "user password",
     },
 ]
 

@@ -26,6 +26,19 @@ _BRACED_BODY = r"(?:[^{}\n«]|\}\})"
 
 CONNECTION_RULES: list[dict[str, Any]] = [
     {
+        "kind": "netrc password",
+        # Python's netrc entries: ``netrc().hosts`` and ``authenticators(host)`` give
+        # ``(login, account, password)``, the account empty (``''``, ``None`` before 3.11):
+        # ``('ada', '', 'Hq7vR2mX9kLp4Wz')``. A password-shaped third item of 8+ only: a
+        # row with a NULL (``('Alice', None, 'Berlin')``, ``'Paris2'``) stays.
+        "triggers": ["none, '", 'none, "', "'', '", '"", "'],
+        "pattern": r"(\([ \t]*(['\"])[^'\"\s]{1,200}\2,[ \t]*(?:None|''|\"\"),[ \t]*(['\"]))"
+        r"([^'\"\n«]{8,500})(?=\3[ \t]*\))",
+        "group": 4,
+        "flags": "",
+        "check": "password",
+    },
+    {
         "kind": "connection string secret",
         "triggers": ["accountkey", "accesskey", "sharedaccess", "password", "pwd"],
         # Azure / ODBC / ADO.NET: ``...;AccountKey=...;``, ``Pwd=...;``, ``SharedAccessKey=...``,

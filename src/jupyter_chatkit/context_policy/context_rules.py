@@ -191,8 +191,10 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         # ``host:port:database:user:password`` lines (``*`` for any); the host has a
         # letter past hex or a dot, so times and IPv6 addresses stay.
         # A host of hex letters only (``deadbeef``, ``cafe``) when it is longer than an
-        # IPv6 group or the database or the user has another letter.
-        "pattern": r"((?:^|\n)(?:\*|(?=[^\s:#]*[g-zG-Z.])[^\s:#]+"
+        # IPv6 group or the database or the user has another letter. An IPv6 host
+        # written as the file wants it, its colons escaped (``\:\:1``).
+        "pattern": r"((?:^|\n)(?:\*|(?:[0-9a-fA-F]{0,4}\\:){2,7}[0-9a-fA-F]{0,4}"
+        r"|(?=[^\s:#]*[g-zG-Z.])[^\s:#]+"
         r"|(?=[0-9]{0,63}[a-fA-F])(?:[0-9a-fA-F]{5,64}|[0-9a-fA-F]{1,4}(?=:(?:[0-9]{1,5}|\*):"
         r"(?:[^\s:]*[^\s:0-9a-fA-F]|[^\s:]+:[^\s:]*[^\s:0-9a-fA-F]))))"
         r":(?:[0-9]{1,5}|\*):[^\s:]+:[^\s:]+:)([^\s«]+)(?=\n|$)",

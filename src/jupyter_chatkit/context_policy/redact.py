@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import rules
+from .annotated import hide_annotated_values
 from .calls import CallRedaction
 from .compiled_rules import (
     CALL_ARGUMENTS,
@@ -49,6 +50,7 @@ from .values import (
     is_secret_pair,
     keeps_unquoted,
     looks_like_password,
+    looks_like_user_password,
     looks_random,
     names_secret,
 )
@@ -132,6 +134,8 @@ class _ValueRule:
     min_distinct: int
     random: bool
     password: bool
+    # Shaped like a password, not like a user's name (``ada1990smith2024``).
+    user_password: bool
     trigger_rx: re.Pattern[str] | None
     min_text: int
     # A cheap scan the text must pass first (an untriggered rule's pre-check), or None.
@@ -167,6 +171,7 @@ def _compile(extra: tuple[str, ...]) -> _Compiled:
             int(r.get("min_distinct", 0)),
             r.get("check") == "random",
             r.get("check") == "password",
+            r.get("check") == "user password",
             _any_of(r["triggers"]) if r["triggers"] else None,
             int(r.get("min_text", 0)),
             lazy_compile(r["prefilter"]) if r.get("prefilter") else None,
@@ -404,6 +409,8 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
             value = self._tables(value)
         if named and "kind" in lower and "secret" in lower:
             value = hide_secret_manifests(value, self._hide_cell)
+        if named and "└" in value:
+            value = hide_annotated_values(value, self._hide_cell, self._hide_random_cell)
         if named and ("<tr" in lower or "<th" in lower):
             value = self._html_tables(value)
         if named and "\\n" in value and not self._nested:
@@ -467,6 +474,7 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
             (rule.min_distinct and len(set(secret)) < rule.min_distinct)
             or (rule.random and not _looks_generated(secret))
             or (rule.password and not looks_like_password(secret))
+            or (rule.user_password and not looks_like_user_password(secret))
             or PLACEHOLDER_VALUE.match(secret)
             or (
                 rule.random

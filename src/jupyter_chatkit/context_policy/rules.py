@@ -97,6 +97,9 @@ SECRET_NAME_QUALIFIERS: list[str] = sorted(
         "scheme",
         "separator",
         "size",
+        # Docker's ``credsStore``, Chrome's ``password_store``: where secrets are kept (a
+        # helper's name, ``desktop``, ``basic``), not one.
+        "store",
         "strategy",
         "timeout",
         "ttl",
@@ -526,6 +529,14 @@ NAME_TRIGGERS: list[str] = [
     "nonce",
     "psk",
     "shared",
+    # ``tok`` where it is a name (``?tok=``, ``tok = "…"``, ``"tok":``, a ``%whos`` row),
+    # not inside ``stock`` or ``tokenize``: key-ish, random-looking values only.
+    "tok=",
+    "tok =",
+    "tok:",
+    'tok"',
+    "tok'",
+    "tok  ",
 ]
 
 # Environment variables kept and HTML references read: word_lists.py.

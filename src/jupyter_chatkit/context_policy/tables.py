@@ -55,6 +55,11 @@ _POLARS_DTYPES = lazy_compile(
 )
 
 
+# How an aligned column's cells are read: all hidden, hidden when shaped like a
+# credential (a column of a text's words, ``token``), hidden when random-looking.
+_SECRET, _WORDS, _KEYISH = 0, 1, 2
+
+
 def _named_positions(body: str, named: Callable[[str], bool]) -> tuple[set[int], int]:
     """Positions of the literals of a list of names that ``named`` picks, and how many
     items."""
@@ -93,6 +98,18 @@ def _hot_lines(text: str) -> list[int]:
             break
         found = _LINE_TRIGGER.search(lower, done)
     return hot
+
+
+# A CSV/TSV writer's delimiters (Markdown pads its cells as it likes).
+_WRITERS = frozenset({"(,)", "(\t)", "(;)"})
+
+
+def _padded(parts: list[str]) -> bool:
+    """True when a blank stands beside a delimiter of a split row (``a, b``, ``| a |``)."""
+    return any(
+        parts[j - 1].endswith((" ", "\t")) or parts[j + 1].startswith((" ", "\t"))
+        for j in range(1, len(parts), 2)
+    )
 
 
 def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
@@ -150,16 +167,26 @@ class TableRedaction:
         edits: list[tuple[int, int, str]] = []
         secret: set[int] = set()
         words: set[int] = set()  # columns named ``token``: a text's words
+        keyish: set[int] = set()  # columns named ``Key``, ``salt``: random cells only
         for cells in rows:
             if not cells:
-                secret = set()
+                secret, keyish = set(), set()
                 continue
             names = [c.group(4).strip() for c in cells]
-            heads = all(c.group(3).startswith("<th") for c in cells)
-            if heads and any(n and is_secret_name(n) for n in names):
-                secret = {k for k, n in enumerate(names) if n and is_secret_name(n)}
-                words = {k for k in secret if _is_vocab(names[k])}
-                continue
+            if all(c.group(3).startswith("<th") for c in cells):
+                named = {k for k, n in enumerate(names) if n and is_secret_name(n)}
+                loose = {
+                    k for k, n in enumerate(names) if n and k not in named and is_keyish_name(n)
+                }
+                if named or loose:
+                    secret, keyish = named, loose
+                    words = {k for k in secret if _is_vocab(names[k])}
+                    continue
+            for k, cell in enumerate(cells):
+                if k in keyish and names[k]:
+                    new = self._hide_random_cell(cell.group(4))
+                    if new != cell.group(4):
+                        edits.append((cell.start(4), cell.end(4), new))
             hide = set(secret)
             filled = [k for k, n in enumerate(names) if n]
             pair = len(filled) == 2 and is_secret_name(names[filled[0]])
@@ -248,11 +275,17 @@ class TableRedaction:
         number = _ROW_NUMBER.match(line)
         head = number.group(0) if number else ""
         found = _ALIGNED_KEY_VALUE.match(line[len(head) :])
-        if found is None or not is_secret_name(found.group(1)):
+        if found is None:
+            return None
+        # Under a key-ish name (``tok    str    x``, a ``%whos`` row): random values only.
+        secret = is_secret_name(found.group(1))
+        if not secret and not is_keyish_name(found.group(1)):
             return None
         parts = _SPLIT_WIDE.split(found.group(3))
         vocab = _is_vocab(found.group(1))
-        parts[0::2] = [self._hide_cell(v, vocab) for v in parts[0::2]]
+        parts[0::2] = [
+            self._hide_cell(v, vocab) if secret else self._hide_random_cell(v) for v in parts[0::2]
+        ]
         row = head + found.group(1) + found.group(2) + "".join(parts)
         return row if row != line else None
 
@@ -390,6 +423,16 @@ class TableRedaction:
         trail = cell[len(cell.rstrip()) :]
         return f"{lead}{marker(f'str, {len(inner):,} chars')}{trail}"
 
+    def _hide_random_cell(self, cell: str) -> str:
+        """``cell`` under a key-ish column (``Key``, ``salt``): hidden when its text, out of
+        its quotes (and a LaTeX row's ``\\\\``), looks random; ``id``, ``A1`` stay."""
+        head, end = cell, ""
+        if cell.rstrip().endswith("\\\\"):
+            head, end = cell.rstrip()[:-2], cell[len(cell.rstrip()) - 2 :]
+        if not looks_random(head.strip().strip("'\"`")):
+            return cell
+        return self._hide_cell(head) + end
+
     def _delimited_header(self, line: str) -> Any:
         if len(line) > 2000 or _ANY_DELIMITER.search(line) is None:
             return None
@@ -420,11 +463,16 @@ class TableRedaction:
                 secret: list[int] = secret,
                 keyish: list[int] = keyish,
                 vocab: set[int] = vocab,
+                tight: bool = delimiter.pattern in _WRITERS and not _padded(parts),
             ) -> str | None:
                 parts = delimiter.split(text)
                 if len(parts[0::2]) != count:
                     # A rule row (``╞═══╡``) has no delimiter; anything else ends the table.
                     return text if _RULE_ROW.match(text) else None
+                if tight and _padded(parts):
+                    # ``name,key`` then ``Wrote 2 rows, 9a8b…``: a CSV writer pads no cell
+                    # the header does not; a sentence's ", " is no row of this table.
+                    return None
                 if _POLARS_DTYPES.match(text):
                     return text  # polars' dtype row under its ``---`` row
                 pair = None if secret else self._key_value_row(text)
@@ -433,8 +481,7 @@ class TableRedaction:
                 for k in secret:
                     parts[2 * k] = self._hide_cell(parts[2 * k], k in vocab)
                 for k in keyish:
-                    if looks_random(parts[2 * k].strip().strip("'\"`")):
-                        parts[2 * k] = self._hide_cell(parts[2 * k])
+                    parts[2 * k] = self._hide_random_cell(parts[2 * k])
                 return "".join(parts)
 
             return row
@@ -453,14 +500,18 @@ class TableRedaction:
         if not any(t in lower for t in NAME_TRIGGERS):
             return None
         tokens = list(_ALIGNED_TOKEN.finditer(line))
-        spans = []
-        vocab = set()
+        # Each column: where its cells may start and end, and how they are read (a
+        # secret's, a text's words', or a key-ish name's: random-looking cells only).
+        spans: list[tuple[int, int, int]] = []
         for k, token in enumerate(tokens):
-            if is_secret_name(token.group(0)):
-                start = tokens[k - 1].end() if k else 0
-                spans.append((start, token.end()))
-                if _is_vocab(token.group(0)):
-                    vocab.add(len(spans) - 1)
+            name = token.group(0)
+            if is_secret_name(name):
+                mode = _WORDS if _is_vocab(name) else _SECRET
+            elif is_keyish_name(name):
+                mode = _KEYISH
+            else:
+                continue
+            spans.append((tokens[k - 1].end() if k else 0, token.end(), mode))
         if not spans:
             return None
 
@@ -473,9 +524,9 @@ class TableRedaction:
                 return None
             # Right to left, each scan stops where the cell to its right began, so the row
             # is read once and built once.
-            cells: list[tuple[int, int, bool]] = []
+            cells: list[tuple[int, int, int]] = []
             stop = len(text)
-            for n, (start, end) in reversed(list(enumerate(spans))):
+            for start, end, mode in reversed(spans):
                 end = min(end, stop)
                 gap = _WHITESPACE.search(text, end, stop)
                 end = gap.start() if gap else stop  # a cell wider than its name
@@ -486,14 +537,19 @@ class TableRedaction:
                     text[begin - 1] == " " and text[begin - 2 : begin] == "  "
                 ):
                     begin -= 1
-                cells.append((begin, end, n in vocab))
+                cells.append((begin, end, mode))
                 stop = begin
             pieces: list[str] = []
             done = 0
-            for begin, end, words in reversed(cells):
+            for begin, end, mode in reversed(cells):
                 cell = text[begin:end]
                 pieces.append(text[done:begin])
-                pieces.append(self._hide_cell(cell, words) if cell.strip() else cell)
+                if not cell.strip():
+                    pieces.append(cell)
+                elif mode == _KEYISH:
+                    pieces.append(self._hide_random_cell(cell))
+                else:
+                    pieces.append(self._hide_cell(cell, mode == _WORDS))
                 done = end
             pieces.append(text[done:])
             return "".join(pieces)

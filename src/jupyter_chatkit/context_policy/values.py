@@ -89,6 +89,18 @@ def looks_like_password(value: str) -> bool:
     )
 
 
+def looks_like_user_password(value: str) -> bool:
+    """Shaped like a password where a user name may stand too (a URL's user): mixed case
+    or a symbol, or of one case switching between letters and digits 4+ times
+    (``k3j4h5g6f7d8s9a0``); ``ada1990smith2024`` (a name and years: 3 switches) and
+    ``ada.smith2024`` stay names."""
+    if not looks_like_password(value):
+        return False
+    if (_UPPER.search(value) and _LOWER.search(value)) or _SYMBOL.search(value):
+        return True
+    return _switches(value) >= 4
+
+
 _UPPER = lazy_compile("[A-Z]")
 _LOWER = lazy_compile("[a-z]")
 _DIGIT = lazy_compile("[0-9]")
