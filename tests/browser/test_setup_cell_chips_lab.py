@@ -37,6 +37,30 @@ def test_chips_after_run_all_skip_the_cell_that_only_loads_the_assistant(
     assert widget_cells.all_inner_texts() == ["cell 1"]
     assert sidebar_cells.all_inner_texts() == ["cell 1"]
 
+    # An empty active cell (what Shift+Enter on the last cell leaves) holds nothing to
+    # read: both chats name the cell above it, also the sidebar coming back to the
+    # notebook from another one (before: it named the empty cell, the widget cell 1).
+    lab_page.notebook_js(
+        "const m = nb.content.model; m.sharedModel.insertCell(m.cells.length,"
+        " {cell_type: 'code', source: ''}); nb.content.activeCellIndex = m.cells.length - 1;"
+    )
+    lab_page.server.write_notebook("elsewhere.ipynb", ["elsewhere = 1"])
+    for path in ("elsewhere.ipynb", "setup_chips.ipynb"):
+        page.evaluate(
+            "async (path) => { const w = await window.jupyterapp.commands.execute("
+            "'docmanager:open', {path}); await w.context.ready;"
+            " window.jupyterapp.shell.activateById(w.id); }",
+            path,
+        )
+        page.wait_for_function(
+            "(p) => document.querySelector('.jp-chatkit-notebook-name')?.title === p",
+            arg=path,
+        )
+    page.locator(f"{PANEL} .jck-chip", has_text="setup_chips").wait_for()
+    screenshot(page, "empty-active-cell")
+    assert widget_cells.all_inner_texts() == ["cell 1"]
+    assert sidebar_cells.all_inner_texts() == ["cell 1"]
+
 
 ACTIVE_CELL = """async () => {
   const el = document.querySelector('.jp-Notebook .jck-widget-host');

@@ -80,15 +80,17 @@ export function isBlankCell(cell: Cell): boolean {
 }
 
 /**
- * The cell `panel`'s chips name: the active cell, unless it is blank and a cell was named
- * before; else `last` (the one named before); else the nearest cell above the active
- * chat cell (or above `own`, the widget's cell). Cells that show or ask the chat, and
- * `own`, are never named; a cell that only loads the assistant only when it is the
- * active cell.
+ * The cell `panel`'s chips name: the active cell, unless it is blank (then the cell named
+ * before, else the nearest cell above it holding text, else itself); else `last` (the one
+ * named before); else the nearest cell above the active chat cell (or above `own`, the
+ * widget's cell). Cells that show or ask the chat, and `own`, are never named; a cell
+ * that only loads the assistant only when it is the active cell.
  *
  * A blank active cell is what Shift+Enter leaves after running the notebook's last cell:
  * the person asks about the cell just run (its code, its error), not the empty one, which
- * holds nothing to read. Once they type in it, it is named.
+ * holds nothing to read. Once they type in it, it is named. The cell above stands in
+ * when no cell was named before (a chat attached since: the sidebar coming back to the
+ * notebook), so the sidebar and the widget name the same cell.
  */
 export function contextCell(panel: NotebookPanel, last: Cell | null, own = -1): Cell | null {
   const cells = panel.content.widgets;
@@ -96,7 +98,15 @@ export function contextCell(panel: NotebookPanel, last: Cell | null, own = -1): 
     !!cell && !cell.isDisposed && cells.includes(cell) && cells.indexOf(cell) !== own && !isChatCell(cell);
   const active = panel.content.activeCell;
   const kept = usable(last) && !isSetupCell(last) ? last : null;
-  if (usable(active)) return kept && kept !== active && isBlankCell(active) ? kept : active;
+  if (usable(active)) {
+    if (!isBlankCell(active)) return active;
+    if (kept && kept !== active) return kept;
+    for (let at = cells.indexOf(active) - 1; at >= 0; at--) {
+      const above = cells[at];
+      if (usable(above) && !isSetupCell(above) && !isBlankCell(above)) return above;
+    }
+    return active;
+  }
   if (kept) return kept;
   const chat = own >= 0 ? own : active ? cells.indexOf(active) : -1;
   for (let at = chat - 1; at >= 0; at--) if (usable(cells[at]) && !isSetupCell(cells[at])) return cells[at];

@@ -118,8 +118,11 @@ test("a blank active cell (Shift+Enter made it) names the cell named before: the
   // Shift+Enter in cell 2: JupyterLab added blank cell 3 and made it active.
   assert.deepEqual(cellChips(notebook(cells, 2), cells[1]), ["cell 2"]);
   assert.equal(contextCell(notebook(cells, 2), cells[1]), cells[1]);
-  // Nothing named before: the blank cell itself, as before.
-  assert.equal(contextCell(notebook(cells, 2), null), cells[2]);
+  // Nothing named before (a chat attached since): the nearest cell above holding text,
+  // as the chat that saw the run names; with none, the blank cell itself.
+  assert.equal(contextCell(notebook(cells, 2), null), cells[1]);
+  const blanks = [cell("a", ""), cell("b", " ")];
+  assert.equal(contextCell(notebook(blanks, 1), null), blanks[1]);
   // Typed in: the new cell is named.
   const typed = [cells[0], cells[1], cell("c", "df.describe()")];
   assert.deepEqual(cellChips(notebook(typed, 2), cells[1]), ["cell 3"]);
@@ -129,5 +132,5 @@ test("a blank active cell (Shift+Enter made it) names the cell named before: the
   // The widget: Shift+Enter past its own cell keeps the cell worked in, never its own.
   const widget = [cell("a", "x = 1"), cell("b", "%chat", true), cell("c", "")];
   assert.equal(contextCell(notebook(widget, 2), widget[0], 1), widget[0]);
-  assert.equal(contextCell(notebook(widget, 2), widget[1], 1), widget[2]);
+  assert.equal(contextCell(notebook(widget, 2), widget[1], 1), widget[0]);
 });
