@@ -75,6 +75,11 @@ def test_states_stay_visible_in_forced_colors(
 
     chips = page.locator(CHIP)
     chips.nth(1).wait_for()
+    # The Pin button shows a pin, not the "+" of New conversation (it read as "add").
+    shape = "(el) => el.querySelector('svg path')?.getAttribute('d')"
+    pin_shape = chips.nth(0).locator(".jck-chip-pin").evaluate(shape)
+    new_shape = page.locator(f"{PANEL} button[aria-label='New conversation']").evaluate(shape)
+    assert pin_shape and pin_shape != new_shape
     chips.nth(0).locator(".jck-chip-pin").click()
     pinned = page.locator(f"{PANEL} .jck-chip.jck-chip-pinned")
     pinned.wait_for()

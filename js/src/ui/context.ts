@@ -190,7 +190,7 @@ export class ContextChips {
         const isPinned = this.pinned.some((p) => p.id === ref.id);
         const pin = isPinned
           ? null
-          : button(icon("plus"), () => this.pin(ref), {
+          : button(icon("pin"), () => this.pin(ref), {
               class: "jck-chip-pin",
               "aria-label": `Pin ${ref.label}`,
               title: "Pin: keep sending it when the active cell moves",

@@ -73,6 +73,8 @@ export async function copyText(text: string): Promise<boolean> {
 const PATHS = new Map<string, string>(
   Object.entries({
     plus: "M12 5v14M5 12h14",
+    // A push pin: head, body flaring to its base, needle.
+    pin: "M8 3h8M10 3v6l-4 5v3h12v-3l-4-5V3M12 17v5",
     history: "M3 12a9 9 0 1 0 3-6.7L3 8M3 3v5h5M12 7v5l3 3",
     close: "M6 6l12 12M18 6L6 18",
     send: "M5 12h14M13 6l6 6-6 6",
