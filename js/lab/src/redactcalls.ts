@@ -1,0 +1,151 @@
+/**
+ * Secrets passed by position and literals set beside a secret's name: `login(user, pw)`,
+ * `connect(host, user, pw)`, `Creds("ada", "pw")`, `putenv("DB_PASSWORD", "x")`, a row
+ * `["password", "x"]`, and the literals a secret-named variable is built from. Mirrors
+ * Python's `context_policy/calls.py`; a layer of the `Redactor` (redact.ts).
+ */
+
+import { chars } from "./codepoints";
+import { CALL_ARGUMENT, CREDENTIAL_VALUE, KEYWORD_ARGUMENT, STRING_LITERAL } from "./redactcompiled";
+import { RULES } from "./redaction-rules.generated";
+import { LooseRedaction } from "./redactloose";
+import { escapeRe, isSecretName, marker, namesWords, normalizeName, PLACEHOLDER_VALUE } from "./redactnames";
+
+const CREDENTIAL_CALLS = new Set<string>(RULES.credentialCalls);
+const CONNECT_CALLS = new Set<string>(RULES.connectCalls);
+const NON_CREDENTIAL_CALLS = new Set<string>(RULES.nonCredentialCalls);
+// `get_secret("prod/db")`: a getter's argument names where the secret is.
+const GETTER_CALL = new RegExp(RULES.getterCall);
+const NAME_LIKE = new RegExp(RULES.nameLikeValue);
+// After a literal naming a secret, a numpy dtype is that field's type (`[('password', 'U40')]`).
+const DTYPE = new RegExp(RULES.dtypeValue);
+
+/** A string naming a secret as a list item or argument: `"password"`, `"--token"`. */
+const ASSIGNED_ITEM = new RegExp(RULES.assignedItem);
+
+/** Also `"API_KEY="`; not one holding its own value (`'db_password = "x"'`: a file's line). */
+export function namesASecret(item: string): boolean {
+  return item.length <= 100 && !ASSIGNED_ITEM.test(item) && isSecretName(item.replace(/^-+/, ""));
+}
+
+/** Indices of the strings of a list that follow one naming a secret (`["--password", "x"]`,
+ * a row `["password", "x"]`); in a list of 3+ names a name-like item is one more name. */
+export function pairHides(items: unknown[]): Set<number> {
+  const out = new Set<number>();
+  const many = items.length >= 3;
+  for (let k = 0; k + 1 < items.length; k++) {
+    const item = items[k];
+    const after = items[k + 1];
+    if (typeof item !== "string" || typeof after !== "string" || !after || !namesASecret(item)) continue;
+    const flag = item.startsWith("-");
+    if ((many && !flag && NAME_LIKE.test(after)) || after.startsWith(RULES.placeholderOpen)) continue;
+    if (namesASecret(after) || after.startsWith("-") || DTYPE.test(after)) continue;
+    if (namesWords(item) && !CREDENTIAL_VALUE.test(after)) continue;
+    out.add(k + 1);
+  }
+  return out;
+}
+
+/** Hides literals passed or set where a credential goes (a layer of the `Redactor`). */
+export class CallRedaction extends LooseRedaction {
+  /**
+   * String literals passed by position where a credential goes (`login(user, pw)`,
+   * `connect(host, user, pw)`, `Creds("ada", "pw")`), and any literal after one naming
+   * a secret (`putenv("DB_PASSWORD", "x")`). Mirrors Python's `_replace_call`.
+   */
+  protected call(whole: string, calleeName: string, opener: string, args: string): string {
+    // `x["a"]` indexes and `[...]` lists have no callee: only the pair rule.
+    const callee = opener === "(" ? normalizeName(calleeName.split(".").pop() ?? "") : "";
+    let first = 0;
+    // A secret-named callee with one literal (`SecretStr("x")`): that one is it;
+    // `login("ada")` names only the user.
+    let alone = false;
+    if (CONNECT_CALLS.has(callee)) first = 2;
+    else if (CREDENTIAL_CALLS.has(callee)) first = 1;
+    else if (!NON_CREDENTIAL_CALLS.has(callee) && !GETTER_CALL.test(callee) && isSecretName(callee)) {
+      first = 1;
+      alone = true;
+    }
+    const pieces: string[] = [];
+    const literals: [number, number][] = [];
+    const namedSecret = new Set<number>();
+    const words = new Set<number>(); // positions after `"token"`: a text's words, most often
+    const flags = new Set<number>(); // positions after a `--flag`: its value, whatever it looks like
+    let position = 0;
+    let keyword = false;
+    for (const token of args.matchAll(CALL_ARGUMENT)) {
+      const text = token[0];
+      if (text === ",") {
+        position += 1;
+        keyword = false;
+      } else if (token[1]) {
+        if (!keyword) {
+          literals.push([pieces.length, position]);
+          if (namesASecret(text.slice(1, -1))) {
+            namedSecret.add(position + 1);
+            if (namesWords(text.slice(1, -1))) words.add(position + 1);
+            if (text.charAt(1) === "-") flags.add(position + 1);
+          }
+        }
+      } else if (KEYWORD_ARGUMENT.test(text)) {
+        keyword = true;
+      }
+      pieces.push(text);
+    }
+    alone = alone && position === 0 && literals.length === 1;
+    const many = literals.length >= 3;
+    let hidden = 0;
+    for (const [index, pos] of literals) {
+      const item = pieces[index].slice(1, -1);
+      const paired =
+        namedSecret.has(pos) &&
+        !(many && !flags.has(pos) && NAME_LIKE.test(item)) &&
+        !namesASecret(item) &&
+        !item.startsWith("-") &&
+        !DTYPE.test(item) &&
+        !(words.has(pos) && !CREDENTIAL_VALUE.test(item));
+      if ((first && (pos >= first || alone)) || paired) {
+        const literal = pieces[index];
+        const inner = literal.slice(1, -1);
+        // `SecretStr("**********")`: a mask, no secret.
+        if (inner && !inner.includes(RULES.placeholderOpen) && !PLACEHOLDER_VALUE.test(inner)) {
+          pieces[index] = `${literal[0]}${marker(`str, ${chars(inner)} chars`)}${literal[0]}`;
+          hidden += 1;
+        }
+      }
+    }
+    if (!hidden) return whole;
+    this.count += hidden;
+    return `${calleeName}${opener}${pieces.join("")}`;
+  }
+
+  /** Every string literal of `body` hidden (of `words`, a text's words, only those shaped
+   * like a credential). */
+  protected literals(body: string, words = false, keyed = false): string {
+    return body.replace(STRING_LITERAL, (literal, quote: string, secret: string, at: number) => {
+      if (!secret || secret.includes(RULES.placeholderOpen)) return literal;
+      if (words && !CREDENTIAL_VALUE.test(secret)) return literal;
+      if (keyed && /^[ \t]*:/.test(body.slice(at + literal.length, at + literal.length + 40)) && !CREDENTIAL_VALUE.test(secret))
+        return literal;
+      this.count += 1;
+      return `${quote}${marker(`str, ${chars(secret)} chars`)}${quote}`;
+    });
+  }
+
+  /** String literals assigned to the variables a secret-named one is set from. */
+  protected aliased(text: string, names: Set<string>): string {
+    const alternatives = [...names].sort().slice(0, 50).map(escapeRe).join("|");
+    const re = new RegExp(
+      `(?<![A-Za-z0-9_.])((?:${alternatives})[ \\t]*(?::=|=)[ \\t]*[rbuRBUfF]{0,2})(['"])((?:(?!\\2)[^\\n\\\\]|\\\\.){1,2000})\\2`,
+      "g",
+    );
+    const clean = text.replace(re, (whole, head: string, quote: string, secret: string) => {
+      if (secret.includes(RULES.placeholderOpen)) return whole;
+      this.count += 1;
+      return `${head}${quote}${marker(`str, ${chars(secret)} chars`)}${quote}`;
+    });
+    // `parts = ["sk-", "x"]` before `api_key = "".join(parts)`: every literal.
+    const listed = new RegExp(`(?<![A-Za-z0-9_.])((?:${alternatives})[ \\t]*(?::=|=)[ \\t]*[\\[(])([^\\[\\]()\\n]{1,2000})(?=[\\])])`, "g");
+    return clean.replace(listed, (_whole, head: string, body: string) => head + this.literals(body));
+  }
+}

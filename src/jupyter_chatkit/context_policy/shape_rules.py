@@ -1,0 +1,128 @@
+"""What a value under a secret's name looks like, for the table of :mod:`.rules`:
+digests beside a hash's name, placeholders and templates, prose, code and type
+annotations, a credential's shape and a random key's. Plain data, rendered into the
+TypeScript copy with the rest of the table."""
+
+from __future__ import annotations
+
+# A random-looking hex word right after a hash's name is a digest, not a key
+# (``the key: sha256 = "e3b0…"``). Group 1 of a "random" rule is read for these words.
+# The hash's name must be the last name before it: in ``checksum ok, api key 0a1b…``
+# the word is named a key.
+HASH_CONTEXT = (
+    r"\b(?:sha-?(?:1|224|256|384|512)|sha3(?:_[0-9]+)?|md5|digest|hash(?:es)?|checksum"
+    r"|blake2[bs]?|crc32|etag|fingerprint)\b"
+    # ``checksum key``, ``digest key``: a name for the digest.
+    r"(?:(?!(?<!checksum )(?<!digest )(?<!hash )key|token|secret|passw|pwd|credential)[\s\S])*$"
+)
+HEX_DIGEST = (
+    r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128}"
+    r"|[0-9A-F]{32}|[0-9A-F]{40}|[0-9A-F]{64})$"
+)
+# Placeholders where a value goes (``--token <TOKEN>``, ``your-api-key``, ``xxxx``), and
+# query and format parameters (``password = %s``, ``:pw``, ``$1``, ``%(pw)s``). A word in
+# brackets is one when it has no digit (``<Hunt3rXy9>`` is a password in brackets).
+PLACEHOLDER_VALUE = (
+    r"^(?:<[A-Za-z_.-]{1,60}>|\[[A-Za-z_.-]{1,60}\]|your[-_](?:[a-z]+[-_]?){1,5}|x{3,}|\*{3,}"
+    r"|\.{3,}|…|%[sdrif]|%\([A-Za-z_][A-Za-z0-9_]{0,40}\)[sdr]|:[a-z_]{1,40}|\{[A-Za-z0-9_]{0,40}\}"
+    r"|\$[0-9]{1,2})[,;)]?$"
+)
+# A quoted value that only refers to a secret kept elsewhere: a Jinja/Ansible or GitHub
+# Actions expression, a shell variable (``password: "{{ vault_db_password }}"``). Not
+# one holding a literal or a default (``{{ pw | default('x') }}``, ``${PW:-x}``): that
+# is the secret itself.
+TEMPLATE_VALUE = (
+    r"^(?:\{\{[^{}\n'\"`]{1,200}\}\}|\$\{\{?[ \t]*[A-Za-z_][A-Za-z0-9_. \t]{0,200}\}?\}"
+    r"|\$[A-Z_][A-Z0-9_]{1,60})$"
+)
+# An unquoted word under a secret name followed by more words is prose when it is one
+# of these (``Password: must have 12 characters``, ``password policy: …``).
+PROSE_VALUE = (
+    r"^(?:must|should|shall|will|can|cannot|may|might|needs?|requires?|required|contains?"
+    r"|is|are|was|were|be|been|has|have|had|at|the|an?|and|or|not|never|only|minimum"
+    r"|maximum|policy|rules?|expires?|expired|changed|reset|see|use|enter|your|set|missing"
+    r"|invalid|incorrect|wrong|empty|hidden|optional|same|different|too|least|most|must"
+    r"|does|did|do|if|when|for|from|with|of|in|on|to|by|this|that|it|its|please|check"
+    # Where to get one (``token: ask an admin``, ``API key: request one from IT``).
+    r"|ask|contact|request|call|email|ping|message|talk|find|get|generate|create|copy"
+    r"|paste|provide|obtain|follow|refer|consult|click|choose|supply|sent|send|comes"
+    r"|lives|stored|kept|go)$"
+)
+# One word of prose (``valid``, ``Authorization``). After ``name:`` and before more words,
+# under a name whose value is never a plain word (a token's, a key's: not one of
+# WORD_SECRET_NAME, read on the normalised name), it starts a sentence about the secret
+# (``refresh token: valid for 30 days``, ``bearer token: Authorization header``).
+PROSE_WORD = r"^[A-Za-z][a-z]{1,24}$"
+WORD_SECRET_NAME = (
+    r"(?:^|_)(?:pass|pwd|pw|pin|creds)(?:_|$)|password|passwd|passphrase|secret|credential"
+)
+# A key/value row's value that is a clause of a sentence: a prose word, then 2+ words.
+PROSE_ROW = (
+    r"^(?:but|and|or|so|yet|because|although|though|while|which|that|it|its|you|yours|your"
+    r"|we|they|this|these|those|then|if|when|please|see|use|is|are|was|were|has|have|must"
+    r"|should|will|can|not|no"
+    # A docs table's cell about the secret (``| API key | where to get it |``, ``| Password
+    # | at least twelve characters |``): a question word, a bound, a state. Not articles or
+    # prepositions alone: a passphrase starts with them too (``password,in the garden 42
+    # blue``, ``| password | a horse battery staple |``).
+    r"|where|how|what|who|why|at[ \t]+(?:least|most)"
+    r"|min(?:imum)?|max(?:imum)?|required|optional|stored|rotated|generated|created"
+    r"|issued)\b[^ \t]*(?:[ \t]+\S+){2,}"
+)
+
+# Unquoted values under a secret name that are not secrets: empties, flags, masks,
+# punctuation (``AUTH_MAP = {``) and short numbers (ports, counts), in lower case.
+KEEP_VALUE = (
+    r"^(?:none|null|nil|true|false|undefined|yes|no|on|off|not|lambda|await|yield"
+    # ``if '<eos>' == token: break``: a statement after the colon, not a value.
+    r"|break|continue|return|raise"
+    r"|\*+|x+|\.\.\.|…|[0-9]{1,5}"
+    r"|[^a-z0-9]*)$"
+)
+# After ``name =`` or ``name:`` a value like this is code, not a literal: an attribute
+# (``cfg.pw``), a call or an index (``b64encode(x)``, ``os.environ["PW"]``) or a reference
+# (``${PW}``, ``{{ pw }}``). Any other bare word is hidden: ``password: letmein`` in YAML
+# is a password, and hiding ``password=pw`` in code costs less than leaking one.
+CODE_VALUE = (
+    r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+[,;]?$"
+    r"|^[A-Za-z_][A-Za-z0-9_.]*[(\[].*[)\]][,;:]?$"
+    r"|^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?[,;]?$|^\{\{?[^{}]*\}?\}[,;]?$"
+)
+# A bare name of one or two characters under a lower-case secret name is a variable
+# (``passphrase = p0``, ``password=pw``), not a credential: no password that short is
+# worth a guess, and hiding them made ordinary code unreadable. Quoted literals and
+# upper-case names (``PASSWORD=p0`` in a .env file) are still hidden.
+SHORT_NAME_VALUE = r"^[A-Za-z_][A-Za-z0-9_]?[,;]?$"
+# After ``name:`` (only there), a type annotation: ``password: str``, ``SecretStr``.
+TYPE_VALUE = (
+    r"^(?:str|bytes|bytearray|int|float|bool|object|Any|Optional|Union|List|Dict|Tuple"
+    r"|list|dict|tuple|Sequence|Mapping|Literal|Annotated|SecretStr|SecretBytes|Secret"
+    r"|Path|Callable)[,;)=]?$"
+)
+
+# Of the qualifiers, these often name where a secret goes (``session_token_header``,
+# ``secret_field``) and sometimes hold it: a value shaped like a credential (below) under
+# such a name is hidden all the same.
+WEAK_QUALIFIERS: list[str] = ["field", "header", "hint", "label", "name"]
+# A credential's shape: 8+ characters without spaces, letters and digits or symbols, not
+# only a trailing number (``field2``, ``X-Auth-Token`` stay; ``hunter2hunter2`` does not).
+CREDENTIAL_VALUE = (
+    r"^(?=\S{8,}$)(?=[^A-Za-z]*[A-Za-z])(?=[^0-9!@#$%^&*]*[0-9!@#$%^&*])"
+    r"(?![A-Za-z_.-]+[0-9]+$)\S+$"
+)
+
+# Names that hold a key only sometimes (``STRIPE_KEY``, ``account_key``, ``sas``), and
+# ``sort_key = "created_at"`` is no secret: under these names a value is hidden only
+# when it looks random (below). Compared after normalisation, like the secret names.
+# Also a password's or a token's name run together or cut short (``dbpass``, ``rootpass``,
+# ``tok``, ``pswd``): ``bypass`` and ``lowpass`` hold no random strings.
+KEYISH_NAME_PATTERN = (
+    r"(?:^|_)(?:[a-z0-9]*keys?|sas|sig|signature|salt|hmac|nonce|[a-z0-9]+pass|tok|tkn"
+    r"|pswd|pword)(?:_|$)"
+)
+# A value that looks random: 16+ characters of a key's alphabet with digits, and mixed
+# case or 32+ characters. Git hashes and UUIDs shown as data stay (no secret name).
+HIGH_ENTROPY_VALUE = (
+    r"^(?=[A-Za-z0-9+/=_.~-]{16,}$)(?=[^0-9]*[0-9])(?=[^A-Za-z]*[A-Za-z])"
+    r"(?:(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])|.{32,})"
+)
