@@ -349,6 +349,10 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param("secret = 1\n" + "│" * LONG + "└ x", id="annotation-long-bars"),
         pytest.param("a,key\n" + "b, Zx9Yw8Vu7Ts6Rq5P\n" * (LONG // 21), id="csv-padded-rows"),
         pytest.param("a://k3j4h5g6f7d8s9a0" * (LONG // 20), id="url-lowercase-users"),
+        pytest.param('"sensitive": true, "a": "b",' * (LONG // 28), id="sensitive-outputs-open"),
+        pytest.param('"sensitive": true, "value": "' + "a" * LONG, id="sensitive-long-value"),
+        pytest.param('payload {\n data: "' + "a" * LONG, id="secret-payload-long"),
+        pytest.param("Signature:\n" * (LONG // 11), id="signature-labels-repeated"),
     ],
 )
 def test_long_adversarial_lines_are_redacted_in_linear_work(text: str) -> None:

@@ -25,6 +25,8 @@ export const RULES = {
     "format",
     "garden",
     "header",
+    "helper",
+    "helpers",
     "hint",
     "host",
     "kind",
@@ -1329,6 +1331,25 @@ export const RULES = {
       "flags": "i"
     },
     {
+      "kind": "printed secret",
+      "triggers": [
+        "\"sensitive\"",
+        "payload {"
+      ],
+      "pattern": "((?:\\\"sensitive\\\"[ \\t]*:[ \\t]*true[ \\t]*,(?:[ \\t\\r\\n]*\\\"[A-Za-z_]{1,40}\\\"[ \\t]*:[ \\t]*(?:\\\"[^\\\"\\n{}]{0,200}\\\"|[a-z0-9.]{1,20})[ \\t]*,){0,5}[ \\t\\r\\n]*\\\"value\\\"[ \\t]*:[ \\t]*\\\"|\\bpayload[ \\t]*\\{[ \\t]*\\r?\\n[ \\t]*data:[ \\t]*\\\"))((?:[^\\\"\\\\\\n«]|\\\\.){1,5000})(?=\\\")",
+      "group": 2,
+      "flags": ""
+    },
+    {
+      "kind": "printed secret",
+      "triggers": [
+        "signature:"
+      ],
+      "pattern": "(\\bSignature:[ \\t]*\\r?\\n)([0-9a-f]{64})(?![0-9A-Za-z])",
+      "group": 2,
+      "flags": ""
+    },
+    {
       "kind": "Wi-Fi passphrase",
       "triggers": [
         "wpa_passphrase",
@@ -1590,6 +1611,7 @@ export const RULES = {
     "\"\"\"",
     "\"\", \"",
     "\"kty\"",
+    "\"sensitive\"",
     "# access",
     "# api",
     "# client",
@@ -1821,6 +1843,7 @@ export const RULES = {
     "passwordview",
     "pat",
     "pat-",
+    "payload {",
     "pbkdf2_",
     "phrase",
     "pk.eyj",
@@ -1869,6 +1892,7 @@ export const RULES = {
     "sig=",
     "sign in",
     "signature",
+    "signature:",
     "signature=",
     "signer(",
     "signin",

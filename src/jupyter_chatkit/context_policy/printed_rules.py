@@ -151,4 +151,28 @@ PRINTED_RULES: list[dict[str, Any]] = [
         "group": 2,
         "flags": "i",
     },
+    {
+        "kind": "printed secret",
+        # What cloud tools print of a secret they hold: ``terraform output -json`` marks
+        # an output ``"sensitive": true`` before its ``"value"`` (keys in order: sensitive,
+        # type, value); Google Secret Manager's response shows ``payload { data: "…" }``.
+        "triggers": ['"sensitive"', "payload {"],
+        "pattern": r"((?:\"sensitive\"[ \t]*:[ \t]*true[ \t]*,"
+        r"(?:[ \t\r\n]*\"[A-Za-z_]{1,40}\"[ \t]*:[ \t]*(?:\"[^\"\n{}]{0,200}\"|[a-z0-9.]{1,20})"
+        r"[ \t]*,){0,5}[ \t\r\n]*\"value\"[ \t]*:[ \t]*\""
+        r"|\bpayload[ \t]*\{[ \t]*\r?\n[ \t]*data:[ \t]*\"))"
+        r"((?:[^\"\\\n«]|\\.){1,5000})(?=\")",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "printed secret",
+        # botocore's DEBUG log prints a request's signature on the line after its label
+        # (``botocore.auth [DEBUG] Signature:`` then 64 hex digits): valid for that
+        # request until it expires.
+        "triggers": ["signature:"],
+        "pattern": r"(\bSignature:[ \t]*\r?\n)([0-9a-f]{64})(?![0-9A-Za-z])",
+        "group": 2,
+        "flags": "",
+    },
 ]

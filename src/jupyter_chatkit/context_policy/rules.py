@@ -94,6 +94,9 @@ SECRET_NAME_QUALIFIERS: list[str] = sorted(
         "file",
         "format",
         "header",
+        # git's ``credential.helper``, docker's ``credHelpers``: a program's name.
+        "helper",
+        "helpers",
         "hint",
         "host",
         "kind",
