@@ -39,7 +39,11 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 if [ ${#need[@]} -gt 0 ]; then step apt-get-install apt_install "${need[@]}"; fi
-step pip-install python -m pip install -q --disable-pip-version-check -e ".[test]"
+# rfc3987 beside the test extra: with it, jsonschema checks IRIs with it rather than with
+# rfc3987-syntax, whose import builds Earley parsers (1.3 s of CPU in each process importing
+# jupyter_server or nbformat: every pytest worker and every Jupyter server a test starts).
+# Installed here, not in the extra: a GPL package stays out of the wheel's metadata.
+step pip-install python -m pip install -q --disable-pip-version-check -e ".[test]" "rfc3987>=1.3"
 finish "${started[@]}"
 
 started=()
