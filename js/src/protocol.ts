@@ -234,6 +234,7 @@ export const COMM = {
   "CONFIG": "chat.config",
   "RUN_TOOL": "run_tool"
 } as const;
+export const CHAT_VIEW_MIME = "application/vnd.jupyter-chatkit.chat-view+json" as const;
 export const TURN = {
   "STOP": "turn.stop",
   "WATCH": "turn.watch"

@@ -362,6 +362,13 @@ class Comm:
     RUN_TOOL = "run_tool"
 
 
+# The ``%chat`` widget's outputs carry this (next to ipywidgets' view, which front ends
+# prefer): a notebook opened later (the server or the kernel restarted) tells its own
+# output apart from other widgets', whose model is gone with its kernel, and says how to
+# get the chat back instead of ipywidgets' "model not found".
+CHAT_VIEW_MIME = "application/vnd.jupyter-chatkit.chat-view+json"
+
+
 # -- a turn outliving its client --------------------------------------------------------
 
 
@@ -450,6 +457,7 @@ def protocol_dict() -> dict[str, Any]:
         "ACTION": _constants(Action),
         "INSERT_ACTIONS": sorted(INSERT_ACTIONS),
         "COMM": _constants(Comm),
+        "CHAT_VIEW_MIME": CHAT_VIEW_MIME,
         "TURN": _constants(Turn),
         "ERROR_CODE": _constants(ErrorCode),
     }

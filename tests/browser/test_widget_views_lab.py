@@ -384,13 +384,36 @@ def test_a_turn_sent_in_the_widget_or_the_sidebar_shows_live_in_the_other(
     )
     scripted_llm.token_delay = 0.0
     lab_page.wait_for_kernel_idle()
-    page.locator(f"{PANEL} .jck-msg.jck-assistant", has_text="Answer anew").wait_for(
-        timeout=60_000
-    )
+    page.locator(f"{PANEL} .jck-msg.jck-assistant", has_text="Answer anew").wait_for(timeout=60_000)
     wait_idle(page, PANEL)
     screenshot(page, "chat-new-in-sidebar")
     assert page.evaluate("() => window.__sidebarSawNewStream") is True, "--new -> sidebar"
     assert messages(page, PANEL, "user") == ["asked anew"], "--new -> sidebar"
+
+
+def test_a_saved_chat_whose_kernel_is_gone_says_how_to_get_it_back(
+    lab_page: LabPage, page: Any, screenshot: Any
+) -> None:
+    """A notebook saved with its %chat output, opened again on a new kernel (as after a
+    server restart): the output says to run the cell again, not ipywidgets' "model not
+    found" (the widget's model went with the old kernel)."""
+    open_widget_notebook(lab_page, "saved_chat.ipynb")
+    lab_page.notebook_js("await nb.context.save(); nb.dispose();")
+    for kernel in lab_page.server.api("api/kernels"):
+        lab_page.server.api(f"api/kernels/{kernel['id']}", method="DELETE")
+    page.evaluate(
+        "async () => { const w = await window.jupyterapp.commands.execute("
+        "'docmanager:open', {path: 'saved_chat.ipynb'}); await w.context.ready; }"
+    )
+    lost = page.locator(".jp-Notebook .jp-OutputArea-output .jp-chatkit-lost-chat")
+    lost.wait_for(timeout=60_000)
+    screenshot(page, "lost-chat")
+    # The message is all the output shows (ipywidgets' error text replaced).
+    assert lost.evaluate("(el) => el.parentElement.textContent === el.textContent")
+    # Run again: the chat is back.
+    lab_page.run_all()
+    page.locator(f"{IN_CELL} .jck-input").wait_for(timeout=60_000)
+    assert page.locator(".jp-chatkit-lost-chat").count() == 0
 
 
 def mark_old(page: Any) -> None:

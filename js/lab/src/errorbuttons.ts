@@ -5,13 +5,15 @@
  * We watch the DOM of each notebook (not only model signals) because JupyterLab renders
  * outputs lazily for cells scrolled out of view; a MutationObserver sees the output
  * the moment it is really on the page. Each output child is matched to its output model
- * by index, so stderr streams (same MIME type as tracebacks) get no button.
+ * by index, so stderr streams (same MIME type as tracebacks) get no button. The same
+ * watch says how to get back a saved `%chat` output whose kernel is gone (lostchat.ts).
  */
 
 import type { Cell, CodeCell } from "@jupyterlab/cells";
 import type * as nbformat from "@jupyterlab/nbformat";
 import type { INotebookTracker, NotebookPanel } from "@jupyterlab/notebook";
 import type { IDisposable } from "@lumino/disposable";
+import { showLostChat } from "./lostchat";
 
 /** Class on an output child that shows an error; the context menu item selects it. */
 export const ERROR_OUTPUT_CLASS = "jp-chatkit-error-output";
@@ -96,6 +98,8 @@ export class ErrorButtons implements IDisposable {
     const model = area.model;
     area.widgets.forEach((child, i) => {
       const output = i < model.length ? model.get(i) : null;
+      // The same watch finds a saved %chat output whose kernel is gone (lostchat.ts).
+      if (output) showLostChat(child.node, output.data);
       const isError = output?.type === "error";
       child.node.classList.toggle(ERROR_OUTPUT_CLASS, isError);
       const existing = child.node.querySelector(`.${ACTIONS_CLASS}`);

@@ -28,7 +28,7 @@ import anywidget
 import traitlets
 from anywidget.experimental import command
 
-from ..protocol import Comm, Turn
+from ..protocol import CHAT_VIEW_MIME, Comm, Turn
 from .answer_mime import describe_failure
 from .conversation import ASK_TIMEOUT as ASK_TIMEOUT
 from .conversation import Asking, setup_error
@@ -36,16 +36,24 @@ from .runtime import get_runtime, kernel_context
 
 if TYPE_CHECKING:
     from agents.models.interface import Model
-    from chatkit.types import ThreadStreamEvent
 
     from ..settings import Settings
     from .live import EventListener
+    from .stream_events import StreamEvent
 
 log = logging.getLogger("jupyter_chatkit")
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 WIDGET_JS = STATIC / "widget.js"
 WIDGET_CSS = STATIC / "widget.css"
+
+WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
+# What a saved %chat output says where its live widget cannot show (its kernel stopped,
+# a viewer without widgets); also in the lab extension's message (js/lab/src/lostchat.ts).
+LOST_TEXT = (
+    "Notebook Assistant chat: it shows in JupyterLab or Jupyter Notebook while its kernel"
+    " runs; run this cell there again to show it."
+)
 
 NOT_BUILT = "The jupyter-chatkit front end is not built; run pip install . in the repository."
 _MISSING_ESM = f"""
@@ -142,16 +150,23 @@ class Chat(anywidget.AnyWidget, Asking):
 
             follow_notebook(self)
         self._displayed = True
-        return super()._repr_mimebundle_(**kwargs)
+        bundle = super()._repr_mimebundle_(**kwargs)
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        if isinstance(data, dict) and WIDGET_VIEW_MIME in data:
+            # Saved with the notebook: what a front end without the live widget shows
+            # (its text), and the mark of this chat's output (protocol.CHAT_VIEW_MIME).
+            data["text/plain"] = LOST_TEXT
+            data[CHAT_VIEW_MIME] = {}
+        return bundle
 
-    def _relay(self, listener: EventListener | None, event: ThreadStreamEvent) -> None:
+    def _relay(self, listener: EventListener | None, event: StreamEvent) -> None:
         """One event of a turn run from Python: to the live output, and to this chat's
         views, which follow the same thread (``%chat`` shows the magics' turns live)."""
         if listener is not None:
             listener(event)
         if self._displayed:
-            data = event.model_dump_json(by_alias=True, exclude_none=True)
-            self._post({"type": Comm.THREAD_EVENT, "data": data})
+            # As the server sent it: what the chat's views would read from its stream.
+            self._post({"type": Comm.THREAD_EVENT, "data": event.data})
 
     # -- comm transport -------------------------------------------------------------------
 
