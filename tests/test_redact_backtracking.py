@@ -353,6 +353,11 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param('"sensitive": true, "value": "' + "a" * LONG, id="sensitive-long-value"),
         pytest.param('payload {\n data: "' + "a" * LONG, id="secret-payload-long"),
         pytest.param("Signature:\n" * (LONG // 11), id="signature-labels-repeated"),
+        pytest.param("'-u', 'a:" * (LONG // 9), id="listed-user-flags-open"),
+        pytest.param("['-u', 'a:" + "b" * LONG, id="listed-user-long-password"),
+        pytest.param("lftp -u " * (LONG // 8), id="lftp-users-repeated"),
+        pytest.param("lftp -u a," + "b" * LONG, id="lftp-long-password"),
+        pytest.param("bcp -P " * (LONG // 7), id="bcp-flags-repeated"),
     ],
 )
 def test_long_adversarial_lines_are_redacted_in_linear_work(text: str) -> None:

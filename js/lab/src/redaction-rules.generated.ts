@@ -1,7 +1,7 @@
 // Generated from src/jupyter_chatkit/context_policy/rules.py: do not edit.
 // Regenerate: python -m jupyter_chatkit.context_policy.rules --write
 export const RULES = {
-  "secretNamePattern": "(?:^|_)(?:passwords?|passwd|pwd|passphrase|secrets?|token|auth|authorization|credentials?|creds|dsn|cookies?|session|session_?id|bearer|otp|pw|(?:api|private|access|secret|signing|encryption|client)_?keys?|client_?secret|conn(?:ection)?_?str(?:ing)?|psk|pre_?shared_?key)(?:_|$)|(?:^|_)pass$|(?:^|_)[a-z0-9]*(?:password|passwd|passphrase|secret|token|apikey|credentials?)(?:_|$)|(?:^|_)(?:github|gitlab|gh|gl|ado|azure|devops|bitbucket|hf|git)_?pat(?:_|$)",
+  "secretNamePattern": "(?:^|_)(?:passwords?|passwd|pwd|passphrase|secrets?|token|auth|authorization|credentials?|creds|dsn|cookies?|session|session_?id|bearer|otp|pw|(?:api|private|access|secret|signing|encryption|client)_?keys?|client_?secret|conn(?:ection)?_?str(?:ing)?|psk|pre_?shared_?key|sshpass)(?:_|$)|(?:^|_)pass$|(?:^|_)[a-z0-9]*(?:password|passwd|passphrase|secret|token|apikey|credentials?)(?:_|$)|(?:^|_)(?:github|gitlab|gh|gl|ado|azure|devops|bitbucket|hf|git)_?pat(?:_|$)",
   "secretNameQualifiers": [
     "agent",
     "algorithm",
@@ -520,9 +520,11 @@ export const RULES = {
       "kind": "command-line password",
       "triggers": [
         "login",
-        "sqlcmd"
+        "sqlcmd",
+        "bcp",
+        "osql"
       ],
-      "pattern": "(\\b(?:(?:az|docker|podman|oc|helm[ \\t]+registry|nerdctl)[ \\t]+login|sqlcmd)\\b[^\\n]{0,200}?[ \\t](?:-p|-P)[ \\t]+['\\\"]?)([^\\s'\\\"«-][^\\s'\\\"«]*)",
+      "pattern": "(\\b(?:(?:az|docker|podman|oc|helm[ \\t]+registry|nerdctl)[ \\t]+login|sqlcmd|bcp|osql)\\b[^\\n]{0,200}?[ \\t](?:-p|-P)[ \\t]+['\\\"]?)((?![$%{<])[^\\s'\\\"«-][^\\s'\\\"«]*)",
       "group": 2,
       "flags": ""
     },
@@ -827,6 +829,27 @@ export const RULES = {
     {
       "kind": "command-line password",
       "triggers": [
+        "'-u'",
+        "\"-u\"",
+        "'--user'",
+        "\"--user\""
+      ],
+      "pattern": "((['\\\"])(?:-u|--user)\\2[ \\t]*,[ \\t]*(['\\\"])[^\\s:'\\\"]{1,200}:)((?!//)(?![${%])[^\\s'\\\"@«]{1,500})(?=\\3)",
+      "group": 4,
+      "flags": ""
+    },
+    {
+      "kind": "command-line password",
+      "triggers": [
+        "lftp"
+      ],
+      "pattern": "(\\blftp\\b[^\\n]{0,200}?[ \\t]-u[ \\t]+['\\\"]?[^\\s,'\\\"]{1,200},)((?![${%<])[^\\s'\\\"«]{1,500})",
+      "group": 2,
+      "flags": ""
+    },
+    {
+      "kind": "command-line password",
+      "triggers": [
         "mysql",
         "mariadb"
       ],
@@ -1000,7 +1023,7 @@ export const RULES = {
         "-u ",
         "-u="
       ],
-      "pattern": "((?:^|\\s)-u(?:[ \\t]+|=)[^\\s=-][^\\s]{0,100}(?:[ \\t]+[^\\s]{1,100}){0,4}?[ \\t]+-p(?:[ \\t]+|=)['\\\"]?)((?![0-9:./]+(?:['\\\"\\s]|$))[^\\s'\\\"«-][^\\s'\\\"«]*)",
+      "pattern": "((?:^|\\s)-u(?:[ \\t]+|=)[^\\s=-][^\\s]{0,100}(?:[ \\t]+[^\\s]{1,100}){0,4}?[ \\t]+-p(?:[ \\t]+|=)['\\\"]?)((?![0-9:./]+(?:['\\\"\\s]|$))(?![$%{<])[^\\s'\\\"«-][^\\s'\\\"«]*)",
       "group": 2,
       "flags": ""
     },
@@ -1610,6 +1633,8 @@ export const RULES = {
     "!=",
     "\"\"\"",
     "\"\", \"",
+    "\"--user\"",
+    "\"-u\"",
     "\"kty\"",
     "\"sensitive\"",
     "# access",
@@ -1637,6 +1662,8 @@ export const RULES = {
     "&code=",
     "'''",
     "'', '",
+    "'--user'",
+    "'-u'",
     "'kty'",
     "-----begin",
     "--stdin",
@@ -1714,6 +1741,7 @@ export const RULES = {
     "b3blbnnzac1rzxktdje",
     "b64encode(",
     "basic",
+    "bcp",
     "bearer",
     "blowfish",
     "bw ",
@@ -1795,6 +1823,7 @@ export const RULES = {
     "keyring",
     "kubectl",
     "ldap",
+    "lftp",
     "lin_api_",
     "log in",
     "log on",
@@ -1826,6 +1855,7 @@ export const RULES = {
     "openssl",
     "ops_eyj",
     "oracle",
+    "osql",
     "oy2",
     "pass",
     "pass ",

@@ -348,6 +348,24 @@ FLAG_RULES: list[dict[str, Any]] = [
     },
     {
         "kind": "command-line password",
+        # The same as a list of arguments (``subprocess.run(['curl', '-u', 'ada:pw', …])``).
+        "triggers": ["'-u'", '"-u"', "'--user'", '"--user"'],
+        "pattern": r"((['\"])(?:-u|--user)\2[ \t]*,[ \t]*(['\"])[^\s:'\"]{1,200}:)"
+        r"((?!//)(?![${%])[^\s'\"@«]{1,500})(?=\3)",
+        "group": 4,
+        "flags": "",
+    },
+    {
+        "kind": "command-line password",
+        # ``lftp -u ada,pw sftp://host``: lftp's user and password after a comma.
+        "triggers": ["lftp"],
+        "pattern": r"(\blftp\b[^\n]{0,200}?[ \t]-u[ \t]+['\"]?[^\s,'\"]{1,200},)"
+        r"((?![${%<])[^\s'\"«]{1,500})",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "command-line password",
         "triggers": ["mysql", "mariadb"],
         # ``mysql -u root -pletmein``: the password glued to ``-p`` (``-p`` alone prompts).
         # Bounded: unbounded, a long ``mysql-a-a-…`` or ``mysql mysql …`` line was read to

@@ -70,10 +70,11 @@ CONTEXT_RULES: list[dict[str, Any]] = [
     },
     {
         "kind": "command-line password",
-        # ``az login -u x -p pw``, ``docker login -p pw``, ``sqlcmd -U sa -P pw``.
-        "triggers": ["login", "sqlcmd"],
-        "pattern": r"(\b(?:(?:az|docker|podman|oc|helm[ \t]+registry|nerdctl)[ \t]+login|sqlcmd)\b"
-        r"[^\n]{0,200}?[ \t](?:-p|-P)[ \t]+['\"]?)([^\s'\"«-][^\s'\"«]*)",
+        # ``az login -u x -p pw``, ``docker login -p pw``, ``sqlcmd -U sa -P pw`` (and SQL
+        # Server's ``bcp``, ``osql``); a reference (``-P $SQL_PASSWORD``, ``%PW%``) stays.
+        "triggers": ["login", "sqlcmd", "bcp", "osql"],
+        "pattern": r"(\b(?:(?:az|docker|podman|oc|helm[ \t]+registry|nerdctl)[ \t]+login|sqlcmd|bcp"
+        r"|osql)\b[^\n]{0,200}?[ \t](?:-p|-P)[ \t]+['\"]?)((?![$%{<])[^\s'\"«-][^\s'\"«]*)",
         "group": 2,
         "flags": "",
     },
@@ -456,12 +457,13 @@ CONTEXT_RULES: list[dict[str, Any]] = [
     {
         "kind": "command-line password",
         # ``mongo -u ada -p pw``, ``mysqladmin -u root -p pw``: ``-p`` after a ``-u`` user
-        # (a port such as ``docker run -u 1000 -p 8080:80`` stays).
+        # (a port such as ``docker run -u 1000 -p 8080:80`` stays, and a reference:
+        # ``-p $SP_SECRET``, ``-p %PW%``).
         "triggers": ["-u ", "-u="],
         # Quoted too (``-p 'pw'``), and ``mongo -u=ada -p=pw``; a quoted port stays.
         "pattern": r"((?:^|\s)-u(?:[ \t]+|=)[^\s=-][^\s]{0,100}(?:[ \t]+[^\s]{1,100}){0,4}?"
         r"[ \t]+-p(?:[ \t]+|=)"
-        r"['\"]?)((?![0-9:./]+(?:['\"\s]|$))[^\s'\"«-][^\s'\"«]*)",
+        r"['\"]?)((?![0-9:./]+(?:['\"\s]|$))(?![$%{<])[^\s'\"«-][^\s'\"«]*)",
         "group": 2,
         "flags": "",
     },

@@ -60,7 +60,9 @@ SECRET_NAME_PATTERN = (
     r"(?:^|_)(?:passwords?|passwd|pwd|passphrase|secrets?|token|auth|authorization"
     r"|credentials?|creds|dsn|cookies?|session|session_?id|bearer|otp|pw"
     r"|(?:api|private|access|secret|signing|encryption|client)_?keys?"
-    r"|client_?secret|conn(?:ection)?_?str(?:ing)?|psk|pre_?shared_?key)(?:_|$)"
+    r"|client_?secret|conn(?:ection)?_?str(?:ing)?|psk|pre_?shared_?key"
+    # sshpass reads the password from ``SSHPASS`` (``sshpass -e``).
+    r"|sshpass)(?:_|$)"
     # ``pass`` only as the last part (``db_pass``), never ``pass_rate``.
     r"|(?:^|_)pass$"
     # Run-together names (AUTHTOKEN, GITHUBTOKEN, DBPASSWORD, MYAPIKEY).
