@@ -413,27 +413,34 @@ def told(call_input: Any) -> list[str]:
 MARKER = "model-text-3b1f"
 
 
+# (id, arguments, the rule the refusal names: None if the call is valid)
+MALFORMED: list[tuple[str, str, str | None]] = [
+    ("not-json", "{not json", "not valid JSON"),
+    ("not-object", "[1]", "must be a JSON object"),
+    ("missing", "{}", "missing 'term'"),
+    ("type", json.dumps({"term": [MARKER]}), "'term' must be a string"),
+    ("long", json.dumps({"term": MARKER * 5_000}), "'term' is longer than 50000"),
+    ("deep", json.dumps({"term": "x", "deep": json.loads("[" * 40 + "]" * 40)}), "deeper than 32"),
+    # Valid by the schema (it allows other properties): not refused.
+    ("extra-ok", json.dumps({"term": "x", "opts": [[MARKER]]}), None),
+]
+# An allow-listed tool's call goes through the same check (McpTools.function_tool checks
+# before it asks or runs): each rule once for a card, and for an allow-listed tool a
+# refusal of each kind (not JSON, against the schema) and a valid call that runs. Each
+# case starts a server process (~1 s of CPU).
+ALLOWED_TOO = ("not-json", "type", "extra-ok")
+
+
 @pytest.mark.asyncio
 @pytest.mark.parametrize(
-    "arguments,rule",
+    "arguments,rule,allowed",
     [
-        pytest.param("{not json", "not valid JSON", id="not-json"),
-        pytest.param("[1]", "must be a JSON object", id="not-object"),
-        pytest.param("{}", "missing 'term'", id="missing"),
-        pytest.param(json.dumps({"term": [MARKER]}), "'term' must be a string", id="type"),
-        pytest.param(
-            json.dumps({"term": MARKER * 5_000}), "'term' is longer than 50000", id="long"
-        ),
-        pytest.param(
-            json.dumps({"term": "x", "deep": json.loads("[" * 40 + "]" * 40)}),
-            "deeper than 32",
-            id="deep",
-        ),
-        # Valid by the schema (it allows other properties): not refused.
-        pytest.param(json.dumps({"term": "x", "opts": [[MARKER]]}), None, id="extra-ok"),
+        pytest.param(arguments, rule, allowed, id=f"{allowed}-{name}")
+        for allowed in (False, True)
+        for name, arguments, rule in MALFORMED
+        if not allowed or name in ALLOWED_TOO
     ],
 )
-@pytest.mark.parametrize("allowed", [False, True])
 async def test_a_malformed_mcp_call_is_refused_before_a_card_and_the_model_calls_again(
     mcp_chat: MakeChat, tmp_path: Path, arguments: str, rule: str | None, allowed: bool
 ) -> None:
