@@ -34,7 +34,7 @@ from .escaped_lines import read_escaped_lines, read_listed_lines
 from .folded import folded
 from .heredoc import heredoc_bodies
 from .late_rules import LATE_RULES
-from .lazy_patterns import lazy_compile
+from .lazy_patterns import any_of, lazy_compile, trie
 from .loose import LooseRedaction
 from .manifests import hide_secret_manifests
 from .names import is_placeholder, is_secret_name, marker, normalize_name
@@ -92,33 +92,11 @@ _VALUE_TRIGGERS = tuple(rules.VALUE_TRIGGERS)
 _LATE_KINDS = frozenset(str(r["kind"]) for r in LATE_RULES)
 
 
-def _any_of(words: Iterable[str]) -> re.Pattern[str]:
-    # One scan in C for "does the text hold any of these": a Python loop of ``in``
-    # tests over ~100 triggers cost more than the rules on most short strings. As a trie
-    # (``a(?:ge-…|kia|sia)|…``): a flat alternation was tried word by word at every
-    # position of the text.
-    return lazy_compile(_trie(sorted(set(words))))
-
-
-def _trie(words: list[str]) -> str:
-    """A pattern matching any of ``words`` (sorted), branching by first character."""
-    ends = "" in words
-    heads: dict[str, list[str]] = {}
-    for word in words:
-        if word:
-            heads.setdefault(word[0], []).append(word[1:])
-    branches = [re.escape(c) + _trie(rest) for c, rest in heads.items()]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    return f"(?:{body})?" if ends else body
-
-
-_ANY_VALUE_TRIGGER = _any_of(_VALUE_TRIGGERS)
-_ANY_NAME_TRIGGER = _any_of(NAME_TRIGGERS)
+_ANY_VALUE_TRIGGER = any_of(_VALUE_TRIGGERS)
+_ANY_NAME_TRIGGER = any_of(NAME_TRIGGERS)
 # Most texts hold no trigger of either kind: one scan tells, instead of two.
-_ANY_TRIGGER = _any_of(_VALUE_TRIGGERS + NAME_TRIGGERS)
-_ENTITY_TRIGGER = _any_of(rules.ENTITY_TRIGGERS)
+_ANY_TRIGGER = any_of(_VALUE_TRIGGERS + NAME_TRIGGERS)
+_ENTITY_TRIGGER = any_of(rules.ENTITY_TRIGGERS)
 _BARE_PREFIXES = ("%env", "%set_env", "export", "set ", "setx ")
 # Numbers and the punctuation between them (an array's or a list's preview).
 _NUMBERS = lazy_compile(r"[0-9.,:;()\[\]{} \t\n+eE-]*\Z")
@@ -172,7 +150,7 @@ def _compile(extra: tuple[str, ...]) -> _Compiled:
             r.get("check") == "random",
             r.get("check") == "password",
             r.get("check") == "user password",
-            _any_of(r["triggers"]) if r["triggers"] else None,
+            any_of(r["triggers"]) if r["triggers"] else None,
             int(r.get("min_text", 0)),
             lazy_compile(r["prefilter"]) if r.get("prefilter") else None,
             bool(r.get("heredoc")),
@@ -219,11 +197,11 @@ def _cores(secrets: Iterable[str]) -> re.Pattern[str] | None:
     if not middles:
         return None
     word = r"[^\s'\"`,;«»()\[\]{}<>]"
-    return re.compile(f"{word}{{0,{CORE_CUT}}}(?:{_trie(middles)}){word}{{0,{CORE_CUT}}}")
+    return re.compile(f"{word}{{0,{CORE_CUT}}}(?:{trie(middles)}){word}{{0,{CORE_CUT}}}")
 
 
 # A text needs "(", a quote and a name trigger or one of these for the call rule.
-_CALL_WORD = _any_of(("login", "connect", "bind", "ftp", "redis", "sign"))
+_CALL_WORD = any_of(("login", "connect", "bind", "ftp", "redis", "sign"))
 
 
 # Strings up to this long are remembered with what text() made of them, up to this many
