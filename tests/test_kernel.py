@@ -288,6 +288,27 @@ def test_follow_up_questions_through_an_openai_compatible_server(
     assert [m["role"] for m in history[1:]] == ["user", "assistant", "user"]
 
 
+def test_a_new_conversation_asked_from_python_starts_with_the_chats_choice(
+    fake_llm: FakeLLM, tmp_path: Path, shell: InteractiveShell
+) -> None:
+    """The model and Ask/Agent switch the chat's front end shows (``Chat.choice``) start a
+    conversation asked from Python (``%chat --new`` then ``%%chat``), as a message sent
+    in the chat would; malformed ones read as the defaults."""
+    settings = provider_settings(fake_llm, tmp_path)
+    settings.models = ["other-model"]
+    fake_llm.script(Reply("One."), Reply("Two."), Reply("Three."))
+    chat = Chat(settings=settings)
+    chat.choice = {"model": "other-model", "agent": {"mode": "agent", "auto_run": True}}
+    assert chat.ask("one", display=False) == "One."
+    chat.choice = {}
+    assert chat.ask("two", display=False) == "Two."  # the thread's model carries on
+    assert [r["model"] for r in fake_llm.requests] == ["other-model", "other-model"]
+    chat.new_thread()
+    chat.choice = {"model": 3, "agent": {"mode": "boss"}}
+    assert chat.ask("three", display=False) == "Three."
+    assert fake_llm.requests[-1]["model"] == "fake-model"
+
+
 @pytest.mark.parametrize(("fault", "needle"), [(server_error(), "500"), (unauthorized(), "key")])
 def test_provider_errors_become_readable_answers(
     fake_llm: FakeLLM, tmp_path: Path, shell: InteractiveShell, fault: Any, needle: str

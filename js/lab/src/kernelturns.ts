@@ -111,6 +111,8 @@ export function followKernelTurns(chat: KernelTurnChat, link: Pick<NotebookLink,
   let following = false;
   // The kernel answer (its execution's id) for which the thread shown was read again.
   let looked: string | null = null;
+  // The conversation a kernel turn created that the sidebar went to.
+  let went: string | null = null;
   const idle = (): boolean => !chat.session.busy && !chat.preparing;
 
   const onMessage = (_: ISessionContext, msg: KernelMessage.IMessage): void => {
@@ -124,10 +126,12 @@ export function followKernelTurns(chat: KernelTurnChat, link: Pick<NotebookLink,
     }
     const started = streamingAnswer(msg);
     const created = started ? createdThread(msg) : null;
-    if (started && created && created !== chat.session.threadId && idle()) {
+    if (started && created && created !== chat.session.threadId && created !== went && idle()) {
       // A new conversation of the notebook (`%%chat --new`): the sidebar goes to it, as
-      // the notebook's conversation, and follows its turn as any other.
+      // the notebook's conversation, and follows its turn as any other (once: the next
+      // updates may come before it is open).
       looked = started;
+      went = created;
       void chat.session.openThread(created, true, false).catch(() => {});
       return;
     }

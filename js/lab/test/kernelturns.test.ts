@@ -137,3 +137,21 @@ test("coveredBottom: how far toasts cover the panel's bottom", () => {
   // A tall stack leaves the chat half the panel at least.
   assert.equal(coveredBottom(panel, toast(100, 1060, 780)), 420);
 });
+
+test("a conversation the kernel's turn created (%%chat --new) is opened once, when idle", () => {
+  const created = (parent: string, thread: string): Msg =>
+    iopub("update_display_data", { data: { [ANSWER_MIME]: { streaming: true, new_thread: thread } } }, parent);
+  const s = sidebar("old");
+  s.send(streaming("run-new"));
+  s.send(created("run-new", "new"));
+  s.send(created("run-new", "new"));
+  // Opened once (the first update only followed the thread shown then).
+  assert.deepEqual(s.opened, ["old", "new"]);
+  // Not while the sidebar answers or readies its own message.
+  const busy = sidebar("old");
+  busy.chat.session.busy = true;
+  busy.send(created("run-2", "new"));
+  assert.deepEqual(busy.opened, []);
+  s.stop();
+  busy.stop();
+});
