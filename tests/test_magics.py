@@ -16,6 +16,9 @@ from jupyter_chatkit.kernel.magics import _split_flags
         ("--new -- -1 is negative?", ("--new", "-1 is negative?")),
         ("--help", ("--help", "")),
         ("", ("", "")),
+        ("# the chat widget, in this cell's output", ("", "")),
+        ("--new   # a new conversation", ("--new", "")),
+        ("-- # means what?", ("", "# means what?")),
     ],
 )
 def test_options_are_split_from_a_verbatim_question(line: str, expected: tuple[str, str]) -> None:

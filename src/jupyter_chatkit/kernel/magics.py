@@ -108,6 +108,8 @@ def _split_flags(line: str) -> tuple[str, str]:
     Only the options go through ``magic_arguments``: its shell-style splitting would
     choke on a question's apostrophes (``what's in df?``) and reflow its spacing.
     ``--`` ends the options, so ``%chat -- --new means what?`` asks exactly that.
+    A rest that starts with ``#`` is a comment, as in Python (``%chat  # the chat``
+    shows the chat); after ``--`` it is the question.
     """
     flags: list[str] = []
     rest = line.strip()
@@ -115,8 +117,10 @@ def _split_flags(line: str) -> tuple[str, str]:
         token, _, after = rest.partition(" ")
         rest = after.strip()
         if token == "--":
-            break
+            return " ".join(flags), rest
         flags.append(token)
+    if rest.startswith("#"):
+        rest = ""
     return " ".join(flags), rest
 
 
