@@ -86,8 +86,9 @@ def test_an_assistant_that_cannot_load_says_so_in_place_of_thinking(
         messages: list[dict[str, Any]] = []
         reply = kc.execute_interactive("%chat hello?", timeout=180, output_hook=messages.append)
 
-    # The cell fails (its traceback is there to read) ...
-    assert reply["content"]["status"] == "error"
+    # chatkit loads only when the kernel's own assistant starts (the answer's modules
+    # read the stream without it), so the cell does not fail: the answer says why ...
+    assert reply["content"]["status"] == "ok"
     shown = [m for m in messages if m["msg_type"] == "display_data"]
     assert len(shown) == 1 and "Thinking" in shown[0]["content"]["data"]["text/markdown"]
     # ... and the placeholder is replaced by why (before: it still said "Thinking…").

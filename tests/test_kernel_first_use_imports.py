@@ -6,8 +6,9 @@ In a fresh IPython (as a new kernel is), forked from one that imported IPython
 - ``%load_ext jupyter_chatkit`` registers the magics and loads no widget, no ChatKit and
   no context policy (the first error or question loads those);
 - what an answer needs before the kernel knows who answers it (``kernel.client``,
-  ``kernel.live``) loads no agent, model client or store: a kernel whose Jupyter server
-  answers never needs them;
+  ``kernel.live``) loads no agent, model client or store, nor ChatKit's models or
+  pydantic, nor the tools' value readers: a kernel whose Jupyter server answers never
+  needs the first ones, and the tools' only once one is called;
 - the first ``%%chat`` answered by the kernel's own assistant (no server: the offline
   model) leaves unloaded what the server extension leaves unloaded
   (serverext/deferred_imports.py), and the widget: no chat was shown.
@@ -55,14 +56,21 @@ NOT_AT_LOAD = (
     "jupyter_chatkit.kernel.widget",
     "jupyter_chatkit.settings",
 )
-# Nor what an answer loads before it knows whether the server answers.
+# Nor what an answer loads before it knows whether the server answers; nor what a
+# kernel whose server answers never needs: ChatKit's models (its stream is read from the
+# JSON, kernel/stream_events.py), pydantic, and the tools' readers until a tool is called.
 NOT_FOR_ANSWERS = (
     "agents",
     "openai",
     "sqlalchemy",
+    "chatkit",
+    "pydantic",
     "jupyter_chatkit.store",
     "jupyter_chatkit.assistant.server",
     "jupyter_chatkit.assistant.agent",
+    "jupyter_chatkit.assistant.cards",
+    "jupyter_chatkit.context_policy",
+    "jupyter_chatkit.kernel.introspect",
 )
 # What the server extension leaves unloaded (its deferrals), the kernel's own assistant
 # too: MCP's client, server and web stack, SQLAlchemy's ORM, openai's unused types. And

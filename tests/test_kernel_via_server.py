@@ -175,7 +175,10 @@ async def test_kernel_chat_uses_its_servers_settings_and_store(
         "os.environ['OPENAI_API_KEY'] = 'sk-only-in-this-kernel'\n"
         "from jupyter_chatkit.kernel.runtime import get_runtime\n"
         "offline = get_runtime().run(get_runtime().answers_offline(), timeout=60)\n"
-        "print(json.dumps({'thread': a.thread_id, 'error': a.error, 'offline': offline}))\n"
+        "import sys\n"
+        "loaded = sorted({m.split('.')[0] for m in sys.modules} & {'chatkit', 'pydantic'})\n"
+        "print(json.dumps({'thread': a.thread_id, 'error': a.error, 'offline': offline,"
+        " 'loaded': loaded}))\n"
     )
     result = json.loads((await _run_in_kernel(url, code)).strip().splitlines()[-1])
     assert result["error"] is None and result["thread"], result
@@ -190,6 +193,8 @@ async def test_kernel_chat_uses_its_servers_settings_and_store(
                 content=json.dumps({"type": "threads.list", "params": {}}),
             )
         assert result["thread"] in [t["id"] for t in listed.json()["data"]]
+        # The kernel read the server's stream without ChatKit's models (nor pydantic).
+        assert result["loaded"] == []
     else:
         # The kernel's own assistant kept it, in the store its environment names.
         from jupyter_chatkit.protocol import LOCAL_USER, RequestContext

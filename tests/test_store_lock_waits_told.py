@@ -29,6 +29,7 @@ from chatkit.types import ErrorEvent, ProgressUpdateEvent
 from traitlets.config import Config
 
 from jupyter_chatkit.kernel.live import ANSWER_MIME, StoreWaitNote
+from jupyter_chatkit.kernel.stream_events import StreamEvent, parse_event
 from jupyter_chatkit.protocol import Comm
 from jupyter_chatkit.store.engine import LOCK_WAIT_ICON, lock_wait_message
 
@@ -176,19 +177,26 @@ def test_the_widgets_comm_stream_says_the_store_waits_then_answers(
     assert answer_of(events) == "Answered once the store was free."
 
 
+def progress(**fields: Any) -> StreamEvent:
+    """A ``progress_update`` as the kernel reads it from the server's stream."""
+    event = parse_event(ProgressUpdateEvent(**fields).model_dump_json(exclude_none=True))
+    assert event is not None
+    return event
+
+
 def test_without_display_only_a_store_wait_goes_to_stderr(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """``ask(display=False)`` through a server: the stream's other progress (an
     allow-listed MCP tool's "Using …") is no store wait and never shows under the cell."""
     note = StoreWaitNote(shown=False)
-    note.post(ProgressUpdateEvent(text="Using search (docs)"))
+    note.post(progress(text="Using search (docs)"))
     note.check()
     assert capsys.readouterr().err == ""
     waiting = lock_wait_message(60)
-    note.post(ProgressUpdateEvent(icon=LOCK_WAIT_ICON, text=waiting))
+    note.post(progress(icon=LOCK_WAIT_ICON, text=waiting))
     note.check()
-    note.post(ProgressUpdateEvent(text="Thinking…"))
-    note.post(ProgressUpdateEvent(text="Using search (docs)"))
+    note.post(progress(text="Thinking…"))
+    note.post(progress(text="Using search (docs)"))
     note.check()
     assert capsys.readouterr().err == f"jupyter-chatkit: {waiting}\n"

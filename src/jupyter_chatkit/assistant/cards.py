@@ -28,20 +28,11 @@ from chatkit.widgets import (
 )
 
 from ..protocol import ACTION_INSERT_AND_RUN_CELL, ACTION_INSERT_CELL, Action
+from .fence import fence as fence
 
 STATUS_ID = "jck-card-status"
 POSITIONS = ("below", "above")
 MAX_CODE_CHARS = 50_000
-
-
-def fence(code: str, language: str = "python") -> str:
-    """Wrap code in a Markdown fence longer than any backtick run inside it."""
-    longest = run = 0
-    for ch in code:
-        run = run + 1 if ch == "`" else 0
-        longest = max(longest, run)
-    ticks = "`" * max(3, longest + 1)
-    return f"{ticks}{language}\n{code.rstrip()}\n{ticks}"
 
 
 def code_card(code: str, title: str = "", explanation: str = "", language: str = "python") -> Card:

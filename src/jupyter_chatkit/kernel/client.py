@@ -1,9 +1,10 @@
 """A Python ChatKit client for the in-kernel assistant (headless ``Chat.ask``).
 
 It speaks the same protocol as the browser: posts ChatKit requests to
-:meth:`NotebookAssistant.handle`, reads the SSE events with ``chatkit.types`` models,
-answers client tool calls in the kernel with :mod:`.introspect`, and keeps the thread
-id for follow-ups. It never waits for a front end, so it works under nbclient, in a
+:meth:`NotebookAssistant.handle`, reads the SSE events it needs (:mod:`.stream_events`:
+no pydantic models to load when the kernel's server answers), answers client tool
+calls in the kernel with :mod:`.introspect` (loaded at the first call), and keeps the
+thread id for follow-ups. It never waits for a front end, so it works under nbclient, in a
 script, or while a widget is not rendered.
 """
 
@@ -16,31 +17,30 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from chatkit.types import (
-    AssistantMessageItem,
-    ClientToolCallItem,
-    ErrorEvent,
-    NoticeEvent,
-    ThreadCreatedEvent,
-    ThreadItemDoneEvent,
-    ThreadItemReplacedEvent,
-    ThreadStreamEvent,
-    WidgetItem,
-)
-from pydantic import TypeAdapter, ValidationError
-
 from ..assistant.agent_tools import HEADLESS_FRONT_END, METADATA_KEY
-from ..assistant.cards import card_code, fence
+from ..assistant.fence import fence
 from ..assistant.results import JsonResult
 from ..protocol import ErrorCode, RequestContext, Turn
 from .inert_markdown import inert_markdown
-from .introspect import current_shell, run_tool
 from .read_line import read_line_markdown
 from .store_waits import telling_waits
+from .stream_events import (
+    ITEM_DONE,
+    ITEM_REPLACED,
+    AssistantText,
+    ErrorEvent,
+    InvalidEvent,
+    ItemEvent,
+    NoticeEvent,
+    StreamEvent,
+    ThreadCreated,
+    ToolCall,
+    WidgetCard,
+    parse_event,
+)
+from .view import current_shell
 
 if TYPE_CHECKING:
-    from chatkit.widgets import WidgetRoot
-
     from ..assistant.server import NotebookAssistant
 
 log = logging.getLogger("jupyter_chatkit")
@@ -54,9 +54,16 @@ _STOPPING: set[asyncio.Task[Any]] = set()
 # first; agent steps and tool rounds put other items after it.
 MODEL_PAGE_SIZE = 50
 MODEL_PAGES = 4
-_EVENTS: TypeAdapter[ThreadStreamEvent] = TypeAdapter(ThreadStreamEvent)
 
 ToolRunner = Callable[[str, dict[str, Any]], dict[str, Any]]
+
+
+def run_tool(name: str, args: dict[str, Any]) -> dict[str, Any]:
+    """Answer client tool ``name`` in this kernel (:func:`.introspect.run_tool`, whose
+    context policy and value readers load at a question's first tool call)."""
+    from .introspect import run_tool as introspect_tool
+
+    return introspect_tool(name, args)
 
 
 @dataclass(frozen=True)
@@ -185,12 +192,12 @@ class _Turn:
     pieces: dict[str, str | CodeCard] = field(default_factory=dict)
     error: str | None = None
     notices: list[str] = field(default_factory=list)
-    pending_tool: ClientToolCallItem | None = None
+    pending_tool: ToolCall | None = None
     thread_id: str | None = None
     reads: list[dict[str, Any]] = field(default_factory=list)
 
 
-def read_call(call: ClientToolCallItem, output: Any) -> dict[str, Any]:
+def read_call(call: ToolCall, output: Any) -> dict[str, Any]:
     """A client tool call the kernel answered, as the answer's "Read:" line needs it.
 
     A completed ``client_tool_call`` item for js/src/ui/readline.ts ``summarizeTurn``
@@ -223,12 +230,12 @@ def read_call(call: ClientToolCallItem, output: Any) -> dict[str, Any]:
     }
 
 
-def _card_of(item_id: str, widget: WidgetRoot) -> CodeCard | None:
-    code = card_code(widget)
+def _card_of(card: WidgetCard) -> CodeCard | None:
+    code = card.code()
     if code is None:
         return None
-    data = widget.model_dump(exclude_none=True)
-    return CodeCard(code=code, title=_find_title(data), language=_find_badge(data), item_id=item_id)
+    data = card.widget
+    return CodeCard(code=code, title=_find_title(data), language=_find_badge(data), item_id=card.id)
 
 
 def _find_title(node: Any) -> str:
@@ -253,8 +260,8 @@ def _find_badge(node: Any) -> str:
     return "python"
 
 
-async def iter_events(chunks: AsyncIterator[bytes]) -> AsyncIterator[ThreadStreamEvent]:
-    """Parse SSE bytes (split anywhere) into typed ChatKit stream events."""
+async def iter_events(chunks: AsyncIterator[bytes]) -> AsyncIterator[StreamEvent]:
+    """Parse SSE bytes (split anywhere) into the ChatKit stream events the kernel reads."""
     buffer = b""
     async for chunk in chunks:
         buffer += chunk
@@ -269,18 +276,21 @@ async def iter_events(chunks: AsyncIterator[bytes]) -> AsyncIterator[ThreadStrea
             yield event
 
 
-def _parse_block(block: bytes) -> ThreadStreamEvent | None:
+def _parse_block(block: bytes) -> StreamEvent | None:
     lines = [
         line[5:].lstrip() for line in block.decode("utf-8").splitlines() if line.startswith("data:")
     ]
     if not lines:
         return None
     try:
-        return _EVENTS.validate_json("\n".join(lines))
-    except ValidationError:
-        # An event this version of chatkit does not know: skip it, like the browser does.
+        event = parse_event("\n".join(lines))
+    except InvalidEvent:
+        event = None
+    if event is None:
+        # An event this version of chatkit does not know (or without the fields the
+        # kernel reads): skip it, like the browser does.
         log.debug("Skipping an unknown ChatKit event")
-        return None
+    return event
 
 
 def _user_input(text: str, model: str | None = None) -> dict[str, Any]:
@@ -425,7 +435,7 @@ class ChatClient:
         )
         return isinstance(result, JsonResult) and _json_code(result) == ErrorCode.NOT_FOUND
 
-    def _tool_output(self, call: ClientToolCallItem) -> Any:
+    def _tool_output(self, call: ToolCall) -> Any:
         try:
             return self._run_tool(call.name, dict(call.arguments or {}))
         except Exception as exc:  # the runner is supposed to return errors, not raise
@@ -468,23 +478,23 @@ class ChatClient:
         _STOPPING.add(task)
         task.add_done_callback(_STOPPING.discard)
 
-    def _fold(self, turn: _Turn, event: ThreadStreamEvent) -> None:
-        if isinstance(event, ThreadCreatedEvent):
-            self.thread_id = event.thread.id
-            turn.thread_id = event.thread.id
-        elif isinstance(event, ThreadItemDoneEvent | ThreadItemReplacedEvent):
+    def _fold(self, turn: _Turn, event: StreamEvent) -> None:
+        if isinstance(event, ThreadCreated):
+            self.thread_id = event.thread_id
+            turn.thread_id = event.thread_id
+        elif isinstance(event, ItemEvent) and event.type in (ITEM_DONE, ITEM_REPLACED):
             item = event.item
-            if isinstance(item, AssistantMessageItem):
-                text = "".join(part.text for part in item.content).strip()
+            if isinstance(item, AssistantText):
+                text = item.text.strip()
                 if text:
                     turn.texts.append(text)
                     turn.pieces[item.id] = text
-            elif isinstance(item, WidgetItem):
-                card = _card_of(item.id, item.widget)
+            elif isinstance(item, WidgetCard):
+                card = _card_of(item)
                 if card is not None:
                     turn.cards[item.id] = card
                     turn.pieces[item.id] = card
-            elif isinstance(item, ClientToolCallItem) and item.status == "pending":
+            elif isinstance(item, ToolCall) and item.status == "pending":
                 turn.pending_tool = item
         elif isinstance(event, ErrorEvent):
             turn.error = _error_text(event)

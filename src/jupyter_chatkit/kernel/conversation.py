@@ -32,12 +32,12 @@ from .view import current_shell
 
 if TYPE_CHECKING:
     from agents.models.interface import Model
-    from chatkit.types import ThreadStreamEvent
 
     from ..assistant.server import NotebookAssistant
     from ..settings import Settings
     from .client import Answer
     from .live import EventListener, StoreWaitNote
+    from .stream_events import StreamEvent
 
 log = logging.getLogger("jupyter_chatkit")
 
@@ -229,7 +229,7 @@ class Asking:
         defaults); a chat shown in a notebook gives what its front end shows."""
         return None, None
 
-    def _relay(self, listener: EventListener | None, event: ThreadStreamEvent) -> None:
+    def _relay(self, listener: EventListener | None, event: StreamEvent) -> None:
         """One event of a turn run from Python: to the live output, if any."""
         if listener is not None:
             listener(event)

@@ -28,27 +28,24 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from chatkit.types import (
-    AssistantMessageContentPartTextDelta,
-    AssistantMessageItem,
-    ClientToolCallItem,
-    ErrorEvent,
-    ProgressUpdateEvent,
-    ThreadCreatedEvent,
-    ThreadItemAddedEvent,
-    ThreadItemDoneEvent,
-    ThreadItemReplacedEvent,
-    ThreadItemUpdatedEvent,
-    ThreadStreamEvent,
-    WidgetItem,
-)
-
-from ..assistant.cards import card_code, fence
+from ..assistant.fence import fence
 from ..protocol import CLIENT_TOOLS, LOCK_WAIT_ICON, tool_label
 from .answer_mime import ANSWER_MIME as ANSWER_MIME
 from .answer_mime import THINKING, draft_bundle, failed_bundle
 from .client import Answer, ChatClient
 from .store_waits import shown_wait, wait_text
+from .stream_events import (
+    ITEM_UPDATED,
+    AssistantText,
+    ErrorEvent,
+    ItemEvent,
+    ProgressEvent,
+    StreamEvent,
+    TextDelta,
+    ThreadCreated,
+    ToolCall,
+    WidgetCard,
+)
 
 if TYPE_CHECKING:
     from ..assistant.server import NotebookAssistant
@@ -58,7 +55,7 @@ if TYPE_CHECKING:
 # the whole output on each one).
 UPDATE_INTERVAL = 0.15
 
-EventListener = Callable[[ThreadStreamEvent], None]
+EventListener = Callable[[StreamEvent], None]
 
 # What an answer says before its first words.
 WORKING = "Thinking…"
@@ -78,7 +75,7 @@ class StreamingClient(ChatClient):
         super().__init__(assistant, context, thread_id=thread_id)
         self._listener = listener
 
-    def _fold(self, turn: Any, event: ThreadStreamEvent) -> None:
+    def _fold(self, turn: Any, event: StreamEvent) -> None:
         super()._fold(turn, event)
         self._listener(event)
 
@@ -98,38 +95,36 @@ class _Draft:
     # The conversation this turn created, if it did (the sidebar goes to it).
     new_thread: str = ""
 
-    def fold(self, event: ThreadStreamEvent) -> bool:
+    def fold(self, event: StreamEvent) -> bool:
         """Apply one event; True when what is shown changed."""
-        if isinstance(event, ThreadCreatedEvent):
-            self.new_thread = event.thread.id
+        if isinstance(event, ThreadCreated):
+            self.new_thread = event.thread_id
             return True
-        if isinstance(event, ThreadItemAddedEvent | ThreadItemDoneEvent | ThreadItemReplacedEvent):
+        if isinstance(event, ItemEvent):
             item = event.item
-            if isinstance(item, AssistantMessageItem):
-                self.texts[item.id] = "".join(part.text for part in item.content)
+            if isinstance(item, AssistantText):
+                self.texts[item.id] = item.text
                 self.order.setdefault(item.id)
                 self.activity = ""
                 return True
-            if isinstance(item, WidgetItem):
-                code = card_code(item.widget)
+            if isinstance(item, WidgetCard):
+                code = item.code()
                 if code is not None:
                     self.cards[item.id] = fence(code)
                     self.order.setdefault(item.id)
                     return True
-            if isinstance(item, ClientToolCallItem) and item.status == "pending":
+            if isinstance(item, ToolCall) and item.status == "pending":
                 self.activity = _activity(item)
                 return True
-        elif isinstance(event, ThreadItemUpdatedEvent):
-            update = event.update
-            if isinstance(update, AssistantMessageContentPartTextDelta):
-                self.texts[event.item_id] = self.texts.get(event.item_id, "") + update.delta
-                self.order.setdefault(event.item_id)
-                self.activity = ""
-                return True
+        elif isinstance(event, TextDelta):
+            self.texts[event.item_id] = self.texts.get(event.item_id, "") + event.delta
+            self.order.setdefault(event.item_id)
+            self.activity = ""
+            return True
         elif isinstance(event, ErrorEvent):
             self.error = event.message or "The assistant stopped."
             return True
-        elif isinstance(event, ProgressUpdateEvent) and not self.texts:
+        elif isinstance(event, ProgressEvent) and not self.texts:
             # Said as the chat says it (e.g. a Jupyter server's store waiting for
             # another process's lock), until the answer's first words.
             self.activity = event.text
@@ -191,11 +186,11 @@ class LiveAnswer:
     def __init__(self, handle: Any = None) -> None:
         """Nothing is shown until :meth:`wait`, unless ``handle`` (of
         :func:`~.answer_mime.show_thinking`) already shows the placeholder."""
-        self._events: queue.SimpleQueue[ThreadStreamEvent] = queue.SimpleQueue()
+        self._events: queue.SimpleQueue[StreamEvent] = queue.SimpleQueue()
         self._handle: Any = handle
         self._draft = _Draft()
 
-    def post(self, event: ThreadStreamEvent) -> None:
+    def post(self, event: StreamEvent) -> None:
         """Queue an event (any thread)."""
         self._events.put(event)
 
@@ -230,7 +225,7 @@ class LiveAnswer:
             now = time.monotonic()
             # A new item (tool call, card, first words) shows at once; text deltas are
             # batched to UPDATE_INTERVAL.
-            urgent = waited or (event is not None and not isinstance(event, ThreadItemUpdatedEvent))
+            urgent = waited or (event is not None and event.type != ITEM_UPDATED)
             if dirty and (urgent or now - last_update >= UPDATE_INTERVAL):
                 if handle is not None:
                     handle.update(_draft_bundle(draft), raw=True)
@@ -274,12 +269,12 @@ class StoreWaitNote:
         self._said = ""
         self._told: set[str] = set()
 
-    def post(self, event: ThreadStreamEvent) -> None:
+    def post(self, event: StreamEvent) -> None:
         """An event of the turn (any thread): a store wait's progress text is kept.
 
         Any other progress (a tool's "Using …", "Thinking…" once a wait is over) ends
         what was said: it is no store wait, and never goes to stderr."""
-        if isinstance(event, ProgressUpdateEvent):
+        if isinstance(event, ProgressEvent):
             self._progress.put(event.text if event.icon == LOCK_WAIT_ICON else "")
 
     def check(self) -> None:
@@ -320,7 +315,7 @@ class StoreWaitNote:
         return True
 
 
-def _activity(call: ClientToolCallItem) -> str:
+def _activity(call: ToolCall) -> str:
     """What the output says while client tool ``call`` runs (its spec's label)."""
     spec = _TOOLS_BY_NAME.get(call.name)
     if spec is None:
