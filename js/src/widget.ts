@@ -325,6 +325,7 @@ async function sharedChat(
   // saved once it ended. Not while this chat answers (the server queues the other turn;
   // this one's catch-up shows it), and never running the other's client tools.
   const stopTurnSignals = onTurnSignals((turn) => {
+    session.heardTurn(turn);
     if (turn.source === session || session.busy || turn.threadId !== session.threadId) return;
     void session.openThread(turn.threadId, true, false).catch(() => {});
   });

@@ -529,3 +529,50 @@ test("a chat following another chat's turn (resume off) never runs the client to
   );
   assert.equal(session.busy, false);
 });
+
+test("a followed turn that failed keeps saying why once the thread is loaded again", async () => {
+  // The sidebar's turn fails (the model server is down); a %chat widget following it must
+  // show the stream's error, not a bare "no answer", after the thread is reloaded at the
+  // turn's end and again on the page's "ended" signal.
+  const asked = {
+    id: "msg_0008",
+    thread_id: fixtures.thread.id,
+    created_at: "2025-01-02T03:04:09",
+    type: "user_message",
+    content: [{ type: "input_text", text: "fail" }],
+    attachments: [],
+    inference_options: {},
+  };
+  const running = { ...fixtures.thread, metadata: { answering: true }, items: { data: [], has_more: false } };
+  const saved = { ...fixtures.thread, metadata: {}, items: { data: [asked], has_more: false } };
+  const reply = fixtures.thread.items.data.find((i: { type: string }) => i.type === "assistant_message");
+  const answered = { ...saved, items: { data: [asked, { ...reply, id: "m_9" }], has_more: false } };
+  const transport = scriptedTransport({
+    "threads.get_by_id": [{ json: running }, { json: saved }, { json: saved }, { json: answered }],
+    [TURN.WATCH]: [{ sse: fixtures.error, chunk: 4096 }],
+  });
+  const session = new ChatSession({ transport });
+  await session.openThread(fixtures.thread.id, true, false); // followed, then shown as saved
+  const said = session.state.error?.message;
+  assert.ok(said, "the stream's error is shown");
+  assert.equal(session.state.error?.allow_retry, true);
+  await session.openThread(fixtures.thread.id, true, false); // the turn's end signal
+  assert.equal(session.state.error?.message, said);
+  // An answer came since (a retry elsewhere): the error goes with the reload.
+  await session.openThread(fixtures.thread.id, true, false);
+  assert.equal(session.state.error, null);
+});
+
+test("a turn of another chat that failed before it could be followed: its ended word says why", async () => {
+  // A quick failure ends before the follower's TURN.WATCH reaches the server: the watch
+  // follows nothing, and only the page's "ended" signal carries the error.
+  const asked = { ...fixtures.thread.items.data.at(-1), id: "msg_0008", type: "user_message" };
+  const saved = { ...fixtures.thread, metadata: {}, items: { data: [asked], has_more: false } };
+  const transport = scriptedTransport({ "threads.get_by_id": [{ json: saved }] });
+  const session = new ChatSession({ transport });
+  const error = { type: "error", code: "custom", message: "Could not reach the model server.", allow_retry: true } as const;
+  const other = {};
+  session.heardTurn({ threadId: fixtures.thread.id, phase: "ended", source: other, failure: { error, lastItemId: "msg_0008" } });
+  await session.openThread(fixtures.thread.id, true, false);
+  assert.equal(session.state.error?.message, error.message);
+});

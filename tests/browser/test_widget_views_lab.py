@@ -29,7 +29,7 @@ from tests.fixtures.browser import (
     user_texts,
     wait_idle,
 )
-from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
+from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall, http_error
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 
@@ -321,6 +321,26 @@ def test_a_turn_sent_in_the_widget_or_the_sidebar_shows_live_in_the_other(
     assert len(messages(page, IN_CELL, "assistant")) == 3, "sidebar -> widget"
     screenshot(page, "sidebar-turn-in-widget")
 
+    # A sidebar turn that fails (the model server refuses it): the widget says why, as
+    # the sidebar does (before: its reload at the turn's end left "This message has no
+    # answer.", the stream's error dropped).
+    scripted_llm.script(http_error(400, "The request was refused."))
+    box.fill("fails in the sidebar")
+    box.press("Enter")
+    said = page.locator(f"{PANEL} .jck-error .jck-error-text")
+    said.wait_for(timeout=60_000)
+    wait_idle(page)
+    wait_idle(page, IN_CELL)
+    expected = said.inner_text().strip()
+    shown = page.locator(f"{IN_CELL} .jck-error .jck-error-text")
+    page.wait_for_function(
+        "([sel, text]) => document.querySelector(sel)?.textContent.trim() === text",
+        arg=[f"{IN_CELL} .jck-error .jck-error-text", expected],
+        timeout=60_000,
+    )
+    screenshot(page, "sidebar-failure-in-widget")
+    assert shown.inner_text().strip() == expected, "sidebar failure -> widget"
+
     # Asked with %%chat in a cell (the kernel runs the turn, in the same conversation):
     # streams in the sidebar too (before: shown there only after its next message).
     page.evaluate(OBSERVE_PARTIAL, [PANEL, "Answer to the cell", "__sidebarSawCellStream"])
@@ -342,7 +362,7 @@ def test_a_turn_sent_in_the_widget_or_the_sidebar_shows_live_in_the_other(
     wait_idle(page, PANEL)
     screenshot(page, "cell-magic-turn-in-sidebar")
     assert page.evaluate("() => window.__sidebarSawCellStream") is True, "%%chat -> sidebar"
-    cell_turns = [*widget_turns, "asked in the sidebar", "asked in a cell"]
+    cell_turns = [*widget_turns, "asked in the sidebar", "fails in the sidebar", "asked in a cell"]
     assert messages(page, PANEL, "user") == cell_turns, "%%chat -> sidebar"
     assert len(messages(page, PANEL, "assistant")) == 4, "%%chat -> sidebar"
 

@@ -163,6 +163,7 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
     // client tools (no resume).
     const stopTurnSignals = onTurnSignals((turn) => {
       const session = chat.session;
+      session.heardTurn(turn);
       if (turn.source === session || session.busy || chat.preparing || turn.threadId !== session.threadId) return;
       void session.openThread(turn.threadId, true, false).catch(() => {});
     });

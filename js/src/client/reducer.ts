@@ -354,3 +354,25 @@ export function lastUserMessageId(state: ThreadState): string | null {
   }
   return null;
 }
+
+/** Where a turn that failed left its thread: its error, and the thread's last item then. */
+export interface TurnFailure {
+  error: ErrorEvent;
+  lastItemId: string;
+}
+
+/** `state`'s failure: its error and last item (null without either). */
+export function failureOf(state: ThreadState): TurnFailure | null {
+  const last = state.items.at(-1);
+  return state.error && last ? { error: state.error, lastItemId: last.id } : null;
+}
+
+/**
+ * The error of `failure` when `state` (its thread, loaded again) still ends where the
+ * failed turn left it. Errors are not saved in the thread: loading it again (a followed
+ * turn's end, the page's turn signals) had put a bare "no answer" where the stream had
+ * said why. Null once anything came after (an answer, a retry run elsewhere).
+ */
+export function errorStillStanding(failure: TurnFailure | null, state: ThreadState): ErrorEvent | null {
+  return failure && state.items.at(-1)?.id === failure.lastItemId ? failure.error : null;
+}

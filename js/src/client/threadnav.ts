@@ -6,14 +6,29 @@
  */
 
 import { TURN } from "../protocol";
-import { emptyState, prependItems, stateFromThread } from "./reducer";
+import { emptyState, errorStillStanding, failureOf, prependItems, stateFromThread, type TurnFailure } from "./reducer";
 import { messageBatches } from "./stream";
 import { isAbortError } from "./transport";
+import type { TurnSignal } from "./turnsignal";
 import { TurnSession } from "./turns";
 import type { FeedbackKind, Page, Thread, ThreadItem, ThreadMetadata } from "./types";
 
 /** Opening threads on top of {@link TurnSession}. */
 export class ThreadSession extends TurnSession {
+  /** The failure of the last turn another chat of the page ran, by thread (see {@link heardTurn}). */
+  private failedElsewhere = new Map<string, TurnFailure>();
+
+  /**
+   * A page's word about another chat's turn (turnsignal.ts), heard before anything else
+   * is done with it (this chat may be busy following that very turn): an ended turn's
+   * failure is shown when the thread is loaded again and still ends where it failed.
+   */
+  heardTurn(turn: TurnSignal): void {
+    if (turn.source === this) return;
+    if (turn.phase === "ended" && turn.failure) this.failedElsewhere.set(turn.threadId, turn.failure);
+    else this.failedElsewhere.delete(turn.threadId);
+  }
+
   /** Forget the current thread; the next message creates a new one. */
   newThread(): void {
     this.detach();
@@ -33,6 +48,9 @@ export class ThreadSession extends TurnSession {
   async openThread(threadId: string, follow = true, resume = true): Promise<void> {
     this.detach();
     const gen = ++this.generation;
+    // What this view showed of the same thread: an error its stream gave (a turn of its
+    // own, or one it followed) still says why the last message has no answer.
+    const before = this.threadId === threadId ? failureOf(this.state) : null;
     const thread = await this.request<Thread>({ type: "threads.get_by_id", params: { thread_id: threadId } });
     if (gen !== this.generation) return;
     let state = stateFromThread(thread);
@@ -47,6 +65,8 @@ export class ThreadSession extends TurnSession {
       state = { ...state, items: [...page.data].reverse() };
       cursor = page.has_more ? (page.after ?? null) : null;
     }
+    const error = errorStillStanding(before, state) ?? errorStillStanding(this.failedElsewhere.get(threadId) ?? null, state);
+    if (error) state = { ...state, error };
     this.state = state;
     this.olderCursor = cursor;
     this.pendingText = null;

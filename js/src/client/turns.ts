@@ -6,7 +6,15 @@
  */
 
 import { TURN } from "../protocol";
-import { applyEvent, beginTurn, completeToolCall, lastUserMessageId, messageText, settleStopped } from "./reducer";
+import {
+  applyEvent,
+  beginTurn,
+  completeToolCall,
+  failureOf,
+  lastUserMessageId,
+  messageText,
+  settleStopped,
+} from "./reducer";
 import { SessionBase } from "./sessionbase";
 import { messageBatches, parseEvents } from "./stream";
 import { isAbortError, readText } from "./transport";
@@ -168,7 +176,10 @@ export class TurnSession extends SessionBase {
         });
       }
     } finally {
-      if (announced) announceTurn({ threadId: announced, phase: "ended", source: this });
+      if (announced) {
+        const failure = gen === this.generation ? failureOf(this.state) : null;
+        announceTurn({ threadId: announced, phase: "ended", source: this, ...(failure ? { failure } : {}) });
+      }
       // The busy flag belongs to the turn, not to the thread on screen: a turn cut short by
       // opening another thread (or a new one) must still release it, or nothing can be
       // sent again. Its late events were already dropped by the generation check.

@@ -10,6 +10,8 @@
  * for it, and no connection is held open: only pages where both show one thread act.
  */
 
+import type { TurnFailure } from "./reducer";
+
 /** The `window` event's name; its `detail` is a {@link TurnSignal}. */
 export const TURN_SIGNAL = "jupyter-chatkit:turn";
 
@@ -21,6 +23,12 @@ export interface TurnSignal {
   phase: "started" | "ended";
   /** Who runs it (a session object): a chat ignores its own turns. */
   source: object;
+  /**
+   * An ended turn's error and where it left the thread: a chat following it shows why
+   * the message has no answer (the error is not saved in the thread, and a quick failure
+   * ends before the follower's `TURN.WATCH` reaches the server).
+   */
+  failure?: TurnFailure;
 }
 
 /** A page's `window` to signal on; none outside a browser (node tests, a stand-in `window`). */
