@@ -30,6 +30,7 @@ from jupyter_chatkit.assistant.history import bound_items, estimate_tokens
 from jupyter_chatkit.assistant.partial import CUT_OFF_NOTE, STOPPED_NOTE
 from jupyter_chatkit.assistant.server import NotebookAssistant, StreamResult
 from jupyter_chatkit.assistant.titles import local_title
+from jupyter_chatkit.context_policy import ContextPolicy
 from jupyter_chatkit.logs import setup_logging
 from jupyter_chatkit.protocol import ErrorCode
 from jupyter_chatkit.store import SQLStore
@@ -418,7 +419,7 @@ async def test_cancelling_the_consumer_cancels_the_run(sqlite_store: SQLStore) -
     # The stopped first turn still tied the thread to its notebook and gave it a title.
     thread = await sqlite_store.load_thread(threads.data[0].id, ALICE)
     assert thread.metadata.get("notebook") == "work/nb.ipynb"
-    assert thread.title == local_title(items.data[0])
+    assert thread.title == local_title(items.data[0], ContextPolicy())
 
 
 @pytest.mark.asyncio

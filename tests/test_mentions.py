@@ -133,6 +133,7 @@ def test_a_local_title_names_mentions_but_not_chips() -> None:
     from chatkit.types import UserMessageItem
 
     from jupyter_chatkit.assistant.titles import local_title
+    from jupyter_chatkit.context_policy import ContextPolicy
 
     item = UserMessageItem.model_validate(
         {
@@ -149,7 +150,7 @@ def test_a_local_title_names_mentions_but_not_chips() -> None:
             ],
         }
     )
-    assert local_title(item) == "compare sales with data/x.csv"
+    assert local_title(item, ContextPolicy()) == "compare sales with data/x.csv"
 
 
 @pytest.mark.asyncio

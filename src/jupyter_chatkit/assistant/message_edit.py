@@ -30,7 +30,7 @@ from chatkit.types import (
 )
 
 from .. import protocol
-from .titles import local_title
+from .titles import first_words, local_title, message_text
 
 if TYPE_CHECKING:
     from chatkit.actions import Action
@@ -73,7 +73,10 @@ async def edit_message(
         bool(first.data)
         and first.data[0].id == item_id
         and bool(thread.title)
-        and thread.title == local_title(original)
+        # Its local title; or, for a thread titled before titles were redacted, the
+        # message's raw first words (which the edit then replaces).
+        and thread.title
+        in (local_title(original, server.policy), first_words(message_text(original)))
     )
     # Newest first, down to the edited message: those items go.
     removed: list[str] = []
@@ -95,7 +98,7 @@ async def edit_message(
     if retitle:
         # The conversation was named after the words just edited away (its local title,
         # not one the person gave): it is named after the new ones (thread.updated).
-        thread.title = local_title(message)
+        thread.title = local_title(message, server.policy)
     async for event in server.respond(thread, message, context):
         yield event
 

@@ -117,8 +117,12 @@ def plan(system_instructions: str | None, input: str | list[Any], tools: set[str
     items = [{"role": "user", "content": input}] if isinstance(input, str) else list(input)
     items = [_as_dict(i) for i in items]
     if system_instructions == TITLE_INSTRUCTIONS:
-        # A local title: the first words of the first message.
-        return [_message(" ".join(_text(items[0].get("content")).split()[:6]) or "New chat")]
+        # A local title: the first words of the first message (a placeholder left by the
+        # context policy is one word, kept whole).
+        from .titles import first_words
+
+        words = _text(items[0].get("content"))
+        return [_message(first_words(words) if words.strip() else "New chat")]
     # The thread's first answer: nothing said before the question (a turn may speak
     # before its last step, e.g. an error's diagnosis before its card).
     asked = max((n for n, i in enumerate(items) if i.get("role") == "user"), default=0)

@@ -243,7 +243,7 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             self.titles.expect(
                 thread_id,
                 local,
-                lambda: model_title(self.title_agent, self.model, message),
+                lambda: model_title(self.title_agent, self.model, message, self.policy),
                 context.user_id,
             )
 
@@ -259,7 +259,7 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         if not thread.title and self.settings.title_mode != "off" and input_user_message:
             # Streamed with the first event (not after the answer), so Stop keeps it on
             # screen; threads.create already has it (see user_messages.create_thread).
-            thread.title = local_title(input_user_message)
+            thread.title = local_title(input_user_message, self.policy)
             self._owe_model_title(thread.id, thread.title, input_user_message, context)
         read = await self._read_history(thread, context)
         history = read.items
@@ -319,9 +319,9 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
                 # The local title costs nothing; a model title is one more model call,
                 # made only when asked for, after the answer has streamed.
                 thread.title = (
-                    await model_title(self.title_agent, self.model, first)
+                    await model_title(self.title_agent, self.model, first, self.policy)
                     if mode == "model"
-                    else local_title(first)
+                    else local_title(first, self.policy)
                 )
 
     async def _read_history(self, thread: ThreadMetadata, context: RequestContext) -> History:

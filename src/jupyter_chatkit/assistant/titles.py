@@ -1,5 +1,9 @@
 """Thread titles: the first words of the first message, or one written by the model.
 
+Both are made from the message as the context policy leaves it: a secret pasted into a
+first message is neither sent to the model for a title nor shown (or stored) as one; its
+placeholder (``«redacted: GitHub token»``) takes its place.
+
 A local title costs nothing and is there from the first event on. A model title
 (``title_threads = 'model'``) is one more model call per new conversation, made after
 the answer has streamed (the local title shows until then); it falls back to the local
@@ -11,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -19,12 +24,21 @@ from agents.models.interface import Model
 from chatkit.store import NotFoundError, Store
 from chatkit.types import UserMessageItem, UserMessageTextContent
 
+from ..context_policy import ContextPolicy
+from ..context_policy.rules import PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN
+
 log = logging.getLogger("jupyter_chatkit")
 
 MAX_TITLE_CHARS = 60
 TITLE_WORDS = 6
 TITLE_TIMEOUT = 20.0
 UNTITLED = "New conversation"
+# The most of a first message a title is made from (the model's or the first words).
+TITLE_SOURCE_CHARS = 2000
+# A word of a title: a run of non-space characters, where a placeholder the policy left
+# (``«redacted: str, 14 chars»``, spaces and all) counts as part of the word it is in.
+_PLACEHOLDER = rf"{re.escape(PLACEHOLDER_OPEN)}[^{PLACEHOLDER_CLOSE}\n]{{1,80}}{PLACEHOLDER_CLOSE}"
+_WORD = re.compile(rf"(?:{_PLACEHOLDER}|\S)+")
 
 
 def message_text(message: UserMessageItem) -> str:
@@ -41,20 +55,34 @@ def message_text(message: UserMessageItem) -> str:
     return " ".join(w.strip() for w in words if w.strip()).strip()
 
 
+def redacted_text(message: UserMessageItem, policy: ContextPolicy) -> str:
+    """What a title is made from: the head of the message's text, redacted by ``policy``."""
+    return policy.text(message_text(message), TITLE_SOURCE_CHARS)[0]
+
+
 def first_words(text: str, words: int = TITLE_WORDS) -> str:
-    """A local title: the first ``words`` words, NUL-free, at most 60 characters."""
-    title = " ".join(text.replace("\x00", "").split()[:words])
+    """A local title: the first ``words`` words, NUL-free, at most 60 characters.
+
+    A placeholder is kept whole or left out, never cut (``«redacted: GitH``)."""
+    title = " ".join(_WORD.findall(text.replace("\x00", ""))[:words])
+    for placeholder in re.finditer(_PLACEHOLDER, title):
+        if placeholder.start() < MAX_TITLE_CHARS < placeholder.end():
+            return title[: placeholder.start()].rstrip() or UNTITLED
     return title[:MAX_TITLE_CHARS] or UNTITLED
 
 
-def local_title(message: UserMessageItem) -> str:
-    """The title of a conversation that starts with ``message``, without a model."""
-    return first_words(message_text(message))
+def local_title(message: UserMessageItem, policy: ContextPolicy) -> str:
+    """The title of a conversation that starts with ``message``, without a model: its
+    first words once ``policy`` has hidden its secrets."""
+    return first_words(redacted_text(message, policy))
 
 
-async def model_title(agent: Agent[Any], model: Model, message: UserMessageItem) -> str:
-    """A short title from the model, or the local title if that fails."""
-    text = message_text(message)
+async def model_title(
+    agent: Agent[Any], model: Model, message: UserMessageItem, policy: ContextPolicy
+) -> str:
+    """A short title from the model, or the local title if that fails; the model reads
+    the message as ``policy`` leaves it, like the answer's input."""
+    text = redacted_text(message, policy)
     fallback = first_words(text)
     if not text:
         return UNTITLED
@@ -62,7 +90,7 @@ async def model_title(agent: Agent[Any], model: Model, message: UserMessageItem)
         result = await asyncio.wait_for(
             Runner.run(
                 agent,
-                text[:2000],
+                text,
                 max_turns=1,
                 run_config=RunConfig(model=model, tracing_disabled=True),
             ),
@@ -74,7 +102,10 @@ async def model_title(agent: Agent[Any], model: Model, message: UserMessageItem)
     title = str(result.final_output or "").strip().strip("\"'").rstrip(".").strip()
     # NUL is refused by the store (PostgreSQL cannot keep it); a model may emit one.
     title = " ".join(title.replace("\x00", "").split())
-    return title[:MAX_TITLE_CHARS] if title else fallback
+    if not title:
+        return fallback
+    # Shown and stored like the local title: what the model wrote passes the policy too.
+    return first_words(policy.text(title, TITLE_SOURCE_CHARS)[0], MAX_TITLE_CHARS)
 
 
 class _Due:

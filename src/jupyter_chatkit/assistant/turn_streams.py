@@ -229,7 +229,7 @@ async def keep_stopped_turn(
     if not thread.title and server.settings.title_mode != "off":
         first = await first_user_message(server, thread.id, context)
         if first is not None:
-            thread.title = local_title(first)
+            thread.title = local_title(first, server.policy)
             changed = True
     if changed:
         await server.store.save_thread(thread, context=context)

@@ -53,7 +53,7 @@ async def create_thread(
         # The title is there from the first event on: a first turn stopped at once
         # (the stream closed, so no later thread.updated arrives) still shows it.
         # A model title replaces it when written (_owe_model_title).
-        thread.title = local_title(message)
+        thread.title = local_title(message, server.policy)
     stored = await server.sql_store.create_thread_with_item(
         ThreadMetadata(**thread.model_dump()), message, context
     )
