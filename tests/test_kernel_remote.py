@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import cProfile
 import json
+import pstats
 from pathlib import Path
 
 import pytest
@@ -117,3 +119,27 @@ def test_under_a_hub_an_unreachable_server_is_still_the_one_asked(
     loop.call_soon_threadsafe(loop.stop)
     thread.join()
     loop.close()
+
+
+def _ca_bundle_loads(profile: cProfile.Profile) -> int:
+    """How many times ``profile`` saw a CA bundle loaded into a TLS context."""
+    stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
+    return sum(calls[1] for key, calls in stats.items() if "load_verify_locations" in str(key[2]))
+
+
+@pytest.mark.asyncio
+async def test_the_kernels_questions_load_the_ca_bundle_once() -> None:
+    """Each question opens the kernel's HTTP client anew (it is closed when the answer
+    is in); its TLS settings are made once per process, not per client (20-70 ms each)."""
+    port = free_port()
+    remote = RemoteAssistant(ServerEndpoint(f"http://127.0.0.1:{port}/jupyter-chatkit/chatkit"))
+    profile = cProfile.Profile()
+    profile.enable()
+    try:
+        for _ in range(3):
+            assert await remote.available() is None  # nothing listens there
+            await remote.aclose()
+    finally:
+        profile.disable()
+    # At most once: another test of this process may have made them already.
+    assert _ca_bundle_loads(profile) <= 1

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 
 from .deferrals import before_http
-from .remote import ENDPOINT_PATH, ServerEndpoint, find_server
+from .remote import ENDPOINT_PATH, ServerEndpoint, find_server, tls_context
 
 log = logging.getLogger("jupyter_chatkit")
 
@@ -67,7 +67,9 @@ async def find_notebook(endpoint: ServerEndpoint | None = None) -> str | None:
         return None
     before_http()
     try:
-        async with httpx.AsyncClient(timeout=_TIMEOUT, trust_env=False) as client:
+        async with httpx.AsyncClient(
+            timeout=_TIMEOUT, trust_env=False, verify=tls_context()
+        ) as client:
             response = await client.get(
                 base + "api/sessions", headers={"Authorization": f"token {endpoint.token}"}
             )

@@ -17,13 +17,14 @@ runs its own assistant with the user's own settings (:mod:`.runtime`).
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -31,12 +32,23 @@ from ..assistant.results import JsonResult, StreamResult
 from ..protocol import RequestContext
 from .deferrals import before_http
 
+if TYPE_CHECKING:
+    import ssl
+
 log = logging.getLogger("jupyter_chatkit")
 
 ENDPOINT_PATH = "jupyter-chatkit/chatkit"
 # Connecting to one's own server is immediate; an answer may stream for minutes, and the
 # model request has its own timeout on the server.
 _TIMEOUT = httpx.Timeout(connect=10.0, read=None, write=60.0, pool=60.0)
+
+
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """The TLS settings of the kernel's requests to its server (httpx's default, without
+    the environment's), made once per process: loading the CA bundle costs 20-70 ms of
+    CPU, and every question opens its client anew (:meth:`AssistantRuntime.busy`)."""
+    return httpx.create_ssl_context(trust_env=False)
 
 
 @dataclass(frozen=True)
@@ -107,6 +119,7 @@ class RemoteAssistant:
                 headers={"Authorization": f"token {self.endpoint.token}"},
                 # The server is the kernel's own: no proxy in between.
                 trust_env=False,
+                verify=tls_context(),
             )
         return self._client
 
