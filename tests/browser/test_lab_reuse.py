@@ -26,6 +26,8 @@ STATE_JS = """() => {
     notice: !document.querySelector('#jupyter-chatkit-panel .jp-chatkit-notice').hidden,
     keys: Object.keys(localStorage).filter((k) => k.startsWith('jupyter-chatkit:')),
     left: shown('left'), right: shown('right'), mode: s.mode,
+    // JupyterLab's first route still to end (its commands close an open command palette).
+    restoring: !!document.querySelector('.jp-FileBrowser.jp-mod-restoring'),
   };
 }"""
 
@@ -43,6 +45,7 @@ def test_a_reset_page_is_as_loaded(
         pytest.skip("needs the module's page as loaded (run this test first in its module)")
     loaded = page.evaluate(STATE_JS)
     assert loaded["documents"] == [] and not loaded["chat"] and loaded["keys"] == []
+    assert not loaded["restoring"]
 
     # What a test leaves: a notebook with its kernel, a conversation, a pinned chip, a
     # draft, the sidebar open, a route, a dialog.
