@@ -1157,6 +1157,53 @@ async function pinSlowChip(page: Page): Promise<void> {
   });
 }
 
+test("a cell pinned in one notebook names its notebook once another is current", opts, async () => {
+  const { page, errors } = await open("theme=light", 600);
+  const current = (notebook: string, cellId: string) =>
+    page.evaluate(
+      ([nb, id]) => {
+        const ref = (kind: string, refId: string, label: string, cell?: number) => ({
+          id: refId,
+          kind,
+          label,
+          notebook: nb,
+          ...(cell === undefined ? {} : { cell }),
+          resolve: async () => ({ notebook: nb, label }),
+        });
+        (window as any).chat.setContext([ref("notebook", `notebook:${nb}`, nb), ref("cell", id, "cell 1", 0)]);
+      },
+      [notebook, cellId],
+    );
+  const labels = () => page.locator(".jck-chip .jck-chip-label").allInnerTexts();
+  await current("nb7.ipynb", "cell:a");
+  await page.getByRole("button", { name: "Pin cell 1" }).click();
+  await page.getByRole("button", { name: "Pin nb7.ipynb" }).click();
+  // In its own notebook a pin is "cell 1"; in another it says whose cell 1 it is.
+  assert.deepEqual(await labels(), ["cell 1", "nb7.ipynb"]);
+  // A pinned notebook is named as it is (its label is its name).
+  await current("walk.ipynb", "cell:b");
+  assert.deepEqual(await labels(), ["nb7.ipynb: cell 1", "nb7.ipynb", "walk.ipynb", "cell 1"]);
+  const box = page.getByRole("textbox", { name: "Message" });
+  await box.fill("compare them");
+  await box.press("Enter");
+  await page.waitForFunction(() => (window as any).__answers.length >= 1, null, { timeout: 15000 });
+  const tags = await page.evaluate(() =>
+    (window as any).__sent
+      .find((b: any) => b.type === "threads.create")
+      .params.input.content.filter((c: any) => c.type === "input_tag")
+      .map((c: any) => [c.text, c.data.content.notebook]),
+  );
+  assert.deepEqual(tags, [
+    ["nb7.ipynb: cell 1", "nb7.ipynb"],
+    ["nb7.ipynb", "nb7.ipynb"],
+    ["walk.ipynb", "walk.ipynb"],
+    ["cell 1", "walk.ipynb"],
+  ]);
+  // The tags' texts are what the Read line under the answer names (readline.ts).
+  assert.deepEqual(errors, []);
+  done(page);
+});
+
 test(
   "a second Enter while the first message is readied stays in the box (it was taken and dropped)",
   opts,

@@ -32,6 +32,11 @@ export interface ContextRef {
   /** For cells: the 0-based index, so a click can scroll there. */
   cell?: number;
   /**
+   * The notebook it is in (its file name), for what lies in one: a pinned chip shown
+   * while another notebook is current names its own (see {@link ContextChips.chips}).
+   */
+  notebook?: string;
+  /**
    * The content the model reads, produced at send time by the host's client-tool
    * producers (redacted, bounded). A failure becomes an `error` entry, never a throw.
    */
@@ -136,9 +141,20 @@ export class ContextChips {
     this.render();
   }
 
-  /** The chips the next message carries. */
+  /**
+   * The chips the next message carries. A pin stays when another notebook becomes current
+   * (the person kept it on purpose, e.g. to compare), named with its notebook there
+   * ("nb7.ipynb: cell 1", in the chip and the message's tags; not " · ", which the Read
+   * line puts between the things read): a bare "cell 1" read as the current notebook's.
+   * Such a chip does not scroll (its index is another notebook's).
+   */
   chips(): ContextRef[] {
-    const out = [...this.pinned];
+    const here = this.current.find((r) => r.notebook !== undefined)?.notebook;
+    const out = this.pinned.map((p) =>
+      p.kind !== "notebook" && p.notebook !== undefined && p.notebook !== here
+        ? { ...p, label: `${p.notebook}: ${p.label}`, cell: undefined }
+        : p,
+    );
     for (const ref of this.current) {
       if (ref.kind === "note") continue;
       if (!this.dismissed.has(ref.id) && !out.some((p) => p.id === ref.id)) out.push(ref);
@@ -169,7 +185,7 @@ export class ContextChips {
     const left = this.current.filter((r) => r.kind !== "note" && this.dismissed.has(r.id));
     const mentioned = this.mentioned.filter((m) => !chips.some((c) => c.id === m.id));
     const key = JSON.stringify([
-      ...chips.map((c) => [c.id, c.label, this.pinned.includes(c)]),
+      ...chips.map((c) => [c.id, c.label, this.pinned.some((p) => p.id === c.id)]),
       ...mentioned.map((m) => ["mentioned", m.id, m.label]),
       ...notes.map((n) => [n.id, n.label]),
       ...left.map((r) => ["left", r.id, r.label]),
