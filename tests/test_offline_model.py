@@ -19,7 +19,9 @@ from agents.testing import ModelStep, ScriptedModel, assistant_message, function
 from agents.tool_context import ToolContext
 
 from jupyter_chatkit.assistant.agent import build_title_agent
+from jupyter_chatkit.assistant.cards import code_card
 from jupyter_chatkit.assistant.offline import (
+    AGENT_NEEDS_MODEL,
     CODE_TEMPLATE,
     HELP,
     SETUP_HINT,
@@ -28,7 +30,7 @@ from jupyter_chatkit.assistant.offline import (
 )
 from jupyter_chatkit.context_policy import UNTRUSTED_NOTE
 from jupyter_chatkit.kernel.introspect import KernelView, run_tool
-from jupyter_chatkit.protocol import CLIENT_TOOLS, ClientToolSpec
+from jupyter_chatkit.protocol import AGENT_TOOLS, CLIENT_TOOLS, ClientToolSpec
 
 NAMESPACE: dict[str, Any] = {
     "sales": pd.DataFrame(
@@ -86,8 +88,12 @@ class Tools:
             strict_json_schema=False,
         )
 
-    def agent(self, *, client: bool = True, propose: bool = True) -> Agent[Any]:
+    def agent(
+        self, *, client: bool = True, propose: bool = True, steps: bool = False
+    ) -> Agent[Any]:
         tools: list[Tool] = [self.client_tool(s) for s in CLIENT_TOOLS] if client else []
+        if steps:  # Agent mode: its step tools too
+            tools += [self.client_tool(s) for s in AGENT_TOOLS]
         if propose:
             tools.append(self.propose_code())
         return Agent(name="assistant", instructions="You help with notebooks.", tools=tools)
@@ -168,6 +174,41 @@ async def test_code_requests_propose_one_compilable_card(question: str) -> None:
     assert out.tool_names == ["propose_code"]
     compile(out.tool_calls[0][1]["code"], "<template>", "exec")
     assert out.text  # a closing line after the card
+
+
+@pytest.mark.asyncio
+async def test_the_note_after_a_card_names_each_of_its_buttons() -> None:
+    # It said "Insert and Copy" while the card also had Insert & run.
+    tools = Tools()
+    out = await run(tools.agent(), "write code to read a csv file", tools)
+
+    def buttons(node: Any) -> list[str]:
+        if isinstance(node, dict):
+            own = [node["label"]] if node.get("type") == "Button" else []
+            return own + [x for v in node.values() for x in buttons(v)]
+        return [x for v in node for x in buttons(v)] if isinstance(node, list) else []
+
+    labels = buttons(code_card("x = 1").model_dump())
+    assert "Insert & run" in labels
+    for label in labels:
+        assert label in out.text, label
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "question", ["Add a cell that prints hello", "run cell 2", "edit the cell to load data.csv"]
+)
+async def test_agent_mode_offline_offers_no_step_and_says_a_model_is_needed(
+    question: str,
+) -> None:
+    tools = Tools()
+    out = await run(tools.agent(steps=True), question, tools)
+    assert out.tool_calls == []  # no step, and no dump of the cells in its place
+    assert AGENT_NEEDS_MODEL in out.text and SETUP_HINT in out.text
+    # Ask mode (no step tools) still reads the notebook for the same words.
+    asked = await run(tools.agent(), "Add a cell that prints hello", tools)
+    assert asked.tool_names == ["get_notebook_cells"]
+    assert AGENT_NEEDS_MODEL not in asked.text
 
 
 @pytest.mark.asyncio

@@ -94,6 +94,11 @@ def _walk(node: Any) -> Iterator[WidgetComponentBase]:
         yield from _walk(child)
 
 
+def card_buttons() -> list[str]:
+    """The labels of a code card's buttons, in order (what a note about a card names)."""
+    return [n.label for n in _walk(code_card("")) if isinstance(n, Button) and n.label]
+
+
 def card_code(widget: WidgetRoot) -> str | None:
     """The code a card's insert buttons carry, or None if this is not a code card."""
     for node in _walk(widget):

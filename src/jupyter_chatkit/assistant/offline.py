@@ -37,10 +37,16 @@ from openai.types.responses import (
 )
 
 from ..context_policy import UNTRUSTED_NOTE
-from ..protocol import GET_ACTIVE_CELL, GET_NOTEBOOK_CELLS, INSPECT_KERNEL_VARIABLE
+from ..protocol import (
+    AGENT_TOOL_NAMES,
+    GET_ACTIVE_CELL,
+    GET_NOTEBOOK_CELLS,
+    INSPECT_KERNEL_VARIABLE,
+)
 from ..protocol import LIST_KERNEL_VARIABLES as LIST_VARIABLES
 from ..settings import ENV_API_KEY, ENV_BASE_URL, ENV_MODEL
 from .agent import PROPOSE_CODE, TITLE_INSTRUCTIONS
+from .cards import card_buttons
 from .offline_fix import (
     FoundError,
     diagnose,
@@ -51,7 +57,7 @@ from .offline_fix import (
     suggest_fix,
 )
 
-__all__ = ["OFFLINE_MODEL_NAME", "SETUP_HINT", "OfflineModel", "render_json"]
+__all__ = ["AGENT_NEEDS_MODEL", "OFFLINE_MODEL_NAME", "SETUP_HINT", "OfflineModel", "render_json"]
 
 OFFLINE_MODEL_NAME = "offline"
 
@@ -76,7 +82,16 @@ NO_FIX = (
     "Working out a fix for this needs a language model: offline, I only correct common "
     "slips (a misspelt name or column, a missing import or package, a division by zero)."
 )
-CARD_SHOWN = "The code card above has Insert and Copy buttons; nothing runs until you click."
+# Named from the card itself (cards.py): a list written here went stale when buttons came.
+CARD_SHOWN = (
+    f"Use the buttons of the code card above ({', '.join(card_buttons())}); "
+    "nothing runs until you click."
+)
+# Agent mode asked to act (add, edit or run cells): the offline model proposes no step.
+AGENT_NEEDS_MODEL = (
+    "Agent steps (adding, editing or running cells) need a configured model: the offline "
+    "model proposes none. Switch to Ask to see what it can read, or configure a provider."
+)
 NO_ERROR = "I found no error output in what I read. Run the failing cell, then ask again."
 
 _TEMPLATE_NOTE = (
@@ -136,6 +151,10 @@ def plan(system_instructions: str | None, input: str | list[Any], tools: set[str
         # A tool answered: show what it returned, never call again (no loops).
         return [_message(_describe_output(items, last) + hint)]
     question = _question(items)
+    if tools & AGENT_TOOL_NAMES and _ACTION.search(question):
+        # Agent mode asked for a step: say that steps need a model (and how to get one),
+        # rather than show the notebook's cells as if that were the step.
+        return [_message(f"{AGENT_NEEDS_MODEL}\n\n{SETUP_HINT}")]
     name = next((a or b for a, b in _NAMED.findall(question) if (a or b) not in _NOT_NAMES), "")
     if name:
         tool, args = INSPECT_KERNEL_VARIABLE.name, {"name": name}
@@ -151,6 +170,13 @@ def plan(system_instructions: str | None, input: str | list[Any], tools: set[str
     unavailable = f"The `{tool}` tool isn't available here. " if tool else ""
     return [_message(unavailable + HELP + hint)]
 
+
+# A request to act on the notebook (Agent mode's steps), not to read it.
+_ACTION = re.compile(
+    r"\b(add|insert|append|create|make|write|edit|change|modify|update|replace|delete"
+    r"|remove|run|execute|rename|refactor|clean)\b",
+    re.IGNORECASE,
+)
 
 _FIX_WORDS = re.compile(
     r"\b(errors?|traceback|exception|wrong|fail|fix|crash|broken)", re.IGNORECASE
