@@ -340,6 +340,24 @@ def test_a_turn_sent_in_the_widget_or_the_sidebar_shows_live_in_the_other(
     )
     screenshot(page, "sidebar-failure-in-widget")
     assert shown.inner_text().strip() == expected, "sidebar failure -> widget"
+    # And the other way: the widget's own turn fails; it and the sidebar say why.
+    scripted_llm.script(http_error(400, "The request was refused."))
+    in_widget = page.locator(f"{IN_CELL} .jck-input").first
+    in_widget.fill("fails in the widget")
+    in_widget.press("Enter")
+    page.wait_for_function(
+        "([a, b]) => [a, b].every((sel) => document.querySelector(sel)?.textContent.trim()"
+        " && document.querySelector(sel).closest('.jck-chat')"
+        ".querySelectorAll('.jck-msg.jck-user').length === 5)"
+        " && document.querySelector(a).textContent === document.querySelector(b).textContent",
+        arg=[f"{IN_CELL} .jck-error .jck-error-text", f"{PANEL} .jck-error .jck-error-text"],
+        timeout=60_000,
+    )
+    wait_idle(page)
+    wait_idle(page, IN_CELL)
+    screenshot(page, "widget-failure-in-both")
+    assert shown.inner_text().strip() == expected, "widget failure, in the widget"
+    assert said.inner_text().strip() == expected, "widget failure -> sidebar"
 
     # Asked with %%chat in a cell (the kernel runs the turn, in the same conversation):
     # streams in the sidebar too (before: shown there only after its next message).
@@ -362,7 +380,13 @@ def test_a_turn_sent_in_the_widget_or_the_sidebar_shows_live_in_the_other(
     wait_idle(page, PANEL)
     screenshot(page, "cell-magic-turn-in-sidebar")
     assert page.evaluate("() => window.__sidebarSawCellStream") is True, "%%chat -> sidebar"
-    cell_turns = [*widget_turns, "asked in the sidebar", "fails in the sidebar", "asked in a cell"]
+    cell_turns = [
+        *widget_turns,
+        "asked in the sidebar",
+        "fails in the sidebar",
+        "fails in the widget",
+        "asked in a cell",
+    ]
     assert messages(page, PANEL, "user") == cell_turns, "%%chat -> sidebar"
     assert len(messages(page, PANEL, "assistant")) == 4, "%%chat -> sidebar"
 
