@@ -72,7 +72,8 @@ class Chat(anywidget.AnyWidget, Asking):
     ``Chat()`` as the last expression of a cell displays the widget (once); ``chat =
     Chat()`` then ``chat`` (or ``display(chat)``) shows it later. ``settings`` and
     ``model`` override the environment's configuration for this chat (``model`` is any
-    ``agents`` Model, e.g. for tests).
+    ``agents`` Model, e.g. for tests). Its widget comm opens when it is first shown: a
+    chat that only asks leaves no widget in the page or the saved notebook.
     """
 
     _esm = WIDGET_JS if WIDGET_JS.is_file() else _MISSING_ESM
@@ -120,7 +121,10 @@ class Chat(anywidget.AnyWidget, Asking):
         **kwargs: Any,
     ) -> None:
         """Create the chat (shown when it is a cell's result or passed to display)."""
+        # No comm yet (see open): ipywidgets' constructor opens one.
+        self._created = False
         super().__init__(thread_id=thread_id, initial_message=initial_message, **kwargs)
+        self._created = True
         self._settings = settings
         self._model = model
         self._requests: dict[str, concurrent.futures.Future[None]] = {}
@@ -134,6 +138,20 @@ class Chat(anywidget.AnyWidget, Asking):
         # Set once shown: only then do turns run from Python stream to the front end.
         self._displayed = False
         self.on_msg(self._on_custom_msg)
+
+    def open(self) -> None:
+        """Open the widget's comm, with the chat's state as it is then: when first shown
+        (or its ``model_id`` read), not when created. A chat that only asks is no widget
+        in the page, nor in the saved notebook (nbclient saves every opened widget's
+        state, our ~290 KB of script and style included)."""
+        if self._created:
+            super().open()
+
+    @property
+    def model_id(self) -> str:
+        """The widget's model id (its comm's), opening the comm if it is not yet open."""
+        self.open()
+        return str(super().model_id)
 
     def _new_thread_choice(self) -> tuple[str | None, dict[str, Any] | None]:
         """The model and Ask/Agent switch the front end shows (see ``choice``)."""
@@ -150,6 +168,7 @@ class Chat(anywidget.AnyWidget, Asking):
 
             follow_notebook(self)
         self._displayed = True
+        self.open()
         bundle = super()._repr_mimebundle_(**kwargs)
         data = bundle[0] if isinstance(bundle, tuple) else bundle
         if isinstance(data, dict) and WIDGET_VIEW_MIME in data:
