@@ -98,26 +98,15 @@ async def _thread_goes_on(store: SQLStore, assistant: Any, thread_id: str) -> No
     assert said == ["first", "third"] and answered == ["First.", "Third."]
 
 
-@pytest_asyncio.fixture
-async def other(store_url: str, store: SQLStore) -> AsyncIterator[SQLStore]:
-    """Another process's store on the same database as ``store``."""
-    del store  # opened (and migrated) first
-    opened = await open_store(store_url)
-    try:
-        yield opened
-    finally:
-        await opened.close()
-
-
 @pytest.mark.asyncio
 async def test_a_turn_waiting_for_another_processs_turn_says_so_then_answers(
-    store: SQLStore, other: SQLStore
+    store: SQLStore, store_elsewhere: SQLStore
 ) -> None:
     assistant, thread_id = await _first_turn(store, _answers("First.", "Second."))
     told = Told()
     async with contextlib.AsyncExitStack() as held:
         # The other process's turn in this thread (its answer being written).
-        await held.enter_async_context(other.thread_turn(thread_id))
+        await held.enter_async_context(store_elsewhere.thread_turn(thread_id))
         with telling_lock_waits(told.send):
             turn = asyncio.ensure_future(stream(assistant, _next_message(thread_id, "second")))
             await asyncio.wait_for(told.waiting.wait(), HANG_GUARD)

@@ -14,17 +14,15 @@ the turn is ended: the 10 s below guard against a hang, they time nothing).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import pytest_asyncio
 from agents.testing import ModelStep, ScriptedModel, assistant_message
 from chatkit.types import ErrorEvent
 
 from jupyter_chatkit.assistant.server import StreamResult
 from jupyter_chatkit.assistant.turn_streams import THREAD_DELETED
-from jupyter_chatkit.store import SQLStore, open_store, turns
+from jupyter_chatkit.store import SQLStore, turns
 
 from .chatkit_helpers import ALICE, collect, json_call, make_assistant, req, stream, user_input
 from .test_running_turns_review import _pausing_model
@@ -36,17 +34,6 @@ def _quick_renewals(monkeypatch: pytest.MonkeyPatch) -> None:
     # A renewal (and a first turn's check) every 0.1 s instead of every 10 s, so the
     # test does not sit out the default interval; the mechanism is the same.
     monkeypatch.setattr(turns, "LEASE_SECONDS", 0.3)
-
-
-@pytest_asyncio.fixture
-async def other(store_url: str, store: SQLStore) -> AsyncIterator[SQLStore]:
-    """Another process's store on the same database as ``store``."""
-    del store  # opened (and migrated) first
-    opened = await open_store(store_url)
-    try:
-        yield opened
-    finally:
-        await opened.close()
 
 
 async def _kept_thread(store: SQLStore) -> str:
@@ -86,12 +73,12 @@ async def _assert_kept(store: SQLStore, kept: str) -> None:
 
 @pytest.mark.asyncio
 async def test_a_later_turn_ends_when_another_process_deletes_its_thread(
-    store: SQLStore, other: SQLStore
+    store: SQLStore, store_elsewhere: SQLStore
 ) -> None:
     kept = await _kept_thread(store)
     assistant, thread_id, reader, resume = await second_turn_paused(store)
 
-    await other.delete_thread(thread_id, ALICE)  # another process
+    await store_elsewhere.delete_thread(thread_id, ALICE)  # another process
 
     await _assert_ended_as_deleted(store, reader, resume, thread_id)
     assert not assistant.running.answering(thread_id)
@@ -100,7 +87,7 @@ async def test_a_later_turn_ends_when_another_process_deletes_its_thread(
 
 @pytest.mark.asyncio
 async def test_a_first_turn_ends_when_another_process_deletes_its_thread(
-    store: SQLStore, other: SQLStore
+    store: SQLStore, store_elsewhere: SQLStore
 ) -> None:
     kept = await _kept_thread(store)
     resume = asyncio.Event()
@@ -112,7 +99,7 @@ async def test_a_first_turn_ends_when_another_process_deletes_its_thread(
     await asyncio.wait_for(waiting.wait(), 10)
     thread_id = next(iter(assistant.running._turns))
 
-    await other.delete_thread(thread_id, ALICE)  # another process
+    await store_elsewhere.delete_thread(thread_id, ALICE)  # another process
 
     await _assert_ended_as_deleted(store, reader, resume, thread_id)
     await _assert_kept(store, kept)
