@@ -196,7 +196,13 @@ async def test_the_note_after_a_card_names_each_of_its_buttons() -> None:
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize(
-    "question", ["Add a cell that prints hello", "run cell 2", "edit the cell to load data.csv"]
+    "question",
+    [
+        "Add a cell that prints hello",
+        "run cell 2",
+        "edit the cell to load data.csv",
+        "Please, could you insert a cell below that plots sales?",
+    ],
 )
 async def test_agent_mode_offline_offers_no_step_and_says_a_model_is_needed(
     question: str,
@@ -209,6 +215,20 @@ async def test_agent_mode_offline_offers_no_step_and_says_a_model_is_needed(
     asked = await run(tools.agent(), "Add a cell that prints hello", tools)
     assert asked.tool_names == ["get_notebook_cells"]
     assert AGENT_NEEDS_MODEL not in asked.text
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "question", ["what is in df after I run cell 2?", "how do I make a histogram of sales?"]
+)
+async def test_agent_mode_offline_still_reads_for_questions_naming_a_step_verb(
+    question: str,
+) -> None:
+    tools = Tools()
+    out = await run(tools.agent(steps=True), question, tools)
+    assert AGENT_NEEDS_MODEL not in out.text
+    asked = await run(tools.agent(), question, tools)
+    assert out.tool_names == asked.tool_names  # as Ask mode answers it
 
 
 @pytest.mark.asyncio

@@ -154,7 +154,7 @@ def plan(system_instructions: str | None, input: str | list[Any], tools: set[str
     if tools & AGENT_TOOL_NAMES and _ACTION.search(question):
         # Agent mode asked for a step: say that steps need a model (and how to get one),
         # rather than show the notebook's cells as if that were the step.
-        return [_message(f"{AGENT_NEEDS_MODEL}\n\n{SETUP_HINT}")]
+        return [_message(AGENT_NEEDS_MODEL + hint)]
     name = next((a or b for a, b in _NAMED.findall(question) if (a or b) not in _NOT_NAMES), "")
     if name:
         tool, args = INSPECT_KERNEL_VARIABLE.name, {"name": name}
@@ -171,9 +171,12 @@ def plan(system_instructions: str | None, input: str | list[Any], tools: set[str
     return [_message(unavailable + HELP + hint)]
 
 
-# A request to act on the notebook (Agent mode's steps), not to read it.
+# A request to act on the notebook (Agent mode's steps), not to read it: a question that
+# starts with the verb ("add a cell…", "please run cell 2", "can you fix…"); "what is
+# in df after I run cell 2?" is a question to read.
 _ACTION = re.compile(
-    r"\b(add|insert|append|create|make|write|edit|change|modify|update|replace|delete"
+    r"^\W*(?:(?:please|now|then|ok(?:ay)?|(?:can|could|would|will) you)\W+)*"
+    r"(add|insert|append|create|make|write|edit|change|modify|update|replace|delete"
     r"|remove|run|execute|rename|refactor|clean)\b",
     re.IGNORECASE,
 )
