@@ -58,3 +58,16 @@ def test_only_the_chat_shown_is_a_widget_and_it_shows_what_it_asked(
     chat = states[views[0]["model_id"]]
     assert chat["thread_id"] == thread_id
     assert set(states) == {views[0]["model_id"], chat["layout"].removeprefix("IPY_MODEL_")}
+
+
+def test_a_closed_chat_opens_no_comm_again() -> None:
+    """Reading a closed chat's ``model_id`` (a container re-sending its children) must not
+    bring it back as a widget (a new comm, saved with the notebook again)."""
+    from jupyter_chatkit import Chat
+
+    chat = Chat()
+    assert chat.model_id  # opened, as when shown
+    chat.close()
+    with pytest.raises(AttributeError):
+        chat.model_id  # noqa: B018 - the read is what is tested
+    assert chat.comm is None

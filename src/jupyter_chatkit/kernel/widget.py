@@ -123,6 +123,7 @@ class Chat(anywidget.AnyWidget, Asking):
         """Create the chat (shown when it is a cell's result or passed to display)."""
         # No comm yet (see open): ipywidgets' constructor opens one.
         self._created = False
+        self._closed = False
         super().__init__(thread_id=thread_id, initial_message=initial_message, **kwargs)
         self._created = True
         self._settings = settings
@@ -143,9 +144,14 @@ class Chat(anywidget.AnyWidget, Asking):
         """Open the widget's comm, with the chat's state as it is then: when first shown
         (or its ``model_id`` read), not when created. A chat that only asks is no widget
         in the page, nor in the saved notebook (nbclient saves every opened widget's
-        state, our ~290 KB of script and style included)."""
-        if self._created:
+        state, our ~290 KB of script and style included). A closed chat stays closed."""
+        if self._created and not self._closed:
             super().open()
+
+    def close(self) -> None:
+        """Close the widget (its comm and views) for good: it never opens again."""
+        self._closed = True
+        super().close()
 
     @property
     def model_id(self) -> str:
