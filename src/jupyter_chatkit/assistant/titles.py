@@ -37,7 +37,8 @@ UNTITLED = "New conversation"
 TITLE_SOURCE_CHARS = 2000
 # A word of a title: a run of non-space characters, where a placeholder the policy left
 # (``«redacted: str, 14 chars»``, spaces and all) counts as part of the word it is in.
-_PLACEHOLDER = rf"{re.escape(PLACEHOLDER_OPEN)}[^{PLACEHOLDER_CLOSE}\n]{{1,80}}{PLACEHOLDER_CLOSE}"
+_CLOSE = re.escape(PLACEHOLDER_CLOSE)
+_PLACEHOLDER = rf"{re.escape(PLACEHOLDER_OPEN)}(?:(?!{_CLOSE})[^\n]){{1,80}}{_CLOSE}"
 _WORD = re.compile(rf"(?:{_PLACEHOLDER}|\S)+")
 
 
