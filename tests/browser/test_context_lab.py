@@ -319,7 +319,7 @@ def test_the_widget_reads_the_restarted_kernels_variables(
     lab_page.wait_for_kernel_idle()
     lab_page.notebook_js(
         "nb.content.activeCellIndex = 1;"
-        " nb.content.activeCell.model.sharedModel.setSource('after_restart = 7');"
+        " nb.content.activeCell.model.sharedModel.setSource('after_restart = 7; ratio = 3.0');"
         " await window.jupyterapp.commands.execute('notebook:run-cell');"
     )
     lab_page.wait_for_kernel_idle()
@@ -337,6 +337,14 @@ def test_the_widget_reads_the_restarted_kernels_variables(
     assert "after_restart" in output, output
     assert "before_restart" not in output
     assert "error" not in output
+    # Through the bridge (JupyterLab's kernel tools) a float reads as the kernel wrote it.
+    scripted_llm.script(
+        Reply(tool_calls=[ToolCall("inspect_kernel_variable", {"name": "ratio"})]),
+        Reply("A float."),
+    )
+    send(page, "what is ratio?", scope=WIDGET)
+    value = json.loads(_last_tool_output(scripted_llm))["value"]
+    assert type(value) is float and value == 3.0, value
     # Nothing in the page failed on the way (the widget's answer notice to a dead comm).
     errors = [m for m in page.console_messages if m.startswith(("error", "pageerror"))]
     assert not [m for m in errors if "jupyter-chatkit" in m], errors

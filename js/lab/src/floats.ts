@@ -5,9 +5,11 @@
  * said `"type": "float", "value": 3` (the widget's route, Python to Python, said `3.0`).
  *
  * Parsed with the source text of each number (JSON.parse's reviver context), the
- * integral floats are noted by where they are; once the context policy has made the
- * result the model reads, each one still there is written back as its text
- * (`JSON.rawJSON`). A browser without these reads them as numbers, as before.
+ * integral floats are noted by where they are. The result callers get holds plain numbers
+ * (they show, compare and post it); only its JSON text (the client tool output sent to
+ * the server, from the sidebar or a `%chat` widget through the bridge) writes each one
+ * still there as the kernel's text (`JSON.rawJSON`, see `floatsInJson`). A browser
+ * without these writes them as numbers, as before.
  */
 
 /** Where a value sits in a JSON value: object keys and array indices. */
@@ -63,11 +65,28 @@ export function parseKeepingFloats(text: string): { value: unknown; floats: Floa
 }
 
 /**
+ * `result` (an object or array made from the parsed value: same keys and indices where
+ * kept) as is, plain numbers and all, whose JSON text (`JSON.stringify`, by whichever
+ * code sends it) writes each noted float still there as the kernel wrote it. The
+ * serializer is a `toJSON` that is not enumerable: copies, `structuredClone` and
+ * `postMessage` leave it out (they carry the plain numbers).
+ */
+export function floatsInJson<T>(result: T, floats: readonly FloatAt[]): T {
+  if (!rawJson || !floats.length || !result || typeof result !== "object") return result;
+  Object.defineProperty(result, "toJSON", {
+    value: () => restoreFloats(structuredClone(result), floats),
+    enumerable: false,
+    configurable: true,
+  });
+  return result;
+}
+
+/**
  * `result` (made from the parsed value: same keys and indices where kept) with each noted
  * float still in its place, as the same number, written as the kernel's text. Changes
  * `result` in place (a value of its own) and returns it.
  */
-export function restoreFloats<T>(result: T, floats: readonly FloatAt[]): T {
+function restoreFloats<T>(result: T, floats: readonly FloatAt[]): T {
   if (!rawJson) return result;
   for (const { path, value, text } of floats) {
     let at: unknown = result;

@@ -15,7 +15,7 @@ import type { ISessionContext } from "@jupyterlab/apputils";
 import type { Kernel, KernelMessage } from "@jupyterlab/services";
 import { stripAnsi } from "./cells";
 import { noteCheckable, ownRequest } from "./checkcache";
-import { type FloatAt, parseKeepingFloats, restoreFloats } from "./floats";
+import { type FloatAt, floatsInJson, parseKeepingFloats } from "./floats";
 import { parsePyStringRepr, pyString } from "./pyrepr";
 import { policyResult, redactText } from "./redact";
 import { busySubshell, executeOn, fromSubshell } from "./subshell";
@@ -292,7 +292,7 @@ function errorText(text: string | undefined): string {
  * context policy once more: a kernel with an older jupyter_chatkit may not have.
  */
 export function readReply(reply: KernelMessage.IExecuteReplyMsg): unknown {
-  // Its floats written as the kernel wrote them (3.0, not 3: floats.ts).
+  // Plain numbers for callers; its JSON text writes floats as the kernel did (3.0, not 3: floats.ts).
   let floats: FloatAt[] = [];
   const result = readRawReply(reply, (text) => {
     const read = parseKeepingFloats(text);
@@ -301,7 +301,7 @@ export function readReply(reply: KernelMessage.IExecuteReplyMsg): unknown {
   });
   return result && typeof result === "object" && "error" in result
     ? result
-    : restoreFloats(policyResult(result), floats);
+    : floatsInJson(policyResult(result), floats);
 }
 
 function readRawReply(reply: KernelMessage.IExecuteReplyMsg, parse: (text: string) => unknown = JSON.parse): unknown {

@@ -54,6 +54,23 @@ test("readReply returns the tool's JSON, or a readable error", () => {
   assert.match(MESSAGES.busy, /busy/);
 });
 
+test("readReply hands callers plain numbers; its JSON text keeps the kernel's floats", () => {
+  const ok = reply({
+    status: "ok",
+    user_expressions: {
+      result: { status: "ok", data: { "text/plain": `'{"type": "float", "value": 3.0, "items": [1.0, 2]}'` } },
+    },
+  });
+  const result = readReply(ok) as { value: unknown; items: unknown[] };
+  // What the sidebar, the widget bridge and mentions read: numbers, shown and posted as such.
+  assert.equal(typeof result.value, "number");
+  assert.equal(`${result.value}`, "3");
+  assert.deepEqual(structuredClone(result), { type: "float", value: 3, items: [1, 2], redacted: 0 });
+  // What the server reads (the client tool output, JSON text): floats as the kernel wrote them.
+  const sent = JSON.stringify({ params: { result } });
+  assert.match(sent, /"value":3\.0,"items":\[1\.0,2\]/);
+});
+
 test("stripAnsi removes IPython's colours", () => {
   assert.equal(stripAnsi("\x1b[0;31mZeroDivisionError\x1b[0m: division"), "ZeroDivisionError: division");
   assert.equal(stripAnsi("\x1b]8;;http://x\x07link\x1b]8;;\x07"), "link");
