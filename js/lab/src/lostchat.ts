@@ -13,7 +13,9 @@ import { CHAT_VIEW_MIME } from "../../src/protocol";
 /** Class of the message shown in place of the failed render. */
 export const LOST_CHAT_CLASS = "jp-chatkit-lost-chat";
 
-/** What the person can do about it (the kernel's text/plain of the output says it too). */
+/** What the person in JupyterLab can do about it. Not the output's text/plain
+ * (kernel/widget.py LOST_TEXT): that one is read outside JupyterLab too, so it says where
+ * the chat shows. */
 const LOST_TEXT =
   "This chat lost its kernel (Jupyter or the kernel restarted since it was shown). " +
   "Run this cell again to reconnect it.";

@@ -48,8 +48,10 @@ WIDGET_JS = STATIC / "widget.js"
 WIDGET_CSS = STATIC / "widget.css"
 
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
-# What a saved %chat output says where its live widget cannot show (its kernel stopped,
-# a viewer without widgets); also in the lab extension's message (js/lab/src/lostchat.ts).
+# What a saved %chat output says where its live widget cannot show (a viewer without
+# widgets, or Jupyter with its kernel stopped): its text/plain, read anywhere, so it names
+# where the chat shows. Inside JupyterLab, the lab extension shows its own words instead
+# (js/lab/src/lostchat.ts, for a kernel restarted since): a different reader, not a copy.
 LOST_TEXT = (
     "Notebook Assistant chat: it shows in JupyterLab or Jupyter Notebook while its kernel"
     " runs; run this cell there again to show it."
