@@ -259,6 +259,7 @@ def test_insert_code_card_below_active_cell(
         ("cell editor", insert_and_run),
     ):
         count = page.evaluate(f"() => {cells}")
+        ran = lab_page.notebook_js(RAN_CELLS)
         with held_action(page):
             card.get_by_role("button", name=name).first.click()
             if where == "message box":
@@ -269,6 +270,12 @@ def test_insert_code_card_below_active_cell(
                 page.keyboard.press("Control+End")
                 page.keyboard.type("  # mine")
         page.wait_for_function(f"() => {cells} === {count + 1}")
+        if name is insert_and_run:
+            # A focus move once the kernel ran the new cell would come after that.
+            def new_cell_ran(before: int = ran) -> bool:
+                return bool(lab_page.notebook_js(RAN_CELLS) > before)
+
+            _poll(page, new_cell_ran, "the inserted cell never ran")
         # (Two frames: what the insert deferred, a scroll's end, has run.)
         page.evaluate(
             "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
@@ -290,6 +297,23 @@ def test_insert_code_card_below_active_cell(
     screenshot(page, "kept-typing")
 
 
+# Code cells of the current notebook that have run (an execution count).
+RAN_CELLS = (
+    "return nb.content.widgets.filter("
+    "c => c.model.type === 'code' && c.model.executionCount !== null).length;"
+)
+
+
+def _poll(page: Any, done: Callable[[], bool], failure: str) -> None:
+    """Wait until ``done()`` (Playwright's events, route handlers included, run meanwhile);
+    bounded, so a regression fails here instead of at the test's timeout."""
+    for _ in range(1500):
+        if done():
+            return
+        page.wait_for_timeout(20)
+    raise AssertionError(failure)
+
+
 @contextlib.contextmanager
 def held_action(page: Any) -> Iterator[None]:
     """Hold the chat's next widget action (``threads.custom_action``) at the page until the
@@ -307,8 +331,7 @@ def held_action(page: Any) -> Iterator[None]:
         yield
         # The click's request reached the page's routing (it is made at the click).
         page.wait_for_function("() => true")
-        while not held:
-            page.wait_for_timeout(20)
+        _poll(page, lambda: bool(held), "the widget action never reached the page's routing")
     finally:
         for route in held:
             route.fallback()
