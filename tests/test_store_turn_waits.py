@@ -197,3 +197,43 @@ async def test_a_postgresql_lock_wait_is_told_and_stop_ends_it_at_once(pg_url: s
     finally:
         await other.close()
         await store.close()
+
+
+@pytest.mark.asyncio
+async def test_a_store_closed_as_its_waiting_turn_stops_leaves_nothing_running(
+    tmp_path: Path,
+) -> None:
+    # A server shutting down stops its turns, then closes its store at once. The turn
+    # waits for another process's turn; its lease's release (a no-op here, but a lease
+    # taken just as it was stopped is released the same way) waits for another
+    # process's write lock. Before, close returned with that release still under way,
+    # run on a writer thread started after the close (or destroyed with the loop), and
+    # the lease it held stayed until it lapsed.
+    path = tmp_path / "chat.sqlite3"
+    url = f"sqlite:///{path}"
+    store = await open_store(url, pool=PoolOptions(lock_timeout=0.5))
+    elsewhere = await open_store(url)
+    told = Told()
+    try:
+        async with contextlib.AsyncExitStack() as held:
+            await held.enter_async_context(elsewhere.thread_turn("thr_busy"))
+
+            async def turn_then_close() -> None:
+                try:
+                    async with store.thread_turn("thr_busy"):
+                        pytest.fail("the other process's turn was not waited for")
+                finally:
+                    await store.close()
+
+            with telling_lock_waits(told.send):
+                turn = asyncio.ensure_future(turn_then_close())
+                await asyncio.wait_for(told.waiting.wait(), HANG_GUARD)
+            async with Locker(path):
+                turn.cancel()
+                await asyncio.wait({turn}, timeout=HANG_GUARD)
+                assert turn.cancelled()
+                running = asyncio.all_tasks() - {asyncio.current_task()}
+                assert not running, "the store's close left its work running"
+    finally:
+        await elsewhere.close()
+        await store.close()

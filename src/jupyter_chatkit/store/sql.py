@@ -168,7 +168,8 @@ class SQLStore(HeldTurns, Store[RequestContext]):
         return self._engine
 
     async def close(self) -> None:
-        """Close every pooled connection."""
+        """Close every pooled connection, once stopped turns' leases are released."""
+        await self._turns.close()
         await self._hop.close()
         await self._engine.dispose()
 

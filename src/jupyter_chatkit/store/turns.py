@@ -24,7 +24,8 @@ A turn that waits for the one before it (another window's, another server's or
 kernel's on the same store) for :data:`~.engine.STORE_WAIT_SHOWN_AFTER` tells a request
 that asked to be told (:func:`~.engine.lock_waits_told_to`: its transport streams a
 progress line, :data:`TURN_WAIT_MESSAGE`), and again when its turn comes. Stopped while
-it waits, it ends at once: the lease it may hold is released in the background.
+it waits, it ends at once: the lease it may hold is released in the background (the
+store's close waits for that release).
 """
 
 from __future__ import annotations
@@ -60,6 +61,9 @@ LEASE_SECONDS = 30.0
 
 WAIT_SECONDS = 600.0
 """The longest a turn waits for the one before it; then the request fails, readably."""
+
+RELEASE_WAIT_ON_CLOSE = 5.0
+"""The longest the store's close waits for stopped turns' leases to be released."""
 
 _POLL_FIRST, _POLL_MAX = 0.01, 0.25
 
@@ -194,6 +198,16 @@ class ThreadTurns:
                         await asyncio.shield(self._release(thread_id, owner))
         finally:
             waiting.over()
+
+    async def close(self) -> None:
+        """Wait for the releases of stopped turns' leases still under way (at most
+        :data:`RELEASE_WAIT_ON_CLOSE`; one left then is stopped, and its lease lapses):
+        run after the store closed, a release failed or was never done, and the thread's
+        next message after a restart waited for the lease to lapse."""
+        if self._releasing:
+            pending = asyncio.gather(*self._releasing, return_exceptions=True)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(pending, RELEASE_WAIT_ON_CLOSE)
 
     def watch(self, thread_id: str, on_gone: Callable[[], None]) -> ThreadWatch:
         """Check every third of :data:`LEASE_SECONDS` that ``thread_id`` still exists,
