@@ -420,12 +420,20 @@ def _begin_within(conn: Connection, raw: Any, budget: _LockBudget) -> Any:
         if left <= 0:
             raise StoreBusyError("another process holds the store's write lock")
         raw.execute(f"PRAGMA busy_timeout = {max(1, int(min(left, BUSY_SLICE) * 1000))}")
+        tried = time.monotonic()
         try:
             with budget.clock.waiting():
                 return conn.begin()
         except OperationalError as exc:
             if not _is_busy(exc):
                 raise
+        # SQLite may answer SQLITE_BUSY without calling its busy handler (a deadlock it
+        # detects, say): then the try took no time, and the rest of the slice is waited
+        # here, so the writer thread does not spin. Stop wakes it at once.
+        rest = min(BUSY_SLICE, left) - (time.monotonic() - tried)
+        if rest > 0:
+            with budget.clock.waiting():
+                budget.stopped.wait(rest)
         if budget.stopped.is_set():
             raise _Stopped
 
