@@ -26,6 +26,7 @@ from tests.fixtures.browser import (
     USER,
     JupyterServer,
     LabPage,
+    poll_page,
     send,
     tool_output,
     wait_idle,
@@ -275,7 +276,7 @@ def test_insert_code_card_below_active_cell(
             def new_cell_ran(before: int = ran) -> bool:
                 return bool(lab_page.notebook_js(RAN_CELLS) > before)
 
-            _poll(page, new_cell_ran, "the inserted cell never ran")
+            poll_page(page, new_cell_ran, "the inserted cell never ran")
         # (Two frames: what the insert deferred, a scroll's end, has run.)
         page.evaluate(
             "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
@@ -304,16 +305,6 @@ RAN_CELLS = (
 )
 
 
-def _poll(page: Any, done: Callable[[], bool], failure: str) -> None:
-    """Wait until ``done()`` (Playwright's events, route handlers included, run meanwhile);
-    bounded, so a regression fails here instead of at the test's timeout."""
-    for _ in range(1500):
-        if done():
-            return
-        page.wait_for_timeout(20)
-    raise AssertionError(failure)
-
-
 @contextlib.contextmanager
 def held_action(page: Any) -> Iterator[None]:
     """Hold the chat's next widget action (``threads.custom_action``) at the page until the
@@ -331,7 +322,7 @@ def held_action(page: Any) -> Iterator[None]:
         yield
         # The click's request reached the page's routing (it is made at the click).
         page.wait_for_function("() => true")
-        _poll(page, lambda: bool(held), "the widget action never reached the page's routing")
+        poll_page(page, lambda: bool(held), "the widget action never reached the page's routing")
     finally:
         for route in held:
             route.fallback()

@@ -25,6 +25,7 @@ from tests.fixtures.browser import (
     LabPage,
     context_of,
     open_panel,
+    poll_page,
     send,
     type_and_pick,
     wait_answer,
@@ -273,11 +274,7 @@ def test_a_late_completion_never_reopens_the_list_or_takes_the_enter(
         held.clear()
         page.route(listing, hold)
         box.press(key)
-        for _ in range(1500):  # the route handler runs as Playwright's events come in
-            if held:
-                return
-            page.wait_for_timeout(20)
-        raise AssertionError(f"no completion asked for files after {key!r}")
+        poll_page(page, lambda: bool(held), f"no completion asked for files after {key!r}")
 
     def answer_held() -> None:
         with page.expect_response(lambda r: listing(r.url)) as late:
