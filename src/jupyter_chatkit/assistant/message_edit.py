@@ -17,8 +17,10 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from chatkit.errors import CustomStreamError
-from chatkit.store import NotFoundError
+from chatkit.server import DEFAULT_PAGE_SIZE
+from chatkit.store import NotFoundError, Store
 from chatkit.types import (
+    ThreadItem,
     ThreadItemDoneEvent,
     ThreadItemRemovedEvent,
     ThreadMetadata,
@@ -40,6 +42,8 @@ if TYPE_CHECKING:
 
 ACTION_EDIT_MESSAGE = protocol.Action.EDIT_MESSAGE
 MAX_TEXT_CHARS = 100_000
+# Items read per page while looking for the edited message (ChatKit's page size).
+PAGE_SIZE = DEFAULT_PAGE_SIZE
 
 
 async def edit_message(
@@ -80,7 +84,7 @@ async def edit_message(
     )
     # Newest first, down to the edited message: those items go.
     removed: list[str] = []
-    async for item in server._paginate_thread_items_reverse(thread.id, context):
+    async for item in newest_first(server.store, thread.id, context):
         removed.append(item.id)
         if item.id == item_id:
             break
@@ -101,6 +105,20 @@ async def edit_message(
         thread.title = local_title(message, server.policy)
     async for event in server.respond(thread, message, context):
         yield event
+
+
+async def newest_first(
+    store: Store[RequestContext], thread_id: str, context: RequestContext
+) -> AsyncIterator[ThreadItem]:
+    """The thread's items, newest first, read a page of :data:`PAGE_SIZE` at a time."""
+    after = None
+    while True:
+        page = await store.load_thread_items(thread_id, after, PAGE_SIZE, "desc", context)
+        for item in page.data:
+            yield item
+        if not page.has_more:
+            return
+        after = page.after
 
 
 def kept_tags(original: UserMessageItem, text: str) -> list[UserMessageContent]:
