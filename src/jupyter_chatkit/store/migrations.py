@@ -227,11 +227,65 @@ def _v4_thread_notebook(conn: Connection) -> None:
         conn.execute(text("UPDATE threads SET notebook = :b_notebook WHERE seq = :b_seq"), updates)
 
 
+def _v5_redacted_titles(conn: Connection) -> None:
+    """Thread titles passed through the context policy's text redaction, once.
+
+    Titles made before they passed the policy (73bad69) may hold a secret verbatim: the
+    first words of a message with a pasted key. Each stored title (the column, and the
+    ``"title"`` of the thread's JSON) is redacted by the rules of the release that runs
+    this step; only titles that change are rewritten, and nothing else in the row (the
+    payload's other text stays as it was, byte for byte). Redacting a redacted title
+    changes nothing, so the step is idempotent even outside the version table.
+    """
+    rows = conn.execute(text("SELECT seq, title, payload FROM threads")).all()
+    updates = []
+    for seq, title, payload in rows:
+        new_title = _redacted(title) if isinstance(title, str) else title
+        new_payload = _payload_title_redacted(payload)
+        if new_title != title or new_payload != payload:
+            updates.append({"b_seq": seq, "b_title": new_title, "b_payload": new_payload})
+    if updates:
+        logger.info("jupyter-chatkit store: %d thread title(s) redacted", len(updates))
+        conn.execute(
+            text("UPDATE threads SET title = :b_title, payload = :b_payload WHERE seq = :b_seq"),
+            updates,
+        )
+
+
+def _redacted(title: str) -> str:
+    from ..context_policy import Redactor
+
+    return Redactor().text(title)
+
+
+def _payload_title_redacted(payload: str) -> str:
+    """``payload`` with its top-level ``"title"`` redacted; an unreadable payload, or one
+    whose title holds nothing to hide, is returned as it is."""
+    try:
+        meta = json.loads(payload)
+    except ValueError:
+        return payload
+    title = meta.get("title") if isinstance(meta, dict) else None
+    if not isinstance(title, str):
+        return payload
+    new = _redacted(title)
+    if new == title:
+        return payload
+    # The stored JSON is compact (pydantic's dump): the title's own text is replaced where
+    # it stands, so the rest of the payload keeps its exact text.
+    old_field = '"title":' + json.dumps(title, ensure_ascii=False)
+    if payload.count(old_field) == 1:
+        return payload.replace(old_field, '"title":' + json.dumps(new, ensure_ascii=False))
+    meta["title"] = new
+    return json.dumps(meta, ensure_ascii=False, separators=(",", ":"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "threads, items and attachments", _v1_core),
     Migration(2, "item feedback; tombstones for deleted cursors", _v2_feedback_and_tombstones),
     Migration(3, "per-thread turn leases", _v3_thread_turns),
     Migration(4, "threads.notebook, indexed per user", _v4_thread_notebook, additive=True),
+    Migration(5, "thread titles redacted", _v5_redacted_titles, additive=True),
 )
 """Every schema step, oldest first. Append only."""
 
