@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,10 +15,18 @@ from chatkit.types import ClientToolCallItem, ErrorEvent, ThreadItemDoneEvent
 from traitlets.config import Config
 
 from jupyter_chatkit.assistant.partial import CUT_OFF_NOTE, STOPPED_NOTE
-from jupyter_chatkit.protocol import Turn
+from jupyter_chatkit.protocol import TURN_FAILURE_KEY, Turn
 
 from .chatkit_helpers import parse_sse, types_of, user_input
-from .fixtures.fake_llm import FakeLLM, Reply, ToolCall, cut_stream, server_error, stopped_stream
+from .fixtures.fake_llm import (
+    FakeLLM,
+    Reply,
+    ToolCall,
+    cut_stream,
+    http_error,
+    server_error,
+    stopped_stream,
+)
 from .test_handlers import answer_of, body, post, server_config
 
 
@@ -207,3 +216,31 @@ async def test_stop_after_the_client_left_cancels_the_upstream_request(
     # The partial answer was kept, and the thread says it was stopped.
     kept = [i for i in items.data if i.type == "assistant_message"]
     assert kept and kept[0].content[-1].text.endswith(STOPPED_NOTE)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("api", ["chat_completions"])
+async def test_a_failed_turn_is_kept_with_its_thread_until_an_answer(
+    jp_fetch: Callable[..., Any], fake_llm: FakeLLM, tmp_path: Path
+) -> None:
+    """Why a turn failed is saved with the thread (a reload, another window, shows it),
+    as the streamed ErrorEvent, the configured key scrubbed; the retry's answer drops it."""
+    fake_llm.script(http_error(400, "Refused: the key sk-test-provider-key is not allowed."))
+    events = parse_sse((await post(jp_fetch, body("threads.create", input=user_input("hi")))).body)
+    streamed = [e for e in events if isinstance(e, ErrorEvent)]
+    assert len(streamed) == 1
+    thread_id = events[0].thread.id  # type: ignore[union-attr]
+    thread = json.loads((await post(jp_fetch, body("threads.get_by_id", thread_id=thread_id))).body)
+    user_item = thread["items"]["data"][-1]["id"]
+    kept = thread["metadata"][TURN_FAILURE_KEY]
+    assert kept == {"error": streamed[0].model_dump(mode="json"), "after": user_item}
+    # The stored form itself holds no secret (not only the scrubbed answer).
+    with sqlite3.connect(tmp_path / "chat.sqlite3") as db:
+        (payload,) = db.execute("SELECT payload FROM threads WHERE id = ?", (thread_id,)).fetchone()
+    assert "sk-test-provider-key" not in payload
+    assert json.loads(payload)["metadata"][TURN_FAILURE_KEY]["after"] == user_item
+
+    fake_llm.script(Reply("Recovered."))
+    retry = body("threads.retry_after_item", thread_id=thread_id, item_id=user_item)
+    assert answer_of(parse_sse((await post(jp_fetch, retry)).body)) == "Recovered."
+    thread = json.loads((await post(jp_fetch, body("threads.get_by_id", thread_id=thread_id))).body)
+    assert TURN_FAILURE_KEY not in thread["metadata"]

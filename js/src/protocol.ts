@@ -239,6 +239,7 @@ export const TURN = {
   "STOP": "turn.stop",
   "WATCH": "turn.watch"
 } as const;
+export const TURN_FAILURE_KEY = "turn_failure" as const;
 export const ERROR_CODE = {
   "INVALID_REQUEST": "invalid_request",
   "NOT_FOUND": "not_found",

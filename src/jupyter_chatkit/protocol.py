@@ -396,6 +396,12 @@ class Turn:
 LOCK_WAIT_ICON = "clock"
 
 
+# A thread's metadata key holding why its last turn failed, so a reload or another window
+# says so too: ``{"error": ErrorEvent (ChatKit's, its message scrubbed), "after": the id
+# of the thread's last visible item when it failed}``. Shown while the thread still ends
+# there and no turn runs; the next turn that adds an item removes it.
+TURN_FAILURE_KEY = "turn_failure"
+
 # -- errors ------------------------------------------------------------------------------
 
 
@@ -459,6 +465,7 @@ def protocol_dict() -> dict[str, Any]:
         "COMM": _constants(Comm),
         "CHAT_VIEW_MIME": CHAT_VIEW_MIME,
         "TURN": _constants(Turn),
+        "TURN_FAILURE_KEY": TURN_FAILURE_KEY,
         "ERROR_CODE": _constants(ErrorCode),
     }
 

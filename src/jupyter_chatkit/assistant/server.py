@@ -47,11 +47,12 @@ from ..context_policy import ContextPolicy
 from ..protocol import (
     ACTION_INSERT_AND_RUN_CELL,
     INSERT_ACTIONS,
+    TURN_FAILURE_KEY,
     RequestContext,
 )
 from ..settings import Settings
 from ..store import MAX_THREAD_TITLE_CHARS, SQLStore
-from . import notebook_threads
+from . import notebook_threads, turn_failures
 from .agent import build_agent, build_title_agent
 from .agent_tools import METADATA_KEY, thread_agent_settings
 from .agent_undo import ACTION_UNDO_AGENT_STEPS, undo_steps
@@ -67,9 +68,10 @@ from .models import build_model, close_model, set_tracing
 from .new_threads import NewThreadLimit
 from .partial import KeepPartialOutput
 from .request_checks import check_streaming_request
-from .results import JsonResult, StreamResult
+from .results import JsonResult, StreamResult, wire_json
 from .running import RunningTurns
 from .scrub import Scrubber, register_secret
+from .thread_responses import thread_response
 from .titles import PendingTitles, local_title, model_title
 from .turn import TurnRequest, choose_agent, context_class, run_agent
 from .turn_streams import THREAD_DELETED, keep_stopped_turn, process_streaming
@@ -211,7 +213,7 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         which kept it a moment before (running.LastSerialized): the same bytes.
         (Overrides a private method of chatkit 1.6.5's ``ChatKitServer``.)"""
         kept = self.running.serialized(obj)
-        return kept if kept is not None else super()._serialize(obj)
+        return kept if kept is not None else wire_json(obj)
 
     def _history_limits(self) -> tuple[int, int]:
         return self.settings.history_max_items, self.settings.history_max_tokens
@@ -219,8 +221,7 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
     def _to_thread_response(self, thread: Any) -> Any:
         """ChatKit's thread response plus the thread's Ask/Agent settings and notebook
         (nothing else of its metadata leaves the server)."""
-        response = super()._to_thread_response(thread)
-        response.metadata = {METADATA_KEY: thread_agent_settings(thread.metadata)}
+        response = thread_response(thread, {METADATA_KEY: thread_agent_settings(thread.metadata)})
         notebook = notebook_threads.notebook_of(thread)
         if notebook:
             # Its notebook (a path, listed in threads.list too): the sidebar lets the next
@@ -230,6 +231,10 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             # The local title shows until the model's: a client whose stream ended
             # without it (stopped) asks for the thread once (get_by_id waits for it).
             response.metadata["title_pending"] = True
+        failure = turn_failures.shown_failure(thread.metadata)
+        if failure is not None:
+            # Why its last turn failed (turn_failures.py), shown again after a reload.
+            response.metadata[TURN_FAILURE_KEY] = failure
         if self.running.answering(thread.id):
             # Its answer is being written: a client that opens it follows it (Turn.WATCH).
             response.metadata["answering"] = True
@@ -411,6 +416,7 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         ChatKitServer.)
         """
         events = super()._process_events(thread, context, stream)
+        failed: ErrorEvent | None = None
         async with contextlib.aclosing(events):  # type: ignore[type-var]
             async for event in events:
                 if (
@@ -420,7 +426,13 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
                 ):
                     yield ErrorEvent(code="custom", message=THREAD_DELETED, allow_retry=False)
                     return
+                if isinstance(event, ErrorEvent):
+                    failed = event
+                turn_failures.clear_on_new_item(thread, event)
                 yield event
+        if failed is not None:
+            # Kept with the thread: a reload, another window, still says why.
+            await turn_failures.keep_failure(self, thread, failed, context)
 
     async def _thread_deleted(self, thread_id: str, context: RequestContext) -> bool:
         """Whether this user's thread is gone (False if the store cannot tell)."""
