@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     # Annotations only: a kernel that asks its server (kernel/remote.py) needs the two
     # result types, not chatkit and pydantic (~1.4 s to import).
     from chatkit.types import ThreadStreamEvent
-    from pydantic import ValidationError
+    from pydantic import BaseModel, ValidationError
 
 
 @dataclass(frozen=True)
@@ -42,14 +42,19 @@ class StreamResult:
     chunks: AsyncIterator[bytes]
 
 
-# What ChatKitServer._serialize passes: integration-only metadata stays on the server.
+# What ChatKit's serialization passes: integration-only metadata stays on the server.
 _CHATKIT_DUMP = {"exclude_metadata": True}
+
+
+def wire_json(obj: BaseModel) -> bytes:
+    """A ChatKit response or event as ChatKit (1.6) writes it to a client: by alias,
+    without ``None`` fields, attachments' metadata left out."""
+    return obj.model_dump_json(by_alias=True, exclude_none=True, context=_CHATKIT_DUMP).encode()
 
 
 def sse(event: ThreadStreamEvent) -> bytes:
     """Encode one stream event the way ChatKit does (attachments' metadata left out)."""
-    data = event.model_dump_json(by_alias=True, exclude_none=True, context=_CHATKIT_DUMP)
-    return b"data: " + data.encode() + b"\n\n"
+    return b"data: " + wire_json(event) + b"\n\n"
 
 
 def describe_validation_error(exc: ValidationError) -> str:
