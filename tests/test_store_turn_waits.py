@@ -11,6 +11,10 @@
   PostgreSQL row or table lock) ends the turn at once, nothing of it written; before,
   the Stop took effect only when the lock came or ``store_lock_timeout`` was spent.
   The thread then takes its next turn as usual.
+- Stop while the answer's own save waits for another process's lock ends the turn
+  too; the answer the person saw is saved (marked stopped) once the lock comes, and the
+  thread's next message, which waits for that, reads it. Before, the Stop waited for
+  the lock.
 
 Another process holds the lock until the waiting line is seen; nothing is timed (the
 guard below only bounds a test that would otherwise hang).
@@ -30,6 +34,7 @@ from agents.testing import ModelStep, ScriptedModel, assistant_message
 from chatkit.types import AssistantMessageItem, ProgressUpdateEvent, UserMessageItem
 
 from jupyter_chatkit.assistant.lock_waits import telling_lock_waits
+from jupyter_chatkit.assistant.partial import STOPPED_NOTE
 from jupyter_chatkit.protocol import LOCK_WAIT_ICON, Turn
 from jupyter_chatkit.store import SQLStore, open_store
 from jupyter_chatkit.store.engine import PoolOptions
@@ -159,6 +164,48 @@ async def test_stop_during_a_sqlite_lock_wait_ends_the_turn_at_once(tmp_path: Pa
                 await asyncio.wait_for(told.waiting.wait(), HANG_GUARD)
                 await _stop_and_check(assistant, turn, thread_id)
         await _thread_goes_on(store, assistant, thread_id)
+    finally:
+        await store.close()
+
+
+@pytest.mark.asyncio
+async def test_stop_while_the_answer_waits_to_be_saved_ends_the_turn_and_keeps_it(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "chat.sqlite3"
+    store = await open_store(f"sqlite:///{path}", pool=PoolOptions(lock_timeout=LONG_LOCK_TIMEOUT))
+    try:
+        # (Ids other than the paused answer's, "m1".)
+        model = ScriptedModel(
+            [ModelStep(output=[assistant_message(t, item_id=t)]) for t in ("First.", "Third.")]
+        )
+        first, thread_id = await _first_turn(store, model)
+        resume = asyncio.Event()
+        said = "A long second answer"
+        paused, answering = await _pausing_model(said, resume)
+        assistant = make_assistant(store, paused)
+        told = Told()
+        with telling_lock_waits(told.send):
+            turn = asyncio.ensure_future(stream(assistant, _next_message(thread_id, "second")))
+            await asyncio.wait_for(answering.wait(), HANG_GUARD)
+            async with Locker(path):
+                # The whole answer streams, then its save waits for the lock.
+                resume.set()
+                await asyncio.wait_for(told.waiting.wait(), HANG_GUARD)
+                await _stop_and_check(assistant, turn, thread_id)
+        # The next message waits for the stopped answer's save, then reads it.
+        events = await asyncio.wait_for(
+            stream(first, _next_message(thread_id, "third")), HANG_GUARD
+        )
+        assert [e.item.content[0].text for e in events if e.type == "thread.item.done"][
+            -1
+        ] == "Third."  # type: ignore[union-attr]
+        items = (await store.load_thread_items(thread_id, None, 20, "asc", ALICE)).data
+        said_then = [i.content[0].text for i in items if isinstance(i, UserMessageItem)]  # type: ignore[union-attr]
+        answered = [i.content[0].text for i in items if isinstance(i, AssistantMessageItem)]
+        assert said_then == ["first", "second", "third"]
+        assert answered[0] == "First." and answered[2] == "Third."
+        assert answered[1].startswith(said) and answered[1].endswith(STOPPED_NOTE)
     finally:
         await store.close()
 

@@ -16,8 +16,10 @@ way (store/turns.py).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Any, TypeVar
 
 from chatkit.types import ProgressUpdateEvent
 
@@ -26,6 +28,8 @@ from .results import sse
 
 # What the chat shows before an answer's first words (js/src/ui/status.ts).
 THINKING = "Thinking…"
+
+T = TypeVar("T")
 
 
 @contextlib.contextmanager
@@ -49,3 +53,24 @@ def telling_lock_waits(send: Callable[[bytes], None]) -> Iterator[None]:
             yield
     finally:
         active = False
+
+
+def writing_in_task(
+    work: Coroutine[Any, Any, T],
+) -> tuple[asyncio.Task[T], asyncio.Future[None]]:
+    """``work`` (store writes) started in a task of its own, and a future done once one
+    of its writes has waited :data:`~..store.engine.STORE_WAIT_SHOWN_AFTER` for another
+    process's lock (a lock held by another process, or a PostgreSQL row or table lock):
+    a caller that must not wait that long (a stopped turn) leaves it running then.
+    Nothing of the wait is told to the request's transport."""
+    waiting: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def told(text: str | None) -> None:
+        if text is not None and not waiting.done():
+            waiting.set_result(None)
+
+    with lock_waits_told_to(told):
+        # The task copies the context, with this listener in it.
+        task = asyncio.ensure_future(work)
+    task.add_done_callback(lambda _: waiting.cancel())
+    return task, waiting

@@ -28,6 +28,7 @@ from chatkit.types import (
 from ..protocol import RequestContext
 from ..store.turns import ThreadWatch
 from . import notebook_threads
+from .lock_waits import writing_in_task
 from .partial import STOPPED_NOTE, mark_partial
 from .running import RunningTurn
 from .titles import local_title
@@ -206,6 +207,11 @@ async def keep_stopped_turn(
     vanish when the thread is reopened. A turn stopped because its thread was
     deleted keeps nothing (the store would refuse it). ``chatkit_cancelled`` is
     ChatKit's own hook, which saves the pending answer.
+
+    Stop ends the turn promptly: when these writes wait for another process's lock
+    (a kernel's write on the same SQLite file, a PostgreSQL lock), they go on in the
+    background once that wait is told, the thread's turn held until they are done
+    (so its next message reads them); people saw that text, so it is not dropped.
     """
     if server.running.deleting():
         return
@@ -216,12 +222,40 @@ async def keep_stopped_turn(
             mark_partial(item, STOPPED_NOTE)
         elif isinstance(item, WorkflowItem):
             item.workflow.expanded = False
+    # Taken now: the first turn's own end drops it when this turn's task ends.
+    notebook = server._new_notebooks.pop(thread.id, None)
+    keeping, waiting = writing_in_task(
+        _keep_stopped(server, thread, pending_items, notebook, context, chatkit_cancelled)
+    )
+    server.sql_store.finish_in_background(thread.id, keeping)
+    try:
+        await asyncio.wait({keeping, waiting}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        if not keeping.done():
+            # The turn ends without waiting for the store; a failure is logged.
+            keeping.add_done_callback(_log_unkept)
+    if keeping.done():
+        keeping.result()
+
+
+async def _keep_stopped(
+    server: NotebookAssistant,
+    thread: ThreadMetadata,
+    pending_items: list[ThreadItem],
+    notebook: str | None,
+    context: RequestContext,
+    chatkit_cancelled: Callable[
+        [ThreadMetadata, list[ThreadItem], RequestContext], Awaitable[None]
+    ],
+) -> None:
+    """The writes of :func:`keep_stopped_turn`."""
+    for item in pending_items:
+        if isinstance(item, WorkflowItem):
             await server.store.add_thread_item(thread.id, item, context=context)
     await chatkit_cancelled(thread, pending_items, context)
     # A first turn stopped early (e.g. the person opened another conversation) still
     # ties the thread to its notebook and gives it a (local, free) title; ChatKit does
     # not save the thread after this hook, so it is saved here.
-    notebook = server._new_notebooks.pop(thread.id, None)
     changed = False
     if notebook is not None:
         thread.metadata = {**thread.metadata, "notebook": notebook}
@@ -236,6 +270,12 @@ async def keep_stopped_turn(
     # A model title still owed is written now and saved (after the save above, so it
     # is not overwritten); the client asks for it with get_by_id.
     server.titles.write_later(thread.id, server.store, context)
+
+
+def _log_unkept(keeping: asyncio.Future[None]) -> None:
+    """A stopped turn's writes left to the background failed: said in the log."""
+    if not keeping.cancelled() and keeping.exception() is not None:
+        log.warning("The stopped answer could not be saved: %s", type(keeping.exception()).__name__)
 
 
 async def first_user_message(

@@ -5,6 +5,7 @@ first message saved with the newest items read) in the transaction that takes it
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
@@ -44,6 +45,12 @@ class HeldTurns:
         another process too (see :mod:`.turns`).
         """
         return self._turns.hold(thread_id, on_gone)
+
+    def finish_in_background(self, thread_id: str | None, work: asyncio.Future[Any]) -> None:
+        """``work`` (a stopped turn's last writes, waiting for another process's lock)
+        goes on after its turn ends: the thread's turn held in this process now stays
+        held until it is done, and the store's close waits for it (see :mod:`.turns`)."""
+        self._turns.finish_in_background(thread_id, work)
 
     def watch_thread(self, thread_id: str, on_gone: Callable[[], None]) -> ThreadWatch:
         """Call ``on_gone`` (once, from another task) if ``thread_id`` is deleted, by any

@@ -25,7 +25,10 @@ kernel's on the same store) for :data:`~.engine.STORE_WAIT_SHOWN_AFTER` tells a 
 that asked to be told (:func:`~.engine.lock_waits_told_to`: its transport streams a
 progress line, :data:`TURN_WAIT_MESSAGE`), and again when its turn comes. Stopped while
 it waits, it ends at once: the lease it may hold is released in the background (the
-store's close waits for that release).
+store's close waits for that release). Stopped once its turn runs, it ends as soon as
+what the stopped turn keeps is saved or waits for another process's lock: that work
+(:meth:`ThreadTurns.finish_in_background`) then goes on in the background, and the lease
+is held (renewed) until it is done, so the thread's next turn reads what was kept.
 """
 
 from __future__ import annotations
@@ -63,7 +66,8 @@ WAIT_SECONDS = 600.0
 """The longest a turn waits for the one before it; then the request fails, readably."""
 
 RELEASE_WAIT_ON_CLOSE = 5.0
-"""The longest the store's close waits for stopped turns' leases to be released."""
+"""The longest the store's close waits for stopped turns' last writes and the releases
+of their leases."""
 
 _POLL_FIRST, _POLL_MAX = 0.01, 0.25
 
@@ -132,8 +136,12 @@ class ThreadTurns:
         self._writes = writes
         self._dialect = dialect
         self._local: dict[str, tuple[asyncio.Lock, int]] = {}
-        # Releases of stopped turns' leases, under way (see hold_reading).
-        self._releasing: set[asyncio.Future[None]] = set()
+        # Stopped turns' last writes and their leases' releases, under way in the
+        # background (see hold_reading, finish_in_background); the close waits for them.
+        self._releasing: set[asyncio.Future[Any]] = set()
+        # The turns held in this process (one per thread: see _local_lock), each with
+        # the background work its lease is held for after the turn ends.
+        self._held: dict[str, list[asyncio.Future[Any]]] = {}
 
     @asynccontextmanager
     async def hold(
@@ -189,21 +197,47 @@ class ThreadTurns:
                 finally:
                     waiting.over()
                 renewal = ThreadWatch(self._writes, thread_id, owner, on_gone)
+                kept = self._held[thread_id] = []
+                stopped = False
                 try:
                     yield result
+                except asyncio.CancelledError:
+                    stopped = True
+                    raise
                 finally:
-                    await renewal.stop()
-                    if not self._release_now(thread_id, owner):
-                        # Shielded: a cancelled turn (the user pressed Stop) still hands over.
-                        await asyncio.shield(self._release(thread_id, owner))
+                    del self._held[thread_id]
+                    after = [work for work in kept if not work.done()]
+                    if after:
+                        # What the stopped turn keeps is still being saved: the lease
+                        # stays (renewed) until it is, then is released.
+                        self._release_later(thread_id, owner, after, renewal)
+                    else:
+                        await renewal.stop()
+                        released = self._release_now(thread_id, owner)
+                        if not released and stopped:
+                            # Stopped (the user pressed Stop): it ends now; the release
+                            # may wait for another process's lock, so it is written in
+                            # the background.
+                            self._release_later(thread_id, owner)
+                        elif not released:
+                            await asyncio.shield(self._release(thread_id, owner))
         finally:
             waiting.over()
 
+    def finish_in_background(self, thread_id: str | None, work: asyncio.Future[Any]) -> None:
+        """``work`` (a stopped turn's last writes, say) may go on after the turn that
+        started it ends: the store's close waits for it, and a turn of ``thread_id``
+        held in this process now keeps its lease (renewed) until ``work`` is done."""
+        self._keep(work)
+        if thread_id is not None and thread_id in self._held:
+            self._held[thread_id].append(work)
+
     async def close(self) -> None:
-        """Wait for the releases of stopped turns' leases still under way (at most
-        :data:`RELEASE_WAIT_ON_CLOSE`; one left then is stopped, and its lease lapses):
-        run after the store closed, a release failed or was never done, and the thread's
-        next message after a restart waited for the lease to lapse."""
+        """Wait for stopped turns' last writes and the releases of their leases still
+        under way (at most :data:`RELEASE_WAIT_ON_CLOSE`; one left then is stopped, and
+        its lease lapses): run after the store closed, a release failed or was never
+        done, and the thread's next message after a restart waited for the lease to
+        lapse."""
         if self._releasing:
             pending = asyncio.gather(*self._releasing, return_exceptions=True)
             with contextlib.suppress(TimeoutError):
@@ -292,11 +326,29 @@ class ThreadTurns:
         except Exception as exc:  # the lease lapses on its own
             logger.warning("Could not release a thread turn: %s", type(exc).__name__)
 
-    def _release_later(self, thread_id: str, owner: str) -> None:
-        """:meth:`_release` in a task of its own, kept until it ends."""
-        task = asyncio.ensure_future(self._release(thread_id, owner))
-        self._releasing.add(task)
-        task.add_done_callback(self._releasing.discard)
+    def _release_later(
+        self,
+        thread_id: str,
+        owner: str,
+        after: list[asyncio.Future[Any]] | None = None,
+        renewal: ThreadWatch | None = None,
+    ) -> None:
+        """:meth:`_release` in a task of its own, kept until it ends; once ``after`` is
+        done and ``renewal`` stopped, if given."""
+
+        async def release() -> None:
+            if after:
+                await asyncio.wait(after)
+            if renewal is not None:
+                await renewal.stop()
+            await self._release(thread_id, owner)
+
+        self._keep(asyncio.ensure_future(release()))
+
+    def _keep(self, work: asyncio.Future[Any]) -> None:
+        """Keep ``work`` until it ends (for :meth:`close`)."""
+        self._releasing.add(work)
+        work.add_done_callback(self._releasing.discard)
 
     def _release_now(self, thread_id: str, owner: str) -> bool:
         """:meth:`_release` at once when it can run on the event loop (usually): no task,
