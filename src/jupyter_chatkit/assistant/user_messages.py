@@ -80,7 +80,7 @@ async def add_user_message(
     same events in the same order.
     """
     thread_id = request.params.thread_id
-    # Of the thread, ChatKit's builder reads only the id when there are no attachments;
+    # Of the thread, user_message() reads only the id when there are no attachments;
     # the message is dated again when the turn is taken.
     unread = ThreadMetadata(id=thread_id, created_at=datetime.now())
     message = await server._build_user_message_item(request.params.input, unread, context)
