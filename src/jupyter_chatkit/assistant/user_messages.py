@@ -24,6 +24,7 @@ from chatkit.types import (
     ThreadsAddUserMessageReq,
     ThreadsCreateReq,
     ThreadStreamEvent,
+    UserMessageInput,
     UserMessageItem,
 )
 
@@ -32,6 +33,8 @@ from .titles import local_title
 from .turn import TurnRequest
 
 if TYPE_CHECKING:
+    from chatkit.store import Store
+
     from ..protocol import RequestContext
     from .server import NotebookAssistant
 
@@ -48,7 +51,7 @@ async def create_thread(
     thread = Thread(
         id=server.store.generate_thread_id(context), created_at=datetime.now(), items=Page()
     )
-    message = await server._build_user_message_item(request.params.input, thread, context)
+    message = await user_message(server.store, request.params.input, thread, context)
     if server.settings.title_mode != "off":
         # The title is there from the first event on: a first turn stopped at once
         # (the stream closed, so no later thread.updated arrives) still shows it.
@@ -83,7 +86,7 @@ async def add_user_message(
     # Of the thread, user_message() reads only the id when there are no attachments;
     # the message is dated again when the turn is taken.
     unread = ThreadMetadata(id=thread_id, created_at=datetime.now())
-    message = await server._build_user_message_item(request.params.input, unread, context)
+    message = await user_message(server.store, request.params.input, unread, context)
     max_items, max_tokens = server._history_limits()
     on_gone = server._on_gone(thread_id, context)
     turn = server.sql_store.thread_turn_adding(
@@ -99,6 +102,30 @@ async def add_user_message(
                 yield event
         finally:
             server._turn_requests.pop(thread_id, None)
+
+
+async def user_message(
+    store: Store[RequestContext],
+    input: UserMessageInput,
+    thread: ThreadMetadata,
+    context: RequestContext,
+) -> UserMessageItem:
+    """The message item of a request's ``input`` in ``thread``, as ChatKit (1.6) builds
+    it: a new id, dated now, its attachments read from the store and given the thread."""
+    return UserMessageItem(
+        id=store.generate_item_id("message", thread, context),
+        content=input.content,
+        thread_id=thread.id,
+        attachments=[
+            (await store.load_attachment(attachment_id, context)).model_copy(
+                update={"thread_id": thread.id}
+            )
+            for attachment_id in input.attachments
+        ],
+        quoted_text=input.quoted_text,
+        inference_options=input.inference_options,
+        created_at=datetime.now(),
+    )
 
 
 async def _respond(
