@@ -1,4 +1,10 @@
-"""Our code that stands in for private methods of ChatKit keeps giving what they give.
+"""The private library methods we depend on are still as read, and our code that stands
+in for others keeps giving what they give.
+
+``assistant/library_hooks.py`` overrides the private methods listed in its ``FOLLOWED``:
+each is checked here against the installed library (present, same parameters, same
+kind), and the hook classes override nothing unlisted, so a library release that
+changes one fails here, naming it, instead of failing a turn at run time.
 
 ``results.wire_json``, ``thread_responses.thread_response`` and
 ``user_messages.user_message`` replace calls of ``ChatKitServer._serialize``,
@@ -9,7 +15,10 @@ the installed ChatKit's, so a ChatKit that changes its wire format fails this te
 
 from __future__ import annotations
 
+import importlib
+import inspect
 from datetime import UTC, datetime
+from importlib.metadata import version
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
@@ -29,7 +38,10 @@ from chatkit.types import (
     UserMessageTextContent,
 )
 
+from jupyter_chatkit.assistant import library_hooks
+from jupyter_chatkit.assistant.library_hooks import FOLLOWED, ChatKitHooks, Followed
 from jupyter_chatkit.assistant.results import wire_json
+from jupyter_chatkit.assistant.server import NotebookAssistant
 from jupyter_chatkit.assistant.thread_responses import thread_response
 from jupyter_chatkit.assistant.user_messages import user_message
 from tests.chatkit_helpers import ALICE
@@ -114,3 +126,67 @@ async def test_user_message_is_chatkits(sqlite_store: SQLStore) -> None:
     assert ours.model_dump(exclude={"id", "created_at"}) == chatkits.model_dump(
         exclude={"id", "created_at"}
     )
+
+
+def _library_method(followed: Followed) -> object:
+    module, _, owner = followed.owner.rpartition(".")
+    return getattr(getattr(importlib.import_module(module), owner), followed.method, None)
+
+
+def _kind(method: object) -> str:
+    if inspect.isasyncgenfunction(method):
+        return "async generator"
+    return "coroutine" if inspect.iscoroutinefunction(method) else "function"
+
+
+@pytest.mark.parametrize("followed", FOLLOWED, ids=lambda f: f"{f.owner}.{f.method}")
+def test_each_followed_private_method_is_as_read(followed: Followed) -> None:
+    where = f"{followed.owner}.{followed.method} ({followed.library} {version(followed.library)})"
+    method = _library_method(followed)
+    assert method is not None, (
+        f"{where} is gone; assistant/library_hooks.py overrides it, as read in "
+        f"{followed.version}: find what replaced it and move the hook there"
+    )
+    parameters = tuple(inspect.signature(method).parameters)[1:]  # type: ignore[arg-type]
+    assert parameters == followed.parameters, (
+        f"{where} now takes {parameters}, not {followed.parameters} as read in "
+        f"{followed.version}; read it again before moving the pin (library_hooks.py)"
+    )
+    assert _kind(method) == followed.kind, (
+        f"{where} is now a {_kind(method)}, not a {followed.kind} as read in "
+        f"{followed.version}; read it again (library_hooks.py)"
+    )
+
+
+def _private_overrides(cls: type) -> set[str]:
+    """The private methods ``cls`` itself defines that one of its library bases has."""
+    library_bases = [b for b in cls.__mro__[1:] if not b.__module__.startswith("jupyter_")]
+    return {
+        name
+        for name, value in vars(cls).items()
+        if inspect.isfunction(value)
+        and name.startswith("_")
+        and not name.startswith("__")
+        and any(name in vars(base) for base in library_bases)
+    }
+
+
+def test_the_hook_classes_override_only_followed_methods() -> None:
+    followed = {(f.owner.rpartition(".")[2], f.method) for f in FOLLOWED}
+    hooks = [
+        ChatKitHooks,
+        library_hooks.chat_completions_hooks(),
+        library_hooks.responses_hooks(),
+    ]
+    for cls in hooks:
+        base = next(b for b in cls.__mro__[1:] if not b.__module__.startswith("jupyter_"))
+        for name in _private_overrides(cls):
+            assert (base.__name__, name) in followed, f"{cls.__name__}.{name} is not in FOLLOWED"
+
+
+def test_no_class_outside_the_hooks_overrides_a_library_private_method() -> None:
+    from jupyter_chatkit.assistant.chat_completions import chat_completions_model_class
+    from jupyter_chatkit.assistant.responses_model import responses_model_class
+
+    for cls in (NotebookAssistant, chat_completions_model_class(), responses_model_class()):
+        assert not _private_overrides(cls), f"{cls.__name__}: {_private_overrides(cls)}"

@@ -64,9 +64,10 @@ def chat_completions_model_class() -> type[OpenAIChatCompletionsModel]:
 
 def _define_chat_completions_model() -> type[OpenAIChatCompletionsModel]:
     from agents.items import ModelResponse, TResponseStreamEvent
-    from agents.models.openai_chatcompletions import OpenAIChatCompletionsModel
 
-    class ChatCompletionsModel(OpenAIChatCompletionsModel):
+    from .library_hooks import chat_completions_hooks
+
+    class ChatCompletionsModel(chat_completions_hooks()):  # type: ignore[misc]  # built at run time
         """Chat completions, adapted to ChatKit: replayable history, unique item ids."""
 
         async def get_response(
@@ -84,12 +85,9 @@ def _define_chat_completions_model() -> type[OpenAIChatCompletionsModel]:
                 ids.fix_item(item, index)
             return response
 
-        async def _fetch_response(self, *args: Any, **kwargs: Any) -> Any:
-            result = await super()._fetch_response(*args, **kwargs)
-            if kwargs.get("stream") and isinstance(result, tuple):
-                response, stream = result
-                return response, EndCheckedStream(stream)
-            return result
+        def wrap_stream(self, stream: Any) -> Any:
+            """The stream, which must end with a finish_reason or [DONE] (module, 3.)."""
+            return EndCheckedStream(stream)
 
         async def stream_response(
             self,
@@ -106,20 +104,18 @@ def _define_chat_completions_model() -> type[OpenAIChatCompletionsModel]:
                 ids.fix_event(event)
                 yield event
 
-        async def _close_stream_allowing_background_completion(self, iterator: Any) -> None:
-            # openai-agents closes the stream after its last event in a task of its own,
-            # shielded. A stream read to its end has closed its response already (openai
-            # does at the end of the body), and closing it again does nothing (httpx):
-            # then no task is made for it. Only in the version whose method was read.
-            if closed_at_end(iterator):
-                return
-            await super()._close_stream_allowing_background_completion(iterator)
+        def stream_closed(self, stream: Any) -> bool:
+            """openai-agents closes the stream after its last event in a task of its own,
+            shielded. A stream read to its end has closed its response already (openai
+            does at the end of the body), and closing it again does nothing (httpx):
+            then no task is made for it. Only in the version whose close was read."""
+            return closed_at_end(stream)
 
     return ChatCompletionsModel
 
 
-# The openai-agents versions whose stream close (OpenAIChatCompletionsModel.
-# _close_stream_allowing_background_completion) only closes the stream.
+# The openai-agents versions whose stream close (see library_hooks.py) only closes the
+# stream.
 CLOSE_READ_VERSIONS = frozenset({pins.AGENTS})
 
 

@@ -45,18 +45,16 @@ def responses_model_class() -> type[OpenAIResponsesModel]:
 
 
 def _define_responses_model() -> type[OpenAIResponsesModel]:
-    from agents.models.openai_responses import OpenAIResponsesModel
+    from .library_hooks import responses_hooks
 
-    class ResponsesModel(OpenAIResponsesModel):
+    class ResponsesModel(responses_hooks()):  # type: ignore[misc]  # built at run time
         """The Responses API, its stream events parsed by type and text deltas merged."""
 
-        async def _fetch_response(self, *args: Any, **kwargs: Any) -> Any:
-            result = await super()._fetch_response(*args, **kwargs)
-            # agents 0.24 wraps openai's stream in _ResponseStreamWithRequestId.
-            if kwargs.get("stream") and not lighten_stream(getattr(result, "_source", None)):
+        def fetched_stream(self, stream: object, wrapper: object) -> None:
+            """openai's stream, parsed by type and its text deltas merged when read."""
+            if not lighten_stream(stream):
                 # Still correct, only slower: openai's own parsing of every event.
-                logger.debug("Responses stream read as openai reads it (%s)", type(result))
-            return result
+                logger.debug("Responses stream read as openai reads it (%s)", type(wrapper))
 
     return ResponsesModel
 

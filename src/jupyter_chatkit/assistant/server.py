@@ -21,7 +21,7 @@ from chatkit.actions import Action
 from chatkit.agents import AgentContext
 from chatkit.errors import CustomStreamError
 from chatkit.errors import ErrorCode as ChatKitErrorCode
-from chatkit.server import ChatKitServer, NonStreamingResult, StreamingResult
+from chatkit.server import NonStreamingResult, StreamingResult
 from chatkit.store import NotFoundError, Store
 from chatkit.types import (
     Attachment,
@@ -30,6 +30,7 @@ from chatkit.types import (
     ErrorEvent,
     FeedbackKind,
     Page,
+    Thread,
     ThreadItem,
     ThreadItemReplacedEvent,
     ThreadMetadata,
@@ -52,7 +53,7 @@ from ..protocol import (
 )
 from ..settings import Settings
 from ..store import MAX_THREAD_TITLE_CHARS, SQLStore
-from . import notebook_threads, turn_failures
+from . import notebook_threads, thread_responses, turn_failures
 from .agent import build_agent, build_title_agent
 from .agent_tools import METADATA_KEY, thread_agent_settings
 from .agent_undo import ACTION_UNDO_AGENT_STEPS, undo_steps
@@ -60,6 +61,7 @@ from .answers import REQUEST_ADAPTER, answer
 from .cards import POSITIONS, card_code, mark_inserted
 from .event_merge import install as install_event_merge
 from .history import History, PreloadedTail, read_history
+from .library_hooks import ChatKitHooks
 from .mcp import McpTools
 from .message_edit import ACTION_EDIT_MESSAGE, edit_message
 from .model_choice import ModelChoice
@@ -71,7 +73,6 @@ from .request_checks import check_streaming_request
 from .results import JsonResult, StreamResult, wire_json
 from .running import RunningTurns
 from .scrub import Scrubber, register_secret
-from .thread_responses import thread_response
 from .titles import PendingTitles, local_title, model_title
 from .turn import TurnRequest, choose_agent, context_class, run_agent
 from .turn_streams import THREAD_DELETED, keep_stopped_turn, process_streaming
@@ -84,8 +85,13 @@ log = logging.getLogger("jupyter_chatkit")
 _AGENT_CONTEXT = context_class(AgentContext[RequestContext])
 
 
-class NotebookAssistant(ChatKitServer[RequestContext]):
-    """The notebook assistant: an openai-agents Agent behind ChatKit's protocol."""
+class NotebookAssistant(ChatKitHooks):
+    """The notebook assistant: an openai-agents Agent behind ChatKit's protocol.
+
+    ChatKit's private hooks reach it through :class:`.library_hooks.ChatKitHooks`, whose
+    public methods it overrides (``stream_request``, ``turn_events``, ``serialize``,
+    ``thread_response``).
+    """
 
     def __init__(self, store: SQLStore, settings: Settings, model: Model | None = None) -> None:
         super().__init__(store, store.attachments)
@@ -162,9 +168,9 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         if isinstance(request, ThreadsListReq):
             # Each thread with its notebook; one notebook's threads when asked.
             page = await notebook_threads.load_page(self.store, request, context)
-            body = self._serialize(
+            body = self.serialize(
                 Page(
-                    data=[self._to_thread_response(t) for t in page.data],
+                    data=[self.thread_response(t) for t in page.data],
                     has_more=page.has_more,
                     after=page.after,
                 )
@@ -178,7 +184,7 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             await self.titles.settle(thread_id, self.store, context, running)
         elif isinstance(request, ThreadsUpdateReq) and notebook_threads.requested_notebook(request):
             thread = await notebook_threads.update_notebook(self.store, request, context)
-            return NonStreamingResult(self._serialize(self._to_thread_response(thread)))
+            return NonStreamingResult(self.serialize(self.thread_response(thread)))
         elif isinstance(request, ThreadsUpdateReq):
             if len(request.params.title) > MAX_THREAD_TITLE_CHARS:
                 raise ValueError(
@@ -193,35 +199,36 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             self.titles.deleted(request.params.thread_id, context.user_id)
         return result
 
-    def _process_streaming_impl(
-        self, request: Any, context: RequestContext
+    def stream_request(
+        self,
+        request: Any,
+        context: RequestContext,
+        chatkit_stream: Callable[[Any, RequestContext], AsyncIterator[ThreadStreamEvent]],
     ) -> AsyncGenerator[ThreadStreamEvent, None]:
         """ChatKit's streaming, one turn at a time per thread, ``threads.create`` atomic
-        (:func:`.turn_streams.process_streaming`).
-
-        (Overrides a private method of chatkit 1.6.5's ``ChatKitServer``.)
-        """
-        return process_streaming(self, request, context, super()._process_streaming_impl)
+        (:func:`.turn_streams.process_streaming`)."""
+        return process_streaming(self, request, context, chatkit_stream)
 
     def _on_gone(self, thread_id: str, context: RequestContext) -> Callable[[], None]:
         """What a turn's lease renewal (or watch) calls when it finds the thread deleted,
         by another process too (store/turns.py): the turn ends as a delete here does."""
         return partial(self.running.thread_deleted, thread_id, context.user_id)
 
-    def _serialize(self, obj: Any) -> bytes:
+    def serialize(self, obj: Any) -> bytes:
         """ChatKit's serialization, taking a streamed event's text from its running turn,
-        which kept it a moment before (running.LastSerialized): the same bytes.
-        (Overrides a private method of chatkit 1.6.5's ``ChatKitServer``.)"""
+        which kept it a moment before (running.LastSerialized): the same bytes."""
         kept = self.running.serialized(obj)
         return kept if kept is not None else wire_json(obj)
 
     def _history_limits(self) -> tuple[int, int]:
         return self.settings.history_max_items, self.settings.history_max_tokens
 
-    def _to_thread_response(self, thread: Any) -> Any:
+    def thread_response(self, thread: ThreadMetadata | Thread) -> Thread:
         """ChatKit's thread response plus the thread's Ask/Agent settings and notebook
         (nothing else of its metadata leaves the server)."""
-        response = thread_response(thread, {METADATA_KEY: thread_agent_settings(thread.metadata)})
+        response = thread_responses.thread_response(
+            thread, {METADATA_KEY: thread_agent_settings(thread.metadata)}
+        )
         notebook = notebook_threads.notebook_of(thread)
         if notebook:
             # Its notebook (a path, listed in threads.list too): the sidebar lets the next
@@ -280,7 +287,7 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             stored=read.payloads,
         )
         # Ask or Agent, the step limit, MCP, what this request's front end can do.
-        # (Kept for the whole request, dropped when it ends: see _process_streaming_impl.)
+        # (Kept for the whole request, dropped when it ends: see stream_request.)
         request = self._turn_requests.get(thread.id, TurnRequest())
         choice = await choose_agent(self, thread, history, input_user_message, request)
         for event in choice.events:
@@ -400,11 +407,11 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
             self, thread, pending_items, context, super().handle_stream_cancelled
         )
 
-    async def _process_events(
+    async def turn_events(
         self,
         thread: ThreadMetadata,
         context: RequestContext,
-        stream: Callable[[], AsyncIterator[ThreadStreamEvent]],
+        events: AsyncIterator[ThreadStreamEvent],
     ) -> AsyncIterator[ThreadStreamEvent]:
         """ChatKit's, but a thread deleted while its answer streams ends the stream with
         one :data:`THREAD_DELETED` error that offers no Retry (a Retry could only 404).
@@ -412,10 +419,8 @@ class NotebookAssistant(ChatKitServer[RequestContext]):
         The store refuses the turn's next write with ``NotFoundError`` (nothing of it is
         written); ChatKit makes that a bare ``stream.error`` offering Retry, then may save
         the thread once more (refused by the store too: a second error). So after that
-        error the stream ends here. (Overrides a private method of chatkit 1.6.5's
-        ChatKitServer.)
+        error the stream ends here.
         """
-        events = super()._process_events(thread, context, stream)
         failed: ErrorEvent | None = None
         async with contextlib.aclosing(events):  # type: ignore[type-var]
             async for event in events:

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("jupyter_chatkit")
 
-# The end of an answer whose thread was deleted while it streamed (see server._process_events).
+# The end of an answer whose thread was deleted while it streamed (see server.turn_events).
 THREAD_DELETED = (
     "This conversation was deleted (in another view or window) while its answer was being written."
 )

@@ -139,7 +139,7 @@ async def _respond(
     if history is not None:
         server._histories[thread.id] = history
     try:
-        async for event in server._process_events(
+        async for event in server.process_events(
             thread, context, lambda: server.respond(thread, message, context)
         ):
             yield event
