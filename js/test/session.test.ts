@@ -4,7 +4,7 @@ import { ChatSession, type SessionEvent } from "../src/client/session";
 import { messageText, STOPPED_NOTE } from "../src/client/reducer";
 import { TransportError } from "../src/client/transport";
 import { fixtures, scriptedTransport } from "./helpers";
-import { TURN } from "../src/protocol";
+import { TURN, TURN_FAILURE_KEY } from "../src/protocol";
 
 function record(session: ChatSession): SessionEvent[] {
   const out: SessionEvent[] = [];
@@ -575,4 +575,21 @@ test("a turn of another chat that failed before it could be followed: its ended 
   session.heardTurn({ threadId: fixtures.thread.id, phase: "ended", source: other, failure: { error, lastItemId: "msg_0008" } });
   await session.openThread(fixtures.thread.id, true, false);
   assert.equal(session.state.error?.message, error.message);
+});
+
+test("a failure the server kept with the thread says why after a reload, until an answer", async () => {
+  // A new page (a reload, another window) knows nothing of the failed turn: the thread's
+  // metadata says why (protocol.py TURN_FAILURE_KEY), shown while the thread ends there.
+  const asked = { ...fixtures.thread.items.data.at(-1), id: "msg_0008", type: "user_message" };
+  const error = { type: "error", code: "custom", message: "The model server refused it.", allow_retry: true };
+  const metadata = { [TURN_FAILURE_KEY]: { error, after: "msg_0008" } };
+  const failed = { ...fixtures.thread, metadata, items: { data: [asked], has_more: false } };
+  const reply = fixtures.thread.items.data.find((i: { type: string }) => i.type === "assistant_message");
+  const answered = { ...failed, items: { data: [asked, { ...reply, id: "m_9" }], has_more: false } };
+  const transport = scriptedTransport({ "threads.get_by_id": [{ json: failed }, { json: answered }] });
+  const session = new ChatSession({ transport });
+  await session.openThread(fixtures.thread.id, false, false);
+  assert.deepEqual(session.state.error, error);
+  await session.openThread(fixtures.thread.id, false, false); // stale: an answer came since
+  assert.equal(session.state.error, null);
 });

@@ -532,3 +532,45 @@ def test_agent_steps_reach_the_notebook_after_its_first_view_closed(
     assert lab_page.cell_sources() == ["%load_ext jupyter_chatkit\n%chat", "y = 7"]
     # What the model was told of the step: it was carried out.
     assert "No notebook is open" not in str(scripted_llm.requests[-1]["messages"])
+
+
+def test_a_failed_turn_says_why_after_a_reload_in_the_widget_and_the_sidebar(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    """Why a turn failed is kept with its conversation: after a reload, the widget and the
+    sidebar both say it (before: the last message just had no answer), until an answer
+    comes."""
+    open_widget_notebook(lab_page, "failed.ipynb")
+    scripted_llm.script(http_error(400, "The request was refused."))
+    box = page.locator(f"{IN_CELL} .jck-input").first
+    box.click()
+    box.fill("fails, then the page reloads")
+    box.press("Enter")
+    said = page.locator(f"{IN_CELL} .jck-error .jck-error-text")
+    said.wait_for(timeout=60_000)
+    wait_idle(page, IN_CELL)
+    expected = said.inner_text().strip()
+    lab_page.notebook_js("await nb.context.save();")
+
+    lab_page.reload()
+    open_panel(page)
+    errors = [f"{scope} .jck-error .jck-error-text" for scope in (IN_CELL, PANEL)]
+    page.wait_for_function(
+        "([sels, text]) => sels.every((s) => "
+        "document.querySelector(s)?.textContent.trim() === text)",
+        arg=[errors, expected],
+        timeout=60_000,
+    )
+    screenshot(page, "failure-after-reload")
+    assert messages(page, PANEL, "user") == ["fails, then the page reloads"]
+
+    # The next answer (asked in the sidebar) ends it, in both.
+    scripted_llm.script(Reply("Answered this time."))
+    send(page, "asked again", PANEL)
+    for scope in (PANEL, IN_CELL):
+        page.locator(f"{scope} .jck-msg.jck-assistant", has_text="Answered this time.").wait_for(
+            timeout=60_000
+        )
+        wait_idle(page, scope)
+    assert page.locator(".jck-error .jck-error-text:visible").count() == 0
+    screenshot(page, "failure-answered")

@@ -19,6 +19,7 @@ import type {
   WidgetItem,
   WorkflowItem,
 } from "./types";
+import { TURN_FAILURE_KEY } from "../protocol";
 
 /** What the UI shows for one thread. */
 export interface ThreadState {
@@ -369,10 +370,22 @@ export function failureOf(state: ThreadState): TurnFailure | null {
 
 /**
  * The error of `failure` when `state` (its thread, loaded again) still ends where the
- * failed turn left it. Errors are not saved in the thread: loading it again (a followed
- * turn's end, the page's turn signals) had put a bare "no answer" where the stream had
- * said why. Null once anything came after (an answer, a retry run elsewhere).
+ * failed turn left it: loading it again (a followed turn's end, the page's turn signals,
+ * a reload with the failure the server kept) had put a bare "no answer" where the stream
+ * had said why. Null once anything came after (an answer, a retry run elsewhere).
  */
 export function errorStillStanding(failure: TurnFailure | null, state: ThreadState): ErrorEvent | null {
   return failure && state.items.at(-1)?.id === failure.lastItemId ? failure.error : null;
+}
+
+/**
+ * The failure the server kept with `thread` (protocol.py's TURN_FAILURE_KEY): why its
+ * last turn failed, and the last shown item then. Null without one, or while a turn runs
+ * in it (that turn's own end says how it went).
+ */
+export function keptFailure(thread: Thread | ThreadMetadata): TurnFailure | null {
+  const meta = thread.metadata as Record<string, unknown> | undefined;
+  const kept = meta?.[TURN_FAILURE_KEY] as { error?: ErrorEvent; after?: string } | undefined;
+  if (meta?.answering === true || kept?.error?.type !== "error" || typeof kept.after !== "string") return null;
+  return { error: kept.error, lastItemId: kept.after };
 }

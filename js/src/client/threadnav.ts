@@ -6,7 +6,15 @@
  */
 
 import { TURN } from "../protocol";
-import { emptyState, errorStillStanding, failureOf, prependItems, stateFromThread, type TurnFailure } from "./reducer";
+import {
+  emptyState,
+  errorStillStanding,
+  failureOf,
+  keptFailure,
+  prependItems,
+  stateFromThread,
+  type TurnFailure,
+} from "./reducer";
 import { messageBatches } from "./stream";
 import { isAbortError } from "./transport";
 import type { TurnSignal } from "./turnsignal";
@@ -65,7 +73,11 @@ export class ThreadSession extends TurnSession {
       state = { ...state, items: [...page.data].reverse() };
       cursor = page.has_more ? (page.after ?? null) : null;
     }
-    const error = errorStillStanding(before, state) ?? errorStillStanding(this.failedElsewhere.get(threadId) ?? null, state);
+    // Or the failure the server kept with the thread: a reload, another window, says why too.
+    const error =
+      errorStillStanding(before, state) ??
+      errorStillStanding(this.failedElsewhere.get(threadId) ?? null, state) ??
+      errorStillStanding(keptFailure(thread), state);
     if (error) state = { ...state, error };
     this.state = state;
     this.olderCursor = cursor;
