@@ -46,6 +46,27 @@ def test_a_syntax_errors_context_names_the_cells_line() -> None:
         assert f"line {line}" in described["text"] and "^" in described["text"], described
 
 
+# ``traceback.print_exc()`` and ``warnings.warn`` in a cell, recorded from a real ipykernel
+# 7 / IPython 9 kernel (nbclient): stderr names IPython's temporary file.
+PRINTED = {
+    "output_type": "stream",
+    "name": "stderr",
+    "text": "Traceback (most recent call last):\n"
+    '  File "/tmp/ipykernel_12048/1528889588.py", line 3, in <module>\n'
+    "    1/0\n    ~^~\nZeroDivisionError: division by zero\n"
+    "/tmp/ipykernel_12048/1528889588.py:6: UserWarning: use x\n  warnings.warn('use x')\n",
+}
+
+
+def test_a_printed_traceback_and_a_warning_name_the_cells_lines() -> None:
+    described = output_text(PRINTED)
+    shown = json.dumps(described)
+    assert ".py" not in shown and "ipykernel_" not in shown, shown
+    assert "line 3, in <module>" in described["text"], described
+    assert "line 6: UserWarning: use x" in described["text"], described
+    assert "ZeroDivisionError: division by zero" in described["text"], described
+
+
 def test_a_modules_own_file_stays_named() -> None:
     output = {
         "output_type": "error",
@@ -66,6 +87,8 @@ def test_a_modules_own_file_stays_named() -> None:
         pytest.param('File "' + "a" * LONG + '/ipykernel_1/2.py", line 1', id="long-path"),
         pytest.param('File "/ipykernel_1/' * (LONG // 19), id="cell-files-open"),
         pytest.param("(1.py, line " * (LONG // 12), id="messages-open"),
+        pytest.param(" " + "a" * LONG + "/ipykernel_1/2.py:3:", id="long-warning-path"),
+        pytest.param(" /ipykernel_1/2.py:" * (LONG // 19), id="warnings-open"),
     ],
 )
 def test_long_texts_are_read_in_linear_work(text: str) -> None:

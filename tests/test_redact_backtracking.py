@@ -358,6 +358,16 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param("lftp -u " * (LONG // 8), id="lftp-users-repeated"),
         pytest.param("lftp -u a," + "b" * LONG, id="lftp-long-password"),
         pytest.param("bcp -P " * (LONG // 7), id="bcp-flags-repeated"),
+        # Round 12: a user and a password side by side, paths, Basic pairs base64-encoded,
+        # dicts in calls.
+        pytest.param("('a', 'A1b" * (LONG // 10), id="pairs-open"),
+        pytest.param("('a', '" + "A1b" * (LONG // 3), id="pair-long-password"),
+        pytest.param("['a', b'" + "A1_b" * (LONG // 4) + "']", id="pair-long-identifier"),
+        pytest.param(", 'a', 'A1bC2d/" * (LONG // 16), id="pairs-with-slashes"),
+        pytest.param("password = '/" + "a/" * (LONG // 2) + "A'", id="path-many-folders"),
+        pytest.param("password = '" + "a " * (LONG // 2) + "/'", id="path-spaces-open"),
+        pytest.param("YWRhOkhxN3ZSMm1YOWtMcA== " * (LONG // 25), id="basic-pairs-base64"),
+        pytest.param("f({'password': 'x', 'a': 'b', " * (LONG // 30) + "})", id="dict-in-call"),
     ],
 )
 def test_long_adversarial_lines_are_redacted_in_linear_work(text: str) -> None:

@@ -256,7 +256,9 @@ export function outputText(output: nbformat.IOutput, max = LIMITS.outputChars): 
   const type = String(output.output_type);
   if (type === "stream") {
     const o = output as nbformat.IStream;
-    return { output_type: type, name: o.name, text: clipMiddle(withoutBase64(stripAnsi(joinText(o.text))), max) };
+    // `traceback.print_exc()`, warnings: the cell's line, not IPython's file (errortext.ts).
+    const text = withCellLines(withoutBase64(stripAnsi(joinText(o.text))));
+    return { output_type: type, name: o.name, text: clipMiddle(text, max) };
   }
   if (type === "error") {
     const o = output as nbformat.IError;

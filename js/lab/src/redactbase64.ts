@@ -19,6 +19,9 @@ const NOT_TEXT = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]/;
 const KIND = "base64 text holding a secret";
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
 const HEX = /^[0-9a-fA-F]+$/;
+// Decoded, the whole text is `user:password` (HTTP Basic's credentials): hidden with no
+// name beside it. A password of 6+ with a letter; not a URL nor a port (encoded.py).
+const BASIC_PAIR = /^[A-Za-z0-9._@+\\-]{1,64}:(?!\/\/)(?=[^\s]{0,127}[A-Za-z])[^\s]{6,128}$/;
 
 /** The printable UTF-8 text `run` encodes in hex or base64 (standard or URL-safe), or null. */
 export function decodeText(run: string): string | null {
@@ -57,7 +60,7 @@ export function hideEncoded(text: string, redact: (plain: string) => string): [s
   const out = text.replace(RUN, (run: string) => {
     if (run.length > MAX_RUN) return run;
     const plain = decodeText(run);
-    if (plain === null || redact(plain) === plain) return run;
+    if (plain === null || (redact(plain) === plain && !BASIC_PAIR.test(plain))) return run;
     hidden += 1;
     return marker(KIND);
   });

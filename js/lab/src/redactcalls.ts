@@ -67,10 +67,14 @@ export class CallRedaction extends LooseRedaction {
       alone = true;
     }
     const pieces: string[] = [];
-    const literals: [number, number][] = [];
+    let literals: [number, number][] = [];
     const namedSecret = new Set<number>();
     const words = new Set<number>(); // positions after `"token"`: a text's words, most often
     const flags = new Set<number>(); // positions after a `--flag`: its value, whatever it looks like
+    // Positions holding a dict (`environ({'API_TOKEN': 'x', 'HOME': '/home/ada'})`): a
+    // literal, `:`, a literal. Its pairs are the quoted rule's (calls.py).
+    const dicts = new Set<number>();
+    let colon = -1; // the position where a `:` followed a literal
     let position = 0;
     let keyword = false;
     for (const token of args.matchAll(CALL_ARGUMENT)) {
@@ -79,6 +83,7 @@ export class CallRedaction extends LooseRedaction {
         position += 1;
         keyword = false;
       } else if (token[1]) {
+        if (colon === position) dicts.add(position);
         if (!keyword) {
           literals.push([pieces.length, position]);
           if (namesASecret(text.slice(1, -1))) {
@@ -90,7 +95,14 @@ export class CallRedaction extends LooseRedaction {
       } else if (KEYWORD_ARGUMENT.test(text)) {
         keyword = true;
       }
+      if (text.includes(":") && !token[1] && literals.length && literals[literals.length - 1][1] === position) {
+        colon = position;
+      }
       pieces.push(text);
+    }
+    if (dicts.size) {
+      literals = literals.filter(([, pos]) => !dicts.has(pos));
+      for (const pos of dicts) namedSecret.delete(pos + 1);
     }
     alone = alone && position === 0 && literals.length === 1;
     const many = literals.length >= 3;

@@ -74,6 +74,28 @@ export const RULES = {
     "word",
     "words"
   ],
+  "tokenQualifiers": [
+    "counts",
+    "freq",
+    "freqs",
+    "frequencies",
+    "frequency",
+    "id",
+    "ids",
+    "idx",
+    "index",
+    "indices",
+    "lengths",
+    "lens",
+    "list",
+    "lists",
+    "logprobs",
+    "mask",
+    "offsets",
+    "positions",
+    "probs",
+    "spans"
+  ],
   "valueRules": [
     {
       "kind": "PEM private key",
@@ -748,6 +770,21 @@ export const RULES = {
       "group": 4,
       "flags": "",
       "check": "password"
+    },
+    {
+      "kind": "password in a pair",
+      "triggers": [
+        "', '",
+        "','",
+        "', b'",
+        "\", \"",
+        "\",\"",
+        "\", b\""
+      ],
+      "pattern": "((?:[(\\[]|,)[ \\t]*b?(['\\\"])[A-Za-z][A-Za-z0-9._@+\\\\-]{0,63}\\2,[ \\t]*b?(['\\\"]))(?![^'\\\"\\s]{0,128}[/\\\\.]|[A-Za-z][A-Za-z0-9]{0,60}(?:_[A-Za-z0-9]{1,60}){1,8}\\3)([^'\\\"\\s«]{8,128})(?=\\3[ \\t]*[,)\\]])",
+      "group": 4,
+      "flags": "",
+      "check": "user password"
     },
     {
       "kind": "connection string secret",
@@ -1633,6 +1670,9 @@ export const RULES = {
     "!=",
     "\"\"\"",
     "\"\", \"",
+    "\", \"",
+    "\", b\"",
+    "\",\"",
     "\"--user\"",
     "\"-u\"",
     "\"kty\"",
@@ -1662,6 +1702,9 @@ export const RULES = {
     "&code=",
     "'''",
     "'', '",
+    "', '",
+    "', b'",
+    "','",
     "'--user'",
     "'-u'",
     "'kty'",
@@ -2048,6 +2091,7 @@ export const RULES = {
     "name"
   ],
   "credentialValue": "^(?=\\S{8,}$)(?=[^A-Za-z]*[A-Za-z])(?=[^0-9!@#$%^&*]*[0-9!@#$%^&*])(?![A-Za-z_.-]+[0-9]+$)\\S+$",
+  "filePathValue": "^(?:(?:~|\\.{1,2}|\\$\\{?[A-Za-z_][A-Za-z0-9_]{0,40}\\}?|[A-Za-z]:)?[/\\\\]{1,2}|[A-Za-z0-9_.@+ -]{1,80}[/\\\\]{1,2})(?:[A-Za-z0-9_.@+ -]{1,80}[/\\\\]{1,2}){0,30}[A-Za-z0-9_@+-][A-Za-z0-9_.@+-]{0,100}\\.[a-z][a-z0-9]{0,5}$|^(?:~|\\.{1,2}|\\$\\{?[A-Za-z_][A-Za-z0-9_]{0,40}\\}?)?/(?:[a-z0-9_.@+-]{1,80}/){1,30}[a-z0-9_.-]{1,100}$",
   "highEntropyValue": "^(?=[A-Za-z0-9+/=_.~-]{16,}$)(?=[^0-9]*[0-9])(?=[^A-Za-z]*[A-Za-z])(?:(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])|.{32,})",
   "yamlBlockKey": "^([ \\t]*)(?:- )?([A-Za-z_][A-Za-z0-9_.-]*)[ \\t]*:[ \\t]*([|>][-+0-9]*)?[ \\t]*$",
   "bareAlignedHeader": "^[A-Za-z_][A-Za-z0-9_.-]*(?: {2,}[A-Za-z_][A-Za-z0-9_.-]*)+ *$",

@@ -37,6 +37,9 @@ export const PLACEHOLDER_VALUE = new RegExp(RULES.placeholderValue, "i");
 const KEYISH = new RegExp(RULES.keyishNamePattern);
 const RANDOM = new RegExp(RULES.highEntropyValue);
 const QUALIFIERS = new Set<string>(RULES.secretNameQualifiers);
+const TOKEN_QUALIFIERS = new Set<string>(RULES.tokenQualifiers);
+// A file's path under a secret's name: where a secret is kept, not the secret.
+const FILE_PATH = new RegExp(RULES.filePathValue);
 const WEAK_QUALIFIERS = new Set<string>(RULES.weakQualifiers);
 
 /** Text without ANSI escape sequences. */
@@ -74,6 +77,11 @@ export function isSecretName(name: unknown): boolean {
   const cut = normal.lastIndexOf("_");
   // auth_method, token_type: about a secret, not one.
   if (cut > 0 && QUALIFIERS.has(normal.slice(cut + 1))) return false;
+  // token_ids, token_counts: a text's word pieces (names.py).
+  if (cut > 0 && TOKEN_QUALIFIERS.has(normal.slice(cut + 1))) {
+    const head = normal.slice(0, cut);
+    if (WORDS_NAMES.has(head.slice(head.lastIndexOf("_") + 1))) return false;
+  }
   if (SECRET_NAME.test(normal)) return true;
   // `PaSsWoRd`, `aPi_KeY`: case changing inside a word splits no words; read again with
   // only its separators (`PassRate` -> `passrate`, still no secret), as Python does.
@@ -138,7 +146,8 @@ export function looksRandom(value: string): boolean {
 /** A secret name, or a key-ish name holding a random-looking string. */
 export function isSecretPair(name: unknown, value: unknown): boolean {
   if (typeof name !== "string") return false;
-  if (isSecretName(name)) return true;
+  // `GOOGLE_APPLICATION_CREDENTIALS=/keys/sa.json`: where a secret is kept.
+  if (isSecretName(name)) return typeof value !== "string" || value.length > 4096 || !FILE_PATH.test(value);
   if (typeof value !== "string") return false;
   if (isKeyishName(name) && looksRandom(value)) return true;
   // `session_token_header = "abc123def456"`: a qualifier that also holds secrets.

@@ -55,9 +55,26 @@ test("a SyntaxError's context names the cell's line, as the kernel's reading of 
   assert.ok(own.includes("helpers.py, line 4") && own.includes("/home/ada/helpers.py"), own);
 });
 
+test("a printed traceback and a warning in a stream name the cell's lines", () => {
+  // traceback.print_exc() and warnings.warn in a cell, recorded from a real ipykernel 7 /
+  // IPython 9 kernel; tests/test_error_cell_lines.py reads the same output in Python.
+  const described = outputText({
+    output_type: "stream",
+    name: "stderr",
+    text:
+      'Traceback (most recent call last):\n  File "/tmp/ipykernel_12048/1528889588.py", line 3, in <module>\n' +
+      "    1/0\n    ~^~\nZeroDivisionError: division by zero\n" +
+      "/tmp/ipykernel_12048/1528889588.py:6: UserWarning: use x\n  warnings.warn('use x')\n",
+  });
+  const shown = JSON.stringify(described);
+  assert.ok(!shown.includes(".py") && !shown.includes("ipykernel_"), shown);
+  assert.ok(described.text.includes("line 3, in <module>"), shown);
+  assert.ok(described.text.includes("line 6: UserWarning: use x"), shown);
+});
+
 test("long adversarial texts are read whole", () => {
   const n = 200_000;
-  for (const text of [`File "${"a".repeat(n)}/ipykernel_1/2.py", line 1`, 'File "/ipykernel_1/'.repeat(n / 19), "(1.py, line ".repeat(n / 12)]) {
+  for (const text of [`File "${"a".repeat(n)}/ipykernel_1/2.py", line 1`, 'File "/ipykernel_1/'.repeat(n / 19), "(1.py, line ".repeat(n / 12), ` ${"a".repeat(n)}/ipykernel_1/2.py:3:`, " /ipykernel_1/2.py:".repeat(n / 19)]) {
     assert.ok(withCellLines(text).length > 0);
   }
 });

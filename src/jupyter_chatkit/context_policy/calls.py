@@ -96,12 +96,19 @@ class CallRedaction:
         named_secret: set[int] = set()
         words: set[int] = set()  # positions after ``"token"``: a text's words, most often
         flags: set[int] = set()  # positions after a ``--flag``: its value, whatever it looks like
+        # Positions holding a dict (``environ({'API_TOKEN': 'x', 'HOME': '/home/ada'})``): a
+        # literal, ``:``, a literal. Its pairs are the quoted rule's; by position, every
+        # item after a secret's key would read as that secret's value.
+        dicts: set[int] = set()
+        colon = -1  # the position where a ``:`` followed a literal
         for token in CALL_ARGUMENT.finditer(match.group(3)):
             text = token.group(0)
             if text == ",":
                 position += 1
                 keyword = False
             elif token.group(1):
+                if colon == position:
+                    dicts.add(position)
                 if not keyword:
                     literals.append((len(pieces), position))
                     if names_a_secret(text[1:-1]):
@@ -112,7 +119,12 @@ class CallRedaction:
                             flags.add(position + 1)
             elif KEYWORD_ARGUMENT.match(text):
                 keyword = True
+            if ":" in text and not token.group(1) and literals and literals[-1][1] == position:
+                colon = position
             pieces.append(text)
+        if dicts:
+            literals = [(i, pos) for i, pos in literals if pos not in dicts]
+            named_secret -= {pos + 1 for pos in dicts}
         alone = alone and position == 0 and len(literals) == 1
         many = len(literals) >= 3
         hidden = 0

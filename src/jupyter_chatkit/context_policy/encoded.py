@@ -4,9 +4,9 @@ A config, a ``.env`` file or a JSON of credentials base64-encoded (``CONFIG_B64 
 a notebook attachment's ``text/plain``, ``echo … | base64`` output) shows none of the
 names or shapes the rules know. A run of base64 that decodes to printable UTF-8 text is
 redacted as that text (one level: not inside such a run again); when anything in it is
-hidden, the whole run is. Decoding is pure: no user code runs. Runs past
-:data:`MAX_RUN` characters (images, archives) are left. ``js/lab/src/redactbase64.ts``
-is the TypeScript twin (same result on every text).
+hidden (or it is a bare ``user:password``), the whole run is. Decoding is pure: no user
+code runs. Runs past :data:`MAX_RUN` characters (images, archives) are left.
+``js/lab/src/redactbase64.ts`` is the TypeScript twin (same result on every text).
 """
 
 from __future__ import annotations
@@ -27,6 +27,10 @@ MAX_RUN = 8192
 _NOT_TEXT = lazy_compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
 KIND = "base64 text holding a secret"
 _HEX = lazy_compile(r"[0-9a-fA-F]+\Z")
+# Decoded, the whole text is ``user:password`` (HTTP Basic's credentials, printed by
+# ``b64encode(b"ada:…")``, in a header's log or a Secret's data): hidden with no name
+# beside it. A password of 6+ with a letter; not a URL (``https://…``) nor a port.
+_BASIC_PAIR = lazy_compile(r"[A-Za-z0-9._@+\\-]{1,64}:(?!//)(?=[^\s]{0,127}[A-Za-z])[^\s]{6,128}\Z")
 
 
 def decode_text(run: str) -> str | None:
@@ -67,7 +71,7 @@ def hide_encoded(text: str, redact: Callable[[str], str]) -> tuple[str, int]:
         if len(run) > MAX_RUN:
             return run
         plain = decode_text(run)
-        if plain is None or redact(plain) == plain:
+        if plain is None or (redact(plain) == plain and _BASIC_PAIR.match(plain) is None):
             return run
         hidden += 1
         return marker(KIND)

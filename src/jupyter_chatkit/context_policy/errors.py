@@ -67,21 +67,28 @@ def collapse_repeats(frames: list[Frame]) -> list[Frame]:
 # IPython compiles each cell under a temporary file name, which a SyntaxError's message
 # (``invalid syntax (979625684.py, line 1)``) and an older or plain traceback's frame
 # (``File "/tmp/ipykernel_123/979625684.py", line 1``) show; it names no cell the model
-# knows. Groups: 1 a message's line, 2 a frame's line.
+# knows; nor does a warning's or a printed traceback's (``traceback.print_exc()``) in a
+# stream (``/tmp/ipykernel_123/979625684.py:3: UserWarning``). Groups: 1 a message's
+# line, 2 a frame's line, 3 a warning's line.
 _CELL_FILE = lazy_compile(
     r"\((?:\d+\.py|<ipython-input-[^>\n]{0,100}>), line (\d+)\)"
-    r"|File \"?(?:[^\"\s]{0,300}/ipykernel_\d+/\d+\.py|<ipython-input-[^>\n]{0,100}>)\"?"
+    r"|File \"?(?:[^\"\s]{0,300}[/\\]ipykernel_\d+[/\\]\d+\.py|<ipython-input-[^>\n]{0,100}>)\"?"
     r"(?:, line |:)(\d+)"
+    r"|(?<![^\s\"'(])[^\"'\s]{0,300}[/\\]ipykernel_\d+[/\\]\d+\.py:(\d+)(?=:)"
 )
 
 
 def with_cell_lines(text: str) -> str:
     """``text`` with IPython's cell file names dropped: ``(979625684.py, line 1)`` ->
-    ``(line 1)``, ``File "/tmp/ipykernel_1/979625684.py", line 1`` -> ``Cell, line 1``."""
+    ``(line 1)``, ``File "/tmp/ipykernel_1/979625684.py", line 1`` -> ``Cell, line 1``,
+    ``/tmp/ipykernel_1/979625684.py:3: UserWarning`` -> ``Cell, line 3: UserWarning``."""
     if ".py" not in text and "<ipython-input" not in text:
         return text
     return _CELL_FILE.sub(
-        lambda m: f"(line {m.group(1)})" if m.group(1) else f"Cell, line {m.group(2)}", text
+        lambda m: (
+            f"(line {m.group(1)})" if m.group(1) else f"Cell, line {m.group(2) or m.group(3)}"
+        ),
+        text,
     )
 
 

@@ -53,6 +53,8 @@ def _is_secret_name(name: str) -> bool:
     head, _, last = normal.rpartition("_")
     if head and last in _QUALIFIERS:
         return False  # auth_method, token_type: about a secret, not one
+    if last in _TOKEN_QUALIFIERS and head.rpartition("_")[2] in _WORDS_NAMES:
+        return False  # token_ids, token_counts: a text's word pieces
     if _SECRET_NAME.search(normal) is not None:
         return True
     # ``PaSsWoRd``, ``aPi_KeY``: case changing inside a word splits no words; read again
@@ -61,6 +63,7 @@ def _is_secret_name(name: str) -> bool:
 
 
 _QUALIFIERS = frozenset(rules.SECRET_NAME_QUALIFIERS)
+_TOKEN_QUALIFIERS = frozenset(rules.TOKEN_QUALIFIERS)
 # A column, an index or a list item of these names is most often a text's words (NLP's
 # ``token``, ``df[["token", "count"]]``): only values shaped like a credential are hidden
 # under or after it.

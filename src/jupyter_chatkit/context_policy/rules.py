@@ -19,6 +19,7 @@ from typing import Any
 from .shape_rules import (
     CODE_VALUE,
     CREDENTIAL_VALUE,
+    FILE_PATH_VALUE,
     HASH_CONTEXT,
     HEX_DIGEST,
     HIGH_ENTROPY_VALUE,
@@ -152,6 +153,33 @@ SECRET_NAME_QUALIFIERS: list[str] = sorted(
         # ``secret_word = "banana"`` (a guessing game's word), ``password_words``.
         "word",
         "words",
+    }
+)
+# After ``token`` (NLP's word pieces), these name a text's tokens, not a credential:
+# ``token_ids``, ``token_counts``, ``input_token_ids``, ``token_freq``. After another
+# secret word they may still hold one (``session_ids``, ``password_list``).
+TOKEN_QUALIFIERS: list[str] = sorted(
+    {
+        "counts",
+        "freq",
+        "freqs",
+        "frequency",
+        "frequencies",
+        "id",
+        "ids",
+        "idx",
+        "index",
+        "indices",
+        "lengths",
+        "lens",
+        "list",
+        "lists",
+        "logprobs",
+        "mask",
+        "offsets",
+        "positions",
+        "probs",
+        "spans",
     }
 )
 
@@ -430,6 +458,7 @@ def rules_dict() -> dict[str, Any]:
     return {
         "secretNamePattern": SECRET_NAME_PATTERN,
         "secretNameQualifiers": SECRET_NAME_QUALIFIERS,
+        "tokenQualifiers": TOKEN_QUALIFIERS,
         "valueRules": VALUE_RULES,
         "valueTriggers": VALUE_TRIGGERS,
         "quotedAssignment": QUOTED_ASSIGNMENT,
@@ -483,6 +512,7 @@ def rules_dict() -> dict[str, Any]:
         "keyishNamePattern": KEYISH_NAME_PATTERN,
         "weakQualifiers": WEAK_QUALIFIERS,
         "credentialValue": CREDENTIAL_VALUE,
+        "filePathValue": FILE_PATH_VALUE,
         "highEntropyValue": HIGH_ENTROPY_VALUE,
         "yamlBlockKey": YAML_BLOCK_KEY,
         "bareAlignedHeader": BARE_ALIGNED_HEADER,

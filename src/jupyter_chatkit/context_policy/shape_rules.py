@@ -56,6 +56,18 @@ PROSE_WORD = r"^[A-Za-z][a-z]{1,24}$"
 WORD_SECRET_NAME = (
     r"(?:^|_)(?:pass|pwd|pw|pin|creds)(?:_|$)|password|passwd|passphrase|secret|credential"
 )
+# A file's path under a secret's name (``GOOGLE_APPLICATION_CREDENTIALS=/keys/sa.json``,
+# ``private_key = "~/.ssh/id_rsa"``, ``DB_PASSWORD_FILE``-like values): where a secret
+# is kept, not the secret (its content would be). A root (``/``, ``~/``, ``./``,
+# ``$HOME/``, ``C:\\``) or a first folder, file names' characters only, and a last
+# part with a lower-case extension; or, without one, a lower-case path of 2+ parts.
+FILE_PATH_VALUE = (
+    r"^(?:(?:~|\.{1,2}|\$\{?[A-Za-z_][A-Za-z0-9_]{0,40}\}?|[A-Za-z]:)?[/\\]{1,2}"
+    r"|[A-Za-z0-9_.@+ -]{1,80}[/\\]{1,2})(?:[A-Za-z0-9_.@+ -]{1,80}[/\\]{1,2}){0,30}"
+    r"[A-Za-z0-9_@+-][A-Za-z0-9_.@+-]{0,100}\.[a-z][a-z0-9]{0,5}$"
+    r"|^(?:~|\.{1,2}|\$\{?[A-Za-z_][A-Za-z0-9_]{0,40}\}?)?/(?:[a-z0-9_.@+-]{1,80}/){1,30}"
+    r"[a-z0-9_.-]{1,100}$"
+)
 # A key/value row's value that is a clause of a sentence: a prose word, then 2+ words.
 PROSE_ROW = (
     r"^(?:but|and|or|so|yet|because|although|though|while|which|that|it|its|you|yours|your"

@@ -28,6 +28,7 @@ _FSTRING_FIELD = lazy_compile(rules.FSTRING_FIELD)
 _FSTRING_RUN = lazy_compile(rules.FSTRING_RUN)
 _HASH_CONTEXT = lazy_compile(rules.HASH_CONTEXT, re.IGNORECASE)
 _HEX_DIGEST = lazy_compile(rules.HEX_DIGEST)
+_FILE_PATH = lazy_compile(rules.FILE_PATH_VALUE)
 _ASSIGNED = lazy_compile(rules.ASSIGNED_EXPRESSION, re.MULTILINE)
 _EXPRESSION_PART = lazy_compile(rules.EXPRESSION_PART)
 _FSTRING_NAME = lazy_compile(r"\{([A-Za-z_][A-Za-z0-9_]*)[!:}]")
@@ -140,9 +141,10 @@ def is_secret_pair(name: Any, value: Any) -> bool:
     name = plain_str(name)
     if name is None:
         return False
-    if is_secret_name(name):
-        return True
     value = plain_str(value)
+    if is_secret_name(name):
+        # ``GOOGLE_APPLICATION_CREDENTIALS=/keys/sa.json``: where a secret is kept.
+        return value is None or len(value) > 4096 or _FILE_PATH.match(value) is None
     if value is None:
         return False
     if is_keyish_name(name) and looks_random(value):

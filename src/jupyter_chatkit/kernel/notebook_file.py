@@ -174,7 +174,11 @@ def output_text(output: dict[str, Any]) -> dict[str, Any]:
         return {
             "output_type": kind,
             "name": output.get("name"),
-            "text": _head_tail(without_base64(strip_ansi(_text(output.get("text")))), OUTPUT_CHARS),
+            # ``traceback.print_exc()``, warnings: the cell's line, not IPython's file.
+            "text": _head_tail(
+                with_cell_lines(without_base64(strip_ansi(_text(output.get("text"))))),
+                OUTPUT_CHARS,
+            ),
         }
     if kind == "error":
         ename = strip_ansi(str(output.get("ename", "")))
