@@ -11,6 +11,10 @@
   PostgreSQL row or table lock) ends the turn at once, nothing of it written; before,
   the Stop took effect only when the lock came or ``store_lock_timeout`` was spent.
   The thread then takes its next turn as usual.
+- A new conversation's first message waiting for another process's lock names its
+  thread (``thread.created``) once the wait is told, so its Stop can name the turn; the
+  Stop ends it at once, and the message is saved once the lock comes. Before, the
+  thread was named only after the wait: nothing could be stopped.
 - Stop while the answer's own save waits for another process's lock ends the turn
   too; the answer the person saw is saved (marked stopped) once the lock comes, and the
   thread's next message, which waits for that, reads it. Before, the Stop waited for
@@ -31,10 +35,16 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from agents.testing import ModelStep, ScriptedModel, assistant_message
-from chatkit.types import AssistantMessageItem, ProgressUpdateEvent, UserMessageItem
+from chatkit.types import (
+    AssistantMessageItem,
+    ProgressUpdateEvent,
+    ThreadCreatedEvent,
+    UserMessageItem,
+)
 
 from jupyter_chatkit.assistant.lock_waits import telling_lock_waits
 from jupyter_chatkit.assistant.partial import STOPPED_NOTE
+from jupyter_chatkit.assistant.results import StreamResult
 from jupyter_chatkit.protocol import LOCK_WAIT_ICON, Turn
 from jupyter_chatkit.store import SQLStore, open_store
 from jupyter_chatkit.store.engine import PoolOptions
@@ -206,6 +216,45 @@ async def test_stop_while_the_answer_waits_to_be_saved_ends_the_turn_and_keeps_i
         assert said_then == ["first", "second", "third"]
         assert answered[0] == "First." and answered[2] == "Third."
         assert answered[1].startswith(said) and answered[1].endswith(STOPPED_NOTE)
+    finally:
+        await store.close()
+
+
+@pytest.mark.asyncio
+async def test_a_new_conversation_waiting_for_the_store_can_be_stopped(tmp_path: Path) -> None:
+    path = tmp_path / "chat.sqlite3"
+    store = await open_store(f"sqlite:///{path}", pool=PoolOptions(lock_timeout=LONG_LOCK_TIMEOUT))
+    try:
+        assistant = make_assistant(store, _answers("Never."))
+        told = Told()
+        created: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+
+        async def read(chunks: AsyncIterator[bytes]) -> None:
+            async for chunk in chunks:
+                for event in parse_sse(chunk):
+                    if isinstance(event, ThreadCreatedEvent) and not created.done():
+                        created.set_result(event.thread.id)
+
+        async with Locker(path):
+            with telling_lock_waits(told.send):
+                result = await assistant.handle(
+                    req("threads.create", input=user_input("first")), ALICE
+                )
+                assert isinstance(result, StreamResult)
+                turn = asyncio.ensure_future(read(result.chunks))
+                await asyncio.wait_for(told.waiting.wait(), HANG_GUARD)
+                # What the client's Stop needs: the new thread's id.
+                await asyncio.wait(
+                    {created, turn}, timeout=HANG_GUARD, return_when=asyncio.FIRST_COMPLETED
+                )
+                assert created.done(), "the thread was named only after the wait"
+                thread_id = created.result()
+                await _stop_and_check(assistant, turn, thread_id)
+        # Saved once the lock came (the store's close waits for that write).
+        await store.close()
+        items = (await store.load_thread_items(thread_id, None, 20, "asc", ALICE)).data
+        assert [type(i) for i in items] == [UserMessageItem]
+        assert (await store.load_thread(thread_id, ALICE)).id == thread_id
     finally:
         await store.close()
 

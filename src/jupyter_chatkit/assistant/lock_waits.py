@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from chatkit.types import ProgressUpdateEvent
 
-from ..store.engine import LOCK_WAIT_ICON, lock_waits_told_to
+from ..store.engine import LOCK_WAIT_ICON, lock_wait_listener, lock_waits_told_to
 from .results import sse
 
 # What the chat shows before an answer's first words (js/src/ui/status.ts).
@@ -61,11 +61,14 @@ def writing_in_task(
     """``work`` (store writes) started in a task of its own, and a future done once one
     of its writes has waited :data:`~..store.engine.STORE_WAIT_SHOWN_AFTER` for another
     process's lock (a lock held by another process, or a PostgreSQL row or table lock):
-    a caller that must not wait that long (a stopped turn) leaves it running then.
-    Nothing of the wait is told to the request's transport."""
+    a caller that must not wait that long (a stopped turn) leaves it running then. The
+    request's transport is told of the wait as before (:func:`telling_lock_waits`)."""
     waiting: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    request = lock_wait_listener()
 
     def told(text: str | None) -> None:
+        if request is not None:
+            request(text)
         if text is not None and not waiting.done():
             waiting.set_result(None)
 

@@ -51,6 +51,21 @@ def notebook_to_record(metadata: Any) -> str | None:
     return path
 
 
+async def record_notebook(
+    store: Store[RequestContext], thread_id: str, notebook: str | None, context: RequestContext
+) -> None:
+    """A new thread belongs to the notebook its request names (``metadata.notebook``).
+
+    Saved once the first turn is done, so ChatKit's own saves of the thread during the
+    turn cannot overwrite it (a stopped first turn: see turn_streams.keep_stopped_turn).
+    """
+    if notebook is None:
+        return
+    thread = await store.load_thread(thread_id, context)
+    thread.metadata = {**thread.metadata, "notebook": notebook}
+    await store.save_thread(thread, context)
+
+
 def requested_notebook(request: ThreadsListReq | ThreadsUpdateReq) -> str | None:
     """The notebook a request names (its ``metadata.notebook``).
 

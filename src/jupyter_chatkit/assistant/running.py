@@ -300,6 +300,11 @@ async def answer_own(
     # A Stop stops what runs when it is asked: a message sent while its ownership check
     # reads the store below is not stopped by it.
     running_now = turns.of(thread_id, context.user_id) if kind == Turn.STOP else []
+    if running_now:
+        # The user's own turns (of() checks the owner): no read needed, and a new
+        # thread named before its save (the store waits for another process) has none.
+        stopped = turns.stop(running_now)
+        return JsonResult(200, json.dumps({"stopped": stopped}).encode())
     failure: JsonResult | None = None
     try:
         await store.load_thread(thread_id, context)

@@ -120,16 +120,22 @@ async def process_streaming(
     try:
         async for event in events:
             if isinstance(event, ThreadCreatedEvent):
+                # (Before its save when the store waits for another process's lock:
+                # then the client can name the turn in a Stop; see create_thread.)
                 created = event.thread.id
                 first_turn = server.running.begin(created, context)
-                # Deleted by another process while it answers: ended as a delete here.
-                watch = server.sql_store.watch_thread(created, server._on_gone(created, context))
                 server._turn_requests[created] = TurnRequest.of(request)
                 server._new_notebooks[created] = notebook_threads.notebook_to_record(
                     request.metadata
                 )
             elif isinstance(event, ThreadItemDoneEvent) and isinstance(event.item, UserMessageItem):
                 kept = True
+                if created is not None and watch is None:
+                    # Deleted by another process while it answers: ended as a delete
+                    # here (watched once it exists: it may be saved after it is named).
+                    watch = server.sql_store.watch_thread(
+                        created, server._on_gone(created, context)
+                    )
             if first_turn is not None:
                 first_turn.add(event)
             yield event
@@ -140,7 +146,9 @@ async def process_streaming(
         yield end
         return
     except Exception:
-        if created is not None and not kept:
+        if created is not None and not kept and request.params.input.attachments:
+            # ChatKit's way saved the thread before its message (create_thread saves
+            # both in one transaction, or neither).
             await forget_thread(server, created, context)
         raise
     finally:
@@ -152,7 +160,7 @@ async def process_streaming(
             server._turn_requests.pop(created, None)
             notebook = server._new_notebooks.pop(created, None)
     if created is not None and kept:
-        await record_notebook(server, created, notebook, context)
+        await notebook_threads.record_notebook(server.store, created, notebook, context)
 
 
 def cancelled_end(server: NotebookAssistant, turn: RunningTurn) -> ErrorEvent | None:
@@ -165,21 +173,6 @@ def cancelled_end(server: NotebookAssistant, turn: RunningTurn) -> ErrorEvent | 
     event = ErrorEvent(code="custom", message=message, allow_retry=False)
     turn.add(event)
     return event
-
-
-async def record_notebook(
-    server: NotebookAssistant, thread_id: str, notebook: str | None, context: RequestContext
-) -> None:
-    """A new thread belongs to the notebook its request names (``metadata.notebook``).
-
-    Saved once the first turn is done, so ChatKit's own saves of the thread during the
-    turn cannot overwrite it (a stopped first turn: see handle_stream_cancelled).
-    """
-    if notebook is None:
-        return
-    thread = await server.store.load_thread(thread_id, context)
-    thread.metadata = {**thread.metadata, "notebook": notebook}
-    await server.store.save_thread(thread, context)
 
 
 async def forget_thread(server: NotebookAssistant, thread_id: str, context: RequestContext) -> None:

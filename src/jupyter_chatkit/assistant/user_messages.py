@@ -11,14 +11,17 @@ a follow-up's turn, its message and the thread's newest items in one transaction
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncGenerator
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from chatkit.types import (
     Page,
     Thread,
     ThreadCreatedEvent,
+    ThreadItem,
     ThreadItemDoneEvent,
     ThreadMetadata,
     ThreadsAddUserMessageReq,
@@ -28,7 +31,9 @@ from chatkit.types import (
     UserMessageItem,
 )
 
+from . import notebook_threads
 from .history import History, first_turn_history, page_history
+from .lock_waits import writing_in_task
 from .titles import local_title
 from .turn import TurnRequest
 
@@ -37,6 +42,8 @@ if TYPE_CHECKING:
 
     from ..protocol import RequestContext
     from .server import NotebookAssistant
+
+log = logging.getLogger("jupyter_chatkit")
 
 
 async def create_thread(
@@ -57,13 +64,39 @@ async def create_thread(
         # (the stream closed, so no later thread.updated arrives) still shows it.
         # A model title replaces it when written (_owe_model_title).
         thread.title = local_title(message, server.policy)
-    stored = await server.sql_store.create_thread_with_item(
-        ThreadMetadata(**thread.model_dump()), message, context
-    )
+    metadata = ThreadMetadata(**thread.model_dump())
+    # Usually at once, on the event loop (a task to watch for waits costs ~20 us).
+    done, stored = server.sql_store.create_thread_with_item_now(metadata, message, context)
+    named = False
+    if not done:
+        saving, waiting = writing_in_task(
+            server.sql_store.create_thread_with_item(metadata, message, context)
+        )
+        try:
+            either: set[asyncio.Future[Any]] = {saving, waiting}
+            await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
+            if not saving.done():
+                # The store waits for another process's lock (people are told so):
+                # the client learns the thread's id now, so that its Stop can name
+                # the turn.
+                named = True
+                yield ThreadCreatedEvent(thread=server._to_thread_response(thread))
+            stored = await asyncio.shield(saving)
+        finally:
+            if not saving.done():
+                # Stopped while it waits: the turn ends now, and the message people
+                # saw in the new thread is saved once the lock comes (the thread
+                # was named), tied to its notebook.
+                notebook = server._new_notebooks.get(thread.id)
+                later = asyncio.ensure_future(
+                    _saved_later(server, saving, thread.id, notebook, context)
+                )
+                server.sql_store.finish_in_background(thread.id, later)
     if thread.title is not None:
         # Owed only once the thread exists: a failed create leaves nothing behind.
         server._owe_model_title(thread.id, thread.title, message, context)
-    yield ThreadCreatedEvent(thread=server._to_thread_response(thread))
+    if not named:
+        yield ThreadCreatedEvent(thread=server._to_thread_response(thread))
     yield ThreadItemDoneEvent(item=message)
     history = None
     if stored is not None:
@@ -71,6 +104,22 @@ async def create_thread(
         history = first_turn_history(stored, max_items, max_tokens)
     async for event in _respond(server, thread, message, history, context):
         yield event
+
+
+async def _saved_later(
+    server: NotebookAssistant,
+    saving: asyncio.Future[ThreadItem | None],
+    thread_id: str,
+    notebook: str | None,
+    context: RequestContext,
+) -> None:
+    """A stopped new thread's save, left to the background, then its notebook tie; a
+    failure is said in the log."""
+    try:
+        await saving
+        await notebook_threads.record_notebook(server.store, thread_id, notebook, context)
+    except Exception as exc:
+        log.warning("The stopped new conversation could not be saved: %s", type(exc).__name__)
 
 
 async def add_user_message(

@@ -18,7 +18,7 @@ methods of :class:`.held_turns.HeldTurns`.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 from uuid import uuid4
 
@@ -228,19 +228,43 @@ class SQLStore(HeldTurns, Store[RequestContext]):
         Returns the item as a read of the thread would return it (parsed from what was
         stored), so the turn need not read it back.
         """
-        stmt, params = self._thread_upsert(thread, context)
-        values = item_values(thread.id, item, context)
-
-        def write(conn: Connection) -> None:
-            if execute(conn, stmt, params).rowcount == 0:
-                raise thread_not_found(thread.id)
-            execute(conn, item_upsert(self._dialect), values)
-
+        write, values = self._thread_with_item(thread, item, context)
         try:
             await self._hop.write(write, short=True)
         except IntegrityError:
             raise thread_not_found(thread.id) from None
         return codec.load_item(values["b_payload"], item_id=item.id, thread_id=thread.id)
+
+    def create_thread_with_item_now(
+        self, thread: ThreadMetadata, item: ThreadItem, context: RequestContext
+    ) -> tuple[bool, ThreadItem | None]:
+        """:meth:`create_thread_with_item` at once on the event loop when the store can
+        take it now (SQLite's lock free, no write of this process queued): ``(True,
+        item)``; else ``(False, None)``, nothing written (await that method then)."""
+        write, values = self._thread_with_item(thread, item, context)
+        try:
+            ran, _ = self._hop.write_now(write)
+        except IntegrityError:
+            raise thread_not_found(thread.id) from None
+        if not ran:
+            return False, None
+        return True, codec.load_item(values["b_payload"], item_id=item.id, thread_id=thread.id)
+
+    def _thread_with_item(
+        self, thread: ThreadMetadata, item: ThreadItem, context: RequestContext
+    ) -> tuple[Callable[[Connection], None], dict[str, Any]]:
+        """The transaction that saves a new thread and its first item, and the item's
+        values."""
+        stmt, params = self._thread_upsert(thread, context)
+        values = item_values(thread.id, item, context)
+        upsert = item_upsert(self._dialect)
+
+        def write(conn: Connection) -> None:
+            if execute(conn, stmt, params).rowcount == 0:
+                raise thread_not_found(thread.id)
+            execute(conn, upsert, values)
+
+        return write, values
 
     def _thread_upsert(
         self, thread: ThreadMetadata, context: RequestContext
