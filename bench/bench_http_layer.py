@@ -1,6 +1,6 @@
 """The model client's HTTP layer: httpx2 (openai's default) against aiohttp (openai[aiohttp]).
 
-    python bench/bench_http_layer.py [--aiohttp-path DIR] [--requests N] [--words N]
+    python bench/bench_http_layer.py [--aiohttp-path DIR] [--requests N] [--words N] [--tls]
 
 ``DIR`` holds aiohttp when it is not installed (``pip install --no-deps --target DIR
 aiohttp``): openai imports its aiohttp adapter whenever aiohttp can be imported.
@@ -9,8 +9,13 @@ aiohttp``): openai imports its aiohttp adapter whenever aiohttp can be imported.
    a model request), for the product's client (``LeanAsyncOpenAI``, as ``build_model``
    makes it) on each HTTP layer, against the fake model in another process streaming
    ``--words`` deltas; batches alternate between the layers (medians, spread).
+   openai's own chunk parsing is in both (the product's chat-completions model builds
+   chunks by validation instead, chat_completions.py): compare the difference.
 2. Resident memory that ``import openai, agents`` adds to a Python that has imported
    ``jupyter_server``, with aiohttp importable and without (fresh interpreters).
+3. ``--tls``: the same stream from a provider behind TLS (trustme certificate, ECDSA)
+   on httpx2, over a kept-alive connection and over a new one each time (what every
+   request after more than ``keepalive_expiry``, httpx2's 5 s, of quiet pays).
 
 Numbers are ratios and differences against the other layer in this run. Not a test.
 
@@ -28,6 +33,11 @@ on httpx2:
   all read "took too long" instead of "could not reach" / "cut off"
   (tests/test_provider_transport.py fails 4 of 7 cases on it; a name-based mapping of the
   aiohttp cause in model_errors.py makes all 7 pass).
+- Cheaper, not adopted here: a new TLS connection costs ~2.1-2.4 ms of client CPU per
+  request (section 3: 11.4 -> 13.5 ms; ECDSA and RSA alike; plain HTTP ~0.6 ms) plus
+  two round trips. httpx2 keeps a connection 5 s after its answer, so a person's next question
+  usually pays it; a longer ``keepalive_expiry`` (openai.DefaultAsyncHttpxClient's
+  ``limits``) would save it, at the risk of a silently dropped idle connection.
 - Proxies and CA bundles: HTTPS_PROXY (with credentials), NO_PROXY and SSL_CERT_FILE
   behave as with httpx2 (httpx2 routes the proxy; the adapter builds its SSL context with
   httpx2's ``create_ssl_context``); proxy credentials go through aiohttp's deprecated
@@ -38,12 +48,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,13 +64,20 @@ sys.path.insert(0, str(ROOT))
 
 FAKE = textwrap.dedent(
     """
-    import sys, time
+    import ssl, sys, time
     sys.path.insert(0, {root!r})
     from tests.fixtures.fake_llm import FakeLLM, Reply
-    llm = FakeLLM()
+    context = None
+    if {ca_file!r}:
+        import trustme
+        ca = trustme.CA()
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ca.issue_cert("127.0.0.1").configure_cert(context)
+        ca.cert_pem.write_to_path({ca_file!r})
+    llm = FakeLLM(ssl_context=context)
     llm.default_reply = Reply(" ".join(["word"] * {words}))
     llm.start()
-    print(llm.port, flush=True)
+    print(llm.base_url, flush=True)
     sys.stdin.read()  # until the benchmark closes it
     """
 )
@@ -124,6 +144,50 @@ async def cpu_per_stream(base_url: str, requests: int, rounds: int = 6) -> dict[
     return found
 
 
+async def tls_connections(base_url: str, requests: int, rounds: int = 6) -> dict[str, list[float]]:
+    """CPU ms per streamed chat completion on httpx2 over TLS: a kept connection against
+    a new one for every request (no connection kept alive)."""
+    import httpx2
+    import openai
+
+    from jupyter_chatkit.assistant.openai_client import LeanAsyncOpenAI
+
+    clients = {
+        name: LeanAsyncOpenAI(
+            api_key="sk-bench",
+            base_url=base_url,
+            max_retries=0,
+            http_client=openai.DefaultAsyncHttpxClient(
+                limits=httpx2.Limits(max_connections=100, max_keepalive_connections=keep)
+            ),
+        )
+        for name, keep in (("kept connection", 100), ("new connection", 0))
+    }
+    messages = [{"role": "user", "content": "hi"}]
+
+    async def one(client: LeanAsyncOpenAI) -> None:
+        stream = await client.chat.completions.create(
+            model="fake-model", messages=messages, stream=True
+        )
+        async for _ in stream:
+            pass
+
+    found: dict[str, list[float]] = {name: [] for name in clients}
+    for client in clients.values():
+        for _ in range(10):
+            await one(client)
+    per_batch = max(1, requests // rounds)
+    for _ in range(rounds):
+        for name, client in clients.items():
+            started = time.process_time()
+            for _ in range(per_batch):
+                await one(client)
+            found[name].append((time.process_time() - started) / per_batch * 1000)
+    for client in clients.values():
+        await client.close()
+    return found
+
+
 def import_memory(extra_path: str | None, rounds: int) -> tuple[float, bool]:
     """Median MB that ``import openai, agents`` adds; whether aiohttp was imported."""
     env = {**os.environ}
@@ -142,6 +206,25 @@ def import_memory(extra_path: str | None, rounds: int) -> tuple[float, bool]:
     return statistics.median(mb for mb, _ in runs), runs[0][1]
 
 
+@contextlib.contextmanager
+def fake_provider(words: int, ca_file: str = "") -> Iterator[str]:
+    """The fake model in another process (over TLS when ``ca_file`` is given, where its
+    CA goes); yields its base URL."""
+    fake = subprocess.Popen(
+        [sys.executable, "-c", FAKE.format(root=str(ROOT), words=words, ca_file=ca_file)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert fake.stdout is not None
+        yield fake.stdout.readline().strip()
+    finally:
+        if fake.stdin is not None:
+            fake.stdin.close()
+        fake.wait(10)
+
+
 def main() -> None:
     """Run both sections and print them."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -149,26 +232,15 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300, help="streams per layer")
     parser.add_argument("--words", type=int, default=40, help="deltas per stream")
     parser.add_argument("--rounds", type=int, default=3, help="interpreters per memory row")
+    parser.add_argument("--tls", action="store_true", help="section 3: TLS connection reuse")
     args = parser.parse_args()
     if args.aiohttp_path:
         sys.path.insert(0, args.aiohttp_path)
 
-    fake = subprocess.Popen(
-        [sys.executable, "-c", FAKE.format(root=str(ROOT), words=args.words)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert fake.stdout is not None
-        base_url = f"http://127.0.0.1:{int(fake.stdout.readline())}/v1"
-        import openai  # noqa: F401  (imports aiohttp's adapter when aiohttp is importable)
+    import openai  # noqa: F401  (imports aiohttp's adapter when aiohttp is importable)
 
+    with fake_provider(args.words) as base_url:
         found = asyncio.run(cpu_per_stream(base_url, args.requests))
-    finally:
-        if fake.stdin is not None:
-            fake.stdin.close()
-        fake.wait(10)
     print(f"1. client CPU per streamed chat completion ({args.words} deltas; 6 batches)")
     for kind, values in found.items():
         print(
@@ -188,6 +260,19 @@ def main() -> None:
         with_aiohttp, imported = import_memory(args.aiohttp_path, args.rounds)
         print(f"   aiohttp importable:   {with_aiohttp:6.1f} MB   (aiohttp imported: {imported})")
         print(f"   added by aiohttp:     {with_aiohttp - plain:6.1f} MB")
+
+    if args.tls:
+        with tempfile.TemporaryDirectory() as tmp:
+            ca_file = str(Path(tmp, "ca.pem"))
+            with fake_provider(args.words, ca_file) as base_url:
+                os.environ["SSL_CERT_FILE"] = ca_file  # read when each client is made
+                connections = asyncio.run(tls_connections(base_url, args.requests // 2))
+        print("3. httpx2 over TLS: client CPU per streamed chat completion")
+        for name, values in connections.items():
+            print(
+                f"   {name:16} {statistics.median(values):6.2f} ms"
+                f"   (batches {min(values):.2f}..{max(values):.2f})"
+            )
 
 
 if __name__ == "__main__":
