@@ -70,7 +70,7 @@ async def _answer(
     if is_streaming_req(request):
         return StreamResult(_guarded_stream(server, request, context))
     try:
-        result = await server._process_parsed(request, context)
+        result = await server.process_parsed(request, context)
     except NotFoundError:
         return JsonResult.error(404, "No such conversation or item.", ErrorCode.NOT_FOUND)
     except (ValueError, NotImplementedError, RuntimeError) as exc:
@@ -90,7 +90,7 @@ async def _guarded_stream(
 ) -> AsyncIterator[bytes]:
     """Stream events; errors before or outside the run become one ErrorEvent."""
     try:
-        result = await server._process_parsed(request, context)
+        result = await server.process_parsed(request, context)
         async for chunk in result:  # type: ignore[union-attr]
             yield chunk
     except NotFoundError:

@@ -119,16 +119,18 @@ class NotebookAssistant(ChatKitHooks):
         # Agent mode's agents: with the notebook tools, and once the step limit is hit.
         self.agent_mode_agent = build_agent(settings, mode="agent")
         self.agent_limit_agent = build_agent(settings, mode="agent_limit")
-        # What the running request of a thread asks of its turn (the message's Ask/Agent
-        # choice, its front end's abilities), by thread id, for respond() (see turn.py).
-        self._turn_requests: dict[str, TurnRequest] = {}
-        # The notebook a new thread's first request names, until that turn ends (recorded
-        # after it, or by handle_stream_cancelled when it is stopped).
-        self._new_notebooks: dict[str, str | None] = {}
-        # A turn's history read with its user message's save (for a new thread: that
-        # message alone), by thread id, until the turn's respond() (which then reads
-        # nothing; see user_messages.py). One turn per thread at a time, so one entry each.
-        self._histories: dict[str, History] = {}
+        # Per thread id, what the streaming paths (turn_streams.py, user_messages.py)
+        # hand a turn's respond(), set while the request runs; one turn per thread at a
+        # time, so one entry each:
+        # - what the running request asks of its turn (the message's Ask/Agent choice,
+        #   its front end's abilities; see turn.py);
+        self.turn_requests: dict[str, TurnRequest] = {}
+        # - the notebook a new thread's first request names, until that turn ends
+        #   (recorded after it, or by handle_stream_cancelled when it is stopped);
+        self.new_notebooks: dict[str, str | None] = {}
+        # - the history read with the user message's save (for a new thread: that message
+        #   alone), until respond() takes it (and then reads nothing).
+        self.histories: dict[str, History] = {}
         self.title_agent = build_title_agent()
         # title_threads = 'model': titles owed to new threads (see titles.PendingTitles).
         self.titles = PendingTitles()
@@ -157,11 +159,12 @@ class NotebookAssistant(ChatKitHooks):
         ChatKit builds a new ``TypeAdapter(ChatKitReq)`` per request, which costs ~25 ms
         of CPU each time; under 50 concurrent streams that alone serialized the server.
         """
-        return await self._process_parsed(REQUEST_ADAPTER.validate_json(request), context)
+        return await self.process_parsed(REQUEST_ADAPTER.validate_json(request), context)
 
-    async def _process_parsed(
+    async def process_parsed(
         self, request: ChatKitReq, context: RequestContext
     ) -> StreamingResult | NonStreamingResult:
+        """:meth:`process` for a request already validated (answers.py validates it)."""
         if is_streaming_req(request):
             await check_streaming_request(self, request, context)
             return StreamingResult(self._process_streaming(request, context))
@@ -180,7 +183,7 @@ class NotebookAssistant(ChatKitHooks):
             # A new thread's first turn ended without its model title (stopped, failed):
             # it is written before the thread is read (see titles.PendingTitles).
             thread_id = request.params.thread_id
-            running = thread_id in self._turn_requests
+            running = thread_id in self.turn_requests
             await self.titles.settle(thread_id, self.store, context, running)
         elif isinstance(request, ThreadsUpdateReq) and notebook_threads.requested_notebook(request):
             thread = await notebook_threads.update_notebook(self.store, request, context)
@@ -209,7 +212,7 @@ class NotebookAssistant(ChatKitHooks):
         (:func:`.turn_streams.process_streaming`)."""
         return process_streaming(self, request, context, chatkit_stream)
 
-    def _on_gone(self, thread_id: str, context: RequestContext) -> Callable[[], None]:
+    def on_gone(self, thread_id: str, context: RequestContext) -> Callable[[], None]:
         """What a turn's lease renewal (or watch) calls when it finds the thread deleted,
         by another process too (store/turns.py): the turn ends as a delete here does."""
         return partial(self.running.thread_deleted, thread_id, context.user_id)
@@ -220,7 +223,8 @@ class NotebookAssistant(ChatKitHooks):
         kept = self.running.serialized(obj)
         return kept if kept is not None else wire_json(obj)
 
-    def _history_limits(self) -> tuple[int, int]:
+    def history_limits(self) -> tuple[int, int]:
+        """The most items and tokens of the history a turn reads."""
         return self.settings.history_max_items, self.settings.history_max_tokens
 
     def thread_response(self, thread: ThreadMetadata | Thread) -> Thread:
@@ -247,7 +251,7 @@ class NotebookAssistant(ChatKitHooks):
             response.metadata["answering"] = True
         return response
 
-    def _owe_model_title(
+    def owe_model_title(
         self, thread_id: str, local: str, message: UserMessageItem, context: RequestContext
     ) -> None:
         """With ``title_threads = 'model'``, the thread's local title is replaced later."""
@@ -272,7 +276,7 @@ class NotebookAssistant(ChatKitHooks):
             # Streamed with the first event (not after the answer), so Stop keeps it on
             # screen; threads.create already has it (see user_messages.create_thread).
             thread.title = local_title(input_user_message, self.policy)
-            self._owe_model_title(thread.id, thread.title, input_user_message, context)
+            self.owe_model_title(thread.id, thread.title, input_user_message, context)
         read = await self._read_history(thread, context)
         history = read.items
         if input_user_message is not None:
@@ -288,7 +292,7 @@ class NotebookAssistant(ChatKitHooks):
         )
         # Ask or Agent, the step limit, MCP, what this request's front end can do.
         # (Kept for the whole request, dropped when it ends: see stream_request.)
-        request = self._turn_requests.get(thread.id, TurnRequest())
+        request = self.turn_requests.get(thread.id, TurnRequest())
         choice = await choose_agent(self, thread, history, input_user_message, request)
         for event in choice.events:
             yield event
@@ -339,10 +343,10 @@ class NotebookAssistant(ChatKitHooks):
     async def _read_history(self, thread: ThreadMetadata, context: RequestContext) -> History:
         """The thread's bounded history; read already when the turn's message was saved
         (a new thread's first turn, a follow-up), else read now."""
-        history = self._histories.pop(thread.id, None)
+        history = self.histories.pop(thread.id, None)
         if history is not None:
             return history
-        max_items, max_tokens = self._history_limits()
+        max_items, max_tokens = self.history_limits()
         return await read_history(self.store, thread, context, max_items, max_tokens)
 
     async def add_feedback(

@@ -90,15 +90,15 @@ async def process_streaming(
         await server.store.load_thread(thread_id, context)
         turn = server.running.begin(thread_id, context)
         try:
-            async with server.sql_store.thread_turn(thread_id, server._on_gone(thread_id, context)):
-                server._turn_requests[thread_id] = TurnRequest.of(request)
+            async with server.sql_store.thread_turn(thread_id, server.on_gone(thread_id, context)):
+                server.turn_requests[thread_id] = TurnRequest.of(request)
                 try:
                     async for event in chatkit_streaming(request, context):
                         turn.add(event)
                         yield event
                 finally:
                     # Used by respond(), or dropped with a request that never got there.
-                    server._turn_requests.pop(thread_id, None)
+                    server.turn_requests.pop(thread_id, None)
         except asyncio.CancelledError:
             end = cancelled_end(server, turn)
             if end is None:
@@ -124,8 +124,8 @@ async def process_streaming(
                 # then the client can name the turn in a Stop; see create_thread.)
                 created = event.thread.id
                 first_turn = server.running.begin(created, context)
-                server._turn_requests[created] = TurnRequest.of(request)
-                server._new_notebooks[created] = notebook_threads.notebook_to_record(
+                server.turn_requests[created] = TurnRequest.of(request)
+                server.new_notebooks[created] = notebook_threads.notebook_to_record(
                     request.metadata
                 )
             elif isinstance(event, ThreadItemDoneEvent) and isinstance(event.item, UserMessageItem):
@@ -134,7 +134,7 @@ async def process_streaming(
                     # Deleted by another process while it answers: ended as a delete
                     # here (watched once it exists: it may be saved after it is named).
                     watch = server.sql_store.watch_thread(
-                        created, server._on_gone(created, context)
+                        created, server.on_gone(created, context)
                     )
             if first_turn is not None:
                 first_turn.add(event)
@@ -157,8 +157,8 @@ async def process_streaming(
         if first_turn is not None:
             server.running.end(first_turn)
         if created is not None:
-            server._turn_requests.pop(created, None)
-            notebook = server._new_notebooks.pop(created, None)
+            server.turn_requests.pop(created, None)
+            notebook = server.new_notebooks.pop(created, None)
     if created is not None and kept:
         await notebook_threads.record_notebook(server.store, created, notebook, context)
 
@@ -216,7 +216,7 @@ async def keep_stopped_turn(
         elif isinstance(item, WorkflowItem):
             item.workflow.expanded = False
     # Taken now: the first turn's own end drops it when this turn's task ends.
-    notebook = server._new_notebooks.pop(thread.id, None)
+    notebook = server.new_notebooks.pop(thread.id, None)
     keeping, waiting = writing_in_task(
         _keep_stopped(server, thread, pending_items, notebook, context, chatkit_cancelled)
     )

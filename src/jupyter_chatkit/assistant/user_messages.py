@@ -62,7 +62,7 @@ async def create_thread(
     if server.settings.title_mode != "off":
         # The title is there from the first event on: a first turn stopped at once
         # (the stream closed, so no later thread.updated arrives) still shows it.
-        # A model title replaces it when written (_owe_model_title).
+        # A model title replaces it when written (owe_model_title).
         thread.title = local_title(message, server.policy)
     metadata = ThreadMetadata(**thread.model_dump())
     # Usually at once, on the event loop (a task to watch for waits costs ~20 us).
@@ -80,27 +80,27 @@ async def create_thread(
                 # the client learns the thread's id now, so that its Stop can name
                 # the turn.
                 named = True
-                yield ThreadCreatedEvent(thread=server._to_thread_response(thread))
+                yield ThreadCreatedEvent(thread=server.thread_response(thread))
             stored = await asyncio.shield(saving)
         finally:
             if not saving.done():
                 # Stopped while it waits: the turn ends now, and the message people
                 # saw in the new thread is saved once the lock comes (the thread
                 # was named), tied to its notebook.
-                notebook = server._new_notebooks.get(thread.id)
+                notebook = server.new_notebooks.get(thread.id)
                 later = asyncio.ensure_future(
                     _saved_later(server, saving, thread.id, notebook, context)
                 )
                 server.sql_store.finish_in_background(thread.id, later)
     if thread.title is not None:
         # Owed only once the thread exists: a failed create leaves nothing behind.
-        server._owe_model_title(thread.id, thread.title, message, context)
+        server.owe_model_title(thread.id, thread.title, message, context)
     if not named:
-        yield ThreadCreatedEvent(thread=server._to_thread_response(thread))
+        yield ThreadCreatedEvent(thread=server.thread_response(thread))
     yield ThreadItemDoneEvent(item=message)
     history = None
     if stored is not None:
-        max_items, max_tokens = server._history_limits()
+        max_items, max_tokens = server.history_limits()
         history = first_turn_history(stored, max_items, max_tokens)
     async for event in _respond(server, thread, message, history, context):
         yield event
@@ -136,21 +136,21 @@ async def add_user_message(
     # the message is dated again when the turn is taken.
     unread = ThreadMetadata(id=thread_id, created_at=datetime.now())
     message = await user_message(server.store, request.params.input, unread, context)
-    max_items, max_tokens = server._history_limits()
-    on_gone = server._on_gone(thread_id, context)
+    max_items, max_tokens = server.history_limits()
+    on_gone = server.on_gone(thread_id, context)
     turn = server.sql_store.thread_turn_adding(
         thread_id, message, max(1, max_items), context, on_gone
     )
     async with turn as (thread, page):
         # What this request asks of its turn, for respond() (see turn.py).
-        server._turn_requests[thread_id] = TurnRequest.of(request)
+        server.turn_requests[thread_id] = TurnRequest.of(request)
         try:
             yield ThreadItemDoneEvent(item=message)
             history = page_history(page, max_items, max_tokens)
             async for event in _respond(server, thread, message, history, context):
                 yield event
         finally:
-            server._turn_requests.pop(thread_id, None)
+            server.turn_requests.pop(thread_id, None)
 
 
 async def user_message(
@@ -186,11 +186,11 @@ async def _respond(
 ) -> AsyncGenerator[ThreadStreamEvent, None]:
     """The turn's answer, with ``history`` (read with the message) handed to respond()."""
     if history is not None:
-        server._histories[thread.id] = history
+        server.histories[thread.id] = history
     try:
         async for event in server.process_events(
             thread, context, lambda: server.respond(thread, message, context)
         ):
             yield event
     finally:
-        server._histories.pop(thread.id, None)
+        server.histories.pop(thread.id, None)
