@@ -133,9 +133,7 @@ async def process_streaming(
                 if created is not None and watch is None:
                     # Deleted by another process while it answers: ended as a delete
                     # here (watched once it exists: it may be saved after it is named).
-                    watch = server.sql_store.watch_thread(
-                        created, server.on_gone(created, context)
-                    )
+                    watch = server.sql_store.watch_thread(created, server.on_gone(created, context))
             if first_turn is not None:
                 first_turn.add(event)
             yield event
