@@ -196,7 +196,7 @@ class TunnelProxy:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._server: asyncio.Server | None = None
-        self._writers: set[asyncio.StreamWriter] = set()
+        self._tunnels: set[asyncio.Task[None]] = set()
         self.port = 0
 
     def __enter__(self) -> TunnelProxy:
@@ -212,8 +212,10 @@ class TunnelProxy:
         async def stop() -> None:
             assert self._server is not None
             self._server.close()
-            for writer in self._writers:  # tunnels still open (a kept-alive connection)
-                writer.close()
+            # Tunnels still open (the model client keeps its connection alive): ended.
+            for task in self._tunnels:
+                task.cancel()
+            await asyncio.gather(*self._tunnels, return_exceptions=True)
             await self._server.wait_closed()
 
         asyncio.run_coroutine_threadsafe(stop(), self._loop).result(5)
@@ -233,8 +235,10 @@ class TunnelProxy:
             writer.close()
             return
         up_reader, up_writer = await asyncio.open_connection(host, int(port))
-        self._writers.update((writer, up_writer))
         writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        task = asyncio.current_task()
+        assert task is not None
+        self._tunnels.add(task)
 
         async def pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
             try:
@@ -246,7 +250,11 @@ class TunnelProxy:
             finally:
                 sink.close()
 
-        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+        try:
+            await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+        finally:
+            writer.close()
+            up_writer.close()
 
 
 @pytest.mark.asyncio
