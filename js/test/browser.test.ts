@@ -1204,6 +1204,48 @@ test("a cell pinned in one notebook names its notebook once another is current",
   done(page);
 });
 
+test("pins from notebooks of one file name in two folders say which folder", opts, async () => {
+  const { page, errors } = await open("theme=light", 600);
+  const current = (notebook: string, cellId: string) =>
+    page.evaluate(
+      ([nb, id]) => {
+        const ref = (kind: string, refId: string, label: string, cell?: number) => ({
+          id: refId,
+          kind,
+          label,
+          notebook: nb,
+          ...(cell === undefined ? {} : { cell }),
+          resolve: async () => ({ notebook: nb, label }),
+        });
+        const name = nb.split("/").pop() ?? nb;
+        (window as any).chat.setContext([ref("notebook", `notebook:${nb}`, name), ref("cell", id, "cell 1", 0)]);
+      },
+      [notebook, cellId],
+    );
+  const labels = () => page.locator(".jck-chip .jck-chip-label").allInnerTexts();
+  await current("work/a/nb.ipynb", "cell:a");
+  await page.getByRole("button", { name: "Pin cell 1" }).click();
+  await page.getByRole("button", { name: "Pin nb.ipynb" }).click();
+  assert.deepEqual(await labels(), ["cell 1", "nb.ipynb"]);
+  // Another nb.ipynb current: each is named by as much of its path as tells them apart.
+  await current("work/b/nb.ipynb", "cell:b");
+  assert.deepEqual(await labels(), ["a/nb.ipynb: cell 1", "a/nb.ipynb", "b/nb.ipynb", "cell 1"]);
+  const box = page.getByRole("textbox", { name: "Message" });
+  await box.fill("compare them");
+  await box.press("Enter");
+  await page.waitForFunction(() => (window as any).__answers.length >= 1, null, { timeout: 15000 });
+  // The tags (what the Read line names) say the same; none dropped as a duplicate.
+  const tags = await page.evaluate(() =>
+    (window as any).__sent
+      .find((b: any) => b.type === "threads.create")
+      .params.input.content.filter((c: any) => c.type === "input_tag")
+      .map((c: any) => c.text),
+  );
+  assert.deepEqual(tags, ["a/nb.ipynb: cell 1", "a/nb.ipynb", "b/nb.ipynb", "cell 1"]);
+  assert.deepEqual(errors, []);
+  done(page);
+});
+
 test(
   "a second Enter while the first message is readied stays in the box (it was taken and dropped)",
   opts,

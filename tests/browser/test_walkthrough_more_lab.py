@@ -100,30 +100,32 @@ def test_states_stay_visible_in_forced_colors(
 
     # A cell pinned here, then another notebook current: the pin stays (kept on purpose)
     # and names its notebook, in the chip and in what the answer says it read (before:
-    # "cell 1" beside the other notebook's "cell 1", "Read: cell 1 · other.ipynb").
+    # "cell 1" beside the other notebook's "cell 1", "Read: cell 1 · other.ipynb"). The
+    # other has the same file name in a folder: each is named by as much of its path as
+    # tells them apart (before: both "contrast.ipynb", the second's tag dropped).
     page.locator(CHIP, has_text="cell 1").locator(".jck-chip-pin").click()
-    lab_page.server.write_notebook("other.ipynb", ["y = 2"])
+    (lab_page.server.root_dir / "sub").mkdir(exist_ok=True)
+    lab_page.server.write_notebook("sub/contrast.ipynb", ["y = 2"])
     # Opened in the same page (a second lab_page.open loads JupyterLab anew).
     page.evaluate(
-        "(path) => window.jupyterapp.commands.execute('docmanager:open', {path})", "other.ipynb"
+        "(path) => window.jupyterapp.commands.execute('docmanager:open', {path})",
+        "sub/contrast.ipynb",
     )
     labels = page.locator(f"{CHIP} .jck-chip-label")
     page.wait_for_function(
-        "(sel) => [...document.querySelectorAll(sel)].some((e) => e.textContent === 'other.ipynb')",
+        "(sel) => [...document.querySelectorAll(sel)]"
+        ".some((e) => e.textContent === 'sub/contrast.ipynb')",
         arg=f"{CHIP} .jck-chip-label",
         timeout=30_000,
     )
     shown = labels.all_inner_texts()
-    foreign = [t for t in shown if "cell 1" in t and "contrast.ipynb" in t]
-    assert len(foreign) == 1, shown
-    # The notebook pinned above is named once (it is its own name).
-    assert sum(t.count("contrast.ipynb") for t in shown) == 2, shown
+    assert shown == ["/contrast.ipynb", "/contrast.ipynb: cell 1", "sub/contrast.ipynb", "cell 1"]
     scripted_llm.script(Reply("Both read."))
     send(page, "compare the two")
     read = page.locator(f"{ASSISTANT} .jck-readline").last
     read.wait_for(timeout=30_000)
     screenshot(page, "pin-from-another-notebook")
-    assert foreign[0] in read.inner_text()
+    assert all(label in read.inner_text() for label in shown), read.inner_text()
 
 
 # It loads JupyterLab on a workspace of its own (the kernel dialog at load): a page of

@@ -41,7 +41,7 @@ export function notebookRef(panel: NotebookPanel): ContextRef {
     id: `notebook:${panel.context.path}`,
     kind: "notebook",
     label: fileName(panel),
-    notebook: fileName(panel),
+    notebook: panel.context.localPath,
     title: `The notebook ${panel.context.path}`,
     resolve: async () =>
       policyResult({
@@ -61,8 +61,9 @@ export function cellRef(panel: NotebookPanel, cell: Cell, kind: "cell" | "error"
     id: `cell:${cell.model.id}`,
     kind,
     label: `cell ${index + 1}`,
-    notebook: fileName(panel),
-    title: kind === "error" ? `The error in cell ${index + 1} and its code` : `Cell ${index + 1} of ${fileName(panel)}`,
+    notebook: panel.context.localPath,
+    title:
+      kind === "error" ? `The error in cell ${index + 1} and its code` : `Cell ${index + 1} of ${panel.context.localPath}`,
     cell: index,
     resolve: async () => {
       const at = indexOf(panel, cell);
@@ -81,7 +82,7 @@ export function selectionRef(panel: NotebookPanel, cell: Cell): ContextRef | nul
     id: `selection:${cell.model.id}:${text.length}:${text.slice(0, 40)}`,
     kind: "selection",
     label: `selection in cell ${index + 1}`,
-    notebook: fileName(panel),
+    notebook: panel.context.localPath,
     title: clip(text, 300),
     cell: index,
     resolve: async () => policyResult({ from: "notebook", cell_index: index, selected_text: selectedText(cell) || text }),

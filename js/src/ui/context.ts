@@ -32,8 +32,8 @@ export interface ContextRef {
   /** For cells: the 0-based index, so a click can scroll there. */
   cell?: number;
   /**
-   * The notebook it is in (its file name), for what lies in one: a pinned chip shown
-   * while another notebook is current names its own (see {@link ContextChips.chips}).
+   * The notebook it is in (its path), for what lies in one: a pinned chip shown while
+   * another notebook is current names its own (see {@link ContextChips.chips}).
    */
   notebook?: string;
   /**
@@ -98,6 +98,21 @@ export function partsText(parts: readonly MessagePart[]): string {
   return parts.map((p) => (typeof p === "string" ? p : p.label)).join("");
 }
 
+/**
+ * The shortest end of `path` (whole folders) that no other of `paths` ends with: its file
+ * name unless another notebook has it ("a/nb.ipynb" beside "b/nb.ipynb"); "/nb.ipynb" for
+ * one at the top beside "a/nb.ipynb".
+ */
+export function distinctName(path: string, paths: readonly string[]): string {
+  const others = paths.filter((p) => p !== path);
+  const parts = path.split("/");
+  for (let n = 1; n <= parts.length; n++) {
+    const end = parts.slice(-n).join("/");
+    if (!others.some((o) => o === end || o.endsWith(`/${end}`))) return end;
+  }
+  return `/${path}`;
+}
+
 /** The chips row above the composer. */
 export class ContextChips {
   readonly el: HTMLElement;
@@ -146,18 +161,23 @@ export class ContextChips {
    * (the person kept it on purpose, e.g. to compare), named with its notebook there
    * ("nb7.ipynb: cell 1", in the chip and the message's tags; not " · ", which the Read
    * line puts between the things read): a bare "cell 1" read as the current notebook's.
-   * Such a chip does not scroll (its index is another notebook's).
+   * Such a chip does not scroll (its index is another notebook's). Notebooks of the same
+   * file name in different folders are named by as much of their path as tells them
+   * apart ("a/nb.ipynb: cell 1" beside "b/nb.ipynb").
    */
   chips(): ContextRef[] {
     const here = this.current.find((r) => r.notebook !== undefined)?.notebook;
-    const out = this.pinned.map((p) =>
-      p.kind !== "notebook" && p.notebook !== undefined && p.notebook !== here
-        ? { ...p, label: `${p.notebook}: ${p.label}`, cell: undefined }
-        : p,
-    );
+    const paths = [...this.pinned, ...this.current].flatMap((r) => (r.notebook === undefined ? [] : [r.notebook]));
+    const named = (ref: ContextRef): ContextRef => {
+      if (ref.notebook === undefined) return ref;
+      const name = distinctName(ref.notebook, paths);
+      if (ref.kind === "notebook") return name === ref.label ? ref : { ...ref, label: name };
+      return ref.notebook === here ? ref : { ...ref, label: `${name}: ${ref.label}`, cell: undefined };
+    };
+    const out = this.pinned.map(named);
     for (const ref of this.current) {
       if (ref.kind === "note") continue;
-      if (!this.dismissed.has(ref.id) && !out.some((p) => p.id === ref.id)) out.push(ref);
+      if (!this.dismissed.has(ref.id) && !out.some((p) => p.id === ref.id)) out.push(named(ref));
     }
     return out;
   }
