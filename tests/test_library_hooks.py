@@ -15,10 +15,12 @@ the installed ChatKit's, so a ChatKit that changes its wire format fails this te
 
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
 from datetime import UTC, datetime
 from importlib.metadata import version
+from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
@@ -38,6 +40,7 @@ from chatkit.types import (
     UserMessageTextContent,
 )
 
+import jupyter_chatkit
 from jupyter_chatkit.assistant import library_hooks
 from jupyter_chatkit.assistant.library_hooks import FOLLOWED, ChatKitHooks, Followed
 from jupyter_chatkit.assistant.results import wire_json
@@ -190,3 +193,21 @@ def test_no_class_outside_the_hooks_overrides_a_library_private_method() -> None
 
     for cls in (NotebookAssistant, chat_completions_model_class(), responses_model_class()):
         assert not _private_overrides(cls), f"{cls.__name__}: {_private_overrides(cls)}"
+
+
+def test_no_module_outside_the_hooks_names_a_followed_or_chatkit_private_method() -> None:
+    names = {f.method for f in FOLLOWED} | {
+        name
+        for base in ChatKitServer.__mro__
+        for name in vars(base)
+        if name.startswith("_") and not name.startswith("__")
+    }
+    package = Path(jupyter_chatkit.__file__).parent
+    found = [
+        f"{path.relative_to(package)}:{node.lineno}: .{node.attr}"
+        for path in sorted(package.rglob("*.py"))
+        if path.name != "library_hooks.py"
+        for node in ast.walk(ast.parse(path.read_text(), str(path)))
+        if isinstance(node, ast.Attribute) and node.attr in names
+    ]
+    assert not found, "\n".join(found)

@@ -3,7 +3,9 @@
 A few things the assistant does have no public hook in the libraries it builds on. Each
 is done here by overriding one private method, read in the version named beside it, and
 handing the work to a public method of ours (whose default is the library's own
-behaviour). Nothing else in the package names a library's private method.
+behaviour); two more of ChatKit's are called here, for want of a public entry point
+below ``process()`` (which parses the request itself). No other module of the package
+names a private method of ChatKit's server or of these models.
 :data:`FOLLOWED` lists each method with the parameters it was read with;
 ``tests/test_library_hooks.py`` fails, naming the method, when the installed library's
 differs (the pins in pyproject.toml keep other versions out).
@@ -17,7 +19,7 @@ from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from chatkit.server import ChatKitServer
-from chatkit.types import Thread, ThreadMetadata, ThreadStreamEvent
+from chatkit.types import NonStreamingReq, StreamingReq, Thread, ThreadMetadata, ThreadStreamEvent
 
 from ..protocol import RequestContext
 from .results import wire_json
@@ -30,7 +32,7 @@ if TYPE_CHECKING:
 
 
 class Followed(NamedTuple):
-    """A library's private method overridden here, as it was read."""
+    """A library's private method overridden (or called) here, as it was read."""
 
     library: str  # the distribution, as pip names it
     version: str  # the version whose method was read
@@ -38,9 +40,27 @@ class Followed(NamedTuple):
     method: str
     parameters: tuple[str, ...]  # without self
     kind: str = "coroutine"  # or "async generator", "function"
+    called: bool = False  # called here, not overridden
 
 
 FOLLOWED = (
+    Followed(
+        "openai-chatkit",
+        "1.6.5",
+        "chatkit.server.ChatKitServer",
+        "_process_streaming",
+        ("request", "context"),
+        "async generator",
+        called=True,
+    ),
+    Followed(
+        "openai-chatkit",
+        "1.6.5",
+        "chatkit.server.ChatKitServer",
+        "_process_non_streaming",
+        ("request", "context"),
+        called=True,
+    ),
     Followed(
         "openai-chatkit",
         "1.6.5",
@@ -150,6 +170,20 @@ class ChatKitHooks(ChatKitServer[RequestContext]):
         # What ChatKit shows of a thread (get_by_id, update, thread.created/updated
         # events). No public hook.
         return self.thread_response(thread)
+
+    # -- ChatKit's private entry points (openai-chatkit 1.6.5), called ---------------------
+
+    def stream_answer(
+        self, request: StreamingReq, context: RequestContext
+    ) -> AsyncGenerator[bytes, None]:
+        """ChatKit's answer to a parsed streaming request: its events as server-sent
+        events (``_process_streaming``; ``process()`` would parse the request again)."""
+        return self._process_streaming(request, context)
+
+    async def json_answer(self, request: NonStreamingReq, context: RequestContext) -> bytes:
+        """ChatKit's JSON answer to a parsed non-streaming request
+        (``_process_non_streaming``; ``process()`` would parse the request again)."""
+        return await self._process_non_streaming(request, context)
 
     # -- our public methods --------------------------------------------------------------
 

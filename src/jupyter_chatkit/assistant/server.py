@@ -167,7 +167,7 @@ class NotebookAssistant(ChatKitHooks):
         """:meth:`process` for a request already validated (answers.py validates it)."""
         if is_streaming_req(request):
             await check_streaming_request(self, request, context)
-            return StreamingResult(self._process_streaming(request, context))
+            return StreamingResult(self.stream_answer(request, context))
         if isinstance(request, ThreadsListReq):
             # Each thread with its notebook; one notebook's threads when asked.
             page = await notebook_threads.load_page(self.store, request, context)
@@ -194,7 +194,7 @@ class NotebookAssistant(ChatKitHooks):
                     f"Conversation titles are limited to {MAX_THREAD_TITLE_CHARS} characters."
                 )
             self.titles.renamed(request.params.thread_id, request.params.title, context.user_id)
-        result = NonStreamingResult(await self._process_non_streaming(request, context))
+        result = NonStreamingResult(await self.json_answer(request, context))
         if isinstance(request, ThreadsDeleteReq):
             # Deleted: a turn answering it (another tab) stops now, its model run closed,
             # and its stream ends with THREAD_DELETED; no model title is made for it.
