@@ -368,6 +368,10 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param("password = '" + "a " * (LONG // 2) + "/'", id="path-spaces-open"),
         pytest.param("YWRhOkhxN3ZSMm1YOWtMcA== " * (LONG // 25), id="basic-pairs-base64"),
         pytest.param("f({'password': 'x', 'a': 'b', " * (LONG // 30) + "})", id="dict-in-call"),
+        pytest.param('{"name": "' + "a_token" * (LONG // 7), id="name-record-long-name"),
+        pytest.param('"key": "tokens", "value": "x' * (LONG // 28), id="name-records-open"),
+        pytest.param("::add-mask::" * (LONG // 12), id="add-masks-repeated"),
+        pytest.param("%3Fpassword%3D%22" * (LONG // 18), id="percent-names-repeated"),
     ],
 )
 def test_long_adversarial_lines_are_redacted_in_linear_work(text: str) -> None:

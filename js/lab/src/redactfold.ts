@@ -85,7 +85,7 @@ function latinWord(word: string, offset: number, text: string): string {
 // A numeric or named character reference (`&#61;`, `&#x3D;`, `&quot;`); named ones outside
 // this table stay. Decoded once only, as folded.py.
 // Also a percent escape (`api%5Fkey=`) and a `\u00XX` or `\xXX` escape of a printable
-// ASCII character; quotes and the backslash stay escaped.
+// ASCII character; in a literal's escapes, quotes and the backslash stay escaped.
 const ENTITY = /&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});|%[2-7][0-9A-Fa-f]|\\(?:u00|x)[2-7][0-9A-Fa-f]/;
 const KEPT_ESCAPED = new Set(['"', "'", "\\", "\x7f"]);
 const ENTITY_ALL = new RegExp(ENTITY.source, "g");
@@ -94,7 +94,9 @@ const ENTITIES = new Map<string, string>(Object.entries(RULES.htmlEntities));
 function character(ref: string): string {
   if (ref[0] !== "&") {
     const char = String.fromCharCode(Number.parseInt(ref.slice(-2), 16));
-    return KEPT_ESCAPED.has(char) ? ref : char;
+    // A URL's quotes are its text's (`state=%7B%22token%22%3A%22…`): read as quotes.
+    const urlQuote = ref[0] === "%" && (char === '"' || char === "'");
+    return KEPT_ESCAPED.has(char) && !urlQuote ? ref : char;
   }
   const body = ref.slice(1, -1);
   if (body[0] !== "#") return ENTITIES.get(body) ?? ref;

@@ -924,7 +924,7 @@ export const RULES = {
       "triggers": [
         "%3d"
       ],
-      "pattern": "(\\b(?:password|passwd|pwd|token|secret|api[_-]?key|access_token|client_secret)%3D)([^&\\s'\\\"%«]+)",
+      "pattern": "((?:\\b|(?<=%[0-9A-Fa-f]{2}))(?:password|passwd|pwd|token|secret|api[_-]?key|access_token|client_secret)%3D)([^&\\s'\\\"%«]+)",
       "group": 2,
       "flags": "i"
     },
@@ -1319,6 +1319,24 @@ export const RULES = {
       ],
       "pattern": "((?:^|[\\s;])conn(?:ect)?[ \\t]+[A-Za-z0-9_$#]{1,60}/)([^\\s@'\\\"/«]{1,128})(?=@)",
       "group": 2,
+      "flags": "i"
+    },
+    {
+      "kind": "masked value",
+      "triggers": [
+        "::add-mask::"
+      ],
+      "pattern": "(::add-mask::)([^\\s«]{1,2000})",
+      "group": 2,
+      "flags": ""
+    },
+    {
+      "kind": "name and value record",
+      "triggers": [
+        "value"
+      ],
+      "pattern": "((?<![A-Za-z0-9_])(?:name|key)['\\\"]?[ \\t]*:[ \\t]*['\\\"][A-Za-z0-9_./-]{0,60}(?:[A-Za-z0-9_]{0,60}(?:password|passwd|passphrase|secret|token|api_?key|private_?key|access_?key|credentials?|_pat|_pass|_pwd)|session_?id|cookie|authorization|bearer|csrf)(?![_.-]?(?:count|type|name|url|uri|path|file|len|length|policy|expir|ttl|hint))[A-Za-z0-9_./-]{0,60}['\\\"][ \\t]*,[ \\t]*['\\\"]?value['\\\"]?[ \\t]*:[ \\t]*(['\\\"]))([^'\\\"\\n«]{1,2000})(?=\\2)",
+      "group": 3,
       "flags": "i"
     },
     {
@@ -1734,6 +1752,7 @@ export const RULES = {
     "7z",
     ":",
     "://",
+    "::add-mask::",
     ":aa",
     ";code=",
     "</b>",

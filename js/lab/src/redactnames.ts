@@ -71,7 +71,8 @@ export function normalizeName(name: string): string {
 
 /** True when a name (variable, key, column, environment variable) marks a secret. */
 export function isSecretName(name: unknown): boolean {
-  if (typeof name !== "string" || !name || name.length > 200) return false;
+  // `«redacted: password in a pair»`: where a secret was, never a name of one.
+  if (typeof name !== "string" || !name || name.length > 200 || name.includes(RULES.placeholderOpen)) return false;
   // `pass-word`, `Pass_Phrase`: one word split in two (`word` alone qualifies).
   const normal = normalizeName(name).replace(/(^|_)pass_(words?|phrases?)(?=_|$)/g, "$1pass$2");
   const cut = normal.lastIndexOf("_");

@@ -286,8 +286,9 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         "kind": "query secret",
         "triggers": ["%3d"],
         # URL-encoded ``password=x`` inside a query or a form body.
-        "pattern": r"(\b(?:password|passwd|pwd|token|secret|api[_-]?key|access_token"
-        r"|client_secret)%3D)([^&\s'\"%«]+)",
+        # After ``%3F`` too (``%253Fapi_key%253D``: encoded twice, read once).
+        "pattern": r"((?:\b|(?<=%[0-9A-Fa-f]{2}))(?:password|passwd|pwd|token|secret"
+        r"|api[_-]?key|access_token|client_secret)%3D)([^&\s'\"%«]+)",
         "group": 2,
         "flags": "i",
     },

@@ -99,8 +99,8 @@ def _latin_word(match: re.Match[str]) -> str:
 # shorten it by four characters, quadratic).
 # Also a percent escape (``api%5Fkey=``, ``%3Fpassword%3D``) and a ``\\u00XX`` or
 # ``\\xXX`` escape (``"pass\\u0077ord"`` in JSON) of a printable ASCII character: a URL
-# or a JSON text spells a name so; quotes and the backslash stay escaped (a literal's
-# own quotes are not its end).
+# or a JSON text spells a name so; in a literal's escapes, quotes and the backslash stay
+# escaped (a literal's own quotes are not its end).
 _ENTITY = lazy_compile(
     r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});"
     r"|%[2-7][0-9A-Fa-f]|\\(?:u00|x)[2-7][0-9A-Fa-f]"
@@ -112,7 +112,9 @@ def _character(match: re.Match[str]) -> str:
     whole = match.group(0)
     if whole[0] != "&":
         char = chr(int(whole[-2:], 16))
-        return whole if char in _KEPT_ESCAPED else char
+        # A URL's quotes are its text's (``state=%7B%22token%22%3A%22…``): read as quotes.
+        url_quote = whole[0] == "%" and char in "'\""
+        return whole if char in _KEPT_ESCAPED and not url_quote else char
     ref = whole[1:-1]
     if ref[0] != "#":
         return HTML_ENTITIES.get(ref, match.group(0))

@@ -46,7 +46,8 @@ def is_secret_name(name: object) -> bool:
 
 @functools.lru_cache(maxsize=4096)
 def _is_secret_name(name: str) -> bool:
-    if not name or len(name) > 200:
+    if not name or len(name) > 200 or rules.PLACEHOLDER_OPEN in name:
+        # ``«redacted: password in a pair»``: where a secret was, never a name of one.
         return False
     # ``pass-word``, ``Pass_Phrase``: one word split in two (``word`` alone qualifies).
     normal = _SPLIT_PASS.sub(r"\1pass\2", normalize_name(name))

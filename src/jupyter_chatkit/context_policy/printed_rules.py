@@ -67,6 +67,33 @@ _NOT_PRINTED = (
 
 PRINTED_RULES: list[dict[str, Any]] = [
     {
+        "kind": "masked value",
+        # GitHub Actions' workflow command marks its argument a secret for the log: a
+        # step's output printed in a notebook (``echo "::add-mask::$TOKEN"`` run).
+        "triggers": ["::add-mask::"],
+        "pattern": r"(::add-mask::)([^\s«]{1,2000})",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "name and value record",
+        # A secret's name as one field and its value as the next, in a record: a HAR's
+        # header or cookie (``{"name": "sessionid", "value": "…"}``), AWS tags and SSM
+        # parameters (``"Name": "/prod/db/password", "Value": "…"``), a JSON env list
+        # (``{"name": "DB_PASSWORD", "value": "…"}``); the YAML form on two lines is the
+        # "environment entry" rule's. ``{"name": "author", "value": "Ada"}`` and
+        # ``{"name": "token_count", …}`` stay.
+        "triggers": ["value"],
+        "pattern": r"((?<![A-Za-z0-9_])(?:name|key)['\"]?[ \t]*:[ \t]*['\"][A-Za-z0-9_./-]{0,60}"
+        r"(?:" + _VAR + r"|session_?id|cookie|authorization|bearer|csrf)"
+        # ``token_count``, ``password_policy``: about a secret, not one.
+        r"(?![_.-]?(?:count|type|name|url|uri|path|file|len|length|policy|expir|ttl|hint))"
+        r"[A-Za-z0-9_./-]{0,60}"
+        r"['\"][ \t]*,[ \t]*['\"]?value['\"]?[ \t]*:[ \t]*(['\"]))([^'\"\n«]{1,2000})(?=\2)",
+        "group": 3,
+        "flags": "i",
+    },
+    {
         "kind": "printed secret",
         # A command that prints a secret, and the one word its output line holds
         # (``$ gh auth token`` then the token; ``!vault kv get -field=password x`` then
