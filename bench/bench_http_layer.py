@@ -13,20 +13,25 @@ aiohttp``): openai imports its aiohttp adapter whenever aiohttp can be imported.
    chunks by validation instead, chat_completions.py): compare the difference.
 2. Resident memory that ``import openai, agents`` adds to a Python that has imported
    ``jupyter_server``, with aiohttp importable and without (fresh interpreters).
-3. ``--tls``: the same stream from a provider behind TLS (trustme certificate, ECDSA)
-   on httpx2, over a kept-alive connection and over a new one each time (what every
-   request after more than ``keepalive_expiry``, httpx2's 5 s, of quiet pays).
+3. ``--tls``: section 1 again from a provider behind TLS (trustme certificate, ECDSA),
+   as real providers are;
+4. and on httpx2, a kept-alive connection against a new one for each request (what
+   every request after more than ``keepalive_expiry``, httpx2's 5 s, of quiet pays).
 
 Numbers are ratios and differences against the other layer in this run. Not a test.
 
 Findings (2026-11-30, openai 3.57, httpx2 2.16.2, aiohttp 3.14.5), why the client stays
 on httpx2:
-- CPU: aiohttp saves ~1.7 ms per 40-delta stream in the client here (8.5 -> 6.8 ms, most
-  of it h11's pure-Python parsing of each chunk); in the server (bench_endpoint.py,
-  alternating trees) -6% per request (--cpu --browser-like medians, runs -21%..+4%)
-  and -16 to -20% per stream (--streams).
+- CPU: aiohttp saves ~1.6 ms per 40-delta stream in the client over plain HTTP (8.5 ->
+  6.9 ms: h11's pure-Python parsing of each chunk) and ~3.6 ms over TLS (10.4 -> 6.8 ms;
+  httpcore2 opens an anyio cancel scope per read, anyio's TLS stream is Python); in the
+  server (bench_endpoint.py, plain HTTP, alternating trees) -6% per request (--cpu
+  --browser-like medians, runs -21%..+4%) and -16 to -20% per stream (--streams).
 - Memory: with aiohttp installed, every ``import openai`` imports it (openai/_base_client
-  tries its vendored adapter at import): +7.3 MB resident before any client exists.
+  tries its vendored adapter at import): +7.4 MB resident before any client exists; an
+  idle server with the extension +5.7..+7.0 MB (bench_memory.py --idle-only --compare,
+  2 runs of 4 servers; provider +69.1/+68.6 -> +75.5/+75.0 MB added: past issue 12's
+  70 MB).
 - Errors: openai's adapter (httpx-aiohttp 0.2.0, vendored in openai/_vendor/httpx_aiohttp)
   raises every aiohttp connection error as httpx2's ``ConnectTimeout``: a refused
   connection, a DNS or TLS certificate failure and a server hanging up before answering
@@ -34,9 +39,9 @@ on httpx2:
   (tests/test_provider_transport.py fails 4 of 7 cases on it; a name-based mapping of the
   aiohttp cause in model_errors.py makes all 7 pass).
 - Cheaper, not adopted here: a new TLS connection costs ~2.1-2.4 ms of client CPU per
-  request (section 3: 11.4 -> 13.5 ms; ECDSA and RSA alike; plain HTTP ~0.6 ms) plus
-  two round trips. httpx2 keeps a connection 5 s after its answer, so a person's next question
-  usually pays it; a longer ``keepalive_expiry`` (openai.DefaultAsyncHttpxClient's
+  request (section 4: 11.0 -> 13.5 ms; ECDSA and RSA alike; plain HTTP ~0.6 ms) plus
+  two round trips. httpx2 keeps a connection 5 s after its answer, so a person's next
+  question usually pays it; a longer ``keepalive_expiry`` (openai.DefaultAsyncHttpxClient's
   ``limits``) would save it, at the risk of a silently dropped idle connection.
 - Proxies and CA bundles: HTTPS_PROXY (with credentials), NO_PROXY and SSL_CERT_FILE
   behave as with httpx2 (httpx2 routes the proxy; the adapter builds its SSL context with
@@ -206,6 +211,23 @@ def import_memory(extra_path: str | None, rounds: int) -> tuple[float, bool]:
     return statistics.median(mb for mb, _ in runs), runs[0][1]
 
 
+def spread(values: list[float]) -> str:
+    """The median of ``values`` and their range."""
+    return f"{statistics.median(values):6.2f} ms   (batches {min(values):.2f}..{max(values):.2f})"
+
+
+def print_layers(title: str, found: dict[str, list[float]]) -> None:
+    """Section 1's lines: each layer's figures, then their ratio."""
+    print(title)
+    for kind, values in found.items():
+        print(f"   {kind:8} {spread(values)}")
+    if "aiohttp" in found:
+        ratio = statistics.median(found["aiohttp"]) / statistics.median(found["httpx2"])
+        print(f"   aiohttp / httpx2: {ratio:.2f}")
+    else:
+        print("   aiohttp: not importable (pass --aiohttp-path)")
+
+
 @contextlib.contextmanager
 def fake_provider(words: int, ca_file: str = "") -> Iterator[str]:
     """The fake model in another process (over TLS when ``ca_file`` is given, where its
@@ -241,17 +263,7 @@ def main() -> None:
 
     with fake_provider(args.words) as base_url:
         found = asyncio.run(cpu_per_stream(base_url, args.requests))
-    print(f"1. client CPU per streamed chat completion ({args.words} deltas; 6 batches)")
-    for kind, values in found.items():
-        print(
-            f"   {kind:8} {statistics.median(values):6.2f} ms"
-            f"   (batches {min(values):.2f}..{max(values):.2f})"
-        )
-    if "aiohttp" in found:
-        ratio = statistics.median(found["aiohttp"]) / statistics.median(found["httpx2"])
-        print(f"   aiohttp / httpx2: {ratio:.2f}")
-    else:
-        print("   aiohttp: not importable (pass --aiohttp-path)")
+    print_layers(f"1. client CPU per streamed chat completion ({args.words} deltas)", found)
 
     print("2. resident memory that `import openai, agents` adds (after jupyter_server)")
     plain, plain_aiohttp = import_memory(None, args.rounds)
@@ -266,13 +278,12 @@ def main() -> None:
             ca_file = str(Path(tmp, "ca.pem"))
             with fake_provider(args.words, ca_file) as base_url:
                 os.environ["SSL_CERT_FILE"] = ca_file  # read when each client is made
+                over_tls = asyncio.run(cpu_per_stream(base_url, args.requests))
                 connections = asyncio.run(tls_connections(base_url, args.requests // 2))
-        print("3. httpx2 over TLS: client CPU per streamed chat completion")
+        print_layers("3. section 1 over TLS", over_tls)
+        print("4. httpx2 over TLS: client CPU per streamed chat completion")
         for name, values in connections.items():
-            print(
-                f"   {name:16} {statistics.median(values):6.2f} ms"
-                f"   (batches {min(values):.2f}..{max(values):.2f})"
-            )
+            print(f"   {name:16} {spread(values)}")
 
 
 if __name__ == "__main__":
