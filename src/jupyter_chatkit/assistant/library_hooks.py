@@ -1,11 +1,12 @@
-"""Every override of a library's private method, in one module.
+"""Every override of a private method of ChatKit or openai-agents, in one module.
 
 A few things the assistant does have no public hook in the libraries it builds on. Each
 is done here by overriding one private method, read in the version named beside it, and
 handing the work to a public method of ours (whose default is the library's own
 behaviour); two more of ChatKit's are called here, for want of a public entry point
 below ``process()`` (which parses the request itself). No other module of the package
-names a private method of ChatKit's server or of these models.
+names a private method of ChatKit's server or of these models. (openai's own client
+is adapted in openai_client.py, pinned in pins.py.)
 :data:`FOLLOWED` lists each method with the parameters it was read with;
 ``tests/test_library_hooks.py`` fails, naming the method, when the installed library's
 differs (the pins in pyproject.toml keep other versions out).
