@@ -21,6 +21,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from ..protocol import ErrorCode
 from ..store.engine import describe_store_failure, is_store_unavailable, store_failure_message
+from .opening import hold_opening
 from .results import JsonResult, StreamResult, describe_validation_error, safe_message, sse
 from .running import answer_own, own_request
 
@@ -88,7 +89,10 @@ async def _answer(
 async def _guarded_stream(
     server: NotebookAssistant, request: ChatKitReq, context: RequestContext
 ) -> AsyncIterator[bytes]:
-    """Stream events; errors before or outside the run become one ErrorEvent."""
+    """Stream events; errors before or outside the run become one ErrorEvent.
+
+    What the turn shows before its model is asked goes out once it is (opening.py)."""
+    hold_opening()
     try:
         result = await server.process_parsed(request, context)
         async for chunk in result:  # type: ignore[union-attr]

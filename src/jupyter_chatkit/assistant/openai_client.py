@@ -63,6 +63,7 @@ from openai.types.chat import completion_create_params
 from typing_extensions import get_type_hints, is_typeddict
 
 from .. import pins
+from .opening import watch_request_sent
 
 if TYPE_CHECKING:
     # Imported when first used: openai.resources.responses builds its parsed-response
@@ -406,12 +407,14 @@ class LeanAsyncOpenAI(AsyncOpenAI):
     merges headers in one pass and keeps its request URLs parsed (module docstring)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        """``AsyncOpenAI(...)``; openai's own HTTP client gets the lean header merge and
-        the kept URLs."""
+        """``AsyncOpenAI(...)``; openai's own HTTP client gets the lean header merge, the
+        kept URLs, and tells a held stream opening that its request was sent
+        (:mod:`.opening`)."""
         super().__init__(*args, **kwargs)
         if "http_client" not in kwargs:
             lean_header_merge(self._client)
             kept_url_merge(self._client)
+            watch_request_sent(self._client)
 
     @property
     def base_url(self) -> httpx2.URL:

@@ -52,6 +52,7 @@ from pydantic import PrivateAttr
 from ..protocol import RequestContext
 from . import agent_tools
 from .models import describe_model_error, run_model_provider
+from .opening import release_opening
 from .partial import CUT_OFF_NOTE, RunEvents, cancel_stranded_reads, mark_partial
 
 if TYPE_CHECKING:
@@ -154,7 +155,9 @@ async def choose_agent(
     agent = server.agent_limit_agent if over else server.agent_mode_agent
     if server.mcp is None:
         return TurnChoice(agent)
-    # Agent mode only: start the MCP servers, carry out a call just approved.
+    # Agent mode only: start the MCP servers, carry out a call just approved. That may
+    # take a while: what the turn has shown so far goes out first.
+    release_opening()
     mcp_turn = await server.mcp.begin_turn(history, resuming=input_user_message is None)
     if mcp_turn.stopped:
         return TurnChoice(None, mcp_turn.events)
@@ -204,6 +207,8 @@ async def run_agent(
         )
         async with contextlib.aclosing(agent_events) as events:
             async for event in events:
+                # The model was asked (a model without HTTP tells no one else).
+                release_opening()
                 track_pending(pending, event)
                 yield event
         if run_events.error is not None:

@@ -253,6 +253,8 @@ class ChatKitHandler(BoundedBodyHandler):
     _closed = False
     # A flush of what the stream wrote is scheduled (see _stream).
     _flush_due = False
+    # What the stream writes is kept until its turn has asked the model (see _stream).
+    _holding = False
 
     def body_limit(self) -> int:
         """``max_request_bytes``."""
@@ -313,14 +315,20 @@ class ChatKitHandler(BoundedBodyHandler):
         back longer than the stream's own work, and each event costs no hand-over to
         another task (a queue and a writer task cost ~0.1 ms of CPU an event). A client
         that reads slowly makes tornado buffer, as the queue did.
+
+        A turn's opening events are held until its model has been asked (:meth:`hold`,
+        :meth:`release`; assistant/opening.py): the socket write and the browser's work
+        they cause then come after the model's request, not before it.
         """
 
         from ..assistant.lock_waits import telling_lock_waits
+        from ..assistant.opening import holding_opening
 
         async def produce() -> None:
             try:
-                # A write waiting for another process's store lock says so meanwhile.
-                with telling_lock_waits(self._send):
+                # A write waiting for another process's store lock says so meanwhile
+                # (at once, whatever is held).
+                with telling_lock_waits(self._send_at_once), holding_opening(self):
                     async for chunk in chunks:
                         self._send(chunk)
             except asyncio.CancelledError:
@@ -344,9 +352,31 @@ class ChatKitHandler(BoundedBodyHandler):
         if self._closed or self._finished:
             return
         self.write(chunk)
+        if not self._holding:
+            self._flush_soon()
+
+    def _send_at_once(self, chunk: bytes) -> None:
+        """Write one event, and what was held before it, with the next flush."""
+        self.release()
+        self._send(chunk)
+
+    def _flush_soon(self) -> None:
         if not self._flush_due:
             self._flush_due = True
             asyncio.get_running_loop().call_soon(self._flush_written)
+
+    def hold(self) -> None:
+        """Keep what the stream writes from now on until :meth:`release` (the stream's
+        end sends it too)."""
+        self._holding = True
+
+    def release(self) -> None:
+        """Send what was held with the next flush; later writes go out as they come."""
+        if not self._holding:
+            return
+        self._holding = False
+        if not (self._closed or self._finished):
+            self._flush_soon()
 
     def _flush_written(self) -> None:
         """Send what the stream has written since the last flush (see :meth:`_stream`)."""
