@@ -5,6 +5,9 @@
   its stream carries the waiting ``progress_update`` (a store wait's icon), then one back
   to "Thinking…", then the answer. Before, it was silent for as long as the other
   answer took (up to ten minutes).
+- A turn waiting for that lease whose store then waits for another process's lock too
+  shows the lease wait again once the lock comes, not "Thinking…" (its turn has not
+  started); "Thinking…" comes only when it has.
 - A turn's write waiting for a PostgreSQL lock another session holds says so too, as
   SQLite's waits did (test_store_lock_waits_told.py).
 - Stop while a turn's write waits for another process's lock (SQLite's busy wait, a
@@ -133,6 +136,41 @@ async def test_a_turn_waiting_for_another_processs_turn_says_so_then_answers(
     answered = [e.item for e in events if e.type == "thread.item.done"]
     assert isinstance(answered[-1], AssistantMessageItem)
     assert answered[-1].content[0].text == "Second."
+
+
+@pytest.mark.asyncio
+async def test_a_turn_waiting_for_a_lease_then_a_lock_shows_no_thinking_until_it_starts(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "chat.sqlite3"
+    url = f"sqlite:///{path}"
+    store = await open_store(url, pool=PoolOptions(lock_timeout=LONG_LOCK_TIMEOUT))
+    elsewhere = await open_store(url)
+    try:
+        assistant, thread_id = await _first_turn(store, _answers("First.", "Second."))
+        told = Told()
+        async with contextlib.AsyncExitStack() as held:
+            await held.enter_async_context(elsewhere.thread_turn(thread_id))
+            with telling_lock_waits(told.send):
+                turn = asyncio.ensure_future(stream(assistant, _next_message(thread_id, "second")))
+                await asyncio.wait_for(told.waiting.wait(), HANG_GUARD)
+                told.waiting.clear()
+                async with Locker(path):
+                    # Its next look at the lease waits for the lock, and says so.
+                    await asyncio.wait_for(told.waiting.wait(), HANG_GUARD)
+                    assert len(told.progress()) == 2
+                # The other answer is done (its release came after the lock).
+                await held.aclose()
+                events = await asyncio.wait_for(turn, HANG_GUARD)
+        shown = told.progress()
+        # Store waits until the turn started, then what the chat says before an answer.
+        assert [e.icon for e in shown[:-1]] == [LOCK_WAIT_ICON] * (len(shown) - 1)
+        assert shown[-1].icon is None and len(shown) >= 3
+        answered = [e.item for e in events if e.type == "thread.item.done"]
+        assert answered[-1].content[0].text == "Second."  # type: ignore[union-attr]
+    finally:
+        await elsewhere.close()
+        await store.close()
 
 
 @pytest.mark.asyncio

@@ -32,48 +32,114 @@ THINKING = "Thinking…"
 T = TypeVar("T")
 
 
+class _Told:
+    """A request's store waits as its transport shows them: a wait ending while an
+    outer one goes on (a look at the thread's lease that waited for another process's
+    lock) shows the outer one again; the last one's end ("Thinking…") is owed until
+    the turn's stream goes on (:func:`thinking_if_owed`): a turn whose next step waits
+    for the store again shows no "Thinking…" in between."""
+
+    def __init__(self, send: Callable[[bytes], None]) -> None:
+        self.send = send
+        self.active = True
+        self.waits: list[str] = []
+        self.owed = False
+
+    def __call__(self, text: str | None) -> None:
+        if not self.active:
+            return
+        if text is not None:
+            self.waits.append(text)
+            self._owe(False)
+            self.send(sse(ProgressUpdateEvent(icon=LOCK_WAIT_ICON, text=text)))
+            return
+        if self.waits:
+            self.waits.pop()
+        if self.waits:
+            self.send(sse(ProgressUpdateEvent(icon=LOCK_WAIT_ICON, text=self.waits[-1])))
+        else:
+            self._owe(True)
+
+    def _owe(self, owed: bool) -> None:
+        global _owed
+        if owed != self.owed:
+            self.owed = owed
+            _owed += 1 if owed else -1
+
+    def settle(self) -> None:
+        """Send the "Thinking…" owed, if any."""
+        if self.owed:
+            self._owe(False)
+            self.send(sse(ProgressUpdateEvent(text=THINKING)))
+
+    def close(self) -> None:
+        """Nothing is sent any more (the request's block was left)."""
+        self._owe(False)
+        self.active = False
+
+
+# How many requests owe a "Thinking…" now: the stream's check costs a global read.
+_owed = 0
+
+
 @contextlib.contextmanager
 def telling_lock_waits(send: Callable[[bytes], None]) -> Iterator[None]:
     """Inside, a store write of this task that waits for another process's lock sends
-    ``send`` a ``progress_update`` chunk saying so, and one when it is over. Nothing is
-    sent once the block is left (a background write the request started)."""
-    active = True
-
-    def told(text: str | None) -> None:
-        if not active:
-            return
-        if text is None:
-            event = ProgressUpdateEvent(text=THINKING)
-        else:
-            event = ProgressUpdateEvent(icon=LOCK_WAIT_ICON, text=text)
-        send(sse(event))
-
+    ``send`` a ``progress_update`` chunk saying so, and one ("Thinking…") when it is
+    over and the turn's stream goes on (see :class:`_Told`). Nothing is sent once the
+    block is left (a background write the request started)."""
+    told = _Told(send)
     try:
         with lock_waits_told_to(told):
             yield
     finally:
-        active = False
+        told.close()
+
+
+def thinking_if_owed() -> None:
+    """The turn's stream goes on: a store wait of its request that ended is now said
+    to be over (before the stream's next event)."""
+    if _owed:
+        listener = lock_wait_listener()
+        if isinstance(listener, _Told):
+            listener.settle()
 
 
 def writing_in_task(
-    work: Coroutine[Any, Any, T],
-) -> tuple[asyncio.Task[T], asyncio.Future[None]]:
-    """``work`` (store writes) started in a task of its own, and a future done once one
-    of its writes has waited :data:`~..store.engine.STORE_WAIT_SHOWN_AFTER` for another
-    process's lock (a lock held by another process, or a PostgreSQL row or table lock):
-    a caller that must not wait that long (a stopped turn) leaves it running then. The
-    request's transport is told of the wait as before (:func:`telling_lock_waits`)."""
-    waiting: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-    request = lock_wait_listener()
+    work: Coroutine[Any, Any, T], *, tell_request: bool = True
+) -> tuple[asyncio.Task[T], asyncio.Future[str]]:
+    """``work`` (store writes) started in a task of its own, and a future done (with
+    the notice to show) once one of its writes has waited
+    :data:`~..store.engine.STORE_WAIT_SHOWN_AFTER` for another process's lock (a lock
+    held by another process, or a PostgreSQL row or table lock): a caller that must not
+    wait that long (a stopped turn) leaves it running then. The request's transport is
+    told of the wait as before (:func:`telling_lock_waits`) unless ``tell_request`` is
+    False (the caller tells it, see :func:`told_while`)."""
+    waiting: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+    request = lock_wait_listener() if tell_request else None
 
     def told(text: str | None) -> None:
         if request is not None:
             request(text)
         if text is not None and not waiting.done():
-            waiting.set_result(None)
+            waiting.set_result(text)
 
     with lock_waits_told_to(told):
         # The task copies the context, with this listener in it.
         task = asyncio.ensure_future(work)
     task.add_done_callback(lambda _: waiting.cancel())
     return task, waiting
+
+
+@contextlib.contextmanager
+def told_while(text: str) -> Iterator[None]:
+    """The request's transport shows the store wait ``text`` inside (see
+    :func:`writing_in_task`), and its end when the block is left."""
+    listener = lock_wait_listener()
+    if listener is not None:
+        listener(text)
+    try:
+        yield
+    finally:
+        if listener is not None:
+            listener(None)

@@ -28,7 +28,7 @@ from chatkit.types import (
 from ..protocol import RequestContext
 from ..store.turns import ThreadWatch
 from . import notebook_threads
-from .lock_waits import writing_in_task
+from .lock_waits import thinking_if_owed, writing_in_task
 from .partial import STOPPED_NOTE, mark_partial
 from .running import RunningTurn
 from .titles import local_title
@@ -74,6 +74,7 @@ async def process_streaming(
         turn = server.running.begin(request.params.thread_id, context)
         try:
             async for event in add_user_message(server, request, context):
+                thinking_if_owed()
                 turn.add(event)
                 yield event
         except asyncio.CancelledError:
@@ -94,6 +95,7 @@ async def process_streaming(
                 server.turn_requests[thread_id] = TurnRequest.of(request)
                 try:
                     async for event in chatkit_streaming(request, context):
+                        thinking_if_owed()
                         turn.add(event)
                         yield event
                 finally:
@@ -136,6 +138,7 @@ async def process_streaming(
                     watch = server.sql_store.watch_thread(created, server.on_gone(created, context))
             if first_turn is not None:
                 first_turn.add(event)
+            thinking_if_owed()
             yield event
     except asyncio.CancelledError:
         end = cancelled_end(server, first_turn) if first_turn is not None else None
@@ -219,8 +222,9 @@ async def keep_stopped_turn(
         _keep_stopped(server, thread, pending_items, notebook, context, chatkit_cancelled)
     )
     server.sql_store.finish_in_background(thread.id, keeping)
+    either: set[asyncio.Future[Any]] = {keeping, waiting}
     try:
-        await asyncio.wait({keeping, waiting}, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
     finally:
         if not keeping.done():
             # The turn ends without waiting for the store; a failure is logged.

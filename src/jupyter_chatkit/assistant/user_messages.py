@@ -33,7 +33,7 @@ from chatkit.types import (
 
 from . import notebook_threads
 from .history import History, first_turn_history, page_history
-from .lock_waits import writing_in_task
+from .lock_waits import told_while, writing_in_task
 from .titles import local_title
 from .turn import TurnRequest
 
@@ -70,18 +70,22 @@ async def create_thread(
     named = False
     if not done:
         saving, waiting = writing_in_task(
-            server.sql_store.create_thread_with_item(metadata, message, context)
+            server.sql_store.create_thread_with_item(metadata, message, context),
+            tell_request=False,
         )
         try:
             either: set[asyncio.Future[Any]] = {saving, waiting}
             await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
-            if not saving.done():
-                # The store waits for another process's lock (people are told so):
-                # the client learns the thread's id now, so that its Stop can name
-                # the turn.
+            if saving.done():
+                stored = saving.result()
+            else:
+                # The store waits for another process's lock: the client learns the
+                # thread's id now, so that its Stop can name the turn; then the wait
+                # is told (a client starts the new thread's state afresh).
                 named = True
                 yield ThreadCreatedEvent(thread=server.thread_response(thread))
-            stored = await asyncio.shield(saving)
+                with told_while(waiting.result()):
+                    stored = await asyncio.shield(saving)
         finally:
             if not saving.done():
                 # Stopped while it waits: the turn ends now, and the message people
