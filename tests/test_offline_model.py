@@ -504,3 +504,41 @@ async def test_offline_conversation_through_the_assistant_server(sqlite_store: A
     assert SETUP_HINT not in closing.content[0].text
     # Each answer is its own thread item: ids must not collide.
     assert closing.id != answer.id
+
+
+@pytest.mark.asyncio
+async def test_the_note_after_a_card_names_the_buttons_its_front_end_adds(
+    sqlite_store: Any,
+) -> None:
+    """The sidebar adds Replace cell to a code card: its request says so, and the note
+    after the card names it (it named only the server card's buttons); the %chat widget,
+    which adds none, is not told of it. A label the server does not know is not named."""
+    from chatkit.types import AssistantMessageItem, ThreadItemDoneEvent
+
+    from jupyter_chatkit.protocol import REPLACE_CELL_LABEL
+
+    from .chatkit_helpers import make_assistant, stream, user_input
+
+    assistant = make_assistant(sqlite_store, OfflineModel())
+
+    async def note(front_end: dict[str, Any] | None) -> str:
+        body: dict[str, Any] = {
+            "type": "threads.create",
+            "params": {"input": user_input("write code to read a csv file")},
+        }
+        if front_end is not None:
+            body["metadata"] = {"front_end": front_end}
+        events = await stream(assistant, json.dumps(body).encode())
+        return " ".join(
+            part.text
+            for e in events
+            if isinstance(e, ThreadItemDoneEvent) and isinstance(e.item, AssistantMessageItem)
+            for part in e.item.content
+        )
+
+    sidebar = await note({"card_buttons": [REPLACE_CELL_LABEL, "Launch rockets"]})
+    for label in ("Insert", "Insert & run", "Copy", REPLACE_CELL_LABEL):
+        assert label in sidebar, label
+    assert "Launch rockets" not in sidebar
+    widget = await note(None)
+    assert "Insert & run" in widget and REPLACE_CELL_LABEL not in widget

@@ -9,9 +9,11 @@ import {
   fetchTransport,
   readPageConfig,
   TransportError,
+  withFrontEnd,
   xsrfToken,
 } from "../src/client/transport";
 import { fixtures } from "./helpers";
+import { TURN } from "../src/protocol";
 
 /** A stand-in for the Jupyter endpoint: checks auth like tornado, replays fixtures. */
 async function withServer(
@@ -130,4 +132,28 @@ test("page config, xsrf cookie, error messages", () => {
   assert.equal(errorMessage(500, '{"message": "boom"}'), "boom");
   assert.equal(errorMessage(502, "Bad gateway"), "502: Bad gateway");
   assert.equal(errorMessage(500, "x".repeat(400)), "The server answered 500.");
+});
+
+test("withFrontEnd tells each ChatKit streaming request what this front end shows", async () => {
+  const sent: any[] = [];
+  const inner = {
+    send: async (body: object) => {
+      sent.push(body);
+      return { status: 200, contentType: "application/json", body: (async function* () {})() };
+    },
+  };
+  const transport = withFrontEnd(inner, { card_buttons: ["Replace cell"] });
+  await transport.send({ type: "threads.add_user_message", params: {}, metadata: { agent: { mode: "ask" } } });
+  await transport.send({ type: "threads.add_client_tool_output", params: {} });
+  await transport.send({ type: "threads.get_by_id", params: {} });
+  await transport.send({ type: TURN.WATCH, params: {} });
+  assert.deepEqual(
+    sent.map((b) => b.metadata),
+    [
+      { agent: { mode: "ask" }, front_end: { card_buttons: ["Replace cell"] } },
+      { front_end: { card_buttons: ["Replace cell"] } },
+      undefined,
+      undefined,
+    ],
+  );
 });

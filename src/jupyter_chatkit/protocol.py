@@ -396,6 +396,11 @@ class Turn:
 LOCK_WAIT_ICON = "clock"
 
 
+# The button the JupyterLab sidebar adds to a code card (its own, not the server's card):
+# a request whose front end shows it says so ({"front_end": {"card_buttons": [...]}}), and
+# what the model and the offline model say of a card then name it too (cards.py).
+REPLACE_CELL_LABEL = "Replace cell"
+
 # A thread's metadata key holding why its last turn failed, so a reload or another window
 # says so too: ``{"error": ErrorEvent (ChatKit's, its message scrubbed), "after": the id
 # of the thread's last visible item when it failed}``. Shown while the thread still ends
@@ -466,6 +471,7 @@ def protocol_dict() -> dict[str, Any]:
         "CHAT_VIEW_MIME": CHAT_VIEW_MIME,
         "TURN": _constants(Turn),
         "TURN_FAILURE_KEY": TURN_FAILURE_KEY,
+        "REPLACE_CELL_LABEL": REPLACE_CELL_LABEL,
         "ERROR_CODE": _constants(ErrorCode),
     }
 

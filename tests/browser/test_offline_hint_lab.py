@@ -66,3 +66,9 @@ def test_the_offline_empty_chat_says_how_to_connect_a_model(
     wait_idle(page)
     assert "print(total)" in str(card.inner_text())
     screenshot(page, "offline-fix-card")
+    # The note after the card names each of its buttons, the sidebar's own Replace cell
+    # too (it named the server card's only).
+    shown = [str(t).strip() for t in card.locator("button").all_inner_texts() if str(t).strip()]
+    note = str(page.locator(f"{PANEL} .jck-msg.jck-assistant").last.inner_text())
+    assert "Replace cell" in shown, shown
+    assert all(label in note for label in shown), (shown, note)

@@ -14,7 +14,9 @@ import {
   type ModelChoice,
   type SendKey,
   sendKeyHint,
+  withFrontEnd,
 } from "../../src/index";
+import { REPLACE_CELL_LABEL } from "../../src/protocol";
 import { NotebookAgent } from "./agent";
 import { notebookClientTools } from "./clienttools";
 import { showCell, watchContext } from "./context";
@@ -98,9 +100,13 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
     const sendParts = (parts: MessagePart[]): void => void chat.send(parts);
     const chat = createChat(host, {
       // What a message carries from the notebook passes its kernel first (kernelguard.ts).
-      transport: guardedTransport(
-        fetchTransport({ baseUrl: PageConfig.getBaseUrl(), ...(token ? { token } : {}) }),
-        () => link.panel?.sessionContext,
+      // Its code cards carry Replace cell too: what the answer says of a card names it.
+      transport: withFrontEnd(
+        guardedTransport(
+          fetchTransport({ baseUrl: PageConfig.getBaseUrl(), ...(token ? { token } : {}) }),
+          () => link.panel?.sessionContext,
+        ),
+        { card_buttons: [REPLACE_CELL_LABEL] },
       ),
       clientTools: notebookClientTools(link),
       // Code-card and code-block insertions (the UI calls this only on a click).
@@ -114,7 +120,7 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
       },
       codeActions: [
         {
-          label: "Replace cell",
+          label: REPLACE_CELL_LABEL,
           ariaLabel: "Replace the active cell with this code",
           title: "Replace the active cell's code (shows the change first; undoable)",
           icon: "replace",

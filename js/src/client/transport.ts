@@ -3,6 +3,8 @@
  * against the Jupyter server extension, and helpers shared by all transports.
  */
 
+import { isStreamingReq } from "./types";
+
 /** The bytes and status of one answered request. */
 export interface TransportResponse {
   /** HTTP-like status: 2xx is success. */
@@ -20,6 +22,22 @@ export interface Transport {
    * rejects or ends the body with an `AbortError` and tells the server to stop.
    */
   send(body: object, signal?: AbortSignal): Promise<TransportResponse>;
+}
+
+/**
+ * `transport` with `frontEnd` (what this front end shows, e.g. the buttons it adds to
+ * code cards) in the metadata of every ChatKit streaming request: a message, Regenerate,
+ * a widget action, a client tool's result (the turn goes on there too).
+ */
+export function withFrontEnd(transport: Transport, frontEnd: Record<string, unknown>): Transport {
+  return {
+    send(body: object, signal?: AbortSignal) {
+      const req = body as { type?: unknown; metadata?: Record<string, unknown> };
+      if (typeof req.type !== "string" || !req.type.startsWith("threads.") || !isStreamingReq({ type: req.type }))
+        return transport.send(body, signal);
+      return transport.send({ ...body, metadata: { ...req.metadata, front_end: frontEnd } }, signal);
+    },
+  };
 }
 
 /** A failed request, with a message fit to show a person. */

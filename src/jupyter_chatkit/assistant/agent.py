@@ -29,7 +29,7 @@ from .. import pins
 from ..protocol import AGENT_TOOL_NAMES, AGENT_TOOLS, CLIENT_TOOLS, ClientToolSpec, StepStatus
 from ..settings import Settings
 from .agent_tools import AGENT_INSTRUCTIONS, LIMIT_INSTRUCTIONS
-from .cards import code_card
+from .cards import card_buttons, code_card, named_list
 from .openai_client import FROZEN_JSON, wrap_sdk_function
 from .run_speedups import share_tools, skip_known_model_call_work
 from .tool_arguments import parse_arguments
@@ -162,7 +162,7 @@ async def _propose_code(ctx: ToolContext[AgentContext[Any]], raw_args: str) -> s
     )
     await ctx.context.stream_widget(card, copy_text=code)
     return (
-        "Shown to the user as a code card with Insert, Insert & run and Copy buttons. "
+        f"Shown to the user as a code card with {named_list(card_buttons())} buttons. "
         "Do not repeat the code; add at most a short remark."
     )
 

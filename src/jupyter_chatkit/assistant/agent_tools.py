@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from ..protocol import AGENT_TOOL_NAMES, STEP_UNDO_KEY, STEP_UNDONE_KEY, StepStatus
+from .cards import HOST_CARD_BUTTONS
 
 Mode = Literal["ask", "agent"]
 MODES: tuple[Mode, ...] = ("ask", "agent")
@@ -87,6 +88,16 @@ def shows_approval_cards(metadata: Any) -> bool:
     """
     value = metadata.get(FRONT_END_KEY) if isinstance(metadata, Mapping) else None
     return not (isinstance(value, Mapping) and value.get("approval_cards") is False)
+
+
+def host_card_buttons(metadata: Any) -> tuple[str, ...]:
+    """The buttons a request's front end adds to code cards (``{"front_end":
+    {"card_buttons": [...]}}``), of those known (:data:`.cards.HOST_CARD_BUTTONS`)."""
+    value = metadata.get(FRONT_END_KEY) if isinstance(metadata, Mapping) else None
+    shown = value.get("card_buttons") if isinstance(value, Mapping) else None
+    if not isinstance(shown, list):
+        return ()
+    return tuple(b for b in HOST_CARD_BUTTONS if b in shown)
 
 
 def _get(item: Any, name: str) -> Any:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import Any
 
 from chatkit.actions import ActionConfig
@@ -27,7 +28,7 @@ from chatkit.widgets import (
     WidgetRoot,
 )
 
-from ..protocol import ACTION_INSERT_AND_RUN_CELL, ACTION_INSERT_CELL, Action
+from ..protocol import ACTION_INSERT_AND_RUN_CELL, ACTION_INSERT_CELL, REPLACE_CELL_LABEL, Action
 from .fence import fence as fence
 
 STATUS_ID = "jck-card-status"
@@ -94,9 +95,24 @@ def _walk(node: Any) -> Iterator[WidgetComponentBase]:
         yield from _walk(child)
 
 
+# Buttons a front end adds to the server's code card, by label: named only when the
+# running turn's front end says it shows them (agent_tools.host_card_buttons).
+HOST_CARD_BUTTONS: tuple[str, ...] = (REPLACE_CELL_LABEL,)
+# Those the running turn's front end shows, set by respond() for the turn's run (the
+# propose_code tool and the offline model run in its task, so they read the same).
+host_buttons: ContextVar[tuple[str, ...]] = ContextVar("host_buttons", default=())
+
+
 def card_buttons() -> list[str]:
-    """The labels of a code card's buttons, in order (what a note about a card names)."""
-    return [n.label for n in _walk(code_card("")) if isinstance(n, Button) and n.label]
+    """The labels of a code card's buttons, in order, with those the running turn's front
+    end adds (what a note about a card names)."""
+    own = [n.label for n in _walk(code_card("")) if isinstance(n, Button) and n.label]
+    return own + [b for b in host_buttons.get() if b not in own]
+
+
+def named_list(labels: list[str]) -> str:
+    """``a, b and c``."""
+    return " and ".join([", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels)
 
 
 def card_code(widget: WidgetRoot) -> str | None:

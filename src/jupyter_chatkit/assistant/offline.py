@@ -82,11 +82,17 @@ NO_FIX = (
     "Working out a fix for this needs a language model: offline, I only correct common "
     "slips (a misspelt name or column, a missing import or package, a division by zero)."
 )
-# Named from the card itself (cards.py): a list written here went stale when buttons came.
-CARD_SHOWN = (
-    f"Use the buttons of the code card above ({', '.join(card_buttons())}); "
-    "nothing runs until you click."
-)
+
+
+def card_shown() -> str:
+    """The note after a card, naming its buttons: read from the card itself and from what
+    the turn's front end adds (cards.py); a list written here went stale when buttons came."""
+    return (
+        f"Use the buttons of the code card above ({', '.join(card_buttons())}); "
+        "nothing runs until you click."
+    )
+
+
 # Agent mode asked to act (add, edit or run cells): the offline model proposes no step.
 AGENT_NEEDS_MODEL = (
     "Agent steps (adding, editing or running cells) need a configured model: the offline "
@@ -276,7 +282,7 @@ def _describe_output(items: list[Mapping[str, Any]], output: Mapping[str, Any]) 
         # The context policy's frame speaks to the model, not to the person reading this.
         value = {k: v for k, v in value.items() if k != "untrusted_data"}
     if tool == PROPOSE_CODE.name and not str(value).startswith("Error"):
-        return CARD_SHOWN
+        return card_shown()
     return f"`{tool}` returned:\n\n" + "\n".join(render_json(value))
 
 

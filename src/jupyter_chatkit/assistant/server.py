@@ -55,10 +55,10 @@ from ..settings import Settings
 from ..store import MAX_THREAD_TITLE_CHARS, SQLStore
 from . import notebook_threads, thread_responses, turn_failures
 from .agent import build_agent, build_title_agent
-from .agent_tools import METADATA_KEY, thread_agent_settings
+from .agent_tools import METADATA_KEY, host_card_buttons, thread_agent_settings
 from .agent_undo import ACTION_UNDO_AGENT_STEPS, undo_steps
 from .answers import REQUEST_ADAPTER, answer
-from .cards import POSITIONS, card_code, mark_inserted
+from .cards import POSITIONS, card_code, host_buttons, mark_inserted
 from .event_merge import install as install_event_merge
 from .history import History, PreloadedTail, read_history
 from .library_hooks import ChatKitHooks
@@ -167,6 +167,8 @@ class NotebookAssistant(ChatKitHooks):
         """:meth:`process` for a request already validated (answers.py validates it)."""
         if is_streaming_req(request):
             await check_streaming_request(self, request, context)
+            # The buttons this front end adds to code cards, named when a card is shown.
+            host_buttons.set(host_card_buttons(request.metadata))
             return StreamingResult(self.stream_answer(request, context))
         if isinstance(request, ThreadsListReq):
             # Each thread with its notebook; one notebook's threads when asked.
