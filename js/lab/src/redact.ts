@@ -22,6 +22,7 @@ import {
   keepsUnquoted,
   looksGenerated,
   looksLikePassword,
+  looksLikePairPassword,
   looksLikeUserPassword,
   marker,
   namesWords,
@@ -73,6 +74,7 @@ const VALUE_RULES = RULES.valueRules.map((r) => {
     random: extra.check === "random",
     password: extra.check === "password",
     userPassword: extra.check === "user password",
+    pairPassword: extra.check === "pair password",
   };
 });
 const ANY_VALUE_TRIGGER = anyOf(RULES.valueTriggers);
@@ -438,6 +440,7 @@ export class Redactor extends CallRedaction {
       if (rule.random && !looksGenerated(secret)) return whole;
       if (rule.password && !looksLikePassword(secret)) return whole;
       if (rule.userPassword && !looksLikeUserPassword(secret)) return whole;
+      if (rule.pairPassword && !looksLikePairPassword(secret)) return whole;
       if (PLACEHOLDER_VALUE.test(secret)) return whole;
       const at = whole.lastIndexOf(secret);
       if (rule.random) {

@@ -784,7 +784,7 @@ export const RULES = {
       "pattern": "((?:[(\\[]|,)[ \\t]*b?(['\\\"])[A-Za-z][A-Za-z0-9._@+\\\\-]{0,63}\\2,[ \\t]*b?(['\\\"]))(?![^'\\\"\\s]{0,128}[/\\\\.]|[A-Za-z][A-Za-z0-9]{0,60}(?:_[A-Za-z0-9]{1,60}){1,8}\\3)([^'\\\"\\s«]{8,128})(?=\\3[ \\t]*[,)\\]])",
       "group": 4,
       "flags": "",
-      "check": "user password"
+      "check": "pair password"
     },
     {
       "kind": "connection string secret",

@@ -139,6 +139,12 @@ export function looksLikeUserPassword(value: string): boolean {
   return switches(value) >= 4;
 }
 
+/** Shaped like a password with no name beside it (one of a pair of strings): a symbol,
+ * or case and digits switching 6+ times (`Paris2024`, `iPhone15Pro` stay). */
+export function looksLikePairPassword(value: string): boolean {
+  return looksLikeUserPassword(value) && (/[!@#$%^&*~+]/.test(value) || switches(value) >= 6);
+}
+
 /** True for a value shaped like a generated key (16+ key characters, digits, mixed). */
 export function looksRandom(value: string): boolean {
   return value.length <= 4096 && RANDOM.test(value);

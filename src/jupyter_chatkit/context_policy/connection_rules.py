@@ -45,7 +45,8 @@ CONNECTION_RULES: list[dict[str, Any]] = [
         # ``requests``' ``auth=(…)``, a row of ``cursor.fetchall()`` ``(1, 'ada', 'pw…')``,
         # ``array(['ada', 'pw…'])``, bytes). The user is a login's shape (letters first;
         # ``.``, ``@``, ``-``, ``+``, a domain's ``\\``); the second string 8+ characters
-        # shaped like a password (``check``: mixed case or a symbol), and no path, file
+        # shaped like a password (``check``: a symbol, or case and digits switching 6+
+        # times: ``Paris2024``, ``iPhone15Pro`` stay), and no path, file
         # name, version or identifier (``'Sales2024.csv'``, ``'2.3.0+cu121'``,
         # ``'/tmp/b.csv'``, ``'ResNet50_Weights.IMAGENET1K_V2'``, ``'Model_v2'``):
         # ``('red', 'blue')``, ``('ada', 'Ada Lovelace')`` and ``('en_US', 'UTF-8')`` stay.
@@ -56,7 +57,7 @@ CONNECTION_RULES: list[dict[str, Any]] = [
         r"([^'\"\s«]{8,128})(?=\3[ \t]*[,)\]])",
         "group": 4,
         "flags": "",
-        "check": "user password",
+        "check": "pair password",
     },
     {
         "kind": "connection string secret",

@@ -49,6 +49,7 @@ from .values import (
     is_keyish_name,
     is_secret_pair,
     keeps_unquoted,
+    looks_like_pair_password,
     looks_like_password,
     looks_like_user_password,
     looks_random,
@@ -114,6 +115,8 @@ class _ValueRule:
     password: bool
     # Shaped like a password, not like a user's name (``ada1990smith2024``).
     user_password: bool
+    # Shaped like a password with no name beside it (``('ada', 'Kx8mP2qZ9vL4')``).
+    pair_password: bool
     trigger_rx: re.Pattern[str] | None
     min_text: int
     # A cheap scan the text must pass first (an untriggered rule's pre-check), or None.
@@ -150,6 +153,7 @@ def _compile(extra: tuple[str, ...]) -> _Compiled:
             r.get("check") == "random",
             r.get("check") == "password",
             r.get("check") == "user password",
+            r.get("check") == "pair password",
             any_of(r["triggers"]) if r["triggers"] else None,
             int(r.get("min_text", 0)),
             lazy_compile(r["prefilter"]) if r.get("prefilter") else None,
@@ -453,6 +457,7 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
             or (rule.random and not _looks_generated(secret))
             or (rule.password and not looks_like_password(secret))
             or (rule.user_password and not looks_like_user_password(secret))
+            or (rule.pair_password and not looks_like_pair_password(secret))
             or PLACEHOLDER_VALUE.match(secret)
             or (
                 rule.random

@@ -20,7 +20,9 @@ from .printed_rules import PRINTED_RULES
 # "random" when the secret must also look generated (rules.HIGH_ENTROPY_VALUE, and 6+
 # switches between upper case, lower case and digits: ``PositionalIndexer2D`` is a name,
 # not a key), or
-# "password" when it must look like a password (a digit, and mixed case or a symbol).
+# "password" when it must look like a password (a digit, and mixed case or a symbol),
+# "user password" where a user's name may stand too (values.looks_like_user_password), or
+# "pair password" with no name beside it (values.looks_like_pair_password).
 KEY_SHAPES: list[dict[str, Any]] = [
     {
         "kind": "PEM private key",

@@ -102,6 +102,15 @@ def looks_like_user_password(value: str) -> bool:
     return _switches(value) >= 4
 
 
+def looks_like_pair_password(value: str) -> bool:
+    """Shaped like a password with no name beside it (one of a pair of strings): a user's
+    password shape with a symbol (``p@ssW0rd!``) or switching case and digits 6+ times
+    (``Kx8mP2qZ9vL4``); ``Paris2024`` and ``iPhone15Pro`` are words and names."""
+    return looks_like_user_password(value) and (
+        _SYMBOL.search(value) is not None or _switches(value) >= 6
+    )
+
+
 _UPPER = lazy_compile("[A-Z]")
 _LOWER = lazy_compile("[a-z]")
 _DIGIT = lazy_compile("[0-9]")
