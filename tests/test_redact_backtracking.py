@@ -372,6 +372,9 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param('"key": "tokens", "value": "x' * (LONG // 28), id="name-records-open"),
         pytest.param("::add-mask::" * (LONG // 12), id="add-masks-repeated"),
         pytest.param("%3Fpassword%3D%22" * (LONG // 18), id="percent-names-repeated"),
+        pytest.param("a:Kx8mP2qZ9vL4x\n" * (LONG // 16), id="user-password-lines"),
+        pytest.param("\n" + "a" * LONG + ":Kx8mP2qZ9vL4", id="user-password-long-user"),
+        pytest.param("\na:" + "b:" * (LONG // 2), id="user-password-colons"),
     ],
 )
 def test_long_adversarial_lines_are_redacted_in_linear_work(text: str) -> None:

@@ -787,6 +787,15 @@ export const RULES = {
       "check": "pair password"
     },
     {
+      "kind": "password in a pair",
+      "triggers": [],
+      "prefilter": "(?:^|\\n)[ \\t]*[A-Za-z][A-Za-z0-9._@+\\\\-]{0,63}:[^\\s:]{8}",
+      "pattern": "((?:^|(?<=\\n))[ \\t]*[A-Za-z][A-Za-z0-9._@+\\\\-]{0,63}:)(?![^\\s'\\\"]{0,128}[/\\\\.])([^\\s:'\\\"«]{8,128})(?=[ \\t]*(?:\\r?\\n|$))",
+      "group": 2,
+      "flags": "",
+      "check": "pair password"
+    },
+    {
       "kind": "connection string secret",
       "triggers": [
         "accountkey",
