@@ -104,6 +104,23 @@ def test_a_short_plain_word_under_a_secret_name_is_not_hidden_everywhere() -> No
     assert '"default"' in text or "'default'" in text, text
 
 
+def test_a_key_files_path_under_a_secret_name_is_not_hidden_everywhere(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Where a key is kept is no secret (its content would be): the path stays readable
+    # wherever it shows, as the rules keep ``GOOGLE_APPLICATION_CREDENTIALS=/keys/sa.json``.
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", "/home/ada/keys/sa-demo.json")
+    ns = {"key_file": "/home/ada/keys/sa-demo.json", "private_key": "~/.ssh/id_ed25519"}
+    ns |= {
+        "shown": ["/home/ada/keys/sa-demo.json", "~/.ssh/id_ed25519"],
+        "password": "Hq7vR2mX9kLp",
+    }
+    assert known_secrets(ns) == ("Hq7vR2mX9kLp",)
+    text = everything(ns)
+    assert "/home/ada/keys/sa-demo.json" in text and "~/.ssh/id_ed25519" in text, text
+    assert "Hq7vR2mX9kLp" not in text, text
+
+
 def test_a_rebinding_is_seen_on_the_next_call() -> None:
     ns: dict[str, Any] = {"shown": [SECRET + "n"]}
     # Nothing names it yet: a 13-character word in a list is data.

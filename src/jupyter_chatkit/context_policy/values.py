@@ -144,6 +144,12 @@ def _plain_str_key(key: str) -> bool:
     return not (last in _WEAK_QUALIFIERS and is_secret_name(head))
 
 
+def looks_like_file_path(value: str) -> bool:
+    """True for a file's path (``/keys/sa.json``, ``~/.ssh/id_rsa``, ``C:\\keys\\a.pem``):
+    under a secret's name, where the secret is kept, not the secret."""
+    return len(value) <= 4096 and _FILE_PATH.match(value) is not None
+
+
 def is_secret_pair(name: Any, value: Any) -> bool:
     """True when ``value`` under ``name`` is a secret: a secret name, or a key-ish name
     (``STRIPE_KEY``, ``account_key``) holding a random-looking string."""
@@ -153,7 +159,7 @@ def is_secret_pair(name: Any, value: Any) -> bool:
     value = plain_str(value)
     if is_secret_name(name):
         # ``GOOGLE_APPLICATION_CREDENTIALS=/keys/sa.json``: where a secret is kept.
-        return value is None or len(value) > 4096 or _FILE_PATH.match(value) is None
+        return value is None or not looks_like_file_path(value)
     if value is None:
         return False
     if is_keyish_name(name) and looks_random(value):

@@ -31,6 +31,7 @@ from ..context_policy.environ import is_env_allowed
 from ..context_policy.lazy_patterns import lazy_compile
 from ..context_policy.names import is_secret_name, normalize_name
 from ..context_policy.redact import Redactor
+from ..context_policy.values import looks_like_file_path
 from .values.common import hides_in_credential, is_credential_class, is_credential_holder
 from .values.pandas_arrays import foreign_columns, foreign_index, foreign_series, plain_pandas
 from .values.typeinfo import dataclass_fields, instance_dict, is_a, namedtuple_fields
@@ -91,7 +92,12 @@ _SKIPPED = (
 
 
 def _worth(text: str) -> bool:
-    return _MIN_CHARS <= len(text) <= _MAX_CHARS and _PLAIN_WORD.match(text) is None
+    # A key file's path (``GOOGLE_APPLICATION_CREDENTIALS``) is where a secret is kept.
+    return (
+        _MIN_CHARS <= len(text) <= _MAX_CHARS
+        and _PLAIN_WORD.match(text) is None
+        and not looks_like_file_path(text)
+    )
 
 
 def _text(value: Any) -> str | None:
