@@ -1,0 +1,151 @@
+"""A Jupyter server extension for ``bench/phase_timeline.py`` only: marks along one
+ChatKit request, from tornado receiving its headers to the model request's body written.
+
+Enabled by that bench (``jpserver_extensions``, this directory on ``PYTHONPATH``), never
+by the package. It wraps functions of tornado, jupyter_server, httpcore2 and of
+jupyter_chatkit by name at the first ChatKit POST (all imported by then); a name that is
+gone (renamed since) is skipped and said on stderr, and its mark is missing from the
+table. Each mark is the loop thread's CPU time (``time.thread_time_ns``, so a loaded
+machine does not stretch it) or, with ``PHASE_MARKS_WALL=1``, ``perf_counter_ns``.
+Each request's marks are appended as one JSON line to ``$PHASE_MARKS``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import inspect
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+OUT = os.environ.get("PHASE_MARKS", "phase_marks.jsonl")
+now: Callable[[], int] = (
+    time.perf_counter_ns if os.environ.get("PHASE_MARKS_WALL") else time.thread_time_ns
+)
+marks: list[tuple[str, int]] = []
+_wrapped = False
+
+
+def mark(label: str) -> None:
+    """Record ``label`` now (in the current request's marks)."""
+    marks.append((label, now()))
+
+
+def _flush() -> None:
+    global marks
+    done, marks = marks, []
+    if done:
+        with open(OUT, "a") as f:
+            f.write(json.dumps(done) + "\n")
+
+
+def _find(owner: Any, name: str) -> Any:
+    if isinstance(owner, type):
+        return next(c.__dict__[name] for c in owner.__mro__ if name in c.__dict__)
+    return getattr(owner, name)
+
+
+def wrap(owner: Any, name: str, label: str, exit_label: str | None = None) -> None:
+    """Mark ``label`` when ``owner.name`` is called (its first step for an async
+    generator) and ``exit_label`` when it returns; skipped if there is no such name."""
+    try:
+        fn = _find(owner, name)
+    except (StopIteration, AttributeError):
+        print(f"phase_marks: no {name} on {owner!r}", file=sys.stderr)
+        return
+    raw = fn.__func__ if isinstance(fn, classmethod | staticmethod) else fn
+    wrapper: Any
+    if inspect.isasyncgenfunction(raw):
+
+        async def wrapper(*a: Any, **k: Any) -> Any:
+            mark(label)
+            gen = raw(*a, **k)
+            try:
+                async for x in gen:
+                    yield x
+            finally:
+                await gen.aclose()
+
+    elif inspect.iscoroutinefunction(raw):
+
+        async def wrapper(*a: Any, **k: Any) -> Any:
+            mark(label)
+            try:
+                return await raw(*a, **k)
+            finally:
+                if exit_label:
+                    mark(exit_label)
+
+    else:
+
+        def wrapper(*a: Any, **k: Any) -> Any:
+            mark(label)
+            try:
+                return raw(*a, **k)
+            finally:
+                if exit_label:
+                    mark(exit_label)
+
+    functools.update_wrapper(wrapper, raw)
+    if isinstance(fn, classmethod):
+        wrapper = classmethod(wrapper)
+    elif isinstance(fn, staticmethod):
+        wrapper = staticmethod(wrapper)
+    setattr(owner, name, wrapper)
+
+
+def _wrap_all() -> None:
+    global _wrapped
+    if _wrapped:
+        return
+    _wrapped = True
+    from httpcore2._async.http11 import AsyncHTTP11Connection
+    from httpx2 import AsyncClient
+    from tornado.web import RequestHandler
+
+    from jupyter_chatkit.assistant import answers, server, turn, turn_streams, user_messages
+    from jupyter_chatkit.assistant.chat_completions import chat_completions_model_class
+    from jupyter_chatkit.serverext import handlers
+
+    assistant = server.NotebookAssistant
+    wrap(RequestHandler, "_cross_origin_protection", "xsrf/origin")
+    wrap(handlers.BoundedBodyHandler, "prepare", "prepare>", "prepare<")
+    wrap(handlers.ChatKitHandler, "_answer", "authorized, body read")
+    wrap(answers, "_guarded_stream", "stream task")
+    wrap(turn_streams, "add_user_message", "store>")
+    wrap(turn_streams, "create_thread", "store>")
+    wrap(user_messages, "page_history", "store<")
+    wrap(user_messages, "first_turn_history", "store<")
+    wrap(assistant, "respond", "respond")
+    wrap(server, "run_agent", "run_agent")
+    wrap(turn, "stream_agent_response", "run_streamed")
+    wrap(chat_completions_model_class(), "stream_response", "model called")
+    wrap(AsyncClient, "send", "httpx send")
+    wrap(AsyncHTTP11Connection, "_send_request_body", "body>", "sent")
+    written = AsyncHTTP11Connection._send_request_body
+
+    async def then_flush(*a: Any, **k: Any) -> Any:
+        result = await written(*a, **k)
+        asyncio.get_running_loop().call_later(0.02, _flush)
+        return result
+
+    AsyncHTTP11Connection._send_request_body = then_flush  # type: ignore[method-assign]
+
+
+def _load_jupyter_server_extension(app: Any) -> None:
+    import tornado.routing
+
+    received = tornado.routing._RoutingDelegate.headers_received
+
+    def headers_received(self: Any, start_line: Any, headers: Any) -> Any:
+        if getattr(start_line, "method", "") == "POST" and "chatkit/chatkit" in start_line.path:
+            _wrap_all()
+            marks.clear()
+            mark("headers")
+        return received(self, start_line, headers)
+
+    tornado.routing._RoutingDelegate.headers_received = headers_received  # type: ignore[method-assign]

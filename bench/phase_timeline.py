@@ -1,0 +1,151 @@
+"""Where one ChatKit request's time goes on the server, before the model is asked.
+
+    python bench/phase_timeline.py [--requests 60] [--wall] [--baseline-src DIR]
+
+Starts the fake LLM (in this process) and a real ``jupyter server`` with the extension
+and ``bench/phase_marks.py`` (marks along the request, from tornado receiving the POST's
+headers to the model request's body written), builds a 30-turn thread with a
+browser-like client (one kept-alive connection, login and XSRF cookies), then sends
+``--requests`` follow-ups into it and as many new threads, one at a time, alternating.
+Prints the median per phase and the total, for follow-ups and for new threads.
+
+By default each mark is the server's event-loop thread CPU time: on this shared 2-core
+machine wall time swung 2x between identical runs, CPU time by a few %. ``--wall``
+marks ``perf_counter`` instead (the same phases, with whatever waits they had).
+``--baseline-src DIR`` runs a second server on that ``src`` (e.g. ``git archive`` of an
+older commit) after this one, then once more each, and prints both columns.
+This is not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.browser_client import BrowserSession  # noqa: E402
+from bench.servers import (  # noqa: E402
+    TOKEN,
+    free_port,
+    jupyter_server_argv,
+    server_env,
+    stop_processes,
+    wait_until_up,
+)
+from bench.streams import create_body, created_thread_id_in, follow_up_body  # noqa: E402
+from tests.fixtures.fake_llm import FakeLLM, Reply  # noqa: E402
+
+# (phase, first mark, last mark); "a|b": the first of those the request has.
+PHASES = (
+    ("tornado + jupyter_server: routing, handler, XSRF/origin, auth", "headers", "prepare<"),
+    ("body read, @authenticated/@authorized", "prepare<", "authorized, body read"),
+    ("JSON validation, stream task started", "authorized, body read", "stream task"),
+    ("request checks, user message built", "stream task", "store>"),
+    ("store: message + lease + history (1 transaction), decode", "store>", "store<"),
+    ("ChatKit _process_events to respond()", "store<", "respond"),
+    ("choose agent, history through the context policy", "respond", "run_agent"),
+    ("openai-agents: Runner.run_streamed set-up", "run_agent", "run_streamed"),
+    ("openai-agents: run loop to the model call", "run_streamed", "model called"),
+    ("request built (agents converter, openai client)", "model called", "httpx send"),
+    ("httpx/httpcore: connection, headers + body written", "httpx send", "sent"),
+)
+
+
+async def drive(port: int, requests: int) -> list[str]:
+    """Warm the server, build the thread, then the measured requests (their kinds)."""
+    endpoint = f"http://127.0.0.1:{port}/jupyter-chatkit/chatkit"
+    async with httpx.AsyncClient(headers={"Authorization": f"token {TOKEN}"}) as client:
+        await wait_until_up(client, endpoint.removesuffix("chatkit") + "health", within=180)
+    session = BrowserSession(endpoint)
+    await session.start()
+    thread_id = created_thread_id_in(await session.post(create_body("turn 0")))
+    for i in range(1, 30):
+        await session.post(follow_up_body(thread_id, f"turn {i}"))
+    for i in range(5):
+        await session.post(create_body(f"warm {i}"))
+    await asyncio.sleep(0.3)
+    kinds = []
+    for r in range(requests):
+        for kind in ("follow-up", "new"):
+            if kind == "new":
+                await session.post(create_body(f"q{r}"))
+            else:
+                await session.post(follow_up_body(thread_id, f"q{r}"))
+            kinds.append(kind)
+            await asyncio.sleep(0.05)  # the marks are written 20 ms after the request
+    await session.close()
+    return kinds
+
+
+def measure(src: str | None, requests: int, wall: bool) -> dict[str, list[dict[str, int]]]:
+    """One server's marks per request, by kind."""
+    with FakeLLM() as llm, tempfile.TemporaryDirectory() as tmp:
+        llm.default_reply = Reply("OK")
+        out = Path(tmp) / "marks.jsonl"
+        env = server_env(llm.base_url.removesuffix("/v1"), f"sqlite:///{tmp}/s.sqlite3", tmp)
+        env["PHASE_MARKS"] = str(out)
+        env["PHASE_MARKS_WALL"] = "1" if wall else ""
+        env["PYTHONPATH"] = os.pathsep.join(
+            filter(None, [str(ROOT / "bench"), src, env.get("PYTHONPATH")])
+        )
+        argv = jupyter_server_argv(free_port(), tmp)
+        port = int(next(a for a in argv if a.startswith("--port=")).split("=")[1])
+        both = "{'jupyter_chatkit': True, 'phase_marks': True}"
+        argv = [a.replace("{'jupyter_chatkit': True}", both) for a in argv]
+        proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            out.unlink(missing_ok=True)
+            kinds = asyncio.run(drive(port, requests))
+        finally:
+            stop_processes([proc])
+        lines = out.read_text().splitlines()
+    by_kind: dict[str, list[dict[str, int]]] = {}
+    for kind, line in zip(kinds, lines[-len(kinds) :], strict=False):
+        by_kind.setdefault(kind, []).append(dict(json.loads(line)))
+    return by_kind
+
+
+def phase_medians(rows: list[dict[str, int]]) -> list[float | None]:
+    """Median µs of each phase (None where a mark is missing), then the total."""
+    spans = [*PHASES, ("total", "headers", "sent")]
+    medians: list[float | None] = []
+    for _, start, end in spans:
+        values = [(r[end] - r[start]) / 1e3 for r in rows if start in r and end in r]
+        medians.append(statistics.median(values) if values else None)
+    return medians
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=60, help="of each kind, per server")
+    parser.add_argument("--wall", action="store_true", help="wall time, not loop CPU time")
+    parser.add_argument("--baseline-src", help="a second server's src, e.g. an older commit's")
+    args = parser.parse_args()
+    sources = {"this": None, **({"baseline": args.baseline_src} if args.baseline_src else {})}
+    runs: dict[str, dict[str, list[dict[str, int]]]] = {name: {} for name in sources}
+    for _ in range(2 if args.baseline_src else 1):
+        for name, src in sources.items():
+            for kind, rows in measure(src, args.requests, args.wall).items():
+                runs[name].setdefault(kind, []).extend(rows)
+    unit = "wall" if args.wall else "loop-thread CPU"
+    for kind in ("follow-up", "new"):
+        print(f"{kind} (30-turn thread): median µs of {unit} per phase   " + "  ".join(sources))
+        columns = [phase_medians(runs[name][kind]) for name in sources]
+        for i, (label, *_) in enumerate([*PHASES, ("total: headers -> model request sent",)]):
+            cells = [f"{c[i]:8.0f}" if c[i] is not None else "       -" for c in columns]
+            print(f"  {label:60s}" + "  ".join(cells))
+
+
+if __name__ == "__main__":
+    main()
