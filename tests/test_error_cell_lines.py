@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from jupyter_chatkit.assistant.history import notebook_text
 from jupyter_chatkit.context_policy.errors import with_cell_lines
 from jupyter_chatkit.kernel.notebook_file import output_text
 
@@ -65,6 +66,15 @@ def test_a_printed_traceback_and_a_warning_name_the_cells_lines() -> None:
     assert "line 3, in <module>" in described["text"], described
     assert "line 6: UserWarning: use x" in described["text"], described
     assert "ZeroDivisionError: division by zero" in described["text"], described
+
+
+def test_an_attached_notebooks_printed_traceback_names_the_cells_lines() -> None:
+    raw = json.dumps(
+        {"cells": [{"cell_type": "code", "source": ["1/0"], "outputs": [PRINTED, PLAIN]}]}
+    )
+    text = notebook_text(raw)
+    assert text is not None and ".py" not in text and "ipykernel_" not in text, text
+    assert "line 3, in <module>" in text and "line 6: UserWarning" in text, text
 
 
 def test_a_modules_own_file_stays_named() -> None:

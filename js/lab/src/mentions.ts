@@ -14,6 +14,7 @@ import { ServerConnection } from "@jupyterlab/services";
 import type { ContextRef, MentionSource, MessagePart, SlashCommand } from "../../src/index";
 import { clip } from "./cells";
 import { cellRef, chipCell, explainParts, fixErrorParts } from "./context";
+import { withCellLines } from "./errortext";
 import { runKernelTool } from "./kernel";
 import type { NotebookLink } from "./link";
 import { errorOutputs } from "./prompts";
@@ -105,7 +106,8 @@ export function notebookText(raw: string): string | null {
       }
     }
   });
-  return parts.join("\n");
+  // A printed traceback or a warning names IPython's temporary file: the cell's line.
+  return withCellLines(parts.join("\n"));
 }
 
 function fileRef(entry: ContentsEntry): ContextRef {

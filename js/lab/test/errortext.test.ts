@@ -5,6 +5,7 @@ import { test } from "node:test";
 import type * as nbformat from "@jupyterlab/nbformat";
 import { outputText } from "../src/cells";
 import { withCellLines } from "../src/errortext";
+import { notebookText } from "../src/mentions";
 
 test("a SyntaxError's message names the cell's line, not IPython's temp file", () => {
   assert.equal(withCellLines("invalid syntax (537175822.py, line 1)"), "invalid syntax (line 1)");
@@ -70,6 +71,17 @@ test("a printed traceback and a warning in a stream name the cell's lines", () =
   assert.ok(!shown.includes(".py") && !shown.includes("ipykernel_"), shown);
   assert.ok(described.text.includes("line 3, in <module>"), shown);
   assert.ok(described.text.includes("line 6: UserWarning: use x"), shown);
+});
+
+test("an attached notebook's printed traceback names the cell's lines, as Python's notebook_text", () => {
+  const stream = {
+    output_type: "stream",
+    name: "stderr",
+    text: ['  File "/tmp/ipykernel_12048/1528889588.py", line 3, in <module>\n', "/tmp/ipykernel_12048/1528889588.py:6: UserWarning: use x\n"],
+  };
+  const text = notebookText(JSON.stringify({ cells: [{ cell_type: "code", source: ["1/0"], outputs: [stream] }] })) ?? "";
+  assert.ok(!text.includes(".py") && !text.includes("ipykernel_"), text);
+  assert.ok(text.includes("line 3, in <module>") && text.includes("line 6: UserWarning"), text);
 });
 
 test("long adversarial texts are read whole", () => {

@@ -25,6 +25,7 @@ from chatkit.types import (
 from openai.types.responses import ResponseInputContentParam
 from openai.types.responses.response_input_item_param import Message
 
+from ..context_policy.errors import with_cell_lines
 from ..protocol import MAX_TOOL_OUTPUT_BYTES, STEP_UNDO_KEY, RequestContext
 from ..store.codec import StoredItems, dump_item
 from .agent_tools import model_output
@@ -446,4 +447,5 @@ def notebook_text(raw: str) -> str | None:
                 )
                 if mime is not None:
                     parts.append(f"[{kind}, {mime}]\n{joined(data[mime])}")
-    return "\n".join(parts)
+    # A printed traceback or a warning names IPython's temporary file: the cell's line.
+    return with_cell_lines("\n".join(parts))
