@@ -99,18 +99,16 @@ def kernel_env(src: Path | None, home: Path) -> dict[str, str]:
 
 
 def own_kernel(src: Path | None, steps: list[tuple[str, str]]) -> dict[str, list[float]]:
-    """A kernel with no server: jupyter_client starts it."""
-    from jupyter_client.manager import start_new_kernel
+    """A kernel with no server: jupyter_client starts it (on Unix sockets: a TCP port
+    picked for it can be taken by another process before it binds it, and the kernel
+    dies, 'Address already in use')."""
+    from tests.nbrun import python_kernel
 
-    with tempfile.TemporaryDirectory() as home:
-        manager, client = start_new_kernel(
-            kernel_name="python3", env=kernel_env(src, Path(home)), cwd=home
-        )
-        try:
-            return measure(client, steps)
-        finally:
-            client.stop_channels()
-            manager.shutdown_kernel(now=True)
+    with (
+        tempfile.TemporaryDirectory() as home,
+        python_kernel(env=kernel_env(src, Path(home)), cwd=home) as (_, client),
+    ):
+        return measure(client, steps)
 
 
 def server_kernel(src: Path | None, steps: list[tuple[str, str]]) -> dict[str, list[float]]:
@@ -121,8 +119,10 @@ def server_kernel(src: Path | None, steps: list[tuple[str, str]]) -> dict[str, l
         home = Path(folder)
         env = kernel_env(src, home)
         port = free_port()
+        # Its kernels on Unix sockets in the temporary folder (see own_kernel).
+        ipc = ["--KernelManager.transport=ipc", f"--KernelManager.ip={folder}/k"]
         server = subprocess.Popen(
-            jupyter_server_argv(port, folder),
+            jupyter_server_argv(port, folder) + ipc,
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -150,12 +150,32 @@ def server_kernel(src: Path | None, steps: list[tuple[str, str]]) -> dict[str, l
             client.load_connection_file()
             client.start_channels()
             try:
-                client.wait_for_ready(timeout=60)
+                wait_until_ready(client, f"{base}api/kernels/{kernel_id}?token={TOKEN}")
                 return measure(client, steps)
             finally:
                 client.stop_channels()
         finally:
             stop_processes([server])
+
+
+def wait_until_ready(client: Any, kernel_url: str, within: float = 120) -> None:
+    """Wait for the server's kernel to answer ``kernel_info``.
+
+    jupyter_client judges a kernel it did not start by its heartbeat alone, taken as
+    beating before the first ping: a kernel still starting (its heartbeat not yet
+    answered a second later, as under load) is said to have died ('Kernel died before
+    replying to kernel_info') while the server reports it 'starting'. So the wait goes
+    on until the server says the kernel is dead, or ``within`` seconds.
+    """
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            client.wait_for_ready(timeout=max(1.0, deadline - time.monotonic()))
+            return
+        except RuntimeError:
+            state = json.load(urllib.request.urlopen(kernel_url)).get("execution_state")
+            if state == "dead" or time.monotonic() > deadline:
+                raise
 
 
 def medians(runs: list[dict[str, list[float]]]) -> dict[str, list[float]]:
