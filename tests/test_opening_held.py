@@ -10,6 +10,7 @@ written to the model so far.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import socket
 from collections.abc import Iterator
@@ -20,6 +21,8 @@ import httpx
 import pytest
 from chatkit.types import ThreadCreatedEvent
 from traitlets.config import Config
+
+from jupyter_chatkit.assistant import opening
 
 from .chatkit_helpers import parse_sse, user_input
 from .test_handlers import body, server_config
@@ -128,7 +131,11 @@ async def test_opening_events_leave_after_the_model_request(
     jp_http_port: int,
     http_server_client: Any,  # starts serving jp_http_port
     model_socket: socket.socket,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # A first turn on a loaded machine can take longer than the hold's limit (the next
+    # test): here the hold waits for the model request however long it takes.
+    monkeypatch.setattr(opening, "HOLD_LIMIT", 600.0)
     url = f"http://127.0.0.1:{jp_http_port}{jp_base_url}jupyter-chatkit/chatkit"
     headers = {"Authorization": f"token {jp_serverapp.identity_provider.token}"}
     payload = body("threads.create", input=user_input("hi"))
@@ -148,3 +155,40 @@ async def test_opening_events_leave_after_the_model_request(
     events = parse_sse(data)
     assert isinstance(events[0], ThreadCreatedEvent)
     assert REPLY_TEXT in data.decode()
+
+
+@pytest.fixture
+def unreachable_model(jp_serverapp: Any, model_socket: socket.socket) -> Iterator[None]:
+    """Fill the model's accept queue: the server's connect to it waits (no answer)."""
+    with contextlib.ExitStack() as stack:
+        for _ in range(16):
+            filler = stack.enter_context(socket.socket())
+            filler.setblocking(False)
+            filler.connect_ex(model_socket.getsockname())
+        yield
+
+
+async def test_a_model_slow_to_reach_does_not_hold_the_thread_id(
+    jp_serverapp: Any,
+    jp_base_url: str,
+    jp_http_port: int,
+    http_server_client: Any,  # starts serving jp_http_port
+    unreachable_model: None,
+) -> None:
+    """The hold has a limit: while the model's connect still waits, the page gets the
+    new thread (its Stop needs the id) and the user's message."""
+    url = f"http://127.0.0.1:{jp_http_port}{jp_base_url}jupyter-chatkit/chatkit"
+    headers = {"Authorization": f"token {jp_serverapp.identity_provider.token}"}
+    payload = body("threads.create", input=user_input("hi"))
+    async with (
+        httpx.AsyncClient(timeout=30) as client,
+        client.stream("POST", url, content=payload, headers=headers) as response,
+    ):
+        seen = b""
+        async for chunk in response.aiter_bytes():
+            seen += chunk
+            if b"thread.item.done" in seen:
+                break
+    events = parse_sse(seen)
+    assert isinstance(events[0], ThreadCreatedEvent)
+    assert not any(event.type == "error" for event in events), "the opening waited for the model"

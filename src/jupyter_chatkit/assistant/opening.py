@@ -11,8 +11,10 @@ starts a turn asks it to (:func:`hold_opening`), and the turn lets it go
 the request body written, :func:`watch_request_sent`) or the run produced an event of
 its own (a model without HTTP, e.g. the offline one), whichever comes first; also
 before an MCP server of Agent mode is asked (it may take a while). The transport lets
-it go itself when the stream ends, and for anything it must show at once (a wait for
-the store's lock or for the turn before).
+it go itself when the stream ends, for anything it must show at once (a wait for
+the store's lock or for the turn before), and after :data:`HOLD_LIMIT` whatever else
+happens: a model slow to reach (a connect that hangs, a retry after a refused one) must
+not keep the new thread's id from the page, whose Stop needs it.
 
 The hold travels in a context variable: the agent's run and the model's request run in
 tasks started from the stream's own, which copy its context.
@@ -35,6 +37,10 @@ class Opening(Protocol):
     def release(self) -> None:
         """Send what was kept, and what comes later at once; again: nothing."""
 
+
+# The longest a stream's opening is held (seconds); the model's request is normally
+# written a few milliseconds after the hold begins.
+HOLD_LIMIT = 0.5
 
 _OPENING: ContextVar[Opening | None] = ContextVar("jupyter_chatkit_opening", default=None)
 

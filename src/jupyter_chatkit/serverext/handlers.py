@@ -255,6 +255,7 @@ class ChatKitHandler(BoundedBodyHandler):
     _flush_due = False
     # What the stream writes is kept until its turn has asked the model (see _stream).
     _holding = False
+    _hold_limit: asyncio.TimerHandle | None = None
 
     def body_limit(self) -> int:
         """``max_request_bytes``."""
@@ -367,14 +368,22 @@ class ChatKitHandler(BoundedBodyHandler):
 
     def hold(self) -> None:
         """Keep what the stream writes from now on until :meth:`release` (the stream's
-        end sends it too)."""
+        end sends it too, and at the latest ``opening.HOLD_LIMIT`` later)."""
+        from ..assistant.opening import HOLD_LIMIT
+
+        if self._holding:
+            return
         self._holding = True
+        self._hold_limit = asyncio.get_running_loop().call_later(HOLD_LIMIT, self.release)
 
     def release(self) -> None:
         """Send what was held with the next flush; later writes go out as they come."""
         if not self._holding:
             return
         self._holding = False
+        if self._hold_limit is not None:
+            self._hold_limit.cancel()
+            self._hold_limit = None
         if not (self._closed or self._finished):
             self._flush_soon()
 
