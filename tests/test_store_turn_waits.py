@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +85,12 @@ class Told:
     def progress(self) -> list[ProgressUpdateEvent]:
         events = parse_sse(b"".join(self.chunks))
         return [e for e in events if isinstance(e, ProgressUpdateEvent)]
+
+    async def notices(self, count: int) -> None:
+        """Wait until ``count`` store-wait notices were sent."""
+        while sum(e.icon == LOCK_WAIT_ICON for e in self.progress()) < count:
+            self.waiting.clear()
+            await asyncio.wait_for(self.waiting.wait(), HANG_GUARD)
 
 
 async def _first_turn(store: SQLStore, model: ScriptedModel) -> tuple[Any, str]:
@@ -216,6 +222,40 @@ async def test_stop_during_a_sqlite_lock_wait_ends_the_turn_at_once(tmp_path: Pa
         await store.close()
 
 
+async def _stop_while_the_answer_waits(
+    store: SQLStore, locked: Callable[[], contextlib.AbstractAsyncContextManager[Any]]
+) -> None:
+    """Stop while the answer's save waits for ``locked()`` (another process's lock): the
+    turn ends at once; the next message waits for the answer's save, then reads it."""
+    # (Ids other than the paused answer's, "m1".)
+    model = ScriptedModel(
+        [ModelStep(output=[assistant_message(t, item_id=t)]) for t in ("First.", "Third.")]
+    )
+    first, thread_id = await _first_turn(store, model)
+    resume = asyncio.Event()
+    said = "A long second answer"
+    paused, answering = await _pausing_model(said, resume)
+    assistant = make_assistant(store, paused)
+    told = Told()
+    with telling_lock_waits(told.send):
+        turn = asyncio.ensure_future(stream(assistant, _next_message(thread_id, "second")))
+        await asyncio.wait_for(answering.wait(), HANG_GUARD)
+        async with locked():
+            # The whole answer streams, then its save waits for the lock.
+            resume.set()
+            await asyncio.wait_for(told.waiting.wait(), HANG_GUARD)
+            await _stop_and_check(assistant, turn, thread_id)
+    events = await asyncio.wait_for(stream(first, _next_message(thread_id, "third")), HANG_GUARD)
+    done = [e.item for e in events if e.type == "thread.item.done"]
+    assert done[-1].content[0].text == "Third."  # type: ignore[union-attr]
+    items = (await store.load_thread_items(thread_id, None, 20, "asc", ALICE)).data
+    said_then = [i.content[0].text for i in items if isinstance(i, UserMessageItem)]  # type: ignore[union-attr]
+    answered = [i.content[0].text for i in items if isinstance(i, AssistantMessageItem)]
+    assert said_then == ["first", "second", "third"]
+    assert answered[0] == "First." and answered[2] == "Third."
+    assert answered[1].startswith(said) and answered[1].endswith(STOPPED_NOTE)
+
+
 @pytest.mark.asyncio
 async def test_stop_while_the_answer_waits_to_be_saved_ends_the_turn_and_keeps_it(
     tmp_path: Path,
@@ -223,38 +263,34 @@ async def test_stop_while_the_answer_waits_to_be_saved_ends_the_turn_and_keeps_i
     path = tmp_path / "chat.sqlite3"
     store = await open_store(f"sqlite:///{path}", pool=PoolOptions(lock_timeout=LONG_LOCK_TIMEOUT))
     try:
-        # (Ids other than the paused answer's, "m1".)
-        model = ScriptedModel(
-            [ModelStep(output=[assistant_message(t, item_id=t)]) for t in ("First.", "Third.")]
-        )
-        first, thread_id = await _first_turn(store, model)
-        resume = asyncio.Event()
-        said = "A long second answer"
-        paused, answering = await _pausing_model(said, resume)
-        assistant = make_assistant(store, paused)
-        told = Told()
-        with telling_lock_waits(told.send):
-            turn = asyncio.ensure_future(stream(assistant, _next_message(thread_id, "second")))
-            await asyncio.wait_for(answering.wait(), HANG_GUARD)
-            async with Locker(path):
-                # The whole answer streams, then its save waits for the lock.
-                resume.set()
-                await asyncio.wait_for(told.waiting.wait(), HANG_GUARD)
-                await _stop_and_check(assistant, turn, thread_id)
-        # The next message waits for the stopped answer's save, then reads it.
-        events = await asyncio.wait_for(
-            stream(first, _next_message(thread_id, "third")), HANG_GUARD
-        )
-        assert [e.item.content[0].text for e in events if e.type == "thread.item.done"][
-            -1
-        ] == "Third."  # type: ignore[union-attr]
-        items = (await store.load_thread_items(thread_id, None, 20, "asc", ALICE)).data
-        said_then = [i.content[0].text for i in items if isinstance(i, UserMessageItem)]  # type: ignore[union-attr]
-        answered = [i.content[0].text for i in items if isinstance(i, AssistantMessageItem)]
-        assert said_then == ["first", "second", "third"]
-        assert answered[0] == "First." and answered[2] == "Third."
-        assert answered[1].startswith(said) and answered[1].endswith(STOPPED_NOTE)
+        await _stop_while_the_answer_waits(store, lambda: Locker(path))
     finally:
+        await store.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.asyncio
+async def test_stop_while_the_answer_waits_for_a_postgresql_lock_keeps_it(pg_url: str) -> None:
+    import asyncpg
+
+    store = await open_store(pg_url, pool=PoolOptions(lock_timeout=LONG_LOCK_TIMEOUT))
+    other = await asyncpg.connect(pg_url)
+
+    @contextlib.asynccontextmanager
+    async def items_locked() -> AsyncIterator[None]:
+        # Another session (psql, another server's long transaction) blocks item writes.
+        locked = other.transaction()
+        await locked.start()
+        await other.execute("LOCK TABLE items IN EXCLUSIVE MODE")
+        try:
+            yield
+        finally:
+            await locked.rollback()
+
+    try:
+        await _stop_while_the_answer_waits(store, items_locked)
+    finally:
+        await other.close()
         await store.close()
 
 
@@ -369,5 +405,44 @@ async def test_a_store_closed_as_its_waiting_turn_stops_leaves_nothing_running(
                 running = asyncio.all_tasks() - {asyncio.current_task()}
                 assert not running, "the store's close left its work running"
     finally:
+        await elsewhere.close()
+        await store.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.asyncio
+async def test_a_turn_whose_first_write_waits_after_its_lease_shows_no_thinking_between(
+    pg_url: str,
+) -> None:
+    # A retry waits for another server's turn in its thread, then ChatKit's first write
+    # of the retry (deleting the answer it replaces) waits for a table lock.
+    import asyncpg
+
+    pool = PoolOptions(lock_timeout=LONG_LOCK_TIMEOUT)
+    store = await open_store(pg_url, pool=pool)
+    elsewhere = await open_store(pg_url, pool=pool)
+    other = await asyncpg.connect(pg_url)
+    try:
+        assistant, thread_id = await _first_turn(store, _answers("First.", "Again."))
+        items = (await store.load_thread_items(thread_id, None, 20, "asc", ALICE)).data
+        retry = req("threads.retry_after_item", thread_id=thread_id, item_id=items[0].id)
+        told = Told()
+        async with contextlib.AsyncExitStack() as held:
+            await held.enter_async_context(elsewhere.thread_turn(thread_id))
+            with telling_lock_waits(told.send):
+                turn = asyncio.ensure_future(stream(assistant, retry))
+                await told.notices(1)
+                locked = other.transaction()
+                await locked.start()
+                await other.execute("LOCK TABLE items IN EXCLUSIVE MODE")
+                await held.aclose()  # the other turn is done: this one takes the lease
+                await told.notices(2)
+                await locked.rollback()
+                events = await asyncio.wait_for(turn, HANG_GUARD)
+        assert [e.icon for e in told.progress()] == [LOCK_WAIT_ICON, LOCK_WAIT_ICON, None]
+        answered = [e.item for e in events if e.type == "thread.item.done"]
+        assert answered[-1].content[0].text == "Again."  # type: ignore[union-attr]
+    finally:
+        await other.close()
         await elsewhere.close()
         await store.close()
