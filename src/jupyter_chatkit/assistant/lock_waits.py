@@ -8,10 +8,15 @@ kernel's Python client) hands :func:`telling_lock_waits` a way to send one chunk
 the stream, and the store's write (store/onehop.py) tells it, after
 :data:`~..store.engine.STORE_WAIT_SHOWN_AFTER`: a ``progress_update`` event saying what
 happens and what to do if it keeps happening, and another (``Thinking…``, what the
-chat shows by default) when the wait is over. If the wait ends in failure, the turn's
-stream ends with its readable error as before. A turn that waits for the one before it
-in its thread (another window's, another server's on the same store) says so the same
-way (store/turns.py).
+chat shows by default) once the wait is over and the turn's stream goes on (not in
+between two waits, :class:`_Told`). If the wait ends in failure, the turn's stream ends
+with its readable error as before. A turn that waits for the one before it in its
+thread (another window's, another server's on the same store) says so the same way
+(store/turns.py).
+
+Work that must not wait that long (a stopped turn's last writes, a new thread's first
+save, whose ``thread.created`` then goes out first) runs in a task of its own that
+says when its store waits (:func:`writing_in_task`).
 """
 
 from __future__ import annotations

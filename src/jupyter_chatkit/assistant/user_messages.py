@@ -53,7 +53,10 @@ async def create_thread(
     message saved in one transaction instead of two.
 
     The same events in the same order; a message with attachments takes ChatKit's
-    own way (they are saved with the thread's id between the two writes).
+    own way (they are saved with the thread's id between the two writes). When the
+    save waits for another process's lock long enough to be told, ``thread.created``
+    goes out first, so the client can name the turn in a Stop; stopped then, the
+    turn ends at once and the message is saved in the background once the lock comes.
     """
     thread = Thread(
         id=server.store.generate_thread_id(context), created_at=datetime.now(), items=Page()
