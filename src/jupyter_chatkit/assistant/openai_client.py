@@ -45,6 +45,14 @@ eight times per chat-completions request (openai's URL, the agents SDK's checks 
 whether this is api.openai.com). :class:`LeanAsyncOpenAI` returns ``self._base_url``
 itself, for the openai version that getter was read in (``pins.OPENAI``); setting it
 is openai's own setter.
+
+And its own HTTP client keeps an idle connection to the provider
+:data:`KEEPALIVE_EXPIRY` seconds, not httpx2's 5 s: a person's next question usually
+comes later than 5 s, and a new connection costs a TCP and TLS handshake (~2 ms of CPU
+here, two round trips to a hosted provider). Servers that close idle connections
+sooner (uvicorn under vLLM: 5 s; nginx: 75 s) close them cleanly, and httpcore2 does
+not reuse a connection the server has closed; one closed just as it is reused fails
+with a connection error, which openai retries on a new connection (``max_retries``).
 """
 
 from __future__ import annotations
@@ -56,7 +64,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard, get_args
 
 import httpx2
 import openai
-from openai import AsyncOpenAI, NotGiven, Omit
+from openai import NOT_GIVEN, AsyncOpenAI, NotGiven, Omit
 from openai.resources.chat import AsyncChat
 from openai.resources.chat.completions import AsyncCompletions
 from openai.types.chat import completion_create_params
@@ -72,6 +80,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FROZEN_JSON",
+    "KEEPALIVE_EXPIRY",
     "LEAN_MERGE_HTTPX2_VERSIONS",
     "MAX_KEPT_URLS",
     "LeanAsyncOpenAI",
@@ -82,6 +91,7 @@ __all__ = [
     "lean_header_merge",
     "lean_kwargs",
     "merged_headers",
+    "provider_http_client",
     "skip_plain_transform",
     "transform_free",
     "wrap_sdk_function",
@@ -401,17 +411,47 @@ def kept_url_merge(client: object) -> bool:
     return True
 
 
+# Seconds an idle connection to the provider is kept for the next request. Longer than
+# most pauses between a person's questions; below the idle timeouts of middleboxes that
+# drop a flow without telling either end (Azure's load balancers and NAT: 4 min by
+# default), where a request would wait for its read timeout. Servers that close sooner
+# do so with a FIN that httpcore2 sees before reuse; OpenAI's edge (Cloudflare) keeps
+# an idle HTTP/1.1 connection 400 s, Ollama (Go's net/http, no IdleTimeout) for ever.
+# httpcore2 has no public reading of a server's ``Keep-Alive: timeout=N``.
+KEEPALIVE_EXPIRY = 90.0
+
+
+def provider_http_client(timeout: float | httpx2.Timeout | NotGiven | None) -> httpx2.AsyncClient:
+    """openai's default HTTP client (its timeout, connection limits, redirects; the
+    environment's proxies and CA bundle, as httpx2 reads them), keeping an idle
+    connection :data:`KEEPALIVE_EXPIRY` seconds."""
+    limits = openai.DEFAULT_CONNECTION_LIMITS
+    kwargs: dict[str, Any] = {
+        "limits": httpx2.Limits(
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=KEEPALIVE_EXPIRY,
+        )
+    }
+    if not isinstance(timeout, NotGiven):
+        kwargs["timeout"] = timeout  # as openai gives its own client the client's timeout
+    return openai.DefaultAsyncHttpxClient(**kwargs)
+
+
 class LeanAsyncOpenAI(AsyncOpenAI):
     """``AsyncOpenAI`` whose chat-completions and Responses requests skip openai's
     parameter transform for plain-JSON messages, input and tools, and whose HTTP client
     merges headers in one pass and keeps its request URLs parsed (module docstring)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        """``AsyncOpenAI(...)``; openai's own HTTP client gets the lean header merge, the
-        kept URLs, and tells a held stream opening that its request was sent
-        (:mod:`.opening`)."""
+        """``AsyncOpenAI(...)``; without an ``http_client`` given, its own
+        (:func:`provider_http_client`) gets the lean header merge, the kept URLs, and
+        tells a held stream opening that its request was sent (:mod:`.opening`)."""
+        own = kwargs.get("http_client") is None
+        if own:
+            kwargs["http_client"] = provider_http_client(kwargs.get("timeout", NOT_GIVEN))
         super().__init__(*args, **kwargs)
-        if "http_client" not in kwargs:
+        if own:
             lean_header_merge(self._client)
             kept_url_merge(self._client)
             watch_request_sent(self._client)
