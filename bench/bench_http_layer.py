@@ -1,6 +1,7 @@
 """The model client's HTTP layer: httpx2 (openai's default) against aiohttp (openai[aiohttp]).
 
     python bench/bench_http_layer.py [--aiohttp-path DIR] [--requests N] [--words N] [--tls]
+    python bench/bench_http_layer.py --follow-ups N [--pause SECONDS]
 
 ``DIR`` holds aiohttp when it is not installed (``pip install --no-deps --target DIR
 aiohttp``): openai imports its aiohttp adapter whenever aiohttp can be imported.
@@ -17,6 +18,11 @@ aiohttp``): openai imports its aiohttp adapter whenever aiohttp can be imported.
    as real providers are;
 4. and on httpx2, a kept-alive connection against a new one for each request (what
    every request after more than ``keepalive_expiry``, httpx2's 5 s, of quiet pays).
+5. ``--follow-ups N`` (this section alone): over TLS, the client CPU and wall time of a
+   follow-up request ``--pause`` seconds (6) after the last answer, N times: the
+   product's client (``LeanAsyncOpenAI`` as made) against one on httpx2's default
+   limits (keep-alive expiry 5 s: a new connection for each follow-up). Both wait the
+   same pauses; their follow-ups go out one after the other, each first in turn.
 
 Numbers are ratios and differences against the other layer in this run. Not a test.
 
@@ -38,11 +44,13 @@ on httpx2:
   all read "took too long" instead of "could not reach" / "cut off"
   (tests/test_provider_transport.py fails 4 of 7 cases on it; a name-based mapping of the
   aiohttp cause in model_errors.py makes all 7 pass).
-- Cheaper, not adopted here: a new TLS connection costs ~2.1-2.4 ms of client CPU per
-  request (section 4: 11.0 -> 13.5 ms; ECDSA and RSA alike; plain HTTP ~0.6 ms) plus
-  two round trips. httpx2 keeps a connection 5 s after its answer, so a person's next
-  question usually pays it; a longer ``keepalive_expiry`` (openai.DefaultAsyncHttpxClient's
-  ``limits``) would save it, at the risk of a silently dropped idle connection.
+- Cheaper, adopted: a new TLS connection costs ~2.1-2.4 ms of client CPU per request
+  (section 4: 11.0 -> 13.5 ms; ECDSA and RSA alike; plain HTTP ~0.6 ms) plus two round
+  trips. httpx2 keeps a connection 5 s after its answer, so a person's next question
+  usually paid it; ``LeanAsyncOpenAI``'s own client now keeps it 90 s
+  (openai_client.KEEPALIVE_EXPIRY). Section 5, 10 follow-ups 6 s apart, load ~13: CPU
+  13.81 -> 11.38 ms (0.82), wall 78.0 -> 51.9 ms on loopback (0.67); before the change
+  the two clients measured alike (13.21 / 12.61 ms, first-in-turn not yet alternated).
 - Proxies and CA bundles: HTTPS_PROXY (with credentials), NO_PROXY and SSL_CERT_FILE
   behave as with httpx2 (httpx2 routes the proxy; the adapter builds its SSL context with
   httpx2's ``create_ssl_context``); proxy credentials go through aiohttp's deprecated
@@ -193,6 +201,67 @@ async def tls_connections(base_url: str, requests: int, rounds: int = 6) -> dict
     return found
 
 
+async def follow_ups(base_url: str, count: int, pause: float) -> dict[str, dict[str, list[float]]]:
+    """CPU and wall ms of a streamed chat completion ``pause`` seconds after the last,
+    ``count`` times: the product's client against the same on httpx2's default limits
+    (the two go first in turn)."""
+    import openai
+
+    from jupyter_chatkit.assistant.openai_client import (
+        LeanAsyncOpenAI,
+        kept_url_merge,
+        lean_header_merge,
+    )
+    from jupyter_chatkit.assistant.opening import watch_request_sent
+
+    default_limits = openai.DefaultAsyncHttpxClient()  # openai's defaults: 5 s expiry
+    for hook in (lean_header_merge, kept_url_merge, watch_request_sent):
+        hook(default_limits)  # what LeanAsyncOpenAI gives its own client
+    clients = {
+        "httpx2's 5 s expiry": LeanAsyncOpenAI(
+            api_key="sk-bench", base_url=base_url, max_retries=0, http_client=default_limits
+        ),
+        "as built": LeanAsyncOpenAI(api_key="sk-bench", base_url=base_url, max_retries=0),
+    }
+    messages = [{"role": "user", "content": "hi"}]
+
+    async def one(client: LeanAsyncOpenAI) -> None:
+        stream = await client.chat.completions.create(
+            model="fake-model", messages=messages, stream=True
+        )
+        async for _ in stream:
+            pass
+
+    found: dict[str, dict[str, list[float]]] = {name: {"cpu": [], "wall": []} for name in clients}
+    for client in clients.values():  # warm: imports, caches, a first connection
+        for _ in range(3):
+            await one(client)
+    names = list(clients)
+    for round_ in range(count):
+        await asyncio.sleep(pause)
+        for name in names if round_ % 2 else names[::-1]:
+            cpu, wall = time.process_time(), time.perf_counter()
+            await one(clients[name])
+            found[name]["cpu"].append((time.process_time() - cpu) * 1000)
+            found[name]["wall"].append((time.perf_counter() - wall) * 1000)
+    for client in clients.values():
+        await client.close()
+    return found
+
+
+def print_follow_ups(pause: float, found: dict[str, dict[str, list[float]]]) -> None:
+    """Section 5's lines: each client's figures, then the product's against the other."""
+    print(f"5. over TLS, a follow-up {pause:g} s after the last answer (client side)")
+    for name, figures in found.items():
+        print(f"   {name:20} CPU {spread(figures['cpu'])}")
+        print(f"   {'':20} wall {spread(figures['wall'])}")
+    base, built = found["httpx2's 5 s expiry"], found["as built"]
+    for kind in ("cpu", "wall"):
+        ratio = statistics.median(built[kind]) / statistics.median(base[kind])
+        saved = statistics.median(base[kind]) - statistics.median(built[kind])
+        print(f"   as built / 5 s expiry, {kind}: {ratio:.2f} ({saved:+.2f} ms saved)")
+
+
 def import_memory(extra_path: str | None, rounds: int) -> tuple[float, bool]:
     """Median MB that ``import openai, agents`` adds; whether aiohttp was imported."""
     env = {**os.environ}
@@ -255,7 +324,19 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=40, help="deltas per stream")
     parser.add_argument("--rounds", type=int, default=3, help="interpreters per memory row")
     parser.add_argument("--tls", action="store_true", help="section 3: TLS connection reuse")
+    parser.add_argument(
+        "--follow-ups", type=int, default=0, help="section 5 alone: this many follow-ups"
+    )
+    parser.add_argument("--pause", type=float, default=6.0, help="seconds before a follow-up")
     args = parser.parse_args()
+    if args.follow_ups:
+        with tempfile.TemporaryDirectory() as tmp:
+            ca_file = str(Path(tmp, "ca.pem"))
+            with fake_provider(args.words, ca_file) as base_url:
+                os.environ["SSL_CERT_FILE"] = ca_file
+                found = asyncio.run(follow_ups(base_url, args.follow_ups, args.pause))
+        print_follow_ups(args.pause, found)
+        return
     if args.aiohttp_path:
         sys.path.insert(0, args.aiohttp_path)
 
