@@ -370,6 +370,7 @@ def chat_bench(
     js_src: Path,
     profile: bool = False,
     new_thread: bool = False,
+    server_src: Path | None = None,
 ) -> None:
     """Sections 1-3: the chat page and the floor page, same answer, same machine."""
     from playwright.sync_api import sync_playwright
@@ -385,6 +386,7 @@ def chat_bench(
                 "OPENAI_API_KEY": "sk-bench",
                 "JUPYTER_CHATKIT_API": "chat_completions",
                 "JUPYTER_CHATKIT_MODEL": "fake-model",
+                **server_src_env(server_src),
             },
             extra_args=[f"--ServerApp.extra_static_paths=['{static}']"],
         )
@@ -482,6 +484,16 @@ def chat_bench(
     )
 
 
+def server_src_env(server_src: Path | None) -> dict[str, str]:
+    """The environment that makes a started server (and its kernels) import
+    jupyter_chatkit from ``server_src`` (e.g. an older tree's ``src``), if given.
+
+    start_jupyter puts this checkout's ``src`` first on PYTHONPATH; this goes first."""
+    if server_src is None:
+        return {}
+    return {"PYTHONPATH": os.pathsep.join([str(server_src), str(ROOT / "src")])}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=7, help="measured turns per page")
@@ -504,7 +516,15 @@ def main() -> None:
         " sections 1-3 only: --guard runs this checkout's built lab extension (for"
         " before/after run the bench from the other checkout, its extension built)",
     )
+    parser.add_argument(
+        "--server-src",
+        type=Path,
+        help="the server's (and kernels') jupyter_chatkit from this src directory, e.g."
+        " `git archive <rev> src | tar -x -C DIR` then DIR/src: the page stays this"
+        " checkout's (PYTHONPATH alone does not do it: the bench puts its own src first)",
+    )
     args = parser.parse_args()
+    server_src = args.server_src.resolve() if args.server_src else None
     if not Path(CHROMIUM).exists() or not ESBUILD.exists():
         sys.exit(f"needs {CHROMIUM} and {ESBUILD} (npm --prefix js install)")
     tmp = Path(tempfile.mkdtemp(prefix="bench-browser-"))
@@ -517,11 +537,12 @@ def main() -> None:
                 args.js_src.resolve(),
                 args.profile,
                 args.new_thread,
+                server_src,
             )
         if args.lab:
             lab_bench(tmp)
         if args.guard:
-            guard_bench(tmp, args.rounds, max(1, args.turns // 2))
+            guard_bench(tmp, args.rounds, max(1, args.turns // 2), server_src_env(server_src))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

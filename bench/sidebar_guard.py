@@ -104,7 +104,7 @@ def guard_turn(page: Any, llm: FakeLLM, calls: _TimedCalls, text: str) -> dict[s
     }
 
 
-def guard_bench(tmp: Path, rounds: int, turns: int) -> None:
+def guard_bench(tmp: Path, rounds: int, turns: int, env: dict[str, str] | None = None) -> None:
     """Section 5: the sidebar's Enter -> request, kernel idle / busy / none, alternated."""
     from playwright.sync_api import sync_playwright
     from tests.fixtures.browser import LabPage, fake_llm_env, open_panel
@@ -114,7 +114,7 @@ def guard_bench(tmp: Path, rounds: int, turns: int) -> None:
         calls = _TimedCalls()
         llm.calls = calls
         llm.default_reply = Reply("OK")
-        server = start_jupyter(tmp / "guard", extra_env=fake_llm_env(llm))
+        server = start_jupyter(tmp / "guard", extra_env={**fake_llm_env(llm), **(env or {})})
         try:
             wait_ready(server.origin, server.token)
             server.write_notebook("guard.ipynb", GUARD_CELLS)
