@@ -178,3 +178,22 @@ def test_a_frames_column_labels_are_read_without_a_metaclass_eq() -> None:
     calls.clear()
     assert frame_values_shown("frame.values", {"frame": frame})
     assert calls == []
+
+
+def test_a_user_and_a_password_side_by_side_are_hidden_in_a_kernels_items() -> None:
+    # The text rule's pair (round 11) also where a tool result lists the items: a tuple,
+    # a row of cursor.fetchall(), a list; a dict's items, ordinary pairs and words stay.
+    ns: dict[str, Any] = {
+        "pair": ("ada", "Kx8mP2qZ9vL4"),
+        "rows": [(1, "svc-etl", "P@55w0rd2024")],
+        "login": ["ada.lovelace@acme.io", "Tr0ub4dor&3x"],
+        "colors": ("red", "blue"),
+        "places": [("Alice", "Paris2024"), ("ada", "Sales2024.csv")],
+        "cfg": {"model": "gpt-4o", "run": "Kx8mP2qZ9vL4"},
+    }
+    seen = _seen(ns)
+    for secret in ("P@55w0rd2024", "Tr0ub4dor&3x"):
+        assert secret not in seen, seen
+    assert '"ada", "«redacted' in seen, seen
+    for kept in ('"red", "blue"', '"Alice", "Paris2024"', '"Sales2024.csv"', '"gpt-4o"'):
+        assert kept in seen, seen

@@ -9,7 +9,7 @@ import { chars } from "./codepoints";
 import { CALL_ARGUMENT, CREDENTIAL_VALUE, KEYWORD_ARGUMENT, STRING_LITERAL } from "./redactcompiled";
 import { RULES } from "./redaction-rules.generated";
 import { LooseRedaction } from "./redactloose";
-import { escapeRe, isSecretName, marker, namesWords, normalizeName, PLACEHOLDER_VALUE } from "./redactnames";
+import { escapeRe, isLoginAndPassword, isSecretName, marker, namesWords, normalizeName, PLACEHOLDER_VALUE } from "./redactnames";
 
 const CREDENTIAL_CALLS = new Set<string>(RULES.credentialCalls);
 const CONNECT_CALLS = new Set<string>(RULES.connectCalls);
@@ -36,7 +36,12 @@ export function pairHides(items: unknown[]): Set<number> {
   for (let k = 0; k + 1 < items.length; k++) {
     const item = items[k];
     const after = items[k + 1];
-    if (typeof item !== "string" || typeof after !== "string" || !after || !namesASecret(item)) continue;
+    if (typeof item !== "string" || typeof after !== "string" || !after) continue;
+    if (isLoginAndPassword(item, after)) {
+      out.add(k + 1); // `["ada", "Kx8mP2qZ9vL4"]`: a user and its password (the text rule's pair)
+      continue;
+    }
+    if (!namesASecret(item)) continue;
     const flag = item.startsWith("-");
     if ((many && !flag && NAME_LIKE.test(after)) || after.startsWith(RULES.placeholderOpen)) continue;
     if (namesASecret(after) || after.startsWith("-") || DTYPE.test(after)) continue;

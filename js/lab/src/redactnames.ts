@@ -145,6 +145,15 @@ export function looksLikePairPassword(value: string): boolean {
   return looksLikeUserPassword(value) && (/[!@#$%^&*~+]/.test(value) || switches(value) >= 6);
 }
 
+// The pair rule's shapes ("password in a pair") for two items of a tool result's list.
+const LOGIN = /^[A-Za-z][A-Za-z0-9._@+\\-]{0,63}$/;
+const PAIR_VALUE = /^(?![A-Za-z][A-Za-z0-9]{0,60}(?:_[A-Za-z0-9]{1,60}){1,8}$)[^'"\s/\\.«]{8,128}$/;
+
+/** A login and its password side by side with no name (`["ada", "Kx8mP2qZ9vL4"]`). */
+export function isLoginAndPassword(user: string, value: string): boolean {
+  return LOGIN.test(user) && PAIR_VALUE.test(value) && looksLikePairPassword(value);
+}
+
 /** True for a value shaped like a generated key (16+ key characters, digits, mixed). */
 export function looksRandom(value: string): boolean {
   return value.length <= 4096 && RANDOM.test(value);

@@ -306,3 +306,15 @@ test("a secret built from pieces set in other cells is hidden in every cell (rou
   for (const piece of pieces) assert.ok(!shown.includes(piece.slice(-8)), shown);
   assert.ok(shown.includes("eu-west-1") && shown.includes("api_key = part1 + part2"), shown);
 });
+
+test("a user and a password side by side are hidden in a tool result's items, as in text (round 11)", () => {
+  const result = {
+    pair: { type: "tuple", items: ["ada", "Kx8mP2qZ9vL4"] },
+    rows: { type: "list", items: [[1, "svc-etl", "P@55w0rd2024"]] },
+    places: { type: "list", items: [["Alice", "Paris2024"], ["ada", "Sales2024.csv"], ["red", "blue"]] },
+    cfg: { type: "dict", items: [["'model'", "gpt-4o"], ["'run'", "Kx8mP2qZ9vL4x"]] },
+  };
+  const shown = JSON.stringify(policyResult(result));
+  for (const secret of ["Kx8mP2qZ9vL4\"", "P@55w0rd2024"]) assert.ok(!shown.includes(secret), shown);
+  for (const kept of ['"Alice","Paris2024"', '"Sales2024.csv"', '"red","blue"', '"gpt-4o"']) assert.ok(shown.includes(kept), shown);
+});

@@ -18,6 +18,7 @@ from .compiled_rules import (
 )
 from .lazy_patterns import lazy_compile
 from .names import is_placeholder, is_secret_name, marker, names_words, normalize_name
+from .values import is_login_and_password
 
 _ASSIGNED_ITEM = lazy_compile(rules.ASSIGNED_ITEM)
 _DTYPE = lazy_compile(rules.DTYPE_VALUE)
@@ -42,13 +43,17 @@ def names_a_secret(item: str) -> bool:
 
 def pair_hides(items: list[Any]) -> set[int]:
     """Indices of the strings of a list that follow one naming a secret (``["--password",
-    "x"]``, a row ``["password", "x"]``); in a list of 3+ names (``["user", "password",
-    "email"]``) a name-like item after it is one more name."""
+    "x"]``, a row ``["password", "x"]``) or a login (``["ada", "Kx8mP2qZ9vL4"]``); in a
+    list of 3+ names (``["user", "password", "email"]``) a name-like item after it is one
+    more name."""
     out: set[int] = set()
     many = len(items) >= 3
     for k in range(len(items) - 1):
         item, after = items[k], items[k + 1]
-        if type(item) is str and type(after) is str and after and names_a_secret(item):
+        if type(item) is str and type(after) is str and is_login_and_password(item, after):
+            # ``("ada", "Kx8mP2qZ9vL4")``: a user and its password (the text rule's pair).
+            out.add(k + 1)
+        elif type(item) is str and type(after) is str and after and names_a_secret(item):
             flag = item.startswith("-")
             if (
                 not (many and not flag and NAME_LIKE_VALUE.match(after))

@@ -111,6 +111,25 @@ def looks_like_pair_password(value: str) -> bool:
     )
 
 
+# The pair rule's shapes (connection_rules.py, "password in a pair") for two items of a
+# list or tuple a tool result holds: a login, then a password with no path, dot, quote
+# or blank, not a snake_case identifier.
+_LOGIN = lazy_compile(r"[A-Za-z][A-Za-z0-9._@+\\-]{0,63}\Z")
+_PAIR_VALUE = lazy_compile(
+    r"(?![A-Za-z][A-Za-z0-9]{0,60}(?:_[A-Za-z0-9]{1,60}){1,8}\Z)[^'\"\s/\\.«]{8,128}\Z"
+)
+
+
+def is_login_and_password(user: str, value: str) -> bool:
+    """True for ``user`` shaped like a login and ``value`` like its password, side by side
+    with no name (``("ada", "Kx8mP2qZ9vL4")`` in a tool result's items)."""
+    return (
+        _LOGIN.match(user) is not None
+        and _PAIR_VALUE.match(value) is not None
+        and looks_like_pair_password(value)
+    )
+
+
 _UPPER = lazy_compile("[A-Z]")
 _LOWER = lazy_compile("[a-z]")
 _DIGIT = lazy_compile("[0-9]")
