@@ -592,6 +592,15 @@ export const RULES = {
       "flags": "i"
     },
     {
+      "kind": "password in a pair",
+      "triggers": [],
+      "prefilter": "(?:^|\\n)[ \\t]*[A-Za-z][A-Za-z0-9._@+\\\\-]{0,63}:[^\\s:]{8}",
+      "pattern": "((?:^|(?<=\\n))[ \\t]*[A-Za-z][A-Za-z0-9._@+\\\\-]{0,63}:)(?![^\\s'\\\"]{0,128}[/\\\\.])([^\\s:'\\\"«]{8,128})(?=[ \\t]*(?:\\r?\\n|$))",
+      "group": 2,
+      "flags": "",
+      "check": "pair password"
+    },
+    {
       "kind": "URL password",
       "triggers": [
         "@"
@@ -783,15 +792,6 @@ export const RULES = {
       ],
       "pattern": "((?:[(\\[]|,)[ \\t]*b?(['\\\"])[A-Za-z][A-Za-z0-9._@+\\\\-]{0,63}\\2,[ \\t]*b?(['\\\"]))(?![^'\\\"\\s]{0,128}[/\\\\.]|[A-Za-z][A-Za-z0-9]{0,60}(?:_[A-Za-z0-9]{1,60}){1,8}\\3)([^'\\\"\\s«]{8,128})(?=\\3[ \\t]*[,)\\]])",
       "group": 4,
-      "flags": "",
-      "check": "pair password"
-    },
-    {
-      "kind": "password in a pair",
-      "triggers": [],
-      "prefilter": "(?:^|\\n)[ \\t]*[A-Za-z][A-Za-z0-9._@+\\\\-]{0,63}:[^\\s:]{8}",
-      "pattern": "((?:^|(?<=\\n))[ \\t]*[A-Za-z][A-Za-z0-9._@+\\\\-]{0,63}:)(?![^\\s'\\\"]{0,128}[/\\\\.])([^\\s:'\\\"«]{8,128})(?=[ \\t]*(?:\\r?\\n|$))",
-      "group": 2,
       "flags": "",
       "check": "pair password"
     },

@@ -60,20 +60,6 @@ CONNECTION_RULES: list[dict[str, Any]] = [
         "check": "pair password",
     },
     {
-        "kind": "password in a pair",
-        # A line that is only ``user:password`` (``print(f"{user}:{pw}")``, the input of
-        # ``chpasswd``, a proxy's or a Basic credential's text before it is encoded):
-        # the same login and password shapes as the pair of strings above.
-        # ``localhost:8888``, ``python:3.11-slim``, ``Status:InProgress2`` stay.
-        "triggers": [],
-        "prefilter": r"(?:^|\n)[ \t]*[A-Za-z][A-Za-z0-9._@+\\-]{0,63}:[^\s:]{8}",
-        "pattern": r"((?:^|(?<=\n))[ \t]*[A-Za-z][A-Za-z0-9._@+\\-]{0,63}:)"
-        r"(?![^\s'\"]{0,128}[/\\.])([^\s:'\"«]{8,128})(?=[ \t]*(?:\r?\n|$))",
-        "group": 2,
-        "flags": "",
-        "check": "pair password",
-    },
-    {
         "kind": "connection string secret",
         "triggers": ["accountkey", "accesskey", "sharedaccess", "password", "pwd"],
         # Azure / ODBC / ADO.NET: ``...;AccountKey=...;``, ``Pwd=...;``, ``SharedAccessKey=...``,
@@ -99,5 +85,25 @@ CONNECTION_RULES: list[dict[str, Any]] = [
         r"(?=@(?://[A-Za-z0-9.-]{1,253}|[A-Za-z0-9.-]{1,253}:[0-9]{2,5}[/:]))",
         "group": 2,
         "flags": "",
+    },
+]
+
+# Before the "URL password" rule (context_rules.py splices it there): in a line that is
+# only ``user:P@ssw0rd!9``, that rule would read ``P`` as the password and the rest as a
+# host, and show it.
+PAIR_LINE_RULES: list[dict[str, Any]] = [
+    {
+        "kind": "password in a pair",
+        # A line that is only ``user:password`` (``print(f"{user}:{pw}")``, the input of
+        # ``chpasswd``, a proxy's or a Basic credential's text before it is encoded):
+        # the same login and password shapes as the pair of strings (CONNECTION_RULES).
+        # ``localhost:8888``, ``python:3.11-slim``, ``Status:InProgress2`` stay.
+        "triggers": [],
+        "prefilter": r"(?:^|\n)[ \t]*[A-Za-z][A-Za-z0-9._@+\\-]{0,63}:[^\s:]{8}",
+        "pattern": r"((?:^|(?<=\n))[ \t]*[A-Za-z][A-Za-z0-9._@+\\-]{0,63}:)"
+        r"(?![^\s'\"]{0,128}[/\\.])([^\s:'\"«]{8,128})(?=[ \t]*(?:\r?\n|$))",
+        "group": 2,
+        "flags": "",
+        "check": "pair password",
     },
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .cli_rules import FLAG_RULES
-from .connection_rules import CONNECTION_RULES
+from .connection_rules import CONNECTION_RULES, PAIR_LINE_RULES
 from .http_rules import COOKIE_RULES, HTTP_RULES
 from .label_rules import LABEL_RULES, LABEL_SECRET
 from .prose_rules import PROSE_RULES
@@ -121,6 +121,7 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         "group": 2,
         "flags": "i",
     },
+    *PAIR_LINE_RULES,  # connection_rules.py: before the next rule reads an "@" in it
     {
         "kind": "URL password",
         # ``user:password@host`` without a scheme (a parsed URL's netloc, a pip index);
