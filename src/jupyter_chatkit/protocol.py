@@ -400,6 +400,9 @@ LOCK_WAIT_ICON = "clock"
 # a request whose front end shows it says so ({"front_end": {"card_buttons": [...]}}), and
 # what the model and the offline model say of a card then name it too (cards.py).
 REPLACE_CELL_LABEL = "Replace cell"
+# Buttons a front end adds to the server's code card, by label: named only when the
+# running turn's front end says it shows them (agent_tools.host_card_buttons).
+HOST_CARD_BUTTONS: tuple[str, ...] = (REPLACE_CELL_LABEL,)
 
 # A thread's metadata key holding why its last turn failed, so a reload or another window
 # says so too: ``{"error": ErrorEvent (ChatKit's, its message scrubbed), "after": the id

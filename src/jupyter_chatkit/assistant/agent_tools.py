@@ -22,8 +22,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from ..protocol import AGENT_TOOL_NAMES, STEP_UNDO_KEY, STEP_UNDONE_KEY, StepStatus
-from .cards import HOST_CARD_BUTTONS
+from ..protocol import (
+    AGENT_TOOL_NAMES,
+    HOST_CARD_BUTTONS,
+    STEP_UNDO_KEY,
+    STEP_UNDONE_KEY,
+    StepStatus,
+)
 
 Mode = Literal["ask", "agent"]
 MODES: tuple[Mode, ...] = ("ask", "agent")
@@ -92,7 +97,7 @@ def shows_approval_cards(metadata: Any) -> bool:
 
 def host_card_buttons(metadata: Any) -> tuple[str, ...]:
     """The buttons a request's front end adds to code cards (``{"front_end":
-    {"card_buttons": [...]}}``), of those known (:data:`.cards.HOST_CARD_BUTTONS`)."""
+    {"card_buttons": [...]}}``), of those known (:data:`~..protocol.HOST_CARD_BUTTONS`)."""
     value = metadata.get(FRONT_END_KEY) if isinstance(metadata, Mapping) else None
     shown = value.get("card_buttons") if isinstance(value, Mapping) else None
     if not isinstance(shown, list):

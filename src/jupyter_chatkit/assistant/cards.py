@@ -28,7 +28,7 @@ from chatkit.widgets import (
     WidgetRoot,
 )
 
-from ..protocol import ACTION_INSERT_AND_RUN_CELL, ACTION_INSERT_CELL, REPLACE_CELL_LABEL, Action
+from ..protocol import ACTION_INSERT_AND_RUN_CELL, ACTION_INSERT_CELL, Action
 from .fence import fence as fence
 
 STATUS_ID = "jck-card-status"
@@ -95,9 +95,6 @@ def _walk(node: Any) -> Iterator[WidgetComponentBase]:
         yield from _walk(child)
 
 
-# Buttons a front end adds to the server's code card, by label: named only when the
-# running turn's front end says it shows them (agent_tools.host_card_buttons).
-HOST_CARD_BUTTONS: tuple[str, ...] = (REPLACE_CELL_LABEL,)
 # Those the running turn's front end shows, set by respond() for the turn's run (the
 # propose_code tool and the offline model run in its task, so they read the same).
 host_buttons: ContextVar[tuple[str, ...]] = ContextVar("host_buttons", default=())
