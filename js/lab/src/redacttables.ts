@@ -11,6 +11,7 @@ import { CALL_ARGUMENT, CREDENTIAL_VALUE } from "./redactcompiled";
 import { RULES } from "./redaction-rules.generated";
 import {
   anyOf,
+  escapeRe,
   isKeyishName,
   isSecretName,
   namesWords as isVocab,
@@ -20,6 +21,7 @@ import {
   trimEndOf,
 } from "./redactnames";
 
+const PLACEHOLDER = new RegExp(`${escapeRe(RULES.placeholderOpen)}[^\\n»]{0,200}»`, "g");
 const ANY_NAME_TRIGGER = anyOf(RULES.nameTriggers);
 // A CSV/TSV writer's delimiters (Markdown pads its cells as it likes).
 const WRITERS = new Set(["(,)", "(\t)", "(;)"]);
@@ -476,6 +478,8 @@ export class TableRedaction {
     const lower = line.toLowerCase();
     if (!ANY_NAME_TRIGGER.test(lower)) return null;
     const tokens = [...line.matchAll(/\S+/g)];
+    // Python's `pass` statement: the code below it is no column (tables.py).
+    if (tokens.length === 1 && tokens[0][0] === "pass") return null;
     // Each column: where its cells may start and end, and how they are read (a secret's,
     // a text's words', or a key-ish name's: random-looking cells only).
     const spans: [number, number, Mode][] = [];
@@ -506,10 +510,13 @@ export class TableRedaction {
       }
       const pieces: string[] = [];
       let done = 0;
+      // A cell a rule already hid holds blanks: its width is no column's (tables.py).
+      const hidden = text.includes("«") ? [...text.matchAll(PLACEHOLDER)].map((m) => [m.index ?? 0, (m.index ?? 0) + m[0].length]) : [];
       for (const [begin, end, mode] of cells.reverse()) {
         const cell = text.slice(begin, end);
         let shown = cell;
-        if (cell.trim()) shown = mode === "keyish" ? this.hideRandomCell(cell) : this.hideCell(cell, mode === "words");
+        if (hidden.some(([a, b]) => a < end && begin < b)) shown = cell;
+        else if (cell.trim()) shown = mode === "keyish" ? this.hideRandomCell(cell) : this.hideCell(cell, mode === "words");
         pieces.push(text.slice(done, begin), shown);
         done = end;
       }

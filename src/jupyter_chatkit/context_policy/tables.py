@@ -26,6 +26,7 @@ _HEADER_FIELD = lazy_compile(rules.TABLE_HEADER_FIELD)
 _RULE_ROW = lazy_compile(rules.TABLE_RULE_ROW)
 _SERIES_FOOTER = lazy_compile(rules.SERIES_FOOTER)
 _ALIGNED_TOKEN = lazy_compile(r"\S+")
+_PLACEHOLDER = lazy_compile(re.escape(rules.PLACEHOLDER_OPEN) + r"[^\n»]{0,200}»")
 # A cell of 3+ words led by a prose word (``but it is not set yet``): a sentence's clause.
 _PROSE_ROW = lazy_compile(rules.PROSE_ROW, re.IGNORECASE)
 # A YAML mapping key (``host: x``, ``"a b":``), not a plain scalar's text.
@@ -500,6 +501,8 @@ class TableRedaction:
         if not any(t in lower for t in NAME_TRIGGERS):
             return None
         tokens = list(_ALIGNED_TOKEN.finditer(line))
+        if len(tokens) == 1 and tokens[0].group(0) == "pass":
+            return None  # Python's ``pass`` statement: the code below it is no column
         # Each column: where its cells may start and end, and how they are read (a
         # secret's, a text's words', or a key-ish name's: random-looking cells only).
         spans: list[tuple[int, int, int]] = []
@@ -541,10 +544,13 @@ class TableRedaction:
                 stop = begin
             pieces: list[str] = []
             done = 0
+            # A cell a rule already hid holds blanks (``«redacted: password in text»``):
+            # its width is no column's, and a piece of it is no value.
+            hidden = [m.span() for m in _PLACEHOLDER.finditer(text)] if "«" in text else []
             for begin, end, mode in reversed(cells):
                 cell = text[begin:end]
                 pieces.append(text[done:begin])
-                if not cell.strip():
+                if not cell.strip() or any(a < end and begin < b for a, b in hidden):
                     pieces.append(cell)
                 elif mode == _KEYISH:
                     pieces.append(self._hide_random_cell(cell))
