@@ -52,7 +52,7 @@ def notebook_to_record(metadata: Any) -> str | None:
 
 
 async def record_notebook(
-    store: Store[RequestContext], thread_id: str, notebook: str | None, context: RequestContext
+    store: SQLStore, thread_id: str, notebook: str | None, context: RequestContext
 ) -> None:
     """A new thread belongs to the notebook its request names (``metadata.notebook``).
 
@@ -61,9 +61,13 @@ async def record_notebook(
     """
     if notebook is None:
         return
-    thread = await store.load_thread(thread_id, context)
-    thread.metadata = {**thread.metadata, "notebook": notebook}
-    await store.save_thread(thread, context)
+
+    def tie(thread: ThreadMetadata) -> bool:
+        # Only the notebook, into the thread as stored now: a title saved since stays.
+        thread.metadata = {**thread.metadata, "notebook": notebook}
+        return True
+
+    await store.change_thread(thread_id, tie, context)
 
 
 def requested_notebook(request: ThreadsListReq | ThreadsUpdateReq) -> str | None:

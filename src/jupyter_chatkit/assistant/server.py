@@ -73,7 +73,7 @@ from .request_checks import check_streaming_request
 from .results import JsonResult, StreamResult, wire_json
 from .running import RunningTurns
 from .scrub import Scrubber, register_secret
-from .titles import PendingTitles, local_title, model_title
+from .titles import PendingTitles, local_title, model_title, renamed_to
 from .turn import TurnRequest, choose_agent, context_class, run_agent
 from .turn_streams import THREAD_DELETED, keep_stopped_turn, process_streaming
 
@@ -186,7 +186,7 @@ class NotebookAssistant(ChatKitHooks):
             # it is written before the thread is read (see titles.PendingTitles).
             thread_id = request.params.thread_id
             running = thread_id in self.turn_requests
-            await self.titles.settle(thread_id, self.store, context, running)
+            await self.titles.settle(thread_id, self.sql_store, context, running)
         elif isinstance(request, ThreadsUpdateReq) and notebook_threads.requested_notebook(request):
             thread = await notebook_threads.update_notebook(self.store, request, context)
             return NonStreamingResult(self.serialize(self.thread_response(thread)))
@@ -196,6 +196,12 @@ class NotebookAssistant(ChatKitHooks):
                     f"Conversation titles are limited to {MAX_THREAD_TITLE_CHARS} characters."
                 )
             self.titles.renamed(request.params.thread_id, request.params.title, context.user_id)
+            # Only the title, into the thread as stored now (ChatKit's update saves the
+            # whole copy it read: a failure kept meanwhile was lost).
+            thread = await self.sql_store.change_thread(
+                request.params.thread_id, renamed_to(request.params.title), context
+            )
+            return NonStreamingResult(self.serialize(self.thread_response(thread)))
         result = NonStreamingResult(await self.json_answer(request, context))
         if isinstance(request, ThreadsDeleteReq):
             # Deleted: a turn answering it (another tab) stops now, its model run closed,
@@ -319,7 +325,7 @@ class NotebookAssistant(ChatKitHooks):
         except Exception:
             # A failed turn: a model title still owed is written in the background now
             # (the client may never ask for the thread, and the entry holds the message).
-            self.titles.write_later(thread.id, self.store, context)
+            self.titles.write_later(thread.id, self.sql_store, context)
             raise
 
         # Title after the first real answer; not while a client tool call is pending,

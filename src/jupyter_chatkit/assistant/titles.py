@@ -21,11 +21,12 @@ from typing import Any
 
 from agents import Agent, RunConfig, Runner
 from agents.models.interface import Model
-from chatkit.store import NotFoundError, Store
-from chatkit.types import UserMessageItem, UserMessageTextContent
+from chatkit.store import NotFoundError
+from chatkit.types import ThreadMetadata, UserMessageItem, UserMessageTextContent
 
 from ..context_policy import ContextPolicy
 from ..context_policy.rules import PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN
+from ..store import SQLStore
 
 log = logging.getLogger("jupyter_chatkit")
 
@@ -161,7 +162,7 @@ class PendingTitles:
         entry.settled.set()
         return title
 
-    def write_later(self, thread_id: str, store: Store[Any], context: Any) -> None:
+    def write_later(self, thread_id: str, store: SQLStore, context: Any) -> None:
         """Write the owed title in the background and save it (the stream has closed)."""
         entry = self._due.get(thread_id)
         if entry is None or entry.writer is not None:
@@ -169,7 +170,7 @@ class PendingTitles:
         entry.writer = asyncio.create_task(self._write(thread_id, entry, store, context))
         entry.settled.set()
 
-    async def settle(self, thread_id: str, store: Store[Any], context: Any, running: bool) -> None:
+    async def settle(self, thread_id: str, store: SQLStore, context: Any, running: bool) -> None:
         """Wait until ``thread_id``'s owed title is saved (a client reopening it asks).
 
         ``running``: a turn of that thread still streams; it takes the title, or its stop
@@ -209,15 +210,14 @@ class PendingTitles:
             if entry.writer is not None:
                 entry.writer.cancel()
 
-    async def _write(self, thread_id: str, entry: _Due, store: Store[Any], context: Any) -> None:
+    async def _write(self, thread_id: str, entry: _Due, store: SQLStore, context: Any) -> None:
         try:
             title = await entry.write()
-            thread = await store.load_thread(thread_id, context)
             # Renamed meanwhile (the entry is dropped then): the person's title stays.
-            owed = self._due.get(thread_id) is entry
-            if owed and thread.title in (None, "", entry.local) and title != thread.title:
-                thread.title = title
-                await store.save_thread(thread, context)
+            if self._due.get(thread_id) is entry:
+                # Only the title, into the thread as stored now: what else was saved
+                # meanwhile (a turn's kept failure) stays.
+                await store.change_thread(thread_id, _titled(title, entry.local), context)
         except NotFoundError:
             pass  # deleted meanwhile
         except Exception as exc:
@@ -232,3 +232,26 @@ class PendingTitles:
             if entry.writer is not None:
                 entry.writer.cancel()
         self._due.clear()
+
+
+def _titled(title: str, local: str) -> Callable[[ThreadMetadata], bool]:
+    """The change giving a thread the model's ``title`` if it still has its ``local``
+    one (or none): a title the person gave it stays."""
+
+    def change(thread: ThreadMetadata) -> bool:
+        if thread.title not in (None, "", local) or thread.title == title:
+            return False
+        thread.title = title
+        return True
+
+    return change
+
+
+def renamed_to(title: str) -> Callable[[ThreadMetadata], bool]:
+    """The change of a rename (``threads.update``): the thread's title, nothing else."""
+
+    def rename(thread: ThreadMetadata) -> bool:
+        thread.title = title
+        return True
+
+    return rename

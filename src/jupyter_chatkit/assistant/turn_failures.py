@@ -8,7 +8,8 @@ the thread's last visible item when the turn failed; ``threads.get_by_id`` hands
 clients, which show it while the thread still ends there and no turn runs.
 
 The next turn that adds an item (an answer, a Retry's answer) removes it, and ChatKit's
-own save of a thread changed while it streams stores that; a new failure replaces it.
+own save of a thread changed while it streams stores that; a new failure replaces it
+(set in the thread as stored, so nothing else saved meanwhile is undone).
 """
 
 from __future__ import annotations
@@ -73,8 +74,16 @@ async def keep_failure(
         stored = error.model_dump(mode="json")
         if error.message:
             stored["message"] = server.scrubber.text(error.message)
-        thread.metadata = {**thread.metadata, TURN_FAILURE_KEY: {"error": stored, "after": last.id}}
-        await server.store.save_thread(thread, context)
+        failure = {"error": stored, "after": last.id}
+
+        def keep(stored_thread: ThreadMetadata) -> bool:
+            stored_thread.metadata = {**stored_thread.metadata, TURN_FAILURE_KEY: failure}
+            return True
+
+        # Only the failure is written, into the thread as stored now: ``thread`` is the
+        # copy loaded when the turn began, and a title saved since (the model's, written
+        # in the background; a rename) must stay.
+        await server.sql_store.change_thread(thread.id, keep, context)
     except Exception as exc:
         log.warning("Could not keep why the turn failed: %s", type(exc).__name__)
 

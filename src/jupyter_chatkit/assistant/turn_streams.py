@@ -123,19 +123,20 @@ async def process_streaming(
         async for event in events:
             if isinstance(event, ThreadCreatedEvent):
                 # (Before its save when the store waits for another process's lock:
-                # then the client can name the turn in a Stop; see create_thread.)
+                # then the client can name the turn in a Stop; see create_thread,
+                # which also watches for the thread's delete by another process.)
                 created = event.thread.id
                 first_turn = server.running.begin(created, context)
                 server.turn_requests[created] = TurnRequest.of(request)
                 server.new_notebooks[created] = notebook_threads.notebook_to_record(
                     request.metadata
                 )
+                if request.params.input.attachments:
+                    # ChatKit's way, which saved the thread first. Deleted by another
+                    # process while it answers: ended as a delete here.
+                    watch = server.sql_store.watch_thread(created, server.on_gone(created, context))
             elif isinstance(event, ThreadItemDoneEvent) and isinstance(event.item, UserMessageItem):
                 kept = True
-                if created is not None and watch is None:
-                    # Deleted by another process while it answers: ended as a delete
-                    # here (watched once it exists: it may be saved after it is named).
-                    watch = server.sql_store.watch_thread(created, server.on_gone(created, context))
             if first_turn is not None:
                 first_turn.add(event)
             thinking_if_owed()
@@ -161,7 +162,7 @@ async def process_streaming(
             server.turn_requests.pop(created, None)
             notebook = server.new_notebooks.pop(created, None)
     if created is not None and kept:
-        await notebook_threads.record_notebook(server.store, created, notebook, context)
+        await notebook_threads.record_notebook(server.sql_store, created, notebook, context)
 
 
 def cancelled_end(server: NotebookAssistant, turn: RunningTurn) -> ErrorEvent | None:
@@ -251,20 +252,29 @@ async def _keep_stopped(
     # A first turn stopped early (e.g. the person opened another conversation) still
     # ties the thread to its notebook and gives it a (local, free) title; ChatKit does
     # not save the thread after this hook, so it is saved here.
-    changed = False
-    if notebook is not None:
-        thread.metadata = {**thread.metadata, "notebook": notebook}
-        changed = True
-    if not thread.title and server.settings.title_mode != "off":
+    # The turn's title (perhaps not saved yet, the stream stopped first), else the local one.
+    title = thread.title or None
+    if title is None and server.settings.title_mode != "off":
         first = await first_user_message(server, thread.id, context)
         if first is not None:
-            thread.title = local_title(first, server.policy)
+            title = local_title(first, server.policy)
+
+    def keep(stored: ThreadMetadata) -> bool:
+        # Into the thread as stored now: a rename or a failure kept meanwhile stays.
+        changed = False
+        if notebook is not None:
+            stored.metadata = {**stored.metadata, "notebook": notebook}
             changed = True
-    if changed:
-        await server.store.save_thread(thread, context=context)
+        if title is not None and not stored.title:
+            stored.title = title
+            changed = True
+        return changed
+
+    if notebook is not None or (title is not None and not thread.title):
+        await server.sql_store.change_thread(thread.id, keep, context)
     # A model title still owed is written now and saved (after the save above, so it
     # is not overwritten); the client asks for it with get_by_id.
-    server.titles.write_later(thread.id, server.store, context)
+    server.titles.write_later(thread.id, server.sql_store, context)
 
 
 def _log_unkept(keeping: asyncio.Future[None]) -> None:

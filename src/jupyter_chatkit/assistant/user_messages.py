@@ -83,10 +83,12 @@ async def create_thread(
                 stored = saving.result()
             else:
                 # The store waits for another process's lock: the client learns the
-                # thread's id now, so that its Stop can name the turn; then the wait
-                # is told (a client starts the new thread's state afresh).
+                # thread's id now, so that its Stop can name the turn, and shows the
+                # message it sent (kept, even if stopped); then the wait is told (a
+                # client starts the new thread's state afresh on thread.created).
                 named = True
                 yield ThreadCreatedEvent(thread=server.thread_response(thread))
+                yield ThreadItemDoneEvent(item=message)
                 with told_while(waiting.result()):
                     stored = await asyncio.shield(saving)
         finally:
@@ -104,13 +106,19 @@ async def create_thread(
         server.owe_model_title(thread.id, thread.title, message, context)
     if not named:
         yield ThreadCreatedEvent(thread=server.thread_response(thread))
-    yield ThreadItemDoneEvent(item=message)
+        yield ThreadItemDoneEvent(item=message)
     history = None
     if stored is not None:
         max_items, max_tokens = server.history_limits()
         history = first_turn_history(stored, max_items, max_tokens)
-    async for event in _respond(server, thread, message, history, context):
-        yield event
+    # Deleted by another process while it answers: ended as a delete here. Watched
+    # from its save on (before it, a look would find no thread).
+    watch = server.sql_store.watch_thread(thread.id, server.on_gone(thread.id, context))
+    try:
+        async for event in _respond(server, thread, message, history, context):
+            yield event
+    finally:
+        await watch.stop()
 
 
 async def _saved_later(
@@ -124,7 +132,7 @@ async def _saved_later(
     failure is said in the log."""
     try:
         await saving
-        await notebook_threads.record_notebook(server.store, thread_id, notebook, context)
+        await notebook_threads.record_notebook(server.sql_store, thread_id, notebook, context)
     except Exception as exc:
         log.warning("The stopped new conversation could not be saved: %s", type(exc).__name__)
 

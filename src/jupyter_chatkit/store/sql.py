@@ -83,6 +83,7 @@ from .statements import (
     thread_upsert_statement,
     touch_thread,
 )
+from .thread_changes import ThreadChange, change_thread_row
 from .tombstones import delete_item_rows, delete_thread_rows, thread_was_deleted
 from .turns import ThreadTurns
 from .unsaved import said_unsaved
@@ -218,6 +219,19 @@ class SQLStore(HeldTurns, Store[RequestContext]):
         rowcount = await self._hop.write(write, short=True)
         if rowcount == 0:
             raise thread_not_found(thread.id)
+
+    @said_unsaved
+    async def change_thread(
+        self, thread_id: str, change: ThreadChange, context: RequestContext
+    ) -> ThreadMetadata:
+        """Apply ``change`` to this user's thread as stored now, and save it if it changed,
+        in one write transaction: no other write of the thread comes in between (see
+        :mod:`.thread_changes`). Returns the thread as stored after; ``NotFoundError``
+        for a thread this user does not have (one deleted stays deleted)."""
+        user_id = context.user_id
+        return await self._hop.write(
+            lambda conn: change_thread_row(conn, thread_id, user_id, change), short=True
+        )
 
     async def create_thread_with_item(
         self, thread: ThreadMetadata, item: ThreadItem, context: RequestContext
