@@ -302,10 +302,12 @@ async def test_a_new_conversation_waiting_for_the_store_can_be_stopped(tmp_path:
         assistant = make_assistant(store, _answers("Never."))
         told = Told()
         created: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        seen: list[Any] = []
 
         async def read(chunks: AsyncIterator[bytes]) -> None:
             async for chunk in chunks:
                 for event in parse_sse(chunk):
+                    seen.append(event)
                     if isinstance(event, ThreadCreatedEvent) and not created.done():
                         created.set_result(event.thread.id)
 
@@ -323,6 +325,11 @@ async def test_a_new_conversation_waiting_for_the_store_can_be_stopped(tmp_path:
                 )
                 assert created.done(), "the thread was named only after the wait"
                 thread_id = created.result()
+                # And the message it sent, which it goes on showing once stopped.
+                await told.notices(1)
+                assert [type(e.item) for e in seen if e.type == "thread.item.done"] == [
+                    UserMessageItem
+                ]
                 await _stop_and_check(assistant, turn, thread_id)
         # Saved once the lock came (the store's close waits for that write).
         await store.close()
