@@ -262,6 +262,10 @@ class SneakyEstimator(BaseEstimator):
     def coef_(self) -> Any:
         raise AssertionError("property ran")
 
+    @classmethod
+    def _get_param_names(cls) -> list[str]:
+        raise AssertionError("the estimator's own _get_param_names ran")
+
 
 @pytest.fixture
 def hostile() -> Iterator[dict[str, Any]]:

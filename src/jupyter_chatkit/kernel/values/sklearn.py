@@ -1,18 +1,21 @@
 """scikit-learn estimators: parameters, pipeline steps, fitted facts.
 
 scikit-learn is not a dependency: estimators are recognised through ``sys.modules``.
-``get_params(deep=False)`` is called only on sklearn's own classes (sklearn code, not the
-user's); a user subclass's parameters are read from its ``__dict__``. Fitted facts
-(``feature_names_in_``, ``classes_``, ``n_features_in_``) are read from ``__dict__`` too,
-so no property runs.
+No code of the estimator runs (``get_params`` reads attributes, which may be a user
+subclass's properties): its parameter names are those of its class's ``__init__``
+signature, found without running descriptors (scikit-learn's own rule: every keyword of
+``__init__`` is a parameter, stored under its name), and their values, like the fitted
+facts (``feature_names_in_``, ``classes_``, ``n_features_in_``), are read from the
+instance's ``__dict__``.
 """
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from .common import brief, cell_value, hidden, hides
-from .typeinfo import instance_dict, qualname, type_module
+from .typeinfo import instance_dict, qualname
 
 MAX_DEPTH = 4
 PARAMS = 30
@@ -31,15 +34,28 @@ def _is_estimator(value: Any) -> bool:
     return kind_of(value) == "sklearn.estimator"
 
 
+def _param_names(cls: type) -> list[str]:
+    """The keywords of ``cls.__init__`` (what scikit-learn takes as its parameters), read
+    without running the class's descriptors; none for an ``__init__`` that is no plain
+    function."""
+    init = inspect.getattr_static(cls, "__init__", None)
+    # scikit-learn's @deprecated keeps the undecorated __init__ here.
+    init = inspect.getattr_static(init, "deprecated_original", init)
+    if not inspect.isfunction(init):
+        return []
+    try:
+        signature = inspect.signature(init, follow_wrapped=False)
+    except (TypeError, ValueError):
+        return []
+    keywords = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    after_self = list(signature.parameters.values())[1:]
+    # Sorted, as get_params's names are.
+    return sorted(p.name for p in after_self if p.kind in keywords)
+
+
 def _params(est: Any) -> dict[str, Any]:
-    module = type_module(type(est))
-    if module.startswith("sklearn."):
-        params = est.get_params(deep=False)
-        return params if isinstance(params, dict) else {}
-    # A user subclass: its get_params could read properties; its __dict__ cannot run code.
-    names = type(est)._get_param_names() if hasattr(type(est), "_get_param_names") else []
     own = _own_dict(est)
-    return {n: own[n] for n in names if n in own}
+    return {n: own[n] for n in _param_names(type(est)) if n in own}
 
 
 def _param_value(name: str, value: Any, depth: int) -> Any:
