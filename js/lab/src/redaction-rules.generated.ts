@@ -96,6 +96,17 @@ export const RULES = {
     "probs",
     "spans"
   ],
+  "tokenTextWords": [
+    "all",
+    "completion",
+    "input",
+    "output",
+    "prompt",
+    "source",
+    "special",
+    "target",
+    "text"
+  ],
   "valueRules": [
     {
       "kind": "PEM private key",

@@ -38,6 +38,7 @@ const KEYISH = new RegExp(RULES.keyishNamePattern);
 const RANDOM = new RegExp(RULES.highEntropyValue);
 const QUALIFIERS = new Set<string>(RULES.secretNameQualifiers);
 const TOKEN_QUALIFIERS = new Set<string>(RULES.tokenQualifiers);
+const TOKEN_TEXT_WORDS = new Set<string>(RULES.tokenTextWords);
 // A file's path under a secret's name: where a secret is kept, not the secret.
 const FILE_PATH = new RegExp(RULES.filePathValue);
 const WEAK_QUALIFIERS = new Set<string>(RULES.weakQualifiers);
@@ -80,8 +81,10 @@ export function isSecretName(name: unknown): boolean {
   if (cut > 0 && QUALIFIERS.has(normal.slice(cut + 1))) return false;
   // token_ids, token_counts: a text's word pieces (names.py).
   if (cut > 0 && TOKEN_QUALIFIERS.has(normal.slice(cut + 1))) {
-    const head = normal.slice(0, cut);
-    if (WORDS_NAMES.has(head.slice(head.lastIndexOf("_") + 1))) return false;
+    // `input_token_ids`; after another word (`access_token_ids`) it names credentials.
+    const words = normal.slice(0, cut).split("_");
+    const word = words.pop() ?? "";
+    if (WORDS_NAMES.has(word) && words.every((w) => TOKEN_TEXT_WORDS.has(w))) return false;
   }
   if (SECRET_NAME.test(normal)) return true;
   // `PaSsWoRd`, `aPi_KeY`: case changing inside a word splits no words; read again with

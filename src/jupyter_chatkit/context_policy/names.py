@@ -54,7 +54,7 @@ def _is_secret_name(name: str) -> bool:
     head, _, last = normal.rpartition("_")
     if head and last in _QUALIFIERS:
         return False  # auth_method, token_type: about a secret, not one
-    if last in _TOKEN_QUALIFIERS and head.rpartition("_")[2] in _WORDS_NAMES:
+    if last in _TOKEN_QUALIFIERS and _names_text_tokens(head):
         return False  # token_ids, token_counts: a text's word pieces
     if _SECRET_NAME.search(normal) is not None:
         return True
@@ -65,10 +65,17 @@ def _is_secret_name(name: str) -> bool:
 
 _QUALIFIERS = frozenset(rules.SECRET_NAME_QUALIFIERS)
 _TOKEN_QUALIFIERS = frozenset(rules.TOKEN_QUALIFIERS)
+_TOKEN_TEXT_WORDS = frozenset(rules.TOKEN_TEXT_WORDS)
 # A column, an index or a list item of these names is most often a text's words (NLP's
 # ``token``, ``df[["token", "count"]]``): only values shaped like a credential are hidden
 # under or after it.
 _WORDS_NAMES = frozenset({"token", "tokens"})
+
+
+def _names_text_tokens(head: str) -> bool:
+    """``token``, ``input_token``: a text's tokens; ``access_token`` names credentials."""
+    *before, word = head.split("_")
+    return word in _WORDS_NAMES and all(w in _TOKEN_TEXT_WORDS for w in before)
 
 
 def names_words(name: str) -> bool:

@@ -182,6 +182,12 @@ TOKEN_QUALIFIERS: list[str] = sorted(
         "spans",
     }
 )
+# The only words a name of a text's tokens holds before ``token`` (``input_token_ids``):
+# after any other (``access_token_ids``, ``auth_token_list``, ``id_token_index``) it names
+# credentials again.
+TOKEN_TEXT_WORDS: list[str] = sorted(
+    {"all", "input", "output", "prompt", "completion", "source", "target", "special", "text"}
+)
 
 # Cheap pre-check: a rule runs only on a text whose lower-case form contains one of its
 # ``triggers`` (plain substring tests: far cheaper than a regular expression).
@@ -459,6 +465,7 @@ def rules_dict() -> dict[str, Any]:
         "secretNamePattern": SECRET_NAME_PATTERN,
         "secretNameQualifiers": SECRET_NAME_QUALIFIERS,
         "tokenQualifiers": TOKEN_QUALIFIERS,
+        "tokenTextWords": TOKEN_TEXT_WORDS,
         "valueRules": VALUE_RULES,
         "valueTriggers": VALUE_TRIGGERS,
         "quotedAssignment": QUOTED_ASSIGNMENT,
