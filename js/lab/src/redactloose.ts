@@ -133,6 +133,8 @@ export class LooseRedaction extends TableRedaction {
         if (secretPositions(other[1])[0].size) return; // another list of names
         if (other[1].trimStart().startsWith("{")) return; // `f({"level": "info", "log": x})`: a dict's items, no row
         if (sharesAName(lists[k][1], other[1], positions)) return; // `("db", "host")` beside `("db", "password")`: keys
+        // `[("user", "ada"), ("x", "password")]`: the row before a list of names, no header.
+        if (j < k && !/[^ \t\r\n,]/.test(text.slice((other.index ?? 0) + other[0].length, lists[k].index ?? 0))) return;
         const hidden = this.hidePositions(other[1], positions, count, words);
         if (hidden !== null) edits.set(j, hidden);
       });

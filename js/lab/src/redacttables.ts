@@ -445,6 +445,9 @@ export class TableRedaction {
       // A LaTeX row ends with `\\`.
       const names = fields.map((f) => trimEndOf(f.trim(), "\\").trim().replace(/^['"]+|['"]+$/g, ""));
       if (!names.every((n) => !n || HEADER_FIELD.test(n))) continue;
+      // ` "Session",`: one item a line of a list or tuple in code, no header (a CSV
+      // writer ends no one-column row with its delimiter).
+      if (!names[names.length - 1] && names.filter((n) => n).length === 1) continue;
       const secret = names.flatMap((n, k) => (n && isSecretName(n) ? [k] : []));
       // A key-ish column (`key`, `signature`, `salt`) holds a key only sometimes: its
       // random-looking cells are hidden, its words (`id`) stay.

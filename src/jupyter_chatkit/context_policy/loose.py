@@ -136,6 +136,8 @@ class LooseRedaction:
                     continue  # ``f({"level": "info", "log": x})``: a dict's items, no row
                 if _shares_a_name(lists[k].group(1), body, positions):
                     continue  # ``("db", "host")`` beside ``("db", "password")``: keys
+                if j < k and not text[other.end() : lists[k].start()].strip(" \t\r\n,"):
+                    continue  # ``[("user", "ada"), ("x", "password")]``: a row before, no header
                 hidden = self._hide_positions(body, positions, count, words)
                 if hidden is not None:
                     edits[j] = hidden

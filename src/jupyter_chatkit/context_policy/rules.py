@@ -362,8 +362,13 @@ CALL_ARGUMENTS = (
 # After a literal naming a secret, a literal like this is one more name when 3+ literals
 # stand together (``["user", "password", "email"]``, a list of columns), not its value.
 # A tokenizer's piece is a word too: SentencePiece's "▁" and GPT-2's "Ġ" mark a word's
-# start, WordPiece's "##" its continuation (``['▁The', '▁password', '▁is']``).
-NAME_LIKE_VALUE = r"^(?:[▁Ġ]|##)?[a-z_][a-z0-9_]*$"
+# start, WordPiece's "##" its continuation (``['▁The', '▁password', '▁is']``). A class's,
+# a camelCase function's or a constant's name too (``__all__ = ["Session", "Response"]``):
+# each lower-case run of 2+ letters, no digit inside (``Kx8mP2qZ``, ``KxmPqZvL`` are none).
+NAME_LIKE_VALUE = (
+    r"^(?:[▁Ġ]|##)?(?:[a-z_][a-z0-9_]*|[a-z]*(?:[A-Z]{1,5}[a-z]{2,})+[A-Z]{0,5}"
+    r"|[A-Z]{2,}(?:_[A-Z0-9]+)*)$"
+)
 # A literal holding a name and its value (``'db_password = "x"'``, ``"API_KEY=x"``, a line
 # of a file listed as a list's item) names no value after it; ``"API_KEY="``,
 # ``"password:"`` and ``"Authorization: Bearer"`` do.

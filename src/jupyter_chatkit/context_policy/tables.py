@@ -449,6 +449,10 @@ class TableRedaction:
             names = [f.strip().rstrip("\\").strip().strip("'\"") for f in fields]
             if not all(not n or _HEADER_FIELD.match(n) for n in names):
                 continue
+            if not names[-1] and sum(1 for n in names if n) == 1:
+                # `` "Session",``: one item a line of a list or tuple in code, no header
+                # (a CSV writer ends no one-column row with its delimiter).
+                continue
             secret = [k for k, n in enumerate(names) if n and is_secret_name(n)]
             # A key-ish column (``key``, ``signature``, ``salt``) holds a key only
             # sometimes: its random-looking cells are hidden, its words (``id``) stay.

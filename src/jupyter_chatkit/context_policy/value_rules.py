@@ -95,8 +95,11 @@ KEY_SHAPES: list[dict[str, Any]] = [
         # SSH public keys' blobs start with "AAAA" (a length), base64 JSON with "eyJ"
         # (a JWT's header alone): not these; nor a line of a certificate's block (the
         # key body rule above hid private ones): the next line is one more of its lines
-        # or its END line.
-        "pattern": r"(?<![A-Za-z0-9_+/=.~-])(?!AAAA|eyJ)(?=(?:[A-Za-z]{0,100}[0-9]){3})"
+        # or its END line. Nor a public content address: an IPFS CIDv0 (``Qm`` and 44
+        # base58 letters), a Bitcoin address (``1``/``3`` and 31-33 base58 letters).
+        "pattern": r"(?<![A-Za-z0-9_+/=.~-])(?!AAAA|eyJ)"
+        r"(?!(?:Qm[1-9A-HJ-NP-Za-km-z]{44}|[13][1-9A-HJ-NP-Za-km-z]{31,33})(?![A-Za-z0-9_+/=.~-]))"
+        r"(?=(?:[A-Za-z]{0,100}[0-9]){3})"
         r"(?=(?:[a-z0-9]{0,100}[A-Z]){3})(?=(?:[A-Z0-9]{0,100}[a-z]){3})"
         r"[A-Za-z0-9]{32,100}(?![A-Za-z0-9_+/=.~-])"
         r"(?!\r?\n[ \t]*(?:-----|[A-Za-z0-9+/]{16,100}={0,2}[ \t]*(?:\r?\n|$)))",
