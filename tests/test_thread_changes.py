@@ -16,7 +16,7 @@ from typing import Any, cast
 
 import pytest
 import pytest_asyncio
-from agents.testing import ScriptedModel
+from agents.testing import ModelStep, ScriptedModel
 from chatkit.store import NotFoundError
 from chatkit.types import (
     ErrorEvent,
@@ -31,8 +31,9 @@ from jupyter_chatkit.assistant.server import NotebookAssistant
 from jupyter_chatkit.store import SQLStore
 from jupyter_chatkit.store.codec import dump_thread
 
-from .chatkit_helpers import ALICE, BOB, json_call, make_assistant, req
+from .chatkit_helpers import ALICE, BOB, json_call, make_assistant, req, stream, user_input
 from .fixtures.store import _create_role_with_schema, _drop_role_with_schema, opened_store
+from .test_assistant import _as_network_stream, _recorded_stream
 
 LOCAL = "plot the sales"
 MODEL_TITLE = "Regional sales plot"
@@ -150,6 +151,43 @@ async def test_a_rename_while_the_failure_is_kept_keeps_the_failure(store: SQLSt
         await racing.keep()
     assert status == 200 and renamed["title"] == "My sales plot"
     await assert_kept(store, turn_copy.id, "My sales plot")
+
+
+async def answered_once_renamed(store: SQLStore) -> ThreadMetadata:
+    """The failed first turn's thread, with its failure kept, after a follow-up whose
+    model first speaks once the thread was renamed (from another tab, say): the
+    follow-up loaded the thread before that rename."""
+    assistant, turn_copy = await failed_first_turn(store)
+    await turn_failures.keep_failure(assistant, turn_copy, FAILED, ALICE)
+    full = _as_network_stream(await _recorded_stream("Here is the plot."))
+    asked, renamed = asyncio.Event(), asyncio.Event()
+
+    async def late(_call: Any) -> AsyncIterator[Any]:
+        asked.set()
+        await renamed.wait()
+        for event in full:
+            yield event
+
+    answering = make_assistant(store, ScriptedModel([ModelStep(stream_events=late)]))
+    follow_up = req("threads.add_user_message", thread_id=turn_copy.id, input=user_input("again"))
+    turn = asyncio.ensure_future(stream(answering, follow_up))
+    await asyncio.wait_for(asked.wait(), HANG_GUARD)
+    status, _ = await json_call(
+        assistant, req("threads.update", thread_id=turn_copy.id, title="My sales plot")
+    )
+    assert status == 200
+    renamed.set()
+    await asyncio.wait_for(turn, HANG_GUARD)
+    return await store.load_thread(turn_copy.id, ALICE)
+
+
+@pytest.mark.asyncio
+async def test_an_answer_dropping_the_kept_failure_keeps_a_rename_made_meanwhile(
+    store: SQLStore,
+) -> None:
+    stored = await answered_once_renamed(store)
+    assert turn_failures.shown_failure(stored.metadata) is None
+    assert stored.title == "My sales plot"
 
 
 @pytest.mark.asyncio

@@ -434,6 +434,7 @@ class NotebookAssistant(ChatKitHooks):
         error the stream ends here.
         """
         failed: ErrorEvent | None = None
+        kept = turn_failures.KeptFailure.of(thread)
         async with contextlib.aclosing(events):  # type: ignore[type-var]
             async for event in events:
                 if (
@@ -445,7 +446,9 @@ class NotebookAssistant(ChatKitHooks):
                     return
                 if isinstance(event, ErrorEvent):
                     failed = event
-                turn_failures.clear_on_new_item(thread, event)
+                if kept is not None and kept.dropped_by(event):
+                    await kept.drop(self, thread, context)
+                    kept = None
                 yield event
         if failed is not None:
             # Kept with the thread: a reload, another window, still says why.

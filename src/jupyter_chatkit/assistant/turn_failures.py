@@ -7,9 +7,9 @@ thread's metadata under :data:`~..protocol.TURN_FAILURE_KEY`, in ChatKit's own
 the thread's last visible item when the turn failed; ``threads.get_by_id`` hands it to
 clients, which show it while the thread still ends there and no turn runs.
 
-The next turn that adds an item (an answer, a Retry's answer) removes it, and ChatKit's
-own save of a thread changed while it streams stores that; a new failure replaces it
-(set in the thread as stored, so nothing else saved meanwhile is undone).
+The next turn that adds an item (an answer, a Retry's answer) removes it
+(:class:`KeptFailure`); a new failure replaces it. Both change the thread as stored,
+so nothing else saved meanwhile (a rename, a model title) is undone.
 """
 
 from __future__ import annotations
@@ -41,18 +41,60 @@ _HIDDEN = (HiddenContextItem, SDKHiddenContextItem)
 _LAST_ITEMS = 20
 
 
-def clear_on_new_item(thread: ThreadMetadata, event: ThreadStreamEvent) -> None:
-    """Drop the kept failure once this turn adds a shown item to ``thread``.
+class KeptFailure:
+    """A turn's drop of the failure kept with its thread, once it adds a shown item.
 
-    Changed in place: ChatKit saves a thread that changed while it streams (and streams
-    ``thread.updated``), so no write of its own is needed.
+    The drop is written into the thread as stored, and the turn's copy then takes what
+    was saved since the turn loaded it (a rename, a model title): ChatKit saves that whole
+    copy, as changed, and would otherwise undo them.
     """
-    if (
-        TURN_FAILURE_KEY in thread.metadata
-        and isinstance(event, (ThreadItemAddedEvent, ThreadItemDoneEvent))
-        and not isinstance(event.item, _HIDDEN)
-    ):
-        thread.metadata = {k: v for k, v in thread.metadata.items() if k != TURN_FAILURE_KEY}
+
+    def __init__(self, thread: ThreadMetadata) -> None:
+        """For a turn of ``thread`` (as loaded when it began) that holds a kept failure."""
+        self.loaded = thread.model_copy(deep=True)
+
+    @classmethod
+    def of(cls, thread: ThreadMetadata) -> KeptFailure | None:
+        """The drop to make in a turn of ``thread``; None if no failure is kept."""
+        return cls(thread) if TURN_FAILURE_KEY in thread.metadata else None
+
+    @staticmethod
+    def dropped_by(event: ThreadStreamEvent) -> bool:
+        """Whether ``event`` adds an item clients show (then the failure is dropped)."""
+        return isinstance(event, (ThreadItemAddedEvent, ThreadItemDoneEvent)) and not isinstance(
+            event.item, _HIDDEN
+        )
+
+    async def drop(
+        self, server: NotebookAssistant, thread: ThreadMetadata, context: RequestContext
+    ) -> None:
+        """Drop the failure from the stored thread and from ``thread``, the turn's copy,
+        which takes the stored title and metadata but for what the turn changed itself."""
+
+        def without_failure(stored: ThreadMetadata) -> bool:
+            if TURN_FAILURE_KEY not in stored.metadata:
+                return False
+            stored.metadata = _without_failure(stored.metadata)
+            return True
+
+        try:
+            stored = await server.sql_store.change_thread(thread.id, without_failure, context)
+        except Exception as exc:
+            # ChatKit's save of the turn's copy, or its error, says what the store does.
+            log.warning("Could not drop the kept failure: %s", type(exc).__name__)
+            thread.metadata = _without_failure(thread.metadata)
+            return
+        loaded, missing = self.loaded.metadata, object()
+        own = {k: v for k, v in thread.metadata.items() if loaded.get(k, missing) != v}
+        gone = loaded.keys() - thread.metadata.keys()
+        merged = {k: v for k, v in stored.metadata.items() if k not in gone}
+        thread.metadata = _without_failure({**merged, **own})
+        if thread.title == self.loaded.title:
+            thread.title = stored.title
+
+
+def _without_failure(metadata: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in metadata.items() if k != TURN_FAILURE_KEY}
 
 
 async def keep_failure(
