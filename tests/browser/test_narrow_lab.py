@@ -347,3 +347,45 @@ def test_jump_to_latest_is_one_line_in_the_default_sidebar(
     page.wait_for_function(
         "(sel) => !document.querySelector(sel + ' .jck-streaming')", arg=PANEL, timeout=60_000
     )
+
+
+def test_a_long_unbroken_title_stays_inside_the_history(
+    lab_page: LabPage, screenshot: Callable[..., Path], scripted_llm: FakeLLM
+) -> None:
+    """A title of 200 letters without a space (cut from 250), then its Delete: the inline
+    "Delete “…”?" widened the list to ~1600 px in the 250 px sidebar and scrolled it
+    sideways (the History heading and the other rows went out of view, the question cut at
+    its left). The title is ellipsised in the row and the question; the list stays put."""
+    page = lab_page.page
+    page.set_viewport_size({"width": 1400, "height": 800})
+    lab_page.server.write_notebook("long.ipynb", ["x = 1"])
+    lab_page.open("long.ipynb")
+    open_panel(page)
+    scripted_llm.script(Reply("Hello."))
+    send(page, "hi")
+    page.locator(f"{PANEL} button[aria-label='Conversation history']").click()
+    row = page.locator(f"{PANEL} .jck-history-row").first
+    row.get_by_role("button", name=re.compile("^Rename")).click()
+    field = row.locator(".jck-history-input")
+    field.fill("L" * 250)
+    field.press("Enter")
+    row.locator(".jck-history-title", has_text="L" * 200).wait_for()
+    fits = """(sel) => {
+      const list = document.querySelector(sel + ' .jck-history');
+      const panel = document.querySelector(sel).getBoundingClientRect();
+      const inside = (el) => { const r = el.getBoundingClientRect();
+        return r.left >= panel.left - 1 && r.right <= panel.right + 1; };
+      return {scrolls: list.scrollWidth > list.clientWidth + 1, left: list.scrollLeft,
+              parts: [...list.querySelectorAll('h3, .jck-history-row > *')].map(inside)};
+    }"""
+    shape = page.evaluate(fits, PANEL)
+    assert not shape["scrolls"] and all(shape["parts"]), shape
+    row.get_by_role("button", name=re.compile("^Delete")).click()
+    question = row.locator("[role=alert]")
+    question.wait_for()
+    screenshot(page, "long-title-delete")
+    shape = page.evaluate(fits, PANEL)
+    assert not shape["scrolls"] and shape["left"] == 0 and all(shape["parts"]), shape
+    # The question still names the whole title (on hover) and asks it.
+    assert question.inner_text().startswith("Delete") and question.inner_text().endswith("?")
+    row.get_by_role("button", name="Cancel").click()

@@ -209,7 +209,15 @@ export class HistoryPanel {
       );
       const no = button("Cancel", () => render("delete"), { class: "jck-btn" });
       li.replaceChildren(
-        h("span", { class: "jck-history-confirm", role: "alert" }, `Delete “${title()}”?`),
+        // The title alone gives way (ellipsised, whole on hover): an unbroken 200-letter one
+        // widened the list to ~1600 px, scrolled sideways out of the panel.
+        h(
+          "span",
+          { class: "jck-history-confirm", role: "alert" },
+          "Delete “",
+          h("span", { class: "jck-history-confirm-title", title: title() }, title()),
+          "”?",
+        ),
         h("span", { class: "jck-history-tools" }, yes, no),
       );
       no.focus();
