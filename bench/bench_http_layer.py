@@ -114,7 +114,6 @@ def client(kind: str, base_url: str) -> object:
 
     from jupyter_chatkit.assistant.openai_client import (
         LeanAsyncOpenAI,
-        kept_url_merge,
         lean_header_merge,
     )
 
@@ -122,7 +121,6 @@ def client(kind: str, base_url: str) -> object:
         return LeanAsyncOpenAI(api_key="sk-bench", base_url=base_url, max_retries=0)
     http_client = openai.DefaultAioHttpClient()
     lean_header_merge(http_client)  # what LeanAsyncOpenAI gives openai's own client
-    kept_url_merge(http_client)
     return LeanAsyncOpenAI(
         api_key="sk-bench", base_url=base_url, max_retries=0, http_client=http_client
     )
@@ -209,13 +207,12 @@ async def follow_ups(base_url: str, count: int, pause: float) -> dict[str, dict[
 
     from jupyter_chatkit.assistant.openai_client import (
         LeanAsyncOpenAI,
-        kept_url_merge,
         lean_header_merge,
     )
     from jupyter_chatkit.assistant.opening import watch_request_sent
 
     default_limits = openai.DefaultAsyncHttpxClient()  # openai's defaults: 5 s expiry
-    for hook in (lean_header_merge, kept_url_merge, watch_request_sent):
+    for hook in (lean_header_merge, watch_request_sent):
         hook(default_limits)  # what LeanAsyncOpenAI gives its own client
     clients = {
         "httpx2's 5 s expiry": LeanAsyncOpenAI(

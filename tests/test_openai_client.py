@@ -26,10 +26,8 @@ from typing_extensions import TypedDict
 from jupyter_chatkit.assistant.agent import build_agent
 from jupyter_chatkit.assistant.models import build_model
 from jupyter_chatkit.assistant.openai_client import (
-    MAX_KEPT_URLS,
     LeanAsyncOpenAI,
     is_plain_json,
-    kept_url_merge,
     lean_header_merge,
     lean_kwargs,
     merged_headers,
@@ -256,29 +254,6 @@ async def test_anything_else_is_left_to_openais_transform() -> None:
     assert await transform(data, _Aliased) == {"cardID": "c"}
 
 
-def test_a_request_paths_url_is_openais_and_follows_the_base_url() -> None:
-    lean = LeanAsyncOpenAI(api_key="sk-test", base_url="http://127.0.0.1:9/v1")
-    plain = AsyncOpenAI(api_key="sk-test", base_url="http://127.0.0.1:9/v1")
-    for path in (
-        "/chat/completions",
-        "responses",
-        "/responses/resp_1?include=x",
-        "https://elsewhere.example/v2/x",
-        "/a b/é",
-    ):
-        first = lean._prepare_url(path)
-        assert str(first) == str(plain._prepare_url(path))
-        assert lean._prepare_url(path) is first  # kept, not parsed again
-    lean.base_url = "http://127.0.0.1:9/v2"
-    plain.base_url = "http://127.0.0.1:9/v2"
-    assert str(lean._prepare_url("/chat/completions")) == "http://127.0.0.1:9/v2/chat/completions"
-    assert str(lean.copy(base_url="http://h/v3")._prepare_url("x")) == "http://h/v3/x"
-    for index in range(MAX_KEPT_URLS + 5):
-        path = f"/p{index}"
-        assert str(lean._prepare_url(path)) == str(plain._prepare_url(path))
-    assert len(lean.__dict__["_kept_urls"]) <= MAX_KEPT_URLS
-
-
 def test_lean_kwargs_moves_only_plain_json() -> None:
     params = completion_create_params.CompletionCreateParamsStreaming
     messages = [{"role": "user", "content": "hi"}]
@@ -472,101 +447,6 @@ def test_a_client_of_ones_own_keeps_its_merge() -> None:
     )
     assert client._client is own
     assert "_merge_headers" not in vars(own)
-
-
-# The lean client's httpx2 client keeps the URL parsed for each absolute URL string.
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "http://127.0.0.1:9/v1/chat/completions",
-        "https://api.openai.com/v1/responses?x=1&y=%20z",
-        "https://user:pw@EXAMPLE.com:8443/a/../b/%7e?q#frag",
-        "http://[::1]:8000/v1/responses",
-        "https://bücher.example/v1/",
-    ],
-)
-def test_a_kept_url_is_httpxs(url: str) -> None:
-    client = httpx2.AsyncClient(base_url="http://other:1/base/")
-    expected = httpx2.AsyncClient(base_url="http://other:1/base/")._merge_url(url)
-    assert kept_url_merge(client)
-    first = client._merge_url(url)
-    assert first == expected and str(first) == str(expected)
-    assert client._merge_url(url) is first  # parsed once
-    request = client.build_request("POST", url)
-    assert request.url == expected
-
-
-@pytest.mark.parametrize("url", ["/v1/responses", "chat/completions", ""])
-def test_a_relative_url_is_merged_by_httpx_each_time(url: str) -> None:
-    client = httpx2.AsyncClient(base_url="http://127.0.0.1:9/v1/")
-    assert kept_url_merge(client)
-    merged = client._merge_url(url)
-    assert merged == httpx2.AsyncClient(base_url="http://127.0.0.1:9/v1/")._merge_url(url)
-    client.base_url = "http://127.0.0.1:10/v2/"
-    assert client._merge_url(url) == httpx2.AsyncClient(
-        base_url="http://127.0.0.1:10/v2/"
-    )._merge_url(url)
-    # A URL object too goes to httpx2's own merge.
-    assert client._merge_url(httpx2.URL("http://a/b")) == httpx2.URL("http://a/b")
-
-
-@pytest.mark.asyncio
-@pytest.mark.parametrize("api", APIS)
-async def test_the_model_requests_url_is_parsed_once(
-    fake_llm: FakeLLM, api: Api, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    settings = settings_for(fake_llm, api)
-    model = build_model(settings)
-    BUILT.append(model)
-    http = model._client._client
-    assert "_merge_url" in vars(http)  # on this client alone
-    assert type(http)._merge_url is httpx2.AsyncClient._merge_url
-    urls: list[httpx2.URL] = []
-
-    async def record(request: httpx2.Request) -> None:
-        urls.append(request.url)
-
-    http.event_hooks["request"].append(record)
-    parsed: list[str] = []
-    real_urlparse = httpx2._urls.urlparse
-
-    def counting_urlparse(url: str = "", **kwargs: Any) -> Any:
-        parsed.append(url)
-        return real_urlparse(url, **kwargs)
-
-    monkeypatch.setattr(httpx2._urls, "urlparse", counting_urlparse)
-    for _ in range(3):
-        fake_llm.script(Reply("Sure."))
-        await run_turn(model, settings)
-    path = "/chat/completions" if api == "chat_completions" else "/responses"
-    assert [str(url) for url in urls] == [fake_llm.base_url + path] * 3
-    # httpx2 parsed openai's URL string for each request before.
-    assert parsed.count(fake_llm.base_url + path) == 1
-
-
-def test_the_base_url_is_openais_without_its_import(monkeypatch: pytest.MonkeyPatch) -> None:
-    from openai.lib import _client_auth
-
-    client = LeanAsyncOpenAI(api_key=FAKE_API_KEY, base_url="http://127.0.0.1:9/v1")
-    plain = AsyncOpenAI(api_key=FAKE_API_KEY, base_url="http://127.0.0.1:9/v1")
-    assert client.base_url == plain.base_url and str(client.base_url).endswith("/v1/")
-    reads: list[object] = []
-    real = _client_auth.asyncbase_url
-
-    def counting(self: Any) -> Any:
-        reads.append(self)
-        return real(self)
-
-    monkeypatch.setattr(_client_auth, "asyncbase_url", counting)
-    for _ in range(3):
-        assert client.base_url is AsyncOpenAI.base_url.fget(client)  # type: ignore[attr-defined]
-    assert reads == [client] * 3  # only the comparisons' own reads: openai's getter
-    # Set through openai's setter (the trailing slash, a new URL object).
-    client.base_url = "http://127.0.0.1:10/v2"
-    plain.base_url = "http://127.0.0.1:10/v2"
-    assert client.base_url == plain.base_url and client._prepare_url("x") == plain._prepare_url("x")
 
 
 @pytest.mark.asyncio

@@ -32,20 +32,6 @@ it and pops it, every step a scan that decodes the headers anew, ~100 µs per re
 builds the same list in one pass (:func:`merged_headers`), for what openai passes: a
 list of ASCII ``str`` pairs. Anything else is merged by httpx2 as before.
 
-And httpx2 parses the request's URL anew (``_merge_url``: ``URL(url)``, ~25 µs with
-the host's IP address check), although openai hands it the ``str`` of a URL it has just
-parsed itself (kept per path, :meth:`LeanAsyncOpenAI._prepare_url`). httpx2's URLs are
-immutable, and for an absolute URL the merge is that parse alone, so
-:func:`kept_url_merge` keeps the URL made for each absolute URL string; a relative one
-(merged with the client's ``base_url``) is merged by httpx2 as before.
-
-Last, openai's ``AsyncOpenAI.base_url`` imports ``openai.lib._client_auth`` on every
-read (a relative import in the getter, ~5 µs) to return ``self._base_url``; it is read
-eight times per chat-completions request (openai's URL, the agents SDK's checks of
-whether this is api.openai.com). :class:`LeanAsyncOpenAI` returns ``self._base_url``
-itself, for the openai version that getter was read in (``pins.OPENAI``); setting it
-is openai's own setter.
-
 And its own HTTP client keeps an idle connection to the provider
 :data:`KEEPALIVE_EXPIRY` seconds, not httpx2's 5 s: a person's next question usually
 comes later than 5 s, and a new connection costs a TCP and TLS handshake (~2 ms of CPU
@@ -82,12 +68,10 @@ __all__ = [
     "FROZEN_JSON",
     "KEEPALIVE_EXPIRY",
     "LEAN_MERGE_HTTPX2_VERSIONS",
-    "MAX_KEPT_URLS",
     "LeanAsyncOpenAI",
     "freeze_json",
     "frozen_json",
     "is_plain_json",
-    "kept_url_merge",
     "lean_header_merge",
     "lean_kwargs",
     "merged_headers",
@@ -318,8 +302,7 @@ def _lean_responses_class() -> type[AsyncResponses]:
 
 
 # The httpx2 versions whose Headers (their ``_list`` of (raw key, lower key, value)
-# bytes) and ``AsyncClient._merge_headers`` were read for merged_headers, and whose
-# ``_merge_url`` (and immutable URL) for kept_url_merge.
+# bytes) and ``AsyncClient._merge_headers`` were read for merged_headers.
 LEAN_MERGE_HTTPX2_VERSIONS = frozenset({pins.HTTPX2})
 
 
@@ -376,41 +359,6 @@ def lean_header_merge(client: object) -> bool:
     return True
 
 
-# At most this many request paths keep their URL per client (a model request has one).
-MAX_KEPT_URLS = 64
-# The openai versions whose AsyncOpenAI.base_url getter (openai.lib._client_auth's
-# asyncbase_url: ``return self._base_url``) was read for LeanAsyncOpenAI.base_url.
-DIRECT_BASE_URL_OPENAI_VERSIONS = frozenset({pins.OPENAI})
-_DIRECT_BASE_URL = openai.__version__ in DIRECT_BASE_URL_OPENAI_VERSIONS
-
-
-def kept_url_merge(client: object) -> bool:
-    """Give httpx2 client ``client`` (of an httpx2 version read here, whose class keeps
-    httpx2's ``_merge_url``) a merge that keeps the URL parsed for each absolute URL
-    string (module docstring); whether it has it."""
-    if not _keeps_httpx2_own(client, "_merge_url"):
-        return False
-    original = client._merge_url
-    kept: dict[str, httpx2.URL] = {}
-
-    def merge_url(url: Any) -> httpx2.URL:
-        if type(url) is not str:
-            return original(url)
-        found = kept.get(url)
-        if found is None:
-            found = httpx2.URL(url)
-            if found.is_relative_url:
-                return original(url)  # merged with the client's base_url, not kept
-            if len(kept) >= MAX_KEPT_URLS:
-                kept.clear()
-            kept[url] = found
-        return found
-
-    # On this client alone, as for the header merge.
-    client._merge_url = merge_url  # type: ignore[method-assign]
-    return True
-
-
 # Seconds an idle connection to the provider is kept for the next request. Longer than
 # most pauses between a person's questions; below the idle timeouts of middleboxes that
 # drop a flow without telling either end (Azure's load balancers and NAT: 4 min by
@@ -441,49 +389,19 @@ def provider_http_client(timeout: float | httpx2.Timeout | NotGiven | None) -> h
 class LeanAsyncOpenAI(AsyncOpenAI):
     """``AsyncOpenAI`` whose chat-completions and Responses requests skip openai's
     parameter transform for plain-JSON messages, input and tools, and whose HTTP client
-    merges headers in one pass and keeps its request URLs parsed (module docstring)."""
+    merges headers in one pass (module docstring)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """``AsyncOpenAI(...)``; without an ``http_client`` given, its own
-        (:func:`provider_http_client`) gets the lean header merge, the kept URLs, and
-        tells a held stream opening that its request was sent (:mod:`.opening`)."""
+        (:func:`provider_http_client`) gets the lean header merge and tells a held
+        stream opening that its request was sent (:mod:`.opening`)."""
         own = kwargs.get("http_client") is None
         if own:
             kwargs["http_client"] = provider_http_client(kwargs.get("timeout", NOT_GIVEN))
         super().__init__(*args, **kwargs)
         if own:
             lean_header_merge(self._client)
-            kept_url_merge(self._client)
             watch_request_sent(self._client)
-
-    @property
-    def base_url(self) -> httpx2.URL:
-        """openai's ``base_url``, read without its per-read import (module docstring)."""
-        if _DIRECT_BASE_URL:
-            return self._base_url
-        return AsyncOpenAI.base_url.fget(self)  # type: ignore[attr-defined]
-
-    @base_url.setter
-    def base_url(self, url: httpx2.URL | str) -> None:
-        AsyncOpenAI.base_url.fset(self, url)  # type: ignore[attr-defined]
-
-    def _prepare_url(self, url: str) -> httpx2.URL:
-        """openai's URL of a request path, kept per path for the current base URL.
-
-        openai parses the path and merges it with the base URL for every request (~30 µs
-        of CPU); the result depends on those two alone, and httpx's URLs are immutable,
-        so the one made for a path serves until ``base_url`` is set anew.
-        """
-        kept: dict[str, tuple[httpx2.URL, httpx2.URL]] = self.__dict__.setdefault("_kept_urls", {})
-        base = self.base_url
-        found = kept.get(url)
-        if found is not None and found[0] is base:
-            return found[1]
-        prepared = super()._prepare_url(url)
-        if len(kept) >= MAX_KEPT_URLS:
-            kept.clear()
-        kept[url] = (base, prepared)
-        return prepared
 
     @functools.cached_property
     def chat(self) -> AsyncChat:
