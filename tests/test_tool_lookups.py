@@ -84,6 +84,25 @@ def test_a_shared_agents_lookups_are_the_sdks_and_computed_once(
     assert validations == [len(tools)] * 2
 
 
+def test_a_nearly_full_table_still_computes_each_answer_once(validations: list[int]) -> None:
+    """Kept answers of other lists fill the table to one short of its bound: keeping the
+    next answers drops the oldest, never the answer just kept (the table was cleared
+    whole, so an agent's collision check was computed again right after its map)."""
+    keepers = []
+    while len(run_speedups._KEPT_LOOKUPS) < run_speedups.MAX_KEPT_LOOKUPS - 1:
+        tools = [_tool(f"filler_{len(keepers)}")]
+        run_speedups.share_tools(tools)
+        keepers.append(tools)
+        turn_resolution.build_function_tool_lookup_map(tools)
+    tools = list(build_agent(_SETTINGS, mode="agent").tools)
+    run_speedups.share_tools(tools)
+    validations.clear()
+    for _ in range(2):
+        run_loop.resolve_tool_name_collisions(tools, [], collision_policy="error")
+        turn_resolution.build_function_tool_lookup_map(list(tools))
+    assert validations == [len(tools)] * 2
+
+
 def test_any_other_tool_takes_the_sdks_path(
     validations: list[int], caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -183,8 +183,9 @@ def _shared_ids(tools: Sequence[Any]) -> tuple[int, ...] | None:
 
 
 def _keep(key: tuple[str, tuple[int, ...]], tools: Sequence[Any], answer: Any) -> None:
-    if len(_KEPT_LOOKUPS) >= MAX_KEPT_LOOKUPS:
-        _KEPT_LOOKUPS.clear()
+    while len(_KEPT_LOOKUPS) >= MAX_KEPT_LOOKUPS:
+        # The oldest goes (not the whole table: a shared agent's answers stay kept).
+        _KEPT_LOOKUPS.pop(next(iter(_KEPT_LOOKUPS)), None)
     _KEPT_LOOKUPS[key] = (tuple(tools), answer)
 
 
