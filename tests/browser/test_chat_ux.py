@@ -422,6 +422,66 @@ def test_a_stopped_answer_says_so_live_as_it_does_reopened(
     assert text.startswith(live.removesuffix("[Stopped.]").strip()), (live[-200:], text[-200:])
 
 
+# How the box under a message looks: its text, a warning icon, its edge's colour and the
+# chat's error colour (resolved on a probe beside it).
+STOPPED_BOX = """(el) => {
+  const probe = document.createElement('span');
+  probe.style.color = 'var(--jck-error)';
+  el.parentElement.append(probe);
+  const failure = getComputedStyle(probe).color;
+  probe.remove();
+  return {text: el.innerText, icon: !!el.querySelector(':scope > .jck-icon'),
+          edge: getComputedStyle(el).borderLeftColor, failure};
+}"""
+
+
+def test_a_message_stopped_before_its_answer_reads_as_stopped_not_failed(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    """Stop before the first word (walk NU 22): the message showed a red warning "This
+    message has no answer." as a failure would. The person's own Stop reads neutrally,
+    with Retry, live and reopened; Retry answers it."""
+    lab_page.server.write_notebook("stop-early.ipynb", ["a = 1"])
+    lab_page.open("stop-early.ipynb")
+    open_panel(page)
+    scripted_llm.first_token_delay = 20
+    scripted_llm.script(Reply("too late"))
+    calls = len(scripted_llm.requests)
+    box = page.locator(INPUT)
+    box.click()
+    box.fill("slow one")
+    box.press("Enter")
+    deadline = time.monotonic() + 30
+    while len(scripted_llm.requests) == calls and time.monotonic() < deadline:
+        time.sleep(0.05)
+    page.get_by_role("button", name="Stop answering").click()
+    wait_idle(page)
+    scripted_llm.first_token_delay = 0.0
+    note = page.locator(f"{PANEL} .jck-error")
+    note.wait_for(state="visible")
+    live = note.evaluate(STOPPED_BOX)
+    screenshot(page, "stopped-early-live")
+    # Not a failure's form: no warning icon, no error-coloured edge; Retry offered.
+    assert not live["icon"] and live["edge"] != live["failure"], live
+    assert note.get_by_role("button", name="Retry").count() == 1
+    # Reopened, the same.
+    lab_page.reload()
+    open_panel(page)
+    note.wait_for(state="visible", timeout=30_000)
+    page.wait_for_function(
+        "(sel) => document.querySelector(sel).innerText.trim() !== ''", arg=f"{PANEL} .jck-error"
+    )
+    stored = note.evaluate(STOPPED_BOX)
+    screenshot(page, "stopped-early-reopened")
+    assert stored["text"] == live["text"] and stored["icon"] == live["icon"], (live, stored)
+    assert stored["edge"] == live["edge"], (live, stored)
+    scripted_llm.script(Reply("Now it works."))
+    note.get_by_role("button", name="Retry").click()
+    page.locator(ASSISTANT, has_text="Now it works.").wait_for(timeout=60_000)
+    assert user_texts(scripted_llm)[-1] == "slow one"
+    assert note.is_hidden()
+
+
 def test_the_widget_grows_with_its_content_and_names_its_model(
     lab_page: LabPage, page: Any, screenshot: Any
 ) -> None:

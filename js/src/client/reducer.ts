@@ -281,6 +281,29 @@ export function truncateAfter(state: ThreadState, itemId: string): ThreadState {
  */
 export const STOPPED_NOTE = "*[Stopped.]*";
 
+/**
+ * What a message stopped before any answer shows: the person's choice, said neutrally
+ * with Retry (not "no answer" as a failure). The server keeps it with the thread
+ * (`turn_failure` with `stopped`, turn_failures.keep_stop), so a reload says the same.
+ */
+export const STOPPED_ERROR: ErrorEvent & { stopped: true } = {
+  type: "error",
+  code: "custom",
+  message: "Stopped.",
+  allow_retry: true,
+  stopped: true,
+};
+
+/** True for {@link STOPPED_ERROR} (live, or as the server kept it). */
+export function isStopped(error: ErrorEvent | null | undefined): boolean {
+  return (error as { stopped?: unknown } | null | undefined)?.stopped === true;
+}
+
+/** After Stop: a last message left without an answer says it was stopped. */
+export function markStopped(state: ThreadState): ThreadState {
+  return !state.error && state.items.at(-1)?.type === "user_message" ? { ...state, error: STOPPED_ERROR } : state;
+}
+
 /** `item` with `note` as a paragraph after its text, once (`partial.mark_partial`). */
 function markPartial(item: AssistantMessageItem, note: string): AssistantMessageItem {
   const empty = { type: "output_text", text: "", annotations: [] } as AssistantMessageContent;
@@ -385,7 +408,7 @@ export function errorStillStanding(failure: TurnFailure | null, state: ThreadSta
  */
 export function keptFailure(thread: Thread | ThreadMetadata): TurnFailure | null {
   const meta = thread.metadata as Record<string, unknown> | undefined;
-  const kept = meta?.[TURN_FAILURE_KEY] as { error?: ErrorEvent; after?: string } | undefined;
+  const kept = meta?.[TURN_FAILURE_KEY] as { error?: ErrorEvent; after?: string; stopped?: unknown } | undefined;
   if (meta?.answering === true || kept?.error?.type !== "error" || typeof kept.after !== "string") return null;
-  return { error: kept.error, lastItemId: kept.after };
+  return { error: kept.stopped === true ? STOPPED_ERROR : kept.error, lastItemId: kept.after };
 }

@@ -12,6 +12,7 @@ import {
   completeToolCall,
   failureOf,
   lastUserMessageId,
+  markStopped,
   messageText,
   settleStopped,
 } from "./reducer";
@@ -196,7 +197,7 @@ export class TurnSession extends SessionBase {
         this.pendingText = null;
         this.actionItemId = null;
         this.state = { ...this.state, progress: null };
-        if (controller.signal.aborted) this.state = settleStopped(this.state, this.unfinished);
+        if (controller.signal.aborted) this.state = markStopped(settleStopped(this.state, this.unfinished));
         this.changed();
         if (!failed && !controller.signal.aborted && !this.state.error) {
           const text = this.state.items

@@ -7,7 +7,7 @@
  * (which changes none of them) costs a few comparisons.
  */
 
-import { lastUserMessageId } from "../client/reducer";
+import { isStopped, lastUserMessageId } from "../client/reducer";
 import type { ChatSession } from "../client/session";
 import { button, h, icon, plainTitle } from "./dom";
 import { renderMarkdown } from "./markdown";
@@ -119,6 +119,8 @@ export class StatusView {
     const errorKey = unanswered ? "unanswered" : s.error ? `${retry}:${s.error.message}` : "";
     if (shown.error !== errorKey) {
       shown.error = errorKey;
+      this.errorBox.classList.toggle("jck-stopped", isStopped(s.error));
+      this.errorBox.setAttribute("role", isStopped(s.error) ? "status" : "alert");
       this.renderError(unanswered, retry);
     }
     // The composer follows the busy flag (its own input events cover the rest).
@@ -135,6 +137,12 @@ export class StatusView {
       this.errorBox.replaceChildren(
         icon("warning"),
         h("span", { class: "jck-error-text" }, "This message has no answer."),
+        button([icon("retry"), h("span", null, "Retry")], () => void session.retry(), { class: "jck-btn" }),
+      );
+    } else if (isStopped(s.error)) {
+      // The person's own Stop: said plainly, not as a failure.
+      this.errorBox.replaceChildren(
+        h("span", { class: "jck-error-text" }, s.error?.message ?? "Stopped."),
         button([icon("retry"), h("span", null, "Retry")], () => void session.retry(), { class: "jck-btn" }),
       );
     } else if (s.error) {

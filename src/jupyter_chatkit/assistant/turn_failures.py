@@ -25,6 +25,7 @@ from chatkit.types import (
     ThreadItemDoneEvent,
     ThreadMetadata,
     ThreadStreamEvent,
+    UserMessageItem,
 )
 
 from ..protocol import TURN_FAILURE_KEY
@@ -128,6 +129,34 @@ async def keep_failure(
         await server.sql_store.change_thread(thread.id, keep, context)
     except Exception as exc:
         log.warning("Could not keep why the turn failed: %s", type(exc).__name__)
+
+
+async def keep_stop(
+    server: NotebookAssistant, thread: ThreadMetadata, context: RequestContext
+) -> None:
+    """After Stop: a last message left without an answer is kept marked stopped.
+
+    ChatKit saves nothing of an answer stopped before its text began: reloaded, the
+    message read as failed ("no answer"). Kept as a failure marked ``stopped`` (ChatKit's
+    ``ErrorEvent`` form, "Stopped."), clients show it as the person's own choice, with
+    Retry; the next turn's item drops it as it drops a failure. Best effort, as
+    :func:`keep_failure`.
+    """
+    try:
+        page = await server.store.load_thread_items(thread.id, None, _LAST_ITEMS, "desc", context)
+        last = next((item for item in page.data if not isinstance(item, _HIDDEN)), None)
+        if not isinstance(last, UserMessageItem):
+            return
+        error = ErrorEvent(code="custom", message="Stopped.", allow_retry=True)
+        failure = {"error": error.model_dump(mode="json"), "after": last.id, "stopped": True}
+
+        def keep(stored_thread: ThreadMetadata) -> bool:
+            stored_thread.metadata = {**stored_thread.metadata, TURN_FAILURE_KEY: failure}
+            return True
+
+        await server.sql_store.change_thread(thread.id, keep, context)
+    except Exception as exc:
+        log.warning("Could not keep that the turn was stopped: %s", type(exc).__name__)
 
 
 def shown_failure(metadata: dict[str, Any]) -> dict[str, Any] | None:

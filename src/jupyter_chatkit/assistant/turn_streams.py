@@ -27,7 +27,7 @@ from chatkit.types import (
 
 from ..protocol import RequestContext
 from ..store.turns import ThreadWatch
-from . import notebook_threads
+from . import notebook_threads, turn_failures
 from .lock_waits import thinking_if_owed, writing_in_task
 from .partial import STOPPED_NOTE, mark_partial
 from .running import RunningTurn
@@ -249,6 +249,8 @@ async def _keep_stopped(
         if isinstance(item, WorkflowItem):
             await server.store.add_thread_item(thread.id, item, context=context)
     await chatkit_cancelled(thread, pending_items, context)
+    # Stopped before any answer: the message says so when reopened, not "no answer".
+    await turn_failures.keep_stop(server, thread, context)
     # A first turn stopped early (e.g. the person opened another conversation) still
     # ties the thread to its notebook and gives it a (local, free) title; ChatKit does
     # not save the thread after this hook, so it is saved here.
