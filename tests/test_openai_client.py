@@ -482,3 +482,31 @@ async def test_a_provider_behind_https_is_verified(
                 assert len(llm.calls) == 1  # nothing more reached the provider
     finally:
         llm.stop()
+
+
+def test_another_openai_keeps_its_own_transform(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The transform is skipped only in the openai release it was read in."""
+    import types
+
+    from jupyter_chatkit.assistant.openai_client import skip_plain_transform
+
+    resource = types.ModuleType("fake_openai_resource")
+    resource.async_maybe_transform = async_maybe_transform  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, resource.__name__, resource)
+    monkeypatch.setattr("openai.__version__", "99.0.0")
+    skip_plain_transform(resource.__name__)
+    assert resource.async_maybe_transform is async_maybe_transform  # type: ignore[attr-defined]
+    monkeypatch.undo()
+    monkeypatch.setitem(sys.modules, resource.__name__, resource)
+    skip_plain_transform(resource.__name__)
+    assert resource.async_maybe_transform is not async_maybe_transform  # type: ignore[attr-defined]
+
+
+def test_another_httpx2_keeps_its_own_header_merge(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The one-pass header merge is given only for the httpx2 release it was read in."""
+    monkeypatch.setattr(httpx2, "__version__", "99.0.0")
+    client = LeanAsyncOpenAI(api_key=FAKE_API_KEY, base_url="http://127.0.0.1:9/v1")
+    assert "_merge_headers" not in vars(client._client)
+    monkeypatch.undo()
+    client = LeanAsyncOpenAI(api_key=FAKE_API_KEY, base_url="http://127.0.0.1:9/v1")
+    assert "_merge_headers" in vars(client._client)

@@ -10,7 +10,8 @@ shortcut that uses it again against the new release:
   ``assistant/agent.py`` (gathers with known results), ``assistant/chat_completions.py``
   (the stream's close). The private methods overridden (of openai-chatkit too) are in
   ``assistant/library_hooks.py``, checked against the installed release by its test.
-- openai: ``serverext/sdk_stand_ins.py`` (the Responses stream helpers).
+- openai: ``serverext/sdk_stand_ins.py`` (the Responses stream helpers),
+  ``assistant/openai_client.py`` (the skipped transform of plain parameters).
 - httpx2: ``assistant/openai_client.py`` (the merged headers).
 """
 
