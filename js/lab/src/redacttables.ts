@@ -477,12 +477,14 @@ export class TableRedaction {
 
   protected alignedHeader(line: string): ((row: string) => string | null) | null {
     // pandas' repr: cells right-aligned under names separated by 2+ spaces.
-    if (!(line.startsWith("  ") || BARE_ALIGNED_HEADER.test(line)) || line.length > 2000 || /[=:()"'<]/.test(line)) return null;
+    if (!(line.startsWith("  ") || BARE_ALIGNED_HEADER.test(line)) || line.length > 2000 || /[=:()"'<,]/.test(line)) return null;
     const lower = line.toLowerCase();
     if (!ANY_NAME_TRIGGER.test(lower)) return null;
     const tokens = [...line.matchAll(/\S+/g)];
     // Python's `pass` statement: the code below it is no column (tables.py).
     if (tokens.length === 1 && tokens[0][0] === "pass") return null;
+    // A sentence, a comment: no frame's header; `,` (above): code's arguments.
+    if (/[;.]$/.test(line.trimEnd()) || line.trimStart().startsWith("#")) return null;
     // Each column: where its cells may start and end, and how they are read (a secret's,
     // a text's words', or a key-ish name's: random-looking cells only).
     const spans: [number, number, Mode][] = [];

@@ -60,6 +60,35 @@ CONNECTION_RULES: list[dict[str, Any]] = [
         "check": "pair password",
     },
     {
+        "kind": "password in a pair",
+        # The same pair the other way round, a tuple or list of two alone
+        # (``('Kx8mP2qZ9v#', 'ada')``: a ``(password, user)`` a function returns).
+        "triggers": ["', '", "','", "', b'", '", "', '","', '", b"'],
+        "pattern": r"([(\[][ \t]*b?(['\"]))(?![^'\"\s]{0,128}[/\\.:]"
+        r"|[A-Za-z][A-Za-z0-9]{0,60}(?:_[A-Za-z0-9]{1,60}){1,8}\2)"
+        r"([^'\"\s«]{8,128})(?=\2,[ \t]*b?(['\"])[A-Za-z][A-Za-z0-9._@+\\-]{0,63}\4[ \t]*[)\]])",
+        "group": 3,
+        "flags": "",
+        "check": "pair password",
+    },
+    {
+        "kind": "password in a pair",
+        # A dict from users to passwords (``{'ada': 'Kx8m#P2qZ'}``, GraphQL's variables
+        # ``{"u": "ada", "p": "Kx8mP2qZ9v#"}``), a key and value a line of a JSON text:
+        # a login's key, a value of both cases, a digit and a symbol (no "+": base64, a
+        # time zone), no path, dot or colon. ``"ImageId": "ami-0abc…"``, ``"videoId":
+        # "dQw4w9WgXcQ"``, ``"ts": "2024-01-01T00:00:00+00:00"`` and a colour stay.
+        "triggers": ["': '", "':'", '": "', '":"'],
+        "pattern": r"((?:[{,][ \t]*\r?\n?|^|(?<=\n))[ \t]*(['\"])[A-Za-z][A-Za-z0-9._@+\\-]{0,63}\2"
+        r"[ \t]*:[ \t]*(['\"]))(?![^'\"\s]{0,128}[/\\.:]|#[0-9A-Fa-f]{3,8}\3)"
+        r"(?=[^'\"\s«]{0,127}[A-Z])(?=[^'\"\s«]{0,127}[a-z])(?=[^'\"\s«]{0,127}[0-9])"
+        r"(?=[^'\"\s«]{0,127}[!@#$%^&*~])"
+        r"([^'\"\s«]{8,128})(?=\3[ \t]*(?:[,}]|\r?\n|$))",
+        "group": 4,
+        "flags": "",
+        "check": "pair password",
+    },
+    {
         "kind": "connection string secret",
         "triggers": ["accountkey", "accesskey", "sharedaccess", "password", "pwd"],
         # Azure / ODBC / ADO.NET: ``...;AccountKey=...;``, ``Pwd=...;``, ``SharedAccessKey=...``,

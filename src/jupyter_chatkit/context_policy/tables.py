@@ -498,15 +498,17 @@ class TableRedaction:
         if (
             not (line.startswith("  ") or _BARE_ALIGNED_HEADER.match(line))
             or len(line) > 2000
-            or any(c in line for c in "=:()\"'<")
+            or any(c in line for c in "=:()\"'<,")
         ):
-            return None
+            return None  # ``,``: code's arguments (``a.user, a.token``), no frame's header
         lower = line.lower()
         if not any(t in lower for t in NAME_TRIGGERS):
             return None
         tokens = list(_ALIGNED_TOKEN.finditer(line))
         if len(tokens) == 1 and tokens[0].group(0) == "pass":
             return None  # Python's ``pass`` statement: the code below it is no column
+        if line.rstrip()[-1:] in (";", ".") or line.lstrip().startswith("#"):
+            return None  # a sentence, a comment: no frame's header
         # Each column: where its cells may start and end, and how they are read (a
         # secret's, a text's words', or a key-ish name's: random-looking cells only).
         spans: list[tuple[int, int, int]] = []
