@@ -15,6 +15,7 @@ import pytest
 from chatkit import agents as chatkit_agents
 from chatkit.agents import _AsyncQueueIterator, _EventWrapper
 
+from jupyter_chatkit.assistant import event_merge
 from jupyter_chatkit.assistant.event_merge import install, merge_events
 
 _END = object()
@@ -44,6 +45,16 @@ def unwrap(event: Any) -> Any:
 def test_install_replaces_chatkits_merge() -> None:
     assert install()
     assert chatkit_agents._merge_generators is merge_events
+
+
+def test_another_chatkit_keeps_its_own_merge(monkeypatch: pytest.MonkeyPatch) -> None:
+    async def chatkits_merge(a: Any, b: Any) -> Any:  # pragma: no cover - never run
+        yield None
+
+    monkeypatch.setattr(chatkit_agents, "_merge_generators", chatkits_merge)
+    monkeypatch.setattr(event_merge, "EVENT_MERGE_CHATKIT_VERSIONS", frozenset({"0.0.1"}))
+    assert not install()
+    assert chatkit_agents._merge_generators is chatkits_merge
 
 
 @pytest.mark.asyncio

@@ -13,8 +13,10 @@ shortcut that uses it again against the new release:
 - openai: ``serverext/sdk_stand_ins.py`` (the Responses stream helpers),
   ``assistant/openai_client.py`` (the skipped transform of plain parameters).
 - httpx2: ``assistant/openai_client.py`` (the merged headers).
+- openai-chatkit: ``assistant/event_merge.py`` (its ``_merge_generators`` replaced).
 """
 
 AGENTS = "0.24.0"
 OPENAI = "3.57.0"
 HTTPX2 = "2.16.2"
+CHATKIT = "1.6.5"
