@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import logging
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -28,6 +30,11 @@ def fresh_logging(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(logs, "_installed", False)
     for name in logs.LIBRARY_LOGGERS:
         monkeypatch.setattr(logging.getLogger(name), "filters", [])
+    package = logging.getLogger("jupyter_chatkit")
+    monkeypatch.setattr(package, "handlers", [])
+    monkeypatch.setattr(package, "level", package.level)
+    monkeypatch.setattr(logs, "_server_handlers", [])
+    monkeypatch.setattr(logs, "_level_from_server", False)
     yield
 
 
@@ -75,3 +82,25 @@ def test_mcp_client_tracebacks_stay_out_of_the_log(
     (record,) = [r for r in caplog.records if r.name.startswith("mcp")]
     assert record.exc_info is None
     assert "pw@mcp.example" not in caplog.text and "Traceback" not in caplog.text
+
+
+async def test_the_assistant_logs_in_the_server_s_format(
+    fresh_logging: None, jp_serverapp: Any
+) -> None:
+    """A warning of the assistant (a model run that failed) is written as Jupyter's own
+    ("[W 2026-11-30 17:28:59.123 ...] ..."), once, with a URL's credentials hidden: it
+    was printed bare, by Python's last-resort handler."""
+    (app,) = jp_serverapp.extension_manager.extension_apps["jupyter_chatkit"]
+    out = io.StringIO()
+    streams = [handler.setStream(out) for handler in app.log.handlers]
+    try:
+        logging.getLogger("jupyter_chatkit.assistant.turn").warning(
+            "Model run failed in thread %s: %s", "thr_1", "at https://u:pw@llm.example/v1"
+        )
+    finally:
+        for handler, stream in zip(app.log.handlers, streams, strict=True):
+            handler.setStream(stream)
+    lines = [line for line in out.getvalue().splitlines() if "Model run failed" in line]
+    assert len(lines) == 1, out.getvalue()
+    assert re.match(r"\[W \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} ", lines[0]), lines
+    assert "pw@llm.example" not in lines[0] and "***@llm.example" in lines[0]

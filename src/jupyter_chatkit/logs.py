@@ -130,3 +130,31 @@ def setup_logging() -> None:
             logging.setLogRecordFactory(_library_records(logging.getLogRecordFactory()))
             _factory_installed = True
         _installed = True
+
+
+# The server's handlers the package's logger writes with (replaced by the next server
+# app of the process: tests make many), and whether its level was set here.
+_server_handlers: list[logging.Handler] = []
+_level_from_server = False
+
+
+def write_with(server_log: logging.Logger) -> None:
+    """Write the ``jupyter_chatkit`` logger's records with ``server_log``'s handlers.
+
+    Without a handler of its own, a warning ("Model run failed ...") went to Python's
+    last-resort handler: printed bare, without Jupyter's ``[W time name]``. As Jupyter
+    hooks up tornado's loggers, at the server's level unless one was set; records still
+    propagate (nothing handles them above in a server). They are made by the record
+    factory of :func:`setup_logging`, so URL credentials are hidden first.
+    """
+    global _level_from_server
+    logger = logging.getLogger("jupyter_chatkit")
+    with _lock:
+        for handler in _server_handlers:
+            logger.removeHandler(handler)
+        _server_handlers[:] = server_log.handlers
+        for handler in _server_handlers:
+            logger.addHandler(handler)
+        if logger.level == logging.NOTSET or _level_from_server:
+            logger.setLevel(server_log.level)
+            _level_from_server = True

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.utils import url_path_join
 
-from ..logs import setup_logging
+from ..logs import setup_logging, write_with
 from ..protocol import LOCAL_USER
 from ..settings import JupyterChatKit
 from .deferred_imports import defer_unused_packages
@@ -56,6 +56,7 @@ class JupyterChatKitApp(ExtensionApp):
     def initialize_settings(self) -> None:
         """Set up logging, create the (lazy) assistant holder and start loading it."""
         setup_logging()
+        write_with(self.log)
         settings = self.assistant_settings()
         hub = running_under_hub(os.environ)
         if hub:
