@@ -160,6 +160,26 @@ def test_lighten_stream_leaves_other_streams_alone() -> None:
 
 
 @pytest.mark.asyncio
+async def test_another_openai_reads_its_stream_its_own_way(
+    fake_llm: FakeLLM, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_llm.script(Reply("Hello there."))
+    client = AsyncOpenAI(base_url=fake_llm.base_url, api_key="sk-x", max_retries=0)
+    try:
+        stream = await client.responses.create(model="m", input="hi", stream=True)
+        decoder = stream._decoder
+        monkeypatch.setattr("openai.__version__", "99.0.0")
+        assert not lighten_stream(stream)
+        assert stream._decoder is decoder and stream._cast_to is not StreamEventByType
+        events = [event async for event in stream]
+    finally:
+        await client.close()
+    assert "".join(e.delta for e in events if e.type == "response.output_text.delta") == (
+        "Hello there."
+    )
+
+
+@pytest.mark.asyncio
 async def test_the_configured_responses_model_reads_streams_by_type(
     fake_llm: FakeLLM, monkeypatch: pytest.MonkeyPatch
 ) -> None:
