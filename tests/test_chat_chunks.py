@@ -117,3 +117,24 @@ async def test_a_stream_reads_the_same_through_the_end_check(fake_llm: FakeLLM) 
     assert [p for p in checked if "content" not in json.dumps(p)] == [
         p for p in plain if "content" not in json.dumps(p)
     ]
+
+
+@pytest.mark.asyncio
+async def test_another_openai_builds_its_chunks_its_own_way(
+    fake_llm: FakeLLM, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from openai.types.chat import ChatCompletionChunk
+
+    fake_llm.script(Reply("Some words."))
+    client = AsyncOpenAI(base_url=fake_llm.base_url, api_key="sk-x", max_retries=0)
+    try:
+        stream: Any = await client.chat.completions.create(
+            model="m", messages=[{"role": "user", "content": "hi"}], stream=True
+        )
+        monkeypatch.setattr("openai.__version__", "99.0.0")
+        checked = EndCheckedStream(stream)
+        assert stream._cast_to is ChatCompletionChunk
+        chunks = [chunk async for chunk in checked]
+    finally:
+        await client.close()
+    assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices) == "Some words."

@@ -28,6 +28,15 @@ into one chunk before openai parses them (:mod:`.coalesce`): a model faster than
 server then costs one pass through the pipeline per read, not per token. And chunks are
 built by pydantic's validation where they validate strictly, instead of openai's
 field-by-field construction (:class:`ChunkByValidation`, the same objects).
+:class:`EndCheckedStream` sets two private attributes of openai's ``AsyncStream``
+before its first read: ``_decoder`` (watched for ``[DONE]``, which openai swallows, and
+merging deltas) and ``_cast_to`` (what each chunk is built as); openai's
+``create(stream=True)`` takes neither, and the agents SDK passes the stream on as it
+is. ``_cast_to`` is set only for the openai release it was read in (``pins.OPENAI``).
+Measured (bench_turn_cpu --api chat_completions --turns 40 --rounds 5, workers side by
+side with a copy that keeps openai's ``_cast_to``, 2026-11-30, loaded machine): 6.21
+against 7.00 ms of server CPU per warm turn (per-round ratios 0.82 to 1.05, median
+0.93).
 
 openai and agents are imported when the class is first built, not with this module.
 """
@@ -113,6 +122,10 @@ def _define_chat_completions_model() -> type[OpenAIChatCompletionsModel]:
 
     return ChatCompletionsModel
 
+
+# The openai releases whose AsyncStream._cast_to (openai's chunk building) was read for
+# ChunkByValidation.
+CHUNK_BUILD_OPENAI_VERSIONS = frozenset({pins.OPENAI})
 
 # The openai-agents versions whose stream close (see library_hooks.py) only closes the
 # stream.
@@ -297,12 +310,16 @@ class EndCheckedStream:
     """
 
     def __init__(self, stream: Any) -> None:
+        import openai
         from openai.types.chat import ChatCompletionChunk
 
         self._stream = stream
         self.finished = False
         self._done = _Seen()
-        if getattr(stream, "_cast_to", None) is ChatCompletionChunk:
+        if (
+            openai.__version__ in CHUNK_BUILD_OPENAI_VERSIONS
+            and getattr(stream, "_cast_to", None) is ChatCompletionChunk
+        ):
             # Read before the first chunk (openai's __stream__ starts on the first read).
             stream._cast_to = ChunkByValidation
         decoder = getattr(stream, "_decoder", None)
