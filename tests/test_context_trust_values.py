@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jupyter_chatkit.context_policy import dumps
+from jupyter_chatkit.context_policy import ContextPolicy, dumps
 from jupyter_chatkit.kernel.introspect import KernelView, run_tool
 from jupyter_chatkit.kernel.signatures import frame_values_shown, hide_positional_secrets
 
@@ -197,3 +197,22 @@ def test_a_user_and_a_password_side_by_side_are_hidden_in_a_kernels_items() -> N
     assert '"ada", "«redacted' in seen, seen
     for kept in ('"red", "blue"', '"Alice", "Paris2024"', '"Sales2024.csv"', '"gpt-4o"'):
         assert kept in seen, seen
+
+
+def test_a_dict_of_users_to_passwords_and_a_password_user_pair_are_hidden() -> None:
+    # Round 12: a dict from logins to passwords, a (password, user) pair, in a kernel's
+    # listing and in JSON data; ids, times and colours under such keys stay.
+    ns: dict[str, Any] = {
+        "users": {"ada": "Kx8mP2qZ9v#", "bob": "Tr0ub4dor&3x"},
+        "back": ("Summer2024!x", "ada"),
+        "aws": {"ImageId": "ami-0abcdef1234567890", "LaunchTime": "2024-01-01T00:00:00+00:00"},
+        "look": {"color": "#FF00aa12", "title": "Q&A 2024", "city": "Paris2024"},
+    }
+    seen = _seen(ns)
+    data = dumps(ContextPolicy().tool_result(ns))
+    for shown in (seen, data):
+        for secret in ("Kx8mP2qZ9v#", "Tr0ub4dor&3x", "Summer2024!x"):
+            assert secret not in shown, shown
+        for kept in ("ami-0abcdef1234567890", "2024-01-01T00:00:00+00:00", "#FF00aa12"):
+            assert kept in shown, shown
+        assert "Q&A 2024" in shown and "Paris2024" in shown and "ada" in shown, shown

@@ -19,6 +19,7 @@ import {
   isSecretName,
   isSecretPair,
   isUpper,
+  isUserKeyedPassword,
   keepsUnquoted,
   looksGenerated,
   looksLikePassword,
@@ -516,7 +517,8 @@ export class Redactor extends CallRedaction {
       const keep =
         item === null || item === undefined || item === true || item === false || item === "" ||
         (typeof item === "string" && item.startsWith(RULES.placeholderOpen));
-      if ((isSecretPair(key, item) || (entrySecret && VALUE_KEYS.has(key))) && !keep) {
+      const keyed = typeof item === "string" && isUserKeyedPassword(key, item);
+      if ((isSecretPair(key, item) || keyed || (entrySecret && VALUE_KEYS.has(key))) && !keep) {
         this.count += 1;
         out[key] = marker(describeHidden(item));
       } else if (manifest && (key === "data" || key === "stringData") && item !== null && typeof item === "object" && !Array.isArray(item)) {

@@ -9,7 +9,7 @@ import { chars } from "./codepoints";
 import { CALL_ARGUMENT, CREDENTIAL_VALUE, KEYWORD_ARGUMENT, STRING_LITERAL } from "./redactcompiled";
 import { RULES } from "./redaction-rules.generated";
 import { LooseRedaction } from "./redactloose";
-import { escapeRe, isLoginAndPassword, isSecretName, marker, namesWords, normalizeName, PLACEHOLDER_VALUE } from "./redactnames";
+import { escapeRe, isLoginAndPassword, isSecretName, isUserKeyedPassword, marker, namesWords, normalizeName, PLACEHOLDER_VALUE } from "./redactnames";
 
 const CREDENTIAL_CALLS = new Set<string>(RULES.credentialCalls);
 const CONNECT_CALLS = new Set<string>(RULES.connectCalls);
@@ -33,6 +33,13 @@ export function namesASecret(item: string): boolean {
 export function pairHides(items: unknown[]): Set<number> {
   const out = new Set<number>();
   const many = items.length >= 3;
+  // `["Kx8mP2qZ9v#", "ada"]`: the pair the other way round.
+  const [first, second] = items;
+  if (items.length === 2 && typeof first === "string" && typeof second === "string") {
+    if (isLoginAndPassword(second, first)) out.add(0);
+    // A kernel's dict item `["'ada'", "Kx8mP2qZ9v#"]`: a login's password.
+    else if (/^(['"]).*\1$/.test(first) && first.length >= 2 && isUserKeyedPassword(first.slice(1, -1), second)) out.add(1);
+  }
   for (let k = 0; k + 1 < items.length; k++) {
     const item = items[k];
     const after = items[k + 1];

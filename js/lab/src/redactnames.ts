@@ -157,6 +157,22 @@ export function isLoginAndPassword(user: string, value: string): boolean {
   return LOGIN.test(user) && PAIR_VALUE.test(value) && looksLikePairPassword(value);
 }
 
+/** A dict's value under a login-shaped key shaped like its password (`{"ada":
+ * "Kx8mP2qZ9v#"}`): both cases, a digit and a symbol (not `+`), no `:`, not a colour.
+ * Mirrors Python's `is_user_keyed_password`. */
+export function isUserKeyedPassword(key: string, value: string): boolean {
+  return (
+    value.length >= 8 &&
+    value.length <= 128 &&
+    !value.includes(":") &&
+    /[!@#$%^&*~]/.test(value) &&
+    /[A-Z]/.test(value) &&
+    /[a-z]/.test(value) &&
+    !/^#[0-9a-fA-F.-]*$/.test(value) &&
+    isLoginAndPassword(key, value)
+  );
+}
+
 /** True for a value shaped like a generated key (16+ key characters, digits, mixed). */
 export function looksRandom(value: string): boolean {
   return value.length <= 4096 && RANDOM.test(value);

@@ -318,3 +318,18 @@ test("a user and a password side by side are hidden in a tool result's items, as
   for (const secret of ["Kx8mP2qZ9vL4\"", "P@55w0rd2024"]) assert.ok(!shown.includes(secret), shown);
   for (const kept of ['"Alice","Paris2024"', '"Sales2024.csv"', '"red","blue"', '"gpt-4o"']) assert.ok(shown.includes(kept), shown);
 });
+
+test("a dict of users to passwords and a (password, user) pair are hidden in a tool result (round 12)", () => {
+  const result = {
+    users: { ada: "Kx8mP2qZ9v#", bob: "Tr0ub4dor&3x" },
+    back: ["Summer2024!x", "ada"],
+    listed: { type: "dict", items: [["'ada'", "Kx8mP2qZ9v#"], ["'city'", "Paris2024"]] },
+    aws: { ImageId: "ami-0abcdef1234567890", LaunchTime: "2024-01-01T00:00:00+00:00" },
+    look: { color: "#FF00aa12", title: "Q&A 2024" },
+  };
+  const shown = JSON.stringify(policyResult(result));
+  for (const secret of ["Kx8mP2qZ9v#", "Tr0ub4dor&3x", "Summer2024!x"]) assert.ok(!shown.includes(secret), shown);
+  for (const kept of ["ami-0abcdef1234567890", "2024-01-01T00:00:00+00:00", "#FF00aa12", "Q&A 2024", "Paris2024", '"ada"']) {
+    assert.ok(shown.includes(kept), shown);
+  }
+});

@@ -18,7 +18,7 @@ from .compiled_rules import (
 )
 from .lazy_patterns import lazy_compile
 from .names import is_placeholder, is_secret_name, marker, names_words, normalize_name
-from .values import is_login_and_password
+from .values import is_login_and_password, is_user_keyed_password
 
 _ASSIGNED_ITEM = lazy_compile(rules.ASSIGNED_ITEM)
 _DTYPE = lazy_compile(rules.DTYPE_VALUE)
@@ -48,6 +48,22 @@ def pair_hides(items: list[Any]) -> set[int]:
     more name."""
     out: set[int] = set()
     many = len(items) >= 3
+    if (
+        len(items) == 2
+        and type(items[0]) is str
+        and type(items[1]) is str
+        and is_login_and_password(items[1], items[0])
+    ):
+        out.add(0)  # ``("Kx8mP2qZ9v#", "ada")``: the pair the other way round
+    elif (
+        len(items) == 2
+        and type(items[0]) is str
+        and type(items[1]) is str
+        and items[0][:1] in ("'", '"')
+        and items[0][-1:] == items[0][:1]
+        and is_user_keyed_password(items[0][1:-1], items[1])
+    ):
+        out.add(1)  # a kernel's dict item ``["'ada'", "Kx8mP2qZ9v#"]``: a login's password
     for k in range(len(items) - 1):
         item, after = items[k], items[k + 1]
         if type(item) is str and type(after) is str and is_login_and_password(item, after):

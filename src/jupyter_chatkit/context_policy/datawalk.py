@@ -17,6 +17,7 @@ from .values import (
     describe_hidden,
     is_keyish_name,
     is_secret_pair,
+    is_user_keyed_password,
     looks_random,
 )
 
@@ -99,6 +100,11 @@ class DataRedaction:
                     and (
                         (entry_secret and key in _VALUE_KEYS)
                         or (not _plain_key(key) and is_secret_pair(key, item))
+                        or (
+                            type(key) is str
+                            and type(item) is str
+                            and is_user_keyed_password(key, item)
+                        )
                     )
                     and item not in _KEEP_UNDER_SECRET_NAME
                     and not (type(item) is str and is_placeholder(item))

@@ -130,6 +130,25 @@ def is_login_and_password(user: str, value: str) -> bool:
     )
 
 
+# A dict's value under a login (``{"ada": "Kx8mP2qZ9v#"}``): as the text rule's dict entry
+# (connection_rules.py), both cases, a digit and a symbol (not "+"), no ":".
+_KEYED_SYMBOL = lazy_compile("[!@#$%^&*~]")
+
+
+def is_user_keyed_password(key: str, value: str) -> bool:
+    """True for a dict's ``value`` under a login-shaped ``key`` shaped like its password
+    (``{"ada": "Kx8mP2qZ9v#"}``); ``"ImageId": "ami-0abc…"`` and a timestamp are none."""
+    return (
+        8 <= len(value) <= 128
+        and ":" not in value
+        and _KEYED_SYMBOL.search(value) is not None
+        and _UPPER.search(value) is not None
+        and _LOWER.search(value) is not None
+        and not (value[:1] == "#" and _HEX_RUN.match(value[1:]) is not None)
+        and is_login_and_password(key, value)
+    )
+
+
 _UPPER = lazy_compile("[A-Z]")
 _LOWER = lazy_compile("[a-z]")
 _DIGIT = lazy_compile("[0-9]")
