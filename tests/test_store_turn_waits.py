@@ -453,3 +453,43 @@ async def test_a_turn_whose_first_write_waits_after_its_lease_shows_no_thinking_
         await other.close()
         await elsewhere.close()
         await store.close()
+
+
+async def test_a_new_conversation_named_before_its_save_opens_once_saved(tmp_path: Path) -> None:
+    """Its thread.created goes out while the save waits for another process's lock: a
+    chat opening it then (a notebook's deferred switch, another window) got "No such
+    conversation or item." (walk NU 31). The open waits for the save and gets the thread."""
+    path = tmp_path / "chat.sqlite3"
+    store = await open_store(f"sqlite:///{path}", pool=PoolOptions(lock_timeout=LONG_LOCK_TIMEOUT))
+    try:
+        assistant = make_assistant(store, _answers("Saved."))
+        told = Told()
+        created: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+
+        async def read(chunks: AsyncIterator[bytes]) -> None:
+            async for chunk in chunks:
+                for event in parse_sse(chunk):
+                    if isinstance(event, ThreadCreatedEvent) and not created.done():
+                        created.set_result(event.thread.id)
+
+        async with Locker(path):
+            with telling_lock_waits(told.send):
+                result = await assistant.handle(
+                    req("threads.create", input=user_input("first")), ALICE
+                )
+                assert isinstance(result, StreamResult)
+                turn = asyncio.ensure_future(read(result.chunks))
+                await asyncio.wait(
+                    {created, turn}, timeout=HANG_GUARD, return_when=asyncio.FIRST_COMPLETED
+                )
+                thread_id = created.result()
+                opening = asyncio.ensure_future(
+                    json_call(assistant, req("threads.get_by_id", thread_id=thread_id))
+                )
+                await asyncio.wait({opening}, timeout=0.5)
+        status, body = await asyncio.wait_for(opening, HANG_GUARD)
+        assert status == 200, body
+        assert body["id"] == thread_id
+        await asyncio.wait_for(turn, HANG_GUARD)
+    finally:
+        await store.close()

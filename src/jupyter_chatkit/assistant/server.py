@@ -10,6 +10,7 @@ streaming request is refused for, in :mod:`.request_checks`.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
@@ -138,6 +139,9 @@ class NotebookAssistant(ChatKitHooks):
         self.running = RunningTurns()
         # New conversations per user per minute (new_threads.py).
         self.new_threads = NewThreadLimit(settings.max_new_threads_per_minute)
+        # New threads named to their client (thread.created) while their save waits for
+        # another process's lock: opening one waits for its save (user_messages.py).
+        self.saving_threads: dict[str, asyncio.Future[Any]] = {}
 
     @property
     def provider_model(self) -> Model:
@@ -185,6 +189,10 @@ class NotebookAssistant(ChatKitHooks):
             # A new thread's first turn ended without its model title (stopped, failed):
             # it is written before the thread is read (see titles.PendingTitles).
             thread_id = request.params.thread_id
+            saving = self.saving_threads.get(thread_id)
+            if saving is not None:
+                # Named before its save: opened once saved, not "No such conversation".
+                await asyncio.wait({saving})
             running = thread_id in self.turn_requests
             await self.titles.settle(thread_id, self.sql_store, context, running)
         elif isinstance(request, ThreadsUpdateReq) and notebook_threads.requested_notebook(request):

@@ -87,6 +87,8 @@ async def create_thread(
                 # message it sent (kept, even if stopped); then the wait is told (a
                 # client starts the new thread's state afresh on thread.created).
                 named = True
+                server.saving_threads[thread.id] = saving
+                saving.add_done_callback(lambda _: server.saving_threads.pop(thread.id, None))
                 yield ThreadCreatedEvent(thread=server.thread_response(thread))
                 yield ThreadItemDoneEvent(item=message)
                 with told_while(waiting.result()):
