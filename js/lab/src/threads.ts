@@ -89,6 +89,9 @@ export function followNotebookThreads(chat: ChatHandle, link: NotebookLink, thre
   const stopRemember = chat.onThreadChange((id) => {
     if (path && id) threads.set(path, id);
     if (!path) unattached = id;
+    // A new conversation (the person's choice, in the notebook attached now): a switch
+    // deferred behind the answer it cut no longer opens the notebook's remembered one.
+    if (!id) pending = false;
   });
   const switchTo = (): void => {
     // A message being readied (its chips resolving through the kernel) is the shown

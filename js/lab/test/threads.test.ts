@@ -303,7 +303,13 @@ function answeringChat() {
     },
     openThread: (id: string) => session.openThread(id),
     newThread: () => session.newThread(),
-    onThreadChange: () => () => undefined,
+    // As the chat says it (ui/chat.ts): each change of the shown thread's id, once.
+    onThreadChange: (cb: (id: string | null) => void) => {
+      let shown = session.threadId;
+      return session.subscribe(() => {
+        if (session.threadId !== shown) cb((shown = session.threadId));
+      });
+    },
     onAnswer: (cb: () => void) => session.subscribe((e) => e.type === "answer" && cb()),
     preparing: false,
     onPrepared: () => () => undefined,
@@ -404,4 +410,24 @@ test("a conversation started with no notebook attached is adopted by the next no
   assert.equal(opened.newThreads(), 1);
   assert.equal(second.memory.get("d.ipynb"), null);
   assert.deepEqual(opened.sent, []);
+});
+
+test("a notebook switch deferred while an answer runs is dropped when the person starts a new conversation", async () => {
+  // Walk NU 31: the deferred switch ran when New conversation cut the answer, opening
+  // the notebook's remembered conversation over the new one (or "No such conversation"
+  // when that was one whose save still waited).
+  const { chat, session, opened } = answeringChat();
+  const { attach } = follow(chat, { "a.ipynb": "thr_a", "b.ipynb": "thr_b" });
+  attach("a.ipynb");
+  await settle();
+  const turn = session.send("plot it");
+  await settle();
+  attach("b.ipynb"); // deferred: the answer would be cut
+  await settle();
+  chat.newThread(); // the person's choice: a new conversation, in b.ipynb
+  await turn;
+  await settle();
+  await settle();
+  assert.deepEqual(opened, ["thr_a"]);
+  assert.equal(session.threadId, null);
 });
