@@ -305,3 +305,15 @@ def test_the_idle_responses_server_builds_no_parsed_response_and_stream_helpers_
     other = run_fresh(STREAMS_SCRIPT, "other")
     assert other["deferred"] is False
     assert other["idle_events"] is True and other["used"] == [True, True, True]
+
+
+def test_another_openai_agents_gets_no_stand_ins(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stand-ins were read against one openai-agents release; another loads as usual."""
+    from jupyter_chatkit.serverext import sdk_stand_ins
+
+    monkeypatch.delitem(sys.modules, "agents", raising=False)  # as before its first import
+    assert sdk_stand_ins._known_agents()
+    monkeypatch.setattr(sdk_stand_ins, "AGENTS_VERSION", "0.0.1")
+    assert not sdk_stand_ins._known_agents()
+    assert not sdk_stand_ins.defer_sandbox()
+    assert not sdk_stand_ins.defer_mcp_compat()
