@@ -19,20 +19,13 @@ from agents import (
     Agent,
     AgentHooks,
     FunctionTool,
-    ModelSettings,
     RunConfig,
     RunHooks,
     Runner,
     run_state,
 )
 from agents.agent import AgentBase
-from agents.models import default_models, openai_chatcompletions
-from agents.models.default_models import (
-    OPENAI_DEFAULT_MODEL_ENV_VARIABLE_NAME,
-    get_default_model_settings,
-)
-from agents.models.interface import ModelTracing
-from agents.run_internal import run_loop, tool_execution, tool_planning, turn_preparation
+from agents.run_internal import run_loop, tool_execution, tool_planning
 from agents.util import _coro, _json
 from pydantic import BaseModel
 
@@ -49,7 +42,6 @@ from jupyter_chatkit.assistant.agent import (
     build_agent,
 )
 from jupyter_chatkit.assistant.models import build_model
-from jupyter_chatkit.assistant.run_speedups import skip_known_model_call_work
 from jupyter_chatkit.protocol import AGENT_TOOLS, CLIENT_TOOLS
 from jupyter_chatkit.settings import Api, Settings
 
@@ -68,18 +60,6 @@ def sdk_original() -> Any:
 def sdk_clone() -> Any:
     """The SDK's own deep copy of a run's input, whether or not it was replaced."""
     current = run_state._clone_original_input
-    return getattr(current, "original", current)
-
-
-def sdk_model_settings() -> Any:
-    """The SDK's own ``get_model_settings`` of the run loop, whether or not replaced."""
-    current = run_loop.get_model_settings
-    return getattr(current, "original", current)
-
-
-def sdk_trace_config() -> Any:
-    """The SDK's own ``model_config_for_trace`` of the chat-completions model."""
-    current = openai_chatcompletions.model_config_for_trace
     return getattr(current, "original", current)
 
 
@@ -208,11 +188,6 @@ async def test_the_request_body_is_the_same_as_with_the_sdks_copies(
         if sdk_copy:
             monkeypatch.setattr(_json, "_to_dump_compatible_internal", sdk_original())
             monkeypatch.setattr(run_state, "_clone_original_input", sdk_clone())
-            # And the SDK's own model settings and trace configuration (run_speedups).
-            monkeypatch.setattr(run_loop, "get_model_settings", sdk_model_settings())
-            monkeypatch.setattr(
-                openai_chatcompletions, "model_config_for_trace", sdk_trace_config()
-            )
         fake_llm.script(Reply("Sure."))
         result = Runner.run_streamed(
             agent, list(history), run_config=RunConfig(model=model, tracing_disabled=True)
@@ -564,107 +539,3 @@ async def test_a_gather_with_some_known_results_spawns_only_the_rest(
         assert [type(f) for f in failures] == [KeyError]
         assert seen == [1]
         gc.collect()
-
-
-# run_speedups: the run's model settings and the generation span's configuration.
-
-_GPT5_DEFAULTS = get_default_model_settings("gpt-5.4-pro")
-
-
-@pytest.mark.parametrize("default_model", [None, "gpt-4.1", "gpt-5.4-pro", "gpt-5.2"])
-@pytest.mark.parametrize("agent_model", [None, "gpt-4.1", "gpt-5.4-pro"])
-@pytest.mark.parametrize(
-    "agent_settings",
-    [ModelSettings(), ModelSettings(parallel_tool_calls=False), _GPT5_DEFAULTS],
-    ids=["empty", "ours", "gpt5"],
-)
-@pytest.mark.parametrize(
-    "run_settings", [None, ModelSettings(temperature=0.5)], ids=["no_override", "override"]
-)
-def test_the_model_settings_are_the_sdks(
-    monkeypatch: pytest.MonkeyPatch,
-    default_model: str | None,
-    agent_model: str | None,
-    agent_settings: ModelSettings,
-    run_settings: ModelSettings | None,
-) -> None:
-    if default_model is None:
-        monkeypatch.delenv(OPENAI_DEFAULT_MODEL_ENV_VARIABLE_NAME, raising=False)
-    else:
-        monkeypatch.setenv(OPENAI_DEFAULT_MODEL_ENV_VARIABLE_NAME, default_model)
-    settings = Settings(model=MODEL, base_url="http://127.0.0.1:9/v1", api_key=FAKE_API_KEY)
-    build_agent(settings)  # installs the shortcuts
-    assert getattr(run_loop.get_model_settings, "implicit_settings_kept", False)
-    assert getattr(turn_preparation.get_model_settings, "implicit_settings_kept", False)
-    model = build_model(settings)
-    agent = Agent(name="a", model=agent_model, model_settings=agent_settings)
-    for run_config in (
-        RunConfig(model=model, model_settings=run_settings),
-        RunConfig(model="gpt-4.1", model_settings=run_settings),  # a name: the SDK's path
-        RunConfig(model_settings=run_settings),
-    ):
-        for _ in range(2):  # the second from the kept implicit settings
-            assert run_loop.get_model_settings(agent, run_config) == sdk_model_settings()(
-                agent, run_config
-            )
-
-
-def test_the_implicit_settings_are_not_copied_per_model_call(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setenv(OPENAI_DEFAULT_MODEL_ENV_VARIABLE_NAME, "gpt-5.4-pro")
-    settings = Settings(model=MODEL, base_url="http://127.0.0.1:9/v1", api_key=FAKE_API_KEY)
-    agent = build_agent(settings)
-    run_config = RunConfig(model=build_model(settings))
-    first = run_loop.get_model_settings(agent, run_config)
-    copies: list[object] = []
-    real_deepcopy = copy.deepcopy
-
-    def counting_deepcopy(value: Any, *args: Any) -> Any:
-        copies.append(value)
-        return real_deepcopy(value, *args)
-
-    monkeypatch.setattr(default_models.copy, "deepcopy", counting_deepcopy)
-    for _ in range(3):
-        assert run_loop.get_model_settings(agent, run_config) == first
-    assert copies == []  # the SDK's own deep-copies GPT-5's defaults on every call
-    assert first == ModelSettings(parallel_tool_calls=False)
-
-
-def test_a_new_default_model_is_seen(monkeypatch: pytest.MonkeyPatch) -> None:
-    settings = Settings(model=MODEL, base_url="http://127.0.0.1:9/v1", api_key=FAKE_API_KEY)
-    build_agent(settings)
-    run_config = RunConfig(model=build_model(settings))
-    agent = Agent(name="a", model_settings=_GPT5_DEFAULTS)
-    monkeypatch.setenv(OPENAI_DEFAULT_MODEL_ENV_VARIABLE_NAME, "gpt-5.4-pro")
-    # Equal to the implicit settings: the SDK then uses empty ones for a Model instance.
-    assert run_loop.get_model_settings(agent, run_config) == ModelSettings()
-    monkeypatch.setenv(OPENAI_DEFAULT_MODEL_ENV_VARIABLE_NAME, "gpt-4.1")
-    assert run_loop.get_model_settings(agent, run_config) == _GPT5_DEFAULTS
-
-
-def test_the_trace_configuration_is_skipped_only_with_tracing_off() -> None:
-    settings = Settings(model=MODEL, base_url="http://127.0.0.1:9/v1", api_key=FAKE_API_KEY)
-    agent = build_agent(settings)
-    config = openai_chatcompletions.model_config_for_trace
-    assert getattr(config, "empty_when_tracing_off", False)
-    base_url = "http://user:pw@127.0.0.1:9/v1?key=x"
-    assert config(agent.model_settings, ModelTracing.DISABLED, base_url=base_url) == {}
-    for tracing in (ModelTracing.ENABLED, ModelTracing.ENABLED_WITHOUT_DATA):
-        kept = config(agent.model_settings, tracing, base_url=base_url, extra_config={"a": 1})
-        assert kept == sdk_trace_config()(
-            agent.model_settings, tracing, base_url=base_url, extra_config={"a": 1}
-        )
-        assert kept["base_url"] == "http://127.0.0.1:9/v1"
-
-
-def test_no_model_call_shortcuts_for_another_openai_agents(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    for module in (run_loop, turn_preparation):
-        monkeypatch.setattr(module, "get_model_settings", sdk_model_settings())
-    monkeypatch.setattr(openai_chatcompletions, "model_config_for_trace", sdk_trace_config())
-    monkeypatch.setattr(agents, "__version__", "0.25.0")
-    skip_known_model_call_work()
-    assert run_loop.get_model_settings is sdk_model_settings()
-    assert openai_chatcompletions.model_config_for_trace is sdk_trace_config()

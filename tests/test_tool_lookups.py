@@ -244,3 +244,19 @@ def test_the_official_client_check_is_the_sdks_and_kept_per_base_url(
     # A new base URL is checked anew.
     client.base_url = "https://api.openai.com/v1" if not official else "http://127.0.0.1:9/v1"
     assert [check(client) for check in checks] == [not official, not official]
+
+
+def test_no_shortcuts_for_another_openai_agents(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shortcuts read the SDK's code of one release; any other runs as the SDK runs."""
+    import agents
+    from agents.models import chatcmpl_helpers
+
+    lookups = (turn_resolution, "build_function_tool_lookup_map")
+    collisions = (run_loop, "resolve_tool_name_collisions")
+    official = (chatcmpl_helpers, "is_official_openai_client")
+    for module, name in (lookups, collisions, official):
+        monkeypatch.setattr(module, name, sdk(module, name))
+    monkeypatch.setattr(agents, "__version__", "0.25.0")
+    run_speedups.skip_known_model_call_work()
+    for module, name in (lookups, collisions, official):
+        assert getattr(module, name) is sdk(module, name)

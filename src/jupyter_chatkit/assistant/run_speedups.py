@@ -1,23 +1,11 @@
 """Per-model-call work of openai-agents whose answer is known before it is done.
 
-Four pieces of each model call of openai-agents (0.24.0 exactly: the functions below
-were read in that version; any other keeps the SDK's own path):
+Two pieces of each model call of openai-agents (0.24.0 exactly: the functions below
+were read in that version; any other keeps the SDK's own path). Each replaces a module
+global function of the SDK (``wrap_sdk_function``; the SDK looks them up by name and has
+no option or hook for them), only for that release.
 
-1. ``get_model_settings`` (agents/run_internal/turn_preparation.py) compares the agent's
-   model settings with the "implicit" ones of its model name, and for an agent without
-   a model of its own that means the default model's settings: for a GPT-5 default (the
-   SDK's own, or ``OPENAI_DEFAULT_MODEL``) a ``copy.deepcopy`` of a ModelSettings built
-   anew for every call, ~70 µs. The implicit settings are a function of the agent's model
-   name and that variable, and are only compared (never handed out) when the run's model
-   is a ``Model`` instance, as it is for every run here (``RunConfig(model=...)``). So
-   they are computed once per (name, variable) and kept; the result is the SDK's.
-2. ``model_config_for_trace`` (agents/models/_trace.py, called by the chat-completions
-   model) builds the generation span's configuration (``ModelSettings.to_traceable_dict``
-   and a parse of the base URL, ~60 µs) before the span is made. With tracing off the
-   span is the SDK's no-op span, whose data nothing reads or exports; then it gets an
-   empty configuration. With tracing on, the SDK's function runs as before.
-
-3. The tool lookups (agents/_tool_identity.py): before each model call the run loop
+1. The tool lookups (agents/_tool_identity.py): before each model call the run loop
    checks the tools' names for collisions (``resolve_tool_name_collisions``), and after
    it builds a map from each function tool's lookup key to the tool
    (``build_function_tool_lookup_map``, also from the run state and the tool plan); both
@@ -31,7 +19,7 @@ were read in that version; any other keeps the SDK's own path):
    copy). Any list holding another tool (an MCP tool of an Agent-mode turn, a clone's)
    takes the SDK's path.
 
-4. ``is_official_openai_client`` (agents/models/openai_client_utils.py): whether the
+2. ``is_official_openai_client`` (agents/models/openai_client_utils.py): whether the
    client talks to api.openai.com, asked three to four times per model call (the store
    and stream-options defaults, the finish-reason check, the input check of the
    chat-completions model; twice by the Responses model), each a ``urlsplit`` of the
@@ -39,23 +27,23 @@ were read in that version; any other keeps the SDK's own path):
    which openai keeps as an immutable ``httpx2.URL`` object until ``base_url`` is set
    anew, so it is kept per URL object.
 
-None of them touches what is sent to the model: the model settings come out equal, the
-trace configuration is tracing data only, and the tool lookups are the SDK's own.
+Neither touches what is sent to the model: the answers are the SDK's own.
+Measured (bench_turn_cpu --api chat_completions --turns 40 --rounds 5, workers side by
+side with a copy without them, 2026-11-30, loaded machine): per-round ratios 0.95 to
+1.13, median 0.98 (medians 6.81 and 6.38 ms per warm turn): at the noise floor, kept
+for now. Two more shortcuts here (the SDK's implicit model settings kept, the
+generation span's configuration skipped with tracing off) measured a median ratio of
+1.01 the same way (0.87 to 1.12) and were removed.
 """
 
 from __future__ import annotations
 
-import functools
-import os
 import weakref
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .. import pins
 from .openai_client import freeze_json, wrap_sdk_function
-
-if TYPE_CHECKING:
-    from agents import ModelSettings
 
 __all__ = ["PINNED_AGENTS_VERSIONS", "share_tools", "skip_known_model_call_work"]
 
@@ -63,8 +51,6 @@ __all__ = ["PINNED_AGENTS_VERSIONS", "share_tools", "skip_known_model_call_work"
 PINNED_AGENTS_VERSIONS = frozenset({pins.AGENTS})
 
 # The modules that bound each function by name (``from ... import``), 0.24.0.
-_MODEL_SETTINGS_MODULES = ("agents.run_internal.turn_preparation", "agents.run_internal.run_loop")
-_TRACE_CONFIG_MODULES = ("agents.models.openai_chatcompletions",)
 _COLLISION_CHECK_MODULES = ("agents.run_internal.run_loop", "agents.run_internal.turn_resolution")
 _OFFICIAL_CLIENT_MODULES = ("agents.models.chatcmpl_helpers", "agents.models.openai_responses")
 _LOOKUP_MAP_MODULES = (
@@ -75,20 +61,12 @@ _LOOKUP_MAP_MODULES = (
 
 
 def skip_known_model_call_work() -> None:
-    """Install both shortcuts of the module docstring, once; nothing for another
+    """Install the shortcuts of the module docstring, once; nothing for another
     openai-agents version."""
     import agents
 
     if getattr(agents, "__version__", None) not in PINNED_AGENTS_VERSIONS:
         return
-    for module in _MODEL_SETTINGS_MODULES:
-        wrap_sdk_function(
-            module, "get_model_settings", "implicit_settings_kept", _kept_implicit_settings
-        )
-    for module in _TRACE_CONFIG_MODULES:
-        wrap_sdk_function(
-            module, "model_config_for_trace", "empty_when_tracing_off", _empty_when_tracing_off
-        )
     for module in _COLLISION_CHECK_MODULES:
         wrap_sdk_function(
             module, "resolve_tool_name_collisions", "shared_tools_kept", _kept_collision_check
@@ -101,52 +79,6 @@ def skip_known_model_call_work() -> None:
         wrap_sdk_function(
             module, "is_official_openai_client", "kept_per_base_url", _kept_official_check
         )
-
-
-@functools.lru_cache(maxsize=32)
-def implicit_settings(model: str | None, default_model_env: str | None) -> ModelSettings:
-    """The SDK's implicit model settings of an agent whose ``model`` is this name (or
-    None) while ``OPENAI_DEFAULT_MODEL`` is ``default_model_env``; kept, never handed out
-    (``_implicit_model_settings_for_agent`` in agents/run_internal/turn_preparation.py)."""
-    from agents.models.default_models import get_default_model_settings
-
-    # The variable is read by the SDK itself (get_default_model); it is in the key so a
-    # change of it gives what the SDK would give now.
-    del default_model_env
-    return get_default_model_settings(model)
-
-
-def _kept_implicit_settings(original: Any) -> Any:
-    """``original`` (the SDK's ``get_model_settings``) with the implicit settings kept."""
-    from agents import ModelSettings
-    from agents.models.default_models import OPENAI_DEFAULT_MODEL_ENV_VARIABLE_NAME
-    from agents.models.interface import Model
-
-    def get_model_settings(agent: Any, run_config: Any) -> ModelSettings:
-        model = agent.model
-        if not isinstance(run_config.model, Model) or not (model is None or type(model) is str):
-            return original(agent, run_config)
-        model_settings = agent.model_settings
-        implicit = implicit_settings(model, os.environ.get(OPENAI_DEFAULT_MODEL_ENV_VARIABLE_NAME))
-        if model_settings == implicit:
-            # As the SDK's _model_settings_for_resolved_name for a Model instance.
-            model_settings = ModelSettings()
-        return model_settings.resolve(run_config.model_settings)
-
-    return get_model_settings
-
-
-def _empty_when_tracing_off(original: Any) -> Any:
-    """``original`` (the SDK's ``model_config_for_trace``) giving ``{}`` with tracing off."""
-
-    def model_config_for_trace(
-        model_settings: Any, tracing: Any, *args: Any, **kwargs: Any
-    ) -> dict[str, Any]:
-        if tracing.is_disabled():
-            return {}  # for a no-op span, which nothing reads
-        return original(model_settings, tracing, *args, **kwargs)
-
-    return model_config_for_trace
 
 
 # The tools of shared agents, by id (share_tools); a tool that is gone leaves the table,
