@@ -483,8 +483,9 @@ export class TableRedaction {
     const tokens = [...line.matchAll(/\S+/g)];
     // Python's `pass` statement: the code below it is no column (tables.py).
     if (tokens.length === 1 && tokens[0][0] === "pass") return null;
-    // A sentence, a comment: no frame's header; `,` (above): code's arguments.
-    if (/[;.]$/.test(line.trimEnd()) || line.trimStart().startsWith("#")) return null;
+    // A sentence (three words apart by one blank: a frame's names stand 2+ apart), a
+    // comment: no frame's header; `,` (above): code's arguments.
+    if (/[;.]$/.test(line.trimEnd()) || line.trimStart().startsWith("#") || /\S \S+ \S/.test(line)) return null;
     // Each column: where its cells may start and end, and how they are read (a secret's,
     // a text's words', or a key-ish name's: random-looking cells only).
     const spans: [number, number, Mode][] = [];

@@ -26,6 +26,7 @@ _HEADER_FIELD = lazy_compile(rules.TABLE_HEADER_FIELD)
 _RULE_ROW = lazy_compile(rules.TABLE_RULE_ROW)
 _SERIES_FOOTER = lazy_compile(rules.SERIES_FOOTER)
 _ALIGNED_TOKEN = lazy_compile(r"\S+")
+_SENTENCE_RUN = lazy_compile(r"\S \S+ \S")
 _PLACEHOLDER = lazy_compile(re.escape(rules.PLACEHOLDER_OPEN) + r"[^\n»]{0,200}»")
 # A cell of 3+ words led by a prose word (``but it is not set yet``): a sentence's clause.
 _PROSE_ROW = lazy_compile(rules.PROSE_ROW, re.IGNORECASE)
@@ -507,8 +508,9 @@ class TableRedaction:
         tokens = list(_ALIGNED_TOKEN.finditer(line))
         if len(tokens) == 1 and tokens[0].group(0) == "pass":
             return None  # Python's ``pass`` statement: the code below it is no column
-        if line.rstrip()[-1:] in (";", ".") or line.lstrip().startswith("#"):
-            return None  # a sentence, a comment: no frame's header
+        # A sentence (3 words one blank apart: a frame's names stand 2+ apart), a comment.
+        if line.rstrip()[-1:] in ";." or line.lstrip()[:1] == "#" or _SENTENCE_RUN.search(line):
+            return None
         # Each column: where its cells may start and end, and how they are read (a
         # secret's, a text's words', or a key-ish name's: random-looking cells only).
         spans: list[tuple[int, int, int]] = []
