@@ -40,6 +40,11 @@ interface Subshell {
 interface ShellState {
   /** The main shell runs an execute request (a cell, or a silent request of ours). */
   mainBusy: boolean;
+  /** `mainBusy` is a guess: the connection said busy when the watch began, for a request
+   * whose busy status came before it (a cell, or a comm message: a widget's sync). */
+  guessed: boolean;
+  /** While guessing: the requests whose busy status the watch saw. */
+  seen: Set<string>;
   /** The subshell new requests get (`null`: made when one is needed). */
   subshell: Subshell | null;
 }
@@ -53,14 +58,29 @@ const live = new Map<Kernel.IKernelConnection, Set<string>>();
 function stateOf(kernel: Kernel.IKernelConnection): ShellState {
   const known = states.get(kernel);
   if (known) return known;
-  const state: ShellState = { mainBusy: kernel.status === "busy", subshell: null };
+  const busy = kernel.status === "busy";
+  const state: ShellState = { mainBusy: busy, guessed: busy, seen: new Set(), subshell: null };
   states.set(kernel, state);
+  const settled = (): void => {
+    state.guessed = false;
+    state.seen.clear();
+  };
   kernel.iopubMessage.connect((_, msg) => {
     if (msg.header.msg_type !== "status") return;
     const parent = msg.parent_header as Partial<KernelMessage.IHeader> & { subshell_id?: string | null };
     const status = (msg.content as { execution_state?: string }).execution_state;
+    const id = parent?.msg_id;
     if (parent?.msg_type === "execute_request" && !parent.subshell_id) {
       if (status === "busy" || status === "idle") state.mainBusy = status === "busy";
+      settled();
+    } else if (state.guessed && status === "busy" && id) {
+      state.seen.add(id);
+    } else if (state.guessed && status === "idle" && id && !state.seen.delete(id)) {
+      // The end of what made the connection busy when the watch began: no cell (a comm
+      // message, a control request). Taken for a cell, its idle would turn the
+      // connection busy for good, and an Agent's run would wait for idle forever.
+      state.mainBusy = false;
+      settled();
     } else if (status === "idle" && state.mainBusy && kernel.status === "idle") {
       // A subshell's or a control request's end (ours: the check, making the subshell)
       // set the connection idle while the cell runs: the person would see an idle
@@ -73,6 +93,7 @@ function stateOf(kernel: Kernel.IKernelConnection): ShellState {
     if (status === "restarting" || status === "autorestarting" || status === "starting" || status === "dead") {
       state.subshell = null;
       state.mainBusy = false;
+      settled();
       live.delete(kernel);
     }
   });
