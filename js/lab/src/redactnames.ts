@@ -202,12 +202,15 @@ export function keepsUnquoted(value: string, constant: boolean, name = "", sep =
   if (KEEP_VALUE.test(value.toLowerCase()) || PLACEHOLDER_VALUE.test(value)) return true;
   if (constant) return false;
   if (CODE_VALUE.test(value) || SHORT_NAME.test(value)) return true;
+  // `merged = merge_cookies(`, its arguments on the next lines: a call.
+  if (/^[A-Za-z_][A-Za-z0-9]{0,100}[._][A-Za-z0-9_.]{0,200}\($/.test(value)) return true;
   // `token=hf_token`: a variable named like a secret, not a literal.
   if (/^[a-z][a-z0-9]*(?:_[a-z0-9]+)+[,;]?$/.test(value) && isSecretName(trimEndOf(value, ",;"))) return true;
   if (sep.includes(":") && !sep.includes("=") && TYPE_VALUE.test(value)) return true;
   // `password: required` in a docstring or a schema: a description.
   if (sep.includes(":") && !sep.includes("=") && PROSE_VALUE.test(trimEndOf(value, ".,;"))) return true;
-  return name !== "" && trimEndOf(value, ",;") === (name.split(".").pop() ?? name);
+  // `password=password`, `self._cookies = cookies`: the same name, set from itself.
+  return name !== "" && trimEndOf(value, ",;").replace(/^_+/, "") === (name.split(".").pop() ?? name).replace(/^_+/, "");
 }
 
 /** `text` without the characters of `chars` at its end (Python's rstrip). `/[,;]+$/`

@@ -212,6 +212,9 @@ def is_secret_pair(name: Any, value: Any) -> bool:
     )
 
 
+_OPEN_CALL = lazy_compile(r"[A-Za-z_][A-Za-z0-9]{0,100}[._][A-Za-z0-9_.]{0,200}\(\Z")
+
+
 def keeps_unquoted(value: str, constant: bool, name: str = "", sep: str = "") -> bool:
     """True when an unquoted value under a secret name is no secret: an empty or flag
     value, a short number, or what clearly is code: a call, attribute or index
@@ -226,13 +229,16 @@ def keeps_unquoted(value: str, constant: bool, name: str = "", sep: str = "") ->
         return False
     if _CODE_VALUE.search(value) is not None or _SHORT_NAME.match(value) is not None:
         return True
+    if _OPEN_CALL.match(value) is not None:
+        return True  # ``merged = merge_cookies(`` (a "." or "_" in it), its arguments below
     if _SNAKE_NAME.match(value) is not None and is_secret_name(value.rstrip(",;")):
         return True  # ``token=hf_token``: a variable named like a secret, not a literal
     if ":" in sep and "=" not in sep and _TYPE_VALUE.match(value):
         return True
     if ":" in sep and "=" not in sep and PROSE_VALUE.match(value.rstrip(".,;")):
         return True  # ``password: required`` in a docstring or a schema: a description
-    return bool(name) and value.rstrip(",;") == name.rsplit(".", 1)[-1]
+    # ``password=password``, ``self._cookies = cookies``: the same name, set from itself.
+    return bool(name) and value.rstrip(",;").lstrip("_") == name.rsplit(".", 1)[-1].lstrip("_")
 
 
 # Secret names that usually hold an object, not a secret (``session.get(url).text``).
