@@ -15,12 +15,14 @@ so nothing else saved meanwhile (a rename, a model title) is undone.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from chatkit.types import (
     ErrorEvent,
     HiddenContextItem,
     SDKHiddenContextItem,
+    ThreadItem,
     ThreadItemAddedEvent,
     ThreadItemDoneEvent,
     ThreadMetadata,
@@ -109,26 +111,14 @@ async def keep_failure(
     Best effort: a store that cannot save it (the reason the turn failed, perhaps) is
     logged, and the client that ran the turn has the error from its stream anyway.
     """
-    try:
-        page = await server.store.load_thread_items(thread.id, None, _LAST_ITEMS, "desc", context)
-        last = next((item for item in page.data if not isinstance(item, _HIDDEN)), None)
-        if last is None:
-            return
+
+    def failure(last: ThreadItem) -> dict[str, Any]:
         stored = error.model_dump(mode="json")
         if error.message:
             stored["message"] = server.scrubber.text(error.message)
-        failure = {"error": stored, "after": last.id}
+        return {"error": stored, "after": last.id}
 
-        def keep(stored_thread: ThreadMetadata) -> bool:
-            stored_thread.metadata = {**stored_thread.metadata, TURN_FAILURE_KEY: failure}
-            return True
-
-        # Only the failure is written, into the thread as stored now: ``thread`` is the
-        # copy loaded when the turn began, and a title saved since (the model's, written
-        # in the background; a rename) must stay.
-        await server.sql_store.change_thread(thread.id, keep, context)
-    except Exception as exc:
-        log.warning("Could not keep why the turn failed: %s", type(exc).__name__)
+    await _keep(server, thread, context, failure, "why the turn failed")
 
 
 async def keep_stop(
@@ -142,21 +132,42 @@ async def keep_stop(
     Retry; the next turn's item drops it as it drops a failure. Best effort, as
     :func:`keep_failure`.
     """
+
+    def stopped(last: ThreadItem) -> dict[str, Any] | None:
+        if not isinstance(last, UserMessageItem):
+            return None
+        error = ErrorEvent(code="custom", message="Stopped.", allow_retry=True)
+        return {"error": error.model_dump(mode="json"), "after": last.id, "stopped": True}
+
+    await _keep(server, thread, context, stopped, "that the turn was stopped")
+
+
+async def _keep(
+    server: NotebookAssistant,
+    thread: ThreadMetadata,
+    context: RequestContext,
+    failure_after: Callable[[ThreadItem], dict[str, Any] | None],
+    what: str,
+) -> None:
+    """Keep ``failure_after(the thread's last shown item)`` with ``thread`` (nothing for
+    None, or a thread without a shown item); a failure to is logged as ``what``."""
     try:
         page = await server.store.load_thread_items(thread.id, None, _LAST_ITEMS, "desc", context)
         last = next((item for item in page.data if not isinstance(item, _HIDDEN)), None)
-        if not isinstance(last, UserMessageItem):
+        failure = None if last is None else failure_after(last)
+        if failure is None:
             return
-        error = ErrorEvent(code="custom", message="Stopped.", allow_retry=True)
-        failure = {"error": error.model_dump(mode="json"), "after": last.id, "stopped": True}
 
         def keep(stored_thread: ThreadMetadata) -> bool:
             stored_thread.metadata = {**stored_thread.metadata, TURN_FAILURE_KEY: failure}
             return True
 
+        # Only the failure is written, into the thread as stored now: ``thread`` is the
+        # copy loaded when the turn began, and a title saved since (the model's, written
+        # in the background; a rename) must stay.
         await server.sql_store.change_thread(thread.id, keep, context)
     except Exception as exc:
-        log.warning("Could not keep that the turn was stopped: %s", type(exc).__name__)
+        log.warning("Could not keep %s: %s", what, type(exc).__name__)
 
 
 def shown_failure(metadata: dict[str, Any]) -> dict[str, Any] | None:
