@@ -44,6 +44,7 @@ openai and agents are imported when the class is first built, not with this modu
 from __future__ import annotations
 
 import contextlib
+import functools
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING, Any, cast
@@ -60,18 +61,9 @@ if TYPE_CHECKING:
 _FAKE_RESPONSES_ID = "__fake_id__"
 
 
-_chat_model_class: type[OpenAIChatCompletionsModel] | None = None
-
-
+@functools.cache
 def chat_completions_model_class() -> type[OpenAIChatCompletionsModel]:
     """``OpenAIChatCompletionsModel`` giving each output item its own id (built lazily)."""
-    global _chat_model_class
-    if _chat_model_class is None:
-        _chat_model_class = _define_chat_completions_model()
-    return _chat_model_class
-
-
-def _define_chat_completions_model() -> type[OpenAIChatCompletionsModel]:
     from agents.items import ModelResponse, TResponseStreamEvent
 
     from .library_hooks import chat_completions_hooks

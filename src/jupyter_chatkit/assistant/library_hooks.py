@@ -16,6 +16,7 @@ openai and agents are imported when their classes are first built, not with this
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -225,20 +226,10 @@ class ChatKitHooks(ChatKitServer[RequestContext]):
         return thread_response(thread, {})
 
 
-_chat_completions_hooks: type[OpenAIChatCompletionsModel] | None = None
-_responses_hooks: type[OpenAIResponsesModel] | None = None
-
-
+@functools.cache
 def chat_completions_hooks() -> type[OpenAIChatCompletionsModel]:
     """openai-agents' ``OpenAIChatCompletionsModel`` whose private hooks call
     ``wrap_stream`` and ``stream_closed`` (defaults: the SDK's own); built once."""
-    global _chat_completions_hooks
-    if _chat_completions_hooks is None:
-        _chat_completions_hooks = _define_chat_completions_hooks()
-    return _chat_completions_hooks
-
-
-def _define_chat_completions_hooks() -> type[OpenAIChatCompletionsModel]:
     from agents.models.openai_chatcompletions import OpenAIChatCompletionsModel
 
     class ChatCompletionsHooks(OpenAIChatCompletionsModel):
@@ -272,16 +263,10 @@ def _define_chat_completions_hooks() -> type[OpenAIChatCompletionsModel]:
     return ChatCompletionsHooks
 
 
+@functools.cache
 def responses_hooks() -> type[OpenAIResponsesModel]:
     """openai-agents' ``OpenAIResponsesModel`` whose private hook hands each new stream
     to ``fetched_stream`` (default: nothing); built once."""
-    global _responses_hooks
-    if _responses_hooks is None:
-        _responses_hooks = _define_responses_hooks()
-    return _responses_hooks
-
-
-def _define_responses_hooks() -> type[OpenAIResponsesModel]:
     from agents.models.openai_responses import OpenAIResponsesModel
 
     class ResponsesHooks(OpenAIResponsesModel):

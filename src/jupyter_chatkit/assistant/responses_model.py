@@ -43,21 +43,13 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-_responses_model_class: type[OpenAIResponsesModel] | None = None
-
 # The openai releases whose AsyncStream (its _cast_to and _decoder) was read here.
 LIGHT_STREAM_OPENAI_VERSIONS = frozenset({pins.OPENAI})
 
 
+@functools.cache
 def responses_model_class() -> type[OpenAIResponsesModel]:
     """``OpenAIResponsesModel`` reading its streams as described above (built lazily)."""
-    global _responses_model_class
-    if _responses_model_class is None:
-        _responses_model_class = _define_responses_model()
-    return _responses_model_class
-
-
-def _define_responses_model() -> type[OpenAIResponsesModel]:
     from .library_hooks import responses_hooks
 
     class ResponsesModel(responses_hooks()):  # type: ignore[misc]  # built at run time
