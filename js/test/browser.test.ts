@@ -1157,23 +1157,29 @@ async function pinSlowChip(page: Page): Promise<void> {
   });
 }
 
+/** The chat's context as JupyterLab's would set it: `notebook` (a path) current, with
+ * its cell 1 (`cellId`) active; the notebook's chip label is its file name. */
+function showCurrentCell(page: any, notebook: string, cellId: string): Promise<void> {
+  return page.evaluate(
+    ([nb, id]: string[]) => {
+      const ref = (kind: string, refId: string, label: string, cell?: number) => ({
+        id: refId,
+        kind,
+        label,
+        notebook: nb,
+        ...(cell === undefined ? {} : { cell }),
+        resolve: async () => ({ notebook: nb, label }),
+      });
+      const name = nb.split("/").pop() ?? nb;
+      (window as any).chat.setContext([ref("notebook", `notebook:${nb}`, name), ref("cell", id, "cell 1", 0)]);
+    },
+    [notebook, cellId],
+  );
+}
+
 test("a cell pinned in one notebook names its notebook once another is current", opts, async () => {
   const { page, errors } = await open("theme=light", 600);
-  const current = (notebook: string, cellId: string) =>
-    page.evaluate(
-      ([nb, id]) => {
-        const ref = (kind: string, refId: string, label: string, cell?: number) => ({
-          id: refId,
-          kind,
-          label,
-          notebook: nb,
-          ...(cell === undefined ? {} : { cell }),
-          resolve: async () => ({ notebook: nb, label }),
-        });
-        (window as any).chat.setContext([ref("notebook", `notebook:${nb}`, nb), ref("cell", id, "cell 1", 0)]);
-      },
-      [notebook, cellId],
-    );
+  const current = (notebook: string, cellId: string) => showCurrentCell(page, notebook, cellId);
   const labels = () => page.locator(".jck-chip .jck-chip-label").allInnerTexts();
   await current("nb7.ipynb", "cell:a");
   await page.getByRole("button", { name: "Pin cell 1" }).click();
@@ -1206,22 +1212,7 @@ test("a cell pinned in one notebook names its notebook once another is current",
 
 test("pins from notebooks of one file name in two folders say which folder", opts, async () => {
   const { page, errors } = await open("theme=light", 600);
-  const current = (notebook: string, cellId: string) =>
-    page.evaluate(
-      ([nb, id]) => {
-        const ref = (kind: string, refId: string, label: string, cell?: number) => ({
-          id: refId,
-          kind,
-          label,
-          notebook: nb,
-          ...(cell === undefined ? {} : { cell }),
-          resolve: async () => ({ notebook: nb, label }),
-        });
-        const name = nb.split("/").pop() ?? nb;
-        (window as any).chat.setContext([ref("notebook", `notebook:${nb}`, name), ref("cell", id, "cell 1", 0)]);
-      },
-      [notebook, cellId],
-    );
+  const current = (notebook: string, cellId: string) => showCurrentCell(page, notebook, cellId);
   const labels = () => page.locator(".jck-chip .jck-chip-label").allInnerTexts();
   await current("work/a/nb.ipynb", "cell:a");
   await page.getByRole("button", { name: "Pin cell 1" }).click();
