@@ -55,19 +55,6 @@ const states = new Map<Kernel.IKernelConnection, ShellState>();
  * when let go, when the connection is disposed or when the page goes. */
 const live = new Map<Kernel.IKernelConnection, Set<string>>();
 
-// Requests of the control channel: they run beside the main shell, so the end of one
-// whose busy came before the watch says nothing of a cell there (JupyterLab's debugger
-// sends a debug_request as a notebook opens, perhaps while its first cell runs).
-const CONTROL_REQUESTS = new Set([
-  "debug_request",
-  "interrupt_request",
-  "shutdown_request",
-  "usage_request",
-  "create_subshell_request",
-  "delete_subshell_request",
-  "list_subshell_request",
-]);
-
 function stateOf(kernel: Kernel.IKernelConnection): ShellState {
   const known = states.get(kernel);
   if (known) return known;
@@ -88,15 +75,9 @@ function stateOf(kernel: Kernel.IKernelConnection): ShellState {
       settled();
     } else if (state.guessed && status === "busy" && id) {
       state.seen.add(id);
-    } else if (
-      state.guessed &&
-      status === "idle" &&
-      id &&
-      !state.seen.delete(id) &&
-      !CONTROL_REQUESTS.has(parent?.msg_type ?? "")
-    ) {
+    } else if (state.guessed && status === "idle" && id && !state.seen.delete(id)) {
       // The end of what made the connection busy when the watch began: no cell (a comm
-      // message, e.g. a widget's sync). Taken for a cell, its idle would turn the
+      // message, a control request). Taken for a cell, its idle would turn the
       // connection busy for good, and an Agent's run would wait for idle forever.
       state.mainBusy = false;
       settled();

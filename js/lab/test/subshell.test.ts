@@ -63,15 +63,3 @@ test("a cell running when the watch begins stays busy through a subshell's reque
   assert.equal(kernel.status, "idle");
   assert.equal(mainShellBusy(kernel as unknown as Kernel.IKernelConnection), false);
 });
-
-test("a control request's end says nothing of a cell running when the watch begins", () => {
-  // JupyterLab's debugger asks the kernel (debug_request, on the control channel) as a
-  // notebook opens; its busy came before the watch, its idle after, while a cell runs.
-  const kernel = fakeKernel("busy");
-  assert.equal(mainShellBusy(kernel as unknown as Kernel.IKernelConnection), true);
-  kernel.publish("idle", "debug-1", "debug_request");
-  assert.equal(mainShellBusy(kernel as unknown as Kernel.IKernelConnection), true);
-  assert.equal(kernel.status, "busy", "the person still sees the cell running");
-  kernel.publish("idle", "cell-1", "execute_request");
-  assert.equal(mainShellBusy(kernel as unknown as Kernel.IKernelConnection), false);
-});
