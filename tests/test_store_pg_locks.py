@@ -6,11 +6,9 @@ reads go on; once the lock is gone the same write succeeds."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
-import pytest_asyncio
 from chatkit.types import ThreadMetadata
 
 from jupyter_chatkit.protocol import RequestContext
@@ -18,22 +16,11 @@ from jupyter_chatkit.store import open_store
 from jupyter_chatkit.store.engine import PoolOptions, is_store_locked, is_store_unavailable
 from jupyter_chatkit.store.migrations import _PG_LOCK_KEY
 
-from .fixtures.store import _create_role_with_schema, _drop_role_with_schema
-
 pytestmark = pytest.mark.postgres
 
 CONTEXT = RequestContext(user_id="u")
 # Bounds the test only: before the fix a write waited for the lock for ever.
 HANG_GUARD = 30.0
-
-
-@pytest_asyncio.fixture
-async def role_url(postgres_url: str) -> AsyncIterator[str]:
-    name, url = await _create_role_with_schema(postgres_url)
-    try:
-        yield url
-    finally:
-        await _drop_role_with_schema(postgres_url, name)
 
 
 def _thread(title: str) -> ThreadMetadata:

@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 import pytest
-import pytest_asyncio
 from agents.testing import ModelStep, ScriptedModel
 from chatkit.store import NotFoundError
 from chatkit.types import (
@@ -32,7 +31,7 @@ from jupyter_chatkit.store import SQLStore
 from jupyter_chatkit.store.codec import dump_thread
 
 from .chatkit_helpers import ALICE, BOB, json_call, make_assistant, req, stream, user_input
-from .fixtures.store import _create_role_with_schema, _drop_role_with_schema, opened_store
+from .fixtures.store import opened_store
 from .test_assistant import _as_network_stream, _recorded_stream
 
 LOCAL = "plot the sales"
@@ -40,16 +39,6 @@ MODEL_TITLE = "Regional sales plot"
 FAILED = ErrorEvent(code="custom", message="The provider fell over.", allow_retry=True)
 # Bounds the test only: a write waiting for a lock that is never released.
 HANG_GUARD = 30.0
-
-
-@pytest_asyncio.fixture
-async def role_url(postgres_url: str) -> AsyncIterator[str]:
-    """A fresh PostgreSQL database's URL (see fixtures/store.py)."""
-    name, url = await _create_role_with_schema(postgres_url)
-    try:
-        yield url
-    finally:
-        await _drop_role_with_schema(postgres_url, name)
 
 
 async def failed_first_turn(store: SQLStore) -> tuple[NotebookAssistant, ThreadMetadata]:
