@@ -2,11 +2,14 @@
 ChatKit request, from tornado receiving its headers to the model request's body written.
 
 Enabled by that bench (``jpserver_extensions``, this directory on ``PYTHONPATH``), never
-by the package. It wraps functions of tornado, jupyter_server, httpcore2 and of
-jupyter_chatkit by name at the first ChatKit POST (all imported by then); a name that is
-gone (renamed since) is skipped and said on stderr, and its mark is missing from the
-table. Each mark is the loop thread's CPU time (``time.thread_time_ns``, so a loaded
-machine does not stretch it) or, with ``PHASE_MARKS_WALL=1``, ``perf_counter_ns``.
+by the package. It wraps functions of tornado, httpx2, httpcore2 (private ones among
+them) and of jupyter_chatkit by name at the first ChatKit POST (all imported by then).
+They were read in the releases of :data:`WRITTEN_FOR`: with any other release installed,
+or a wrapped name gone, it marks nothing and writes an ``{"error": ...}`` line to
+``$PHASE_MARKS`` instead, which ``phase_timeline.py`` stops on (a guess at where a
+renamed private's time went would be a wrong table, not a missing row). Each mark is
+the loop thread's CPU time (``time.thread_time_ns``, so a loaded machine does not
+stretch it) or, with ``PHASE_MARKS_WALL=1``, ``perf_counter_ns``.
 Each request's marks are appended as one JSON line to ``$PHASE_MARKS``.
 """
 
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import importlib.metadata
 import inspect
 import json
 import os
@@ -23,6 +27,8 @@ from collections.abc import Callable
 from typing import Any
 
 OUT = os.environ.get("PHASE_MARKS", "phase_marks.jsonl")
+# The releases whose functions (private ones of tornado and httpcore2) were read here.
+WRITTEN_FOR = {"tornado": "6.6.1", "httpx2": "2.16.2", "httpcore2": "2.16.2"}
 now: Callable[[], int] = (
     time.perf_counter_ns if os.environ.get("PHASE_MARKS_WALL") else time.thread_time_ns
 )
@@ -43,6 +49,30 @@ def _flush() -> None:
             f.write(json.dumps(done) + "\n")
 
 
+class WrongRelease(Exception):
+    """The installed libraries are not those this bench's wraps were read in."""
+
+
+def release_mismatches() -> list[str]:
+    """Each library of :data:`WRITTEN_FOR` installed in another release (or missing)."""
+    found = []
+    for library, version in WRITTEN_FOR.items():
+        try:
+            installed = importlib.metadata.version(library)
+        except importlib.metadata.PackageNotFoundError:
+            installed = "none"
+        if installed != version:
+            found.append(f"{library} {installed} (read in {version})")
+    return found
+
+
+def _fail(message: str) -> None:
+    """Write ``message`` where the marks go, for phase_timeline.py to stop on."""
+    print(f"phase_marks: {message}", file=sys.stderr)
+    with open(OUT, "a") as f:
+        f.write(json.dumps({"error": message}) + "\n")
+
+
 def _find(owner: Any, name: str) -> Any:
     if isinstance(owner, type):
         return next(c.__dict__[name] for c in owner.__mro__ if name in c.__dict__)
@@ -51,12 +81,12 @@ def _find(owner: Any, name: str) -> Any:
 
 def wrap(owner: Any, name: str, label: str, exit_label: str | None = None) -> None:
     """Mark ``label`` when ``owner.name`` is called (its first step for an async
-    generator) and ``exit_label`` when it returns; skipped if there is no such name."""
+    generator) and ``exit_label`` when it returns; :class:`WrongRelease` if there is no
+    such name."""
     try:
         fn = _find(owner, name)
     except (StopIteration, AttributeError):
-        print(f"phase_marks: no {name} on {owner!r}", file=sys.stderr)
-        return
+        raise WrongRelease(f"no {name} on {owner!r}") from None
     raw = fn.__func__ if isinstance(fn, classmethod | staticmethod) else fn
     wrapper: Any
     if inspect.isasyncgenfunction(raw):
@@ -103,6 +133,13 @@ def _wrap_all() -> None:
     if _wrapped:
         return
     _wrapped = True
+    try:
+        _wrap_each()
+    except WrongRelease as e:
+        _fail(str(e))
+
+
+def _wrap_each() -> None:
     from httpcore2._async.http11 import AsyncHTTP11Connection
     from httpx2 import AsyncClient
     from tornado.web import RequestHandler
@@ -128,16 +165,20 @@ def _wrap_all() -> None:
     wrap(AsyncHTTP11Connection, "_send_request_body", "body>", "sent")
     written = AsyncHTTP11Connection._send_request_body
 
-    async def then_flush(*a: Any, **k: Any) -> Any:
-        result = await written(*a, **k)
+    async def then_flush(*a: Any, **k: Any) -> None:
+        await written(*a, **k)
         asyncio.get_running_loop().call_later(0.02, _flush)
-        return result
 
     AsyncHTTP11Connection._send_request_body = then_flush  # type: ignore[method-assign]
 
 
 def _load_jupyter_server_extension(app: Any) -> None:
     import tornado.routing
+
+    wrong = release_mismatches()
+    if wrong:
+        _fail("written for other releases, marks nothing: " + ", ".join(wrong))
+        return
 
     received = tornado.routing._RoutingDelegate.headers_received
 

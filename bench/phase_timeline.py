@@ -109,7 +109,13 @@ def measure(src: str | None, requests: int, wall: bool) -> dict[str, list[dict[s
             kinds = asyncio.run(drive(port, requests))
         finally:
             stop_processes([proc])
-        lines = out.read_text().splitlines()
+        lines = out.read_text().splitlines() if out.exists() else []
+    errors = [e["error"] for e in map(json.loads, lines) if isinstance(e, dict) and "error" in e]
+    if errors or len(lines) < len(kinds):
+        sys.exit(
+            "phase_marks: "
+            + ("; ".join(errors) or f"marks for {len(lines)} of {len(kinds)} requests")
+        )
     by_kind: dict[str, list[dict[str, int]]] = {}
     for kind, line in zip(kinds, lines[-len(kinds) :], strict=False):
         by_kind.setdefault(kind, []).append(dict(json.loads(line)))
