@@ -38,16 +38,21 @@ T = TypeVar("T")
 
 
 class _Told:
-    """A request's store waits as its transport shows them: a wait ending while an
-    outer one goes on (a look at the thread's lease that waited for another process's
-    lock) shows the outer one again; the last one's end ("Thinking…") is owed until
-    the turn's stream goes on (:func:`thinking_if_owed`): a turn whose next step waits
-    for the store again shows no "Thinking…" in between."""
+    """A request's store waits as its transport shows them: one notice at a time, sent
+    when the first wait begins (or the text to show changes: a lock wait inside a wait
+    for the turn before), never again for a wait that overlaps one already shown (two
+    writes of the request queued behind the same lock). A wait ending while others go on
+    shows the newest of those, if its text differs; the last one's end ("Thinking…") is
+    owed until the turn's stream goes on (:func:`thinking_if_owed`): a turn whose next
+    step waits for the store again shows no "Thinking…" in between."""
 
     def __init__(self, send: Callable[[bytes], None]) -> None:
         self.send = send
         self.active = True
+        # The texts of the waits under way, oldest first.
         self.waits: list[str] = []
+        # The notice on show (None: none, or "Thinking…" sent since).
+        self.shown: str | None = None
         self.owed = False
 
     def __call__(self, text: str | None) -> None:
@@ -56,14 +61,19 @@ class _Told:
         if text is not None:
             self.waits.append(text)
             self._owe(False)
-            self.send(sse(ProgressUpdateEvent(icon=LOCK_WAIT_ICON, text=text)))
+            self._show(text)
             return
         if self.waits:
             self.waits.pop()
         if self.waits:
-            self.send(sse(ProgressUpdateEvent(icon=LOCK_WAIT_ICON, text=self.waits[-1])))
+            self._show(self.waits[-1])
         else:
             self._owe(True)
+
+    def _show(self, text: str) -> None:
+        if text != self.shown:
+            self.shown = text
+            self.send(sse(ProgressUpdateEvent(icon=LOCK_WAIT_ICON, text=text)))
 
     def _owe(self, owed: bool) -> None:
         global _owed
@@ -75,6 +85,7 @@ class _Told:
         """Send the "Thinking…" owed, if any."""
         if self.owed:
             self._owe(False)
+            self.shown = None
             self.send(sse(ProgressUpdateEvent(text=THINKING)))
 
     def close(self) -> None:

@@ -1,0 +1,85 @@
+"""A request's store-wait notices: one at a time.
+
+- Two writes of one request queued behind the same lock (another process's) show one
+  notice, then "Thinking…" once both are done; before, each wait sent its own notice
+  and the end of the first sent it again (three notices for one wait).
+
+Another process holds the lock (tests/test_store_locked.Locker) until the notice is
+seen; nothing is timed (the guard only bounds a hang).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from chatkit.types import ProgressUpdateEvent, ThreadMetadata, ThreadStreamEvent
+
+from jupyter_chatkit.assistant.lock_waits import THINKING, telling_lock_waits, thinking_if_owed
+from jupyter_chatkit.protocol import LOCK_WAIT_ICON
+from jupyter_chatkit.store import open_store
+from jupyter_chatkit.store.engine import PoolOptions
+
+from .chatkit_helpers import ALICE, parse_sse
+from .test_store_locked import Locker
+
+# Bounds the test only.
+HANG_GUARD = 60.0
+
+
+def _notices(shown: list[ThreadStreamEvent]) -> list[ProgressUpdateEvent]:
+    return [e for e in shown if isinstance(e, ProgressUpdateEvent) and e.icon == LOCK_WAIT_ICON]
+
+
+class Shown:
+    """What a request shows: its stream's events and the chunks its transport sends
+    beside them (store-wait notices), in order; ``changed`` set at each."""
+
+    def __init__(self) -> None:
+        self.events: list[ThreadStreamEvent] = []
+        self.changed = asyncio.Event()
+
+    def send(self, chunk: bytes) -> None:
+        self.events.extend(parse_sse(chunk))
+        self.changed.set()
+
+    async def until(self, condition: Any) -> None:
+        """Wait (within the guard) until ``condition()``: a notice sent, a stream ended."""
+        async with asyncio.timeout(HANG_GUARD):
+            while not condition():
+                self.changed.clear()
+                await self.changed.wait()
+
+
+@pytest.mark.asyncio
+async def test_two_writes_waiting_for_one_lock_show_one_notice(tmp_path: Path) -> None:
+    path = tmp_path / "chat.sqlite3"
+    store = await open_store(f"sqlite:///{path}", pool=PoolOptions(lock_timeout=HANG_GUARD))
+    threads = [ThreadMetadata(id=f"thr_{n}", created_at=datetime.now()) for n in (1, 2)]
+    shown = Shown()
+    try:
+        with telling_lock_waits(shown.send):
+            async with Locker(path):
+                # Both wait: the second is queued behind the first, which waits for the lock.
+                writes = [asyncio.ensure_future(store.save_thread(t, ALICE)) for t in threads]
+                await shown.until(lambda: _notices(shown.events))
+            await asyncio.wait_for(asyncio.gather(*writes), HANG_GUARD)
+            thinking_if_owed()  # the turn's stream goes on
+    finally:
+        await store.close()
+    progress = [e for e in shown.events if isinstance(e, ProgressUpdateEvent)]
+    # One notice for the one wait, then "Thinking…".
+    assert [e.icon for e in progress] == [LOCK_WAIT_ICON, None]
+    assert progress[-1].text == THINKING
+    assert {t.id for t in (await _listed(path))} == {"thr_1", "thr_2"}
+
+
+async def _listed(path: Path) -> list[ThreadMetadata]:
+    store = await open_store(f"sqlite:///{path}")
+    try:
+        return (await store.load_threads(10, None, "asc", ALICE)).data
+    finally:
+        await store.close()
