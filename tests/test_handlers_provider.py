@@ -15,7 +15,7 @@ from chatkit.types import ClientToolCallItem, ErrorEvent, ThreadItemDoneEvent
 from traitlets.config import Config
 
 from jupyter_chatkit.assistant.partial import CUT_OFF_NOTE, STOPPED_NOTE
-from jupyter_chatkit.protocol import TURN_FAILURE_KEY, Turn
+from jupyter_chatkit.protocol import EARLIER_FAILURES_KEY, TURN_FAILURE_KEY, Turn
 
 from .chatkit_helpers import parse_sse, types_of, user_input
 from .fixtures.fake_llm import (
@@ -244,3 +244,27 @@ async def test_a_failed_turn_is_kept_with_its_thread_until_an_answer(
     assert answer_of(parse_sse((await post(jp_fetch, retry)).body)) == "Recovered."
     thread = json.loads((await post(jp_fetch, body("threads.get_by_id", thread_id=thread_id))).body)
     assert TURN_FAILURE_KEY not in thread["metadata"]
+
+
+@pytest.mark.parametrize("api", ["chat_completions"])
+async def test_a_failed_turn_stays_in_the_history_once_a_later_turn_answers(
+    jp_fetch: Callable[..., Any], fake_llm: FakeLLM
+) -> None:
+    """A later message answered: the failed one, now mid-thread, still has its reason
+    (scrubbed) in the thread sent with its items; the thread list carries none of it."""
+    fake_llm.script(http_error(400, "Refused: the key sk-test-provider-key is not allowed."))
+    events = parse_sse((await post(jp_fetch, body("threads.create", input=user_input("hi")))).body)
+    (streamed,) = [e for e in events if isinstance(e, ErrorEvent)]
+    thread_id = events[0].thread.id  # type: ignore[union-attr]
+    fake_llm.script(Reply("Answered."))
+    follow_up = body("threads.add_user_message", thread_id=thread_id, input=user_input("again"))
+    assert answer_of(parse_sse((await post(jp_fetch, follow_up)).body)) == "Answered."
+    thread = json.loads((await post(jp_fetch, body("threads.get_by_id", thread_id=thread_id))).body)
+    failed = thread["items"]["data"][0]["id"]
+    assert TURN_FAILURE_KEY not in thread["metadata"]
+    assert thread["metadata"][EARLIER_FAILURES_KEY] == [
+        {"error": streamed.model_dump(mode="json"), "after": failed}
+    ]
+    assert "sk-test-provider-key" not in json.dumps(thread)
+    listed = json.loads((await post(jp_fetch, body("threads.list", limit=10))).body)
+    assert all(EARLIER_FAILURES_KEY not in t["metadata"] for t in listed["data"])

@@ -240,6 +240,7 @@ export const TURN = {
   "WATCH": "turn.watch"
 } as const;
 export const TURN_FAILURE_KEY = "turn_failure" as const;
+export const EARLIER_FAILURES_KEY = "earlier_turn_failures" as const;
 export const REPLACE_CELL_LABEL = "Replace cell" as const;
 export const ERROR_CODE = {
   "INVALID_REQUEST": "invalid_request",

@@ -331,13 +331,14 @@ test("a message left without an answer stays marked once the next one is sent", 
   await ask(page, "load data.csv", 1);
   await ask(page, "fail", 1);
   await ask(page, "fail again", 1);
-  // The error box speaks for the last message; the one before had only its error, gone
-  // with the next send (before: nothing said it was never answered).
+  // The error box speaks for the last message; the one before keeps its error's words
+  // under it once the next was sent (before: a bare "No answer", the reason gone).
   const marked = await page.evaluate(() =>
     [...document.querySelectorAll(".jck-msg.jck-user[data-item-id]")].map((e) => [
       e.getAttribute("data-item-id"),
       e.classList.contains("jck-unanswered"),
-      getComputedStyle(e, "::after").content,
+      e.querySelector(".jck-turn-note")?.textContent ?? null,
+      e.querySelector(".jck-turn-note button") !== null,
     ]),
   );
   assert.deepEqual(
@@ -348,7 +349,9 @@ test("a message left without an answer stays marked once the next one is sent", 
       ["msg_0009", false],
     ],
   );
-  assert.match(String(marked[1][2]), /No answer/);
+  assert.match(String(marked[1][2]), /The model is unavailable right now/);
+  assert.equal(marked[1][3], false, "no Retry in the middle of the history");
+  assert.equal(marked[2][2], null, "the last message's error is the error box's");
   await page.screenshot({ path: join(outDir, "unanswered-message.png") });
   assert.deepEqual(errors, []);
   done(page);

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ChatSession, type SessionEvent } from "../src/client/session";
-import { messageText, STOPPED_NOTE } from "../src/client/reducer";
+import { beginTurn, messageText, STOPPED_ERROR, STOPPED_NOTE, stateFromThread } from "../src/client/reducer";
 import { TransportError } from "../src/client/transport";
+import type { ErrorEvent, Thread, ThreadItem } from "../src/client/types";
 import { fixtures, scriptedTransport } from "./helpers";
-import { TURN, TURN_FAILURE_KEY } from "../src/protocol";
+import { EARLIER_FAILURES_KEY, TURN, TURN_FAILURE_KEY } from "../src/protocol";
 
 function record(session: ChatSession): SessionEvent[] {
   const out: SessionEvent[] = [];
@@ -575,6 +576,21 @@ test("a turn of another chat that failed before it could be followed: its ended 
   session.heardTurn({ threadId: fixtures.thread.id, phase: "ended", source: other, failure: { error, lastItemId: "msg_0008" } });
   await session.openThread(fixtures.thread.id, true, false);
   assert.equal(session.state.error?.message, error.message);
+});
+
+test("an earlier turn's failure stays with its message, live and after a reload", async () => {
+  // Live: the error of a message left unanswered moves to the history when the next turn
+  // begins; reloaded, the server's earlier failures say the same (EARLIER_FAILURES_KEY).
+  const asked = { ...fixtures.thread.items.data.at(-1), id: "msg_0008", type: "user_message" } as ThreadItem;
+  const error: ErrorEvent = { type: "error", code: "custom", message: "The model server refused it.", allow_retry: true };
+  const thread = { ...fixtures.thread, items: { data: [asked], has_more: false } } as Thread;
+  let state = beginTurn({ ...stateFromThread(thread), error });
+  assert.deepEqual(state.earlier, { msg_0008: error });
+  assert.equal(state.error, null);
+  const stopped = { [EARLIER_FAILURES_KEY]: [{ error: { ...error, message: "Stopped." }, after: "m_1", stopped: true }] };
+  const metadata = { ...stopped, [TURN_FAILURE_KEY]: { error, after: "msg_0008" } };
+  state = stateFromThread({ ...thread, metadata });
+  assert.deepEqual(state.earlier, { m_1: STOPPED_ERROR, msg_0008: error });
 });
 
 test("a failure the server kept with the thread says why after a reload, until an answer", async () => {

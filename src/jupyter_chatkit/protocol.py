@@ -407,8 +407,15 @@ HOST_CARD_BUTTONS: tuple[str, ...] = (REPLACE_CELL_LABEL,)
 # A thread's metadata key holding why its last turn failed, so a reload or another window
 # says so too: ``{"error": ErrorEvent (ChatKit's, its message scrubbed), "after": the id
 # of the thread's last visible item when it failed}``. Shown while the thread still ends
-# there and no turn runs; the next turn that adds an item removes it.
+# there and no turn runs; the next turn that adds an item moves it to
+# EARLIER_FAILURES_KEY.
 TURN_FAILURE_KEY = "turn_failure"
+# A thread's metadata key holding its earlier turns' failures, newest last, in the form
+# of TURN_FAILURE_KEY (at most MAX_EARLIER_FAILURES, message cut): the history still
+# says which message failed and why, once a later turn answered. Sent with the thread's
+# items (threads.get_by_id), not in threads.list.
+EARLIER_FAILURES_KEY = "earlier_turn_failures"
+MAX_EARLIER_FAILURES = 20
 
 # -- errors ------------------------------------------------------------------------------
 
@@ -474,6 +481,7 @@ def protocol_dict() -> dict[str, Any]:
         "CHAT_VIEW_MIME": CHAT_VIEW_MIME,
         "TURN": _constants(Turn),
         "TURN_FAILURE_KEY": TURN_FAILURE_KEY,
+        "EARLIER_FAILURES_KEY": EARLIER_FAILURES_KEY,
         "REPLACE_CELL_LABEL": REPLACE_CELL_LABEL,
         "ERROR_CODE": _constants(ErrorCode),
     }

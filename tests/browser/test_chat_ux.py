@@ -373,6 +373,25 @@ def test_a_message_without_an_answer_offers_retry(
     error.get_by_role("button", name="Retry").click()
     page.locator(ASSISTANT, has_text="Now it works.").wait_for(timeout=60_000)
     assert user_texts(scripted_llm)[-1] == "will fail"
+    # A later failure, then an answer after it: reopened, the failed message (now in the
+    # middle of the thread) still says why, without Retry; the retried one says nothing.
+    scripted_llm.script(server_error(), server_error(), Reply("Answered after all."))
+    box.fill("fails too")
+    box.press("Enter")
+    error.wait_for(state="visible", timeout=60_000)
+    wait_idle(page)
+    why = error.locator(".jck-error-text").inner_text()
+    send(page, "and this one")
+    page.locator(ASSISTANT, has_text="Answered after all.").wait_for(timeout=60_000)
+    lab_page.reload()
+    open_panel(page)
+    page.locator(ASSISTANT, has_text="Answered after all.").wait_for(timeout=30_000)
+    notes = page.locator(f"{PANEL} .jck-user .jck-turn-note")
+    screenshot(page, "failed-mid-thread-reopened")
+    assert notes.count() == 1 and why in notes.inner_text()
+    failed = page.locator(f"{PANEL} .jck-user", has_text="fails too")
+    assert failed.locator(".jck-turn-note").count() == 1
+    assert failed.get_by_role("button", name="Retry").count() == 0
 
 
 def test_a_stopped_answer_says_so_live_as_it_does_reopened(

@@ -19,7 +19,7 @@ import type {
   WidgetItem,
   WorkflowItem,
 } from "./types";
-import { TURN_FAILURE_KEY } from "../protocol";
+import { EARLIER_FAILURES_KEY, TURN_FAILURE_KEY } from "../protocol";
 
 /** What the UI shows for one thread. */
 export interface ThreadState {
@@ -31,11 +31,18 @@ export interface ThreadState {
   notices: NoticeEvent[];
   /** Latest `error` event of the current turn. */
   error: ErrorEvent | null;
+  /**
+   * Why earlier turns failed, by the id of the item each ended at (the history's notes:
+   * the server's EARLIER_FAILURES_KEY, and this view's own errors once the next turn began).
+   */
+  earlier: Readonly<Record<string, ErrorEvent>>;
 }
+
+const NO_FAILURES: Readonly<Record<string, ErrorEvent>> = Object.freeze({});
 
 /** A state with no thread. */
 export function emptyState(): ThreadState {
-  return { thread: null, items: [], progress: null, streamOptions: null, notices: [], error: null };
+  return { thread: null, items: [], progress: null, streamOptions: null, notices: [], error: null, earlier: NO_FAILURES };
 }
 
 /** Item types the UI never shows (the server leaves them out of its answers too). */
@@ -48,6 +55,7 @@ export function stateFromThread(thread: Thread, extraItems: ThreadItem[] = []): 
     ...emptyState(),
     thread: meta,
     items: [...items.data, ...extraItems].filter((i) => !HIDDEN.has(i.type)),
+    earlier: earlierFailures(thread),
   };
 }
 
@@ -343,9 +351,15 @@ export function settleStopped(state: ThreadState, unfinished: ReadonlySet<string
   return changed ? { ...state, items } : state;
 }
 
-/** Start a new turn: clear the previous turn's error and progress. */
+/**
+ * Start a new turn: clear the previous turn's error and progress. An error that left a
+ * message without an answer stays with it (the history says why, as the server keeps it).
+ */
 export function beginTurn(state: ThreadState): ThreadState {
-  return { ...state, error: null, progress: null, streamOptions: null };
+  const last = state.items.at(-1);
+  const earlier =
+    state.error && last?.type === "user_message" ? { ...state.earlier, [last.id]: state.error } : state.earlier;
+  return { ...state, error: null, progress: null, streamOptions: null, earlier };
 }
 
 /** Prepend older items loaded with `items.list` (descending pages, reversed). */
@@ -401,6 +415,36 @@ export function errorStillStanding(failure: TurnFailure | null, state: ThreadSta
   return failure && state.items.at(-1)?.id === failure.lastItemId ? failure.error : null;
 }
 
+/** A failure as the server keeps it (TURN_FAILURE_KEY's form). */
+interface StoredFailure {
+  error?: ErrorEvent;
+  after?: string;
+  stopped?: unknown;
+}
+
+/** The error of a failure the server kept (null if malformed). */
+function storedError(kept: StoredFailure | undefined): ErrorEvent | null {
+  if (kept?.error?.type !== "error" || typeof kept.after !== "string") return null;
+  return kept.stopped === true ? STOPPED_ERROR : kept.error;
+}
+
+/**
+ * Why `thread`'s turns failed, by the item each ended at: its earlier failures
+ * (protocol.py's EARLIER_FAILURES_KEY) and its last one. The history shows those of
+ * messages that a later one followed.
+ */
+export function earlierFailures(thread: Thread | ThreadMetadata): Readonly<Record<string, ErrorEvent>> {
+  const meta = thread.metadata as Record<string, unknown> | undefined;
+  const list = meta?.[EARLIER_FAILURES_KEY];
+  const kept = [...(Array.isArray(list) ? list : []), meta?.[TURN_FAILURE_KEY]] as (StoredFailure | undefined)[];
+  const out: Record<string, ErrorEvent> = {};
+  for (const failure of kept) {
+    const error = storedError(failure);
+    if (error && failure?.after) out[failure.after] = error;
+  }
+  return Object.keys(out).length ? out : NO_FAILURES;
+}
+
 /**
  * The failure the server kept with `thread` (protocol.py's TURN_FAILURE_KEY): why its
  * last turn failed, and the last shown item then. Null without one, or while a turn runs
@@ -408,7 +452,8 @@ export function errorStillStanding(failure: TurnFailure | null, state: ThreadSta
  */
 export function keptFailure(thread: Thread | ThreadMetadata): TurnFailure | null {
   const meta = thread.metadata as Record<string, unknown> | undefined;
-  const kept = meta?.[TURN_FAILURE_KEY] as { error?: ErrorEvent; after?: string; stopped?: unknown } | undefined;
-  if (meta?.answering === true || kept?.error?.type !== "error" || typeof kept.after !== "string") return null;
-  return { error: kept.stopped === true ? STOPPED_ERROR : kept.error, lastItemId: kept.after };
+  const kept = meta?.[TURN_FAILURE_KEY] as StoredFailure | undefined;
+  const error = storedError(kept);
+  if (meta?.answering === true || !error || !kept?.after) return null;
+  return { error, lastItemId: kept.after };
 }

@@ -58,7 +58,11 @@ export class ThreadSession extends TurnSession {
     const gen = ++this.generation;
     // What this view showed of the same thread: an error its stream gave (a turn of its
     // own, or one it followed) still says why the last message has no answer.
-    const before = this.threadId === threadId ? failureOf(this.state) : null;
+    const same = this.threadId === threadId;
+    const before = same ? failureOf(this.state) : null;
+    // And why earlier messages failed, as this view saw it (a failure the server could
+    // not keep, its store refusing the write, stays said here).
+    const seenEarlier = same ? this.state.earlier : null;
     const thread = await this.request<Thread>({ type: "threads.get_by_id", params: { thread_id: threadId } });
     if (gen !== this.generation) return;
     let state = stateFromThread(thread);
@@ -79,6 +83,9 @@ export class ThreadSession extends TurnSession {
       errorStillStanding(this.failedElsewhere.get(threadId) ?? null, state) ??
       errorStillStanding(keptFailure(thread), state);
     if (error) state = { ...state, error };
+    if (seenEarlier && seenEarlier !== state.earlier && Object.keys(seenEarlier).length) {
+      state = { ...state, earlier: { ...seenEarlier, ...state.earlier } };
+    }
     this.state = state;
     this.olderCursor = cursor;
     this.pendingText = null;

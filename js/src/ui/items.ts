@@ -9,6 +9,7 @@ import type { ThreadState } from "../client/reducer";
 import type {
   AssistantMessageItem,
   ClientToolCallItem,
+  ErrorEvent,
   FeedbackKind,
   Task,
   ThreadItem,
@@ -19,6 +20,7 @@ import type {
 import { toolLabel as fillLabel, toolSpec } from "../toolspec";
 import { button, copyText, h, icon } from "./dom";
 import { type MarkdownOptions, MarkdownView } from "./markdown";
+import { noteFor, turnNotes } from "./turnnotes";
 import { renderWidget, type WidgetContext } from "./widgets";
 
 /** What item views need from the chat. */
@@ -399,17 +401,17 @@ function makeEntry(item: ThreadItem, host: ItemHost): Entry | null {
   }
 }
 
-/** Items that are no answer to the message before them: the thread's own bookkeeping. */
-const NOT_ANSWERS = new Set(["user_message", "hidden_context_item", "sdk_hidden_context", "end_of_turn"]);
-
 /** The list of thread items. */
 export class ThreadView {
   readonly el: HTMLElement;
   private entries = new Map<string, Entry>();
+  /** The notes under items whose turn ended unanswered, by item id, and what they say. */
+  private notes = new Map<string, { el: HTMLElement; why: ErrorEvent | null }>();
   private host: ItemHost;
   /** What the last render laid out (see {@link ThreadView.render}). */
   private shape: {
     items: readonly ThreadItem[];
+    earlier: ThreadState["earlier"];
     busy: boolean;
     streamingId: string | null;
     lastAnswer: string | null;
@@ -458,9 +460,10 @@ export class ThreadView {
       }
     }
     const shape = this.shape;
-    this.shape = { items: state.items, busy, streamingId, lastAnswer };
+    this.shape = { items: state.items, earlier: state.earlier, busy, streamingId, lastAnswer };
     if (
       shape &&
+      shape.earlier === state.earlier &&
       shape.busy === busy &&
       shape.streamingId === streamingId &&
       shape.lastAnswer === lastAnswer &&
@@ -471,22 +474,16 @@ export class ThreadView {
         if (!entry) return; // unchanged, or a type not shown
         entry.item = item;
         entry.update(item, item.id === streamingId);
+        // An update rebuilds the entry's children: its note goes back under it.
+        const note = this.notes.get(item.id);
+        if (note) entry.el.appendChild(note.el);
       });
       return;
     }
     // A message another message follows with nothing between: its answer failed or was
-    // stopped before it began. The error said so, but only until the next message was
-    // sent (errors are not kept in the thread): the message stays marked (CSS names it).
-    const unanswered = new Set<string>();
-    let asked: string | null = null;
-    for (const item of state.items) {
-      if (item.type === "user_message") {
-        if (asked) unanswered.add(asked);
-        asked = item.id;
-      } else if (!NOT_ANSWERS.has(item.type)) {
-        asked = null;
-      }
-    }
+    // stopped before it began. The error box said so only until the next message was
+    // sent: the message stays marked, with why when known (the server keeps it).
+    const notes = turnNotes(state);
     let prev: Element | null = null;
     for (const item of state.items) {
       seen.add(item.id);
@@ -504,7 +501,7 @@ export class ThreadView {
         entry.update(item, streaming);
       }
       entry.el.classList.toggle("jck-last", item.id === lastAnswer && !busy);
-      if (item.type === "user_message") entry.el.classList.toggle("jck-unanswered", unanswered.has(item.id));
+      this.placeNote(entry, notes);
       const want: Element | null = prev ? prev.nextElementSibling : this.el.firstElementChild;
       if (want !== entry.el) this.el.insertBefore(entry.el, want);
       prev = entry.el;
@@ -515,13 +512,35 @@ export class ThreadView {
         this.entries.delete(id);
       }
     }
+    for (const id of this.notes.keys()) if (!notes.has(id) || !this.entries.has(id)) this.notes.delete(id);
     if (this.el.getAttribute("aria-busy") !== String(busy)) this.el.setAttribute("aria-busy", String(busy));
+  }
+
+  /** Put `entry`'s note (from `notes`) last in it, or take a note it no longer has away. */
+  private placeNote(entry: Entry, notes: Map<string, ErrorEvent | null>): void {
+    const id = entry.item.id;
+    const unanswered = notes.has(id);
+    if (entry.item.type === "user_message") entry.el.classList.toggle("jck-unanswered", unanswered);
+    let note = this.notes.get(id);
+    if (!unanswered) {
+      note?.el.remove();
+      this.notes.delete(id);
+      return;
+    }
+    const why = notes.get(id) ?? null;
+    if (!note || note.why !== why) {
+      note?.el.remove();
+      note = { el: noteFor(why), why };
+      this.notes.set(id, note);
+    }
+    if (entry.el.lastElementChild !== note.el) entry.el.appendChild(note.el);
   }
 
   /** Forget everything (new thread). */
   clear(): void {
     this.shape = null;
     this.entries.clear();
+    this.notes.clear();
     this.el.replaceChildren();
   }
 }

@@ -48,6 +48,7 @@ from chatkit.types import (
 from ..context_policy import ContextPolicy
 from ..protocol import (
     ACTION_INSERT_AND_RUN_CELL,
+    EARLIER_FAILURES_KEY,
     INSERT_ACTIONS,
     TURN_FAILURE_KEY,
     RequestContext,
@@ -262,6 +263,11 @@ class NotebookAssistant(ChatKitHooks):
         if failure is not None:
             # Why its last turn failed (turn_failures.py), shown again after a reload.
             response.metadata[TURN_FAILURE_KEY] = failure
+        earlier = turn_failures.earlier_failures(thread.metadata)
+        if earlier and isinstance(thread, Thread):
+            # With the thread's items (get_by_id), not in the list: the history says
+            # which earlier message failed and why.
+            response.metadata[EARLIER_FAILURES_KEY] = earlier
         if self.running.answering(thread.id):
             # Its answer is being written: a client that opens it follows it (Turn.WATCH).
             response.metadata["answering"] = True

@@ -7,9 +7,11 @@ thread's metadata under :data:`~..protocol.TURN_FAILURE_KEY`, in ChatKit's own
 the thread's last visible item when the turn failed; ``threads.get_by_id`` hands it to
 clients, which show it while the thread still ends there and no turn runs.
 
-The next turn that adds an item (an answer, a Retry's answer) removes it
-(:class:`KeptFailure`); a new failure replaces it. Both change the thread as stored,
-so nothing else saved meanwhile (a rename, a model title) is undone.
+The next turn that adds an item (an answer, a Retry's answer) moves it to the thread's
+earlier failures (:data:`~..protocol.EARLIER_FAILURES_KEY`, bounded, in the same write),
+so the history still says which message failed and why (:class:`KeptFailure`); a new
+failure replaces it. Both change the thread as stored, so nothing else saved meanwhile
+(a rename, a model title) is undone.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from chatkit.types import (
     UserMessageItem,
 )
 
-from ..protocol import TURN_FAILURE_KEY
+from ..protocol import EARLIER_FAILURES_KEY, MAX_EARLIER_FAILURES, TURN_FAILURE_KEY
 
 if TYPE_CHECKING:
     from ..protocol import RequestContext
@@ -42,6 +44,8 @@ log = logging.getLogger("jupyter_chatkit")
 _HIDDEN = (HiddenContextItem, SDKHiddenContextItem)
 # How many of the newest items are read to find the last shown one.
 _LAST_ITEMS = 20
+# The most characters of an earlier failure's message kept (the history's note).
+_EARLIER_MESSAGE_CHARS = 500
 
 
 class KeptFailure:
@@ -77,7 +81,7 @@ class KeptFailure:
         def without_failure(stored: ThreadMetadata) -> bool:
             if TURN_FAILURE_KEY not in stored.metadata:
                 return False
-            stored.metadata = _without_failure(stored.metadata)
+            stored.metadata = _moved_to_earlier(stored.metadata)
             return True
 
         try:
@@ -98,6 +102,22 @@ class KeptFailure:
 
 def _without_failure(metadata: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in metadata.items() if k != TURN_FAILURE_KEY}
+
+
+def _moved_to_earlier(metadata: dict[str, Any]) -> dict[str, Any]:
+    """``metadata`` with its kept failure moved to the earlier ones (the newest
+    :data:`MAX_EARLIER_FAILURES`, one per item, the message cut)."""
+    failure = shown_failure(metadata)
+    rest = _without_failure(metadata)
+    if failure is None or not isinstance(failure.get("error"), dict):
+        return rest
+    error = dict(failure["error"])
+    if isinstance(error.get("message"), str):
+        error["message"] = error["message"][:_EARLIER_MESSAGE_CHARS]
+    kept = {**failure, "error": error}
+    earlier = [f for f in earlier_failures(rest) if f.get("after") != kept.get("after")]
+    rest[EARLIER_FAILURES_KEY] = [*earlier, kept][-MAX_EARLIER_FAILURES:]
+    return rest
 
 
 async def keep_failure(
@@ -174,3 +194,9 @@ def shown_failure(metadata: dict[str, Any]) -> dict[str, Any] | None:
     """The kept failure of a thread's ``metadata``, for its clients (None without one)."""
     failure = metadata.get(TURN_FAILURE_KEY)
     return failure if isinstance(failure, dict) else None
+
+
+def earlier_failures(metadata: dict[str, Any]) -> list[dict[str, Any]]:
+    """The failures of a thread's earlier turns (``metadata``'s), oldest first."""
+    kept = metadata.get(EARLIER_FAILURES_KEY)
+    return [f for f in kept if isinstance(f, dict)] if isinstance(kept, list) else []
