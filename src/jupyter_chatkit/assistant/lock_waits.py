@@ -26,7 +26,7 @@ import contextlib
 from collections.abc import Callable, Coroutine, Iterator
 from typing import Any, TypeVar
 
-from chatkit.types import ProgressUpdateEvent
+from chatkit.types import ErrorEvent, ProgressUpdateEvent, ThreadStreamEvent
 
 from ..store.engine import LOCK_WAIT_ICON, lock_wait_listener, lock_waits_told_to
 from .results import sse
@@ -44,7 +44,9 @@ class _Told:
     writes of the request queued behind the same lock). A wait ending while others go on
     shows the newest of those, if its text differs; the last one's end ("Thinking…") is
     owed until the turn's stream goes on (:func:`thinking_if_owed`): a turn whose next
-    step waits for the store again shows no "Thinking…" in between."""
+    step waits for the store again shows no "Thinking…" in between. Once the turn's
+    stream has sent its error (:func:`before_event`), nothing more is sent: the error
+    stays the last thing shown of the turn."""
 
     def __init__(self, send: Callable[[bytes], None]) -> None:
         self.send = send
@@ -89,7 +91,8 @@ class _Told:
             self.send(sse(ProgressUpdateEvent(text=THINKING)))
 
     def close(self) -> None:
-        """Nothing is sent any more (the request's block was left)."""
+        """Nothing is sent any more (the request's block was left, or its stream ended
+        in an error)."""
         self._owe(False)
         self.active = False
 
@@ -119,6 +122,19 @@ def thinking_if_owed() -> None:
         listener = lock_wait_listener()
         if isinstance(listener, _Told):
             listener.settle()
+
+
+def before_event(event: ThreadStreamEvent) -> None:
+    """The turn's stream is about to send ``event``: a store wait that ended is said to
+    be over first (:func:`thinking_if_owed`); after an error, the request's store waits
+    are no longer told (a failure kept with the thread, ChatKit's last save of it: a
+    wait's notice under the error would say the turn still goes on)."""
+    if _owed:
+        thinking_if_owed()
+    if event.__class__ is ErrorEvent:
+        listener = lock_wait_listener()
+        if isinstance(listener, _Told):
+            listener.close()
 
 
 def writing_in_task(

@@ -28,7 +28,7 @@ from chatkit.types import (
 from ..protocol import RequestContext
 from ..store.turns import ThreadWatch
 from . import notebook_threads, turn_failures
-from .lock_waits import thinking_if_owed, writing_in_task
+from .lock_waits import before_event, writing_in_task
 from .partial import STOPPED_NOTE, mark_partial
 from .running import RunningTurn
 from .titles import local_title
@@ -74,7 +74,7 @@ async def process_streaming(
         turn = server.running.begin(request.params.thread_id, context)
         try:
             async for event in add_user_message(server, request, context):
-                thinking_if_owed()
+                before_event(event)
                 turn.add(event)
                 yield event
         except asyncio.CancelledError:
@@ -95,7 +95,7 @@ async def process_streaming(
                 server.turn_requests[thread_id] = TurnRequest.of(request)
                 try:
                     async for event in chatkit_streaming(request, context):
-                        thinking_if_owed()
+                        before_event(event)
                         turn.add(event)
                         yield event
                 finally:
@@ -139,7 +139,7 @@ async def process_streaming(
                 kept = True
             if first_turn is not None:
                 first_turn.add(event)
-            thinking_if_owed()
+            before_event(event)
             yield event
     except asyncio.CancelledError:
         end = cancelled_end(server, first_turn) if first_turn is not None else None
