@@ -37,6 +37,7 @@ SETUP = (
     "sales = pd.DataFrame({'region': ['n', 's'], 'revenue': [1.0, 2.0]})"
 )
 ANSWER = ".jp-Cell .jck-answer"
+USER_MESSAGE = f"{PANEL} .jck-msg.jck-user[data-item-id]"
 # This module's servers (see tests/fixtures/browser.py): a second model people may pick,
 # and no title requests, so that each test scripts exactly the answers it needs.
 JUPYTER_EXTRA_ENV = {"JUPYTER_CHATKIT_MODELS": "other-model"}
@@ -392,6 +393,37 @@ def test_a_message_without_an_answer_offers_retry(
     failed = page.locator(f"{PANEL} .jck-user", has_text="fails too")
     assert failed.locator(".jck-turn-note").count() == 1
     assert failed.get_by_role("button", name="Retry").count() == 0
+
+
+def test_notebooks_of_one_name_in_two_folders_are_told_apart(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    """Two nb.ipynb in two folders: the chips said which folder, the "Attached to" bar
+    and the history list only "nb.ipynb". All three now name as much of the path as
+    tells them apart (one rule, ui/paths.ts)."""
+    for folder in ("same_a", "same_b"):
+        (lab_page.server.root_dir / folder).mkdir(exist_ok=True)
+        lab_page.server.write_notebook(f"{folder}/nb.ipynb", ["x = 1"])
+    lab_page.open("same_a/nb.ipynb")
+    open_panel(page)
+    scripted_llm.script(Reply("From a."), Reply("From b."))
+    send(page, "asked in a")
+    lab_page.command("docmanager:open", {"path": "same_b/nb.ipynb"})
+    attached = page.locator(f"{PANEL} .jp-chatkit-notebook-name")
+    page.wait_for_function(
+        "(sel) => document.querySelector(sel)?.title === 'same_b/nb.ipynb'",
+        arg=f"{PANEL} .jp-chatkit-notebook-name",
+    )
+    page.wait_for_function("(sel) => !document.querySelector(sel)", arg=USER_MESSAGE)
+    send(page, "asked in b")
+    assert attached.inner_text() == "same_b/nb.ipynb"
+    page.locator(f"{PANEL} [aria-label='Conversation history']").first.click()
+    page.locator(f"{PANEL} .jck-history-scope").select_option("all")
+    page.locator(f"{PANEL} .jck-history-notebook", has_text="same_a").wait_for()
+    screenshot(page, "same-name-history")
+    names = page.locator(f"{PANEL} .jck-history-notebook").all_inner_texts()
+    assert {"same_a/nb.ipynb", "same_b/nb.ipynb"} <= set(names), names
+    assert "nb.ipynb" not in names
 
 
 def test_a_stopped_answer_says_so_live_as_it_does_reopened(

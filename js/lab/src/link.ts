@@ -31,6 +31,15 @@ export class NotebookLink {
     return this._panel && !this._panel.isDisposed ? this._panel : null;
   }
 
+  /** The paths of the notebooks open now (the header names the attached one apart). */
+  openPaths(): string[] {
+    const paths: string[] = [];
+    this.tracker.forEach((panel) => {
+      if (!panel.isDisposed) paths.push(panel.context.localPath);
+    });
+    return paths;
+  }
+
   /** Emitted when the attached notebook changes or is renamed. */
   get changed(): ISignal<this, NotebookPanel | null> {
     return this._changed;

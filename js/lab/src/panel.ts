@@ -11,6 +11,7 @@ import type { NotebookPanel } from "@jupyterlab/notebook";
 import type { Message } from "@lumino/messaging";
 import { Widget } from "@lumino/widgets";
 import type { MessagePart } from "../../src/index";
+import { distinctName } from "../../src/ui/paths";
 import type { SendKey, SidebarChat } from "./chat";
 import type { Replacement } from "./edits";
 import { assistantIcon } from "./icon";
@@ -205,7 +206,9 @@ export class AssistantPanel extends Widget {
     label.textContent = "Attached to ";
     const name = document.createElement("strong");
     name.className = "jp-chatkit-notebook-name";
-    name.textContent = panel.context.localPath.split("/").pop() || panel.context.path;
+    // Its file name, or as much of its path as tells it from another open notebook of
+    // that name (the chips' and the history's rule: "a/nb.ipynb" beside "b/nb.ipynb").
+    name.textContent = distinctName(panel.context.localPath, this.link.openPaths());
     name.title = panel.context.path;
     this.contextEl.append(label, name);
   }

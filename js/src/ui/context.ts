@@ -11,6 +11,7 @@
 
 import type { UserMessageContent, UserMessageTagContent } from "../client/types";
 import { button, h, icon } from "./dom";
+import { distinctName } from "./paths";
 import "./context.css";
 
 /**
@@ -96,21 +97,6 @@ export async function messageContent(
 /** The plain text of parts (what shows while the message is being sent). */
 export function partsText(parts: readonly MessagePart[]): string {
   return parts.map((p) => (typeof p === "string" ? p : p.label)).join("");
-}
-
-/**
- * The shortest end of `path` (whole folders) that no other of `paths` ends with: its file
- * name unless another notebook has it ("a/nb.ipynb" beside "b/nb.ipynb"); "/nb.ipynb" for
- * one at the top beside "a/nb.ipynb".
- */
-export function distinctName(path: string, paths: readonly string[]): string {
-  const others = paths.filter((p) => p !== path);
-  const parts = path.split("/");
-  for (let n = 1; n <= parts.length; n++) {
-    const end = parts.slice(-n).join("/");
-    if (!others.some((o) => o === end || o.endsWith(`/${end}`))) return end;
-  }
-  return `/${path}`;
 }
 
 /** The chips row above the composer. */

@@ -3,6 +3,7 @@
 import type { ChatSession } from "../client/session";
 import type { ThreadMetadata } from "../client/types";
 import { button, h, icon, plainTitle } from "./dom";
+import { distinctName } from "./paths";
 
 /** Callbacks of the history panel. */
 export interface HistoryHost {
@@ -39,6 +40,9 @@ export class HistoryPanel {
   // Each load takes a number; only the newest may fill the list. Two in flight (the
   // scope changed, the panel closed and reopened, Load more) appended both pages.
   private loads = 0;
+  /** The notebooks of the listed conversations (and the current one): rows name theirs
+   * by as much of its path as tells it from these ("a/nb.ipynb" beside "b/nb.ipynb"). */
+  private paths = new Set<string>();
 
   constructor(session: ChatSession, host: HistoryHost, id: string, notebook?: () => string | null) {
     this.session = session;
@@ -79,18 +83,23 @@ export class HistoryPanel {
   /** Load the first page (`reset`) or the next one. */
   async load(reset: boolean): Promise<void> {
     const seq = ++this.loads;
+    const notebook = this.notebook();
     if (reset) {
       this.after = null;
       this.list.replaceChildren();
       this.more.hidden = true;
+      this.paths = new Set(notebook ? [notebook] : []);
     }
     this.status.textContent = "Loading…";
-    const notebook = this.notebook();
     this.scope.hidden = !notebook;
     const only = notebook && this.scope.value === "notebook" ? notebook : null;
     try {
       const page = await this.session.listThreads(this.after, 20, only ? { notebook: only } : undefined);
       if (seq !== this.loads) return; // a newer load owns the list
+      const known = this.paths.size;
+      for (const t of page.data) if (t.notebook) this.paths.add(t.notebook);
+      // A page that brings a name some listed notebook has: those rows say more of theirs.
+      if (this.paths.size !== known) this.renameNotebooks();
       for (const t of page.data) this.list.appendChild(this.row(t));
       this.after = page.has_more ? (page.after ?? null) : null;
       this.more.hidden = !this.after;
@@ -102,6 +111,14 @@ export class HistoryPanel {
     } catch (e) {
       if (seq !== this.loads) return;
       this.status.textContent = `Could not load the history: ${(e as Error).message}`;
+    }
+  }
+
+  /** The rows' notebook labels, each as much of its path as tells it apart. */
+  private renameNotebooks(): void {
+    for (const el of this.list.querySelectorAll<HTMLElement>(".jck-history-notebook")) {
+      const name = distinctName(el.title, this.paths);
+      if (el.textContent !== name) el.textContent = name;
     }
   }
 
@@ -117,7 +134,7 @@ export class HistoryPanel {
         [
           h("span", { class: "jck-history-title", title: title() }, title()),
           t.notebook
-            ? h("span", { class: "jck-history-notebook", title: t.notebook }, t.notebook.split("/").pop() ?? t.notebook)
+            ? h("span", { class: "jck-history-notebook", title: t.notebook }, distinctName(t.notebook, this.paths))
             : null,
           h("span", { class: "jck-history-date" }, when(t.created_at)),
         ],
