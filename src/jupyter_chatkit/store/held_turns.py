@@ -16,9 +16,10 @@ from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
 from ..protocol import RequestContext
+from .decoded import decode_history_page
 from .engine import Dialect
 from .fastsql import execute
-from .paging import check_page, decode_item_page, decode_thread, item_page
+from .paging import check_page, decode_thread, item_page
 from .statements import THREAD_BY_ID, item_upsert, item_values, thread_not_found, touch_thread
 from .turns import ThreadTurns, ThreadWatch
 
@@ -123,13 +124,14 @@ class HeldTurns:
     async def _turn_adding(
         self, thread_id: str, holding: AbstractAsyncContextManager[_TurnStart | None]
     ) -> AsyncIterator[tuple[ThreadMetadata, Page[ThreadItem]]]:
-        """The held turn's thread and page, decoded on the event loop."""
+        """The held turn's thread and page, decoded on the event loop (the page's items
+        kept by their stored text for the next turn: see :mod:`.decoded`)."""
         async with holding as start:
             assert start is not None
             row, read = start
             assert read is not None  # the turn was taken: ``add`` ran
             page, has_more = read
-            yield decode_thread(row), decode_item_page(thread_id, page, has_more)
+            yield decode_thread(row), decode_history_page(thread_id, page, has_more)
 
 
 @asynccontextmanager
