@@ -103,6 +103,9 @@ async def create_thread(
                     _saved_later(server, saving, thread.id, notebook, context)
                 )
                 server.sql_store.finish_in_background(thread.id, later)
+    # Saved: ChatKit's save of the turn's copy (changed by the turn) writes only what
+    # the turn changed, and keeps a rename made meanwhile (store/thread_changes.py).
+    server.sql_store.track_copy(thread)
     if thread.title is not None:
         # Owed only once the thread exists: a failed create leaves nothing behind.
         server.owe_model_title(thread.id, thread.title, message, context)
@@ -159,6 +162,8 @@ async def add_user_message(
         thread_id, message, max(1, max_items), context, on_gone
     )
     async with turn as (thread, page):
+        # As for a new thread's (create_thread).
+        server.sql_store.track_copy(thread)
         # What this request asks of its turn, for respond() (see turn.py).
         server.turn_requests[thread_id] = TurnRequest.of(request)
         try:

@@ -83,7 +83,7 @@ from .statements import (
     thread_upsert_statement,
     touch_thread,
 )
-from .thread_changes import ThreadChange, change_thread_row
+from .thread_changes import HandedCopies, ThreadChange, change_thread_row
 from .tombstones import delete_item_rows, delete_thread_rows, thread_was_deleted
 from .turns import ThreadTurns
 from .unsaved import said_unsaved
@@ -157,6 +157,8 @@ class SQLStore(HeldTurns, Store[RequestContext]):
             engine, max_bytes=max_attachment_bytes, writer=self._writer, hop=self._hop
         )
         self._turns = ThreadTurns(self._dialect, self._hop)
+        # The thread objects handed out, for save_thread (see thread_changes.py).
+        self._copies = HandedCopies()
 
     @property
     def dialect(self) -> Dialect:
@@ -199,17 +201,35 @@ class SQLStore(HeldTurns, Store[RequestContext]):
         row = await self._hop.read(lambda conn: execute(conn, THREAD_BY_ID, params).one_or_none())
         if row is None:
             raise thread_not_found(thread_id)
-        return decode_thread(row)
+        return self._copies.keep(decode_thread(row))
+
+    def track_copy(self, thread: ThreadMetadata) -> None:
+        """``thread`` (a turn's copy, read or saved by a method that does not hand out
+        threads itself) is as stored now: :meth:`save_thread` of it will write only what
+        changed in it since (see :class:`.thread_changes.HandedCopies`)."""
+        self._copies.keep(thread)
 
     @said_unsaved
     async def save_thread(self, thread: ThreadMetadata, context: RequestContext) -> None:
-        """Create the thread for this user, or update it if they own it already.
+        """Create the thread for this user, or update it if they own it already; a copy
+        this store handed out (:meth:`load_thread`, :meth:`track_copy`, saved before)
+        takes only what its holder changed since, and then the thread as stored.
 
         ``NotFoundError`` for a thread this user deleted: a turn saves the copy it loaded
         (a title, ChatKit's save after the stream), which must not bring it back.
         """
-        stmt, params = self._thread_upsert(thread, context)
         user_id = context.user_id
+        change = self._copies.merge(thread)
+        if change is not None:
+            # A copy handed out (a turn's, loaded when it began): only what its holder
+            # changed since is written, into the thread as stored, in one transaction
+            # (as many statements as the save whole); a rename made meanwhile stays.
+            stored = await self._hop.write(
+                lambda conn: change_thread_row(conn, thread.id, user_id, change), short=True
+            )
+            self._copies.took(thread, stored)
+            return
+        stmt, params = self._thread_upsert(thread, context)
 
         def write(conn: Connection) -> int:
             if thread_was_deleted(conn, thread.id, user_id):
@@ -219,6 +239,7 @@ class SQLStore(HeldTurns, Store[RequestContext]):
         rowcount = await self._hop.write(write, short=True)
         if rowcount == 0:
             raise thread_not_found(thread.id)
+        self._copies.keep(thread)
 
     @said_unsaved
     async def change_thread(

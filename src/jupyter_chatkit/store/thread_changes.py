@@ -9,10 +9,14 @@ transaction that writes it back: on SQLite that transaction (``BEGIN IMMEDIATE``
 holds the database's write lock from its start; on PostgreSQL the read locks the row
 (``FOR UPDATE``). No other write of the thread comes between the read and the write, on
 this server or another one sharing the store.
+
+ChatKit itself saves a turn's copy whole; :class:`HandedCopies` makes that save write
+only what the turn changed in its copy, the same way.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 
 from chatkit.types import ThreadMetadata
@@ -79,3 +83,92 @@ def change_thread_row(
         }
         execute(conn, _THREAD_CHANGED, values)
     return thread
+
+
+_MISSING = object()
+
+
+class _Base:
+    """A copy's fields as stored when the store last handed it out or saved it."""
+
+    __slots__ = ("metadata", "ref", "rest", "title")
+
+    def __init__(self, ref: weakref.ref[ThreadMetadata], thread: ThreadMetadata) -> None:
+        self.ref = ref
+        self.title = thread.title
+        # Shallow: this package replaces metadata values, never changes them in place.
+        self.metadata = dict(thread.metadata)
+        self.rest = (thread.status, thread.allowed_image_domains)
+
+
+class HandedCopies:
+    """The thread objects a store handed out (loaded, or saved whole), each with its
+    fields as then stored, while its holder keeps it (weakly referenced).
+
+    ChatKit saves a turn's copy whole (``save_thread``) whenever the turn changed it: a
+    rename or another writer's metadata saved since the copy was loaded would be undone.
+    Saving a handed-out copy instead writes only the fields its holder changed since
+    (:meth:`merge`), into the thread as stored, and the copy takes the rest.
+    """
+
+    def __init__(self) -> None:
+        self._bases: dict[int, _Base] = {}
+
+    def keep(self, thread: ThreadMetadata) -> ThreadMetadata:
+        """Remember ``thread`` as stored now; returns it."""
+        key = id(thread)
+        base = self._bases.get(key)
+        if base is not None and base.ref() is thread:
+            ref = base.ref
+        else:
+            ref = weakref.ref(thread, lambda _: self._bases.pop(key, None))
+        self._bases[key] = _Base(ref, thread)
+        return thread
+
+    def merge(self, thread: ThreadMetadata) -> ThreadChange | None:
+        """The change writing what ``thread``'s holder changed since it was handed out
+        into the thread as stored; None for a copy not handed out (saved whole)."""
+        base = self._bases.get(id(thread))
+        if base is None or base.ref() is not thread:
+            return None
+
+        def change(stored: ThreadMetadata) -> bool:
+            changed = False
+            if thread.title != base.title and stored.title != thread.title:
+                stored.title = thread.title
+                changed = True
+            rest = (thread.status, thread.allowed_image_domains)
+            if rest != base.rest and rest != (stored.status, stored.allowed_image_domains):
+                stored.status, stored.allowed_image_domains = rest
+                changed = True
+            metadata = dict(stored.metadata)
+            for key, value in thread.metadata.items():
+                if (
+                    base.metadata.get(key, _MISSING) != value
+                    and metadata.get(key, _MISSING) != value
+                ):
+                    metadata[key] = value
+                    changed = True
+            for key in base.metadata.keys() - thread.metadata.keys():
+                if metadata.pop(key, _MISSING) is not _MISSING:
+                    changed = True
+            stored.metadata = metadata
+            return changed
+
+        return change
+
+    def took(self, thread: ThreadMetadata, stored: ThreadMetadata) -> None:
+        """``thread``, just saved by its :meth:`merge`, takes the thread as stored."""
+        if thread.title != stored.title:
+            thread.title = stored.title
+        if thread.metadata != stored.metadata:
+            thread.metadata = stored.metadata
+        if (thread.status, thread.allowed_image_domains) != (
+            stored.status,
+            stored.allowed_image_domains,
+        ):
+            thread.status, thread.allowed_image_domains = (
+                stored.status,
+                stored.allowed_image_domains,
+            )
+        self.keep(thread)

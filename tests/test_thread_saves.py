@@ -1,0 +1,76 @@
+"""ChatKit's save of a turn's whole copy of its thread keeps what others saved meanwhile.
+
+ChatKit saves the thread object a turn holds whenever the turn changed it (its Ask/Agent
+choice recorded, a title given), the whole copy as loaded when the turn began. A rename
+(``threads.update``) or another writer's metadata saved since was undone by that save.
+Now ``SQLStore.save_thread`` of a copy the store handed out (loaded, or saved before)
+writes only what its holder changed since, into the thread as stored, and the copy
+takes the rest: the ``thread.updated`` the turn streams shows the rename too. On
+SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from agents.testing import ModelStep, ScriptedModel, assistant_message
+from chatkit.types import ThreadMetadata, ThreadUpdatedEvent
+
+from jupyter_chatkit.assistant.results import StreamResult
+from jupyter_chatkit.store import SQLStore
+
+from .chatkit_helpers import ALICE, json_call, make_assistant, parse_sse, req, stream, user_input
+
+ASK = {"mode": "ask", "auto_run": False}
+
+
+def _answers(*texts: str) -> ScriptedModel:
+    return ScriptedModel(
+        [ModelStep(output=[assistant_message(t, item_id=f"m{n}")]) for n, t in enumerate(texts)]
+    )
+
+
+def _tagged(stored: ThreadMetadata) -> bool:
+    stored.metadata = {**stored.metadata, "elsewhere": "kept"}
+    return True
+
+
+@pytest.mark.asyncio
+async def test_a_turns_save_of_its_copy_keeps_a_rename_made_meanwhile(store: SQLStore) -> None:
+    assistant = make_assistant(store, _answers("First.", "Second."))
+    try:
+        first = await stream(assistant, req("threads.create", input=user_input("first")))
+        thread_id = first[0].thread.id  # type: ignore[union-attr]
+        # A message recording its Ask/Agent choice: the turn changes its copy, which
+        # ChatKit then saves.
+        body = json.dumps(
+            {
+                "type": "threads.add_user_message",
+                "params": {"thread_id": thread_id, "input": user_input("second")},
+                "metadata": {"agent": ASK},
+            }
+        )
+        result = await assistant.handle(body, ALICE)
+        assert isinstance(result, StreamResult)
+        chunks = aiter(result.chunks)
+        shown: list[Any] = []
+        # The turn has loaded its copy and saved the message: its stream waits here.
+        while not any(e.type == "thread.item.done" for e in shown):
+            shown.extend(parse_sse(await anext(chunks)))
+        status, _ = await json_call(
+            assistant, req("threads.update", thread_id=thread_id, title="Renamed")
+        )
+        assert status == 200
+        await store.change_thread(thread_id, _tagged, ALICE)
+        async for chunk in chunks:
+            shown.extend(parse_sse(chunk))
+    finally:
+        await assistant.aclose()
+    stored = await store.load_thread(thread_id, ALICE)
+    assert stored.title == "Renamed"
+    assert stored.metadata["elsewhere"] == "kept"
+    assert stored.metadata["agent"] == ASK  # the turn's own change
+    updated = [e for e in shown if isinstance(e, ThreadUpdatedEvent)]
+    assert updated and updated[-1].thread.title == "Renamed"
