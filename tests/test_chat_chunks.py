@@ -120,20 +120,25 @@ async def test_a_stream_reads_the_same_through_the_end_check(fake_llm: FakeLLM) 
 
 
 @pytest.mark.asyncio
-async def test_another_openai_builds_its_chunks_its_own_way(
+async def test_another_openai_reads_its_stream_its_own_way(
     fake_llm: FakeLLM, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Its chunks built and its events decoded by openai; a stream ended by [DONE] alone
+    (which openai swallows) is still read whole."""
     from openai.types.chat import ChatCompletionChunk
 
     fake_llm.script(Reply("Some words."))
+    fake_llm.omit_finish_reason = True
     client = AsyncOpenAI(base_url=fake_llm.base_url, api_key="sk-x", max_retries=0)
     try:
         stream: Any = await client.chat.completions.create(
             model="m", messages=[{"role": "user", "content": "hi"}], stream=True
         )
+        decoder = stream._decoder
         monkeypatch.setattr("openai.__version__", "99.0.0")
         checked = EndCheckedStream(stream)
         assert stream._cast_to is ChatCompletionChunk
+        assert stream._decoder is decoder
         chunks = [chunk async for chunk in checked]
     finally:
         await client.close()

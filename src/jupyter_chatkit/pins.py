@@ -11,7 +11,9 @@ shortcut that uses it again against the new release:
   (the stream's close). The private methods overridden (of openai-chatkit too) are in
   ``assistant/library_hooks.py``, checked against the installed release by its test.
 - openai: ``serverext/sdk_stand_ins.py`` (the Responses stream helpers),
-  ``assistant/openai_client.py`` (the skipped transform of plain parameters).
+  ``assistant/openai_client.py`` (the skipped transform of plain parameters),
+  ``assistant/chat_completions.py`` and ``assistant/responses_model.py`` (their streams'
+  ``_cast_to`` and ``_decoder``).
 - httpx2: ``assistant/openai_client.py`` (the merged headers).
 - openai-chatkit: ``assistant/event_merge.py`` (its ``_merge_generators`` replaced).
 """

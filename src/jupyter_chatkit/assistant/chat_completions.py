@@ -23,20 +23,24 @@ subclass that fixes three things:
    OpenAI-compatible servers are known to close streams early, e.g.
    https://github.com/earendil-works/pi/issues/5793.
 
-Besides, the plain text deltas that reach the server in one network read are merged
-into one chunk before openai parses them (:mod:`.coalesce`): a model faster than the
-server then costs one pass through the pipeline per read, not per token. And chunks are
-built by pydantic's validation where they validate strictly, instead of openai's
+Besides, the plain text deltas that reach the server in one network read are merged into
+one chunk before openai parses them (:mod:`.coalesce`): a model faster than the server
+then costs one pass through the pipeline per read, not per token. And chunks are built
+by pydantic's validation where they validate strictly, instead of openai's
 field-by-field construction (:class:`ChunkByValidation`, the same objects).
-:class:`EndCheckedStream` sets two private attributes of openai's ``AsyncStream``
-before its first read: ``_decoder`` (watched for ``[DONE]``, which openai swallows, and
-merging deltas) and ``_cast_to`` (what each chunk is built as); openai's
-``create(stream=True)`` takes neither, and the agents SDK passes the stream on as it
-is. ``_cast_to`` is set only for the openai release it was read in (``pins.OPENAI``).
-Measured (bench_turn_cpu --api chat_completions --turns 40 --rounds 5, workers side by
-side with a copy that keeps openai's ``_cast_to``, 2026-11-30, loaded machine): 6.21
-against 7.00 ms of server CPU per warm turn (per-round ratios 0.82 to 1.05, median
-0.93).
+:class:`EndCheckedStream` sets two private attributes of openai's ``AsyncStream`` before
+its first read: ``_decoder`` (watched for ``[DONE]``, which openai swallows, and merging
+deltas) and ``_cast_to`` (what each chunk is built as); openai's ``create(stream=True)``
+takes neither, and the agents SDK passes the stream on as it is. Both are set only for
+the openai release they were read in (``pins.OPENAI``); another parses its stream its
+own way, [DONE] unseen, so a stream that ends without a ``finish_reason`` is taken as
+complete there, as the agents SDK takes it. Measured (bench_turn_cpu --api
+chat_completions --turns 40 --rounds 5, workers side by side with a copy that keeps
+openai's ``_cast_to``, 2026-11-30, loaded machine): 6.21 against 7.00 ms of server CPU
+per warm turn (per-round ratios 0.82 to 1.05, median 0.93). And the decoder's merge,
+against a copy that watches for [DONE] only (--compare, 5 rounds, 2026-11-30, loaded
+machine): 10.09 against 18.79 ms per warm turn with ``--words 100`` (per-worker
+7.99-11.44 against 16.25-20.55), 5.19 against 5.68 with the default five words.
 
 openai and agents are imported when the class is first built, not with this module.
 """
@@ -118,6 +122,9 @@ def chat_completions_model_class() -> type[OpenAIChatCompletionsModel]:
 # The openai releases whose AsyncStream._cast_to (openai's chunk building) was read for
 # ChunkByValidation.
 CHUNK_BUILD_OPENAI_VERSIONS = frozenset({pins.OPENAI})
+# The openai releases whose AsyncStream was read for its _decoder: _iter_events reads
+# every event through it, and __stream__ breaks out of its loop at [DONE].
+DECODER_OPENAI_VERSIONS = frozenset({pins.OPENAI})
 
 # The openai-agents versions whose stream close (see library_hooks.py) only closes the
 # stream.
@@ -297,8 +304,10 @@ class EndCheckedStream:
 
     The end markers are a ``finish_reason`` on choice 0 and the ``[DONE]`` event; a
     stream with neither was cut (a proxy timing out, a server restarting) even when
-    its HTTP body ended cleanly. Everything else is passed through to the wrapped
-    ``openai.AsyncStream`` (``response``, ``close()``), which the SDK uses.
+    its HTTP body ended cleanly. Where [DONE] cannot be watched (another openai
+    release), a stream without a ``finish_reason`` is taken as complete. Everything
+    else is passed through to the wrapped ``openai.AsyncStream`` (``response``,
+    ``close()``), which the SDK uses.
     """
 
     def __init__(self, stream: Any) -> None:
@@ -308,6 +317,8 @@ class EndCheckedStream:
         self._stream = stream
         self.finished = False
         self._done = _Seen()
+        # Whether [DONE] can be seen (openai swallows it): only through the decoder.
+        self.done_watched = False
         if (
             openai.__version__ in CHUNK_BUILD_OPENAI_VERSIONS
             and getattr(stream, "_cast_to", None) is ChatCompletionChunk
@@ -315,12 +326,17 @@ class EndCheckedStream:
             # Read before the first chunk (openai's __stream__ starts on the first read).
             stream._cast_to = ChunkByValidation
         decoder = getattr(stream, "_decoder", None)
-        if decoder is not None and hasattr(decoder, "aiter_bytes"):
+        if (
+            openai.__version__ in DECODER_OPENAI_VERSIONS
+            and decoder is not None
+            and hasattr(decoder, "aiter_bytes")
+        ):
             # openai's AsyncStream swallows [DONE]; watch the decoder to see it go by.
             # The watcher notes it in a flag of its own, not on this stream: a watcher
             # holding the stream that holds it was a reference cycle that kept the
             # request's options (the whole history sent) until a garbage collection.
             stream._decoder = _DoneWatcher(decoder, self._done)
+            self.done_watched = True
 
     @property
     def done_event(self) -> bool:
@@ -340,7 +356,7 @@ class EndCheckedStream:
                 if getattr(choice, "index", 0) == 0 and getattr(choice, "finish_reason", None):
                     self.finished = True
             yield chunk
-        if not (self.finished or self.done_event):
+        if not (self.finished or self.done_event or not self.done_watched):
             raise IncompleteStreamError(
                 "the chat-completions stream ended without a finish_reason or [DONE]"
             )
