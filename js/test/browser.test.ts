@@ -357,6 +357,25 @@ test("a message left without an answer stays marked once the next one is sent", 
   done(page);
 });
 
+test("Retry and Regenerate pressed from the keyboard leave it in the chat's message box", opts, async () => {
+  const { page, errors } = await open("theme=light&width=600", 600);
+  const focused = () => page.evaluate(() => document.activeElement?.getAttribute("aria-label") ?? null);
+  await ask(page, "load data.csv", 1);
+  // Regenerate: its answer goes with the button (before: the keyboard fell to the body).
+  await page.getByRole("button", { name: "Regenerate this answer" }).focus();
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(".jck-error:not([hidden])");
+  await page.waitForFunction(() => !(window as any).chat.session.busy);
+  assert.equal(await focused(), "Message");
+  // Retry in the error box: the box goes with it.
+  await page.locator(".jck-error").getByRole("button", { name: "Retry" }).focus();
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => !(window as any).chat.session.busy);
+  assert.equal(await focused(), "Message");
+  assert.deepEqual(errors, []);
+  done(page);
+});
+
 test("an empty code block (a stray fence) gets no Copy / Insert bar; a filled one does", opts, async () => {
   const { page, errors } = await open("theme=light", 600);
   for (const [text, bars] of [

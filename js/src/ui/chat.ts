@@ -98,7 +98,11 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     toolView: (item) => agent?.view(item) ?? null,
     regenerate: () => {
       follow.atEnd = true;
+      // The answer goes, its Regenerate with it: the keyboard goes to the message box
+      // (it fell to the page's body).
+      const keyboardHere = view.el.contains(document.activeElement);
       void session.retry();
+      if (keyboardHere) composerBox.focus();
     },
     edit: (itemId, text) => {
       if (session.busy) return;
@@ -161,7 +165,13 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     ),
     offlineNote,
   );
-  const status = new StatusView(session, { empty, older, subtitle, busyChanged: () => composerBox.sync() });
+  const status = new StatusView(session, {
+    empty,
+    older,
+    subtitle,
+    busyChanged: () => composerBox.sync(),
+    focusComposer: () => composerBox.focus(),
+  });
   const { pending, progress, notices, errorBox } = status;
   const scroller = h("div", { class: "jck-scroll" }, older, empty, view.el, pending, progress, notices, errorBox);
 

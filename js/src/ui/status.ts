@@ -22,6 +22,8 @@ export interface StatusSlots {
   subtitle: HTMLElement;
   /** Called when the busy flag changed (the composer's button follows it). */
   busyChanged(): void;
+  /** Give the keyboard to the message box (a Retry pressed goes away with its box). */
+  focusComposer(): void;
 }
 
 function setHidden(el: HTMLElement, hidden: boolean): void {
@@ -137,22 +139,33 @@ export class StatusView {
       this.errorBox.replaceChildren(
         icon("warning"),
         h("span", { class: "jck-error-text" }, "This message has no answer."),
-        button([icon("retry"), h("span", null, "Retry")], () => void session.retry(), { class: "jck-btn" }),
+        button([icon("retry"), h("span", null, "Retry")], () => this.retry(), { class: "jck-btn" }),
       );
     } else if (isStopped(s.error)) {
       // The person's own Stop: said plainly, not as a failure.
       this.errorBox.replaceChildren(
         h("span", { class: "jck-error-text" }, s.error?.message ?? "Stopped."),
-        button([icon("retry"), h("span", null, "Retry")], () => void session.retry(), { class: "jck-btn" }),
+        button([icon("retry"), h("span", null, "Retry")], () => this.retry(), { class: "jck-btn" }),
       );
     } else if (s.error) {
       const msg = s.error.message || "Something went wrong while answering.";
       const parts: (Node | string)[] = [icon("warning"), h("span", { class: "jck-error-text" }, msg)];
       if (retry) {
-        parts.push(button([icon("retry"), h("span", null, "Retry")], () => void session.retry(), { class: "jck-btn" }));
+        parts.push(button([icon("retry"), h("span", null, "Retry")], () => this.retry(), { class: "jck-btn" }));
       }
       this.errorBox.replaceChildren(...parts);
     }
+  }
+
+  /**
+   * Retry the failed turn. Its box goes away with the Retry button: pressed from the
+   * keyboard, the keyboard goes to the message box (it fell to the page's body, and the
+   * next Tab started over at the top of JupyterLab).
+   */
+  private retry(): void {
+    const keyboardHere = this.errorBox.contains(document.activeElement);
+    void this.session.retry();
+    if (keyboardHere) this.slots.focusComposer();
   }
 
   private hasAssistantOutputAfterUser(): boolean {
