@@ -65,7 +65,7 @@ async def test_opening_a_v1_database_upgrades_it_and_keeps_data(store_url: str) 
 
     store = await open_store(store_url)
     try:
-        assert await current_version(store.engine) == LATEST_VERSION == 5
+        assert await current_version(store.engine) == LATEST_VERSION == 6
         old = await store.load_thread("thr_old", ALICE)
         assert (old.title, old.metadata) == ("Old chat", {"notebook": "a.ipynb"})
         # v4 filled the notebook column from the metadata: the filter finds the old thread.

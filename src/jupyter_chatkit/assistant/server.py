@@ -513,9 +513,13 @@ class NotebookAssistant(ChatKitHooks):
 
 
 async def create_assistant(settings: Settings, model: Model | None = None) -> NotebookAssistant:
-    """Open the store named by ``settings.store_url`` and build the assistant on it."""
+    """Open the store named by ``settings.store_url`` (its stored titles redacted by the
+    configured context policy, once: store/title_redaction.py) and build the assistant
+    on it."""
     from ..store import open_store
     from ..store.engine import PoolOptions
+    from ..store.title_redaction import TitleRedaction
 
-    store = await open_store(settings.store_url, pool=PoolOptions.of(settings))
+    titles = TitleRedaction.of(ContextPolicy.from_settings(settings))
+    store = await open_store(settings.store_url, pool=PoolOptions.of(settings), titles=titles)
     return NotebookAssistant(store, settings, model=model)

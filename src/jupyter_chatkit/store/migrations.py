@@ -232,16 +232,23 @@ def _v5_redacted_titles(conn: Connection) -> None:
 
     Titles made before they passed the policy (73bad69) may hold a secret verbatim: the
     first words of a message with a pasted key. Each stored title (the column, and the
-    ``"title"`` of the thread's JSON) is redacted by the rules of the release that runs
-    this step; only titles that change are rewritten, and nothing else in the row (the
-    payload's other text stays as it was, byte for byte). Redacting a redacted title
-    changes nothing, so the step is idempotent even outside the version table.
+    ``"title"`` of the thread's JSON) is redacted by the default rules of the release
+    that runs this step (a server's configured rules follow: :mod:`.title_redaction`);
+    only titles that change are rewritten, and nothing else in the row (the payload's
+    other text stays as it was, byte for byte). Redacting a redacted title changes
+    nothing, so the step is idempotent even outside the version table.
     """
+    redact_stored_titles(conn, _redacted)
+
+
+def redact_stored_titles(conn: Connection, redact: Callable[[str], str]) -> None:
+    """Every stored thread title (column and payload) passed through ``redact``; only
+    the rows whose title changes are written, nothing else in them."""
     rows = conn.execute(text("SELECT seq, title, payload FROM threads")).all()
     updates = []
     for seq, title, payload in rows:
-        new_title = _redacted(title) if isinstance(title, str) else title
-        new_payload = _payload_title_redacted(payload)
+        new_title = redact(title) if isinstance(title, str) else title
+        new_payload = _payload_title_redacted(payload, redact)
         if new_title != title or new_payload != payload:
             updates.append({"b_seq": seq, "b_title": new_title, "b_payload": new_payload})
     if updates:
@@ -258,7 +265,7 @@ def _redacted(title: str) -> str:
     return Redactor().text(title)
 
 
-def _payload_title_redacted(payload: str) -> str:
+def _payload_title_redacted(payload: str, redact: Callable[[str], str]) -> str:
     """``payload`` with its top-level ``"title"`` redacted; an unreadable payload, or one
     whose title holds nothing to hide, is returned as it is."""
     try:
@@ -268,7 +275,7 @@ def _payload_title_redacted(payload: str) -> str:
     title = meta.get("title") if isinstance(meta, dict) else None
     if not isinstance(title, str):
         return payload
-    new = _redacted(title)
+    new = redact(title)
     if new == title:
         return payload
     # The stored JSON is compact (pydantic's dump): the title's own text is replaced where
@@ -280,12 +287,32 @@ def _payload_title_redacted(payload: str) -> str:
     return json.dumps(meta, ensure_ascii=False, separators=(",", ":"))
 
 
+# The key of the default rules' configuration (title_redaction.configuration_key(True,
+# ())), written out: this step is frozen.
+_DEFAULT_TITLE_POLICY = "cd4f4b3f8e224c5d08f5f6b27bf0d77a"
+
+
+def _v6_title_redactions(conn: Connection) -> None:
+    """The title redaction policies stored titles have passed (:mod:`.title_redaction`):
+    v5's default rules so far."""
+    md = MetaData()
+    table = Table(
+        "title_redactions",
+        md,
+        Column("policy", String, primary_key=True),
+        Column("applied_us", BigInteger, nullable=False),
+    )
+    md.create_all(conn)
+    conn.execute(insert(table).values(policy=_DEFAULT_TITLE_POLICY, applied_us=now_us()))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "threads, items and attachments", _v1_core),
     Migration(2, "item feedback; tombstones for deleted cursors", _v2_feedback_and_tombstones),
     Migration(3, "per-thread turn leases", _v3_thread_turns),
     Migration(4, "threads.notebook, indexed per user", _v4_thread_notebook, additive=True),
     Migration(5, "thread titles redacted", _v5_redacted_titles, additive=True),
+    Migration(6, "title redaction policies recorded", _v6_title_redactions, additive=True),
 )
 """Every schema step, oldest first. Append only."""
 

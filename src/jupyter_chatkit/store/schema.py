@@ -165,6 +165,15 @@ thread_turns = Table(
     Column("expires_us", BigInteger, nullable=False),
 )
 
+# The title redaction policies stored titles have passed, by their configuration's key
+# (see :mod:`.title_redaction`): each runs once per database.
+title_redactions = Table(
+    "title_redactions",
+    metadata,
+    Column("policy", String, primary_key=True),
+    Column("applied_us", BigInteger, nullable=False),
+)
+
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 

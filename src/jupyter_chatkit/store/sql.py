@@ -84,6 +84,7 @@ from .statements import (
     touch_thread,
 )
 from .thread_changes import HandedCopies, ThreadChange, change_thread_row
+from .title_redaction import TitleRedaction, redact_titles_once
 from .tombstones import delete_item_rows, delete_thread_rows, thread_was_deleted
 from .turns import ThreadTurns
 from .unsaved import said_unsaved
@@ -101,13 +102,16 @@ async def open_store(
     max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES,
     pool: PoolOptions | None = None,
     server_id: str | None = None,
+    titles: TitleRedaction | None = None,
 ) -> SQLStore:
     """Open (creating and migrating as needed) the chat store at ``url``.
 
     ``""`` means the SQLite file :func:`~jupyter_chatkit.store.default_sqlite_path`;
     ``sqlite:///abs/path.sqlite3`` another SQLite file; ``postgresql://user:pw@host/db``
     (or ``postgres://``, ``postgresql+asyncpg://``) a PostgreSQL database via asyncpg.
-    ``server_id`` is :attr:`SQLStore.server_id`.
+    ``server_id`` is :attr:`SQLStore.server_id`. ``titles``: the server's title
+    redaction, applied to the stored titles once per configuration
+    (:mod:`.title_redaction`).
     """
     lock_timeout = (pool or PoolOptions()).lock_timeout
     engine = create_engine_for(resolve_url(url), pool)
@@ -117,6 +121,8 @@ async def open_store(
         # store already migrated needs no lock to open.
         await use_wal(engine, lock_timeout)
         await migrate(engine, lock_timeout=lock_timeout)
+        if titles is not None:
+            await redact_titles_once(engine, titles, lock_timeout)
     except BaseException:
         await engine.dispose()
         raise

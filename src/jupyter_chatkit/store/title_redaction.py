@@ -1,0 +1,82 @@
+"""Stored thread titles redacted by the server's configured context policy, once.
+
+Titles pass the context policy when they are made. Older ones were redacted by
+migration v5 with the default rules only: a server configured with secret patterns of
+its own (``redact_patterns``) kept a title holding such a secret as it was. So opening
+the store (:func:`~.sql.open_store`) for an assistant redacts every stored title with
+the configured policy (:class:`TitleRedaction`), once per configuration: the
+``title_redactions`` table records the key of each configuration applied (whether
+redaction is on, the patterns; no secret in it), and a start whose key is recorded
+only reads it. The configured keys' values (the API key) are hidden too when the pass
+runs, but a change of them alone does not run it again: their shapes are hidden by the
+default rules anyway.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import insert, select, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from .engine import write_within
+from .migrations import _PG_LOCK_KEY, redact_stored_titles
+from .schema import now_us, title_redactions
+
+if TYPE_CHECKING:
+    from ..context_policy import ContextPolicy
+
+
+def configuration_key(redact_secrets: bool, patterns: Collection[str]) -> str:
+    """The key recorded for a title redaction configuration (a digest of it)."""
+    body = json.dumps([bool(redact_secrets), sorted(set(patterns))])
+    return hashlib.sha256(body.encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class TitleRedaction:
+    """How stored titles are redacted: ``redact`` a title; ``key`` names the
+    configuration (:func:`configuration_key`)."""
+
+    redact: Callable[[str], str]
+    key: str
+
+    @classmethod
+    def of(cls, policy: ContextPolicy) -> TitleRedaction:
+        """The title redaction of a server's context policy."""
+        return cls(
+            policy.redactor().text, configuration_key(policy.redact_secrets, policy.redact_patterns)
+        )
+
+
+async def redact_titles_once(
+    engine: AsyncEngine, titles: TitleRedaction, lock_timeout: float
+) -> None:
+    """Redact every stored title with ``titles`` unless its configuration was applied
+    already (then only one read). The pass waits at most ``lock_timeout`` for another
+    process's lock (:class:`~.engine.StoreBusyError`, nothing written, as a migration)."""
+    async with engine.connect() as conn:
+        if await conn.run_sync(_applied, titles.key):
+            return
+    async with write_within(engine, lock_timeout) as conn:
+        await conn.run_sync(_apply, titles)
+
+
+def _applied(conn: Connection, key: str) -> bool:
+    found = conn.execute(select(title_redactions.c.policy).where(title_redactions.c.policy == key))
+    return found.first() is not None
+
+
+def _apply(conn: Connection, titles: TitleRedaction) -> None:
+    if conn.dialect.name == "postgresql":
+        # As migrations: two servers starting at once queue here, the second finds it done.
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+    if _applied(conn, titles.key):
+        return
+    redact_stored_titles(conn, titles.redact)
+    conn.execute(insert(title_redactions).values(policy=titles.key, applied_us=now_us()))

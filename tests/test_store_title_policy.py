@@ -1,0 +1,98 @@
+"""Stored titles are redacted by the server's configured context policy, once.
+
+Migration v5 redacted old thread titles with the default rules only: a server
+configured with its own secret patterns (``redact_patterns``) kept titles holding such
+a secret verbatim. The assistant's store now redacts stored titles with the configured
+policy when it opens, once per configuration: a later start with the same
+configuration only reads (it opens while another process holds the write lock).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from chatkit.types import ThreadMetadata
+from sqlalchemy import text
+
+from jupyter_chatkit.assistant.server import create_assistant
+from jupyter_chatkit.settings import Settings
+from jupyter_chatkit.store import open_store
+from jupyter_chatkit.store.engine import create_engine_for, resolve_url
+from jupyter_chatkit.store.migrations import migrate
+
+from .test_store_locked import Locker
+from .test_store_title_migration import ALICE, _payload, _rows
+
+PATTERN = r"ACME-[0-9]{8}"
+HELD = "Deploy with ACME-12345678 tonight"
+
+
+def _settings(url: str, *patterns: str) -> Settings:
+    # A short lock timeout: a start that writes while the lock is held fails at once.
+    return Settings(
+        store_url=url, api_key="", base_url="", redact_patterns=list(patterns), store_lock_timeout=1
+    )
+
+
+async def _thread_titled(url: str, title: str) -> None:
+    """A thread titled ``title`` saved in the store at ``url`` (opened and migrated)."""
+    store = await open_store(url)
+    try:
+        thread = ThreadMetadata(id="thr_acme", title=title, created_at=datetime.now())
+        await store.save_thread(thread, ALICE)
+    finally:
+        await store.close()
+
+
+async def _v4_thread_titled(url: str, title: str) -> None:
+    """A store at v4 (before titles were redacted) with a thread titled ``title``."""
+    engine = create_engine_for(resolve_url(url))
+    try:
+        assert await migrate(engine, target=4) == 4
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO threads (id, user_id, created_us, updated_us, title, payload)"
+                    " VALUES ('thr_acme', 'alice', 1, 1, :title, :payload)"
+                ),
+                {"title": title, "payload": _payload("thr_acme", title)},
+            )
+    finally:
+        await engine.dispose()
+
+
+async def _title(url: str) -> str | None:
+    return (await _rows(url))["thr_acme"][0]
+
+
+@pytest.mark.asyncio
+async def test_an_upgraded_store_redacts_titles_with_the_configured_patterns(
+    store_url: str,
+) -> None:
+    await _v4_thread_titled(store_url, HELD)
+    assistant = await create_assistant(_settings(store_url, PATTERN))
+    await assistant.aclose()
+    title = await _title(store_url)
+    assert title is not None and "ACME-12345678" not in title and "«redacted" in title
+    assert title.startswith("Deploy with ")
+
+
+@pytest.mark.asyncio
+async def test_a_store_already_redacted_by_default_takes_the_configured_patterns_once(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "chat.sqlite3"
+    url = f"sqlite:///{path}"
+    # Migrated (v5 and on) with the default rules, then a title with the pattern.
+    await _thread_titled(url, HELD)
+    assistant = await create_assistant(_settings(url, PATTERN))
+    await assistant.aclose()
+    title = await _title(url)
+    assert title is not None and "ACME-12345678" not in title
+    # Done once: a later start with the same configuration writes nothing, so it opens
+    # while another process holds the write lock.
+    async with Locker(path):
+        again = await create_assistant(_settings(url, PATTERN))
+        await again.aclose()
