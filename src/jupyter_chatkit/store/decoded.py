@@ -15,6 +15,8 @@ recently used dropped first; a text over an eighth is not kept.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
@@ -32,21 +34,28 @@ class DecodedItems:
         self.max_chars = max_chars
         self._items: OrderedDict[str, ThreadItem] = OrderedDict()
         self._chars = 0
+        # Additions and drops, so that the count of characters stays exact.
+        self._guard = threading.Lock()
 
     def item(self, payload: str, *, item_id: str, thread_id: str) -> ThreadItem | None:
         """:func:`.codec.load_item` of ``payload``, parsed once while it is kept."""
         item = self._items.get(payload)
         if item is not None:
-            self._items.move_to_end(payload)
+            # Dropped meanwhile by another thread's event loop (a kernel's assistant
+            # beside a test's, say): it was still the right item.
+            with contextlib.suppress(KeyError):
+                self._items.move_to_end(payload)
             return item
         item = codec.load_item(payload, item_id=item_id, thread_id=thread_id)
         # An unreadable row is not kept: it is logged each time it is read, as before.
         if item is not None and len(payload) <= self.max_chars // 8:
-            self._items[payload] = item
-            self._chars += len(payload)
-            while self._chars > self.max_chars:
-                dropped, _ = self._items.popitem(last=False)
-                self._chars -= len(dropped)
+            with self._guard:
+                if payload not in self._items:
+                    self._items[payload] = item
+                    self._chars += len(payload)
+                while self._chars > self.max_chars and self._items:
+                    dropped, _ = self._items.popitem(last=False)
+                    self._chars -= len(dropped)
         return item
 
     def entries(self) -> list[tuple[str, ThreadItem]]:
@@ -55,8 +64,9 @@ class DecodedItems:
 
     def clear(self) -> None:
         """Forget every kept item."""
-        self._items.clear()
-        self._chars = 0
+        with self._guard:
+            self._items.clear()
+            self._chars = 0
 
     def __len__(self) -> int:
         return len(self._items)
