@@ -1605,6 +1605,22 @@ test("history in a narrow sidebar: each title has a line of its own (its date un
   done(page);
 });
 
+test("a delete asked in a narrow sidebar names the whole title of the conversation", opts, async () => {
+  const { page, errors } = await open("theme=light", 250);
+  await page.getByRole("button", { name: "Conversation history" }).click();
+  await page.waitForSelector(".jck-history-row");
+  await page.getByRole("button", { name: /^Delete “Loading data”/ }).click();
+  const title = page.locator(".jck-history-confirm-title");
+  // Before: beside its buttons the title was cut to a few letters ('Delete "Lo…"?').
+  assert.equal(await title.innerText(), "Loading data");
+  assert.equal(await title.evaluate((e) => e.scrollWidth > e.clientWidth), false);
+  const buttons = page.locator(".jck-history-row").filter({ has: title }).getByRole("button");
+  assert.deepEqual(await buttons.allInnerTexts(), ["Delete", "Cancel"]);
+  await page.screenshot({ path: join(outDir, "narrow-history-delete.png") });
+  assert.deepEqual(errors, []);
+  done(page);
+});
+
 test("a rename that fails keeps the new title in its box (to try again); sent once", opts, async () => {
   const { page, errors } = await open("theme=light&hold=threads.update", 600);
   await page.getByRole("button", { name: "Conversation history" }).click();
@@ -1729,6 +1745,44 @@ test("a streamed delta updates its answer only, not the DOM of every earlier tur
     await page.locator(".jck-log > .jck-last").evaluateAll((els) => els.map((e) => e.getAttribute("data-item-id"))),
     ["a12"],
   );
+  assert.deepEqual(errors, []);
+  done(page);
+});
+
+test("a long tag in a message is one line, cut, whole on hover (a narrow sidebar)", opts, async () => {
+  const { page, errors } = await open("theme=light", 250);
+  const name = "a_rather_long_notebook_name_for_walking.ipynb";
+  await page.evaluate((text) => {
+    const chat = (window as any).chat;
+    const at = "2026-01-01T00:00:00";
+    const thread = { id: "thr_t", created_at: at, status: { type: "active" }, metadata: {} };
+    chat.session.apply({ type: "thread.created", thread: { ...thread, items: { data: [], has_more: false } } });
+    chat.session.apply({
+      type: "thread.item.done",
+      item: {
+        id: "msg_t",
+        thread_id: "thr_t",
+        created_at: at,
+        type: "user_message",
+        content: [
+          { type: "input_text", text: "what is in it?" },
+          { type: "input_tag", id: "nb", text, data: {}, interactive: false },
+        ],
+        attachments: [],
+        inference_options: {},
+      },
+    });
+  }, name);
+  const tag = page.locator(".jck-bubble .jck-tag");
+  await tag.waitFor();
+  // Before: broken letter by letter over three lines.
+  const shape = await tag.evaluate((e) => ({
+    lines: Math.round(e.getBoundingClientRect().height / Number.parseFloat(getComputedStyle(e).lineHeight)),
+    inside: e.getBoundingClientRect().right <= (e.closest(".jck-bubble") as HTMLElement).getBoundingClientRect().right,
+  }));
+  assert.deepEqual(shape, { lines: 1, inside: true });
+  assert.equal(await tag.getAttribute("title"), name);
+  await page.screenshot({ path: join(outDir, "narrow-long-tag.png") });
   assert.deepEqual(errors, []);
   done(page);
 });

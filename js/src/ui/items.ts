@@ -155,7 +155,7 @@ function userEntry(item: UserMessageItem, host: ItemHost): Entry {
     const bubble = h("div", { class: "jck-bubble" });
     for (const c of it.content) {
       if (c.type === "input_text") bubble.appendChild(document.createTextNode(c.text));
-      else bubble.appendChild(h("span", { class: "jck-tag" }, c.text));
+      else bubble.appendChild(h("span", { class: "jck-tag", title: c.text }, c.text));
     }
     // The files that went with it, by name: without them nothing said a file was sent.
     for (const a of it.attachments ?? []) {
