@@ -20,7 +20,7 @@
   old kernel, but the notebook's session reaches the new one, so the model reads the
   variables that exist now.
 
-One JupyterLab for the module (tests/fixtures/browser.py, default settings). Screenshots
+One JupyterLab for the module (tests/fixtures/jupyter_servers.py, default settings). Screenshots
 land in ``test-output/<test name>/``.
 """
 

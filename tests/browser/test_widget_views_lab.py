@@ -33,7 +33,7 @@ from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall, http_error
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 
-# This module's servers (tests/fixtures/browser.py): a second model people may pick.
+# This module's servers (tests/fixtures/jupyter_servers.py): a second model people may pick.
 JUPYTER_EXTRA_ENV = {"JUPYTER_CHATKIT_MODELS": "other-model"}
 IN_CELL = ".jp-Notebook .jck-widget-host"
 IN_VIEW = ".jp-LinkedOutputView .jck-widget-host"
