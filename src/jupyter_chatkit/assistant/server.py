@@ -78,6 +78,7 @@ from .scrub import Scrubber, register_secret
 from .titles import PendingTitles, local_title, model_title, renamed_to
 from .turn import TurnRequest, choose_agent, context_class, run_agent
 from .turn_streams import THREAD_DELETED, keep_stopped_turn, process_streaming
+from .unsaved_threads import UnsavedThreads
 
 log = logging.getLogger("jupyter_chatkit")
 
@@ -143,6 +144,9 @@ class NotebookAssistant(ChatKitHooks):
         # New threads named to their client (thread.created) while their save waits for
         # another process's lock: opening one waits for its save (user_messages.py).
         self.saving_threads: dict[str, asyncio.Future[Any]] = {}
+        # New threads named to their client whose first save then failed, kept for the
+        # client's Retry or next request, which saves them first (unsaved_threads.py).
+        self.unsaved_threads = UnsavedThreads()
 
     @property
     def provider_model(self) -> Model:
@@ -170,6 +174,10 @@ class NotebookAssistant(ChatKitHooks):
         self, request: ChatKitReq, context: RequestContext
     ) -> StreamingResult | NonStreamingResult:
         """:meth:`process` for a request already validated (answers.py validates it)."""
+        if self.unsaved_threads:
+            # A new thread named to its client but not saved: saved before it is named
+            # again (normally none is kept: one length check).
+            await self.unsaved_threads.save_named(self.sql_store, request, context)
         if is_streaming_req(request):
             await check_streaming_request(self, request, context)
             # The buttons this front end adds to code cards, named when a card is shown.

@@ -91,8 +91,14 @@ async def create_thread(
                 saving.add_done_callback(lambda _: server.saving_threads.pop(thread.id, None))
                 yield ThreadCreatedEvent(thread=server.thread_response(thread))
                 yield ThreadItemDoneEvent(item=message)
-                with told_while(waiting.result()):
-                    stored = await asyncio.shield(saving)
+                try:
+                    with told_while(waiting.result()):
+                        stored = await asyncio.shield(saving)
+                except Exception:
+                    # Named, never stored: kept for the client's Retry (unsaved_threads.py).
+                    notebook = server.new_notebooks.get(thread.id)
+                    server.unsaved_threads.keep(metadata, message, notebook, context)
+                    raise
         finally:
             if not saving.done():
                 # Stopped while it waits: the turn ends now, and the message people
