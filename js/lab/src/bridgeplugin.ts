@@ -8,6 +8,7 @@ import { INotebookTracker } from "@jupyterlab/notebook";
 import { installBridge } from "./bridge";
 import { installFileLinks } from "./filelinks";
 import { panelHolding } from "./locate";
+import { watchNotebookKernels } from "./shellwatch";
 
 export const bridgePlugin: JupyterFrontEndPlugin<void> = {
   id: "jupyter-chatkit:bridge",
@@ -16,6 +17,9 @@ export const bridgePlugin: JupyterFrontEndPlugin<void> = {
   requires: [INotebookTracker],
   activate: (app: JupyterFrontEnd, tracker: INotebookTracker): void => {
     installBridge(tracker);
+    // From their start, so what a kernel's main shell runs is known, not guessed, when the
+    // chat (sidebar or widget) first asks a busy kernel (subshell.ts).
+    watchNotebookKernels(tracker);
     installFileLinks(document, {
       // A widget's or output's own notebook; the sidebar's is the one it follows (current).
       notebookOf: (el) => (panelHolding(tracker, el) ?? tracker.currentWidget)?.context.path ?? null,

@@ -18,6 +18,7 @@ import { noteCheckable, ownRequest } from "./checkcache";
 import { type FloatAt, floatsInJson, parseKeepingFloats } from "./floats";
 import { parsePyStringRepr, pyString } from "./pyrepr";
 import { policyResult, redactText } from "./redact";
+import { mainShellSeen } from "./shellwatch";
 import { busySubshell, executeOn, fromSubshell } from "./subshell";
 
 /** How long to wait for a busy kernel to become idle before giving up. */
@@ -51,7 +52,8 @@ function sleep(ms: number): Promise<void> {
 /** Wait until the kernel is idle; false if it stays busy for `ms`. */
 async function waitIdle(kernel: Kernel.IKernelConnection, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
-  while (kernel.status === "busy") {
+  // The connection says idle after a control request's end while a cell runs.
+  while (kernel.status === "busy" || mainShellSeen(kernel) === "busy") {
     if (Date.now() >= deadline) return false;
     await sleep(100);
   }

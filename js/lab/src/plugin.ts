@@ -23,6 +23,7 @@ import { cellIndexOf, panelHolding } from "./locate";
 import type * as NotebookOps from "./notebookops";
 import { AssistantPanel } from "./panel";
 import { errorOutputs } from "./prompts";
+import { watchNotebookKernels } from "./shellwatch";
 
 export const PLUGIN_ID = "jupyter-chatkit:plugin";
 
@@ -70,6 +71,8 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
     registry: ISettingRegistry | null,
   ): void => {
     let current: AssistantSettings = { ...DEFAULTS };
+    // Each kernel watched from its start (subshell.ts), also if the bridge is disabled.
+    watchNotebookKernels(tracker);
     const modelInfo = fetchModelInfo();
     // Several models on offer: the chat's header gets a picker (and the bar no label).
     const choice = fetchModelChoice().then((c) => (c && c.allowed.length > 1 ? c : null));

@@ -11,6 +11,7 @@ import type { CodeCell } from "@jupyterlab/cells";
 import type { Kernel, KernelMessage } from "@jupyterlab/services";
 import type { Reversal, StepPreview, StepUndo, UndoStep } from "../../src/index";
 import { Redactor } from "./redact";
+import { mainShellIdle } from "./subshell";
 
 /** The answer of a step whose cell is not the one its card showed. */
 export const CELL_CHANGED = "the cell changed since this step was shown";
@@ -127,29 +128,11 @@ export interface AgentRun {
   stoppedBefore: boolean;
 }
 
-/** Resolve when `kernel` is idle, or false when `signal` aborts first. */
-function kernelIdle(kernel: Kernel.IKernelConnection, signal: AbortSignal): Promise<boolean> {
-  if (kernel.status === "idle") return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const done = (value: boolean): void => {
-      kernel.statusChanged.disconnect(onStatus);
-      signal.removeEventListener("abort", onAbort);
-      resolve(value);
-    };
-    const onStatus = (_: unknown, status: Kernel.Status): void => {
-      if (status === "idle") done(true);
-      else if (status === "dead") done(false);
-    };
-    const onAbort = (): void => done(false);
-    kernel.statusChanged.connect(onStatus);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 /**
  * Run `cell` with `run` (NotebookActions.runCells) for Agent mode. The run is sent only
- * when the kernel is idle, so it never waits in the kernel's queue behind the person's
- * own running cell: Stop while waiting sends nothing. Stop interrupts the kernel only
+ * when the kernel's main shell is idle (subshell.ts `mainShellIdle`), so it never waits
+ * in the kernel's queue behind the person's own running cell: Stop while waiting sends
+ * nothing, and `waiting()` is called when the run has to wait for a running cell. Stop interrupts the kernel only
  * once the kernel executes this cell's request (its `execute_input`), never a cell of
  * the person's. (If the person starts a cell in the instant between idle and our
  * request, Stop before ours begins interrupts nothing.)
@@ -159,9 +142,10 @@ export async function runAgentCell(
   kernel: Kernel.IKernelConnection | null,
   run: () => Promise<boolean>,
   signal: AbortSignal,
+  waiting: () => void = () => undefined,
 ): Promise<AgentRun> {
   const outcome: AgentRun = { ran: false, started: false, interrupted: false, stoppedBefore: false };
-  if (signal.aborted || (kernel && !(await kernelIdle(kernel, signal)) && signal.aborted)) {
+  if (signal.aborted || (kernel && !(await mainShellIdle(kernel, signal, waiting)) && signal.aborted)) {
     outcome.stoppedBefore = true;
     return outcome;
   }

@@ -13,16 +13,19 @@
  * request ({@link SubshellLease}): one let go meanwhile is deleted after it, never under
  * it (a deleted subshell drops a request it runs or gets).
  *
- * A subshell's requests flip the connection's `status` to idle while the cell still runs
- * (the kernel publishes busy/idle for them too), so whether the main shell runs a cell is
- * read here from the status messages of the main shell's own execute requests.
+ * What the main shell runs is read from the kernel's status messages by shellwatch.ts,
+ * which watches every notebook's connection from when it appears. A subshell's requests
+ * flip the connection's `status` to idle while the cell still runs (the kernel publishes
+ * busy/idle for them too): set back to busy here, so the person still sees Busy.
  *
  * No subshells (another kernel, an older ipykernel), or creating one failed: `null`, and
  * the caller waits for the kernel as before.
  */
 
+import { PageConfig } from "@jupyterlab/coreutils";
 import type { Kernel } from "@jupyterlab/services";
 import { KernelMessage } from "@jupyterlab/services";
+import { mainShell, mainShellChanged } from "./shellwatch";
 
 /** How long creating a subshell may take (the control channel answers a busy kernel). */
 const CREATE_TIMEOUT_MS = 2000;
@@ -38,13 +41,6 @@ interface Subshell {
 }
 
 interface ShellState {
-  /** The main shell runs an execute request (a cell, or a silent request of ours). */
-  mainBusy: boolean;
-  /** `mainBusy` is a guess: the connection said busy when the watch began, for a request
-   * whose busy status came before it (a cell, or a comm message: a widget's sync). */
-  guessed: boolean;
-  /** While guessing: the requests whose busy status the watch saw. */
-  seen: Set<string>;
   /** The subshell new requests get (`null`: made when one is needed). */
   subshell: Subshell | null;
 }
@@ -58,42 +54,23 @@ const live = new Map<Kernel.IKernelConnection, Set<string>>();
 function stateOf(kernel: Kernel.IKernelConnection): ShellState {
   const known = states.get(kernel);
   if (known) return known;
-  const busy = kernel.status === "busy";
-  const state: ShellState = { mainBusy: busy, guessed: busy, seen: new Set(), subshell: null };
+  // Watched first (if the page's start-up watch missed it): its handler reads each
+  // status message before the one below.
+  mainShell(kernel);
+  const state: ShellState = { subshell: null };
   states.set(kernel, state);
-  const settled = (): void => {
-    state.guessed = false;
-    state.seen.clear();
-  };
   kernel.iopubMessage.connect((_, msg) => {
     if (msg.header.msg_type !== "status") return;
-    const parent = msg.parent_header as Partial<KernelMessage.IHeader> & { subshell_id?: string | null };
     const status = (msg.content as { execution_state?: string }).execution_state;
-    const id = parent?.msg_id;
-    if (parent?.msg_type === "execute_request" && !parent.subshell_id) {
-      if (status === "busy" || status === "idle") state.mainBusy = status === "busy";
-      settled();
-    } else if (state.guessed && status === "busy" && id) {
-      state.seen.add(id);
-    } else if (state.guessed && status === "idle" && id && !state.seen.delete(id)) {
-      // The end of what made the connection busy when the watch began: no cell (a comm
-      // message, a control request). Taken for a cell, its idle would turn the
-      // connection busy for good, and an Agent's run would wait for idle forever.
-      state.mainBusy = false;
-      settled();
-    } else if (status === "idle" && state.mainBusy && kernel.status === "idle") {
-      // A subshell's or a control request's end (ours: the check, making the subshell)
-      // set the connection idle while the cell runs: the person would see an idle
-      // kernel. This iopub signal comes after the connection read the status.
-      restoreBusy(kernel);
-    }
+    // A subshell's, a comm's or a control request's end (ours: the check, making the
+    // subshell) set the connection idle while the main shell runs a cell. Only when that
+    // is known: a guess that outlived the cell would show Busy for good.
+    if (status === "idle" && kernel.status === "idle" && mainShell(kernel) === "busy") restoreBusy(kernel);
   });
   kernel.statusChanged.connect((_, status) => {
-    // A restarted kernel has no subshells and runs nothing.
+    // A restarted kernel has no subshells.
     if (status === "restarting" || status === "autorestarting" || status === "starting" || status === "dead") {
       state.subshell = null;
-      state.mainBusy = false;
-      settled();
       live.delete(kernel);
     }
   });
@@ -107,18 +84,82 @@ function stateOf(kernel: Kernel.IKernelConnection): ShellState {
   return state;
 }
 
-/** The connection's status back to busy. `_updateStatus` is the connection's own
- * (@jupyterlab/services 7.6, default.js), not public: without it the status stays idle
- * until the cell ends, as JupyterLab's own comms over subshells leave it. */
+/** The releases whose kernel connection's private `_updateStatus` (@jupyterlab/services
+ * 7.6.6, lib/kernel/default.js: sets `status`, emits `statusChanged`) was read: JupyterLab
+ * 4.6 and Notebook 7.6 ship that services 7.6. No public API sets a connection's status. */
+const STATUS_UPDATE_READ_IN: Record<string, string> = { JupyterLab: "4.6.", "Jupyter Notebook": "7.6." };
+
+/** Whether this page's JupyterLab is a release `_updateStatus` was read in. */
+export function statusUpdateFollowed(appName: string, appVersion: string): boolean {
+  const prefix = STATUS_UPDATE_READ_IN[appName];
+  return prefix !== undefined && appVersion.startsWith(prefix);
+}
+
+/** The connection's status back to busy, in the releases read only; in another the status
+ * stays idle until the cell ends, as JupyterLab's own comms over subshells leave it. */
 function restoreBusy(kernel: Kernel.IKernelConnection): void {
+  if (!statusUpdateFollowed(PageConfig.getOption("appName"), PageConfig.getOption("appVersion"))) return;
   const update = (kernel as unknown as { _updateStatus?: unknown })._updateStatus;
   if (typeof update === "function") update.call(kernel, "busy");
 }
 
-/** Whether the kernel's main shell is running a cell (the connection's status may say
- * idle after a subshell's request). Starts watching the kernel on the first call. */
+/** Whether the kernel's main shell may be running something: it is (whatever the
+ * connection's status says after a subshell's request), or that is not known yet
+ * (shellwatch.ts: a subshell answers either way; nothing is kept meanwhile). */
 export function mainShellBusy(kernel: Kernel.IKernelConnection): boolean {
-  return stateOf(kernel).mainBusy || kernel.status === "busy";
+  stateOf(kernel);
+  return mainShell(kernel) !== "idle";
+}
+
+/**
+ * Resolve true once `kernel`'s main shell is idle: at once if it is, after the running
+ * request's idle if it runs one; false if the kernel dies or `signal` aborts first.
+ * `waiting()` is called when it has to wait. Not known (shellwatch.ts: a page reloaded
+ * under a running cell, a connection back after a while): an empty silent request is
+ * sent to the main shell, which answers it after whatever runs there, and its status
+ * says when. Never a guess from the connection's status, which a subshell's or control
+ * request's idle sets while a cell runs.
+ */
+export function mainShellIdle(
+  kernel: Kernel.IKernelConnection,
+  signal: AbortSignal,
+  waiting: () => void = () => undefined,
+): Promise<boolean> {
+  stateOf(kernel);
+  if (kernel.status === "dead" || signal.aborted) return Promise.resolve(false);
+  if (mainShell(kernel) === "idle") return Promise.resolve(true);
+  waiting();
+  return new Promise((resolve) => {
+    const done = (value: boolean): void => {
+      mainShellChanged.disconnect(onChange);
+      kernel.statusChanged.disconnect(onStatus);
+      signal.removeEventListener("abort", onAbort);
+      resolve(value);
+    };
+    const ask = (): void => {
+      if (mainShell(kernel) !== "unknown") return;
+      // Runs nothing (IPython returns before any hook for empty code), stores nothing.
+      try {
+        const probe = kernel.requestExecute({ code: "", silent: true, store_history: false, stop_on_error: false }, true);
+        probe.done.catch(() => undefined); // a restart or a lost connection: watched too
+      } catch {
+        done(false); // the connection is disposed
+      }
+    };
+    const onChange = (_: unknown, changed: Kernel.IKernelConnection): void => {
+      if (changed !== kernel) return;
+      if (mainShell(kernel) === "idle") done(true);
+      else ask();
+    };
+    const onStatus = (_: unknown, status: Kernel.Status): void => {
+      if (status === "dead") done(false);
+    };
+    const onAbort = (): void => done(false);
+    mainShellChanged.connect(onChange);
+    kernel.statusChanged.connect(onStatus);
+    signal.addEventListener("abort", onAbort, { once: true });
+    ask();
+  });
 }
 
 function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {

@@ -14,6 +14,7 @@ import { KernelConnection, ServerConnection } from "@jupyterlab/services";
 import { cachedCheck, jsonStrings } from "../src/checkcache";
 import { guardedTransport, precheck } from "../src/kernelguard";
 import { userMessage } from "./drafts";
+import { mainShell } from "../src/shellwatch";
 
 interface Wire {
   header: { msg_id: string; msg_type: string; session: string; username: string; date: string; version: string };
@@ -116,6 +117,8 @@ async function connect(): Promise<{ kernel: KernelConnection; socket: KernelSock
     fetch: (() => Promise.reject(new Error("no server"))) as never,
   });
   const kernel = new KernelConnection({ model: { id: "k1", name: "python3" }, serverSettings, handleComms: false });
+  // Watched from its start, as the page watches a notebook's (shellwatch.ts).
+  mainShell(kernel);
   await kernel.info;
   await until(() => kernel.status === "idle");
   const socket = KernelSocket.latest as KernelSocket;

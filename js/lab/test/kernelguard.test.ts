@@ -7,9 +7,11 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { PageConfig } from "@jupyterlab/coreutils";
 import { hideExpression, hideKernelSecrets, OUTPUTS_UNCHECKED, OUTPUTS_WITHHELD, withoutOutputs } from "../src/kernel";
 import { guardedTransport } from "../src/kernelguard";
 import { drafts } from "./drafts";
+import { watchedFromStart } from "./shells";
 
 const CELLS = {
   cells: [
@@ -145,6 +147,7 @@ async function busyKernelWithSubshells(answer: (expression: string) => Record<st
     held: [] as (() => void)[],
     iopubMessage: null as unknown,
     statusChanged: null as unknown,
+    connectionStatusChanged: null as unknown,
     disposed: null as unknown,
     requestExecute: () => ({ done: new Promise(() => {}) }), // queued behind the cell
     requestCreateSubshell() {
@@ -175,7 +178,10 @@ async function busyKernelWithSubshells(answer: (expression: string) => Record<st
   };
   kernel.iopubMessage = new Signal(kernel);
   kernel.statusChanged = new Signal(kernel);
+  kernel.connectionStatusChanged = new Signal(kernel);
   kernel.disposed = new Signal(kernel);
+  // Watched from its start, as the page does: the cell's busy was seen.
+  watchedFromStart(kernel, "cell-1");
   return kernel;
 }
 
@@ -203,7 +209,10 @@ test("a busy kernel with subshells checks the outputs on one subshell, at once",
     ["sub1", "sub1"],
   );
   assert.ok((kernel.sent[0].content.user_expressions as { result: string }).result.includes("hide_known_json"));
-  // The subshell's idle shows the connection idle while the cell runs: set busy again.
+  // The subshell's idle shows the connection idle while the cell runs: set busy again
+  // (in the release whose private status update subshell.ts follows).
+  PageConfig.setOption("appName", "JupyterLab");
+  PageConfig.setOption("appVersion", "4.6.6");
   const statuses: string[] = [];
   Object.assign(kernel, {
     status: "idle",
@@ -215,17 +224,18 @@ test("a busy kernel with subshells checks the outputs on one subshell, at once",
   const iopub = kernel.iopubMessage as { emit(v: unknown): void };
   const status = (state: string, parent: Record<string, unknown>) =>
     iopub.emit({ header: { msg_type: "status" }, parent_header: parent, content: { execution_state: state } });
-  status("idle", { msg_type: "execute_request", subshell_id: "sub1" });
+  status("idle", { msg_type: "execute_request", msg_id: "check-1", subshell_id: "sub1" });
   assert.deepEqual(statuses, ["busy"]);
   // The cell's own end is the main shell idle: nothing more goes to the subshell.
-  status("idle", { msg_type: "execute_request" });
+  status("idle", { msg_type: "execute_request", msg_id: "cell-1" });
   kernel.status = "idle";
-  status("idle", { msg_type: "create_subshell_request" });
+  status("idle", { msg_type: "create_subshell_request", msg_id: "create-2" });
   assert.deepEqual(statuses, ["busy"]);
   kernel.status = "busy";
-  status("busy", { msg_type: "execute_request" });
+  status("busy", { msg_type: "execute_request", msg_id: "cell-2" });
   // A restarted kernel has no subshells: a new one is made for the next ask.
   (kernel.statusChanged as { emit(v: string): void }).emit("restarting");
+  status("busy", { msg_type: "execute_request", msg_id: "cell-3" });
   await hideKernelSecrets(session, CELLS, { busyWaitMs: 0 });
   assert.deepEqual(kernel.created, ["sub1", "sub2"]);
 });

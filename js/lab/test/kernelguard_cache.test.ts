@@ -12,6 +12,7 @@ import { Signal } from "@lumino/signaling";
 import { cachedCheck, jsonStrings, ownRequest } from "../src/checkcache";
 import { guardedTransport, precheck } from "../src/kernelguard";
 import { drafts, userMessage } from "./drafts";
+import { connected, watchedFromStart } from "./shells";
 
 const SECRET = "Harbor7341Lantern";
 const MARK = "«held under a secret name»";
@@ -32,6 +33,7 @@ function fakeKernel() {
   let ids = 0;
   const kernel = {
     id: "k1",
+    clientId: "this-page",
     status: "idle",
     connectionStatus: "connected",
     isDisposed: false,
@@ -106,6 +108,7 @@ function fakeKernel() {
   kernel.connectionStatusChanged = new Signal(kernel);
   kernel.disposed = new Signal(kernel);
   kernel.iopubMessage = new Signal(kernel);
+  watchedFromStart(kernel);
   return kernel;
 }
 
@@ -196,6 +199,8 @@ test("a string not checked, a restart, a reconnection, a busy kernel or an old a
   assert.equal(await precheck(session, strings), true);
   kernel.connectionStatusChanged.emit("connecting");
   assert.equal(cachedCheck(kernel as never, body.params), null);
+  kernel.connectionStatusChanged.emit("connected");
+  connected(kernel);
   assert.equal(await precheck(session, strings), true);
   // Answers last CHECK_TTL_MS (a thread in the kernel changes it without a message).
   const now = Date.now;

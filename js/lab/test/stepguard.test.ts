@@ -6,6 +6,8 @@ import type { CodeCell } from "@jupyterlab/cells";
 import type { Kernel } from "@jupyterlab/services";
 import { readFileSync } from "node:fs";
 import { cellChangedSince, revertStep, runAgentCell, type SharedCells, storableUndo } from "../src/stepguard";
+import { Signal } from "@lumino/signaling";
+import { watchedFromStart } from "./shells";
 
 test("a step acts only on the cell its card showed, unchanged", () => {
   const shown = { code: "print(1)", cellId: "c1", notebook: "a.ipynb" };
@@ -22,34 +24,36 @@ test("a step acts only on the cell its card showed, unchanged", () => {
   assert.equal(cellChangedSince(undefined, { id: "c1", source: "x" }), false);
 });
 
-/** A kernel that is busy with someone else's request until `finishOther()`. */
+/** A kernel whose main shell runs the person's own cell until `finishOther()`, watched
+ * from its start as the page does. */
 function fakeKernel() {
-  const statusListeners = new Set<(k: unknown, s: string) => void>();
-  const iopubListeners = new Set<(k: unknown, m: unknown) => void>();
   let interrupts = 0;
   const kernel = {
     status: "busy",
-    statusChanged: {
-      connect: (f: (k: unknown, s: string) => void) => statusListeners.add(f),
-      disconnect: (f: (k: unknown, s: string) => void) => statusListeners.delete(f),
-    },
-    iopubMessage: {
-      connect: (f: (k: unknown, m: unknown) => void) => iopubListeners.add(f),
-      disconnect: (f: (k: unknown, m: unknown) => void) => iopubListeners.delete(f),
-    },
+    clientId: "this-page",
+    statusChanged: new Signal<unknown, string>({}),
+    connectionStatusChanged: new Signal<unknown, string>({}),
+    iopubMessage: new Signal<unknown, unknown>({}),
+    disposed: new Signal<unknown, void>({}),
     interrupt: async () => {
       interrupts++;
     },
   };
+  watchedFromStart(kernel, "persons-cell");
   return {
     kernel: kernel as unknown as Kernel.IKernelConnection,
     interrupts: () => interrupts,
-    setStatus(s: string) {
-      kernel.status = s;
-      for (const f of [...statusListeners]) f(kernel, s);
+    finishOther() {
+      kernel.status = "idle";
+      kernel.statusChanged.emit("idle");
+      kernel.iopubMessage.emit({
+        header: { msg_type: "status" },
+        parent_header: { msg_id: "persons-cell", msg_type: "execute_request" },
+        content: { execution_state: "idle" },
+      });
     },
     iopub(msg: unknown) {
-      for (const f of [...iopubListeners]) f(kernel, msg);
+      kernel.iopubMessage.emit(msg);
     },
   };
 }
@@ -71,7 +75,7 @@ test("Stop while the person's own cell runs sends nothing and interrupts nothing
 
 test("Stop while the agent's cell executes interrupts it; queued, it is only skipped", async () => {
   const k = fakeKernel();
-  k.setStatus("idle");
+  k.finishOther();
   // Executing: the kernel published this request's execute_input.
   const stop = new AbortController();
   let finish: (ok: boolean) => void = () => undefined;
@@ -93,13 +97,23 @@ test("Stop while the agent's cell executes interrupts it; queued, it is only ski
   assert.equal(k.interrupts(), 1);
 });
 
-test("the run waits for the kernel to be idle, and says whether it ran", async () => {
+test("the run waits for the kernel's running cell, says so, and says whether it ran", async () => {
   const k = fakeKernel();
   let sent = false;
-  const running = runAgentCell(fakeCell, k.kernel, async () => (sent = true), new AbortController().signal);
+  let waited = 0;
+  const running = runAgentCell(fakeCell, k.kernel, async () => (sent = true), new AbortController().signal, () => waited++);
   await Promise.resolve();
   assert.equal(sent, false, "not queued behind another run");
-  k.setStatus("idle");
+  assert.equal(waited, 1);
+  // A control request's end (JupyterLab's debugger) sets the connection idle meanwhile.
+  k.iopub({
+    header: { msg_type: "status" },
+    parent_header: { msg_id: "debug-1", msg_type: "debug_request" },
+    content: { execution_state: "idle" },
+  });
+  await Promise.resolve();
+  assert.equal(sent, false, "the cell still runs");
+  k.finishOther();
   assert.equal((await running).ran, true);
   const never = await runAgentCell(fakeCell, k.kernel, async () => false, new AbortController().signal);
   assert.equal(never.ran || never.started, false);
