@@ -9,7 +9,7 @@ import dataclasses
 import enum
 import types
 import urllib.parse
-from typing import Any
+from typing import Any, Optional
 
 import numpy as np
 import pandas as pd
@@ -216,3 +216,38 @@ def test_a_dict_of_users_to_passwords_and_a_password_user_pair_are_hidden() -> N
         for kept in ("ami-0abcdef1234567890", "2024-01-01T00:00:00+00:00", "#FF00aa12"):
             assert kept in shown, shown
         assert "Q&A 2024" in shown and "Paris2024" in shown and "ada" in shown, shown
+
+
+class _Settings:
+    token: str
+    password: Any = None
+
+
+def test_round_13_short_names_unpacked_pairs_and_annotations_in_kernel_values() -> None:
+    # Round 13: a password under a one-letter name or a short one (``p``, ``psswd``,
+    # ``cred``), a (user, password) set by unpacking, a key escaped in Markdown; their
+    # names' look-alikes stay, and so do a class's annotations under secret names.
+    ns: dict[str, Any] = {
+        "p": "dragon77",
+        "login_args": {"u": "ops", "p": "Spring2025!"},
+        "psswd": "qazwsx12",
+        "db_cred": "Vq7Lm2Rz9xx",
+        "cell": 'user, passwd = "svc", "Rain2day!"',
+        "note": r"Set DB\_PASSWORD=Mx7pQ2zRv9Lk4Jh in the env",
+        "q": {"p": 0.05, "P": "float32", "path": "runs/exp3"},
+        "model": {"p": "gpt-4o", "n": "conv2d"},
+        "hints": _Settings.__annotations__,  # texts: this module has future annotations
+        "types": {"token": str, "password": Optional[str]},  # noqa: UP045 (the type shown)
+        "pair": ("ada", "admin"),
+    }
+    seen = _seen(ns)
+    data = dumps(ContextPolicy().tool_result(ns))
+    for shown in (seen, data):
+        for secret in ("dragon77", "Spring2025!", "qazwsx12", "Vq7Lm2Rz9xx", "Rain2day!"):
+            assert secret not in shown, shown
+        assert "Mx7pQ2zRv9Lk4Jh" not in shown, shown
+        for kept in ("0.05", "float32", "runs/exp3", "gpt-4o", "conv2d", "svc", "ops"):
+            assert kept in shown, shown
+    # Annotations are types, not secrets.
+    assert '["\'token\'", "str"]' in seen and '["\'password\'", "Any"]' in seen, seen
+    assert "<class str>" in seen and "_UnionGenericAlias object>" in seen, seen

@@ -35,6 +35,7 @@ import { CALL_ARGUMENTS, CREDENTIAL_VALUE, STRING_LITERAL } from "./redactcompil
 import { heredocBodies } from "./redactheredoc";
 import { readEscapedLines, readListedLines } from "./redactescaped";
 import { folded } from "./redactfold";
+import { afterUnpackingNames, hideUnpacked } from "./redactunpack";
 import { CallRedaction, namesASecret, pairHides } from "./redactcalls";
 import { keyLines, keyishCells, manifestPairs } from "./redactdata";
 import { hideSecretManifests } from "./redactmanifest";
@@ -84,7 +85,10 @@ const UNTRIGGERED = VALUE_RULES.filter((r) => r.trigger === null);
 // Read after all the others (late_rules.py), and again after the name rules.
 const LATE_RULES = VALUE_RULES.filter((r) => r.kind === "wrapped secret");
 const ANY_NAME_TRIGGER = anyOf(RULES.nameTriggers);
-const ENTITY_TRIGGER = anyOf(RULES.entityTriggers);
+// `p = "…"`: the short names' rule's trigger (short_name_rules.py), for an unpacking too.
+const SHORT_NAME_TRIGGER = anyOf(RULES.shortNameTriggers);
+// A key shape's trigger too (`sk&#95;live&#95;…`, `sk\\_live\\_…`), as redact.py.
+const ENTITY_TRIGGER = anyOf([...RULES.entityTriggers, ...RULES.valueTriggers]);
 const QUOTED = new RegExp(RULES.quotedAssignment, "g");
 const BARE = new RegExp(RULES.bareAssignment, "gm");
 const BARE_PREFIXES = ["%env", "%set_env", "export", "set ", "setx "];
@@ -230,6 +234,13 @@ export class Redactor extends CallRedaction {
     return this.textAsIs(input);
   }
 
+  private unpacked(value: string): string {
+    return hideUnpacked(value, (secret) => {
+      this.count += 1;
+      return marker(`str, ${chars(secret)} chars`);
+    });
+  }
+
   private textAsIs(input: string): string {
     // Terminal colour codes mean nothing to the model and can hide a secret's shape.
     let value = input.includes("\x1b") ? stripAnsi(input) : input;
@@ -246,6 +257,8 @@ export class Redactor extends CallRedaction {
       value = this.applyRule(rule, value);
     }
     const named = ANY_NAME_TRIGGER.test(lower);
+    // `u, p = "ada", "hunter2"`: the short names' rule's trigger, for an unpacking too.
+    if (!named && triggered && value.includes(",") && SHORT_NAME_TRIGGER.test(lower)) value = this.unpacked(value);
     if (named && !this.nested && (value.includes('",') || value.includes("',"))) {
       // `["user,password", "ada,x"]`: a file's lines as a list (`readlines()`, a JSON
       // attachment), read as lines first (before the pair rules read them as items).
@@ -259,6 +272,7 @@ export class Redactor extends CallRedaction {
     const assigns = value.includes("=") || value.includes(":") || BARE_PREFIXES.some((p) => lower.includes(p));
     if (assigns && named) {
       const found = value.includes("=") ? aliases(value) : new Set<string>();
+      if (value.includes(",") && value.includes("=")) value = this.unpacked(value);
       value = value.replace(QUOTED, (whole, name: string, sep: string, quote: string, secret: string, at: number, all: string) => {
         const last = name.split(".").pop() ?? name;
         // `["API_KEY=", "x"]`: the glue between a list's items is no value (the item
@@ -283,6 +297,8 @@ export class Redactor extends CallRedaction {
           }
           return whole;
         }
+        // `user, password = "ada", "x"`: hideUnpacked's.
+        if (sep.includes("=") && afterUnpackingNames(all, at)) return whole;
         // `token_str = " ".join(words)`: a separator.
         if (all.startsWith(".join(", at + whole.length)) return whole;
         // `auth = ("ada", pw)`: the user of a pair.

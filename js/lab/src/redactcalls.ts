@@ -9,7 +9,17 @@ import { chars } from "./codepoints";
 import { CALL_ARGUMENT, CREDENTIAL_VALUE, KEYWORD_ARGUMENT, STRING_LITERAL } from "./redactcompiled";
 import { RULES } from "./redaction-rules.generated";
 import { LooseRedaction } from "./redactloose";
-import { escapeRe, isLoginAndPassword, isSecretName, isUserKeyedPassword, marker, namesWords, normalizeName, PLACEHOLDER_VALUE } from "./redactnames";
+import {
+  escapeRe,
+  isLoginAndPassword,
+  isSecretName,
+  isUserKeyedPassword,
+  looksLikeAnnotation,
+  marker,
+  namesWords,
+  normalizeName,
+  PLACEHOLDER_VALUE,
+} from "./redactnames";
 
 const CREDENTIAL_CALLS = new Set<string>(RULES.credentialCalls);
 const CONNECT_CALLS = new Set<string>(RULES.connectCalls);
@@ -51,7 +61,7 @@ export function pairHides(items: unknown[]): Set<number> {
     if (!namesASecret(item)) continue;
     const flag = item.startsWith("-");
     if ((many && !flag && NAME_LIKE.test(after)) || after.startsWith(RULES.placeholderOpen)) continue;
-    if (namesASecret(after) || after.startsWith("-") || DTYPE.test(after)) continue;
+    if (namesASecret(after) || after.startsWith("-") || DTYPE.test(after) || PLACEHOLDER_VALUE.test(after) || looksLikeAnnotation(after)) continue;
     if (namesWords(item) && !CREDENTIAL_VALUE.test(after)) continue;
     out.add(k + 1);
   }

@@ -59,12 +59,13 @@ function isSpace(code: number): boolean {
 // non-Latin letter: `pаssword` with a Cyrillic а, `ΑPI_KEY` with a Greek Alpha. A word of
 // a Russian or Greek text has no Latin letter (or has letters not drawn like Latin ones:
 // `пароль`): it is never changed. Same letters as folded.py.
-const LOOKALIKES = "аеорсухѕіјԁԛԝһӏкАВЕКМНОРСТХУЅІЈԚԜΑΒΕΖΗΙΚΜΝΟΡΤΥΧοαικνρυχϲϳ";
-const LATIN = "aeopcyxsijdqwhlkABEKMHOPCTXYSIJQWABEZHIKMNOPTYXoaikvpuxcj";
+// Small capitals (`ᴘᴀssᴡᴏʀᴅ`) as their lower-case letter too, as folded.py.
+const LOOKALIKES = "аеорсухѕіјԁԛԝһӏкАВЕКМНОРСТХУЅІЈԚԜΑΒΕΖΗΙΚΜΝΟΡΤΥΧοαικνρυχϲϳᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ";
+const LATIN = "aeopcyxsijdqwhlkABEKMHOPCTXYSIJQWABEZHIKMNOPTYXoaikvpuxcjabcdefghijklmnoprstuvwyz";
 const AS_LATIN = new Map([...LOOKALIKES].map((c, i) => [c, LATIN[i]]));
 const LOOKALIKE = new RegExp(`[${LOOKALIKES}]`);
 const LOOKALIKE_ALL = new RegExp(`[${LOOKALIKES}]`, "g");
-const WORD = /[A-Za-z0-9_\u0370-\u03ff\u0400-\u052f]+/g;
+const WORD = /[A-Za-z0-9_\u0262-\u029f\u0370-\u03ff\u0400-\u052f\u1d00-\u1d22\ua730\ua731]+/g;
 const LATIN_LETTER = /[A-Za-z_]/;
 const OTHER_LETTER = /[\u0370-\u03ff\u0400-\u052f]/;
 
@@ -86,12 +87,15 @@ function latinWord(word: string, offset: number, text: string): string {
 // this table stay. Decoded once only, as folded.py.
 // Also a percent escape (`api%5Fkey=`) and a `\u00XX` or `\xXX` escape of a printable
 // ASCII character; in a literal's escapes, quotes and the backslash stay escaped.
-const ENTITY = /&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});|%[2-7][0-9A-Fa-f]|\\(?:u00|x)[2-7][0-9A-Fa-f]/;
+// And Markdown's or LaTeX's escaped underscore (`DB\\_PASSWORD`, `sk\\_live\\_…`), also as a
+// repr or JSON writes it.
+const ENTITY = /&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});|%[2-7][0-9A-Fa-f]|\\(?:u00|x)[2-7][0-9A-Fa-f]|\\{1,2}_/;
 const KEPT_ESCAPED = new Set(['"', "'", "\\", "\x7f"]);
 const ENTITY_ALL = new RegExp(ENTITY.source, "g");
 const ENTITIES = new Map<string, string>(Object.entries(RULES.htmlEntities));
 
 function character(ref: string): string {
+  if (ref.endsWith("_")) return "_";
   if (ref[0] !== "&") {
     const char = String.fromCharCode(Number.parseInt(ref.slice(-2), 16));
     // A URL's quotes are its text's (`state=%7B%22token%22%3A%22…`): read as quotes.

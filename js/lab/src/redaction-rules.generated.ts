@@ -1,7 +1,7 @@
 // Generated from src/jupyter_chatkit/context_policy/rules.py: do not edit.
 // Regenerate: python -m jupyter_chatkit.context_policy.rules --write
 export const RULES = {
-  "secretNamePattern": "(?:^|_)(?:passwords?|passwd|pwd|passphrase|secrets?|token|auth|authorization|credentials?|creds|dsn|cookies?|session|session_?id|bearer|otp|pw|(?:api|private|access|secret|signing|encryption|client)_?keys?|client_?secret|conn(?:ection)?_?str(?:ing)?|psk|pre_?shared_?key|sshpass)(?:_|$)|(?:^|_)pass$|(?:^|_)[a-z0-9]*(?:password|passwd|passphrase|secret|token|apikey|credentials?)(?:_|$)|(?:^|_)(?:github|gitlab|gh|gl|ado|azure|devops|bitbucket|hf|git)_?pat(?:_|$)",
+  "secretNamePattern": "(?:^|_)(?:passwords?|passwd|pwd|passphrase|secrets?|token|auth|authorization|credentials?|creds?|dsn|cookies?|session|session_?id|bearer|otp|pw|pa?s{1,2}w(?:o?r?d)?|pwo?r?d|(?:api|private|access|secret|signing|encryption|client)_?keys?|client_?secret|conn(?:ection)?_?str(?:ing)?|psk|pre_?shared_?key|sshpass)(?:_|$)|(?:^|_)pass$|(?:^|_)[a-z0-9]*(?:password|passwd|passphrase|secret|token|apikey|credentials?)(?:_|$)|(?:^|_)(?:github|gitlab|gh|gl|ado|azure|devops|bitbucket|hf|git)_?pat(?:_|$)",
   "secretNameQualifiers": [
     "agent",
     "algorithm",
@@ -251,6 +251,33 @@ export const RULES = {
       ],
       "pattern": "(hooks\\.slack\\.com/(?:services|workflows|triggers)/)([A-Za-z0-9/_-]{16,})",
       "group": 2,
+      "flags": ""
+    },
+    {
+      "kind": "Slack webhook",
+      "triggers": [
+        "/services/t"
+      ],
+      "pattern": "(/services/T[A-Z0-9]{6,12}/B[A-Z0-9]{6,12}/)([A-Za-z0-9]{16,})",
+      "group": 2,
+      "flags": ""
+    },
+    {
+      "kind": "Teams webhook",
+      "triggers": [
+        "/incomingwebhook/"
+      ],
+      "pattern": "(/IncomingWebhook/)([A-Za-z0-9/_-]{20,})",
+      "group": 2,
+      "flags": "i"
+    },
+    {
+      "kind": "extended private key",
+      "triggers": [
+        "prv"
+      ],
+      "pattern": "(?<![A-Za-z0-9])[xtyzuvYZUV]prv[1-9A-HJ-NP-Za-km-z]{100,112}(?![A-Za-z0-9])",
+      "group": 0,
       "flags": ""
     },
     {
@@ -754,7 +781,7 @@ export const RULES = {
       "triggers": [
         "authorization"
       ],
-      "pattern": "(\\bauthorization['\\\"]?[ \\t]*[:=][ \\t]*['\\\"]?(?:(?:bearer|basic|token|digest|apikey|sso-key)[ \\t]+)?)((?![{$<])(?!(?:bearer|basic|token|digest|apikey|sso-key)[ \\t]*(?:\\r?\\n|$))[^\\s'\\\",;}«]{6,})",
+      "pattern": "(\\bauthorization['\\\"]?[ \\t]*[:=][ \\t]*['\\\"]?(?:(?:bearer|basic|token|digest|apikey|sso-key)[ \\t]+)?)((?![{$<])(?!(?:bearer|basic|token|digest|apikey|sso-key)[ \\t]*(?:\\r?\\n|$|[{$<]))[^\\s'\\\",;}«]{6,})",
       "group": 2,
       "flags": "i"
     },
@@ -776,6 +803,24 @@ export const RULES = {
       ],
       "pattern": "((?<![A-Za-z0-9+._-])[a-zA-Z][a-zA-Z0-9+._-]*://(?:«redacted: [^»\\n]{1,80}»|[^\\s:/?#@'\\\"«])*:)(?!(?:\\{\\{?[^{}\\s@]{1,100}\\}\\}?|\\$\\{?[A-Za-z_][A-Za-z0-9_]{0,60}\\}?|%s|%\\([A-Za-z_][A-Za-z0-9_]{0,40}\\)s|<[^<>\\s@]{1,60}>)@)([^\\s/'\\\"]+|(?![0-9]{1,5}/)[^\\s'\\\"]{1,256})(?=@[^\\s@/'\\\"]*(?:[/?#\\s'\\\"]|$))",
       "group": 2,
+      "flags": ""
+    },
+    {
+      "kind": "URL password",
+      "triggers": [
+        "://"
+      ],
+      "pattern": "(://[^\\s'\\\"@/:]{0,100}:(['\\\"])[ \\t]*\\+[ \\t]*(['\\\"]))([^'\\\"\\n«]{1,200})(?=\\3[ \\t]*\\+[ \\t]*[rbuRBU]?['\\\"]@)",
+      "group": 4,
+      "flags": ""
+    },
+    {
+      "kind": "URL password",
+      "triggers": [
+        "://"
+      ],
+      "pattern": "(://[^\\s'\\\"@/:{}]{0,100}:\\{[ \\t]*(['\\\"]))([^'\\\"\\n«{}]{1,200})(?=\\2[ \\t]*\\}@)",
+      "group": 3,
       "flags": ""
     },
     {
@@ -1723,6 +1768,20 @@ export const RULES = {
       "flags": ""
     },
     {
+      "kind": "password in text",
+      "triggers": [
+        "p=",
+        "p =",
+        "p:",
+        "p :",
+        "p\"",
+        "p'"
+      ],
+      "pattern": "((?<![A-Za-z0-9_.$-])(?:[pP]|(['\\\"])[pP]\\2)[ \\t]*(?::=|=|:)[ \\t]*[bBrRuU]?['\\\"])(?=[^'\\\"\\s]{6,64}['\"])(?=[^'\\\"\\s]{0,63}[A-Za-z])(?=[^'\\\"\\s]{0,63}[0-9!@#$^&*~?])(?![^'\\\"\\s]{0,64}[./\\\\:,;=()\\[\\]{}<>|%])(?![0-9]+(?:[eE][+-]?[0-9]+)?['\"])(?!#[0-9A-Fa-f]{3,8}['\"])(?![A-Za-z_]{1,20}(?:8|16|32|64|128|256|384|512)['\"])(?!(?:tab|Set|Pastel|Dark|Accent|Paired|C)[0-9]{1,2}[bc]?['\"])(?![a-z0-9]{1,30}(?:-[a-z0-9]{1,30}){1,5}['\"])(?![a-z]{1,30}[0-9]{1,4}[a-z]{1,30}['\"])([^'\\\"\\s]{6,64})(?=['\\\"])",
+      "group": 3,
+      "flags": ""
+    },
+    {
       "kind": "wrapped secret",
       "triggers": [],
       "prefilter": "»\\r?\\n[ \\t]*[A-Za-z0-9+/=_.~-]{16}",
@@ -1797,8 +1856,10 @@ export const RULES = {
     "-us",
     ".join(",
     "/api/webhooks/",
+    "/incomingwebhook/",
     "/pass",
     "/pwd",
+    "/services/t",
     "/t/",
     "1//0",
     "7z",
@@ -1971,6 +2032,12 @@ export const RULES = {
     "oracle",
     "osql",
     "oy2",
+    "p :",
+    "p =",
+    "p\"",
+    "p'",
+    "p:",
+    "p=",
     "pass",
     "pass ",
     "passphrase",
@@ -1999,6 +2066,7 @@ export const RULES = {
     "private key block-----",
     "private key-----",
     "private-lines",
+    "prv",
     "psexec",
     "pul-",
     "pw",
@@ -2106,7 +2174,7 @@ export const RULES = {
   "fstringRun": "[A-Za-z0-9!#$%^&*+=~_-]{6,}",
   "hashContext": "\\b(?:sha-?(?:1|224|256|384|512)|sha3(?:_[0-9]+)?|md5|digest|hash(?:es)?|checksum|blake2[bs]?|crc32|etag|fingerprint)\\b(?:(?!(?<!checksum )(?<!digest )(?<!hash )key|token|secret|passw|pwd|credential)[\\s\\S])*$",
   "hexDigest": "^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128}|[0-9A-F]{32}|[0-9A-F]{40}|[0-9A-F]{64})$",
-  "placeholderValue": "^(?:<[A-Za-z_.-]{1,60}>|\\[[A-Za-z_.-]{1,60}\\]|your[-_](?:[a-z]+[-_]?){1,5}|x{3,}|\\*{3,}|\\.{3,}|…|%[sdrif]|%\\([A-Za-z_][A-Za-z0-9_]{0,40}\\)[sdr]|:[a-z_]{1,40}|\\{[A-Za-z0-9_]{0,40}\\}|\\$[0-9]{1,2})[,;)]?$",
+  "placeholderValue": "^(?:<[A-Za-z_.-]{1,60}>|\\[[A-Za-z_.-]{1,60}\\]|your[-_](?:[a-z]+[-_]?){1,5}|x{3,}|\\*{3,}|\\.{3,}|…|%[sdrif]|%\\([A-Za-z_][A-Za-z0-9_]{0,40}\\)[sdr]|:[a-z_]{1,40}|\\{[A-Za-z0-9_]{0,40}\\}|\\$[0-9]{1,2}|[a-z0-9]{1,10}(?:[-_][a-z0-9]{1,10}){0,3}[-_](?:x{3,}|\\*{3,}|\\.{3,}|…|<[A-Za-z_.-]{1,60}>)|<(?:class[ \\t]+[A-Za-z_][A-Za-z0-9_.]{0,100}|[A-Za-z_][A-Za-z0-9_.]{0,100}[ \\t]+object)>)[,;)]?$",
   "proseValue": "^(?:must|should|shall|will|can|cannot|may|might|needs?|requires?|required|contains?|is|are|was|were|be|been|has|have|had|at|the|an?|and|or|not|never|only|minimum|maximum|policy|rules?|expires?|expired|changed|reset|see|use|enter|your|set|missing|invalid|incorrect|wrong|empty|hidden|optional|same|different|too|least|most|must|does|did|do|if|when|for|from|with|of|in|on|to|by|this|that|it|its|please|check|ask|contact|request|call|email|ping|message|talk|find|get|generate|create|copy|paste|provide|obtain|follow|refer|consult|click|choose|supply|sent|send|comes|lives|stored|kept|go)$",
   "proseRow": "^(?:but|and|or|so|yet|because|although|though|while|which|that|it|its|you|yours|your|we|they|this|these|those|then|if|when|please|see|use|is|are|was|were|has|have|must|should|will|can|not|no|where|how|what|who|why|at[ \\t]+(?:least|most)|min(?:imum)?|max(?:imum)?|required|optional|stored|rotated|generated|created|issued)\\b[^ \\t]*(?:[ \\t]+\\S+){2,}",
   "proseWord": "^[A-Za-z][a-z]{1,24}$",
@@ -2114,6 +2182,8 @@ export const RULES = {
   "templateValue": "^(?:\\{\\{[^{}\\n'\\\"`]{1,200}\\}\\}|\\$\\{\\{?[ \\t]*[A-Za-z_][A-Za-z0-9_. \\t]{0,200}\\}?\\}|\\$[A-Z_][A-Z0-9_]{1,60})$",
   "callArguments": "(?<![A-Za-z0-9_])(?<![A-Za-z0-9_]\\.)([A-Za-z_][A-Za-z0-9_.]*)?([(\\[])((?:'(?:[^'\\\\\\n]|\\\\[^\\n])*'|\\\"(?:[^\\\"\\\\\\n]|\\\\[^\\n])*\\\"|'(?![^'\\n]*')|\\\"(?![^\\\"\\n]*\\\")|[^()\\[\\]\\n'\\\"]){1,2000})(?=[)\\]])",
   "callArgument": "(['\\\"])(?:(?!\\1)[^\\\\\\n]|\\\\.)*\\1|[^,'\\\"]+|,",
+  "unpacking": "^[ \\t]*['\\\"]?[(\\[]?[ \\t]*((?:[A-Za-z_][A-Za-z0-9_.]{0,100}[ \\t]*,[ \\t]*){1,20}[A-Za-z_][A-Za-z0-9_.]{0,100})[ \\t]*,?[ \\t]*[)\\]]?[ \\t]*=(?!=)[ \\t]*([^\\n]{1,2000})$",
+  "unpackingHead": "(?:^|\\n)[ \\t]*['\\\"]?[(\\[]?[ \\t]*(?:[A-Za-z_][A-Za-z0-9_.]{0,100}[ \\t]*,[ \\t]*){1,20}$",
   "nameLikeValue": "^(?:[▁Ġ]|##)?(?:[a-z_][a-z0-9_]*|[a-z]*(?:[A-Z]{1,5}[a-z]{2,})+[A-Z]{0,5}|[A-Z]{2,}(?:_[A-Z0-9]+)*)$",
   "assignedItem": "[=:][ \\t]*(?![Bb]earer[ \\t]*$|[Bb]asic[ \\t]*$|[Tt]oken[ \\t]*$)[^\\s]",
   "itemGlue": "^[ \\t]*,[ \\t]*$",
@@ -2147,13 +2217,26 @@ export const RULES = {
     "session"
   ],
   "getterCall": "^(?:get|load|fetch|read|lookup|find|list|delete|remove|has|check|validate|verify|describe|rotate|revoke)_",
-  "keepValue": "^(?:none|null|nil|true|false|undefined|yes|no|on|off|not|lambda|await|yield|break|continue|return|raise|\\*+|x+|\\.\\.\\.|…|[0-9]{1,5}|[^a-z0-9]*)$",
+  "keepValue": "^(?:none|null|nil|true|false|undefined|yes|no|on|off|not|lambda|await|yield|break|continue|return|raise|bearer|basic|digest|\\*+|x+|\\.\\.\\.|…|[0-9]{1,5}|[^a-z0-9]*)$",
   "labelName": "(?:Error|Exception|Warning|Exit|Interrupt)$",
   "continuedString": "(«redacted: [^»\\n]{1,80}»['\\\"])([ \\t]*(?:\\+[ \\t]*)?(?:\\\\[ \\t]*)?\\n?[ \\t]*)(['\\\"])([^'\\\"\\n«]{1,2000})(?=['\\\"])",
   "codeValue": "^[A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)+[,;]?$|^[A-Za-z_][A-Za-z0-9_.]*[(\\[].*[)\\]][,;:]?$|^\\$\\{?[A-Za-z_][A-Za-z0-9_]*\\}?[,;]?$|^\\{\\{?[^{}]*\\}?\\}[,;]?$",
   "typeValue": "^(?:str|bytes|bytearray|int|float|bool|object|Any|Optional|Union|List|Dict|Tuple|list|dict|tuple|Sequence|Mapping|Literal|Annotated|SecretStr|SecretBytes|Secret|Path|Callable)[,;)=]?$",
+  "annotationValue": "^(?:(?:typing|t|pydantic)\\.)?(?:str|bytes|bytearray|int|float|bool|object|Any|None|Optional|Union|List|Dict|Tuple|list|dict|tuple|Sequence|Mapping|Literal|Annotated|SecretStr|SecretBytes|Secret|Path|Callable)(?:\\[[A-Za-z0-9_.,\\[\\] |]{0,120}\\])?(?:[ \\t]*\\|[ \\t]*(?:(?:typing|t|pydantic)\\.)?(?:str|bytes|bytearray|int|float|bool|object|Any|None|Optional|Union|List|Dict|Tuple|list|dict|tuple|Sequence|Mapping|Literal|Annotated|SecretStr|SecretBytes|Secret|Path|Callable))?$",
   "shortNameValue": "^[A-Za-z_][A-Za-z0-9_]?[,;]?$",
-  "keyishNamePattern": "(?:^|_)(?:[a-z0-9]*keys?|sas|sig|signature|salt|hmac|nonce|[a-z0-9]+pass|tok|tkn|pswd|pword)(?:_|$)",
+  "keyishNamePattern": "(?:^|_)(?!pub(?:lic)?_?keys?(?:_|$))(?:[a-z0-9]*keys?|sas|sig|signature|salt|hmac|nonce|[a-z0-9]+pass|tok|tkn)(?:_|$)",
+  "shortPasswordNames": [
+    "p"
+  ],
+  "shortNamePasswordValue": "^(?=[^'\\\"\\s]{6,64}$)(?=[^'\\\"\\s]{0,63}[A-Za-z])(?=[^'\\\"\\s]{0,63}[0-9!@#$^&*~?])(?![^'\\\"\\s]{0,64}[./\\\\:,;=()\\[\\]{}<>|%])(?![0-9]+(?:[eE][+-]?[0-9]+)?$)(?!#[0-9A-Fa-f]{3,8}$)(?![A-Za-z_]{1,20}(?:8|16|32|64|128|256|384|512)$)(?!(?:tab|Set|Pastel|Dark|Accent|Paired|C)[0-9]{1,2}[bc]?$)(?![a-z0-9]{1,30}(?:-[a-z0-9]{1,30}){1,5}$)(?![a-z]{1,30}[0-9]{1,4}[a-z]{1,30}$)([^'\\\"\\s]{6,64})$",
+  "shortNameTriggers": [
+    "p=",
+    "p =",
+    "p:",
+    "p :",
+    "p\"",
+    "p'"
+  ],
   "weakQualifiers": [
     "field",
     "header",
@@ -2193,7 +2276,10 @@ export const RULES = {
     "token",
     "auth",
     "credential",
-    "creds",
+    "cred",
+    "psw",
+    "pssw",
+    "pasw",
     "dsn",
     "cookie",
     "session",
@@ -2301,7 +2387,10 @@ export const RULES = {
     "token",
     "auth",
     "credential",
-    "creds",
+    "cred",
+    "psw",
+    "pssw",
+    "pasw",
     "dsn",
     "cookie",
     "session",

@@ -30,6 +30,7 @@ const ANSI_RE = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[
 export const KEEP_VALUE = new RegExp(RULES.keepValue);
 const CODE_VALUE = new RegExp(RULES.codeValue);
 const TYPE_VALUE = new RegExp(RULES.typeValue);
+const ANNOTATION = new RegExp(RULES.annotationValue);
 /** A word of a sentence, not a value (`password: optional`, `Password: must have 12`). */
 export const PROSE_VALUE = new RegExp(RULES.proseValue, "i");
 const SHORT_NAME = new RegExp(RULES.shortNameValue);
@@ -42,6 +43,8 @@ const TOKEN_TEXT_WORDS = new Set<string>(RULES.tokenTextWords);
 // A file's path under a secret's name: where a secret is kept, not the secret.
 const FILE_PATH = new RegExp(RULES.filePathValue);
 const WEAK_QUALIFIERS = new Set<string>(RULES.weakQualifiers);
+const SHORT_PASSWORD_NAMES = new Set<string>(RULES.shortPasswordNames);
+const SHORT_NAME_PASSWORD = new RegExp(RULES.shortNamePasswordValue);
 
 /** Text without ANSI escape sequences. */
 export function stripAnsi(text: string): string {
@@ -179,12 +182,18 @@ export function looksRandom(value: string): boolean {
 }
 
 /** A secret name, or a key-ish name holding a random-looking string. */
+/** A type annotation's text (`str`, `Optional[str]`, `str | None`), as values.py. */
+export const looksLikeAnnotation = (value: string): boolean => value.length <= 200 && ANNOTATION.test(value);
+
 export function isSecretPair(name: unknown, value: unknown): boolean {
   if (typeof name !== "string") return false;
   // `GOOGLE_APPLICATION_CREDENTIALS=/keys/sa.json`: where a secret is kept.
-  if (isSecretName(name)) return typeof value !== "string" || value.length > 4096 || !FILE_PATH.test(value);
+  // Or `{"password": "Optional[str]"}`: its type.
+  if (isSecretName(name)) return typeof value !== "string" || value.length > 4096 || !(FILE_PATH.test(value) || looksLikeAnnotation(value));
   if (typeof value !== "string") return false;
   if (isKeyishName(name) && looksRandom(value)) return true;
+  // `p = "hunter2"`: a one-letter name holding a literal shaped like a password.
+  if (name.length <= 3 && SHORT_PASSWORD_NAMES.has(normalizeName(name))) return value.length <= 64 && SHORT_NAME_PASSWORD.test(value);
   // `session_token_header = "abc123def456"`: a qualifier that also holds secrets.
   const normal = normalizeName(name);
   const cut = normal.lastIndexOf("_");

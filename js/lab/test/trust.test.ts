@@ -333,3 +333,19 @@ test("a dict of users to passwords and a (password, user) pair are hidden in a t
     assert.ok(shown.includes(kept), shown);
   }
 });
+
+test("a password under a one-letter key is hidden in a tool result; names like it and annotations stay (round 13)", () => {
+  const result = JSON.stringify(
+    policyResult({
+      login: { u: "ops", p: "Spring2025!" },
+      P: "dragon77",
+      model: { p: "gpt-4o", n: "conv2d" },
+      q: { p: 0.05, P: "float32" },
+      hints: { token: "str", password: "Optional[str]" },
+      items: [["'password'", "<typing._UnionGenericAlias object>"], ["'token'", "Any"]],
+    }),
+  );
+  for (const secret of ["Spring2025!", "dragon77"]) assert.ok(!result.includes(secret), result);
+  for (const kept of ["ops", "gpt-4o", "conv2d", "0.05", "float32", "Optional[str]", "_UnionGenericAlias object>", '"Any"'])
+    assert.ok(result.includes(kept), `${kept} not in ${result}`);
+});

@@ -18,7 +18,7 @@ from .compiled_rules import (
 )
 from .lazy_patterns import lazy_compile
 from .names import is_placeholder, is_secret_name, marker, names_words, normalize_name
-from .values import is_login_and_password, is_user_keyed_password
+from .values import is_login_and_password, is_user_keyed_password, looks_like_annotation
 
 _ASSIGNED_ITEM = lazy_compile(rules.ASSIGNED_ITEM)
 _DTYPE = lazy_compile(rules.DTYPE_VALUE)
@@ -78,6 +78,9 @@ def pair_hides(items: list[Any]) -> set[int]:
                 and not names_a_secret(after)
                 and not after.startswith("-")
                 and _DTYPE.match(after) is None
+                # ``["'password'", "<typing._UnionGenericAlias object>"]``, ``"Any"``: a type.
+                and PLACEHOLDER_VALUE.match(after) is None
+                and not looks_like_annotation(after)
             ):
                 out.add(k + 1)
     return out

@@ -26,6 +26,25 @@ _BRACED_BODY = r"(?:[^{}\n«]|\}\})"
 
 CONNECTION_RULES: list[dict[str, Any]] = [
     {
+        "kind": "URL password",
+        # A URL's password as a literal of its own between two glued ones
+        # (``"https://ada:" + "Tr0ub4dor&3" + "@db/app"``): read as the URL it builds.
+        "triggers": ["://"],
+        "pattern": r"(://[^\s'\"@/:]{0,100}:(['\"])[ \t]*\+[ \t]*(['\"]))"
+        r"([^'\"\n«]{1,200})(?=\3[ \t]*\+[ \t]*[rbuRBU]?['\"]@)",
+        "group": 4,
+        "flags": "",
+    },
+    {
+        "kind": "URL password",
+        # Or as a literal inside an f-string's field (``f"https://ada:{'Tr0ub4dor&3'}@db"``).
+        "triggers": ["://"],
+        "pattern": r"(://[^\s'\"@/:{}]{0,100}:\{[ \t]*(['\"]))([^'\"\n«{}]{1,200})"
+        r"(?=\2[ \t]*\}@)",
+        "group": 3,
+        "flags": "",
+    },
+    {
         "kind": "netrc password",
         # Python's netrc entries: ``netrc().hosts`` and ``authenticators(host)`` give
         # ``(login, account, password)``, the account empty (``''``, ``None`` before 3.11):

@@ -12,7 +12,8 @@ inside a Latin word (``p`` U+0430 ``ssword``); a word of Russian or Greek text n
 HTML character references are read as the characters a page shows: an HTML output or
 escaped JSON writes ``password&#61;x``, ``&quot;token&quot;: &quot;x&quot;`` or
 ``api_key&colon; x``, which every rule would otherwise read as one long word; so are
-a URL's percent escapes (``api%5Fkey=x``, ``%3Fpassword%3Dx``) and JSON's ``\\u00XX``.
+a URL's percent escapes (``api%5Fkey=x``, ``%3Fpassword%3Dx``), JSON's ``\\u00XX`` and
+Markdown's or LaTeX's ``\\_`` (``DB\\_PASSWORD``).
 ``js/lab/src/redactfold.ts`` is the twin.
 """
 
@@ -66,12 +67,16 @@ _FOLD: dict[int, int | None] = {
 # non-Latin letter: ``p\u0430ssword`` with a Cyrillic a, ``\u0391PI_KEY`` with a Greek
 # Alpha. A word of a Russian or Greek text has no Latin letter (or has letters not drawn
 # like Latin ones: ``пароль``): it is never changed.
-LOOKALIKES = "аеорсухѕіјԁԛԝһӏкАВЕКМНОРСТХУЅІЈԚԜΑΒΕΖΗΙΚΜΝΟΡΤΥΧοαικνρυχϲϳ"
-LATIN = "aeopcyxsijdqwhlkABEKMHOPCTXYSIJQWABEZHIKMNOPTYXoaikvpuxcj"
+# Small capitals (U+1D18 U+1D00 ``ss`` U+1D21 ...: "password") as their lower-case letter
+# too.
+LOOKALIKES = "аеорсухѕіјԁԛԝһӏкАВЕКМНОРСТХУЅІЈԚԜΑΒΕΖΗΙΚΜΝΟΡΤΥΧοαικνρυχϲϳᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ"
+LATIN = "aeopcyxsijdqwhlkABEKMHOPCTXYSIJQWABEZHIKMNOPTYXoaikvpuxcjabcdefghijklmnoprstuvwyz"
 _LOOKALIKE = lazy_compile("[" + LOOKALIKES + "]")
 _AS_LATIN = str.maketrans(LOOKALIKES, LATIN)
-# A word of Latin, Greek and Cyrillic letters, digits and "_".
-_WORD = lazy_compile("[A-Za-z0-9_\u0370-\u03ff\u0400-\u052f]+")
+# A word of Latin (small capitals too), Greek and Cyrillic letters, digits and "_".
+_WORD = lazy_compile(
+    "[A-Za-z0-9_\u0262-\u029f\u0370-\u03ff\u0400-\u052f\u1d00-\u1d22\ua730\ua731]+"
+)
 _LATIN_LETTER = lazy_compile("[A-Za-z_]")
 _OTHER_LETTER = lazy_compile("[\u0370-\u03ff\u0400-\u052f]")
 
@@ -104,12 +109,17 @@ def _latin_word(match: re.Match[str]) -> str:
 _ENTITY = lazy_compile(
     r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});"
     r"|%[2-7][0-9A-Fa-f]|\\(?:u00|x)[2-7][0-9A-Fa-f]"
+    # Markdown's and LaTeX's escaped underscore (``DB\\_PASSWORD``, ``sk\\_live\\_…``), also
+    # as a repr or JSON writes it (``DB\\\\_PASSWORD``).
+    r"|\\{1,2}_"
 )
 _KEPT_ESCAPED = frozenset("\"'\\\x7f")
 
 
 def _character(match: re.Match[str]) -> str:
     whole = match.group(0)
+    if whole[-1] == "_":
+        return "_"
     if whole[0] != "&":
         char = chr(int(whole[-2:], 16))
         # A URL's quotes are its text's (``state=%7B%22token%22%3A%22…``): read as quotes.

@@ -39,6 +39,7 @@ from .loose import LooseRedaction
 from .manifests import hide_secret_manifests
 from .names import is_placeholder, is_secret_name, marker, normalize_name
 from .tables import TableRedaction
+from .unpacking import after_unpacking_names, hide_unpacked
 from .values import (
     _is_digest,
     _looks_generated,
@@ -97,7 +98,9 @@ _ANY_VALUE_TRIGGER = any_of(_VALUE_TRIGGERS)
 _ANY_NAME_TRIGGER = any_of(NAME_TRIGGERS)
 # Most texts hold no trigger of either kind: one scan tells, instead of two.
 _ANY_TRIGGER = any_of(_VALUE_TRIGGERS + NAME_TRIGGERS)
-_ENTITY_TRIGGER = any_of(rules.ENTITY_TRIGGERS)
+# ``p = "…"``: the short names' rule (short_name_rules.py), for an unpacking too.
+_SHORT_NAME_TRIGGER = any_of(rules.SHORT_NAME_TRIGGERS)
+_ENTITY_TRIGGER = any_of(tuple(rules.ENTITY_TRIGGERS) + _VALUE_TRIGGERS)
 _BARE_PREFIXES = ("%env", "%set_env", "export", "set ", "setx ")
 # Numbers and the punctuation between them (an array's or a list's preview).
 _NUMBERS = lazy_compile(r"[0-9.,:;()\[\]{} \t\n+eE-]*\Z")
@@ -358,6 +361,8 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
             elif rule.trigger_rx is None or (triggered and rule.trigger_rx.search(lower)):
                 value = rule.pattern.sub(functools.partial(self._replace_rule, rule), value)
         named = some and _ANY_NAME_TRIGGER.search(lower) is not None
+        if not named and triggered and "," in value and _SHORT_NAME_TRIGGER.search(lower):
+            value = hide_unpacked(value, self._hide_unpacked)  # ``u, p = "ada", "hunter2"``
         if named and not self._nested and ('",' in value or "'," in value):
             # ``["user,password", "ada,x"]``: a file's lines as a list (``readlines()``,
             # a JSON attachment), read as lines first (before the pair rules read them as items).
@@ -368,6 +373,8 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
                 self._nested -= 1
         if named and ("=" in value or ":" in value or any(m in lower for m in _BARE_PREFIXES)):
             found = aliases(value) if "=" in value else frozenset()
+            if "," in value and "=" in value:
+                value = hide_unpacked(value, self._hide_unpacked)
             value = rx.quoted.sub(self._replace_quoted, value)
             value = rx.bare.sub(self._replace_bare, value)
             value = rx.inline.sub(self._replace_inline, value)
@@ -514,6 +521,8 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
                 if inner != secret:
                     return f"{name}{sep}{quote}{inner}{quote}"
             return match.group(0)
+        if "=" in sep and after_unpacking_names(match.string, match.start()):
+            return match.group(0)  # ``user, password = "ada", "x"``: hide_unpacked's
         if (
             "(" in sep
             and USER_FIRST.search(normalize_name(name.rsplit(".", 1)[-1]))
@@ -533,6 +542,10 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
             return match.group(0)
         self.count += 1
         return f"{name}{sep}{quote}{marker(f'str, {len(secret):,} chars')}{quote}"
+
+    def _hide_unpacked(self, secret: str) -> str:
+        self.count += 1
+        return marker(f"str, {len(secret):,} chars")
 
     def _replace_bare(self, match: re.Match[str]) -> str:
         prefix, name, sep, secret = match.group(1, 2, 3, 4)

@@ -17,6 +17,7 @@ from typing import Any
 # What values and printed tables look like, and the known shapes of credential values
 # (long lists, kept in modules of their own).
 from .shape_rules import (
+    ANNOTATION_VALUE,
     CODE_VALUE,
     CREDENTIAL_VALUE,
     FILE_PATH_VALUE,
@@ -34,6 +35,11 @@ from .shape_rules import (
     TYPE_VALUE,
     WEAK_QUALIFIERS,
     WORD_SECRET_NAME,
+)
+from .short_name_rules import (
+    SHORT_NAME_PASSWORD_VALUE,
+    SHORT_NAME_TRIGGERS,
+    SHORT_PASSWORD_NAMES,
 )
 from .table_rules import (
     ALIGNED_KEY_VALUE,
@@ -59,7 +65,10 @@ from .word_lists import ENV_ALLOW_NAMES, ENV_ALLOW_PREFIXES, HTML_ENTITIES
 # ``author`` do not.
 SECRET_NAME_PATTERN = (
     r"(?:^|_)(?:passwords?|passwd|pwd|passphrase|secrets?|token|auth|authorization"
-    r"|credentials?|creds|dsn|cookies?|session|session_?id|bearer|otp|pw"
+    r"|credentials?|creds?|dsn|cookies?|session|session_?id|bearer|otp|pw"
+    # A password's name cut short (``psw``, ``pswd``, ``psswd``, ``passw``, ``pwrd``,
+    # ``pword``): no other word.
+    r"|pa?s{1,2}w(?:o?r?d)?|pwo?r?d"
     r"|(?:api|private|access|secret|signing|encryption|client)_?keys?"
     r"|client_?secret|conn(?:ection)?_?str(?:ing)?|psk|pre_?shared_?key"
     # sshpass reads the password from ``SSHPASS`` (``sshpass -e``).
@@ -382,6 +391,18 @@ DTYPE_VALUE = (
 )
 # One argument: a string literal, other text up to a comma, or the comma.
 CALL_ARGUMENT = r"(['\"])(?:(?!\1)[^\\\n]|\\.)*\1|[^,'\"]+|,"
+# ``user, password = "ada", "x"`` (brackets around either side too): 2+ names at a
+# line's start (or a repr's: after its quote), then their values. Groups: 1 the names,
+# 2 the values (up to the line's end, read with CALL_ARGUMENT).
+UNPACKING = (
+    r"^[ \t]*['\"]?[(\[]?[ \t]*((?:[A-Za-z_][A-Za-z0-9_.]{0,100}[ \t]*,[ \t]*){1,20}"
+    r"[A-Za-z_][A-Za-z0-9_.]{0,100})[ \t]*,?[ \t]*[)\]]?[ \t]*=(?!=)[ \t]*([^\n]{1,2000})$"
+)
+# The names before a name that an unpacking's line starts with (``user, `` before
+# ``password = "ada", "x"``): the assignment rules leave its values to the unpacking's.
+UNPACKING_HEAD = (
+    r"(?:^|\n)[ \t]*['\"]?[(\[]?[ \t]*(?:[A-Za-z_][A-Za-z0-9_.]{0,100}[ \t]*,[ \t]*){1,20}$"
+)
 # Callees (their last part, normalised like names) whose positional string literals
 # after the first are credentials (the first is the user): login(user, password),
 # BasicAuth(login, password), simple_bind_s(dn, password). Callees with a secret name
@@ -427,7 +448,10 @@ NAME_TRIGGERS: list[str] = [
     "token",
     "auth",
     "credential",
-    "creds",
+    "cred",
+    "psw",
+    "pssw",
+    "pasw",
     "dsn",
     "cookie",
     "session",
@@ -457,6 +481,8 @@ NAME_TRIGGERS: list[str] = [
 # A text's HTML references are read only when it then holds one of these (a name's word,
 # or an OAuth code's parameter): a table of ``Tom &amp; Jerry`` is not redacted twice, and
 # HTML escaping never touches the characters of a bare key.
+# Both redactors add VALUE_TRIGGERS: a key shape's escaped too (``sk&#95;live&#95;…``,
+# ``sk\\_live\\_…`` in Markdown).
 ENTITY_TRIGGERS: list[str] = [*NAME_TRIGGERS, "code="]
 
 # The marker every redaction leaves; the model is told what it means.
@@ -507,6 +533,8 @@ def rules_dict() -> dict[str, Any]:
         "templateValue": TEMPLATE_VALUE,
         "callArguments": CALL_ARGUMENTS,
         "callArgument": CALL_ARGUMENT,
+        "unpacking": UNPACKING,
+        "unpackingHead": UNPACKING_HEAD,
         "nameLikeValue": NAME_LIKE_VALUE,
         "assignedItem": ASSIGNED_ITEM,
         "itemGlue": ITEM_GLUE,
@@ -520,8 +548,12 @@ def rules_dict() -> dict[str, Any]:
         "continuedString": CONTINUED_STRING,
         "codeValue": CODE_VALUE,
         "typeValue": TYPE_VALUE,
+        "annotationValue": ANNOTATION_VALUE,
         "shortNameValue": SHORT_NAME_VALUE,
         "keyishNamePattern": KEYISH_NAME_PATTERN,
+        "shortPasswordNames": SHORT_PASSWORD_NAMES,
+        "shortNamePasswordValue": SHORT_NAME_PASSWORD_VALUE,
+        "shortNameTriggers": SHORT_NAME_TRIGGERS,
         "weakQualifiers": WEAK_QUALIFIERS,
         "credentialValue": CREDENTIAL_VALUE,
         "filePathValue": FILE_PATH_VALUE,

@@ -25,7 +25,13 @@ HEX_DIGEST = (
 PLACEHOLDER_VALUE = (
     r"^(?:<[A-Za-z_.-]{1,60}>|\[[A-Za-z_.-]{1,60}\]|your[-_](?:[a-z]+[-_]?){1,5}|x{3,}|\*{3,}"
     r"|\.{3,}|…|%[sdrif]|%\([A-Za-z_][A-Za-z0-9_]{0,40}\)[sdr]|:[a-z_]{1,40}|\{[A-Za-z0-9_]{0,40}\}"
-    r"|\$[0-9]{1,2})[,;)]?$"
+    r"|\$[0-9]{1,2}"
+    # A key's prefix before one of them (``sk-...``, ``sk-proj-xxxx``, ``ghp_<token>``).
+    r"|[a-z0-9]{1,10}(?:[-_][a-z0-9]{1,10}){0,3}[-_](?:x{3,}|\*{3,}|\.{3,}|…|<[A-Za-z_.-]{1,60}>)"
+    # How the kernel names a value it does not show (``<class str>``, an annotation's
+    # ``<typing._UnionGenericAlias object>``): a type, not a secret.
+    r"|<(?:class[ \t]+[A-Za-z_][A-Za-z0-9_.]{0,100}|[A-Za-z_][A-Za-z0-9_.]{0,100}[ \t]+object)>"
+    r")[,;)]?$"
 )
 # A quoted value that only refers to a secret kept elsewhere: a Jinja/Ansible or GitHub
 # Actions expression, a shell variable (``password: "{{ vault_db_password }}"``). Not
@@ -88,6 +94,9 @@ KEEP_VALUE = (
     r"^(?:none|null|nil|true|false|undefined|yes|no|on|off|not|lambda|await|yield"
     # ``if '<eos>' == token: break``: a statement after the colon, not a value.
     r"|break|continue|return|raise"
+    # An HTTP authorization scheme's word (``Authorization: Bearer <token>``): its token
+    # follows, read by the header rule.
+    r"|bearer|basic|digest"
     r"|\*+|x+|\.\.\.|…|[0-9]{1,5}"
     r"|[^a-z0-9]*)$"
 )
@@ -112,6 +121,19 @@ TYPE_VALUE = (
     r"|Path|Callable)[,;)=]?$"
 )
 
+# A whole value that is a type annotation's text (a class's ``__annotations__`` under
+# ``from __future__ import annotations``, a schema's field types): ``str``,
+# ``Optional[str]``, ``typing.Union[str, None]``, ``str | None``. A type, not a secret.
+_TYPE_NAME = (
+    r"(?:(?:typing|t|pydantic)\.)?(?:str|bytes|bytearray|int|float|bool|object|Any|None"
+    r"|Optional|Union|List|Dict|Tuple|list|dict|tuple|Sequence|Mapping|Literal|Annotated"
+    r"|SecretStr|SecretBytes|Secret|Path|Callable)"
+)
+ANNOTATION_VALUE = (
+    r"^" + _TYPE_NAME + r"(?:\[[A-Za-z0-9_.,\[\] |]{0,120}\])?"
+    r"(?:[ \t]*\|[ \t]*" + _TYPE_NAME + r")?$"
+)
+
 # Of the qualifiers, these often name where a secret goes (``session_token_header``,
 # ``secret_field``) and sometimes hold it: a value shaped like a credential (below) under
 # such a name is hidden all the same.
@@ -129,8 +151,9 @@ CREDENTIAL_VALUE = (
 # Also a password's or a token's name run together or cut short (``dbpass``, ``rootpass``,
 # ``tok``, ``pswd``): ``bypass`` and ``lowpass`` hold no random strings.
 KEYISH_NAME_PATTERN = (
-    r"(?:^|_)(?:[a-z0-9]*keys?|sas|sig|signature|salt|hmac|nonce|[a-z0-9]+pass|tok|tkn"
-    r"|pswd|pword)(?:_|$)"
+    # Not a public key's name (``pubkey``, ``public_key``): an address, not a secret.
+    r"(?:^|_)(?!pub(?:lic)?_?keys?(?:_|$))"
+    r"(?:[a-z0-9]*keys?|sas|sig|signature|salt|hmac|nonce|[a-z0-9]+pass|tok|tkn)(?:_|$)"
 )
 # A value that looks random: 16+ characters of a key's alphabet with digits, and mixed
 # case or 32+ characters. Git hashes and UUIDs shown as data stay (no secret name).

@@ -10,6 +10,7 @@ from .code_rules import CODE_RULES
 from .context_rules import CONTEXT_RULES
 from .late_rules import LATE_RULES
 from .printed_rules import PRINTED_RULES
+from .short_name_rules import SHORT_NAME_RULES
 
 # Known shapes of credential values. ``group`` is the part that is secret (0: the whole
 # match); ``flags`` is "" or "i" (case-insensitive); ``triggers``: lower-case substrings,
@@ -176,6 +177,32 @@ KEY_SHAPES: list[dict[str, Any]] = [
         "triggers": ["hooks.slack"],
         "pattern": r"(hooks\.slack\.com/(?:services|workflows|triggers)/)([A-Za-z0-9/_-]{16,})",
         "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "Slack webhook",
+        # Its path without the host (``Max retries exceeded with url: /services/T…/B…/…``
+        # in a requests error): a team's and a bot's id, then the secret.
+        "triggers": ["/services/t"],
+        "pattern": r"(/services/T[A-Z0-9]{6,12}/B[A-Z0-9]{6,12}/)([A-Za-z0-9]{16,})",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "Teams webhook",
+        # ``…webhook.office.com/webhookb2/…/IncomingWebhook/<32 hex>/<id>/<signature>``.
+        "triggers": ["/incomingwebhook/"],
+        "pattern": r"(/IncomingWebhook/)([A-Za-z0-9/_-]{20,})",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "extended private key",
+        # A BIP32 wallet's extended private key (``xprv``, ``tprv``, ``yprv``, ``zprv``…):
+        # base58, 111 characters, past the 100 of a bare key's rule.
+        "triggers": ["prv"],
+        "pattern": r"(?<![A-Za-z0-9])[xtyzuvYZUV]prv[1-9A-HJ-NP-Za-km-z]{100,112}(?![A-Za-z0-9])",
+        "group": 0,
         "flags": "",
     },
     {
@@ -456,5 +483,6 @@ VALUE_RULES: list[dict[str, Any]] = [
     *PRINTED_RULES,
     *CLI_RULES,
     *CODE_RULES,
+    *SHORT_NAME_RULES,
     *LATE_RULES,
 ]

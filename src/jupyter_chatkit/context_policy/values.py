@@ -37,7 +37,14 @@ _KEYISH = lazy_compile(rules.KEYISH_NAME_PATTERN)
 _RANDOM = lazy_compile(rules.HIGH_ENTROPY_VALUE)
 _SHORT_NAME = lazy_compile(rules.SHORT_NAME_VALUE)
 _TYPE_VALUE = lazy_compile(rules.TYPE_VALUE)
+_ANNOTATION = lazy_compile(rules.ANNOTATION_VALUE)
 _WEAK_QUALIFIERS = frozenset(rules.WEAK_QUALIFIERS)
+_SHORT_NAME_PASSWORD = lazy_compile(rules.SHORT_NAME_PASSWORD_VALUE)
+
+
+def _is_short_password_name(name: str) -> bool:
+    """``p``, ``P``: a one-letter name that holds a password now and then."""
+    return len(name) <= 3 and normalize_name(name) in rules.SHORT_PASSWORD_NAMES
 
 
 def is_keyish_name(name: object) -> bool:
@@ -176,10 +183,15 @@ def _plain_key(key: Any) -> bool:
 
 @functools.lru_cache(maxsize=4096)
 def _plain_str_key(key: str) -> bool:
-    if is_secret_name(key) or is_keyish_name(key):
+    if is_secret_name(key) or is_keyish_name(key) or _is_short_password_name(key):
         return False
     head, _, last = normalize_name(key).rpartition("_")
     return not (last in _WEAK_QUALIFIERS and is_secret_name(head))
+
+
+def looks_like_annotation(value: str) -> bool:
+    """True for a type annotation's text (``str``, ``Optional[str]``, ``str | None``)."""
+    return len(value) <= 200 and _ANNOTATION.match(value) is not None
 
 
 def looks_like_file_path(value: str) -> bool:
@@ -196,12 +208,16 @@ def is_secret_pair(name: Any, value: Any) -> bool:
         return False
     value = plain_str(value)
     if is_secret_name(name):
-        # ``GOOGLE_APPLICATION_CREDENTIALS=/keys/sa.json``: where a secret is kept.
-        return value is None or not looks_like_file_path(value)
+        # ``GOOGLE_APPLICATION_CREDENTIALS=/keys/sa.json``: where a secret is kept;
+        # ``{"password": "Optional[str]"}``: its type.
+        return value is None or not (looks_like_file_path(value) or looks_like_annotation(value))
     if value is None:
         return False
     if is_keyish_name(name) and looks_random(value):
         return True
+    # ``p = "hunter2"``: a one-letter name holding a literal shaped like a password.
+    if _is_short_password_name(name):
+        return len(value) <= 64 and _SHORT_NAME_PASSWORD.match(value) is not None
     # ``session_token_header = "abc123def456"``: a qualifier that also holds secrets.
     head, _, last = normalize_name(name).rpartition("_")
     return (

@@ -33,6 +33,7 @@ from ...context_policy.redact import (
     normalize_name,
 )
 from ...context_policy.rules import NON_CREDENTIAL_CALLS
+from ...context_policy.values import looks_like_annotation
 from .typeinfo import (
     function_name,
     is_a,
@@ -113,6 +114,8 @@ def hides(name: Any, value: Any) -> bool:
         return False
     if value is None or is_a(value, bool):
         return False
+    if type(value) is str and looks_like_annotation(value):
+        return False  # ``{"password": "Optional[str]"}``: a type annotation's text
     return is_a(
         value, str | bytes | bytearray | int | float | dict | list | tuple | set | frozenset
     ) or _TYPE_NAME.__get__(type(value)) in ("SecretStr", "SecretBytes")

@@ -1,0 +1,53 @@
+"""A password under a one-letter name (``p = "hunter2"``, ``{"p": "Winter24!"}``,
+``login(u, p="dragon99")``): part of the table of :mod:`.rules` (see :mod:`.value_rules`
+for the fields of a rule), rendered into the TypeScript copy with the rest.
+
+``p`` names many things (a probability, a path, a plot, a process), so only a quoted
+literal shaped like a password is hidden: 6-64 characters with no blank, dot, slash or
+colon (a file, a path, a URL, a format), a letter and a digit or a symbol. Numbers
+(``"1e-5"``), colours (``"#ff0000"``), bit widths (``"float32"``, ``"sha256"``),
+palettes (``"tab10"``) and names (``"gpt-4o"``, ``"conv2d"``) stay; a word and a number
+(``"layer3"``) is hidden, shaped as ``"hunter2"`` is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _password_literal(end: str) -> str:
+    """A literal's shape, then the literal (one group), up to ``end``: its closing quote
+    in a text, the end of a string for a value."""
+    return (
+        rf"(?=[^'\"\s]{{6,64}}{end})(?=[^'\"\s]{{0,63}}[A-Za-z])(?=[^'\"\s]{{0,63}}[0-9!@#$^&*~?])"
+        r"(?![^'\"\s]{0,64}[./\\:,;=()\[\]{}<>|%])"
+        rf"(?![0-9]+(?:[eE][+-]?[0-9]+)?{end})(?!#[0-9A-Fa-f]{{3,8}}{end})"
+        rf"(?![A-Za-z_]{{1,20}}(?:8|16|32|64|128|256|384|512){end})"
+        rf"(?!(?:tab|Set|Pastel|Dark|Accent|Paired|C)[0-9]{{1,2}}[bc]?{end})"
+        # A lower-case name with dashes (``gpt-4o``, ``t5-small``) or a digit run inside
+        # one word (``conv2d``, ``mp3file``): a model's, a layer's or a file's name.
+        rf"(?![a-z0-9]{{1,30}}(?:-[a-z0-9]{{1,30}}){{1,5}}{end})"
+        rf"(?![a-z]{{1,30}}[0-9]{{1,4}}[a-z]{{1,30}}{end})"
+        r"([^'\"\s]{6,64})"
+    )
+
+
+# Names of one letter that hold a password so shaped (normalised: ``P`` is ``p``).
+SHORT_PASSWORD_NAMES: list[str] = ["p"]
+# The same shape for a value under such a name (a dict's item, a kernel's variable).
+SHORT_NAME_PASSWORD_VALUE = "^" + _password_literal("$") + "$"
+
+# What a text holds where such a name is set (also read for ``u, p = "ada", "hunter2"``).
+SHORT_NAME_TRIGGERS: list[str] = ["p=", "p =", "p:", "p :", 'p"', "p'"]
+
+SHORT_NAME_RULES: list[dict[str, Any]] = [
+    {
+        "kind": "password in text",
+        # ``p = "…"``, ``p="…"`` (a keyword argument), ``"p": "…"`` (a dict, JSON).
+        "triggers": SHORT_NAME_TRIGGERS,
+        "pattern": r"((?<![A-Za-z0-9_.$-])(?:[pP]|(['\"])[pP]\2)[ \t]*(?::=|=|:)[ \t]*"
+        r"[bBrRuU]?['\"])" + _password_literal("['\"]") + r"(?=['\"])",
+        "group": 3,
+        "flags": "",
+    },
+]
