@@ -12,14 +12,18 @@ from agents.testing import ModelStep, ScriptedModel, assistant_message
 from chatkit.types import (
     AssistantMessageContent,
     AssistantMessageItem,
+    ClientToolCallItem,
+    CustomTask,
     InferenceOptions,
     ThreadCreatedEvent,
     ThreadMetadata,
     UserMessageItem,
     UserMessageTextContent,
+    Workflow,
+    WorkflowItem,
 )
 
-from jupyter_chatkit.protocol import RequestContext
+from jupyter_chatkit.protocol import STEP_UNDO_KEY, RequestContext
 from jupyter_chatkit.store import SQLStore
 from jupyter_chatkit.store.codec import dump_item
 from jupyter_chatkit.store.decoded import DECODED_ITEMS, DecodedItems
@@ -107,6 +111,26 @@ async def test_no_reader_of_a_turn_changes_a_kept_item(sqlite_store: SQLStore) -
     DECODED_ITEMS.clear()
     events = await stream(assistant, req("threads.create", input=user_input("first")))
     thread_id = next(e for e in events if isinstance(e, ThreadCreatedEvent)).thread.id
+    # Items its readers treat apart: a finished step with an undo record and an output
+    # big enough to be shortened for the model, and a workflow.
+    step = ClientToolCallItem(
+        id="tc_001",
+        thread_id=thread_id,
+        created_at=datetime.now(),
+        status="completed",
+        call_id="call_1",
+        name="get_notebook_cells",
+        arguments={"index": 1},
+        output={"status": "ok", "text": "o" * 40_000, STEP_UNDO_KEY: {"source": "x = 1"}},
+    )
+    flow = WorkflowItem(
+        id="wf_001",
+        thread_id=thread_id,
+        created_at=datetime.now(),
+        workflow=Workflow(type="custom", tasks=[CustomTask(title="Looked")], expanded=True),
+    )
+    for item in (step, flow):
+        await sqlite_store.add_thread_item(thread_id, item, CONTEXT)
     for text in ("second", "third", "fourth"):
         await stream(
             assistant,
