@@ -507,7 +507,7 @@ function viewsAgentHost(first: AgentHost, firstEl: HTMLElement, notebookEl: () =
   };
   return {
     preview: (name, args) => host().preview(name, args),
-    apply: (name, args, signal, shown) => host().apply(name, args, signal, shown),
+    apply: (name, args, signal, shown, waiting) => host().apply(name, args, signal, shown, waiting),
     diff: (before, after) => host().diff(before, after),
     ...(first.revert
       ? {

@@ -276,6 +276,26 @@ test("an approved step is applied with what its card showed; an auto-approved on
   assert.equal(auto.applied[0].shown, undefined);
 });
 
+test("a running step that has to wait says what for on its card, until it is done", async () => {
+  const t = agentSession(
+    {
+      "threads.create": [{ sse: sse(threadCreated(), userMessage("u1"), stepCall("s1", "run_cell", { index: 3 })) }],
+      "threads.add_client_tool_output": [{ sse: done }],
+    },
+    () => "approve",
+  );
+  const seen: (string | undefined)[] = [];
+  t.host.apply = async (_name, _args, _signal, _shown, waiting) => {
+    seen.push(t.approvals.live.get("s1")?.note);
+    waiting?.("what the host waits for");
+    seen.push(t.approvals.live.get("s1")?.note);
+    return { result: { status: "ok" } };
+  };
+  await t.session.send("go");
+  assert.deepEqual(seen, [undefined, "what the host waits for"]);
+  assert.equal(t.approvals.live.get("s1"), undefined);
+});
+
 test("Regenerate and widget actions carry the request metadata too (the Ask/Agent switch as it is now)", async () => {
   const transport = scriptedTransport({
     "threads.create": [{ sse: sse(threadCreated(), userMessage("u1")) + done }],

@@ -504,6 +504,9 @@ def test_stop_while_the_agents_run_waits_for_the_persons_cell_interrupts_nothing
     )
     page.locator(".jp-OutputArea-output", has_text="mine started").wait_for(timeout=60_000)
     card.locator(".jck-step-approve").click()
+    # The card says the run waits for the person's cell (not just that it works).
+    card.locator(".jck-step-waiting").wait_for()
+    screenshot(page, "run-waits-for-cell")
     page.locator(f"{PANEL} .jck-send.jck-stop").click()
     wait_idle(page)
     page.wait_for_function(

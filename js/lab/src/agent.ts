@@ -137,13 +137,14 @@ export class NotebookAgent implements AgentHost {
     args: Record<string, unknown>,
     signal: AbortSignal,
     shown?: StepPreview,
+    waiting?: (note: string) => void,
   ): Promise<StepOutcome> {
     const target = this.target();
     if (!target) return { result: { status: STEP_STATUS.FAILED, error: NO_NOTEBOOK } };
     if (CELL_STEPS.has(name) && cellChangedSince(shown, stepCell(target, name, args))) {
       return { result: { status: STEP_STATUS.FAILED, error: CELL_CHANGED } };
     }
-    const outcome = await runNotebookTool(target, name, args, signal, { steps: true });
+    const outcome = await runNotebookTool(target, name, args, signal, { steps: true, waiting });
     return outcome ?? { result: { status: STEP_STATUS.FAILED, error: `Unknown step ${name}.` } };
   }
 }

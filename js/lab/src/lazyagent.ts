@@ -50,8 +50,9 @@ export class LazyAgent implements AgentHost {
     args: Record<string, unknown>,
     signal: AbortSignal,
     shown?: StepPreview,
+    waiting?: (note: string) => void,
   ): Promise<StepOutcome> {
-    return (await this.loaded).apply(name, args, signal, shown);
+    return (await this.loaded).apply(name, args, signal, shown, waiting);
   }
 
   diff(before: string, after: string): HTMLElement {

@@ -37,8 +37,14 @@ export interface ToolTarget {
 
 /** One tool's implementation. */
 export interface NotebookTool {
-  /** Answer the call; an insert or edit also says how to undo it ("Undo agent changes"). */
-  run(target: ToolTarget, args: Record<string, unknown>, signal: AbortSignal): StepOutcome | Promise<StepOutcome>;
+  /** Answer the call; an insert or edit also says how to undo it ("Undo agent changes").
+   * `waiting(note)`: the call waits, for what `note` says (the step's card shows it). */
+  run(
+    target: ToolTarget,
+    args: Record<string, unknown>,
+    signal: AbortSignal,
+    waiting?: (note: string) => void,
+  ): StepOutcome | Promise<StepOutcome>;
   /** What an Agent step's approval card shows before it is approved. */
   preview?(target: ToolTarget, args: Record<string, unknown>): StepPreview;
 }
@@ -127,7 +133,7 @@ export const NOTEBOOK_TOOLS: Record<NotebookToolName, NotebookTool> = {
 
   run_cell: {
     preview: (target, args) => cellPreview(target, args, false),
-    async run({ panel }, args, signal) {
+    async run({ panel }, args, signal, waiting) {
       const index = cellIndex(args.index);
       const cell = index === null ? undefined : panel.content.widgets[index];
       if (!cell || index === null) return failed("The notebook has no such cell.");
@@ -136,7 +142,9 @@ export const NOTEBOOK_TOOLS: Record<NotebookToolName, NotebookTool> = {
       // Stop interrupts the kernel only while this cell executes (see runAgentCell).
       const kernel = sessionContext.session?.kernel ?? null;
       const runCells = (): Promise<boolean> => NotebookActions.runCells(panel.content, [cell], sessionContext);
-      const run = await runAgentCell(cell as CodeCell, kernel, runCells, signal);
+      const run = await runAgentCell(cell as CodeCell, kernel, runCells, signal, () =>
+        waiting?.("Waiting for the running cell to finish…"),
+      );
       if (run.stoppedBefore) return { result: { status: "stopped", note: "Stopped before the cell ran; it did not run." } };
       // runCells false with no execution: the cell never ran (no kernel), which is no "ok".
       const executed = run.started || (cell as CodeCell).model.executionCount !== null;
@@ -183,12 +191,12 @@ export async function runNotebookTool(
   name: unknown,
   args: unknown,
   signal: AbortSignal = new AbortController().signal,
-  options: { steps?: boolean } = {},
+  options: { steps?: boolean; waiting?: (note: string) => void } = {},
 ): Promise<StepOutcome | null> {
   const tool = notebookTool(name, options);
   if (!tool) return null;
   const plain = args && typeof args === "object" && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
-  const outcome = await tool.run(target, plain, signal);
+  const outcome = await tool.run(target, plain, signal, options.waiting);
   // The kernel hides what it holds under secret names and the text rules cannot tell.
   const result = (await guardValue(target.panel.sessionContext, policyResult(outcome.result))) as Record<
     string,

@@ -116,8 +116,15 @@ export interface AgentHost {
   /**
    * Carry out an approved step; `signal` aborts on Stop. `shown` is what its card showed
    * (none when it ran without a card): the host does not act when that cell has changed.
+   * `waiting(note)`: the step waits, and the card says what for (`note`) meanwhile.
    */
-  apply(name: string, args: Record<string, unknown>, signal: AbortSignal, shown?: StepPreview): Promise<StepOutcome>;
+  apply(
+    name: string,
+    args: Record<string, unknown>,
+    signal: AbortSignal,
+    shown?: StepPreview,
+    waiting?: (note: string) => void,
+  ): Promise<StepOutcome>;
   /** A diff of `before` → `after` as DOM (text only). */
   diff(before: string, after: string): HTMLElement;
   /**
@@ -141,6 +148,8 @@ export type Decision = "approve" | "skip" | "stop";
 /** A step of the running turn: waiting for its card's decision, or being carried out. */
 export interface LiveStep {
   phase: "waiting" | "running";
+  /** What a running step waits for, as its card says it (the host's `waiting` note). */
+  note?: string;
   /** What the card shows (fetched once, when the card is first shown). */
   preview?: StepPreview;
   /** Answer the card (waiting steps only). */
@@ -365,10 +374,16 @@ export class StepApprovals {
       this.live.delete(item.id);
       return { status: STEP_STATUS.APPROVED };
     }
-    this.live.set(item.id, { phase: "running", preview: shown });
+    const running: LiveStep = { phase: "running", preview: shown };
+    this.live.set(item.id, running);
     this.changed(item.id);
+    const waiting = (note: string): void => {
+      if (this.live.get(item.id) !== running) return;
+      running.note = note;
+      this.changed(item.id);
+    };
     try {
-      const outcome = await this.host.apply(name, args, signal, shown);
+      const outcome = await this.host.apply(name, args, signal, shown, waiting);
       // The undo record goes with the stored step (the server keeps it from the model).
       return withUndo(outcome.result, outcome.undo);
     } finally {

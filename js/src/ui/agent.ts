@@ -381,7 +381,8 @@ export class AgentSteps {
     el.setAttribute("data-status", status);
     const head = h(
       "div",
-      { class: "jck-step-head" },
+      // A note says what a running step waits for: on a line of its own, under the title.
+      { class: live?.note ? "jck-step-head jck-step-head-note" : "jck-step-head" },
       live?.phase === "running"
         ? h("span", { class: "jck-spinner", "aria-hidden": "true" })
         : icon(stepIcon(item.name)),
@@ -389,7 +390,9 @@ export class AgentSteps {
       item.status === "completed"
         ? h("span", { class: `jck-step-status jck-step-${status}` }, STATUS_TEXT[status] ?? status)
         : live?.phase === "running"
-          ? h("span", { class: "jck-step-status" }, "Working…")
+          ? live.note
+            ? h("span", { class: "jck-step-status jck-step-waiting" }, live.note)
+            : h("span", { class: "jck-step-status" }, "Working…")
           : null,
     );
     const body = h("div", { class: "jck-step-body" });
