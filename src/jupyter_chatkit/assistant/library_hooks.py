@@ -6,7 +6,9 @@ handing the work to a public method of ours (whose default is the library's own
 behaviour); two more of ChatKit's are called here, for want of a public entry point
 below ``process()`` (which parses the request itself). No other module of the package
 names a private method of ChatKit's server or of these models. (openai's own client
-is adapted in openai_client.py, pinned in pins.py.)
+is adapted in openai_client.py, and its streams' private ``_cast_to`` and ``_decoder``
+set in chat_completions.py and responses_model.py, each only for the release pinned in
+pins.py.)
 :data:`FOLLOWED` lists each method with the parameters it was read with;
 ``tests/test_library_hooks.py`` fails, naming the method, when the installed library's
 differs (the pins in pyproject.toml keep other versions out).
