@@ -5,11 +5,14 @@ goes out before the save (so Stop can name the turn). If that save then fails (t
 lock held past ``store_lock_timeout``), the page holds the id of a thread that was
 never stored, and its Retry (``threads.retry_after_item``) or its next message got
 "No such conversation". Now the server keeps the unsaved thread and its first message
-for that: the next request naming the thread saves them first, then is answered.
+for that: the next request naming the thread saves them first, then is answered. The
+same when the person stopped the turn while the save waited and the save, left to the
+background, then failed.
 """
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -22,12 +25,26 @@ from chatkit.types import (
     UserMessageItem,
 )
 
+from jupyter_chatkit.assistant.results import StreamResult
 from jupyter_chatkit.assistant.server import NotebookAssistant
+from jupyter_chatkit.protocol import Turn
 from jupyter_chatkit.store import SQLStore, open_store
 from jupyter_chatkit.store.engine import PoolOptions
 
-from .chatkit_helpers import ALICE, BOB, make_assistant, req, stream, user_input
+from .chatkit_helpers import (
+    ALICE,
+    BOB,
+    json_call,
+    make_assistant,
+    parse_sse,
+    req,
+    stream,
+    user_input,
+)
 from .test_store_locked import Locker
+
+# Bounds the test only.
+HANG_GUARD = 60.0
 
 
 def _answers(*texts: str) -> ScriptedModel:
@@ -88,5 +105,46 @@ async def test_a_new_thread_whose_save_failed_after_it_was_named_takes_its_retry
         said = [i.content[0].text for i in items if isinstance(i, UserMessageItem)]
         assert said == (["first"] if then == "retry" else ["first", "again"])
         assert [type(i) for i in items][-1] is AssistantMessageItem
+    finally:
+        await assistant.aclose()
+
+
+@pytest.mark.asyncio
+async def test_a_new_thread_stopped_while_its_save_waits_takes_its_retry_if_the_save_fails(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "chat.sqlite3"
+    store = await open_store(f"sqlite:///{path}", pool=PoolOptions(lock_timeout=2.0))
+    assistant = make_assistant(store, _answers("Answered."))
+    seen: list[ThreadStreamEvent] = []
+    try:
+        async with Locker(path):
+            result = await assistant.handle(req("threads.create", input=user_input("first")), ALICE)
+            assert isinstance(result, StreamResult)
+            created: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+
+            async def read() -> None:
+                async for chunk in result.chunks:
+                    for event in parse_sse(chunk):
+                        seen.append(event)
+                        if isinstance(event, ThreadCreatedEvent) and not created.done():
+                            created.set_result(event.thread.id)
+
+            turn = asyncio.ensure_future(read())
+            thread_id = await asyncio.wait_for(created, HANG_GUARD)
+            saving = assistant.saving_threads[thread_id]
+            status, _ = await json_call(assistant, req(Turn.STOP, thread_id=thread_id))
+            assert status == 200
+            await asyncio.wait({turn}, timeout=HANG_GUARD)
+            assert turn.cancelled()
+            # The save left to the background gives up while the lock is still held.
+            await asyncio.wait({saving}, timeout=HANG_GUARD)
+            assert saving.done() and saving.exception() is not None
+        message_id = next(e.item.id for e in seen if e.type == "thread.item.done")
+        retry = req("threads.retry_after_item", thread_id=thread_id, item_id=message_id)
+        events = await stream(assistant, retry)
+        assert _answered(events) == ["Answered."], events
+        items = (await store.load_thread_items(thread_id, None, 20, "asc", ALICE)).data
+        assert [type(i) for i in items] == [UserMessageItem, AssistantMessageItem]
     finally:
         await assistant.aclose()

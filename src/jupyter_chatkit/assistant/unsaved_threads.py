@@ -2,7 +2,8 @@
 
 A new thread's first save that waits for another process's lock names the thread to its
 client first (``thread.created``, so that Stop can name the turn; user_messages.py). If
-that save then fails (the lock held past ``store_lock_timeout``), the client holds the
+that save then fails (the lock held past ``store_lock_timeout``; awaited by the turn, or
+left to the background by a Stop), the client holds the
 id of a thread that was never stored, and shows the message and the error with Retry:
 its Retry (``threads.retry_after_item``), its next message or a look at the thread
 would meet "No such conversation". So the thread and its first message are kept here

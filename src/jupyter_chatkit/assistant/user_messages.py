@@ -89,16 +89,21 @@ async def create_thread(
                 named = True
                 server.saving_threads[thread.id] = saving
                 saving.add_done_callback(lambda _: server.saving_threads.pop(thread.id, None))
+                # If the save fails (awaited here, or in the background once stopped),
+                # the thread named but never stored is kept for the client's Retry
+                # (unsaved_threads.py), with the notebook its request named.
+                named_in: list[str | None] = [None]
+
+                def keep_if_unsaved(done: asyncio.Future[Any]) -> None:
+                    if not done.cancelled() and done.exception() is not None:
+                        server.unsaved_threads.keep(metadata, message, named_in[0], context)
+
+                saving.add_done_callback(keep_if_unsaved)
                 yield ThreadCreatedEvent(thread=server.thread_response(thread))
                 yield ThreadItemDoneEvent(item=message)
-                try:
-                    with told_while(waiting.result()):
-                        stored = await asyncio.shield(saving)
-                except Exception:
-                    # Named, never stored: kept for the client's Retry (unsaved_threads.py).
-                    notebook = server.new_notebooks.get(thread.id)
-                    server.unsaved_threads.keep(metadata, message, notebook, context)
-                    raise
+                named_in[0] = server.new_notebooks.get(thread.id)
+                with told_while(waiting.result()):
+                    stored = await asyncio.shield(saving)
         finally:
             if not saving.done():
                 # Stopped while it waits: the turn ends now, and the message people
