@@ -239,11 +239,17 @@ def test_round_13_short_names_unpacked_pairs_and_annotations_in_kernel_values() 
         "hints": _Settings.__annotations__,  # texts: this module has future annotations
         "types": {"token": str, "password": Optional[str]},  # noqa: UP045 (the type shown)
         "pair": ("ada", "admin"),
+        "frame": pd.DataFrame({"u": ["ada", "bob"], "p": ["hunter22", "Winter24!"]}),
+        "fields": frozenset({("p", "sunshine7")}),
+        "logins": np.array(["ada", "Tr0ub4dor&9x"]),
+        "url": "https://host/login?u=admin&p=letmein77",
     }
     seen = _seen(ns)
     data = dumps(ContextPolicy().tool_result(ns))
     for shown in (seen, data):
         for secret in ("dragon77", "Spring2025!", "qazwsx12", "Vq7Lm2Rz9xx", "Rain2day!"):
+            assert secret not in shown, shown
+        for secret in ("hunter22", "Winter24!", "sunshine7", "Tr0ub4dor&9x", "letmein77"):
             assert secret not in shown, shown
         assert "Mx7pQ2zRv9Lk4Jh" not in shown, shown
         for kept in ("0.05", "float32", "runs/exp3", "gpt-4o", "conv2d", "svc", "ops"):

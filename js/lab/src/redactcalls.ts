@@ -11,6 +11,7 @@ import { RULES } from "./redaction-rules.generated";
 import { LooseRedaction } from "./redactloose";
 import {
   escapeRe,
+  holdsShortPassword,
   isLoginAndPassword,
   isSecretName,
   isUserKeyedPassword,
@@ -56,6 +57,10 @@ export function pairHides(items: unknown[]): Set<number> {
     if (typeof item !== "string" || typeof after !== "string" || !after) continue;
     if (isLoginAndPassword(item, after)) {
       out.add(k + 1); // `["ada", "Kx8mP2qZ9vL4"]`: a user and its password (the text rule's pair)
+      continue;
+    }
+    if (holdsShortPassword(item, after)) {
+      out.add(k + 1); // `["p", "sunshine7"]`: a one-letter name and its password
       continue;
     }
     if (!namesASecret(item)) continue;

@@ -5,7 +5,7 @@
  * context_policy/datawalk.py; used by Redactor.data (redact.ts).
  */
 
-import { isKeyishName, isSecretName, looksRandom } from "./redactnames";
+import { holdsShortPassword, isKeyishName, isSecretName, looksRandom } from "./redactnames";
 
 type Hide = (value: unknown) => string;
 
@@ -63,13 +63,25 @@ export function keyishCells(out: Record<string, unknown>, hide: Hide): void {
         for (const k of keyish) if (k < row.length && randomStr(row[k])) row[k] = hide(row[k]);
       }
     }
+    // A column `p` beside a user's: its password-shaped cells (as datawalk.py).
+    const short = columns.flatMap((c, k) => (typeof c === "string" && c.length <= 3 ? [k] : []));
+    if (short.length && Array.isArray(out.head)) {
+      for (const row of out.head) {
+        if (!Array.isArray(row)) continue;
+        for (const k of short) {
+          const cell = row[k];
+          if (typeof cell === "string" && holdsShortPassword(columns[k] as string, cell)) row[k] = hide(cell);
+        }
+      }
+    }
   }
   const described = out.describe;
   if (described !== null && typeof described === "object" && !Array.isArray(described)) {
     for (const [name, stats] of Object.entries(described as Record<string, unknown>)) {
-      if (!keyishOnly(name) || stats === null || typeof stats !== "object" || Array.isArray(stats)) continue;
+      if (stats === null || typeof stats !== "object" || Array.isArray(stats)) continue;
       const record = stats as Record<string, unknown>;
-      if (randomStr(record.top)) record.top = hide(record.top);
+      const top = record.top;
+      if ((keyishOnly(name) && randomStr(top)) || (typeof top === "string" && holdsShortPassword(name, top))) record.top = hide(top);
     }
   }
   if (!keyishOnly(out.series_name)) return;

@@ -185,6 +185,12 @@ export function looksRandom(value: string): boolean {
 /** A type annotation's text (`str`, `Optional[str]`, `str | None`), as values.py. */
 export const looksLikeAnnotation = (value: string): boolean => value.length <= 200 && ANNOTATION.test(value);
 
+/** `value` under a one-letter name (`p`, `'p'` as a kernel shows a key) shaped like a password, as values.py. */
+export function holdsShortPassword(name: string, value: string): boolean {
+  const bare = name.replace(/^['"]+|['"]+$/g, "");
+  return bare.length <= 3 && SHORT_PASSWORD_NAMES.has(normalizeName(bare)) && value.length <= 64 && SHORT_NAME_PASSWORD.test(value);
+}
+
 export function isSecretPair(name: unknown, value: unknown): boolean {
   if (typeof name !== "string") return false;
   // `GOOGLE_APPLICATION_CREDENTIALS=/keys/sa.json`: where a secret is kept.
@@ -193,7 +199,7 @@ export function isSecretPair(name: unknown, value: unknown): boolean {
   if (typeof value !== "string") return false;
   if (isKeyishName(name) && looksRandom(value)) return true;
   // `p = "hunter2"`: a one-letter name holding a literal shaped like a password.
-  if (name.length <= 3 && SHORT_PASSWORD_NAMES.has(normalizeName(name))) return value.length <= 64 && SHORT_NAME_PASSWORD.test(value);
+  if (name.length <= 3 && SHORT_PASSWORD_NAMES.has(normalizeName(name))) return holdsShortPassword(name, value);
   // `session_token_header = "abc123def456"`: a qualifier that also holds secrets.
   const normal = normalizeName(name);
   const cut = normal.lastIndexOf("_");

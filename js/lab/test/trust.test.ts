@@ -343,9 +343,11 @@ test("a password under a one-letter key is hidden in a tool result; names like i
       q: { p: 0.05, P: "float32" },
       hints: { token: "str", password: "Optional[str]" },
       items: [["'password'", "<typing._UnionGenericAlias object>"], ["'token'", "Any"]],
+      fields: { items: [["p", "sunshine7"]] },
+      frame: { columns: [{ name: "u" }, { name: "p" }], head: [["ada", "hunter22"]], describe: { p: { top: "hunter22" } } },
     }),
   );
-  for (const secret of ["Spring2025!", "dragon77"]) assert.ok(!result.includes(secret), result);
+  for (const secret of ["Spring2025!", "dragon77", "sunshine7", "hunter22"]) assert.ok(!result.includes(secret), result);
   for (const kept of ["ops", "gpt-4o", "conv2d", "0.05", "float32", "Optional[str]", "_UnionGenericAlias object>", '"Any"'])
     assert.ok(result.includes(kept), `${kept} not in ${result}`);
 });

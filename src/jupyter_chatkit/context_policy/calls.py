@@ -18,7 +18,12 @@ from .compiled_rules import (
 )
 from .lazy_patterns import lazy_compile
 from .names import is_placeholder, is_secret_name, marker, names_words, normalize_name
-from .values import is_login_and_password, is_user_keyed_password, looks_like_annotation
+from .values import (
+    holds_short_password,
+    is_login_and_password,
+    is_user_keyed_password,
+    looks_like_annotation,
+)
 
 _ASSIGNED_ITEM = lazy_compile(rules.ASSIGNED_ITEM)
 _DTYPE = lazy_compile(rules.DTYPE_VALUE)
@@ -69,6 +74,8 @@ def pair_hides(items: list[Any]) -> set[int]:
         if type(item) is str and type(after) is str and is_login_and_password(item, after):
             # ``("ada", "Kx8mP2qZ9vL4")``: a user and its password (the text rule's pair).
             out.add(k + 1)
+        elif type(item) is str and type(after) is str and holds_short_password(item, after):
+            out.add(k + 1)  # ``("p", "sunshine7")``: a one-letter name and its password
         elif type(item) is str and type(after) is str and after and names_a_secret(item):
             flag = item.startswith("-")
             if (

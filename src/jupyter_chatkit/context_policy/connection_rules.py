@@ -62,16 +62,17 @@ CONNECTION_RULES: list[dict[str, Any]] = [
         # A user and a password as two strings side by side with no name beside them:
         # a tuple or a list printed (``('ada', 'Kx8mP2qZ9vL4')``, ``Out[3]: (…)``,
         # ``requests``' ``auth=(…)``, a row of ``cursor.fetchall()`` ``(1, 'ada', 'pw…')``,
-        # ``array(['ada', 'pw…'])``, bytes). The user is a login's shape (letters first;
-        # ``.``, ``@``, ``-``, ``+``, a domain's ``\\``); the second string 8+ characters
+        # ``array(['ada', 'pw…'])``, numpy's ``['ada' 'pw…']``, bytes). The user is a
+        # login's shape (letters first; ``.``, ``@``, ``-``, ``+``, a domain's ``\\``);
+        # the second string 8+ characters
         # shaped like a password (``check``: a symbol, or case and digits switching 6+
         # times: ``Paris2024``, ``iPhone15Pro`` stay), and no path, file
         # name, version or identifier (``'Sales2024.csv'``, ``'2.3.0+cu121'``,
         # ``'/tmp/b.csv'``, ``'ResNet50_Weights.IMAGENET1K_V2'``, ``'Model_v2'``):
         # ``('red', 'blue')``, ``('ada', 'Ada Lovelace')`` and ``('en_US', 'UTF-8')`` stay.
-        "triggers": ["', '", "','", "', b'", '", "', '","', '", b"'],
-        "pattern": r"((?:[(\[]|,)[ \t]*b?(['\"])[A-Za-z][A-Za-z0-9._@+\\-]{0,63}\2,[ \t]*b?"
-        r"(['\"]))(?![^'\"\s]{0,128}[/\\.]"
+        "triggers": ["', '", "','", "', b'", '", "', '","', '", b"', "' '", '" "'],
+        "pattern": r"((?:[(\[]|,)[ \t]*b?(['\"])[A-Za-z][A-Za-z0-9._@+\\-]{0,63}\2"
+        r"(?:,[ \t]*|[ \t]+)b?(['\"]))(?![^'\"\s]{0,128}[/\\.]"
         r"|[A-Za-z][A-Za-z0-9]{0,60}(?:_[A-Za-z0-9]{1,60}){1,8}\3)"
         r"([^'\"\s«]{8,128})(?=\3[ \t]*[,)\]])",
         "group": 4,

@@ -15,6 +15,7 @@ from .values import (
     _plain_key,
     aliases,
     describe_hidden,
+    holds_short_password,
     is_keyish_name,
     is_secret_pair,
     is_user_keyed_password,
@@ -196,11 +197,25 @@ class DataRedaction:
                         for k in keyish:
                             if k < len(row) and _random_str(row[k]):
                                 row[k] = self.hide(row[k])
+            short = [(k, c) for k, c in enumerate(columns) if type(c) is str and len(c) <= 3]
+            if short and isinstance(rows, list):
+                # A column ``p`` beside a user's: its password-shaped cells.
+                for row in rows:
+                    if isinstance(row, list):
+                        for k, name in short:
+                            cell = row[k] if k < len(row) else None
+                            if type(cell) is str and holds_short_password(name, cell):
+                                row[k] = self.hide(cell)
         described = out.get("describe")
         if isinstance(described, dict):
             for name, stats in described.items():
-                if _keyish_only(name) and isinstance(stats, dict) and _random_str(stats.get("top")):
-                    stats["top"] = self.hide(stats["top"])
+                if not isinstance(stats, dict):
+                    continue
+                top = stats.get("top")
+                if (_keyish_only(name) and _random_str(top)) or (
+                    type(name) is str and type(top) is str and holds_short_password(name, top)
+                ):
+                    stats["top"] = self.hide(top)
         if not _keyish_only(out.get("series_name")):
             return
         head = out.get("head")

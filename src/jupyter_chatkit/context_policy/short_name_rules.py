@@ -15,12 +15,13 @@ from __future__ import annotations
 from typing import Any
 
 
-def _password_literal(end: str) -> str:
-    """A literal's shape, then the literal (one group), up to ``end``: its closing quote
-    in a text, the end of a string for a value."""
+def _password_literal(end: str, char: str = r"[^'\"\s]") -> str:
+    """A literal's shape, then the literal (one group) of ``char`` characters, up to
+    ``end``: its closing quote in a text, the end of a string for a value, the end of a
+    URL's parameter or of a line for an unquoted one."""
     return (
-        rf"(?=[^'\"\s]{{6,64}}{end})(?=[^'\"\s]{{0,63}}[A-Za-z])(?=[^'\"\s]{{0,63}}[0-9!@#$^&*~?])"
-        r"(?![^'\"\s]{0,64}[./\\:,;=()\[\]{}<>|%])"
+        rf"(?={char}{{6,64}}{end})(?={char}{{0,63}}[A-Za-z])(?={char}{{0,63}}[0-9!@#$^&*~?])"
+        rf"(?!{char}{{0,64}}[./\\:,;=()\[\]{{}}<>|%])"
         rf"(?![0-9]+(?:[eE][+-]?[0-9]+)?{end})(?!#[0-9A-Fa-f]{{3,8}}{end})"
         rf"(?![A-Za-z_]{{1,20}}(?:8|16|32|64|128|256|384|512){end})"
         rf"(?!(?:tab|Set|Pastel|Dark|Accent|Paired|C)[0-9]{{1,2}}[bc]?{end})"
@@ -28,9 +29,14 @@ def _password_literal(end: str) -> str:
         # one word (``conv2d``, ``mp3file``): a model's, a layer's or a file's name.
         rf"(?![a-z0-9]{{1,30}}(?:-[a-z0-9]{{1,30}}){{1,5}}{end})"
         rf"(?![a-z]{{1,30}}[0-9]{{1,4}}[a-z]{{1,30}}{end})"
-        r"([^'\"\s]{6,64})"
+        rf"({char}{{6,64}})"
     )
 
+
+# An unquoted value's characters and where it ends (a URL's next parameter, an escape,
+# a quote or a blank: ``&``, ``#``, ``\\``).
+_UNQUOTED = r"[^'\"\s&#\\]"
+_UNQUOTED_END = r"(?=[&#'\"\s\\]|$)"
 
 # Names of one letter that hold a password so shaped (normalised: ``P`` is ``p``).
 SHORT_PASSWORD_NAMES: list[str] = ["p"]
@@ -48,6 +54,27 @@ SHORT_NAME_RULES: list[dict[str, Any]] = [
         "pattern": r"((?<![A-Za-z0-9_.$-])(?:[pP]|(['\"])[pP]\2)[ \t]*(?::=|=|:)[ \t]*"
         r"[bBrRuU]?['\"])" + _password_literal("['\"]") + r"(?=['\"])",
         "group": 3,
+        "flags": "",
+    },
+    {
+        "kind": "password in text",
+        # A pair of the name and its value (``[('u', 'ada'), ('p', 'hunter2')]``).
+        "triggers": SHORT_NAME_TRIGGERS,
+        "pattern": r"([(\[][ \t]*(['\"])[pP]\2[ \t]*,[ \t]*[bBrRuU]?(['\"]))"
+        + _password_literal("['\"]")
+        + r"(?=\3)",
+        "group": 4,
+        "flags": "",
+    },
+    {
+        "kind": "password in text",
+        # Unquoted: a URL's parameter (``login?u=ada&p=hunter2``), a line of its own
+        # (``p=hunter2`` in a file, ``p: hunter2`` in YAML, a repr's ``\\np=…``).
+        "triggers": SHORT_NAME_TRIGGERS,
+        "pattern": r"((?:(?<=[?&;])|(?<=\\n)|(?:^|(?<=\n))[ \t]*)[pP][ \t]*[=:][ \t]*)"
+        + _password_literal(_UNQUOTED_END, _UNQUOTED)
+        + _UNQUOTED_END,
+        "group": 2,
         "flags": "",
     },
 ]

@@ -47,6 +47,16 @@ def _is_short_password_name(name: str) -> bool:
     return len(name) <= 3 and normalize_name(name) in rules.SHORT_PASSWORD_NAMES
 
 
+def holds_short_password(name: str, value: str) -> bool:
+    """True for ``value`` under a one-letter name (``p``, ``'p'`` as a kernel shows a
+    key) shaped like a password: ``p = "hunter2"``, ``("p", "sunshine7")``."""
+    return (
+        _is_short_password_name(name.strip("'\""))
+        and len(value) <= 64
+        and _SHORT_NAME_PASSWORD.match(value) is not None
+    )
+
+
 def is_keyish_name(name: object) -> bool:
     """True for names that hold a key only sometimes (``STRIPE_KEY``, ``sas``)."""
     plain = plain_str(name)
@@ -215,9 +225,8 @@ def is_secret_pair(name: Any, value: Any) -> bool:
         return False
     if is_keyish_name(name) and looks_random(value):
         return True
-    # ``p = "hunter2"``: a one-letter name holding a literal shaped like a password.
     if _is_short_password_name(name):
-        return len(value) <= 64 and _SHORT_NAME_PASSWORD.match(value) is not None
+        return holds_short_password(name, value)
     # ``session_token_header = "abc123def456"``: a qualifier that also holds secrets.
     head, _, last = normalize_name(name).rpartition("_")
     return (
