@@ -756,6 +756,35 @@ test("keyboard: Shift+Enter adds a line, Enter sends, Stop cancels", opts, async
   done(page);
 });
 
+test("a message recalled with ↑ goes on Escape or a new conversation; a typed draft stays", opts, async () => {
+  const { page, errors } = await open("theme=light", 380);
+  const box = page.getByRole("textbox", { name: "Message" });
+  await ask(page, "first question", 1);
+  await box.focus();
+  await page.keyboard.press("ArrowUp");
+  assert.notEqual(await box.inputValue(), ""); // the last message sent (as the replayed thread has it)
+  await page.keyboard.press("Escape"); // back to what the box held: nothing
+  assert.equal(await box.inputValue(), "");
+  assert.equal(await box.evaluate((b) => b === document.activeElement), true);
+  await page.keyboard.press("ArrowUp");
+  await page.getByRole("button", { name: "New conversation" }).click();
+  assert.equal(await box.inputValue(), ""); // not carried into the new conversation
+  // Edited after ↑, or typed: the person's own draft, kept by Escape and a new conversation.
+  await ask(page, "second question", 2);
+  await box.focus();
+  await page.keyboard.press("ArrowUp");
+  await page.keyboard.type(" again");
+  const edited = await box.inputValue();
+  await page.keyboard.press("Escape");
+  await page.getByRole("button", { name: "New conversation" }).click();
+  assert.equal(await box.inputValue(), edited);
+  await box.fill("my draft");
+  await page.getByRole("button", { name: "New conversation" }).click();
+  assert.equal(await box.inputValue(), "my draft");
+  assert.deepEqual(errors, []);
+  done(page);
+});
+
 test("anywidget entry: comm fallback, kernel tools, bridge, trait sync", opts, async () => {
   for (const bridge of [false, true]) {
     const { page, errors } = await open(`widget=1${bridge ? "&bridge=1" : ""}&compact=1`, 800);
@@ -1520,31 +1549,37 @@ for (const [how, end, asked] of [
   });
 }
 
-test("a toast over the message box goes away when the person types, or a new turn starts", opts, async () => {
-  const { page, errors } = await open("theme=light&slow=1", 380);
-  const box = page.getByRole("textbox", { name: "Message" });
-  await box.fill("hello");
-  await box.press("Enter");
-  await page.getByRole("button", { name: "Stop answering" }).click();
-  await page.waitForFunction(() => !(window as any).chat.session.busy);
-  // Shown for 4.5 s: said, and (unless this machine took longer) still up.
-  assert.equal(await page.locator(".jck-toast").textContent(), "Stopped.");
-  await box.pressSequentially("next");
-  assert.equal(await page.locator(".jck-toast").isVisible(), false);
-  // A new turn puts away an earlier toast too (Regenerate after "Stopped.").
-  await page.evaluate(() => (window as any).chat.session.cancel());
-  await page.getByRole("button", { name: "New conversation" }).click();
-  await box.fill("again");
-  await box.press("Enter");
-  await page.locator(".jck-msg.jck-assistant").first().waitFor(); // its answer has begun
-  await page.getByRole("button", { name: "Stop answering" }).click();
-  await page.waitForFunction(() => !(window as any).chat.session.busy);
-  assert.equal(await page.locator(".jck-toast").textContent(), "Stopped.");
-  await page.locator(".jck-regenerate").last().click(); // Regenerate the stopped answer
-  assert.equal(await page.locator(".jck-toast").isVisible(), false);
-  assert.deepEqual(errors, []);
-  done(page);
-});
+test(
+  "a toast over the message box goes away when the person types, or a new turn starts; Stop shows none",
+  opts,
+  async () => {
+    const { page, errors } = await open("theme=light&slow=1", 380);
+    const box = page.getByRole("textbox", { name: "Message" });
+    await ask(page, "load data.csv", 1);
+    const insert = page.getByRole("button", { name: "Insert code into a new cell", exact: true }).first();
+    await insert.click(); // no notebook bridge: copied, and a toast says so
+    await page.waitForSelector(".jck-toast:not([hidden])");
+    await box.pressSequentially("next");
+    assert.equal(await page.locator(".jck-toast").isVisible(), false);
+    // A new turn puts away an earlier toast too (Regenerate).
+    await insert.click();
+    await page.waitForSelector(".jck-toast:not([hidden])");
+    await page.locator(".jck-regenerate").last().click();
+    assert.equal(await page.locator(".jck-toast").isVisible(), false);
+    await page.waitForFunction(() => !(window as any).chat.session.busy);
+    // Stop: the answer (or the Stopped box) says it; no toast over the chips repeats it.
+    await page.getByRole("button", { name: "New conversation" }).click();
+    await box.fill("again");
+    await box.press("Enter");
+    await page.locator(".jck-msg.jck-assistant").first().waitFor(); // its answer has begun
+    await page.getByRole("button", { name: "Stop answering" }).click();
+    await page.waitForFunction(() => !(window as any).chat.session.busy);
+    assert.equal(await page.locator(".jck-sr").textContent(), "Stopped."); // screen readers are told
+    assert.equal(await page.locator(".jck-toast").isVisible(), false);
+    assert.deepEqual(errors, []);
+    done(page);
+  },
+);
 
 for (const stop of [false, true]) {
   test(

@@ -249,7 +249,9 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
       stop: () => {
         if (preparing && !session.busy) preparing.stopped = true;
         else session.cancel();
-        announce("Stopped.");
+        // Screen readers only: the Stopped box (or the answer's "[Stopped.]") shows it, and a
+        // toast repeating it covered the chips for seconds.
+        announcer.tell("Stopped.");
       },
       lastMessage: () => lastUserText(),
       escape: options.onEscape ? () => options.onEscape?.() : undefined,
@@ -416,6 +418,9 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
   /** Start a new conversation; `focus` when the person asked for it (button, `/new`). */
   const newThread = (focus = false): void => {
     moves++;
+    // A message ↑ recalled from the conversation left is not carried into the new one
+    // (sent there by accident); what the person typed themselves stays.
+    composerBox.dropRecalled();
     session.newThread();
     view.clear();
     render();
@@ -424,6 +429,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
   };
   const openThread = async (id: string): Promise<void> => {
     const move = ++moves;
+    composerBox.dropRecalled();
     const open = (async () => {
       view.clear();
       await session.openThread(id);

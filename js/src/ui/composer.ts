@@ -1,7 +1,8 @@
 /**
  * The message box: a textarea that grows with its text (and with its placeholder when
  * empty), the Send / Stop button, and the keys people expect: the send key, Esc back to
- * the notebook, ↑ in an empty box for the last message sent.
+ * the notebook, ↑ in an empty box for the last message sent (Esc, a new conversation or
+ * another one opened take a recalled message back out, unless the person edited it).
  *
  * The chat (chat.ts) owns what a submit does; this module owns the box. Hosts add
  * things around the box through {@link Composer.el} (e.g. chips above it).
@@ -53,6 +54,12 @@ export class Composer {
   private placeholder: Placeholder;
   /** A fit of the box is due in the next frame ({@link fitSoon}). */
   private fitting = false;
+  /**
+   * The message ↑ put in the box and what the box held before, until the person edits
+   * it (then it is their draft) or it goes: Esc puts `before` back, so a recalled
+   * message is not left there to be sent again by accident.
+   */
+  private recalled: { text: string; before: string } | null = null;
 
   constructor(
     private readonly host: ComposerHost,
@@ -65,6 +72,7 @@ export class Composer {
     this.el = h("form", { class: "jck-composer" }, this.input, this.sendBtn);
     this.showSendKey();
     this.input.addEventListener("input", () => {
+      this.recalled = null; // edited: what the box holds is the person's own
       this.autosize();
       this.sync();
     });
@@ -86,6 +94,7 @@ export class Composer {
       // lays the page out, 2-4 ms of the sidebar's Enter -> request in JupyterLab. In
       // the next frame, before it is painted, the box shrinks as before.
       this.input.value = "";
+      this.recalled = null;
       this.host.submit(text);
       this.fitSoon();
     });
@@ -109,10 +118,24 @@ export class Composer {
 
   /** Replace the box's text (caret at the end) and resize it. */
   setText(text: string): void {
+    this.recalled = null;
     this.input.value = text;
     this.input.setSelectionRange(text.length, text.length);
     this.autosize();
     this.sync();
+  }
+
+  /**
+   * Take a message ↑ recalled (and not edited since) back out of the box, putting back
+   * what it held before; true when there was one. What the person typed stays.
+   */
+  dropRecalled(): boolean {
+    const recalled = this.recalled;
+    if (!recalled) return false;
+    this.recalled = null;
+    if (this.input.value !== recalled.text) return false;
+    this.setText(recalled.before);
+    return true;
   }
 
   /** Put the keyboard focus in the box. */
@@ -204,6 +227,9 @@ export class Composer {
     if (e.key === "Enter" && !e.isComposing && (this.sendKey === "Enter" ? plain : accel)) {
       e.preventDefault();
       if (!this.host.busy()) this.el.requestSubmit();
+    } else if (e.key === "Escape" && plain && !e.isComposing && this.dropRecalled()) {
+      // The first Esc after ↑ takes the recalled message back out; the box keeps the keyboard.
+      e.preventDefault();
     } else if (e.key === "Escape" && plain && !e.isComposing && this.host.escape) {
       e.preventDefault();
       this.input.blur();
@@ -212,7 +238,9 @@ export class Composer {
       const last = this.host.lastMessage();
       if (last) {
         e.preventDefault();
+        const before = this.input.value;
         this.setText(last);
+        this.recalled = { text: last, before };
       }
     }
     // Keep Jupyter's notebook shortcuts away from typing in the chat. In the sidebar a
