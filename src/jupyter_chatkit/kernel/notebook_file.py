@@ -14,7 +14,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..context_policy.errors import reduce_formatted_traceback, strip_ansi, with_cell_lines
+from ..context_policy.errors import (
+    MAX_TRACEBACK_CHARS,
+    reduce_formatted_traceback,
+    strip_ansi,
+    with_cell_lines,
+)
 
 ENV_SESSION = "JPY_SESSION_NAME"
 MAX_FILE_BYTES = 50_000_000
@@ -23,6 +28,9 @@ CELL_OUTPUT_CHARS = 3_000
 # Error outputs kept past a cell's output budget.
 MAX_LATE_ERRORS = 3
 SOURCE_CHARS = 4_000
+ENAME_CHARS = 200
+# Arrays and objects nested deeper than this in a saved notebook are read as null.
+MAX_JSON_DEPTH = 64
 
 
 def notebook_path() -> Path | None:
@@ -64,6 +72,11 @@ def _text(value: Any) -> str:
     if isinstance(value, list):
         return "".join(str(v) for v in value)
     return value if isinstance(value, str) else ""
+
+
+def _field(value: Any) -> str:
+    """A saved field as text: a missing or null one is empty, not ``"None"``."""
+    return "" if value is None else str(value)
 
 
 def _clip(text: str, limit: int) -> str:
@@ -167,6 +180,30 @@ def without_base64(text: str) -> str:
     return _BASE64_RUN.sub(_base64_note, text)
 
 
+# A line of IPython's traceback: a frame's header or the chain's heading.
+_PYTHON_TRACEBACK = re.compile(
+    r"^\s*(?:Cell In|Input In|File |<ipython-input|Traceback \(most recent call last\))"
+    r"|/ipykernel_",
+    re.MULTILINE,
+)
+
+
+def error_text(traceback: list[str], ename: str, evalue: str) -> str:
+    """An error output's traceback for the model, bounded.
+
+    IPython's is reduced to the user's frames and the final line. Another language's
+    kernel (R, Julia, JavaScript) saves a shape that reduction does not know: it is kept,
+    head and tail, with the ``ename: evalue`` line when it does not say it.
+    """
+    reduced = reduce_formatted_traceback(traceback, ename, evalue)
+    plain = strip_ansi("\n".join(traceback)).strip()
+    if not plain or _PYTHON_TRACEBACK.search(plain) or plain in reduced:
+        return reduced
+    final = reduced.rsplit("\n", 1)[-1]
+    text = plain if final in plain else f"{plain}\n{final}"
+    return _head_tail(with_cell_lines(text), MAX_TRACEBACK_CHARS)
+
+
 def output_text(output: dict[str, Any]) -> dict[str, Any]:
     """One nbformat output as bounded, ANSI-free text (errors reduced)."""
     kind = str(output.get("output_type", ""))
@@ -181,15 +218,19 @@ def output_text(output: dict[str, Any]) -> dict[str, Any]:
             ),
         }
     if kind == "error":
-        ename = strip_ansi(str(output.get("ename", "")))
-        evalue = strip_ansi(str(output.get("evalue", "")))
+        # Other kernels (and other tools) save fields missing, null, or the traceback as
+        # one string: what they hold is read, and a name is bounded like the rest.
+        ename = _clip(strip_ansi(_field(output.get("ename"))), ENAME_CHARS)
+        evalue = strip_ansi(_field(output.get("evalue")))
         raw_tb = output.get("traceback")
-        tb = [str(line) for line in raw_tb] if isinstance(raw_tb, list) else []
+        if isinstance(raw_tb, str):
+            raw_tb = [raw_tb]
+        tb = [_field(line) for line in raw_tb] if isinstance(raw_tb, list) else []
         return {
             "output_type": kind,
             "ename": ename,
             "evalue": _clip(with_cell_lines(evalue), 600),
-            "text": reduce_formatted_traceback(tb, ename, evalue),
+            "text": error_text(tb, ename, evalue),
         }
     raw_data = output.get("data")
     data: dict[str, Any] = raw_data if isinstance(raw_data, dict) else {}
@@ -229,11 +270,41 @@ def merged_streams(outputs: list[Any]) -> list[Any]:
     return merged
 
 
+# A JSON string (its escapes included) or a bracket; nothing else changes the depth.
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]+|\\.)*"|[\[\]{}]')
+
+
+def flattened(text: str, max_depth: int) -> str:
+    """JSON ``text`` with every array or object nested deeper than ``max_depth`` as null."""
+    pieces: list[str] = []
+    depth = 0
+    kept_to = 0
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token in ("[", "{"):
+            depth += 1
+            if depth == max_depth + 1:
+                pieces.append(text[kept_to : match.start()])
+        elif token in ("]", "}"):
+            if depth == max_depth + 1:
+                pieces.append("null")
+                kept_to = match.end()
+            depth -= 1
+    pieces.append(text[kept_to:])
+    return "".join(pieces)
+
+
 def read_cells(path: Path) -> list[dict[str, Any]] | None:
     """Every cell of the notebook at ``path`` (bounded per cell); None if unreadable."""
     try:
-        nb = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, UnicodeDecodeError):
+        text = path.read_text(encoding="utf-8")
+        try:
+            nb = json.loads(text)
+        except RecursionError:
+            # A rich output nested deeper than Python's parser goes (JavaScript writes
+            # any depth): the cells are read, with what lies that deep left out.
+            nb = json.loads(flattened(text, MAX_JSON_DEPTH))
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError):
         return None
     cells = nb.get("cells") if isinstance(nb, dict) else None
     if not isinstance(cells, list):
