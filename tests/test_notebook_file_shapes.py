@@ -117,12 +117,23 @@ def test_a_non_python_kernels_error_keeps_its_traceback(
             "evalue": "x",
             "traceback": [f"at {MARK}_2", 5, None],
         },
+        {
+            "output_type": "error",
+            "ename": "UndefVarError",
+            "evalue": "UndefVarError(:x)",
+            "traceback": [
+                f"UndefVarError: x not defined\nStacktrace:\n [1] {MARK}_3()\n   @ In[1]:1\n"
+                * 2_000
+            ],
+        },
     ]
     cells = [code("x", [o], i + 1) for i, o in enumerate(outputs)]
     result = read(shell, tmp_path / "r.ipynb", json.dumps(notebook(cells)), monkeypatch)
     errors = [c["outputs"][0] for c in result["cells"]]
     assert f"{MARK}_1" in errors[0]["text"]
     assert f"{MARK}_2" in errors[3]["text"]
+    assert f"{MARK}_3" in errors[4]["text"]
+    assert len(errors[4]["text"]) <= 4_000
     # A missing name is no name, not the text "None".
     assert "None" not in errors[1]["ename"] + errors[1]["text"]
 

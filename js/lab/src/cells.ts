@@ -241,6 +241,24 @@ function joinText(value: nbformat.MultilineString | undefined): string {
   return Array.isArray(value) ? value.join("") : String(value);
 }
 
+const ENAME_CHARS = 200;
+// A line of IPython's traceback: a frame's header or the chain's heading.
+const PYTHON_TRACEBACK = /^\s*(?:Cell In|Input In|File |<ipython-input|Traceback \(most recent call last\))|\/ipykernel_/m;
+
+/**
+ * An error output's traceback for the model, bounded. IPython's is reduced
+ * (`reduceTraceback`); another language's kernel (R, Julia, JavaScript) saves a shape
+ * that reduction does not know: it is kept, head and tail, with the `ename: evalue` line
+ * when it does not say it. Mirrors `kernel.notebook_file.error_text`.
+ */
+export function errorText(lines: readonly string[], ename: string, evalue: string, max: number): string {
+  const reduced = reduceTraceback(lines, ename, evalue, max);
+  const plain = stripAnsi(lines.join("\n")).trim();
+  if (!plain || PYTHON_TRACEBACK.test(plain) || reduced.includes(plain)) return reduced;
+  const final = reduced.split("\n").pop() ?? "";
+  return clipMiddle(withCellLines(plain.includes(final) ? plain : `${plain}\n${final}`), max);
+}
+
 /** One output as plain text the model can read. */
 export interface OutputText {
   output_type: string;
@@ -262,14 +280,17 @@ export function outputText(output: nbformat.IOutput, max = LIMITS.outputChars): 
   }
   if (type === "error") {
     const o = output as nbformat.IError;
-    // ANSI colours are stripped from every field, not only the traceback.
-    const ename = stripAnsi(String(o.ename ?? ""));
+    // ANSI colours are stripped from every field, not only the traceback. Other kernels
+    // and tools save fields missing, null, or the traceback as one string.
+    const ename = clip(stripAnsi(String(o.ename ?? "")), ENAME_CHARS);
     const evalue = stripAnsi(String(o.evalue ?? ""));
+    const raw = o.traceback as unknown;
+    const lines = typeof raw === "string" ? [raw] : Array.isArray(raw) ? raw.map((l) => String(l ?? "")) : [];
     return {
       output_type: type,
       ename,
       evalue: clip(withCellLines(evalue), 600),
-      text: reduceTraceback(o.traceback ?? [], ename, evalue, Math.max(max, LIMITS.tracebackChars)),
+      text: errorText(lines, ename, evalue, Math.max(max, LIMITS.tracebackChars)),
     };
   }
   const data = ((output as nbformat.IExecuteResult).data ?? {}) as nbformat.IMimeBundle;
