@@ -628,7 +628,7 @@ test("notebook width, dark theme: error with Retry, history panel", opts, async 
     thread_id: "thr_0001",
     title: "CSV loading",
   });
-  await page.getByRole("button", { name: "Delete “Untitled conversation”" }).click();
+  await page.getByRole("button", { name: /^Delete “(?!CSV loading)/ }).click(); // the untitled one
   await page.getByRole("button", { name: "Delete", exact: true }).click();
   await page.waitForFunction(() => (window as any).__sent.at(-1).type === "threads.delete");
   await page.waitForFunction(() => document.querySelectorAll(".jck-history-row").length === 1);
@@ -1620,11 +1620,11 @@ test("history in a narrow sidebar: each title has a line of its own (its date un
   const rows = await page.evaluate(() =>
     [...document.querySelectorAll(".jck-history-open")].map((open) => {
       const title = open.querySelector(".jck-history-title") as HTMLElement;
-      const date = open.querySelector(".jck-history-date") as HTMLElement;
+      const date = open.querySelector(".jck-history-date") as HTMLElement | null; // none when untitled
       return {
         titleWidth: title.getBoundingClientRect().width,
         rowWidth: open.getBoundingClientRect().width,
-        dateBelow: date.getBoundingClientRect().top >= title.getBoundingClientRect().bottom - 1,
+        dateBelow: !date || date.getBoundingClientRect().top >= title.getBoundingClientRect().bottom - 1,
         clipped: title.scrollWidth > title.clientWidth,
       };
     }),
@@ -1636,6 +1636,22 @@ test("history in a narrow sidebar: each title has a line of its own (its date un
     assert.equal(row.clipped, false);
   }
   await page.screenshot({ path: join(outDir, "narrow-history.png") });
+  assert.deepEqual(errors, []);
+  done(page);
+});
+
+test("conversations without a title (title_threads off) are told apart in the history", opts, async () => {
+  const { page, errors } = await open("theme=light&untitled=1", 300);
+  await page.getByRole("button", { name: "Conversation history" }).click();
+  await page.waitForSelector(".jck-history-row");
+  const titles = await page.locator(".jck-history-title").allInnerTexts();
+  const renames = await page
+    .getByRole("button", { name: /^Rename/ })
+    .evaluateAll((bs) => bs.map((b) => b.getAttribute("aria-label")));
+  assert.equal(titles.length, 2);
+  assert.equal(new Set(titles).size, 2, JSON.stringify(titles));
+  assert.equal(new Set(renames).size, 2, JSON.stringify(renames));
+  await page.screenshot({ path: join(outDir, "history-untitled.png") });
   assert.deepEqual(errors, []);
   done(page);
 });

@@ -25,6 +25,24 @@ function when(iso: string): string {
       });
 }
 
+/**
+ * What names a conversation without a title (`title_threads = 'off'` keeps message words
+ * out of titles): when it was started ("Jan 2, 03:04:10"), so its row, Rename and Delete are
+ * told apart from the other untitled ones ("Untitled conversation" on every row was not).
+ */
+function untitled(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return "Untitled conversation";
+  return d.toLocaleString(undefined, {
+    month: "short",
+    day: "numeric",
+    year: d.getFullYear() === new Date().getFullYear() ? undefined : "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit", // two started in one minute (a few questions in a row) differ
+  });
+}
+
 /** A panel listing the threads (`threads.list`, newest first, 20 a page). */
 export class HistoryPanel {
   readonly el: HTMLElement;
@@ -124,7 +142,7 @@ export class HistoryPanel {
 
   private row(t: ThreadMetadata): HTMLElement {
     const li = h("li", { class: "jck-history-row" });
-    const title = (): string => plainTitle(t.title) || "Untitled conversation";
+    const title = (): string => plainTitle(t.title) || untitled(t.created_at);
     // A rename or delete replaces the row's buttons: the keyboard goes back to the one it
     // came from (it fell to the page's body, and the next Tab started over at the top).
     const render = (focus?: "rename" | "delete"): void => {
@@ -136,7 +154,8 @@ export class HistoryPanel {
           t.notebook
             ? h("span", { class: "jck-history-notebook", title: t.notebook }, distinctName(t.notebook, this.paths))
             : null,
-          h("span", { class: "jck-history-date" }, when(t.created_at)),
+          // An untitled row's title says when already.
+          plainTitle(t.title) ? h("span", { class: "jck-history-date" }, when(t.created_at)) : null,
         ],
         () => {
           this.host.open(t.id);

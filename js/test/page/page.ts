@@ -123,7 +123,12 @@ const transport: Transport = {
           q.get("above") ? customActionSse.replace('"position":"below"', '"position":"above"') : customActionSse,
         );
       case "threads.list":
-        return json(threadsJson);
+        // untitled=1: a server with title_threads = 'off' (no conversation has a title).
+        return json(
+          q.get("untitled")
+            ? { ...threadsJson, data: threadsJson.data.map(({ title: _, ...t }: { title?: string }) => t) }
+            : threadsJson,
+        );
       case "threads.get_by_id":
         return json(threadJson);
       case "attachments.create": {
