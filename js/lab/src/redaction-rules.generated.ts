@@ -1106,7 +1106,7 @@ export const RULES = {
       "triggers": [
         "identified"
       ],
-      "pattern": "(\\bidentified[ \\t]+by[ \\t]+)(?!(?:values|password)\\b)([^\\s;'\\\"«]{1,128})",
+      "pattern": "(\\bidentified[ \\t]+by[ \\t]+)(?!(?:values|password)\\b)([^\\s;'\\\"«]{1,128})(?=[ \\t]*(?:;|\\r?\\n|$|(?:default|account|quota|profile|password|temporary|replace)\\b))",
       "group": 2,
       "flags": "i"
     },
@@ -1812,6 +1812,15 @@ export const RULES = {
       "flags": ""
     },
     {
+      "kind": "password in text",
+      "triggers": [
+        "p  "
+      ],
+      "pattern": "((?:^|(?<=\\n))[pP][ \\t]{2,}str[ \\t]{2,})(?=[^\\s]{6,64}(?=[ \\t]*(?:\\r?\\n|$)))(?=[^\\s]{0,63}[A-Za-z])(?=[^\\s]{0,63}[0-9!@#$^&*~?])(?![^\\s]{0,64}[./\\\\:,;=()\\[\\]{}<>|%])(?![0-9]+(?:[eE][+-]?[0-9]+)?(?=[ \\t]*(?:\\r?\\n|$)))(?!#[0-9A-Fa-f]{3,8}(?=[ \\t]*(?:\\r?\\n|$)))(?![A-Za-z_]{1,20}(?:8|16|32|64|128|256|384|512)(?=[ \\t]*(?:\\r?\\n|$)))(?!(?:tab|Set|Pastel|Dark|Accent|Paired|C)[0-9]{1,2}[bc]?(?=[ \\t]*(?:\\r?\\n|$)))(?![a-z0-9]{1,30}(?:-[a-z0-9]{1,30}){1,5}(?=[ \\t]*(?:\\r?\\n|$)))(?![a-z]{1,30}[0-9]{1,4}[a-z]{1,30}(?=[ \\t]*(?:\\r?\\n|$)))([^\\s]{6,64})(?=[ \\t]*(?:\\r?\\n|$))",
+      "group": 2,
+      "flags": ""
+    },
+    {
       "kind": "wrapped secret",
       "triggers": [],
       "prefilter": "»\\r?\\n[ \\t]*[A-Za-z0-9+/=_.~-]{16}",
@@ -2064,6 +2073,7 @@ export const RULES = {
     "oracle",
     "osql",
     "oy2",
+    "p  ",
     "p :",
     "p =",
     "p\"",

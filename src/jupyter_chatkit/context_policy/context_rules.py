@@ -407,9 +407,11 @@ CONTEXT_RULES: list[dict[str, Any]] = [
     },
     {
         "kind": "command-line password",
-        # Oracle's unquoted ``ALTER USER ada IDENTIFIED BY tiger;``.
+        # Oracle's unquoted ``ALTER USER ada IDENTIFIED BY tiger;``, ended as a statement's
+        # clause (not prose: ``identified by either an integer ID``).
         "triggers": ["identified"],
-        "pattern": r"(\bidentified[ \t]+by[ \t]+)(?!(?:values|password)\b)([^\s;'\"«]{1,128})",
+        "pattern": r"(\bidentified[ \t]+by[ \t]+)(?!(?:values|password)\b)([^\s;'\"«]{1,128})"
+        r"(?=[ \t]*(?:;|\r?\n|$|(?:default|account|quota|profile|password|temporary|replace)\b))",
         "group": 2,
         "flags": "i",
     },

@@ -37,6 +37,7 @@ def _password_literal(end: str, char: str = r"[^'\"\s]") -> str:
 # a quote or a blank: ``&``, ``#``, ``\\``).
 _UNQUOTED = r"[^'\"\s&#\\]"
 _UNQUOTED_END = r"(?=[&#'\"\s\\]|$)"
+_LINE_END = r"(?=[ \t]*(?:\r?\n|$))"
 
 # Names of one letter that hold a password so shaped (normalised: ``P`` is ``p``).
 SHORT_PASSWORD_NAMES: list[str] = ["p"]
@@ -74,6 +75,16 @@ SHORT_NAME_RULES: list[dict[str, Any]] = [
         "pattern": r"((?:(?<=[?&;])|(?<=\\n)|(?:^|(?<=\n))[ \t]*)[pP][ \t]*[=:][ \t]*)"
         + _password_literal(_UNQUOTED_END, _UNQUOTED)
         + _UNQUOTED_END,
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "password in text",
+        # ``%whos``' row: the name, its type ``str``, then the value.
+        "triggers": ["p  "],
+        "pattern": r"((?:^|(?<=\n))[pP][ \t]{2,}str[ \t]{2,})"
+        + _password_literal(_LINE_END, r"[^\s]")
+        + _LINE_END,
         "group": 2,
         "flags": "",
     },
