@@ -785,6 +785,52 @@ test("a message recalled with ↑ goes on Escape or a new conversation; a typed 
   done(page);
 });
 
+test("dark theme: a disabled Send is grey, not the brand colour at half opacity", opts, async () => {
+  const { page, errors } = await open("theme=dark", 380);
+  const send = page.locator(".jck-send");
+  assert.equal(await send.isDisabled(), true); // nothing typed
+  const look = await send.evaluate((b) => {
+    const css = getComputedStyle(b);
+    const [r, g, bl] = (css.backgroundColor.match(/\d+/g) ?? []).map(Number);
+    return { spread: Math.max(r, g, bl) - Math.min(r, g, bl), opacity: Number(css.opacity) };
+  });
+  assert.ok(look.spread < 16 && look.opacity === 1, JSON.stringify(look)); // a grey, drawn whole
+  await page.locator(".jck-composer").screenshot({ path: join(outDir, "send-disabled-dark.png") });
+  await page.getByRole("textbox", { name: "Message" }).fill("hi");
+  const live = await send.evaluate((b) => getComputedStyle(b).backgroundColor);
+  assert.notEqual(live, await page.evaluate(() => getComputedStyle(document.body).backgroundColor));
+  assert.deepEqual(errors, []);
+  done(page);
+});
+
+test("the sidebar's 'Attached to' bar cuts a long notebook name, the model's name stays beside it", opts, async () => {
+  const { page, errors } = await open("theme=dark", 250);
+  const css = readFileSync(resolve(jsRoot, "lab/style/base.css"), "utf8");
+  // The bar as the lab panel (lab/src/panel.ts) builds it, under its stylesheet.
+  const look = await page.evaluate((style) => {
+    document.head.append(Object.assign(document.createElement("style"), { textContent: style }));
+    const bar = document.createElement("div");
+    bar.className = "jp-chatkit-contextbar";
+    bar.style.width = "250px";
+    bar.innerHTML =
+      '<div class="jp-chatkit-context"><span>Attached to </span><strong class="jp-chatkit-notebook-name">' +
+      'a_rather_long_analysis_notebook_name.ipynb</strong></div><span class="jp-chatkit-model">fake-model</span>';
+    document.body.prepend(bar);
+    const context = bar.querySelector(".jp-chatkit-context") as HTMLElement;
+    const model = bar.querySelector(".jp-chatkit-model") as HTMLElement;
+    const top = (el: HTMLElement) => el.getBoundingClientRect().top;
+    return {
+      oneLine: Math.abs(top(context) - top(model)) < 4,
+      modelWhole: model.scrollWidth <= model.clientWidth,
+      nameCut: context.scrollWidth > context.clientWidth,
+    };
+  }, css);
+  assert.deepEqual(look, { oneLine: true, modelWhole: true, nameCut: true });
+  await page.locator(".jp-chatkit-contextbar").screenshot({ path: join(outDir, "attached-bar-250.png") });
+  assert.deepEqual(errors, []);
+  done(page);
+});
+
 test("anywidget entry: comm fallback, kernel tools, bridge, trait sync", opts, async () => {
   for (const bridge of [false, true]) {
     const { page, errors } = await open(`widget=1${bridge ? "&bridge=1" : ""}&compact=1`, 800);
