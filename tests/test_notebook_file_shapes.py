@@ -155,3 +155,19 @@ def test_a_deeply_nested_json_output_leaves_the_notebook_readable(
     result = read(shell, tmp_path / "deep.ipynb", text, monkeypatch)
     assert MARK in dumps(result)
     assert result["cells"][1]["outputs"][0]["text"].startswith("<JSON>")
+
+
+def test_cells_run_since_the_file_was_saved_reach_the_model(
+    shell: InteractiveShell, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A new notebook is saved once with one empty cell; the cells run since are not in it.
+    shell.run_cell(f"{MARK}_saved = 1", store_history=True)
+    shell.run_cell(f"{MARK}_unsaved = 41 + 1\n{MARK}_unsaved", store_history=True)
+    cells = [code(f"{MARK}_saved = 1", [], 1), code("", [], None)]
+    result = read(shell, tmp_path / "Untitled.ipynb", json.dumps(notebook(cells, 5)), monkeypatch)
+    assert result["from"] == "notebook_file"
+    text = dumps(result)
+    assert f"{MARK}_unsaved = 41 + 1" in text
+    assert "42" in text
+    # A cell the file holds is not repeated.
+    assert text.count(f"{MARK}_saved = 1") == 1

@@ -26,6 +26,14 @@ DEFAULT_MAX_CELLS = 20
 CELL_SOURCE_CHARS = 3_000
 CELLS_TOTAL_CHARS = RESULT_BUDGET - 2_500
 
+# Cells run in this kernel that the saved file does not hold, newest first, within this.
+UNSAVED_CELLS = 5
+UNSAVED_CHARS = 4_000
+UNSAVED_NOTE = (
+    "Cells this kernel ran whose source is not in the saved file (not saved yet, or "
+    "edited since), from its execution history, in the order they ran."
+)
+
 HISTORY_NOTE = (
     "From the kernel's execution history, not the notebook file: the cells run in this "
     "kernel session, in the order they ran (unsaved edits and unrun cells are not seen). "
@@ -148,7 +156,14 @@ def get_notebook_cells(
     if path is not None:
         saved = notebook_file.read_cells(path)
         if saved is not None:
-            from_file = _file_cells(path.name, saved, max_cells, include_outputs, view.namespace)
+            unsaved = _runs_not_in_file(view, saved, include_outputs)
+            budget = CELLS_TOTAL_CHARS - len(dumps(unsaved))
+            from_file = _file_cells(
+                path.name, saved, max_cells, include_outputs, view.namespace, budget
+            )
+            if unsaved:
+                from_file["run_not_in_file"] = unsaved
+                from_file["run_not_in_file_note"] = UNSAVED_NOTE
             # The file is often saved before the cells ran (JupyterLab saves on its own
             # schedule): the error this kernel recorded is the one asked about.
             recorded = _last_error(view) if include_outputs else None
@@ -211,6 +226,7 @@ def _file_cells(
     max_cells: int,
     include_outputs: bool,
     namespace: Mapping[str, Any] | None = None,
+    budget: int = CELLS_TOTAL_CHARS,
 ) -> dict[str, Any]:
     counts = [int(c.get("execution_count") or 0) for c in cells]
     newest = max(counts, default=0)
@@ -225,7 +241,7 @@ def _file_cells(
         if not include_outputs:
             cell.pop("outputs", None)
         size = len(dumps(cell))
-        if used + size > CELLS_TOTAL_CHARS and kept:
+        if used + size > budget and kept:
             continue
         used += size
         kept.append(cell)
@@ -245,6 +261,42 @@ def _file_cells(
             "max_cells or include_outputs=false to see more."
         )
     return result
+
+
+def _runs_not_in_file(
+    view: KernelView, saved: list[dict[str, Any]], include_outputs: bool
+) -> list[dict[str, Any]]:
+    """The newest cells this kernel ran whose source the saved file does not hold.
+
+    A notebook not saved since (a new Untitled one is saved once, empty), or a file
+    that is no longer this kernel's (renamed, another notebook made at its old path):
+    what ran is what the question is about, so it is read from the history too.
+    """
+    history = _history(view)
+    if history is None:
+        return []
+    inputs, outputs = history
+    in_file = {str(c.get("source", "")).strip() for c in saved if c.get("cell_type") == "code"}
+    errors = _errors(view) if include_outputs else {}
+    found: list[dict[str, Any]] = []
+    used = 0
+    for count in range(len(inputs) - 1, 0, -1):
+        source = inputs[count]
+        if len(found) >= UNSAVED_CELLS or not isinstance(source, str):
+            break
+        text = source.strip()
+        if not text or text in in_file or _CHAT_CELL.search(source):
+            continue
+        if _only_loads_the_assistant(source):
+            continue
+        cell = _cell_entry(count, source, outputs, errors, include_outputs, view.namespace)
+        size = len(dumps(cell))
+        if used + size > UNSAVED_CHARS:
+            break
+        used += size
+        found.append(cell)
+    found.reverse()
+    return found
 
 
 def _nearest(count: int, anchor: int, max_cells: int) -> list[int]:
