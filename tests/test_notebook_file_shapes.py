@@ -171,3 +171,14 @@ def test_cells_run_since_the_file_was_saved_reach_the_model(
     assert "42" in text
     # A cell the file holds is not repeated.
     assert text.count(f"{MARK}_saved = 1") == 1
+
+
+def test_odd_execution_counts_leave_the_notebook_readable(
+    shell: InteractiveShell, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counts: list[Any] = ["abc", [1], {"n": 1}, 2.5, True, "7", 3]
+    cells = [code(f"{MARK}_{i} = 1", [], count) for i, count in enumerate(counts)]
+    result = read(shell, tmp_path / "counts.ipynb", json.dumps(notebook(cells)), monkeypatch)
+    assert result["from"] == "notebook_file"
+    assert len(result["cells"]) == len(counts)
+    assert all(c["execution_count"] in (None, 3) for c in result["cells"])

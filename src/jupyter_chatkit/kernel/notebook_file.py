@@ -322,7 +322,9 @@ def read_cells(path: Path) -> list[dict[str, Any]] | None:
             # Code sources are bounded by the caller, which hides secrets in them first.
             entry["source"] = clip_said(entry["source"], SOURCE_CHARS)
         if entry["cell_type"] == "code":
-            entry["execution_count"] = cell.get("execution_count")
+            count = cell.get("execution_count")
+            # nbformat says an int or null; other writers save text, floats, booleans.
+            entry["execution_count"] = count if type(count) is int else None
             outputs: list[dict[str, Any]] = []
             used = 0
             late_errors = 0
