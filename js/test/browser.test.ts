@@ -896,7 +896,7 @@ test("sanitizer on raw hostile HTML (defence behind escaping)", opts, async () =
   const out = await page.evaluate(() => {
     const s = (window as any).__sanitize as (h: string, d?: string[]) => string;
     return {
-      img: s('<img src=x onerror="window.__pwned=1">'),
+      img: s('<img src=/files/x.png onerror="window.__pwned=1">'),
       script: s("<p>a</p><script>window.__pwned=2</script>"),
       js: s('<a href="javascript:window.__pwned=3">x</a>'),
       tabbed: s('<a href="java\tscript:window.__pwned=3">x</a>'),
@@ -919,8 +919,8 @@ test("sanitizer on raw hostile HTML (defence behind escaping)", opts, async () =
   await page.waitForTimeout(100);
   assert.equal(await page.evaluate(() => (window as any).__pwned ?? null), null);
   assert.equal(out.pwned, null);
-  // A relative src stays on the Jupyter server: allowed, but the handler is gone.
-  assert.equal(out.img, '<img src="x">');
+  // An image from the server's files: allowed, but the handler is gone.
+  assert.equal(out.img, '<img src="/files/x.png">');
   assert.equal(out.script, "<p>a</p>");
   assert.equal(out.js, '<a target="_blank" rel="noopener noreferrer">x</a>');
   assert.equal(out.tabbed, '<a target="_blank" rel="noopener noreferrer">x</a>');
@@ -938,6 +938,44 @@ test("sanitizer on raw hostile HTML (defence behind escaping)", opts, async () =
   assert.equal(out.allowed, '<img src="https://img.example.org/p.png" alt="e">');
   assert.equal(out.same, '<img src="/files/plot.png" alt="f">');
   assert.equal(out.form, '<input type="checkbox" checked="" disabled="">');
+  done(page);
+});
+
+test("an image the model names loads only from the server's file routes, never a GET that acts", opts, async () => {
+  const { page } = await open("theme=light", 380);
+  const requested: string[] = [];
+  page.on("request", (r) => requested.push(new URL(r.url()).pathname));
+  const out = await page.evaluate(() => {
+    // The page as JupyterHub serves a user's server: its base URL in Jupyter's config.
+    const cfg = document.createElement("script");
+    cfg.id = "jupyter-config-data";
+    cfg.type = "application/json";
+    cfg.textContent = JSON.stringify({ baseUrl: "/user/me/" });
+    document.body.appendChild(cfg);
+    const s = (window as any).__sanitize as (h: string) => string;
+    const shown = document.createElement("div");
+    const html = [
+      '<img src="/user/me/logout" alt="a">',
+      '<img src="/user/me/api/shutdown" alt="b">',
+      '<img src="/user/me/proxy/8080/admin?drop=1" alt="c">',
+      '<img src="/user/me/files/../logout" alt="d">',
+      '<img src="/user/me/files/%2e%2e/logout" alt="e">',
+      '<img src="/user/me/files/plot.png" alt="f">',
+      '<img src="/user/me/jupyter-chatkit/attachments/atc_1" alt="g">',
+    ].map((h) => s(h));
+    shown.innerHTML = html.join("");
+    document.body.appendChild(shown);
+    cfg.remove();
+    return html;
+  });
+  await page.waitForTimeout(200);
+  for (const h of out.slice(0, 5)) assert.doesNotMatch(h, /<img/, h);
+  // Offered as a link the person may follow.
+  assert.match(out[0], /<a href="\/user\/me\/logout"[^>]*class="jck-blocked-img"/);
+  assert.match(out[5], /<img src="\/user\/me\/files\/plot.png"/);
+  assert.match(out[6], /<img src="\/user\/me\/jupyter-chatkit\/attachments\/atc_1"/);
+  const acting = requested.filter((p) => /logout|shutdown|proxy/.test(p));
+  assert.deepEqual(acting, []);
   done(page);
 });
 

@@ -4,8 +4,9 @@
  * styles, forms, frames or SVG, no `on*` or `data-*` attributes (so no
  * `data-commandlinker-*`), classes limited to highlight.js ones, links only
  * http(s)/mailto/relative and opened in a new tab without referrer, images only from the
- * Jupyter server, `data:image/…` rasters or the thread's allowed image domains (others
- * become links: no silent beacons).
+ * Jupyter server's file routes ({@link SERVER_IMAGE_ROUTES}), `data:image/…` rasters or
+ * the thread's allowed image domains (others become links: no silent beacons, and no GET
+ * the model chose reaches a route that acts on it, such as `logout`).
  */
 
 import DOMPurify, { type DOMPurify as Purifier } from "dompurify";
@@ -33,15 +34,24 @@ function cleanUrl(url: string): string {
 }
 
 /**
- * Whether a same-origin URL is under this Jupyter server's base URL. On JupyterHub the
- * origin is shared: `/user/<someone else>/…` is another person's server (its log sees the
- * URL) and `/hub/…` the hub (`/hub/logout`); neither is "the Jupyter server".
+ * The routes under the server's base URL whose GET only sends a file: an image the
+ * model names on this origin loads from these alone. Any other same-origin GET may act
+ * with the person's cookies (Jupyter's `logout` signs them out, and under JupyterHub
+ * sends them on to the hub's; another extension's proxy reaches a local service), and
+ * an `<img>` would send it with nobody's click.
  */
-function underServer(url: URL): boolean {
+const SERVER_IMAGE_ROUTES = ["files/", "jupyter-chatkit/attachments/"];
+
+/**
+ * Whether a same-origin URL is one of this Jupyter server's file routes. On JupyterHub
+ * the origin is shared: `/user/<someone else>/…` is another person's server (its log
+ * sees the URL) and `/hub/…` the hub; neither is "the Jupyter server". A page without
+ * Jupyter's config (e.g. VS Code) is taken to be served at the origin's root.
+ */
+function serverImageRoute(url: URL): boolean {
   const config = readPageConfig();
-  if (!config) return true; // no Jupyter page (e.g. VS Code): the origin is all we know
-  const base = new URL(config.baseUrl, url.origin).pathname;
-  return url.pathname.startsWith(base);
+  const base = config ? new URL(config.baseUrl, url.origin).pathname : "/";
+  return SERVER_IMAGE_ROUTES.some((route) => url.pathname.startsWith(base + route));
 }
 
 /** Whether an image URL may load (see module docs). */
@@ -56,7 +66,7 @@ export function imageAllowed(src: string, domains: readonly string[] | null | un
     return false;
   }
   if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return false;
-  if (parsed.origin === globalThis.location?.origin) return underServer(parsed);
+  if (parsed.origin === globalThis.location?.origin) return serverImageRoute(parsed);
   if (parsed.protocol !== "https:" || !domains?.length) return false;
   const host = parsed.hostname.toLowerCase();
   return domains.some((d) => {
