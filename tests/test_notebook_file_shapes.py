@@ -182,3 +182,41 @@ def test_odd_execution_counts_leave_the_notebook_readable(
     assert result["from"] == "notebook_file"
     assert len(result["cells"]) == len(counts)
     assert all(c["execution_count"] in (None, 3) for c in result["cells"])
+
+
+def test_an_nbformat_3_notebook_is_read(
+    shell: InteractiveShell, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Older notebooks (2011-2015, still common in repositories) keep their cells in
+    # worksheets, code in `input`, results as pyout/pyerr.
+    cell = {
+        "cell_type": "code",
+        "input": ["x = 1\n", f"{MARK}_code"],
+        "language": "python",
+        "metadata": {},
+        "prompt_number": 2,
+        "outputs": [
+            {"output_type": "stream", "stream": "stdout", "text": [f"{MARK}_out\n"]},
+            {"output_type": "pyout", "prompt_number": 2, "text": ["42"], "metadata": {}},
+            {
+                "output_type": "pyerr",
+                "ename": "NameError",
+                "evalue": f"name '{MARK}_err' is not defined",
+                "traceback": [f"\x1b[0;31mNameError\x1b[0m: name '{MARK}_err' is not defined"],
+            },
+        ],
+    }
+    markdown = {"cell_type": "markdown", "metadata": {}, "source": ["# Old\n", f"{MARK}_md"]}
+    nb = {
+        "nbformat": 3,
+        "nbformat_minor": 0,
+        "metadata": {"name": ""},
+        "worksheets": [{"cells": [markdown, cell], "metadata": {}}],
+    }
+    result = read(shell, tmp_path / "old.ipynb", json.dumps(nb), monkeypatch)
+    assert result["from"] == "notebook_file"
+    text = dumps(result)
+    for part in ("md", "code", "out", "err"):
+        assert f"{MARK}_{part}" in text
+    assert "42" in text
+    assert "\\u001b" not in text

@@ -294,6 +294,19 @@ def flattened(text: str, max_depth: int) -> str:
     return "".join(pieces)
 
 
+def _as_version_4(nb: dict[str, Any]) -> dict[str, Any] | None:
+    """An nbformat 1-3 notebook (cells in worksheets, pyout/pyerr outputs) as version 4,
+    by nbformat's own converter; None if it cannot convert it."""
+    try:
+        import nbformat
+        from nbformat.converter import convert
+
+        converted: dict[str, Any] = convert(nbformat.from_dict(nb), 4)
+    except Exception:
+        return None
+    return converted
+
+
 def read_cells(path: Path) -> list[dict[str, Any]] | None:
     """Every cell of the notebook at ``path`` (bounded per cell); None if unreadable."""
     try:
@@ -306,6 +319,8 @@ def read_cells(path: Path) -> list[dict[str, Any]] | None:
             nb = json.loads(flattened(text, MAX_JSON_DEPTH))
     except (OSError, ValueError, UnicodeDecodeError, RecursionError):
         return None
+    if isinstance(nb, dict) and nb.get("nbformat", 4) in (1, 2, 3):
+        nb = _as_version_4(nb)
     cells = nb.get("cells") if isinstance(nb, dict) else None
     if not isinstance(cells, list):
         return None
