@@ -285,13 +285,19 @@ def summarize_module(mod: types.ModuleType) -> dict[str, Any]:
     return {"value": brief(mod)}
 
 
+# The module type's own ``__dict__`` slot: a module subclass's ``__getattribute__`` (a
+# lazily imported module runs its code on any attribute access) is not called.
+_MODULE_DICT = vars(types.ModuleType)["__dict__"]
+
+
 def describe_module(mod: types.ModuleType) -> dict[str, Any]:
     """A module's name, version and file (read from its dict: no module __getattr__)."""
-    d = vars(mod)
+    d = _MODULE_DICT.__get__(mod, types.ModuleType)
+    name = d.get("__name__")
     version = d.get("__version__")
     file = d.get("__file__")
     return {
-        "module": mod.__name__,
+        "module": name if is_a(name, str) else None,
         "version": version if is_a(version, str) else None,
         "file": file if is_a(file, str) else None,
     }
