@@ -9,6 +9,8 @@ configuration only reads (it opens while another process holds the write lock).
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -17,10 +19,12 @@ from chatkit.types import ThreadMetadata
 from sqlalchemy import text
 
 from jupyter_chatkit.assistant.server import create_assistant
+from jupyter_chatkit.context_policy import ContextPolicy
 from jupyter_chatkit.settings import Settings
 from jupyter_chatkit.store import open_store
 from jupyter_chatkit.store.engine import create_engine_for, resolve_url
 from jupyter_chatkit.store.migrations import migrate
+from jupyter_chatkit.store.title_redaction import TitleRedaction, redact_titles_once
 
 from .test_store_locked import Locker
 from .test_store_title_migration import ALICE, _payload, _rows
@@ -96,3 +100,47 @@ async def test_a_store_already_redacted_by_default_takes_the_configured_patterns
     async with Locker(path):
         again = await create_assistant(_settings(url, PATTERN))
         await again.aclose()
+
+
+@pytest.mark.postgres
+@pytest.mark.asyncio
+async def test_a_title_pass_keeps_what_another_server_writes_meanwhile(role_url: str) -> None:
+    # On PostgreSQL the pass locks no thread row: another server may change a thread
+    # between the pass's read and its write (on SQLite it holds the write lock).
+    await _thread_titled(role_url, HELD)
+    configured = TitleRedaction.of(ContextPolicy.from_settings(_settings(role_url, PATTERN)))
+
+    async def tag_elsewhere() -> None:
+        other = await open_store(role_url)
+        try:
+            await other.change_thread("thr_acme", _tagged, ALICE)
+        finally:
+            await other.close()
+
+    tagged: list[threading.Thread] = []
+
+    def redact(title: str) -> str:
+        if not tagged:
+            # Another server's write lands while the pass is between its read and write.
+            tagged.append(threading.Thread(target=asyncio.run, args=(tag_elsewhere(),)))
+            tagged[0].start()
+            tagged[0].join()
+        return configured.redact(title)
+
+    engine = create_engine_for(resolve_url(role_url))
+    try:
+        await redact_titles_once(engine, TitleRedaction(redact, configured.key), 10.0)
+    finally:
+        await engine.dispose()
+    store = await open_store(role_url)
+    try:
+        thread = await store.load_thread("thr_acme", ALICE)
+    finally:
+        await store.close()
+    assert tagged and thread.metadata.get("elsewhere") == "kept"
+    assert thread.title is not None and "ACME-12345678" not in thread.title
+
+
+def _tagged(thread: ThreadMetadata) -> bool:
+    thread.metadata = {**thread.metadata, "elsewhere": "kept"}
+    return True

@@ -32,6 +32,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    bindparam,
     func,
     insert,
     select,
@@ -241,22 +242,43 @@ def _v5_redacted_titles(conn: Connection) -> None:
     redact_stored_titles(conn, _redacted)
 
 
+# A row's title written only if the row is still as read: on PostgreSQL nothing locks
+# the rows read, and another server's write of a thread meanwhile must stay.
+_TITLE_REDACTED = text(
+    "UPDATE threads SET title = :b_title, payload = :b_payload"
+    " WHERE seq = :b_seq AND payload = :b_read"
+)
+
+
 def redact_stored_titles(conn: Connection, redact: Callable[[str], str]) -> None:
     """Every stored thread title (column and payload) passed through ``redact``; only
-    the rows whose title changes are written, nothing else in them."""
+    the rows whose title changes are written, nothing else in them. A row another
+    process wrote between the read and the write is read and redacted again."""
     rows = conn.execute(text("SELECT seq, title, payload FROM threads")).all()
-    updates = []
-    for seq, title, payload in rows:
-        new_title = redact(title) if isinstance(title, str) else title
-        new_payload = _payload_title_redacted(payload, redact)
-        if new_title != title or new_payload != payload:
-            updates.append({"b_seq": seq, "b_title": new_title, "b_payload": new_payload})
-    if updates:
-        logger.info("jupyter-chatkit store: %d thread title(s) redacted", len(updates))
-        conn.execute(
-            text("UPDATE threads SET title = :b_title, payload = :b_payload WHERE seq = :b_seq"),
-            updates,
+    redacted = 0
+    while rows:
+        changed = []
+        for seq, title, payload in rows:
+            new_title = redact(title) if isinstance(title, str) else title
+            new_payload = _payload_title_redacted(payload, redact)
+            if new_title != title or new_payload != payload:
+                values = {"b_title": new_title, "b_payload": new_payload, "b_read": payload}
+                if conn.execute(_TITLE_REDACTED, {"b_seq": seq, **values}).rowcount:
+                    redacted += 1
+                else:
+                    changed.append(seq)
+        rows = (
+            conn.execute(
+                text("SELECT seq, title, payload FROM threads WHERE seq IN :seqs").bindparams(
+                    bindparam("seqs", expanding=True)
+                ),
+                {"seqs": changed},
+            ).all()
+            if changed
+            else []
         )
+    if redacted:
+        logger.info("jupyter-chatkit store: %d thread title(s) redacted", redacted)
 
 
 def _redacted(title: str) -> str:
