@@ -979,6 +979,50 @@ test("an image the model names loads only from the server's file routes, never a
   done(page);
 });
 
+test("code cannot be drawn other than it runs: bidi controls in code are isolated and shown", opts, async () => {
+  const { page } = await open("theme=light&sink=1", 380);
+  // "Trojan Source": after U+202E the rest of the line is drawn right to left.
+  const code = "a\u202ebcd";
+  // Where each of b, c, d is drawn (left edge, px) in the first <code> under `sel`.
+  const lefts = (sel: string) =>
+    page.evaluate((s) => {
+      const el = document.querySelector(s);
+      if (!el) throw new Error(`no ${s}`);
+      const out: Record<string, number> = {};
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const v = n.nodeValue ?? "";
+        for (let i = 0; i < v.length; i++) {
+          if (!"bcd".includes(v[i])) continue;
+          const r = document.createRange();
+          r.setStart(n, i);
+          r.setEnd(n, i + 1);
+          out[v[i]] = r.getBoundingClientRect().left;
+        }
+      }
+      return { b: out.b, c: out.c, d: out.d, text: el.textContent };
+    }, sel);
+  // In an answer (with Insert buttons) and in a code card (a widget's Markdown).
+  await page.evaluate((c) => (window as any).__mountAnswer([`\`\`\`python\n${c}\n\`\`\`\n`]), code);
+  const answer = await lefts("pre code");
+  await page.evaluate(
+    (c) =>
+      (window as any).__renderWidget({
+        type: "Card",
+        children: [{ type: "Markdown", value: `\`\`\`python\n${c}\n\`\`\`` }],
+      }),
+    code,
+  );
+  const card = await lefts(".jck-w-markdown pre code");
+  await page.locator(".jck-widget").screenshot({ path: join(outDir, "bidi-card.png") });
+  for (const drawn of [answer, card]) {
+    // Drawn in the order it is written, and what Copy / Insert take is the code as written.
+    assert.ok(drawn.b < drawn.c && drawn.c < drawn.d, JSON.stringify(drawn));
+    assert.equal(drawn.text, code);
+  }
+  done(page);
+});
+
 test("streaming renders incrementally: earlier blocks are kept, progress shows", opts, async () => {
   const { page } = await open("theme=light&slow=1", 380);
   await page.screenshot({ path: join(outDir, "empty-light.png") });

@@ -22,6 +22,7 @@ import {
 import type { ChatSession, ClientToolHandler } from "../client/session";
 import type { ClientToolCallItem, ThreadMetadata } from "../client/types";
 import { AGENT_TOOLS, STEP_STATUS, STEP_UNDONE_KEY } from "../protocol";
+import { revealBidi } from "./bidi";
 import { button, h, icon } from "./dom";
 import { toolError } from "./items";
 import "./agent.css";
@@ -475,5 +476,8 @@ function stepIcon(name: string): string {
 }
 
 function codeBlock(text: string, cls = "jck-step-code"): HTMLElement {
-  return h("pre", { class: cls }, h("code", null, text));
+  const pre = h("pre", { class: cls }, h("code", null, text));
+  // What a person approves is what runs: no control character may redraw it.
+  revealBidi(pre);
+  return pre;
 }

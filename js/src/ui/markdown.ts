@@ -20,6 +20,7 @@ import sql from "highlight.js/lib/languages/sql";
 import typescript from "highlight.js/lib/languages/typescript";
 import yaml from "highlight.js/lib/languages/yaml";
 import { Marked, type Token, type Tokens, type TokensList } from "marked";
+import { revealBidi } from "./bidi";
 import { button, copyText, h, icon } from "./dom";
 import { sanitize } from "./sanitize";
 
@@ -263,6 +264,7 @@ function describeCodeBlocks(root: ParentNode): void {
 export function renderMarkdown(text: string, options: MarkdownOptions = {}): DocumentFragment {
   const html = marked.parse(text, { async: false }) as string;
   const out = sanitize(html, options);
+  revealBidi(out);
   if (options.codeBar !== false) {
     decorateCode(out, options.code);
     describeCodeBlocks(out);
@@ -275,6 +277,7 @@ function renderTokens(tokens: Token[], links: TokensList["links"], options: Mark
   list.links = links;
   const html = marked.parser(list) as string;
   const out = sanitize(html, options);
+  revealBidi(out);
   if (options.codeBar !== false) decorateCode(out, options.code);
   return out;
 }
