@@ -417,6 +417,9 @@ def test_notebooks_of_one_name_in_two_folders_are_told_apart(
     page.wait_for_function("(sel) => !document.querySelector(sel)", arg=USER_MESSAGE)
     send(page, "asked in b")
     assert attached.inner_text() == "same_b/nb.ipynb"
+    # The notebook's chip names it alike (it compared pinned and current notebooks only).
+    chip = page.locator(f"{PANEL} .jck-chip-notebook .jck-chip-label")
+    assert chip.inner_text() == "same_b/nb.ipynb"
     page.locator(f"{PANEL} [aria-label='Conversation history']").first.click()
     page.locator(f"{PANEL} .jck-history-scope").select_option("all")
     page.locator(f"{PANEL} .jck-history-notebook", has_text="same_a").wait_for()
@@ -424,6 +427,15 @@ def test_notebooks_of_one_name_in_two_folders_are_told_apart(
     names = page.locator(f"{PANEL} .jck-history-notebook").all_inner_texts()
     assert {"same_a/nb.ipynb", "same_b/nb.ipynb"} <= set(names), names
     assert "nb.ipynb" not in names
+    # same_a closes in the background: bar and chip need no folder any more.
+    page.evaluate(
+        """() => [...window.jupyterapp.shell.widgets('main')]
+            .find((w) => w.context?.path === 'same_a/nb.ipynb').dispose()"""
+    )
+    page.wait_for_function(
+        "(sels) => sels.every((s) => document.querySelector(s)?.textContent === 'nb.ipynb')",
+        arg=[f"{PANEL} .jp-chatkit-notebook-name", f"{PANEL} .jck-chip-notebook .jck-chip-label"],
+    )
 
 
 def test_a_stopped_answer_says_so_live_as_it_does_reopened(

@@ -159,6 +159,10 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
       drafts.changed();
     };
     const stopContext = watchContext({ setContext: offer }, link, host);
+    // The chips name a notebook apart from the others open, as the "Attached to" bar does.
+    const showOpen = (): void => chat.setOpenNotebooks(link.openPaths());
+    link.openChanged.connect(showOpen);
+    showOpen();
     // Reopen the same conversation after a reload (threads live on the server, per user).
     const stopRemember = chat.onThreadChange((id) => lastThread.set(id));
     const stopFollow = followNotebookThreads(chat, link, threads);
@@ -189,6 +193,7 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
         stopTurnSignals();
         stopKernelTurns();
         stopContext();
+        link.openChanged.disconnect(showOpen);
         drafts.dispose();
         chat.dispose();
       },

@@ -20,9 +20,15 @@ export class NotebookLink {
   private _panel: NotebookPanel | null = null;
   private _changed = new Signal<this, NotebookPanel | null>(this);
   private _replaced = new Signal<this, Replacement>(this);
+  private _openChanged = new Signal<this, void>(this);
 
   constructor(private readonly tracker: INotebookTracker) {
     tracker.currentChanged.connect(this.onCurrentChanged, this);
+    // The tracker says when a notebook opens, not when one closes: each says so itself.
+    tracker.widgetAdded.connect(this.onOpened, this);
+    tracker.forEach((panel) => {
+      this.watchOpen(panel);
+    });
     this.follow(tracker.currentWidget);
   }
 
@@ -40,6 +46,11 @@ export class NotebookLink {
     return paths;
   }
 
+  /** Emitted when a notebook opens, closes or is renamed ({@link openPaths} changed). */
+  get openChanged(): ISignal<this, void> {
+    return this._openChanged;
+  }
+
   /** Emitted when the attached notebook changes or is renamed. */
   get changed(): ISignal<this, NotebookPanel | null> {
     return this._changed;
@@ -52,8 +63,27 @@ export class NotebookLink {
 
   dispose(): void {
     this.tracker.currentChanged.disconnect(this.onCurrentChanged, this);
+    this.tracker.widgetAdded.disconnect(this.onOpened, this);
+    this.tracker.forEach((panel) => {
+      panel.disposed.disconnect(this.onOpenChanged, this);
+      panel.context.pathChanged.disconnect(this.onOpenChanged, this);
+    });
     this.follow(null);
     Signal.clearData(this);
+  }
+
+  private onOpened(_: INotebookTracker, panel: NotebookPanel): void {
+    this.watchOpen(panel);
+    this._openChanged.emit();
+  }
+
+  private watchOpen(panel: NotebookPanel): void {
+    panel.disposed.connect(this.onOpenChanged, this);
+    panel.context.pathChanged.connect(this.onOpenChanged, this);
+  }
+
+  private onOpenChanged(): void {
+    this._openChanged.emit();
   }
 
   private onCurrentChanged(_: INotebookTracker, panel: NotebookPanel | null): void {

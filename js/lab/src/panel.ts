@@ -66,6 +66,7 @@ export class AssistantPanel extends Widget {
     this.node.append(bar, this.noticeEl, this.chatEl);
 
     link.changed.connect(this.showContext, this);
+    link.openChanged.connect(this.onOpenChanged, this);
     link.replaced.connect(this.onReplaced, this);
     this.showContext(link, link.panel);
   }
@@ -151,6 +152,7 @@ export class AssistantPanel extends Widget {
   dispose(): void {
     if (this.isDisposed) return;
     this.link.changed.disconnect(this.showContext, this);
+    this.link.openChanged.disconnect(this.onOpenChanged, this);
     this.link.replaced.disconnect(this.onReplaced, this);
     window.clearTimeout(this.noticeTimer);
     this.stopToastRoom?.();
@@ -211,6 +213,11 @@ export class AssistantPanel extends Widget {
     name.textContent = distinctName(panel.context.localPath, this.link.openPaths());
     name.title = panel.context.path;
     this.contextEl.append(label, name);
+  }
+
+  /** Another notebook opened or closed: the attached one's name may grow or shrink. */
+  private onOpenChanged(): void {
+    this.showContext(this.link, this.link.panel);
   }
 
   private onReplaced(_: NotebookLink, replacement: Replacement): void {

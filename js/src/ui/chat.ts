@@ -460,6 +460,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     send: (text) => sendParts(typeof text === "string" ? [text] : text),
     setContext: (refs) => chips.setCurrent(refs),
     pinContext: (ref) => chips.pin(ref),
+    setOpenNotebooks: (paths) => chips.setOpen(paths),
     newThread: () => newThread(),
     openThread,
     dispose: () => {

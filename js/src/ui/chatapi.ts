@@ -95,6 +95,8 @@ export interface ChatHandle {
   setContext(refs: readonly ContextRef[]): void;
   /** Keep `ref` in the chips for the next messages. */
   pinContext(ref: ContextRef): void;
+  /** The paths of the notebooks open in the host: chips name a notebook apart from them. */
+  setOpenNotebooks(paths: readonly string[]): void;
   /**
    * Start a new conversation. The keyboard stays where it is: hosts call this on their
    * own (a notebook without conversations attached), often while the person types

@@ -114,6 +114,8 @@ export class ContextChips {
    * model will read. Not chips of their own: deleting `@df` from the box drops one.
    */
   private mentioned: ContextRef[] = [];
+  /** The paths of the other notebooks open beside the current one ({@link setOpen}). */
+  private open: string[] = [];
 
   constructor(private readonly announce: (text: string) => void = () => {}) {
     this.el = h("div", { class: "jck-chips", role: "list", "aria-label": "Context for the next message" });
@@ -125,6 +127,15 @@ export class ContextChips {
     const ids = new Set(refs.map((r) => r.id));
     for (const id of [...this.dismissed]) if (!ids.has(id)) this.dismissed.delete(id);
     this.current = [...refs];
+    this.render();
+  }
+
+  /**
+   * The notebooks open now (the sidebar's): a notebook is named apart from them too, as
+   * the "Attached to" bar names it ("b/nb.ipynb" while "a/nb.ipynb" is open).
+   */
+  setOpen(paths: readonly string[]): void {
+    this.open = [...paths];
     this.render();
   }
 
@@ -153,7 +164,8 @@ export class ContextChips {
    */
   chips(): ContextRef[] {
     const here = this.current.find((r) => r.notebook !== undefined)?.notebook;
-    const paths = [...this.pinned, ...this.current].flatMap((r) => (r.notebook === undefined ? [] : [r.notebook]));
+    const refs = [...this.pinned, ...this.current];
+    const paths = [...this.open, ...refs.flatMap((r) => (r.notebook === undefined ? [] : [r.notebook]))];
     const named = (ref: ContextRef): ContextRef => {
       if (ref.notebook === undefined) return ref;
       const name = distinctName(ref.notebook, paths);
