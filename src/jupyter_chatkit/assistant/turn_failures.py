@@ -51,19 +51,16 @@ _EARLIER_MESSAGE_CHARS = 500
 class KeptFailure:
     """A turn's drop of the failure kept with its thread, once it adds a shown item.
 
-    The drop is written into the thread as stored, and the turn's copy then takes what
-    was saved since the turn loaded it (a rename, a model title): ChatKit saves that whole
-    copy, as changed, and would otherwise undo them.
+    The drop (the failure moved to the earlier ones) is written into the thread as
+    stored; the turn's copy drops it too. ChatKit then saves that copy, which the store
+    handed out: only what the turn changed in it is written, and the copy takes the rest
+    (a rename, a model title, the earlier failures; store/thread_changes.py).
     """
-
-    def __init__(self, thread: ThreadMetadata) -> None:
-        """For a turn of ``thread`` (as loaded when it began) that holds a kept failure."""
-        self.loaded = thread.model_copy(deep=True)
 
     @classmethod
     def of(cls, thread: ThreadMetadata) -> KeptFailure | None:
         """The drop to make in a turn of ``thread``; None if no failure is kept."""
-        return cls(thread) if TURN_FAILURE_KEY in thread.metadata else None
+        return cls() if TURN_FAILURE_KEY in thread.metadata else None
 
     @staticmethod
     def dropped_by(event: ThreadStreamEvent) -> bool:
@@ -75,8 +72,7 @@ class KeptFailure:
     async def drop(
         self, server: NotebookAssistant, thread: ThreadMetadata, context: RequestContext
     ) -> None:
-        """Drop the failure from the stored thread and from ``thread``, the turn's copy,
-        which takes the stored title and metadata but for what the turn changed itself."""
+        """Drop the failure from the stored thread and from ``thread``, the turn's copy."""
 
         def without_failure(stored: ThreadMetadata) -> bool:
             if TURN_FAILURE_KEY not in stored.metadata:
@@ -85,19 +81,11 @@ class KeptFailure:
             return True
 
         try:
-            stored = await server.sql_store.change_thread(thread.id, without_failure, context)
+            await server.sql_store.change_thread(thread.id, without_failure, context)
         except Exception as exc:
             # ChatKit's save of the turn's copy, or its error, says what the store does.
             log.warning("Could not drop the kept failure: %s", type(exc).__name__)
-            thread.metadata = _without_failure(thread.metadata)
-            return
-        loaded, missing = self.loaded.metadata, object()
-        own = {k: v for k, v in thread.metadata.items() if loaded.get(k, missing) != v}
-        gone = loaded.keys() - thread.metadata.keys()
-        merged = {k: v for k, v in stored.metadata.items() if k not in gone}
-        thread.metadata = _without_failure({**merged, **own})
-        if thread.title == self.loaded.title:
-            thread.title = stored.title
+        thread.metadata = _without_failure(thread.metadata)
 
 
 def _without_failure(metadata: dict[str, Any]) -> dict[str, Any]:
