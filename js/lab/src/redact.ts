@@ -14,6 +14,7 @@ import { chars, codeLength, codeSlice } from "./codepoints";
 import {
   PLACEHOLDER_VALUE,
   PROSE_VALUE,
+  annotates,
   anyOf,
   describeHidden,
   isSecretName,
@@ -87,6 +88,7 @@ const LATE_RULES = VALUE_RULES.filter((r) => r.kind === "wrapped secret");
 const ANY_NAME_TRIGGER = anyOf(RULES.nameTriggers);
 // `p = "…"`: the short names' rule's trigger (short_name_rules.py), for an unpacking too.
 const SHORT_NAME_TRIGGER = anyOf(RULES.shortNameTriggers);
+const CLASS_NAME = /^[A-Z][A-Za-z0-9_]*$/;
 // A key shape's trigger too (`sk&#95;live&#95;…`, `sk\\_live\\_…`), as redact.py.
 const ENTITY_TRIGGER = anyOf([...RULES.entityTriggers, ...RULES.valueTriggers]);
 const QUOTED = new RegExp(RULES.quotedAssignment, "g");
@@ -311,11 +313,13 @@ export class Redactor extends CallRedaction {
         this.count += 1;
         return `${name}${sep}${quote}${marker(`str, ${chars(secret)} chars`)}${quote}`;
       });
-      value = value.replace(BARE, (whole, prefix: string, name: string, sep: string, secret: string) => {
+      value = value.replace(BARE, (whole, prefix: string, name: string, sep: string, secret: string, at: number, all: string) => {
         if (secret.includes(RULES.placeholderOpen) || !isSecretPair(name, secret)) return whole;
         const magic = prefix.trim() !== "";
         if (!sep.trim() && !magic) return whole;
         if (keepsUnquoted(secret, magic || isUpper(name), name, sep)) return whole;
+        // `    token: TokenType` in a class's body: a type.
+        if (sep.includes(":") && !sep.includes("=") && CLASS_NAME.test(secret) && annotates(all, at, at + whole.length)) return whole;
         this.count += 1;
         return `${prefix}${name}${sep}${marker(`str, ${chars(secret)} chars`)}`;
       });
@@ -330,8 +334,8 @@ export class Redactor extends CallRedaction {
         // `password: Secr3t + the 2FA code` nor `PASSWORD=Wq8zRt5L +x` (no variable is named so).
         if (sep.includes("=") && !CREDENTIAL_VALUE.test(secret) && JOINED_NEXT.test(all.slice(at + whole.length, at + whole.length + 40)))
           return whole;
-        // `cookie: Cookie,` in a signature: a type.
-        if ((follows === "," || follows === ")") && !sep.includes("=") && /^[A-Z][A-Za-z0-9_]*$/.test(secret)) return whole;
+        // `cookie: Cookie,`, `auth: AuthTypes | None`: a type.
+        if (!sep.includes("=") && CLASS_NAME.test(secret) && annotates(all, at, at + whole.length)) return whole;
         if (keepsUnquoted(secret, isUpper(name), name, sep)) return whole;
         // `token (str): Token to use`: a docstring.
         if (sep.includes("(") && !CREDENTIAL_VALUE.test(secret)) return whole;

@@ -2265,6 +2265,8 @@ export const RULES = {
   "codeValue": "^[A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)+[,;]?$|^[A-Za-z_][A-Za-z0-9_.]*[(\\[].*[)\\]][,;:]?$|^\\$\\{?[A-Za-z_][A-Za-z0-9_]*\\}?[,;]?$|^\\{\\{?[^{}]*\\}?\\}[,;]?$",
   "typeValue": "^(?:str|bytes|bytearray|int|float|bool|object|Any|Optional|Union|List|Dict|Tuple|list|dict|tuple|Sequence|Mapping|Literal|Annotated|SecretStr|SecretBytes|Secret|Path|Callable)[,;)=]?$",
   "annotationValue": "^(?:(?:typing|t|pydantic)\\.)?(?:str|bytes|bytearray|int|float|bool|object|Any|None|Optional|Union|List|Dict|Tuple|list|dict|tuple|Sequence|Mapping|Literal|Annotated|SecretStr|SecretBytes|Secret|Path|Callable)(?:\\[[A-Za-z0-9_.,\\[\\] |]{0,120}\\])?(?:[ \\t]*\\|[ \\t]*(?:(?:typing|t|pydantic)\\.)?(?:str|bytes|bytearray|int|float|bool|object|Any|None|Optional|Union|List|Dict|Tuple|list|dict|tuple|Sequence|Mapping|Literal|Annotated|SecretStr|SecretBytes|Secret|Path|Callable))?$",
+  "annotationNext": "[ \\t]*(?:\\|[ \\t]*[A-Za-z_]|=(?!=)|[,)\\]])",
+  "classHeader": "class[ \\t]+[A-Za-z_][A-Za-z0-9_]*[ \\t]*[(:]",
   "shortNameValue": "^[A-Za-z_][A-Za-z0-9_]?[,;]?$",
   "keyishNamePattern": "(?:^|_)(?!pub(?:lic)?_?keys?(?:_|$))(?:[a-z0-9]*keys?|sas|sig|signature|salt|hmac|nonce|[a-z0-9]+pass|tok|tkn)(?:_|$)",
   "shortPasswordNames": [

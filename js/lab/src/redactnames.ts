@@ -31,6 +31,8 @@ export const KEEP_VALUE = new RegExp(RULES.keepValue);
 const CODE_VALUE = new RegExp(RULES.codeValue);
 const TYPE_VALUE = new RegExp(RULES.typeValue);
 const ANNOTATION = new RegExp(RULES.annotationValue);
+const ANNOTATION_NEXT = new RegExp(RULES.annotationNext, "y");
+const CLASS_HEADER = new RegExp(`^${RULES.classHeader}`);
 /** A word of a sentence, not a value (`password: optional`, `Password: must have 12`). */
 export const PROSE_VALUE = new RegExp(RULES.proseValue, "i");
 const SHORT_NAME = new RegExp(RULES.shortNameValue);
@@ -182,6 +184,23 @@ export function looksRandom(value: string): boolean {
 }
 
 /** A secret name, or a key-ish name holding a random-looking string. */
+/** True for a `name: Type` match (`start`..`end` of `text`) read as an annotation: a union, a
+ * default or a parameter's end after it, or an indented line of a class's body (as values.py). */
+export function annotates(text: string, start: number, end: number): boolean {
+  ANNOTATION_NEXT.lastIndex = end;
+  if (ANNOTATION_NEXT.test(text)) return true;
+  const line = start > 0 ? text.lastIndexOf("\n", start - 1) + 1 : 0;
+  if (!" \t".includes(text.charAt(line) || "x")) return false;
+  // The block's head: the nearest line above that is not indented (within 3,000 characters).
+  let pos = line;
+  while (pos > 0 && line - pos < 3000) {
+    const above = pos >= 2 ? text.lastIndexOf("\n", pos - 2) + 1 : 0;
+    if (!" \t\r\n".includes(text.charAt(above) || "x")) return CLASS_HEADER.test(text.slice(above, pos));
+    pos = above;
+  }
+  return false;
+}
+
 /** A type annotation's text (`str`, `Optional[str]`, `str | None`), as values.py. */
 export const looksLikeAnnotation = (value: string): boolean => value.length <= 200 && ANNOTATION.test(value);
 

@@ -44,6 +44,7 @@ from .values import (
     _is_digest,
     _looks_generated,
     aliases,
+    annotates,
     describe_hidden,
     fstring_keeps,
     hide_shown_secret,
@@ -558,6 +559,8 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
         if keeps_unquoted(secret, magic or name.isupper(), name, sep):
             # ``token = make_token()`` is code, not a value: keep it readable.
             return match.group(0)
+        if ":" in sep and "=" not in sep and CLASS_NAME.match(secret) and annotates(match):
+            return match.group(0)  # ``    token: TokenType`` in a class's body: a type
         self.count += 1
         return f"{prefix}{name}{sep}{marker(f'str, {len(secret):,} chars')}"
 
@@ -577,8 +580,8 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
             # ``api_key = head + tail``: an expression, code; not ``password: Secr3t +
             # the 2FA code`` nor ``PASSWORD=Wq8zRt5L +x`` (no variable is named so).
             return match.group(0)
-        if follows in (",", ")") and "=" not in sep and CLASS_NAME.match(secret):
-            return match.group(0)  # ``cookie: Cookie,`` in a signature: a type
+        if "=" not in sep and CLASS_NAME.match(secret) and annotates(match):
+            return match.group(0)  # ``cookie: Cookie,``, ``auth: AuthTypes | None``: a type
         if keeps_unquoted(secret, name.isupper(), name, sep):
             return match.group(0)
         if "(" in sep and CREDENTIAL_VALUE.match(secret) is None:

@@ -17,7 +17,9 @@ from typing import Any
 # What values and printed tables look like, and the known shapes of credential values
 # (long lists, kept in modules of their own).
 from .shape_rules import (
+    ANNOTATION_NEXT,
     ANNOTATION_VALUE,
+    CLASS_HEADER,
     CODE_VALUE,
     CREDENTIAL_VALUE,
     FILE_PATH_VALUE,
@@ -549,6 +551,8 @@ def rules_dict() -> dict[str, Any]:
         "codeValue": CODE_VALUE,
         "typeValue": TYPE_VALUE,
         "annotationValue": ANNOTATION_VALUE,
+        "annotationNext": ANNOTATION_NEXT,
+        "classHeader": CLASS_HEADER,
         "shortNameValue": SHORT_NAME_VALUE,
         "keyishNamePattern": KEYISH_NAME_PATTERN,
         "shortPasswordNames": SHORT_PASSWORD_NAMES,

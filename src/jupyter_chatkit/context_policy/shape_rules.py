@@ -134,6 +134,13 @@ ANNOTATION_VALUE = (
     r"(?:[ \t]*\|[ \t]*" + _TYPE_NAME + r")?$"
 )
 
+# After ``name: Type``, what makes it an annotation: a union (``| None``), a default
+# (``= None``), the end of a parameter or a subscript (``,``, ``)``, ``]``).
+ANNOTATION_NEXT = r"[ \t]*(?:\|[ \t]*[A-Za-z_]|=(?!=)|[,)\]])"
+# A class's header: an indented ``name: Type`` line in its body is a field's annotation
+# (``token: TokenType`` in a dataclass or a pydantic model), never a YAML value.
+CLASS_HEADER = r"class[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]*[(:]"
+
 # Of the qualifiers, these often name where a secret goes (``session_token_header``,
 # ``secret_field``) and sometimes hold it: a value shaped like a credential (below) under
 # such a name is hidden all the same.

@@ -38,6 +38,8 @@ _RANDOM = lazy_compile(rules.HIGH_ENTROPY_VALUE)
 _SHORT_NAME = lazy_compile(rules.SHORT_NAME_VALUE)
 _TYPE_VALUE = lazy_compile(rules.TYPE_VALUE)
 _ANNOTATION = lazy_compile(rules.ANNOTATION_VALUE)
+_ANNOTATION_NEXT = lazy_compile(rules.ANNOTATION_NEXT)
+_CLASS_HEADER = lazy_compile(rules.CLASS_HEADER)
 _WEAK_QUALIFIERS = frozenset(rules.WEAK_QUALIFIERS)
 _SHORT_NAME_PASSWORD = lazy_compile(rules.SHORT_NAME_PASSWORD_VALUE)
 
@@ -202,6 +204,26 @@ def _plain_str_key(key: str) -> bool:
 def looks_like_annotation(value: str) -> bool:
     """True for a type annotation's text (``str``, ``Optional[str]``, ``str | None``)."""
     return len(value) <= 200 and _ANNOTATION.match(value) is not None
+
+
+def annotates(match: re.Match[str]) -> bool:
+    """True for a ``name: Type`` match read as an annotation: a union, a default or a
+    parameter's end after it, or an indented line of a class's body."""
+    text, start = match.string, match.start()
+    if _ANNOTATION_NEXT.match(text, match.end()) is not None:
+        return True
+    line = text.rfind("\n", 0, start) + 1
+    if text[line : line + 1] not in (" ", "\t"):
+        return False
+    # The block's head: the nearest line above that is not indented (within 3,000
+    # characters), which must be the class's (a YAML file has none).
+    pos = line
+    while pos > 0 and line - pos < 3000:
+        above = text.rfind("\n", 0, pos - 1) + 1
+        if text[above : above + 1] not in (" ", "\t", "\r", "\n"):
+            return _CLASS_HEADER.match(text, above, pos) is not None
+        pos = above
+    return False
 
 
 def looks_like_file_path(value: str) -> bool:
