@@ -48,3 +48,32 @@ def test_an_import_error_s_message_and_code_stay_unread() -> None:
 def test_a_module_name_that_is_no_module_name_is_not_shown() -> None:
     text = import_failure(ImportError("x", name="a b=sk-live-abcdefghijklmnop"))
     assert "(ImportError)" in text and "sk-live" not in text
+
+
+# What a model's answer could hold to act on a terminal that shows text/plain as it is:
+# clear the screen, set the clipboard (OSC 52), retitle the window, a carriage return
+# that writes over the line, a C1 CSI.
+HOSTILE = (
+    "Done.\x1b[2J\x1b[H \x1b]52;c;cm0gLXJmIH4=\x07 \x1b]0;title\x1b\\ x = 1\roverwritten"
+    "\x9b31m red\x08\x7f\tkept\r\nnext line"
+)
+
+
+def test_an_answer_s_text_plain_acts_on_no_terminal() -> None:
+    """``text/plain`` is written to a terminal as it is (IPython, jupyter console): no
+    output of an answer, streaming, failed or final, holds a control character there;
+    its words, tabs and lines stay."""
+    from jupyter_chatkit.kernel.answer_mime import draft_bundle, failed_bundle
+    from jupyter_chatkit.kernel.client import Answer
+    from jupyter_chatkit.kernel.live import answer_bundle
+
+    for bundle in (
+        draft_bundle(HOSTILE),
+        failed_bundle(HOSTILE, "interrupted"),
+        answer_bundle(Answer(HOSTILE)),
+    ):
+        plain = bundle["text/plain"]
+        assert not [c for c in plain if ord(c) < 32 and c not in "\t\n"], repr(plain)
+        assert not [c for c in plain if 0x7F <= ord(c) <= 0x9F], repr(plain)
+        assert plain.startswith("Done.") and "x = 1" in plain
+        assert "\tkept\nnext line" in plain

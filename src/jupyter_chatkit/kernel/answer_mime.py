@@ -7,12 +7,27 @@ placeholder that says the assistant is working is shown before that, from here
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .inert_markdown import inert_markdown
 
 ANSWER_MIME = "application/vnd.jupyter-chatkit.answer+json"
 THINKING = "_Thinking…_"
+# C0 controls but tab and newline, DEL and C1 controls: what a terminal acts on.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_text(text: str) -> str:
+    """``text`` as an output's ``text/plain``: without control characters.
+
+    A terminal front end (IPython, jupyter console, nbclient's log of outputs) writes
+    ``text/plain`` to the terminal as it is; an answer is the model's text, which a
+    prompt planted in a notebook can steer, and an escape sequence in it would act on
+    the person's terminal (clear it, retitle it, rewrite the clipboard by OSC 52, hide
+    the words that follow). Without the ESC byte the rest of a sequence is plain text.
+    """
+    return _CONTROLS.sub("", text.replace("\r\n", "\n"))
 
 
 def draft_bundle(markdown: str, new_thread: str = "") -> dict[str, Any]:
@@ -23,7 +38,7 @@ def draft_bundle(markdown: str, new_thread: str = "") -> dict[str, Any]:
         answer["new_thread"] = new_thread
     return {
         "text/markdown": inert_markdown(markdown),
-        "text/plain": markdown,
+        "text/plain": terminal_text(markdown),
         ANSWER_MIME: answer,
     }
 
@@ -35,7 +50,7 @@ def failed_bundle(markdown: str, error: str) -> dict[str, Any]:
     """
     return {
         "text/markdown": inert_markdown(markdown),
-        "text/plain": markdown,
+        "text/plain": terminal_text(markdown),
         ANSWER_MIME: {"markdown": markdown, "streaming": False, "error": error, "cards": []},
     }
 

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from ..assistant.fence import fence
 from ..protocol import CLIENT_TOOLS, LOCK_WAIT_ICON, tool_label
 from .answer_mime import ANSWER_MIME as ANSWER_MIME
-from .answer_mime import THINKING, draft_bundle, failed_bundle
+from .answer_mime import THINKING, draft_bundle, failed_bundle, terminal_text
 from .client import Answer, ChatClient
 from .store_waits import shown_wait, wait_text
 from .stream_events import (
@@ -160,7 +160,7 @@ def answer_bundle(answer: Answer) -> dict[str, Any]:
     return {
         # With its "Read:" line, counts and cell numbers only (kernel/read_line.py).
         "text/markdown": answer.plain_markdown(),
-        "text/plain": answer.text,
+        "text/plain": terminal_text(answer.text),
         ANSWER_MIME: {
             "markdown": markdown,
             "streaming": False,
