@@ -519,3 +519,29 @@ def test_an_exceptions_class_is_read_without_its_metaclass() -> None:
     assert exception_message(Failure("plain")) == "plain"
     assert "Arg" in exception_message(ValueError(Arg()))
     assert CALLS == []
+
+
+def test_an_exceptions_type_name_is_read_without_its_metaclass() -> None:
+    """The error's kind the kernel records (``module.Name``) is read from the class
+    itself: a metaclass's ``__getattribute__`` (the notebook's code) never runs, and the
+    module it would claim is not taken."""
+    from jupyter_chatkit.context_policy.errors import exception_type
+    from jupyter_chatkit.kernel.error_description import describe_error
+
+    class Lies(type):
+        def __getattribute__(cls, name: str) -> Any:
+            CALLS.append(f"metaclass {name}")
+            return "builtins" if name == "__module__" else type.__getattribute__(cls, name)
+
+    class Failure(Exception, metaclass=Lies):
+        pass
+
+    CALLS.clear()
+    assert exception_type(Failure("x")).endswith("Failure")
+    assert exception_type(Failure("x")) != "Failure"  # its module is this test's
+    try:
+        raise Failure("plain")
+    except Failure as exc:
+        described = describe_error(exc)
+    assert described["type"].endswith("Failure")
+    assert CALLS == []

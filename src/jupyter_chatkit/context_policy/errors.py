@@ -297,11 +297,16 @@ def _is_library_module(name: Any) -> bool:
 
 
 def exception_type(exc: BaseException) -> str:
-    """``ValueError`` for builtins, ``module.Name`` otherwise."""
+    """``ValueError`` for builtins, ``module.Name`` otherwise: read through type's own
+    descriptors, so a metaclass's ``__getattribute__`` or properties (user code) never run."""
     cls = type(exc)
-    module = getattr(cls, "__module__", "")
-    name = getattr(cls, "__qualname__", "Exception")
-    return name if module in ("builtins", "__main__") else f"{module}.{name}"
+    module = _MODULE.__get__(cls)
+    name = _QUALNAME.__get__(cls)
+    if type(name) is not str:
+        name = "Exception"
+    if type(module) is not str or module in ("builtins", "__main__"):
+        return name
+    return f"{module}.{name}"
 
 
 def _clip(text: str, limit: int) -> str:

@@ -77,7 +77,7 @@ class ExecutionLog:
             try:
                 error = describe_error(exc, self.shell)
             except Exception:
-                error = {"type": type(exc).__name__, "message": "", "traceback": ""}
+                error = _undescribed(exc)
         elif isinstance(source, str) and _SHELL_LINE.search(source):
             error = self._shell_exit()
         if isinstance(count, int):
@@ -148,4 +148,11 @@ def last_error(shell: Any = None) -> dict[str, Any] | None:
     try:
         return describe_error(exc, shell)
     except Exception:
-        return {"type": type(exc).__name__, "message": "", "traceback": ""}
+        return _undescribed(exc)
+
+
+def _undescribed(exc: BaseException) -> dict[str, Any]:
+    """An error whose description failed: its class name alone, read through type's own
+    descriptor (a metaclass's ``__getattribute__`` is the user's code)."""
+    name = type.__dict__["__name__"].__get__(type(exc))
+    return {"type": name if type(name) is str else "Exception", "message": "", "traceback": ""}
