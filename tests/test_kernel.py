@@ -201,6 +201,15 @@ def test_empty_question_is_answered_without_the_model(chat_store: str) -> None:
     assert answer == "Ask a question first." and not answer.ok
 
 
+@pytest.mark.parametrize("question", [None, 123, b"hello"])
+def test_a_question_that_is_not_text_is_refused_readably(chat_store: str, question: object) -> None:
+    # A user's slip (Chat().ask(None), ask(some_number)): said plainly, as an answer,
+    # without the model and not as "failed unexpectedly".
+    answer = Chat().ask(question, display=False)  # type: ignore[arg-type]
+    assert not answer.ok
+    assert answer.error == "question not text"
+
+
 # -- ask() with a scripted model: the tool calls are answered in the kernel ------------------
 
 
@@ -384,6 +393,38 @@ def test_chat_line_magic_asks_and_shows_the_answer(
     assert markdown_outputs(captured) == ["It has region, revenue and units.\n\n*Read: 1 variable*"]
     tool = next(m for m in fake_llm.requests[1]["messages"] if m["role"] == "tool")
     assert [c["name"] for c in json.loads(tool["content"])["columns"]] == list(sales.columns)
+
+
+@pytest.mark.parametrize(
+    "line", ["%chat what does {probe()} print, and $HOME?", "%chat explain {probe()} and $HOME"]
+)
+def test_a_question_reaches_the_model_verbatim_without_running_user_code(
+    shell: InteractiveShell,
+    chat_store: str,
+    session_chat: Chat,
+    fake_llm: FakeLLM,
+    monkeypatch: pytest.MonkeyPatch,
+    line: str,
+) -> None:
+    # IPython expands {expr} and $name in a line magic's text unless the magic opts out:
+    # a question quoting code would run it (user code) and reach the model changed.
+    monkeypatch.setenv("OPENAI_BASE_URL", fake_llm.base_url)
+    monkeypatch.setenv("JUPYTER_CHATKIT_MODEL", "fake-model")
+    calls: list[int] = []
+
+    def probe() -> str:
+        calls.append(1)
+        return "PROBED"
+
+    shell.user_ns["probe"] = probe
+    fake_llm.script(Reply("ok"))
+    with capture_output():
+        result = shell.run_cell(line, store_history=True)
+    assert result.success
+    assert calls == []
+    sent = json.dumps(fake_llm.requests[0])
+    assert "{probe()}" in sent and "$HOME" in sent and "PROBED" not in sent
+    shell.user_ns.pop("probe")
 
 
 def test_magics_share_one_conversation(

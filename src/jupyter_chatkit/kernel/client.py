@@ -353,6 +353,9 @@ class ChatClient:
 
     async def ask(self, text: str) -> Answer:
         """Send ``text``, answer the tools the assistant calls, and return its answer."""
+        if not isinstance(text, str):
+            # Chat().ask(None) or ask(42): a slip, said plainly (the value is not read).
+            return Answer("Ask a question as text (a str).", error="question not text")
         text = text.strip()
         if not text:
             return Answer("Ask a question first.", error="empty question")

@@ -16,7 +16,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
-from IPython.core.magic import Magics, line_cell_magic, magics_class
+from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
 from .executions import install as install_execution_log
@@ -76,6 +76,9 @@ class ChatMagics(Magics):
 
     @magic_arguments()
     @argument("--new", action="store_true", help="Start a new conversation first.")
+    # The question is the user's text, verbatim: IPython's {expr} / $name expansion would
+    # run code quoted in it (user code) and, on a long line, take seconds.
+    @no_var_expand
     @line_cell_magic
     def chat(self, line: str, cell: str | None = None) -> None:
         """Show the chat, or ask a question (see ``%chat --help``)."""
@@ -124,7 +127,9 @@ def _split_flags(line: str) -> tuple[str, str]:
     return " ".join(flags), rest
 
 
-_QUESTION_LINE = re.compile(r"^(?P<indent>[ \t]*)%chat[ \t]+(?P<text>.*\S.*\?)[ \t]*$")
+# The text starts at its first non-blank (one scan of the line: ``.*\S.*`` backtracked
+# quadratically on a long line that does not end in ``?``).
+_QUESTION_LINE = re.compile(r"^(?P<indent>[ \t]*)%chat[ \t]+(?P<text>\S.*\?)[ \t]*$")
 
 
 def keep_question_marks(lines: list[str]) -> list[str]:
