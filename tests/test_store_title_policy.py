@@ -144,3 +144,24 @@ async def test_a_title_pass_keeps_what_another_server_writes_meanwhile(role_url:
 def _tagged(thread: ThreadMetadata) -> bool:
     thread.metadata = {**thread.metadata, "elsewhere": "kept"}
     return True
+
+
+@pytest.mark.asyncio
+async def test_rules_that_hide_more_redact_stored_titles_once_more(tmp_path: Path) -> None:
+    """A store whose titles passed the default rules of an earlier release (all v6
+    records) has them redacted by this release's rules once: a credential those rules
+    missed and these hide does not stay in a stored title."""
+    path = tmp_path / "chat.sqlite3"
+    url = f"sqlite:///{path}"
+    # Stored as an earlier release left it: migrated, its default pass recorded, the
+    # title as it was then (a shape it did not know is modelled by the store's own save,
+    # which does not redact).
+    held = "Deploy with ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8" + " tonight"
+    await _thread_titled(url, held)
+    assistant = await create_assistant(_settings(url))
+    await assistant.aclose()
+    title = await _title(url)
+    assert title is not None and "ghp_a1B2" not in title and title.startswith("Deploy with ")
+    async with Locker(path):
+        again = await create_assistant(_settings(url))
+        await again.aclose()

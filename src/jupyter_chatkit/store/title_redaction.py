@@ -6,14 +6,16 @@ its own (``redact_patterns``) kept a title holding such a secret as it was. So o
 the store (:func:`~.sql.open_store`) for an assistant redacts every stored title with
 the configured policy (:class:`TitleRedaction`), once per configuration: the
 ``title_redactions`` table records the key of each configuration applied (whether
-redaction is on, the patterns; no secret in it), and a start whose key is recorded
-only reads it. The configured keys' values (the API key) are hidden too when the pass
-runs, but a change of them alone does not run it again: their shapes are hidden by the
-default rules anyway.
+redaction is on, the patterns, the release's table of rules; no secret in it), and a
+start whose key is recorded only reads it. A release whose rules hide more (a new kind
+of credential) so redacts the stored titles once more. The configured keys' values (the
+API key) are hidden too when the pass runs, but a change of them alone does not run it
+again: their shapes are hidden by the default rules anyway.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Collection
@@ -33,9 +35,21 @@ if TYPE_CHECKING:
 
 
 def configuration_key(redact_secrets: bool, patterns: Collection[str]) -> str:
-    """The key recorded for a title redaction configuration (a digest of it)."""
-    body = json.dumps([bool(redact_secrets), sorted(set(patterns))])
+    """The key recorded for a title redaction configuration (a digest of it, and of the
+    release's redaction rules: a release that hides more redacts the stored titles once
+    more)."""
+    body = json.dumps([bool(redact_secrets), sorted(set(patterns)), rules_digest()])
     return hashlib.sha256(body.encode()).hexdigest()[:32]
+
+
+@functools.cache
+def rules_digest() -> str:
+    """A digest of the context policy's table of rules (:func:`..context_policy.rules.
+    rules_dict`, the one Python and the page share)."""
+    from ..context_policy.rules import rules_dict
+
+    body = json.dumps(rules_dict(), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(body.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
