@@ -94,6 +94,45 @@ def test_no_reading_of_code_lets_html_or_an_image_through(text: str) -> None:
     assert "<" not in re.sub(r"</?(pre|code)( class=\"language-[\w+-]+\")?>", "", out)
 
 
+# Links a renderer without a scheme check makes live (marked: JupyterLab's and the
+# classic Notebook's; VS Code runs ``command:`` links): JavaScript, data, commands, with
+# the scheme hidden behind a reference, an escape, a line break or a definition.
+HOSTILE_LINKS = [
+    "[fixed plot](javascript:fetch('/api/kernels'))",
+    "[x](JaVaScRiPt:alert(1)) and [y](vbscript:msgbox)",
+    "[x](java&#x73;cript:alert(1)) [z](javascript&colon;alert(1))",
+    "[x](\njavascript:alert(1))",
+    "[x](<javascript:alert(1)>)",
+    "[run](command:workbench.action.terminal.sendSequence?%7B%7D)",
+    "[page](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "See [the fix][f].\n\n[f]: javascript:alert(2)",
+    "See [the fix][f].\n\n[f]:\n  javascript:alert(2)",
+    "- item [x](javascript:alert(3))\n> quote [y](javascript:alert(4))",
+    "~~~\n[x](javascript:alert(5))\n~~~",
+    "\\`[x](javascript:alert(6))`",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE_LINKS)
+def test_no_link_in_an_answer_s_markdown_can_run_anything(text: str) -> None:
+    """Rendered by a renderer that checks no scheme (mistune with its check off, as
+    marked is), no link goes anywhere but http(s), mailto or a relative path; the
+    words still show."""
+    import mistune
+
+    render = mistune.create_markdown(
+        renderer=mistune.HTMLRenderer(escape=False, allow_harmful_protocols=True)
+    )
+    shown = render(inert_markdown(text))
+    hrefs = re.findall(r'href="([^"]*)"', shown)
+    assert all(re.match(r"(https?:|mailto:|[^:]*$)", h, re.I) for h in hrefs), (shown, hrefs)
+
+
+def test_web_and_relative_links_stay_links() -> None:
+    text = "[docs](https://example.org/a) [data](data/sales.csv) [m](mailto:a@example.org)"
+    assert inert_markdown(text) == text
+
+
 def test_inert_markdown_is_linear_on_backtick_runs_of_unrepeated_lengths() -> None:
     # A lazy regex read the rest of the line again for every run (about 70 s at 1M
     # characters; pytest-timeout ends it).

@@ -21,6 +21,7 @@ only ``<`` left are those tags of ours.
 
 from __future__ import annotations
 
+import html
 import re
 
 # A fence opener: up to 3 spaces, 3+ backticks or tildes, the info string.
@@ -33,8 +34,43 @@ _REFERENCES = {
 } | {c: f"&#{c};" for c in [*range(0x7B, 0x7F), 0x0A, 0x0D]}
 
 
+# A link's destination as a renderer may read it: after ``](`` (an inline link) or ``]:``
+# (a reference definition), spaces allowed, up to the next space; empty when it is on
+# the next line (CommonMark allows one line break there).
+_LINK = re.compile(r"\](\s*)([(:])(\s*)(\S*)")
+_SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):", re.I)
+# What a renderer reads past: whitespace, controls and the pointy brackets around it.
+_IGNORED = re.compile(r"[\x00-\x20\x7f-\x9f<>]")
+SAFE_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def _unsafe_destination(destination: str) -> bool:
+    """Whether a link to ``destination`` could do more than open a page: a scheme other
+    than http(s) or mailto (``javascript:``, ``data:``, ``vbscript:``, VS Code's
+    ``command:``) once references (``java&#115;cript``) and escapes are read, or a
+    destination on the next line, which is not looked at."""
+    if not destination:
+        return True
+    url = _IGNORED.sub("", html.unescape(destination).replace("\\", ""))
+    scheme = _SCHEME.match(url)
+    return scheme is not None and scheme.group(1).lower() not in SAFE_LINK_SCHEMES
+
+
+def _inert_links(text: str) -> str:
+    """``text`` with each link to an unsafe destination left as text: its ``(`` or
+    ``:`` escaped (shown the same, no link made); web and relative links stay."""
+
+    def inert(match: re.Match[str]) -> str:
+        if not _unsafe_destination(match.group(4)):
+            return match.group(0)
+        spaces, opener, gap, destination = match.groups()
+        return f"]{spaces}\\{opener}{gap}{destination}"
+
+    return _LINK.sub(inert, text) if "]" in text else text
+
+
 def _inert_text(text: str) -> str:
-    return text.replace("<", "&lt;").replace("![", "&#33;[")
+    return _inert_links(text.replace("<", "&lt;").replace("![", "&#33;["))
 
 
 def _references(text: str) -> str:
@@ -43,8 +79,8 @@ def _references(text: str) -> str:
 
 def _inert_span(span: str, run: int) -> str:
     body = span[run:-run]
-    if "<" not in body and "!" not in body:
-        return span  # nothing in it can become HTML or an image, however read
+    if "<" not in body and "!" not in body and _inert_links(body) == body:
+        return span  # nothing in it can become HTML, an image or a link, however read
     if body.startswith(" ") and body.endswith(" ") and body.strip(" "):
         body = body[1:-1]  # as CommonMark shows a span
     return f"<code>{_references(body)}</code>"
@@ -127,7 +163,7 @@ def _fence_block(lines: list[str], start: int) -> tuple[list[str], int] | None:
     )
     text = "\n".join(body)
     after = end + len(closing)
-    if agreed or ("<" not in text and "![" not in text):
+    if agreed or ("<" not in text and "![" not in text and _inert_links(text) == text):
         opener_line = lines[start][: -len(info) or None] + _inert_text(info)
         return [opener_line, *body, *closing], after
     if indent:  # a body line shows without the opener's indentation, as CommonMark does
@@ -139,8 +175,9 @@ def _fence_block(lines: list[str], start: int) -> tuple[list[str], int] | None:
 
 
 def inert_markdown(text: str) -> str:
-    """``text`` with raw HTML shown as text and images as links, code shown as code."""
-    if "<" not in text and "![" not in text:
+    """``text`` with raw HTML shown as text, images as links and links that could run
+    something as text, code shown as code."""
+    if "<" not in text and "![" not in text and _inert_links(text) == text:
         return text
     lines = text.split("\n")
     out: list[str] = []
