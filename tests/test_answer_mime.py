@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from jupyter_chatkit.kernel.answer_mime import describe_failure, import_failure
 
 
@@ -59,18 +61,25 @@ HOSTILE = (
 )
 
 
-def test_an_answer_s_text_plain_acts_on_no_terminal() -> None:
+def test_an_answer_s_text_plain_acts_on_no_terminal(shell: Any) -> None:
     """``text/plain`` is written to a terminal as it is (IPython, jupyter console): no
-    output of an answer, streaming, failed or final, holds a control character there;
-    its words, tabs and lines stay."""
+    output of an answer, streaming, failed or final, or ``Chat().ask()``'s shown in
+    IPython, holds a control character there; its words, tabs and lines stay."""
+    from IPython.display import display
+    from IPython.utils.capture import capture_output
+
     from jupyter_chatkit.kernel.answer_mime import draft_bundle, failed_bundle
     from jupyter_chatkit.kernel.client import Answer
     from jupyter_chatkit.kernel.live import answer_bundle
 
+    with capture_output() as captured:
+        display(Answer(HOSTILE))
+    (shown,) = captured.outputs
     for bundle in (
         draft_bundle(HOSTILE),
         failed_bundle(HOSTILE, "interrupted"),
         answer_bundle(Answer(HOSTILE)),
+        shown.data,
     ):
         plain = bundle["text/plain"]
         assert not [c for c in plain if ord(c) < 32 and c not in "\t\n"], repr(plain)

@@ -21,6 +21,7 @@ from ..assistant.agent_tools import HEADLESS_FRONT_END, METADATA_KEY
 from ..assistant.fence import fence
 from ..assistant.results import JsonResult
 from ..protocol import ErrorCode, RequestContext, Turn
+from .answer_mime import terminal_text
 from .inert_markdown import inert_markdown
 from .read_line import read_line_markdown
 from .store_waits import telling_waits
@@ -159,7 +160,7 @@ class Answer(str):
         return f"{shown}\n\n{line}" if line else shown
 
     def _bundle(self) -> dict[str, str]:
-        return {"text/markdown": self.plain_markdown(), "text/plain": self.text}
+        return {"text/markdown": self.plain_markdown(), "text/plain": terminal_text(self.text)}
 
     def show(self) -> None:
         """Display the answer as Markdown in IPython (nothing elsewhere)."""
