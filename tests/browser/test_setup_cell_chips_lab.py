@@ -197,3 +197,40 @@ def test_replace_cell_never_replaces_the_chat_cell(
     assert page.locator(".jp-Dialog").count() == 0
     assert "No active cell to replace" in notice.inner_text()
     assert lab_page.cell_sources() == ["%load_ext jupyter_chatkit", "%chat"]
+
+
+def test_the_sidebar_coming_back_names_the_cell_worked_in_as_the_widget_does(
+    lab_page: LabPage, page: Any, screenshot: Any
+) -> None:
+    """Found walking the chat (UI3): with ``%chat`` at the top of a notebook and its cell
+    active, the widget named "cell 2" (worked in before) and the sidebar, back from
+    another notebook, nothing (it forgot what it named there and looked above the chat).
+    Both follow chatcell.ts: the cell worked in before; the sidebar remembers it per
+    notebook."""
+    lab_page.server.write_notebook(
+        "top_chat.ipynb", ["%load_ext jupyter_chatkit\n%chat", "x = 1", "y = 2"]
+    )
+    lab_page.open("top_chat.ipynb")
+    lab_page.run_all()
+    page.locator(f"{WIDGET} .jck-input").wait_for(state="visible", timeout=60_000)
+    open_panel(page)
+    lab_page.set_active_cell(1)
+    page.locator(CHIP, has_text="cell 2").wait_for()
+    lab_page.set_active_cell(0)
+    lab_page.server.write_notebook("elsewhere_top.ipynb", ["e = 1"])
+    for path in ("elsewhere_top.ipynb", "top_chat.ipynb"):
+        page.evaluate(
+            "async (path) => { const w = await window.jupyterapp.commands.execute("
+            "'docmanager:open', {path}); await w.context.ready;"
+            " window.jupyterapp.shell.activateById(w.id); }",
+            path,
+        )
+        page.wait_for_function(
+            "(p) => document.querySelector('.jp-chatkit-notebook-name')?.title === p",
+            arg=path,
+        )
+    page.locator(f"{PANEL} .jck-chip", has_text="top_chat").wait_for()
+    screenshot(page, "back-to-top-chat")
+    widget_cells = page.locator(f"{WIDGET} .jck-chip", has_text="cell").all_inner_texts()
+    assert widget_cells == ["cell 2"]
+    assert page.locator(CHIP, has_text="cell").all_inner_texts() == widget_cells

@@ -181,8 +181,9 @@ export function watchContext(chat: Pick<ChatHandle, "setContext">, link: Noteboo
   const follow = (): void => {
     if (watched && !watched.isDisposed) watched.content.activeCellChanged.disconnect(refresh);
     unwatchCells();
+    // What each notebook's chips named stays with it (per notebook): coming back to it, the
+    // cell worked in before is still named, as the `%chat` widget in it still names it.
     watched = link.panel;
-    if (watched) named.delete(watched);
     watched?.content.activeCellChanged.connect(refresh);
     // Cells moving (a chip's number) and the active cell's text (a blank cell typed into).
     unwatchCells = watched ? watchCells(watched, refresh) : () => {};
