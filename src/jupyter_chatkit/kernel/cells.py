@@ -152,10 +152,15 @@ def get_notebook_cells(
     view: KernelView, max_cells: int = DEFAULT_MAX_CELLS, include_outputs: bool = True
 ) -> dict[str, Any]:
     """The notebook's cells: from its saved file when known, else the execution history."""
-    path = notebook_file.notebook_path() if view.shell is not None else None
+    path, unread = notebook_file.locate() if view.shell is not None else (None, None)
     if path is not None:
         saved = notebook_file.read_cells(path)
-        if saved is not None:
+        if saved is None:
+            unread = (
+                f"The notebook file {path.name} could not be read as a notebook (not "
+                "valid notebook JSON), so its markdown and outputs are not seen."
+            )
+        else:
             unsaved = _runs_not_in_file(view, saved, include_outputs)
             budget = CELLS_TOTAL_CHARS - len(dumps(unsaved))
             from_file = _file_cells(
@@ -205,7 +210,6 @@ def get_notebook_cells(
         "cells": cells,
         "executed_cells": sum(1 for s in inputs[1:] if isinstance(s, str) and s.strip()),
     }
-    unread = notebook_file.unread_note() if view.shell is not None else None
     if unread:
         result["file_note"] = unread
     if dropped:

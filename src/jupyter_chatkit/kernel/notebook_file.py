@@ -1,7 +1,8 @@
 """The kernel's own notebook, read from its saved ``.ipynb``.
 
-Jupyter tells a kernel which notebook it serves (``JPY_SESSION_NAME``, set by
-jupyter_server for each session). When that file exists, ``get_notebook_cells`` reads it
+The kernel's server says where its notebook is saved now (:mod:`.notebook_link`);
+without a server, ``JPY_SESSION_NAME`` (set by jupyter_server when the kernel started)
+names it. When that file exists, ``get_notebook_cells`` reads it
 for markdown, outputs and errors that the execution history cannot see. Unsaved edits
 are not in the file; the result says so.
 """
@@ -33,39 +34,41 @@ ENAME_CHARS = 200
 MAX_JSON_DEPTH = 64
 
 
-def notebook_path() -> Path | None:
-    """The kernel's notebook file, when Jupyter named it and it exists."""
-    name = os.environ.get(ENV_SESSION, "").strip()
-    if not name.endswith(".ipynb"):
-        return None
-    path = Path(name)
-    if not path.is_absolute():
-        path = Path.cwd() / path
-    try:
-        if path.is_file() and path.stat().st_size <= MAX_FILE_BYTES:
-            return path
-    except OSError:
-        return None
-    return None
+def locate() -> tuple[Path | None, str | None]:
+    """The kernel's notebook file to read, or None and a short note of why not.
 
+    Asked of the kernel's Jupyter server first (:func:`.notebook_link.saved_notebook`):
+    after a rename or move, the file the kernel started with (``JPY_SESSION_NAME``) is
+    gone or is another notebook. With no server to ask (nbclient, a script), that name
+    is all there is.
+    """
+    from .notebook_link import saved_notebook
 
-def unread_note() -> str | None:
-    """Why the kernel's notebook file, named by Jupyter and present, was not read (it
-    is larger than :data:`MAX_FILE_BYTES`), so a fallback says its bound."""
-    name = os.environ.get(ENV_SESSION, "").strip()
-    if not name.endswith(".ipynb"):
-        return None
-    path = Path(name) if Path(name).is_absolute() else Path.cwd() / name
+    found = saved_notebook()
+    if found is not None:
+        if found.file is None:
+            return None, found.note
+        path = found.file
+    else:
+        name = os.environ.get(ENV_SESSION, "").strip()
+        if not name.endswith(".ipynb"):
+            return None, None
+        path = Path(name) if Path(name).is_absolute() else Path.cwd() / name
     try:
-        size = path.stat().st_size if path.is_file() else 0
+        size = path.stat().st_size if path.is_file() else None
     except OSError:
-        return None
-    if size <= MAX_FILE_BYTES:
-        return None
-    return (
-        f"The notebook file {path.name} ({size / 1e6:,.0f} MB) is larger than the "
-        f"{MAX_FILE_BYTES / 1e6:,.0f} MB read here, so its markdown and outputs are not seen."
-    )
+        size = None
+    if size is None:
+        return None, (
+            f"The notebook file {path.name} was not found, so its markdown and outputs "
+            "are not seen."
+        )
+    if size > MAX_FILE_BYTES:
+        return None, (
+            f"The notebook file {path.name} ({size / 1e6:,.0f} MB) is larger than the "
+            f"{MAX_FILE_BYTES / 1e6:,.0f} MB read here, so its markdown and outputs are not seen."
+        )
+    return path, None
 
 
 def _text(value: Any) -> str:

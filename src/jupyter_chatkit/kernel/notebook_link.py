@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import concurrent.futures
 import logging
+import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from .deferrals import before_http
-from .remote import ENDPOINT_PATH, ServerEndpoint, find_server, tls_context
+from .remote import ENDPOINT_PATH, ServerEndpoint, find_server, runtime_info, tls_context
 
 log = logging.getLogger("jupyter_chatkit")
 
@@ -56,23 +58,26 @@ def session_path(sessions: Any, kernel_id: str) -> str | None:
     return None
 
 
+def _sessions_url(endpoint: ServerEndpoint) -> str | None:
+    base = endpoint.url[: -len(ENDPOINT_PATH)] if endpoint.url.endswith(ENDPOINT_PATH) else ""
+    return base + "api/sessions" if base else None
+
+
 async def find_notebook(endpoint: ServerEndpoint | None = None) -> str | None:
     """This kernel's notebook path as its server knows it, or ``None`` when unknown."""
     endpoint = endpoint if endpoint is not None else find_server()
     kernel_id = own_kernel_id()
     if endpoint is None or kernel_id is None:
         return None
-    base = endpoint.url[: -len(ENDPOINT_PATH)] if endpoint.url.endswith(ENDPOINT_PATH) else ""
-    if not base:
+    url = _sessions_url(endpoint)
+    if url is None:
         return None
     before_http()
     try:
         async with httpx.AsyncClient(
             timeout=_TIMEOUT, trust_env=False, verify=tls_context()
         ) as client:
-            response = await client.get(
-                base + "api/sessions", headers={"Authorization": f"token {endpoint.token}"}
-            )
+            response = await client.get(url, headers={"Authorization": f"token {endpoint.token}"})
     except httpx.HTTPError as exc:
         log.info("The kernel could not ask its server for its notebook: %s", type(exc).__name__)
         return None
@@ -106,3 +111,66 @@ def follow_notebook(widget: Any) -> None:
             widget.notebook = path
 
     future.add_done_callback(done)
+
+
+@dataclass(frozen=True)
+class SavedNotebook:
+    """Where this kernel's notebook is saved now, as its server says.
+
+    ``file`` is None when it cannot be read here; ``note`` then says why.
+    """
+
+    file: Path | None
+    note: str | None = None
+
+
+def saved_notebook() -> SavedNotebook | None:
+    """This kernel's notebook file now, asked of its server; None when no server can be
+    asked (not a kernel of a Jupyter server, or it does not answer).
+
+    ``JPY_SESSION_NAME`` names the file the kernel started with: after a rename or move
+    that file is gone, or is another notebook saved there since, whose cells are not
+    this notebook's. The server's sessions API has the path as it is now; its runtime
+    file (``jpserver-<pid>.json``) has the root directory that path is under. Asked on
+    each read: a local request of a few milliseconds, and a rename takes effect at once.
+    """
+    endpoint = find_server()
+    kernel_id = own_kernel_id()
+    url = _sessions_url(endpoint) if endpoint is not None else None
+    if endpoint is None or kernel_id is None or url is None:
+        return None
+    before_http()
+    try:
+        with httpx.Client(timeout=_TIMEOUT, trust_env=False, verify=tls_context()) as client:
+            response = client.get(url, headers={"Authorization": f"token {endpoint.token}"})
+        sessions = response.json() if response.status_code == 200 else None
+    except (httpx.HTTPError, ValueError) as exc:
+        log.info("The kernel could not ask its server for its notebook: %s", type(exc).__name__)
+        return None
+    if sessions is None:
+        return None
+    path = session_path(sessions, kernel_id)
+    if path is None:
+        return SavedNotebook(None, "The Jupyter server runs this kernel for no notebook now.")
+    return SavedNotebook(*_file_of(path))
+
+
+def _file_of(path: str) -> tuple[Path | None, str | None]:
+    """The file of the notebook at ``path`` under the server's root, or why it is unknown."""
+    from .notebook_file import ENV_SESSION
+
+    info = runtime_info(os.getppid())
+    root = info.get("root_dir") if info is not None else None
+    started = os.environ.get(ENV_SESSION, "").strip()
+    if isinstance(root, str) and root:
+        base = Path(root).resolve()
+        file = (base / path).resolve()
+        if file.is_relative_to(base):
+            return file, None
+    elif started and Path(started).as_posix().endswith("/" + path):
+        # No runtime file (a server elsewhere), and not renamed: the file it started with.
+        return Path(started), None
+    return None, (
+        f"The notebook is now {path.rsplit('/', 1)[-1]}, a file this kernel cannot "
+        "locate (it was renamed or moved since the kernel started)."
+    )

@@ -78,22 +78,31 @@ def _join(base: str, path: str) -> str:
     return base.rstrip("/") + "/" + path
 
 
+def runtime_info(pid: int) -> dict[str, Any] | None:
+    """The runtime file (``jpserver-<pid>.json``) of the local server of process ``pid``:
+    its URL, token and root directory; None when there is none."""
+    try:
+        from jupyter_core.paths import jupyter_runtime_dir
+
+        info_file = Path(jupyter_runtime_dir()) / f"jpserver-{pid}.json"
+        if not info_file.is_file():
+            return None
+        info: Any = json.loads(info_file.read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(info, dict) or info.get("pid") != pid:
+        return None
+    return info
+
+
 def _server_of_parent(parent_pid: int) -> ServerEndpoint | None:
     """The local server whose process is this kernel's parent, from its runtime file.
 
     Only a server with a token qualifies (a password-only server has nothing the kernel
     could authenticate with); the file is readable by its owner only.
     """
-    try:
-        from jupyter_core.paths import jupyter_runtime_dir
-
-        info_file = Path(jupyter_runtime_dir()) / f"jpserver-{parent_pid}.json"
-        if not info_file.is_file():
-            return None
-        info: Any = json.loads(info_file.read_text())
-    except (OSError, ValueError):
-        return None
-    if not isinstance(info, dict) or info.get("pid") != parent_pid:
+    info = runtime_info(parent_pid)
+    if info is None:
         return None
     url, token = str(info.get("url") or ""), str(info.get("token") or "")
     if not url or not token:

@@ -1,0 +1,117 @@
+"""The kernel reads its notebook where its server says it is now, not where it started.
+
+``JPY_SESSION_NAME`` is fixed when the kernel starts; JupyterLab's rename keeps the
+kernel and changes the session's path on the server. A real ``jupyter lab`` server runs
+a real kernel for ``first.ipynb``; the notebook is renamed through the contents and
+sessions APIs (as JupyterLab does), and another notebook is saved at the old path.
+``get_notebook_cells`` answered in that kernel must read the renamed file, never the
+other notebook. Also: a file that cannot be parsed says so in the fallback.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from IPython.core.interactiveshell import InteractiveShell
+from jupyter_client.blocking.client import BlockingKernelClient
+
+from jupyter_chatkit.context_policy import dumps
+from jupyter_chatkit.kernel.introspect import KernelView, run_tool
+
+from .fixtures.jupyter_servers import JupyterServer
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
+
+ASK = (
+    "import json\n"
+    "from jupyter_chatkit.kernel.introspect import run_tool\n"
+    "print(json.dumps(run_tool('get_notebook_cells', {})))\n"
+)
+
+
+@pytest.fixture
+def server(jupyter_server_factory: Callable[..., JupyterServer]) -> JupyterServer:
+    """A JupyterLab server (no browser) whose kernels run this checkout."""
+    return jupyter_server_factory()
+
+
+@pytest.fixture
+def kernel(server: JupyterServer) -> Iterator[tuple[str, BlockingKernelClient]]:
+    """A session for ``first.ipynb`` started through the sessions API: its id and a
+    client of its kernel (through the kernel's connection file)."""
+    server.write_notebook("first.ipynb", ["value = 'cell of the renamed notebook'"])
+    session = server.api(
+        "api/sessions",
+        method="POST",
+        body={
+            "path": "first.ipynb",
+            "name": "first.ipynb",
+            "type": "notebook",
+            "kernel": {"name": "python3"},
+        },
+    )
+    connection = Path(server.env["JUPYTER_RUNTIME_DIR"]) / f"kernel-{session['kernel']['id']}.json"
+    client = BlockingKernelClient(connection_file=str(connection))
+    client.load_connection_file()
+    # No heartbeat channel: a client of a kernel it did not start counts the kernel
+    # dead until the first beat arrives, which wait_for_ready does not wait for.
+    client.start_channels(hb=False)
+    try:
+        client.wait_for_ready(timeout=60)
+        yield session["id"], client
+    finally:
+        client.stop_channels()
+        server.api(f"api/sessions/{session['id']}", method="DELETE")
+
+
+def _cells_tool(client: BlockingKernelClient) -> dict[str, Any]:
+    printed: list[str] = []
+
+    def output(msg: dict[str, Any]) -> None:
+        if msg["msg_type"] == "stream":
+            printed.append(msg["content"]["text"])
+
+    reply = client.execute_interactive(ASK, timeout=60, output_hook=output)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    result: dict[str, Any] = json.loads("".join(printed))
+    return result
+
+
+def _rename(server: JupyterServer, session_id: str, old: str, new: str) -> None:
+    """Rename as JupyterLab does: the file through the contents API, then the session."""
+    server.api(f"api/contents/{old}", method="PATCH", body={"path": new})
+    server.api(
+        f"api/sessions/{session_id}",
+        method="PATCH",
+        body={"path": new, "name": new.rsplit("/", 1)[-1]},
+    )
+
+
+def test_a_renamed_notebook_is_read_and_another_at_its_old_path_never(
+    server: JupyterServer, kernel: tuple[str, BlockingKernelClient]
+) -> None:
+    session_id, client = kernel
+    (server.root_dir / "moved").mkdir()
+    _rename(server, session_id, "first.ipynb", "moved/second.ipynb")
+    server.write_notebook("first.ipynb", ["other = 'cell of ANOTHER notebook'"])
+
+    result = _cells_tool(client)
+
+    assert result["from"] == "notebook_file" and result["notebook"] == "second.ipynb"
+    assert "cell of the renamed notebook" in dumps(result["cells"])
+    assert "ANOTHER" not in dumps(result)
+
+
+def test_unparseable_notebook_file_says_why_it_was_not_read(
+    shell: InteractiveShell, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text('{"cells": [')
+    monkeypatch.setenv("JPY_SESSION_NAME", str(broken))
+    result = run_tool("get_notebook_cells", {}, KernelView.current())
+    assert result["from"] == "kernel_execution_history"
+    assert "broken.ipynb" in result.get("file_note", "")
