@@ -1023,6 +1023,24 @@ test("code cannot be drawn other than it runs: bidi controls in code are isolate
   done(page);
 });
 
+test("a %chat answer still streaming offers no Insert of its last, half-written code block", opts, async () => {
+  const { page } = await open("theme=light&sink=1", 600);
+  await page.evaluate(() =>
+    (window as any).__mountAnswer(["Load:\n\n```python\nimport os\n```\n\nThen:\n\n```python\nos.remove('a.tmp')\n"]),
+  );
+  // As JupyterLab's %chat output (js/lab/src/answer.ts) marks its node while its answer streams.
+  await page.evaluate(() => document.getElementById("host")?.classList.add("jck-answer", "jck-streaming"));
+  const blocks = page.locator(".jck-code");
+  assert.equal(await blocks.count(), 2);
+  // The buttons a person can see and reach, per block.
+  const buttons = (i: number) => blocks.nth(i).getByRole("button").count();
+  assert.ok((await buttons(0)) >= 3); // Copy, Insert, Insert & run
+  assert.equal(await buttons(1), 0);
+  await page.evaluate(() => document.getElementById("host")?.classList.remove("jck-streaming"));
+  assert.equal(await buttons(1), await buttons(0));
+  done(page);
+});
+
 test("streaming renders incrementally: earlier blocks are kept, progress shows", opts, async () => {
   const { page } = await open("theme=light&slow=1", 380);
   await page.screenshot({ path: join(outDir, "empty-light.png") });
