@@ -11,6 +11,7 @@ other notebook. Also: a file that cannot be parsed says so in the fallback.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -115,3 +116,33 @@ def test_unparseable_notebook_file_says_why_it_was_not_read(
     result = run_tool("get_notebook_cells", {}, KernelView.current())
     assert result["from"] == "kernel_execution_history"
     assert "broken.ipynb" in result.get("file_note", "")
+
+
+def test_without_the_servers_root_only_the_unrenamed_start_path_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No runtime file says the server's root: the file the kernel started with is read
+    only while the server's path for it is still that file's."""
+    from jupyter_chatkit.kernel.notebook_link import _file_of
+
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
+    monkeypatch.setenv("JPY_SESSION_NAME", str(tmp_path / "work" / "old.ipynb"))
+    assert _file_of("work/old.ipynb") == (tmp_path / "work" / "old.ipynb", None)
+    file, note = _file_of("work/new.ipynb")
+    assert file is None and note and "new.ipynb" in note
+
+
+def test_a_session_path_outside_the_servers_root_is_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jupyter_chatkit.kernel.notebook_link import _file_of
+
+    runtime = tmp_path / "runtime"
+    runtime.mkdir()
+    root = tmp_path / "root"
+    (runtime / f"jpserver-{os.getppid()}.json").write_text(
+        json.dumps({"pid": os.getppid(), "url": "http://127.0.0.1:1/", "root_dir": str(root)})
+    )
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(runtime))
+    assert _file_of("sub/a.ipynb") == ((root / "sub" / "a.ipynb").resolve(), None)
+    assert _file_of("../outside.ipynb")[0] is None
