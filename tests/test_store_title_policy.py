@@ -165,3 +165,31 @@ async def test_rules_that_hide_more_redact_stored_titles_once_more(tmp_path: Pat
     async with Locker(path):
         again = await create_assistant(_settings(url))
         await again.aclose()
+
+
+@pytest.mark.asyncio
+async def test_a_start_while_the_store_is_busy_leaves_the_title_pass_to_the_next(
+    tmp_path: Path,
+) -> None:
+    """A pass owed when another process holds the write lock (a kernel saving an answer)
+    does not hold up the start, nor fail it: the next start redacts."""
+    path = tmp_path / "chat.sqlite3"
+    url = f"sqlite:///{path}"
+    await _thread_titled(url, HELD)
+    async with Locker(path):
+        # The lock timeout is long: a start that waited for the pass would wait here.
+        busy = await create_assistant(
+            Settings(
+                store_url=url,
+                api_key="",
+                base_url="",
+                redact_patterns=[PATTERN],
+                store_lock_timeout=60,
+            )
+        )
+        await busy.aclose()
+    assert await _title(url) == HELD
+    assistant = await create_assistant(_settings(url, PATTERN))
+    await assistant.aclose()
+    title = await _title(url)
+    assert title is not None and "ACME-12345678" not in title

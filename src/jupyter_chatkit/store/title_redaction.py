@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import logging
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -26,12 +27,16 @@ from sqlalchemy import insert, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from .engine import write_within
+from .engine import StoreBusyError, write_within
 from .migrations import _PG_LOCK_KEY, redact_stored_titles
 from .schema import now_us, title_redactions
 
 if TYPE_CHECKING:
     from ..context_policy import ContextPolicy
+
+log = logging.getLogger("jupyter_chatkit")
+# The longest a start waits for the write lock to redact stored titles (seconds).
+PASS_WAIT = 0.2
 
 
 def configuration_key(redact_secrets: bool, patterns: Collection[str]) -> str:
@@ -70,15 +75,25 @@ class TitleRedaction:
 
 async def redact_titles_once(
     engine: AsyncEngine, titles: TitleRedaction, lock_timeout: float
-) -> None:
+) -> bool:
     """Redact every stored title with ``titles`` unless its configuration was applied
-    already (then only one read). The pass waits at most ``lock_timeout`` for another
-    process's lock (:class:`~.engine.StoreBusyError`, nothing written, as a migration)."""
+    already (then only one read); False when it is still owed.
+
+    A start does not wait for the pass: when another process holds the write lock (a
+    kernel's answer being saved, another server's pass) for more than
+    :data:`PASS_WAIT` (or ``lock_timeout``, if shorter), nothing is written and the next
+    start does it.
+    """
     async with engine.connect() as conn:
         if await conn.run_sync(_applied, titles.key):
-            return
-    async with write_within(engine, lock_timeout) as conn:
-        await conn.run_sync(_apply, titles)
+            return True
+    try:
+        async with write_within(engine, min(lock_timeout, PASS_WAIT)) as conn:
+            await conn.run_sync(_apply, titles)
+    except StoreBusyError:
+        log.info("Stored conversation titles are redacted at the next start: the store is busy")
+        return False
+    return True
 
 
 def _applied(conn: Connection, key: str) -> bool:
