@@ -74,3 +74,43 @@ async def test_a_turns_save_of_its_copy_keeps_a_rename_made_meanwhile(store: SQL
     assert stored.metadata["agent"] == ASK  # the turn's own change
     updated = [e for e in shown if isinstance(e, ThreadUpdatedEvent)]
     assert updated and updated[-1].thread.title == "Renamed"
+
+
+def _untitled(stored: ThreadMetadata) -> bool:
+    stored.title = None
+    return True
+
+
+@pytest.mark.asyncio
+async def test_a_title_given_at_a_turns_end_keeps_a_rename_made_meanwhile(store: SQLStore) -> None:
+    """An untitled thread (titled off before, say) is titled after its next answer, but
+    not over the name the person gave it while that answer streamed."""
+    assistant = make_assistant(store, _answers("First.", "Second."), title_threads="local")
+    try:
+        first = await stream(assistant, req("threads.create", input=user_input("first")))
+        thread_id = first[0].thread.id  # type: ignore[union-attr]
+        await store.change_thread(thread_id, _untitled, ALICE)
+        body = json.dumps(
+            {
+                "type": "threads.add_user_message",
+                "params": {"thread_id": thread_id, "input": user_input("second question")},
+            }
+        )
+        result = await assistant.handle(body, ALICE)
+        assert isinstance(result, StreamResult)
+        chunks = aiter(result.chunks)
+        shown: list[Any] = []
+        while not any(e.type == "thread.item.done" for e in shown):
+            shown.extend(parse_sse(await anext(chunks)))
+        status, _ = await json_call(
+            assistant, req("threads.update", thread_id=thread_id, title="Renamed")
+        )
+        assert status == 200
+        async for chunk in chunks:
+            shown.extend(parse_sse(chunk))
+    finally:
+        await assistant.aclose()
+    stored = await store.load_thread(thread_id, ALICE)
+    assert stored.title == "Renamed"
+    updated = [e for e in shown if isinstance(e, ThreadUpdatedEvent)]
+    assert not updated or updated[-1].thread.title == "Renamed"

@@ -75,7 +75,7 @@ from .request_checks import check_streaming_request
 from .results import JsonResult, StreamResult, wire_json
 from .running import RunningTurns
 from .scrub import Scrubber, register_secret
-from .titles import PendingTitles, local_title, model_title, renamed_to
+from .titles import PendingTitles, local_title, model_title, renamed_to, titled_if_untitled
 from .turn import TurnRequest, choose_agent, context_class, run_agent
 from .turn_streams import THREAD_DELETED, keep_stopped_turn, process_streaming
 from .unsaved_threads import UnsavedThreads
@@ -305,8 +305,10 @@ class NotebookAssistant(ChatKitHooks):
         if not thread.title and self.settings.title_mode != "off" and input_user_message:
             # Streamed with the first event (not after the answer), so Stop keeps it on
             # screen; threads.create already has it (see user_messages.create_thread).
-            thread.title = local_title(input_user_message, self.policy)
-            self.owe_model_title(thread.id, thread.title, input_user_message, context)
+            title = local_title(input_user_message, self.policy)
+            await self._title_untitled(thread, title, context)
+            if thread.title == title:
+                self.owe_model_title(thread.id, title, input_user_message, context)
         read = await self._read_history(thread, context)
         history = read.items
         if input_user_message is not None:
@@ -361,14 +363,30 @@ class NotebookAssistant(ChatKitHooks):
                 (item for item in history if isinstance(item, UserMessageItem)), None
             )
             if first is not None:
-                # ChatKit saves the thread and streams thread.updated when it changes.
                 # The local title costs nothing; a model title is one more model call,
-                # made only when asked for, after the answer has streamed.
-                thread.title = (
+                # made only when asked for, after the answer has streamed. Written into
+                # the thread as stored only if it is still untitled (a name the person
+                # gave it meanwhile stays); ChatKit streams thread.updated when the
+                # turn's copy changed.
+                title = (
                     await model_title(self.title_agent, self.model, first, self.policy)
                     if mode == "model"
                     else local_title(first, self.policy)
                 )
+                await self._title_untitled(thread, title, context)
+
+    async def _title_untitled(
+        self, thread: ThreadMetadata, title: str, context: RequestContext
+    ) -> None:
+        """``title`` into ``thread`` (a turn's copy) as stored, if the stored thread is
+        still untitled: a name the person gives it while the turn runs stays, and the
+        copy's save at the turn's end does not write over it."""
+        with contextlib.suppress(NotFoundError):  # deleted meanwhile: the turn ends so
+            stored = await self.sql_store.change_thread(
+                thread.id, titled_if_untitled(title), context
+            )
+            thread.title = stored.title
+            self.sql_store.title_stored(thread)
 
     async def _read_history(self, thread: ThreadMetadata, context: RequestContext) -> History:
         """The thread's bounded history; read already when the turn's message was saved

@@ -247,6 +247,12 @@ def _titled(title: str, local: str) -> Callable[[ThreadMetadata], bool]:
     return change
 
 
+def titled_if_untitled(title: str) -> Callable[[ThreadMetadata], bool]:
+    """The change giving an untitled thread ``title`` (a thread the person named
+    meanwhile keeps its name)."""
+    return _titled(title, "")
+
+
 def renamed_to(title: str) -> Callable[[ThreadMetadata], bool]:
     """The change of a rename (``threads.update``): the thread's title, nothing else."""
 

@@ -215,6 +215,11 @@ class SQLStore(HeldTurns, Store[RequestContext]):
         changed in it since (see :class:`.thread_changes.HandedCopies`)."""
         self._copies.keep(thread)
 
+    def title_stored(self, thread: ThreadMetadata) -> None:
+        """``thread`` (a copy handed out) has the title stored now: :meth:`save_thread`
+        of it does not write that title again (see :class:`.thread_changes.HandedCopies`)."""
+        self._copies.title_stored(thread)
+
     @said_unsaved
     async def save_thread(self, thread: ThreadMetadata, context: RequestContext) -> None:
         """Create the thread for this user, or update it if they own it already; a copy

@@ -157,6 +157,13 @@ class HandedCopies:
 
         return change
 
+    def title_stored(self, thread: ThreadMetadata) -> None:
+        """``thread``'s title is the one stored now (its holder wrote it by a change of
+        its own): a later save of the copy does not write it again, over a rename."""
+        base = self._bases.get(id(thread))
+        if base is not None and base.ref() is thread:
+            base.title = thread.title
+
     def took(self, thread: ThreadMetadata, stored: ThreadMetadata) -> None:
         """``thread``, just saved by its :meth:`merge`, takes the thread as stored."""
         if thread.title != stored.title:
