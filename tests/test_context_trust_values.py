@@ -257,3 +257,34 @@ def test_round_13_short_names_unpacked_pairs_and_annotations_in_kernel_values() 
     # Annotations are types, not secrets.
     assert '["\'token\'", "str"]' in seen and '["\'password\'", "Any"]' in seen, seen
     assert "<class str>" in seen and "_UnionGenericAlias object>" in seen, seen
+
+
+def test_a_password_named_in_another_language_is_hidden_in_every_kernel_value() -> None:
+    """``passwort``, ``пароль``, ``密码``, ``contraseña``: a notebook written in German,
+    Russian, Chinese or Spanish names its passwords so; variables, attributes, dict keys,
+    columns, Series labels and bytes under those names are hidden, and a placeholder
+    (``${POSTGRES_PASSWORD}``) or a name about a password stays readable."""
+
+    @dataclasses.dataclass
+    class Verbindung:
+        host: str
+        passwort: str
+
+    holder = types.SimpleNamespace(пароль=OTHER, user="ivanov")
+    ns = {
+        "passwort": SECRET,
+        "пароль_бд": OTHER,
+        "数据库密码": SECRET,
+        "cfg": Verbindung("db", SECRET),
+        "conf": {"datenbank": {"benutzer": "m", "kennwort": OTHER}},
+        "usuarios": pd.DataFrame({"usuario": ["ana", "luis"], "contraseña": [SECRET, OTHER]}),
+        "ligne": pd.Series({"hote": "db", "mot_de_passe": SECRET}),
+        "raw": b'{"senha": "' + OTHER.encode() + b'"}',
+        "holder": holder,
+        "compose": "  POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n",
+        "passwort_policy": "mindestens 12 Zeichen",
+    }
+    seen = _seen(ns)
+    assert SECRET not in seen and OTHER not in seen
+    assert "${POSTGRES_PASSWORD}" in seen and "mindestens 12 Zeichen" in seen
+    assert "luis" in seen

@@ -24,6 +24,9 @@ function trie(words: readonly string[]): string {
 export const anyOf = (words: readonly string[]): RegExp => new RegExp(trie([...new Set(words)].sort()));
 
 const SECRET_NAME = new RegExp(RULES.secretNamePattern);
+const TEMPLATE_VALUE = new RegExp(RULES.templateValue);
+// `passwort`, `пароль`, `数据库密码`: a password's name in another language (foreign_rules.py).
+const FOREIGN_NAME = new RegExp(RULES.foreignSecretName, "i");
 const ENV_ALLOW = new Set<string>(RULES.envAllowNames);
 // CSI (colours, cursor moves), OSC (titles, hyperlinks) and two-byte escape sequences.
 const ANSI_RE = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
@@ -91,7 +94,7 @@ export function isSecretName(name: unknown): boolean {
     const word = words.pop() ?? "";
     if (WORDS_NAMES.has(word) && words.every((w) => TOKEN_TEXT_WORDS.has(w))) return false;
   }
-  if (SECRET_NAME.test(normal)) return true;
+  if (SECRET_NAME.test(normal) || FOREIGN_NAME.test(name)) return true;
   // `PaSsWoRd`, `aPi_KeY`: case changing inside a word splits no words; read again with
   // only its separators (`PassRate` -> `passrate`, still no secret), as Python does.
   return /[a-z0-9][A-Z]/.test(name) && isSecretName(name.replace(/[^A-Za-z0-9]+/g, "_").toLowerCase());
@@ -234,6 +237,8 @@ export function isSecretPair(name: unknown, value: unknown): boolean {
 /** An unquoted value under a secret name that is no secret (a flag, a short number, code). */
 export function keepsUnquoted(value: string, constant: boolean, name = "", sep = ""): boolean {
   if (KEEP_VALUE.test(value.toLowerCase()) || PLACEHOLDER_VALUE.test(value)) return true;
+  // `POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}`: a reference to one (values.py).
+  if (TEMPLATE_VALUE.test(value)) return true;
   if (constant) return false;
   if (CODE_VALUE.test(value) || SHORT_NAME.test(value)) return true;
   // `merged = merge_cookies(`, its arguments on the next lines: a call.

@@ -351,3 +351,19 @@ test("a password under a one-letter key is hidden in a tool result; names like i
   for (const kept of ["ops", "gpt-4o", "conv2d", "0.05", "float32", "Optional[str]", "_UnionGenericAlias object>", '"Any"'])
     assert.ok(result.includes(kept), `${kept} not in ${result}`);
 });
+
+test("a password named in another language is hidden in data; a name about one stays", () => {
+  const secret = "Kiefer_Nadel_19";
+  const ref = "\u0024{POSTGRES_PASSWORD}"; // a reference to a password, kept
+  const data = new Redactor().data({
+    passwort: secret,
+    пароль_бд: secret,
+    数据库密码: secret,
+    conf: { benutzer: "m", kennwort: secret },
+    passwort_policy: "mindestens 12 Zeichen",
+    compose: `  POSTGRES_PASSWORD: ${ref}\n`,
+  });
+  const seen = JSON.stringify(data);
+  assert.ok(!seen.includes(secret), seen);
+  assert.ok(seen.includes("mindestens 12 Zeichen") && seen.includes(ref), seen);
+});

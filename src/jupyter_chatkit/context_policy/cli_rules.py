@@ -284,7 +284,9 @@ CLI_RULES: list[dict[str, Any]] = [
         r"|(?<![A-Za-z0-9_.'\"-])" + _CUT_NAME + r"[ \t]*:)[ \t]*\\?['\"])"
         # Cut where the text ends, or at an ellipsis no quote follows on its line
         # (``password_prompt = "Enter password..."`` is whole).
-        r"([^'\"\\\n«…]{1,2000})(?=(?:…|\.\.\.)(?![^'\"\n]{0,200}['\"])|$)",
+        # The text's very end: Python's "$" also matches before a last newline, so
+        # ``input("Password: ")`` then "\n" read ")" as a cut value (JavaScript's not).
+        r"([^'\"\\\n«…]{1,2000})(?=(?:…|\.\.\.)(?![^'\"\n]{0,200}['\"])|(?![\s\S]))",
         "group": 2,
         "flags": "i",
     },

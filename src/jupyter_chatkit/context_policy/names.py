@@ -5,11 +5,13 @@ kernel's value descriptions."""
 from __future__ import annotations
 
 import functools
+import re
 
 from . import rules
 from .lazy_patterns import lazy_compile
 
 _SECRET_NAME = lazy_compile(rules.SECRET_NAME_PATTERN)
+_FOREIGN_NAME = lazy_compile(rules.FOREIGN_SECRET_NAME, re.IGNORECASE)
 _CAMEL = lazy_compile(r"([a-z0-9])([A-Z])")
 _NON_WORD = lazy_compile(r"[^A-Za-z0-9]+")
 _SPLIT_PASS = lazy_compile(r"(^|_)pass_(words?|phrases?)(?=_|$)")
@@ -56,8 +58,8 @@ def _is_secret_name(name: str) -> bool:
         return False  # auth_method, token_type: about a secret, not one
     if last in _TOKEN_QUALIFIERS and _names_text_tokens(head):
         return False  # token_ids, token_counts: a text's word pieces
-    if _SECRET_NAME.search(normal) is not None:
-        return True
+    if _SECRET_NAME.search(normal) is not None or _FOREIGN_NAME.search(name) is not None:
+        return True  # db_password; passwort, пароль, 数据库密码 (names in other languages)
     # ``PaSsWoRd``, ``aPi_KeY``: case changing inside a word splits no words; read again
     # with only its separators (``PassRate`` -> ``passrate``, still no secret).
     return _CAMEL.search(name) is not None and _is_secret_name(_NON_WORD.sub("_", name).lower())

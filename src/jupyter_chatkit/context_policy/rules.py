@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .foreign_rules import FOREIGN_SECRET_NAME
+
 # What values and printed tables look like, and the known shapes of credential values
 # (long lists, kept in modules of their own).
 from .shape_rules import (
@@ -58,7 +60,7 @@ from .table_rules import (
     YAML_BLOCK_KEY,
 )
 from .value_rules import VALUE_RULES
-from .word_lists import ENV_ALLOW_NAMES, ENV_ALLOW_PREFIXES, HTML_ENTITIES
+from .word_lists import ENV_ALLOW_NAMES, ENV_ALLOW_PREFIXES, HTML_ENTITIES, TOKEN_TEXT_WORDS
 
 # Names are compared after normalisation: camelCase split, lower case, every run of
 # other characters turned into one "_" (``X-Api-Key`` -> ``x_api_key``). A name is secret
@@ -192,12 +194,6 @@ TOKEN_QUALIFIERS: list[str] = sorted(
         "probs",
         "spans",
     }
-)
-# The only words a name of a text's tokens holds before ``token`` (``input_token_ids``):
-# after any other (``access_token_ids``, ``auth_token_list``, ``id_token_index``) it names
-# credentials again.
-TOKEN_TEXT_WORDS: list[str] = sorted(
-    {"all", "input", "output", "prompt", "completion", "source", "target", "special", "text"}
 )
 
 # Cheap pre-check: a rule runs only on a text whose lower-case form contains one of its
@@ -532,6 +528,7 @@ def rules_dict() -> dict[str, Any]:
         "proseRow": PROSE_ROW,
         "proseWord": PROSE_WORD,
         "wordSecretName": WORD_SECRET_NAME,
+        "foreignSecretName": FOREIGN_SECRET_NAME,
         "templateValue": TEMPLATE_VALUE,
         "callArguments": CALL_ARGUMENTS,
         "callArgument": CALL_ARGUMENT,

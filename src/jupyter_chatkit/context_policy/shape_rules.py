@@ -39,6 +39,10 @@ PLACEHOLDER_VALUE = (
 # is the secret itself.
 TEMPLATE_VALUE = (
     r"^(?:\{\{[^{}\n'\"`]{1,200}\}\}|\$\{\{?[ \t]*[A-Za-z_][A-Za-z0-9_. \t]{0,200}\}?\}"
+    # dbt's and Airflow's lookups by name (``{{ env_var("DBT_PASSWORD") }}``, ``{{
+    # var('password') }}``): one quoted name, no default (a default may be the secret).
+    r"|\{\{[ \t]*[A-Za-z_][A-Za-z0-9_.]{0,60}\([ \t]*(['\"])[A-Za-z0-9_.-]{1,100}\1[ \t]*\)"
+    r"[ \t]*\}\}"
     r"|\$[A-Z_][A-Z0-9_]{1,60})$"
 )
 # An unquoted word under a secret name followed by more words is prose when it is one

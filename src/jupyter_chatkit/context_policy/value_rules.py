@@ -8,6 +8,7 @@ from typing import Any
 from .cli_rules import CLI_RULES
 from .code_rules import CODE_RULES
 from .context_rules import CONTEXT_RULES
+from .foreign_rules import FOREIGN_RULES
 from .late_rules import LATE_RULES
 from .printed_rules import PRINTED_RULES
 from .short_name_rules import SHORT_NAME_RULES
@@ -484,5 +485,6 @@ VALUE_RULES: list[dict[str, Any]] = [
     *CLI_RULES,
     *CODE_RULES,
     *SHORT_NAME_RULES,
+    *FOREIGN_RULES,
     *LATE_RULES,
 ]

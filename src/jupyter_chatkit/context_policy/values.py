@@ -37,6 +37,7 @@ _KEYISH = lazy_compile(rules.KEYISH_NAME_PATTERN)
 _RANDOM = lazy_compile(rules.HIGH_ENTROPY_VALUE)
 _SHORT_NAME = lazy_compile(rules.SHORT_NAME_VALUE)
 _TYPE_VALUE = lazy_compile(rules.TYPE_VALUE)
+_TEMPLATE_VALUE = lazy_compile(rules.TEMPLATE_VALUE)
 _ANNOTATION = lazy_compile(rules.ANNOTATION_VALUE)
 _ANNOTATION_NEXT = lazy_compile(rules.ANNOTATION_NEXT)
 _CLASS_HEADER = lazy_compile(rules.CLASS_HEADER)
@@ -272,6 +273,8 @@ def keeps_unquoted(value: str, constant: bool, name: str = "", sep: str = "") ->
     hidden (``password: letmein``)."""
     if KEEP_VALUE.match(value.lower()) or PLACEHOLDER_VALUE.match(value):
         return True
+    if _TEMPLATE_VALUE.match(value) is not None:
+        return True  # ``POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}``: a reference to one
     if constant:
         return False
     if _CODE_VALUE.search(value) is not None or _SHORT_NAME.match(value) is not None:

@@ -1,6 +1,7 @@
 """Word lists of the table of :mod:`.rules` kept apart for their length: environment
-variables whose values are shown, and HTML character references read before the rules.
-Rendered into the TypeScript copy with the rest of the table."""
+variables whose values are shown, HTML character references read before the rules, and
+the words a name of a text's tokens holds. Rendered into the TypeScript copy with the
+rest of the table."""
 
 from __future__ import annotations
 
@@ -36,6 +37,13 @@ ENV_ALLOW_NAMES: list[str] = sorted(
     }
 )
 ENV_ALLOW_PREFIXES: list[str] = ["LC_"]
+
+# Of the names (rules.py): the only words a name of a text's tokens holds before
+# ``token`` (``input_token_ids``): after any other (``access_token_ids``,
+# ``auth_token_list``, ``id_token_index``) it names credentials again.
+TOKEN_TEXT_WORDS: list[str] = sorted(
+    {"all", "input", "output", "prompt", "completion", "source", "target", "special", "text"}
+)
 
 # HTML character references read as their characters before the rules (folded.py): the
 # punctuation and spaces a name and its value are written with in an HTML output.
