@@ -13,6 +13,7 @@ background, then failed.
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 
 import pytest
@@ -119,7 +120,14 @@ async def test_a_new_thread_stopped_while_its_save_waits_takes_its_retry_if_the_
     seen: list[ThreadStreamEvent] = []
     try:
         async with Locker(path):
-            result = await assistant.handle(req("threads.create", input=user_input("first")), ALICE)
+            body = json.dumps(
+                {
+                    "type": "threads.create",
+                    "params": {"input": user_input("first")},
+                    "metadata": {"notebook": "work/nb.ipynb"},
+                }
+            )
+            result = await assistant.handle(body, ALICE)
             assert isinstance(result, StreamResult)
             created: asyncio.Future[str] = asyncio.get_running_loop().create_future()
 
@@ -146,5 +154,9 @@ async def test_a_new_thread_stopped_while_its_save_waits_takes_its_retry_if_the_
         assert _answered(events) == ["Answered."], events
         items = (await store.load_thread_items(thread_id, None, 20, "asc", ALICE)).data
         assert [type(i) for i in items] == [UserMessageItem, AssistantMessageItem]
+        # Tied to the notebook its first request named.
+        assert (await store.load_thread(thread_id, ALICE)).metadata.get("notebook") == (
+            "work/nb.ipynb"
+        )
     finally:
         await assistant.aclose()

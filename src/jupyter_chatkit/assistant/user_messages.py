@@ -72,6 +72,9 @@ async def create_thread(
     done, stored = server.sql_store.create_thread_with_item_now(metadata, message, context)
     named = False
     if not done:
+        # The notebook the request names, read from it (not from the stream's record of
+        # it: a stream closed at its first event still ties the thread to it).
+        notebook = notebook_threads.notebook_to_record(request.metadata)
         saving, waiting = writing_in_task(
             server.sql_store.create_thread_with_item(metadata, message, context),
             tell_request=False,
@@ -89,19 +92,17 @@ async def create_thread(
                 named = True
                 server.saving_threads[thread.id] = saving
                 saving.add_done_callback(lambda _: server.saving_threads.pop(thread.id, None))
+
                 # If the save fails (awaited here, or in the background once stopped),
                 # the thread named but never stored is kept for the client's Retry
                 # (unsaved_threads.py), with the notebook its request named.
-                named_in: list[str | None] = [None]
-
                 def keep_if_unsaved(done: asyncio.Future[Any]) -> None:
                     if not done.cancelled() and done.exception() is not None:
-                        server.unsaved_threads.keep(metadata, message, named_in[0], context)
+                        server.unsaved_threads.keep(metadata, message, notebook, context)
 
                 saving.add_done_callback(keep_if_unsaved)
                 yield ThreadCreatedEvent(thread=server.thread_response(thread))
                 yield ThreadItemDoneEvent(item=message)
-                named_in[0] = server.new_notebooks.get(thread.id)
                 with told_while(waiting.result()):
                     stored = await asyncio.shield(saving)
         finally:
@@ -109,7 +110,6 @@ async def create_thread(
                 # Stopped while it waits: the turn ends now, and the message people
                 # saw in the new thread is saved once the lock comes (the thread
                 # was named), tied to its notebook.
-                notebook = server.new_notebooks.get(thread.id)
                 later = asyncio.ensure_future(
                     _saved_later(server, saving, thread.id, notebook, context)
                 )
