@@ -288,3 +288,15 @@ def test_a_password_named_in_another_language_is_hidden_in_every_kernel_value() 
     assert SECRET not in seen and OTHER not in seen
     assert "${POSTGRES_PASSWORD}" in seen and "mindestens 12 Zeichen" in seen
     assert "luis" in seen
+
+
+def test_a_default_given_for_a_secret_by_keyword_is_hidden() -> None:
+    """``os.environ.get("PGPASSWORD", default="x")``: the fallback is the password, as the
+    positional ``getenv("PGPASSWORD", "x")`` is; another getter's default stays."""
+    policy = ContextPolicy()
+    text, _ = policy.text(
+        f"pw = os.environ.get('PGPASSWORD', default='{SECRET}')\n"
+        f"token = cfg.get('api_token', fallback='{OTHER}')\n"
+        "mode = cfg.get('mode', default='offline')\n"
+    )
+    assert SECRET not in text and OTHER not in text and "offline" in text

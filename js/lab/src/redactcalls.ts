@@ -120,7 +120,8 @@ export class CallRedaction extends LooseRedaction {
           }
         }
       } else if (KEYWORD_ARGUMENT.test(text)) {
-        keyword = true;
+        // `environ.get("PGPASSWORD", default="x")`: a secret's default is one (calls.py).
+        keyword = !(namedSecret.has(position) && /^\s*(?:default|fallback)\s*=(?!=)/.test(text));
       }
       if (text.includes(":") && !token[1] && literals.length && literals[literals.length - 1][1] === position) {
         colon = position;

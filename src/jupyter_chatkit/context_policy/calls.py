@@ -33,6 +33,7 @@ _GETTER = lazy_compile(rules.GETTER_CALL)
 _CREDENTIAL_CALLS = frozenset(rules.CREDENTIAL_CALLS)
 _CONNECT_CALLS = frozenset(rules.CONNECT_CALLS)
 _NON_CREDENTIAL_CALLS = frozenset(rules.NON_CREDENTIAL_CALLS)
+_DEFAULT = lazy_compile(r"^\s*(?:default|fallback)\s*=(?!=)")
 
 
 def names_a_secret(item: str) -> bool:
@@ -149,7 +150,8 @@ class CallRedaction:
                         if text[1:2] == "-":
                             flags.add(position + 1)
             elif KEYWORD_ARGUMENT.match(text):
-                keyword = True
+                # ``environ.get("PGPASSWORD", default="x")``: a secret's default is one.
+                keyword = not (position in named_secret and _DEFAULT.match(text))
             if ":" in text and not token.group(1) and literals and literals[-1][1] == position:
                 colon = position
             pieces.append(text)
