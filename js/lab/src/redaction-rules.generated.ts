@@ -1741,6 +1741,15 @@ export const RULES = {
       "flags": "i"
     },
     {
+      "kind": "password in text",
+      "triggers": [
+        " or "
+      ],
+      "pattern": "((?<![A-Za-z0-9_.])(?:[A-Za-z][A-Za-z0-9]{0,30}_){0,3}(?:password|passwd|passphrase|pass|pwd|pw|secret|api_?key|private_?key|access_?key|credentials?|(?<=_)token)s?(?![A-Za-z0-9_])[ \\t]*(?::=|=)(?!=)(?:[^\\n'\\\"]|'[^'\\n]{0,200}'|\\\"[^\\\"\\n]{0,200}\\\"){1,300}?[ \\t)]or[ \\t]+[rbuRBU]?(['\\\"]))([^'\\\"\\n«]{1,500})(?=\\2[ \\t]*\\)?[ \\t]*(?:#[^\\n]*)?(?:\\r?\\n|$))",
+      "group": 3,
+      "flags": "i"
+    },
+    {
       "kind": "signing key",
       "triggers": [
         "hmac",
@@ -1906,7 +1915,7 @@ export const RULES = {
         "पासवर्ड",
         "รหัสผ่าน"
       ],
-      "pattern": "((?<![=!<>])(?:(?:(?<![A-Za-zÀ-ÿ])(?:passwort|kennwort|contrase[ñn]a|mot[ _-]?de[ _-]?passe|senha|wachtwoord|has[łl]o|l[öo]senord|passord|adgangskode|salasana|[şs]ifre|jelsz[óo]|heslo|clave[ _-]?(?:api|secreta)|api[ _-]?clave|chiave[ _-]?(?:api|segreta)|mật[ _]?khẩu|kata[ _]?sandi)|(?:пароль|парол[яюе]|密码|密碼|口令|パスワード|暗証番号|비밀번호|암호|κωδικός|σύνθημα|סיסמה|סיסמא|كلمة[ _]?المرور|पासवर्ड|รหัสผ่าน))(?![A-Za-z0-9_À-ÿĀ-žЀ-ӿ]{0,40}_(?:policy|policies|hash|hashed|length|len|min|max|rules?|hint|strength|reset|expiry|expires|changed|valid|ok|prompt|label|field|input|form|count|set|type|regel)(?![A-Za-z0-9_À-ÿĀ-žЀ-ӿ]))[A-Za-z0-9_À-ÿĀ-žЀ-ӿ]{0,40})['\\\"]?[ \\t]*(?:=(?!=)[ \\t]*(?![A-Za-z_][A-Za-z0-9_.]*(?=[ \\t]*(?:\\r?\\n|$)))|[:\\uff1a][ \\t]*))(?![$%]|\\{\\{)([^\\s'\\\"(){}\\[\\]<>,;«]{3,500})(?=[ \\t]*(?:\\r?\\n|$))",
+      "pattern": "((?<![=!<>])(?:(?:(?<![A-Za-zÀ-ÿ])(?:passwort|kennwort|contrase[ñn]a|mot[ _-]?de[ _-]?passe|senha|wachtwoord|has[łl]o|l[öo]senord|passord|adgangskode|salasana|[şs]ifre|jelsz[óo]|heslo|clave[ _-]?(?:api|secreta)|api[ _-]?clave|chiave[ _-]?(?:api|segreta)|mật[ _]?khẩu|kata[ _]?sandi)|(?:пароль|парол[яюе]|密码|密碼|口令|パスワード|暗証番号|비밀번호|암호|κωδικός|σύνθημα|סיסמה|סיסמא|كلمة[ _]?المرور|पासवर्ड|รหัสผ่าน))(?![A-Za-z0-9_À-ÿĀ-žЀ-ӿ]{0,40}_(?:policy|policies|hash|hashed|length|len|min|max|rules?|hint|strength|reset|expiry|expires|changed|valid|ok|prompt|label|field|input|form|count|set|type|regel)(?![A-Za-z0-9_À-ÿĀ-žЀ-ӿ]))[A-Za-z0-9_À-ÿĀ-žЀ-ӿ]{0,40})['\\\"]?[ \\t]*(?:=(?!=)[ \\t]*(?![A-Za-z_][A-Za-z0-9_.]*(?=[ \\t]*(?:\\r?\\n|$)))|[:\\uff1a][ \\t]*))(?![$%]|\\{\\{)([^\\s'\\\"(){}\\[\\]<>,;«]{3,128})(?=[ \\t]*(?:\\r?\\n|$))",
       "group": 2,
       "flags": "i"
     },
@@ -1921,6 +1930,7 @@ export const RULES = {
     }
   ],
   "valueTriggers": [
+    " or ",
     "!=",
     "\" \"",
     "\"\"\"",

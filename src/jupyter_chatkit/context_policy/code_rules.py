@@ -1,10 +1,10 @@
 """Credentials in code that hands them to a decoder: ``secret = bytes.fromhex('4e61…')``,
 ``password = base64.b64decode("TmFy…")``, ``token = codecs.decode('…', 'rot13')`` (the
 literal is the secret in another spelling; a call keeps the assignment rules from reading
-it as a value), or to a signing or cipher API by position: ``hmac.new(b'key', msg)``,
-``jwt.encode(payload, 'key')``, ``AES.new(b'key', …)``. Part of the table of
-:mod:`.rules` (see :mod:`.value_rules` for the fields of a rule), rendered into the
-TypeScript copy with the rest.
+it as a value), a fallback after ``or`` (``pw = getpass() or 'x'``), or to a signing or
+cipher API by position: ``hmac.new(b'key', msg)``, ``jwt.encode(payload, 'key')``,
+``AES.new(b'key', …)``. Part of the table of :mod:`.rules` (see :mod:`.value_rules` for
+the fields of a rule), rendered into the TypeScript copy with the rest.
 
 The pattern starts where a name does and reads a bounded stretch, so it stays linear."""
 
@@ -35,6 +35,18 @@ CODE_RULES: list[dict[str, Any]] = [
         "pattern": r"((?<![A-Za-z0-9_.])" + CODE_SECRET_NAME + r"['\"]?\]?[ \t]*(?::=|=|:)[ \t]*"
         r"(?:[A-Za-z_][A-Za-z0-9_]{0,40}\.){0,2}" + _DECODER + r"\([ \t]*[rbuRBU]{0,2}(['\"]))"
         r"((?:(?!\2)[^\n\\«]){4,2000})(?=\2)",
+        "group": 3,
+        "flags": "i",
+    },
+    {
+        "kind": "password in text",
+        # A fallback under a secret's name: ``pw = getpass.getpass() or 'x'``, ``token =
+        # os.environ.get("T") or "x"`` (the literal is used when nothing else is). What
+        # comes before ``or`` is read piece by piece (a literal whole), so it stays linear.
+        "triggers": [" or "],
+        "pattern": r"((?<![A-Za-z0-9_.])" + CODE_SECRET_NAME + r"[ \t]*(?::=|=)(?!=)"
+        r"(?:[^\n'\"]|'[^'\n]{0,200}'|\"[^\"\n]{0,200}\"){1,300}?[ \t)]or[ \t]+"
+        r"[rbuRBU]?(['\"]))([^'\"\n«]{1,500})(?=\2[ \t]*\)?[ \t]*(?:#[^\n]*)?(?:\r?\n|$))",
         "group": 3,
         "flags": "i",
     },
