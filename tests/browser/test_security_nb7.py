@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.browser.test_answer_output_lab import write_sent_notebook
 from tests.browser.test_hub_lab import HOSTILE, LIVE
 from tests.fixtures.browser import WIDGET, JupyterServer, LabPage, send
 from tests.fixtures.fake_llm import FakeLLM, Reply
@@ -61,3 +62,17 @@ def test_hostile_answers_in_the_widget_and_a_chat_output_stay_inert_in_notebook7
     # Blocked images are links, in the widget's answer and in the output's.
     assert page.locator(".jck-answer .jck-blocked-img").count() >= 3
     assert page.locator(f"{WIDGET} .jck-blocked-img").count() >= 3
+
+    # A notebook someone sent, its output in the answer's MIME type (untrusted): its
+    # code can be copied, not inserted or run (the same renderer as JupyterLab's).
+    # (A page of its own: leaving the edited notebook asks first.)
+    sent = page.context.new_page()
+    write_sent_notebook(notebook7.root_dir, "sent7.ipynb")
+    LabPage(sent, notebook7).open("sent7.ipynb")
+    bar = sent.locator(".jck-answer .jck-code-bar")
+    bar.first.wait_for(timeout=30_000)
+    labels = bar.locator("button").evaluate_all("(els) => els.map((e) => e.ariaLabel)")
+    screenshot(sent, "untrusted-notebook7")
+    assert labels == ["Copy code"]
+    assert sent.locator(".jck-answer .jck-answer-untrusted").count() == 1
+    sent.close()

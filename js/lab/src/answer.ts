@@ -7,6 +7,11 @@
  * Under a finished answer, the chat's "Read:" line (js/src/ui/readline.ts, the same
  * code): what the kernel's tools read for it and how many values they hid.
  *
+ * Only a trusted output (made in this session, or in a notebook the person trusted) gets
+ * Insert and Insert & run: an untrusted one (a notebook from someone else, opened as it
+ * was saved) could hold any code dressed as the assistant's answer. It is shown the
+ * same, sanitized, with Copy only and a note saying why.
+ *
  * The bundle's Markdown stays the saved notebook's meaning: other front ends, nbconvert
  * and GitHub show it with fenced code.
  */
@@ -45,6 +50,9 @@ function readCalls(reads: unknown): ThreadItem[] {
 /** Renders one `%chat` answer output. */
 export class AnswerRenderer extends Widget implements IRenderMime.IRenderer {
   private view: Promise<MarkdownView> | null = null;
+  /** Whether {@link view} was made for a trusted output (it then has Insert buttons). */
+  private viewTrusted = false;
+  private untrustedNote: HTMLElement | null = null;
   private readonly status: HTMLElement;
   private readLine: HTMLElement | null = null;
 
@@ -63,7 +71,17 @@ export class AnswerRenderer extends Widget implements IRenderMime.IRenderer {
     const streaming = data.streaming === true;
     // Updates wait for the same view in the order they came; the streaming mark follows
     // the text shown (a finished answer's mark goes when its last text is there).
-    this.view ??= this.createView();
+    const trusted = model.trusted === true;
+    if (this.view && this.viewTrusted !== trusted) {
+      // Trust changed (the person trusted the notebook): the buttons are made anew.
+      void this.view.then((old) => old.el.remove());
+      this.view = null;
+    }
+    if (!this.view) {
+      this.viewTrusted = trusted;
+      this.view = this.createView(trusted);
+      this.showUntrusted(!trusted);
+    }
     (await this.view).update(text, true);
     this.node.classList.toggle("jck-streaming", streaming);
     await this.showReads(streaming ? [] : readCalls(data.reads));
@@ -78,19 +96,34 @@ export class AnswerRenderer extends Widget implements IRenderMime.IRenderer {
     if (line) this.node.insertBefore(line, this.status);
   }
 
-  /** The markdown view, its code (the chat UI's chunk) loaded on the first answer shown. */
-  private async createView(): Promise<MarkdownView> {
+  /** The note under an untrusted output saying why its code has Copy only. */
+  private showUntrusted(show: boolean): void {
+    this.untrustedNote?.remove();
+    this.untrustedNote = null;
+    if (!show) return;
+    const note = document.createElement("div");
+    note.className = "jck-answer-untrusted";
+    note.textContent = "This notebook is not trusted: its code can be copied, not inserted or run from here.";
+    this.untrustedNote = note;
+    this.node.insertBefore(note, this.status);
+  }
+
+  /**
+   * The markdown view, its code (the chat UI's chunk) loaded on the first answer shown;
+   * Insert and Insert & run only on a trusted output's code.
+   */
+  private async createView(trusted: boolean): Promise<MarkdownView> {
     const [{ MarkdownView }, { ensureChatStyles }] = await Promise.all([
       import("../../src/index"),
       import("./uistyle"),
     ]);
     ensureChatStyles();
     const actions: CodeActions = {
-      insert: (code, run) => this.insert(code, run),
+      insert: trusted ? (code, run) => this.insert(code, run) : null,
       announce: (text) => this.announce(text),
     };
     const view = new MarkdownView({ code: actions, imageDomains: [] });
-    this.node.insertBefore(view.el, this.status);
+    this.node.insertBefore(view.el, this.readLine ?? this.untrustedNote ?? this.status);
     return view;
   }
 

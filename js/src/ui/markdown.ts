@@ -60,8 +60,11 @@ export interface CodeBlockAction {
 
 /** How code blocks reach the notebook; provided by the chat. */
 export interface CodeActions {
-  /** Put `code` in a new cell below (and run it); resolves to what the person was told. */
-  insert(code: string, run: boolean): Promise<void>;
+  /**
+   * Put `code` in a new cell below (and run it); resolves to what the person was told.
+   * None: Copy only (an answer output of a notebook the person has not trusted).
+   */
+  insert?: ((code: string, run: boolean) => Promise<void>) | null;
   /** Tell the person something short (copied, inserted, …). */
   announce(text: string): void;
   /** The host's own buttons, after Insert & run on runnable blocks. */
@@ -189,12 +192,13 @@ function decorateCode(root: ParentNode, actions: CodeActions | null | undefined)
         { class: "jck-btn jck-btn-ghost", "aria-label": "Copy code", title: "Copy code" },
       ),
     );
-    if (actions && CELL_LANGS.has(lang)) {
+    const insert = actions?.insert;
+    if (actions && insert && CELL_LANGS.has(lang)) {
       bar.appendChild(
         button(
           [icon("insert"), h("span", null, "Insert")],
           () => {
-            void actions.insert(text(), false);
+            void insert(text(), false);
           },
           {
             class: "jck-btn jck-btn-ghost",
@@ -207,7 +211,7 @@ function decorateCode(root: ParentNode, actions: CodeActions | null | undefined)
         button(
           [icon("play"), h("span", null, "Insert & run")],
           () => {
-            void actions.insert(text(), true);
+            void insert(text(), true);
           },
           {
             class: "jck-btn jck-btn-ghost",
