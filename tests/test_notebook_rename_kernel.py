@@ -146,3 +146,55 @@ def test_a_session_path_outside_the_servers_root_is_not_read(
     monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(runtime))
     assert _file_of("sub/a.ipynb") == ((root / "sub" / "a.ipynb").resolve(), None)
     assert _file_of("../outside.ipynb")[0] is None
+
+
+FOLLOW = (
+    "import json\n"
+    "from jupyter_chatkit import Chat\n"
+    "chat = Chat(notebook='first.ipynb')\n"  # as follow_notebook set it when shown
+    "print('READY')\n"
+)
+ASK_NEW = (
+    "answer = chat.ask('hello', display=False)\n"
+    "print(json.dumps({'notebook': chat.notebook, 'thread': answer.thread_id,"
+    " 'error': answer.error}))\n"
+)
+
+
+def _run(client: BlockingKernelClient, code: str) -> str:
+    printed: list[str] = []
+
+    def output(msg: dict[str, Any]) -> None:
+        if msg["msg_type"] == "stream":
+            printed.append(msg["content"]["text"])
+
+    reply = client.execute_interactive(code, timeout=90, output_hook=output)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    return "".join(printed)
+
+
+def test_a_chat_shown_before_a_rename_starts_its_next_conversation_in_the_renamed_notebook(
+    server: JupyterServer, kernel: tuple[str, BlockingKernelClient]
+) -> None:
+    """The chat's ``notebook`` was set once, when it was shown: after JupyterLab's rename
+    a conversation it started was tied to the old path (listed under no open notebook, or
+    under another notebook saved there), and its front ends were told the old path."""
+    session_id, client = kernel
+    assert "READY" in _run(client, FOLLOW)
+    (server.root_dir / "moved").mkdir()
+    _rename(server, session_id, "first.ipynb", "moved/second.ipynb")
+
+    result = json.loads(_run(client, ASK_NEW).strip().splitlines()[-1])
+
+    assert result["error"] is None, result
+    assert result["notebook"] == "moved/second.ipynb"
+    listed = server.api(
+        "jupyter-chatkit/chatkit",
+        method="POST",
+        body={
+            "type": "threads.list",
+            "params": {"limit": 5},
+            "metadata": {"notebook": "moved/second.ipynb"},
+        },
+    )
+    assert [t["id"] for t in listed["data"]] == [result["thread"]]

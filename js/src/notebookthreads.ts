@@ -49,6 +49,31 @@ export async function newestNotebookThread(session: Pick<ChatSession, "listThrea
   return page.data[0]?.id ?? null;
 }
 
+/**
+ * Tell the server a notebook moved (`threads.update` of one of its threads, with request
+ * metadata `{notebook, previous_notebook}`): all its threads are re-pointed there. The
+ * server keeps each thread's title as it has it (an update naming a notebook changes
+ * only that; ChatKit's update needs a title, so one is sent and ignored): a title read
+ * here first and sent back undid a model title saved in between.
+ */
+export async function tellServer(
+  chat: Pick<ChatHandle, "session">,
+  threadId: string | null,
+  from: string,
+  to: string,
+): Promise<void> {
+  if (!threadId) return;
+  try {
+    await chat.session.request({
+      type: "threads.update",
+      params: { thread_id: threadId, title: "" },
+      metadata: { notebook: to, previous_notebook: from },
+    });
+  } catch (e) {
+    console.warn("jupyter-chatkit: could not move the notebook's conversations", e);
+  }
+}
+
 /** Notebook path → its last thread id, kept in localStorage per Jupyter server. */
 export class NotebookThreadMemory {
   private readonly key: string;
@@ -141,6 +166,8 @@ export interface KernelNotebook {
   path(): string;
   /** Call `cb` when the kernel learns or changes it; returns the unsubscribe function. */
   onChange(cb: () => void): () => void;
+  /** Tell the kernel its notebook is now at `path` (renamed or moved). */
+  set?(path: string): void;
 }
 
 /** The notebook a `%chat` widget lives in, and what follows from it for its chat. */
@@ -196,8 +223,18 @@ export class WidgetNotebook {
 
   private onBridge(ctx: NotebookContext): void {
     if (!ctx.notebook) return; // not in a notebook panel: the kernel's path stands
+    // The panel holding the chat renamed or moved (not the first path it gave: a kernel
+    // shared by two notebooks has one notebook of its own).
+    const from = this.bridged && this.current !== ctx.notebook ? this.current : null;
+    const thread = from ? (this.chat?.threadId ?? this.memory.get(from)) : null;
     this.bridged = true;
     this.moveTo(ctx.notebook);
+    if (from) {
+      // As the sidebar does: the notebook's conversations follow it, and the kernel's
+      // `notebook` too (a conversation it starts belongs to the notebook where it is now).
+      if (this.chat) void tellServer(this.chat, thread, from, ctx.notebook);
+      if (this.kernel.path() !== ctx.notebook) this.kernel.set?.(ctx.notebook);
+    }
     this.chat?.setContext(ctx.refs);
   }
 

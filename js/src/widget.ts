@@ -383,6 +383,10 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
         model.on("change:notebook", cb);
         return () => model.off("change:notebook", cb);
       },
+      set: (path) => {
+        model.set("notebook", path);
+        model.save_changes();
+      },
     },
     new NotebookThreadMemory(baseUrl),
   );

@@ -11,7 +11,7 @@
 import { PageConfig } from "@jupyterlab/coreutils";
 import type { NotebookPanel } from "@jupyterlab/notebook";
 import type { ChatHandle } from "../../src/index";
-import { NotebookThreadMemory, newestNotebookThread } from "../../src/notebookthreads";
+import { NotebookThreadMemory, newestNotebookThread, tellServer } from "../../src/notebookthreads";
 import type { NotebookLink } from "./link";
 
 /**
@@ -25,30 +25,8 @@ export class NotebookThreads extends NotebookThreadMemory {
   }
 }
 
-/**
- * Tell the server a notebook moved (`threads.update` of one of its threads, with request
- * metadata `{notebook, previous_notebook}`): all its threads are re-pointed there. The
- * server keeps each thread's title as it has it (an update naming a notebook changes
- * only that; ChatKit's update needs a title, so one is sent and ignored): a title read
- * here first and sent back undid a model title saved in between.
- */
-export async function tellServer(
-  chat: Pick<ChatHandle, "session">,
-  threadId: string | null,
-  from: string,
-  to: string,
-): Promise<void> {
-  if (!threadId) return;
-  try {
-    await chat.session.request({
-      type: "threads.update",
-      params: { thread_id: threadId, title: "" },
-      metadata: { notebook: to, previous_notebook: from },
-    });
-  } catch (e) {
-    console.warn("jupyter-chatkit: could not move the notebook's conversations", e);
-  }
-}
+/** Tell the server a notebook moved (the `%chat` widget's views do the same). */
+export { tellServer };
 
 /**
  * Tell the server the conversation `threadId`, of no notebook, is now the notebook at

@@ -214,10 +214,15 @@ class Asking:
                 assistant, kernel_context(), partial(self._relay, listener), thread_id=thread_id
             )
             if thread_id is None:
-                # A new conversation belongs to this kernel's notebook, when it has one.
+                # A new conversation belongs to this kernel's notebook, when it has one:
+                # where its server says it is now (renamed or moved since it was shown,
+                # the chat's ``notebook`` follows).
                 from .notebook_link import find_notebook
 
-                client.notebook = self.notebook or await find_notebook()
+                now = await find_notebook()
+                if now and now != self.notebook:
+                    self.notebook = now
+                client.notebook = now or self.notebook
                 client.new_thread_model, client.new_thread_agent = self._new_thread_choice()
             try:
                 return await client.ask(text)
