@@ -2431,7 +2431,7 @@ export const RULES = {
   "highEntropyValue": "^(?=[A-Za-z0-9+/=_.~-]{16,}$)(?=[^0-9]*[0-9])(?=[^A-Za-z]*[A-Za-z])(?:(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])|.{32,})",
   "yamlBlockKey": "^([ \\t]*)(?:- )?([A-Za-z_][A-Za-z0-9_.-]*)[ \\t]*:[ \\t]*([|>][-+0-9]*)?[ \\t]*$",
   "bareAlignedHeader": "^[A-Za-z_][A-Za-z0-9_.-]*(?: {2,}[A-Za-z_][A-Za-z0-9_.-]*)+ *$",
-  "alignedKeyValue": "^([A-Za-z_][A-Za-z0-9_.-]*)( {2,})(\\S.*)$",
+  "alignedKeyValue": "^([A-Za-z_][A-Za-z0-9_.-]*)( {2,})(?!#[ \\t])(\\S.*)$",
   "rowNumber": "^[ \\t]*[0-9]{1,9} {2,}(?=[A-Za-z_])",
   "indexNameLine": "^([A-Za-z_][A-Za-z0-9_.-]*) *$",
   "labelledRow": "^(«[^»\\n]{1,80}»|\\S+)( {2,}\\S.*)$",

@@ -12,8 +12,9 @@ YAML_BLOCK_KEY = r"^([ \t]*)(?:- )?([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*:[ \t]*([|>][
 # A header of names apart by 2+ spaces from the line's start (``df.to_string(index=False)``).
 BARE_ALIGNED_HEADER = r"^[A-Za-z_][A-Za-z0-9_.-]*(?: {2,}[A-Za-z_][A-Za-z0-9_.-]*)+ *$"
 # A row of aligned text led by a name, 2+ spaces, then values (a Series, a transposed
-# frame: ``api_token    x``). Groups: 1 the name, 2 the gap, 3 the values.
-ALIGNED_KEY_VALUE = r"^([A-Za-z_][A-Za-z0-9_.-]*)( {2,})(\S.*)$"
+# frame: ``api_token    x``). Groups: 1 the name, 2 the gap, 3 the values. A comment
+# after a name is none (``conn.password  # never printed``: a line of code).
+ALIGNED_KEY_VALUE = r"^([A-Za-z_][A-Za-z0-9_.-]*)( {2,})(?!#[ \t])(\S.*)$"
 # pandas' index name on a line of its own (``df.value_counts()``, a groupby's frame),
 # then rows led by a label, 2+ spaces and the rest: the labels are values of that name.
 INDEX_NAME_LINE = r"^([A-Za-z_][A-Za-z0-9_.-]*) *$"
