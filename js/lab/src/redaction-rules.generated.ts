@@ -705,6 +705,24 @@ export const RULES = {
     {
       "kind": "cookie",
       "triggers": [
+        "2|1:0|"
+      ],
+      "pattern": "(\\b2\\|1:0\\|)([0-9]{1,3}:[0-9]{1,20}\\|[0-9]{1,4}:[^|\\s'\\\"«]{0,300}\\|[0-9]{1,5}:[A-Za-z0-9+/=_-]{0,8000}\\|[0-9a-fA-F]{64})",
+      "group": 2,
+      "flags": ""
+    },
+    {
+      "kind": "xsrf token",
+      "triggers": [
+        "xsrf"
+      ],
+      "pattern": "(\\b2\\|[0-9a-f]{8}\\|)([0-9a-f]{32})(?=\\|[0-9]{1,20})",
+      "group": 2,
+      "flags": ""
+    },
+    {
+      "kind": "cookie",
+      "triggers": [
         "<cookie "
       ],
       "pattern": "(<Cookie [^\\s=<>]{1,200}=)([^\\s<>«]{1,4000})(?= for [^\\s<>]{0,300}[ \\t]?/?>)",
@@ -2003,6 +2021,7 @@ export const RULES = {
     "/services/t",
     "/t/",
     "1//0",
+    "2|1:0|",
     "7z",
     ":",
     "://",
@@ -2307,6 +2326,7 @@ export const RULES = {
     "xai-",
     "xapp-",
     "xox",
+    "xsrf",
     "ya29.",
     "zip",
     "şifre",

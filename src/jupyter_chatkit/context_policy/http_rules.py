@@ -74,6 +74,27 @@ COOKIE_RULES: list[dict[str, Any]] = [
     },
     {
         "kind": "cookie",
+        # Tornado's signed value (version 2): Jupyter's and JupyterHub's login cookies,
+        # ``2|1:0|10:1764540000|23:username-localhost-8888|44:ZDk0…=|5e1b…``, wherever it
+        # stands (a Cookie header's quoted value, a dict, a curl line, a log): whoever
+        # holds it acts on the server as the person.
+        "triggers": ["2|1:0|"],
+        "pattern": r"(\b2\|1:0\|)([0-9]{1,3}:[0-9]{1,20}\|[0-9]{1,4}:[^|\s'\"«]{0,300}\|"
+        r"[0-9]{1,5}:[A-Za-z0-9+/=_-]{0,8000}\|[0-9a-fA-F]{64})",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "xsrf token",
+        # Tornado's XSRF token (version 2: a mask, the masked token, a time), in a URL's
+        # ``_xsrf=`` or an ``X-XSRFToken`` header: the token part.
+        "triggers": ["xsrf"],
+        "pattern": r"(\b2\|[0-9a-f]{8}\|)([0-9a-f]{32})(?=\|[0-9]{1,20})",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "cookie",
         # A cookie jar's repr (requests, httpx, http.cookiejar): ``<Cookie sessionid=x for
         # example.com/>`` and ``Cookie(version=0, name='JSESSIONID', value='x', …)``. Every
         # value: a session cookie is named as its framework likes (``JSESSIONID``,
