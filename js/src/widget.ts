@@ -44,6 +44,7 @@ import type { ThreadStreamEvent } from "./client/types";
 import { NotebookThreadMemory, WidgetNotebook } from "./notebookthreads";
 import { CLIENT_TOOLS, COMM } from "./protocol";
 import { type AgentHost, isStep, type UndoStep } from "./ui/agent";
+import { passAppShortcut } from "./ui/appkeys";
 import { jupyterUpload } from "./ui/attachments";
 import { type ChatHandle, createChat, type ModelChoice } from "./ui/chat";
 import "./ui/styles.css";
@@ -361,6 +362,13 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
   // Keys pressed in the chat (history rows, widget list items…) must not reach the
   // notebook's command-mode shortcuts (JupyterLab's documented opt-out).
   el.setAttribute("data-lm-suppress-shortcuts", "true");
+  // …but not from the application's own (Ctrl/Cmd+S saves the notebook, appkeys.ts); a
+  // chord stops here either way (one reaching the notebook moves the focus to a cell).
+  el.addEventListener("keydown", (e) => {
+    if (!(e.ctrlKey || e.metaKey)) return;
+    passAppShortcut(e);
+    e.stopPropagation();
+  });
   el.textContent = "Connecting to the assistant…";
   const page = readPageConfig();
   const baseUrl = page?.baseUrl ?? normalizeBaseUrl(model.get("base_url") || "/");

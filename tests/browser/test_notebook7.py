@@ -5,7 +5,8 @@
 * See and steer what the assistant reads: the chips name the open notebook, "Ask about
   this error" stays a short reference, a mentioned variable's summary reaches the model
   with its secret redacted, and each notebook reopens its own conversation. The
-  ``%chat`` widget: ``@`` completes kernel variables through its client tools.
+  ``%chat`` widget: ``@`` completes kernel variables through its client tools; Ctrl+S in
+  its box saves the notebook.
 * Agent mode: the same flows as in JupyterLab (test_agent_lab.py).
 
 The model is the fake OpenAI-compatible server.
@@ -237,6 +238,12 @@ def test_widget_completes_kernel_variables(
     context = context_of(scripted_llm.requests[0])
     assert "pandas.DataFrame" in context and "north" in context
     screenshot(page, "widget-mention-sent")
+    # Ctrl+S in the widget's box saves the notebook, as in JupyterLab (its host keeps
+    # Notebook 7's cell shortcuts away, not the application's).
+    dirty = "() => window.jupyterapp.shell.currentWidget.context.model.dirty"
+    page.wait_for_function(dirty)  # the run's outputs
+    page.locator(f"{host} .jck-input").press("Control+s")
+    page.wait_for_function(f"() => !({dirty})()")
 
 
 # -- Agent mode ---------------------------------------------------------------------------

@@ -157,3 +157,32 @@ def test_chips_left_out_can_be_sent_again(
     scripted_llm.script(Reply("With the notebook."))
     send(page, "what is this notebook about?")
     assert "chips.ipynb (notebook" in context_of(scripted_llm.requests[-1])
+
+
+def test_ctrl_s_in_the_widgets_box_saves_the_notebook_and_letters_stay_text(
+    lab_page: LabPage, page: Any, screenshot: Any
+) -> None:
+    """Ctrl+S typed in a %chat widget's message box saves the notebook (it used to reach
+    nobody, and a desktop browser opened "Save page as"); Ctrl+B still toggles the left
+    sidebar; the notebook's one-letter shortcuts (A, B, D D, M) stay text in the box."""
+    open_widget_notebook(lab_page, "savekey.ipynb", "x = 1")
+    dirty = "() => window.jupyterapp.shell.currentWidget.context.model.dirty"
+    cells = "() => window.jupyterapp.shell.currentWidget.content.model.cells.length"
+    page.wait_for_function(dirty)  # the run's outputs are not saved yet
+    before = page.evaluate(cells)
+    box = page.locator(f"{WIDGET} .jck-input")
+    box.click()
+    page.keyboard.type("abddm")
+    page.keyboard.press("Control+s")
+    page.wait_for_function(f"() => !({dirty})()")
+    screenshot(page, "saved-from-the-widget")
+    assert box.input_value() == "abddm"
+    assert page.evaluate(cells) == before
+    assert box.evaluate("(el) => document.activeElement === el")
+
+    left = "() => window.jupyterapp.shell.leftCollapsed"
+    was = page.evaluate(left)
+    page.keyboard.press("Control+b")
+    page.wait_for_function(f"() => ({left})() !== {str(was).lower()}")
+    page.keyboard.press("Control+b")
+    page.wait_for_function(f"() => ({left})() === {str(was).lower()}")

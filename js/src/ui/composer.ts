@@ -243,12 +243,11 @@ export class Composer {
         this.recalled = { text: last, before };
       }
     }
-    // Keep Jupyter's notebook shortcuts away from typing in the chat. In the sidebar a
-    // Ctrl/Cmd chord the chat did not take goes on to JupyterLab (Accel+Shift+A closes
-    // the sidebar from its own composer, Accel+S saves the notebook); a widget in a cell
-    // keeps every key (its host opts out of shortcuts, and a key reaching the notebook
-    // would move the focus to the active cell).
-    const chord = (e.ctrlKey || e.metaKey) && !e.defaultPrevented && !this.el.closest("[data-lm-suppress-shortcuts]");
+    // Keep Jupyter's notebook shortcuts away from typing in the chat. A Ctrl/Cmd chord the
+    // chat did not take goes on to JupyterLab (Accel+Shift+A closes the sidebar from its
+    // own composer, Accel+S saves the notebook); in a widget in a cell its host hands it
+    // to the application (appkeys.ts).
+    const chord = (e.ctrlKey || e.metaKey) && !e.defaultPrevented;
     if (!chord) e.stopPropagation();
   }
 }
