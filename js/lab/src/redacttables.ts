@@ -297,7 +297,9 @@ export class TableRedaction {
     for (const delimiter of DELIMITERS) {
       const parts = line.split(delimiter);
       const fields = parts.filter((_, k) => k % 2 === 0);
-      const filled = fields.flatMap((f, k) => (f.trim() ? [k] : []));
+      let filled = fields.flatMap((f, k) => (f.trim() ? [k] : []));
+      // `|  1 | password | x |`: a frame's row number.
+      if (filled.length === 3 && /^[0-9]+$/.test(fields[filled[0]].trim())) filled = filled.slice(1);
       if (filled.length !== 2) continue;
       const name = fields[filled[0]].trim().replace(/^['"*`]+|['"*`]+$/g, "");
       const value = fields[filled[1]].trim().replace(/^['"*`]+|['"*`]+$/g, "");
@@ -499,10 +501,14 @@ export class TableRedaction {
     });
     if (!spans.length) return null;
     const width = line.length;
+    // `key  value` (no secret column): a row may name a secret in its first cell.
+    const pairs = spans.every(([, , mode]) => mode === "keyish");
     return (text: string) => {
       // pandas pads every row to the header's width: a row far wider is not one of this
       // table's (and scanning it once per column would be quadratic).
       if (text.length > 2 * width + 200) return null;
+      const pair = pairs ? this.alignedKeyValue(text) : null;
+      if (pair !== null) return pair; // `1  password  x` under `key  value`
       // Right to left, each scan stops where the cell to its right began: read once.
       const cells: [number, number, Mode][] = [];
       let stop = text.length;

@@ -299,6 +299,8 @@ class TableRedaction:
             parts = delimiter.split(line)
             fields = parts[0::2]
             filled = [k for k, f in enumerate(fields) if f.strip()]
+            if len(filled) == 3 and fields[filled[0]].strip().isdigit():
+                filled = filled[1:]  # ``|  1 | password | x |``: a frame's row number
             if len(filled) != 2:
                 continue
             name = fields[filled[0]].strip().strip("'\"*`")
@@ -527,12 +529,17 @@ class TableRedaction:
             return None
 
         width = len(line)
+        # ``key  value`` (no secret column): a row may name a secret in its first cell.
+        pairs = all(mode == _KEYISH for _, _, mode in spans)
 
         def row(text: str) -> str | None:
             # pandas pads every row to the header's width: a row far wider is not one of
             # this table's (and scanning it once per column would be quadratic).
             if len(text) > 2 * width + 200:
                 return None
+            pair = self._aligned_key_value(text) if pairs else None
+            if pair is not None:
+                return pair  # ``1  password  x`` under ``key  value``
             # Right to left, each scan stops where the cell to its right began, so the row
             # is read once and built once.
             cells: list[tuple[int, int, int]] = []
