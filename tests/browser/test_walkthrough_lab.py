@@ -163,8 +163,9 @@ def test_ctrl_s_in_the_widgets_box_saves_the_notebook_and_letters_stay_text(
     lab_page: LabPage, page: Any, screenshot: Any
 ) -> None:
     """Ctrl+S typed in a %chat widget's message box saves the notebook (it used to reach
-    nobody, and a desktop browser opened "Save page as"); Ctrl+B still toggles the left
-    sidebar; the notebook's one-letter shortcuts (A, B, D D, M) stay text in the box."""
+    nobody, and a desktop browser opened "Save page as"); Ctrl+B toggles the left
+    sidebar and Ctrl+Shift+A opens the assistant's; the notebook's one-letter shortcuts
+    (A, B, D D, M) stay text in the box."""
     open_widget_notebook(lab_page, "savekey.ipynb", "x = 1")
     dirty = "() => window.jupyterapp.shell.currentWidget.context.model.dirty"
     cells = "() => window.jupyterapp.shell.currentWidget.content.model.cells.length"
@@ -186,3 +187,6 @@ def test_ctrl_s_in_the_widgets_box_saves_the_notebook_and_letters_stay_text(
     page.wait_for_function(f"() => ({left})() !== {str(was).lower()}")
     page.keyboard.press("Control+b")
     page.wait_for_function(f"() => ({left})() === {str(was).lower()}")
+    # Ctrl+Shift+A (the assistant's own shortcut) opens the sidebar from the widget too.
+    page.keyboard.press("Control+Shift+A")
+    page.locator(PANEL).wait_for(state="visible")

@@ -12,7 +12,15 @@
 
 /** Chords a text box needs for typing: select all, copy, cut, paste, undo, redo, moving. */
 const EDITING_KEYS = new Set(["a", "c", "v", "x", "y", "z"]);
+/** With Shift: redo, paste as plain text (Ctrl+Shift+A is the assistant's sidebar). */
+const SHIFT_EDITING_KEYS = new Set(["v", "z"]);
 const MOVING_KEYS = /^(Arrow|Page|Home$|End$|Backspace$|Delete$)/;
+const MODIFIERS = new Set(["Control", "Meta", "Shift", "Alt", "AltGraph"]);
+
+function typing(e: KeyboardEvent): boolean {
+  const key = e.key.toLowerCase();
+  return MOVING_KEYS.test(e.key) || (e.shiftKey ? SHIFT_EDITING_KEYS : EDITING_KEYS).has(key);
+}
 
 function editable(target: EventTarget | null): boolean {
   return (
@@ -27,8 +35,8 @@ function editable(target: EventTarget | null): boolean {
  * goes no further, and the browser's own action for it (Save page as…) does not happen.
  */
 export function passAppShortcut(e: KeyboardEvent): boolean {
-  if (!(e.ctrlKey || e.metaKey) || e.defaultPrevented || e.isComposing) return false;
-  if (editable(e.target) && (EDITING_KEYS.has(e.key.toLowerCase()) || MOVING_KEYS.test(e.key))) return false;
+  if (!(e.ctrlKey || e.metaKey) || e.defaultPrevented || e.isComposing || MODIFIERS.has(e.key)) return false;
+  if (editable(e.target) && typing(e)) return false;
   const again = new KeyboardEvent("keydown", {
     key: e.key,
     code: e.code,
