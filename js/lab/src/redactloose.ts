@@ -32,6 +32,8 @@ const MAX_NAME_LISTS = 50;
  * assigns it. */
 function inputNamesSecret(source: string): boolean {
   if (ASSIGNMENT.test(source)) return false;
+  // Calls that return a secret whatever they are given (`getpass.getpass()`).
+  if (/\bgetpass[ \t]*\(/.test(source.slice(0, 500))) return true;
   return (source.slice(0, 500).match(WORD) ?? []).some((w) => isSecretName(w) && !OBJECT_NAMES.has(normalizeName(w)));
 }
 

@@ -40,11 +40,17 @@ SIBLING_SPAN = 1000
 MAX_NAME_LISTS = 50
 
 
+# Calls that return a secret whatever they are given (``getpass.getpass()``).
+_RETURNS_A_SECRET = lazy_compile(r"\bgetpass[ \t]*\(")
+
+
 def _input_names_secret(source: str) -> bool:
-    """True for a transcript's input that shows a secret (``password``, ``print(tok)``),
-    not one that assigns it (``password = x`` shows nothing)."""
+    """True for a transcript's input that shows a secret (``password``, ``print(tok)``,
+    ``getpass()``), not one that assigns it (``password = x`` shows nothing)."""
     if ASSIGNMENT_LINE.match(source):
         return False
+    if _RETURNS_A_SECRET.search(source[:500]):
+        return True
     return any(
         is_secret_name(w) and normalize_name(w) not in OBJECT_NAMES
         for w in WORD.findall(source[:500])

@@ -309,11 +309,11 @@ EXPRESSION_PART = (
     r"[rbuRBU]?([fF]?)[rR]?(['\"])((?:(?!\2)[^\\\n]|\\.)*)\2|(\.join\(|str\()"
     r"|([A-Za-z_][A-Za-z0-9_]*)(?![A-Za-z0-9_(])|[ \t+,()\[\]]+"
 )
-# An IPython or Python transcript: an input line, then its output on the next line
-# (``In [3]: password`` / ``Out[3]: 'x'``, ``>>> token`` / ``'x'``). Groups: 1 the input,
-# 2 the ``Out[n]:`` label, 3 the output line.
+# A transcript: an input (or a cell's last line over ``Out[n]:``), then its output (``In
+# [3]: password`` / ``Out[3]: 'x'``, ``>>> tok`` / ``'x'``). Groups: input, label, output.
 TRANSCRIPT = (
-    r"^(?:In \[[0-9]{1,6}\]:|>>>)[ \t]+([^\n]{1,500})\r?\n"
+    r"^(?:(?:In \[[0-9]{1,6}\]:|>>>)[ \t]+|(?=[^\n]{1,500}\r?\nOut\[[0-9]{1,6}\]:))"
+    r"([^\n]{1,500})\r?\n"
     r"(?!>>>|\.\.\.|In \[)((?:Out\[[0-9]{1,6}\]:[ \t]*)?)([^\n]{1,2000})$"
 )
 # ``password = "%s" % "x"``, ``token = "{}".format("x")``: the arguments fill a template
