@@ -1,7 +1,7 @@
 // Generated from src/jupyter_chatkit/context_policy/rules.py: do not edit.
 // Regenerate: python -m jupyter_chatkit.context_policy.rules --write
 export const RULES = {
-  "secretNamePattern": "(?:^|_)(?:passwords?|passwd|pwd|passphrase|secrets?|token|auth|authorization|credentials?|creds?|dsn|cookies?|session|session_?id|bearer|otp|pw|pa?s{1,2}w(?:o?r?d)?|pwo?r?d|(?:api|private|access|secret|signing|encryption|client)_?keys?|client_?secret|conn(?:ection)?_?str(?:ing)?|psk|pre_?shared_?key|sshpass)(?:_|$)|(?:^|_)pass$|(?:^|_)[a-z0-9]*(?:password|passwd|passphrase|secret|token|apikey|credentials?)(?:_|$)|(?:^|_)(?:github|gitlab|gh|gl|ado|azure|devops|bitbucket|hf|git)_?pat(?:_|$)",
+  "secretNamePattern": "(?:^|_)(?:passwords?|passwd|pwd|passphrase|secrets?|token|auth|authorization|credentials?|creds?|dsn|cookies?|session|session_?id|bearer|otp|pw|pa?s{1,2}w(?:o?r?d)?|pwo?r?d|(?:api|private|access|secret|signing|encryption|client)_?keys?|client_?secret|conn(?:ection)?_?str(?:ing)?|psk|pre_?shared_?key|sshpass|security(?:_question)?_?answers?)(?:_|$)|(?:^|_)pass$|(?:^|_)[a-z0-9]*(?:password|passwd|passphrase|secret|token|apikey|credentials?)(?:_|$)|(?:^|_)(?:github|gitlab|gh|gl|ado|azure|devops|bitbucket|hf|git)_?pat(?:_|$)",
   "secretNameQualifiers": [
     "agent",
     "algorithm",
@@ -2496,6 +2496,7 @@ export const RULES = {
     "nonce",
     "psk",
     "shared",
+    "security",
     "tok=",
     "tok =",
     "tok:",
@@ -2607,6 +2608,7 @@ export const RULES = {
     "nonce",
     "psk",
     "shared",
+    "security",
     "tok=",
     "tok =",
     "tok:",

@@ -62,11 +62,10 @@ from .table_rules import (
 from .value_rules import VALUE_RULES
 from .word_lists import ENV_ALLOW_NAMES, ENV_ALLOW_PREFIXES, HTML_ENTITIES, TOKEN_TEXT_WORDS
 
-# Names are compared after normalisation: camelCase split, lower case, every run of
-# other characters turned into one "_" (``X-Api-Key`` -> ``x_api_key``). A name is secret
-# when one of its "_"-separated parts (or adjacent pair) is in this list, so
-# ``db_password`` and ``GITHUB_TOKEN`` match while ``tokenizer``, ``max_tokens`` and
-# ``author`` do not.
+# Names are compared normalised: camelCase split, lower case, every run of other characters
+# one "_" (``X-Api-Key`` -> ``x_api_key``). A name is secret when one of its "_"-separated
+# parts (or adjacent pair) is here: ``db_password``, ``GITHUB_TOKEN``, not ``tokenizer``,
+# ``max_tokens``, ``author``.
 SECRET_NAME_PATTERN = (
     r"(?:^|_)(?:passwords?|passwd|pwd|passphrase|secrets?|token|auth|authorization"
     r"|credentials?|creds?|dsn|cookies?|session|session_?id|bearer|otp|pw"
@@ -75,8 +74,8 @@ SECRET_NAME_PATTERN = (
     r"|pa?s{1,2}w(?:o?r?d)?|pwo?r?d"
     r"|(?:api|private|access|secret|signing|encryption|client)_?keys?"
     r"|client_?secret|conn(?:ection)?_?str(?:ing)?|psk|pre_?shared_?key"
-    # sshpass reads the password from ``SSHPASS`` (``sshpass -e``).
-    r"|sshpass)(?:_|$)"
+    # sshpass reads the password from ``SSHPASS`` (``sshpass -e``); a security answer.
+    r"|sshpass|security(?:_question)?_?answers?)(?:_|$)"
     # ``pass`` only as the last part (``db_pass``), never ``pass_rate``.
     r"|(?:^|_)pass$"
     # Run-together names (AUTHTOKEN, GITHUBTOKEN, DBPASSWORD, MYAPIKEY).
@@ -464,6 +463,7 @@ NAME_TRIGGERS: list[str] = [
     "nonce",
     "psk",
     "shared",
+    "security",
     # ``tok`` where it is a name (``?tok=``, ``tok = "…"``, ``"tok":``, a ``%whos`` row),
     # not inside ``stock`` or ``tokenize``: key-ish, random-looking values only.
     "tok=",
