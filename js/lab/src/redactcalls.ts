@@ -121,7 +121,11 @@ export class CallRedaction extends LooseRedaction {
         }
       } else if (KEYWORD_ARGUMENT.test(text)) {
         // `environ.get("PGPASSWORD", default="x")`: a secret's default is one (calls.py).
-        keyword = !(namedSecret.has(position) && /^\s*(?:default|fallback)\s*=(?!=)/.test(text));
+        // `Secret(value="x")`: a secret holder's value given by keyword.
+        keyword = !(
+          (namedSecret.has(position) && /^\s*(?:default|fallback)\s*=(?!=)/.test(text)) ||
+          (alone && /^\s*(?:value|secret_value|secret_string|plaintext)\s*=(?!=)/.test(text))
+        );
       }
       if (text.includes(":") && !token[1] && literals.length && literals[literals.length - 1][1] === position) {
         colon = position;

@@ -34,6 +34,8 @@ _CREDENTIAL_CALLS = frozenset(rules.CREDENTIAL_CALLS)
 _CONNECT_CALLS = frozenset(rules.CONNECT_CALLS)
 _NON_CREDENTIAL_CALLS = frozenset(rules.NON_CREDENTIAL_CALLS)
 _DEFAULT = lazy_compile(r"^\s*(?:default|fallback)\s*=(?!=)")
+# The keyword a secret holder takes its secret by (``Secret(value="x")``).
+_VALUE = lazy_compile(r"^\s*(?:value|secret_value|secret_string|plaintext)\s*=(?!=)")
 
 
 def names_a_secret(item: str) -> bool:
@@ -151,7 +153,11 @@ class CallRedaction:
                             flags.add(position + 1)
             elif KEYWORD_ARGUMENT.match(text):
                 # ``environ.get("PGPASSWORD", default="x")``: a secret's default is one.
-                keyword = not (position in named_secret and _DEFAULT.match(text))
+                # ``Secret(value="x")``: a secret holder's value given by keyword.
+                keyword = not (
+                    (position in named_secret and _DEFAULT.match(text))
+                    or (alone and _VALUE.match(text))
+                )
             if ":" in text and not token.group(1) and literals and literals[-1][1] == position:
                 colon = position
             pieces.append(text)
