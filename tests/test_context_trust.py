@@ -645,3 +645,21 @@ def test_round_8_names_and_html_references_are_read_in_kernel_values() -> None:
     assert [s for s in secrets if s in shown] == [], shown
     for seen in ("PaSsWoRd", "pass word", "Pass-Word", "ada", "db.example.com"):
         assert seen in shown, seen
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["password", ["x = 1\n", "db_password"], "os.environ['DB_PASSWORD']", "getpass.getpass()"],
+)
+def test_a_cell_showing_a_secret_is_hidden_in_any_producers_result(source: Any) -> None:
+    """A cell whose last line names a secret, in nbformat's shape from a producer that
+    did not hide its output (another front end): the server's policy hides its one-line
+    outputs (result, display and stream) before the model sees them."""
+    shown = {"output_type": "execute_result", "data": {"text/plain": "'hunter2x9Q'"}}
+    printed = {"output_type": "stream", "name": "stdout", "text": ["hunter2x9Q\n"]}
+    result = {"cells": [{"source": source, "outputs": [shown, printed]}]}
+    assert "hunter2x9Q" not in dumps(ContextPolicy().tool_result(result))
+    # An ordinary cell's output stays, as does a getpass.getuser() one.
+    for plain in ("df.shape", "getpass.getuser()"):
+        kept = {"cells": [{"source": plain, "outputs": [shown]}]}
+        assert "hunter2x9Q" in dumps(ContextPolicy().tool_result(kept))

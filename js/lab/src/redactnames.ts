@@ -286,6 +286,8 @@ export function namesSecret(source: string): boolean {
     const line = lines[i].trim();
     if (!line || line.startsWith("#")) continue;
     if (ASSIGNMENT_LINE.test(line)) return false; // `x = ...` shows nothing
+    // `getpass.getpass()` alone returns (and shows) what the person typed.
+    if (line.includes("getpass(")) return true;
     return (line.slice(0, 500).match(WORD) ?? []).some((w) => isSecretName(w) && !OBJECT_NAMES.has(normalizeName(w)));
   }
   return false;

@@ -126,6 +126,7 @@ test("a one-line output of a cell whose last line names a secret is hidden; othe
   assert.equal(cellInfo(cell("x = password", "'shown'"), 0, true).outputs?.[0].text, "'shown'");
   assert.ok(namesSecret("%env DB_PASSWORD") && !namesSecret("token_count") && !namesSecret("x = token"));
   assert.ok(!namesSecret("session.get(url).text") && namesSecret("session_id"));
+  assert.ok(namesSecret("getpass.getpass()") && !namesSecret("getpass.getuser()"));
 });
 
 test("an item after one naming a secret is hidden in lists; a list of column names stays", () => {

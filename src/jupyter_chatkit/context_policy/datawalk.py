@@ -15,11 +15,13 @@ from .values import (
     _plain_key,
     aliases,
     describe_hidden,
+    hide_shown_secret,
     holds_short_password,
     is_keyish_name,
     is_secret_pair,
     is_user_keyed_password,
     looks_random,
+    names_secret,
 )
 
 # Values under a secret name that say nothing and may stay (flags, empties).
@@ -45,6 +47,31 @@ def _random_str(value: Any) -> bool:
 def _bare_key(key: Any) -> str:
     """A mapping's key as a kernel shows it (``'kind'``, its repr) or as it is."""
     return key.strip("'\"") if type(key) is str else ""
+
+
+def _hide_outputs_shown(source: Any, cell: dict[Any, Any]) -> None:
+    """A notebook cell (ours, or nbformat's shape from another producer) whose last line
+    names a secret (``password``, ``os.environ["DB_PASSWORD"]``): its one-line outputs
+    hidden, whoever made the result (the kernel and the page do so already)."""
+    if isinstance(source, list):
+        source = "".join(s for s in source if isinstance(s, str))
+    if not isinstance(source, str) or not names_secret(source):
+        return
+    outputs = cell["outputs"]
+    if not isinstance(outputs, list):
+        return
+    for output in outputs:
+        if not isinstance(output, dict) or output.get("output_type") == "error":
+            continue
+        if isinstance(output.get("text"), str | list):
+            output["text"] = hide_shown_secret(_joined(output["text"]))
+        data = output.get("data")
+        if isinstance(data, dict) and isinstance(data.get("text/plain"), str | list):
+            data["text/plain"] = hide_shown_secret(_joined(data["text/plain"]))
+
+
+def _joined(text: str | list[Any]) -> str:
+    return text if isinstance(text, str) else "".join(t for t in text if isinstance(t, str))
 
 
 class DataRedaction:
@@ -124,6 +151,8 @@ class DataRedaction:
                     out[key] = item  # a number, a flag, None: nothing to hide
             if enabled and ("head" in out or "describe" in out):
                 self._keyish_cells(out)
+            if enabled and "outputs" in out and "source" in value:
+                _hide_outputs_shown(value["source"], out)
             return out
         if isinstance(value, list | tuple):
             more = len(value) - self.cut if self.cut else 0

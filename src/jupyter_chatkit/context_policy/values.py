@@ -360,7 +360,8 @@ def names_secret(source: str) -> bool:
             continue
         if ASSIGNMENT_LINE.match(stripped):
             return False  # ``x = ...`` shows nothing
-        return any(
+        # ``getpass.getpass()`` alone returns (and shows) what the person typed.
+        return "getpass(" in stripped or any(
             is_secret_name(w) and normalize_name(w) not in OBJECT_NAMES
             for w in WORD.findall(stripped[:500])
         )
