@@ -19,6 +19,21 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 REUSE_LAB_PAGE = True
 
 
+def _go_to(page: Any, *paths: str) -> None:
+    """Open and activate each notebook in turn, each time until the sidebar follows it."""
+    for path in paths:
+        page.evaluate(
+            "async (path) => { const w = await window.jupyterapp.commands.execute("
+            "'docmanager:open', {path}); await w.context.ready;"
+            " window.jupyterapp.shell.activateById(w.id); }",
+            path,
+        )
+        page.wait_for_function(
+            "(p) => document.querySelector('.jp-chatkit-notebook-name')?.title === p",
+            arg=path,
+        )
+
+
 def test_chips_after_run_all_skip_the_cell_that_only_loads_the_assistant(
     lab_page: LabPage, page: Any, screenshot: Any
 ) -> None:
@@ -45,17 +60,7 @@ def test_chips_after_run_all_skip_the_cell_that_only_loads_the_assistant(
         " {cell_type: 'code', source: ''}); nb.content.activeCellIndex = m.cells.length - 1;"
     )
     lab_page.server.write_notebook("elsewhere.ipynb", ["elsewhere = 1"])
-    for path in ("elsewhere.ipynb", "setup_chips.ipynb"):
-        page.evaluate(
-            "async (path) => { const w = await window.jupyterapp.commands.execute("
-            "'docmanager:open', {path}); await w.context.ready;"
-            " window.jupyterapp.shell.activateById(w.id); }",
-            path,
-        )
-        page.wait_for_function(
-            "(p) => document.querySelector('.jp-chatkit-notebook-name')?.title === p",
-            arg=path,
-        )
+    _go_to(page, "elsewhere.ipynb", "setup_chips.ipynb")
     page.locator(f"{PANEL} .jck-chip", has_text="setup_chips").wait_for()
     screenshot(page, "empty-active-cell")
     assert widget_cells.all_inner_texts() == ["cell 1"]
@@ -218,17 +223,7 @@ def test_the_sidebar_coming_back_names_the_cell_worked_in_as_the_widget_does(
     page.locator(CHIP, has_text="cell 2").wait_for()
     lab_page.set_active_cell(0)
     lab_page.server.write_notebook("elsewhere_top.ipynb", ["e = 1"])
-    for path in ("elsewhere_top.ipynb", "top_chat.ipynb"):
-        page.evaluate(
-            "async (path) => { const w = await window.jupyterapp.commands.execute("
-            "'docmanager:open', {path}); await w.context.ready;"
-            " window.jupyterapp.shell.activateById(w.id); }",
-            path,
-        )
-        page.wait_for_function(
-            "(p) => document.querySelector('.jp-chatkit-notebook-name')?.title === p",
-            arg=path,
-        )
+    _go_to(page, "elsewhere_top.ipynb", "top_chat.ipynb")
     page.locator(f"{PANEL} .jck-chip", has_text="top_chat").wait_for()
     screenshot(page, "back-to-top-chat")
     widget_cells = page.locator(f"{WIDGET} .jck-chip", has_text="cell").all_inner_texts()
