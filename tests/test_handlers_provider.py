@@ -268,3 +268,30 @@ async def test_a_failed_turn_stays_in_the_history_once_a_later_turn_answers(
     assert "sk-test-provider-key" not in json.dumps(thread)
     listed = json.loads((await post(jp_fetch, body("threads.list", limit=10))).body)
     assert all(EARLIER_FAILURES_KEY not in t["metadata"] for t in listed["data"])
+
+
+@pytest.mark.parametrize("api", ["chat_completions"])
+async def test_a_failed_turn_keeps_its_reason_when_the_next_turn_fails_too(
+    jp_fetch: Callable[..., Any], fake_llm: FakeLLM
+) -> None:
+    """A turn that fails after a failed one adds no item that moves the first failure to
+    the earlier ones: its own failure moves it (before, it replaced it, and another window
+    of the thread said only "No answer" under the first message)."""
+    fake_llm.script(http_error(400, "Refused."))
+    events = parse_sse((await post(jp_fetch, body("threads.create", input=user_input("hi")))).body)
+    (first,) = [e for e in events if isinstance(e, ErrorEvent)]
+    thread_id = events[0].thread.id  # type: ignore[union-attr]
+    fake_llm.script(http_error(400, "Refused again."))
+    again = body("threads.add_user_message", thread_id=thread_id, input=user_input("again"))
+    (second,) = [
+        e for e in parse_sse((await post(jp_fetch, again)).body) if isinstance(e, ErrorEvent)
+    ]
+    thread = json.loads((await post(jp_fetch, body("threads.get_by_id", thread_id=thread_id))).body)
+    hi, last = (item["id"] for item in thread["items"]["data"])
+    assert thread["metadata"][EARLIER_FAILURES_KEY] == [
+        {"error": first.model_dump(mode="json"), "after": hi}
+    ]
+    assert thread["metadata"][TURN_FAILURE_KEY] == {
+        "error": second.model_dump(mode="json"),
+        "after": last,
+    }

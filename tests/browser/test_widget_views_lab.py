@@ -367,6 +367,13 @@ def test_a_turn_sent_in_the_widget_or_the_sidebar_shows_live_in_the_other(
     screenshot(page, "widget-failure-in-both")
     assert shown.inner_text().strip() == expected, "widget failure, in the widget"
     assert said.inner_text().strip() == expected, "widget failure -> sidebar"
+    # The sidebar's failed message, now mid-thread, says why in both (before: the server
+    # kept only the newest failure, and the sidebar said "No answer" without why).
+    notes = [
+        page.locator(f"{scope} .jck-turn-note").all_inner_texts() for scope in (IN_CELL, PANEL)
+    ]
+    assert len(notes[0]) == 1 and expected in notes[0][0], "the earlier failure, in the widget"
+    assert notes[1] == notes[0], "the earlier failure, in the sidebar"
 
     # Asked with %%chat in a cell (the kernel runs the turn, in the same conversation):
     # streams in the sidebar too (before: shown there only after its next message).

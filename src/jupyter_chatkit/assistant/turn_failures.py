@@ -9,9 +9,11 @@ clients, which show it while the thread still ends there and no turn runs.
 
 The next turn that adds an item (an answer, a Retry's answer) moves it to the thread's
 earlier failures (:data:`~..protocol.EARLIER_FAILURES_KEY`, bounded, in the same write),
-so the history still says which message failed and why (:class:`KeptFailure`); a new
-failure replaces it. Both change the thread as stored, so nothing else saved meanwhile
-(a rename, a model title) is undone.
+so the history still says which message failed and why (:class:`KeptFailure`). A new
+failure replaces it after the same item (a Retry's), and moves it to the earlier ones
+after another (a failed turn after a failed one adds no item that drops it). Both
+change the thread as stored, so nothing else saved meanwhile (a rename, a model title)
+is undone.
 """
 
 from __future__ import annotations
@@ -167,7 +169,13 @@ async def _keep(
             return
 
         def keep(stored_thread: ThreadMetadata) -> bool:
-            stored_thread.metadata = {**stored_thread.metadata, TURN_FAILURE_KEY: failure}
+            metadata = stored_thread.metadata
+            before = shown_failure(metadata)
+            if before is not None and before.get("after") != failure["after"]:
+                # A failure kept after another message (a turn that failed, then this
+                # one): that message is now mid-thread, and keeps its reason.
+                metadata = _moved_to_earlier(metadata)
+            stored_thread.metadata = {**metadata, TURN_FAILURE_KEY: failure}
             return True
 
         # Only the failure is written, into the thread as stored now: ``thread`` is the
