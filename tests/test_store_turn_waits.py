@@ -36,7 +36,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_asyncio
 from agents.testing import ModelStep, ScriptedModel, assistant_message
 from chatkit.types import (
     AssistantMessageItem,
@@ -53,7 +52,6 @@ from jupyter_chatkit.store import SQLStore, open_store
 from jupyter_chatkit.store.engine import PoolOptions
 
 from .chatkit_helpers import ALICE, json_call, make_assistant, parse_sse, req, stream, user_input
-from .fixtures.store import _create_role_with_schema, _drop_role_with_schema
 from .test_running_turns_review import _pausing_model
 from .test_store_locked import Locker
 
@@ -270,11 +268,11 @@ async def test_stop_while_the_answer_waits_to_be_saved_ends_the_turn_and_keeps_i
 
 @pytest.mark.postgres
 @pytest.mark.asyncio
-async def test_stop_while_the_answer_waits_for_a_postgresql_lock_keeps_it(pg_url: str) -> None:
+async def test_stop_while_the_answer_waits_for_a_postgresql_lock_keeps_it(role_url: str) -> None:
     import asyncpg
 
-    store = await open_store(pg_url, pool=PoolOptions(lock_timeout=LONG_LOCK_TIMEOUT))
-    other = await asyncpg.connect(pg_url)
+    store = await open_store(role_url, pool=PoolOptions(lock_timeout=LONG_LOCK_TIMEOUT))
+    other = await asyncpg.connect(role_url)
 
     @contextlib.asynccontextmanager
     async def items_locked() -> AsyncIterator[None]:
@@ -340,23 +338,14 @@ async def test_a_new_conversation_waiting_for_the_store_can_be_stopped(tmp_path:
         await store.close()
 
 
-@pytest_asyncio.fixture
-async def pg_url(postgres_url: str) -> AsyncIterator[str]:
-    name, url = await _create_role_with_schema(postgres_url)
-    try:
-        yield url
-    finally:
-        await _drop_role_with_schema(postgres_url, name)
-
-
 @pytest.mark.postgres
 @pytest.mark.asyncio
-async def test_a_postgresql_lock_wait_is_told_and_stop_ends_it_at_once(pg_url: str) -> None:
+async def test_a_postgresql_lock_wait_is_told_and_stop_ends_it_at_once(role_url: str) -> None:
     import asyncpg
 
     pool = PoolOptions(lock_timeout=LONG_LOCK_TIMEOUT)
-    store = await open_store(pg_url, pool=pool)
-    other = await asyncpg.connect(pg_url)
+    store = await open_store(role_url, pool=pool)
+    other = await asyncpg.connect(role_url)
     try:
         assistant, thread_id = await _first_turn(store, _answers("First.", "Third."))
         told = Told()
@@ -419,16 +408,16 @@ async def test_a_store_closed_as_its_waiting_turn_stops_leaves_nothing_running(
 @pytest.mark.postgres
 @pytest.mark.asyncio
 async def test_a_turn_whose_first_write_waits_after_its_lease_shows_no_thinking_between(
-    pg_url: str,
+    role_url: str,
 ) -> None:
     # A retry waits for another server's turn in its thread, then ChatKit's first write
     # of the retry (deleting the answer it replaces) waits for a table lock.
     import asyncpg
 
     pool = PoolOptions(lock_timeout=LONG_LOCK_TIMEOUT)
-    store = await open_store(pg_url, pool=pool)
-    elsewhere = await open_store(pg_url, pool=pool)
-    other = await asyncpg.connect(pg_url)
+    store = await open_store(role_url, pool=pool)
+    elsewhere = await open_store(role_url, pool=pool)
+    other = await asyncpg.connect(role_url)
     try:
         assistant, thread_id = await _first_turn(store, _answers("First.", "Again."))
         items = (await store.load_thread_items(thread_id, None, 20, "asc", ALICE)).data
