@@ -15,6 +15,7 @@ from .values import (
     _plain_key,
     aliases,
     describe_hidden,
+    hide_cell_outputs,
     hide_shown_secret,
     holds_short_password,
     is_keyish_name,
@@ -55,23 +56,8 @@ def _hide_outputs_shown(source: Any, cell: dict[Any, Any]) -> None:
     hidden, whoever made the result (the kernel and the page do so already)."""
     if isinstance(source, list):
         source = "".join(s for s in source if isinstance(s, str))
-    if not isinstance(source, str) or not names_secret(source):
-        return
-    outputs = cell["outputs"]
-    if not isinstance(outputs, list):
-        return
-    for output in outputs:
-        if not isinstance(output, dict) or output.get("output_type") == "error":
-            continue
-        if isinstance(output.get("text"), str | list):
-            output["text"] = hide_shown_secret(_joined(output["text"]))
-        data = output.get("data")
-        if isinstance(data, dict) and isinstance(data.get("text/plain"), str | list):
-            data["text/plain"] = hide_shown_secret(_joined(data["text/plain"]))
-
-
-def _joined(text: str | list[Any]) -> str:
-    return text if isinstance(text, str) else "".join(t for t in text if isinstance(t, str))
+    if isinstance(source, str) and isinstance(cell["outputs"], list) and names_secret(source):
+        cell["outputs"] = hide_cell_outputs(cell["outputs"], hide_shown_secret)
 
 
 class DataRedaction:

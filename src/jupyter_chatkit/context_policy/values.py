@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from typing import Any
 
 from . import rules
@@ -377,6 +378,27 @@ def hide_shown_secret(text: str) -> str:
     if KEEP_VALUE.match(inner.strip("'\"").lower()):
         return text
     return marker(f"str, {len(inner.strip(chr(39) + chr(34))):,} chars")
+
+
+def hide_cell_outputs(outputs: list[Any], hide: Callable[[str], str]) -> list[Any]:
+    """A cell's ``outputs`` (ours or nbformat's shape) with each one's text but an error's
+    (``text``, ``data["text/plain"]``; a string or a list of lines) passed through
+    ``hide`` (:func:`hide_shown_secret` for a cell whose last line names a secret)."""
+    shown = []
+    for output in outputs:
+        if isinstance(output, dict) and output.get("output_type") != "error":
+            output = dict(output)
+            if isinstance(output.get("text"), str | list):
+                output["text"] = hide(_joined(output["text"]))
+            data = output.get("data")
+            if isinstance(data, dict) and isinstance(data.get("text/plain"), str | list):
+                output["data"] = {**data, "text/plain": hide(_joined(data["text/plain"]))}
+        shown.append(output)
+    return shown
+
+
+def _joined(text: str | list[Any]) -> str:
+    return text if isinstance(text, str) else "".join(t for t in text if isinstance(t, str))
 
 
 def _is_digest(secret: str, before: str) -> bool:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..context_policy import RESULT_BUDGET, dumps
 from ..context_policy.redact import hide_shown_secret, names_secret
+from ..context_policy.values import hide_cell_outputs
 from . import executions, notebook_file
 from .signatures import frame_values_shown, hide_positional_secrets
 from .values import qualname, summarize
@@ -103,14 +104,7 @@ def _hide_shown_outputs(
         hide = hide_shown_secret
     else:
         return cell
-    cell["outputs"] = [
-        {**o, "text": hide(o["text"])}
-        if isinstance(o, dict)
-        and o.get("output_type") in ("stream", "execute_result", "display_data")
-        and isinstance(o.get("text"), str)
-        else o
-        for o in outputs
-    ]
+    cell["outputs"] = hide_cell_outputs(outputs, hide)
     return cell
 
 
