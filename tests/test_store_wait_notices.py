@@ -7,6 +7,11 @@
   failure with the thread after the error went out; that write's wait sent its notice
   after the error, so the page said the store was waited for under the error. Now the
   error is the last thing the stream shows.
+- Two waits of one request with different texts (a write waiting for another process's
+  lock, the turn waiting for another window's answer) that end in another order than
+  they began: the notice left says what is still waited for, and goes only when both
+  are over. Before, the end of the lock wait took the turn wait's text away and put the
+  lock's back (the store said locked while only the other answer was waited for).
 
 Another process holds the lock (tests/test_store_locked.Locker) until the notice is
 seen or the stream ends; nothing is timed (the guard only bounds a hang).
@@ -28,7 +33,8 @@ from jupyter_chatkit.assistant.lock_waits import THINKING, telling_lock_waits, t
 from jupyter_chatkit.assistant.results import StreamResult
 from jupyter_chatkit.protocol import LOCK_WAIT_ICON
 from jupyter_chatkit.store import open_store
-from jupyter_chatkit.store.engine import PoolOptions
+from jupyter_chatkit.store.engine import PoolOptions, lock_wait_message
+from jupyter_chatkit.store.turns import TURN_WAIT_MESSAGE
 
 from .chatkit_helpers import ALICE, make_assistant, parse_sse, req, user_input
 from .test_store_locked import Locker
@@ -138,3 +144,51 @@ async def test_a_failed_turns_error_stays_last_while_its_failure_waits_for_the_s
     assert first < len(shown.events), shown.events
     # Nothing after the error: no store wait's notice, no "Thinking…".
     assert shown.events[first + 1 :] == [], shown.events[first:]
+
+
+@pytest.mark.asyncio
+async def test_a_wait_ending_first_leaves_the_notice_of_the_one_still_waited_for(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "chat.sqlite3"
+    store = await open_store(f"sqlite:///{path}", pool=PoolOptions(lock_timeout=HANG_GUARD))
+    thread = ThreadMetadata(id="thr_1", created_at=datetime.now())
+    shown = Shown()
+    other_answer_done, holding = asyncio.Event(), asyncio.Event()
+
+    async def other_window() -> None:
+        async with store.thread_turn(thread.id):
+            holding.set()
+            await other_answer_done.wait()
+
+    async def this_turn() -> None:
+        async with store.thread_turn(thread.id):
+            pass
+
+    try:
+        await store.save_thread(thread, ALICE)
+        other = asyncio.ensure_future(other_window())
+        await asyncio.wait_for(holding.wait(), HANG_GUARD)
+        with telling_lock_waits(shown.send):
+            async with Locker(path):
+                saving = asyncio.ensure_future(
+                    store.save_thread(ThreadMetadata(id="thr_2", created_at=datetime.now()), ALICE)
+                )
+                await shown.until(lambda: _notices(shown.events))
+                turn = asyncio.ensure_future(this_turn())
+                await shown.until(lambda: len(_notices(shown.events)) == 2)
+            # The lock wait is over; the turn still waits for the other window's answer.
+            await asyncio.wait_for(saving, HANG_GUARD)
+            assert not turn.done()
+            still = [e.text for e in shown.events if isinstance(e, ProgressUpdateEvent)]
+            other_answer_done.set()
+            await asyncio.wait_for(turn, HANG_GUARD)
+            thinking_if_owed()  # the turn's stream goes on
+        await asyncio.wait_for(other, HANG_GUARD)
+    finally:
+        await store.close()
+    lock_text = lock_wait_message(HANG_GUARD)
+    # What is on show once the lock wait ended: the turn's wait, still under way.
+    assert still == [lock_text, TURN_WAIT_MESSAGE]
+    progress = [e.text for e in shown.events if isinstance(e, ProgressUpdateEvent)]
+    assert progress == [lock_text, TURN_WAIT_MESSAGE, THINKING]

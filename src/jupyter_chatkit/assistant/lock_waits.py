@@ -42,7 +42,9 @@ class _Told:
     when the first wait begins (or the text to show changes: a lock wait inside a wait
     for the turn before), never again for a wait that overlaps one already shown (two
     writes of the request queued behind the same lock). A wait ending while others go on
-    shows the newest of those, if its text differs; the last one's end ("Thinking…") is
+    shows the newest of those still under way, if its text differs (whichever ended: a
+    lock wait ending before the turn wait begun after it leaves the turn's text, not its
+    own); the notice goes only when every wait has ended; the last one's end ("Thinking…") is
     owed until the turn's stream goes on (:func:`thinking_if_owed`): a turn whose next
     step waits for the store again shows no "Thinking…" in between. Once the turn's
     stream has sent its error (:func:`before_event`), nothing more is sent: the error
@@ -57,16 +59,17 @@ class _Told:
         self.shown: str | None = None
         self.owed = False
 
-    def __call__(self, text: str | None) -> None:
+    def __call__(self, text: str, waiting: bool) -> None:
         if not self.active:
             return
-        if text is not None:
+        if waiting:
             self.waits.append(text)
             self._owe(False)
             self._show(text)
             return
-        if self.waits:
-            self.waits.pop()
+        if text in self.waits:
+            # The newest wait with this text: any of them reads the same.
+            del self.waits[len(self.waits) - 1 - self.waits[::-1].index(text)]
         if self.waits:
             self._show(self.waits[-1])
         else:
@@ -150,10 +153,10 @@ def writing_in_task(
     waiting: asyncio.Future[str] = asyncio.get_running_loop().create_future()
     request = lock_wait_listener() if tell_request else None
 
-    def told(text: str | None) -> None:
+    def told(text: str, begun: bool) -> None:
         if request is not None:
-            request(text)
-        if text is not None and not waiting.done():
+            request(text, begun)
+        if begun and not waiting.done():
             waiting.set_result(text)
 
     with lock_waits_told_to(told):
@@ -169,9 +172,9 @@ def told_while(text: str) -> Iterator[None]:
     :func:`writing_in_task`), and its end when the block is left."""
     listener = lock_wait_listener()
     if listener is not None:
-        listener(text)
+        listener(text, True)
     try:
         yield
     finally:
         if listener is not None:
-            listener(None)
+            listener(text, False)

@@ -169,11 +169,12 @@ STORE_WAIT_SHOWN_AFTER = 1.0
 """Seconds a write waits for another process's lock before people are told: one of
 another writer's short transactions is over in milliseconds."""
 
-LockWaitListener = Callable[[str | None], None]
-"""Told what to show people (:func:`lock_wait_message`; a turn's wait for the one before
-it: :data:`~.turns.TURN_WAIT_MESSAGE`) when a write has waited
-:data:`STORE_WAIT_SHOWN_AFTER` for another process's lock, then ``None`` when that wait
-is over (the lock got, or not)."""
+LockWaitListener = Callable[[str, bool], None]
+"""Told ``(text, True)``, what to show people (:func:`lock_wait_message`; a turn's wait
+for the one before it: :data:`~.turns.TURN_WAIT_MESSAGE`), when a write has waited
+:data:`STORE_WAIT_SHOWN_AFTER` for another process's lock, then ``(text, False)``, the
+same text, when that wait is over (the lock got, or not): a listener told of several
+waits at once knows which one ended."""
 
 _LOCK_WAIT_LISTENER: ContextVar[LockWaitListener | None] = ContextVar(
     "jupyter_chatkit_lock_wait_listener", default=None

@@ -315,7 +315,7 @@ async def _telling_lock_waits(done: asyncio.Future[T], listener: LockWaitListene
     Cancelled, ``done`` goes on (as under ``asyncio.shield``). Most writes end within
     the first wait, the only one they pay for.
     """
-    told = False
+    told: str | None = None
     try:
         timeout = STORE_WAIT_SHOWN_AFTER
         while True:
@@ -324,12 +324,12 @@ async def _telling_lock_waits(done: asyncio.Future[T], listener: LockWaitListene
                 return done.result()
             timeout = LOCK_WAIT_POLL
             wait = LOCK_WAITS.oldest()
-            if not told and wait is not None and wait[0] >= STORE_WAIT_SHOWN_AFTER:
-                told = True
-                listener(lock_wait_message(wait[1]))
+            if told is None and wait is not None and wait[0] >= STORE_WAIT_SHOWN_AFTER:
+                told = lock_wait_message(wait[1])
+                listener(told, True)
     finally:
-        if told:
-            listener(None)
+        if told is not None:
+            listener(told, False)
 
 
 @contextlib.contextmanager
@@ -340,11 +340,12 @@ def _told_if_slow(listener: LockWaitListener, lock_timeout: float) -> Iterator[N
     see :func:`~.engine._bound_lock_waits`), and when it is over. A timer, no task: the
     write runs in its caller's task, which a Stop cancels at once."""
     told = False
+    text = lock_wait_message(lock_timeout)
 
     def tell() -> None:
         nonlocal told
         told = True
-        listener(lock_wait_message(lock_timeout))
+        listener(text, True)
 
     timer = asyncio.get_running_loop().call_later(STORE_WAIT_SHOWN_AFTER, tell)
     try:
@@ -352,7 +353,7 @@ def _told_if_slow(listener: LockWaitListener, lock_timeout: float) -> Iterator[N
     finally:
         timer.cancel()
         if told:
-            listener(None)
+            listener(text, False)
 
 
 async def _wait_out(done: asyncio.Future[T]) -> None:

@@ -380,7 +380,7 @@ class _TurnWait:
     def _tell(self) -> None:
         self._told = True
         if self._listener is not None:
-            self._listener(TURN_WAIT_MESSAGE)
+            self._listener(TURN_WAIT_MESSAGE, True)
 
     def over(self) -> None:
         """The wait has ended (the turn taken, or not): told if the wait was."""
@@ -388,7 +388,7 @@ class _TurnWait:
             self._timer.cancel()
         listener, self._listener = self._listener, None
         if self._told and listener is not None:
-            listener(None)
+            listener(TURN_WAIT_MESSAGE, False)
 
 
 class ThreadWatch:
