@@ -223,6 +223,68 @@ def _memo(settings: tuple[Any, ...]) -> dict[str, tuple[str, int]]:
     return {}
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """What a redactor's settings compile to (see :func:`_prepare`)."""
+
+    rx: _Compiled
+    exact: tuple[str, ...]
+    known: tuple[str, ...]
+    known_escaped: tuple[tuple[str, tuple[str, ...]], ...]
+    prefixes: re.Pattern[str] | None
+    cores: re.Pattern[str] | None
+    known_cores: re.Pattern[str] | None
+    # The key of the memo of text() results these settings share (see _memo).
+    memo_key: tuple[Any, ...]
+
+
+def _prepare(
+    extra_patterns: tuple[str, ...],
+    exact: tuple[str, ...],
+    prefixed: tuple[str, ...],
+    known: tuple[str, ...],
+) -> _Prepared:
+    """The compiled form of a redactor's settings (its fields of the same names)."""
+    values = (*exact, *prefixed)
+    found = {s for s in values if isinstance(s, str) and len(s) >= MIN_EXACT_CHARS}
+    # Longest first, so a key containing another key is removed whole.
+    exact_sorted = tuple(sorted(found, key=len, reverse=True))
+    seen = {s for s in known if isinstance(s, str) and len(s) >= MIN_EXACT_CHARS}
+    known_sorted = tuple(sorted(seen - found, key=len, reverse=True))
+    # The same values shown escaped (``'pa\\'ss'`` in a repr, ``\\u00e9`` in JSON):
+    # every such form holds a backslash, so texts without one skip them.
+    # A secret's forms are looked for only in texts holding its anchor (its longest
+    # run no escaping changes): one substring scan per secret, as for exact values.
+    known_escaped = tuple(
+        (anchor(secret), forms)
+        for secret in known_sorted
+        if (forms := tuple(f for f in escaped_forms(secret) if f not in seen))
+    )
+    # A configured key printed in part (``key[:20]``) is still most of it: its first
+    # PREFIX_CHARS characters hide what follows them too.
+    keys = {s for s in found if s in prefixed or looks_random(s)}
+    heads = sorted({s[:PREFIX_CHARS] for s in keys if len(s) >= MIN_PREFIX_KEY}, key=len)
+    prefixes = (
+        re.compile(f"(?:{'|'.join(re.escape(h) for h in heads)})[A-Za-z0-9_+/=.~-]*")
+        if heads
+        else None
+    )
+    return _Prepared(
+        rx=_compile(extra_patterns),
+        exact=exact_sorted,
+        known=known_sorted,
+        known_escaped=known_escaped,
+        prefixes=prefixes,
+        cores=_cores(exact_sorted),
+        known_cores=_cores(known_sorted),
+        memo_key=(extra_patterns, exact_sorted, known_sorted, prefixed),
+    )
+
+
+# A few settings at a time: the server's policy, the kernel's, a kernel's known secrets.
+_prepared = functools.lru_cache(maxsize=4)(_prepare)
+
+
 @dataclass
 class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction, DataRedaction):
     """Applies the policy and counts what it hid (``count``)."""
@@ -251,38 +313,27 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
     _memo: dict[str, tuple[str, int]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._rx = _compile(tuple(self.extra_patterns))
-        values = (*self.exact, *self.prefixed)
-        found = {s for s in values if isinstance(s, str) and len(s) >= MIN_EXACT_CHARS}
-        # Longest first, so a key containing another key is removed whole.
-        self._exact = tuple(sorted(found, key=len, reverse=True))
-        seen = {s for s in self.known if isinstance(s, str) and len(s) >= MIN_EXACT_CHARS}
-        self._known = tuple(sorted(seen - found, key=len, reverse=True))
-        # The same values shown escaped (``'pa\\'ss'`` in a repr, ``\\u00e9`` in JSON):
-        # every such form holds a backslash, so texts without one skip them.
-        # A secret's forms are looked for only in texts holding its anchor (its longest
-        # run no escaping changes): one substring scan per secret, as for exact values.
-        self._known_escaped = tuple(
-            (anchor(secret), forms)
-            for secret in self._known
-            if (forms := tuple(f for f in escaped_forms(secret) if f not in seen))
+        settings = (
+            tuple(self.extra_patterns),
+            tuple(self.exact),
+            tuple(self.prefixed),
+            tuple(self.known),
         )
-        # A configured key printed in part (``key[:20]``) is still most of it: its first
-        # PREFIX_CHARS characters hide what follows them too.
-        keys = {s for s in found if s in self.prefixed or looks_random(s)}
-        heads = sorted({s[:PREFIX_CHARS] for s in keys if len(s) >= MIN_PREFIX_KEY}, key=len)
-        self._prefixes = (
-            re.compile(f"(?:{'|'.join(re.escape(h) for h in heads)})[A-Za-z0-9_+/=.~-]*")
-            if heads
-            else None
-        )
-        self._cores = _cores(self._exact)
-        self._known_cores = _cores(self._known)
+        # What the settings compile to is the same for every redactor of them (one per
+        # tool result or message): kept for plain-str settings (hashing those runs no
+        # user code), built anew for anything else.
+        plain = all(type(s) is str for part in settings for s in part)
+        prepared = _prepared(*settings) if plain else _prepare(*settings)
+        self._rx = prepared.rx
+        self._exact = prepared.exact
+        self._known = prepared.known
+        self._known_escaped = prepared.known_escaped
+        self._prefixes = prepared.prefixes
+        self._cores = prepared.cores
+        self._known_cores = prepared.known_cores
         # What text() made of a string, shared by the redactors of the same settings
         # (a tool result every turn repeats most of the last one's strings).
-        self._memo = _memo(
-            (tuple(self.extra_patterns), self._exact, self._known, tuple(self.prefixed))
-        )
+        self._memo = _memo(prepared.memo_key)
 
     # -- text --------------------------------------------------------------------------
 
