@@ -1334,7 +1334,7 @@ test("a remembered conversation failing to open after the person sent leaves the
   await page.waitForFunction(() => (window as any).__answers.length >= 1, null, { timeout: 15000 });
   await page.waitForFunction(() => !(window as any).chat.session.busy);
   // The turn ran to its end, on screen (the recorded stream's own user message).
-  assert.ok((await page.locator(".jck-msg.jck-user").count()) > 0);
+  assert.ok((await page.locator(".jck-msg.jck-user:not(.jck-pending-msg)").count()) > 0);
   assert.ok((await page.locator(".jck-msg.jck-assistant").count()) > 0);
   const create = await page.evaluate(() => (window as any).__sent.find((b: any) => b.type === "threads.create"));
   assert.equal(create?.params?.input?.content?.[0]?.text, "hello");
@@ -1487,7 +1487,7 @@ test("a file removed while another is still uploading is not sent with the messa
 test("a conversation that fails to open leaves the one on screen shown", opts, async () => {
   const { page, errors } = await open("theme=light", 600);
   await ask(page, "hello", 1);
-  const shown = await page.locator(".jck-msg").count();
+  const shown = await page.locator(".jck-msg:not(.jck-pending-msg)").count();
   await page.evaluate(() => (window as any).__hold("threads.get_by_id"));
   const opened = page.evaluate(() =>
     (window as any).chat.openThread("thr_deleted").then(
@@ -1500,7 +1500,7 @@ test("a conversation that fails to open leaves the one on screen shown", opts, a
   assert.equal(await opened, "failed");
   await page.waitForFunction(() => document.querySelector(".jck-toast:not([hidden])"));
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-  assert.equal(await page.locator(".jck-msg").count(), shown);
+  assert.equal(await page.locator(".jck-msg:not(.jck-pending-msg)").count(), shown);
   assert.ok(shown > 0);
   assert.deepEqual(errors, []);
   done(page);
@@ -1798,6 +1798,35 @@ test("conversations without a title (title_threads off) are told apart in the hi
   assert.equal(new Set(titles).size, 2, JSON.stringify(titles));
   assert.equal(new Set(renames).size, 2, JSON.stringify(renames));
   await page.screenshot({ path: join(outDir, "history-untitled.png") });
+  assert.deepEqual(errors, []);
+  done(page);
+});
+
+test("untitled conversations started in the same second are told apart in the history", opts, async () => {
+  const { page, errors } = await open("theme=light&untitled=second", 300);
+  await page.getByRole("button", { name: "Conversation history" }).click();
+  await page.waitForSelector(".jck-history-row");
+  const titles = await page.locator(".jck-history-title").allInnerTexts();
+  const labels = async (name: RegExp): Promise<(string | null)[]> =>
+    page.getByRole("button", { name }).evaluateAll((bs) => bs.map((b) => b.getAttribute("aria-label")));
+  // Before: both rows (and their Rename and Delete) said "Jan 2, 2025, 03:04:10".
+  assert.equal(titles.length, 2);
+  assert.equal(new Set(titles).size, 2, JSON.stringify(titles));
+  assert.equal(new Set(await labels(/^Rename/)).size, 2);
+  assert.equal(new Set(await labels(/^Delete/)).size, 2);
+  await page.screenshot({ path: join(outDir, "history-untitled-same-second.png") });
+  // One deleted: the other, alone with its time now, is named by it alone.
+  await page
+    .getByRole("button", { name: /^Delete/ })
+    .first()
+    .click();
+  await page.locator(".jck-history-row .jck-btn-danger").click();
+  await page.waitForFunction(() => document.querySelectorAll(".jck-history-row").length === 1);
+  const [left] = await page.locator(".jck-history-title").allInnerTexts();
+  assert.ok(
+    titles.every((t) => t.startsWith(left) && t !== left),
+    JSON.stringify([left, titles]),
+  );
   assert.deepEqual(errors, []);
   done(page);
 });

@@ -61,6 +61,8 @@ export class HistoryPanel {
   /** The notebooks of the listed conversations (and the current one): rows name theirs
    * by as much of its path as tells it from these ("a/nb.ipynb" beside "b/nb.ipynb"). */
   private paths = new Set<string>();
+  /** Each listed row's relabel: its name shown anew in place (the keyboard stays). */
+  private relabels = new Map<HTMLElement, () => void>();
 
   constructor(session: ChatSession, host: HistoryHost, id: string, notebook?: () => string | null) {
     this.session = session;
@@ -105,6 +107,7 @@ export class HistoryPanel {
     if (reset) {
       this.after = null;
       this.list.replaceChildren();
+      this.relabels.clear();
       this.more.hidden = true;
       this.paths = new Set(notebook ? [notebook] : []);
     }
@@ -119,6 +122,7 @@ export class HistoryPanel {
       // A page that brings a name some listed notebook has: those rows say more of theirs.
       if (this.paths.size !== known) this.renameNotebooks();
       for (const t of page.data) this.list.appendChild(this.row(t));
+      this.numberUntitled();
       this.after = page.has_more ? (page.after ?? null) : null;
       this.more.hidden = !this.after;
       this.status.textContent = this.list.childElementCount
@@ -140,14 +144,47 @@ export class HistoryPanel {
     }
   }
 
+  /**
+   * Untitled rows named by the same second ("Nov 30, 22:03:04": two conversations started
+   * at once, by two kernels or a run of cells) get a number each, the first started (1), so
+   * their rows, Rename and Delete are told apart; a row alone with its name has none.
+   */
+  private numberUntitled(): void {
+    const groups = new Map<string, HTMLElement[]>();
+    for (const li of this.list.querySelectorAll<HTMLElement>(":scope > .jck-history-row")) {
+      const when = li.dataset.untitled;
+      if (when) groups.set(when, [...(groups.get(when) ?? []), li]);
+    }
+    for (const [when, rows] of groups) {
+      // Newest first in the list: the first started is the last row.
+      rows.reverse().forEach((li, i) => {
+        const name = rows.length > 1 ? `${when} (${i + 1})` : when;
+        if (li.dataset.name === name) return;
+        li.dataset.name = name;
+        this.relabels.get(li)?.();
+      });
+    }
+  }
+
   private row(t: ThreadMetadata): HTMLElement {
     const li = h("li", { class: "jck-history-row" });
-    const title = (): string => plainTitle(t.title) || untitled(t.created_at);
+    const title = (): string => plainTitle(t.title) || li.dataset.name || untitled(t.created_at);
+    // What shows the name now (a row being renamed or asked about shows it when back).
+    const named: { el: HTMLElement; attr?: string; label?: (name: string) => string }[] = [];
+    const relabel = (): void => {
+      const name = title();
+      for (const { el, attr, label } of named) {
+        if (attr) el.setAttribute(attr, label ? label(name) : name);
+        else el.textContent = name;
+      }
+    };
     // A rename or delete replaces the row's buttons: the keyboard goes back to the one it
     // came from (it fell to the page's body, and the next Tab started over at the top).
     const render = (focus?: "rename" | "delete"): void => {
       const keyboardHere = li.contains(document.activeElement);
       const current = this.session.threadId === t.id;
+      if (plainTitle(t.title)) delete li.dataset.untitled;
+      else li.dataset.untitled = untitled(t.created_at);
       const open = button(
         [
           h("span", { class: "jck-history-title", title: title() }, title()),
@@ -172,6 +209,10 @@ export class HistoryPanel {
         "aria-label": `Delete “${title()}”`,
         title: "Delete",
       });
+      const span = open.querySelector(".jck-history-title") as HTMLElement;
+      named.splice(0, named.length, { el: span }, { el: span, attr: "title" });
+      named.push({ el: rename, attr: "aria-label", label: (n) => `Rename “${n}”` });
+      named.push({ el: del, attr: "aria-label", label: (n) => `Delete “${n}”` });
       li.replaceChildren(open, h("span", { class: "jck-history-tools" }, rename, del));
       if (focus && keyboardHere) (focus === "rename" ? rename : del).focus();
     };
@@ -195,6 +236,7 @@ export class HistoryPanel {
           return;
         }
         render("rename");
+        this.numberUntitled(); // a row named now leaves its untitled namesakes
       };
       let saving = false;
       input.addEventListener("keydown", (e) => {
@@ -219,6 +261,7 @@ export class HistoryPanel {
           }),
         ),
       );
+      named.length = 0;
       input.focus();
       input.select();
     };
@@ -231,6 +274,8 @@ export class HistoryPanel {
             const keyboardHere = li.contains(document.activeElement);
             const next = (li.nextElementSibling ?? li.previousElementSibling)?.querySelector("button");
             li.remove();
+            this.relabels.delete(li);
+            this.numberUntitled();
             this.host.announce("Conversation deleted.");
             if (!this.list.childElementCount) this.status.textContent = "No conversations yet.";
             // The keyboard moves to the conversation that took the row's place (else the
@@ -244,20 +289,17 @@ export class HistoryPanel {
         { class: "jck-btn jck-btn-danger" },
       );
       const no = button("Cancel", () => render("delete"), { class: "jck-btn" });
+      const confirmTitle = h("span", { class: "jck-history-confirm-title", title: title() }, title());
+      named.splice(0, named.length, { el: confirmTitle }, { el: confirmTitle, attr: "title" });
       li.replaceChildren(
         // The title alone gives way (ellipsised, whole on hover): an unbroken 200-letter one
         // widened the list to ~1600 px, scrolled sideways out of the panel.
-        h(
-          "span",
-          { class: "jck-history-confirm", role: "alert" },
-          "Delete “",
-          h("span", { class: "jck-history-confirm-title", title: title() }, title()),
-          "”?",
-        ),
+        h("span", { class: "jck-history-confirm", role: "alert" }, "Delete “", confirmTitle, "”?"),
         h("span", { class: "jck-history-tools" }, yes, no),
       );
       no.focus();
     };
+    this.relabels.set(li, relabel);
     render();
     return li;
   }

@@ -123,10 +123,16 @@ const transport: Transport = {
           q.get("above") ? customActionSse.replace('"position":"below"', '"position":"above"') : customActionSse,
         );
       case "threads.list":
-        // untitled=1: a server with title_threads = 'off' (no conversation has a title).
+        // untitled=1: a server with title_threads = 'off' (no conversation has a title);
+        // untitled=second: and both started in the same second (a few ms apart).
         return json(
           q.get("untitled")
-            ? { ...threadsJson, data: threadsJson.data.map(({ title: _, ...t }: { title?: string }) => t) }
+            ? {
+                ...threadsJson,
+                data: threadsJson.data.map(({ title: _, ...t }: { title?: string }, i: number) =>
+                  q.get("untitled") === "second" ? { ...t, created_at: `2025-01-02T03:04:10.${700 - 600 * i}` } : t,
+                ),
+              }
             : threadsJson,
         );
       case "threads.get_by_id":
