@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from . import rules
 from .annotated import hide_annotated_values
@@ -29,15 +27,23 @@ from .containers import USER_FIRST, ContainerRedaction
 from .datawalk import DataRedaction
 from .encoded import hide_encoded
 from .errors import strip_ansi
-from .escaped import anchor, escaped_forms
 from .escaped_lines import read_escaped_lines, read_listed_lines
 from .folded import folded
 from .heredoc import heredoc_bodies
-from .late_rules import LATE_RULES
-from .lazy_patterns import any_of, lazy_compile, trie
+from .lazy_patterns import any_of, lazy_compile
 from .loose import LooseRedaction
 from .manifests import hide_secret_manifests
 from .names import is_placeholder, is_secret_name, marker, normalize_name
+from .prepared import (
+    MEMO_CHARS,
+    MEMO_ENTRIES,
+    MIN_EXACT_CHARS,
+    Compiled,
+    ValueRule,
+    prepare,
+    prepared,
+    text_memo,
+)
 from .tables import TableRedaction
 from .unpacking import after_unpacking_names, hide_unpacked
 from .values import (
@@ -75,24 +81,12 @@ __all__ = [
     "normalize_name",
 ]
 
-# Configured values are hidden however short, above this floor (shorter ones would
-# replace pieces of ordinary words); the same floor as assistant/scrub.py.
-MIN_EXACT_CHARS = 4
 # Longer than any rule's match (a PEM block is ~4 kB; quoted values stop at 2,000 chars):
 # text cut this far past what is shown still has every secret near the cut matched whole.
 REDACT_MARGIN = 8192
-# Configured keys this long are also hidden when only their first PREFIX_CHARS show.
-MIN_PREFIX_KEY = 20
-PREFIX_CHARS = 12
-# Configured and known values this long are also hidden when up to CORE_CUT characters
-# at either end are cut off or changed (``key[:-2]``, ``pw[1:]``, a last character
-# mistyped): what is left, their middle, still shows most of the secret.
-MIN_CORE_SECRET = 12
-CORE_CUT = 3
 # No rule matches a shorter text (the shortest is an assignment like ``pw='a'``).
 MIN_SECRET_TEXT = 6
 _VALUE_TRIGGERS = tuple(rules.VALUE_TRIGGERS)
-_LATE_KINDS = frozenset(str(r["kind"]) for r in LATE_RULES)
 
 
 _ANY_VALUE_TRIGGER = any_of(_VALUE_TRIGGERS)
@@ -105,82 +99,6 @@ _ENTITY_TRIGGER = any_of(tuple(rules.ENTITY_TRIGGERS) + _VALUE_TRIGGERS)
 _BARE_PREFIXES = ("%env", "%set_env", "export", "set ", "setx ")
 # Numbers and the punctuation between them (an array's or a list's preview).
 _NUMBERS = lazy_compile(r"[0-9.,:;()\[\]{} \t\n+eE-]*\Z")
-
-
-@dataclass(frozen=True)
-class _ValueRule:
-    kind: str
-    pattern: re.Pattern[str]
-    group: int
-    # Empty: tried on every text.
-    triggers: tuple[str, ...]
-    min_distinct: int
-    random: bool
-    password: bool
-    # Shaped like a password, not like a user's name (``ada1990smith2024``).
-    user_password: bool
-    # Shaped like a password with no name beside it (``('ada', 'Kx8mP2qZ9vL4')``).
-    pair_password: bool
-    trigger_rx: re.Pattern[str] | None
-    min_text: int
-    # A cheap scan the text must pass first (an untriggered rule's pre-check), or None.
-    prefilter: re.Pattern[str] | None
-    # The pattern finds a heredoc's head; heredoc.py finds its body.
-    heredoc: bool = False
-
-
-@dataclass(frozen=True)
-class _Compiled:
-    value_rules: tuple[_ValueRule, ...]
-    untriggered: tuple[_ValueRule, ...]
-    # Read after all the others, and again after the name rules (late_rules.py).
-    late: tuple[_ValueRule, ...]
-    quoted: re.Pattern[str]
-    bare: re.Pattern[str]
-    inline: re.Pattern[str]
-    extra: tuple[re.Pattern[str], ...]
-
-
-def _flags(text: str) -> int:
-    return re.IGNORECASE if "i" in text else 0
-
-
-@functools.lru_cache(maxsize=16)
-def _compile(extra: tuple[str, ...]) -> _Compiled:
-    value_rules = tuple(
-        _ValueRule(
-            str(r["kind"]),
-            lazy_compile(r["pattern"], _flags(r["flags"])),
-            int(r["group"]),
-            tuple(r["triggers"]),
-            int(r.get("min_distinct", 0)),
-            r.get("check") == "random",
-            r.get("check") == "password",
-            r.get("check") == "user password",
-            r.get("check") == "pair password",
-            any_of(r["triggers"]) if r["triggers"] else None,
-            int(r.get("min_text", 0)),
-            lazy_compile(r["prefilter"]) if r.get("prefilter") else None,
-            bool(r.get("heredoc")),
-        )
-        for r in rules.VALUE_RULES
-    )
-    compiled_extra = []
-    for pattern in extra:
-        try:
-            compiled_extra.append(re.compile(pattern))
-        except re.error:
-            # A broken site pattern must not switch redaction off; it is skipped.
-            continue
-    return _Compiled(
-        value_rules=value_rules,
-        untriggered=tuple(r for r in value_rules if r.trigger_rx is None),
-        late=tuple(r for r in value_rules if r.kind in _LATE_KINDS),
-        quoted=lazy_compile(rules.QUOTED_ASSIGNMENT),
-        bare=lazy_compile(rules.BARE_ASSIGNMENT, re.MULTILINE),
-        inline=lazy_compile(rules.INLINE_ASSIGNMENT),
-        extra=tuple(compiled_extra),
-    )
 
 
 _STRING_PREFIX = lazy_compile(r"^(?:[fbru]|rb|br|fr|rf)$", re.I)
@@ -197,92 +115,8 @@ _ITEM_GLUE = lazy_compile(rules.ITEM_GLUE)
 _JOINED_NEXT = lazy_compile(r"[ \t]*\+[ \t]*[A-Za-z_'\"]")
 
 
-def _cores(secrets: Iterable[str]) -> re.Pattern[str] | None:
-    """A pattern finding the secrets of MIN_CORE_SECRET+ characters with up to CORE_CUT
-    characters cut or changed at either end: their middle, with what stands beside it
-    in the same word (a trie of the middles: one scan, however many secrets)."""
-    middles = sorted({s[CORE_CUT:-CORE_CUT] for s in secrets if len(s) >= MIN_CORE_SECRET})
-    if not middles:
-        return None
-    word = r"[^\s'\"`,;«»()\[\]{}<>]"
-    return re.compile(f"{word}{{0,{CORE_CUT}}}(?:{trie(middles)}){word}{{0,{CORE_CUT}}}")
-
-
 # A text needs "(", a quote and a name trigger or one of these for the call rule.
 _CALL_WORD = any_of(("login", "connect", "bind", "ftp", "redis", "sign"))
-
-
-# Strings up to this long are remembered with what text() made of them, up to this many
-# per settings (then forgotten at once), for the last four settings (at most ~16 MB).
-MEMO_CHARS = 2_000
-MEMO_ENTRIES = 1_024
-
-
-@functools.lru_cache(maxsize=4)
-def _memo(settings: tuple[Any, ...]) -> dict[str, tuple[str, int]]:
-    return {}
-
-
-@dataclass(frozen=True)
-class _Prepared:
-    """What a redactor's settings compile to (see :func:`_prepare`)."""
-
-    rx: _Compiled
-    exact: tuple[str, ...]
-    known: tuple[str, ...]
-    known_escaped: tuple[tuple[str, tuple[str, ...]], ...]
-    prefixes: re.Pattern[str] | None
-    cores: re.Pattern[str] | None
-    known_cores: re.Pattern[str] | None
-    # The key of the memo of text() results these settings share (see _memo).
-    memo_key: tuple[Any, ...]
-
-
-def _prepare(
-    extra_patterns: tuple[str, ...],
-    exact: tuple[str, ...],
-    prefixed: tuple[str, ...],
-    known: tuple[str, ...],
-) -> _Prepared:
-    """The compiled form of a redactor's settings (its fields of the same names)."""
-    values = (*exact, *prefixed)
-    found = {s for s in values if isinstance(s, str) and len(s) >= MIN_EXACT_CHARS}
-    # Longest first, so a key containing another key is removed whole.
-    exact_sorted = tuple(sorted(found, key=len, reverse=True))
-    seen = {s for s in known if isinstance(s, str) and len(s) >= MIN_EXACT_CHARS}
-    known_sorted = tuple(sorted(seen - found, key=len, reverse=True))
-    # The same values shown escaped (``'pa\\'ss'`` in a repr, ``\\u00e9`` in JSON):
-    # every such form holds a backslash, so texts without one skip them.
-    # A secret's forms are looked for only in texts holding its anchor (its longest
-    # run no escaping changes): one substring scan per secret, as for exact values.
-    known_escaped = tuple(
-        (anchor(secret), forms)
-        for secret in known_sorted
-        if (forms := tuple(f for f in escaped_forms(secret) if f not in seen))
-    )
-    # A configured key printed in part (``key[:20]``) is still most of it: its first
-    # PREFIX_CHARS characters hide what follows them too.
-    keys = {s for s in found if s in prefixed or looks_random(s)}
-    heads = sorted({s[:PREFIX_CHARS] for s in keys if len(s) >= MIN_PREFIX_KEY}, key=len)
-    prefixes = (
-        re.compile(f"(?:{'|'.join(re.escape(h) for h in heads)})[A-Za-z0-9_+/=.~-]*")
-        if heads
-        else None
-    )
-    return _Prepared(
-        rx=_compile(extra_patterns),
-        exact=exact_sorted,
-        known=known_sorted,
-        known_escaped=known_escaped,
-        prefixes=prefixes,
-        cores=_cores(exact_sorted),
-        known_cores=_cores(known_sorted),
-        memo_key=(extra_patterns, exact_sorted, known_sorted, prefixed),
-    )
-
-
-# A few settings at a time: the server's policy, the kernel's, a kernel's known secrets.
-_prepared = functools.lru_cache(maxsize=4)(_prepare)
 
 
 @dataclass
@@ -302,7 +136,7 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
     count: int = 0
     # When set: ``data`` cuts longer strings (and lists) to this many before redacting.
     cut: int = 0
-    _rx: _Compiled = field(init=False, repr=False)
+    _rx: Compiled = field(init=False, repr=False)
     _exact: tuple[str, ...] = field(init=False, repr=False)
     _prefixes: re.Pattern[str] | None = field(init=False, repr=False)
     _cores: re.Pattern[str] | None = field(init=False, repr=False)
@@ -323,17 +157,17 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
         # tool result or message): kept for plain-str settings (hashing those runs no
         # user code), built anew for anything else.
         plain = all(type(s) is str for part in settings for s in part)
-        prepared = _prepared(*settings) if plain else _prepare(*settings)
-        self._rx = prepared.rx
-        self._exact = prepared.exact
-        self._known = prepared.known
-        self._known_escaped = prepared.known_escaped
-        self._prefixes = prepared.prefixes
-        self._cores = prepared.cores
-        self._known_cores = prepared.known_cores
+        kept = prepared(*settings) if plain else prepare(*settings)
+        self._rx = kept.rx
+        self._exact = kept.exact
+        self._known = kept.known
+        self._known_escaped = kept.known_escaped
+        self._prefixes = kept.prefixes
+        self._cores = kept.cores
+        self._known_cores = kept.known_cores
         # What text() made of a string, shared by the redactors of the same settings
         # (a tool result every turn repeats most of the last one's strings).
-        self._memo = _memo(prepared.memo_key)
+        self._memo = text_memo(kept.memo_key)
 
     # -- text --------------------------------------------------------------------------
 
@@ -509,7 +343,7 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
         self.count += 1
         return marker("configured key")
 
-    def _replace_rule(self, rule: _ValueRule, match: re.Match[str]) -> str:
+    def _replace_rule(self, rule: ValueRule, match: re.Match[str]) -> str:
         secret = match.group(rule.group)
         if secret and (
             (rule.min_distinct and len(set(secret)) < rule.min_distinct)
@@ -528,7 +362,7 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
             return match.group(0)
         return self._replace_group(rule.kind, rule.group, match)
 
-    def _heredocs(self, rule: _ValueRule, value: str) -> str:
+    def _heredocs(self, rule: ValueRule, value: str) -> str:
         """The bodies of the heredocs whose heads ``rule`` finds, hidden."""
         pieces: list[str] = []
         done = 0
