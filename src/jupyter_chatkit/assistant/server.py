@@ -146,7 +146,7 @@ class NotebookAssistant(ChatKitHooks):
         self.saving_threads: dict[str, asyncio.Future[Any]] = {}
         # New threads named to their client whose first save then failed, kept for the
         # client's Retry or next request, which saves them first (unsaved_threads.py).
-        self.unsaved_threads = UnsavedThreads()
+        self.unsaved_threads = UnsavedThreads(store.unsaved_spool)
 
     @property
     def provider_model(self) -> Model:
@@ -541,11 +541,14 @@ class NotebookAssistant(ChatKitHooks):
 async def create_assistant(settings: Settings, model: Model | None = None) -> NotebookAssistant:
     """Open the store named by ``settings.store_url`` (its stored titles redacted by the
     configured context policy, once: store/title_redaction.py) and build the assistant
-    on it."""
+    on it; new threads left unsaved by the last stop are saved (unsaved_threads.py)."""
     from ..store import open_store
     from ..store.engine import PoolOptions
     from ..store.title_redaction import TitleRedaction
 
     titles = TitleRedaction.of(ContextPolicy.from_settings(settings))
     store = await open_store(settings.store_url, pool=PoolOptions.of(settings), titles=titles)
-    return NotebookAssistant(store, settings, model=model)
+    assistant = NotebookAssistant(store, settings, model=model)
+    # New threads a stopped server or kernel named but did not save (unsaved_threads.py).
+    await assistant.unsaved_threads.restore(store)
+    return assistant

@@ -93,12 +93,20 @@ async def create_thread(
                 server.saving_threads[thread.id] = saving
                 saving.add_done_callback(lambda _: server.saving_threads.pop(thread.id, None))
 
+                # Kept on disk until saved: a server stopped meanwhile loses nothing.
                 # If the save fails (awaited here, or in the background once stopped),
                 # the thread named but never stored is kept for the client's Retry
-                # (unsaved_threads.py), with the notebook its request named.
+                # (unsaved_threads.py), with the notebook its request named; stopped
+                # with the server, it is saved at the next start.
+                server.unsaved_threads.named(metadata, message, notebook, context)
+
                 def keep_if_unsaved(done: asyncio.Future[Any]) -> None:
-                    if not done.cancelled() and done.exception() is not None:
+                    if done.cancelled():
+                        return
+                    if done.exception() is not None:
                         server.unsaved_threads.keep(metadata, message, notebook, context)
+                    else:
+                        server.unsaved_threads.saved(thread.id)
 
                 saving.add_done_callback(keep_if_unsaved)
                 yield ThreadCreatedEvent(thread=server.thread_response(thread))

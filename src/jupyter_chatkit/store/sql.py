@@ -88,6 +88,7 @@ from .title_redaction import TitleRedaction, redact_titles_once
 from .tombstones import delete_item_rows, delete_thread_rows, thread_was_deleted
 from .turns import ThreadTurns
 from .unsaved import said_unsaved
+from .unsaved_spool import UnsavedSpool
 
 MAX_THREAD_TITLE_CHARS = 200
 """Longest title a rename may give a thread (past it ``threads.update`` is a 400; see
@@ -165,6 +166,9 @@ class SQLStore(HeldTurns, Store[RequestContext]):
         self._turns = ThreadTurns(self._dialect, self._hop)
         # The thread objects handed out, for save_thread (see thread_changes.py).
         self._copies = HandedCopies()
+        # New threads named to their page but not saved yet, kept on disk until they
+        # are (unsaved_spool.py); None for an in-memory store.
+        self.unsaved_spool = UnsavedSpool.of(engine.url)
 
     @property
     def dialect(self) -> Dialect:

@@ -1,0 +1,145 @@
+"""New conversations the store has not taken yet, kept on disk until it does.
+
+A new thread whose first save waits for another process's lock is named to its page
+before it is saved (assistant/user_messages.py). Until that save is done, the thread
+and the person's first message exist only in the server's memory: a server stopped then
+(or after the save failed) lost them. So they are written here as well, one file per
+thread, and removed once saved; a server or kernel opening the same store saves what it
+finds here (assistant/unsaved_threads.py).
+
+Where: beside a SQLite store's file (``chat.sqlite3-unsaved/``); for PostgreSQL, in
+Jupyter's data directory under a digest of the store's URL (its password left out). An
+in-memory store has none. The files hold what the store would (the message as sent),
+readable by their owner only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from chatkit.types import ThreadItem, ThreadMetadata
+from sqlalchemy.engine import URL
+
+from . import codec
+
+log = logging.getLogger("jupyter_chatkit")
+
+SUFFIX = ".json"
+
+
+@dataclass(frozen=True)
+class SpooledThread:
+    """A new thread and its first message, not yet saved, of ``user_id``, tied to
+    ``notebook`` (if its request named one)."""
+
+    user_id: str
+    thread: ThreadMetadata
+    first: ThreadItem
+    notebook: str | None
+
+
+class UnsavedSpool:
+    """The files of new threads not yet saved in one store (module docstring)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    @classmethod
+    def of(cls, url: URL) -> UnsavedSpool | None:
+        """The spool of the store at ``url`` (None for an in-memory SQLite store)."""
+        if url.get_backend_name() == "sqlite":
+            database = url.database or ""
+            if database in ("", ":memory:") or database.startswith("file::memory:"):
+                return None
+            return cls(Path(database + "-unsaved"))
+        from jupyter_core.paths import jupyter_data_dir
+
+        where = url.set(password=None).render_as_string(hide_password=False)
+        digest = hashlib.sha256(where.encode()).hexdigest()[:16]
+        return cls(Path(jupyter_data_dir()) / "jupyter_chatkit" / f"unsaved-{digest}")
+
+    def put(self, entry: SpooledThread) -> None:
+        """Keep ``entry`` until :meth:`drop`; a failure to write is logged, not raised
+        (the thread is still kept in memory for its page's Retry)."""
+        body = json.dumps(
+            {
+                "user_id": entry.user_id,
+                "thread": codec.dump_thread(entry.thread),
+                "first": codec.dump_item(entry.first),
+                "notebook": entry.notebook,
+            }
+        )
+        try:
+            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            # Written whole, then renamed: a stop mid-write leaves no half a file.
+            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as out:
+                    out.write(body)
+                os.replace(tmp, self._path(entry.thread.id))
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        except OSError as exc:
+            log.warning("Could not keep an unsaved new conversation on disk: %s", exc.strerror)
+
+    def drop(self, thread_id: str) -> None:
+        """Forget ``thread_id``'s file (saved now); none is fine."""
+        with contextlib.suppress(OSError):
+            self._path(thread_id).unlink()
+
+    def entries(self) -> list[SpooledThread]:
+        """What is kept, oldest first; an unreadable file is logged and left as it is."""
+        try:
+            paths = [p for p in self.directory.iterdir() if p.name.endswith(SUFFIX)]
+        except OSError:
+            return []  # none kept (the usual case: no directory)
+        found = []
+        for path in sorted(paths, key=_mtime):
+            try:
+                raw = json.loads(path.read_text(encoding="utf-8"))
+                thread = ThreadMetadata.model_validate_json(raw["thread"])
+                first = codec.load_item(raw["first"], item_id="first", thread_id=thread.id)
+                if first is None or path.name != _name(thread.id):
+                    raise ValueError("unreadable")
+                notebook = raw.get("notebook")
+                entry = SpooledThread(
+                    str(raw["user_id"]),
+                    thread,
+                    first,
+                    notebook if isinstance(notebook, str) else None,
+                )
+            except (OSError, ValueError, KeyError, TypeError):
+                log.warning("An unsaved new conversation's file is unreadable: %s", path)
+                continue
+            found.append(entry)
+        return found
+
+    def _path(self, thread_id: str) -> Path:
+        return self.directory / _name(thread_id)
+
+
+def _name(thread_id: str) -> str:
+    # Thread ids are the store's own (thr_ + hex); a digest keeps any other safe.
+    safe = (
+        thread_id
+        if thread_id.replace("_", "").isalnum()
+        else hashlib.sha256(thread_id.encode()).hexdigest()
+    )
+    return safe + SUFFIX
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return datetime.now().timestamp()
