@@ -534,25 +534,40 @@ export class Redactor extends CallRedaction {
     const manifest = obj.kind === "Secret";
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(obj)) {
+      // The checks read the key as it is; the copy holds it as the model may read it
+      // (a secret may be the key itself: a dict keyed by API key).
+      const shown = this.shownKey(key, out);
       const keep =
         item === null || item === undefined || item === true || item === false || item === "" ||
         (typeof item === "string" && item.startsWith(RULES.placeholderOpen));
       const keyed = typeof item === "string" && isUserKeyedPassword(key, item);
       if ((isSecretPair(key, item) || keyed || (entrySecret && VALUE_KEYS.has(key))) && !keep) {
         this.count += 1;
-        out[key] = marker(describeHidden(item));
+        out[shown] = marker(describeHidden(item));
       } else if (manifest && (key === "data" || key === "stringData") && item !== null && typeof item === "object" && !Array.isArray(item)) {
         const inner: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(item as Record<string, unknown>)) {
           inner[k] = typeof v === "string" && v ? this.hideValue(v) : this.data(v, depth + 2);
         }
-        out[key] = inner;
+        out[shown] = inner;
       } else {
-        out[key] = this.data(item, depth + 1);
+        out[shown] = this.data(item, depth + 1);
       }
     }
     if ("head" in out || "describe" in out) keyishCells(out, this.hideValue);
     return out;
+  }
+
+  /**
+   * `key` of a mapping as the copy shows it: redacted as text, and made unique when a
+   * secret hidden in it gives the placeholder of another key.
+   */
+  private shownKey(key: string, out: Record<string, unknown>): string {
+    const shown = this.text(key);
+    if (shown === key) return key;
+    let unique = shown;
+    for (let n = 2; unique in out; n++) unique = `${shown} #${n}`;
+    return unique;
   }
 }
 

@@ -107,6 +107,9 @@ class DataRedaction:
             # A Kubernetes Secret (manifests.py): its data's keys are named as its user likes.
             manifest = enabled and type(value.get("kind")) is str and value.get("kind") == "Secret"
             for key, item in value.items():
+                # The checks read the key as it is; the copy holds it as the model may
+                # read it (a secret may be the key itself: a dict keyed by API key).
+                shown = self._shown_key(key, out) if enabled and type(key) is str else key
                 # is_secret_pair: a secret name, or a key-ish one holding a random string
                 # (most keys are ordinary ones, known after their first look).
                 if (
@@ -123,18 +126,18 @@ class DataRedaction:
                     and item not in _KEEP_UNDER_SECRET_NAME
                     and not (type(item) is str and is_placeholder(item))
                 ):
-                    out[key] = self.hide(item)
+                    out[shown] = self.hide(item)
                 elif manifest and key in _SECRET_DATA_KEYS and isinstance(item, dict):
-                    out[key] = {
+                    out[shown] = {
                         k: self.hide(v) if isinstance(v, str) and v else self.data(v, depth + 2)
                         for k, v in item.items()
                     }
                 elif isinstance(item, _CONTAINERS):
                     # A type's name is read too: the user names a class
                     # (``type("sk-…", (), {})``), and it reaches the model in listings.
-                    out[key] = self.data(item, depth + 1)
+                    out[shown] = self.data(item, depth + 1)
                 else:
-                    out[key] = item  # a number, a flag, None: nothing to hide
+                    out[shown] = item  # a number, a flag, None: nothing to hide
             if enabled and ("head" in out or "describe" in out):
                 self._keyish_cells(out)
             if enabled and "outputs" in out and "source" in value:
@@ -158,6 +161,17 @@ class DataRedaction:
                 out_items.append(f"… {more:,} more items not shown")
             return out_items
         return value
+
+    def _shown_key(self, key: str, out: dict[Any, Any]) -> str:
+        """``key`` of a mapping as the copy shows it: redacted as text, and made unique
+        when a secret hidden in it gives the placeholder of another key."""
+        shown = self.text(key)
+        if shown == key:
+            return key
+        unique, n = shown, 2
+        while unique in out:
+            unique, n = f"{shown} #{n}", n + 1
+        return unique
 
     def _manifest_pairs(self, items: list[Any]) -> None:
         """A mapping shown as ``[key, value]`` pairs (a kernel's dict) that is a
