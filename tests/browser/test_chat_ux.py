@@ -112,7 +112,8 @@ def test_magic_answer_in_jupyterlab_and_the_widget_shows_it_live(
         " nb.content.activeCellIndex = m.cells.length - 1;"
         " await window.jupyterapp.commands.execute('notebook:run-cell');"
     )
-    widget.locator(".jck-msg.jck-user", has_text="and then?").wait_for(timeout=60_000)
+    shown = ".jck-msg.jck-user:not(.jck-pending-msg)"
+    widget.locator(shown, has_text="and then?").wait_for(timeout=60_000)
     widget.locator(".jck-msg.jck-assistant", has_text="A second answer.").wait_for()
     screenshot(page, "widget-follows-the-magic")
 
@@ -228,7 +229,7 @@ def test_keys_edit_regenerate_and_jump_to_latest(
 
     # Edit the first message: it and everything after it are replaced.
     scripted_llm.script(Reply("Answer to the edit."))
-    first = page.locator(f"{PANEL} .jck-msg.jck-user").first
+    first = page.locator(USER_MESSAGE).first
     first.hover()
     first.get_by_role("button", name="Edit this message").click()
     editor = page.locator(f"{PANEL} .jck-edit-input")
@@ -387,10 +388,10 @@ def test_a_message_without_an_answer_offers_retry(
     lab_page.reload()
     open_panel(page)
     page.locator(ASSISTANT, has_text="Answered after all.").wait_for(timeout=30_000)
-    notes = page.locator(f"{PANEL} .jck-user .jck-turn-note")
+    notes = page.locator(f"{USER_MESSAGE} .jck-turn-note")
     screenshot(page, "failed-mid-thread-reopened")
     assert notes.count() == 1 and why in notes.inner_text()
-    failed = page.locator(f"{PANEL} .jck-user", has_text="fails too")
+    failed = page.locator(USER_MESSAGE, has_text="fails too")
     assert failed.locator(".jck-turn-note").count() == 1
     assert failed.get_by_role("button", name="Retry").count() == 0
 

@@ -20,7 +20,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.fixtures.browser import ASSISTANT, INPUT, PANEL, LabPage, open_panel, send, wait_idle
+from tests.fixtures.browser import (
+    ASSISTANT,
+    INPUT,
+    PANEL,
+    USER,
+    LabPage,
+    open_panel,
+    send,
+    wait_idle,
+)
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
@@ -102,7 +111,7 @@ def test_hostile_text_everywhere_in_the_sidebar_stays_inert_and_sends_nothing(
     assert dialogs == []
     # What the model and the person wrote, wherever it is shown (messages, the card):
     # no live element or attribute came out of it.
-    shown = page.locator(f"{PANEL} .jck-msg")
+    shown = page.locator(f"{PANEL} .jck-msg:not(.jck-pending-msg)")
     assert shown.count() >= 2
     assert shown.evaluate_all(LIVE) == {"tags": 0, "handlers": 0, "js": 0}
     assert panel.evaluate("(el) => el.querySelectorAll('[onerror], [onload], script').length") == 0
@@ -179,7 +188,7 @@ def test_reload_mid_answer_shows_the_whole_answer(
     lab_page.reload()
     lab_page.command("jupyter-chatkit:open")
     # Back on the same conversation, the answer still being written: followed live.
-    page.locator(f"{PANEL} .jck-msg.jck-user", has_text="tell me a long story").wait_for()
+    page.locator(USER, has_text="tell me a long story").wait_for()
     page.locator(f"{PANEL} .jck-send.jck-stop").wait_for(state="visible", timeout=30_000)
     page.wait_for_function(
         "(sel) => /word\\d+/.test([...document.querySelectorAll(sel)].pop()?.textContent || '')",
@@ -215,7 +224,7 @@ def test_stop_still_stops_the_answer(
     # The server stopped: the stored answer is marked so (and the model's request closed).
     lab_page.reload()
     lab_page.command("jupyter-chatkit:open")
-    page.locator(f"{PANEL} .jck-msg.jck-user", has_text="talk until I stop you").wait_for()
+    page.locator(USER, has_text="talk until I stop you").wait_for()
     shows_at_the_end(page, STOPPED)
     screenshot(page, "stopped-after-reload")
     assert "word399" not in last_answer(page)
@@ -237,7 +246,7 @@ def test_a_reload_before_a_notebook_read_still_brings_the_answer(
     first_words_shown(page)
     lab_page.reload()
     lab_page.command("jupyter-chatkit:open")
-    page.locator(f"{PANEL} .jck-msg.jck-user", has_text="what does my notebook do").wait_for()
+    page.locator(USER, has_text="what does my notebook do").wait_for()
     scripted_llm.token_delay = 0.01
     shows_at_the_end(page, "FINAL: the notebook sets x.")
     wait_idle(page)

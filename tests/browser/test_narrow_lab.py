@@ -88,7 +88,7 @@ def test_narrow_window_keeps_the_composer_on_screen(
     assert page.locator(SEND).is_visible()
     # Enter sends from there: the composer works, not only shows.
     page.keyboard.press("Enter")
-    page.locator(f"{PANEL} .jck-msg.jck-user").first.wait_for(state="visible")
+    page.locator(f"{PANEL} .jck-msg.jck-user:not(.jck-pending-msg)").first.wait_for(state="visible")
 
 
 def clipped(page: Any, selector: str) -> dict[str, Any]:

@@ -232,7 +232,7 @@ def test_widget_completes_kernel_variables(
     scripted_llm.script(Reply("A frame."))
     page.locator(f"{host} .jck-input").press("Enter")
     wait_answer(page, "A frame.", host)
-    tags = page.locator(f"{host} .jck-msg.jck-user .jck-tag").all_inner_texts()
+    tags = page.locator(f"{host} .jck-msg.jck-user[data-item-id] .jck-tag").all_inner_texts()
     # The mention, beside the context chips the widget sends (its notebook, a cell).
     assert tags.count("sales") == 1 and "widget7.ipynb" in tags
     context = context_of(scripted_llm.requests[0])

@@ -131,7 +131,7 @@ def test_palette_opens_panel_and_the_answer_streams(
     # After a reload the panel reopens the same conversation from the server's store.
     lab_page.reload()
     lab_page.command("jupyter-chatkit:open")
-    page.locator(f"{PANEL} .jck-msg.jck-user", has_text="hello").wait_for(state="visible")
+    page.locator(USER, has_text="hello").wait_for(state="visible")
     assert page.locator(f"{ASSISTANT} .jck-parts").last.inner_text() == reply
 
 
@@ -435,9 +435,7 @@ def test_explain_cell_from_context_menu(
     page.locator(".jp-Notebook .jp-Cell").first.click(button="right")
     page.locator(".lm-Menu-item", has_text="Explain This Cell").click()
     page.locator(INPUT).wait_for(state="visible")
-    page.wait_for_function(
-        "(sel) => !!document.querySelector(sel)", arg=f"{PANEL} .jck-msg.jck-user"
-    )
+    page.locator(USER).first.wait_for(state="visible")
     assert last_user_message(page).startswith("Explain cell 1")
     page.locator(ASSISTANT, has_text="It squares 0 to 9.").wait_for(state="visible")
     wait_idle(page)

@@ -437,7 +437,7 @@ def test_a_conversation_taken_up_by_a_notebook_is_its_in_another_browser(
         state="attached", timeout=60_000
     )
     # Taken up here: the question is still on screen.
-    page.locator(f"{PANEL} .jck-msg.jck-user", has_text="a question with no notebook").wait_for()
+    page.locator(USER, has_text="a question with no notebook").wait_for()
     # The server lists it under the notebook (the sidebar tells it after the attach).
     page.wait_for_function(
         """async () => { const cfg = JSON.parse(document.getElementById(
