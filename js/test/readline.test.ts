@@ -51,3 +51,66 @@ test("a cell the message does not name is said", () => {
     ["cell 2"],
   );
 });
+
+const readCells = (output: Record<string, unknown>): ClientToolCallItem => ({
+  ...activeCell(0),
+  name: "get_notebook_cells",
+  output,
+});
+
+test("the hidden values are listed: where each was, its line as the model got it, and why", () => {
+  // The result of get_notebook_cells on a notebook with a password, a key and a print of them.
+  const result = {
+    untrusted_data: "Data read from the user's notebook. «redacted: …» marks a secret hidden on purpose.",
+    cells: [
+      { index: 0, source: "db_password = '«redacted: str, 11 chars»'\napi_key = '«redacted: API key»'", outputs: [] },
+      { index: 1, source: "print(db_password)", outputs: [{ output_type: "stream", text: "«redacted: str, 11 chars»" }] },
+      { index: 2, source: "rows = 42", outputs: [] },
+    ],
+    redacted: 3,
+  };
+  const summary = summarizeTurn(null, [readCells(result)]);
+  assert.equal(summary.hidden, 3);
+  assert.deepEqual(
+    summary.places.map((p) => [p.where, p.shown, p.why, p.cell]),
+    [
+      ["cell 1", "db_password = '«redacted: str, 11 chars»'", "its name, db_password, marks a secret", 0],
+      ["cell 1", "api_key = '«redacted: API key»'", "recognized as API key", 0],
+      ["cell 2, output", "«redacted: str, 11 chars»", "it shows a secret's value", 1],
+    ],
+  );
+});
+
+test("a variable hidden by its name is listed under its name, with the tool's own reason", () => {
+  const call: ClientToolCallItem = {
+    ...activeCell(0),
+    name: "inspect_kernel_variable",
+    arguments: { name: "db_password" },
+    output: {
+      name: "db_password",
+      type: "str",
+      value: "«redacted: str, 11 chars»",
+      note: "Its name marks it as a secret: the value is never shown.",
+      redacted: 1,
+    },
+  };
+  const [place] = summarizeTurn(null, [call]).places;
+  assert.equal(place.where, "db_password");
+  assert.equal(place.why, "Its name marks it as a secret: the value is never shown.");
+});
+
+test("a count with no marker to point at lists nothing (the saved answer's reads keep counts only)", () => {
+  const summary = summarizeTurn(null, [readCells({ cells: [{ index: 0 }], redacted: 2 })]);
+  assert.equal(summary.hidden, 2);
+  assert.deepEqual(summary.places, []);
+});
+
+test("a value read twice (its cell's chip, then the cells) is listed and counted once", () => {
+  const message = askingAbout([
+    { text: "cell 1", data: { kind: "cell", cell: 0, content: { index: 0, source: "key = '«redacted: API key»'", redacted: 1 } } },
+  ]);
+  const cells = readCells({ cells: [{ index: 0, source: "key = '«redacted: API key»'" }], redacted: 1 });
+  const summary = summarizeTurn(message, [cells]);
+  assert.equal(summary.places.length, 1);
+  assert.equal(summary.hidden, 1);
+});

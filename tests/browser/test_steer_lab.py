@@ -175,6 +175,16 @@ def test_chips_are_removable_and_the_read_line_counts_tool_calls(
     assert "@cell 1 (cell," in context and "@chips.ipynb" not in context
     line = read_line(page)
     assert CELLS_1_3 in line and "value" in line and "hidden" in line
+    # "1 value hidden" shows where it was and why, the key itself nowhere.
+    hidden = page.locator(f"{ASSISTANT} button.jck-readline-hidden").last
+    places = page.locator(f"{ASSISTANT} .jck-hidden-list").last
+    assert not places.is_visible()
+    hidden.click()
+    assert hidden.get_attribute("aria-expanded") == "true"
+    listed = places.locator("li").all_inner_texts()
+    assert len(listed) == 1 and listed[0].startswith("cell 1"), listed
+    assert "api_key" in listed[0] and "GitHub token" in listed[0], listed
+    assert GITHUB not in page.locator(PANEL).inner_text()
     screenshot(page, "read-line-tools")
     lab_page.set_active_cell(2)
     page.locator(f"{ASSISTANT} .jck-readline-cell", has_text=CELLS_1_3).click()

@@ -2,7 +2,8 @@
  * "What was read", under each answer: one compact line such as
  * "Read: df · cells 3–6 · last error · 2 values hidden", built from the turn's client
  * tool calls and the tags (chips, mentions) of the message it answers. Tool results and
- * tag contents carry `redacted: N` (the context policy's count), summed as "hidden".
+ * tag contents carry `redacted: N` (the context policy's count), summed as "hidden"; that
+ * count is a button showing where each value was hidden and why (hiddenlist.ts).
  * Cell references are buttons: the host scrolls the notebook to that cell.
  */
 
@@ -10,6 +11,7 @@ import type { ThreadItem, UserMessageItem } from "../client/types";
 import { AGENT_TOOLS, READ_CELLS } from "../protocol";
 import { toolLabel, toolSpec } from "../toolspec";
 import { h } from "./dom";
+import { type HiddenPlace, hiddenList, hiddenPlaces } from "./hiddenlist";
 import { toolError } from "./items";
 
 const AGENT_STEPS = new Set<string>(AGENT_TOOLS.map((t) => t.name));
@@ -24,7 +26,12 @@ export interface ReadEntry {
 export interface ReadSummary {
   entries: ReadEntry[];
   hidden: number;
+  /** Where values were hidden and why, as far as the results' markers say. */
+  places: HiddenPlace[];
 }
+
+/** Ids of the hidden lists (their button controls them). */
+let lists = 0;
 
 const record = (v: unknown): Record<string, unknown> =>
   v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
@@ -69,6 +76,7 @@ function hiddenIn(result: Record<string, unknown>): number {
 /** What the turn answering `message` read: its tags and the tool calls up to the next message. */
 export function summarizeTurn(message: UserMessageItem | null, turn: readonly ThreadItem[]): ReadSummary {
   const entries: ReadEntry[] = [];
+  const places: HiddenPlace[] = [];
   let hidden = 0;
   const add = (entry: ReadEntry): void => {
     if (!entries.some((e) => e.label === entry.label)) entries.push(entry);
@@ -78,6 +86,7 @@ export function summarizeTurn(message: UserMessageItem | null, turn: readonly Th
     const data = record(part.data);
     const content = record(data.content);
     hidden += hiddenIn(content);
+    if (hiddenIn(content)) places.push(...hiddenPlaces(content, part.text));
     const cell = typeof data.cell === "number" ? data.cell : undefined;
     if (data.kind === "error") add({ label: `error in ${part.text}`, cells: cell === undefined ? [] : [cell] });
     else add({ label: part.text, cells: cell === undefined ? undefined : [cell] });
@@ -91,6 +100,10 @@ export function summarizeTurn(message: UserMessageItem | null, turn: readonly Th
     hidden += hiddenIn(result);
     const args = record(item.arguments);
     const spec = toolSpec(item.name);
+    if (hiddenIn(result)) {
+      const where = spec?.read_label ? toolLabel(spec, spec.read_label, args) : item.name;
+      places.push(...hiddenPlaces(result, where, typeof result.note === "string" ? result.note : undefined));
+    }
     // Agent mode's steps show as cards; what a run read is its cell.
     if (AGENT_STEPS.has(item.name)) cells.push(...(item.name === "run_cell" ? cellIndices(result) : []));
     else if (spec?.read_label === READ_CELLS) cells.push(...cellIndices(result));
@@ -100,7 +113,13 @@ export function summarizeTurn(message: UserMessageItem | null, turn: readonly Th
   // once: "error in cell 2 · cell 2" read as two things.
   const named = new Set(entries.flatMap((e) => e.cells ?? []));
   if (cells.length && !cells.every((c) => named.has(c))) add({ label: cellsLabel(cells), cells });
-  return { entries, hidden };
+  // A value read twice (its cell's chip, then a tool reading the cells) is one place; when
+  // every counted value was found, the count is of places too ("1 value hidden", not 2).
+  const once = places.filter(
+    (p, i) => places.findIndex((q) => q.where === p.where && q.shown === p.shown && q.why === p.why) === i,
+  );
+  if (places.length === hidden) hidden = once.length;
+  return { entries, hidden, places: once };
 }
 
 /** The read line's element, or null when nothing was read. */
@@ -123,15 +142,38 @@ export function readLine(summary: ReadSummary, onCell?: (index: number) => void)
       parts.push(h("span", null, entry.label));
     }
   }
+  let list: HTMLElement | null = null;
   if (summary.hidden) {
-    parts.push(
-      h("span", { class: "jck-readline-hidden" }, `${summary.hidden} value${summary.hidden > 1 ? "s" : ""} hidden`),
-    );
+    const said = `${summary.hidden} value${summary.hidden > 1 ? "s" : ""} hidden`;
+    if (summary.places.length) {
+      // Pressed: where each was and why (the text as the model got it, never the value).
+      list = hiddenList(summary.places, `jck-hidden-${++lists}`, onCell);
+      const shown = list;
+      const toggle = h(
+        "button",
+        {
+          type: "button",
+          class: "jck-readline-hidden",
+          "aria-expanded": "false",
+          "aria-controls": shown.id,
+          title: "Show what was hidden from the assistant, and why",
+        },
+        said,
+      );
+      toggle.addEventListener("click", () => {
+        shown.hidden = !shown.hidden;
+        toggle.setAttribute("aria-expanded", String(!shown.hidden));
+      });
+      parts.push(toggle);
+    } else {
+      parts.push(h("span", { class: "jck-readline-hidden" }, said));
+    }
   }
   parts.forEach((p, i) => {
     if (i) el.appendChild(h("span", { class: "jck-readline-sep", "aria-hidden": "true" }, " · "));
     el.appendChild(p);
   });
+  if (list) el.appendChild(list);
   return el;
 }
 
