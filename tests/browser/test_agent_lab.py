@@ -581,3 +581,78 @@ def test_steps_act_on_the_turns_notebook_and_never_on_a_changed_cell(
     )
     assert source == 'print("mine")'
     screenshot(page, "changed-cell")
+
+
+def test_a_cards_code_is_drawn_as_python_reads_it(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    """A carriage return alone is a new line to Python but drawn as nothing: an insert's
+    card and an edit's diff showed ``y = 1  # note`` with the code after it as part of
+    the comment, and that code ran once approved. Now it is drawn on a line of its own."""
+    lab_page.server.write_notebook("drawn.ipynb", ["x = 1"])
+    lab_page.open("drawn.ipynb")
+    open_panel(page)
+    agent_mode(page)
+    hidden = "y = 1  # note\rprint('PWNED')"
+    scripted_llm.script(
+        Reply(tool_calls=[ToolCall("insert_cell", {"source": hidden})]),
+        Reply(tool_calls=[ToolCall("edit_cell", {"index": 0, "new_source": hidden})]),
+        Reply("Both skipped."),
+    )
+    ask(page, "tidy up")
+    for name in ("insert_cell", "edit_cell"):
+        card = waiting(page, name)
+        tops = card.evaluate(
+            "(card) => { const out = {}; const pre = card.querySelector('pre');"
+            " const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);"
+            " for (let n = walker.nextNode(); n; n = walker.nextNode()) {"
+            "  for (const word of ['note', 'print']) { const at = n.nodeValue.indexOf(word);"
+            "   if (at < 0) continue; const r = document.createRange();"
+            "   r.setStart(n, at); r.setEnd(n, at + word.length);"
+            "   out[word] = r.getBoundingClientRect(); } }"
+            " return {note: out.note.bottom, print: out.print.top}; }"
+        )
+        # The code after the carriage return starts below the commented line.
+        assert tops["print"] >= tops["note"], tops
+        screenshot(page, f"{name}-carriage-return")
+        card.locator(".jck-step-skip").click()
+    wait_answer(page, "Both skipped.")
+    assert lab_page.cell_sources() == ["x = 1"]
+
+
+def test_an_approved_run_never_runs_a_cell_changed_while_it_waited(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    """The approved run waits for the person's running cell; meanwhile the cell is changed
+    (a collaborator, the person): what was approved is not what would run, so nothing runs
+    and the model reads why. The check before the wait was the only one."""
+    go = lab_page.server.root_dir / "swap-go"
+    mine = (
+        "import os, time\nprint('mine started', flush=True)\n"
+        f"while not os.path.exists({str(go)!r}):\n    time.sleep(0.05)\nprint('mine finished')"
+    )
+    lab_page.server.write_notebook("swap.ipynb", [mine, "print('approved')"])
+    lab_page.open("swap.ipynb")
+    open_panel(page)
+    agent_mode(page)
+    scripted_llm.script(Reply(tool_calls=[ToolCall("run_cell", {"index": 1})]), Reply("Done."))
+    ask(page, "run cell 2")
+    card = waiting(page, "run_cell")
+    lab_page.notebook_js(
+        "nb.content.activeCellIndex = 0; nb.content.deselectAll();"
+        " void app.commands.execute('notebook:run-cell');"
+    )
+    page.locator(".jp-OutputArea-output", has_text="mine started").wait_for(timeout=60_000)
+    card.locator(".jck-step-approve").click()
+    card.locator(".jck-step-waiting").wait_for()
+    lab_page.notebook_js(
+        "nb.content.widgets[1].model.sharedModel.setSource(\"print('swapped in')\");"
+    )
+    go.write_text("")
+    wait_answer(page, "Done.")
+    lab_page.wait_for_kernel_idle()
+    screenshot(page, "changed-while-waiting")
+    assert "swapped in" not in outputs_text(lab_page, 1)
+    assert execution_count(lab_page, 1) is None
+    result = tool_results(scripted_llm, 1)[-1]
+    assert result["status"] == "failed"

@@ -141,10 +141,10 @@ export class NotebookAgent implements AgentHost {
   ): Promise<StepOutcome> {
     const target = this.target();
     if (!target) return { result: { status: STEP_STATUS.FAILED, error: NO_NOTEBOOK } };
-    if (CELL_STEPS.has(name) && cellChangedSince(shown, stepCell(target, name, args))) {
-      return { result: { status: STEP_STATUS.FAILED, error: CELL_CHANGED } };
-    }
-    const outcome = await runNotebookTool(target, name, args, signal, { steps: true, waiting });
+    const unchanged = (): boolean => !(CELL_STEPS.has(name) && cellChangedSince(shown, stepCell(target, name, args)));
+    if (!unchanged()) return { result: { status: STEP_STATUS.FAILED, error: CELL_CHANGED } };
+    // A run may wait for the person's cell first: the cell is checked again before it is sent.
+    const outcome = await runNotebookTool(target, name, args, signal, { steps: true, waiting, unchanged });
     return outcome ?? { result: { status: STEP_STATUS.FAILED, error: `Unknown step ${name}.` } };
   }
 }

@@ -7,6 +7,7 @@
 import { Dialog, showDialog } from "@jupyterlab/apputils";
 import { Widget } from "@lumino/widgets";
 import { diffLines } from "diff";
+import { revealIn } from "../../src/ui/bidi";
 
 /** A line diff of `before` → `after`: `-` removed, `+` added, ` ` kept. */
 export function diffRows(before: string, after: string): { kind: "add" | "del" | "same"; text: string }[] {
@@ -27,9 +28,12 @@ export function diffView(before: string, after: string): HTMLElement {
   for (const row of diffRows(before, after)) {
     const line = document.createElement("div");
     line.className = `jp-chatkit-diff-${row.kind}`;
-    line.textContent = marks[row.kind] + row.text;
+    // A line's own end (\r\n) is no character to show; any other \r, bidi control or
+    // zero-width character is shown (revealIn): what is approved is what runs.
+    line.textContent = marks[row.kind] + row.text.replace(/\r$/, "");
     pre.appendChild(line);
   }
+  revealIn(pre);
   return pre;
 }
 

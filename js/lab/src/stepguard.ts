@@ -126,6 +126,8 @@ export interface AgentRun {
   interrupted: boolean;
   /** Stop came before the cell executed: it was not sent (or not interrupted). */
   stoppedBefore: boolean;
+  /** The cell changed while the run waited: not sent (what was approved is not what would run). */
+  changed?: true;
 }
 
 /**
@@ -135,7 +137,9 @@ export interface AgentRun {
  * nothing, and `waiting()` is called when the run has to wait for a running cell. Stop interrupts the kernel only
  * once the kernel executes this cell's request (its `execute_input`), never a cell of
  * the person's. (If the person starts a cell in the instant between idle and our
- * request, Stop before ours begins interrupts nothing.)
+ * request, Stop before ours begins interrupts nothing.) `unchanged()` is asked once the
+ * kernel is idle, just before the request: false (the cell is no longer what its card
+ * showed) sends nothing.
  */
 export async function runAgentCell(
   cell: CodeCell,
@@ -143,10 +147,17 @@ export async function runAgentCell(
   run: () => Promise<boolean>,
   signal: AbortSignal,
   waiting: () => void = () => undefined,
+  unchanged: () => boolean = () => true,
 ): Promise<AgentRun> {
   const outcome: AgentRun = { ran: false, started: false, interrupted: false, stoppedBefore: false };
   if (signal.aborted || (kernel && !(await mainShellIdle(kernel, signal, waiting)) && signal.aborted)) {
     outcome.stoppedBefore = true;
+    return outcome;
+  }
+  // Checked again right before the request is sent: the wait for the person's cell may
+  // have been long, and the cell edited meanwhile (by them, by a collaborator).
+  if (!unchanged()) {
+    outcome.changed = true;
     return outcome;
   }
   const onIOPub = (_: unknown, msg: KernelMessage.IIOPubMessage): void => {

@@ -23,7 +23,7 @@ import { replaceSource } from "./edits";
 import { guardValue } from "./kernelguard";
 import { policyResult } from "./redact";
 import { diffRows } from "./replace";
-import { runAgentCell, storableUndo } from "./stepguard";
+import { CELL_CHANGED, runAgentCell, storableUndo } from "./stepguard";
 
 type Spec = (typeof CLIENT_TOOLS)[number] | (typeof AGENT_TOOLS)[number];
 /** The name of a tool the notebook answers (`runs_in: "notebook"` in protocol.py). */
@@ -38,12 +38,14 @@ export interface ToolTarget {
 /** One tool's implementation. */
 export interface NotebookTool {
   /** Answer the call; an insert or edit also says how to undo it ("Undo agent changes").
-   * `waiting(note)`: the call waits, for what `note` says (the step's card shows it). */
+   * `waiting(note)`: the call waits, for what `note` says (the step's card shows it).
+   * `unchanged()`: false once the cell is no longer what the step's card showed. */
   run(
     target: ToolTarget,
     args: Record<string, unknown>,
     signal: AbortSignal,
     waiting?: (note: string) => void,
+    unchanged?: () => boolean,
   ): StepOutcome | Promise<StepOutcome>;
   /** What an Agent step's approval card shows before it is approved. */
   preview?(target: ToolTarget, args: Record<string, unknown>): StepPreview;
@@ -133,7 +135,7 @@ export const NOTEBOOK_TOOLS: Record<NotebookToolName, NotebookTool> = {
 
   run_cell: {
     preview: (target, args) => cellPreview(target, args, false),
-    async run({ panel }, args, signal, waiting) {
+    async run({ panel }, args, signal, waiting, unchanged) {
       const index = cellIndex(args.index);
       const cell = index === null ? undefined : panel.content.widgets[index];
       if (!cell || index === null) return failed("The notebook has no such cell.");
@@ -142,10 +144,16 @@ export const NOTEBOOK_TOOLS: Record<NotebookToolName, NotebookTool> = {
       // Stop interrupts the kernel only while this cell executes (see runAgentCell).
       const kernel = sessionContext.session?.kernel ?? null;
       const runCells = (): Promise<boolean> => NotebookActions.runCells(panel.content, [cell], sessionContext);
-      const run = await runAgentCell(cell as CodeCell, kernel, runCells, signal, () =>
-        waiting?.("Waiting for the running cell to finish…"),
+      const run = await runAgentCell(
+        cell as CodeCell,
+        kernel,
+        runCells,
+        signal,
+        () => waiting?.("Waiting for the running cell to finish…"),
+        unchanged,
       );
       if (run.stoppedBefore) return { result: { status: "stopped", note: "Stopped before the cell ran; it did not run." } };
+      if (run.changed) return failed(CELL_CHANGED);
       // runCells false with no execution: the cell never ran (no kernel), which is no "ok".
       const executed = run.started || (cell as CodeCell).model.executionCount !== null;
       if (!run.ran && !executed) return failed(`Cell ${index + 1} did not run (is the notebook's kernel running?).`);
@@ -191,12 +199,12 @@ export async function runNotebookTool(
   name: unknown,
   args: unknown,
   signal: AbortSignal = new AbortController().signal,
-  options: { steps?: boolean; waiting?: (note: string) => void } = {},
+  options: { steps?: boolean; waiting?: (note: string) => void; unchanged?: () => boolean } = {},
 ): Promise<StepOutcome | null> {
   const tool = notebookTool(name, options);
   if (!tool) return null;
   const plain = args && typeof args === "object" && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
-  const outcome = await tool.run(target, plain, signal, options.waiting);
+  const outcome = await tool.run(target, plain, signal, options.waiting, options.unchanged);
   // The kernel hides what it holds under secret names and the text rules cannot tell.
   const result = (await guardValue(target.panel.sessionContext, policyResult(outcome.result))) as Record<
     string,

@@ -119,6 +119,30 @@ test("the run waits for the kernel's running cell, says so, and says whether it 
   assert.equal(never.ran || never.started, false);
 });
 
+test("a run whose cell changed while it waited for the person's cell is not sent", async () => {
+  const k = fakeKernel();
+  let sent = false;
+  let source = "print('approved')";
+  const shown = "print('approved')";
+  const running = runAgentCell(
+    fakeCell,
+    k.kernel,
+    async () => (sent = true),
+    new AbortController().signal,
+    () => undefined,
+    () => source === shown,
+  );
+  await Promise.resolve();
+  // Edited while the approved run waits (by the person, by a collaborator).
+  source = "print('swapped in')";
+  k.finishOther();
+  const run = await running;
+  assert.equal(sent, false);
+  assert.equal(run.changed, true);
+  assert.equal(run.ran || run.started, false);
+  assert.equal(k.interrupts(), 0);
+});
+
 type FakeCell = {
   id: string;
   source: string;

@@ -22,7 +22,7 @@ import {
 import type { ChatSession, ClientToolHandler } from "../client/session";
 import type { ClientToolCallItem, ThreadMetadata } from "../client/types";
 import { AGENT_TOOLS, STEP_STATUS, STEP_UNDONE_KEY } from "../protocol";
-import { revealBidi } from "./bidi";
+import { revealBidi, revealIn } from "./bidi";
 import { button, h, icon } from "./dom";
 import { toolError } from "./items";
 import "./agent.css";
@@ -409,7 +409,7 @@ export class AgentSteps {
       const what = p.problem
         ? h("p", { class: "jck-step-problem" }, p.problem)
         : p.before !== undefined && p.after !== undefined
-          ? this.host.diff(p.before, p.after)
+          ? shownDiff(this.host.diff(p.before, p.after))
           : p.code !== undefined
             ? codeBlock(p.code)
             : null;
@@ -473,6 +473,12 @@ export function exceptionLine(output: Record<string, unknown>): string | null {
 
 function stepIcon(name: string): string {
   return name === "run_cell" ? "play" : name === "edit_cell" ? "pencil" : name === "insert_cell" ? "insert" : "sparkle";
+}
+
+/** The host's diff with every character that draws other than it reads shown (the host may not). */
+function shownDiff(diff: HTMLElement): HTMLElement {
+  revealIn(diff);
+  return diff;
 }
 
 function codeBlock(text: string, cls = "jck-step-code"): HTMLElement {

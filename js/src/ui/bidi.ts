@@ -1,53 +1,77 @@
 /**
- * Bidirectional-text controls in code, shown for what they are ("Trojan Source",
- * CVE-2021-42574): U+202E and its kin reorder how the characters after them are drawn,
- * so a code block could show `print("ok")` while the code a person copies, inserts or
- * runs is something else. Each control in a `<code>` is wrapped in an element isolated
- * from the text around it (its reordering stays inside) and marked with its code point;
- * the characters themselves stay, so what is copied or inserted is the code as written.
+ * Characters in code that draw other than they read, shown for what they are.
+ *
+ * Bidirectional-text controls ("Trojan Source", CVE-2021-42574): U+202E and its kin
+ * reorder how the characters after them are drawn, so a code block could show
+ * `print("ok")` while the code a person copies, inserts or runs is something else. A
+ * carriage return not followed by a line feed is drawn as nothing, yet Python reads a
+ * new line there: `x = 1  # note\rimport os` looked like one commented line while its
+ * second statement ran (an Agent step's card showed it so). Zero-width characters
+ * (U+200B, U+200C, U+200D, U+2060, U+FEFF) are drawn as nothing too and change a name
+ * or a string invisibly.
+ *
+ * Each such character in a `<code>` is wrapped in an element marked with its code point
+ * (a bidi control isolated from the text around it, so its reordering stays inside; a
+ * carriage return followed by a line break, as Python reads it); the characters
+ * themselves stay, so what is copied or inserted is the code as written.
  */
 
-// Embeddings and overrides, isolates, and the marks (ALM, LRM, RLM).
-const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
-const BIDI_RUN = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+// Embeddings and overrides, isolates, and the marks (ALM, LRM, RLM); a lone carriage
+// return; the zero-width characters.
+const SHOWN = "\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\\u200b-\\u200d\\u2060\\ufeff";
+const BIDI = new RegExp(`[${SHOWN}]|\\r(?!\\n)`);
+const BIDI_RUN = new RegExp(`[${SHOWN}]|\\r(?!\\n)`, "g");
+// Those that reorder what follows them.
+const REORDERS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 /** Code point label, e.g. `U+202E`. */
 function codePoint(ch: string): string {
   return `U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
 }
 
-/** Mark every bidi control in the `<code>` elements under `root` (see module docs). */
+/** Mark every such character in the `<code>` elements under `root` (see module docs). */
 export function revealBidi(root: ParentNode): void {
-  const doc = (root as Node).ownerDocument ?? document;
-  for (const code of Array.from(root.querySelectorAll("code"))) {
-    if (!BIDI.test(code.textContent ?? "")) continue;
-    const walker = doc.createTreeWalker(code, NodeFilter.SHOW_TEXT);
-    const texts: Text[] = [];
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      if (BIDI.test(n.nodeValue ?? "") && !(n.parentElement?.classList.contains("jck-bidi") ?? false)) {
-        texts.push(n as Text);
-      }
+  for (const code of Array.from(root.querySelectorAll("code"))) revealIn(code);
+}
+
+/** Mark every such character in the text under `el` (code drawn without a `<code>`: a diff). */
+export function revealIn(el: Element): void {
+  const doc = el.ownerDocument ?? document;
+  if (!BIDI.test(el.textContent ?? "")) return;
+  const walker = doc.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  const texts: Text[] = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (BIDI.test(n.nodeValue ?? "") && !(n.parentElement?.classList.contains("jck-bidi") ?? false)) {
+      texts.push(n as Text);
     }
-    for (const node of texts) {
-      const value = node.nodeValue ?? "";
-      const parts: Node[] = [];
-      let last = 0;
-      for (const m of value.matchAll(BIDI_RUN)) {
-        const at = m.index ?? 0;
-        if (at > last) parts.push(doc.createTextNode(value.slice(last, at)));
-        const mark = doc.createElement("span");
-        mark.className = "jck-bidi";
+  }
+  for (const node of texts) {
+    const value = node.nodeValue ?? "";
+    const parts: Node[] = [];
+    let last = 0;
+    for (const m of value.matchAll(BIDI_RUN)) {
+      const at = m.index ?? 0;
+      if (at > last) parts.push(doc.createTextNode(value.slice(last, at)));
+      const mark = doc.createElement("span");
+      mark.className = "jck-bidi";
+      mark.setAttribute("data-cp", codePoint(m[0]));
+      mark.textContent = m[0];
+      if (REORDERS.test(m[0])) {
         // Inline, so it holds in every host (no stylesheet needed): its reordering
         // cannot reach past this element.
         mark.style.unicodeBidi = "isolate";
-        mark.setAttribute("data-cp", codePoint(m[0]));
         mark.title = `Invisible character ${codePoint(m[0])} (changes how the text around it is drawn)`;
-        mark.textContent = m[0];
-        parts.push(mark);
-        last = at + m[0].length;
+      } else if (m[0] === "\r") {
+        // Python reads a new line here: drawn as one (a <br> adds no text to copy).
+        mark.title = "Carriage return: the code goes on on a new line";
+        mark.appendChild(doc.createElement("br"));
+      } else {
+        mark.title = `Invisible character ${codePoint(m[0])}`;
       }
-      if (last < value.length) parts.push(doc.createTextNode(value.slice(last)));
-      node.replaceWith(...parts);
+      parts.push(mark);
+      last = at + m[0].length;
     }
+    if (last < value.length) parts.push(doc.createTextNode(value.slice(last)));
+    node.replaceWith(...parts);
   }
 }
