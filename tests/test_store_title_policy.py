@@ -10,6 +10,7 @@ configuration only reads (it opens while another process holds the write lock).
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +27,7 @@ from jupyter_chatkit.store.engine import create_engine_for, resolve_url
 from jupyter_chatkit.store.migrations import migrate
 from jupyter_chatkit.store.title_redaction import TitleRedaction, redact_titles_once
 
+from .chatkit_helpers import json_call, req
 from .test_store_locked import Locker
 from .test_store_title_migration import ALICE, _payload, _rows
 
@@ -193,3 +195,35 @@ async def test_a_start_while_the_store_is_busy_leaves_the_title_pass_to_the_next
     await assistant.aclose()
     title = await _title(url)
     assert title is not None and "ACME-12345678" not in title
+
+
+@pytest.mark.asyncio
+async def test_a_key_configured_later_is_hidden_in_titles_stored_before(store_url: str) -> None:
+    """A provider key pasted into a first message before the server was given it stays
+    in that thread's stored title when its shape is one the default rules do not know
+    (an Azure OpenAI key: 32 hex digits). Once the key is configured, the next start's
+    title pass hides it: a change of the configured secrets runs the pass again. Before,
+    only redaction switches, patterns and rules did: the key stayed stored (replies hid
+    it only while it was configured) and, once rotated, the sidebar listed it."""
+    key = "9f3c1a7be2d84c6fa05e7b19d3c2e8f4"
+    await _thread_titled(store_url, f"Use {key} for Azure")
+    for configured_key in ("", key):
+        # Started with no key, then with the key configured.
+        started = await create_assistant(_with_key(store_url, configured_key))
+        await started.aclose()
+    title = await _title(store_url)
+    assert title is not None and key not in title and title.startswith("Use ")
+    # The key rotated: what the sidebar lists holds no trace of the old one.
+    rotated = await create_assistant(_with_key(store_url, "5b0e" * 8))
+    try:
+        status, listed = await json_call(rotated, req("threads.list", limit=20))
+    finally:
+        await rotated.aclose()
+    assert status == 200 and len(listed["data"]) == 1
+    assert key not in json.dumps(listed)
+
+
+def _with_key(url: str, key: str) -> Settings:
+    """Settings with ``key`` as the provider's API key ("" none)."""
+    base_url = "https://llm.example.invalid/v1" if key else ""
+    return Settings(store_url=url, api_key=key, base_url=base_url, store_lock_timeout=1)

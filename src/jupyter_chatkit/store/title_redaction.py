@@ -6,11 +6,19 @@ its own (``redact_patterns``) kept a title holding such a secret as it was. So o
 the store (:func:`~.sql.open_store`) for an assistant redacts every stored title with
 the configured policy (:class:`TitleRedaction`), once per configuration: the
 ``title_redactions`` table records the key of each configuration applied (whether
-redaction is on, the patterns, the release's table of rules; no secret in it), and a
-start whose key is recorded only reads it. A release whose rules hide more (a new kind
-of credential) so redacts the stored titles once more. The configured keys' values (the
-API key) are hidden too when the pass runs, but a change of them alone does not run it
-again: their shapes are hidden by the default rules anyway.
+redaction is on, the patterns, the release's table of rules, a slow digest of the
+configured secrets; no secret in it), and a start whose key is recorded only reads it.
+A release whose rules hide more (a new kind of credential) so redacts the stored titles
+once more.
+
+The configured secrets' values (the API key, a provider URL's password, MCP servers'
+secrets) are hidden by their exact value, and a change of them runs the pass again: a
+key pasted into a first message before the server was given it stays in that title
+otherwise, when its shape is one the default rules do not know (an Azure OpenAI key is
+32 hex digits), and a reply hides it only while it is configured. The key recorded
+holds no secret, only a slow salted digest of them (:func:`secrets_digest`). The pass
+makes no title again (a model title would send old first messages to a newly
+configured provider that nobody asked to read them): it hides, nothing more.
 """
 
 from __future__ import annotations
@@ -39,12 +47,32 @@ log = logging.getLogger("jupyter_chatkit")
 PASS_WAIT = 0.2
 
 
-def configuration_key(redact_secrets: bool, patterns: Collection[str]) -> str:
-    """The key recorded for a title redaction configuration (a digest of it, and of the
+def configuration_key(
+    redact_secrets: bool, patterns: Collection[str], secrets: Collection[str] = ()
+) -> str:
+    """The key recorded for a title redaction configuration (a digest of it, of the
     release's redaction rules: a release that hides more redacts the stored titles once
-    more)."""
-    body = json.dumps([bool(redact_secrets), sorted(set(patterns)), rules_digest()])
+    more, and of the configured ``secrets``' values: a new key is hidden in them too)."""
+    parts: list[object] = [bool(redact_secrets), sorted(set(patterns)), rules_digest()]
+    if secrets:
+        # Only when there are any: a configuration without keeps the key it had.
+        parts.append(secrets_digest(tuple(sorted(set(secrets)))))
+    body = json.dumps(parts)
     return hashlib.sha256(body.encode()).hexdigest()[:32]
+
+
+# scrypt's cost: ~10 ms once per start with secrets configured (cached per process).
+_SCRYPT_N, _SCRYPT_R = 2**12, 8
+_SALT = b"jupyter-chatkit stored title redaction"
+
+
+@functools.lru_cache(maxsize=4)
+def secrets_digest(secrets: tuple[str, ...]) -> str:
+    """A digest of configured secrets' values, slow to compute (scrypt, salted):
+    recorded in the store within the configuration's key, it makes trying candidates
+    for a weak key costly (~10 ms each) instead of ~1 us."""
+    body = json.dumps(list(secrets)).encode()
+    return hashlib.scrypt(body, salt=_SALT, n=_SCRYPT_N, r=_SCRYPT_R, p=1, dklen=16).hex()
 
 
 @functools.cache
@@ -68,9 +96,13 @@ class TitleRedaction:
     @classmethod
     def of(cls, policy: ContextPolicy) -> TitleRedaction:
         """The title redaction of a server's context policy."""
-        return cls(
-            policy.redactor().text, configuration_key(policy.redact_secrets, policy.redact_patterns)
+        key = configuration_key(
+            policy.redact_secrets,
+            policy.redact_patterns,
+            # Hidden by exact value even with redaction off.
+            (*policy.exact, *policy.prefixed),
         )
+        return cls(policy.redactor().text, key)
 
 
 async def redact_titles_once(
