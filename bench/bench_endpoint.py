@@ -68,6 +68,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.load import beside_baseline, concurrent_streams, cpu_per_request  # noqa: E402
 from bench.servers import (  # noqa: E402
+    API_KEY,
     TOKEN,
     control,
     free_port,
@@ -239,7 +240,7 @@ async def report(client: httpx.AsyncClient, urls: dict[str, str], rounds: int) -
         model="fake-model",
         api="chat_completions",
         base_url=f"{urls['llm']}/v1",
-        api_key="sk-bench",
+        api_key=API_KEY,
         store_url=urls["store_url"],
         title_threads=False,
     )
