@@ -84,6 +84,10 @@ class UnsavedSpool:
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as out:
                     out.write(body)
+                    # On disk before the page is told of the thread (rare: a save
+                    # that waits), so a machine that stops then keeps it too.
+                    out.flush()
+                    os.fsync(out.fileno())
                 os.replace(tmp, self._path(entry.thread.id))
             except BaseException:
                 with contextlib.suppress(OSError):
