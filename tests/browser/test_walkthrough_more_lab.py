@@ -210,6 +210,35 @@ def test_a_turn_sent_from_another_browser_shows_after_the_next_answer(
     screenshot(page, "browser-a")
 
 
+def test_a_turn_sent_in_another_tab_shows_live_in_this_one(
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM, screenshot: Any
+) -> None:
+    """Two tabs of one browser on a notebook's conversation: a turn sent in one shows in
+    the other while it runs (before: only after the other tab's own next message)."""
+    lab_page.server.write_notebook("tabs.ipynb", ["x = 1"])
+    lab_page.open("tabs.ipynb")
+    open_panel(page)
+    scripted_llm.script(Reply("The first answer."))
+    send(page, "first question")
+    other = page.context.new_page()
+    try:
+        other.set_default_timeout(30_000)
+        LabPage(other, lab_page.server).open("tabs.ipynb")
+        open_panel(other)
+        other.locator(ASSISTANT, has_text="The first answer.").wait_for()
+        scripted_llm.script(Reply("The answer the other tab got."))
+        send(other, "question from the other tab")
+        # This tab shows it without sending anything.
+        page.locator(USER, has_text="question from the other tab").wait_for()
+        page.locator(ASSISTANT, has_text="The answer the other tab got.").wait_for()
+        screenshot(page, "first-tab")
+    finally:
+        other.close()
+    answers = [t.split("\n")[0] for t in page.locator(ASSISTANT).all_inner_texts()]
+    assert answers == ["The first answer.", "The answer the other tab got."], answers
+    assert len(scripted_llm.requests) == 2  # followed, not asked again
+
+
 def test_insert_into_a_read_only_notebook_says_so_and_copies(
     lab_page: LabPage, page: Any, scripted_llm: FakeLLM, screenshot: Any
 ) -> None:

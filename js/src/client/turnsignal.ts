@@ -8,6 +8,11 @@
  * server (the server now knows it runs, so `TURN.WATCH` follows it from its start) and when
  * it ended; a chat showing that thread then follows it (see widget.ts). No request is made
  * for it, and no connection is held open: only pages where both show one thread act.
+ *
+ * Other tabs of the browser on the same Jupyter server hear it too, on a BroadcastChannel
+ * named by the server's base URL: a conversation open in two tabs showed the other tab's
+ * turns only after its own next message. A tab ignores what its own page sent (each bundle
+ * of a page has a channel of its own, and heard the page's event already).
  */
 
 import type { TurnFailure } from "./reducer";
@@ -31,6 +36,43 @@ export interface TurnSignal {
   failure?: TurnFailure;
 }
 
+/** What another tab's turn comes from: no session of this page. */
+const OTHER_TAB = Object.freeze({});
+/** Where a page keeps its id, shared by its bundles (the lab extension's, each widget's). */
+const PAGE_ID = "__jupyterChatkitPageId";
+
+/** A signal as it crosses to other tabs (a session cannot: `page` says whose it was). */
+interface TabSignal {
+  page: string;
+  threadId: string;
+  phase: TurnSignal["phase"];
+  failure?: TurnFailure;
+}
+
+let channel: BroadcastChannel | null | undefined;
+
+/** This bundle's channel to the other tabs on this Jupyter server; null where there is none. */
+function tabs(win: Window): BroadcastChannel | null {
+  if (channel !== undefined) return channel;
+  channel = null;
+  if (typeof BroadcastChannel !== "function") return channel;
+  let base = "/";
+  try {
+    const config = JSON.parse(document.getElementById("jupyter-config-data")?.textContent || "{}");
+    if (typeof config.baseUrl === "string") base = config.baseUrl;
+  } catch {
+    // no page config (a bare page): the origin's root
+  }
+  channel = new BroadcastChannel(`jupyter-chatkit:turns:${win.location.origin}${base}`);
+  return channel;
+}
+
+function pageId(win: Window): string {
+  const held = win as unknown as Record<string, unknown>;
+  if (typeof held[PAGE_ID] !== "string") held[PAGE_ID] = `${Date.now()}-${Math.random()}`;
+  return held[PAGE_ID] as string;
+}
+
 /** A page's `window` to signal on; none outside a browser (node tests, a stand-in `window`). */
 function page(): Window | null {
   if (typeof window === "undefined" || typeof CustomEvent === "undefined") return null;
@@ -39,7 +81,16 @@ function page(): Window | null {
 
 /** Tell the page about a turn. */
 export function announceTurn(signal: TurnSignal): void {
-  page()?.dispatchEvent(new CustomEvent<TurnSignal>(TURN_SIGNAL, { detail: signal }));
+  const win = page();
+  if (!win) return;
+  win.dispatchEvent(new CustomEvent<TurnSignal>(TURN_SIGNAL, { detail: signal }));
+  const { threadId, phase, failure } = signal;
+  const sent: TabSignal = { page: pageId(win), threadId, phase, ...(failure ? { failure } : {}) };
+  try {
+    tabs(win)?.postMessage(sent);
+  } catch {
+    // a failure that cannot be cloned: the other tabs catch up at their next message
+  }
 }
 
 /** Listen to the page's turn signals; returns the remover. */
@@ -51,5 +102,16 @@ export function onTurnSignals(listener: (signal: TurnSignal) => void): () => voi
     if (detail && typeof detail.threadId === "string" && detail.threadId) listener(detail);
   };
   win.addEventListener(TURN_SIGNAL, onEvent);
-  return () => win.removeEventListener(TURN_SIGNAL, onEvent);
+  const other = tabs(win);
+  const onTab = (e: MessageEvent<TabSignal>): void => {
+    const d = e.data;
+    if (!d || d.page === pageId(win) || typeof d.threadId !== "string" || !d.threadId) return;
+    if (d.phase !== "started" && d.phase !== "ended") return;
+    listener({ threadId: d.threadId, phase: d.phase, source: OTHER_TAB, ...(d.failure ? { failure: d.failure } : {}) });
+  };
+  other?.addEventListener("message", onTab);
+  return () => {
+    win.removeEventListener(TURN_SIGNAL, onEvent);
+    other?.removeEventListener("message", onTab);
+  };
 }
