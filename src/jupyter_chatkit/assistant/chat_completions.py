@@ -281,14 +281,22 @@ class ChunkByValidation:
     @classmethod
     def build(cls, *, response: Any, data: object) -> Any:
         """The chunk as openai's ``construct_type(type_=ChatCompletionChunk)`` makes it."""
-        import pydantic
-        from openai._models import construct_type
-        from openai.types.chat import ChatCompletionChunk
-
+        chunk, construct_type, invalid = _chunk_building()
         try:
-            return ChatCompletionChunk.model_validate(data, strict=True)
-        except pydantic.ValidationError:
-            return construct_type(type_=ChatCompletionChunk, value=data)
+            return chunk.model_validate(data, strict=True)
+        except invalid:
+            return construct_type(type_=chunk, value=data)
+
+
+@functools.cache
+def _chunk_building() -> tuple[Any, Any, type[Exception]]:
+    """openai's chunk class, its ``construct_type`` and pydantic's ValidationError, looked
+    up once (three imports per chunk were a quarter of building it)."""
+    import pydantic
+    from openai._models import construct_type
+    from openai.types.chat import ChatCompletionChunk
+
+    return ChatCompletionChunk, construct_type, pydantic.ValidationError
 
 
 def prepare_chunk_validation() -> None:

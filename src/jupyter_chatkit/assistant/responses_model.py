@@ -110,21 +110,29 @@ class StreamEventByType:
         member the ``type`` names without validation. Only that member could validate
         (each has its own ``type`` literal), so it alone is tried, then constructed.
         """
-        import pydantic
-        from openai._models import construct_type
-        from openai.types.responses import ResponseStreamEvent
-
+        event, construct_type, invalid = _event_building()
         types = stream_event_types()
         if types is not None:
             try:
                 return types.adapter.validate_python(data)
-            except pydantic.ValidationError:
+            except invalid:
                 kind = data.get("type") if isinstance(data, dict) else None
                 member = types.by_type.get(kind) if isinstance(kind, str) else None
                 if member is not None:
                     return construct_type(type_=member, value=data)
         # No type, or one this openai does not know: openai's own way.
-        return construct_type(type_=ResponseStreamEvent, value=data)
+        return construct_type(type_=event, value=data)
+
+
+@functools.cache
+def _event_building() -> tuple[Any, Any, type[Exception]]:
+    """openai's event union, its ``construct_type`` and pydantic's ValidationError, looked
+    up once (imports per event cost about as much as validating a text delta)."""
+    import pydantic
+    from openai._models import construct_type
+    from openai.types.responses import ResponseStreamEvent
+
+    return ResponseStreamEvent, construct_type, pydantic.ValidationError
 
 
 def lighten_stream(stream: object) -> bool:
