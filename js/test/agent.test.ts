@@ -181,7 +181,8 @@ function agentSession(script: Record<string, Answer[]>, answer: (id: string) => 
     const a = answer(id);
     queueMicrotask(() => (a === "all" ? live.approveAll?.() : live.decide?.(a)));
   });
-  session.toolFallback = (name) => (args, ctx) => approvals.step(name, args, ctx.item, ctx.signal);
+  // As ui/agent.ts hands them over.
+  session.toolFallback = (name) => (args, ctx) => approvals.step(name, args, ctx.item, ctx.signal, ctx.resumed === true);
   return { session, transport, approvals, applied, turns, cards, cells, reverted, here, host };
 }
 
@@ -274,6 +275,38 @@ test("an approved step is applied with what its card showed; an auto-approved on
   await auto.session.send("go");
   assert.deepEqual(auto.cards, []);
   assert.equal(auto.applied[0].shown, undefined);
+});
+
+test("a step resumed after a reload asks first, though Auto-run and auto-approve are on", async () => {
+  // The page that was to carry it out was reloaded before it sent the result: the step
+  // may have run there already. Its Auto-run was for that page's turn.
+  for (const name of ["run_cell", "insert_cell"]) {
+    const pending = stepCall("s1", name, { index: 3, source: "x" }).item;
+    const t = agentSession(
+      {
+        "threads.get_by_id": [{ json: storedThread([userMessage("u1").item, pending]) }],
+        "threads.add_client_tool_output": [{ sse: done }],
+      },
+      () => "skip",
+    );
+    t.approvals.autoRun = true;
+    t.approvals.autoApprove = true;
+    await t.session.openThread(TID);
+    assert.deepEqual(t.cards, ["s1"], name);
+    assert.equal(t.applied.length, 0, name);
+  }
+  // A step of the page's own turn still runs without a card.
+  const own = agentSession(
+    {
+      "threads.create": [{ sse: sse(threadCreated(), userMessage("u1"), stepCall("s1", "run_cell", { index: 3 })) }],
+      "threads.add_client_tool_output": [{ sse: done }],
+    },
+    () => "skip",
+  );
+  own.approvals.autoRun = true;
+  await own.session.send("go");
+  assert.deepEqual(own.cards, []);
+  assert.equal(own.applied.length, 1);
 });
 
 test("a running step that has to wait says what for on its card, until it is done", async () => {

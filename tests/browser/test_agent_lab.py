@@ -656,3 +656,48 @@ def test_an_approved_run_never_runs_a_cell_changed_while_it_waited(
     assert execution_count(lab_page, 1) is None
     result = tool_results(scripted_llm, 1)[-1]
     assert result["status"] == "failed"
+
+
+def test_an_auto_run_step_resumed_after_a_reload_asks_first(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    """A reload while an auto-run step's cell runs: the new page finds the step still
+    waiting for its result and carries it out again. Auto-run (or Approve all) was given
+    to the page that ran it; the new page cannot know the cell already ran, so it asks,
+    and nothing runs a second time without a click."""
+    go = lab_page.server.root_dir / "resume-go"
+    runs = lab_page.server.root_dir / "resume-runs.txt"
+    cell = (
+        "import os, time\n"
+        f"open({str(runs)!r}, 'a').write('run\\n')\nprint('agent started', flush=True)\n"
+        f"while not os.path.exists({str(go)!r}):\n    time.sleep(0.05)\nprint('agent done')"
+    )
+    lab_page.server.write_notebook("resume.ipynb", [cell])
+    lab_page.open("resume.ipynb")
+    open_panel(page)
+    agent_mode(page)
+    page.locator(f"{PANEL} .jck-auto-run").check()
+    scripted_llm.script(Reply(tool_calls=[ToolCall("run_cell", {"index": 0})]), Reply("Ran."))
+    ask(page, "run cell 1")
+    page.locator(".jp-OutputArea-output", has_text="agent started").wait_for(timeout=60_000)
+    # Reloaded while the cell runs: its result is never sent by this page.
+    page.reload()
+    page.wait_for_function("() => !!window.jupyterapp", timeout=60_000)
+    page.evaluate("() => window.jupyterapp.restored")
+    go.write_text("")
+    lab_page.wait_for_kernel_idle()
+    open_panel(page)
+    # The resumed step either asks (its card waits) or runs on and the model answers.
+    page.wait_for_function(
+        "(panel) => !!document.querySelector(panel + ' .jck-step-approve')"
+        " || [...document.querySelectorAll(panel + ' .jck-msg.jck-assistant')]"
+        ".some(m => m.textContent.includes('Ran.'))",
+        arg=PANEL,
+        timeout=60_000,
+    )
+    screenshot(page, "resumed-step-asks")
+    assert runs.read_text() == "run\n"
+    card = waiting(page, "run_cell")
+    card.locator(".jck-step-skip").click()
+    wait_answer(page, "Ran.")
+    assert runs.read_text() == "run\n"

@@ -334,12 +334,23 @@ export class StepApprovals {
     }
   }
 
-  /** One step: wait for the decision, then carry it out (or not). */
-  async step(name: string, args: Record<string, unknown>, item: ClientToolCallItem, signal: AbortSignal): Promise<unknown> {
+  /**
+   * One step: wait for the decision, then carry it out (or not). A `resumed` step (asked
+   * of a page reloaded or closed before it sent the result) always waits for its card:
+   * it may have been carried out there, and Auto-run, Approve all or auto-approve were
+   * given for that page's turn, not for carrying it out a second time.
+   */
+  async step(
+    name: string,
+    args: Record<string, unknown>,
+    item: ClientToolCallItem,
+    signal: AbortSignal,
+    resumed = false,
+  ): Promise<unknown> {
     const turn = this.turn;
     let decision: Decision = "approve";
     let shown: StepPreview | undefined;
-    if (!this.autoApproved(name, turn)) {
+    if (resumed || !this.autoApproved(name, turn)) {
       // What the card shows is what an approval approves (apply checks the cell against it).
       shown = await this.preview(name, args);
       decision = signal.aborted

@@ -12,7 +12,15 @@ import type { ClientToolCallItem, NonStreamingReq } from "./types";
 /** Runs one client tool where the notebook is; its return value goes to the model. */
 export type ClientToolHandler = (
   args: Record<string, unknown>,
-  context: { signal: AbortSignal; item: ClientToolCallItem },
+  context: {
+    signal: AbortSignal;
+    item: ClientToolCallItem;
+    /**
+     * The call was asked of another page (reloaded or closed before it sent the result)
+     * and is answered here: it may have been carried out there already.
+     */
+    resumed?: boolean;
+  },
 ) => Promise<unknown>;
 
 /** Everything a {@link ChatSession} reports to its listeners. */

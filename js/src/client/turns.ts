@@ -105,6 +105,7 @@ export class TurnSession extends SessionBase {
     let req: StreamingReq | null = first;
     // A call the server still waits for (see resumePendingCall): answered before any send.
     let resume = opts.resume ?? null;
+    const resumed = resume;
     let rounds = 0;
     let events = 0;
     this.onlyAnError = false;
@@ -141,7 +142,7 @@ export class TurnSession extends SessionBase {
           this.changed();
           break;
         }
-        const result = await this.runTool(call, controller.signal);
+        const result = await this.runTool(call, controller.signal, call === resumed);
         if (gen === this.generation && controller.signal.aborted && isStopped(result)) {
           // A step cut short by Stop (a cell interrupted): record its result, which ends
           // the turn on the server without another model call.
@@ -280,11 +281,11 @@ export class TurnSession extends SessionBase {
     await this.runTurn(null, { userInitiated: false, resume: call });
   }
 
-  protected async runTool(call: ClientToolCallItem, signal: AbortSignal): Promise<unknown> {
+  protected async runTool(call: ClientToolCallItem, signal: AbortSignal, resumed = false): Promise<unknown> {
     const handler = this.clientTools[call.name] ?? this.toolFallback?.(call.name);
     if (!handler) return { error: `This front end has no client tool named ${call.name}.` };
     try {
-      const result = await handler(call.arguments ?? {}, { signal, item: call });
+      const result = await handler(call.arguments ?? {}, { signal, item: call, ...(resumed ? { resumed } : {}) });
       return result === undefined ? null : result;
     } catch (e) {
       if (isAbortError(e) && signal.aborted) throw e;

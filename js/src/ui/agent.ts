@@ -155,7 +155,8 @@ function sharedAgent(session: ChatSession, host: AgentHost): SharedAgent {
     chats,
     // Each message carries the thread's choice (the server keeps it in the thread).
     metadata: () => ({ agent: { mode: shared.mode, auto_run: approvals.autoRun } }),
-    fallback: (name) => (isStep(name) ? (args, ctx) => approvals.step(name, args, ctx.item, ctx.signal) : undefined),
+    fallback: (name) =>
+      isStep(name) ? (args, ctx) => approvals.step(name, args, ctx.item, ctx.signal, ctx.resumed === true) : undefined,
   };
   session.requestMetadata = shared.metadata;
   session.toolFallback = shared.fallback;
