@@ -41,6 +41,7 @@ import { CallRedaction, namesASecret, pairHides } from "./redactcalls";
 import { keyLines, keyishCells, manifestPairs } from "./redactdata";
 import { hideSecretManifests } from "./redactmanifest";
 import { hideAnnotatedValues } from "./redactannotated";
+import { aliases, fstringKeeps } from "./redactflows";
 
 export {
   hideShownSecret,
@@ -55,6 +56,8 @@ export {
   normalizeName,
   stripAnsi,
 } from "./redactnames";
+
+export { aliases, expressionPieces, fstringKeeps } from "./redactflows";
 
 export { MAX_RESULT_CHARS, REDACT_MARGIN, RESULT_BUDGET, bound } from "./bound";
 import { REDACT_MARGIN, RESULT_BUDGET, bound } from "./bound";
@@ -98,17 +101,11 @@ const INLINE = new RegExp(RULES.inlineAssignment, "g");
 const ITEM_GLUE = new RegExp(RULES.itemGlue);
 const CALL_TRIGGER = anyOf([...RULES.nameTriggers, "login", "connect", "bind", "ftp", "redis", "sign"]);
 const PAIRED = new RegExp(RULES.pairedContainer, "g");
-const ALIAS = new RegExp(RULES.aliasAssignment, "gm");
-const ASSIGNED = new RegExp(RULES.assignedExpression, "gm");
-const EXPRESSION_PART = new RegExp(RULES.expressionPart, "g");
 // After a bare word: `+` and another name or literal (`head + tail`).
 const JOINED_NEXT = /^[ \t]*\+[ \t]*[A-Za-z_'"]/;
 const PROSE_WORD = new RegExp(RULES.proseWord);
 const WORD_SECRET_NAME = new RegExp(RULES.wordSecretName);
-const FSTRING_NAME = /\{([A-Za-z_][A-Za-z0-9_]*)[!:}]/g;
 const FSTRING_PREFIX = new RegExp(RULES.fstringPrefix);
-const FSTRING_FIELD = new RegExp(RULES.fstringField, "g");
-const FSTRING_RUN = new RegExp(RULES.fstringRun, "g");
 const HASH_CONTEXT = new RegExp(RULES.hashContext, "i");
 const HEX_DIGEST = new RegExp(RULES.hexDigest);
 const TEMPLATE_VALUE = new RegExp(RULES.templateValue);
@@ -130,58 +127,6 @@ function firstFieldEnd(body: string): number {
   return head ? head[0].length : 0;
 }
 
-const KEEP_NAMES = new Set(["None", "True", "False", "null", "undefined", "nil", "self", "this"]);
-
-/** An f-string under a secret name whose literal text holds no secret
- * (`f"postgres://u:{pw}@h"`): its fields are references. Mirrors Python's `fstring_keeps`. */
-export function fstringKeeps(secret: string): boolean {
-  if (!secret.includes("{")) return false;
-  const rest = secret.replace(FSTRING_FIELD, " ");
-  for (const [run] of rest.matchAll(FSTRING_RUN)) {
-    if (/[A-Za-z]/.test(run) && /[0-9!#$%^&*]/.test(run)) return false;
-  }
-  return true;
-}
-
-/** Variables a secret-named one is set from in `text` (`password = S`). */
-export function aliases(text: string): Set<string> {
-  const found = new Set<string>();
-  for (const m of text.matchAll(ALIAS)) {
-    const last = m[1].split(".").pop() ?? m[1];
-    if (m[2] !== last && !KEEP_NAMES.has(m[2]) && isSecretName(last)) found.add(m[2]);
-  }
-  if (text.includes("+") || text.includes("join(") || text.includes("{")) {
-    for (const m of text.matchAll(ASSIGNED)) {
-      const last = m[1].split(".").pop() ?? m[1];
-      if (isSecretName(last)) for (const n of expressionPieces(m[2])) if (n !== last) found.add(n);
-    }
-  }
-  return found;
-}
-
-/** The variables an expression of only names, string literals, `+`, `"".join(`, `str(` and
- * f-string fields joins (`a + b`, `"".join([a, b])`, `f"{a}{b}"`); none for anything else
- * (a call: `getpass(prompt)`). Mirrors Python's `expression_pieces`. */
-export function expressionPieces(expression: string): string[] {
-  const names: string[] = [];
-  let joins = false;
-  let at = 0;
-  let last: string | undefined; // the literal just before (a join's separator)
-  for (const part of expression.matchAll(EXPRESSION_PART)) {
-    if (part.index !== at) return [];
-    at = part.index + part[0].length;
-    const [, fstring, , body, joiner, name] = part;
-    if (joiner === ".join(" && last) return []; // `" ".join(words)`: words joined, not a secret's pieces
-    last = body;
-    if (joiner || part[0].includes("+")) joins = true;
-    else if (fstring && body !== undefined) {
-      const fields = [...body.matchAll(FSTRING_NAME)].map((f) => f[1]);
-      joins = joins || fields.length >= 2;
-      names.push(...fields);
-    } else if (name && !KEEP_NAMES.has(name)) names.push(name);
-  }
-  return at === expression.trimEnd().length && joins ? names : [];
-}
 
 /** A hex digest named as one right before it (`sha256 = "e3b0…"`). */
 function isDigest(secret: string, before: string): boolean {

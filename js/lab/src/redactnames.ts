@@ -213,11 +213,23 @@ export function holdsShortPassword(name: string, value: string): boolean {
   return bare.length <= 3 && SHORT_PASSWORD_NAMES.has(normalizeName(bare)) && value.length <= 64 && SHORT_NAME_PASSWORD.test(value);
 }
 
+const AUTH_SCHEME_NAME = new RegExp(RULES.authSchemeName);
+const AUTH_SCHEME_VALUE = new RegExp(RULES.authSchemeValue);
+/** A scheme's name under a name saying how a client authenticates (`auth="oauth"`,
+ * `"Authorization": "Bearer "`): the way in, not a secret (values.py). */
+export function namesAuthScheme(name: string, value: string): boolean {
+  return value.length <= 40 && AUTH_SCHEME_VALUE.test(value.toLowerCase()) && AUTH_SCHEME_NAME.test(normalizeName(name));
+}
+
 export function isSecretPair(name: unknown, value: unknown): boolean {
   if (typeof name !== "string") return false;
   // `GOOGLE_APPLICATION_CREDENTIALS=/keys/sa.json`: where a secret is kept.
   // Or `{"password": "Optional[str]"}`: its type.
-  if (isSecretName(name)) return typeof value !== "string" || value.length > 4096 || !(FILE_PATH.test(value) || looksLikeAnnotation(value));
+  // Or `auth="oauth"`: a scheme's name (namesAuthScheme).
+  if (isSecretName(name))
+    return (
+      typeof value !== "string" || value.length > 4096 || !(FILE_PATH.test(value) || looksLikeAnnotation(value) || namesAuthScheme(name, value))
+    );
   if (typeof value !== "string") return false;
   if (isKeyishName(name) && looksRandom(value)) return true;
   // `p = "hunter2"`: a one-letter name holding a literal shaped like a password.

@@ -286,7 +286,10 @@ CLI_RULES: list[dict[str, Any]] = [
         # (``password_prompt = "Enter password..."`` is whole).
         # The text's very end: Python's "$" also matches before a last newline, so
         # ``input("Password: ")`` then "\n" read ")" as a cut value (JavaScript's not).
-        r"([^'\"\\\n«…]{1,2000})(?=(?:…|\.\.\.)(?![^'\"\n]{0,200}['\"])|(?![\s\S]))",
+        # Not a call's or a container's closing punctuation alone (``getpass("Password:
+        # ")``: the quote read was the prompt's closing one).
+        r"(?![ \t]*[)\]},;])([^'\"\\\n«…]{1,2000})"
+        r"(?=(?:…|\.\.\.)(?![^'\"\n]{0,200}['\"])|(?![\s\S]))",
         "group": 2,
         "flags": "i",
     },
@@ -333,7 +336,9 @@ FLAG_RULES: list[dict[str, Any]] = [
         "kind": "command-line password",
         "triggers": ["-u ", "--user"],
         # ``curl -u admin:hunter2``, ``--user admin:hunter2``.
-        "pattern": r"((?:^|\s)(?:-u|--user)[ \t]+['\"]?[^\s:'\"]+:)((?!//)[^\s'\"@«]+)",
+        # A shell variable as the password (``-u "$USER:$PASSWORD"``) is a reference.
+        "pattern": r"((?:^|\s)(?:-u|--user)[ \t]+['\"]?[^\s:'\"]+:)"
+        r"((?!//)(?!\$\{?[A-Za-z_][A-Za-z0-9_]*\}?(?:[\s'\"]|$))[^\s'\"@«]+)",
         "group": 2,
         "flags": "",
     },

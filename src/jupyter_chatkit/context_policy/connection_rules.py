@@ -37,9 +37,11 @@ CONNECTION_RULES: list[dict[str, Any]] = [
     },
     {
         "kind": "URL password",
-        # Or as a literal inside an f-string's field (``f"https://ada:{'Tr0ub4dor&3'}@db"``).
+        # Or as a literal inside an f-string's field (``f"https://ada:{'Tr0ub4dor&3'}@db"``),
+        # the user a field too (``f"https://{user}:{'Tr0ub4dor&3'}@db"``).
         "triggers": ["://"],
-        "pattern": r"(://[^\s'\"@/:{}]{0,100}:\{[ \t]*(['\"]))([^'\"\n«{}]{1,200})"
+        "pattern": r"(://(?:[^\s'\"@/:{}]|\{[^{}\n'\"]{0,100}\}){0,100}:\{[ \t]*(['\"]))"
+        r"([^'\"\n«{}]{1,200})"
         r"(?=\2[ \t]*\}@)",
         "group": 3,
         "flags": "",

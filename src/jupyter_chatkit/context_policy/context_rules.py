@@ -381,7 +381,9 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         r"|credentials?)\b"
         r"(?![ \t_-]+(?:polic(?:y|ies)|reset|rules?|requirements?|length|strength|management"
         r"|manager|rotation|endpoint|url|uri|type|expir[a-z]*|format|hash(?:es|ing)?|field"
-        r"|prompt|hint|store|vault|scanner|scanning|detection|limit|count|usage|budget)\b)"
+        r"|prompt|hint|store|vault|scanner|scanning|detection|limit|count|usage|budget"
+        # NLP's tokens (``token classification``, ``token-level F1``, ``token ids``).
+        r"|classification|classifier|level|embeddings?|ids?|tagging|logits|spans?|labels?)\b)"
         r"(?:[^\n]{0,60}?"
         r"|[^\n]{0,60}\r?\n[^\n]{0,24}?)[\s'\"`=:(<\[])"
         r"((?=[A-Za-z!@#$%^&*.~+/-]{0,63}[0-9])[A-Za-z0-9!@#$%^&*.~+/-]{6,64})"

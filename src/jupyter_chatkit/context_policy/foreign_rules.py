@@ -20,6 +20,20 @@ _LATIN_WORDS = (
     r"|l[öo]senord|passord|adgangskode|salasana|[şs]ifre|jelsz[óo]|heslo"
     r"|clave[ _-]?(?:api|secreta)|api[ _-]?clave|chiave[ _-]?(?:api|segreta)"
     r"|mật[ _]?khẩu|kata[ _]?sandi"
+    # ``parolă`` (Romanian), ``parol`` (Turkic, Russian in Latin letters), ``parola
+    # d'ordine``; not ``parola`` alone (Italian for "word").
+    r"|parol(?![a-zà-ÿ])|parolă|parola[ _-]?d[ _'-]?ordine"
+    # Words for "secret" (German, Dutch, Italian, Spanish, Portuguese, Polish, Indonesian,
+    # Swedish, Danish, Norwegian, Finnish): ``geheim`` with its endings, not ``geheimrat``.
+    r"|geheim(?:nis|e|er|es)?(?![a-zà-ÿ])|segreto|secreto|segredo|sekret|rahasia"
+    r"|hemlighet|hemmelighe[dt]|salaisuus"
+    # A key's word with a secret's or an API's beside it (``api_schlüssel``, ``chave_api``,
+    # ``clé_secrète``, ``geheime_sleutel``, ``zugangsschlüssel``); ``schlüssel`` alone is
+    # a dict's key as often as a credential.
+    r"|(?:api|geheim(?:e|er)?|zugangs|zugriffs|secret|privat(?:e|er)?)[ _-]?"
+    r"(?:schl(?:ü|ue)ssel|sleutel|klucz|nyckel)|(?:schl(?:ü|ue)ssel|sleutel|klucz)[ _-]?api"
+    r"|chave[ _-]?(?:api|secreta|de[ _]acesso)|api[ _-]?chave"
+    r"|cl[ée][ _-]?(?:api|secr[èe]te|priv[ée]e|d[e']?[ _-]?acc[èe]s)|api[ _-]?cl[ée]"
 )
 # Scripts without letter case or word spaces: the word may end a longer name (``数据库
 # 密码``, ``DB密码``); a longer word that only starts with it (``암호화``, encryption) is
@@ -27,6 +41,9 @@ _LATIN_WORDS = (
 _OTHER_WORDS = (
     r"пароль|парол[яюе]|密码|密碼|口令|パスワード|暗証番号|비밀번호|암호|κωδικός"
     r"|σύνθημα|סיסמה|סיסמא|كلمة[ _]?المرور|पासवर्ड|รหัสผ่าน"
+    # "Secret", "secret key", "token": ``секрет``, ``密钥``, ``秘密鍵``, ``トークン``, ``토큰``.
+    r"|секрет|токен|секретный[ _]?ключ|ключ[ _]?api|api[ _]?ключ|密钥|秘钥|私钥|令牌"
+    r"|秘密鍵|秘密|トークン|토큰|비밀[ _]?키"
 )
 # A name's tail after the word: letters of Latin or Cyrillic script, digits, "_"
 # (``passwort_db``, ``пароль_бд``); Hangul or kana go on another word (``암호화``).
@@ -52,7 +69,11 @@ _TRIGGERS = [
     "hasło", "haslo", "lösenord", "losenord", "passord", "adgangskode", "salasana", "şifre",
     "sifre", "jelszó", "jelszo", "heslo", "clave", "chiave", "khẩu", "sandi", "парол",
     "密码", "密碼", "口令", "パスワード", "暗証番号", "비밀번호", "암호", "κωδικ", "σύνθημα",
-    "סיסמ", "المرور", "पासवर्ड", "รหัสผ่าน",
+    "סיסמ", "المرور", "पासवर्ड", "รหัสผ่าน", "parol", "geheim", "segreto", "secreto",
+    "segredo", "sekret", "rahasia", "hemlighet", "hemmelighe", "salaisuus", "sleutel",
+    "schlüssel", "schluessel", "klucz", "nyckel", "chave", "clé", "cle_", "cle-", "cle ",
+    "секрет", "токен", "ключ", "密钥", "秘钥", "私钥", "令牌", "秘密", "トークン", "토큰",
+    "비밀",
 ]  # fmt: skip
 
 FOREIGN_RULES: list[dict[str, Any]] = [

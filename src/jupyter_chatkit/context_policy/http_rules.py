@@ -33,8 +33,9 @@ HTTP_RULES: list[dict[str, Any]] = [
         # on the next line) is not the value: the next-line rule below hides the token.
         "pattern": r"(\bauthorization['\"]?[ \t]*[:=][ \t]*['\"]?(?:(?:bearer|basic|token|digest"
         r"|apikey|sso-key)[ \t]+)?)"
-        # Nor the scheme before a placeholder or a reference (``Bearer <token>``, ``$TOKEN``).
-        r"((?![{$<])(?!(?:bearer|basic|token|digest|apikey|sso-key)[ \t]*(?:\r?\n|$|[{$<]))"
+        # Nor the scheme before a placeholder or a reference (``Bearer <token>``, ``$TOKEN``),
+        # nor the scheme alone in its string (``"Bearer " + token``: the token is code).
+        r"((?![{$<])(?!(?:bearer|basic|token|digest|apikey|sso-key)[ \t]*(?:\r?\n|$|[{$<'\"`]))"
         r"[^\s'\",;}«]{6,})",
         "group": 2,
         "flags": "i",

@@ -16,11 +16,16 @@ from typing import Any
 
 from .foreign_rules import FOREIGN_SECRET_NAME
 
+# What makes a name a secret's, and the words a text needs for the name rules to run.
+from .name_rules import NAME_TRIGGERS, SECRET_NAME_PATTERN, SECRET_NAME_QUALIFIERS, TOKEN_QUALIFIERS
+
 # What values and printed tables look like, and the known shapes of credential values
 # (long lists, kept in modules of their own).
 from .shape_rules import (
     ANNOTATION_NEXT,
     ANNOTATION_VALUE,
+    AUTH_SCHEME_NAME,
+    AUTH_SCHEME_VALUE,
     CLASS_HEADER,
     CODE_VALUE,
     CREDENTIAL_VALUE,
@@ -62,139 +67,6 @@ from .table_rules import (
 from .value_rules import VALUE_RULES
 from .word_lists import ENV_ALLOW_NAMES, ENV_ALLOW_PREFIXES, HTML_ENTITIES, TOKEN_TEXT_WORDS
 
-# Names are compared normalised: camelCase split, lower case, every run of other characters
-# one "_" (``X-Api-Key`` -> ``x_api_key``). A name is secret when one of its "_"-separated
-# parts (or adjacent pair) is here: ``db_password``, ``GITHUB_TOKEN``, not ``tokenizer``,
-# ``max_tokens``, ``author``.
-SECRET_NAME_PATTERN = (
-    r"(?:^|_)(?:passwords?|passwd|pwd|passphrase|secrets?|token|auth|authorization"
-    r"|credentials?|creds?|dsn|cookies?|session|session_?id|bearer|otp|pw"
-    # A password's name cut short (``psw``, ``pswd``, ``psswd``, ``passw``, ``pwrd``,
-    # ``pword``): no other word.
-    r"|pa?s{1,2}w(?:o?r?d)?|pwo?r?d"
-    r"|(?:api|private|access|secret|signing|encryption|client)_?keys?"
-    r"|client_?secret|conn(?:ection)?_?str(?:ing)?|psk|pre_?shared_?key"
-    # sshpass reads the password from ``SSHPASS`` (``sshpass -e``); a security answer.
-    r"|sshpass|security(?:_question)?_?answers?)(?:_|$)"
-    # ``pass`` only as the last part (``db_pass``), never ``pass_rate``.
-    r"|(?:^|_)pass$"
-    # Run-together names (AUTHTOKEN, GITHUBTOKEN, DBPASSWORD, MYAPIKEY).
-    r"|(?:^|_)[a-z0-9]*(?:password|passwd|passphrase|secret|token|apikey|credentials?)(?:_|$)"
-    # Personal access tokens of known forges (``GITHUB_PAT``); a bare ``pat`` is a pattern.
-    r"|(?:^|_)(?:github|gitlab|gh|gl|ado|azure|devops|bitbucket|hf|git)_?pat(?:_|$)"
-)
-
-# A secret word followed by one of these names something about the secret, not the
-# secret itself: ``auth_method``, ``token_type``, ``password_policy``, ``token_url``.
-SECRET_NAME_QUALIFIERS: list[str] = sorted(
-    {
-        "agent",
-        "algorithm",
-        "backend",
-        "count",
-        "counter",
-        "delimiter",
-        "dim",
-        "dir",
-        "emb",
-        "embed",
-        "embedding",
-        "embeddings",
-        "enabled",
-        "endpoint",
-        "env",
-        "expires",
-        "expiry",
-        "field",
-        "file",
-        "format",
-        "header",
-        # git's ``credential.helper``, docker's ``credHelpers``: a program's name.
-        "helper",
-        "helpers",
-        "hint",
-        "host",
-        "kind",
-        "label",
-        "len",
-        "length",
-        "limit",
-        "max",
-        "method",
-        "min",
-        "mode",
-        "name",
-        "path",
-        "pattern",
-        "policy",
-        "port",
-        "prompt",
-        "provider",
-        # Metrics about passwords and tokens in an analysis (``password_reset_rate``,
-        # ``password_strength``, ``token_ratio``): numbers and labels, not credentials.
-        "pct",
-        "percent",
-        "rate",
-        "ratio",
-        "score",
-        "share",
-        "strength",
-        "regex",
-        "required",
-        # ``secret_santa``, ``secret_sauce``, ``secret_garden``: things, not credentials.
-        "santa",
-        "sauce",
-        "garden",
-        "scheme",
-        "separator",
-        "size",
-        # Docker's ``credsStore``, Chrome's ``password_store``: where secrets are kept (a
-        # helper's name, ``desktop``, ``basic``), not one.
-        "store",
-        "strategy",
-        "timeout",
-        "ttl",
-        "type",
-        "uri",
-        "url",
-        "user",
-        "username",
-        "var",
-        "version",
-        "vocab",
-        # ``secret_word = "banana"`` (a guessing game's word), ``password_words``.
-        "word",
-        "words",
-    }
-)
-# After ``token`` (NLP's word pieces), these name a text's tokens, not a credential:
-# ``token_ids``, ``token_counts``, ``input_token_ids``, ``token_freq``. After another
-# secret word they may still hold one (``session_ids``, ``password_list``).
-TOKEN_QUALIFIERS: list[str] = sorted(
-    {
-        "counts",
-        "freq",
-        "freqs",
-        "frequency",
-        "frequencies",
-        "id",
-        "ids",
-        "idx",
-        "index",
-        "indices",
-        "lengths",
-        "lens",
-        "list",
-        "lists",
-        "logprobs",
-        "mask",
-        "offsets",
-        "positions",
-        "probs",
-        "spans",
-    }
-)
-
 # Cheap pre-check: a rule runs only on a text whose lower-case form contains one of its
 # ``triggers`` (plain substring tests: far cheaper than a regular expression).
 VALUE_TRIGGERS: list[str] = sorted({t for rule in VALUE_RULES for t in rule["triggers"]})
@@ -205,10 +77,16 @@ QUOTED_ASSIGNMENT = (
     # The name starts where a word does: trying every position inside a long word
     # made this quadratic (16,000 letters took 24 s).
     r"(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)"
+    # Not psql's interpolation of a variable (``ALTER USER etl PASSWORD :'pw'``, set by
+    # ``\\set pw`` or ``psql -v pw=…``): a blank, a colon glued to the quote, a name.
+    r"(?![ \t]+:(?:'[A-Za-z_][A-Za-z0-9_]{0,62}'|\"[A-Za-z_][A-Za-z0-9_]{0,62}\"))"
     # The value may start on the next line (``"password":\n "x"``, ``pw = (\n "x"``).
     # Blanks before that line's end belong to the run before it alone (a second run
     # there made ``password =`` then 20,000 blanks take seconds: quadratic).
-    r"(['\"]?\]?[ \t]*(?::=|=>|=|:)[ \t]*(?:(?:\\[ \t]*)?\r?\n[ \t]*|\([ \t]*(?:\r?\n[ \t]*)?)?"
+    # A type annotation between them (``db_password: str = "x"``, ``: str | None =``).
+    r"(['\"]?\]?(?:[ \t]*:[ \t]*[A-Za-z_][A-Za-z0-9_.]{0,40}(?:\[[A-Za-z0-9_., |]{0,60}\])?"
+    r"(?:[ \t]*\|[ \t]*[A-Za-z_][A-Za-z0-9_.]{0,40})?(?=[ \t]*=(?!=)))?"
+    r"[ \t]*(?::=|=>|=|:)[ \t]*(?:(?:\\[ \t]*)?\r?\n[ \t]*|\([ \t]*(?:\r?\n[ \t]*)?)?"
     r"(?:[rbuRBU]|[fF][rR]?|[rR][fFbB]|[bB][rR])?)(['\"]{3}|['\"`])"
     r"((?:(?!\3)[^\n\\]|\\.){1,2000})\3"
 )
@@ -243,7 +121,8 @@ INLINE_ASSIGNMENT = (
     # (Checked where the value starts: after it, each failure was tried again from
     # every name inside a long value, ``a:a:…:a=b``, quadratic.)
     # An escape (``\\n``) ends it too.
-    r"((?![A-Za-z_][A-Za-z0-9_.-]*=[A-Za-z_])(?:[^\s'\"`,;&<>(){}\[\]|«=$\\]|\\(?![ntr]))+)"
+    # Nor a URL after its scheme (``bigquery://p?credentials=x``: the query's names).
+    r"((?!//)(?![A-Za-z_][A-Za-z0-9_.-]*=[A-Za-z_])(?:[^\s'\"`,;&<>(){}\[\]|«=$\\]|\\(?![ntr]))+)"
     r"(?![^\s'\"`,;&<>(){}\[\]|«=$\\]|\\(?![ntr]))"
 )
 # ``AuthError: login failed``: a name like this is a label, not a secret's name.
@@ -297,9 +176,19 @@ PAIRED_CONTAINER = (
 # ``password = S`` (kept: a variable) and elsewhere ``S = "hunter2"``: the literal a
 # secret-named variable takes from another. Groups: 1 the secret name, 2 the variable.
 ALIAS_ASSIGNMENT = (
-    r"(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_.]*)[ \t]*(?::=|=)[ \t]*([A-Za-z_][A-Za-z0-9_]*)"
-    r"[ \t]*(?=$|[\n;,)#])"
+    # A dict's quoted key too (``{"password": pw}``).
+    r"(?<![A-Za-z0-9_.'\"])['\"]?([A-Za-z_][A-Za-z0-9_.]*)(?:['\"][ \t]*:|[ \t]*(?::=|=))"
+    r"[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?=$|[\n;,)}#])"
 )
+# Where a variable is passed as a credential by position (flows.py): a call's arguments
+# (``login(user, pw)``, ``HTTPBasicAuth(u, pw)``, ``connect(host, user, pw)``) or a
+# tuple set to a secret's name (``auth = (user, pw)``). Groups: 1 the callee or the name,
+# 2 "=" for a tuple, 3 the arguments (no brackets inside).
+ALIAS_CALL = (
+    r"(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_.]{0,100})[ \t]*(=[ \t]*)?\(([^()\n]{1,400})\)"
+)
+# A variable as a URL's password in an f-string or a format string (``f"{u}:{pw}@h"``).
+URL_PASSWORD_FIELD = r"[^\s'\"/:{}]*:\{([A-Za-z_][A-Za-z0-9_]*)\}@"
 # ``api_key = a + b``, ``password = "".join(parts)``, ``token = f"{head}{tail}"``: a
 # secret-named variable built from others on one line. Groups: 1 the name, 2 what it is
 # set to (read by EXPRESSION_PART: names, literals, "+", ".join(", str( ), brackets).
@@ -433,46 +322,6 @@ GETTER_CALL = (
 # Secret-named callees that name things about secrets, not hold them (``Session("x")``).
 NON_CREDENTIAL_CALLS: list[str] = sorted({"session", "cookie", "cookies", "otp", "dsn"})
 
-# A text needs one of these (in its lower-case form), and "=" or ":" or a line starting
-# with %env / export / set, for the assignment rules to be tried.
-NAME_TRIGGERS: list[str] = [
-    "pass",
-    "_pat",
-    "hubpat",
-    "labpat",
-    "pw",
-    "secret",
-    "token",
-    "auth",
-    "credential",
-    "cred",
-    "psw",
-    "pssw",
-    "pasw",
-    "dsn",
-    "cookie",
-    "session",
-    "bearer",
-    "key",
-    "otp",
-    "conn",
-    "sas",
-    "sig",
-    "salt",
-    "hmac",
-    "nonce",
-    "psk",
-    "shared",
-    "security",
-    # ``tok`` where it is a name (``?tok=``, ``tok = "…"``, ``"tok":``, a ``%whos`` row),
-    # not inside ``stock`` or ``tokenize``: key-ish, random-looking values only.
-    "tok=",
-    "tok =",
-    "tok:",
-    'tok"',
-    "tok'",
-    "tok  ",
-]
 
 # Environment variables kept and HTML references read: word_lists.py.
 
@@ -506,6 +355,8 @@ def rules_dict() -> dict[str, Any]:
         "bracketPiece": BRACKET_PIECE,
         "firstField": FIRST_FIELD,
         "aliasAssignment": ALIAS_ASSIGNMENT,
+        "aliasCall": ALIAS_CALL,
+        "urlPasswordField": URL_PASSWORD_FIELD,
         "assignedExpression": ASSIGNED_EXPRESSION,
         "expressionPart": EXPRESSION_PART,
         "transcript": TRANSCRIPT,
@@ -552,6 +403,8 @@ def rules_dict() -> dict[str, Any]:
         "classHeader": CLASS_HEADER,
         "shortNameValue": SHORT_NAME_VALUE,
         "keyishNamePattern": KEYISH_NAME_PATTERN,
+        "authSchemeName": AUTH_SCHEME_NAME,
+        "authSchemeValue": AUTH_SCHEME_VALUE,
         "shortPasswordNames": SHORT_PASSWORD_NAMES,
         "shortNamePasswordValue": SHORT_NAME_PASSWORD_VALUE,
         "shortNameTriggers": SHORT_NAME_TRIGGERS,

@@ -113,6 +113,20 @@ CODE_VALUE = (
     r"|^[A-Za-z_][A-Za-z0-9_.]*[(\[].*[)\]][,;:]?$"
     r"|^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?[,;]?$|^\{\{?[^{}]*\}?\}[,;]?$"
 )
+# A name that says how a client authenticates (``auth``, ``Authorization``,
+# ``authenticator``; normalised) and a value that is a scheme's or mechanism's name
+# (``auth="oauth"``, ``hive.connect(auth="LDAP")``, ``"Bearer "`` before ``+ token``):
+# the way in, not a secret. Compared in lower case.
+AUTH_SCHEME_NAME = r"(?:^|_)(?:auth|authorization|authentication|authenticator)$"
+AUTH_SCHEME_VALUE = (
+    r"^(?:oauth(?:[ _-]?2(?:\.0)?)?|oauth1(?:a)?|basic|bearer|digest|token|jwt|ntlm|kerberos"
+    r"|negotiate|gssapi|spnego|ldap|saml2?|sso|oidc|openid(?:[ _-]?connect)?|api[ _-]?key"
+    r"|hmac|(?:aws[ _-]?)?sigv4|iam|x509|mtls|tls|ssl|cert(?:ificate)?|plain|nosasl|sasl"
+    r"|scram(?:-sha-(?:1|256|512))?|md5|trust|peer|none|anonymous|password|user[ _-]?password"
+    r"|service[ _-]?account|managed[ _-]?identity|msi|default|external[ _-]?browser|cookie"
+    r"|session|custom|local|azure[ _-]?ad|aad|entra|okta|pat|oauth[ _-]?token)[ \t]*$"
+)
+
 # A bare name of one or two characters under a lower-case secret name is a variable
 # (``passphrase = p0``, ``password=pw``), not a credential: no password that short is
 # worth a guess, and hiding them made ordinary code unreadable. Quoted literals and
@@ -163,8 +177,12 @@ CREDENTIAL_VALUE = (
 # ``tok``, ``pswd``): ``bypass`` and ``lowpass`` hold no random strings.
 KEYISH_NAME_PATTERN = (
     # Not a public key's name (``pubkey``, ``public_key``): an address, not a secret.
-    r"(?:^|_)(?!pub(?:lic)?_?keys?(?:_|$))"
-    r"(?:[a-z0-9]*keys?|sas|sig|signature|salt|hmac|nonce|[a-z0-9]+pass|tok|tkn)(?:_|$)"
+    # Nor its last part: ``public_key`` holds no key-ish ``key`` after ``public_``.
+    r"(?:^|(?<!public)(?<!pub)_)(?!pub(?:lic)?_?keys?(?:_|$))"
+    r"(?:[a-z0-9]*keys?|sas|sig|signature|salt|hmac|nonce|[a-z0-9]+pass|tok|tkn"
+    # A key's word in another language (``sleutel``, ``schlüssel``, ``clave``, ``chave``,
+    # ``chiave``, ``klucz``, ``nyckel``): random values only, as under ``key``.
+    r"|sleutel|schl(?:_|ue)ssel|clave|chave|chiave|klucz|nyckel)(?:_|$)"
 )
 # A value that looks random: 16+ characters of a key's alphabet with digits, and mixed
 # case or 32+ characters. Git hashes and UUIDs shown as data stay (no secret name).

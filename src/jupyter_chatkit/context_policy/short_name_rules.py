@@ -14,6 +14,15 @@ from __future__ import annotations
 
 from typing import Any
 
+# Families of models a notebook loads by name (``p = "resnet50"``), lower case.
+_MODEL_FAMILIES = (
+    r"resnet|resnext|wide_resnet|vgg|densenet|efficientnet|mobilenet|inception|xception"
+    r"|alexnet|squeezenet|shufflenet|mnasnet|regnet[xy]?|convnext|vit|deit|swin|beit|yolo"
+    r"|unet|gpt|bert|roberta|distilbert|albert|deberta|electra|xlnet|llama|mistral|mixtral"
+    r"|qwen|gemma|phi|falcon|bloom|opt|t5|bart|whisper|clip|dino|sam|detr|ssd|rcnn|lstm"
+    r"|gru|mlp|cnn|lenet|darknet|hrnet|nasnet|pointnet|wav2vec|stablelm|starcoder|pythia"
+)
+
 
 def _password_literal(end: str, char: str = r"[^'\"\s]") -> str:
     """A literal's shape, then the literal (one group) of ``char`` characters, up to
@@ -29,6 +38,9 @@ def _password_literal(end: str, char: str = r"[^'\"\s]") -> str:
         # one word (``conv2d``, ``mp3file``): a model's, a layer's or a file's name.
         rf"(?![a-z0-9]{{1,30}}(?:-[a-z0-9]{{1,30}}){{1,5}}{end})"
         rf"(?![a-z]{{1,30}}[0-9]{{1,4}}[a-z]{{1,30}}{end})"
+        # A model's architecture and its size or version (``resnet50``, ``vgg16``,
+        # ``yolov8``, ``efficientnet_b0``, ``qwen2_5``): a family's name, then digits.
+        rf"(?!(?:{_MODEL_FAMILIES})[_-]?[a-z]?[0-9]{{1,4}}(?:[_-]?[a-z0-9]{{1,8}}){{0,3}}{end})"
         rf"({char}{{6,64}})"
     )
 

@@ -98,9 +98,12 @@ KEY_SHAPES: list[dict[str, Any]] = [
         # (a JWT's header alone): not these; nor a line of a certificate's block (the
         # key body rule above hid private ones): the next line is one more of its lines
         # or its END line. Nor a public content address: an IPFS CIDv0 (``Qm`` and 44
-        # base58 letters), a Bitcoin address (``1``/``3`` and 31-33 base58 letters).
+        # base58 letters), a Bitcoin address (``1``/``3`` and 31-33 base58 letters), a
+        # Solana-style public key (32 bytes in base58: 43-44 letters with no 0, O, I, l;
+        # its secret key is 64 bytes, 87-88 letters, still hidden).
         "pattern": r"(?<![A-Za-z0-9_+/=.~-])(?!AAAA|eyJ)"
-        r"(?!(?:Qm[1-9A-HJ-NP-Za-km-z]{44}|[13][1-9A-HJ-NP-Za-km-z]{31,33})(?![A-Za-z0-9_+/=.~-]))"
+        r"(?!(?:Qm[1-9A-HJ-NP-Za-km-z]{44}|[13][1-9A-HJ-NP-Za-km-z]{31,33}"
+        r"|[1-9A-HJ-NP-Za-km-z]{43,44})(?![A-Za-z0-9_+/=.~-]))"
         r"(?=(?:[A-Za-z]{0,100}[0-9]){3})"
         r"(?=(?:[a-z0-9]{0,100}[A-Z]){3})(?=(?:[A-Z0-9]{0,100}[a-z]){3})"
         r"[A-Za-z0-9]{32,100}(?![A-Za-z0-9_+/=.~-])"
@@ -455,6 +458,16 @@ KEY_SHAPES: list[dict[str, Any]] = [
         "min_text": 24,
         "prefilter": r"(?<![A-Za-z0-9_])[A-Z][A-Za-z0-9_]{0,80}\([ \t]*[bBrRuU]?['\"]"
         r"[A-Za-z0-9_-]{20}",
+    },
+    {
+        "kind": "key passed to a client",
+        # An API client's first argument in hex (``cohere.Client("7bab…")``, an
+        # OpenWeather or Datadog key): a client takes a key, not a digest or an id.
+        "triggers": ["client("],
+        "pattern": r"((?<![A-Za-z0-9_])(?:[A-Za-z_][A-Za-z0-9_]{0,60})?Client\("
+        r"[ \t]*[bBrRuU]?(['\"]))([0-9a-fA-F]{32,128})(?=\2)",
+        "group": 3,
+        "flags": "",
     },
     {
         "kind": "JWK private member",

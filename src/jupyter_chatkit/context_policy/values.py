@@ -20,6 +20,7 @@ from .compiled_rules import (
     PROSE_VALUE,
     WORD,
 )
+from .flows import positional_aliases
 from .lazy_patterns import lazy_compile
 from .names import is_placeholder, is_secret_name, marker, normalize_name, plain_str
 
@@ -44,6 +45,8 @@ _ANNOTATION_NEXT = lazy_compile(rules.ANNOTATION_NEXT)
 _CLASS_HEADER = lazy_compile(rules.CLASS_HEADER)
 _WEAK_QUALIFIERS = frozenset(rules.WEAK_QUALIFIERS)
 _SHORT_NAME_PASSWORD = lazy_compile(rules.SHORT_NAME_PASSWORD_VALUE)
+_AUTH_SCHEME_NAME = lazy_compile(rules.AUTH_SCHEME_NAME)
+_AUTH_SCHEME_VALUE = lazy_compile(rules.AUTH_SCHEME_VALUE)
 
 
 def _is_short_password_name(name: str) -> bool:
@@ -203,6 +206,16 @@ def _plain_str_key(key: str) -> bool:
     return not (last in _WEAK_QUALIFIERS and is_secret_name(head))
 
 
+def names_auth_scheme(name: str, value: str) -> bool:
+    """True for a scheme's name under a name saying how a client authenticates
+    (``auth="oauth"``, ``"Authorization": "Bearer "``): the way in, not a secret."""
+    return (
+        len(value) <= 40
+        and _AUTH_SCHEME_VALUE.match(value.lower()) is not None
+        and _AUTH_SCHEME_NAME.search(normalize_name(name)) is not None
+    )
+
+
 def looks_like_annotation(value: str) -> bool:
     """True for a type annotation's text (``str``, ``Optional[str]``, ``str | None``)."""
     return len(value) <= 200 and _ANNOTATION.match(value) is not None
@@ -243,8 +256,12 @@ def is_secret_pair(name: Any, value: Any) -> bool:
     value = plain_str(value)
     if is_secret_name(name):
         # ``GOOGLE_APPLICATION_CREDENTIALS=/keys/sa.json``: where a secret is kept;
-        # ``{"password": "Optional[str]"}``: its type.
-        return value is None or not (looks_like_file_path(value) or looks_like_annotation(value))
+        # ``{"password": "Optional[str]"}``: its type; ``auth="oauth"``: a scheme.
+        return value is None or not (
+            looks_like_file_path(value)
+            or looks_like_annotation(value)
+            or names_auth_scheme(name, value)
+        )
     if value is None:
         return False
     if is_keyish_name(name) and looks_random(value):
@@ -309,8 +326,9 @@ def fstring_keeps(secret: str) -> bool:
 
 def aliases(text: str) -> frozenset[str]:
     """Variables a secret-named one is set from in ``text`` (``password = S``, and its
-    pieces: ``api_key = a + b``, ``"".join(parts)``, ``f"{a}{b}"``)."""
-    found = set()
+    pieces: ``api_key = a + b``, ``"".join(parts)``, ``f"{a}{b}"``), and those passed by
+    position where a credential goes (``login(user, pw)``: flows.py)."""
+    found = positional_aliases(text)
     for match in _ALIAS.finditer(text):
         name, alias = match.group(1, 2)
         last = name.rsplit(".", 1)[-1]

@@ -1,0 +1,50 @@
+"""Variables passed where a credential goes by position, not by name: ``login(user, pw)``,
+``HTTPBasicAuth(u, pw)``, ``connect(host, user, pw)``, ``auth = (user, pw)`` and a URL's
+password field in an f-string (``f"{u}:{pw}@db"``). A literal set to such a variable in
+the same text (``pw = "sunshine"``) is the secret (the redactor's ``_aliased`` hides it).
+The twin of js/lab/src/redactflows.ts (same names on every text)."""
+
+from __future__ import annotations
+
+from . import rules
+from .lazy_patterns import lazy_compile
+from .names import is_secret_name, normalize_name
+
+_CALL = lazy_compile(rules.ALIAS_CALL)
+_URL_FIELD = lazy_compile(rules.URL_PASSWORD_FIELD)
+_BARE_NAME = lazy_compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_GETTER = lazy_compile(rules.GETTER_CALL)
+_CREDENTIAL_CALLS = frozenset(rules.CREDENTIAL_CALLS)
+_CONNECT_CALLS = frozenset(rules.CONNECT_CALLS)
+_NON_CREDENTIAL_CALLS = frozenset(rules.NON_CREDENTIAL_CALLS)
+_KEEP_NAMES = frozenset({"None", "True", "False", "null", "undefined", "nil", "self", "this"})
+
+
+def _first_credential(callee: str, assigned: bool) -> int:
+    """The position of a call's (or an assigned tuple's) first credential, or -1."""
+    last = normalize_name(callee.rsplit(".", 1)[-1])
+    if last in _NON_CREDENTIAL_CALLS or _GETTER.match(last):
+        return -1
+    if assigned:
+        return 1 if is_secret_name(last) else -1
+    if last in _CONNECT_CALLS:
+        return 2
+    return 1 if last in _CREDENTIAL_CALLS or is_secret_name(last) else -1
+
+
+def positional_aliases(text: str) -> set[str]:
+    """Variables ``text`` passes by position where a credential goes."""
+    found: set[str] = set()
+    if "(" in text:
+        for match in _CALL.finditer(text):
+            callee, assigned, arguments = match.group(1, 2, 3)
+            first = _first_credential(callee, bool(assigned))
+            if first < 0:
+                continue
+            for argument in arguments.split(",")[first:]:
+                name = argument.strip()
+                if _BARE_NAME.fullmatch(name) and name not in _KEEP_NAMES:
+                    found.add(name)
+    if ":{" in text:
+        found.update(m.group(1) for m in _URL_FIELD.finditer(text))
+    return found

@@ -1,0 +1,206 @@
+"""What makes a name a secret's, for the table of :mod:`.rules`: the pattern of secret
+names, the qualifiers that make a name about a secret instead (``password_policy``,
+``token_ids``), and the words a text must hold for the name rules to be tried. Plain
+data, rendered into the TypeScript copy with the rest of the table."""
+
+from __future__ import annotations
+
+# Names are compared normalised: camelCase split, lower case, every run of other characters
+# one "_" (``X-Api-Key`` -> ``x_api_key``). A name is secret when one of its "_"-separated
+# parts (or adjacent pair) is here: ``db_password``, ``GITHUB_TOKEN``, not ``tokenizer``,
+# ``max_tokens``, ``author``.
+SECRET_NAME_PATTERN = (
+    r"(?:^|_)(?:passwords?|passwd|pwd|passphrase|secrets?|token|auth|authorization"
+    r"|credentials?|creds?|dsn|cookies?|session|session_?id|bearer|otp|totp|hotp|pw"
+    # A password's name run together with what it opens (``rootpw``, ``dbpass``,
+    # ``pgpass``, ``adminpw``); ``bypass``, ``lowpass`` and ``compass`` open nothing.
+    r"|(?:db|root|admin|pg|my|sql|mysql|ftp|smtp|mail|ldap|redis|sa|sys|app|svc|master"
+    r"|super|su|web|wifi|vpn|ssh|sudo|login|user|usr|proxy|keystore|truststore)(?:pass|pw)"
+    # A password's name cut short (``psw``, ``pswd``, ``psswd``, ``passw``, ``pwrd``,
+    # ``pword``): no other word.
+    r"|pa?s{1,2}w(?:o?r?d)?|pwo?r?d"
+    r"|(?:api|private|access|secret|signing|encryption|client)_?keys?"
+    r"|client_?secret|conn(?:ection)?_?str(?:ing)?|psk|pre_?shared_?key"
+    # sshpass reads the password from ``SSHPASS`` (``sshpass -e``); a security answer.
+    r"|sshpass|security(?:_question)?_?answers?)(?:_|$)"
+    # ``pass`` only as the last part (``db_pass``), never ``pass_rate``.
+    r"|(?:^|_)pass$"
+    # Run-together names (AUTHTOKEN, GITHUBTOKEN, DBPASSWORD, MYAPIKEY).
+    r"|(?:^|_)[a-z0-9]*(?:password|passwd|passphrase|secret|token|apikey|credentials?)(?:_|$)"
+    # Personal access tokens of known forges (``GITHUB_PAT``); a bare ``pat`` is a pattern.
+    r"|(?:^|_)(?:github|gitlab|gh|gl|ado|azure|devops|bitbucket|hf|git)_?pat(?:_|$)"
+)
+
+# A secret word followed by one of these names something about the secret, not the
+# secret itself: ``auth_method``, ``token_type``, ``password_policy``, ``token_url``.
+SECRET_NAME_QUALIFIERS: list[str] = sorted(
+    {
+        "agent",
+        "algorithm",
+        "backend",
+        "count",
+        "counter",
+        "delimiter",
+        "dim",
+        "dir",
+        "emb",
+        "embed",
+        "embedding",
+        "embeddings",
+        "enabled",
+        "endpoint",
+        "env",
+        "expires",
+        "expiry",
+        "field",
+        "file",
+        "format",
+        "header",
+        # git's ``credential.helper``, docker's ``credHelpers``: a program's name.
+        "helper",
+        "helpers",
+        "hint",
+        "host",
+        "kind",
+        "label",
+        "len",
+        "length",
+        "limit",
+        "max",
+        "method",
+        "min",
+        "mode",
+        "name",
+        "path",
+        "pattern",
+        "policy",
+        "port",
+        "prompt",
+        "provider",
+        # Metrics about passwords and tokens in an analysis (``password_reset_rate``,
+        # ``password_strength``, ``token_ratio``): numbers and labels, not credentials.
+        "pct",
+        # ``api_key_present``, ``token_missing``: whether one is there, a flag.
+        "present",
+        "exists",
+        "missing",
+        "provided",
+        "configured",
+        "status",
+        "percent",
+        "rate",
+        "ratio",
+        "score",
+        "share",
+        "strength",
+        "regex",
+        "required",
+        # ``secret_santa``, ``secret_sauce``, ``secret_garden``: things, not credentials.
+        "santa",
+        "sauce",
+        "garden",
+        "scheme",
+        "separator",
+        "size",
+        # Docker's ``credsStore``, Chrome's ``password_store``: where secrets are kept (a
+        # helper's name, ``desktop``, ``basic``), not one.
+        "store",
+        "strategy",
+        "timeout",
+        "ttl",
+        "type",
+        "uri",
+        "url",
+        "user",
+        "username",
+        "var",
+        "version",
+        "vocab",
+        # ``secret_word = "banana"`` (a guessing game's word), ``password_words``.
+        "word",
+        "words",
+    }
+)
+# After ``token`` (NLP's word pieces), these name a text's tokens, not a credential:
+# ``token_ids``, ``token_counts``, ``input_token_ids``, ``token_freq``. After another
+# secret word they may still hold one (``session_ids``, ``password_list``).
+TOKEN_QUALIFIERS: list[str] = sorted(
+    {
+        "counts",
+        "freq",
+        "freqs",
+        "frequency",
+        "frequencies",
+        "id",
+        "ids",
+        "idx",
+        "index",
+        "indices",
+        "lengths",
+        "lens",
+        "list",
+        "lists",
+        "logprobs",
+        "mask",
+        "offsets",
+        "positions",
+        "probs",
+        "spans",
+    }
+)
+
+# A text needs one of these (in its lower-case form), and "=" or ":" or a line starting
+# with %env / export / set, for the assignment rules to be tried.
+NAME_TRIGGERS: list[str] = [
+    "pass",
+    "_pat",
+    "hubpat",
+    "labpat",
+    "pw",
+    "secret",
+    "token",
+    "auth",
+    "credential",
+    "cred",
+    "psw",
+    "pssw",
+    "pasw",
+    "dsn",
+    "cookie",
+    "session",
+    "bearer",
+    "key",
+    "otp",
+    "conn",
+    "sas",
+    "sig",
+    "salt",
+    "hmac",
+    "nonce",
+    "psk",
+    "shared",
+    "security",
+    # ``tok`` where it is a name (``?tok=``, ``tok = "…"``, ``"tok":``, a ``%whos`` row),
+    # not inside ``stock`` or ``tokenize``: key-ish, random-looking values only.
+    "tok=",
+    "tok =",
+    "tok:",
+    'tok"',
+    "tok'",
+    "tok  ",
+    # A variable passed where a credential goes by position (flows.py): ``login(u, pw)``,
+    # ``simple_bind_s(dn, pw)``, ``f"{u}:{pw}@db"``.
+    "login",
+    "log_in",
+    "signin",
+    "sign_in",
+    "bind",
+    ":{",
+    # A key's word in another language (key-ish: random values only).
+    "sleutel",
+    "clave",
+    "chave",
+    "chiave",
+    "klucz",
+    "nyckel",
+]
