@@ -593,7 +593,8 @@ def test_a_cards_code_is_drawn_as_python_reads_it(
     lab_page.open("drawn.ipynb")
     open_panel(page)
     agent_mode(page)
-    hidden = "y = 1  # note\rprint('PWNED')"
+    # And a tail far below the first lines, past a scroll box's fold.
+    hidden = "y = 1  # note\rprint('PWNED')" + "\n" * 40 + "import os  # the last line"
     scripted_llm.script(
         Reply(tool_calls=[ToolCall("insert_cell", {"source": hidden})]),
         Reply(tool_calls=[ToolCall("edit_cell", {"index": 0, "new_source": hidden})]),
@@ -614,6 +615,12 @@ def test_a_cards_code_is_drawn_as_python_reads_it(
         )
         # The code after the carriage return starts below the commented line.
         assert tops["print"] >= tops["note"], tops
+        # Nothing of it is cut off in a box of its own: the card shows it all.
+        clipped = card.evaluate(
+            "(card) => { const pre = card.querySelector('pre');"
+            " return pre.scrollHeight - pre.clientHeight; }"
+        )
+        assert clipped <= 1, clipped
         screenshot(page, f"{name}-carriage-return")
         card.locator(".jck-step-skip").click()
     wait_answer(page, "Both skipped.")
