@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import nbformat
 import pytest
 from tests.browser.widget_notebook import open_widget_notebook
 from tests.fixtures.browser import (
@@ -40,6 +41,7 @@ REUSE_LAB_PAGE = True
 
 CELLS_1_3 = "cells 1\N{EN DASH}3"  # the read line's range, as people write it
 GITHUB = next(c for c in TABLE if c["id"] == "github-classic")["value"]
+PRINTED = "Kx7mPq2vLw9e"  # a password with no key's shape: hidden for its name only
 
 CELLS = [
     f"api_key = {GITHUB!r}",
@@ -202,6 +204,13 @@ def test_mentions_complete_and_send_their_content(
     rows = "\n".join(f"r{i},{i * 10}" for i in range(200))
     (data / "sales.csv").write_text(f"region,revenue\n{rows}\n")
     (data / "logo.bin").write_bytes(bytes(range(256)) * 4)
+    # A saved notebook that printed a password: its cell's output is the secret.
+    printed = nbformat.v4.new_code_cell("print('connecting with', db_password)")
+    printed.outputs = [nbformat.v4.new_output("stream", text=f"connecting with {PRINTED}\n")]
+    saved = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(f"db_password = {PRINTED!r}"), printed]
+    )
+    nbformat.write(saved, data / "saved.ipynb")
     lab_page.server.write_notebook(
         "mentions.ipynb",
         [
@@ -226,6 +235,7 @@ def test_mentions_complete_and_send_their_content(
         page, "and @data/sa", "@data/sales.csv", shot=lambda: screenshot(page, "mention-popup-file")
     )
     type_and_pick(page, "and @data/lo", "@data/logo.bin")
+    type_and_pick(page, "and @data/sav", "@data/saved.ipynb")
     page.locator(INPUT).press_sequentially("and @nobody")
     page.wait_for_timeout(300)  # let a completion for @nobody come back: it lists nothing
     assert page.locator(f"{PANEL} .jck-complete").is_hidden()
@@ -236,7 +246,14 @@ def test_mentions_complete_and_send_their_content(
 
     bubble = page.locator(USER).last
     tags = [str(t) for t in bubble.locator(".jck-tag").all_inner_texts()]
-    assert tags == ["sales", "api_token", "cell 1", "data/sales.csv", "data/logo.bin"]
+    assert tags == [
+        "sales",
+        "api_token",
+        "cell 1",
+        "data/sales.csv",
+        "data/logo.bin",
+        "data/saved.ipynb",
+    ]
     request = scripted_llm.requests[0]
     text = user_text(request)
     assert text.startswith("compare @sales with @api_token and @cell 1 and @data/sales.csv")
@@ -249,6 +266,9 @@ def test_mentions_complete_and_send_their_content(
     # The CSV's head: its header and first 29 rows.
     assert "r0,0" in context and "r28,280" in context and "r29,290" not in context
     assert "binary file: named only" in context
+    # The saved notebook's cells, its printed password hidden (before: sent whole).
+    assert "print('connecting with', db_password)" in context
+    assert PRINTED not in json.dumps(scripted_llm.requests, ensure_ascii=False)
     assert not leaks(json.dumps(scripted_llm.requests, ensure_ascii=False))
     screenshot(page, "mentions-sent")
 

@@ -18,7 +18,7 @@ import { withCellLines } from "./errortext";
 import { runKernelTool } from "./kernel";
 import type { NotebookLink } from "./link";
 import { errorOutputs } from "./prompts";
-import { policyResult, redactText } from "./redact";
+import { hideShownSecret, namesSecret, policyResult, redactText } from "./redact";
 
 /** The most of a text file the model reads with a mention. */
 export const MAX_FILE_TEXT = 8000;
@@ -90,19 +90,23 @@ export function notebookText(raw: string): string | null {
   const parts: string[] = [];
   cells.forEach((cell: Record<string, unknown> | null, index: number) => {
     if (!cell || typeof cell !== "object") return;
-    parts.push(`--- cell ${index} (${String(cell.cell_type ?? "code")}) ---`, joined(cell.source));
+    const source = joined(cell.source);
+    parts.push(`--- cell ${index} (${String(cell.cell_type ?? "code")}) ---`, source);
     const outputs = Array.isArray(cell.outputs) ? (cell.outputs as Record<string, unknown>[]) : [];
+    // `print(db_password)`: a one-line output is the secret the cell's last line names, as
+    // the live cells' reader hides it (cells.ts); saved, it was sent whole.
+    const shown = namesSecret(source) ? hideShownSecret : (text: string): string => text;
     for (const output of outputs) {
       if (!output || typeof output !== "object") continue;
       const kind = output.output_type;
-      if (kind === "stream") parts.push(`[${String(output.name ?? "stream")}]\n${joined(output.text)}`);
+      if (kind === "stream") parts.push(`[${String(output.name ?? "stream")}]\n${shown(joined(output.text))}`);
       else if (kind === "error") {
         const trace = Array.isArray(output.traceback) ? output.traceback.map(String).join("\n") : "";
         parts.push(`[error]\n${trace || String(output.ename ?? "")}`);
       } else {
         const data = (output.data && typeof output.data === "object" ? output.data : {}) as Record<string, unknown>;
         const mime = ["text/plain", "text/markdown", "text/html"].find((m) => m in data);
-        if (mime) parts.push(`[${String(kind)}, ${mime}]\n${joined(data[mime])}`);
+        if (mime) parts.push(`[${String(kind)}, ${mime}]\n${shown(joined(data[mime]))}`);
       }
     }
   });

@@ -256,6 +256,30 @@ test("a mentioned notebook is read by its cells' lines, so a frame's or a YAML b
   assert.equal(notebookText("not json"), null);
 });
 
+test("a mentioned notebook's output printing a secret its cell names is hidden, as in the live cells", () => {
+  const password = "Kx7mPq2vLw9e"; // no key's shape: hidden for its name only
+  const nb = {
+    cells: [
+      { cell_type: "code", source: `db_password = '${password}'`, outputs: [] },
+      {
+        cell_type: "code",
+        source: "print('connecting with', db_password)",
+        outputs: [{ output_type: "stream", name: "stdout", text: [`connecting with ${password}\n`] }],
+      },
+      {
+        cell_type: "code",
+        source: "db_password",
+        outputs: [{ output_type: "execute_result", data: { "text/plain": [`'${password}'`] } }],
+      },
+      { cell_type: "code", source: "rows", outputs: [{ output_type: "execute_result", data: { "text/plain": ["42"] } }] },
+    ],
+  };
+  // Before: the literal was hidden, both outputs sent whole.
+  const text = redactText(notebookText(JSON.stringify(nb)) ?? "").text;
+  assert.ok(!text.includes(password), text);
+  assert.ok(text.includes("print('connecting with', db_password)") && text.includes("\n42"), text);
+});
+
 test("a Kubernetes Secret's data and a key's body as lines are hidden in a tool result (round 9)", () => {
   const secret = "UzNjcjN0UGE1NXdvcmQh";
   const lines = [

@@ -26,6 +26,7 @@ from openai.types.responses import ResponseInputContentParam
 from openai.types.responses.response_input_item_param import Message
 
 from ..context_policy.errors import with_cell_lines
+from ..context_policy.values import hide_shown_secret, names_secret
 from ..protocol import MAX_TOOL_OUTPUT_BYTES, STEP_UNDO_KEY, RequestContext
 from ..store.codec import StoredItems, dump_item
 from .agent_tools import model_output
@@ -428,14 +429,20 @@ def notebook_text(raw: str) -> str | None:
     for index, cell in enumerate(cells):
         if not isinstance(cell, dict):
             continue
+        source = joined(cell.get("source"))
         parts.append(f"--- cell {index} ({cell.get('cell_type', 'code')}) ---")
-        parts.append(joined(cell.get("source")))
+        parts.append(source)
+        # ``print(db_password)``: a one-line output is the secret the cell's last line
+        # names, as the live cells' readers hide it; saved, it was sent whole.
+        shown = hide_shown_secret if names_secret(source) else str
         for output in cell.get("outputs") or []:
             if not isinstance(output, dict):
                 continue
             kind = output.get("output_type")
             if kind == "stream":
-                parts.append(f"[{output.get('name', 'stream')}]\n{joined(output.get('text'))}")
+                parts.append(
+                    f"[{output.get('name', 'stream')}]\n{shown(joined(output.get('text')))}"
+                )
             elif kind == "error":
                 trace = "\n".join(str(line) for line in output.get("traceback") or [])
                 parts.append(f"[error]\n{trace or output.get('ename', '')}")
@@ -446,6 +453,6 @@ def notebook_text(raw: str) -> str | None:
                     (m for m in ("text/plain", "text/markdown", "text/html") if m in data), None
                 )
                 if mime is not None:
-                    parts.append(f"[{kind}, {mime}]\n{joined(data[mime])}")
+                    parts.append(f"[{kind}, {mime}]\n{shown(joined(data[mime]))}")
     # A printed traceback or a warning names IPython's temporary file: the cell's line.
     return with_cell_lines("\n".join(parts))
