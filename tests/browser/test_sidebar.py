@@ -161,8 +161,9 @@ def test_shortcut_opens_panel(lab_page: LabPage, page: Any) -> None:
     page.locator(".jp-Notebook").first.click()
     page.keyboard.press("Control+Shift+A")
     page.locator(INPUT).wait_for(state="visible")
-    # The composer has focus, ready to type.
-    assert page.evaluate("document.activeElement?.classList.contains('jck-input')")
+    # The composer takes the focus in the frame after the chat renders (panel.ts), so
+    # the box shows before it is focused: wait for the focus, ready to type.
+    page.wait_for_function("document.activeElement?.classList.contains('jck-input')")
 
 
 def test_variables_come_from_the_notebooks_kernel(
