@@ -95,7 +95,7 @@ __all__ = [
 CHAT_PARAMS = ("messages", "tools")
 RESPONSES_PARAMS = ("input", "tools")
 
-_LEAF = (str, int, float, bool, type(None))
+_LEAF = frozenset((str, int, float, bool, type(None)))
 # A value with more dicts and lists than this is not called plain: a list that holds
 # itself would keep the walk going for ever (deepcopy, the caller's other path, copes).
 MAX_PLAIN_CONTAINERS = 1_000_000
@@ -131,14 +131,18 @@ def is_plain_json(value: object) -> bool:
     """Whether ``value`` is made only of dicts (str keys), lists and JSON scalars (and
     at most :data:`MAX_PLAIN_CONTAINERS` of them: never True for a cycle)."""
     # Iterative: a long history is deep enough to matter, never too deep for a stack.
+    # (Names bound locally and the leaf types a frozenset: it runs over every container
+    # of every request's messages, ~0.4 us each with a tuple and global lookups.)
     stack = [value]
+    push, pop = stack.append, stack.pop
     budget = MAX_PLAIN_CONTAINERS
     frozen = FROZEN_JSON
+    leaf = _LEAF
     while stack:
         budget -= 1
         if budget < 0:
             return False
-        item = stack.pop()
+        item = pop()
         kind = type(item)
         if kind is dict:
             if frozen and frozen.get(id(item)) is item:
@@ -146,11 +150,13 @@ def is_plain_json(value: object) -> bool:
             for key, inner in item.items():  # type: ignore[attr-defined]
                 if type(key) is not str:
                     return False
-                if type(inner) not in _LEAF:
-                    stack.append(inner)
+                if type(inner) not in leaf:
+                    push(inner)
         elif kind is list:
-            stack.extend(inner for inner in item if type(inner) not in _LEAF)  # type: ignore[attr-defined]
-        elif kind not in _LEAF:
+            for inner in item:  # type: ignore[attr-defined]
+                if type(inner) not in leaf:
+                    push(inner)
+        elif kind not in leaf:
             return False
     return True
 
