@@ -24,6 +24,7 @@ import {
   untilChanged,
 } from "./checkcache";
 import { checkStrings, GUARD_BUSY_WAIT_MS, hideKernelSecrets } from "./kernel";
+import { mainShellChanged, mainShellSeen } from "./shellwatch";
 import { releaseSubshells } from "./subshell";
 
 /** A session context, looked up when it is needed (the followed notebook changes). */
@@ -129,13 +130,19 @@ async function inflightCheck(kernel: Kernel.IKernelConnection, value: unknown): 
  * message sent while the check is on its way waits for it (`guardedTransport`).
  */
 export function precheck(session: ISessionContext | null | undefined, strings: Iterable<string>): Promise<boolean> {
+  return askKernel(session, strings) ?? Promise.resolve(false);
+}
+
+/** {@link precheck}'s check, or null when the kernel was not asked: none, one that cannot
+ * check, one not steady now (busy, starting, its main shell busy or not known yet). */
+function askKernel(session: ISessionContext | null | undefined, strings: Iterable<string>): Promise<boolean> | null {
   const kernel = session?.session?.kernel;
-  if (!kernel || cannotCheck(kernel)) return Promise.resolve(false);
+  if (!kernel || cannotCheck(kernel)) return null;
   const todo = unchecked(kernel, strings);
   if (!todo.length) return Promise.resolve(true);
   // Taken before the request goes: whatever is seen on the kernel from here voids it.
   const mark = stateMark(kernel);
-  if (!mark) return Promise.resolve(false);
+  if (!mark) return null;
   const done = (async () => {
     const outs = await checkStrings(session, todo);
     // Kept for the kernel that answered only (the session may have changed kernel since).
@@ -182,7 +189,13 @@ export interface DraftSource {
  * A kernel followed (another notebook, a kernel changed or restarted) is asked once, as
  * soon as it is idle, about the request's own strings, with the sidebar shown: its first
  * check loads the check's code in the kernel (0.2-1 s), before the person writes rather
- * than between their Enter and the request.
+ * than between their Enter and the request. Until it has been, a run that finds it not
+ * steady (busy, starting, its main shell busy or not known yet) asks nothing and counts for
+ * nothing: the kernel turning steady (its status idle, its main shell known idle:
+ * shellwatch.ts, whichever comes last) runs again, in whatever order those and the
+ * session's kernelChanged come. A kernel just started turns idle many times at once (the
+ * page's history, comm and subshell requests): those idle turns put off one run, which
+ * may come in the busy of the next request, after the last one `IDLE_RUNS` counts.
  */
 export function precheckDrafts(source: DraftSource): { changed(): void; dispose(): void } {
   const { chat, host } = source;
@@ -197,16 +210,32 @@ export function precheckDrafts(source: DraftSource): { changed(): void; dispose(
   let idleRuns = 0;
   // The kernel that loaded the check since it last started (its first check did).
   let warmed: Kernel.IKernelConnection | null = null;
+  // Checks of the kernel followed that did not load it (failed, or answers not kept), in a
+  // row: a kernel whose check fails is not asked on and on.
+  let warmTries = 0;
+  const warming = (): boolean => watched !== null && watched !== warmed && warmTries < IDLE_RUNS;
+  // The kernel followed may be asked now (`stateMark` says for sure): idle, its main shell
+  // known idle. Not on every idle turn of a subshell's or a comm's while a cell runs.
+  const steadyNow = (): boolean => watched?.status === "idle" && mainShellSeen(watched) === "idle";
   const onStatus = (_: unknown, status: Kernel.Status): void => {
     if (status === "restarting" || status === "autorestarting" || status === "starting") {
       // A new start: the check's code is to be loaded again.
       warmed = null;
       idleRuns = 0;
+      warmTries = 0;
     } else if (status === "idle" && idleRuns < IDLE_RUNS) {
       idleRuns += 1;
       schedule();
+    } else if (status === "idle" && warming() && steadyNow()) {
+      schedule();
     }
   };
+  // The main shell known idle after the connection's status (read from the same message
+  // after it; or the status did not move: the kernel's info is untracked).
+  const onMainShell = (_: unknown, kernel: Kernel.IKernelConnection): void => {
+    if (kernel === watched && warming() && steadyNow()) schedule();
+  };
+  mainShellChanged.connect(onMainShell);
   // Another kernel for the notebook (changed, or started after none): follow it.
   let watchedContext: ISessionContext | null = null;
   const onKernelChanged = (): void => schedule(0);
@@ -226,6 +255,7 @@ export function precheckDrafts(source: DraftSource): { changed(): void; dispose(
     watched = kernel;
     // A kernel of its own: its idle turns check (and first load the check) anew.
     idleRuns = 0;
+    warmTries = 0;
     watched?.statusChanged?.connect(onStatus);
   };
   const box = (): HTMLTextAreaElement | null => host.querySelector("textarea.jck-input");
@@ -262,11 +292,14 @@ export function precheckDrafts(source: DraftSource): { changed(): void; dispose(
         inference_options: session.model ? { model: session.model } : {},
       };
       const params = session.threadId ? { thread_id: session.threadId, input: message } : { input: message };
+      // Not asked (not steady): the change that makes it so runs again (onStatus, onMainShell).
+      const asked = askKernel(source.session(), jsonStrings(params));
+      const ok = asked !== null && (await asked);
       // Checked: the next cell's end may start one again.
-      const ok = await precheck(source.session(), jsonStrings(params));
       if (ok) idleRuns = 0;
       // Loaded (or cannot be: no jupyter_chatkit there) once a check went through.
       if (kernel && (ok || cannotCheck(kernel))) warmed = kernel;
+      else if (asked && kernel === watched) warmTries += 1;
     } catch {
       // Checked at Enter instead.
     } finally {
@@ -293,6 +326,7 @@ export function precheckDrafts(source: DraftSource): { changed(): void; dispose(
       disposed = true;
       if (timer) clearTimeout(timer);
       watched?.statusChanged.disconnect(onStatus);
+      mainShellChanged.disconnect(onMainShell);
       watchedContext?.kernelChanged?.disconnect(onKernelChanged);
       // The sidebar closes: the subshells its checks made go (after a check in flight).
       releaseSubshells();
