@@ -114,3 +114,22 @@ test("a value read twice (its cell's chip, then the cells) is listed and counted
   assert.equal(summary.places.length, 1);
   assert.equal(summary.hidden, 1);
 });
+
+test("in a mentioned notebook's text, a hidden value is placed in its cell and output", () => {
+  const text = [
+    "--- cell 0 (code) ---",
+    "db_password = '«redacted: str, 12 chars»'",
+    "--- cell 1 (code) ---",
+    "print('connecting with', db_password)",
+    "[stdout]",
+    "«redacted: str, 28 chars»",
+  ].join("\n");
+  const message = askingAbout([
+    { text: "saved.ipynb", data: { kind: "file", content: { path: "saved.ipynb", text, redacted: 2 } } },
+  ]);
+  const places = summarizeTurn(message, []).places.map((p) => [p.where, p.why]);
+  assert.deepEqual(places, [
+    ["saved.ipynb, cell 1", "its name, db_password, marks a secret"],
+    ["saved.ipynb, cell 2, output", "it shows a secret's value"],
+  ]);
+});

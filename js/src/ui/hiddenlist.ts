@@ -25,6 +25,10 @@ const DESCRIPTOR = /^[\w.]+(, [\d,]+ \w+)?$/;
 const NAME_BEFORE = /([A-Za-z_][\w-]*)['"\]]*\s*(?:=|:)\s*[bfru]?['"]?\s*$/;
 /** At most this many places are listed (the count says how many there were). */
 const MAX_PLACES = 30;
+/** A notebook file read as text (a mentioned or attached .ipynb): each cell's header, then
+ * its outputs each under a `[stdout]` / `[execute_result, text/plain]` line. */
+const CELL_HEADER = /^--- cell (\d+) \(\w+\) ---$/gm;
+const OUTPUT_HEADER = /^\[(?:stdout|stderr|stream|error|execute_result|display_data)[^\]\n]*\]$/m;
 const AROUND = 50;
 
 const record = (v: unknown): Record<string, unknown> =>
@@ -62,8 +66,18 @@ export function hiddenPlaces(result: unknown, where: string, note?: string): Hid
         const start = m.index ?? 0;
         const before = value.slice(value.lastIndexOf("\n", start - 1) + 1, start);
         const name = NAME_BEFORE.exec(before)?.[1] ?? null;
-        const why = note && !name ? note : hiddenWhy(m[1], name, output);
-        places.push({ where: at, shown: lineAround(value, start, start + m[0].length), why, cell });
+        // In a notebook file's text: the cell it is in, and whether in its outputs.
+        let where = at;
+        let inOutput = output;
+        let header: RegExpExecArray | null = null;
+        CELL_HEADER.lastIndex = 0;
+        for (let c = CELL_HEADER.exec(value); c && c.index < start; c = CELL_HEADER.exec(value)) header = c;
+        if (header) {
+          inOutput = OUTPUT_HEADER.test(value.slice(header.index + header[0].length, start));
+          where = `${at}, cell ${Number(header[1]) + 1}${inOutput ? ", output" : ""}`;
+        }
+        const why = note && !name ? note : hiddenWhy(m[1], name, inOutput);
+        places.push({ where, shown: lineAround(value, start, start + m[0].length), why, cell });
       }
       return;
     }
