@@ -38,6 +38,13 @@ FAILING = {
     # IPython's own display of ~3,000 frames (xmode Context) took 3-24 s of the kernel's
     # time; the error the model reads is ours, built from the exception, whatever the mode.
     "recursion": "%xmode Minimal\ndef down(n):\n    return down(n + 1)\n\ndown(0)",
+    # Two functions calling each other: a block of two frames repeated ~1,500 times.
+    "mutual": (
+        "%xmode Minimal\ndef ping(n):\n    return pong(n + 1)\n"
+        "def pong(n):\n    return ping(n + 1)\n\nping(0)"
+    ),
+    # A coloured message longer than the message's bound: the cut falls in a colour code.
+    "colour_cut": "raise ValueError('a' * 595 + '\\x1b[31mred\\x1b[0m')",
 }
 
 
@@ -98,6 +105,18 @@ def test_each_error_reaches_the_model_whole_and_bounded(
     tb = errors["recursion"]["traceback"]
     assert tb.startswith("Cell In[") and "down(0)" in tb
     assert "repeated" in tb and tb.endswith("RecursionError: maximum recursion depth exceeded")
+
+    # The pair once, told as a pair; the head (the call in the cell) and the tail kept.
+    tb = errors["mutual"]["traceback"]
+    assert tb.startswith("Cell In[") and "ping(0)" in tb
+    assert "the 2 frames above repeated" in tb and "frames not shown" in tb
+    assert tb.count("in ping\n") <= 3, tb
+    assert tb.endswith("RecursionError: maximum recursion depth exceeded")
+
+    # No piece of an escape sequence is left where the message was cut.
+    error = errors["colour_cut"]
+    assert "\x1b" not in error["message"] + error["traceback"]
+    assert error["message"].startswith("a" * 595) and len(error["message"]) <= 600
 
 
 def test_an_exception_whose_str_raises_is_the_cells_error(

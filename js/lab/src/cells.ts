@@ -54,20 +54,65 @@ const CHAIN_MARKERS = [
 
 const REPEAT_NOTE = "\n… the frame above repeated ";
 
+/** A traceback frame's text, whether the user wrote it, and how many frames it stands
+ * for once repeats are collapsed (1 when not given). */
+type TbFrame = { text: string; user: boolean; n?: number };
+
 /** Runs of one frame (a recursion) as that frame once, saying how often it repeated. */
-function collapseRepeats(frames: { text: string; user: boolean }[]): { text: string; user: boolean }[] {
-  const out: { text: string; user: boolean }[] = [];
+function collapseRepeats(frames: TbFrame[]): TbFrame[] {
+  const out: TbFrame[] = [];
   let repeats = 0;
   for (const frame of frames) {
     const last = out[out.length - 1];
     const base = last ? last.text.split(REPEAT_NOTE)[0] : "";
     if (last && frame.text === base) {
       repeats += 1;
-      out[out.length - 1] = { text: `${base}${REPEAT_NOTE}${repeats.toLocaleString("en-US")} more times`, user: last.user };
+      out[out.length - 1] = {
+        text: `${base}${REPEAT_NOTE}${repeats.toLocaleString("en-US")} more times`,
+        user: last.user,
+        n: (last.n ?? 1) + (frame.n ?? 1),
+      };
     } else {
       repeats = 0;
       out.push(frame);
     }
+  }
+  return out;
+}
+
+// A recursion through several functions (a calls b calls a) repeats a block of frames;
+// blocks up to this long are told once. Mirrors kernel.error_description.CYCLE_FRAMES.
+const CYCLE_FRAMES = 4;
+
+/** Runs of a block of 2 to CYCLE_FRAMES frames repeated (a mutual recursion) as that
+ * block once, saying how often it repeated (as the kernel's collapse_cycles). */
+function collapseCycles(frames: TbFrame[]): TbFrame[] {
+  const same = (a: number, b: number, n: number) => {
+    for (let k = 0; k < n; k++) if (frames[a + k]?.text !== frames[b + k]?.text) return false;
+    return b + n <= frames.length;
+  };
+  const out: TbFrame[] = [];
+  let i = 0;
+  while (i < frames.length) {
+    let bestPeriod = 0;
+    let bestRepeats = 0;
+    for (let period = 2; period <= CYCLE_FRAMES && i + period <= frames.length; period++) {
+      if (new Set(frames.slice(i, i + period).map((f) => f.text)).size === 1) continue;
+      let repeats = 0;
+      while (same(i, i + (repeats + 1) * period, period)) repeats += 1;
+      if (repeats > bestRepeats) [bestPeriod, bestRepeats] = [period, repeats];
+    }
+    if (bestRepeats < 2) {
+      out.push(frames[i]);
+      i += 1;
+      continue;
+    }
+    const block = frames.slice(i, i + bestPeriod);
+    const last = block[block.length - 1];
+    const note = `\n… the ${bestPeriod} frames above repeated ${bestRepeats.toLocaleString("en-US")} more times`;
+    const n = bestPeriod * bestRepeats + (last.n ?? 1);
+    out.push(...block.slice(0, -1), { text: `${last.text.trimEnd()}${note}`, user: last.user, n });
+    i += bestPeriod * (bestRepeats + 1);
   }
   return out;
 }
@@ -90,7 +135,7 @@ export function reduceTraceback(
   evalue = "",
   max = LIMITS.tracebackChars,
 ): string {
-  let frames: { text: string; user: boolean }[] = [];
+  let frames: TbFrame[] = [];
   let final = "";
   let cause = "";
   const links: string[] = [];
@@ -131,29 +176,36 @@ export function reduceTraceback(
 }
 
 /** The user's frames, the last library frame and `final`, in at most `max` chars. */
-function reduceFrames(all: { text: string; user: boolean }[], finalLine: string, max: number): string {
-  const frames = collapseRepeats(all);
+function reduceFrames(all: TbFrame[], finalLine: string, max: number): string {
+  const frames = collapseRepeats(collapseCycles(all));
   let lastLib = -1;
   let lastUser = -1;
   frames.forEach((f, i) => (f.user ? (lastUser = i) : (lastLib = i)));
   const keep = frames.map((f, i) => (f.user ? i : -1)).filter((i) => i >= 0);
   if ((lastLib > lastUser || !keep.length) && lastLib >= 0) keep.push(lastLib);
   keep.sort((a, b) => a - b);
-  const parts: string[] = [];
+  // Each part with how many frames it stands for (a gap's marker counts them).
+  const parts: [string, number][] = [];
   let prev = -1;
   for (const i of keep) {
     const skipped = i - prev - 1;
-    if (skipped > 0) parts.push(`… ${skipped} library frame${skipped > 1 ? "s" : ""} omitted`);
-    parts.push(clipEnd(frames[i].text.trimEnd(), 500));
+    if (skipped > 0) parts.push([`… ${skipped} library frame${skipped > 1 ? "s" : ""} omitted`, skipped]);
+    parts.push([clipEnd(frames[i].text.trimEnd(), 500), frames[i].n ?? 1]);
     prev = i;
   }
-  if (frames.length - prev - 1 > 0) parts.push(`… ${frames.length - prev - 1} library frames omitted`);
+  const after = frames.length - prev - 1;
+  if (after > 0) parts.push([`… ${after} library frame${after > 1 ? "s" : ""} omitted`, after]);
   const final = clipEnd(finalLine.trim(), 600);
-  let text = [...parts, final].join("\n");
+  let text = [...parts.map((p) => p[0]), final].join("\n");
+  let gap = -1;
+  let dropped = 0;
   while (text.length > max && parts.length > 2) {
-    // Keep the outermost and innermost frames: what ran, and what broke.
-    parts.splice(Math.floor(parts.length / 2), 1);
-    text = [parts[0], "…", ...parts.slice(1), final].join("\n");
+    // Keep the outermost and innermost frames: what ran, and what broke. What goes is
+    // one run from the middle, told by how many frames it held.
+    gap = Math.floor(parts.length / 2);
+    dropped += parts.splice(gap, 1)[0][1];
+    const marker = `… ${dropped.toLocaleString("en-US")} frame${dropped > 1 ? "s" : ""} not shown`;
+    text = [...parts.slice(0, gap).map((p) => p[0]), marker, ...parts.slice(gap).map((p) => p[0]), final].join("\n");
   }
   return clipEnd(text, max);
 }

@@ -8,6 +8,7 @@ are read; no user code runs. Loaded at the first error, not with ``%load_ext``.
 
 from __future__ import annotations
 
+import re
 from typing import Any, cast
 
 from ..context_policy.errors import (
@@ -15,6 +16,7 @@ from ..context_policy.errors import (
     LINK_CHARS,
     MAX_MESSAGE_CHARS,
     MAX_TRACEBACK_CHARS,
+    Frame,
     _clip,
     exception_message,
     exception_type,
@@ -97,7 +99,53 @@ def _message(exc: BaseException) -> str:
         if type(msg) is str and type(members) is tuple:
             n = len(members)
             return _clip(f"{strip_ansi(msg)} ({n} sub-exception{'s' if n != 1 else ''})", 600)
-    return exception_message(exc)
+    return without_cut_escape(exception_message(exc))
+
+
+# An escape sequence a clip cut short (``\x1b[31…``): what strip_ansi cannot match.
+_CUT_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*|\][^\x07\x1b]*)?")
+
+
+def without_cut_escape(text: str) -> str:
+    """``text`` without the pieces of escape sequences a clip left (a message is cut to
+    :data:`MAX_MESSAGE_CHARS` before its colours are stripped)."""
+    return _CUT_ESCAPE.sub("", strip_ansi(text)) if "\x1b" in text else text
+
+
+# A recursion through several functions (a calls b calls a) repeats a block of frames;
+# blocks up to this long are told once, with how often they repeated.
+CYCLE_FRAMES = 4
+
+
+def collapse_cycles(frames: list[Frame]) -> list[Frame]:
+    """Runs of a block of 2 to :data:`CYCLE_FRAMES` frames repeated (a mutual recursion)
+    as that block once, saying how often it repeated; a single frame's repeats are
+    told by :func:`~jupyter_chatkit.context_policy.errors.reduce_frames`."""
+    out: list[Frame] = []
+    i = 0
+    while i < len(frames):
+        best_period, best_repeats = 0, 0
+        for period in range(2, CYCLE_FRAMES + 1):
+            block = [f.text for f in frames[i : i + period]]
+            if len(block) < period or len(set(block)) == 1:
+                continue
+            repeats = 0
+            while [
+                f.text for f in frames[i + (repeats + 1) * period : i + (repeats + 2) * period]
+            ] == block:
+                repeats += 1
+            if repeats > best_repeats:
+                best_period, best_repeats = period, repeats
+        if best_repeats < 2:
+            out.append(frames[i])
+            i += 1
+            continue
+        block_frames = frames[i : i + best_period]
+        last = block_frames[-1]
+        note = f"\n… the {best_period} frames above repeated {best_repeats:,} more times"
+        out += [*block_frames[:-1], Frame(last.text + note, last.user)]
+        i += best_period * (best_repeats + 1)
+    return out
 
 
 def _traceback(
@@ -109,7 +157,7 @@ def _traceback(
 ) -> str:
     kind = exception_type(exc)
     final = f"{kind}: {message}" if message else kind
-    frames = frames_of(exc, cell_names)
+    frames = collapse_cycles(frames_of(exc, cell_names))
     if issubclass(type(exc), SyntaxError):
         # Raised by the compiler: the frames are IPython's; the line and caret are the news.
         if not any(f.user for f in frames):
