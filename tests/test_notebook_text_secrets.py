@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import json
 
-from jupyter_chatkit.assistant.history import notebook_text
+import pytest
+from chatkit.types import UserMessageTagContent
+
+from jupyter_chatkit.assistant.history import hide_printed_secrets, notebook_text
+from jupyter_chatkit.assistant.model_input import PolicyConverter
 from jupyter_chatkit.context_policy import ContextPolicy
 
 PASSWORD = "Kx7mPq2vLw9e"  # no key's shape: hidden for its name only
@@ -46,3 +50,44 @@ def test_other_outputs_stay() -> None:
     )
     text = notebook_text(raw) or ""
     assert "\n42" in text and "\nada" in text
+
+
+def leaked_text() -> str:
+    """A mentioned notebook's text as a front end sent it before hiding printed secrets."""
+    return "\n".join(
+        [
+            "--- cell 0 (code) ---",
+            "db_password = '«redacted: str, 12 chars»'",
+            "--- cell 1 (code) ---",
+            "print('connecting with', db_password)",
+            "[stdout]",
+            f"connecting with {PASSWORD}",
+            "",
+            "--- cell 2 (code) ---",
+            "rows",
+            "[execute_result, text/plain]",
+            "42",
+        ]
+    )
+
+
+def test_printed_secrets_are_hidden_in_a_notebooks_text_again() -> None:
+    text = hide_printed_secrets(leaked_text())
+    assert PASSWORD not in text and "print('connecting with', db_password)" in text
+    assert text.endswith("[execute_result, text/plain]\n42")
+    plain = "no notebook here\n[stdout]\nprint(password)"
+    assert hide_printed_secrets(plain) == plain
+
+
+@pytest.mark.asyncio
+async def test_a_mentioned_notebooks_printed_secret_never_reaches_the_model() -> None:
+    """A tag stored with it (sent before the front end hid it, or by another front end):
+    each later turn replays it; the server hides it (before: sent every turn)."""
+    tag = UserMessageTagContent(
+        id="file:saved.ipynb",
+        text="saved.ipynb",
+        data={"kind": "file", "content": {"path": "saved.ipynb", "text": leaked_text()}},
+        interactive=False,
+    )
+    sent = json.dumps(await PolicyConverter(ContextPolicy()).tag_to_message_content(tag))
+    assert PASSWORD not in sent and "print('connecting with', db_password)" in sent

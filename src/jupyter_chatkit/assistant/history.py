@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -456,3 +457,49 @@ def notebook_text(raw: str) -> str | None:
                     parts.append(f"[{kind}, {mime}]\n{shown(joined(data[mime]))}")
     # A printed traceback or a warning names IPython's temporary file: the cell's line.
     return with_cell_lines("\n".join(parts))
+
+
+# notebook_text's lines: a cell's header, and an output's (``[stdout]``, ``[error]``,
+# ``[execute_result, text/plain]``).
+_CELL_HEADER = re.compile(r"--- cell \d+ \(\w+\) ---")
+_OUTPUT_HEADER = re.compile(r"\[(?:stdout|stderr|error|[\w-]+, [\w/+.-]+)\]")
+
+
+def hide_printed_secrets(text: str) -> str:
+    """A notebook read as :func:`notebook_text` writes it, with the outputs of each cell
+    whose last line names a secret hidden (errors kept), as :func:`notebook_text` hides
+    them: for such text a front end sent (a mentioned notebook's, stored before the front
+    end hid them, or from a front end that does not). Other text is returned as it is."""
+    out: list[str] = []
+    source: list[str] = []
+    block: list[str] | None = None
+    hide = False
+    in_cell = False
+    secret: bool | None = None  # the cell's last line names a secret (read at its first output)
+
+    def flush() -> None:
+        nonlocal block
+        if block is not None:
+            body = "\n".join(block)
+            out.append(hide_shown_secret(body) if hide else body)
+            block = None
+
+    for line in text.split("\n"):
+        if _CELL_HEADER.fullmatch(line):
+            flush()
+            out.append(line)
+            source, in_cell, secret = [], True, None
+        elif in_cell and _OUTPUT_HEADER.fullmatch(line):
+            if secret is None:
+                secret = names_secret("\n".join(source))
+            flush()
+            out.append(line)
+            hide = secret and line != "[error]"
+            block = []
+        elif block is not None:
+            block.append(line)
+        else:
+            source.append(line)
+            out.append(line)
+    flush()
+    return "\n".join(out)

@@ -38,7 +38,7 @@ from openai.types.responses.response_input_item_param import Message
 
 from ..context_policy import MAX_RESULT_CHARS, ContextPolicy, dumps
 from .agent_tools import model_output
-from .history import NotebookConverter, ReadBytes
+from .history import NotebookConverter, ReadBytes, hide_printed_secrets
 
 _T = TypeVar("_T")
 
@@ -366,6 +366,13 @@ class PolicyConverter(NotebookConverter):
         content = data.get("content")
         if content is None:
             content = {"note": "The front end sent no content for this reference."}
+        elif (
+            isinstance(content, dict)
+            and isinstance(content.get("text"), str)
+            and str(content.get("path", "")).lower().endswith(".ipynb")
+        ):
+            # A mentioned notebook's text: its cells' printed secrets hidden here too.
+            content = {**content, "text": hide_printed_secrets(content["text"])}
         result = self.policy.tool_result(content)
         return {
             "type": "input_text",
