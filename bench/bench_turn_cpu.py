@@ -48,7 +48,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.servers import free_port  # noqa: E402
+from bench.servers import API_KEY, free_port  # noqa: E402
 from bench.streams import create_body, follow_up_body  # noqa: E402
 
 APIS = ("chat_completions", "responses")
@@ -98,7 +98,7 @@ async def worker(
             model="fake-model",
             api=api,
             base_url=f"{llm_url}/v1",
-            api_key="sk-bench",
+            api_key=API_KEY,
             store_url=f"sqlite:///{tmp}/chat.sqlite3",
             title_threads=False,
         )
