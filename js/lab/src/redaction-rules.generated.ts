@@ -928,11 +928,20 @@ export const RULES = {
       "flags": "i"
     },
     {
+      "kind": "package registry token",
+      "triggers": [
+        "/t/"
+      ],
+      "pattern": "(\\bconda[A-Za-z0-9.-]{0,100}\\.[A-Za-z]{2,24}(?::[0-9]{2,5})?/t/)([A-Za-z0-9_-]{12,200})(?=/)",
+      "group": 2,
+      "flags": ""
+    },
+    {
       "kind": "Oracle password",
       "triggers": [
         "@"
       ],
-      "pattern": "((?:^|(?<=[\\s'\\\"=(,]))[A-Za-z][A-Za-z0-9_$#.]{0,59}/)([^\\s@'\\\"/«]{1,128})(?=@(?://[A-Za-z0-9.-]{1,253}|[A-Za-z0-9.-]{1,253}:[0-9]{2,5}[/:]))",
+      "pattern": "((?:^|(?<=[\\s'\\\"=(,])|(?<=:thin:))[A-Za-z][A-Za-z0-9_$#.]{0,59}/)([^\\s@'\\\"/«]{1,128})(?=@(?://[A-Za-z0-9.-]{1,253}|[A-Za-z0-9.-]{1,253}:[0-9]{2,5}[/:]))",
       "group": 2,
       "flags": ""
     },
@@ -1821,7 +1830,7 @@ export const RULES = {
         "p\"",
         "p'"
       ],
-      "pattern": "((?<![A-Za-z0-9_.$-])(?:[pP]|(['\\\"])[pP]\\2)[ \\t]*(?::=|=|:)[ \\t]*[bBrRuU]?['\\\"])(?=[^'\\\"\\s]{6,64}['\"])(?=[^'\\\"\\s]{0,63}[A-Za-z])(?=[^'\\\"\\s]{0,63}[0-9!@#$^&*~?])(?![^'\\\"\\s]{0,64}[./\\\\:,;=()\\[\\]{}<>|%])(?![0-9]+(?:[eE][+-]?[0-9]+)?['\"])(?!#[0-9A-Fa-f]{3,8}['\"])(?![A-Za-z_]{1,20}(?:8|16|32|64|128|256|384|512)['\"])(?!(?:tab|Set|Pastel|Dark|Accent|Paired|C)[0-9]{1,2}[bc]?['\"])(?![a-z0-9]{1,30}(?:-[a-z0-9]{1,30}){1,5}['\"])(?![a-z]{1,30}[0-9]{1,4}[a-z]{1,30}['\"])(?!(?:resnet|resnext|wide_resnet|vgg|densenet|efficientnet|mobilenet|inception|xception|alexnet|squeezenet|shufflenet|mnasnet|regnet[xy]?|convnext|vit|deit|swin|beit|yolo|unet|gpt|bert|roberta|distilbert|albert|deberta|electra|xlnet|llama|mistral|mixtral|qwen|gemma|phi|falcon|bloom|opt|t5|bart|whisper|clip|dino|sam|detr|ssd|rcnn|lstm|gru|mlp|cnn|lenet|darknet|hrnet|nasnet|pointnet|wav2vec|stablelm|starcoder|pythia)[_-]?[a-z]?[0-9]{1,4}(?:[_-]?[a-z0-9]{1,8}){0,3}['\"])([^'\\\"\\s]{6,64})(?=['\\\"])",
+      "pattern": "((?<![A-Za-z0-9_.$-])(?:[pP]|(['\\\"])[pP]\\2)[ \\t]*(?::=|=|:)[ \\t]*[bBrRuU]?['\\\"])(?=[^'\\\"\\s]{6,64}['\"])(?=[^'\\\"\\s]{0,63}[A-Za-z])(?=[^'\\\"\\s]{0,63}[0-9!@#$^&*~?])(?![^'\\\"\\s]{0,64}[./\\\\:,;=()\\[\\]{}<>|%])(?![0-9]+(?:[eE][+-]?[0-9]+)?['\"])(?!#[0-9A-Fa-f]{3,8}['\"])(?![A-Za-z_]{1,20}(?:8|16|32|64|128|256|384|512)['\"])(?!(?:tab|Set|Pastel|Dark|Accent|Paired|C)[0-9]{1,2}[bc]?['\"])(?![a-z0-9]{1,30}(?:-[a-z0-9]{1,30}){1,5}['\"])(?![a-z]{1,30}[0-9]{1,4}[a-z]{1,30}['\"])(?!(?:resnet|resnext|wide_resnet|vgg|densenet|efficientnet|mobilenet|inception|xception|alexnet|squeezenet|shufflenet|mnasnet|regnet[xy]?|convnext|vit|deit|swin|beit|yolo|unet|gpt|bert|roberta|distilbert|albert|deberta|electra|xlnet|llama|mistral|mixtral|qwen|gemma|phi|falcon|bloom|opt|t5|bart|whisper|clip|dino|sam|detr|ssd|rcnn|lstm|gru|mlp|cnn|lenet|darknet|hrnet|nasnet|pointnet|wav2vec|stablelm|starcoder|pythia|xgboost|xgb|lightgbm|lgbm|catboost|layer|block|stage|conv|encoder|decoder|head)[_-]?[a-z]?[0-9]{1,4}(?:[_-]?[a-z0-9]{1,8}){0,3}['\"])([^'\\\"\\s]{6,64})(?=['\\\"])",
       "group": 3,
       "flags": ""
     },
@@ -1835,7 +1844,7 @@ export const RULES = {
         "p\"",
         "p'"
       ],
-      "pattern": "([(\\[][ \\t]*(['\\\"])[pP]\\2[ \\t]*,[ \\t]*[bBrRuU]?(['\\\"]))(?=[^'\\\"\\s]{6,64}['\"])(?=[^'\\\"\\s]{0,63}[A-Za-z])(?=[^'\\\"\\s]{0,63}[0-9!@#$^&*~?])(?![^'\\\"\\s]{0,64}[./\\\\:,;=()\\[\\]{}<>|%])(?![0-9]+(?:[eE][+-]?[0-9]+)?['\"])(?!#[0-9A-Fa-f]{3,8}['\"])(?![A-Za-z_]{1,20}(?:8|16|32|64|128|256|384|512)['\"])(?!(?:tab|Set|Pastel|Dark|Accent|Paired|C)[0-9]{1,2}[bc]?['\"])(?![a-z0-9]{1,30}(?:-[a-z0-9]{1,30}){1,5}['\"])(?![a-z]{1,30}[0-9]{1,4}[a-z]{1,30}['\"])(?!(?:resnet|resnext|wide_resnet|vgg|densenet|efficientnet|mobilenet|inception|xception|alexnet|squeezenet|shufflenet|mnasnet|regnet[xy]?|convnext|vit|deit|swin|beit|yolo|unet|gpt|bert|roberta|distilbert|albert|deberta|electra|xlnet|llama|mistral|mixtral|qwen|gemma|phi|falcon|bloom|opt|t5|bart|whisper|clip|dino|sam|detr|ssd|rcnn|lstm|gru|mlp|cnn|lenet|darknet|hrnet|nasnet|pointnet|wav2vec|stablelm|starcoder|pythia)[_-]?[a-z]?[0-9]{1,4}(?:[_-]?[a-z0-9]{1,8}){0,3}['\"])([^'\\\"\\s]{6,64})(?=\\3)",
+      "pattern": "([(\\[][ \\t]*(['\\\"])[pP]\\2[ \\t]*,[ \\t]*[bBrRuU]?(['\\\"]))(?=[^'\\\"\\s]{6,64}['\"])(?=[^'\\\"\\s]{0,63}[A-Za-z])(?=[^'\\\"\\s]{0,63}[0-9!@#$^&*~?])(?![^'\\\"\\s]{0,64}[./\\\\:,;=()\\[\\]{}<>|%])(?![0-9]+(?:[eE][+-]?[0-9]+)?['\"])(?!#[0-9A-Fa-f]{3,8}['\"])(?![A-Za-z_]{1,20}(?:8|16|32|64|128|256|384|512)['\"])(?!(?:tab|Set|Pastel|Dark|Accent|Paired|C)[0-9]{1,2}[bc]?['\"])(?![a-z0-9]{1,30}(?:-[a-z0-9]{1,30}){1,5}['\"])(?![a-z]{1,30}[0-9]{1,4}[a-z]{1,30}['\"])(?!(?:resnet|resnext|wide_resnet|vgg|densenet|efficientnet|mobilenet|inception|xception|alexnet|squeezenet|shufflenet|mnasnet|regnet[xy]?|convnext|vit|deit|swin|beit|yolo|unet|gpt|bert|roberta|distilbert|albert|deberta|electra|xlnet|llama|mistral|mixtral|qwen|gemma|phi|falcon|bloom|opt|t5|bart|whisper|clip|dino|sam|detr|ssd|rcnn|lstm|gru|mlp|cnn|lenet|darknet|hrnet|nasnet|pointnet|wav2vec|stablelm|starcoder|pythia|xgboost|xgb|lightgbm|lgbm|catboost|layer|block|stage|conv|encoder|decoder|head)[_-]?[a-z]?[0-9]{1,4}(?:[_-]?[a-z0-9]{1,8}){0,3}['\"])([^'\\\"\\s]{6,64})(?=\\3)",
       "group": 4,
       "flags": ""
     },
@@ -1849,7 +1858,7 @@ export const RULES = {
         "p\"",
         "p'"
       ],
-      "pattern": "((?:(?<=[?&;])|(?<=\\\\n)|(?:^|(?<=\\n))[ \\t]*)[pP][ \\t]*[=:][ \\t]*)(?=[^'\\\"\\s&#\\\\]{6,64}(?=[&#'\\\"\\s\\\\]|$))(?=[^'\\\"\\s&#\\\\]{0,63}[A-Za-z])(?=[^'\\\"\\s&#\\\\]{0,63}[0-9!@#$^&*~?])(?![^'\\\"\\s&#\\\\]{0,64}[./\\\\:,;=()\\[\\]{}<>|%])(?![0-9]+(?:[eE][+-]?[0-9]+)?(?=[&#'\\\"\\s\\\\]|$))(?!#[0-9A-Fa-f]{3,8}(?=[&#'\\\"\\s\\\\]|$))(?![A-Za-z_]{1,20}(?:8|16|32|64|128|256|384|512)(?=[&#'\\\"\\s\\\\]|$))(?!(?:tab|Set|Pastel|Dark|Accent|Paired|C)[0-9]{1,2}[bc]?(?=[&#'\\\"\\s\\\\]|$))(?![a-z0-9]{1,30}(?:-[a-z0-9]{1,30}){1,5}(?=[&#'\\\"\\s\\\\]|$))(?![a-z]{1,30}[0-9]{1,4}[a-z]{1,30}(?=[&#'\\\"\\s\\\\]|$))(?!(?:resnet|resnext|wide_resnet|vgg|densenet|efficientnet|mobilenet|inception|xception|alexnet|squeezenet|shufflenet|mnasnet|regnet[xy]?|convnext|vit|deit|swin|beit|yolo|unet|gpt|bert|roberta|distilbert|albert|deberta|electra|xlnet|llama|mistral|mixtral|qwen|gemma|phi|falcon|bloom|opt|t5|bart|whisper|clip|dino|sam|detr|ssd|rcnn|lstm|gru|mlp|cnn|lenet|darknet|hrnet|nasnet|pointnet|wav2vec|stablelm|starcoder|pythia)[_-]?[a-z]?[0-9]{1,4}(?:[_-]?[a-z0-9]{1,8}){0,3}(?=[&#'\\\"\\s\\\\]|$))([^'\\\"\\s&#\\\\]{6,64})(?=[&#'\\\"\\s\\\\]|$)",
+      "pattern": "((?:(?<=[?&;])|(?<=\\\\n)|(?:^|(?<=\\n))[ \\t]*)[pP][ \\t]*[=:][ \\t]*)(?=[^'\\\"\\s&#\\\\]{6,64}(?=[&#'\\\"\\s\\\\]|$))(?=[^'\\\"\\s&#\\\\]{0,63}[A-Za-z])(?=[^'\\\"\\s&#\\\\]{0,63}[0-9!@#$^&*~?])(?![^'\\\"\\s&#\\\\]{0,64}[./\\\\:,;=()\\[\\]{}<>|%])(?![0-9]+(?:[eE][+-]?[0-9]+)?(?=[&#'\\\"\\s\\\\]|$))(?!#[0-9A-Fa-f]{3,8}(?=[&#'\\\"\\s\\\\]|$))(?![A-Za-z_]{1,20}(?:8|16|32|64|128|256|384|512)(?=[&#'\\\"\\s\\\\]|$))(?!(?:tab|Set|Pastel|Dark|Accent|Paired|C)[0-9]{1,2}[bc]?(?=[&#'\\\"\\s\\\\]|$))(?![a-z0-9]{1,30}(?:-[a-z0-9]{1,30}){1,5}(?=[&#'\\\"\\s\\\\]|$))(?![a-z]{1,30}[0-9]{1,4}[a-z]{1,30}(?=[&#'\\\"\\s\\\\]|$))(?!(?:resnet|resnext|wide_resnet|vgg|densenet|efficientnet|mobilenet|inception|xception|alexnet|squeezenet|shufflenet|mnasnet|regnet[xy]?|convnext|vit|deit|swin|beit|yolo|unet|gpt|bert|roberta|distilbert|albert|deberta|electra|xlnet|llama|mistral|mixtral|qwen|gemma|phi|falcon|bloom|opt|t5|bart|whisper|clip|dino|sam|detr|ssd|rcnn|lstm|gru|mlp|cnn|lenet|darknet|hrnet|nasnet|pointnet|wav2vec|stablelm|starcoder|pythia|xgboost|xgb|lightgbm|lgbm|catboost|layer|block|stage|conv|encoder|decoder|head)[_-]?[a-z]?[0-9]{1,4}(?:[_-]?[a-z0-9]{1,8}){0,3}(?=[&#'\\\"\\s\\\\]|$))([^'\\\"\\s&#\\\\]{6,64})(?=[&#'\\\"\\s\\\\]|$)",
       "group": 2,
       "flags": ""
     },
@@ -1858,7 +1867,7 @@ export const RULES = {
       "triggers": [
         "p  "
       ],
-      "pattern": "((?:^|(?<=\\n))[pP][ \\t]{2,}str[ \\t]{2,})(?=[^\\s]{6,64}(?=[ \\t]*(?:\\r?\\n|$)))(?=[^\\s]{0,63}[A-Za-z])(?=[^\\s]{0,63}[0-9!@#$^&*~?])(?![^\\s]{0,64}[./\\\\:,;=()\\[\\]{}<>|%])(?![0-9]+(?:[eE][+-]?[0-9]+)?(?=[ \\t]*(?:\\r?\\n|$)))(?!#[0-9A-Fa-f]{3,8}(?=[ \\t]*(?:\\r?\\n|$)))(?![A-Za-z_]{1,20}(?:8|16|32|64|128|256|384|512)(?=[ \\t]*(?:\\r?\\n|$)))(?!(?:tab|Set|Pastel|Dark|Accent|Paired|C)[0-9]{1,2}[bc]?(?=[ \\t]*(?:\\r?\\n|$)))(?![a-z0-9]{1,30}(?:-[a-z0-9]{1,30}){1,5}(?=[ \\t]*(?:\\r?\\n|$)))(?![a-z]{1,30}[0-9]{1,4}[a-z]{1,30}(?=[ \\t]*(?:\\r?\\n|$)))(?!(?:resnet|resnext|wide_resnet|vgg|densenet|efficientnet|mobilenet|inception|xception|alexnet|squeezenet|shufflenet|mnasnet|regnet[xy]?|convnext|vit|deit|swin|beit|yolo|unet|gpt|bert|roberta|distilbert|albert|deberta|electra|xlnet|llama|mistral|mixtral|qwen|gemma|phi|falcon|bloom|opt|t5|bart|whisper|clip|dino|sam|detr|ssd|rcnn|lstm|gru|mlp|cnn|lenet|darknet|hrnet|nasnet|pointnet|wav2vec|stablelm|starcoder|pythia)[_-]?[a-z]?[0-9]{1,4}(?:[_-]?[a-z0-9]{1,8}){0,3}(?=[ \\t]*(?:\\r?\\n|$)))([^\\s]{6,64})(?=[ \\t]*(?:\\r?\\n|$))",
+      "pattern": "((?:^|(?<=\\n))[pP][ \\t]{2,}str[ \\t]{2,})(?=[^\\s]{6,64}(?=[ \\t]*(?:\\r?\\n|$)))(?=[^\\s]{0,63}[A-Za-z])(?=[^\\s]{0,63}[0-9!@#$^&*~?])(?![^\\s]{0,64}[./\\\\:,;=()\\[\\]{}<>|%])(?![0-9]+(?:[eE][+-]?[0-9]+)?(?=[ \\t]*(?:\\r?\\n|$)))(?!#[0-9A-Fa-f]{3,8}(?=[ \\t]*(?:\\r?\\n|$)))(?![A-Za-z_]{1,20}(?:8|16|32|64|128|256|384|512)(?=[ \\t]*(?:\\r?\\n|$)))(?!(?:tab|Set|Pastel|Dark|Accent|Paired|C)[0-9]{1,2}[bc]?(?=[ \\t]*(?:\\r?\\n|$)))(?![a-z0-9]{1,30}(?:-[a-z0-9]{1,30}){1,5}(?=[ \\t]*(?:\\r?\\n|$)))(?![a-z]{1,30}[0-9]{1,4}[a-z]{1,30}(?=[ \\t]*(?:\\r?\\n|$)))(?!(?:resnet|resnext|wide_resnet|vgg|densenet|efficientnet|mobilenet|inception|xception|alexnet|squeezenet|shufflenet|mnasnet|regnet[xy]?|convnext|vit|deit|swin|beit|yolo|unet|gpt|bert|roberta|distilbert|albert|deberta|electra|xlnet|llama|mistral|mixtral|qwen|gemma|phi|falcon|bloom|opt|t5|bart|whisper|clip|dino|sam|detr|ssd|rcnn|lstm|gru|mlp|cnn|lenet|darknet|hrnet|nasnet|pointnet|wav2vec|stablelm|starcoder|pythia|xgboost|xgb|lightgbm|lgbm|catboost|layer|block|stage|conv|encoder|decoder|head)[_-]?[a-z]?[0-9]{1,4}(?:[_-]?[a-z0-9]{1,8}){0,3}(?=[ \\t]*(?:\\r?\\n|$)))([^\\s]{6,64})(?=[ \\t]*(?:\\r?\\n|$))",
       "group": 2,
       "flags": ""
     },
@@ -2456,7 +2465,7 @@ export const RULES = {
     "암호",
     "토큰"
   ],
-  "quotedAssignment": "(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(?![ \\t]+:(?:'[A-Za-z_][A-Za-z0-9_]{0,62}'|\\\"[A-Za-z_][A-Za-z0-9_]{0,62}\\\"))(['\\\"]?\\]?(?:[ \\t]*:[ \\t]*[A-Za-z_][A-Za-z0-9_.]{0,40}(?:\\[[A-Za-z0-9_., |]{0,60}\\])?(?:[ \\t]*\\|[ \\t]*[A-Za-z_][A-Za-z0-9_.]{0,40})?(?=[ \\t]*=(?!=)))?[ \\t]*(?::=|=>|=|:)[ \\t]*(?:(?:\\\\[ \\t]*)?\\r?\\n[ \\t]*|\\([ \\t]*(?:\\r?\\n[ \\t]*)?)?(?:[rbuRBU]|[fF][rR]?|[rR][fFbB]|[bB][rR])?)(['\\\"]{3}|['\\\"`])((?:(?!\\3)[^\\n\\\\]|\\\\.){1,2000})\\3",
+  "quotedAssignment": "(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(?![ \\t]+:(?:'[A-Za-z_][A-Za-z0-9_]{0,62}'|\\\"[A-Za-z_][A-Za-z0-9_]{0,62}\\\"))(['\\\"]?\\]?(?:[ \\t]*:[ \\t]*(?![A-Z][A-Z0-9_]*[ \\t]*=)[A-Za-z_][A-Za-z0-9_.]{0,40}(?:\\[[A-Za-z0-9_., |]{0,60}\\])?(?:[ \\t]*\\|[ \\t]*[A-Za-z_][A-Za-z0-9_.]{0,40})?(?=[ \\t]*=(?!=)))?[ \\t]*(?::=|=>|=|:)[ \\t]*(?:(?:\\\\[ \\t]*)?\\r?\\n[ \\t]*|\\([ \\t]*(?:\\r?\\n[ \\t]*)?)?(?:[rbuRBU]|[fF][rR]?|[rR][fFbB]|[bB][rR])?)(['\\\"]{3}|['\\\"`])((?:(?!\\3)[^\\n\\\\]|\\\\.){1,2000})\\3",
   "bareAssignment": "^([ \\t]*(?:%env[ \\t]+|%set_env[ \\t]+|!?export[ \\t]+|setx[ \\t]+|set[ \\t]+(?:-[gxU]{1,3}[ \\t]+)?)?)([A-Za-z_][A-Za-z0-9_.-]*)([ \\t]*[=:][ \\t]*|[ \\t]+)([^\\s'\\\";][^\\s'\\\"]*)[ \\t]*$",
   "inlineAssignment": "(?:(?<=\\\\[ntr])|(?<![A-Za-z0-9_.\\\\])(?<![A-Za-z0-9_.]-))([A-Za-z_](?:[A-Za-z0-9_.]|-(?!-))*)((?:[ \\t]*\\([A-Za-z0-9 _.-]{1,30}\\))?(?:['\\\"`}]|\\*\\*)?[ \\t]*(?::=|=|:)[ \\t]*(?:\\*\\*[ \\t]*|!![A-Za-z]{1,20}[ \\t]+|&[A-Za-z0-9_-]{1,40}[ \\t]+)?)((?!//)(?![A-Za-z_][A-Za-z0-9_.-]*=[A-Za-z_])(?:[^\\s'\\\"`,;&<>(){}\\[\\]|«=$\\\\]|\\\\(?![ntr]))+)(?![^\\s'\\\"`,;&<>(){}\\[\\]|«=$\\\\]|\\\\(?![ntr]))",
   "containerAssignment": "(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(['\\\"]?\\]?[ \\t]*(?::=|=|:)[ \\t]*)([\\[({])((?:(?:'(?:[^'\\\\\\n]|\\\\[^\\n])*'|\\\"(?:[^\\\"\\\\\\n]|\\\\[^\\n])*\\\"|'(?![^'\\n]*')|\\\"(?![^\\\"\\n]*\\\")|[^\\[\\](){}\\n'\\\"])|[\\[(](?:'(?:[^'\\\\\\n]|\\\\[^\\n])*'|\\\"(?:[^\\\"\\\\\\n]|\\\\[^\\n])*\\\"|'(?![^'\\n]*')|\\\"(?![^\\\"\\n]*\\\")|[^\\[\\](){}\\n'\\\"]){0,2000}[\\])]){1,2000})(?=[\\])}])",
@@ -2543,7 +2552,7 @@ export const RULES = {
   "shortPasswordNames": [
     "p"
   ],
-  "shortNamePasswordValue": "^(?=[^'\\\"\\s]{6,64}$)(?=[^'\\\"\\s]{0,63}[A-Za-z])(?=[^'\\\"\\s]{0,63}[0-9!@#$^&*~?])(?![^'\\\"\\s]{0,64}[./\\\\:,;=()\\[\\]{}<>|%])(?![0-9]+(?:[eE][+-]?[0-9]+)?$)(?!#[0-9A-Fa-f]{3,8}$)(?![A-Za-z_]{1,20}(?:8|16|32|64|128|256|384|512)$)(?!(?:tab|Set|Pastel|Dark|Accent|Paired|C)[0-9]{1,2}[bc]?$)(?![a-z0-9]{1,30}(?:-[a-z0-9]{1,30}){1,5}$)(?![a-z]{1,30}[0-9]{1,4}[a-z]{1,30}$)(?!(?:resnet|resnext|wide_resnet|vgg|densenet|efficientnet|mobilenet|inception|xception|alexnet|squeezenet|shufflenet|mnasnet|regnet[xy]?|convnext|vit|deit|swin|beit|yolo|unet|gpt|bert|roberta|distilbert|albert|deberta|electra|xlnet|llama|mistral|mixtral|qwen|gemma|phi|falcon|bloom|opt|t5|bart|whisper|clip|dino|sam|detr|ssd|rcnn|lstm|gru|mlp|cnn|lenet|darknet|hrnet|nasnet|pointnet|wav2vec|stablelm|starcoder|pythia)[_-]?[a-z]?[0-9]{1,4}(?:[_-]?[a-z0-9]{1,8}){0,3}$)([^'\\\"\\s]{6,64})$",
+  "shortNamePasswordValue": "^(?=[^'\\\"\\s]{6,64}$)(?=[^'\\\"\\s]{0,63}[A-Za-z])(?=[^'\\\"\\s]{0,63}[0-9!@#$^&*~?])(?![^'\\\"\\s]{0,64}[./\\\\:,;=()\\[\\]{}<>|%])(?![0-9]+(?:[eE][+-]?[0-9]+)?$)(?!#[0-9A-Fa-f]{3,8}$)(?![A-Za-z_]{1,20}(?:8|16|32|64|128|256|384|512)$)(?!(?:tab|Set|Pastel|Dark|Accent|Paired|C)[0-9]{1,2}[bc]?$)(?![a-z0-9]{1,30}(?:-[a-z0-9]{1,30}){1,5}$)(?![a-z]{1,30}[0-9]{1,4}[a-z]{1,30}$)(?!(?:resnet|resnext|wide_resnet|vgg|densenet|efficientnet|mobilenet|inception|xception|alexnet|squeezenet|shufflenet|mnasnet|regnet[xy]?|convnext|vit|deit|swin|beit|yolo|unet|gpt|bert|roberta|distilbert|albert|deberta|electra|xlnet|llama|mistral|mixtral|qwen|gemma|phi|falcon|bloom|opt|t5|bart|whisper|clip|dino|sam|detr|ssd|rcnn|lstm|gru|mlp|cnn|lenet|darknet|hrnet|nasnet|pointnet|wav2vec|stablelm|starcoder|pythia|xgboost|xgb|lightgbm|lgbm|catboost|layer|block|stage|conv|encoder|decoder|head)[_-]?[a-z]?[0-9]{1,4}(?:[_-]?[a-z0-9]{1,8}){0,3}$)([^'\\\"\\s]{6,64})$",
   "shortNameTriggers": [
     "p=",
     "p =",

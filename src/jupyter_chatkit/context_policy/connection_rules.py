@@ -127,12 +127,24 @@ CONNECTION_RULES: list[dict[str, Any]] = [
         "flags": "i",
     },
     {
+        "kind": "package registry token",
+        # A conda channel's token in its path (``https://conda.anaconda.org/t/<token>/chan``,
+        # a private ``conda.example.io/t/…`` in .condarc or ``conda config --show``).
+        "triggers": ["/t/"],
+        "pattern": r"(\bconda[A-Za-z0-9.-]{0,100}\.[A-Za-z]{2,24}(?::[0-9]{2,5})?/t/)"
+        r"([A-Za-z0-9_-]{12,200})(?=/)",
+        "group": 2,
+        "flags": "",
+    },
+    {
         "kind": "Oracle password",
         # Easy connect: ``scott/tiger@//db:1521/ORCL``, ``scott/tiger@db:1521/ORCL`` (a DSN
         # in a config, a log, an error). The host must be one: ``//`` or a port after it,
-        # so ``actions/checkout@v4`` and ``@scope/pkg@1.2`` stay.
+        # so ``actions/checkout@v4`` and ``@scope/pkg@1.2`` stay. After a JDBC URL's
+        # colon too (``jdbc:oracle:thin:scott/tiger@//db:1521/ORCL``).
         "triggers": ["@"],
-        "pattern": r"((?:^|(?<=[\s'\"=(,]))[A-Za-z][A-Za-z0-9_$#.]{0,59}/)([^\s@'\"/«]{1,128})"
+        "pattern": r"((?:^|(?<=[\s'\"=(,])|(?<=:thin:))[A-Za-z][A-Za-z0-9_$#.]{0,59}/)"
+        r"([^\s@'\"/«]{1,128})"
         r"(?=@(?://[A-Za-z0-9.-]{1,253}|[A-Za-z0-9.-]{1,253}:[0-9]{2,5}[/:]))",
         "group": 2,
         "flags": "",

@@ -84,7 +84,9 @@ QUOTED_ASSIGNMENT = (
     # Blanks before that line's end belong to the run before it alone (a second run
     # there made ``password =`` then 20,000 blanks take seconds: quadratic).
     # A type annotation between them (``db_password: str = "x"``, ``: str | None =``).
-    r"(['\"]?\]?(?:[ \t]*:[ \t]*[A-Za-z_][A-Za-z0-9_.]{0,40}(?:\[[A-Za-z0-9_., |]{0,60}\])?"
+    # Not an upper-case name after the colon (PowerShell's ``$env:DB_PASSWORD = "x"``).
+    r"(['\"]?\]?(?:[ \t]*:[ \t]*(?![A-Z][A-Z0-9_]*[ \t]*=)[A-Za-z_][A-Za-z0-9_.]{0,40}"
+    r"(?:\[[A-Za-z0-9_., |]{0,60}\])?"
     r"(?:[ \t]*\|[ \t]*[A-Za-z_][A-Za-z0-9_.]{0,40})?(?=[ \t]*=(?!=)))?"
     r"[ \t]*(?::=|=>|=|:)[ \t]*(?:(?:\\[ \t]*)?\r?\n[ \t]*|\([ \t]*(?:\r?\n[ \t]*)?)?"
     r"(?:[rbuRBU]|[fF][rR]?|[rR][fFbB]|[bB][rR])?)(['\"]{3}|['\"`])"

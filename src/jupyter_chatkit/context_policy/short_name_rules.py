@@ -21,6 +21,8 @@ _MODEL_FAMILIES = (
     r"|unet|gpt|bert|roberta|distilbert|albert|deberta|electra|xlnet|llama|mistral|mixtral"
     r"|qwen|gemma|phi|falcon|bloom|opt|t5|bart|whisper|clip|dino|sam|detr|ssd|rcnn|lstm"
     r"|gru|mlp|cnn|lenet|darknet|hrnet|nasnet|pointnet|wav2vec|stablelm|starcoder|pythia"
+    # Classic models and a network's parts (``xgboost_v2``, ``layer4``, ``block3``).
+    r"|xgboost|xgb|lightgbm|lgbm|catboost|layer|block|stage|conv|encoder|decoder|head"
 )
 
 
