@@ -21,8 +21,8 @@ from jupyter_chatkit.serverext.renames import RenameFollower, server_id
 from jupyter_chatkit.store import SQLStore, open_store
 
 from .chatkit_helpers import parse_sse, user_input
+from .fixtures.store_threads import T0
 from .test_handlers import ENDPOINT, server_config
-from .test_store import T0
 
 BOB = RequestContext(user_id="bob")
 

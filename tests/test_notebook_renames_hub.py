@@ -16,6 +16,7 @@ from chatkit.types import ThreadMetadata
 from jupyter_chatkit.protocol import RequestContext
 
 from .chatkit_helpers import parse_sse, user_input
+from .fixtures.store_threads import T0
 
 # The hub-like server (users named from their tokens, JUPYTERHUB_USER=alice).
 from .test_isolation_hub import (  # noqa: F401 (fixtures)
@@ -25,7 +26,6 @@ from .test_isolation_hub import (  # noqa: F401 (fixtures)
     jp_server_config,
     store_file,
 )
-from .test_store import T0
 
 
 async def new_thread(jp_fetch: Callable[..., Any], who: dict[str, str], notebook: str) -> str:

@@ -1,11 +1,12 @@
-"""Contract tests for the SQL store, run against SQLite and PostgreSQL alike."""
+"""The SQL store keeps threads, items and feedback (SQLite and PostgreSQL alike): round
+trips, in-place updates, unreadable rows, what deleting a thread takes with it, and
+concurrent writers. Paging: test_store_pages.py; one user's data kept from another:
+test_store_user_isolation.py."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import re
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -39,9 +40,8 @@ from chatkit.types import (
     Workflow,
     WorkflowItem,
 )
-from sqlalchemy import func, select, update
+from sqlalchemy import update
 
-from jupyter_chatkit.protocol import RequestContext
 from jupyter_chatkit.store import SQLStore
 from jupyter_chatkit.store.schema import (
     attachments,
@@ -51,27 +51,7 @@ from jupyter_chatkit.store.schema import (
     threads,
 )
 
-ALICE = RequestContext(user_id="alice")
-BOB = RequestContext(user_id="bob")
-T0 = datetime(2026, 1, 2, 3, 4, 5, 678901)
-
-
-def thread(thread_id: str, created_at: datetime = T0, **fields: Any) -> ThreadMetadata:
-    return ThreadMetadata(id=thread_id, created_at=created_at, **fields)
-
-
-def message(item_id: str, thread_id: str, text: str = "hi", at: datetime = T0) -> ThreadItem:
-    return AssistantMessageItem(
-        id=item_id,
-        thread_id=thread_id,
-        created_at=at,
-        content=[AssistantMessageContent(text=text)],
-    )
-
-
-def text_of(item: ThreadItem) -> str:
-    assert isinstance(item, AssistantMessageItem)
-    return item.content[0].text
+from .fixtures.store_threads import ALICE, T0, count, message, text_of, thread, walk_items
 
 
 def every_item_type(thread_id: str) -> list[ThreadItem]:
@@ -182,28 +162,6 @@ def every_item_type(thread_id: str) -> list[ThreadItem]:
         ),
         EndOfTurnItem(id="e1", thread_id=thread_id, created_at=at + 10 * step),
     ]
-
-
-async def walk_items(
-    store: SQLStore, thread_id: str, order: str, limit: int, ctx: RequestContext = ALICE
-) -> list[str]:
-    """Every item id of a thread, page by page, following ``after``."""
-    seen: list[str] = []
-    after: str | None = None
-    while True:
-        page = await store.load_thread_items(thread_id, after, limit, order, ctx)
-        seen.extend(item.id for item in page.data)
-        assert len(page.data) <= limit
-        if not page.has_more:
-            return seen
-        after = page.after
-
-
-async def count(store: SQLStore, table: Any, *where: Any) -> int:
-    async with store.engine.connect() as conn:
-        return int(
-            (await conn.execute(select(func.count()).select_from(table).where(*where))).scalar_one()
-        )
 
 
 # threads ---------------------------------------------------------------------------
@@ -400,117 +358,6 @@ async def test_unreadable_thread_metadata_falls_back_to_columns(store: SQLStore)
     assert [t.id for t in (await store.load_threads(5, None, "asc", ALICE)).data] == ["thr_a"]
 
 
-# pagination ------------------------------------------------------------------------
-
-
-@pytest.mark.asyncio
-@pytest.mark.parametrize("order", ["asc", "desc"])
-@pytest.mark.parametrize("limit", [1, 3, 7, 50])
-async def test_item_pages_never_skip_or_repeat_on_equal_timestamps(
-    store: SQLStore, order: str, limit: int
-) -> None:
-    await store.save_thread(thread("thr_a"), ALICE)
-    await store.save_thread(thread("thr_other"), ALICE)
-    # Runs of identical timestamps, inserted out of time order, with another thread's
-    # items interleaved.
-    stamps = [T0 + timedelta(seconds=s) for s in (5, 5, 5, 1, 1, 9, 5, 1, 9, 9, 9, 5, 0)] * 3
-    for n, at in enumerate(stamps):
-        await store.add_thread_item("thr_a", message(f"m{n:02d}", "thr_a", at=at), ALICE)
-        await store.add_thread_item("thr_other", message(f"o{n:02d}", "thr_other", at=at), ALICE)
-    expected = [f"m{n:02d}" for n, _ in sorted(enumerate(stamps), key=lambda p: (p[1], p[0]))]
-    if order == "desc":
-        expected.reverse()
-    assert await walk_items(store, "thr_a", order, limit) == expected
-
-
-@pytest.mark.asyncio
-async def test_page_shape(store: SQLStore) -> None:
-    await store.save_thread(thread("thr_a"), ALICE)
-    empty = await store.load_thread_items("thr_a", None, 5, "asc", ALICE)
-    assert (empty.data, empty.has_more, empty.after) == ([], False, None)
-    for n in range(4):
-        await store.add_thread_item("thr_a", message(f"m{n}", "thr_a"), ALICE)
-    first = await store.load_thread_items("thr_a", None, 2, "asc", ALICE)
-    assert ([i.id for i in first.data], first.has_more, first.after) == (["m0", "m1"], True, "m1")
-    last = await store.load_thread_items("thr_a", "m1", 2, "asc", ALICE)
-    # The last page has no cursor, as in ChatKit's reference store and its docs.
-    assert ([i.id for i in last.data], last.has_more, last.after) == (["m2", "m3"], False, None)
-    newer = await store.load_thread_items("thr_a", "m3", 2, "asc", ALICE)
-    assert (newer.data, newer.has_more) == ([], False)
-    with pytest.raises(ValueError):
-        await store.load_thread_items("thr_a", None, 0, "asc", ALICE)
-    with pytest.raises(ValueError):
-        await store.load_thread_items("thr_a", None, 5, "sideways", ALICE)
-
-
-@pytest.mark.asyncio
-@pytest.mark.parametrize("order", ["asc", "desc"])
-async def test_cursor_of_deleted_item_resumes_in_place(store: SQLStore, order: str) -> None:
-    await store.save_thread(thread("thr_a"), ALICE)
-    for n in range(10):
-        await store.add_thread_item("thr_a", message(f"m{n}", "thr_a"), ALICE)
-    first = await store.load_thread_items("thr_a", None, 3, order, ALICE)
-    cursor = first.after
-    assert cursor is not None
-    await store.delete_thread_item("thr_a", cursor, ALICE)
-    following = "m4" if order == "asc" else "m5"
-    await store.delete_thread_item("thr_a", following, ALICE)
-
-    seen = [item.id for item in first.data]
-    after: str | None = cursor
-    while after is not None:
-        page = await store.load_thread_items("thr_a", after, 3, order, ALICE)
-        seen.extend(item.id for item in page.data)
-        after = page.after if page.has_more else None
-    expected = [f"m{n}" for n in range(10) if f"m{n}" != following]
-    if order == "desc":
-        expected.reverse()
-    assert seen == expected
-
-
-@pytest.mark.asyncio
-async def test_unknown_cursors_are_not_found(store: SQLStore) -> None:
-    await store.save_thread(thread("thr_a"), ALICE)
-    await store.save_thread(thread("thr_b"), ALICE)
-    await store.add_thread_item("thr_b", message("in_b", "thr_b"), ALICE)
-    with pytest.raises(NotFoundError):
-        await store.load_thread_items("thr_a", "nope", 5, "asc", ALICE)
-    # An item id from another thread is not a cursor into this one.
-    with pytest.raises(NotFoundError):
-        await store.load_thread_items("thr_a", "in_b", 5, "asc", ALICE)
-    with pytest.raises(NotFoundError):
-        await store.load_threads(5, "thr_nope", "asc", ALICE)
-
-
-@pytest.mark.asyncio
-@pytest.mark.parametrize("order", ["asc", "desc"])
-async def test_thread_pages_on_equal_timestamps_and_deleted_cursor(
-    store: SQLStore, order: str
-) -> None:
-    stamps = [T0 + timedelta(minutes=m) for m in (2, 2, 0, 2, 1, 1, 0, 2)] * 2
-    for n, at in enumerate(stamps):
-        await store.save_thread(thread(f"thr_{n:02d}", at), ALICE)
-        await store.save_thread(thread(f"bob_{n:02d}", at), BOB)
-    expected = [f"thr_{n:02d}" for n, _ in sorted(enumerate(stamps), key=lambda p: (p[1], p[0]))]
-    if order == "desc":
-        expected.reverse()
-
-    seen: list[str] = []
-    after: str | None = None
-    deleted: str | None = None
-    while True:
-        page = await store.load_threads(3, after, order, ALICE)
-        seen.extend(t.id for t in page.data)
-        if not page.has_more:
-            break
-        after = page.after
-        if deleted is None and after is not None:
-            # Delete the cursor thread itself: the next page must still follow it.
-            deleted = after
-            await store.delete_thread(after, ALICE)
-    assert seen == expected
-
-
 # feedback --------------------------------------------------------------------------
 
 
@@ -577,95 +424,6 @@ async def test_deleting_a_thread_deletes_items_feedback_and_attachments(store: S
     assert await count(store, threads, threads.c.id == "thr_a") == 0
 
 
-# isolation -------------------------------------------------------------------------
-
-Call = Callable[[SQLStore, RequestContext, str], Any]
-
-# Every store method, aimed at a thread (or its item / attachment) by a user id.
-THREAD_CALLS: dict[str, Call] = {
-    "load_thread": lambda s, c, t: s.load_thread(t, c),
-    "delete_thread": lambda s, c, t: s.delete_thread(t, c),
-    "load_threads_after": lambda s, c, t: s.load_threads(5, t, "asc", c),
-    "load_thread_items": lambda s, c, t: s.load_thread_items(t, None, 5, "asc", c),
-    "load_thread_items_after": lambda s, c, t: s.load_thread_items(t, "m0", 5, "asc", c),
-    "add_thread_item": lambda s, c, t: s.add_thread_item(t, message("x", t), c),
-    "save_item_new": lambda s, c, t: s.save_item(t, message("x", t), c),
-    "save_item_existing": lambda s, c, t: s.save_item(t, message("m0", t, "hijacked"), c),
-    "load_item": lambda s, c, t: s.load_item(t, "m0", c),
-    "delete_thread_item": lambda s, c, t: s.delete_thread_item(t, "m0", c),
-    "save_feedback": lambda s, c, t: s.save_feedback(t, ["m0"], "negative", c),
-    "load_feedback": lambda s, c, t: s.load_feedback(t, c),
-    "save_attachment_into_thread": lambda s, c, t: s.save_attachment(
-        FileAttachment(id="atc_new", name="f", mime_type="text/plain", thread_id=t), c
-    ),
-}
-
-
-@pytest.mark.asyncio
-@pytest.mark.parametrize("call", list(THREAD_CALLS.values()), ids=list(THREAD_CALLS))
-async def test_foreign_thread_is_indistinguishable_from_unknown(
-    store: SQLStore, call: Call
-) -> None:
-    await store.save_thread(thread("thr_alice", title="mine"), ALICE)
-    await store.add_thread_item("thr_alice", message("m0", "thr_alice", "mine"), ALICE)
-    await store.save_feedback("thr_alice", ["m0"], "positive", ALICE)
-
-    with pytest.raises(NotFoundError) as foreign:
-        await call(store, BOB, "thr_alice")
-    with pytest.raises(NotFoundError) as unknown:
-        await call(store, BOB, "thr_ghost")
-    assert str(foreign.value).replace("thr_alice", "ID") == str(unknown.value).replace(
-        "thr_ghost", "ID"
-    )
-
-    # Alice's data is exactly as she left it.
-    assert (await store.load_thread("thr_alice", ALICE)).title == "mine"
-    page = await store.load_thread_items("thr_alice", None, 10, "asc", ALICE)
-    assert [(i.id, text_of(i)) for i in page.data] == [("m0", "mine")]
-    assert await store.load_feedback("thr_alice", ALICE) == {"m0": "positive"}
-    assert (await store.load_threads(10, None, "asc", BOB)).data == []
-
-
-@pytest.mark.asyncio
-async def test_save_thread_cannot_take_over_a_foreign_id(store: SQLStore) -> None:
-    # The one call where a foreign id differs from an unknown one: saving an unknown id
-    # creates the thread. Thread ids are global and 128-bit random, so this reveals
-    # nothing guessable.
-    await store.save_thread(thread("thr_alice", title="mine"), ALICE)
-    await store.add_thread_item("thr_alice", message("m0", "thr_alice"), ALICE)
-    with pytest.raises(NotFoundError):
-        await store.save_thread(thread("thr_alice", title="hijacked"), BOB)
-    assert (await store.load_thread("thr_alice", ALICE)).title == "mine"
-    assert (await store.load_threads(10, None, "asc", BOB)).data == []
-    await store.save_thread(thread("thr_bob"), BOB)
-    assert [t.id for t in (await store.load_threads(10, None, "asc", BOB)).data] == ["thr_bob"]
-
-
-@pytest.mark.asyncio
-async def test_thread_listing_is_per_user(store: SQLStore) -> None:
-    await store.save_thread(thread("thr_a1"), ALICE)
-    await store.save_thread(thread("thr_b1"), BOB)
-    await store.save_thread(thread("thr_a2", T0 + timedelta(seconds=1)), ALICE)
-    alice = await store.load_threads(10, None, "asc", ALICE)
-    bob = await store.load_threads(10, None, "asc", BOB)
-    assert [t.id for t in alice.data] == ["thr_a1", "thr_a2"]
-    assert [t.id for t in bob.data] == ["thr_b1"]
-    with pytest.raises(NotFoundError):
-        await store.load_threads(10, "thr_a1", "asc", BOB)
-
-
-@pytest.mark.asyncio
-async def test_attachment_metadata_is_per_user(store: SQLStore) -> None:
-    attachment = FileAttachment(id="atc_a", name="a.txt", mime_type="text/plain")
-    await store.save_attachment(attachment, ALICE)
-    with pytest.raises(NotFoundError):
-        await store.load_attachment("atc_a", BOB)
-    with pytest.raises(NotFoundError):
-        await store.save_attachment(attachment.model_copy(update={"name": "evil"}), BOB)
-    await store.delete_attachment("atc_a", BOB)  # not Bob's: nothing happens
-    assert await store.load_attachment("atc_a", ALICE) == attachment
-
-
 # concurrency -----------------------------------------------------------------------
 
 
@@ -686,31 +444,3 @@ async def test_fifty_concurrent_writers(store: SQLStore) -> None:
     listed = (await store.load_threads(100, None, "asc", ALICE)).data
     assert len(listed) == 51
     assert await count(store, items) == 100
-
-
-# query plans -------------------------------------------------------------------------
-
-
-@pytest.mark.asyncio
-async def test_page_queries_seek_the_order_index(sqlite_store: SQLStore) -> None:
-    # Guards the "deep page costs what the first page costs" property: every page
-    # statement must be index seeks on (scope, created_us, seq), never a scan or OFFSET.
-    from jupyter_chatkit.store import paging
-
-    values = {"thread_id": "t", "user_id": "u", "fetch": 21, "at": 1, "at_seq": 2}
-    statements = [*paging._ITEM_PAGES.values(), *paging._THREAD_PAGES.values()]
-    async with sqlite_store.engine.connect() as conn:
-        for statement in statements:
-            sql = str(
-                statement.params(values).compile(
-                    dialect=conn.dialect, compile_kwargs={"literal_binds": True}
-                )
-            )
-            assert set(re.findall(r"OFFSET (\w+)", sql)) <= {"0"}, sql
-            plan = [row[-1] for row in await conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")]
-            searches = [step for step in plan if step.startswith(("SEARCH", "SCAN"))]
-            assert searches, plan
-            for step in searches:
-                if step.startswith("SCAN anon"):
-                    continue  # reading a subquery's (at most `fetch`) rows
-                assert "USING INDEX ix_" in step and "_order" in step, plan

@@ -22,7 +22,7 @@ from jupyter_chatkit.store.engine import create_engine_for, resolve_url
 from jupyter_chatkit.store.migrations import MIGRATIONS, current_version, migrate
 from jupyter_chatkit.store.schema import metadata, schema_version
 
-from .test_store import T0, message
+from .fixtures.store_threads import T0, message
 
 ALICE = RequestContext(user_id="alice")
 
