@@ -43,6 +43,11 @@ FAILING = {
         "%xmode Minimal\ndef ping(n):\n    return pong(n + 1)\n"
         "def pong(n):\n    return ping(n + 1)\n\nping(0)"
     ),
+    # An except* handler that fails: its error is a member, with what it was handling.
+    "except_star": (
+        "try:\n    raise ExceptionGroup('batch', [ValueError('row 1'), TypeError('row 2')])\n"
+        "except* ValueError:\n    raise RuntimeError('cleanup failed')"
+    ),
     # A coloured message longer than the message's bound: the cut falls in a colour code.
     "colour_cut": "raise ValueError('a' * 595 + '\\x1b[31mred\\x1b[0m')",
 }
@@ -71,6 +76,13 @@ def test_each_error_reaches_the_model_whole_and_bounded(
     errors = dict(zip(FAILING, (o["cell"]["error"] for o in outputs), strict=True))
     for error in errors.values():
         assert len(error["traceback"]) <= 5_000
+
+    # except*: the handler's error, the member it was handling, the member not handled.
+    tb = errors["except_star"]["traceback"]
+    assert errors["except_star"]["type"] == "ExceptionGroup"
+    assert "RuntimeError: cleanup failed" in tb and "TypeError: row 2" in tb
+    handling = tb.index("while handling")
+    assert handling < tb.index("ValueError: row 1") < tb.index("RuntimeError: cleanup failed")
 
     # raise ... from ...: the KeyError and where it happened come first, as Python prints.
     tb = errors["raise_from"]["traceback"]

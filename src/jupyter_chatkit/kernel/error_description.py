@@ -201,7 +201,31 @@ def _group_members(
         if not isinstance(member, BaseException):
             continue
         text = _traceback(member, cell_names, _message(member), 300, depth + 1)
+        chain = _chain(member)
+        if chain:
+            # An ``except*`` handler's error: what it was handling (or raised from) is
+            # the news Python prints above it; its line, not its frames.
+            earlier, marker = chain[-1]
+            how = "raised from" if marker == _CAUSE else "raised while handling"
+            text = f"({how} {_handled(earlier)})\n{text}"
         lines.append(f"  [{i}] " + text.replace("\n", "\n      "))
     if len(members) > GROUP_MEMBERS:
         lines.append(f"  … {len(members) - GROUP_MEMBERS} more sub-exceptions not shown")
     return "\n" + "\n".join(lines) if lines else ""
+
+
+def _handled(exc: BaseException) -> str:
+    """``Type: message`` of an exception a group's member was chained to; a group's
+    with its members' lines (``ExceptionGroup: eg (1 sub-exception): ValueError: 1``)."""
+    text = _typed(exception_type(exc), _message(exc))
+    if issubclass(type(exc), BaseExceptionGroup):
+        members = _slot(BaseExceptionGroup, "exceptions", exc)
+        if type(members) is tuple:
+            shown = [m for m in members[:GROUP_MEMBERS] if isinstance(m, BaseException)]
+            said = "; ".join(_typed(exception_type(m), _message(m)) for m in shown)
+            text = f"{text}: {said}" if said else text
+    return _clip(text, 200)
+
+
+def _typed(kind: str, message: str) -> str:
+    return f"{kind}: {message}" if message else kind
