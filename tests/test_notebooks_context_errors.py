@@ -48,6 +48,8 @@ FAILING = {
         "try:\n    raise ExceptionGroup('batch', [ValueError('row 1'), TypeError('row 2')])\n"
         "except* ValueError:\n    raise RuntimeError('cleanup failed')"
     ),
+    # PEP 678 notes: Python (and IPython) print them under the message.
+    "notes": ("e = ValueError('bad row')\ne.add_note('while loading row 5 of sales.csv')\nraise e"),
     # A coloured message longer than the message's bound: the cut falls in a colour code.
     "colour_cut": "raise ValueError('a' * 595 + '\\x1b[31mred\\x1b[0m')",
 }
@@ -83,6 +85,9 @@ def test_each_error_reaches_the_model_whole_and_bounded(
     assert "RuntimeError: cleanup failed" in tb and "TypeError: row 2" in tb
     handling = tb.index("while handling")
     assert handling < tb.index("ValueError: row 1") < tb.index("RuntimeError: cleanup failed")
+
+    tb = errors["notes"]["traceback"]
+    assert tb.endswith("ValueError: bad row\nwhile loading row 5 of sales.csv"), tb
 
     # raise ... from ...: the KeyError and where it happened come first, as Python prints.
     tb = errors["raise_from"]["traceback"]

@@ -157,6 +157,10 @@ def _traceback(
 ) -> str:
     kind = exception_type(exc)
     final = f"{kind}: {message}" if message else kind
+    notes = _notes(exc)
+    if notes:
+        # PEP 678 notes (``add_note``): Python prints them under the message.
+        final = f"{final}\n{notes}"
     frames = collapse_cycles(frames_of(exc, cell_names))
     if issubclass(type(exc), SyntaxError):
         # Raised by the compiler: the frames are IPython's; the line and caret are the news.
@@ -168,6 +172,27 @@ def _traceback(
         group = cast("BaseExceptionGroup[Any]", exc)
         final = f"{final}{_group_members(group, cell_names, depth)}"
     return reduce_frames(frames, final, limit)
+
+
+# Notes of one exception told (the rest counted), and their share of its final lines.
+NOTES = 3
+NOTES_CHARS = 300
+
+
+def _notes(exc: BaseException) -> str:
+    """The exception's PEP 678 notes, ANSI-free and bounded, read from its instance
+    dict by plain string keys (no ``__eq__`` or ``__str__`` of the user's runs)."""
+    attrs = vars(BaseException)["__dict__"].__get__(exc, BaseException)
+    if type(attrs) is not dict:
+        return ""
+    notes = next((v for k, v in attrs.items() if type(k) is str and k == "__notes__"), None)
+    if not (type(notes) is list or type(notes) is tuple):
+        return ""
+    notes = cast("list[Any]", notes)
+    said = [strip_ansi(n) for n in notes[:NOTES] if type(n) is str]
+    if len(notes) > NOTES:
+        said.append(f"… {len(notes) - NOTES} more notes")
+    return without_cut_escape(_clip("\n".join(said), NOTES_CHARS))
 
 
 def _syntax_location(exc: SyntaxError, cell_names: dict[str, int] | None) -> str:
