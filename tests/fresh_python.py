@@ -1,6 +1,6 @@
 """A fresh Python for a script, forked from one that already ran the script's first lines.
 
-Tests of what an interpreter imports (test_deferred_imports, test_sdk_stand_ins) each
+Tests of what an interpreter imports (test_deferred_imports_server, test_sdk_stand_ins) each
 run a script in a new Python; most of their CPU went to starting it and to the same
 first lines in every script (the import of the server extension's app, which brings
 jupyter_server; then openai-agents). :func:`run_script` runs ``prefix + body`` as

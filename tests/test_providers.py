@@ -494,7 +494,7 @@ print(json.dumps(state))
 def test_tracing_off_makes_no_trace_exporter_and_on_later_gets_one() -> None:
     # The SDK's default processor opens its exporter's HTTP client (an SSL context,
     # ~1 MB) when made: tracing off makes none. A fresh Python: no provider yet.
-    from .test_deferred_imports import run_fresh
+    from .fixtures.fresh_server import run_fresh
 
     result = run_fresh(SKIPPED_EXPORTER_SCRIPT)
     assert result == {"off": [False, False, True], "on": [True, True, True, True]}

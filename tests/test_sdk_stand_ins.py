@@ -2,7 +2,7 @@
 
 Each check runs in a fresh Python (this process imported the sandbox long ago): the
 server's deferrals, its build and warm-up turn, then the SDK's sandbox and MCP errors
-used for real. Each script begins with test_deferred_imports' BASE (forked from a
+used for real. Each script begins with tests/fixtures/fresh_server's BASE (forked from a
 Python that ran it: tests/fresh_python.py).
 """
 
@@ -20,8 +20,8 @@ from jupyter_chatkit.serverext.deferred_imports import (
     is_deferred,
 )
 
+from .fixtures.fresh_server import BASE, ROOT, run_fresh
 from .fresh_python import fresh_python_servers as fresh_python_servers  # autouse
-from .test_deferred_imports import BASE, ROOT, run_fresh
 
 GROUP = "chatkit_served_fixture_pkg"
 STAND_IN = object()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 from .fixtures.fake_llm import FakeLLM
-from .test_deferred_imports import run_fresh
+from .fixtures.fresh_server import run_fresh
 
 SCRIPT = """
 import asyncio, gc, json, sys, tempfile

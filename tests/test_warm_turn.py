@@ -198,7 +198,7 @@ with FakeLLM() as llm, tempfile.TemporaryDirectory() as folder:
 def test_the_first_turn_after_the_warm_up_builds_no_validator(provider_api: str) -> None:
     # What the warm-up leaves unbuilt (e.g. the Responses events it no longer builds
     # by name) the first turn would build on the event loop.
-    from .test_deferred_imports import run_fresh
+    from .fixtures.fresh_server import run_fresh
 
     result = run_fresh(FIRST_TURN_SCRIPT, provider_api, prefix=FIRST_TURN_PREFIX)
     assert result == {"warmed": True, "answered": True, "built_by_the_first_turn": []}

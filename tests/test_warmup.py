@@ -18,8 +18,8 @@ from jupyter_chatkit.assistant.warmup import SHARED_MODELS, warm_up
 from jupyter_chatkit.protocol import RequestContext
 
 from .fixtures.fake_llm import FakeLLM, Reply
+from .fixtures.fresh_server import run_fresh
 from .fresh_python import fresh_python_servers as fresh_python_servers  # autouse
-from .test_deferred_imports import run_fresh
 
 # The script's imports: a Python that ran them is forked for each API (fresh_python.py).
 BUILT_PREFIX = """
