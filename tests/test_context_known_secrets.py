@@ -97,6 +97,17 @@ def test_a_set_beside_a_secret_name_and_a_log_records_arguments_are_hidden() -> 
     assert "'user'" in text  # a set of names keeps its names
 
 
+def test_a_big_set_holding_a_secret_name_is_names_not_a_pair() -> None:
+    # A vocabulary with ``token`` in it, a set of module names with ``pwd`` in it: its
+    # other strings are data, not that name's value; hidden, they blanked every type name
+    # such as ``collections.OrderedDict`` in the kernel's tool results (seen in a kernel:
+    # a set of its modules' names held ``pwd``, ``token`` and ``jupyter_client.session``).
+    vocab = {"token", "Paris", "collections.OrderedDict", "U.S.", "2024", "Hello", "json.decoder"}
+    ns = {"vocab": vocab, "od": collections.OrderedDict(a=1)}
+    assert known_secrets(ns) == ()
+    assert "collections.OrderedDict" in everything(ns)
+
+
 def test_a_short_plain_word_under_a_secret_name_is_not_hidden_everywhere() -> None:
     ns = {"session": "default", "mode": "default", "password": "letmein2"}
     assert known_secrets(ns) == ("letmein2",)

@@ -50,6 +50,10 @@ _PLAIN_WORD = lazy_compile(r"^[A-Za-z _-]{0,9}$")
 _MIN_CHARS = 5
 # A lower-case identifier beside a secret's name is one more name (``{"user", "password"}``).
 _NAME_LIKE = lazy_compile(r"^[a-z_]+$")
+# A set pairing a secret's name with its value is small (``{"password", "hunter2"}``); a
+# bigger one is a collection of names or words (a vocabulary holding ``token``, a set of
+# module names holding ``pwd``), whose other strings are no values.
+_PAIR_SET_TEXTS = 4
 _MAX_CHARS = 4096
 
 # ``password=%s``, ``token: {}``: a format field under a secret's name.
@@ -236,7 +240,7 @@ class _Walk:
         # other strings that are no names are its value.
         items = list(itertools.islice(_set_iter(value), ITEMS))
         texts = [str.__str__(v) for v in items if is_a(v, str)]
-        if any(names_a_secret(t) for t in texts):
+        if len(texts) <= _PAIR_SET_TEXTS and any(names_a_secret(t) for t in texts):
             for t in texts:
                 if not names_a_secret(t) and _NAME_LIKE.match(t) is None:
                     self.add(t, DEPTH - 1)
