@@ -891,6 +891,32 @@ test("anywidget entry: comm fallback, kernel tools, bridge, trait sync", opts, a
   }
 });
 
+test("the hidden values' list shows a cell line's bidi controls for what they are", opts, async () => {
+  const { page, errors } = await open("theme=light", 380);
+  const html = await page.evaluate(() => {
+    const line = (window as any).__readLine as (items: unknown[]) => string;
+    const source = "key = '«redacted: API key»'  # \u202e)'lla'(tnirp";
+    return line([
+      {
+        id: "cl_1",
+        thread_id: "thr_1",
+        created_at: "2026-01-01T00:00:00Z",
+        type: "client_tool_call",
+        status: "completed",
+        call_id: "call_1",
+        name: "get_notebook_cells",
+        arguments: {},
+        output: { cells: [{ index: 0, source }], redacted: 1 },
+      },
+    ]);
+  });
+  // Before: the control went into the list's <code> bare, reordering what follows it.
+  assert.match(html, /jck-hidden-list/);
+  assert.match(html, /jck-bidi/);
+  assert.deepEqual(errors, []);
+  done(page);
+});
+
 test("sanitizer on raw hostile HTML (defence behind escaping)", opts, async () => {
   const { page } = await open("theme=light", 380);
   const out = await page.evaluate(() => {

@@ -5,6 +5,7 @@
  * tells the person what the assistant saw without showing what it did not.
  */
 
+import { revealBidi } from "./bidi";
 import { h } from "./dom";
 
 /** One value hidden: where it was, the text around it as the model got it, and why. */
@@ -76,7 +77,7 @@ export function hiddenPlaces(result: unknown, where: string, note?: string): Hid
           inOutput = OUTPUT_HEADER.test(value.slice(header.index + header[0].length, start));
           where = `${at}, cell ${Number(header[1]) + 1}${inOutput ? ", output" : ""}`;
         }
-        const why = note && !name ? note : hiddenWhy(m[1], name, inOutput);
+        const why = note && !name ? note.slice(0, 200) : hiddenWhy(m[1], name, inOutput);
         places.push({ where, shown: lineAround(value, start, start + m[0].length), why, cell });
       }
       return;
@@ -125,5 +126,7 @@ export function hiddenList(places: readonly HiddenPlace[], id: string, onCell?: 
       h("li", null, where, ": ", h("code", { class: "jck-hidden-shown" }, p.shown), h("span", null, ` (${p.why})`)),
     );
   }
+  // A cell's line may hold bidi controls or zero-width characters: shown for what they are.
+  revealBidi(list);
   return list;
 }

@@ -11,9 +11,11 @@
 import {
   createChat,
   MarkdownView,
+  readLine,
   renderMarkdown,
   renderWidget,
   sanitize,
+  summarizeTurn,
   type Transport,
   type TransportResponse,
 } from "../../src/index";
@@ -151,6 +153,9 @@ const transport: Transport = {
     }
   },
 };
+
+// The read line of a turn that made these client tool calls (its hidden values' list too).
+w.__readLine = (items: Parameters<typeof summarizeTurn>[1]) => readLine(summarizeTurn(null, items))?.outerHTML ?? "";
 
 w.__sanitize = (html: string, domains?: string[]) => {
   const div = document.createElement("div");
