@@ -10,6 +10,7 @@ import type { Cell, ICodeCellModel } from "@jupyterlab/cells";
 import type * as nbformat from "@jupyterlab/nbformat";
 import type { NotebookPanel } from "@jupyterlab/notebook";
 import { withCellLines } from "./errortext";
+import { RUN_CODE } from "./grouperror";
 import { cellOutputs } from "./prompts";
 import { hideShownSecret, marker, namesSecret, policyResult, stripAnsi } from "./redact";
 import { frameValuesShown, hidePositionalSecrets, notebookDefinitions, secretFrames } from "./signatures";
@@ -304,11 +305,22 @@ const PYTHON_TRACEBACK = /^\s*(?:Cell In|Input In|File |<ipython-input|Traceback
  * when it does not say it. Mirrors `kernel.notebook_file.error_text`.
  */
 export function errorText(lines: readonly string[], ename: string, evalue: string, max: number): string {
-  const reduced = reduceTraceback(lines, ename, evalue, max);
   const plain = stripAnsi(lines.join("\n")).trim();
+  if (RUN_CODE.test(plain)) return printedTraceback(plain, max);
+  const reduced = reduceTraceback(lines, ename, evalue, max);
   if (!plain || PYTHON_TRACEBACK.test(plain) || reduced.includes(plain)) return reduced;
   const final = reduced.split("\n").pop() ?? "";
   return clipMiddle(withCellLines(plain.includes(final) ? plain : `${plain}\n${final}`), max);
+}
+
+/** A traceback Python printed (IPython's way to show an uncaught ExceptionGroup, see
+ * grouperror.ts), head and tail, without IPython's own frame (the same in every cell). */
+function printedTraceback(plain: string, max: number): string {
+  const lines = plain.split("\n");
+  const at = lines.findIndex((line) => RUN_CODE.test(line));
+  // The frame's line and the line of code under it (`exec(code_obj, ...)`).
+  if (at >= 0) lines.splice(at, 2);
+  return clipMiddle(withCellLines(lines.join("\n")), max);
 }
 
 /** One output as plain text the model can read. */

@@ -6,11 +6,13 @@
 
 import type { Cell, ICodeCellModel } from "@jupyterlab/cells";
 import type * as nbformat from "@jupyterlab/nbformat";
+import { splitUncaught } from "./grouperror";
 
-/** The outputs of a cell model (empty for markdown and raw cells). */
+/** The outputs of a cell model (empty for markdown and raw cells); an uncaught
+ * ExceptionGroup IPython printed to stderr is read as the error it is (grouperror.ts). */
 export function cellOutputs(cell: Cell): nbformat.IOutput[] {
   if (cell.model.type !== "code") return [];
-  return (cell.model as ICodeCellModel).outputs.toJSON();
+  return (cell.model as ICodeCellModel).outputs.toJSON().flatMap(splitUncaught);
 }
 
 /** The error outputs of a cell. */

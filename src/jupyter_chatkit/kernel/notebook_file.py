@@ -21,6 +21,7 @@ from ..context_policy.errors import (
     strip_ansi,
     with_cell_lines,
 )
+from .uncaught_group import RUN_CODE, printed_traceback, split_uncaught
 
 ENV_SESSION = "JPY_SESSION_NAME"
 MAX_FILE_BYTES = 50_000_000
@@ -198,8 +199,11 @@ def error_text(traceback: list[str], ename: str, evalue: str) -> str:
     kernel (R, Julia, JavaScript) saves a shape that reduction does not know: it is kept,
     head and tail, with the ``ename: evalue`` line when it does not say it.
     """
-    reduced = reduce_formatted_traceback(traceback, ename, evalue)
     plain = strip_ansi("\n".join(traceback)).strip()
+    if RUN_CODE.search(plain):
+        # Python's print of an uncaught ExceptionGroup (see .uncaught_group).
+        return _head_tail(with_cell_lines(printed_traceback(plain)), MAX_TRACEBACK_CHARS)
+    reduced = reduce_formatted_traceback(traceback, ename, evalue)
     if not plain or _PYTHON_TRACEBACK.search(plain) or plain in reduced:
         return reduced
     final = reduced.rsplit("\n", 1)[-1]
@@ -347,7 +351,8 @@ def read_cells(path: Path) -> list[dict[str, Any]] | None:
             used = 0
             late_errors = 0
             raw_outputs = cell.get("outputs")
-            for raw in merged_streams(raw_outputs if isinstance(raw_outputs, list) else []):
+            merged = merged_streams(raw_outputs if isinstance(raw_outputs, list) else [])
+            for raw in (o for m in merged for o in split_uncaught(m, _text)):
                 if not isinstance(raw, dict):
                     continue
                 if used > CELL_OUTPUT_CHARS:
