@@ -1,7 +1,7 @@
 // Generated from src/jupyter_chatkit/context_policy/rules.py: do not edit.
 // Regenerate: python -m jupyter_chatkit.context_policy.rules --write
 export const RULES = {
-  "secretNamePattern": "(?:^|_)(?:passwords?|passwd|pwd|passphrase|secrets?|token|auth|authorization|credentials?|creds?|dsn|cookies?|session|session_?id|bearer|otp|totp|hotp|pw|(?:db|root|admin|pg|my|sql|mysql|ftp|smtp|mail|ldap|redis|sa|sys|app|svc|master|super|su|web|wifi|vpn|ssh|sudo|login|user|usr|proxy|keystore|truststore)(?:pass|pw)|pa?s{1,2}w(?:o?r?d)?|pwo?r?d|(?:api|private|access|secret|signing|encryption|client)_?keys?|client_?secret|conn(?:ection)?_?str(?:ing)?|psk|pre_?shared_?key|sshpass|security(?:_question)?_?answers?)(?:_|$)|(?:^|_)pass$|(?:^|_)[a-z0-9]*(?:password|passwd|passphrase|secret|token|apikey|credentials?)(?:_|$)|(?:^|_)(?:github|gitlab|gh|gl|ado|azure|devops|bitbucket|hf|git)_?pat(?:_|$)",
+  "secretNamePattern": "(?:^|_)(?:passwords?|passwd|pwd|passphrase|secrets?|token|auth|authorization|credentials?|creds?|dsn|cookies?|session|session_?id|bearer|otp|totp|hotp|pw|(?:db|root|admin|pg|my|sql|mysql|ftp|smtp|mail|ldap|redis|sa|sys|app|svc|master|super|su|web|wifi|vpn|ssh|sudo|login|user|usr|proxy|keystore|truststore)(?:pass|pw)|pa?s{1,2}w(?:o?r?d)?|pwo?r?d|(?:api|private|access|secret|signing|encryption|client)_?keys?|appid|client_?secret|conn(?:ection)?_?str(?:ing)?|psk|pre_?shared_?key|sshpass|security(?:_question)?_?answers?)(?:_|$)|(?:^|_)pass$|(?:^|_)[a-z0-9]*(?:password|passwd|passphrase|secret|token|apikey|credentials?)(?:_|$)|(?:^|_)(?:github|gitlab|gh|gl|ado|azure|devops|bitbucket|hf|git)(?:_[a-z0-9]{1,12}){0,2}_?pat(?:_|$)",
   "secretNameQualifiers": [
     "agent",
     "algorithm",
@@ -1669,7 +1669,7 @@ export const RULES = {
         "modify",
         "mc "
       ],
-      "pattern": "(\\b(?:npm|yarn|pnpm|git|aws|poetry|pip3?|conda|dvc|gcloud|az|heroku|doppler|bundle|gem|composer|cargo|pdm|hatch|kubectl|firebase|rclone|dbt|databricks|s3cmd|jf|jfrog|gh|glab|nuget|dotnet|twine|uv)(?:[ \\t]+[^\\s]{1,100}){0,3}?[ \\t]+(?:config(?:ure)?(?:[ \\t]+set)?|remote[ \\t]+modify(?:[ \\t]+-{1,2}[A-Za-z][A-Za-z0-9-]{0,30}(?:=[^\\s]{0,200})?){0,6}[ \\t]+[^\\s-][^\\s]{0,200})(?:[ \\t]+-{1,2}[A-Za-z][A-Za-z0-9-]{0,30}(?:=[^\\s]{0,200})?){0,6}[ \\t]+['\\\"]?(?:[^\\s'\\\"=]{0,200}?(?:_auth(?:token)?|authtoken|password|passwd|passphrase|token|secret|api[-_]?key|apikey|access[-_]?key|private[-_]?key|credentials?)(?![A-Za-z0-9_-]*(?:file|path|dir|url|uri|helper|type|name|user|username|ttl|expiry|endpoint|env)(?![A-Za-z0-9]))[A-Za-z0-9_-]{0,40}|pypi-token\\.[A-Za-z0-9_-]{1,60})['\\\"]?(?:[ \\t]+|=)['\\\"]?|\\bpoetry[ \\t]+config(?:[ \\t]+-{1,2}[A-Za-z][A-Za-z0-9-]{0,30}(?:=[^\\s]{0,200})?){0,6}[ \\t]+http-basic\\.[^\\s]{1,100}[ \\t]+(?:'[^'\\n]{1,200}'|\\\"[^\\\"\\n]{1,200}\\\"|[^\\s'\\\"]{1,200})[ \\t]+['\\\"]?|\\bmc[ \\t]+(?:alias|config[ \\t]+host)[ \\t]+(?:set|add)[ \\t]+(?:'[^'\\n]{1,200}'|\\\"[^\\\"\\n]{1,200}\\\"|[^\\s'\\\"]{1,200})[ \\t]+(?:'[^'\\n]{1,200}'|\\\"[^\\\"\\n]{1,200}\\\"|[^\\s'\\\"]{1,200})[ \\t]+(?:(?:'[^'\\n]{1,200}'|\\\"[^\\\"\\n]{1,200}\\\"|[^\\s'\\\"]{1,200})[ \\t]+)?['\\\"]?)((?![$%{<*-])(?!(?:options?|flags?|switch(?:es)?|arguments?|parameters?|to|with|and|or|is|are|in|for|the|an?|on|as|if|then|when|here|below|above)(?![^\\s'\\\"«]))[^\\s'\\\"«]{1,500})",
+      "pattern": "(\\b(?:npm|yarn|pnpm|git|aws|poetry|pip3?|conda|dvc|gcloud|az|heroku|doppler|bundle|gem|composer|cargo|pdm|hatch|kubectl|firebase|rclone|dbt|databricks|s3cmd|jf|jfrog|gh|glab|nuget|dotnet|twine|uv)(?:[ \\t]+[^\\s]{1,100}){0,3}?[ \\t]+(?:config(?:ure)?(?:[ \\t]+set)?|remote[ \\t]+modify(?:[ \\t]+-{1,2}[A-Za-z][A-Za-z0-9-]{0,30}(?:=[^\\s]{0,200})?){0,6}[ \\t]+[^\\s-][^\\s]{0,200})(?:[ \\t]+-{1,2}[A-Za-z][A-Za-z0-9-]{0,30}(?:=[^\\s]{0,200})?){0,6}[ \\t]+['\\\"]?(?:[^\\s'\\\"=]{0,200}?(?:_auth(?:token)?|authtoken|password|passwd|passphrase|token|secret|api[-_]?key|apikey|access[-_]?key|private[-_]?key|credentials?)(?![A-Za-z0-9_-]*(?:file|path|dir|url|uri|helper|type|name|user|username|ttl|expiry|endpoint|env)(?![A-Za-z0-9]))[A-Za-z0-9_-]{0,40}|pypi-token\\.[A-Za-z0-9_-]{1,60})['\\\"]?(?:[ \\t]+|=)['\\\"]?|\\bpoetry[ \\t]+config(?:[ \\t]+-{1,2}[A-Za-z][A-Za-z0-9-]{0,30}(?:=[^\\s]{0,200})?){0,6}[ \\t]+http-basic\\.[^\\s]{1,100}[ \\t]+(?:'[^'\\n]{1,200}'|\\\"[^\\\"\\n]{1,200}\\\"|[^\\s'\\\"]{1,200})[ \\t]+['\\\"]?|\\brclone[ \\t]+config[ \\t]+(?:create|update)(?:[ \\t]+[^\\s]{1,100}){1,12}?[ \\t]+['\\\"]?(?:[^\\s'\\\"=]{0,200}?(?:_auth(?:token)?|authtoken|password|passwd|passphrase|token|secret|api[-_]?key|apikey|access[-_]?key|private[-_]?key|credentials?)(?![A-Za-z0-9_-]*(?:file|path|dir|url|uri|helper|type|name|user|username|ttl|expiry|endpoint|env)(?![A-Za-z0-9]))[A-Za-z0-9_-]{0,40}|pypi-token\\.[A-Za-z0-9_-]{1,60})['\\\"]?[ \\t]+['\\\"]?|\\bmc[ \\t]+(?:alias|config[ \\t]+host)[ \\t]+(?:set|add)[ \\t]+(?:'[^'\\n]{1,200}'|\\\"[^\\\"\\n]{1,200}\\\"|[^\\s'\\\"]{1,200})[ \\t]+(?:'[^'\\n]{1,200}'|\\\"[^\\\"\\n]{1,200}\\\"|[^\\s'\\\"]{1,200})[ \\t]+(?:(?:'[^'\\n]{1,200}'|\\\"[^\\\"\\n]{1,200}\\\"|[^\\s'\\\"]{1,200})[ \\t]+)?['\\\"]?)((?![$%{<*-])(?!(?:options?|flags?|switch(?:es)?|arguments?|parameters?|to|with|and|or|is|are|in|for|the|an?|on|as|if|then|when|here|below|above)(?![^\\s'\\\"«]))[^\\s'\\\"«]{1,500})",
       "group": 2,
       "flags": "i"
     },
@@ -1771,6 +1771,15 @@ export const RULES = {
       "check": "user password"
     },
     {
+      "kind": "URL password",
+      "triggers": [
+        ":%s@"
+      ],
+      "pattern": "(://[^\\s:/?#@'\\\"«]{0,100}:%s@[^'\\\"\\s]{0,300}(['\\\"])[ \\t]*%[ \\t]*[rbuRBU]?(['\\\"]))((?:(?!\\3)[^\\n\\\\«]){1,500})(?=\\3)",
+      "group": 4,
+      "flags": ""
+    },
+    {
       "kind": "password in text",
       "triggers": [
         "fromhex(",
@@ -1817,6 +1826,32 @@ export const RULES = {
         "jwt."
       ],
       "pattern": "(\\bjwt\\.(?:encode|decode)\\([ \\t]*[^,()'\\\"\\n]{1,200},[ \\t]*(?:key[ \\t]*=[ \\t]*)?[rbuRBU]{0,2}(['\\\"]))((?:(?!\\2)[^\\n\\\\«]){4,2000})(?=\\2)",
+      "group": 3,
+      "flags": ""
+    },
+    {
+      "kind": "password in text",
+      "triggers": [
+        "tok=",
+        "tok =",
+        "tok:",
+        "tok :",
+        "tok\"",
+        "tok'",
+        "pat=",
+        "pat =",
+        "pat:",
+        "pat :",
+        "pat\"",
+        "pat'",
+        "sk=",
+        "sk =",
+        "sk:",
+        "sk :",
+        "sk\"",
+        "sk'"
+      ],
+      "pattern": "((?<![A-Za-z0-9_.$-])(?:(?:tok|pat|sk|TOK|PAT|SK)|(['\\\"])(?:tok|pat|sk|TOK|PAT|SK)\\2)[ \\t]*(?::=|=|:)[ \\t]*[bBrRuU]?['\\\"])(?=[^'\\\"\\s]{0,63}[!@#$^&*~?])(?![\\^])(?![^'\\\"\\s]{0,63}\\$['\\\"])(?=[^'\\\"\\s]{6,64}['\"])(?=[^'\\\"\\s]{0,63}[A-Za-z])(?=[^'\\\"\\s]{0,63}[0-9!@#$^&*~?])(?![^'\\\"\\s]{0,64}[./\\\\:,;=()\\[\\]{}<>|%])(?![0-9]+(?:[eE][+-]?[0-9]+)?['\"])(?!#[0-9A-Fa-f]{3,8}['\"])(?![A-Za-z_]{1,20}(?:8|16|32|64|128|256|384|512)['\"])(?!(?:tab|Set|Pastel|Dark|Accent|Paired|C)[0-9]{1,2}[bc]?['\"])(?![a-z0-9]{1,30}(?:-[a-z0-9]{1,30}){1,5}['\"])(?![a-z]{1,30}[0-9]{1,4}[a-z]{1,30}['\"])(?!(?:resnet|resnext|wide_resnet|vgg|densenet|efficientnet|mobilenet|inception|xception|alexnet|squeezenet|shufflenet|mnasnet|regnet[xy]?|convnext|vit|deit|swin|beit|yolo|unet|gpt|bert|roberta|distilbert|albert|deberta|electra|xlnet|llama|mistral|mixtral|qwen|gemma|phi|falcon|bloom|opt|t5|bart|whisper|clip|dino|sam|detr|ssd|rcnn|lstm|gru|mlp|cnn|lenet|darknet|hrnet|nasnet|pointnet|wav2vec|stablelm|starcoder|pythia|xgboost|xgb|lightgbm|lgbm|catboost|layer|block|stage|conv|encoder|decoder|head)[_-]?[a-z]?[0-9]{1,4}(?:[_-]?[a-z0-9]{1,8}){0,3}['\"])([^'\\\"\\s]{6,64})(?=['\\\"])",
       "group": 3,
       "flags": ""
     },
@@ -2110,6 +2145,7 @@ export const RULES = {
     "2|1:0|",
     "7z",
     ":",
+    ":%s@",
     "://",
     "::add-mask::",
     ":aa",
@@ -2329,7 +2365,13 @@ export const RULES = {
     "passwordview",
     "passwort",
     "pat",
+    "pat :",
+    "pat =",
+    "pat\"",
+    "pat'",
     "pat-",
+    "pat:",
+    "pat=",
     "payload {",
     "pbkdf2_",
     "phrase",
@@ -2397,8 +2439,14 @@ export const RULES = {
     "signer(",
     "signin",
     "sk",
+    "sk :",
+    "sk =",
+    "sk\"",
+    "sk'",
     "sk-",
     "sk.eyj",
+    "sk:",
+    "sk=",
     "sk_",
     "sl.",
     "sleutel",
@@ -2412,6 +2460,12 @@ export const RULES = {
     "sudo",
     "terraform",
     "tk.eyj",
+    "tok :",
+    "tok =",
+    "tok\"",
+    "tok'",
+    "tok:",
+    "tok=",
     "token",
     "token for",
     "token-stdin",
@@ -2636,7 +2690,8 @@ export const RULES = {
     "chave",
     "chiave",
     "klucz",
-    "nyckel"
+    "nyckel",
+    "appid"
   ],
   "envAllowNames": [
     "CONDA_DEFAULT_ENV",
@@ -2761,6 +2816,7 @@ export const RULES = {
     "chiave",
     "klucz",
     "nyckel",
+    "appid",
     "code="
   ],
   "placeholderOpen": "«redacted: ",

@@ -193,6 +193,10 @@ CLI_RULES: list[dict[str, Any]] = [
         + r"[ \t]+http-basic\.[^\s]{1,100}[ \t]+"
         + _WORD
         + r"[ \t]+['\"]?"
+        # ``rclone config create NAME TYPE KEY VALUE …``: a secret key among the pairs.
+        r"|\brclone[ \t]+config[ \t]+(?:create|update)(?:[ \t]+[^\s]{1,100}){1,12}?[ \t]+['\"]?"
+        + _SECRET_KEY
+        + r"['\"]?[ \t]+['\"]?"
         # MinIO's ``mc alias set NAME URL ACCESS_KEY SECRET_KEY``: the last two.
         r"|\bmc[ \t]+(?:alias|config[ \t]+host)[ \t]+(?:set|add)[ \t]+"
         + _WORD

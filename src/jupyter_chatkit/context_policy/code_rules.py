@@ -30,6 +30,16 @@ _KEY_FIRST = (
 
 CODE_RULES: list[dict[str, Any]] = [
     {
+        "kind": "URL password",
+        # A URL's password filled in by ``%``: ``"postgresql://ada:%s@db/app" % "x"``
+        # (the URL rule keeps ``%s``, a template's field; the value comes after).
+        "triggers": [":%s@"],
+        "pattern": r"(://[^\s:/?#@'\"«]{0,100}:%s@[^'\"\s]{0,300}(['\"])[ \t]*%[ \t]*"
+        r"[rbuRBU]?(['\"]))((?:(?!\3)[^\n\\«]){1,500})(?=\3)",
+        "group": 4,
+        "flags": "",
+    },
+    {
         "kind": "password in text",
         "triggers": ["fromhex(", "unhexlify(", "a2b_", "decode("],
         "pattern": r"((?<![A-Za-z0-9_.])" + CODE_SECRET_NAME + r"['\"]?\]?[ \t]*(?::=|=|:)[ \t]*"

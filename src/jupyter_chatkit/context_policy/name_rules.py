@@ -20,6 +20,8 @@ SECRET_NAME_PATTERN = (
     # ``pword``): no other word.
     r"|pa?s{1,2}w(?:o?r?d)?|pwo?r?d"
     r"|(?:api|private|access|secret|signing|encryption|client)_?keys?"
+    # OpenWeather's API key (``{"appid": "…"}``); ``app_id`` names an app, not a key.
+    r"|appid"
     r"|client_?secret|conn(?:ection)?_?str(?:ing)?|psk|pre_?shared_?key"
     # sshpass reads the password from ``SSHPASS`` (``sshpass -e``); a security answer.
     r"|sshpass|security(?:_question)?_?answers?)(?:_|$)"
@@ -27,8 +29,10 @@ SECRET_NAME_PATTERN = (
     r"|(?:^|_)pass$"
     # Run-together names (AUTHTOKEN, GITHUBTOKEN, DBPASSWORD, MYAPIKEY).
     r"|(?:^|_)[a-z0-9]*(?:password|passwd|passphrase|secret|token|apikey|credentials?)(?:_|$)"
-    # Personal access tokens of known forges (``GITHUB_PAT``); a bare ``pat`` is a pattern.
-    r"|(?:^|_)(?:github|gitlab|gh|gl|ado|azure|devops|bitbucket|hf|git)_?pat(?:_|$)"
+    # Personal access tokens of known forges (``GITHUB_PAT``, ``AZURE_DEVOPS_EXT_PAT``: a
+    # word or two between); a bare ``pat`` is a pattern.
+    r"|(?:^|_)(?:github|gitlab|gh|gl|ado|azure|devops|bitbucket|hf|git)(?:_[a-z0-9]{1,12}){0,2}"
+    r"_?pat(?:_|$)"
 )
 
 # A secret word followed by one of these names something about the secret, not the
@@ -203,4 +207,5 @@ NAME_TRIGGERS: list[str] = [
     "chiave",
     "klucz",
     "nyckel",
+    "appid",
 ]

@@ -61,7 +61,32 @@ SHORT_NAME_PASSWORD_VALUE = "^" + _password_literal("$") + "$"
 # What a text holds where such a name is set (also read for ``u, p = "ada", "hunter2"``).
 SHORT_NAME_TRIGGERS: list[str] = ["p=", "p =", "p:", "p :", 'p"', "p'"]
 
+# Short names of a token, a personal access token or a secret key (``tok``, ``pat``,
+# ``sk``): also a text's token, a pattern, sklearn. Random-looking values are hidden by
+# the key-ish rules; a password-shaped one only with a symbol in it as well as a letter
+# and a digit (``"q8#Lz!v2Wm"``), and not a regular expression's anchors (``"^a1$"``).
+_SHORT_KEY_NAME = r"(?:tok|pat|sk|TOK|PAT|SK)"
+_SYMBOL_TOO = r"(?=[^'\"\s]{0,63}[!@#$^&*~?])(?![\^])(?![^'\"\s]{0,63}\$['\"])"
+SHORT_KEY_TRIGGERS: list[str] = [
+    f"{n}{s}" for n in ("tok", "pat", "sk") for s in ("=", " =", ":", " :", '"', "'")
+]
+
 SHORT_NAME_RULES: list[dict[str, Any]] = [
+    {
+        "kind": "password in text",
+        # ``tok = "q8#Lz!v2Wm"``, ``pat="…"``, ``"sk": "…"``.
+        "triggers": SHORT_KEY_TRIGGERS,
+        "pattern": r"((?<![A-Za-z0-9_.$-])(?:"
+        + _SHORT_KEY_NAME
+        + r"|(['\"])"
+        + _SHORT_KEY_NAME
+        + r"\2)[ \t]*(?::=|=|:)[ \t]*[bBrRuU]?['\"])"
+        + _SYMBOL_TOO
+        + _password_literal("['\"]")
+        + r"(?=['\"])",
+        "group": 3,
+        "flags": "",
+    },
     {
         "kind": "password in text",
         # ``p = "…"``, ``p="…"`` (a keyword argument), ``"p": "…"`` (a dict, JSON).
