@@ -1,5 +1,6 @@
-"""The chat as people expect it (issue 11), in a real JupyterLab and Notebook 7 through
-real Chromium, with the fake OpenAI-compatible server as the model.
+"""The chat as people expect it (issue 11), in a real JupyterLab through real Chromium,
+with the fake OpenAI-compatible server as the model. The same in Notebook 7:
+test_chat_ux_notebook7.py.
 
 Screenshots land in ``test-output/<test name>/``.
 """
@@ -15,7 +16,6 @@ from tests.fixtures.browser import (
     ASSISTANT,
     INPUT,
     PANEL,
-    JupyterServer,
     LabPage,
     open_panel,
     scrolled_up_mid_answer,
@@ -24,19 +24,14 @@ from tests.fixtures.browser import (
     wait_idle,
 )
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall, server_error
+from tests.fixtures.magic_chat import SETUP, check_magic_answer, script_card
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 # One JupyterLab page for the tests using lab_page, put back as loaded between them
 # (tests/fixtures/lab_reuse.py): a load is ~5 s of CPU.
 REUSE_LAB_PAGE = True
 
-CARD = 'sales.groupby("region")["revenue"].mean()'
-SETUP = (
-    "%load_ext jupyter_chatkit\n"
-    "import pandas as pd\n"
-    "sales = pd.DataFrame({'region': ['n', 's'], 'revenue': [1.0, 2.0]})"
-)
-ANSWER = ".jp-Cell .jck-answer"
+
 USER_MESSAGE = f"{PANEL} .jck-msg.jck-user[data-item-id]"
 # This module's servers (see tests/fixtures/browser.py): a second model people may pick,
 # and no title requests, so that each test scripts exactly the answers it needs.
@@ -47,40 +42,6 @@ TABLE = (
     "|---|---|---|---|---|---|\n"
     "| Westphalia | Widgetmaker | 12 | Q3 | Wilhelmina | Extraordinary |\n"
 )
-
-
-def script_card(llm: FakeLLM) -> None:
-    llm.script(
-        Reply(tool_calls=[ToolCall("inspect_kernel_variable", {"name": "sales"})]),
-        Reply(tool_calls=[ToolCall("propose_code", {"code": CARD, "title": "Mean"})]),
-        Reply("Insert it below."),
-    )
-
-
-def check_magic_answer(nb: LabPage, page: Any, screenshot: Any, name: str) -> None:
-    """Run the notebook: the magic's answer has code buttons; Insert goes below its cell."""
-    nb.run_all()
-    answer = page.locator(ANSWER).last
-    answer.wait_for(state="visible", timeout=60_000)
-    page.wait_for_function(
-        "(sel) => { const a = document.querySelectorAll(sel); const l = a[a.length - 1];"
-        " return !!l && !l.classList.contains('jck-streaming'); }",
-        arg=ANSWER,
-    )
-    assert "Insert it below." in answer.inner_text()
-    assert answer.locator("pre code").first.inner_text().rstrip("\n") == CARD
-    screenshot(page, name)
-    # The active cell has moved on past the magic's cell; Insert still lands below it.
-    nb.set_active_cell(2)
-    answer.get_by_role("button", name=re.compile(r"^Insert code into a new cell$")).click()
-    page.wait_for_function(
-        "() => { const w = window.jupyterapp.shell.currentWidget; const nb = w && w.content;"
-        " return !!nb && nb.widgets && nb.widgets.length === 4; }"
-    )
-    sources = nb.cell_sources()
-    assert sources[2] == CARD, sources
-    assert sources[3] == "# end"
-    assert "Inserted into a new cell below." in answer.locator(".jck-answer-status").inner_text()
 
 
 def test_magic_answer_in_jupyterlab_and_the_widget_shows_it_live(
@@ -116,16 +77,6 @@ def test_magic_answer_in_jupyterlab_and_the_widget_shows_it_live(
     widget.locator(shown, has_text="and then?").wait_for(timeout=60_000)
     widget.locator(".jck-msg.jck-assistant", has_text="A second answer.").wait_for()
     screenshot(page, "widget-follows-the-magic")
-
-
-def test_magic_answer_in_notebook7(
-    notebook7: JupyterServer, page: Any, screenshot: Any, scripted_llm: FakeLLM
-) -> None:
-    nb = LabPage(page, notebook7)
-    notebook7.write_notebook("magic7.ipynb", [SETUP, "%%chat\nwhat is in sales?", "# end"])
-    nb.open("magic7.ipynb")
-    script_card(scripted_llm)
-    check_magic_answer(nb, page, screenshot, "magic-answer-nb7")
 
 
 # -- the sidebar: one set of card buttons, Replace with a diff, keys, edit, models ---------
@@ -570,55 +521,6 @@ def test_the_widget_grows_with_its_content_and_names_its_model(
         " && !document.activeElement.closest('.jck-chat')"
     )
     assert lab_page.notebook_js("return nb.content.mode;") == "command"
-
-
-def test_sidebar_in_notebook7(
-    notebook7: JupyterServer, page: Any, screenshot: Any, scripted_llm: FakeLLM
-) -> None:
-    nb = LabPage(page, notebook7)
-    notebook7.write_notebook("seven_ux.ipynb", ["first = 1", "second = 2"])
-    nb.open("seven_ux.ipynb")
-    nb.set_active_cell(1)
-    page.locator(".jp-Notebook").first.click()
-    page.keyboard.press("Control+Shift+A")
-    page.locator(INPUT).wait_for(state="visible")
-    picker = page.locator(f"{PANEL} select.jck-model")
-    picker.wait_for()
-    picker.select_option("other-model")
-    scripted_llm.script(
-        Reply(tool_calls=[ToolCall("propose_code", {"code": "x = 42", "title": "Set x"})]),
-        Reply("Done."),
-    )
-    send(page, "set x")
-    assert scripted_llm.requests[0]["model"] == "other-model"
-    card = page.locator(f"{PANEL} .jck-widget").last
-    assert card.locator(".jck-code-bar").count() == 0
-    labels = [b.inner_text().strip() for b in card.locator("button").all()]
-    assert labels == ["Insert", "Insert & run", "Copy", "Replace cell"], labels
-    nb.set_active_cell(1)
-    card.get_by_role("button", name="Replace the active cell with this code").click()
-    dialog = page.locator(".jp-Dialog")
-    dialog.wait_for()
-    assert dialog.locator(".jp-chatkit-diff-add").inner_text() == "+ x = 42"
-    screenshot(page, "nb7-replace-diff")
-    dialog.get_by_role("button", name="Replace the cell").click()
-    page.wait_for_function(
-        "() => window.jupyterapp.shell.currentWidget.content.widgets[1]"
-        ".model.sharedModel.getSource() === 'x = 42'"
-    )
-    # Esc returns to the notebook; Accel+Shift+A closes the panel and opens it again.
-    box = page.locator(INPUT)
-    box.click()
-    box.press("ArrowUp")
-    assert box.input_value() == "set x"
-    box.fill("")
-    box.press("Escape")
-    assert page.evaluate("() => !!document.activeElement.closest('.jp-Notebook')")
-    page.keyboard.press("Control+Shift+A")
-    page.locator(INPUT).wait_for(state="hidden")
-    page.keyboard.press("Control+Shift+A")
-    page.locator(INPUT).wait_for(state="visible")
-    screenshot(page, "nb7-sidebar")
 
 
 def test_insert_and_run_brings_the_output_into_view(

@@ -1,0 +1,82 @@
+"""The chat as people expect it (issue 11) in Notebook 7, through real Chromium, with the
+fake OpenAI-compatible server as the model: the ``%%chat`` magic's answer and the
+sidebar (card buttons, Replace with a diff, the model picker, its keys). The same in
+JupyterLab: test_chat_ux.py.
+
+Screenshots land in ``test-output/<test name>/``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from tests.fixtures.browser import INPUT, PANEL, JupyterServer, LabPage, send
+from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
+from tests.fixtures.magic_chat import SETUP, check_magic_answer, script_card
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
+
+# This module's servers (see tests/fixtures/browser.py): a second model people may pick,
+# and no title requests, so that each test scripts exactly the answers it needs.
+JUPYTER_EXTRA_ENV = {"JUPYTER_CHATKIT_MODELS": "other-model"}
+JUPYTER_EXTRA_ARGS = ["--JupyterChatKit.title_threads=False"]
+
+
+def test_magic_answer_in_notebook7(
+    notebook7: JupyterServer, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    nb = LabPage(page, notebook7)
+    notebook7.write_notebook("magic7.ipynb", [SETUP, "%%chat\nwhat is in sales?", "# end"])
+    nb.open("magic7.ipynb")
+    script_card(scripted_llm)
+    check_magic_answer(nb, page, screenshot, "magic-answer-nb7")
+
+
+def test_sidebar_in_notebook7(
+    notebook7: JupyterServer, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    nb = LabPage(page, notebook7)
+    notebook7.write_notebook("seven_ux.ipynb", ["first = 1", "second = 2"])
+    nb.open("seven_ux.ipynb")
+    nb.set_active_cell(1)
+    page.locator(".jp-Notebook").first.click()
+    page.keyboard.press("Control+Shift+A")
+    page.locator(INPUT).wait_for(state="visible")
+    picker = page.locator(f"{PANEL} select.jck-model")
+    picker.wait_for()
+    picker.select_option("other-model")
+    scripted_llm.script(
+        Reply(tool_calls=[ToolCall("propose_code", {"code": "x = 42", "title": "Set x"})]),
+        Reply("Done."),
+    )
+    send(page, "set x")
+    assert scripted_llm.requests[0]["model"] == "other-model"
+    card = page.locator(f"{PANEL} .jck-widget").last
+    assert card.locator(".jck-code-bar").count() == 0
+    labels = [b.inner_text().strip() for b in card.locator("button").all()]
+    assert labels == ["Insert", "Insert & run", "Copy", "Replace cell"], labels
+    nb.set_active_cell(1)
+    card.get_by_role("button", name="Replace the active cell with this code").click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.wait_for()
+    assert dialog.locator(".jp-chatkit-diff-add").inner_text() == "+ x = 42"
+    screenshot(page, "nb7-replace-diff")
+    dialog.get_by_role("button", name="Replace the cell").click()
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget.content.widgets[1]"
+        ".model.sharedModel.getSource() === 'x = 42'"
+    )
+    # Esc returns to the notebook; Accel+Shift+A closes the panel and opens it again.
+    box = page.locator(INPUT)
+    box.click()
+    box.press("ArrowUp")
+    assert box.input_value() == "set x"
+    box.fill("")
+    box.press("Escape")
+    assert page.evaluate("() => !!document.activeElement.closest('.jp-Notebook')")
+    page.keyboard.press("Control+Shift+A")
+    page.locator(INPUT).wait_for(state="hidden")
+    page.keyboard.press("Control+Shift+A")
+    page.locator(INPUT).wait_for(state="visible")
+    screenshot(page, "nb7-sidebar")
