@@ -91,3 +91,29 @@ async def test_a_mentioned_notebooks_printed_secret_never_reaches_the_model() ->
     )
     sent = json.dumps(await PolicyConverter(ContextPolicy()).tag_to_message_content(tag))
     assert PASSWORD not in sent and "print('connecting with', db_password)" in sent
+
+
+def test_a_key_read_from_the_environment_and_printed_is_hidden() -> None:
+    # ``OPENAI_KEY`` is key-ish, not a secret's name: its value was hidden only when random
+    # enough to look like a key, and a printed one (hex here) went to the model whole.
+    key = "3f9a1c7e5b2d4f6a8c0e1b3d5f7a9c2e"
+    raw = saved(
+        code(
+            'print(os.getenv("OPENAI_KEY"))',
+            {"output_type": "stream", "name": "stdout", "text": [key + "\n"]},
+        ),
+        code(
+            'os.environ["STRIPE_KEY"]',
+            {"output_type": "execute_result", "data": {"text/plain": [repr(key)]}},
+        ),
+        code(
+            'os.environ.get("SSH_KEY_PATH")',
+            {
+                "output_type": "execute_result",
+                "data": {"text/plain": ["'/home/ada/.ssh/id_ed25519'"]},
+            },
+        ),
+    )
+    text = ContextPolicy().text(notebook_text(raw) or "")[0]
+    assert key not in text, text
+    assert "/home/ada/.ssh/id_ed25519" in text  # a key's place is no key

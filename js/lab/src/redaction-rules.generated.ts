@@ -2601,6 +2601,7 @@ export const RULES = {
   "classHeader": "class[ \\t]+[A-Za-z_][A-Za-z0-9_]*[ \\t]*[(:]",
   "shortNameValue": "^[A-Za-z_][A-Za-z0-9_]?[,;]?$",
   "keyishNamePattern": "(?:^|(?<!public)(?<!pub)_)(?!pub(?:lic)?_?keys?(?:_|$))(?:[a-z0-9]*keys?|sas|sig|signature|salt|hmac|nonce|[a-z0-9]+pass|tok|tkn|sleutel|schl(?:_|ue)ssel|clave|chave|chiave|klucz|nyckel)(?:_|$)",
+  "envReadName": "(?:getenv\\([ \\t]*|environ(?:\\.get\\([ \\t]*|\\[[ \\t]*)|%env[ \\t]+|\\$\\{?)['\\\"]?([A-Z][A-Z0-9_]{1,60})(?![A-Za-z0-9_])",
   "authSchemeName": "(?:^|_)(?:auth|authorization|authentication|authenticator)$",
   "authSchemeValue": "^(?:oauth(?:[ _-]?2(?:\\.0)?)?|oauth1(?:a)?|basic|bearer|digest|token|jwt|ntlm|kerberos|negotiate|gssapi|spnego|ldap|saml2?|sso|oidc|openid(?:[ _-]?connect)?|api[ _-]?key|hmac|(?:aws[ _-]?)?sigv4|iam|x509|mtls|tls|ssl|cert(?:ificate)?|plain|nosasl|sasl|scram(?:-sha-(?:1|256|512))?|md5|trust|peer|none|anonymous|password|user[ _-]?password|service[ _-]?account|managed[ _-]?identity|msi|default|external[ _-]?browser|cookie|session|custom|local|azure[ _-]?ad|aad|entra|okta|pat|oauth[ _-]?token)[ \\t]*$",
   "shortPasswordNames": [

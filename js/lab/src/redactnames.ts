@@ -41,6 +41,7 @@ export const PROSE_VALUE = new RegExp(RULES.proseValue, "i");
 const SHORT_NAME = new RegExp(RULES.shortNameValue);
 export const PLACEHOLDER_VALUE = new RegExp(RULES.placeholderValue, "i");
 const KEYISH = new RegExp(RULES.keyishNamePattern);
+const ENV_READ = new RegExp(RULES.envReadName, "g");
 const RANDOM = new RegExp(RULES.highEntropyValue);
 const QUALIFIERS = new Set<string>(RULES.secretNameQualifiers);
 const TOKEN_QUALIFIERS = new Set<string>(RULES.tokenQualifiers);
@@ -300,7 +301,11 @@ export function namesSecret(source: string): boolean {
     if (ASSIGNMENT_LINE.test(line)) return false; // `x = ...` shows nothing
     // `getpass.getpass()` alone returns (and shows) what the person typed.
     if (line.includes("getpass(")) return true;
-    return (line.slice(0, 500).match(WORD) ?? []).some((w) => isSecretName(w) && !OBJECT_NAMES.has(normalizeName(w)));
+    const head = line.slice(0, 500);
+    if ((head.match(WORD) ?? []).some((w) => isSecretName(w) && !OBJECT_NAMES.has(normalizeName(w)))) return true;
+    // `print(os.getenv("OPENAI_KEY"))`: a name read from the environment whose last part
+    // is key-ish (not `SSH_KEY_PATH`).
+    return [...head.matchAll(ENV_READ)].some((m) => isKeyishName(m[1].split("_").pop()));
   }
   return false;
 }

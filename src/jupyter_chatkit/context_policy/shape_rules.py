@@ -184,6 +184,13 @@ KEYISH_NAME_PATTERN = (
     # ``chiave``, ``klucz``, ``nyckel``): random values only, as under ``key``.
     r"|sleutel|schl(?:_|ue)ssel|clave|chave|chiave|klucz|nyckel)(?:_|$)"
 )
+# An environment variable a line reads (``os.getenv("OPENAI_KEY")``, ``os.environ["X"]``,
+# ``os.environ.get('X')``, ``%env X``, ``!echo $X``): upper-case names only. One that is
+# key-ish (``STRIPE_KEY``) holds a key there, so what the line shows is hidden.
+ENV_READ_NAME = (
+    r"(?:getenv\([ \t]*|environ(?:\.get\([ \t]*|\[[ \t]*)|%env[ \t]+|\$\{?)['\"]?"
+    r"([A-Z][A-Z0-9_]{1,60})(?![A-Za-z0-9_])"
+)
 # A value that looks random: 16+ characters of a key's alphabet with digits, and mixed
 # case or 32+ characters. Git hashes and UUIDs shown as data stay (no secret name).
 HIGH_ENTROPY_VALUE = (

@@ -36,6 +36,7 @@ _EXPRESSION_PART = lazy_compile(rules.EXPRESSION_PART)
 _FSTRING_NAME = lazy_compile(r"\{([A-Za-z_][A-Za-z0-9_]*)[!:}]")
 _KEEP_NAMES = frozenset({"None", "True", "False", "null", "undefined", "nil", "self", "this"})
 _KEYISH = lazy_compile(rules.KEYISH_NAME_PATTERN)
+_ENV_READ = lazy_compile(rules.ENV_READ_NAME)
 _RANDOM = lazy_compile(rules.HIGH_ENTROPY_VALUE)
 _SHORT_NAME = lazy_compile(rules.SHORT_NAME_VALUE)
 _TYPE_VALUE = lazy_compile(rules.TYPE_VALUE)
@@ -380,9 +381,15 @@ def names_secret(source: str) -> bool:
         if ASSIGNMENT_LINE.match(stripped):
             return False  # ``x = ...`` shows nothing
         # ``getpass.getpass()`` alone returns (and shows) what the person typed.
-        return "getpass(" in stripped or any(
-            is_secret_name(w) and normalize_name(w) not in OBJECT_NAMES
-            for w in WORD.findall(stripped[:500])
+        return (
+            "getpass(" in stripped
+            or any(
+                is_secret_name(w) and normalize_name(w) not in OBJECT_NAMES
+                for w in WORD.findall(stripped[:500])
+            )
+            # ``print(os.getenv("OPENAI_KEY"))``: a name read from the environment whose last
+            # part is key-ish (not ``SSH_KEY_PATH``).
+            or any(is_keyish_name(n.rsplit("_", 1)[-1]) for n in _ENV_READ.findall(stripped[:500]))
         )
     return False
 
