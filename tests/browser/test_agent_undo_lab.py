@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.browser.test_agent_lab import (
+from tests.fixtures.agent_steps import (
     STEP,
     ask,
     insert_and_edit,

@@ -18,7 +18,7 @@ import json
 from typing import Any
 
 import pytest
-from tests.browser.test_agent_lab import (
+from tests.fixtures.agent_steps import (
     insert_and_edit,
     multi_step_fix,
     planted_instruction,
