@@ -132,6 +132,68 @@ def test_asking_about_an_error_sends_it_whole_and_without_secrets(
     assert "\\u001b" not in log and "\x1b" not in log
 
 
+# What IPython 9 printed (stderr, no error output) for a TaskGroup whose four tasks failed.
+_CELL_FILE = '"/tmp/ipykernel_7270/1560516565.py"'
+TASK_GROUP = "\n".join(
+    [
+        "  + Exception Group Traceback (most recent call last):",
+        '  |   File "/usr/lib/python3.11/site-packages/IPython/core/interactiveshell.py",'
+        " line 3821, in run_code",
+        "  |     await eval(code_obj, self.user_global_ns, self.user_ns)",
+        f"  |   File {_CELL_FILE}, line 7, in <module>",
+        "  |     await main()",
+        "  | ExceptionGroup: unhandled errors in a TaskGroup (4 sub-exceptions)",
+        *[
+            line
+            for i in range(4)
+            for line in (
+                f"  {'+-+' if i == 0 else '  +'}---------------- {i + 1} ----------------",
+                "    | Traceback (most recent call last):",
+                f"    |   File {_CELL_FILE}, line 3, in job",
+                "    |     raise KeyError(f'job {i}')",
+                f"    | KeyError: 'job {i}'",
+            )
+        ],
+        "    +------------------------------------",
+        "",
+    ]
+)
+
+
+def test_an_uncaught_exception_group_has_its_fix_button_and_reaches_the_model(
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM, screenshot: Any
+) -> None:
+    """IPython shows an uncaught ExceptionGroup as a stderr stream: the person still gets
+    "Fix this error" under it, and the model reads it as the cell's error, whole."""
+    cell = {
+        "cell_type": "code",
+        "execution_count": 3,
+        "id": "group1",
+        "metadata": {},
+        "source": "await main()",
+        "outputs": [{"output_type": "stream", "name": "stderr", "text": TASK_GROUP}],
+    }
+    spec = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    nb = {"cells": [cell], "metadata": {"kernelspec": spec}, "nbformat": 4, "nbformat_minor": 5}
+    (lab_page.server.root_dir / "group.ipynb").write_text(json.dumps(nb))
+    lab_page.open("group.ipynb")
+    scripted_llm.script(Reply(tool_calls=[ToolCall("get_active_cell", {})]), Reply("Seen."))
+    button = page.locator(".jp-chatkit-ask-error")
+    button.wait_for(state="visible", timeout=30_000)
+    screenshot(page, "group-fix-button")
+    button.click()
+    page.locator(ASSISTANT, has_text="Seen.").wait_for(state="visible", timeout=60_000)
+    sent = json.dumps(scripted_llm.requests[0]["messages"], ensure_ascii=False)
+    assert "ExceptionGroup: unhandled errors in a TaskGroup" in sent
+    (result,) = tool_results(scripted_llm)[:1]
+    outputs = json.loads(result)["cell"]["outputs"]
+    assert [o["output_type"] for o in outputs] == ["error"], outputs
+    assert outputs[0]["ename"] == "ExceptionGroup"
+    for i in range(4):
+        assert f"KeyError: 'job {i}'" in outputs[0]["text"]
+    assert "interactiveshell" not in result and "ipykernel_" not in result
+
+
 # -- the chips follow the person ----------------------------------------------------------
 
 CHIPS = """(sel) => [...document.querySelectorAll(sel)].map((c) => c.innerText.trim())"""

@@ -13,6 +13,7 @@ import type { Cell, CodeCell } from "@jupyterlab/cells";
 import type * as nbformat from "@jupyterlab/nbformat";
 import type { INotebookTracker, NotebookPanel } from "@jupyterlab/notebook";
 import type { IDisposable } from "@lumino/disposable";
+import { splitUncaught } from "./grouperror";
 import { showLostChat } from "./lostchat";
 
 /** Class on an output child that shows an error; the context menu item selects it. */
@@ -100,7 +101,8 @@ export class ErrorButtons implements IDisposable {
       const output = i < model.length ? model.get(i) : null;
       // The same watch finds a saved %chat output whose kernel is gone (lostchat.ts).
       if (output) showLostChat(child.node, output.data);
-      const isError = output?.type === "error";
+      // An uncaught ExceptionGroup IPython printed to stderr is an error too (grouperror.ts).
+      const isError = output ? errorOf(output.toJSON()) !== null : false;
       child.node.classList.toggle(ERROR_OUTPUT_CLASS, isError);
       const existing = child.node.querySelector(`.${ACTIONS_CLASS}`);
       if (!isError) {
@@ -123,10 +125,19 @@ export class ErrorButtons implements IDisposable {
         // Read the output now: the button outlives re-renders of the same slot.
         const j = area.widgets.indexOf(child);
         const current = j >= 0 && j < model.length ? model.get(j) : null;
-        if (current?.type === "error") this.onAsk(panel, cell, current.toJSON() as nbformat.IError);
+        const error = current ? errorOf(current.toJSON()) : null;
+        if (error) this.onAsk(panel, cell, error);
       });
       actions.appendChild(button);
       host.appendChild(actions);
     });
   }
+}
+
+/** The error `output` shows: itself, or the uncaught ExceptionGroup a stderr stream holds. */
+function errorOf(output: nbformat.IOutput): nbformat.IError | null {
+  if (output.output_type === "error") return output as nbformat.IError;
+  if (output.output_type !== "stream") return null;
+  const error = splitUncaught(output).find((o) => o.output_type === "error");
+  return (error as nbformat.IError | undefined) ?? null;
 }

@@ -30,7 +30,10 @@ function joined(text: nbformat.MultilineString | undefined): string {
  * the stream's text before it (if any) and that error as an error output. */
 export function splitUncaught(output: nbformat.IOutput): nbformat.IOutput[] {
   if (output.output_type !== "stream" || (output as nbformat.IStream).name !== "stderr") return [output];
-  const text = stripAnsi(joined((output as nbformat.IStream).text));
+  const raw = joined((output as nbformat.IStream).text);
+  // Cheap first: the error buttons ask this of every stream as it grows.
+  if (!raw.includes("in run_code")) return [output];
+  const text = stripAnsi(raw);
   const runCode = RUN_CODE.exec(text);
   if (!runCode) return [output];
   // The printed chain starts at the first traceback header before IPython's frame.
