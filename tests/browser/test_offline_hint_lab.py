@@ -1,14 +1,16 @@
 """A new user with no key: the offline model's empty chat says how to connect a real one.
 
 Nothing configured, the assistant runs the built-in offline model. The sidebar's and the
-``%chat`` widget's empty chat say so, and name the settings the README documents
-(*Choosing a model*): ``OPENAI_API_KEY`` for OpenAI, ``OPENAI_BASE_URL`` (Ollama's URL as
-the example) with ``JUPYTER_CHATKIT_MODEL`` for an OpenAI-compatible server. Names only,
-plain text. Screenshots land in ``test-output/<test name>/``.
+``%chat`` widget's empty chat say so until the first message (which the offline model
+answers with a kernel tool), and name the settings the README documents (*Choosing a
+model*): ``OPENAI_API_KEY`` for OpenAI, ``OPENAI_BASE_URL`` (Ollama's URL as the example)
+with ``JUPYTER_CHATKIT_MODEL`` for an OpenAI-compatible server. Names only, plain text.
+Screenshots land in ``test-output/<test name>/``.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -19,8 +21,10 @@ from tests.fixtures.browser import (
     JupyterServer,
     LabPage,
     open_panel,
+    send,
     wait_idle,
 )
+from tests.fixtures.chat_ui import open_notebook, open_panel_from_palette
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 
@@ -72,3 +76,23 @@ def test_the_offline_empty_chat_says_how_to_connect_a_model(
     note = str(page.locator(f"{PANEL} .jck-msg.jck-assistant").last.inner_text())
     assert "Replace cell" in shown, shown
     assert all(label in note for label in shown), (shown, note)
+
+
+def test_offline_model_says_so_once_and_calls_a_tool(
+    jupyter_server_factory: Callable[..., JupyterServer], page: Any, screenshot: Any
+) -> None:
+    """With nothing configured: the empty chat says it is the offline demo model."""
+    lab = LabPage(page, jupyter_server_factory())
+    open_notebook(lab, "offline.ipynb", ["import pandas\ndf = pandas.DataFrame({'a': [1]})"])
+    open_panel_from_palette(page)
+    note = page.locator(f"{PANEL} .jck-offline")
+    note.wait_for(state="visible")
+    assert "configure a provider" in note.inner_text()
+    screenshot(page, "offline-empty")
+    posted: list[str] = []
+    page.on("request", lambda r: posted.append(r.post_data or "") if r.method == "POST" else None)
+    send(page, "what variables do I have?")
+    # The offline model called a kernel tool: the panel answered it from the kernel.
+    outputs = [json.loads(p) for p in posted if "threads.add_client_tool_output" in p]
+    assert [v["name"] for o in outputs for v in o["params"]["result"]["variables"]] == ["df"]
+    assert not note.is_visible()

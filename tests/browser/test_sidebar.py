@@ -2,9 +2,9 @@
 
 The server's model is the fake OpenAI-compatible server (``scripted_llm``): each test
 scripts the replies it needs (a client tool call, then an answer; a code card) and checks
-what reached the model and what the panel shows. One test runs the built-in offline
-model. Each test works in its own notebook. JupyterLab runs under a non-root base URL,
-as on JupyterHub.
+what reached the model and what the panel shows (the built-in offline model:
+test_offline_hint_lab.py). Each test works in its own notebook. JupyterLab runs under a
+non-root base URL, as on JupyterHub.
 
 Screenshots land in ``test-output/<test name>/``.
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +24,13 @@ from tests.fixtures.browser import (
     INPUT,
     PANEL,
     USER,
-    JupyterServer,
     LabPage,
     poll_page,
     send,
     tool_output,
     wait_idle,
 )
+from tests.fixtures.chat_ui import open_notebook, open_panel_from_palette
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
@@ -41,26 +41,6 @@ REUSE_LAB_PAGE = True
 
 
 # -- helpers ----------------------------------------------------------------------------
-
-
-def open_notebook(lab: LabPage, name: str, cells: list[str], run: bool = True) -> None:
-    """Write a notebook, open it in JupyterLab, and run all its cells."""
-    lab.server.write_notebook(name, cells)
-    lab.open(name)
-    if run:
-        lab.run_all()
-
-
-def open_panel_from_palette(page: Any) -> None:
-    """Open the assistant the way a person would: the command palette."""
-    # Keys typed in the chat's composer stay there, so start from the page body.
-    page.evaluate("() => document.activeElement?.blur()")
-    page.keyboard.press("Control+Shift+C")
-    palette = page.locator(".lm-CommandPalette-input")
-    palette.wait_for(state="visible")
-    palette.fill("Open Notebook Assistant")
-    page.locator(".lm-CommandPalette-item", has_text="Open Notebook Assistant").first.click()
-    page.locator(INPUT).wait_for(state="visible")
 
 
 def answers(page: Any) -> int:
@@ -133,26 +113,6 @@ def test_palette_opens_panel_and_the_answer_streams(
     lab_page.command("jupyter-chatkit:open")
     page.locator(USER, has_text="hello").wait_for(state="visible")
     assert page.locator(f"{ASSISTANT} .jck-parts").last.inner_text() == reply
-
-
-def test_offline_model_says_so_once_and_calls_a_tool(
-    jupyter_server_factory: Callable[..., JupyterServer], page: Any, screenshot: Any
-) -> None:
-    """With nothing configured: the empty chat says it is the offline demo model."""
-    lab = LabPage(page, jupyter_server_factory())
-    open_notebook(lab, "offline.ipynb", ["import pandas\ndf = pandas.DataFrame({'a': [1]})"])
-    open_panel_from_palette(page)
-    note = page.locator(f"{PANEL} .jck-offline")
-    note.wait_for(state="visible")
-    assert "configure a provider" in note.inner_text()
-    screenshot(page, "offline-empty")
-    posted: list[str] = []
-    page.on("request", lambda r: posted.append(r.post_data or "") if r.method == "POST" else None)
-    send(page, "what variables do I have?")
-    # The offline model called a kernel tool: the panel answered it from the kernel.
-    outputs = [json.loads(p) for p in posted if "threads.add_client_tool_output" in p]
-    assert [v["name"] for o in outputs for v in o["params"]["result"]["variables"]] == ["df"]
-    assert not note.is_visible()
 
 
 def test_shortcut_opens_panel(lab_page: LabPage, page: Any) -> None:
