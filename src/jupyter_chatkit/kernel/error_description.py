@@ -112,6 +112,15 @@ def without_cut_escape(text: str) -> str:
     return _CUT_ESCAPE.sub("", strip_ansi(text)) if "\x1b" in text else text
 
 
+def collapse_block_cycles(blocks: list[str]) -> list[str]:
+    """An IPython traceback's text blocks (one a frame) with a repeated block of 2 to
+    :data:`CYCLE_FRAMES` frames kept once, saying how often it repeated
+    (:func:`collapse_cycles`), for a traceback read from a saved notebook."""
+    if len(blocks) < 6:
+        return blocks
+    return [f.text for f in collapse_cycles([Frame(b, False) for b in blocks])]
+
+
 # A recursion through several functions (a calls b calls a) repeats a block of frames;
 # blocks up to this long are told once, with how often they repeated.
 CYCLE_FRAMES = 4
@@ -143,7 +152,7 @@ def collapse_cycles(frames: list[Frame]) -> list[Frame]:
         block_frames = frames[i : i + best_period]
         last = block_frames[-1]
         note = f"\n… the {best_period} frames above repeated {best_repeats:,} more times"
-        out += [*block_frames[:-1], Frame(last.text + note, last.user)]
+        out += [*block_frames[:-1], Frame(last.text.rstrip() + note, last.user)]
         i += best_period * (best_repeats + 1)
     return out
 
