@@ -52,6 +52,12 @@ SECRET_NAME_QUALIFIERS: list[str] = sorted(
         "embedding",
         "embeddings",
         "enabled",
+        # An exception's class (``NoCredentialsError``, ``InvalidTokenError``) or a message
+        # about a secret (``password_error``), not one: IPython's traceback header
+        # ``AuthError    Traceback (most recent call last)`` read as a name and its value.
+        "error",
+        "errors",
+        "exception",
         "endpoint",
         "env",
         "expires",
