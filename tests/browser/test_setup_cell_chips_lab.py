@@ -8,6 +8,7 @@ The chips name the data cell instead. Screenshots land in ``test-output/<test na
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -229,3 +230,49 @@ def test_the_sidebar_coming_back_names_the_cell_worked_in_as_the_widget_does(
     widget_cells = page.locator(f"{WIDGET} .jck-chip", has_text="cell").all_inner_texts()
     assert widget_cells == ["cell 2"]
     assert page.locator(CHIP, has_text="cell").all_inner_texts() == widget_cells
+
+
+def test_a_cell_kept_out_by_its_menu_is_not_read_by_get_notebook_cells(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    """See and steer: the cell menu's "Keep Out of the Assistant" tags the cell
+    ``chatkit-private`` (not saved), the cell shows it, and the sidebar's
+    ``get_notebook_cells`` sends neither its source nor its output, only that cell 2 was
+    kept out; the other cells are read. The active cell's chip skips it."""
+    lab_page.server.write_notebook(
+        "private_cells.ipynb",
+        ["x = 1\nprint('OPENOUT-4Qz')", "plan = 'PRIVSRC-7Hq'\nprint('PRIVOUT-3Lw')", "y = x + 1"],
+    )
+    lab_page.open("private_cells.ipynb")
+    lab_page.run_all()
+    cell = page.locator(".jp-Notebook .jp-Cell").nth(1)
+    cell.locator(".jp-InputPrompt").click(button="right")
+    item = page.locator(".lm-Menu-item", has_text="Keep Out of the Assistant")
+    item.wait_for()
+    screenshot(page, "cell-menu")
+    item.click()
+    page.wait_for_function(
+        "() => document.querySelectorAll('.jp-Notebook .jp-Cell')[1]"
+        ".classList.contains('jck-private-cell')"
+    )
+    lab_page.set_active_cell(1)
+    open_panel(page)
+    page.locator(CHIP, has_text="private_cells.ipynb").wait_for()
+    screenshot(page, "marker")
+    labels = page.locator(f"{CHIP} .jck-chip-label").all_inner_texts()
+    assert not [label for label in labels if label.startswith("cell ")], labels
+    scripted_llm.script(Reply(tool_calls=[ToolCall("get_notebook_cells", {})]), Reply("Seen."))
+    send(page, "what does my notebook do?")
+    log = json.dumps(scripted_llm.requests, ensure_ascii=False)
+    assert "PRIVSRC-7Hq" not in log and "PRIVOUT-3Lw" not in log
+    read = tool_output(scripted_llm)["cells"]
+    assert [c["index"] for c in read] == [0, 1, 2], read
+    assert "OPENOUT-4Qz" in json.dumps(read[0]) and read[2]["source"] == "y = x + 1"
+    assert read[1].get("kept_out") and "source" not in read[1], read[1]
+    # The read line names the cells read: not the one kept out.
+    line = page.locator(f"{PANEL} .jck-readline").last.inner_text()
+    assert "cells 1, 3" in line, line
+    # The menu now offers the way back.
+    cell.locator(".jp-InputPrompt").click(button="right")
+    page.locator(".lm-Menu-item", has_text="Let the Assistant Read").wait_for()
+    page.keyboard.press("Escape")

@@ -11,6 +11,7 @@ import type * as nbformat from "@jupyterlab/nbformat";
 import type { NotebookPanel } from "@jupyterlab/notebook";
 import { withCellLines } from "./errortext";
 import { RUN_CODE } from "./grouperror";
+import { isPrivate, keptOut } from "./privatecells";
 import { cellOutputs } from "./prompts";
 import { hideShownSecret, marker, namesSecret, policyResult, stripAnsi } from "./redact";
 import { frameValuesShown, hidePositionalSecrets, notebookDefinitions, secretFrames } from "./signatures";
@@ -374,7 +375,9 @@ const MAX_LATE_ERRORS = 3;
 export interface CellInfo {
   index: number;
   cell_type: string;
-  source: string;
+  /** Absent for a cell kept out (privatecells.ts), which has `kept_out` instead. */
+  source?: string;
+  kept_out?: string;
   execution_count?: number | null;
   outputs?: OutputText[];
   outputs_truncated?: boolean;
@@ -401,19 +404,19 @@ export function panelFrames(panel: NotebookPanel): Set<string> {
 }
 
 /** Describe one cell, with outputs bounded per output and per cell. `defs`: the
- * notebook's definitions, so literals passed by position to a secret parameter hide. */
+ * notebook's definitions, so literals passed by position to a secret parameter hide. A
+ * cell kept out (privatecells.ts) gives its number only, unless the person `chosen` it. */
 export function cellInfo(
   cell: Cell,
   index: number,
   includeOutputs: boolean,
   defs: Map<string, string[]> = new Map(),
   frames: ReadonlySet<string> = new Set(),
+  chosen = false,
 ): CellInfo {
-  const info: CellInfo = {
-    index,
-    cell_type: cell.model.type,
-    source: hidePositionalSecrets(clip(withoutBase64(cell.model.sharedModel.getSource()), LIMITS.sourceChars), defs),
-  };
+  if (!chosen && isPrivate(cell.model)) return keptOut(index, cell.model.type);
+  const source = hidePositionalSecrets(clip(withoutBase64(cell.model.sharedModel.getSource()), LIMITS.sourceChars), defs);
+  const info: CellInfo = { index, cell_type: cell.model.type, source };
   if (cell.model.type !== "code") return info;
   info.execution_count = (cell.model as ICodeCellModel).executionCount;
   if (!includeOutputs) return info;
@@ -421,9 +424,9 @@ export function cellInfo(
   let used = 0;
   const raw = cellOutputs(cell);
   // `%env DB_PASSWORD`, `print(token)`: a one-line output is the secret the line names.
-  const showsSecret = namesSecret(info.source);
+  const showsSecret = namesSecret(source);
   // `df.values` of a frame with a password column: values without their names.
-  const showsValues = frameValuesShown(info.source, frames);
+  const showsValues = frameValuesShown(source, frames);
   let lateErrors = 0;
   for (const output of raw) {
     const room = LIMITS.cellOutputChars - used;
@@ -531,17 +534,26 @@ export function selectedText(cell: Cell): string {
   return clip(source.slice(Math.min(start, end), Math.max(start, end)), LIMITS.selectionChars);
 }
 
-/** The answer of `get_active_cell` for cell `index` of `panel`. */
-export function activeCell(panel: NotebookPanel, index: number): Record<string, unknown> {
+/** The answer of `get_active_cell` for cell `index` of `panel`; a cell kept out
+ * (privatecells.ts) is read only when the person `chosen` it (a mention, /fix). */
+export function activeCell(panel: NotebookPanel, index: number, chosen = false): Record<string, unknown> {
   const cell = panel.content.widgets[index];
   if (!cell) return { error: "The notebook has no active cell." };
+  if (!chosen && isPrivate(cell.model)) {
+    return policyResult({
+      from: "notebook",
+      notebook: panel.context.path,
+      cell_count: panel.content.widgets.length,
+      cell: keptOut(index, cell.model.type),
+    });
+  }
   // Nested under "cell" like the kernel-side fallback answer, so both read the same.
   return policyResult({
     from: "notebook",
     notebook: panel.context.path,
     cell_count: panel.content.widgets.length,
     cell: {
-      ...cellInfo(cell, index, true, panelDefinitions(panel), panelFrames(panel)),
+      ...cellInfo(cell, index, true, panelDefinitions(panel), panelFrames(panel), chosen),
       selected_text: selectedText(cell),
     },
   });

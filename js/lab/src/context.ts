@@ -16,6 +16,7 @@ import { watchCells } from "./cellwatch";
 import { contextCell } from "./chatcell";
 import { withCellLines } from "./errortext";
 import type { NotebookLink } from "./link";
+import { isPrivate } from "./privatecells";
 import { policyResult, redactText } from "./redact";
 
 /** The longest exception message shown in a bubble (the whole one goes as context). */
@@ -54,8 +55,15 @@ export function notebookRef(panel: NotebookPanel): ContextRef {
   };
 }
 
-/** One cell (source and bounded outputs, as `get_active_cell` reads it). */
-export function cellRef(panel: NotebookPanel, cell: Cell, kind: "cell" | "error" = "cell"): ContextRef {
+/** One cell (source and bounded outputs, as `get_active_cell` reads it). `chosen`: the
+ * person named this cell (a mention, Explain, Fix), so it is read even when kept out
+ * (privatecells.ts); a chip that follows the active cell is not chosen. */
+export function cellRef(
+  panel: NotebookPanel,
+  cell: Cell,
+  kind: "cell" | "error" = "cell",
+  chosen = false,
+): ContextRef {
   const index = indexOf(panel, cell);
   return {
     id: `cell:${cell.model.id}`,
@@ -68,7 +76,7 @@ export function cellRef(panel: NotebookPanel, cell: Cell, kind: "cell" | "error"
     resolve: async () => {
       const at = indexOf(panel, cell);
       if (at < 0 || cell.isDisposed) return { error: "That cell was deleted." };
-      return activeCell(panel, at);
+      return activeCell(panel, at, chosen);
     },
   };
 }
@@ -98,7 +106,8 @@ export function currentRefs(panel: NotebookPanel | null, last: Cell | null = nul
   if (!panel || panel.isDisposed) return [];
   const refs = [notebookRef(panel)];
   const cell = contextCell(panel, last);
-  if (cell) {
+  // A cell kept out gets no chip of its own: the person names it to send it.
+  if (cell && !isPrivate(cell.model)) {
     refs.push(cellRef(panel, cell));
     const sel = selectionRef(panel, cell);
     if (sel) refs.push(sel);
@@ -108,7 +117,7 @@ export function currentRefs(panel: NotebookPanel | null, last: Cell | null = nul
 
 /** "Explain cell [3]". */
 export function explainParts(panel: NotebookPanel, cell: Cell): MessagePart[] {
-  return ["Explain ", cellRef(panel, cell)];
+  return ["Explain ", cellRef(panel, cell, "cell", true)];
 }
 
 /**
@@ -116,7 +125,7 @@ export function explainParts(panel: NotebookPanel, cell: Cell): MessagePart[] {
  * what the "Fix this error" button and menu item (errorbuttons.ts, plugin.ts) and /fix send.
  */
 export function fixErrorParts(panel: NotebookPanel, cell: Cell, error?: nbformat.IError): MessagePart[] {
-  const parts: MessagePart[] = ["Fix the error in ", cellRef(panel, cell, "error")];
+  const parts: MessagePart[] = ["Fix the error in ", cellRef(panel, cell, "error", true)];
   if (error) {
     const ename = stripAnsi(String(error.ename ?? "")).trim();
     const evalue = withCellLines(redactText(stripAnsi(String(error.evalue ?? ""))).text.split("\n")[0].trim());

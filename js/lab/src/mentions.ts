@@ -17,6 +17,7 @@ import { cellRef, chipCell, explainParts, fixErrorParts } from "./context";
 import { withCellLines } from "./errortext";
 import { runKernelTool } from "./kernel";
 import type { NotebookLink } from "./link";
+import { KEPT_OUT_NOTE, PRIVATE_TAG } from "./privatecells";
 import { errorOutputs } from "./prompts";
 import { hideShownSecret, namesSecret, policyResult, redactText } from "./redact";
 
@@ -74,6 +75,12 @@ export async function readFile(path: string): Promise<Record<string, unknown>> {
   return policyResult({ path, size, text: clip(clean, MAX_FILE_TEXT), ...(note ? { note } : {}) });
 }
 
+/** Whether a saved cell (nbformat JSON) carries the chatkit-private tag. */
+function savedPrivate(cell: Record<string, unknown>): boolean {
+  const tags = (cell.metadata as { tags?: unknown } | null | undefined)?.tags;
+  return Array.isArray(tags) && tags.includes(PRIVATE_TAG);
+}
+
 /** A notebook file's cells as text: sources and outputs with their own line breaks; null
  * if `raw` is not a notebook. Mirrors Python's `assistant.history.notebook_text`. */
 export function notebookText(raw: string): string | null {
@@ -90,6 +97,11 @@ export function notebookText(raw: string): string | null {
   const parts: string[] = [];
   cells.forEach((cell: Record<string, unknown> | null, index: number) => {
     if (!cell || typeof cell !== "object") return;
+    if (savedPrivate(cell)) {
+      // Tagged chatkit-private: its number only (privatecells.ts).
+      parts.push(`--- cell ${index} (${String(cell.cell_type ?? "code")}) ---`, `[${KEPT_OUT_NOTE}]`);
+      return;
+    }
     const source = joined(cell.source);
     parts.push(`--- cell ${index} (${String(cell.cell_type ?? "code")}) ---`, source);
     const outputs = Array.isArray(cell.outputs) ? (cell.outputs as Record<string, unknown>[]) : [];
@@ -155,7 +167,8 @@ export function labMentions(link: NotebookLink): MentionSource {
       if (panel && cellQuery !== undefined) {
         panel.content.widgets.forEach((cell, i) => {
           if (String(i + 1).startsWith(cellQuery)) {
-            const ref = cellRef(panel, cell);
+            // Named by the person: sent even when kept out (privatecells.ts).
+            const ref = cellRef(panel, cell, "cell", true);
             const first = cell.model.sharedModel.getSource().split("\n")[0];
             out.push({ ...ref, title: first ? clip(first, 60) : `(empty ${cell.model.type} cell)` });
           }

@@ -22,6 +22,7 @@ import { NotebookLink } from "./link";
 import { cellIndexOf, panelHolding } from "./locate";
 import type * as NotebookOps from "./notebookops";
 import { AssistantPanel } from "./panel";
+import { isPrivate, markPrivateCells, setPrivate, watchPrivateMarks } from "./privatecells";
 import { errorOutputs } from "./prompts";
 import { watchNotebookKernels } from "./shellwatch";
 
@@ -35,6 +36,7 @@ export const CommandIds = {
   explainCell: "jupyter-chatkit:explain-cell",
   askError: "jupyter-chatkit:ask-error",
   replaceActive: "jupyter-chatkit:replace-active-cell",
+  togglePrivate: "jupyter-chatkit:toggle-private",
 } as const;
 
 type Side = "left" | "right";
@@ -260,11 +262,43 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
       },
     });
 
+    /** The cells the private toggle acts on: the selected ones, or the one clicked when
+     * the click was outside the selection. */
+    const privateTargets = (): { panel: NotebookPanel; cells: Cell[] } | null => {
+      const t = cellTarget();
+      if (!t) return null;
+      const nb = t.panel.content;
+      const selected = nb.widgets.filter((c) => nb.isSelectedOrActive(c));
+      return { panel: t.panel, cells: selected.includes(t.cell) ? selected : [t.cell] };
+    };
+    const allPrivate = (): boolean => {
+      const t = privateTargets();
+      return !!t && t.cells.length > 0 && t.cells.every((c) => isPrivate(c.model));
+    };
+
+    app.commands.addCommand(CommandIds.togglePrivate, {
+      // Says what it will do to the selected cells (privatecells.ts: the chatkit-private tag).
+      label: () => (allPrivate() ? "Let the Assistant Read" : "Keep Out of the Assistant"),
+      caption:
+        "Keep the selected cells' code and outputs out of what the Notebook Assistant reads (cell tag chatkit-private)",
+      isEnabled: () => !!privateTargets(),
+      execute: () => {
+        const t = privateTargets();
+        if (!t) return;
+        const on = !t.cells.every((c) => isPrivate(c.model));
+        for (const cell of t.cells) setPrivate(cell.model, on);
+        markPrivateCells(t.panel);
+      },
+    });
+    tracker.forEach(watchPrivateMarks);
+    tracker.widgetAdded.connect((_, nb) => watchPrivateMarks(nb));
+
     if (palette) {
       const category = "Notebook Assistant";
       palette.addItem({ command: CommandIds.open, category });
       palette.addItem({ command: CommandIds.newThread, category });
       palette.addItem({ command: CommandIds.explainCell, category });
+      palette.addItem({ command: CommandIds.togglePrivate, category });
     }
 
     new ErrorButtons(tracker, askAboutError);

@@ -21,6 +21,7 @@ import { AGENT_TOOLS, type CLIENT_TOOLS } from "../../src/protocol";
 import { activeCell, cellInfo, LIMITS, type NotebookCellsArgs, notebookCells } from "./cells";
 import { replaceSource } from "./edits";
 import { guardValue } from "./kernelguard";
+import { errorOutputs } from "./prompts";
 import { policyResult } from "./redact";
 import { diffRows } from "./replace";
 import { CELL_CHANGED, runAgentCell, storableUndo } from "./stepguard";
@@ -171,7 +172,8 @@ export const NOTEBOOK_TOOLS: Record<NotebookToolName, NotebookTool> = {
       if (!run.ran && !executed) return failed(`Cell ${index + 1} did not run (is the notebook's kernel running?).`);
       // The cell as get_active_cell gives it: outputs, the error with its reduced traceback.
       const info = cellInfo(cell, index, true);
-      const hadError = (info.outputs ?? []).some((o) => o.output_type === "error");
+      // A cell kept out (privatecells.ts) is read as its number only: its error still counts.
+      const hadError = errorOutputs(cell).length > 0;
       const interrupted = run.interrupted || signal.aborted;
       const status = interrupted ? "stopped" : hadError || !run.ran ? "error" : "ok";
       return {

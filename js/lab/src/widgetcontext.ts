@@ -19,6 +19,7 @@ import { contextCell, isChatCell } from "./chatcell";
 import { cellRef, notebookRef, selectionRef } from "./context";
 import { guardedRef } from "./kernelguard";
 import { type CellTarget, cellIndexOf, panelHolding } from "./locate";
+import { isPrivate } from "./privatecells";
 
 /** The cell each chat's chips name now, by the chat's own cell (one per widget's cell). */
 const named = new WeakMap<Cell, Cell>();
@@ -58,7 +59,8 @@ export function watchWidgetContext(
     if (own && cell) named.set(own, cell);
     else if (own) named.delete(own);
     const refs = [notebookRef(panel)];
-    if (cell) {
+    // A cell kept out gets no chip of its own (privatecells.ts): named, it is sent.
+    if (cell && !isPrivate(cell.model)) {
       refs.push(cellRef(panel, cell));
       const selection = selectionRef(panel, cell);
       if (selection) refs.push(selection);

@@ -62,8 +62,9 @@ function cellIndices(result: Record<string, unknown>): number[] {
   const out: number[] = [];
   const cells = Array.isArray(result.cells) ? result.cells : [];
   for (const c of [...cells, result.cell]) {
-    const index = record(c).index;
-    if (typeof index === "number" && Number.isInteger(index)) out.push(index);
+    const { index, kept_out } = record(c);
+    // A cell the person kept out (chatkit-private) was named, not read.
+    if (typeof index === "number" && Number.isInteger(index) && kept_out === undefined) out.push(index);
   }
   return out;
 }

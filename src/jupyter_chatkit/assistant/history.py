@@ -28,6 +28,7 @@ from openai.types.responses.response_input_item_param import Message
 
 from ..context_policy.errors import with_cell_lines
 from ..context_policy.values import hide_shown_secret, names_secret
+from ..private_cells import KEPT_OUT_NOTE, is_private
 from ..protocol import MAX_TOOL_OUTPUT_BYTES, STEP_UNDO_KEY, RequestContext
 from ..store.codec import StoredItems, dump_item
 from .agent_tools import model_output
@@ -429,6 +430,11 @@ def notebook_text(raw: str) -> str | None:
     parts: list[str] = []
     for index, cell in enumerate(cells):
         if not isinstance(cell, dict):
+            continue
+        if is_private(cell):
+            # Tagged ``chatkit-private``: its number only (private_cells).
+            parts.append(f"--- cell {index} ({cell.get('cell_type', 'code')}) ---")
+            parts.append(f"[{KEPT_OUT_NOTE}]")
             continue
         source = joined(cell.get("source"))
         parts.append(f"--- cell {index} ({cell.get('cell_type', 'code')}) ---")

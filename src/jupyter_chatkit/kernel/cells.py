@@ -128,13 +128,37 @@ def _errors(view: KernelView) -> dict[int, dict[str, Any]]:
     return log.errors() if log is not None else {}
 
 
-def _last_error(view: KernelView) -> dict[str, Any] | None:
+def _last_error(view: KernelView, private: frozenset[str] = frozenset()) -> dict[str, Any] | None:
     recorded = _errors(view)
     if recorded:
         count = max(recorded)
+        if _is_private_run(view, count, private):
+            return None
         return {"execution_count": count, **_error(recorded[count], view.namespace)}
+    history = _history(view) if private else None
+    if history is not None and any(isinstance(s, str) and s.strip() in private for s in history[0]):
+        # Which run raised is unknown here: not read when a private cell has run.
+        return None
     error = executions.last_error(view.shell)
     return _error(error, view.namespace) if error is not None else None
+
+
+def _is_private_run(view: KernelView, count: int, private: frozenset[str]) -> bool:
+    """Whether run ``count`` is a cell the person kept out: its source
+    is a private cell's in the saved file."""
+    history = _history(view) if private else None
+    if history is None:
+        return False
+    inputs = history[0]
+    source = inputs[count] if 0 < count < len(inputs) else None
+    return isinstance(source, str) and source.strip() in private
+
+
+def _private_sources(view: KernelView) -> frozenset[str]:
+    """The private cells' sources in the kernel's saved notebook, if it has one."""
+    path, _ = notebook_file.locate() if view.shell is not None else (None, None)
+    saved = notebook_file.read_cells(path) if path is not None else None
+    return saved.private_sources if saved is not None else frozenset()
 
 
 def _running_count(view: KernelView) -> int | None:
@@ -155,7 +179,8 @@ def get_notebook_cells(
                 "valid notebook JSON), so its markdown and outputs are not seen."
             )
         else:
-            unsaved = _runs_not_in_file(view, saved, include_outputs)
+            private = saved.private_sources
+            unsaved = _runs_not_in_file(view, saved, include_outputs, private)
             budget = CELLS_TOTAL_CHARS - len(dumps(unsaved))
             from_file = _file_cells(
                 path.name, saved, max_cells, include_outputs, view.namespace, budget
@@ -165,7 +190,7 @@ def get_notebook_cells(
                 from_file["run_not_in_file_note"] = UNSAVED_NOTE
             # The file is often saved before the cells ran (JupyterLab saves on its own
             # schedule): the error this kernel recorded is the one asked about.
-            recorded = _last_error(view) if include_outputs else None
+            recorded = _last_error(view, private) if include_outputs else None
             if recorded:
                 from_file["last_error"] = recorded
             return from_file
@@ -262,7 +287,10 @@ def _file_cells(
 
 
 def _runs_not_in_file(
-    view: KernelView, saved: list[dict[str, Any]], include_outputs: bool
+    view: KernelView,
+    saved: list[dict[str, Any]],
+    include_outputs: bool,
+    private: frozenset[str] = frozenset(),
 ) -> list[dict[str, Any]]:
     """The newest cells this kernel ran whose source the saved file does not hold.
 
@@ -275,6 +303,8 @@ def _runs_not_in_file(
         return []
     inputs, outputs = history
     in_file = {str(c.get("source", "")).strip() for c in saved if c.get("cell_type") == "code"}
+    # A private cell's run is in the file too (read as its number only).
+    in_file |= private
     errors = _errors(view) if include_outputs else {}
     found: list[dict[str, Any]] = []
     used = 0
@@ -340,6 +370,7 @@ def get_active_cell(view: KernelView) -> dict[str, Any]:
     inputs, outputs = found
     running = _running_count(view)
     errors = _errors(view)
+    private = _private_sources(view)
     chat_cell: int | None = running
     newest = True
     for count in range(len(inputs) - 1, 0, -1):
@@ -354,6 +385,9 @@ def get_active_cell(view: KernelView) -> dict[str, Any]:
         newest = False
         if chat_cell is not None and _only_loads_the_assistant(source):
             continue
+        if source.strip() in private:
+            # Kept out by the person: the cell before it is read instead.
+            continue
         note = (
             f"The cell executed before the chat cell [{chat_cell}]."
             if chat_cell is not None
@@ -365,7 +399,10 @@ def get_active_cell(view: KernelView) -> dict[str, Any]:
             "note": note,
             "cell": _cell_entry(count, source, outputs, errors, True, view.namespace),
         }
-        if count not in errors:
+        # Which run raised is unknown there: not read when a private cell has run.
+        if count not in errors and not any(
+            isinstance(s, str) and s.strip() in private for s in inputs
+        ):
             error = executions.last_error(view.shell) if not errors else None
             if error is not None:
                 result["last_error"] = _error(error, view.namespace)

@@ -21,6 +21,7 @@ from ..context_policy.errors import (
     strip_ansi,
     with_cell_lines,
 )
+from ..private_cells import SavedCells, is_private, kept_out, private_sources
 from .uncaught_group import RUN_CODE, printed_traceback, split_uncaught
 
 ENV_SESSION = "JPY_SESSION_NAME"
@@ -317,8 +318,10 @@ def _as_version_4(nb: dict[str, Any]) -> dict[str, Any] | None:
     return converted
 
 
-def read_cells(path: Path) -> list[dict[str, Any]] | None:
-    """Every cell of the notebook at ``path`` (bounded per cell); None if unreadable."""
+def read_cells(path: Path) -> SavedCells | None:
+    """Every cell of the notebook at ``path`` (bounded per cell); None if unreadable.
+
+    A cell the person kept out (:mod:`..private_cells`) is read as its number only."""
     try:
         text = path.read_text(encoding="utf-8")
         try:
@@ -337,6 +340,9 @@ def read_cells(path: Path) -> list[dict[str, Any]] | None:
     out: list[dict[str, Any]] = []
     for index, cell in enumerate(cells):
         if not isinstance(cell, dict):
+            continue
+        if is_private(cell):
+            out.append(kept_out(index, cell.get("cell_type")))
             continue
         entry: dict[str, Any] = {
             "index": index,
@@ -370,4 +376,4 @@ def read_cells(path: Path) -> list[dict[str, Any]] | None:
                 outputs.append(item)
             entry["outputs"] = outputs
         out.append(entry)
-    return out
+    return SavedCells(out, private_sources(cells))

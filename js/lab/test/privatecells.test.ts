@@ -1,0 +1,120 @@
+/**
+ * Cells kept out of what the assistant reads (privatecells.ts, tag chatkit-private),
+ * read by the sidebar from the live notebook model: a tag set and not saved yet holds.
+ * Tools and the chip that follows the active cell give the cell's number only; a cell
+ * the person names (Fix this error, an @cell mention) is sent. The notebook is a plain
+ * object shaped like JupyterLab's (only what the readers use).
+ */
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { Cell } from "@jupyterlab/cells";
+import type { NotebookPanel } from "@jupyterlab/notebook";
+import { activeCell, notebookCells } from "../src/cells";
+import { currentRefs, fixErrorParts } from "../src/context";
+import { notebookText } from "../src/mentions";
+import { PRIVATE_TAG, isPrivate, setPrivate } from "../src/privatecells";
+
+const PRIVATE_SOURCE = "plan = 'PRIVSRC-7Hq'\nraise ValueError('PRIVERR-9Kd')";
+const MARKS = ["PRIVSRC-7Hq", "PRIVOUT-3Lw", "PRIVERR-9Kd"];
+
+function cell(id: string, source: string, outputs: unknown[] = [], type = "code"): Cell {
+  const metadata = new Map<string, unknown>();
+  return {
+    isDisposed: false,
+    model: {
+      id,
+      type,
+      executionCount: 1,
+      sharedModel: { getSource: () => source },
+      outputs: { toJSON: () => outputs },
+      getMetadata: (key: string) => metadata.get(key),
+      setMetadata: (key: string, value: unknown) => metadata.set(key, value),
+      deleteMetadata: (key: string) => metadata.delete(key),
+    },
+    node: { querySelector: () => null },
+  } as never;
+}
+
+function notebook(cells: Cell[], active: number): NotebookPanel {
+  return {
+    isDisposed: false,
+    context: { path: "work/a.ipynb", localPath: "work/a.ipynb" },
+    sessionContext: { kernelDisplayName: "Python 3" },
+    content: { widgets: cells, activeCell: cells[active] ?? null, activeCellIndex: active },
+  } as never;
+}
+
+function cells(): Cell[] {
+  return [
+    cell("a", "x = 1\nprint('OPENOUT-4Qz')", [{ output_type: "stream", name: "stdout", text: "OPENOUT-4Qz\n" }]),
+    cell("b", PRIVATE_SOURCE, [
+      { output_type: "stream", name: "stdout", text: "PRIVOUT-3Lw\n" },
+      { output_type: "error", ename: "ValueError", evalue: "PRIVERR-9Kd", traceback: ["ValueError: PRIVERR-9Kd"] },
+    ]),
+    cell("c", "y = x + 1"),
+  ];
+}
+
+const leaked = (text: string): string[] => MARKS.filter((m) => text.includes(m));
+
+test("a tag set on the live model, not saved, keeps the cell out of get_notebook_cells", () => {
+  const all = cells();
+  setPrivate(all[1].model, true);
+  const text = JSON.stringify(notebookCells(notebook(all, 1), 1));
+  assert.deepEqual(leaked(text), []);
+  assert.ok(text.includes("OPENOUT-4Qz") && text.includes("y = x + 1"), text);
+  const read = (notebookCells(notebook(all, 1), 1).cells as { index: number; kept_out?: string }[])[1];
+  assert.equal(read.index, 1);
+  assert.ok(read.kept_out);
+});
+
+test("get_active_cell on a kept-out cell gives its number only; untagged, it is read again", () => {
+  const all = cells();
+  setPrivate(all[1].model, true);
+  assert.deepEqual(leaked(JSON.stringify(activeCell(notebook(all, 1), 1))), []);
+  setPrivate(all[1].model, false);
+  assert.equal(isPrivate(all[1].model), false);
+  assert.deepEqual(leaked(JSON.stringify(activeCell(notebook(all, 1), 1))), MARKS);
+});
+
+test("the chip that follows the active cell skips a kept-out cell; Fix this error on it sends it", async () => {
+  const all = cells();
+  setPrivate(all[1].model, true);
+  const panel = notebook(all, 1);
+  assert.deepEqual(
+    currentRefs(panel).filter((r) => r.kind === "cell"),
+    [],
+  );
+  const parts = fixErrorParts(panel, all[1]);
+  const ref = parts.find((p) => typeof p !== "string");
+  assert.ok(ref && typeof ref !== "string" && ref.resolve);
+  const sent = JSON.stringify(await ref.resolve());
+  assert.ok(sent.includes("PRIVSRC-7Hq") && sent.includes("PRIVERR-9Kd"), sent);
+});
+
+test("the toggle keeps a cell's other tags", () => {
+  const [c] = cells();
+  c.model.setMetadata("tags", ["remove-cell"]);
+  setPrivate(c.model, true);
+  assert.deepEqual(c.model.getMetadata("tags"), ["remove-cell", PRIVATE_TAG]);
+  setPrivate(c.model, false);
+  assert.deepEqual(c.model.getMetadata("tags"), ["remove-cell"]);
+});
+
+test("a mentioned notebook file is read without its tagged cells", () => {
+  const nb = {
+    cells: [
+      { cell_type: "code", metadata: {}, source: ["print('OPENOUT-4Qz')"], outputs: [] },
+      {
+        cell_type: "code",
+        metadata: { tags: [PRIVATE_TAG] },
+        source: PRIVATE_SOURCE,
+        outputs: [{ output_type: "stream", name: "stdout", text: "PRIVOUT-3Lw\n" }],
+      },
+    ],
+  };
+  const text = notebookText(JSON.stringify(nb)) ?? "";
+  assert.deepEqual(leaked(text), []);
+  assert.ok(text.includes("OPENOUT-4Qz") && text.includes("--- cell 1 (code) ---"), text);
+});
