@@ -102,7 +102,8 @@ export class ErrorButtons implements IDisposable {
       // The same watch finds a saved %chat output whose kernel is gone (lostchat.ts).
       if (output) showLostChat(child.node, output.data);
       // An uncaught ExceptionGroup IPython printed to stderr is an error too (grouperror.ts).
-      const isError = output ? errorOf(output.toJSON()) !== null : false;
+      // Only a stream is read whole here (an image's data is never copied per mutation).
+      const isError = output?.type === "error" || (output?.type === "stream" && errorOf(output.toJSON()) !== null);
       child.node.classList.toggle(ERROR_OUTPUT_CLASS, isError);
       const existing = child.node.querySelector(`.${ACTIONS_CLASS}`);
       if (!isError) {
