@@ -14,31 +14,13 @@ import pytest
 from chatkit.store import NotFoundError
 from chatkit.types import (
     ActiveStatus,
-    AssistantMessageContent,
     AssistantMessageItem,
-    ClientToolCallItem,
     ClosedStatus,
-    CustomTask,
-    DurationSummary,
-    EndOfTurnItem,
     FileAttachment,
-    GeneratedImage,
-    GeneratedImageItem,
     HiddenContextItem,
-    InferenceOptions,
     LockedStatus,
     SDKHiddenContextItem,
-    StructuredInputItem,
-    TaskItem,
-    ThoughtTask,
-    ThreadItem,
     ThreadMetadata,
-    UserMessageItem,
-    UserMessageTagContent,
-    UserMessageTextContent,
-    WidgetItem,
-    Workflow,
-    WorkflowItem,
 )
 from sqlalchemy import update
 
@@ -51,118 +33,16 @@ from jupyter_chatkit.store.schema import (
     threads,
 )
 
-from .fixtures.store_threads import ALICE, T0, count, message, text_of, thread, walk_items
-
-
-def every_item_type(thread_id: str) -> list[ThreadItem]:
-    """One item of each ThreadItem variant, with nested content filled in."""
-    at = T0
-    step = timedelta(seconds=1)
-    attachment = FileAttachment(id="atc_1", name="data.csv", mime_type="text/csv")
-    return [
-        UserMessageItem(
-            id="u1",
-            thread_id=thread_id,
-            created_at=at,
-            content=[
-                UserMessageTextContent(text="plot df"),
-                UserMessageTagContent(id="cell-3", text="cell 3", data={"index": 3}),
-            ],
-            attachments=[attachment],
-            quoted_text="df.head()",
-            inference_options=InferenceOptions(model="gpt-x"),
-        ),
-        AssistantMessageItem(
-            id="a1",
-            thread_id=thread_id,
-            created_at=at + step,
-            content=[AssistantMessageContent(text="Here is **code**")],
-        ),
-        ClientToolCallItem(
-            id="c1",
-            thread_id=thread_id,
-            created_at=at + 2 * step,
-            call_id="call_1",
-            name="get_notebook_cells",
-            arguments={"limit": 5},
-            status="completed",
-            output={"cells": [{"source": "x = 1"}]},
-        ),
-        WidgetItem.model_validate(
-            {
-                "id": "w1",
-                "thread_id": thread_id,
-                "created_at": at + 3 * step,
-                "widget": {
-                    "type": "Card",
-                    "children": [
-                        {"type": "Text", "value": "Insert this cell?"},
-                        {
-                            "type": "Button",
-                            "label": "Insert",
-                            "onClickAction": {
-                                "type": "notebook.insert_cell",
-                                "payload": {"code": "x = 1", "position": "below"},
-                            },
-                        },
-                    ],
-                },
-                "copy_text": "x = 1",
-            }
-        ),
-        GeneratedImageItem(
-            id="g1",
-            thread_id=thread_id,
-            created_at=at + 4 * step,
-            image=GeneratedImage(id="img", url="data:image/png;base64,AAAA"),
-        ),
-        StructuredInputItem.model_validate(
-            {
-                "id": "s1",
-                "thread_id": thread_id,
-                "created_at": at + 5 * step,
-                "inputs": [
-                    {
-                        "type": "multiple_choice",
-                        "id": "q1",
-                        "question": "Which kernel?",
-                        "options": [{"value": "python3"}, {"value": "ir"}],
-                    },
-                    {"type": "freeform", "id": "q2", "question": "Why?"},
-                ],
-            }
-        ),
-        WorkflowItem(
-            id="wf1",
-            thread_id=thread_id,
-            created_at=at + 6 * step,
-            workflow=Workflow(
-                type="reasoning",
-                tasks=[ThoughtTask(content="look at df"), CustomTask(title="ran cell")],
-                summary=DurationSummary(duration=3),
-            ),
-        ),
-        TaskItem(
-            id="t1",
-            thread_id=thread_id,
-            created_at=at + 7 * step,
-            task=CustomTask(title="Inspecting variables", status_indicator="complete"),
-        ),
-        HiddenContextItem(
-            id="h1",
-            thread_id=thread_id,
-            created_at=at + 8 * step,
-            content={"kernel": "python3", "variables": ["df", "x"]},
-        ),
-        SDKHiddenContextItem(
-            id="sh1",
-            thread_id=thread_id,
-            created_at=at + 9 * step,
-            content="previous_response_id=resp_1",
-        ),
-        EndOfTurnItem(id="e1", thread_id=thread_id, created_at=at + 10 * step),
-    ]
-
+from .fixtures.store_threads import (
+    ALICE,
+    T0,
+    count,
+    every_item_type,
+    message,
+    text_of,
+    thread,
+    walk_items,
+)
 
 # threads ---------------------------------------------------------------------------
 

@@ -35,7 +35,7 @@ from jupyter_chatkit.store import SQLStore, open_store
 from jupyter_chatkit.store.paging import MAX_PAGE_SIZE
 from jupyter_chatkit.store.schema import thread_turns
 
-from .test_store import ALICE, BOB, T0, every_item_type, message, thread
+from .fixtures.store_threads import ALICE, BOB, T0, every_item_type, message, thread
 
 
 def user(item_id: str, text: str, seconds: int) -> ThreadItem:

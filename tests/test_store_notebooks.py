@@ -17,7 +17,7 @@ from jupyter_chatkit.store.engine import create_engine_for, resolve_url
 from jupyter_chatkit.store.migrations import migrate
 from jupyter_chatkit.store.notebooks import MAX_NOTEBOOK_BYTES, notebook_path
 
-from .test_store import ALICE, BOB, T0, message, text_of, thread
+from .fixtures.store_threads import ALICE, BOB, T0, message, text_of, thread
 
 
 def in_notebook(thread_id: str, notebook: str | None, seconds: int = 0, **meta: Any) -> Any:

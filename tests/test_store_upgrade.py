@@ -24,7 +24,7 @@ from jupyter_chatkit.store.migrations import (
     migrate,
 )
 
-from .test_store import T0, message, thread
+from .fixtures.store_threads import T0, message, thread
 
 ALICE = RequestContext(user_id="alice")
 NEXT = LATEST_VERSION + 1
