@@ -17,7 +17,7 @@ import { cellRef, chipCell, explainParts, fixErrorParts } from "./context";
 import { withCellLines } from "./errortext";
 import { runKernelTool } from "./kernel";
 import type { NotebookLink } from "./link";
-import { KEPT_OUT_NOTE, PRIVATE_TAG } from "./privatecells";
+import { isPrivate, KEPT_OUT_NOTE, PRIVATE_TAG } from "./privatecells";
 import { errorOutputs } from "./prompts";
 import { hideShownSecret, namesSecret, policyResult, redactText } from "./redact";
 
@@ -225,7 +225,10 @@ export function labCommands(
         const cells = panel.content.widgets;
         const active = chipCell(panel);
         const failing =
-          active && errorOutputs(active).length ? active : [...cells].reverse().find((c) => errorOutputs(c).length);
+          active && errorOutputs(active).length
+            ? active
+            : // A cell kept out (privatecells.ts) is sent only when the person is on it.
+              [...cells].reverse().find((c) => errorOutputs(c).length && !isPrivate(c.model));
         if (!failing) notify("No cell of this notebook shows an error.");
         else send(fixErrorParts(panel, failing, errorOutputs(failing)[0]));
       },

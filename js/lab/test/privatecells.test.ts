@@ -12,7 +12,8 @@ import type { Cell } from "@jupyterlab/cells";
 import type { NotebookPanel } from "@jupyterlab/notebook";
 import { activeCell, notebookCells } from "../src/cells";
 import { currentRefs, fixErrorParts } from "../src/context";
-import { notebookText } from "../src/mentions";
+import type { MessagePart } from "../../src/index";
+import { labCommands, notebookText } from "../src/mentions";
 import { PRIVATE_TAG, isPrivate, setPrivate } from "../src/privatecells";
 
 const PRIVATE_SOURCE = "plan = 'PRIVSRC-7Hq'\nraise ValueError('PRIVERR-9Kd')";
@@ -117,4 +118,24 @@ test("a mentioned notebook file is read without its tagged cells", () => {
   const text = notebookText(JSON.stringify(nb)) ?? "";
   assert.deepEqual(leaked(text), []);
   assert.ok(text.includes("OPENOUT-4Qz") && text.includes("--- cell 1 (code) ---"), text);
+});
+
+test("/fix on no failing active cell skips a kept-out cell's error; on the kept-out cell it sends it", () => {
+  const all = cells();
+  const failing = cell("d", "open_fail()", [{ output_type: "error", ename: "NameError", evalue: "OPENERR", traceback: [] }]);
+  const withOpenError = [failing, ...all];
+  setPrivate(withOpenError[2].model, true);
+  const fixed = (active: number): Cell | undefined => {
+    const sent: MessagePart[][] = [];
+    const fix = labCommands({ panel: notebook(withOpenError, active) } as never, (p) => sent.push(p), () => {}).find(
+      (c) => c.name === "fix",
+    );
+    fix?.run("");
+    const ref = sent[0]?.find((p) => typeof p !== "string");
+    return ref && typeof ref !== "string" ? withOpenError[ref.cell ?? -1] : undefined;
+  };
+  // Active: the last cell, no error. The newest failing cell is kept out: the open one is fixed.
+  assert.equal(fixed(3), failing);
+  // Active: the kept-out cell itself. The person is on it: it is sent.
+  assert.equal(fixed(2), withOpenError[2]);
 });
