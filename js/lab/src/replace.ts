@@ -6,18 +6,8 @@
 
 import { Dialog, showDialog } from "@jupyterlab/apputils";
 import { Widget } from "@lumino/widgets";
-import { diffLines } from "diff";
 import { revealIn } from "../../src/ui/bidi";
-
-/** A line diff of `before` → `after`: `-` removed, `+` added, ` ` kept. */
-export function diffRows(before: string, after: string): { kind: "add" | "del" | "same"; text: string }[] {
-  const rows: { kind: "add" | "del" | "same"; text: string }[] = [];
-  for (const part of diffLines(before, after)) {
-    const kind = part.added ? "add" : part.removed ? "del" : "same";
-    for (const line of part.value.replace(/\n$/, "").split("\n")) rows.push({ kind, text: line });
-  }
-  return rows;
-}
+import { diffRows } from "./editdiff";
 
 /** The diff as DOM (text only, never HTML). */
 export function diffView(before: string, after: string): HTMLElement {

@@ -19,11 +19,11 @@ import { NotebookActions, type NotebookPanel } from "@jupyterlab/notebook";
 import type { StepOutcome, StepPreview } from "../../src/index";
 import { AGENT_TOOLS, type CLIENT_TOOLS } from "../../src/protocol";
 import { activeCell, cellInfo, LIMITS, type NotebookCellsArgs, notebookCells } from "./cells";
+import { editSeen } from "./editdiff";
 import { replaceSource } from "./edits";
 import { guardValue } from "./kernelguard";
 import { errorOutputs } from "./prompts";
 import { policyResult } from "./redact";
-import { diffRows } from "./replace";
 import { CELL_CHANGED, runAgentCell, storableUndo } from "./stepguard";
 
 type Spec = (typeof CLIENT_TOOLS)[number] | (typeof AGENT_TOOLS)[number];
@@ -54,14 +54,6 @@ export interface NotebookTool {
 
 function cellIndex(value: unknown): number | null {
   return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : null;
-}
-
-/** The changed lines of an edit, marked `-` / `+` (what the step card and the model see). */
-export function diffText(before: string, after: string): string {
-  const marks = { add: "+ ", del: "- ", same: "  " } as const;
-  return diffRows(before, after)
-    .map((row) => marks[row.kind] + row.text)
-    .join("\n");
 }
 
 const failed = (error: string): StepOutcome => ({ result: { status: "failed", error } });
@@ -139,7 +131,8 @@ export const NOTEBOOK_TOOLS: Record<NotebookToolName, NotebookTool> = {
         from: "notebook",
         notebook: panel.context.path,
         index,
-        diff: diffText(replacement.before, after).slice(0, LIMITS.sourceChars * 2),
+        // A cell kept out (privatecells.ts): none of its old lines.
+        ...editSeen(cell.model, replacement.before, after, LIMITS.sourceChars * 2),
       };
       // Undo (see stepguard.revertStep) puts `before` back if the cell still holds `after`.
       return { result, undo: { cell_id: cell.model.id, before: replacement.before } };
