@@ -117,3 +117,19 @@ def test_a_key_read_from_the_environment_and_printed_is_hidden() -> None:
     text = ContextPolicy().text(notebook_text(raw) or "")[0]
     assert key not in text, text
     assert "/home/ada/.ssh/id_ed25519" in text  # a key's place is no key
+
+
+def test_a_key_printed_in_two_flushes_is_read_whole() -> None:
+    # nbclient and papermill save each flush as its own stream output: the key's tail
+    # (no name, no prefix) was sent alone, after "export OPENAI_API_KEY=«redacted»".
+    head, tail = "sk-proj-Qx7Lm2Vn9Pw4Rt6Yz8Ab", "QFI14zGtSnovm14TUOizwd1iaeOV"
+    raw = saved(
+        code(
+            "show()",
+            {"output_type": "stream", "name": "stdout", "text": f"export OPENAI_API_KEY={head}"},
+            {"output_type": "stream", "name": "stdout", "text": f"{tail}\ndone\n"},
+        )
+    )
+    text = ContextPolicy().text(notebook_text(raw) or "")[0]
+    assert tail not in text and head not in text, text
+    assert "done" in text

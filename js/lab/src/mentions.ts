@@ -20,6 +20,7 @@ import type { NotebookLink } from "./link";
 import { isPrivate, KEPT_OUT_NOTE, PRIVATE_TAG } from "./privatecells";
 import { errorOutputs } from "./prompts";
 import { hideShownSecret, namesSecret, policyResult, redactText } from "./redact";
+import { mergedStreams } from "./streams";
 
 /** The most of a text file the model reads with a mention. */
 export const MAX_FILE_TEXT = 8000;
@@ -104,7 +105,8 @@ export function notebookText(raw: string): string | null {
     }
     const source = joined(cell.source);
     parts.push(`--- cell ${index} (${String(cell.cell_type ?? "code")}) ---`, source);
-    const outputs = Array.isArray(cell.outputs) ? (cell.outputs as Record<string, unknown>[]) : [];
+    // A key printed in two flushes is read whole (nbclient saves each apart).
+    const outputs = mergedStreams(Array.isArray(cell.outputs) ? (cell.outputs as Record<string, unknown>[]) : []);
     // `print(db_password)`: a one-line output is the secret the cell's last line names, as
     // the live cells' reader hides it (cells.ts); saved, it was sent whole.
     const shown = namesSecret(source) ? hideShownSecret : (text: string): string => text;

@@ -27,6 +27,7 @@ from openai.types.responses import ResponseInputContentParam
 from openai.types.responses.response_input_item_param import Message
 
 from ..context_policy.errors import with_cell_lines
+from ..context_policy.streams import merged_streams
 from ..context_policy.values import hide_shown_secret, names_secret
 from ..private_cells import KEPT_OUT_NOTE, is_private
 from ..protocol import MAX_TOOL_OUTPUT_BYTES, STEP_UNDO_KEY, RequestContext
@@ -442,7 +443,8 @@ def notebook_text(raw: str) -> str | None:
         # ``print(db_password)``: a one-line output is the secret the cell's last line
         # names, as the live cells' readers hide it; saved, it was sent whole.
         shown = hide_shown_secret if names_secret(source) else str
-        for output in cell.get("outputs") or []:
+        # A key printed in two flushes is read whole (nbclient saves each apart).
+        for output in merged_streams(cell.get("outputs") or []):
             if not isinstance(output, dict):
                 continue
             kind = output.get("output_type")

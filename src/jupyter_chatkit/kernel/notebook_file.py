@@ -21,6 +21,7 @@ from ..context_policy.errors import (
     strip_ansi,
     with_cell_lines,
 )
+from ..context_policy.streams import merged_streams
 from ..private_cells import SavedCells, is_private, kept_out, private_sources
 from .uncaught_group import RUN_CODE, printed_traceback, split_uncaught
 
@@ -250,35 +251,6 @@ def output_text(output: dict[str, Any]) -> dict[str, Any]:
     if others:
         text += ("\n" if text else "") + f"[also: {', '.join(others)}]"
     return {"output_type": kind, "text": _clip(text, OUTPUT_CHARS)}
-
-
-def merged_streams(outputs: list[Any]) -> list[Any]:
-    """``outputs`` with each run of stream outputs of one name (stdout, stderr) as one, as
-    JupyterLab shows and saves them. A notebook run by nbclient or papermill keeps every
-    flush apart (``print("API_KEY=", end="")``, a pause, then the key): read one by one,
-    the name and its value were never in one text for the policy to see."""
-    merged: list[Any] = []
-    # Each run's texts, joined once at its end: joined at each output, a cell of many
-    # flushes (a loop printing a line a step) cost time quadratic in its outputs.
-    pieces: list[str] = []
-    for raw in outputs:
-        last = merged[-1] if merged else None
-        if (
-            isinstance(raw, dict)
-            and raw.get("output_type") == "stream"
-            and isinstance(last, dict)
-            and last.get("output_type") == "stream"
-            and last.get("name") == raw.get("name")
-        ):
-            pieces.append(_text(raw.get("text")))
-            continue
-        if len(pieces) > 1:
-            merged[-1] = {**merged[-1], "text": "".join(pieces)}
-        pieces = [_text(raw.get("text"))] if isinstance(raw, dict) else []
-        merged.append(raw)
-    if len(pieces) > 1:
-        merged[-1] = {**merged[-1], "text": "".join(pieces)}
-    return merged
 
 
 # A JSON string (its escapes included) or a bracket; nothing else changes the depth.

@@ -1,0 +1,37 @@
+/**
+ * A notebook's outputs as JupyterLab shows and saves them: each run of stream outputs of
+ * one name (stdout, stderr) as one. A file run by nbclient or papermill keeps every flush
+ * apart (`print("API_KEY=", end="")`, a pause, then the key): read one by one, a key cut
+ * in two reached the model in two pieces no rule can tell. Mirrors Python's
+ * `context_policy.streams.merged_streams`.
+ */
+
+type Output = Record<string, unknown>;
+
+function text(value: unknown): string {
+  if (Array.isArray(value)) return value.map(String).join("");
+  return typeof value === "string" ? value : "";
+}
+
+/** `outputs` with each run of same-named stream outputs as one (the others unchanged). */
+export function mergedStreams(outputs: readonly Output[]): Output[] {
+  const merged: Output[] = [];
+  // Each run's texts, joined once at its end (a loop's many flushes stay linear).
+  let pieces: string[] = [];
+  const close = (): void => {
+    if (pieces.length > 1) merged[merged.length - 1] = { ...merged[merged.length - 1], text: pieces.join("") };
+  };
+  for (const raw of outputs) {
+    const last = merged[merged.length - 1];
+    const stream = raw && typeof raw === "object" && raw.output_type === "stream";
+    if (stream && last && last.output_type === "stream" && last.name === raw.name) {
+      pieces.push(text(raw.text));
+      continue;
+    }
+    close();
+    pieces = stream ? [text(raw.text)] : [];
+    merged.push(raw);
+  }
+  close();
+  return merged;
+}

@@ -1,0 +1,43 @@
+"""A notebook's outputs as JupyterLab shows and saves them: each run of stream outputs of
+one name as one. Every reader of a notebook file (the kernel's, an attached or mentioned
+notebook's text) reads them so, or a key printed in two flushes reaches the model in two
+pieces no rule can tell."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list):
+        return "".join(str(v) for v in value)
+    return value if isinstance(value, str) else ""
+
+
+def merged_streams(outputs: list[Any]) -> list[Any]:
+    """``outputs`` with each run of stream outputs of one name (stdout, stderr) as one, as
+    JupyterLab shows and saves them. A notebook run by nbclient or papermill keeps every
+    flush apart (``print("API_KEY=", end="")``, a pause, then the key): read one by one,
+    the name and its value were never in one text for the policy to see."""
+    merged: list[Any] = []
+    # Each run's texts, joined once at its end: joined at each output, a cell of many
+    # flushes (a loop printing a line a step) cost time quadratic in its outputs.
+    pieces: list[str] = []
+    for raw in outputs:
+        last = merged[-1] if merged else None
+        if (
+            isinstance(raw, dict)
+            and raw.get("output_type") == "stream"
+            and isinstance(last, dict)
+            and last.get("output_type") == "stream"
+            and last.get("name") == raw.get("name")
+        ):
+            pieces.append(_text(raw.get("text")))
+            continue
+        if len(pieces) > 1:
+            merged[-1] = {**merged[-1], "text": "".join(pieces)}
+        pieces = [_text(raw.get("text"))] if isinstance(raw, dict) else []
+        merged.append(raw)
+    if len(pieces) > 1:
+        merged[-1] = {**merged[-1], "text": "".join(pieces)}
+    return merged
