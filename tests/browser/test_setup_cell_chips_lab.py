@@ -276,3 +276,11 @@ def test_a_cell_kept_out_by_its_menu_is_not_read_by_get_notebook_cells(
     cell.locator(".jp-InputPrompt").click(button="right")
     page.locator(".lm-Menu-item", has_text="Let the Assistant Read").wait_for()
     page.keyboard.press("Escape")
+    # A tag typed elsewhere (the property inspector writes the cell's metadata) is shown.
+    lab_page.notebook_js(
+        "nb.content.widgets[2].model.setMetadata('tags', ['remove-cell', 'chatkit-private']);"
+    )
+    page.wait_for_function(
+        "() => document.querySelectorAll('.jp-Notebook .jp-Cell')[2]"
+        ".classList.contains('jck-private-cell')"
+    )

@@ -13,7 +13,7 @@ import type { NotebookPanel } from "@jupyterlab/notebook";
 import { activeCell, notebookCells } from "../src/cells";
 import { currentRefs, fixErrorParts } from "../src/context";
 import type { MessagePart } from "../../src/index";
-import { labCommands, notebookText } from "../src/mentions";
+import { labCommands, labMentions, notebookText } from "../src/mentions";
 import { PRIVATE_TAG, isPrivate, setPrivate } from "../src/privatecells";
 
 const PRIVATE_SOURCE = "plan = 'PRIVSRC-7Hq'\nraise ValueError('PRIVERR-9Kd')";
@@ -138,4 +138,14 @@ test("/fix on no failing active cell skips a kept-out cell's error; on the kept-
   assert.equal(fixed(3), failing);
   // Active: the kept-out cell itself. The person is on it: it is sent.
   assert.equal(fixed(2), withOpenError[2]);
+});
+
+test("an @cell mention of a kept-out cell sends it: the person picked it", async () => {
+  const all = cells();
+  setPrivate(all[1].model, true);
+  const refs = await labMentions({ panel: notebook(all, 0) } as never).complete("2", "#");
+  const ref = refs.find((r) => r.cell === 1);
+  assert.ok(ref?.resolve);
+  const sent = JSON.stringify(await ref.resolve());
+  assert.ok(sent.includes("PRIVSRC-7Hq") && sent.includes("PRIVOUT-3Lw"), sent);
 });
