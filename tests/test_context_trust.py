@@ -291,6 +291,19 @@ def test_a_configured_key_printed_in_part_is_hidden() -> None:
     assert key[-4:] in text  # four characters are no key
 
 
+def test_a_configured_key_shortened_in_the_middle_is_hidden_whole() -> None:
+    """IPython's Verbose tracebacks and reprlib show a long value as ``head...tail``."""
+    key = "azk-7Hq2Zx9Lm4Wv8Rt1Yp6NqW3eAb3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z"
+    policy = ContextPolicy(exact=(key,))
+    for shown in (
+        f"in connect(api_key='{key[:30]}...{key[-24:]}')",
+        f"x = '{key[:8]}…{key[-20:]}'",
+        f"key ends ...{key[-16:]} here",
+    ):
+        text, count = policy.text(shown)
+        assert key[-12:] not in text and count == 1, text
+
+
 # -- end to end: what reaches the model through the server, whatever a front end sent ---------
 
 

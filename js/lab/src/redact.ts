@@ -136,6 +136,7 @@ function isDigest(secret: string, before: string): boolean {
 const LABEL_NAME = new RegExp(RULES.labelName);
 const CONTAINER = new RegExp(RULES.containerAssignment, "g");
 const CONTINUED = new RegExp(RULES.continuedString, "g");
+const ELIDED_TAIL = new RegExp(RULES.elidedTail, "g");
 
 
 
@@ -367,6 +368,11 @@ export class Redactor extends CallRedaction {
     }
     if (value.includes(RULES.placeholderOpen)) {
       value = this.continued(value);
+      // `«…»...tail` (a Verbose traceback's shortened value): the tail is the same secret's.
+      value = value.replace(ELIDED_TAIL, (whole, head: string) => {
+        if (whole.slice(head.length).includes(RULES.placeholderOpen)) this.count -= 1;
+        return head;
+      });
       // A value the name rules hid may go on, wrapped, on the next line: the late rules again.
       for (const rule of LATE_RULES) if (!rule.prefilter || rule.prefilter.test(value)) value = this.applyRule(rule, value);
     }

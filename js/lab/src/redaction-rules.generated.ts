@@ -2824,5 +2824,6 @@ export const RULES = {
     "code="
   ],
   "placeholderOpen": "«redacted: ",
-  "placeholderClose": "»"
+  "placeholderClose": "»",
+  "elidedTail": "(«redacted: [^«»\\n]{1,80}»)(?:\\.{3}|…)(?:«redacted: [^«»\\n]{1,80}»|[A-Za-z0-9_+/=~.-]*[A-Za-z0-9_+/=~-])"
 } as const;

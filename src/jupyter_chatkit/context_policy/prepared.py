@@ -178,9 +178,16 @@ def prepare(
     # A configured key printed in part (``key[:20]``) is still most of it: its first
     # PREFIX_CHARS characters hide what follows them too.
     keys = {s for s in found if s in prefixed or looks_random(s)}
+    # So do its last PREFIX_CHARS what precedes them (``...key[-30:]``, a Verbose
+    # traceback's or reprlib's shortened value without its head).
     heads = sorted({s[:PREFIX_CHARS] for s in keys if len(s) >= MIN_PREFIX_KEY}, key=len)
+    tails = sorted({s[-PREFIX_CHARS:] for s in keys if len(s) >= MIN_PREFIX_KEY}, key=len)
     prefixes = (
-        re.compile(f"(?:{'|'.join(re.escape(h) for h in heads)})[A-Za-z0-9_+/=.~-]*")
+        re.compile(
+            f"(?:{'|'.join(re.escape(h) for h in heads)})[A-Za-z0-9_+/=.~-]*"
+            f"|(?<![A-Za-z0-9_+/=.~-])[A-Za-z0-9_+/=.~-]*?"
+            f"(?:{'|'.join(re.escape(t) for t in tails)})"
+        )
         if heads
         else None
     )

@@ -113,6 +113,7 @@ _WORD_SECRET_NAME = lazy_compile(rules.WORD_SECRET_NAME)
 _ITEM_GLUE = lazy_compile(rules.ITEM_GLUE)
 # After a bare word: ``+`` and another name or literal (``head + tail``).
 _JOINED_NEXT = lazy_compile(r"[ \t]*\+[ \t]*[A-Za-z_'\"]")
+_ELIDED_TAIL = lazy_compile(rules.ELIDED_TAIL)
 
 
 # A text needs "(", a quote and a name trigger or one of these for the call rule.
@@ -298,6 +299,8 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
                 self._nested -= 1
         if rules.PLACEHOLDER_OPEN in value:
             value = self._continued(value)
+            if "..." in value or "…" in value:
+                value = _ELIDED_TAIL.sub(self._elided_tail, value)
             # A value the name rules hid may go on, wrapped, on the next line: the late
             # rules (late_rules.py) again.
             for rule in rx.late:
@@ -334,6 +337,12 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
         if self._known_cores is not None:
             value = self._known_cores.sub(self._replace_known_core, value)
         return value
+
+    def _elided_tail(self, match: re.Match[str]) -> str:
+        """A hidden head's shortened tail (``«…»...tail``), hidden with it: one secret."""
+        if rules.PLACEHOLDER_OPEN in match.group(0)[len(match.group(1)) :]:
+            self.count -= 1  # the tail was counted as a secret of its own
+        return match.group(1)
 
     def _replace_known_core(self, match: re.Match[str]) -> str:
         self.count += 1

@@ -338,6 +338,13 @@ ENTITY_TRIGGERS: list[str] = [*NAME_TRIGGERS, "code="]
 # The marker every redaction leaves; the model is told what it means.
 PLACEHOLDER_OPEN = "«redacted: "
 PLACEHOLDER_CLOSE = "»"
+# A value shown shortened as ``head...tail`` (IPython's Verbose tracebacks, reprlib, a
+# log): once its head is hidden, the elision and the run of key characters after it (or
+# the marker that already hid them) are the same secret's and go with it.
+ELIDED_TAIL = (
+    "(" + PLACEHOLDER_OPEN + r"[^«»\n]{1,80}»)(?:\.{3}|…)"
+    r"(?:" + PLACEHOLDER_OPEN + r"[^«»\n]{1,80}»|[A-Za-z0-9_+/=~.-]*[A-Za-z0-9_+/=~-])"
+)
 
 
 def rules_dict() -> dict[str, Any]:
@@ -435,6 +442,7 @@ def rules_dict() -> dict[str, Any]:
         "entityTriggers": ENTITY_TRIGGERS,
         "placeholderOpen": PLACEHOLDER_OPEN,
         "placeholderClose": PLACEHOLDER_CLOSE,
+        "elidedTail": ELIDED_TAIL,
     }
 
 
