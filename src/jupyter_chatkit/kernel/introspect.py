@@ -249,9 +249,35 @@ def list_kernel_variables(
     return result
 
 
+# IPython's history in the namespace: every cell's source (``In``, ``_ih``, ``_i``,
+# ``_i5``) and result (``Out``, ``_oh``, ``_``, ``_5``).
+_HISTORY_NAMES = frozenset({"In", "Out", "_ih", "_oh"})
+_HISTORY_ENTRY = re.compile(r"_(?:i{1,3}|i\d+|\d+|_{0,2})")
+HISTORY_NOTE = (
+    "That is IPython's history of the cells run, not a variable: get_notebook_cells and "
+    "get_active_cell read the cells (without those the person kept out)."
+)
+
+
+def is_history_name(view: KernelView, name: str) -> bool:
+    """Whether ``name`` is IPython's history of the cells run, as IPython bound it (a
+    name the person bound is theirs): never inspected, as cells the person kept out
+    (private_cells.py) would be read there."""
+    if name in _HISTORY_NAMES:
+        hidden_names = view.hidden
+        return (
+            hidden_names is not None
+            and name in hidden_names
+            and (hidden_names[name] is view.namespace.get(name))
+        )
+    return view.shell is not None and _HISTORY_ENTRY.fullmatch(name) is not None
+
+
 def inspect_kernel_variable(view: KernelView, name: str) -> dict[str, Any]:
     """A detailed, bounded description of one variable, or a readable error."""
     key = name.strip()
+    if is_history_name(view, key):
+        return {"name": key, "error": HISTORY_NOTE}
     if key not in view.namespace:
         result: dict[str, Any] = {"error": f"No variable named {clip(key, 100)!r} in the kernel."}
         names = [n for n, _ in user_variables(view)]
