@@ -917,6 +917,20 @@ test("the hidden values' list shows a cell line's bidi controls for what they ar
   done(page);
 });
 
+test("a notebook's or file's name shows its bidi controls and zero-width characters", opts, async () => {
+  const { page, errors } = await open("theme=light&nbname=1", 600);
+  // History rows: "x<U+202E>gnp.ipynb" draws as "xbnypi.png" unless the control is shown.
+  await page.getByRole("button", { name: "Conversation history" }).click();
+  await page.waitForSelector(".jck-history-row");
+  const marks = await page
+    .locator(".jck-history-notebook .jck-bidi")
+    .evaluateAll((els) => els.map((e) => e.getAttribute("data-cp")));
+  assert.deepEqual(marks, ["U+202E", "U+200B"]);
+  await page.locator(".jck-history").screenshot({ path: join(outDir, "bidi-history.png") });
+  assert.deepEqual(errors, []);
+  done(page);
+});
+
 test("sanitizer on raw hostile HTML (defence behind escaping)", opts, async () => {
   const { page } = await open("theme=light", 380);
   const out = await page.evaluate(() => {

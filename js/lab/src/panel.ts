@@ -11,6 +11,7 @@ import type { NotebookPanel } from "@jupyterlab/notebook";
 import type { Message } from "@lumino/messaging";
 import { Widget } from "@lumino/widgets";
 import type { MessagePart } from "../../src/index";
+import { revealIn } from "../../src/ui/bidi";
 import { distinctName } from "../../src/ui/paths";
 import type { SendKey, SidebarChat } from "./chat";
 import type { Replacement } from "./edits";
@@ -212,6 +213,8 @@ export class AssistantPanel extends Widget {
     // that name (the chips' and the history's rule: "a/nb.ipynb" beside "b/nb.ipynb").
     name.textContent = distinctName(panel.context.localPath, this.link.openPaths());
     name.title = panel.context.path;
+    // A file name may hold bidi controls or zero-width characters: shown for what they are.
+    revealIn(name);
     this.contextEl.append(label, name);
   }
 

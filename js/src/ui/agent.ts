@@ -407,6 +407,9 @@ export class AgentSteps {
     // and the notebook it acts on; a live step shows what its approval approves.
     const show = (p: StepPreview): void => {
       const where = p.notebook ? h("p", { class: "jck-step-notebook" }, "In ", h("code", null, p.notebook)) : null;
+      // A file name may hold bidi controls or zero-width characters: "In evil.ipynb" must
+      // not read as another notebook.
+      if (where) revealIn(where);
       const what = p.problem
         ? h("p", { class: "jck-step-problem" }, p.problem)
         : p.before !== undefined && p.after !== undefined

@@ -9,6 +9,7 @@
 
 import type { ChatSession } from "../client/session";
 import type { Attachment } from "../client/types";
+import { revealIn } from "./bidi";
 import { button, h, icon } from "./dom";
 
 /** How the host sends an attachment's bytes (authenticated, to the server's URL). */
@@ -236,6 +237,8 @@ export class AttachmentTray {
         ),
       ),
     );
+    // A file's name may hold bidi controls or zero-width characters: shown for what they are.
+    revealIn(this.el);
   }
 }
 

@@ -10,6 +10,7 @@
  */
 
 import type { UserMessageContent, UserMessageTagContent } from "../client/types";
+import { revealIn } from "./bidi";
 import { button, h, icon } from "./dom";
 import { distinctName } from "./paths";
 import "./context.css";
@@ -264,5 +265,7 @@ export class ContextChips {
       ),
       ...(restore ? [restore] : []),
     );
+    // A notebook's or file's name may hold bidi controls or zero-width characters.
+    revealIn(this.el);
   }
 }

@@ -5,7 +5,7 @@
  * tells the person what the assistant saw without showing what it did not.
  */
 
-import { revealBidi } from "./bidi";
+import { revealIn } from "./bidi";
 import { h } from "./dom";
 
 /** One value hidden: where it was, the text around it as the model got it, and why. */
@@ -126,7 +126,8 @@ export function hiddenList(places: readonly HiddenPlace[], id: string, onCell?: 
       h("li", null, where, ": ", h("code", { class: "jck-hidden-shown" }, p.shown), h("span", null, ` (${p.why})`)),
     );
   }
-  // A cell's line may hold bidi controls or zero-width characters: shown for what they are.
-  revealBidi(list);
+  // A cell's line, and a where naming a notebook or file, may hold bidi controls or
+  // zero-width characters: shown for what they are.
+  revealIn(list);
   return list;
 }

@@ -2,6 +2,7 @@
 
 import type { ChatSession } from "../client/session";
 import type { ThreadMetadata } from "../client/types";
+import { revealIn } from "./bidi";
 import { button, h, icon, plainTitle } from "./dom";
 import { distinctName } from "./paths";
 
@@ -140,7 +141,9 @@ export class HistoryPanel {
   private renameNotebooks(): void {
     for (const el of this.list.querySelectorAll<HTMLElement>(".jck-history-notebook")) {
       const name = distinctName(el.title, this.paths);
-      if (el.textContent !== name) el.textContent = name;
+      if (el.textContent === name) continue;
+      el.textContent = name;
+      revealIn(el);
     }
   }
 
@@ -175,7 +178,10 @@ export class HistoryPanel {
       const name = title();
       for (const { el, attr, label } of named) {
         if (attr) el.setAttribute(attr, label ? label(name) : name);
-        else el.textContent = name;
+        else {
+          el.textContent = name;
+          revealIn(el);
+        }
       }
     };
     // A rename or delete replaces the row's buttons: the keyboard goes back to the one it
@@ -199,6 +205,8 @@ export class HistoryPanel {
         },
         { class: "jck-history-open", "aria-current": current ? "true" : null },
       );
+      // A title or notebook name may hold bidi controls or zero-width characters.
+      revealIn(open);
       const rename = button(icon("pencil"), () => startRename(), {
         class: "jck-btn jck-btn-icon",
         "aria-label": `Rename “${title()}”`,

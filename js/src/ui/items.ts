@@ -18,6 +18,7 @@ import type {
   WorkflowItem,
 } from "../client/types";
 import { toolLabel as fillLabel, toolSpec } from "../toolspec";
+import { revealIn } from "./bidi";
 import { button, copyText, h, icon } from "./dom";
 import { type MarkdownOptions, MarkdownView } from "./markdown";
 import { noteFor, turnNotes } from "./turnnotes";
@@ -162,6 +163,8 @@ function userEntry(item: UserMessageItem, host: ItemHost): Entry {
       const kind = a.type === "image" ? "Image" : "File";
       bubble.appendChild(h("span", { class: "jck-tag jck-msg-attachment", title: a.name }, `${kind}: ${a.name}`));
     }
+    // A tag or file names a notebook, cell or file: bidi controls and zero-width characters shown.
+    for (const tag of bubble.querySelectorAll(".jck-tag")) revealIn(tag);
     if (!host.edit) {
       el.appendChild(bubble);
       return;

@@ -10,6 +10,7 @@
 import type { ThreadItem, UserMessageItem } from "../client/types";
 import { AGENT_TOOLS, READ_CELLS } from "../protocol";
 import { toolLabel, toolSpec } from "../toolspec";
+import { revealIn } from "./bidi";
 import { h } from "./dom";
 import { type HiddenPlace, hiddenList, hiddenPlaces } from "./hiddenlist";
 import { toolError } from "./items";
@@ -175,6 +176,8 @@ export function readLine(summary: ReadSummary, onCell?: (index: number) => void)
     el.appendChild(p);
   });
   if (list) el.appendChild(list);
+  // A notebook's or file's name read may hold bidi controls or zero-width characters.
+  revealIn(el);
   return el;
 }
 

@@ -135,7 +135,13 @@ const transport: Transport = {
                   q.get("untitled") === "second" ? { ...t, created_at: `2025-01-02T03:04:10.${700 - 600 * i}` } : t,
                 ),
               }
-            : threadsJson,
+            : q.get("nbname")
+              ? // nbname=1: the rows' notebooks, one named with a bidi override and a zero-width space.
+                {
+                  ...threadsJson,
+                  data: threadsJson.data.map((t, i) => ({ ...t, notebook: i ? "a.ipynb" : "x\u202egnp.ipynb\u200b" })),
+                }
+              : threadsJson,
         );
       case "threads.get_by_id":
         return json(threadJson);
