@@ -24,6 +24,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from chatkit.types import ThreadItem, ThreadMetadata
 from sqlalchemy.engine import URL
@@ -56,14 +57,19 @@ class UnsavedSpool:
     def of(cls, url: URL) -> UnsavedSpool | None:
         """The spool of the store at ``url`` (None for an in-memory SQLite store)."""
         if url.get_backend_name() == "sqlite":
-            database = url.database or ""
-            if database in ("", ":memory:") or database.startswith("file::memory:"):
-                return None
-            return cls(Path(database + "-unsaved"))
+            database = _sqlite_file(url)
+            return None if database is None else cls(Path(database + "-unsaved"))
         from jupyter_core.paths import jupyter_data_dir
 
-        where = url.set(password=None).render_as_string(hide_password=False)
-        digest = hashlib.sha256(where.encode()).hexdigest()[:16]
+        # Neither the password nor a query parameter that may hold one is hashed: the
+        # name is stable per store, and derives from nothing secret.
+        secret = [k for k in url.query if any(w in k.lower() for w in _SECRET_WORDS)]
+        # (URL.set ignores a None: the URL is made again without the password.)
+        where = URL.create(
+            url.drivername, url.username, None, url.host, url.port, url.database, url.query
+        ).difference_update_query(secret)
+        body = where.render_as_string(hide_password=False)
+        digest = hashlib.sha256(body.encode()).hexdigest()[:16]
         return cls(Path(jupyter_data_dir()) / "jupyter_chatkit" / f"unsaved-{digest}")
 
     def put(self, entry: SpooledThread) -> None:
@@ -130,6 +136,26 @@ class UnsavedSpool:
 
     def _path(self, thread_id: str) -> Path:
         return self.directory / _name(thread_id)
+
+
+# Query parameters of a PostgreSQL URL that may hold a secret (password, sslpassword,
+# passfile, sslkey...): left out of the spool's name.
+_SECRET_WORDS = ("pass", "secret", "token", "key")
+
+
+def _sqlite_file(url: URL) -> str | None:
+    """The file of the SQLite store at ``url`` (None in memory); the database of a URL
+    with ``uri=true`` is a ``file:`` URI (its path is the file)."""
+    database = url.database or ""
+    if str(url.query.get("uri", "")).lower() in ("true", "1"):
+        parts = urlsplit(database)
+        if parts.scheme == "file":
+            if url.query.get("mode") == "memory" or "mode=memory" in parts.query:
+                return None
+            database = unquote(parts.path)
+    if database in ("", ":memory:") or database.startswith("file::memory:"):
+        return None
+    return database
 
 
 def _name(thread_id: str) -> str:
