@@ -184,6 +184,7 @@ _LETTER = lazy_compile("[A-Za-z]")
 # (or acronyms with a number), a type's or a model's name.
 # ``hf_token``, ``db_password``: a snake-case variable name.
 _SNAKE_NAME = lazy_compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+[,;]?\Z")
+_LOWER_WORD = lazy_compile(r"[a-z][a-z0-9]*[,;]?\Z")
 _CAMEL_WORDS = lazy_compile(r"(?:[A-Z]+[a-z]{2,}[0-9]*[a-z]?|[A-Z]+[0-9]+[a-z]?){2,}\Z")
 
 
@@ -302,6 +303,8 @@ def keeps_unquoted(value: str, constant: bool, name: str = "", sep: str = "") ->
         return True  # ``merged = merge_cookies(`` (a "." or "_" in it), its arguments below
     if _SNAKE_NAME.match(value) is not None and is_secret_name(value.rstrip(",;")):
         return True  # ``token=hf_token``: a variable named like a secret, not a literal
+    if "=" in sep and _LOWER_WORD.match(value) is not None and is_secret_name(value.rstrip(",;")):
+        return True  # ``secret_value = token``: one word, a secret's name: a variable
     if ":" in sep and "=" not in sep and _TYPE_VALUE.match(value):
         return True
     if ":" in sep and "=" not in sep and PROSE_VALUE.match(value.rstrip(".,;")):
