@@ -174,16 +174,19 @@ function agentSession(script: Record<string, Answer[]>, answer: (id: string) => 
   const session = new ChatSession({ transport });
   const { host, applied, turns, cells, reverted, here } = fakeHost();
   const cards: string[] = [];
+  // The cards that said their step may already have been carried out.
+  const mayHaveRun: string[] = [];
   const approvals: StepApprovals = new StepApprovals(session, host, (id) => {
     const live = id ? approvals.live.get(id) : undefined;
     if (!id || live?.phase !== "waiting" || cards.includes(id)) return;
     cards.push(id);
+    if (live.mayHaveRun) mayHaveRun.push(id);
     const a = answer(id);
     queueMicrotask(() => (a === "all" ? live.approveAll?.() : live.decide?.(a)));
   });
   // As ui/agent.ts hands them over.
   session.toolFallback = (name) => (args, ctx) => approvals.step(name, args, ctx.item, ctx.signal, ctx.resumed === true);
-  return { session, transport, approvals, applied, turns, cards, cells, reverted, here, host };
+  return { session, transport, approvals, applied, turns, cards, mayHaveRun, cells, reverted, here, host };
 }
 
 test("Approve all holds for the rest of its turn only: Regenerate, an edited message and another thread show cards again", async () => {
@@ -307,6 +310,30 @@ test("a step resumed after a reload asks first, though Auto-run and auto-approve
   await own.session.send("go");
   assert.deepEqual(own.cards, []);
   assert.equal(own.applied.length, 1);
+});
+
+test("a resumed step's card says it may already have been carried out; a step of the page's own turn does not", async () => {
+  const pending = stepCall("s1", "run_cell", { index: 3 }).item;
+  const resumed = agentSession(
+    {
+      "threads.get_by_id": [{ json: storedThread([userMessage("u1").item, pending]) }],
+      "threads.add_client_tool_output": [{ sse: done }],
+    },
+    () => "skip",
+  );
+  await resumed.session.openThread(TID);
+  assert.deepEqual(resumed.cards, ["s1"]);
+  assert.deepEqual(resumed.mayHaveRun, ["s1"]);
+  const own = agentSession(
+    {
+      "threads.create": [{ sse: sse(threadCreated(), userMessage("u1"), stepCall("s1", "run_cell", { index: 3 })) }],
+      "threads.add_client_tool_output": [{ sse: done }],
+    },
+    () => "skip",
+  );
+  await own.session.send("go");
+  assert.deepEqual(own.cards, ["s1"]);
+  assert.deepEqual(own.mayHaveRun, []);
 });
 
 test("a running step that has to wait says what for on its card, until it is done", async () => {

@@ -156,6 +156,12 @@ export interface LiveStep {
   decide?: (d: Decision) => void;
   /** Approve this step and every further step of the same turn (waiting steps only). */
   approveAll?: () => void;
+  /**
+   * Asked of another page, reloaded or closed before it sent the result: the step may
+   * have been carried out there (the server does not know whether it was), and its card
+   * says so.
+   */
+  mayHaveRun?: boolean;
 }
 
 export const MCP_PREFIX = MCP_TOOL_PREFIX;
@@ -366,6 +372,7 @@ export class StepApprovals {
               phase: "waiting",
               preview: shown,
               decide,
+              ...(resumed ? { mayHaveRun: true } : {}),
               approveAll: () => {
                 // Only for the turn the card belongs to, and only while it runs.
                 if (turn === this.turn && this.busy) this.approveAllTurn = turn;

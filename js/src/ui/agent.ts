@@ -435,6 +435,16 @@ export class AgentSteps {
       return;
     }
     const decide = live.decide;
+    if (live.mayHaveRun) {
+      // A page reloaded or closed while this step waited or ran: approving may do it twice.
+      body.prepend(
+        h(
+          "p",
+          { class: "jck-step-problem jck-step-may-have-run", role: "note" },
+          "This step may already have been carried out before the page was reloaded or closed. Check the notebook before you approve it again.",
+        ),
+      );
+    }
     const approveAll = live.approveAll ?? (() => decide("approve"));
     const actions = h(
       "div",
