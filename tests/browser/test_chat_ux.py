@@ -325,6 +325,9 @@ def test_a_message_without_an_answer_offers_retry(
     scripted_llm.script(Reply("Now it works."))
     error.get_by_role("button", name="Retry").click()
     page.locator(ASSISTANT, has_text="Now it works.").wait_for(timeout=60_000)
+    # Its text shows before its turn ends (the answer is saved, the stream closes), and
+    # Enter while answering sends nothing: the next message waits for the turn's end.
+    wait_idle(page)
     assert user_texts(scripted_llm)[-1] == "will fail"
     # A later failure, then an answer after it: reopened, the failed message (now in the
     # middle of the thread) still says why, without Retry; the retried one says nothing.
