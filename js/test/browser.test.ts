@@ -931,6 +931,28 @@ test("a notebook's or file's name shows its bidi controls and zero-width charact
   done(page);
 });
 
+test("an approval card's notebook shows its bidi controls and zero-width characters", opts, async () => {
+  const { page, errors } = await open("theme=light&agent=1", 600);
+  await page.locator(".jck-mode-agent").click();
+  const box = page.getByRole("textbox", { name: "Message" });
+  await box.fill("step");
+  await box.press("Enter");
+  await page.waitForSelector(".jck-step-approve");
+  // "In x<U+202E>gnp.ipynb" drew as "In xbnypi.png" unless the control is shown.
+  const marks = await page
+    .locator(".jck-step-notebook .jck-bidi")
+    .evaluateAll((els) => els.map((e) => e.getAttribute("data-cp")));
+  assert.deepEqual(marks, ["U+202E", "U+200B"]);
+  await page
+    .locator(".jck-step")
+    .first()
+    .screenshot({ path: join(outDir, "bidi-step-notebook.png") });
+  await page.locator(".jck-step-skip").click();
+  await page.waitForFunction(() => !(window as any).chat.session.busy);
+  assert.deepEqual(errors, []);
+  done(page);
+});
+
 test("sanitizer on raw hostile HTML (defence behind escaping)", opts, async () => {
   const { page } = await open("theme=light", 380);
   const out = await page.evaluate(() => {

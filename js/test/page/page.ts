@@ -113,6 +113,8 @@ const transport: Transport = {
     const text = body.params?.input?.content?.[0]?.text;
     switch (body.type) {
       case "threads.create":
+        // "step": the tool call is an Agent step (agent=1 shows its card).
+        if (text === "step") return sse(createSse.replace('"name":"list_kernel_variables"', '"name":"run_cell"'));
         return sse(text === "hostile" ? hostileSse : q.get("pendingtitle") ? pendingTitleSse : createSse);
       case "threads.add_client_tool_output":
         return sse(toolOutputSse);
@@ -291,10 +293,11 @@ function mountChat(): void {
     placeholder: (key) => `Ask… (${key})`,
     initialThreadId: q.get("initial"),
     // upload=1: attachments; an upload named "slow…" waits for `__release("upload")`.
-    // agent=1: the Ask / Agent switch (a host that never gets a step here).
+    // agent=1: the Ask / Agent switch; a step's card says it is in a notebook named with a
+    // bidi override and a zero-width space.
     agent: q.get("agent")
       ? {
-          preview: async () => ({}),
+          preview: async () => ({ notebook: "x\u202egnp.ipynb\u200b", code: "x = 1" }),
           apply: async () => ({ result: { error: "not in this page" } }),
           diff: (before, after) => Object.assign(document.createElement("pre"), { textContent: `${before}\n${after}` }),
         }
