@@ -19,8 +19,11 @@ MAX_TRACEBACK_CHARS = 2_000
 MAX_MESSAGE_CHARS = 600
 _FRAME_CHARS = 500
 
-# CSI (colours, cursor moves), OSC (titles, hyperlinks) and two-byte escape sequences.
-ANSI_RE = lazy_compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
+# CSI (colours, cursor moves), OSC (titles, hyperlinks) and two-byte escape sequences,
+# and what a cut left of one (``\x1b[31`` without its final byte, a lone ESC).
+ANSI_RE = lazy_compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\|\Z)|\x1b[@-Z\\-_]?"
+)
 
 
 def strip_ansi(text: str) -> str:
@@ -34,6 +37,8 @@ class Frame:
 
     text: str
     user: bool
+    # How many frames of the traceback it stands for (a recursion's run told once).
+    n: int = 1
 
 
 _USER_HEADER = lazy_compile(r"^\s*(?:Cell In ?\[|Input In ?\[|File <ipython-input|<ipython-input)")
@@ -57,7 +62,8 @@ def collapse_repeats(frames: list[Frame]) -> list[Frame]:
         if out and frame.text == out[-1].text.split(_REPEAT_NOTE, 1)[0]:
             repeats += 1
             base = out[-1].text.split(_REPEAT_NOTE, 1)[0]
-            out[-1] = Frame(f"{base}{_REPEAT_NOTE}{repeats:,} more times", out[-1].user)
+            note = f"{base}{_REPEAT_NOTE}{repeats:,} more times"
+            out[-1] = Frame(note, out[-1].user, out[-1].n + frame.n)
         else:
             repeats = 0
             out.append(frame)
@@ -95,33 +101,78 @@ def with_cell_lines(text: str) -> str:
 _REPEAT_NOTE = "\n… the frame above repeated "
 
 
+# A recursion through several functions (a calls b calls a) repeats a block of frames;
+# blocks up to this long are told once, with how often they repeated.
+CYCLE_FRAMES = 4
+
+
+def collapse_cycles(frames: list[Frame]) -> list[Frame]:
+    """Runs of a block of 2 to :data:`CYCLE_FRAMES` frames repeated (a mutual recursion)
+    as that block once, saying how often it repeated; a single frame's repeats are
+    told by :func:`collapse_repeats`."""
+    out: list[Frame] = []
+    i = 0
+    while i < len(frames):
+        best_period, best_repeats = 0, 0
+        for period in range(2, CYCLE_FRAMES + 1):
+            block = [f.text for f in frames[i : i + period]]
+            if len(block) < period or len(set(block)) == 1:
+                continue
+            repeats = 0
+            while [
+                f.text for f in frames[i + (repeats + 1) * period : i + (repeats + 2) * period]
+            ] == block:
+                repeats += 1
+            if repeats > best_repeats:
+                best_period, best_repeats = period, repeats
+        if best_repeats < 2:
+            out.append(frames[i])
+            i += 1
+            continue
+        block_frames = frames[i : i + best_period]
+        last = block_frames[-1]
+        note = f"\n… the {best_period} frames above repeated {best_repeats:,} more times"
+        told = Frame(last.text.rstrip() + note, last.user, last.n + best_period * best_repeats)
+        out += [*block_frames[:-1], told]
+        i += best_period * (best_repeats + 1)
+    return out
+
+
 def reduce_frames(frames: list[Frame], final: str, limit: int = MAX_TRACEBACK_CHARS) -> str:
     """The user's frames, the last library frame and ``final``, in at most ``limit`` chars."""
-    frames = collapse_repeats(frames)
+    frames = collapse_repeats(collapse_cycles(frames))
     last_lib = max((i for i, f in enumerate(frames) if not f.user), default=-1)
     last_user = max((i for i, f in enumerate(frames) if f.user), default=-1)
     keep = [i for i, f in enumerate(frames) if f.user]
     if (last_lib > last_user or not keep) and last_lib >= 0:
         keep.append(last_lib)
     keep = sorted(set(keep))
-    parts: list[str] = []
+    # Each part with how many frames it stands for (a gap's marker counts them).
+    parts: list[tuple[str, int]] = []
     skipped = 0
     prev = -1
     for i in keep:
-        skipped += i - prev - 1
+        skipped = sum(f.n for f in frames[prev + 1 : i])
         if skipped:
-            parts.append(f"… {skipped} library frame{'s' if skipped > 1 else ''} omitted")
-            skipped = 0
-        parts.append(_clip(frames[i].text.rstrip(), _FRAME_CHARS))
+            parts.append(
+                (f"… {skipped} library frame{'s' if skipped > 1 else ''} omitted", skipped)
+            )
+        parts.append((_clip(frames[i].text.rstrip(), _FRAME_CHARS), frames[i].n))
         prev = i
-    if len(frames) - prev - 1 > 0:
-        parts.append(f"… {len(frames) - prev - 1} library frames omitted")
+    after = sum(f.n for f in frames[prev + 1 :])
+    if after:
+        parts.append((f"… {after} library frame{'s' if after > 1 else ''} omitted", after))
     final = _clip(final.strip(), MAX_MESSAGE_CHARS)
-    text = "\n".join([*parts, final])
+    text = "\n".join([*(p[0] for p in parts), final])
+    dropped = 0
     while len(text) > limit and len(parts) > 2:
         # Keep the outermost and the innermost frames: they say what ran and what broke.
-        parts.pop(len(parts) // 2)
-        text = "\n".join([parts[0], "…", *parts[1:], final])
+        # What goes is one run from the middle, told by how many frames it held.
+        gap = len(parts) // 2
+        dropped += parts.pop(gap)[1]
+        marker = f"… {dropped:,} frame{'s' if dropped > 1 else ''} not shown"
+        shown = [p[0] for p in parts]
+        text = "\n".join([*shown[:gap], marker, *shown[gap:], final])
     return _clip(text, limit) if len(text) > limit else text
 
 
@@ -274,9 +325,10 @@ def exception_message(exc: BaseException) -> str:
             )
             return f"<message not read: arguments of type {kinds or '?'}>"
         if user:
-            return _clip(", ".join(str(a) for a in args), MAX_MESSAGE_CHARS)
+            return _clip(strip_ansi(", ".join(str(a) for a in args)), MAX_MESSAGE_CHARS)
     try:
-        return strip_ansi(_clip(str(exc), MAX_MESSAGE_CHARS))
+        # Colours removed before the cut: a cut inside one would leave a piece of it.
+        return _clip(strip_ansi(str(exc)), MAX_MESSAGE_CHARS)
     except Exception:
         return ""
 

@@ -8,7 +8,6 @@ are read; no user code runs. Loaded at the first error, not with ``%load_ext``.
 
 from __future__ import annotations
 
-import re
 from typing import Any, cast
 
 from ..context_policy.errors import (
@@ -18,6 +17,7 @@ from ..context_policy.errors import (
     MAX_TRACEBACK_CHARS,
     Frame,
     _clip,
+    collapse_cycles,
     exception_message,
     exception_type,
     frames_of,
@@ -99,62 +99,16 @@ def _message(exc: BaseException) -> str:
         if type(msg) is str and type(members) is tuple:
             n = len(members)
             return _clip(f"{strip_ansi(msg)} ({n} sub-exception{'s' if n != 1 else ''})", 600)
-    return without_cut_escape(exception_message(exc))
-
-
-# An escape sequence a clip cut short (``\x1b[31…``): what strip_ansi cannot match.
-_CUT_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*|\][^\x07\x1b]*)?")
-
-
-def without_cut_escape(text: str) -> str:
-    """``text`` without the pieces of escape sequences a clip left (a message is cut to
-    :data:`MAX_MESSAGE_CHARS` before its colours are stripped)."""
-    return _CUT_ESCAPE.sub("", strip_ansi(text)) if "\x1b" in text else text
+    return exception_message(exc)
 
 
 def collapse_block_cycles(blocks: list[str]) -> list[str]:
     """An IPython traceback's text blocks (one a frame) with a repeated block of 2 to
-    :data:`CYCLE_FRAMES` frames kept once, saying how often it repeated
+    4 frames kept once, saying how often it repeated
     (:func:`collapse_cycles`), for a traceback read from a saved notebook."""
     if len(blocks) < 6:
         return blocks
     return [f.text for f in collapse_cycles([Frame(b, False) for b in blocks])]
-
-
-# A recursion through several functions (a calls b calls a) repeats a block of frames;
-# blocks up to this long are told once, with how often they repeated.
-CYCLE_FRAMES = 4
-
-
-def collapse_cycles(frames: list[Frame]) -> list[Frame]:
-    """Runs of a block of 2 to :data:`CYCLE_FRAMES` frames repeated (a mutual recursion)
-    as that block once, saying how often it repeated; a single frame's repeats are
-    told by :func:`~jupyter_chatkit.context_policy.errors.reduce_frames`."""
-    out: list[Frame] = []
-    i = 0
-    while i < len(frames):
-        best_period, best_repeats = 0, 0
-        for period in range(2, CYCLE_FRAMES + 1):
-            block = [f.text for f in frames[i : i + period]]
-            if len(block) < period or len(set(block)) == 1:
-                continue
-            repeats = 0
-            while [
-                f.text for f in frames[i + (repeats + 1) * period : i + (repeats + 2) * period]
-            ] == block:
-                repeats += 1
-            if repeats > best_repeats:
-                best_period, best_repeats = period, repeats
-        if best_repeats < 2:
-            out.append(frames[i])
-            i += 1
-            continue
-        block_frames = frames[i : i + best_period]
-        last = block_frames[-1]
-        note = f"\n… the {best_period} frames above repeated {best_repeats:,} more times"
-        out += [*block_frames[:-1], Frame(last.text.rstrip() + note, last.user)]
-        i += best_period * (best_repeats + 1)
-    return out
 
 
 def _traceback(
@@ -170,7 +124,7 @@ def _traceback(
     if notes:
         # PEP 678 notes (``add_note``): Python prints them under the message.
         final = f"{final}\n{notes}"
-    frames = collapse_cycles(frames_of(exc, cell_names))
+    frames = frames_of(exc, cell_names)
     if issubclass(type(exc), SyntaxError):
         # Raised by the compiler: the frames are IPython's; the line and caret are the news.
         if not any(f.user for f in frames):
@@ -201,7 +155,7 @@ def _notes(exc: BaseException) -> str:
     said = [strip_ansi(n) for n in notes[:NOTES] if type(n) is str]
     if len(notes) > NOTES:
         said.append(f"… {len(notes) - NOTES} more notes")
-    return without_cut_escape(_clip("\n".join(said), NOTES_CHARS))
+    return _clip("\n".join(said), NOTES_CHARS)
 
 
 def _syntax_location(exc: SyntaxError, cell_names: dict[str, int] | None) -> str:
