@@ -26,8 +26,6 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from chatkit.store import NotFoundError
-
 from ..protocol import RequestContext
 from ..store.unsaved_spool import SpooledThread, UnsavedSpool
 from . import notebook_threads
@@ -153,10 +151,9 @@ class UnsavedThreads:
         # Taken while it is saved: a second request meanwhile does not save it again.
         del self._kept[kept.thread.id]
         try:
-            try:
-                await store.load_thread(kept.thread.id, context)
-            except NotFoundError:
-                await store.create_thread_with_item(kept.thread, kept.first, context)
+            # Only if the store has no such thread, in one transaction: one saved
+            # meanwhile (its turn may have renamed it since) stays as it is.
+            if await store.create_new_thread_with_item(kept.thread, kept.first, context):
                 await notebook_threads.record_notebook(
                     store, kept.thread.id, kept.notebook, context
                 )

@@ -79,6 +79,7 @@ from .statements import (
     THREAD_BY_ID,
     item_upsert,
     item_values,
+    thread_insert_new_statement,
     thread_not_found,
     thread_upsert_statement,
     touch_thread,
@@ -185,6 +186,8 @@ class SQLStore(HeldTurns, Store[RequestContext]):
         await self._turns.close()
         await self._hop.close()
         await self._engine.dispose()
+        if self.unsaved_spool is not None:
+            self.unsaved_spool.close()
 
     # ids ---------------------------------------------------------------------------
 
@@ -285,6 +288,14 @@ class SQLStore(HeldTurns, Store[RequestContext]):
             raise thread_not_found(thread.id) from None
         return codec.load_item(values["b_payload"], item_id=item.id, thread_id=thread.id)
 
+    async def create_new_thread_with_item(
+        self, thread: ThreadMetadata, item: ThreadItem, context: RequestContext
+    ) -> bool:
+        """:meth:`create_thread_with_item` only if the store has no thread of that id (of
+        anyone), in one transaction: True if saved; a thread it has stays as it is."""
+        write, _ = self._thread_with_item(thread, item, context, new_only=True)
+        return await self._hop.write(write, short=True)
+
     def create_thread_with_item_now(
         self, thread: ThreadMetadata, item: ThreadItem, context: RequestContext
     ) -> tuple[bool, ThreadItem | None]:
@@ -301,18 +312,28 @@ class SQLStore(HeldTurns, Store[RequestContext]):
         return True, codec.load_item(values["b_payload"], item_id=item.id, thread_id=thread.id)
 
     def _thread_with_item(
-        self, thread: ThreadMetadata, item: ThreadItem, context: RequestContext
-    ) -> tuple[Callable[[Connection], None], dict[str, Any]]:
-        """The transaction that saves a new thread and its first item, and the item's
-        values."""
+        self,
+        thread: ThreadMetadata,
+        item: ThreadItem,
+        context: RequestContext,
+        new_only: bool = False,
+    ) -> tuple[Callable[[Connection], bool], dict[str, Any]]:
+        """The transaction that saves a new thread and its first item (True; with
+        ``new_only``, False and nothing written if the store has the thread), and the
+        item's values."""
         stmt, params = self._thread_upsert(thread, context)
+        if new_only:
+            stmt = thread_insert_new_statement(self._dialect)
         values = item_values(thread.id, item, context)
         upsert = item_upsert(self._dialect)
 
-        def write(conn: Connection) -> None:
+        def write(conn: Connection) -> bool:
             if execute(conn, stmt, params).rowcount == 0:
+                if new_only:
+                    return False
                 raise thread_not_found(thread.id)
             execute(conn, upsert, values)
+            return True
 
         return write, values
 

@@ -47,12 +47,9 @@ def item_upsert(dialect: Dialect) -> Any:
     )
 
 
-@functools.cache
-def thread_upsert_statement(dialect: Dialect) -> Any:
-    """The thread upsert, built once per dialect with bound parameters (building it per
-    save was ~13% of a turn's CPU)."""
+def _thread_insert(dialect: Dialect) -> Any:
     column = threads.c
-    stmt = dialect_insert(dialect, threads).values(
+    return dialect_insert(dialect, threads).values(
         id=bindparam("t_id", type_=column.id.type),
         user_id=bindparam("t_user_id", type_=column.user_id.type),
         created_us=bindparam("t_created_us", type_=column.created_us.type),
@@ -62,6 +59,21 @@ def thread_upsert_statement(dialect: Dialect) -> Any:
         notebook=bindparam("t_notebook", type_=column.notebook.type),
         server=bindparam("t_server", type_=column.server.type),
     )
+
+
+@functools.cache
+def thread_insert_new_statement(dialect: Dialect) -> Any:
+    """:func:`thread_upsert_statement`'s insert (same values) that leaves a thread the
+    store has, of anyone, as it is (no row then)."""
+    return _thread_insert(dialect).on_conflict_do_nothing(index_elements=[threads.c.id])
+
+
+@functools.cache
+def thread_upsert_statement(dialect: Dialect) -> Any:
+    """The thread upsert, built once per dialect with bound parameters (building it per
+    save was ~13% of a turn's CPU)."""
+    column = threads.c
+    stmt = _thread_insert(dialect)
     return stmt.on_conflict_do_update(
         index_elements=[column.id],
         set_={

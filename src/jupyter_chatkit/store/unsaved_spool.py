@@ -16,16 +16,20 @@ readable by their owner only.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import logging
 import os
+import socket
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+from uuid import uuid4
 
+import psutil
 from chatkit.types import ThreadItem, ThreadMetadata
 from sqlalchemy.engine import URL
 
@@ -52,6 +56,14 @@ class UnsavedSpool:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
+        # Names this spool as its files' writer while its store is open (close).
+        self.token = uuid4().hex
+        _OPEN.add(self.token)
+
+    def close(self) -> None:
+        """Its store is closed: what it kept and did not save is anyone's to save (a
+        store opened again in this process too)."""
+        _OPEN.discard(self.token)
 
     @classmethod
     def of(cls, url: URL) -> UnsavedSpool | None:
@@ -81,6 +93,7 @@ class UnsavedSpool:
                 "thread": codec.dump_thread(entry.thread),
                 "first": codec.dump_item(entry.first),
                 "notebook": entry.notebook,
+                "writer": {**_process(), "spool": self.token},
             }
         )
         try:
@@ -108,7 +121,10 @@ class UnsavedSpool:
             self._path(thread_id).unlink()
 
     def entries(self) -> list[SpooledThread]:
-        """What is kept, oldest first; an unreadable file is logged and left as it is."""
+        """What is kept that its writer can no longer save, oldest first: a file whose
+        writer still runs on this host (a server whose first save waits, seen by a
+        kernel opening the store) is its writer's. An unreadable file is logged and
+        left as it is."""
         try:
             paths = [p for p in self.directory.iterdir() if p.name.endswith(SUFFIX)]
         except OSError:
@@ -117,6 +133,8 @@ class UnsavedSpool:
         for path in sorted(paths, key=_mtime):
             try:
                 raw = json.loads(path.read_text(encoding="utf-8"))
+                if _running(raw.get("writer")):
+                    continue
                 thread = ThreadMetadata.model_validate_json(raw["thread"])
                 first = codec.load_item(raw["first"], item_id="first", thread_id=thread.id)
                 if first is None or path.name != _name(thread.id):
@@ -156,6 +174,37 @@ def _sqlite_file(url: URL) -> str | None:
     if database in ("", ":memory:") or database.startswith("file::memory:"):
         return None
     return database
+
+
+# The tokens of this process's spools whose stores are open.
+_OPEN: set[str] = set()
+
+
+@functools.cache
+def _process() -> dict[str, object]:
+    """This process, as a spool file names its writer (host, pid, start time)."""
+    return {
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
+        "started": psutil.Process().create_time(),
+    }
+
+
+def _running(writer: object) -> bool:
+    """Whether the spool ``writer`` names is still open: its process runs on this host
+    (a pid taken again by another process has another start time). A file of another
+    host is taken: the save inserts only a thread the store does not have."""
+    if not isinstance(writer, dict) or writer.get("host") != socket.gethostname():
+        return False
+    pid, started = writer.get("pid"), writer.get("started")
+    if not isinstance(pid, int) or not isinstance(started, (int, float)):
+        return False
+    if pid == os.getpid():
+        return writer.get("spool") in _OPEN
+    try:
+        return abs(psutil.Process(pid).create_time() - started) < 1.0
+    except psutil.Error:
+        return False  # gone (or not ours to read: then not the writer either)
 
 
 def _name(thread_id: str) -> str:
