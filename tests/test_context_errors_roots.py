@@ -38,3 +38,23 @@ def test_a_cut_middle_says_how_many_frames_it_held() -> None:
     assert gap is not None, text
     assert shown + int(gap.group(1)) == 12
     assert "\n…\n" not in text
+
+
+def test_each_member_of_a_big_exception_group_is_told() -> None:
+    from jupyter_chatkit.kernel.error_description import describe_error
+
+    def fail(i: int) -> None:
+        raise ValueError(f"member {i} failed: the input file had a malformed row " + "z" * 60)
+
+    members: list[Exception] = []
+    for i in range(5):
+        try:
+            fail(i)
+        except ValueError as exc:
+            members.append(exc)
+    try:
+        raise ExceptionGroup("five loads failed", members)
+    except ExceptionGroup as group:
+        told = describe_error(group)["traceback"]
+    for i in range(5):
+        assert f"member {i} failed" in told, told

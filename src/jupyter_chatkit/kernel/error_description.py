@@ -133,7 +133,8 @@ def _traceback(
     if issubclass(type(exc), BaseExceptionGroup) and depth < 2:
         # Nested groups: two levels (5 members each) say what failed without a blow-up.
         group = cast("BaseExceptionGroup[Any]", exc)
-        final = f"{final}{_group_members(group, cell_names, depth)}"
+        room = MAX_MESSAGE_CHARS - len(final)
+        final = f"{final}{_group_members(group, cell_names, depth, room)}"
     return reduce_frames(frames, final, limit)
 
 
@@ -179,16 +180,25 @@ def _syntax_location(exc: SyntaxError, cell_names: dict[str, int] | None) -> str
 
 
 def _group_members(
-    exc: BaseExceptionGroup[Any], cell_names: dict[str, int] | None, depth: int
+    exc: BaseExceptionGroup[Any], cell_names: dict[str, int] | None, depth: int, room: int
 ) -> str:
+    """The group's first members, each in its share of ``room`` characters (the bound
+    of the group's final lines): a member that does not fit whole is told by its
+    ``Type: message`` line, so every member shown is told."""
     members = _slot(BaseExceptionGroup, "exceptions", exc)
     if type(members) is not tuple:
         return ""
+    shown = [m for m in members[:GROUP_MEMBERS] if isinstance(m, BaseException)]
+    share = max(80, (room - 60) // max(1, len(shown)) - 1)
     lines: list[str] = []
     for i, member in enumerate(members[:GROUP_MEMBERS], 1):
         if not isinstance(member, BaseException):
             continue
-        text = _traceback(member, cell_names, _message(member), 300, depth + 1)
+        message = _message(member)
+        text = _traceback(member, cell_names, message, 300, depth + 1)
+        if len(text) + 8 > share:
+            kind = exception_type(member)
+            text = _clip(f"{kind}: {message}" if message else kind, share - 8)
         chain = _chain(member)
         if chain:
             # An ``except*`` handler's error: what it was handling (or raised from) is
@@ -198,7 +208,8 @@ def _group_members(
             text = f"({how} {_handled(earlier)})\n{text}"
         lines.append(f"  [{i}] " + text.replace("\n", "\n      "))
     if len(members) > GROUP_MEMBERS:
-        lines.append(f"  … {len(members) - GROUP_MEMBERS} more sub-exceptions not shown")
+        more = len(members) - GROUP_MEMBERS
+        lines.append(f"  … {more} more sub-exception{'s' if more > 1 else ''} not shown")
     return "\n" + "\n".join(lines) if lines else ""
 
 
