@@ -10,8 +10,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from IPython.core.interactiveshell import InteractiveShell
 
 from jupyter_chatkit.assistant.history import notebook_text
+from jupyter_chatkit.kernel.introspect import KernelView, get_active_cell
 
 from .fixtures.fake_llm import FakeLLM, Reply, ToolCall
 from .nbrun import execute
@@ -19,6 +21,8 @@ from .nbrun import execute
 PRIVATE_SOURCE = "plan = 'PRIVSRC-7Hq'\nprint('PRIVOUT-3Lw')\nraise ValueError('PRIVERR-9Kd')"
 PRIVATE_MARKS = ("PRIVSRC-7Hq", "PRIVOUT-3Lw", "PRIVERR-9Kd", "PRIVMD-2Vx")
 OPEN_SOURCE = "x = 1\nprint('OPENOUT-4Qz')"
+# The private cell edited after the last save and run again: its source is no saved cell's.
+EDITED_PRIVATE = PRIVATE_SOURCE.replace("print(", "print('edited', ")
 
 
 def _saved_notebook(path: Path) -> None:
@@ -42,10 +46,11 @@ def _saved_notebook(path: Path) -> None:
 def test_a_private_cell_reaches_the_model_from_no_kernel_tool(
     kernel_provider: FakeLLM, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The private cell ran in this kernel and raised (the newest error): neither the
-    saved file, nor the history's runs, nor the last error, nor the active cell give its
-    source or outputs; the open cells around it are read, and the model reads that
-    cells 1 and 2 were kept out."""
+    """The private cell ran in this kernel and raised, then ran again edited after the
+    last save (the newest error; its source is no saved cell's): neither the saved file,
+    nor the history's runs, nor the last error, nor the active cell give its source or
+    outputs; the open cells around it are read, the model reads that cells 1 and 2 were
+    kept out and that runs since the save were not read."""
     saved = tmp_path / "saved.ipynb"
     _saved_notebook(saved)
     monkeypatch.setenv("JPY_SESSION_NAME", str(saved))
@@ -53,6 +58,7 @@ def test_a_private_cell_reaches_the_model_from_no_kernel_tool(
     nb.cells = [
         nbformat.v4.new_code_cell(OPEN_SOURCE),
         nbformat.v4.new_code_cell(PRIVATE_SOURCE),
+        nbformat.v4.new_code_cell(EDITED_PRIVATE),
         nbformat.v4.new_code_cell(
             "%load_ext jupyter_chatkit\nfrom jupyter_chatkit import Chat\n"
             "Chat().ask('What does my notebook do?').ok"
@@ -61,7 +67,7 @@ def test_a_private_cell_reaches_the_model_from_no_kernel_tool(
     calls = [ToolCall("get_notebook_cells", {}), ToolCall("get_active_cell", {})]
     kernel_provider.script(*(Reply(tool_calls=[c]) for c in calls), Reply("Done."))
     execute(nb, tmp_path, allow_errors=True)
-    assert nb.cells[2].outputs[-1]["data"]["text/plain"] == "True", nb.cells[2].outputs
+    assert nb.cells[3].outputs[-1]["data"]["text/plain"] == "True", nb.cells[3].outputs
     assert len(kernel_provider.requests) == 3
     log = json.dumps(kernel_provider.requests, ensure_ascii=False).replace('\\"', '"')
     leaked = [mark for mark in PRIVATE_MARKS if mark in log]
@@ -70,6 +76,27 @@ def test_a_private_cell_reaches_the_model_from_no_kernel_tool(
         assert seen in log, seen
     assert '"index": 1, "cell_type": "code", "kept_out"' in log, log[:3000]
     assert '"index": 2, "cell_type": "markdown", "kept_out"' in log, log[:3000]
+    # Both tools say the edited run was not read (the last request holds both results).
+    last = json.dumps(kernel_provider.requests[-1]).replace('\\"', '"')
+    assert last.count('"runs_not_read": 1') == 2, last[-3000:]
+
+
+def test_a_rewritten_saved_notebook_is_read_again(
+    shell: InteractiveShell, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """get_active_cell keeps what the saved file keeps out until the file changes: a
+    save that removes the tag lets the cell be read."""
+    path = tmp_path / "rewritten.ipynb"
+    source = "rewrite_plan = 'RWSRC-5Tb'"
+    cell = nbformat.v4.new_code_cell(source, execution_count=1)
+    cell.metadata["tags"] = ["chatkit-private"]
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
+    monkeypatch.setenv("JPY_SESSION_NAME", str(path))
+    shell.run_cell(source, store_history=True)
+    assert "RWSRC-5Tb" not in json.dumps(get_active_cell(KernelView.current()))
+    cell.metadata["tags"] = []
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
+    assert get_active_cell(KernelView.current())["cell"]["source"] == source
 
 
 def test_a_mentioned_or_attached_notebook_is_read_without_its_private_cells(

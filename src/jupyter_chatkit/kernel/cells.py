@@ -35,6 +35,13 @@ UNSAVED_NOTE = (
     "edited since), from its execution history, in the order they ran."
 )
 
+# The saved notebook keeps cells out: runs whose source is no saved cell are not read.
+WITHHELD_NOTE = (
+    "Cells run since the notebook was last saved are not read: this notebook keeps some "
+    "cells out of what the assistant reads, and an unsaved run cannot be told apart from "
+    "a kept-out cell. Ask the person to save the notebook to have them read."
+)
+
 HISTORY_NOTE = (
     "From the kernel's execution history, not the notebook file: the cells run in this "
     "kernel session, in the order they ran (unsaved edits and unrun cells are not seen). "
@@ -128,37 +135,82 @@ def _errors(view: KernelView) -> dict[int, dict[str, Any]]:
     return log.errors() if log is not None else {}
 
 
-def _last_error(view: KernelView, private: frozenset[str] = frozenset()) -> dict[str, Any] | None:
+class _Kept:
+    """What the saved notebook says about kept-out cells: whether it has any, and the
+    stripped sources of its private and of its other code cells."""
+
+    def __init__(self, saved: list[dict[str, Any]] | None, private: frozenset[str]) -> None:
+        cells = saved or []
+        self.any = any("kept_out" in c for c in cells)
+        self.private = private
+        self.public = frozenset(
+            str(c.get("source", "")).strip()
+            for c in cells
+            if c.get("cell_type") == "code" and "kept_out" not in c
+        )
+
+    def withheld(self, source: str) -> bool:
+        """Whether a run is not read: a private cell's, or (when the notebook keeps
+        cells out) one whose source is no saved code cell's. A kept-out cell edited
+        since the save, or run before its tag was saved, cannot be told from another
+        unsaved run, so none of them is read (privacy over completeness)."""
+        text = source.strip()
+        return text in self.private or self.unsaved(source)
+
+    def unsaved(self, source: str) -> bool:
+        """Whether a run is withheld for being no saved cell's (not a private cell's)."""
+        text = source.strip()
+        return self.any and text not in self.public and text not in self.private
+
+
+_NO_KEPT = _Kept(None, frozenset())
+# The last saved file read for get_active_cell: (path, mtime_ns, size) -> what it keeps out.
+_kept_cache: dict[tuple[str, int, int], _Kept] = {}
+
+
+def _kept(view: KernelView) -> _Kept:
+    """What the kernel's saved notebook keeps out, if it has one; read again only when
+    the file changed (its modification time or size)."""
+    path, _ = notebook_file.locate() if view.shell is not None else (None, None)
+    if path is None:
+        return _NO_KEPT
+    try:
+        stat = path.stat()
+    except OSError:
+        return _NO_KEPT
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    found = _kept_cache.get(key)
+    if found is None:
+        saved = notebook_file.read_cells(path)
+        found = _Kept(saved, saved.private_sources) if saved is not None else _NO_KEPT
+        _kept_cache.clear()
+        _kept_cache[key] = found
+    return found
+
+
+def _last_error(view: KernelView, kept: _Kept = _NO_KEPT) -> dict[str, Any] | None:
     recorded = _errors(view)
     if recorded:
         count = max(recorded)
-        if _is_private_run(view, count, private):
+        if _is_withheld_run(view, count, kept):
             return None
         return {"execution_count": count, **_error(recorded[count], view.namespace)}
-    history = _history(view) if private else None
-    if history is not None and any(isinstance(s, str) and s.strip() in private for s in history[0]):
-        # Which run raised is unknown here: not read when a private cell has run.
+    history = _history(view) if kept.any else None
+    if history is not None and any(isinstance(s, str) and kept.withheld(s) for s in history[0]):
+        # Which run raised is unknown here: not read when a withheld run is among them.
         return None
     error = executions.last_error(view.shell)
     return _error(error, view.namespace) if error is not None else None
 
 
-def _is_private_run(view: KernelView, count: int, private: frozenset[str]) -> bool:
-    """Whether run ``count`` is a cell the person kept out: its source
-    is a private cell's in the saved file."""
-    history = _history(view) if private else None
+def _is_withheld_run(view: KernelView, count: int, kept: _Kept) -> bool:
+    """Whether run ``count`` is not read (:meth:`_Kept.withheld`)."""
+    history = _history(view) if kept.any else None
     if history is None:
         return False
     inputs = history[0]
     source = inputs[count] if 0 < count < len(inputs) else None
-    return isinstance(source, str) and source.strip() in private
-
-
-def _private_sources(view: KernelView) -> frozenset[str]:
-    """The private cells' sources in the kernel's saved notebook, if it has one."""
-    path, _ = notebook_file.locate() if view.shell is not None else (None, None)
-    saved = notebook_file.read_cells(path) if path is not None else None
-    return saved.private_sources if saved is not None else frozenset()
+    return isinstance(source, str) and kept.withheld(source)
 
 
 def _running_count(view: KernelView) -> int | None:
@@ -179,8 +231,8 @@ def get_notebook_cells(
                 "valid notebook JSON), so its markdown and outputs are not seen."
             )
         else:
-            private = saved.private_sources
-            unsaved = _runs_not_in_file(view, saved, include_outputs, private)
+            kept = _Kept(saved, saved.private_sources)
+            unsaved, withheld = _runs_not_in_file(view, saved, include_outputs, kept)
             budget = CELLS_TOTAL_CHARS - len(dumps(unsaved))
             from_file = _file_cells(
                 path.name, saved, max_cells, include_outputs, view.namespace, budget
@@ -188,9 +240,12 @@ def get_notebook_cells(
             if unsaved:
                 from_file["run_not_in_file"] = unsaved
                 from_file["run_not_in_file_note"] = UNSAVED_NOTE
+            if withheld:
+                from_file["runs_not_read"] = withheld
+                from_file["runs_not_read_note"] = WITHHELD_NOTE
             # The file is often saved before the cells ran (JupyterLab saves on its own
             # schedule): the error this kernel recorded is the one asked about.
-            recorded = _last_error(view, private) if include_outputs else None
+            recorded = _last_error(view, kept) if include_outputs else None
             if recorded:
                 from_file["last_error"] = recorded
             return from_file
@@ -290,9 +345,10 @@ def _runs_not_in_file(
     view: KernelView,
     saved: list[dict[str, Any]],
     include_outputs: bool,
-    private: frozenset[str] = frozenset(),
-) -> list[dict[str, Any]]:
-    """The newest cells this kernel ran whose source the saved file does not hold.
+    kept: _Kept = _NO_KEPT,
+) -> tuple[list[dict[str, Any]], int]:
+    """The newest cells this kernel ran whose source the saved file does not hold, and
+    how many such runs were not read (:meth:`_Kept.withheld`).
 
     A notebook not saved since (a new Untitled one is saved once, empty), or a file
     that is no longer this kernel's (renamed, another notebook made at its old path):
@@ -300,13 +356,14 @@ def _runs_not_in_file(
     """
     history = _history(view)
     if history is None:
-        return []
+        return [], 0
     inputs, outputs = history
     in_file = {str(c.get("source", "")).strip() for c in saved if c.get("cell_type") == "code"}
     # A private cell's run is in the file too (read as its number only).
-    in_file |= private
+    in_file |= kept.private
     errors = _errors(view) if include_outputs else {}
     found: list[dict[str, Any]] = []
+    withheld = 0
     used = 0
     for count in range(len(inputs) - 1, 0, -1):
         source = inputs[count]
@@ -317,6 +374,9 @@ def _runs_not_in_file(
             continue
         if _only_loads_the_assistant(source):
             continue
+        if kept.withheld(source):
+            withheld += 1
+            continue
         cell = _cell_entry(count, source, outputs, errors, include_outputs, view.namespace)
         size = len(dumps(cell))
         if used + size > UNSAVED_CHARS:
@@ -324,7 +384,7 @@ def _runs_not_in_file(
         used += size
         found.append(cell)
     found.reverse()
-    return found
+    return found, withheld
 
 
 def _nearest(count: int, anchor: int, max_cells: int) -> list[int]:
@@ -370,7 +430,8 @@ def get_active_cell(view: KernelView) -> dict[str, Any]:
     inputs, outputs = found
     running = _running_count(view)
     errors = _errors(view)
-    private = _private_sources(view)
+    kept = _kept(view)
+    withheld = 0
     chat_cell: int | None = running
     newest = True
     for count in range(len(inputs) - 1, 0, -1):
@@ -385,8 +446,9 @@ def get_active_cell(view: KernelView) -> dict[str, Any]:
         newest = False
         if chat_cell is not None and _only_loads_the_assistant(source):
             continue
-        if source.strip() in private:
-            # Kept out by the person: the cell before it is read instead.
+        if kept.withheld(source):
+            # Kept out by the person (or maybe, unsaved): the cell before it is read.
+            withheld += kept.unsaved(source)
             continue
         note = (
             f"The cell executed before the chat cell [{chat_cell}]."
@@ -399,14 +461,22 @@ def get_active_cell(view: KernelView) -> dict[str, Any]:
             "note": note,
             "cell": _cell_entry(count, source, outputs, errors, True, view.namespace),
         }
-        # Which run raised is unknown there: not read when a private cell has run.
-        if count not in errors and not any(
-            isinstance(s, str) and s.strip() in private for s in inputs
-        ):
+        if withheld:
+            result["runs_not_read"] = withheld
+            result["runs_not_read_note"] = WITHHELD_NOTE
+        # Which run raised is unknown there: not read when a withheld run is among them.
+        if count not in errors and not any(isinstance(s, str) and kept.withheld(s) for s in inputs):
             error = executions.last_error(view.shell) if not errors else None
             if error is not None:
                 result["last_error"] = _error(error, view.namespace)
         return result
+    if withheld:
+        return {
+            "from": "kernel_execution_history",
+            "cell": None,
+            "note": WITHHELD_NOTE,
+            "runs_not_read": withheld,
+        }
     return {
         "from": "kernel_execution_history",
         "cell": None,
