@@ -506,8 +506,11 @@ def test_bridge_inserts_below_the_widgets_own_cell(lab_page: LabPage, page: Any)
         "x = 41",
         "# end",
     ]
+    # Wait for the run's end (its execution count comes with the reply, after the
+    # output): the reads below are compared with each other.
     page.wait_for_function(
-        "() => window.jupyterapp.shell.currentWidget.content.widgets[1].model.outputs.length > 0"
+        "() => { const m = window.jupyterapp.shell.currentWidget.content.widgets[1].model;"
+        " return m.executionCount !== null && m.outputs.length > 0; }"
     )
     cells = page.evaluate(
         """async () => {
