@@ -94,3 +94,18 @@ def test_a_traceback_the_cell_printed_and_stdout_stay_streams() -> None:
     printed = f"Traceback (most recent call last):\n  File {CELL}, line 2\nZeroDivisionError: x\n"
     for output in (_stream(printed), _stream(TASK_GROUP, "stdout")):
         assert split_uncaught(output, str) == [output]
+
+
+def test_line_ends_are_read_as_in_the_sidebar() -> None:
+    """A kernel writing "\\r\\n" (Windows): its group is the cell's error, as with "\\n";
+    a lone "\\r" ends no line, so a frame line it splits is not IPython's (both as in
+    grouperror.ts, whose test reads the same texts)."""
+    crlf = split_uncaught(_stream((WARNING + TASK_GROUP).replace("\n", "\r\n")), str)
+    lf = split_uncaught(_stream(WARNING + TASK_GROUP), str)
+    assert [o["output_type"] for o in crlf] == ["stream", "error"]
+    assert [(o.get("ename"), o.get("evalue")) for o in crlf] == [
+        (o.get("ename"), o.get("evalue")) for o in lf
+    ]
+    assert crlf[1]["traceback"] == lf[1]["traceback"]
+    lone = TASK_GROUP.replace("in run_code\n", "in run_code\r")
+    assert [o["output_type"] for o in split_uncaught(_stream(lone), str)] == ["stream"]

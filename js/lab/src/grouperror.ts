@@ -13,14 +13,16 @@ import { stripAnsi } from "./redact";
 // The frame every uncaught error's traceback starts from: IPython running the cell.
 // A traceback printed by the cell's own code (`traceback.print_exc()` in an except
 // block) starts at the cell's frame and never holds it.
+// Lines end only at "\n" (`.`, `^` and `$` with the m flag would also end them at a lone
+// "\r"), as in Python's patterns (uncaught_group.py); "\r\n" is read as "\n" first.
 export const RUN_CODE =
-  /^[ |+-]*File "[^"\n]{0,400}[/\\]IPython[/\\]core[/\\]interactiveshell\.py", line \d+, in run_code$/m;
+  /(?<=^|\n)[ |+-]*File "[^"\n]{0,400}[/\\]IPython[/\\]core[/\\]interactiveshell\.py", line \d+, in run_code(?=\n|$)/;
 // A traceback's first line, as Python prints it (nested in a group's "  | " margin).
-const HEADER = /^[ |+]*(?:Exception Group )?Traceback \(most recent call last\):$/m;
+const HEADER = /(?<=^|\n)[ |+]*(?:Exception Group )?Traceback \(most recent call last\):(?=\n|$)/;
 // "Name: message" at the margin: the exception raised last (Python prints it last).
-const FINAL = /^([A-Za-z_][\w.]{0,200})(?:: (.*))?$/;
+const FINAL = /^([A-Za-z_][\w.]{0,200})(?:: ([^\n]*))?$/;
 // A group's own line under its traceback: "  | ExceptionGroup: batch (2 sub-exceptions)".
-const GROUP = /^ {2}\| ([A-Za-z_][\w.]{0,200})(?:: ?(.*))?$/m;
+const GROUP = /(?<=^|\n) {2}\| ([A-Za-z_][\w.]{0,200})(?:: ?([^\n]*))?(?=\n|$)/;
 
 function joined(text: nbformat.MultilineString | undefined): string {
   return Array.isArray(text) ? text.join("") : String(text ?? "");
@@ -33,7 +35,7 @@ export function splitUncaught(output: nbformat.IOutput): nbformat.IOutput[] {
   const raw = joined((output as nbformat.IStream).text);
   // Cheap first: the error buttons ask this of every stream as it grows.
   if (!raw.includes("in run_code")) return [output];
-  const text = stripAnsi(raw);
+  const text = stripAnsi(raw).replaceAll("\r\n", "\n");
   const runCode = RUN_CODE.exec(text);
   if (!runCode) return [output];
   // The printed chain starts at the first traceback header before IPython's frame.

@@ -107,3 +107,20 @@ test("the group still reaches the model after a long log fills the cell's budget
   assert.equal(error.ename, "ExceptionGroup");
   assert.ok(error.text.includes("KeyError: 'job 3'"), error.text);
 });
+
+test("line ends are read as in the kernel's reader", () => {
+  // A kernel writing "\r\n" (Windows): its group is the cell's error, as with "\n"; a lone
+  // "\r" ends no line (as in uncaught_group.py, whose test reads the same texts).
+  const crlf = splitUncaught(stream((WARNING + TASK_GROUP).replaceAll("\n", "\r\n")));
+  const lf = splitUncaught(stream(WARNING + TASK_GROUP));
+  assert.deepEqual(
+    crlf.map((o) => o.output_type),
+    ["stream", "error"],
+  );
+  assert.deepEqual(crlf[1], lf[1]);
+  const lone = TASK_GROUP.replace("in run_code\n", "in run_code\r");
+  assert.deepEqual(
+    splitUncaught(stream(lone)).map((o) => o.output_type),
+    ["stream"],
+  );
+});

@@ -37,7 +37,9 @@ def split_uncaught(output: Any, text_of: Any) -> list[Any]:
         return [output]
     if output.get("name") != "stderr":
         return [output]
-    text = strip_ansi(text_of(output.get("text")))
+    # Lines end in "\n" (a Windows kernel's "\r\n" too); a lone "\r" ends none: as in
+    # grouperror.ts, whose patterns match the same lines.
+    text = strip_ansi(text_of(output.get("text"))).replace("\r\n", "\n")
     run_code = RUN_CODE.search(text)
     if run_code is None:
         return [output]
