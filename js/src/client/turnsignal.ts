@@ -15,6 +15,7 @@
  * of a page has a channel of its own, and heard the page's event already).
  */
 
+import type { ErrorEvent } from "./chatkit.generated";
 import type { TurnFailure } from "./reducer";
 
 /** The `window` event's name; its `detail` is a {@link TurnSignal}. */
@@ -93,6 +94,21 @@ export function announceTurn(signal: TurnSignal): void {
   }
 }
 
+/**
+ * Another tab's turn failure as this page shows it: only the fields a failure has, of
+ * their types (a copy); null when malformed (the end is still followed, without it).
+ */
+function tabFailure(value: unknown): TurnFailure | null {
+  if (!value || typeof value !== "object") return null;
+  const { error, lastItemId } = value as Record<string, unknown>;
+  if (typeof lastItemId !== "string" || !lastItemId || !error || typeof error !== "object") return null;
+  const { type, code, message, allow_retry } = error as Record<string, unknown>;
+  if (type !== "error" || typeof code !== "string" || typeof allow_retry !== "boolean") return null;
+  if (message !== undefined && message !== null && typeof message !== "string") return null;
+  const shown: ErrorEvent = { type, code: code as ErrorEvent["code"], allow_retry, message };
+  return { error: shown, lastItemId };
+}
+
 /** Listen to the page's turn signals; returns the remover. */
 export function onTurnSignals(listener: (signal: TurnSignal) => void): () => void {
   const win = page();
@@ -107,7 +123,8 @@ export function onTurnSignals(listener: (signal: TurnSignal) => void): () => voi
     const d = e.data;
     if (!d || d.page === pageId(win) || typeof d.threadId !== "string" || !d.threadId) return;
     if (d.phase !== "started" && d.phase !== "ended") return;
-    listener({ threadId: d.threadId, phase: d.phase, source: OTHER_TAB, ...(d.failure ? { failure: d.failure } : {}) });
+    const failure = tabFailure(d.failure);
+    listener({ threadId: d.threadId, phase: d.phase, source: OTHER_TAB, ...(failure ? { failure } : {}) });
   };
   other?.addEventListener("message", onTab);
   return () => {
