@@ -227,3 +227,23 @@ def _with_key(url: str, key: str) -> Settings:
     """Settings with ``key`` as the provider's API key ("" none)."""
     base_url = "https://llm.example.invalid/v1" if key else ""
     return Settings(store_url=url, api_key=key, base_url=base_url, store_lock_timeout=1)
+
+
+async def test_each_store_salts_the_digest_of_its_secrets(tmp_path: Path) -> None:
+    """The recorded key with secrets differs between two stores of the same
+    configuration (a salt of each store's own), and a store keeps its salt."""
+    titles = TitleRedaction.of(ContextPolicy(exact=("sk-same-key-in-both-stores-0123456789",)))
+    keys = []
+    for name in ("one", "two", "one"):
+        url = f"sqlite:///{tmp_path / name}.sqlite3"
+        store = await open_store(url, titles=titles)
+        await store.close()
+        engine = create_engine_for(resolve_url(url))
+        try:
+            async with engine.connect() as conn:
+                rows = await conn.execute(text("SELECT policy FROM title_redactions"))
+                keys.append({row[0] for row in rows if not row[0].startswith("salt:")})
+        finally:
+            await engine.dispose()
+    assert keys[0] == keys[2]
+    assert keys[0] != keys[1]
