@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .foreign_rules import NAME_LETTERS as L
+
 # A braced value that is a template's field, not ODBC quoting: empty or a position
 # (``{}``, ``{0}``), a name of the secret it will be filled with (``{password}``,
 # ``{db_pwd}``, ``{API_KEY}``: letters and "_" only) or an attribute or an index
@@ -101,7 +103,7 @@ CONNECTION_RULES: list[dict[str, Any]] = [
         # time zone), no path, dot or colon. ``"ImageId": "ami-0abc…"``, ``"videoId":
         # "dQw4w9WgXcQ"``, ``"ts": "2024-01-01T00:00:00+00:00"`` and a colour stay.
         "triggers": ["': '", "':'", '": "', '":"'],
-        "pattern": r"((?:[{,][ \t]*\r?\n?|^|(?<=\n))[ \t]*(['\"])[A-Za-z][A-Za-z0-9._@+\\-]{0,63}\2"
+        "pattern": rf"((?:[{{,][ \t]*\r?\n?|^|(?<=\n))[ \t]*(['\"])[{L}][{L}0-9._@+\\-]{{0,63}}\2"
         r"[ \t]*:[ \t]*(['\"]))(?![^'\"\s]{0,128}[/\\.:]|#[0-9A-Fa-f]{3,8}\3)"
         r"(?=[^'\"\s«]{0,127}[A-Z])(?=[^'\"\s«]{0,127}[a-z])(?=[^'\"\s«]{0,127}[0-9])"
         r"(?=[^'\"\s«]{0,127}[!@#$%^&*~])"

@@ -16,7 +16,9 @@ from typing import Any
 # language names one with, lower case. Latin ones start a word; ``clave`` and ``chiave``
 # ("key") only with "api" or "secret" beside them (``autoclave``, a dict's ``clave``).
 _LATIN_WORDS = (
-    r"passwort|kennwort|contrase[ñn]a|mot[ _-]?de[ _-]?passe|senha|wachtwoord|has[łl]o"
+    # ``passwort`` and its plural's vowel (``passwörter``, ``kennwörter``, ``passwoerter``).
+    r"passw(?:o|ö|oe)rt|kennw(?:o|ö|oe)rt"
+    r"|contrase[ñn]a|mot[ _-]?de[ _-]?passe|senha|wachtwoord|has[łl]o"
     r"|l[öo]senord|passord|adgangskode|salasana|[şs]ifre|jelsz[óo]|heslo"
     r"|clave[ _-]?(?:api|secreta)|api[ _-]?clave|chiave[ _-]?(?:api|segreta)"
     r"|mật[ _]?khẩu|kata[ _]?sandi"
@@ -34,6 +36,9 @@ _LATIN_WORDS = (
     r"(?:schl(?:ü|ue)ssel|sleutel|klucz|nyckel)|(?:schl(?:ü|ue)ssel|sleutel|klucz)[ _-]?api"
     r"|chave[ _-]?(?:api|secreta|de[ _]acesso)|api[ _-]?chave"
     r"|cl[ée][ _-]?(?:api|secr[èe]te|priv[ée]e|d[e']?[ _-]?acc[èe]s)|api[ _-]?cl[ée]"
+    # French "token" with an API's or an access's beside it (``jeton_api``, ``jeton d'accès``);
+    # ``jeton`` alone is also a game's chip or a counter.
+    r"|jeton[ _-]?(?:api|secret|d[e']?[ _-]?(?:acc[èe]s|authentification))|api[ _-]?jeton"
 )
 # Scripts without letter case or word spaces: the word may end a longer name (``数据库
 # 密码``, ``DB密码``); a longer word that only starts with it (``암호화``, encryption) is
@@ -45,6 +50,11 @@ _OTHER_WORDS = (
     r"|секрет|токен|секретный[ _]?ключ|ключ[ _]?api|api[ _]?ключ|密钥|秘钥|私钥|令牌"
     r"|秘密鍵|秘密|トークン|토큰|비밀[ _]?키"
 )
+# Letters of a name in Latin (with its accents), Greek or Cyrillic script, as character
+# ranges both languages' regular expressions read alike (the TypeScript copy has no "u"
+# flag, so no ``\p{L}``): ``schlüssel``, ``contraseña``, ``пароль``. Not the
+# multiplication or division sign between them.
+NAME_LETTERS = "A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ"
 # A name's tail after the word: letters of Latin or Cyrillic script, digits, "_"
 # (``passwort_db``, ``пароль_бд``); Hangul or kana go on another word (``암호화``).
 _TAIL = r"[A-Za-z0-9_À-ÿĀ-žЀ-ӿ]"
@@ -56,7 +66,7 @@ _QUALIFIERS = (
 )
 # The word, then the name's tail (``passwort_db``, ``clave_api_prod``).
 FOREIGN_SECRET_NAME = (
-    rf"(?:(?<![A-Za-zÀ-ÿ])(?:{_LATIN_WORDS})|(?:{_OTHER_WORDS}))"
+    rf"(?:(?<![{NAME_LETTERS}])(?:{_LATIN_WORDS})|(?:{_OTHER_WORDS}))"
     rf"(?!{_TAIL}{{0,40}}_(?:{_QUALIFIERS})(?!{_TAIL})){_TAIL}{{0,40}}"
 )
 # ``=`` (not ``==``, ``<=``), ``:``, a full-width colon; a key's closing quote before it.
@@ -68,6 +78,7 @@ _TRIGGERS = [
     "passwort", "kennwort", "contraseña", "contrasena", "passe", "senha", "wachtwoord",
     "hasło", "haslo", "lösenord", "losenord", "passord", "adgangskode", "salasana", "şifre",
     "sifre", "jelszó", "jelszo", "heslo", "clave", "chiave", "khẩu", "sandi", "парол",
+    "passwört", "passwoert", "kennwört", "kennwoert", "jeton",
     "密码", "密碼", "口令", "パスワード", "暗証番号", "비밀번호", "암호", "κωδικ", "σύνθημα",
     "סיסמ", "المرور", "पासवर्ड", "รหัสผ่าน", "parol", "geheim", "segreto", "secreto",
     "segredo", "sekret", "rahasia", "hemlighet", "hemmelighe", "salaisuus", "sleutel",
@@ -94,7 +105,7 @@ FOREIGN_RULES: list[dict[str, Any]] = [
         # name on a long line reads no further (``пароль=a`` x 20,000 took 0.8 s at 500).
         "triggers": _TRIGGERS,
         "pattern": rf"((?<![=!<>])(?:{FOREIGN_SECRET_NAME})['\"]?[ \t]*"
-        rf"(?:=(?!=)[ \t]*(?![A-Za-z_][A-Za-z0-9_.]*{_LINE_END})|[:\uff1a][ \t]*))"
+        rf"(?:=(?!=)[ \t]*(?![{NAME_LETTERS}_][{NAME_LETTERS}0-9_.]*{_LINE_END})|[:\uff1a][ \t]*))"
         r"(?![$%]|\{\{)([^\s'\"(){}\[\]<>,;«]{3,128})" + _LINE_END,
         "group": 2,
         "flags": "i",
