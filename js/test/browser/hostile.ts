@@ -1,0 +1,229 @@
+/**
+ * Hostile text: markdown and raw HTML that must not execute or leak, images only from the server's
+ * file routes, bidi controls and zero-width characters shown in hidden values, names and cards.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { test } from "node:test";
+import { ask, base, done, open, opts, outDir } from "./harness";
+
+test("hostile markdown: nothing executes, nothing leaks", opts, async () => {
+  for (const theme of ["light", "dark"]) {
+    const { page, dialogs, requests } = await open(`theme=${theme}`, 380);
+    await ask(page, "hostile", 1);
+    const md = page.locator(".jck-assistant .jck-md");
+    const text = await md.innerText();
+    // Raw HTML shows as text.
+    assert.match(text, /<img src=x onerror="window.__pwned=1">/);
+    assert.match(text, /<script>window.__pwned=2<\/script>/);
+    assert.match(text, /open terminal/);
+    const report = await page.evaluate(() => {
+      const root = document.querySelector(".jck-chat")!;
+      const all = Array.from(root.querySelectorAll("*"));
+      return {
+        pwned: (window as any).__pwned ?? null,
+        scripts: root.querySelectorAll(
+          "script, iframe, object, embed, form.jck-md, .jck-md form, .jck-md svg, .jck-md style",
+        ).length,
+        onAttrs: all.filter((e) => Array.from(e.attributes).some((a) => a.name.toLowerCase().startsWith("on"))).length,
+        jsHrefs: all.filter(
+          (e) =>
+            /^\s*javascript:/i.test(e.getAttribute("href") ?? "") ||
+            /^\s*javascript:/i.test(e.getAttribute("xlink:href") ?? ""),
+        ).length,
+        dataAttrs: Array.from(root.querySelectorAll(".jck-md *")).filter((e) =>
+          Array.from(e.attributes).some((a) => a.name.startsWith("data-")),
+        ).length,
+        commandlinker: root.querySelectorAll(
+          "[data-commandlinker-command], .commandlinker-button, [class*=commandlinker]",
+        ).length,
+        styled: root.querySelectorAll(".jck-md [style]").length,
+        imgs: Array.from(root.querySelectorAll(".jck-md img")).map((i) => i.getAttribute("src")),
+        links: Array.from(root.querySelectorAll(".jck-md a")).map((a) => [
+          a.textContent,
+          a.getAttribute("href"),
+          a.getAttribute("target"),
+          a.getAttribute("rel"),
+        ]),
+      };
+    });
+    assert.equal(report.pwned, null);
+    assert.equal(report.scripts, 0);
+    assert.equal(report.onAttrs, 0);
+    assert.equal(report.jsHrefs, 0);
+    assert.equal(report.dataAttrs, 0);
+    assert.equal(report.commandlinker, 0);
+    assert.equal(report.styled, 0);
+    assert.deepEqual(report.imgs, []);
+    for (const [, href, target, rel] of report.links) {
+      if (href) assert.match(href, /^(https?:|mailto:|#|\/)/);
+      assert.equal(target, "_blank");
+      assert.equal(rel, "noopener noreferrer");
+    }
+    assert.ok(report.links.some(([t, href]) => t === "ok link" && href === "https://example.org/docs"));
+    const clickMe = report.links.find(([t]) => t === "click me");
+    assert.ok(clickMe && clickMe[1] === null, "javascript: link has no href");
+    // The external image became a link, and was never requested.
+    assert.ok(report.links.some(([t, href]) => t === "🖼 pixel" && href?.startsWith("https://tracker.example.com/")));
+    await page.locator(".jck-md a", { hasText: "click me" }).click();
+    await page.waitForTimeout(100);
+    assert.equal(await page.evaluate(() => (window as any).__pwned ?? null), null);
+    assert.deepEqual(dialogs, []);
+    assert.deepEqual(
+      requests.filter((u) => !u.startsWith(base)),
+      [],
+    );
+    await page.screenshot({ path: join(outDir, `hostile-${theme}.png`), fullPage: true });
+    done(page);
+  }
+});
+
+test("the hidden values' list shows a cell line's bidi controls for what they are", opts, async () => {
+  const { page, errors } = await open("theme=light", 380);
+  const html = await page.evaluate(() => {
+    const line = (window as any).__readLine as (items: unknown[]) => string;
+    const source = "key = '«redacted: API key»'  # \u202e)'lla'(tnirp";
+    return line([
+      {
+        id: "cl_1",
+        thread_id: "thr_1",
+        created_at: "2026-01-01T00:00:00Z",
+        type: "client_tool_call",
+        status: "completed",
+        call_id: "call_1",
+        name: "get_notebook_cells",
+        arguments: {},
+        output: { cells: [{ index: 0, source }], redacted: 1 },
+      },
+    ]);
+  });
+  // Before: the control went into the list's <code> bare, reordering what follows it.
+  assert.match(html, /jck-hidden-list/);
+  assert.match(html, /jck-bidi/);
+  assert.deepEqual(errors, []);
+  done(page);
+});
+
+test("a notebook's or file's name shows its bidi controls and zero-width characters", opts, async () => {
+  const { page, errors } = await open("theme=light&nbname=1", 600);
+  // History rows: "x<U+202E>gnp.ipynb" draws as "xbnypi.png" unless the control is shown.
+  await page.getByRole("button", { name: "Conversation history" }).click();
+  await page.waitForSelector(".jck-history-row");
+  const marks = await page
+    .locator(".jck-history-notebook .jck-bidi")
+    .evaluateAll((els) => els.map((e) => e.getAttribute("data-cp")));
+  assert.deepEqual(marks, ["U+202E", "U+200B"]);
+  await page.locator(".jck-history").screenshot({ path: join(outDir, "bidi-history.png") });
+  assert.deepEqual(errors, []);
+  done(page);
+});
+
+test("an approval card's notebook shows its bidi controls and zero-width characters", opts, async () => {
+  const { page, errors } = await open("theme=light&agent=1", 600);
+  await page.locator(".jck-mode-agent").click();
+  const box = page.getByRole("textbox", { name: "Message" });
+  await box.fill("step");
+  await box.press("Enter");
+  await page.waitForSelector(".jck-step-approve");
+  // "In x<U+202E>gnp.ipynb" drew as "In xbnypi.png" unless the control is shown.
+  const marks = await page
+    .locator(".jck-step-notebook .jck-bidi")
+    .evaluateAll((els) => els.map((e) => e.getAttribute("data-cp")));
+  assert.deepEqual(marks, ["U+202E", "U+200B"]);
+  await page
+    .locator(".jck-step")
+    .first()
+    .screenshot({ path: join(outDir, "bidi-step-notebook.png") });
+  await page.locator(".jck-step-skip").click();
+  await page.waitForFunction(() => !(window as any).chat.session.busy);
+  assert.deepEqual(errors, []);
+  done(page);
+});
+
+test("sanitizer on raw hostile HTML (defence behind escaping)", opts, async () => {
+  const { page } = await open("theme=light", 380);
+  const out = await page.evaluate(() => {
+    const s = (window as any).__sanitize as (h: string, d?: string[]) => string;
+    return {
+      img: s('<img src=/files/x.png onerror="window.__pwned=1">'),
+      script: s("<p>a</p><script>window.__pwned=2</script>"),
+      js: s('<a href="javascript:window.__pwned=3">x</a>'),
+      tabbed: s('<a href="java\tscript:window.__pwned=3">x</a>'),
+      cl: s(
+        '<a data-commandlinker-command="terminal:create-new" class="commandlinker-button jp-Foo hljs-keyword" href="#">t</a>',
+      ),
+      svg: s('<svg><a xlink:href="javascript:1"><text>s</text></a></svg>'),
+      iframe: s('<iframe src="https://example.org"></iframe>'),
+      style: s('<div style="background:url(https://tracker.example.com/x)">d</div><style>*{}</style>'),
+      png: s('<img src="data:image/png;base64,iVBORw0KGgo=" alt="a">'),
+      svgData: s('<img src="data:image/svg+xml;base64,PHN2Zz4=" alt="b">'),
+      ext: s('<img src="https://tracker.example.com/p.gif" alt="c">'),
+      protoRel: s('<img src="/\\tracker.example.com/p.gif" alt="d">'),
+      allowed: s('<img src="https://img.example.org/p.png" alt="e">', ["example.org"]),
+      same: s('<img src="/files/plot.png" alt="f">'),
+      form: s('<form action="https://x"><input type="text" name=q><input type="checkbox" checked></form>'),
+      pwned: (window as any).__pwned ?? null,
+    };
+  });
+  await page.waitForTimeout(100);
+  assert.equal(await page.evaluate(() => (window as any).__pwned ?? null), null);
+  assert.equal(out.pwned, null);
+  // An image from the server's files: allowed, but the handler is gone.
+  assert.equal(out.img, '<img src="/files/x.png">');
+  assert.equal(out.script, "<p>a</p>");
+  assert.equal(out.js, '<a target="_blank" rel="noopener noreferrer">x</a>');
+  assert.equal(out.tabbed, '<a target="_blank" rel="noopener noreferrer">x</a>');
+  assert.equal(out.cl, '<a class="hljs-keyword" href="#" target="_blank" rel="noopener noreferrer">t</a>');
+  assert.doesNotMatch(out.svg, /svg|javascript/);
+  assert.equal(out.iframe, "");
+  assert.equal(out.style, "d");
+  assert.equal(out.png, '<img src="data:image/png;base64,iVBORw0KGgo=" alt="a">');
+  assert.equal(out.svgData, '<span class="jck-blocked-img">🖼 b</span>');
+  assert.equal(
+    out.ext,
+    '<a href="https://tracker.example.com/p.gif" target="_blank" rel="noopener noreferrer" class="jck-blocked-img" title="External image not loaded">🖼 c</a>',
+  );
+  assert.doesNotMatch(out.protoRel, /<img/);
+  assert.equal(out.allowed, '<img src="https://img.example.org/p.png" alt="e">');
+  assert.equal(out.same, '<img src="/files/plot.png" alt="f">');
+  assert.equal(out.form, '<input type="checkbox" checked="" disabled="">');
+  done(page);
+});
+
+test("an image the model names loads only from the server's file routes, never a GET that acts", opts, async () => {
+  const { page } = await open("theme=light", 380);
+  const requested: string[] = [];
+  page.on("request", (r) => requested.push(new URL(r.url()).pathname));
+  const out = await page.evaluate(() => {
+    // The page as JupyterHub serves a user's server: its base URL in Jupyter's config.
+    const cfg = document.createElement("script");
+    cfg.id = "jupyter-config-data";
+    cfg.type = "application/json";
+    cfg.textContent = JSON.stringify({ baseUrl: "/user/me/" });
+    document.body.appendChild(cfg);
+    const s = (window as any).__sanitize as (h: string) => string;
+    const shown = document.createElement("div");
+    const html = [
+      '<img src="/user/me/logout" alt="a">',
+      '<img src="/user/me/api/shutdown" alt="b">',
+      '<img src="/user/me/proxy/8080/admin?drop=1" alt="c">',
+      '<img src="/user/me/files/../logout" alt="d">',
+      '<img src="/user/me/files/%2e%2e/logout" alt="e">',
+      '<img src="/user/me/files/plot.png" alt="f">',
+      '<img src="/user/me/jupyter-chatkit/attachments/atc_1" alt="g">',
+    ].map((h) => s(h));
+    shown.innerHTML = html.join("");
+    document.body.appendChild(shown);
+    cfg.remove();
+    return html;
+  });
+  await page.waitForTimeout(200);
+  for (const h of out.slice(0, 5)) assert.doesNotMatch(h, /<img/, h);
+  // Offered as a link the person may follow.
+  assert.match(out[0], /<a href="\/user\/me\/logout"[^>]*class="jck-blocked-img"/);
+  assert.match(out[5], /<img src="\/user\/me\/files\/plot.png"/);
+  assert.match(out[6], /<img src="\/user\/me\/jupyter-chatkit\/attachments\/atc_1"/);
+  const acting = requested.filter((p) => /logout|shutdown|proxy/.test(p));
+  assert.deepEqual(acting, []);
+  done(page);
+});
