@@ -6,6 +6,17 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { onTurnSignals, type TurnSignal } from "../src/client/turnsignal";
 
+// The module keeps its channel open for the page's life; in node an open channel keeps
+// the test process alive, so the module's channel (made at its first use, below) is
+// unref'd: the process ends when the test does. The test's own sender is closed.
+const Channel = globalThis.BroadcastChannel;
+globalThis.BroadcastChannel = class extends Channel {
+  constructor(name: string) {
+    super(name);
+    (this as unknown as { unref(): void }).unref();
+  }
+};
+
 test("another tab's malformed turn failure is left out", async () => {
   const win = Object.assign(new EventTarget(), { location: { origin: "http://tabs.test" } });
   (globalThis as Record<string, unknown>).window = win;
@@ -18,7 +29,7 @@ test("another tab's malformed turn failure is left out", async () => {
     heard.push(signal);
     if (signal.threadId === "last") done();
   });
-  const other = new BroadcastChannel("jupyter-chatkit:turns:http://tabs.test/");
+  const other = new Channel("jupyter-chatkit:turns:http://tabs.test/");
   const error = { type: "error", code: "custom", allow_retry: true, message: "Rate limited" };
   const sent = [
     { failure: { error, lastItemId: "msg_1" } },
