@@ -48,8 +48,11 @@ finish "${started[@]}"
 
 started=()
 # Three steps on two cores: as two lanes, the one with mypy ran ~20 s after the other ended.
-step js-tests bash -c "cd js && npm run lint --silent && npm test --silent"
-step lab-tests bash -c "cd js/lab && npm test --silent"
+# A node test file that leaves a handle open (a channel, a timer) passes, then never ends:
+# the step is stopped after 15 minutes (it takes ~1-3) and fails saying so, instead of
+# holding CI until its own limit.
+step js-tests timeout --verbose 900 bash -c "cd js && npm run lint --silent && npm test --silent"
+step lab-tests timeout --verbose 900 bash -c "cd js/lab && npm test --silent"
 # mypy's cache outside the clone: CI checks out a fresh clone, where a cold mypy took ~21 s of
 # CPU (most of it third-party packages), a warm one ~1 s. The cache is checked against each
 # module's source hash and mypy's options and version, so another checkout's entries are
