@@ -112,10 +112,20 @@ export async function open(query: string, width: number): Promise<Opened> {
   return { page, dialogs, requests, errors };
 }
 
+/** How many requests carrying a person's message the page has sent (run in the page:
+ * self-contained, as Playwright sends its source). */
+const messagesSent = (): number =>
+  (window as any).__sent.filter((b: any) => b.type === "threads.create" || b.type === "threads.add_user_message")
+    .length;
+
 export async function ask(page: Page, text: string, answers: number): Promise<void> {
   const box = page.getByRole("textbox", { name: "Message" });
   await box.fill(text);
+  const before = await page.evaluate(messagesSent);
   await box.press("Enter");
+  // This message went out (a turn that fails gives no answer, so ``answers`` can be
+  // reached already: without this the next step could run before the turn started).
+  await page.waitForFunction(`(${messagesSent})() > ${before}`);
   await page.waitForFunction(
     (n) => (window as any).__answers.length >= n || document.querySelector(".jck-error:not([hidden])"),
     answers,
