@@ -27,6 +27,8 @@ const SECRET_NAME = new RegExp(RULES.secretNamePattern);
 const TEMPLATE_VALUE = new RegExp(RULES.templateValue);
 // `passwort`, `пароль`, `数据库密码`: a password's name in another language (foreign_rules.py).
 const FOREIGN_NAME = new RegExp(RULES.foreignSecretName, "i");
+// Accented, Greek and Cyrillic letters stay in a word, as in names.py's _NON_WORD.
+const NON_WORD = new RegExp(`[^${RULES.nameLetters}0-9]+`, "g");
 const ENV_ALLOW = new Set<string>(RULES.envAllowNames);
 // CSI (colours, cursor moves), OSC (titles, hyperlinks) and two-byte escape sequences.
 const ANSI_RE = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
@@ -74,7 +76,7 @@ export function namesWords(name: string): boolean {
 export function normalizeName(name: string): string {
   return name
     .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
-    .replace(/[^A-Za-z0-9]+/g, "_")
+    .replace(NON_WORD, "_")
     .replace(/^_+|_+$/g, "")
     .toLowerCase();
 }

@@ -13,7 +13,9 @@ from .lazy_patterns import lazy_compile
 _SECRET_NAME = lazy_compile(rules.SECRET_NAME_PATTERN)
 _FOREIGN_NAME = lazy_compile(rules.FOREIGN_SECRET_NAME, re.IGNORECASE)
 _CAMEL = lazy_compile(r"([a-z0-9])([A-Z])")
-_NON_WORD = lazy_compile(r"[^A-Za-z0-9]+")
+# Accented, Greek and Cyrillic letters stay in a word (``passwörter_regel`` is not read
+# as ``passw`` then ``rter_regel``).
+_NON_WORD = lazy_compile(rf"[^{rules.NAME_LETTERS}0-9]+")
 _SPLIT_PASS = lazy_compile(r"(^|_)pass_(words?|phrases?)(?=_|$)")
 
 

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .foreign_rules import FOREIGN_SECRET_NAME
+from .foreign_rules import FOREIGN_SECRET_NAME, NAME_LETTERS
 
 # What makes a name a secret's, and the words a text needs for the name rules to run.
 from .name_rules import NAME_TRIGGERS, SECRET_NAME_PATTERN, SECRET_NAME_QUALIFIERS, TOKEN_QUALIFIERS
@@ -68,6 +68,9 @@ from .table_rules import (
 from .value_rules import VALUE_RULES
 from .word_lists import ENV_ALLOW_NAMES, ENV_ALLOW_PREFIXES, HTML_ENTITIES, TOKEN_TEXT_WORDS
 
+# A name's letters (foreign_rules.NAME_LETTERS), short for the patterns below.
+_L = NAME_LETTERS
+
 # Cheap pre-check: a rule runs only on a text whose lower-case form contains one of its
 # ``triggers`` (plain substring tests: far cheaper than a regular expression).
 VALUE_TRIGGERS: list[str] = sorted({t for rule in VALUE_RULES for t in rule["triggers"]})
@@ -77,7 +80,9 @@ VALUE_TRIGGERS: list[str] = sorted({t for rule in VALUE_RULES for t in rule["tri
 QUOTED_ASSIGNMENT = (
     # The name starts where a word does: trying every position inside a long word
     # made this quadratic (16,000 letters took 24 s).
-    r"(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)"
+    # A name's letters may be accented, Greek or Cyrillic (``password_ü``, ``größe_token``):
+    # read whole, as Python reads an identifier, it is judged as one.
+    rf"(?<![{_L}0-9_.-])([{_L}_][{_L}0-9_.-]*)"
     # Not psql's interpolation of a variable (``ALTER USER etl PASSWORD :'pw'``, set by
     # ``\\set pw`` or ``psql -v pw=…``): a blank, a colon glued to the quote, a name.
     r"(?![ \t]+:(?:'[A-Za-z_][A-Za-z0-9_]{0,62}'|\"[A-Za-z_][A-Za-z0-9_]{0,62}\"))"
@@ -101,7 +106,7 @@ BARE_ASSIGNMENT = (
     r"|set[ \t]+(?:-[gxU]{1,3}[ \t]+)?)?)"
     # A value starts with no ";": ``Password=;Server=db`` is an empty password in a
     # connection string, and the next pair is no value.
-    r"([A-Za-z_][A-Za-z0-9_.-]*)([ \t]*[=:][ \t]*|[ \t]+)([^\s'\";][^\s'\"]*)[ \t]*$"
+    rf"([{_L}_][{_L}0-9_.-]*)([ \t]*[=:][ \t]*|[ \t]+)([^\s'\";][^\s'\"]*)[ \t]*$"
 )
 # ``name=value`` / ``"name": value`` inside a line, the value unquoted (log lines,
 # exception messages, CLI flags, JSON numbers, YAML and INI values). Groups: 1 name,
@@ -112,7 +117,7 @@ INLINE_ASSIGNMENT = (
     # not the ``amz`` of ``x-amz-key``) and holds no "--": started inside every dashed
     # word, a long ``a-a-…-a=`` was read again from each part, quadratic.
     # In a repr (``'user=ada\\npassword=x'``) a name also starts after an escape.
-    r"(?:(?<=\\[ntr])|(?<![A-Za-z0-9_.\\])(?<![A-Za-z0-9_.]-))([A-Za-z_](?:[A-Za-z0-9_.]|-(?!-))*)"
+    rf"(?:(?<=\\[ntr])|(?<![{_L}0-9_.\\])(?<![{_L}0-9_.]-))([{_L}_](?:[{_L}0-9_.]|-(?!-))*)"
     # ``\\mathrm{password}: x`` in LaTeX: a brace after the name.
     # ``HMAC_SECRET (sha256): x``: a parenthetical between them (then the value must
     # look like a credential: ``token (str): Token to use`` is a docstring).
@@ -162,7 +167,7 @@ FIRST_FIELD = r"^" + _inside(r",\n") + r"*,"
 # literals of a one-level list, tuple, set or dict under a secret name. Groups: 1 name,
 # 2 separator, 3 opening bracket, 4 content.
 CONTAINER_ASSIGNMENT = (
-    r"(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(['\"]?\]?[ \t]*(?::=|=|:)[ \t]*)"
+    rf"(?<![{_L}0-9_.-])([{_L}_][{_L}0-9_.-]*)(['\"]?\]?[ \t]*(?::=|=|:)[ \t]*)"
     r"([\[({])((?:" + BRACKET_PIECE + r"|[\[(]" + BRACKET_PIECE + r"{0,2000}[\])]){1,2000})"
     r"(?=[\])}])"
 )
@@ -211,7 +216,7 @@ TRANSCRIPT = (
 # under a secret name. Groups: 1 all before the arguments, 2 the name, 3 the template's
 # quote, 4 the arguments.
 FORMATTED_ASSIGNMENT = (
-    r"(?<![A-Za-z0-9_.-])(([A-Za-z_][A-Za-z0-9_.-]*)['\"]?[ \t]*(?::=|=|:)[ \t]*"
+    rf"(?<![{_L}0-9_.-])(([{_L}_][{_L}0-9_.-]*)['\"]?[ \t]*(?::=|=|:)[ \t]*"
     r"[rbuRBUfF]{0,2}(['\"])[^'\"\n]{0,200}\3[ \t]*(?:%[ \t]*\(?|\.format\())([^()\n]{1,2000})"
 )
 # A list or tuple without nested brackets (a list of names, a row of values). Group 1:
@@ -390,6 +395,7 @@ def rules_dict() -> dict[str, Any]:
         "proseWord": PROSE_WORD,
         "wordSecretName": WORD_SECRET_NAME,
         "foreignSecretName": FOREIGN_SECRET_NAME,
+        "nameLetters": NAME_LETTERS,
         "templateValue": TEMPLATE_VALUE,
         "callArguments": CALL_ARGUMENTS,
         "callArgument": CALL_ARGUMENT,

@@ -148,6 +148,18 @@ KEY_SHAPES: list[dict[str, Any]] = [
         "flags": "",
     },
     {
+        "kind": "API key",
+        # One shortened in the middle (reprlib, a log: ``sk-proj-Ab3d...v1wXy4z``): a head
+        # of 4+ with a letter and a digit, "..." or "…", a tail of 4+ with a digit.
+        # Documentation's ``sk-...``, ``sk-proj-...`` and ``sk-abc...xyz`` stay.
+        "triggers": ["sk-"],
+        "pattern": r"(?<![A-Za-z0-9_-])sk-(?:proj-|svcacct-|admin-|ant-)?"
+        r"(?=[A-Za-z0-9_-]{0,60}[0-9])(?=[A-Za-z0-9_-]{0,60}[A-Za-z])[A-Za-z0-9_-]{4,60}"
+        r"(?:\.{3}|…)(?=[A-Za-z0-9_-]{0,60}[0-9])[A-Za-z0-9_-]{4,60}(?![A-Za-z0-9_-])",
+        "group": 0,
+        "flags": "",
+    },
+    {
         "kind": "Stripe key",
         "triggers": ["sk_", "rk_"],
         "pattern": r"(?<![A-Za-z0-9])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}",
