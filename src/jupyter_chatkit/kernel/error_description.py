@@ -15,9 +15,7 @@ from ..context_policy.errors import (
     LINK_CHARS,
     MAX_MESSAGE_CHARS,
     MAX_TRACEBACK_CHARS,
-    Frame,
     _clip,
-    collapse_cycles,
     exception_message,
     exception_type,
     frames_of,
@@ -100,15 +98,6 @@ def _message(exc: BaseException) -> str:
             n = len(members)
             return _clip(f"{strip_ansi(msg)} ({n} sub-exception{'s' if n != 1 else ''})", 600)
     return exception_message(exc)
-
-
-def collapse_block_cycles(blocks: list[str]) -> list[str]:
-    """An IPython traceback's text blocks (one a frame) with a repeated block of 2 to
-    4 frames kept once, saying how often it repeated
-    (:func:`collapse_cycles`), for a traceback read from a saved notebook."""
-    if len(blocks) < 6:
-        return blocks
-    return [f.text for f in collapse_cycles([Frame(b, False) for b in blocks])]
 
 
 def _traceback(

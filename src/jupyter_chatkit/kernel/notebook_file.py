@@ -205,10 +205,8 @@ def error_text(traceback: list[str], ename: str, evalue: str) -> str:
     if RUN_CODE.search(plain):
         # Python's print of an uncaught ExceptionGroup (see .uncaught_group).
         return _head_tail(with_cell_lines(printed_traceback(plain)), MAX_TRACEBACK_CHARS)
-    from .error_description import collapse_block_cycles  # loaded at the first error
-
-    # A recursion through two functions: the pair once (errors.py collapses one frame).
-    reduced = reduce_formatted_traceback(collapse_block_cycles(traceback), ename, evalue)
+    # A recursion (one frame or a block of frames) is told once: errors.reduce_frames.
+    reduced = reduce_formatted_traceback(traceback, ename, evalue)
     if not plain or _PYTHON_TRACEBACK.search(plain) or plain in reduced:
         return reduced
     final = reduced.rsplit("\n", 1)[-1]
