@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Any
 
 from agents.models.interface import Model
-from chatkit.types import ThreadStreamEvent
+from chatkit.types import ThreadCreatedEvent, ThreadStreamEvent
 from pydantic import TypeAdapter
 
 from jupyter_chatkit.assistant.server import JsonResult, NotebookAssistant, StreamResult
@@ -42,6 +43,25 @@ def parse_sse(data: bytes) -> list[ThreadStreamEvent]:
         if lines:
             events.append(EVENT_ADAPTER.validate_json("\n".join(lines)))
     return events
+
+
+def read_turn(
+    chunks: AsyncIterator[bytes], seen: list[ThreadStreamEvent] | None = None
+) -> tuple[asyncio.Future[None], asyncio.Future[str]]:
+    """Read a turn's stream in the background, each event into ``seen``: the reading
+    task, and a future of the id of the thread the turn created (its first
+    ``ThreadCreatedEvent``)."""
+    created: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+
+    async def read() -> None:
+        async for chunk in chunks:
+            for event in parse_sse(chunk):
+                if seen is not None:
+                    seen.append(event)
+                if isinstance(event, ThreadCreatedEvent) and not created.done():
+                    created.set_result(event.thread.id)
+
+    return asyncio.ensure_future(read()), created
 
 
 async def collect(chunks: AsyncIterator[bytes]) -> list[ThreadStreamEvent]:

@@ -23,13 +23,13 @@ from pathlib import Path
 
 import pytest
 from agents.testing import ModelStep, ScriptedModel, assistant_message
-from chatkit.types import AssistantMessageItem, ErrorEvent, ThreadCreatedEvent, UserMessageItem
+from chatkit.types import AssistantMessageItem, ErrorEvent, ThreadStreamEvent, UserMessageItem
 
 from jupyter_chatkit.assistant.results import StreamResult
 from jupyter_chatkit.assistant.server import NotebookAssistant, create_assistant
 from jupyter_chatkit.settings import Settings
 
-from .chatkit_helpers import ALICE, BOB, json_call, parse_sse, req, stream, user_input
+from .chatkit_helpers import ALICE, BOB, json_call, read_turn, req, stream, user_input
 from .test_store_locked import Locker
 
 # Bounds the test only.
@@ -87,17 +87,8 @@ async def _named_then_stopped(assistant: NotebookAssistant, failed: bool) -> str
     (``failed``) or the server stops while it still waits. Its id."""
     result = await assistant.handle(_first_message("keep this question"), ALICE)
     assert isinstance(result, StreamResult)
-    created: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-    seen = []
-
-    async def read() -> None:
-        async for chunk in result.chunks:
-            for event in parse_sse(chunk):
-                seen.append(event)
-                if isinstance(event, ThreadCreatedEvent) and not created.done():
-                    created.set_result(event.thread.id)
-
-    reading = asyncio.ensure_future(read())
+    seen: list[ThreadStreamEvent] = []
+    reading, created = read_turn(result.chunks, seen)
     thread_id = await asyncio.wait_for(created, HANG_GUARD)
     if failed:
         await asyncio.wait_for(reading, HANG_GUARD)

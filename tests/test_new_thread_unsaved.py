@@ -37,7 +37,7 @@ from .chatkit_helpers import (
     BOB,
     json_call,
     make_assistant,
-    parse_sse,
+    read_turn,
     req,
     stream,
     user_input,
@@ -129,16 +129,7 @@ async def test_a_new_thread_stopped_while_its_save_waits_takes_its_retry_if_the_
             )
             result = await assistant.handle(body, ALICE)
             assert isinstance(result, StreamResult)
-            created: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-
-            async def read() -> None:
-                async for chunk in result.chunks:
-                    for event in parse_sse(chunk):
-                        seen.append(event)
-                        if isinstance(event, ThreadCreatedEvent) and not created.done():
-                            created.set_result(event.thread.id)
-
-            turn = asyncio.ensure_future(read())
+            turn, created = read_turn(result.chunks, seen)
             thread_id = await asyncio.wait_for(created, HANG_GUARD)
             saving = assistant.saving_threads[thread_id]
             status, _ = await json_call(assistant, req(Turn.STOP, thread_id=thread_id))

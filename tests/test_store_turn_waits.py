@@ -40,7 +40,7 @@ from agents.testing import ModelStep, ScriptedModel, assistant_message
 from chatkit.types import (
     AssistantMessageItem,
     ProgressUpdateEvent,
-    ThreadCreatedEvent,
+    ThreadStreamEvent,
     UserMessageItem,
 )
 
@@ -51,7 +51,16 @@ from jupyter_chatkit.protocol import LOCK_WAIT_ICON, Turn
 from jupyter_chatkit.store import SQLStore, open_store
 from jupyter_chatkit.store.engine import PoolOptions
 
-from .chatkit_helpers import ALICE, json_call, make_assistant, parse_sse, req, stream, user_input
+from .chatkit_helpers import (
+    ALICE,
+    json_call,
+    make_assistant,
+    parse_sse,
+    read_turn,
+    req,
+    stream,
+    user_input,
+)
 from .test_running_turns_review import _pausing_model
 from .test_store_locked import Locker
 
@@ -299,23 +308,14 @@ async def test_a_new_conversation_waiting_for_the_store_can_be_stopped(tmp_path:
     try:
         assistant = make_assistant(store, _answers("Never."))
         told = Told()
-        created: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-        seen: list[Any] = []
-
-        async def read(chunks: AsyncIterator[bytes]) -> None:
-            async for chunk in chunks:
-                for event in parse_sse(chunk):
-                    seen.append(event)
-                    if isinstance(event, ThreadCreatedEvent) and not created.done():
-                        created.set_result(event.thread.id)
-
+        seen: list[ThreadStreamEvent] = []
         async with Locker(path):
             with telling_lock_waits(told.send):
                 result = await assistant.handle(
                     req("threads.create", input=user_input("first")), ALICE
                 )
                 assert isinstance(result, StreamResult)
-                turn = asyncio.ensure_future(read(result.chunks))
+                turn, created = read_turn(result.chunks, seen)
                 await asyncio.wait_for(told.waiting.wait(), HANG_GUARD)
                 # What the client's Stop needs: the new thread's id.
                 await asyncio.wait(
@@ -453,21 +453,13 @@ async def test_a_new_conversation_named_before_its_save_opens_once_saved(tmp_pat
     try:
         assistant = make_assistant(store, _answers("Saved."))
         told = Told()
-        created: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-
-        async def read(chunks: AsyncIterator[bytes]) -> None:
-            async for chunk in chunks:
-                for event in parse_sse(chunk):
-                    if isinstance(event, ThreadCreatedEvent) and not created.done():
-                        created.set_result(event.thread.id)
-
         async with Locker(path):
             with telling_lock_waits(told.send):
                 result = await assistant.handle(
                     req("threads.create", input=user_input("first")), ALICE
                 )
                 assert isinstance(result, StreamResult)
-                turn = asyncio.ensure_future(read(result.chunks))
+                turn, created = read_turn(result.chunks)
                 await asyncio.wait(
                     {created, turn}, timeout=HANG_GUARD, return_when=asyncio.FIRST_COMPLETED
                 )
