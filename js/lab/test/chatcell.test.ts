@@ -10,21 +10,13 @@ import type { Cell } from "@jupyterlab/cells";
 import type { NotebookPanel } from "@jupyterlab/notebook";
 import { contextCell, isChatSource } from "../src/chatcell";
 import { currentRefs } from "../src/context";
+import { notebook } from "./panels";
 
 function cell(id: string, source: string, hasWidget = false, type = "code"): Cell {
   return {
     isDisposed: false,
     model: { id, type, sharedModel: { getSource: () => source } },
     node: { querySelector: (sel: string) => (hasWidget && sel === ".jck-widget-host" ? {} : null) },
-  } as never;
-}
-
-function notebook(cells: Cell[], active: number): NotebookPanel {
-  return {
-    isDisposed: false,
-    context: { path: "work/a.ipynb", localPath: "work/a.ipynb" },
-    sessionContext: { kernelDisplayName: "Python 3" },
-    content: { widgets: cells, activeCell: cells[active] ?? null, activeCellIndex: active },
   } as never;
 }
 

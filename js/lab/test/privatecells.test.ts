@@ -9,12 +9,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Cell } from "@jupyterlab/cells";
-import type { NotebookPanel } from "@jupyterlab/notebook";
 import { activeCell, notebookCells } from "../src/cells";
 import { currentRefs, fixErrorParts } from "../src/context";
 import type { MessagePart } from "../../src/index";
 import { labCommands, labMentions, notebookText } from "../src/mentions";
 import { PRIVATE_TAG, isPrivate, setPrivate } from "../src/privatecells";
+import { notebook } from "./panels";
 
 const PRIVATE_SOURCE = "plan = 'PRIVSRC-7Hq'\nraise ValueError('PRIVERR-9Kd')";
 const MARKS = ["PRIVSRC-7Hq", "PRIVOUT-3Lw", "PRIVERR-9Kd"];
@@ -34,15 +34,6 @@ function cell(id: string, source: string, outputs: unknown[] = [], type = "code"
       deleteMetadata: (key: string) => metadata.delete(key),
     },
     node: { querySelector: () => null },
-  } as never;
-}
-
-function notebook(cells: Cell[], active: number): NotebookPanel {
-  return {
-    isDisposed: false,
-    context: { path: "work/a.ipynb", localPath: "work/a.ipynb" },
-    sessionContext: { kernelDisplayName: "Python 3" },
-    content: { widgets: cells, activeCell: cells[active] ?? null, activeCellIndex: active },
   } as never;
 }
 
