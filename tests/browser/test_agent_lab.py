@@ -490,3 +490,31 @@ def test_an_agents_markdown_cell_loads_no_image_until_the_person_renders_it(
     assert rendered == [False, False]
     assert page.locator(".jp-MarkdownCell img").count() == 0
     assert fetched == []
+
+
+def test_a_run_that_kills_the_kernel_says_so_to_the_model(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    """A cell that kills its kernel (``os._exit``, as a segfault or the OOM killer does)
+    gets no output, no execution count and no reply: it looked like a cell that never
+    ran. The agent's run and the cells the model reads next (the server restarted the
+    kernel) say it died while that cell ran; the cell after it, never run, says nothing."""
+    lab_page.server.write_notebook("crash.ipynb", ["import os\nos._exit(1)", "x = 1"])
+    lab_page.open("crash.ipynb")
+    open_panel(page)
+    agent_mode(page)
+    page.locator(f"{PANEL} .jck-auto-run").check()
+    scripted_llm.script(
+        Reply(tool_calls=[ToolCall("run_cell", {"index": 0})]),
+        Reply(tool_calls=[ToolCall("get_notebook_cells", {})]),
+        Reply("The kernel died."),
+    )
+    ask(page, "run cell 1")
+    wait_answer(page, "The kernel died.")
+    screenshot(page, "kernel-died")
+    (ran,) = tool_results(scripted_llm, 1)
+    assert ran["status"] == "error"
+    assert [o.get("ename") for o in ran["cell"]["outputs"]] == ["KernelDied"], ran
+    cells = tool_results(scripted_llm, 2)[-1]["cells"]
+    assert [o.get("ename") for o in cells[0]["outputs"]] == ["KernelDied"], cells
+    assert cells[1]["outputs"] == []

@@ -7,6 +7,7 @@ import type { JupyterFrontEnd, JupyterFrontEndPlugin } from "@jupyterlab/applica
 import { INotebookTracker } from "@jupyterlab/notebook";
 import { installBridge } from "./bridge";
 import { installFileLinks } from "./filelinks";
+import { watchNotebookRuns } from "./kerneldeath";
 import { panelHolding } from "./locate";
 import { watchNotebookKernels } from "./shellwatch";
 
@@ -20,6 +21,8 @@ export const bridgePlugin: JupyterFrontEndPlugin<void> = {
     // From their start, so what a kernel's main shell runs is known, not guessed, when the
     // chat (sidebar or widget) first asks a busy kernel (subshell.ts).
     watchNotebookKernels(tracker);
+    // A cell whose run the kernel never finished (it died) is read as such (kerneldeath.ts).
+    watchNotebookRuns(tracker);
     installFileLinks(document, {
       // A widget's or output's own notebook; the sidebar's is the one it follows (current).
       notebookOf: (el) => (panelHolding(tracker, el) ?? tracker.currentWidget)?.context.path ?? null,

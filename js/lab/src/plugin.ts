@@ -18,6 +18,7 @@ import type { SendKey } from "./chat";
 import { fetchModelChoice, fetchModelInfo, modelDescription, modelLabel } from "./config";
 import { ErrorButtons } from "./errorbuttons";
 import { assistantIcon } from "./icon";
+import { watchNotebookRuns } from "./kerneldeath";
 import { NotebookLink } from "./link";
 import { cellIndexOf, panelHolding } from "./locate";
 import type * as NotebookOps from "./notebookops";
@@ -75,6 +76,8 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
     let current: AssistantSettings = { ...DEFAULTS };
     // Each kernel watched from its start (subshell.ts), also if the bridge is disabled.
     watchNotebookKernels(tracker);
+    // A cell whose run the kernel never finished (it died) is read as such (kerneldeath.ts).
+    watchNotebookRuns(tracker);
     const modelInfo = fetchModelInfo();
     // Several models on offer: the chat's header gets a picker (and the bar no label).
     const choice = fetchModelChoice().then((c) => (c && c.allowed.length > 1 ? c : null));

@@ -7,12 +7,17 @@
 import type { Cell, ICodeCellModel } from "@jupyterlab/cells";
 import type * as nbformat from "@jupyterlab/nbformat";
 import { splitUncaught } from "./grouperror";
+import { endedRun } from "./kerneldeath";
 
 /** The outputs of a cell model (empty for markdown and raw cells); an uncaught
- * ExceptionGroup IPython printed to stderr is read as the error it is (grouperror.ts). */
+ * ExceptionGroup IPython printed to stderr is read as the error it is (grouperror.ts),
+ * and a run its kernel never finished (it died, restarted) ends in an error saying so
+ * (kerneldeath.ts). */
 export function cellOutputs(cell: Cell): nbformat.IOutput[] {
   if (cell.model.type !== "code") return [];
-  return (cell.model as ICodeCellModel).outputs.toJSON().flatMap(splitUncaught);
+  const outputs = (cell.model as ICodeCellModel).outputs.toJSON().flatMap(splitUncaught);
+  const died = endedRun(cell);
+  return died ? [...outputs, died] : outputs;
 }
 
 /** The error outputs of a cell. */

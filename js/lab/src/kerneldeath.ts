@@ -1,0 +1,119 @@
+/**
+ * A cell whose run its kernel never finished: the kernel died (`os._exit`, a segfault,
+ * the OOM killer) or was restarted or shut down while the cell ran. Such a cell gets no
+ * reply: no execution count (JupyterLab cleared it when the run began) and often no
+ * output, so read as it is it looks like a cell that never ran, or ran fine.
+ *
+ * JupyterLab knows it live, through public signals of each notebook's session: the
+ * request the kernel is running began (its `execute_input`) and has not ended (its
+ * `idle`) when the kernel's status turns `restarting` (then `autorestarting` when the
+ * server restarts a kernel that died, `dead` when it cannot), or `dead` (shut down). The
+ * cell whose output area sent that request is recorded, and every reader of a cell's
+ * outputs (prompts.ts `cellOutputs`: the tools, the chips, /fix, Agent mode's run_cell)
+ * reads it as one more error output, named by {@link RUN_ENDS} (a code, not a message).
+ * It holds until the cell runs again. Kept in the page only: the saved notebook says
+ * nothing of it, and a kernel started after cannot know (under nbclient nothing runs
+ * after a death: it stops the notebook with `DeadKernelError`).
+ *
+ * Loaded at start-up (small, no JupyterLab code at run time), so a run is watched from
+ * when its notebook opens.
+ */
+
+import type { Cell, CodeCell } from "@jupyterlab/cells";
+import type * as nbformat from "@jupyterlab/nbformat";
+import type { INotebookTracker, NotebookPanel } from "@jupyterlab/notebook";
+import type { KernelMessage } from "@jupyterlab/services";
+
+/** How a run ended without a reply. */
+export type RunEnd = "died" | "restarted" | "stopped";
+
+/** What the model reads for each end: an error output's `ename` (a code) and `evalue`. */
+export const RUN_ENDS: Record<RunEnd, { ename: string; evalue: string }> = {
+  died: {
+    ename: "KernelDied",
+    evalue:
+      "The kernel died while this cell ran (out of memory, a segfault, or the process exited): " +
+      "the cell did not finish, and every variable and import is gone.",
+  },
+  restarted: {
+    ename: "KernelRestarted",
+    evalue: "The kernel was restarted while this cell ran: the cell did not finish, and every variable and import is gone.",
+  },
+  stopped: {
+    ename: "KernelStopped",
+    evalue: "The kernel was shut down while this cell ran: the cell did not finish, and the notebook has no running kernel.",
+  },
+};
+
+interface Ended {
+  /** The execute request (msg_id) the kernel never answered. */
+  request: string;
+  end: RunEnd;
+}
+
+// By cell model: a cell keeps its record when moved; a deleted one takes it with it.
+const ended = new WeakMap<object, Ended>();
+
+/** The request a code cell's output area sent last (its current run, or its last). */
+function requestOf(cell: Cell): string | undefined {
+  return (cell as unknown as Partial<CodeCell>).outputArea?.future?.msg?.header?.msg_id;
+}
+
+/** The error output saying how `cell`'s last run ended, when its kernel never finished
+ * it (and the cell has not run since); null otherwise. */
+export function endedRun(cell: Cell): nbformat.IError | null {
+  const record = ended.get(cell.model);
+  if (!record || requestOf(cell) !== record.request) return null;
+  return { output_type: "error", ...RUN_ENDS[record.end], traceback: [] };
+}
+
+/** Watch `panel`'s session: record the cell running when its kernel dies, restarts or
+ * stops. */
+export function watchRunEnds(panel: NotebookPanel): void {
+  const session = panel.sessionContext;
+  // The request the kernel runs now: began (execute_input), not ended (idle).
+  let running: string | null = null;
+  // The record of the last `restarting`, which `autorestarting` or `dead` says was a death.
+  let restarting: Ended | null = null;
+  session.iopubMessage.connect((_, msg: KernelMessage.IMessage) => {
+    const parent = msg.parent_header as Partial<KernelMessage.IHeader> & { subshell_id?: string | null };
+    const id = parent?.msg_id;
+    // A subshell's request runs beside the main shell's (JEP 91): not a cell's run.
+    if (!id || parent.subshell_id) return;
+    if (msg.header.msg_type === "execute_input") running = id;
+    else if (msg.header.msg_type === "status" && running === id) {
+      if ((msg.content as { execution_state?: string }).execution_state === "idle") running = null;
+    }
+  });
+  const record = (end: RunEnd): Ended | null => {
+    const request = running;
+    running = null;
+    if (!request) return null;
+    const cell = panel.content.widgets.find((c) => c.model.type === "code" && requestOf(c) === request);
+    if (!cell) return null;
+    const entry = { request, end };
+    ended.set(cell.model, entry);
+    return entry;
+  };
+  session.statusChanged.connect((_, status) => {
+    if (status === "restarting") restarting = record("restarted");
+    else if (status === "autorestarting" || status === "dead") {
+      // The server restarts a kernel that died (`restarting`, `autorestarting`), and
+      // says `dead` when it cannot; a shut-down kernel is `dead` at once.
+      if (restarting) restarting.end = "died";
+      else record(status === "dead" ? "stopped" : "died");
+      restarting = null;
+    } else restarting = null;
+  });
+}
+
+const trackers = new WeakSet<INotebookTracker>();
+
+/** Watch every notebook of `tracker` from when it opens (once per tracker, whichever
+ * plugin asks). */
+export function watchNotebookRuns(tracker: INotebookTracker): void {
+  if (trackers.has(tracker)) return;
+  trackers.add(tracker);
+  tracker.forEach(watchRunEnds);
+  tracker.widgetAdded.connect((_, panel) => watchRunEnds(panel));
+}

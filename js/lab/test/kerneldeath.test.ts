@@ -1,0 +1,136 @@
+/** Node tests of kerneldeath.ts: a cell whose kernel died (or was restarted, or shut
+ * down) while it ran is read with an error saying so, by the tools and by /fix; a cell
+ * that finished, one only queued behind it, and one run again since are read as they are.
+ * The session's signals are driven as JupyterLab's KernelConnection emits them. */
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { Cell } from "@jupyterlab/cells";
+import type * as nbformat from "@jupyterlab/nbformat";
+import type { NotebookPanel } from "@jupyterlab/notebook";
+import { Signal } from "@lumino/signaling";
+import { activeCell, cellInfo } from "../src/cells";
+import { RUN_ENDS, watchRunEnds } from "../src/kerneldeath";
+import { errorOutputs } from "../src/prompts";
+
+interface FakeCell {
+  model: object;
+  outputArea: { future: { msg: { header: { msg_id: string } } } | null };
+}
+
+function codeCell(outputs: nbformat.IOutput[] = []): FakeCell {
+  return {
+    model: {
+      type: "code",
+      id: `cell-${Math.random()}`,
+      executionCount: null,
+      metadata: {},
+      getMetadata: () => undefined,
+      sharedModel: { getSource: () => "import os\nos._exit(1)" },
+      outputs: { toJSON: () => outputs },
+    },
+    outputArea: { future: null },
+  };
+}
+
+/** A notebook whose session's signals the test drives, with `cells`. */
+function notebook(cells: FakeCell[]) {
+  const iopub = new Signal<object, unknown>({});
+  const status = new Signal<object, string>({});
+  const panel = {
+    isDisposed: false,
+    context: { path: "a.ipynb", localPath: "a.ipynb" },
+    sessionContext: { kernelDisplayName: "Python 3", iopubMessage: iopub, statusChanged: status },
+    content: { widgets: cells, activeCellIndex: 0 },
+  } as unknown as NotebookPanel;
+  watchRunEnds(panel);
+  const message = (type: string, request: string, content: object = {}) =>
+    iopub.emit({ header: { msg_type: type, msg_id: `${type}-${request}` }, parent_header: { msg_id: request }, content });
+  return {
+    panel,
+    /** JupyterLab sends `cell`'s run (its output area's future). */
+    send(cell: FakeCell, request: string) {
+      cell.outputArea.future = { msg: { header: { msg_id: request } } };
+    },
+    /** The kernel begins running `request`. */
+    begin(request: string) {
+      message("status", request, { execution_state: "busy" });
+      message("execute_input", request);
+    },
+    /** The kernel ends `request` (its reply, then idle). */
+    end(request: string) {
+      message("status", request, { execution_state: "idle" });
+    },
+    status(...states: string[]) {
+      for (const s of states) status.emit(s);
+    },
+  };
+}
+
+const read = (cell: FakeCell) => cellInfo(cell as unknown as Cell, 0, true).outputs ?? [];
+const enames = (cell: FakeCell) => read(cell).map((o) => o.ename ?? o.output_type);
+
+test("a cell whose kernel died while it ran ends in an error saying so; the queued cell after it does not", () => {
+  const printed: nbformat.IStream = { output_type: "stream", name: "stdout", text: "loading\n" };
+  const [crash, queued] = [codeCell([printed]), codeCell()];
+  const nb = notebook([crash, queued]);
+  nb.send(crash, "r1");
+  nb.send(queued, "r2");
+  nb.begin("r1");
+  // The server restarts the kernel that died: `restarting`, then `autorestarting`.
+  nb.status("restarting", "autorestarting", "starting", "idle");
+  assert.deepEqual(enames(crash), ["stream", RUN_ENDS.died.ename]);
+  assert.ok(read(crash)[0].text.includes("loading"));
+  assert.deepEqual(enames(queued), []);
+  // /fix and "Fix this error" find it; get_active_cell reads it.
+  assert.equal(errorOutputs(crash as unknown as Cell)[0]?.ename, RUN_ENDS.died.ename);
+  const active = JSON.stringify(activeCell(nb.panel, 0, true));
+  assert.ok(active.includes(RUN_ENDS.died.ename), active);
+});
+
+test("a run the person restarted or shut down the kernel under says which", () => {
+  const [a, b] = [codeCell(), codeCell()];
+  const nb = notebook([a, b]);
+  nb.send(a, "r1");
+  nb.begin("r1");
+  nb.status("restarting", "starting", "idle");
+  assert.deepEqual(enames(a), [RUN_ENDS.restarted.ename]);
+  nb.send(b, "r2");
+  nb.begin("r2");
+  nb.status("dead");
+  assert.deepEqual(enames(b), [RUN_ENDS.stopped.ename]);
+});
+
+test("a cell that finished, or that ran again since, is read as it is", () => {
+  const [done, again] = [codeCell(), codeCell()];
+  const nb = notebook([done, again]);
+  nb.send(done, "r1");
+  nb.begin("r1");
+  nb.end("r1");
+  nb.status("restarting", "autorestarting", "idle");
+  assert.deepEqual(enames(done), []);
+  nb.send(again, "r2");
+  nb.begin("r2");
+  nb.status("restarting", "autorestarting", "idle");
+  assert.deepEqual(enames(again), [RUN_ENDS.died.ename]);
+  // Run again: the new run is what the cell shows (its kernel is alive).
+  nb.send(again, "r3");
+  assert.deepEqual(enames(again), []);
+});
+
+test("a subshell's request (JEP 91) is no cell's run", () => {
+  const cell = codeCell();
+  const nb = notebook([cell]);
+  nb.send(cell, "r1");
+  nb.begin("r1");
+  nb.end("r1");
+  // A subshell's execute_input names its subshell: the main shell runs nothing.
+  const iopub = (nb.panel.sessionContext as unknown as { iopubMessage: Signal<object, unknown> }).iopubMessage;
+  iopub.emit({
+    header: { msg_type: "execute_input", msg_id: "x" },
+    parent_header: { msg_id: "r1", subshell_id: "s1" },
+    content: {},
+  });
+  nb.status("restarting", "autorestarting");
+  assert.deepEqual(enames(cell), []);
+});
