@@ -9,20 +9,25 @@
 
 import type * as nbformat from "@jupyterlab/nbformat";
 import { stripAnsi } from "./redact";
+import { UNCAUGHT_RULES as RULES } from "./uncaught-rules.generated";
 
-// The frame every uncaught error's traceback starts from: IPython running the cell.
-// A traceback printed by the cell's own code (`traceback.print_exc()` in an except
-// block) starts at the cell's frame and never holds it.
-// Lines end only at "\n" (`.`, `^` and `$` with the m flag would also end them at a lone
-// "\r"), as in Python's patterns (uncaught_group.py); "\r\n" is read as "\n" first.
-export const RUN_CODE =
-  /(?<=^|\n)[ |+-]*File "[^"\n]{0,400}[/\\]IPython[/\\]core[/\\]interactiveshell\.py", line \d+, in run_code(?=\n|$)/;
-// A traceback's first line, as Python prints it (nested in a group's "  | " margin).
-const HEADER = /(?<=^|\n)[ |+]*(?:Exception Group )?Traceback \(most recent call last\):(?=\n|$)/;
-// "Name: message" at the margin: the exception raised last (Python prints it last).
-const FINAL = /^([A-Za-z_][\w.]{0,200})(?:: ([^\n]*))?$/;
-// A group's own line under its traceback: "  | ExceptionGroup: batch (2 sub-exceptions)".
-const GROUP = /(?<=^|\n) {2}\| ([A-Za-z_][\w.]{0,200})(?:: ?([^\n]*))?(?=\n|$)/;
+// The patterns and their use are the same as the kernel's uncaught_group.py (one table,
+// kernel/uncaught_rules.py, generated here). No flags: lines end only at "\n", as in
+// Python ("\r\n" is read as "\n" first; a lone "\r" ends none).
+export const RUN_CODE = new RegExp(RULES.runCode);
+const HEADER = new RegExp(RULES.tracebackHeader);
+const FINAL = new RegExp(RULES.finalLine);
+const GROUP = new RegExp(RULES.groupLine);
+
+/** `text` without the table's white space at its start and end (JavaScript's `trim()`,
+ * as Python's `strip(SPACE)` reads it). */
+function trimmed(text: string, start = true): string {
+  let from = 0;
+  let to = text.length;
+  while (to > 0 && RULES.space.includes(text[to - 1])) to--;
+  while (start && from < to && RULES.space.includes(text[from])) from++;
+  return text.slice(from, to);
+}
 
 function joined(text: nbformat.MultilineString | undefined): string {
   return Array.isArray(text) ? text.join("") : String(text ?? "");
@@ -34,7 +39,7 @@ export function splitUncaught(output: nbformat.IOutput): nbformat.IOutput[] {
   if (output.output_type !== "stream" || (output as nbformat.IStream).name !== "stderr") return [output];
   const raw = joined((output as nbformat.IStream).text);
   // Cheap first: the error buttons ask this of every stream as it grows.
-  if (!raw.includes("in run_code")) return [output];
+  if (!raw.includes(RULES.runCodeTrigger)) return [output];
   const text = stripAnsi(raw).replaceAll("\r\n", "\n");
   const runCode = RUN_CODE.exec(text);
   if (!runCode) return [output];
@@ -42,14 +47,15 @@ export function splitUncaught(output: nbformat.IOutput): nbformat.IOutput[] {
   const header = HEADER.exec(text.slice(0, runCode.index));
   if (!header) return [output];
   const before = text.slice(0, header.index);
-  const traceback = text.slice(header.index).trimEnd();
-  const last = traceback.slice(traceback.lastIndexOf("\n") + 1);
-  const said = FINAL.exec(last) ?? GROUP.exec(traceback.slice(runCode.index - header.index));
+  const traceback = trimmed(text.slice(header.index), false);
+  const said =
+    FINAL.exec(traceback.slice(traceback.lastIndexOf("\n") + 1)) ??
+    GROUP.exec(traceback.slice(runCode.index - header.index));
   const error: nbformat.IError = {
     output_type: "error",
-    ename: said?.[1] ?? "ExceptionGroup",
-    evalue: said?.[2]?.trim() ?? "",
+    ename: said?.[1] ?? RULES.defaultName,
+    evalue: said ? trimmed(said[2] ?? "") : "",
     traceback: [traceback],
   };
-  return before.trim() ? [{ ...output, text: before } as nbformat.IStream, error] : [error];
+  return trimmed(before) ? [{ ...output, text: before } as nbformat.IStream, error] : [error];
 }

@@ -1,50 +1,39 @@
 /** Node tests of grouperror.ts: an uncaught ExceptionGroup, which IPython prints to
  * stderr, is read as the cell's error: named, whole within the error's budget, and
- * still read after a long log. */
+ * still read after a long log. The shared cases (tests/fixtures/uncaught_groups.json) are
+ * split exactly as the kernel's uncaught_group.py splits them (tests/test_uncaught_group.py). */
 
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import type { Cell } from "@jupyterlab/cells";
 import type * as nbformat from "@jupyterlab/nbformat";
 import { cellInfo, LIMITS, outputText } from "../src/cells";
 import { splitUncaught } from "../src/grouperror";
 
-const SHELL = '"/usr/lib/python3.11/site-packages/IPython/core/interactiveshell.py"';
-const CELL = '"/tmp/ipykernel_7270/1560516565.py"';
+interface Case {
+  name: string;
+  stream: nbformat.StreamType;
+  newline: string;
+  lines: string[];
+  split: { before: string | null; ename: string; evalue: string; traceback: string[] } | null;
+}
 
-// What IPython 9 printed for `await main()` whose TaskGroup's four tasks failed.
-const TASK_GROUP = [
-  "  + Exception Group Traceback (most recent call last):",
-  `  |   File ${SHELL}, line 3821, in run_code`,
-  "  |     await eval(code_obj, self.user_global_ns, self.user_ns)",
-  `  |   File ${CELL}, line 7, in <module>`,
-  "  |     await main()",
-  `  |   File ${CELL}, line 5, in main`,
-  "  |     async with asyncio.TaskGroup() as tg:",
-  '  |   File "/usr/lib/python3.11/asyncio/taskgroups.py", line 145, in __aexit__',
-  "  |     raise me from None",
-  "  | ExceptionGroup: unhandled errors in a TaskGroup (4 sub-exceptions)",
-  ...[0, 1, 2, 3].flatMap((i) => [
-    `  +-+---------------- ${i + 1} ----------------`.replace("+-+", i ? "  +" : "+-+"),
-    "    | Traceback (most recent call last):",
-    `    |   File ${CELL}, line 3, in job`,
-    "    |     raise KeyError(f'job {i}')",
-    `    | KeyError: 'job ${i}'`,
-  ]),
-  "    +------------------------------------",
-  "",
-].join("\n");
-
-const WARNING = `${CELL.slice(1, -1)}:2: UserWarning: slow path\n  warnings.warn('slow path')\n`;
+// The cases tests/test_uncaught_group.py reads too: both languages split them alike.
+const CASES: Case[] = JSON.parse(
+  readFileSync(new URL("../../../../tests/fixtures/uncaught_groups.json", import.meta.url), "utf-8"),
+).cases;
+const byName = (name: string): Case => CASES.find((c) => c.name === name) as Case;
+// A warning, then what IPython 9 printed for `await main()` whose TaskGroup's four tasks failed.
+const TASK_GROUP = byName("a TaskGroup's group after a warning").lines.join("\n");
 
 function stream(text: string, name: nbformat.StreamType = "stderr"): nbformat.IStream {
   return { output_type: "stream", name, text };
 }
 
 test("an uncaught ExceptionGroup printed to stderr is the cell's error, named and whole", () => {
-  const [warning, error] = splitUncaught(stream(WARNING + TASK_GROUP));
+  const [warning, error] = splitUncaught(stream(TASK_GROUP));
   assert.equal(warning.output_type, "stream");
-  assert.equal((warning as nbformat.IStream).text, WARNING);
   const read = outputText(error);
   assert.equal(read.output_type, "error");
   assert.equal(read.ename, "ExceptionGroup");
@@ -54,40 +43,6 @@ test("an uncaught ExceptionGroup printed to stderr is the cell's error, named an
   // IPython's own frame is in every such traceback and says nothing.
   assert.ok(!read.text.includes("interactiveshell") && !read.text.includes("ipykernel_"), read.text);
   assert.ok(read.text.length <= LIMITS.tracebackChars);
-});
-
-test("an error raised while handling a group is named by its own last line", () => {
-  const text = [
-    "  + Exception Group Traceback (most recent call last):",
-    `  |   File ${CELL}, line 2, in <module>`,
-    "  |     raise ExceptionGroup('eg', [ValueError(1)])",
-    "  | ExceptionGroup: eg (1 sub-exception)",
-    "  +-+---------------- 1 ----------------",
-    "    | ValueError: 1",
-    "    +------------------------------------",
-    "",
-    "During handling of the above exception, another exception occurred:",
-    "",
-    "Traceback (most recent call last):",
-    `  File ${SHELL}, line 3823, in run_code`,
-    "    exec(code_obj, self.user_global_ns, self.user_ns)",
-    `  File ${CELL}, line 4, in <module>`,
-    "    raise RuntimeError('cleanup failed')",
-    "RuntimeError: cleanup failed",
-    "",
-  ].join("\n");
-  const [error] = splitUncaught(stream(text));
-  const read = outputText(error);
-  assert.equal(read.ename, "RuntimeError");
-  assert.equal(read.evalue, "cleanup failed");
-  assert.ok(read.text.includes("ValueError: 1") && read.text.endsWith("RuntimeError: cleanup failed"), read.text);
-});
-
-test("a traceback the cell printed itself, and stdout, stay streams", () => {
-  const printed = `Traceback (most recent call last):\n  File ${CELL}, line 2, in <module>\n    1/0\nZeroDivisionError: division by zero\n`;
-  for (const output of [stream(printed), stream(TASK_GROUP, "stdout")]) {
-    assert.deepEqual(splitUncaught(output), [output]);
-  }
 });
 
 test("the group still reaches the model after a long log fills the cell's budget", () => {
@@ -108,19 +63,23 @@ test("the group still reaches the model after a long log fills the cell's budget
   assert.ok(error.text.includes("KeyError: 'job 3'"), error.text);
 });
 
-test("line ends are read as in the kernel's reader", () => {
-  // A kernel writing "\r\n" (Windows): its group is the cell's error, as with "\n"; a lone
-  // "\r" ends no line (as in uncaught_group.py, whose test reads the same texts).
-  const crlf = splitUncaught(stream((WARNING + TASK_GROUP).replaceAll("\n", "\r\n")));
-  const lf = splitUncaught(stream(WARNING + TASK_GROUP));
-  assert.deepEqual(
-    crlf.map((o) => o.output_type),
-    ["stream", "error"],
-  );
-  assert.deepEqual(crlf[1], lf[1]);
-  const lone = TASK_GROUP.replace("in run_code\n", "in run_code\r");
-  assert.deepEqual(
-    splitUncaught(stream(lone)).map((o) => o.output_type),
-    ["stream"],
-  );
+test("an error raised while handling a group is read with the group", () => {
+  const [error] = splitUncaught(stream(byName("an error raised while handling a group").lines.join("\n")));
+  const read = outputText(error);
+  assert.equal(read.ename, "RuntimeError");
+  assert.equal(read.evalue, "cleanup failed");
+  assert.ok(read.text.includes("ValueError: 1") && read.text.endsWith("RuntimeError: cleanup failed"), read.text);
 });
+
+for (const c of CASES) {
+  test(`shared case: ${c.name}`, () => {
+    const output = stream(c.lines.join(c.newline), c.stream);
+    const want = c.split;
+    if (!want) {
+      assert.deepEqual(splitUncaught(output), [output]);
+      return;
+    }
+    const error = { output_type: "error", ename: want.ename, evalue: want.evalue, traceback: [want.traceback.join("\n")] };
+    assert.deepEqual(splitUncaught(output), want.before ? [stream(want.before, c.stream), error] : [error]);
+  });
+}

@@ -12,21 +12,13 @@ import re
 from typing import Any
 
 from ..context_policy.errors import strip_ansi
+from . import uncaught_rules as rules
 
-# The frame every uncaught error's traceback starts from: IPython running the cell. A
-# traceback the cell's own code prints (``traceback.print_exc()`` in an ``except``)
-# starts at the cell's frame and never holds it.
-RUN_CODE = re.compile(
-    r'^[ |+-]*File "[^"\n]{0,400}[/\\]IPython[/\\]core[/\\]interactiveshell\.py", '
-    r"line \d+, in run_code$",
-    re.MULTILINE,
-)
-# A traceback's first line as Python prints it (nested in a group's "  | " margin).
-_HEADER = re.compile(r"^[ |+]*(?:Exception Group )?Traceback \(most recent call last\):$", re.M)
-# "Name: message" at the margin: the exception raised last (Python prints it last).
-_FINAL = re.compile(r"([A-Za-z_][\w.]{0,200})(?:: (.*))?")
-# A group's own line under its traceback: "  | ExceptionGroup: batch (2 sub-exceptions)".
-_GROUP = re.compile(r"^ {2}\| ([A-Za-z_][\w.]{0,200})(?:: ?(.*))?$", re.MULTILINE)
+# The patterns and their use are the same as grouperror.ts's (one table: uncaught_rules).
+RUN_CODE = re.compile(rules.RUN_CODE)
+_HEADER = re.compile(rules.TRACEBACK_HEADER)
+_FINAL = re.compile(rules.FINAL_LINE)
+_GROUP = re.compile(rules.GROUP_LINE)
 
 
 def split_uncaught(output: Any, text_of: Any) -> list[Any]:
@@ -37,35 +29,37 @@ def split_uncaught(output: Any, text_of: Any) -> list[Any]:
         return [output]
     if output.get("name") != "stderr":
         return [output]
-    # Lines end in "\n" (a Windows kernel's "\r\n" too); a lone "\r" ends none: as in
-    # grouperror.ts, whose patterns match the same lines.
-    text = strip_ansi(text_of(output.get("text"))).replace("\r\n", "\n")
+    raw = text_of(output.get("text"))
+    if rules.RUN_CODE_TRIGGER not in raw:
+        return [output]
+    # Lines end in "\n" (a Windows kernel's "\r\n" too); a lone "\r" ends none.
+    text = strip_ansi(raw).replace("\r\n", "\n")
     run_code = RUN_CODE.search(text)
     if run_code is None:
         return [output]
     # The printed chain starts at the first traceback header before IPython's frame.
-    header = _HEADER.search(text, 0, run_code.start())
+    header = _HEADER.search(text[: run_code.start()])
     if header is None:
         return [output]
     before = text[: header.start()]
-    traceback = text[header.start() :].rstrip()
-    said = _FINAL.fullmatch(traceback.rsplit("\n", 1)[-1]) or _GROUP.search(
-        traceback, run_code.start() - header.start()
+    traceback = text[header.start() :].rstrip(rules.SPACE)
+    said = _FINAL.search(traceback[traceback.rfind("\n") + 1 :]) or _GROUP.search(
+        traceback[run_code.start() - header.start() :]
     )
     error = {
         "output_type": "error",
-        "ename": said.group(1) if said else "ExceptionGroup",
-        "evalue": (said.group(2) or "").strip() if said else "",
+        "ename": said.group(1) if said else rules.DEFAULT_NAME,
+        "evalue": (said.group(2) or "").strip(rules.SPACE) if said else "",
         "traceback": [traceback],
     }
-    return [{**output, "text": before}, error] if before.strip() else [error]
+    return [{**output, "text": before}, error] if before.strip(rules.SPACE) else [error]
 
 
 def printed_traceback(plain: str) -> str:
     """A traceback Python printed, without IPython's own frame (the same in every
     cell): its line and the line of code under it."""
     lines = plain.split("\n")
-    at = next((i for i, line in enumerate(lines) if RUN_CODE.fullmatch(line)), -1)
+    at = next((i for i, line in enumerate(lines) if RUN_CODE.search(line)), -1)
     if at >= 0:
         del lines[at : at + 2]
     return "\n".join(lines)
