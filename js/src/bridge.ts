@@ -42,6 +42,16 @@
  *   showCell(fromEl, index)
  *       make cell `index` (0-based) of the notebook holding `fromEl` active and scroll
  *       to it (cell links in the read line and in sent chips).
+ *   liveCells(fromEl) → {kept_out: string[], readable: string[]} | null
+ *       the sources of the code cells of the notebook holding `fromEl` that the person
+ *       kept out (tag `chatkit-private`, saved or not) and of its other code cells;
+ *       null when none is kept out or no notebook holds `fromEl`. The widget sends them
+ *       with its variables tools: the kernel does not describe the variables only
+ *       kept-out cells define.
+ *   keptOutCells(fromEl) → number[]
+ *       the 0-based indexes of the kept-out cells of the notebook holding `fromEl`
+ *       (none when no notebook holds it): the widget tells the server with each request,
+ *       which then refuses Agent steps on them.
  *   agent(fromEl) → AgentHost | null
  *       Agent mode's steps (insert, edit, run a cell, each after the person approved
  *       its card) on the notebook holding `fromEl` (see ui/agent.ts); null: none here.
@@ -98,6 +108,8 @@ export interface ChatkitBridge {
   runTool?: BridgeRunTool;
   watchContext?(fromEl: HTMLElement, onChange: (context: NotebookContext) => void): () => void;
   showCell?(fromEl: HTMLElement, index: number): void;
+  liveCells?(fromEl: HTMLElement): { kept_out: string[]; readable: string[] } | null;
+  keptOutCells?(fromEl: HTMLElement): number[];
   agent?(fromEl: HTMLElement): AgentHost | null;
 }
 

@@ -38,6 +38,7 @@ import {
   normalizeBaseUrl,
   readPageConfig,
   type Transport,
+  withFrontEnd,
 } from "./client/transport";
 import { onTurnSignals } from "./client/turnsignal";
 import type { ThreadStreamEvent } from "./client/types";
@@ -77,12 +78,12 @@ const KERNEL_GONE =
 
 /** Ask the kernel to run a client tool (anywidget's command protocol). */
 function kernelTools(invoke: Experimental["invoke"]): {
-  call(name: string, args: unknown, signal: AbortSignal): Promise<unknown>;
+  call(name: string, args: unknown, signal: AbortSignal, cells?: unknown): Promise<unknown>;
   dispose(): void;
 } {
   const closed = new AbortController();
   return {
-    async call(name, args, signal) {
+    async call(name, args, signal, cells) {
       if (signal.aborted) throw abortError();
       // One signal for invoke (whose own default is a 3 s timeout): the turn's abort,
       // our longer timeout, or the chat closing.
@@ -96,7 +97,8 @@ function kernelTools(invoke: Experimental["invoke"]): {
         KERNEL_TOOL_TIMEOUT_MS,
       );
       try {
-        const [result] = await invoke<unknown>(COMM.RUN_TOOL, { name, args: args ?? {} }, { signal: stop.signal });
+        const body = { name, args: args ?? {}, ...(cells ? { cells } : {}) };
+        const [result] = await invoke<unknown>(COMM.RUN_TOOL, body, { signal: stop.signal });
         return result ?? null;
       } catch (e) {
         if (stop.signal.aborted) throw e;
@@ -189,7 +191,11 @@ async function sharedChat(
 ): Promise<SharedChat> {
   const viaServer = await checkHealth({ baseUrl, token, timeoutMs: 3000 });
   const comm = viaServer ? null : commTransport(model as unknown as CommModel);
-  const transport: Transport = comm ?? fetchTransport({ baseUrl, token });
+  // The cells the person kept out, as each request goes (the bridge's keptOutCells): the
+  // server refuses Agent steps on them.
+  const transport: Transport = withFrontEnd(comm ?? fetchTransport({ baseUrl, token }), () => ({
+    kept_out_cells: getBridge()?.keptOutCells?.(toolEl()) ?? [],
+  }));
   const kernel = kernelTools(invoke);
   const els: HTMLElement[] = [];
   const chats: ChatHandle[] = [];
@@ -201,7 +207,10 @@ async function sharedChat(
     (name: string): ClientToolHandler =>
     async (args, { signal }) => {
       try {
-        return await kernel.call(name, args, signal);
+        // The notebook's cells kept out, live (a tag not saved yet): the variables only
+        // they define are not described (the bridge's liveCells).
+        const cells = NOTEBOOK_TOOLS.has(name) ? null : (getBridge()?.liveCells?.(toolEl()) ?? null);
+        return await kernel.call(name, args, signal, cells);
       } catch (e) {
         // The widget's comm died with its kernel (a restart): the notebook's session
         // reaches the kernel that runs now, so JupyterLab can still answer.

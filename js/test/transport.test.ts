@@ -157,3 +157,22 @@ test("withFrontEnd tells each ChatKit streaming request what this front end show
     ],
   );
 });
+
+test("withFrontEnd with a function tells each request the front end as it is then", async () => {
+  const sent: any[] = [];
+  const inner = {
+    send: async (body: object) => {
+      sent.push(body);
+      return { status: 200, contentType: "application/json", body: (async function* () {})() };
+    },
+  };
+  let keptOut = [1];
+  const transport = withFrontEnd(inner, () => ({ kept_out_cells: keptOut }));
+  await transport.send({ type: "threads.add_user_message", params: {} });
+  keptOut = [2];
+  await transport.send({ type: "threads.add_client_tool_output", params: {} });
+  assert.deepEqual(
+    sent.map((b) => b.metadata),
+    [{ front_end: { kept_out_cells: [1] } }, { front_end: { kept_out_cells: [2] } }],
+  );
+});

@@ -11,6 +11,7 @@ import { CLIENT_TOOLS } from "../../src/protocol";
 import { insertCode } from "./edits";
 import { LazyAgent } from "./lazyagent";
 import { panelHolding, targetOfElement } from "./locate";
+import { keptOutIndexes, liveCells } from "./privatecells";
 
 // The notebook operations (tool table, context chips) load on a widget's first use, not
 // at JupyterLab's start (see notebookops.ts).
@@ -29,7 +30,7 @@ export function createBridge(tracker: INotebookTracker): ChatkitBridge {
     // kernel restarted); the notebook's session reaches the kernel it runs now.
     if (typeof name === "string" && KERNEL_TOOLS.has(name)) {
       const { runKernelTool } = await kernelOps();
-      return runKernelTool(target.panel.sessionContext, name, args ?? {});
+      return runKernelTool(target.panel.sessionContext, name, args ?? {}, { cells: liveCells(target.panel) });
     }
     // Read tools only: Agent steps run through agent(), after the person approved them.
     const { readTarget, runNotebookTool } = await ops();
@@ -72,6 +73,14 @@ export function createBridge(tracker: INotebookTracker): ChatkitBridge {
     showCell(fromEl, index) {
       if (!(fromEl instanceof Element) || !Number.isInteger(index)) return;
       void ops().then(({ showCell }) => showCell(panelHolding(tracker, fromEl), index));
+    },
+    liveCells(fromEl) {
+      const panel = fromEl instanceof Element ? panelHolding(tracker, fromEl) : null;
+      return panel && !panel.isDisposed ? liveCells(panel) : null;
+    },
+    keptOutCells(fromEl) {
+      const panel = fromEl instanceof Element ? panelHolding(tracker, fromEl) : null;
+      return panel && !panel.isDisposed ? keptOutIndexes(panel) : [];
     },
     agent(fromEl) {
       if (!(fromEl instanceof Element) || !panelHolding(tracker, fromEl)) return null;

@@ -24,6 +24,7 @@ import { guardedTransport, precheckDrafts } from "./kernelguard";
 import { followKernelTurns } from "./kernelturns";
 import type { NotebookLink } from "./link";
 import { labCommands, labMentions } from "./mentions";
+import { keptOutIndexes } from "./privatecells";
 import { sendFromCommand } from "./sendguard";
 import { followNotebookThreads, NotebookThreads } from "./threads";
 import { ensureChatStyles } from "./uistyle";
@@ -106,7 +107,8 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
           fetchTransport({ baseUrl: PageConfig.getBaseUrl(), ...(token ? { token } : {}) }),
           () => link.panel?.sessionContext,
         ),
-        { card_buttons: [REPLACE_CELL_LABEL] },
+        // The cells kept out now (privatecells.ts): the server refuses Agent steps on them.
+        () => ({ card_buttons: [REPLACE_CELL_LABEL], kept_out_cells: keptOutIndexes(link.panel) }),
       ),
       clientTools: notebookClientTools(link),
       // Code-card and code-block insertions (the UI calls this only on a click).

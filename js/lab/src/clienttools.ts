@@ -8,6 +8,7 @@ import { CLIENT_TOOLS } from "../../src/protocol";
 import { chipTarget } from "./context";
 import { runKernelTool } from "./kernel";
 import type { NotebookLink } from "./link";
+import { liveCells } from "./privatecells";
 import { runNotebookTool } from "./tools";
 
 /** A client tool implementation as the chat UI calls it. */
@@ -28,7 +29,8 @@ export function notebookClientTools(link: NotebookLink): Record<string, ClientTo
     const name = spec.name;
     tools[name] =
       spec.runs_in === "kernel"
-        ? async (args) => runKernelTool(link.panel?.sessionContext, name, args)
+        ? // Variables only kept-out cells define are not described (privatecells.ts).
+          async (args) => runKernelTool(link.panel?.sessionContext, name, args, { cells: liveCells(link.panel) })
         : async (args, ctx) => {
             const t = link.target();
             if (!t) return NO_NOTEBOOK;

@@ -16,6 +16,7 @@ import type { Kernel, KernelMessage } from "@jupyterlab/services";
 import { stripAnsi } from "./cells";
 import { noteCheckable, ownRequest } from "./checkcache";
 import { type FloatAt, floatsInJson, parseKeepingFloats } from "./floats";
+import type { LiveCells } from "./privatecells";
 import { parsePyStringRepr, pyString } from "./pyrepr";
 import { policyResult, redactText } from "./redact";
 import { mainShellSeen } from "./shellwatch";
@@ -37,11 +38,14 @@ export const MESSAGES = {
   timeout: "The kernel did not answer in time; it may be busy or stuck.",
 };
 
-/** The Python expression that answers tool `name` with `args` in the kernel. */
-export function toolExpression(name: string, args: unknown): string {
+/** The Python expression that answers tool `name` with `args` in the kernel; `cells`:
+ * the notebook's cells, when some are kept out (privatecells.ts `liveCells`). */
+export function toolExpression(name: string, args: unknown, cells: LiveCells | null = null): string {
+  // Without cells kept out, the call an older kernel-side jupyter_chatkit answers too.
+  const live = cells ? `, ${pyString(JSON.stringify(cells))}` : "";
   return (
     "__import__('jupyter_chatkit.kernel.introspect', fromlist=['x'])" +
-    `.tool_json(${pyString(name)}, ${pyString(JSON.stringify(args ?? {}))})`
+    `.tool_json(${pyString(name)}, ${pyString(JSON.stringify(args ?? {}))}${live})`
   );
 }
 
@@ -92,6 +96,9 @@ function replyOf(
 export interface KernelToolOptions {
   busyWaitMs?: number;
   replyTimeoutMs?: number;
+  /** The notebook's cells when some are kept out: the variables only they define are
+   * not described (privatecells.ts `liveCells`). */
+  cells?: LiveCells | null;
 }
 
 /**
@@ -177,7 +184,7 @@ export async function runKernelTool(
   args: unknown,
   options: KernelToolOptions = {},
 ): Promise<unknown> {
-  const reply = await evaluate(session, toolExpression(name, args), options);
+  const reply = await evaluate(session, toolExpression(name, args, options.cells ?? null), options);
   return "reason" in reply ? { error: reply.error } : readReply(reply);
 }
 

@@ -46,6 +46,16 @@ export class NotebookLink {
     return paths;
   }
 
+  /** The notebook open at `path` (under the server's root, as the contents API names
+   * it), if any: a mention of it reads the notebook as it is open (privatecells.ts). */
+  openNotebook(path: string): NotebookPanel | null {
+    let found: NotebookPanel | null = null;
+    this.tracker.forEach((panel) => {
+      if (!found && !panel.isDisposed && panel.context.localPath === path) found = panel;
+    });
+    return found;
+  }
+
   /** Emitted when a notebook opens, closes or is renamed ({@link openPaths} changed). */
   get openChanged(): ISignal<this, void> {
     return this._openChanged;

@@ -17,7 +17,7 @@ import { cellRef, chipCell, explainParts, fixErrorParts } from "./context";
 import { withCellLines } from "./errortext";
 import { runKernelTool } from "./kernel";
 import type { NotebookLink } from "./link";
-import { isPrivate, KEPT_OUT_NOTE, PRIVATE_TAG } from "./privatecells";
+import { isPrivate, KEPT_OUT_NOTE, liveCells, PRIVATE_TAG } from "./privatecells";
 import { errorOutputs } from "./prompts";
 import { hideShownSecret, namesSecret, policyResult, redactText } from "./redact";
 import { mergedStreams } from "./streams";
@@ -47,8 +47,22 @@ async function contents(path: string, query: string): Promise<Record<string, unk
   return (await res.json()) as Record<string, unknown>;
 }
 
-/** What the model reads for a mentioned file: clipped, redacted text, or its name only. */
-export async function readFile(path: string): Promise<Record<string, unknown>> {
+/** A notebook open in JupyterLab, as a mention reads it: its live model (unsaved edits
+ * and tags too). */
+export type OpenNotebook = { context: { model: { toJSON(): unknown } } };
+
+/**
+ * What the model reads for a mentioned file: clipped, redacted text, or its name only.
+ * A notebook that is `open` is read as it is open, not as last saved: a cell the person
+ * kept out and has not saved yet is kept out there too (privatecells.ts).
+ */
+export async function readFile(path: string, open: OpenNotebook | null = null): Promise<Record<string, unknown>> {
+  if (open && /\.ipynb$/i.test(path)) {
+    const raw = JSON.stringify(open.context.model.toJSON());
+    if (raw.length > MAX_FILE_BYTES) return policyResult({ path, size: raw.length, note: "Too large to read: named only." });
+    const text = redactText(notebookText(raw) ?? "").text;
+    return policyResult({ path, size: raw.length, text: clip(text, MAX_FILE_TEXT), note: "As open now (unsaved changes too)." });
+  }
   const meta = await contents(path, "content=0");
   if (!meta) return policyResult({ path, error: "No such file under the server's root." });
   const size = typeof meta.size === "number" ? meta.size : null;
@@ -128,13 +142,14 @@ export function notebookText(raw: string): string | null {
   return withCellLines(parts.join("\n"));
 }
 
-function fileRef(entry: ContentsEntry): ContextRef {
+function fileRef(entry: ContentsEntry, open: (path: string) => OpenNotebook | null): ContextRef {
   return {
     id: `file:${entry.path}`,
     kind: "file",
     label: entry.path,
     title: entry.size != null ? `${entry.path} (${entry.size.toLocaleString()} bytes)` : entry.path,
-    resolve: () => readFile(entry.path),
+    // Open when the message is sent: read as open then.
+    resolve: () => readFile(entry.path, open(entry.path)),
   };
 }
 
@@ -144,7 +159,8 @@ function variableRef(panel: NotebookPanel, name: string, type: string): ContextR
     kind: "variable",
     label: name,
     title: type ? `${name}: ${type}` : name,
-    resolve: () => runKernelTool(panel.sessionContext, "inspect_kernel_variable", { name }),
+    resolve: () =>
+      runKernelTool(panel.sessionContext, "inspect_kernel_variable", { name }, { cells: liveCells(panel) }),
   };
 }
 
@@ -153,7 +169,13 @@ export function labMentions(link: NotebookLink): MentionSource {
   let listed: { panel: NotebookPanel; at: number; names: { name: string; type: string }[] } | null = null;
   const variables = async (panel: NotebookPanel): Promise<{ name: string; type: string }[]> => {
     if (listed && listed.panel === panel && Date.now() - listed.at < LISTING_TTL_MS) return listed.names;
-    const result = (await runKernelTool(panel.sessionContext, "list_kernel_variables", {})) as Record<string, unknown>;
+    // Variables only kept-out cells define are not listed (privatecells.ts).
+    const result = (await runKernelTool(
+      panel.sessionContext,
+      "list_kernel_variables",
+      {},
+      { cells: liveCells(panel) },
+    )) as Record<string, unknown>;
     const rows = Array.isArray(result?.variables) ? (result.variables as Record<string, unknown>[]) : [];
     const names = rows
       .filter((r) => typeof r.name === "string")
@@ -190,7 +212,7 @@ export function labMentions(link: NotebookLink): MentionSource {
       const entries = Array.isArray(listing?.content) ? (listing.content as ContentsEntry[]) : [];
       for (const entry of entries) {
         if (entry.type === "directory" || entry.name.startsWith(".") || !entry.name.startsWith(prefix)) continue;
-        out.push(fileRef(entry));
+        out.push(fileRef(entry, (path) => link.openNotebook?.(path) ?? null));
       }
       return out;
     },

@@ -15,6 +15,32 @@ export const PRIVATE_TAG = "chatkit-private";
 export const KEPT_OUT_NOTE =
   "The person kept this cell out of what the assistant reads: its source and outputs " +
   "are not shown. Do not guess them; ask the person if it matters.";
+/**
+ * Why an Agent step (edit_cell, run_cell: tools.ts) on cell `index` of `panel` is refused,
+ * approved or not: the person kept that cell out (the server refuses it too when the
+ * front end said so, assistant/agent_tools.py). null for any other cell.
+ */
+export function keptOutStep(
+  panel: { content: { widgets: readonly { model: Tagged }[] } },
+  index: number | null,
+): string | null {
+  const cell = index === null ? undefined : panel.content.widgets[index];
+  if (!cell || index === null || !isPrivate(cell.model)) return null;
+  return (
+    `Cell ${index + 1} (index ${index}) is kept out of what the assistant reads by the person ` +
+    "(tag chatkit-private), so the assistant may not edit or run it. Nothing was changed " +
+    "and nothing ran. Do not try again; ask the person to change or run it themselves."
+  );
+}
+
+/** The 0-based indexes of `panel`'s kept-out cells (the server refuses steps on them). */
+export function keptOutIndexes(panel: { content: { widgets: readonly { model: Tagged }[] } } | null): number[] {
+  const out: number[] = [];
+  panel?.content.widgets.forEach((c, i) => {
+    if (isPrivate(c.model)) out.push(i);
+  });
+  return out;
+}
 /** The class on a kept-out cell's node (style/base.css draws its marker). */
 export const PRIVATE_CLASS = "jck-private-cell";
 
@@ -35,6 +61,29 @@ export function isPrivate(model: Tagged): boolean {
 /** What the model reads in place of a private cell: its number and kind, no content. */
 export function keptOut(index: number, cellType: string): { index: number; cell_type: string; kept_out: string } {
   return { index, cell_type: cellType, kept_out: KEPT_OUT_NOTE };
+}
+
+/** The notebook's code cells as the kernel's variables tools read them (kept_names.py):
+ * the sources of the cells kept out and of the others. */
+export interface LiveCells {
+  kept_out: string[];
+  readable: string[];
+}
+
+type SourcedCell = { model: Tagged & { type: string; sharedModel: { getSource(): string } } };
+
+/**
+ * What the kernel needs to keep out the variables that only kept-out cells of `panel`
+ * define (names in their sources, not in another cell's): null when no cell is kept out
+ * (nothing to send; the kernel then goes by the saved file, which has none either or
+ * keeps a tag removed here until it is saved).
+ */
+export function liveCells(panel: { content: { widgets: readonly SourcedCell[] } } | null | undefined): LiveCells | null {
+  const cells = panel?.content.widgets.filter((c) => c.model.type === "code") ?? [];
+  if (!cells.some((c) => isPrivate(c.model))) return null;
+  const out: LiveCells = { kept_out: [], readable: [] };
+  for (const c of cells) (isPrivate(c.model) ? out.kept_out : out.readable).push(c.model.sharedModel.getSource());
+  return out;
 }
 
 /** Add or remove the tag on `model`, keeping its other tags (an empty list is removed). */

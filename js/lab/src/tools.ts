@@ -22,6 +22,7 @@ import { activeCell, cellInfo, LIMITS, type NotebookCellsArgs, notebookCells } f
 import { editSeen } from "./editdiff";
 import { replaceSource } from "./edits";
 import { guardValue } from "./kernelguard";
+import { keptOutStep } from "./privatecells";
 import { errorOutputs } from "./prompts";
 import { policyResult } from "./redact";
 import { CELL_CHANGED, runAgentCell, storableUndo } from "./stepguard";
@@ -63,6 +64,9 @@ function cellPreview({ panel }: ToolTarget, args: Record<string, unknown>, edit:
   const index = cellIndex(args.index);
   const cell = index === null ? undefined : panel.content.widgets[index];
   if (!cell || index === null) return { problem: `The notebook has no cell ${index === null ? "" : index + 1}.`.trim() };
+  // The person kept it out (privatecells.ts): the card says the step will not be carried out.
+  const refused = keptOutStep(panel, index);
+  if (refused) return { problem: refused };
   const source = cell.model.sharedModel.getSource();
   if (edit) return { before: source, after: String(args.new_source ?? ""), cell: index + 1 };
   return { code: source, cell: index + 1 };
@@ -122,6 +126,9 @@ export const NOTEBOOK_TOOLS: Record<NotebookToolName, NotebookTool> = {
       const index = cellIndex(args.index);
       const cell = index === null ? undefined : panel.content.widgets[index];
       if (!cell || index === null) return failed("The notebook has no such cell.");
+      // Approved or not, a cell the person kept out is not the agent's to change.
+      const refused = keptOutStep(panel, index);
+      if (refused) return failed(refused);
       if (panel.content.model?.readOnly) return failed("The notebook is read-only.");
       const after = typeof args.new_source === "string" ? args.new_source : "";
       const replacement = replaceSource(cell, index, after);
@@ -145,6 +152,9 @@ export const NOTEBOOK_TOOLS: Record<NotebookToolName, NotebookTool> = {
       const index = cellIndex(args.index);
       const cell = index === null ? undefined : panel.content.widgets[index];
       if (!cell || index === null) return failed("The notebook has no such cell.");
+      // Approved or not, a cell the person kept out is not the agent's to run.
+      const refused = keptOutStep(panel, index);
+      if (refused) return failed(refused);
       if (cell.model.type !== "code") return failed(`Cell ${index + 1} is not code.`);
       const sessionContext = panel.sessionContext;
       // Stop interrupts the kernel only while this cell executes (see runAgentCell).

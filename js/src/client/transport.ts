@@ -26,16 +26,21 @@ export interface Transport {
 
 /**
  * `transport` with `frontEnd` (what this front end shows, e.g. the buttons it adds to
- * code cards) in the metadata of every ChatKit streaming request: a message, Regenerate,
- * a widget action, a client tool's result (the turn goes on there too).
+ * code cards; a function: as it is when each request is sent, e.g. the cells kept out
+ * now) in the metadata of every ChatKit streaming request: a message, Regenerate, a
+ * widget action, a client tool's result (the turn goes on there too).
  */
-export function withFrontEnd(transport: Transport, frontEnd: Record<string, unknown>): Transport {
+export function withFrontEnd(
+  transport: Transport,
+  frontEnd: Record<string, unknown> | (() => Record<string, unknown>),
+): Transport {
   return {
     send(body: object, signal?: AbortSignal) {
       const req = body as { type?: unknown; metadata?: Record<string, unknown> };
       if (typeof req.type !== "string" || !req.type.startsWith("threads.") || !isStreamingReq({ type: req.type }))
         return transport.send(body, signal);
-      return transport.send({ ...body, metadata: { ...req.metadata, front_end: frontEnd } }, signal);
+      const now = typeof frontEnd === "function" ? frontEnd() : frontEnd;
+      return transport.send({ ...body, metadata: { ...req.metadata, front_end: now } }, signal);
     },
   };
 }

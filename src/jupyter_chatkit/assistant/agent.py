@@ -28,7 +28,7 @@ from chatkit.agents import AgentContext, ClientToolCall
 from .. import pins
 from ..protocol import AGENT_TOOL_NAMES, AGENT_TOOLS, CLIENT_TOOLS, ClientToolSpec, StepStatus
 from ..settings import Settings
-from .agent_tools import AGENT_INSTRUCTIONS, LIMIT_INSTRUCTIONS
+from .agent_tools import AGENT_INSTRUCTIONS, CELL_STEPS, LIMIT_INSTRUCTIONS, kept_out_step
 from .cards import card_buttons, code_card, named_list
 from .openai_client import FROZEN_JSON, wrap_sdk_function
 from .run_speedups import share_tools, skip_known_model_call_work
@@ -95,8 +95,9 @@ def stop_at_client_tool(
     return ToolsToFinalOutputResult(is_final_output=False, final_output=None)
 
 
-def _client_tool(spec: ClientToolSpec) -> FunctionTool:
-    """A function tool that hands the call to the client and stops the run."""
+def _client_tool(spec: ClientToolSpec, kept_out: frozenset[int] = frozenset()) -> FunctionTool:
+    """A function tool that hands the call to the client and stops the run; a step on a
+    cell in ``kept_out`` (kept out by the person) is refused before it becomes a card."""
 
     async def invoke(ctx: ToolContext[AgentContext[Any]], raw_args: str) -> str:
         if client_tool_pending(ctx.context):
@@ -110,6 +111,9 @@ def _client_tool(spec: ClientToolSpec) -> FunctionTool:
                     f"Error: {problem}. Nothing was shown to the user and nothing changed; "
                     f"call {spec.name} again with valid arguments."
                 )
+            refused = kept_out_step(spec.name, args, kept_out)
+            if refused is not None:
+                return refused
         else:
             try:
                 args = json.loads(raw_args) if raw_args.strip() else {}
@@ -128,6 +132,19 @@ def _client_tool(spec: ClientToolSpec) -> FunctionTool:
         # Optional properties are not allowed by strict schemas.
         strict_json_schema=False,
     )
+
+
+def refusing_kept_out(agent: Agent[Any], kept_out: frozenset[int]) -> Agent[Any]:
+    """``agent`` whose ``edit_cell`` and ``run_cell`` refuse the cells in ``kept_out``
+    (a copy, only when some are): the front end refuses them too, after the card."""
+    if not kept_out:
+        return agent
+    specs = {spec.name: spec for spec in AGENT_TOOLS if spec.name in CELL_STEPS}
+    tools = [
+        _client_tool(specs[tool.name], kept_out) if tool.name in specs else tool
+        for tool in agent.tools
+    ]
+    return agent.clone(tools=tools)
 
 
 PROPOSE_CODE_SCHEMA: dict[str, Any] = {

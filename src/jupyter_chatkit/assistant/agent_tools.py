@@ -105,6 +105,40 @@ def host_card_buttons(metadata: Any) -> tuple[str, ...]:
     return tuple(b for b in HOST_CARD_BUTTONS if b in shown)
 
 
+# Steps on an existing cell, refused on a cell the person kept out (tag chatkit-private):
+# the front end says which (``{"front_end": {"kept_out_cells": [0-based indexes]}}``, on
+# every request of the turn, so an insert's shift is followed) and refuses them itself.
+CELL_STEPS = frozenset({"edit_cell", "run_cell"})
+KEPT_OUT_CELLS_KEY = "kept_out_cells"
+KEPT_OUT_STEP = (
+    "Error: cell {number} (index {index}) is kept out of what the assistant reads by the "
+    "person (tag chatkit-private), so you may not edit or run it. Nothing was shown to "
+    "the user and nothing changed. Do not try again; ask the person to change or run it "
+    "themselves."
+)
+# At most this many indexes are read (a notebook of more cells keeps out the first ones).
+MAX_KEPT_OUT_CELLS = 10_000
+
+
+def kept_out_cells(metadata: Any) -> frozenset[int]:
+    """The 0-based indexes of the cells a request's front end says the person kept out."""
+    value = metadata.get(FRONT_END_KEY) if isinstance(metadata, Mapping) else None
+    cells = value.get(KEPT_OUT_CELLS_KEY) if isinstance(value, Mapping) else None
+    if not isinstance(cells, list):
+        return frozenset()
+    return frozenset(i for i in cells[:MAX_KEPT_OUT_CELLS] if type(i) is int and i >= 0)
+
+
+def kept_out_step(name: str, args: Mapping[str, Any], kept_out: frozenset[int]) -> str | None:
+    """Why step ``name`` with ``args`` is refused: its cell is in ``kept_out``; else None."""
+    index = args.get("index")
+    if type(index) is float and index.is_integer():
+        index = int(index)  # 1.0: the cell the front end reads as 1
+    if name not in CELL_STEPS or type(index) is not int or index not in kept_out:
+        return None
+    return KEPT_OUT_STEP.format(number=index + 1, index=index)
+
+
 def _get(item: Any, name: str) -> Any:
     return item.get(name) if isinstance(item, Mapping) else getattr(item, name, None)
 

@@ -51,6 +51,7 @@ from pydantic import PrivateAttr
 
 from ..protocol import RequestContext
 from . import agent_tools
+from .agent import refusing_kept_out
 from .models import describe_model_error, run_model_provider
 from .opening import release_opening
 from .partial import CUT_OFF_NOTE, RunEvents, cancel_stranded_reads, mark_partial
@@ -102,10 +103,13 @@ class TurnRequest:
     ``agent``: the Ask/Agent choice sent with a message (``{"agent": {...}}``), recorded
     in the thread by :func:`choose_agent`. ``approval_cards``: whether the request's front
     end can show approval cards (``{"front_end": {"approval_cards": false}}`` says not).
+    ``kept_out_cells``: the 0-based indexes of the cells its front end says the person
+    kept out (``{"front_end": {"kept_out_cells": [...]}}``): no step acts on them.
     """
 
     agent: dict[str, Any] | None = None
     approval_cards: bool = True
+    kept_out_cells: frozenset[int] = frozenset()
 
     @classmethod
     def of(cls, request: Any) -> TurnRequest:
@@ -118,7 +122,11 @@ class TurnRequest:
             if isinstance(request, _ANSWERS_A_MESSAGE)
             else None
         )
-        return cls(agent=wanted, approval_cards=agent_tools.shows_approval_cards(metadata))
+        return cls(
+            agent=wanted,
+            approval_cards=agent_tools.shows_approval_cards(metadata),
+            kept_out_cells=agent_tools.kept_out_cells(metadata),
+        )
 
 
 @dataclass
@@ -153,6 +161,8 @@ async def choose_agent(
         return TurnChoice(None)
     over = agent_tools.steps_in_turn(history) >= server.settings.agent_max_steps
     agent = server.agent_limit_agent if over else server.agent_mode_agent
+    # The cells the person kept out: no step on them becomes a card.
+    agent = refusing_kept_out(agent, request.kept_out_cells)
     if server.mcp is None:
         return TurnChoice(agent)
     # Agent mode only: start the MCP servers, carry out a call just approved. That may

@@ -188,6 +188,13 @@ def _kept(view: KernelView) -> _Kept:
     return found
 
 
+def saved_kept_sources(view: KernelView) -> tuple[frozenset[str], frozenset[str]]:
+    """The stripped sources of the saved notebook's kept-out cells and of its other code
+    cells (both empty with no saved notebook, or none kept out)."""
+    kept = _kept(view)
+    return (kept.private, kept.public) if kept.any else (frozenset(), frozenset())
+
+
 def _last_error(view: KernelView, kept: _Kept = _NO_KEPT) -> dict[str, Any] | None:
     recorded = _errors(view)
     if recorded:

@@ -6,7 +6,8 @@ extension calls it by silent execution, and the in-kernel client and the chat wi
 hidden (``redacted`` counts them), at most 16k characters whatever the arguments, framed
 as data. A bad call gives ``{"error": "..."}``, never an exception.
 
-Variables come from the IPython user namespace (``__main__`` outside IPython). Cells come
+Variables come from the IPython user namespace (``__main__`` outside IPython); those
+bound only by cells the person kept out are not described (:mod:`.kept_names`). Cells come
 from the saved notebook when the kernel knows its file, else from the execution history
 and the executions recorded by :mod:`.executions`; the results say which.
 """
@@ -31,7 +32,8 @@ from ..protocol import (
     ClientToolSpec,
 )
 from . import executions
-from .cells import DEFAULT_MAX_CELLS, get_active_cell, get_notebook_cells
+from .cells import DEFAULT_MAX_CELLS, get_active_cell, get_notebook_cells, saved_kept_sources
+from .kept_names import KEPT_OUT_VARIABLE_NOTE, LiveCells, kept_out_names
 from .known_secrets import known_secrets
 from .values import brief, clip, describe, is_frame_like, kind_of, qualname, summarize, type_name
 from .values.common import hidden, hides
@@ -94,16 +96,21 @@ def is_user_variable(name: str, value: Any, hidden_names: Mapping[str, Any] | No
     return type_module(type(value)) != "typing"
 
 
-def user_variables(view: KernelView, name_filter: str = "") -> list[tuple[str, Any]]:
-    """The user's variables matching ``name_filter``: frames and arrays first (in the order
-    they were defined), then the rest, newest first (the likeliest to matter now)."""
+def user_variables(
+    view: KernelView, name_filter: str = "", kept_out: frozenset[str] = frozenset()
+) -> list[tuple[str, Any]]:
+    """The user's variables matching ``name_filter``, but those named in ``kept_out``:
+    frames and arrays first (in the order they were defined), then the rest, newest
+    first (the likeliest to matter now)."""
     needle = name_filter.strip().lower()
     # A snapshot: the namespace may change under us when called from another thread.
     items = list(view.namespace.items())
     picked = [
         (name, value)
         for name, value in items
-        if is_user_variable(name, value, view.hidden) and (not needle or needle in name.lower())
+        if name not in kept_out
+        and is_user_variable(name, value, view.hidden)
+        and (not needle or needle in name.lower())
     ]
     frames: list[tuple[str, Any]] = []
     others: list[tuple[str, Any]] = []
@@ -194,10 +201,15 @@ def list_kernel_variables(
     name_filter: str = "",
     max_items: int = DEFAULT_MAX_VARIABLES,
     time_budget: float = LIST_TIME_BUDGET,
+    kept_out: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
-    """A bounded listing: each variable's type and a summary by kind, compact when many."""
+    """A bounded listing: each variable's type and a summary by kind, compact when many.
+
+    Variables named in ``kept_out`` (bound only by cells the person kept out) are not
+    listed, not even by name (a name is part of the cell's source): only counted."""
     deadline = time.thread_time() + time_budget
-    candidates = user_variables(view, name_filter)
+    candidates = user_variables(view, name_filter, kept_out)
+    withheld = len(user_variables(view, name_filter)) - len(candidates) if kept_out else 0
     picked = candidates[: max(1, max_items)]
     # A filter asks for those very names: families stay expanded then.
     grouped = _families(picked) if not name_filter.strip() else list(picked)
@@ -240,7 +252,14 @@ def list_kernel_variables(
         )
     if brief_only:
         notes.append(f"{brief_only} shown by name and type only, to keep this short")
-    if not candidates:
+    if withheld:
+        result["kept_out"] = withheld
+        notes.append(
+            f"{withheld} more not listed: defined only by cells the person kept out of "
+            "what the assistant reads (their names and values are not shown; ask the "
+            "person if they matter)"
+        )
+    if not candidates and not withheld:
         notes.append(
             "no variables match that filter" if name_filter.strip() else "no user variables yet"
         )
@@ -273,14 +292,20 @@ def is_history_name(view: KernelView, name: str) -> bool:
     return view.shell is not None and _HISTORY_ENTRY.fullmatch(name) is not None
 
 
-def inspect_kernel_variable(view: KernelView, name: str) -> dict[str, Any]:
-    """A detailed, bounded description of one variable, or a readable error."""
+def inspect_kernel_variable(
+    view: KernelView, name: str, kept_out: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """A detailed, bounded description of one variable, or a readable error. A name in
+    ``kept_out`` (bound only by cells the person kept out) is said to be kept out,
+    with nothing of its value (not even its type)."""
     key = name.strip()
     if is_history_name(view, key):
         return {"name": key, "error": HISTORY_NOTE}
+    if key in kept_out and key in view.namespace:
+        return {"name": key, "kept_out": KEPT_OUT_VARIABLE_NOTE}
     if key not in view.namespace:
         result: dict[str, Any] = {"error": f"No variable named {clip(key, 100)!r} in the kernel."}
-        names = [n for n, _ in user_variables(view)]
+        names = [n for n, _ in user_variables(view, kept_out=kept_out)]
         # Here, not on import: the sidebar's kernel check imports this module (KernelView).
         import difflib
 
@@ -364,16 +389,31 @@ _HINTS = {
 }
 
 
+def kept_out_variables(view: KernelView, cells: Any = None) -> frozenset[str]:
+    """The names bound only by cells the person kept out: of the front end's live
+    ``cells`` when it sent them (:class:`~.kept_names.LiveCells`), else of the saved
+    notebook (none without one)."""
+    live = LiveCells.parse(cells)
+    if live is not None:
+        return live.names()
+    kept, readable = saved_kept_sources(view)
+    return kept_out_names(kept, readable) if kept else frozenset()
+
+
 def run_tool(
     name: str,
     args: Any = None,
     view: KernelView | None = None,
     policy: ContextPolicy | None = None,
+    cells: Any = None,
 ) -> dict[str, Any]:
     """Answer one client tool call; errors come back as ``{"error": ...}``.
 
-    The result passed the context policy: redacted, counted (``redacted``), at most 16k
-    characters of JSON, framed as data.
+    ``cells``: the notebook's code cells as the front end has them, kept out or not
+    (``{"kept_out": [sources], "readable": [sources]}``), for the variables tools; without
+    it the saved notebook says which cells are kept out. The result passed the context
+    policy: redacted, counted (``redacted``), at most 16k characters of JSON, framed as
+    data.
     """
     spec = _TOOLS_BY_NAME.get(name)
     if spec is None:
@@ -392,9 +432,12 @@ def run_tool(
                 view,
                 name_filter=args.get("name_filter", ""),
                 max_items=int(args.get("max_items", DEFAULT_MAX_VARIABLES)),
+                kept_out=kept_out_variables(view, cells),
             )
         elif spec is INSPECT_KERNEL_VARIABLE:
-            result = inspect_kernel_variable(view, args["name"])
+            result = inspect_kernel_variable(
+                view, args["name"], kept_out=kept_out_variables(view, cells)
+            )
         elif spec is GET_NOTEBOOK_CELLS:
             result = get_notebook_cells(
                 view,
@@ -431,14 +474,20 @@ def well_formed(result: dict[str, Any]) -> dict[str, Any]:
     return fixed
 
 
-def tool_json(name: str, args_json: str = "{}") -> str:
+def tool_json(name: str, args_json: str = "{}", cells_json: str | None = None) -> str:
     """Run client tool ``name`` with JSON arguments and return its result as JSON text.
 
     The JupyterLab extension calls this by silent execution:
-    ``__import__('jupyter_chatkit.kernel.introspect', fromlist=['x']).tool_json(name, a)``.
+    ``__import__('jupyter_chatkit.kernel.introspect', fromlist=['x']).tool_json(name, a)``,
+    with the notebook's live cells as JSON (``cells_json``, see :func:`run_tool`) when
+    it keeps some out.
     """
     try:
         args = json.loads(args_json) if args_json and args_json.strip() else {}
     except (json.JSONDecodeError, TypeError):
         return dumps({"error": f"The arguments of {clip(str(name), 60)} are not valid JSON."})
-    return dumps(run_tool(name, args))
+    try:
+        cells = json.loads(cells_json) if cells_json else None
+    except (json.JSONDecodeError, TypeError):
+        cells = None
+    return dumps(run_tool(name, args, cells=cells))

@@ -199,7 +199,8 @@ class Chat(anywidget.AnyWidget, Asking):
 
     @command
     def run_tool(self, msg: Any, _buffers: list[bytes]) -> tuple[Any, list[bytes]]:
-        """anywidget command ``Comm.RUN_TOOL``: ``{name, args}`` -> the tool's result.
+        """anywidget command ``Comm.RUN_TOOL``: ``{name, args, cells?}`` -> the tool's result
+        (``cells``: the notebook's live cells kept out and not, see ``introspect.run_tool``).
 
         Answered right here, on the thread that handles comm messages: reading the
         namespace is quick and bounded. Never raises (the front end would wait for its
@@ -212,7 +213,11 @@ class Chat(anywidget.AnyWidget, Asking):
             # cells and describe values until the first tool call.
             from .introspect import run_tool as answer_tool
 
-            result = answer_tool(str(request.get("name", "")), args if args is not None else {})
+            result = answer_tool(
+                str(request.get("name", "")),
+                args if args is not None else {},
+                cells=request.get("cells"),
+            )
         except Exception as exc:
             result = {"error": f"The kernel could not run the tool ({type(exc).__name__})."}
         return result, []
