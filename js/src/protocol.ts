@@ -210,7 +210,8 @@ export const STEP_STATUS = {
   "DONE": "done",
   "FAILED": "failed",
   "DECLINED": "declined",
-  "NOT_RUN": "not_run"
+  "NOT_RUN": "not_run",
+  "UNKNOWN": "unknown"
 } as const;
 export const ACTION = {
   "INSERT_CELL": "notebook.insert_cell",
@@ -237,8 +238,10 @@ export const COMM = {
 export const CHAT_VIEW_MIME = "application/vnd.jupyter-chatkit.chat-view+json" as const;
 export const TURN = {
   "STOP": "turn.stop",
-  "WATCH": "turn.watch"
+  "WATCH": "turn.watch",
+  "STEP_STARTED": "turn.step_started"
 } as const;
+export const STEP_STARTED_KEY = "step_started" as const;
 export const TURN_FAILURE_KEY = "turn_failure" as const;
 export const EARLIER_FAILURES_KEY = "earlier_turn_failures" as const;
 export const REPLACE_CELL_LABEL = "Replace cell" as const;

@@ -3,7 +3,7 @@
  * host (a notebook as a list of cells), the recorded stream events they answer with, and
  * stored threads holding applied (undoable) steps.
  */
-import { type AgentHost, StepApprovals, type StepPreview, type UndoStep } from "../src/client/approvals";
+import { type AgentHost, type Decision, type LiveStep, StepApprovals, type StepPreview, type UndoStep } from "../src/client/approvals";
 import { ChatSession } from "../src/client/session";
 import { type Answer, scriptedTransport } from "./helpers";
 
@@ -82,6 +82,8 @@ export function fakeHost() {
     diff: () => {
       throw new Error("no DOM here");
     },
+    // What the cell shows now (read, never run): its source and one output.
+    current: async (_name, args) => ({ cell: { index: args.index, outputs: [{ text: "shown now" }] } }),
     beginTurn: () => turns.push("begin"),
     endTurn: () => turns.push("end"),
   };
@@ -90,26 +92,35 @@ export function fakeHost() {
 
 /**
  * A session whose step calls go to a StepApprovals; `answer` decides each card as it
- * is shown ("all": Approve all in this turn). Returns what the cards were shown for.
+ * is shown ("all": Approve all in this turn), a card shown again (its step begun in
+ * another tab) too. Returns what the cards were shown for.
  */
-export function agentSession(script: Record<string, Answer[]>, answer: (id: string) => "approve" | "skip" | "all") {
+export function agentSession(script: Record<string, Answer[]>, answer: (id: string, live: LiveStep) => Decision | "all") {
   const transport = scriptedTransport(script);
   const session = new ChatSession({ transport });
   const { host, applied, turns, cells, reverted, here } = fakeHost();
   const cards: string[] = [];
-  // The cards that said their step may already have been carried out.
+  // The cards that said their step may already have been carried out; those that said it
+  // was begun (its result lost); those offering Approve all.
   const mayHaveRun: string[] = [];
+  const begun: string[] = [];
+  const approveAll: string[] = [];
+  const asked = new WeakSet<LiveStep>();
   const approvals: StepApprovals = new StepApprovals(session, host, (id) => {
     const live = id ? approvals.live.get(id) : undefined;
-    if (!id || live?.phase !== "waiting" || cards.includes(id)) return;
+    if (!id || !live || live.phase !== "waiting" || asked.has(live)) return;
+    asked.add(live);
     cards.push(id);
     if (live.mayHaveRun) mayHaveRun.push(id);
-    const a = answer(id);
-    queueMicrotask(() => (a === "all" ? live.approveAll?.() : live.decide?.(a)));
+    if (live.begun) begun.push(id);
+    if (live.approveAll) approveAll.push(id);
+    const a = answer(id, live);
+    // ("all" on a card offering no Approve all: Approve.)
+    queueMicrotask(() => (a === "all" && live.approveAll ? live.approveAll() : live.decide?.(a === "all" ? "approve" : a)));
   });
   // As ui/agent.ts hands them over.
   session.toolFallback = (name) => (args, ctx) => approvals.step(name, args, ctx.item, ctx.signal, ctx.resumed === true);
-  return { session, transport, approvals, applied, turns, cards, mayHaveRun, cells, reverted, here, host };
+  return { session, transport, approvals, applied, turns, cards, mayHaveRun, begun, approveAll, cells, reverted, here, host };
 }
 
 export const replaced = (id: string, name: string, args: Record<string, unknown>, output: Record<string, unknown>) => ({

@@ -67,9 +67,15 @@ export type Answer =
   | { error: Error }
   | { status: number; json: unknown };
 
+/** The answer to a request its script does not name: a step may begin (`turn.step_started`). */
+function unscripted(type: string): Answer | undefined {
+  return type === "turn.step_started" ? { json: { started: true } } : undefined;
+}
+
 /**
  * A transport answering from a script keyed by request type (queues of answers);
- * records every request body it got.
+ * records every request body it got. A script naming no `turn.step_started` answers
+ * it as a server does when the step may begin.
  */
 export function scriptedTransport(script: Record<string, Answer[]>): Transport & { sent: any[] } {
   const sent: any[] = [];
@@ -79,7 +85,7 @@ export function scriptedTransport(script: Record<string, Answer[]>): Transport &
       sent.push(JSON.parse(JSON.stringify(body)));
       const type = (body as { type: string }).type;
       const queue = script[type];
-      const answer = queue?.shift();
+      const answer = queue?.shift() ?? unscripted(type);
       if (!answer) throw new Error(`no scripted answer for ${type}`);
       if ("error" in answer) throw answer.error;
       if ("sse" in answer) {
@@ -97,7 +103,7 @@ export function scriptedTransport(script: Record<string, Answer[]>): Transport &
         };
       }
       if (!isStreamingReq(body as { type: string }) && "json" in answer) {
-        const status = "status" in answer ? answer.status : 200;
+        const status = "status" in answer ? Number(answer.status) : 200;
         return {
           status,
           contentType: "application/json",

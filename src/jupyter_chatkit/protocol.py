@@ -280,6 +280,10 @@ class StepStatus:
     FAILED = "failed"
     DECLINED = "declined"
     NOT_RUN = "not_run"
+    # A step a page began carrying out (Turn.STEP_STARTED) whose result never came (the
+    # page was reloaded or closed meanwhile): the person chose not to carry it out again,
+    # so the model is told it ran with an unknown result (what the cell shows now, if read).
+    UNKNOWN = "unknown"
 
 
 # The key of an applied insert's or edit's output that holds what Undo needs, for the
@@ -384,10 +388,24 @@ class Turn:
       a stream of its events (no ``thread.created``, no client effects), ending with it;
       empty when none runs. A thread whose turn runs says ``"answering": true`` in its
       metadata (``threads.get_by_id``).
+    - ``STEP_STARTED`` ``{thread_id, item_id, page, again?}``: a page begins carrying out
+      the Agent step the thread waits for (its pending ``client_tool_call``), before it
+      touches the notebook; ``page`` names that page (a random id). JSON ``{"started":
+      true}``, or ``{"started": false, "reason": "answered" | "elsewhere"}``: the step is
+      no longer waiting (another page sent its result), or another page began it (only
+      ``again``, a person's explicit click, carries it out once more). A thread whose
+      pending step was begun says so in its metadata (:data:`STEP_STARTED_KEY`).
     """
 
     STOP = "turn.stop"
     WATCH = "turn.watch"
+    STEP_STARTED = "turn.step_started"
+
+
+# A thread's metadata key (``threads.get_by_id``) naming the item id of the Agent step a
+# page began carrying out (Turn.STEP_STARTED): a page reloaded before it sent that step's
+# result finds it still pending and knows it ran, or may still be running elsewhere.
+STEP_STARTED_KEY = "step_started"
 
 
 # The icon of a stream's ``progress_update`` that says the store waits for another
@@ -480,6 +498,7 @@ def protocol_dict() -> dict[str, Any]:
         "COMM": _constants(Comm),
         "CHAT_VIEW_MIME": CHAT_VIEW_MIME,
         "TURN": _constants(Turn),
+        "STEP_STARTED_KEY": STEP_STARTED_KEY,
         "TURN_FAILURE_KEY": TURN_FAILURE_KEY,
         "EARLIER_FAILURES_KEY": EARLIER_FAILURES_KEY,
         "REPLACE_CELL_LABEL": REPLACE_CELL_LABEL,

@@ -405,13 +405,14 @@ def test_an_approved_run_never_runs_a_cell_changed_while_it_waited(
     assert result["status"] == "failed"
 
 
-def test_an_auto_run_step_resumed_after_a_reload_asks_first(
+def test_an_auto_run_step_resumed_after_a_reload_is_not_run_again(
     lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
     """A reload while an auto-run step's cell runs: the new page finds the step still
-    waiting for its result and carries it out again. Auto-run (or Approve all) was given
-    to the page that ran it; the new page cannot know the cell already ran, so it asks,
-    and nothing runs a second time without a click."""
+    waiting for its result. The page that ran it told the server it began, so the new
+    page's card says the step ran and its result was lost (no Approve all: Auto-run was
+    that page's), and nothing runs a second time without a click: reading the cell's
+    output tells the model the step ran with an unknown result."""
     go = lab_page.server.root_dir / "resume-go"
     runs = lab_page.server.root_dir / "resume-runs.txt"
     cell = (
@@ -436,20 +437,30 @@ def test_an_auto_run_step_resumed_after_a_reload_asks_first(
     open_panel(page)
     # The resumed step either asks (its card waits) or runs on and the model answers.
     page.wait_for_function(
-        "(panel) => !!document.querySelector(panel + ' .jck-step-approve')"
+        "(panel) => !!document.querySelector(panel + ' .jck-step-read')"
+        " || !!document.querySelector(panel + ' .jck-step-approve')"
         " || [...document.querySelectorAll(panel + ' .jck-msg.jck-assistant')]"
         ".some(m => m.textContent.includes('Ran.'))",
         arg=PANEL,
         timeout=60_000,
     )
-    screenshot(page, "resumed-step-asks")
+    card = page.locator(f'{STEP}[data-step="run_cell"]').first
+    card.scroll_into_view_if_needed()
+    screenshot(page, "resumed-step-begun")
+    card.locator(".jck-step-read").wait_for(state="visible")
     assert runs.read_text() == "run\n"
-    card = waiting(page, "run_cell")
-    # It says the step may have run in the page that was reloaded.
-    assert card.locator(".jck-step-may-have-run").count() == 1
-    card.locator(".jck-step-skip").click()
+    # It says the step ran, and asks one by one: nothing approves it, nor further steps.
+    assert card.get_attribute("data-begun") == "true"
+    assert card.locator(".jck-step-begun").count() == 1
+    assert card.locator(".jck-step-approve-all, .jck-step-approve").count() == 0
+    card.locator(".jck-step-read").click()
     wait_answer(page, "Ran.")
+    screenshot(page, "resumed-step-result-unknown")
     assert runs.read_text() == "run\n"
+    result = tool_results(scripted_llm, 1)[-1]
+    assert result["status"] == "unknown"
+    # With the cell as the notebook shows it now (read, not run).
+    assert result["cell"]["index"] == 0
 
 
 def test_an_agents_markdown_cell_loads_no_image_until_the_person_renders_it(

@@ -132,6 +132,23 @@ export class NotebookAgent implements AgentHost {
     return diffView(before, after);
   }
 
+  /**
+   * What a step's cell shows now (its outputs, as get_active_cell reads them: through the
+   * context policy), read and never run: for a step begun before whose result never came.
+   */
+  async current(name: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const target = this.target();
+    if (!target) return { error: NO_NOTEBOOK };
+    const { panel } = target;
+    const index = args.index;
+    if (!CELL_STEPS.has(name) || typeof index !== "number" || !Number.isInteger(index) || index < 0) {
+      return { from: "notebook", notebook: panel.context.path, cell_count: panel.content.widgets.length };
+    }
+    if (index >= panel.content.widgets.length) return { error: `The notebook has no cell ${index + 1}.` };
+    const outcome = await runNotebookTool({ panel, index }, "get_active_cell", {});
+    return outcome?.result ?? {};
+  }
+
   async apply(
     name: string,
     args: Record<string, unknown>,

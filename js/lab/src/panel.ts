@@ -11,7 +11,7 @@ import type { NotebookPanel } from "@jupyterlab/notebook";
 import type { Message } from "@lumino/messaging";
 import { Widget } from "@lumino/widgets";
 import type { MessagePart } from "../../src/index";
-import { revealIn } from "../../src/ui/bidi";
+import { revealIn, revealText } from "../../src/ui/bidi";
 import { distinctName } from "../../src/ui/paths";
 import type { SendKey, SidebarChat } from "./chat";
 import type { Replacement } from "./edits";
@@ -198,7 +198,7 @@ export class AssistantPanel extends Widget {
   private showContext(_: unknown, panel: NotebookPanel | null): void {
     this.contextEl.replaceChildren();
     // The bar cuts a long name with an ellipsis: the whole of it shows on hover anywhere.
-    this.contextEl.title = panel ? `Attached to ${panel.context.path}` : "";
+    this.contextEl.title = panel ? revealText(`Attached to ${panel.context.path}`) : "";
     if (!panel) {
       this.contextEl.textContent = "No notebook open: answers cannot see cells or variables.";
       this.contextEl.classList.add("jp-mod-detached");

@@ -16,6 +16,7 @@
 
 import { ACTION, MAX_UNDO_SOURCE_CHARS, MCP_TOOL_PREFIX, STEP_STATUS, STEP_UNDO_KEY, STEP_UNDONE_KEY } from "../protocol";
 import type { ChatSession } from "./session";
+import { beginStep, begunBefore, runnerId, type StepStart, unknownResult } from "./stepstarts";
 import type { ClientToolCallItem, ThreadItem } from "./types";
 
 /** What a card shows before the step is approved. */
@@ -128,6 +129,11 @@ export interface AgentHost {
   /** A diff of `before` → `after` as DOM (text only). */
   diff(before: string, after: string): HTMLElement;
   /**
+   * What the step's cell shows now, through the context policy, without running anything:
+   * for a step begun before (a page since reloaded or closed) whose result never came.
+   */
+  current?(name: string, args: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /**
    * Revert a stored step of the last turn, if its cell is still what the step wrote (a
    * promise when the host has to load first: after a reload no step has run in the page).
    */
@@ -142,8 +148,12 @@ export interface AgentHost {
   endTurn?(): void;
 }
 
-/** A person's answer to a card. */
-export type Decision = "approve" | "skip" | "stop";
+/**
+ * A person's answer to a card. For a step begun before whose result never came
+ * ({@link LiveStep.begun}): `read` tells the model it ran with an unknown result (and
+ * what its cell shows now), `again` carries it out once more.
+ */
+export type Decision = "approve" | "skip" | "stop" | "read" | "again";
 
 /** A step of the running turn: waiting for its card's decision, or being carried out. */
 export interface LiveStep {
@@ -158,10 +168,16 @@ export interface LiveStep {
   approveAll?: () => void;
   /**
    * Asked of another page, reloaded or closed before it sent the result: the step may
-   * have been carried out there (the server does not know whether it was), and its card
-   * says so.
+   * have been carried out there, and its card says so. Such a step is asked one by one:
+   * its card offers no "Approve all".
    */
   mayHaveRun?: boolean;
+  /**
+   * A page began this step (the server was told: stepstarts.ts) and its result never
+   * came: it ran, or runs still in another tab. The card says so, and offers to read the
+   * cell's current output (`read`) or, on a click, to carry it out again (`again`).
+   */
+  begun?: boolean;
 }
 
 export const MCP_PREFIX = MCP_TOOL_PREFIX;
@@ -263,6 +279,8 @@ export class StepApprovals {
   private turn = 0;
   /** The turn whose card said "Approve all", or null. */
   private approveAllTurn: number | null = null;
+  /** This chat's id for the server's record of the steps it begins (stepstarts.ts). */
+  private readonly runner = runnerId();
   private busy = false;
   private threadId: string | null;
   private readonly unsubscribe: () => void;
@@ -344,7 +362,9 @@ export class StepApprovals {
    * One step: wait for the decision, then carry it out (or not). A `resumed` step (asked
    * of a page reloaded or closed before it sent the result) always waits for its card:
    * it may have been carried out there, and Auto-run, Approve all or auto-approve were
-   * given for that page's turn, not for carrying it out a second time.
+   * given for that page's turn, not for carrying it out a second time. Before it touches
+   * the notebook, a step tells the server it begins (stepstarts.ts): a step the server
+   * knows begun elsewhere asks again, and runs again only on a click.
    */
   async step(
     name: string,
@@ -359,36 +379,37 @@ export class StepApprovals {
     if (resumed || !this.autoApproved(name, turn)) {
       // What the card shows is what an approval approves (apply checks the cell against it).
       shown = await this.preview(name, args);
-      decision = signal.aborted
-        ? "stop"
-        : await new Promise<Decision>((resolve) => {
-            const onAbort = (): void => resolve("stop");
-            signal.addEventListener("abort", onAbort, { once: true });
-            const decide = (d: Decision): void => {
-              signal.removeEventListener("abort", onAbort);
-              resolve(d);
-            };
-            this.live.set(item.id, {
-              phase: "waiting",
-              preview: shown,
-              decide,
-              ...(resumed ? { mayHaveRun: true } : {}),
-              approveAll: () => {
-                // Only for the turn the card belongs to, and only while it runs.
-                if (turn === this.turn && this.busy) this.approveAllTurn = turn;
-                decide("approve");
-              },
-            });
-            this.changed(item.id);
-          });
+      decision = await this.ask(item, shown, turn, signal, resumed, resumed && begunBefore(this.session, item));
     }
-    if (signal.aborted) decision = "stop";
-    if (decision !== "approve") {
-      this.live.delete(item.id);
+    const mcp = name.startsWith(MCP_PREFIX);
+    for (;;) {
+      if (signal.aborted) decision = "stop";
+      if (decision === "read") return await this.readInstead(name, args, item);
+      if (decision !== "approve" && decision !== "again") {
+        this.live.delete(item.id);
+        this.changed(item.id);
+        return decision === "skip" ? SKIPPED : STOPPED;
+      }
+      // (An MCP call runs on the server, after this approval: nothing runs here.)
+      if (mcp) break;
+      // The card leaves its buttons at once: the server is asked first (one round trip).
+      this.live.set(item.id, { phase: "running", preview: shown });
       this.changed(item.id);
-      return decision === "skip" ? SKIPPED : STOPPED;
+      const start = await this.begin(item, decision === "again", signal);
+      if (start === null || signal.aborted) continue; // Stop meanwhile: it does not run
+      if (start === "started") break;
+      if (start === "answered") {
+        // Another page sent its result: show the thread as it is now (this turn ends).
+        this.live.delete(item.id);
+        this.changed(item.id);
+        const thread = item.thread_id || this.session.threadId;
+        if (thread) void this.session.openThread(thread).catch(() => undefined);
+        return STOPPED;
+      }
+      // Another page began it: ask again, saying so; it runs here again only on a click.
+      decision = await this.ask(item, shown, turn, signal, true, true);
     }
-    if (name.startsWith(MCP_PREFIX)) {
+    if (mcp) {
       this.live.delete(item.id);
       return { status: STEP_STATUS.APPROVED };
     }
@@ -408,6 +429,68 @@ export class StepApprovals {
       this.live.delete(item.id);
       this.changed(null);
     }
+  }
+
+  /**
+   * Show step `item`'s card and wait for its decision (Stop answers `stop`). A step that
+   * `mayHaveRun` is asked one by one (no Approve all); one `begun` offers `read` and
+   * `again` instead of Approve and Skip.
+   */
+  private ask(
+    item: ClientToolCallItem,
+    preview: StepPreview | undefined,
+    turn: number,
+    signal: AbortSignal,
+    mayHaveRun: boolean,
+    begun: boolean,
+  ): Promise<Decision> {
+    if (signal.aborted) return Promise.resolve("stop");
+    return new Promise<Decision>((resolve) => {
+      const onAbort = (): void => resolve("stop");
+      signal.addEventListener("abort", onAbort, { once: true });
+      const decide = (d: Decision): void => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(d);
+      };
+      const approveAll = (): void => {
+        // Only for the turn the card belongs to, and only while it runs.
+        if (turn === this.turn && this.busy) this.approveAllTurn = turn;
+        decide("approve");
+      };
+      this.live.set(item.id, {
+        phase: "waiting",
+        preview,
+        decide,
+        ...(mayHaveRun ? { mayHaveRun: true } : { approveAll }),
+        ...(begun ? { begun: true } : {}),
+      });
+      this.changed(item.id);
+    });
+  }
+
+  /** Tell the server the step begins (its answer), or null when Stop came meanwhile. */
+  private async begin(item: ClientToolCallItem, again: boolean, signal: AbortSignal): Promise<StepStart | null> {
+    try {
+      return await beginStep(this.session, item, this.runner, again, signal);
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * A step begun before whose result never came, not carried out again: the model is
+   * told it ran with an unknown result, and what its cell shows now (read, never run).
+   */
+  private async readInstead(name: string, args: Record<string, unknown>, item: ClientToolCallItem): Promise<unknown> {
+    let now: Record<string, unknown> | undefined;
+    try {
+      now = await this.host.current?.(name, args);
+    } catch (e) {
+      now = { error: `The cell could not be read: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    this.live.delete(item.id);
+    this.changed(item.id);
+    return unknownResult(now);
   }
 
   /**

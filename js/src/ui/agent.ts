@@ -84,8 +84,22 @@ const STATUS_TEXT: Record<string, string> = {
   [STEP_STATUS.FAILED]: "Failed",
   [STEP_STATUS.DECLINED]: "Declined",
   [STEP_STATUS.NOT_RUN]: "Not run",
+  [STEP_STATUS.UNKNOWN]: "Result unknown",
   undone: "Undone",
   kept: "Changed since; kept",
+};
+
+/** A step's card when a page began it and its result never came (LiveStep.begun). */
+const BEGUN_TEXT =
+  "This step was already started, before the page was reloaded or closed (or in another tab), and its result never came. It was not run again.";
+/** What a step of unknown result says once answered (`unknown`). */
+const UNKNOWN_TEXT =
+  "Started before the page was reloaded or closed; its result was lost. Not run again: the agent was told so, with what the notebook showed then.";
+/** The two answers of a begun step's card: tell the agent what the cell shows, or do it again. */
+const BEGUN_BUTTONS: Record<string, [string, string]> = {
+  run_cell: ["Read the cell's output", "Run again"],
+  edit_cell: ["Leave the cell as it is", "Apply again"],
+  insert_cell: ["Leave the notebook as it is", "Insert again"],
 };
 
 /** Why an applied edit is not undoable, as its card says (see StepUndo.withheld). */
@@ -435,8 +449,28 @@ export class AgentSteps {
       return;
     }
     const decide = live.decide;
+    if (live.begun) {
+      // The server was told a page began it, and its result never came: it ran (or runs
+      // still in another tab). Nothing runs again but on a click.
+      el.setAttribute("data-begun", "true");
+      body.prepend(h("p", { class: "jck-step-problem jck-step-begun", role: "note" }, BEGUN_TEXT));
+      const [read, again] = BEGUN_BUTTONS[item.name] ?? BEGUN_BUTTONS.insert_cell;
+      el.append(
+        h(
+          "div",
+          { class: "jck-step-actions" },
+          button(read, () => decide("read"), {
+            class: "jck-btn jck-btn-primary jck-step-read",
+            title: "Tell the agent the step ran and its result was lost, with what the cell shows now",
+          }),
+          button(again, () => decide("again"), { class: "jck-btn jck-step-again" }),
+        ),
+      );
+      return;
+    }
     if (live.mayHaveRun) {
-      // A page reloaded or closed while this step waited or ran: approving may do it twice.
+      // A page reloaded or closed while this step waited: it may have begun it before the
+      // server could be told, so approving may do it twice.
       body.prepend(
         h(
           "p",
@@ -445,16 +479,18 @@ export class AgentSteps {
         ),
       );
     }
-    const approveAll = live.approveAll ?? (() => decide("approve"));
     const actions = h(
       "div",
       { class: "jck-step-actions" },
       button("Approve", () => decide("approve"), { class: "jck-btn jck-btn-primary jck-step-approve" }),
       button("Skip", () => decide("skip"), { class: "jck-btn jck-step-skip" }),
-      button("Approve all in this turn", approveAll, {
-        class: "jck-btn jck-step-approve-all",
-        title: "Approve this and every further step of this answer",
-      }),
+      // Not on a resumed step's card: each such step is asked on its own.
+      live.approveAll
+        ? button("Approve all in this turn", live.approveAll, {
+            class: "jck-btn jck-step-approve-all",
+            title: "Approve this and every further step of this answer",
+          })
+        : null,
     );
     el.append(actions);
   }
@@ -470,6 +506,8 @@ export class AgentSteps {
     if (raised) nodes.push(h("p", { class: "jck-step-problem jck-step-exception" }, raised));
     if (name === "run_cell" && texts.length) nodes.push(codeBlock(texts.join("\n"), "jck-step-output"));
     if (typeof output.error === "string") nodes.push(h("p", { class: "jck-step-problem" }, output.error));
+    if (output.status === STEP_STATUS.UNKNOWN)
+      nodes.push(h("p", { class: "jck-step-note jck-step-begun" }, UNKNOWN_TEXT));
     const withheld = output[STEP_UNDONE_KEY] === true ? null : undoWithheld(output);
     if (withheld) nodes.push(h("p", { class: "jck-step-note jck-step-no-undo" }, WITHHELD_TEXT[withheld]));
     return nodes;

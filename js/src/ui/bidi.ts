@@ -13,7 +13,8 @@
  * Each such character in a `<code>` is wrapped in an element marked with its code point
  * (a bidi control isolated from the text around it, so its reordering stays inside; a
  * carriage return followed by a line break, as Python reads it); the characters
- * themselves stay, so what is copied or inserted is the code as written.
+ * themselves stay, so what is copied or inserted is the code as written. A tooltip (a
+ * `title` attribute) can hold no element: there each is written as its code point.
  */
 
 // Embeddings and overrides, isolates, and the marks (ALM, LRM, RLM); a lone carriage
@@ -34,8 +35,23 @@ export function revealBidi(root: ParentNode): void {
   for (const code of Array.from(root.querySelectorAll("code"))) revealIn(code);
 }
 
-/** Mark every such character in the text under `el` (code drawn without a `<code>`: a diff). */
+/**
+ * `text` with every such character written as its code point (`[U+202E]`), for a tooltip:
+ * "x<U+202E>gnp.ipynb" must not show as "xbnypi.png" on hover either.
+ */
+export function revealText(text: string): string {
+  return BIDI.test(text) ? text.replace(BIDI_RUN, (ch) => `[${codePoint(ch)}]`) : text;
+}
+
+/**
+ * Mark every such character in the text under `el` (code drawn without a `<code>`: a
+ * diff), and write those in the tooltips of `el` and the elements under it as code points.
+ */
 export function revealIn(el: Element): void {
+  for (const titled of [el, ...Array.from(el.querySelectorAll("[title]"))]) {
+    const title = titled.getAttribute("title");
+    if (title && BIDI.test(title)) titled.setAttribute("title", revealText(title));
+  }
   const doc = el.ownerDocument ?? document;
   if (!BIDI.test(el.textContent ?? "")) return;
   const walker = doc.createTreeWalker(el, NodeFilter.SHOW_TEXT);

@@ -2,7 +2,7 @@
 
 import type { ChatSession } from "../client/session";
 import type { ThreadMetadata } from "../client/types";
-import { revealIn } from "./bidi";
+import { revealIn, revealText } from "./bidi";
 import { button, h, icon, plainTitle } from "./dom";
 import { distinctName } from "./paths";
 
@@ -177,7 +177,9 @@ export class HistoryPanel {
     const relabel = (): void => {
       const name = title();
       for (const { el, attr, label } of named) {
-        if (attr) el.setAttribute(attr, label ? label(name) : name);
+        // A tooltip shows a title's bidi controls as code points, as its text marks them.
+        const value = label ? label(name) : name;
+        if (attr) el.setAttribute(attr, attr === "title" ? revealText(value) : value);
         else {
           el.textContent = name;
           revealIn(el);
@@ -298,6 +300,7 @@ export class HistoryPanel {
       );
       const no = button("Cancel", () => render("delete"), { class: "jck-btn" });
       const confirmTitle = h("span", { class: "jck-history-confirm-title", title: title() }, title());
+      revealIn(confirmTitle);
       named.splice(0, named.length, { el: confirmTitle }, { el: confirmTitle, attr: "title" });
       li.replaceChildren(
         // The title alone gives way (ellipsised, whole on hover): an unbroken 200-letter one

@@ -9,6 +9,7 @@
 
 import { isStopped, lastUserMessageId } from "../client/reducer";
 import type { ChatSession } from "../client/session";
+import { revealText } from "./bidi";
 import { button, h, icon, plainTitle } from "./dom";
 import { renderMarkdown } from "./markdown";
 
@@ -68,7 +69,7 @@ export class StatusView {
       if (shown.title !== title) {
         // Cut with an ellipsis in a narrow sidebar: the whole title shows on hover.
         slots.subtitle.textContent = shown.title = title;
-        slots.subtitle.title = title;
+        slots.subtitle.title = revealText(title);
       }
     }
     setHidden(this.pending, !session.pendingText);

@@ -113,6 +113,12 @@ test("a notebook's or file's name shows its bidi controls and zero-width charact
     .locator(".jck-history-notebook .jck-bidi")
     .evaluateAll((els) => els.map((e) => e.getAttribute("data-cp")));
   assert.deepEqual(marks, ["U+202E", "U+200B"]);
+  // Its tooltip too (a title holds no element: the controls are written as code points).
+  const titles = await page
+    .locator(".jck-history-notebook")
+    .evaluateAll((els) => els.map((e) => e.getAttribute("title")));
+  assert.ok(titles.includes("x[U+202E]gnp.ipynb[U+200B]"), String(titles));
+  assert.ok(!titles.some((t) => /[\u202e\u200b]/.test(t ?? "")), "no raw control in a tooltip");
   await page.locator(".jck-history").screenshot({ path: join(outDir, "bidi-history.png") });
   assert.deepEqual(errors, []);
   done(page);

@@ -19,11 +19,12 @@ from chatkit.store import NotFoundError
 from chatkit.types import ChatKitReq, ErrorEvent, is_streaming_req
 from pydantic import TypeAdapter, ValidationError
 
-from ..protocol import ErrorCode
+from ..protocol import ErrorCode, Turn
 from ..store.engine import describe_store_failure, is_store_unavailable, store_failure_message
 from .opening import hold_opening
 from .results import JsonResult, StreamResult, describe_validation_error, safe_message, sse
 from .running import answer_own, own_request
+from .step_starts import answer_step_started
 
 if TYPE_CHECKING:
     from ..protocol import RequestContext
@@ -67,6 +68,8 @@ async def _answer(
         own = own_request(body)
         if own is None:
             return JsonResult.error(400, describe_validation_error(exc))
+        if own[0] == Turn.STEP_STARTED:
+            return await answer_step_started(server, own[1], context)
         return await answer_own(*own, server.running, server.store, context)
     if is_streaming_req(request):
         return StreamResult(_guarded_stream(server, request, context))

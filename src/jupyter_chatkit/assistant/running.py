@@ -274,6 +274,10 @@ class RunningTurns:
             yield chunk
 
 
+# Requests of our own (see protocol.Turn); STEP_STARTED is answered by step_starts.py.
+_OWN = (Turn.STOP, Turn.WATCH, Turn.STEP_STARTED)
+
+
 def own_request(body: bytes | str) -> tuple[str, Any] | None:
     """``(type, params)`` of a :class:`Turn` request; None for anything else."""
     try:
@@ -281,7 +285,7 @@ def own_request(body: bytes | str) -> tuple[str, Any] | None:
     except (ValueError, RecursionError):
         # (Nested deeper than the parser goes: no request of ours, answered as ChatKit's.)
         return None
-    if not isinstance(data, dict) or data.get("type") not in (Turn.STOP, Turn.WATCH):
+    if not isinstance(data, dict) or data.get("type") not in _OWN:
         return None
     return data["type"], data.get("params")
 

@@ -50,6 +50,7 @@ from ..protocol import (
     ACTION_INSERT_AND_RUN_CELL,
     EARLIER_FAILURES_KEY,
     INSERT_ACTIONS,
+    STEP_STARTED_KEY,
     TURN_FAILURE_KEY,
     RequestContext,
 )
@@ -75,6 +76,7 @@ from .request_checks import check_streaming_request
 from .results import JsonResult, StreamResult, wire_json
 from .running import RunningTurns
 from .scrub import Scrubber, register_secret
+from .step_starts import started_step
 from .titles import PendingTitles, local_title, model_title, renamed_to, titled_if_untitled
 from .turn import TurnRequest, choose_agent, context_class, run_agent
 from .turn_streams import THREAD_DELETED, keep_stopped_turn, process_streaming
@@ -279,6 +281,10 @@ class NotebookAssistant(ChatKitHooks):
         if self.running.answering(thread.id):
             # Its answer is being written: a client that opens it follows it (Turn.WATCH).
             response.metadata["answering"] = True
+        started = started_step(thread.metadata)
+        if started is not None:
+            # A page began this step (its id, not the page's): step_starts.py.
+            response.metadata[STEP_STARTED_KEY] = started
         return response
 
     def owe_model_title(

@@ -1,0 +1,82 @@
+/**
+ * Telling the server an Agent step begins (`TURN.STEP_STARTED`), before it touches the
+ * notebook. A page reloaded or closed while a step ran never sends its result: the
+ * thread still waits for it, and the next page asked it would only guess whether it ran.
+ * The thread keeps which step a page began (`STEP_STARTED_KEY` in its metadata), so that
+ * page's card says plainly that the step ran and its result was lost, and offers to read
+ * what the cell shows now (or, on a click, to carry it out again). A second page (another
+ * tab) asked the same step is refused when it begins it too: one approval, one run.
+ */
+
+import { STEP_STARTED_KEY, STEP_STATUS, TURN } from "../protocol";
+import type { ChatSession } from "./session";
+import { isAbortError } from "./transport";
+import type { ClientToolCallItem, NonStreamingReq } from "./types";
+
+/**
+ * What the server said of a step about to begin: `started` (go on), `answered` (another
+ * page sent its result: it waits no more), `elsewhere` (another page began it).
+ */
+export type StepStart = "started" | "answered" | "elsewhere";
+
+/**
+ * A random id for one chat's steps, as the server knows them (two chats of one page are
+ * two runners: each has its own). Not a secret; `getRandomValues` works on plain http too.
+ */
+export function runnerId(): string {
+  const bytes = new Uint8Array(12);
+  globalThis.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** True when the thread, as opened, says a page began step `item` (its result never came). */
+export function begunBefore(session: ChatSession, item: ClientToolCallItem): boolean {
+  const metadata = session.state.thread?.metadata as Record<string, unknown> | undefined;
+  return metadata?.[STEP_STARTED_KEY] === item.id;
+}
+
+/**
+ * Tell the server that step `item` begins here (`again`: a person asked to carry out once
+ * more a step begun elsewhere), and wait for its answer, so it knows before the notebook
+ * changes. A server that cannot be told (unreachable, failing) leaves the step to run as
+ * approved: a reload then says only that it may have run. Throws the abort of `signal`.
+ */
+export async function beginStep(
+  session: ChatSession,
+  item: ClientToolCallItem,
+  runner: string,
+  again: boolean,
+  signal: AbortSignal,
+): Promise<StepStart> {
+  const threadId = item.thread_id || session.threadId;
+  if (!threadId) return "started";
+  const params = { thread_id: threadId, item_id: item.id, page: runner, ...(again ? { again: true } : {}) };
+  try {
+    // One of our own requests (protocol.py, Turn), next to ChatKit's on the same endpoint.
+    const req = { type: TURN.STEP_STARTED, params } as unknown as NonStreamingReq;
+    const answer = await session.request<{ started?: unknown; reason?: unknown }>(req, signal);
+    if (answer.started === false && (answer.reason === "answered" || answer.reason === "elsewhere")) {
+      return answer.reason;
+    }
+    return "started";
+  } catch (e) {
+    if (isAbortError(e) && signal.aborted) throw e;
+    console.warn("jupyter-chatkit: could not tell the server that a step begins", e);
+    return "started";
+  }
+}
+
+/** What the model is told of a step begun before whose result never came (see {@link unknownResult}). */
+export const UNKNOWN_NOTE =
+  "This step was started before the page was reloaded or closed (or in another browser tab), and its result never " +
+  "came. The user chose not to carry it out again. What the notebook shows now follows, if anything: it may not be " +
+  "the outcome of that run. Check the notebook before doing this step again.";
+
+/**
+ * The result of a step begun before whose result never came, not carried out again:
+ * status `unknown`, with what its cell shows now (`now`: the host's `current`, already
+ * through the context policy), if anything.
+ */
+export function unknownResult(now: Record<string, unknown> | undefined): Record<string, unknown> {
+  return { ...(now ?? {}), status: STEP_STATUS.UNKNOWN, note: UNKNOWN_NOTE };
+}

@@ -1,0 +1,125 @@
+"""Agent steps a page began carrying out (``Turn.STEP_STARTED``).
+
+A page carries out an approved step (insert, edit, run a cell) and then sends its
+result. Reloaded or closed in between, the result never comes: the thread still waits
+for it, and the next page to open the thread is asked the step again. Without a word
+from the first page, that page could only say the step "may" have run. So a page tells
+the server before it touches the notebook; the thread keeps which pending step was
+begun, and by which page (:data:`~jupyter_chatkit.protocol.STEP_STARTED_KEY`, one entry
+per thread, overwritten by the next step: bounded), and says so when it is opened.
+
+A second page (another tab) asked the same step is refused when it begins it too,
+unless a person asked to carry it out again (``again``): one approval, one run.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+from chatkit.store import NotFoundError
+from chatkit.types import ClientToolCallItem, ThreadMetadata
+
+from ..protocol import AGENT_TOOL_NAMES, STEP_STARTED_KEY, ErrorCode, Turn
+from ..store.engine import describe_store_failure, is_store_unavailable, store_failure_message
+from ..store.thread_changes import ThreadChange
+from .results import JsonResult, safe_message
+
+if TYPE_CHECKING:
+    from ..protocol import RequestContext
+    from .server import NotebookAssistant
+
+log = logging.getLogger("jupyter_chatkit")
+
+# A page's id: what the front end makes (a random id), never anything longer.
+_PAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+# Item ids are the store's (short); anything longer names no item.
+MAX_ITEM_ID_CHARS = 200
+
+
+def started_step(metadata: Any) -> str | None:
+    """The item id of the step a page began, as a thread's metadata keeps it, or None."""
+    entry = metadata.get(STEP_STARTED_KEY) if isinstance(metadata, dict) else None
+    item_id = entry.get("item_id") if isinstance(entry, dict) else None
+    return item_id if isinstance(item_id, str) else None
+
+
+def _params(params: Any) -> tuple[str, str, str, bool] | str:
+    """``(thread_id, item_id, page, again)`` of a request, or what is wrong with it."""
+    if not isinstance(params, dict):
+        return f"{Turn.STEP_STARTED} needs params {{thread_id, item_id, page}}."
+    thread_id, item_id, page = params.get("thread_id"), params.get("item_id"), params.get("page")
+    again = params.get("again", False)
+    if not isinstance(thread_id, str) or not thread_id:
+        return f"{Turn.STEP_STARTED} needs params.thread_id, the id of a conversation."
+    if not isinstance(item_id, str) or not item_id or len(item_id) > MAX_ITEM_ID_CHARS:
+        return f"{Turn.STEP_STARTED} needs params.item_id, the id of the step."
+    if not isinstance(page, str) or not _PAGE_ID.fullmatch(page):
+        return f"{Turn.STEP_STARTED} needs params.page: 1-64 letters, digits, '-' or '_'."
+    if not isinstance(again, bool):
+        return f"{Turn.STEP_STARTED}'s params.again is true or false."
+    return thread_id, item_id, page, again
+
+
+def _begin(item_id: str, page: str, again: bool, refused: list[bool]) -> ThreadChange:
+    """The thread change recording that ``page`` began step ``item_id`` (none when that
+    is already recorded: idempotent; refused when another page began it first)."""
+
+    def change(thread: ThreadMetadata) -> bool:
+        entry = thread.metadata.get(STEP_STARTED_KEY)
+        if isinstance(entry, dict) and entry.get("item_id") == item_id:
+            if entry.get("page") == page:
+                return False
+            if not again:
+                refused.append(True)
+                return False
+        thread.metadata = {**thread.metadata, STEP_STARTED_KEY: {"item_id": item_id, "page": page}}
+        return True
+
+    return change
+
+
+async def answer_step_started(
+    server: NotebookAssistant, params: Any, context: RequestContext
+) -> JsonResult:
+    """Answer a ``Turn.STEP_STARTED`` request of the user's (their own threads only)."""
+    parsed = _params(params)
+    if isinstance(parsed, str):
+        return JsonResult.error(400, parsed)
+    thread_id, item_id, page, again = parsed
+    refused: list[bool] = []
+    try:
+        # The thread's last item is the step it waits for, or the step was answered.
+        last = await server.store.load_thread_items(thread_id, None, 1, "desc", context)
+        item = next(iter(last.data), None)
+        if not (
+            isinstance(item, ClientToolCallItem) and item.id == item_id and item.status == "pending"
+        ):
+            # (Read only here: someone else's thread is no conversation of theirs.)
+            await server.store.load_thread(thread_id, context)
+            return _answer(False, "answered")
+        if item.name not in AGENT_TOOL_NAMES:
+            return JsonResult.error(400, f"{item_id} is no notebook step.")
+        await server.sql_store.change_thread(
+            thread_id, _begin(item_id, page, again, refused), context
+        )
+    except NotFoundError:
+        return JsonResult.error(404, "No such conversation.", ErrorCode.NOT_FOUND)
+    except ValueError as exc:
+        return JsonResult.error(400, safe_message(exc))
+    except Exception as exc:
+        if is_store_unavailable(exc):
+            log.error("The conversation store is unavailable: %s", describe_store_failure(exc))
+            return JsonResult.error(503, store_failure_message(exc))
+        log.error("%s failed: %s", Turn.STEP_STARTED, type(exc).__name__)
+        return JsonResult.error(500, "The assistant could not handle this request.")
+    return _answer(False, "elsewhere") if refused else _answer(True)
+
+
+def _answer(started: bool, reason: str | None = None) -> JsonResult:
+    body: dict[str, Any] = {"started": started}
+    if reason is not None:
+        body["reason"] = reason
+    return JsonResult(200, json.dumps(body).encode())
