@@ -159,6 +159,23 @@ async def test_streams_text_and_sends_the_key(fake_llm_with_key: FakeLLM, api: A
 
 
 @pytest.mark.asyncio
+async def test_a_key_and_url_written_with_spaces_or_a_line_end_still_work(
+    fake_llm_with_key: FakeLLM,
+) -> None:
+    """``c.JupyterChatKit.api_key = open("key.txt").read()`` keeps the file's line end,
+    which no HTTP header may carry: every request failed as "Could not reach the model
+    server" (the environment's values were stripped, the config file's were not)."""
+    llm = fake_llm_with_key
+    llm.script(Reply("Hello."))
+    settings = settings_for(
+        llm, "chat_completions", api_key=f" {FAKE_API_KEY}\n", base_url=f"{llm.base_url}\n"
+    )
+    events = await stream_run(Agent(name="a"), settings)
+    assert text_of(events) == "Hello."
+    assert llm.last.authorization == f"Bearer {FAKE_API_KEY}"
+
+
+@pytest.mark.asyncio
 @pytest.mark.parametrize("api", APIS)
 async def test_non_streamed_runs_work(fake_llm: FakeLLM, api: Api) -> None:
     fake_llm.script(Reply("A whole answer at once."))

@@ -247,6 +247,13 @@ class JupyterChatKit(Configurable):
             raise TraitError(str(exc)) from None
         return dict(proposal["value"])
 
+    @validate("model", "base_url", "api_key")
+    def _strip(self, proposal: Any) -> str:
+        # As the environment's values are (_env): a key read from a file in a config
+        # (open("key.txt").read()) keeps its line end, which no HTTP header or URL may
+        # carry; every request then failed as if the server could not be reached.
+        return str(proposal["value"]).strip()
+
     @default("model")
     def _default_model(self) -> str:
         return _env(self.model_env)
