@@ -27,21 +27,25 @@ import type { KernelMessage } from "@jupyterlab/services";
 /** How a run ended without a reply. */
 export type RunEnd = "died" | "restarted" | "stopped";
 
-/** What the model reads for each end: an error output's `ename` (a code) and `evalue`. */
-export const RUN_ENDS: Record<RunEnd, { ename: string; evalue: string }> = {
+/** What the model reads for each end: an error output's `ename` (a code), `evalue` (what
+ * happened, short: the /fix bubble shows it) and its one traceback line (what follows). */
+export const RUN_ENDS: Record<RunEnd, { ename: string; evalue: string; detail: string }> = {
   died: {
     ename: "KernelDied",
-    evalue:
-      "The kernel died while this cell ran (out of memory, a segfault, or the process exited): " +
-      "the cell did not finish, and every variable and import is gone.",
+    evalue: "The kernel died while this cell ran: the cell did not finish.",
+    detail:
+      "The kernel's process ended (out of memory, a segfault, or the process exited) and was restarted if it " +
+      "could be: every variable and import is gone, so the cells this one needs must run again.",
   },
   restarted: {
     ename: "KernelRestarted",
-    evalue: "The kernel was restarted while this cell ran: the cell did not finish, and every variable and import is gone.",
+    evalue: "The kernel was restarted while this cell ran: the cell did not finish.",
+    detail: "Every variable and import is gone, so the cells this one needs must run again.",
   },
   stopped: {
     ename: "KernelStopped",
-    evalue: "The kernel was shut down while this cell ran: the cell did not finish, and the notebook has no running kernel.",
+    evalue: "The kernel was shut down while this cell ran: the cell did not finish.",
+    detail: "The notebook has no running kernel: one must be started, and the cells this one needs run again.",
   },
 };
 
@@ -64,7 +68,8 @@ function requestOf(cell: Cell): string | undefined {
 export function endedRun(cell: Cell): nbformat.IError | null {
   const record = ended.get(cell.model);
   if (!record || requestOf(cell) !== record.request) return null;
-  return { output_type: "error", ...RUN_ENDS[record.end], traceback: [] };
+  const { ename, evalue, detail } = RUN_ENDS[record.end];
+  return { output_type: "error", ename, evalue, traceback: [detail] };
 }
 
 /** Watch `panel`'s session: record the cell running when its kernel dies, restarts or
