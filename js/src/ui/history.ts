@@ -140,7 +140,8 @@ export class HistoryPanel {
   /** The rows' notebook labels, each as much of its path as tells it apart. */
   private renameNotebooks(): void {
     for (const el of this.list.querySelectorAll<HTMLElement>(".jck-history-notebook")) {
-      const name = distinctName(el.title, this.paths);
+      // Its path as given (its tooltip shows bidi controls as code points: bidi.ts).
+      const name = distinctName(el.dataset.path ?? "", this.paths);
       if (el.textContent === name) continue;
       el.textContent = name;
       revealIn(el);
@@ -197,7 +198,11 @@ export class HistoryPanel {
         [
           h("span", { class: "jck-history-title", title: title() }, title()),
           t.notebook
-            ? h("span", { class: "jck-history-notebook", title: t.notebook }, distinctName(t.notebook, this.paths))
+            ? h(
+                "span",
+                { class: "jck-history-notebook", title: t.notebook, "data-path": t.notebook },
+                distinctName(t.notebook, this.paths),
+              )
             : null,
           // An untitled row's title says when already.
           plainTitle(t.title) ? h("span", { class: "jck-history-date" }, when(t.created_at)) : null,

@@ -124,6 +124,33 @@ test("a notebook's or file's name shows its bidi controls and zero-width charact
   done(page);
 });
 
+test("a notebook name relabelled when a later page brings its namesake keeps its controls shown", opts, async () => {
+  const { page, errors } = await open("theme=light&nbname=paged", 600);
+  await page.getByRole("button", { name: "Conversation history" }).click();
+  await page.waitForSelector(".jck-history-row");
+  await page.getByRole("button", { name: "Load more" }).click();
+  await page.waitForFunction(() => document.querySelectorAll(".jck-history-notebook").length === 2);
+  // Each row now says its folder: read from the path, not from the tooltip's code points.
+  const rows = await page.locator(".jck-history-notebook").evaluateAll((els) =>
+    els.map((e) => ({
+      text: e.textContent,
+      marks: [...e.querySelectorAll(".jck-bidi")].map((m) => m.getAttribute("data-cp")),
+      title: e.getAttribute("title"),
+    })),
+  );
+  assert.deepEqual(
+    rows.map((r) => r.text),
+    ["a/x\u202egnp.ipynb\u200b", "b/x\u202egnp.ipynb\u200b"],
+  );
+  for (const r of rows) assert.deepEqual(r.marks, ["U+202E", "U+200B"]);
+  assert.deepEqual(
+    rows.map((r) => r.title),
+    ["a/x[U+202E]gnp.ipynb[U+200B]", "b/x[U+202E]gnp.ipynb[U+200B]"],
+  );
+  assert.deepEqual(errors, []);
+  done(page);
+});
+
 test("an approval card's notebook shows its bidi controls and zero-width characters", opts, async () => {
   const { page, errors } = await open("theme=light&agent=1", 600);
   await page.locator(".jck-mode-agent").click();

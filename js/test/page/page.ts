@@ -137,13 +137,25 @@ const transport: Transport = {
                   q.get("untitled") === "second" ? { ...t, created_at: `2025-01-02T03:04:10.${700 - 600 * i}` } : t,
                 ),
               }
-            : q.get("nbname")
-              ? // nbname=1: the rows' notebooks, one named with a bidi override and a zero-width space.
-                {
-                  ...threadsJson,
-                  data: threadsJson.data.map((t, i) => ({ ...t, notebook: i ? "a.ipynb" : "x\u202egnp.ipynb\u200b" })),
-                }
-              : threadsJson,
+            : q.get("nbname") === "paged"
+              ? // nbname=paged: that name in a/, then (Load more) the same name in b/.
+                body.params.after
+                ? { data: [{ ...threadsJson.data[1], notebook: "b/x\u202egnp.ipynb\u200b" }], has_more: false }
+                : {
+                    data: [{ ...threadsJson.data[0], notebook: "a/x\u202egnp.ipynb\u200b" }],
+                    has_more: true,
+                    after: "p1",
+                  }
+              : q.get("nbname")
+                ? // nbname=1: the rows' notebooks, one named with a bidi override and a zero-width space.
+                  {
+                    ...threadsJson,
+                    data: threadsJson.data.map((t, i) => ({
+                      ...t,
+                      notebook: i ? "a.ipynb" : "x\u202egnp.ipynb\u200b",
+                    })),
+                  }
+                : threadsJson,
         );
       case "threads.get_by_id":
         return json(threadJson);
