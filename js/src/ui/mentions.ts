@@ -11,6 +11,7 @@
 
 import type { ClientToolCallItem } from "../client/types";
 import type { ContextRef, MessagePart } from "./context";
+import { revealIn } from "./bidi";
 import { h, uniqueId } from "./dom";
 
 /** Where mention options come from (the host: kernel variables, cells, files). */
@@ -306,6 +307,8 @@ export class Completer {
         return row;
       }),
     );
+    // A file's or variable's name may hold bidi controls or zero-width characters.
+    revealIn(this.el);
     if (this.options.length) this.input.setAttribute("aria-activedescendant", `${this.el.id}-${this.active}`);
     else this.input.removeAttribute("aria-activedescendant");
   }

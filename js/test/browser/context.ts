@@ -111,6 +111,25 @@ test(
   },
 );
 
+test("the mention list shows a name's bidi controls and zero-width characters for what they are", opts, async () => {
+  const { page, errors } = await open("theme=light&vars=bidi", 600);
+  const box = page.getByRole("textbox", { name: "Message" });
+  await box.click();
+  await page.keyboard.type("plot @d");
+  await page.waitForSelector(".jck-complete:not([hidden]) .jck-complete-item");
+  const marks = (part: string) =>
+    page
+      .locator(`.jck-complete-item ${part} .jck-bidi`)
+      .evaluateAll((els) => els.map((e) => e.getAttribute("data-cp")));
+  // "@d<U+202E>fd" drew as "@ddf" (and "d<U+202E>fd: Data<U+200B>Frame" as it pleased).
+  assert.deepEqual(await marks(".jck-complete-label"), ["U+202E"]);
+  assert.deepEqual(await marks(".jck-complete-detail"), ["U+202E", "U+200B"]);
+  await page.keyboard.press("Escape");
+  await box.fill("");
+  assert.deepEqual(errors, []);
+  done(page);
+});
+
 test("a mention picked in the box is named in the chips row until it is deleted from the box", opts, async () => {
   const { page, errors } = await open("theme=light", 600);
   const box = page.getByRole("textbox", { name: "Message" });

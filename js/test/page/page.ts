@@ -280,6 +280,8 @@ function mountChat(): void {
       // tool=fail: the kernel tool raises, as a dead kernel's bridge does.
       list_kernel_variables: async () => {
         if (q.get("tool") === "fail") throw new Error("This chat's kernel stopped or restarted.");
+        // vars=bidi: a name with a bidi override, a type with a zero-width space.
+        if (q.get("vars") === "bidi") return { variables: [{ name: "d\u202efd", type: "Data\u200bFrame" }] };
         return { variables: [{ name: "df", type: "DataFrame" }] };
       },
     },
