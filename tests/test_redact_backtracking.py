@@ -375,6 +375,10 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param("a:Kx8mP2qZ9vL4x\n" * (LONG // 16), id="user-password-lines"),
         pytest.param("\n" + "a" * LONG + ":Kx8mP2qZ9vL4", id="user-password-long-user"),
         pytest.param("\na:" + "b:" * (LONG // 2), id="user-password-colons"),
+        # Probe 3: shortened keys of every prefix, "//" before a user, key words' values.
+        pytest.param("ghp_a1b2c3..." * (LONG // 13), id="shortened-keys-open"),
+        pytest.param("//a:" * (LONG // 4) + "x@h", id="protocol-relative-users"),
+        pytest.param("key='a1#" * (LONG // 8), id="key-word-values-open"),
     ],
 )
 def test_long_adversarial_lines_are_redacted_in_linear_work(text: str) -> None:

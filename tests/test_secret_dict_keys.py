@@ -42,3 +42,16 @@ def test_keys_of_a_credentials_record_stay(text: str, kept: list[str]) -> None:
     for word in kept:
         assert word in out, out
     assert "x}Y7zQw3m" not in out and "x)Y7zQw3m" not in out and "q(W8zrT" not in out
+
+
+def test_a_hidden_key_never_takes_another_keys_name() -> None:
+    """A key that is a secret is shown as its placeholder, made unique: a plain key of the
+    same name (a result read before, its placeholders kept), in either order, keeps its
+    entry, and neither the secret nor any value is lost."""
+    key = "sk-proj-9fK2mQ7vX1bN4cR8tY3wZ6pL0sD5hJ2aG4"
+    taken = "«redacted: API key»"
+    for data in ({key: 1, taken: 2}, {taken: 2, key: 1}, {key: 1, f"{taken} #2": 2, taken: 3}):
+        out = ContextPolicy().redactor().data(data)
+        assert key not in str(out)
+        assert sorted(out.values()) == sorted(data.values()), out
+        assert out[taken] == data[taken] or taken not in data

@@ -484,10 +484,11 @@ export class Redactor extends CallRedaction {
     // A Kubernetes Secret (redactmanifest.ts): its data's keys are named as its user likes.
     const manifest = obj.kind === "Secret";
     const out: Record<string, unknown> = {};
+    // The checks read a key as it is; the copy holds it as the model may read it (a secret
+    // may be the key itself: a dict keyed by API key).
+    const names = this.shownKeys(obj);
     for (const [key, item] of Object.entries(obj)) {
-      // The checks read the key as it is; the copy holds it as the model may read it
-      // (a secret may be the key itself: a dict keyed by API key).
-      const shown = this.shownKey(key, out);
+      const shown = names?.get(key) ?? key;
       const keep =
         item === null || item === undefined || item === true || item === false || item === "" ||
         (typeof item === "string" && item.startsWith(RULES.placeholderOpen));
@@ -510,15 +511,28 @@ export class Redactor extends CallRedaction {
   }
 
   /**
-   * `key` of a mapping as the copy shows it: redacted as text, and made unique when a
-   * secret hidden in it gives the placeholder of another key.
+   * The keys of a mapping as the copy shows them, where a secret is hidden in one
+   * (undefined when none is): redacted as text, each made unique, so that none takes the
+   * name of another key, plain or hidden, whatever their order (no entry is lost).
    */
-  private shownKey(key: string, out: Record<string, unknown>): string {
-    const shown = this.text(key);
-    if (shown === key) return key;
-    let unique = shown;
-    for (let n = 2; unique in out; n++) unique = `${shown} #${n}`;
-    return unique;
+  private shownKeys(obj: Record<string, unknown>): Map<string, string> | undefined {
+    const hidden: [string, string][] = [];
+    for (const key of Object.keys(obj)) {
+      const shown = this.text(key);
+      if (shown !== key) hidden.push([key, shown]);
+    }
+    if (hidden.length === 0) return undefined;
+    const changed = new Set(hidden.map(([key]) => key));
+    // Plain keys keep their names; a hidden one takes the first name left free.
+    const taken = new Set(Object.keys(obj).filter((key) => !changed.has(key)));
+    const names = new Map<string, string>();
+    for (const [key, shown] of hidden) {
+      let unique = shown;
+      for (let n = 2; taken.has(unique); n++) unique = `${shown} #${n}`;
+      taken.add(unique);
+      names.set(key, unique);
+    }
+    return names;
   }
 }
 

@@ -280,6 +280,9 @@ const cases: Record<string, string> = {
   "mac calls never closed": "hmac.new(b'".repeat(Math.floor(N / 11)),
   "a jwt call's long payload": `jwt.encode(${"a".repeat(N)}`,
   "jwt calls never closed": "jwt.encode(a, '".repeat(Math.floor(N / 15)),
+  "shortened keys never closed": "ghp_a1b2c3...".repeat(Math.floor(N / 13)),
+  "protocol-relative users": `${"//a:".repeat(Math.floor(N / 4))}x@h`,
+  "key word values never closed": "key='a1#".repeat(Math.floor(N / 8)),
 };
 for (const [name, text] of Object.entries(cases)) {
   test(`a long adversarial line is redacted: ${name}`, () => {

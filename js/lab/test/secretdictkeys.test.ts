@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { redactText } from "../src/redact";
+import { Redactor, redactText } from "../src/redact";
 
 const HIDDEN: [string, string[]][] = [
   ["passwords = {'hunter2': 'ada', 'correcthorsebatterystaple': 'bob'}", ["hunter2", "correcthorsebatterystaple"]],
@@ -34,3 +34,18 @@ for (const [text, kept] of KEPT) {
     for (const secret of ["x}Y7zQw3m", "x)Y7zQw3m", "q(W8zrT"]) assert.ok(!out.includes(secret), out);
   });
 }
+
+test("a hidden key never takes another key's name, in either order", () => {
+  const key = "sk-proj-9fK2mQ7vX1bN4cR8tY3wZ6pL0sD5hJ2aG4";
+  const taken = "«redacted: API key»";
+  for (const data of [
+    { [key]: 1, [taken]: 2 },
+    { [taken]: 2, [key]: 1 },
+    { [key]: 1, [`${taken} #2`]: 2, [taken]: 3 },
+  ] as Record<string, number>[]) {
+    const out = new Redactor().data(data) as Record<string, number>;
+    assert.ok(!JSON.stringify(out).includes(key));
+    assert.deepEqual(Object.values(out).sort(), Object.values(data).sort());
+    assert.equal(out[taken], data[taken]);
+  }
+});

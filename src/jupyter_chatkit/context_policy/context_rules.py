@@ -127,10 +127,11 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         # ``user:password@host`` without a scheme (a parsed URL's netloc, a pip index);
         # the host ends the word or takes a port, so ``python:3.11@sha256:…`` stays.
         "triggers": ["@"],
-        # ``mailto:ada@x.com``, ``sip:ada@host``: a scheme without "//", not a user.
-        "pattern": r"((?:^|(?<=[\s'\"=(<]))(?!(?:mailto|sips?|xmpp|im|pres|acct|urn|news|tel):)"
-        r"(?=[0-9._%+-]{0,63}[A-Za-z])[A-Za-z0-9._%+-]{1,64}:)"
-        r"([^\s:@/'\"«]{1,200})"
+        # ``mailto:ada@x.com``, ``sip:ada@host``: a scheme without "//", not a user. After
+        # "//" too (``//ada:pw@db``, an error's ``postgres//ada:pw@db``); ``guest:**@`` stays.
+        "pattern": r"((?:^|(?<=[\s'\"=(<])|(?<=//))(?!(?:mailto|sips?|xmpp|im|pres|acct|urn"
+        r"|news|tel):)(?=[0-9._%+-]{0,63}[A-Za-z])[A-Za-z0-9._%+-]{1,64}:)"
+        r"(?!\*{1,64}@)([^\s:@/'\"«]{1,200})"
         r"(?=@[A-Za-z0-9.-]{1,253}(?::[0-9]{1,5})?(?:[/\s'\"),]|$))",
         "group": 2,
         "flags": "",
@@ -236,7 +237,7 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         "pattern": r"((?<![A-Za-z0-9+._-])[a-zA-Z][a-zA-Z0-9+._-]*://"
         r"(?:«redacted: [^»\n]{1,80}»|[^\s:/?#@'\"«])*:)"
         r"(?!(?:\{\{?[^{}\s@]{1,100}\}\}?|\$\{?[A-Za-z_][A-Za-z0-9_]{0,60}\}?|%s"
-        r"|%\([A-Za-z_][A-Za-z0-9_]{0,40}\)s|<[^<>\s@]{1,60}>)@)"
+        r"|%\([A-Za-z_][A-Za-z0-9_]{0,40}\)s|<[^<>\s@]{1,60}>|\*{1,64})@)"
         # An unescaped "/" in it too (``ada:Kx8m/P2qZ@db``), not after a port
         # (``host:8080/lab/a@b.ipynb``).
         r"([^\s/'\"]+|(?![0-9]{1,5}/)[^\s'\"]{1,256})(?=@[^\s@/'\"]*(?:[/?#\s'\"]|$))",

@@ -106,10 +106,11 @@ class DataRedaction:
             )
             # A Kubernetes Secret (manifests.py): its data's keys are named as its user likes.
             manifest = enabled and type(value.get("kind")) is str and value.get("kind") == "Secret"
+            # The checks read a key as it is; the copy holds it as the model may read it
+            # (a secret may be the key itself: a dict keyed by API key).
+            names = self._shown_keys(value) if enabled else None
             for key, item in value.items():
-                # The checks read the key as it is; the copy holds it as the model may
-                # read it (a secret may be the key itself: a dict keyed by API key).
-                shown = self._shown_key(key, out) if enabled and type(key) is str else key
+                shown = key if names is None else names.get(key, key)
                 # is_secret_pair: a secret name, or a key-ish one holding a random string
                 # (most keys are ordinary ones, known after their first look).
                 if (
@@ -162,16 +163,29 @@ class DataRedaction:
             return out_items
         return value
 
-    def _shown_key(self, key: str, out: dict[Any, Any]) -> str:
-        """``key`` of a mapping as the copy shows it: redacted as text, and made unique
-        when a secret hidden in it gives the placeholder of another key."""
-        shown = self.text(key)
-        if shown == key:
-            return key
-        unique, n = shown, 2
-        while unique in out:
-            unique, n = f"{shown} #{n}", n + 1
-        return unique
+    def _shown_keys(self, value: dict[Any, Any]) -> dict[str, str] | None:
+        """The keys of a mapping as the copy shows them, where a secret is hidden in one
+        (None when none is): redacted as text, each made unique, so that none takes the
+        name of another key, plain or hidden, whatever their order (no entry is lost)."""
+        hidden: list[tuple[str, str]] = []
+        for key in value:
+            if type(key) is str:
+                shown = self.text(key)
+                if shown != key:
+                    hidden.append((key, shown))
+        if not hidden:
+            return None
+        changed = {key for key, _ in hidden}
+        # Plain keys keep their names; a hidden one takes the first name left free.
+        taken = {key for key in value if type(key) is str and key not in changed}
+        names: dict[str, str] = {}
+        for key, shown in hidden:
+            unique, n = shown, 2
+            while unique in taken:
+                unique, n = f"{shown} #{n}", n + 1
+            taken.add(unique)
+            names[key] = unique
+        return names
 
     def _manifest_pairs(self, items: list[Any]) -> None:
         """A mapping shown as ``[key, value]`` pairs (a kernel's dict) that is a

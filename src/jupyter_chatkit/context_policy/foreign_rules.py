@@ -22,6 +22,8 @@ _LATIN_WORDS = (
     r"|l[öo]senord|passord|adgangskode|salasana|[şs]ifre|jelsz[óo]|heslo"
     r"|clave[ _-]?(?:api|secreta)|api[ _-]?clave|chiave[ _-]?(?:api|segreta)"
     r"|mật[ _]?khẩu|kata[ _]?sandi"
+    # Chinese in pinyin (``mima``, 密码; ``yonghu_mima``), not a longer word (``mimas``).
+    r"|mima(?![a-zà-ÿ])"
     # ``parolă`` (Romanian), ``parol`` (Turkic, Russian in Latin letters), ``parola
     # d'ordine``; not ``parola`` alone (Italian for "word").
     r"|parol(?![a-zà-ÿ])|parolă|parola[ _-]?d[ _'-]?ordine"
@@ -84,7 +86,7 @@ _TRIGGERS = [
     "segredo", "sekret", "rahasia", "hemlighet", "hemmelighe", "salaisuus", "sleutel",
     "schlüssel", "schluessel", "klucz", "nyckel", "chave", "clé", "cle_", "cle-", "cle ",
     "секрет", "токен", "ключ", "密钥", "秘钥", "私钥", "令牌", "秘密", "トークン", "토큰",
-    "비밀",
+    "비밀", "mima",
 ]  # fmt: skip
 
 FOREIGN_RULES: list[dict[str, Any]] = [

@@ -27,7 +27,9 @@ PLACEHOLDER_VALUE = (
     r"|\.{3,}|…|%[sdrif]|%\([A-Za-z_][A-Za-z0-9_]{0,40}\)[sdr]|:[a-z_]{1,40}|\{[A-Za-z0-9_]{0,40}\}"
     r"|\$[0-9]{1,2}"
     # A key's prefix before one of them (``sk-...``, ``sk-proj-xxxx``, ``ghp_<token>``).
-    r"|[a-z0-9]{1,10}(?:[-_][a-z0-9]{1,10}){0,3}[-_](?:x{3,}|\*{3,}|\.{3,}|…|<[A-Za-z_.-]{1,60}>)"
+    r"|[a-z0-9]{1,10}(?:[-_][a-z0-9]{1,10}){0,3}[-_](?:x{3,}|\*{3,}|\.{3,}|…|<[A-Za-z_.-]{1,60}>"
+    # ... or words for one (``xoxb-your-bot-token``, ``sk-your-key-here``).
+    r"|your[-_](?:[a-z]+[-_]?){1,5})"
     # How the kernel names a value it does not show (``<class str>``, an annotation's
     # ``<typing._UnionGenericAlias object>``): a type, not a secret.
     r"|<(?:class[ \t]+[A-Za-z_][A-Za-z0-9_.]{0,100}|[A-Za-z_][A-Za-z0-9_.]{0,100}[ \t]+object)>"
@@ -192,8 +194,11 @@ ENV_READ_NAME = (
     r"([A-Z][A-Z0-9_]{1,60})(?![A-Za-z0-9_])"
 )
 # A value that looks random: 16+ characters of a key's alphabet with digits, and mixed
-# case or 32+ characters. Git hashes and UUIDs shown as data stay (no secret name).
+# case or 32+ characters. Git hashes and UUIDs shown as data stay (no secret name), and
+# so does a file's path (a "/" and a file's extension at the end: an S3 object's ``Key``,
+# ``data/2024/05/01/part-0000.parquet``; a key's base64 has no ".").
 HIGH_ENTROPY_VALUE = (
     r"^(?=[A-Za-z0-9+/=_.~-]{16,}$)(?=[^0-9]*[0-9])(?=[^A-Za-z]*[A-Za-z])"
+    r"(?![^/]*/[A-Za-z0-9+/=_.~-]*\.[A-Za-z][A-Za-z0-9]{0,7}$)"
     r"(?:(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])|.{32,})"
 )

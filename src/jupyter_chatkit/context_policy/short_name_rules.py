@@ -62,13 +62,21 @@ SHORT_NAME_PASSWORD_VALUE = "^" + _password_literal("$") + "$"
 SHORT_NAME_TRIGGERS: list[str] = ["p=", "p =", "p:", "p :", 'p"', "p'"]
 
 # Short names of a token, a personal access token or a secret key (``tok``, ``pat``,
-# ``sk``): also a text's token, a pattern, sklearn. Random-looking values are hidden by
-# the key-ish rules; a password-shaped one only with a symbol in it as well as a letter
-# and a digit (``"q8#Lz!v2Wm"``), and not a regular expression's anchors (``"^a1$"``).
-_SHORT_KEY_NAME = r"(?:tok|pat|sk|TOK|PAT|SK)"
+# ``sk``), and a key's word alone in English or another language (``key``, ``clave``,
+# ``chiave``, ``chave``, ``clé``, ``schlüssel``, ``sleutel``, ``klucz``, ``nyckel``): also
+# a text's token, a pattern, sklearn, a dict's or a sort's key. Random-looking values are
+# hidden by the key-ish rules; a password-shaped one only with a symbol in it as well as
+# a letter and a digit (``"q8#Lz!v2Wm"``), and not a regular expression's anchors (``"^a1$"``).
+_KEY_WORDS = ("tok", "pat", "sk", "key", "clave", "chiave", "chave", "clé", "cle")
+_KEY_WORDS_TOO = ("schlüssel", "schluessel", "sleutel", "klucz", "nyckel")
+_SHORT_KEY_NAME = (
+    "(?:"
+    + "|".join(f"{w}|{w.capitalize()}|{w.upper()}" for w in (*_KEY_WORDS, *_KEY_WORDS_TOO))
+    + ")"
+)
 _SYMBOL_TOO = r"(?=[^'\"\s]{0,63}[!@#$^&*~?])(?![\^])(?![^'\"\s]{0,63}\$['\"])"
 SHORT_KEY_TRIGGERS: list[str] = [
-    f"{n}{s}" for n in ("tok", "pat", "sk") for s in ("=", " =", ":", " :", '"', "'")
+    f"{n}{s}" for n in (*_KEY_WORDS, *_KEY_WORDS_TOO) for s in ("=", " =", ":", " :", '"', "'")
 ]
 
 SHORT_NAME_RULES: list[dict[str, Any]] = [

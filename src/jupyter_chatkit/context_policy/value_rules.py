@@ -25,6 +25,26 @@ from .short_name_rules import SHORT_NAME_RULES
 # "password" when it must look like a password (a digit, and mixed case or a symbol),
 # "user password" where a user's name may stand too (values.looks_like_user_password), or
 # "pair password" with no name beside it (values.looks_like_pair_password).
+# The prefixes a whole key is recognised by (below and in context_rules.py), for a key
+# shortened in the middle; not the generic words (``key-``, ``secret_``).
+_SHORTENED_PREFIXES = (
+    r"sk-(?:proj-|svcacct-|admin-|ant-(?:api03-|admin01-)?)?|(?:sk|rk)_(?:live|test)_"
+    r"|gh[pousr]_|github_pat_|hf_|xox[abeoprs]-|xapp-|whsec_"
+    r"|gl(?:pat|dt|rt|ptt|cbt|soat|ft|imt|agent)-|npm_|pypi-|SG\.|ya29\.|dapi|GOCSPX-"
+    r"|shp(?:at|ss|ca|pa)_|do[op]_v1_|r8_|gsk_|pplx-|lin_api_|xai-|hvs\.|glsa_|NRAK-"
+    r"|LTAI|AKID|AKIA|ASIA|AIza|lsv2_(?:pt|sk)_|sntrys_|sbp_|ATATT|ntn_|pcsk_"
+)
+SHORTENED_TRIGGERS: list[str] = [
+    "sk-", "sk_", "rk_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "hf_", "xox",
+    "xapp-", "whsec_", "glpat-", "gldt-", "glrt-", "glptt-", "glcbt-", "glsoat-", "glft-",
+    "glimt-", "glagent-", "npm_", "pypi-", "sg.", "ya29.", "dapi", "gocspx-", "shpat_",
+    "shpss_", "shpca_", "shppa_", "dop_v1_", "doo_v1_", "r8_", "gsk_", "pplx-", "lin_api_",
+    "xai-", "hvs.", "glsa_", "nrak-", "ltai", "akid", "akia", "asia", "aiza", "lsv2_",
+    "sntrys_", "sbp_", "atatt", "ntn_", "pcsk_",
+]  # fmt: skip
+# A key's characters (a shortened one's head and tail).
+_W = "[A-Za-z0-9_-]"
+
 KEY_SHAPES: list[dict[str, Any]] = [
     {
         "kind": "PEM private key",
@@ -149,13 +169,17 @@ KEY_SHAPES: list[dict[str, Any]] = [
     },
     {
         "kind": "API key",
-        # One shortened in the middle (reprlib, a log: ``sk-proj-Ab3d...v1wXy4z``): a head
-        # of 4+ with a letter and a digit, "..." or "…", a tail of 4+ with a digit.
-        # Documentation's ``sk-...``, ``sk-proj-...`` and ``sk-abc...xyz`` stay.
-        "triggers": ["sk-"],
-        "pattern": r"(?<![A-Za-z0-9_-])sk-(?:proj-|svcacct-|admin-|ant-)?"
-        r"(?=[A-Za-z0-9_-]{0,60}[0-9])(?=[A-Za-z0-9_-]{0,60}[A-Za-z])[A-Za-z0-9_-]{4,60}"
-        r"(?:\.{3}|…)(?=[A-Za-z0-9_-]{0,60}[0-9])[A-Za-z0-9_-]{4,60}(?![A-Za-z0-9_-])",
+        # One shortened in the middle (reprlib, %xmode Verbose, a log: ``sk-proj-Ab3d...
+        # v1wXy4z``, ``ghp_R4nD0mL3...ZyX98765``, ``AKIA4XQ7…PLR3VTB``), of any prefix a
+        # whole key is recognised by: "..." or "…" between a head and a tail of 4+, the
+        # tail with a digit and a letter, or the head 4+ with both and the tail a digit.
+        # Documentation's ``sk-...``, ``ghp_xxx...``, ``'hf_...'``, ``sk-abc...xyz`` stay.
+        "triggers": SHORTENED_TRIGGERS,
+        "pattern": rf"(?<![A-Za-z0-9_-])(?:{_SHORTENED_PREFIXES})"
+        rf"(?:(?={_W}{{0,60}}[0-9])(?={_W}{{0,60}}[A-Za-z]){_W}{{4,60}}(?:\.{{3}}|…)"
+        rf"(?={_W}{{0,60}}[0-9]){_W}{{4,60}}"
+        rf"|{_W}{{1,60}}(?:\.{{3}}|…)(?={_W}{{0,60}}[0-9])(?={_W}{{0,60}}[A-Za-z]){_W}{{4,60}})"
+        rf"(?!{_W})",
         "group": 0,
         "flags": "",
     },
@@ -183,7 +207,8 @@ KEY_SHAPES: list[dict[str, Any]] = [
     {
         "kind": "Slack token",
         "triggers": ["xox", "xapp-"],
-        "pattern": r"(?<![A-Za-z0-9])(?:xox[abeoprs]-[A-Za-z0-9-]{10,}"
+        # Its numbers (``xoxb-2841937561-…``): ``xoxb-your-bot-token`` is documentation's.
+        "pattern": r"(?<![A-Za-z0-9])(?:xox[abeoprs]-(?=[A-Za-z0-9-]{0,40}[0-9])[A-Za-z0-9-]{10,}"
         r"|xapp-[0-9]-[A-Za-z0-9-]{10,})",
         "group": 0,
         "flags": "",
