@@ -515,7 +515,7 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
  * notebook opened twice and the first view closed, that one's steps failed with "No
  * notebook is open" while the other view still showed the notebook.
  */
-function viewsAgentHost(first: AgentHost, firstEl: HTMLElement, notebookEl: () => HTMLElement): AgentHost {
+export function viewsAgentHost(first: AgentHost, firstEl: HTMLElement, notebookEl: () => HTMLElement): AgentHost {
   const hosts = new Map<HTMLElement, AgentHost>([[firstEl, first]]);
   const host = (): AgentHost => {
     const el = notebookEl();
@@ -530,6 +530,11 @@ function viewsAgentHost(first: AgentHost, firstEl: HTMLElement, notebookEl: () =
     preview: (name, args) => host().preview(name, args),
     apply: (name, args, signal, shown, waiting) => host().apply(name, args, signal, shown, waiting),
     diff: (before, after) => host().diff(before, after),
+    // What a step's cell shows now (a step begun before a reload whose result was lost).
+    current: async (name, args) => {
+      const h = host();
+      return (await (h.current ? h : first).current?.(name, args)) ?? {};
+    },
     ...(first.revert
       ? {
           revert: (step: UndoStep) => {

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import test from "node:test";
 import { STEP_STARTED_KEY, STEP_STATUS, TURN } from "../src/protocol";
 import { revealText } from "../src/ui/bidi";
-import { agentSession, done, sse, stepCall, storedThread, threadCreated, TID, userMessage } from "./agentsteps";
+import { agentSession, done, fakeHost, sse, stepCall, storedThread, threadCreated, TID, userMessage } from "./agentsteps";
 
 const ownTurn = (name = "run_cell") => sse(threadCreated(), userMessage("u1"), stepCall("s1", name, { index: 3 }));
 const sentTypes = (sent: { type: string }[]) => sent.map((r) => r.type);
@@ -197,4 +197,20 @@ test("tooltips show bidi controls and zero-width characters as code points", () 
   assert.equal(revealText("a\u200bb\u2066c\rd"), "a[U+200B]b[U+2066]c[U+000D]d");
   assert.equal(revealText("plain/name.ipynb"), "plain/name.ipynb");
   assert.equal(revealText("a\r\nb"), "a\r\nb");
+});
+
+test("the %chat widget's host reads a begun step's cell through the view's notebook host", async () => {
+  const { viewsAgentHost } = await import("../src/widget");
+  const read: string[] = [];
+  const first = {
+    ...fakeHost().host,
+    current: async (name: string) => {
+      read.push(name);
+      return { cell: { index: 0 } };
+    },
+  };
+  const el = { isConnected: false } as unknown as HTMLElement;
+  const host = viewsAgentHost(first, el, () => el);
+  assert.deepEqual(await host.current?.("run_cell", { index: 0 }), { cell: { index: 0 } });
+  assert.deepEqual(read, ["run_cell"]);
 });

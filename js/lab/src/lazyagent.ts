@@ -55,6 +55,10 @@ export class LazyAgent implements AgentHost {
     return (await this.loaded).apply(name, args, signal, shown, waiting);
   }
 
+  async current(name: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return (await this.loaded).current(name, args);
+  }
+
   diff(before: string, after: string): HTMLElement {
     if (this.agent) return this.agent.diff(before, after);
     // Not loaded yet: a placeholder that becomes the diff as soon as it is.
