@@ -52,6 +52,7 @@ from pydantic import PrivateAttr
 from ..protocol import RequestContext
 from . import agent_tools
 from .agent import refusing_kept_out
+from .history_filter import split_history
 from .models import describe_model_error, run_model_provider
 from .opening import release_opening
 from .partial import CUT_OFF_NOTE, RunEvents, cancel_stranded_reads, mark_partial
@@ -189,9 +190,11 @@ async def run_agent(
     The caller closes it (``contextlib.aclosing``) so that a client going away stops
     the run at once.
     """
+    # The history reaches each model call through the filter, uncopied (history_filter).
+    run_input, with_history = split_history(agent_input)
     result = Runner.run_streamed(
         agent,
-        agent_input,
+        run_input,
         context=agent_context,
         max_turns=MAX_TURNS,
         run_config=RunConfig(
@@ -204,6 +207,7 @@ async def run_agent(
             # (the SDK's default raises ModelBehaviorError).
             tool_not_found_behavior="return_error_to_model",
             tool_error_formatter=tool_error_formatter(agent),
+            call_model_input_filter=with_history,
         ),
     )
     pending: dict[str, ThreadItem] = {}
