@@ -12,7 +12,9 @@ import json
 from typing import Any
 
 import pytest
+from tests.fixtures.agent_steps import STEP, agent_mode
 from tests.fixtures.browser import CHIP, PANEL, WIDGET, LabPage, open_panel, send, tool_output
+from tests.fixtures.chat_ui import type_and_pick, wait_answer
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
@@ -284,3 +286,46 @@ def test_a_cell_kept_out_by_its_menu_is_not_read_by_get_notebook_cells(
         "() => document.querySelectorAll('.jp-Notebook .jp-Cell')[2]"
         ".classList.contains('jck-private-cell')"
     )
+
+
+def test_a_kept_out_cells_variables_mention_and_agent_steps_hold_before_a_save(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    """A cell tagged ``chatkit-private`` and not saved: the variable only it defines is
+    not listed (counted), an @ mention of the open notebook reads it as open (its number
+    only), and Agent mode's edit of it is refused before any card; the model reads why."""
+    lab_page.server.write_notebook(
+        "kept_vars.ipynb", ["x = 1", "plan_kv9 = 'PRIVSRC-5Kv'", "y = x + 1"]
+    )
+    lab_page.open("kept_vars.ipynb")
+    lab_page.run_all()
+    lab_page.notebook_js("nb.content.widgets[1].model.setMetadata('tags', ['chatkit-private']);")
+    page.wait_for_function(
+        "() => document.querySelectorAll('.jp-Notebook .jp-Cell')[1]"
+        ".classList.contains('jck-private-cell')"
+    )
+    open_panel(page)
+    agent_mode(page)
+    scripted_llm.script(
+        Reply(tool_calls=[ToolCall("list_kernel_variables", {})]),
+        Reply(tool_calls=[ToolCall("edit_cell", {"index": 1, "new_source": "z = 0"})]),
+        Reply("Done."),
+    )
+    page.locator(f"{PANEL} .jck-input").fill("what is in ")
+    type_and_pick(page, "@kept_v", "kept_vars.ipynb")
+    page.locator(f"{PANEL} .jck-input").press("Enter")
+    wait_answer(page, "Done.")
+    screenshot(page, "refused")
+    log = json.dumps(scripted_llm.requests, ensure_ascii=False)
+    assert "PRIVSRC-5Kv" not in log and "plan_kv9" not in log
+    # The mention read the open notebook: cell 2 by its number, the others whole.
+    assert "--- cell 1 (code) ---" in log and "y = x + 1" in log
+    tools = [m["content"] for m in scripted_llm.requests[-1]["messages"] if m["role"] == "tool"]
+    listing = json.loads(tools[0])
+    assert {v["name"] for v in listing["variables"]} == {"x", "y"}, listing
+    assert listing["kept_out"] == 1, listing
+    assert "kept out" in tools[1] and "index 1" in tools[1], tools[1]
+    # No card was shown, and the cell is as it was.
+    assert page.locator(STEP).count() == 0
+    source = lab_page.notebook_js("return nb.content.widgets[1].model.sharedModel.getSource();")
+    assert source == "plan_kv9 = 'PRIVSRC-5Kv'"
