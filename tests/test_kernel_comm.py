@@ -314,6 +314,23 @@ def test_comm_non_streaming_and_bad_requests(kernel: Kernel) -> None:
     assert "error" in junk
 
 
+def test_the_widgets_variables_tools_keep_out_what_kept_out_cells_define(kernel: Kernel) -> None:
+    """The widget sends the notebook's live cells with its variables tools (the bridge's
+    liveCells): a variable only a kept-out cell defines is not described (kept_names)."""
+    comm_id = new_chat(kernel, "kept_chat")
+    kernel.execute("kept_cmv = 'KOVAL-3Jm'\nopen_cmv = 2")
+    cells = {"kept_out": ["kept_cmv = 'KOVAL-3Jm'"], "readable": ["open_cmv = 2"]}
+
+    def tool(name: str, args: dict[str, Any]) -> Any:
+        return kernel.invoke(comm_id, Comm.RUN_TOOL, {"name": name, "args": args, "cells": cells})
+
+    listed = tool("list_kernel_variables", {"name_filter": "_cmv"})
+    assert [v["name"] for v in listed["variables"]] == ["open_cmv"], listed
+    assert listed["kept_out"] == 1 and "KOVAL" not in json.dumps(listed), listed
+    inspected = tool("inspect_kernel_variable", {"name": "kept_cmv"})
+    assert inspected.get("kept_out") and "KOVAL" not in json.dumps(inspected), inspected
+
+
 def test_comm_config_says_only_whether_the_offline_model_answers(kernel: Kernel) -> None:
     """What the widget's offline hint asks over the comm (Comm.CONFIG): a bool, no setting."""
 
