@@ -75,6 +75,9 @@ def test_live_kept_out_variables_are_not_described(shell: InteractiveShell) -> N
     listing = _tool("list_kernel_variables", {"name_filter": "ko"}, cells)
     assert _listed(listing) == {"koshared", "koopen"}, listing
     assert listing["kept_out"] == 1, listing
+    # Counted whatever the filter: a filter tells nothing of the kept-out names.
+    other = _tool("list_kernel_variables", {"name_filter": "zzz_none"}, cells)
+    assert other["kept_out"] == 1 and other["variables"] == [], other
     assert "KOVAL" not in json.dumps(listing) and "kosalary" not in json.dumps(listing)
     inspected = _tool("inspect_kernel_variable", {"name": "kosalary"}, cells)
     assert inspected.get("kept_out"), inspected

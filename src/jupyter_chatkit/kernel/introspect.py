@@ -209,7 +209,10 @@ def list_kernel_variables(
     listed, not even by name (a name is part of the cell's source): only counted."""
     deadline = time.thread_time() + time_budget
     candidates = user_variables(view, name_filter, kept_out)
-    withheld = len(user_variables(view, name_filter)) - len(candidates) if kept_out else 0
+    # Counted whatever the filter: a filter must not tell what a kept-out name contains.
+    withheld = (
+        len(user_variables(view)) - len(user_variables(view, kept_out=kept_out)) if kept_out else 0
+    )
     picked = candidates[: max(1, max_items)]
     # A filter asks for those very names: families stay expanded then.
     grouped = _families(picked) if not name_filter.strip() else list(picked)
@@ -255,14 +258,14 @@ def list_kernel_variables(
     if withheld:
         result["kept_out"] = withheld
         notes.append(
-            f"{withheld} more not listed: defined only by cells the person kept out of "
-            "what the assistant reads (their names and values are not shown; ask the "
-            "person if they matter)"
+            f"not listed: {withheld} of the kernel's variables (kept_out), defined only by "
+            "cells the person kept out of what the assistant reads; their names and values "
+            "are not shown: ask the person if they matter"
         )
-    if not candidates and not withheld:
-        notes.append(
-            "no variables match that filter" if name_filter.strip() else "no user variables yet"
-        )
+    if not candidates and name_filter.strip():
+        notes.append("no variables match that filter")
+    elif not candidates and not withheld:
+        notes.append("no user variables yet")
     if notes:
         result["note"] = "; ".join(notes) + "."
     return result
