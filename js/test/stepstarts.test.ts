@@ -214,3 +214,37 @@ test("the %chat widget's host reads a begun step's cell through the view's noteb
   assert.deepEqual(await host.current?.("run_cell", { index: 0 }), { cell: { index: 0 } });
   assert.deepEqual(read, ["run_cell"]);
 });
+
+test("a card shown in two tabs, answered in the other one first: Skip or Read sends nothing, the thread is shown as it is", async () => {
+  for (const [begun, decision] of [
+    [false, "skip"],
+    [true, "read"],
+  ] as const) {
+    const answered = { ...stepCall("s1", "run_cell", { index: 3 }).item, status: "completed", output: { status: "ok" } };
+    const t = agentSession(
+      {
+        "threads.get_by_id": [{ json: waitingThread(begun) }, { json: storedThread([userMessage("u1").item, answered]) }],
+        "items.list": [{ json: { data: [answered], has_more: false } }],
+      },
+      () => decision,
+    );
+    await t.session.openThread(TID);
+    const last = () => t.session.state.items.at(-1) as { status?: string } | undefined;
+    for (let i = 0; i < 100 && last()?.status !== "completed"; i++) await new Promise((r) => setTimeout(r, 0));
+    assert.deepEqual(outputs(t.transport.sent), [], decision);
+    assert.equal(last()?.status, "completed", decision);
+    assert.equal(t.applied.length, 0, decision);
+  }
+  // Still waiting there: the answer goes as before.
+  const waiting = stepCall("s1", "run_cell", { index: 3 }).item;
+  const t = agentSession(
+    {
+      "threads.get_by_id": [{ json: waitingThread(false) }],
+      "items.list": [{ json: { data: [waiting], has_more: false } }],
+      "threads.add_client_tool_output": [{ sse: done }],
+    },
+    () => "skip",
+  );
+  await t.session.openThread(TID);
+  assert.equal(outputs(t.transport.sent)[0]?.status, STEP_STATUS.SKIPPED);
+});

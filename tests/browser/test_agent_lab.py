@@ -453,6 +453,9 @@ def test_an_auto_run_step_resumed_after_a_reload_is_not_run_again(
     assert card.get_attribute("data-begun") == "true"
     assert card.locator(".jck-step-begun").count() == 1
     assert card.locator(".jck-step-approve-all, .jck-step-approve").count() == 0
+    # It shows the cell as loaded (asked while the reloaded notebook was still being read,
+    # it showed an empty cell).
+    assert "agent started" in card.locator(".jck-step-code").inner_text()
     card.locator(".jck-step-read").click()
     wait_answer(page, "Ran.")
     screenshot(page, "resumed-step-result-unknown")

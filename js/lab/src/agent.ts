@@ -109,8 +109,20 @@ export class NotebookAgent implements AgentHost {
     return panel && !panel.isDisposed ? { panel, index: panel.content.activeCellIndex } : null;
   }
 
+  /**
+   * {@link target} once its notebook is loaded: a step resumed right after a reload is
+   * asked while the notebook is still being read (its card showed an empty cell, and the
+   * approved run then found that cell changed).
+   */
+  private async loadedTarget(): Promise<ToolTarget | null> {
+    const first = this.target();
+    if (!first || first.panel.context.isReady) return first;
+    await first.panel.context.ready;
+    return this.target();
+  }
+
   async preview(name: string, args: Record<string, unknown>): Promise<StepPreview> {
-    const target = this.target();
+    const target = await this.loadedTarget();
     if (!target) return { problem: NO_NOTEBOOK };
     const preview = notebookTool(name, { steps: true })?.preview?.(target, args) ?? {};
     // The card names the notebook and remembers the cell it shows (apply checks it).
@@ -137,7 +149,7 @@ export class NotebookAgent implements AgentHost {
    * context policy), read and never run: for a step begun before whose result never came.
    */
   async current(name: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const target = this.target();
+    const target = await this.loadedTarget();
     if (!target) return { error: NO_NOTEBOOK };
     const { panel } = target;
     const index = args.index;

@@ -16,7 +16,7 @@
 
 import { ACTION, MAX_UNDO_SOURCE_CHARS, MCP_TOOL_PREFIX, STEP_STATUS, STEP_UNDO_KEY, STEP_UNDONE_KEY } from "../protocol";
 import type { ChatSession } from "./session";
-import { beginStep, begunBefore, runnerId, type StepStart, unknownResult } from "./stepstarts";
+import { answeredElsewhere, beginStep, begunBefore, runnerId, type StepStart, unknownResult } from "./stepstarts";
 import type { ClientToolCallItem, ThreadItem } from "./types";
 
 /** What a card shows before the step is approved. */
@@ -382,8 +382,13 @@ export class StepApprovals {
       decision = await this.ask(item, shown, turn, signal, resumed, resumed && begunBefore(this.session, item));
     }
     const mcp = name.startsWith(MCP_PREFIX);
+    // The card is (or was) shown in another page too: it may have answered it meanwhile.
+    let shared = resumed;
     for (;;) {
       if (signal.aborted) decision = "stop";
+      if (shared && (decision === "read" || decision === "skip") && (await answeredElsewhere(this.session, item, signal))) {
+        return this.showAnswered(item);
+      }
       if (decision === "read") return await this.readInstead(name, args, item);
       if (decision !== "approve" && decision !== "again") {
         this.live.delete(item.id);
@@ -398,15 +403,9 @@ export class StepApprovals {
       const start = await this.begin(item, decision === "again", signal);
       if (start === null || signal.aborted) continue; // Stop meanwhile: it does not run
       if (start === "started") break;
-      if (start === "answered") {
-        // Another page sent its result: show the thread as it is now (this turn ends).
-        this.live.delete(item.id);
-        this.changed(item.id);
-        const thread = item.thread_id || this.session.threadId;
-        if (thread) void this.session.openThread(thread).catch(() => undefined);
-        return STOPPED;
-      }
+      if (start === "answered") return this.showAnswered(item);
       // Another page began it: ask again, saying so; it runs here again only on a click.
+      shared = true;
       decision = await this.ask(item, shown, turn, signal, true, true);
     }
     if (mcp) {
@@ -466,6 +465,18 @@ export class StepApprovals {
       });
       this.changed(item.id);
     });
+  }
+
+  /**
+   * Another page sent step `item`'s result: show the thread as it is now. Opening it ends
+   * this turn (its result, returned for form, is never sent).
+   */
+  private showAnswered(item: ClientToolCallItem): unknown {
+    this.live.delete(item.id);
+    this.changed(item.id);
+    const thread = item.thread_id || this.session.threadId;
+    if (thread) void this.session.openThread(thread).catch(() => undefined);
+    return STOPPED;
   }
 
   /** Tell the server the step begins (its answer), or null when Stop came meanwhile. */

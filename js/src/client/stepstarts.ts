@@ -11,7 +11,7 @@
 import { STEP_STARTED_KEY, STEP_STATUS, TURN } from "../protocol";
 import type { ChatSession } from "./session";
 import { isAbortError } from "./transport";
-import type { ClientToolCallItem, NonStreamingReq } from "./types";
+import type { ClientToolCallItem, NonStreamingReq, Page, ThreadItem } from "./types";
 
 /**
  * What the server said of a step about to begin: `started` (go on), `answered` (another
@@ -63,6 +63,31 @@ export async function beginStep(
     if (isAbortError(e) && signal.aborted) throw e;
     console.warn("jupyter-chatkit: could not tell the server that a step begins", e);
     return "started";
+  }
+}
+
+/**
+ * True when step `item` waits no more: another page sent its result (the thread's newest
+ * item is no longer it, pending). Asked before a card shown in two pages answers with a
+ * result of its own (Skip, Read the cell's output), which the server would refuse. A
+ * failed read (or a newest item hidden from the list) says it still waits.
+ */
+export async function answeredElsewhere(
+  session: ChatSession,
+  item: ClientToolCallItem,
+  signal: AbortSignal,
+): Promise<boolean> {
+  const threadId = item.thread_id || session.threadId;
+  if (!threadId) return false;
+  try {
+    const page = await session.request<Page<ThreadItem>>(
+      { type: "items.list", params: { thread_id: threadId, order: "desc", limit: 1 } },
+      signal,
+    );
+    const last = page.data?.[0];
+    return !!last && (last.id !== item.id || (last.type === "client_tool_call" && last.status !== "pending"));
+  } catch {
+    return false;
   }
 }
 

@@ -91,7 +91,7 @@ const STATUS_TEXT: Record<string, string> = {
 
 /** A step's card when a page began it and its result never came (LiveStep.begun). */
 const BEGUN_TEXT =
-  "This step was already started, before the page was reloaded or closed (or in another tab), and its result never came. It was not run again.";
+  "This step was already started, before the page was reloaded or closed, or in another tab (where it may still be running), and its result has not come. It was not run again.";
 /** What a step of unknown result says once answered (`unknown`). */
 const UNKNOWN_TEXT =
   "Started before the page was reloaded or closed; its result was lost. Not run again: the agent was told so, with what the notebook showed then.";

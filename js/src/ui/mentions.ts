@@ -10,8 +10,8 @@
  */
 
 import type { ClientToolCallItem } from "../client/types";
-import type { ContextRef, MessagePart } from "./context";
 import { revealIn } from "./bidi";
+import type { ContextRef, MessagePart } from "./context";
 import { h, uniqueId } from "./dom";
 
 /** Where mention options come from (the host: kernel variables, cells, files). */
