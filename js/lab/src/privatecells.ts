@@ -18,14 +18,22 @@ export const KEPT_OUT_NOTE =
 /**
  * Why an Agent step (edit_cell, run_cell: tools.ts) on cell `index` of `panel` is refused,
  * approved or not: the person kept that cell out (the server refuses it too when the
- * front end said so, assistant/agent_tools.py). null for any other cell.
+ * front end said so, assistant/agent_tools.py). null for any other cell. For the model,
+ * or, `forPerson`, for the step's card.
  */
 export function keptOutStep(
   panel: { content: { widgets: readonly { model: Tagged }[] } },
   index: number | null,
+  forPerson = false,
 ): string | null {
   const cell = index === null ? undefined : panel.content.widgets[index];
   if (!cell || index === null || !isPrivate(cell.model)) return null;
+  if (forPerson) {
+    return (
+      `Cell ${index + 1} is kept out of the assistant (tag chatkit-private), so this step ` +
+      "will not change or run it; the assistant is told so."
+    );
+  }
   return (
     `Cell ${index + 1} (index ${index}) is kept out of what the assistant reads by the person ` +
     "(tag chatkit-private), so the assistant may not edit or run it. Nothing was changed " +

@@ -65,7 +65,7 @@ function cellPreview({ panel }: ToolTarget, args: Record<string, unknown>, edit:
   const cell = index === null ? undefined : panel.content.widgets[index];
   if (!cell || index === null) return { problem: `The notebook has no cell ${index === null ? "" : index + 1}.`.trim() };
   // The person kept it out (privatecells.ts): the card says the step will not be carried out.
-  const refused = keptOutStep(panel, index);
+  const refused = keptOutStep(panel, index, true);
   if (refused) return { problem: refused };
   const source = cell.model.sharedModel.getSource();
   if (edit) return { before: source, after: String(args.new_source ?? ""), cell: index + 1 };

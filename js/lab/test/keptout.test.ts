@@ -42,6 +42,7 @@ test("edit_cell and run_cell refuse a kept-out cell, approved or not; the card s
   const refused = keptOutStep(panel, 1) ?? "";
   assert.match(refused, /kept out/);
   assert.ok(!refused.includes("KOSRC"));
+  assert.match(keptOutStep(panel, 1, true) ?? "", /Cell 2 /);
   assert.equal(keptOutStep(panel, 0), null);
   assert.equal(keptOutStep(panel, 7), null);
   assert.deepEqual(keptOutIndexes(panel), [1]);
