@@ -13,7 +13,9 @@ in front of each model call's input by ``RunConfig.call_model_input_filter``, th
 documented hook for editing "the input sent to the model". The model gets the same
 items, in the same order, as when the run was given them all; the earlier ones are the
 very dicts the turn's converter handed out (kept in memory for the next turns,
-model_input.py's ConvertedItems), not copies.
+model_input.py's ConvertedItems), not copies. (They skip the SDK's normalisation of a
+run's input, which only drops keys of its own sessions, ``_agents_tool_description``,
+``_agents_tool_title`` and ``created_by``, that our converter never writes.)
 
 That is safe because nothing between the filter and the request changes an item (read
 in 0.24.0): the de-duplication of the filter's output only reads items, copying each

@@ -269,11 +269,10 @@ class PolicyConverter(NotebookConverter):
         converted once for as long as its stored text stays (:class:`ConvertedItems`).
 
         The list returned is new, but its dicts are those kept in memory: read them,
-        never change them. They go to the agents SDK, which copies its input before it
-        changes any of it (the run's state deep-copies it; each turn's model input is
-        ``ItemHelpers.input_to_new_input_list``, a copy) and never changes the caller's
-        (tests/test_shared_model_input.py runs turns and compares the memory with a
-        fresh conversion)."""
+        never change them. They go to the model uncopied (assistant/history_filter.py,
+        which lists what the agents SDK does with them: it only reads them);
+        tests/test_shared_model_input.py and tests/test_history_filter.py run turns and
+        compare the memory with a fresh conversion."""
         memory = self.converted
         if memory is None or not self._stored or not isinstance(thread_items, Sequence):
             return await super().to_agent_input(thread_items)
