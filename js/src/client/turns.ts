@@ -156,6 +156,18 @@ export class TurnSession extends SessionBase {
           params: { thread_id: call.thread_id || (this.threadId as string), result },
         };
       }
+      if (
+        opts.restoreText !== undefined &&
+        this.pendingText !== null &&
+        this.state.error &&
+        gen === this.generation &&
+        !controller.signal.aborted
+      ) {
+        // Refused before the message was saved (its error came, the message never did: a
+        // model off the list, too many new conversations, a message too long): what was
+        // typed goes back in the box, as when the request itself failed.
+        this.emit({ type: "failure", message: this.state.error.message ?? "", restoreText: opts.restoreText });
+      }
     } catch (e) {
       if (!isAbortError(e) && gen === this.generation) {
         failed = true;
