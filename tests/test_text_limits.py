@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from agents.testing import ModelStep, ScriptedModel, assistant_message
 
+from jupyter_chatkit.context_policy import MAX_TEXT_CHARS
 from jupyter_chatkit.store import (
     MAX_ATTACHMENT_NAME_CHARS,
     MAX_MIME_TYPE_CHARS,
@@ -104,3 +105,33 @@ async def test_a_thread_titled_past_the_limit_before_it_existed_still_takes_turn
     )
     assert status == 400 and f"{MAX_THREAD_TITLE_CHARS} characters" in answer["message"]
     assert (await store.load_thread(thread_id, ALICE)).title == old_title
+
+
+@pytest.mark.asyncio
+async def test_a_message_longer_than_the_model_reads_is_refused_before_it_is_saved(
+    store: SQLStore,
+) -> None:
+    # The model reads at most MAX_TEXT_CHARS of a message: a longer one (under the 2 MB
+    # request limit) was saved whole and answered from its first part, the person never
+    # told; an edit to the same text was refused. Now both are refused, nothing saved.
+    model = ScriptedModel([ModelStep(output=[assistant_message("ok")])] * 2)
+    assistant = make_assistant(store, model)
+    longest = "w" * MAX_TEXT_CHARS
+    events = await stream(assistant, req("threads.create", input=user_input(longest + "!")))
+    assert types_of(events) == ["error"]
+    assert f"{MAX_TEXT_CHARS:,}" in events[0].message  # type: ignore[union-attr]
+    assert (await store.load_threads(10, None, "desc", ALICE)).data == []
+    assert not model.calls
+
+    events = await stream(assistant, req("threads.create", input=user_input(longest)))
+    thread_id = next(e.thread.id for e in events if e.type == "thread.created")
+    assert "error" not in types_of(events)
+    before = (await store.load_thread_items(thread_id, None, 100, "asc", ALICE)).data
+    events = await stream(
+        assistant,
+        req("threads.add_user_message", thread_id=thread_id, input=user_input(longest + "!")),
+    )
+    assert types_of(events) == ["error"]
+    after = (await store.load_thread_items(thread_id, None, 100, "asc", ALICE)).data
+    assert [i.id for i in after] == [i.id for i in before]
+    assert len(model.calls) == 1

@@ -32,6 +32,7 @@ from chatkit.types import (
 )
 
 from .. import protocol
+from ..context_policy import MAX_TEXT_CHARS
 from .titles import first_words, local_title, message_text
 
 if TYPE_CHECKING:
@@ -41,9 +42,20 @@ if TYPE_CHECKING:
     from .server import NotebookAssistant
 
 ACTION_EDIT_MESSAGE = protocol.Action.EDIT_MESSAGE
-MAX_TEXT_CHARS = 100_000
 # Items read per page while looking for the edited message (ChatKit's page size).
 PAGE_SIZE = DEFAULT_PAGE_SIZE
+
+
+def message_too_long(chars: int) -> str | None:
+    """Why a message of ``chars`` characters is refused, or None: the model reads at most
+    ``MAX_TEXT_CHARS`` of one (the policy cuts the rest), so a longer one, sent or edited,
+    is refused before anything is saved rather than answered from its first part."""
+    if chars <= MAX_TEXT_CHARS:
+        return None
+    return (
+        f"The message is too long ({chars:,} characters; the assistant reads at most "
+        f"{MAX_TEXT_CHARS:,}): shorten it, or send it in parts."
+    )
 
 
 async def edit_message(
@@ -59,11 +71,9 @@ async def edit_message(
         raise CustomStreamError(
             "An edit needs the message's item_id and its new text.", allow_retry=False
         )
-    if len(text) > MAX_TEXT_CHARS:
-        raise CustomStreamError(
-            f"The message is too long ({len(text):,} characters; at most {MAX_TEXT_CHARS:,}).",
-            allow_retry=False,
-        )
+    too_long = message_too_long(len(text))
+    if too_long:
+        raise CustomStreamError(too_long, allow_retry=False)
     try:
         original = await server.store.load_item(thread.id, item_id, context=context)
     except NotFoundError:

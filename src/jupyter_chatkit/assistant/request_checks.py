@@ -15,10 +15,12 @@ from chatkit.types import (
     ThreadsCustomActionReq,
     ThreadsRetryAfterItemReq,
     UserMessageItem,
+    UserMessageTextContent,
     WidgetItem,
 )
 
 from ..protocol import RequestContext
+from .message_edit import message_too_long
 
 if TYPE_CHECKING:
     from .server import NotebookAssistant
@@ -34,6 +36,8 @@ async def check_streaming_request(
     - ``threads.create`` naming a missing or foreign attachment: ChatKit saves the
       thread first and fails after, leaving an empty thread behind.
     - ``threads.create`` past ``max_new_threads_per_minute`` for this user.
+    - a message longer than the model reads (ChatKit saved it whole, and the
+      model answered from its first part, the person never told).
     - ``threads.custom_action`` from an item that is no card: ChatKit answers a bare
       ``stream.error`` (no message, nothing a person can read).
     """
@@ -49,8 +53,13 @@ async def check_streaming_request(
         if not isinstance(item, UserMessageItem):
             raise ValueError("Retry needs the id of one of your messages in this thread.")
     if isinstance(request, ThreadsCreateReq | ThreadsAddUserMessageReq):
+        message = request.params.input
+        text = [p.text for p in message.content if isinstance(p, UserMessageTextContent)]
+        too_long = message_too_long(sum(map(len, text)) + len(message.quoted_text or ""))
+        if too_long:
+            raise ValueError(too_long)
         # A picked model off the allow-list is refused before anything is saved.
-        await server.models.check(request.params.input.inference_options.model)
+        await server.models.check(message.inference_options.model)
     if isinstance(request, ThreadsCreateReq):
         wait = server.new_threads.take(context.user_id)
         if wait:
