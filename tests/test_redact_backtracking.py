@@ -379,6 +379,7 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param("ghp_a1b2c3..." * (LONG // 13), id="shortened-keys-open"),
         pytest.param("//a:" * (LONG // 4) + "x@h", id="protocol-relative-users"),
         pytest.param("key='a1#" * (LONG // 8), id="key-word-values-open"),
+        pytest.param("setx PASSWORD " * (LONG // 14), id="setx-names-repeated"),
     ],
 )
 def test_long_adversarial_lines_are_redacted_in_linear_work(text: str) -> None:

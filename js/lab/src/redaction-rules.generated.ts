@@ -351,6 +351,25 @@ export const RULES = {
       "flags": ""
     },
     {
+      "kind": "PagerDuty token",
+      "triggers": [
+        "u+"
+      ],
+      "pattern": "(?<![A-Za-z0-9_+/=-])u\\+[A-Za-z0-9_-]{18,20}(?![A-Za-z0-9_+/=-])",
+      "group": 0,
+      "flags": "",
+      "check": "random"
+    },
+    {
+      "kind": "Dropbox token",
+      "triggers": [
+        "sl."
+      ],
+      "pattern": "(?<![A-Za-z0-9_.-])sl\\.(?:u\\.)?[A-Za-z0-9_-]{60,}",
+      "group": 0,
+      "flags": ""
+    },
+    {
       "kind": "Stripe webhook secret",
       "triggers": [
         "whsec_"
@@ -591,10 +610,11 @@ export const RULES = {
     {
       "kind": "key passed to a client",
       "triggers": [
-        "client("
+        "client(",
+        "client.create("
       ],
-      "pattern": "((?<![A-Za-z0-9_])(?:[A-Za-z_][A-Za-z0-9_]{0,60})?Client\\([ \\t]*[bBrRuU]?(['\\\"]))([0-9a-fA-F]{32,128})(?=\\2)",
-      "group": 3,
+      "pattern": "((?<![A-Za-z0-9_])(?:[A-Za-z_][A-Za-z0-9_]{0,60})?Client(?:\\.create)?\\([ \\t]*(?:[bBrRuU]?(['\\\"])[A-Z0-9]{6,20}\\2[ \\t]*,[ \\t]*)?[bBrRuU]?(['\\\"]))([0-9a-fA-F]{32,128})(?=\\3)",
+      "group": 4,
       "flags": ""
     },
     {
@@ -1116,7 +1136,7 @@ export const RULES = {
         "api_key>",
         "credential>"
       ],
-      "pattern": "(<([A-Za-z_:-]*(?:[Pp]assword|[Pp]asswd|[Ss]ecret|[Tt]oken|[Aa]pi_?[Kk]ey|[Cc]redential)[A-Za-z_:-]*)>)([^<«]{1,500})(?=</\\2>)",
+      "pattern": "(<([A-Za-z_:-]*(?:[Pp]assword|[Pp]asswd|[Ss]ecret|[Tt]oken|[Aa]pi_?[Kk]ey|[Cc]redential)[A-Za-z_:-]*)>)(?!\\$\\{[A-Za-z_][A-Za-z0-9_.]{0,100}\\}<)([^<«]{1,500})(?=</\\2>)",
       "group": 3,
       "flags": ""
     },
@@ -1629,6 +1649,26 @@ export const RULES = {
       "flags": ""
     },
     {
+      "kind": "password in text",
+      "triggers": [
+        "setx"
+      ],
+      "pattern": "(\\bsetx(?:[ \\t]+/[mM])?[ \\t]+['\\\"]?[A-Za-z0-9_]{0,60}(?:PASSWORD|PASSWD|PWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|CREDENTIALS?|PASS)[A-Za-z0-9_]{0,60}['\\\"]?[ \\t]+(['\\\"]?))(?![$%])([^\\s'\\\"«]{1,500})(?=\\2)",
+      "group": 3,
+      "flags": "i"
+    },
+    {
+      "kind": "password in text",
+      "triggers": [
+        "auth ",
+        "requirepass",
+        "masterauth"
+      ],
+      "pattern": "((?:(?:^|(?<=\\n)|(?<=> ))AUTH[ \\t]+(?:[A-Za-z0-9_.@-]{1,64}[ \\t]+)?|\\b(?:requirepass|masterauth)[ \\t]+)(['\\\"]?))(?![$%])([^\\s'\\\"«]{4,500})\\2(?=[ \\t]*(?:\\r?\\n|$))",
+      "group": 3,
+      "flags": ""
+    },
+    {
       "kind": "Wi-Fi passphrase",
       "triggers": [
         "wpa_passphrase",
@@ -2112,9 +2152,11 @@ export const RULES = {
         "トークン",
         "토큰",
         "비밀",
-        "mima"
+        "mima",
+        "miyao",
+        "khau"
       ],
-      "pattern": "((?<![=!<>])(?:(?:(?<![A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ])(?:passw(?:o|ö|oe)rt|kennw(?:o|ö|oe)rt|contrase[ñn]a|mot[ _-]?de[ _-]?passe|senha|wachtwoord|has[łl]o|l[öo]senord|passord|adgangskode|salasana|[şs]ifre|jelsz[óo]|heslo|clave[ _-]?(?:api|secreta)|api[ _-]?clave|chiave[ _-]?(?:api|segreta)|mật[ _]?khẩu|kata[ _]?sandi|mima(?![a-zà-ÿ])|parol(?![a-zà-ÿ])|parolă|parola[ _-]?d[ _'-]?ordine|geheim(?:nis|e|er|es)?(?![a-zà-ÿ])|segreto|secreto|segredo|sekret|rahasia|hemlighet|hemmelighe[dt]|salaisuus|(?:api|geheim(?:e|er)?|zugangs|zugriffs|secret|privat(?:e|er)?)[ _-]?(?:schl(?:ü|ue)ssel|sleutel|klucz|nyckel)|(?:schl(?:ü|ue)ssel|sleutel|klucz)[ _-]?api|chave[ _-]?(?:api|secreta|de[ _]acesso)|api[ _-]?chave|cl[ée][ _-]?(?:api|secr[èe]te|priv[ée]e|d[e']?[ _-]?acc[èe]s)|api[ _-]?cl[ée]|jeton[ _-]?(?:api|secret|d[e']?[ _-]?(?:acc[èe]s|authentification))|api[ _-]?jeton)|(?:пароль|парол[яюе]|密码|密碼|口令|パスワード|暗証番号|비밀번호|암호|κωδικός|σύνθημα|סיסמה|סיסמא|كلمة[ _]?المرور|पासवर्ड|รหัสผ่าน|секрет|токен|секретный[ _]?ключ|ключ[ _]?api|api[ _]?ключ|密钥|秘钥|私钥|令牌|秘密鍵|秘密|トークン|토큰|비밀[ _]?키))(?![A-Za-z0-9_À-ÿĀ-žЀ-ӿ]{0,40}_(?:policy|policies|hash|hashed|length|len|min|max|rules?|hint|strength|reset|expiry|expires|changed|valid|ok|prompt|label|field|input|form|count|set|type|regel)(?![A-Za-z0-9_À-ÿĀ-žЀ-ӿ]))[A-Za-z0-9_À-ÿĀ-žЀ-ӿ]{0,40})['\\\"]?[ \\t]*(?:=(?!=)|[:\\uff1a])[ \\t]*[rbRB]?(['\\\"]))([^'\\\"\\n]{1,500})(?=\\2)",
+      "pattern": "((?<![=!<>])(?:(?:(?<![A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ])(?:passw(?:o|ö|oe)rt|kennw(?:o|ö|oe)rt|contrase[ñn]a|mot[ _-]?de[ _-]?passe|senha|wachtwoord|has[łl]o|l[öo]senord|passord|adgangskode|salasana|[şs]ifre|jelsz[óo]|heslo|clave[ _-]?(?:api|secreta)|api[ _-]?clave|chiave[ _-]?(?:api|segreta)|m[ậa]t[ _]?kh[ẩa]u|kata[ _]?sandi|clave[ _-]?de[ _-]?acceso|(?:mima|miyao)(?![a-zà-ÿ])|parol(?![a-zà-ÿ])|parolă|parola[ _-]?d[ _'-]?ordine|geheim(?:nis|e|er|es)?(?![a-zà-ÿ])|segreto|secreto|segredo|sekret|rahasia|hemlighet|hemmelighe[dt]|salaisuus|(?:api|geheim(?:e|er)?|zugangs|zugriffs|secret|privat(?:e|er)?)[ _-]?(?:schl(?:ü|ue)ssel|sleutel|klucz|nyckel)|(?:schl(?:ü|ue)ssel|sleutel|klucz)[ _-]?api|chave[ _-]?(?:api|secreta|de[ _]acesso)|api[ _-]?chave|cl[ée][ _-]?(?:api|secr[èe]te|priv[ée]e|d[e']?[ _-]?acc[èe]s)|api[ _-]?cl[ée]|jeton[ _-]?(?:api|secret|d[e']?[ _-]?(?:acc[èe]s|authentification))|api[ _-]?jeton)|(?:пароль|парол[яюе]|密码|密碼|口令|パスワード|暗証番号|비밀번호|암호|κωδικός|σύνθημα|סיסמה|סיסמא|كلمة[ _]?المرور|पासवर्ड|รหัสผ่าน|секрет|токен|секретный[ _]?ключ|ключ[ _]?api|api[ _]?ключ|密钥|秘钥|私钥|令牌|秘密鍵|秘密|トークン|토큰|비밀[ _]?키))(?![A-Za-z0-9_À-ÿĀ-žЀ-ӿ]{0,40}_(?:policy|policies|hash|hashed|length|len|min|max|rules?|hint|strength|reset|expiry|expires|changed|valid|ok|prompt|label|field|input|form|count|set|type|regel)(?![A-Za-z0-9_À-ÿĀ-žЀ-ӿ]))[A-Za-z0-9_À-ÿĀ-žЀ-ӿ]{0,40})['\\\"]?[ \\t]*(?:=(?!=)|[:\\uff1a])[ \\t]*[rbRB]?(['\\\"]))([^'\\\"\\n]{1,500})(?=\\2)",
       "group": 3,
       "flags": "i"
     },
@@ -2194,9 +2236,11 @@ export const RULES = {
         "トークン",
         "토큰",
         "비밀",
-        "mima"
+        "mima",
+        "miyao",
+        "khau"
       ],
-      "pattern": "((?<![=!<>])(?:(?:(?<![A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ])(?:passw(?:o|ö|oe)rt|kennw(?:o|ö|oe)rt|contrase[ñn]a|mot[ _-]?de[ _-]?passe|senha|wachtwoord|has[łl]o|l[öo]senord|passord|adgangskode|salasana|[şs]ifre|jelsz[óo]|heslo|clave[ _-]?(?:api|secreta)|api[ _-]?clave|chiave[ _-]?(?:api|segreta)|mật[ _]?khẩu|kata[ _]?sandi|mima(?![a-zà-ÿ])|parol(?![a-zà-ÿ])|parolă|parola[ _-]?d[ _'-]?ordine|geheim(?:nis|e|er|es)?(?![a-zà-ÿ])|segreto|secreto|segredo|sekret|rahasia|hemlighet|hemmelighe[dt]|salaisuus|(?:api|geheim(?:e|er)?|zugangs|zugriffs|secret|privat(?:e|er)?)[ _-]?(?:schl(?:ü|ue)ssel|sleutel|klucz|nyckel)|(?:schl(?:ü|ue)ssel|sleutel|klucz)[ _-]?api|chave[ _-]?(?:api|secreta|de[ _]acesso)|api[ _-]?chave|cl[ée][ _-]?(?:api|secr[èe]te|priv[ée]e|d[e']?[ _-]?acc[èe]s)|api[ _-]?cl[ée]|jeton[ _-]?(?:api|secret|d[e']?[ _-]?(?:acc[èe]s|authentification))|api[ _-]?jeton)|(?:пароль|парол[яюе]|密码|密碼|口令|パスワード|暗証番号|비밀번호|암호|κωδικός|σύνθημα|סיסמה|סיסמא|كلمة[ _]?المرور|पासवर्ड|รหัสผ่าน|секрет|токен|секретный[ _]?ключ|ключ[ _]?api|api[ _]?ключ|密钥|秘钥|私钥|令牌|秘密鍵|秘密|トークン|토큰|비밀[ _]?키))(?![A-Za-z0-9_À-ÿĀ-žЀ-ӿ]{0,40}_(?:policy|policies|hash|hashed|length|len|min|max|rules?|hint|strength|reset|expiry|expires|changed|valid|ok|prompt|label|field|input|form|count|set|type|regel)(?![A-Za-z0-9_À-ÿĀ-žЀ-ӿ]))[A-Za-z0-9_À-ÿĀ-žЀ-ӿ]{0,40})['\\\"]?[ \\t]*(?:=(?!=)[ \\t]*(?![A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ_][A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ0-9_.]*(?=[ \\t]*(?:\\r?\\n|$)))|[:\\uff1a][ \\t]*))(?![$%]|\\{\\{)([^\\s'\\\"(){}\\[\\]<>,;«]{3,128})(?=[ \\t]*(?:\\r?\\n|$))",
+      "pattern": "((?<![=!<>])(?:(?:(?<![A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ])(?:passw(?:o|ö|oe)rt|kennw(?:o|ö|oe)rt|contrase[ñn]a|mot[ _-]?de[ _-]?passe|senha|wachtwoord|has[łl]o|l[öo]senord|passord|adgangskode|salasana|[şs]ifre|jelsz[óo]|heslo|clave[ _-]?(?:api|secreta)|api[ _-]?clave|chiave[ _-]?(?:api|segreta)|m[ậa]t[ _]?kh[ẩa]u|kata[ _]?sandi|clave[ _-]?de[ _-]?acceso|(?:mima|miyao)(?![a-zà-ÿ])|parol(?![a-zà-ÿ])|parolă|parola[ _-]?d[ _'-]?ordine|geheim(?:nis|e|er|es)?(?![a-zà-ÿ])|segreto|secreto|segredo|sekret|rahasia|hemlighet|hemmelighe[dt]|salaisuus|(?:api|geheim(?:e|er)?|zugangs|zugriffs|secret|privat(?:e|er)?)[ _-]?(?:schl(?:ü|ue)ssel|sleutel|klucz|nyckel)|(?:schl(?:ü|ue)ssel|sleutel|klucz)[ _-]?api|chave[ _-]?(?:api|secreta|de[ _]acesso)|api[ _-]?chave|cl[ée][ _-]?(?:api|secr[èe]te|priv[ée]e|d[e']?[ _-]?acc[èe]s)|api[ _-]?cl[ée]|jeton[ _-]?(?:api|secret|d[e']?[ _-]?(?:acc[èe]s|authentification))|api[ _-]?jeton)|(?:пароль|парол[яюе]|密码|密碼|口令|パスワード|暗証番号|비밀번호|암호|κωδικός|σύνθημα|סיסמה|סיסמא|كلمة[ _]?المرور|पासवर्ड|รหัสผ่าน|секрет|токен|секретный[ _]?ключ|ключ[ _]?api|api[ _]?ключ|密钥|秘钥|私钥|令牌|秘密鍵|秘密|トークン|토큰|비밀[ _]?키))(?![A-Za-z0-9_À-ÿĀ-žЀ-ӿ]{0,40}_(?:policy|policies|hash|hashed|length|len|min|max|rules?|hint|strength|reset|expiry|expires|changed|valid|ok|prompt|label|field|input|form|count|set|type|regel)(?![A-Za-z0-9_À-ÿĀ-žЀ-ӿ]))[A-Za-z0-9_À-ÿĀ-žЀ-ӿ]{0,40})['\\\"]?[ \\t]*(?:=(?!=)[ \\t]*(?![A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ_][A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ0-9_.]*(?=[ \\t]*(?:\\r?\\n|$)))|[:\\uff1a][ \\t]*))(?![$%]|\\{\\{)([^\\s'\\\"(){}\\[\\]<>,;«]{3,128})(?=[ \\t]*(?:\\r?\\n|$))",
       "group": 2,
       "flags": "i"
     },
@@ -2348,6 +2392,7 @@ export const RULES = {
     "atlasv1",
     "attach",
     "auth",
+    "auth ",
     "auth=",
     "authorization",
     "aws",
@@ -2393,6 +2438,7 @@ export const RULES = {
     "cle=",
     "cle_",
     "client(",
+    "client.create(",
     "clé",
     "clé :",
     "clé =",
@@ -2492,6 +2538,7 @@ export const RULES = {
     "keyid>",
     "keyname",
     "keyring",
+    "khau",
     "khẩu",
     "klucz",
     "klucz :",
@@ -2515,9 +2562,11 @@ export const RULES = {
     "lösenord",
     "machine",
     "mariadb",
+    "masterauth",
     "mc ",
     "mii",
     "mima",
+    "miyao",
     "mnemonic",
     "modify",
     "mysql",
@@ -2606,6 +2655,7 @@ export const RULES = {
     "rahasia",
     "rar",
     "redis-cli",
+    "requirepass",
     "rk_",
     "salaisuus",
     "salasana",
@@ -2646,6 +2696,7 @@ export const RULES = {
     "session-id=",
     "session_id=",
     "sessionid=",
+    "setx",
     "sg.",
     "sharedaccess",
     "shpat_",
@@ -2699,6 +2750,7 @@ export const RULES = {
     "token-stdin",
     "token=",
     "token>",
+    "u+",
     "unhexlify(",
     "use ",
     "using",
@@ -2780,9 +2832,9 @@ export const RULES = {
   "proseRow": "^(?:but|and|or|so|yet|because|although|though|while|which|that|it|its|you|yours|your|we|they|this|these|those|then|if|when|please|see|use|is|are|was|were|has|have|must|should|will|can|not|no|where|how|what|who|why|at[ \\t]+(?:least|most)|min(?:imum)?|max(?:imum)?|required|optional|stored|rotated|generated|created|issued)\\b[^ \\t]*(?:[ \\t]+\\S+){2,}",
   "proseWord": "^[A-Za-z][a-z]{1,24}$",
   "wordSecretName": "(?:^|_)(?:pass|pwd|pw|pin|creds)(?:_|$)|password|passwd|passphrase|secret|credential",
-  "foreignSecretName": "(?:(?<![A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ])(?:passw(?:o|ö|oe)rt|kennw(?:o|ö|oe)rt|contrase[ñn]a|mot[ _-]?de[ _-]?passe|senha|wachtwoord|has[łl]o|l[öo]senord|passord|adgangskode|salasana|[şs]ifre|jelsz[óo]|heslo|clave[ _-]?(?:api|secreta)|api[ _-]?clave|chiave[ _-]?(?:api|segreta)|mật[ _]?khẩu|kata[ _]?sandi|mima(?![a-zà-ÿ])|parol(?![a-zà-ÿ])|parolă|parola[ _-]?d[ _'-]?ordine|geheim(?:nis|e|er|es)?(?![a-zà-ÿ])|segreto|secreto|segredo|sekret|rahasia|hemlighet|hemmelighe[dt]|salaisuus|(?:api|geheim(?:e|er)?|zugangs|zugriffs|secret|privat(?:e|er)?)[ _-]?(?:schl(?:ü|ue)ssel|sleutel|klucz|nyckel)|(?:schl(?:ü|ue)ssel|sleutel|klucz)[ _-]?api|chave[ _-]?(?:api|secreta|de[ _]acesso)|api[ _-]?chave|cl[ée][ _-]?(?:api|secr[èe]te|priv[ée]e|d[e']?[ _-]?acc[èe]s)|api[ _-]?cl[ée]|jeton[ _-]?(?:api|secret|d[e']?[ _-]?(?:acc[èe]s|authentification))|api[ _-]?jeton)|(?:пароль|парол[яюе]|密码|密碼|口令|パスワード|暗証番号|비밀번호|암호|κωδικός|σύνθημα|סיסמה|סיסמא|كلمة[ _]?المرور|पासवर्ड|รหัสผ่าน|секрет|токен|секретный[ _]?ключ|ключ[ _]?api|api[ _]?ключ|密钥|秘钥|私钥|令牌|秘密鍵|秘密|トークン|토큰|비밀[ _]?키))(?![A-Za-z0-9_À-ÿĀ-žЀ-ӿ]{0,40}_(?:policy|policies|hash|hashed|length|len|min|max|rules?|hint|strength|reset|expiry|expires|changed|valid|ok|prompt|label|field|input|form|count|set|type|regel)(?![A-Za-z0-9_À-ÿĀ-žЀ-ӿ]))[A-Za-z0-9_À-ÿĀ-žЀ-ӿ]{0,40}",
+  "foreignSecretName": "(?:(?<![A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ])(?:passw(?:o|ö|oe)rt|kennw(?:o|ö|oe)rt|contrase[ñn]a|mot[ _-]?de[ _-]?passe|senha|wachtwoord|has[łl]o|l[öo]senord|passord|adgangskode|salasana|[şs]ifre|jelsz[óo]|heslo|clave[ _-]?(?:api|secreta)|api[ _-]?clave|chiave[ _-]?(?:api|segreta)|m[ậa]t[ _]?kh[ẩa]u|kata[ _]?sandi|clave[ _-]?de[ _-]?acceso|(?:mima|miyao)(?![a-zà-ÿ])|parol(?![a-zà-ÿ])|parolă|parola[ _-]?d[ _'-]?ordine|geheim(?:nis|e|er|es)?(?![a-zà-ÿ])|segreto|secreto|segredo|sekret|rahasia|hemlighet|hemmelighe[dt]|salaisuus|(?:api|geheim(?:e|er)?|zugangs|zugriffs|secret|privat(?:e|er)?)[ _-]?(?:schl(?:ü|ue)ssel|sleutel|klucz|nyckel)|(?:schl(?:ü|ue)ssel|sleutel|klucz)[ _-]?api|chave[ _-]?(?:api|secreta|de[ _]acesso)|api[ _-]?chave|cl[ée][ _-]?(?:api|secr[èe]te|priv[ée]e|d[e']?[ _-]?acc[èe]s)|api[ _-]?cl[ée]|jeton[ _-]?(?:api|secret|d[e']?[ _-]?(?:acc[èe]s|authentification))|api[ _-]?jeton)|(?:пароль|парол[яюе]|密码|密碼|口令|パスワード|暗証番号|비밀번호|암호|κωδικός|σύνθημα|סיסמה|סיסמא|كلمة[ _]?المرور|पासवर्ड|รหัสผ่าน|секрет|токен|секретный[ _]?ключ|ключ[ _]?api|api[ _]?ключ|密钥|秘钥|私钥|令牌|秘密鍵|秘密|トークン|토큰|비밀[ _]?키))(?![A-Za-z0-9_À-ÿĀ-žЀ-ӿ]{0,40}_(?:policy|policies|hash|hashed|length|len|min|max|rules?|hint|strength|reset|expiry|expires|changed|valid|ok|prompt|label|field|input|form|count|set|type|regel)(?![A-Za-z0-9_À-ÿĀ-žЀ-ӿ]))[A-Za-z0-9_À-ÿĀ-žЀ-ӿ]{0,40}",
   "nameLetters": "A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ",
-  "templateValue": "^(?:\\{\\{[^{}\\n'\\\"`]{1,200}\\}\\}|\\$\\{\\{?[ \\t]*[A-Za-z_][A-Za-z0-9_. \\t]{0,200}\\}?\\}|\\{\\{[ \\t]*[A-Za-z_][A-Za-z0-9_.]{0,60}\\([ \\t]*(['\\\"])[A-Za-z0-9_.-]{1,100}\\1[ \\t]*\\)[ \\t]*\\}\\}|\\$[A-Z_][A-Z0-9_]{1,60})$",
+  "templateValue": "^(?:\\{\\{[^{}\\n'\\\"`]{1,200}\\}\\}|\\$\\{[{?]?[ \\t]*[A-Za-z_][A-Za-z0-9_. \\t]{0,200}\\}?\\}|\\{\\{[ \\t]*[A-Za-z_][A-Za-z0-9_.]{0,60}\\([ \\t]*(['\\\"])[A-Za-z0-9_.-]{1,100}\\1[ \\t]*\\)[ \\t]*\\}\\}|\\$[A-Z_][A-Z0-9_]{1,60})$",
   "callArguments": "(?<![A-Za-z0-9_])(?<![A-Za-z0-9_]\\.)([A-Za-z_][A-Za-z0-9_.]*)?([(\\[])((?:'(?:[^'\\\\\\n]|\\\\[^\\n])*'|\\\"(?:[^\\\"\\\\\\n]|\\\\[^\\n])*\\\"|'(?![^'\\n]*')|\\\"(?![^\\\"\\n]*\\\")|[^()\\[\\]\\n'\\\"]){1,2000})(?=[)\\]])",
   "callArgument": "(['\\\"])(?:(?!\\1)[^\\\\\\n]|\\\\.)*\\1|[^,'\\\"]+|,",
   "unpacking": "^[ \\t]*['\\\"]?[(\\[]?[ \\t]*((?:[A-Za-z_][A-Za-z0-9_.]{0,100}[ \\t]*,[ \\t]*){1,20}[A-Za-z_][A-Za-z0-9_.]{0,100})[ \\t]*,?[ \\t]*[)\\]]?[ \\t]*=(?!=)[ \\t]*([^\\n]{1,2000})$",
@@ -2829,7 +2881,7 @@ export const RULES = {
   "annotationNext": "[ \\t]*(?:\\|[ \\t]*[A-Za-z_]|=(?!=)|[,)\\]])",
   "classHeader": "class[ \\t]+[A-Za-z_][A-Za-z0-9_]*[ \\t]*[(:]",
   "shortNameValue": "^[A-Za-z_][A-Za-z0-9_]?[,;]?$",
-  "keyishNamePattern": "(?:^|(?<!public)(?<!pub)_)(?!pub(?:lic)?_?keys?(?:_|$))(?:[a-z0-9]*keys?|sas|sig|signature|salt|hmac|nonce|[a-z0-9]+pass|tok|tkn|sleutel|schl(?:_|ue)ssel|clave|chave|chiave|klucz|nyckel)(?:_|$)",
+  "keyishNamePattern": "(?:^|(?<!public)(?<!pub)_)(?!pub(?:lic)?_?keys?(?:_|$))(?:[a-z0-9]*keys?|sas|sig|signature|salt|hmac|nonce|[a-z0-9]+pass|tok|tkn|pat|sleutel|schl(?:_|ue)ssel|clave|chave|chiave|klucz|nyckel)(?:_|$)",
   "envReadName": "(?:getenv\\([ \\t]*|environ(?:\\.get\\([ \\t]*|\\[[ \\t]*)|%env[ \\t]+|\\$\\{?)['\\\"]?([A-Z][A-Z0-9_]{1,60})(?![A-Za-z0-9_])",
   "authSchemeName": "(?:^|_)(?:auth|authorization|authentication|authenticator)$",
   "authSchemeValue": "^(?:oauth(?:[ _-]?2(?:\\.0)?)?|oauth1(?:a)?|basic|bearer|digest|token|jwt|ntlm|kerberos|negotiate|gssapi|spnego|ldap|saml2?|sso|oidc|openid(?:[ _-]?connect)?|api[ _-]?key|hmac|(?:aws[ _-]?)?sigv4|iam|x509|mtls|tls|ssl|cert(?:ificate)?|plain|nosasl|sasl|scram(?:-sha-(?:1|256|512))?|md5|trust|peer|none|anonymous|password|user[ _-]?password|service[ _-]?account|managed[ _-]?identity|msi|default|external[ _-]?browser|cookie|session|custom|local|azure[ _-]?ad|aad|entra|okta|pat|oauth[ _-]?token)[ \\t]*$",
@@ -2868,11 +2920,11 @@ export const RULES = {
     "\t",
     ";",
     "\\|",
-    "[│┆]",
+    "[│┆┃║]",
     "&"
   ],
   "tableHeaderField": "^[A-Za-z_][A-Za-z0-9_ -]{0,63}$",
-  "tableRuleRow": "^(?:[\\s─═╞╪╡├┼┤┌┬┐└┴┘╭╮╰╯|+:=-]*|[ \\t]*\\\\(?:hline|midrule|toprule|bottomrule)[ \\t]*)$",
+  "tableRuleRow": "^(?:[\\s─═━╞╪╡├┼┤┌┬┐└┴┘╭╮╰╯┏┳┓┡╇┩╔╦╗╠╬╣╚╩╝|+:=-]*|[ \\t]*\\\\(?:hline|midrule|toprule|bottomrule)[ \\t]*)$",
   "seriesFooter": "^Name: ([^,]{1,100}), (?:Length: [0-9,]+, )?dtype: \\S+$",
   "nameTriggers": [
     "pass",
@@ -2909,6 +2961,12 @@ export const RULES = {
     "tok\"",
     "tok'",
     "tok  ",
+    "pat=",
+    "pat =",
+    "pat:",
+    "pat\"",
+    "pat'",
+    "pat  ",
     "login",
     "log_in",
     "signin",
@@ -3034,6 +3092,12 @@ export const RULES = {
     "tok\"",
     "tok'",
     "tok  ",
+    "pat=",
+    "pat =",
+    "pat:",
+    "pat\"",
+    "pat'",
+    "pat  ",
     "login",
     "log_in",
     "signin",

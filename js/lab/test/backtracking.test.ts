@@ -283,6 +283,7 @@ const cases: Record<string, string> = {
   "shortened keys never closed": "ghp_a1b2c3...".repeat(Math.floor(N / 13)),
   "protocol-relative users": `${"//a:".repeat(Math.floor(N / 4))}x@h`,
   "key word values never closed": "key='a1#".repeat(Math.floor(N / 8)),
+  "setx names repeated": "setx PASSWORD ".repeat(Math.floor(N / 14)),
 };
 for (const [name, text] of Object.entries(cases)) {
   test(`a long adversarial line is redacted: ${name}`, () => {

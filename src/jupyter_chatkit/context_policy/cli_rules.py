@@ -69,6 +69,28 @@ _CUT_NAME = (
 
 CLI_RULES: list[dict[str, Any]] = [
     {
+        "kind": "password in text",
+        # Windows' ``setx DB_PASSWORD "x"`` (``/M`` for the machine): a secret's name, a
+        # blank, its value.
+        "triggers": ["setx"],
+        "pattern": r"(\bsetx(?:[ \t]+/[mM])?[ \t]+['\"]?[A-Za-z0-9_]{0,60}(?:PASSWORD|PASSWD|PWD"
+        r"|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|CREDENTIALS?|PASS)[A-Za-z0-9_]{0,60}['\"]?[ \t]+"
+        r"(['\"]?))(?![$%])([^\s'\"«]{1,500})(?=\2)",
+        "group": 3,
+        "flags": "i",
+    },
+    {
+        "kind": "password in text",
+        # Redis: ``AUTH [user] pw`` on a line of its own (redis-cli's ``host:6379> AUTH pw``)
+        # and the configuration's ``requirepass pw`` / ``masterauth pw`` (``CONFIG SET``).
+        "triggers": ["auth ", "requirepass", "masterauth"],
+        "pattern": r"((?:(?:^|(?<=\n)|(?<=> ))AUTH[ \t]+(?:[A-Za-z0-9_.@-]{1,64}[ \t]+)?"
+        r"|\b(?:requirepass|masterauth)[ \t]+)(['\"]?))(?![$%])([^\s'\"«]{4,500})\2"
+        r"(?=[ \t]*(?:\r?\n|$))",
+        "group": 3,
+        "flags": "",
+    },
+    {
         "kind": "Wi-Fi passphrase",
         # ``wpa_passphrase SSID pw`` (its second word), Debian's ``wpa-psk pw``, ``nmcli
         # dev wifi connect SSID password pw`` / ``wifi-sec.psk pw``.

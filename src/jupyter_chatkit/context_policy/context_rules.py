@@ -280,9 +280,10 @@ CONTEXT_RULES: list[dict[str, Any]] = [
             "api_key>",
             "credential>",
         ],
-        # ``<password>hunter2</password>``, ``<ApiToken>...</ApiToken>``.
+        # ``<password>hunter2</password>``, ``<ApiToken>...</ApiToken>``; Maven's ``${env.X}``
+        # (a property's reference) stays.
         "pattern": r"(<([A-Za-z_:-]*(?:[Pp]assword|[Pp]asswd|[Ss]ecret|[Tt]oken|[Aa]pi_?[Kk]ey"
-        r"|[Cc]redential)[A-Za-z_:-]*)>)([^<«]{1,500})(?=</\2>)",
+        r"|[Cc]redential)[A-Za-z_:-]*)>)(?!\$\{[A-Za-z_][A-Za-z0-9_.]{0,100}\}<)([^<«]{1,500})(?=</\2>)",
         "group": 3,
         "flags": "",
     },

@@ -21,9 +21,10 @@ _LATIN_WORDS = (
     r"|contrase[ñn]a|mot[ _-]?de[ _-]?passe|senha|wachtwoord|has[łl]o"
     r"|l[öo]senord|passord|adgangskode|salasana|[şs]ifre|jelsz[óo]|heslo"
     r"|clave[ _-]?(?:api|secreta)|api[ _-]?clave|chiave[ _-]?(?:api|segreta)"
-    r"|mật[ _]?khẩu|kata[ _]?sandi"
-    # Chinese in pinyin (``mima``, 密码; ``yonghu_mima``), not a longer word (``mimas``).
-    r"|mima(?![a-zà-ÿ])"
+    r"|m[ậa]t[ _]?kh[ẩa]u|kata[ _]?sandi|clave[ _-]?de[ _-]?acceso"
+    # Chinese in pinyin (``mima``, 密码; ``miyao``, 密钥; ``yonghu_mima``), not a longer
+    # word (``mimas``).
+    r"|(?:mima|miyao)(?![a-zà-ÿ])"
     # ``parolă`` (Romanian), ``parol`` (Turkic, Russian in Latin letters), ``parola
     # d'ordine``; not ``parola`` alone (Italian for "word").
     r"|parol(?![a-zà-ÿ])|parolă|parola[ _-]?d[ _'-]?ordine"
@@ -86,7 +87,7 @@ _TRIGGERS = [
     "segredo", "sekret", "rahasia", "hemlighet", "hemmelighe", "salaisuus", "sleutel",
     "schlüssel", "schluessel", "klucz", "nyckel", "chave", "clé", "cle_", "cle-", "cle ",
     "секрет", "токен", "ключ", "密钥", "秘钥", "私钥", "令牌", "秘密", "トークン", "토큰",
-    "비밀", "mima",
+    "비밀", "mima", "miyao", "khau",
 ]  # fmt: skip
 
 FOREIGN_RULES: list[dict[str, Any]] = [

@@ -198,6 +198,13 @@ NAME_TRIGGERS: list[str] = [
     'tok"',
     "tok'",
     "tok  ",
+    # ``pat`` so too (a personal access token's; a pattern holds no random string).
+    "pat=",
+    "pat =",
+    "pat:",
+    'pat"',
+    "pat'",
+    "pat  ",
     # A variable passed where a credential goes by position (flows.py): ``login(u, pw)``,
     # ``simple_bind_s(dn, pw)``, ``f"{u}:{pw}@db"``.
     "login",

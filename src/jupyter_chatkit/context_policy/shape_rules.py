@@ -36,11 +36,12 @@ PLACEHOLDER_VALUE = (
     r")[,;)]?$"
 )
 # A quoted value that only refers to a secret kept elsewhere: a Jinja/Ansible or GitHub
-# Actions expression, a shell variable (``password: "{{ vault_db_password }}"``). Not
+# Actions expression, a shell variable (``password: "{{ vault_db_password }}"``), HOCON's
+# optional ``${?DB_PASSWORD}``. Not
 # one holding a literal or a default (``{{ pw | default('x') }}``, ``${PW:-x}``): that
 # is the secret itself.
 TEMPLATE_VALUE = (
-    r"^(?:\{\{[^{}\n'\"`]{1,200}\}\}|\$\{\{?[ \t]*[A-Za-z_][A-Za-z0-9_. \t]{0,200}\}?\}"
+    r"^(?:\{\{[^{}\n'\"`]{1,200}\}\}|\$\{[{?]?[ \t]*[A-Za-z_][A-Za-z0-9_. \t]{0,200}\}?\}"
     # dbt's and Airflow's lookups by name (``{{ env_var("DBT_PASSWORD") }}``, ``{{
     # var('password') }}``): one quoted name, no default (a default may be the secret).
     r"|\{\{[ \t]*[A-Za-z_][A-Za-z0-9_.]{0,60}\([ \t]*(['\"])[A-Za-z0-9_.-]{1,100}\1[ \t]*\)"
@@ -176,12 +177,13 @@ CREDENTIAL_VALUE = (
 # ``sort_key = "created_at"`` is no secret: under these names a value is hidden only
 # when it looks random (below). Compared after normalisation, like the secret names.
 # Also a password's or a token's name run together or cut short (``dbpass``, ``rootpass``,
-# ``tok``, ``pswd``): ``bypass`` and ``lowpass`` hold no random strings.
+# ``tok``, ``pswd``), a personal access token's (``pat``, ``ado_pat``): ``bypass`` and
+# ``lowpass`` hold no random strings, nor ``pat`` a pattern.
 KEYISH_NAME_PATTERN = (
     # Not a public key's name (``pubkey``, ``public_key``): an address, not a secret.
     # Nor its last part: ``public_key`` holds no key-ish ``key`` after ``public_``.
     r"(?:^|(?<!public)(?<!pub)_)(?!pub(?:lic)?_?keys?(?:_|$))"
-    r"(?:[a-z0-9]*keys?|sas|sig|signature|salt|hmac|nonce|[a-z0-9]+pass|tok|tkn"
+    r"(?:[a-z0-9]*keys?|sas|sig|signature|salt|hmac|nonce|[a-z0-9]+pass|tok|tkn|pat"
     # A key's word in another language (``sleutel``, ``schlüssel``, ``clave``, ``chave``,
     # ``chiave``, ``klucz``, ``nyckel``): random values only, as under ``key``.
     r"|sleutel|schl(?:_|ue)ssel|clave|chave|chiave|klucz|nyckel)(?:_|$)"

@@ -39,12 +39,15 @@ HTML_TOKEN = (
 )
 # Tables in text (CSV/TSV, Markdown, polars boxes, pandas' aligned repr): a header
 # naming a secret column hides that column's cells in the rows below it.
-TABLE_DELIMITERS: list[str] = [",", "\t", ";", "\\|", "[│┆]", "&"]
+# Box-drawing bars: light, dashed (polars), heavy (rich's header), double (grids).
+TABLE_DELIMITERS: list[str] = [",", "\t", ";", "\\|", "[│┆┃║]", "&"]
 # Every header field must look like a column name (no code, no sentences).
 TABLE_HEADER_FIELD = r"^[A-Za-z_][A-Za-z0-9_ -]{0,63}$"
-# Separator rows (``|---|``, ``╞═══╡``) between the header and the rows.
+# Separator rows (``|---|``, ``╞═══╡``, rich's heavy ``┡━━━╇━━━┩``) between the header
+# and the rows.
 TABLE_RULE_ROW = (
-    r"^(?:[\s─═╞╪╡├┼┤┌┬┐└┴┘╭╮╰╯|+:=-]*|[ \t]*\\(?:hline|midrule|toprule|bottomrule)[ \t]*)$"
+    r"^(?:[\s─═━╞╪╡├┼┤┌┬┐└┴┘╭╮╰╯┏┳┓┡╇┩╔╦╗╠╬╣╚╩╝|+:=-]*"
+    r"|[ \t]*\\(?:hline|midrule|toprule|bottomrule)[ \t]*)$"
 )
 # pandas' Series footer: ``Name: password, dtype: object``. Group 1: the name.
 SERIES_FOOTER = r"^Name: ([^,]{1,100}), (?:Length: [0-9,]+, )?dtype: \S+$"

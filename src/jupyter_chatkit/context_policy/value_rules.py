@@ -247,6 +247,23 @@ KEY_SHAPES: list[dict[str, Any]] = [
         "flags": "",
     },
     {
+        "kind": "PagerDuty token",
+        # ``u+Xk9dLq2mT4vB8nR1pW6y``: a user's API token (random-looking only).
+        "triggers": ["u+"],
+        "pattern": r"(?<![A-Za-z0-9_+/=-])u\+[A-Za-z0-9_-]{18,20}(?![A-Za-z0-9_+/=-])",
+        "group": 0,
+        "flags": "",
+        "check": "random",
+    },
+    {
+        "kind": "Dropbox token",
+        # ``sl.B…`` (short-lived, ~140 characters), ``sl.u.…``.
+        "triggers": ["sl."],
+        "pattern": r"(?<![A-Za-z0-9_.-])sl\.(?:u\.)?[A-Za-z0-9_-]{60,}",
+        "group": 0,
+        "flags": "",
+    },
+    {
         "kind": "Stripe webhook secret",
         "triggers": ["whsec_"],
         "pattern": r"(?<![A-Za-z0-9])whsec_[A-Za-z0-9]{16,}",
@@ -499,11 +516,14 @@ KEY_SHAPES: list[dict[str, Any]] = [
     {
         "kind": "key passed to a client",
         # An API client's first argument in hex (``cohere.Client("7bab…")``, an
-        # OpenWeather or Datadog key): a client takes a key, not a digest or an id.
-        "triggers": ["client("],
-        "pattern": r"((?<![A-Za-z0-9_])(?:[A-Za-z_][A-Za-z0-9_]{0,60})?Client\("
-        r"[ \t]*[bBrRuU]?(['\"]))([0-9a-fA-F]{32,128})(?=\2)",
-        "group": 3,
+        # OpenWeather or Datadog key): a client takes a key, not a digest or an id. Or
+        # its second, after an application's id (Algolia's ``SearchClient.create("APPID",
+        # "3f9a…")``).
+        "triggers": ["client(", "client.create("],
+        "pattern": r"((?<![A-Za-z0-9_])(?:[A-Za-z_][A-Za-z0-9_]{0,60})?Client(?:\.create)?\("
+        r"[ \t]*(?:[bBrRuU]?(['\"])[A-Z0-9]{6,20}\2[ \t]*,[ \t]*)?[bBrRuU]?(['\"]))"
+        r"([0-9a-fA-F]{32,128})(?=\3)",
+        "group": 4,
         "flags": "",
     },
     {
