@@ -12,8 +12,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from agents.testing import ModelStep, ScriptedModel, assistant_message
+from agents.testing import ModelStep, ScriptedModel, assistant_message, function_call
+from chatkit.types import ClientToolCallItem
 
+from jupyter_chatkit.assistant.request_checks import MAX_TOOL_OUTPUT_CHARS
 from jupyter_chatkit.context_policy import MAX_TEXT_CHARS
 from jupyter_chatkit.store import (
     MAX_ATTACHMENT_NAME_CHARS,
@@ -135,3 +137,40 @@ async def test_a_message_longer_than_the_model_reads_is_refused_before_it_is_sav
     after = (await store.load_thread_items(thread_id, None, 100, "asc", ALICE)).data
     assert [i.id for i in after] == [i.id for i in before]
     assert len(model.calls) == 1
+
+
+@pytest.mark.asyncio
+async def test_a_client_tool_output_past_the_limit_is_refused_and_the_call_still_waits(
+    store: SQLStore,
+) -> None:
+    # A front end's tool output is stored with the thread and sent with every read of it:
+    # the chat's own are bounded (16k, an undo record 20k more), but whatever came was
+    # kept whole (1.5 MB read back by every sidebar). Past the limit it is refused.
+    model = ScriptedModel(
+        [
+            ModelStep(output=[function_call("list_kernel_variables", {}, call_id="c1")]),
+            ModelStep(output=[assistant_message("You have df.")]),
+        ]
+    )
+    assistant = make_assistant(store, model)
+    events = await stream(assistant, req("threads.create", input=user_input("what vars?")))
+    thread_id = next(e.thread.id for e in events if e.type == "thread.created")
+    huge = {"variables": [{"name": "v", "preview": "x" * MAX_TOOL_OUTPUT_CHARS}]}
+    events = await stream(
+        assistant, req("threads.add_client_tool_output", thread_id=thread_id, result=huge)
+    )
+    assert types_of(events) == ["error"]
+    assert f"{MAX_TOOL_OUTPUT_CHARS:,}" in events[0].message  # type: ignore[union-attr]
+    items = (await store.load_thread_items(thread_id, None, 20, "asc", ALICE)).data
+    call = next(i for i in items if isinstance(i, ClientToolCallItem))
+    assert call.status == "pending" and call.output is None
+    assert len(model.calls) == 1
+
+    output = {"variables": [{"name": "df", "preview": "y" * 20_000}]}
+    events = await stream(
+        assistant, req("threads.add_client_tool_output", thread_id=thread_id, result=output)
+    )
+    assert "error" not in types_of(events)
+    items = (await store.load_thread_items(thread_id, None, 20, "asc", ALICE)).data
+    call = next(i for i in items if isinstance(i, ClientToolCallItem))
+    assert call.status == "completed" and call.output == output

@@ -5,11 +5,13 @@ picked model off the allow-list, too many new conversations in a minute.
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 from chatkit.store import NotFoundError
 from chatkit.types import (
     ChatKitReq,
+    ThreadsAddClientToolOutputReq,
     ThreadsAddUserMessageReq,
     ThreadsCreateReq,
     ThreadsCustomActionReq,
@@ -24,6 +26,11 @@ from .message_edit import message_too_long
 
 if TYPE_CHECKING:
     from .server import NotebookAssistant
+
+# The most JSON text a front end's client tool output may hold: it is stored with the
+# thread and sent with every read of it. The chat's own are bounded by the context
+# policy (16k characters, an Agent step's undo record 20k more); this is ample room.
+MAX_TOOL_OUTPUT_CHARS = 200_000
 
 
 async def check_streaming_request(
@@ -40,7 +47,16 @@ async def check_streaming_request(
       model answered from its first part, the person never told).
     - ``threads.custom_action`` from an item that is no card: ChatKit answers a bare
       ``stream.error`` (no message, nothing a person can read).
+    - a client tool output past ``MAX_TOOL_OUTPUT_CHARS`` (ChatKit stored whatever came);
+      the call still waits for one that fits.
     """
+    if isinstance(request, ThreadsAddClientToolOutputReq):
+        size = len(json.dumps(request.params.result, ensure_ascii=False, default=str))
+        if size > MAX_TOOL_OUTPUT_CHARS:
+            raise ValueError(
+                f"The tool's result is too large ({size:,} characters of JSON; at most "
+                f"{MAX_TOOL_OUTPUT_CHARS:,}): this front end must bound what it reads."
+            )
     if isinstance(request, ThreadsCustomActionReq) and request.params.item_id:
         sender = await server.store.load_item(
             request.params.thread_id, request.params.item_id, context
