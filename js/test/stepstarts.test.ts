@@ -248,3 +248,28 @@ test("a card shown in two tabs, answered in the other one first: Skip or Read se
   await t.session.openThread(TID);
   assert.equal(outputs(t.transport.sent)[0]?.status, STEP_STATUS.SKIPPED);
 });
+
+test("Stop on a begun step's card tells the model the step may have run", async () => {
+  const t = agentSession(
+    {
+      "threads.get_by_id": [{ json: waitingThread(true) }],
+      "threads.add_client_tool_output": [{ sse: done }],
+      "turn.stop": [{ json: { stopped: true } }],
+    },
+    () => "read",
+  );
+  // Stop as its card comes up, instead of answering it.
+  t.session.toolFallback = ((fallback) => (name: string) => {
+    const handler = fallback?.(name);
+    return handler && ((args, ctx) => {
+      queueMicrotask(() => t.session.cancel());
+      return handler(args, ctx);
+    });
+  })(t.session.toolFallback);
+  await t.session.openThread(TID);
+  for (let i = 0; i < 50 && !outputs(t.transport.sent).length; i++) await new Promise((r) => setTimeout(r, 0));
+  const [result] = outputs(t.transport.sent);
+  assert.equal(result.status, STEP_STATUS.STOPPED);
+  assert.equal(result.may_have_run, true);
+  assert.equal(t.applied.length, 0);
+});

@@ -16,7 +16,15 @@
 
 import { ACTION, MAX_UNDO_SOURCE_CHARS, MCP_TOOL_PREFIX, STEP_STATUS } from "../protocol";
 import type { ChatSession } from "./session";
-import { answeredElsewhere, beginStep, begunBefore, runnerId, type StepStart, unknownResult } from "./stepstarts";
+import {
+  answeredElsewhere,
+  beginStep,
+  begunBefore,
+  runnerId,
+  type StepStart,
+  stoppedAfterBegun,
+  unknownResult,
+} from "./stepstarts";
 import type { ClientToolCallItem, ThreadItem } from "./types";
 import { undoableSteps, undoFailedText, withUndo } from "./undorecords";
 
@@ -320,10 +328,12 @@ export class StepApprovals {
     const turn = this.turn;
     let decision: Decision = "approve";
     let shown: StepPreview | undefined;
+    // A page began it before (its result lost): a Stop now does not mean it never ran.
+    let begun = resumed && begunBefore(this.session, item);
     if (resumed || !this.autoApproved(name, turn)) {
       // What the card shows is what an approval approves (apply checks the cell against it).
       shown = await this.preview(name, args);
-      decision = await this.ask(item, shown, turn, signal, resumed, resumed && begunBefore(this.session, item));
+      decision = await this.ask(item, shown, turn, signal, resumed, begun);
     }
     const mcp = name.startsWith(MCP_PREFIX);
     // The card is (or was) shown in another page too: it may have answered it meanwhile.
@@ -337,7 +347,7 @@ export class StepApprovals {
       if (decision !== "approve" && decision !== "again") {
         this.live.delete(item.id);
         this.changed(item.id);
-        return decision === "skip" ? SKIPPED : STOPPED;
+        return decision === "skip" ? SKIPPED : begun ? stoppedAfterBegun() : STOPPED;
       }
       // (An MCP call runs on the server, after this approval: nothing runs here.)
       if (mcp) break;
@@ -350,6 +360,7 @@ export class StepApprovals {
       if (start === "answered") return this.showAnswered(item);
       // Another page began it: ask again, saying so; it runs here again only on a click.
       shared = true;
+      begun = true;
       decision = await this.ask(item, shown, turn, signal, true, true);
     }
     if (mcp) {

@@ -91,6 +91,18 @@ export async function answeredElsewhere(
   }
 }
 
+/**
+ * Stop on the card of a step begun before whose result never came: the turn ends as any
+ * Stop ends it, and the model is told the step may have run (`may_have_run`).
+ */
+export function stoppedAfterBegun(): Record<string, unknown> {
+  return {
+    status: STEP_STATUS.STOPPED,
+    may_have_run: true,
+    note: "The user pressed Stop; the turn ended. This step had been started before the page was reloaded or closed (or in another tab), and its result never came: it may have run.",
+  };
+}
+
 /** What the model is told of a step begun before whose result never came (see {@link unknownResult}). */
 export const UNKNOWN_NOTE =
   "This step was started before the page was reloaded or closed (or in another browser tab), and its result never " +
