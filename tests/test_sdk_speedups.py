@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import copy
 import enum
 import gc
 import json
@@ -22,12 +21,10 @@ from agents import (
     RunConfig,
     RunHooks,
     Runner,
-    run_state,
 )
 from agents.agent import AgentBase
 from agents.run_internal import run_loop, tool_execution, tool_planning
 from agents.util import _coro, _json
-from pydantic import BaseModel
 
 from jupyter_chatkit.assistant import agent as agent_module
 from jupyter_chatkit.assistant.agent import (
@@ -37,7 +34,6 @@ from jupyter_chatkit.assistant.agent import (
     _UNKNOWN,
     _does_nothing,
     _known_result,
-    _pickled_clone,
     _plain_dump_compatible,
     build_agent,
 )
@@ -55,77 +51,6 @@ def sdk_original() -> Any:
     """The SDK's own recursive copy, whether or not it was made faster already."""
     current = _json._to_dump_compatible_internal
     return getattr(current, "original", current)
-
-
-def sdk_clone() -> Any:
-    """The SDK's own deep copy of a run's input, whether or not it was replaced."""
-    current = run_state._clone_original_input
-    return getattr(current, "original", current)
-
-
-class Part(BaseModel):
-    text: str
-
-
-def test_a_plain_input_is_copied_as_deepcopy_copies_it() -> None:
-    clone = _pickled_clone(sdk_clone())
-    shared = {"type": "input_text", "text": "é 😀"}
-    value: list[Any] = [
-        {"role": "user", "content": [shared, shared]},
-        {"type": "function_call_output", "call_id": "c", "output": "{}", "n": [1, 2.5, None]},
-    ]
-    copied = clone(value)
-    assert copied == sdk_clone()(value)
-    assert copied[0] is not value[0] and copied[0]["content"] is not value[0]["content"]
-    # Shared parts stay shared, as with deepcopy; nothing is shared with the original.
-    assert copied[0]["content"][0] is copied[0]["content"][1]
-    assert copied[0]["content"][0] is not shared
-    # Not plain JSON: the SDK's deepcopy (a model stays a model, a tuple a tuple).
-    other: list[Any] = [{"content": [Part(text="x")]}, ("a", "b")]
-    copied = clone(other)
-    assert copied == sdk_clone()(other) and isinstance(copied[0]["content"][0], Part)
-    assert clone("text") == "text"
-
-
-def test_built_in_values_are_copied_without_deepcopy(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tuples, sets, bytes and floats are copied in C too, equal to deepcopy's copy
-    (deepcopy took them before); subclasses, enums and models still take deepcopy."""
-    clone = _pickled_clone(sdk_clone())
-    value: list[Any] = [
-        {"role": "user", "content": [("a", 1), {"s"}, frozenset({2}), b"x", bytearray(b"y")]},
-        {"n": [1.5, -0.0, 10**30, True, None], "t": (["nested"], {"k": "v"})},
-    ]
-    expected = copy.deepcopy(value)
-    deep_copies: list[Any] = []
-    real_deepcopy = copy.deepcopy
-
-    def counting(obj: Any, memo: Any = None) -> Any:
-        deep_copies.append(obj)
-        return real_deepcopy(obj, memo)
-
-    monkeypatch.setattr(copy, "deepcopy", counting)
-    copied = clone(value)
-    assert copied == expected and deep_copies == []
-    assert copied[1]["t"][0] is not value[1]["t"][0]  # a new list inside the tuple
-    assert type(copied[0]["content"][4]) is bytearray
-
-    class Kind(enum.IntEnum):
-        A = 1
-
-    for other in ([OrderedDict(a=1)], [{"k": Kind.A}], [{"m": Part(text="x")}], [Kind]):
-        got = clone(other)
-        assert got == other and deep_copies and deep_copies[-1] is other
-        assert type(got[0]) is type(other[0])
-
-
-def test_an_input_that_holds_itself_takes_the_sdks_deepcopy() -> None:
-    """A cycle is not plain JSON (the check walked it for ever): deepcopy copies it."""
-    clone = _pickled_clone(sdk_clone())
-    looped: list[Any] = [{"role": "user", "content": "hi"}]
-    looped.append(looped)
-    copied = clone(looped)
-    assert copied is not looped and copied[1] is copied
-    assert copied[0] == {"role": "user", "content": "hi"}
 
 
 VALUES: list[Any] = [
@@ -174,7 +99,6 @@ async def test_the_request_body_is_the_same_as_with_the_sdks_copies(
     )
     agent = build_agent(settings, mode="agent")
     assert getattr(_json._to_dump_compatible_internal, "plain_types_first", False)
-    assert getattr(run_state._clone_original_input, "plain_json_by_pickle", False)
     model = build_model(settings)
     BUILT.append(model)
     history: list[Any] = [
@@ -187,7 +111,6 @@ async def test_the_request_body_is_the_same_as_with_the_sdks_copies(
     for sdk_copy in (False, True):
         if sdk_copy:
             monkeypatch.setattr(_json, "_to_dump_compatible_internal", sdk_original())
-            monkeypatch.setattr(run_state, "_clone_original_input", sdk_clone())
         fake_llm.script(Reply("Sure."))
         result = Runner.run_streamed(
             agent, list(history), run_config=RunConfig(model=model, tracing_disabled=True)

@@ -5,9 +5,7 @@ from __future__ import annotations
 import dis
 import functools
 import inspect
-import io
 import json
-import pickle
 import sys
 from collections.abc import Callable
 from types import CodeType, CoroutineType
@@ -217,7 +215,6 @@ def share_agent(agent: Agent[Any]) -> Agent[Any]:
     """
     _cache_identity_signatures()
     _fast_dump_compatible()
-    _fast_input_clone()
     _skip_known_gathers()
     skip_known_model_call_work()
     share_tools(agent.tools)
@@ -242,57 +239,6 @@ def _fast_dump_compatible() -> None:
         "plain_types_first",
         _plain_dump_compatible,
     )
-
-
-def _fast_input_clone() -> None:
-    """Make openai-agents' ``_clone_original_input`` (agents/run_state.py, 0.24) copy an
-    input of Python's built-in types by a pickle round trip instead of ``copy.deepcopy``.
-
-    Every run starts by deep-copying its whole input (the thread's history, up to 60
-    items) into its RunState; ``deepcopy`` walks it in Python (~0.3 ms for a long
-    thread). For a value made only of exact dicts, lists, tuples, sets, strings, bytes,
-    numbers, bools and None a pickle round trip gives the same copy (new containers,
-    equal scalars, shared parts still shared) in C (:class:`_BuiltInsPickler`, which
-    also tells, while it writes, whether the value is such a one: no walk of its own
-    first). Anything else is deep-copied as before. Nothing when the SDK has no such
-    function.
-    """
-    wrap_sdk_function(
-        "agents.run_state", "_clone_original_input", "plain_json_by_pickle", _pickled_clone
-    )
-
-
-class _NotBuiltIn(Exception):
-    """What :class:`_BuiltInsPickler` raises at a value of any other type."""
-
-
-class _BuiltInsPickler(pickle.Pickler):
-    """A pickler of built-in values only.
-
-    pickle's C pickler writes exact dicts, lists, tuples, sets, frozensets, strings,
-    bytes, bytearrays, ints, floats, bools and None itself; it asks ``reducer_override``
-    about any other object (a subclass, a model, a type) first, and here that refuses.
-    """
-
-    def reducer_override(self, obj: Any) -> Any:
-        """Refuse: ``obj`` is no built-in value (deepcopy copies it its own way)."""
-        raise _NotBuiltIn
-
-
-def _pickled_clone(original: Any) -> Any:
-    """``original`` (the SDK's deep copy of a run's input) with built-in values pickled."""
-
-    def clone(value: Any) -> Any:
-        if type(value) is not list:
-            return original(value)
-        buffer = io.BytesIO()
-        try:
-            _BuiltInsPickler(buffer, pickle.HIGHEST_PROTOCOL).dump(value)
-        except (_NotBuiltIn, RecursionError):  # another type; or too deep for C
-            return original(value)
-        return pickle.loads(buffer.getbuffer())
-
-    return clone
 
 
 # openai-agents' modules whose gathers the shortcut below applies to (0.24): the run's
