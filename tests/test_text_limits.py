@@ -174,3 +174,23 @@ async def test_a_client_tool_output_past_the_limit_is_refused_and_the_call_still
     items = (await store.load_thread_items(thread_id, None, 20, "asc", ALICE)).data
     call = next(i for i in items if isinstance(i, ClientToolCallItem))
     assert call.status == "completed" and call.output == output
+
+
+@pytest.mark.asyncio
+async def test_a_message_with_nothing_in_it_is_refused_before_it_is_saved(
+    store: SQLStore,
+) -> None:
+    # No text, reference, file or quote: ChatKit saved an empty message and the model
+    # answered it (the chat never sends one; Chat().ask("") says to ask first).
+    model = ScriptedModel([ModelStep(output=[assistant_message("ok")])])
+    assistant = make_assistant(store, model)
+    empty = {"content": [], "attachments": [], "inference_options": {}}
+    blank = {**empty, "content": [{"type": "input_text", "text": " \n\t"}]}
+    for message in (empty, blank):
+        events = await stream(assistant, req("threads.create", input=message))
+        assert types_of(events) == ["error"]
+    assert (await store.load_threads(10, None, "desc", ALICE)).data == []
+    assert not model.calls
+    tag = {"type": "input_tag", "id": "c1", "text": "cell 1", "data": {}, "interactive": False}
+    events = await stream(assistant, req("threads.create", input={**empty, "content": [tag]}))
+    assert "error" not in types_of(events)

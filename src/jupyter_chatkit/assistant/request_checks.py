@@ -44,7 +44,8 @@ async def check_streaming_request(
       thread first and fails after, leaving an empty thread behind.
     - ``threads.create`` past ``max_new_threads_per_minute`` for this user.
     - a message longer than the model reads (ChatKit saved it whole, and the
-      model answered from its first part, the person never told).
+      model answered from its first part, the person never told), or with nothing in it
+      (no text, reference, file or quote: ChatKit saved it and the model answered).
     - ``threads.custom_action`` from an item that is no card: ChatKit answers a bare
       ``stream.error`` (no message, nothing a person can read).
     - a client tool output past ``MAX_TOOL_OUTPUT_CHARS`` (ChatKit stored whatever came);
@@ -74,6 +75,10 @@ async def check_streaming_request(
         too_long = message_too_long(sum(map(len, text)) + len(message.quoted_text or ""))
         if too_long:
             raise ValueError(too_long)
+        said = any(t.strip() for t in text) or (message.quoted_text or "").strip()
+        # A tag (a mention, a context chip) or a file is something to ask about.
+        if not (said or len(message.content) > len(text) or message.attachments):
+            raise ValueError("The message is empty: write a question, or attach a file.")
         # A picked model off the allow-list is refused before anything is saved.
         await server.models.check(message.inference_options.model)
     if isinstance(request, ThreadsCreateReq):
