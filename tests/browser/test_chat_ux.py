@@ -162,7 +162,10 @@ def test_keys_edit_regenerate_and_jump_to_latest(
         "() => !!document.activeElement.closest('.jp-Notebook')"
         " && !document.activeElement.closest('#jupyter-chatkit-panel')"
     )
-    # Accel+Shift+A closes the sidebar and opens it again.
+    # Accel+Shift+A from the notebook, the sidebar open: the keyboard goes to the chat
+    # (VS Code's toggle); pressed again in the chat, it closes the sidebar, then opens it.
+    page.keyboard.press("Control+Shift+A")
+    page.wait_for_function(f"() => document.activeElement?.matches({INPUT!r})")
     page.keyboard.press("Control+Shift+A")
     page.locator(INPUT).wait_for(state="hidden")
     page.keyboard.press("Control+Shift+A")

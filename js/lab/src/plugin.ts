@@ -178,12 +178,17 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
       execute: open,
     });
     app.commands.addCommand(CommandIds.toggle, {
-      label: "Toggle Notebook Assistant",
-      caption: "Open the Notebook Assistant, or close it and return to the notebook",
+      label: "Toggle Notebook Assistant (Focus Its Chat First)",
+      caption:
+        "Open the Notebook Assistant, or move the keyboard to its chat when it is open; " +
+        "from its chat, close it and return to the notebook",
       icon: assistantIcon,
       execute: () => {
-        if (!panel.isVisible) {
+        // A keyboard user in the notebook wants the chat, not the sidebar gone: an open
+        // panel without the focus takes it (VS Code's toggle); only from the chat it closes.
+        if (!panel.isVisible || !panel.node.contains(document.activeElement)) {
           open();
+          panel.focusInput();
           return;
         }
         openedWhileRestoring = false;
