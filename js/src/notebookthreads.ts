@@ -145,7 +145,7 @@ function kernelRefs(path: string | null): ContextRef[] {
       id: `notebook:${path}`,
       kind: "notebook",
       label: fileName(path),
-      title: `The notebook ${path}`,
+      title: `${path}: sends its path; the assistant reads cells through the kernel when it needs them`,
       resolve: async () => ({ from: "kernel", notebook: path }),
     },
     note,

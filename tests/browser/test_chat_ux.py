@@ -378,6 +378,9 @@ def test_notebooks_of_one_name_in_two_folders_are_told_apart(
     # The notebook's chip names it alike (it compared pinned and current notebooks only).
     chip = page.locator(f"{PANEL} .jck-chip-notebook .jck-chip-label")
     assert chip.inner_text() == "same_b/nb.ipynb"
+    # Its tooltip names the notebook and says what it sends (not the cells).
+    told = page.locator(f"{PANEL} .jck-chip-notebook").get_attribute("title") or ""
+    assert "same_b/nb.ipynb" in told and "kernel" in told, told
     page.locator(f"{PANEL} [aria-label='Conversation history']").first.click()
     page.locator(f"{PANEL} .jck-history-scope").select_option("all")
     page.locator(f"{PANEL} .jck-history-notebook", has_text="same_a").wait_for()

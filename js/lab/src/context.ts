@@ -43,7 +43,10 @@ export function notebookRef(panel: NotebookPanel): ContextRef {
     kind: "notebook",
     label: fileName(panel),
     notebook: panel.context.localPath,
-    title: `The notebook ${panel.context.path}`,
+    // What the chip sends (below): no cell, which the model reads through its tools.
+    title:
+      `${panel.context.path}: sends its path, kernel, cell count and active cell number; ` +
+      "the assistant reads cells through its tools when it needs them",
     resolve: async () =>
       policyResult({
         from: "notebook",
