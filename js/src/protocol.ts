@@ -239,7 +239,8 @@ export const CHAT_VIEW_MIME = "application/vnd.jupyter-chatkit.chat-view+json" a
 export const TURN = {
   "STOP": "turn.stop",
   "WATCH": "turn.watch",
-  "STEP_STARTED": "turn.step_started"
+  "STEP_STARTED": "turn.step_started",
+  "CHANGES": "turn.changes"
 } as const;
 export const STEP_STARTED_KEY = "step_started" as const;
 export const TURN_FAILURE_KEY = "turn_failure" as const;

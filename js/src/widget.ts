@@ -31,6 +31,7 @@ import type { Experimental, RenderProps } from "@anywidget/types";
 import { bridgeTool, getBridge } from "./bridge";
 import { type CommModel, commTransport, kernelOffline } from "./client/comm";
 import { ChatSession, type ClientToolHandler } from "./client/session";
+import { watchShownThreads } from "./client/threadwatch";
 import {
   abortError,
   checkHealth,
@@ -336,8 +337,22 @@ async function sharedChat(
   // this one's catch-up shows it), and never running the other's client tools.
   const stopTurnSignals = onTurnSignals((turn) => {
     session.heardTurn(turn);
-    if (turn.source === session || session.busy || turn.threadId !== session.threadId) return;
+    if (!session.followsTurn(turn)) return;
     void session.openThread(turn.threadId, true, false).catch(() => {});
+  });
+  // …and one another browser runs in it, as the server tells (threadwatch.ts; not through
+  // a kernel's comm).
+  const watched = viaServer
+    ? watchShownThreads({
+        threadId: () => session.threadId,
+        request: (body, signal) => session.request(body as never, signal),
+      })
+    : null;
+  let watchedThread = session.threadId;
+  const stopWatchChange = session.subscribe((e) => {
+    if (e.type !== "state" || session.threadId === watchedThread) return;
+    watchedThread = session.threadId;
+    watched?.changed();
   });
 
   return {
@@ -357,6 +372,8 @@ async function sharedChat(
       model.off("change:thread_id", onThreadTrait);
       model.off("msg:custom", onKernelTurn);
       stopTurnSignals();
+      stopWatchChange();
+      watched?.stop();
       stopIdle();
       stopAnswers();
       session.detach(); // closing is not Stop: the turn goes on on the server

@@ -395,11 +395,18 @@ class Turn:
       no longer waiting (another page sent its result), or another page began it (only
       ``again``, a person's explicit click, carries it out once more). A thread whose
       pending step was begun says so in its metadata (:data:`STEP_STARTED_KEY`).
+    - ``CHANGES`` ``{thread_ids, since?, now?}``: wait (a bounded long-poll) until a turn
+      of the user's begins or ends in one of ``thread_ids`` in this server process after
+      ``since`` (the ``since`` of the previous answer); JSON ``{"since": str, "changed":
+      [{"thread_id", "answering": bool, "last_item_id": str | null}]}``, ``changed``
+      empty when nothing changed in time. ``now``: answer at once, every thread listed
+      (a page shown again catches up with another process's turns from the store).
     """
 
     STOP = "turn.stop"
     WATCH = "turn.watch"
     STEP_STARTED = "turn.step_started"
+    CHANGES = "turn.changes"
 
 
 # A thread's metadata key (``threads.get_by_id``) naming the item id of the Agent step a

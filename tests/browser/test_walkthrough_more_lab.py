@@ -38,6 +38,7 @@ from tests.fixtures.browser import (
     open_panel,
     send,
     user_texts,
+    wait_idle,
 )
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
@@ -169,13 +170,15 @@ def test_insert_and_run_in_a_notebook_without_a_kernel_asks_for_one_and_runs(
     screenshot(page, "ran")
 
 
-def test_a_turn_sent_from_another_browser_shows_after_the_next_answer(
+def test_a_turn_sent_from_another_browser_shows_unasked(
     lab_page: LabPage, page: Any, browser: Any, scripted_llm: FakeLLM, screenshot: Any
 ) -> None:
     """Two browsers on one notebook's conversation: neither hides a turn the model read.
 
     Browser A's next answer streamed in after its stale view, so B's question and answer
-    stayed off A's screen (until a reload) while the model had read them.
+    stayed off A's screen (until a reload) while the model had read them. Then A showed
+    them only at its own next message; now as soon as B's turn ends, the server telling
+    A's page (Turn.CHANGES: no tab of A's browser heard it).
     """
     lab_page.server.write_notebook("two.ipynb", ["x = 1"])
     lab_page.open("two.ipynb")
@@ -192,6 +195,11 @@ def test_a_turn_sent_from_another_browser_shows_after_the_next_answer(
         other_page.locator(ASSISTANT, has_text="The first answer.").wait_for()
         scripted_llm.script(Reply("The answer B got."))
         send(other_page, "question from B")
+        # A shows it without sending anything.
+        page.locator(USER, has_text="question from B").wait_for()
+        page.locator(ASSISTANT, has_text="The answer B got.").wait_for()
+        wait_idle(page)
+        screenshot(page, "browser-a-unasked")
     finally:
         other.close()
 

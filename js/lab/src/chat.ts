@@ -5,6 +5,7 @@
  */
 
 import { PageConfig } from "@jupyterlab/coreutils";
+import { watchShownThreads } from "../../src/client/threadwatch";
 import { onTurnSignals } from "../../src/client/turnsignal";
 import type { ContextRef, MessagePart } from "../../src/index";
 import {
@@ -176,9 +177,15 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
     const stopTurnSignals = onTurnSignals((turn) => {
       const session = chat.session;
       session.heardTurn(turn);
-      if (turn.source === session || session.busy || chat.preparing || turn.threadId !== session.threadId) return;
+      if (chat.preparing || !session.followsTurn(turn)) return;
       void session.openThread(turn.threadId, true, false).catch(() => {});
     });
+    // …and one another browser runs in it, as the server tells (threadwatch.ts).
+    const watched = watchShownThreads({
+      threadId: () => chat.session.threadId,
+      request: (body, signal) => chat.session.request(body as never, signal),
+    });
+    const stopWatchChange = chat.onThreadChange(() => watched.changed());
     // A turn the notebook's kernel runs in it (`%%chat`, `%chat QUESTION`): the same,
     // from the kernel's messages (kernelturns.ts).
     const stopKernelTurns = followKernelTurns(chat, link);
@@ -193,6 +200,8 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
         stopRemember();
         stopFollow();
         stopTurnSignals();
+        stopWatchChange();
+        watched.stop();
         stopKernelTurns();
         stopContext();
         link.openChanged.disconnect(showOpen);

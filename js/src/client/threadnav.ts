@@ -32,9 +32,22 @@ export class ThreadSession extends TurnSession {
    * failure is shown when the thread is loaded again and still ends where it failed.
    */
   heardTurn(turn: TurnSignal): void {
-    if (turn.source === this) return;
+    // The server's word carries no failure, and says nothing of one another chat gave.
+    if (turn.source === this || turn.lastItemId !== undefined) return;
     if (turn.phase === "ended" && turn.failure) this.failedElsewhere.set(turn.threadId, turn.failure);
     else this.failedElsewhere.delete(turn.threadId);
+  }
+
+  /**
+   * Whether a turn another chat, tab or browser runs in the thread shown here is to be
+   * followed (or the thread loaded again, once it ended): not this chat's own, not while
+   * it answers or follows one (its own catch-up shows the other), and not when the
+   * server says the thread's newest item is one this chat holds (it has that turn).
+   */
+  followsTurn(turn: TurnSignal): boolean {
+    if (turn.source === this || this.busy || turn.threadId !== this.threadId) return false;
+    const last = turn.lastItemId;
+    return !(turn.phase === "ended" && last && this.state.items.some((item) => item.id === last));
   }
 
   /** Forget the current thread; the next message creates a new one. */

@@ -35,6 +35,11 @@ export interface TurnSignal {
    * ends before the follower's `TURN.WATCH` reaches the server).
    */
   failure?: TurnFailure;
+  /**
+   * Said by the server (threadwatch.ts), of a thread whose turn began or ended elsewhere:
+   * its newest shown item now (null: none). A chat holding it has that turn already.
+   */
+  lastItemId?: string | null;
 }
 
 /** What another tab's turn comes from: no session of this page. */

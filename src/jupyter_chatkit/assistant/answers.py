@@ -25,6 +25,7 @@ from .opening import hold_opening
 from .results import JsonResult, StreamResult, describe_validation_error, safe_message, sse
 from .running import answer_own, own_request
 from .step_starts import answer_step_started
+from .turn_changes import answer_changes
 
 if TYPE_CHECKING:
     from ..protocol import RequestContext
@@ -70,6 +71,8 @@ async def _answer(
             return JsonResult.error(400, describe_validation_error(exc))
         if own[0] == Turn.STEP_STARTED:
             return await answer_step_started(server, own[1], context)
+        if own[0] == Turn.CHANGES:
+            return await answer_changes(own[1], server.running, server.store, context)
         return await answer_own(*own, server.running, server.store, context)
     if is_streaming_req(request):
         return StreamResult(_guarded_stream(server, request, context))

@@ -39,6 +39,7 @@ from chatkit.types import (
 from ..protocol import ErrorCode, RequestContext, Turn
 from ..store.engine import describe_store_failure, is_store_unavailable, store_failure_message
 from .results import JsonResult, StreamResult, safe_message, sse
+from .turn_changes import TurnChanges
 
 if TYPE_CHECKING:
     from chatkit.store import Store
@@ -179,6 +180,8 @@ class RunningTurns:
         self._deleted: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
         self._stopping: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
         self._last = LastSerialized()
+        # Pages showing a thread wait on it for its turns (Turn.CHANGES).
+        self.changes = TurnChanges()
 
     def serialized(self, event: object) -> bytes | None:
         """The JSON a turn made of ``event`` when it kept it just now, else None."""
@@ -188,6 +191,7 @@ class RunningTurns:
         """A turn of ``thread_id`` starts (or queues for the thread), driven by this task."""
         turn = RunningTurn(thread_id, context.user_id, asyncio.current_task(), _last=self._last)
         self._turns.setdefault(thread_id, []).append(turn)
+        self.changes.changed(context.user_id, thread_id)
         return turn
 
     def end(self, turn: RunningTurn) -> None:
@@ -197,6 +201,7 @@ class RunningTurns:
             turns.remove(turn)
             if not turns:
                 del self._turns[turn.thread_id]
+            self.changes.changed(turn.user_id, turn.thread_id)
         turn.close()
 
     def answering(self, thread_id: str) -> bool:
@@ -259,6 +264,7 @@ class RunningTurns:
             if turn.task is not None and not turn.task.done()
         }
         tasks.discard(asyncio.current_task())
+        self.changes.wake_all()
         for task in tasks:
             self._stopping.add(task)
             task.cancel()
@@ -274,8 +280,9 @@ class RunningTurns:
             yield chunk
 
 
-# Requests of our own (see protocol.Turn); STEP_STARTED is answered by step_starts.py.
-_OWN = (Turn.STOP, Turn.WATCH, Turn.STEP_STARTED)
+# Requests of our own (see protocol.Turn); STEP_STARTED is answered by step_starts.py,
+# CHANGES by turn_changes.py.
+_OWN = (Turn.STOP, Turn.WATCH, Turn.STEP_STARTED, Turn.CHANGES)
 
 
 def own_request(body: bytes | str) -> tuple[str, Any] | None:

@@ -1,0 +1,124 @@
+"""A page showing a thread hears when a turn begins or ends in it elsewhere (another
+browser, the same user): ``Turn.CHANGES``, a bounded long-poll on an in-process
+notifier (assistant/turn_changes.py). Never about another user's thread."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from agents.testing import ModelStep, ScriptedModel, assistant_message
+from chatkit.types import AssistantMessageItem, ThreadCreatedEvent
+
+from jupyter_chatkit.assistant.server import JsonResult
+from jupyter_chatkit.protocol import Turn
+from jupyter_chatkit.store import SQLStore, open_store
+
+from .chatkit_helpers import ALICE, BOB, json_call, make_assistant, req, stream, user_input
+from .test_running_turns_review import _alice_waiting
+
+
+def _changes(**params: Any) -> bytes:
+    return req(Turn.CHANGES, **params)
+
+
+@pytest.mark.asyncio
+async def test_a_page_hears_a_turn_end_and_never_another_users(sqlite_store: SQLStore) -> None:
+    release = asyncio.Event()
+    _, assistant, reader, thread_id = await _alice_waiting(sqlite_store, "Elsewhere", release)
+
+    # Alice's other browser shows the thread: it runs a turn now.
+    status, now = await json_call(assistant, _changes(thread_ids=[thread_id], now=True))
+    assert status == 200
+    assert [(c["thread_id"], c["answering"]) for c in now["changed"]] == [(thread_id, True)]
+    alice = asyncio.ensure_future(
+        assistant.handle(_changes(thread_ids=[thread_id], since=now["since"]), ALICE)
+    )
+    # Bob, with Alice's thread id, waits too.
+    bob = asyncio.ensure_future(assistant.handle(_changes(thread_ids=[thread_id]), BOB))
+    await asyncio.sleep(0)
+    assert not alice.done()
+
+    release.set()
+    await asyncio.wait_for(reader, 10)
+    heard = await asyncio.wait_for(alice, 10)
+    assert isinstance(heard, JsonResult) and heard.status == 200
+    changed = json.loads(heard.body)["changed"]
+    items = await sqlite_store.load_thread_items(thread_id, None, 20, "desc", ALICE)
+    answer = next(i for i in items.data if isinstance(i, AssistantMessageItem))
+    assert changed == [{"thread_id": thread_id, "answering": False, "last_item_id": answer.id}]
+
+    # A page whose wait began after the turn ended (between two waits) hears it at once.
+    status, again = await json_call(assistant, _changes(thread_ids=[thread_id], since=now["since"]))
+    assert [c["last_item_id"] for c in again["changed"]] == [answer.id]
+
+    # Bob's wait was not woken by Alice's turn, and his own look reads none of her items.
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert not bob.done()
+    bob.cancel()
+    status, bobs = await json_call(assistant, _changes(thread_ids=[thread_id], now=True), BOB)
+    assert status == 200
+    assert all(c["last_item_id"] is None and not c["answering"] for c in bobs["changed"])
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"thread_ids": []},
+        {"thread_ids": "thr_1"},
+        {"thread_ids": [7]},
+        {"thread_ids": ["t"] * 17},
+    ],
+)
+async def test_a_bad_changes_request_is_a_clear_400(
+    sqlite_store: SQLStore, params: dict[str, Any]
+) -> None:
+    assistant = make_assistant(sqlite_store, ScriptedModel([]))
+    status, body = await json_call(assistant, _changes(**params))
+    assert status == 400 and body["message"]
+
+
+@pytest.mark.asyncio
+async def test_a_page_shown_again_catches_up_with_another_process(tmp_path: Path) -> None:
+    # Two server processes on one store (JupyterHub-like): a turn run by one wakes no
+    # wait on the other (its notifier is in-process), and a page shown again asks ``now``,
+    # which reads the store: the other process's answer is there.
+    url = f"sqlite:///{tmp_path / 'two.sqlite3'}"
+    store_a, store_b = await open_store(url), await open_store(url)
+    try:
+        model = ScriptedModel(
+            [
+                ModelStep(output=[assistant_message("First", item_id="m1")]),
+                ModelStep(output=[assistant_message("From A", item_id="m2")]),
+            ]
+        )
+        a = make_assistant(store_a, model)
+        b = make_assistant(store_b, ScriptedModel([]))
+        created = await stream(a, req("threads.create", input=user_input("hi")))
+        thread_id = next(e.thread.id for e in created if isinstance(e, ThreadCreatedEvent))
+        _, before = await json_call(b, _changes(thread_ids=[thread_id], now=True))
+        waiting = asyncio.ensure_future(
+            b.handle(_changes(thread_ids=[thread_id], since=before["since"]), ALICE)
+        )
+        more = req("threads.add_user_message", thread_id=thread_id, input=user_input("more"))
+        await stream(a, more)
+        for _ in range(5):
+            await asyncio.sleep(0)
+        assert not waiting.done()
+        waiting.cancel()
+        _, after = await json_call(b, _changes(thread_ids=[thread_id], now=True))
+        assert [c["last_item_id"] for c in before["changed"]] != [
+            c["last_item_id"] for c in after["changed"]
+        ]
+        items = await store_b.load_thread_items(thread_id, None, 5, "desc", ALICE)
+        assert after["changed"][0]["last_item_id"] == items.data[0].id
+        assert isinstance(items.data[0], AssistantMessageItem)
+    finally:
+        await store_a.close()
+        await store_b.close()
