@@ -8,6 +8,7 @@ pytest_plugins: list[str] = [
     "tests.fixtures.fake_llm",
     "tests.fixtures.postgres",
     "tests.fixtures.store",
+    "tests.fixtures.shared_labs",
     "tests.fixtures.jupyter_servers",
     "tests.fixtures.browser",
     "tests.fixtures.ipython",

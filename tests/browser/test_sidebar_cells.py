@@ -1,0 +1,296 @@
+"""The sidebar's actions on a notebook's cells in a real JupyterLab, driven through real
+Chromium: a code card's Insert and Insert & run, Replace and its undo, Fix this error and
+Explain this cell.
+
+The model is the fake OpenAI-compatible server (``scripted_llm``). The JupyterLab (under a
+non-root base URL, as on JupyterHub) and its kept page are shared with test_sidebar.py
+(``SHARED_LAB``). Screenshots land in ``test-output/<test name>/``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from tests.browser.sidebar_chat import last_user_message, tool_then_answer
+from tests.fixtures.browser import (
+    ASSISTANT,
+    INPUT,
+    PANEL,
+    USER,
+    LabPage,
+    poll_page,
+    send,
+    tool_output,
+    wait_idle,
+)
+from tests.fixtures.chat_ui import open_notebook, open_panel_from_palette
+from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
+
+JUPYTER_BASE_URL = "/user/ada/"  # read by the jupyter_lab fixture
+# One kept JupyterLab page for the module's lab_page tests (tests/fixtures/lab_reuse.py).
+REUSE_LAB_PAGE = True
+# One JupyterLab and kept page for the sidebar's modules (tests/fixtures/shared_labs.py).
+SHARED_LAB = "sidebar"
+
+
+# -- tests ------------------------------------------------------------------------------
+
+
+CSV_CODE = 'import pandas as pd\n\ndf = pd.read_csv("data.csv")\ndf.head()'
+# The keyboard is on the notebook's active cell, in command mode.
+KEYS_ON_ACTIVE_CELL = (
+    "return nb.content.mode === 'command'"
+    " && nb.content.activeCell.node.contains(document.activeElement);"
+)
+
+
+def test_insert_code_card_below_active_cell(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    open_notebook(
+        lab_page,
+        "insert.ipynb",
+        ["import pandas\ndf = pandas.DataFrame({'a': [1, 2, 3], 'b': [4.0, 5.0, 6.0]})", "# last"],
+    )
+    lab_page.set_active_cell(0)
+    open_panel_from_palette(page)
+    scripted_llm.script(
+        Reply(tool_calls=[ToolCall("propose_code", {"code": CSV_CODE, "title": "Load"})]),
+        Reply("Insert it below."),
+    )
+    send(page, "write code to load a csv file")
+    card = page.locator(f"{PANEL} .jck-widget").last
+    card.wait_for(state="visible")
+    code = str(card.locator("pre code").first.inner_text()).rstrip("\n")
+    assert code == CSV_CODE
+    screenshot(page, "card")
+    card.get_by_role("button", name=re.compile(r"^Insert$")).first.click()
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget.content.widgets.length === 3"
+    )
+    sources = lab_page.cell_sources()
+    assert sources[1] == code, sources
+    assert sources[2] == "# last"
+    assert lab_page.notebook_js("return nb.content.activeCellIndex;") == 1
+    # The keyboard is on the new cell in command mode (Shift+Enter runs it), not on the
+    # card's button (where Shift+Enter inserted again).
+    assert lab_page.notebook_js(KEYS_ON_ACTIVE_CELL)
+    screenshot(page, "inserted")
+    # "Insert & run" (a server action answered by a client effect) inserts below the new
+    # active cell and runs it: data.csv does not exist, so the new cell shows an error.
+    card.get_by_role("button", name="Insert & run").first.click()
+    page.wait_for_function(
+        "() => { const c = window.jupyterapp.shell.currentWidget.content.widgets[2];"
+        " return !!c && c.model.executionCount !== null && c.model.outputs.length > 0; }"
+    )
+    assert lab_page.cell_sources()[2] == code
+    assert lab_page.cell_sources()[3] == "# last"
+    # The chat was told the insertion worked (a cell that raises still got the code).
+    status = page.locator(f"{PANEL} .jck-sr").inner_text()
+    assert "Inserted below and running" in status, status
+    assert lab_page.notebook_js(KEYS_ON_ACTIVE_CELL)
+    page.locator(".jp-chatkit-ask-error").first.wait_for(state="visible")
+    screenshot(page, "inserted-and-ran")
+
+    # The keyboard goes to the new cell only from where the click left it: a person who
+    # moved on while the insert was on its way (the server answers the card's action)
+    # keeps typing where they are, in the chat's message box or in a cell's editor.
+    box = page.locator(INPUT)
+    cells = "window.jupyterapp.shell.currentWidget.content.widgets.length"
+    insert, insert_and_run = re.compile(r"^Insert$"), re.compile(r"^Insert & run$")
+    for where, name in (
+        ("message box", insert),
+        ("cell editor", insert),
+        ("cell editor", insert_and_run),
+    ):
+        count = page.evaluate(f"() => {cells}")
+        ran = lab_page.notebook_js(RAN_CELLS)
+        with held_action(page):
+            card.get_by_role("button", name=name).first.click()
+            if where == "message box":
+                box.click()
+                page.keyboard.type("still typing")
+            else:
+                page.locator(".jp-Notebook .jp-Cell").first.locator(".cm-content").click()
+                page.keyboard.press("Control+End")
+                page.keyboard.type("  # mine")
+        page.wait_for_function(f"() => {cells} === {count + 1}")
+        if name is insert_and_run:
+            # A focus move once the kernel ran the new cell would come after that.
+            def new_cell_ran(before: int = ran) -> bool:
+                return bool(lab_page.notebook_js(RAN_CELLS) > before)
+
+            poll_page(page, new_cell_ran, "the inserted cell never ran")
+        # (Two frames: what the insert deferred, a scroll's end, has run.)
+        page.evaluate(
+            "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
+        )
+        if where == "message box":
+            assert page.evaluate(
+                "(sel) => document.activeElement === document.querySelector(sel)", INPUT
+            )
+            page.keyboard.type(" on")
+            assert box.input_value() == "still typing on"
+            box.fill("")
+        else:
+            assert lab_page.notebook_js(
+                "return nb.content.mode === 'edit' && nb.content.activeCellIndex === 0"
+                " && nb.content.widgets[0].node.contains(document.activeElement);"
+            )
+            page.keyboard.type("!")
+            assert lab_page.cell_sources()[0].endswith("  # mine!")
+    screenshot(page, "kept-typing")
+
+
+# Code cells of the current notebook that have run (an execution count).
+RAN_CELLS = (
+    "return nb.content.widgets.filter("
+    "c => c.model.type === 'code' && c.model.executionCount !== null).length;"
+)
+
+
+@contextlib.contextmanager
+def held_action(page: Any) -> Iterator[None]:
+    """Hold the chat's next widget action (``threads.custom_action``) at the page until the
+    block ends; the other requests go on."""
+    held: list[Any] = []
+
+    def hold(route: Any) -> None:
+        if not held and "threads.custom_action" in (route.request.post_data or ""):
+            held.append(route)
+        else:
+            route.fallback()
+
+    page.route("**/jupyter-chatkit/chatkit", hold)
+    try:
+        yield
+        # The click's request reached the page's routing (it is made at the click).
+        page.wait_for_function("() => true")
+        poll_page(page, lambda: bool(held), "the widget action never reached the page's routing")
+    finally:
+        for route in held:
+            route.fallback()
+        page.unroute("**/jupyter-chatkit/chatkit", hold)
+
+
+def test_replace_active_cell_and_undo(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    open_notebook(lab_page, "replace.ipynb", ["original = 1", "second = 2", "# end"], run=False)
+    lab_page.set_active_cell(1)
+    open_panel_from_palette(page)
+    scripted_llm.script(Reply(f"Like this:\n\n```python\n{CSV_CODE}\n```"))
+    send(page, "write code to load a csv file")
+    bar = page.locator(f"{PANEL} .jck-code-bar").last
+    bar.wait_for(state="visible")
+    code = str(page.locator(f"{PANEL} .jck-code").last.locator("pre code").inner_text()).rstrip(
+        "\n"
+    )
+    bar.locator(".jck-replace").click()
+    # The change is shown as a diff first; Replace applies it.
+    page.locator(".jp-Dialog").get_by_role("button", name="Replace the cell").click()
+    notice = page.locator(f"{PANEL} .jp-chatkit-notice")
+    notice.wait_for(state="visible")
+    assert "Replaced cell 2" in notice.inner_text()
+    assert code == CSV_CODE
+    assert lab_page.cell_sources() == ["original = 1", code, "# end"]
+    screenshot(page, "replaced")
+    # The keyboard went to the replaced cell: Shift+Enter runs it (it used to reopen the
+    # dialog from the card's button, now showing no change).
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget.content.widgets[1].model.executionCount"
+        " !== null"
+    )
+    assert page.locator(".jp-Dialog").count() == 0
+    notice.get_by_role("button", name="Undo").click()
+    assert lab_page.cell_sources() == ["original = 1", "second = 2", "# end"]
+    assert "Restored cell 2" in notice.inner_text()
+
+
+def test_replace_is_one_step_of_the_cells_own_undo(lab_page: LabPage, page: Any) -> None:
+    """Ctrl+Z in the cell's editor reverts exactly the replacement (no merged typing)."""
+    open_notebook(lab_page, "undo.ipynb", ["before = 1"], run=False)
+    lab_page.set_active_cell(0)
+    lab_page.command("jupyter-chatkit:replace-active-cell", {"code": "after = 2"})
+    assert lab_page.cell_sources() == ["after = 2"]
+    assert lab_page.notebook_js("return nb.content.widgets[0].model.sharedModel.canUndo();")
+    lab_page.notebook_js("nb.content.widgets[0].model.sharedModel.undo();")
+    assert lab_page.cell_sources() == ["before = 1"]
+
+
+def test_ask_about_this_error(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    open_notebook(lab_page, "error.ipynb", ["rates = {'a': 1}", "total = rates['a'] / 0"])
+    tool_then_answer(scripted_llm, "get_notebook_cells", "Cell 2 divides by zero.")
+    button = page.locator(".jp-chatkit-ask-error")
+    button.wait_for(state="visible")
+    assert button.count() == 1  # only the error output, not the good cell
+    # The button says what it sends ("Fix the error in cell 2: ..."), as /fix does.
+    assert button.inner_text().strip() == "Fix this error"
+    screenshot(page, "error-button")
+    # The same action is in the context menu of the error output.
+    page.locator(".jp-chatkit-error-output").first.click(button="right")
+    menu_item = page.locator(".lm-Menu-item", has_text="Fix This Error")
+    menu_item.wait_for(state="visible")
+    screenshot(page, "error-context-menu")
+    page.keyboard.press("Escape")
+    button.click()
+    page.locator(INPUT).wait_for(state="visible")
+    page.wait_for_function(
+        "([sel]) => document.querySelectorAll(sel).length > 0", arg=[ASSISTANT], timeout=60_000
+    )
+    wait_idle(page)
+    asked = last_user_message(page)
+    # A compact reference; the cell and its error go as context (the tag), not as text.
+    assert asked.startswith("Fix the error in cell 2: ZeroDivisionError")
+    assert "rates['a'] / 0" not in asked
+    assert "\x1b[" not in asked
+    page.locator(ASSISTANT, has_text="Cell 2 divides by zero.").wait_for(state="visible")
+    wait_idle(page)
+    # What the model was asked, and what the notebook tool showed it.
+    assert "ZeroDivisionError" in json.dumps(scripted_llm.requests[0]["messages"][-2:])
+    errors = [o for c in tool_output(scripted_llm)["cells"] for o in c.get("outputs", [])]
+    assert [o["ename"] for o in errors if o.get("output_type") == "error"] == ["ZeroDivisionError"]
+    screenshot(page, "asked")
+
+
+def test_a_syntax_errors_message_names_the_cells_line(
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM
+) -> None:
+    """IPython's SyntaxError says "(537175822.py, line 1)", its temp file for the cell:
+    the person's message says the cell's line instead."""
+    open_notebook(lab_page, "syntax.ipynb", ["total = 1 +* 2"])
+    scripted_llm.script(Reply("An operator too many."))
+    page.locator(".jp-chatkit-ask-error").click()
+    page.locator(ASSISTANT, has_text="An operator too many.").wait_for(state="visible")
+    asked = last_user_message(page)
+    assert asked.startswith("Fix the error in cell 1: SyntaxError"), asked
+    assert "line 1" in asked and ".py" not in asked, asked
+    wait_idle(page)
+
+
+def test_explain_cell_from_context_menu(
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM
+) -> None:
+    open_notebook(lab_page, "explain.ipynb", ["squares = [n * n for n in range(10)]"], run=False)
+    tool_then_answer(scripted_llm, "get_active_cell", "It squares 0 to 9.")
+    page.locator(".jp-Notebook .jp-Cell").first.click(button="right")
+    page.locator(".lm-Menu-item", has_text="Explain This Cell").click()
+    page.locator(INPUT).wait_for(state="visible")
+    page.locator(USER).first.wait_for(state="visible")
+    assert last_user_message(page).startswith("Explain cell 1")
+    page.locator(ASSISTANT, has_text="It squares 0 to 9.").wait_for(state="visible")
+    wait_idle(page)
+    # The cell went as the reference's context.
+    assert "squares = [n * n for n in range(10)]" in json.dumps(scripted_llm.requests[0])
+    # get_active_cell gave the model the cell that was right-clicked.
+    assert tool_output(scripted_llm)["cell"]["source"] == "squares = [n * n for n in range(10)]"
