@@ -91,15 +91,23 @@ test("one wait for the page; the server's word reaches its chats; none while hid
       [["thr_b", "ended", true, "msg_9"]],
     );
 
-    // Hidden: the wait ends and nothing is asked; shown again: a catch-up at once.
-    page.setHidden(true);
-    assert.ok(third.aborted);
+    // A wait the server let go at once, nothing changed: no new one right away (no busy
+    // loop), until a chat shows another thread.
+    third.answer({ since: "e:3", changed: [] });
     await new Promise((resolve) => setTimeout(resolve, 0));
     assert.equal(page.asked.length, 3);
-    page.setHidden(false);
-    const caughtUp = await page.nth(3);
-    assert.equal(caughtUp.body.params.now, true);
+    b.changed();
+    const fourth = await page.nth(3);
+
+    // Hidden: the wait ends and nothing is asked; shown again: a catch-up at once.
+    page.setHidden(true);
+    assert.ok(fourth.aborted);
+    await new Promise((resolve) => setTimeout(resolve, 0));
     assert.equal(page.asked.length, 4);
+    page.setHidden(false);
+    const caughtUp = await page.nth(4);
+    assert.equal(caughtUp.body.params.now, true);
+    assert.equal(page.asked.length, 5);
   } finally {
     a.stop();
     b.stop();

@@ -38,6 +38,11 @@ export interface ThreadWatchHandle {
 export const MAX_WATCHED = 16;
 /** The least time between two catch-ups on focus or visibility. */
 const CATCH_UP_MS = 3000;
+/**
+ * An answer with no change that came sooner than this (the server let the wait go: more
+ * waits of the user than it holds) is followed by a pause as long: never a busy loop.
+ */
+const EARLY_MS = 5000;
 /** Waits after failed requests: 2 s, doubling, up to a minute. */
 const RETRY_MS = 2000;
 const MAX_RETRY_MS = 60_000;
@@ -160,6 +165,7 @@ function makeWatch(win: Window, doc: Document): PageWatch {
         askedFor = ids.join(" ");
         const params = { thread_ids: ids, ...(since ? { since } : {}), ...(now ? { now: true } : {}) };
         let answer: { since?: unknown; changed?: unknown };
+        const asked = Date.now();
         try {
           answer = (await chat.request({ type: TURN.CHANGES, params }, controller.signal)) as typeof answer;
         } catch (e) {
@@ -175,7 +181,9 @@ function makeWatch(win: Window, doc: Document): PageWatch {
         }
         failures = 0;
         if (typeof answer?.since === "string") since = answer.since;
-        if (Array.isArray(answer?.changed)) tell(answer.changed as Changed[]);
+        const changed = Array.isArray(answer?.changed) ? (answer.changed as Changed[]) : [];
+        tell(changed);
+        if (!now && !changed.length && Date.now() - asked < EARLY_MS) await pause(EARLY_MS);
       }
     } finally {
       running = false;

@@ -42,8 +42,9 @@ log = logging.getLogger("jupyter_chatkit")
 WAIT_SECONDS = 25.0
 # Threads one request may list (a page shows a few: the sidebar's, its widgets').
 MAX_THREADS = 16
-# Waits one user may hold at once (pages, tabs): a further one answers the oldest now.
-MAX_WAITS_PER_USER = 8
+# Waits one user may hold at once (pages, tabs; a page that went on to other threads
+# leaves its wait here until it times out): a further one answers the oldest now.
+MAX_WAITS_PER_USER = 32
 # Changes remembered for a ``since`` (threads, by user); an older one reports them all.
 MAX_REMEMBERED = 4096
 # Newest items read to find the newest shown one (hidden context is not shown).
