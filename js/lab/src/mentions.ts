@@ -219,7 +219,15 @@ export function labMentions(link: NotebookLink): MentionSource {
   };
 }
 
-/** `/explain` and `/fix` for the attached notebook; `send` sends the message. */
+/** The command's message, then the person's own words after it (`/fix use polars`). */
+function withWords(parts: MessagePart[], words: string): MessagePart[] {
+  return words.trim() ? [...parts, `\n\n${words.trim()}`] : parts;
+}
+
+/**
+ * `/explain` and `/fix` for the attached notebook; `send` sends the message. A command
+ * that cannot run says why and answers false (the composer keeps what was typed).
+ */
 export function labCommands(
   link: NotebookLink,
   send: (parts: MessagePart[]) => void,
@@ -229,22 +237,26 @@ export function labCommands(
     {
       name: "explain",
       description: "Explain the active cell",
-      run: () => {
+      run: (words) => {
         const panel = link.panel;
         // The cell the chips name (a blank or `%chat` cell active: the one worked in).
         const cell = panel && chipCell(panel);
-        if (!panel || !cell) notify("Open a notebook and select a cell to explain.");
-        else send(explainParts(panel, cell));
+        if (!panel || !cell) {
+          notify("Open a notebook and select a cell to explain.");
+          return false;
+        }
+        send(withWords(explainParts(panel, cell), words));
+        return true;
       },
     },
     {
       name: "fix",
       description: "Fix the error in the active cell (or the last one that failed)",
-      run: () => {
+      run: (words) => {
         const panel = link.panel;
         if (!panel) {
           notify("Open a notebook first.");
-          return;
+          return false;
         }
         const cells = panel.content.widgets;
         const active = chipCell(panel);
@@ -253,8 +265,12 @@ export function labCommands(
             ? active
             : // A cell kept out (privatecells.ts) is sent only when the person is on it.
               [...cells].reverse().find((c) => errorOutputs(c).length && !isPrivate(c.model));
-        if (!failing) notify("No cell of this notebook shows an error.");
-        else send(fixErrorParts(panel, failing, errorOutputs(failing)[0]));
+        if (!failing) {
+          notify("No cell of this notebook shows an error.");
+          return false;
+        }
+        send(withWords(fixErrorParts(panel, failing, errorOutputs(failing)[0]), words));
+        return true;
       },
     },
   ];

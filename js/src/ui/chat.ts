@@ -265,7 +265,14 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     options.mentions ?? (options.clientTools ? toolMentions(options.clientTools) : null),
     () => [
       ...(options.commands ?? []),
-      { name: "new", description: "Start a new conversation", run: () => newThread(true) },
+      {
+        name: "new",
+        description: "Start a new conversation",
+        run: () => {
+          newThread(true);
+          return true;
+        },
+      },
     ],
     (text) => composerBox.setText(text),
     // What the box mentions (`@df`) is read with the message: the chips row names it too.

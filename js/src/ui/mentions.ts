@@ -24,8 +24,11 @@ export interface MentionSource {
 export interface SlashCommand {
   name: string;
   description: string;
-  /** Run it (the text after the command as `args`); the composer is cleared first. */
-  run(args: string): void;
+  /**
+   * Run it (the text after the command as `args`); the composer is cleared first, and
+   * given its text back when this answers `false` (the command could not run).
+   */
+  run(args: string): boolean | undefined;
 }
 
 interface Option {
@@ -189,10 +192,12 @@ export class Completer {
             label: `/${c.name}`,
             detail: c.description,
             pick: () => {
-              const args = this.input.value.slice(before.length).trim();
+              const typed = this.input.value;
+              const args = typed.slice(before.length).trim();
               this.setText("");
               this.close();
-              c.run(args);
+              // Not run (no notebook, no cell): what was typed stays to send another way.
+              if (c.run(args) === false) this.setText(typed);
             },
           })),
       );
