@@ -74,6 +74,9 @@ async def test_a_page_hears_a_turn_end_and_never_another_users(sqlite_store: SQL
         {"thread_ids": "thr_1"},
         {"thread_ids": [7]},
         {"thread_ids": ["t"] * 17},
+        # Ids no store can hold (a NUL, a lone surrogate): no conversation of theirs.
+        {"thread_ids": ["thr\x00"], "now": True},
+        {"thread_ids": ["thr\ud800"], "now": True},
     ],
 )
 async def test_a_bad_changes_request_is_a_clear_400(

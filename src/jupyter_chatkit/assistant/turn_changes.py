@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import secrets
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from chatkit.types import HiddenContextItem, SDKHiddenContextItem
 
 from ..protocol import RequestContext, Turn
 from ..store.engine import describe_store_failure, is_store_unavailable, store_failure_message
-from .results import JsonResult
+from .results import JsonResult, safe_message
 
 if TYPE_CHECKING:
     from chatkit.store import Store
@@ -50,6 +51,8 @@ MAX_REMEMBERED = 4096
 # Newest items read to find the newest shown one (hidden context is not shown).
 _LAST_ITEMS = 4
 _HIDDEN = (HiddenContextItem, SDKHiddenContextItem)
+# What no conversation id holds, nor any store text: a NUL, a lone surrogate.
+_NO_ID = re.compile("[\x00\ud800-\udfff]")
 
 
 @dataclass
@@ -142,7 +145,7 @@ def _threads(params: Any) -> frozenset[str] | str:
         return f"{Turn.CHANGES} needs params.thread_ids, a list of conversation ids."
     if len(ids) > MAX_THREADS:
         return f"{Turn.CHANGES} takes at most {MAX_THREADS} conversations."
-    if not all(isinstance(i, str) and i for i in ids):
+    if not all(isinstance(i, str) and i and not _NO_ID.search(i) for i in ids):
         return f"{Turn.CHANGES}: each of params.thread_ids is a conversation id (a string)."
     return frozenset(ids)
 
@@ -175,6 +178,9 @@ async def answer_changes(
                     continue
                 last = next((i.id for i in page.data if not isinstance(i, _HIDDEN)), None)
             reported.append({"thread_id": thread_id, "answering": answering, "last_item_id": last})
+    except ValueError as exc:
+        # An id no store holds (a NUL, a lone surrogate): as Turn.STOP and WATCH answer it.
+        return JsonResult.error(400, safe_message(exc))
     except Exception as exc:
         if is_store_unavailable(exc):
             log.error("The conversation store is unavailable: %s", describe_store_failure(exc))
