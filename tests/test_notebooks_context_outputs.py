@@ -85,7 +85,7 @@ def test_a_saved_notebook_reaches_the_model_bounded(
     by_index = {c["index"]: c for c in result["cells"]}
     # The newest cell's 5 MB log: its head, how much was cut, and its last line.
     stdout, stderr = by_index[1_000]["outputs"]
-    assert stdout["text"].startswith("epoch 1: loss=0.5") and "chars not shown" in stdout["text"]
+    assert stdout["text"].startswith("epoch 1: loss=0.5") and "more characters] …" in stdout["text"]
     assert stdout["text"].endswith("epoch 1: loss=0.5\nsaved.\n")
     assert stderr["text"] == LAST_LINE + "\n"
     # Images and base64 say their kind and size, never their bytes.
@@ -166,5 +166,5 @@ def test_long_runs_of_text_are_not_taken_for_base64() -> None:
     for text in ("ACGT" * 500, "0123456789abcdef" * 50, "x" * 5000):
         assert without_base64(text) == text
     printed = output_text({"output_type": "stream", "name": "stdout", "text": "GATTACA" * 2000})
-    assert printed["text"].startswith("GATTACA") and "chars not shown" in printed["text"]
-    assert without_base64(PNG) == f"…[base64-like text, {len(PNG):,} chars not shown]"
+    assert printed["text"].startswith("GATTACA") and "more characters] …" in printed["text"]
+    assert without_base64(PNG) == f"…[base64-like text, {len(PNG)} chars not shown]"

@@ -9,6 +9,7 @@
 import type { Cell, ICodeCellModel } from "@jupyterlab/cells";
 import type * as nbformat from "@jupyterlab/nbformat";
 import type { NotebookPanel } from "@jupyterlab/notebook";
+import { ERROR_RULES } from "./error-rules.generated";
 import { withCellLines } from "./errortext";
 import { RUN_CODE } from "./grouperror";
 import { isPrivate, keptOut } from "./privatecells";
@@ -28,16 +29,17 @@ export const LIMITS = {
   defaultMaxCells: 30,
   maxMaxCells: 200,
   selectionChars: 2000,
-  tracebackChars: 2000,
+  tracebackChars: ERROR_RULES.limits.tracebackChars as number,
 };
 
 /** Text without ANSI escape sequences (IPython colours its tracebacks). */
 export { stripAnsi };
 
-const USER_FRAME = /^\s*(?:Cell In ?\[|Input In ?\[|File <ipython-input|<ipython-input)/;
-// Installed packages, the standard library, and compiled Cython sources (pandas shows
-// them by a relative path: "pandas/_libs/index.pyx:172").
-const LIB_PATH = /(?:site-packages|dist-packages)[/\\]|\/lib\/python\d|\.p(?:yx|xi|xd)\b/;
+// The patterns and bounds are the kernel's too (context_policy/error_rules.py).
+const USER_FRAME = new RegExp(ERROR_RULES.userHeader);
+const FRAME_HEADER = new RegExp(ERROR_RULES.frameHeader);
+// Installed packages, the standard library, and compiled Cython sources.
+const LIB_PATH = new RegExp(ERROR_RULES.libPath);
 
 function isUserFrame(block: string): boolean {
   const head = block.trimStart().split("\n", 1)[0];
@@ -49,10 +51,7 @@ function clipEnd(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-const CHAIN_MARKERS = [
-  "The above exception was the direct cause of the following exception",
-  "During handling of the above exception, another exception occurred",
-];
+const CHAIN_MARKERS: readonly string[] = ERROR_RULES.chainMarkers;
 
 const REPEAT_NOTE = "\n… the frame above repeated ";
 
@@ -84,7 +83,7 @@ function collapseRepeats(frames: TbFrame[]): TbFrame[] {
 
 // A recursion through several functions (a calls b calls a) repeats a block of frames;
 // blocks up to this long are told once. Mirrors kernel.error_description.CYCLE_FRAMES.
-const CYCLE_FRAMES = 4;
+const CYCLE_FRAMES = ERROR_RULES.limits.cycleFrames;
 
 /** Runs of a block of 2 to CYCLE_FRAMES frames repeated (a mutual recursion) as that
  * block once, saying how often it repeated (as the kernel's collapse_cycles). */
@@ -120,8 +119,8 @@ function collapseCycles(frames: TbFrame[]): TbFrame[] {
 }
 
 /** Earlier exceptions of a chain shown (the rest counted), and each one's share. */
-const CHAIN_LINKS = 3;
-const LINK_CHARS = 700;
+const CHAIN_LINKS = ERROR_RULES.limits.chainLinks;
+const LINK_CHARS = ERROR_RULES.limits.linkChars;
 
 /**
  * An IPython traceback reduced to what the model needs: the user's own frames, the
@@ -157,7 +156,7 @@ export function reduceTraceback(
       continue;
     }
     const first = head.split("\n", 1)[0];
-    if (/^(Cell In|Input In|File |<ipython-input)/.test(head) || first.includes("/ipykernel_")) {
+    if (FRAME_HEADER.test(head) || first.includes("/ipykernel_")) {
       frames.push({ text: block, user: isUserFrame(block) });
     } else {
       final = final ? `${final}\n${head}` : head;
@@ -189,15 +188,17 @@ function reduceFrames(all: TbFrame[], finalLine: string, max: number): string {
   // Each part with how many frames it stands for (a gap's marker counts them).
   const parts: [string, number][] = [];
   let prev = -1;
+  // A gap counts the frames its entries stand for (a recursion collapsed is many).
+  const count = (from: number, to: number) => frames.slice(from, to).reduce((n, f) => n + (f.n ?? 1), 0);
   for (const i of keep) {
-    const skipped = i - prev - 1;
+    const skipped = count(prev + 1, i);
     if (skipped > 0) parts.push([`… ${skipped} library frame${skipped > 1 ? "s" : ""} omitted`, skipped]);
-    parts.push([clipEnd(frames[i].text.trimEnd(), 500), frames[i].n ?? 1]);
+    parts.push([clipEnd(frames[i].text.trimEnd(), ERROR_RULES.limits.frameChars), frames[i].n ?? 1]);
     prev = i;
   }
-  const after = frames.length - prev - 1;
+  const after = count(prev + 1, frames.length);
   if (after > 0) parts.push([`… ${after} library frame${after > 1 ? "s" : ""} omitted`, after]);
-  const final = clipEnd(finalLine.trim(), 600);
+  const final = clipEnd(finalLine.trim(), ERROR_RULES.limits.messageChars);
   let text = [...parts.map((p) => p[0]), final].join("\n");
   let gap = -1;
   let dropped = 0;
@@ -234,8 +235,8 @@ export function clipMiddle(text: string, max: number): string {
 // characters; past that, a run of one kind of character (a DNA sequence, a row of one
 // letter) is cut where it is, and a run mixing cases or letters and digits (where a key
 // could be) goes back to whitespace however far. As the kernel's notebook_file.head_end.
-const BOUNDARY = /[^A-Za-z0-9_\-+/=.~%]/;
-const CUT_WINDOW = 200;
+const BOUNDARY = new RegExp(ERROR_RULES.cutBoundary);
+const CUT_WINDOW = ERROR_RULES.limits.cutWindow;
 
 // Capitals, small letters, digits: a run mixing them could be a key or encoded bytes.
 const KINDS = [/[A-Z]/, /[a-z]/, /[0-9]/];
@@ -261,7 +262,7 @@ function tailCut(text: string, start: number): number {
   const stop = Math.min(text.length, start + CUT_WINDOW);
   for (let i = start; i < stop; i++) if (BOUNDARY.test(text[i])) return i + 1;
   if (kinds(text.slice(start, stop)) < 2) return start;
-  const space = /\s/g;
+  const space = new RegExp(ERROR_RULES.cutSpace, "g");
   space.lastIndex = start;
   return space.exec(text) ? space.lastIndex : text.length;
 }
@@ -271,8 +272,8 @@ function tailCut(text: string, start: number): number {
 // (anchored at the run's start so that many 399-char runs cost linear time) mixing
 // capitals, small letters and digits, as encoded bytes do; a DNA sequence, hex or a
 // row of one letter is text, clipped like any other.
-const DATA_URI = /(data:[\w.+/-]{1,100};base64,)[A-Za-z0-9+/=\r\n]{100,}/g;
-const BASE64_RUN = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{400,}={0,2}/g;
+const DATA_URI = new RegExp(ERROR_RULES.dataUri, "g");
+const BASE64_RUN = new RegExp(ERROR_RULES.base64Run, "g");
 
 /** `text` with embedded base64 payloads replaced by their length (as the kernel's
  * notebook_file.without_base64). */
@@ -295,9 +296,9 @@ function joinText(value: nbformat.MultilineString | undefined): string {
   return Array.isArray(value) ? value.join("") : String(value);
 }
 
-const ENAME_CHARS = 200;
+const ENAME_CHARS = ERROR_RULES.limits.enameChars;
 // A line of IPython's traceback: a frame's header or the chain's heading.
-const PYTHON_TRACEBACK = /^\s*(?:Cell In|Input In|File |<ipython-input|Traceback \(most recent call last\))|\/ipykernel_/m;
+const PYTHON_TRACEBACK = new RegExp(ERROR_RULES.pythonTraceback);
 
 /**
  * An error output's traceback for the model, bounded. IPython's is reduced
@@ -354,7 +355,7 @@ export function outputText(output: nbformat.IOutput, max = LIMITS.outputChars): 
     return {
       output_type: type,
       ename,
-      evalue: clip(withCellLines(evalue), 600),
+      evalue: clip(withCellLines(evalue), ERROR_RULES.limits.messageChars),
       text: errorText(lines, ename, evalue, Math.max(max, LIMITS.tracebackChars)),
     };
   }

@@ -4,12 +4,11 @@
  * (537175822.py, line 1)"); the person knows the cell, so the line alone is kept.
  */
 
+import { ERROR_RULES } from "./error-rules.generated";
+
 // ipykernel's cell files (a number, ".py") and IPython's older "<ipython-input-…>", in a
-// message or in an older or plain traceback's frame (`File "/tmp/ipykernel_1/2.py", line
-// 1`). Mirrors context_policy/errors.py's `with_cell_lines`.
-// A warning's or a printed traceback's in a stream too (`/tmp/ipykernel_1/2.py:3: UserWarning`).
-const CELL_FILE =
-  /\((?:\d+\.py|<ipython-input-[^>\n]{0,100}>), line (\d+)\)|File "?(?:[^"\s]{0,300}[/\\]ipykernel_\d+[/\\]\d+\.py|<ipython-input-[^>\n]{0,100}>)"?(?:, line |:)(\d+)|(?<![^\s"'(])[^"'\s]{0,300}[/\\]ipykernel_\d+[/\\]\d+\.py:(\d+)(?=:)/g;
+// message, a frame or a warning's line: the kernel's pattern (context_policy/error_rules.py).
+const CELL_FILE = new RegExp(ERROR_RULES.cellFile, "g");
 
 /** `text` with IPython's cell file names dropped: "(537175822.py, line 1)" -> "(line 1)",
  * `File "/tmp/ipykernel_1/537175822.py", line 1` -> "Cell, line 1". */

@@ -5,6 +5,7 @@
  */
 
 import { chars } from "./codepoints";
+import { ERROR_RULES } from "./error-rules.generated";
 import { CREDENTIAL_VALUE } from "./redactcompiled";
 import { RULES } from "./redaction-rules.generated";
 
@@ -30,8 +31,9 @@ const FOREIGN_NAME = new RegExp(RULES.foreignSecretName, "i");
 // Accented, Greek and Cyrillic letters stay in a word, as in names.py's _NON_WORD.
 const NON_WORD = new RegExp(`[^${RULES.nameLetters}0-9]+`, "g");
 const ENV_ALLOW = new Set<string>(RULES.envAllowNames);
-// CSI (colours, cursor moves), OSC (titles, hyperlinks) and two-byte escape sequences.
-const ANSI_RE = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
+// CSI (colours, cursor moves), OSC (titles, hyperlinks) and two-byte escape sequences,
+// and what a cut left of one: the kernel's pattern (context_policy/error_rules.py).
+const ANSI_RE = new RegExp(ERROR_RULES.ansi, "g");
 export const KEEP_VALUE = new RegExp(RULES.keepValue);
 const CODE_VALUE = new RegExp(RULES.codeValue);
 const TYPE_VALUE = new RegExp(RULES.typeValue);

@@ -13,17 +13,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from . import error_rules as rules
 from .lazy_patterns import lazy_compile
 
-MAX_TRACEBACK_CHARS = 2_000
-MAX_MESSAGE_CHARS = 600
-_FRAME_CHARS = 500
+# The bounds and patterns are the TypeScript reader's too (error_rules.py).
+MAX_TRACEBACK_CHARS = rules.LIMITS["tracebackChars"]
+MAX_MESSAGE_CHARS = rules.LIMITS["messageChars"]
+_FRAME_CHARS = rules.LIMITS["frameChars"]
 
-# CSI (colours, cursor moves), OSC (titles, hyperlinks) and two-byte escape sequences,
-# and what a cut left of one (``\x1b[31`` without its final byte, a lone ESC).
-ANSI_RE = lazy_compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\|\Z)|\x1b[@-Z\\-_]?"
-)
+# Terminal escape sequences, and what a cut left of one.
+ANSI_RE = lazy_compile(rules.ANSI)
 
 
 def strip_ansi(text: str) -> str:
@@ -41,10 +40,9 @@ class Frame:
     n: int = 1
 
 
-_USER_HEADER = lazy_compile(r"^\s*(?:Cell In ?\[|Input In ?\[|File <ipython-input|<ipython-input)")
-# Installed packages, the standard library, and compiled Cython sources (pandas shows
-# them by a relative path: "pandas/_libs/index.pyx:172").
-_LIB_PATH = lazy_compile(r"(?:site-packages|dist-packages)[/\\]|/lib/python\d|\.p(?:yx|xi|xd)\b")
+_USER_HEADER = lazy_compile(rules.USER_HEADER)
+_FRAME_HEADER = lazy_compile(rules.FRAME_HEADER)
+_LIB_PATH = lazy_compile(rules.LIB_PATH)
 
 
 def _is_user_block(block: str) -> bool:
@@ -70,18 +68,8 @@ def collapse_repeats(frames: list[Frame]) -> list[Frame]:
     return out
 
 
-# IPython compiles each cell under a temporary file name, which a SyntaxError's message
-# (``invalid syntax (979625684.py, line 1)``) and an older or plain traceback's frame
-# (``File "/tmp/ipykernel_123/979625684.py", line 1``) show; it names no cell the model
-# knows; nor does a warning's or a printed traceback's (``traceback.print_exc()``) in a
-# stream (``/tmp/ipykernel_123/979625684.py:3: UserWarning``). Groups: 1 a message's
-# line, 2 a frame's line, 3 a warning's line.
-_CELL_FILE = lazy_compile(
-    r"\((?:\d+\.py|<ipython-input-[^>\n]{0,100}>), line (\d+)\)"
-    r"|File \"?(?:[^\"\s]{0,300}[/\\]ipykernel_\d+[/\\]\d+\.py|<ipython-input-[^>\n]{0,100}>)\"?"
-    r"(?:, line |:)(\d+)"
-    r"|(?<![^\s\"'(])[^\"'\s]{0,300}[/\\]ipykernel_\d+[/\\]\d+\.py:(\d+)(?=:)"
-)
+# IPython's temporary cell file names (error_rules.CELL_FILE).
+_CELL_FILE = lazy_compile(rules.CELL_FILE)
 
 
 def with_cell_lines(text: str) -> str:
@@ -103,7 +91,7 @@ _REPEAT_NOTE = "\n… the frame above repeated "
 
 # A recursion through several functions (a calls b calls a) repeats a block of frames;
 # blocks up to this long are told once, with how often they repeated.
-CYCLE_FRAMES = 4
+CYCLE_FRAMES = rules.LIMITS["cycleFrames"]
 
 
 def collapse_cycles(frames: list[Frame]) -> list[Frame]:
@@ -177,8 +165,8 @@ def reduce_frames(frames: list[Frame], final: str, limit: int = MAX_TRACEBACK_CH
 
 
 # Earlier exceptions of a chain shown (the rest counted), and each one's share.
-CHAIN_LINKS = 3
-LINK_CHARS = 700
+CHAIN_LINKS = rules.LIMITS["chainLinks"]
+LINK_CHARS = rules.LIMITS["linkChars"]
 
 
 def join_chain(links: list[tuple[str, str]], text: str, older: int = 0) -> str:
@@ -224,23 +212,20 @@ def reduce_formatted_traceback(lines: Iterable[str], ename: str = "", evalue: st
                 cause = final.split("\n")[-1]
             frames, final = [], ""
             continue
-        if head.startswith(("Cell In", "Input In", "File ", "<ipython-input")) or (
-            "/ipykernel_" in head.split("\n", 1)[0]
-        ):
+        if _FRAME_HEADER.match(head) or ("/ipykernel_" in head.split("\n", 1)[0]):
             frames.append(Frame(block, _is_user_block(block)))
         else:
             final = head if not final else final + "\n" + head
     if not final or (ename and not final.startswith(ename)):
-        final = f"{strip_ansi(ename)}: {strip_ansi(evalue)}".strip(": ") or final
+        # Only the joint's ": " goes when a side is empty: a message's own colon stays.
+        final = _JOINT.sub("", f"{strip_ansi(ename)}: {strip_ansi(evalue)}") or final
     if cause:
         final = f"(raised while handling {_clip(cause, 200)})\n{final}"
     return with_cell_lines(join_chain(links, reduce_frames(frames, final)))
 
 
-_CHAIN_MARKERS = (
-    "The above exception was the direct cause of the following exception",
-    "During handling of the above exception, another exception occurred",
-)
+_CHAIN_MARKERS = rules.CHAIN_MARKERS
+_JOINT = lazy_compile(r"^: |: (?![\s\S])")
 
 
 _STDLIB = sysconfig.get_paths().get("stdlib", "/nonexistent")

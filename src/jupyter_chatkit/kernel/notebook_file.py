@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ..context_policy import error_rules as rules
 from ..context_policy.errors import (
     MAX_TRACEBACK_CHARS,
     reduce_formatted_traceback,
@@ -32,7 +33,7 @@ CELL_OUTPUT_CHARS = 3_000
 # Error outputs kept past a cell's output budget.
 MAX_LATE_ERRORS = 3
 SOURCE_CHARS = 4_000
-ENAME_CHARS = 200
+ENAME_CHARS = rules.LIMITS["enameChars"]
 # Arrays and objects nested deeper than this in a saved notebook are read as null.
 MAX_JSON_DEPTH = 64
 
@@ -86,11 +87,12 @@ def _field(value: Any) -> str:
 
 
 def _clip(text: str, limit: int) -> str:
-    """``text``'s head cut between words (:func:`head_end`), saying how much was cut."""
+    """``text``'s head cut between words (:func:`head_end`), saying how much was cut (as
+    the sidebar's ``clip``)."""
     if len(text) <= limit:
         return text
-    end = head_end(text, limit - 30)
-    return f"{text[:end]}… [{len(text) - end:,} more]"
+    end = head_end(text, max(0, limit - 40))
+    return f"{text[:end]}\n… [{len(text) - end} more characters]"
 
 
 def clip_said(text: str, limit: int) -> str:
@@ -104,19 +106,20 @@ def clip_said(text: str, limit: int) -> str:
     return f"{head}\n… [{len(rest):,} more chars, {rest.count(chr(10)) + 1:,} lines, not shown]"
 
 
-_SPACE = re.compile(r"\s")
+_SPACE = re.compile(rules.CUT_SPACE)
 
 
 def _head_tail(text: str, limit: int) -> str:
     """A long output's head and tail (a log's last lines say how it ended), saying how
     much of the middle was left out.
 
-    Both cuts fall between words (:func:`head_end`, :func:`tail_start`)."""
+    Both cuts fall between words (:func:`head_end`, :func:`tail_start`), as the
+    sidebar's ``clipMiddle``."""
     if len(text) <= limit:
         return text
     start = tail_start(text, len(text) - limit // 3)
-    end = head_end(text, limit - limit // 3 - 40)
-    return f"{text[:end]}\n… [{start - end:,} chars not shown] …\n{text[start:]}"
+    end = head_end(text, max(0, limit - limit // 3 - 45))
+    return f"{text[:end]}\n… [{start - end} more characters] …\n{text[start:]}"
 
 
 # A cut inside a word leaves a piece of it, such as a key's end without the prefix that
@@ -125,10 +128,10 @@ def _head_tail(text: str, limit: int) -> str:
 # within CUT_WINDOW characters; past that, a run of one kind of character (a DNA
 # sequence, a row of one letter) is cut where it is, and a run mixing cases or letters
 # and digits (where a key or token could be) goes back to whitespace however far.
-_BOUNDARY = re.compile(r"[^A-Za-z0-9_\-+/=.~%]")
+_BOUNDARY = re.compile(rules.CUT_BOUNDARY)
 # Capitals, small letters, digits: a run mixing them could be a key or encoded bytes.
 _KINDS = (re.compile("[A-Z]"), re.compile("[a-z]"), re.compile("[0-9]"))
-CUT_WINDOW = 200
+CUT_WINDOW = rules.LIMITS["cutWindow"]
 
 
 def _kinds(piece: str) -> int:
@@ -166,15 +169,15 @@ def tail_start(text: str, start: int) -> int:
 # cell's whole share of the budget: a data URI's payload, or a long unbroken run mixing
 # capitals, small letters and digits, as encoded bytes do (a DNA sequence, hex or a row
 # of one letter is text, clipped like any other).
-_DATA_URI = re.compile(r"(data:[\w.+/-]{1,100};base64,)[A-Za-z0-9+/=\r\n]{100,}")
+_DATA_URI = re.compile(rules.DATA_URI)
 # Anchored at a run's start, so a long text of 399-char runs costs linear time.
-_BASE64_RUN = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{400,}={0,2}")
+_BASE64_RUN = re.compile(rules.BASE64_RUN)
 
 
 def _base64_note(match: re.Match[str]) -> str:
     run = match[0]
     if _kinds(run) == len(_KINDS):
-        return f"…[base64-like text, {len(run):,} chars not shown]"
+        return f"…[base64-like text, {len(run)} chars not shown]"
     return run
 
 
@@ -182,16 +185,12 @@ def without_base64(text: str) -> str:
     """``text`` with embedded base64 payloads replaced by their length."""
     if len(text) < 100:
         return text
-    text = _DATA_URI.sub(lambda m: f"{m[1]}…[{len(m[0]) - len(m[1]):,} chars not shown]", text)
+    text = _DATA_URI.sub(lambda m: f"{m[1]}…[{len(m[0]) - len(m[1])} chars not shown]", text)
     return _BASE64_RUN.sub(_base64_note, text)
 
 
 # A line of IPython's traceback: a frame's header or the chain's heading.
-_PYTHON_TRACEBACK = re.compile(
-    r"^\s*(?:Cell In|Input In|File |<ipython-input|Traceback \(most recent call last\))"
-    r"|/ipykernel_",
-    re.MULTILINE,
-)
+_PYTHON_TRACEBACK = re.compile(rules.PYTHON_TRACEBACK)
 
 
 def error_text(traceback: list[str], ename: str, evalue: str) -> str:

@@ -1,0 +1,28 @@
+// Generated from src/jupyter_chatkit/context_policy/error_rules.py: do not edit.
+// Regenerate: python -m jupyter_chatkit.context_policy.error_rules --write
+export const ERROR_RULES = {
+  "ansi": "\\x1b\\[[0-?]*[ -/]*[@-~]?|\\x1b\\][^\\x07\\x1b]*(?:\\x07|\\x1b\\\\|(?![\\s\\S]))|\\x1b[@-Z\\\\-_]?",
+  "userHeader": "^[ \\t\\n\\r\\f\\v]*(?:Cell In ?\\[|Input In ?\\[|File <ipython-input|<ipython-input)",
+  "frameHeader": "^(?:Cell In|Input In|File |<ipython-input)",
+  "libPath": "(?:site-packages|dist-packages)[/\\\\]|/lib/python[0-9]|\\.p(?:yx|xi|xd)(?![A-Za-z0-9_])",
+  "pythonTraceback": "(?:^|(?<=\\n))[ \\t\\n\\r\\f\\v]*(?:Cell In|Input In|File |<ipython-input|Traceback \\(most recent call last\\))|/ipykernel_",
+  "cellFile": "\\((?:[0-9]+\\.py|<ipython-input-[^>\\n]{0,100}>), line ([0-9]+)\\)|File \\\"?(?:[^\\\" \\t\\n\\r\\f\\v]{0,300}[/\\\\]ipykernel_[0-9]+[/\\\\][0-9]+\\.py|<ipython-input-[^>\\n]{0,100}>)\\\"?(?:, line |:)([0-9]+)|(?<![^ \\t\\n\\r\\f\\v\\\"'(])[^\\\"' \\t\\n\\r\\f\\v]{0,300}[/\\\\]ipykernel_[0-9]+[/\\\\][0-9]+\\.py:([0-9]+)(?=:)",
+  "chainMarkers": [
+    "The above exception was the direct cause of the following exception",
+    "During handling of the above exception, another exception occurred"
+  ],
+  "cutBoundary": "[^A-Za-z0-9_\\-+/=.~%]",
+  "cutSpace": "[ \\t\\n\\v\\f\\r\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]",
+  "dataUri": "(data:[A-Za-z0-9_.+/-]{1,100};base64,)[A-Za-z0-9+/=\\r\\n]{100,}",
+  "base64Run": "(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{400,}={0,2}",
+  "limits": {
+    "tracebackChars": 2000,
+    "messageChars": 600,
+    "frameChars": 500,
+    "chainLinks": 3,
+    "linkChars": 700,
+    "cycleFrames": 4,
+    "cutWindow": 200,
+    "enameChars": 200
+  }
+} as const;

@@ -1,0 +1,124 @@
+"""The one table of patterns that read an error or an output for the model, shared by
+Python (``errors.py``, ``kernel/notebook_file.py``) and TypeScript (``js/lab/src/cells.ts``,
+``errortext.ts``, ``redactnames.ts``'s ``stripAnsi``).
+
+Plain data, as in ``rules.py`` and ``kernel/uncaught_rules.py``: regular expressions that
+Python's ``re`` and JavaScript's ``RegExp`` read the same way: explicit classes (``\\w``,
+``\\d``, ``\\s`` and ``\\b`` are Unicode in Python, ASCII or another set in JavaScript), a
+line's start as ``(?:^|(?<=\\n))``, the text's end as ``(?![\\s\\S])`` (Python's ``$``
+also matches before a last newline). Flags are given with each use, the same in both
+(``g`` in JavaScript is ``sub``/``finditer`` in Python). ``js/lab/src/error-rules.generated.ts``
+is rendered from :func:`rules_dict` (``python -m jupyter_chatkit.context_policy.error_rules
+--write``); a test fails when the two differ, and both languages' tests read the same
+outputs (``tests/fixtures/error_outputs.json``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+_START = r"(?:^|(?<=\n))"
+_END_OF_TEXT = r"(?![\s\S])"
+# White space a frame's header may start with (ASCII: the traceback's own indent).
+_WS = r" \t\n\r\f\v"
+_BLANK = rf"[{_WS}]"
+
+# CSI (colours, cursor moves), OSC (titles, hyperlinks) and two-byte escape sequences,
+# and what a cut left of one (``\x1b[31`` without its final byte, a lone ESC).
+ANSI = (
+    r"\x1b\[[0-?]*[ -/]*[@-~]?"
+    rf"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\|{_END_OF_TEXT})"
+    r"|\x1b[@-Z\\-_]?"
+)
+# A frame the user's code ran in: a cell's (IPython 8+, older IPython, plain Python).
+USER_HEADER = rf"^{_BLANK}*(?:Cell In ?\[|Input In ?\[|File <ipython-input|<ipython-input)"
+# A traceback block that is a frame (not the final line): its head starts so.
+FRAME_HEADER = r"^(?:Cell In|Input In|File |<ipython-input)"
+# Installed packages, the standard library, and compiled Cython sources (pandas shows
+# them by a relative path: "pandas/_libs/index.pyx:172").
+LIB_PATH = r"(?:site-packages|dist-packages)[/\\]|/lib/python[0-9]|\.p(?:yx|xi|xd)(?![A-Za-z0-9_])"
+# A line of IPython's traceback: a frame's header or the chain's heading (anywhere in a
+# text, at a line's start).
+PYTHON_TRACEBACK = (
+    rf"{_START}{_BLANK}*"
+    r"(?:Cell In|Input In|File |<ipython-input|Traceback \(most recent call last\))|/ipykernel_"
+)
+# IPython compiles each cell under a temporary file name, which a SyntaxError's message
+# (``invalid syntax (979625684.py, line 1)``) and an older or plain traceback's frame
+# (``File "/tmp/ipykernel_123/979625684.py", line 1``) show; it names no cell the model
+# knows; nor does a warning's or a printed traceback's (``traceback.print_exc()``) in a
+# stream (``/tmp/ipykernel_123/979625684.py:3: UserWarning``). Groups: 1 a message's
+# line, 2 a frame's line, 3 a warning's line.
+CELL_FILE = (
+    r"\((?:[0-9]+\.py|<ipython-input-[^>\n]{0,100}>), line ([0-9]+)\)"
+    rf"|File \"?(?:[^\"{_WS}]{{0,300}}[/\\]ipykernel_[0-9]+[/\\][0-9]+\.py"
+    r"|<ipython-input-[^>\n]{0,100}>)\"?(?:, line |:)([0-9]+)"
+    rf"|(?<![^{_WS}\"'(])[^\"'{_WS}]{{0,300}}[/\\]ipykernel_[0-9]+[/\\][0-9]+\.py:([0-9]+)(?=:)"
+)
+# The lines Python prints between the links of an exception's chain.
+CHAIN_MARKERS = (
+    "The above exception was the direct cause of the following exception",
+    "During handling of the above exception, another exception occurred",
+)
+# Where a cut may fall: a character no key or encoded run holds.
+CUT_BOUNDARY = r"[^A-Za-z0-9_\-+/=.~%]"
+# Where a tail cut goes forward to when no boundary is near: white space (JavaScript's
+# ``\s``, spelt out).
+CUT_SPACE = r"[ \t\n\v\f\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+# Embedded images and other base64 payloads: a data URI's payload (group 1 its head), or
+# a long unbroken run (anchored at the run's start, so many 399-char runs cost linear
+# time; the readers keep one only when it mixes capitals, small letters and digits).
+DATA_URI = r"(data:[A-Za-z0-9_.+/-]{1,100};base64,)[A-Za-z0-9+/=\r\n]{100,}"
+BASE64_RUN = r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{400,}={0,2}"
+
+# Bounds, in characters (and frames), both readers keep.
+LIMITS = {
+    "tracebackChars": 2_000,
+    "messageChars": 600,
+    "frameChars": 500,
+    "chainLinks": 3,
+    "linkChars": 700,
+    "cycleFrames": 4,
+    "cutWindow": 200,
+    "enameChars": 200,
+}
+
+
+def rules_dict() -> dict[str, Any]:
+    """The table, as the TypeScript copy holds it."""
+    return {
+        "ansi": ANSI,
+        "userHeader": USER_HEADER,
+        "frameHeader": FRAME_HEADER,
+        "libPath": LIB_PATH,
+        "pythonTraceback": PYTHON_TRACEBACK,
+        "cellFile": CELL_FILE,
+        "chainMarkers": list(CHAIN_MARKERS),
+        "cutBoundary": CUT_BOUNDARY,
+        "cutSpace": CUT_SPACE,
+        "dataUri": DATA_URI,
+        "base64Run": BASE64_RUN,
+        "limits": LIMITS,
+    }
+
+
+TS_PATH = Path("js/lab/src/error-rules.generated.ts")
+
+
+def render_typescript() -> str:
+    """The TypeScript module holding a copy of the table."""
+    body = json.dumps(rules_dict(), indent=2, ensure_ascii=True)
+    return (
+        "// Generated from src/jupyter_chatkit/context_policy/error_rules.py: do not edit.\n"
+        "// Regenerate: python -m jupyter_chatkit.context_policy.error_rules --write\n"
+        f"export const ERROR_RULES = {body} as const;\n"
+    )
+
+
+if __name__ == "__main__":
+    from ..protocol import write_or_print
+
+    write_or_print(render_typescript(), TS_PATH, sys.argv[1:])

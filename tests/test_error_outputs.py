@@ -1,0 +1,36 @@
+"""Errors and outputs are read for the model alike by the kernel (a saved notebook,
+``kernel/notebook_file.py``) and the sidebar (``js/lab/src/cells.ts``): both read the
+same cases (tests/fixtures/error_outputs.json, js/lab/test/erroroutputs.test.ts) and
+their patterns come from one table (``context_policy/error_rules.py``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jupyter_chatkit.context_policy import error_rules
+from jupyter_chatkit.kernel.notebook_file import output_text
+
+CASES: list[dict[str, Any]] = json.loads(
+    (Path(__file__).parent / "fixtures" / "error_outputs.json").read_text(encoding="utf-8")
+)["cases"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_an_output_reads_as_the_sidebar_reads_it(case: dict[str, Any]) -> None:
+    assert output_text(case["output"]) == case["read"]
+
+
+def test_no_escape_sequence_is_left_of_a_cut_colour() -> None:
+    for case in CASES:
+        assert "\x1b" not in json.dumps(output_text(case["output"]), ensure_ascii=False)
+
+
+def test_the_typescript_table_is_generated_from_the_python_one() -> None:
+    generated = Path(__file__).parents[1] / error_rules.TS_PATH
+    assert generated.read_text(encoding="utf-8") == error_rules.render_typescript(), (
+        "regenerate: python -m jupyter_chatkit.context_policy.error_rules --write"
+    )
