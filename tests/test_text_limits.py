@@ -194,3 +194,34 @@ async def test_a_message_with_nothing_in_it_is_refused_before_it_is_saved(
     tag = {"type": "input_tag", "id": "c1", "text": "cell 1", "data": {}, "interactive": False}
     events = await stream(assistant, req("threads.create", input={**empty, "content": [tag]}))
     assert "error" not in types_of(events)
+
+
+@pytest.mark.asyncio
+async def test_a_reference_past_the_limit_is_refused_before_it_is_saved(store: SQLStore) -> None:
+    # A chip or @-mention carries what the front end read (bounded there to 16k; the
+    # model reads 16k of it). One sent by hand with 300k was saved whole, answered from
+    # its first part, and sent back with every read of the thread.
+    model = ScriptedModel([ModelStep(output=[assistant_message("ok")])])
+    assistant = make_assistant(store, model)
+
+    def tag(size: int) -> dict[str, Any]:
+        content = {"kind": "file", "content": {"text": "x" * size}}
+        return {
+            "type": "input_tag",
+            "id": "f",
+            "text": "a.txt",
+            "data": content,
+            "interactive": False,
+        }
+
+    def asked(*parts: dict[str, Any]) -> dict[str, Any]:
+        text = {"type": "input_text", "text": "look"}
+        return {"content": [text, *parts], "attachments": [], "inference_options": {}}
+
+    events = await stream(assistant, req("threads.create", input=asked(tag(MAX_TOOL_OUTPUT_CHARS))))
+    assert types_of(events) == ["error"]
+    assert (await store.load_threads(10, None, "desc", ALICE)).data == []
+    assert not model.calls
+    # Many references the chat's own size (16k each) are a message like any other.
+    events = await stream(assistant, req("threads.create", input=asked(*[tag(16_000)] * 20)))
+    assert "error" not in types_of(events) and len(model.calls) == 1

@@ -17,6 +17,7 @@ from chatkit.types import (
     ThreadsCustomActionReq,
     ThreadsRetryAfterItemReq,
     UserMessageItem,
+    UserMessageTagContent,
     UserMessageTextContent,
     WidgetItem,
 )
@@ -30,7 +31,12 @@ if TYPE_CHECKING:
 # The most JSON text a front end's client tool output may hold: it is stored with the
 # thread and sent with every read of it. The chat's own are bounded by the context
 # policy (16k characters, an Agent step's undo record 20k more); this is ample room.
+# A message's reference (a chip, an @-mention: what the front end read, 16k there) too.
 MAX_TOOL_OUTPUT_CHARS = 200_000
+
+
+def _json_chars(value: object) -> int:
+    return len(json.dumps(value, ensure_ascii=False, default=str))
 
 
 async def check_streaming_request(
@@ -49,10 +55,11 @@ async def check_streaming_request(
     - ``threads.custom_action`` from an item that is no card: ChatKit answers a bare
       ``stream.error`` (no message, nothing a person can read).
     - a client tool output past ``MAX_TOOL_OUTPUT_CHARS`` (ChatKit stored whatever came);
-      the call still waits for one that fits.
+      the call still waits for one that fits. A message's reference (tag) past it too:
+      the model reads 16k of it, the thread kept it whole.
     """
     if isinstance(request, ThreadsAddClientToolOutputReq):
-        size = len(json.dumps(request.params.result, ensure_ascii=False, default=str))
+        size = _json_chars(request.params.result)
         if size > MAX_TOOL_OUTPUT_CHARS:
             raise ValueError(
                 f"The tool's result is too large ({size:,} characters of JSON; at most "
@@ -75,6 +82,12 @@ async def check_streaming_request(
         too_long = message_too_long(sum(map(len, text)) + len(message.quoted_text or ""))
         if too_long:
             raise ValueError(too_long)
+        tags = [p for p in message.content if isinstance(p, UserMessageTagContent)]
+        if any(_json_chars([t.text, t.data]) > MAX_TOOL_OUTPUT_CHARS for t in tags):
+            raise ValueError(
+                f"A reference in the message is too large (at most {MAX_TOOL_OUTPUT_CHARS:,} "
+                "characters of JSON): this front end must bound what it reads."
+            )
         said = any(t.strip() for t in text) or (message.quoted_text or "").strip()
         # A tag (a mention, a context chip) or a file is something to ask about.
         if not (said or len(message.content) > len(text) or message.attachments):
