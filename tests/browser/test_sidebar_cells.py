@@ -215,6 +215,28 @@ def test_replace_active_cell_and_undo(
     assert "Restored cell 2" in notice.inner_text()
 
 
+def test_replace_never_overwrites_an_edit_made_while_the_diff_was_shown(
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM
+) -> None:
+    """The diff is what the person approves: a cell changed while it was open (a
+    collaborator, a kernel) is left as it is now, and the chat says so."""
+    open_notebook(lab_page, "race.ipynb", ["keep = 1", "shown = 2"], run=False)
+    lab_page.set_active_cell(1)
+    open_panel_from_palette(page)
+    scripted_llm.script(Reply("Like this:\n\n```python\nproposed = 3\n```"))
+    send(page, "change the second cell")
+    bar = page.locator(f"{PANEL} .jck-code-bar").last
+    bar.wait_for(state="visible")
+    bar.locator(".jck-replace").click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.wait_for()
+    lab_page.notebook_js("nb.content.widgets[1].model.sharedModel.setSource('edited = 9');")
+    dialog.get_by_role("button", name="Replace the cell").click()
+    dialog.wait_for(state="detached")
+    page.get_by_text("nothing was replaced").first.wait_for()
+    assert lab_page.cell_sources() == ["keep = 1", "edited = 9"]
+
+
 def test_replace_is_one_step_of_the_cells_own_undo(lab_page: LabPage, page: Any) -> None:
     """Ctrl+Z in the cell's editor reverts exactly the replacement (no merged typing)."""
     open_notebook(lab_page, "undo.ipynb", ["before = 1"], run=False)

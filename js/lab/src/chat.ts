@@ -131,6 +131,7 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
           run: (code) => {
             void link.previewReplaceActive(code).then((done) => {
               if (done === "no-cell") notify("No active cell to replace: open a notebook and select a cell.");
+              if (done === "changed") notify("The cell changed while the diff was shown: nothing was replaced.");
             });
           },
         },

@@ -146,9 +146,10 @@ export class NotebookLink {
   /**
    * Like {@link replaceActive}, after showing the change as a diff, on the cell the
    * chips name (context.ts `chipTarget`): "no-cell" when there is no cell to replace,
-   * "cancelled" when the person said no.
+   * "cancelled" when the person said no, "changed" when the cell changed while the diff
+   * was shown (a collaborator, a kernel): what was approved is not what it holds now.
    */
-  async previewReplaceActive(code: string): Promise<"replaced" | "cancelled" | "no-cell"> {
+  async previewReplaceActive(code: string): Promise<"replaced" | "cancelled" | "no-cell" | "changed"> {
     const active = activeTarget(this.tracker);
     const { chipTarget, confirmReplace, isChatCell } = await ops();
     // The cell the chips name: with a `%chat` cell active, the one worked in before (as
@@ -156,10 +157,13 @@ export class NotebookLink {
     const t = active && chipTarget(active);
     if (!t?.cell || isChatCell(t.cell) || t.panel.content.model?.readOnly) return "no-cell";
     const cell = t.cell;
-    if (!(await confirmReplace(t.index, cell.model.sharedModel.getSource(), code))) return "cancelled";
-    // The notebook may have changed while the dialog was open: act on the same cell.
+    const shown = cell.model.sharedModel.getSource();
+    if (!(await confirmReplace(t.index, shown, code))) return "cancelled";
+    // The notebook may have changed while the dialog was open: act on the same cell, and
+    // only as the diff showed it (an edit made meanwhile is not replaced unseen).
     const index = t.panel.content.widgets.indexOf(cell);
     if (index < 0 || cell.isDisposed) return "no-cell";
+    if (cell.model.sharedModel.getSource() !== shown) return "changed";
     this._replaced.emit(replaceSource(cell, index, code));
     // The keyboard goes to the cell, not back to the card's button (Shift+Enter runs it).
     focusCell(t.panel, cell);
