@@ -125,3 +125,21 @@ async def test_a_page_shown_again_catches_up_with_another_process(tmp_path: Path
     finally:
         await store_a.close()
         await store_b.close()
+
+
+@pytest.mark.asyncio
+async def test_a_since_of_digits_python_cannot_read_is_a_fresh_wait(sqlite_store: SQLStore) -> None:
+    # "²" is a digit to str.isdigit but not to int(); 5,000 digits pass int()'s limit.
+    # Either escaped from the request as a ValueError (a 500 and a traceback); now such a
+    # since says nothing, as a since of another process does: a wait from now.
+    assistant = make_assistant(sqlite_store, ScriptedModel([]))
+    _, now = await json_call(assistant, _changes(thread_ids=["thr_1"], now=True))
+    epoch = now["since"].split(":")[0]
+    for version in ("\u00b2", "9" * 5000):
+        waiting = asyncio.ensure_future(
+            assistant.handle(_changes(thread_ids=["thr_1"], since=f"{epoch}:{version}"), ALICE)
+        )
+        for _ in range(5):
+            await asyncio.sleep(0)
+        assert not waiting.done(), waiting.exception()
+        waiting.cancel()

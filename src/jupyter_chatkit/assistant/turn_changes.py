@@ -53,6 +53,8 @@ _LAST_ITEMS = 4
 _HIDDEN = (HiddenContextItem, SDKHiddenContextItem)
 # What no conversation id holds, nor any store text: a NUL, a lone surrogate.
 _NO_ID = re.compile("[\x00\ud800-\udfff]")
+# A ``since``'s version: this process's count of changes.
+_VERSION = re.compile("[0-9]{1,20}")
 
 
 @dataclass
@@ -99,9 +101,10 @@ class TurnChanges:
         if not isinstance(token, str):
             return None
         epoch, _, version = token.partition(":")
-        if epoch != self._epoch or not version.isdigit() or int(version) > self._version:
+        # ASCII digits, and few: int() refuses "²" (a digit to isdigit) and 4,300+ digits.
+        if epoch != self._epoch or not _VERSION.fullmatch(version):
             return None
-        return int(version)
+        return int(version) if int(version) <= self._version else None
 
     def _changed_since(self, user_id: str, threads: frozenset[str], since: int) -> list[str]:
         if since < self._floor:
