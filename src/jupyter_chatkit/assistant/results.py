@@ -4,6 +4,7 @@ of server-sent events, and the readable messages of errors that become one."""
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -15,6 +16,8 @@ if TYPE_CHECKING:
     # result types, not chatkit and pydantic (~1.4 s to import).
     from chatkit.types import ThreadStreamEvent
     from pydantic import BaseModel, ValidationError
+
+log = logging.getLogger("jupyter_chatkit")
 
 
 @dataclass(frozen=True)
@@ -73,3 +76,20 @@ def safe_message(exc: BaseException) -> str:
     """Our own ValueErrors carry readable messages; cap their length for safety."""
     message = str(exc).strip() or type(exc).__name__
     return message[:300]
+
+
+def failed_request(exc: Exception, what: str) -> JsonResult:
+    """The answer of request ``what`` (one of ours, protocol.Turn) whose store read or
+    write raised ``exc``: 400 for input the store refuses (a NUL, a lone surrogate:
+    ValueError), 503 when the store is unavailable, else 500; logged by type only,
+    never with the conversation in it."""
+    # Here, not on import: a kernel that asks its server imports this module.
+    from ..store.engine import describe_store_failure, is_store_unavailable, store_failure_message
+
+    if isinstance(exc, ValueError):
+        return JsonResult.error(400, safe_message(exc))
+    if is_store_unavailable(exc):
+        log.error("The conversation store is unavailable: %s", describe_store_failure(exc))
+        return JsonResult.error(503, store_failure_message(exc))
+    log.error("%s failed: %s", what, type(exc).__name__)
+    return JsonResult.error(500, "The assistant could not handle this request.")

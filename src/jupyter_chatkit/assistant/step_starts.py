@@ -15,7 +15,6 @@ unless a person asked to carry it out again (``again``): one approval, one run.
 from __future__ import annotations
 
 import json
-import logging
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -23,15 +22,12 @@ from chatkit.store import NotFoundError
 from chatkit.types import ClientToolCallItem, ThreadMetadata
 
 from ..protocol import AGENT_TOOL_NAMES, STEP_STARTED_KEY, ErrorCode, Turn
-from ..store.engine import describe_store_failure, is_store_unavailable, store_failure_message
 from ..store.thread_changes import ThreadChange
-from .results import JsonResult, safe_message
+from .results import JsonResult, failed_request
 
 if TYPE_CHECKING:
     from ..protocol import RequestContext
     from .server import NotebookAssistant
-
-log = logging.getLogger("jupyter_chatkit")
 
 # A page's id: what the front end makes (a random id), never anything longer.
 _PAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -107,14 +103,8 @@ async def answer_step_started(
         )
     except NotFoundError:
         return JsonResult.error(404, "No such conversation.", ErrorCode.NOT_FOUND)
-    except ValueError as exc:
-        return JsonResult.error(400, safe_message(exc))
     except Exception as exc:
-        if is_store_unavailable(exc):
-            log.error("The conversation store is unavailable: %s", describe_store_failure(exc))
-            return JsonResult.error(503, store_failure_message(exc))
-        log.error("%s failed: %s", Turn.STEP_STARTED, type(exc).__name__)
-        return JsonResult.error(500, "The assistant could not handle this request.")
+        return failed_request(exc, Turn.STEP_STARTED)
     return _answer(False, "elsewhere") if refused else _answer(True)
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import re
 import secrets
 from collections import OrderedDict
@@ -29,15 +28,12 @@ from chatkit.store import NotFoundError
 from chatkit.types import HiddenContextItem, SDKHiddenContextItem
 
 from ..protocol import RequestContext, Turn
-from ..store.engine import describe_store_failure, is_store_unavailable, store_failure_message
-from .results import JsonResult, safe_message
+from .results import JsonResult, failed_request
 
 if TYPE_CHECKING:
     from chatkit.store import Store
 
     from .running import RunningTurns
-
-log = logging.getLogger("jupyter_chatkit")
 
 # How long one request waits for a change (under the usual proxies' idle timeouts).
 WAIT_SECONDS = 25.0
@@ -181,13 +177,6 @@ async def answer_changes(
                     continue
                 last = next((i.id for i in page.data if not isinstance(i, _HIDDEN)), None)
             reported.append({"thread_id": thread_id, "answering": answering, "last_item_id": last})
-    except ValueError as exc:
-        # An id no store holds (a NUL, a lone surrogate): as Turn.STOP and WATCH answer it.
-        return JsonResult.error(400, safe_message(exc))
     except Exception as exc:
-        if is_store_unavailable(exc):
-            log.error("The conversation store is unavailable: %s", describe_store_failure(exc))
-            return JsonResult.error(503, store_failure_message(exc))
-        log.error("%s failed: %s", Turn.CHANGES, type(exc).__name__)
-        return JsonResult.error(500, "The assistant could not handle this request.")
+        return failed_request(exc, Turn.CHANGES)
     return JsonResult(200, json.dumps({"since": since, "changed": reported}).encode())
