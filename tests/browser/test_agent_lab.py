@@ -532,3 +532,25 @@ def test_a_run_that_kills_the_kernel_says_so_to_the_model(
     cells = tool_results(scripted_llm, 2)[-1]["cells"]
     assert [o.get("ename") for o in cells[0]["outputs"]] == ["KernelDied"], cells
     assert cells[1]["outputs"] == []
+    # The person sees it too: under the cell (no output of its own) what happened and the
+    # same "Fix this error" button as under an error; the cell never run has none. Page
+    # only: the notebook's outputs stay empty (nothing is saved of it).
+    code_cells = page.locator(".jp-Notebook .jp-CodeCell")
+    crashed = code_cells.nth(0)
+    crashed.locator(".jp-chatkit-ask-error").wait_for()
+    crashed.scroll_into_view_if_needed()
+    screenshot(page, "kernel-died-fix-button")
+    assert code_cells.nth(1).locator(".jp-chatkit-ask-error").count() == 0
+    assert lab_page.notebook_js("return nb.content.widgets[0].model.outputs.length;") == 0
+    # It asks as the menu item and /fix do; run again, the cell is what it shows now.
+    page.keyboard.press("Escape")  # JupyterLab's "Kernel Restarting" dialog
+    scripted_llm.script(Reply("Run the cells it needs again."))
+    crashed.locator(".jp-chatkit-ask-error").click()
+    wait_answer(page, "Run the cells it needs again.")
+    assert "KernelDied" in json.dumps(scripted_llm.requests[-1]["messages"])
+    lab_page.notebook_js(
+        "nb.content.widgets[0].model.sharedModel.setSource('y = 2');"
+        " nb.content.activeCellIndex = 0; nb.content.activate();"
+        " await window.jupyterapp.commands.execute('notebook:run-cell');"
+    )
+    crashed.locator(".jp-chatkit-ask-error").wait_for(state="detached")

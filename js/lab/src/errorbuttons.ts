@@ -14,12 +14,16 @@ import type * as nbformat from "@jupyterlab/nbformat";
 import type { INotebookTracker, NotebookPanel } from "@jupyterlab/notebook";
 import type { IDisposable } from "@lumino/disposable";
 import { splitUncaught } from "./grouperror";
+import { endedRun, onRunEnded } from "./kerneldeath";
 import { showLostChat } from "./lostchat";
 
 /** Class on an output child that shows an error; the context menu item selects it. */
 export const ERROR_OUTPUT_CLASS = "jp-chatkit-error-output";
 const BUTTON_CLASS = "jp-chatkit-ask-error";
 const ACTIONS_CLASS = "jp-chatkit-error-actions";
+// Under a cell whose kernel died while it ran: what happened, and the same button. Page
+// only (kerneldeath.ts): nothing is written into the cell's outputs or the notebook.
+const RUN_ENDED_CLASS = "jp-chatkit-run-ended";
 
 /** Called when someone asks about an error. */
 export type AskHandler = (panel: NotebookPanel, cell: Cell, error: nbformat.IError) => void;
@@ -28,6 +32,9 @@ export type AskHandler = (panel: NotebookPanel, cell: Cell, error: nbformat.IErr
 export class ErrorButtons implements IDisposable {
   private observers = new Map<NotebookPanel, MutationObserver>();
   private disposed = false;
+  private readonly stopRunEnds: () => void;
+  // Cells whose re-run is watched (a run ended without a reply shows until the next).
+  private readonly watchedRuns = new WeakSet<Cell>();
 
   constructor(
     private readonly tracker: INotebookTracker,
@@ -36,6 +43,10 @@ export class ErrorButtons implements IDisposable {
   ) {
     tracker.forEach((panel) => this.watch(panel));
     tracker.widgetAdded.connect(this.onAdded, this);
+    // A run the kernel never finished often leaves no output to put a button on.
+    this.stopRunEnds = onRunEnded((panel, cell) => {
+      if (this.observers.has(panel)) this.decorate(panel, cell);
+    });
   }
 
   get isDisposed(): boolean {
@@ -46,6 +57,7 @@ export class ErrorButtons implements IDisposable {
     if (this.disposed) return;
     this.disposed = true;
     this.tracker.widgetAdded.disconnect(this.onAdded, this);
+    this.stopRunEnds();
     for (const observer of this.observers.values()) observer.disconnect();
     this.observers.clear();
   }
@@ -132,6 +144,52 @@ export class ErrorButtons implements IDisposable {
       actions.appendChild(button);
       host.appendChild(actions);
     });
+    this.decorateEnded(panel, cell as CodeCell);
+  }
+
+  /** Show, under `cell`, that its kernel never finished its run, with the button; or
+   * take it away once the cell runs again. */
+  private decorateEnded(panel: NotebookPanel, cell: CodeCell): void {
+    const area = cell.outputArea;
+    const error = endedRun(cell);
+    const existing = area.node.querySelector(`:scope > .${RUN_ENDED_CLASS}`);
+    if (!error) {
+      existing?.remove();
+      return;
+    }
+    if (!this.watchedRuns.has(cell)) {
+      this.watchedRuns.add(cell);
+      // A re-run that prints nothing changes no output: its start says the note is old
+      // (read a frame later: JupyterLab sets the run's request just after its state).
+      cell.model.stateChanged.connect((_, change) => {
+        if (change.name !== "executionState" && change.name !== "executionCount") return;
+        requestAnimationFrame(() => this.decorate(panel, cell));
+      });
+    }
+    if (existing) {
+      // A restart first, then the server says the kernel had died: the note follows.
+      const said = existing.querySelector(".jp-chatkit-run-ended-text");
+      if (said && said.textContent !== error.evalue) said.textContent = error.evalue;
+      return;
+    }
+    const note = document.createElement("div");
+    note.className = `${RUN_ENDED_CLASS} ${ACTIONS_CLASS}`;
+    const text = document.createElement("span");
+    text.className = "jp-chatkit-run-ended-text";
+    text.textContent = error.evalue;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = BUTTON_CLASS;
+    button.textContent = this.label;
+    button.title = "Ask the Notebook Assistant about this cell (the cell and what happened to its run go with it)";
+    button.addEventListener("click", (event) => {
+      event.preventDefault();
+      event.stopPropagation();
+      const current = endedRun(cell);
+      if (current) this.onAsk(panel, cell, current);
+    });
+    note.append(text, button);
+    area.node.appendChild(note);
   }
 }
 

@@ -53,10 +53,23 @@ interface Ended {
   /** The execute request (msg_id) the kernel never answered. */
   request: string;
   end: RunEnd;
+  /** The cell whose run it was. */
+  cell: Cell;
 }
 
 // By cell model: a cell keeps its record when moved; a deleted one takes it with it.
 const ended = new WeakMap<object, Ended>();
+
+/** Told of a cell whose run just ended without a reply (errorbuttons.ts shows it). */
+export type RunEndListener = (panel: NotebookPanel, cell: Cell) => void;
+const listeners = new Set<RunEndListener>();
+
+/** Call `listener` with each cell whose run ends without a reply from now on; returns
+ * what stops it. */
+export function onRunEnded(listener: RunEndListener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
 
 /** The request a code cell's output area sent last (its current run, or its last). */
 function requestOf(cell: Cell): string | undefined {
@@ -96,17 +109,23 @@ export function watchRunEnds(panel: NotebookPanel): void {
     if (!request) return null;
     const cell = panel.content.widgets.find((c) => c.model.type === "code" && requestOf(c) === request);
     if (!cell) return null;
-    const entry = { request, end };
+    const entry = { request, end, cell };
     ended.set(cell.model, entry);
+    tell(entry);
     return entry;
+  };
+  const tell = (entry: Ended): void => {
+    for (const listener of listeners) listener(panel, entry.cell);
   };
   session.statusChanged.connect((_, status) => {
     if (status === "restarting") restarting = record("restarted");
     else if (status === "autorestarting" || status === "dead") {
       // The server restarts a kernel that died (`restarting`, `autorestarting`), and
       // says `dead` when it cannot; a shut-down kernel is `dead` at once.
-      if (restarting) restarting.end = "died";
-      else record(status === "dead" ? "stopped" : "died");
+      if (restarting) {
+        restarting.end = "died";
+        tell(restarting);
+      } else record(status === "dead" ? "stopped" : "died");
       restarting = null;
     } else restarting = null;
   });

@@ -10,7 +10,7 @@ import type * as nbformat from "@jupyterlab/nbformat";
 import type { NotebookPanel } from "@jupyterlab/notebook";
 import { Signal } from "@lumino/signaling";
 import { activeCell, cellInfo } from "../src/cells";
-import { RUN_ENDS, watchRunEnds } from "../src/kerneldeath";
+import { endedRun, onRunEnded, RUN_ENDS, watchRunEnds } from "../src/kerneldeath";
 import { errorOutputs } from "../src/prompts";
 
 interface FakeCell {
@@ -133,4 +133,23 @@ test("a subshell's request (JEP 91) is no cell's run", () => {
   });
   nb.status("restarting", "autorestarting");
   assert.deepEqual(enames(cell), []);
+});
+
+test("the page is told of a run that ended without a reply, and again when a restart turns out a death", () => {
+  // errorbuttons.ts shows it under the cell (which often has no output to hold a button).
+  const [crash, finished] = [codeCell(), codeCell()];
+  const nb = notebook([crash, finished]);
+  const told: string[] = [];
+  const stop = onRunEnded((panel, cell) => {
+    assert.equal(panel, nb.panel);
+    told.push(`${cell === (crash as unknown as Cell) ? "crash" : "other"}:${endedRun(cell)?.ename}`);
+  });
+  nb.send(finished, "r0");
+  nb.begin("r0");
+  nb.end("r0");
+  nb.send(crash, "r1");
+  nb.begin("r1");
+  nb.status("restarting", "autorestarting", "starting", "idle");
+  stop();
+  assert.deepEqual(told, [`crash:${RUN_ENDS.restarted.ename}`, `crash:${RUN_ENDS.died.ename}`]);
 });
