@@ -186,7 +186,9 @@ async def test_a_message_with_nothing_in_it_is_refused_before_it_is_saved(
     assistant = make_assistant(store, model)
     empty = {"content": [], "attachments": [], "inference_options": {}}
     blank = {**empty, "content": [{"type": "input_text", "text": " \n\t"}]}
-    for message in (empty, blank):
+    # Invisible characters only (zero-width space and joiner, a bidi mark, a BOM).
+    invisible = {**empty, "content": [{"type": "input_text", "text": "\u200b\u200d\u200e\ufeff "}]}
+    for message in (empty, blank, invisible):
         events = await stream(assistant, req("threads.create", input=message))
         assert types_of(events) == ["error"]
     assert (await store.load_threads(10, None, "desc", ALICE)).data == []
