@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +14,22 @@ import pytest
 from agents.testing import ModelStep, ScriptedModel, assistant_message
 from chatkit.types import AssistantMessageItem, ThreadCreatedEvent
 
-from jupyter_chatkit.assistant.server import JsonResult
+from jupyter_chatkit.assistant.opening import holding_opening
+from jupyter_chatkit.assistant.server import JsonResult, StreamResult
 from jupyter_chatkit.protocol import Turn
 from jupyter_chatkit.store import SQLStore, open_store
 
-from .chatkit_helpers import ALICE, BOB, json_call, make_assistant, req, stream, user_input
+from .chatkit_helpers import (
+    ALICE,
+    BOB,
+    collect,
+    json_call,
+    make_assistant,
+    req,
+    stream,
+    user_input,
+)
+from .test_assistant import _as_network_stream, _recorded_stream
 from .test_running_turns_review import _alice_waiting
 
 
@@ -125,6 +137,72 @@ async def test_a_page_shown_again_catches_up_with_another_process(tmp_path: Path
     finally:
         await store_a.close()
         await store_b.close()
+
+
+class _Transport:
+    """A stream's transport that holds its opening (as the HTTP handler does)."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def hold(self) -> None:
+        self.calls.append("hold")
+
+    def release(self) -> None:
+        self.calls.append("release")
+
+
+@pytest.mark.asyncio
+async def test_a_page_hears_of_a_turn_once_its_model_was_asked(sqlite_store: SQLStore) -> None:
+    # Told on the way (the turn taken, its message saved), the page's reply and its next
+    # poll ran on the server's thread before the model had its request.
+    answer = _as_network_stream(await _recorded_stream("Second"))
+    asked, resume = asyncio.Event(), asyncio.Event()
+
+    async def paused(_call: Any) -> AsyncIterator[Any]:
+        asked.set()
+        await resume.wait()
+        for event in answer:
+            yield event
+
+    model = ScriptedModel(
+        [
+            ModelStep(output=[assistant_message("First", item_id="m1")]),
+            ModelStep(stream_events=paused),
+        ]
+    )
+    assistant = make_assistant(sqlite_store, model)
+    created = await stream(assistant, req("threads.create", input=user_input("hi")))
+    thread_id = next(e.thread.id for e in created if isinstance(e, ThreadCreatedEvent))
+    _, before = await json_call(assistant, _changes(thread_ids=[thread_id], now=True))
+    page = asyncio.ensure_future(
+        assistant.handle(_changes(thread_ids=[thread_id], since=before["since"]), ALICE)
+    )
+    more = req("threads.add_user_message", thread_id=thread_id, input=user_input("more"))
+    result = await assistant.handle(more, ALICE)
+    assert isinstance(result, StreamResult)
+    transport = _Transport()
+
+    async def read() -> Any:
+        with holding_opening(transport):
+            return await collect(result.chunks)
+
+    reader = asyncio.ensure_future(read())
+    await asyncio.wait_for(asked.wait(), 10)
+    for _ in range(5):
+        await asyncio.sleep(0)
+    # The model is being asked: its turn runs (``now`` says so), the page waits on.
+    assert transport.calls == ["hold"]
+    _, now = await json_call(assistant, _changes(thread_ids=[thread_id], now=True))
+    assert [c["answering"] for c in now["changed"]] == [True]
+    assert not page.done()
+
+    resume.set()
+    heard = await asyncio.wait_for(page, 10)
+    assert isinstance(heard, JsonResult) and heard.status == 200
+    assert [c["thread_id"] for c in json.loads(heard.body)["changed"]] == [thread_id]
+    assert "release" in transport.calls
+    await asyncio.wait_for(reader, 10)
 
 
 @pytest.mark.asyncio

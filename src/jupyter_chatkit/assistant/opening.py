@@ -18,12 +18,18 @@ not keep the new thread's id from the page, whose Stop needs it.
 
 The hold travels in a context variable: the agent's run and the model's request run in
 tasks started from the stream's own, which copy its context.
+
+What the turn causes elsewhere on the server's thread can wait for the same moment
+(:func:`after_opening`): the notice to pages that follow the thread (``Turn.CHANGES``,
+running.py) answers their long-poll, whose reply and the page's next poll otherwise ran
+on that thread between the turn's saved message and its model request.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from typing import Any, Protocol
 
@@ -42,7 +48,41 @@ class Opening(Protocol):
 # written a few milliseconds after the hold begins.
 HOLD_LIMIT = 0.5
 
-_OPENING: ContextVar[Opening | None] = ContextVar("jupyter_chatkit_opening", default=None)
+
+class _Held:
+    """A stream's transport, whether this stream holds its opening, and what waits for
+    it to go out."""
+
+    __slots__ = ("after", "held", "limit", "opening")
+
+    def __init__(self, opening: Opening) -> None:
+        self.opening = opening
+        self.held = False
+        self.after: list[Callable[[], None]] = []
+        self.limit: asyncio.TimerHandle | None = None
+
+    def hold(self) -> None:
+        self.held = True
+        self.opening.hold()
+
+    def release(self) -> None:
+        self.opening.release()
+        self.held = False
+        self.run_after()
+
+    def run_after(self) -> None:
+        """Call what waits for the opening (once each), now."""
+        if not self.after:
+            return
+        if self.limit is not None:
+            self.limit.cancel()
+            self.limit = None
+        after, self.after = self.after, []
+        for callback in after:
+            callback()
+
+
+_OPENING: ContextVar[_Held | None] = ContextVar("jupyter_chatkit_opening", default=None)
 
 # httpcore's trace event once a request's body is written (HTTP/1.1 and HTTP/2).
 _BODY_SENT = ".send_request_body.complete"
@@ -51,11 +91,14 @@ _BODY_SENT = ".send_request_body.complete"
 @contextlib.contextmanager
 def holding_opening(opening: Opening) -> Iterator[None]:
     """Within: the stream driven here may hold its opening with ``opening``."""
-    token = _OPENING.set(opening)
+    held = _Held(opening)
+    token = _OPENING.set(held)
     try:
         yield
     finally:
         _OPENING.reset(token)
+        # The stream ended (its transport sends what it held): so does the wait.
+        held.run_after()
 
 
 def hold_opening() -> None:
@@ -71,6 +114,19 @@ def release_opening() -> None:
     opening = _OPENING.get()
     if opening is not None:
         opening.release()
+
+
+def after_opening(callback: Callable[[], None]) -> None:
+    """Call ``callback`` once this context's held opening goes out (the model was asked,
+    see the module docstring), the stream ends, or :data:`HOLD_LIMIT` passes, whichever
+    comes first; at once when nothing is held."""
+    held = _OPENING.get()
+    if held is None or not held.held:
+        callback()
+        return
+    held.after.append(callback)
+    if held.limit is None:
+        held.limit = asyncio.get_running_loop().call_later(HOLD_LIMIT, held.run_after)
 
 
 async def _trace(event_name: str, info: dict[str, Any]) -> None:

@@ -19,6 +19,7 @@ the partial answer, marked as stopped (``handle_stream_cancelled``).
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import weakref
@@ -38,6 +39,7 @@ from chatkit.types import (
 
 from ..protocol import ErrorCode, RequestContext, Turn
 from ..store.engine import describe_store_failure, is_store_unavailable, store_failure_message
+from .opening import after_opening
 from .results import JsonResult, StreamResult, safe_message, sse
 from .turn_changes import TurnChanges
 
@@ -188,11 +190,19 @@ class RunningTurns:
         return self._last.take(event)
 
     def begin(self, thread_id: str, context: RequestContext) -> RunningTurn:
-        """A turn of ``thread_id`` starts (or queues for the thread), driven by this task."""
+        """A turn of ``thread_id`` starts (or queues for the thread), driven by this task.
+
+        Pages waiting on the thread (``Turn.CHANGES``) hear of it once its model has
+        been asked (:func:`~.opening.after_opening`), not on the way there; ``now``
+        answers see it at once."""
         turn = RunningTurn(thread_id, context.user_id, asyncio.current_task(), _last=self._last)
         self._turns.setdefault(thread_id, []).append(turn)
-        self.changes.changed(context.user_id, thread_id)
+        after_opening(functools.partial(self._began, turn))
         return turn
+
+    def _began(self, turn: RunningTurn) -> None:
+        if any(t is turn for t in self._turns.get(turn.thread_id, ())):
+            self.changes.changed(turn.user_id, turn.thread_id)
 
     def end(self, turn: RunningTurn) -> None:
         """``turn`` ended (answered, stopped or failed)."""
