@@ -88,6 +88,8 @@ async def test_editing_an_earlier_message_replaces_it_and_what_followed(store: S
         ({"item_id": "nope", "text": "x"}, "can be edited"),
         ({"item_id": "nope"}, "new text"),
         ({"text": "   "}, "new text"),
+        # The first message's id (below), with invisible characters only.
+        ({"item_id": "FIRST", "text": "\u200b\ufeff "}, "new text"),
     ],
 )
 async def test_bad_edits_are_one_error_event(
@@ -97,6 +99,9 @@ async def test_bad_edits_are_one_error_event(
     assistant = make_assistant(store, model)
     first = await stream(assistant, req("threads.create", input=user_input("q")))
     thread_id = next(e.thread.id for e in first if e.type == "thread.created")
+    if payload.get("item_id") == "FIRST":
+        message = next(e.item for e in first if e.type == "thread.item.done")
+        payload = {**payload, "item_id": message.id}
     action = {"type": "message.edit", "payload": payload}
     events = await stream(
         assistant, req("threads.custom_action", thread_id=thread_id, item_id=None, action=action)

@@ -12,6 +12,7 @@ the new text still has. The client sends
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -46,6 +47,12 @@ ACTION_EDIT_MESSAGE = protocol.Action.EDIT_MESSAGE
 PAGE_SIZE = DEFAULT_PAGE_SIZE
 
 
+def visible(text: str) -> bool:
+    """Whether ``text`` shows anything: more than white space and invisible format
+    characters (zero-width spaces and joiners, bidi marks, a byte order mark)."""
+    return any(not c.isspace() and unicodedata.category(c) != "Cf" for c in text)
+
+
 def message_too_long(chars: int) -> str | None:
     """Why a message of ``chars`` characters is refused, or None: the model reads at most
     ``MAX_TEXT_CHARS`` of one (the policy cuts the rest), so a longer one, sent or edited,
@@ -67,7 +74,7 @@ async def edit_message(
     """Replace user message ``payload.item_id`` (and what follows) with ``payload.text``."""
     payload = action.payload if isinstance(action.payload, dict) else {}
     item_id, text = payload.get("item_id"), payload.get("text")
-    if not isinstance(item_id, str) or not isinstance(text, str) or not text.strip():
+    if not isinstance(item_id, str) or not isinstance(text, str) or not visible(text):
         raise CustomStreamError(
             "An edit needs the message's item_id and its new text.", allow_retry=False
         )

@@ -6,7 +6,6 @@ picked model off the allow-list, too many new conversations in a minute.
 from __future__ import annotations
 
 import json
-import unicodedata
 from typing import TYPE_CHECKING
 
 from chatkit.store import NotFoundError
@@ -24,7 +23,7 @@ from chatkit.types import (
 )
 
 from ..protocol import RequestContext
-from .message_edit import message_too_long
+from .message_edit import message_too_long, visible
 
 if TYPE_CHECKING:
     from .server import NotebookAssistant
@@ -38,12 +37,6 @@ MAX_TOOL_OUTPUT_CHARS = 200_000
 
 def _json_chars(value: object) -> int:
     return len(json.dumps(value, ensure_ascii=False, default=str))
-
-
-def _visible(text: str) -> bool:
-    """Whether ``text`` shows anything: more than white space and invisible format
-    characters (zero-width spaces and joiners, bidi marks, a byte order mark)."""
-    return any(not c.isspace() and unicodedata.category(c) != "Cf" for c in text)
 
 
 async def check_streaming_request(
@@ -95,7 +88,7 @@ async def check_streaming_request(
                 f"A reference in the message is too large (at most {MAX_TOOL_OUTPUT_CHARS:,} "
                 "characters of JSON): this front end must bound what it reads."
             )
-        said = any(map(_visible, text)) or _visible(message.quoted_text or "")
+        said = any(map(visible, text)) or visible(message.quoted_text or "")
         # A tag (a mention, a context chip) or a file is something to ask about.
         if not (said or len(message.content) > len(text) or message.attachments):
             raise ValueError("The message is empty: write a question, or attach a file.")
