@@ -108,8 +108,13 @@ def test_a_wrong_key_fails_with_a_readable_message(
 
 def test_an_unreachable_base_url_fails_with_a_readable_message(tmp_path: Path) -> None:
     port = free_port()  # nobody listens on it
-    env = {"OPENAI_BASE_URL": f"http://127.0.0.1:{port}/v1", "JUPYTER_CHATKIT_MODEL": "m"}
+    # An Azure-style key in the URL's query is never printed.
+    url = f"http://127.0.0.1:{port}/v1?api-version=1&api-key=az-secret-0123456789"
+    env = {"OPENAI_BASE_URL": url, "JUPYTER_CHATKIT_MODEL": "m"}
     data = report(tmp_path, "--timeout=5", env=env)
+    _code, out, err = run_doctor(tmp_path, "--no-kernel", "--timeout=5", env=env)
+    assert "az-secret" not in json.dumps(data) + out + err
+    assert "api-key=***" in out
 
     assert data["exit_code"] == 1
     for name in ("provider request", "provider models"):

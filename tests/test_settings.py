@@ -79,6 +79,17 @@ async def test_server_config_reaches_the_assistant(jp_serverapp: Any) -> None:
         ("http://127.0.0.1:8000/v1", "http://127.0.0.1:8000/v1"),
         ("sqlite:////home/ada/chat.sqlite3", "sqlite:////home/ada/chat.sqlite3"),
         ("https://proxy/v1?next=a@b", "https://proxy/v1?next=a@b"),
+        # A credential in the query or fragment, by the policy's secret names.
+        (
+            "https://x.openai.azure.com/openai?api-version=2024-06-01&api-key=az-secret-1234",
+            "https://x.openai.azure.com/openai?api-version=2024-06-01&api-key=***",
+        ),
+        (
+            "https://proxy/v1?key=AIzaSyA-secret-99;token=tk-123456",
+            "https://proxy/v1?key=***;token=***",
+        ),
+        ("https://proxy/v1#access_token=abc123456", "https://proxy/v1#access_token=***"),
+        ("https://proxy/v1?sort_key=a&max_tokens=5", "https://proxy/v1?sort_key=a&max_tokens=5"),
     ],
 )
 def test_redact_url_hides_a_password_and_a_bare_token_user(url: str, shown: str) -> None:
@@ -97,3 +108,17 @@ def test_a_percent_encoded_url_password_is_hidden_from_the_model_as_sent() -> No
     for shown in ("wh@t-a secret", "wh%40t-a%20secret"):
         text, _ = policy.text(f"print({shown!r})")
         assert shown not in text
+
+
+def test_a_credential_in_the_provider_url_query_is_a_configured_secret() -> None:
+    from jupyter_chatkit.context_policy import ContextPolicy
+    from jupyter_chatkit.serverext.secrets import secret_values
+
+    secret = "az-query-secret-0123456789"
+    settings = JupyterChatKit(base_url=f"https://x.openai.azure.com/openai?api-key={secret}")
+
+    assert secret in settings.configured_secrets
+    assert secret in secret_values(settings)
+    text, _ = ContextPolicy.from_settings(settings).text(f"print({secret[3:]!r}) # {secret}")
+    assert secret not in text
+    assert secret not in redact_url(settings.base_url) and secret not in repr(settings)

@@ -421,24 +421,27 @@ Settings = JupyterChatKit
 
 
 def url_credentials(url: str) -> list[str]:
-    """The secrets a URL carries in its userinfo: its password, or a bare token user
-    (``https://sk-...@proxy/v1``), as written and percent-decoded (the HTTP client sends
-    ``p%40ss`` as ``p@ss``, and a notebook may hold either); none for a URL without
-    credentials or unparsable."""
+    """The secrets a URL carries: in its userinfo, its password or a bare token user
+    (``https://sk-...@proxy/v1``), and in its query or fragment, the values of parameters
+    with a secret's name (``?api-key=``, ``?key=``, ``?token=``, as the context policy
+    names them); each as written and percent-decoded (the HTTP client sends ``p%40ss`` as
+    ``p@ss``, and a notebook may hold either). None for a URL without credentials or
+    unparsable."""
     try:
         parts = urlsplit(url.strip())
         secret = parts.password or parts.username
     except ValueError:  # e.g. an unclosed "[" in the host
         return []
-    if not secret:
-        return []
-    decoded = unquote(secret)
-    return [secret] if decoded == secret else [secret, decoded]
+    found = [secret] if secret else []
+    for part in (parts.query, parts.fragment):
+        found += [value for _name, value in _secret_fields(part)]
+    return [form for value in found for form in dict.fromkeys((value, unquote(value)))]
 
 
 def redact_url(url: str) -> str:
-    """``url`` with its password, or a user without one, replaced by ``***`` (safe to
-    print): ``postgresql://ada:***@db``, ``https://***@proxy/v1``."""
+    """``url`` with its password, or a user without one, and the values of its secret
+    query parameters replaced by ``***`` (safe to print): ``postgresql://ada:***@db``,
+    ``https://***@proxy/v1``, ``https://x.openai.azure.com/openai?api-key=***``."""
 
     def hide(match: re.Match[str]) -> str:
         user, colon, _ = match["userinfo"].partition(":")
@@ -447,4 +450,48 @@ def redact_url(url: str) -> str:
         return f"{match['scheme']}***@" if user else match[0]
 
     # The logs' pattern: linear, and a password holding "@" is hidden whole.
-    return URL_USERINFO.sub(hide, url)
+    shown = URL_USERINFO.sub(hide, url)
+    if "?" not in shown and "#" not in shown:
+        return shown
+    before, hash_mark, fragment = shown.partition("#")
+    path, question_mark, query = before.partition("?")
+    return f"{path}{question_mark}{_hide_fields(query)}{hash_mark}{_hide_fields(fragment)}"
+
+
+def _fields(text: str) -> list[str]:
+    """A query's ``name=value`` fields and the ``&`` / ``;`` between them, in order."""
+    return re.split(r"([&;])", text)
+
+
+def _secret_fields(text: str) -> list[tuple[str, str]]:
+    """The ``(name, value)`` fields of a query or fragment whose name is a secret's."""
+    pairs = [field.partition("=") for field in _fields(text) if "=" in field]
+    return [(name, value) for name, _, value in pairs if value and secret_query_name(name)]
+
+
+def _hide_fields(text: str) -> str:
+    """``text`` (a query or fragment) with its secret fields' values replaced by ``***``."""
+    hidden = {name for name, _value in _secret_fields(text)}
+    shown = []
+    for field in _fields(text):
+        name, equals, value = field.partition("=")
+        shown.append(f"{name}=***" if equals and value and name in hidden else field)
+    return "".join(shown)
+
+
+def secret_query_name(name: str) -> bool:
+    """True when a URL query parameter's name marks a secret (``api-key``, ``key``,
+    ``token``, ``sig``): the context policy's secret names and its query rules."""
+    # Imported here: the policy's tables cost ~0.2 s, and most URLs carry no query.
+    from .context_policy.names import is_secret_name
+    from .context_policy.prepared import compile_rules
+
+    plain = unquote(name.replace("+", " "))
+    if is_secret_name(plain):
+        return True
+    probe = f"?{plain}=x"
+    return any(
+        rule.pattern.fullmatch(probe) is not None
+        for rule in compile_rules(()).value_rules
+        if rule.kind == "query secret" and not (rule.password or rule.random)
+    )
