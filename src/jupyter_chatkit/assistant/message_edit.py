@@ -50,7 +50,8 @@ PAGE_SIZE = DEFAULT_PAGE_SIZE
 def visible(text: str) -> bool:
     """Whether ``text`` shows anything: more than white space and invisible format
     characters (zero-width spaces and joiners, bidi marks, a byte order mark)."""
-    return any(not c.isspace() and unicodedata.category(c) != "Cf" for c in text)
+    # (Stripped first: white space is skipped in C, not one character at a time.)
+    return any(not c.isspace() and unicodedata.category(c) != "Cf" for c in text.strip())
 
 
 def message_too_long(chars: int) -> str | None:
@@ -74,13 +75,13 @@ async def edit_message(
     """Replace user message ``payload.item_id`` (and what follows) with ``payload.text``."""
     payload = action.payload if isinstance(action.payload, dict) else {}
     item_id, text = payload.get("item_id"), payload.get("text")
+    too_long = message_too_long(len(text)) if isinstance(text, str) else None
+    if too_long:
+        raise CustomStreamError(too_long, allow_retry=False)
     if not isinstance(item_id, str) or not isinstance(text, str) or not visible(text):
         raise CustomStreamError(
             "An edit needs the message's item_id and its new text.", allow_retry=False
         )
-    too_long = message_too_long(len(text))
-    if too_long:
-        raise CustomStreamError(too_long, allow_retry=False)
     try:
         original = await server.store.load_item(thread.id, item_id, context=context)
     except NotFoundError:
