@@ -1,6 +1,6 @@
 """Where one ChatKit request's time goes on the server, before the model is asked.
 
-    python bench/phase_timeline.py [--requests 60] [--wall] [--baseline-src DIR]
+    python bench/phase_timeline.py [--requests 60] [--wall | --waits] [--baseline-src DIR]
 
 Starts the fake LLM (in this process) and a real ``jupyter server`` with the extension
 and ``bench/phase_marks.py`` (marks along the request, from tornado receiving the POST's
@@ -12,6 +12,10 @@ Prints the median per phase and the total, for follow-ups and for new threads.
 By default each mark is the server's event-loop thread CPU time: on this shared 2-core
 machine wall time swung 2x between identical runs, CPU time by a few %. ``--wall``
 marks ``perf_counter`` instead (the same phases, with whatever waits they had).
+``--waits`` marks wall time less the loop thread's waits for a CPU (Linux schedstat):
+a phase's CPU time plus the waits of its own making (a worker thread, I/O, a timer, a
+lock); beside the default CPU column it shows what of a phase is not CPU, whatever
+the machine's load.
 ``--baseline-src DIR`` runs a second server on that ``src`` (e.g. ``git archive`` of an
 older commit) after this one, then once more each, and prints both columns.
 This is not a test.
@@ -88,14 +92,14 @@ async def drive(port: int, requests: int) -> list[str]:
     return kinds
 
 
-def measure(src: str | None, requests: int, wall: bool) -> dict[str, list[dict[str, int]]]:
+def measure(src: str | None, requests: int, clock: str) -> dict[str, list[dict[str, int]]]:
     """One server's marks per request, by kind."""
     with FakeLLM() as llm, tempfile.TemporaryDirectory() as tmp:
         llm.default_reply = Reply("OK")
         out = Path(tmp) / "marks.jsonl"
         env = server_env(llm.base_url.removesuffix("/v1"), f"sqlite:///{tmp}/s.sqlite3", tmp)
         env["PHASE_MARKS"] = str(out)
-        env["PHASE_MARKS_WALL"] = "1" if wall else ""
+        env["PHASE_MARKS_WALL"] = clock
         env["PYTHONPATH"] = os.pathsep.join(
             filter(None, [str(ROOT / "bench"), src, env.get("PYTHONPATH")])
         )
@@ -135,16 +139,21 @@ def phase_medians(rows: list[dict[str, int]]) -> list[float | None]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=60, help="of each kind, per server")
-    parser.add_argument("--wall", action="store_true", help="wall time, not loop CPU time")
+    timing = parser.add_mutually_exclusive_group()
+    timing.add_argument("--wall", action="store_true", help="wall time, not loop CPU time")
+    timing.add_argument(
+        "--waits", action="store_true", help="wall time less the loop thread's waits for a CPU"
+    )
     parser.add_argument("--baseline-src", help="a second server's src, e.g. an older commit's")
     args = parser.parse_args()
+    clock = "1" if args.wall else "waits" if args.waits else ""
     sources = {"this": None, **({"baseline": args.baseline_src} if args.baseline_src else {})}
     runs: dict[str, dict[str, list[dict[str, int]]]] = {name: {} for name in sources}
     for _ in range(2 if args.baseline_src else 1):
         for name, src in sources.items():
-            for kind, rows in measure(src, args.requests, args.wall).items():
+            for kind, rows in measure(src, args.requests, clock).items():
                 runs[name].setdefault(kind, []).extend(rows)
-    unit = "wall" if args.wall else "loop-thread CPU"
+    unit = "wall" if args.wall else "wall less CPU waits" if args.waits else "loop-thread CPU"
     for kind in ("follow-up", "new"):
         print(f"{kind} (30-turn thread): median µs of {unit} per phase   " + "  ".join(sources))
         columns = [phase_medians(runs[name][kind]) for name in sources]
