@@ -531,7 +531,7 @@ class AttachmentHandler(BoundedBodyHandler):
     async def _upload(self, attachment_id: str) -> None:
         from chatkit.store import NotFoundError
 
-        from ..store import AttachmentTooLargeError
+        from ..store import AttachmentSentError, AttachmentTooLargeError
 
         received = self.received_body()
         if received is None:
@@ -558,6 +558,8 @@ class AttachmentHandler(BoundedBodyHandler):
             raise web.HTTPError(404, "No such attachment.") from None
         except AttachmentTooLargeError as exc:
             raise web.HTTPError(413, str(exc)[:300]) from None
+        except AttachmentSentError as exc:
+            raise web.HTTPError(409, str(exc)) from None
         except ValueError as exc:
             raise web.HTTPError(400, str(exc)[:300]) from None
         except Exception as exc:

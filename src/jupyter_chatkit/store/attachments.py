@@ -67,6 +67,10 @@ class AttachmentSizeMismatchError(ValueError):
     """The uploaded bytes differ in length from the size announced at creation."""
 
 
+class AttachmentSentError(ValueError):
+    """The attachment belongs to a sent message: its bytes are that message's."""
+
+
 def default_upload_url(attachment_id: str) -> str:
     """Server path of an attachment when Jupyter's base URL is ``/``."""
     return f"/jupyter-chatkit/attachments/{attachment_id}"
@@ -178,11 +182,14 @@ class SQLAttachmentStore(AttachmentStore[RequestContext]):
         return attachment
 
     async def write_bytes(self, attachment_id: str, data: bytes, context: RequestContext) -> None:
-        """Store the uploaded bytes of this user's attachment (again, if re-uploaded).
+        """Store the uploaded bytes of this user's attachment (again, if re-uploaded
+        before it is sent).
 
         Raises :class:`AttachmentTooLargeError` past :attr:`max_bytes`,
         :class:`AttachmentSizeMismatchError` when the length differs from the announced
-        size, and ``NotFoundError`` for an unknown or foreign id.
+        size, :class:`AttachmentSentError` once a message holding it was stored (ChatKit
+        gives it that message's thread then) and ``NotFoundError`` for an unknown or
+        foreign id.
         """
         if len(data) > self.max_bytes:
             raise AttachmentTooLargeError(
@@ -192,12 +199,17 @@ class SQLAttachmentStore(AttachmentStore[RequestContext]):
 
         def write(conn: Connection) -> None:
             row = conn.execute(
-                select(attachments.c.declared_size, attachments.c.payload).where(
-                    attachments.c.id == attachment_id, attachments.c.user_id == user_id
-                )
+                select(
+                    attachments.c.declared_size, attachments.c.payload, attachments.c.thread_id
+                ).where(attachments.c.id == attachment_id, attachments.c.user_id == user_id)
             ).one_or_none()
             if row is None:
                 raise NotFoundError(f"attachment {attachment_id} not found")
+            if row.thread_id is not None:
+                raise AttachmentSentError(
+                    "This file was already sent with a message; a sent message's files "
+                    "cannot be changed. Attach it again to a new message instead."
+                )
             if row.declared_size is not None and len(data) != row.declared_size:
                 raise AttachmentSizeMismatchError(
                     f"received {len(data)} bytes, but {row.declared_size} were announced"
