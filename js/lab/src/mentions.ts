@@ -19,7 +19,7 @@ import { runKernelTool } from "./kernel";
 import type { NotebookLink } from "./link";
 import { isPrivate, KEPT_OUT_NOTE, liveCells, PRIVATE_TAG } from "./privatecells";
 import { errorOutputs } from "./prompts";
-import { hideShownSecret, namesSecret, policyResult, redactText } from "./redact";
+import { hideShownSecret, namesSecret, policyResult, redactText, stripAnsi } from "./redact";
 import { mergedStreams } from "./streams";
 
 /** The most of a text file the model reads with a mention. */
@@ -128,10 +128,8 @@ export function notebookText(raw: string): string | null {
       if (!output || typeof output !== "object") continue;
       const kind = output.output_type;
       if (kind === "stream") parts.push(`[${String(output.name ?? "stream")}]\n${shown(joined(output.text))}`);
-      else if (kind === "error") {
-        const trace = Array.isArray(output.traceback) ? output.traceback.map(String).join("\n") : "";
-        parts.push(`[error]\n${trace || String(output.ename ?? "")}`);
-      } else {
+      else if (kind === "error") parts.push(`[error]\n${savedErrorText(output)}`);
+      else {
         const data = (output.data && typeof output.data === "object" ? output.data : {}) as Record<string, unknown>;
         const mime = ["text/plain", "text/markdown", "text/html"].find((m) => m in data);
         if (mime) parts.push(`[${String(kind)}, ${mime}]\n${shown(joined(data[mime]))}`);
@@ -140,6 +138,22 @@ export function notebookText(raw: string): string | null {
   });
   // A printed traceback or a warning names IPython's temporary file: the cell's line.
   return withCellLines(parts.join("\n"));
+}
+
+/** A saved error output as text, ANSI-free (so its cell file names are read): its
+ * traceback, whole (a list of lines, or one string as other kernels and tools save it),
+ * else its `ename: evalue`. Mirrors Python's
+ * `assistant.history.error_text` (tests/fixtures/notebook_texts.json). */
+function savedErrorText(output: Record<string, unknown>): string {
+  const raw = output.traceback;
+  const trace = typeof raw === "string" ? raw : Array.isArray(raw) ? raw.map(String).join("\n") : "";
+  if (trace) return stripAnsi(trace);
+  return stripAnsi(
+    [output.ename, output.evalue]
+      .map((part) => (part ? String(part) : ""))
+      .filter(Boolean)
+      .join(": "),
+  );
 }
 
 function fileRef(entry: ContentsEntry, open: (path: string) => OpenNotebook | null): ContextRef {

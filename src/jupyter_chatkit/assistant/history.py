@@ -26,7 +26,7 @@ from chatkit.types import (
 from openai.types.responses import ResponseInputContentParam
 from openai.types.responses.response_input_item_param import Message
 
-from ..context_policy.errors import with_cell_lines
+from ..context_policy.errors import strip_ansi, with_cell_lines
 from ..context_policy.streams import merged_streams
 from ..context_policy.values import hide_shown_secret, names_secret
 from ..private_cells import KEPT_OUT_NOTE, is_private
@@ -408,6 +408,22 @@ class NotebookConverter(ThreadItemConverter):
         return await super().assistant_message_to_input(item)
 
 
+def error_text(output: dict[str, Any]) -> str:
+    """A saved error output as text, ANSI-free (so its cell file names are read): its
+    traceback, whole (a list of lines, or one string as other kernels and tools save it),
+    else its ``ename: evalue``."""
+    raw = output.get("traceback")
+    if isinstance(raw, str):
+        # Whole: read as a list, each character was a line no rule could read a key in.
+        trace = raw
+    else:
+        trace = "\n".join(str(line) for line in raw) if isinstance(raw, list) else ""
+    if trace:
+        return strip_ansi(trace)
+    ename, evalue = (str(output.get(k) or "") for k in ("ename", "evalue"))
+    return strip_ansi(": ".join(part for part in (ename, evalue) if part))
+
+
 def notebook_text(raw: str) -> str | None:
     """A notebook file's cells as text: sources and outputs with their own line breaks.
 
@@ -428,17 +444,21 @@ def notebook_text(raw: str) -> str | None:
             return "".join(str(v) for v in value)
         return value if isinstance(value, str) else ""
 
+    def named(value: Any, default: str = "") -> str:
+        # A field saved null reads as missing (as the sidebar's notebookText reads it).
+        return default if value is None else str(value)
+
     parts: list[str] = []
     for index, cell in enumerate(cells):
         if not isinstance(cell, dict):
             continue
         if is_private(cell):
             # Tagged ``chatkit-private``: its number only (private_cells).
-            parts.append(f"--- cell {index} ({cell.get('cell_type', 'code')}) ---")
+            parts.append(f"--- cell {index} ({named(cell.get('cell_type'), 'code')}) ---")
             parts.append(f"[{KEPT_OUT_NOTE}]")
             continue
         source = joined(cell.get("source"))
-        parts.append(f"--- cell {index} ({cell.get('cell_type', 'code')}) ---")
+        parts.append(f"--- cell {index} ({named(cell.get('cell_type'), 'code')}) ---")
         parts.append(source)
         # ``print(db_password)``: a one-line output is the secret the cell's last line
         # names, as the live cells' readers hide it; saved, it was sent whole.
@@ -450,11 +470,10 @@ def notebook_text(raw: str) -> str | None:
             kind = output.get("output_type")
             if kind == "stream":
                 parts.append(
-                    f"[{output.get('name', 'stream')}]\n{shown(joined(output.get('text')))}"
+                    f"[{named(output.get('name'), 'stream')}]\n{shown(joined(output.get('text')))}"
                 )
             elif kind == "error":
-                trace = "\n".join(str(line) for line in output.get("traceback") or [])
-                parts.append(f"[error]\n{trace or output.get('ename', '')}")
+                parts.append(f"[error]\n{error_text(output)}")
             else:
                 raw_data = output.get("data")
                 data: dict[str, Any] = raw_data if isinstance(raw_data, dict) else {}
