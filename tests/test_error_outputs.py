@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from jupyter_chatkit.context_policy import error_rules
-from jupyter_chatkit.kernel.notebook_file import output_text
+from jupyter_chatkit.kernel.notebook_file import output_text, read_cells
 
 CASES: list[dict[str, Any]] = json.loads(
     (Path(__file__).parent / "fixtures" / "error_outputs.json").read_text(encoding="utf-8")
@@ -34,3 +34,22 @@ def test_the_typescript_table_is_generated_from_the_python_one() -> None:
     assert generated.read_text(encoding="utf-8") == error_rules.render_typescript(), (
         "regenerate: python -m jupyter_chatkit.context_policy.error_rules --write"
     )
+
+
+CELLS: list[dict[str, Any]] = json.loads(
+    (Path(__file__).parent / "fixtures" / "error_outputs.json").read_text(encoding="utf-8")
+)["cells"]
+
+
+@pytest.mark.parametrize("case", CELLS, ids=[c["name"] for c in CELLS])
+def test_a_cells_outputs_share_its_bound_as_in_the_sidebar(
+    case: dict[str, Any], tmp_path: Path
+) -> None:
+    cell = {"cell_type": "code", "execution_count": 1, "source": "report()", "metadata": {}}
+    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [cell]}
+    cell["outputs"] = case["outputs"]
+    path = tmp_path / "a.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    (entry,) = read_cells(path) or []
+    read = {"outputs": entry["outputs"], "outputs_truncated": entry.get("outputs_truncated", False)}
+    assert read == case["read"]

@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import type * as nbformat from "@jupyterlab/nbformat";
-import { outputText } from "../src/cells";
+import type { Cell } from "@jupyterlab/cells";
+import { cellInfo, outputText } from "../src/cells";
 import { stripAnsi } from "../src/redact";
 
 interface Case {
@@ -15,13 +16,37 @@ interface Case {
   read: Record<string, unknown>;
 }
 
-const CASES: Case[] = JSON.parse(
+const FIXTURE = JSON.parse(
   readFileSync(new URL("../../../../tests/fixtures/error_outputs.json", import.meta.url), "utf-8"),
-).cases;
+);
+const CASES: Case[] = FIXTURE.cases;
+const CELLS: { name: string; outputs: nbformat.IOutput[]; read: Record<string, unknown> }[] = FIXTURE.cells;
+
+/** A code cell holding `outputs`, as cellInfo reads one. */
+function codeCell(outputs: nbformat.IOutput[]): Cell {
+  const model = {
+    type: "code",
+    id: "c1",
+    executionCount: 1,
+    metadata: {},
+    getMetadata: () => undefined,
+    sharedModel: { getSource: () => "report()" },
+    outputs: { toJSON: () => outputs },
+  };
+  return { model, outputArea: { future: null } } as unknown as Cell;
+}
 
 for (const c of CASES) {
   test(`an output reads as the kernel reads it: ${c.name}`, () => {
     assert.deepEqual({ ...outputText(c.output) }, c.read);
+  });
+}
+
+for (const c of CELLS) {
+  test(`a cell's outputs share its bound as the kernel's reader shares them: ${c.name}`, () => {
+    const info = cellInfo(codeCell(c.outputs), 0, true);
+    const read = { outputs: info.outputs?.map((o) => ({ ...o })), outputs_truncated: info.outputs_truncated ?? false };
+    assert.deepEqual(read, c.read);
   });
 }
 

@@ -213,8 +213,9 @@ def error_text(traceback: list[str], ename: str, evalue: str) -> str:
     return _head_tail(with_cell_lines(text), MAX_TRACEBACK_CHARS)
 
 
-def output_text(output: dict[str, Any]) -> dict[str, Any]:
-    """One nbformat output as bounded, ANSI-free text (errors reduced)."""
+def output_text(output: dict[str, Any], limit: int = OUTPUT_CHARS) -> dict[str, Any]:
+    """One nbformat output as bounded, ANSI-free text (errors reduced): within ``limit``
+    characters, an error's traceback within its own bound."""
     kind = str(output.get("output_type", ""))
     if kind == "stream":
         return {
@@ -223,7 +224,7 @@ def output_text(output: dict[str, Any]) -> dict[str, Any]:
             # ``traceback.print_exc()``, warnings: the cell's line, not IPython's file.
             "text": _head_tail(
                 with_cell_lines(without_base64(strip_ansi(_text(output.get("text"))))),
-                OUTPUT_CHARS,
+                limit,
             ),
         }
     if kind == "error":
@@ -247,7 +248,7 @@ def output_text(output: dict[str, Any]) -> dict[str, Any]:
     others = [m for m in data if m != "text/plain"]
     if others:
         text += ("\n" if text else "") + f"[also: {', '.join(others)}]"
-    return {"output_type": kind, "text": _clip(text, OUTPUT_CHARS)}
+    return {"output_type": kind, "text": _clip(text, limit)}
 
 
 # A JSON string (its escapes included) or a bracket; nothing else changes the depth.
@@ -333,14 +334,17 @@ def read_cells(path: Path) -> SavedCells | None:
             for raw in (o for m in merged for o in split_uncaught(m, _text)):
                 if not isinstance(raw, dict):
                     continue
-                if used > CELL_OUTPUT_CHARS:
+                # Each output within what the cell's share has left, as the sidebar's
+                # cellInfo reads it (tests/fixtures/error_outputs.json's cells).
+                room = CELL_OUTPUT_CHARS - used
+                if room <= 0:
                     entry["outputs_truncated"] = True
                     # The error after a long log is what the person asks about: it still
                     # comes (a few, each cut by its own traceback bound).
                     if raw.get("output_type") != "error" or late_errors >= MAX_LATE_ERRORS:
                         continue
                     late_errors += 1
-                item = output_text(raw)
+                item = output_text(raw, max(1, min(OUTPUT_CHARS, room)))
                 used += len(item.get("text", ""))
                 outputs.append(item)
             entry["outputs"] = outputs
