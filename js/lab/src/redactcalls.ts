@@ -21,6 +21,7 @@ import {
   normalizeName,
   PLACEHOLDER_VALUE,
 } from "./redactnames";
+import { afterUnpackingNames, hideUnpacked } from "./redactunpack";
 
 const CREDENTIAL_CALLS = new Set<string>(RULES.credentialCalls);
 const CONNECT_CALLS = new Set<string>(RULES.connectCalls);
@@ -183,11 +184,23 @@ export class CallRedaction extends LooseRedaction {
       `(?<![A-Za-z0-9_.])((?:${alternatives})[ \\t]*(?::=|=)[ \\t]*[rbuRBUfF]{0,2})(['"])((?:(?!\\2)[^\\n\\\\]|\\\\.){1,2000})\\2`,
       "g",
     );
-    const clean = text.replace(re, (whole, head: string, quote: string, secret: string) => {
-      if (secret.includes(RULES.placeholderOpen)) return whole;
+    let clean = text.replace(re, (whole, head: string, quote: string, secret: string, at: number) => {
+      // `a, b = "ada", "pw"`: `b`'s literal is the second, hidden below.
+      if (secret.includes(RULES.placeholderOpen) || afterUnpackingNames(text, at)) return whole;
       this.count += 1;
       return `${head}${quote}${marker(`str, ${chars(secret)} chars`)}${quote}`;
     });
+    // `a, b = "ada", "pw"`: one of the names last before `=`.
+    if (clean.includes(",") && new RegExp(`,[ \\t]*(?:${alternatives})[ \\t]*[)\\]]?[ \\t]*=`).test(clean)) {
+      clean = hideUnpacked(
+        clean,
+        (secret) => {
+          this.count += 1;
+          return marker(`str, ${chars(secret)} chars`);
+        },
+        names,
+      );
+    }
     // `parts = ["sk-", "x"]` before `api_key = "".join(parts)`: every literal.
     const listed = new RegExp(`(?<![A-Za-z0-9_.])((?:${alternatives})[ \\t]*(?::=|=)[ \\t]*[\\[(])([^\\[\\]()\\n]{1,2000})(?=[\\])])`, "g");
     return clean.replace(listed, (_whole, head: string, body: string) => head + this.literals(body));

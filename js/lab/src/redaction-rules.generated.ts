@@ -2,6 +2,7 @@
 // Regenerate: python -m jupyter_chatkit.context_policy.rules --write
 export const RULES = {
   "secretNamePattern": "(?:^|_)(?:passwords?|passwd|pwd|passphrase|secrets?|token|auth|authorization|credentials?|creds?|dsn|cookies?|session|session_?id|bearer|otp|totp|hotp|pw|(?:db|root|admin|pg|my|sql|mysql|ftp|smtp|mail|ldap|redis|sa|sys|app|svc|master|super|su|web|wifi|vpn|ssh|sudo|login|user|usr|proxy|keystore|truststore)(?:pass|pw)|pa?s{1,2}w(?:o?r?d)?|pwo?r?d|(?:api|private|access|secret|signing|encryption|client)_?keys?|appid|client_?secret|conn(?:ection)?_?str(?:ing)?|psk|pre_?shared_?key|sshpass|security(?:_question)?_?answers?)(?:_|$)|(?:^|_)pass$|(?:^|_)[a-z0-9]*(?:password|passwd|passphrase|secret|token|apikey|credentials?)(?:_|$)|(?:^|_)(?:github|gitlab|gh|gl|ado|azure|devops|bitbucket|hf|git)(?:_[a-z0-9]{1,12}){0,2}_?pat(?:_|$)",
+  "nameNumber": "(?<=[A-Za-z])_?[0-9]{1,4}$",
   "secretNameQualifiers": [
     "agent",
     "algorithm",

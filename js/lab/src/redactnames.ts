@@ -25,6 +25,7 @@ function trie(words: readonly string[]): string {
 export const anyOf = (words: readonly string[]): RegExp => new RegExp(trie([...new Set(words)].sort()));
 
 const SECRET_NAME = new RegExp(RULES.secretNamePattern);
+const NAME_NUMBER = new RegExp(RULES.nameNumber);
 const TEMPLATE_VALUE = new RegExp(RULES.templateValue);
 // `passwort`, `пароль`, `数据库密码`: a password's name in another language (foreign_rules.py).
 const FOREIGN_NAME = new RegExp(RULES.foreignSecretName, "i");
@@ -82,6 +83,15 @@ export function normalizeName(name: string): string {
     .replace(/^_+|_+$/g, "")
     .toLowerCase();
 }
+
+/**
+ * A name without the number ending it (`password2` → `password`; names.py): read so where
+ * it names a value (a pair's name, a mapping's key), not where a value may be a name.
+ */
+export const unnumbered = (name: string): string => {
+  const last = name.charCodeAt(name.length - 1);
+  return last >= 48 && last <= 57 ? name.replace(NAME_NUMBER, "") : name;
+};
 
 /** True when a name (variable, key, column, environment variable) marks a secret. */
 export function isSecretName(name: unknown): boolean {
@@ -226,8 +236,9 @@ export function namesAuthScheme(name: string, value: string): boolean {
   return value.length <= 40 && AUTH_SCHEME_VALUE.test(value.toLowerCase()) && AUTH_SCHEME_NAME.test(normalizeName(name));
 }
 
-export function isSecretPair(name: unknown, value: unknown): boolean {
-  if (typeof name !== "string") return false;
+export function isSecretPair(raw: unknown, value: unknown): boolean {
+  if (typeof raw !== "string") return false;
+  const name = unnumbered(raw); // `password2`, `API_KEY_2`: the second of its kind
   // `GOOGLE_APPLICATION_CREDENTIALS=/keys/sa.json`: where a secret is kept.
   // Or `{"password": "Optional[str]"}`: its type.
   // Or `auth="oauth"`: a scheme's name (namesAuthScheme).

@@ -45,8 +45,11 @@ function literals(values: string): ([number, number] | null)[] {
   return items;
 }
 
-/** `text` with each literal assigned by position to a secret's name replaced by `hide(literal)`. */
-export function hideUnpacked(text: string, hide: (secret: string) => string): string {
+/**
+ * `text` with each literal assigned by position to a secret's name (or to one of
+ * `namesToo`: variables passed where a credential goes) replaced by `hide(literal)`.
+ */
+export function hideUnpacked(text: string, hide: (secret: string) => string, namesToo: Set<string> = new Set()): string {
   return text.replace(UNPACKING, (whole: string, namesText: string, values: string) => {
     const names = namesText.split(",").map((n) => n.trim().split(".").pop() ?? "");
     const spans = literals(values);
@@ -56,7 +59,7 @@ export function hideUnpacked(text: string, hide: (secret: string) => string): st
       const span = spans[k];
       if (!span) continue;
       const content = values.slice(span[0] + 1, span[1] - 1);
-      if (!content.includes(RULES.placeholderOpen) && isSecretPair(names[k], content)) {
+      if (!content.includes(RULES.placeholderOpen) && ((namesToo.has(names[k]) && content) || isSecretPair(names[k], content))) {
         out = out.slice(0, span[0] + 1) + hide(content) + out.slice(span[1] - 1);
       }
     }
@@ -66,6 +69,8 @@ export function hideUnpacked(text: string, hide: (secret: string) => string): st
 
 /** True when the name at `start` is the last of an unpacking's names whose values pair with them. */
 export function afterUnpackingNames(text: string, start: number): boolean {
+  // The last name comes after a comma (a cheap test before the look back).
+  if (!/,[ \t]*$/.test(text.slice(Math.max(0, start - 100), start))) return false;
   if (!UNPACKING_HEAD.test(text.slice(Math.max(0, start - 2200), start))) return false;
   const first = text.lastIndexOf("\n", start - 1) + 1;
   const end = text.indexOf("\n", start);

@@ -17,6 +17,7 @@ from .calls import names_a_secret
 from .compiled_rules import CREDENTIAL_VALUE, STRING_LITERAL
 from .lazy_patterns import lazy_compile
 from .names import is_secret_name, marker, names_words, normalize_name
+from .unpacking import after_unpacking_names, hide_unpacked
 
 _LABEL_NAME = lazy_compile(rules.LABEL_NAME)
 _CONTINUED = lazy_compile(rules.CONTINUED_STRING)
@@ -117,12 +118,21 @@ class ContainerRedaction:
 
         def replace(match: re.Match[str]) -> str:
             head, quote, secret = match.group(1, 2, 3)
-            if rules.PLACEHOLDER_OPEN in secret:
+            # ``a, b = "ada", "pw"``: ``b``'s literal is the second, hidden below.
+            if rules.PLACEHOLDER_OPEN in secret or after_unpacking_names(text, match.start(1)):
                 return match.group(0)
             self.count += 1
             return f"{head}{quote}{marker(f'str, {len(secret):,} chars')}{quote}"
 
         text = pattern.sub(replace, text)
+        # ``a, b = "ada", "pw"``: one of the names last before ``=``.
+        if "," in text and re.search(rf",[ \t]*(?:{alternatives})[ \t]*[)\]]?[ \t]*=", text):
+
+            def hide(secret: str) -> str:
+                self.count += 1
+                return marker(f"str, {len(secret):,} chars")
+
+            text = hide_unpacked(text, hide, names)
         # ``parts = ["sk-", "x"]`` before ``api_key = "".join(parts)``: every literal.
         listed = re.compile(
             rf"(?<![A-Za-z0-9_.])((?:{alternatives})[ \t]*(?::=|=)[ \t]*[\[(])"

@@ -35,6 +35,11 @@ SECRET_NAME_PATTERN = (
     r"_?pat(?:_|$)"
 )
 
+# A number ending a name (``password2``, ``DB_PASSWORD_2``, ``api_key1``, ``pw2``): the
+# second of its kind, read as the name without it; glued to a letter or after "_" only
+# (``LIMIT 10`` is no name's number).
+NAME_NUMBER = r"(?<=[A-Za-z])_?[0-9]{1,4}$"
+
 # A secret word followed by one of these names something about the secret, not the
 # secret itself: ``auth_method``, ``token_type``, ``password_policy``, ``token_url``.
 SECRET_NAME_QUALIFIERS: list[str] = sorted(

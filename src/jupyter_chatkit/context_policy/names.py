@@ -17,6 +17,7 @@ _CAMEL = lazy_compile(r"([a-z0-9])([A-Z])")
 # as ``passw`` then ``rter_regel``).
 _NON_WORD = lazy_compile(rf"[^{rules.NAME_LETTERS}0-9]+")
 _SPLIT_PASS = lazy_compile(r"(^|_)pass_(words?|phrases?)(?=_|$)")
+_NUMBER = lazy_compile(rules.NAME_NUMBER)
 
 
 def plain_str(value: object) -> str | None:
@@ -40,6 +41,13 @@ def normalize_name(name: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def _normalize(name: str) -> str:
     return _NON_WORD.sub("_", _CAMEL.sub(r"\1_\2", name)).strip("_").lower()
+
+
+def unnumbered(name: str) -> str:
+    """A name without the number ending it (``password2`` -> ``password``): read so where
+    it names a value (a pair's name, a mapping's key), not where a value may be a name
+    (``putenvPw9``, ``password1`` are passwords)."""
+    return _NUMBER.sub("", name) if name[-1:].isdigit() else name
 
 
 def is_secret_name(name: object) -> bool:

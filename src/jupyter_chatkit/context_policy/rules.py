@@ -17,7 +17,13 @@ from typing import Any
 from .foreign_rules import FOREIGN_SECRET_NAME, NAME_LETTERS
 
 # What makes a name a secret's, and the words a text needs for the name rules to run.
-from .name_rules import NAME_TRIGGERS, SECRET_NAME_PATTERN, SECRET_NAME_QUALIFIERS, TOKEN_QUALIFIERS
+from .name_rules import (
+    NAME_NUMBER,
+    NAME_TRIGGERS,
+    SECRET_NAME_PATTERN,
+    SECRET_NAME_QUALIFIERS,
+    TOKEN_QUALIFIERS,
+)
 
 # What values and printed tables look like, and the known shapes of credential values
 # (long lists, kept in modules of their own).
@@ -356,6 +362,7 @@ def rules_dict() -> dict[str, Any]:
     """The whole table as JSON-ready data (what the TypeScript copy holds)."""
     return {
         "secretNamePattern": SECRET_NAME_PATTERN,
+        "nameNumber": NAME_NUMBER,
         "secretNameQualifiers": SECRET_NAME_QUALIFIERS,
         "tokenQualifiers": TOKEN_QUALIFIERS,
         "tokenTextWords": TOKEN_TEXT_WORDS,

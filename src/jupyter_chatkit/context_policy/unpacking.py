@@ -47,9 +47,12 @@ def _literals(values: str) -> list[tuple[int, int] | None]:
     return items
 
 
-def hide_unpacked(text: str, hide: Callable[[str], str]) -> str:
-    """``text`` with each literal assigned by position to a secret's name hidden;
-    ``hide`` gets the literal's content and gives what stands instead."""
+def hide_unpacked(
+    text: str, hide: Callable[[str], str], names_too: frozenset[str] = frozenset()
+) -> str:
+    """``text`` with each literal assigned by position to a secret's name (or to one of
+    ``names_too``: variables passed where a credential goes) hidden; ``hide`` gets the
+    literal's content and gives what stands instead."""
 
     def one(match: re.Match[str]) -> str:
         names = [n.strip().rsplit(".", 1)[-1] for n in match.group(1).split(",")]
@@ -62,7 +65,9 @@ def hide_unpacked(text: str, hide: Callable[[str], str]) -> str:
             if span is None:
                 continue
             content = values[span[0] + 1 : span[1] - 1]
-            if rules.PLACEHOLDER_OPEN not in content and is_secret_pair(name, content):
+            if rules.PLACEHOLDER_OPEN not in content and (
+                (name in names_too and content) or is_secret_pair(name, content)
+            ):
                 out = out[: span[0] + 1] + hide(content) + out[span[1] - 1 :]
         whole = match.group(0)
         cut = match.start(2) - match.start(0)
@@ -75,6 +80,10 @@ def after_unpacking_names(text: str, start: int) -> bool:
     """True when the name at ``start`` is the last of an unpacking's names (``user,
     password = …``) whose values pair with them: its value is not the literal right
     after ``=``."""
+    # The last name comes after a comma (a cheap test before the look back).
+    before = text[max(0, start - 100) : start].rstrip(" \t")
+    if not before.endswith(","):
+        return False
     if _UNPACKING_HEAD.search(text, max(0, start - 2200), start) is None:
         return False
     first = text.rfind("\n", 0, start) + 1

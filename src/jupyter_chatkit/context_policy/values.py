@@ -22,7 +22,7 @@ from .compiled_rules import (
 )
 from .flows import positional_aliases
 from .lazy_patterns import lazy_compile
-from .names import is_placeholder, is_secret_name, marker, normalize_name, plain_str
+from .names import is_placeholder, is_secret_name, marker, normalize_name, plain_str, unnumbered
 
 _ALIAS = lazy_compile(rules.ALIAS_ASSIGNMENT, re.MULTILINE)
 _CODE_VALUE = lazy_compile(rules.CODE_VALUE)
@@ -202,6 +202,7 @@ def _plain_key(key: Any) -> bool:
 
 @functools.lru_cache(maxsize=4096)
 def _plain_str_key(key: str) -> bool:
+    key = unnumbered(key)  # ``password2``, ``API_KEY_2``
     if is_secret_name(key) or is_keyish_name(key) or _is_short_password_name(key):
         return False
     head, _, last = normalize_name(key).rpartition("_")
@@ -255,6 +256,7 @@ def is_secret_pair(name: Any, value: Any) -> bool:
     name = plain_str(name)
     if name is None:
         return False
+    name = unnumbered(name)  # ``password2``, ``API_KEY_2``: the second of its kind
     value = plain_str(value)
     if is_secret_name(name):
         # ``GOOGLE_APPLICATION_CREDENTIALS=/keys/sa.json``: where a secret is kept;
