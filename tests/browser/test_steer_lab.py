@@ -524,6 +524,9 @@ def test_attachments_picker_paste_and_refusals(
     page.locator(INPUT).press("Enter")
     wait_answer(page, "Seen both.")
     assert page.locator(f"{PANEL} .jck-chip-attachment").count() == 0
+    # The CSV is longer than the assistant reads: the person is told (and the model).
+    page.locator(f"{PANEL} .jck-notice", has_text="sales.csv").wait_for()
+    screenshot(page, "attachment-cut-notice")
     message = scripted_llm.requests[0]["messages"][-1]
     parts = message["content"]
     assert parts[0]["text"] == "what is in these?"
@@ -531,6 +534,7 @@ def test_attachments_picker_paste_and_refusals(
     assert "region,revenue,api_key" in text and "r0,0," in text
     assert GITHUB not in json.dumps(scripted_llm.requests) and "«redacted" in text
     assert len(text) <= 16_500  # clipped: the file is ~150k characters
+    assert f"of its {len(csv):,} characters" in text
     image = next(p for p in parts if p["type"] == "image_url")
     assert image["image_url"]["url"].startswith("data:image/png;base64,")
 

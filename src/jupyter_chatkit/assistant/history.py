@@ -38,7 +38,6 @@ from .cards import card_code, inserted_count
 # A crude but stable token estimate (~4 characters per token for English and code);
 # only used to keep the prompt under a budget, never for billing.
 CHARS_PER_TOKEN = 4
-MAX_TEXT_ATTACHMENT_CHARS = 20_000
 TEXT_MIME_PREFIXES = ("text/",)
 TEXT_MIME_TYPES = ("application/json", "application/x-ipynb+json", "application/xml")
 IMAGE_MIME_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
@@ -343,7 +342,8 @@ class NotebookConverter(ThreadItemConverter):
     async def attachment_to_message_content(
         self, attachment: Attachment
     ) -> ResponseInputContentParam:
-        """Images go inline as data URLs, text files as text, others as a note."""
+        """Images go inline as data URLs, text files as text (whole: the policy bounds
+        them, see model_input.PolicyConverter), others as a note."""
         note = f"[The user attached {attachment.name!r} ({attachment.mime_type})"
         if self._read_attachment is None:
             return {"type": "input_text", "text": note + ", which is not available.]"}
@@ -359,8 +359,6 @@ class NotebookConverter(ThreadItemConverter):
             text = data.decode("utf-8", errors="replace")
             if mime == "application/x-ipynb+json" or attachment.name.lower().endswith(".ipynb"):
                 text = notebook_text(text) or text
-            if len(text) > MAX_TEXT_ATTACHMENT_CHARS:
-                text = text[:MAX_TEXT_ATTACHMENT_CHARS] + "\n... [truncated]"
             return {"type": "input_text", "text": f"{note}:]\n{text}"}
         return {"type": "input_text", "text": note + "; its content type is not readable.]"}
 

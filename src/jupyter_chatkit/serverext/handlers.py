@@ -262,13 +262,19 @@ class ChatKitHandler(BoundedBodyHandler):
         return int(self.chatkit["max_request_bytes"])
 
     def too_large(self) -> web.HTTPError:
-        """Say the limit and the way around it: long text goes in as a file
-        (attachments have their own, larger limit, max_upload_bytes)."""
+        """Say the limit and what the assistant reads: of a message, and of a text file
+        (attachments have their own, larger limit, max_upload_bytes, but the model reads
+        only the beginning of one)."""
+        # What model_input.MAX_ATTACHMENT_CHARS is (that module takes ~2 s to import).
+        from ..context_policy import MAX_RESULT_CHARS as MAX_ATTACHMENT_CHARS
+        from ..context_policy import MAX_TEXT_CHARS
+
         return web.HTTPError(
             413,
             f"The message is too large: requests are limited to "
-            f"{_size_text(self.body_limit())} (max_request_bytes). Attach long text as a "
-            "file instead of pasting it.",
+            f"{_size_text(self.body_limit())} (max_request_bytes). The assistant reads at "
+            f"most {MAX_TEXT_CHARS:,} characters of a message, and the first "
+            f"{MAX_ATTACHMENT_CHARS:,} of an attached text file: send the part that matters.",
         )
 
     @web.authenticated

@@ -1,0 +1,65 @@
+"""A text file longer than the model reads: the model and the person are told it was cut.
+
+Before, a text attachment was cut at 20,000 characters (then to the 16,000 of a result)
+with no word to the person, and the model was told only "[truncated]"; the 413 for a
+message past max_request_bytes advised attaching the text as a file, as though a file
+were read further than a message.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from agents.testing import ModelStep, ScriptedModel, assistant_message
+from chatkit.types import AttachmentCreateParams, NoticeEvent
+
+from jupyter_chatkit.assistant.model_input import MAX_ATTACHMENT_CHARS
+from jupyter_chatkit.context_policy import MAX_TEXT_CHARS
+from jupyter_chatkit.store import SQLStore
+
+from .chatkit_helpers import ALICE, make_assistant, req, stream, user_input
+from .test_body_limits import REQUEST_LIMIT, jp_server_config
+from .test_handlers import body, expect_error, post
+
+__all__ = ["jp_server_config"]
+
+
+async def _file(store: SQLStore, text: str, name: str) -> str:
+    data = text.encode()
+    params = AttachmentCreateParams(name=name, size=len(data), mime_type="text/plain")
+    attachment = await store.attachments.create_attachment(params, ALICE)
+    await store.attachments.write_bytes(attachment.id, data, ALICE)
+    return attachment.id
+
+
+@pytest.mark.asyncio
+async def test_a_cut_file_is_told_to_the_model_and_the_person(store: SQLStore) -> None:
+    long_text = "".join(f"line {i:06d}\n" for i in range(5_000))  # 60,000 characters
+    long_id = await _file(store, long_text, "long.log")
+    short_id = await _file(store, "a,b\n1,2\n", "short.csv")
+    model = ScriptedModel([ModelStep(output=[assistant_message("ok")])])
+    assistant = make_assistant(store, model)
+    message = {**user_input("what is in these?"), "attachments": [long_id, short_id]}
+
+    events = await stream(assistant, req("threads.create", input=message))
+
+    notices = [e for e in events if isinstance(e, NoticeEvent)]
+    assert len(notices) == 1 and "long.log" in notices[0].message
+    assert f"{len(long_text):,}" in notices[0].message
+    assert f"{MAX_ATTACHMENT_CHARS:,}" in notices[0].message
+    assert model.last_call is not None
+    sent = json.dumps(model.last_call.input)
+    # The model reads the cut file's length and where it was cut; the short one whole.
+    assert f"{len(long_text):,}" in sent and f"{MAX_ATTACHMENT_CHARS:,}" in sent
+    assert "line 000000" in sent and "line 004999" not in sent
+    assert "a,b\\n1,2" in sent
+
+
+async def test_the_413_advice_says_what_the_assistant_reads(jp_fetch: Callable[..., Any]) -> None:
+    err = await expect_error(post(jp_fetch, body("threads.list", m="x" * (2 * REQUEST_LIMIT))))
+    assert err.code == 413 and err.response is not None
+    message = json.loads(err.response.body)["message"]
+    assert f"{MAX_TEXT_CHARS:,}" in message and f"{MAX_ATTACHMENT_CHARS:,}" in message
