@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { ClientToolCallItem, UserMessageItem } from "../src/client/types";
-import { summarizeTurn } from "../src/ui/readline";
+import { cellsLabel, summarizeTurn } from "../src/ui/readline";
 
 const activeCell = (index: number): ClientToolCallItem => ({
   id: "cl_1",
@@ -132,4 +132,11 @@ test("in a mentioned notebook's text, a hidden value is placed in its cell and o
     ["saved.ipynb, cell 1", "its name, db_password, marks a secret"],
     ["saved.ipynb, cell 2, output", "it shows a secret's value"],
   ]);
+});
+
+test("runs of cells read as ranges when the cells read are not one run", () => {
+  // A kept-out cell splits what was read: "cells 1, 3, 5, 6, 7, 8, 9, 10, 11" was said.
+  assert.equal(cellsLabel([0, 2, 4, 5, 6, 7, 8, 9, 10]), "cells 1, 3, 5–11");
+  assert.equal(cellsLabel([0, 1, 3, 4]), "cells 1–2, 4–5");
+  assert.equal(cellsLabel([7, 0, 2, 1]), "cells 1–3, 8");
 });

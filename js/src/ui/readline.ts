@@ -48,15 +48,21 @@ function parseOutput(output: unknown): Record<string, unknown> {
   return record(output);
 }
 
-/** "cell 3" or "cells 3–6" (1-based, as people count) for 0-based indices. */
+/**
+ * "cell 3", "cells 3–6" or "cells 1, 3, 5–11" (1-based, as people count) for 0-based
+ * indices: each run of neighbours is one range (a kept-out cell splits a run).
+ */
 export function cellsLabel(indices: readonly number[]): string {
   const sorted = [...new Set(indices)].sort((a, b) => a - b);
   if (!sorted.length) return "cells";
   if (sorted.length === 1) return `cell ${sorted[0] + 1}`;
-  const contiguous = sorted.every((n, i) => i === 0 || n === sorted[i - 1] + 1);
-  const first = sorted[0] + 1;
-  const last = sorted[sorted.length - 1] + 1;
-  return contiguous ? `cells ${first}–${last}` : `cells ${sorted.map((n) => n + 1).join(", ")}`;
+  const runs: [number, number][] = [];
+  for (const n of sorted) {
+    const run = runs[runs.length - 1];
+    if (run && n === run[1] + 1) run[1] = n;
+    else runs.push([n, n]);
+  }
+  return `cells ${runs.map(([a, b]) => (a === b ? `${a + 1}` : `${a + 1}–${b + 1}`)).join(", ")}`;
 }
 
 function cellIndices(result: Record<string, unknown>): number[] {
