@@ -199,3 +199,29 @@ test("the sidebar's 'Attached to' bar cuts a long notebook name, the model's nam
   assert.deepEqual(errors, []);
   done(page);
 });
+
+test("an error with a long word (OPENAI_BASE_URL) keeps Retry inside its box at sidebar width", opts, async () => {
+  const { page, errors } = await open("theme=light", 250);
+  await ask(page, "load data.csv", 1);
+  await ask(page, "fail", 1);
+  const err = page.locator(".jck-error");
+  await err.getByRole("button", { name: "Retry" }).waitFor();
+  // The server's sentence for a provider it cannot reach, as the sidebar showed it.
+  await err
+    .locator(".jck-error-text")
+    .evaluate(
+      (el) =>
+        (el.textContent =
+          "Could not reach the model server at 127.0.0.1:8766. Check that it is running and that OPENAI_BASE_URL points at it."),
+    );
+  const sides = await err.evaluate((box) => {
+    const right = (el: Element) => el.getBoundingClientRect().right;
+    const retry = box.querySelector("button") as Element;
+    return { box: right(box), retry: right(retry), text: right(box.querySelector(".jck-error-text") as Element) };
+  });
+  await err.screenshot({ path: join(outDir, "error-retry-250.png") });
+  assert.ok(sides.retry <= sides.box, `Retry ends at ${sides.retry}, past its box (${sides.box})`);
+  assert.ok(sides.text <= sides.box, `the text ends at ${sides.text}, past its box (${sides.box})`);
+  assert.deepEqual(errors, []);
+  done(page);
+});
