@@ -291,3 +291,30 @@ async def test_a_syntax_error_is_named_with_its_line_and_no_guessed_fix() -> Non
     assert "SyntaxError" in said(out) and 'print "total"' in said(out)
     # The cell's line, not the temporary file IPython compiled the cell under.
     assert "2360040779.py" not in said(out) and "line 2" in said(out)
+
+
+@pytest.mark.asyncio
+async def test_no_error_read_names_the_cells_kept_out_rather_than_asking_to_run_one() -> None:
+    """The failing cell is kept out (chatkit-private): the answer says which cell it could
+    not read, not only that there was no error (the person ran it, and saw the error)."""
+    cells = {
+        "from": "notebook",
+        "cells": [
+            {"index": 0, "cell_type": "code", "source": "x = 1", "outputs": []},
+            {"index": 1, "cell_type": "code", "kept_out": "The person kept this cell out."},
+        ],
+    }
+    history = [
+        {"role": "user", "content": "why does cell 2 fail?"},
+        {"type": "function_call", "call_id": "c1", "name": "get_notebook_cells", "arguments": ""},
+        {"type": "function_call_output", "call_id": "c1", "output": json.dumps(cells)},
+    ]
+    tools = with_namespace({})
+    out = await run(tools.agent(), history, tools)
+    assert tools.calls == []
+    assert "cell 2" in said(out)
+    # With nothing kept out, no cell is named as unread.
+    del cells["cells"][1]
+    history[-1]["output"] = json.dumps(cells)
+    out = await run(tools.agent(), history, tools)
+    assert "cell 2" not in said(out)

@@ -100,6 +100,32 @@ AGENT_NEEDS_MODEL = (
 )
 NO_ERROR = "I found no error output in what I read. Run the failing cell, then ask again."
 
+
+def _no_error(read: list[Any]) -> str:
+    """NO_ERROR, or, when cells were kept out (chatkit-private), which: the error may be
+    in one of them, and running it again would not show it to the assistant."""
+    kept = sorted({i + 1 for i in _kept_out_indices(read)})
+    if not kept:
+        return NO_ERROR
+    named = f"cell {kept[0]}" if len(kept) == 1 else "cells " + ", ".join(map(str, kept))
+    return (
+        f"I found no error output in what I read. You kept {named} out of what the "
+        "assistant reads: if the error is there, I cannot see it."
+    )
+
+
+def _kept_out_indices(value: Any) -> list[int]:
+    """The 0-based indices of the cells marked ``kept_out`` in tool results."""
+    if isinstance(value, list):
+        return [i for v in value for i in _kept_out_indices(v)]
+    if not isinstance(value, dict):
+        return []
+    index = value.get("index")
+    if "kept_out" in value and isinstance(index, int) and not isinstance(index, bool):
+        return [index]
+    return [i for v in value.values() for i in _kept_out_indices(v)]
+
+
 _TEMPLATE_NOTE = (
     "A starter template: the offline model doesn't write code for your request. "
     "Configure a provider for that."
@@ -214,7 +240,7 @@ def _fix_plan(items: list[Mapping[str, Any]], tools: set[str], hint: str) -> lis
         if not called and reader in tools:
             return [_function_call(reader, {})]
         if called and turn and turn[-1].get("type") == "function_call_output":
-            return [_message(f"{NO_ERROR}\n\n{_describe_output(items, turn[-1])}{hint}")]
+            return [_message(f"{_no_error(read)}\n\n{_describe_output(items, turn[-1])}{hint}")]
         return None
     error = errors[0]
     if needs_names(error) and LIST_VARIABLES.name in tools and LIST_VARIABLES.name not in called:
