@@ -81,6 +81,19 @@ def test_values_under_secret_names_hide_their_copies(env_token: str) -> None:
     assert env_token not in text
 
 
+def test_values_under_numbered_secret_names_hide_their_copies() -> None:
+    """``password2``, ``DB_PASSWORD_2``: a secret's name with a number is still one."""
+    # Phrases no shape rule knows: only the name beside them marks them.
+    first, second = "tiger lily forty two", "blue heron at dawn"
+    ns = {
+        "password2": first,
+        "cfg": {"DB_PASSWORD_2": second},
+        "copies": [first, second],
+    }
+    text = everything(ns)
+    assert first not in text and second not in text, text
+
+
 def test_a_polars_frames_secret_column_shown_through_another_variable_is_hidden() -> None:
     import polars as pl
 

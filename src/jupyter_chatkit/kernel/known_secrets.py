@@ -29,7 +29,7 @@ from typing import Any
 from ..context_policy.calls import names_a_secret
 from ..context_policy.environ import is_env_allowed
 from ..context_policy.lazy_patterns import lazy_compile
-from ..context_policy.names import is_secret_name, normalize_name
+from ..context_policy.names import is_secret_name, normalize_name, unnumbered
 from ..context_policy.redact import Redactor
 from ..context_policy.values import looks_like_file_path
 from .values.common import hides_in_credential, is_credential_class, is_credential_holder
@@ -411,7 +411,8 @@ def _secret_label(label: Any) -> bool:
         return False
     # An exact copy: the name checks are cached, and caching hashes the key (a str
     # subclass's ``__hash__`` or ``__eq__`` is user code).
-    name = str.__str__(label)
+    # ``password2``, ``DB_PASSWORD_2``: a name with a number is read without it.
+    name = unnumbered(str.__str__(label))
     return is_secret_name(name) and normalize_name(name) not in _VOCAB_TOKENS
 
 
@@ -454,7 +455,7 @@ def known_secrets(namespace: Mapping[str, Any], generation: Any = None) -> tuple
             walk.add(value, 0)
     for name, value in list(os.environ.items()):
         # ``PWD``, ``OLDPWD``: directories, not passwords.
-        if is_secret_name(name) and not is_env_allowed(name) and name != "OLDPWD":
+        if is_secret_name(unnumbered(name)) and not is_env_allowed(name) and name != "OLDPWD":
             walk.add(value, 0)
     if walk.found:
         _add_pieces(walk, items)
