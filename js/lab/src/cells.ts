@@ -15,6 +15,7 @@ import { RUN_CODE } from "./grouperror";
 import { isPrivate, keptOut } from "./privatecells";
 import { cellOutputs } from "./prompts";
 import { hideShownSecret, marker, namesSecret, policyResult, stripAnsi } from "./redact";
+import { multilineText } from "./streams";
 import { frameValuesShown, hidePositionalSecrets, notebookDefinitions, secretFrames } from "./signatures";
 
 /**
@@ -291,10 +292,7 @@ export function fence(text: string, language = ""): string {
   return `${ticks}${language}\n${text.replace(/\s+$/, "")}\n${ticks}`;
 }
 
-function joinText(value: nbformat.MultilineString | undefined): string {
-  if (value === undefined) return "";
-  return Array.isArray(value) ? value.join("") : String(value);
-}
+const joinText = (value: nbformat.MultilineString | undefined): string => multilineText(value);
 
 const ENAME_CHARS = ERROR_RULES.limits.enameChars;
 // A line of IPython's traceback: a frame's header or the chain's heading.

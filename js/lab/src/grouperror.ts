@@ -9,6 +9,7 @@
 
 import type * as nbformat from "@jupyterlab/nbformat";
 import { stripAnsi } from "./redact";
+import { multilineText } from "./streams";
 import { UNCAUGHT_RULES as RULES } from "./uncaught-rules.generated";
 
 // The patterns and their use are the same as the kernel's uncaught_group.py (one table,
@@ -29,9 +30,8 @@ function trimmed(text: string, start = true): string {
   return text.slice(from, to);
 }
 
-function joined(text: nbformat.MultilineString | undefined): string {
-  return Array.isArray(text) ? text.join("") : String(text ?? "");
-}
+// As the kernel's reader (a string or a list of lines; anything else no text).
+const joined = (text: nbformat.MultilineString | undefined): string => multilineText(text);
 
 /** `output`, or, for a stderr stream ending in IPython's print of an uncaught error,
  * the stream's text before it (if any) and that error as an error output. */

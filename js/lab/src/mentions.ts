@@ -20,7 +20,7 @@ import type { NotebookLink } from "./link";
 import { isPrivate, KEPT_OUT_NOTE, liveCells, PRIVATE_TAG } from "./privatecells";
 import { errorOutputs } from "./prompts";
 import { hideShownSecret, namesSecret, policyResult, redactText, stripAnsi } from "./redact";
-import { mergedStreams } from "./streams";
+import { mergedStreams, multilineText } from "./streams";
 
 /** The most of a text file the model reads with a mention. */
 export const MAX_FILE_TEXT = 8000;
@@ -107,8 +107,7 @@ export function notebookText(raw: string): string | null {
   }
   const cells = (nb as { cells?: unknown } | null)?.cells;
   if (!Array.isArray(cells)) return null;
-  const joined = (value: unknown): string =>
-    Array.isArray(value) ? value.map(String).join("") : typeof value === "string" ? value : "";
+  const joined = multilineText;
   const parts: string[] = [];
   cells.forEach((cell: Record<string, unknown> | null, index: number) => {
     if (!cell || typeof cell !== "object") return;

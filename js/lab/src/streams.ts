@@ -8,10 +8,14 @@
 
 type Output = Record<string, unknown>;
 
-function text(value: unknown): string {
-  if (Array.isArray(value)) return value.map(String).join("");
+/** An nbformat multiline string (a string, or a list of lines) as one text; anything
+ * else a writer saved there (null, a number) is no text, whole or as a line. Python's
+ * `context_policy.streams.multiline_text` reads it alike. */
+export function multilineText(value: unknown): string {
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === "string").join("");
   return typeof value === "string" ? value : "";
 }
+const text = multilineText;
 
 /** `outputs` with each run of same-named stream outputs as one (the others unchanged). */
 export function mergedStreams(outputs: readonly Output[]): Output[] {

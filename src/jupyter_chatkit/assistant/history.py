@@ -27,7 +27,7 @@ from openai.types.responses import ResponseInputContentParam
 from openai.types.responses.response_input_item_param import Message
 
 from ..context_policy.errors import strip_ansi, with_cell_lines
-from ..context_policy.streams import merged_streams
+from ..context_policy.streams import merged_streams, multiline_text
 from ..context_policy.values import hide_shown_secret, names_secret
 from ..private_cells import KEPT_OUT_NOTE, is_private
 from ..protocol import MAX_TOOL_OUTPUT_BYTES, STEP_UNDO_KEY, RequestContext
@@ -437,10 +437,7 @@ def notebook_text(raw: str) -> str | None:
     if not isinstance(cells, list):
         return None
 
-    def joined(value: Any) -> str:
-        if isinstance(value, list):
-            return "".join(str(v) for v in value)
-        return value if isinstance(value, str) else ""
+    joined = multiline_text
 
     def named(value: Any, default: str = "") -> str:
         # A field saved null reads as missing (as the sidebar's notebookText reads it).

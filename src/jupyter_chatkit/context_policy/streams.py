@@ -8,9 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 
-def _text(value: Any) -> str:
+def multiline_text(value: Any) -> str:
+    """An nbformat multiline string (a string, or a list of lines) as one text; anything
+    else a writer saved there (null, a number) is no text, whole or as a line. The
+    sidebar's ``multilineText`` (streams.ts) reads it alike."""
     if isinstance(value, list):
-        return "".join(str(v) for v in value)
+        return "".join(v for v in value if isinstance(v, str))
     return value if isinstance(value, str) else ""
 
 
@@ -32,11 +35,11 @@ def merged_streams(outputs: list[Any]) -> list[Any]:
             and last.get("output_type") == "stream"
             and last.get("name") == raw.get("name")
         ):
-            pieces.append(_text(raw.get("text")))
+            pieces.append(multiline_text(raw.get("text")))
             continue
         if len(pieces) > 1:
             merged[-1] = {**merged[-1], "text": "".join(pieces)}
-        pieces = [_text(raw.get("text"))] if isinstance(raw, dict) else []
+        pieces = [multiline_text(raw.get("text"))] if isinstance(raw, dict) else []
         merged.append(raw)
     if len(pieces) > 1:
         merged[-1] = {**merged[-1], "text": "".join(pieces)}

@@ -22,7 +22,7 @@ from ..context_policy.errors import (
     strip_ansi,
     with_cell_lines,
 )
-from ..context_policy.streams import merged_streams
+from ..context_policy.streams import merged_streams, multiline_text
 from ..private_cells import SavedCells, is_private, kept_out, private_sources
 from .uncaught_group import RUN_CODE, printed_traceback, split_uncaught
 
@@ -75,10 +75,7 @@ def locate() -> tuple[Path | None, str | None]:
     return path, None
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, list):
-        return "".join(str(v) for v in value)
-    return value if isinstance(value, str) else ""
+_text = multiline_text
 
 
 def _field(value: Any) -> str:
