@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from IPython.core.interactiveshell import InteractiveShell
 
 from jupyter_chatkit.kernel.magics import _split_flags
 
@@ -23,3 +24,16 @@ from jupyter_chatkit.kernel.magics import _split_flags
 )
 def test_options_are_split_from_a_verbatim_question(line: str, expected: tuple[str, str]) -> None:
     assert _split_flags(line) == expected
+
+
+@pytest.mark.parametrize("flag", ["-h", "--help"])
+def test_help_is_printed_not_raised_as_a_usage_error(
+    shell: InteractiveShell, capsys: pytest.CaptureFixture[str], flag: str
+) -> None:
+    """%chat -h answers the person who asked: the uses and the option, as output, not
+    an error (it said "UsageError:" above the help, with the docstring's reST marks)."""
+    shell.run_line_magic("chat", flag)
+    out = capsys.readouterr().out
+    assert "%chat QUESTION" in out
+    assert "--new" in out
+    assert "``" not in out

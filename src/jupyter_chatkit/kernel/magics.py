@@ -84,7 +84,9 @@ class ChatMagics(Magics):
         """Show the chat, or ask a question (see ``%chat --help``)."""
         flags, rest = _split_flags(line)
         if flags.strip() in ("-h", "--help"):
-            raise UsageError(f"{USAGE}\n{self.chat.__doc__}")
+            # Asked for: shown as output (an error would say "UsageError:" above it).
+            print(f"{USAGE}\n\n--new  start a new conversation first")
+            return
         try:
             args = parse_argstring(self.chat, flags)
         except UsageError as exc:
