@@ -493,18 +493,20 @@ export class Redactor extends CallRedaction {
         item === null || item === undefined || item === true || item === false || item === "" ||
         (typeof item === "string" && item.startsWith(RULES.placeholderOpen));
       const keyed = typeof item === "string" && isUserKeyedPassword(key, item);
+      let copy: unknown;
       if ((isSecretPair(key, item) || keyed || (entrySecret && VALUE_KEYS.has(key))) && !keep) {
         this.count += 1;
-        out[shown] = marker(describeHidden(item));
+        copy = marker(describeHidden(item));
       } else if (manifest && (key === "data" || key === "stringData") && item !== null && typeof item === "object" && !Array.isArray(item)) {
         const inner: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(item as Record<string, unknown>)) {
-          inner[k] = typeof v === "string" && v ? this.hideValue(v) : this.data(v, depth + 2);
+          put(inner, k, typeof v === "string" && v ? this.hideValue(v) : this.data(v, depth + 2));
         }
-        out[shown] = inner;
+        copy = inner;
       } else {
-        out[shown] = this.data(item, depth + 1);
+        copy = this.data(item, depth + 1);
       }
+      put(out, shown, copy);
     }
     if ("head" in out || "describe" in out) keyishCells(out, this.hideValue);
     return out;
@@ -534,6 +536,15 @@ export class Redactor extends CallRedaction {
     }
     return names;
   }
+}
+
+/**
+ * `out[key] = value`, an own property whatever the key: a mapping's `__proto__` (a
+ * user's dict key, JSON's own property) would set the copy's prototype and be lost.
+ */
+function put(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
 }
 
 /** `text` with secrets hidden (and how many). */

@@ -49,3 +49,11 @@ test("a hidden key never takes another key's name, in either order", () => {
     assert.equal(out[taken], data[taken]);
   }
 });
+
+test("a mapping's __proto__ key stays an entry of the copy, its secrets hidden (as in Python)", () => {
+  const data = JSON.parse('{"__proto__": {"password": "Pr#Proto2024x", "n": 1}, "a": 1}');
+  const out = new Redactor().data(data) as Record<string, unknown>;
+  assert.deepEqual(Object.keys(out), ["__proto__", "a"]);
+  const text = JSON.stringify(out);
+  assert.ok(!text.includes("Pr#Proto2024x") && text.includes('"n":1'), text);
+});
