@@ -30,6 +30,7 @@ def fresh_logging(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(logs, "_installed", False)
     for name in logs.LIBRARY_LOGGERS:
         monkeypatch.setattr(logging.getLogger(name), "filters", [])
+        monkeypatch.setattr(logging.getLogger(name), "handlers", [])
     package = logging.getLogger("jupyter_chatkit")
     monkeypatch.setattr(package, "handlers", [])
     monkeypatch.setattr(package, "level", package.level)
@@ -108,3 +109,28 @@ async def test_the_assistant_logs_in_the_server_s_format(
     assert len(lines) == 1, out.getvalue()
     assert re.match(r"\[W \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} ", lines[0]), lines
     assert "pw@llm.example" not in lines[0] and "***@llm.example" in lines[0]
+
+
+async def test_chatkit_s_own_failures_are_written_in_the_server_s_format(
+    fresh_logging: None, jp_serverapp: Any
+) -> None:
+    """ChatKit logs a failed stream itself ("Error while generating streamed response",
+    e.g. a message to a conversation deleted in another view): it was printed bare, with
+    no level or time, by Python's last-resort handler. Now as Jupyter's own, its
+    traceback still cut to the type."""
+    (app,) = jp_serverapp.extension_manager.extension_apps["jupyter_chatkit"]
+    jupyters = [h for h in app.log.handlers if not type(h).__module__.startswith("_pytest")]
+    out = io.StringIO()
+    streams = [handler.setStream(out) for handler in jupyters]
+    try:
+        try:
+            raise LookupError("thread thr_1 not found")
+        except LookupError:
+            logging.getLogger("chatkit").exception("Error while generating streamed response")
+    finally:
+        for handler, stream in zip(jupyters, streams, strict=True):
+            handler.setStream(stream)
+    lines = [line for line in out.getvalue().splitlines() if "streamed response" in line]
+    assert len(lines) == 1, out.getvalue()
+    assert re.match(r"\[E \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} ", lines[0]), lines
+    assert "Traceback" not in out.getvalue() and "thr_1" not in out.getvalue()

@@ -139,7 +139,8 @@ _level_from_server = False
 
 
 def write_with(server_log: logging.Logger) -> None:
-    """Write the ``jupyter_chatkit`` logger's records with ``server_log``'s handlers.
+    """Write the ``jupyter_chatkit`` logger's records, and those of the libraries in
+    ``LIBRARY_LOGGERS``, with ``server_log``'s handlers.
 
     Without a handler of its own, a warning ("Model run failed ...") went to Python's
     last-resort handler: printed bare, without Jupyter's ``[W time name]``. As Jupyter
@@ -149,12 +150,18 @@ def write_with(server_log: logging.Logger) -> None:
     """
     global _level_from_server
     logger = logging.getLogger("jupyter_chatkit")
+    # The libraries' own failures too (ChatKit's "Error while generating streamed
+    # response (NotFoundError)" was printed bare); their level stays as it is, so only
+    # what already reached the log is written, now in Jupyter's format.
+    writers = [logger, *(logging.getLogger(name) for name in LIBRARY_LOGGERS)]
     with _lock:
-        for handler in _server_handlers:
-            logger.removeHandler(handler)
+        for writer in writers:
+            for handler in _server_handlers:
+                writer.removeHandler(handler)
         _server_handlers[:] = server_log.handlers
-        for handler in _server_handlers:
-            logger.addHandler(handler)
+        for writer in writers:
+            for handler in _server_handlers:
+                writer.addHandler(handler)
         if logger.level == logging.NOTSET or _level_from_server:
             logger.setLevel(server_log.level)
             _level_from_server = True
