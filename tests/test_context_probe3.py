@@ -31,6 +31,20 @@ def test_every_probe_leak_is_hidden_in_text_and_in_a_tool_result() -> None:
     assert shown == []
 
 
+def test_probe_secrets_in_data_are_hidden_and_paths_kept() -> None:
+    """Tool results as the kernel gives them (dicts, lists, records)."""
+    policy = ContextPolicy()
+    shown = []
+    for case in PROBE["data_leaks"]:
+        result = dumps(policy.tool_result(case["data"]))
+        if any(json.dumps(secret)[1:-1] in result for secret in case["secrets"]):
+            shown.append((case["id"], result))
+    assert shown == []
+    for case in PROBE["data_kept"]:
+        result = dumps(policy.tool_result(case["data"]))
+        assert all(kept in result for kept in case["kept"]), result
+
+
 def test_probe_look_alikes_are_shown_unchanged() -> None:
     redactor = ContextPolicy().redactor()
     changed = [text for text in PROBE["harmless"] if redactor.text(text) != text]

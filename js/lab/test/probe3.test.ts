@@ -16,7 +16,14 @@ interface Leak {
   secrets: string[];
 }
 
-const PROBE: { leaks: Leak[]; harmless: string[] } = JSON.parse(
+interface DataCase {
+  id: string;
+  data: unknown;
+  secrets?: string[];
+  kept?: string[];
+}
+
+const PROBE: { leaks: Leak[]; harmless: string[]; data_leaks: DataCase[]; data_kept: DataCase[] } = JSON.parse(
   readFileSync(new URL("../../../../tests/fixtures/probe3_texts.json", import.meta.url), "utf-8"),
 );
 
@@ -30,6 +37,19 @@ test("every probe leak is hidden in text and in a tool result", () => {
     if (c.secrets.some((s) => result.includes(JSON.stringify(s).slice(1, -1)))) shown.push(`${c.id}: ${result}`);
   }
   assert.deepEqual(shown, []);
+});
+
+test("probe secrets in data are hidden in a tool result; paths are kept", () => {
+  const shown: string[] = [];
+  for (const c of PROBE.data_leaks) {
+    const result = JSON.stringify(policyResult(c.data));
+    if ((c.secrets ?? []).some((s) => result.includes(JSON.stringify(s).slice(1, -1)))) shown.push(`${c.id}: ${result}`);
+  }
+  assert.deepEqual(shown, []);
+  for (const c of PROBE.data_kept) {
+    const result = JSON.stringify(policyResult(c.data));
+    for (const kept of c.kept ?? []) assert.ok(result.includes(kept), result);
+  }
 });
 
 test("probe look-alikes come back unchanged", () => {
