@@ -281,3 +281,26 @@ test("the Ask / Agent switch is per conversation: a new one starts in Ask, an op
   assert.deepEqual(threadMode(thread({ agent: { mode: "ask" } }), agentOn), { mode: "ask", autoRun: false });
   assert.deepEqual(threadMode(thread({}), agentOn), agentOn, "a thread that recorded no mode keeps the switch");
 });
+
+test("Stop ends a step whose card waits for its preview (a notebook closed while it loads never gives one)", async () => {
+  const pending = stepCall("s1", "run_cell", { index: 3 }).item;
+  const t = agentSession(
+    {
+      "threads.get_by_id": [{ json: storedThread([userMessage("u1").item, pending]) }],
+      "threads.add_client_tool_output": [{ sse: done }],
+      [TURN.STOP]: [{ json: { stopped: false } }],
+    },
+    () => "approve",
+  );
+  t.host.preview = () => {
+    queueMicrotask(() => t.session.cancel());
+    return new Promise(() => undefined);
+  };
+  await t.session.openThread(TID);
+  assert.equal(t.session.busy, false);
+  assert.equal(t.applied.length, 0);
+  // The step is answered as stopped (the turn ends), not left waiting.
+  const answer = t.transport.sent.find((r) => r.type === "threads.add_client_tool_output");
+  assert.equal((answer?.params.result as { status?: string } | undefined)?.status, "stopped");
+  assert.equal(t.approvals.live.get("s1"), undefined);
+});

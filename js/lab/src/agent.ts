@@ -14,6 +14,7 @@ import type { NotebookPanel } from "@jupyterlab/notebook";
 import { ServerConnection } from "@jupyterlab/services";
 import type { AgentHost, Reversal, RevertOutcome, StepOutcome, StepPreview, UndoStep } from "../../src/index";
 import { STEP_STATUS } from "../../src/protocol";
+import { whenLoaded } from "./loaded";
 import { diffView } from "./replace";
 import { CELL_CHANGED, type CellSnapshot, cellChangedSince, revertStep } from "./stepguard";
 import { notebookTool, runNotebookTool, type ToolTarget } from "./tools";
@@ -117,8 +118,8 @@ export class NotebookAgent implements AgentHost {
   private async loadedTarget(): Promise<ToolTarget | null> {
     const first = this.target();
     if (!first || first.panel.context.isReady) return first;
-    await first.panel.context.ready;
-    return this.target();
+    // Closed while it loads: no notebook (JupyterLab never settles `ready` then).
+    return (await whenLoaded(first.panel)) ? this.target() : null;
   }
 
   async preview(name: string, args: Record<string, unknown>): Promise<StepPreview> {

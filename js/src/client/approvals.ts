@@ -301,12 +301,20 @@ export class StepApprovals {
     return this.autoApprove && (name === "insert_cell" || name === "edit_cell");
   }
 
-  private async preview(name: string, args: Record<string, unknown>): Promise<StepPreview | undefined> {
-    if (name.startsWith(MCP_PREFIX)) return undefined;
+  /** What the card shows; none when Stop comes first (a preview may wait for its notebook to load). */
+  private async preview(name: string, args: Record<string, unknown>, signal: AbortSignal): Promise<StepPreview | undefined> {
+    if (name.startsWith(MCP_PREFIX) || signal.aborted) return undefined;
+    let onAbort = (): void => undefined;
+    const stopped = new Promise<undefined>((resolve) => {
+      onAbort = () => resolve(undefined);
+      signal.addEventListener("abort", onAbort, { once: true });
+    });
     try {
-      return await this.host.preview(name, args);
+      return await Promise.race([this.host.preview(name, args), stopped]);
     } catch (e) {
       return { problem: e instanceof Error ? e.message : String(e) };
+    } finally {
+      signal.removeEventListener("abort", onAbort);
     }
   }
 
@@ -332,7 +340,7 @@ export class StepApprovals {
     let begun = resumed && begunBefore(this.session, item);
     if (resumed || !this.autoApproved(name, turn)) {
       // What the card shows is what an approval approves (apply checks the cell against it).
-      shown = await this.preview(name, args);
+      shown = await this.preview(name, args, signal);
       decision = await this.ask(item, shown, turn, signal, resumed, begun);
     }
     const mcp = name.startsWith(MCP_PREFIX);
