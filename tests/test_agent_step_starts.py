@@ -13,7 +13,7 @@ from agents.testing import ModelStep, ScriptedModel, assistant_message, function
 from jupyter_chatkit.protocol import STEP_STARTED_KEY, Turn
 from jupyter_chatkit.store import SQLStore
 
-from .chatkit_helpers import BOB, json_call, make_assistant, req, stream
+from .chatkit_helpers import ALICE, BOB, json_call, make_assistant, req, stream
 from .test_agent_mode import AGENT, answer, create, outputs_seen, pending_call
 
 
@@ -102,3 +102,29 @@ async def test_bad_step_started_requests_get_a_clear_error(sqlite_store: SQLStor
     status, error = await json_call(assistant, started("thr_none", read.id, "p"))
     assert status == 404
     assert STEP_STARTED_KEY not in await opened(assistant, thread_id)
+
+
+@pytest.mark.asyncio
+async def test_a_step_stopped_as_it_arrived_still_waits_and_can_be_begun(
+    sqlite_store: SQLStore,
+) -> None:
+    """Stop pressed as the step arrives: ChatKit notes the Stop with a hidden item after
+    the step, which the page does not show. The step still waits for its result."""
+    step_call = function_call("run_cell", {"index": 0}, call_id="c1")
+    model = ScriptedModel([ModelStep(output=[step_call])])
+    assistant = make_assistant(sqlite_store, model)
+    events = await stream(assistant, create("run it", AGENT))
+    thread_id = events[0].thread.id
+    step = pending_call(events)
+    assert step is not None
+    # What Stop does once the stream is cancelled (ChatKit's hook, as the server runs it).
+    thread = await sqlite_store.load_thread(thread_id, ALICE)
+    await assistant.handle_stream_cancelled(thread, [], ALICE)
+    newest = await sqlite_store.load_thread_items(thread_id, None, 1, "desc", ALICE)
+    assert newest.data[0].type == "sdk_hidden_context"
+
+    assert await json_call(assistant, started(thread_id, step.id, "pageA")) == (
+        200,
+        {"started": True},
+    )
+    assert (await opened(assistant, thread_id))[STEP_STARTED_KEY] == step.id

@@ -28,6 +28,7 @@ from chatkit.types import (
 from sqlalchemy import text
 
 from jupyter_chatkit.assistant.server import NotebookAssistant, StreamResult
+from jupyter_chatkit.protocol import ErrorCode, Turn
 from jupyter_chatkit.settings import Settings
 from jupyter_chatkit.store import SQLStore, open_store
 
@@ -282,6 +283,32 @@ async def test_database_error_during_a_stream_logs_no_conversation(
     assert caplog.records, "the failure is logged"
     assert "PRIVATE" not in caplog.text
     assert all("PRIVATE" not in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.asyncio
+async def test_our_requests_on_a_failing_store_are_a_json_error_logged_without_the_conversation(
+    sqlite_store: SQLStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Our own requests (protocol.Turn) on a store that fails: a JSON 500, and where it
+    failed (the traceback) only in the server log, without the conversation or the SQL."""
+    assistant = make_assistant(sqlite_store, answered("PRIVATE-ANSWER-text"))
+    thread_id, _ = await new_thread(assistant, "PRIVATE-QUESTION-text")
+    # A real fault: the items table is gone.
+    async with sqlite_store.engine.begin() as conn:
+        await conn.execute(text("ALTER TABLE items RENAME TO items_gone"))
+    for body, where in (
+        (req(Turn.CHANGES, thread_ids=[thread_id], now=True), "turn_changes.py"),
+        (req(Turn.STEP_STARTED, thread_id=thread_id, item_id="cti_1", page="p"), "step_starts.py"),
+    ):
+        caplog.clear()
+        with caplog.at_level(logging.DEBUG, logger="jupyter_chatkit"):
+            status, payload = await json_call(assistant, body)
+        assert (status, payload["code"]) == (500, ErrorCode.INTERNAL), body
+        assert "Traceback" not in payload["message"] and "items" not in payload["message"]
+        (record,) = [r for r in caplog.records if r.levelno >= logging.ERROR]
+        logged = record.getMessage()
+        assert "OperationalError" in logged and "Traceback" in logged and where in logged
+        assert "PRIVATE" not in caplog.text and "SELECT" not in caplog.text
 
 
 def test_engines_hide_parameters(tmp_path: Any) -> None:

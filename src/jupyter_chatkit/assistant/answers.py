@@ -10,7 +10,6 @@ secrets. What the requests do is :class:`~.server.NotebookAssistant`'s.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
@@ -20,9 +19,16 @@ from chatkit.types import ChatKitReq, ErrorEvent, is_streaming_req
 from pydantic import TypeAdapter, ValidationError
 
 from ..protocol import ErrorCode, Turn
-from ..store.engine import describe_store_failure, is_store_unavailable, store_failure_message
 from .opening import hold_opening
-from .results import JsonResult, StreamResult, describe_validation_error, safe_message, sse
+from .results import (
+    JsonResult,
+    StreamResult,
+    describe_validation_error,
+    failed_request,
+    failure_event,
+    safe_message,
+    sse,
+)
 from .running import answer_own, own_request
 from .step_starts import answer_step_started
 from .turn_changes import answer_changes
@@ -31,7 +37,6 @@ if TYPE_CHECKING:
     from ..protocol import RequestContext
     from .server import NotebookAssistant
 
-log = logging.getLogger("jupyter_chatkit")
 
 # Built once: ChatKit builds a new one per request, ~25 ms of CPU each (see
 # NotebookAssistant.process).
@@ -69,11 +74,7 @@ async def _answer(
         own = own_request(body)
         if own is None:
             return JsonResult.error(400, describe_validation_error(exc))
-        if own[0] == Turn.STEP_STARTED:
-            return await answer_step_started(server, own[1], context)
-        if own[0] == Turn.CHANGES:
-            return await answer_changes(own[1], server.running, server.store, context)
-        return await answer_own(*own, server.running, server.store, context)
+        return await _answer_own(server, *own, context)
     if is_streaming_req(request):
         return StreamResult(_guarded_stream(server, request, context))
     try:
@@ -83,13 +84,24 @@ async def _answer(
     except (ValueError, NotImplementedError, RuntimeError) as exc:
         return JsonResult.error(400, safe_message(exc))
     except Exception as exc:
-        if is_store_unavailable(exc):
-            log.error("The conversation store is unavailable: %s", describe_store_failure(exc))
-            return JsonResult.error(503, store_failure_message(exc))
-        log.error("ChatKit request %s failed: %s", request.type, type(exc).__name__)
-        return JsonResult.error(500, "The assistant could not handle this request.")
+        return failed_request(exc, f"ChatKit request {request.type}")
     assert isinstance(result, NonStreamingResult)
     return JsonResult(200, result.json)
+
+
+async def _answer_own(
+    server: NotebookAssistant, kind: str, params: object, context: RequestContext
+) -> JsonResult | StreamResult:
+    """Answer one of our own requests (protocol.Turn); whatever it raises unexpectedly is a
+    JSON error (:func:`~.results.failed_request`), its traceback only in the server log."""
+    try:
+        if kind == Turn.STEP_STARTED:
+            return await answer_step_started(server, params, context)
+        if kind == Turn.CHANGES:
+            return await answer_changes(params, server.running, server.store, context)
+        return await answer_own(kind, params, server.running, server.store, context)
+    except Exception as exc:
+        return failed_request(exc, kind)
 
 
 async def _guarded_stream(
@@ -110,14 +122,4 @@ async def _guarded_stream(
     except (ValueError, NotImplementedError) as exc:
         yield sse(ErrorEvent(code="custom", message=safe_message(exc), allow_retry=False))
     except Exception as exc:
-        if is_store_unavailable(exc):
-            log.error("The conversation store is unavailable: %s", describe_store_failure(exc))
-            message = store_failure_message(exc)
-            yield sse(ErrorEvent(code="custom", message=message, allow_retry=True))
-            return
-        log.error("ChatKit stream failed: %s", type(exc).__name__)
-        yield sse(
-            ErrorEvent(
-                code="custom", message="The assistant stopped unexpectedly.", allow_retry=True
-            )
-        )
+        yield failure_event(failed_request(exc, f"ChatKit stream {request.type}"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import traceback
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -79,10 +80,10 @@ def safe_message(exc: BaseException) -> str:
 
 
 def failed_request(exc: Exception, what: str) -> JsonResult:
-    """The answer of request ``what`` (one of ours, protocol.Turn) whose store read or
-    write raised ``exc``: 400 for input the store refuses (a NUL, a lone surrogate:
-    ValueError), 503 when the store is unavailable, else 500; logged by type only,
-    never with the conversation in it."""
+    """The answer of request ``what`` (its type) that raised ``exc``: 400 for input the
+    store refuses (a NUL, a lone surrogate: ValueError), 503 when the store is
+    unavailable, else 500; logged by :func:`log_failure`, never with the conversation in
+    it."""
     # Here, not on import: a kernel that asks its server imports this module.
     from ..store.engine import describe_store_failure, is_store_unavailable, store_failure_message
 
@@ -91,5 +92,23 @@ def failed_request(exc: Exception, what: str) -> JsonResult:
     if is_store_unavailable(exc):
         log.error("The conversation store is unavailable: %s", describe_store_failure(exc))
         return JsonResult.error(503, store_failure_message(exc))
-    log.error("%s failed: %s", what, type(exc).__name__)
+    log_failure(what, exc)
     return JsonResult.error(500, "The assistant could not handle this request.")
+
+
+def log_failure(what: str, exc: BaseException) -> None:
+    """Log that ``what`` failed with ``exc``: its type and the traceback's frames (where it
+    was raised), never its message, which can quote the conversation, a provider's body or
+    a secret (a database error's SQL and parameters)."""
+    frames = "".join(traceback.format_tb(exc.__traceback__)).rstrip()
+    log.error(
+        "%s failed: %s\nTraceback (most recent call last):\n%s", what, type(exc).__name__, frames
+    )
+
+
+def failure_event(failure: JsonResult) -> bytes:
+    """A JSON error answer as the one event of a stream (Retry offered for a 5xx)."""
+    from chatkit.types import ErrorEvent
+
+    message = json.loads(failure.body)["message"]
+    return sse(ErrorEvent(code="custom", message=message, allow_retry=failure.status >= 500))

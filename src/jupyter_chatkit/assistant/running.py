@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
-import logging
 import weakref
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -31,22 +30,19 @@ from chatkit.store import NotFoundError
 from chatkit.types import (
     AssistantMessageContentPartTextDelta,
     ClientEffectEvent,
-    ErrorEvent,
     ThreadCreatedEvent,
     ThreadItemUpdatedEvent,
     ThreadStreamEvent,
 )
 
 from ..protocol import ErrorCode, RequestContext, Turn
-from ..store.engine import describe_store_failure, is_store_unavailable, store_failure_message
 from .opening import after_opening
-from .results import JsonResult, StreamResult, safe_message, sse
+from .results import JsonResult, StreamResult, failed_request, failure_event, sse
 from .turn_changes import TurnChanges
 
 if TYPE_CHECKING:
     from chatkit.store import Store
 
-log = logging.getLogger("jupyter_chatkit")
 
 # Events a watcher neither gets nor replays: a new thread's creation (the watcher has the
 # thread) and client effects (carried out by the client that asked, once).
@@ -331,15 +327,8 @@ async def answer_own(
         await store.load_thread(thread_id, context)
     except NotFoundError:
         failure = JsonResult.error(404, "No such conversation.", ErrorCode.NOT_FOUND)
-    except ValueError as exc:
-        failure = JsonResult.error(400, safe_message(exc))
     except Exception as exc:
-        if is_store_unavailable(exc):
-            log.error("The conversation store is unavailable: %s", describe_store_failure(exc))
-            failure = JsonResult.error(503, store_failure_message(exc))
-        else:
-            log.error("%s failed: %s", kind, type(exc).__name__)
-            failure = JsonResult.error(500, "The assistant could not handle this request.")
+        failure = failed_request(exc, kind)
     if kind == Turn.STOP:
         if failure is not None:
             return failure
@@ -347,9 +336,7 @@ async def answer_own(
         return JsonResult(200, json.dumps({"stopped": stopped}).encode())
     if failure is not None:
         # A stream is asked for: its one event says what is wrong, as ChatKit's do.
-        message = json.loads(failure.body)["message"]
-        error = ErrorEvent(code="custom", message=message, allow_retry=failure.status >= 500)
-        return StreamResult(_one(sse(error)))
+        return StreamResult(_one(failure_event(failure)))
     return StreamResult(turns.watch(thread_id, context.user_id))
 
 

@@ -19,11 +19,17 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from chatkit.store import NotFoundError
-from chatkit.types import ClientToolCallItem, ThreadMetadata
+from chatkit.types import (
+    ClientToolCallItem,
+    HiddenContextItem,
+    SDKHiddenContextItem,
+    ThreadItem,
+    ThreadMetadata,
+)
 
 from ..protocol import AGENT_TOOL_NAMES, STEP_STARTED_KEY, ErrorCode, Turn
 from ..store.thread_changes import ThreadChange
-from .results import JsonResult, failed_request
+from .results import JsonResult
 
 if TYPE_CHECKING:
     from ..protocol import RequestContext
@@ -33,6 +39,10 @@ if TYPE_CHECKING:
 _PAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # Item ids are the store's (short); anything longer names no item.
 MAX_ITEM_ID_CHARS = 200
+# Items only the model reads (never shown), and how many of the newest items are read at
+# once to find the last one shown.
+_HIDDEN = (HiddenContextItem, SDKHiddenContextItem)
+_PAGE_ITEMS = 20
 
 
 def started_step(metadata: Any) -> str | None:
@@ -88,8 +98,7 @@ async def answer_step_started(
     refused: list[bool] = []
     try:
         # The thread's last item is the step it waits for, or the step was answered.
-        last = await server.store.load_thread_items(thread_id, None, 1, "desc", context)
-        item = next(iter(last.data), None)
+        item = await _last_shown(server, thread_id, context)
         if not (
             isinstance(item, ClientToolCallItem) and item.id == item_id and item.status == "pending"
         ):
@@ -102,10 +111,23 @@ async def answer_step_started(
             thread_id, _begin(item_id, page, again, refused), context
         )
     except NotFoundError:
+        # (Another failure of the store is answered by answers.py, as any of our requests'.)
         return JsonResult.error(404, "No such conversation.", ErrorCode.NOT_FOUND)
-    except Exception as exc:
-        return failed_request(exc, Turn.STEP_STARTED)
     return _answer(False, "elsewhere") if refused else _answer(True)
+
+
+async def _last_shown(
+    server: NotebookAssistant, thread_id: str, context: RequestContext
+) -> ThreadItem | None:
+    """The thread's newest item a page shows: hidden items after it are skipped (ChatKit
+    notes a Stop with one, after a step that arrived as Stop was pressed and still waits)."""
+    after: str | None = None
+    while True:
+        page = await server.store.load_thread_items(thread_id, after, _PAGE_ITEMS, "desc", context)
+        item = next((i for i in page.data if not isinstance(i, _HIDDEN)), None)
+        if item is not None or not page.has_more or page.after is None:
+            return item
+        after = page.after
 
 
 def _answer(started: bool, reason: str | None = None) -> JsonResult:
