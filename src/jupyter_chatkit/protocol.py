@@ -525,10 +525,23 @@ def render_typescript() -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_table(const: str, table: object, module: str, *, ascii_only: bool = True) -> str:
+    """A generated TypeScript module exporting ``table`` as ``const``: the copy of a table
+    of Python module ``module`` (dotted, as ``python -m`` runs it), with what regenerates it.
+    ``ascii_only``: non-ASCII characters written as ``\\u`` escapes."""
+    body = json.dumps(table, indent=2, ensure_ascii=ascii_only)
+    source = "src/" + module.replace(".", "/") + ".py"
+    return (
+        f"// Generated from {source}: do not edit.\n"
+        f"// Regenerate: python -m {module} --write\n"
+        f"export const {const} = {body} as const;\n"
+    )
+
+
 def write_or_print(text: str, path: Path, argv: list[str]) -> None:
     """A generator's command line: write ``text`` to ``path`` with ``--write``, else print it.
 
-    Shared by the generators of TypeScript copies (this module, ``context_policy.rules``).
+    Shared by the generators of TypeScript copies (this module, :func:`render_table`'s).
     """
     if "--write" in argv:
         path.write_text(text, encoding="utf-8")

@@ -15,7 +15,6 @@ outputs (``tests/fixtures/error_outputs.json``).
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -110,12 +109,9 @@ TS_PATH = Path("js/lab/src/error-rules.generated.ts")
 
 def render_typescript() -> str:
     """The TypeScript module holding a copy of the table."""
-    body = json.dumps(rules_dict(), indent=2, ensure_ascii=True)
-    return (
-        "// Generated from src/jupyter_chatkit/context_policy/error_rules.py: do not edit.\n"
-        "// Regenerate: python -m jupyter_chatkit.context_policy.error_rules --write\n"
-        f"export const ERROR_RULES = {body} as const;\n"
-    )
+    from ..protocol import render_table
+
+    return render_table("ERROR_RULES", rules_dict(), "jupyter_chatkit.context_policy.error_rules")
 
 
 if __name__ == "__main__":

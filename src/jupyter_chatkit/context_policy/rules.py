@@ -9,7 +9,6 @@ rendered from :func:`rules_dict` (``python -m jupyter_chatkit.context_policy.rul
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -464,11 +463,10 @@ TS_PATH = Path("js/lab/src/redaction-rules.generated.ts")
 
 def render_typescript() -> str:
     """The TypeScript module holding a copy of the table."""
-    body = json.dumps(rules_dict(), indent=2, ensure_ascii=False)
-    return (
-        "// Generated from src/jupyter_chatkit/context_policy/rules.py: do not edit.\n"
-        "// Regenerate: python -m jupyter_chatkit.context_policy.rules --write\n"
-        f"export const RULES = {body} as const;\n"
+    from ..protocol import render_table
+
+    return render_table(
+        "RULES", rules_dict(), "jupyter_chatkit.context_policy.rules", ascii_only=False
     )
 
 

@@ -13,7 +13,6 @@ test fails when the two differ, and both languages' tests read the same cases
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -70,12 +69,9 @@ TS_PATH = Path("js/lab/src/uncaught-rules.generated.ts")
 
 def render_typescript() -> str:
     """The TypeScript module holding a copy of the table."""
-    body = json.dumps(rules_dict(), indent=2, ensure_ascii=True)
-    return (
-        "// Generated from src/jupyter_chatkit/kernel/uncaught_rules.py: do not edit.\n"
-        "// Regenerate: python -m jupyter_chatkit.kernel.uncaught_rules --write\n"
-        f"export const UNCAUGHT_RULES = {body} as const;\n"
-    )
+    from ..protocol import render_table
+
+    return render_table("UNCAUGHT_RULES", rules_dict(), "jupyter_chatkit.kernel.uncaught_rules")
 
 
 if __name__ == "__main__":
