@@ -130,6 +130,8 @@ def test_tool_json_reads_the_ipython_namespace(shell: InteractiveShell) -> None:
     ("name", "args", "message"),
     [
         ("list_kernel_variables", "{not json", "are not valid JSON"),
+        # Nested deeper than the parser goes.
+        ("list_kernel_variables", "[" * 100_000, "are not valid JSON"),
         ("list_kernel_variables", "[1]", "must be a JSON object"),
         ("list_kernel_variables", '{"max_items": "5"}', "max_items must be an integer"),
         ("list_kernel_variables", '{"max_items": true}', "max_items must be an integer"),
@@ -144,6 +146,12 @@ def test_tool_json_rejects_bad_calls_readably(name: str, args: str, message: str
     result = strict_loads(tool_json(name, args))
     assert list(result) == ["error"]
     assert message in result["error"]
+
+
+def test_tool_json_reads_cells_nested_deeper_than_the_parser_goes_as_none_sent() -> None:
+    # As cells that are not JSON: the tool reads the kernel's own record instead.
+    deep = strict_loads(tool_json("get_notebook_cells", "{}", "[" * 100_000))
+    assert deep == strict_loads(tool_json("get_notebook_cells", "{}", "{not json"))
 
 
 def test_tool_json_accepts_empty_and_integral_float_args() -> None:
