@@ -27,6 +27,7 @@ from chatkit.types import (
 )
 from sqlalchemy import text
 
+from jupyter_chatkit.assistant.results import NOT_UNICODE
 from jupyter_chatkit.assistant.server import NotebookAssistant, StreamResult
 from jupyter_chatkit.protocol import ErrorCode, Turn
 from jupyter_chatkit.settings import Settings
@@ -195,6 +196,25 @@ async def test_nul_anywhere_is_a_400_or_one_error_event(store: SQLStore) -> None
     # The thread is as it was.
     status, thread = await json_call(assistant, req("threads.get_by_id", thread_id=thread_id))
     assert status == 200 and thread.get("title") is None and len(thread["items"]["data"]) == 2
+
+
+@pytest.mark.asyncio
+async def test_a_lone_surrogate_in_our_requests_is_a_plain_400(sqlite_store: SQLStore) -> None:
+    """The store refuses it (UTF-8 has no lone surrogate): the answer says so plainly, not
+    in the codec's words."""
+    assistant = make_assistant(sqlite_store, answered("a"))
+    thread_id, _ = await new_thread(assistant)
+    for body in (
+        req(Turn.STOP, thread_id="thr_\ud800"),
+        req(Turn.STEP_STARTED, thread_id="thr_\ud800", item_id="cti_1", page="p"),
+    ):
+        status, payload = await json_call(assistant, body)
+        assert (status, payload["message"]) == (400, NOT_UNICODE), body
+    (event,) = await stream(assistant, req(Turn.WATCH, thread_id="thr_\udfff"))
+    assert isinstance(event, ErrorEvent) and event.message == NOT_UNICODE
+    # The thread is as it was.
+    status, thread = await json_call(assistant, req("threads.get_by_id", thread_id=thread_id))
+    assert status == 200 and len(thread["items"]["data"]) == 2
 
 
 @pytest.mark.asyncio

@@ -73,8 +73,15 @@ def describe_validation_error(exc: ValidationError) -> str:
     return f"Invalid request: {where or 'body'}: {first.get('msg', 'invalid value')}."
 
 
+# What a client is told of text its request holds that UTF-8 cannot (a lone surrogate).
+NOT_UNICODE = "The request has text that is not valid Unicode."
+
+
 def safe_message(exc: BaseException) -> str:
-    """Our own ValueErrors carry readable messages; cap their length for safety."""
+    """Our own ValueErrors carry readable messages; cap their length for safety. A codec's
+    (a store refusing a lone surrogate) is said plainly: :data:`NOT_UNICODE`."""
+    if isinstance(exc, UnicodeError):
+        return NOT_UNICODE
     message = str(exc).strip() or type(exc).__name__
     return message[:300]
 
