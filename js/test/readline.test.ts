@@ -140,3 +140,28 @@ test("runs of cells read as ranges when the cells read are not one run", () => {
   assert.equal(cellsLabel([0, 1, 3, 4]), "cells 1–2, 4–5");
   assert.equal(cellsLabel([7, 0, 2, 1]), "cells 1–3, 8");
 });
+
+test("cells kept out of what the assistant reads are said as such, after the cells read", () => {
+  const read: ClientToolCallItem = {
+    ...activeCell(0),
+    name: "get_notebook_cells",
+    output: {
+      cells: [{ index: 0 }, { index: 1, kept_out: "kept out" }, { index: 2 }, { index: 3, kept_out: "kept out" }],
+      redacted: 0,
+    },
+  };
+  const { entries } = summarizeTurn(null, [read]);
+  assert.deepEqual(
+    entries.map((e) => [e.label, e.cells]),
+    [
+      ["cells 1, 3", [0, 2]],
+      ["cells 2, 4 kept out", [1, 3]],
+    ],
+  );
+  // Nothing kept out: nothing said of it.
+  const plain: ClientToolCallItem = { ...read, output: { cells: [{ index: 0 }], redacted: 0 } };
+  assert.deepEqual(
+    summarizeTurn(null, [plain]).entries.map((e) => e.label),
+    ["cell 1"],
+  );
+});

@@ -76,6 +76,15 @@ function cellIndices(result: Record<string, unknown>): number[] {
   return out;
 }
 
+/** The cells a tool result marks kept out (chatkit-private): named to the model, not read. */
+function keptOutIndices(result: Record<string, unknown>): number[] {
+  const cells = Array.isArray(result.cells) ? result.cells : [];
+  return [...cells, result.cell]
+    .map(record)
+    .filter((c) => c.kept_out !== undefined && typeof c.index === "number" && Number.isInteger(c.index))
+    .map((c) => c.index as number);
+}
+
 function hiddenIn(result: Record<string, unknown>): number {
   const n = result.redacted;
   return typeof n === "number" && Number.isFinite(n) && n > 0 ? n : 0;
@@ -100,6 +109,7 @@ export function summarizeTurn(message: UserMessageItem | null, turn: readonly Th
     else add({ label: part.text, cells: cell === undefined ? undefined : [cell] });
   }
   const cells: number[] = [];
+  const keptOut: number[] = [];
   for (const item of turn) {
     if (item.type !== "client_tool_call" || item.status !== "completed") continue;
     const result = parseOutput(item.output);
@@ -114,13 +124,18 @@ export function summarizeTurn(message: UserMessageItem | null, turn: readonly Th
     }
     // Agent mode's steps show as cards; what a run read is its cell.
     if (AGENT_STEPS.has(item.name)) cells.push(...(item.name === "run_cell" ? cellIndices(result) : []));
-    else if (spec?.read_label === READ_CELLS) cells.push(...cellIndices(result));
-    else add({ label: spec?.read_label ? toolLabel(spec, spec.read_label, args) : item.name });
+    else if (spec?.read_label === READ_CELLS) {
+      cells.push(...cellIndices(result));
+      keptOut.push(...keptOutIndices(result));
+    } else add({ label: spec?.read_label ? toolLabel(spec, spec.read_label, args) : item.name });
   }
   // Cells a tag of the message already names (the error's chip, a cell chip) are said
   // once: "error in cell 2 · cell 2" read as two things.
   const named = new Set(entries.flatMap((e) => e.cells ?? []));
   if (cells.length && !cells.every((c) => named.has(c))) add({ label: cellsLabel(cells), cells });
+  // Said, so the person sees their choice held (the model read only that these were kept out).
+  if (keptOut.length)
+    add({ label: `${cellsLabel(keptOut)} kept out`, cells: [...new Set(keptOut)].sort((a, b) => a - b) });
   // A value read twice (its cell's chip, then a tool reading the cells) is one place; when
   // every counted value was found, the count is of places too ("1 value hidden", not 2).
   const once = places.filter(
