@@ -111,7 +111,8 @@ async def test_a_step_stopped_as_it_arrived_still_waits_and_can_be_begun(
     """Stop pressed as the step arrives: ChatKit notes the Stop with a hidden item after
     the step, which the page does not show. The step still waits for its result."""
     step_call = function_call("run_cell", {"index": 0}, call_id="c1")
-    model = ScriptedModel([ModelStep(output=[step_call])])
+    done = assistant_message("Ran it.", item_id="m1")
+    model = ScriptedModel([ModelStep(output=[step_call]), ModelStep(output=[done])])
     assistant = make_assistant(sqlite_store, model)
     events = await stream(assistant, create("run it", AGENT))
     thread_id = events[0].thread.id
@@ -128,3 +129,10 @@ async def test_a_step_stopped_as_it_arrived_still_waits_and_can_be_begun(
         {"started": True},
     )
     assert (await opened(assistant, thread_id))[STEP_STARTED_KEY] == step.id
+    # Its result is stored (ChatKit refused it: the Stop note was the newest item) and
+    # the answer goes on.
+    events = await answer(assistant, thread_id, {"status": "ok"})
+    assert [e.type for e in events if e.type == "error"] == []
+    assert outputs_seen(model.calls[1])[-1]["status"] == "ok"
+    stored = await sqlite_store.load_item(thread_id, step.id, ALICE)
+    assert stored.type == "client_tool_call" and stored.status == "completed"

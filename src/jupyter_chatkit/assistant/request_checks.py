@@ -24,6 +24,7 @@ from chatkit.types import (
 
 from ..protocol import RequestContext
 from .message_edit import message_too_long, visible
+from .step_starts import uncover_pending_step
 
 if TYPE_CHECKING:
     from .server import NotebookAssistant
@@ -56,7 +57,8 @@ async def check_streaming_request(
       ``stream.error`` (no message, nothing a person can read).
     - a client tool output past ``MAX_TOOL_OUTPUT_CHARS`` (ChatKit stored whatever came);
       the call still waits for one that fits. A message's reference (tag) past it too:
-      the model reads 16k of it, the thread kept it whole.
+      the model reads 16k of it, the thread kept it whole. (A result that fits is stored
+      for a step behind ChatKit's note of a Stop too: :func:`.step_starts.uncover_pending_step`.)
     """
     if isinstance(request, ThreadsAddClientToolOutputReq):
         size = _json_chars(request.params.result)
@@ -65,6 +67,7 @@ async def check_streaming_request(
                 f"The tool's result is too large ({size:,} characters of JSON; at most "
                 f"{MAX_TOOL_OUTPUT_CHARS:,}): this front end must bound what it reads."
             )
+        await uncover_pending_step(server, request.params.thread_id, context)
     if isinstance(request, ThreadsCustomActionReq) and request.params.item_id:
         sender = await server.store.load_item(
             request.params.thread_id, request.params.item_id, context

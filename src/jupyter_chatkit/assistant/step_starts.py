@@ -14,6 +14,7 @@ unless a person asked to carry it out again (``again``): one approval, one run.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from typing import TYPE_CHECKING, Any
@@ -135,3 +136,26 @@ def _answer(started: bool, reason: str | None = None) -> JsonResult:
     if reason is not None:
         body["reason"] = reason
     return JsonResult(200, json.dumps(body).encode())
+
+
+async def uncover_pending_step(
+    server: NotebookAssistant, thread_id: str, context: RequestContext
+) -> None:
+    """Before a step's result is stored: drop the hidden items after the step the thread
+    waits for.
+
+    Stop pressed as a step arrived leaves ChatKit's note of the Stop after it, and ChatKit
+    stores a result only for a pending call that is the thread's newest item: the step's
+    result (Stopped, or its outcome once approved) was refused, and the step waited for
+    ever. The result answers the step the note was about; nothing else is touched.
+    """
+    # Most often the step is the newest item: one item read.
+    newest = await server.store.load_thread_items(thread_id, None, 1, "desc", context)
+    if not (newest.data and isinstance(newest.data[0], _HIDDEN)):
+        return
+    page = await server.store.load_thread_items(thread_id, None, _PAGE_ITEMS, "desc", context)
+    hidden = list(itertools.takewhile(lambda i: isinstance(i, _HIDDEN), page.data))
+    step = page.data[len(hidden)] if len(hidden) < len(page.data) else None
+    if hidden and isinstance(step, ClientToolCallItem) and step.status == "pending":
+        for item in hidden:
+            await server.store.delete_thread_item(thread_id, item.id, context)
