@@ -26,7 +26,7 @@ from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado import httputil, web
 
 from ..protocol import LOCAL_USER, RequestContext, error_code_for
-from .holder import AssistantUnavailable
+from .holder import AssistantUnavailable, nothing_changed
 
 if TYPE_CHECKING:
     from ..assistant.server import NotebookAssistant
@@ -288,6 +288,11 @@ class ChatKitHandler(BoundedBodyHandler):
             await self._answer(body)
 
     async def _answer(self, body: bytes) -> None:
+        # A page's next wait for turn changes while the server stops: no error to log.
+        quiet = nothing_changed(body) if self.holder.closed else None
+        if quiet is not None:
+            self.send_json(200, quiet)
+            return
         assistant = await self.assistant()
         from ..assistant.server import JsonResult
 

@@ -11,10 +11,12 @@ import asyncio
 import contextlib
 import gc
 import importlib
+import json
 import logging
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+from ..protocol import Turn
 from ..settings import Settings
 
 if TYPE_CHECKING:
@@ -50,6 +52,24 @@ FREEZE_SETTLE_SECONDS = 0.5
 # A start that found the store unavailable (another process holding its lock, the
 # database down) is tried again this long after, without waiting for a request.
 STORE_RETRY_SECONDS = 5.0
+
+
+def nothing_changed(body: bytes) -> bytes | None:
+    """The answer to a page's wait for turn changes (``Turn.CHANGES``) that reaches a
+    stopping server: nothing changed, as a wait the stop cut short is answered. None for
+    any other request (which the stopping server answers 503)."""
+    try:
+        request = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(request, dict) or request.get("type") != Turn.CHANGES:
+        return None
+    params = request.get("params")
+    since = params.get("since") if isinstance(params, dict) else None
+    answer: dict[str, object] = {"changed": []}
+    if isinstance(since, str):
+        answer["since"] = since
+    return json.dumps(answer).encode()
 
 
 class AssistantHolder:
@@ -214,6 +234,11 @@ class AssistantHolder:
         await self.get()
         if self._warm_task is not None:
             await asyncio.wait({self._warm_task})
+
+    @property
+    def closed(self) -> bool:
+        """True once the server began to stop."""
+        return self._closed
 
     @property
     def ready(self) -> bool:
