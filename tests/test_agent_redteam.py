@@ -11,6 +11,7 @@ import pytest
 from agents.testing import ModelStep, ScriptedModel, assistant_message, function_call
 from chatkit.types import ClientToolCallItem, ThreadItemDoneEvent
 
+from jupyter_chatkit.assistant.request_checks import MAX_TOOL_OUTPUT_CHARS
 from jupyter_chatkit.store import SQLStore
 
 from .chatkit_helpers import ALICE, BOB, make_assistant, req, stream
@@ -101,7 +102,10 @@ async def test_a_huge_result_reaches_the_model_bounded(sqlite_store: SQLStore) -
     )
     assistant = make_assistant(sqlite_store, model)
     events = await stream(assistant, create("run", AGENT))
-    big = {"status": "ok", "cell": {"index": 0, "outputs": [{"text": "y" * 2_000_000 + KEY}]}}
+    # The largest result the server stores (MAX_TOOL_OUTPUT_CHARS of JSON), ten times what
+    # the model reads of it; past that it is refused (test_text_limits).
+    filler = MAX_TOOL_OUTPUT_CHARS - 1_000
+    big = {"status": "ok", "cell": {"index": 0, "outputs": [{"text": "y" * filler + KEY}]}}
     await answer(assistant, events[0].thread.id, big)
     outputs = [
         i["output"]
