@@ -265,6 +265,27 @@ def test_ask_about_this_error(
     menu_item.wait_for(state="visible")
     screenshot(page, "error-context-menu")
     page.keyboard.press("Escape")
+    # On a kept-out cell (tag chatkit-private) the button and the menu item say they
+    # send it anyway; let in again, they are as before.
+    tags = "nb.content.widgets[1].model.setMetadata('tags', %s);"
+    lab_page.notebook_js(tags % "['chatkit-private']")
+    page.wait_for_function(
+        "(sel) => document.querySelector(sel).textContent.includes('kept-out')",
+        arg=".jp-chatkit-ask-error",
+    )
+    assert "kept-out" in (button.get_attribute("title") or "")
+    screenshot(page, "error-button-kept-out")
+    page.locator(".jp-chatkit-error-output").first.click(button="right")
+    for command in ("ask-error", "explain-cell"):
+        item = f".lm-Menu-item[data-command='jupyter-chatkit:{command}']"
+        page.locator(item, has_text="kept-out").wait_for(state="visible")
+    screenshot(page, "error-context-menu-kept-out")
+    page.keyboard.press("Escape")
+    lab_page.notebook_js(tags % "[]")
+    page.wait_for_function(
+        "(sel) => !document.querySelector(sel).textContent.includes('kept-out')",
+        arg=".jp-chatkit-ask-error",
+    )
     button.click()
     page.locator(INPUT).wait_for(state="visible")
     page.wait_for_function(

@@ -16,6 +16,7 @@ import type { IDisposable } from "@lumino/disposable";
 import { splitUncaught } from "./grouperror";
 import { endedRun, onRunEnded } from "./kerneldeath";
 import { showLostChat } from "./lostchat";
+import { sendsCellLabel } from "./privatecells";
 
 /** Class on an output child that shows an error; the context menu item selects it. */
 export const ERROR_OUTPUT_CLASS = "jp-chatkit-error-output";
@@ -88,6 +89,16 @@ export class ErrorButtons implements IDisposable {
       }
     });
     observer.observe(panel.content.node, { childList: true, subtree: true });
+    // A cell kept out or let in again (its tag: metadata) changes no output: relabel.
+    let relabelDue = false;
+    panel.content.modelContentChanged.connect(() => {
+      if (relabelDue) return;
+      relabelDue = true;
+      requestAnimationFrame(() => {
+        relabelDue = false;
+        if (!panel.isDisposed) for (const cell of panel.content.widgets) relabel(cell);
+      });
+    });
     this.observers.set(panel, observer);
     panel.disposed.connect(() => {
       observer.disconnect();
@@ -122,7 +133,10 @@ export class ErrorButtons implements IDisposable {
         existing?.remove();
         return;
       }
-      if (existing) return;
+      if (existing) {
+        relabel(cell);
+        return;
+      }
       // Inside the rendered traceback, under it: where the eye is after reading it.
       const host = child.node.querySelector(".jp-OutputArea-output") ?? child.node;
       const actions = document.createElement("div");
@@ -130,8 +144,9 @@ export class ErrorButtons implements IDisposable {
       const button = document.createElement("button");
       button.type = "button";
       button.className = BUTTON_CLASS;
-      button.textContent = this.label;
-      button.title = "Ask the Notebook Assistant to fix this error (the cell and its error go with it)";
+      button.dataset.label = this.label;
+      button.dataset.title = "Ask the Notebook Assistant to fix this error (the cell and its error go with it)";
+      labelButton(button, cell);
       button.addEventListener("click", (event) => {
         event.preventDefault();
         event.stopPropagation();
@@ -180,8 +195,10 @@ export class ErrorButtons implements IDisposable {
     const button = document.createElement("button");
     button.type = "button";
     button.className = BUTTON_CLASS;
-    button.textContent = this.label;
-    button.title = "Ask the Notebook Assistant about this cell (the cell and what happened to its run go with it)";
+    button.dataset.label = this.label;
+    button.dataset.title =
+      "Ask the Notebook Assistant about this cell (the cell and what happened to its run go with it)";
+    labelButton(button, cell);
     button.addEventListener("click", (event) => {
       event.preventDefault();
       event.stopPropagation();
@@ -191,6 +208,20 @@ export class ErrorButtons implements IDisposable {
     note.append(text, button);
     area.node.appendChild(note);
   }
+}
+
+/** Say on the button whether it sends a kept-out cell (privatecells.ts). */
+function labelButton(button: HTMLElement, cell: Cell): void {
+  const text = sendsCellLabel(button.dataset.label ?? "", cell.model);
+  if (button.textContent !== text) button.textContent = text;
+  const title = sendsCellLabel(button.dataset.title ?? "", cell.model);
+  if (button.title !== title) button.title = title;
+}
+
+/** The buttons under `cell`'s outputs, labelled for whether it is kept out now. */
+function relabel(cell: Cell): void {
+  if (cell.isDisposed) return;
+  for (const button of cell.node.querySelectorAll<HTMLElement>(`.${BUTTON_CLASS}`)) labelButton(button, cell);
 }
 
 /** The error `output` shows: itself, or the uncaught ExceptionGroup a stderr stream holds. */

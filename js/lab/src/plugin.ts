@@ -23,7 +23,7 @@ import { NotebookLink } from "./link";
 import { cellIndexOf, panelHolding } from "./locate";
 import type * as NotebookOps from "./notebookops";
 import { AssistantPanel } from "./panel";
-import { isPrivate, markPrivateCells, setPrivate, watchPrivateMarks } from "./privatecells";
+import { isPrivate, markPrivateCells, sendsCellLabel, setPrivate, watchPrivateMarks } from "./privatecells";
 import { errorOutputs } from "./prompts";
 import { watchNotebookKernels } from "./shellwatch";
 
@@ -220,6 +220,12 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
       return { panel: nb, cell, index: nb.content.activeCellIndex };
     };
 
+    /** A command's label for the cell it would send: says so on a kept-out one. */
+    const cellLabel = (label: string): string => {
+      const t = cellTarget();
+      return t ? sendsCellLabel(label, t.cell.model) : label;
+    };
+
     /** Open the panel and send what `parts` builds (its code loads on first use). */
     const ask = (parts: (ops: typeof NotebookOps) => readonly MessagePart[]): void => {
       open();
@@ -227,7 +233,7 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
     };
 
     app.commands.addCommand(CommandIds.explainCell, {
-      label: "Explain This Cell",
+      label: () => cellLabel("Explain This Cell"),
       caption: "Ask the Notebook Assistant to explain the cell",
       icon: assistantIcon,
       isEnabled: () => !!tracker.currentWidget,
@@ -246,7 +252,7 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
 
     app.commands.addCommand(CommandIds.askError, {
       // Says what it sends: "Fix the error in cell 6: …" (context.ts fixErrorParts).
-      label: "Fix This Error",
+      label: () => cellLabel("Fix This Error"),
       caption: "Ask the Notebook Assistant to fix this error (the cell and its error go with it)",
       icon: assistantIcon,
       isEnabled: () => {

@@ -66,6 +66,15 @@ export function isPrivate(model: Tagged): boolean {
   return tagsOf(model).includes(PRIVATE_TAG);
 }
 
+/**
+ * An action's label for cell `model`: on a kept-out cell it says the action sends the cell
+ * anyway ("Fix this error (sends this kept-out cell)"), where the action is offered (the
+ * button under the error, the context menu, the palette). Any other cell's is `label`.
+ */
+export function sendsCellLabel(label: string, model: Tagged): string {
+  return isPrivate(model) ? `${label} (sends this kept-out cell)` : label;
+}
+
 /** What the model reads in place of a private cell: its number and kind, no content. */
 export function keptOut(index: number, cellType: string): { index: number; cell_type: string; kept_out: string } {
   return { index, cell_type: cellType, kept_out: KEPT_OUT_NOTE };
