@@ -71,10 +71,10 @@ def _client(settings: JupyterChatKit, timeout: float) -> Any:
     )
 
 
-def _error_text(exc: BaseException) -> str:
+def _error_text(exc: BaseException, settings: JupyterChatKit) -> str:
     from .assistant.models import describe_model_error
 
-    text, _retry = describe_model_error(exc)
+    text, _retry = describe_model_error(exc, settings.where)
     return text
 
 
@@ -100,7 +100,7 @@ def check_request(settings: JupyterChatKit, timeout: float) -> Check:
                 model=model, messages=[{"role": "user", "content": PING}]
             )
     except Exception as exc:
-        return Check(name, False, _error_text(exc))
+        return Check(name, False, _error_text(exc, settings))
     finally:
         client.close()
     ms = (time.perf_counter() - started) * 1000
@@ -125,7 +125,7 @@ def check_models(settings: JupyterChatKit, timeout: float) -> Check:
     except openai.NotFoundError:
         return Check(name, True, "this provider has no model list (GET /models)", warning=True)
     except Exception as exc:
-        return Check(name, False, _error_text(exc))
+        return Check(name, False, _error_text(exc, settings))
     finally:
         client.close()
     shown = ", ".join(ids[:20]) + (f" … and {len(ids) - 20} more" if len(ids) > 20 else "")

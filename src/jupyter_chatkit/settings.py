@@ -46,6 +46,8 @@ ENV_STORE_URL = "JUPYTER_CHATKIT_STORE_URL"
 ENV_REDACT_SECRETS = "JUPYTER_CHATKIT_REDACT_SECRETS"
 ENV_REDACT_PATTERNS = "JUPYTER_CHATKIT_REDACT_PATTERNS"
 ENV_MODELS = "JUPYTER_CHATKIT_MODELS"
+# The provider settings' environment variables, by setting (JupyterChatKit.where).
+ENV_NAMES = {"model": ENV_MODEL, "api": ENV_API, "base_url": ENV_BASE_URL, "api_key": ENV_API_KEY}
 # In ``models``: any model the provider's ``GET /models`` lists.
 ANY_PROVIDER_MODEL = "*"
 
@@ -290,6 +292,19 @@ class JupyterChatKit(Configurable):
     @default("redact_patterns")
     def _default_redact_patterns(self) -> list[str]:
         return [p for p in os.environ.get(self.redact_patterns_env, "").splitlines() if p.strip()]
+
+    def where(self, name: str) -> str:
+        """Where the provider setting ``name`` ("base_url", one of :data:`ENV_NAMES`) is
+        set, for a message to say what to check: ``c.JupyterChatKit.base_url`` when the
+        config (or the command line) sets it, else its environment variable. Never its
+        value."""
+        env = ENV_NAMES[name]
+        configured = self.config.get(type(self).__name__, {})
+        # (api reads its variable lowercased: _default_api.)
+        from_env = _env(env).lower() if name == "api" else _env(env)
+        if name in configured or getattr(self, name) != from_env:
+            return f"c.{type(self).__name__}.{name}"
+        return env
 
     def __repr__(self) -> str:
         # Never the key, never a store password: reprs end up in logs and tracebacks.

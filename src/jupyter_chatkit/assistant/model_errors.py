@@ -15,9 +15,18 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Callable
 from typing import Any
 
-from ..settings import ENV_API, ENV_API_KEY, ENV_BASE_URL, ENV_MODEL
+from ..settings import ENV_NAMES
+
+# Where a provider setting is set, by the setting's name ("base_url"): the environment
+# variable or ``c.JupyterChatKit.base_url`` (:meth:`~..settings.JupyterChatKit.where`).
+Where = Callable[[str], str]
+
+
+def _env_names(name: str) -> str:
+    return ENV_NAMES[name]
 
 
 class IncompleteStreamError(ConnectionError):
@@ -28,14 +37,16 @@ class IncompleteStreamError(ConnectionError):
     """
 
 
-def describe_model_error(exc: BaseException) -> tuple[str, bool]:
+def describe_model_error(exc: BaseException, where: Where | None = None) -> tuple[str, bool]:
     """A short user-facing sentence for a model failure, and whether retrying may help.
 
     The sentence never carries the API key, request headers or the provider's raw
-    response body; only status codes, host names, model names and error codes.
+    response body; only status codes, host names, model names and error codes. A
+    setting to check is named where it was set (``where``; default: its environment
+    variable), never with its value.
     """
     for err in _causes(exc):
-        found = _describe_one(err)
+        found = _describe_one(err, where or _env_names)
         if found is not None:
             return found
     return (
@@ -58,14 +69,14 @@ def _causes(exc: BaseException) -> list[BaseException]:
     return chain
 
 
-def _describe_one(err: BaseException) -> tuple[str, bool] | None:
+def _describe_one(err: BaseException, where: Where) -> tuple[str, bool] | None:
     if isinstance(err, IncompleteStreamError):
         return _CUT
     # Only look at SDKs already imported: if openai was never loaded, the error can't be
     # one of its exceptions, and importing it here would cost seconds.
     openai = sys.modules.get("openai")
     if openai is not None:
-        found = _describe_openai(openai, err)
+        found = _describe_openai(openai, err, where)
         if found is not None:
             return found
     agents_exceptions = sys.modules.get("agents.exceptions")
@@ -73,20 +84,20 @@ def _describe_one(err: BaseException) -> tuple[str, bool] | None:
         found = _describe_agents(agents_exceptions, err)
         if found is not None:
             return found
-    return _describe_transport(err)
+    return _describe_transport(err, where)
 
 
-def _describe_openai(openai: Any, err: BaseException) -> tuple[str, bool] | None:
+def _describe_openai(openai: Any, err: BaseException, where: Where) -> tuple[str, bool] | None:
     if isinstance(err, openai.APITimeoutError):
         return _TIMEOUT
     if isinstance(err, openai.APIConnectionError):
         # openai wraps transport errors; a cut-off stream reads better than "connection".
-        cause = _describe_transport(err.__cause__) if err.__cause__ is not None else None
-        if cause is not None and cause not in (_TIMEOUT, _UNREACHABLE):
+        cause = _describe_transport(err.__cause__, where) if err.__cause__ is not None else None
+        if cause is not None and cause not in (_TIMEOUT, _unreachable(None, where)):
             return cause
-        return _unreachable(_request_of(err))
+        return _unreachable(_request_of(err), where)
     if isinstance(err, openai.APIStatusError):
-        return _describe_status(openai, err)
+        return _describe_status(openai, err, where)
     if isinstance(err, openai.APIResponseValidationError):
         return ("The model server sent a response this app could not understand.", True)
     if isinstance(err, openai.ContentFilterFinishReasonError):
@@ -96,12 +107,12 @@ def _describe_openai(openai: Any, err: BaseException) -> tuple[str, bool] | None
     return None
 
 
-def _describe_status(openai: Any, err: Any) -> tuple[str, bool]:
+def _describe_status(openai: Any, err: Any, where: Where) -> tuple[str, bool]:
     status = int(getattr(err, "status_code", 0) or 0)
     code = _safe_code(getattr(err, "code", None))
     if isinstance(err, openai.AuthenticationError) or status == 401:
         return (
-            f"The model provider rejected the API key (401). Check {ENV_API_KEY} and "
+            f"The model provider rejected the API key (401). Check {where('api_key')} and "
             "restart Jupyter.",
             False,
         )
@@ -116,7 +127,7 @@ def _describe_status(openai: Any, err: Any) -> tuple[str, bool]:
         named = f" '{model}'" if model else ""
         return (
             f"The model{named} was not found at the provider (404). Check "
-            f"{ENV_MODEL}, and that {ENV_BASE_URL} is right (it usually ends in /v1).",
+            f"{where('model')}, and that {where('base_url')} is right (it usually ends in /v1).",
             False,
         )
     if isinstance(err, openai.RateLimitError) or status == 429:
@@ -139,7 +150,7 @@ def _describe_status(openai: Any, err: Any) -> tuple[str, bool]:
         detail = f" ({code})" if code else ""
         return (
             f"The model provider rejected the request{detail}. The model may not "
-            f"support this kind of request; check {ENV_MODEL} and {ENV_API}.",
+            f"support this kind of request; check {where('model')} and {where('api')}.",
             False,
         )
     if status >= 500 or isinstance(err, openai.InternalServerError):
@@ -181,20 +192,11 @@ def _describe_agents(module: Any, err: BaseException) -> tuple[str, bool] | None
     return None
 
 
-_UNREACHABLE: tuple[str, bool] = (
-    f"Could not reach the model server. Check that it is running and that "
-    f"{ENV_BASE_URL} points at it.",
-    True,
-)
-
-
-def _unreachable(request: Any) -> tuple[str, bool]:
-    where = _host_of(request)
-    if not where:
-        return _UNREACHABLE
+def _unreachable(request: Any, where: Where) -> tuple[str, bool]:
+    host = _host_of(request) if request is not None else ""
     return (
-        f"Could not reach the model server{where}. Check that it is running and that "
-        f"{ENV_BASE_URL} points at it.",
+        f"Could not reach the model server{host}. Check that it is running and that "
+        f"{where('base_url')} points at it.",
         True,
     )
 
@@ -221,13 +223,13 @@ _TIMEOUT_NAMES = frozenset({"ReadTimeout", "WriteTimeout", "PoolTimeout", "Conne
 _CONNECT_NAMES = frozenset({"ConnectError"})
 
 
-def _describe_transport(err: BaseException) -> tuple[str, bool] | None:
+def _describe_transport(err: BaseException, where: Where) -> tuple[str, bool] | None:
     names = {cls.__name__ for cls in type(err).__mro__}
     from_httpx = type(err).__module__.split(".")[0] in ("httpx", "httpx2", "httpcore")
     if from_httpx and names & _TIMEOUT_NAMES:
         return _TIMEOUT
     if from_httpx and names & _CONNECT_NAMES:
-        return _unreachable(_request_of(err))
+        return _unreachable(_request_of(err), where)
     if from_httpx and names & _CUT_NAMES:
         return _CUT
     if isinstance(err, TimeoutError):
@@ -235,7 +237,7 @@ def _describe_transport(err: BaseException) -> tuple[str, bool] | None:
     if isinstance(err, json.JSONDecodeError):
         return _MALFORMED
     if isinstance(err, ConnectionRefusedError):
-        return _UNREACHABLE
+        return _unreachable(None, where)
     if isinstance(err, ConnectionResetError | BrokenPipeError):
         return _CUT
     return None

@@ -235,7 +235,7 @@ async def run_agent(
     except Exception as exc:
         result.cancel()
         cancel_stranded_reads(run_events, agent_context._events)
-        message, retry = describe_model_error(exc)
+        message, retry = describe_model_error(exc, server.settings.where)
         thread_id = agent_context.thread.id
         log.warning("Model run failed in thread %s: %s", thread_id, type(exc).__name__)
         # Keep what was already said, and leave nothing half-open behind.
