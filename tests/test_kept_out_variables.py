@@ -7,6 +7,7 @@ one, from the saved notebook. A real IPython shell; nothing is faked."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -20,9 +21,15 @@ KEPT_SOURCE = "kosalary = {'ada': 'KOVAL-7Qp'}\nkoshared = 'KOVAL-2Zr'\nimport j
 OPEN_SOURCE = "koshared = 1\nkoopen = [1, 2]"
 
 
-def _run(shell: InteractiveShell) -> None:
+@pytest.fixture
+def ran(shell: InteractiveShell) -> Iterator[InteractiveShell]:
+    """Both cells run in the process's one shell; their names go when the test ends, so
+    no later test (``name_filter: "sal"`` in test_kernel) lists ``kosalary``."""
     shell.run_cell(KEPT_SOURCE, store_history=True)
     shell.run_cell(OPEN_SOURCE, store_history=True)
+    yield shell
+    for name in bound_names(KEPT_SOURCE) | bound_names(OPEN_SOURCE):
+        shell.user_ns.pop(name, None)
 
 
 def _tool(name: str, args: dict[str, object], cells: object = None) -> dict[str, object]:
@@ -66,11 +73,10 @@ def test_bound_names(shell: InteractiveShell, source: str, names: set[str]) -> N
     assert bound_names(source) == names
 
 
-def test_live_kept_out_variables_are_not_described(shell: InteractiveShell) -> None:
+def test_live_kept_out_variables_are_not_described(ran: InteractiveShell) -> None:
     """With the front end's live cells: a name only the kept-out cell binds is neither
     listed (counted instead) nor described when inspected, nor suggested; one a readable
     cell binds too is described as any other."""
-    _run(shell)
     cells = {"kept_out": [KEPT_SOURCE], "readable": [OPEN_SOURCE]}
     listing = _tool("list_kernel_variables", {"name_filter": "ko"}, cells)
     assert _listed(listing) == {"koshared", "koopen"}, listing
@@ -90,11 +96,10 @@ def test_live_kept_out_variables_are_not_described(shell: InteractiveShell) -> N
 
 
 def test_saved_tags_keep_variables_out_without_a_front_end(
-    shell: InteractiveShell, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ran: InteractiveShell, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No front end sends cells (``%chat``, ``Chat().ask()``): the saved notebook's tags
     say which cells are kept out; a save without the tag lets the variable be read."""
-    _run(shell)
     path = tmp_path / "kept.ipynb"
     kept = nbformat.v4.new_code_cell(KEPT_SOURCE, execution_count=1)
     kept.metadata["tags"] = ["chatkit-private"]
