@@ -63,6 +63,8 @@ export const RULES = {
     "santa",
     "sauce",
     "scheme",
+    "scope",
+    "scopes",
     "score",
     "separator",
     "share",
@@ -1260,21 +1262,25 @@ export const RULES = {
         "sl.",
         "atlasv1",
         "ops_eyj",
-        "aklt"
+        "aklt",
+        "access_token$",
+        "dt0c01.",
+        "cfpat-",
+        "sk"
       ],
-      "pattern": "(?<![A-Za-z0-9_.-])(?:EAA[A-Za-z0-9]{30,}|pat-(?:na|eu|ap)[0-9]-[a-f0-9-]{36}|oy2[a-z0-9]{43}|sl\\.[A-Za-z0-9_-]{100,}|[A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,}|ops_eyJ[A-Za-z0-9_+/=-]{40,}|AKLT[A-Za-z0-9_-]{30,})",
+      "pattern": "(?<![A-Za-z0-9_.-])(?:EAA[A-Za-z0-9]{30,}|EAAA[A-Za-z0-9_-]{40,}|access_token\\$(?:production|sandbox)\\$[a-z0-9]{16}\\$[a-f0-9]{32}|dt0c01\\.[A-Za-z0-9]{24}\\.[A-Za-z0-9]{64}|CFPAT-[A-Za-z0-9_-]{40,}|SK[a-f0-9]{32}(?![A-Za-z0-9])|pat-(?:na|eu|ap)[0-9]-[a-f0-9-]{36}|oy2[a-z0-9]{43}|sl\\.[A-Za-z0-9_-]{100,}|[A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,}|ops_eyJ[A-Za-z0-9_+/=-]{40,}|AKLT[A-Za-z0-9_-]{30,})",
       "group": 0,
       "flags": ""
     },
     {
       "kind": "service token",
       "triggers": [],
-      "pattern": "(?<![A-Za-z0-9_.+/-])((?!(?:file|asst|thread|run|msg|chatcmpl|cmpl|resp|batch|ftjob|ft|vs|vsfb|cus|pi|pm|ch|in|ii|sub|si|prod|price|evt|req|txn|acct|org|proj|user|call|toolu|step|job|sess|src|seti|cs|py|id|uuid|sha[0-9]{1,3}|md5|img|doc|tmp|test|data)[_-])[a-z][a-z0-9]{1,11}(?:[_-][a-z0-9]{1,11}){0,3}[_-])((?=[A-Za-z0-9_-]{20})[A-Za-z0-9]+(?:[_-][A-Za-z0-9]{4,}){0,8})(?![A-Za-z0-9_+/=.-])",
+      "pattern": "(?<![A-Za-z0-9_.+/-])((?!(?:file|asst|thread|run|msg|chatcmpl|cmpl|resp|batch|ftjob|ft|vs|vsfb|cus|pi|pm|ch|in|ii|sub|si|prod|price|evt|req|txn|acct|org|proj|user|call|toolu|step|job|sess|src|seti|cs|py|id|uuid|sha[0-9]{1,3}|md5|img|doc|tmp|test|data)[_-])[a-z][a-z0-9]{1,11}(?:[_-][a-z0-9]{1,11}){0,3}[_-])((?=[A-Za-z0-9_-]{20})[_-]*[A-Za-z0-9]+(?:[_-]+[A-Za-z0-9]+){0,24}[_-]*)(?![A-Za-z0-9_+/=.-])",
       "group": 2,
       "flags": "",
       "check": "random",
       "min_text": 24,
-      "prefilter": "[_-][A-Za-z0-9]{20}"
+      "prefilter": "[_-][A-Za-z0-9_-]{20}"
     },
     {
       "kind": "command-line password",
@@ -2372,6 +2378,7 @@ export const RULES = {
     "a2b_",
     "aaaaaaaaaaaaaaaaaaaa",
     "ac",
+    "access_token$",
     "accesskey",
     "accountkey",
     "adgangskode",
@@ -2407,6 +2414,7 @@ export const RULES = {
     "bw ",
     "cat ",
     "ccipat_",
+    "cfpat-",
     "chacha",
     "chave",
     "chave :",
@@ -2474,6 +2482,7 @@ export const RULES = {
     "doppler",
     "dose",
     "dp.",
+    "dt0c01.",
     "eaa",
     "echo",
     "expect",

@@ -360,9 +360,26 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         "kind": "service token",
         # More vendors: Facebook (``EAA…``), HubSpot (``pat-na1-…``), NuGet (``oy2…``),
         # Dropbox (``sl.…``), Terraform Cloud (``….atlasv1.…``), 1Password service
-        # accounts (``ops_eyJ…``), Volcengine (``AKLT…``).
-        "triggers": ["eaa", "pat-", "oy2", "sl.", "atlasv1", "ops_eyj", "aklt"],
-        "pattern": r"(?<![A-Za-z0-9_.-])(?:EAA[A-Za-z0-9]{30,}|pat-(?:na|eu|ap)[0-9]-[a-f0-9-]{36}"
+        # accounts (``ops_eyJ…``), Volcengine (``AKLT…``), Square (``EAAA…``, base64url),
+        # Braintree (``access_token$production$…``), Dynatrace (``dt0c01.…``), Contentful
+        # (``CFPAT-…``), Twilio API keys (``SK`` and 32 hex).
+        "triggers": [
+            "eaa",
+            "pat-",
+            "oy2",
+            "sl.",
+            "atlasv1",
+            "ops_eyj",
+            "aklt",
+            "access_token$",
+            "dt0c01.",
+            "cfpat-",
+            "sk",
+        ],
+        "pattern": r"(?<![A-Za-z0-9_.-])(?:EAA[A-Za-z0-9]{30,}|EAAA[A-Za-z0-9_-]{40,}"
+        r"|access_token\$(?:production|sandbox)\$[a-z0-9]{16}\$[a-f0-9]{32}"
+        r"|dt0c01\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{64}|CFPAT-[A-Za-z0-9_-]{40,}"
+        r"|SK[a-f0-9]{32}(?![A-Za-z0-9])|pat-(?:na|eu|ap)[0-9]-[a-f0-9-]{36}"
         r"|oy2[a-z0-9]{43}|sl\.[A-Za-z0-9_-]{100,}|[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,}"
         r"|ops_eyJ[A-Za-z0-9_+/=-]{40,}|AKLT[A-Za-z0-9_-]{30,})",
         "group": 0,
@@ -373,19 +390,20 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         # Any vendor's prefixed key: a lower-case prefix (``nvapi-``, ``tvly-``,
         # ``pcsk_``, ``dckr_pat_``, ``figd_``, ``pscale_pw_``) then 20+ random-looking
         # characters. Ids with such a prefix (``file-``, ``chatcmpl-``, ``cus_``) stay,
-        # and so do digests (``sha256-…``) and base64 runs (``+``, ``/`` after it).
+        # and so do digests (``sha256-…``) and base64 runs (``+``, ``/`` after it). The
+        # body is base64url: ``-`` and ``_`` anywhere, short runs between them too.
         "triggers": [],
         "pattern": r"(?<![A-Za-z0-9_.+/-])((?!(?:file|asst|thread|run|msg|chatcmpl|cmpl|resp|batch"
         r"|ftjob|ft|vs|vsfb|cus|pi|pm|ch|in|ii|sub|si|prod|price|evt|req|txn|acct|org|proj|user|call"
         r"|toolu|step|job|sess|src|seti|cs|py|id|uuid|sha[0-9]{1,3}|md5|img|doc|tmp|test|data)[_-])"
         r"[a-z][a-z0-9]{1,11}(?:[_-][a-z0-9]{1,11}){0,3}[_-])"
-        r"((?=[A-Za-z0-9_-]{20})[A-Za-z0-9]+(?:[_-][A-Za-z0-9]{4,}){0,8})(?![A-Za-z0-9_+/=.-])",
+        r"((?=[A-Za-z0-9_-]{20})[_-]*[A-Za-z0-9]+(?:[_-]+[A-Za-z0-9]+){0,24}[_-]*)(?![A-Za-z0-9_+/=.-])",
         "group": 2,
         "flags": "",
         "check": "random",
         "min_text": 24,
         # The prefix's separator, then 20 key characters: found by one fast scan.
-        "prefilter": r"[_-][A-Za-z0-9]{20}",
+        "prefilter": r"[_-][A-Za-z0-9_-]{20}",
     },
     {
         "kind": "command-line password",

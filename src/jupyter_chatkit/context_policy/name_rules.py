@@ -92,6 +92,10 @@ SECRET_NAME_QUALIFIERS: list[str] = sorted(
         "port",
         "prompt",
         "provider",
+        # Databricks' ``secret_scope``, OAuth's ``token_scopes``: what a secret is kept in
+        # or allows, named.
+        "scope",
+        "scopes",
         # Metrics about passwords and tokens in an analysis (``password_reset_rate``,
         # ``password_strength``, ``token_ratio``): numbers and labels, not credentials.
         "pct",
