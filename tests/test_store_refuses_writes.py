@@ -97,7 +97,8 @@ from jupyter_chatkit.store import open_store
 url = sys.argv[1]
 model = ScriptedModel([ModelStep(output=[assistant_message("Never saved.", item_id="m")])])
 chat = Chat(settings=Settings(store_url=url, title_threads=False), model=model)
-answer = chat.ask("a long question " * 8000, display=False)
+# Under the 100,000 characters a message may hold, over the disk's 64 KiB to spare.
+answer = chat.ask("a long question " * 6000, display=False)
 
 async def kept():
     store = await open_store(url)
