@@ -44,6 +44,17 @@ function untitled(iso: string): string {
   });
 }
 
+/**
+ * A row's tooltip: its whole title, its notebook's whole path and when it was started, to
+ * the second. Two titles cut off alike ("What columns does…") and asked in one notebook a
+ * minute apart showed the same row; hovering anywhere on it now tells them apart.
+ */
+export function rowTooltip(title: string, notebook: string | null | undefined, createdAt: string): string {
+  const started = untitled(createdAt);
+  // An untitled row's title is its start already.
+  return [title, notebook, started === title ? null : started].filter(Boolean).join("\n");
+}
+
 /** A panel listing the threads (`threads.list`, newest first, 20 a page). */
 export class HistoryPanel {
   readonly el: HTMLElement;
@@ -173,6 +184,7 @@ export class HistoryPanel {
   private row(t: ThreadMetadata): HTMLElement {
     const li = h("li", { class: "jck-history-row" });
     const title = (): string => plainTitle(t.title) || li.dataset.name || untitled(t.created_at);
+    const tip = (name: string): string => rowTooltip(name, t.notebook, t.created_at);
     // What shows the name now (a row being renamed or asked about shows it when back).
     const named: { el: HTMLElement; attr?: string; label?: (name: string) => string }[] = [];
     const relabel = (): void => {
@@ -196,7 +208,7 @@ export class HistoryPanel {
       else li.dataset.untitled = untitled(t.created_at);
       const open = button(
         [
-          h("span", { class: "jck-history-title", title: title() }, title()),
+          h("span", { class: "jck-history-title" }, title()),
           t.notebook
             ? h(
                 "span",
@@ -210,7 +222,12 @@ export class HistoryPanel {
         () => {
           this.host.open(t.id);
         },
-        { class: "jck-history-open", "aria-current": current ? "true" : null },
+        {
+          class: "jck-history-open",
+          "aria-current": current ? "true" : null,
+          // The whole row, not the title alone: its notebook and date are cut off too.
+          title: tip(title()),
+        },
       );
       // A title or notebook name may hold bidi controls or zero-width characters.
       revealIn(open);
@@ -225,7 +242,7 @@ export class HistoryPanel {
         title: "Delete",
       });
       const span = open.querySelector(".jck-history-title") as HTMLElement;
-      named.splice(0, named.length, { el: span }, { el: span, attr: "title" });
+      named.splice(0, named.length, { el: span }, { el: open, attr: "title", label: tip });
       named.push({ el: rename, attr: "aria-label", label: (n) => `Rename “${n}”` });
       named.push({ el: del, attr: "aria-label", label: (n) => `Delete “${n}”` });
       li.replaceChildren(open, h("span", { class: "jck-history-tools" }, rename, del));
