@@ -189,7 +189,12 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
     const stopWatchChange = chat.onThreadChange(() => watched.changed());
     // A turn the notebook's kernel runs in it (`%%chat`, `%chat QUESTION`): the same,
     // from the kernel's messages (kernelturns.ts).
-    const stopKernelTurns = followKernelTurns(chat, link);
+    // A conversation a kernel turn created is the notebook's next time, not now (the
+    // sidebar stays on the one the person has on screen).
+    const stopKernelTurns = followKernelTurns(chat, link, (id) => {
+      const path = link.panel?.context.path;
+      if (path) threads.set(path, id);
+    });
     return {
       // The UI ignores a send while it answers or readies a message; say so instead.
       send: (text) => sendFromCommand(chat, text, notify),

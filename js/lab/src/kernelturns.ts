@@ -18,7 +18,10 @@
  * - the answer's final output, which names its thread: that thread, when shown, is read
  *   again as saved;
  * - a streaming answer's update naming the conversation its turn created (`%%chat --new`,
- *   a first question): the sidebar goes to it, the notebook's conversation now.
+ *   a first question): the notebook's conversation now. A sidebar showing no conversation
+ *   goes to it; one showing a conversation stays there (the person is reading or writing
+ *   in it: it was switched away mid-use) and the new one is remembered as the notebook's,
+ *   opened when the sidebar opens or the notebook is attached again.
  *
  * Not while the sidebar answers or readies a message of its own (its own turn's catch-up
  * shows the thread), and never the other turn's client effects. Nothing is parsed beyond
@@ -104,7 +107,11 @@ function threadOf(event: ThreadStreamEvent): string | null {
  * Show in `chat` the turns the kernel of `link`'s notebook runs in the thread it shows
  * (see the module docs). Returns the function that stops following.
  */
-export function followKernelTurns(chat: KernelTurnChat, link: Pick<NotebookLink, "panel" | "changed">): () => void {
+export function followKernelTurns(
+  chat: KernelTurnChat,
+  link: Pick<NotebookLink, "panel" | "changed">,
+  remember: (threadId: string) => void = () => {},
+): () => void {
   let context: ISessionContext | null = null;
   // Whether the kernel's events are about the thread shown: set by each event that names
   // its thread, and holding for those that do not (text deltas name only their item).
@@ -126,10 +133,17 @@ export function followKernelTurns(chat: KernelTurnChat, link: Pick<NotebookLink,
     }
     const started = streamingAnswer(msg);
     const created = started ? createdThread(msg) : null;
+    if (started && created && created !== chat.session.threadId && created !== went && chat.session.threadId) {
+      // A new conversation of the notebook (`%%chat --new`) while the person has one on
+      // screen: theirs stays; the new one is the notebook's next time (once).
+      looked = started;
+      went = created;
+      remember(created);
+      return;
+    }
     if (started && created && created !== chat.session.threadId && created !== went && idle()) {
-      // A new conversation of the notebook (`%%chat --new`): the sidebar goes to it, as
-      // the notebook's conversation, and follows its turn as any other (once: the next
-      // updates may come before it is open).
+      // …and with none on screen, the sidebar goes to it and follows its turn as any
+      // other (once: the next updates may come before it is open).
       looked = started;
       went = created;
       void chat.session.openThread(created, true, false).catch(() => {});

@@ -62,6 +62,7 @@ test("answeredThread names the thread of a finished answer only", () => {
 function sidebar(threadId: string | null) {
   const applied: ThreadStreamEvent[] = [];
   const opened: string[] = [];
+  const remembered: string[] = [];
   const chat = {
     preparing: false,
     session: {
@@ -73,8 +74,8 @@ function sidebar(threadId: string | null) {
   };
   const iopubMessage = new Signal<object, Msg>({});
   const link = { panel: { isDisposed: false, sessionContext: { iopubMessage } }, changed: new Signal<object, null>({}) };
-  const stop = followKernelTurns(chat as unknown as KernelTurnChat, link as never);
-  return { chat, applied, opened, send: (msg: Msg) => iopubMessage.emit(msg), stop };
+  const stop = followKernelTurns(chat as unknown as KernelTurnChat, link as never, (id) => void remembered.push(id));
+  return { chat, applied, opened, remembered, send: (msg: Msg) => iopubMessage.emit(msg), stop };
 }
 
 test("a kernel turn in the thread shown is applied as it comes; another thread's is not", () => {
@@ -138,20 +139,38 @@ test("coveredBottom: how far toasts cover the panel's bottom", () => {
   assert.equal(coveredBottom(panel, toast(100, 1060, 780)), 420);
 });
 
-test("a conversation the kernel's turn created (%%chat --new) is opened once, when idle", () => {
+test("a conversation the kernel's turn created (%%chat --new) is opened once, when none is shown", () => {
   const created = (parent: string, thread: string): Msg =>
     iopub("update_display_data", { data: { [ANSWER_MIME]: { streaming: true, new_thread: thread } } }, parent);
-  const s = sidebar("old");
+  const s = sidebar(null);
   s.send(streaming("run-new"));
   s.send(created("run-new", "new"));
   s.send(created("run-new", "new"));
-  // Opened once (the first update only followed the thread shown then).
-  assert.deepEqual(s.opened, ["old", "new"]);
+  // Opened once; nothing shown before to read again.
+  assert.deepEqual(s.opened, ["new"]);
   // Not while the sidebar answers or readies its own message.
-  const busy = sidebar("old");
+  const busy = sidebar(null);
   busy.chat.session.busy = true;
   busy.send(created("run-2", "new"));
   assert.deepEqual(busy.opened, []);
   s.stop();
   busy.stop();
+});
+
+test("a conversation the kernel's turn created leaves the one shown on screen, remembered for the notebook", () => {
+  // `%chat QUESTION` (a first question) or `%%chat --new` while the person reads or
+  // writes in the sidebar's conversation: it was switched away mid-use.
+  const created = (parent: string, thread: string): Msg =>
+    iopub("update_display_data", { data: { [ANSWER_MIME]: { streaming: true, new_thread: thread } } }, parent);
+  const s = sidebar("mine");
+  s.send(streaming("run-new"));
+  s.send(created("run-new", "magic"));
+  s.send(created("run-new", "magic"));
+  s.send(streaming("run-new"));
+  // Only the first update read the shown thread again (as any kernel answer's does).
+  assert.deepEqual(s.opened, ["mine"]);
+  assert.equal(s.chat.session.threadId, "mine");
+  // The notebook's conversation next time (the sidebar opened, the notebook attached).
+  assert.deepEqual(s.remembered, ["magic"]);
+  s.stop();
 });
