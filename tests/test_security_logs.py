@@ -7,6 +7,7 @@ API key: the HTTP client logs each request's URL at INFO.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from collections.abc import Callable, Iterator
@@ -16,7 +17,8 @@ from typing import Any
 import pytest
 from traitlets.config import Config
 
-from jupyter_chatkit.logs import hide_url_credentials
+from jupyter_chatkit.assistant.scrub import register_secret
+from jupyter_chatkit.logs import hide_url_credentials, setup_logging
 
 from .chatkit_helpers import parse_sse, user_input
 from .fixtures.fake_llm import FakeLLM, Reply, ToolCall, http_error
@@ -167,3 +169,40 @@ def test_a_record_whose_exc_info_cannot_be_formatted_is_still_made() -> None:
     record = logging.LogRecord("any.library", logging.ERROR, __file__, 1, "failed", (), exc_info)
     hide_url_credentials(record)
     assert record.getMessage() == "failed" and record.exc_info is exc_info
+
+
+@pytest.fixture
+def info_only_logger() -> Iterator[tuple[logging.Logger, io.StringIO, list[logging.LogRecord]]]:
+    """A DEBUG logger whose one handler writes INFO and up (traitlets' set-up of a
+    server's log), with the records made on it."""
+    logger = logging.getLogger("test_security_logs.info_only")
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.setLevel(logging.INFO)
+    made: list[logging.LogRecord] = []
+    record_made = made.append
+    logger.setLevel(logging.DEBUG)
+    logger.propagate = False
+    logger.addHandler(handler)
+    logger.addFilter(lambda record: record_made(record) is None)
+    yield logger, out, made
+    logger.handlers.clear()
+    logger.filters.clear()
+    logger.propagate = True
+    logger.setLevel(logging.NOTSET)
+
+
+def test_a_traceback_with_url_credentials_and_the_key_loses_both(
+    info_only_logger: tuple[logging.Logger, io.StringIO, list[logging.LogRecord]],
+) -> None:
+    """The URL-credential factory keeps a cleaned traceback as text (no exc_info): the
+    key scrubber skipped such a record's traceback, and the key was written."""
+    logger, out, _ = info_only_logger
+    setup_logging()
+    register_secret(KEY)
+    try:
+        raise RuntimeError(f"failed with {KEY} at http://alice:{PASSWORD}@llm.example/v1")
+    except RuntimeError:
+        logger.exception("upstream failed")
+    assert "RuntimeError" in out.getvalue() and "llm.example" in out.getvalue()
+    assert KEY not in out.getvalue() and PASSWORD not in out.getvalue()

@@ -100,7 +100,12 @@ def _scrub_record(record: logging.LogRecord, scrubber: Scrubber) -> None:
     clean = scrubber.text(message)
     if clean != message:
         record.msg, record.args = clean, ()
-    if record.exc_info and record.exc_info[1] is not None:
+    if record.exc_info and record.exc_info[1] is not None and not record.exc_text:
         # Formatted now, so the handler uses this text instead of formatting the raw one.
-        text = logging.Formatter().formatException(record.exc_info)
-        record.exc_text = scrubber.text(text)
+        record.exc_text = logging.Formatter().formatException(record.exc_info)
+    if record.exc_text:
+        # Also a traceback formatted before (the URL-credential factory keeps its text
+        # without exc_info): it was written with the key still in it.
+        record.exc_text = scrubber.text(record.exc_text)
+    if record.stack_info:
+        record.stack_info = scrubber.text(record.stack_info)
