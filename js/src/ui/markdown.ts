@@ -163,6 +163,18 @@ const marked = new Marked({
 
 // ---------------------------------------------------------------- code blocks
 
+/**
+ * A code action's button, on a code block's bar and on a code card alike (the real model
+ * writes fenced blocks, the offline model proposes cards): its icon, its name for a
+ * screen reader and its tooltip. The card's buttons had no tooltip, and an icon-only one
+ * was named by its icon ("plus").
+ */
+export const CODE_BUTTONS = {
+  copy: { icon: "copy", name: "Copy code", tip: "Copy code" },
+  insert: { icon: "insert", name: "Insert code into a new cell", tip: "Insert into a new cell below" },
+  run: { icon: "play", name: "Insert code into a new cell and run it", tip: "Insert below and run" },
+} as const;
+
 function decorateCode(root: ParentNode, actions: CodeActions | null | undefined): void {
   for (const pre of Array.from(root.querySelectorAll("pre"))) {
     const code = pre.querySelector("code");
@@ -182,41 +194,41 @@ function decorateCode(root: ParentNode, actions: CodeActions | null | undefined)
     const text = (): string => (code.textContent ?? "").replace(/\n$/, "");
     bar.appendChild(
       button(
-        [icon("copy"), h("span", null, "Copy")],
+        [icon(CODE_BUTTONS.copy.icon), h("span", null, "Copy")],
         async () => {
           const ok = await copyText(text());
           (actions?.announce ?? (() => {}))(
             ok ? "Copied to the clipboard." : "Could not copy: select the code and copy it.",
           );
         },
-        { class: "jck-btn jck-btn-ghost", "aria-label": "Copy code", title: "Copy code" },
+        { class: "jck-btn jck-btn-ghost", "aria-label": CODE_BUTTONS.copy.name, title: CODE_BUTTONS.copy.tip },
       ),
     );
     const insert = actions?.insert;
     if (actions && insert && CELL_LANGS.has(lang)) {
       bar.appendChild(
         button(
-          [icon("insert"), h("span", null, "Insert")],
+          [icon(CODE_BUTTONS.insert.icon), h("span", null, "Insert")],
           () => {
             void insert(text(), false);
           },
           {
             class: "jck-btn jck-btn-ghost",
-            "aria-label": "Insert code into a new cell",
-            title: "Insert into a new cell below",
+            "aria-label": CODE_BUTTONS.insert.name,
+            title: CODE_BUTTONS.insert.tip,
           },
         ),
       );
       bar.appendChild(
         button(
-          [icon("play"), h("span", null, "Insert & run")],
+          [icon(CODE_BUTTONS.run.icon), h("span", null, "Insert & run")],
           () => {
             void insert(text(), true);
           },
           {
             class: "jck-btn jck-btn-ghost",
-            "aria-label": "Insert code into a new cell and run it",
-            title: "Insert below and run",
+            "aria-label": CODE_BUTTONS.run.name,
+            title: CODE_BUTTONS.run.tip,
           },
         ),
       );

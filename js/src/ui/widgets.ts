@@ -11,8 +11,16 @@
 
 import { childrenOf } from "../client/reducer";
 import type { ActionConfig, WidgetComponent } from "../client/types";
+import { ACTION } from "../protocol";
 import { h, icon } from "./dom";
-import { type MarkdownOptions, renderMarkdown } from "./markdown";
+import { CODE_BUTTONS, type MarkdownOptions, renderMarkdown } from "./markdown";
+
+/** A card's code action, drawn as the same action on a code block's bar. */
+const CODE_ACTIONS: Record<string, (typeof CODE_BUTTONS)[keyof typeof CODE_BUTTONS]> = {
+  [ACTION.COPY_CODE]: CODE_BUTTONS.copy,
+  [ACTION.INSERT_CELL]: CODE_BUTTONS.insert,
+  [ACTION.INSERT_AND_RUN_CELL]: CODE_BUTTONS.run,
+};
 
 /** What a rendered widget needs from the chat. */
 export interface WidgetContext {
@@ -102,9 +110,14 @@ const RENDERERS = new Map<string, Renderer>(
         type: "button",
         class: `jck-w-btn jck-w-btn-${secondary ? "secondary" : "primary"} jck-w-btn-${variant}`,
       });
-      if (c.iconStart) b.appendChild(icon(c.iconStart));
+      // A code action (Insert, Insert & run, Copy) looks and is named as on a code
+      // block's bar: its icon, its tooltip, and a name when it shows no words.
+      const code = c.onClickAction ? CODE_ACTIONS[c.onClickAction.type] : undefined;
+      const iconName = code?.icon ?? c.iconStart;
+      if (iconName) b.appendChild(icon(iconName));
       if (c.label) b.appendChild(h("span", null, c.label));
-      else b.setAttribute("aria-label", c.iconStart ?? "button");
+      else b.setAttribute("aria-label", code?.name ?? c.iconStart ?? "button");
+      if (code) b.title = code.tip;
       if (c.size === "sm" || c.size === "xs") b.classList.add("jck-w-btn-sm");
       const action = c.onClickAction;
       if (action && !c.disabled) b.addEventListener("click", () => void dispatch(ctx, action, b));

@@ -247,6 +247,17 @@ test("widgets: the server's code card, a generic fallback, copy text when nothin
     assert.ok(styles.length >= 3);
     for (const style of styles) assert.match(style ?? "", /^gap: \d+px;( align-items: center;)?$/);
     await page.screenshot({ path: join(outDir, `widgets-${theme}.png`), fullPage: true });
+    // The card's code actions (the offline model's) look and are named as on a code
+    // block's bar (the real model's): icon, words, tooltip.
+    const look = (els: Element[]) =>
+      els.map((b) => ({ text: b.textContent, tip: b.getAttribute("title"), icon: !!b.querySelector("svg") }));
+    assert.deepEqual(await root.locator(".jck-w-btn").evaluateAll(look), [
+      { text: "Insert", tip: "Insert into a new cell below", icon: true },
+      { text: "Copy", tip: "Copy code", icon: true },
+    ]);
+    assert.deepEqual(await root.locator(".jck-code-bar button").evaluateAll(look), [
+      { text: "Copy", tip: "Copy code", icon: true },
+    ]);
     // Buttons dispatch their action and are busy until it is handled.
     await root.getByRole("button", { name: "Insert", exact: true }).click();
     await root.getByRole("button", { name: "Copy", exact: true }).click();
@@ -255,6 +266,21 @@ test("widgets: the server's code card, a generic fallback, copy text when nothin
       { type: "notebook.insert_cell", payload: { code: "df.plot()", position: "below" } },
       { type: "code.copy", payload: { code: "df.plot()" }, handler: "client" },
     ]);
+    // An icon-only code action is named by what it does (it was "plus"), with a tooltip.
+    await page.evaluate(() =>
+      (window as any).__renderWidget({
+        type: "Card",
+        children: [
+          {
+            type: "Button",
+            iconStart: "plus",
+            onClickAction: { type: "notebook.insert_and_run_cell", payload: { code: "x" } },
+          },
+        ],
+      }),
+    );
+    const only = page.locator(".jck-widget").getByRole("button", { name: "Insert code into a new cell and run it" });
+    assert.equal(await only.getAttribute("title"), "Insert below and run");
     // A widget that renders nothing shows the item's copy text instead.
     await page.evaluate(() => (window as any).__renderWidget({ type: "Card", children: [{ type: "Spacer" }] }));
     assert.equal(await page.locator(".jck-widget .jck-w-copytext").innerText(), "fallback text");
