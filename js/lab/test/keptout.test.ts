@@ -9,29 +9,10 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { Cell } from "@jupyterlab/cells";
 import { toolExpression } from "../src/kernel";
 import { readFile } from "../src/mentions";
 import { keptOutIndexes, keptOutStep, liveCells, setPrivate } from "../src/privatecells";
-import { notebook } from "./panels";
-
-function cell(id: string, source: string, type = "code"): Cell {
-  const metadata = new Map<string, unknown>();
-  return {
-    isDisposed: false,
-    model: {
-      id,
-      type,
-      executionCount: null,
-      sharedModel: { getSource: () => source },
-      outputs: { toJSON: () => [] },
-      getMetadata: (key: string) => metadata.get(key),
-      setMetadata: (key: string, value: unknown) => metadata.set(key, value),
-      deleteMetadata: (key: string) => metadata.delete(key),
-    },
-    node: { querySelector: () => null },
-  } as never;
-}
+import { cell, notebook } from "./panels";
 
 test("edit_cell and run_cell refuse a kept-out cell, approved or not; the card says so", () => {
   const cells = [cell("a", "x = 1"), cell("b", "salary = 'KOSRC-4Hd'")];
@@ -49,7 +30,7 @@ test("edit_cell and run_cell refuse a kept-out cell, approved or not; the card s
 });
 
 test("the kernel's variables tools get the live notebook's kept-out cells, only when there are some", () => {
-  const cells = [cell("a", "x = 1"), cell("b", "salary = 2"), cell("c", "# notes", "markdown")];
+  const cells = [cell("a", "x = 1"), cell("b", "salary = 2"), cell("c", "# notes", [], "markdown")];
   const panel = notebook(cells, 0);
   assert.equal(liveCells(panel), null);
   assert.ok(!toolExpression("list_kernel_variables", {}, liveCells(panel)).includes("readable"));

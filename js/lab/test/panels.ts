@@ -1,5 +1,5 @@
-/** A notebook panel as a plain object shaped like JupyterLab's: only what the chips and
- * the cell readers ask of it (its path, kernel name, cells and active cell). */
+/** A notebook panel and its cells as plain objects shaped like JupyterLab's: only what the
+ * chips, the cell readers and the kept-out cells (privatecells.ts) ask of them. */
 
 import type { Cell } from "@jupyterlab/cells";
 import type { NotebookPanel } from "@jupyterlab/notebook";
@@ -10,5 +10,24 @@ export function notebook(cells: Cell[], active: number): NotebookPanel {
     context: { path: "work/a.ipynb", localPath: "work/a.ipynb" },
     sessionContext: { kernelDisplayName: "Python 3" },
     content: { widgets: cells, activeCell: cells[active] ?? null, activeCellIndex: active },
+  } as never;
+}
+
+/** A code (or `type`) cell that ran once, with `outputs` and metadata a test can set. */
+export function cell(id: string, source: string, outputs: unknown[] = [], type = "code"): Cell {
+  const metadata = new Map<string, unknown>();
+  return {
+    isDisposed: false,
+    model: {
+      id,
+      type,
+      executionCount: 1,
+      sharedModel: { getSource: () => source },
+      outputs: { toJSON: () => outputs },
+      getMetadata: (key: string) => metadata.get(key),
+      setMetadata: (key: string, value: unknown) => metadata.set(key, value),
+      deleteMetadata: (key: string) => metadata.delete(key),
+    },
+    node: { querySelector: () => null },
   } as never;
 }

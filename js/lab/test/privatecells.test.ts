@@ -14,28 +14,10 @@ import { currentRefs, fixErrorParts } from "../src/context";
 import type { MessagePart } from "../../src/index";
 import { labCommands, labMentions, notebookText } from "../src/mentions";
 import { PRIVATE_TAG, isPrivate, setPrivate } from "../src/privatecells";
-import { notebook } from "./panels";
+import { cell, notebook } from "./panels";
 
 const PRIVATE_SOURCE = "plan = 'PRIVSRC-7Hq'\nraise ValueError('PRIVERR-9Kd')";
 const MARKS = ["PRIVSRC-7Hq", "PRIVOUT-3Lw", "PRIVERR-9Kd"];
-
-function cell(id: string, source: string, outputs: unknown[] = [], type = "code"): Cell {
-  const metadata = new Map<string, unknown>();
-  return {
-    isDisposed: false,
-    model: {
-      id,
-      type,
-      executionCount: 1,
-      sharedModel: { getSource: () => source },
-      outputs: { toJSON: () => outputs },
-      getMetadata: (key: string) => metadata.get(key),
-      setMetadata: (key: string, value: unknown) => metadata.set(key, value),
-      deleteMetadata: (key: string) => metadata.delete(key),
-    },
-    node: { querySelector: () => null },
-  } as never;
-}
 
 function cells(): Cell[] {
   return [
