@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import re
@@ -85,13 +86,10 @@ def test_mcp_client_tracebacks_stay_out_of_the_log(
     assert "pw@mcp.example" not in caplog.text and "Traceback" not in caplog.text
 
 
-async def test_the_assistant_logs_in_the_server_s_format(
-    fresh_logging: None, jp_serverapp: Any
-) -> None:
-    """A warning of the assistant (a model run that failed) is written as Jupyter's own
-    ("[W 2026-11-30 17:28:59.123 ...] ..."), once, with a URL's credentials hidden: it
-    was printed bare, by Python's last-resort handler."""
-    (app,) = jp_serverapp.extension_manager.extension_apps["jupyter_chatkit"]
+@contextlib.contextmanager
+def server_log(serverapp: Any) -> Iterator[io.StringIO]:
+    """What the extension app's own log handlers write, within."""
+    (app,) = serverapp.extension_manager.extension_apps["jupyter_chatkit"]
     # The app's own handlers: in a full run pytest's capture handlers can be among them
     # (they write pytest's format to pytest's report, not the server's log).
     jupyters = [h for h in app.log.handlers if not type(h).__module__.startswith("_pytest")]
@@ -99,12 +97,22 @@ async def test_the_assistant_logs_in_the_server_s_format(
     out = io.StringIO()
     streams = [handler.setStream(out) for handler in jupyters]
     try:
-        logging.getLogger("jupyter_chatkit.assistant.turn").warning(
-            "Model run failed in thread %s: %s", "thr_1", "at https://u:pw@llm.example/v1"
-        )
+        yield out
     finally:
         for handler, stream in zip(jupyters, streams, strict=True):
             handler.setStream(stream)
+
+
+async def test_the_assistant_logs_in_the_server_s_format(
+    fresh_logging: None, jp_serverapp: Any
+) -> None:
+    """A warning of the assistant (a model run that failed) is written as Jupyter's own
+    ("[W 2026-11-30 17:28:59.123 ...] ..."), once, with a URL's credentials hidden: it
+    was printed bare, by Python's last-resort handler."""
+    with server_log(jp_serverapp) as out:
+        logging.getLogger("jupyter_chatkit.assistant.turn").warning(
+            "Model run failed in thread %s: %s", "thr_1", "at https://u:pw@llm.example/v1"
+        )
     lines = [line for line in out.getvalue().splitlines() if "Model run failed" in line]
     assert len(lines) == 1, out.getvalue()
     assert re.match(r"\[W \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} ", lines[0]), lines
@@ -118,18 +126,11 @@ async def test_chatkit_s_own_failures_are_written_in_the_server_s_format(
     e.g. a message to a conversation deleted in another view): it was printed bare, with
     no level or time, by Python's last-resort handler. Now as Jupyter's own, its
     traceback still cut to the type."""
-    (app,) = jp_serverapp.extension_manager.extension_apps["jupyter_chatkit"]
-    jupyters = [h for h in app.log.handlers if not type(h).__module__.startswith("_pytest")]
-    out = io.StringIO()
-    streams = [handler.setStream(out) for handler in jupyters]
-    try:
+    with server_log(jp_serverapp) as out:
         try:
             raise LookupError("thread thr_1 not found")
         except LookupError:
             logging.getLogger("chatkit").exception("Error while generating streamed response")
-    finally:
-        for handler, stream in zip(jupyters, streams, strict=True):
-            handler.setStream(stream)
     lines = [line for line in out.getvalue().splitlines() if "streamed response" in line]
     assert len(lines) == 1, out.getvalue()
     assert re.match(r"\[E \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} ", lines[0]), lines
