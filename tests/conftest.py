@@ -15,4 +15,5 @@ pytest_plugins: list[str] = [
     "tests.fixtures.models",
     "tests.fixtures.xdist_groups",
     "tests.fixtures.mcp_chat",
+    "tests.fixtures.endpoint",
 ]

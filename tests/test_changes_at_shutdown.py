@@ -11,21 +11,14 @@ from traitlets.config import Config
 
 from jupyter_chatkit.protocol import Turn
 
+from .fixtures.endpoint import Endpoint, body
 from .fixtures.fake_llm import FakeLLM
-from .test_handlers import body, server_config
-from .test_turn_outlives_client import Endpoint
+from .test_handlers import server_config
 
 
 @pytest.fixture
 def jp_server_config(tmp_path: Path, fake_llm: FakeLLM) -> Config:
     return server_config(tmp_path, base_url=fake_llm.base_url, api_key="sk-test", model="m")
-
-
-@pytest.fixture
-def endpoint(
-    jp_serverapp: Any, jp_base_url: str, jp_http_port: int, http_server_client: Any
-) -> Endpoint:
-    return Endpoint(jp_serverapp, jp_base_url, jp_http_port)
 
 
 async def test_a_wait_cut_by_shutdown_and_the_next_one_answer_nothing_changed(

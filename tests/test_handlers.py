@@ -16,6 +16,7 @@ from traitlets.config import Config
 from jupyter_chatkit.protocol import ErrorCode
 
 from .chatkit_helpers import parse_sse, types_of, user_input
+from .fixtures.endpoint import body
 
 ENDPOINT = ("jupyter-chatkit", "chatkit")
 
@@ -40,10 +41,6 @@ def server_config(tmp_path: Path, **chatkit: Any) -> Config:
 @pytest.fixture
 def jp_server_config(tmp_path: Path) -> Config:
     return server_config(tmp_path)
-
-
-def body(type_: str, **params: Any) -> str:
-    return json.dumps({"type": type_, "params": params})
 
 
 async def post(jp_fetch: Callable[..., Any], payload: str, **kwargs: Any) -> HTTPResponse:

@@ -4,7 +4,6 @@ or ``c.JupyterChatKit.<name>`` from Jupyter's config; never its value."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from chatkit.types import ErrorEvent
@@ -13,10 +12,10 @@ from traitlets.config import Config
 from jupyter_chatkit.settings import ENV_API_KEY, ENV_BASE_URL, JupyterChatKit
 
 from .chatkit_helpers import parse_sse, user_input
+from .fixtures.endpoint import Endpoint, body
 from .fixtures.fake_llm import FakeLLM
 from .fixtures.fake_llm_script import unauthorized
-from .test_handlers import body, server_config
-from .test_turn_outlives_client import Endpoint
+from .test_handlers import server_config
 
 KEY = "sk-configured-in-a-file-4Qz"
 
@@ -26,13 +25,6 @@ def jp_server_config(tmp_path: Path, fake_llm: FakeLLM) -> Config:
     return server_config(
         tmp_path, base_url=fake_llm.base_url, api_key=KEY, api="chat_completions", max_retries=0
     )
-
-
-@pytest.fixture
-def endpoint(
-    jp_serverapp: Any, jp_base_url: str, jp_http_port: int, http_server_client: Any
-) -> Endpoint:
-    return Endpoint(jp_serverapp, jp_base_url, jp_http_port)
 
 
 async def test_a_rejected_key_set_in_the_config_names_the_config(

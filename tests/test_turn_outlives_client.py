@@ -29,8 +29,9 @@ from jupyter_chatkit.assistant.turn_streams import ASSISTANT_STOPPING, THREAD_DE
 from jupyter_chatkit.protocol import LOCAL_USER, RequestContext, Turn
 
 from .chatkit_helpers import parse_sse, user_input
+from .fixtures.endpoint import Endpoint, body
 from .fixtures.fake_llm import FakeLLM, Reply, ToolCall
-from .test_handlers import body, post, server_config
+from .test_handlers import post, server_config
 
 WORDS = 40
 ANSWER = " ".join(f"word{i}" for i in range(WORDS))
@@ -49,79 +50,6 @@ def jp_server_config(tmp_path: Path, fake_llm: FakeLLM) -> Config:
         max_retries=0,
         request_timeout=10.0,
     )
-
-
-class Endpoint:
-    """The ChatKit endpoint of the test's server, over a real HTTP connection."""
-
-    def __init__(self, serverapp: Any, base_url: str, port: int) -> None:
-        self.url = f"http://127.0.0.1:{port}{base_url}jupyter-chatkit/chatkit"
-        self.headers = {"Authorization": f"token {serverapp.identity_provider.token}"}
-        self.holder = serverapp.web_app.settings["jupyter_chatkit"]["holder"]
-
-    async def start_then_leave(self, payload: str) -> tuple[str, bytes]:
-        """Start a turn, read until the answer's first words, then drop the connection
-        (what a reload or a closed tab does). Returns the id of a thread it created and
-        what was read."""
-        async with (
-            httpx.AsyncClient(timeout=20) as client,
-            client.stream("POST", self.url, content=payload, headers=self.headers) as response,
-        ):
-            seen = b""
-            async for chunk in response.aiter_bytes():
-                seen += chunk
-                if b"text_delta" in seen:
-                    break
-        first = parse_sse(seen.split(b"\n\n")[0] + b"\n\n")[0]
-        return getattr(getattr(first, "thread", None), "id", ""), seen
-
-    async def leave_new_thread(self, fake_llm: FakeLLM, reply: str) -> str:
-        """A new thread whose answer (``reply``, streamed slowly) its client leaves."""
-        fake_llm.token_delay = 0.05
-        fake_llm.script(Reply(reply))
-        thread_id, _ = await self.start_then_leave(
-            body("threads.create", input=user_input("talk for a while"))
-        )
-        return thread_id
-
-    async def json(self, payload: str) -> tuple[int, Any]:
-        async with httpx.AsyncClient(timeout=20) as client:
-            response = await client.post(self.url, content=payload, headers=self.headers)
-        return response.status_code, response.json() if response.content else None
-
-    async def stream(self, payload: str) -> bytes:
-        async with httpx.AsyncClient(timeout=30) as client:
-            response = await client.post(self.url, content=payload, headers=self.headers)
-        assert response.status_code == 200
-        return response.content
-
-    async def stored_answer(self, thread_id: str, within: float = 20.0) -> str:
-        """The stored answer once the thread's turn has ended (its last assistant message)."""
-        assistant = await self.holder.get()
-        context = RequestContext(user_id=LOCAL_USER)
-        for _ in range(int(within / 0.1)):
-            if not assistant.running.answering(thread_id):
-                break
-            await asyncio.sleep(0.1)
-        assert not assistant.running.answering(thread_id), "the turn did not end"
-        items = await assistant.store.load_thread_items(thread_id, None, 50, "asc", context)
-        texts = [
-            "".join(part.text for part in item.content)
-            for item in items.data
-            if isinstance(item, AssistantMessageItem)
-        ]
-        assert texts, [i.type for i in items.data]
-        return texts[-1]
-
-
-@pytest.fixture
-def endpoint(
-    jp_serverapp: Any,
-    jp_base_url: str,
-    jp_http_port: int,
-    http_server_client: Any,  # starts serving jp_http_port
-) -> Endpoint:
-    return Endpoint(jp_serverapp, jp_base_url, jp_http_port)
 
 
 async def test_answer_finishes_after_the_client_leaves(
