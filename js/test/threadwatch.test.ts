@@ -116,6 +116,31 @@ test("one wait for the page; the server's word reaches its chats; none while hid
   }
 });
 
+test("a chat off screen (a collapsed sidebar) asks nothing; shown again, a catch-up at once", async () => {
+  const page = fakePage();
+  let onScreen = true;
+  const chat = watchShownThreads({ threadId: () => "thr_a", request: page.request, shown: () => onScreen });
+  try {
+    const first = await page.nth(0);
+    assert.deepEqual(first.body.params.thread_ids, ["thr_a"]);
+    // Collapsed while the page stays visible: the wait ends, no other is asked.
+    onScreen = false;
+    chat.changed();
+    assert.ok(first.aborted);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.equal(page.asked.length, 1);
+    // Shown again: what changed meanwhile, from the store, at once.
+    onScreen = true;
+    chat.shownAgain();
+    const caughtUp = await page.nth(1);
+    assert.equal(caughtUp.body.params.now, true);
+    assert.deepEqual(caughtUp.body.params.thread_ids, ["thr_a"]);
+  } finally {
+    chat.stop();
+    page.done();
+  }
+});
+
 test("a chat follows another browser's turn unless it holds the thread's newest item", async () => {
   const held = { id: "msg_1", thread_id: "thr_1", created_at: "2026-01-01T00:00:00Z", type: "user_message", content: [], attachments: [], inference_options: {} };
   const transport = scriptedTransport({ "threads.get_by_id": [{ json: { ...storedThread([held]), id: "thr_1" } }] });

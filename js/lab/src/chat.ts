@@ -42,6 +42,8 @@ export interface SidebarChat {
   focus(): void;
   /** Apply the send-shortcut setting. */
   setSendKey(key: SendKey): void;
+  /** The sidebar was shown or hidden (collapsed): nothing is awaited for it off screen. */
+  setShown(shown: boolean): void;
   dispose(): void;
 }
 
@@ -181,10 +183,13 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
       if (chat.preparing || !session.followsTurn(turn)) return;
       void session.openThread(turn.threadId, true, false).catch(() => {});
     });
-    // …and one another browser runs in it, as the server tells (threadwatch.ts).
+    // …and one another browser runs in it, as the server tells (threadwatch.ts), while
+    // the sidebar is on screen (shown again, it catches up at once).
+    let onScreen = true;
     const watched = watchShownThreads({
       threadId: () => chat.session.threadId,
       request: (body, signal) => chat.session.request(body as never, signal),
+      shown: () => onScreen,
     });
     const stopWatchChange = chat.onThreadChange(() => watched.changed());
     // A turn the notebook's kernel runs in it (`%%chat`, `%chat QUESTION`): the same,
@@ -202,6 +207,12 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
       openThread: (id) => chat.openThread(id),
       focus: () => chat.focus(),
       setSendKey: (key) => chat.setSendKey(key),
+      setShown: (shown) => {
+        if (shown === onScreen) return;
+        onScreen = shown;
+        if (shown) watched.shownAgain();
+        else watched.changed();
+      },
       dispose: () => {
         stopRemember();
         stopFollow();

@@ -96,7 +96,10 @@ export class AssistantPanel extends Widget {
     if (!this.chatReady) {
       const ready = this.factory(this.chatEl).then((chat) => {
         if (this.isDisposed) chat.dispose();
-        else this.chat = chat;
+        else {
+          this.chat = chat;
+          chat.setShown(this.isVisible);
+        }
         return chat;
       });
       ready.catch((e: unknown) => {
@@ -166,6 +169,13 @@ export class AssistantPanel extends Widget {
     super.onAfterShow(msg);
     this.stopToastRoom ??= keepClearOfToasts(this.node);
     this.withChat(() => undefined);
+    this.chat?.setShown(true);
+  }
+
+  protected onAfterHide(msg: Message): void {
+    super.onAfterHide(msg);
+    // A collapsed sidebar waits for no other browser's turns (threadwatch.ts).
+    this.chat?.setShown(false);
   }
 
   protected onActivateRequest(msg: Message): void {

@@ -9,9 +9,10 @@
  * {@link TurnSignal} from the server, which follow a running turn or load the thread
  * again (unless they hold its newest item: their own turn, one they followed).
  *
- * Nothing is asked while the page is hidden. Shown again, or its window focused, the
- * page asks once at once (`now`): the store says what another server process on the same
- * store added (JupyterHub-like setups), which its notifier cannot.
+ * Nothing is asked while the page is hidden, nor for a chat not on screen (a collapsed
+ * sidebar). Shown again (the page, or such a chat), or its window focused, the page asks
+ * once at once (`now`): the store says what another server process on the same store
+ * added (JupyterHub-like setups), which its notifier cannot, and what changed meanwhile.
  */
 
 import { TURN } from "../protocol";
@@ -24,12 +25,16 @@ export interface ShownThread {
   threadId(): string | null;
   /** A JSON request to its Jupyter server (never a kernel's comm). */
   request(body: object, signal: AbortSignal): Promise<unknown>;
+  /** Whether it is on screen now (a sidebar collapsed is not); always, when absent. */
+  shown?(): boolean;
 }
 
 /** What a chat keeps to tell the page's watch. */
 export interface ThreadWatchHandle {
-  /** The chat shows another thread now. */
+  /** The chat shows another thread now, or went off screen. */
   changed(): void;
+  /** The chat is on screen again: what changed meanwhile is asked at once (`now`). */
+  shownAgain(): void;
   /** The chat is gone. */
   stop(): void;
 }
@@ -72,7 +77,7 @@ function pageGlobals(): { win: Window; doc: Document } | null {
 /** Tell the page's watch that `shown` shows threads (see the module's docs). */
 export function watchShownThreads(shown: ShownThread): ThreadWatchHandle {
   const page = pageGlobals();
-  if (!page) return { changed() {}, stop() {} };
+  if (!page) return { changed() {}, shownAgain() {}, stop() {} };
   const held = page.win as unknown as Record<string, unknown>;
   if (!held[PAGE_WATCH]) held[PAGE_WATCH] = makeWatch(page.win, page.doc);
   return (held[PAGE_WATCH] as PageWatch).add(shown);
@@ -90,10 +95,11 @@ function makeWatch(win: Window, doc: Document): PageWatch {
   let unsupported = false;
   let retry: { timer: ReturnType<typeof setTimeout>; done: () => void } | null = null;
 
+  const onScreen = (chat: ShownThread): boolean => chat.shown?.() ?? true;
   const shownIds = (): string[] => {
     const ids = new Set<string>();
     for (const chat of chats) {
-      const id = chat.threadId();
+      const id = onScreen(chat) ? chat.threadId() : null;
       if (id) ids.add(id);
     }
     return [...ids].sort().slice(0, MAX_WATCHED);
@@ -121,9 +127,9 @@ function makeWatch(win: Window, doc: Document): PageWatch {
     wantCatchUp();
     kick();
   };
-  const wantCatchUp = (): void => {
+  const wantCatchUp = (always = false): void => {
     const now = Date.now();
-    if (now - lastCatchUp < CATCH_UP_MS || doc.visibilityState === "hidden") return;
+    if ((!always && now - lastCatchUp < CATCH_UP_MS) || doc.visibilityState === "hidden") return;
     lastCatchUp = now;
     catchUp = true;
     kick();
@@ -153,7 +159,7 @@ function makeWatch(win: Window, doc: Document): PageWatch {
     try {
       while (chats.size && !unsupported && doc.visibilityState !== "hidden") {
         const ids = shownIds();
-        const chat = [...chats].find((c) => c.threadId());
+        const chat = [...chats].find((c) => onScreen(c) && c.threadId());
         if (!ids.length || !chat) {
           catchUp = false;
           return;
@@ -191,6 +197,7 @@ function makeWatch(win: Window, doc: Document): PageWatch {
   }
 
   const onFocus = (): void => wantCatchUp();
+  const shownAgain = (): void => wantCatchUp(true);
   return {
     add(shown) {
       if (!chats.size) {
@@ -201,6 +208,7 @@ function makeWatch(win: Window, doc: Document): PageWatch {
       kick();
       return {
         changed: kick,
+        shownAgain,
         stop() {
           chats.delete(shown);
           if (!chats.size) {

@@ -89,6 +89,10 @@ class TurnChanges:
             for wait in waits:
                 wait.woken.set()
 
+    def waiting(self, user_id: str) -> int:
+        """How many waits ``user_id`` holds now."""
+        return len(self._waits.get(user_id, ()))
+
     def token(self) -> str:
         """What a page sends back as ``since``: every change so far is known to it."""
         return f"{self._epoch}:{self._version}"
@@ -162,6 +166,26 @@ async def answer_changes(
         since, changed = turns.changes.token(), sorted(threads)
     else:
         since, changed = await turns.changes.wait(user_id, threads, params.get("since"))
+    if not changed:
+        return _answer(since, [])
+    # Once its wait has ended, a request whose page goes away (the wait is cancelled)
+    # still ends its reads of the store, its answer unsent.
+    return await asyncio.shield(_report(since, changed, turns, store, context))
+
+
+def _answer(since: str, reported: list[dict[str, Any]]) -> JsonResult:
+    return JsonResult(200, json.dumps({"since": since, "changed": reported}).encode())
+
+
+async def _report(
+    since: str,
+    changed: list[str],
+    turns: RunningTurns,
+    store: Store[RequestContext],
+    context: RequestContext,
+) -> JsonResult:
+    """Whether a turn runs in each changed thread, and its newest shown item."""
+    user_id = context.user_id
     reported: list[dict[str, Any]] = []
     # (A store failure is answered by answers.py, as any of our requests'.)
     for thread_id in changed:
@@ -175,4 +199,4 @@ async def answer_changes(
                 continue
             last = next((i.id for i in page.data if not isinstance(i, _HIDDEN)), None)
         reported.append({"thread_id": thread_id, "answering": answering, "last_item_id": last})
-    return JsonResult(200, json.dumps({"since": since, "changed": reported}).encode())
+    return _answer(since, reported)

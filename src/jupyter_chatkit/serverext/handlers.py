@@ -26,7 +26,7 @@ from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado import httputil, web
 
 from ..protocol import LOCAL_USER, RequestContext, error_code_for
-from .holder import AssistantUnavailable, nothing_changed
+from .holder import AssistantUnavailable, is_changes_wait, nothing_changed
 
 if TYPE_CHECKING:
     from ..assistant.server import NotebookAssistant
@@ -250,6 +250,8 @@ class ChatKitHandler(BoundedBodyHandler):
     """``POST jupyter-chatkit/chatkit``: ChatKit requests; streaming ones as SSE."""
 
     _producer: asyncio.Task[None] | None = None
+    # A page's wait for turn changes being answered (see _wait_for_changes).
+    _waiting: asyncio.Task[None] | None = None
     _closed = False
     # A flush of what the stream wrote is scheduled (see _stream).
     _flush_due = False
@@ -284,8 +286,25 @@ class ChatKitHandler(BoundedBodyHandler):
         body = self.received_body()
         if body is None:
             return
+        if is_changes_wait(body):
+            await self._wait_for_changes(body)
+            return
         with self.holder.serving():
             await self._answer(body)
+
+    async def _wait_for_changes(self, body: bytes) -> None:
+        """A page's long-poll (``Turn.CHANGES``, up to 25 s): ended when its page goes
+        away (a reload, a closed tab), so it holds none of the user's 32 waits; and not
+        a request in progress, for which the freeze after the start would wait."""
+        self._waiting = asyncio.ensure_future(self._answer(body))
+        try:
+            await asyncio.wait({self._waiting})
+        finally:
+            if not self._waiting.done():
+                self._waiting.cancel()  # this request was stopped (the server stops)
+                await asyncio.wait({self._waiting})
+        if not self._waiting.cancelled():
+            self._waiting.result()  # what it raised, as any request's
 
     async def _answer(self, body: bytes) -> None:
         # A page's next wait for turn changes while the server stops: no error to log.
@@ -410,8 +429,10 @@ class ChatKitHandler(BoundedBodyHandler):
 
     def on_connection_close(self) -> None:
         """The client went away: the run goes on to its end, written nowhere (only
-        ``Turn.STOP`` stops it; see :meth:`_stream`)."""
+        ``Turn.STOP`` stops it; see :meth:`_stream`); a wait for changes ends."""
         self._closed = True
+        if self._waiting is not None:
+            self._waiting.cancel()
         super().on_connection_close()
 
 

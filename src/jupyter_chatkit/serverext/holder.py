@@ -54,17 +54,37 @@ FREEZE_SETTLE_SECONDS = 0.5
 STORE_RETRY_SECONDS = 5.0
 
 
+_CHANGES = Turn.CHANGES.encode()
+
+
+def _changes_params(body: bytes) -> tuple[bool, object]:
+    """Whether ``body`` is a ``Turn.CHANGES`` request, and its params."""
+    # Most requests never name it: no parse for them.
+    if _CHANGES not in body:
+        return False, None
+    try:
+        request = json.loads(body)
+    except (ValueError, RecursionError):
+        return False, None
+    if not isinstance(request, dict) or request.get("type") != Turn.CHANGES:
+        return False, None
+    return True, request.get("params")
+
+
+def is_changes_wait(body: bytes) -> bool:
+    """True for a page's wait for turn changes (``Turn.CHANGES``): a long-poll, not a
+    request being answered (the freeze after the start does not wait for it; it ends
+    when its page goes away)."""
+    return _changes_params(body)[0]
+
+
 def nothing_changed(body: bytes) -> bytes | None:
     """The answer to a page's wait for turn changes (``Turn.CHANGES``) that reaches a
     stopping server: nothing changed, as a wait the stop cut short is answered. None for
     any other request (which the stopping server answers 503)."""
-    try:
-        request = json.loads(body)
-    except (ValueError, RecursionError):
+    changes, params = _changes_params(body)
+    if not changes:
         return None
-    if not isinstance(request, dict) or request.get("type") != Turn.CHANGES:
-        return None
-    params = request.get("params")
     since = params.get("since") if isinstance(params, dict) else None
     answer: dict[str, object] = {"changed": []}
     if isinstance(since, str):
@@ -213,6 +233,11 @@ class AssistantHolder:
         threshold, *older = gc.get_threshold()
         if threshold < GC_THRESHOLD_AFTER_START:
             gc.set_threshold(GC_THRESHOLD_AFTER_START, *older)
+
+    @property
+    def idle(self) -> bool:
+        """True while no request is being answered (a page's long-poll is not one)."""
+        return self._serving == 0
 
     @contextlib.contextmanager
     def serving(self) -> Iterator[None]:
