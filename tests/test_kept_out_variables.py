@@ -33,7 +33,7 @@ def ran(shell: InteractiveShell) -> Iterator[InteractiveShell]:
 
 
 def _tool(name: str, args: dict[str, object], cells: object = None) -> dict[str, object]:
-    # As the front end calls it: the cells only when some are kept out.
+    # As the front end calls it: the live cells when a notebook is open.
     extra = (json.dumps(cells),) if cells is not None else ()
     result: dict[str, object] = json.loads(tool_json(name, json.dumps(args), *extra))
     return result
@@ -109,6 +109,14 @@ def test_saved_tags_keep_variables_out_without_a_front_end(
     listing = _tool("list_kernel_variables", {"name_filter": "ko"})
     assert _listed(listing) == {"koshared", "koopen"}, listing
     assert _tool("inspect_kernel_variable", {"name": "kojson_alias"}).get("kept_out")
+    # The page's live cells win over the saved tags: the tag removed but not saved yet
+    # (nothing kept out live) lets the names back in; added live, it keeps them out.
+    untagged = {"kept_out": [], "readable": []}
+    assert "kosalary" in _listed(_tool("list_kernel_variables", {"name_filter": "ko"}, untagged))
+    kept.metadata["tags"] = []
+    nbformat.write(nbformat.v4.new_notebook(cells=[kept, opened]), path)
+    live = {"kept_out": [KEPT_SOURCE], "readable": [OPEN_SOURCE]}
+    assert "kosalary" not in _listed(_tool("list_kernel_variables", {"name_filter": "ko"}, live))
     kept.metadata["tags"] = []
     nbformat.write(nbformat.v4.new_notebook(cells=[kept, opened]), path)
     assert "kosalary" in _listed(_tool("list_kernel_variables", {"name_filter": "ko"}))

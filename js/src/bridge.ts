@@ -44,8 +44,9 @@
  *       to it (cell links in the read line and in sent chips).
  *   liveCells(fromEl) → {kept_out: string[], readable: string[]} | null
  *       the sources of the code cells of the notebook holding `fromEl` that the person
- *       kept out (tag `chatkit-private`, saved or not) and of its other code cells;
- *       null when none is kept out or no notebook holds `fromEl`. The widget sends them
+ *       kept out (tag `chatkit-private`, saved or not) and of its other code cells
+ *       (both empty when none is kept out: the live tags win over the saved ones);
+ *       null when no notebook holds `fromEl`. The widget sends them
  *       with its variables tools: the kernel does not describe the variables only
  *       kept-out cells define.
  *   keptOutCells(fromEl) → number[]

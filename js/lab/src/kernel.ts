@@ -39,13 +39,19 @@ export const MESSAGES = {
 };
 
 /** The Python expression that answers tool `name` with `args` in the kernel; `cells`:
- * the notebook's cells, when some are kept out (privatecells.ts `liveCells`). */
+ * the notebook's live cells (privatecells.ts `liveCells`). */
 export function toolExpression(name: string, args: unknown, cells: LiveCells | null = null): string {
-  // Without cells kept out, the call an older kernel-side jupyter_chatkit answers too.
-  const live = cells ? `, ${pyString(JSON.stringify(cells))}` : "";
+  const module = "__import__('jupyter_chatkit.kernel.introspect', fromlist=['x'])";
+  const call = `${pyString(name)}, ${pyString(JSON.stringify(args ?? {}))}`;
+  if (!cells) return `${module}.tool_json(${call})`;
+  const live = pyString(JSON.stringify(cells));
+  if (cells.kept_out.length) return `${module}.tool_json(${call}, ${live})`;
+  // Nothing kept out: a kernel-side jupyter_chatkit older than live cells (tool_json
+  // without cells_json) answers as it always did, instead of failing on the argument.
+  // Only our own function's signature is read, no user code.
   return (
-    "__import__('jupyter_chatkit.kernel.introspect', fromlist=['x'])" +
-    `.tool_json(${pyString(name)}, ${pyString(JSON.stringify(args ?? {}))}${live})`
+    `(lambda m: m.tool_json(${call}, ${live}) if 'cells_json' in m.tool_json.__code__.co_varnames ` +
+    `else m.tool_json(${call}))(${module})`
   );
 }
 
@@ -96,8 +102,8 @@ function replyOf(
 export interface KernelToolOptions {
   busyWaitMs?: number;
   replyTimeoutMs?: number;
-  /** The notebook's cells when some are kept out: the variables only they define are
-   * not described (privatecells.ts `liveCells`). */
+  /** The notebook's live cells: the variables only its kept-out cells define are not
+   * described (privatecells.ts `liveCells`). */
   cells?: LiveCells | null;
 }
 

@@ -91,14 +91,17 @@ type SourcedCell = { model: Tagged & { type: string; sharedModel: { getSource():
 
 /**
  * What the kernel needs to keep out the variables that only kept-out cells of `panel`
- * define (names in their sources, not in another cell's): null when no cell is kept out
- * (nothing to send; the kernel then goes by the saved file, which has none either or
- * keeps a tag removed here until it is saved).
+ * define (names in their sources, not in another cell's), sent whenever the notebook is
+ * open: the live tags win over the saved ones both ways (a tag added but not saved keeps
+ * out, one removed but not saved lets back in) and cover a notebook never saved. With no
+ * cell kept out, nothing else is needed: `{kept_out: [], readable: []}`. null only
+ * without a notebook (the kernel then goes by the saved file).
  */
 export function liveCells(panel: { content: { widgets: readonly SourcedCell[] } } | null | undefined): LiveCells | null {
-  const cells = panel?.content.widgets.filter((c) => c.model.type === "code") ?? [];
-  if (!cells.some((c) => isPrivate(c.model))) return null;
+  if (!panel) return null;
+  const cells = panel.content.widgets.filter((c) => c.model.type === "code");
   const out: LiveCells = { kept_out: [], readable: [] };
+  if (!cells.some((c) => isPrivate(c.model))) return out;
   for (const c of cells) (isPrivate(c.model) ? out.kept_out : out.readable).push(c.model.sharedModel.getSource());
   return out;
 }
