@@ -304,3 +304,20 @@ test("Stop ends a step whose card waits for its preview (a notebook closed while
   assert.equal((answer?.params.result as { status?: string } | undefined)?.status, "stopped");
   assert.equal(t.approvals.live.get("s1"), undefined);
 });
+
+test("a step its preview refuses (a kept-out cell) is answered at once: no card to approve, nothing applied", async () => {
+  const t = agentSession(
+    {
+      "threads.create": [{ sse: sse(threadCreated(), userMessage("u1"), stepCall("s1", "run_cell", { index: 3 })) }],
+      "threads.add_client_tool_output": [{ sse: done }],
+    },
+    () => "approve",
+  );
+  t.host.preview = async () => ({ problem: "Cell 4 is kept out.", refusal: "kept out: do not try again" });
+  await t.session.send("go");
+  assert.deepEqual(t.cards, []);
+  assert.equal(t.applied.length, 0);
+  const answer = t.transport.sent.find((r) => r.type === "threads.add_client_tool_output");
+  assert.deepEqual(answer?.params.result, { status: "failed", error: "kept out: do not try again" });
+  assert.equal(t.approvals.live.get("s1"), undefined);
+});

@@ -64,9 +64,10 @@ function cellPreview({ panel }: ToolTarget, args: Record<string, unknown>, edit:
   const index = cellIndex(args.index);
   const cell = index === null ? undefined : panel.content.widgets[index];
   if (!cell || index === null) return { problem: `The notebook has no cell ${index === null ? "" : index + 1}.`.trim() };
-  // The person kept it out (privatecells.ts): the card says the step will not be carried out.
+  // The person kept it out (privatecells.ts): refused at once, with no Approve; the card
+  // says why, the model reads it.
   const refused = keptOutStep(panel, index, true);
-  if (refused) return { problem: refused };
+  if (refused) return { problem: refused, refusal: keptOutStep(panel, index) ?? refused };
   const source = cell.model.sharedModel.getSource();
   if (edit) return { before: source, after: String(args.new_source ?? ""), cell: index + 1 };
   return { code: source, cell: index + 1 };

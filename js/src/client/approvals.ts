@@ -43,6 +43,11 @@ export interface StepPreview {
   notebook?: string;
   /** Why the step cannot be carried out (no notebook, no such cell). */
   problem?: string;
+  /**
+   * The step is refused whatever the person decides (a cell they kept out): what the
+   * model reads. Such a step is answered at once as failed, with no card to approve.
+   */
+  refusal?: string;
 }
 
 /**
@@ -341,6 +346,8 @@ export class StepApprovals {
     if (resumed || !this.autoApproved(name, turn)) {
       // What the card shows is what an approval approves (apply checks the cell against it).
       shown = await this.preview(name, args, signal);
+      // Refused whatever is decided (a kept-out cell): no Approve that could only fail.
+      if (shown?.refusal && !begun && !signal.aborted) return this.refuse(item, shown.refusal);
       decision = await this.ask(item, shown, turn, signal, resumed, begun);
     }
     const mcp = name.startsWith(MCP_PREFIX);
@@ -391,6 +398,13 @@ export class StepApprovals {
       this.live.delete(item.id);
       this.changed(null);
     }
+  }
+
+  /** Answer step `item` as refused (`why`, for the model); nothing is carried out. */
+  private refuse(item: ClientToolCallItem, why: string): unknown {
+    this.live.delete(item.id);
+    this.changed(item.id);
+    return { status: STEP_STATUS.FAILED, error: why };
   }
 
   /**
