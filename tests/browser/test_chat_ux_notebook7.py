@@ -1,7 +1,7 @@
 """The chat as people expect it (issue 11) in Notebook 7, through real Chromium, with the
 fake OpenAI-compatible server as the model: the ``%%chat`` magic's answer and the
 sidebar (card buttons, Replace with a diff, the model picker, its keys). The same in
-JupyterLab: test_chat_ux.py.
+JupyterLab: test_chat_ux.py, whose fake model this module shares (``SHARED_LAB``).
 
 Screenshots land in ``test-output/<test name>/``.
 """
@@ -16,6 +16,8 @@ from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 from tests.fixtures.magic_chat import SETUP, check_magic_answer, script_card
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
+# The chat's modules are one unit on one worker, with one fake model (shared_labs.py).
+SHARED_LAB = "chat_ux"
 
 # This module's servers (see tests/fixtures/browser.py): a second model people may pick,
 # and no title requests, so that each test scripts exactly the answers it needs.
