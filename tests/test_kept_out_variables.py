@@ -1,8 +1,11 @@
-"""Variables that only cells the person kept out (tag ``chatkit-private``) define are not
+"""Variables that cells the person kept out (tag ``chatkit-private``) set are not
 described by ``list_kernel_variables`` or ``inspect_kernel_variable`` (kernel/kept_names):
-not listed (counted), inspected as kept out, with no type or value. A name also bound by
-a readable cell stays readable. The cells come from the front end (live) or, without
-one, from the saved notebook. A real IPython shell; nothing is faked."""
+not listed (counted), inspected as kept out, with no type or value. A readable cell
+binding the same name does not let it back in (which ran last is not known), but for a
+module both import. Names a kept-out cell binds where its source cannot say (exec of
+built code, a star import) keep out every variable no readable cell binds, and the
+result says so. The cells come from the front end (live) or, without one, from the saved
+notebook. A real IPython shell; nothing is faked."""
 
 from __future__ import annotations
 
@@ -15,18 +18,21 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
 from jupyter_chatkit.kernel.introspect import tool_json
-from jupyter_chatkit.kernel.kept_names import bound_names
+from jupyter_chatkit.kernel.kept_names import bound_names, kept_out_names
 
-KEPT_SOURCE = "kosalary = {'ada': 'KOVAL-7Qp'}\nkoshared = 'KOVAL-2Zr'\nimport json as kojson_alias"
-OPEN_SOURCE = "koshared = 1\nkoopen = [1, 2]"
+KEPT_SOURCE = (
+    "kosalary = {'ada': 'KOVAL-7Qp'}\nkoshared = 'KOVAL-2Zr'\nimport json as kojson_alias\n"
+    "import math as komath\nkototal += 5"
+)
+OPEN_SOURCE = "koshared = 1\nkoopen = [1, 2]\nimport math as komath\nkototal = 0"
 
 
 @pytest.fixture
 def ran(shell: InteractiveShell) -> Iterator[InteractiveShell]:
     """Both cells run in the process's one shell; their names go when the test ends, so
     no later test (``name_filter: "sal"`` in test_kernel) lists ``kosalary``."""
-    shell.run_cell(KEPT_SOURCE, store_history=True)
     shell.run_cell(OPEN_SOURCE, store_history=True)
+    shell.run_cell(KEPT_SOURCE, store_history=True)
     yield shell
     for name in bound_names(KEPT_SOURCE) | bound_names(OPEN_SOURCE):
         shell.user_ns.pop(name, None)
@@ -49,10 +55,14 @@ def _listed(result: dict[str, object]) -> set[str]:
     ("source", "names"),
     [
         ("a = b = 1\nc, (d, *e) = f()", {"a", "b", "c", "d", "e"}),
-        ("g += 1\nh: int = 2\ni.attr = 3\nj['k'] = 4", {"g", "h"}),
-        ("import os.path, numpy as np\nfrom x import y as z, w", {"os", "np", "z", "w"}),
+        ("g += 1\nh: int = 2\ni.attr = 3\nj['k'] = 4\ndel k2.a[0]", {"g", "h", "i", "j", "k2"}),
         (
-            "def fn(p):\n    q = 1\n    global gl\n    gl = q\nclass C:\n    r = 1",
+            "import os.path, a.b.c, numpy as np\nfrom x import y as z, w",
+            {"os", "a", "np", "z", "w"},
+        ),
+        (
+            "def fn(p):\n    q = 1\n    global gl\n    gl = q\n    def inner():\n"
+            "        nonlocal q\n        q = 2\nclass C:\n    r = 1",
             {"fn", "gl", "C"},
         ),
         ("for m in n:\n    pass\nwith o() as p_:\n    pass", {"m", "p_"}),
@@ -64,7 +74,21 @@ def _listed(result: dict[str, object]) -> set[str]:
             "    case {'k': kv, **more}:\n        pass",
             {"cap", "rest", "kv", "more"},
         ),
-        ("out = !ls\n%time timed = 1", {"out"}),
+        (
+            "out = !ls\n%time timed = 1\nres = %timeit -o f()\n%timeit local = 1",
+            {"out", "timed", "res"},
+        ),
+        ("%%time\ncelltimed = 1", {"celltimed"}),
+        ("%%capture captured\ninside = 1", {"captured", "inside"}),
+        ("%%bash --out so --err se\nls", {"so", "se"}),
+        ("%prun -s cumulative profiled = f()\n%store -r st1 st2", {"profiled", "st1", "st2"}),
+        (
+            "exec('ex = 1')\neval('(ev := 2)')\nexec(\"exec('deep = 3')\", globals())",
+            {"ex", "ev", "deep"},
+        ),
+        ("globals()['gk'] = 1\nglobals()['gk2'] += 1\nprint(globals()['read'])", {"gk", "gk2"}),
+        ("a = b = c = 1\nx2: int = 2", {"a", "b", "c", "x2"}),
+        ("%matplotlib inline\n%load_ext autoreload\n!pip list", set()),
         ("not python (", set()),
     ],
 )
@@ -73,22 +97,44 @@ def test_bound_names(shell: InteractiveShell, source: str, names: set[str]) -> N
     assert bound_names(source) == names
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        "exec(code)",
+        "globals()[name] = 1",
+        "globals().update(values)",
+        "from os.path import *",
+        "%run script.py",
+        "%store -r",
+        "%%sql result << SELECT 1",
+    ],
+)
+def test_names_a_source_cannot_show_are_uncertain(shell: InteractiveShell, source: str) -> None:
+    """No code runs to find out which names these bind: the answer says it is uncertain."""
+    kept = kept_out_names([source], ["shown = 1"])
+    assert kept.uncertain, source
+    assert kept.among(["shown", "other"]) == {"other"}
+
+
 def test_live_kept_out_variables_are_not_described(ran: InteractiveShell) -> None:
-    """With the front end's live cells: a name only the kept-out cell binds is neither
-    listed (counted instead) nor described when inspected, nor suggested; one a readable
-    cell binds too is described as any other."""
+    """With the front end's live cells: a name the kept-out cell sets is neither listed
+    (counted instead) nor described when inspected, nor suggested, though a readable cell
+    binds it too (``koshared``; ``kototal += 5`` after ``kototal = 0``); a module both
+    import is described as any other."""
     cells = {"kept_out": [KEPT_SOURCE], "readable": [OPEN_SOURCE]}
     listing = _tool("list_kernel_variables", {"name_filter": "ko"}, cells)
-    assert _listed(listing) == {"koshared", "koopen"}, listing
-    assert listing["kept_out"] == 1, listing
+    assert _listed(listing) == {"koopen"}, listing
+    assert listing["kept_out"] == 3, listing
     # Counted whatever the filter: a filter tells nothing of the kept-out names.
     other = _tool("list_kernel_variables", {"name_filter": "zzz_none"}, cells)
-    assert other["kept_out"] == 1 and other["variables"] == [], other
+    assert other["kept_out"] == 3 and other["variables"] == [], other
     assert "KOVAL" not in json.dumps(listing) and "kosalary" not in json.dumps(listing)
     inspected = _tool("inspect_kernel_variable", {"name": "kosalary"}, cells)
     assert inspected.get("kept_out"), inspected
     assert "type" not in inspected and "KOVAL" not in json.dumps(inspected), inspected
-    assert _tool("inspect_kernel_variable", {"name": "koshared"}, cells).get("type") == "int"
+    for name in ("koshared", "kototal"):
+        assert _tool("inspect_kernel_variable", {"name": name}, cells).get("kept_out"), name
+    assert _tool("inspect_kernel_variable", {"name": "komath"}, cells).get("type") == "module"
     missing = _tool("inspect_kernel_variable", {"name": "kosalar"}, cells)
     assert "kosalary" not in json.dumps(missing), missing
     # Untagged (the front end sends no kept-out cell, nothing saved): described again.
@@ -107,7 +153,7 @@ def test_saved_tags_keep_variables_out_without_a_front_end(
     nbformat.write(nbformat.v4.new_notebook(cells=[kept, opened]), path)
     monkeypatch.setenv("JPY_SESSION_NAME", str(path))
     listing = _tool("list_kernel_variables", {"name_filter": "ko"})
-    assert _listed(listing) == {"koshared", "koopen"}, listing
+    assert _listed(listing) == {"koopen"}, listing
     assert _tool("inspect_kernel_variable", {"name": "kojson_alias"}).get("kept_out")
     # The page's live cells win over the saved tags: the tag removed but not saved yet
     # (nothing kept out live) lets the names back in; added live, it keeps them out.
@@ -120,3 +166,28 @@ def test_saved_tags_keep_variables_out_without_a_front_end(
     kept.metadata["tags"] = []
     nbformat.write(nbformat.v4.new_notebook(cells=[kept, opened]), path)
     assert "kosalary" in _listed(_tool("list_kernel_variables", {"name_filter": "ko"}))
+
+
+def test_a_kept_out_cell_binding_names_at_run_time_keeps_out_all_a_readable_cell_does_not_bind(
+    shell: InteractiveShell,
+) -> None:
+    """``exec`` of built code in a kept-out cell: which names it bound cannot be read, so
+    every variable no readable cell binds is kept out, and the result says it is
+    uncertain; the readable cell's names are described."""
+    kept = "kocode = 'ko' + 'built = 1'\nexec(kocode)\nglobals()['ko' + 'dyn'] = 'KOVAL-9Xy'"
+    readable = "koread = 2"
+    try:
+        shell.run_cell(readable, store_history=True)
+        shell.run_cell(kept, store_history=True)
+        cells = {"kept_out": [kept], "readable": [readable]}
+        listing = _tool("list_kernel_variables", {"name_filter": "ko"}, cells)
+        assert _listed(listing) == {"koread"}, listing
+        assert listing["kept_out"] == 3, listing
+        assert "uncertain" in str(listing["note"]), listing
+        text = json.dumps(listing)
+        assert "kobuilt" not in text and "kodyn" not in text and "KOVAL" not in text
+        inspected = _tool("inspect_kernel_variable", {"name": "kodyn"}, cells)
+        assert inspected.get("kept_out") and "uncertain" in str(inspected.get("note")), inspected
+    finally:
+        for name in ("kocode", "kobuilt", "kodyn", "koread"):
+            shell.user_ns.pop(name, None)

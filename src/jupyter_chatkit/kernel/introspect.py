@@ -7,7 +7,7 @@ hidden (``redacted`` counts them), at most 16k characters whatever the arguments
 as data. A bad call gives ``{"error": "..."}``, never an exception.
 
 Variables come from the IPython user namespace (``__main__`` outside IPython); those
-bound only by cells the person kept out are not described (:mod:`.kept_names`). Cells come
+set by cells the person kept out are not described (:mod:`.kept_names`). Cells come
 from the saved notebook when the kernel knows its file, else from the execution history
 and the executions recorded by :mod:`.executions`; the results say which.
 """
@@ -33,7 +33,7 @@ from ..protocol import (
 )
 from . import executions
 from .cells import DEFAULT_MAX_CELLS, get_active_cell, get_notebook_cells, saved_kept_sources
-from .kept_names import KEPT_OUT_VARIABLE_NOTE, LiveCells, kept_out_names
+from .kept_names import KEPT_OUT_VARIABLE_NOTE, KeptNames, LiveCells, kept_out_names
 from .known_secrets import known_secrets
 from .values import brief, clip, describe, is_frame_like, kind_of, qualname, summarize, type_name
 from .values.common import hidden, hides
@@ -202,11 +202,13 @@ def list_kernel_variables(
     max_items: int = DEFAULT_MAX_VARIABLES,
     time_budget: float = LIST_TIME_BUDGET,
     kept_out: frozenset[str] = frozenset(),
+    uncertain: str = "",
 ) -> dict[str, Any]:
     """A bounded listing: each variable's type and a summary by kind, compact when many.
 
-    Variables named in ``kept_out`` (bound only by cells the person kept out) are not
-    listed, not even by name (a name is part of the cell's source): only counted."""
+    Variables named in ``kept_out`` (set by cells the person kept out) are not listed,
+    not even by name (a name is part of the cell's source): only counted. ``uncertain``:
+    why that count may hold more than those cells set (said in the note)."""
     deadline = time.thread_time() + time_budget
     candidates = user_variables(view, name_filter, kept_out)
     # Counted whatever the filter: a filter must not tell what a kept-out name contains.
@@ -258,10 +260,12 @@ def list_kernel_variables(
     if withheld:
         result["kept_out"] = withheld
         notes.append(
-            f"not listed: {withheld} of the kernel's variables (kept_out), defined only by "
-            "cells the person kept out of what the assistant reads; their names and values "
-            "are not shown: ask the person if they matter"
+            f"not listed: {withheld} of the kernel's variables (kept_out), set by cells "
+            "the person kept out of what the assistant reads; their names and values are "
+            "not shown: ask the person if they matter"
         )
+        if uncertain:
+            notes.append(uncertain)
     if not candidates and name_filter.strip():
         notes.append("no variables match that filter")
     elif not candidates and not withheld:
@@ -299,7 +303,7 @@ def inspect_kernel_variable(
     view: KernelView, name: str, kept_out: frozenset[str] = frozenset()
 ) -> dict[str, Any]:
     """A detailed, bounded description of one variable, or a readable error. A name in
-    ``kept_out`` (bound only by cells the person kept out) is said to be kept out,
+    ``kept_out`` (set by cells the person kept out) is said to be kept out,
     with nothing of its value (not even its type)."""
     key = name.strip()
     if is_history_name(view, key):
@@ -392,15 +396,22 @@ _HINTS = {
 }
 
 
-def kept_out_variables(view: KernelView, cells: Any = None) -> frozenset[str]:
-    """The names bound only by cells the person kept out: of the front end's live
-    ``cells`` when it sent them (:class:`~.kept_names.LiveCells`), else of the saved
-    notebook (none without one)."""
+def kept_out_variables(view: KernelView, cells: Any = None) -> KeptNames:
+    """The names cells the person kept out set: of the front end's live ``cells`` when it
+    sent them (:class:`~.kept_names.LiveCells`), else of the saved notebook (none without
+    one)."""
     live = LiveCells.parse(cells)
     if live is not None:
         return live.names()
     kept, readable = saved_kept_sources(view)
-    return kept_out_names(kept, readable) if kept else frozenset()
+    return kept_out_names(kept, readable) if kept else KeptNames()
+
+
+def _kept_out(view: KernelView, cells: Any) -> tuple[frozenset[str], str]:
+    """The kernel's names kept out, and what the result says when that is uncertain."""
+    kept = kept_out_variables(view, cells)
+    present = (n for n, _ in user_variables(view)) if kept.uncertain else ()
+    return kept.among(present), kept.note()
 
 
 def run_tool(
@@ -431,16 +442,19 @@ def run_tool(
     executions.install(view.shell)
     try:
         if spec is LIST_KERNEL_VARIABLES:
+            kept_out, uncertain = _kept_out(view, cells)
             result = list_kernel_variables(
                 view,
                 name_filter=args.get("name_filter", ""),
                 max_items=int(args.get("max_items", DEFAULT_MAX_VARIABLES)),
-                kept_out=kept_out_variables(view, cells),
+                kept_out=kept_out,
+                uncertain=uncertain,
             )
         elif spec is INSPECT_KERNEL_VARIABLE:
-            result = inspect_kernel_variable(
-                view, args["name"], kept_out=kept_out_variables(view, cells)
-            )
+            kept_out, uncertain = _kept_out(view, cells)
+            result = inspect_kernel_variable(view, args["name"], kept_out=kept_out)
+            if uncertain and "kept_out" in result:
+                result["note"] = uncertain[0].upper() + uncertain[1:] + "."
         elif spec is GET_NOTEBOOK_CELLS:
             result = get_notebook_cells(
                 view,

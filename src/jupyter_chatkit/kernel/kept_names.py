@@ -1,16 +1,25 @@
 """The variables of cells the person kept out (the ``chatkit-private`` tag).
 
-A name bound only by kept-out cells (``salary = pd.read_csv(...)`` in a tagged cell) is
-not described by ``list_kernel_variables`` or ``inspect_kernel_variable``: its value is
-what that cell made, and the cell's source and outputs are not read. A name also bound
-by a readable cell stays readable: that cell shows the model the name and how it is
-made. Which names a cell binds is read from its source with :mod:`ast` (module-level
-assignments, imports, ``def``/``class``, ``for``/``with``/``except`` targets, walrus,
-``global`` in a function); no user code runs.
+A name a kept-out cell writes (``salary = pd.read_csv(...)``, ``total += salary``,
+``df["ssn"] = ...``, ``def``/``class``) is not described by ``list_kernel_variables`` or
+``inspect_kernel_variable``: its value may be what that cell made, and the cell's source
+and outputs are not read. That holds even when a readable cell binds the name too (the
+kernel cannot know which cell ran last: ``x = 1`` readable, ``x += salary`` kept out, or
+the other way round), except for imports: a module a kept-out cell imports under a name a
+readable cell binds as well stays readable (a module holds no cell's data).
+
+Which names a cell binds is read from its source with :mod:`ast`, after IPython's
+transforms (``x = !ls``, ``%time x = 1``, ``%%capture out``, ``%%bash --out o``); no user
+code runs. Module-level assignments of every form, imports, ``def``/``class``, loop,
+``with``, ``except`` and ``match`` targets, walrus, ``global`` in a function, ``exec`` of
+a literal string and ``globals()["x"] = ...``. Where the source cannot say which names a
+kept-out cell binds (``exec`` of a computed string, ``from m import *``, ``%run``, a
+magic this module does not know), the answer is uncertain (:attr:`KeptNames.uncertain`)
+and every variable no readable cell binds is kept out.
 
 The cells come from the front end when it sends them (the live notebook, so a tag not
-saved yet holds: :func:`LiveCells.parse`), else from the saved notebook the kernel
-reads (:mod:`.cells`).
+saved yet holds both ways: :func:`LiveCells.parse`), else from the saved notebook the
+kernel reads (:mod:`.cells`).
 """
 
 from __future__ import annotations
@@ -23,12 +32,16 @@ from functools import lru_cache
 from typing import Any
 
 KEPT_OUT_VARIABLE_NOTE = (
-    "Defined only by a cell the person kept out of what the assistant reads: its value "
-    "is not described. Do not guess it; ask the person if it matters."
+    "Set by a cell the person kept out of what the assistant reads: its value is not "
+    "described. Do not guess it; ask the person if it matters."
 )
 # Sources read per call at most (a front end sends each code cell once).
 MAX_SOURCES = 5_000
 MAX_SOURCE_CHARS = 200_000
+# ``exec("exec('x = 1')")``: literal code read this deep, then uncertain.
+_MAX_EXEC_DEPTH = 4
+# The namespace functions whose dict a cell can write names into.
+_NAMESPACES = frozenset({"globals", "locals", "vars"})
 
 
 def _python(source: str) -> str:
@@ -45,21 +58,55 @@ def _python(source: str) -> str:
     return transformed
 
 
+@dataclass(frozen=True)
+class Bindings:
+    """What one cell binds in the namespace it runs in: the names it writes a value to,
+    the names it imports modules under, and why that may not be all (``unknown``: empty
+    when the source says every name)."""
+
+    assigned: frozenset[str] = frozenset()
+    imported: frozenset[str] = frozenset()
+    unknown: str = ""
+
+    @property
+    def names(self) -> frozenset[str]:
+        """Every name the cell is seen to bind."""
+        return self.assigned | self.imported
+
+
 class _Binder(ast.NodeVisitor):
     """The names a module-level body binds (not those local to a function, class body
     or comprehension, except a walrus and ``global`` names, which bind here)."""
 
     def __init__(self) -> None:
         self.names: set[str] = set()
+        self.imported: set[str] = set()
+        self.unknown = ""
 
     def visit_Name(self, node: ast.Name) -> None:
         if isinstance(node.ctx, ast.Store):
             self.names.add(node.id)
 
+    def _written(self, node: ast.Attribute | ast.Subscript) -> None:
+        # ``df["ssn"] = ...``, ``obj.a += 1``, ``del df["ssn"]``: the object named at the
+        # base is changed by this cell.
+        if isinstance(node.ctx, (ast.Store, ast.Del)):
+            base: ast.expr = node
+            while isinstance(base, (ast.Attribute, ast.Subscript)):
+                base = base.value
+            if isinstance(base, ast.Name):
+                self.names.add(base.id)
+        self.generic_visit(node)
+
+    visit_Attribute = _written
+    visit_Subscript = _written
+
     def _alias(self, node: ast.Import | ast.ImportFrom) -> None:
         for alias in node.names:
-            if alias.name != "*":
-                self.names.add(alias.asname or alias.name.split(".")[0])
+            if alias.name == "*":
+                self.unknown = self.unknown or "a star import (from m import *)"
+            else:
+                self.imported.add(alias.asname or alias.name.split(".")[0])
 
     visit_Import = _alias
     visit_ImportFrom = _alias
@@ -109,32 +156,170 @@ class _Binder(ast.NodeVisitor):
         self.generic_visit(node)
 
 
-@lru_cache(maxsize=4096)
-def bound_names(source: str) -> frozenset[str]:
-    """The names a cell with ``source`` binds in the namespace it runs in; none when it
-    is not Python (a cell that does not parse does not run either)."""
+def _literal(node: ast.AST | None) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _namespace_call(node: ast.AST) -> bool:
+    """``globals()``, ``locals()`` or ``vars()``: the dict of the names a cell binds."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in _NAMESPACES
+        and not node.args
+        and not node.keywords
+    )
+
+
+def _ipython_call(node: ast.Call) -> str | None:
+    """``run_line_magic`` / ``run_cell_magic`` of ``get_ipython()``, else None."""
+    func = node.func
+    if (
+        isinstance(func, ast.Attribute)
+        and func.attr in ("run_line_magic", "run_cell_magic")
+        and isinstance(func.value, ast.Call)
+        and isinstance(func.value.func, ast.Name)
+        and func.value.func.id == "get_ipython"
+    ):
+        return func.attr
+    return None
+
+
+def _dynamic(tree: ast.AST, depth: int) -> Bindings:
+    """What ``tree`` binds beyond its statements: ``exec``/``eval`` of a literal (its
+    names), ``globals()["x"] = ...`` (``x``), magics that run code or bind a name; why
+    names cannot be known for the rest (``exec`` of a computed string, the namespace's
+    dict handed on or changed by a method)."""
+    from .kept_magics import magic_bindings
+
+    names: set[str] = set()
+    imported: set[str] = set()
+    unknown = ""
+    parents: dict[int, ast.AST] = {}
+    for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            parents[id(child)] = node
+    literal_exec_args: set[int] = set()
+    for node in ast.walk(tree):
+        found: Bindings | None = None
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            if node.func.id in ("exec", "eval") and node.args:
+                code = _literal(node.args[0])
+                if code is None:
+                    found = Bindings(unknown=f"{node.func.id} of code built at run time")
+                else:
+                    literal_exec_args.update(id(a) for a in node.args[1:])
+                    found = _bindings(code, depth + 1, transform=False)
+        elif isinstance(node, ast.Call) and (kind := _ipython_call(node)):
+            args = [_literal(a) for a in node.args]
+            if len(args) < 2 or any(a is None for a in args):
+                found = Bindings(unknown="a magic whose arguments are built at run time")
+            else:
+                found = magic_bindings(
+                    kind == "run_cell_magic",
+                    [a or "" for a in args],
+                    lambda code: _bindings(code, depth + 1, transform=False),
+                )
+        if found is not None:
+            names |= found.assigned
+            imported |= found.imported
+            unknown = unknown or found.unknown
+    for node in ast.walk(tree):
+        if not _namespace_call(node) or id(node) in literal_exec_args:
+            continue
+        parent = parents.get(id(node))
+        if isinstance(parent, ast.Subscript) and parent.value is node:
+            key = _literal(parent.slice)
+            if isinstance(parent.ctx, ast.Load):
+                continue  # read only
+            if key is not None and key.isidentifier():
+                names.add(key)
+                continue
+        unknown = unknown or "names written into globals() at run time"
+    return Bindings(frozenset(names), frozenset(imported), unknown)
+
+
+def _bindings(source: str, depth: int = 0, transform: bool = True) -> Bindings:
+    if depth > _MAX_EXEC_DEPTH:
+        return Bindings(unknown="code run by code run by code, too deep to read")
     try:
-        tree = ast.parse(_python(source))
+        tree = ast.parse(_python(source) if transform else source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return frozenset()
+        # A cell that does not parse does not run either; code handed to exec that
+        # does not parse raises there.
+        return Bindings()
     binder = _Binder()
     try:
         binder.visit(tree)
+        extra = _dynamic(tree, depth)
     except RecursionError:
-        return frozenset()
-    return frozenset(binder.names)
+        return Bindings(unknown="code nested too deep to read")
+    return Bindings(
+        frozenset(binder.names) | extra.assigned,
+        frozenset(binder.imported) | extra.imported,
+        binder.unknown or extra.unknown,
+    )
 
 
-def kept_out_names(kept_out: Iterable[str], readable: Iterable[str]) -> frozenset[str]:
-    """The names bound by a ``kept_out`` source and by no ``readable`` one."""
-    names: set[str] = set()
+@lru_cache(maxsize=4096)
+def cell_bindings(source: str) -> Bindings:
+    """What a cell with ``source`` binds in the namespace it runs in (nothing when it
+    is not Python: a cell that does not parse does not run either)."""
+    return _bindings(source)
+
+
+def bound_names(source: str) -> frozenset[str]:
+    """The names a cell with ``source`` is seen to bind (:func:`cell_bindings`)."""
+    return cell_bindings(source).names
+
+
+@dataclass(frozen=True)
+class KeptNames:
+    """The names kept out: those kept-out cells write (and import under names no readable
+    cell binds); the names readable cells bind; why kept-out cells may bind more than
+    their sources show (``uncertain``; empty when they cannot)."""
+
+    names: frozenset[str] = frozenset()
+    readable: frozenset[str] = frozenset()
+    uncertain: str = ""
+
+    def among(self, present: Iterable[str]) -> frozenset[str]:
+        """The names kept out of ``present`` (the kernel's variables): when uncertain,
+        every one no readable cell binds too (the safe side)."""
+        if not self.uncertain:
+            return self.names
+        return self.names | frozenset(n for n in present if n not in self.readable)
+
+    def note(self) -> str:
+        """What a tool result says when the kept-out names are uncertain, else ''."""
+        if not self.uncertain:
+            return ""
+        return (
+            f"which names the kept-out cells define is uncertain ({self.uncertain}), so "
+            "every variable no readable cell defines is kept out"
+        )
+
+
+def kept_out_names(kept_out: Iterable[str], readable: Iterable[str]) -> KeptNames:
+    """The names ``kept_out`` sources write (a readable source binding one too does not
+    let it back in: which ran last is not known), and those they import that no
+    ``readable`` source binds."""
+    written: set[str] = set()
+    imported: set[str] = set()
+    uncertain = ""
     for source in kept_out:
-        names |= bound_names(source)
-    if not names:
-        return frozenset()
+        found = cell_bindings(source)
+        written |= found.assigned
+        imported |= found.imported
+        uncertain = uncertain or found.unknown
+    if not written and not imported and not uncertain:
+        return KeptNames()
+    readable_names: set[str] = set()
     for source in readable:
-        names -= bound_names(source)
-    return frozenset(names)
+        readable_names |= cell_bindings(source).names
+    return KeptNames(
+        frozenset(written | (imported - readable_names)), frozenset(readable_names), uncertain
+    )
 
 
 def _sources(values: list[Any]) -> tuple[str, ...]:
@@ -159,6 +344,6 @@ class LiveCells:
             return None
         return cls(_sources(kept), _sources(readable))
 
-    def names(self) -> frozenset[str]:
-        """The names bound only by the kept-out cells."""
+    def names(self) -> KeptNames:
+        """The names the kept-out cells keep out (:func:`kept_out_names`)."""
         return kept_out_names(self.kept_out, self.readable)
