@@ -10,7 +10,7 @@ import type { Cell, ICodeCellModel } from "@jupyterlab/cells";
 import type * as nbformat from "@jupyterlab/nbformat";
 import type { NotebookPanel } from "@jupyterlab/notebook";
 import { ERROR_RULES } from "./error-rules.generated";
-import { withCellLines } from "./errortext";
+import { trimSpace, withCellLines } from "./errortext";
 import { RUN_CODE } from "./grouperror";
 import { isPrivate, keptOut } from "./privatecells";
 import { cellOutputs } from "./prompts";
@@ -43,7 +43,7 @@ const FRAME_HEADER = new RegExp(ERROR_RULES.frameHeader);
 const LIB_PATH = new RegExp(ERROR_RULES.libPath);
 
 function isUserFrame(block: string): boolean {
-  const head = block.trimStart().split("\n", 1)[0];
+  const head = trimSpace(block, true, false).split("\n", 1)[0];
   if (USER_FRAME.test(head) || head.includes("/ipykernel_")) return true;
   return head.startsWith("File ") && !LIB_PATH.test(head);
 }
@@ -113,7 +113,7 @@ function collapseCycles(frames: TbFrame[]): TbFrame[] {
     const last = block[block.length - 1];
     const note = `\n… the ${bestPeriod} frames above repeated ${bestRepeats.toLocaleString("en-US")} more times`;
     const n = bestPeriod * bestRepeats + (last.n ?? 1);
-    out.push(...block.slice(0, -1), { text: `${last.text.trimEnd()}${note}`, user: last.user, n });
+    out.push(...block.slice(0, -1), { text: `${trimSpace(last.text, false)}${note}`, user: last.user, n });
     i += bestPeriod * (bestRepeats + 1);
   }
   return out;
@@ -143,7 +143,7 @@ export function reduceTraceback(
   const links: string[] = [];
   for (const raw of lines) {
     const block = stripAnsi(String(raw));
-    const head = block.trim();
+    const head = trimSpace(block);
     if (!head || /^-+$/.test(head) || head.includes("Traceback (most recent call last)")) continue;
     const marker = CHAIN_MARKERS.find((m) => head.includes(m));
     if (marker) {
@@ -194,12 +194,12 @@ function reduceFrames(all: TbFrame[], finalLine: string, max: number): string {
   for (const i of keep) {
     const skipped = count(prev + 1, i);
     if (skipped > 0) parts.push([`… ${skipped} library frame${skipped > 1 ? "s" : ""} omitted`, skipped]);
-    parts.push([clipEnd(frames[i].text.trimEnd(), ERROR_RULES.limits.frameChars), frames[i].n ?? 1]);
+    parts.push([clipEnd(trimSpace(frames[i].text, false), ERROR_RULES.limits.frameChars), frames[i].n ?? 1]);
     prev = i;
   }
   const after = count(prev + 1, frames.length);
   if (after > 0) parts.push([`… ${after} library frame${after > 1 ? "s" : ""} omitted`, after]);
-  const final = clipEnd(finalLine.trim(), ERROR_RULES.limits.messageChars);
+  const final = clipEnd(trimSpace(finalLine), ERROR_RULES.limits.messageChars);
   let text = [...parts.map((p) => p[0]), final].join("\n");
   let gap = -1;
   let dropped = 0;
@@ -305,7 +305,7 @@ const PYTHON_TRACEBACK = new RegExp(ERROR_RULES.pythonTraceback);
  * when it does not say it. Mirrors `kernel.notebook_file.error_text`.
  */
 export function errorText(lines: readonly string[], ename: string, evalue: string, max: number): string {
-  const plain = stripAnsi(lines.join("\n")).trim();
+  const plain = trimSpace(stripAnsi(lines.join("\n")));
   if (RUN_CODE.test(plain)) return printedTraceback(plain, max);
   const reduced = reduceTraceback(lines, ename, evalue, max);
   if (!plain || PYTHON_TRACEBACK.test(plain) || reduced.includes(plain)) return reduced;

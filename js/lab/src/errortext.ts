@@ -18,3 +18,16 @@ export function withCellLines(text: string): string {
     message ? `(line ${message})` : `Cell, line ${frame ?? warning}`,
   );
 }
+
+// What a traceback's blocks, frames and final line are trimmed of: the kernel's set
+// (context_policy/error_rules.py), not JavaScript's trim (Python's differs from it).
+const TRIM = new Set<string>(ERROR_RULES.trimSpace);
+
+/** `text` without the table's white space at its start (`start`) and end (`end`). */
+export function trimSpace(text: string, start = true, end = true): string {
+  let from = 0;
+  let to = text.length;
+  if (start) while (from < to && TRIM.has(text[from])) from++;
+  if (end) while (to > from && TRIM.has(text[to - 1])) to--;
+  return text.slice(from, to);
+}

@@ -1,6 +1,7 @@
 """The one table of patterns that read an error or an output for the model, shared by
 Python (``errors.py``, ``kernel/notebook_file.py``) and TypeScript (``js/lab/src/cells.ts``,
-``errortext.ts``, ``redactnames.ts``'s ``stripAnsi``).
+``errortext.ts``, ``redactnames.ts``'s ``stripAnsi``), with the white space a traceback
+is trimmed of.
 
 Plain data, as in ``rules.py`` and ``kernel/uncaught_rules.py``: regular expressions that
 Python's ``re`` and JavaScript's ``RegExp`` read the same way: explicit classes (``\\w``,
@@ -67,6 +68,15 @@ CUT_BOUNDARY = r"[^A-Za-z0-9_\-+/=.~%]"
 # Where a tail cut goes forward to when no boundary is near: white space (JavaScript's
 # ``\s``, spelt out).
 CUT_SPACE = r"[ \t\n\v\f\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+# What a traceback's blocks, frames and final line are trimmed of, as characters (a
+# trim, not a pattern: a pattern anchored at a text's end backtracks over every run of
+# space): what either language's own trim takes (Python's ``str.strip`` also takes
+# \x1c-\x1f and \x85, JavaScript's ``trim`` also U+FEFF), so both trim alike.
+TRIM_SPACE = (
+    " \t\n\v\f\r\x1c\x1d\x1e\x1f\x85\xa0\u1680"
+    + "".join(chr(c) for c in range(0x2000, 0x200B))
+    + "\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
 # Embedded images and other base64 payloads: a data URI's payload (group 1 its head), or
 # a long unbroken run (anchored at the run's start, so many 399-char runs cost linear
 # time; the readers keep one only when it mixes capitals, small letters and digits).
@@ -98,6 +108,7 @@ def rules_dict() -> dict[str, Any]:
         "chainMarkers": list(CHAIN_MARKERS),
         "cutBoundary": CUT_BOUNDARY,
         "cutSpace": CUT_SPACE,
+        "trimSpace": TRIM_SPACE,
         "dataUri": DATA_URI,
         "base64Run": BASE64_RUN,
         "limits": LIMITS,

@@ -43,10 +43,12 @@ class Frame:
 _USER_HEADER = lazy_compile(rules.USER_HEADER)
 _FRAME_HEADER = lazy_compile(rules.FRAME_HEADER)
 _LIB_PATH = lazy_compile(rules.LIB_PATH)
+# What a block, a frame and the final line are trimmed of (the sidebar's trimSpace).
+_TRIM = rules.TRIM_SPACE
 
 
 def _is_user_block(block: str) -> bool:
-    head = block.lstrip().split("\n", 1)[0]
+    head = block.lstrip(_TRIM).split("\n", 1)[0]
     if _USER_HEADER.match(head) or "/ipykernel_" in head:
         return True
     return head.startswith("File ") and not _LIB_PATH.search(head)
@@ -120,7 +122,7 @@ def collapse_cycles(frames: list[Frame]) -> list[Frame]:
         block_frames = frames[i : i + best_period]
         last = block_frames[-1]
         note = f"\n… the {best_period} frames above repeated {best_repeats:,} more times"
-        told = Frame(last.text.rstrip() + note, last.user, last.n + best_period * best_repeats)
+        told = Frame(last.text.rstrip(_TRIM) + note, last.user, last.n + best_period * best_repeats)
         out += [*block_frames[:-1], told]
         i += best_period * (best_repeats + 1)
     return out
@@ -145,12 +147,12 @@ def reduce_frames(frames: list[Frame], final: str, limit: int = MAX_TRACEBACK_CH
             parts.append(
                 (f"… {skipped} library frame{'s' if skipped > 1 else ''} omitted", skipped)
             )
-        parts.append((_clip(frames[i].text.rstrip(), _FRAME_CHARS), frames[i].n))
+        parts.append((_clip(frames[i].text.rstrip(_TRIM), _FRAME_CHARS), frames[i].n))
         prev = i
     after = sum(f.n for f in frames[prev + 1 :])
     if after:
         parts.append((f"… {after} library frame{'s' if after > 1 else ''} omitted", after))
-    final = _clip(final.strip(), MAX_MESSAGE_CHARS)
+    final = _clip(final.strip(_TRIM), MAX_MESSAGE_CHARS)
     text = "\n".join([*(p[0] for p in parts), final])
     dropped = 0
     while len(text) > limit and len(parts) > 2:
@@ -198,7 +200,7 @@ def reduce_formatted_traceback(lines: Iterable[str], ename: str = "", evalue: st
     cause = ""
     links: list[tuple[str, str]] = []
     for block in blocks:
-        head = block.strip()
+        head = block.strip(_TRIM)
         if not head or set(head) <= {"-"} or "Traceback (most recent call last)" in head:
             continue
         marker = next((m for m in _CHAIN_MARKERS if m in head), None)

@@ -197,7 +197,7 @@ def error_text(traceback: list[str], ename: str, evalue: str) -> str:
     kernel (R, Julia, JavaScript) saves a shape that reduction does not know: it is kept,
     head and tail, with the ``ename: evalue`` line when it does not say it.
     """
-    plain = strip_ansi("\n".join(traceback)).strip()
+    plain = strip_ansi("\n".join(traceback)).strip(rules.TRIM_SPACE)
     if RUN_CODE.search(plain):
         # Python's print of an uncaught ExceptionGroup (see .uncaught_group).
         return _head_tail(with_cell_lines(printed_traceback(plain)), MAX_TRACEBACK_CHARS)
