@@ -12,18 +12,38 @@ export interface HistoryHost {
   announce(text: string): void;
 }
 
-function when(iso: string): string {
+/** A titled row's start: today's time, another day's date; with the time (`fine` 1), to
+ * the second (`fine` 2), when rows it would look like need it (see {@link dateLabels}). */
+function when(iso: string, fine = 0, now = new Date()): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return "";
-  const now = new Date();
   const sameDay = d.toDateString() === now.toDateString();
-  return sameDay
-    ? d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" })
-    : d.toLocaleDateString(undefined, {
-        month: "short",
-        day: "numeric",
-        year: d.getFullYear() === now.getFullYear() ? undefined : "numeric",
-      });
+  const time = { hour: "2-digit", minute: "2-digit", second: fine > 1 ? "2-digit" : undefined } as const;
+  if (sameDay) return d.toLocaleTimeString(undefined, time);
+  return d.toLocaleString(undefined, {
+    month: "short",
+    day: "numeric",
+    year: d.getFullYear() === now.getFullYear() ? undefined : "numeric",
+    ...(fine > 0 ? time : {}),
+  });
+}
+
+/**
+ * The start each titled row shows, as fine as it takes to tell it from the other rows:
+ * the date or today's time, then the time, then the second. Two conversations started in
+ * one minute (a question asked again, or two alike) showed the same row but on hover.
+ */
+export function dateLabels(isos: readonly string[], now = new Date()): string[] {
+  const fine = isos.map(() => 0);
+  for (let level = 1; level <= 2; level++) {
+    const seen = new Map<string, number>();
+    const labels = isos.map((iso, i) => when(iso, fine[i], now));
+    for (const label of labels) seen.set(label, (seen.get(label) ?? 0) + 1);
+    labels.forEach((label, i) => {
+      if (label && (seen.get(label) ?? 0) > 1) fine[i] = level;
+    });
+  }
+  return isos.map((iso, i) => when(iso, fine[i], now));
 }
 
 /**
@@ -135,6 +155,7 @@ export class HistoryPanel {
       if (this.paths.size !== known) this.renameNotebooks();
       for (const t of page.data) this.list.appendChild(this.row(t));
       this.numberUntitled();
+      this.dateTitled();
       this.after = page.has_more ? (page.after ?? null) : null;
       this.more.hidden = !this.after;
       this.status.textContent = this.list.childElementCount
@@ -181,8 +202,21 @@ export class HistoryPanel {
     }
   }
 
+  /** Titled rows' starts, each as fine as tells it from the others' ({@link dateLabels}). */
+  private dateTitled(): void {
+    const dates = [...this.list.querySelectorAll<HTMLElement>(":scope > .jck-history-row .jck-history-date")];
+    const rows = dates.map((el) => el.closest<HTMLElement>(".jck-history-row"));
+    const labels = dateLabels(rows.map((li) => li?.dataset.started ?? ""));
+    dates.forEach((el, i) => {
+      const li = rows[i];
+      if (li) li.dataset.when = labels[i];
+      if (el.textContent !== labels[i]) el.textContent = labels[i];
+    });
+  }
+
   private row(t: ThreadMetadata): HTMLElement {
     const li = h("li", { class: "jck-history-row" });
+    li.dataset.started = t.created_at;
     const title = (): string => plainTitle(t.title) || li.dataset.name || untitled(t.created_at);
     const tip = (name: string): string => rowTooltip(name, t.notebook, t.created_at);
     // What shows the name now (a row being renamed or asked about shows it when back).
@@ -217,7 +251,7 @@ export class HistoryPanel {
               )
             : null,
           // An untitled row's title says when already.
-          plainTitle(t.title) ? h("span", { class: "jck-history-date" }, when(t.created_at)) : null,
+          plainTitle(t.title) ? h("span", { class: "jck-history-date" }, li.dataset.when ?? when(t.created_at)) : null,
         ],
         () => {
           this.host.open(t.id);

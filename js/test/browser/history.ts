@@ -124,7 +124,8 @@ for (const [how, end, asked] of [
 }
 
 test("history in a narrow sidebar: each title has a line of its own (its date under it)", opts, async () => {
-  const { page, errors } = await open("theme=light", 300);
+  // Two of one title started in one minute: their dates tell them apart at a glance.
+  const { page, errors } = await open("theme=light&sameminute=1", 300);
   await page.getByRole("button", { name: "Conversation history" }).click();
   await page.waitForSelector(".jck-history-row");
   const rows = await page.evaluate(() =>
@@ -140,6 +141,9 @@ test("history in a narrow sidebar: each title has a line of its own (its date un
     }),
   );
   assert.equal(rows.length, 2);
+  const dates = await page.locator(".jck-history-date").allInnerTexts();
+  assert.equal(dates.length, 2);
+  assert.notEqual(dates[0], dates[1], JSON.stringify(dates));
   for (const row of rows) {
     assert.ok(row.dateBelow, JSON.stringify(row));
     assert.ok(row.titleWidth >= row.rowWidth - 16, JSON.stringify(row)); // all but the padding

@@ -146,16 +146,19 @@ const transport: Transport = {
                     has_more: true,
                     after: "p1",
                   }
-              : q.get("nbname")
-                ? // nbname=1: the rows' notebooks, one named with a bidi override and a zero-width space.
-                  {
-                    ...threadsJson,
-                    data: threadsJson.data.map((t, i) => ({
-                      ...t,
-                      notebook: i ? "a.ipynb" : "x\u202egnp.ipynb\u200b",
-                    })),
-                  }
-                : threadsJson,
+              : q.get("sameminute")
+                ? // sameminute=1: two conversations of one title started in one minute.
+                  { ...threadsJson, data: threadsJson.data.map((t) => ({ ...t, title: "Loading data" })) }
+                : q.get("nbname")
+                  ? // nbname=1: the rows' notebooks, one named with a bidi override and a zero-width space.
+                    {
+                      ...threadsJson,
+                      data: threadsJson.data.map((t, i) => ({
+                        ...t,
+                        notebook: i ? "a.ipynb" : "x\u202egnp.ipynb\u200b",
+                      })),
+                    }
+                  : threadsJson,
         );
       case "threads.get_by_id":
         return json(threadJson);
