@@ -49,6 +49,11 @@
  *       null when no notebook holds `fromEl`. The widget sends them
  *       with its variables tools: the kernel does not describe the variables only
  *       kept-out cells define.
+ *   files(fromEl, query) → Promise<ContextRef[]>
+ *       the files under the server's root whose path starts as `query` (typed after
+ *       `@`: `data/sa`), each a mention read when the message is sent, through the
+ *       context policy (a notebook open there is read as open). The widget offers
+ *       them beside its kernel's variables.
  *   keptOutCells(fromEl) → number[]
  *       the 0-based indexes of the kept-out cells of the notebook holding `fromEl`
  *       (none when no notebook holds it): the widget tells the server with each request,
@@ -110,6 +115,7 @@ export interface ChatkitBridge {
   watchContext?(fromEl: HTMLElement, onChange: (context: NotebookContext) => void): () => void;
   showCell?(fromEl: HTMLElement, index: number): void;
   liveCells?(fromEl: HTMLElement): { kept_out: string[]; readable: string[] } | null;
+  files?(fromEl: HTMLElement, query: string): Promise<ContextRef[]>;
   keptOutCells?(fromEl: HTMLElement): number[];
   agent?(fromEl: HTMLElement): AgentHost | null;
 }

@@ -50,6 +50,7 @@ import { passAppShortcut } from "./ui/appkeys";
 import { jupyterUpload } from "./ui/attachments";
 import { type ChatHandle, createChat, type ModelChoice } from "./ui/chat";
 import "./ui/styles.css";
+import { toolMentions, withFiles } from "./ui/mentions";
 
 interface ChatModel {
   base_url: string;
@@ -433,9 +434,15 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
   // output view, a view that is (the code goes below the widget's own cell all the same).
   const cellEl = (): HTMLElement => (el.closest(".jp-Notebook") ? el : shared.notebookEl());
   el.textContent = "";
+  // `@data/sales.csv`: files as the extension reads them (the context policy), beside the
+  // kernel's variables.
+  const bridgeFiles = getBridge()?.files
+    ? (query: string) => getBridge()?.files?.(cellEl(), query) ?? Promise.resolve([])
+    : null;
   const chat: ChatHandle = createChat(el, {
     transport: shared.transport,
     clientTools: shared.clientTools,
+    mentions: withFiles(toolMentions(shared.clientTools), bridgeFiles),
     session,
     compact: true,
     title: model.get("title") || undefined,

@@ -376,6 +376,12 @@ def test_the_widget_grows_with_its_content_and_names_its_model(
         " && !document.activeElement.closest('.jck-chat')"
     )
     assert lab_page.notebook_js("return nb.content.mode;") == "command"
+    # `@` in the widget offers files under the server's root beside the kernel's
+    # variables (the extension lists them and reads one through the context policy).
+    box.press_sequentially("@widget.")
+    chat.locator(".jck-complete-item", has_text="widget.ipynb").wait_for(state="visible")
+    screenshot(page, "widget-file-mention")
+    box.press("Escape")
 
 
 def test_insert_and_run_brings_the_output_into_view(

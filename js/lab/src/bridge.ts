@@ -5,7 +5,7 @@
  * checked here.
  */
 
-import type { INotebookTracker } from "@jupyterlab/notebook";
+import type { INotebookTracker, NotebookPanel } from "@jupyterlab/notebook";
 import { type BridgeRunTool, type ChatkitBridge, cellPosition } from "../../src/bridge";
 import { CLIENT_TOOLS } from "../../src/protocol";
 import { insertCode } from "./edits";
@@ -17,6 +17,7 @@ import { keptOutIndexes, liveCells } from "./privatecells";
 // at JupyterLab's start (see notebookops.ts).
 const ops = () => import("./notebookops");
 const kernelOps = () => import("./kernel");
+const mentionOps = () => import("./mentions");
 
 /** The tools the kernel answers (`runs_in: "kernel"`): variables. */
 const KERNEL_TOOLS = new Set<string>(CLIENT_TOOLS.filter((t) => t.runs_in === "kernel").map((t) => t.name));
@@ -73,6 +74,19 @@ export function createBridge(tracker: INotebookTracker): ChatkitBridge {
     showCell(fromEl, index) {
       if (!(fromEl instanceof Element) || !Number.isInteger(index)) return;
       void ops().then(({ showCell }) => showCell(panelHolding(tracker, fromEl), index));
+    },
+    async files(fromEl, query) {
+      if (!(fromEl instanceof Element) || typeof query !== "string") return [];
+      const { fileMentions } = await mentionOps();
+      // A notebook open here is read as open (its tags not saved yet too).
+      const open = (path: string) => {
+        let found: NotebookPanel | null = null;
+        tracker.forEach((p) => {
+          if (!found && !p.isDisposed && p.context.localPath === path) found = p;
+        });
+        return found;
+      };
+      return fileMentions(query, open);
     },
     liveCells(fromEl) {
       const panel = fromEl instanceof Element ? panelHolding(tracker, fromEl) : null;

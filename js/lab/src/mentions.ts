@@ -218,18 +218,27 @@ export function labMentions(link: NotebookLink): MentionSource {
           if (v.name.startsWith(query)) out.push(variableRef(panel, v.name, v.type));
         }
       }
-      const slash = query.lastIndexOf("/");
-      const dir = slash >= 0 ? query.slice(0, slash) : "";
-      const prefix = query.slice(slash + 1);
-      const listing = await contents(dir, "content=1").catch(() => null);
-      const entries = Array.isArray(listing?.content) ? (listing.content as ContentsEntry[]) : [];
-      for (const entry of entries) {
-        if (entry.type === "directory" || entry.name.startsWith(".") || !entry.name.startsWith(prefix)) continue;
-        out.push(fileRef(entry, (path) => link.openNotebook?.(path) ?? null));
-      }
+      out.push(...(await fileMentions(query, (path) => link.openNotebook?.(path) ?? null)));
       return out;
     },
   };
+}
+
+/**
+ * The files under the server's root matching `query` typed after `@` (`data/sa`), each
+ * read when the message is sent through the context policy (`readFile`; a notebook
+ * `open` finds open is read as open). The sidebar's mentions and, through the bridge,
+ * the `%chat` widget's.
+ */
+export async function fileMentions(query: string, open: (path: string) => OpenNotebook | null): Promise<ContextRef[]> {
+  const slash = query.lastIndexOf("/");
+  const dir = slash >= 0 ? query.slice(0, slash) : "";
+  const prefix = query.slice(slash + 1);
+  const listing = await contents(dir, "content=1").catch(() => null);
+  const entries = Array.isArray(listing?.content) ? (listing.content as ContentsEntry[]) : [];
+  return entries
+    .filter((e) => e.type !== "directory" && !e.name.startsWith(".") && e.name.startsWith(prefix))
+    .map((e) => fileRef(e, open));
 }
 
 /** The command's message, then the person's own words after it (`/fix use polars`). */

@@ -397,3 +397,24 @@ export function toolMentions(tools: Record<string, ToolHandler>): MentionSource 
     },
   };
 }
+
+/**
+ * `source`'s mentions, and after `@` the files `files` lists for what is typed (a host
+ * that can read files through the context policy: the `%chat` widget's, through the
+ * JupyterLab extension's bridge). A failing listing offers no file.
+ */
+export function withFiles(
+  source: MentionSource,
+  files: ((query: string) => Promise<ContextRef[]>) | null,
+): MentionSource {
+  if (!files) return source;
+  return {
+    async complete(query, trigger) {
+      const [own, listed] = await Promise.all([
+        source.complete(query, trigger),
+        trigger === "@" ? files(query).catch(() => []) : Promise.resolve([]),
+      ]);
+      return [...own, ...(Array.isArray(listed) ? listed : [])];
+    },
+  };
+}
