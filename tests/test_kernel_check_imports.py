@@ -66,6 +66,7 @@ LAZY_PATTERNS = (
     "context_policy/escaped_lines.py",
     "context_policy/values.py",
     "context_policy/tables.py",
+    "context_policy/html_tables.py",
     "context_policy/loose.py",
     "context_policy/names.py",
     "context_policy/heredoc.py",

@@ -30,6 +30,7 @@ from .errors import strip_ansi
 from .escaped_lines import read_escaped_lines, read_listed_lines
 from .folded import folded
 from .heredoc import heredoc_bodies
+from .html_tables import hide_html_tables
 from .lazy_patterns import any_of, lazy_compile
 from .loose import LooseRedaction
 from .manifests import hide_secret_manifests
@@ -288,7 +289,7 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
         if named and "└" in value:
             value = hide_annotated_values(value, self._hide_cell, self._hide_random_cell)
         if named and ("<tr" in lower or "<th" in lower):
-            value = self._html_tables(value)
+            value = hide_html_tables(value, self._hide_cell, self._hide_random_cell)
         if named and "\\n" in value and not self._nested:
             # A frame, a YAML block or a CSV in one string of a JSON text or a repr: its
             # lines, read as lines (one level: not inside such a string again).

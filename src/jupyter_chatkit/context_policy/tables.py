@@ -1,7 +1,7 @@
 """Tables printed as text, where a header names a secret column: CSV/TSV, Markdown,
-polars boxes, pandas' aligned repr and Series, HTML tables, key/value rows and YAML
-blocks under a secret-named key. A mixin of :class:`.redact.Redactor` (it counts what it
-hides in ``count``)."""
+polars boxes, pandas' aligned repr and Series, key/value rows and YAML blocks under a
+secret-named key (HTML tables: html_tables.py). A mixin of :class:`.redact.Redactor` (it
+counts what it hides in ``count``)."""
 
 from __future__ import annotations
 
@@ -36,7 +36,6 @@ _YAML_KEY = lazy_compile(
 )
 _SPLIT_WIDE = lazy_compile(r"(\s{2,})")
 _WHITESPACE = lazy_compile(r"\s")
-_HTML_TOKEN = lazy_compile(rules.HTML_TOKEN)
 _SPLIT_COLUMNS = lazy_compile(rules.SPLIT_COLUMNS)
 _SPLIT_DATA = lazy_compile(rules.SPLIT_DATA)
 _NEXT_ROW = lazy_compile(r"\s*(?:,\s*)?" + rules.LIST_ROW)
@@ -114,7 +113,7 @@ def _padded(parts: list[str]) -> bool:
     )
 
 
-def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
+def apply_edits(text: str, edits: list[tuple[int, int, str]]) -> str:
     """``text`` with each (start, end, new) span replaced (spans do not overlap)."""
     if not edits:
         return text
@@ -142,66 +141,6 @@ class TableRedaction:
     count: int
 
     # -- tables in text ----------------------------------------------------------------
-
-    def _html_tables(self, text: str) -> str:
-        """Cells of secret-named columns (and key/value rows) of HTML tables hidden."""
-        rows: list[list[re.Match[str]]] = []
-        row: list[re.Match[str]] = []
-        inside = False  # within <tr> … </tr>: a newline does not end the row
-        for token in _HTML_TOKEN.finditer(text):
-            if token.group(3) is not None:
-                row.append(token)
-                continue
-            tag = token.group(2)
-            if tag is None and inside:
-                continue  # a newline inside <tr>
-            if row:
-                rows.append(row)
-                row = []
-            if tag == "tr":
-                inside = not token.group(1)
-            elif tag is not None:
-                inside = False
-                if tag == "table" and token.group(1):
-                    rows.append([])  # a table's header applies to its own rows only
-        if row:
-            rows.append(row)
-        edits: list[tuple[int, int, str]] = []
-        secret: set[int] = set()
-        words: set[int] = set()  # columns named ``token``: a text's words
-        keyish: set[int] = set()  # columns named ``Key``, ``salt``: random cells only
-        for cells in rows:
-            if not cells:
-                secret, keyish = set(), set()
-                continue
-            names = [c.group(4).strip() for c in cells]
-            if all(c.group(3).startswith("<th") for c in cells):
-                named = {k for k, n in enumerate(names) if n and is_secret_name(n)}
-                loose = {
-                    k for k, n in enumerate(names) if n and k not in named and is_keyish_name(n)
-                }
-                if named or loose:
-                    secret, keyish = named, loose
-                    words = {k for k in secret if _is_vocab(names[k])}
-                    continue
-            for k, cell in enumerate(cells):
-                if k in keyish and names[k]:
-                    new = self._hide_random_cell(cell.group(4))
-                    if new != cell.group(4):
-                        edits.append((cell.start(4), cell.end(4), new))
-            hide = set(secret)
-            filled = [k for k, n in enumerate(names) if n]
-            pair = len(filled) == 2 and is_secret_name(names[filled[0]])
-            if pair:
-                hide.add(filled[1])  # <th>password</th><td>x</td>
-            for k in hide:
-                if k < len(cells) and names[k]:
-                    cell = cells[k]
-                    vocab = k in words or (pair and k == filled[1] and _is_vocab(names[filled[0]]))
-                    new = self._hide_cell(cell.group(4), vocab)
-                    if new != cell.group(4):
-                        edits.append((cell.start(4), cell.end(4), new))
-        return _apply(text, edits)
 
     def _positional_rows(self, text: str) -> str:
         """Values by position under names said elsewhere: ``to_json(orient="split")``
@@ -234,7 +173,7 @@ class TableRedaction:
                             found.group(1), found.start(1), positions, len(names), vocab
                         )
                 start = dtype.end()
-        return _apply(text, edits)
+        return apply_edits(text, edits)
 
     def _row_edits(
         self,
