@@ -13,7 +13,8 @@ Rules every method follows:
   for the lock instead of failing to upgrade a read lock (see :class:`.engine.Writer`).
 
 A thread's turn (one at a time per thread, across processes) is held through the
-methods of :class:`.held_turns.HeldTurns`.
+methods of :class:`.held_turns.HeldTurns`; attachments' metadata is kept by those of
+:class:`.attachment_metadata.AttachmentMetadata`.
 """
 
 from __future__ import annotations
@@ -24,14 +25,10 @@ from uuid import uuid4
 
 from chatkit.store import NotFoundError, Store, StoreItemType, default_generate_id
 from chatkit.types import (
-    Attachment,
     FeedbackKind,
     Page,
     ThreadItem,
     ThreadMetadata,
-)
-from sqlalchemy import (
-    delete,
 )
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
@@ -39,13 +36,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ..protocol import RequestContext
 from . import codec
+from .attachment_metadata import AttachmentMetadata
 from .attachments import DEFAULT_MAX_ATTACHMENT_BYTES, SQLAttachmentStore
 from .engine import (
     Dialect,
     PoolOptions,
     Writer,
     create_engine_for,
-    dialect_insert,
     dialect_of,
     resolve_url,
     use_wal,
@@ -69,12 +66,10 @@ from .paging import (
     thread_position,
 )
 from .schema import (
-    attachments,
     now_us,
     to_us,
 )
 from .statements import (
-    ATTACHMENT_BY_ID,
     ITEM_BY_ID,
     THREAD_BY_ID,
     item_upsert,
@@ -133,7 +128,7 @@ async def open_store(
     return store
 
 
-class SQLStore(HeldTurns, Store[RequestContext]):
+class SQLStore(HeldTurns, AttachmentMetadata, Store[RequestContext]):
     """ChatKit ``Store`` on an async SQLAlchemy engine whose schema is migrated.
 
     Use :func:`open_store` to get one. :attr:`attachments` is the matching
@@ -539,67 +534,3 @@ class SQLStore(HeldTurns, Store[RequestContext]):
         """Feedback on this user's thread: item id to ``"positive"`` or ``"negative"``."""
         user_id = context.user_id
         return await self._hop.read(lambda conn: read_feedback(conn, thread_id, user_id))
-
-    # attachment metadata (ChatKit's Store half; bytes live in SQLAttachmentStore) ------
-
-    async def save_attachment(self, attachment: Attachment, context: RequestContext) -> None:
-        """Upsert this user's attachment metadata; its thread, if set, must be theirs."""
-        stamp = now_us()
-        stmt = dialect_insert(self._dialect, attachments).values(
-            id=attachment.id,
-            user_id=context.user_id,
-            thread_id=attachment.thread_id,
-            name=attachment.name,
-            mime_type=attachment.mime_type,
-            declared_size=None,
-            payload=codec.dump_attachment(attachment),
-            data=None,
-            created_us=stamp,
-        )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[attachments.c.id],
-            set_={
-                "thread_id": stmt.excluded.thread_id,
-                "name": stmt.excluded.name,
-                "mime_type": stmt.excluded.mime_type,
-                "payload": stmt.excluded.payload,
-            },
-            where=attachments.c.user_id == context.user_id,
-        )
-        user_id = context.user_id
-
-        def write(conn: Connection) -> int:
-            if attachment.thread_id is not None:
-                touch_thread(conn, attachment.thread_id, user_id)
-            return int(conn.execute(stmt).rowcount)
-
-        try:
-            rowcount = await self._hop.write(write)
-        except IntegrityError:
-            raise thread_not_found(attachment.thread_id or "") from None
-        if rowcount == 0:
-            raise NotFoundError(f"attachment {attachment.id} not found")
-
-    async def load_attachment(self, attachment_id: str, context: RequestContext) -> Attachment:
-        """This user's attachment metadata."""
-        params = {"attachment_id": attachment_id, "user_id": context.user_id}
-        row = await self._hop.read(
-            lambda conn: conn.execute(ATTACHMENT_BY_ID, params).one_or_none()
-        )
-        attachment = (
-            None if row is None else codec.load_attachment(row.payload, attachment_id=attachment_id)
-        )
-        if attachment is None:
-            raise NotFoundError(f"attachment {attachment_id} not found")
-        return attachment
-
-    async def delete_attachment(self, attachment_id: str, context: RequestContext) -> None:
-        """Delete this user's attachment row if it is still there.
-
-        Idempotent on purpose: ChatKit's server calls ``AttachmentStore.delete_attachment``
-        (which has already removed the row and reports unknown ids) and then this.
-        """
-        stmt = delete(attachments).where(
-            attachments.c.id == attachment_id, attachments.c.user_id == context.user_id
-        )
-        await self._hop.write(lambda conn: conn.execute(stmt))
