@@ -318,3 +318,45 @@ async def test_no_error_read_names_the_cells_kept_out_rather_than_asking_to_run_
     history[-1]["output"] = json.dumps(cells)
     out = await run(tools.agent(), history, tools)
     assert "cell 2" not in said(out)
+
+
+@pytest.mark.asyncio
+async def test_asked_about_one_cell_it_answers_about_that_cell_and_no_other() -> None:
+    """Cell 2 failed, cell 3 is kept out: asked about cell 3, the answer says it cannot
+    see it (it explained cell 2's error); asked about cell 1, no other cell's error."""
+    tb = "Cell In[2], line 1\n----> 1 print(lenth)\n\nNameError: name 'lenth' is not defined"
+    failed = {"output_type": "error", "ename": "NameError", "evalue": "name 'lenth' is not defined"}
+    cells = {
+        "from": "notebook",
+        "cells": [
+            {"index": 0, "cell_type": "code", "source": "x = 1", "outputs": []},
+            {
+                "index": 1,
+                "cell_type": "code",
+                "source": "print(lenth)",
+                "outputs": [{**failed, "text": tb}],
+            },
+            {"index": 2, "cell_type": "code", "kept_out": "The person kept this cell out."},
+        ],
+    }
+
+    async def answer(question: str) -> tuple[Tools, str]:
+        history = [
+            {"role": "user", "content": question},
+            {"type": "function_call", "call_id": "c1", "name": "get_notebook_cells"},
+            {"type": "function_call_output", "call_id": "c1", "output": json.dumps(cells)},
+        ]
+        history[1]["arguments"] = ""
+        tools = with_namespace({"length": 1})
+        out = await run(tools.agent(), history, tools)
+        return tools, said(out)
+
+    tools, text = await answer("why does cell 3 fail?")
+    assert "NameError" not in text and "cell 3" in text
+    assert not [c for c in tools.calls if c[0] == "propose_code"]
+    tools, text = await answer("why does cell 1 fail?")
+    assert "NameError" not in text
+    assert not [c for c in tools.calls if c[0] == "propose_code"]
+    # The cell that failed is still explained when asked about.
+    tools, text = await answer("why does cell 2 fail?")
+    assert "NameError" in text

@@ -114,6 +114,23 @@ def _no_error(read: list[Any]) -> str:
     )
 
 
+def _named_cell(question: str) -> int | None:
+    """The one cell a question names ("why does cell 3 fail?", "@cell 3"), 1-based."""
+    named = {int(n) for n in _CELL_NUMBER.findall(question)}
+    return named.pop() if len(named) == 1 else None
+
+
+def _no_error_in(cell: int, read: list[Any]) -> str:
+    """What is said when the cell asked about holds no error read (kept out: it is not
+    read at all), rather than another cell's error."""
+    if cell - 1 in _kept_out_indices(read):
+        return (
+            f"You kept cell {cell} out of what the assistant reads: I cannot see it or its "
+            "error. To ask about it, choose Let the Assistant Read on it first."
+        )
+    return _no_error(read)
+
+
 def _kept_out_indices(value: Any) -> list[int]:
     """The 0-based indices of the cells marked ``kept_out`` in tool results."""
     if isinstance(value, list):
@@ -217,6 +234,8 @@ _FIX_WORDS = re.compile(
     r"\b(errors?|traceback|exception|wrong|fail|fix|crash|broken)", re.IGNORECASE
 )
 _THIS_CELL = _INTENTS[0][0]
+# A cell named by its number (1-based, as the sidebar names cells): "cell 3", "@cell 3".
+_CELL_NUMBER = re.compile(r"\bcell\s*#?\s*([0-9]{1,6})\b", re.IGNORECASE)
 
 
 def _fix_plan(items: list[Mapping[str, Any]], tools: set[str], hint: str) -> list[Any] | None:
@@ -235,12 +254,28 @@ def _fix_plan(items: list[Mapping[str, Any]], tools: set[str], hint: str) -> lis
     read = [_decode_parts(i.get("content")) for i in items[group : asked + 1]]
     read += [_decode(i.get("output")) for i in turn if i.get("type") == "function_call_output"]
     errors = [e for value in read for e in find_errors(value)]
+    # Asked about one cell: its error only, never another cell's (one kept out is not read).
+    cell = _named_cell(question)
+    if cell is not None:
+        # (Cells read from the kernel's history, with no place in a notebook, go by
+        # their execution count.)
+        by_count = not any(e.where.startswith("cell ") for e in errors)
+        names = {f"cell {cell}", f"In [{cell}]"} if by_count else {f"cell {cell}"}
+        errors = [e for e in errors if e.where in names]
+        if not errors and cell - 1 in _kept_out_indices(read):
+            return [_message(_no_error_in(cell, read) + hint)]
     if not errors:
-        reader = GET_ACTIVE_CELL.name if _THIS_CELL.search(question) else GET_NOTEBOOK_CELLS.name
+        this_cell = cell is None and _THIS_CELL.search(question)
+        reader = GET_ACTIVE_CELL.name if this_cell else GET_NOTEBOOK_CELLS.name
         if not called and reader in tools:
             return [_function_call(reader, {})]
         if called and turn and turn[-1].get("type") == "function_call_output":
+            if cell is not None:
+                # Not what was read: it shows the other cells' errors.
+                return [_message(_no_error_in(cell, read) + hint)]
             return [_message(f"{_no_error(read)}\n\n{_describe_output(items, turn[-1])}{hint}")]
+        if cell is not None:
+            return [_message(_no_error_in(cell, read) + hint)]
         return None
     error = errors[0]
     if needs_names(error) and LIST_VARIABLES.name in tools and LIST_VARIABLES.name not in called:
