@@ -5,11 +5,14 @@ LLM; store and server are real."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 from typing import Any
 
 import pytest
 from agents.testing import ModelStep, ScriptedModel, assistant_message, function_call
 
+from jupyter_chatkit.assistant.server import JsonResult
 from jupyter_chatkit.protocol import STEP_STARTED_KEY, Turn
 from jupyter_chatkit.store import SQLStore
 
@@ -74,6 +77,43 @@ async def test_a_begun_step_is_kept_once_per_thread_and_not_begun_twice(
     assert (await opened(assistant, thread_id))[STEP_STARTED_KEY] == step.id
     assert (await json_call(assistant, started(thread_id, following.id, "pageA")))[1]["started"]
     assert (await opened(assistant, thread_id))[STEP_STARTED_KEY] == following.id
+
+
+@pytest.mark.asyncio
+async def test_a_page_waiting_on_turn_changes_hears_a_step_begun_elsewhere(
+    sqlite_store: SQLStore,
+) -> None:
+    """Another page showing the thread (``Turn.CHANGES``) is woken when a page begins its
+    pending step, and told which step was begun: its card says so without a click."""
+    model = ScriptedModel(
+        [
+            ModelStep(output=[function_call("run_cell", {"index": 0}, call_id="c1")]),
+            ModelStep(output=[assistant_message("Done.", item_id="m1")]),
+        ]
+    )
+    assistant = make_assistant(sqlite_store, model)
+    events = await stream(assistant, create("run it", AGENT))
+    thread_id = events[0].thread.id
+    step = pending_call(events)
+    assert step is not None
+    _, now = await json_call(assistant, req(Turn.CHANGES, thread_ids=[thread_id], now=True))
+    assert now["changed"][0]["step_started"] is None
+    waiting = asyncio.ensure_future(
+        assistant.handle(req(Turn.CHANGES, thread_ids=[thread_id], since=now["since"]), ALICE)
+    )
+    await asyncio.sleep(0)
+    assert not waiting.done()
+    assert (await json_call(assistant, started(thread_id, step.id, "pageA")))[1]["started"]
+    heard = await asyncio.wait_for(waiting, 10)
+    assert isinstance(heard, JsonResult) and heard.status == 200
+    assert json.loads(heard.body)["changed"] == [
+        {
+            "thread_id": thread_id,
+            "answering": False,
+            "last_item_id": step.id,
+            "step_started": step.id,
+        }
+    ]
 
 
 @pytest.mark.asyncio

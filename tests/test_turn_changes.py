@@ -61,7 +61,14 @@ async def test_a_page_hears_a_turn_end_and_never_another_users(sqlite_store: SQL
     changed = json.loads(heard.body)["changed"]
     items = await sqlite_store.load_thread_items(thread_id, None, 20, "desc", ALICE)
     answer = next(i for i in items.data if isinstance(i, AssistantMessageItem))
-    assert changed == [{"thread_id": thread_id, "answering": False, "last_item_id": answer.id}]
+    assert changed == [
+        {
+            "thread_id": thread_id,
+            "answering": False,
+            "last_item_id": answer.id,
+            "step_started": None,
+        }
+    ]
 
     # A page whose wait began after the turn ended (between two waits) hears it at once.
     status, again = await json_call(assistant, _changes(thread_ids=[thread_id], since=now["since"]))

@@ -83,12 +83,16 @@ test("one wait for the page; the server's word reaches its chats; none while hid
     assert.ok(first.aborted);
     assert.deepEqual(both.body.params.thread_ids, ["thr_a", "thr_b"]);
 
-    both.answer({ since: "e:3", changed: [{ thread_id: "thr_b", answering: false, last_item_id: "msg_9" }] });
+    both.answer({
+      since: "e:3",
+      changed: [{ thread_id: "thr_b", answering: false, last_item_id: "msg_9", step_started: "step_4" }],
+    });
     const third = await page.nth(2);
     assert.equal(third.body.params.since, "e:3");
+    // (The step a page began there: a card waiting for it elsewhere says so, stepwatch.ts.)
     assert.deepEqual(
-      heard.map((s) => [s.threadId, s.phase, s.source === FROM_SERVER, s.lastItemId]),
-      [["thr_b", "ended", true, "msg_9"]],
+      heard.map((s) => [s.threadId, s.phase, s.source === FROM_SERVER, s.lastItemId, s.stepStarted]),
+      [["thr_b", "ended", true, "msg_9", "step_4"]],
     );
 
     // A wait the server let go at once, nothing changed: no new one right away (no busy

@@ -26,6 +26,7 @@ import {
   unknownResult,
 } from "./stepstarts";
 import type { ClientToolCallItem, ThreadItem } from "./types";
+import { watchStepsElsewhere } from "./stepwatch";
 import { undoableSteps, undoFailedText, withUndo } from "./undorecords";
 
 /** What a card shows before the step is approved. */
@@ -165,9 +166,11 @@ export interface AgentHost {
 /**
  * A person's answer to a card. For a step begun before whose result never came
  * ({@link LiveStep.begun}): `read` tells the model it ran with an unknown result (and
- * what its cell shows now), `again` carries it out once more.
+ * what its cell shows now), `again` carries it out once more. What another page did,
+ * as the server told (stepwatch.ts), answers a card too: `answered` (it sent the step's
+ * result: the card shows the outcome), `begun` (it began the step: the card says so).
  */
-export type Decision = "approve" | "skip" | "stop" | "read" | "again";
+export type Decision = "approve" | "skip" | "stop" | "read" | "again" | "answered" | "begun";
 
 /** A step of the running turn: waiting for its card's decision, or being carried out. */
 export interface LiveStep {
@@ -241,6 +244,7 @@ export class StepApprovals {
   private busy = false;
   private threadId: string | null;
   private readonly unsubscribe: () => void;
+  private readonly stopWatch: () => void;
 
   /** `changed(id)`: step `id`'s card changed; `changed(null)`: the turn's state did. */
   constructor(
@@ -275,11 +279,14 @@ export class StepApprovals {
         else this.endTurn();
       }
     });
+    // A card waiting here hears that another page began or answered its step (stepwatch.ts).
+    this.stopWatch = watchStepsElsewhere(session, this.live);
   }
 
   /** Stop following the session. */
   dispose(): void {
     this.unsubscribe();
+    this.stopWatch();
   }
 
   /** True while "Approve all" holds (the running turn's card said so). */
@@ -355,6 +362,14 @@ export class StepApprovals {
     let shared = resumed;
     for (;;) {
       if (signal.aborted) decision = "stop";
+      if (decision === "answered") return this.showAnswered(item);
+      if (decision === "begun") {
+        // Another page began it meanwhile: asked again, saying so (runs here only on a click).
+        shared = true;
+        begun = true;
+        decision = await this.ask(item, shown, turn, signal, true, true);
+        continue;
+      }
       if (shared && (decision === "read" || decision === "skip") && (await answeredElsewhere(this.session, item, signal))) {
         return this.showAnswered(item);
       }

@@ -74,7 +74,7 @@ export async function beginStep(
  */
 export async function answeredElsewhere(
   session: ChatSession,
-  item: ClientToolCallItem,
+  item: Pick<ClientToolCallItem, "id" | "thread_id">,
   signal: AbortSignal,
 ): Promise<boolean> {
   const threadId = item.thread_id || session.threadId;

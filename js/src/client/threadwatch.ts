@@ -66,6 +66,7 @@ interface Changed {
   thread_id?: unknown;
   answering?: unknown;
   last_item_id?: unknown;
+  step_started?: unknown;
 }
 
 function pageGlobals(): { win: Window; doc: Document } | null {
@@ -144,6 +145,7 @@ function makeWatch(win: Window, doc: Document): PageWatch {
         phase: c.answering === true ? "started" : "ended",
         source: FROM_SERVER,
         lastItemId,
+        stepStarted: typeof c.step_started === "string" ? c.step_started : null,
       };
       win.dispatchEvent(new CustomEvent<TurnSignal>(TURN_SIGNAL, { detail }));
     }

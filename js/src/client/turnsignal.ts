@@ -40,6 +40,11 @@ export interface TurnSignal {
    * its newest shown item now (null: none). A chat holding it has that turn already.
    */
   lastItemId?: string | null;
+  /**
+   * Said by the server too: the Agent step a page began in that thread (null: none), so a
+   * card waiting for it in another page says so without a click (stepwatch.ts).
+   */
+  stepStarted?: string | null;
 }
 
 /** What another tab's turn comes from: no session of this page. */

@@ -114,7 +114,12 @@ async def answer_step_started(
     except NotFoundError:
         # (Another failure of the store is answered by answers.py, as any of our requests'.)
         return JsonResult.error(404, "No such conversation.", ErrorCode.NOT_FOUND)
-    return _answer(False, "elsewhere") if refused else _answer(True)
+    if refused:
+        return _answer(False, "elsewhere")
+    # Pages showing the thread elsewhere (``Turn.CHANGES``) hear of it: a card waiting
+    # there for this step says it was begun, without a click (turn_changes.py).
+    server.running.changes.changed(context.user_id, thread_id)
+    return _answer(True)
 
 
 async def _last_shown(

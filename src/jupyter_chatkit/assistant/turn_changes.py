@@ -5,8 +5,12 @@ turn asked here only at its own next message. ``Turn.CHANGES`` is a bounded long
 a page lists the threads it shows and waits, on an in-process notifier (no reading of
 the store while it waits), until a turn of the user's begins or ends in one of them, or
 :data:`WAIT_SECONDS` pass. The answer says, for each thread that changed, whether a turn
-runs in it now (the page then follows it, ``Turn.WATCH``) and its newest shown item (a
-page that holds it already has the turn: its own, or one it followed).
+runs in it now (the page then follows it, ``Turn.WATCH``), its newest shown item (a
+page that holds it already has the turn: its own, or one it followed) and the Agent step
+a page began in it (``step_started``, :data:`~jupyter_chatkit.protocol.STEP_STARTED_KEY`;
+a page begins one with ``Turn.STEP_STARTED``, which wakes the waits too): a card waiting
+for that step in another page says so, and shows its outcome once it is answered,
+without a click.
 
 Only the user's own turns wake a user's wait (the notifier is keyed by user and
 thread), so nothing is learnt of another user's thread. A turn run by another server
@@ -29,6 +33,7 @@ from chatkit.types import HiddenContextItem, SDKHiddenContextItem
 
 from ..protocol import RequestContext, Turn
 from .results import JsonResult
+from .step_starts import started_step
 
 if TYPE_CHECKING:
     from chatkit.store import Store
@@ -184,19 +189,29 @@ async def _report(
     store: Store[RequestContext],
     context: RequestContext,
 ) -> JsonResult:
-    """Whether a turn runs in each changed thread, and its newest shown item."""
+    """Whether a turn runs in each changed thread, its newest shown item and the step a
+    page began in it."""
     user_id = context.user_id
     reported: list[dict[str, Any]] = []
     # (A store failure is answered by answers.py, as any of our requests'.)
     for thread_id in changed:
         answering = bool(turns.of(thread_id, user_id))
         last: str | None = None
+        begun: str | None = None
         if not answering:
             # The user's own items only (the store scopes them): none for another's.
             try:
                 page = await store.load_thread_items(thread_id, None, _LAST_ITEMS, "desc", context)
+                begun = started_step((await store.load_thread(thread_id, context)).metadata)
             except NotFoundError:
                 continue
             last = next((i.id for i in page.data if not isinstance(i, _HIDDEN)), None)
-        reported.append({"thread_id": thread_id, "answering": answering, "last_item_id": last})
+        reported.append(
+            {
+                "thread_id": thread_id,
+                "answering": answering,
+                "last_item_id": last,
+                "step_started": begun,
+            }
+        )
     return _answer(since, reported)
