@@ -548,6 +548,18 @@ def test_a_run_that_kills_the_kernel_says_so_to_the_model(
     crashed.locator(".jp-chatkit-ask-error").click()
     wait_answer(page, "Run the cells it needs again.")
     assert "KernelDied" in json.dumps(scripted_llm.requests[-1]["messages"])
+    # Closed and opened again (as a reload does: new cell models, the same server
+    # session; nothing saved of it), it still says so, to the person and to the model.
+    lab_page.notebook_js("await nb.context.save(); nb.dispose();")
+    lab_page.command("docmanager:open", {"path": "crash.ipynb"})
+    lab_page.wait_for_kernel_idle()
+    crashed.locator(".jp-chatkit-ask-error").wait_for()
+    screenshot(page, "kernel-died-reopened")
+    assert lab_page.notebook_js("return nb.content.widgets[0].model.outputs.length;") == 0
+    scripted_llm.script(Reply("It died before the reload."))
+    crashed.locator(".jp-chatkit-ask-error").click()
+    wait_answer(page, "It died before the reload.")
+    assert "KernelDied" in json.dumps(scripted_llm.requests[-1]["messages"])
     lab_page.notebook_js(
         "nb.content.widgets[0].model.sharedModel.setSource('y = 2');"
         " nb.content.activeCellIndex = 0; nb.content.activate();"

@@ -11,9 +11,12 @@
  * cell whose output area sent that request is recorded, and every reader of a cell's
  * outputs (prompts.ts `cellOutputs`: the tools, the chips, /fix, Agent mode's run_cell)
  * reads it as one more error output, named by {@link RUN_ENDS} (a code, not a message).
- * It holds until the cell runs again. Kept in the page only: the saved notebook says
- * nothing of it, and a kernel started after cannot know (under nbclient nothing runs
- * after a death: it stops the notebook with `DeadKernelError`).
+ * It holds until the cell runs again (or, after a reload, shows an execution count: it
+ * ran elsewhere since). A reload of the page keeps it while the notebook's server
+ * session lives (runendstore.ts: the browser's storage, by session and cell id; a kernel
+ * shut down ends its session, and its note with it). The saved notebook says nothing of
+ * it, and a kernel started after cannot know (under nbclient nothing runs after a
+ * death: it stops the notebook with `DeadKernelError`).
  *
  * Loaded at start-up (small, no JupyterLab code at run time), so a run is watched from
  * when its notebook opens.
@@ -23,6 +26,7 @@ import type { Cell, CodeCell } from "@jupyterlab/cells";
 import type * as nbformat from "@jupyterlab/nbformat";
 import type { INotebookTracker, NotebookPanel } from "@jupyterlab/notebook";
 import type { KernelMessage } from "@jupyterlab/services";
+import { forgetRunEnd, keepRunEnd, keptRunEnds } from "./runendstore";
 
 /** How a run ended without a reply. */
 export type RunEnd = "died" | "restarted" | "stopped";
@@ -55,6 +59,10 @@ interface Ended {
   end: RunEnd;
   /** The cell whose run it was. */
   cell: Cell;
+  /** The notebook's server session when it ended (what keeps it across a reload). */
+  session?: string;
+  /** Read back after a reload: the cell has not run in this page. */
+  restored?: boolean;
 }
 
 // By cell model: a cell keeps its record when moved; a deleted one takes it with it.
@@ -80,7 +88,17 @@ function requestOf(cell: Cell): string | undefined {
  * it (and the cell has not run since); null otherwise. */
 export function endedRun(cell: Cell): nbformat.IError | null {
   const record = ended.get(cell.model);
-  if (!record || requestOf(cell) !== record.request) return null;
+  if (!record) return null;
+  const request = requestOf(cell);
+  // Read back after a reload: not run in this page, and no count (none ran it elsewhere).
+  const holds = record.restored
+    ? (request === undefined || request === record.request) && (cell.model as { executionCount?: unknown }).executionCount == null
+    : request === record.request;
+  if (!holds) {
+    ended.delete(cell.model);
+    if (record.session) forgetRunEnd(record.session, cell.model.id);
+    return null;
+  }
   const { ename, evalue, detail } = RUN_ENDS[record.end];
   return { output_type: "error", ename, evalue, traceback: [detail] };
 }
@@ -109,10 +127,16 @@ export function watchRunEnds(panel: NotebookPanel): void {
     if (!request) return null;
     const cell = panel.content.widgets.find((c) => c.model.type === "code" && requestOf(c) === request);
     if (!cell) return null;
-    const entry = { request, end, cell };
+    const entry: Ended = { request, end, cell, session: panel.sessionContext.session?.id };
     ended.set(cell.model, entry);
+    keep(entry);
     tell(entry);
     return entry;
+  };
+  const keep = (entry: Ended): void => {
+    if (entry.session) {
+      keepRunEnd({ session: entry.session, cell: entry.cell.model.id, end: entry.end, request: entry.request, at: Date.now() });
+    }
   };
   const tell = (entry: Ended): void => {
     for (const listener of listeners) listener(panel, entry.cell);
@@ -124,11 +148,32 @@ export function watchRunEnds(panel: NotebookPanel): void {
       // says `dead` when it cannot; a shut-down kernel is `dead` at once.
       if (restarting) {
         restarting.end = "died";
+        keep(restarting);
         tell(restarting);
       } else record(status === "dead" ? "stopped" : "died");
       restarting = null;
     } else restarting = null;
   });
+  void restore(panel, tell);
+}
+
+/** After a reload: the runs of this notebook's session that ended without a reply, on
+ * the cells that have not run since (runendstore.ts). */
+async function restore(panel: NotebookPanel, tell: (entry: Ended) => void): Promise<void> {
+  try {
+    await Promise.all([panel.context.ready, panel.sessionContext.ready]);
+  } catch {
+    return; // closed while it loaded
+  }
+  const session = panel.sessionContext.session?.id;
+  if (panel.isDisposed || !session) return;
+  for (const kept of keptRunEnds(session)) {
+    const cell = panel.content.widgets.find((c) => c.model.type === "code" && c.model.id === kept.cell);
+    if (!cell || ended.has(cell.model)) continue;
+    const entry: Ended = { request: kept.request, end: kept.end, cell, session, restored: true };
+    ended.set(cell.model, entry);
+    if (endedRun(cell)) tell(entry);
+  }
 }
 
 const trackers = new WeakSet<INotebookTracker>();

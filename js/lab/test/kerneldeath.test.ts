@@ -18,11 +18,11 @@ interface FakeCell {
   outputArea: { future: { msg: { header: { msg_id: string } } } | null };
 }
 
-function codeCell(outputs: nbformat.IOutput[] = []): FakeCell {
+function codeCell(outputs: nbformat.IOutput[] = [], id = `cell-${Math.random()}`): FakeCell {
   return {
     model: {
       type: "code",
-      id: `cell-${Math.random()}`,
+      id,
       executionCount: null,
       metadata: {},
       getMetadata: () => undefined,
@@ -33,14 +33,21 @@ function codeCell(outputs: nbformat.IOutput[] = []): FakeCell {
   };
 }
 
-/** A notebook whose session's signals the test drives, with `cells`. */
-function notebook(cells: FakeCell[]) {
+/** A notebook whose session's signals the test drives, with `cells` (its server
+ * session: `session`, loaded at once). */
+function notebook(cells: FakeCell[], session?: string) {
   const iopub = new Signal<object, unknown>({});
   const status = new Signal<object, string>({});
   const panel = {
     isDisposed: false,
-    context: { path: "a.ipynb", localPath: "a.ipynb" },
-    sessionContext: { kernelDisplayName: "Python 3", iopubMessage: iopub, statusChanged: status },
+    context: { path: "a.ipynb", localPath: "a.ipynb", ready: Promise.resolve() },
+    sessionContext: {
+      kernelDisplayName: "Python 3",
+      iopubMessage: iopub,
+      statusChanged: status,
+      ready: Promise.resolve(),
+      session: session ? { id: session } : null,
+    },
     content: { widgets: cells, activeCellIndex: 0 },
   } as unknown as NotebookPanel;
   watchRunEnds(panel);
@@ -152,4 +159,83 @@ test("the page is told of a run that ended without a reply, and again when a res
   nb.status("restarting", "autorestarting", "starting", "idle");
   stop();
   assert.deepEqual(told, [`crash:${RUN_ENDS.restarted.ename}`, `crash:${RUN_ENDS.died.ename}`]);
+});
+
+/** The browser's local storage (node has none): what a reload keeps. */
+function fakeStorage(): Map<string, string> {
+  const items = new Map<string, string>();
+  (globalThis as Record<string, unknown>).localStorage = {
+    getItem: (k: string) => items.get(k) ?? null,
+    setItem: (k: string, v: string) => void items.set(k, v),
+    removeItem: (k: string) => void items.delete(k),
+  };
+  return items;
+}
+
+test("a reload keeps the note while the notebook's session lives; a run since, a count or another session drops it", async () => {
+  const items = fakeStorage();
+  try {
+    const crash = codeCell([], "c-crash");
+    const nb = notebook([crash, codeCell([], "c-other")], "session-1");
+    nb.send(crash, "r1");
+    nb.begin("r1");
+    nb.status("restarting", "autorestarting", "starting", "idle");
+    assert.deepEqual(enames(crash), [RUN_ENDS.died.ename]);
+    const kept = [...items.values()].join("");
+    // Ids and how it ended only: nothing the cell holds.
+    assert.ok(!kept.includes("os._exit"), kept);
+
+    // The page reloads: the same cell (by id) in a new page, the same server session.
+    const told: string[] = [];
+    const stop = onRunEnded((_, cell) => told.push(endedRun(cell)?.ename ?? ""));
+    const reloaded = codeCell([], "c-crash");
+    notebook([codeCell([], "c-other"), reloaded], "session-1");
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    stop();
+    assert.deepEqual(enames(reloaded), [RUN_ENDS.died.ename]);
+    assert.deepEqual(told, [RUN_ENDS.died.ename]); // the cell shows it again
+    assert.equal(errorOutputs(reloaded as unknown as Cell)[0]?.ename, RUN_ENDS.died.ename);
+
+    // Another session (the kernel was shut down, a new one started): nothing.
+    const elsewhere = codeCell([], "c-crash");
+    notebook([elsewhere], "session-2");
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.deepEqual(enames(elsewhere), []);
+
+    // It ran elsewhere since (its count): dropped, and forgotten for the next reload.
+    const counted = codeCell([], "c-crash");
+    (counted.model as { executionCount: number | null }).executionCount = 4;
+    notebook([counted], "session-1");
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.deepEqual(enames(counted), []);
+    const again = codeCell([], "c-crash");
+    notebook([again], "session-1");
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.deepEqual(enames(again), []);
+  } finally {
+    delete (globalThis as Record<string, unknown>).localStorage;
+  }
+});
+
+test("after a reload, the cell run again reads as it is, and the next reload forgets it", async () => {
+  fakeStorage();
+  try {
+    const crash = codeCell([], "c-1");
+    const nb = notebook([crash], "s-1");
+    nb.send(crash, "r1");
+    nb.begin("r1");
+    nb.status("restarting", "starting", "idle");
+    const reloaded = codeCell([], "c-1");
+    const page = notebook([reloaded], "s-1");
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.deepEqual(enames(reloaded), [RUN_ENDS.restarted.ename]);
+    page.send(reloaded, "r2");
+    assert.deepEqual(enames(reloaded), []);
+    const next = codeCell([], "c-1");
+    notebook([next], "s-1");
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.deepEqual(enames(next), []);
+  } finally {
+    delete (globalThis as Record<string, unknown>).localStorage;
+  }
 });
