@@ -27,6 +27,7 @@ from chatkit.types import (
 )
 from sqlalchemy import text
 
+from jupyter_chatkit.assistant.request_checks import NOT_SERVED
 from jupyter_chatkit.assistant.results import NOT_UNICODE
 from jupyter_chatkit.assistant.server import NotebookAssistant, StreamResult
 from jupyter_chatkit.protocol import ErrorCode, Turn
@@ -133,6 +134,32 @@ async def test_an_action_from_an_item_that_is_no_card_is_one_readable_error(
         assert error.message and "card" in error.message and not error.allow_retry
     status, after = await json_call(assistant, req("items.list", thread_id=thread_id, order="asc"))
     assert status == 200 and after["data"] == page["data"]
+    assert len(model.calls) == 1
+
+
+@pytest.mark.asyncio
+async def test_requests_this_assistant_does_not_serve_are_a_readable_400(
+    sqlite_store: SQLStore,
+) -> None:
+    # Dictation and actions answered without a stream: no front end of ours sends them;
+    # another ChatKit client got ChatKit's words for its developer (a method to
+    # override, a link to its docs, "Incorrect padding" for bad audio).
+    model = answered("first")
+    assistant = make_assistant(sqlite_store, model)
+    thread_id, item_id = await new_thread(assistant)
+    action = {"type": "notebook.insert_cell", "payload": {"position": "below"}}
+    for body in (
+        req("input.transcribe", audio_base64="UklGRg==", mime_type="audio/webm"),
+        req("input.transcribe", audio_base64="not base64", mime_type="audio/webm"),
+        req("threads.sync_custom_action", thread_id=thread_id, item_id=None, action=action),
+        req("threads.sync_custom_action", thread_id=thread_id, item_id=item_id, action=action),
+    ):
+        kind = json.loads(body)["type"]
+        status, payload = await json_call(assistant, body)
+        assert status == 400, (kind, payload)
+        assert payload == {"message": NOT_SERVED[kind], "code": ErrorCode.INVALID_REQUEST}
+    status, page = await json_call(assistant, req("items.list", thread_id=thread_id))
+    assert status == 200 and len(page["data"]) == 2
     assert len(model.calls) == 1
 
 

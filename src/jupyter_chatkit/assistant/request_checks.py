@@ -1,6 +1,7 @@
 """Streaming requests refused before anything is written or streamed: what ChatKit
 would answer wrongly (an empty stream, an empty thread left behind, a bare error), a
-picked model off the allow-list, too many new conversations in a minute.
+picked model off the allow-list, too many new conversations in a minute. And the
+requests this assistant does not serve, refused in plain words.
 """
 
 from __future__ import annotations
@@ -34,6 +35,21 @@ if TYPE_CHECKING:
 # policy (16k characters, an Agent step's undo record 20k more); this is ample room.
 # A message's reference (a chip, an @-mention: what the front end read, 16k there) too.
 MAX_TOOL_OUTPUT_CHARS = 200_000
+
+# ChatKit requests this assistant does not serve (no front end of ours sends them), and
+# what a client sending one is told instead of ChatKit's words for a developer.
+NOT_SERVED = {
+    "input.transcribe": "Dictation is not available in this assistant: type the question.",
+    "threads.sync_custom_action": "This action is not available in this assistant.",
+}
+
+
+def refuse_not_served(request: ChatKitReq) -> None:
+    """A ``ValueError`` (a 400 saying so) for a request :data:`NOT_SERVED`, before ChatKit
+    reads it (its base64 audio, its item)."""
+    said = NOT_SERVED.get(request.type)
+    if said is not None:
+        raise ValueError(said)
 
 
 def _json_chars(value: object) -> int:

@@ -72,7 +72,7 @@ from .model_input import PolicyConverter
 from .models import build_model, close_model, set_tracing
 from .new_threads import NewThreadLimit
 from .partial import KeepPartialOutput
-from .request_checks import check_streaming_request
+from .request_checks import check_streaming_request, refuse_not_served
 from .results import JsonResult, StreamResult, wire_json
 from .running import RunningTurns
 from .scrub import Scrubber, register_secret
@@ -185,6 +185,7 @@ class NotebookAssistant(ChatKitHooks):
             # The buttons this front end adds to code cards, named when a card is shown.
             host_buttons.set(host_card_buttons(request.metadata))
             return StreamingResult(self.stream_answer(request, context))
+        refuse_not_served(request)
         if isinstance(request, ThreadsListReq):
             # Each thread with its notebook; one notebook's threads when asked.
             page = await notebook_threads.load_page(self.store, request, context)
