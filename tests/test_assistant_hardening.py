@@ -143,7 +143,7 @@ async def test_requests_this_assistant_does_not_serve_are_a_readable_400(
 ) -> None:
     # Dictation and actions answered without a stream: no front end of ours sends them;
     # another ChatKit client got ChatKit's words for its developer (a method to
-    # override, a link to its docs, "Incorrect padding" for bad audio).
+    # override, a link to its docs, base64 decoding's error for bad audio).
     model = answered("first")
     assistant = make_assistant(sqlite_store, model)
     thread_id, item_id = await new_thread(assistant)
