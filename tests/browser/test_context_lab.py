@@ -51,6 +51,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 # One JupyterLab page for the tests using lab_page, put back as loaded between them
 # (tests/fixtures/lab_reuse.py): a load is ~5 s of CPU.
 REUSE_LAB_PAGE = True
+# One JupyterLab, fake model and kept page for the modules of this SHARED_LAB
+# (tests/fixtures/shared_labs.py): a lab start and a page load fewer each.
+SHARED_LAB = "context"
 
 GITHUB = next(c for c in TABLE if c["id"] == "github-classic")["value"]
 PASSWORD = next(c for c in TABLE if c["id"] == "password-var")["value"]

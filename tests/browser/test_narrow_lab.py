@@ -24,6 +24,9 @@ from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 # One kept JupyterLab page for the module's lab_page tests (tests/fixtures/lab_reuse.py).
 REUSE_LAB_PAGE = True
+# One JupyterLab, fake model and kept page for the modules of this SHARED_LAB
+# (tests/fixtures/shared_labs.py): a lab start and a page load fewer each.
+SHARED_LAB = "walkthrough"
 
 SEND = f"{PANEL} .jck-send"
 

@@ -38,6 +38,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 # One JupyterLab page for the tests using lab_page, put back as loaded between them
 # (tests/fixtures/lab_reuse.py): a load is ~5 s of CPU.
 REUSE_LAB_PAGE = True
+# One JupyterLab, fake model and kept page for the modules of this SHARED_LAB
+# (tests/fixtures/shared_labs.py): a lab start and a page load fewer each.
+SHARED_LAB = "context"
 
 CELLS_1_3 = "cells 1\N{EN DASH}3"  # the read line's range, as people write it
 GITHUB = next(c for c in TABLE if c["id"] == "github-classic")["value"]
