@@ -146,6 +146,7 @@ function kernelRefs(path: string | null): ContextRef[] {
       kind: "notebook",
       label: fileName(path),
       title: `${path}: sends its path; the assistant reads cells through the kernel when it needs them`,
+      showsSent: true,
       resolve: async () => ({ from: "kernel", notebook: path }),
     },
     note,

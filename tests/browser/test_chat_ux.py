@@ -334,6 +334,15 @@ def test_notebooks_of_one_name_in_two_folders_are_told_apart(
     # Its tooltip names the notebook and says what it sends (not the cells).
     told = page.locator(f"{PANEL} .jck-chip-notebook").get_attribute("title") or ""
     assert "same_b/nb.ipynb" in told and "kernel" in told, told
+    # Hovered, it shows the values it sends (the kernel's name, the cell count), not
+    # only the fields' names.
+    page.locator(f"{PANEL} .jck-chip-notebook").hover()
+    page.wait_for_function(
+        "(sel) => document.querySelector(sel)?.title.includes('Sends:')",
+        arg=f"{PANEL} .jck-chip-notebook",
+    )
+    told = page.locator(f"{PANEL} .jck-chip-notebook").get_attribute("title") or ""
+    assert "Python 3" in told and '"cell_count":1' in told, told
     page.locator(f"{PANEL} [aria-label='Conversation history']").first.click()
     page.locator(f"{PANEL} .jck-history-scope").select_option("all")
     page.locator(f"{PANEL} .jck-history-notebook", has_text="same_a").wait_for()

@@ -43,10 +43,12 @@ export function notebookRef(panel: NotebookPanel): ContextRef {
     kind: "notebook",
     label: fileName(panel),
     notebook: panel.context.localPath,
-    // What the chip sends (below): no cell, which the model reads through its tools.
+    // What the chip sends (below): no cell, which the model reads through its tools. On
+    // hover its tooltip shows the values too (sentTooltip).
     title:
       `${panel.context.path}: sends its path, kernel, cell count and active cell number; ` +
       "the assistant reads cells through its tools when it needs them",
+    showsSent: true,
     resolve: async () =>
       policyResult({
         from: "notebook",

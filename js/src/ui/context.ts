@@ -10,7 +10,7 @@
  */
 
 import type { UserMessageContent, UserMessageTagContent } from "../client/types";
-import { revealIn } from "./bidi";
+import { revealIn, revealText } from "./bidi";
 import { button, h, icon } from "./dom";
 import { distinctName } from "./paths";
 import "./context.css";
@@ -31,6 +31,9 @@ export interface ContextRef {
   label: string;
   /** Tooltip. */
   title?: string;
+  /** The tooltip also shows what the chip sends now, as the model reads it
+   * ({@link sentTooltip}, resolved when it is about to show). */
+  showsSent?: boolean;
   /** For cells: the 0-based index, so a click can scroll there. */
   cell?: number;
   /**
@@ -43,6 +46,26 @@ export interface ContextRef {
    * producers (redacted, bounded). A failure becomes an `error` entry, never a throw.
    */
   resolve(): Promise<unknown>;
+}
+
+/** The most of what a chip sends its tooltip shows. */
+export const SENT_TOOLTIP_CHARS = 800;
+
+/**
+ * `ref`'s tooltip with what it sends now: its content as the model reads it (its own
+ * `resolve`, the host's client-tool producers through the context policy: no value the
+ * model would not get), bounded. A person deciding whether to send it sees the values,
+ * not only the names of the fields.
+ */
+export async function sentTooltip(ref: ContextRef): Promise<string> {
+  let sent: string;
+  try {
+    sent = JSON.stringify(await ref.resolve()) ?? "";
+  } catch (e) {
+    sent = `(could not be read: ${(e as Error).message})`;
+  }
+  if (sent.length > SENT_TOOLTIP_CHARS) sent = `${sent.slice(0, SENT_TOOLTIP_CHARS - 1)}…`;
+  return `${ref.title ?? ref.label}\nSends: ${sent}`;
 }
 
 /** A part of a message: text, or a reference shown as a chip. */
@@ -235,7 +258,7 @@ export class ContextChips {
           "aria-label": `Remove ${ref.label}`,
           title: "Do not send this",
         });
-        return h(
+        const chip = h(
           "span",
           {
             class: `jck-chip jck-chip-${ref.kind}${isPinned ? " jck-chip-pinned" : ""}`,
@@ -247,6 +270,18 @@ export class ContextChips {
           pin,
           remove,
         );
+        if (ref.showsSent) {
+          // Read when the tooltip is about to show: the values of now (a kernel started
+          // since the row was drawn), as the next message would send them.
+          const show = (): void => {
+            void sentTooltip(ref).then((tip) => {
+              chip.setAttribute("title", revealText(isPinned ? `${tip}\n(pinned)` : tip));
+            });
+          };
+          chip.addEventListener("mouseenter", show);
+          chip.addEventListener("focusin", show);
+        }
+        return chip;
       }),
       ...mentioned.map((ref) =>
         h(
