@@ -295,7 +295,9 @@ class ChatKitHandler(BoundedBodyHandler):
     async def _wait_for_changes(self, body: bytes) -> None:
         """A page's long-poll (``Turn.CHANGES``, up to 25 s): ended when its page goes
         away (a reload, a closed tab), so it holds none of the user's 32 waits; and not
-        a request in progress, for which the freeze after the start would wait."""
+        a request in progress, for which the freeze after the start would wait (up to
+        its 60 s fallback while any page polls). A wait held at that moment is frozen
+        with the start: its few objects stay, once a process."""
         self._waiting = asyncio.ensure_future(self._answer(body))
         try:
             await asyncio.wait({self._waiting})
