@@ -85,6 +85,27 @@ def test_palette_opens_panel_and_the_answer_streams(
     lab_page.command("jupyter-chatkit:open")
     page.locator(USER, has_text="hello").wait_for(state="visible")
     assert page.locator(f"{ASSISTANT} .jck-parts").last.inner_text() == reply
+    # Collapsed, the sidebar waits for no other browser's turns (turn.changes); shown
+    # again, it asks at once what changed meanwhile (now). Before, it kept waiting.
+    page.evaluate(
+        """() => {
+          const waits = (window.__jckWaits = {open: 0, now: 0});
+          const orig = window.fetch;
+          window.fetch = async (...args) => {
+            const body = String(args[1]?.body ?? '');
+            const wait = body.includes('"turn.changes"');
+            if (wait) { waits.open++; if (body.includes('"now":true')) waits.now++; }
+            try { return await orig(...args); } finally { if (wait) waits.open--; }
+          };
+        }"""
+    )
+    shell = "window.jupyterapp.shell"
+    page.evaluate(f"() => {{ {shell}.collapseRight(); {shell}.expandRight(); }}")
+    page.wait_for_function("() => window.__jckWaits.now === 1 && window.__jckWaits.open === 1")
+    page.evaluate(f"() => {shell}.collapseRight()")
+    page.wait_for_function("() => window.__jckWaits.open === 0", timeout=10_000)
+    page.evaluate(f"() => {shell}.expandRight()")
+    page.wait_for_function("() => window.__jckWaits.now === 2")
 
 
 def test_shortcut_opens_panel(lab_page: LabPage, page: Any) -> None:
