@@ -61,11 +61,10 @@ def describe_settings(settings: JupyterChatKit) -> dict[str, Any]:
 def _client(settings: JupyterChatKit, timeout: float) -> Any:
     import openai
 
-    from .assistant.models import PLACEHOLDER_API_KEY
+    from .assistant.models import client_options
 
     return openai.OpenAI(
-        api_key=settings.api_key or PLACEHOLDER_API_KEY,
-        base_url=settings.base_url or None,
+        **client_options(settings),
         timeout=timeout,
         max_retries=0,
     )

@@ -17,7 +17,7 @@ import json
 import os
 import re
 from typing import Any, Literal
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
 from traitlets import (
     Bool,
@@ -451,6 +451,24 @@ def url_credentials(url: str) -> list[str]:
     for part in (parts.query, parts.fragment):
         found += [value for _name, value in _secret_fields(part)]
     return [form for value in found for form in dict.fromkeys((value, unquote(value)))]
+
+
+def split_query(url: str) -> tuple[str, dict[str, str | list[str]]]:
+    """``url`` without its query and fragment, and the query's parameters (decoded; a
+    repeated one as a list): ``https://x.openai.azure.com/openai?api-key=K`` gives
+    ``https://x.openai.azure.com/openai`` and ``{"api-key": "K"}``. For an HTTP client
+    that appends a request's path to its base URL and sends its own query parameters."""
+    if "?" not in url and "#" not in url:
+        return url, {}
+    parts = urlsplit(url)
+    params: dict[str, str | list[str]] = {}
+    for name, value in parse_qsl(parts.query, keep_blank_values=True):
+        before = params.get(name)
+        if before is None:
+            params[name] = value
+        else:
+            params[name] = [*before, value] if isinstance(before, list) else [before, value]
+    return urlunsplit(parts._replace(query="", fragment="")), params
 
 
 def redact_url(url: str) -> str:

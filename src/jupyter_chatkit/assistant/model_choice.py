@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from chatkit.types import ThreadItem, UserMessageItem
 
 from ..settings import Settings
-from .models import PLACEHOLDER_API_KEY, build_model, close_model
+from .models import build_model, client_options, close_model
 from .partial import KeepPartialOutput
 
 if TYPE_CHECKING:
@@ -65,8 +65,7 @@ class ModelChoice:
                 from openai import AsyncOpenAI
 
                 async with AsyncOpenAI(
-                    api_key=self.settings.api_key or PLACEHOLDER_API_KEY,
-                    base_url=self.settings.base_url or None,
+                    **client_options(self.settings),
                     timeout=LIST_TIMEOUT,
                     max_retries=0,
                 ) as client:

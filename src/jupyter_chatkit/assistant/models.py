@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ..settings import Settings
+from ..settings import Settings, split_query
 from .model_errors import describe_model_error
 
 if TYPE_CHECKING:
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 __all__ = [
     "PLACEHOLDER_API_KEY",
     "build_model",
+    "client_options",
     "close_model",
     "describe_model_error",
     "run_model_provider",
@@ -35,6 +36,19 @@ log = logging.getLogger(__name__)
 # OpenAI's client refuses to start without a key; local servers (Ollama, vLLM, LM Studio)
 # ignore it. Sent as "Bearer not-needed", never logged.
 PLACEHOLDER_API_KEY = "not-needed"
+
+
+def client_options(settings: Settings) -> dict[str, Any]:
+    """An openai client's ``api_key``, ``base_url`` and ``default_query`` for the
+    configured provider. The base URL's query parameters (Azure's ``?api-key=``,
+    ``?api-version=``) go as the client's own: openai appends a request's path to the
+    base URL as written, after its query (``/v1?api-key=K/chat/completions``)."""
+    base_url, query = split_query(settings.base_url)
+    return {
+        "api_key": settings.api_key or PLACEHOLDER_API_KEY,
+        "base_url": base_url or None,
+        "default_query": query or None,
+    }
 
 
 def build_model(settings: Settings) -> Model:
@@ -51,8 +65,7 @@ def build_model(settings: Settings) -> Model:
     speed_up_openai_parsing()
     # Sends plain-JSON messages and tools without openai's parameter transform.
     client = LeanAsyncOpenAI(
-        api_key=settings.api_key or PLACEHOLDER_API_KEY,
-        base_url=settings.base_url or None,
+        **client_options(settings),
         timeout=settings.request_timeout,
         max_retries=settings.max_retries,
     )
