@@ -194,6 +194,22 @@ export async function runKernelTool(
   return "reason" in reply ? { error: reply.error } : readReply(reply);
 }
 
+/**
+ * Tell the kernel of `session` the notebook's live cells (kernel/kept_names.py
+ * `remember_live`, for its readers no front end is asked for: livepush.ts): `kept` once
+ * it keeps them, `busy` when it could not answer now (try later), `failed` otherwise (no
+ * jupyter_chatkit there, or one older than this). Runs no user code.
+ */
+export async function pushLiveCells(
+  session: ISessionContext | null | undefined,
+  cells: LiveCells,
+): Promise<"kept" | "busy" | "failed"> {
+  const expression = `__import__('jupyter_chatkit.kernel.kept_names', fromlist=['x']).remember_live(${pyString(JSON.stringify(cells))})`;
+  const reply = await evaluate(session, expression, {}, true, true);
+  if ("reason" in reply) return reply.reason === "busy" ? "busy" : "failed";
+  return readRawReply(reply, (text) => text) === "kept" ? "kept" : "failed";
+}
+
 /** The Python expression that hides, in `json` (JSON text), what the kernel holds under
  * secret names (kernel/known_secrets.py `hide_known_json`). */
 export function hideExpression(json: string): string {

@@ -20,6 +20,7 @@ import { ErrorButtons } from "./errorbuttons";
 import { assistantIcon } from "./icon";
 import { watchNotebookRuns } from "./kerneldeath";
 import { NotebookLink } from "./link";
+import { watchLivePush } from "./livepush";
 import { cellIndexOf, panelHolding } from "./locate";
 import type * as NotebookOps from "./notebookops";
 import { AssistantPanel } from "./panel";
@@ -306,6 +307,9 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
     });
     tracker.forEach(watchPrivateMarks);
     tracker.widgetAdded.connect((_, nb) => watchPrivateMarks(nb));
+    // The kernel's own readers (`%chat QUESTION`) see the tags on screen too.
+    tracker.forEach((nb) => watchLivePush(nb));
+    tracker.widgetAdded.connect((_, nb) => watchLivePush(nb));
 
     if (palette) {
       const category = "Notebook Assistant";

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 from ..context_policy import RESULT_BUDGET, dumps
 from ..context_policy.redact import hide_shown_secret, names_secret
 from ..context_policy.values import hide_cell_outputs
+from ..private_cells import SavedCells, kept_out
 from . import executions, notebook_file
+from .kept_names import LiveCells, pushed_live
 from .signatures import frame_values_shown, hide_positional_secrets
 from .values import qualname, summarize
 from .values.common import hidden
@@ -162,6 +164,14 @@ class _Kept:
         text = source.strip()
         return self.any and text not in self.public and text not in self.private
 
+    @classmethod
+    def live(cls, cells: LiveCells) -> _Kept:
+        """What the page's live cells keep out (pushed to the kernel: kept_names)."""
+        kept = cls(None, frozenset(s.strip() for s in cells.kept_out))
+        kept.any = bool(cells.kept_out)
+        kept.public = frozenset(s.strip() for s in cells.readable)
+        return kept
+
 
 _NO_KEPT = _Kept(None, frozenset())
 # The last saved file read for get_active_cell: (path, mtime_ns, size) -> what it keeps out.
@@ -169,8 +179,12 @@ _kept_cache: dict[tuple[str, int, int], _Kept] = {}
 
 
 def _kept(view: KernelView) -> _Kept:
-    """What the kernel's saved notebook keeps out, if it has one; read again only when
-    the file changed (its modification time or size)."""
+    """What the page's live cells pushed to this kernel keep out, else what its saved
+    notebook keeps out, if it has one (read again only when the file changed: its
+    modification time or size)."""
+    live = pushed_live()
+    if live is not None:
+        return _Kept.live(live)
     path, _ = notebook_file.locate() if view.shell is not None else (None, None)
     if path is None:
         return _NO_KEPT
@@ -189,8 +203,8 @@ def _kept(view: KernelView) -> _Kept:
 
 
 def saved_kept_sources(view: KernelView) -> tuple[frozenset[str], frozenset[str]]:
-    """The stripped sources of the saved notebook's kept-out cells and of its other code
-    cells (both empty with no saved notebook, or none kept out)."""
+    """The stripped sources of the kept-out cells and of the other code cells, as a page
+    last pushed them or as saved (both empty with neither, or none kept out)."""
     kept = _kept(view)
     return (kept.private, kept.public) if kept.any else (frozenset(), frozenset())
 
@@ -238,7 +252,20 @@ def get_notebook_cells(
                 "valid notebook JSON), so its markdown and outputs are not seen."
             )
         else:
-            kept = _Kept(saved, saved.private_sources)
+            live = pushed_live()
+            kept = _Kept.live(live) if live is not None else _Kept(saved, saved.private_sources)
+            if live is not None:
+                # A tag added on the page, not saved yet: that saved cell is kept out too.
+                saved = SavedCells(
+                    [
+                        kept_out(c["index"], c.get("cell_type"))
+                        if c.get("cell_type") == "code"
+                        and str(c.get("source", "")).strip() in kept.private
+                        else c
+                        for c in saved
+                    ],
+                    saved.private_sources,
+                )
             unsaved, withheld = _runs_not_in_file(view, saved, include_outputs, kept)
             budget = CELLS_TOTAL_CHARS - len(dumps(unsaved))
             from_file = _file_cells(
@@ -267,13 +294,19 @@ def get_notebook_cells(
     inputs, outputs = history
     errors = _errors(view) if include_outputs else {}
     running = _running_count(view)
+    # No file: the page's live cells, if it pushed them, say which runs are kept out.
+    kept = _kept(view)
     cells: list[dict[str, Any]] = []
     used = 0
     dropped = 0
+    withheld = 0
     # Newest first, so the total budget drops the oldest cells.
     for count in range(len(inputs) - 1, 0, -1):
         source = inputs[count]
         if not isinstance(source, str) or not source.strip():
+            continue
+        if kept.withheld(source):
+            withheld += 1
             continue
         cell = _cell_entry(count, source, outputs, errors, include_outputs, view.namespace)
         if count == running:
@@ -293,13 +326,16 @@ def get_notebook_cells(
     }
     if unread:
         result["file_note"] = unread
+    if withheld:
+        result["runs_not_read"] = withheld
+        result["runs_not_read_note"] = WITHHELD_NOTE
     if dropped:
         result["omitted_cells"] = dropped
         result["omitted_note"] = (
             f"{dropped} older cells not shown; ask for fewer outputs "
             "(include_outputs=false) to see more of them."
         )
-    error = _last_error(view) if include_outputs else None
+    error = _last_error(view, kept) if include_outputs else None
     if error:
         result["last_error"] = error
     return result

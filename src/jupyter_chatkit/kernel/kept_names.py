@@ -18,13 +18,15 @@ magic this module does not know), the answer is uncertain (:attr:`KeptNames.unce
 and every variable no readable cell binds is kept out.
 
 The cells come from the front end when it sends them (the live notebook, so a tag not
-saved yet holds both ways: :func:`LiveCells.parse`), else from the saved notebook the
-kernel reads (:mod:`.cells`).
+saved yet holds both ways: :func:`LiveCells.parse`), else from what a page last pushed to
+this kernel (:func:`remember_live`), else from the saved notebook the kernel reads
+(:mod:`.cells`).
 """
 
 from __future__ import annotations
 
 import ast
+import json
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -347,3 +349,33 @@ class LiveCells:
     def names(self) -> KeptNames:
         """The names the kept-out cells keep out (:func:`kept_out_names`)."""
         return kept_out_names(self.kept_out, self.readable)
+
+
+# The page's live cells as it last pushed them to this kernel (:func:`remember_live`).
+_pushed: dict[str, LiveCells] = {}
+
+
+def remember_live(cells_json: str) -> str:
+    """Keep the live cells a page pushed (JSON ``{"kept_out": [...], "readable":
+    [...]}``: js/lab/src/livepush.ts) for the readers no front end is asked for, in this
+    kernel (``%chat QUESTION``, ``Chat().ask()``, the widget without the extension): the
+    tags on screen count there too, saved or not, in a notebook never saved as well.
+    Answers ``"kept"``, or ``"ignored"`` for anything not well formed."""
+    try:
+        live = LiveCells.parse(json.loads(cells_json))
+    except (ValueError, TypeError, RecursionError):
+        live = None
+    if live is None:
+        return "ignored"
+    _pushed["live"] = live
+    return "kept"
+
+
+def pushed_live() -> LiveCells | None:
+    """The live cells a page last pushed to this kernel, if any (:func:`remember_live`)."""
+    return _pushed.get("live")
+
+
+def forget_live() -> None:
+    """Forget what a page pushed (tests; a kernel serving another notebook)."""
+    _pushed.clear()

@@ -1,0 +1,66 @@
+/**
+ * The notebook's kernel is told the kept-out cells as they are on screen (livepush.ts ->
+ * kernel/kept_names.py remember_live), for its readers no front end is asked for: once a
+ * cell is kept out, after each change (a tag removed too), again after a restart; never
+ * for a notebook that keeps nothing out, never twice the same.
+ */
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { Signal } from "@lumino/signaling";
+import { watchLivePush } from "../src/livepush";
+import { setPrivate } from "../src/privatecells";
+import { cell, notebook } from "./panels";
+
+const tick = (ms = 5): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+test("the kernel hears the kept-out cells once one is kept out, each change, and after a restart", async () => {
+  const pushed: unknown[] = [];
+  const kernel = {
+    status: "idle",
+    connectionStatus: "connected",
+    info: Promise.resolve({ language_info: { name: "python" } }),
+    requestExecute(content: { user_expressions: { result: string } }) {
+      const expression = content.user_expressions.result;
+      const json = /remember_live\((".*")\)$/.exec(expression)?.[1];
+      pushed.push(JSON.parse(JSON.parse(json ?? "null")));
+      const reply = {
+        content: { status: "ok", user_expressions: { result: { status: "ok", data: { "text/plain": "'kept'" } } } },
+      };
+      return { done: Promise.resolve(reply), onReply: null };
+    },
+  };
+  const cells = [cell("a", "x = 1"), cell("b", "salary = 2")];
+  const panel = notebook(cells, 0) as unknown as Record<string, unknown>;
+  const changed = new Signal<object, void>({});
+  const status = new Signal<object, string>({});
+  Object.assign(panel, {
+    content: { ...(panel.content as object), modelContentChanged: changed },
+    sessionContext: { session: { kernel }, kernelChanged: new Signal({}), statusChanged: status },
+    context: { ...(panel.context as object), ready: Promise.resolve() },
+    disposed: new Signal({}),
+  });
+  watchLivePush(panel as never, 1, 1);
+  await tick();
+  changed.emit();
+  await tick();
+  // Nothing kept out, ever: nothing sent.
+  assert.deepEqual(pushed, []);
+  setPrivate(cells[1].model, true);
+  changed.emit();
+  await tick();
+  assert.deepEqual(pushed, [{ kept_out: ["salary = 2"], readable: ["x = 1"] }]);
+  changed.emit();
+  await tick();
+  assert.equal(pushed.length, 1);
+  // The tag removed, not saved: the kernel hears that nothing is kept out.
+  setPrivate(cells[1].model, false);
+  changed.emit();
+  await tick();
+  assert.deepEqual(pushed.at(-1), { kept_out: [], readable: [] });
+  // A restarted kernel knows nothing: told again.
+  status.emit("restarting");
+  await tick();
+  assert.equal(pushed.length, 3);
+  assert.deepEqual(pushed.at(-1), { kept_out: [], readable: [] });
+});
