@@ -19,7 +19,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 # One JupyterLab page for the tests using lab_page, put back as loaded between them
 # (tests/fixtures/lab_reuse.py): a load is ~5 s of CPU.
 REUSE_LAB_PAGE = True
-
+# One JupyterLab, fake model and kept page with the chat's modules (test_chat_ux.py;
+# tests/fixtures/shared_labs.py), so their servers' set-up: a second model to pick (no
+# test here picks one) and no title requests.
+SHARED_LAB = "chat_ux"
+JUPYTER_EXTRA_ENV = {"JUPYTER_CHATKIT_MODELS": "other-model"}
 JUPYTER_EXTRA_ARGS = ["--JupyterChatKit.title_threads=False"]
 ANSWER = ".jp-Cell .jck-answer"
 CODE = "import numpy as np\nprint(np.arange(3))  # three numbers"
