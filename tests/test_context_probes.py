@@ -9,7 +9,14 @@ strings:
 - probe 4: keys of ~90 vendors a credential scanner knows (Databricks, Anthropic, Groq,
   Supabase, Twilio, Square, Vault, Doppler, Docker, Terraform, ...) in notebook shapes
   (assignments, dict and DataFrame reprs, logs, tracebacks with locals, JSON, YAML, .env,
-  CLI flags, HTTP headers, URLs, base64url bodies under neutral names).
+  CLI flags, HTTP headers, URLs, base64url bodies under neutral names);
+- probe 5: keys with no prefix that only their names tell (Twilio, PayPal, Mistral,
+  Cohere, Heroku/Pinecone UUIDs, WandB/Kaggle hex, Vercel, Azure, Algolia, Datadog, client
+  constructors and logins by position), keys split across literals (adjacent, ``+``,
+  f-strings, ``.join``, line continuations), shortened keys, and the carriers notebooks
+  show (``.env``, ``%env``, ``os.environ``, pip config, git remotes, .netrc, .pgpass,
+  docker, kubectl, service accounts, JWTs, request reprs, SQLAlchemy engines, a
+  client's ``__dict__``), with look-alikes (alphabets, masks, joined paths and SQL).
 
 Leaks are hidden, in text and in a tool result; secrets in data (tool results as the
 kernel gives them) are hidden and paths kept; look-alikes (placeholders, names about

@@ -380,6 +380,11 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param("//a:" * (LONG // 4) + "x@h", id="protocol-relative-users"),
         pytest.param("key='a1#" * (LONG // 8), id="key-word-values-open"),
         pytest.param("setx PASSWORD " * (LONG // 14), id="setx-names-repeated"),
+        # Probe 5: keys split across literals, echoed .pgpass lines.
+        pytest.param('x = "abcd1234" "efgh5678" ' * (LONG // 26), id="joined-literals-repeated"),
+        pytest.param('f"a{' * (LONG // 4), id="joined-fstrings-open"),
+        pytest.param('"".join(["abcd", ' * (LONG // 17), id="joined-lists-open"),
+        pytest.param("echo '" + "a:1:b:c:" * (LONG // 8), id="pgpass-echo-open"),
     ],
 )
 def test_long_adversarial_lines_are_redacted_in_linear_work(text: str) -> None:

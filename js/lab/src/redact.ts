@@ -32,6 +32,7 @@ import {
   stripAnsi,
 } from "./redactnames";
 import { hideEncoded } from "./redactbase64";
+import { hideJoined } from "./redactjoined";
 import { CALL_ARGUMENTS, CREDENTIAL_VALUE, STRING_LITERAL } from "./redactcompiled";
 import { heredocBodies } from "./redactheredoc";
 import { readEscapedLines, readListedLines } from "./redactescaped";
@@ -99,7 +100,7 @@ const BARE = new RegExp(RULES.bareAssignment, "gm");
 const BARE_PREFIXES = ["%env", "%set_env", "export", "set ", "setx "];
 const INLINE = new RegExp(RULES.inlineAssignment, "g");
 const ITEM_GLUE = new RegExp(RULES.itemGlue);
-const CALL_TRIGGER = anyOf([...RULES.nameTriggers, "login", "connect", "bind", "ftp", "redis", "sign"]);
+const CALL_TRIGGER = anyOf([...RULES.nameTriggers, ...RULES.callWords]);
 const PAIRED = new RegExp(RULES.pairedContainer, "g");
 // After a bare word: `+` and another name or literal (`head + tail`).
 const JOINED_NEXT = /^[ \t]*\+[ \t]*[A-Za-z_'"]/;
@@ -193,6 +194,18 @@ export class Redactor extends CallRedaction {
     // Terminal colour codes mean nothing to the model and can hide a secret's shape.
     let value = input.includes("\x1b") ? stripAnsi(input) : input;
     if (value.length < 6) return value;
+    if (!this.nested && (value.includes('"') || value.includes("'"))) {
+      // `KEY = "sk-proj-ab" "cd…"`: a key split across literals, hidden whole (redactjoined.ts).
+      const before = this.count;
+      this.nested += 1;
+      let hidden = 0;
+      try {
+        [value, hidden] = hideJoined(value, (plain) => this.textAsIs(plain));
+      } finally {
+        this.nested -= 1;
+      }
+      this.count = before + hidden;
+    }
     const lower = value.toLowerCase();
     const triggered = ANY_VALUE_TRIGGER.test(lower);
     for (const rule of triggered ? VALUE_RULES : UNTRIGGERED) {

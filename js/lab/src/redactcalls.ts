@@ -12,10 +12,12 @@ import { LooseRedaction } from "./redactloose";
 import {
   escapeRe,
   holdsShortPassword,
+  isKeyishName,
   isLoginAndPassword,
   isSecretName,
   isUserKeyedPassword,
   looksLikeAnnotation,
+  looksRandom,
   marker,
   namesWords,
   normalizeName,
@@ -25,6 +27,8 @@ import { afterUnpackingNames, hideUnpacked } from "./redactunpack";
 
 const CREDENTIAL_CALLS = new Set<string>(RULES.credentialCalls);
 const CONNECT_CALLS = new Set<string>(RULES.connectCalls);
+const KEY_CALLS = new Set<string>(RULES.keyCalls);
+const ENV_VARIABLE = new RegExp(RULES.envVariableName);
 const NON_CREDENTIAL_CALLS = new Set<string>(RULES.nonCredentialCalls);
 // `get_secret("prod/db")`: a getter's argument names where the secret is.
 const GETTER_CALL = new RegExp(RULES.getterCall);
@@ -88,7 +92,11 @@ export class CallRedaction extends LooseRedaction {
     // A secret-named callee with one literal (`SecretStr("x")`): that one is it;
     // `login("ada")` names only the user.
     let alone = false;
-    if (CONNECT_CALLS.has(callee)) first = 2;
+    // `wandb.login("…")`: the last two parts name a key's call too (calls.py).
+    const qualified = calleeName.split(".").slice(-2).map(normalizeName).join(".");
+    const key = opener === "(" && (KEY_CALLS.has(callee) || KEY_CALLS.has(qualified));
+    if (key) first = 1; // and the first literal: the key
+    else if (CONNECT_CALLS.has(callee)) first = 2;
     else if (CREDENTIAL_CALLS.has(callee)) first = 1;
     else if (!NON_CREDENTIAL_CALLS.has(callee) && !GETTER_CALL.test(callee) && isSecretName(callee)) {
       first = 1;
@@ -97,6 +105,9 @@ export class CallRedaction extends LooseRedaction {
     const pieces: string[] = [];
     let literals: [number, number][] = [];
     const namedSecret = new Set<number>();
+    // Positions after a key-ish variable's name (`getenv("KAGGLE_KEY", "…")`): random-looking
+    // values only (`getenv("SORT_KEY", "created_at")` stays).
+    const keyish = new Set<number>();
     const words = new Set<number>(); // positions after `"token"`: a text's words, most often
     const flags = new Set<number>(); // positions after a `--flag`: its value, whatever it looks like
     // Positions holding a dict (`environ({'API_TOKEN': 'x', 'HOME': '/home/ada'})`): a
@@ -114,7 +125,9 @@ export class CallRedaction extends LooseRedaction {
         if (colon === position) dicts.add(position);
         if (!keyword) {
           literals.push([pieces.length, position]);
-          if (namesASecret(text.slice(1, -1))) {
+          const inner = text.slice(1, -1);
+          if (ENV_VARIABLE.test(inner) && isKeyishName(inner)) keyish.add(position + 1);
+          if (namesASecret(inner)) {
             namedSecret.add(position + 1);
             if (namesWords(text.slice(1, -1))) words.add(position + 1);
             if (text.charAt(1) === "-") flags.add(position + 1);
@@ -124,7 +137,7 @@ export class CallRedaction extends LooseRedaction {
         // `environ.get("PGPASSWORD", default="x")`: a secret's default is one (calls.py).
         // `Secret(value="x")`: a secret holder's value given by keyword.
         keyword = !(
-          (namedSecret.has(position) && /^\s*(?:default|fallback)\s*=(?!=)/.test(text)) ||
+          ((namedSecret.has(position) || keyish.has(position)) && /^\s*(?:default|fallback)\s*=(?!=)/.test(text)) ||
           (alone && /^\s*(?:value|secret_value|secret_string|plaintext)\s*=(?!=)/.test(text))
         );
       }
@@ -149,7 +162,7 @@ export class CallRedaction extends LooseRedaction {
         !item.startsWith("-") &&
         !DTYPE.test(item) &&
         !(words.has(pos) && !CREDENTIAL_VALUE.test(item));
-      if ((first && (pos >= first || alone)) || paired) {
+      if ((first && (pos >= first || alone || (key && pos === 0))) || paired || (keyish.has(pos) && looksRandom(item))) {
         const literal = pieces[index];
         const inner = literal.slice(1, -1);
         // `SecretStr("**********")`: a mask, no secret.

@@ -270,7 +270,7 @@ export const RULES = {
         "ntn_",
         "pcsk_"
       ],
-      "pattern": "(?<![A-Za-z0-9_-])(?:sk-(?:proj-|svcacct-|admin-|ant-(?:api03-|admin01-)?)?|(?:sk|rk)_(?:live|test)_|gh[pousr]_|github_pat_|hf_|xox[abeoprs]-|xapp-|whsec_|gl(?:pat|dt|rt|ptt|cbt|soat|ft|imt|agent)-|npm_|pypi-|SG\\.|ya29\\.|dapi|GOCSPX-|shp(?:at|ss|ca|pa)_|do[op]_v1_|r8_|gsk_|pplx-|lin_api_|xai-|hvs\\.|glsa_|NRAK-|LTAI|AKID|AKIA|ASIA|AIza|lsv2_(?:pt|sk)_|sntrys_|sbp_|ATATT|ntn_|pcsk_)(?:(?=[A-Za-z0-9_-]{0,60}[0-9])(?=[A-Za-z0-9_-]{0,60}[A-Za-z])[A-Za-z0-9_-]{4,60}(?:\\.{3}|…)(?=[A-Za-z0-9_-]{0,60}[0-9])[A-Za-z0-9_-]{4,60}|[A-Za-z0-9_-]{1,60}(?:\\.{3}|…)(?=[A-Za-z0-9_-]{0,60}[0-9])(?=[A-Za-z0-9_-]{0,60}[A-Za-z])[A-Za-z0-9_-]{4,60})(?![A-Za-z0-9_-])",
+      "pattern": "(?<![A-Za-z0-9_-])(?:sk-(?:proj-|svcacct-|admin-|ant-(?:api03-|admin01-)?)?|(?:sk|rk)_(?:live|test)_|gh[pousr]_|github_pat_|hf_|xox[abeoprs]-|xapp-|whsec_|gl(?:pat|dt|rt|ptt|cbt|soat|ft|imt|agent)-|npm_|pypi-|SG\\.|ya29\\.|dapi|GOCSPX-|shp(?:at|ss|ca|pa)_|do[op]_v1_|r8_|gsk_|pplx-|lin_api_|xai-|hvs\\.|glsa_|NRAK-|LTAI|AKID|AKIA|ASIA|AIza|lsv2_(?:pt|sk)_|sntrys_|sbp_|ATATT|ntn_|pcsk_)(?:(?=[A-Za-z0-9_-]{0,60}[0-9])(?=[A-Za-z0-9_-]{0,60}[A-Za-z])[A-Za-z0-9_-]{4,60}(?:\\.{3}|…)(?=[A-Za-z0-9_-]{0,60}[0-9])[A-Za-z0-9_-]{4,60}|[A-Za-z0-9_-]{1,60}(?:\\.{3}|…)(?=[A-Za-z0-9_-]{0,60}[0-9])(?=[A-Za-z0-9_-]{0,60}[A-Za-z])[A-Za-z0-9_-]{4,60}|(?=[A-Za-z0-9_-]{0,60}[A-Z])(?=[A-Za-z0-9_-]{0,60}[a-z])[A-Za-z0-9_-]{8,60}(?:\\.{3}|…)(?=[A-Za-z0-9_-]{0,60}[A-Z])(?=[A-Za-z0-9_-]{0,60}[a-z])[A-Za-z0-9_-]{8,60})(?![A-Za-z0-9_-])",
       "group": 0,
       "flags": ""
     },
@@ -855,7 +855,7 @@ export const RULES = {
       "triggers": [
         ":"
       ],
-      "pattern": "((?:^|\\n)(?:\\*|(?:[0-9a-fA-F]{0,4}\\\\:){2,7}[0-9a-fA-F]{0,4}|(?=[^\\s:#]*[g-zG-Z.])[^\\s:#]+|(?=[0-9]{0,63}[a-fA-F])(?:[0-9a-fA-F]{5,64}|[0-9a-fA-F]{1,4}(?=:(?:[0-9]{1,5}|\\*):(?:[^\\s:]*[^\\s:0-9a-fA-F]|[^\\s:]+:[^\\s:]*[^\\s:0-9a-fA-F])))):(?:[0-9]{1,5}|\\*):[^\\s:]+:[^\\s:]+:)([^\\s«]+)(?=\\n|$)",
+      "pattern": "((?:^|\\n|(?<=echo ')|(?<=echo \\\"))(?:\\*|(?:[0-9a-fA-F]{0,4}\\\\:){2,7}[0-9a-fA-F]{0,4}|(?=[^\\s:#]*[g-zG-Z.])[^\\s:#]+|(?=[0-9]{0,63}[a-fA-F])(?:[0-9a-fA-F]{5,64}|[0-9a-fA-F]{1,4}(?=:(?:[0-9]{1,5}|\\*):(?:[^\\s:]*[^\\s:0-9a-fA-F]|[^\\s:]+:[^\\s:]*[^\\s:0-9a-fA-F])))):(?:[0-9]{1,5}|\\*):[^\\s:]+:[^\\s:]+:)([^\\s«]+?)(?=\\n|$|['\\\"][ \\t]*>)",
       "group": 2,
       "flags": ""
     },
@@ -2810,7 +2810,7 @@ export const RULES = {
     "토큰"
   ],
   "quotedAssignment": "(?<![A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ0-9_.-])([A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ_][A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ0-9_.-]*)(?![ \\t]+:(?:'[A-Za-z_][A-Za-z0-9_]{0,62}'|\\\"[A-Za-z_][A-Za-z0-9_]{0,62}\\\"))(['\\\"]?\\]?(?:[ \\t]*:[ \\t]*(?![A-Z][A-Z0-9_]*[ \\t]*=)[A-Za-z_][A-Za-z0-9_.]{0,40}(?:\\[[A-Za-z0-9_., |]{0,60}\\])?(?:[ \\t]*\\|[ \\t]*[A-Za-z_][A-Za-z0-9_.]{0,40})?(?=[ \\t]*=(?!=)))?[ \\t]*(?::=|=>|=|:)[ \\t]*(?:(?:\\\\[ \\t]*)?\\r?\\n[ \\t]*|\\([ \\t]*(?:\\r?\\n[ \\t]*)?)?(?:[rbuRBU]|[fF][rR]?|[rR][fFbB]|[bB][rR])?)(['\\\"]{3}|['\\\"`])((?:(?!\\3)[^\\n\\\\]|\\\\.){1,2000})\\3",
-  "bareAssignment": "^([ \\t]*(?:%env[ \\t]+|%set_env[ \\t]+|!?export[ \\t]+|setx[ \\t]+|set[ \\t]+(?:-[gxU]{1,3}[ \\t]+)?)?)([A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ_][A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ0-9_.-]*)([ \\t]*[=:][ \\t]*|[ \\t]+)([^\\s'\\\";][^\\s'\\\"]*)[ \\t]*$",
+  "bareAssignment": "^([ \\t]*(?:%env[ \\t]+|env:[ \\t]+|%set_env[ \\t]+|!?export[ \\t]+|setx[ \\t]+|set[ \\t]+(?:-[gxU]{1,3}[ \\t]+)?)?)([A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ_][A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ0-9_.-]*)([ \\t]*[=:][ \\t]*|[ \\t]+)([^\\s'\\\";][^\\s'\\\"]*)[ \\t]*$",
   "inlineAssignment": "(?:(?<=\\\\[ntr])|(?<![A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ0-9_.\\\\])(?<![A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ0-9_.]-))([A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ_](?:[A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ0-9_.]|-(?!-))*)((?:[ \\t]*\\([A-Za-z0-9 _.-]{1,30}\\))?(?:['\\\"`}]|\\*\\*)?[ \\t]*(?::=|=|:)[ \\t]*(?:\\*\\*[ \\t]*|!![A-Za-z]{1,20}[ \\t]+|&[A-Za-z0-9_-]{1,40}[ \\t]+)?)((?!//)(?![A-Za-z_][A-Za-z0-9_.-]*=[A-Za-z_])(?:[^\\s'\\\"`,;&<>(){}\\[\\]|«=$\\\\]|\\\\(?![ntr]))+)(?![^\\s'\\\"`,;&<>(){}\\[\\]|«=$\\\\]|\\\\(?![ntr]))",
   "containerAssignment": "(?<![A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ0-9_.-])([A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ_][A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ0-9_.-]*)(['\\\"]?\\]?[ \\t]*(?::=|=|:)[ \\t]*)([\\[({])((?:(?:'(?:[^'\\\\\\n]|\\\\[^\\n])*'|\\\"(?:[^\\\"\\\\\\n]|\\\\[^\\n])*\\\"|'(?![^'\\n]*')|\\\"(?![^\\\"\\n]*\\\")|[^\\[\\](){}\\n'\\\"])|[\\[(](?:'(?:[^'\\\\\\n]|\\\\[^\\n])*'|\\\"(?:[^\\\"\\\\\\n]|\\\\[^\\n])*\\\"|'(?![^'\\n]*')|\\\"(?![^\\\"\\n]*\\\")|[^\\[\\](){}\\n'\\\"]){0,2000}[\\])]){1,2000})(?=[\\])}])",
   "stringLiteral": "(['\\\"])((?:(?!\\1)[^\\\\\\n]|\\\\.){0,2000})\\1",
@@ -2837,7 +2837,7 @@ export const RULES = {
   "fstringRun": "[A-Za-z0-9!#$%^&*+=~_-]{6,}",
   "hashContext": "\\b(?:sha-?(?:1|224|256|384|512)|sha3(?:_[0-9]+)?|md5|digest|hash(?:es)?|checksum|blake2[bs]?|crc32|etag|fingerprint)\\b(?:(?!(?<!checksum )(?<!digest )(?<!hash )key|token|secret|passw|pwd|credential)[\\s\\S])*$",
   "hexDigest": "^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128}|[0-9A-F]{32}|[0-9A-F]{40}|[0-9A-F]{64})$",
-  "placeholderValue": "^(?:<[A-Za-z_.-]{1,60}>|\\[[A-Za-z_.-]{1,60}\\]|your[-_](?:[a-z]+[-_]?){1,5}|x{3,}|\\*{3,}|\\.{3,}|…|%[sdrif]|%\\([A-Za-z_][A-Za-z0-9_]{0,40}\\)[sdr]|:[a-z_]{1,40}|\\{[A-Za-z0-9_]{0,40}\\}|\\$[0-9]{1,2}|[a-z0-9]{1,10}(?:[-_][a-z0-9]{1,10}){0,3}[-_](?:x{3,}|\\*{3,}|\\.{3,}|…|<[A-Za-z_.-]{1,60}>|your[-_](?:[a-z]+[-_]?){1,5})|<(?:class[ \\t]+[A-Za-z_][A-Za-z0-9_.]{0,100}|[A-Za-z_][A-Za-z0-9_.]{0,100}[ \\t]+object)>)[,;)]?$",
+  "placeholderValue": "^(?:<[A-Za-z_.-]{1,60}>|\\[[A-Za-z_.-]{1,60}\\]|your[-_](?:[a-z]+[-_]?){1,5}|x{3,}|\\*{3,}|\\.{3,}|…|%[sdrif]|%\\([A-Za-z_][A-Za-z0-9_]{0,40}\\)[sdr]|:[a-z_]{1,40}|\\{[A-Za-z0-9_]{0,40}\\}|\\$[0-9]{1,2}|\\*{8,}[A-Za-z0-9]{1,4}|REDACTED|DATA\\+OMITTED|[a-z0-9]{1,10}(?:[-_][a-z0-9]{1,10}){0,3}[-_](?:x{3,}|\\*{3,}|\\.{3,}|…|<[A-Za-z_.-]{1,60}>|your[-_](?:[a-z]+[-_]?){1,5})|<(?:class[ \\t]+[A-Za-z_][A-Za-z0-9_.]{0,100}|[A-Za-z_][A-Za-z0-9_.]{0,100}[ \\t]+object)>)[,;)]?$",
   "proseValue": "^(?:must|should|shall|will|can|cannot|may|might|needs?|requires?|required|contains?|is|are|was|were|be|been|has|have|had|at|the|an?|and|or|not|never|only|minimum|maximum|policy|rules?|expires?|expired|changed|reset|see|use|enter|your|set|missing|invalid|incorrect|wrong|empty|hidden|optional|same|different|too|least|most|must|does|did|do|if|when|for|from|with|of|in|on|to|by|this|that|it|its|please|check|ask|contact|request|call|email|ping|message|talk|find|get|generate|create|copy|paste|provide|obtain|follow|refer|consult|click|choose|supply|sent|send|comes|lives|stored|kept|go)$",
   "proseRow": "^(?:but|and|or|so|yet|because|although|though|while|which|that|it|its|you|yours|your|we|they|this|these|those|then|if|when|please|see|use|is|are|was|were|has|have|must|should|will|can|not|no|where|how|what|who|why|at[ \\t]+(?:least|most)|min(?:imum)?|max(?:imum)?|required|optional|stored|rotated|generated|created|issued)\\b[^ \\t]*(?:[ \\t]+\\S+){2,}",
   "proseWord": "^[A-Za-z][a-z]{1,24}$",
@@ -2865,6 +2865,44 @@ export const RULES = {
     "simple_bind_s",
     "starttls_login"
   ],
+  "keyCalls": [
+    "azure_key_credential",
+    "cognitive_services_credentials",
+    "cohere.client",
+    "cohere.client_v2",
+    "deepgram_client",
+    "fred",
+    "from_key",
+    "github",
+    "huggingface_hub.login",
+    "iam_authenticator",
+    "mistral",
+    "mistral_client",
+    "news_api_client",
+    "owm",
+    "pinecone",
+    "tavily_client",
+    "wandb.login"
+  ],
+  "callWords": [
+    "login",
+    "connect",
+    "bind",
+    "ftp",
+    "redis",
+    "sign",
+    "pinecone",
+    "owm(",
+    "github(",
+    "mistral",
+    "fred(",
+    "deepgram",
+    "tavily",
+    "newsapi",
+    "authenticator",
+    "credential"
+  ],
+  "envVariableName": "^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$",
   "connectCalls": [
     "connect",
     "connection",
@@ -3125,5 +3163,13 @@ export const RULES = {
   ],
   "placeholderOpen": "«redacted: ",
   "placeholderClose": "»",
-  "elidedTail": "(«redacted: [^«»\\n]{1,80}»)(?:\\.{3}|…)(?:«redacted: [^«»\\n]{1,80}»|[A-Za-z0-9_+/=~.-]*[A-Za-z0-9_+/=~-])"
+  "elidedTail": "(«redacted: [^«»\\n]{1,80}»)(?:\\.{3}|…)(?:«redacted: [^«»\\n]{1,80}»|[A-Za-z0-9_+/=~.-]*[A-Za-z0-9_+/=~-])",
+  "joinedHint": "[\\\"'](?:[ \\t]*(?:\\+[ \\t]*)?(?:\\\\?\\r?\\n[ \\t]*)?[bBrRuU]{0,2}[\\\"']|\\.join\\()|[fF][rR]?[\\\"'][^\\\"'\\n]{0,300}\\{",
+  "joinedList": "(?<![A-Za-z0-9_])([\\\"'])([^\\s\\\"'\\\\]{0,3})\\1\\.join\\([ \\t]*[\\[(][ \\t]*([bBrRuU]{0,2}(?:\\\"[^\\s\\\"'\\\\{}]{4,200}\\\"|'[^\\s\\\"'\\\\{}]{4,200}')(?:[ \\t]*,[ \\t]*[bBrRuU]{0,2}(?:\\\"[^\\s\\\"'\\\\{}]{4,200}\\\"|'[^\\s\\\"'\\\\{}]{4,200}')){1,7})[ \\t]*,?[ \\t]*[\\])][ \\t]*\\)",
+  "joinedLiterals": "(?<![A-Za-z0-9_])[bBrRuU]{0,2}(?:\\\"[^\\s\\\"'\\\\{}]{4,200}\\\"|'[^\\s\\\"'\\\\{}]{4,200}')(?:[ \\t]*(?:\\+[ \\t]*)?(?:\\\\?\\r?\\n[ \\t]*)?[bBrRuU]{0,2}(?:\\\"[^\\s\\\"'\\\\{}]{4,200}\\\"|'[^\\s\\\"'\\\\{}]{4,200}')){1,7}",
+  "joinedFstring": "(?<![A-Za-z0-9_])[fF][rR]?(?:\\\"([^\\s\\\"'\\\\{]{0,300}\\{[^\\s\\\"'\\\\]{0,300})\\\"|'([^\\s\\\"'\\\\{]{0,300}\\{[^\\s\\\"'\\\\]{0,300})')",
+  "joinedPiece": "[bBrRuU]{0,2}([\\\"'])([^\\s\\\"'\\\\{}]{4,200})\\1",
+  "fstringFieldPart": "\\{[^{}]{0,200}\\}",
+  "joinedMinChars": 16,
+  "joinedValue": "^[A-Za-z0-9_.~+/-]+={0,2}$"
 } as const;

@@ -128,8 +128,21 @@ function switches(value: string): number {
 
 /** Random-looking with no name beside it: often switching case and digits, or
  * digit-rich without the underscores of an identifier (a hex key). */
+/** 3/4 runs of 6+ characters in a row of an alphabet (`abcdef`, `012345`): an
+ * alphabet's table, never a random key (values.py). */
+function inSequence(value: string): boolean {
+  const end = Math.min(value.length, 200);
+  let run = 1;
+  let covered = 0;
+  for (let i = 1; i < end; i++) {
+    run = value.charCodeAt(i) === value.charCodeAt(i - 1) + 1 ? run + 1 : 1;
+    covered += run === 6 ? 6 : run > 6 ? 1 : 0;
+  }
+  return covered * 4 >= end * 3;
+}
+
 export function looksGenerated(value: string): boolean {
-  if (!looksRandom(value)) return false;
+  if (!looksRandom(value) || inSequence(value)) return false;
   const digits = (value.slice(0, 200).match(/[0-9]/g) ?? []).length;
   return switches(value) >= 6 || (digits >= 4 && !value.includes("_"));
 }
@@ -271,8 +284,8 @@ export function keepsUnquoted(value: string, constant: boolean, name = "", sep =
   if (CODE_VALUE.test(value) || SHORT_NAME.test(value)) return true;
   // `merged = merge_cookies(`, its arguments on the next lines: a call.
   if (/^[A-Za-z_][A-Za-z0-9]{0,100}[._][A-Za-z0-9_.]{0,200}\($/.test(value)) return true;
-  // `token=hf_token`: a variable named like a secret, not a literal.
-  if (/^[a-z][a-z0-9]*(?:_[a-z0-9]+)+[,;]?$/.test(value) && isSecretName(trimEndOf(value, ",;"))) return true;
+  // `token=hf_token`, `'client_secret': CLIENT_SECRET`: a variable named like a secret.
+  if (/^(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)[,;]?$/.test(value) && isSecretName(trimEndOf(value, ",;"))) return true;
   // `secret_value = token`: one word, a secret's name: a variable.
   if (sep.includes("=") && /^[a-z][a-z0-9]*[,;]?$/.test(value) && isSecretName(trimEndOf(value, ",;"))) return true;
   if (sep.includes(":") && !sep.includes("=") && TYPE_VALUE.test(value)) return true;

@@ -284,6 +284,11 @@ const cases: Record<string, string> = {
   "protocol-relative users": `${"//a:".repeat(Math.floor(N / 4))}x@h`,
   "key word values never closed": "key='a1#".repeat(Math.floor(N / 8)),
   "setx names repeated": "setx PASSWORD ".repeat(Math.floor(N / 14)),
+  // Probe 5: keys split across literals, echoed .pgpass lines.
+  "joined literals repeated": 'x = "abcd1234" "efgh5678" '.repeat(Math.floor(N / 26)),
+  "joined f-strings never closed": 'f"a{'.repeat(Math.floor(N / 4)),
+  "joined lists never closed": '"".join(["abcd", '.repeat(Math.floor(N / 17)),
+  "echoed .pgpass line never closed": `echo '${"a:1:b:c:".repeat(Math.floor(N / 8))}`,
 };
 for (const [name, text] of Object.entries(cases)) {
   test(`a long adversarial line is redacted: ${name}`, () => {

@@ -20,9 +20,11 @@ from .lazy_patterns import lazy_compile
 from .names import is_placeholder, is_secret_name, marker, names_words, normalize_name
 from .values import (
     holds_short_password,
+    is_keyish_name,
     is_login_and_password,
     is_user_keyed_password,
     looks_like_annotation,
+    looks_random,
 )
 
 _ASSIGNED_ITEM = lazy_compile(rules.ASSIGNED_ITEM)
@@ -32,6 +34,8 @@ _DTYPE = lazy_compile(rules.DTYPE_VALUE)
 _GETTER = lazy_compile(rules.GETTER_CALL)
 _CREDENTIAL_CALLS = frozenset(rules.CREDENTIAL_CALLS)
 _CONNECT_CALLS = frozenset(rules.CONNECT_CALLS)
+_KEY_CALLS = frozenset(rules.KEY_CALLS)
+_ENV_VARIABLE = lazy_compile(rules.ENV_VARIABLE_NAME)
 _NON_CREDENTIAL_CALLS = frozenset(rules.NON_CREDENTIAL_CALLS)
 _DEFAULT = lazy_compile(r"^\s*(?:default|fallback)\s*=(?!=)")
 # The keyword a secret holder takes its secret by (``Secret(value="x")``).
@@ -112,7 +116,14 @@ class CallRedaction:
         # A secret-named callee with one literal (``SecretStr("x")``): that one is it;
         # ``login("ada")`` names only the user.
         alone = False
-        if callee in _CONNECT_CALLS:
+        # ``wandb.login("…")``: the last two parts name a key's call too.
+        qualified = ".".join(
+            normalize_name(part) for part in (match.group(1) or "").split(".")[-2:]
+        )
+        key = opener == "(" and (callee in _KEY_CALLS or qualified in _KEY_CALLS)
+        if key:
+            first = 1  # and the first literal: the key
+        elif callee in _CONNECT_CALLS:
             first = 2
         elif callee in _CREDENTIAL_CALLS:
             first = 1
@@ -128,6 +139,9 @@ class CallRedaction:
         position = 0
         keyword = False
         named_secret: set[int] = set()
+        # Positions after a key-ish variable's name (``getenv("KAGGLE_KEY", "…")``):
+        # random-looking values only (``getenv("SORT_KEY", "created_at")`` stays).
+        keyish: set[int] = set()
         words: set[int] = set()  # positions after ``"token"``: a text's words, most often
         flags: set[int] = set()  # positions after a ``--flag``: its value, whatever it looks like
         # Positions holding a dict (``environ({'API_TOKEN': 'x', 'HOME': '/home/ada'})``): a
@@ -145,6 +159,8 @@ class CallRedaction:
                     dicts.add(position)
                 if not keyword:
                     literals.append((len(pieces), position))
+                    if _ENV_VARIABLE.match(text[1:-1]) and is_keyish_name(text[1:-1]):
+                        keyish.add(position + 1)
                     if names_a_secret(text[1:-1]):
                         named_secret.add(position + 1)
                         if names_words(text[1:-1]):
@@ -155,7 +171,7 @@ class CallRedaction:
                 # ``environ.get("PGPASSWORD", default="x")``: a secret's default is one.
                 # ``Secret(value="x")``: a secret holder's value given by keyword.
                 keyword = not (
-                    (position in named_secret and _DEFAULT.match(text))
+                    ((position in named_secret or position in keyish) and _DEFAULT.match(text))
                     or (alone and _VALUE.match(text))
                 )
             if ":" in text and not token.group(1) and literals and literals[-1][1] == position:
@@ -177,7 +193,11 @@ class CallRedaction:
                 and _DTYPE.match(value) is None
                 and not (pos in words and CREDENTIAL_VALUE.match(value) is None)
             )
-            if (first and (pos >= first or alone)) or paired:
+            if (
+                (first and (pos >= first or alone or (key and pos == 0)))
+                or paired
+                or (pos in keyish and looks_random(value))
+            ):
                 literal = pieces[index]
                 inner = literal[1:-1]
                 # ``SecretStr("**********")``: a mask, no secret.

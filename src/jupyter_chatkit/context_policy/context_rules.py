@@ -197,11 +197,13 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         # A host of hex letters only (``deadbeef``, ``cafe``) when it is longer than an
         # IPv6 group or the database or the user has another letter. An IPv6 host
         # written as the file wants it, its colons escaped (``\:\:1``).
-        "pattern": r"((?:^|\n)(?:\*|(?:[0-9a-fA-F]{0,4}\\:){2,7}[0-9a-fA-F]{0,4}"
+        # A line echoed into the file too (``!echo 'db:5432:*:ada:x' > ~/.pgpass``).
+        "pattern": r"((?:^|\n|(?<=echo ')|(?<=echo \"))"
+        r"(?:\*|(?:[0-9a-fA-F]{0,4}\\:){2,7}[0-9a-fA-F]{0,4}"
         r"|(?=[^\s:#]*[g-zG-Z.])[^\s:#]+"
         r"|(?=[0-9]{0,63}[a-fA-F])(?:[0-9a-fA-F]{5,64}|[0-9a-fA-F]{1,4}(?=:(?:[0-9]{1,5}|\*):"
         r"(?:[^\s:]*[^\s:0-9a-fA-F]|[^\s:]+:[^\s:]*[^\s:0-9a-fA-F]))))"
-        r":(?:[0-9]{1,5}|\*):[^\s:]+:[^\s:]+:)([^\s«]+)(?=\n|$)",
+        r":(?:[0-9]{1,5}|\*):[^\s:]+:[^\s:]+:)([^\s«]+?)(?=\n|$|['\"][ \t]*>)",
         "group": 2,
         "flags": "",
     },

@@ -31,6 +31,7 @@ from .escaped_lines import read_escaped_lines, read_listed_lines
 from .folded import folded
 from .heredoc import heredoc_bodies
 from .html_tables import hide_html_tables
+from .joined import hide_joined
 from .lazy_patterns import any_of, lazy_compile
 from .loose import LooseRedaction
 from .manifests import hide_secret_manifests
@@ -118,7 +119,7 @@ _ELIDED_TAIL = lazy_compile(rules.ELIDED_TAIL)
 
 
 # A text needs "(", a quote and a name trigger or one of these for the call rule.
-_CALL_WORD = any_of(("login", "connect", "bind", "ftp", "redis", "sign"))
+_CALL_WORD = any_of(tuple(rules.CALL_WORDS))
 
 
 @dataclass
@@ -233,6 +234,8 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
         rx = self._rx
         if not rx.extra and _NUMBERS.match(value) is not None:
             return value  # ``[0.51 0.95 …]``, ``(626, 627)``: no rule matches numbers alone
+        if not self._nested and ('"' in value or "'" in value):
+            value = self._joined(value)
         lower = value.lower()
         some = _ANY_TRIGGER.search(lower) is not None
         triggered = some and _ANY_VALUE_TRIGGER.search(lower) is not None
@@ -316,6 +319,17 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
                 self._nested -= 1
         for pattern in rx.extra:
             value = pattern.sub(functools.partial(self._replace_group, "custom pattern", 0), value)
+        return value
+
+    def _joined(self, value: str) -> str:
+        """``value`` with a key split across literals hidden whole (joined.py)."""
+        before = self.count
+        self._nested += 1
+        try:
+            value, hidden = hide_joined(value, self._text)
+        finally:
+            self._nested -= 1
+        self.count = before + hidden
         return value
 
     def known_values(self, value: str) -> str:

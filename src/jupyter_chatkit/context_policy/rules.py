@@ -14,6 +14,16 @@ from pathlib import Path
 from typing import Any
 
 from .foreign_rules import FOREIGN_SECRET_NAME, NAME_LETTERS
+from .joined_rules import (
+    FSTRING_FIELD_PART,
+    JOINED_FSTRING,
+    JOINED_HINT,
+    JOINED_LIST,
+    JOINED_LITERALS,
+    JOINED_MIN_CHARS,
+    JOINED_PIECE,
+    JOINED_VALUE,
+)
 
 # What makes a name a secret's, and the words a text needs for the name rules to run.
 from .name_rules import (
@@ -106,8 +116,9 @@ QUOTED_ASSIGNMENT = (
 # ``%env NAME=value``, ``export NAME=value``, ``NAME=value`` / ``name: value`` on a line of
 # its own (``.env`` files, YAML). Groups: 1 prefix, 2 name, 3 separator, 4 value.
 BARE_ASSIGNMENT = (
-    # ``setx NAME value`` (Windows), ``set -x NAME value`` (fish).
-    r"^([ \t]*(?:%env[ \t]+|%set_env[ \t]+|!?export[ \t]+|setx[ \t]+"
+    # ``setx NAME value`` (Windows), ``set -x NAME value`` (fish); ``env: NAME=value``
+    # (what IPython's ``%env NAME=value`` prints).
+    r"^([ \t]*(?:%env[ \t]+|env:[ \t]+|%set_env[ \t]+|!?export[ \t]+|setx[ \t]+"
     r"|set[ \t]+(?:-[gxU]{1,3}[ \t]+)?)?)"
     # A value starts with no ";": ``Password=;Server=db`` is an empty password in a
     # connection string, and the next pair is no value.
@@ -321,6 +332,40 @@ CREDENTIAL_CALLS: list[str] = sorted(
         "starttls_login",
     }
 )
+# Callees (their last part, or their last two, normalised like names) whose first
+# positional literal is a key whatever its shape (a UUID, hex): ``Pinecone("…")``,
+# ``heroku3.from_key("…")``, ``wandb.login("…")``, ``OWM("…")``, ``Github("…")``.
+KEY_CALLS: list[str] = sorted(
+    {
+        "azure_key_credential",
+        "cognitive_services_credentials",
+        "cohere.client",
+        "cohere.client_v2",
+        "deepgram_client",
+        "fred",
+        "from_key",
+        "github",
+        "huggingface_hub.login",
+        "iam_authenticator",
+        "mistral",
+        "mistral_client",
+        "news_api_client",
+        "owm",
+        "pinecone",
+        "tavily_client",
+        "wandb.login",
+    }
+)
+# Words that let a text with no secret's name go to the call rules (``login(u, pw)``,
+# ``Pinecone("…")``): the credential and key calls' words.
+CALL_WORDS: list[str] = [
+    *("login", "connect", "bind", "ftp", "redis", "sign"),
+    *("pinecone", "owm(", "github(", "mistral", "fred(", "deepgram", "tavily", "newsapi"),
+    *("authenticator", "credential"),
+]
+# An environment variable's name (upper case) whose getter's default is its value when
+# the name is key-ish (``os.environ.get("KAGGLE_KEY", "…")``).
+ENV_VARIABLE_NAME = r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$"
 # Callees whose positional literals from the third on are credentials:
 # connect(host, user, password, db), FTP(host, user, passwd), Redis(host, port, db, pw).
 CONNECT_CALLS: list[str] = sorted(
@@ -412,6 +457,9 @@ def rules_dict() -> dict[str, Any]:
         "itemGlue": ITEM_GLUE,
         "dtypeValue": DTYPE_VALUE,
         "credentialCalls": CREDENTIAL_CALLS,
+        "keyCalls": KEY_CALLS,
+        "callWords": CALL_WORDS,
+        "envVariableName": ENV_VARIABLE_NAME,
         "connectCalls": CONNECT_CALLS,
         "nonCredentialCalls": NON_CREDENTIAL_CALLS,
         "getterCall": GETTER_CALL,
@@ -455,6 +503,14 @@ def rules_dict() -> dict[str, Any]:
         "placeholderOpen": PLACEHOLDER_OPEN,
         "placeholderClose": PLACEHOLDER_CLOSE,
         "elidedTail": ELIDED_TAIL,
+        "joinedHint": JOINED_HINT,
+        "joinedList": JOINED_LIST,
+        "joinedLiterals": JOINED_LITERALS,
+        "joinedFstring": JOINED_FSTRING,
+        "joinedPiece": JOINED_PIECE,
+        "fstringFieldPart": FSTRING_FIELD_PART,
+        "joinedMinChars": JOINED_MIN_CHARS,
+        "joinedValue": JOINED_VALUE,
     }
 
 

@@ -26,6 +26,10 @@ PLACEHOLDER_VALUE = (
     r"^(?:<[A-Za-z_.-]{1,60}>|\[[A-Za-z_.-]{1,60}\]|your[-_](?:[a-z]+[-_]?){1,5}|x{3,}|\*{3,}"
     r"|\.{3,}|…|%[sdrif]|%\([A-Za-z_][A-Za-z0-9_]{0,40}\)[sdr]|:[a-z_]{1,40}|\{[A-Za-z0-9_]{0,40}\}"
     r"|\$[0-9]{1,2}"
+    # A mask showing a key's last characters (``aws configure list``'s
+    # ``****************WXYZ``), and tools' words for a value left out (``kubectl config
+    # view``'s ``DATA+OMITTED`` and ``REDACTED``).
+    r"|\*{8,}[A-Za-z0-9]{1,4}|REDACTED|DATA\+OMITTED"
     # A key's prefix before one of them (``sk-...``, ``sk-proj-xxxx``, ``ghp_<token>``).
     r"|[a-z0-9]{1,10}(?:[-_][a-z0-9]{1,10}){0,3}[-_](?:x{3,}|\*{3,}|\.{3,}|…|<[A-Za-z_.-]{1,60}>"
     # ... or words for one (``xoxb-your-bot-token``, ``sk-your-key-here``).

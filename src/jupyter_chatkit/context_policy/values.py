@@ -6,6 +6,7 @@ Shared by the redactor and its passes; mirrors the value helpers of
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -87,10 +88,23 @@ def _switches(value: str) -> int:
     return len(_SWITCH.findall(value[:200]))
 
 
+def _in_sequence(value: str) -> bool:
+    """True for a value 3/4 made of runs of 6+ characters in a row of an alphabet
+    (``abcdef``, ``012345``): an alphabet's table (``ALPHABET = "ABC…xyz0…9"``), never
+    a random key (a test's ``AbCd…0123456789ab`` has one such run)."""
+    head = value[:200]
+    run = 1
+    covered = 0
+    for a, b in itertools.pairwise(head):
+        run = run + 1 if ord(b) == ord(a) + 1 else 1
+        covered += 6 if run == 6 else 1 if run > 6 else 0
+    return covered * 4 >= len(head) * 3
+
+
 def _looks_generated(value: str) -> bool:
     """Random-looking with no name beside it: often switching case and digits, or
-    digit-rich without the underscores of an identifier (a hex key)."""
-    if not looks_random(value):
+    digit-rich without the underscores of an identifier (a hex key); no alphabet."""
+    if not looks_random(value) or _in_sequence(value):
         return False
     digits = sum(c.isdigit() for c in value[:200])
     return _switches(value) >= 6 or (digits >= 4 and "_" not in value)
@@ -183,7 +197,10 @@ _LETTER = lazy_compile("[A-Za-z]")
 # ``Float64Dtype``, ``ResNet50V2``, ``GPT2TokenizerFast``: two or more capitalised words
 # (or acronyms with a number), a type's or a model's name.
 # ``hf_token``, ``db_password``: a snake-case variable name.
-_SNAKE_NAME = lazy_compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+[,;]?\Z")
+# ``token=hf_token``, ``'client_secret': CLIENT_SECRET``: a variable's or a constant's name.
+_SNAKE_NAME = lazy_compile(
+    r"(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)[,;]?\Z"
+)
 _LOWER_WORD = lazy_compile(r"[a-z][a-z0-9]*[,;]?\Z")
 _CAMEL_WORDS = lazy_compile(r"(?:[A-Z]+[a-z]{2,}[0-9]*[a-z]?|[A-Z]+[0-9]+[a-z]?){2,}\Z")
 
@@ -304,7 +321,7 @@ def keeps_unquoted(value: str, constant: bool, name: str = "", sep: str = "") ->
     if _OPEN_CALL.match(value) is not None:
         return True  # ``merged = merge_cookies(`` (a "." or "_" in it), its arguments below
     if _SNAKE_NAME.match(value) is not None and is_secret_name(value.rstrip(",;")):
-        return True  # ``token=hf_token``: a variable named like a secret, not a literal
+        return True  # ``token=hf_token``, ``CLIENT_SECRET``: a variable named like a secret
     if "=" in sep and _LOWER_WORD.match(value) is not None and is_secret_name(value.rstrip(",;")):
         return True  # ``secret_value = token``: one word, a secret's name: a variable
     if ":" in sep and "=" not in sep and _TYPE_VALUE.match(value):
