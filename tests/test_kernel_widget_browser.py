@@ -6,7 +6,8 @@ the kernel comm, and the kernel runs the assistant itself). The model is the fak
 OpenAI-compatible server with scripted replies, except in the code-card tests, which
 show the built-in offline model's demo card. The first set-up's steps (a tool, a file, a
 hostile answer) run in one notebook of the module's JupyterLab; the comm test starts a
-server of its own; the code-card tests share one server with nothing configured.
+server of its own; the code-card tests share one server with nothing configured with
+test_offline_hint_lab.py (``offline_jupyter``, ``SHARED_LAB``).
 Screenshots land in ``test-output/<test name>/``.
 """
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -25,12 +26,14 @@ from .fixtures.browser import (
     LabPage,
     fake_llm_env,
     send,
-    start_jupyter,
     tool_output,
 )
 from .fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
+# The offline server (``offline_jupyter``) is shared with test_offline_hint_lab.py
+# (tests/fixtures/shared_labs.py): a server start fewer.
+SHARED_LAB = "offline"
 
 INPUT = f"{WIDGET} .jck-input"
 ANSWER = f"{WIDGET} .jck-msg.jck-assistant"
@@ -255,33 +258,15 @@ OFFLINE_CHAT = (
 )
 
 
-@pytest.fixture(scope="module")
-def offline_server(
-    tmp_path_factory: pytest.TempPathFactory, _stopping_servers: Any
-) -> Iterator[JupyterServer]:
-    """A server with nothing configured (the offline model), for JupyterLab and Notebook 7.
-
-    ``jupyter notebook`` serves JupyterLab's page too (``lab/``, JupyterLab's own server
-    extension): one server for both apps instead of one each (~4 s of CPU a start).
-    """
-    server = start_jupyter(
-        tmp_path_factory.mktemp("offline"),
-        app="notebook",
-        extra_args=["--LabApp.expose_app_in_browser=True"],
-    )
-    yield server
-    _stopping_servers.add(server)
-
-
 @pytest.mark.parametrize("app", ["lab", "notebook"])
 def test_widget_code_card_inserts_below_its_own_cell(
-    offline_server: JupyterServer, page: Any, screenshot: Any, app: str
+    offline_jupyter: JupyterServer, page: Any, screenshot: Any, app: str
 ) -> None:
     """Insert on a card puts exactly its code right below the widget's cell, not run.
 
     The offline model makes the card: nothing is configured, and the empty chat says so.
     """
-    lab = LabPage(page, dataclasses.replace(offline_server, app=app))
+    lab = LabPage(page, dataclasses.replace(offline_jupyter, app=app))
     cells = [SETUP, "%load_ext jupyter_chatkit\n%chat", "# the last cell"]
     open_chat_notebook(lab, f"cards-{app}.ipynb", cells)
     page.locator(f"{WIDGET} .jck-offline").wait_for(state="visible")

@@ -10,8 +10,8 @@ Screenshots land in ``test-output/<test name>/``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -27,16 +27,19 @@ from tests.fixtures.browser import (
 from tests.fixtures.chat_ui import open_notebook, open_panel_from_palette
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
+# One server with nothing configured for both tests, shared with
+# test_kernel_widget_browser.py's offline tests (tests/fixtures/shared_labs.py).
+SHARED_LAB = "offline"
 
 HOW_TO = ["OPENAI_API_KEY", "OPENAI_BASE_URL", "http://localhost:11434/v1", "JUPYTER_CHATKIT_MODEL"]
 
 
 def test_the_offline_empty_chat_says_how_to_connect_a_model(
-    jupyter_server_factory: Callable[..., JupyterServer], page: Any, screenshot: Any
+    offline_jupyter: JupyterServer, page: Any, screenshot: Any
 ) -> None:
     """Nothing configured: the sidebar's and the widget's empty chat name the settings
     (README, "Choosing a model") that connect OpenAI or an OpenAI-compatible server."""
-    lab = LabPage(page, jupyter_server_factory())
+    lab = LabPage(page, dataclasses.replace(offline_jupyter, app="lab"))
     lab.server.write_notebook(
         "offline_hint.ipynb", ["%load_ext jupyter_chatkit\n%chat", "total = 3\nprint(totl)"]
     )
@@ -79,10 +82,10 @@ def test_the_offline_empty_chat_says_how_to_connect_a_model(
 
 
 def test_offline_model_says_so_once_and_calls_a_tool(
-    jupyter_server_factory: Callable[..., JupyterServer], page: Any, screenshot: Any
+    offline_jupyter: JupyterServer, page: Any, screenshot: Any
 ) -> None:
     """With nothing configured: the empty chat says it is the offline demo model."""
-    lab = LabPage(page, jupyter_server_factory())
+    lab = LabPage(page, dataclasses.replace(offline_jupyter, app="lab"))
     open_notebook(lab, "offline.ipynb", ["import pandas\ndf = pandas.DataFrame({'a': [1]})"])
     open_panel_from_palette(page)
     note = page.locator(f"{PANEL} .jck-offline")
