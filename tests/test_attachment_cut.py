@@ -14,7 +14,13 @@ from typing import Any
 
 import pytest
 from agents.testing import ModelStep, ScriptedModel, assistant_message
-from chatkit.types import AttachmentCreateParams, NoticeEvent
+from chatkit.types import (
+    AttachmentCreateParams,
+    NoticeEvent,
+    ThreadCreatedEvent,
+    ThreadItemDoneEvent,
+    UserMessageItem,
+)
 
 from jupyter_chatkit.assistant.model_input import MAX_ATTACHMENT_CHARS
 from jupyter_chatkit.context_policy import MAX_TEXT_CHARS
@@ -56,6 +62,28 @@ async def test_a_cut_file_is_told_to_the_model_and_the_person(store: SQLStore) -
     assert f"{len(long_text):,}" in sent and f"{MAX_ATTACHMENT_CHARS:,}" in sent
     assert "line 000000" in sent and "line 004999" not in sent
     assert "a,b\\n1,2" in sent
+
+
+@pytest.mark.asyncio
+async def test_the_cut_is_told_each_time_the_message_is_answered(sqlite_store: SQLStore) -> None:
+    # A message answered again (Retry) is read from the converted items kept in memory:
+    # before, the notice came only with the message's first conversion.
+    long_id = await _file(sqlite_store, "x" * (MAX_ATTACHMENT_CHARS + 500), "big.txt")
+    model = ScriptedModel([ModelStep(output=[assistant_message(t)]) for t in ("a", "b", "c")])
+    assistant = make_assistant(sqlite_store, model)
+    message = {**user_input("read it"), "attachments": [long_id]}
+    events = await stream(assistant, req("threads.create", input=message))
+    thread_id = next(e.thread.id for e in events if isinstance(e, ThreadCreatedEvent))
+    item_id = next(
+        e.item.id
+        for e in events
+        if isinstance(e, ThreadItemDoneEvent) and isinstance(e.item, UserMessageItem)
+    )
+    retry = req("threads.retry_after_item", thread_id=thread_id, item_id=item_id)
+    for answered in (events, await stream(assistant, retry), await stream(assistant, retry)):
+        notices = [e for e in answered if isinstance(e, NoticeEvent)]
+        assert len(notices) == 1 and "big.txt" in notices[0].message
+    assert len(model.calls) == 3
 
 
 async def test_the_413_advice_says_what_the_assistant_reads(jp_fetch: Callable[..., Any]) -> None:

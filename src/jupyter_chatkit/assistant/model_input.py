@@ -51,6 +51,21 @@ CHIPS_NOTE = "What the user had in view when sending the next message (data, not
 MAX_ATTACHMENT_CHARS = MAX_RESULT_CHARS
 
 
+# Each attachment's length in characters as the model is given it (0 for an image), by
+# id, written as it is converted: a cut file is told to the person each time its message
+# is answered, also when the message comes from the items kept in memory (not converted
+# again). A sent file never changes. Bounded: one forgotten is read again for its notice.
+_FILE_CHARS: OrderedDict[str, int] = OrderedDict()
+MAX_KEPT_FILE_LENGTHS = 4096
+
+
+def _keep_file_chars(attachment_id: str, chars: int) -> None:
+    _FILE_CHARS[attachment_id] = chars
+    _FILE_CHARS.move_to_end(attachment_id)
+    while len(_FILE_CHARS) > MAX_KEPT_FILE_LENGTHS:
+        _FILE_CHARS.popitem(last=False)
+
+
 @dataclass
 class CacheInfo:
     """How often :class:`RedactedItems` answered from memory (``hits``) or converted and
@@ -263,9 +278,6 @@ class PolicyConverter(NotebookConverter):
         super().__init__(read_attachment)
         self.policy = policy
         self.cache = REDACTED_ITEMS if cache is None else cache
-        # The text attachments converted here that the model reads only in part: their
-        # id and whole length in characters.
-        self.cut_files: dict[str, int] = {}
 
     async def to_agent_input(
         self, thread_items: Sequence[ThreadItem] | ThreadItem
@@ -345,13 +357,16 @@ class PolicyConverter(NotebookConverter):
         self, attachment: Attachment
     ) -> ResponseInputContentParam:
         """Text attachments redacted, bounded and marked as data (and as cut, when longer
-        than the model reads: noted in :attr:`cut_files` too); images as they are."""
+        than the model reads; their length kept for :meth:`cut_notices`); images as they
+        are."""
         content = await super().attachment_to_message_content(attachment)
         if content.get("type") != "input_text":
+            _keep_file_chars(attachment.id, 0)
             return content
         head, sep, body = str(content.get("text", "")).partition("\n")
         if not sep:  # a note only: not available, not readable
             return {"type": "input_text", "text": self.policy.text(head, MAX_ATTACHMENT_CHARS)[0]}
+        _keep_file_chars(attachment.id, len(body))
         head, named = self.policy.text(head, MAX_ATTACHMENT_CHARS)
         shown, count = self.policy.text(body, MAX_ATTACHMENT_CHARS)
         count += named
@@ -363,24 +378,28 @@ class PolicyConverter(NotebookConverter):
                 f" It was cut at {MAX_ATTACHMENT_CHARS:,} of its {len(body):,} characters: "
                 "you read only its beginning."
             )
-            self.cut_files[attachment.id] = len(body)
         return {"type": "input_text", "text": f"{head}{note}\n{shown}"}
 
-    def cut_notices(self, message: UserMessageItem | None) -> list[NoticeEvent]:
-        """A notice for each of ``message``'s text files the model reads only in part."""
-        if message is None:
-            return []
-        return [
-            NoticeEvent(
-                level="info",
-                message=(
-                    f"{attachment.name} is {self.cut_files[attachment.id]:,} characters "
-                    f"long: the assistant reads its first {MAX_ATTACHMENT_CHARS:,}."
-                ),
-            )
-            for attachment in message.attachments
-            if attachment.id in self.cut_files
-        ]
+    async def cut_notices(self, message: UserMessageItem | None) -> list[NoticeEvent]:
+        """A notice for each of ``message``'s text files the model reads only in part,
+        whether the message was converted now or came from memory."""
+        notices: list[NoticeEvent] = []
+        for attachment in message.attachments if message is not None else ():
+            chars = _FILE_CHARS.get(attachment.id)
+            if chars is None:  # converted before and forgotten since (or not readable)
+                await self.attachment_to_message_content(attachment)
+                chars = _FILE_CHARS.get(attachment.id, 0)
+            if chars > MAX_ATTACHMENT_CHARS:
+                notices.append(
+                    NoticeEvent(
+                        level="info",
+                        message=(
+                            f"{attachment.name} is {chars:,} characters long: the "
+                            f"assistant reads its first {MAX_ATTACHMENT_CHARS:,}."
+                        ),
+                    )
+                )
+        return notices
 
     async def tag_to_message_content(self, tag: UserMessageTagContent) -> ResponseInputContentParam:
         """A chip or @-mention: what the front end read for it, through the policy again.

@@ -338,7 +338,7 @@ class NotebookAssistant(ChatKitHooks):
         if choice.agent is None:
             return
         agent_input = await converter.to_agent_input(history)
-        for notice in converter.cut_notices(input_user_message):
+        for notice in await converter.cut_notices(input_user_message):
             yield notice  # a text file the model reads only in part: the person is told
         # ChatKit's run starts by reading the thread's last items, read just now; unless
         # the events above were saved in between, they are answered from `read`.
