@@ -1,4 +1,4 @@
-"""JupyterLab under a JupyterHub-like base URL (``/user/alice/``), sidebar.
+"""JupyterLab under a JupyterHub-like base URL (``/user/ada/``), sidebar.
 
 * Red team: hostile text from every place the sidebar shows it (the model's answer and
   code card, the notebook's name, a cell's source, the person's own message) must stay
@@ -36,8 +36,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 # One JupyterLab page for the tests using lab_page, put back as loaded between them
 # (tests/fixtures/lab_reuse.py): a load is ~5 s of CPU.
 REUSE_LAB_PAGE = True
-
-JUPYTER_BASE_URL = "/user/alice/"  # read by the jupyter_lab fixture
+# One JupyterLab, fake model and kept page with the sidebar's modules (test_sidebar.py,
+# tests/fixtures/shared_labs.py), under their base URL: a lab start and a page load fewer.
+SHARED_LAB = "sidebar"
+JUPYTER_BASE_URL = "/user/ada/"  # read by the jupyter_lab fixture
 
 XSS = "<img src=x onerror=\"window.__pwned='{}'\">"
 HOSTILE = (
