@@ -124,6 +124,26 @@ def test_an_unreachable_base_url_fails_with_a_readable_message(tmp_path: Path) -
     assert "Traceback" not in data["stderr"]
 
 
+@pytest.mark.parametrize("mark", ["#", "/"])
+def test_a_url_password_with_a_reserved_character_is_never_printed(
+    tmp_path: Path, mark: str
+) -> None:
+    # Unescaped, SQLAlchemy reads the store's password up to the "@" (the store works);
+    # the HTTP client reads the provider's "Hunt3r" as a port and said so in its error.
+    env = {
+        "OPENAI_BASE_URL": f"http://user:Hunt3r{mark}tail-red4@127.0.0.1:1/v1",
+        "JUPYTER_CHATKIT_STORE_URL": f"postgresql://chatkit:Pa55{mark}w0rd-red4@db/chat",
+        "JUPYTER_CHATKIT_MODEL": "m",
+    }
+    data = report(tmp_path, "--timeout=5", env=env)
+    _code, out, err = run_doctor(tmp_path, "--no-kernel", "--timeout=5", env=env)
+    printed = json.dumps(data) + out + err
+    for part in ("Hunt3r", "tail-red4", "Pa55", "w0rd-red4"):
+        assert part not in printed
+    assert data["by_name"]["provider request"]["ok"] is False
+    assert "Traceback" not in data["stderr"]
+
+
 def test_offline_reports_the_demo_model_and_the_extensions(tmp_path: Path) -> None:
     code, out, err = run_doctor(tmp_path)
 

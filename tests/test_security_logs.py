@@ -206,3 +206,11 @@ def test_a_traceback_with_url_credentials_and_the_key_loses_both(
         logger.exception("upstream failed")
     assert "RuntimeError" in out.getvalue() and "llm.example" in out.getvalue()
     assert KEY not in out.getvalue() and PASSWORD not in out.getvalue()
+
+
+def test_a_password_with_a_hash_or_slash_is_hidden_in_a_record() -> None:
+    # A store password as SQLAlchemy reads it (up to the "@"), unescaped "#" and "/".
+    message = "store postgresql://u:Pa55#w0/rd@db/chat; see http://h:8000/x?to=a@b"
+    record = logging.LogRecord("any.library", logging.INFO, __file__, 1, "%s", (message,), None)
+    hide_url_credentials(record)
+    assert record.getMessage() == "store postgresql://***@db/chat; see http://h:8000/x?to=a@b"

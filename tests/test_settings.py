@@ -122,3 +122,25 @@ def test_a_credential_in_the_provider_url_query_is_a_configured_secret() -> None
     text, _ = ContextPolicy.from_settings(settings).text(f"print({secret[3:]!r}) # {secret}")
     assert secret not in text
     assert secret not in redact_url(settings.base_url) and secret not in repr(settings)
+
+
+@pytest.mark.parametrize("mark", ["#", "/", "?"])
+def test_a_password_with_an_unescaped_reserved_character_is_hidden(mark: str) -> None:
+    # SQLAlchemy reads a store URL's password up to the "@" ("Pa55#w0rd"), so such a
+    # store works; urlsplit ends the userinfo at the "#", and the whole URL was printed
+    # by `jupyter chatkit` and left out of the secrets removed from answers and logs.
+    password = f"Pa55{mark}w0rd-red4"
+    url = f"postgresql://chatkit:{password}@db.internal:5432/chat"
+    settings = JupyterChatKit(store_url=url)
+
+    assert redact_url(url) == "postgresql://chatkit:***@db.internal:5432/chat"
+    assert password not in repr(settings)
+    assert password in settings.configured_secrets
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://127.0.0.1:8000/v1?next=a@b", "http://[::1]:8888/user/ada@example.org/lab"],
+)
+def test_a_port_before_an_at_sign_in_the_path_is_not_a_password(url: str) -> None:
+    assert redact_url(url) == url

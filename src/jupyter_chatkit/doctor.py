@@ -88,10 +88,13 @@ def check_request(settings: JupyterChatKit, timeout: float) -> Check:
             "OPENAI_BASE_URL for an OpenAI-compatible server)",
             warning=True,
         )
-    client = _client(settings, timeout)
     model = settings.effective_model
     started = time.perf_counter()
+    client = None
     try:
+        # Made inside: a base URL the HTTP client refuses raises here, with the URL's
+        # text (a password holding "#" shows as its "port") in the exception's message.
+        client = _client(settings, timeout)
         if settings.effective_api == "responses":
             client.responses.create(model=model, input=PING, max_output_tokens=16)
         else:
@@ -101,7 +104,8 @@ def check_request(settings: JupyterChatKit, timeout: float) -> Check:
     except Exception as exc:
         return Check(name, False, _error_text(exc, settings))
     finally:
-        client.close()
+        if client is not None:
+            client.close()
     ms = (time.perf_counter() - started) * 1000
     return Check(
         name,
@@ -118,15 +122,17 @@ def check_models(settings: JupyterChatKit, timeout: float) -> Check:
         return Check(name, True, "skipped: offline model", warning=True)
     import openai
 
-    client = _client(settings, timeout)
+    client = None
     try:
+        client = _client(settings, timeout)
         ids = sorted(m.id for m in client.models.list())
     except openai.NotFoundError:
         return Check(name, True, "this provider has no model list (GET /models)", warning=True)
     except Exception as exc:
         return Check(name, False, _error_text(exc, settings))
     finally:
-        client.close()
+        if client is not None:
+            client.close()
     shown = ", ".join(ids[:20]) + (f" … and {len(ids) - 20} more" if len(ids) > 20 else "")
     model = settings.effective_model
     if model not in ids:

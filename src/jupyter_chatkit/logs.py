@@ -25,8 +25,13 @@ LIBRARY_LOGGERS = ("chatkit", "openai.agents", "mcp")
 # where no scheme character precedes it: without that, each letter of a long run (a
 # base64 body logged with an "@" somewhere) started a scan of the whole run, quadratic
 # (100,000 characters: ~3 minutes on the logging thread).
+# A password may also hold "/", "?" or "#" unescaped (``postgresql://u:Pa55#w0rd@db``):
+# SQLAlchemy reads it up to the "@" and such a store works, so a ``user:`` followed by
+# no port reads up to the next "@" (at most 256 characters: linear).
 URL_USERINFO = re.compile(
-    r"(?<![a-z0-9+.\-])(?P<scheme>[a-z][a-z0-9+.\-]*://)(?P<userinfo>[^/?#\s]*)@", re.I
+    r"(?<![a-z0-9+.\-])(?P<scheme>[a-z][a-z0-9+.\-]*://)"
+    r"(?P<userinfo>[^/?#\s]*|[^/?#\s@:\[\]]*:(?!\d{0,5}(?:[/?#\s]|$))[^\s@]{1,256}?)@",
+    re.I,
 )
 _installed = False
 _factory_installed = False

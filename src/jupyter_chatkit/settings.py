@@ -442,15 +442,20 @@ def url_credentials(url: str) -> list[str]:
     names them); each as written and percent-decoded (the HTTP client sends ``p%40ss`` as
     ``p@ss``, and a notebook may hold either). None for a URL without credentials or
     unparsable."""
+    # A password holding "/", "?" or "#" unescaped, as SQLAlchemy reads a store URL's
+    # (up to the "@"): urlsplit ends the userinfo at that character.
+    lenient = URL_USERINFO.match(url.strip())
+    user, colon, password = lenient["userinfo"].partition(":") if lenient else ("", "", "")
+    found = [value for value in (password if colon else user,) if value]
     try:
         parts = urlsplit(url.strip())
         secret = parts.password or parts.username
     except ValueError:  # e.g. an unclosed "[" in the host
-        return []
-    found = [secret] if secret else []
+        return found
+    found += [secret] if secret else []
     for part in (parts.query, parts.fragment):
         found += [value for _name, value in _secret_fields(part)]
-    return [form for value in found for form in dict.fromkeys((value, unquote(value)))]
+    return list(dict.fromkeys(form for value in found for form in (value, unquote(value))))
 
 
 def split_query(url: str) -> tuple[str, dict[str, str | list[str]]]:

@@ -232,6 +232,15 @@ def _describe_transport(err: BaseException, where: Where) -> tuple[str, bool] | 
         return _unreachable(_request_of(err), where)
     if from_httpx and names & _CUT_NAMES:
         return _CUT
+    if from_httpx and "InvalidURL" in names:
+        # Its message quotes the URL's parts: a password holding "#" or "/" shows as a
+        # "port". Say what to fix instead.
+        return (
+            f"The model server's URL ({where('base_url')}) is not a valid URL. A user or "
+            "password in it must be percent-encoded (# as %23, / as %2F, ? as %3F, "
+            "@ as %40).",
+            False,
+        )
     if isinstance(err, TimeoutError):
         return _TIMEOUT
     if isinstance(err, json.JSONDecodeError):
