@@ -18,6 +18,7 @@ import {
   KEEP_VALUE,
   looksRandom,
   marker,
+  PLACEHOLDER_VALUE,
   trimEndOf,
 } from "./redactnames";
 
@@ -417,6 +418,9 @@ export class TableRedaction {
     const inner = cell.trim().replace(/^['"]+|['"]+$/g, "");
     if (!inner || RULE_ROW.test(inner) || inner.includes(RULES.placeholderOpen)) return cell;
     if (KEEP_VALUE.test(inner.toLowerCase()) || (vocab && !CREDENTIAL_VALUE.test(inner))) return cell;
+    // A mask leading the cell (`aws configure list`'s `****************WXYZ
+    // shared-credentials-file`): the tool hid the key itself (tables.py).
+    if (PLACEHOLDER_VALUE.test(inner.split(/\s+/)[0])) return cell;
     this.count += 1;
     const lead = cell.slice(0, cell.length - cell.trimStart().length);
     const trail = cell.slice(cell.trimEnd().length);

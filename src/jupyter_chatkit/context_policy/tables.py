@@ -10,7 +10,13 @@ from collections.abc import Callable
 from typing import Any
 
 from . import rules
-from .compiled_rules import CALL_ARGUMENT, CREDENTIAL_VALUE, KEEP_VALUE, NAME_TRIGGERS
+from .compiled_rules import (
+    CALL_ARGUMENT,
+    CREDENTIAL_VALUE,
+    KEEP_VALUE,
+    NAME_TRIGGERS,
+    PLACEHOLDER_VALUE,
+)
 from .lazy_patterns import lazy_compile
 from .names import is_secret_name, marker
 from .names import names_words as _is_vocab
@@ -360,6 +366,10 @@ class TableRedaction:
         if not inner or _RULE_ROW.match(inner) or rules.PLACEHOLDER_OPEN in inner:
             return cell
         if KEEP_VALUE.match(inner.lower()) or (vocab and CREDENTIAL_VALUE.match(inner) is None):
+            return cell
+        if PLACEHOLDER_VALUE.match(inner.split(None, 1)[0]) is not None:
+            # A mask leading the cell (``aws configure list``'s ``****************WXYZ
+            # shared-credentials-file``): the tool hid the key itself.
             return cell
         self.count += 1
         lead = cell[: len(cell) - len(cell.lstrip())]
