@@ -5,6 +5,7 @@ no browser and no model."""
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -38,11 +39,13 @@ def jp_server_config(tmp_path: Path, fake_llm: FakeLLM) -> Config:
 
 
 async def test_a_key_in_the_base_urls_query_is_sent_as_a_parameter_and_shown_nowhere(
-    endpoint: Endpoint, fake_llm: FakeLLM, jp_serverapp: Any
+    endpoint: Endpoint, fake_llm: FakeLLM, jp_serverapp: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     # Before: openai appended the path after the query (``/v1?api-key=K/chat/completions``),
     # so no request reached the API: every turn failed.
     fake_llm.script(Reply("from azure"))
+    # The HTTP client logs each request's URL at INFO: with the key, once it is sent.
+    caplog.set_level(logging.INFO, logger="httpx2")
     with server_log(jp_serverapp) as log:
         shown = await endpoint.stream(body("threads.create", input=user_input("hi")))
         async with httpx.AsyncClient() as client:
@@ -54,7 +57,10 @@ async def test_a_key_in_the_base_urls_query_is_sent_as_a_parameter_and_shown_now
     assert parse_qs(posts[0].query) == {"api-version": ["2024-06-01"], "api-key": [KEY]}
     assert [e.type for e in parse_sse(shown)][-1] == "thread.item.done" and b"from azure" in shown
     assert config.status_code == 200
-    for where in (shown.decode(), config.text, json.dumps(fake_llm.requests), log.getvalue()):
+    requested = [r.getMessage() for r in caplog.records if r.name == "httpx2"]
+    assert any("/v1/chat/completions?" in line for line in requested), requested
+    logged = log.getvalue() + caplog.text
+    for where in (shown.decode(), config.text, json.dumps(fake_llm.requests), logged):
         assert KEY not in where
 
 
