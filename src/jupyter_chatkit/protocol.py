@@ -398,9 +398,11 @@ class Turn:
     - ``CHANGES`` ``{thread_ids, since?, now?}``: wait (a bounded long-poll) until a turn
       of the user's begins or ends in one of ``thread_ids`` in this server process after
       ``since`` (the ``since`` of the previous answer); JSON ``{"since": str, "changed":
-      [{"thread_id", "answering": bool, "last_item_id": str | null}]}``, ``changed``
-      empty when nothing changed in time. ``now``: answer at once, every thread listed
-      (a page shown again catches up with another process's turns from the store).
+      [{"thread_id", "answering": bool, "last_item_id": str | null, "step_started": str
+      | null}]}``, ``changed`` empty when nothing changed in time (``step_started``: the
+      Agent step a page began there, :data:`STEP_STARTED_KEY`; a ``STEP_STARTED`` wakes
+      the waits too). ``now``: answer at once, every thread listed (a page shown again
+      catches up with another process's turns from the store).
     """
 
     STOP = "turn.stop"
