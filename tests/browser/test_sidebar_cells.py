@@ -304,6 +304,14 @@ def test_ask_about_this_error(
     errors = [o for c in tool_output(scripted_llm)["cells"] for o in c.get("outputs", [])]
     assert [o["ename"] for o in errors if o.get("output_type") == "error"] == ["ZeroDivisionError"]
     screenshot(page, "asked")
+    # A tag saved, then removed and not saved yet: the cell's names are read again (the
+    # page's live cells win over the saved file's tags: privatecells.ts liveCells).
+    first = "nb.content.widgets[0].model.setMetadata('tags', %s);"
+    lab_page.notebook_js((first % "['chatkit-private']") + " await nb.context.save();")
+    lab_page.notebook_js(first % "[]")
+    page.locator(INPUT).press_sequentially("@rat")
+    page.locator(f"{PANEL} .jck-complete-item", has_text="@rates").wait_for(state="visible")
+    page.locator(INPUT).fill("")
 
 
 def test_a_syntax_errors_message_names_the_cells_line(
