@@ -33,8 +33,12 @@ from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall, http_error
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 
-# This module's servers (tests/fixtures/jupyter_servers.py): a second model people may pick.
+# The servers of the chat's modules (test_chat_ux.py), whose JupyterLab, fake model and
+# kept page this module shares (tests/fixtures/shared_labs.py): a second model people may
+# pick, and no title requests (no test here reads a title).
+SHARED_LAB = "chat_ux"
 JUPYTER_EXTRA_ENV = {"JUPYTER_CHATKIT_MODELS": "other-model"}
+JUPYTER_EXTRA_ARGS = ["--JupyterChatKit.title_threads=False"]
 IN_CELL = ".jp-Notebook .jck-widget-host"
 IN_VIEW = ".jp-LinkedOutputView .jck-widget-host"
 # A chat's error box as shown (hidden, it keeps the text of the error it showed last).
