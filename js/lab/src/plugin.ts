@@ -308,7 +308,9 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
     tracker.forEach(watchPrivateMarks);
     tracker.widgetAdded.connect((_, nb) => watchPrivateMarks(nb));
     // The kernel's own readers (`%chat QUESTION`) see the tags on screen too.
-    tracker.forEach((nb) => watchLivePush(nb));
+    tracker.forEach((nb) => {
+      watchLivePush(nb);
+    });
     tracker.widgetAdded.connect((_, nb) => watchLivePush(nb));
 
     if (palette) {
