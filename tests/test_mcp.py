@@ -280,6 +280,22 @@ def test_secrets_in_a_stdio_servers_arguments_and_urls_are_secrets() -> None:
         assert not [s for s in expected if s in repr(config)]
 
 
+def test_a_connection_url_password_in_an_argument_is_a_secret() -> None:
+    """The Postgres MCP server takes its connection URL as an argument: only http(s)
+    arguments were read for credentials, and a password with an unescaped "#" or "/"
+    (which the database driver reads up to the "@") ends urlsplit's userinfo there."""
+    settings = Settings(
+        mcp_servers={
+            "pg": {
+                "command": "npx",
+                "args": ["server-postgres", "postgresql://ro:plain-pw-4321@db/app"],
+            },
+            "pg2": {"command": "npx", "args": ["mysql://ro:Pa55#w0rd/x9@db/app"]},
+        }
+    )
+    assert {"plain-pw-4321", "Pa55#w0rd/x9"} <= set(settings.mcp_secrets)
+
+
 def test_tool_names_fit_the_model_rules() -> None:
     assert tool_name("docs", "search") == "mcp__docs__search"
     assert tool_name("docs", "get page.v2") == "mcp__docs__get_page_v2"

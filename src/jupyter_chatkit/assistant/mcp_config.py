@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from ..logs import URL_USERINFO
+
 # Server names become part of tool names the model sees (^[a-zA-Z0-9_-]{1,64}$).
 SERVER_NAME = re.compile(r"^[A-Za-z0-9_-]{1,24}$")
 KEYS = {
@@ -169,15 +171,20 @@ def _url_secrets(url: str, *, credentials_only: bool) -> list[str]:
     """A URL's password (or bare token user), its query values (when ``credentials_only``
     those named like secrets) and its path segments that read as tokens; each as written
     and percent-decoded."""
+    # A password holding "/", "?" or "#" unescaped, read up to the "@" (as a database
+    # driver does): urlsplit ends the userinfo at that character.
+    lenient = URL_USERINFO.match(url.strip())
+    user, colon, password = lenient["userinfo"].partition(":") if lenient else ("", "", "")
+    found = [value for value in (password if colon else user,) if value]
     try:
         parts = urlsplit(url)
         userinfo = parts.password or parts.username
     except ValueError:
-        return []
-    found = [userinfo] if userinfo else []
+        return found
+    found += [userinfo] if userinfo else []
     found += [v for k, v in parse_qsl(parts.query) if not credentials_only or secret_env_name(k)]
     found += [segment for segment in parts.path.split("/") if _token_like(unquote(segment))]
-    return [form for value in found for form in dict.fromkeys((value, unquote(value)))]
+    return list(dict.fromkeys(form for value in found for form in (value, unquote(value))))
 
 
 # An option named like a secret whose value is not one: where the secret is, or what
@@ -198,7 +205,8 @@ def _argument_secrets(args: tuple[str, ...], *, credentials_only: bool) -> list[
     (``Authorization: Bearer X``), and a URL's secrets."""
     values: list[str] = []
     for i, arg in enumerate(args):
-        if arg.startswith(("http://", "https://")):
+        # Any scheme with a userinfo too: the Postgres server takes postgresql://u:p@db.
+        if arg.startswith(("http://", "https://")) or URL_USERINFO.match(arg):
             values += _url_secrets(arg, credentials_only=credentials_only)
             continue
         bare = arg.lstrip("-")
