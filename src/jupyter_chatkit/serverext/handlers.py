@@ -1,4 +1,4 @@
-"""Tornado handlers: the only module that knows HTTP. Bytes in, ``handle()``, bytes out.
+"""Tornado handlers: the only module that knows tornado. Bytes in, ``handle()``, bytes out.
 
 Every handler requires Jupyter authentication (``@web.authenticated``) and
 authorization (``@authorized`` on the ``jupyter_chatkit`` resource); browser POSTs need
@@ -13,7 +13,6 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.auth.identity import (
@@ -27,6 +26,7 @@ from tornado import httputil, web
 
 from ..protocol import LOCAL_USER, RequestContext, error_code_for
 from .holder import AssistantUnavailable, is_changes_wait, nothing_changed
+from .http_text import SAFE_INLINE_TYPES, content_disposition, size_text
 
 if TYPE_CHECKING:
     from ..assistant.server import NotebookAssistant
@@ -36,7 +36,6 @@ log = logging.getLogger("jupyter_chatkit")
 
 AUTH_RESOURCE = "jupyter_chatkit"
 _SINGLE_USER_PROVIDERS = (IdentityProvider, PasswordIdentityProvider, LegacyIdentityProvider)
-SAFE_INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 # Retry-After of a 503 (the store busy or down, the assistant starting): a lock held by
 # another process is a short transaction's, or a tool's the person can see.
 RETRY_AFTER_SECONDS = 5
@@ -134,36 +133,6 @@ class BaseChatKitHandler(ExtensionHandlerMixin, APIHandler):
         if status == 503:
             self.set_header("Retry-After", str(RETRY_AFTER_SECONDS))
         self.finish(body)
-
-
-def _size_text(n: int) -> str:
-    """A byte count for people: ``2000000`` -> ``"2 MB"``, ``1500`` -> ``"1.5 kB"``."""
-    for unit, scale in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
-        if n >= scale:
-            return f"{round(n / scale, 1):g} {unit}"
-    return f"{n} bytes"
-
-
-def content_disposition(disposition: str, name: str, fallback: str) -> str:
-    """A ``Content-Disposition`` header for a file named ``name`` (any text a user gave).
-
-    HTTP header values are Latin-1 at most, so a name in another script (``数据.csv``)
-    goes as RFC 6266's ``filename*`` (UTF-8, percent-encoded) beside an ASCII
-    ``filename`` for old clients. Letters, digits and `` ._-`` are kept; quotes, slashes,
-    control and bidi characters never reach the header.
-    """
-    kept = "".join(c for c in name if c.isalnum() or c in " ._-")[:100].strip()
-    plain = "".join(c for c in kept if c.isascii()).strip()
-    stem, dot, ext = plain.rpartition(".")
-    if not dot:
-        stem, ext = plain, ""
-    if not any(c.isalnum() for c in stem):
-        # Only ".csv" is left of "数据.csv": the id, with the extension, names it better.
-        plain = fallback + (f".{ext}" if ext.isalnum() else "")
-    header = f'{disposition}; filename="{plain}"'
-    if not kept.isascii():
-        header += f"; filename*=UTF-8''{quote(kept, safe='')}"
-    return header
 
 
 # Room for a multipart form's boundaries and part headers around an upload's bytes.
@@ -274,7 +243,7 @@ class ChatKitHandler(BoundedBodyHandler):
         return web.HTTPError(
             413,
             f"The message is too large: requests are limited to "
-            f"{_size_text(self.body_limit())} (max_request_bytes). The assistant reads at "
+            f"{size_text(self.body_limit())} (max_request_bytes). The assistant reads at "
             f"most {MAX_TEXT_CHARS:,} characters of a message, and the first "
             f"{MAX_ATTACHMENT_CHARS:,} of an attached text file: send the part that matters.",
         )
@@ -512,7 +481,7 @@ class AttachmentHandler(BoundedBodyHandler):
 
     def too_large(self) -> web.HTTPError:
         """The 413 of a file past ``max_upload_bytes``."""
-        limit = _size_text(int(self.chatkit["max_upload_bytes"]))
+        limit = size_text(int(self.chatkit["max_upload_bytes"]))
         return web.HTTPError(
             413, f"The file is too large: attachments are limited to {limit} (max_upload_bytes)."
         )
