@@ -22,6 +22,7 @@ const BARE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const GETTER_CALL = new RegExp(RULES.getterCall);
 const CREDENTIAL_CALLS = new Set<string>(RULES.credentialCalls);
 const CONNECT_CALLS = new Set<string>(RULES.connectCalls);
+const KEY_CALLS = new Set<string>(RULES.keyCalls);
 const NON_CREDENTIAL_CALLS = new Set<string>(RULES.nonCredentialCalls);
 
 /** The position of a call's (or an assigned tuple's) first credential, or -1. */
@@ -30,6 +31,9 @@ function firstCredential(callee: string, assigned: boolean): number {
   if (NON_CREDENTIAL_CALLS.has(last) || GETTER_CALL.test(last)) return -1;
   if (assigned) return isSecretName(last) ? 1 : -1;
   if (CONNECT_CALLS.has(last)) return 2;
+  // `Pinecone(key)`, `wandb.login(key)`: the key first (flows.py).
+  const qualified = callee.split(".").slice(-2).map(normalizeName).join(".");
+  if (KEY_CALLS.has(last) || KEY_CALLS.has(qualified)) return 0;
   return CREDENTIAL_CALLS.has(last) || isSecretName(last) ? 1 : -1;
 }
 
@@ -40,7 +44,9 @@ export function positionalAliases(text: string): Set<string> {
     for (const m of text.matchAll(CALL)) {
       const first = firstCredential(m[1], Boolean(m[2]));
       if (first < 0) continue;
-      for (const argument of m[3].split(",").slice(first)) {
+      // A key call's key is its first argument only (`OWM(key, config)`).
+      const parts = m[3].split(",");
+      for (const argument of first ? parts.slice(first) : parts.slice(0, 1)) {
         const name = argument.trim();
         if (BARE_NAME.test(name) && !KEEP_NAMES.has(name)) found.add(name);
       }

@@ -2854,9 +2854,11 @@ export const RULES = {
   "itemGlue": "^[ \\t]*,[ \\t]*$",
   "dtypeValue": "^[<>|=]?(?:[biufcOSUVa][0-9]{0,4}|[mM]8(?:\\[[a-z]{1,2}\\])?|object|str|bool|bytes|u?int(?:8|16|32|64)?|float(?:16|32|64)?|complex(?:64|128)?|(?:datetime|timedelta)64(?:\\[[a-z]{1,2}\\])?)$",
   "credentialCalls": [
+    "algoliasearch",
     "authenticate",
     "bind",
     "bind_s",
+    "gitlab",
     "log_in",
     "login",
     "sign_in",
@@ -2882,6 +2884,7 @@ export const RULES = {
     "owm",
     "pinecone",
     "tavily_client",
+    "together",
     "wandb.login"
   ],
   "callWords": [
@@ -2899,6 +2902,9 @@ export const RULES = {
     "deepgram",
     "tavily",
     "newsapi",
+    "together(",
+    "gitlab(",
+    "algoliasearch(",
     "authenticator",
     "credential"
   ],

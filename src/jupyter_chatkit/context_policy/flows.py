@@ -16,6 +16,7 @@ _BARE_NAME = lazy_compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _GETTER = lazy_compile(rules.GETTER_CALL)
 _CREDENTIAL_CALLS = frozenset(rules.CREDENTIAL_CALLS)
 _CONNECT_CALLS = frozenset(rules.CONNECT_CALLS)
+_KEY_CALLS = frozenset(rules.KEY_CALLS)
 _NON_CREDENTIAL_CALLS = frozenset(rules.NON_CREDENTIAL_CALLS)
 _KEEP_NAMES = frozenset({"None", "True", "False", "null", "undefined", "nil", "self", "this"})
 
@@ -29,6 +30,9 @@ def _first_credential(callee: str, assigned: bool) -> int:
         return 1 if is_secret_name(last) else -1
     if last in _CONNECT_CALLS:
         return 2
+    qualified = ".".join(normalize_name(part) for part in callee.split(".")[-2:])
+    if last in _KEY_CALLS or qualified in _KEY_CALLS:
+        return 0  # ``Pinecone(key)``, ``wandb.login(key)``: the key first
     return 1 if last in _CREDENTIAL_CALLS or is_secret_name(last) else -1
 
 
@@ -41,7 +45,9 @@ def positional_aliases(text: str) -> set[str]:
             first = _first_credential(callee, bool(assigned))
             if first < 0:
                 continue
-            for argument in arguments.split(",")[first:]:
+            # A key call's key is its first argument only (``OWM(key, config)``).
+            parts = arguments.split(",")
+            for argument in parts[first:] if first else parts[:1]:
                 name = argument.strip()
                 if _BARE_NAME.fullmatch(name) and name not in _KEEP_NAMES:
                     found.add(name)

@@ -320,6 +320,10 @@ UNPACKING_HEAD = (
 # argument only, that one is the secret.
 CREDENTIAL_CALLS: list[str] = sorted(
     {
+        # A client given a URL or an app's id, then the key (``Gitlab(url, token)``,
+        # ``algoliasearch(app_id, admin_key)``).
+        "algoliasearch",
+        "gitlab",
         "authenticate",
         "bind",
         "bind_s",
@@ -353,6 +357,7 @@ KEY_CALLS: list[str] = sorted(
         "owm",
         "pinecone",
         "tavily_client",
+        "together",
         "wandb.login",
     }
 )
@@ -361,6 +366,7 @@ KEY_CALLS: list[str] = sorted(
 CALL_WORDS: list[str] = [
     *("login", "connect", "bind", "ftp", "redis", "sign"),
     *("pinecone", "owm(", "github(", "mistral", "fred(", "deepgram", "tavily", "newsapi"),
+    *("together(", "gitlab(", "algoliasearch("),
     *("authenticator", "credential"),
 ]
 # An environment variable's name (upper case) whose getter's default is its value when

@@ -322,8 +322,14 @@ def keeps_unquoted(value: str, constant: bool, name: str = "", sep: str = "") ->
         return True  # ``merged = merge_cookies(`` (a "." or "_" in it), its arguments below
     if _SNAKE_NAME.match(value) is not None and is_secret_name(value.rstrip(",;")):
         return True  # ``token=hf_token``, ``CLIENT_SECRET``: a variable named like a secret
-    if "=" in sep and _LOWER_WORD.match(value) is not None and is_secret_name(value.rstrip(",;")):
-        return True  # ``secret_value = token``: one word, a secret's name: a variable
+    if (
+        "=" in sep
+        and _LOWER_WORD.match(value) is not None
+        and (is_secret_name(value.rstrip(",;")) or is_keyish_name(value.rstrip(",;")))
+    ):
+        # ``secret_value = token``, ``Pinecone(api_key=key)``: one word, a secret's or a
+        # key's name: a variable.
+        return True
     if ":" in sep and "=" not in sep and _TYPE_VALUE.match(value):
         return True
     if ":" in sep and "=" not in sep and PROSE_VALUE.match(value.rstrip(".,;")):
