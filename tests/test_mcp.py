@@ -291,9 +291,11 @@ def test_a_connection_url_password_in_an_argument_is_a_secret() -> None:
                 "args": ["server-postgres", "postgresql://ro:plain-pw-4321@db/app"],
             },
             "pg2": {"command": "npx", "args": ["mysql://ro:Pa55#w0rd/x9@db/app"]},
+            # Under a name no secret's: the URL's password is one all the same.
+            "pg3": {"command": "x", "env": {"DATABASE_URL": "postgresql://ro:env-pw-8765@db"}},
         }
     )
-    assert {"plain-pw-4321", "Pa55#w0rd/x9"} <= set(settings.mcp_secrets)
+    assert {"plain-pw-4321", "Pa55#w0rd/x9", "env-pw-8765"} <= set(settings.mcp_secrets)
 
 
 def test_tool_names_fit_the_model_rules() -> None:

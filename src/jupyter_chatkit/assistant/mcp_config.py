@@ -118,6 +118,10 @@ class McpServerConfig:
             for k, v in self.env
             if ALL_TOOLS in self.secret_env or k in self.secret_env or secret_env_name(k)
         ]
+        # A URL's credentials under any name (DATABASE_URL=postgresql://u:p@db/app).
+        for _name, value in self.env:
+            if URL_USERINFO.match(value.strip()):
+                values += _url_secrets(value.strip(), credentials_only=True)
         for name, value in self.headers:
             if not credentials_only or secret_env_name(name):
                 values.append(value)
