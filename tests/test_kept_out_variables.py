@@ -121,6 +121,17 @@ def test_names_a_source_cannot_show_are_uncertain(shell: InteractiveShell, sourc
     assert kept.among(["shown", "other"]) == {"other"}
 
 
+def test_a_kept_out_cell_wins_but_for_a_module_both_import(shell: InteractiveShell) -> None:
+    """Which cell ran last is not known: what a kept-out cell writes (an augmented
+    assignment, a value imported from a module) stays out though a readable cell binds
+    it too; a module both import stays readable."""
+    kept = kept_out_names(
+        ["total += salary\nfrom cfg import API_KEY\nimport pandas as pd"],
+        ["total = 0\nAPI_KEY = None\nimport pandas as pd"],
+    )
+    assert kept.names == {"total", "API_KEY"}, kept
+
+
 def test_live_kept_out_variables_are_not_described(ran: InteractiveShell) -> None:
     """With the front end's live cells: a name the kept-out cell sets is neither listed
     (counted instead) nor described when inspected, nor suggested, though a readable cell

@@ -5,8 +5,9 @@ A name a kept-out cell writes (``salary = pd.read_csv(...)``, ``total += salary`
 ``inspect_kernel_variable``: its value may be what that cell made, and the cell's source
 and outputs are not read. That holds even when a readable cell binds the name too (the
 kernel cannot know which cell ran last: ``x = 1`` readable, ``x += salary`` kept out, or
-the other way round), except for imports: a module a kept-out cell imports under a name a
-readable cell binds as well stays readable (a module holds no cell's data).
+the other way round), except for ``import m``: a module a kept-out cell imports under a
+name a readable cell binds as well stays readable (a module holds no cell's data);
+``from m import x`` may bind any value, so it counts as written.
 
 Which names a cell binds is read from its source with :mod:`ast`, after IPython's
 transforms (``x = !ls``, ``%time x = 1``, ``%%capture out``, ``%%bash --out o``); no user
@@ -104,11 +105,14 @@ class _Binder(ast.NodeVisitor):
     visit_Subscript = _written
 
     def _alias(self, node: ast.Import | ast.ImportFrom) -> None:
+        # ``import m`` binds a module; ``from m import x`` may bind any value (a key
+        # read from a config module): that one counts as written.
+        bound = self.imported if isinstance(node, ast.Import) else self.names
         for alias in node.names:
             if alias.name == "*":
                 self.unknown = self.unknown or "a star import (from m import *)"
             else:
-                self.imported.add(alias.asname or alias.name.split(".")[0])
+                bound.add(alias.asname or alias.name.split(".")[0])
 
     visit_Import = _alias
     visit_ImportFrom = _alias
