@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -45,6 +46,8 @@ MAX_SOURCE_CHARS = 200_000
 _MAX_EXEC_DEPTH = 4
 # The namespace functions whose dict a cell can write names into.
 _NAMESPACES = frozenset({"globals", "locals", "vars"})
+# A call :func:`_dynamic` looks at may be in a text holding this (a cheap first look).
+_MAYBE_DYNAMIC = re.compile(r"\b(?:exec|eval|globals|locals|vars|get_ipython)\b")
 
 
 def _python(source: str) -> str:
@@ -248,8 +251,9 @@ def _dynamic(tree: ast.AST, depth: int) -> Bindings:
 def _bindings(source: str, depth: int = 0, transform: bool = True) -> Bindings:
     if depth > _MAX_EXEC_DEPTH:
         return Bindings(unknown="code run by code run by code, too deep to read")
+    text = _python(source) if transform else source
     try:
-        tree = ast.parse(_python(source) if transform else source)
+        tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         # A cell that does not parse does not run either; code handed to exec that
         # does not parse raises there.
@@ -257,7 +261,8 @@ def _bindings(source: str, depth: int = 0, transform: bool = True) -> Bindings:
     binder = _Binder()
     try:
         binder.visit(tree)
-        extra = _dynamic(tree, depth)
+        # Most cells call none of these: their tree is not walked again.
+        extra = _dynamic(tree, depth) if _MAYBE_DYNAMIC.search(text) else Bindings()
     except RecursionError:
         return Bindings(unknown="code nested too deep to read")
     return Bindings(
