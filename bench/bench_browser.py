@@ -47,6 +47,14 @@ row: that kernel's first check imports the check (~0.2 s quiet, ~1 s at load ~11
 and when it has not answered within the pause, Enter waits for it; with one turn per case
 it would otherwise be half the idle median.
 
+``--gap S`` waits S seconds before each measured turn (a person reading the answer);
+``--provider-tls`` puts the fake model behind TLS on ``localhost`` and ``--provider-idle
+S`` makes it close connections idle S seconds (uvicorn under vLLM: 5), so a turn after
+the pause may need a new connection (name, TCP, TLS; the "turns opening a provider
+connection" column counts them); ``--cases`` picks the kernel cases;
+``--baseline-src DIR`` alternates servers on that ``src`` and on this checkout's
+(``--repeat`` runs each; the page is this checkout's in both).
+
 Numbers are medians over turns; the machine may be shared, so run it several times.
 This is not a test.
 """
@@ -509,6 +517,32 @@ def main() -> None:
     )
     parser.add_argument("--rounds", type=int, default=4, help="--guard: alternated rounds")
     parser.add_argument(
+        "--gap", type=float, default=0.0, help="--guard: seconds between turns (a person reading)"
+    )
+    parser.add_argument(
+        "--provider-tls",
+        action="store_true",
+        help="--guard: the fake model behind TLS on localhost (DNS, TCP, TLS as a hosted one)",
+    )
+    parser.add_argument(
+        "--provider-idle",
+        type=float,
+        help="--guard: the fake model closes idle connections after this many seconds"
+        " (uvicorn under vLLM: 5)",
+    )
+    parser.add_argument(
+        "--cases",
+        default="none,idle,busy",
+        help="--guard: the kernel cases measured, comma-separated (none, idle, busy)",
+    )
+    parser.add_argument(
+        "--baseline-src",
+        type=Path,
+        help="--guard: also a server from this src (e.g. /tmp/base/src), alternated with this"
+        " checkout's, --repeat times each (the page is this checkout's in both)",
+    )
+    parser.add_argument("--repeat", type=int, default=2, help="--baseline-src: runs of each")
+    parser.add_argument(
         "--js-src",
         type=Path,
         default=ROOT / "js" / "src",
@@ -542,7 +576,22 @@ def main() -> None:
         if args.lab:
             lab_bench(tmp)
         if args.guard:
-            guard_bench(tmp, args.rounds, max(1, args.turns // 2), server_src_env(server_src))
+            options: dict[str, Any] = {
+                "gap": args.gap,
+                "tls": args.provider_tls,
+                "provider_idle": args.provider_idle,
+                "cases": tuple(args.cases.split(",")),
+            }
+            turns = max(1, args.turns // 2)
+            if args.baseline_src is None:
+                guard_bench(tmp, args.rounds, turns, server_src_env(server_src), **options)
+            else:
+                trees = {"baseline": args.baseline_src.resolve(), "this": server_src}
+                for run in range(args.repeat):
+                    for name in trees if run % 2 == 0 else list(trees)[::-1]:
+                        print(f"-- {name} server (run {run + 1})")
+                        env = server_src_env(trees[name])
+                        guard_bench(tmp / f"{name}-{run}", args.rounds, turns, env, **options)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -40,6 +40,11 @@ class BrowserSession:
             raise RuntimeError(f"no text delta in the stream ({status}): {data[-300:]!r}")
         return data
 
+    async def post_json(self, body: bytes) -> tuple[int, bytes]:
+        """POST ``body`` (a request answered with JSON) as :meth:`post` does: its status
+        and answer, whatever they are."""
+        return await self._request("POST", self.path, body)
+
     async def close(self) -> None:
         """Close the connection."""
         if self._conn is not None:

@@ -16,6 +16,10 @@ marks ``perf_counter`` instead (the same phases, with whatever waits they had).
 a phase's CPU time plus the waits of its own making (a worker thread, I/O, a timer, a
 lock); beside the default CPU column it shows what of a phase is not CPU, whatever
 the machine's load.
+``--gap S``: S seconds between the measured requests (a person reading and typing),
+not 50 ms; ``--typing T``: a ``turn.warm`` T seconds before each (the page's word while
+the person writes); ``--provider-tls`` / ``--provider-idle S``: the fake model behind TLS
+on ``localhost`` / closing connections idle S seconds (bench/fake_provider.py).
 ``--baseline-src DIR`` runs a second server on that ``src`` (e.g. ``git archive`` of an
 older commit) after this one, then once more each, and prints both columns.
 This is not a test.
@@ -32,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -39,6 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.browser_client import BrowserSession  # noqa: E402
+from bench.fake_provider import provider  # noqa: E402
 from bench.servers import (  # noqa: E402
     TOKEN,
     free_port,
@@ -48,7 +54,10 @@ from bench.servers import (  # noqa: E402
     wait_until_up,
 )
 from bench.streams import create_body, created_thread_id_in, follow_up_body  # noqa: E402
-from tests.fixtures.fake_llm import FakeLLM, Reply  # noqa: E402
+from tests.fixtures.fake_llm import Reply  # noqa: E402
+
+# A page's word that a person writes a message (protocol.Turn.WARM).
+WARM_BODY = json.dumps({"type": "turn.warm", "params": {}}).encode()
 
 # (phase, first mark, last mark); "a|b": the first of those the request has.
 PHASES = (
@@ -66,8 +75,10 @@ PHASES = (
 )
 
 
-async def drive(port: int, requests: int) -> list[str]:
-    """Warm the server, build the thread, then the measured requests (their kinds)."""
+async def drive(port: int, requests: int, gap: float = 0.0, typing: float = 0.0) -> list[str]:
+    """Warm the server, build the thread, then the measured requests (their kinds);
+    ``typing``: each one that long after a ``turn.warm`` (a page's word that a person
+    writes; a server that does not know it answers 400)."""
     endpoint = f"http://127.0.0.1:{port}/jupyter-chatkit/chatkit"
     async with httpx.AsyncClient(headers={"Authorization": f"token {TOKEN}"}) as client:
         await wait_until_up(client, endpoint.removesuffix("chatkit") + "health", within=180)
@@ -82,22 +93,39 @@ async def drive(port: int, requests: int) -> list[str]:
     kinds = []
     for r in range(requests):
         for kind in ("follow-up", "new"):
+            if typing:
+                await session.post_json(WARM_BODY)
+                await asyncio.sleep(typing)
             if kind == "new":
                 await session.post(create_body(f"q{r}"))
             else:
                 await session.post(follow_up_body(thread_id, f"q{r}"))
             kinds.append(kind)
-            await asyncio.sleep(0.05)  # the marks are written 20 ms after the request
+            # The marks are written 20 ms after the request; --gap: a person's pause.
+            await asyncio.sleep(max(0.05, gap - typing))
     await session.close()
     return kinds
 
 
-def measure(src: str | None, requests: int, clock: str) -> dict[str, list[dict[str, int]]]:
-    """One server's marks per request, by kind."""
-    with FakeLLM() as llm, tempfile.TemporaryDirectory() as tmp:
+def measure(
+    src: str | None, requests: int, clock: str, gap: float = 0.0, **provided: Any
+) -> dict[str, list[dict[str, int]]]:
+    """One server's marks per request, by kind; ``provided``: ``typing`` (see
+    :func:`drive`), ``tls`` and ``idle`` (the provider, fake_provider.provider)."""
+    typing = provided.get("typing", 0.0)
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        provider(Path(tmp), provided.get("tls", False), provided.get("idle")) as (
+            llm,
+            base_url,
+            ca_file,
+        ),
+    ):
         llm.default_reply = Reply("OK")
         out = Path(tmp) / "marks.jsonl"
-        env = server_env(llm.base_url.removesuffix("/v1"), f"sqlite:///{tmp}/s.sqlite3", tmp)
+        env = server_env(base_url.removesuffix("/v1"), f"sqlite:///{tmp}/s.sqlite3", tmp)
+        if ca_file:
+            env["SSL_CERT_FILE"] = ca_file
         env["PHASE_MARKS"] = str(out)
         env["PHASE_MARKS_WALL"] = clock
         env["PYTHONPATH"] = os.pathsep.join(
@@ -110,10 +138,13 @@ def measure(src: str | None, requests: int, clock: str) -> dict[str, list[dict[s
         proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             out.unlink(missing_ok=True)
-            kinds = asyncio.run(drive(port, requests))
+            kinds = asyncio.run(drive(port, requests, gap, typing))
         finally:
             stop_processes([proc])
         lines = out.read_text().splitlines() if out.exists() else []
+    if typing:
+        # The turn.warm requests' marks: not streams, not measured.
+        lines = [line for line in lines if '"stream task"' in line or '"error"' in line]
     errors = [e["error"] for e in map(json.loads, lines) if isinstance(e, dict) and "error" in e]
     if errors or len(lines) < len(kinds):
         sys.exit(
@@ -145,13 +176,29 @@ def main() -> None:
         "--waits", action="store_true", help="wall time less the loop thread's waits for a CPU"
     )
     parser.add_argument("--baseline-src", help="a second server's src, e.g. an older commit's")
+    parser.add_argument(
+        "--gap", type=float, default=0.0, help="seconds between requests (a person's pause)"
+    )
+    parser.add_argument(
+        "--typing",
+        type=float,
+        default=0.0,
+        help="send turn.warm this many seconds before each request (a page's person writing)",
+    )
+    parser.add_argument(
+        "--provider-tls", action="store_true", help="the fake model behind TLS on localhost"
+    )
+    parser.add_argument(
+        "--provider-idle", type=float, help="the fake model closes idle connections after S"
+    )
     args = parser.parse_args()
+    provided = {"typing": args.typing, "tls": args.provider_tls, "idle": args.provider_idle}
     clock = "1" if args.wall else "waits" if args.waits else ""
     sources = {"this": None, **({"baseline": args.baseline_src} if args.baseline_src else {})}
     runs: dict[str, dict[str, list[dict[str, int]]]] = {name: {} for name in sources}
     for _ in range(2 if args.baseline_src else 1):
         for name, src in sources.items():
-            for kind, rows in measure(src, args.requests, clock).items():
+            for kind, rows in measure(src, args.requests, clock, args.gap, **provided).items():
                 runs[name].setdefault(kind, []).extend(rows)
     unit = "wall" if args.wall else "wall less CPU waits" if args.waits else "loop-thread CPU"
     for kind in ("follow-up", "new"):

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.fake_provider import provider
 from bench.servers import wait_ready
 from tests.fixtures.browser import CHROMIUM, CHROMIUM_ARGS, start_jupyter
 from tests.fixtures.fake_llm import FakeLLM, Reply
@@ -74,16 +75,22 @@ def clock_offset(page: Any) -> float:
     return best[1]
 
 
-def guard_turn(page: Any, llm: FakeLLM, calls: _TimedCalls, text: str) -> dict[str, float]:
-    """Type ``text`` in the sidebar, pause, press Enter; the message's timings (ms)."""
+def guard_turn(
+    page: Any, llm: FakeLLM, calls: _TimedCalls, text: str, gap: float = 0.0
+) -> dict[str, float]:
+    """Wait ``gap`` seconds (a person reading the answer), type ``text`` in the sidebar,
+    pause, press Enter; the message's timings (ms)."""
     from tests.fixtures.browser import INPUT, wait_idle
 
+    if gap:
+        page.wait_for_timeout(gap * 1000)
     offset = clock_offset(page)
     box = page.locator(INPUT)
     box.click()
     box.fill(text)
     page.wait_for_timeout(400)  # a person's pause before Enter
     before = len(calls)
+    connections = llm.connections
     box.press("Enter")
     deadline = time.monotonic() + 30
     arrived = None
@@ -98,23 +105,41 @@ def guard_turn(page: Any, llm: FakeLLM, calls: _TimedCalls, text: str) -> dict[s
     g = page.evaluate("({ enter: window.__g.enter, leave: window.__g.leave })")
     model = arrived * 1e3 + offset
     return {
+        # The turn's model request needed a new connection to the provider.
+        "opened": float(llm.connections > connections),
         "enter_leave": g["leave"] - g["enter"],
         "enter_model": model - g["enter"],
         "leave_model": model - g["leave"],
     }
 
 
-def guard_bench(tmp: Path, rounds: int, turns: int, env: dict[str, str] | None = None) -> None:
-    """Section 5: the sidebar's Enter -> request, kernel idle / busy / none, alternated."""
+def guard_bench(
+    tmp: Path,
+    rounds: int,
+    turns: int,
+    env: dict[str, str] | None = None,
+    *,
+    gap: float = 0.0,
+    tls: bool = False,
+    provider_idle: float | None = None,
+    cases: tuple[str, ...] = ("none", "idle", "busy"),
+) -> None:
+    """Section 5: the sidebar's Enter -> request, kernel idle / busy / none, alternated;
+    each turn ``gap`` seconds after the last; the provider as fake_provider.provider makes
+    it with ``tls`` and ``provider_idle``."""
     from playwright.sync_api import sync_playwright
     from tests.fixtures.browser import LabPage, fake_llm_env, open_panel
 
     rows: dict[str, list[dict[str, float]]] = {"none": [], "idle": [], "fresh": [], "busy": []}
-    with FakeLLM() as llm:
+    tmp.mkdir(parents=True, exist_ok=True)
+    with provider(tmp, tls, provider_idle) as (llm, base_url, ca_file):
+        llm_env = {**fake_llm_env(llm), "OPENAI_BASE_URL": base_url}
+        if ca_file:
+            llm_env["SSL_CERT_FILE"] = ca_file
         calls = _TimedCalls()
         llm.calls = calls
         llm.default_reply = Reply("OK")
-        server = start_jupyter(tmp / "guard", extra_env={**fake_llm_env(llm), **(env or {})})
+        server = start_jupyter(tmp / "guard", extra_env={**llm_env, **(env or {})})
         try:
             wait_ready(server.origin, server.token)
             server.write_notebook("guard.ipynb", GUARD_CELLS)
@@ -152,9 +177,8 @@ def guard_bench(tmp: Path, rounds: int, turns: int, env: dict[str, str] | None =
                         n += 1
                     fresh = False
                     for r in range(rounds):
-                        for case in (
-                            ("none", "idle", "busy") if r % 2 == 0 else ("busy", "idle", "none")
-                        ):
+                        order = ("none", "idle", "busy") if r % 2 == 0 else ("busy", "idle", "none")
+                        for case in (c for c in order if c in cases):
                             if case == "none":
                                 lab.notebook_js("await nb.sessionContext.shutdown();")
                             elif start_kernel():
@@ -172,7 +196,7 @@ def guard_bench(tmp: Path, rounds: int, turns: int, env: dict[str, str] | None =
                             lab.set_active_cell(0)
                             for _ in range(turns):
                                 row = "fresh" if case == "idle" and fresh else case
-                                rows[row].append(guard_turn(page, llm, calls, f"q{n} {case}"))
+                                rows[row].append(guard_turn(page, llm, calls, f"q{n} {case}", gap))
                                 fresh = fresh and case != "idle"
                                 n += 1
                             if case == "busy":
@@ -182,9 +206,13 @@ def guard_bench(tmp: Path, rounds: int, turns: int, env: dict[str, str] | None =
                     browser.close()
         finally:
             server.stop()
+        llm_connections = llm.connections
     print(
         f"5. JupyterLab sidebar, notebook open: Enter -> request ({rounds} rounds x {turns}"
-        " turns per case, alternated; median [min-max] ms)"
+        f" turns per case, alternated; {gap:g} s between turns; provider"
+        f" {'TLS on localhost' if tls else 'plain HTTP'}, idle connections closed after"
+        f" {provider_idle if provider_idle is not None else 'an hour'} s; connections"
+        f" accepted {llm_connections}; median [min-max] ms)"
     )
     med: dict[str, dict[str, float]] = {}
     for case, label in (
@@ -204,10 +232,11 @@ def guard_bench(tmp: Path, rounds: int, turns: int, env: dict[str, str] | None =
             f"   Enter->at model {med[case]['enter_model']:6.1f}"
             f" [{spread['enter_model'][0]:.1f}-{spread['enter_model'][1]:.1f}]"
             f"   leaves->at model (browser network + server) {med[case]['leave_model']:6.1f}"
+            f"   turns opening a provider connection {sum(r['opened'] for r in rs):.0f}/{len(rs)}"
         )
-    base = med["none"]
+    base = med.get("none")
     for case in ("idle", "fresh", "busy"):
-        if case not in med:
+        if case not in med or base is None:
             continue
         leave = med[case]["enter_leave"] / max(base["enter_leave"], 0.1)
         model = med[case]["enter_model"] / max(base["enter_model"], 0.1)
