@@ -27,6 +27,9 @@ REUSE_LAB_PAGE = True
 # One JupyterLab, fake model and kept page for the modules of this SHARED_LAB
 # (tests/fixtures/shared_labs.py): a lab start and a page load fewer each.
 SHARED_LAB = "walkthrough"
+# The group's JupyterLab serves Notebook 7's pages too (the notebook server extension),
+# its app exposed there as in JupyterLab: test_notebook7.py's server.
+JUPYTER_EXTRA_ARGS = ["--JupyterNotebookApp.expose_app_in_browser=True"]
 
 SEND = f"{PANEL} .jck-send"
 

@@ -1,4 +1,5 @@
-"""The same extension in Notebook 7 (one Notebook 7 server for the module).
+"""The same extension in Notebook 7, served by the JupyterLab of the walkthrough's modules
+(``SHARED_LAB``; Notebook 7's pages come from its notebook server extension).
 
 * The assistant in the right area, and the bridge; a relative link in an answer opens
   the file as Notebook 7 does.
@@ -14,6 +15,7 @@ The model is the fake OpenAI-compatible server.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -45,6 +47,18 @@ from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 from tests.test_context_policy import TABLE, leaks
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
+# One server with test_walkthrough_lab.py and its group (tests/fixtures/shared_labs.py):
+# their JupyterLab serves Notebook 7's pages too, a server start fewer.
+SHARED_LAB = "walkthrough"
+# The group's JupyterLab serves Notebook 7's pages too (the notebook server extension),
+# its app exposed there as in JupyterLab: this module's.
+JUPYTER_EXTRA_ARGS = ["--JupyterNotebookApp.expose_app_in_browser=True"]
+
+
+@pytest.fixture
+def notebook7(jupyter_lab: JupyterServer) -> JupyterServer:
+    """The group's JupyterLab as Notebook 7's server (``/notebooks/...`` pages)."""
+    return dataclasses.replace(jupyter_lab, app="notebook")
 
 
 def test_notebook7_sidebar_and_bridge(

@@ -49,6 +49,9 @@ REUSE_LAB_PAGE = True
 # One JupyterLab, fake model and kept page for the modules of this SHARED_LAB
 # (tests/fixtures/shared_labs.py): a lab start and a page load fewer each.
 SHARED_LAB = "walkthrough"
+# The group's JupyterLab serves Notebook 7's pages too (the notebook server extension),
+# its app exposed there as in JupyterLab: test_notebook7.py's server.
+JUPYTER_EXTRA_ARGS = ["--JupyterNotebookApp.expose_app_in_browser=True"]
 
 # What a person sees of an element: its colours, border and outline as the page paints
 # them (in forced-colours mode, the system's colours the browser put in place).
