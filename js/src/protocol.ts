@@ -240,7 +240,8 @@ export const TURN = {
   "STOP": "turn.stop",
   "WATCH": "turn.watch",
   "STEP_STARTED": "turn.step_started",
-  "CHANGES": "turn.changes"
+  "CHANGES": "turn.changes",
+  "WARM": "turn.warm"
 } as const;
 export const STEP_STARTED_KEY = "step_started" as const;
 export const TURN_FAILURE_KEY = "turn_failure" as const;

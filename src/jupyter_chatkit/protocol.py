@@ -403,12 +403,16 @@ class Turn:
       Agent step a page began there, :data:`STEP_STARTED_KEY`; a ``STEP_STARTED`` wakes
       the waits too). ``now``: answer at once, every thread listed (a page shown again
       catches up with another process's turns from the store).
+    - ``WARM`` ``{}``: a person is writing a message: the model's connection to its
+      provider is opened again, in the background, if it may be gone; JSON ``{"warming":
+      bool}`` at once (assistant/provider_warm.py).
     """
 
     STOP = "turn.stop"
     WATCH = "turn.watch"
     STEP_STARTED = "turn.step_started"
     CHANGES = "turn.changes"
+    WARM = "turn.warm"
 
 
 # A thread's metadata key (``threads.get_by_id``) naming the item id of the Agent step a

@@ -4,6 +4,7 @@
  */
 
 import { cellPosition } from "../bridge";
+import { providerWarmer } from "../client/providerwarm";
 import { ChatSession, type SessionEvent } from "../client/session";
 import { ACTION } from "../protocol";
 import { AgentSteps } from "./agent";
@@ -255,6 +256,8 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
       },
       lastMessage: () => lastUserText(),
       escape: options.onEscape ? () => options.onEscape?.() : undefined,
+      // The provider's connection, opened again while the person writes (providerwarm.ts).
+      writing: providerWarmer(session),
     },
     { sendKey: options.sendKey, placeholder: options.placeholder },
   );

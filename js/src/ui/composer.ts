@@ -42,6 +42,8 @@ export interface ComposerHost {
   lastMessage(): string | null;
   /** Esc in the box: give the keyboard back to the page (the notebook). */
   escape?(): void;
+  /** The person changed the box's text and it is not empty (they are writing). */
+  writing?(): void;
 }
 
 /** The message box and its button. */
@@ -75,6 +77,7 @@ export class Composer {
       this.recalled = null; // edited: what the box holds is the person's own
       this.autosize();
       this.sync();
+      if (this.input.value.trim()) this.host.writing?.();
     });
     this.input.addEventListener("keydown", (e) => this.onKey(e));
     // A window narrower than JupyterLab's layout scrolls sideways, and the browser scrolls

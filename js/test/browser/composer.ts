@@ -171,6 +171,10 @@ test("send key: Ctrl+Enter mode, switched at run time; focus() and the placehold
   await page.keyboard.type("line two");
   assert.equal(await box.inputValue(), "line one\nline two");
   assert.deepEqual(await page.evaluate(() => (window as any).__sent), []);
+  // Writing told the server (the provider's connection is opened again before the send).
+  const warms: unknown[] = await page.evaluate(() => (window as any).__warms);
+  assert.ok(warms.length >= 1, "writing tells the server");
+  assert.deepEqual(new Set(warms.map((b) => JSON.stringify(b))), new Set(['{"type":"turn.warm","params":{}}']));
   await page.keyboard.press(process.platform === "darwin" ? "Meta+Enter" : "Control+Enter");
   await page.waitForFunction(() => (window as any).__answers.length === 1, null, { timeout: 15000 });
   await page.waitForFunction(() => !(window as any).chat.session.busy);

@@ -19,6 +19,7 @@ import {
   type Transport,
   type TransportResponse,
 } from "../../src/index";
+import { TURN } from "../../src/protocol";
 import widget from "../../src/widget";
 import createSse from "../fixtures/create.sse";
 import customActionSse from "../fixtures/custom_action.sse";
@@ -41,8 +42,11 @@ const replaced: string[] = [];
 const effects: [string, unknown][] = [];
 const answers: string[] = [];
 const uploads: string[] = [];
+// The page's words that a person writes (TURN.WARM), kept apart from the requests above.
+const warms: unknown[] = [];
 let attachmentCount = 0;
 w.__sent = sent;
+w.__warms = warms;
 w.__inserted = inserted;
 w.__replaced = replaced;
 w.__effects = effects;
@@ -102,6 +106,10 @@ w.__release = (type: string, fail = false) => {
 
 const transport: Transport = {
   async send(body: any): Promise<TransportResponse> {
+    if (body.type === TURN.WARM) {
+      warms.push(body);
+      return json({ warming: true });
+    }
     sent.push(body);
     const queue = held.get(body.type);
     if (queue) {

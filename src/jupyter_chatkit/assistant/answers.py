@@ -20,6 +20,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from ..protocol import ErrorCode, Turn
 from .opening import hold_opening
+from .provider_warm import connection_warmer
 from .results import (
     JsonResult,
     StreamResult,
@@ -99,6 +100,10 @@ async def _answer_own(
             return await answer_step_started(server, params, context)
         if kind == Turn.CHANGES:
             return await answer_changes(params, server.running, server.store, context)
+        if kind == Turn.WARM:
+            warmer = connection_warmer(server.provider_model)
+            warming = warmer is not None and warmer.warm()
+            return JsonResult(200, b'{"warming":true}' if warming else b'{"warming":false}')
         return await answer_own(kind, params, server.running, server.store, context)
     except Exception as exc:
         return failed_request(exc, kind)

@@ -60,6 +60,7 @@ def build_model(settings: Settings) -> Model:
 
     from .chat_completions import chat_completions_model_class
     from .openai_client import LeanAsyncOpenAI
+    from .provider_warm import ConnectionWarmer, warm_with
     from .responses_model import responses_model_class
 
     speed_up_openai_parsing()
@@ -69,9 +70,15 @@ def build_model(settings: Settings) -> Model:
         timeout=settings.request_timeout,
         max_retries=settings.max_retries,
     )
+    model: Model
     if settings.effective_api == "responses":
-        return responses_model_class()(model=settings.effective_model, openai_client=client)
-    return chat_completions_model_class()(model=settings.effective_model, openai_client=client)
+        model = responses_model_class()(model=settings.effective_model, openai_client=client)
+    else:
+        model = chat_completions_model_class()(model=settings.effective_model, openai_client=client)
+    if client.own_http_client is not None:
+        # Its connection opened again while a person writes (provider_warm.py).
+        warm_with(model, ConnectionWarmer(client.own_http_client, str(client.base_url)))
+    return model
 
 
 @functools.cache

@@ -48,6 +48,8 @@ here, two round trips to a hosted provider). Servers that close idle connections
 sooner (uvicorn under vLLM: 5 s; nginx: 75 s) close them cleanly, and httpcore2 does
 not reuse a connection the server has closed; one closed just as it is reused fails
 with a connection error, which openai retries on a new connection (``max_retries``).
+A connection gone that way is opened again while the person writes their next question
+(:mod:`.provider_warm`, through :attr:`LeanAsyncOpenAI.own_http_client`).
 """
 
 from __future__ import annotations
@@ -421,6 +423,8 @@ class LeanAsyncOpenAI(AsyncOpenAI):
         if own:
             kwargs["http_client"] = provider_http_client(kwargs.get("timeout", NOT_GIVEN))
         super().__init__(*args, **kwargs)
+        # Its own HTTP client (None when one was given): the pool a turn's request uses.
+        self.own_http_client: httpx2.AsyncClient | None = kwargs["http_client"] if own else None
         if own:
             lean_header_merge(self._client)
             watch_request_sent(self._client)

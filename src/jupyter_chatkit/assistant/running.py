@@ -288,7 +288,7 @@ class RunningTurns:
 
 # Requests of our own (see protocol.Turn); STEP_STARTED is answered by step_starts.py,
 # CHANGES by turn_changes.py.
-_OWN = (Turn.STOP, Turn.WATCH, Turn.STEP_STARTED, Turn.CHANGES)
+_OWN = (Turn.STOP, Turn.WATCH, Turn.STEP_STARTED, Turn.CHANGES, Turn.WARM)
 
 
 def own_request(body: bytes | str) -> tuple[str, Any] | None:
