@@ -246,3 +246,29 @@ def test_an_idle_server_freezes_when_the_warm_up_ends(tmp_path: Path) -> None:
         await holder.close()
 
     _run_unfrozen(scenario)
+
+
+def test_a_provider_url_the_http_client_refuses_is_said_without_its_text(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A password holding an unescaped "#": the HTTP client reads "Hunt3r" as a port and
+    # its message quotes it. Before, the page and the log said only that the assistant is
+    # not available (the log: "InvalidURL"), nothing of which setting to fix.
+    settings = Settings(
+        store_url=f"sqlite:///{tmp_path / 'chat.sqlite3'}",
+        base_url="http://ada:Hunt3r#Xy9q@127.0.0.1:9/v1",
+    )
+    holder = AssistantHolder(settings, attachment_url=lambda i: f"/attachments/{i}")
+    said: list[str] = []
+
+    async def scenario() -> None:
+        with pytest.raises(AssistantUnavailable) as refused:
+            await holder.get()
+        said.append(refused.value.reason)
+        await holder.close()
+
+    _run_on_own_loop(scenario)
+    logged = caplog.text
+    assert "base_url" in said[0] and "base_url" in logged, (said, logged)
+    for part in ("Hunt3r", "Xy9q"):
+        assert part not in said[0] and part not in logged, (said, logged)

@@ -557,7 +557,13 @@ async def create_assistant(settings: Settings, model: Model | None = None) -> No
 
     titles = TitleRedaction.of(ContextPolicy.from_settings(settings))
     store = await open_store(settings.store_url, pool=PoolOptions.of(settings), titles=titles)
-    assistant = NotebookAssistant(store, settings, model=model)
-    # New threads a stopped server or kernel named but did not save (unsaved_threads.py).
-    await assistant.unsaved_threads.restore(store)
+    try:
+        assistant = NotebookAssistant(store, settings, model=model)
+        # New threads a stopped server or kernel named but did not save (unsaved_threads.py).
+        await assistant.unsaved_threads.restore(store)
+    except BaseException:
+        # A build that fails (a provider URL the HTTP client refuses) leaves no store
+        # connection open: the next request builds again, each would leave one more.
+        await store.close()
+        raise
     return assistant

@@ -71,6 +71,18 @@ def _changes_params(body: bytes) -> tuple[bool, object]:
     return True, request.get("params")
 
 
+def _build_failure(exc: BaseException, settings: Settings) -> str | None:
+    """What to fix when the assistant could not be built for its model's provider URL (the
+    HTTP client refuses it: a password holding an unescaped "#"), naming the setting, never
+    the URL's text (the client's message quotes its parts); None for another failure."""
+    # (httpx's, or httpx2's where openai uses it: by name, as model_errors reads them.)
+    if "InvalidURL" not in {cls.__name__ for cls in type(exc).__mro__}:
+        return None
+    from ..assistant.model_errors import describe_model_error
+
+    return describe_model_error(exc, settings.where)[0]
+
+
 def is_changes_wait(body: bytes) -> bool:
     """True for a page's wait for turn changes (``Turn.CHANGES``): a long-poll, not a
     request being answered (the freeze after the start does not wait for it; it ends
@@ -315,8 +327,11 @@ class AssistantHolder:
                     describe_store_failure(exc),
                 )
                 raise AssistantUnavailable(STORE_CANNOT_OPEN) from None
-            log.error("jupyter-chatkit could not start its assistant: %s", type(exc).__name__)
-            raise AssistantUnavailable(ASSISTANT_UNAVAILABLE) from None
+            said = _build_failure(exc, self.settings)
+            log.error(
+                "jupyter-chatkit could not start its assistant: %s", said or type(exc).__name__
+            )
+            raise AssistantUnavailable(said or ASSISTANT_UNAVAILABLE) from None
 
     async def close(self, build_wait: float = CLOSE_BUILD_TIMEOUT) -> None:
         """Let a build under way finish (for at most ``build_wait`` s), then close it.
