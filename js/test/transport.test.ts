@@ -7,6 +7,7 @@ import {
   checkHealth,
   errorMessage,
   fetchTransport,
+  NO_SERVER_EXTENSION,
   readPageConfig,
   TransportError,
   withFrontEnd,
@@ -97,7 +98,8 @@ test("fetch transport: non-2xx gives the server's message", async () => {
       return true;
     });
     const wrong = fetchTransport({ baseUrl: `${base}nope`, xsrf: () => "tok=1" });
-    await assert.rejects(wrong.send({ type: "threads.list", params: {} }), /404: 404: Not Found/);
+    // A plain 404 (not one of the endpoint's JSON errors): the endpoint is not there.
+    await assert.rejects(wrong.send({ type: "threads.list", params: {} }), { status: 404, message: NO_SERVER_EXTENSION });
   });
 });
 
@@ -132,6 +134,45 @@ test("page config, xsrf cookie, error messages", () => {
   assert.equal(errorMessage(500, '{"message": "boom"}'), "boom");
   assert.equal(errorMessage(502, "Bad gateway"), "502: Bad gateway");
   assert.equal(errorMessage(500, "x".repeat(400)), "The server answered 500.");
+});
+
+// Jupyter's own HTML 404 page, as a server without the jupyter-chatkit server extension
+// (disabled, or installed in another environment than Jupyter's) answers the endpoint.
+const JUPYTER_404 = `<!DOCTYPE HTML><html><head><title>Jupyter Server</title>
+<style type="text/css">/* disable initial hide */ div#header, div#site { display: block; }</style>
+</head><body><noscript>Jupyter Server requires JavaScript.</noscript>
+<h1>404 : Not Found</h1><p>You are requesting a page that does not exist!</p>
+<script type="text/javascript">function _remove_token_from_url() { if (window.location.search.length <= 1) { return; } }</script>
+</body></html>`;
+
+test("an endpoint that is not there names the server extension, not the page's HTML", async () => {
+  const transport = fetchTransport({
+    baseUrl: "/",
+    xsrf: () => undefined,
+    fetch: async () => new Response(JUPYTER_404, { status: 404, headers: { "Content-Type": "text/html" } }),
+  });
+  const error = await transport.send({ type: "threads.list", params: {} }).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof TransportError);
+  assert.equal(error.status, 404);
+  // What to do about it: the command that enables the extension.
+  assert.match(error.message, /jupyter server extension enable jupyter_chatkit/);
+  // No style sheet or script text of an HTML page, whatever its status.
+  for (const status of [404, 502]) {
+    const message = errorMessage(status, JUPYTER_404);
+    assert.doesNotMatch(message, /disable initial hide|window\.location|_remove_token/);
+  }
+  // A JSON 404 of our own handlers keeps its message.
+  const ours = fetchTransport({
+    baseUrl: "/",
+    xsrf: () => undefined,
+    fetch: async () =>
+      new Response('{"message": "No such thread."}', { status: 404, headers: { "Content-Type": "application/json" } }),
+  });
+  const own = await ours.send({ type: "threads.get_by_id", params: {} }).catch((e: unknown) => e);
+  assert.equal((own as Error).message, "No such thread.");
 });
 
 test("withFrontEnd tells each ChatKit streaming request what this front end shows", async () => {

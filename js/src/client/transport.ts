@@ -104,6 +104,14 @@ export async function readText(
   return text + decoder.decode();
 }
 
+/**
+ * Said when the endpoint answers with Jupyter's own 404 page rather than one of its JSON
+ * errors: this server runs no jupyter-chatkit server extension (disabled, or installed in
+ * another environment than Jupyter's) while the front end is there.
+ */
+export const NO_SERVER_EXTENSION =
+  "This Jupyter server does not run jupyter-chatkit's server extension (jupyter-chatkit/chatkit answered 404). Install jupyter-chatkit in the environment Jupyter runs from, run `jupyter server extension enable jupyter_chatkit`, then restart Jupyter.";
+
 /** The readable message of an error body: JSON `{"message": ...}` or the text itself. */
 export function errorMessage(status: number, text: string): string {
   try {
@@ -114,7 +122,12 @@ export function errorMessage(status: number, text: string): string {
   } catch {
     // not JSON
   }
-  const plain = text.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
+  // An HTML page (a proxy's, Jupyter's own): its style sheets and scripts are not words.
+  const plain = text
+    .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, " ")
+    .replace(/<[^>]*>/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   if (plain && plain.length <= 300) return `${status}: ${plain}`;
   return `The server answered ${status}.`;
 }
@@ -220,6 +233,9 @@ export function fetchTransport(options: FetchTransportOptions): Transport {
       const contentType = res.headers.get("Content-Type") ?? "";
       if (!res.ok) {
         const text = await res.text().catch(() => "");
+        if (res.status === 404 && !contentType.includes("json")) {
+          throw new TransportError(NO_SERVER_EXTENSION, res.status);
+        }
         throw new TransportError(errorMessage(res.status, text), res.status);
       }
       return {
