@@ -391,6 +391,23 @@ async def test_unreachable_server_names_the_host(unused_tcp_port: int) -> None:
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize("url", ["localhost:{port}/v1", "127.0.0.1:{port}/v1"])
+async def test_a_base_url_without_a_scheme_is_named_as_the_problem(
+    unused_tcp_port: int, url: str
+) -> None:
+    # LM Studio and vLLM show their address as "localhost:1234/v1"; pasted as is, every
+    # request failed as "could not reach the model server", naming no host to check.
+    settings = Settings(
+        base_url=url.format(port=unused_tcp_port), api_key=FAKE_API_KEY, max_retries=0
+    )
+    with pytest.raises(openai.APIConnectionError) as caught:
+        await Runner.run(Agent(name="a"), "hi", run_config=run_config(settings))
+    message, retry = describe_model_error(caught.value)
+    assert "http://" in message and "OPENAI_BASE_URL" in message
+    assert retry is False  # trying again cannot help
+
+
+@pytest.mark.asyncio
 async def test_too_many_turns_and_unknown_tools_read_well(fake_llm: FakeLLM) -> None:
     settings = settings_for(fake_llm, "responses")
     tool = VariablesTool()

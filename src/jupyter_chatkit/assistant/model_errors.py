@@ -193,6 +193,15 @@ def _describe_agents(module: Any, err: BaseException) -> tuple[str, bool] | None
 
 
 def _unreachable(request: Any, where: Where) -> tuple[str, bool]:
+    scheme = getattr(getattr(request, "url", None), "scheme", None)
+    if isinstance(scheme, str) and scheme not in ("http", "https"):
+        # "localhost:1234/v1", as LM Studio and vLLM show their address: httpx reads
+        # "localhost" as the scheme (or none), and no request ever leaves.
+        return (
+            f"{where('base_url')} must begin with http:// or https:// (for example "
+            "http://localhost:1234/v1).",
+            False,
+        )
     host = _host_of(request) if request is not None else ""
     return (
         f"Could not reach the model server{host}. Check that it is running and that "
