@@ -29,6 +29,7 @@ import {
   marker,
   namesWords,
   normalizeName,
+  showsRestOfKey,
   stripAnsi,
 } from "./redactnames";
 import { hideEncoded } from "./redactbase64";
@@ -197,14 +198,8 @@ export class Redactor extends CallRedaction {
     if (!this.nested && (value.includes('"') || value.includes("'"))) {
       // `KEY = "sk-proj-ab" "cd…"`: a key split across literals, hidden whole (redactjoined.ts).
       const before = this.count;
-      this.nested += 1;
-      let hidden = 0;
-      try {
-        [value, hidden] = hideJoined(value, (plain) => this.textAsIs(plain));
-      } finally {
-        this.nested -= 1;
-      }
-      this.count = before + hidden;
+      const [joined, hidden] = this.deeper(() => hideJoined(value, (plain) => this.textAsIs(plain)));
+      [value, this.count] = [joined, before + hidden];
     }
     const lower = value.toLowerCase();
     const triggered = ANY_VALUE_TRIGGER.test(lower);
@@ -223,12 +218,7 @@ export class Redactor extends CallRedaction {
     if (named && !this.nested && (value.includes('",') || value.includes("',"))) {
       // `["user,password", "ada,x"]`: a file's lines as a list (`readlines()`, a JSON
       // attachment), read as lines first (before the pair rules read them as items).
-      this.nested += 1;
-      try {
-        value = readListedLines(value, (plain) => this.text(plain));
-      } finally {
-        this.nested -= 1;
-      }
+      value = this.deeper(() => readListedLines(value, (plain) => this.text(plain)));
     }
     const assigns = value.includes("=") || value.includes(":") || BARE_PREFIXES.some((p) => lower.includes(p));
     if (assigns && named) {
@@ -236,6 +226,11 @@ export class Redactor extends CallRedaction {
       if (value.includes(",") && value.includes("=")) value = this.unpacked(value);
       value = value.replace(QUOTED, (whole, name: string, sep: string, quote: string, secret: string, at: number, all: string) => {
         const last = name.split(".").pop() ?? name;
+        // `api_key = "«…»:a91d…"`: a rule hid a part; the rest is the same key's (redact.py).
+        if (secret.includes(RULES.placeholderOpen) && showsRestOfKey(last, secret)) {
+          this.count += 2 - secret.split(RULES.placeholderOpen).length;
+          return `${name}${sep}${quote}${marker("key shown in part")}${quote}`;
+        }
         // `["API_KEY=", "x"]`: the glue between a list's items is no value (the item
         // after a name is its value: the pair rule hides it).
         if (secret.includes(RULES.placeholderOpen) || ITEM_GLUE.test(secret)) return whole;
@@ -243,16 +238,10 @@ export class Redactor extends CallRedaction {
           // `KeyError: "{'password': 'x'}"`: quotes inside the value were read as part of
           // it; its own assignments are looked at once more (twice at most).
           if (this.nested < 2 && (secret.includes("'") || secret.includes('"')) && secret.length > 6) {
-            this.nested += 1;
             // `"source": "pw = \\"x\\""` (a notebook's JSON text): read with its quotes
             // unescaped, then escaped again (the value held no bare one).
             const escaped = quote.length === 1 && secret.includes(`\\${quote}`);
-            let inner: string;
-            try {
-              inner = this.text(escaped ? secret.split(`\\${quote}`).join(quote) : secret);
-            } finally {
-              this.nested -= 1;
-            }
+            let inner = this.deeper(() => this.text(escaped ? secret.split(`\\${quote}`).join(quote) : secret));
             if (escaped) inner = inner.split(quote).join(`\\${quote}`);
             if (inner !== secret) return `${name}${sep}${quote}${inner}${quote}`;
           }
@@ -372,12 +361,7 @@ export class Redactor extends CallRedaction {
     if (named && value.includes("\\n") && !this.nested) {
       // A frame, a YAML block or a CSV in one string of a JSON text or a repr: its lines,
       // read as lines (one level: not inside such a string again).
-      this.nested += 1;
-      try {
-        value = readEscapedLines(value, (plain) => this.text(plain));
-      } finally {
-        this.nested -= 1;
-      }
+      value = this.deeper(() => readEscapedLines(value, (plain) => this.text(plain)));
     }
     if (value.includes(RULES.placeholderOpen)) {
       value = this.continued(value);
@@ -391,14 +375,19 @@ export class Redactor extends CallRedaction {
     }
     if (!this.nested && value.length >= 16) {
       // `CONFIG_B64 = "eyJ1…"`: a config base64-encoded, read as its text.
-      this.nested += 1;
-      try {
-        value = hideEncoded(value, (plain) => this.text(plain))[0];
-      } finally {
-        this.nested -= 1;
-      }
+      value = this.deeper(() => hideEncoded(value, (plain) => this.text(plain))[0]);
     }
     return value;
+  }
+
+  /** What `read` returns, read one level down (`nested`: a nested read goes no deeper). */
+  private deeper<T>(read: () => T): T {
+    this.nested += 1;
+    try {
+      return read();
+    } finally {
+      this.nested -= 1;
+    }
   }
 
   private continued(input: string): string {

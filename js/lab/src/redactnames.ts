@@ -249,6 +249,16 @@ export function namesAuthScheme(name: string, value: string): boolean {
   return value.length <= 40 && AUTH_SCHEME_VALUE.test(value.toLowerCase()) && AUTH_SCHEME_NAME.test(normalizeName(name));
 }
 
+const MARKER = new RegExp(`${escapeRe(RULES.placeholderOpen)}[^«»\\n]{1,80}»`, "g");
+const KEY_RUN = /[A-Za-z0-9+/=_~-]{16,}/g;
+
+/** A value a rule hid in part (`api_key = "«…»:a91d…"`) still showing a random-looking
+ * run of 16+ key characters that is a secret under `name`: the same key's rest (values.py). */
+export function showsRestOfKey(name: string, value: string): boolean {
+  const rest = value.slice(0, 2000).replace(MARKER, " ");
+  return [...rest.matchAll(KEY_RUN)].some((run) => looksRandom(run[0]) && isSecretPair(name, run[0]));
+}
+
 export function isSecretPair(raw: unknown, value: unknown): boolean {
   if (typeof raw !== "string") return false;
   const name = unnumbered(raw); // `password2`, `API_KEY_2`: the second of its kind

@@ -64,6 +64,7 @@ from .values import (
     looks_like_user_password,
     looks_random,
     names_secret,
+    shows_rest_of_key,
 )
 
 # Judging names and values lives in names.py and values.py; these stay importable here.
@@ -410,6 +411,10 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
 
     def _replace_quoted(self, match: re.Match[str]) -> str:
         name, sep, quote, secret = match.group(1, 2, 3, 4)
+        if rules.PLACEHOLDER_OPEN in secret and shows_rest_of_key(name.rsplit(".", 1)[-1], secret):
+            # ``api_key = "«…»:a91d…"``: a rule hid a part; the rest is the same key's.
+            self.count += 1 - secret.count(rules.PLACEHOLDER_OPEN)
+            return f"{name}{sep}{quote}{marker('key shown in part')}{quote}"
         if rules.PLACEHOLDER_OPEN in secret or _ITEM_GLUE.match(secret):
             # ``["API_KEY=", "x"]``: the glue between a list's items is no value (the
             # item after a name is its value: the pair rule hides it).

@@ -267,6 +267,21 @@ def looks_like_file_path(value: str) -> bool:
     return len(value) <= 4096 and _FILE_PATH.match(value) is not None
 
 
+_MARKER = lazy_compile(re.escape(rules.PLACEHOLDER_OPEN) + r"[^«»\n]{1,80}»")
+_KEY_RUN = lazy_compile(r"[A-Za-z0-9+/=_~-]{16,}")
+
+
+def shows_rest_of_key(name: str, value: str) -> bool:
+    """True when a value a rule hid in part (``api_key = "«…»:a91d…"``: a key's id
+    before its secret) still shows a random-looking run of 16+ key characters that is a
+    secret under ``name``: the same key's rest."""
+    rest = _MARKER.sub(" ", value[:2000])
+    return any(
+        looks_random(run.group(0)) and is_secret_pair(name, run.group(0))
+        for run in _KEY_RUN.finditer(rest)
+    )
+
+
 def is_secret_pair(name: Any, value: Any) -> bool:
     """True when ``value`` under ``name`` is a secret: a secret name, or a key-ish name
     (``STRIPE_KEY``, ``account_key``) holding a random-looking string."""
