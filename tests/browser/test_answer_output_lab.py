@@ -24,7 +24,11 @@ REUSE_LAB_PAGE = True
 # test here picks one) and no title requests.
 SHARED_LAB = "chat_ux"
 JUPYTER_EXTRA_ENV = {"JUPYTER_CHATKIT_MODELS": "other-model"}
-JUPYTER_EXTRA_ARGS = ["--JupyterChatKit.title_threads=False"]
+# Notebook 7's pages come from the group's JupyterLab too (its notebook server extension).
+JUPYTER_EXTRA_ARGS = [
+    "--JupyterChatKit.title_threads=False",
+    "--JupyterNotebookApp.expose_app_in_browser=True",
+]
 ANSWER = ".jp-Cell .jck-answer"
 CODE = "import numpy as np\nprint(np.arange(3))  # three numbers"
 

@@ -38,7 +38,11 @@ USER_MESSAGE = f"{PANEL} .jck-msg.jck-user[data-item-id]"
 # The chat's servers (see tests/fixtures/browser.py): a second model people may pick,
 # and no title requests, so that each test scripts exactly the answers it needs.
 JUPYTER_EXTRA_ENV = {"JUPYTER_CHATKIT_MODELS": "other-model"}
-JUPYTER_EXTRA_ARGS = ["--JupyterChatKit.title_threads=False"]
+# Notebook 7's pages come from the group's JupyterLab too (its notebook server extension).
+JUPYTER_EXTRA_ARGS = [
+    "--JupyterChatKit.title_threads=False",
+    "--JupyterNotebookApp.expose_app_in_browser=True",
+]
 TABLE = (
     "| Region | Widget | Revenue | Quarter | Salesperson | Comment |\n"
     "|---|---|---|---|---|---|\n"

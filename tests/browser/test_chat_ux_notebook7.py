@@ -1,13 +1,15 @@
 """The chat as people expect it (issue 11) in Notebook 7, through real Chromium, with the
 fake OpenAI-compatible server as the model: the ``%%chat`` magic's answer and the
 sidebar (card buttons, Replace with a diff, the model picker, its keys). The same in
-JupyterLab: test_chat_ux.py, whose fake model this module shares (``SHARED_LAB``).
+JupyterLab: test_chat_ux.py, whose JupyterLab (serving Notebook 7's pages too) and fake
+model this module shares (``SHARED_LAB``).
 
 Screenshots land in ``test-output/<test name>/``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -22,7 +24,17 @@ SHARED_LAB = "chat_ux"
 # This module's servers (see tests/fixtures/browser.py): a second model people may pick,
 # and no title requests, so that each test scripts exactly the answers it needs.
 JUPYTER_EXTRA_ENV = {"JUPYTER_CHATKIT_MODELS": "other-model"}
-JUPYTER_EXTRA_ARGS = ["--JupyterChatKit.title_threads=False"]
+# Notebook 7's pages come from the group's JupyterLab too (its notebook server extension).
+JUPYTER_EXTRA_ARGS = [
+    "--JupyterChatKit.title_threads=False",
+    "--JupyterNotebookApp.expose_app_in_browser=True",
+]
+
+
+@pytest.fixture
+def notebook7(jupyter_lab: JupyterServer) -> JupyterServer:
+    """The group's JupyterLab as Notebook 7's server (``/notebooks/...`` pages)."""
+    return dataclasses.replace(jupyter_lab, app="notebook")
 
 
 def test_magic_answer_in_notebook7(

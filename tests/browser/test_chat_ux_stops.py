@@ -36,7 +36,11 @@ SHARED_LAB = "chat_ux"
 USER_MESSAGE = f"{PANEL} .jck-msg.jck-user[data-item-id]"
 # The servers' set-up, as test_chat_ux.py's (a shared lab is kept by its set-up too).
 JUPYTER_EXTRA_ENV = {"JUPYTER_CHATKIT_MODELS": "other-model"}
-JUPYTER_EXTRA_ARGS = ["--JupyterChatKit.title_threads=False"]
+# Notebook 7's pages come from the group's JupyterLab too (its notebook server extension).
+JUPYTER_EXTRA_ARGS = [
+    "--JupyterChatKit.title_threads=False",
+    "--JupyterNotebookApp.expose_app_in_browser=True",
+]
 
 
 def test_a_message_without_an_answer_offers_retry(

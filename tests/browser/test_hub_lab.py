@@ -39,6 +39,8 @@ REUSE_LAB_PAGE = True
 # One JupyterLab, fake model and kept page with the sidebar's modules (test_sidebar.py,
 # tests/fixtures/shared_labs.py), under their base URL: a lab start and a page load fewer.
 SHARED_LAB = "sidebar"
+# Notebook 7's pages come from the group's JupyterLab too (its notebook server extension).
+JUPYTER_EXTRA_ARGS = ["--JupyterNotebookApp.expose_app_in_browser=True"]
 JUPYTER_BASE_URL = "/user/ada/"  # read by the jupyter_lab fixture
 
 XSS = "<img src=x onerror=\"window.__pwned='{}'\">"

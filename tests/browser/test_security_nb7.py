@@ -7,6 +7,7 @@ no image in it makes the browser call another user's server or the hub.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,18 @@ from tests.fixtures.fake_llm import FakeLLM, Reply
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
 
-JUPYTER_BASE_URL = "/user/alice/"  # read by the notebook7 fixture
+# One JupyterLab and fake model with the sidebar's modules (test_sidebar.py,
+# tests/fixtures/shared_labs.py), under their base URL: a server start fewer.
+SHARED_LAB = "sidebar"
+JUPYTER_BASE_URL = "/user/ada/"  # read by the jupyter_lab fixture
+# Notebook 7's pages come from the group's JupyterLab too (its notebook server extension).
+JUPYTER_EXTRA_ARGS = ["--JupyterNotebookApp.expose_app_in_browser=True"]
+
+
+@pytest.fixture
+def notebook7(jupyter_lab: JupyterServer) -> JupyterServer:
+    """The group's JupyterLab as Notebook 7's server (``/notebooks/...`` pages)."""
+    return dataclasses.replace(jupyter_lab, app="notebook")
 
 
 def test_hostile_answers_in_the_widget_and_a_chat_output_stay_inert_in_notebook7(

@@ -26,6 +26,8 @@ JUPYTER_BASE_URL = "/user/ada/"  # read by the jupyter_lab fixture
 REUSE_LAB_PAGE = True
 # One JupyterLab and kept page for the sidebar's modules (tests/fixtures/shared_labs.py).
 SHARED_LAB = "sidebar"
+# Notebook 7's pages come from the group's JupyterLab too (its notebook server extension).
+JUPYTER_EXTRA_ARGS = ["--JupyterNotebookApp.expose_app_in_browser=True"]
 
 
 # -- tests ------------------------------------------------------------------------------

@@ -38,7 +38,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 # pick, and no title requests (no test here reads a title).
 SHARED_LAB = "chat_ux"
 JUPYTER_EXTRA_ENV = {"JUPYTER_CHATKIT_MODELS": "other-model"}
-JUPYTER_EXTRA_ARGS = ["--JupyterChatKit.title_threads=False"]
+# Notebook 7's pages come from the group's JupyterLab too (its notebook server extension).
+JUPYTER_EXTRA_ARGS = [
+    "--JupyterChatKit.title_threads=False",
+    "--JupyterNotebookApp.expose_app_in_browser=True",
+]
 IN_CELL = ".jp-Notebook .jck-widget-host"
 IN_VIEW = ".jp-LinkedOutputView .jck-widget-host"
 # A chat's error box as shown (hidden, it keeps the text of the error it showed last).
