@@ -6,14 +6,14 @@
  * save. The sidebar and the widget send the live cells with each variables tool anyway
  * (privatecells.ts `liveCells`); this covers the rest.
  *
- * Pushed a moment after the cells last changed (a tag, a source), when the kernel starts
- * or changes, and only once the notebook has kept a cell out while open here: a notebook
- * that never does sends nothing. Unchanged cells are not sent again; a busy kernel is
+ * Pushed at once when a tag is added or removed, a moment after a source last changed
+ * (typing sends nothing meanwhile), when the kernel starts or changes, and only once the
+ * notebook has kept a cell out while open here: a notebook that never does sends nothing. Unchanged cells are not sent again; a busy kernel is
  * asked again later. The request runs no user code.
  */
 
 import type { NotebookPanel } from "@jupyterlab/notebook";
-import { liveCells } from "./privatecells";
+import { isPrivate, liveCells } from "./privatecells";
 
 /** How long after the last change the kernel is told (typing sends nothing meanwhile). */
 export const PUSH_DELAY_MS = 1000;
@@ -45,7 +45,17 @@ export function watchLivePush(panel: NotebookPanel, delayMs = PUSH_DELAY_MS, ret
     if (outcome === "busy") schedule(retryMs);
     else pushed = json;
   };
-  panel.content.modelContentChanged.connect(() => schedule());
+  // The kept-out cells (by id) when a change last came: a tag added or removed is told at
+  // once (a `%chat` run or a save and close right after it), typing a second later.
+  let keptIds = "";
+  panel.content.modelContentChanged.connect(() => {
+    const now = panel.content.widgets
+      .filter((c) => c.model.type === "code" && isPrivate(c.model))
+      .map((c) => c.model.id)
+      .join(" ");
+    schedule(now === keptIds ? delayMs : 0);
+    keptIds = now;
+  });
   // A new kernel (another, or restarted) knows nothing yet.
   const renewed = (): void => {
     pushed = "";

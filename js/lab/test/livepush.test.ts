@@ -64,3 +64,47 @@ test("the kernel hears the kept-out cells once one is kept out, each change, and
   assert.equal(pushed.length, 3);
   assert.deepEqual(pushed.at(-1), { kept_out: [], readable: [] });
 });
+
+test("a tag added or removed is told at once, typing only a while later", async () => {
+  const pushed: unknown[] = [];
+  const kernel = {
+    status: "idle",
+    connectionStatus: "connected",
+    info: Promise.resolve({ language_info: { name: "python" } }),
+    requestExecute(content: { user_expressions: { result: string } }) {
+      const json = /remember_live\((".*")\)$/.exec(content.user_expressions.result)?.[1];
+      pushed.push(JSON.parse(JSON.parse(json ?? "null")));
+      const reply = {
+        content: { status: "ok", user_expressions: { result: { status: "ok", data: { "text/plain": "'kept'" } } } },
+      };
+      return { done: Promise.resolve(reply), onReply: null };
+    },
+  };
+  const cells = [cell("a", "x = 1"), cell("b", "salary = 2")];
+  const panel = notebook(cells, 0) as unknown as Record<string, unknown>;
+  const changed = new Signal<object, void>({});
+  const disposed = new Signal<object, void>({});
+  Object.assign(panel, {
+    content: { ...(panel.content as object), modelContentChanged: changed },
+    sessionContext: { session: { kernel }, kernelChanged: new Signal({}), statusChanged: new Signal({}) },
+    context: { ...(panel.context as object), ready: Promise.resolve() },
+    disposed,
+  });
+  // A minute's delay for typing: what is told within the test is told at once.
+  watchLivePush(panel as never, 60_000, 60_000);
+  await tick();
+  // Before: the tag waited for the delay, so a `%chat` run (or a save and close) right
+  // after it found the kernel not told.
+  setPrivate(cells[1].model, true);
+  changed.emit();
+  await tick();
+  assert.deepEqual(pushed, [{ kept_out: ["salary = 2"], readable: ["x = 1"] }]);
+  changed.emit(); // typing (the kept-out cells unchanged): nothing yet
+  await tick();
+  assert.equal(pushed.length, 1);
+  setPrivate(cells[1].model, false);
+  changed.emit();
+  await tick();
+  assert.deepEqual(pushed.at(-1), { kept_out: [], readable: [] });
+  disposed.emit(); // its pending timer cleared: the test ends
+});
