@@ -62,29 +62,37 @@ def default_sqlite_path() -> Path:
     return Path(jupyter_data_dir()) / "jupyter_chatkit" / "chat.sqlite3"
 
 
+class StoreURLError(ArgumentError, ValueError):
+    """A store URL the store cannot use (unparsable, in-memory SQLite, another database).
+
+    A ValueError, and an SQLAlchemy ``ArgumentError`` so the server answers it as a
+    store that cannot open (naming the setting to check), not as an unknown failure.
+    Its message never holds the URL (a password)."""
+
+
 def resolve_url(url: str) -> URL:
     """Map a user-facing store URL to a SQLAlchemy URL with an async driver.
 
     ``""`` is the default SQLite file; ``sqlite:///path`` and ``sqlite+aiosqlite:///path``
     use aiosqlite; ``postgresql://``, ``postgres://`` and ``postgresql+asyncpg://`` use
-    asyncpg. Anything else raises :class:`ValueError` (without echoing a password).
+    asyncpg. Anything else raises :class:`StoreURLError` (without echoing a password).
     """
     if not url.strip():
         return URL.create("sqlite+aiosqlite", database=str(default_sqlite_path()))
     try:
         parsed = make_url(url.strip())
     except ArgumentError:
-        raise ValueError("store URL is not a valid database URL") from None
+        raise StoreURLError("store URL is not a valid database URL") from None
     driver = parsed.drivername
     if driver in _SQLITE_DRIVERS:
         database = parsed.database or ""
         if database in ("", ":memory:") or "mode=memory" in str(parsed.query):
             # Each pooled connection would see its own empty database.
-            raise ValueError("an in-memory SQLite store is not supported; give a file path")
+            raise StoreURLError("an in-memory SQLite store is not supported; give a file path")
         return parsed.set(drivername="sqlite+aiosqlite", database=os.path.expanduser(database))
     if driver in _POSTGRES_DRIVERS:
         return parsed.set(drivername="postgresql+asyncpg")
-    raise ValueError(
+    raise StoreURLError(
         f"unsupported store URL scheme {driver!r}: use sqlite:///path or postgresql://..."
     )
 
