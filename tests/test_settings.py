@@ -90,6 +90,9 @@ async def test_server_config_reaches_the_assistant(jp_serverapp: Any) -> None:
         ),
         ("https://proxy/v1#access_token=abc123456", "https://proxy/v1#access_token=***"),
         ("https://proxy/v1?sort_key=a&max_tokens=5", "https://proxy/v1?sort_key=a&max_tokens=5"),
+        # A typo ("//" without ":"): no scheme to read, all before the "@" is hidden.
+        ("postgresql//ada:hunter22@db/chat", "***@db/chat"),
+        ("postgres:/ada:hunter22@db/chat", "***@db/chat"),
     ],
 )
 def test_redact_url_hides_a_password_and_a_bare_token_user(url: str, shown: str) -> None:

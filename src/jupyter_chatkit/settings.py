@@ -487,6 +487,10 @@ def redact_url(url: str) -> str:
             return f"{match['scheme']}{user}:***@"
         return f"{match['scheme']}***@" if user else match[0]
 
+    if "@" in url and "://" not in url:
+        # No scheme to read (postgresql//u:p@db, a typo): all before the last "@" may
+        # be a password.
+        return f"***@{url.rpartition('@')[2]}"
     # The logs' pattern: linear, and a password holding "@" is hidden whole.
     shown = URL_USERINFO.sub(hide, url)
     if "?" not in shown and "#" not in shown:
