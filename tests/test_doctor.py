@@ -193,3 +193,16 @@ def test_the_readme_names_every_option() -> None:
     readme = (Path(__file__).parent.parent / "README.md").read_text()
     missing = [n for n in JupyterChatKit.class_trait_names(config=True) if f"`{n}`" not in readme]
     assert not missing, f"README.md does not mention: {missing}"
+
+
+@pytest.mark.parametrize("seconds", [0, -5])
+def test_a_timeout_that_allows_no_wait_is_refused_as_such(seconds: float) -> None:
+    # --timeout=0 reported "Could not reach the model server ... Check that it is
+    # running": every request timed out at once, and the server was blamed.
+    from traitlets import TraitError
+
+    from jupyter_chatkit.doctor import ChatKitDoctor
+
+    with pytest.raises(TraitError, match="timeout"):
+        ChatKitDoctor(timeout=seconds)
+    assert ChatKitDoctor(timeout=0.5).timeout == 0.5

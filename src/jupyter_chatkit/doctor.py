@@ -20,7 +20,7 @@ from functools import partial
 from typing import Any
 
 from jupyter_core.application import JupyterApp
-from traitlets import Bool, Float, Unicode, default
+from traitlets import Bool, Float, TraitError, Unicode, default, validate
 
 from . import __version__
 from .settings import ENV_API_KEY, JupyterChatKit, redact_url
@@ -309,6 +309,13 @@ class ChatKitDoctor(JupyterApp):
     check_kernel = Bool(True, config=True, help="Start the default kernel and import us in it.")
     kernel_name = Unicode("python3", config=True, help="The kernel to check.")
     timeout = Float(30.0, config=True, help="Seconds to wait for the provider and the kernel.")
+
+    @validate("timeout")
+    def _positive_timeout(self, proposal: Any) -> float:
+        # With none, every request times out at once and the report blamed the server.
+        if proposal["value"] <= 0:
+            raise TraitError(f"--timeout must be more than 0 seconds, not {proposal['value']}")
+        return float(proposal["value"])
 
     @default("config_file_name")
     def _default_config_file_name(self) -> str:
