@@ -31,9 +31,10 @@ from .fixtures.browser import (
 from .fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
-# The offline server (``offline_jupyter``) is shared with test_offline_hint_lab.py
-# (tests/fixtures/shared_labs.py): a server start fewer.
-SHARED_LAB = "offline"
+# The offline server (``offline_jupyter``) is shared with test_offline_hint_lab.py, the
+# JupyterLab with test_context_lab.py's group (tests/fixtures/shared_labs.py): two server
+# starts fewer.
+SHARED_LAB = "context"
 
 INPUT = f"{WIDGET} .jck-input"
 ANSWER = f"{WIDGET} .jck-msg.jck-assistant"

@@ -28,8 +28,9 @@ from tests.fixtures.chat_ui import open_notebook, open_panel_from_palette
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 # One server with nothing configured for both tests, shared with
-# test_kernel_widget_browser.py's offline tests (tests/fixtures/shared_labs.py).
-SHARED_LAB = "offline"
+# test_kernel_widget_browser.py's offline tests (tests/fixtures/shared_labs.py; their
+# group is test_context_lab.py's).
+SHARED_LAB = "context"
 
 HOW_TO = ["OPENAI_API_KEY", "OPENAI_BASE_URL", "http://localhost:11434/v1", "JUPYTER_CHATKIT_MODEL"]
 
