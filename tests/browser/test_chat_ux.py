@@ -1,7 +1,8 @@
 """The chat as people expect it (issue 11), in a real JupyterLab through real Chromium,
 with the fake OpenAI-compatible server as the model. The same in Notebook 7:
 test_chat_ux_notebook7.py; a message without an answer (failed, stopped, retried):
-test_chat_ux_stops.py. The three share one JupyterLab, fake model and kept page
+test_chat_ux_stops.py. These, test_answer_output_lab.py and test_widget_views_lab.py
+share one JupyterLab (serving Notebook 7's pages too), fake model and kept page
 (``SHARED_LAB``).
 
 Screenshots land in ``test-output/<test name>/``.
