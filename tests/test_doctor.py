@@ -206,3 +206,18 @@ def test_a_timeout_that_allows_no_wait_is_refused_as_such(seconds: float) -> Non
     with pytest.raises(TraitError, match="timeout"):
         ChatKitDoctor(timeout=seconds)
     assert ChatKitDoctor(timeout=0.5).timeout == 0.5
+
+
+def test_a_provider_slower_than_the_timeout_is_told_to_wait_longer(fake_llm: FakeLLM) -> None:
+    # A local server's first request loads the model (Ollama: often more than the
+    # default 30 s). The report said "Try again, or ask something smaller", which a
+    # check asks nothing of; it names the --timeout that ran out instead.
+    from jupyter_chatkit.doctor import check_request
+    from jupyter_chatkit.settings import JupyterChatKit
+    from tests.fixtures.fake_llm import hang
+
+    fake_llm.script(hang(2))
+    settings = JupyterChatKit(base_url=fake_llm.base_url, model="m")
+    check = check_request(settings, 0.3)
+    assert check.ok is False
+    assert "--timeout" in check.detail and "ask something smaller" not in check.detail

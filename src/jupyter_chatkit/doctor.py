@@ -70,9 +70,18 @@ def _client(settings: JupyterChatKit, timeout: float) -> Any:
     )
 
 
-def _error_text(exc: BaseException, settings: JupyterChatKit) -> str:
+def _error_text(exc: BaseException, settings: JupyterChatKit, timeout: float) -> str:
+    import openai
+
     from .assistant.models import describe_model_error
 
+    if isinstance(exc, openai.APITimeoutError):
+        # The chat's "ask something smaller" fits no check; a local server's first
+        # request may be loading the model.
+        return (
+            f"no answer within {timeout:g} s: the server is slow or busy (a local server "
+            "may be loading the model); try a longer --timeout"
+        )
     text, _retry = describe_model_error(exc, settings.where)
     return text
 
@@ -102,7 +111,7 @@ def check_request(settings: JupyterChatKit, timeout: float) -> Check:
                 model=model, messages=[{"role": "user", "content": PING}]
             )
     except Exception as exc:
-        return Check(name, False, _error_text(exc, settings))
+        return Check(name, False, _error_text(exc, settings, timeout))
     finally:
         if client is not None:
             client.close()
@@ -129,7 +138,7 @@ def check_models(settings: JupyterChatKit, timeout: float) -> Check:
     except openai.NotFoundError:
         return Check(name, True, "this provider has no model list (GET /models)", warning=True)
     except Exception as exc:
-        return Check(name, False, _error_text(exc, settings))
+        return Check(name, False, _error_text(exc, settings, timeout))
     finally:
         if client is not None:
             client.close()
