@@ -244,3 +244,26 @@ def test_cells_a_page_pushed_keep_out_where_no_front_end_is_asked(
         forget_live()
         for name in ("kopush", "koseen"):
             shell.user_ns.pop(name, None)
+
+
+def test_a_saved_cell_kept_out_and_edited_on_the_page_is_not_read_from_the_file(
+    shell: InteractiveShell, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page pushed a cell kept out whose source changed since the save (tagged and
+    edited, not saved): its saved version, untagged in the file, is not read for the
+    readers no front end is asked for (it was: source and outputs whole); a readable
+    cell unchanged since the save is."""
+    old = nbformat.v4.new_code_cell("kofile = 'KOVAL-8Rt'\nprint(kofile)")
+    old.outputs = [nbformat.v4.new_output("stream", name="stdout", text="KOOUT-8Rt\n")]
+    seen = nbformat.v4.new_code_cell("print('kofine')")
+    path = tmp_path / "edited.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[old, seen]), path)
+    monkeypatch.setenv("JPY_SESSION_NAME", str(path))
+    try:
+        edited = "kofile = 'KOVAL-8Rt'  # kept out now\nprint(kofile)"
+        remember_live(json.dumps({"kept_out": [edited], "readable": ["print('kofine')"]}))
+        cells = json.dumps(_tool("get_notebook_cells", {}))
+        assert "KOVAL" not in cells and "KOOUT" not in cells, cells
+        assert "kofine" in cells, cells
+    finally:
+        forget_live()

@@ -44,6 +44,12 @@ WITHHELD_NOTE = (
     "a kept-out cell. Ask the person to save the notebook to have them read."
 )
 
+EDITED_NOTE = (
+    "Not read: edited since the notebook was last saved, and this notebook keeps some "
+    "cells out (the saved version of a cell kept out now cannot be told from another). "
+    "Ask the person to save the notebook to have it read."
+)
+
 HISTORY_NOTE = (
     "From the kernel's execution history, not the notebook file: the cells run in this "
     "kernel session, in the order they ran (unsaved edits and unrun cells are not seen). "
@@ -234,6 +240,22 @@ def _is_withheld_run(view: KernelView, count: int, kept: _Kept) -> bool:
     return isinstance(source, str) and kept.withheld(source)
 
 
+def _as_pushed(saved: SavedCells, kept: _Kept) -> SavedCells:
+    """The saved cells as the page's pushed live cells keep them: a tag added on the page,
+    not saved yet, keeps that saved cell out too; and, once something is kept out, so is
+    a saved code cell whose source no live cell holds (edited since the save: the old
+    version of a cell kept out now cannot be told from another's)."""
+    cells: list[dict[str, Any]] = []
+    for c in saved:
+        source = str(c.get("source", ""))
+        if c.get("cell_type") == "code" and source.strip() in kept.private:
+            c = kept_out(c["index"], c.get("cell_type"))
+        elif c.get("cell_type") == "code" and kept.unsaved(source):
+            c = {**kept_out(c["index"], "code"), "kept_out": EDITED_NOTE}
+        cells.append(c)
+    return SavedCells(cells, saved.private_sources)
+
+
 def _running_count(view: KernelView) -> int | None:
     log = executions.log_for(view.shell)
     return log.running if log is not None else None
@@ -255,17 +277,7 @@ def get_notebook_cells(
             live = pushed_live()
             kept = _Kept.live(live) if live is not None else _Kept(saved, saved.private_sources)
             if live is not None:
-                # A tag added on the page, not saved yet: that saved cell is kept out too.
-                saved = SavedCells(
-                    [
-                        kept_out(c["index"], c.get("cell_type"))
-                        if c.get("cell_type") == "code"
-                        and str(c.get("source", "")).strip() in kept.private
-                        else c
-                        for c in saved
-                    ],
-                    saved.private_sources,
-                )
+                saved = _as_pushed(saved, kept)
             unsaved, withheld = _runs_not_in_file(view, saved, include_outputs, kept)
             budget = CELLS_TOTAL_CHARS - len(dumps(unsaved))
             from_file = _file_cells(
