@@ -147,3 +147,19 @@ def test_a_password_with_an_unescaped_reserved_character_is_hidden(mark: str) ->
 )
 def test_a_port_before_an_at_sign_in_the_path_is_not_a_password(url: str) -> None:
     assert redact_url(url) == url
+
+
+@pytest.mark.parametrize(
+    ("setting", "url"),
+    [
+        ("store_url", "postgresql//ada:typo-pass-123@db/chat"),
+        ("base_url", "http//ada:typo-pass-456@h/v1"),
+    ],
+)
+def test_a_password_in_a_url_typed_without_its_scheme_is_a_configured_secret(
+    setting: str, url: str
+) -> None:
+    # "postgresql//" or "http//" (the ":" left out): urlsplit finds no userinfo, so the
+    # password was not removed from answers and logs by exact value.
+    settings = JupyterChatKit(**{setting: url})
+    assert url.rpartition("@")[0].rpartition(":")[2] in settings.configured_secrets

@@ -447,6 +447,11 @@ def url_credentials(url: str) -> list[str]:
     lenient = URL_USERINFO.match(url.strip())
     user, colon, password = lenient["userinfo"].partition(":") if lenient else ("", "", "")
     found = [value for value in (password if colon else user,) if value]
+    if "@" in url and "://" not in url:
+        # No scheme to read (postgresql//u:p@db, a typo): the password after the last
+        # ":" before the last "@", as redact_url hides it.
+        before, colon, password = url.strip().rpartition("@")[0].rpartition(":")
+        found += [password] if colon and before and password else []
     try:
         parts = urlsplit(url.strip())
         secret = parts.password or parts.username
