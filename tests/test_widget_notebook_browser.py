@@ -51,6 +51,9 @@ CHAT_CELL = "%load_ext jupyter_chatkit\n%chat"
 # One JupyterLab page for the tests using lab_page, put back as loaded between them
 # (tests/fixtures/lab_reuse.py): a load is ~5 s of CPU.
 REUSE_LAB_PAGE = True
+# One JupyterLab, fake model and kept page with test_agent_lab.py's group
+# (tests/fixtures/shared_labs.py): a lab start and a page load fewer.
+SHARED_LAB = "agent"
 # The module's JupyterLab serves Notebook 7's pages too (the notebook server extension):
 # its app exposed there as in JupyterLab, for the Notebook 7 test's set-up.
 JUPYTER_EXTRA_ARGS = ["--JupyterNotebookApp.expose_app_in_browser=True"]

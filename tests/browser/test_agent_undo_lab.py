@@ -29,6 +29,9 @@ REUSE_LAB_PAGE = True
 # One JupyterLab, fake model and kept page for the modules of this SHARED_LAB
 # (tests/fixtures/shared_labs.py): a lab start and a page load fewer each.
 SHARED_LAB = "agent"
+# Notebook 7's pages come from the group's JupyterLab too (its notebook server extension):
+# test_widget_notebook_browser.py's Notebook 7 test.
+JUPYTER_EXTRA_ARGS = ["--JupyterNotebookApp.expose_app_in_browser=True"]
 
 UNDO = f"{PANEL} .jck-agent-undo"
 NOTEBOOK_CELLS = (
