@@ -221,3 +221,23 @@ def test_a_provider_slower_than_the_timeout_is_told_to_wait_longer(fake_llm: Fak
     check = check_request(settings, 0.3)
     assert check.ok is False
     assert "--timeout" in check.detail and "ask something smaller" not in check.detail
+
+
+def test_a_bad_setting_from_the_environment_is_reported_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # JUPYTER_CHATKIT_API=chat (for chat_completions) is checked when first read: the
+    # report crashed with 40 lines of traceback, the same that keeps the server extension
+    # from loading.
+    from jupyter_chatkit.doctor import ChatKitDoctor
+
+    monkeypatch.setenv("JUPYTER_CHATKIT_API", "chat")
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:1/v1")
+    for json_flag in (False, True):
+        doctor = ChatKitDoctor(json=json_flag, check_kernel=False)
+        with pytest.raises(SystemExit) as exited:
+            doctor.start()
+        assert exited.value.code == 1
+        out, err = capsys.readouterr()
+        assert "JUPYTER_CHATKIT_API" in out and "Traceback" not in out + err
+    assert json.loads(out)["ok"] is False

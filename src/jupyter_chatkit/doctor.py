@@ -345,8 +345,13 @@ class ChatKitDoctor(JupyterApp):
             checks += mcp_checks(settings)
         if self.check_kernel:
             checks.append(lambda: check_kernel(self.kernel_name, self.timeout))
-        summary = describe_settings(settings)
-        if not self.json:
+        try:
+            summary = describe_settings(settings)
+        except TraitError as exc:
+            # A setting from the environment is checked when first read
+            # (JUPYTER_CHATKIT_API=chat); the server extension cannot load with it either.
+            summary, checks = None, [partial(Check, "settings", False, str(exc))]
+        if not self.json and summary is not None:
             print(_format_settings(summary), flush=True)
         results = []
         for run in checks:
