@@ -106,11 +106,12 @@ export async function readText(
 
 /**
  * Said when the endpoint answers with Jupyter's own 404 page rather than one of its JSON
- * errors: this server runs no jupyter-chatkit server extension (disabled, or installed in
- * another environment than Jupyter's) while the front end is there.
+ * errors: this server runs no jupyter-chatkit server extension (disabled, installed in
+ * another environment than Jupyter's, or it failed to load: a bad setting such as
+ * JUPYTER_CHATKIT_API=chat) while the front end is there.
  */
 export const NO_SERVER_EXTENSION =
-  "This Jupyter server does not run jupyter-chatkit's server extension (jupyter-chatkit/chatkit answered 404). Install jupyter-chatkit in the environment Jupyter runs from, run `jupyter server extension enable jupyter_chatkit`, then restart Jupyter.";
+  "This Jupyter server does not run jupyter-chatkit's server extension (jupyter-chatkit/chatkit answered 404). If it failed to load, the Jupyter server's log and `jupyter chatkit` say why; otherwise install jupyter-chatkit in the environment Jupyter runs from, run `jupyter server extension enable jupyter_chatkit`, then restart Jupyter.";
 
 /** The readable message of an error body: JSON `{"message": ...}` or the text itself. */
 export function errorMessage(status: number, text: string): string {
