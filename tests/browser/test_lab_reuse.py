@@ -13,6 +13,11 @@ from tests.fixtures.lab_reuse import KeptLabPage
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 REUSE_LAB_PAGE = True
+# The walkthrough's JupyterLab and kept page (tests/fixtures/shared_labs.py): a lab start
+# and a page load fewer. This module is collected first in that group (xdist runs a
+# group's modules in collection order), so its test still finds the page as loaded.
+SHARED_LAB = "walkthrough"
+JUPYTER_EXTRA_ARGS = ["--JupyterNotebookApp.expose_app_in_browser=True"]
 
 # What a test could find of an earlier one on the page.
 STATE_JS = """() => {
