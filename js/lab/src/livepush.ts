@@ -17,6 +17,8 @@ import { isPrivate, liveCells } from "./privatecells";
 
 /** How long after the last change the kernel is told (typing sends nothing meanwhile). */
 export const PUSH_DELAY_MS = 1000;
+/** How often, at most, a change is looked at for a tag added or removed. */
+export const CHECK_MS = 50;
 /** How long to wait before asking a busy (or starting) kernel again. */
 export const RETRY_MS = 5000;
 
@@ -45,16 +47,23 @@ export function watchLivePush(panel: NotebookPanel, delayMs = PUSH_DELAY_MS, ret
     if (outcome === "busy") schedule(retryMs);
     else pushed = json;
   };
-  // The kept-out cells (by id) when a change last came: a tag added or removed is told at
-  // once (a `%chat` run or a save and close right after it), typing a second later.
+  // The kept-out cells (by id) at the last look: a tag added or removed is told at once
+  // (a `%chat` run or a save and close right after it), typing a second later. Looked at
+  // once per CHECK_MS at most: a run's outputs change the notebook many times a second.
   let keptIds = "";
-  panel.content.modelContentChanged.connect(() => {
+  let check: ReturnType<typeof setTimeout> | null = null;
+  const look = (): void => {
+    check = null;
+    if (panel.isDisposed) return;
     const now = panel.content.widgets
       .filter((c) => c.model.type === "code" && isPrivate(c.model))
       .map((c) => c.model.id)
       .join(" ");
     schedule(now === keptIds ? delayMs : 0);
     keptIds = now;
+  };
+  panel.content.modelContentChanged.connect(() => {
+    check ??= setTimeout(look, Math.min(CHECK_MS, delayMs));
   });
   // A new kernel (another, or restarted) knows nothing yet.
   const renewed = (): void => {
@@ -67,6 +76,7 @@ export function watchLivePush(panel: NotebookPanel, delayMs = PUSH_DELAY_MS, ret
   });
   panel.disposed.connect(() => {
     if (timer !== null) clearTimeout(timer);
+    if (check !== null) clearTimeout(check);
   });
   void panel.context.ready.then(() => schedule(0));
 }
