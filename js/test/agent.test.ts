@@ -3,9 +3,10 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ChatSession } from "../src/client/session";
 import type { ThreadMetadata } from "../src/client/types";
-import { TURN } from "../src/protocol";
+import { STEP_STARTED_KEY, TURN } from "../src/protocol";
 import { isStep, stepTitle, threadMode } from "../src/ui/agent";
-import { agentSession, done, sse, stepCall, storedThread, threadCreated, TID, userMessage } from "./agentsteps";
+import { type BegunSteps, begunHere, recordBegun } from "../src/client/stepstarts";
+import { agentSession, done, sse, stepCall, storedStep, storedThread, threadCreated, TID, userMessage } from "./agentsteps";
 import { fixtures, scriptedTransport } from "./helpers";
 
 test("agent steps: which calls need approval, and what their cards say", () => {
@@ -197,18 +198,48 @@ test("a step resumed after a reload asks first, though Auto-run and auto-approve
   assert.equal(own.applied.length, 1);
 });
 
-test("a resumed step's card says it may already have been carried out; a step of the page's own turn does not", async () => {
-  const pending = stepCall("s1", "run_cell", { index: 3 }).item;
-  const resumed = agentSession(
-    {
-      "threads.get_by_id": [{ json: storedThread([userMessage("u1").item, pending]) }],
-      "threads.add_client_tool_output": [{ sse: done }],
-    },
-    () => "skip",
+/** A page's localStorage, in memory. */
+function memoryStorage(): BegunSteps {
+  const kept = new Map<string, string>();
+  return { getItem: (k) => kept.get(k) ?? null, setItem: (k, v) => void kept.set(k, v) };
+}
+
+test("a resumed step only waiting for approval asks again plainly; one the page began says it may have run", async () => {
+  // An edit the server knows was begun (and answered), then a run that only waited: a
+  // reload finds the run pending, with the edit's id still in the thread's step record.
+  const edit = storedStep("s1", "edit_cell", { index: 0, new_source: "x = 2" }, { status: "applied", diff: "-x\n+x = 2" });
+  const thread = () => ({
+    ...storedThread([userMessage("u1").item, edit, stepCall("s2", "run_cell", { index: 0 }).item]),
+    metadata: { [STEP_STARTED_KEY]: "s1" },
+  });
+  const waitedSteps = memoryStorage();
+  const waited = agentSession(
+    { "threads.get_by_id": [{ json: thread() }], "threads.add_client_tool_output": [{ sse: done }] },
+    () => "approve",
+    waitedSteps,
   );
-  await resumed.session.openThread(TID);
-  assert.deepEqual(resumed.cards, ["s1"]);
-  assert.deepEqual(resumed.mayHaveRun, ["s1"]);
+  await waited.session.openThread(TID);
+  assert.deepEqual(waited.cards, ["s2"]);
+  assert.deepEqual(waited.mayHaveRun, []);
+  assert.deepEqual(waited.begun, []);
+  assert.deepEqual(
+    waited.applied.map((a) => a.name),
+    ["run_cell"],
+  );
+  // Carried out, it is in the page's record (kept for a reload meanwhile).
+  assert.equal(begunHere(waitedSteps, "s2"), true);
+  // The page's record (its localStorage) says the run began here before the reload: the
+  // card warns it may have run, and nothing runs without a click.
+  const begunSteps = memoryStorage();
+  recordBegun(begunSteps, "s2");
+  const began = agentSession(
+    { "threads.get_by_id": [{ json: thread() }], "threads.add_client_tool_output": [{ sse: done }] },
+    () => "skip",
+    begunSteps,
+  );
+  await began.session.openThread(TID);
+  assert.deepEqual(began.mayHaveRun, ["s2"]);
+  assert.deepEqual(began.applied, []);
   const own = agentSession(
     {
       "threads.create": [{ sse: sse(threadCreated(), userMessage("u1"), stepCall("s1", "run_cell", { index: 3 })) }],

@@ -5,6 +5,7 @@
  */
 import { type AgentHost, type Decision, type LiveStep, StepApprovals, type StepPreview, type UndoStep } from "../src/client/approvals";
 import { ChatSession } from "../src/client/session";
+import type { BegunSteps } from "../src/client/stepstarts";
 import { type Answer, scriptedTransport } from "./helpers";
 
 export const AT = "2025-01-02T03:04:06";
@@ -95,7 +96,11 @@ export function fakeHost() {
  * is shown ("all": Approve all in this turn), a card shown again (its step begun in
  * another tab) too. Returns what the cards were shown for.
  */
-export function agentSession(script: Record<string, Answer[]>, answer: (id: string, live: LiveStep) => Decision | "all") {
+export function agentSession(
+  script: Record<string, Answer[]>,
+  answer: (id: string, live: LiveStep) => Decision | "all",
+  begunSteps: BegunSteps | null = null,
+) {
   const transport = scriptedTransport(script);
   const session = new ChatSession({ transport });
   const { host, applied, turns, cells, reverted, here } = fakeHost();
@@ -117,7 +122,7 @@ export function agentSession(script: Record<string, Answer[]>, answer: (id: stri
     const a = answer(id, live);
     // ("all" on a card offering no Approve all: Approve.)
     queueMicrotask(() => (a === "all" && live.approveAll ? live.approveAll() : live.decide?.(a === "all" ? "approve" : a)));
-  });
+  }, begunSteps);
   // As ui/agent.ts hands them over.
   session.toolFallback = (name) => (args, ctx) => approvals.step(name, args, ctx.item, ctx.signal, ctx.resumed === true);
   return { session, transport, approvals, applied, turns, cards, mayHaveRun, begun, approveAll, cells, reverted, here, host };

@@ -18,8 +18,12 @@ import { ACTION, MAX_UNDO_SOURCE_CHARS, MCP_TOOL_PREFIX, STEP_STATUS } from "../
 import type { ChatSession } from "./session";
 import {
   answeredElsewhere,
+  type BegunSteps,
   beginStep,
   begunBefore,
+  begunHere,
+  pageBegunSteps,
+  recordBegun,
   runnerId,
   type StepStart,
   stoppedAfterBegun,
@@ -184,9 +188,10 @@ export interface LiveStep {
   /** Approve this step and every further step of the same turn (waiting steps only). */
   approveAll?: () => void;
   /**
-   * Asked of another page, reloaded or closed before it sent the result: the step may
-   * have been carried out there, and its card says so. Such a step is asked one by one:
-   * its card offers no "Approve all".
+   * Asked again after a reload, and the page's own record says it was begun (its
+   * approval came, and the server may not have been told): it may have been carried out,
+   * and its card says so. A resumed step never begun asks again without it. Either is
+   * asked one by one: its card offers no "Approve all".
    */
   mayHaveRun?: boolean;
   /**
@@ -251,6 +256,8 @@ export class StepApprovals {
     private readonly session: ChatSession,
     private readonly host: AgentHost,
     private readonly changed: (id: string | null) => void = () => undefined,
+    /** The page's record of the steps it began (stepstarts.ts), kept across a reload. */
+    private readonly begunSteps: BegunSteps | null = pageBegunSteps(),
   ) {
     this.threadId = session.threadId;
     this.busy = session.busy;
@@ -350,12 +357,15 @@ export class StepApprovals {
     let shown: StepPreview | undefined;
     // A page began it before (its result lost): a Stop now does not mean it never ran.
     let begun = resumed && begunBefore(this.session, item);
+    // Only a step this page's record says it began may have run (the server not told);
+    // one that only waited for approval was never carried out: it asks again, plainly.
+    const mayHaveRun = resumed && !begun && begunHere(this.begunSteps, item.id);
     if (resumed || !this.autoApproved(name, turn)) {
       // What the card shows is what an approval approves (apply checks the cell against it).
       shown = await this.preview(name, args, signal);
       // Refused whatever is decided (a kept-out cell): no Approve that could only fail.
       if (shown?.refusal && !begun && !signal.aborted) return this.refuse(item, shown.refusal);
-      decision = await this.ask(item, shown, turn, signal, resumed, begun);
+      decision = await this.ask(item, shown, turn, signal, resumed, begun, mayHaveRun);
     }
     const mcp = name.startsWith(MCP_PREFIX);
     // The card is (or was) shown in another page too: it may have answered it meanwhile.
@@ -398,6 +408,7 @@ export class StepApprovals {
       return { status: STEP_STATUS.APPROVED };
     }
     const running: LiveStep = { phase: "running", preview: shown };
+    recordBegun(this.begunSteps, item.id);
     this.live.set(item.id, running);
     this.changed(item.id);
     const waiting = (note: string): void => {
@@ -423,17 +434,18 @@ export class StepApprovals {
   }
 
   /**
-   * Show step `item`'s card and wait for its decision (Stop answers `stop`). A step that
-   * `mayHaveRun` is asked one by one (no Approve all); one `begun` offers `read` and
-   * `again` instead of Approve and Skip.
+   * Show step `item`'s card and wait for its decision (Stop answers `stop`). A step asked
+   * `again` (resumed, or begun elsewhere) is asked one by one (no Approve all); one `begun`
+   * offers `read` and `again` instead of Approve and Skip; one that `mayHaveRun` says so.
    */
   private ask(
     item: ClientToolCallItem,
     preview: StepPreview | undefined,
     turn: number,
     signal: AbortSignal,
-    mayHaveRun: boolean,
+    again: boolean,
     begun: boolean,
+    mayHaveRun = false,
   ): Promise<Decision> {
     if (signal.aborted) return Promise.resolve("stop");
     return new Promise<Decision>((resolve) => {
@@ -452,7 +464,8 @@ export class StepApprovals {
         phase: "waiting",
         preview,
         decide,
-        ...(mayHaveRun ? { mayHaveRun: true } : { approveAll }),
+        ...(again ? {} : { approveAll }),
+        ...(mayHaveRun ? { mayHaveRun: true } : {}),
         ...(begun ? { begun: true } : {}),
       });
       this.changed(item.id);

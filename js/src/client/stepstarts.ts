@@ -35,6 +35,54 @@ export function begunBefore(session: ChatSession, item: ClientToolCallItem): boo
   return metadata?.[STEP_STARTED_KEY] === item.id;
 }
 
+/** Where a page keeps the ids of the steps it began, for the page reloaded after it (localStorage's shape). */
+export interface BegunSteps {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+const BEGUN_KEY = "jupyter-chatkit:steps-begun";
+/** The newest steps a page keeps as begun (item ids are unique: older ones are long answered). */
+const MAX_BEGUN = 20;
+
+/** The page's record of the steps it began (its localStorage), or null where there is none. */
+export function pageBegunSteps(): BegunSteps | null {
+  try {
+    return (globalThis as { localStorage?: BegunSteps }).localStorage ?? null;
+  } catch {
+    return null; // (A browser that refuses storage to this page.)
+  }
+}
+
+function begunIds(store: BegunSteps): string[] {
+  try {
+    const ids: unknown = JSON.parse(store.getItem(BEGUN_KEY) ?? "[]");
+    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Note in the page's record that step `itemId` is being carried out (just before it
+ * touches the notebook): a page reloaded before its result was sent, or before the server
+ * could be told, then knows it may have run. A step never begun is not in it.
+ */
+export function recordBegun(store: BegunSteps | null, itemId: string): void {
+  if (!store) return;
+  try {
+    const ids = begunIds(store).filter((id) => id !== itemId);
+    store.setItem(BEGUN_KEY, JSON.stringify([...ids, itemId].slice(-MAX_BEGUN)));
+  } catch {
+    // Storage full or refused: the server's record (beginStep) still says it.
+  }
+}
+
+/** True when the page's record says step `itemId` was begun here (see {@link recordBegun}). */
+export function begunHere(store: BegunSteps | null, itemId: string): boolean {
+  return !!store && begunIds(store).includes(itemId);
+}
+
 /**
  * Tell the server that step `item` begins here (`again`: a person asked to carry out once
  * more a step begun elsewhere), and wait for its answer, so it knows before the notebook

@@ -469,8 +469,8 @@ export class AgentSteps {
       return;
     }
     if (live.mayHaveRun) {
-      // A page reloaded or closed while this step waited: it may have begun it before the
-      // server could be told, so approving may do it twice.
+      // This page's record says it began this step before a reload (the server may not
+      // have been told): approving may do it twice. A step that only waited asks plainly.
       body.prepend(
         h(
           "p",
