@@ -3,10 +3,27 @@
  * that shows the same words for a few seconds.
  */
 
+import { isStopped } from "../client/reducer";
+import type { ErrorEvent } from "../client/types";
 import { h } from "./dom";
 
 /** How long a toast stays. */
 const TOAST_MS = 4500;
+
+/** The most characters of an error's text told when an answer failed. */
+export const MAX_FAILURE_CHARS = 300;
+
+/**
+ * What screen readers are told when a turn ended with `error` (its text, bounded), or
+ * null: no error, or a Stop (its button says "Stopped." already).
+ */
+export function failedAnswerText(error: ErrorEvent | null | undefined): string | null {
+  if (!error || isStopped(error)) return null;
+  const why = (error.message ?? "").replace(/\s+/g, " ").trim();
+  if (!why) return "The answer failed.";
+  const cut = why.length > MAX_FAILURE_CHARS ? `${why.slice(0, MAX_FAILURE_CHARS - 1).trimEnd()}…` : why;
+  return `The answer failed: ${cut}`;
+}
 
 /** The chat's live region and toast. */
 export class Announcer {

@@ -8,7 +8,7 @@ import { providerWarmer } from "../client/providerwarm";
 import { ChatSession, type SessionEvent } from "../client/session";
 import { ACTION } from "../protocol";
 import { AgentSteps } from "./agent";
-import { Announcer } from "./announcer";
+import { Announcer, failedAnswerText } from "./announcer";
 import { AttachmentTray, type TakenAttachments } from "./attachments";
 import type { ChatAnswer, ChatHandle, ChatOptions } from "./chatapi";
 import { codeCards, INSERT_ACTIONS } from "./codecards";
@@ -387,7 +387,13 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
       case "state":
         if (firstWords()) render();
         else schedule();
-        if (wasBusy && !session.busy) void askOwedTitle(session, () => !disposed);
+        if (wasBusy && !session.busy) {
+          void askOwedTitle(session, () => !disposed);
+          // A failed answer says so (a good one says "answered", below): never the last
+          // turn's words left standing.
+          const failed = failedAnswerText(session.state.error);
+          if (failed) announcer.tell(failed);
+        }
         // A new turn (Send, Retry, an edit): an earlier toast ("Stopped.") is stale.
         if (!wasBusy && session.busy) announcer.hideToast();
         wasBusy = session.busy;
