@@ -300,11 +300,35 @@ class JupyterChatKit(Configurable):
         value."""
         env = ENV_NAMES[name]
         configured = self.config.get(type(self).__name__, {})
+        if name in configured:
+            return f"c.{type(self).__name__}.{name}"
         # (api reads its variable lowercased: _default_api.)
         from_env = _env(env).lower() if name == "api" else _env(env)
-        if name in configured or getattr(self, name) != from_env:
+        try:
+            value = getattr(self, name)
+        except TraitError:
+            return env  # the environment's value is refused (_default_api)
+        if value != from_env:
             return f"c.{type(self).__name__}.{name}"
         return env
+
+    def refused_setting(self) -> tuple[str, str] | None:
+        """The first setting whose value is refused, and why (its source named), or None.
+
+        Reads every setting: a default read from the environment is checked only when
+        first read (``JUPYTER_CHATKIT_API=chat``); the config's values were checked when
+        this instance was built. Every other setting is read all the same.
+        """
+        refused = None
+        for name in self.trait_names(config=True):
+            try:
+                getattr(self, name)
+            except (TraitError, ValueError) as exc:
+                if refused is None:
+                    env = getattr(self, f"{name}_env", "the config")
+                    source = self.where(name) if name in ENV_NAMES else env
+                    refused = (name, f"{exc} (set in {source})")
+        return refused
 
     def __repr__(self) -> str:
         # Never the key, never a store password: reprs end up in logs and tracebacks.

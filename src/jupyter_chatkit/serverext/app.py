@@ -58,6 +58,11 @@ class JupyterChatKitApp(ExtensionApp):
         setup_logging()
         write_with(self.log)
         settings = self.assistant_settings()
+        # A refused setting (JUPYTER_CHATKIT_API=chat) keeps the assistant off, not the
+        # extension: one line here, a 503 naming it to every request (holder.py).
+        refused = settings.refused_setting()
+        if refused is not None:
+            self.log.error("jupyter-chatkit: the assistant is off: %s", refused[1])
         hub = running_under_hub(os.environ)
         if hub:
             # Kernels and terminals are spawned later with a copy of os.environ: the
@@ -79,6 +84,7 @@ class JupyterChatKitApp(ExtensionApp):
             ),
             # Recorded on each thread made here: renames move only this server's threads.
             server_id=server_id(os.environ, hub, root_dir),
+            refused=None if refused is None else refused[1],
         )
         follower = RenameFollower(partial(_store_of, holder), self._owners(hub))
         if self.serverapp is not None and self.serverapp.event_logger is not None:
@@ -96,6 +102,8 @@ class JupyterChatKitApp(ExtensionApp):
         # submodule the SDK imports until an MCP server starts (deferred_imports.py).
         defer_unused_packages()
         holder.start_in_background()
+        if refused is not None:
+            return
         if settings.offline:
             self.log.info("jupyter-chatkit: offline demo model (no provider configured)")
         else:

@@ -25,11 +25,17 @@ from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado import httputil, web
 
 from ..protocol import LOCAL_USER, RequestContext, error_code_for
-from .holder import AssistantUnavailable, is_changes_wait, nothing_changed
+from .holder import (
+    ASSISTANT_UNAVAILABLE,
+    AssistantUnavailable,
+    is_changes_wait,
+    nothing_changed,
+)
 from .http_text import SAFE_INLINE_TYPES, content_disposition, size_text
 
 if TYPE_CHECKING:
     from ..assistant.server import NotebookAssistant
+    from ..settings import Settings
     from .holder import AssistantHolder
 
 log = logging.getLogger("jupyter_chatkit")
@@ -81,6 +87,13 @@ class BaseChatKitHandler(ExtensionHandlerMixin, APIHandler):
             return await self.holder.get()
         except AssistantUnavailable as exc:
             raise web.HTTPError(503, reason=exc.reason) from None
+
+    def settings_in_force(self) -> Settings:
+        """The assistant's settings; a 503 naming a refused one (no assistant then)."""
+        holder = self.holder
+        if holder.refused is not None:
+            raise web.HTTPError(503, reason=f"{ASSISTANT_UNAVAILABLE}: {holder.refused}")
+        return holder.settings
 
     def request_context(self) -> RequestContext:
         """Scope everything to the user the server authenticated for this request.
@@ -446,7 +459,7 @@ class ConfigHandler(BaseChatKitHandler):
 
         self.finish(
             {
-                **self.holder.settings.public(),
+                **self.settings_in_force().public(),
                 "version": __version__,
                 "client_tools": sorted(CLIENT_TOOL_NAMES),
             }
@@ -460,7 +473,7 @@ class ModelsHandler(BaseChatKitHandler):
     @authorized
     async def get(self) -> None:
         """The default model and the allowed ones (the provider's list with ``*``)."""
-        settings = self.holder.settings
+        settings = self.settings_in_force()
         names = settings.allowed_models
         if settings.any_provider_model:
             # Only the provider's list needs the assistant (its cached GET /models).

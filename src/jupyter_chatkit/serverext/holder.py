@@ -112,9 +112,14 @@ class AssistantHolder:
         settings: Settings,
         attachment_url: Callable[[str], str],
         server_id: str | None = None,
+        refused: str | None = None,
     ) -> None:
-        """``server_id``: the store's :attr:`~jupyter_chatkit.store.SQLStore.server_id`."""
+        """``server_id``: the store's :attr:`~jupyter_chatkit.store.SQLStore.server_id`;
+        ``refused``: why a setting is refused (no assistant is built: every request is
+        answered 503 with it)."""
         self.settings = settings
+        # (A reason phrase is Latin-1: the refused value is quoted as ASCII.)
+        self.refused = None if refused is None else ascii(refused)[1:-1]
         self._attachment_url = attachment_url
         self._server_id = server_id
         self._task: asyncio.Task[NotebookAssistant] | None = None
@@ -141,13 +146,16 @@ class AssistantHolder:
         loop.call_soon(self._start)
 
     def _start(self) -> None:
-        if not self._closed:
+        if not self._closed and self.refused is None:
             self._ensure_task()
 
     def _ensure_task(self) -> asyncio.Task[NotebookAssistant]:
         if self._closed:
             # The server is stopping: build nothing that nobody would close.
             raise AssistantUnavailable(ASSISTANT_UNAVAILABLE)
+        if self.refused is not None:
+            # A start that cannot succeed: said as a failed start is, naming the setting.
+            raise AssistantUnavailable(f"{ASSISTANT_UNAVAILABLE}: {self.refused}")
         if self._task is None:
             self._task = asyncio.ensure_future(self._build())
             self._task.add_done_callback(self._built)

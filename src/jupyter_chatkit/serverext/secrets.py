@@ -57,7 +57,8 @@ def scrub_secrets(settings: JupyterChatKit, environ: MutableMapping[str, str]) -
     and any other variable holding the configured key, store URL or store password
     (a config file may have read them from a variable of another name).
     """
-    settings.values()  # evaluate every env-backed default before the variables go
+    # Evaluate every env-backed default before the variables go (a refused one too).
+    settings.refused_setting()
     secrets = secret_values(settings)
     removed = []
     for name in sorted(environ):
