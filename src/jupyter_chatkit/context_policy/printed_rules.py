@@ -154,7 +154,9 @@ PRINTED_RULES: list[dict[str, Any]] = [
         "kind": "password in text",
         # A label in Markdown or LaTeX markup and its value: ``**Password**: `x```,
         # ``- __API key:__ x``, ``\\text{password} = \\texttt{x}``, a rendered output's
-        # ``\\mathrm{token} \\to x``. The value has a digit or a symbol, or 12+ letters.
+        # ``\\mathrm{token} \\to x``. The value has a digit or a symbol, or 12+ letters;
+        # a full stop counts only inside it: "Export `OPENAI_API_KEY` first." names a
+        # variable, its sentence's last word is no value.
         "triggers": ["pass", "secret", "token", "key", "credential"],
         "pattern": r"((?:^|[\s|>(\[{$])(?:\*\*|__|\*|_|`|\\[A-Za-z]{2,12}\{)[ \t]*"
         r"(?:[A-Za-z0-9]{1,30}[ _-]){0,3}"
@@ -163,7 +165,8 @@ PRINTED_RULES: list[dict[str, Any]] = [
         r"[ \t]*:?[ \t]*(?:\*\*|__|\*|_|`|\})[ \t]*"
         r"(?::|=|&|→|->|=>|\\colon|\\to|\\rightarrow|\\mapsto)?[ \t]*"
         r"(?:```?|`|\*\*|__|\*|\"|'|\\[A-Za-z]{2,12}\{|\$)?[ \t]*)"
-        r"((?=[^\s`*{}«$\\]{0,500}[0-9!@#%^&+=~?/.-]|[A-Za-z]{12})[^\s`*{}«$\\]{4,500})",
+        r"((?=[^\s`*{}«$\\]{0,500}(?:[0-9!@#%^&+=~?/-]|\.(?=[^\s`*{}«$\\]))|[A-Za-z]{12})"
+        r"[^\s`*{}«$\\]{4,500})",
         "group": 2,
         "flags": "i",
     },
