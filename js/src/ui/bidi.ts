@@ -14,7 +14,8 @@
  * (a bidi control isolated from the text around it, so its reordering stays inside; a
  * carriage return followed by a line break, as Python reads it); the characters
  * themselves stay, so what is copied or inserted is the code as written. A tooltip (a
- * `title` attribute) can hold no element: there each is written as its code point.
+ * `title` attribute) or an accessible name (`aria-label`) can hold no element: there each
+ * is written as its code point.
  */
 
 // Embeddings and overrides, isolates, and the marks (ALM, LRM, RLM); a lone carriage
@@ -43,14 +44,21 @@ export function revealText(text: string): string {
   return BIDI.test(text) ? text.replace(BIDI_RUN, (ch) => `[${codePoint(ch)}]`) : text;
 }
 
+// The attributes that show or speak a name: a tooltip, an accessible name ("Remove
+// x<U+202E>gnp.ipynb" on a chip's button).
+const NAMED = ["title", "aria-label"];
+
 /**
  * Mark every such character in the text under `el` (code drawn without a `<code>`: a
- * diff), and write those in the tooltips of `el` and the elements under it as code points.
+ * diff), and write those in the tooltips and accessible names (`aria-label`) of `el` and
+ * the elements under it as code points.
  */
 export function revealIn(el: Element): void {
-  for (const titled of [el, ...Array.from(el.querySelectorAll("[title]"))]) {
-    const title = titled.getAttribute("title");
-    if (title && BIDI.test(title)) titled.setAttribute("title", revealText(title));
+  for (const named of [el, ...Array.from(el.querySelectorAll("[title], [aria-label]"))]) {
+    for (const attr of NAMED) {
+      const value = named.getAttribute(attr);
+      if (value && BIDI.test(value)) named.setAttribute(attr, revealText(value));
+    }
   }
   const doc = el.ownerDocument ?? document;
   if (!BIDI.test(el.textContent ?? "")) return;

@@ -224,9 +224,10 @@ export class HistoryPanel {
     const relabel = (): void => {
       const name = title();
       for (const { el, attr, label } of named) {
-        // A tooltip shows a title's bidi controls as code points, as its text marks them.
+        // A tooltip or accessible name shows a title's bidi controls as code points, as
+        // its text marks them.
         const value = label ? label(name) : name;
-        if (attr) el.setAttribute(attr, attr === "title" ? revealText(value) : value);
+        if (attr) el.setAttribute(attr, revealText(value));
         else {
           el.textContent = name;
           revealIn(el);

@@ -154,3 +154,27 @@ test("a mention picked in the box is named in the chips row until it is deleted 
   assert.deepEqual(errors, []);
   done(page);
 });
+
+test("a chip's buttons name a file's bidi controls and zero-width characters as code points", opts, async () => {
+  const { page, errors } = await open("theme=light", 600);
+  // "x<U+202E>gnp.ipynb" is read aloud or shown as "xbnypi.png" unless the control is named.
+  const name = "x\u202egnp\u200b.ipynb";
+  await showCurrentCell(page, name, "cell:bidi");
+  const chip = page.locator(".jck-chip-notebook");
+  await chip.waitFor();
+  const named = await chip.evaluate((el) =>
+    [el, ...el.querySelectorAll("[title], [aria-label]")].flatMap((e) =>
+      ["title", "aria-label"].map((a) => e.getAttribute(a)).filter((v): v is string => !!v),
+    ),
+  );
+  assert.ok(!named.some((v) => /[\u202e\u200b]/.test(v)), `no raw control: ${JSON.stringify(named)}`);
+  for (const action of ["Pin", "Remove"]) {
+    assert.ok(named.includes(`${action} x[U+202E]gnp[U+200B].ipynb`), `${action}: ${JSON.stringify(named)}`);
+  }
+  // Removed, the button that sends it again names it so too.
+  await chip.locator(".jck-chip-remove").click();
+  const restore = await page.locator(".jck-chips-restore").getAttribute("aria-label");
+  assert.equal(restore, "Send x[U+202E]gnp[U+200B].ipynb again");
+  assert.deepEqual(errors, []);
+  done(page);
+});
