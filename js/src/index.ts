@@ -13,6 +13,7 @@ export {
   type Reversal,
   type RevertOutcome,
   type StepOutcome,
+  type StepPresence,
   type StepPreview,
   type StepUndo,
   stepTitle,

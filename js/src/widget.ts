@@ -568,6 +568,15 @@ export function viewsAgentHost(first: AgentHost, firstEl: HTMLElement, notebookE
           },
         }
       : {}),
+    ...(first.presence
+      ? {
+          presence: (step: UndoStep) => {
+            const h = host();
+            // biome-ignore lint/style/noNonNullAssertion: first has one (checked above)
+            return (h.presence ? h : first).presence!(step);
+          },
+        }
+      : {}),
     autoApprove: first.autoApprove,
     maxSteps: first.maxSteps,
     beginTurn: () => host().beginTurn?.(),

@@ -6,7 +6,7 @@ import type { ThreadMetadata } from "../src/client/types";
 import { STEP_STARTED_KEY, TURN } from "../src/protocol";
 import { isStep, stepTitle, threadMode } from "../src/ui/agent";
 import { type BegunSteps, begunHere, recordBegun } from "../src/client/stepstarts";
-import { agentSession, done, sse, stepCall, storedStep, storedThread, threadCreated, TID, userMessage } from "./agentsteps";
+import { AT, agentSession, done, sse, stepCall, storedStep, storedThread, threadCreated, TID, userMessage } from "./agentsteps";
 import { fixtures, scriptedTransport } from "./helpers";
 
 test("agent steps: which calls need approval, and what their cards say", () => {
@@ -351,4 +351,57 @@ test("a step its preview refuses (a kept-out cell) is answered at once: no card 
   const answer = t.transport.sent.find((r) => r.type === "threads.add_client_tool_output");
   assert.deepEqual(answer?.params.result, { status: "failed", error: "kept out: do not try again" });
   assert.equal(t.approvals.live.get("s1"), undefined);
+});
+
+/** The step results a session sent. */
+const stepResults = (sent: { type: string; params: unknown }[]) =>
+  sent
+    .filter((r) => r.type === "threads.add_client_tool_output")
+    .map((r) => (r.params as { result?: Record<string, unknown> }).result ?? {});
+
+test("a run of a cell whose agent edit was lost (reloaded before saving) asks even with Auto-run, says so, and the model is told", async () => {
+  // The stored edit of cell 0 ("old" → "x = 2"); after the reload the cell holds "old" again.
+  const edit = storedStep(
+    "s1",
+    "edit_cell",
+    { index: 0, new_source: "x = 2" },
+    { status: "applied", notebook: "a.ipynb", undo: { cell_id: "id0", before: "old" } },
+  );
+  const answered = { id: "a1", thread_id: TID, created_at: AT, type: "assistant_message", content: [] };
+  const session = (source: string) => {
+    const t = agentSession(
+      {
+        "threads.get_by_id": [{ json: storedThread([userMessage("u1").item, edit, answered]) }],
+        "threads.add_user_message": [{ sse: sse(userMessage("u2"), stepCall("s2", "run_cell", { index: 0 })) }],
+        "threads.add_client_tool_output": [{ sse: done }],
+      },
+      () => "approve",
+    );
+    t.cells[0].source = source;
+    t.approvals.autoRun = true;
+    // As the lab's presence (stepguard.stepPresence): where the edit's cell stands now.
+    t.host.presence = (step) => {
+      const cell = t.cells.find((c) => c.id === step.undo.cell_id);
+      if (!cell) return "changed";
+      return cell.source === step.args.new_source ? "there" : cell.source === step.undo.before ? "gone" : "changed";
+    };
+    return t;
+  };
+  const lost = session("old");
+  await lost.session.openThread(TID);
+  await lost.session.send("run it");
+  assert.deepEqual(lost.cards, ["s2"], "Auto-run does not run a cell whose edit was lost");
+  assert.equal(lost.approvals.live.size, 0);
+  assert.equal(typeof stepResults(lost.transport.sent)[0]?.agent_edit_lost, "string");
+  // The edit still there: Auto-run runs it without a card, and nothing is added for the model.
+  const kept = session("x = 2");
+  await kept.session.openThread(TID);
+  await kept.session.send("run it");
+  assert.deepEqual(kept.cards, []);
+  assert.deepEqual(
+    kept.applied.map((a) => a.name),
+    ["run_cell"],
+  );
+  assert.deepEqual(stepResults(kept.transport.sent).length, 1);
+  assert.equal(stepResults(kept.transport.sent)[0]?.agent_edit_lost, undefined);
 });

@@ -10,13 +10,13 @@
  */
 
 import { URLExt } from "@jupyterlab/coreutils";
-import type { NotebookPanel } from "@jupyterlab/notebook";
+import type { INotebookModel, NotebookPanel } from "@jupyterlab/notebook";
 import { ServerConnection } from "@jupyterlab/services";
-import type { AgentHost, Reversal, RevertOutcome, StepOutcome, StepPreview, UndoStep } from "../../src/index";
+import type { AgentHost, Reversal, RevertOutcome, StepOutcome, StepPresence, StepPreview, UndoStep } from "../../src/index";
 import { STEP_STATUS } from "../../src/protocol";
 import { whenLoaded } from "./loaded";
 import { diffView } from "./replace";
-import { CELL_CHANGED, type CellSnapshot, cellChangedSince, revertStep } from "./stepguard";
+import { CELL_CHANGED, type CellSnapshot, cellChangedSince, revertStep, stepPresence } from "./stepguard";
 import { notebookTool, runNotebookTool, type ToolTarget } from "./tools";
 
 const NO_NOTEBOOK = "No notebook is open: open one and ask again.";
@@ -133,12 +133,24 @@ export class NotebookAgent implements AgentHost {
 
   /** Undo a stored step in the notebook it acted on (renamed since, too), if that is the notebook here. */
   revert(step: UndoStep): RevertOutcome | Reversal {
+    const model = this.stepModel(step);
+    if (!model || model.readOnly) return "unavailable";
+    return revertStep(model.sharedModel, step);
+  }
+
+  /** Whether a stored step's change is in the notebook it acted on, if that is the notebook here. */
+  presence(step: UndoStep): StepPresence {
+    const model = this.stepModel(step);
+    return model ? stepPresence(model.sharedModel, step) : "unavailable";
+  }
+
+  /** The model of the notebook here, if step `step` acted on it (renamed since, too). */
+  private stepModel(step: UndoStep): INotebookModel | null {
     const panel = this.notebook();
     const model = panel && !panel.isDisposed ? panel.content.model : null;
-    if (!panel || !model || model.readOnly) return "unavailable";
+    if (!panel || !model) return null;
     const here = step.notebook === undefined || step.notebook === panel.context.path;
-    if (!here && !pathsOf.get(panel)?.has(step.notebook ?? "")) return "unavailable";
-    return revertStep(model.sharedModel, step);
+    return here || pathsOf.get(panel)?.has(step.notebook ?? "") ? model : null;
   }
 
   diff(before: string, after: string): HTMLElement {

@@ -8,7 +8,15 @@
  */
 
 import type { NotebookPanel } from "@jupyterlab/notebook";
-import type { AgentHost, Reversal, RevertOutcome, StepOutcome, StepPreview, UndoStep } from "../../src/index";
+import type {
+  AgentHost,
+  Reversal,
+  RevertOutcome,
+  StepOutcome,
+  StepPresence,
+  StepPreview,
+  UndoStep,
+} from "../../src/index";
 import type { NotebookAgent } from "./agent";
 
 /** An `AgentHost` that loads NotebookAgent on construction and forwards to it. */
@@ -65,6 +73,11 @@ export class LazyAgent implements AgentHost {
     const slot = document.createElement("div");
     void this.loaded.then((a) => slot.replaceWith(a.diff(before, after)));
     return slot;
+  }
+
+  presence(step: UndoStep): StepPresence {
+    // Asked after a card's preview, which waited for the agent to load.
+    return this.agent ? this.agent.presence(step) : "unavailable";
   }
 
   async revert(step: UndoStep): Promise<RevertOutcome | Reversal> {

@@ -68,6 +68,19 @@ function written(step: UndoStep): string {
 }
 
 /**
+ * Whether a stored insert's or edit's change is in `notebook`: `there` when its cell
+ * (found by id) holds exactly what the step wrote, `gone` when it is not there at all
+ * (the inserted cell missing, the edited one holding its old source again), else `changed`.
+ */
+export function stepPresence(notebook: SharedCells, step: UndoStep): "there" | "gone" | "changed" {
+  const cell = notebook.cells.find((c) => c.id === step.undo.cell_id);
+  if (!cell) return step.name === "insert_cell" ? "gone" : "changed";
+  const source = cell.getSource();
+  if (source === written(step)) return "there";
+  return step.name === "edit_cell" && source === step.undo.before ? "gone" : "changed";
+}
+
+/**
  * Revert a stored insert or edit in `notebook`: remove the inserted cell, or put the
  * edited cell's previous source back. Only when the cell (found by id) still holds
  * exactly what the step wrote: a cell changed since is left alone (`changed`), so Undo
@@ -78,14 +91,11 @@ function written(step: UndoStep): string {
  * cell at its place with its id and outputs) if the undo cannot be recorded.
  */
 export function revertStep(notebook: SharedCells, step: UndoStep): Reversal {
+  const presence = stepPresence(notebook, step);
+  if (presence !== "there") return { outcome: presence };
   const index = notebook.cells.findIndex((c) => c.id === step.undo.cell_id);
   const cell = notebook.cells[index];
   const wrote = written(step);
-  if (!cell) return { outcome: step.name === "insert_cell" ? "gone" : "changed" };
-  const source = cell.getSource();
-  if (source !== wrote) {
-    return { outcome: step.name === "edit_cell" && source === step.undo.before ? "gone" : "changed" };
-  }
   if (step.name === "insert_cell") {
     const json = cell.toJSON();
     notebook.deleteCell(index);

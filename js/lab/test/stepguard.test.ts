@@ -5,7 +5,14 @@ import { test } from "node:test";
 import type { CodeCell } from "@jupyterlab/cells";
 import type { Kernel } from "@jupyterlab/services";
 import { readFileSync } from "node:fs";
-import { cellChangedSince, revertStep, runAgentCell, type SharedCells, storableUndo } from "../src/stepguard";
+import {
+  cellChangedSince,
+  revertStep,
+  runAgentCell,
+  type SharedCells,
+  stepPresence,
+  storableUndo,
+} from "../src/stepguard";
 import { Signal } from "@lumino/signaling";
 import { watchedFromStart } from "./shells";
 
@@ -221,6 +228,11 @@ test("a step whose change is not in the notebook (reloaded unsaved) is gone, not
   assert.equal(outcome(nb, edit), "gone");
   assert.equal(outcome(nb, insert), "gone");
   assert.deepEqual(nb.sources(), [["c0", "x = 1"]], "nothing touched");
+  // Whether a step's change is there, without touching anything (a run after a lost edit asks).
+  assert.equal(stepPresence(nb, edit), "gone");
+  assert.equal(stepPresence(nb, insert), "gone");
+  assert.equal(stepPresence(notebook([["c0", "x = 2"]]), edit), "there");
+  assert.equal(stepPresence(notebook([["c0", "x = 3"]]), edit), "changed");
 });
 
 test("a reverted step can be put back exactly: the removed cell at its place, with its id and outputs", () => {

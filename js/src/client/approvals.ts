@@ -31,7 +31,7 @@ import {
 } from "./stepstarts";
 import type { ClientToolCallItem, ThreadItem } from "./types";
 import { watchStepsElsewhere } from "./stepwatch";
-import { undoableSteps, undoFailedText, withUndo } from "./undorecords";
+import { LOST_EDIT_NOTE, lostEdit, undoableSteps, undoFailedText, withUndo } from "./undorecords";
 
 /** What a card shows before the step is approved. */
 export interface StepPreview {
@@ -105,6 +105,9 @@ export interface UndoStep {
  */
 export type RevertOutcome = "undone" | "changed" | "gone" | "unavailable";
 
+/** Whether a stored step's change is still in the notebook (see {@link AgentHost.presence}). */
+export type StepPresence = "there" | "gone" | "changed" | "unavailable";
+
 /** A reverted step, with how to put its change back should the undo not be recorded. */
 export interface Reversal {
   outcome: RevertOutcome;
@@ -157,6 +160,12 @@ export interface AgentHost {
    * promise when the host has to load first: after a reload no step has run in the page).
    */
   revert?(step: UndoStep): RevertOutcome | Reversal | Promise<RevertOutcome | Reversal>;
+  /**
+   * Whether a stored step's change is in the notebook open here: `there` (its cell holds
+   * what it wrote), `gone` (not there any more: e.g. reloaded before the notebook was
+   * saved), `changed` (changed since), `unavailable` (its notebook is not open here).
+   */
+  presence?(step: UndoStep): StepPresence;
   /** The server's `agent_auto_approve` (inserts and edits apply without a card). */
   autoApprove?: boolean | Promise<boolean>;
   /** The server's `agent_max_steps` (the chat derives its tool-round guard from it). */
@@ -200,6 +209,12 @@ export interface LiveStep {
    * cell's current output (`read`) or, on a click, to carry it out again (`again`).
    */
   begun?: boolean;
+  /**
+   * A run of a cell whose last edit by the agent is no longer in the notebook (the page
+   * was reloaded before the notebook was saved): it would run code the model did not
+   * write. It always asks (no Auto-run), its card says so, and the model is told.
+   */
+  lostEdit?: boolean;
 }
 
 export { undoableSteps, undoFailedText, undoRecord, undoWithheld, withUndo } from "./undorecords";
@@ -360,12 +375,20 @@ export class StepApprovals {
     // Only a step this page's record says it began may have run (the server not told);
     // one that only waited for approval was never carried out: it asks again, plainly.
     const mayHaveRun = resumed && !begun && begunHere(this.begunSteps, item.id);
-    if (resumed || !this.autoApproved(name, turn)) {
+    // A run of a cell whose agent edit was lost (a reload before saving) never runs unasked.
+    // (Looked at only: a step run without a card is not checked against what no card showed.)
+    let lost: UndoStep | null = null;
+    let looked: StepPreview | undefined;
+    if (name === "run_cell" && this.host.presence) {
+      looked = await this.preview(name, args, signal);
+      lost = lostEdit(this.host, this.session.state.items, looked);
+    }
+    if (resumed || lost || !this.autoApproved(name, turn)) {
       // What the card shows is what an approval approves (apply checks the cell against it).
-      shown = await this.preview(name, args, signal);
+      shown = looked ?? (await this.preview(name, args, signal));
       // Refused whatever is decided (a kept-out cell): no Approve that could only fail.
       if (shown?.refusal && !begun && !signal.aborted) return this.refuse(item, shown.refusal);
-      decision = await this.ask(item, shown, turn, signal, resumed, begun, mayHaveRun);
+      decision = await this.ask(item, shown, turn, signal, resumed || lost !== null, begun, mayHaveRun, lost !== null);
     }
     const mcp = name.startsWith(MCP_PREFIX);
     // The card is (or was) shown in another page too: it may have answered it meanwhile.
@@ -418,8 +441,9 @@ export class StepApprovals {
     };
     try {
       const outcome = await this.host.apply(name, args, signal, shown, waiting);
+      const result = lost ? { ...outcome.result, agent_edit_lost: LOST_EDIT_NOTE } : outcome.result;
       // The undo record goes with the stored step (the server keeps it from the model).
-      return withUndo(outcome.result, outcome.undo);
+      return withUndo(result, outcome.undo);
     } finally {
       this.live.delete(item.id);
       this.changed(null);
@@ -446,6 +470,7 @@ export class StepApprovals {
     again: boolean,
     begun: boolean,
     mayHaveRun = false,
+    lostEdit = false,
   ): Promise<Decision> {
     if (signal.aborted) return Promise.resolve("stop");
     return new Promise<Decision>((resolve) => {
@@ -466,6 +491,7 @@ export class StepApprovals {
         decide,
         ...(again ? {} : { approveAll }),
         ...(mayHaveRun ? { mayHaveRun: true } : {}),
+        ...(lostEdit ? { lostEdit: true } : {}),
         ...(begun ? { begun: true } : {}),
       });
       this.changed(item.id);

@@ -68,6 +68,37 @@ export function undoableSteps(items: readonly ThreadItem[]): { item: ThreadItem;
   return out;
 }
 
+/** What the model is told of a run whose cell's last agent edit was lost (see {@link lostEdit}). */
+export const LOST_EDIT_NOTE =
+  "Your earlier edit of this cell was no longer in the notebook (the page was reloaded before the notebook was " +
+  "saved, or the cell was changed back): the user approved running the cell's current source, not your edit.";
+
+/**
+ * The agent's last edit of the cell `shown` names, when that edit is no longer in the
+ * notebook (`gone`: the cell holds its source from before the edit again), else null.
+ * An edit undone, kept or without its old source (nothing to tell gone from changed) is
+ * never lost; one changed since is the person's work, not lost.
+ */
+export function lostEdit(
+  host: { presence?(step: UndoStep): string },
+  items: readonly ThreadItem[],
+  shown: { cellId?: string } | undefined,
+): UndoStep | null {
+  const cellId = shown?.cellId;
+  if (!cellId || !host.presence) return null;
+  for (let i = items.length - 1; i >= 0; i--) {
+    const item = items[i];
+    if (item.type !== "client_tool_call" || item.name !== "edit_cell" || item.status !== "completed") continue;
+    const output = item.output as Record<string, unknown> | null | undefined;
+    const undo = output?.[STEP_UNDO_KEY] as Partial<StepUndo> | undefined;
+    if (output?.status !== STEP_STATUS.APPLIED || undo?.cell_id !== cellId) continue;
+    // The cell's last agent edit decides.
+    const step = undoRecord(item);
+    return step && host.presence(step) === "gone" ? step : null;
+  }
+  return null;
+}
+
 /** The readable message of an Undo that could not be recorded (see UndoReport.failed). */
 export function undoFailedText(reason: string, notRestored: number, stopped = false): string {
   const except = notRestored === 0 ? "" : `, except ${notRestored} whose cell changed meanwhile`;

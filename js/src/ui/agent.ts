@@ -32,6 +32,7 @@ export type {
   Reversal,
   RevertOutcome,
   StepOutcome,
+  StepPresence,
   StepPreview,
   StepUndo,
   UndoStep,
@@ -92,6 +93,9 @@ const STATUS_TEXT: Record<string, string> = {
 /** A step's card when a page began it and its result never came (LiveStep.begun). */
 const BEGUN_TEXT =
   "This step was already started, before the page was reloaded or closed, or in another tab (where it may still be running), and its result has not come. It was not run again.";
+/** A run card's warning when the agent's edit of its cell was lost (LiveStep.lostEdit). */
+const LOST_EDIT_TEXT =
+  "The agent's edit of this cell is no longer in the notebook (the page was reloaded before the notebook was saved?): approving runs the cell as it is now, not the edited code. The agent will be told.";
 /** What a step of unknown result says once answered (`unknown`). */
 const UNKNOWN_TEXT =
   "Started before the page was reloaded or closed; its result was lost. Not run again: the agent was told so, with what the notebook showed then.";
@@ -467,6 +471,12 @@ export class AgentSteps {
         ),
       );
       return;
+    }
+    if (live.lostEdit) {
+      // The agent's edit of this cell is no longer in the notebook: running it now runs
+      // the code from before that edit.
+      el.setAttribute("data-lost-edit", "true");
+      body.prepend(h("p", { class: "jck-step-problem jck-step-lost-edit", role: "note" }, LOST_EDIT_TEXT));
     }
     if (live.mayHaveRun) {
       // This page's record says it began this step before a reload (the server may not
