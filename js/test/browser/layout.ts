@@ -127,6 +127,9 @@ test("notebook width, dark theme: error with Retry, history panel", opts, async 
   await page.screenshot({ path: join(outDir, "notebook-dark.png"), fullPage: true });
   await ask(page, "fail", 1);
   const err = page.locator(".jck-error");
+  // The box shows in the frame after the turn ends (renders are once per frame): a
+  // loaded machine read it still hidden, as ''.
+  await err.getByRole("button", { name: "Retry" }).waitFor();
   assert.match(await err.innerText(), /The model is unavailable right now\./);
   await page.screenshot({ path: join(outDir, "notebook-dark-error.png"), fullPage: true });
   await err.getByRole("button", { name: "Retry" }).click();
