@@ -18,15 +18,16 @@ async function until(done: () => boolean): Promise<void> {
   for (let i = 0; i < 400 && !done(); i++) await tick();
 }
 
-test("the kernel hears the kept-out cells once one is kept out, each change, and after a restart", async () => {
+/** A notebook of two cells (`x = 1`, `salary = 2`) watched by watchLivePush with the
+ * given waits, its kernel recording what it is told. */
+function watched(delayMs: number, retryMs: number) {
   const pushed: unknown[] = [];
   const kernel = {
     status: "idle",
     connectionStatus: "connected",
     info: Promise.resolve({ language_info: { name: "python" } }),
     requestExecute(content: { user_expressions: { result: string } }) {
-      const expression = content.user_expressions.result;
-      const json = /remember_live\((".*")\)$/.exec(expression)?.[1];
+      const json = /remember_live\((".*")\)$/.exec(content.user_expressions.result)?.[1];
       pushed.push(JSON.parse(JSON.parse(json ?? "null")));
       const reply = {
         content: { status: "ok", user_expressions: { result: { status: "ok", data: { "text/plain": "'kept'" } } } },
@@ -38,13 +39,19 @@ test("the kernel hears the kept-out cells once one is kept out, each change, and
   const panel = notebook(cells, 0) as unknown as Record<string, unknown>;
   const changed = new Signal<object, void>({});
   const status = new Signal<object, string>({});
+  const disposed = new Signal<object, void>({});
   Object.assign(panel, {
     content: { ...(panel.content as object), modelContentChanged: changed },
     sessionContext: { session: { kernel }, kernelChanged: new Signal({}), statusChanged: status },
     context: { ...(panel.context as object), ready: Promise.resolve() },
-    disposed: new Signal({}),
+    disposed,
   });
-  watchLivePush(panel as never, 1, 1);
+  watchLivePush(panel as never, delayMs, retryMs);
+  return { pushed, cells, changed, status, disposed };
+}
+
+test("the kernel hears the kept-out cells once one is kept out, each change, and after a restart", async () => {
+  const { pushed, cells, changed, status } = watched(1, 1);
   await tick();
   changed.emit();
   await tick();
@@ -70,32 +77,8 @@ test("the kernel hears the kept-out cells once one is kept out, each change, and
 });
 
 test("a tag added or removed is told at once, typing only a while later", async () => {
-  const pushed: unknown[] = [];
-  const kernel = {
-    status: "idle",
-    connectionStatus: "connected",
-    info: Promise.resolve({ language_info: { name: "python" } }),
-    requestExecute(content: { user_expressions: { result: string } }) {
-      const json = /remember_live\((".*")\)$/.exec(content.user_expressions.result)?.[1];
-      pushed.push(JSON.parse(JSON.parse(json ?? "null")));
-      const reply = {
-        content: { status: "ok", user_expressions: { result: { status: "ok", data: { "text/plain": "'kept'" } } } },
-      };
-      return { done: Promise.resolve(reply), onReply: null };
-    },
-  };
-  const cells = [cell("a", "x = 1"), cell("b", "salary = 2")];
-  const panel = notebook(cells, 0) as unknown as Record<string, unknown>;
-  const changed = new Signal<object, void>({});
-  const disposed = new Signal<object, void>({});
-  Object.assign(panel, {
-    content: { ...(panel.content as object), modelContentChanged: changed },
-    sessionContext: { session: { kernel }, kernelChanged: new Signal({}), statusChanged: new Signal({}) },
-    context: { ...(panel.context as object), ready: Promise.resolve() },
-    disposed,
-  });
   // A minute's delay for typing: what is told within the test is told at once.
-  watchLivePush(panel as never, 60_000, 60_000);
+  const { pushed, cells, changed, disposed } = watched(60_000, 60_000);
   await tick(CHECK_MS + 30);
   // Before: the tag waited for the delay, so a `%chat` run (or a save and close) right
   // after it found the kernel not told.
