@@ -305,13 +305,14 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
         markPrivateCells(t.panel);
       },
     });
-    tracker.forEach(watchPrivateMarks);
-    tracker.widgetAdded.connect((_, nb) => watchPrivateMarks(nb));
-    // The kernel's own readers (`%chat QUESTION`) see the tags on screen too.
-    tracker.forEach((nb) => {
+    // Each notebook, open now or later: its kept-out marks drawn, and its kernel's own
+    // readers (`%chat QUESTION`) told the tags on screen.
+    const watchKeptOut = (nb: NotebookPanel): void => {
+      watchPrivateMarks(nb);
       watchLivePush(nb);
-    });
-    tracker.widgetAdded.connect((_, nb) => watchLivePush(nb));
+    };
+    tracker.forEach(watchKeptOut);
+    tracker.widgetAdded.connect((_, nb) => watchKeptOut(nb));
 
     if (palette) {
       const category = "Notebook Assistant";
