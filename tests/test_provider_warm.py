@@ -22,6 +22,9 @@ from jupyter_chatkit.store import SQLStore
 from .chatkit_helpers import json_call, make_assistant, req, stream, user_input
 from .fixtures.fake_llm import MODEL, FakeLLM, Reply
 
+# A second model of the fake provider's, which a person may pick in the chat's header.
+PICKED = "picked-model"
+
 
 def provider_assistant(store: SQLStore, llm: FakeLLM) -> NotebookAssistant:
     """An assistant whose model is the product's client of the fake provider."""
@@ -30,6 +33,7 @@ def provider_assistant(store: SQLStore, llm: FakeLLM) -> NotebookAssistant:
         api_key="sk-test-provider-key",
         api="chat_completions",
         model=MODEL,
+        models=[PICKED],
         max_retries=0,
         title_threads=False,
     )
@@ -83,6 +87,50 @@ async def test_writing_opens_the_connection_the_provider_closed_before_the_turn(
         assert answer_text(events) == "second"
         assert fake_llm.connections == 2  # the turn went out on the opened connection
         assert len(fake_llm.requests) == 2  # no model request of the warming's
+    finally:
+        await assistant.aclose()
+
+
+@pytest.mark.asyncio
+async def test_writing_opens_the_connection_of_a_model_picked_in_the_header(
+    sqlite_store: SQLStore, fake_llm: FakeLLM
+) -> None:
+    fake_llm.script(Reply("first"), Reply("second"))
+    assistant = provider_assistant(sqlite_store, fake_llm)
+    picked = {**user_input("hi"), "inference_options": {"model": PICKED}}
+    try:
+        events = await stream(assistant, req("threads.create", input=picked))
+        thread_id = next(e.thread.id for e in events if e.type == "thread.created")
+        assert answer_text(events) == "first"
+        fake_llm.close_connections()  # the provider's idle timeout ran out
+        opened = fake_llm.connections
+
+        warmer = connection_warmer(assistant.provider_model)
+        assert warmer is not None
+        sent: list[httpx2.Request] = []
+
+        async def seen(request: httpx2.Request) -> None:
+            sent.append(request)
+
+        warmer.client.event_hooks["request"].append(seen)
+        with freeze_time(tick=True, real_asyncio=True):
+            assert await json_call(assistant, req(Turn.WARM)) == (200, {"warming": True})
+            assert warmer.warming is not None
+            await warmer.warming
+            assert fake_llm.connections == opened + 1
+            assert [r.method for r in sent] == ["HEAD"]
+            assert "authorization" not in sent[0].headers
+            assert sent[0].content == b""
+
+            more = {**user_input("more?"), "inference_options": {"model": PICKED}}
+            events = await stream(
+                assistant, req("threads.add_user_message", thread_id=thread_id, input=more)
+            )
+        assert answer_text(events) == "second"
+        # The picked model's turn went out on the connection opened while writing.
+        assert fake_llm.connections == opened + 1
+        assert [r["model"] for r in fake_llm.requests] == [PICKED, PICKED]
+        assert [r.method for r in sent] == ["HEAD", "POST"]
     finally:
         await assistant.aclose()
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from chatkit.types import ThreadItem, UserMessageItem
 
 from ..settings import Settings
-from .models import build_model, client_options, close_model
+from .models import build_model, client_options, close_model, model_client
 from .partial import KeepPartialOutput
 
 if TYPE_CHECKING:
@@ -103,7 +103,12 @@ class ModelChoice:
             return self.default
         if name not in self._built:
             settings = Settings(**{**self.settings.values(), "model": name})
-            self._built[name] = KeepPartialOutput(build_model(settings))
+            # Same provider, key and options, so the configured model's client: its
+            # connections, which a person's writing keeps open (provider_warm.py), serve
+            # the pick's turns too, with no pool and handshake of their own.
+            default = self.default
+            inner = default.inner if isinstance(default, KeepPartialOutput) else default
+            self._built[name] = KeepPartialOutput(build_model(settings, model_client(inner)))
         return self._built[name]
 
     async def aclose(self) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import weakref
 from typing import TYPE_CHECKING, Any
 
 from ..settings import Settings, split_query
@@ -27,6 +28,7 @@ __all__ = [
     "client_options",
     "close_model",
     "describe_model_error",
+    "model_client",
     "run_model_provider",
     "set_tracing",
 ]
@@ -36,6 +38,12 @@ log = logging.getLogger(__name__)
 # OpenAI's client refuses to start without a key; local servers (Ollama, vLLM, LM Studio)
 # ignore it. Sent as "Bearer not-needed", never logged.
 PLACEHOLDER_API_KEY = "not-needed"
+
+# The openai client of each model built by build_model (the models of a picked name
+# share the configured model's: see ModelChoice.model).
+_CLIENTS: weakref.WeakKeyDictionary[object, Any] = weakref.WeakKeyDictionary()
+# The models built with another model's client, which they leave open.
+_BORROWERS: weakref.WeakSet[object] = weakref.WeakSet()
 
 
 def client_options(settings: Settings) -> dict[str, Any]:
@@ -51,8 +59,12 @@ def client_options(settings: Settings) -> dict[str, Any]:
     }
 
 
-def build_model(settings: Settings) -> Model:
-    """Build the model the assistant talks to, as configured by ``settings``."""
+def build_model(settings: Settings, client: Any = None) -> Model:
+    """Build the model the assistant talks to, as configured by ``settings``.
+
+    ``client``: the openai client of another model built here for the same provider
+    (:func:`model_client`), to share its connections; it stays that model's to close
+    and to warm (:func:`close_model` closes only the clients made here)."""
     if settings.offline:
         from .offline import OfflineModel
 
@@ -64,21 +76,36 @@ def build_model(settings: Settings) -> Model:
     from .responses_model import responses_model_class
 
     speed_up_openai_parsing()
-    # Sends plain-JSON messages and tools without openai's parameter transform.
-    client = LeanAsyncOpenAI(
-        **client_options(settings),
-        timeout=settings.request_timeout,
-        max_retries=settings.max_retries,
-    )
+    shared = client is not None
+    if client is None:
+        # Sends plain-JSON messages and tools without openai's parameter transform.
+        client = LeanAsyncOpenAI(
+            **client_options(settings),
+            timeout=settings.request_timeout,
+            max_retries=settings.max_retries,
+        )
     model: Model
     if settings.effective_api == "responses":
         model = responses_model_class()(model=settings.effective_model, openai_client=client)
     else:
         model = chat_completions_model_class()(model=settings.effective_model, openai_client=client)
+    if shared:
+        _BORROWERS.add(model)
+        return model
+    _CLIENTS[model] = client
     if client.own_http_client is not None:
         # Its connection opened again while a person writes (provider_warm.py).
         warm_with(model, ConnectionWarmer(client.own_http_client, str(client.base_url)))
     return model
+
+
+def model_client(model: object) -> Any:
+    """The openai client :func:`build_model` made for ``model``; None for a model it
+    made none for (offline, scripted, or one given another's client)."""
+    try:
+        return _CLIENTS.get(model)
+    except TypeError:  # not weakly referenceable: none was registered
+        return None
 
 
 @functools.cache
@@ -182,8 +209,14 @@ async def close_model(model: object) -> None:
     """Close the HTTP client behind a model built by :func:`build_model`, if it has one.
 
     The agents SDK's models keep their ``AsyncOpenAI`` client (and its connection pool)
-    open for their lifetime and have no close method of their own.
+    open for their lifetime and have no close method of their own. A model given
+    another's client (``build_model(client=...)``) leaves it open for its owner.
     """
+    try:
+        if model in _BORROWERS:
+            return
+    except TypeError:  # not weakly referenceable: not one of build_model's
+        pass
     client = getattr(model, "_client", None)
     close = getattr(client, "close", None)
     if close is not None:

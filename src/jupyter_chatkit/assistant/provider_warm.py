@@ -14,8 +14,9 @@ the client has not used its provider for :data:`WARM_AFTER` seconds, it sends on
 ``HEAD`` of the provider's base URL on that client, in the background. The request
 carries no key and no body (its answer, a 401 or a 404, is dropped unread); a live
 connection is reused for it (one round trip), a dead one replaced, as the next turn's
-request would have had to. The turn itself gains no request. Only the configured
-model's client is warmed (a model picked in the chat's header has a client of its own).
+request would have had to. The turn itself gains no request. A model picked in the
+chat's header shares the configured model's client (model_choice.py), so its turns go
+out on the connection warmed here too.
 """
 
 from __future__ import annotations
