@@ -267,3 +267,62 @@ def test_a_saved_cell_kept_out_and_edited_on_the_page_is_not_read_from_the_file(
         assert "kofine" in cells, cells
     finally:
         forget_live()
+
+
+@pytest.mark.parametrize(
+    ("kept", "readable", "out", "shown"),
+    [
+        # A readable variable changed in place by a kept-out cell's method call.
+        ("cfg.update(token='KOVAL-1')", "cfg = {}\nn = 1", {"cfg"}, {"n"}),
+        ("rows.append(ssn)", "rows = []\nimport math", {"rows"}, {"math"}),
+        ("df.drop(columns=['ssn'], inplace=True)", "df = make()", {"df"}, set()),
+        ("df.loc[0].fillna(0, inplace=True)", "df = make()", {"df"}, set()),
+        ("random.shuffle(rows)", "import random\nrows = [1]", {"rows"}, {"random"}),
+        # A readable variable filled with a kept-out one's data by a readable cell,
+        # followed on (``merged`` from ``df`` after ``df.update(secret_df)``).
+        (
+            "secret_df = load()",
+            "df = make()\ndf.update(secret_df)\nmerged = df.copy()\nother = 2",
+            {"secret_df", "df", "merged"},
+            {"other"},
+        ),
+        (
+            "secret = 'KOVAL-2'",
+            "alias = secret\nfor c in secret:\n    last = c",
+            {"alias", "last"},
+            set(),
+        ),
+        # Calling a module's functions or printing changes neither.
+        ("x = pd.read_csv('s.csv')\nprint(y)", "import pandas as pd\ny = 1", {"x"}, {"pd", "y"}),
+    ],
+)
+def test_a_kept_out_write_in_place_wins(
+    shell: InteractiveShell, kept: str, readable: str, out: set[str], shown: set[str]
+) -> None:
+    """A kept-out write wins, in place too: what a kept-out cell may change by a method
+    or function call, and what a readable cell fills with a kept-out variable's data, is
+    kept out; modules called and names only printed are not."""
+    names = kept_out_names([kept], [readable]).names
+    assert out <= names and not (shown & names), names
+
+
+def test_variables_changed_in_place_are_not_described(shell: InteractiveShell) -> None:
+    """The variables tools follow it: ``kocfg`` (readable) updated with a token in a
+    kept-out cell, and ``koframe`` (readable) updated from a kept-out cell's dict, are
+    neither listed nor inspected; a readable variable untouched is."""
+    readable = "kocfg = {'host': 'h'}\nkoframe = {}\nkoframe.update(kosecret)\nkoplain = 3"
+    kept = "kocfg.update(token='KOVAL-6Tz')\nkosecret = {'ssn': 'KOVAL-6Ss'}"
+    try:
+        shell.run_cell("kocfg = {'host': 'h'}\nkoframe = {}\nkoplain = 3", store_history=True)
+        shell.run_cell(kept, store_history=True)
+        shell.run_cell("koframe.update(kosecret)", store_history=True)
+        cells = {"kept_out": [kept], "readable": [readable]}
+        listing = _tool("list_kernel_variables", {"name_filter": "ko"}, cells)
+        assert _listed(listing) == {"koplain"}, listing
+        assert "KOVAL" not in json.dumps(listing), listing
+        for name in ("kocfg", "koframe"):
+            inspected = _tool("inspect_kernel_variable", {"name": name}, cells)
+            assert inspected.get("kept_out") and "KOVAL" not in json.dumps(inspected), inspected
+    finally:
+        for name in ("kocfg", "koframe", "koplain", "kosecret"):
+            shell.user_ns.pop(name, None)

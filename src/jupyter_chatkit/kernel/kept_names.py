@@ -313,24 +313,35 @@ class KeptNames:
 
 def kept_out_names(kept_out: Iterable[str], readable: Iterable[str]) -> KeptNames:
     """The names ``kept_out`` sources write (a readable source binding one too does not
-    let it back in: which ran last is not known), and those they import that no
-    ``readable`` source binds."""
+    let it back in: which ran last is not known), those they may change in place, those
+    they import that no ``readable`` source binds, and those readable sources fill with
+    any of these (:mod:`.kept_flows`: a kept-out write wins)."""
+    from .kept_flows import cell_changes, spread
+
+    kept_out = list(kept_out)
     written: set[str] = set()
     imported: set[str] = set()
+    changed: set[str] = set()
     uncertain = ""
     for source in kept_out:
         found = cell_bindings(source)
         written |= found.assigned
         imported |= found.imported
+        changed |= cell_changes(source)
         uncertain = uncertain or found.unknown
-    if not written and not imported and not uncertain:
+    if not written and not imported and not changed and not uncertain:
         return KeptNames()
+    readable = list(readable)
     readable_names: set[str] = set()
+    modules = set(imported)
     for source in readable:
-        readable_names |= cell_bindings(source).names
-    return KeptNames(
-        frozenset(written | (imported - readable_names)), frozenset(readable_names), uncertain
-    )
+        found = cell_bindings(source)
+        readable_names |= found.names
+        modules |= found.imported
+    # A module's name is not changed by calling its functions (``pd.read_csv(...)``).
+    kept = written | (imported - readable_names) | (changed - (modules - written))
+    kept = spread(kept, readable, frozenset(modules - written))
+    return KeptNames(frozenset(kept), frozenset(readable_names), uncertain)
 
 
 def _sources(values: list[Any]) -> tuple[str, ...]:
