@@ -113,4 +113,29 @@ FOREIGN_RULES: list[dict[str, Any]] = [
         "group": 2,
         "flags": "i",
     },
+    # The two prose rules of context_rules.py ("password in text", "key in text") with
+    # these words: a value soon after the word, whatever stands between (``senha =
+    # Qz7vLmP2xR9wK4tN``, ``mot de passe est Hunt3rXy9``, ``пароль -> ...``). Only a
+    # value that looks like a password or a generated key; the name ends at its last
+    # letter (``(?!{_TAIL})``), so the prose after it is read from one start only.
+    {
+        "kind": "password in text",
+        "triggers": _TRIGGERS,
+        "pattern": rf"((?<![=!<>])(?:{FOREIGN_SECRET_NAME})(?!{_TAIL})"
+        r"(?:[^\n]{0,60}?|[^\n]{0,60}\r?\n[^\n]{0,24}?)[\s'\"`=:(<\[\uff1a])"
+        r"((?=[A-Za-z!@#$%^&*.~+/-]{0,63}[0-9])[A-Za-z0-9!@#$%^&*.~+/-]{6,64})"
+        r"(?![A-Za-z0-9!@#$%^&*._~+/-]|\(|\.[A-Za-z])",
+        "group": 2,
+        "flags": "i",
+        "check": "password",
+    },
+    {
+        "kind": "key in text",
+        "triggers": _TRIGGERS,
+        "pattern": rf"((?<![=!<>])(?:{FOREIGN_SECRET_NAME})(?!{_TAIL})"
+        r"[^\n]{0,40}?[ \t'\"`=:\uff1a])([A-Za-z0-9+/=_.~-]{16,})",
+        "group": 2,
+        "flags": "i",
+        "check": "random",
+    },
 ]
