@@ -326,3 +326,67 @@ def test_variables_changed_in_place_are_not_described(shell: InteractiveShell) -
     finally:
         for name in ("kocfg", "koframe", "koplain", "kosecret"):
             shell.user_ns.pop(name, None)
+
+
+def test_each_documents_push_is_kept_apart(
+    shell: InteractiveShell, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two documents on one kernel: a second notebook's page pushing its cells (its tag
+    removed: nothing kept out there) does not replace what this notebook's page pushed
+    (its cell tagged, not saved): the readers of this notebook's file pick its own push,
+    and its kept-out cell stays out of the cells and the variables."""
+    cell = nbformat.v4.new_code_cell("kodoc = 'KOVAL-4Dc'\nprint(kodoc)")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="KOOUT-4Dc\n")]
+    path = tmp_path / "first.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
+    monkeypatch.setenv("JPY_SESSION_NAME", str(path))
+    try:
+        shell.run_cell("kodoc = 'KOVAL-4Dc'", store_history=True)
+        first = {"kept_out": [cell.source], "readable": [], "path": "first.ipynb"}
+        other = {"kept_out": [], "readable": ["koother = 1"], "path": "work/second.ipynb"}
+        remember_live(json.dumps(first))
+        remember_live(json.dumps(other))
+        cells = json.dumps(_tool("get_notebook_cells", {}))
+        assert "KOOUT" not in cells and "KOVAL" not in cells, cells
+        assert "kodoc" not in _listed(_tool("list_kernel_variables", {"name_filter": "ko"}))
+        # The second notebook's sidebar sends its own live cells: still kept out.
+        live = {"kept_out": [], "readable": ["koother = 1"]}
+        listing = _tool("list_kernel_variables", {"name_filter": "ko"}, live)
+        assert "kodoc" not in _listed(listing), listing
+    finally:
+        forget_live()
+        shell.user_ns.pop("kodoc", None)
+
+
+def test_a_markdown_cell_tagged_on_the_page_is_not_read_from_the_file(
+    shell: InteractiveShell, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A markdown cell kept out on the page, not saved (untagged in the file), or kept
+    out and edited since the save: the kernel's readers do not read its saved text; a
+    markdown cell unchanged and readable is read."""
+    notes = nbformat.v4.new_markdown_cell("KOMD-1 the vendor's private notes")
+    edited = nbformat.v4.new_markdown_cell("KOMD-2 notes before the edit")
+    shown = nbformat.v4.new_markdown_cell("Public intro KOPUB")
+    path = tmp_path / "notes.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[notes, edited, shown]), path)
+    monkeypatch.setenv("JPY_SESSION_NAME", str(path))
+    try:
+        remember_live(
+            json.dumps(
+                {
+                    "kept_out": [],
+                    "readable": [],
+                    "kept_out_text": [notes.source, "KOMD-2 notes, edited"],
+                    "readable_text": [shown.source],
+                    "path": "notes.ipynb",
+                }
+            )
+        )
+        cells = _tool("get_notebook_cells", {})
+        text = json.dumps(cells)
+        assert "KOMD" not in text, text
+        assert "KOPUB" in text, text
+        kinds = [c["cell_type"] for c in cells["cells"]]  # type: ignore[index]
+        assert kinds == ["markdown", "markdown", "markdown"], cells
+    finally:
+        forget_live()

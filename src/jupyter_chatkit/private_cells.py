@@ -37,11 +37,19 @@ def kept_out(index: int, cell_type: Any) -> dict[str, Any]:
 class SavedCells(list[dict[str, Any]]):
     """A saved notebook's cells as read for the model, with the sources of its private
     cells (stripped) kept aside, never sent: the kernel's history matches its runs
-    against them so a private cell's run is not read from there either."""
+    against them so a private cell's run is not read from there either; and each cell's
+    whole source as saved (stripped, by index: ``texts``), never sent, to match the
+    cells as a page has them."""
 
-    def __init__(self, cells: list[dict[str, Any]], private_sources: frozenset[str]) -> None:
+    def __init__(
+        self,
+        cells: list[dict[str, Any]],
+        private_sources: frozenset[str],
+        texts: dict[int, str] | None = None,
+    ) -> None:
         super().__init__(cells)
         self.private_sources = private_sources
+        self.texts = texts or {}
 
 
 def private_sources(cells: Any) -> frozenset[str]:

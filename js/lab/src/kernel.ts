@@ -16,7 +16,7 @@ import type { Kernel, KernelMessage } from "@jupyterlab/services";
 import { stripAnsi } from "./cells";
 import { noteCheckable, ownRequest } from "./checkcache";
 import { type FloatAt, floatsInJson, parseKeepingFloats } from "./floats";
-import type { LiveCells } from "./privatecells";
+import type { LiveCells, PushedCells } from "./privatecells";
 import { parsePyStringRepr, pyString } from "./pyrepr";
 import { policyResult, redactText } from "./redact";
 import { mainShellSeen } from "./shellwatch";
@@ -202,7 +202,7 @@ export async function runKernelTool(
  */
 export async function pushLiveCells(
   session: ISessionContext | null | undefined,
-  cells: LiveCells,
+  cells: LiveCells | PushedCells,
 ): Promise<"kept" | "busy" | "failed"> {
   const expression = `__import__('jupyter_chatkit.kernel.kept_names', fromlist=['x']).remember_live(${pyString(JSON.stringify(cells))})`;
   const reply = await evaluate(session, expression, {}, true, true);

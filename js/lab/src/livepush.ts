@@ -4,7 +4,9 @@
  * for: `%chat QUESTION`, `Chat().ask()`, the widget without this extension. Without it the
  * kernel sees only saved tags: none in a notebook never saved, and not one added since the
  * save. The sidebar and the widget send the live cells with each variables tool anyway
- * (privatecells.ts `liveCells`); this covers the rest.
+ * (privatecells.ts `liveCells`); this covers the rest. Markdown and raw cells are told
+ * too (the kernel reads them from the file), and the notebook's path: a kernel shared by
+ * several documents keeps what each page pushed apart (privatecells.ts `pushedCells`).
  *
  * Pushed at once when a tag is added or removed, a moment after a source last changed
  * (typing sends nothing meanwhile), when the kernel starts or changes, and only once the
@@ -13,7 +15,7 @@
  */
 
 import type { NotebookPanel } from "@jupyterlab/notebook";
-import { isPrivate, liveCells } from "./privatecells";
+import { isPrivate, pushedCells } from "./privatecells";
 
 /** How long after the last change the kernel is told (typing sends nothing meanwhile). */
 export const PUSH_DELAY_MS = 1000;
@@ -35,9 +37,9 @@ export function watchLivePush(panel: NotebookPanel, delayMs = PUSH_DELAY_MS, ret
   const push = async (): Promise<void> => {
     timer = null;
     if (panel.isDisposed) return;
-    const cells = liveCells(panel);
+    const cells = pushedCells(panel);
     if (!cells) return;
-    keptOnce ||= cells.kept_out.length > 0;
+    keptOnce ||= cells.kept_out.length > 0 || cells.kept_out_text.length > 0;
     const json = JSON.stringify(cells);
     if (!keptOnce || json === pushed) return;
     const { pushLiveCells } = await import("./kernel");
@@ -56,7 +58,7 @@ export function watchLivePush(panel: NotebookPanel, delayMs = PUSH_DELAY_MS, ret
     check = null;
     if (panel.isDisposed) return;
     const now = panel.content.widgets
-      .filter((c) => c.model.type === "code" && isPrivate(c.model))
+      .filter((c) => isPrivate(c.model))
       .map((c) => c.model.id)
       .join(" ");
     schedule(now === keptIds ? delayMs : 0);

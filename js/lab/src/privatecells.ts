@@ -106,6 +106,35 @@ export function liveCells(panel: { content: { widgets: readonly SourcedCell[] } 
   return out;
 }
 
+/** What a page pushes to its kernel (livepush.ts -> kernel/kept_names.py
+ * `remember_live`): the code cells as {@link liveCells} sends them, its markdown and raw
+ * cells kept out and the others (`kept_out_text`, `readable_text`: the kernel reads them
+ * from the saved file, where a tag not saved yet is not), and which document it is
+ * (`path`: a kernel serves several, each keeps its own). */
+export interface PushedCells extends LiveCells {
+  kept_out_text: string[];
+  readable_text: string[];
+  path: string;
+}
+
+/** The cells of `panel` to push to its kernel ({@link PushedCells}); with none kept out,
+ * code or not, only that (empty lists) and its path. */
+export function pushedCells(
+  panel: { content: { widgets: readonly SourcedCell[] }; context: { path: string } } | null | undefined,
+): PushedCells | null {
+  if (!panel) return null;
+  const out: PushedCells = { kept_out: [], readable: [], kept_out_text: [], readable_text: [], path: panel.context.path };
+  const cells = panel.content.widgets;
+  if (!cells.some((c) => isPrivate(c.model))) return out;
+  for (const c of cells) {
+    const code = c.model.type === "code";
+    const kept = isPrivate(c.model);
+    const list = code ? (kept ? out.kept_out : out.readable) : kept ? out.kept_out_text : out.readable_text;
+    list.push(c.model.sharedModel.getSource());
+  }
+  return out;
+}
+
 /** Add or remove the tag on `model`, keeping its other tags (an empty list is removed). */
 export function setPrivate(model: Pick<ICellModel, "getMetadata" | "setMetadata" | "deleteMetadata">, on: boolean): void {
   const others = tagsOf(model).filter((t) => t !== PRIVATE_TAG);

@@ -12,6 +12,8 @@ import { CHECK_MS, watchLivePush } from "../src/livepush";
 import { setPrivate } from "../src/privatecells";
 import { cell, notebook } from "./panels";
 
+/** What is pushed with nothing kept out: the notebook's path names it. */
+const NONE = { kept_out: [], readable: [], kept_out_text: [], readable_text: [], path: "work/a.ipynb" };
 const tick = (ms = 5): Promise<void> => new Promise((r) => setTimeout(r, ms));
 /** Until `done()` holds (timers fire late on a loaded machine), or a few seconds pass. */
 async function until(done: () => boolean): Promise<void> {
@@ -20,7 +22,7 @@ async function until(done: () => boolean): Promise<void> {
 
 /** A notebook of two cells (`x = 1`, `salary = 2`) watched by watchLivePush with the
  * given waits, its kernel recording what it is told. */
-function watched(delayMs: number, retryMs: number) {
+function watched(delayMs: number, retryMs: number, more: ReturnType<typeof cell>[] = []) {
   const pushed: unknown[] = [];
   const kernel = {
     status: "idle",
@@ -35,7 +37,7 @@ function watched(delayMs: number, retryMs: number) {
       return { done: Promise.resolve(reply), onReply: null };
     },
   };
-  const cells = [cell("a", "x = 1"), cell("b", "salary = 2")];
+  const cells = [cell("a", "x = 1"), cell("b", "salary = 2"), ...more];
   const panel = notebook(cells, 0) as unknown as Record<string, unknown>;
   const changed = new Signal<object, void>({});
   const status = new Signal<object, string>({});
@@ -60,7 +62,7 @@ test("the kernel hears the kept-out cells once one is kept out, each change, and
   setPrivate(cells[1].model, true);
   changed.emit();
   await until(() => pushed.length > 0);
-  assert.deepEqual(pushed, [{ kept_out: ["salary = 2"], readable: ["x = 1"] }]);
+  assert.deepEqual(pushed, [{ ...NONE, kept_out: ["salary = 2"], readable: ["x = 1"] }]);
   changed.emit();
   await tick();
   assert.equal(pushed.length, 1);
@@ -68,12 +70,12 @@ test("the kernel hears the kept-out cells once one is kept out, each change, and
   setPrivate(cells[1].model, false);
   changed.emit();
   await until(() => pushed.length > 1);
-  assert.deepEqual(pushed.at(-1), { kept_out: [], readable: [] });
+  assert.deepEqual(pushed.at(-1), NONE);
   // A restarted kernel knows nothing: told again.
   status.emit("restarting");
   await until(() => pushed.length > 2);
   assert.equal(pushed.length, 3);
-  assert.deepEqual(pushed.at(-1), { kept_out: [], readable: [] });
+  assert.deepEqual(pushed.at(-1), NONE);
 });
 
 test("a tag added or removed is told at once, typing only a while later", async () => {
@@ -85,13 +87,28 @@ test("a tag added or removed is told at once, typing only a while later", async 
   setPrivate(cells[1].model, true);
   changed.emit();
   await until(() => pushed.length > 0);
-  assert.deepEqual(pushed, [{ kept_out: ["salary = 2"], readable: ["x = 1"] }]);
+  assert.deepEqual(pushed, [{ ...NONE, kept_out: ["salary = 2"], readable: ["x = 1"] }]);
   changed.emit(); // typing (the kept-out cells unchanged): nothing yet
   await tick(CHECK_MS + 30);
   assert.equal(pushed.length, 1);
   setPrivate(cells[1].model, false);
   changed.emit();
   await until(() => pushed.length > 1);
-  assert.deepEqual(pushed.at(-1), { kept_out: [], readable: [] });
+  assert.deepEqual(pushed.at(-1), NONE);
   disposed.emit(); // its pending timer cleared: the test ends
+});
+
+test("a markdown cell kept out is told too, with the notebook's path", async () => {
+  // Before: only code cells were looked at, so a notebook whose one kept-out cell is
+  // markdown told the kernel nothing (its %chat read the saved, untagged text).
+  const md = cell("m", "Vendor notes: the private ones", [], "markdown");
+  const { pushed, cells, changed, disposed } = watched(60_000, 60_000, [md]);
+  await tick(CHECK_MS + 30);
+  setPrivate(cells[2].model, true);
+  changed.emit();
+  await until(() => pushed.length > 0);
+  assert.deepEqual(pushed, [
+    { ...NONE, readable: ["x = 1", "salary = 2"], kept_out_text: ["Vendor notes: the private ones"] },
+  ]);
+  disposed.emit();
 });

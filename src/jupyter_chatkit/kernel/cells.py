@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..context_policy import RESULT_BUDGET, dumps
@@ -16,7 +17,7 @@ from ..context_policy.redact import hide_shown_secret, names_secret
 from ..context_policy.values import hide_cell_outputs
 from ..private_cells import SavedCells, kept_out
 from . import executions, notebook_file
-from .kept_names import LiveCells, pushed_live
+from .kept_names import LiveCells, pushed_for, pushed_live
 from .signatures import frame_values_shown, hide_positional_secrets
 from .values import qualname, summarize
 from .values.common import hidden
@@ -178,6 +179,13 @@ class _Kept:
         kept.public = frozenset(s.strip() for s in cells.readable)
         return kept
 
+    def union(self, other: _Kept) -> _Kept:
+        """What either keeps out (the saved file's tags and other documents' pages)."""
+        kept = _Kept(None, self.private | other.private)
+        kept.any = self.any or other.any
+        kept.public = self.public | other.public
+        return kept
+
 
 _NO_KEPT = _Kept(None, frozenset())
 # The last saved file read for get_active_cell: (path, mtime_ns, size) -> what it keeps out.
@@ -185,13 +193,21 @@ _kept_cache: dict[tuple[str, int, int], _Kept] = {}
 
 
 def _kept(view: KernelView) -> _Kept:
-    """What the page's live cells pushed to this kernel keep out, else what its saved
-    notebook keeps out, if it has one (read again only when the file changed: its
-    modification time or size)."""
-    live = pushed_live()
-    if live is not None:
-        return _Kept.live(live)
+    """What the pages of the kernel's documents pushed keep out (its history is theirs
+    together), with what its saved notebook keeps out unless that notebook's own page
+    pushed (its live tags win: one removed but not saved lets the cell back in)."""
+    pushed = pushed_live()
     path, _ = notebook_file.locate() if view.shell is not None else (None, None)
+    if pushed is None:
+        return _saved_kept(path)
+    if pushed_for(str(path) if path is not None else None) is not None:
+        return _Kept.live(pushed)
+    return _saved_kept(path).union(_Kept.live(pushed))
+
+
+def _saved_kept(path: Path | None) -> _Kept:
+    """What the saved notebook at ``path`` keeps out, if it is one (read again only when
+    the file changed: its modification time or size)."""
     if path is None:
         return _NO_KEPT
     try:
@@ -240,20 +256,33 @@ def _is_withheld_run(view: KernelView, count: int, kept: _Kept) -> bool:
     return isinstance(source, str) and kept.withheld(source)
 
 
-def _as_pushed(saved: SavedCells, kept: _Kept) -> SavedCells:
-    """The saved cells as the page's pushed live cells keep them: a tag added on the page,
-    not saved yet, keeps that saved cell out too; and, once something is kept out, so is
-    a saved code cell whose source no live cell holds (edited since the save: the old
-    version of a cell kept out now cannot be told from another's)."""
+def _as_pushed(saved: SavedCells, live: LiveCells) -> SavedCells:
+    """The saved cells as the notebook's page's pushed ``live`` cells keep them: a tag
+    added on the page, not saved yet, keeps that saved cell out too (code, markdown or
+    raw); and, once something is kept out, so is a saved cell whose source no live cell
+    of its kind holds (edited since the save: the old version of a cell kept out now
+    cannot be told from another's)."""
+    kept = _Kept.live(live)
+    text_kept = frozenset(s.strip() for s in live.kept_out_text)
+    text_seen = text_kept | frozenset(s.strip() for s in live.readable_text)
+    # A page that sent its markdown cells (older ones sent code cells only).
+    texts = bool(text_seen) and bool(live.kept_out or live.kept_out_text)
     cells: list[dict[str, Any]] = []
     for c in saved:
-        source = str(c.get("source", ""))
-        if c.get("cell_type") == "code" and source.strip() in kept.private:
-            c = kept_out(c["index"], c.get("cell_type"))
-        elif c.get("cell_type") == "code" and kept.unsaved(source):
+        source = saved.texts.get(c.get("index", -1), str(c.get("source", "")).strip())
+        kind = c.get("cell_type")
+        if "kept_out" in c:
+            pass
+        elif kind == "code" and source in kept.private:
+            c = kept_out(c["index"], kind)
+        elif kind == "code" and kept.unsaved(source):
             c = {**kept_out(c["index"], "code"), "kept_out": EDITED_NOTE}
+        elif kind != "code" and source in text_kept:
+            c = kept_out(c["index"], kind)
+        elif kind != "code" and texts and source and source not in text_seen:
+            c = {**kept_out(c["index"], kind), "kept_out": EDITED_NOTE}
         cells.append(c)
-    return SavedCells(cells, saved.private_sources)
+    return SavedCells(cells, saved.private_sources, saved.texts)
 
 
 def _running_count(view: KernelView) -> int | None:
@@ -274,10 +303,15 @@ def get_notebook_cells(
                 "valid notebook JSON), so its markdown and outputs are not seen."
             )
         else:
-            live = pushed_live()
-            kept = _Kept.live(live) if live is not None else _Kept(saved, saved.private_sources)
-            if live is not None:
-                saved = _as_pushed(saved, kept)
+            # This notebook's page's live tags win over the file's; what the pages of
+            # the kernel's other documents keep out is withheld from its history too.
+            pushed = pushed_live()
+            own = pushed_for(str(path)) if pushed is not None else None
+            kept = _Kept(saved, saved.private_sources)
+            if own is not None:
+                saved = _as_pushed(saved, own)
+            if pushed is not None:
+                kept = _Kept.live(pushed) if own is not None else kept.union(_Kept.live(pushed))
             unsaved, withheld = _runs_not_in_file(view, saved, include_outputs, kept)
             budget = CELLS_TOTAL_CHARS - len(dumps(unsaved))
             from_file = _file_cells(

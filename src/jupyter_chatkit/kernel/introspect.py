@@ -33,7 +33,13 @@ from ..protocol import (
 )
 from . import executions
 from .cells import DEFAULT_MAX_CELLS, get_active_cell, get_notebook_cells, saved_kept_sources
-from .kept_names import KEPT_OUT_VARIABLE_NOTE, KeptNames, LiveCells, kept_out_names
+from .kept_names import (
+    KEPT_OUT_VARIABLE_NOTE,
+    KeptNames,
+    LiveCells,
+    kept_out_names,
+    pushed_by_others,
+)
 from .known_secrets import known_secrets
 from .values import brief, clip, describe, is_frame_like, kind_of, qualname, summarize, type_name
 from .values.common import hidden, hides
@@ -398,11 +404,14 @@ _HINTS = {
 
 def kept_out_variables(view: KernelView, cells: Any = None) -> KeptNames:
     """The names cells the person kept out set: of the front end's live ``cells`` when it
-    sent them (:class:`~.kept_names.LiveCells`), else of the saved notebook (none without
-    one)."""
+    sent them (:class:`~.kept_names.LiveCells`) with those other documents' pages pushed,
+    else of what pages pushed and the saved notebook (none without either)."""
     live = LiveCells.parse(cells)
     if live is not None:
-        return live.names()
+        # The kernel's variables are every document's: what the pages of its other
+        # documents (a second notebook on it) keep out is kept out here too.
+        others = pushed_by_others()
+        return (LiveCells.merged([live, others]) if others is not None else live).names()
     kept, readable = saved_kept_sources(view)
     return kept_out_names(kept, readable) if kept else KeptNames()
 

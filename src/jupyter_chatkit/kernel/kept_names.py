@@ -350,11 +350,15 @@ def _sources(values: list[Any]) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class LiveCells:
-    """The code cells of the notebook as the front end has it now: the sources of those
-    kept out and of the others (``{"kept_out": [...], "readable": [...]}``)."""
+    """The cells of a notebook as the front end has it now: the sources of the code cells
+    kept out and of the others (``{"kept_out": [...], "readable": [...]}``), and, when a
+    page pushes them (:func:`remember_live`), of its markdown and raw cells kept out and
+    of the others (``kept_out_text``, ``readable_text``)."""
 
     kept_out: tuple[str, ...]
     readable: tuple[str, ...]
+    kept_out_text: tuple[str, ...] = ()
+    readable_text: tuple[str, ...] = ()
 
     @classmethod
     def parse(cls, value: Any) -> LiveCells | None:
@@ -364,38 +368,121 @@ class LiveCells:
         kept, readable = value.get("kept_out"), value.get("readable")
         if not isinstance(kept, list) or not isinstance(readable, list):
             return None
-        return cls(_sources(kept), _sources(readable))
+        texts = [value.get(k) for k in ("kept_out_text", "readable_text")]
+        kept_text, readable_text = (_sources(t) if isinstance(t, list) else () for t in texts)
+        return cls(_sources(kept), _sources(readable), kept_text, readable_text)
+
+    @classmethod
+    def merged(cls, many: Iterable[LiveCells]) -> LiveCells:
+        """The cells of several documents as one: what any keeps out is kept out."""
+        parts = list(many)
+        return cls(
+            tuple(s for c in parts for s in c.kept_out),
+            tuple(s for c in parts for s in c.readable),
+            tuple(s for c in parts for s in c.kept_out_text),
+            tuple(s for c in parts for s in c.readable_text),
+        )
 
     def names(self) -> KeptNames:
         """The names the kept-out cells keep out (:func:`kept_out_names`)."""
         return kept_out_names(self.kept_out, self.readable)
 
 
-# The page's live cells as it last pushed them to this kernel (:func:`remember_live`).
-_pushed: dict[str, LiveCells] = {}
+@dataclass(frozen=True)
+class _Push:
+    """What one document's page last pushed, and from which client session."""
+
+    session: str
+    path: str
+    cells: LiveCells
+
+
+# What each document's page last pushed to this kernel (:func:`remember_live`), by its
+# path (else its session), oldest first. A kernel serves several documents at once (a
+# notebook and its console, notebooks sharing a kernel): each keeps its own.
+_pushed: dict[str, _Push] = {}
+MAX_DOCUMENTS = 32
+
+
+def request_session() -> str:
+    """The client session of the request this kernel is answering ('' when none): one
+    per document's kernel connection, so it says which document asks."""
+    try:
+        from IPython import get_ipython
+
+        kernel = getattr(get_ipython(), "kernel", None)
+        parent = kernel.get_parent() if kernel is not None else None
+    except Exception:
+        return ""
+    header = parent.get("header") if isinstance(parent, dict) else None
+    session = header.get("session") if isinstance(header, dict) else None
+    return session if isinstance(session, str) else ""
 
 
 def remember_live(cells_json: str) -> str:
-    """Keep the live cells a page pushed (JSON ``{"kept_out": [...], "readable":
-    [...]}``: js/lab/src/livepush.ts) for the readers no front end is asked for, in this
-    kernel (``%chat QUESTION``, ``Chat().ask()``, the widget without the extension): the
-    tags on screen count there too, saved or not, in a notebook never saved as well.
-    Answers ``"kept"``, or ``"ignored"`` for anything not well formed."""
+    """Keep the live cells a page pushed (JSON ``{"kept_out": [...], "readable": [...],
+    "kept_out_text": [...], "readable_text": [...], "path": ...}``: js/lab/src/livepush.ts)
+    for the readers no front end is asked for, in this kernel (``%chat QUESTION``,
+    ``Chat().ask()``, the widget without the extension): the tags on screen count there
+    too, saved or not, in a notebook never saved as well. Kept per document: another
+    document's push does not replace it. Answers ``"kept"``, or ``"ignored"`` for
+    anything not well formed."""
     try:
-        live = LiveCells.parse(json.loads(cells_json))
+        value = json.loads(cells_json)
+        live = LiveCells.parse(value)
     except (ValueError, TypeError, RecursionError):
         live = None
     if live is None:
         return "ignored"
-    _pushed["live"] = live
+    path = value.get("path")
+    path = path if isinstance(path, str) else ""
+    session = request_session()
+    key = path or session or "live"
+    _pushed.pop(key, None)
+    _pushed[key] = _Push(session, path, live)
+    while len(_pushed) > MAX_DOCUMENTS:
+        _pushed.pop(next(iter(_pushed)))
     return "kept"
 
 
+def _same_file(path: str, file: str) -> bool:
+    """Whether the page's ``path`` (from the server's root) names ``file`` (absolute)."""
+    page = path.replace("\\", "/").strip("/")
+    whole = file.replace("\\", "/")
+    return bool(page) and (whole == page or whole.endswith("/" + page))
+
+
+def pushed_for(file: str | None = None) -> LiveCells | None:
+    """What the asking document's page pushed: the one whose session asks, else the one
+    showing ``file`` (the notebook the kernel reads), else one that named no document
+    (an older page), else None."""
+    session = request_session()
+    pushes = list(reversed(_pushed.values()))
+    for push in pushes:
+        if session and push.session == session:
+            return push.cells
+    for push in pushes:
+        if file and _same_file(push.path, file):
+            return push.cells
+    return next((p.cells for p in pushes if not p.path), None)
+
+
 def pushed_live() -> LiveCells | None:
-    """The live cells a page last pushed to this kernel, if any (:func:`remember_live`)."""
-    return _pushed.get("live")
+    """What every document's page pushed to this kernel, as one (they share its variables
+    and its history: what any keeps out is kept out), or None when none did."""
+    if not _pushed:
+        return None
+    return LiveCells.merged(p.cells for p in _pushed.values())
+
+
+def pushed_by_others() -> LiveCells | None:
+    """What the pages of documents other than the asking one pushed, as one (None when
+    none did): their kept-out cells' names are kept out of its variables too."""
+    session = request_session()
+    others = [p.cells for p in _pushed.values() if not session or p.session != session]
+    return LiveCells.merged(others) if others else None
 
 
 def forget_live() -> None:
-    """Forget what a page pushed (tests; a kernel serving another notebook)."""
+    """Forget what pages pushed (tests; a kernel serving another notebook)."""
     _pushed.clear()

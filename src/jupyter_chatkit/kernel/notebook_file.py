@@ -305,9 +305,11 @@ def read_cells(path: Path) -> SavedCells | None:
     if not isinstance(cells, list):
         return None
     out: list[dict[str, Any]] = []
+    texts: dict[int, str] = {}
     for index, cell in enumerate(cells):
         if not isinstance(cell, dict):
             continue
+        texts[index] = _text(cell.get("source")).strip()
         if is_private(cell):
             out.append(kept_out(index, cell.get("cell_type")))
             continue
@@ -346,4 +348,4 @@ def read_cells(path: Path) -> SavedCells | None:
                 outputs.append(item)
             entry["outputs"] = outputs
         out.append(entry)
-    return SavedCells(out, private_sources(cells))
+    return SavedCells(out, private_sources(cells), texts)
