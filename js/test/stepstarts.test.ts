@@ -9,6 +9,7 @@ import test from "node:test";
 import { STEP_STARTED_KEY, STEP_STATUS, TURN } from "../src/protocol";
 import { revealText } from "../src/ui/bidi";
 import { agentSession, done, fakeHost, sse, stepCall, storedThread, threadCreated, TID, userMessage } from "./agentsteps";
+import { stoppedAfterBegun } from "../src/client/stepstarts";
 
 const ownTurn = (name = "run_cell") => sse(threadCreated(), userMessage("u1"), stepCall("s1", name, { index: 3 }));
 const sentTypes = (sent: { type: string }[]) => sent.map((r) => r.type);
@@ -146,6 +147,24 @@ test("another tab began the step first: the card says so, and nothing runs here 
   assert.deepEqual(t.begun, ["s1"]);
   assert.equal(t.applied.length, 0);
   assert.equal(outputs(t.transport.sent)[0].status, STEP_STATUS.UNKNOWN);
+});
+
+test("a step begun by another chat: the model is told every place it may have begun, not only a tab", async () => {
+  // The server says only that another runner began it: another tab, another window or
+  // browser, or the other chat of this very page (the sidebar's and a notebook's widget).
+  const t = agentSession(
+    {
+      "threads.create": [{ sse: ownTurn() }],
+      [TURN.STEP_STARTED]: [{ json: { started: false, reason: "elsewhere" } }],
+      "threads.add_client_tool_output": [{ sse: done }],
+    },
+    (_id, live) => (live.begun ? "read" : "approve"),
+  );
+  await t.session.send("go");
+  const note = String(outputs(t.transport.sent)[0].note);
+  for (const place of ["tab", "window", "browser", "same page"]) assert.match(note, new RegExp(place), note);
+  assert.doesNotMatch(stoppedAfterBegun().note as string, /\(or in another tab\)/);
+  assert.match(stoppedAfterBegun().note as string, /window/);
 });
 
 test("a step another tab already answered does not run: the thread is shown as it is now", async () => {

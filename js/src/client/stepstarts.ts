@@ -147,13 +147,23 @@ export function stoppedAfterBegun(): Record<string, unknown> {
   return {
     status: STEP_STATUS.STOPPED,
     may_have_run: true,
-    note: "The user pressed Stop; the turn ended. This step had been started before the page was reloaded or closed (or in another tab), and its result never came: it may have run.",
+    note: `The user pressed Stop; the turn ended. This step had been started ${BEGUN_WHERE}, and its result never came: it may have run.`,
   };
 }
 
+/**
+ * Where a step begun whose result never came may have been begun: the server knows only
+ * that a chat on this conversation began it, which is this page before a reload, another
+ * tab, another window or browser, or the other chat on this page (the sidebar's and a
+ * notebook's widget are two chats). Not only "another tab".
+ */
+export const BEGUN_WHERE =
+  "before the page was reloaded or closed, or by another chat open on this conversation (in another tab, window " +
+  "or browser, or the other chat on the same page: the sidebar or the chat in a notebook)";
+
 /** What the model is told of a step begun before whose result never came (see {@link unknownResult}). */
 export const UNKNOWN_NOTE =
-  "This step was started before the page was reloaded or closed (or in another browser tab), and its result never " +
+  `This step was started ${BEGUN_WHERE}, and its result never ` +
   "came. The user chose not to carry it out again. What the notebook shows now follows, if anything: it may not be " +
   "the outcome of that run. Check the notebook before doing this step again.";
 
