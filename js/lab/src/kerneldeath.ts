@@ -13,8 +13,10 @@
  * reads it as one more error output, named by {@link RUN_ENDS} (a code, not a message).
  * It holds until the cell runs again (or, after a reload, shows an execution count: it
  * ran elsewhere since). A reload of the page keeps it while the notebook's server
- * session lives (runendstore.ts: the browser's storage, by session and cell id; a kernel
- * shut down ends its session, and its note with it). The saved notebook says nothing of
+ * session lives (runendstore.ts: the browser's storage, by session and cell, the cell
+ * found by id or, when its notebook stores no ids, by place and source; a kernel shut
+ * down ends its session, and a death's note with it, while the note of the run that
+ * shutdown stopped is kept by the notebook's path). The saved notebook says nothing of
  * it, and a kernel started after cannot know (under nbclient nothing runs after a
  * death: it stops the notebook with `DeadKernelError`).
  *
@@ -26,7 +28,7 @@ import type { Cell, CodeCell } from "@jupyterlab/cells";
 import type * as nbformat from "@jupyterlab/nbformat";
 import type { INotebookTracker, NotebookPanel } from "@jupyterlab/notebook";
 import type { KernelMessage } from "@jupyterlab/services";
-import { forgetRunEnd, keepRunEnd, keptRunEnds } from "./runendstore";
+import { forgetRunEnd, type KeptRunEnd, keepRunEnd, keptRunEnds, sourceDigest } from "./runendstore";
 
 /** How a run ended without a reply. */
 export type RunEnd = "died" | "restarted" | "stopped";
@@ -59,8 +61,8 @@ interface Ended {
   end: RunEnd;
   /** The cell whose run it was. */
   cell: Cell;
-  /** The notebook's server session when it ended (what keeps it across a reload). */
-  session?: string;
+  /** What keeps it across a reload (runendstore.ts), once kept or read back. */
+  kept?: KeptRunEnd;
   /** Read back after a reload: the cell has not run in this page. */
   restored?: boolean;
 }
@@ -96,7 +98,7 @@ export function endedRun(cell: Cell): nbformat.IError | null {
     : request === record.request;
   if (!holds) {
     ended.delete(cell.model);
-    if (record.session) forgetRunEnd(record.session, cell.model.id);
+    if (record.kept) forgetRunEnd(record.kept.session, record.kept.cell);
     return null;
   }
   const { ename, evalue, detail } = RUN_ENDS[record.end];
@@ -109,43 +111,73 @@ export function watchRunEnds(panel: NotebookPanel): void {
   const session = panel.sessionContext;
   // The request the kernel runs now: began (execute_input), not ended (idle).
   let running: string | null = null;
+  // Its server session: a shutdown may have ended it by the time the run is recorded.
+  let runningSession: string | undefined;
   // The record of the last `restarting`, which `autorestarting` or `dead` says was a death.
   let restarting: Ended | null = null;
+  // The kernel is being shut down: its session ends when it is gone.
+  let terminating = false;
   session.iopubMessage.connect((_, msg: KernelMessage.IMessage) => {
     const parent = msg.parent_header as Partial<KernelMessage.IHeader> & { subshell_id?: string | null };
     const id = parent?.msg_id;
     // A subshell's request runs beside the main shell's (JEP 91): not a cell's run.
     if (!id || parent.subshell_id) return;
-    if (msg.header.msg_type === "execute_input") running = id;
+    if (msg.header.msg_type === "execute_input") {
+      running = id;
+      runningSession = session.session?.id;
+    }
     else if (msg.header.msg_type === "status" && running === id) {
       if ((msg.content as { execution_state?: string }).execution_state === "idle") running = null;
     }
   });
   const record = (end: RunEnd): Ended | null => {
-    const request = running;
+    const request = running ?? onlyPending(panel);
     running = null;
     if (!request) return null;
     const cell = panel.content.widgets.find((c) => c.model.type === "code" && requestOf(c) === request);
     if (!cell) return null;
-    const entry: Ended = { request, end, cell, session: panel.sessionContext.session?.id };
+    const entry: Ended = { request, end, cell };
     ended.set(cell.model, entry);
     keep(entry);
     tell(entry);
     return entry;
   };
   const keep = (entry: Ended): void => {
-    if (entry.session) {
-      keepRunEnd({ session: entry.session, cell: entry.cell.model.id, end: entry.end, request: entry.request, at: Date.now() });
-    }
+    // The run's session (a shutdown ends it); a death or a restart is kept by it, a
+    // shutdown's stop by the notebook's path too.
+    const id = entry.kept?.session || runningSession || session.session?.id;
+    if (!id && entry.end !== "stopped") return;
+    const model = entry.cell.model;
+    entry.kept = {
+      session: id ?? "",
+      cell: model.id,
+      path: panel.context.path,
+      index: panel.content.widgets.indexOf(entry.cell),
+      digest: sourceDigest(model.sharedModel.getSource()),
+      end: entry.end,
+      request: entry.request,
+      at: Date.now(),
+    };
+    keepRunEnd(entry.kept);
   };
   const tell = (entry: Ended): void => {
     for (const listener of listeners) listener(panel, entry.cell);
   };
   session.statusChanged.connect((_, status) => {
     if (status === "restarting") restarting = record("restarted");
-    else if (status === "autorestarting" || status === "dead") {
+    else if (status === "terminating") {
+      // The person shuts the kernel down (Kernel > Shut Down Kernel). A run the kernel
+      // interrupts first replies (KeyboardInterrupt: its own error); one still without
+      // a reply when the kernel is gone (`unknown`, `dead`) never finished.
+      terminating = true;
+      restarting = null;
+    } else if (terminating && status === "unknown") {
+      terminating = false;
+      record("stopped");
+    } else if (status === "autorestarting" || status === "dead") {
+      terminating = false;
       // The server restarts a kernel that died (`restarting`, `autorestarting`), and
-      // says `dead` when it cannot; a shut-down kernel is `dead` at once.
+      // says `dead` when it cannot; a kernel shut down elsewhere is `dead` at once.
       if (restarting) {
         restarting.end = "died";
         keep(restarting);
@@ -165,15 +197,36 @@ async function restore(panel: NotebookPanel, tell: (entry: Ended) => void): Prom
   } catch {
     return; // closed while it loaded
   }
-  const session = panel.sessionContext.session?.id;
-  if (panel.isDisposed || !session) return;
-  for (const kept of keptRunEnds(session)) {
-    const cell = panel.content.widgets.find((c) => c.model.type === "code" && c.model.id === kept.cell);
-    if (!cell || ended.has(cell.model)) continue;
-    const entry: Ended = { request: kept.request, end: kept.end, cell, session, restored: true };
+  if (panel.isDisposed) return;
+  const cells = panel.content.widgets;
+  for (const kept of keptRunEnds(panel.sessionContext.session?.id, panel.context.path)) {
+    const cell = cells.find((c) => c.model.id === kept.cell) ?? samePlace(cells, kept);
+    if (cell?.model.type !== "code" || ended.has(cell.model)) continue;
+    const entry: Ended = { request: kept.request, end: kept.end, cell, kept, restored: true };
     ended.set(cell.model, entry);
     if (endedRun(cell)) tell(entry);
   }
+}
+
+/**
+ * The request of the one code cell whose run was sent and has not finished, if only one
+ * has: a process that ends at once (`os._exit`) may die before its `execute_input` leaves
+ * it, and the kernel runs the requests in order, so a lone pending one is the one it ran.
+ */
+function onlyPending(panel: NotebookPanel): string | null {
+  const pending = panel.content.widgets.filter(
+    (c) => c.model.type === "code" && (c.model as { executionState?: string }).executionState === "running" && requestOf(c),
+  );
+  return pending.length === 1 ? (requestOf(pending[0]) ?? null) : null;
+}
+
+/**
+ * The cell a kept run ended on, when no cell has its id (a notebook that stores no ids
+ * gets new ones at each load): the cell at its place, if its source is still the same.
+ */
+function samePlace(cells: readonly Cell[], kept: KeptRunEnd): Cell | undefined {
+  const cell = kept.index === undefined ? undefined : cells[kept.index];
+  return cell && kept.digest !== undefined && sourceDigest(cell.model.sharedModel.getSource()) === kept.digest ? cell : undefined;
 }
 
 const trackers = new WeakSet<INotebookTracker>();

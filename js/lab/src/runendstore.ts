@@ -6,9 +6,17 @@
  * is kept in the browser's local storage, by the notebook's server session and the
  * cell's id: the session outlives a reload, a kernel's restart (the server restarts a
  * kernel that died in the same session) and a rename, and ends when the notebook's
- * kernel is shut down, so a note never outlives what it tells of. Nothing is written
- * into the notebook (it is not made dirty, the saved file says nothing), nor anything a
- * person wrote: a session id, a cell id, how the run ended and its request's id.
+ * kernel is shut down, so a note of a death or a restart never outlives what it tells
+ * of. A run the person stopped by shutting the kernel down ends that session itself: its
+ * note is kept by the notebook's path instead, and holds until the cell runs again.
+ *
+ * A cell's id is not always stable: a notebook without stored cell ids (nbformat before
+ * 4.5, or one never saved since JupyterLab gave its cells ids) gets new ones at each
+ * load. So the cell's place and a digest of its source are kept too, and the note is
+ * found again on the cell at that place whose source is still the same (the crashed
+ * code, not a cell that replaced it). Nothing is written into the notebook (it is not
+ * made dirty, the saved file says nothing), nor anything a person wrote: a session id,
+ * the path, a cell id, its index, a digest, how the run ended and its request's id.
  */
 
 import type { RunEnd } from "./kerneldeath";
@@ -19,6 +27,12 @@ export interface KeptRunEnd {
   session: string;
   /** The cell's id (nbformat 4.5). */
   cell: string;
+  /** The notebook's path (what keeps a `stopped` run: its session ended with it). */
+  path?: string;
+  /** The cell's index, and {@link sourceDigest} of its source: found again by them when
+   * its id was not stored (new ids at each load). */
+  index?: number;
+  digest?: string;
   end: RunEnd;
   /** The execute request the kernel never answered. */
   request: string;
@@ -55,6 +69,9 @@ function isKept(value: unknown): value is KeptRunEnd {
     typeof v.cell === "string" &&
     typeof v.request === "string" &&
     typeof v.at === "number" &&
+    (v.path === undefined || typeof v.path === "string") &&
+    (v.index === undefined || typeof v.index === "number") &&
+    (v.digest === undefined || typeof v.digest === "string") &&
     (v.end === "died" || v.end === "restarted" || v.end === "stopped")
   );
 }
@@ -85,7 +102,24 @@ export function forgetRunEnd(session: string, cell: string): void {
   if (left.length !== all.length) writeAll(left);
 }
 
-/** What is kept of the runs of `session`'s notebook. */
-export function keptRunEnds(session: string): KeptRunEnd[] {
-  return readAll().filter((e) => e.session === session);
+/**
+ * What is kept of the runs of the notebook at `path` whose server session is `session`:
+ * those of that session, and the runs stopped by a shutdown of the notebook's kernel
+ * (their session ended with them).
+ */
+export function keptRunEnds(session: string | undefined, path: string): KeptRunEnd[] {
+  return readAll().filter((e) => (session !== undefined && e.session === session) || (e.end === "stopped" && e.path === path));
+}
+
+/**
+ * A short digest of a cell's source (FNV-1a, 32 bits, and its length): tells the crashed
+ * cell from another at its place, without keeping what the person wrote.
+ */
+export function sourceDigest(source: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < source.length; i++) {
+    hash ^= source.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return `${source.length.toString(36)}-${hash.toString(36)}`;
 }

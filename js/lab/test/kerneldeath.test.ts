@@ -18,7 +18,7 @@ interface FakeCell {
   outputArea: { future: { msg: { header: { msg_id: string } } } | null };
 }
 
-function codeCell(outputs: nbformat.IOutput[] = [], id = `cell-${Math.random()}`): FakeCell {
+function codeCell(outputs: nbformat.IOutput[] = [], id = `cell-${Math.random()}`, source = "import os\nos._exit(1)"): FakeCell {
   return {
     model: {
       type: "code",
@@ -26,7 +26,7 @@ function codeCell(outputs: nbformat.IOutput[] = [], id = `cell-${Math.random()}`
       executionCount: null,
       metadata: {},
       getMetadata: () => undefined,
-      sharedModel: { getSource: () => "import os\nos._exit(1)" },
+      sharedModel: { getSource: () => source },
       outputs: { toJSON: () => outputs },
     },
     outputArea: { future: null },
@@ -238,4 +238,84 @@ test("after a reload, the cell run again reads as it is, and the next reload for
   } finally {
     delete (globalThis as Record<string, unknown>).localStorage;
   }
+});
+
+test("a notebook that stores no cell ids (new ones at each load) finds the note on the cell at its place, if its source is the same", async () => {
+  const items = fakeStorage();
+  try {
+    const crash = codeCell([], "id-load-1", "import os\nos._exit(1)");
+    const nb = notebook([codeCell([], "a-1", "x = 1"), crash], "s-ids");
+    nb.send(crash, "r1");
+    nb.begin("r1");
+    nb.status("restarting", "autorestarting", "starting", "idle");
+    // Nothing the cell holds is kept (its source only as a digest).
+    assert.ok(![...items.values()].join("").includes("os._exit"));
+    // Reloaded unsaved: the same cells, every id new.
+    const reloaded = codeCell([], "id-load-2", "import os\nos._exit(1)");
+    notebook([codeCell([], "a-2", "x = 1"), reloaded], "s-ids");
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.deepEqual(enames(reloaded), [RUN_ENDS.died.ename]);
+    // Another cell at that place (its source not the crashed code): nothing.
+    const other = codeCell([], "id-load-3", "print('other')");
+    const first = codeCell([], "a-3", "x = 1");
+    notebook([first, other], "s-ids");
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.deepEqual(enames(other), []);
+    assert.deepEqual(enames(first), []);
+  } finally {
+    delete (globalThis as Record<string, unknown>).localStorage;
+  }
+});
+
+test("a run stopped by a shutdown keeps its note across a reload, in the notebook's next session; a death's note does not", async () => {
+  fakeStorage();
+  try {
+    const [stopped, died] = [codeCell([], "c-stop"), codeCell([], "c-died")];
+    const nb = notebook([stopped, died], "s-old");
+    nb.send(died, "r0");
+    nb.begin("r0");
+    nb.status("restarting", "autorestarting", "starting", "idle");
+    nb.send(stopped, "r1");
+    nb.begin("r1");
+    // JupyterLab's "Shut Down Kernel": the kernel is terminating, then its session ends.
+    nb.status("terminating");
+    (nb.panel.sessionContext as unknown as { session: unknown }).session = null;
+    nb.status("unknown");
+    assert.deepEqual(enames(stopped), [RUN_ENDS.stopped.ename]);
+    // Reloaded: JupyterLab starts the notebook a new kernel (a new session).
+    const [again, diedAgain] = [codeCell([], "c-stop"), codeCell([], "c-died")];
+    notebook([again, diedAgain], "s-new");
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.deepEqual(enames(again), [RUN_ENDS.stopped.ename]);
+    assert.deepEqual(enames(diedAgain), []);
+    // Another notebook with a cell of that id: nothing.
+    const elsewhere = codeCell([], "c-stop");
+    const other = notebook([elsewhere], "s-other");
+    (other.panel.context as { path: string }).path = "b.ipynb";
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.deepEqual(enames(elsewhere), []);
+  } finally {
+    delete (globalThis as Record<string, unknown>).localStorage;
+  }
+});
+
+test("a run the kernel interrupts on shutdown (it replied: KeyboardInterrupt) gets no note", () => {
+  const cell = codeCell([], "c-int");
+  const nb = notebook([cell], "s-int");
+  nb.send(cell, "r1");
+  nb.begin("r1");
+  nb.status("terminating");
+  nb.end("r1");
+  nb.status("unknown");
+  assert.deepEqual(enames(cell), []);
+});
+
+test("a process that dies before its execute_input leaves it: the lone cell whose run is pending is the one", () => {
+  const [crash, idle] = [codeCell([], "c-fast"), codeCell([], "c-idle")];
+  const nb = notebook([crash, idle], "s-fast");
+  nb.send(crash, "r1");
+  (crash.model as { executionState?: string }).executionState = "running";
+  nb.status("restarting", "autorestarting", "starting", "idle");
+  assert.deepEqual(enames(crash), [RUN_ENDS.died.ename]);
+  assert.deepEqual(enames(idle), []);
 });
