@@ -577,6 +577,13 @@ export function viewsAgentHost(first: AgentHost, firstEl: HTMLElement, notebookE
           },
         }
       : {}),
+    ...(first.onPresenceChanged
+      ? {
+          // The views show one notebook: the first view's host tells of its changes.
+          // biome-ignore lint/style/noNonNullAssertion: first has one (checked above)
+          onPresenceChanged: (listener: () => void) => first.onPresenceChanged!(listener),
+        }
+      : {}),
     autoApprove: first.autoApprove,
     maxSteps: first.maxSteps,
     beginTurn: () => host().beginTurn?.(),

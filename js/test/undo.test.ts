@@ -1,7 +1,7 @@
 /** Undo of agent steps: undo records, Undo newest first, after a reload, and changes put back when an Undo cannot be recorded. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { StepApprovals, toolRoundCap, undoableSteps, undoWithheld, withUndo } from "../src/client/approvals";
+import { StepApprovals, toolRoundCap, undoableSteps, undoReportText, undoWithheld, withUndo } from "../src/client/approvals";
 import { ChatSession } from "../src/client/session";
 import type { ThreadItem } from "../src/client/types";
 import {
@@ -125,14 +125,45 @@ test("a step an Undo left alone stays refused after a reload: the thread keeps i
   assert.equal(undoWithheld((items[2] as { output: unknown }).output), "changed");
 });
 
-test("after a reload without saving, steps whose change is not in the notebook are gone: recorded undone, nothing touched", async () => {
+test("after a reload without saving, steps whose change is not in the notebook are gone: no Undo, nothing recorded, nothing touched", async () => {
   const t = await openedStored([userMessage("u1").item, appliedInsert(), appliedEdit()]);
   // The notebook as its file had it: no cell new1, cell id0 with its old source.
   assert.deepEqual(t.cells, [{ id: "id0", source: "old" }]);
+  const sent = t.transport.sent.length;
+  // Without the host's presence (a notebook not known), Undo finds them gone when it
+  // reverts: it says so, and records nothing (nothing was reverted: not "Undone").
   assert.deepEqual(await t.approvals.undoTurn(), { undone: 0, changed: 0, gone: 2, unavailable: 0 });
   assert.deepEqual(t.cells, [{ id: "id0", source: "old" }]);
-  assert.deepEqual(t.transport.sent.at(-1).params.action.payload, { item_ids: ["s2", "s1"] });
+  assert.equal(t.transport.sent.length, sent, "no agent.undo sent");
+  assert.equal(t.approvals.undone.size, 0);
+  // With it (the lab's stepPresence), Undo is not offered for them at all.
+  t.host.presence = (step) => (step.name === "insert_cell" ? "gone" : t.cells[0].source === step.undo.before ? "gone" : "there");
   assert.deepEqual(t.approvals.undoable(), []);
+  assert.deepEqual(await t.approvals.undoTurn(), { undone: 0, changed: 0, gone: 0, unavailable: 0 });
+  // The edit back in the cell (the person redid it): Undo offers that one again.
+  t.cells[0].source = "b";
+  assert.deepEqual(
+    t.approvals.undoable().map((s) => s.item.id),
+    ["s2"],
+  );
+});
+
+test("what an Undo did reads as one plain sentence per outcome", () => {
+  const none = { undone: 0, changed: 0, gone: 0, unavailable: 0 };
+  const sentences = (text: string) => text.split(/(?<=\.) /);
+  assert.equal(sentences(undoReportText(none)).length, 1);
+  assert.equal(sentences(undoReportText({ ...none, undone: 2 })).length, 1);
+  assert.equal(sentences(undoReportText({ ...none, gone: 1 })).length, 1);
+  assert.equal(sentences(undoReportText({ ...none, undone: 1, changed: 1 })).length, 2);
+  const all = undoReportText({ ...none, undone: 1, changed: 2, gone: 1, unavailable: 1, elsewhere: ["b.ipynb"] });
+  assert.equal(sentences(all).length, 4, all);
+  assert.ok(all.includes("b.ipynb"), all);
+  // No clause says the same thing twice ("Nothing reverted; ... nothing to revert").
+  for (const report of [{ ...none, gone: 2 }, { ...none, changed: 1 }, { ...none, unavailable: 1 }]) {
+    const text = undoReportText(report).toLowerCase();
+    assert.ok(!text.includes(";"), text);
+    assert.ok((text.match(/nothing/g) ?? []).length <= 1, text);
+  }
 });
 
 for (const [how, answer] of [

@@ -2,9 +2,9 @@
 
 An undo the server cannot record puts the changes back and is offered again; a step
 Undo left alone stays refused after a reload; a step whose change a reload without
-saving lost is said so. The header's long names are cut with an ellipsis and shown
-whole on hover; a first turn stopped early shows its title at once. Screenshots land
-in ``test-output/<test name>/``.
+saving lost says so on its card, with no Undo offered for it. The header's long names
+are cut with an ellipsis and shown whole on hover; a first turn stopped early shows its
+title at once. Screenshots land in ``test-output/<test name>/``.
 """
 
 from __future__ import annotations
@@ -117,8 +117,8 @@ def test_a_changed_cell_stays_kept_after_a_reload_and_an_unsaved_change_is_gone(
     assert undo.is_hidden()
     screenshot(page, "kept-after-reload")
 
-    # A change lost by a reload without saving: Undo has nothing to revert, says so,
-    # and records it undone (no "changed since" for a cell that is simply not there).
+    # A change lost by a reload without saving: its card says so (not "Done"), and no
+    # Undo claims to revert it.
     scripted_llm.script(
         Reply(tool_calls=[ToolCall("insert_cell", {"source": "w = 3", "after": 2})]),
         Reply("Added w."),
@@ -131,18 +131,12 @@ def test_a_changed_cell_stays_kept_after_a_reload_and_an_unsaved_change_is_gone(
     lab_page.reload()
     assert lab_page.cell_sources() == ["x = 41", "print(x)", "z = 2  # mine"]
     open_panel(page)
-    undo.wait_for(state="visible", timeout=30_000)
-    undo.click()
-    page.wait_for_function(
-        "(sel) => /no longer in the notebook/.test(document.querySelector(sel).textContent)",
-        arg=f"{PANEL} .jck-sr",
-        timeout=30_000,
-    )
     card = page.locator(f'{STEP}[data-step="insert_cell"]').nth(1)
+    card.wait_for(state="visible", timeout=30_000)
     page.wait_for_function(
-        "(el) => el.getAttribute('data-status') === 'undone'", arg=card.element_handle()
+        "(el) => el.getAttribute('data-status') === 'gone'", arg=card.element_handle()
     )
-    assert lab_page.cell_sources() == ["x = 41", "print(x)", "z = 2  # mine"]
+    assert card.locator(".jck-step-gone-note").count() == 1
     wait_idle(page)
     assert undo.is_hidden()
     screenshot(page, "unsaved-change-gone")

@@ -87,6 +87,11 @@ export class NotebookAgent implements AgentHost {
   readonly maxSteps: Promise<number | null>;
   /** The turn's notebook; undefined between turns. */
   private pinned: NotebookPanel | null | undefined;
+  /** Told when what {@link presence} answers may have changed. */
+  private readonly presenceListeners = new Set<() => void>();
+  /** The notebooks whose loading and cells those listeners follow. */
+  private readonly watched = new WeakSet<NotebookPanel>();
+  private presenceTold = false;
 
   /** `notebook`: the notebook the sidebar follows now (NotebookLink.panel). */
   constructor(private readonly notebook: () => NotebookPanel | null) {
@@ -131,23 +136,56 @@ export class NotebookAgent implements AgentHost {
     return { ...preview, notebook: target.panel.context.path, ...(cell ? { cellId: cell.id } : {}) };
   }
 
-  /** Undo a stored step in the notebook it acted on (renamed since, too), if that is the notebook here. */
-  revert(step: UndoStep): RevertOutcome | Reversal {
+  /**
+   * Undo a stored step in the notebook it acted on (renamed since, too), if that is the
+   * notebook here, once it is loaded (Undo right after a reload).
+   */
+  async revert(step: UndoStep): Promise<RevertOutcome | Reversal> {
+    const panel = this.notebook();
+    if (panel && !panel.context.isReady) await whenLoaded(panel);
     const model = this.stepModel(step);
     if (!model || model.readOnly) return "unavailable";
     return revertStep(model.sharedModel, step);
   }
 
-  /** Whether a stored step's change is in the notebook it acted on, if that is the notebook here. */
+  /**
+   * Whether a stored step's change is in the notebook it acted on, if that is the notebook
+   * here and it is loaded (a notebook still loading holds none of its cells yet).
+   */
   presence(step: UndoStep): StepPresence {
     const model = this.stepModel(step);
     return model ? stepPresence(model.sharedModel, step) : "unavailable";
   }
 
-  /** The model of the notebook here, if step `step` acted on it (renamed since, too). */
+  onPresenceChanged(listener: () => void): () => void {
+    this.presenceListeners.add(listener);
+    return () => this.presenceListeners.delete(listener);
+  }
+
+  /** Tell the presence listeners when `panel` loads, and when its cells change (once per burst). */
+  private watchPresence(panel: NotebookPanel): void {
+    if (this.watched.has(panel)) return;
+    this.watched.add(panel);
+    const tell = (): void => {
+      if (this.presenceTold || panel.isDisposed) return;
+      this.presenceTold = true;
+      queueMicrotask(() => {
+        this.presenceTold = false;
+        for (const listener of [...this.presenceListeners]) listener();
+      });
+    };
+    void whenLoaded(panel).then((loaded) => {
+      if (!loaded) return;
+      panel.content.model?.contentChanged.connect(tell);
+      tell();
+    });
+  }
+
+  /** The model of the notebook here, loaded, if step `step` acted on it (renamed since, too). */
   private stepModel(step: UndoStep): INotebookModel | null {
     const panel = this.notebook();
-    const model = panel && !panel.isDisposed ? panel.content.model : null;
+    if (panel && !panel.isDisposed && this.presenceListeners.size) this.watchPresence(panel);
+    const model = panel && !panel.isDisposed && panel.context.isReady ? panel.content.model : null;
     if (!panel || !model) return null;
     const here = step.notebook === undefined || step.notebook === panel.context.path;
     return here || pathsOf.get(panel)?.has(step.notebook ?? "") ? model : null;

@@ -80,6 +80,21 @@ export class LazyAgent implements AgentHost {
     return this.agent ? this.agent.presence(step) : "unavailable";
   }
 
+  onPresenceChanged(listener: () => void): () => void {
+    let stop: (() => void) | null = null;
+    let stopped = false;
+    void this.loaded.then((agent) => {
+      if (stopped) return;
+      stop = agent.onPresenceChanged(listener);
+      // Until now presence answered "unavailable": ask again.
+      listener();
+    });
+    return () => {
+      stopped = true;
+      stop?.();
+    };
+  }
+
   async revert(step: UndoStep): Promise<RevertOutcome | Reversal> {
     // After a reload Undo is offered from the stored steps with none run in this page,
     // so the agent may still be loading: wait for it rather than answer "unavailable".

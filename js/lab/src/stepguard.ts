@@ -71,10 +71,18 @@ function written(step: UndoStep): string {
  * Whether a stored insert's or edit's change is in `notebook`: `there` when its cell
  * (found by id) holds exactly what the step wrote, `gone` when it is not there at all
  * (the inserted cell missing, the edited one holding its old source again), else `changed`.
+ * A notebook that stores no cell ids (nbformat before 4.5, or never saved) gets new ones
+ * at each load: an edited cell no cell's id names is `gone` when the cell at the edit's
+ * place holds the old source again (a reload before saving), else `changed`.
  */
 export function stepPresence(notebook: SharedCells, step: UndoStep): "there" | "gone" | "changed" {
   const cell = notebook.cells.find((c) => c.id === step.undo.cell_id);
-  if (!cell) return step.name === "insert_cell" ? "gone" : "changed";
+  if (!cell) {
+    if (step.name === "insert_cell") return "gone";
+    const index = step.args.index;
+    const there = typeof index === "number" ? notebook.cells[index] : undefined;
+    return there && step.undo.before !== undefined && there.getSource() === step.undo.before ? "gone" : "changed";
+  }
   const source = cell.getSource();
   if (source === written(step)) return "there";
   return step.name === "edit_cell" && source === step.undo.before ? "gone" : "changed";

@@ -235,6 +235,17 @@ test("a step whose change is not in the notebook (reloaded unsaved) is gone, not
   assert.equal(stepPresence(notebook([["c0", "x = 3"]]), edit), "changed");
 });
 
+test("a notebook that stores no cell ids, reloaded unsaved (every id new): an edit back to its old source is gone", () => {
+  const edit = { name: "edit_cell", args: { index: 1, new_source: "x = 2" }, undo: { cell_id: "old1", before: "x = 1" } };
+  const nb = notebook([["new0", "a"], ["new1", "x = 1"]]);
+  assert.equal(stepPresence(nb, edit), "gone");
+  assert.equal(outcome(nb, edit), "gone");
+  assert.deepEqual(nb.sources(), [["new0", "a"], ["new1", "x = 1"]], "nothing touched");
+  // Another source at that place (the cell removed, or changed since): changed.
+  assert.equal(stepPresence(notebook([["new0", "a"], ["new1", "x = 3"]]), edit), "changed");
+  assert.equal(stepPresence(notebook([["new0", "a"]]), edit), "changed");
+});
+
 test("a reverted step can be put back exactly: the removed cell at its place, with its id and outputs", () => {
   const insert = { name: "insert_cell", args: { source: "new = 1" }, undo: { cell_id: "n1" } };
   const edit = { name: "edit_cell", args: { index: 0, new_source: "x = 2" }, undo: { cell_id: "c0", before: "x = 1" } };

@@ -139,6 +139,12 @@ export interface AgentHost {
    * saved), `changed` (changed since), `unavailable` (its notebook is not open here).
    */
   presence?(step: UndoStep): StepPresence;
+  /**
+   * Call `listener` when what {@link presence} answers may have changed (the notebook
+   * loaded, its cells changed); returns what stops it. The cards of applied steps ask
+   * again then, so one whose change a reload lost says so.
+   */
+  onPresenceChanged?(listener: () => void): () => void;
   /** The server's `agent_auto_approve` (inserts and edits apply without a card). */
   autoApprove?: boolean | Promise<boolean>;
   /** The server's `agent_max_steps` (the chat derives its tool-round guard from it). */

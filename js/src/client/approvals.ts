@@ -44,7 +44,7 @@ import { LOST_EDIT_NOTE, lostEdit, undoableSteps, undoFailedText, withUndo } fro
 
 export type { StepPreview, StepUndo, UndoWithheld, StepOutcome, UndoStep, RevertOutcome, StepPresence, Reversal, UndoReport, AgentHost, Decision, LiveStep } from "./agenttypes";
 
-export { undoableSteps, undoFailedText, undoRecord, undoWithheld, withUndo } from "./undorecords";
+export { undoableSteps, undoFailedText, undoRecord, undoReportText, undoWithheld, withUndo } from "./undorecords";
 
 export const MCP_PREFIX = MCP_TOOL_PREFIX;
 export const SKIPPED = { status: STEP_STATUS.SKIPPED, note: "The user skipped this step; it was not carried out." };
@@ -365,17 +365,27 @@ export class StepApprovals {
   /**
    * The steps Undo would revert now: none while a turn runs; after an Undo, only those
    * it could not reach (their notebook was not open), so opening it offers Undo again.
+   * A step whose change is no longer in the notebook (a reload before saving) is not
+   * one: its card says so, and Undo has nothing to revert of it.
    */
   undoable(): { item: ThreadItem; step: UndoStep }[] {
     if (this.busy || this.undoing || !this.host.revert) return [];
-    return undoableSteps(this.session.state.items).filter(({ item }) => !this.undone.has(item.id) && !this.kept.has(item.id));
+    return undoableSteps(this.session.state.items).filter(
+      ({ item, step }) => !this.undone.has(item.id) && !this.kept.has(item.id) && !this.changeGone(step),
+    );
+  }
+
+  /** True when a stored step's change is no longer in the notebook open here (its card says so). */
+  changeGone(step: UndoStep): boolean {
+    return this.host.presence?.(step) === "gone";
   }
 
   /**
    * Revert the last answer's inserts and edits (newest first), each only if its cell is
    * still what the step wrote, and record it in the thread: the server marks the reverted
-   * steps (and those whose change was no longer there) undone and those left alone kept,
-   * so a reload shows them so and offers no second Undo. When that cannot be recorded,
+   * steps undone and those left alone kept, so a reload shows them so and offers no
+   * second Undo. A step whose change was no longer there is neither (nothing reverted
+   * it): its card says the change is gone. When that cannot be recorded,
    * the reverted changes are put back, so the notebook and the thread agree again, the
    * error says so, and Undo is offered again.
    */
@@ -402,7 +412,7 @@ export class StepApprovals {
           if (outcome === "unavailable" && step.notebook) {
             report.elsewhere = [...new Set([...(report.elsewhere ?? []), step.notebook])];
           }
-          if (outcome === "undone" || outcome === "gone") {
+          if (outcome === "undone") {
             undone.push(item.id);
             this.undone.add(item.id);
             if (restore) restores.push(restore);

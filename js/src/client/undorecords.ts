@@ -6,7 +6,7 @@
  */
 
 import { MAX_UNDO_SOURCE_CHARS, STEP_STATUS, STEP_UNDO_KEY, STEP_UNDONE_KEY } from "../protocol";
-import type { StepUndo, UndoStep, UndoWithheld } from "./approvals";
+import type { StepUndo, UndoReport, UndoStep, UndoWithheld } from "./approvals";
 import type { ThreadItem } from "./types";
 
 /**
@@ -104,4 +104,32 @@ export function undoFailedText(reason: string, notRestored: number, stopped = fa
   const except = notRestored === 0 ? "" : `, except ${notRestored} whose cell changed meanwhile`;
   const lead = stopped ? "Undo stopped" : "Undo could not be saved in the conversation";
   return `${lead}: ${reason}. The agent's changes are back in the notebook as they were${except}; try Undo again.`;
+}
+
+/**
+ * What an Undo did, as the person reads it: one plain sentence per outcome (the changes
+ * reverted, those no longer in the notebook, the cells left alone, those in a notebook
+ * not open here), or that there was nothing to undo. Not for a failed Undo (its error
+ * says it: {@link undoFailedText}).
+ */
+export function undoReportText(report: UndoReport): string {
+  const { undone, changed, gone, unavailable } = report;
+  const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+  const sentences: string[] = [];
+  if (undone) sentences.push(`Reverted ${count(undone, "change", "changes")} of the agent.`);
+  if (gone) {
+    const were = gone === 1 ? "change of the agent was" : "changes of the agent were";
+    sentences.push(`${gone} ${were} no longer in the notebook, so there was nothing to revert.`);
+  }
+  if (changed) {
+    const left = changed === 1 ? "cell changed since was left as it is" : "cells changed since were left as they are";
+    sentences.push(`${changed} ${left}.`);
+  }
+  if (unavailable) {
+    // Named: the person may have renamed it since, or has another one open.
+    const where = report.elsewhere?.length ? ` (${report.elsewhere.join(", ")})` : "";
+    const them = unavailable === 1 ? "it" : "them";
+    sentences.push(`${count(unavailable, "change is", "changes are")} in a notebook not open here${where}: open it to undo ${them}.`);
+  }
+  return sentences.length ? sentences.join(" ") : "Nothing to undo.";
 }

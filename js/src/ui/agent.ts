@@ -17,6 +17,8 @@ import {
   StepApprovals,
   type StepPreview,
   type UndoWithheld,
+  undoRecord,
+  undoReportText,
   undoWithheld,
 } from "../client/approvals";
 import type { ChatSession, ClientToolHandler } from "../client/session";
@@ -88,7 +90,12 @@ const STATUS_TEXT: Record<string, string> = {
   [STEP_STATUS.UNKNOWN]: "Result unknown",
   undone: "Undone",
   kept: "Changed since; kept",
+  gone: "No longer in the notebook",
 };
+
+/** An applied step's card when its change is no longer in the notebook (`gone`). */
+const GONE_TEXT =
+  "This change is no longer in the notebook (reloaded before it was saved, or removed since): nothing to undo.";
 
 /** A step's card when a page began it and its result never came (LiveStep.begun). */
 const BEGUN_TEXT =
@@ -125,6 +132,8 @@ export function stepOutcome(output: Record<string, unknown>): string {
 const UNDONE = "undone";
 /** A done step's card status when Undo left it alone (its cell changed since). */
 const KEPT = "kept";
+/** An applied step's card status when its change is no longer in the notebook. */
+const GONE = "gone";
 
 /** The Ask / Agent switch and auto-run of a chat. */
 export interface AgentSwitch {
@@ -199,9 +208,10 @@ export class AgentSteps {
   /** The approval decisions (no DOM; the cards render them), shared by a session's chats. */
   readonly approvals: StepApprovals;
   private readonly shared: SharedAgent;
-  private readonly cards = new Map<string, { el: HTMLElement; item: ClientToolCallItem }>();
+  private readonly cards = new Map<string, { el: HTMLElement; item: ClientToolCallItem; gone?: boolean }>();
   private threadId: string | null = null;
   private readonly unsubscribe: () => void;
+  private readonly stopPresence: () => void;
   private readonly modeBtns: Record<"ask" | "agent", HTMLButtonElement>;
   private readonly autoRunBox: HTMLInputElement;
   private readonly autoRunLabel: HTMLElement;
@@ -271,11 +281,14 @@ export class AgentSteps {
       this.sync();
     });
     this.sync();
+    // The notebook loaded or its cells changed: an applied step's change may be gone (or back).
+    this.stopPresence = host.onPresenceChanged?.(() => this.presenceChanged()) ?? (() => undefined);
   }
 
   /** Stop following the session. */
   dispose(): void {
     this.unsubscribe();
+    this.stopPresence();
     this.cards.clear();
     const { shared, session } = this;
     shared.chats.delete(this);
@@ -346,23 +359,21 @@ export class AgentSteps {
       if (this.session.state.error?.message !== report.failed) this.announce(report.failed);
       return;
     }
-    const { undone, changed, gone, unavailable } = report;
-    const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
-    const parts = [undone ? `Reverted ${plural(undone, "change", "changes")} of the agent` : "Nothing reverted"];
-    if (gone) {
-      const were = gone === 1 ? "change was" : "changes were";
-      parts.push(`${gone} ${were} no longer in the notebook (reloaded without saving?), nothing to revert`);
+    this.announce(undoReportText(report));
+  }
+
+  /** True when `item` is an applied insert or edit whose change is no longer in the notebook. */
+  private changeGone(item: ClientToolCallItem): boolean {
+    const step = item.status === "completed" ? undoRecord(item) : null;
+    return step !== null && !this.approvals.undone.has(item.id) && this.approvals.changeGone(step);
+  }
+
+  /** The host says the notebook changed: redraw the cards whose change came or went, and Undo. */
+  private presenceChanged(): void {
+    for (const card of this.cards.values()) {
+      if (card.el.isConnected && this.changeGone(card.item) !== (card.gone ?? false)) this.render(card.el, card.item);
     }
-    if (changed) {
-      const verb = changed === 1 ? "was changed since and stays as it is" : "were changed since and stay as they are";
-      parts.push(`${plural(changed, "cell", "cells")} ${verb}`);
-    }
-    if (unavailable) {
-      // Name it: the person may have renamed it since, or has another one open.
-      const where = report.elsewhere?.length ? ` (${report.elsewhere.join(", ")})` : "";
-      parts.push(`${plural(unavailable, "change is", "changes are")} in a notebook not open here${where}`);
-    }
-    this.announce(`${parts.join("; ")}.`);
+    this.sync();
   }
 
   private refresh(id: string): void {
@@ -396,7 +407,11 @@ export class AgentSteps {
           ? UNDONE // reverted by "Undo agent changes" (stored by the server; live until it answers)
           : this.approvals.kept.has(item.id) || undoWithheld(output) === "changed"
             ? KEPT // left alone by an Undo (kept in the thread: a reload says so too)
-            : stepOutcome(output);
+            : this.changeGone(item)
+              ? GONE // its change is not in the notebook (a reload before saving)
+              : stepOutcome(output);
+    const card = this.cards.get(item.id);
+    if (card?.el === el) card.gone = status === GONE;
     el.setAttribute("data-step", item.name);
     el.setAttribute("data-status", status);
     const head = h(
@@ -419,6 +434,7 @@ export class AgentSteps {
     el.replaceChildren(head, body);
     if (item.status === "completed") {
       body.append(...this.doneBody(item.name, args, output));
+      if (status === GONE) body.append(h("p", { class: "jck-step-note jck-step-gone-note", role: "note" }, GONE_TEXT));
       return;
     }
     // The proposal: the code, the diff against the cell's current source, the cell to run,

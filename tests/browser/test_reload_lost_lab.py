@@ -1,0 +1,145 @@
+"""What a reload before saving loses, in a real JupyterLab, for a notebook that stores no
+cell ids (nbformat 4.4: JupyterLab gives its cells new ids at each load, as it does a
+notebook never saved): the agent's applied insert and edit say their change is gone (no
+Undo claims to revert them); the note of a cell whose kernel died, and of one whose run
+the person stopped by shutting the kernel down, is still under it, and the notebook is
+not written to. Screenshots land in ``test-output/<test name>/``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from tests.fixtures.agent_steps import STEP, agent_mode, ask, statuses_are, waiting
+from tests.fixtures.browser import PANEL, LabPage, open_panel, wait_answer, wait_idle
+from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
+# One kept JupyterLab page for the module's lab_page tests (tests/fixtures/lab_reuse.py).
+REUSE_LAB_PAGE = True
+# One JupyterLab, fake model and kept page for the modules of this SHARED_LAB
+# (tests/fixtures/shared_labs.py): a lab start and a page load fewer each.
+SHARED_LAB = "agent"
+JUPYTER_EXTRA_ARGS = ["--JupyterNotebookApp.expose_app_in_browser=True"]
+
+FIX_BUTTON = ".jp-chatkit-ask-error"
+# A run the shutdown's interrupt does not stop (C code, a blocked call): no reply comes.
+DEAF_SLEEP = "import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\ntime.sleep(60)"
+
+
+def write_v44(lab: LabPage, name: str, cells: list[str]) -> str:
+    """Write notebook ``name`` as nbformat 4.4 (no cell ids); its file's text."""
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "metadata": {},
+                "outputs": [],
+                "source": s,
+            }
+            for s in cells
+        ],
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}
+        },
+        "nbformat": 4,
+        "nbformat_minor": 4,
+    }
+    text = json.dumps(nb)
+    (lab.server.root_dir / name).write_text(text)
+    return text
+
+
+def cell_ids(lab: LabPage) -> list[str]:
+    """The ids JupyterLab gave the current notebook's cells."""
+    return list(lab.notebook_js("return nb.content.widgets.map(w => w.model.id);"))
+
+
+def reload_unsaved(lab: LabPage) -> None:
+    """Leave the notebook unsaved (as a person answering "Leave" does) and reload."""
+    lab.notebook_js("nb.context.model.dirty = false;")
+    lab.reload()
+
+
+def run_cell(lab: LabPage, index: int, wait: bool = True) -> None:
+    """Run cell ``index`` of the current notebook as the person does."""
+    lab.notebook_js(
+        "nb.content.activeCellIndex = arg; nb.content.activate();"
+        " const run = window.jupyterapp.commands.execute('notebook:run-cell');"
+        f" {'await run;' if wait else ''}",
+        index,
+    )
+
+
+def test_agent_changes_lost_to_a_reload_say_so_and_no_undo_claims_them(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    write_v44(lab_page, "lost_noids.ipynb", ["x = 41", "print(x)"])
+    lab_page.open("lost_noids.ipynb")
+    open_panel(page)
+    agent_mode(page)
+    scripted_llm.script(
+        Reply(tool_calls=[ToolCall("insert_cell", {"source": "z = 1", "after": 1})]),
+        Reply(tool_calls=[ToolCall("edit_cell", {"index": 1, "new_source": "print(x + 1)"})]),
+        Reply("Added a cell and changed cell 2."),
+    )
+    ask(page, "add z and print x + 1")
+    waiting(page, "insert_cell").locator(".jck-step-approve").click()
+    waiting(page, "edit_cell").locator(".jck-step-approve").click()
+    wait_answer(page, "Added a cell and changed cell 2.")
+    assert lab_page.cell_sources() == ["x = 41", "print(x + 1)", "z = 1"]
+    before = cell_ids(lab_page)
+
+    reload_unsaved(lab_page)
+    assert lab_page.cell_sources() == ["x = 41", "print(x)"]
+    assert not set(cell_ids(lab_page)) & set(before), "new ids at each load"
+    open_panel(page)
+    page.locator(STEP).nth(1).wait_for(state="visible", timeout=30_000)
+    # Both cards say the change is gone (not "Done"), and why; no Undo to claim them.
+    statuses_are(page, "insert_cell", "gone")
+    statuses_are(page, "edit_cell", "gone")
+    assert page.locator(f"{STEP} .jck-step-gone-note").count() == 2
+    wait_idle(page)
+    assert page.locator(f"{PANEL} .jck-agent-undo").is_hidden()
+    screenshot(page, "changes-gone-after-reload")
+
+
+def test_kernel_notes_survive_a_reload_of_a_notebook_without_cell_ids(
+    lab_page: LabPage, page: Any, screenshot: Any
+) -> None:
+    """A death's note, then a shutdown's: each is under its cell after a reload, though
+    the notebook stores no cell ids and was never saved; the file is untouched."""
+    text = write_v44(lab_page, "noids_crash.ipynb", ["import os\nos._exit(1)", DEAF_SLEEP])
+    lab_page.open("noids_crash.ipynb")
+    cells = page.locator(".jp-Notebook .jp-CodeCell")
+    run_cell(lab_page, 0, wait=False)
+    cells.nth(0).locator(FIX_BUTTON).wait_for(timeout=60_000)
+    page.keyboard.press("Escape")  # JupyterLab's "Kernel Restarting" dialog
+    lab_page.wait_for_kernel_idle()
+
+    reload_unsaved(lab_page)
+    cells.nth(0).locator(FIX_BUTTON).wait_for(timeout=30_000)
+    assert cells.nth(1).locator(FIX_BUTTON).count() == 0
+    # Nothing written into the notebook: the note is the page's (JupyterLab itself marks
+    # a 4.4 notebook modified, for the ids it gave its cells).
+    assert lab_page.notebook_js("return nb.content.widgets[0].model.outputs.length;") == 0
+    screenshot(page, "death-note-after-reload")
+
+    # The person stops the sleeping cell's run by shutting the kernel down (it ignores
+    # the interrupt: the kernel is killed, the run never answered).
+    run_cell(lab_page, 1, wait=False)
+    page.wait_for_function(
+        "() => [...window.jupyterapp.shell.widgets('main')].find(w => w.sessionContext)"
+        ".sessionContext.session?.kernel?.status === 'busy'"
+    )
+    lab_page.notebook_js("await nb.sessionContext.shutdown();")
+    cells.nth(1).locator(FIX_BUTTON).wait_for(timeout=30_000)
+    reload_unsaved(lab_page)
+    cells.nth(1).locator(FIX_BUTTON).wait_for(timeout=30_000)
+    assert "shut down" in cells.nth(1).inner_text()
+    assert lab_page.notebook_js("return nb.content.widgets[1].model.outputs.length;") == 0
+    assert (lab_page.server.root_dir / "noids_crash.ipynb").read_text() == text
+    screenshot(page, "stopped-note-after-reload")
