@@ -2,8 +2,9 @@
  * Text with invisible characters and full-width letters, read as the plain text it shows:
  * the twin of Python's context_policy/folded.py (same result on every text).
  *
- * A zero-width space or joiner inside a name (`pass\u200bword = 'x'`) or a key, or a name
- * in full-width letters (`ＰＡＳＳＷＯＲＤ=x`), hides it from every rule while the model reads
+ * A NUL or another invisible control character between letters (a UTF-16 text read as
+ * bytes), a zero-width space or joiner inside a name (`pass\u200bword = 'x'`) or a key,
+ * or a name in full-width letters (`ＰＡＳＳＷＯＲＤ=x`), hides it from every rule while the model reads
  * it as plain. A text holding such characters is also redacted as its folded form
  * first (invisibles dropped, odd spaces as spaces, full-width ASCII and tag characters as ASCII);
  * when that hides anything, the folded result is what the model reads. Cyrillic and Greek
@@ -14,8 +15,10 @@
 
 import { RULES } from "./redaction-rules.generated";
 
-// Dropped: soft hyphen, combining grapheme joiner, Arabic letter mark, Hangul and Khmer
-// fillers, Mongolian selectors, zero-width space/non-joiner/joiner, left-to-right and
+// Dropped: NUL and the C0 and DEL controls a terminal draws as nothing (not tab, line
+// breaks, vertical tab, form feed, nor ESC, which starts ANSI codes; a UTF-16 text read
+// as bytes: `p\x00a\x00s\x00s\x00…`), soft hyphen, combining grapheme joiner, Arabic
+// letter mark, Hangul and Khmer fillers, Mongolian selectors, zero-width space/non-joiner/joiner, left-to-right and
 // right-to-left marks, bidi embeddings and isolates, word joiner and invisible operators,
 // variation selectors, byte-order mark, tag characters outside ASCII's. As a space: no-break,
 // en/em/thin... spaces and the ideographic space. As ASCII: full-width ASCII forms and the
@@ -23,7 +26,8 @@ import { RULES } from "./redaction-rules.generated";
 // see). Emoji sequences use ZWJ and U+FE0F: kept unless folding hides something.
 // Same set as folded.py; the `u` flag reads astral tags and selectors as one code point.
 const CLASS =
-  "[\\u00a0\\u00ad\\u034f\\u061c\\u115f\\u1160\\u1680\\u17b4\\u17b5\\u180b-\\u180f" +
+  "[\\u0000-\\u0008\\u000e-\\u001a\\u001c-\\u001f\\u007f" +
+  "\\u00a0\\u00ad\\u034f\\u061c\\u115f\\u1160\\u1680\\u17b4\\u17b5\\u180b-\\u180f" +
   "\\u2000-\\u200f\\u202a-\\u202f\\u205f-\\u2064\\u2066-\\u2069\\u3000\\u3164" +
   "\\ufe00-\\ufe0f\\ufeff\\uff01-\\uff5e\\uffa0\\u{e0000}-\\u{e007f}\\u{e0100}-\\u{e01ef}" +
   "\\u24b6-\\u24e9\\u{1d400}-\\u{1d7ff}]";

@@ -1,6 +1,8 @@
 """Text with invisible characters and full-width letters, read as the plain text it shows.
 
-A zero-width space or joiner inside a name (``pass`` U+200B ``word = 'x'``, pasted from a
+A NUL or another invisible control character between the letters (a UTF-16 file
+or output read as bytes: ``p\\x00a\\x00s\\x00s\\x00…``, which the model reads through), a
+zero-width space or joiner inside a name (``pass`` U+200B ``word = 'x'``, pasted from a
 web page or a chat) or a key (a soft hyphen inside ``sk-…``), or a name in full-width
 letters (U+FF30 U+FF21 ... ``=x``), hides it from every rule while the model reads it as
 plain. A text holding such characters is redacted as its folded form first (invisibles
@@ -25,7 +27,9 @@ import unicodedata
 from .lazy_patterns import lazy_compile
 from .rules import HTML_ENTITIES
 
-# Dropped: soft hyphen, combining grapheme joiner, Arabic letter mark, Hangul and Khmer
+# Dropped: NUL and the C0 and DEL controls a terminal draws as nothing (not tab, line
+# breaks, vertical tab, form feed, nor ESC, which starts the ANSI codes strip_ansi reads),
+# soft hyphen, combining grapheme joiner, Arabic letter mark, Hangul and Khmer
 # fillers, Mongolian selectors, zero-width space/non-joiner/joiner, left-to-right and
 # right-to-left marks, bidi embeddings and isolates, word joiner and invisible operators,
 # variation selectors, byte-order mark, tag characters outside ASCII's. As a space: no-break,
@@ -33,12 +37,14 @@ from .rules import HTML_ENTITIES
 # tag characters (U+E0020-E007E: "ASCII smuggling", text a model reads but a person does not
 # see). Emoji sequences use ZWJ and U+FE0F: kept unless folding hides something.
 _FOLDABLE = lazy_compile(
-    "[\u00a0\u00ad\u034f\u061c\u115f\u1160\u1680\u17b4\u17b5\u180b-\u180f"
+    "[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f"
+    "\u00a0\u00ad\u034f\u061c\u115f\u1160\u1680\u17b4\u17b5\u180b-\u180f"
     "\u2000-\u200f\u202a-\u202f\u205f-\u2064\u2066-\u2069\u3000\u3164"
     "\ufe00-\ufe0f\ufeff\uff01-\uff5e\uffa0\U000e0000-\U000e007f\U000e0100-\U000e01ef"
     "\u24b6-\u24e9\U0001d400-\U0001d7ff]"
 )
 _DROPPED = [
+    *range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20), 0x7F,
     0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5,
     *range(0x180B, 0x1810), *range(0x200B, 0x2010), *range(0x202A, 0x202F),
     *range(0x2060, 0x2065), *range(0x2066, 0x206A), 0x3164,
