@@ -33,6 +33,7 @@ from ..private_cells import KEPT_OUT_NOTE, is_private
 from ..protocol import MAX_TOOL_OUTPUT_BYTES, STEP_UNDO_KEY, RequestContext
 from ..store.codec import StoredItems, dump_item
 from .agent_tools import model_output
+from .attachment_text import attachment_text
 from .cards import card_code, inserted_count
 
 # A crude but stable token estimate (~4 characters per token for English and code);
@@ -356,7 +357,7 @@ class NotebookConverter(ThreadItemConverter):
             url = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
             return {"type": "input_image", "image_url": url, "detail": "auto"}
         if mime.startswith(TEXT_MIME_PREFIXES) or mime in TEXT_MIME_TYPES:
-            text = data.decode("utf-8", errors="replace")
+            text = attachment_text(data, attachment.mime_type)
             if mime == "application/x-ipynb+json" or attachment.name.lower().endswith(".ipynb"):
                 text = notebook_text(text) or text
             return {"type": "input_text", "text": f"{note}:]\n{text}"}
