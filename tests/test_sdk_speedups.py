@@ -38,9 +38,12 @@ from jupyter_chatkit.assistant.agent import (
     build_agent,
 )
 from jupyter_chatkit.assistant.models import build_model
+from jupyter_chatkit.assistant.server import NotebookAssistant
 from jupyter_chatkit.protocol import AGENT_TOOLS, CLIENT_TOOLS
 from jupyter_chatkit.settings import Api, Settings
+from jupyter_chatkit.store import SQLStore
 
+from .chatkit_helpers import req, stream, user_input
 from .fixtures.fake_llm import FAKE_API_KEY, MODEL, FakeLLM, Reply
 from .fixtures.models import BUILT
 
@@ -462,3 +465,35 @@ async def test_a_gather_with_some_known_results_spawns_only_the_rest(
         assert [type(f) for f in failures] == [KeyError]
         assert seen == [1]
         gc.collect()
+
+
+@pytest.mark.asyncio
+async def test_a_turn_resolves_its_model_settings_without_the_sdks_default_model(
+    sqlite_store: SQLStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The SDK looks up the implicit settings of the agent's own model at every model
+    call; with none named, its default model's (a deep copy each time). The assistant's
+    agents name its model, so none is looked up, and the model gets the same settings."""
+    from agents.models import default_models
+    from agents.run_internal import turn_preparation
+    from agents.testing import ModelStep, ScriptedModel, assistant_message
+
+    looked_up: list[object] = []
+    lookup = default_models.get_default_model_settings
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        looked_up.append(args)
+        return lookup(*args, **kwargs)
+
+    monkeypatch.setattr(turn_preparation, "get_default_model_settings", counted)
+    model = ScriptedModel([ModelStep(output=[assistant_message("hello", item_id="m1")])])
+    settings = Settings(model="some-model", api_key="sk-test-key", title_threads=False)
+    assistant = NotebookAssistant(sqlite_store, settings, model=model)
+    try:
+        events = await stream(assistant, req("threads.create", input=user_input("hi")))
+    finally:
+        await assistant.aclose()
+    assert any(e.type == "thread.item.done" and e.item.type == "assistant_message" for e in events)
+    assert looked_up == []
+    (call,) = model.calls
+    assert call.model_settings.parallel_tool_calls is False

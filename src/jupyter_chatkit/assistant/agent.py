@@ -15,6 +15,7 @@ from agents import (
     Agent,
     FunctionTool,
     FunctionToolResult,
+    Model,
     ModelSettings,
     RunContextWrapper,
     Tool,
@@ -504,13 +505,27 @@ def _kept_signature(original: Any) -> Any:
     return signature
 
 
-def build_agent(settings: Settings, *, mode: str = "ask") -> Agent[AgentContext[Any]]:
+# Why the agents are given the assistant's model (build_agent's ``model``), though every
+# run gives its model as a ``Model`` instance (``RunConfig(model=...)``), which the SDK
+# uses before the agent's: for each model call the SDK (0.24, ``get_model_settings`` in
+# agents/run_internal/turn_preparation.py) compares the agent's model settings with the
+# implicit ones of the agent's own model. For an agent without a model those are the
+# SDK's default model's (a GPT-5: a deep copy of its reasoning settings, ~55 µs of CPU
+# a call); for an agent whose model is a ``Model``, ``ModelSettings()``. A call gets the
+# same settings either way: the agent's, resolved with the run's (settings equal to the
+# implicit ones are replaced by those of the run's ``Model``: ``ModelSettings()`` too).
+
+
+def build_agent(
+    settings: Settings, *, mode: str = "ask", model: Model | None = None
+) -> Agent[AgentContext[Any]]:
     """The notebook assistant agent; the model is supplied per run by RunConfig.
 
     ``mode``: ``ask`` (read and propose code), ``agent`` (also insert, edit and run
     cells through approved client tools) or ``agent_limit`` (agent mode whose step limit
     is reached this turn: no notebook tools, wrap up). MCP tools are added per turn
-    (mcp.py's ``McpTurn.agent``).
+    (mcp.py's ``McpTurn.agent``). ``model``: the assistant's configured model, named as
+    the agent's own (why: the comment above); a run's ``RunConfig.model`` decides.
     """
     instructions = instructions_for(settings)
     specs = list(CLIENT_TOOLS)
@@ -530,12 +545,14 @@ def build_agent(settings: Settings, *, mode: str = "ask") -> Agent[AgentContext[
         model_settings=ModelSettings(parallel_tool_calls=False)
         if not settings.offline
         else ModelSettings(),
+        # Named for the SDK's per-call settings lookup (the comment above).
+        model=model,
     )
     # The assistant builds each mode's agent once and every request uses it.
     share_agent(agent)
     return agent
 
 
-def build_title_agent() -> Agent[Any]:
-    """A tiny tool-less agent that names a thread."""
-    return Agent(name="Thread titler", instructions=TITLE_INSTRUCTIONS)
+def build_title_agent(model: Model | None = None) -> Agent[Any]:
+    """A tiny tool-less agent that names a thread (``model``: as for :func:`build_agent`)."""
+    return Agent(name="Thread titler", instructions=TITLE_INSTRUCTIONS, model=model)

@@ -120,10 +120,10 @@ class NotebookAssistant(ChatKitHooks):
         self.model: Model = KeepPartialOutput(model if model is not None else build_model(settings))
         # Models picked per thread in the chat's header (inference_options.model).
         self.models = ModelChoice(settings, self.model)
-        self.agent = build_agent(settings)
+        self.agent = build_agent(settings, model=self.model)
         # Agent mode's agents: with the notebook tools, and once the step limit is hit.
-        self.agent_mode_agent = build_agent(settings, mode="agent")
-        self.agent_limit_agent = build_agent(settings, mode="agent_limit")
+        self.agent_mode_agent = build_agent(settings, mode="agent", model=self.model)
+        self.agent_limit_agent = build_agent(settings, mode="agent_limit", model=self.model)
         # Per thread id, what the streaming paths (turn_streams.py, user_messages.py)
         # hand a turn's respond(), set while the request runs; one turn per thread at a
         # time, so one entry each:
@@ -136,7 +136,7 @@ class NotebookAssistant(ChatKitHooks):
         # - the history read with the user message's save (for a new thread: that message
         #   alone), until respond() takes it (and then reads nothing).
         self.histories: dict[str, History] = {}
-        self.title_agent = build_title_agent()
+        self.title_agent = build_title_agent(self.model)
         # title_threads = 'model': titles owed to new threads (see titles.PendingTitles).
         self.titles = PendingTitles()
         # Turns being answered here: they outlive their client; Stop, watch (running.py).
