@@ -86,3 +86,27 @@ def test_an_answer_s_text_plain_acts_on_no_terminal(shell: Any) -> None:
         assert not [c for c in plain if 0x7F <= ord(c) <= 0x9F], repr(plain)
         assert plain.startswith("Done.") and "x = 1" in plain
         assert "\tkept\nnext line" in plain
+
+
+def test_an_answer_s_words_cannot_be_reordered_in_other_front_ends(shell: Any) -> None:
+    """A control that reorders text (U+202E, U+2067) in an answer's words: other front
+    ends (VS Code, nbviewer, a terminal) draw ``text/markdown`` and ``text/plain`` as it
+    orders them ("x<U+202E>gnp.exe" as "xexe.png"), so there it is written as its code
+    point, in every output of an answer; our own renderer's answer keeps the text."""
+    from jupyter_chatkit.kernel.answer_mime import ANSWER_MIME, draft_bundle, failed_bundle
+    from jupyter_chatkit.kernel.client import Answer
+    from jupyter_chatkit.kernel.live import answer_bundle
+
+    text = "Save it as x\u202egnp.exe first, `y\u2067z` too."
+    for bundle in (
+        draft_bundle(text),
+        failed_bundle(text, "interrupted"),
+        answer_bundle(Answer(text)),
+    ):
+        for mime in ("text/markdown", "text/plain"):
+            shown = bundle[mime]
+            assert not [
+                c for c in shown if c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+            ]
+            assert "U+202E" in shown and "U+2067" in shown, shown
+        assert bundle[ANSWER_MIME]["markdown"] == text

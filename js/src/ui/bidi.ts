@@ -31,9 +31,33 @@ function codePoint(ch: string): string {
   return `U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
 }
 
-/** Mark every such character in the `<code>` elements under `root` (see module docs). */
+/**
+ * Mark every such character in the `<code>` elements under `root` (see module docs), and
+ * the controls that reorder text ({@link REORDERS_RUN}) in its prose too: the model's
+ * words (steerable by text planted in a notebook) could otherwise read other than they
+ * are ("run <U+202E>gnp.exe" drawn as "run exe.png"). Prose keeps its zero-width joiners and
+ * non-joiners (emoji sequences, Persian) and its marks as they are.
+ */
 export function revealBidi(root: ParentNode): void {
   for (const code of Array.from(root.querySelectorAll("code"))) revealIn(code);
+  revealProse(root);
+}
+
+// The embeddings, overrides and isolates: what Trojan Source uses to reorder text.
+const REORDERS_RUN = /[\u202a-\u202e\u2066-\u2069]/g;
+
+/** Mark the reordering controls in the text under `root` outside `<code>` (done there). */
+function revealProse(root: ParentNode): void {
+  if (!/[\u202a-\u202e\u2066-\u2069]/.test(root.textContent ?? "")) return;
+  const doc = (root as Node).ownerDocument ?? document;
+  const walker = doc.createTreeWalker(root as Node, NodeFilter.SHOW_TEXT);
+  const texts: Text[] = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const parent = n.parentElement;
+    if (parent?.closest("code, .jck-bidi")) continue;
+    if (/[\u202a-\u202e\u2066-\u2069]/.test(n.nodeValue ?? "")) texts.push(n as Text);
+  }
+  for (const node of texts) markIn(node, REORDERS_RUN, doc);
 }
 
 /**
@@ -69,33 +93,36 @@ export function revealIn(el: Element): void {
       texts.push(n as Text);
     }
   }
-  for (const node of texts) {
-    const value = node.nodeValue ?? "";
-    const parts: Node[] = [];
-    let last = 0;
-    for (const m of value.matchAll(BIDI_RUN)) {
-      const at = m.index ?? 0;
-      if (at > last) parts.push(doc.createTextNode(value.slice(last, at)));
-      const mark = doc.createElement("span");
-      mark.className = "jck-bidi";
-      mark.setAttribute("data-cp", codePoint(m[0]));
-      mark.textContent = m[0];
-      if (REORDERS.test(m[0])) {
-        // Inline, so it holds in every host (no stylesheet needed): its reordering
-        // cannot reach past this element.
-        mark.style.unicodeBidi = "isolate";
-        mark.title = `Invisible character ${codePoint(m[0])} (changes how the text around it is drawn)`;
-      } else if (m[0] === "\r") {
-        // Python reads a new line here: drawn as one (a <br> adds no text to copy).
-        mark.title = "Carriage return: the code goes on on a new line";
-        mark.appendChild(doc.createElement("br"));
-      } else {
-        mark.title = `Invisible character ${codePoint(m[0])}`;
-      }
-      parts.push(mark);
-      last = at + m[0].length;
+  for (const node of texts) markIn(node, BIDI_RUN, doc);
+}
+
+/** Replace text `node` by its text with each `run` match wrapped in a marked element. */
+function markIn(node: Text, run: RegExp, doc: Document): void {
+  const value = node.nodeValue ?? "";
+  const parts: Node[] = [];
+  let last = 0;
+  for (const m of value.matchAll(run)) {
+    const at = m.index ?? 0;
+    if (at > last) parts.push(doc.createTextNode(value.slice(last, at)));
+    const mark = doc.createElement("span");
+    mark.className = "jck-bidi";
+    mark.setAttribute("data-cp", codePoint(m[0]));
+    mark.textContent = m[0];
+    if (REORDERS.test(m[0])) {
+      // Inline, so it holds in every host (no stylesheet needed): its reordering
+      // cannot reach past this element.
+      mark.style.unicodeBidi = "isolate";
+      mark.title = `Invisible character ${codePoint(m[0])} (changes how the text around it is drawn)`;
+    } else if (m[0] === "\r") {
+      // Python reads a new line here: drawn as one (a <br> adds no text to copy).
+      mark.title = "Carriage return: the code goes on on a new line";
+      mark.appendChild(doc.createElement("br"));
+    } else {
+      mark.title = `Invisible character ${codePoint(m[0])}`;
     }
-    if (last < value.length) parts.push(doc.createTextNode(value.slice(last)));
-    node.replaceWith(...parts);
+    parts.push(mark);
+    last = at + m[0].length;
   }
+  if (last < value.length) parts.push(doc.createTextNode(value.slice(last)));
+  node.replaceWith(...parts);
 }

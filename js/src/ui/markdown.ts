@@ -305,6 +305,8 @@ function renderTokens(tokens: Token[], links: TokensList["links"], options: Mark
 function plainParagraph(t: Token): string | null {
   // A NUL, which the HTML parser drops: such a paragraph is parsed, so it shows as parsed.
   if (t.type !== "paragraph" || /[&<>\\\0]/.test(t.raw)) return null;
+  // A control that reorders text is shown for what it is (bidi.ts revealBidi): parsed.
+  if (/[\u202a-\u202e\u2066-\u2069]/.test(t.raw)) return null;
   const inline = (t as Tokens.Paragraph).tokens;
   if (!inline.every((x) => x.type === "text" && !("tokens" in x && x.tokens?.length))) return null;
   return (t as Tokens.Paragraph).text;

@@ -104,6 +104,25 @@ test("the hidden values' list shows a cell line's bidi controls for what they ar
   done(page);
 });
 
+test("a bidi control in the model's prose is shown, not obeyed, streamed or not", opts, async () => {
+  const { page, errors } = await open("theme=light", 380);
+  // Before: only code was marked, so "x<U+202E>gnp.exe" drew as "xexe.png" in the prose:
+  // a plain paragraph (built as text, word after word) and one with markup alike.
+  const chunks = ["Save it as x", "\u202egnp", ".exe first.\n\nOr **keep** y\u2067z", " as it is."];
+  const out = await page.evaluate((c) => (window as any).__streamMarkdown(c), chunks);
+  for (const html of [out.streamed, out.final, out.fresh, out.parsed]) {
+    const marks = [...html.matchAll(/data-cp="([^"]+)"/g)].map((m) => m[1]);
+    assert.deepEqual(marks, ["U+202E", "U+2067"], html);
+  }
+  // In the chat: the mark is drawn (its code point), the text kept as written.
+  await page.evaluate((c) => (window as any).__mountAnswer(c), chunks);
+  const md = page.locator("#host .jck-md, #host").first();
+  assert.match((await md.textContent()) ?? "", /x\u202egnp\.exe/);
+  await md.screenshot({ path: join(outDir, "bidi-prose.png") });
+  assert.deepEqual(errors, []);
+  done(page);
+});
+
 test("a notebook's or file's name shows its bidi controls and zero-width characters", opts, async () => {
   const { page, errors } = await open("theme=light&nbname=1", 600);
   // History rows: "x<U+202E>gnp.ipynb" draws as "xbnypi.png" unless the control is shown.

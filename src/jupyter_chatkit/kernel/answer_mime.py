@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .inert_markdown import inert_markdown
+from .inert_markdown import inert_markdown, reveal_reorders
 
 ANSWER_MIME = "application/vnd.jupyter-chatkit.answer+json"
 THINKING = "_Thinking…_"
@@ -26,8 +26,9 @@ def terminal_text(text: str) -> str:
     prompt planted in a notebook can steer, and an escape sequence in it would act on
     the person's terminal (clear it, retitle it, rewrite the clipboard by OSC 52, hide
     the words that follow). Without the ESC byte the rest of a sequence is plain text.
+    Controls that reorder text are written as their code points (``reveal_reorders``).
     """
-    return _CONTROLS.sub("", text.replace("\r\n", "\n"))
+    return reveal_reorders(_CONTROLS.sub("", text.replace("\r\n", "\n")))
 
 
 def draft_bundle(markdown: str, new_thread: str = "") -> dict[str, Any]:

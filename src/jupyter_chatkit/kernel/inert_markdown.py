@@ -174,9 +174,25 @@ def _fence_block(lines: list[str], start: int) -> tuple[list[str], int] | None:
     return [f"{indent}<pre><code{cls}>{_references(text)}</code></pre>"], after
 
 
+# The controls that reorder the text after them (embeddings, overrides, isolates):
+# "Trojan Source" (CVE-2021-42574).
+_REORDERS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def reveal_reorders(text: str) -> str:
+    """``text`` with each control that reorders text written as its code point
+    (``⟦U+202E⟧``): other front ends draw an answer's words as those controls order
+    them ("x<U+202E>gnp.exe" as "xexe.png"); our own renderer marks them (bidi.ts)."""
+    if not _REORDERS.search(text):
+        return text
+    return _REORDERS.sub(lambda m: f"⟦U+{ord(m.group()):04X}⟧", text)
+
+
 def inert_markdown(text: str) -> str:
     """``text`` with raw HTML shown as text, images as links and links that could run
-    something as text, code shown as code."""
+    something as text, code shown as code, and controls that reorder text shown as
+    their code points."""
+    text = reveal_reorders(text)
     if "<" not in text and "![" not in text and _inert_links(text) == text:
         return text
     lines = text.split("\n")
