@@ -393,7 +393,8 @@ def test_two_documents_on_one_kernel_keep_their_own_pushed_cells(kernel: Kernel)
 
 
 def test_comm_config_says_only_whether_the_offline_model_answers(kernel: Kernel) -> None:
-    """What the widget's offline hint asks over the comm (Comm.CONFIG): a bool, no setting."""
+    """What the widget's offline hint and header ask over the comm (Comm.CONFIG): a bool
+    and the model's name, no other setting."""
 
     def config(comm_id: str) -> dict[str, Any]:
         rid = uuid.uuid4().hex
@@ -404,7 +405,12 @@ def test_comm_config_says_only_whether_the_offline_model_answers(kernel: Kernel)
 
     # Nothing configured in this kernel's environment: the offline model answers.
     offline = config(new_chat(kernel, "offline_chat"))
-    assert offline == {"type": Comm.CONFIG, "id": offline["id"], "offline": True}
+    assert offline == {
+        "type": Comm.CONFIG,
+        "id": offline["id"],
+        "offline": True,
+        "model": "offline",
+    }
     # A provider configured for this chat (never called here): not offline, and its key
     # and URL stay in the kernel.
     configured = config(
@@ -415,7 +421,13 @@ def test_comm_config_says_only_whether_the_offline_model_answers(kernel: Kernel)
             "base_url='http://127.0.0.1:9/v1', api_key='sk-kernel-only', model='fake-model')",
         )
     )
-    assert configured == {"type": Comm.CONFIG, "id": configured["id"], "offline": False}
+    # Its model's name, as the server's config says it (the widget's header shows it).
+    assert configured == {
+        "type": Comm.CONFIG,
+        "id": configured["id"],
+        "offline": False,
+        "model": "fake-model",
+    }
 
 
 def test_comm_cancel_leaves_the_turn_running_and_stop_stops_it(

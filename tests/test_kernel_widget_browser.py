@@ -239,6 +239,10 @@ def test_widget_via_the_kernel_comm_and_back_to_python(
     assert "OPENAI_API_KEY" in str(hint.inner_text())
     # The first chat's kernel had a model configured (the fake): no hint there.
     assert configured.locator(".jck-offline").is_hidden()
+    # Each header names the model answering, as the kernel says it over the comm (before:
+    # none; the server's /models was the only source).
+    assert configured.locator(".jck-model").inner_text() == "fake-model"
+    assert offline.locator(".jck-model").inner_text() == "offline demo model"
     screenshot(page, "offline-hint-over-the-comm")
     asked = len(fake_llm.requests)
     box = offline.locator(".jck-input")

@@ -29,7 +29,7 @@
  */
 import type { Experimental, RenderProps } from "@anywidget/types";
 import { bridgeTool, getBridge } from "./bridge";
-import { type CommModel, commTransport, kernelOffline } from "./client/comm";
+import { type CommModel, commTransport, kernelConfig } from "./client/comm";
 import { ChatSession, type ClientToolHandler } from "./client/session";
 import { watchShownThreads } from "./client/threadwatch";
 import {
@@ -49,6 +49,7 @@ import { type AgentHost, isStep, type UndoStep } from "./ui/agent";
 import { passAppShortcut } from "./ui/appkeys";
 import { jupyterUpload } from "./ui/attachments";
 import { type ChatHandle, createChat, type ModelChoice } from "./ui/chat";
+import { kernelModel } from "./ui/models";
 import "./ui/styles.css";
 import { toolMentions, withFiles } from "./ui/mentions";
 
@@ -439,6 +440,7 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
   const bridgeFiles = getBridge()?.files
     ? (query: string) => getBridge()?.files?.(cellEl(), query) ?? Promise.resolve([])
     : null;
+  const kernelSays = viaServer ? Promise.resolve(null) : kernelConfig(model as unknown as CommModel);
   const chat: ChatHandle = createChat(el, {
     transport: shared.transport,
     clientTools: shared.clientTools,
@@ -449,12 +451,13 @@ async function render({ model, el, experimental }: RenderProps<ChatModel>): Prom
     threadMetadata: () => notebook.metadata(),
     // Cell links (read line, cell chips) go to the cell where the extension can show it.
     showCell: getBridge()?.showCell ? (index) => getBridge()?.showCell?.(cellEl(), index) : undefined,
-    // The hint of the offline model (ui/chat.ts), from whoever answers: the server, or
-    // over the comm the kernel (its own assistant, or the server it asks).
+    // The hint of the offline model (ui/chat.ts) and the header's model, from whoever
+    // answers: the server, or over the comm the kernel (its own assistant, or the server
+    // it asks).
     offline: viaServer
       ? getJson(baseUrl, "config", page?.token).then((c) => !!c?.offline)
-      : kernelOffline(model as unknown as CommModel),
-    models: viaServer ? serverModels(baseUrl, page?.token) : null,
+      : kernelSays.then((c) => !!c?.offline),
+    models: viaServer ? serverModels(baseUrl, page?.token) : kernelSays.then(kernelModel),
     // Files go to the server's attachment store; over the comm there is none.
     upload: viaServer ? jupyterUpload(page?.token) : undefined,
     // Esc: back to the notebook's command mode (its shortcuts work again).

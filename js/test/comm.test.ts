@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { commTransport, type CommModel, kernelOffline } from "../src/client/comm";
+import { commTransport, type CommModel, kernelConfig, kernelOffline } from "../src/client/comm";
+import { kernelModel } from "../src/ui/models";
 import { ChatSession } from "../src/client/session";
 import { fixtures } from "./helpers";
 
@@ -130,4 +131,21 @@ test("kernelOffline: the kernel's answer to its own config request, nothing else
     throw new Error("comm closed");
   };
   assert.equal(await kernelOffline(closed), false);
+});
+
+test("kernelConfig: the model's name the kernel says, for the widget's header", async () => {
+  // Before: the kernel said only whether the offline model answers, so a widget talking
+  // through the kernel showed no model in its header.
+  const model = fakeModel((msg, reply) => {
+    if (msg.type === "chat.config") reply({ type: "chat.config", id: msg.id, offline: false, model: "gpt-x" });
+  });
+  const config = await kernelConfig(model);
+  assert.deepEqual(config, { offline: false, model: "gpt-x" });
+  assert.deepEqual(kernelModel(config), { default: "gpt-x", allowed: ["gpt-x"], label: "gpt-x" });
+  assert.equal(kernelModel({ offline: true, model: "offline" })?.label, "offline demo model");
+  // An older kernel says no name: no label, as before.
+  const older = fakeModel((msg, reply) => {
+    if (msg.type === "chat.config") reply({ type: "chat.config", id: msg.id, offline: true });
+  });
+  assert.equal(kernelModel(await kernelConfig(older)), null);
 });

@@ -232,26 +232,41 @@ export function commTransport(model: CommModel, options: CommTransportOptions = 
   };
 }
 
+/** What the kernel says of the model answering its chat (`COMM.CONFIG`): names only. */
+export interface KernelConfig {
+  /** The built-in offline model answers. */
+  offline: boolean;
+  /** The model's name ("" when the kernel cannot tell, or an older kernel). */
+  model: string;
+}
+
 /**
- * Whether the kernel's chat is answered by the built-in offline model (`COMM.CONFIG`),
- * as `GET jupyter-chatkit/config` says it for a chat that reaches the server. False when
- * the comm is closed; the answer waits while a cell runs (messages queue behind it).
+ * What the kernel says of the model answering its chat (`COMM.CONFIG`), as
+ * `GET jupyter-chatkit/config` says it for a chat that reaches the server: whether the
+ * built-in offline model answers, and the model's name (the header shows it). Not
+ * offline and no name when the comm is closed; the answer waits while a cell runs
+ * (messages queue behind it).
  */
-export function kernelOffline(model: CommModel): Promise<boolean> {
+export function kernelConfig(model: CommModel): Promise<KernelConfig> {
   const id = `config-${Math.random().toString(36).slice(2, 8)}-${++counter}`;
-  return new Promise<boolean>((resolve) => {
+  return new Promise<KernelConfig>((resolve) => {
     const listener = (raw: unknown): void => {
-      const msg = raw as { type?: unknown; id?: unknown; offline?: unknown } | null;
+      const msg = raw as { type?: unknown; id?: unknown; offline?: unknown; model?: unknown } | null;
       if (msg?.type !== COMM.CONFIG || msg.id !== id) return;
       model.off("msg:custom", listener as never);
-      resolve(msg.offline === true);
+      resolve({ offline: msg.offline === true, model: typeof msg.model === "string" ? msg.model : "" });
     };
     model.on("msg:custom", listener);
     try {
       model.send({ type: COMM.CONFIG, id });
     } catch {
       model.off("msg:custom", listener as never);
-      resolve(false);
+      resolve({ offline: false, model: "" });
     }
   });
+}
+
+/** Whether the kernel's chat is answered by the built-in offline model ({@link kernelConfig}). */
+export async function kernelOffline(model: CommModel): Promise<boolean> {
+  return (await kernelConfig(model)).offline;
 }

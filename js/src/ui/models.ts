@@ -18,6 +18,18 @@ export interface ModelChoice {
 }
 
 /**
+ * The header's model for a chat answered over the comm (the widget with no server
+ * endpoint): its name as the kernel says it (`COMM.CONFIG`, client/comm.ts
+ * kernelConfig); no picker there, the kernel's assistant answers with its own model.
+ * null when the kernel does not say.
+ */
+export function kernelModel(config: { offline: boolean; model: string } | null): ModelChoice | null {
+  if (!config?.model) return null;
+  const label = config.offline ? "offline demo model" : config.model;
+  return { default: config.model, allowed: [config.model], label };
+}
+
+/**
  * The model picked in each thread (by thread id), per session: chats sharing a session
  * (one widget shown twice) share the picks too.
  */

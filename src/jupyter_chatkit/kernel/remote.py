@@ -202,12 +202,21 @@ class RemoteAssistant:
     async def offline(self) -> bool:
         """True when the server's assistant answers with the built-in offline model (its
         ``config`` endpoint: names only); False when that cannot be told."""
+        offline, _ = await self.answering()
+        return offline
+
+    async def answering(self) -> tuple[bool, str]:
+        """Whether the server's assistant answers with the built-in offline model, and
+        its model's name (its ``config`` endpoint: names only); False and '' when that
+        cannot be told."""
         url = self.endpoint.url.rsplit("/", 1)[0] + "/config"
         try:
             response = await self._http().get(url)
-            return response.status_code == 200 and response.json().get("offline") is True
+            config = response.json() if response.status_code == 200 else {}
+            model = config.get("model")
+            return config.get("offline") is True, model if isinstance(model, str) else ""
         except (httpx.HTTPError, ValueError, AttributeError):
-            return False
+            return False, ""
 
     async def _events(self, response: httpx.Response) -> AsyncIterator[bytes]:
         try:

@@ -242,17 +242,27 @@ class AssistantRuntime:
         """True when :meth:`assistant` for these answers with the built-in offline model
         (no key or base URL configured); False too when that cannot be told (settings
         that do not load, a server that does not say). Must be awaited on the loop."""
+        offline, _ = await self.answering(settings, model)
+        return offline
+
+    async def answering(
+        self, settings: Settings | None = None, model: Model | None = None
+    ) -> tuple[bool, str]:
+        """Whether :meth:`assistant` for these answers with the built-in offline model
+        (see :meth:`answers_offline`), and the name of the model that answers ('' when it
+        cannot be told: a model object given, settings that do not load, a server that
+        does not say). Names only, as ``GET jupyter-chatkit/config``. On the loop."""
         if model is not None:
-            return False
+            return False, ""
         if settings is None:
             remote = await self._remote_assistant()
             if remote is not None:
-                return await remote.offline()
+                return await remote.answering()
             try:
                 settings = Settings()
             except Exception:  # the question will say what is wrong with them
-                return False
-        return settings.offline
+                return False, ""
+        return settings.offline, settings.effective_model
 
     async def _remote_assistant(self) -> RemoteAssistant | None:
         """The kernel's server, if it has one with the assistant (asked once per server)."""

@@ -277,15 +277,16 @@ class Chat(anywidget.AnyWidget, Asking):
 
     async def _send_config(self, rid: str) -> None:
         """Comm.CONFIG: whether the offline model answers this chat (the front end then
-        says how to connect one), and nothing else of the settings."""
+        says how to connect one) and the model's name (its header shows it, as the
+        server's ``config`` says it), nothing else of the settings."""
         runtime = get_runtime()
         try:
             async with runtime.busy():
-                offline = await runtime.answers_offline(self._settings, self._model)
+                offline, model = await runtime.answering(self._settings, self._model)
         except Exception as exc:
             log.info("could not tell which model answers: %s", type(exc).__name__)
-            offline = False
-        self._post({"type": Comm.CONFIG, "id": rid, "offline": offline})
+            offline, model = False, ""
+        self._post({"type": Comm.CONFIG, "id": rid, "offline": offline, "model": model})
 
     async def _serve(self, rid: str, body: Any) -> None:
         """Runs one ChatKit request from the front end on the runtime loop."""
