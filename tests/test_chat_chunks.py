@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import copy
 import json
+import sys
+import types
 import warnings
 from typing import Any
 
@@ -143,3 +145,39 @@ async def test_another_openai_reads_its_stream_its_own_way(
     finally:
         await client.close()
     assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices) == "Some words."
+
+
+class _CountingModule(types.ModuleType):
+    """A module standing in for another, counting the names read from it."""
+
+    def __init__(self, inner: types.ModuleType) -> None:
+        super().__init__(inner.__name__)
+        self.inner = inner
+        self.read: list[str] = []
+
+    def __getattr__(self, name: str) -> Any:
+        self.read.append(name)
+        return getattr(self.inner, name)
+
+
+def test_a_stream_looks_up_no_openai_type_per_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In the server openai.types is deferred (serverext/deferred_imports.py): a name
+    imported from it inside a per-request function cost ~40 us each time. The chunk
+    class is looked up once, at the first stream, not at every one."""
+    import openai.types.chat
+    import openai.types.responses
+
+    from jupyter_chatkit.assistant.responses_model import lighten_stream
+
+    EndCheckedStream(object())  # the first stream looks the types up
+    lighten_stream(object())
+    chat = _CountingModule(openai.types.chat)
+    responses = _CountingModule(openai.types.responses)
+    monkeypatch.setitem(sys.modules, "openai.types.chat", chat)
+    monkeypatch.setitem(sys.modules, "openai.types.responses", responses)
+    monkeypatch.setattr(openai.types, "chat", chat)
+    monkeypatch.setattr(openai.types, "responses", responses)
+    for _ in range(3):
+        EndCheckedStream(object())
+        assert not lighten_stream(object())
+    assert chat.read == [] and responses.read == []

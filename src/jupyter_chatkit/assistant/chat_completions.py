@@ -320,8 +320,10 @@ class EndCheckedStream:
 
     def __init__(self, stream: Any) -> None:
         import openai
-        from openai.types.chat import ChatCompletionChunk
 
+        # Looked up once: in the server openai.types is deferred (serverext/
+        # deferred_imports.py), where this import cost ~40 us a model request.
+        chunk_class = _chunk_building()[0]
         self._stream = stream
         self.finished = False
         self._done = _Seen()
@@ -329,7 +331,7 @@ class EndCheckedStream:
         self.done_watched = False
         if (
             openai.__version__ in CHUNK_BUILD_OPENAI_VERSIONS
-            and getattr(stream, "_cast_to", None) is ChatCompletionChunk
+            and getattr(stream, "_cast_to", None) is chunk_class
         ):
             # Read before the first chunk (openai's __stream__ starts on the first read).
             stream._cast_to = ChunkByValidation

@@ -141,12 +141,14 @@ def lighten_stream(stream: object) -> bool:
     and for an openai release other than :data:`LIGHT_STREAM_OPENAI_VERSIONS`."""
     import openai
     from openai import AsyncStream
-    from openai.types.responses import ResponseStreamEvent
 
     if openai.__version__ not in LIGHT_STREAM_OPENAI_VERSIONS:
         return False
+    # Looked up once: in the server openai.types is deferred (serverext/
+    # deferred_imports.py), where importing it here cost ~40 us a model request.
+    event_union = _event_building()[0]
     if not isinstance(stream, AsyncStream) or getattr(stream, "_cast_to", None) is not (
-        ResponseStreamEvent
+        event_union
     ):
         return False
     if stream_event_types() is not None:
