@@ -405,3 +405,19 @@ test("a run of a cell whose agent edit was lost (reloaded before saving) asks ev
   assert.deepEqual(stepResults(kept.transport.sent).length, 1);
   assert.equal(stepResults(kept.transport.sent)[0]?.agent_edit_lost, undefined);
 });
+
+test("a step impossible as its card shows it (no such cell) is answered at once with why: no Approve that could only fail", async () => {
+  const t = agentSession(
+    {
+      "threads.create": [{ sse: sse(threadCreated(), userMessage("u1"), stepCall("s1", "edit_cell", { index: 9, new_source: "z" })) }],
+      "threads.add_client_tool_output": [{ sse: done }],
+    },
+    () => "approve",
+  );
+  t.host.preview = async () => ({ problem: "The notebook has no cell 10.", notebook: "a.ipynb" });
+  await t.session.send("go");
+  assert.deepEqual(t.cards, []);
+  assert.equal(t.applied.length, 0);
+  const answer = t.transport.sent.find((r) => r.type === "threads.add_client_tool_output");
+  assert.deepEqual(answer?.params.result, { status: "failed", error: "The notebook has no cell 10." });
+});

@@ -63,6 +63,12 @@ test("a waiting card hears that another page began its step, then that it was an
       transport.sent.filter((r) => r.type === "threads.add_client_tool_output" || r.type === "turn.step_started"),
       [],
     );
+    // Its change is in the other page's notebook (unsaved), not this page's: its card
+    // never says it is gone (as a change a reload lost would be).
+    host.presence = () => "gone";
+    const step = { name: "insert_cell", args: { source: "a" }, undo: { cell_id: "n1" } };
+    assert.equal(approvals.changeGone("s1", step), false);
+    assert.equal(approvals.changeGone("s2", step), true);
   } finally {
     approvals.dispose();
     delete globals.window;

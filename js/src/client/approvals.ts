@@ -79,6 +79,11 @@ export class StepApprovals {
   readonly undone = new Set<string>();
   /** Item ids of steps Undo left alone because their cell changed since (their cards say so). */
   readonly kept = new Set<string>();
+  /**
+   * Item ids of steps another page carried out while this one showed them: their change
+   * is in that page's notebook, not (unsaved) in this page's, and is not gone.
+   */
+  readonly answeredElsewhere = new Set<string>();
   /** An Undo is reverting (a second click waits for none: its steps are being handled). */
   private undoing = false;
   /** Steps of the running turn, by item id. */
@@ -213,8 +218,11 @@ export class StepApprovals {
     if (resumed || lost || !this.autoApproved(name, turn)) {
       // What the card shows is what an approval approves (apply checks the cell against it).
       shown = looked ?? (await this.preview(name, args, signal));
-      // Refused whatever is decided (a kept-out cell): no Approve that could only fail.
-      if (shown?.refusal && !begun && !signal.aborted) return this.refuse(item, shown.refusal);
+      // Refused whatever is decided (a kept-out cell), or impossible as shown (no such
+      // cell, no notebook open): no Approve that could only fail, or act on what the card
+      // did not show. (A resumed step's notebook may still be opening: its card waits.)
+      const refusal = shown?.refusal ?? (resumed ? undefined : shown?.problem);
+      if (refusal && !begun && !signal.aborted) return this.refuse(item, refusal);
       decision = await this.ask(item, shown, turn, signal, resumed || lost !== null, begun, mayHaveRun, lost !== null);
     }
     const mcp = name.startsWith(MCP_PREFIX);
@@ -330,6 +338,7 @@ export class StepApprovals {
    * this turn (its result, returned for form, is never sent).
    */
   private showAnswered(item: ClientToolCallItem): unknown {
+    this.answeredElsewhere.add(item.id);
     this.live.delete(item.id);
     this.changed(item.id);
     const thread = item.thread_id || this.session.threadId;
@@ -365,19 +374,22 @@ export class StepApprovals {
   /**
    * The steps Undo would revert now: none while a turn runs; after an Undo, only those
    * it could not reach (their notebook was not open), so opening it offers Undo again.
-   * A step whose change is no longer in the notebook (a reload before saving) is not
-   * one: its card says so, and Undo has nothing to revert of it.
+   * A step whose change is not in the notebook here (a reload before saving; or made
+   * by another page, unsaved) is not one: Undo has nothing to revert of it here.
    */
   undoable(): { item: ThreadItem; step: UndoStep }[] {
     if (this.busy || this.undoing || !this.host.revert) return [];
     return undoableSteps(this.session.state.items).filter(
-      ({ item, step }) => !this.undone.has(item.id) && !this.kept.has(item.id) && !this.changeGone(step),
+      ({ item, step }) => !this.undone.has(item.id) && !this.kept.has(item.id) && this.host.presence?.(step) !== "gone",
     );
   }
 
-  /** True when a stored step's change is no longer in the notebook open here (its card says so). */
-  changeGone(step: UndoStep): boolean {
-    return this.host.presence?.(step) === "gone";
+  /**
+   * True when stored step `id`'s change is no longer in the notebook open here (its card
+   * says so); never for one another page carried out meanwhile (its change is there).
+   */
+  changeGone(id: string, step: UndoStep): boolean {
+    return !this.answeredElsewhere.has(id) && this.host.presence?.(step) === "gone";
   }
 
   /**

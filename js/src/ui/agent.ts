@@ -365,7 +365,7 @@ export class AgentSteps {
   /** True when `item` is an applied insert or edit whose change is no longer in the notebook. */
   private changeGone(item: ClientToolCallItem): boolean {
     const step = item.status === "completed" ? undoRecord(item) : null;
-    return step !== null && !this.approvals.undone.has(item.id) && this.approvals.changeGone(step);
+    return step !== null && !this.approvals.undone.has(item.id) && this.approvals.changeGone(item.id, step);
   }
 
   /** The host says the notebook changed: redraw the cards whose change came or went, and Undo. */
