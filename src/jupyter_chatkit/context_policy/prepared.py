@@ -16,6 +16,7 @@ from . import rules
 from .escaped import anchor, escaped_forms
 from .late_rules import LATE_RULES
 from .lazy_patterns import any_of, lazy_compile, trie
+from .spread import Spread, spread_pattern
 from .values import looks_random
 
 # Configured values are hidden however short, above this floor (shorter ones would
@@ -149,6 +150,8 @@ class Prepared:
     prefixes: re.Pattern[str] | None
     cores: re.Pattern[str] | None
     known_cores: re.Pattern[str] | None
+    # The keys whose prefixes hide them, looked for spread out (spread.py).
+    spread: Spread | None
     # The key of the memo of text() results these settings share (see text_memo).
     memo_key: tuple[Any, ...]
 
@@ -199,6 +202,7 @@ def prepare(
         prefixes=prefixes,
         cores=cores_pattern(exact_sorted),
         known_cores=cores_pattern(known_sorted),
+        spread=spread_pattern(keys, PREFIX_CHARS),
         memo_key=(extra_patterns, exact_sorted, known_sorted, prefixed),
     )
 

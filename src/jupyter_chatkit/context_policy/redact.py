@@ -46,6 +46,7 @@ from .prepared import (
     prepared,
     text_memo,
 )
+from .spread import Spread
 from .tables import TableRedaction
 from .unpacking import after_unpacking_names, hide_unpacked
 from .values import (
@@ -145,6 +146,7 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
     _prefixes: re.Pattern[str] | None = field(init=False, repr=False)
     _cores: re.Pattern[str] | None = field(init=False, repr=False)
     _known_cores: re.Pattern[str] | None = field(init=False, repr=False)
+    _spread: Spread | None = field(init=False, repr=False)
     _known: tuple[str, ...] = field(init=False, repr=False)
     _known_escaped: tuple[tuple[str, tuple[str, ...]], ...] = field(init=False, repr=False)
     _nested: int = field(default=0, init=False, repr=False)
@@ -169,6 +171,7 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
         self._prefixes = kept.prefixes
         self._cores = kept.cores
         self._known_cores = kept.known_cores
+        self._spread = kept.spread
         # What text() made of a string, shared by the redactors of the same settings
         # (a tool result every turn repeats most of the last one's strings).
         self._memo = text_memo(kept.memo_key)
@@ -229,6 +232,9 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
             value = self._prefixes.sub(self._replace_prefix, value)
         if self._cores is not None:
             value = self._cores.sub(self._replace_prefix, value)
+        if self._spread is not None:
+            value, spread = self._spread.hide(value, marker("configured key"))
+            self.count += spread
         if not self.enabled or len(value) < MIN_SECRET_TEXT:
             return value
         value = self.known_values(value)

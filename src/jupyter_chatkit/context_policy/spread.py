@@ -1,0 +1,74 @@
+"""A configured key printed spread out: its letters and digits with other characters
+between them.
+
+``' '.join(key)``, ``list(key)`` (``['s', 'k', '-', …]``), a UTF-16 text read as bytes
+(a NUL between each two), a key cut over lines or columns: no exact-value check sees the
+key, yet the model reads it. A key's first letters and digits (prepared.PREFIX_CHARS) in
+order, each with at most :data:`SPREAD_GAP` other characters (no letter or digit) before
+the next, hide it, with as many of its following letters and digits as follow in order.
+Only the keys that hide their prefixes (the API key, MCP credentials, random-looking
+configured values of 20+ characters): a dozen of their letters in order is no accident.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# Other characters allowed between two of a key's letters or digits: a list's items
+# ("', '-', '" between two letters of "s-p") and a column's padding.
+SPREAD_GAP = 12
+_GAP = f"[^A-Za-z0-9]{{0,{SPREAD_GAP}}}"
+# A key needs this many letters and digits to be looked for spread out.
+MIN_SPREAD_CHARS = 16
+
+
+def _alnum(text: str) -> str:
+    return "".join(c for c in text if c.isascii() and c.isalnum())
+
+
+@dataclass(frozen=True)
+class Spread:
+    """The keys to look for spread out: one pattern for their heads, and each head's keys."""
+
+    pattern: re.Pattern[str]
+    keys: dict[str, tuple[str, ...]]
+    # How many letters and digits a head has.
+    head: int
+
+    def hide(self, value: str, marker: str) -> tuple[str, int]:
+        """``value`` with each spread-out key replaced by ``marker``, and how many."""
+        count = 0
+
+        def replace(match: re.Match[str]) -> str:
+            nonlocal count
+            text = match.group(0)
+            places = [i for i, c in enumerate(text) if c.isascii() and c.isalnum()]
+            letters = "".join(text[i] for i in places)
+            longest = self.head
+            for key in self.keys.get(letters[: self.head], ()):
+                n = self.head
+                while n < len(places) and n < len(key) and letters[n] == key[n]:
+                    n += 1
+                longest = max(longest, n)
+            count += 1
+            return marker + text[places[longest - 1] + 1 :]
+
+        return self.pattern.sub(replace, value), count
+
+
+def spread_pattern(keys: Iterable[str], head: int) -> Spread | None:
+    """The :class:`Spread` of ``keys`` with :data:`MIN_SPREAD_CHARS`+ letters and digits,
+    found by their first ``head`` letters and digits."""
+    found: dict[str, set[str]] = {}
+    for key in keys:
+        letters = _alnum(key)
+        if len(letters) >= MIN_SPREAD_CHARS:
+            found.setdefault(letters[:head], set()).add(letters)
+    if not found:
+        return None
+    heads = "|".join(_GAP.join(map(re.escape, h)) for h in sorted(found))
+    longest = max(len(k) for ks in found.values() for k in ks) - head
+    pattern = re.compile(f"(?<![A-Za-z0-9])(?:{heads})(?:{_GAP}[A-Za-z0-9]){{0,{longest}}}")
+    return Spread(pattern, {h: tuple(ks) for h, ks in found.items()}, head)

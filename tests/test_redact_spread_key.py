@@ -1,0 +1,43 @@
+"""A configured key printed spread out is hidden: ``' '.join(key)``, ``list(key)``, a key
+read as UTF-16 bytes or cut over lines.
+
+Before, only the key's exact value, its head, tail or middle were looked for: a cell
+printing ``' '.join(os.environ["OPENAI_API_KEY"])`` sent the model every character of
+the server's key, in order, one space apart.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from jupyter_chatkit.context_policy import ContextPolicy
+
+KEY = "azk-7Hq2Zx9Lm4Wv8Rt1Yp6NqW3eAb3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z"  # no known shape
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        " ".join(KEY),
+        repr(list(KEY)),
+        str(tuple(KEY[:24])),
+        "\x00".join(KEY) + "\x00",
+        "|".join(KEY[i : i + 4] for i in range(0, len(KEY), 4)),
+        "key: " + "  ".join(KEY[:30]) + " (the rest elided)",
+    ],
+)
+def test_a_configured_key_spread_out_is_hidden(shown: str) -> None:
+    text, count = ContextPolicy(exact=(KEY,)).text(shown)
+    assert count >= 1 and "«redacted: " in text
+    letters = [c for c in KEY if c.isalnum()]
+    # No run of its letters in order, however spread, is left (6 is a word, not a key).
+    seen = "".join(c for c in text if c.isalnum())
+    assert not any("".join(letters[i : i + 6]) in seen for i in range(len(letters) - 6))
+
+
+def test_what_stands_beside_it_stays_and_other_text_is_untouched() -> None:
+    policy = ContextPolicy(exact=(KEY,))
+    text, _ = policy.text("before " + " ".join(KEY) + " after")
+    assert text.startswith("before ") and text.endswith(" after")
+    for other in (" ".join("azk-7Hq2Zx9L"[:11]) + " z", "a z k 7 H q", "the azk docs"):
+        assert policy.text(other) == (other, 0)
