@@ -97,3 +97,16 @@ def test_sidebar_in_notebook7(
     page.keyboard.press("Control+Shift+A")
     page.locator(INPUT).wait_for(state="visible")
     screenshot(page, "nb7-sidebar")
+
+    # Open, a reload opens it again, as JupyterLab's layout restorer does (before:
+    # Notebook 7 came back with the panel closed); closed, it stays closed.
+    nb.notebook_js("await window.jupyterapp.commands.execute('docmanager:save');")
+    nb.open("seven_ux.ipynb")
+    page.locator(INPUT).wait_for(state="visible")
+    screenshot(page, "nb7-reopened-after-reload")
+    page.locator(INPUT).click()
+    page.keyboard.press("Control+Shift+A")
+    page.locator(INPUT).wait_for(state="hidden")
+    nb.open("seven_ux.ipynb")
+    page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    assert not page.locator(INPUT).is_visible()

@@ -24,6 +24,7 @@ import { watchLivePush } from "./livepush";
 import { cellIndexOf, panelHolding } from "./locate";
 import type * as NotebookOps from "./notebookops";
 import { AssistantPanel } from "./panel";
+import { rememberPanelOpen } from "./panelmemory";
 import { isPrivate, markPrivateCells, sendsCellLabel, setPrivate, watchPrivateMarks } from "./privatecells";
 import { errorOutputs } from "./prompts";
 import { watchNotebookKernels } from "./shellwatch";
@@ -131,6 +132,8 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
     // before the layout is restored so JupyterLab can reopen it after a reload.
     place();
     restorer?.add(panel, "jupyter-chatkit-panel");
+    // Notebook 7 restores no side panel after a reload: it reopens if it was open.
+    if (app.name === "Jupyter Notebook") rememberPanelOpen(app, panel);
 
     /** Move the panel to the side the settings ask for, keeping it open if it was. */
     const applySide = (): void => {
