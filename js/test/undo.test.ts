@@ -1,7 +1,15 @@
 /** Undo of agent steps: undo records, Undo newest first, after a reload, and changes put back when an Undo cannot be recorded. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { StepApprovals, toolRoundCap, undoableSteps, undoReportText, undoWithheld, withUndo } from "../src/client/approvals";
+import {
+  StepApprovals,
+  toolRoundCap,
+  undoableSteps,
+  undoFailedText,
+  undoReportText,
+  undoWithheld,
+  withUndo,
+} from "../src/client/approvals";
 import { ChatSession } from "../src/client/session";
 import type { ThreadItem } from "../src/client/types";
 import {
@@ -157,6 +165,10 @@ test("what an Undo did reads as one plain sentence per outcome", () => {
   assert.equal(sentences(undoReportText({ ...none, undone: 1, changed: 1 })).length, 2);
   const all = undoReportText({ ...none, undone: 1, changed: 2, gone: 1, unavailable: 1, elsewhere: ["b.ipynb"] });
   assert.equal(sentences(all).length, 4, all);
+  // An Undo that could not be recorded says why and what became of the changes, once.
+  const failed = undoFailedText("the server did not answer", 1);
+  assert.equal(sentences(failed).length, 1, failed);
+  assert.ok(failed.includes("the server did not answer"), failed);
   assert.ok(all.includes("b.ipynb"), all);
   // No clause says the same thing twice ("Nothing reverted; ... nothing to revert").
   for (const report of [{ ...none, gone: 2 }, { ...none, changed: 1 }, { ...none, unavailable: 1 }]) {

@@ -99,11 +99,11 @@ export function lostEdit(
   return null;
 }
 
-/** The readable message of an Undo that could not be recorded (see UndoReport.failed). */
+/** The readable message of an Undo that could not be recorded (see UndoReport.failed): one sentence. */
 export function undoFailedText(reason: string, notRestored: number, stopped = false): string {
   const except = notRestored === 0 ? "" : `, except ${notRestored} whose cell changed meanwhile`;
   const lead = stopped ? "Undo stopped" : "Undo could not be saved in the conversation";
-  return `${lead}: ${reason}. The agent's changes are back in the notebook as they were${except}; try Undo again.`;
+  return `${lead}: ${reason}, so the agent's changes are back in the notebook as they were${except}, and Undo is offered again.`;
 }
 
 /**
