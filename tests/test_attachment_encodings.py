@@ -60,3 +60,15 @@ async def test_a_declared_charset_is_used(sqlite_store: SQLStore) -> None:
 async def test_an_unknown_charset_or_bad_bytes_still_read_as_utf8(sqlite_store: SQLStore) -> None:
     sent = await _sent(sqlite_store, "naïve".encode() + b" \xff", "text/plain; charset=nope")
     assert "naïve" in sent
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("charset", ["base64", "rot13", "idna", "punycode", "undefined"])
+async def test_a_charset_that_is_no_text_encoding_is_read_as_utf8(
+    sqlite_store: SQLStore, charset: str
+) -> None:
+    # Python has codecs by these names, but they decode no bytes to text (or refuse
+    # 'replace'): the file is read as UTF-8, never a failed turn.
+    data = "naïve".encode() + b" \xff"
+    sent = await _sent(sqlite_store, data, f"text/plain; charset={charset}")
+    assert "naïve" in sent

@@ -5,7 +5,10 @@ Notepad's "Unicode"), and a browser may say the charset in the MIME type
 (``text/plain; charset=iso-8859-1``). Read as UTF-8, a UTF-16 file became its letters
 with NUL characters between them: the model read it through, while no redaction rule
 saw a word in it. A byte-order mark decides first, then the declared charset, then UTF-8;
-bytes that do not decode become U+FFFD.
+bytes that do not decode become U+FFFD. A declared charset that names no text encoding
+(``base64``, ``rot13``: Python codecs that decode no bytes to text, or ``idna``, which
+refuses ``replace``) is read as UTF-8: the file is in every later turn's history, so a
+failed decode would fail them all.
 """
 
 from __future__ import annotations
@@ -41,4 +44,7 @@ def attachment_text(data: bytes, mime_type: str) -> str:
     else as UTF-8; undecodable bytes as U+FFFD, never an error."""
     encoding = next((name for bom, name in _BOMS if data.startswith(bom)), None)
     encoding = encoding or _declared_charset(mime_type) or "utf-8"
-    return data.decode(encoding, errors="replace")
+    try:
+        return data.decode(encoding, errors="replace")
+    except (LookupError, UnicodeError):
+        return data.decode("utf-8", errors="replace")
