@@ -24,6 +24,18 @@ export function panelMemoryKey(baseUrl: string, page: string): string {
 }
 
 /**
+ * The page's localStorage, or null where the browser refuses it: reading the property
+ * itself throws where a site's storage is blocked (cookies blocked, a sandboxed frame).
+ */
+function pageStorage(): Storage | null {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Keep whether `panel` is open, and open it once `app` is restored when it was open
  * before the page was loaded. Storage that fails (private mode, full) keeps nothing.
  */
@@ -31,7 +43,7 @@ export function rememberPanelOpen(
   app: ShellApp,
   panel: Widget,
   key = panelMemoryKey(PageConfig.getBaseUrl(), PageConfig.getOption("notebookPage")),
-  storage: Pick<Storage, "getItem" | "setItem"> | null = globalThis.localStorage ?? null,
+  storage: Pick<Storage, "getItem" | "setItem"> | null = pageStorage(),
 ): void {
   let wasOpen = false;
   try {
