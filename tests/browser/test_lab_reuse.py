@@ -4,6 +4,8 @@ keys and a route, the reset gives the next test what a fresh load gives it."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -83,3 +85,18 @@ def test_a_reset_page_is_as_loaded(
     assert page.locator(ASSISTANT).count() == 0
     assert page.locator(INPUT).input_value() == ""
     assert _kept_lab.loads == 1
+
+
+def test_a_kernel_listens_on_sockets_no_other_process_can_take(jupyter_lab: Any) -> None:
+    """The browser tests' kernels talk over Unix sockets of their own, not TCP ports
+    guessed free a moment before the kernel binds them (another process took one under
+    load: the kernel died at start, and the page never saw its restart idle)."""
+    kernel = jupyter_lab.api("api/kernels", method="POST", body={"name": "python3"})
+    try:
+        runtime = Path(jupyter_lab.env["JUPYTER_RUNTIME_DIR"])
+        info = json.loads((runtime / f"kernel-{kernel['id']}.json").read_text())
+        assert info["transport"] == "ipc", info
+        # A socket's path (``<ip>-<port>``) fits a Unix socket address (108 bytes).
+        assert len(f"{info['ip']}-{info['hb_port']}".encode()) < 100, info["ip"]
+    finally:
+        jupyter_lab.api(f"api/kernels/{kernel['id']}", method="DELETE")
