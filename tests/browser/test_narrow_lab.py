@@ -18,7 +18,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.fixtures.browser import INPUT, PANEL, LabPage, open_panel, scrolled_up_mid_answer, send
+from tests.fixtures.browser import (
+    INPUT,
+    PANEL,
+    LabPage,
+    open_panel,
+    output_dir,
+    scrolled_up_mid_answer,
+    send,
+)
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
@@ -185,11 +193,12 @@ def png_pixels(png: bytes) -> list[list[tuple[int, ...]]]:
     return rows
 
 
-def edge_shades(pre: Any) -> tuple[int, int]:
+def edge_shades(pre: Any, keep: Path | None = None) -> tuple[int, int]:
     """How far a code block's left and right edges (6 CSS px in, inside its rounded
     corners) differ from its middle (sum of RGB differences), in its bottom padding where
-    no text is: a shade says the code goes on past that edge."""
-    rows = png_pixels(pre.screenshot())
+    no text is: a shade says the code goes on past that edge. The block's picture is kept
+    at ``keep`` (if given), so a failure can be looked at."""
+    rows = png_pixels(pre.screenshot(path=keep))
     scale = len(rows[0]) / pre.bounding_box()["width"]
     row = rows[len(rows) - 1 - round(4 * scale)]
     inset, middle = round(6 * scale), row[len(row) // 2]
@@ -222,14 +231,19 @@ def test_a_code_line_cut_at_an_edge_is_shaded_there(
     )
     send(page, "summarise sales")
     card = page.locator(f"{PANEL} .jck-widget").last
-    for pre in (card.locator("pre").first, page.locator(f"{PANEL} .jck-code pre").first):
-        assert pre.evaluate("(el) => el.scrollWidth > el.clientWidth + 50")
-        left, right = edge_shades(pre)
+    out = output_dir("test_a_code_line_cut_at_an_edge_is_shaded_there")
+    geometry = "(el) => ({scrollLeft: el.scrollLeft, scrollWidth: el.scrollWidth,"
+    geometry += " clientWidth: el.clientWidth, box: el.getBoundingClientRect().toJSON()})"
+    for n, pre in enumerate(
+        (card.locator("pre").first, page.locator(f"{PANEL} .jck-code pre").first)
+    ):
+        assert pre.evaluate("(el) => el.scrollWidth > el.clientWidth + 50"), pre.evaluate(geometry)
+        left, right = edge_shades(pre, out / f"edges-{n}-start.png")
         # At the start: shaded on the right only.
-        assert right > 20 and left < 8, (left, right)
+        assert right > 20 and left < 8, (left, right, pre.evaluate(geometry))
         pre.evaluate("(el) => { el.scrollLeft = el.scrollWidth; }")
-        left, right = edge_shades(pre)
-        assert left > 20 and right < 8, (left, right)
+        left, right = edge_shades(pre, out / f"edges-{n}-end.png")
+        assert left > 20 and right < 8, (left, right, pre.evaluate(geometry))
         pre.evaluate("(el) => { el.scrollLeft = 0; }")
     screenshot(page, "code-edges")
     # The shade is paint only: Insert puts the card's code in the cell, character for character.
