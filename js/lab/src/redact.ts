@@ -17,6 +17,8 @@ import {
   annotates,
   anyOf,
   describeHidden,
+  afterIdName,
+  isDigest,
   isSecretName,
   isSecretPair,
   isUpper,
@@ -40,10 +42,10 @@ import { readEscapedLines, readListedLines } from "./redactescaped";
 import { folded } from "./redactfold";
 import { afterUnpackingNames, hideUnpacked } from "./redactunpack";
 import { CallRedaction, namesASecret, pairHides } from "./redactcalls";
-import { keyLines, keyishCells, manifestPairs } from "./redactdata";
+import { keyLines, keyishCells, manifestPairs, splitRows } from "./redactdata";
 import { hideSecretManifests } from "./redactmanifest";
 import { hideAnnotatedValues } from "./redactannotated";
-import { aliases, fstringKeeps } from "./redactflows";
+import { aliasSets, aliases, fstringKeeps } from "./redactflows";
 
 export {
   hideShownSecret,
@@ -89,7 +91,7 @@ const ANY_VALUE_TRIGGER = anyOf(RULES.valueTriggers);
 // Most texts hold no trigger: only the rules without one are looked at then.
 const UNTRIGGERED = VALUE_RULES.filter((r) => r.trigger === null);
 // Read after all the others (late_rules.py), and again after the name rules.
-const LATE_RULES = VALUE_RULES.filter((r) => r.kind === "wrapped secret");
+const LATE_RULES = VALUE_RULES.filter((r) => (RULES.lateKinds as readonly string[]).includes(r.kind));
 const ANY_NAME_TRIGGER = anyOf(RULES.nameTriggers);
 // `p = "…"`: the short names' rule's trigger (short_name_rules.py), for an unpacking too.
 const SHORT_NAME_TRIGGER = anyOf(RULES.shortNameTriggers);
@@ -108,8 +110,6 @@ const JOINED_NEXT = /^[ \t]*\+[ \t]*[A-Za-z_'"]/;
 const PROSE_WORD = new RegExp(RULES.proseWord);
 const WORD_SECRET_NAME = new RegExp(RULES.wordSecretName);
 const FSTRING_PREFIX = new RegExp(RULES.fstringPrefix);
-const HASH_CONTEXT = new RegExp(RULES.hashContext, "i");
-const HEX_DIGEST = new RegExp(RULES.hexDigest);
 const TEMPLATE_VALUE = new RegExp(RULES.templateValue);
 // Tuples under these names are (user, password) pairs: `auth = ("ada", "pw")`.
 const USER_FIRST = /(?:^|_)(?:auth|creds|credentials|login)$/;
@@ -129,11 +129,6 @@ function firstFieldEnd(body: string): number {
   return head ? head[0].length : 0;
 }
 
-
-/** A hex digest named as one right before it (`sha256 = "e3b0…"`). */
-function isDigest(secret: string, before: string): boolean {
-  return HEX_DIGEST.test(secret) && HASH_CONTEXT.test(before.slice(-64));
-}
 
 const LABEL_NAME = new RegExp(RULES.labelName);
 const CONTAINER = new RegExp(RULES.containerAssignment, "g");
@@ -195,6 +190,7 @@ export class Redactor extends CallRedaction {
     // Terminal colour codes mean nothing to the model and can hide a secret's shape.
     let value = input.includes("\x1b") ? stripAnsi(input) : input;
     if (value.length < 6) return value;
+    const unjoined = value; // aliases are read before (`token = f"xK3b…{tail}"` sets `tail`)
     if (!this.nested && (value.includes('"') || value.includes("'"))) {
       // `KEY = "sk-proj-ab" "cd…"`: a key split across literals, hidden whole (redactjoined.ts).
       const before = this.count;
@@ -222,7 +218,7 @@ export class Redactor extends CallRedaction {
     }
     const assigns = value.includes("=") || value.includes(":") || BARE_PREFIXES.some((p) => lower.includes(p));
     if (assigns && named) {
-      const found = value.includes("=") ? aliases(value) : new Set<string>();
+      const [found, keyish] = unjoined.includes("=") ? aliasSets(unjoined) : [new Set<string>(), new Set<string>()];
       if (value.includes(",") && value.includes("=")) value = this.unpacked(value);
       value = value.replace(QUOTED, (whole, name: string, sep: string, quote: string, secret: string, at: number, all: string) => {
         const last = name.split(".").pop() ?? name;
@@ -329,14 +325,15 @@ export class Redactor extends CallRedaction {
         return `${name}${sep}${bracket}${this.literals(body, namesWords(last), keyed)}`;
       });
       if (found.size) value = this.aliased(value, found);
+      if (keyish.size) value = this.aliased(value, keyish, true);
     }
     if (
       (value.includes("(") || value.includes("[")) &&
       (value.includes('"') || value.includes("'")) &&
       CALL_TRIGGER.test(lower)
     ) {
-      value = value.replace(CALL_ARGUMENTS, (whole, callee: string | undefined, opener: string, args: string) =>
-        this.call(whole, callee ?? "", opener, args),
+      value = value.replace(CALL_ARGUMENTS, (whole, callee: string | undefined, opener: string, args: string, offset: number, text: string) =>
+        this.call(whole, callee ?? "", opener, args, offset, text),
       );
       if (named && value.includes(",")) {
         value = value.replace(PAIRED, (whole, quote: string, name: string, comma: string, bracket: string, body: string) => {
@@ -370,8 +367,10 @@ export class Redactor extends CallRedaction {
         if (whole.slice(head.length).includes(RULES.placeholderOpen)) this.count -= 1;
         return head;
       });
-      // A value the name rules hid may go on, wrapped, on the next line: the late rules again.
-      for (const rule of LATE_RULES) if (!rule.prefilter || rule.prefilter.test(value)) value = this.applyRule(rule, value);
+      // A value the name rules hid may go on, wrapped, on the next line: the late rules again
+      // (each on a text with its trigger only, as at first).
+      const late = value.toLowerCase();
+      for (const rule of LATE_RULES) if ((!rule.prefilter || rule.prefilter.test(value)) && (!rule.trigger || rule.trigger.test(late))) value = this.applyRule(rule, value);
     }
     if (!this.nested && value.length >= 16) {
       // `CONFIG_B64 = "eyJ1…"`: a config base64-encoded, read as its text.
@@ -421,6 +420,7 @@ export class Redactor extends CallRedaction {
         const all = args[args.length - 1] as string;
         const offset = args[args.length - 2] as number;
         if (isDigest(secret, all.slice(Math.max(0, offset - 24), offset + at))) return whole;
+        if (afterIdName(all.slice(Math.max(0, offset + at - 80), offset + at))) return whole;
       }
       this.count += 1;
       return whole.slice(0, at) + marker(rule.kind) + whole.slice(at + secret.length);
@@ -511,6 +511,7 @@ export class Redactor extends CallRedaction {
       put(out, shown, copy);
     }
     if ("head" in out || "describe" in out) keyishCells(out, this.hideValue);
+    if ("columns" in out && "data" in out) splitRows(obj.columns, out.data, this.hideValue);
     return out;
   }
 

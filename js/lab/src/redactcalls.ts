@@ -28,6 +28,8 @@ import { afterUnpackingNames, hideUnpacked } from "./redactunpack";
 const CREDENTIAL_CALLS = new Set<string>(RULES.credentialCalls);
 const CONNECT_CALLS = new Set<string>(RULES.connectCalls);
 const KEY_CALLS = new Set<string>(RULES.keyCalls);
+const DECODE_CALLS = new Set<string>(RULES.decodeCalls);
+const ASSIGNED_BEFORE = new RegExp(RULES.assignedBefore);
 const ENV_VARIABLE = new RegExp(RULES.envVariableName);
 const NON_CREDENTIAL_CALLS = new Set<string>(RULES.nonCredentialCalls);
 // `get_secret("prod/db")`: a getter's argument names where the secret is.
@@ -78,6 +80,13 @@ export function pairHides(items: unknown[]): Set<number> {
   return out;
 }
 
+/** True when the call at `start` is set to a secret's or a key's name (`signing_key = f(`,
+ * `key=f(`, `"aes_key": f(`). */
+function setToSecret(text: string, start: number): boolean {
+  const before = ASSIGNED_BEFORE.exec(text.slice(Math.max(0, start - 120), start));
+  return before !== null && (isSecretName(before[1]) || isKeyishName(before[1]));
+}
+
 /** Hides literals passed or set where a credential goes (a layer of the `Redactor`). */
 export class CallRedaction extends LooseRedaction {
   /**
@@ -85,7 +94,7 @@ export class CallRedaction extends LooseRedaction {
    * `connect(host, user, pw)`, `Creds("ada", "pw")`), and any literal after one naming
    * a secret (`putenv("DB_PASSWORD", "x")`). Mirrors Python's `_replace_call`.
    */
-  protected call(whole: string, calleeName: string, opener: string, args: string): string {
+  protected call(whole: string, calleeName: string, opener: string, args: string, offset = 0, text = ""): string {
     // `x["a"]` indexes and `[...]` lists have no callee: only the pair rule.
     const callee = opener === "(" ? normalizeName(calleeName.split(".").pop() ?? "") : "";
     let first = 0;
@@ -98,6 +107,10 @@ export class CallRedaction extends LooseRedaction {
     if (key) first = 1; // and the first literal: the key
     else if (CONNECT_CALLS.has(callee)) first = 2;
     else if (CREDENTIAL_CALLS.has(callee)) first = 1;
+    else if (DECODE_CALLS.has(callee) && setToSecret(text, offset)) {
+      first = 1; // `signing_key = bytes.fromhex("…")`
+      alone = true;
+    }
     else if (!NON_CREDENTIAL_CALLS.has(callee) && !GETTER_CALL.test(callee) && isSecretName(callee)) {
       first = 1;
       alone = true;
@@ -191,7 +204,7 @@ export class CallRedaction extends LooseRedaction {
   }
 
   /** String literals assigned to the variables a secret-named one is set from. */
-  protected aliased(text: string, names: Set<string>): string {
+  protected aliased(text: string, names: Set<string>, randomOnly = false): string {
     const alternatives = [...names].sort().slice(0, 50).map(escapeRe).join("|");
     const re = new RegExp(
       `(?<![A-Za-z0-9_.])((?:${alternatives})[ \\t]*(?::=|=)[ \\t]*[rbuRBUfF]{0,2})(['"])((?:(?!\\2)[^\\n\\\\]|\\\\.){1,2000})\\2`,
@@ -199,10 +212,12 @@ export class CallRedaction extends LooseRedaction {
     );
     let clean = text.replace(re, (whole, head: string, quote: string, secret: string, at: number) => {
       // `a, b = "ada", "pw"`: `b`'s literal is the second, hidden below.
-      if (secret.includes(RULES.placeholderOpen) || afterUnpackingNames(text, at)) return whole;
+      if (secret.includes(RULES.placeholderOpen) || afterUnpackingNames(text, at) || (randomOnly && !looksRandom(secret))) return whole;
       this.count += 1;
       return `${head}${quote}${marker(`str, ${chars(secret)} chars`)}${quote}`;
     });
+    // A key-ish name's variable (`TimeSeries(key=av)`): its random-looking literal only.
+    if (randomOnly) return clean;
     // `a, b = "ada", "pw"`: one of the names last before `=`.
     if (clean.includes(",") && new RegExp(`,[ \\t]*(?:${alternatives})[ \\t]*[)\\]]?[ \\t]*=`).test(clean)) {
       clean = hideUnpacked(

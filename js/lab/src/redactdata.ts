@@ -5,7 +5,8 @@
  * context_policy/datawalk.py; used by Redactor.data (redact.ts).
  */
 
-import { holdsShortPassword, isKeyishName, isSecretName, looksRandom } from "./redactnames";
+import { RULES } from "./redaction-rules.generated";
+import { holdsShortPassword, isKeyishName, isSecretName, isSecretPair, looksRandom } from "./redactnames";
 
 type Hide = (value: unknown) => string;
 
@@ -92,5 +93,21 @@ export function keyishCells(out: Record<string, unknown>, hide: Hide): void {
   if (described !== null && typeof described === "object" && !Array.isArray(described)) {
     const record = described as Record<string, unknown>;
     if (randomStr(record.top)) record.top = hide(record.top);
+  }
+}
+
+/** A frame as `to_dict("split")` / `to_json(orient="split")` give it: names in `columns`,
+ * rows in `data`; a row's cell under a secret's column (or a key-ish one's, random-looking)
+ * hidden in place (datawalk.py's twin). */
+export function splitRows(columns: unknown, rows: unknown, hide: Hide): void {
+  if (!Array.isArray(columns) || !Array.isArray(rows)) return;
+  const secret = columns.flatMap((c, k) => (typeof c === "string" ? [k] : []));
+  if (!secret.length) return;
+  for (const row of rows) {
+    if (!Array.isArray(row)) continue;
+    for (const k of secret) {
+      const cell = row[k];
+      if (k < row.length && typeof cell === "string" && cell && !cell.startsWith(RULES.placeholderOpen) && isSecretPair(columns[k], cell)) row[k] = hide(cell);
+    }
   }
 }

@@ -8,7 +8,7 @@
  */
 
 import { RULES } from "./redaction-rules.generated";
-import { isSecretName, normalizeName } from "./redactnames";
+import { isKeyishName, isSecretName, normalizeName } from "./redactnames";
 
 const ALIAS = new RegExp(RULES.aliasAssignment, "gm");
 const ASSIGNED = new RegExp(RULES.assignedExpression, "gm");
@@ -69,13 +69,24 @@ export function fstringKeeps(secret: string): boolean {
   return true;
 }
 
-/** Variables a secret-named one is set from in `text` (`password = S`, its pieces), and
- * those passed by position where a credential goes (`login(user, pw)`). */
+/** Variables a secret-named one is set from in `text` (`password = S`, and its pieces:
+ * `api_key = a + b`, `"".join(parts)`, `f"{a}{b}"`), and those passed by position where a
+ * credential goes (`login(user, pw)`). Mirrors Python's `aliases`. */
 export function aliases(text: string): Set<string> {
+  return aliasSets(text)[0];
+}
+
+/** `aliases`, and the variables a key-ish name is set from (`TimeSeries(key=av)`,
+ * `SpeechConfig(subscription=k)`: a random-looking literal set to one is that key), in one
+ * read of `text`. Mirrors Python's `alias_sets`. */
+export function aliasSets(text: string): [Set<string>, Set<string>] {
   const found = positionalAliases(text);
+  const keyish = new Set<string>();
   for (const m of text.matchAll(ALIAS)) {
     const last = m[1].split(".").pop() ?? m[1];
-    if (m[2] !== last && !KEEP_NAMES.has(m[2]) && isSecretName(last)) found.add(m[2]);
+    if (m[2] === last || KEEP_NAMES.has(m[2])) continue;
+    if (isSecretName(last)) found.add(m[2]);
+    else if (isKeyishName(last)) keyish.add(m[2]);
   }
   if (text.includes("+") || text.includes("join(") || text.includes("{")) {
     for (const m of text.matchAll(ASSIGNED)) {
@@ -83,7 +94,7 @@ export function aliases(text: string): Set<string> {
       if (isSecretName(last)) for (const n of expressionPieces(m[2])) if (n !== last) found.add(n);
     }
   }
-  return found;
+  return [found, keyish];
 }
 
 /** The variables an expression of only names, string literals, `+`, `"".join(`, `str(` and
@@ -103,7 +114,9 @@ export function expressionPieces(expression: string): string[] {
     if (joiner || part[0].includes("+")) joins = true;
     else if (fstring && body !== undefined) {
       const fields = [...body.matchAll(FSTRING_NAME)].map((f) => f[1]);
-      joins = joins || fields.length >= 2;
+      // `f"{a}{b}"`, and `f"xK3b…{tail}"`: a key's run beside one field.
+      const rest = body.replace(FSTRING_FIELD, " ");
+      joins = joins || fields.length >= 2 || (fields.length > 0 && rest.search(FSTRING_RUN) >= 0);
       names.push(...fields);
     } else if (name && !KEEP_NAMES.has(name)) names.push(name);
   }

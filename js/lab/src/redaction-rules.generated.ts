@@ -182,7 +182,7 @@ export const RULES = {
       "triggers": [
         "mii"
       ],
-      "pattern": "(?<![A-Za-z0-9+/])MII[A-Za-z0-9+/]{60,}={0,2}",
+      "pattern": "(?<![A-Za-z0-9+/])(?!MII[A-Za-z0-9+/]{3}CC|MII[A-Za-z0-9+/]{3}ANBgkqhkiG9w0BAQEFAAOC)MII[A-Za-z0-9+/]{60,}={0,2}",
       "group": 0,
       "flags": ""
     },
@@ -745,7 +745,7 @@ export const RULES = {
       "triggers": [
         "@"
       ],
-      "pattern": "((?:^|(?<=[\\s'\\\"=(<])|(?<=//))(?!(?:mailto|sips?|xmpp|im|pres|acct|urn|news|tel):)(?=[0-9._%+-]{0,63}[A-Za-z])[A-Za-z0-9._%+-]{1,64}:)(?!\\*{1,64}@)([^\\s:@/'\\\"«]{1,200})(?=@[A-Za-z0-9.-]{1,253}(?::[0-9]{1,5})?(?:[/\\s'\\\"),]|$))",
+      "pattern": "((?:^|(?<=[\\s'\\\"=(<])|(?<=//))(?!(?:mailto|sips?|xmpp|im|pres|acct|urn|news|tel):)(?=[0-9._%+-]{0,63}[A-Za-z])[A-Za-z0-9._%+-]{1,64}:)(?!(?:\\*{1,64}|[Pp]ass(?:word|wd)?|PASS(?:WORD|WD)?|[Pp]wd|PWD|[Ss]ecret|SECRET)@)([^\\s:@/'\\\"«]{1,200})(?=@[A-Za-z0-9.-]{1,253}(?::[0-9]{1,5})?(?:[/\\s'\\\"),]|$))",
       "group": 2,
       "flags": ""
     },
@@ -755,7 +755,7 @@ export const RULES = {
         "akia",
         "asia"
       ],
-      "pattern": "(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])",
+      "pattern": "(?<![A-Z0-9])(?:AKIA|ASIA)(?!X{16})[A-Z0-9]{16}(?![A-Z0-9])",
       "group": 0,
       "flags": ""
     },
@@ -771,7 +771,7 @@ export const RULES = {
     {
       "kind": "AWS secret key",
       "triggers": [],
-      "pattern": "(?<![A-Za-z0-9/+])(?=[A-Za-z0-9/+]{0,39}[0-9])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[A-Z])(?!(?:[A-Za-z0-9+]*/){5})[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])",
+      "pattern": "(?<![A-Za-z0-9/+])(?=[A-Za-z0-9/+]{0,39}[0-9])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[A-Z])(?!(?:[A-Za-z0-9+]*/){5})[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])(?![ \\t]*\\r?\\n[ \\t]*-----END (?:CERTIFICATE|PUBLIC KEY|[A-Z]+ PUBLIC KEY|CERTIFICATE REQUEST|X509 CRL)-----)",
       "group": 0,
       "flags": "",
       "min_distinct": 25,
@@ -921,7 +921,7 @@ export const RULES = {
       "triggers": [
         "://"
       ],
-      "pattern": "((?<![A-Za-z0-9+._-])[a-zA-Z][a-zA-Z0-9+._-]*://(?:«redacted: [^»\\n]{1,80}»|[^\\s:/?#@'\\\"«])*:)(?!(?:\\{\\{?[^{}\\s@]{1,100}\\}\\}?|\\$\\{?[A-Za-z_][A-Za-z0-9_]{0,60}\\}?|%s|%\\([A-Za-z_][A-Za-z0-9_]{0,40}\\)s|<[^<>\\s@]{1,60}>|\\*{1,64})@)([^\\s/'\\\"]+|(?![0-9]{1,5}/)[^\\s'\\\"]{1,256})(?=@[^\\s@/'\\\"]*(?:[/?#\\s'\\\"]|$))",
+      "pattern": "((?<![A-Za-z0-9+._-])[a-zA-Z][a-zA-Z0-9+._-]*://(?:«redacted: [^»\\n]{1,80}»|[^\\s:/?#@'\\\"«])*:)(?!(?:\\{\\{?[^{}\\s@]{1,100}\\}\\}?|\\$\\{?[A-Za-z_][A-Za-z0-9_]{0,60}\\}?|%s|%\\([A-Za-z_][A-Za-z0-9_]{0,40}\\)s|<[^<>\\s@]{1,60}>|\\*{1,64}|[Pp]ass(?:word|wd)?|PASS(?:WORD|WD)?|[Pp]wd|PWD|[Ss]ecret|SECRET)@)([^\\s/'\\\"]+|(?![0-9]{1,5}/)[^\\s'\\\"]{1,256})(?=@[^\\s@/'\\\"]*(?:[/?#\\s'\\\"]|$))",
       "group": 2,
       "flags": ""
     },
@@ -3007,9 +3007,9 @@ export const RULES = {
   "fstringRun": "[A-Za-z0-9!#$%^&*+=~_-]{6,}",
   "hashContext": "\\b(?:sha-?(?:1|224|256|384|512)|sha3(?:_[0-9]+)?|md5|digest|hash(?:es)?|checksum|blake2[bs]?|crc32|etag|fingerprint)\\b(?:(?!(?<!checksum )(?<!digest )(?<!hash )key|token|secret|passw|pwd|credential)[\\s\\S])*$",
   "hexDigest": "^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128}|[0-9A-F]{32}|[0-9A-F]{40}|[0-9A-F]{64})$",
-  "placeholderValue": "^(?:<[A-Za-z_.-]{1,60}>|\\[[A-Za-z_.-]{1,60}\\]|your[-_](?:[a-z]+[-_]?){1,5}|x{3,}|\\*{3,}|\\.{3,}|…|%[sdrif]|%\\([A-Za-z_][A-Za-z0-9_]{0,40}\\)[sdr]|:[a-z_]{1,40}|\\{[A-Za-z0-9_]{0,40}\\}|\\$[0-9]{1,2}|\\*{8,}[A-Za-z0-9]{1,4}|REDACTED|DATA\\+OMITTED|[a-z0-9]{1,10}(?:[-_][a-z0-9]{1,10}){0,3}[-_](?:x{3,}|\\*{3,}|\\.{3,}|…|<[A-Za-z_.-]{1,60}>|your[-_](?:[a-z]+[-_]?){1,5})|<(?:class[ \\t]+[A-Za-z_][A-Za-z0-9_.]{0,100}|[A-Za-z_][A-Za-z0-9_.]{0,100}[ \\t]+object)>)[,;)]?$",
+  "placeholderValue": "^(?:</?[A-Za-z_.-]{1,60}>|<\\|[A-Za-z_.-]{1,60}\\|>|\\[[A-Za-z_.-]{1,60}\\]|your[-_](?:[a-z]+[-_]?){1,5}|x{3,}|\\*{3,}|\\.{3,}|…|%[sdrif]|%\\([A-Za-z_][A-Za-z0-9_]{0,40}\\)[sdr]|:[a-z_]{1,40}|\\{[A-Za-z0-9_]{0,40}\\}|\\$[0-9]{1,2}|\\*{8,}[A-Za-z0-9]{1,4}|REDACTED|DATA\\+OMITTED|[a-z0-9]{1,10}x{8,}|[a-z0-9]{1,10}(?:[-_][a-z0-9]{1,10}){0,3}[-_](?:x{3,}|\\*{3,}|\\.{3,}|…|<[A-Za-z_.-]{1,60}>|your[-_](?:[a-z]+[-_]?){1,5})|<(?:class[ \\t]+[A-Za-z_][A-Za-z0-9_.]{0,100}|[A-Za-z_][A-Za-z0-9_.]{0,100}[ \\t]+object)>)[,;)]?$",
   "proseValue": "^(?:must|should|shall|will|can|cannot|may|might|needs?|requires?|required|contains?|is|are|was|were|be|been|has|have|had|at|the|an?|and|or|not|never|only|minimum|maximum|policy|rules?|expires?|expired|changed|reset|see|use|enter|your|set|missing|invalid|incorrect|wrong|empty|hidden|optional|same|different|too|least|most|must|does|did|do|if|when|for|from|with|of|in|on|to|by|this|that|it|its|please|check|ask|contact|request|call|email|ping|message|talk|find|get|generate|create|copy|paste|provide|obtain|follow|refer|consult|click|choose|supply|sent|send|comes|lives|stored|kept|go)$",
-  "proseRow": "^(?:but|and|or|so|yet|because|although|though|while|which|that|it|its|you|yours|your|we|they|this|these|those|then|if|when|please|see|use|is|are|was|were|has|have|must|should|will|can|not|no|where|how|what|who|why|at[ \\t]+(?:least|most)|min(?:imum)?|max(?:imum)?|required|optional|stored|rotated|generated|created|issued)\\b[^ \\t]*(?:[ \\t]+\\S+){2,}",
+  "proseRow": "^(?:but|and|or|so|yet|because|although|though|while|which|that|it|its|you|yours|your|we|they|this|these|those|then|if|when|please|see|use|is|are|was|were|has|have|must|should|will|can|not|no|where|how|what|who|why|at[ \\t]+(?:least|most)|min(?:imum)?|max(?:imum)?|required|optional|stored|rotated|generated|created|issued)\\b[^ \\t]*(?:[ \\t]+\\S+){2,}|^your[ \\t]+[A-Za-z][a-z]{1,30}(?:[ \\t]+[A-Za-z][a-z]{1,30}){0,5}[.]?$",
   "proseWord": "^[A-Za-z][a-z]{1,24}$",
   "wordSecretName": "(?:^|_)(?:pass|pwd|pw|pin|creds)(?:_|$)|password|passwd|passphrase|secret|credential",
   "foreignSecretName": "(?:(?<![A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ])(?:passw(?:o|ö|oe)rt|kennw(?:o|ö|oe)rt|contrase[ñn]a|mot[ _-]?de[ _-]?passe|senha|wachtwoord|has[łl]o|l[öo]senord|passord|adgangskode|salasana|[şs]ifre|jelsz[óo]|heslo|clave[ _-]?(?:api|secreta)|api[ _-]?clave|chiave[ _-]?(?:api|segreta)|m[ậa]t[ _]?kh[ẩa]u|kata[ _]?sandi|clave[ _-]?de[ _-]?acceso|(?:mima|miyao)(?![a-zà-ÿ])|parol(?![a-zà-ÿ])|parolă|parola[ _-]?d[ _'-]?ordine|geheim(?:nis|e|er|es)?(?![a-zà-ÿ])|segreto|secreto|segredo|sekret|rahasia|hemlighet|hemmelighe[dt]|salaisuus|(?:api|geheim(?:e|er)?|zugangs|zugriffs|secret|privat(?:e|er)?)[ _-]?(?:schl(?:ü|ue)ssel|sleutel|klucz|nyckel)|(?:schl(?:ü|ue)ssel|sleutel|klucz)[ _-]?api|chave[ _-]?(?:api|secreta|de[ _]acesso)|api[ _-]?chave|cl[ée][ _-]?(?:api|secr[èe]te|priv[ée]e|d[e']?[ _-]?acc[èe]s)|api[ _-]?cl[ée]|jeton[ _-]?(?:api|secret|d[e']?[ _-]?(?:acc[èe]s|authentification))|api[ _-]?jeton)|(?:пароль|парол[яюе]|密码|密碼|口令|パスワード|暗証番号|비밀번호|암호|κωδικός|σύνθημα|סיסמה|סיסמא|كلمة[ _]?المرور|पासवर्ड|รหัสผ่าน|секрет|токен|секретный[ _]?ключ|ключ[ _]?api|api[ _]?ключ|密钥|秘钥|私钥|令牌|秘密鍵|秘密|トークン|토큰|비밀[ _]?키))(?![A-Za-z0-9_À-ÿĀ-žЀ-ӿ]{0,40}_(?:policy|policies|hash|hashed|length|len|min|max|rules?|hint|strength|reset|expiry|expires|changed|valid|ok|prompt|label|field|input|form|count|set|type|regel)(?![A-Za-z0-9_À-ÿĀ-žЀ-ӿ]))[A-Za-z0-9_À-ÿĀ-žЀ-ӿ]{0,40}",
@@ -3057,6 +3057,25 @@ export const RULES = {
     "together",
     "wandb.login"
   ],
+  "decodeCalls": [
+    "a2b_base64",
+    "a2b_hex",
+    "b16decode",
+    "b32decode",
+    "b64decode",
+    "b85decode",
+    "decodebytes",
+    "fromhex",
+    "standard_b64decode",
+    "unhexlify",
+    "urlsafe_b64decode"
+  ],
+  "assignedBefore": "([A-Za-z_][A-Za-z0-9_]*)['\\\"]?[ \\t]*(?::=|=|:)[ \\t]*(?![\\s\\S])",
+  "lateKinds": [
+    "wrapped secret",
+    "cloud secret key"
+  ],
+  "idNameBefore": "([A-Za-z_][A-Za-z0-9_]{0,60}(?:_id|_ids|Id|Ids|ID|_uuid|_guid))['\\\"]?[ \\t]*[=:][ \\t]*['\\\"]?(?![\\s\\S])",
   "callWords": [
     "login",
     "connect",
@@ -3105,7 +3124,9 @@ export const RULES = {
   "annotationNext": "[ \\t]*(?:\\|[ \\t]*[A-Za-z_]|=(?!=)|[,)\\]])",
   "classHeader": "class[ \\t]+[A-Za-z_][A-Za-z0-9_]*[ \\t]*[(:]",
   "shortNameValue": "^[A-Za-z_][A-Za-z0-9_]?[,;]?$",
-  "keyishNamePattern": "(?:^|(?<!public)(?<!pub)_)(?!pub(?:lic)?_?keys?(?:_|$))(?:[a-z0-9]*keys?|sas|sig|signature|salt|hmac|nonce|[a-z0-9]+pass|tok|tkn|pat|sleutel|schl(?:_|ue)ssel|clave|chave|chiave|klucz|nyckel)(?:_|$)",
+  "keyishNamePattern": "(?:^|(?<!public)(?<!pub)_)(?!pub(?:lic)?_?keys?(?:_|$))(?<!cache_)(?<!sort_)(?<!primary_)(?<!foreign_)(?<!partition_)(?<!row_)(?<!object_)(?<!lookup_)(?<!idempotency_)(?<!dedup_)(?<!cursor_)(?<!group_)(?<!join_)(?<!dict_)(?<!index_)(?<!s3_)(?<!blob_)(?<!range_)(?<!composite_)(?<!dedupe_)(?:[a-z0-9]*keys?|sas|sig|signature|salt|hmac|nonce|[a-z0-9]+pass|tok|tkn|pat|subscription$|sleutel|schl(?:_|ue)ssel|clave|chave|chiave|klucz|nyckel)(?:_|$)",
+  "keyNotUuidName": "(?:^|_)subscription$",
+  "uuidValue": "^[0-9A-Fa-f]{8}-(?:[0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}$",
   "envReadName": "(?:getenv\\([ \\t]*|environ(?:\\.get\\([ \\t]*|\\[[ \\t]*)|%env[ \\t]+|\\$\\{?)['\\\"]?([A-Z][A-Z0-9_]{1,60})(?![A-Za-z0-9_])",
   "authSchemeName": "(?:^|_)(?:auth|authorization|authentication|authenticator)$",
   "authSchemeValue": "^(?:oauth(?:[ _-]?2(?:\\.0)?)?|oauth1(?:a)?|basic|bearer|digest|token|jwt|ntlm|kerberos|negotiate|gssapi|spnego|ldap|saml2?|sso|oidc|openid(?:[ _-]?connect)?|api[ _-]?key|hmac|(?:aws[ _-]?)?sigv4|iam|x509|mtls|tls|ssl|cert(?:ificate)?|plain|nosasl|sasl|scram(?:-sha-(?:1|256|512))?|md5|trust|peer|none|anonymous|password|user[ _-]?password|service[ _-]?account|managed[ _-]?identity|msi|default|external[ _-]?browser|cookie|session|custom|local|azure[ _-]?ad|aad|entra|okta|pat|oauth[ _-]?token)[ \\t]*$",
@@ -3129,8 +3150,8 @@ export const RULES = {
     "name"
   ],
   "credentialValue": "^(?=\\S{8,}$)(?=[^A-Za-z]*[A-Za-z])(?=[^0-9!@#$%^&*]*[0-9!@#$%^&*])(?![A-Za-z_.-]+[0-9]+$)\\S+$",
-  "filePathValue": "^(?:(?:~|\\.{1,2}|\\$\\{?[A-Za-z_][A-Za-z0-9_]{0,40}\\}?|[A-Za-z]:)?[/\\\\]{1,2}|[A-Za-z0-9_.@+ -]{1,80}[/\\\\]{1,2})(?:[A-Za-z0-9_.@+ -]{1,80}[/\\\\]{1,2}){0,30}[A-Za-z0-9_@+-][A-Za-z0-9_.@+-]{0,100}\\.[a-z][a-z0-9]{0,5}$|^(?:~|\\.{1,2}|\\$\\{?[A-Za-z_][A-Za-z0-9_]{0,40}\\}?)?/(?:[a-z0-9_.@+-]{1,80}/){1,30}[a-z0-9_.-]{1,100}$",
-  "highEntropyValue": "^(?=[A-Za-z0-9+/=_.~-]{16,}$)(?=[^0-9]*[0-9])(?=[^A-Za-z]*[A-Za-z])(?![^/]*/[A-Za-z0-9+/=_.~-]*\\.[A-Za-z][A-Za-z0-9]{0,7}$)(?:(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])|.{32,})",
+  "filePathValue": "^(?:(?:~|\\.{1,2}|\\$\\{?[A-Za-z_][A-Za-z0-9_]{0,40}\\}?|[A-Za-z]:)?[/\\\\]{1,2}|[A-Za-z0-9_.@+ -]{1,80}[/\\\\]{1,2})(?:[A-Za-z0-9_.@+ -]{1,80}[/\\\\]{1,2}){0,30}[A-Za-z0-9_@+-][A-Za-z0-9_.@+-]{0,100}\\.[a-z][a-z0-9]{0,5}$|^(?:~|\\.{1,2}|\\$\\{?[A-Za-z_][A-Za-z0-9_]{0,40}\\}?)?/(?:[a-z0-9_.@+-]{1,80}/){1,30}[a-z0-9_.-]{1,100}$|^[a-z][a-z0-9_.-]{0,80}(?:/[a-z][a-z0-9_.-]{0,80}){2,30}$",
+  "highEntropyValue": "^(?:[A-Za-z0-9_.~-]{4,64}:)?(?=[A-Za-z0-9+/=_.~-]{16,}$)(?=[^0-9]*[0-9])(?=[^A-Za-z]*[A-Za-z])(?![^/]*/[A-Za-z0-9+/=_.~-]*\\.[A-Za-z][A-Za-z0-9]{0,7}$)(?:(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])|.{32,}|(?=[A-Z0-9]{16,}$)|(?=(?:[A-Za-z]*[0-9]+[A-Za-z]+){3}))",
   "yamlBlockKey": "^([ \\t]*)(?:- )?([A-Za-z_][A-Za-z0-9_.-]*)[ \\t]*:[ \\t]*([|>][-+0-9]*)?[ \\t]*$",
   "bareAlignedHeader": "^[A-Za-z_][A-Za-z0-9_.-]*(?: {2,}[A-Za-z_][A-Za-z0-9_.-]*)+ *$",
   "alignedKeyValue": "^([A-Za-z_][A-Za-z0-9_.-]*)( {2,})(?!#[ \\t])(\\S.*)$",
@@ -3203,7 +3224,8 @@ export const RULES = {
     "chiave",
     "klucz",
     "nyckel",
-    "appid"
+    "appid",
+    "subscription"
   ],
   "envAllowNames": [
     "CONDA_DEFAULT_ENV",
@@ -3335,6 +3357,7 @@ export const RULES = {
     "klucz",
     "nyckel",
     "appid",
+    "subscription",
     "code="
   ],
   "placeholderOpen": "«redacted: ",

@@ -48,6 +48,8 @@ export const PLACEHOLDER_VALUE = new RegExp(RULES.placeholderValue, "i");
 const KEYISH = new RegExp(RULES.keyishNamePattern);
 const ENV_READ = new RegExp(RULES.envReadName, "g");
 const RANDOM = new RegExp(RULES.highEntropyValue);
+const KEY_NOT_UUID = new RegExp(RULES.keyNotUuidName);
+const UUID = new RegExp(RULES.uuidValue);
 const QUALIFIERS = new Set<string>(RULES.secretNameQualifiers);
 const TOKEN_QUALIFIERS = new Set<string>(RULES.tokenQualifiers);
 const TOKEN_TEXT_WORDS = new Set<string>(RULES.tokenTextWords);
@@ -259,6 +261,23 @@ export function showsRestOfKey(name: string, value: string): boolean {
   return [...rest.matchAll(KEY_RUN)].some((run) => looksRandom(run[0]) && isSecretPair(name, run[0]));
 }
 
+const ID_NAME_BEFORE = new RegExp(RULES.idNameBefore);
+const HASH_CONTEXT = new RegExp(RULES.hashContext, "i");
+const HEX_DIGEST = new RegExp(RULES.hexDigest);
+
+/** A hex digest named as one right before it (`sha256 = "e3b0…"`). Mirrors `_is_digest`. */
+export function isDigest(secret: string, before: string): boolean {
+  return HEX_DIGEST.test(secret) && HASH_CONTEXT.test(before.slice(-64));
+}
+
+/** True when `before` ends with an id's name and its `=` or `:` (`version_id = "`,
+ * `"requestId": "`): the value after it is an id, unless the name is a secret's
+ * (`session_id`). Mirrors Python's `after_id_name`. */
+export function afterIdName(before: string): boolean {
+  const named = ID_NAME_BEFORE.exec(before.slice(-80));
+  return named !== null && !isSecretName(named[1]);
+}
+
 export function isSecretPair(raw: unknown, value: unknown): boolean {
   if (typeof raw !== "string") return false;
   const name = unnumbered(raw); // `password2`, `API_KEY_2`: the second of its kind
@@ -270,7 +289,8 @@ export function isSecretPair(raw: unknown, value: unknown): boolean {
       typeof value !== "string" || value.length > 4096 || !(FILE_PATH.test(value) || looksLikeAnnotation(value) || namesAuthScheme(name, value))
     );
   if (typeof value !== "string") return false;
-  if (isKeyishName(name) && looksRandom(value)) return true;
+  // `--subscription <uuid>`: an Azure subscription's id, not its key.
+  if (isKeyishName(name) && looksRandom(value)) return !(UUID.test(value) && KEY_NOT_UUID.test(normalizeName(name)));
   // `p = "hunter2"`: a one-letter name holding a literal shaped like a password.
   if (name.length <= 3 && SHORT_PASSWORD_NAMES.has(normalizeName(name))) return holdsShortPassword(name, value);
   // `session_token_header = "abc123def456"`: a qualifier that also holds secrets.
@@ -290,6 +310,8 @@ export function keepsUnquoted(value: string, constant: boolean, name = "", sep =
   if (KEEP_VALUE.test(value.toLowerCase()) || PLACEHOLDER_VALUE.test(value)) return true;
   // `POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}`: a reference to one (values.py).
   if (TEMPLATE_VALUE.test(value)) return true;
+  // `session_id=821053`: an id's number.
+  if (name && /^[0-9]{1,12}[,;]?$/.test(value) && normalizeName(name).endsWith("_id")) return true;
   if (constant) return false;
   if (CODE_VALUE.test(value) || SHORT_NAME.test(value)) return true;
   // `merged = merge_cookies(`, its arguments on the next lines: a call.

@@ -35,6 +35,8 @@ _GETTER = lazy_compile(rules.GETTER_CALL)
 _CREDENTIAL_CALLS = frozenset(rules.CREDENTIAL_CALLS)
 _CONNECT_CALLS = frozenset(rules.CONNECT_CALLS)
 _KEY_CALLS = frozenset(rules.KEY_CALLS)
+_DECODE_CALLS = frozenset(rules.DECODE_CALLS)
+_ASSIGNED_BEFORE = lazy_compile(rules.ASSIGNED_BEFORE)
 _ENV_VARIABLE = lazy_compile(rules.ENV_VARIABLE_NAME)
 _NON_CREDENTIAL_CALLS = frozenset(rules.NON_CREDENTIAL_CALLS)
 _DEFAULT = lazy_compile(r"^\s*(?:default|fallback)\s*=(?!=)")
@@ -100,6 +102,15 @@ def pair_hides(items: list[Any]) -> set[int]:
     return out
 
 
+def _set_to_secret(text: str, start: int) -> bool:
+    """True when the call at ``start`` is set to a secret's or a key's name
+    (``signing_key = f(``, ``key=f(``, ``"aes_key": f(``)."""
+    before = _ASSIGNED_BEFORE.search(text, max(0, start - 120), start)
+    return before is not None and (
+        is_secret_name(before.group(1)) or is_keyish_name(before.group(1))
+    )
+
+
 class CallRedaction:
     """Hides string literals passed by position where a credential goes."""
 
@@ -127,6 +138,8 @@ class CallRedaction:
             first = 2
         elif callee in _CREDENTIAL_CALLS:
             first = 1
+        elif callee in _DECODE_CALLS and _set_to_secret(match.string, match.start()):
+            first, alone = 1, True  # ``signing_key = bytes.fromhex("…")``
         elif (
             callee not in _NON_CREDENTIAL_CALLS
             and _GETTER.match(callee) is None

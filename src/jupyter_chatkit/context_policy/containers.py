@@ -18,6 +18,7 @@ from .compiled_rules import CREDENTIAL_VALUE, STRING_LITERAL
 from .lazy_patterns import lazy_compile
 from .names import is_secret_name, marker, names_words, normalize_name
 from .unpacking import after_unpacking_names, hide_unpacked
+from .values import looks_random
 
 _LABEL_NAME = lazy_compile(rules.LABEL_NAME)
 _CONTINUED = lazy_compile(rules.CONTINUED_STRING)
@@ -108,8 +109,9 @@ class ContainerRedaction:
         body = STRING_LITERAL.sub(self._replace_literal, body)
         return f"{quote}{name}{quote}{comma}{bracket}{body}"
 
-    def _aliased(self, text: str, names: frozenset[str]) -> str:
-        """String literals assigned to the variables a secret-named one is set from."""
+    def _aliased(self, text: str, names: frozenset[str], random_only: bool = False) -> str:
+        """String literals assigned to the variables a secret-named one is set from
+        (``random_only``: a key-ish one's, random-looking literals only)."""
         alternatives = "|".join(re.escape(n) for n in sorted(names)[:50])
         pattern = re.compile(
             rf"(?<![A-Za-z0-9_.])((?:{alternatives})[ \t]*(?::=|=)[ \t]*[rbuRBUfF]{{0,2}})"
@@ -119,12 +121,18 @@ class ContainerRedaction:
         def replace(match: re.Match[str]) -> str:
             head, quote, secret = match.group(1, 2, 3)
             # ``a, b = "ada", "pw"``: ``b``'s literal is the second, hidden below.
-            if rules.PLACEHOLDER_OPEN in secret or after_unpacking_names(text, match.start(1)):
+            if (
+                rules.PLACEHOLDER_OPEN in secret
+                or after_unpacking_names(text, match.start(1))
+                or (random_only and not looks_random(secret))
+            ):
                 return match.group(0)
             self.count += 1
             return f"{head}{quote}{marker(f'str, {len(secret):,} chars')}{quote}"
 
         text = pattern.sub(replace, text)
+        if random_only:
+            return text
         # ``a, b = "ada", "pw"``: one of the names last before ``=``.
         if "," in text and re.search(rf",[ \t]*(?:{alternatives})[ \t]*[)\]]?[ \t]*=", text):
 

@@ -132,7 +132,9 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         # "//" too (``//ada:pw@db``, an error's ``postgres//ada:pw@db``); ``guest:**@`` stays.
         "pattern": r"((?:^|(?<=[\s'\"=(<])|(?<=//))(?!(?:mailto|sips?|xmpp|im|pres|acct|urn"
         r"|news|tel):)(?=[0-9._%+-]{0,63}[A-Za-z])[A-Za-z0-9._%+-]{1,64}:)"
-        r"(?!\*{1,64}@)([^\s:@/'\"«]{1,200})"
+        # A word for one in docs (``user:password@localhost``) stays too.
+        r"(?!(?:\*{1,64}|[Pp]ass(?:word|wd)?|PASS(?:WORD|WD)?|[Pp]wd|PWD|[Ss]ecret|SECRET)@)"
+        r"([^\s:@/'\"«]{1,200})"
         r"(?=@[A-Za-z0-9.-]{1,253}(?::[0-9]{1,5})?(?:[/\s'\"),]|$))",
         "group": 2,
         "flags": "",
@@ -140,7 +142,8 @@ CONTEXT_RULES: list[dict[str, Any]] = [
     {
         "kind": "AWS key id",
         "triggers": ["akia", "asia"],
-        "pattern": r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])",
+        # Not a mask (``AKIAXXXXXXXXXXXXXXXX``).
+        "pattern": r"(?<![A-Z0-9])(?:AKIA|ASIA)(?!X{16})[A-Z0-9]{16}(?![A-Z0-9])",
         "group": 0,
         "flags": "",
     },
@@ -160,7 +163,10 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         # key has ~29; a camelCase name or a path ~20).
         "triggers": [],
         "pattern": r"(?<![A-Za-z0-9/+])(?=[A-Za-z0-9/+]{0,39}[0-9])(?=[A-Za-z0-9/+]{0,39}[a-z])"
-        r"(?=[A-Za-z0-9/+]{0,39}[A-Z])(?!(?:[A-Za-z0-9+]*/){5})[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])",
+        r"(?=[A-Za-z0-9/+]{0,39}[A-Z])(?!(?:[A-Za-z0-9+]*/){5})[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"
+        # Nor a certificate's or a public key's last line.
+        r"(?![ \t]*\r?\n[ \t]*-----END (?:CERTIFICATE|PUBLIC KEY|[A-Z]+ PUBLIC KEY"
+        r"|CERTIFICATE REQUEST|X509 CRL)-----)",
         "group": 0,
         "flags": "",
         "min_distinct": 25,
@@ -240,7 +246,9 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         "pattern": r"((?<![A-Za-z0-9+._-])[a-zA-Z][a-zA-Z0-9+._-]*://"
         r"(?:«redacted: [^»\n]{1,80}»|[^\s:/?#@'\"«])*:)"
         r"(?!(?:\{\{?[^{}\s@]{1,100}\}\}?|\$\{?[A-Za-z_][A-Za-z0-9_]{0,60}\}?|%s"
-        r"|%\([A-Za-z_][A-Za-z0-9_]{0,40}\)s|<[^<>\s@]{1,60}>|\*{1,64})@)"
+        r"|%\([A-Za-z_][A-Za-z0-9_]{0,40}\)s|<[^<>\s@]{1,60}>|\*{1,64}"
+        # A word for one in docs (``user:password@localhost``, ``USER:PASSWORD@HOST``).
+        r"|[Pp]ass(?:word|wd)?|PASS(?:WORD|WD)?|[Pp]wd|PWD|[Ss]ecret|SECRET)@)"
         # An unescaped "/" in it too (``ada:Kx8m/P2qZ@db``), not after a port
         # (``host:8080/lab/a@b.ipynb``).
         r"([^\s/'\"]+|(?![0-9]{1,5}/)[^\s'\"]{1,256})(?=@[^\s@/'\"]*(?:[/?#\s'\"]|$))",

@@ -6,6 +6,7 @@ names and values its pairs; every string is read as text. The part of
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .calls import pair_hides
@@ -48,6 +49,29 @@ def _random_str(value: Any) -> bool:
 def _bare_key(key: Any) -> str:
     """A mapping's key as a kernel shows it (``'kind'``, its repr) or as it is."""
     return key.strip("'\"") if type(key) is str else ""
+
+
+def _split_rows(columns: Any, rows: Any, hide: Callable[[Any], str]) -> None:
+    """A frame as ``to_dict("split")`` / ``to_json(orient="split")`` give it: names in
+    ``columns``, rows in ``data``; a row's cell under a secret's column (or a key-ish
+    one's, random-looking) hidden in place."""
+    if not isinstance(columns, list) or not isinstance(rows, list):
+        return
+    secret = [k for k, c in enumerate(columns) if type(c) is str]
+    if not secret:
+        return
+    for row in rows:
+        if not isinstance(row, list):
+            continue
+        for k in secret:
+            cell = row[k] if k < len(row) else None
+            if (
+                type(cell) is str
+                and cell
+                and not is_placeholder(cell)
+                and is_secret_pair(columns[k], cell)
+            ):
+                row[k] = hide(cell)
 
 
 def _hide_outputs_shown(source: Any, cell: dict[Any, Any]) -> None:
@@ -141,6 +165,8 @@ class DataRedaction:
                     out[shown] = item  # a number, a flag, None: nothing to hide
             if enabled and ("head" in out or "describe" in out):
                 self._keyish_cells(out)
+            if enabled and "columns" in out and "data" in out:
+                _split_rows(value["columns"], out["data"], self.hide)
             if enabled and "outputs" in out and "source" in value:
                 _hide_outputs_shown(value["source"], out)
             return out

@@ -230,4 +230,6 @@ NAME_TRIGGERS: list[str] = [
     "klucz",
     "nyckel",
     "appid",
+    # Azure Speech's and Cognitive Services' key (key-ish: random values only).
+    "subscription",
 ]

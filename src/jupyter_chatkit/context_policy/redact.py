@@ -52,7 +52,8 @@ from .unpacking import after_unpacking_names, hide_unpacked
 from .values import (
     _is_digest,
     _looks_generated,
-    aliases,
+    after_id_name,
+    alias_sets,
     annotates,
     describe_hidden,
     fstring_keeps,
@@ -241,6 +242,9 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
         rx = self._rx
         if not rx.extra and _NUMBERS.match(value) is not None:
             return value  # ``[0.51 0.95 …]``, ``(626, 627)``: no rule matches numbers alone
+        # What names are set from (aliases) is read before a joined run is hidden:
+        # ``token = f"xK3b…{tail}"`` sets ``tail`` into a key.
+        unjoined = value
         if not self._nested and ('"' in value or "'" in value):
             value = self._joined(value)
         lower = value.lower()
@@ -270,7 +274,7 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
             finally:
                 self._nested -= 1
         if named and ("=" in value or ":" in value or any(m in lower for m in _BARE_PREFIXES)):
-            found = aliases(value) if "=" in value else frozenset()
+            found, keyish = alias_sets(unjoined) if "=" in unjoined else (frozenset(), frozenset())
             if "," in value and "=" in value:
                 value = hide_unpacked(value, self._hide_unpacked)
             value = rx.quoted.sub(self._replace_quoted, value)
@@ -279,6 +283,8 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
             value = _CONTAINER.sub(self._replace_container, value)
             if found:
                 value = self._aliased(value, found)
+            if keyish:
+                value = self._aliased(value, keyish, random_only=True)
         if (
             ("(" in value or "[" in value)
             and ('"' in value or "'" in value)
@@ -314,8 +320,13 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
                 value = _ELIDED_TAIL.sub(self._elided_tail, value)
             # A value the name rules hid may go on, wrapped, on the next line: the late
             # rules (late_rules.py) again.
+            # Each on a text with its trigger only, as at first (an id hidden by a name
+            # rule is no cloud key's id: ``api_key="«…»", model="accounts/…"``).
+            late_lower = value.lower()
             for rule in rx.late:
-                if rule.prefilter is None or rule.prefilter.search(value) is not None:
+                if (rule.prefilter is None or rule.prefilter.search(value) is not None) and (
+                    rule.trigger_rx is None or rule.trigger_rx.search(late_lower) is not None
+                ):
                     value = rule.pattern.sub(functools.partial(self._replace_rule, rule), value)
         if not self._nested and len(value) >= 16:
             # ``CONFIG_B64 = "eyJ1…"``: a config base64-encoded, read as its text.
@@ -387,6 +398,12 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
                 rule.random
                 and _is_digest(
                     secret, match.string[max(0, match.start() - 24) : match.start(rule.group)]
+                )
+            )
+            or (
+                rule.random
+                and after_id_name(
+                    match.string[max(0, match.start(rule.group) - 80) : match.start(rule.group)]
                 )
             )
         ):

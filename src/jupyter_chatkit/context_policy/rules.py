@@ -24,6 +24,7 @@ from .joined_rules import (
     JOINED_PIECE,
     JOINED_VALUE,
 )
+from .late_rules import LATE_RULES
 
 # What makes a name a secret's, and the words a text needs for the name rules to run.
 from .name_rules import (
@@ -50,6 +51,7 @@ from .shape_rules import (
     HEX_DIGEST,
     HIGH_ENTROPY_VALUE,
     KEEP_VALUE,
+    KEY_NOT_UUID_NAME,
     KEYISH_NAME_PATTERN,
     PLACEHOLDER_VALUE,
     PROSE_ROW,
@@ -58,6 +60,7 @@ from .shape_rules import (
     SHORT_NAME_VALUE,
     TEMPLATE_VALUE,
     TYPE_VALUE,
+    UUID_VALUE,
     WEAK_QUALIFIERS,
     WORD_SECRET_NAME,
 )
@@ -361,6 +364,34 @@ KEY_CALLS: list[str] = sorted(
         "wandb.login",
     }
 )
+# Callees that decode a literal into the value they return (``bytes.fromhex("…")``,
+# ``b64decode("…")``): set to a secret's name (``signing_key = bytes.fromhex("…")``), the
+# literal is that secret, written another way.
+DECODE_CALLS: list[str] = sorted(
+    {
+        "a2b_base64",
+        "a2b_hex",
+        "b16decode",
+        "b32decode",
+        "b64decode",
+        "b85decode",
+        "decodebytes",
+        "fromhex",
+        "standard_b64decode",
+        "unhexlify",
+        "urlsafe_b64decode",
+    }
+)
+# What a call set to a name follows: ``name = ``, ``name=`` (a keyword), ``"name": ``.
+# Group 1: the name.
+ASSIGNED_BEFORE = r"([A-Za-z_][A-Za-z0-9_]*)['\"]?[ \t]*(?::=|=|:)[ \t]*(?![\s\S])"
+# A name of an id right before a random-looking value (``version_id = "…"``,
+# ``"requestId": "…"``): an id, not a key (unless the name is a secret's: ``session_id``).
+# Group 1: the name.
+ID_NAME_BEFORE = (
+    r"([A-Za-z_][A-Za-z0-9_]{0,60}(?:_id|_ids|Id|Ids|ID|_uuid|_guid))['\"]?[ \t]*[=:][ \t]*"
+    r"['\"]?(?![\s\S])"
+)
 # Words that let a text with no secret's name go to the call rules (``login(u, pw)``,
 # ``Pinecone("…")``): the credential and key calls' words.
 CALL_WORDS: list[str] = [
@@ -464,6 +495,10 @@ def rules_dict() -> dict[str, Any]:
         "dtypeValue": DTYPE_VALUE,
         "credentialCalls": CREDENTIAL_CALLS,
         "keyCalls": KEY_CALLS,
+        "decodeCalls": DECODE_CALLS,
+        "assignedBefore": ASSIGNED_BEFORE,
+        "lateKinds": [str(r["kind"]) for r in LATE_RULES],
+        "idNameBefore": ID_NAME_BEFORE,
         "callWords": CALL_WORDS,
         "envVariableName": ENV_VARIABLE_NAME,
         "connectCalls": CONNECT_CALLS,
@@ -479,6 +514,8 @@ def rules_dict() -> dict[str, Any]:
         "classHeader": CLASS_HEADER,
         "shortNameValue": SHORT_NAME_VALUE,
         "keyishNamePattern": KEYISH_NAME_PATTERN,
+        "keyNotUuidName": KEY_NOT_UUID_NAME,
+        "uuidValue": UUID_VALUE,
         "envReadName": ENV_READ_NAME,
         "authSchemeName": AUTH_SCHEME_NAME,
         "authSchemeValue": AUTH_SCHEME_VALUE,

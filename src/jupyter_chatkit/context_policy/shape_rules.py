@@ -23,13 +23,16 @@ HEX_DIGEST = (
 # query and format parameters (``password = %s``, ``:pw``, ``$1``, ``%(pw)s``). A word in
 # brackets is one when it has no digit (``<Hunt3rXy9>`` is a password in brackets).
 PLACEHOLDER_VALUE = (
-    r"^(?:<[A-Za-z_.-]{1,60}>|\[[A-Za-z_.-]{1,60}\]|your[-_](?:[a-z]+[-_]?){1,5}|x{3,}|\*{3,}"
+    # A tokenizer's special tokens too (``</s>``, ``<|endoftext|>``).
+    r"^(?:</?[A-Za-z_.-]{1,60}>|<\|[A-Za-z_.-]{1,60}\|>|\[[A-Za-z_.-]{1,60}\]|your[-_](?:[a-z]+[-_]?){1,5}|x{3,}|\*{3,}"
     r"|\.{3,}|…|%[sdrif]|%\([A-Za-z_][A-Za-z0-9_]{0,40}\)[sdr]|:[a-z_]{1,40}|\{[A-Za-z0-9_]{0,40}\}"
     r"|\$[0-9]{1,2}"
     # A mask showing a key's last characters (``aws configure list``'s
     # ``****************WXYZ``), and tools' words for a value left out (``kubectl config
     # view``'s ``DATA+OMITTED`` and ``REDACTED``).
     r"|\*{8,}[A-Za-z0-9]{1,4}|REDACTED|DATA\+OMITTED"
+    # A key's prefix, then its body masked (``AKIAXXXXXXXXXXXXXXXX``).
+    r"|[a-z0-9]{1,10}x{8,}"
     # A key's prefix before one of them (``sk-...``, ``sk-proj-xxxx``, ``ghp_<token>``).
     r"|[a-z0-9]{1,10}(?:[-_][a-z0-9]{1,10}){0,3}[-_](?:x{3,}|\*{3,}|\.{3,}|…|<[A-Za-z_.-]{1,60}>"
     # ... or words for one (``xoxb-your-bot-token``, ``sk-your-key-here``).
@@ -84,6 +87,9 @@ FILE_PATH_VALUE = (
     r"[A-Za-z0-9_@+-][A-Za-z0-9_.@+-]{0,100}\.[a-z][a-z0-9]{0,5}$"
     r"|^(?:~|\.{1,2}|\$\{?[A-Za-z_][A-Za-z0-9_]{0,40}\}?)?/(?:[a-z0-9_.@+-]{1,80}/){1,30}"
     r"[a-z0-9_.-]{1,100}$"
+    # A secret manager's name for one, a lower-case path of 3+ words with no root
+    # (``prod/db/password``, ``team/ml/openai-key``): where it is kept.
+    r"|^[a-z][a-z0-9_.-]{0,80}(?:/[a-z][a-z0-9_.-]{0,80}){2,30}$"
 )
 # A key/value row's value that is a clause of a sentence: a prose word, then 2+ words.
 PROSE_ROW = (
@@ -97,6 +103,9 @@ PROSE_ROW = (
     r"|where|how|what|who|why|at[ \t]+(?:least|most)"
     r"|min(?:imum)?|max(?:imum)?|required|optional|stored|rotated|generated|created"
     r"|issued)\b[^ \t]*(?:[ \t]+\S+){2,}"
+    # Whose the value is, in words (``| OPENAI_API_KEY | your key |``): a
+    # placeholder's words, where ``your-api-key`` glues them.
+    r"|^your[ \t]+[A-Za-z][a-z]{1,30}(?:[ \t]+[A-Za-z][a-z]{1,30}){0,5}[.]?$"
 )
 
 # Unquoted values under a secret name that are not secrets: empties, flags, masks,
@@ -187,11 +196,23 @@ KEYISH_NAME_PATTERN = (
     # Not a public key's name (``pubkey``, ``public_key``): an address, not a secret.
     # Nor its last part: ``public_key`` holds no key-ish ``key`` after ``public_``.
     r"(?:^|(?<!public)(?<!pub)_)(?!pub(?:lic)?_?keys?(?:_|$))"
+    # Nor a key that finds data (``cache_key``, ``sort_key``, ``object_key``,
+    # ``idempotency_key``): a lookup's key, never a credential.
+    r"(?<!cache_)(?<!sort_)(?<!primary_)(?<!foreign_)(?<!partition_)(?<!row_)(?<!object_)"
+    r"(?<!lookup_)(?<!idempotency_)(?<!dedup_)(?<!cursor_)(?<!group_)(?<!join_)(?<!dict_)"
+    r"(?<!index_)(?<!s3_)(?<!blob_)(?<!range_)(?<!composite_)(?<!dedupe_)"
     r"(?:[a-z0-9]*keys?|sas|sig|signature|salt|hmac|nonce|[a-z0-9]+pass|tok|tkn|pat"
+    # Azure's Speech and Cognitive Services clients' key (``SpeechConfig(subscription=
+    # "<hex>")``); an Azure subscription's id is a UUID (values.KEY_NOT_UUID).
+    r"|subscription$"
     # A key's word in another language (``sleutel``, ``schlüssel``, ``clave``, ``chave``,
     # ``chiave``, ``klucz``, ``nyckel``): random values only, as under ``key``.
     r"|sleutel|schl(?:_|ue)ssel|clave|chave|chiave|klucz|nyckel)(?:_|$)"
 )
+# Of the key-ish names, those whose UUID is an id, not a key (Azure's ``subscription``:
+# ``az account set --subscription <uuid>``); their other random values are keys.
+KEY_NOT_UUID_NAME = r"(?:^|_)subscription$"
+UUID_VALUE = r"^[0-9A-Fa-f]{8}-(?:[0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}$"
 # An environment variable a line reads (``os.getenv("OPENAI_KEY")``, ``os.environ["X"]``,
 # ``os.environ.get('X')``, ``%env X``, ``!echo $X``): upper-case names only. One that is
 # key-ish (``STRIPE_KEY``) holds a key there, so what the line shows is hidden.
@@ -203,8 +224,14 @@ ENV_READ_NAME = (
 # case or 32+ characters. Git hashes and UUIDs shown as data stay (no secret name), and
 # so does a file's path (a "/" and a file's extension at the end: an S3 object's ``Key``,
 # ``data/2024/05/01/part-0000.parquet``; a key's base64 has no ".").
+# A key's id and a colon may come first (``<uuid>:<hex>``, fal's and others' id:secret
+# keys): the secret after it is what is judged. One case with digits is random too when
+# letters and digits take turns 3+ times from its start (Alpha Vantage's
+# ``Q7ZK3M9XW2PLB8RT``), where a word with a number (``created_at_2024``) takes one; or
+# upper case and digits alone, with no separator (a constant's name has "_").
 HIGH_ENTROPY_VALUE = (
-    r"^(?=[A-Za-z0-9+/=_.~-]{16,}$)(?=[^0-9]*[0-9])(?=[^A-Za-z]*[A-Za-z])"
+    r"^(?:[A-Za-z0-9_.~-]{4,64}:)?"
+    r"(?=[A-Za-z0-9+/=_.~-]{16,}$)(?=[^0-9]*[0-9])(?=[^A-Za-z]*[A-Za-z])"
     r"(?![^/]*/[A-Za-z0-9+/=_.~-]*\.[A-Za-z][A-Za-z0-9]{0,7}$)"
-    r"(?:(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])|.{32,})"
+    r"(?:(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])|.{32,}|(?=[A-Z0-9]{16,}$)|(?=(?:[A-Za-z]*[0-9]+[A-Za-z]+){3}))"
 )

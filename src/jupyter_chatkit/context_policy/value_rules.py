@@ -137,7 +137,11 @@ KEY_SHAPES: list[dict[str, Any]] = [
     {
         "kind": "DER key body",
         "triggers": ["mii"],
-        "pattern": r"(?<![A-Za-z0-9+/])MII[A-Za-z0-9+/]{60,}={0,2}",
+        # Not a certificate's, a request's or a public key's (a SEQUENCE with a long
+        # length first, ``MIIDdzCC…``; ``MIIBIjANBgkqhkiG9w0BAQEFAAOC…``): public.
+        "pattern": r"(?<![A-Za-z0-9+/])"
+        r"(?!MII[A-Za-z0-9+/]{3}CC|MII[A-Za-z0-9+/]{3}ANBgkqhkiG9w0BAQEFAAOC)"
+        r"MII[A-Za-z0-9+/]{60,}={0,2}",
         "group": 0,
         "flags": "",
     },

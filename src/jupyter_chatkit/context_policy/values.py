@@ -39,6 +39,8 @@ _KEEP_NAMES = frozenset({"None", "True", "False", "null", "undefined", "nil", "s
 _KEYISH = lazy_compile(rules.KEYISH_NAME_PATTERN)
 _ENV_READ = lazy_compile(rules.ENV_READ_NAME)
 _RANDOM = lazy_compile(rules.HIGH_ENTROPY_VALUE)
+_KEY_NOT_UUID = lazy_compile(rules.KEY_NOT_UUID_NAME)
+_UUID = lazy_compile(rules.UUID_VALUE)
 _SHORT_NAME = lazy_compile(rules.SHORT_NAME_VALUE)
 _TYPE_VALUE = lazy_compile(rules.TYPE_VALUE)
 _TEMPLATE_VALUE = lazy_compile(rules.TEMPLATE_VALUE)
@@ -301,7 +303,8 @@ def is_secret_pair(name: Any, value: Any) -> bool:
     if value is None:
         return False
     if is_keyish_name(name) and looks_random(value):
-        return True
+        # ``--subscription <uuid>``: an Azure subscription's id, not its key.
+        return not (_UUID.match(value) and _KEY_NOT_UUID.search(normalize_name(name)))
     if _is_short_password_name(name):
         return holds_short_password(name, value)
     # ``session_token_header = "abc123def456"``: a qualifier that also holds secrets.
@@ -329,6 +332,8 @@ def keeps_unquoted(value: str, constant: bool, name: str = "", sep: str = "") ->
         return True
     if _TEMPLATE_VALUE.match(value) is not None:
         return True  # ``POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}``: a reference to one
+    if name and _ID_NUMBER.match(value) and normalize_name(name).endswith("_id"):
+        return True  # ``session_id=821053``: an id's number
     if constant:
         return False
     if _CODE_VALUE.search(value) is not None or _SHORT_NAME.match(value) is not None:
@@ -372,19 +377,31 @@ def aliases(text: str) -> frozenset[str]:
     """Variables a secret-named one is set from in ``text`` (``password = S``, and its
     pieces: ``api_key = a + b``, ``"".join(parts)``, ``f"{a}{b}"``), and those passed by
     position where a credential goes (``login(user, pw)``: flows.py)."""
+    return alias_sets(text)[0]
+
+
+def alias_sets(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """:func:`aliases`, and the variables a key-ish name is set from (``TimeSeries(key=
+    av)``, ``SpeechConfig(subscription=k)``: a random-looking literal set to one is that
+    key), in one read of ``text``."""
     found = positional_aliases(text)
+    keyish: set[str] = set()
     for match in _ALIAS.finditer(text):
         name, alias = match.group(1, 2)
         last = name.rsplit(".", 1)[-1]
-        if alias != last and alias not in _KEEP_NAMES and is_secret_name(last):
+        if alias == last or alias in _KEEP_NAMES:
+            continue
+        if is_secret_name(last):
             found.add(alias)
+        elif is_keyish_name(last):
+            keyish.add(alias)
     if "+" in text or "join(" in text or "{" in text:
         for match in _ASSIGNED.finditer(text):
             name, expression = match.group(1, 2)
             last = name.rsplit(".", 1)[-1]
             if is_secret_name(last):
                 found.update(n for n in expression_pieces(expression) if n != last)
-    return frozenset(found)
+    return frozenset(found), frozenset(keyish)
 
 
 def expression_pieces(expression: str) -> list[str]:
@@ -407,7 +424,9 @@ def expression_pieces(expression: str) -> list[str]:
             joins = True
         elif fstring and body is not None:
             fields = _FSTRING_NAME.findall(body)
-            joins = joins or len(fields) >= 2
+            # ``f"{a}{b}"``, and ``f"xK3b…{tail}"``: a key's run beside one field.
+            rest = _FSTRING_FIELD.sub(" ", body)
+            joins = joins or len(fields) >= 2 or bool(fields and _FSTRING_RUN.search(rest))
             names += fields
         elif name and name not in _KEEP_NAMES:
             names.append(name)
@@ -467,6 +486,18 @@ def hide_cell_outputs(outputs: list[Any], hide: Callable[[str], str]) -> list[An
 
 def _joined(text: str | list[Any]) -> str:
     return text if isinstance(text, str) else "".join(t for t in text if isinstance(t, str))
+
+
+_ID_NAME_BEFORE = lazy_compile(rules.ID_NAME_BEFORE)
+_ID_NUMBER = lazy_compile(r"[0-9]{1,12}[,;]?\Z")
+
+
+def after_id_name(before: str) -> bool:
+    """True when ``before`` ends with an id's name and its ``=`` or ``:`` (``version_id =
+    "``, ``"requestId": "``): the value after it is an id, unless the name is a secret's
+    (``session_id``)."""
+    named = _ID_NAME_BEFORE.search(before[-80:])
+    return named is not None and not is_secret_name(named.group(1))
 
 
 def _is_digest(secret: str, before: str) -> bool:
