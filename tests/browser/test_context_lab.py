@@ -413,3 +413,51 @@ def test_the_widget_reads_the_restarted_kernels_variables(
     # Nothing in the page failed on the way (the widget's answer notice to a dead comm).
     errors = [m for m in page.console_messages if m.startswith(("error", "pageerror"))]
     assert not [m for m in errors if "jupyter-chatkit" in m], errors
+
+
+def test_a_markdown_cell_kept_out_on_the_page_is_not_read_by_chat_in_the_kernel(
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM, screenshot: Any
+) -> None:
+    """A markdown cell tagged chatkit-private on the page, not saved: ``%chat``'s own
+    readers in the kernel (which read the saved file) do not read its text. Before, the
+    page told the kernel only of code cells (and nothing at all when no code cell was
+    kept out), so the saved, untagged text went to the model."""
+    spec = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    cells = [
+        {"cell_type": "markdown", "id": "notes", "metadata": {}, "source": "KOMD-9 vendor notes"},
+        {"cell_type": "markdown", "id": "intro", "metadata": {}, "source": "KOPUB-9 intro"},
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": "ask",
+            "metadata": {},
+            "outputs": [],
+            "source": "%load_ext jupyter_chatkit\n%chat what do my notes say",
+        },
+    ]
+    nb = {"cells": cells, "metadata": {"kernelspec": spec}, "nbformat": 4, "nbformat_minor": 5}
+    (lab_page.server.root_dir / "md_kept.ipynb").write_text(json.dumps(nb))
+    lab_page.open("md_kept.ipynb")
+    lab_page.notebook_js("nb.content.widgets[0].model.setMetadata('tags', ['chatkit-private']);")
+    # The kernel has heard of it (livepush.ts), before the question runs.
+    lab_page.notebook_js(
+        "const k = nb.sessionContext.session.kernel;"
+        " const expr = \"__import__('jupyter_chatkit.kernel.kept_names', fromlist=['x'])"
+        '.pushed_live() is not None";'
+        " for (let i = 0; i < 200; i++) {"
+        "  const f = k.requestExecute({code: '', silent: true, user_expressions: {p: expr}});"
+        "  const r = await f.done;"
+        "  if (r.content.user_expressions.p.data?.['text/plain'] === 'True') return;"
+        "  await new Promise((ok) => setTimeout(ok, 50)); }"
+        " throw new Error('the kernel never heard of the kept-out cell');"
+    )
+    scripted_llm.script(
+        Reply(tool_calls=[ToolCall("get_notebook_cells", {})]), Reply("Notes kept out.")
+    )
+    lab_page.set_active_cell(2)
+    lab_page.notebook_js("await window.jupyterapp.commands.execute('notebook:run-cell');")
+    page.locator(".jck-answer", has_text="Notes kept out.").wait_for(timeout=60_000)
+    (result,) = tool_results(scripted_llm)[:1]
+    assert "KOMD-9" not in result, result
+    assert "KOPUB-9" in result, result
+    screenshot(page, "markdown-kept-out-chat")
