@@ -52,6 +52,14 @@ FAILING = {
     "notes": ("e = ValueError('bad row')\ne.add_note('while loading row 5 of sales.csv')\nraise e"),
     # A coloured message longer than the message's bound: the cut falls in a colour code.
     "colour_cut": "raise ValueError('a' * 595 + '\\x1b[31mred\\x1b[0m')",
+    # %run shows its script's error itself: the cell raised nothing, its output is the
+    # traceback (before: the cell had no error for the model).
+    "run_script": (
+        "from pathlib import Path\n"
+        "Path('failing_script.py').write_text("
+        "'def g():\\n    raise RuntimeError(\"in the script\")\\ng()\\n')\n"
+        "%run failing_script.py"
+    ),
 }
 
 
@@ -129,6 +137,10 @@ def test_each_error_reaches_the_model_whole_and_bounded(
     assert "the 2 frames above repeated" in tb and "frames not shown" in tb
     assert tb.count("in ping\n") <= 3, tb
     assert tb.endswith("RecursionError: maximum recursion depth exceeded")
+
+    error = errors["run_script"]
+    assert error["type"] == "RuntimeError" and error["message"] == "in the script"
+    assert 'raise RuntimeError("in the script")' in error["traceback"]
 
     # No piece of an escape sequence is left where the message was cut.
     error = errors["colour_cut"]

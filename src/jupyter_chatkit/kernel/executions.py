@@ -44,6 +44,8 @@ class ExecutionLog:
         self.shell = shell
         self.records: collections.deque[Execution] = collections.deque(maxlen=KEEP)
         self.running: int | None = None
+        # The last error IPython showed when the running cell started (sys.last_value).
+        self._shown_before: object = None
         self._lock = threading.Lock()
 
     def pre_run_cell(self, info: Any) -> None:
@@ -57,6 +59,7 @@ class ExecutionLog:
         manager = getattr(self.shell, "history_manager", None)
         inputs = getattr(manager, "input_hist_raw", None)
         self.running = len(inputs) if isinstance(inputs, list) else None
+        self._shown_before = getattr(sys, "last_value", None)
 
     def post_run_cell(self, result: Any) -> None:
         """IPython event: a cell ended; keep its source and reduced error."""
@@ -72,6 +75,12 @@ class ExecutionLog:
             count = running
         source = getattr(info, "raw_cell", "") if info is not None else ""
         exc = getattr(result, "error_in_exec", None) or getattr(result, "error_before_exec", None)
+        shown = getattr(sys, "last_value", None)
+        if exc is None and shown is not self._shown_before and isinstance(shown, BaseException):
+            # A magic that catches the error and shows its traceback itself (``%run``'s
+            # script) leaves the cell without error_in_exec; IPython's showtraceback
+            # still keeps it as the last error, and the cell's output is that traceback.
+            exc = shown
         error = None
         if isinstance(exc, BaseException):
             try:
