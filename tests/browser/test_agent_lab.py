@@ -458,6 +458,10 @@ def test_an_auto_run_step_resumed_after_a_reload_is_not_run_again(
     # It says the step ran, and asks one by one: nothing approves it, nor further steps.
     assert card.get_attribute("data-begun") == "true"
     assert card.locator(".jck-step-begun").count() == 1
+    # Where it may have begun, every place (not only "another tab"): a reload, another
+    # window or browser, or the other chat of this very page.
+    begun = card.locator(".jck-step-begun").inner_text()
+    assert "window" in begun and "same page" in begun, begun
     assert card.locator(".jck-step-approve-all, .jck-step-approve").count() == 0
     # It shows the cell as loaded (asked while the reloaded notebook was still being read,
     # it showed an empty cell).

@@ -22,6 +22,7 @@ import {
   undoWithheld,
 } from "../client/approvals";
 import type { ChatSession, ClientToolHandler } from "../client/session";
+import { BEGUN_WHERE } from "../client/stepstarts";
 import type { ClientToolCallItem, ThreadMetadata } from "../client/types";
 import { AGENT_TOOLS, STEP_STATUS, STEP_UNDONE_KEY } from "../protocol";
 import { revealBidi, revealIn } from "./bidi";
@@ -98,8 +99,7 @@ const GONE_TEXT =
   "This change is no longer in the notebook (reloaded before it was saved, or removed since): nothing to undo.";
 
 /** A step's card when a page began it and its result never came (LiveStep.begun). */
-const BEGUN_TEXT =
-  "This step was already started, before the page was reloaded or closed, or in another tab (where it may still be running), and its result has not come. It was not run again.";
+const BEGUN_TEXT = `This step was already started ${BEGUN_WHERE}, where it may still be running, and its result has not come. It was not run again.`;
 /** A run card's warning when the agent's edit of its cell was lost (LiveStep.lostEdit). */
 const LOST_EDIT_TEXT =
   "The agent's edit of this cell is no longer in the notebook (the page was reloaded before the notebook was saved?): approving runs the cell as it is now, not the edited code. The agent will be told.";
