@@ -5,14 +5,17 @@ kernel and changes the session's path on the server. A real ``jupyter lab`` serv
 a real kernel for ``first.ipynb``; the notebook is renamed through the contents and
 sessions APIs (as JupyterLab does), and another notebook is saved at the old path.
 ``get_notebook_cells`` answered in that kernel must read the renamed file, never the
-other notebook. Also: a file that cannot be parsed says so in the fallback.
+other notebook. Also: a file that cannot be parsed says so in the fallback. The two
+tests with a kernel share the module's server (a start is ~4 s of CPU); each removes the
+files it made, and the one that lists conversations is the only one that starts any.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterator
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +26,7 @@ from jupyter_client.blocking.client import BlockingKernelClient
 from jupyter_chatkit.context_policy import dumps
 from jupyter_chatkit.kernel.introspect import KernelView, run_tool
 
-from .fixtures.jupyter_servers import JupyterServer
+from .fixtures.jupyter_servers import JupyterServer, start_jupyter
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 
@@ -34,10 +37,14 @@ ASK = (
 )
 
 
-@pytest.fixture
-def server(jupyter_server_factory: Callable[..., JupyterServer]) -> JupyterServer:
-    """A JupyterLab server (no browser) whose kernels run this checkout."""
-    return jupyter_server_factory()
+@pytest.fixture(scope="module")
+def server(
+    tmp_path_factory: pytest.TempPathFactory, _stopping_servers: Any
+) -> Iterator[JupyterServer]:
+    """A JupyterLab server (no browser) whose kernels run this checkout, for the module."""
+    started = start_jupyter(tmp_path_factory.mktemp("jupyter"))
+    yield started
+    _stopping_servers.add(started)
 
 
 @pytest.fixture
@@ -67,6 +74,9 @@ def kernel(server: JupyterServer) -> Iterator[tuple[str, BlockingKernelClient]]:
     finally:
         client.stop_channels()
         server.api(f"api/sessions/{session['id']}", method="DELETE")
+        # The files a test made (the next test renames first.ipynb into moved/ again).
+        shutil.rmtree(server.root_dir / "moved", ignore_errors=True)
+        (server.root_dir / "first.ipynb").unlink(missing_ok=True)
 
 
 def _cells_tool(client: BlockingKernelClient) -> dict[str, Any]:
