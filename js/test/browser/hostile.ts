@@ -123,6 +123,21 @@ test("a bidi control in the model's prose is shown, not obeyed, streamed or not"
   done(page);
 });
 
+test("the conversation's title in the header shows its bidi controls, not obeys them", opts, async () => {
+  const { page, errors } = await open("theme=light&bidititle=1", 380);
+  // A title holds what the person wrote or the model made of it: "Save x<U+202E>gnp.exe"
+  // drew as "Save xexe.png" in the header, while the history list and tooltip showed it.
+  await ask(page, "load data.csv", 1);
+  const subtitle = page.locator(".jck-subtitle");
+  await page.waitForFunction(() => document.querySelector(".jck-subtitle")?.textContent === "Save x\u202egnp.exe");
+  const marks = await subtitle.locator(".jck-bidi").evaluateAll((els) => els.map((e) => e.getAttribute("data-cp")));
+  assert.deepEqual(marks, ["U+202E"]);
+  assert.equal(await subtitle.getAttribute("title"), "Save x[U+202E]gnp.exe");
+  await page.locator(".jck-header").screenshot({ path: join(outDir, "bidi-title.png") });
+  assert.deepEqual(errors, []);
+  done(page);
+});
+
 test("a notebook's or file's name shows its bidi controls and zero-width characters", opts, async () => {
   const { page, errors } = await open("theme=light&nbname=1", 600);
   // History rows: "x<U+202E>gnp.ipynb" draws as "xbnypi.png" unless the control is shown.

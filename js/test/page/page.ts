@@ -5,7 +5,8 @@
  * action), above=1 (the server's insert effect asks for a cell above), sendkey=accel
  * (Ctrl/Cmd+Enter sends), initial=ID (open that thread at start), hold=TYPE (requests
  * of that type wait for the test's `__release`), upload=1 (attachments), pendingtitle=1
- * (a new thread still owed its model title), agent=1 (the Ask / Agent switch).
+ * (a new thread still owed its model title), bidititle=1 (a new thread's title holds a
+ * bidi override), agent=1 (the Ask / Agent switch).
  */
 
 import {
@@ -59,6 +60,11 @@ const encoder = new TextEncoder();
 const pendingTitleSse = createSse.replace(
   '"status":{"type":"active"},"metadata":{}',
   '"title":"load data","status":{"type":"active"},"metadata":{"title_pending":true}',
+);
+// bidititle=1: the new thread's title holds a bidi override ("x<U+202E>gnp.exe").
+const bidiTitleSse = createSse.replace(
+  '"status":{"type":"active"},"metadata":{}',
+  '"title":"Save x\\u202egnp.exe","status":{"type":"active"},"metadata":{}',
 );
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -123,8 +129,11 @@ const transport: Transport = {
       case "threads.create":
         // "step": the tool call is an Agent step (agent=1 shows its card).
         if (text === "step") return sse(createSse.replace('"name":"list_kernel_variables"', '"name":"run_cell"'));
+        if (q.get("bidititle")) return sse(bidiTitleSse);
         return sse(text === "hostile" ? hostileSse : q.get("pendingtitle") ? pendingTitleSse : createSse);
       case "threads.add_client_tool_output":
+        if (q.get("bidititle"))
+          return sse(toolOutputSse.replace('"title":"Loading data"', '"title":"Save x\\u202egnp.exe"'));
         return sse(toolOutputSse);
       case "threads.add_user_message":
       case "threads.retry_after_item":
@@ -169,7 +178,7 @@ const transport: Transport = {
                   : threadsJson,
         );
       case "threads.get_by_id":
-        return json(threadJson);
+        return json(q.get("bidititle") ? { ...threadJson, title: "Save x\u202egnp.exe" } : threadJson);
       case "attachments.create": {
         const id = `atc_${++attachmentCount}`;
         return json({
