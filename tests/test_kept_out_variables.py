@@ -278,6 +278,12 @@ def test_a_saved_cell_kept_out_and_edited_on_the_page_is_not_read_from_the_file(
         ("df.drop(columns=['ssn'], inplace=True)", "df = make()", {"df"}, set()),
         ("df.loc[0].fillna(0, inplace=True)", "df = make()", {"df"}, set()),
         ("random.shuffle(rows)", "import random\nrows = [1]", {"rows"}, {"random"}),
+        # The same call in code the cell runs as a literal (exec, a magic running a
+        # statement) or through getattr.
+        ("exec('cfg.update(token=tok)')", "cfg = {}\nn = 1", {"cfg"}, {"n"}),
+        ("%time cfg.update(token='KOVAL-3')", "cfg = {}\nn = 1", {"cfg"}, {"n"}),
+        ("%%capture\nrows.append(ssn)", "rows = []\nn = 1", {"rows"}, {"n"}),
+        ("getattr(cfg, 'update')(token='KOVAL-4')", "cfg = {}\nn = 1", {"cfg"}, {"n"}),
         # A readable variable filled with a kept-out one's data by a readable cell,
         # followed on (``merged`` from ``df`` after ``df.update(secret_df)``).
         (

@@ -98,10 +98,22 @@ def _base(node: ast.expr) -> str | None:
     return node.id if isinstance(node, ast.Name) else None
 
 
+def _getattr_receiver(func: ast.expr) -> str | None:
+    """``x`` of ``getattr(x, "m")``, the method fetched by name, if ``func`` is that."""
+    if (
+        isinstance(func, ast.Call)
+        and isinstance(func.func, ast.Name)
+        and func.func.id == "getattr"
+        and func.args
+    ):
+        return _base(func.args[0])
+    return None
+
+
 def changed_in(tree: ast.AST) -> frozenset[str]:
-    """The variables ``tree`` may change in place: the objects methods are called on,
-    and variables passed to a function other than :data:`PURE_CALLS` or to a method
-    (``random.shuffle(rows)``, ``fill(rows)``)."""
+    """The variables ``tree`` may change in place: the objects methods are called on
+    (``x.m()``, ``getattr(x, "m")()``), and variables passed to a function other than
+    :data:`PURE_CALLS` or to a method (``random.shuffle(rows)``, ``fill(rows)``)."""
     names: set[str] = set()
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
@@ -110,6 +122,8 @@ def changed_in(tree: ast.AST) -> frozenset[str]:
             receiver = _base(node.func.value)
             if not receiver:
                 continue  # ``globals().update(v)``: handled as a namespace write
+            names.add(receiver)
+        elif receiver := _getattr_receiver(node.func):
             names.add(receiver)
         elif isinstance(node.func, ast.Name) and node.func.id in PURE_CALLS:
             continue
@@ -138,12 +152,50 @@ def _tree(source: str) -> ast.Module | None:
         return None
 
 
+def _run_code_changes(tree: ast.AST, depth: int) -> frozenset[str]:
+    """What the literal code ``tree`` runs may change in place: ``exec``/``eval`` of a
+    string, a magic running a statement or a cell body (``%time``, ``%%capture``), read
+    as kept_names reads their bindings, :data:`~.kept_names._MAX_EXEC_DEPTH` deep."""
+    from .kept_magics import magic_bindings
+    from .kept_names import _MAX_EXEC_DEPTH, Bindings, _ipython_call, _literal
+
+    if depth > _MAX_EXEC_DEPTH:
+        return frozenset()
+
+    def read(code: str) -> Bindings:
+        try:
+            inner = ast.parse(code)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return Bindings()
+        return Bindings(changed_in(inner) | _run_code_changes(inner, depth + 1))
+
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        if isinstance(node.func, ast.Name) and node.func.id in ("exec", "eval") and node.args:
+            code = _literal(node.args[0])
+            if code is not None:
+                names |= read(code).assigned
+        elif kind := _ipython_call(node):
+            args = [_literal(a) for a in node.args]
+            if len(args) >= 2 and all(a is not None for a in args):
+                found = magic_bindings(kind == "run_cell_magic", [a or "" for a in args], read)
+                names |= found.assigned
+    return frozenset(names)
+
+
 @lru_cache(maxsize=4096)
 def cell_changes(source: str) -> frozenset[str]:
-    """The variables a cell with ``source`` may change in place (:func:`changed_in`)."""
+    """The variables a cell with ``source`` may change in place (:func:`changed_in`),
+    in the literal code it runs too (``exec("rows.append(x)")``, ``%time cfg.update()``)."""
     tree = _tree(source)
+    if tree is None:
+        return frozenset()
+    # Most cells run no literal code: their tree is not walked again.
+    runs_code = any(word in source for word in ("exec", "eval", "%", "get_ipython"))
     try:
-        return changed_in(tree) if tree is not None else frozenset()
+        return changed_in(tree) | (_run_code_changes(tree, 0) if runs_code else frozenset())
     except RecursionError:
         return frozenset()
 
