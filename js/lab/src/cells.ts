@@ -141,6 +141,7 @@ export function reduceTraceback(
   let final = "";
   let cause = "";
   const links: string[] = [];
+  const name = stripAnsi(ename);
   for (const raw of lines) {
     const block = stripAnsi(String(raw));
     const head = trimSpace(block);
@@ -158,12 +159,13 @@ export function reduceTraceback(
     }
     const first = head.split("\n", 1)[0];
     if (FRAME_HEADER.test(head) || first.includes("/ipykernel_")) {
-      frames.push({ text: block, user: isUserFrame(block) });
+      const [text, said] = splitFinal(block, name);
+      frames.push({ text, user: isUserFrame(text) });
+      if (said) final = final ? `${final}\n${said}` : said;
     } else {
       final = final ? `${final}\n${head}` : head;
     }
   }
-  const name = stripAnsi(ename);
   if (!final || (name && !final.startsWith(name))) {
     final = `${name}: ${stripAnsi(evalue)}`.replace(/^: |: $/g, "") || final;
   }
@@ -175,6 +177,16 @@ export function reduceTraceback(
   const shown = links.slice(-CHAIN_LINKS);
   if (older > 0) shown.unshift(`… ${older} earlier chained exception${older > 1 ? "s" : ""} not shown`);
   return withCellLines([...shown, text].join("\n"));
+}
+
+/** A frame block and the final line it ends with, if it does: IPython shows a
+ * SyntaxError's location, caret and `Type: message` as one block. */
+function splitFinal(block: string, ename: string): [string, string] {
+  const body = trimSpace(block, false);
+  const cut = body.lastIndexOf("\n");
+  const last = body.slice(cut + 1);
+  if (!ename || cut < 0 || !(last === ename || last.startsWith(`${ename}:`))) return [block, ""];
+  return [body.slice(0, cut), last];
 }
 
 /** The user's frames, the last library frame and `final`, in at most `max` chars. */
@@ -297,6 +309,8 @@ const joinText = (value: nbformat.MultilineString | undefined): string => multil
 const ENAME_CHARS = ERROR_RULES.limits.enameChars;
 // A line of IPython's traceback: a frame's header or the chain's heading.
 const PYTHON_TRACEBACK = new RegExp(ERROR_RULES.pythonTraceback);
+// A display's text/plain that is only its object's default repr (error_rules.py).
+const DEFAULT_REPR = new RegExp(ERROR_RULES.defaultRepr);
 
 /**
  * An error output's traceback for the model, bounded. IPython's is reduced
@@ -361,7 +375,11 @@ export function outputText(output: nbformat.IOutput, max = LIMITS.outputChars): 
   const mimes = Object.keys(data);
   let text = "";
   if ("text/plain" in data) text = stripAnsi(joinText(data["text/plain"] as nbformat.MultilineString));
-  else if ("text/markdown" in data) text = joinText(data["text/markdown"] as nbformat.MultilineString);
+  const markdown = "text/markdown" in data ? joinText(data["text/markdown"] as nbformat.MultilineString) : "";
+  if (markdown && (!text || DEFAULT_REPR.test(text))) {
+    // A traceback shown as Markdown: its text, with the cell's line as in a stream.
+    text = withCellLines(withoutBase64(stripAnsi(markdown)));
+  }
   const others = mimes.filter((m) => m !== "text/plain");
   if (others.length) text += `${text ? "\n" : ""}[also: ${others.join(", ")}]`;
   return { output_type: type, text: clip(text, max) };

@@ -82,6 +82,10 @@ TRIM_SPACE = (
 # time; the readers keep one only when it mixes capitals, small letters and digits).
 DATA_URI = r"(data:[A-Za-z0-9_.+/-]{1,100};base64,)[A-Za-z0-9+/=\r\n]{100,}"
 BASE64_RUN = r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{400,}={0,2}"
+# A display's text/plain that is only the default repr of its Python object
+# (``<IPython.core.display.Markdown object>``): it says nothing of what was shown, so a
+# text/markdown beside it is read instead (a traceback shown as Markdown).
+DEFAULT_REPR = r"^<[A-Za-z0-9_.]{1,200} object(?: at 0x[0-9A-Fa-f]{1,16})?>(?![\s\S])"
 
 # Bounds, in characters (and frames), both readers keep.
 LIMITS = {
@@ -111,6 +115,7 @@ def rules_dict() -> dict[str, Any]:
         "trimSpace": TRIM_SPACE,
         "dataUri": DATA_URI,
         "base64Run": BASE64_RUN,
+        "defaultRepr": DEFAULT_REPR,
         "limits": LIMITS,
     }
 

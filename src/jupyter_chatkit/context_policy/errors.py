@@ -195,6 +195,7 @@ def reduce_formatted_traceback(lines: Iterable[str], ename: str = "", evalue: st
     before the final one. The one the user saw last, to :data:`MAX_TRACEBACK_CHARS`.
     """
     blocks = [strip_ansi(str(b)) for b in lines]
+    name = strip_ansi(ename)
     frames: list[Frame] = []
     final = ""
     cause = ""
@@ -215,7 +216,10 @@ def reduce_formatted_traceback(lines: Iterable[str], ename: str = "", evalue: st
             frames, final = [], ""
             continue
         if _FRAME_HEADER.match(head) or ("/ipykernel_" in head.split("\n", 1)[0]):
+            block, said = _split_final(block, name)
             frames.append(Frame(block, _is_user_block(block)))
+            if said:
+                final = said if not final else final + "\n" + said
         else:
             final = head if not final else final + "\n" + head
     if not final or (ename and not final.startswith(ename)):
@@ -224,6 +228,17 @@ def reduce_formatted_traceback(lines: Iterable[str], ename: str = "", evalue: st
     if cause:
         final = f"(raised while handling {_clip(cause, 200)})\n{final}"
     return with_cell_lines(join_chain(links, reduce_frames(frames, final)))
+
+
+def _split_final(block: str, ename: str) -> tuple[str, str]:
+    """A frame block and the final line it ends with, if it does: IPython shows a
+    SyntaxError's location, caret and ``Type: message`` as one block."""
+    body = block.rstrip(_TRIM)
+    cut = body.rfind("\n")
+    last = body[cut + 1 :]
+    if not ename or cut < 0 or not (last == ename or last.startswith(f"{ename}:")):
+        return block, ""
+    return body[:cut], last
 
 
 _CHAIN_MARKERS = rules.CHAIN_MARKERS

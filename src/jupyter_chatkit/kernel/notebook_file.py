@@ -188,6 +188,7 @@ def without_base64(text: str) -> str:
 
 # A line of IPython's traceback: a frame's header or the chain's heading.
 _PYTHON_TRACEBACK = re.compile(rules.PYTHON_TRACEBACK)
+_DEFAULT_REPR = re.compile(rules.DEFAULT_REPR)
 
 
 def error_text(traceback: list[str], ename: str, evalue: str) -> str:
@@ -241,7 +242,11 @@ def output_text(output: dict[str, Any], limit: int = OUTPUT_CHARS) -> dict[str, 
         }
     raw_data = output.get("data")
     data: dict[str, Any] = raw_data if isinstance(raw_data, dict) else {}
-    text = strip_ansi(_text(data.get("text/plain"))) or _text(data.get("text/markdown"))
+    text = strip_ansi(_text(data.get("text/plain")))
+    markdown = _text(data.get("text/markdown"))
+    if markdown and (not text or _DEFAULT_REPR.match(text)):
+        # A traceback shown as Markdown: its text, with the cell's line as in a stream.
+        text = with_cell_lines(without_base64(strip_ansi(markdown)))
     others = [m for m in data if m != "text/plain"]
     if others:
         text += ("\n" if text else "") + f"[also: {', '.join(others)}]"
