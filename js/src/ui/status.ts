@@ -9,7 +9,7 @@
 
 import { isStopped, lastUserMessageId } from "../client/reducer";
 import type { ChatSession } from "../client/session";
-import { revealIn, revealText } from "./bidi";
+import { revealBidi, revealText } from "./bidi";
 import { button, h, icon, plainTitle } from "./dom";
 import { renderMarkdown } from "./markdown";
 
@@ -67,10 +67,11 @@ export class StatusView {
       shown.rawTitle = rawTitle;
       const title = plainTitle(rawTitle);
       if (shown.title !== title) {
-        // Cut with an ellipsis in a narrow sidebar: the whole title shows on hover. Its
-        // bidi controls are shown, not obeyed, as in the history list (bidi.ts).
+        // Cut with an ellipsis in a narrow sidebar: the whole title shows on hover. The
+        // controls that reorder text are shown, not obeyed, as in an answer's prose
+        // (bidi.ts; zero-width joiners kept: emoji, Persian).
         slots.subtitle.textContent = shown.title = title;
-        revealIn(slots.subtitle);
+        revealBidi(slots.subtitle);
         slots.subtitle.title = revealText(title);
       }
     }

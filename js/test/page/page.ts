@@ -61,10 +61,12 @@ const pendingTitleSse = createSse.replace(
   '"status":{"type":"active"},"metadata":{}',
   '"title":"load data","status":{"type":"active"},"metadata":{"title_pending":true}',
 );
-// bidititle=1: the new thread's title holds a bidi override ("x<U+202E>gnp.exe").
+// bidititle=1: the new thread's title holds a bidi override ("x<U+202E>gnp.exe") and a
+// Persian word with its zero-width non-joiner.
+const BIDI_TITLE = "Save x\u202egnp.exe (\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645)";
 const bidiTitleSse = createSse.replace(
   '"status":{"type":"active"},"metadata":{}',
-  '"title":"Save x\\u202egnp.exe","status":{"type":"active"},"metadata":{}',
+  `"title":${JSON.stringify(BIDI_TITLE)},"status":{"type":"active"},"metadata":{}`,
 );
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -133,7 +135,7 @@ const transport: Transport = {
         return sse(text === "hostile" ? hostileSse : q.get("pendingtitle") ? pendingTitleSse : createSse);
       case "threads.add_client_tool_output":
         if (q.get("bidititle"))
-          return sse(toolOutputSse.replace('"title":"Loading data"', '"title":"Save x\\u202egnp.exe"'));
+          return sse(toolOutputSse.replace('"title":"Loading data"', `"title":${JSON.stringify(BIDI_TITLE)}`));
         return sse(toolOutputSse);
       case "threads.add_user_message":
       case "threads.retry_after_item":
@@ -178,7 +180,7 @@ const transport: Transport = {
                   : threadsJson,
         );
       case "threads.get_by_id":
-        return json(q.get("bidititle") ? { ...threadJson, title: "Save x\u202egnp.exe" } : threadJson);
+        return json(q.get("bidititle") ? { ...threadJson, title: BIDI_TITLE } : threadJson);
       case "attachments.create": {
         const id = `atc_${++attachmentCount}`;
         return json({
