@@ -24,6 +24,7 @@ const CREDENTIAL_CALLS = new Set<string>(RULES.credentialCalls);
 const CONNECT_CALLS = new Set<string>(RULES.connectCalls);
 const KEY_CALLS = new Set<string>(RULES.keyCalls);
 const NON_CREDENTIAL_CALLS = new Set<string>(RULES.nonCredentialCalls);
+const RANDOM_KEY_CALLS = new Set<string>(RULES.randomKeyCalls);
 
 /** The position of a call's (or an assigned tuple's) first credential, or -1. */
 function firstCredential(callee: string, assigned: boolean): number {
@@ -37,11 +38,17 @@ function firstCredential(callee: string, assigned: boolean): number {
   return CREDENTIAL_CALLS.has(last) || isSecretName(last) ? 1 : -1;
 }
 
-/** Variables `text` passes by position where a credential goes. */
-export function positionalAliases(text: string): Set<string> {
+/** Variables `text` passes by position where a credential goes; into `keyish`, those passed
+ * first to a call whose key is a random-looking literal only (`TimeSeries(av)`). */
+export function positionalAliases(text: string, keyish?: Set<string>): Set<string> {
   const found = new Set<string>();
   if (text.includes("(")) {
     for (const m of text.matchAll(CALL)) {
+      if (keyish && !m[2] && RANDOM_KEY_CALLS.has(normalizeName(m[1].split(".").pop() ?? m[1]))) {
+        const name = m[3].split(",")[0].trim();
+        if (BARE_NAME.test(name) && !KEEP_NAMES.has(name)) keyish.add(name);
+        continue;
+      }
       const first = firstCredential(m[1], Boolean(m[2]));
       if (first < 0) continue;
       // A key call's key is its first argument only (`OWM(key, config)`).
@@ -80,8 +87,8 @@ export function aliases(text: string): Set<string> {
  * `SpeechConfig(subscription=k)`: a random-looking literal set to one is that key), in one
  * read of `text`. Mirrors Python's `alias_sets`. */
 export function aliasSets(text: string): [Set<string>, Set<string>] {
-  const found = positionalAliases(text);
   const keyish = new Set<string>();
+  const found = positionalAliases(text, keyish);
   for (const m of text.matchAll(ALIAS)) {
     const last = m[1].split(".").pop() ?? m[1];
     if (m[2] === last || KEEP_NAMES.has(m[2])) continue;

@@ -3070,6 +3070,17 @@ export const RULES = {
     "unhexlify",
     "urlsafe_b64decode"
   ],
+  "randomKeyCalls": [
+    "alpha_vantage",
+    "crypto_currencies",
+    "foreign_exchange",
+    "fundamental_data",
+    "sector_performances",
+    "speech_config",
+    "speech_translation_config",
+    "tech_indicators",
+    "time_series"
+  ],
   "assignedBefore": "([A-Za-z_][A-Za-z0-9_]*)['\\\"]?[ \\t]*(?::=|=|:)[ \\t]*(?![\\s\\S])",
   "lateKinds": [
     "wrapped secret",
@@ -3095,7 +3106,16 @@ export const RULES = {
     "gitlab(",
     "algoliasearch(",
     "authenticator",
-    "credential"
+    "credential",
+    "timeseries(",
+    "fundamentaldata(",
+    "foreignexchange(",
+    "cryptocurrencies(",
+    "techindicators(",
+    "sectorperformances(",
+    "alphavantage(",
+    "speechconfig(",
+    "speechtranslationconfig("
   ],
   "envVariableName": "^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$",
   "connectCalls": [
@@ -3151,7 +3171,7 @@ export const RULES = {
   ],
   "credentialValue": "^(?=\\S{8,}$)(?=[^A-Za-z]*[A-Za-z])(?=[^0-9!@#$%^&*]*[0-9!@#$%^&*])(?![A-Za-z_.-]+[0-9]+$)\\S+$",
   "filePathValue": "^(?:(?:~|\\.{1,2}|\\$\\{?[A-Za-z_][A-Za-z0-9_]{0,40}\\}?|[A-Za-z]:)?[/\\\\]{1,2}|[A-Za-z0-9_.@+ -]{1,80}[/\\\\]{1,2})(?:[A-Za-z0-9_.@+ -]{1,80}[/\\\\]{1,2}){0,30}[A-Za-z0-9_@+-][A-Za-z0-9_.@+-]{0,100}\\.[a-z][a-z0-9]{0,5}$|^(?:~|\\.{1,2}|\\$\\{?[A-Za-z_][A-Za-z0-9_]{0,40}\\}?)?/(?:[a-z0-9_.@+-]{1,80}/){1,30}[a-z0-9_.-]{1,100}$|^[a-z][a-z0-9_.-]{0,80}(?:/[a-z][a-z0-9_.-]{0,80}){2,30}$",
-  "highEntropyValue": "^(?:[A-Za-z0-9_.~-]{4,64}:)?(?=[A-Za-z0-9+/=_.~-]{16,}$)(?=[^0-9]*[0-9])(?=[^A-Za-z]*[A-Za-z])(?![^/]*/[A-Za-z0-9+/=_.~-]*\\.[A-Za-z][A-Za-z0-9]{0,7}$)(?:(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])|.{32,}|(?=[A-Z0-9]{16,}$)|(?=(?:[A-Za-z]*[0-9]+[A-Za-z]+){3}))",
+  "highEntropyValue": "^(?:[A-Za-z0-9_.~-]{4,64}:)?(?=[A-Za-z0-9+/=_.~-]{16,}$)(?=[^0-9]*[0-9])(?=[^A-Za-z]*[A-Za-z])(?![^/]*/[A-Za-z0-9+/=_.~-]*\\.[A-Za-z][A-Za-z0-9]{0,7}$)(?:(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])|.{32,}|(?=[A-Z0-9]{16,}$)|(?=(?:[A-Za-z]*[0-9]+[A-Za-z]+){4}))",
   "yamlBlockKey": "^([ \\t]*)(?:- )?([A-Za-z_][A-Za-z0-9_.-]*)[ \\t]*:[ \\t]*([|>][-+0-9]*)?[ \\t]*$",
   "bareAlignedHeader": "^[A-Za-z_][A-Za-z0-9_.-]*(?: {2,}[A-Za-z_][A-Za-z0-9_.-]*)+ *$",
   "alignedKeyValue": "^([A-Za-z_][A-Za-z0-9_.-]*)( {2,})(?!#[ \\t])(\\S.*)$",
@@ -3225,7 +3245,16 @@ export const RULES = {
     "klucz",
     "nyckel",
     "appid",
-    "subscription"
+    "subscription",
+    "timeseries(",
+    "fundamentaldata(",
+    "foreignexchange(",
+    "cryptocurrencies(",
+    "techindicators(",
+    "sectorperformances(",
+    "alphavantage(",
+    "speechconfig(",
+    "speechtranslationconfig("
   ],
   "envAllowNames": [
     "CONDA_DEFAULT_ENV",
@@ -3358,6 +3387,15 @@ export const RULES = {
     "nyckel",
     "appid",
     "subscription",
+    "timeseries(",
+    "fundamentaldata(",
+    "foreignexchange(",
+    "cryptocurrencies(",
+    "techindicators(",
+    "sectorperformances(",
+    "alphavantage(",
+    "speechconfig(",
+    "speechtranslationconfig(",
     "code="
   ],
   "placeholderOpen": "«redacted: ",

@@ -18,6 +18,7 @@ _CREDENTIAL_CALLS = frozenset(rules.CREDENTIAL_CALLS)
 _CONNECT_CALLS = frozenset(rules.CONNECT_CALLS)
 _KEY_CALLS = frozenset(rules.KEY_CALLS)
 _NON_CREDENTIAL_CALLS = frozenset(rules.NON_CREDENTIAL_CALLS)
+_RANDOM_KEY_CALLS = frozenset(rules.RANDOM_KEY_CALLS)
 _KEEP_NAMES = frozenset({"None", "True", "False", "null", "undefined", "nil", "self", "this"})
 
 
@@ -36,12 +37,20 @@ def _first_credential(callee: str, assigned: bool) -> int:
     return 1 if last in _CREDENTIAL_CALLS or is_secret_name(last) else -1
 
 
-def positional_aliases(text: str) -> set[str]:
-    """Variables ``text`` passes by position where a credential goes."""
+def positional_aliases(text: str, keyish: set[str] | None = None) -> set[str]:
+    """Variables ``text`` passes by position where a credential goes; into ``keyish``,
+    those passed first to a call whose key is a random-looking literal only
+    (``TimeSeries(av)``)."""
     found: set[str] = set()
     if "(" in text:
         for match in _CALL.finditer(text):
             callee, assigned, arguments = match.group(1, 2, 3)
+            last = normalize_name(callee.rsplit(".", 1)[-1])
+            if keyish is not None and not assigned and last in _RANDOM_KEY_CALLS:
+                name = arguments.split(",", 1)[0].strip()
+                if _BARE_NAME.fullmatch(name) and name not in _KEEP_NAMES:
+                    keyish.add(name)
+                continue
             first = _first_credential(callee, bool(assigned))
             if first < 0:
                 continue

@@ -232,4 +232,15 @@ NAME_TRIGGERS: list[str] = [
     "appid",
     # Azure Speech's and Cognitive Services' key (key-ish: random values only).
     "subscription",
+    # Calls whose first argument is a random-looking key (rules.RANDOM_KEY_CALLS), for a
+    # variable passed to one (``av = "…"; TimeSeries(av)``).
+    "timeseries(",
+    "fundamentaldata(",
+    "foreignexchange(",
+    "cryptocurrencies(",
+    "techindicators(",
+    "sectorperformances(",
+    "alphavantage(",
+    "speechconfig(",
+    "speechtranslationconfig(",
 ]

@@ -364,6 +364,22 @@ KEY_CALLS: list[str] = sorted(
         "wandb.login",
     }
 )
+# Callees (their last part, normalised like names) whose first positional literal is a
+# key when it looks random (their names are common words: ``TimeSeries("sales")`` stays):
+# Alpha Vantage's clients, Azure Speech's configs (``SpeechConfig("<hex>", "westus")``).
+RANDOM_KEY_CALLS: list[str] = sorted(
+    {
+        "alpha_vantage",
+        "crypto_currencies",
+        "foreign_exchange",
+        "fundamental_data",
+        "sector_performances",
+        "speech_config",
+        "speech_translation_config",
+        "tech_indicators",
+        "time_series",
+    }
+)
 # Callees that decode a literal into the value they return (``bytes.fromhex("…")``,
 # ``b64decode("…")``): set to a secret's name (``signing_key = bytes.fromhex("…")``), the
 # literal is that secret, written another way.
@@ -399,6 +415,9 @@ CALL_WORDS: list[str] = [
     *("pinecone", "owm(", "github(", "mistral", "fred(", "deepgram", "tavily", "newsapi"),
     *("together(", "gitlab(", "algoliasearch("),
     *("authenticator", "credential"),
+    *("timeseries(", "fundamentaldata(", "foreignexchange(", "cryptocurrencies("),
+    *("techindicators(", "sectorperformances(", "alphavantage(", "speechconfig("),
+    "speechtranslationconfig(",
 ]
 # An environment variable's name (upper case) whose getter's default is its value when
 # the name is key-ish (``os.environ.get("KAGGLE_KEY", "…")``).
@@ -496,6 +515,7 @@ def rules_dict() -> dict[str, Any]:
         "credentialCalls": CREDENTIAL_CALLS,
         "keyCalls": KEY_CALLS,
         "decodeCalls": DECODE_CALLS,
+        "randomKeyCalls": RANDOM_KEY_CALLS,
         "assignedBefore": ASSIGNED_BEFORE,
         "lateKinds": [str(r["kind"]) for r in LATE_RULES],
         "idNameBefore": ID_NAME_BEFORE,

@@ -226,12 +226,13 @@ ENV_READ_NAME = (
 # ``data/2024/05/01/part-0000.parquet``; a key's base64 has no ".").
 # A key's id and a colon may come first (``<uuid>:<hex>``, fal's and others' id:secret
 # keys): the secret after it is what is judged. One case with digits is random too when
-# letters and digits take turns 3+ times from its start (Alpha Vantage's
-# ``Q7ZK3M9XW2PLB8RT``), where a word with a number (``created_at_2024``) takes one; or
-# upper case and digits alone, with no separator (a constant's name has "_").
+# letters and digits take turns 4+ times from its start (``cq8m2vlp7nwr3ty9bk4g``), where
+# a word with a number (``created_at_2024``, ``gpt4o2024mini``) takes fewer; or upper
+# case and digits alone, with no separator (Alpha Vantage's ``Q7ZK3M9XW2PLB8RT``; a
+# constant's name has "_").
 HIGH_ENTROPY_VALUE = (
     r"^(?:[A-Za-z0-9_.~-]{4,64}:)?"
     r"(?=[A-Za-z0-9+/=_.~-]{16,}$)(?=[^0-9]*[0-9])(?=[^A-Za-z]*[A-Za-z])"
     r"(?![^/]*/[A-Za-z0-9+/=_.~-]*\.[A-Za-z][A-Za-z0-9]{0,7}$)"
-    r"(?:(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])|.{32,}|(?=[A-Z0-9]{16,}$)|(?=(?:[A-Za-z]*[0-9]+[A-Za-z]+){3}))"
+    r"(?:(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])|.{32,}|(?=[A-Z0-9]{16,}$)|(?=(?:[A-Za-z]*[0-9]+[A-Za-z]+){4}))"
 )

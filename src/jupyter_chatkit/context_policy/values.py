@@ -384,8 +384,8 @@ def alias_sets(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """:func:`aliases`, and the variables a key-ish name is set from (``TimeSeries(key=
     av)``, ``SpeechConfig(subscription=k)``: a random-looking literal set to one is that
     key), in one read of ``text``."""
-    found = positional_aliases(text)
     keyish: set[str] = set()
+    found = positional_aliases(text, keyish)
     for match in _ALIAS.finditer(text):
         name, alias = match.group(1, 2)
         last = name.rsplit(".", 1)[-1]
