@@ -320,14 +320,22 @@ def test_a_syntax_errors_message_names_the_cells_line(
     lab_page: LabPage, page: Any, scripted_llm: FakeLLM
 ) -> None:
     """IPython's SyntaxError says "(537175822.py, line 1)", its temp file for the cell:
-    the person's message says the cell's line instead."""
+    the person's message says the cell's line instead. The cell edited since its error:
+    the notebook tool says its error is of the code before the edit."""
     open_notebook(lab_page, "syntax.ipynb", ["total = 1 +* 2"])
-    scripted_llm.script(Reply("An operator too many."))
+    tool_then_answer(scripted_llm, "get_notebook_cells", "An operator too many.")
+    page.locator(".jp-chatkit-ask-error").wait_for(state="visible")
+    lab_page.notebook_js("nb.content.widgets[0].model.sharedModel.setSource('total = 1 + 2');")
     page.locator(".jp-chatkit-ask-error").click()
     page.locator(ASSISTANT, has_text="An operator too many.").wait_for(state="visible")
     asked = last_user_message(page)
     assert asked.startswith("Fix the error in cell 1: SyntaxError"), asked
     assert "line 1" in asked and ".py" not in asked, asked
+    (cell,) = tool_output(scripted_llm)["cells"]
+    assert cell["source"] == "total = 1 + 2" and cell.get("edited_since_run"), cell
+    (error,) = cell["outputs"]
+    # IPython 9 shows the caret and the final line as one block: the message once.
+    assert error["text"].count("invalid syntax") == 1 and "^" in error["text"], error
     wait_idle(page)
 
 

@@ -398,7 +398,13 @@ export interface CellInfo {
   execution_count?: number | null;
   outputs?: OutputText[];
   outputs_truncated?: boolean;
+  /** Set when the cell was edited after it ran: its outputs are of the code before. */
+  edited_since_run?: string;
 }
+
+/** Said of a cell edited since it ran, whose error would otherwise seem the new code's. */
+export const EDITED_SINCE_RUN =
+  "The source was edited after this cell last ran: its execution count, outputs and any error come from the code before the edit.";
 
 /** The functions and classes of a notebook with secret-named parameters (see
  * signatures.ts), read from all its cells' text. */
@@ -436,6 +442,8 @@ export function cellInfo(
   const info: CellInfo = { index, cell_type: cell.model.type, source };
   if (cell.model.type !== "code") return info;
   info.execution_count = (cell.model as ICodeCellModel).executionCount;
+  // JupyterLab's own mark (the cell's "edited since run" indicator), reset when it runs.
+  if ((cell.model as ICodeCellModel).isDirty === true) info.edited_since_run = EDITED_SINCE_RUN;
   if (!includeOutputs) return info;
   const outputs: OutputText[] = [];
   let used = 0;

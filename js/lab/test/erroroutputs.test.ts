@@ -55,3 +55,14 @@ test("no escape sequence is left of a cut colour, in every reader of the sidebar
     assert.ok(!stripAnsi(text).includes("\x1b"), JSON.stringify(text));
   }
 });
+
+test("a cell edited since its error says so beside the error it still carries", () => {
+  const error = { output_type: "error", ename: "NameError", evalue: "name 'x' is not defined", traceback: [] };
+  const cell = codeCell([error as nbformat.IOutput]);
+  assert.equal(cellInfo(cell, 0, true).edited_since_run, undefined);
+  // JupyterLab marks a code cell whose source changed after it ran (CodeCellModel.isDirty).
+  (cell.model as unknown as { isDirty: boolean }).isDirty = true;
+  const info = cellInfo(cell, 0, true);
+  assert.ok(info.edited_since_run && info.edited_since_run.length > 20);
+  assert.equal(info.outputs?.[0].ename, "NameError");
+});
