@@ -19,6 +19,7 @@
  * the path, a cell id, its index, a digest, how the run ended and its request's id.
  */
 
+import { PageConfig } from "@jupyterlab/coreutils";
 import type { RunEnd } from "./kerneldeath";
 
 /** One run that ended without a reply. */
@@ -29,6 +30,9 @@ export interface KeptRunEnd {
   cell: string;
   /** The notebook's path (what keeps a `stopped` run: its session ended with it). */
   path?: string;
+  /** The server's base URL: an origin may serve several (JupyterHub's users), whose
+   * notebooks' paths can be the same. Set by {@link keepRunEnd}. */
+  server?: string;
   /** The cell's index, and {@link sourceDigest} of its source: found again by them when
    * its id was not stored (new ids at each load). */
   index?: number;
@@ -70,6 +74,7 @@ function isKept(value: unknown): value is KeptRunEnd {
     typeof v.request === "string" &&
     typeof v.at === "number" &&
     (v.path === undefined || typeof v.path === "string") &&
+    (v.server === undefined || typeof v.server === "string") &&
     (v.index === undefined || typeof v.index === "number") &&
     (v.digest === undefined || typeof v.digest === "string") &&
     (v.end === "died" || v.end === "restarted" || v.end === "stopped")
@@ -87,10 +92,10 @@ function writeAll(all: KeptRunEnd[]): void {
   }
 }
 
-/** Keep `entry` (the same session's cell: replaced). */
+/** Keep `entry` (the same session's cell: replaced), with this page's server. */
 export function keepRunEnd(entry: KeptRunEnd): void {
   const all = readAll().filter((e) => e.session !== entry.session || e.cell !== entry.cell);
-  all.push(entry);
+  all.push({ ...entry, server: PageConfig.getBaseUrl() });
   all.sort((a, b) => a.at - b.at);
   writeAll(all);
 }
@@ -105,10 +110,15 @@ export function forgetRunEnd(session: string, cell: string): void {
 /**
  * What is kept of the runs of the notebook at `path` whose server session is `session`:
  * those of that session, and the runs stopped by a shutdown of the notebook's kernel
- * (their session ended with them).
+ * (their session ended with them) on this page's server.
  */
 export function keptRunEnds(session: string | undefined, path: string): KeptRunEnd[] {
-  return readAll().filter((e) => (session !== undefined && e.session === session) || (e.end === "stopped" && e.path === path));
+  const server = PageConfig.getBaseUrl();
+  return readAll().filter(
+    (e) =>
+      (session !== undefined && e.session === session) ||
+      (e.end === "stopped" && e.path === path && e.server === server),
+  );
 }
 
 /**

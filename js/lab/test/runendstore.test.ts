@@ -1,0 +1,32 @@
+/**
+ * What runendstore.ts keeps in the browser's local storage is one origin's, and an origin
+ * may serve several Jupyter servers (JupyterHub's /user/ada/ and /user/bob/, or one
+ * person's named servers): a run stopped by a shutdown, kept by the notebook's path, is
+ * found again only on the server it ran on.
+ */
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { PageConfig } from "@jupyterlab/coreutils";
+import { keepRunEnd, keptRunEnds } from "../src/runendstore";
+
+test("a stopped run's note is kept per server, not per path alone", () => {
+  const items = new Map<string, string>();
+  (globalThis as Record<string, unknown>).localStorage = {
+    getItem: (k: string) => items.get(k) ?? null,
+    setItem: (k: string, v: string) => void items.set(k, v),
+    removeItem: (k: string) => void items.delete(k),
+  };
+  const base = PageConfig.getBaseUrl();
+  try {
+    PageConfig.setOption("baseUrl", "/user/ada/");
+    keepRunEnd({ session: "s-ada", cell: "c1", path: "Untitled.ipynb", index: 0, digest: "d", end: "stopped", request: "r1", at: 1 });
+    assert.equal(keptRunEnds(undefined, "Untitled.ipynb").length, 1);
+    // Another server on the same origin, a notebook of the same name: not its note.
+    PageConfig.setOption("baseUrl", "/user/bob/");
+    assert.deepEqual(keptRunEnds(undefined, "Untitled.ipynb"), []);
+  } finally {
+    PageConfig.setOption("baseUrl", base);
+    delete (globalThis as Record<string, unknown>).localStorage;
+  }
+});
