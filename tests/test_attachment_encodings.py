@@ -14,6 +14,7 @@ import pytest
 from agents.testing import ModelStep, ScriptedModel, assistant_message
 from chatkit.types import AttachmentCreateParams
 
+from jupyter_chatkit.assistant.attachment_text import attachment_text
 from jupyter_chatkit.store import SQLStore
 
 from .chatkit_helpers import ALICE, make_assistant, req, stream, user_input
@@ -72,3 +73,8 @@ async def test_a_charset_that_is_no_text_encoding_is_read_as_utf8(
     data = "naïve".encode() + b" \xff"
     sent = await _sent(sqlite_store, data, f"text/plain; charset={charset}")
     assert "naïve" in sent
+
+
+def test_a_charset_that_is_no_name_is_read_as_utf8() -> None:
+    # The store refuses a NUL in a MIME type; the helper does not rely on it.
+    assert attachment_text("naïve".encode(), "text/plain; charset=\x00") == "naïve"

@@ -35,7 +35,7 @@ def _declared_charset(mime_type: str) -> str | None:
         return None
     try:
         return codecs.lookup(charset).name
-    except LookupError:
+    except (LookupError, ValueError):  # unknown, or not a name (a NUL in it)
         return None
 
 
