@@ -293,10 +293,13 @@ test(
     assert.equal(await page.locator(".jck-toast").isVisible(), false);
     await page.waitForFunction(() => !(window as any).chat.session.busy);
     // Stop: the answer (or the Stopped box) says it; no toast over the chips repeats it.
+    // The turn is held at its tool output's answer, so Stop always comes mid-turn (a slow
+    // stream alone could end before the click on a loaded machine).
+    await page.evaluate(() => (window as any).__hold("threads.add_client_tool_output"));
     await page.getByRole("button", { name: "New conversation" }).click();
     await box.fill("again");
     await box.press("Enter");
-    await page.locator(".jck-msg.jck-assistant").first().waitFor(); // its answer has begun
+    await page.waitForFunction(() => (window as any).__heldCount("threads.add_client_tool_output") === 1);
     await page.getByRole("button", { name: "Stop answering" }).click();
     await page.waitForFunction(() => !(window as any).chat.session.busy);
     assert.equal(await page.locator(".jck-sr").textContent(), "Stopped."); // screen readers are told

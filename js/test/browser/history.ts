@@ -98,7 +98,9 @@ for (const [how, end, asked] of [
   ["is answered (the title streams with it)", "answer", []],
 ] as const) {
   test(`a first turn that ${how} shows its model title without a reload`, opts, async () => {
-    const hold = end === "fail" ? "&hold=threads.add_client_tool_output" : "";
+    // Held at the tool output's answer, a stop comes mid-turn (a slow stream alone could
+    // end before the click on a loaded machine); a failure is that answer's.
+    const hold = end === "answer" ? "" : "&hold=threads.add_client_tool_output";
     const { page, errors } = await open(`theme=light&pendingtitle=1&slow=1${hold}`, 600);
     const box = page.getByRole("textbox", { name: "Message" });
     await box.fill("load data.csv");
@@ -106,7 +108,7 @@ for (const [how, end, asked] of [
     // The local title shows at once, with the thread.
     await page.waitForFunction(() => document.querySelector(".jck-subtitle")?.textContent === "load data");
     if (end === "stop") {
-      await page.locator(".jck-msg.jck-assistant").first().waitFor();
+      await page.waitForFunction(() => (window as any).__heldCount("threads.add_client_tool_output") === 1);
       await page.getByRole("button", { name: "Stop answering" }).click();
     } else if (end === "fail") {
       await page.waitForFunction(() => (window as any).__heldCount("threads.add_client_tool_output") === 1);

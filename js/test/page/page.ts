@@ -113,7 +113,7 @@ w.__release = (type: string, fail = false) => {
 };
 
 const transport: Transport = {
-  async send(body: any): Promise<TransportResponse> {
+  async send(body: any, signal?: AbortSignal): Promise<TransportResponse> {
     if (body.type === TURN.WARM) {
       warms.push(body);
       return json({ warming: true });
@@ -121,9 +121,20 @@ const transport: Transport = {
     sent.push(body);
     const queue = held.get(body.type);
     if (queue) {
-      await new Promise<void>((go, fail) =>
-        queue.push({ go: () => go(), fail: () => fail(new Error("held request failed")) }),
-      );
+      await new Promise<void>((go, fail) => {
+        const entry = { go: () => go(), fail: () => fail(new Error("held request failed")) };
+        queue.push(entry);
+        // Stop while it is held: rejected as the real transport's fetch is, and no longer held.
+        signal?.addEventListener(
+          "abort",
+          () => {
+            const at = queue.indexOf(entry);
+            if (at >= 0) queue.splice(at, 1);
+            fail(new DOMException("The request was aborted.", "AbortError"));
+          },
+          { once: true },
+        );
+      });
     }
     await sleep(5);
     const text = body.params?.input?.content?.[0]?.text;
