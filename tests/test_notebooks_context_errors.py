@@ -153,6 +153,8 @@ def test_an_exception_whose_str_raises_is_the_cells_error(
 ) -> None:
     nb = nbformat.v4.new_notebook()
     nb.cells = [
+        # An error before recording starts is not the loading cell's.
+        nbformat.v4.new_code_cell("raise KeyError('before loading')"),
         nbformat.v4.new_code_cell("%load_ext jupyter_chatkit"),
         nbformat.v4.new_code_cell(
             "class Broken(Exception):\n"
@@ -163,16 +165,18 @@ def test_an_exception_whose_str_raises_is_the_cells_error(
         ),
         nbformat.v4.new_code_cell(ASK),
     ]
-    kernel_provider.script(Reply(tool_calls=[ToolCall("get_active_cell", {})]), Reply("Seen."))
+    kernel_provider.script(Reply(tool_calls=[ToolCall("get_notebook_cells", {})]), Reply("Seen."))
     execute(nb, tmp_path, allow_errors=True)
-    assert nb.cells[2].outputs[-1]["data"]["text/plain"] == "True"
-    (active,) = tool_outputs(kernel_provider)
+    assert nb.cells[3].outputs[-1]["data"]["text/plain"] == "True"
+    (read,) = tool_outputs(kernel_provider)
+    cells = {c["execution_count"]: c for c in read["cells"]}
+    assert "error" not in cells[2], cells[2]
     # IPython could not show the traceback and left the count unset; the failing cell
     # still carries an error (before: no error on the cell at all).
-    cell = active["cell"]
-    assert cell["execution_count"] == 2 and "raise Broken(object())" in cell["source"]
+    cell = cells[3]
+    assert "raise Broken(object())" in cell["source"]
     assert cell["error"]["type"] == "RuntimeError"
-    assert "Cell In[2], line 3, in __str__" in cell["error"]["traceback"]
+    assert "Cell In[3], line 3, in __str__" in cell["error"]["traceback"]
 
 
 def test_a_failed_shell_command_is_the_cells_error(

@@ -44,8 +44,9 @@ class ExecutionLog:
         self.shell = shell
         self.records: collections.deque[Execution] = collections.deque(maxlen=KEEP)
         self.running: int | None = None
-        # The last error IPython showed when the running cell started (sys.last_value).
-        self._shown_before: object = None
+        # The last error IPython showed when the running cell started (sys.last_value);
+        # read now too, for the cell that starts recording (no pre_run_cell for it).
+        self._shown_before: object = getattr(sys, "last_value", None)
         self._lock = threading.Lock()
 
     def pre_run_cell(self, info: Any) -> None:
