@@ -12,6 +12,7 @@
 import { childrenOf } from "../client/reducer";
 import type { ActionConfig, WidgetComponent } from "../client/types";
 import { ACTION } from "../protocol";
+import { revealIn } from "./bidi";
 import { h, icon } from "./dom";
 import { CODE_BUTTONS, type MarkdownOptions, renderMarkdown } from "./markdown";
 
@@ -61,6 +62,9 @@ function flexBox(dir: "row" | "col", c: WidgetComponent, ctx: WidgetContext): HT
 function text(tag: "div" | "p", cls: string, value: unknown, c: WidgetComponent): HTMLElement {
   const el = h(tag, { class: cls }, typeof value === "string" ? value : "");
   if (c.size) el.classList.add(`jck-w-size-${oneOf(c.size, SIZES, "md")}`);
+  // A card's title or caption is the model's text: "Save x<U+202E>gnp.exe" must not draw
+  // as "Save xexe.png" above the code it names.
+  revealIn(el);
   return el;
 }
 
@@ -95,7 +99,9 @@ const RENDERERS = new Map<string, Renderer>(
     Badge(c) {
       const color = oneOf(c.color, ["secondary", "success", "danger", "warning", "info"] as const, "secondary");
       const variant = oneOf(c.variant, ["soft", "solid", "outline"] as const, "soft");
-      return h("span", { class: `jck-w-badge jck-w-badge-${color} jck-w-badge-${variant}` }, c.label ?? "");
+      const badge = h("span", { class: `jck-w-badge jck-w-badge-${color} jck-w-badge-${variant}` }, c.label ?? "");
+      revealIn(badge);
+      return badge;
     },
     Markdown(c, ctx) {
       const el = h("div", { class: "jck-w-markdown jck-md" });

@@ -297,3 +297,27 @@ test("an image the model names loads only from the server's file routes, never a
   assert.deepEqual(acting, []);
   done(page);
 });
+
+test("a code card's title, caption and badge show their bidi controls, not obey them", opts, async () => {
+  const { page, errors } = await open("sink=1&theme=light", 380);
+  // The model writes a card's title: "Save x<U+202E>gnp.exe" drew as "Save xexe.png"
+  // above the code it named, while the code itself had its controls shown.
+  const card = {
+    type: "Card",
+    children: [
+      { type: "Title", value: "Save x\u202egnp.exe" },
+      { type: "Caption", value: "then \u2067run" },
+      { type: "Badge", label: "py\u202ethon" },
+    ],
+  };
+  await page.evaluate((root) => (window as any).__renderWidget(root), card as never);
+  const marks = await page
+    .locator(".jck-widget .jck-bidi")
+    .evaluateAll((els) => els.map((e) => e.getAttribute("data-cp")));
+  assert.deepEqual(marks, ["U+202E", "U+2067", "U+202E"]);
+  // The text stays as written (what a copy of it gives).
+  assert.match((await page.locator(".jck-widget .jck-w-title").textContent()) ?? "", /x\u202egnp\.exe/);
+  await page.locator(".jck-widget").screenshot({ path: join(outDir, "bidi-card.png") });
+  assert.deepEqual(errors, []);
+  done(page);
+});
