@@ -2,7 +2,7 @@
 
 import type { ChatSession } from "../client/session";
 import type { ThreadMetadata } from "../client/types";
-import { revealIn, revealText } from "./bidi";
+import { revealBidi, revealIn, revealText } from "./bidi";
 import { button, h, icon, plainTitle } from "./dom";
 import { distinctName } from "./paths";
 
@@ -230,7 +230,7 @@ export class HistoryPanel {
         if (attr) el.setAttribute(attr, revealText(value));
         else {
           el.textContent = name;
-          revealIn(el);
+          revealBidi(el);
         }
       }
     };
@@ -264,8 +264,12 @@ export class HistoryPanel {
           title: tip(title()),
         },
       );
-      // A title or notebook name may hold bidi controls or zero-width characters.
-      revealIn(open);
+      // A notebook's name may hold bidi controls or zero-width characters (a file's name
+      // is spoofed with either: all shown); a title is prose, whose controls that reorder
+      // text are shown (bidi.ts revealBidi: emoji's and Persian's joiners kept).
+      const titleEl = open.querySelector(".jck-history-title");
+      if (titleEl) revealBidi(titleEl);
+      for (const el of open.querySelectorAll(".jck-history-notebook")) revealIn(el);
       const rename = button(icon("pencil"), () => startRename(), {
         class: "jck-btn jck-btn-icon",
         "aria-label": `Rename “${title()}”`,

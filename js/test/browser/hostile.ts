@@ -137,6 +137,14 @@ test("the conversation's title in the header shows its bidi controls, not obeys 
   const tip = (await subtitle.getAttribute("title")) ?? "";
   assert.ok(tip.startsWith("Save x[U+202E]gnp.exe") && !tip.includes("\u202e"), tip);
   await page.locator(".jck-header").screenshot({ path: join(outDir, "bidi-title.png") });
+  // The history list's row too: the title marked as prose, the notebook name as a name.
+  await page.getByRole("button", { name: "Conversation history" }).click();
+  const row = page.locator(".jck-history-title").first();
+  await row.waitFor();
+  assert.equal(await row.textContent(), title);
+  const rowMarks = await row.locator(".jck-bidi").evaluateAll((els) => els.map((e) => e.getAttribute("data-cp")));
+  assert.deepEqual(rowMarks, ["U+202E"]);
+  await page.locator(".jck-history").screenshot({ path: join(outDir, "bidi-title-history.png") });
   assert.deepEqual(errors, []);
   done(page);
 });

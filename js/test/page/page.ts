@@ -157,6 +157,9 @@ const transport: Transport = {
           q.get("above") ? customActionSse.replace('"position":"below"', '"position":"above"') : customActionSse,
         );
       case "threads.list":
+        // bidititle=1: the first conversation listed has that title.
+        if (q.get("bidititle"))
+          return json({ ...threadsJson, data: threadsJson.data.map((t, i) => (i ? t : { ...t, title: BIDI_TITLE })) });
         // untitled=1: a server with title_threads = 'off' (no conversation has a title);
         // untitled=second: and both started in the same second (a few ms apart).
         return json(
