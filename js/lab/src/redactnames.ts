@@ -318,10 +318,11 @@ export function keepsUnquoted(value: string, constant: boolean, name = "", sep =
   if (/^[A-Za-z_][A-Za-z0-9]{0,100}[._][A-Za-z0-9_.]{0,200}\($/.test(value)) return true;
   // `token=hf_token`, `'client_secret': CLIENT_SECRET`: a variable named like a secret.
   if (/^(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)[,;]?$/.test(value) && isSecretName(trimEndOf(value, ",;"))) return true;
-  // `secret_value = token`, `Pinecone(api_key=key)`: one word, a secret's or a key's name: a variable.
+  // `secret_value = token`, `Pinecone(api_key=key)`, `client_secret=SECRET`: one word, a
+  // secret's or a key's name: a variable (a constant's, in upper case).
   if (
     sep.includes("=") &&
-    /^[a-z][a-z0-9]*[,;]?$/.test(value) &&
+    /^(?:[a-z][a-z0-9]*|[A-Z][A-Z0-9]*)[,;]?$/.test(value) &&
     (isSecretName(trimEndOf(value, ",;")) || isKeyishName(trimEndOf(value, ",;")))
   )
     return true;

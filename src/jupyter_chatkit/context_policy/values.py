@@ -203,7 +203,7 @@ _LETTER = lazy_compile("[A-Za-z]")
 _SNAKE_NAME = lazy_compile(
     r"(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)[,;]?\Z"
 )
-_LOWER_WORD = lazy_compile(r"[a-z][a-z0-9]*[,;]?\Z")
+_LOWER_WORD = lazy_compile(r"(?:[a-z][a-z0-9]*|[A-Z][A-Z0-9]*)[,;]?\Z")
 _CAMEL_WORDS = lazy_compile(r"(?:[A-Z]+[a-z]{2,}[0-9]*[a-z]?|[A-Z]+[0-9]+[a-z]?){2,}\Z")
 
 
@@ -347,8 +347,8 @@ def keeps_unquoted(value: str, constant: bool, name: str = "", sep: str = "") ->
         and _LOWER_WORD.match(value) is not None
         and (is_secret_name(value.rstrip(",;")) or is_keyish_name(value.rstrip(",;")))
     ):
-        # ``secret_value = token``, ``Pinecone(api_key=key)``: one word, a secret's or a
-        # key's name: a variable.
+        # ``secret_value = token``, ``Pinecone(api_key=key)``, ``client_secret=SECRET``:
+        # one word, a secret's or a key's name: a variable (a constant's, in upper case).
         return True
     if ":" in sep and "=" not in sep and _TYPE_VALUE.match(value):
         return True
