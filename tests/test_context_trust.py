@@ -261,6 +261,16 @@ def test_no_part_of_a_secret_survives(case: dict[str, Any]) -> None:
         assert kept in text, text
 
 
+@pytest.mark.parametrize("case", TEXTS["data_leaks"], ids=[c["id"] for c in TEXTS["data_leaks"]])
+def test_no_secret_in_tool_data_survives(case: dict[str, Any]) -> None:
+    """Tool data as the kernel gives it (name/value records, split frames)."""
+    result = dumps(ContextPolicy().tool_result(case["data"]))
+    for secret in case["secrets"]:
+        assert secret not in result, result
+    for kept in case["kept"]:
+        assert kept in result, result
+
+
 def test_ordinary_text_comes_back_unchanged() -> None:
     redactor = ContextPolicy().redactor()
     for text in TEXTS["harmless"]:

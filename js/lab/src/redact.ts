@@ -137,7 +137,9 @@ const ELIDED_TAIL = new RegExp(RULES.elidedTail, "g");
 
 
 
-const VALUE_KEYS = new Set(["value", "preview", "repr", "head", "items"]);
+const VALUE_KEYS = new Set(["value", "preview", "repr", "head", "items", "Value"]);
+// Where a record names its entry: a listing, a name/value pair (`{"Key": "password", "Value": "…"}`).
+const NAME_KEYS = ["name", "Name", "key", "Key"];
 
 /** Applies the rules and counts what it hid. */
 export class Redactor extends CallRedaction {
@@ -482,7 +484,7 @@ export class Redactor extends CallRedaction {
       return out;
     }
     const obj = value as Record<string, unknown>;
-    const entrySecret = isSecretName(obj.name) && obj.type !== "class";
+    const entrySecret = NAME_KEYS.some((k) => isSecretName(obj[k])) && obj.type !== "class";
     // A Kubernetes Secret (redactmanifest.ts): its data's keys are named as its user likes.
     const manifest = obj.kind === "Secret";
     const out: Record<string, unknown> = {};

@@ -21,7 +21,7 @@ interface Leak {
   kept?: string[];
 }
 
-const TABLE: { leaks: Leak[]; harmless: string[] } = JSON.parse(
+const TABLE: { leaks: Leak[]; harmless: string[]; data_leaks: { id: string; data: unknown; secrets: string[]; kept: string[] }[] } = JSON.parse(
   readFileSync(new URL("../../../../tests/fixtures/trust_texts.json", import.meta.url), "utf-8"),
 );
 
@@ -35,6 +35,14 @@ for (const c of TABLE.leaks) {
     // Inside a tool result too (a cell's output, a file's text).
     const result = JSON.stringify(policyResult({ cells: [{ outputs: [{ text: c.text }] }] }));
     for (const secret of c.secrets) assert.ok(!result.includes(secret), `${secret} in ${result}`);
+  });
+}
+
+for (const c of TABLE.data_leaks) {
+  test(`no secret in tool data survives: ${c.id}`, () => {
+    const result = JSON.stringify(policyResult(c.data));
+    for (const secret of c.secrets) assert.ok(!result.includes(secret), `${secret} in ${result}`);
+    for (const kept of c.kept) assert.ok(result.includes(kept), `${kept} not in ${result}`);
   });
 }
 

@@ -30,7 +30,10 @@ from .values import (
 _KEEP_UNDER_SECRET_NAME = (None, True, False, "")
 _CONTAINERS = (str, dict, list, tuple)
 # Keys of our own tool results that hold the value of the entry named by "name".
-_VALUE_KEYS = ("value", "preview", "repr", "head", "items")
+_VALUE_KEYS = ("value", "preview", "repr", "head", "items", "Value")
+# Where a record names its entry: a variable's listing, a name/value pair (Kubernetes'
+# env, AWS's tags and parameters: ``{"Key": "password", "Value": "…"}``).
+_NAME_KEYS = ("name", "Name", "key", "Key")
 # A Kubernetes Secret's mappings of secrets.
 _SECRET_DATA_KEYS = ("data", "stringData")
 # A line of a base64 block as PEM, OpenSSH and MIME write them (rules: the key body rule).
@@ -126,7 +129,9 @@ class DataRedaction:
             out: dict[Any, Any] = {}
             enabled = self.enabled
             entry_secret = (
-                enabled and self.secret_name(value.get("name")) and value.get("type") != "class"
+                enabled
+                and any(self.secret_name(value.get(k)) for k in _NAME_KEYS)
+                and value.get("type") != "class"
             )
             # A Kubernetes Secret (manifests.py): its data's keys are named as its user likes.
             manifest = enabled and type(value.get("kind")) is str and value.get("kind") == "Secret"
