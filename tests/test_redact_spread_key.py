@@ -24,6 +24,10 @@ KEY = "azk-7Hq2Zx9Lm4Wv8Rt1Yp6NqW3eAb3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z"  # no known
         "\x00".join(KEY) + "\x00",
         "|".join(KEY[i : i + 4] for i in range(0, len(KEY), 4)),
         "key: " + "  ".join(KEY[:30]) + " (the rest elided)",
+        # One character a line after an index: pd.Series(list(key)), enumerate(key).
+        "\n".join(f"{i:<6}{c}" for i, c in enumerate(KEY)) + "\ndtype: object",
+        "\n".join(f"{i} {c}" for i, c in enumerate(KEY[:20])),
+        "\n".join(KEY),
     ],
 )
 def test_a_configured_key_spread_out_is_hidden(shown: str) -> None:
@@ -41,3 +45,10 @@ def test_what_stands_beside_it_stays_and_other_text_is_untouched() -> None:
     assert text.startswith("before ") and text.endswith(" after")
     for other in (" ".join("azk-7Hq2Zx9L"[:11]) + " z", "a z k 7 H q", "the azk docs"):
         assert policy.text(other) == (other, 0)
+    # A column of single characters that is not the key, and the lines around a listed
+    # key, stay as they are.
+    column = "\n".join(f"{i:<6}{c}" for i, c in enumerate("abcdefghijklmnopqrstuvwxyz"))
+    assert policy.text(column) == (column, 0)
+    listed = "\n".join(f"{i:<6}{c}" for i, c in enumerate(KEY)) + "\nName: key, dtype: object"
+    text, _ = policy.text("x = 1\n" + listed)
+    assert text.startswith("x = 1\n0") and text.endswith("\nName: key, dtype: object")

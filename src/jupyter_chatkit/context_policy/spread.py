@@ -22,6 +22,9 @@ SPREAD_GAP = 12
 _GAP = f"[^A-Za-z0-9]{{0,{SPREAD_GAP}}}"
 # A key needs this many letters and digits to be looked for spread out.
 MIN_SPREAD_CHARS = 16
+# A line holding one character after an index (``pd.Series(list(key))``, ``for i, c in
+# enumerate(key): print(i, c)``): the index's digits stand between the key's letters.
+_INDEXED_CHAR = re.compile(r"[^\S\n]*(?:\S+[^\S\n]+)?(\S)[^\S\n]*")
 
 
 def _alnum(text: str) -> str:
@@ -46,16 +49,68 @@ class Spread:
             text = match.group(0)
             places = [i for i, c in enumerate(text) if c.isascii() and c.isalnum()]
             letters = "".join(text[i] for i in places)
-            longest = self.head
-            for key in self.keys.get(letters[: self.head], ()):
-                n = self.head
-                while n < len(places) and n < len(key) and letters[n] == key[n]:
-                    n += 1
-                longest = max(longest, n)
+            longest = max(self.head, self._longest(letters))
             count += 1
             return marker + text[places[longest - 1] + 1 :]
 
-        return self.pattern.sub(replace, value), count
+        value = self.pattern.sub(replace, value)
+        if value.count("\n") >= self.head:
+            value, listed = self._hide_listed(value, marker)
+            count += listed
+        return value, count
+
+    def _longest(self, letters: str) -> int:
+        """How many of ``letters``' first letters and digits are one key's, in order
+        (0 when its head is no key's)."""
+        longest = 0
+        for key in self.keys.get(letters[: self.head], ()):
+            n = self.head
+            while n < len(letters) and n < len(key) and letters[n] == key[n]:
+                n += 1
+            longest = max(longest, n)
+        return longest
+
+    def _hide_listed(self, value: str, marker: str) -> tuple[str, int]:
+        """``value`` with a key listed one character a line after an index hidden: its
+        first line's character replaced by ``marker``, the others' removed."""
+        lines = value.split("\n")
+        # Per line: where its one character is (None: not such a line).
+        spots = [_INDEXED_CHAR.fullmatch(line) for line in lines]
+        count = 0
+        start = 0
+        while start < len(lines):
+            if spots[start] is None:
+                start += 1
+                continue
+            end = start
+            while end < len(lines) and spots[end] is not None:
+                end += 1
+            run = [i for i in range(start, end) if _is_alnum(_char(spots[i]))]
+            letters = "".join(_char(spots[i]) for i in run)
+            at = 0
+            while at <= len(letters) - self.head:
+                n = self._longest(letters[at:])
+                if not n:
+                    at += 1
+                    continue
+                hidden = run[at : at + n]
+                for k, i in enumerate(hidden):
+                    spot = spots[i]
+                    if spot is not None:
+                        shown = marker if k == 0 else ""
+                        lines[i] = lines[i][: spot.start(1)] + shown + lines[i][spot.end(1) :]
+                count += 1
+                at += n
+            start = end
+        return ("\n".join(lines), count) if count else (value, 0)
+
+
+def _char(spot: re.Match[str] | None) -> str:
+    return spot.group(1) if spot is not None else ""
+
+
+def _is_alnum(char: str) -> bool:
+    return char.isascii() and char.isalnum()
 
 
 def spread_pattern(keys: Iterable[str], head: int) -> Spread | None:
