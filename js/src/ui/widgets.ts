@@ -12,7 +12,7 @@
 import { childrenOf } from "../client/reducer";
 import type { ActionConfig, WidgetComponent } from "../client/types";
 import { ACTION } from "../protocol";
-import { revealIn } from "./bidi";
+import { revealBidi } from "./bidi";
 import { h, icon } from "./dom";
 import { CODE_BUTTONS, type MarkdownOptions, renderMarkdown } from "./markdown";
 
@@ -63,8 +63,8 @@ function text(tag: "div" | "p", cls: string, value: unknown, c: WidgetComponent)
   const el = h(tag, { class: cls }, typeof value === "string" ? value : "");
   if (c.size) el.classList.add(`jck-w-size-${oneOf(c.size, SIZES, "md")}`);
   // A card's title or caption is the model's text: "Save x<U+202E>gnp.exe" must not draw
-  // as "Save xexe.png" above the code it names.
-  revealIn(el);
+  // as "Save xexe.png" above the code it names. Prose: its joiners stay (emoji, Persian).
+  revealBidi(el);
   return el;
 }
 
@@ -100,7 +100,7 @@ const RENDERERS = new Map<string, Renderer>(
       const color = oneOf(c.color, ["secondary", "success", "danger", "warning", "info"] as const, "secondary");
       const variant = oneOf(c.variant, ["soft", "solid", "outline"] as const, "soft");
       const badge = h("span", { class: `jck-w-badge jck-w-badge-${color} jck-w-badge-${variant}` }, c.label ?? "");
-      revealIn(badge);
+      revealBidi(badge);
       return badge;
     },
     Markdown(c, ctx) {
