@@ -26,7 +26,9 @@ import { busySubshell, executeOn, fromSubshell } from "./subshell";
 export const BUSY_WAIT_MS = 3000;
 /** How long one introspection may take once the kernel is idle. */
 export const REPLY_TIMEOUT_MS = 20000;
-/** How long one may take on a subshell while a cell runs (the person waits for it). */
+/** How long one may take on a subshell while a cell runs (the person waits for it):
+ * counted from when the kernel starts it (its busy status), so the wait for the subshell
+ * being made, or behind an earlier request of ours on it, is not counted twice. */
 export const SUBSHELL_REPLY_MS = 5000;
 
 export const MESSAGES = {
@@ -36,6 +38,9 @@ export const MESSAGES = {
   starting: "The kernel is starting or restarting; try again in a moment.",
   dead: "The notebook's kernel is dead or disconnected; restart it and try again.",
   timeout: "The kernel did not answer in time; it may be busy or stuck.",
+  slow:
+    "The kernel is running a cell and was slow to answer beside it (the computer may be " +
+    "loaded); nothing is wrong with the request: ask again in a moment.",
 };
 
 /** The Python expression that answers tool `name` with `args` in the kernel; `cells`:
@@ -84,6 +89,38 @@ function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
         reject(e);
       },
     );
+  });
+}
+
+/** `answer`, or null when the kernel took more than `ms` from starting the request of
+ * `future` (its busy status: a subshell runs our requests one after another, so one may
+ * wait behind an earlier one given as long), or more than `capMs` in all (never started:
+ * a kernel stuck, e.g. a cell holding the GIL). */
+function withinOnceStarted<T>(
+  future: Kernel.IShellFuture<KernelMessage.IExecuteRequestMsg, KernelMessage.IExecuteReplyMsg>,
+  answer: Promise<T>,
+  ms: number,
+  capMs: number,
+): Promise<T | null> {
+  return new Promise<T | null>((resolve, reject) => {
+    let started: ReturnType<typeof setTimeout> | undefined;
+    const cap = setTimeout(() => finish(null), capMs);
+    const finish = (value: T | null): void => {
+      clearTimeout(cap);
+      clearTimeout(started);
+      resolve(value);
+    };
+    future.onIOPub = (msg) => {
+      const state = (msg.content as { execution_state?: string }).execution_state;
+      if (started === undefined && msg.header.msg_type === "status" && state === "busy") {
+        started = setTimeout(() => finish(null), ms);
+      }
+    };
+    answer.then(finish, (e) => {
+      clearTimeout(cap);
+      clearTimeout(started);
+      reject(e);
+    });
   });
 }
 
@@ -137,7 +174,11 @@ async function evaluate(
     return miss("busy", MESSAGES.starting);
   }
   // A cell running: a subshell answers now (subshell.ts); without one, wait as before.
-  const lease = await busySubshell(kernel);
+  const subshellWait = options.replyTimeoutMs ?? SUBSHELL_REPLY_MS;
+  const got = await busySubshell(kernel, subshellWait);
+  // Still being made (a loaded machine): slow, not impossible; kept for the next request.
+  if (got === "slow") return miss("busy", MESSAGES.slow);
+  const lease = got;
   const subshell = lease?.id ?? null;
   let future: Kernel.IShellFuture<KernelMessage.IExecuteRequestMsg, KernelMessage.IExecuteReplyMsg> | null = null;
   try {
@@ -170,12 +211,15 @@ async function evaluate(
     }
     let reply: KernelMessage.IExecuteReplyMsg | null;
     try {
-      const timeout = options.replyTimeoutMs ?? (subshell === null ? REPLY_TIMEOUT_MS : SUBSHELL_REPLY_MS);
-      reply = await within(atReply ? replyOf(future) : future.done, timeout, null);
+      const answer = atReply ? replyOf(future) : future.done;
+      reply =
+        subshell === null
+          ? await within(answer, options.replyTimeoutMs ?? REPLY_TIMEOUT_MS, null)
+          : await withinOnceStarted(future, answer, subshellWait, 2 * subshellWait);
     } catch (e) {
       return miss("failed", `The kernel request failed: ${(e as Error).message ?? e}`);
     }
-    return reply ?? miss("busy", MESSAGES.timeout);
+    return reply ?? miss("busy", subshell === null ? MESSAGES.timeout : MESSAGES.slow);
   } finally {
     // Held until its request is over (the reply, however late; or none went): a subshell
     // let go meanwhile is deleted after it, never under it (subshell.ts).

@@ -19,16 +19,16 @@
  * busy/idle for them too): set back to busy here, so the person still sees Busy.
  *
  * No subshells (another kernel, an older ipykernel), or creating one failed: `null`, and
- * the caller waits for the kernel as before.
+ * the caller waits for the kernel as before. One being made that has not come within the
+ * caller's wait (a loaded machine): `"slow"`, and it is kept for the next request when it
+ * comes (before, one made after 2 s was deleted and the next request made another, so a
+ * slow kernel was never read beside its cell).
  */
 
 import { PageConfig } from "@jupyterlab/coreutils";
 import type { Kernel } from "@jupyterlab/services";
 import { KernelMessage } from "@jupyterlab/services";
 import { mainShell, mainShellChanged } from "./shellwatch";
-
-/** How long creating a subshell may take (the control channel answers a busy kernel). */
-const CREATE_TIMEOUT_MS = 2000;
 
 /** One subshell of ours, from the request that makes it on. */
 interface Subshell {
@@ -162,8 +162,11 @@ export function mainShellIdle(
   });
 }
 
-function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
-  return new Promise<T>((resolve) => {
+/** What a wait that ran out resolves with. */
+const SLOW = Symbol("slow");
+
+function within<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T | F> {
+  return new Promise<T | F>((resolve) => {
     const timer = setTimeout(() => resolve(fallback), ms);
     promise.then(
       (v) => {
@@ -178,29 +181,27 @@ function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
   });
 }
 
+/** A subshell made on `kernel`, however long the kernel takes (`null`: it has none to
+ * give, or the connection was disposed meanwhile). Never given up on: a request that
+ * stops waiting for it leaves it to the next one. */
 async function create(kernel: Kernel.IKernelConnection): Promise<string | null> {
-  const request = (async () => {
+  let id: string | null;
+  try {
     const reply = await kernel.requestCreateSubshell({}).done;
-    const id = reply.content.subshell_id;
-    return typeof id === "string" && id ? id : null;
-  })();
-  const id = await within(request, CREATE_TIMEOUT_MS, null);
-  if (id && states.has(kernel)) {
-    const ids = live.get(kernel) ?? new Set<string>();
-    live.set(kernel, ids);
-    ids.add(id);
-  } else if (id) {
+    const made = reply.content.subshell_id;
+    id = typeof made === "string" && made ? made : null;
+  } catch {
+    return null; // none was made (an error reply, a restart, a lost connection)
+  }
+  if (id && !states.has(kernel)) {
     // The connection was disposed meanwhile: nothing will use it.
     void sendDelete(kernel, id);
     return null;
-  } else {
-    // Made after we gave up on it: nothing uses it.
-    request.then(
-      (late) => {
-        if (late) void sendDelete(kernel, late);
-      },
-      () => undefined, // none was made
-    );
+  }
+  if (id) {
+    const ids = live.get(kernel) ?? new Set<string>();
+    live.set(kernel, ids);
+    ids.add(id);
   }
   return id;
 }
@@ -226,12 +227,16 @@ async function sendDelete(kernel: Kernel.IKernelConnection, id: string): Promise
 function release(kernel: Kernel.IKernelConnection, shell: Subshell): void {
   if (shell.released) return;
   shell.released = true;
-  if (shell.users === 0) {
-    void shell.id.then((id) => {
-      // A request that came while it was being made holds it now.
-      if (id && shell.users === 0) void deleteSubshell(kernel, id);
-    });
-  }
+  deleteIfUnheld(kernel, shell);
+}
+
+/** Delete `shell` once made if it was let go and no request holds it. */
+function deleteIfUnheld(kernel: Kernel.IKernelConnection, shell: Subshell): void {
+  if (!shell.released || shell.users !== 0) return;
+  void shell.id.then((id) => {
+    // A request that came while it was being made holds it now.
+    if (id && shell.users === 0) void deleteSubshell(kernel, id);
+  });
 }
 
 /**
@@ -261,9 +266,14 @@ export interface SubshellLease {
 /**
  * The subshell to send a silent request to now: a lease on it when the main shell runs a
  * cell and the kernel has subshells, else `null` (the main shell, idle or waited for).
- * The caller ends the lease when its request is over.
+ * One still being made is waited for at most `waitMs`: `"slow"` then (the kernel answers
+ * slowly; the subshell is kept for the next request when it comes). The caller ends the
+ * lease when its request is over.
  */
-export async function busySubshell(kernel: Kernel.IKernelConnection): Promise<SubshellLease | null> {
+export async function busySubshell(
+  kernel: Kernel.IKernelConnection,
+  waitMs: number,
+): Promise<SubshellLease | "slow" | null> {
   // Read from the kernel's info reply, which the connection asks for when it connects.
   if (kernel.supportsSubshells !== true) return null;
   const state = stateOf(kernel);
@@ -279,14 +289,18 @@ export async function busySubshell(kernel: Kernel.IKernelConnection): Promise<Su
   const shell = state.subshell;
   // Held from now: let go while it is being made, it is not deleted under this request.
   shell.users += 1;
-  const id = await shell.id;
+  const id = await within(shell.id, waitMs, SLOW);
   let ended = false;
   const end = (): void => {
     if (ended) return;
     ended = true;
     shell.users -= 1;
-    if (id && shell.released && shell.users === 0) void deleteSubshell(kernel, id);
+    deleteIfUnheld(kernel, shell);
   };
+  if (id === SLOW) {
+    end();
+    return "slow";
+  }
   if (!id) {
     end();
     return null;

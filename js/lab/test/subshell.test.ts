@@ -8,7 +8,14 @@ import type { INotebookTracker } from "@jupyterlab/notebook";
 import type { Kernel } from "@jupyterlab/services";
 import { Signal } from "@lumino/signaling";
 import { watchNotebookKernels } from "../src/shellwatch";
-import { busySubshell, mainShellBusy, mainShellIdle, statusUpdateFollowed } from "../src/subshell";
+import {
+  busySubshell,
+  mainShellBusy,
+  mainShellIdle,
+  releaseSubshells,
+  type SubshellLease,
+  statusUpdateFollowed,
+} from "../src/subshell";
 
 // The release `_updateStatus` was read in (subshell.ts restoreBusy).
 PageConfig.setOption("appName", "JupyterLab");
@@ -112,6 +119,13 @@ async function settled<T>(promise: Promise<T>): Promise<{ value: T } | null> {
 
 const never = new AbortController().signal;
 
+/** The lease a request gets on `kernel` (one made at once: never "slow"). */
+async function leaseOn(kernel: Fake): Promise<SubshellLease | null> {
+  const got = await busySubshell(conn(kernel), 1000);
+  assert.notEqual(got, "slow");
+  return got === "slow" ? null : got;
+}
+
 test("a control request's end while a cell runs: still busy, shown busy", () => {
   // JupyterLab's debugger sends a debug_request (control channel) as a notebook opens.
   // The chat first asks after that (test_sidebar's busy-kernel test).
@@ -164,7 +178,7 @@ test("a page opened under a running cell: not known, asks a subshell, never show
   kernel.publish("busy", "debug-1", "debug_request");
   kernel.publish("idle", "debug-1", "debug_request");
   assert.equal(mainShellBusy(conn(kernel)), true, "a subshell answers either way");
-  const lease = await busySubshell(conn(kernel));
+  const lease = await leaseOn(kernel);
   assert.equal(lease?.id, "sub1");
   lease?.end();
   assert.equal(kernel.status, "idle", "not set busy on a guess");
@@ -197,7 +211,7 @@ test("a kernel busy only with a debug_request as the page opens: the Agent's run
 test("a restart while a cell runs: idle, the subshell forgotten", async () => {
   const kernel = startedKernel();
   kernel.publish("busy", "cell-1", "execute_request");
-  const first = await busySubshell(conn(kernel));
+  const first = await leaseOn(kernel);
   first?.end();
   assert.equal(first?.id, "sub1");
   const idle = mainShellIdle(conn(kernel), never);
@@ -206,7 +220,7 @@ test("a restart while a cell runs: idle, the subshell forgotten", async () => {
   assert.equal(mainShellBusy(conn(kernel)), false);
   kernel._updateStatus("idle");
   kernel.publish("busy", "cell-2", "execute_request");
-  const second = await busySubshell(conn(kernel));
+  const second = await leaseOn(kernel);
   second?.end();
   assert.equal(second?.id, "sub2", "a restarted kernel has no subshells: a new one");
 });
@@ -249,4 +263,33 @@ test("the connection's private status is set only in the releases it was read in
   } finally {
     PageConfig.setOption("appVersion", "4.6.6");
   }
+});
+
+test("a subshell the kernel makes slowly is kept for the next request, not deleted and made again", async () => {
+  // A loaded machine: the create reply comes after the first request stopped waiting.
+  const kernel = startedKernel();
+  kernel.publish("busy", "cell-1", "execute_request");
+  let answer: (reply: unknown) => void = () => undefined;
+  const deleted: string[] = [];
+  Object.assign(kernel, {
+    requestCreateSubshell() {
+      kernel.created += 1;
+      return { done: new Promise((resolve) => (answer = resolve)) };
+    },
+    requestDeleteSubshell({ subshell_id }: { subshell_id: string }) {
+      deleted.push(subshell_id);
+      return { done: Promise.resolve({ content: { status: "ok" } }) };
+    },
+  });
+  assert.equal(await busySubshell(conn(kernel), 20), "slow", "this request says slow");
+  answer({ content: { status: "ok", subshell_id: "sub-late" } });
+  const next = await leaseOn(kernel);
+  assert.equal(next?.id, "sub-late", "the next request gets the one made late");
+  next?.end();
+  assert.equal(kernel.created, 1, "made once");
+  assert.deepEqual(deleted, [], "not deleted while the kernel's connection holds it");
+  // Let go (the sidebar closed): deleted then.
+  releaseSubshells(conn(kernel));
+  await settled(Promise.resolve());
+  assert.deepEqual(deleted, ["sub-late"]);
 });
