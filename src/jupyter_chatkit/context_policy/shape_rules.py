@@ -87,9 +87,12 @@ FILE_PATH_VALUE = (
     r"[A-Za-z0-9_@+-][A-Za-z0-9_.@+-]{0,100}\.[a-z][a-z0-9]{0,5}$"
     r"|^(?:~|\.{1,2}|\$\{?[A-Za-z_][A-Za-z0-9_]{0,40}\}?)?/(?:[a-z0-9_.@+-]{1,80}/){1,30}"
     r"[a-z0-9_.-]{1,100}$"
-    # A secret manager's name for one, a lower-case path of 3+ words with no root
-    # (``prod/db/password``, ``team/ml/openai-key``): where it is kept.
-    r"|^[a-z][a-z0-9_.-]{0,80}(?:/[a-z][a-z0-9_.-]{0,80}){2,30}$"
+    # A secret manager's name for one, a lower-case path of 3+ words with no root whose
+    # last part names what it keeps (``prod/db/password``, ``team/ml/openai-key``):
+    # where it is kept. Any other last part may be a passphrase (``correct/horse/battery``).
+    r"|^[a-z][a-z0-9_.-]{0,80}(?:/[a-z][a-z0-9_.-]{0,80}){1,29}"
+    r"/(?:[a-z0-9_.-]{0,40}[_.-])?(?:password|passwd|pwd|secret|key|token|credentials?|creds)"
+    r"(?:[_.-][a-z0-9_.-]{0,40})?$"
 )
 # A key/value row's value that is a clause of a sentence: a prose word, then 2+ words.
 PROSE_ROW = (
