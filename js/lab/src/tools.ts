@@ -21,6 +21,7 @@ import { AGENT_TOOLS, type CLIENT_TOOLS } from "../../src/protocol";
 import { activeCell, cellInfo, LIMITS, type NotebookCellsArgs, notebookCells } from "./cells";
 import { editSeen } from "./editdiff";
 import { replaceSource } from "./edits";
+import { endedRun } from "./kerneldeath";
 import { guardValue } from "./kernelguard";
 import { keptOutStep } from "./privatecells";
 import { errorOutputs } from "./prompts";
@@ -172,7 +173,9 @@ export const NOTEBOOK_TOOLS: Record<NotebookToolName, NotebookTool> = {
       if (run.stoppedBefore) return { result: { status: "stopped", note: "Stopped before the cell ran; it did not run." } };
       if (run.changed) return failed(CELL_CHANGED);
       // runCells false with no execution: the cell never ran (no kernel), which is no "ok".
-      const executed = run.started || (cell as CodeCell).model.executionCount !== null;
+      // A kernel that died at once (os._exit) may not have said it began the cell; its
+      // death recorded on this run (kerneldeath.ts) says it did.
+      const executed = run.started || (cell as CodeCell).model.executionCount !== null || endedRun(cell) !== null;
       if (!run.ran && !executed) return failed(`Cell ${index + 1} did not run (is the notebook's kernel running?).`);
       // The cell as get_active_cell gives it: outputs, the error with its reduced traceback.
       const info = cellInfo(cell, index, true);
