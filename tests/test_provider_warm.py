@@ -48,6 +48,30 @@ def answer_text(events: list) -> str:
     )
 
 
+async def warm_while_writing(assistant: NotebookAssistant, llm: FakeLLM) -> list[httpx2.Request]:
+    """The page's ``turn.warm`` after the provider closed its connection: one connection
+    opened by one ``HEAD`` with neither the key nor a body. The requests the warmed
+    client sends from then on, that one first."""
+    warmer = connection_warmer(assistant.provider_model)
+    assert warmer is not None
+    sent: list[httpx2.Request] = []
+
+    async def seen(request: httpx2.Request) -> None:
+        sent.append(request)
+
+    warmer.client.event_hooks["request"].append(seen)
+    opened = llm.connections
+    assert await json_call(assistant, req(Turn.WARM)) == (200, {"warming": True})
+    assert warmer.warming is not None
+    await warmer.warming
+    assert llm.connections == opened + 1  # opened while the person types
+    # Neither the key nor anything of the conversation goes with it.
+    assert [r.method for r in sent] == ["HEAD"]
+    assert "authorization" not in sent[0].headers
+    assert sent[0].content == b""
+    return sent
+
+
 @pytest.mark.asyncio
 async def test_writing_opens_the_connection_the_provider_closed_before_the_turn(
     sqlite_store: SQLStore, fake_llm: FakeLLM
@@ -59,24 +83,10 @@ async def test_writing_opens_the_connection_the_provider_closed_before_the_turn(
         thread_id = next(e.thread.id for e in events if e.type == "thread.created")
         assert fake_llm.connections == 1
         fake_llm.close_connections()  # the provider's idle timeout ran out
-
-        warmer = connection_warmer(assistant.provider_model)
-        assert warmer is not None
-        sent: list[httpx2.Request] = []
-
-        async def seen(request: httpx2.Request) -> None:
-            sent.append(request)
-
-        warmer.client.event_hooks["request"].append(seen)
         # The person pauses and types (the clock the pool and the warmer read moves on).
         with freeze_time(tick=True, real_asyncio=True):
-            assert await json_call(assistant, req(Turn.WARM)) == (200, {"warming": True})
-            assert warmer.warming is not None
-            await warmer.warming
-            assert fake_llm.connections == 2  # opened while the person types
-            # Neither the key nor anything of the conversation goes with it.
-            assert [r.method for r in sent] == ["HEAD"]
-            assert "authorization" not in sent[0].headers
+            await warm_while_writing(assistant, fake_llm)
+            assert fake_llm.connections == 2
             # Typing on: it was just opened, so the page's next word asks nothing more.
             assert await json_call(assistant, req(Turn.WARM)) == (200, {"warming": False})
 
@@ -104,23 +114,8 @@ async def test_writing_opens_the_connection_of_a_model_picked_in_the_header(
         assert answer_text(events) == "first"
         fake_llm.close_connections()  # the provider's idle timeout ran out
         opened = fake_llm.connections
-
-        warmer = connection_warmer(assistant.provider_model)
-        assert warmer is not None
-        sent: list[httpx2.Request] = []
-
-        async def seen(request: httpx2.Request) -> None:
-            sent.append(request)
-
-        warmer.client.event_hooks["request"].append(seen)
         with freeze_time(tick=True, real_asyncio=True):
-            assert await json_call(assistant, req(Turn.WARM)) == (200, {"warming": True})
-            assert warmer.warming is not None
-            await warmer.warming
-            assert fake_llm.connections == opened + 1
-            assert [r.method for r in sent] == ["HEAD"]
-            assert "authorization" not in sent[0].headers
-            assert sent[0].content == b""
+            sent = await warm_while_writing(assistant, fake_llm)
 
             more = {**user_input("more?"), "inference_options": {"model": PICKED}}
             events = await stream(

@@ -12,9 +12,9 @@ import json
 from typing import Any
 
 import pytest
-from tests.fixtures.agent_steps import STEP, agent_mode, ask, statuses_are, waiting
-from tests.fixtures.browser import PANEL, LabPage, open_panel, wait_answer, wait_idle
-from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
+from tests.fixtures.agent_steps import STEP, insert_and_edit, statuses_are
+from tests.fixtures.browser import PANEL, LabPage, open_panel, wait_idle
+from tests.fixtures.fake_llm import FakeLLM
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 # One kept JupyterLab page for the module's lab_page tests (tests/fixtures/lab_reuse.py).
@@ -77,20 +77,7 @@ def run_cell(lab: LabPage, index: int, wait: bool = True) -> None:
 def test_agent_changes_lost_to_a_reload_say_so_and_no_undo_claims_them(
     lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
-    write_v44(lab_page, "lost_noids.ipynb", ["x = 41", "print(x)"])
-    lab_page.open("lost_noids.ipynb")
-    open_panel(page)
-    agent_mode(page)
-    scripted_llm.script(
-        Reply(tool_calls=[ToolCall("insert_cell", {"source": "z = 1", "after": 1})]),
-        Reply(tool_calls=[ToolCall("edit_cell", {"index": 1, "new_source": "print(x + 1)"})]),
-        Reply("Added a cell and changed cell 2."),
-    )
-    ask(page, "add z and print x + 1")
-    waiting(page, "insert_cell").locator(".jck-step-approve").click()
-    waiting(page, "edit_cell").locator(".jck-step-approve").click()
-    wait_answer(page, "Added a cell and changed cell 2.")
-    assert lab_page.cell_sources() == ["x = 41", "print(x + 1)", "z = 1"]
+    insert_and_edit(lab_page, page, scripted_llm, "lost_noids.ipynb", write=write_v44)
     before = cell_ids(lab_page)
 
     reload_unsaved(lab_page)
