@@ -8,7 +8,6 @@ not written to. Screenshots land in ``test-output/<test name>/``.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
@@ -31,26 +30,8 @@ DEAF_SLEEP = "import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\
 
 def write_v44(lab: LabPage, name: str, cells: list[str]) -> str:
     """Write notebook ``name`` as nbformat 4.4 (no cell ids); its file's text."""
-    nb = {
-        "cells": [
-            {
-                "cell_type": "code",
-                "execution_count": None,
-                "metadata": {},
-                "outputs": [],
-                "source": s,
-            }
-            for s in cells
-        ],
-        "metadata": {
-            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}
-        },
-        "nbformat": 4,
-        "nbformat_minor": 4,
-    }
-    text = json.dumps(nb)
-    (lab.server.root_dir / name).write_text(text)
-    return text
+    lab.server.write_notebook(name, cells, cell_ids=False)
+    return (lab.server.root_dir / name).read_text()
 
 
 def cell_ids(lab: LabPage) -> list[str]:
