@@ -28,7 +28,7 @@ _INDEXED_CHAR = re.compile(r"[^\S\n]*(?:\S+[^\S\n]+)?(\S)[^\S\n]*")
 
 
 def _alnum(text: str) -> str:
-    return "".join(c for c in text if c.isascii() and c.isalnum())
+    return "".join(c for c in text if _is_alnum(c))
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class Spread:
         def replace(match: re.Match[str]) -> str:
             nonlocal count
             text = match.group(0)
-            places = [i for i, c in enumerate(text) if c.isascii() and c.isalnum()]
+            places = [i for i, c in enumerate(text) if _is_alnum(c)]
             letters = "".join(text[i] for i in places)
             longest = max(self.head, self._longest(letters))
             count += 1
@@ -110,6 +110,7 @@ def _char(spot: re.Match[str] | None) -> str:
 
 
 def _is_alnum(char: str) -> bool:
+    """An ASCII letter or digit (what a key is read by)."""
     return char.isascii() and char.isalnum()
 
 
