@@ -10,6 +10,7 @@ notebook. A real IPython shell; nothing is faked."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -396,3 +397,79 @@ def test_a_markdown_cell_tagged_on_the_page_is_not_read_from_the_file(
         assert kinds == ["markdown", "markdown", "markdown"], cells
     finally:
         forget_live()
+
+
+def test_documents_past_the_kept_bound_still_keep_their_cells_out(
+    shell: InteractiveShell, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A kernel keeps what each document's page pushed apart for a bounded number of
+    documents; one pushed before the last ``MAX_DOCUMENTS`` others is no longer told
+    apart, but its kept-out cell (tagged on the page, not saved) stays out of the
+    variables, the cells and the history: dropping never lets it back in."""
+    from jupyter_chatkit.kernel.kept_names import MAX_DOCUMENTS
+
+    path = tmp_path / "shown.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[]), path)
+    monkeypatch.setenv("JPY_SESSION_NAME", str(path))
+    kept = "kobound = 'KOVAL-9Bd'"
+    try:
+        shell.run_cell(kept, store_history=True)
+        remember_live(json.dumps({"kept_out": [kept], "readable": [], "path": "old.ipynb"}))
+        for n in range(MAX_DOCUMENTS):
+            other = {"kept_out": [], "readable": [f"kofill{n} = {n}"], "path": f"d{n}.ipynb"}
+            remember_live(json.dumps(other))
+        listing = _tool("list_kernel_variables", {"name_filter": "ko"})
+        assert "kobound" not in _listed(listing), listing
+        inspected = _tool("inspect_kernel_variable", {"name": "kobound"})
+        assert inspected.get("kept_out") and "KOVAL" not in json.dumps(inspected), inspected
+        # A sidebar sending its own live cells reads the other documents' as pushed.
+        live = {"kept_out": [], "readable": ["x = 1"]}
+        listing = _tool("list_kernel_variables", {"name_filter": "ko"}, live)
+        assert "kobound" not in _listed(listing), listing
+        cells = json.dumps(_tool("get_notebook_cells", {}))
+        assert "KOVAL" not in cells, cells
+    finally:
+        forget_live()
+        shell.user_ns.pop("kobound", None)
+
+
+def test_two_notebooks_of_one_name_in_two_folders_keep_their_own_cells(
+    shell: InteractiveShell, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two notebooks named alike in different folders share the kernel, which reads
+    ``sub/same.ipynb``: that page's push (its cell tagged, not saved) is its own, not the
+    one of ``same.ipynb`` at the root whose name its path ends with, pushed later. With
+    the server's root known (its runtime file), the root's page is never its own, so it
+    does not override the saved file's tags: a variable a saved kept-out cell wrote stays
+    kept out."""
+    cell = nbformat.v4.new_code_cell("kosub = 'KOVAL-5Sb'\nprint(kosub)")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="KOOUT-5Sb\n")]
+    path = tmp_path / "sub" / "same.ipynb"
+    path.parent.mkdir()
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
+    monkeypatch.setenv("JPY_SESSION_NAME", str(path))
+    own = {"kept_out": [cell.source], "readable": [], "path": "sub/same.ipynb"}
+    root_page = {"kept_out": [], "readable": ["koroot = 1"], "path": "same.ipynb"}
+    try:
+        shell.run_cell("kosub = 'KOVAL-5Sb'", store_history=True)
+        remember_live(json.dumps(own))
+        remember_live(json.dumps(root_page))
+        cells = json.dumps(_tool("get_notebook_cells", {}))
+        assert "KOVAL" not in cells and "KOOUT" not in cells, cells
+        # Saved with the tag; only the root's notebook's page pushed (nothing kept out).
+        cell.metadata["tags"] = ["chatkit-private"]
+        nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
+        runtime = tmp_path / "runtime"
+        runtime.mkdir()
+        monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(runtime))
+        info = {"pid": os.getppid(), "root_dir": str(tmp_path)}
+        (runtime / f"jpserver-{os.getppid()}.json").write_text(json.dumps(info))
+        forget_live()
+        remember_live(json.dumps(root_page))
+        listing = _tool("list_kernel_variables", {"name_filter": "ko"})
+        assert "kosub" not in _listed(listing), listing
+        cells = json.dumps(_tool("get_notebook_cells", {}))
+        assert "KOVAL" not in cells and "KOOUT" not in cells, cells
+    finally:
+        forget_live()
+        shell.user_ns.pop("kosub", None)

@@ -28,11 +28,13 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 KEPT_OUT_VARIABLE_NOTE = (
@@ -359,6 +361,9 @@ class LiveCells:
     readable: tuple[str, ...]
     kept_out_text: tuple[str, ...] = ()
     readable_text: tuple[str, ...] = ()
+    # Why these cells may keep out more than their sources say ('' when they cannot):
+    # the kept-out cells of documents no longer kept apart were too many to keep.
+    uncertain: str = ""
 
     @classmethod
     def parse(cls, value: Any) -> LiveCells | None:
@@ -381,11 +386,15 @@ class LiveCells:
             tuple(s for c in parts for s in c.readable),
             tuple(s for c in parts for s in c.kept_out_text),
             tuple(s for c in parts for s in c.readable_text),
+            next((c.uncertain for c in parts if c.uncertain), ""),
         )
 
     def names(self) -> KeptNames:
         """The names the kept-out cells keep out (:func:`kept_out_names`)."""
-        return kept_out_names(self.kept_out, self.readable)
+        found = kept_out_names(self.kept_out, self.readable)
+        if not self.uncertain or found.uncertain:
+            return found
+        return KeptNames(found.names, found.readable, self.uncertain)
 
 
 @dataclass(frozen=True)
@@ -402,6 +411,12 @@ class _Push:
 # notebook and its console, notebooks sharing a kernel): each keeps its own.
 _pushed: dict[str, _Push] = {}
 MAX_DOCUMENTS = 32
+# The kept-out sources (code, then markdown and raw) of the documents pushed before the
+# last MAX_DOCUMENTS, stripped, once each: no longer told apart, but still kept out (the
+# variables their cells wrote are still in the kernel). Their readable cells are let go:
+# fewer readable sources only keep out more.
+_dropped: tuple[dict[str, None], dict[str, None]] = ({}, {})
+DROPPED_UNCERTAIN = "cells kept out in more documents than this kernel keeps apart"
 
 
 def request_session() -> str:
@@ -441,15 +456,59 @@ def remember_live(cells_json: str) -> str:
     _pushed.pop(key, None)
     _pushed[key] = _Push(session, path, live)
     while len(_pushed) > MAX_DOCUMENTS:
-        _pushed.pop(next(iter(_pushed)))
+        _drop(_pushed.pop(next(iter(_pushed))).cells)
     return "kept"
 
 
-def _same_file(path: str, file: str) -> bool:
-    """Whether the page's ``path`` (from the server's root) names ``file`` (absolute)."""
+def _drop(cells: LiveCells) -> None:
+    """Keep a document's kept-out sources among those of documents no longer kept apart
+    (:data:`_dropped`), at most MAX_SOURCES of each kind: past that the rest are kept
+    out as uncertain (:func:`_dropped_cells`), never let in."""
+    for kept, sources in zip(_dropped, (cells.kept_out, cells.kept_out_text), strict=True):
+        for source in sources:
+            kept.setdefault(source.strip(), None)
+
+
+def _dropped_cells() -> LiveCells | None:
+    """The kept-out cells of the documents no longer kept apart, None when none."""
+    code, text = _dropped
+    if not code and not text:
+        return None
+    many = len(code) > MAX_SOURCES or len(text) > MAX_SOURCES
+    return LiveCells(
+        tuple(code)[-MAX_SOURCES:],
+        (),
+        tuple(text)[-MAX_SOURCES:],
+        (),
+        DROPPED_UNCERTAIN if many else "",
+    )
+
+
+def _server_root() -> Path | None:
+    """The root directory of the Jupyter server running this kernel (its runtime file),
+    which the pages' paths are under; None when unknown."""
+    from .remote import runtime_info
+
+    info = runtime_info(os.getppid())
+    root = info.get("root_dir") if info is not None else None
+    return Path(root) if isinstance(root, str) and root else None
+
+
+def _file_match(path: str, file: str, root: Path | None) -> int:
+    """How well the page's ``path`` (from the server's root) names ``file`` (absolute):
+    0 not at all. With the server's root known only that file matches; without it the
+    longer of two matching paths names it better (``sub/a.ipynb`` over ``a.ipynb``)."""
     page = path.replace("\\", "/").strip("/")
+    if not page:
+        return 0
+    if root is not None:
+        try:
+            same = (root / page).resolve() == Path(file).resolve()
+        except (OSError, ValueError, RuntimeError):
+            same = False
+        return len(page) if same else 0
     whole = file.replace("\\", "/")
-    return bool(page) and (whole == page or whole.endswith("/" + page))
+    return len(page) if whole == page or whole.endswith("/" + page) else 0
 
 
 def pushed_for(file: str | None = None) -> LiveCells | None:
@@ -461,28 +520,37 @@ def pushed_for(file: str | None = None) -> LiveCells | None:
     for push in pushes:
         if session and push.session == session:
             return push.cells
-    for push in pushes:
-        if file and _same_file(push.path, file):
-            return push.cells
+    if file and pushes:
+        root = _server_root()
+        best = max(pushes, key=lambda p: _file_match(p.path, file, root))
+        if _file_match(best.path, file, root):
+            return best.cells
     return next((p.cells for p in pushes if not p.path), None)
+
+
+def _with_dropped(parts: list[LiveCells]) -> LiveCells | None:
+    """``parts`` and the cells of documents no longer kept apart, as one (None: none)."""
+    dropped = _dropped_cells()
+    if dropped is not None:
+        parts = [*parts, dropped]
+    return LiveCells.merged(parts) if parts else None
 
 
 def pushed_live() -> LiveCells | None:
     """What every document's page pushed to this kernel, as one (they share its variables
     and its history: what any keeps out is kept out), or None when none did."""
-    if not _pushed:
-        return None
-    return LiveCells.merged(p.cells for p in _pushed.values())
+    return _with_dropped([p.cells for p in _pushed.values()])
 
 
 def pushed_by_others() -> LiveCells | None:
     """What the pages of documents other than the asking one pushed, as one (None when
     none did): their kept-out cells' names are kept out of its variables too."""
     session = request_session()
-    others = [p.cells for p in _pushed.values() if not session or p.session != session]
-    return LiveCells.merged(others) if others else None
+    return _with_dropped([p.cells for p in _pushed.values() if not session or p.session != session])
 
 
 def forget_live() -> None:
     """Forget what pages pushed (tests; a kernel serving another notebook)."""
     _pushed.clear()
+    for kept in _dropped:
+        kept.clear()
