@@ -174,7 +174,7 @@ async def test_kernel_chat_uses_its_servers_settings_and_store(
         "import os\n"
         "os.environ['OPENAI_API_KEY'] = 'sk-only-in-this-kernel'\n"
         "from jupyter_chatkit.kernel.runtime import get_runtime\n"
-        "offline = get_runtime().run(get_runtime().answers_offline(), timeout=60)\n"
+        "offline, _ = get_runtime().run(get_runtime().answering(), timeout=60)\n"
         "import sys\n"
         "loaded = sorted({m.split('.')[0] for m in sys.modules} & {'chatkit', 'pydantic'})\n"
         "print(json.dumps({'thread': a.thread_id, 'error': a.error, 'offline': offline,"

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { commTransport, type CommModel, kernelConfig, kernelOffline } from "../src/client/comm";
+import { commTransport, type CommModel, kernelConfig } from "../src/client/comm";
 import { kernelModel } from "../src/ui/models";
 import { ChatSession } from "../src/client/session";
 import { fixtures } from "./helpers";
@@ -104,7 +104,7 @@ test("comm transport: first-message timeout", async () => {
   assert.equal(model.out.at(-1).type, "chatkit.cancel");
 });
 
-test("kernelOffline: the kernel's answer to its own config request, nothing else", async () => {
+test("kernelConfig: the kernel's answer to its own config request, nothing else", async () => {
   let listeners = 0;
   const model = fakeModel((msg, reply) => {
     if (msg.type !== "chat.config") return;
@@ -122,7 +122,7 @@ test("kernelOffline: the kernel's answer to its own config request, nothing else
     listeners--;
     off(name, cb);
   };
-  assert.equal(await kernelOffline(model), true);
+  assert.equal((await kernelConfig(model)).offline, true);
   assert.deepEqual(Object.keys(model.out[0]).sort(), ["id", "type"]);
   assert.equal(listeners, 0, "its listener goes once answered");
 
@@ -130,7 +130,7 @@ test("kernelOffline: the kernel's answer to its own config request, nothing else
   closed.send = () => {
     throw new Error("comm closed");
   };
-  assert.equal(await kernelOffline(closed), false);
+  assert.deepEqual(await kernelConfig(closed), { offline: false, model: "" });
 });
 
 test("kernelConfig: the model's name the kernel says, for the widget's header", async () => {

@@ -14,7 +14,7 @@
  *         another conversation opened must not lose the answer). Stop is a request of
  *         its own (`TURN.STOP`, see turns.ts).
  *     {type: "chat.config", id: string}
- *         what answers this chat: see {@link kernelOffline}.
+ *         what answers this chat: see {@link kernelConfig}.
  *
  *   kernel -> front end
  *     {type: "chatkit.chunk", id: string, data: string}
@@ -264,9 +264,4 @@ export function kernelConfig(model: CommModel): Promise<KernelConfig> {
       resolve({ offline: false, model: "" });
     }
   });
-}
-
-/** Whether the kernel's chat is answered by the built-in offline model ({@link kernelConfig}). */
-export async function kernelOffline(model: CommModel): Promise<boolean> {
-  return (await kernelConfig(model)).offline;
 }

@@ -199,12 +199,6 @@ class RemoteAssistant:
         self._xsrf = response.cookies.get("_xsrf") or self._xsrf
         return True
 
-    async def offline(self) -> bool:
-        """True when the server's assistant answers with the built-in offline model (its
-        ``config`` endpoint: names only); False when that cannot be told."""
-        offline, _ = await self.answering()
-        return offline
-
     async def answering(self) -> tuple[bool, str]:
         """Whether the server's assistant answers with the built-in offline model, and
         its model's name (its ``config`` endpoint: names only); False and '' when that

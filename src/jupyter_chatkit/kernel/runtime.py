@@ -236,20 +236,11 @@ class AssistantRuntime:
             self._assistants[key] = task
         return await asyncio.shield(task)
 
-    async def answers_offline(
-        self, settings: Settings | None = None, model: Model | None = None
-    ) -> bool:
-        """True when :meth:`assistant` for these answers with the built-in offline model
-        (no key or base URL configured); False too when that cannot be told (settings
-        that do not load, a server that does not say). Must be awaited on the loop."""
-        offline, _ = await self.answering(settings, model)
-        return offline
-
     async def answering(
         self, settings: Settings | None = None, model: Model | None = None
     ) -> tuple[bool, str]:
         """Whether :meth:`assistant` for these answers with the built-in offline model
-        (see :meth:`answers_offline`), and the name of the model that answers ('' when it
+        (no key or base URL configured), and the name of the model that answers ('' when it
         cannot be told: a model object given, settings that do not load, a server that
         does not say). Names only, as ``GET jupyter-chatkit/config``. On the loop."""
         if model is not None:
