@@ -269,6 +269,9 @@ test("an undo record too long to keep is dropped; the tool-round guard follows a
     ] as ThreadItem[]).map((s) => s.item.id),
     ["s2"],
   );
+  // The step's place comes with its record (found there when its cell's id is new).
+  const placed = replaced("s3", "insert_cell", { source: "b" }, { status: "applied", index: 2, undo: { cell_id: "n" } }).item;
+  assert.equal(undoableSteps([placed] as ThreadItem[])[0].step.index, 2);
   assert.deepEqual(withUndo({ status: "ok" }, undefined), { status: "ok" });
   assert.equal(toolRoundCap(null), 24, "unknown: the default");
   assert.equal(toolRoundCap(10), 24);

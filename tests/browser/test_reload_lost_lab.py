@@ -74,6 +74,25 @@ def test_agent_changes_lost_to_a_reload_say_so_and_no_undo_claims_them(
     assert page.locator(f"{PANEL} .jck-agent-undo").is_hidden()
     screenshot(page, "changes-gone-after-reload")
 
+    # The person types the edit back by hand (its cell has a new id): it is the agent's
+    # change again, found at its place, and Undo reverts it.
+    editor = page.locator(".jp-Notebook .jp-CodeCell").nth(1).locator(".cm-content")
+    editor.click()
+    page.keyboard.press("Control+a")
+    page.keyboard.type("print(x + 1)")
+    page.keyboard.press("Escape")
+    undo = page.locator(f"{PANEL} .jck-agent-undo")
+    undo.wait_for(state="visible", timeout=30_000)
+    statuses_are(page, "edit_cell", "applied")
+    statuses_are(page, "insert_cell", "gone")
+    screenshot(page, "edit-typed-back-undo-offered")
+    undo.click()
+    page.wait_for_function(
+        "() => [...window.jupyterapp.shell.widgets('main')].find(w => w.sessionContext)"
+        ".content.widgets[1]?.model.sharedModel.getSource() === 'print(x)'"
+    )
+    assert lab_page.cell_sources() == ["x = 41", "print(x)"]
+
 
 def test_kernel_notes_survive_a_reload_of_a_notebook_without_cell_ids(
     lab_page: LabPage, page: Any, screenshot: Any

@@ -68,19 +68,40 @@ function written(step: UndoStep): string {
 }
 
 /**
+ * The index of the cell a stored step acted on: the one with its id, else (no cell has
+ * it) the one at the step's place holding exactly what the step wrote. A notebook that
+ * stores no cell ids (nbformat before 4.5, or never saved) gets new ones at each load,
+ * so a change saved, or typed back by hand after a reload, is found by its place. -1: none.
+ */
+function stepCellIndex(notebook: SharedCells, step: UndoStep): number {
+  const byId = notebook.cells.findIndex((c) => c.id === step.undo.cell_id);
+  if (byId >= 0) return byId;
+  const place = stepPlace(step);
+  const there = place === undefined ? undefined : notebook.cells[place];
+  return there && there.getSource() === written(step) ? (place as number) : -1;
+}
+
+/** Where a step's cell was: its output's index, else an edit's `args.index`. */
+function stepPlace(step: UndoStep): number | undefined {
+  const index = step.index ?? (step.name === "edit_cell" ? step.args.index : undefined);
+  return typeof index === "number" && Number.isInteger(index) && index >= 0 ? index : undefined;
+}
+
+/**
  * Whether a stored insert's or edit's change is in `notebook`: `there` when its cell
- * (found by id) holds exactly what the step wrote, `gone` when it is not there at all
- * (the inserted cell missing, the edited one holding its old source again), else `changed`.
- * A notebook that stores no cell ids (nbformat before 4.5, or never saved) gets new ones
- * at each load: an edited cell no cell's id names is `gone` when the cell at the edit's
- * place holds the old source again (a reload before saving), else `changed`.
+ * holds exactly what the step wrote, `gone` when it is not there at all (the inserted
+ * cell missing, the edited one holding its old source again), else `changed`. The cell
+ * is found by id, else by its place ({@link stepCellIndex}): an edited cell no cell's id
+ * names is `gone` when the cell at the edit's place holds the old source again (a reload
+ * before saving), `there` when it holds the edit (saved, or typed back by hand).
  */
 export function stepPresence(notebook: SharedCells, step: UndoStep): "there" | "gone" | "changed" {
-  const cell = notebook.cells.find((c) => c.id === step.undo.cell_id);
+  const index = stepCellIndex(notebook, step);
+  const cell = notebook.cells[index];
   if (!cell) {
     if (step.name === "insert_cell") return "gone";
-    const index = step.args.index;
-    const there = typeof index === "number" ? notebook.cells[index] : undefined;
+    const place = stepPlace(step);
+    const there = place === undefined ? undefined : notebook.cells[place];
     return there && step.undo.before !== undefined && there.getSource() === step.undo.before ? "gone" : "changed";
   }
   const source = cell.getSource();
@@ -101,14 +122,16 @@ export function stepPresence(notebook: SharedCells, step: UndoStep): "there" | "
 export function revertStep(notebook: SharedCells, step: UndoStep): Reversal {
   const presence = stepPresence(notebook, step);
   if (presence !== "there") return { outcome: presence };
-  const index = notebook.cells.findIndex((c) => c.id === step.undo.cell_id);
+  const index = stepCellIndex(notebook, step);
   const cell = notebook.cells[index];
+  // The cell's id now: the step's own, or the one its notebook gave it at the last load.
+  const id = cell.id;
   const wrote = written(step);
   if (step.name === "insert_cell") {
     const json = cell.toJSON();
     notebook.deleteCell(index);
     const restore = (): boolean => {
-      if (notebook.cells.some((c) => c.id === step.undo.cell_id)) return false;
+      if (notebook.cells.some((c) => c.id === id)) return false;
       notebook.insertCell(Math.min(index, notebook.cells.length), json);
       return true;
     };
@@ -118,7 +141,7 @@ export function revertStep(notebook: SharedCells, step: UndoStep): Reversal {
   if (step.name !== "edit_cell" || before === undefined) return { outcome: "changed" };
   setUndoable(cell, before);
   const restore = (): boolean => {
-    const now = notebook.cells.find((c) => c.id === step.undo.cell_id);
+    const now = notebook.cells.find((c) => c.id === id);
     if (!now || now.getSource() !== before) return false;
     setUndoable(now, wrote);
     return true;

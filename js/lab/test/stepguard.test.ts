@@ -246,6 +246,32 @@ test("a notebook that stores no cell ids, reloaded unsaved (every id new): an ed
   assert.equal(stepPresence(notebook([["new0", "a"]]), edit), "changed");
 });
 
+test("a notebook that stores no cell ids: a change typed back by hand, or saved and reloaded, is found at its place and undone", () => {
+  // Reloaded unsaved (every id new), then the person typed the agent's edit back in.
+  const edit = { name: "edit_cell", args: { index: 1, new_source: "x = 2" }, undo: { cell_id: "old1", before: "x = 1" } };
+  const typed = notebook([["new0", "a"], ["new1", "x = 2"]]);
+  assert.equal(stepPresence(typed, edit), "there");
+  const e = revertStep(typed, edit);
+  assert.equal(e.outcome, "undone");
+  assert.deepEqual(typed.sources(), [["new0", "a"], ["new1", "x = 1"]]);
+  assert.equal(e.restore?.(), true, "put back in the cell it reverted, by its id now");
+  assert.deepEqual(typed.sources(), [["new0", "a"], ["new1", "x = 2"]]);
+  // An insert saved and reloaded (its cell has a new id), found at its output's index.
+  const insert = { name: "insert_cell", args: { source: "new = 1" }, undo: { cell_id: "n1" }, index: 1 };
+  const saved = notebook([["new0", "a"], ["new1", "new = 1"], ["new2", "z"]]);
+  assert.equal(stepPresence(saved, insert), "there");
+  const i = revertStep(saved, insert);
+  assert.equal(i.outcome, "undone");
+  assert.deepEqual(saved.sources(), [["new0", "a"], ["new2", "z"]]);
+  assert.equal(i.restore?.(), true);
+  assert.deepEqual(saved.sources(), [["new0", "a"], ["new1", "new = 1"], ["new2", "z"]]);
+  // Another source at that place is not the step's: gone (insert) or changed (edit), untouched.
+  const other = notebook([["new0", "a"], ["new1", "x = 3"]]);
+  assert.equal(revertStep(other, edit).outcome, "changed");
+  assert.equal(revertStep(other, insert).outcome, "gone");
+  assert.deepEqual(other.sources(), [["new0", "a"], ["new1", "x = 3"]]);
+});
+
 test("a reverted step can be put back exactly: the removed cell at its place, with its id and outputs", () => {
   const insert = { name: "insert_cell", args: { source: "new = 1" }, undo: { cell_id: "n1" } };
   const edit = { name: "edit_cell", args: { index: 0, new_source: "x = 2" }, undo: { cell_id: "c0", before: "x = 1" } };

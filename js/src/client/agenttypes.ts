@@ -67,6 +67,11 @@ export interface UndoStep {
   undo: StepUndo;
   /** The notebook the step acted on (its path), when its output names it. */
   notebook?: string;
+  /**
+   * Where the step's cell was (its output's `index`): found there by what the step wrote
+   * when no cell has its id any more (a notebook that stores none gets new ones at each load).
+   */
+  index?: number;
 }
 
 /**

@@ -45,6 +45,7 @@ export function undoRecord(item: ThreadItem): UndoStep | null {
     args: item.arguments ?? {},
     undo: { cell_id: undo.cell_id, ...(typeof undo.before === "string" ? { before: undo.before } : {}) },
     ...(typeof output.notebook === "string" ? { notebook: output.notebook } : {}),
+    ...(Number.isInteger(output.index) && (output.index as number) >= 0 ? { index: output.index as number } : {}),
   };
 }
 
