@@ -10,6 +10,10 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
+import subprocess
+import sys
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -214,3 +218,45 @@ def test_a_password_with_a_hash_or_slash_is_hidden_in_a_record() -> None:
     record = logging.LogRecord("any.library", logging.INFO, __file__, 1, "%s", (message,), None)
     hide_url_credentials(record)
     assert record.getMessage() == "store postgresql://***@db/chat; see http://h:8000/x?to=a@b"
+
+
+def test_the_server_s_debug_log_never_prints_the_configured_secrets(tmp_path: Path) -> None:
+    """``jupyter server --debug`` prints its config as it is linked ("Config changed: ..."),
+    in the server's and every extension's log: the key set on the command line or in
+    ``jupyter_server_config.py``, a provider URL's password and an MCP server's token
+    were written whole there (found by RED6 with ``jupyter lab --debug``)."""
+    (tmp_path / "config").mkdir()
+    in_file = f"sk-in-a-config-file-{uuid.uuid4().hex}"
+    (tmp_path / "config" / "jupyter_server_config.py").write_text(
+        f"c.JupyterChatKit.api_key = {in_file!r}\n", encoding="utf-8"
+    )
+    password, token = f"url-pw-{uuid.uuid4().hex}", f"mcp-token-{uuid.uuid4().hex}"
+    mcp = json.dumps({"x": {"command": "true", "env": {"TOKEN": token}}})
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+        "JUPYTER_DATA_DIR": str(tmp_path / "data"),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+        "JUPYTER_CHATKIT_STORE_URL": f"sqlite:///{tmp_path / 'chat.sqlite3'}",
+    }
+    args = [
+        sys.executable, "-m", "jupyter_server", "--debug", "--no-browser", "--allow-root",
+        "--ServerApp.port=0", f"--ServerApp.root_dir={tmp_path}",
+        f"--JupyterChatKit.base_url=http://ada:{password}@127.0.0.1:9/v1",
+        f"--JupyterChatKit.mcp_servers={mcp}",
+    ]  # fmt: skip
+    server = subprocess.Popen(args, env=env, stderr=subprocess.PIPE, text=True)
+    lines: list[str] = []
+    try:
+        assert server.stderr is not None
+        for line in server.stderr:
+            lines.append(line)
+            if "jupyter_chatkit | extension was successfully loaded" in line:
+                break
+    finally:
+        server.terminate()
+        rest = server.communicate(timeout=30)[1]
+    logged = "".join(lines) + rest
+    assert "JupyterChatKit" in logged and "Config changed" in logged  # the config was printed
+    for secret in (in_file, password, token):
+        assert secret not in logged

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.utils import url_path_join
 
+from ..assistant.scrub import register_secret
 from ..logs import setup_logging, write_with
 from ..protocol import LOCAL_USER
 from ..settings import JupyterChatKit
@@ -52,6 +53,20 @@ class JupyterChatKitApp(ExtensionApp):
     def assistant_settings(self) -> JupyterChatKit:
         """The settings in force: ``c.JupyterChatKit.*``, else environment, else defaults."""
         return JupyterChatKit(parent=self)
+
+    def _link_jupyter_server_extension(self, serverapp: Any) -> None:
+        """Link to the server, with the configured secrets hidden from its log first.
+
+        Linking hands the server's config (command line, config files) to traitlets,
+        whose ``Config changed: {...}`` debug lines print every value in it: with
+        ``--debug``, ``--JupyterChatKit.api_key=sk-...`` was written whole, by the server
+        and by each extension linked after this one, long before the assistant (which
+        registers its secrets) was built. Registered from the server's config before,
+        and from this app's (its own config files too) after.
+        """
+        _hide_in_logs(JupyterChatKit(config=serverapp.config))
+        super()._link_jupyter_server_extension(serverapp)
+        _hide_in_logs(self.assistant_settings())
 
     def initialize_settings(self) -> None:
         """Set up logging, create the (lazy) assistant holder and start loading it."""
@@ -150,3 +165,13 @@ class JupyterChatKitApp(ExtensionApp):
         holder: Any = self.settings.get("jupyter_chatkit", {}).get("holder")
         if holder is not None:
             await holder.close()
+
+
+def _hide_in_logs(settings: JupyterChatKit) -> None:
+    """Scrub ``settings``' secrets from every log record of the process from now on."""
+    try:
+        secrets = settings.configured_secrets
+    except Exception:  # a refused value: the assistant says so when it is built
+        return
+    for secret in secrets:
+        register_secret(secret)
