@@ -311,7 +311,8 @@ def exception_message(exc: BaseException) -> str:
     args: Any = BaseException.args.__get__(exc)  # type: ignore[attr-defined]
     plain = isinstance(args, tuple) and all(
         # By identity: ``type(a) in (...)`` compares with ``==``, a metaclass's code.
-        a is None or any(type(a) is t for t in (str, int, float, bool))
+        # Bytes too: a UnicodeDecodeError holds the bytes it could not decode.
+        a is None or any(type(a) is t for t in (str, int, float, bool, bytes))
         for a in args
     )
     module = _MODULE.__get__(owner)

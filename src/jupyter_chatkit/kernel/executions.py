@@ -16,6 +16,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from . import cell_streams
+
 KEEP = 200
 SOURCE_CHARS = 4_000
 
@@ -27,6 +29,8 @@ class Execution:
     count: int
     source: str
     error: dict[str, Any] | None
+    # The request that ran it (its parent message's id): what it printed is kept by that.
+    request: str | None = None
 
 
 def describe_error(exc: BaseException, shell: Any = None) -> dict[str, Any]:
@@ -47,7 +51,10 @@ class ExecutionLog:
         # The last error IPython showed when the running cell started (sys.last_value);
         # read now too, for the cell that starts recording (no pre_run_cell for it).
         self._shown_before: object = getattr(sys, "last_value", None)
+        self._request: str | None = None
         self._lock = threading.Lock()
+        # What each request printed (a failed shell command's stderr): cell_streams.
+        self.tails = cell_streams.watch()
 
     def pre_run_cell(self, info: Any) -> None:
         """IPython event: a cell starts; its input is stored right after this event.
@@ -61,6 +68,7 @@ class ExecutionLog:
         inputs = getattr(manager, "input_hist_raw", None)
         self.running = len(inputs) if isinstance(inputs, list) else None
         self._shown_before = getattr(sys, "last_value", None)
+        self._request = cell_streams.request_id(self.shell)
 
     def post_run_cell(self, result: Any) -> None:
         """IPython event: a cell ended; keep its source and reduced error."""
@@ -77,10 +85,17 @@ class ExecutionLog:
         source = getattr(info, "raw_cell", "") if info is not None else ""
         exc = getattr(result, "error_in_exec", None) or getattr(result, "error_before_exec", None)
         shown = getattr(sys, "last_value", None)
-        if exc is None and shown is not self._shown_before and isinstance(shown, BaseException):
+        if (
+            exc is None
+            and shown is not self._shown_before
+            and isinstance(shown, BaseException)
+            and _shown_by_a_cell(shown)
+        ):
             # A magic that catches the error and shows its traceback itself (``%run``'s
             # script) leaves the cell without error_in_exec; IPython's showtraceback
             # still keeps it as the last error, and the cell's output is that traceback.
+            # One a thread or callback showed meanwhile (a widget's handler run by a
+            # timer) is not this cell's: its frames were not called by a cell.
             exc = shown
         error = None
         if isinstance(exc, BaseException):
@@ -92,7 +107,8 @@ class ExecutionLog:
             error = self._shell_exit()
         if isinstance(count, int):
             with self._lock:
-                self.records.append(Execution(count, str(source)[:SOURCE_CHARS], error))
+                record = Execution(count, str(source)[:SOURCE_CHARS], error, self._request)
+                self.records.append(record)
 
     def _shell_exit(self) -> dict[str, Any] | None:
         """A ``!cmd`` that failed raises nothing: IPython keeps its status in the
@@ -107,6 +123,29 @@ class ExecutionLog:
             "traceback": "No Python exception: a shell command's output is not recorded here.",
         }
 
+    def _with_output(self, record: Execution) -> dict[str, Any] | None:
+        """A failed shell command's error with the end of what it printed: its stderr
+        (``%%bash``), else its output (``!cmd`` merges both into stdout). Read when
+        asked: the kernel sends a cell's last output after the cell's end event."""
+        error = record.error
+        if error is None or error.get("type") not in _SHELL_ERRORS or self.tails is None:
+            return error
+        tails = self.tails.of(record.request)
+        said = tails.get("stderr", "").strip() or tails.get("stdout", "").strip()
+        if not said:
+            return error
+        from ..context_policy.errors import strip_ansi, with_cell_lines
+
+        text = with_cell_lines(strip_ansi(said.replace("\r\n", "\n")))
+        if len(text) > OUTPUT_CHARS:
+            text = "… " + text[-OUTPUT_CHARS:]
+        if error["type"] == "ShellCommandExit":
+            error = {
+                **error,
+                "traceback": "No Python exception: the end of what it printed is in output.",
+            }
+        return {**error, "output": text}
+
     def snapshot(self) -> list[Execution]:
         """The recorded executions, oldest first."""
         with self._lock:
@@ -114,7 +153,29 @@ class ExecutionLog:
 
     def errors(self) -> dict[int, dict[str, Any]]:
         """Execution count -> error, for the cells that failed."""
-        return {r.count: r.error for r in self.snapshot() if r.error is not None}
+        return {r.count: e for r in self.snapshot() if (e := self._with_output(r)) is not None}
+
+
+# Errors of a shell command, whose news is what it printed (``%%bash``, ``%%sh``,
+# ``%%script``: CalledProcessError), and the last characters of it read.
+_SHELL_ERRORS = frozenset({"ShellCommandExit", "subprocess.CalledProcessError"})
+OUTPUT_CHARS = 1_000
+
+
+def _shown_by_a_cell(exc: BaseException) -> bool:
+    """Whether ``exc`` was caught in code a cell ran: the frames that called the
+    outermost one of its traceback reach IPython's ``run_code``. A thread's or an event
+    loop's callback was called by the thread or the loop. Reads frames only."""
+    tb = vars(BaseException)["__traceback__"].__get__(exc, BaseException)
+    frame = tb.tb_frame if tb is not None else None
+    steps = 0
+    while frame is not None and steps < 10_000:
+        code = frame.f_code
+        if code.co_name == "run_code" and code.co_filename.endswith("interactiveshell.py"):
+            return True
+        frame = frame.f_back
+        steps += 1
+    return False
 
 
 # A line that runs a shell command (``!ls``, ``files = !ls``); not ``!=``.

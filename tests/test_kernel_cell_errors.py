@@ -1,0 +1,86 @@
+"""The kernel's own log (``%chat``, ``Chat().ask``, the widget) reads a failed cell as it
+failed: a shell command's error with what it printed, and no traceback a thread or a
+callback showed meanwhile (real kernel under nbclient, fake LLM)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+
+from jupyter_chatkit.context_policy.errors import exception_message
+
+from .fixtures.fake_llm import FakeLLM, Reply, ToolCall
+from .nbrun import execute
+from .test_context_kernel import tool_outputs
+
+ASK = "from jupyter_chatkit import Chat\nChat().ask('Why did that fail?').ok"
+
+CELLS = {
+    # %%bash raises CalledProcessError naming its script; the news is on its stderr.
+    "bash": "%%bash\necho starting\necho 'fatal: cannot open /data/in.csv' >&2\nexit 2",
+    # !cmd raises nothing; its output (stderr merged in) says why it failed.
+    "bang": "!ls /no/such/dir/for/err6",
+    # A thread shows a traceback while the cell runs; the cell itself ran fine.
+    "thread": (
+        "import threading\n"
+        "def work():\n"
+        "    try:\n"
+        "        1 / 0\n"
+        "    except ZeroDivisionError:\n"
+        "        get_ipython().showtraceback()\n"
+        "t = threading.Thread(target=work)\nt.start()\nt.join()\nthread_done = 1"
+    ),
+    # A widget's click handler run by a timer thread: ipywidgets shows its error.
+    "widget": (
+        "import ipywidgets, threading\n"
+        "button = ipywidgets.Button()\n"
+        "def clicked(_):\n"
+        "    raise KeyError('clicked')\n"
+        "button.on_click(clicked)\n"
+        "t = threading.Thread(target=button.click)\nt.start()\nt.join()\nwidget_done = 1"
+    ),
+}
+
+
+def test_shell_errors_say_what_they_printed_and_background_errors_are_not_the_cells(
+    kernel_provider: FakeLLM, tmp_path: Path
+) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("%load_ext jupyter_chatkit")]
+    for source in CELLS.values():
+        nb.cells += [nbformat.v4.new_code_cell(source), nbformat.v4.new_code_cell(ASK)]
+    kernel_provider.script(
+        *[
+            r
+            for _ in CELLS
+            for r in (Reply(tool_calls=[ToolCall("get_active_cell", {})]), Reply("Seen."))
+        ]
+    )
+    execute(nb, tmp_path, allow_errors=True)
+    read = dict(zip(CELLS, (o["cell"] for o in tool_outputs(kernel_provider)), strict=True))
+
+    bash = read["bash"]["error"]
+    assert bash["type"] == "subprocess.CalledProcessError"
+    assert bash["output"] == "fatal: cannot open /data/in.csv"
+
+    bang = read["bang"]["error"]
+    assert bang["type"] == "ShellCommandExit"
+    assert "/no/such/dir/for/err6" in bang["output"] and "No such file" in bang["output"]
+
+    # The thread's and the callback's tracebacks are in the cells' outputs, but neither
+    # cell raised: their errors are not the cells' (before: ZeroDivisionError, KeyError).
+    for name in ("thread", "widget"):
+        assert read[name]["source"] == CELLS[name]
+        assert "error" not in read[name], read[name]
+
+
+def test_a_unicode_decode_errors_message_is_read() -> None:
+    try:
+        b"\xff\xfe bad".decode("utf-8")
+    except UnicodeDecodeError as e:
+        message = exception_message(e)
+    # Its arguments hold the bytes it could not decode: plain data, read (before: "not
+    # read: arguments of type str, bytes, int, int, str").
+    assert message == "'utf-8' codec can't decode byte 0xff in position 0: invalid start byte"
+    assert exception_message(KeyError(b"raw key")) == "b'raw key'"
