@@ -53,3 +53,15 @@ def test_a_cells_outputs_share_its_bound_as_in_the_sidebar(
     (entry,) = read_cells(path) or []
     read = {"outputs": entry["outputs"], "outputs_truncated": entry.get("outputs_truncated", False)}
     assert read == case["read"]
+
+
+def test_a_frame_shown_only_as_html_keeps_its_secret_column_hidden() -> None:
+    from jupyter_chatkit.context_policy import ContextPolicy
+
+    (case,) = (c for c in CASES if c["name"].startswith("a frame shown only as HTML"))
+    read = ContextPolicy().tool_result({"outputs": [output_text(case["output"])]})
+    text = read["outputs"][0]["text"]
+    # Its rows are read now (the default repr before): the password column's value is
+    # hidden by the policy as in any table, its other cells kept.
+    assert "hunter2-xyz" not in text and "ada" in text and "password" in text
+    assert read["redacted"] == 1

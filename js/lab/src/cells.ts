@@ -11,6 +11,7 @@ import type * as nbformat from "@jupyterlab/nbformat";
 import type { NotebookPanel } from "@jupyterlab/notebook";
 import { ERROR_RULES } from "./error-rules.generated";
 import { trimSpace, withCellLines } from "./errortext";
+import { htmlText } from "./htmltext";
 import { RUN_CODE } from "./grouperror";
 import { isPrivate, keptOut } from "./privatecells";
 import { cellOutputs } from "./prompts";
@@ -375,10 +376,13 @@ export function outputText(output: nbformat.IOutput, max = LIMITS.outputChars): 
   const mimes = Object.keys(data);
   let text = "";
   if ("text/plain" in data) text = stripAnsi(joinText(data["text/plain"] as nbformat.MultilineString));
-  const markdown = "text/markdown" in data ? joinText(data["text/markdown"] as nbformat.MultilineString) : "";
-  if (markdown && (!text || DEFAULT_REPR.test(text))) {
-    // A traceback shown as Markdown: its text, with the cell's line as in a stream.
-    text = withCellLines(withoutBase64(stripAnsi(markdown)));
+  if (!text || DEFAULT_REPR.test(text)) {
+    // A traceback shown as Markdown or HTML: its text, with the cell's line as in a
+    // stream (HTML as a person reads it: htmltext.ts).
+    const markdown = "text/markdown" in data ? joinText(data["text/markdown"] as nbformat.MultilineString) : "";
+    const html = !markdown && "text/html" in data ? joinText(data["text/html"] as nbformat.MultilineString) : "";
+    const shown = markdown || (html ? htmlText(stripAnsi(html)) : "");
+    if (shown) text = withCellLines(withoutBase64(stripAnsi(shown)));
   }
   const others = mimes.filter((m) => m !== "text/plain");
   if (others.length) text += `${text ? "\n" : ""}[also: ${others.join(", ")}]`;

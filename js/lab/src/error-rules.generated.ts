@@ -17,6 +17,19 @@ export const ERROR_RULES = {
   "dataUri": "(data:[A-Za-z0-9_.+/-]{1,100};base64,)[A-Za-z0-9+/=\\r\\n]{100,}",
   "base64Run": "(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{400,}={0,2}",
   "defaultRepr": "^<[A-Za-z0-9_.]{1,200} object(?: at 0x[0-9A-Fa-f]{1,16})?>(?![\\s\\S])",
+  "htmlHidden": "<!--[\\s\\S]*?(?:-->|(?![\\s\\S]))|<(script|style|template)(?=[ \\t\\n\\r\\f\\v/>]|(?![\\s\\S]))[^>]*>?[\\s\\S]*?(?:</\\1[ \\t\\n\\r\\f\\v]*>|(?![\\s\\S]))",
+  "htmlCellGap": "</t[dh][ \\t\\n\\r\\f\\v]*>[ \\t\\n\\r\\f\\v]*(?=<t[dh](?=[ \\t\\n\\r\\f\\v/>]|(?![\\s\\S])))",
+  "htmlBreak": "<br(?=[ \\t\\n\\r\\f\\v/>]|(?![\\s\\S]))[^>]*>?|</?(?:tr|thead|tbody|tfoot|table|caption|p|div|pre|li|ul|ol|dl|dt|dd|h[1-6]|blockquote|section|article|header|footer|details|summary|hr)(?=[ \\t\\n\\r\\f\\v/>]|(?![\\s\\S]))[^>]*>?",
+  "htmlTag": "<[A-Za-z/!?][^>]*>?",
+  "htmlEntity": "&(?:#([0-9]{1,7})|#[xX]([0-9A-Fa-f]{1,6})|(amp|lt|gt|quot|apos|nbsp));",
+  "htmlNamed": {
+    "amp": "&",
+    "lt": "<",
+    "gt": ">",
+    "quot": "\"",
+    "apos": "'",
+    "nbsp": " "
+  },
   "limits": {
     "tracebackChars": 2000,
     "messageChars": 600,
@@ -25,6 +38,7 @@ export const ERROR_RULES = {
     "linkChars": 700,
     "cycleFrames": 4,
     "cutWindow": 200,
-    "enameChars": 200
+    "enameChars": 200,
+    "htmlChars": 100000
   }
 } as const;

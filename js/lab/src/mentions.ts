@@ -9,17 +9,20 @@
  * on the cell the chips name (or the last failing one); `/new` is the chat's own.
  */
 
+import type * as nbformat from "@jupyterlab/nbformat";
 import type { NotebookPanel } from "@jupyterlab/notebook";
 import { ServerConnection } from "@jupyterlab/services";
 import type { ContextRef, MentionSource, MessagePart, SlashCommand } from "../../src/index";
-import { clip } from "./cells";
+import { clip, outputText } from "./cells";
 import { cellRef, chipCell, explainParts, fixErrorParts } from "./context";
+import { ERROR_RULES } from "./error-rules.generated";
 import { withCellLines } from "./errortext";
+import { htmlText } from "./htmltext";
 import { runKernelTool } from "./kernel";
 import type { NotebookLink } from "./link";
 import { isPrivate, KEPT_OUT_NOTE, liveCells, PRIVATE_TAG } from "./privatecells";
 import { errorOutputs } from "./prompts";
-import { hideShownSecret, namesSecret, policyResult, redactText, stripAnsi } from "./redact";
+import { hideShownSecret, namesSecret, policyResult, redactText } from "./redact";
 import { mergedStreams, multilineText } from "./streams";
 
 /** The most of a text file the model reads with a mention. */
@@ -130,8 +133,10 @@ export function notebookText(raw: string): string | null {
       else if (kind === "error") parts.push(`[error]\n${savedErrorText(output)}`);
       else {
         const data = (output.data && typeof output.data === "object" ? output.data : {}) as Record<string, unknown>;
-        const mime = ["text/plain", "text/markdown", "text/html"].find((m) => m in data);
-        if (mime) parts.push(`[${String(kind)}, ${mime}]\n${shown(joined(data[mime]))}`);
+        const mime = shownMime(data);
+        // HTML as a person reads it, a table's rows as lines (htmltext.ts).
+        const text = mime === "text/html" ? htmlText(joined(data[mime])) : mime ? joined(data[mime]) : "";
+        if (mime) parts.push(`[${String(kind)}, ${mime}]\n${shown(text)}`);
       }
     }
   });
@@ -139,20 +144,27 @@ export function notebookText(raw: string): string | null {
   return withCellLines(parts.join("\n"));
 }
 
-/** A saved error output as text, ANSI-free (so its cell file names are read): its
- * traceback, whole (a list of lines, or one string as other kernels and tools save it),
- * else its `ename: evalue`. Mirrors Python's
+const DEFAULT_REPR = new RegExp(ERROR_RULES.defaultRepr);
+
+/** The type of a display's data read as its text: text/plain, unless it is only its
+ * object's default repr (`<IPython.core.display.HTML object>`) beside a Markdown or HTML
+ * that says what was shown (a traceback shown as HTML). Mirrors Python's
+ * `assistant.history._shown_mime`. */
+function shownMime(data: Record<string, unknown>): string | undefined {
+  const kinds = ["text/plain", "text/markdown", "text/html"].filter((m) => m in data);
+  if (kinds.length > 1 && kinds[0] === "text/plain") {
+    const plain = multilineText(data["text/plain"]);
+    if (!plain || DEFAULT_REPR.test(plain)) return kinds[1];
+  }
+  return kinds[0];
+}
+
+/** A saved error output as text, read as every reader of a notebook's outputs reads it
+ * (cells.ts `outputText`): ANSI-free, an IPython traceback reduced to the user's frames
+ * and its final line, another shape kept head and tail, each bounded. Mirrors Python's
  * `assistant.history.error_text` (tests/fixtures/notebook_texts.json). */
 function savedErrorText(output: Record<string, unknown>): string {
-  const raw = output.traceback;
-  const trace = typeof raw === "string" ? raw : Array.isArray(raw) ? raw.map(String).join("\n") : "";
-  if (trace) return stripAnsi(trace);
-  return stripAnsi(
-    [output.ename, output.evalue]
-      .map((part) => (part ? String(part) : ""))
-      .filter(Boolean)
-      .join(": "),
-  );
+  return outputText({ ...output, output_type: "error" } as unknown as nbformat.IOutput).text;
 }
 
 function fileRef(entry: ContentsEntry, open: (path: string) => OpenNotebook | null): ContextRef {

@@ -8,7 +8,7 @@ import { test } from "node:test";
 import type * as nbformat from "@jupyterlab/nbformat";
 import type { Cell } from "@jupyterlab/cells";
 import { cellInfo, outputText } from "../src/cells";
-import { stripAnsi } from "../src/redact";
+import { policyResult, stripAnsi } from "../src/redact";
 
 interface Case {
   name: string;
@@ -65,4 +65,15 @@ test("a cell edited since its error says so beside the error it still carries", 
   const info = cellInfo(cell, 0, true);
   assert.ok(info.edited_since_run && info.edited_since_run.length > 20);
   assert.equal(info.outputs?.[0].ename, "NameError");
+});
+
+test("a frame shown only as HTML keeps its secret column hidden, as the kernel's policy does", () => {
+  const c = CASES.find((x) => x.name.startsWith("a frame shown only as HTML"));
+  assert.ok(c);
+  const read = policyResult({ outputs: [outputText(c.output)] }) as { outputs: { text: string }[]; redacted: number };
+  const text = read.outputs[0].text;
+  // Its rows are read now (the default repr before): the password column's value is
+  // hidden as in any table, its other cells kept.
+  assert.ok(!text.includes("hunter2-xyz") && text.includes("ada") && text.includes("password"), text);
+  assert.equal(read.redacted, 1);
 });

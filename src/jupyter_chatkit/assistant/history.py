@@ -26,7 +26,9 @@ from chatkit.types import (
 from openai.types.responses import ResponseInputContentParam
 from openai.types.responses.response_input_item_param import Message
 
-from ..context_policy.errors import strip_ansi, with_cell_lines
+from ..context_policy import error_rules
+from ..context_policy.errors import with_cell_lines
+from ..context_policy.html_text import html_text
 from ..context_policy.streams import merged_streams, multiline_text
 from ..context_policy.values import hide_shown_secret, names_secret
 from ..private_cells import KEPT_OUT_NOTE, is_private
@@ -408,19 +410,28 @@ class NotebookConverter(ThreadItemConverter):
 
 
 def error_text(output: dict[str, Any]) -> str:
-    """A saved error output as text, ANSI-free (so its cell file names are read): its
-    traceback, whole (a list of lines, or one string as other kernels and tools save it),
-    else its ``ename: evalue``."""
-    raw = output.get("traceback")
-    if isinstance(raw, str):
-        # Whole: read as a list, each character was a line no rule could read a key in.
-        trace = raw
-    else:
-        trace = "\n".join(str(line) for line in raw) if isinstance(raw, list) else ""
-    if trace:
-        return strip_ansi(trace)
-    ename, evalue = (str(output.get(k) or "") for k in ("ename", "evalue"))
-    return strip_ansi(": ".join(part for part in (ename, evalue) if part))
+    """A saved error output as text, read as every reader of a notebook's outputs reads
+    it (:func:`..kernel.notebook_file.output_text`): ANSI-free, an IPython traceback
+    reduced to the user's frames and its final line, another shape kept head and tail,
+    each bounded (a notebook of long tracebacks is not one long traceback)."""
+    from ..kernel.notebook_file import output_text
+
+    return str(output_text(output).get("text", ""))
+
+
+_DEFAULT_REPR = re.compile(error_rules.DEFAULT_REPR)
+
+
+def _shown_mime(data: dict[str, Any]) -> str | None:
+    """The type of a display's data read as its text: text/plain, unless it is only its
+    object's default repr (``<IPython.core.display.HTML object>``) beside a Markdown or
+    HTML that says what was shown (a traceback shown as HTML)."""
+    kinds = [m for m in ("text/plain", "text/markdown", "text/html") if m in data]
+    if len(kinds) > 1 and kinds[0] == "text/plain":
+        plain = multiline_text(data["text/plain"])
+        if not plain or _DEFAULT_REPR.match(plain):
+            return kinds[1]
+    return kinds[0] if kinds else None
 
 
 def notebook_text(raw: str) -> str | None:
@@ -473,11 +484,13 @@ def notebook_text(raw: str) -> str | None:
             else:
                 raw_data = output.get("data")
                 data: dict[str, Any] = raw_data if isinstance(raw_data, dict) else {}
-                mime = next(
-                    (m for m in ("text/plain", "text/markdown", "text/html") if m in data), None
-                )
+                mime = _shown_mime(data)
                 if mime is not None:
-                    parts.append(f"[{kind}, {mime}]\n{shown(joined(data[mime]))}")
+                    text = joined(data[mime])
+                    if mime == "text/html":
+                        # As a person reads it, a table's rows as lines (html_text).
+                        text = html_text(text)
+                    parts.append(f"[{kind}, {mime}]\n{shown(text)}")
     # A printed traceback or a warning names IPython's temporary file: the cell's line.
     return with_cell_lines("\n".join(parts))
 

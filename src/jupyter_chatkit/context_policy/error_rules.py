@@ -87,6 +87,29 @@ BASE64_RUN = r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{400,}={0,2}"
 # text/markdown beside it is read instead (a traceback shown as Markdown).
 DEFAULT_REPR = r"^<[A-Za-z0-9_.]{1,200} object(?: at 0x[0-9A-Fa-f]{1,16})?>(?![\s\S])"
 
+# An HTML display read as text (a traceback shown as HTML whose text/plain is its object's
+# default repr), in these steps, each with flags ``i`` (ASCII letters only: Python's
+# ``re.I | re.A``): what is never shown (comments, scripts, styles) goes; the space
+# between two cells of a table's row becomes a tab and a row's or a block's tag a line
+# break (a secret-named column is then a column the redaction rules read); any other tag
+# goes; the few entities a traceback uses are decoded. An element left open runs to
+# the text's end, so every step is linear.
+_NAME_END = rf"(?=[{_WS}/>]|{_END_OF_TEXT})"
+HTML_HIDDEN = (
+    rf"<!--[\s\S]*?(?:-->|{_END_OF_TEXT})"
+    rf"|<(script|style|template){_NAME_END}[^>]*>?[\s\S]*?(?:</\1[{_WS}]*>|{_END_OF_TEXT})"
+)
+HTML_CELL_GAP = rf"</t[dh][{_WS}]*>[{_WS}]*(?=<t[dh]{_NAME_END})"
+HTML_BREAK = (
+    rf"<br{_NAME_END}[^>]*>?"
+    r"|</?(?:tr|thead|tbody|tfoot|table|caption|p|div|pre|li|ul|ol|dl|dt|dd|h[1-6]|blockquote"
+    rf"|section|article|header|footer|details|summary|hr){_NAME_END}[^>]*>?"
+)
+HTML_TAG = r"<[A-Za-z/!?][^>]*>?"
+# Groups: 1 a decimal code point, 2 a hexadecimal one, 3 a name (HTML_NAMED).
+HTML_ENTITY = r"&(?:#([0-9]{1,7})|#[xX]([0-9A-Fa-f]{1,6})|(amp|lt|gt|quot|apos|nbsp));"
+HTML_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'", "nbsp": " "}
+
 # Bounds, in characters (and frames), both readers keep.
 LIMITS = {
     "tracebackChars": 2_000,
@@ -97,6 +120,8 @@ LIMITS = {
     "cycleFrames": 4,
     "cutWindow": 200,
     "enameChars": 200,
+    # Of an HTML display, the head read as text (the reader shows far less).
+    "htmlChars": 100_000,
 }
 
 
@@ -116,6 +141,12 @@ def rules_dict() -> dict[str, Any]:
         "dataUri": DATA_URI,
         "base64Run": BASE64_RUN,
         "defaultRepr": DEFAULT_REPR,
+        "htmlHidden": HTML_HIDDEN,
+        "htmlCellGap": HTML_CELL_GAP,
+        "htmlBreak": HTML_BREAK,
+        "htmlTag": HTML_TAG,
+        "htmlEntity": HTML_ENTITY,
+        "htmlNamed": HTML_NAMED,
         "limits": LIMITS,
     }
 

@@ -22,6 +22,7 @@ from ..context_policy.errors import (
     strip_ansi,
     with_cell_lines,
 )
+from ..context_policy.html_text import html_text
 from ..context_policy.streams import merged_streams, multiline_text
 from ..private_cells import SavedCells, is_private, kept_out, private_sources
 from .uncaught_group import RUN_CODE, printed_traceback, split_uncaught
@@ -243,10 +244,14 @@ def output_text(output: dict[str, Any], limit: int = OUTPUT_CHARS) -> dict[str, 
     raw_data = output.get("data")
     data: dict[str, Any] = raw_data if isinstance(raw_data, dict) else {}
     text = strip_ansi(_text(data.get("text/plain")))
-    markdown = _text(data.get("text/markdown"))
-    if markdown and (not text or _DEFAULT_REPR.match(text)):
-        # A traceback shown as Markdown: its text, with the cell's line as in a stream.
-        text = with_cell_lines(without_base64(strip_ansi(markdown)))
+    if not text or _DEFAULT_REPR.match(text):
+        # A traceback shown as Markdown or HTML: its text, with the cell's line as in a
+        # stream (HTML as a person reads it: html_text).
+        markdown = _text(data.get("text/markdown"))
+        html = "" if markdown else _text(data.get("text/html"))
+        shown = markdown or (html_text(strip_ansi(html)) if html else "")
+        if shown:
+            text = with_cell_lines(without_base64(strip_ansi(shown)))
     others = [m for m in data if m != "text/plain"]
     if others:
         text += ("\n" if text else "") + f"[also: {', '.join(others)}]"
