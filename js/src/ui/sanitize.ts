@@ -83,6 +83,58 @@ export function linkAllowed(href: string): boolean {
   return ["http", "https", "mailto"].includes(scheme[1].toLowerCase());
 }
 
+// Link text that reads as a web address: a scheme or "www." and a host, or a bare host
+// ending in a country code or a common top-level domain ("paypal.com/login"); not a
+// dotted name of code ("pandas.DataFrame", "numpy.array", "sales.csv").
+const ADDRESS_TEXT = /^(https?:\/\/|www\.)?[^\s/?#@:]+\.([^\s/?#@:.]{2,})(?::\d+)?(?:[/?#]\S*)?$/i;
+const COMMON_TLDS = new Set(
+  "com org net edu gov mil int info biz app dev io ai co xyz site online shop store cloud page".split(" "),
+);
+
+/** The host a link's text names, as a URL parser writes it (IDN as punycode); null
+ * when the text is not a web address. */
+function hostNamed(text: string): string | null {
+  const t = text.trim();
+  const m = ADDRESS_TEXT.exec(t);
+  if (!m) return null;
+  const tld = m[2].toLowerCase();
+  if (!m[1] && !COMMON_TLDS.has(tld) && !/^(\p{L}{2}|xn--[a-z0-9-]+)$/u.test(tld)) return null;
+  try {
+    return new URL(/^https?:\/\//i.test(t) ? t : `https://${t}`).hostname;
+  } catch {
+    return null;
+  }
+}
+
+const bareHost = (host: string): string => host.toLowerCase().replace(/^www\./, "");
+
+/**
+ * A web link shows where it goes. Its tooltip is the destination as the browser will
+ * open it (an IDN host in punycode), and when its text reads as another address
+ * ("[https://paypal.com](https://evil.example)") or as a host written with characters
+ * other than ASCII (Cyrillic "раураl.com", drawn like "paypal.com"), the real host
+ * follows the text: the model writes both, and notebook content can ask it to.
+ */
+function showDestination(a: Element): void {
+  const href = cleanUrl(a.getAttribute("href") ?? "");
+  if (!/^https?:/i.test(href)) return; // relative (a notebook's file) or mailto
+  let dest: URL;
+  try {
+    dest = new URL(href);
+  } catch {
+    return;
+  }
+  const title = a.getAttribute("title");
+  a.setAttribute("title", title && title !== dest.href ? `${title}\n${dest.href}` : dest.href);
+  const text = a.textContent ?? "";
+  const named = hostNamed(text);
+  if (named === null) return;
+  const spoofed = bareHost(named) !== bareHost(dest.hostname);
+  // The same host, written in characters other than ASCII (other scripts, full-width).
+  const disguised = named.split(".").some((label) => label.startsWith("xn--"));
+  if (spoofed || disguised) a.append(h("span", { class: "jck-link-dest" }, ` (${dest.hostname})`));
+}
+
 function getPurifier(): Purifier {
   if (purifier) return purifier;
   // Our own instance: hooks on it cannot affect JupyterLab's DOMPurify.
@@ -136,6 +188,7 @@ export function sanitize(html: string, options: SanitizeOptions = {}): DocumentF
       ALLOW_UNKNOWN_PROTOCOLS: false,
       RETURN_DOM_FRAGMENT: true,
     }) as DocumentFragment;
+    for (const a of Array.from(frag.querySelectorAll("a[href]"))) showDestination(a);
     for (const img of Array.from(frag.querySelectorAll("img[data-jck-blocked]"))) {
       const src = img.getAttribute("data-jck-blocked") ?? "";
       const label = `🖼 ${img.getAttribute("alt") || "image"}`;

@@ -330,3 +330,38 @@ test("a code card's title, caption and badge show their bidi controls, not obey 
   assert.deepEqual(errors, []);
   done(page);
 });
+
+test("a link whose text names another address, or a look-alike host, shows where it goes", opts, async () => {
+  const { page } = await open("theme=light", 380);
+  const out = await page.evaluate(() => {
+    const s = (window as any).__sanitize as (h: string) => string;
+    const shown = (html: string) => {
+      const div = document.createElement("div");
+      div.innerHTML = s(html);
+      const a = div.querySelector("a")!;
+      return [a.textContent, a.getAttribute("title")];
+    };
+    return {
+      spoofed: shown('<a href="https://evil.example/login">https://paypal.com/login</a>'),
+      bare: shown('<a href="https://evil.example/">paypal.com</a>'),
+      cyrillic: shown('<a href="https://раураl.com">https://раураl.com</a>'),
+      spoofedCyrillic: shown('<a href="https://раураl.com">https://paypal.com</a>'),
+      same: shown('<a href="https://www.example.org/docs">example.org/docs</a>'),
+      words: shown('<a href="https://example.org/docs">the docs</a>'),
+      code: shown('<a href="https://pandas.pydata.org/docs/">pandas.DataFrame</a>'),
+      titled: shown('<a href="https://example.org/" title="Example">site</a>'),
+      relative: shown('<a href="data/sales.csv">sales.com</a>'),
+    };
+  });
+  assert.deepEqual(out.spoofed, ["https://paypal.com/login (evil.example)", "https://evil.example/login"]);
+  assert.deepEqual(out.bare, ["paypal.com (evil.example)", "https://evil.example/"]);
+  assert.deepEqual(out.cyrillic, ["https://раураl.com (xn--l-7sba6dbr.com)", "https://xn--l-7sba6dbr.com/"]);
+  assert.deepEqual(out.spoofedCyrillic, ["https://paypal.com (xn--l-7sba6dbr.com)", "https://xn--l-7sba6dbr.com/"]);
+  // Text naming the same host, or no address at all: as written, the tooltip says where.
+  assert.deepEqual(out.same, ["example.org/docs", "https://www.example.org/docs"]);
+  assert.deepEqual(out.words, ["the docs", "https://example.org/docs"]);
+  assert.deepEqual(out.code, ["pandas.DataFrame", "https://pandas.pydata.org/docs/"]);
+  assert.deepEqual(out.titled, ["site", "Example\nhttps://example.org/"]);
+  assert.deepEqual(out.relative, ["sales.com", null]);
+  done(page);
+});
