@@ -98,7 +98,8 @@ def test_kernel_notes_survive_a_reload_of_a_notebook_without_cell_ids(
     lab_page: LabPage, page: Any, screenshot: Any
 ) -> None:
     """A death's note, then a shutdown's: each is under its cell after a reload, though
-    the notebook stores no cell ids and was never saved; the file is untouched."""
+    the notebook stores no cell ids and was never saved; the file is untouched. The
+    shutdown's note follows the notebook renamed into a folder."""
     text = write_v44(lab_page, "noids_crash.ipynb", ["import os\nos._exit(1)", DEAF_SLEEP])
     lab_page.open("noids_crash.ipynb")
     cells = page.locator(".jp-Notebook .jp-CodeCell")
@@ -130,3 +131,14 @@ def test_kernel_notes_survive_a_reload_of_a_notebook_without_cell_ids(
     assert lab_page.notebook_js("return nb.content.widgets[1].model.outputs.length;") == 0
     assert (lab_page.server.root_dir / "noids_crash.ipynb").read_text() == text
     screenshot(page, "stopped-note-after-reload")
+
+    # Renamed into a folder, then opened again (the note is kept by the path, its
+    # session having ended with the shutdown): the note follows the notebook.
+    (lab_page.server.root_dir / "moved").mkdir(exist_ok=True)
+    lab_page.notebook_js(
+        "await nb.context.rename('moved/noids_renamed.ipynb'); nb.context.model.dirty = false;"
+    )
+    lab_page.open("moved/noids_renamed.ipynb")
+    cells.nth(1).locator(FIX_BUTTON).wait_for(timeout=30_000)
+    assert "shut down" in cells.nth(1).inner_text()
+    screenshot(page, "stopped-note-after-rename")

@@ -22,7 +22,7 @@ export const bridgePlugin: JupyterFrontEndPlugin<void> = {
     // chat (sidebar or widget) first asks a busy kernel (subshell.ts).
     watchNotebookKernels(tracker);
     // A cell whose run the kernel never finished (it died) is read as such (kerneldeath.ts).
-    watchNotebookRuns(tracker);
+    watchNotebookRuns(tracker, app.serviceManager.contents);
     installFileLinks(document, {
       // A widget's or output's own notebook; the sidebar's is the one it follows (current).
       notebookOf: (el) => (panelHolding(tracker, el) ?? tracker.currentWidget)?.context.path ?? null,

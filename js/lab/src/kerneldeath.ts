@@ -27,8 +27,8 @@
 import type { Cell, CodeCell } from "@jupyterlab/cells";
 import type * as nbformat from "@jupyterlab/nbformat";
 import type { INotebookTracker, NotebookPanel } from "@jupyterlab/notebook";
-import type { KernelMessage } from "@jupyterlab/services";
-import { forgetRunEnd, type KeptRunEnd, keepRunEnd, keptRunEnds, sourceDigest } from "./runendstore";
+import type { Contents, KernelMessage } from "@jupyterlab/services";
+import { forgetRunEnd, type KeptRunEnd, keepRunEnd, keptRunEnds, renameRunEnds, sourceDigest } from "./runendstore";
 
 /** How a run ended without a reply. */
 export type RunEnd = "died" | "restarted" | "stopped";
@@ -186,6 +186,13 @@ export function watchRunEnds(panel: NotebookPanel): void {
       restarting = null;
     } else restarting = null;
   });
+  // A rename or move (here, or in another page with collaboration): the notes kept by
+  // the notebook's path follow it.
+  let path = panel.context.path;
+  panel.context.pathChanged.connect((_, now) => {
+    renameRunEnds(path, now);
+    path = now;
+  });
   void restore(panel, tell);
 }
 
@@ -230,10 +237,20 @@ function samePlace(cells: readonly Cell[], kept: KeptRunEnd): Cell | undefined {
 }
 
 const trackers = new WeakSet<INotebookTracker>();
+const watchedContents = new WeakSet<Contents.IManager>();
 
 /** Watch every notebook of `tracker` from when it opens (once per tracker, whichever
- * plugin asks). */
-export function watchNotebookRuns(tracker: INotebookTracker): void {
+ * plugin asks), and the renames `contents` makes: a notebook (or its folder) renamed or
+ * moved while it is not open keeps the notes kept by its path. */
+export function watchNotebookRuns(tracker: INotebookTracker, contents?: Contents.IManager): void {
+  if (contents && !watchedContents.has(contents)) {
+    watchedContents.add(contents);
+    contents.fileChanged.connect((_, change) => {
+      const from = change.oldValue?.path;
+      const to = change.newValue?.path;
+      if (change.type === "rename" && typeof from === "string" && typeof to === "string") renameRunEnds(from, to);
+    });
+  }
   if (trackers.has(tracker)) return;
   trackers.add(tracker);
   tracker.forEach(watchRunEnds);

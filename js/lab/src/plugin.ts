@@ -79,7 +79,7 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
     // Each kernel watched from its start (subshell.ts), also if the bridge is disabled.
     watchNotebookKernels(tracker);
     // A cell whose run the kernel never finished (it died) is read as such (kerneldeath.ts).
-    watchNotebookRuns(tracker);
+    watchNotebookRuns(tracker, app.serviceManager.contents);
     const modelInfo = fetchModelInfo();
     // Several models on offer: the chat's header gets a picker (and the bar no label).
     const choice = fetchModelChoice().then((c) => (c && c.allowed.length > 1 ? c : null));

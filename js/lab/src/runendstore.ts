@@ -108,6 +108,25 @@ export function forgetRunEnd(session: string, cell: string): void {
 }
 
 /**
+ * The notebook at `from` (or the folder: every notebook under it) is now at `to`, on this
+ * page's server: the runs stopped by a shutdown, kept by its path, follow it (its
+ * session, which keeps the others, follows a rename by itself).
+ */
+export function renameRunEnds(from: string, to: string): void {
+  const server = PageConfig.getBaseUrl();
+  const moved = (path: string): string | null =>
+    path === from ? to : from && path.startsWith(`${from}/`) ? to + path.slice(from.length) : null;
+  let changed = false;
+  const all = readAll().map((e) => {
+    const path = e.path === undefined || e.server !== server ? null : moved(e.path);
+    if (path === null) return e;
+    changed = true;
+    return { ...e, path };
+  });
+  if (changed) writeAll(all);
+}
+
+/**
  * What is kept of the runs of the notebook at `path` whose server session is `session`:
  * those of that session, and the runs stopped by a shutdown of the notebook's kernel
  * (their session ended with them) on this page's server.

@@ -35,12 +35,13 @@ function codeCell(outputs: nbformat.IOutput[] = [], id = `cell-${Math.random()}`
 
 /** A notebook whose session's signals the test drives, with `cells` (its server
  * session: `session`, loaded at once). */
-function notebook(cells: FakeCell[], session?: string) {
+function notebook(cells: FakeCell[], session?: string, path = "a.ipynb") {
   const iopub = new Signal<object, unknown>({});
   const status = new Signal<object, string>({});
+  const pathChanged = new Signal<object, string>({});
   const panel = {
     isDisposed: false,
-    context: { path: "a.ipynb", localPath: "a.ipynb", ready: Promise.resolve() },
+    context: { path, localPath: path, ready: Promise.resolve(), pathChanged },
     sessionContext: {
       kernelDisplayName: "Python 3",
       iopubMessage: iopub,
@@ -70,6 +71,11 @@ function notebook(cells: FakeCell[], session?: string) {
     },
     status(...states: string[]) {
       for (const s of states) status.emit(s);
+    },
+    /** The notebook is renamed or moved (its context's path, then pathChanged). */
+    rename(to: string) {
+      (panel.context as { path: string }).path = to;
+      pathChanged.emit(to);
     },
   };
 }
@@ -282,16 +288,16 @@ test("a run stopped by a shutdown keeps its note across a reload, in the noteboo
     (nb.panel.sessionContext as unknown as { session: unknown }).session = null;
     nb.status("unknown");
     assert.deepEqual(enames(stopped), [RUN_ENDS.stopped.ename]);
-    // Reloaded: JupyterLab starts the notebook a new kernel (a new session).
+    // Renamed, then reloaded: JupyterLab starts the notebook a new kernel (a new session).
+    nb.rename("work/renamed.ipynb");
     const [again, diedAgain] = [codeCell([], "c-stop"), codeCell([], "c-died")];
-    notebook([again, diedAgain], "s-new");
+    notebook([again, diedAgain], "s-new", "work/renamed.ipynb");
     await new Promise((resolve) => setTimeout(resolve, 0));
     assert.deepEqual(enames(again), [RUN_ENDS.stopped.ename]);
     assert.deepEqual(enames(diedAgain), []);
     // Another notebook with a cell of that id: nothing.
     const elsewhere = codeCell([], "c-stop");
-    const other = notebook([elsewhere], "s-other");
-    (other.panel.context as { path: string }).path = "b.ipynb";
+    notebook([elsewhere], "s-other", "a.ipynb");
     await new Promise((resolve) => setTimeout(resolve, 0));
     assert.deepEqual(enames(elsewhere), []);
   } finally {
