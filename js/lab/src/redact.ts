@@ -29,6 +29,7 @@ import {
   looksLikePairPassword,
   looksLikeUserPassword,
   marker,
+  namesIdOrDigest,
   namesWords,
   normalizeName,
   showsRestOfKey,
@@ -508,13 +509,35 @@ export class Redactor extends CallRedaction {
         }
         copy = inner;
       } else {
-        copy = this.data(item, depth + 1);
+        copy = typeof item === "string" ? this.namedString(key, item, depth) : this.data(item, depth + 1);
       }
       put(out, shown, copy);
     }
     if ("head" in out || "describe" in out) keyishCells(out, this.hideValue);
-    if ("columns" in out && "data" in out) splitRows(obj.columns, out.data, this.hideValue);
+    // `to_dict("split")`'s `data`, or `rows` as other producers name it.
+    for (const rows of ["data", "rows"]) if ("columns" in out && rows in out) splitRows(obj.columns, out[rows], this.hideValue);
     return out;
+  }
+
+  /**
+   * A mapping's string read as text; one an id's or a digest's name holds (`{"version_id":
+   * "…"}`, `{"sha256": "…"}`) that this hid is read once more after its name, as a text
+   * shows it (`version_id: "…"`): kept when the rules hid it only for looking random
+   * there, as they do in text (datawalk.py).
+   */
+  private namedString(key: string, item: string, depth: number): unknown {
+    const before = this.count;
+    const clean = this.data(item, depth + 1);
+    if (clean === item || item.length > 512 || item.includes("\n")) return clean;
+    if (!namesIdOrDigest(key)) return clean;
+    const hidden = this.count;
+    const named = `${key}: "${item}"`;
+    if (this.text(named) === named) {
+      this.count = before;
+      return item;
+    }
+    this.count = hidden;
+    return clean;
   }
 
   /**

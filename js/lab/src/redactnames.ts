@@ -108,7 +108,8 @@ export function isSecretName(name: unknown): boolean {
   if (cut > 0 && TOKEN_QUALIFIERS.has(normal.slice(cut + 1))) {
     // `input_token_ids`; after another word (`access_token_ids`) it names credentials.
     const words = normal.slice(0, cut).split("_");
-    const word = words.pop() ?? "";
+    let word = words.pop() ?? "";
+    if (word === "type" && words.length > 0) word = words.pop() ?? ""; // token_type_ids: BERT's segment ids
     if (WORDS_NAMES.has(word) && words.every((w) => TOKEN_TEXT_WORDS.has(w))) return false;
   }
   if (SECRET_NAME.test(normal) || FOREIGN_NAME.test(name)) return true;
@@ -270,6 +271,12 @@ export function isDigest(secret: string, before: string): boolean {
   return HEX_DIGEST.test(secret) && HASH_CONTEXT.test(before.slice(-64));
 }
 
+/** True for a mapping's key naming an id or a digest (`version_id`, `sha256`). Mirrors `names_id_or_digest`. */
+export function namesIdOrDigest(name: string): boolean {
+  const head = `${name}: `;
+  return afterIdName(head) || HASH_CONTEXT.test(head);
+}
+
 /** True when `before` ends with an id's name and its `=` or `:` (`version_id = "`,
  * `"requestId": "`): the value after it is an id, unless the name is a secret's
  * (`session_id`). Mirrors Python's `after_id_name`. */
@@ -281,6 +288,8 @@ export function afterIdName(before: string): boolean {
 export function isSecretPair(raw: unknown, value: unknown): boolean {
   if (typeof raw !== "string") return false;
   const name = unnumbered(raw); // `password2`, `API_KEY_2`: the second of its kind
+  // `{"token": "Paris"}`: NLP's token, a word of a text (values.py).
+  if (typeof value === "string" && namesWords(name) && name === name.toLowerCase() && /[a-z]/.test(name) && !wordsNameCredential(value)) return false;
   // `GOOGLE_APPLICATION_CREDENTIALS=/keys/sa.json`: where a secret is kept.
   // Or `{"password": "Optional[str]"}`: its type.
   // Or `auth="oauth"`: a scheme's name (namesAuthScheme).
@@ -303,6 +312,11 @@ export function isSecretPair(raw: unknown, value: unknown): boolean {
     value.length <= 4096 &&
     CREDENTIAL_VALUE.test(value)
   );
+}
+
+/** Under a words' name (`token`): not a word of a text (a digit, case changing inside it twice, long, or random). */
+function wordsNameCredential(value: string): boolean {
+  return value.length > 64 || /[0-9]|[a-z][A-Z][^\s]*[a-z][A-Z]/.test(value) || looksRandom(value);
 }
 
 /** An unquoted value under a secret name that is no secret (a flag, a short number, code). */

@@ -400,10 +400,12 @@ FLAG_RULES: list[dict[str, Any]] = [
     {
         "kind": "command-line password",
         "triggers": ["mysql", "mariadb"],
-        # ``mysql -u root -pletmein``: the password glued to ``-p`` (``-p`` alone prompts).
+        # ``mysql -u root -pletmein``: the password glued to ``-p`` (``-p`` alone prompts),
+        # quoted for the shell too (``-p'let me in'``, ``-p"$(cat pw)"`` is no literal).
         # Bounded: unbounded, a long ``mysql-a-a-…`` or ``mysql mysql …`` line was read to
         # its end from each start (quadratic).
-        "pattern": r"(\b(?:mysql|mariadb)[a-z-]{0,40}\b[^\n]{0,200}?[ \t]-p)([^\s'\"«]+)",
+        "pattern": r"(\b(?:mysql|mariadb)[a-z-]{0,40}\b[^\n]{0,200}?[ \t]-p)"
+        r"([^\s'\"«]+|(?<=-p)'[^'\n«$]{1,200}'|(?<=-p)\"[^\"\n«$]{1,200}\")",
         "group": 2,
         "flags": "",
     },

@@ -25,6 +25,14 @@ CODE_SECRET_NAME = (
     r"|credentials?|(?<=_)token)s?(?![A-Za-z0-9_])"
 )
 
+# A word after an article or a preposition of place names a thing in prose (``the
+# password was reset on the Windows10 machine``, ``a Python311 kernel``); a password
+# follows its word, a verb or a colon (``the password is Hunt3rXy9``, ``set to X``).
+# One fixed-width look-behind a word: Python reads no other.
+_NOT_AFTER_ARTICLE = "".join(
+    rf"(?<!\b{word}[ \t])" for word in ("the", "a", "an", "on", "in", "at", "this", "that")
+)
+
 CONTEXT_RULES: list[dict[str, Any]] = [
     {
         "kind": "password in text",
@@ -226,9 +234,10 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         "kind": "key in text",
         "triggers": ["pass", "pw", "secret", "token", "key", "credential", "auth", "seed"],
         # ``could not authenticate with key Zx9Yw8...``: a random-looking word (``check``)
-        # soon after a secret word, whatever stands between.
-        "pattern": r"(\b(?:password|passwd|passphrase|pw|pwd|secret|token|key|api[ _-]?key"
-        r"|credentials?|auth|seed)\b[^\n]{0,40}?[ \t'\"`=:])([A-Za-z0-9+/=_.~-]{16,})",
+        # soon after a secret word, whatever stands between. Not the last word of a
+        # hyphenated name (``Idempotency-Key: <uuid>``): the name rules judge it whole.
+        "pattern": r"((?<![A-Za-z0-9]-)\b(?:password|passwd|passphrase|pw|pwd|secret|token|key"
+        r"|api[ _-]?key|credentials?|auth|seed)\b[^\n]{0,40}?[ \t'\"`=:])([A-Za-z0-9+/=_.~-]{16,})",
         "group": 2,
         "flags": "i",
         "check": "random",
@@ -321,7 +330,8 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         r"|classification|classifier|level|embeddings?|ids?|tagging|logits|spans?|labels?)\b)"
         r"(?:[^\n]{0,60}?"
         r"|[^\n]{0,60}\r?\n[^\n]{0,24}?)[\s'\"`=:(<\[])"
-        r"((?=[A-Za-z!@#$%^&*.~+/-]{0,63}[0-9])[A-Za-z0-9!@#$%^&*.~+/-]{6,64})"
+        + _NOT_AFTER_ARTICLE
+        + r"((?=[A-Za-z!@#$%^&*.~+/-]{0,63}[0-9])[A-Za-z0-9!@#$%^&*.~+/-]{6,64})"
         r"(?![A-Za-z0-9!@#$%^&*._~+/-]|\(|\.[A-Za-z])",
         "group": 2,
         "flags": "i",

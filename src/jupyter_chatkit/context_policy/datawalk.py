@@ -23,6 +23,7 @@ from .values import (
     is_secret_pair,
     is_user_keyed_password,
     looks_random,
+    names_id_or_digest,
     names_secret,
 )
 
@@ -162,6 +163,8 @@ class DataRedaction:
                         k: self.hide(v) if isinstance(v, str) and v else self.data(v, depth + 2)
                         for k, v in item.items()
                     }
+                elif type(item) is str and type(key) is str:
+                    out[shown] = self._named_str(key, item, depth)
                 elif isinstance(item, _CONTAINERS):
                     # A type's name is read too: the user names a class
                     # (``type("sk-…", (), {})``), and it reaches the model in listings.
@@ -170,8 +173,11 @@ class DataRedaction:
                     out[shown] = item  # a number, a flag, None: nothing to hide
             if enabled and ("head" in out or "describe" in out):
                 self._keyish_cells(out)
-            if enabled and "columns" in out and "data" in out:
-                _split_rows(value["columns"], out["data"], self.hide)
+            if enabled and "columns" in out:
+                # ``to_dict("split")``'s ``data``, or ``rows`` as other producers name it.
+                for rows in ("data", "rows"):
+                    if rows in out:
+                        _split_rows(value["columns"], out[rows], self.hide)
             if enabled and "outputs" in out and "source" in value:
                 _hide_outputs_shown(value["source"], out)
             return out
@@ -193,6 +199,25 @@ class DataRedaction:
                 out_items.append(f"… {more:,} more items not shown")
             return out_items
         return value
+
+    def _named_str(self, key: str, item: str, depth: int) -> str:
+        """A mapping's string read as text; one an id's or a digest's name holds
+        (``{"version_id": "…"}``, ``{"sha256": "…"}``) that this hid is read once more
+        after its name, as a text shows it (``version_id: "…"``): kept when the rules hid
+        it only for looking random there, as they do in text."""
+        before = self.count
+        clean: str = self.data(item, depth + 1)
+        if clean == item or len(item) > 512 or "\n" in item:
+            return clean
+        if not names_id_or_digest(key):
+            return clean
+        hidden = self.count
+        named = f'{key}: "{item}"'
+        if self.text(named) == named:
+            self.count = before
+            return item
+        self.count = hidden
+        return clean
 
     def _shown_keys(self, value: dict[Any, Any]) -> dict[str, str] | None:
         """The keys of a mapping as the copy shows them, where a secret is hidden in one

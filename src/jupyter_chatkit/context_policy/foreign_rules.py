@@ -72,6 +72,10 @@ FOREIGN_SECRET_NAME = (
     rf"(?:(?<![{NAME_LETTERS}])(?:{_LATIN_WORDS})|(?:{_OTHER_WORDS}))"
     rf"(?!{_TAIL}{{0,40}}_(?:{_QUALIFIERS})(?!{_TAIL})){_TAIL}{{0,40}}"
 )
+# Words that name a password as often as something else (``parola``: Romanian's
+# password, Italian's word): only for the two rules below that hide a value shaped like a
+# password or a generated key (``parola: Kx9#mPq2``, not ``parola: ciao``).
+_CHECKED_WORDS = rf"(?<![{NAME_LETTERS}])parola"
 # ``=`` (not ``==``, ``<=``), ``:``, a full-width colon; a key's closing quote before it.
 _SEPARATOR = r"['\"]?[ \t]*(?:=(?!=)|[:\uff1a])[ \t]*"
 _LINE_END = r"(?=[ \t]*(?:\r?\n|$))"
@@ -121,7 +125,7 @@ FOREIGN_RULES: list[dict[str, Any]] = [
     {
         "kind": "password in text",
         "triggers": _TRIGGERS,
-        "pattern": rf"((?<![=!<>])(?:{FOREIGN_SECRET_NAME})(?!{_TAIL})"
+        "pattern": rf"((?<![=!<>])(?:{FOREIGN_SECRET_NAME}|{_CHECKED_WORDS})(?!{_TAIL})"
         r"(?:[^\n]{0,60}?|[^\n]{0,60}\r?\n[^\n]{0,24}?)[\s'\"`=:(<\[\uff1a])"
         r"((?=[A-Za-z!@#$%^&*.~+/-]{0,63}[0-9])[A-Za-z0-9!@#$%^&*.~+/-]{6,64})"
         r"(?![A-Za-z0-9!@#$%^&*._~+/-]|\(|\.[A-Za-z])",
@@ -132,7 +136,7 @@ FOREIGN_RULES: list[dict[str, Any]] = [
     {
         "kind": "key in text",
         "triggers": _TRIGGERS,
-        "pattern": rf"((?<![=!<>])(?:{FOREIGN_SECRET_NAME})(?!{_TAIL})"
+        "pattern": rf"((?<![=!<>])(?:{FOREIGN_SECRET_NAME}|{_CHECKED_WORDS})(?!{_TAIL})"
         r"[^\n]{0,40}?[ \t'\"`=:\uff1a])([A-Za-z0-9+/=_.~-]{16,})",
         "group": 2,
         "flags": "i",

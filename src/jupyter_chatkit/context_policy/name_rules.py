@@ -74,6 +74,20 @@ SECRET_NAME_QUALIFIERS: list[str] = sorted(
         # git's ``credential.helper``, docker's ``credHelpers``: a program's name.
         "helper",
         "helpers",
+        # Django's ``PASSWORD_HASHERS``, ``AUTH_PASSWORD_VALIDATORS``: the classes that
+        # check a password.
+        "hasher",
+        "hashers",
+        "validator",
+        "validators",
+        # A secret's lifetime in its unit (``token_ttl_seconds``, ``session_max_age_days``).
+        "seconds",
+        "secs",
+        "minutes",
+        "mins",
+        "hours",
+        "days",
+        "ms",
         "hint",
         "host",
         "kind",

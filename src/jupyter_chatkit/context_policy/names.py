@@ -87,6 +87,8 @@ _WORDS_NAMES = frozenset({"token", "tokens"})
 def _names_text_tokens(head: str) -> bool:
     """``token``, ``input_token``: a text's tokens; ``access_token`` names credentials."""
     *before, word = head.split("_")
+    if word == "type" and before:
+        *before, word = before  # token_type_ids: BERT's segment ids
     return word in _WORDS_NAMES and all(w in _TOKEN_TEXT_WORDS for w in before)
 
 

@@ -6,12 +6,13 @@ TypeScript copy with the rest of the table."""
 from __future__ import annotations
 
 # A random-looking hex word right after a hash's name is a digest, not a key
-# (``the key: sha256 = "e3b0…"``). Group 1 of a "random" rule is read for these words.
+# (``the key: sha256 = "e3b0…"``, ``cache_key: ds-9f2c…``). Group 1 of a "random" rule
+# is read for these words.
 # The hash's name must be the last name before it: in ``checksum ok, api key 0a1b…``
 # the word is named a key.
 HASH_CONTEXT = (
     r"\b(?:sha-?(?:1|224|256|384|512)|sha3(?:_[0-9]+)?|md5|digest|hash(?:es)?|checksum"
-    r"|blake2[bs]?|crc32|etag|fingerprint)\b"
+    r"|blake2[bs]?|crc32|etag|fingerprint|cache[ _-]?keys?)\b"
     # ``checksum key``, ``digest key``: a name for the digest.
     r"(?:(?!(?<!checksum )(?<!digest )(?<!hash )key|token|secret|passw|pwd|credential)[\s\S])*$"
 )
@@ -21,10 +22,11 @@ HEX_DIGEST = (
 )
 # Placeholders where a value goes (``--token <TOKEN>``, ``your-api-key``, ``xxxx``), and
 # query and format parameters (``password = %s``, ``:pw``, ``$1``, ``%(pw)s``). A word in
-# brackets is one when it has no digit (``<Hunt3rXy9>`` is a password in brackets).
+# brackets is one when it has no digit (``<Hunt3rXy9>`` is a password in brackets), in
+# parentheses too (a prompt's echo ``Password: (hidden)``).
 PLACEHOLDER_VALUE = (
     # A tokenizer's special tokens too (``</s>``, ``<|endoftext|>``).
-    r"^(?:</?[A-Za-z_.-]{1,60}>|<\|[A-Za-z_.-]{1,60}\|>|\[[A-Za-z_.-]{1,60}\]|your[-_](?:[a-z]+[-_]?){1,5}|x{3,}|\*{3,}"
+    r"^(?:</?[A-Za-z_.-]{1,60}>|<\|[A-Za-z_.-]{1,60}\|>|\[[A-Za-z_.-]{1,60}\]|\([A-Za-z_.-]{1,60}\)|your[-_](?:[a-z]+[-_]?){1,5}|x{3,}|\*{3,}"
     r"|\.{3,}|…|%[sdrif]|%\([A-Za-z_][A-Za-z0-9_]{0,40}\)[sdr]|:[a-z_]{1,40}|\{[A-Za-z0-9_]{0,40}\}"
     r"|\$[0-9]{1,2}"
     # A mask showing a key's last characters (``aws configure list``'s
@@ -213,8 +215,9 @@ KEYISH_NAME_PATTERN = (
     r"|sleutel|schl(?:_|ue)ssel|clave|chave|chiave|klucz|nyckel)(?:_|$)"
 )
 # Of the key-ish names, those whose UUID is an id, not a key (Azure's ``subscription``:
-# ``az account set --subscription <uuid>``); their other random values are keys.
-KEY_NOT_UUID_NAME = r"(?:^|_)subscription$"
+# ``az account set --subscription <uuid>``; an HTTP request's ``Idempotency-Key``, which
+# only tells retries apart); their other random values are keys.
+KEY_NOT_UUID_NAME = r"(?:^|_)(?:subscription|idempotency_key)$"
 UUID_VALUE = r"^[0-9A-Fa-f]{8}-(?:[0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}$"
 # An environment variable a line reads (``os.getenv("OPENAI_KEY")``, ``os.environ["X"]``,
 # ``os.environ.get('X')``, ``%env X``, ``!echo $X``): upper-case names only. One that is

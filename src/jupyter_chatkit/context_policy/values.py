@@ -23,7 +23,15 @@ from .compiled_rules import (
 )
 from .flows import positional_aliases
 from .lazy_patterns import lazy_compile
-from .names import is_placeholder, is_secret_name, marker, normalize_name, plain_str, unnumbered
+from .names import (
+    is_placeholder,
+    is_secret_name,
+    marker,
+    names_words,
+    normalize_name,
+    plain_str,
+    unnumbered,
+)
 
 _ALIAS = lazy_compile(rules.ALIAS_ASSIGNMENT, re.MULTILINE)
 _CODE_VALUE = lazy_compile(rules.CODE_VALUE)
@@ -292,6 +300,8 @@ def is_secret_pair(name: Any, value: Any) -> bool:
         return False
     name = unnumbered(name)  # ``password2``, ``API_KEY_2``: the second of its kind
     value = plain_str(value)
+    if value is not None and names_words(name) and name.islower() and not _credential(value):
+        return False  # ``{"token": "Paris"}``: NLP's token, a word of a text
     if is_secret_name(name):
         # ``GOOGLE_APPLICATION_CREDENTIALS=/keys/sa.json``: where a secret is kept;
         # ``{"password": "Optional[str]"}``: its type; ``auth="oauth"``: a scheme.
@@ -315,6 +325,15 @@ def is_secret_pair(name: Any, value: Any) -> bool:
         and len(value) <= 4096
         and CREDENTIAL_VALUE.match(value) is not None
     )
+
+
+def _credential(value: str) -> bool:
+    """Under a words' name (``token``): not a word of a text (a digit, case changing
+    inside it twice, long, or random)."""
+    return len(value) > 64 or _NOT_WORD.search(value) is not None or looks_random(value)
+
+
+_NOT_WORD = lazy_compile(r"[0-9]|[a-z][A-Z][^\s]*[a-z][A-Z]")
 
 
 _OPEN_CALL = lazy_compile(r"[A-Za-z_][A-Za-z0-9]{0,100}[._][A-Za-z0-9_.]{0,200}\(\Z")
@@ -498,6 +517,12 @@ def after_id_name(before: str) -> bool:
     (``session_id``)."""
     named = _ID_NAME_BEFORE.search(before[-80:])
     return named is not None and not is_secret_name(named.group(1))
+
+
+def names_id_or_digest(name: str) -> bool:
+    """True for a mapping's key naming an id or a digest (``version_id``, ``sha256``)."""
+    head = f"{name}: "
+    return after_id_name(head) or _HASH_CONTEXT.search(head) is not None
 
 
 def _is_digest(secret: str, before: str) -> bool:
