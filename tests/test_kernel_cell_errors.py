@@ -6,15 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
-
 from jupyter_chatkit.context_policy.errors import exception_message
 
-from .fixtures.fake_llm import FakeLLM, Reply, ToolCall
-from .nbrun import execute
-from .test_context_kernel import tool_outputs
-
-ASK = "from jupyter_chatkit import Chat\nChat().ask('Why did that fail?').ok"
+from .fixtures.fake_llm import FakeLLM
+from .test_notebooks_context_errors import ask_after_each
 
 CELLS = {
     # %%bash raises CalledProcessError naming its script; the news is on its stderr.
@@ -46,19 +41,8 @@ CELLS = {
 def test_shell_errors_say_what_they_printed_and_background_errors_are_not_the_cells(
     kernel_provider: FakeLLM, tmp_path: Path
 ) -> None:
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("%load_ext jupyter_chatkit")]
-    for source in CELLS.values():
-        nb.cells += [nbformat.v4.new_code_cell(source), nbformat.v4.new_code_cell(ASK)]
-    kernel_provider.script(
-        *[
-            r
-            for _ in CELLS
-            for r in (Reply(tool_calls=[ToolCall("get_active_cell", {})]), Reply("Seen."))
-        ]
-    )
-    execute(nb, tmp_path, allow_errors=True)
-    read = dict(zip(CELLS, (o["cell"] for o in tool_outputs(kernel_provider)), strict=True))
+    outputs = ask_after_each(kernel_provider, tmp_path, list(CELLS.values()))
+    read = dict(zip(CELLS, (o["cell"] for o in outputs), strict=True))
 
     bash = read["bash"]["error"]
     assert bash["type"] == "subprocess.CalledProcessError"

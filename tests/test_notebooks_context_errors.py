@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
@@ -63,25 +64,30 @@ FAILING = {
 }
 
 
-def test_each_error_reaches_the_model_whole_and_bounded(
-    kernel_provider: FakeLLM, tmp_path: Path
-) -> None:
+def ask_after_each(provider: FakeLLM, tmp_path: Path, sources: list[str]) -> list[dict[str, Any]]:
+    """Run each source then a chat cell that asks about it (the model reads the active
+    cell), in one real kernel; what the model read each time."""
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("%load_ext jupyter_chatkit")]
-    for source in FAILING.values():
+    for source in sources:
         nb.cells += [nbformat.v4.new_code_cell(source), nbformat.v4.new_code_cell(ASK)]
-    kernel_provider.script(
+    provider.script(
         *[
             r
-            for _ in FAILING
+            for _ in sources
             for r in (Reply(tool_calls=[ToolCall("get_active_cell", {})]), Reply("Seen."))
         ]
     )
     execute(nb, tmp_path, allow_errors=True)
-    for i in range(len(FAILING)):
+    for i in range(len(sources)):
         assert nb.cells[2 + 2 * i].outputs[-1]["data"]["text/plain"] == "True"
+    return tool_outputs(provider)
 
-    outputs = tool_outputs(kernel_provider)
+
+def test_each_error_reaches_the_model_whole_and_bounded(
+    kernel_provider: FakeLLM, tmp_path: Path
+) -> None:
+    outputs = ask_after_each(kernel_provider, tmp_path, list(FAILING.values()))
     assert len(outputs) == len(FAILING)
     errors = dict(zip(FAILING, (o["cell"]["error"] for o in outputs), strict=True))
     for error in errors.values():
