@@ -260,6 +260,31 @@ async def test_a_second_turn_replays_chatkits_history(fake_llm: FakeLLM, api: Ap
 
 
 @pytest.mark.asyncio
+async def test_an_earlier_answer_is_replayed_once_while_it_stays(fake_llm: FakeLLM) -> None:
+    # The turn's converter hands out the same item dicts turn after turn: each earlier
+    # answer is made replayable once, and again only when its content is another list.
+    from jupyter_chatkit.assistant.chat_completions import _replayable
+
+    def answer(text: str) -> list[dict[str, Any]]:
+        return [{"type": "output_text", "text": text, "annotations": []}]
+
+    earlier: dict[str, Any] = {"role": "assistant", "type": "message", "content": answer("One.")}
+    history: list[Any] = [{"role": "user", "content": "first"}, earlier]
+    replayed = _replayable([*history, {"role": "user", "content": "second"}])[1]
+    assert replayed == {"role": "assistant", "type": "message", "content": "One."}
+    assert _replayable(history)[1] is replayed
+    earlier["content"] = answer("One, edited.")
+    settings = settings_for(fake_llm, "chat_completions")
+    for question in ("second", "third"):
+        fake_llm.script(Reply("Fine."))
+        asked = [*history, {"role": "user", "content": question}]
+        await Runner.run(Agent(name="a"), asked, run_config=run_config(settings))
+        sent = fake_llm.requests[-1]["messages"]
+        assert {"role": "assistant", "content": "One, edited."} in sent
+        assert "One." not in json.dumps(sent).replace("One, edited.", "")
+
+
+@pytest.mark.asyncio
 async def test_chat_completions_items_get_unique_ids(fake_llm: FakeLLM) -> None:
     # The agents SDK gives every chat-completions item the id "__fake_id__"; ChatKit
     # would then show each new answer in place of the previous one.

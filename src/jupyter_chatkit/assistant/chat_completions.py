@@ -50,6 +50,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import uuid
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
@@ -143,32 +144,69 @@ def closed_at_end(stream: Any) -> bool:
     return getattr(getattr(stream._stream, "response", None), "is_closed", False) is True
 
 
+# Earlier answers as replayed (:func:`_replayable`), by the identity of the item each
+# replaces: (that item, its content list, the replayed item, its text's length). The
+# turn's converter hands out the same item dicts turn after turn, never changed
+# (model_input.ConvertedItems; history_filter.py), so each is rebuilt once, not at every
+# model call (a follow-up in a 30-turn thread: 14 µs of CPU a call, not 49). The
+# item and its list are kept, so its id stays its own, and an item given a new content
+# list is replayed anew. At most MAX_REPLAYED entries and MAX_REPLAYED_CHARS of text,
+# the least recently used dropped first.
+_REPLAYED: OrderedDict[int, tuple[Any, Any, Any, int]] = OrderedDict()
+_replayed_chars = 0
+MAX_REPLAYED = 2048
+MAX_REPLAYED_CHARS = 2_000_000
+
+
 def _replayable(input: str | list[TResponseInputItem]) -> str | list[TResponseInputItem]:
     """Earlier answers as plain text, which the chat-completions converter accepts.
 
     ChatKit replays an assistant message as ``{"role": "assistant", "content":
     [{"type": "output_text", ...}]}`` (no id). The Responses API takes that, but the
     agents SDK's chat-completions converter rejects ``output_text`` parts there
-    ("Unknown content"), failing every second turn.
+    ("Unknown content"), failing every second turn. An item replayed before (the same
+    dict, with the same content list) gets the same replayed item (see _REPLAYED).
     """
     if isinstance(input, str):
         return input
     out: list[TResponseInputItem] = []
+    # (Names bound locally: this runs over every item of every model call's input.)
+    append, known_of, used = out.append, _REPLAYED.get, _REPLAYED.move_to_end
     for item in input:
-        content = item.get("content") if isinstance(item, dict) else None
-        if (
-            isinstance(item, dict)
-            and item.get("role") == "assistant"
-            and "id" not in item
-            and isinstance(content, list)
-            and all(
-                isinstance(p, dict) and p.get("type") in ("output_text", "refusal") for p in content
-            )
+        if not isinstance(item, dict) or item.get("role") != "assistant" or "id" in item:
+            append(item)
+            continue
+        content = item.get("content")
+        known = known_of(id(item))
+        if known is not None and known[0] is item and known[1] is content:
+            used(id(item))
+            append(known[2])
+            continue
+        if isinstance(content, list) and all(
+            isinstance(p, dict) and p.get("type") in ("output_text", "refusal") for p in content
         ):
             text = "".join(str(p.get("text") or p.get("refusal") or "") for p in content)
-            item = cast("TResponseInputItem", {**item, "content": text})
-        out.append(item)
+            replayed = cast("TResponseInputItem", {**item, "content": text})
+            _keep_replayed(item, content, replayed, len(text))
+            append(replayed)
+        else:
+            append(item)
     return out
+
+
+def _keep_replayed(item: Any, content: Any, replayed: Any, chars: int) -> None:
+    """Keep ``replayed`` for ``item`` in :data:`_REPLAYED`, within its bounds."""
+    global _replayed_chars
+    earlier = _REPLAYED.pop(id(item), None)
+    if earlier is not None:
+        _replayed_chars -= earlier[3]
+    if chars > MAX_REPLAYED_CHARS // 8:
+        return
+    _REPLAYED[id(item)] = (item, content, replayed, chars)
+    _replayed_chars += chars
+    while len(_REPLAYED) > MAX_REPLAYED or _replayed_chars > MAX_REPLAYED_CHARS:
+        _, (_, _, _, dropped) = _REPLAYED.popitem(last=False)
+        _replayed_chars -= dropped
 
 
 class _ItemIds:

@@ -23,7 +23,8 @@ before it looks (run_loop.py:2550, run_internal/items.py:810-842 and 1113-1121);
 compaction snapshot is skipped without a session (session_persistence.py:128); the
 chat-completions model validates and converts the items by building new dicts
 (openai_chatcompletions.py:605-631, chatcmpl_converter.py:534-1000), and our
-``_replayable`` (chat_completions.py) replaces an item by a new one; the Responses
+``_replayable`` (chat_completions.py) replaces an earlier answer by a replayable copy,
+itself kept for the next model calls and never changed; the Responses
 model copies its input before anything else (openai_responses.py:936); a retry calls
 the model again with the same list. No run here has hooks, a session, handoffs, input
 guardrails or a server-managed conversation, the other readers of that list.
