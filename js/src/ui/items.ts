@@ -338,6 +338,9 @@ function toolEntry(item: ClientToolCallItem, host: ItemHost): Entry {
         h("span", null, isPending ? pending : done),
       );
     }
+    // The label names what the model chose (a variable, a tool): its invisible controls
+    // are shown, as in every name, or "x<U+202E>gnp.exe" draws as "xexe.png".
+    revealIn(el);
     el.classList.toggle("jck-pending", isPending);
   };
   render(item);

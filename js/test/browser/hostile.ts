@@ -365,3 +365,46 @@ test("a link whose text names another address, or a look-alike host, shows where
   assert.deepEqual(out.relative, ["sales.com", null]);
   done(page);
 });
+
+test("a tool step's subject shows its bidi controls, and a long one wraps", opts, async () => {
+  const { page, errors } = await open("theme=light", 380);
+  // The model names the variable a step inspects: "x<U+202E>gnp.exe" drew as "xexe.png"
+  // in "Inspecting …", "Inspected …" and "Failed to inspect …".
+  const call = (id: string, name: string, output: unknown) => ({
+    type: "thread.item.done",
+    item: {
+      id,
+      thread_id: "thr_1",
+      created_at: "2026-01-01T00:00:00Z",
+      type: "client_tool_call",
+      status: "completed",
+      call_id: `call_${id}`,
+      name: "inspect_kernel_variable",
+      arguments: { name },
+      output,
+    },
+  });
+  await page.evaluate(
+    (events: unknown[]) => {
+      for (const e of events) (window as any).chat.session.apply(e);
+    },
+    [
+      call("cl_1", "x\u202egnp.exe", { name: "x" }),
+      call("cl_2", "y\u2067z", { error: "No such variable." }),
+      call("cl_3", "A".repeat(400), { error: "No such variable." }),
+    ],
+  );
+  const steps = page.locator(".jck-activity[data-status]");
+  await steps.nth(2).waitFor();
+  const marks = await steps.evaluateAll((els) =>
+    els.map((e) => Array.from(e.querySelectorAll(".jck-bidi"), (m) => m.getAttribute("data-cp"))),
+  );
+  assert.deepEqual(marks, [["U+202E"], ["U+2067"], []], String(await steps.allTextContents()));
+  // The text stays as written; the long name wraps inside the chat instead of running past it.
+  assert.match((await steps.first().textContent()) ?? "", /x\u202egnp\.exe/);
+  const widths = await steps.nth(2).evaluate((e) => [e.scrollWidth, e.clientWidth]);
+  assert.ok(widths[0] <= widths[1], `overflows: ${widths}`);
+  await page.locator(".jck-chat").screenshot({ path: join(outDir, "bidi-steps.png") });
+  assert.deepEqual(errors, []);
+  done(page);
+});
