@@ -13,6 +13,9 @@ from typing import Any
 
 import pytest
 from tests.fixtures.browser import LabPage
+
+# The server set-up these modules share (JUPYTER_*: the shared lab is kept by it).
+from tests.fixtures.chat_ux_lab import JUPYTER_EXTRA_ARGS, JUPYTER_EXTRA_ENV  # noqa: F401
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
@@ -20,15 +23,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 # (tests/fixtures/lab_reuse.py): a load is ~5 s of CPU.
 REUSE_LAB_PAGE = True
 # One JupyterLab, fake model and kept page with the chat's modules (test_chat_ux.py;
-# tests/fixtures/shared_labs.py), so their servers' set-up: a second model to pick (no
-# test here picks one) and no title requests.
+# tests/fixtures/shared_labs.py), so their servers' set-up (chat_ux_lab.py): a second
+# model to pick (no test here picks one) and no title requests.
 SHARED_LAB = "chat_ux"
-JUPYTER_EXTRA_ENV = {"JUPYTER_CHATKIT_MODELS": "other-model"}
-# Notebook 7's pages come from the group's JupyterLab too (its notebook server extension).
-JUPYTER_EXTRA_ARGS = [
-    "--JupyterChatKit.title_threads=False",
-    "--JupyterNotebookApp.expose_app_in_browser=True",
-]
 ANSWER = ".jp-Cell .jck-answer"
 CODE = "import numpy as np\nprint(np.arange(3))  # three numbers"
 

@@ -1,9 +1,9 @@
 """The chat as people expect it (issue 11), in a real JupyterLab through real Chromium,
 with the fake OpenAI-compatible server as the model. The same in Notebook 7:
 test_chat_ux_notebook7.py; a message without an answer (failed, stopped, retried):
-test_chat_ux_stops.py. These, test_answer_output_lab.py and test_widget_views_lab.py
-share one JupyterLab (serving Notebook 7's pages too), fake model and kept page
-(``SHARED_LAB``).
+test_chat_ux_stops.py. These, test_answer_output_lab.py, test_mcp_lab.py and
+test_widget_views_lab.py share one JupyterLab (serving Notebook 7's pages too), fake
+model and kept page (``SHARED_LAB``; its set-up: tests/fixtures/chat_ux_lab.py).
 
 Screenshots land in ``test-output/<test name>/``.
 """
@@ -25,6 +25,9 @@ from tests.fixtures.browser import (
     user_texts,
     wait_idle,
 )
+
+# The server set-up these modules share (JUPYTER_*: the shared lab is kept by it).
+from tests.fixtures.chat_ux_lab import JUPYTER_EXTRA_ARGS, JUPYTER_EXTRA_ENV  # noqa: F401
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 from tests.fixtures.magic_chat import SETUP, check_magic_answer, script_card
 
@@ -36,14 +39,6 @@ REUSE_LAB_PAGE = True
 SHARED_LAB = "chat_ux"
 
 USER_MESSAGE = f"{PANEL} .jck-msg.jck-user[data-item-id]"
-# The chat's servers (see tests/fixtures/browser.py): a second model people may pick,
-# and no title requests, so that each test scripts exactly the answers it needs.
-JUPYTER_EXTRA_ENV = {"JUPYTER_CHATKIT_MODELS": "other-model"}
-# Notebook 7's pages come from the group's JupyterLab too (its notebook server extension).
-JUPYTER_EXTRA_ARGS = [
-    "--JupyterChatKit.title_threads=False",
-    "--JupyterNotebookApp.expose_app_in_browser=True",
-]
 TABLE = (
     "| Region | Widget | Revenue | Quarter | Salesperson | Comment |\n"
     "|---|---|---|---|---|---|\n"

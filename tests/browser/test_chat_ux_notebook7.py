@@ -14,21 +14,15 @@ from typing import Any
 
 import pytest
 from tests.fixtures.browser import INPUT, PANEL, JupyterServer, LabPage, send
+
+# The server set-up these modules share (JUPYTER_*: the shared lab is kept by it).
+from tests.fixtures.chat_ux_lab import JUPYTER_EXTRA_ARGS, JUPYTER_EXTRA_ENV  # noqa: F401
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 from tests.fixtures.magic_chat import SETUP, check_magic_answer, script_card
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 # The chat's modules are one unit on one worker, with one fake model (shared_labs.py).
 SHARED_LAB = "chat_ux"
-
-# This module's servers (see tests/fixtures/browser.py): a second model people may pick,
-# and no title requests, so that each test scripts exactly the answers it needs.
-JUPYTER_EXTRA_ENV = {"JUPYTER_CHATKIT_MODELS": "other-model"}
-# Notebook 7's pages come from the group's JupyterLab too (its notebook server extension).
-JUPYTER_EXTRA_ARGS = [
-    "--JupyterChatKit.title_threads=False",
-    "--JupyterNotebookApp.expose_app_in_browser=True",
-]
 
 
 @pytest.fixture

@@ -24,6 +24,9 @@ from tests.fixtures.browser import (
     user_texts,
     wait_idle,
 )
+
+# The server set-up these modules share (JUPYTER_*: the shared lab is kept by it).
+from tests.fixtures.chat_ux_lab import JUPYTER_EXTRA_ARGS, JUPYTER_EXTRA_ENV  # noqa: F401
 from tests.fixtures.fake_llm import FakeLLM, Reply, server_error
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
@@ -34,13 +37,6 @@ REUSE_LAB_PAGE = True
 SHARED_LAB = "chat_ux"
 
 USER_MESSAGE = f"{PANEL} .jck-msg.jck-user[data-item-id]"
-# The servers' set-up, as test_chat_ux.py's (a shared lab is kept by its set-up too).
-JUPYTER_EXTRA_ENV = {"JUPYTER_CHATKIT_MODELS": "other-model"}
-# Notebook 7's pages come from the group's JupyterLab too (its notebook server extension).
-JUPYTER_EXTRA_ARGS = [
-    "--JupyterChatKit.title_threads=False",
-    "--JupyterNotebookApp.expose_app_in_browser=True",
-]
 
 
 def test_a_message_without_an_answer_offers_retry(

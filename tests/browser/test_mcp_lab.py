@@ -1,7 +1,8 @@
 """An MCP tool call approved on Agent mode's card in a real JupyterLab (issue 13, part 5).
 
 The server runs the fixture MCP server (tests/fixtures/mcp_server.py) over stdio, set up
-by tests/fixtures/mcp_lab_config.py; the model is the fake OpenAI-compatible server.
+by tests/fixtures/mcp_lab_config.py; the model is the fake OpenAI-compatible server. The
+JupyterLab is the chat modules' (``SHARED_LAB``), whose set-up holds that configuration.
 Screenshots land in ``test-output/<test name>/``.
 """
 
@@ -13,6 +14,11 @@ from typing import Any
 
 import pytest
 from tests.fixtures.browser import PANEL, LabPage, open_panel, wait_answer
+from tests.fixtures.chat_ux_lab import (  # noqa: F401 (JUPYTER_*: the shared lab's set-up)
+    JUPYTER_EXTRA_ARGS,
+    JUPYTER_EXTRA_ENV,
+    MCP_KEY,
+)
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
@@ -20,10 +26,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 # (tests/fixtures/lab_reuse.py): a load is ~5 s of CPU.
 REUSE_LAB_PAGE = True
 
-CONFIG = Path(__file__).resolve().parent.parent / "fixtures" / "mcp_lab_config.py"
-KEY = "mcp-browser-key-3c9e71b2f0"
-JUPYTER_EXTRA_ARGS = [f"--config={CONFIG}"]
-JUPYTER_EXTRA_ENV = {"MCP_TEST_KEY": KEY}
+# One JupyterLab, fake model and kept page with the chat's modules (test_chat_ux.py;
+# tests/fixtures/shared_labs.py): their server set-up (chat_ux_lab.py) holds this
+# module's MCP configuration and key, and asks for no titles.
+SHARED_LAB = "chat_ux"
+KEY = MCP_KEY
 
 LOOKUP = "mcp__fixture__lookup"
 CARD = f'{PANEL} .jck-step[data-step="{LOOKUP}"]'

@@ -29,20 +29,17 @@ from tests.fixtures.browser import (
     user_texts,
     wait_idle,
 )
+
+# The server set-up these modules share (JUPYTER_*: the shared lab is kept by it).
+from tests.fixtures.chat_ux_lab import JUPYTER_EXTRA_ARGS, JUPYTER_EXTRA_ENV  # noqa: F401
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall, http_error
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 
 # The servers of the chat's modules (test_chat_ux.py), whose JupyterLab, fake model and
-# kept page this module shares (tests/fixtures/shared_labs.py): a second model people may
-# pick, and no title requests (no test here reads a title).
+# kept page this module shares (tests/fixtures/shared_labs.py), set up by chat_ux_lab.py: a
+# second model people may pick, and no title requests (no test here reads a title).
 SHARED_LAB = "chat_ux"
-JUPYTER_EXTRA_ENV = {"JUPYTER_CHATKIT_MODELS": "other-model"}
-# Notebook 7's pages come from the group's JupyterLab too (its notebook server extension).
-JUPYTER_EXTRA_ARGS = [
-    "--JupyterChatKit.title_threads=False",
-    "--JupyterNotebookApp.expose_app_in_browser=True",
-]
 IN_CELL = ".jp-Notebook .jck-widget-host"
 IN_VIEW = ".jp-LinkedOutputView .jck-widget-host"
 # A chat's error box as shown (hidden, it keeps the text of the error it showed last).
