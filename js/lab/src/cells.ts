@@ -169,6 +169,9 @@ export function reduceTraceback(
   }
   if (!final || (name && !final.startsWith(name))) {
     final = `${name}: ${stripAnsi(evalue)}`.replace(/^: |: $/g, "") || final;
+  } else if (name && final === `${name}:`) {
+    // IPython prints "KeyboardInterrupt: " for an empty message; Python, the name.
+    final = name;
   }
   if (cause) final = `(raised while handling ${clipEnd(cause, 200)})\n${final}`;
   // IPython's temporary file names name no cell the model knows (errortext.ts).

@@ -225,6 +225,9 @@ def reduce_formatted_traceback(lines: Iterable[str], ename: str = "", evalue: st
     if not final or (ename and not final.startswith(ename)):
         # Only the joint's ": " goes when a side is empty: a message's own colon stays.
         final = _JOINT.sub("", f"{strip_ansi(ename)}: {strip_ansi(evalue)}") or final
+    elif name and final == f"{name}:":
+        # IPython prints ``KeyboardInterrupt: `` for an empty message; Python, the name.
+        final = name
     if cause:
         final = f"(raised while handling {_clip(cause, 200)})\n{final}"
     return with_cell_lines(join_chain(links, reduce_frames(frames, final)))
