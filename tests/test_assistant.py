@@ -26,6 +26,7 @@ from chatkit.types import (
     WidgetItem,
 )
 
+from jupyter_chatkit.assistant.cards import code_card
 from jupyter_chatkit.assistant.history import bound_items, estimate_tokens
 from jupyter_chatkit.assistant.partial import CUT_OFF_NOTE, STOPPED_NOTE
 from jupyter_chatkit.assistant.server import NotebookAssistant, StreamResult
@@ -559,3 +560,20 @@ async def _recorded_stream(text: str) -> list[Any]:
         prompt=None,
     )
     return [event async for event in stream]
+
+
+def test_a_code_card_shows_its_code_in_one_fence_whatever_the_model_names() -> None:
+    """The model writes a card's language and title. A newline in the language ended the
+    fence's first line: "python\\nprint('safe')\\n```" showed a harmless block of code
+    above a card whose Insert inserts other code (found by RED6); a backtick made no
+    fence at all; a 500-character title pushed the code out of view."""
+    code = "import shutil; shutil.rmtree('data')"
+    for language in ("python\nprint('safe')\n```\n\n```text", "py`thon", "python 3"):
+        card = code_card(code, title="T" * 500 + "\nsecond line", language=language)
+        parts = card.model_dump()["children"][0]["children"]  # the card's column
+        texts = [c["value"] for c in parts if c.get("type") == "Markdown"]
+        assert texts == [f"```python\n{code}\n```"]
+        row = parts[0]["children"]
+        title, badge = row[0]["value"], row[1]["label"]
+        assert len(title) <= 120 and "\n" not in title and title.endswith("…")
+        assert badge == "python"

@@ -30,15 +30,23 @@ from chatkit.widgets import (
 
 from ..protocol import ACTION_INSERT_AND_RUN_CELL, ACTION_INSERT_CELL, Action
 from .fence import fence as fence
+from .fence import fence_language
 
 STATUS_ID = "jck-card-status"
 POSITIONS = ("below", "above")
 MAX_CODE_CHARS = 50_000
+# A card's title is a line above its code, not a place for text that pushes it away.
+MAX_TITLE_CHARS = 120
 
 
 def code_card(code: str, title: str = "", explanation: str = "", language: str = "python") -> Card:
     """Build the card for one proposed code cell."""
     code = code[:MAX_CODE_CHARS]
+    # The model writes the title and the language: one line each, the language a word.
+    title = " ".join(title.split())
+    if len(title) > MAX_TITLE_CHARS:
+        title = title[: MAX_TITLE_CHARS - 1].rstrip() + "…"
+    language = fence_language(language) or "python"
     payload = {"code": code, "position": "below"}
     children: list[Any] = [
         Row(
