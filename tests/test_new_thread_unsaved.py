@@ -85,7 +85,8 @@ async def test_a_new_thread_whose_save_failed_after_it_was_named_takes_its_retry
     path = tmp_path / "chat.sqlite3"
     # Past the notice's delay (1 s), when the thread is named, then the save gives up.
     store = await open_store(f"sqlite:///{path}", pool=PoolOptions(lock_timeout=2.0))
-    assistant = make_assistant(store, _answers("Answered."))
+    # The failed first turn asked its model too (its save is made meanwhile).
+    assistant = make_assistant(store, _answers("Answered.", "Answered."))
     try:
         thread_id, message_id, _ = await _unsaved_new_thread(store, path, assistant)
         # Another user cannot take it over.
@@ -116,7 +117,8 @@ async def test_a_new_thread_stopped_while_its_save_waits_takes_its_retry_if_the_
 ) -> None:
     path = tmp_path / "chat.sqlite3"
     store = await open_store(f"sqlite:///{path}", pool=PoolOptions(lock_timeout=2.0))
-    assistant = make_assistant(store, _answers("Answered."))
+    # The stopped first turn may have asked its model (its save is made meanwhile).
+    assistant = make_assistant(store, _answers("Answered.", "Answered."))
     seen: list[ThreadStreamEvent] = []
     try:
         async with Locker(path):

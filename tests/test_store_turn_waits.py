@@ -40,6 +40,7 @@ from agents.testing import ModelStep, ScriptedModel, assistant_message
 from chatkit.types import (
     AssistantMessageItem,
     ProgressUpdateEvent,
+    SDKHiddenContextItem,
     ThreadStreamEvent,
     UserMessageItem,
 )
@@ -329,10 +330,11 @@ async def test_a_new_conversation_waiting_for_the_store_can_be_stopped(tmp_path:
                     UserMessageItem
                 ]
                 await _stop_and_check(assistant, turn, thread_id)
-        # Saved once the lock came (the store's close waits for that write).
+        # Saved once the lock came (the store's close waits for that write), then the
+        # note that it was stopped (its model was asked while the save waited).
         await store.close()
         items = (await store.load_thread_items(thread_id, None, 20, "asc", ALICE)).data
-        assert [type(i) for i in items] == [UserMessageItem]
+        assert [type(i) for i in items] == [UserMessageItem, SDKHiddenContextItem]
         assert (await store.load_thread(thread_id, ALICE)).id == thread_id
     finally:
         await store.close()

@@ -22,7 +22,10 @@ tasks started from the stream's own, which copy its context.
 What the turn causes elsewhere on the server's thread can wait for the same moment
 (:func:`after_opening`): the notice to pages that follow the thread (``Turn.CHANGES``,
 running.py) answers their long-poll, whose reply and the page's next poll otherwise ran
-on that thread between the turn's saved message and its model request.
+on that thread between the turn's saved message and its model request. Work that may
+wait longer waits until no stream of the process holds its opening
+(:func:`when_none_held`): a new thread's first save (first_saves.py) is made once every
+turn under way has asked its model, not between one turn's request and the next's.
 """
 
 from __future__ import annotations
@@ -49,21 +52,36 @@ class Opening(Protocol):
 HOLD_LIMIT = 0.5
 
 
+# How many streams of this process hold their opening now (turns on their way to their
+# models), and what waits for none to (when_none_held).
+_holding = 0
+_when_none: list[Callable[[], None]] = []
+
+
 class _Held:
     """A stream's transport, whether this stream holds its opening, and what waits for
     it to go out."""
 
-    __slots__ = ("after", "held", "limit", "opening")
+    __slots__ = ("after", "counted", "held", "limit", "opening")
 
     def __init__(self, opening: Opening) -> None:
         self.opening = opening
         self.held = False
+        # Counted in _holding: from the hold until it goes out, the stream ends or
+        # HOLD_LIMIT passes (the transport lets it go itself then).
+        self.counted = False
         self.after: list[Callable[[], None]] = []
         self.limit: asyncio.TimerHandle | None = None
 
     def hold(self) -> None:
+        global _holding
         self.held = True
         self.opening.hold()
+        if not self.counted:
+            self.counted = True
+            _holding += 1
+            if self.limit is None:
+                self.limit = asyncio.get_running_loop().call_later(HOLD_LIMIT, self.run_after)
 
     def release(self) -> None:
         self.opening.release()
@@ -72,14 +90,38 @@ class _Held:
 
     def run_after(self) -> None:
         """Call what waits for the opening (once each), now."""
-        if not self.after:
-            return
         if self.limit is not None:
             self.limit.cancel()
             self.limit = None
-        after, self.after = self.after, []
-        for callback in after:
+        try:
+            if self.after:
+                after, self.after = self.after, []
+                for callback in after:
+                    callback()
+        finally:
+            if self.counted:
+                self.counted = False
+                _let_go()
+
+
+def _let_go() -> None:
+    """One stream's opening went out: when it was the last one held, call what waits."""
+    global _holding, _when_none
+    _holding -= 1
+    if _holding == 0 and _when_none:
+        waiting, _when_none = _when_none, []
+        for callback in waiting:
             callback()
+
+
+def when_none_held(callback: Callable[[], None]) -> None:
+    """Call ``callback`` once no stream of this process holds its opening (every turn
+    under way has asked its model, or its stream ended or held HOLD_LIMIT): at once
+    when none does."""
+    if _holding == 0:
+        callback()
+    elif callback not in _when_none:
+        _when_none.append(callback)
 
 
 _OPENING: ContextVar[_Held | None] = ContextVar("jupyter_chatkit_opening", default=None)
@@ -121,12 +163,10 @@ def after_opening(callback: Callable[[], None]) -> None:
     see the module docstring), the stream ends, or :data:`HOLD_LIMIT` passes, whichever
     comes first; at once when nothing is held."""
     held = _OPENING.get()
-    if held is None or not held.held:
+    if held is None or not held.counted:
         callback()
         return
     held.after.append(callback)
-    if held.limit is None:
-        held.limit = asyncio.get_running_loop().call_later(HOLD_LIMIT, held.run_after)
 
 
 async def _trace(event_name: str, info: dict[str, Any]) -> None:

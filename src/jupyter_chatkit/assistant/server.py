@@ -63,6 +63,7 @@ from .agent_undo import ACTION_UNDO_AGENT_STEPS, undo_steps
 from .answers import REQUEST_ADAPTER, answer
 from .cards import POSITIONS, card_code, host_buttons, mark_inserted
 from .event_merge import install as install_event_merge
+from .first_saves import FirstSaves
 from .history import History, PreloadedTail, read_history
 from .library_hooks import ChatKitHooks
 from .mcp import McpTools
@@ -143,12 +144,14 @@ class NotebookAssistant(ChatKitHooks):
         self.running = RunningTurns()
         # New conversations per user per minute (new_threads.py).
         self.new_threads = NewThreadLimit(settings.max_new_threads_per_minute)
-        # New threads named to their client (thread.created) while their save waits for
-        # another process's lock: opening one waits for its save (user_messages.py).
+        # New threads named to their client (thread.created) before their first save is
+        # made: a request naming one makes it first and waits for it (first_saves.py).
         self.saving_threads: dict[str, asyncio.Future[Any]] = {}
         # New threads named to their client whose first save then failed, kept for the
         # client's Retry or next request, which saves them first (unsaved_threads.py).
         self.unsaved_threads = UnsavedThreads(store.unsaved_spool)
+        # New threads' first saves, made once their models have been asked.
+        self.first_saves = FirstSaves(store, self.unsaved_threads, self.saving_threads)
 
     @property
     def provider_model(self) -> Model:
@@ -176,6 +179,10 @@ class NotebookAssistant(ChatKitHooks):
         self, request: ChatKitReq, context: RequestContext
     ) -> StreamingResult | NonStreamingResult:
         """:meth:`process` for a request already validated (answers.py validates it)."""
+        if self.saving_threads:
+            # New threads named to their clients before their first saves: the one the
+            # request names (or this user's, for a list) made first (first_saves.py).
+            await self.first_saves.before(request, context)
         if self.unsaved_threads:
             # A new thread named to its client but not saved: saved before it is named
             # again (normally none is kept: one length check).
@@ -201,10 +208,6 @@ class NotebookAssistant(ChatKitHooks):
             # A new thread's first turn ended without its model title (stopped, failed):
             # it is written before the thread is read (see titles.PendingTitles).
             thread_id = request.params.thread_id
-            saving = self.saving_threads.get(thread_id)
-            if saving is not None:
-                # Named before its save: opened once saved, not "No such conversation".
-                await asyncio.wait({saving})
             running = thread_id in self.turn_requests
             await self.titles.settle(thread_id, self.sql_store, context, running)
         elif isinstance(request, ThreadsUpdateReq) and notebook_threads.requested_notebook(request):
@@ -536,6 +539,8 @@ class NotebookAssistant(ChatKitHooks):
         close the model's HTTP client and the store's connections."""
         # Turns outlive their clients (running.py): stopped while the store is open.
         await self.running.stop_all()
+        # New threads' first saves not made yet, made while the store is open.
+        await self.first_saves.close()
         self.titles.close()
         try:
             if self.mcp is not None:

@@ -245,6 +245,8 @@ async def _keep_stopped(
     ],
 ) -> None:
     """The writes of :func:`keep_stopped_turn`."""
+    if not await server.first_saves.made(thread.id):
+        return  # a new thread whose first save failed: kept for its Retry, not here
     for item in pending_items:
         if isinstance(item, WorkflowItem):
             await server.store.add_thread_item(thread.id, item, context=context)

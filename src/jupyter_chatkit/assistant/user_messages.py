@@ -3,25 +3,24 @@
 ChatKit 1.6.5 saves a new thread and its first message in two writes, and a follow-up's
 message in one write and its history in another read. For a message without
 attachments, :class:`~.server.NotebookAssistant` takes these instead: the thread and its
-first message in one transaction (:meth:`~..store.SQLStore.create_thread_with_item`),
-a follow-up's turn, its message and the thread's newest items in one transaction
-(:meth:`~..store.SQLStore.thread_turn_adding`). The history read there is handed to
-``respond()``, which then reads nothing. Clients see the same events in the same order.
+first message in one transaction (:meth:`~..store.SQLStore.prepared_create`, made once
+its model has been asked: first_saves.py), a follow-up's turn, its message and the
+thread's newest items in one transaction (:meth:`~..store.SQLStore.thread_turn_adding`).
+The history read there is handed to ``respond()``, which then reads nothing. Clients see
+the same events in the same order.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from chatkit.types import (
     Page,
     Thread,
     ThreadCreatedEvent,
-    ThreadItem,
     ThreadItemDoneEvent,
     ThreadMetadata,
     ThreadsAddUserMessageReq,
@@ -32,8 +31,8 @@ from chatkit.types import (
 )
 
 from . import notebook_threads
+from .first_saves import FirstSave, FirstSaveFailed, saved_first
 from .history import History, first_turn_history, page_history
-from .lock_waits import told_while, writing_in_task
 from .titles import local_title
 from .turn import TurnRequest
 
@@ -41,6 +40,7 @@ if TYPE_CHECKING:
     from chatkit.store import Store
 
     from ..protocol import RequestContext
+    from ..store.turns import ThreadWatch
     from .server import NotebookAssistant
 
 log = logging.getLogger("jupyter_chatkit")
@@ -50,13 +50,13 @@ async def create_thread(
     server: NotebookAssistant, request: ThreadsCreateReq, context: RequestContext
 ) -> AsyncGenerator[ThreadStreamEvent, None]:
     """ChatKit's ``threads.create`` (chatkit 1.6.5), with the thread and its first
-    message saved in one transaction instead of two.
+    message saved in one transaction instead of two, once its model has been asked.
 
     The same events in the same order; a message with attachments takes ChatKit's
-    own way (they are saved with the thread's id between the two writes). When the
-    save waits for another process's lock long enough to be told, ``thread.created``
-    goes out first, so the client can name the turn in a Stop; stopped then, the
-    turn ends at once and the message is saved in the background once the lock comes.
+    own way (they are saved with the thread's id between the two writes). The save is
+    made while the model is asked (first_saves.py); nothing of the turn goes on before
+    it, and if it fails the stream ends with the store's error, the thread and message
+    kept for the page's Retry (unsaved_threads.py).
     """
     thread = Thread(
         id=server.store.generate_thread_id(context), created_at=datetime.now(), items=Page()
@@ -68,97 +68,49 @@ async def create_thread(
         # A model title replaces it when written (owe_model_title).
         thread.title = local_title(message, server.policy)
     metadata = ThreadMetadata(**thread.model_dump())
-    # Usually at once, on the event loop (a task to watch for waits costs ~20 us).
-    done, stored = server.sql_store.create_thread_with_item_now(metadata, message, context)
-    named = False
-    if not done:
-        # The notebook the request names, read from it (not from the stream's record of
-        # it: a stream closed at its first event still ties the thread to it).
-        notebook = notebook_threads.notebook_to_record(request.metadata)
-        saving, waiting = writing_in_task(
-            server.sql_store.create_thread_with_item(metadata, message, context),
-            tell_request=False,
-        )
-        try:
-            either: set[asyncio.Future[Any]] = {saving, waiting}
-            await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
-            if saving.done():
-                stored = saving.result()
-            else:
-                # The store waits for another process's lock: the client learns the
-                # thread's id now, so that its Stop can name the turn, and shows the
-                # message it sent (kept, even if stopped); then the wait is told (a
-                # client starts the new thread's state afresh on thread.created).
-                named = True
-                server.saving_threads[thread.id] = saving
-                saving.add_done_callback(lambda _: server.saving_threads.pop(thread.id, None))
-
-                # Kept on disk until saved: a server stopped meanwhile loses nothing.
-                # If the save fails (awaited here, or in the background once stopped),
-                # the thread named but never stored is kept for the client's Retry
-                # (unsaved_threads.py), with the notebook its request named; stopped
-                # with the server, it is saved at the next start.
-                server.unsaved_threads.named(metadata, message, notebook, context)
-
-                def keep_if_unsaved(done: asyncio.Future[Any]) -> None:
-                    if done.cancelled():
-                        return
-                    if done.exception() is not None:
-                        server.unsaved_threads.keep(metadata, message, notebook, context)
-                    else:
-                        server.unsaved_threads.saved(thread.id)
-
-                saving.add_done_callback(keep_if_unsaved)
-                yield ThreadCreatedEvent(thread=server.thread_response(thread))
-                yield ThreadItemDoneEvent(item=message)
-                with told_while(waiting.result()):
-                    stored = await asyncio.shield(saving)
-        finally:
-            if not saving.done():
-                # Stopped while it waits: the turn ends now, and the message people
-                # saw in the new thread is saved once the lock comes (the thread
-                # was named), tied to its notebook.
-                later = asyncio.ensure_future(
-                    _saved_later(server, saving, thread.id, notebook, context)
-                )
-                server.sql_store.finish_in_background(thread.id, later)
-    # Saved: ChatKit's save of the turn's copy (changed by the turn) writes only what
-    # the turn changed, and keeps a rename made meanwhile (store/thread_changes.py).
+    # The notebook the request names, read from it (not from the stream's record of it:
+    # a stream closed at its first event still ties the thread to it).
+    notebook = notebook_threads.notebook_to_record(request.metadata)
+    save = server.first_saves.begin(metadata, message, notebook, context)
+    if save.done.done():
+        # Made at once (no transport holds this stream's opening): one that failed
+        # ends the request here, nothing named, nothing kept, the model not asked.
+        save.done.result()
+    save.named = True
+    # As it will be saved: ChatKit's save of the turn's copy (changed by the turn)
+    # writes only what the turn changed, and keeps a rename made meanwhile
+    # (store/thread_changes.py).
     server.sql_store.track_copy(thread)
     if thread.title is not None:
-        # Owed only once the thread exists: a failed create leaves nothing behind.
+        # Dropped again if the save fails: a failed create leaves nothing behind.
         server.owe_model_title(thread.id, thread.title, message, context)
-    if not named:
-        yield ThreadCreatedEvent(thread=server.thread_response(thread))
-        yield ThreadItemDoneEvent(item=message)
+    yield ThreadCreatedEvent(thread=server.thread_response(thread))
+    yield ThreadItemDoneEvent(item=message)
     history = None
-    if stored is not None:
+    if save.prepared.item is not None:
         max_items, max_tokens = server.history_limits()
-        history = first_turn_history(stored, max_items, max_tokens)
+        history = first_turn_history(save.prepared.item, max_items, max_tokens)
     # Deleted by another process while it answers: ended as a delete here. Watched
     # from its save on (before it, a look would find no thread).
-    watch = server.sql_store.watch_thread(thread.id, server.on_gone(thread.id, context))
+    watches: list[ThreadWatch] = []
+    ended = False
+
+    def watch() -> None:
+        if not ended:
+            on_gone = server.on_gone(thread.id, context)
+            watches.append(server.sql_store.watch_thread(thread.id, on_gone))
+
+    save.on_saved(watch)
     try:
-        async for event in _respond(server, thread, message, history, context):
+        async for event in _respond(server, thread, message, history, context, save):
             yield event
+    except FirstSaveFailed as failed:
+        server.titles.deleted(thread.id, context.user_id)
+        raise failed.cause from None
     finally:
-        await watch.stop()
-
-
-async def _saved_later(
-    server: NotebookAssistant,
-    saving: asyncio.Future[ThreadItem | None],
-    thread_id: str,
-    notebook: str | None,
-    context: RequestContext,
-) -> None:
-    """A stopped new thread's save, left to the background, then its notebook tie; a
-    failure is said in the log."""
-    try:
-        await saving
-        await notebook_threads.record_notebook(server.sql_store, thread_id, notebook, context)
-    except Exception as exc:
-        log.warning("The stopped new conversation could not be saved: %s", type(exc).__name__)
+        ended = True
+        for each in watches:
+            await each.stop()
 
 
 async def add_user_message(
@@ -224,14 +176,19 @@ async def _respond(
     message: UserMessageItem,
     history: History | None,
     context: RequestContext,
+    save: FirstSave | None = None,
 ) -> AsyncGenerator[ThreadStreamEvent, None]:
-    """The turn's answer, with ``history`` (read with the message) handed to respond()."""
+    """The turn's answer, with ``history`` (read with the message) handed to respond();
+    with a new thread's first ``save``, nothing of respond() goes on before it is made."""
     if history is not None:
         server.histories[thread.id] = history
+
+    def respond() -> AsyncIterator[ThreadStreamEvent]:
+        events = server.respond(thread, message, context)
+        return events if save is None else saved_first(server.first_saves, save, events)
+
     try:
-        async for event in server.process_events(
-            thread, context, lambda: server.respond(thread, message, context)
-        ):
+        async for event in server.process_events(thread, context, respond):
             yield event
     finally:
         server.histories.pop(thread.id, None)

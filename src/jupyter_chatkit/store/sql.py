@@ -20,6 +20,7 @@ methods of :class:`.held_turns.HeldTurns`; attachments' metadata is kept by thos
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from typing import Any
 from uuid import uuid4
 
@@ -126,6 +127,17 @@ async def open_store(
     store = SQLStore(engine, max_attachment_bytes=max_attachment_bytes, lock_timeout=lock_timeout)
     store.server_id = server_id
     return store
+
+
+@dataclass(frozen=True)
+class PreparedCreate:
+    """A new thread and its first item, ready to be saved (SQLStore.prepared_create)."""
+
+    thread_id: str
+    write: Callable[[Connection], bool]
+    # The item as a read of the thread returns it (parsed from what is to be stored;
+    # None if that does not validate).
+    item: ThreadItem | None
 
 
 class SQLStore(HeldTurns, AttachmentMetadata, Store[RequestContext]):
@@ -291,20 +303,37 @@ class SQLStore(HeldTurns, AttachmentMetadata, Store[RequestContext]):
         write, _ = self._thread_with_item(thread, item, context, new_only=True)
         return await self._hop.write(write, short=True)
 
-    def create_thread_with_item_now(
+    def prepared_create(
         self, thread: ThreadMetadata, item: ThreadItem, context: RequestContext
-    ) -> tuple[bool, ThreadItem | None]:
-        """:meth:`create_thread_with_item` at once on the event loop when the store can
-        take it now (SQLite's lock free, no write of this process queued): ``(True,
-        item)``; else ``(False, None)``, nothing written (await that method then)."""
+    ) -> PreparedCreate:
+        """:meth:`create_thread_with_item` made ready (its rows as ``thread`` and ``item``
+        are now) without writing: made by :meth:`create_now` or :meth:`create`."""
         write, values = self._thread_with_item(thread, item, context)
+        stored = codec.load_item(values["b_payload"], item_id=item.id, thread_id=thread.id)
+        return PreparedCreate(thread.id, write, stored)
+
+    def create_now(self, saves: Sequence[PreparedCreate]) -> bool:
+        """Make ``saves`` in one transaction at once on the event loop when the store
+        can take it now (SQLite's lock free, no write of this process queued): True;
+        else False, nothing written (then :meth:`create` each)."""
+
+        def write(conn: Connection) -> bool:
+            for save in saves:
+                save.write(conn)
+            return True
+
         try:
             ran, _ = self._hop.write_now(write)
         except IntegrityError:
-            raise thread_not_found(thread.id) from None
-        if not ran:
-            return False, None
-        return True, codec.load_item(values["b_payload"], item_id=item.id, thread_id=thread.id)
+            return False  # one id taken (by another user): each then fails alone
+        return ran
+
+    async def create(self, save: PreparedCreate) -> None:
+        """Make ``save`` (``NotFoundError`` if another user has a thread of that id)."""
+        try:
+            await self._hop.write(save.write, short=True)
+        except IntegrityError:
+            raise thread_not_found(save.thread_id) from None
 
     def _thread_with_item(
         self,

@@ -1,0 +1,180 @@
+"""A new thread's first save is made while its model is asked (assistant/first_saves.py).
+
+The model is asked before the thread and its first message are saved, and nothing of
+the turn goes on before that save: the thread, the message and the answer are stored in
+that order, a reload meanwhile lists the thread with its message, and another user sees
+none of it. On SQLite and on PostgreSQL; the model is a scripted one that says when it
+is asked (and may hold its answer), everything else is real.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from agents.testing import ModelStep, ScriptedModel, assistant_message
+from chatkit.store import NotFoundError
+from chatkit.types import (
+    AssistantMessageItem,
+    ErrorEvent,
+    ThreadCreatedEvent,
+    ThreadStreamEvent,
+    UserMessageItem,
+)
+from sqlalchemy.engine import make_url
+
+from jupyter_chatkit.assistant.opening import holding_opening
+from jupyter_chatkit.assistant.results import StreamResult
+from jupyter_chatkit.assistant.server import NotebookAssistant
+from jupyter_chatkit.store import SQLStore, open_store
+from jupyter_chatkit.store.engine import PoolOptions
+
+from .chatkit_helpers import ALICE, BOB, json_call, make_assistant, read_turn, req, user_input
+from .test_store_locked import Locker
+
+# Bounds the test only.
+HANG_GUARD = 60.0
+ANSWER = "Answered while saved."
+
+
+class AskedModel(ScriptedModel):
+    """A scripted answer that says when the model is asked, and waits for ``go``."""
+
+    def __init__(self) -> None:
+        super().__init__([ModelStep(output=[assistant_message(ANSWER, item_id="m1")])])
+        self.asked = asyncio.Event()
+        self.go = asyncio.Event()
+
+    async def stream_response(self, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+        self.asked.set()
+        await self.go.wait()
+        async for event in super().stream_response(*args, **kwargs):
+            yield event
+
+
+class _Transport:
+    """A transport that holds a turn's opening, as the Jupyter server's does."""
+
+    def hold(self) -> None:
+        pass
+
+    def release(self) -> None:
+        pass
+
+
+def _turn(
+    assistant: NotebookAssistant, seen: list[ThreadStreamEvent]
+) -> tuple[asyncio.Future[None], asyncio.Future[str]]:
+    """A new thread's turn read as the Jupyter server's handler drives it (its opening
+    held until the model is asked): the reading task, and the new thread's id."""
+    created: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+
+    async def drive() -> None:
+        with holding_opening(_Transport()):
+            result = await assistant.handle(req("threads.create", input=user_input("hi")), ALICE)
+            assert isinstance(result, StreamResult)
+            reading, named = read_turn(result.chunks, seen)
+
+            def name(done: asyncio.Future[str]) -> None:
+                if not done.cancelled():
+                    created.set_result(done.result())
+
+            named.add_done_callback(name)
+            await reading
+
+    return asyncio.ensure_future(drive()), created
+
+
+async def _stored_in_order(store: SQLStore, thread_id: str) -> None:
+    """The thread, its message and the answer, stored in that order, for ALICE only."""
+    thread = await store.load_thread(thread_id, ALICE)
+    assert thread.title == "hi"
+    items = (await store.load_thread_items(thread_id, None, 20, "asc", ALICE)).data
+    assert [type(i) for i in items] == [UserMessageItem, AssistantMessageItem]
+    assert items[1].content[0].text == ANSWER
+    with pytest.raises(NotFoundError):
+        await store.load_thread(thread_id, BOB)
+
+
+@contextlib.asynccontextmanager
+async def _write_lock(store_url: str) -> AsyncIterator[None]:
+    """Another session holding the store's write lock (SQLite's; PostgreSQL's threads
+    table) while the block runs."""
+    url = make_url(store_url)
+    if url.get_backend_name() == "sqlite":
+        async with Locker(Path(str(url.database))):
+            yield
+        return
+    import asyncpg
+
+    other = await asyncpg.connect(store_url)
+    try:
+        async with other.transaction():
+            await other.execute("LOCK TABLE threads IN EXCLUSIVE MODE")
+            yield
+    finally:
+        await other.close()
+
+
+@pytest.mark.asyncio
+async def test_a_new_threads_model_is_asked_while_its_first_save_waits(store_url: str) -> None:
+    # A lock that outlasts the test: the save waits for it, it does not give up.
+    store = await open_store(store_url, pool=PoolOptions(lock_timeout=HANG_GUARD))
+    model = AskedModel()
+    assistant = make_assistant(store, model, title_threads="local")
+    seen: list[ThreadStreamEvent] = []
+    try:
+        async with _write_lock(store_url):
+            turn, created = _turn(assistant, seen)
+            asked = asyncio.ensure_future(model.asked.wait())
+            # Before: the save came first, so the model was never asked while it waited
+            # (the turn ended with the store's error once the lock's wait gave up).
+            either: set[asyncio.Future[Any]] = {asked, turn}
+            await asyncio.wait(either, timeout=HANG_GUARD, return_when="FIRST_COMPLETED")
+            assert model.asked.is_set(), f"the model was not asked while the save waited: {seen}"
+            model.go.set()
+        await asyncio.wait_for(turn, HANG_GUARD)
+        thread_id = created.result()
+        assert not [e for e in seen if isinstance(e, ErrorEvent)], seen
+        assert isinstance(seen[0], ThreadCreatedEvent)
+        await _stored_in_order(store, thread_id)
+    finally:
+        model.go.set()
+        await assistant.aclose()
+
+
+@pytest.mark.asyncio
+async def test_a_reload_while_the_model_thinks_lists_the_new_thread_with_its_message(
+    store_url: str,
+) -> None:
+    store = await open_store(store_url)
+    model = AskedModel()
+    assistant = make_assistant(store, model, title_threads="local")
+    seen: list[ThreadStreamEvent] = []
+    try:
+        turn, created = _turn(assistant, seen)
+        await asyncio.wait_for(model.asked.wait(), HANG_GUARD)
+        # The page reloads while the model thinks: its list, then the thread.
+        status, listed = await json_call(assistant, req("threads.list", limit=20))
+        assert status == 200
+        thread_id = await asyncio.wait_for(created, HANG_GUARD)
+        assert [t["id"] for t in listed["data"]] == [thread_id]
+        status, opened = await json_call(assistant, req("threads.get_by_id", thread_id=thread_id))
+        assert status == 200
+        assert [i["type"] for i in opened["items"]["data"]] == ["user_message"]
+        # Another user sees none of it.
+        status, theirs = await json_call(assistant, req("threads.list", limit=20), BOB)
+        assert status == 200 and theirs["data"] == []
+        status, _ = await json_call(assistant, req("threads.get_by_id", thread_id=thread_id), BOB)
+        assert status == 404
+        model.go.set()
+        await asyncio.wait_for(turn, HANG_GUARD)
+        assert not [e for e in seen if isinstance(e, ErrorEvent)], seen
+        await _stored_in_order(store, thread_id)
+    finally:
+        model.go.set()
+        await assistant.aclose()
