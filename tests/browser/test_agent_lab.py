@@ -576,3 +576,37 @@ def test_a_run_that_kills_the_kernel_says_so_to_the_model(
         " await window.jupyterapp.commands.execute('notebook:run-cell');"
     )
     crashed.locator(".jp-chatkit-ask-error").wait_for(state="detached")
+
+
+def test_a_traceback_a_thread_shows_is_not_the_run_cells_error(
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM
+) -> None:
+    """A worker thread shows a traceback while the agent's cell runs (its output holds
+    it), but the cell finished without error: run_cell says ok with a note, and a cell
+    that raises is still an error (before: both 'error')."""
+    thread = (
+        "import threading\n"
+        "def work():\n"
+        "    try:\n"
+        "        {}['k']\n"
+        "    except KeyError:\n"
+        "        get_ipython().showtraceback()\n"
+        "t = threading.Thread(target=work)\nt.start()\nt.join()"
+    )
+    lab_page.server.write_notebook("background.ipynb", [thread, "1 / 0"])
+    lab_page.open("background.ipynb")
+    open_panel(page)
+    agent_mode(page)
+    page.locator(f"{PANEL} .jck-auto-run").check()
+    scripted_llm.script(
+        Reply(tool_calls=[ToolCall("run_cell", {"index": 0})]),
+        Reply(tool_calls=[ToolCall("run_cell", {"index": 1})]),
+        Reply("Ran both."),
+    )
+    ask(page, "run both cells")
+    wait_answer(page, "Ran both.")
+    (background,) = tool_results(scripted_llm, 1)
+    assert [o.get("ename") for o in background["cell"]["outputs"]] == ["KeyError"], background
+    assert background["status"] == "ok" and background["note"], background
+    own = tool_results(scripted_llm, 2)[-1]
+    assert own["status"] == "error" and "note" not in own, own

@@ -18,6 +18,7 @@ import type { Cell, CodeCell, MarkdownCell } from "@jupyterlab/cells";
 import { NotebookActions, type NotebookPanel } from "@jupyterlab/notebook";
 import type { StepOutcome, StepPreview } from "../../src/index";
 import { AGENT_TOOLS, type CLIENT_TOOLS } from "../../src/protocol";
+import { SHOWN_BY_OTHER_CODE, shownByOtherCode } from "./backgrounderror";
 import { activeCell, cellInfo, LIMITS, type NotebookCellsArgs, notebookCells } from "./cells";
 import { editSeen } from "./editdiff";
 import { replaceSource } from "./edits";
@@ -180,9 +181,12 @@ export const NOTEBOOK_TOOLS: Record<NotebookToolName, NotebookTool> = {
       // The cell as get_active_cell gives it: outputs, the error with its reduced traceback.
       const info = cellInfo(cell, index, true);
       // A cell kept out (privatecells.ts) is read as its number only: its error still counts.
-      const hadError = errorOutputs(cell).length > 0;
+      // With an ok reply, an error a thread or a callback showed meanwhile is not the
+      // cell's (backgrounderror.ts); %run's script error, shown the same way, still is.
+      const errors = errorOutputs(cell);
+      const own = run.ran ? errors.filter((e) => !shownByOtherCode(e)) : errors;
       const interrupted = run.interrupted || signal.aborted;
-      const status = interrupted ? "stopped" : hadError || !run.ran ? "error" : "ok";
+      const status = interrupted ? "stopped" : own.length > 0 || !run.ran ? "error" : "ok";
       return {
         result: {
           status,
@@ -191,6 +195,7 @@ export const NOTEBOOK_TOOLS: Record<NotebookToolName, NotebookTool> = {
           cell_count: panel.content.widgets.length,
           cell: info,
           ...(status === "stopped" ? { interrupted: true } : {}),
+          ...(status === "ok" && errors.length ? { note: SHOWN_BY_OTHER_CODE } : {}),
         },
       };
     },

@@ -1,0 +1,31 @@
+/**
+ * Whether an error output was shown by code the cell did not run to its end: a thread's
+ * or a callback's (`get_ipython().showtraceback()` in a worker thread, an ipywidgets
+ * handler IPython shows while the cell runs). IPython's traceback of a cell's own error
+ * starts at the cell's module frame ("Cell In[3], line 1"; "%run"'s script: "File
+ * script.py:3"); one a thread or callback shows starts in the function the thread or
+ * loop called ("Cell In[27], line 6, in work()"). Read only for a run whose reply was
+ * ok: the kernel's own log (kernel/executions.py) tells them apart by the frames.
+ */
+
+import type * as nbformat from "@jupyterlab/nbformat";
+import { ERROR_RULES } from "./error-rules.generated";
+import { trimSpace } from "./errortext";
+import { stripAnsi } from "./redactnames";
+
+const FRAME_HEADER = new RegExp(ERROR_RULES.frameHeader);
+// A frame header naming its function; a module's (IPython 8's "in <cell line: 1>()",
+// a plain traceback's "in <module>") is not one.
+const IN_FUNCTION = /, in (?!<module>|<cell line)/;
+
+/** Whether `error`'s traceback starts in a function, not at a cell's or a script's top. */
+export function shownByOtherCode(error: nbformat.IError): boolean {
+  const raw = error.traceback as unknown;
+  const blocks = Array.isArray(raw) ? raw.map((b) => stripAnsi(String(b ?? ""))) : [];
+  const first = blocks.map((b) => trimSpace(b)).find((b) => FRAME_HEADER.test(b));
+  return first !== undefined && IN_FUNCTION.test(first.split("\n", 1)[0]);
+}
+
+/** Said to the model of a run that finished without error beside such an output. */
+export const SHOWN_BY_OTHER_CODE =
+  "The cell finished without error. The error output shown in it came from a thread or a callback that ran meanwhile (its traceback starts in a function, not in the cell), not from the cell's own code.";
