@@ -1,7 +1,7 @@
 /**
  * Whether an error output was shown by code the cell did not run to its end: a thread's
  * or a callback's (`get_ipython().showtraceback()` in a worker thread, an ipywidgets
- * handler IPython shows while the cell runs). IPython's traceback of a cell's own error
+ * handler, an IPython event hook, which IPython shows while the cell runs). IPython's traceback of a cell's own error
  * starts at the cell's module frame ("Cell In[3], line 1"; "%run"'s script: "File
  * script.py:3"); one a thread or callback shows starts in the function the thread or
  * loop called ("Cell In[27], line 6, in work()"). Read only for a run whose reply was
@@ -15,8 +15,9 @@ import { stripAnsi } from "./redactnames";
 
 const FRAME_HEADER = new RegExp(ERROR_RULES.frameHeader);
 // A frame header naming its function; a module's (IPython 8's "in <cell line: 1>()",
-// a plain traceback's "in <module>") is not one.
-const IN_FUNCTION = /, in (?!<module>|<cell line)/;
+// a plain traceback's "in <module>") is not one, nor a display method IPython's
+// formatters called for the cell's own display ("in Card._repr_markdown_(self)").
+const IN_FUNCTION = /, in (?!<module>|<cell line|(?:[A-Za-z0-9_]+\.)*_(?:repr_[A-Za-z_]*|ipython_display_)\()/;
 
 /** Whether `error`'s traceback starts in a function, not at a cell's or a script's top. */
 export function shownByOtherCode(error: nbformat.IError): boolean {
@@ -28,4 +29,4 @@ export function shownByOtherCode(error: nbformat.IError): boolean {
 
 /** Said to the model of a run that finished without error beside such an output. */
 export const SHOWN_BY_OTHER_CODE =
-  "The cell finished without error. The error output shown in it came from a thread or a callback that ran meanwhile (its traceback starts in a function, not in the cell), not from the cell's own code.";
+  "The cell finished without error. The error output shown in it came from a thread or a callback (a widget's handler, an event hook) that ran meanwhile (its traceback starts in a function, not in the cell), not from the cell's own code.";
