@@ -18,7 +18,7 @@ import type {
   WorkflowItem,
 } from "../client/types";
 import { toolLabel as fillLabel, toolSpec } from "../toolspec";
-import { revealIn } from "./bidi";
+import { revealBidi, revealIn } from "./bidi";
 import { button, copyText, h, icon } from "./dom";
 import { type MarkdownOptions, MarkdownView } from "./markdown";
 import { noteFor, turnNotes } from "./turnnotes";
@@ -128,7 +128,11 @@ function taskRow(task: Task): HTMLElement {
   if (task.type === "file" && task.sources?.length) {
     body.push(h("div", { class: "jck-task-content" }, task.sources.map((s) => s.title || s.filename).join(", ")));
   }
-  return h("li", { class: `jck-task jck-task-${status}` }, mark, h("div", { class: "jck-task-body" }, ...body));
+  const row = h("li", { class: `jck-task jck-task-${status}` }, mark, h("div", { class: "jck-task-body" }, ...body));
+  // A task's title and text are the model's prose (its reasoning, a search's query and
+  // sources): their reordering controls are shown, as in an answer.
+  revealBidi(row);
+  return row;
 }
 
 /**

@@ -408,3 +408,39 @@ test("a tool step's subject shows its bidi controls, and a long one wraps", opts
   assert.deepEqual(errors, []);
   done(page);
 });
+
+test("a reasoning step's text shows its bidi controls, not obeys them", opts, async () => {
+  const { page, errors } = await open("theme=light", 380);
+  // A model's reasoning (a workflow's thought) is its prose too: "x<U+202E>gnp.exe"
+  // drew as "xexe.png" there while the answer below marked it.
+  const workflow = {
+    type: "thread.item.done",
+    item: {
+      id: "wf_1",
+      thread_id: "thr_1",
+      created_at: "2026-01-01T00:00:00Z",
+      type: "workflow",
+      workflow: {
+        type: "reasoning",
+        expanded: true,
+        summary: { duration: 2 },
+        tasks: [
+          {
+            type: "thought",
+            title: "Plan y\u2067z",
+            content: "Save it as x\u202egnp.exe (\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645)",
+          },
+        ],
+      },
+    },
+  };
+  await page.evaluate((e: unknown) => (window as any).chat.session.apply(e), workflow);
+  const task = page.locator(".jck-workflow .jck-task").first();
+  await task.waitFor();
+  const marks = await task.locator(".jck-bidi").evaluateAll((els) => els.map((e) => e.getAttribute("data-cp")));
+  // (The Persian word keeps its zero-width non-joiner unmarked: prose.)
+  assert.deepEqual(marks, ["U+2067", "U+202E"]);
+  assert.match((await task.textContent()) ?? "", /x\u202egnp\.exe/);
+  assert.deepEqual(errors, []);
+  done(page);
+});
