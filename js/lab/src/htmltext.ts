@@ -6,6 +6,7 @@
  * the kernel's context_policy/html_text.py.
  */
 
+import { codeSlice } from "./codepoints";
 import { ERROR_RULES } from "./error-rules.generated";
 
 // Flags "i" without "u": ASCII letters only, as Python's re.I | re.A.
@@ -27,7 +28,9 @@ function entity(whole: string, decimal?: string, hexadecimal?: string, name?: st
 /** The text of the head (`htmlChars`) of `html`: tags gone, a table's row a line of
  * tab-separated cells, a block a line, entities decoded, no blank line. */
 export function htmlText(html: string): string {
-  let text = html.slice(0, ERROR_RULES.limits.htmlChars).replace(HIDDEN, "");
+  // Cut in code points, as Python's html[:N]: the sidebar reads the head the server
+  // reads, and never half of an emoji's pair.
+  let text = codeSlice(html, ERROR_RULES.limits.htmlChars).replace(HIDDEN, "");
   text = text.replace(CELL_GAP, "\t").replace(BREAK, "\n");
   text = text.replace(TAG, "").replace(ENTITY, entity);
   // No blank line: HTML's line breaks are its tags', and a table's rows stay adjacent.

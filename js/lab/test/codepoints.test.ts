@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { codeLength, codeSlice } from "../src/codepoints";
+import { htmlText } from "../src/htmltext";
 import { policyResult, redactText } from "../src/redact";
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -39,4 +40,15 @@ test("codeLength and codeSlice are Python's len and [:n]", () => {
   assert.equal(codeSlice("a😀b", 0), "");
   assert.equal(codeSlice("ab", 5), "ab");
   assert.equal(codeLength("\uD800x"), 2); // a lone half is one character, as in Python
+});
+
+test("an HTML display's head is read in code points, as Python's html_text reads it", () => {
+  // Python: html_text("a" + "😀" * 60_000 + "<b>tail</b>") ends with "tail", 60,005 chars;
+  // with 100,000 emoji its head ends on a whole one.
+  const text = htmlText(`a${"😀".repeat(60_000)}<b>tail</b>`);
+  assert.equal(codeLength(text), 60_005);
+  assert.ok(text.endsWith("😀tail"), text.slice(-10));
+  const cut = htmlText(`a${"😀".repeat(100_000)}<b>tail</b>`);
+  assert.equal(codeLength(cut), 100_000);
+  assert.ok(!LONE_SURROGATE.test(cut));
 });
