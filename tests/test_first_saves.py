@@ -10,9 +10,7 @@ is asked (and may hold its answer), everything else is real.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,7 +23,6 @@ from chatkit.types import (
     ThreadStreamEvent,
     UserMessageItem,
 )
-from sqlalchemy.engine import make_url
 
 from jupyter_chatkit.assistant.opening import holding_opening
 from jupyter_chatkit.assistant.results import StreamResult
@@ -34,7 +31,7 @@ from jupyter_chatkit.store import SQLStore, open_store
 from jupyter_chatkit.store.engine import PoolOptions
 
 from .chatkit_helpers import ALICE, BOB, json_call, make_assistant, read_turn, req, user_input
-from .test_store_locked import Locker
+from .test_store_locked import write_locked
 
 # Bounds the test only.
 HANG_GUARD = 60.0
@@ -100,26 +97,6 @@ async def _stored_in_order(store: SQLStore, thread_id: str) -> None:
         await store.load_thread(thread_id, BOB)
 
 
-@contextlib.asynccontextmanager
-async def _write_lock(store_url: str) -> AsyncIterator[None]:
-    """Another session holding the store's write lock (SQLite's; PostgreSQL's threads
-    table) while the block runs."""
-    url = make_url(store_url)
-    if url.get_backend_name() == "sqlite":
-        async with Locker(Path(str(url.database))):
-            yield
-        return
-    import asyncpg
-
-    other = await asyncpg.connect(store_url)
-    try:
-        async with other.transaction():
-            await other.execute("LOCK TABLE threads IN EXCLUSIVE MODE")
-            yield
-    finally:
-        await other.close()
-
-
 @pytest.mark.asyncio
 async def test_a_new_threads_model_is_asked_while_its_first_save_waits(store_url: str) -> None:
     # A lock that outlasts the test: the save waits for it, it does not give up.
@@ -128,7 +105,7 @@ async def test_a_new_threads_model_is_asked_while_its_first_save_waits(store_url
     assistant = make_assistant(store, model, title_threads="local")
     seen: list[ThreadStreamEvent] = []
     try:
-        async with _write_lock(store_url):
+        async with write_locked(store_url):
             turn, created = _turn(assistant, seen)
             asked = asyncio.ensure_future(model.asked.wait())
             # Before: the save came first, so the model was never asked while it waited

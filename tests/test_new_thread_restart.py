@@ -9,16 +9,14 @@ of a reloaded page too, and the page's Retry answered "No such conversation". No
 are kept on disk too until saved, and the restarted server saves them: the
 conversation is listed with its message, and Retry answers it.
 
-Another process holds the store's lock (SQLite: tests/test_store_locked.Locker;
-PostgreSQL: a session's ``LOCK TABLE``); nothing is timed (the guard bounds a hang).
+Another process holds the store's lock (tests/test_store_locked.write_locked: SQLite's;
+PostgreSQL's threads table); nothing is timed (the guard bounds a hang).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -30,31 +28,12 @@ from jupyter_chatkit.assistant.server import NotebookAssistant, create_assistant
 from jupyter_chatkit.settings import Settings
 
 from .chatkit_helpers import ALICE, BOB, json_call, read_turn, req, stream, user_input
-from .test_store_locked import Locker
+from .test_store_locked import write_locked
 
 # Bounds the test only.
 HANG_GUARD = 60.0
 # Past the store-wait notice's delay (1 s), when the thread is named; then the save fails.
 LOCK_TIMEOUT = 2.0
-
-
-@contextlib.asynccontextmanager
-async def _locked(url: str) -> AsyncIterator[None]:
-    """Another process holds the store's write lock inside."""
-    if url.startswith("sqlite"):
-        async with Locker(Path(url.removeprefix("sqlite:///"))):
-            yield
-        return
-    import asyncpg
-
-    other = await asyncpg.connect(url)
-    try:
-        async with other.transaction():
-            # Blocks writes to the threads table, not reads.
-            await other.execute("LOCK TABLE threads IN EXCLUSIVE MODE")
-            yield
-    finally:
-        await other.close()
 
 
 async def _started(url: str, *answers: str) -> NotebookAssistant:
@@ -106,7 +85,7 @@ async def test_a_new_thread_unsaved_when_the_server_stopped_is_there_after_a_res
 ) -> None:
     monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "data"))
     first = await _started(store_url)
-    async with _locked(store_url):
+    async with write_locked(store_url):
         thread_id = await _named_then_stopped(first, failed=when == "its save failed")
     # The lock is free; the server starts again and the page is reloaded.
     assistant = await _started(store_url, "Answered.")

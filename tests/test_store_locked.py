@@ -7,14 +7,16 @@ client's timeout; a streamed turn gets an ErrorEvent; nothing already stored is 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from chatkit.types import ErrorEvent
+from sqlalchemy.engine import make_url
 from traitlets.config import Config
 
 from .chatkit_helpers import parse_sse, user_input
@@ -63,6 +65,26 @@ class Locker:
         assert self.process is not None and self.process.stdin is not None
         self.process.stdin.close()
         await self.process.wait()
+
+
+@contextlib.asynccontextmanager
+async def write_locked(store_url: str) -> AsyncIterator[None]:
+    """Another session holding the store's write lock while the block runs: SQLite's
+    (:class:`Locker`), PostgreSQL's threads table (writes wait, reads do not)."""
+    url = make_url(store_url)
+    if url.get_backend_name() == "sqlite":
+        async with Locker(Path(str(url.database))):
+            yield
+        return
+    import asyncpg
+
+    other = await asyncpg.connect(store_url)
+    try:
+        async with other.transaction():
+            await other.execute("LOCK TABLE threads IN EXCLUSIVE MODE")
+            yield
+    finally:
+        await other.close()
 
 
 @pytest.fixture
