@@ -88,6 +88,9 @@ async def answer_events() -> list[Any]:
 
 
 async def measure(llm_url: str, depth: int, requests: int, rounds: int) -> None:
+    """Print each case's CPU per operation (module docstring) on a follow-up of a
+    ``depth``-turn thread, in ``rounds`` interleaved rounds of ``requests``, with its
+    ratio to the whole follow-up's."""
     from agents import RunConfig, Runner
 
     from jupyter_chatkit.assistant.history_filter import split_history
@@ -179,6 +182,7 @@ async def measure(llm_url: str, depth: int, requests: int, rounds: int) -> None:
 
 
 def main() -> None:
+    """Run :func:`measure` against the fake LLM, started and stopped here."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--depth", type=int, default=30, help="turns in the thread")
     parser.add_argument("--requests", type=int, default=60, help="operations per round")
