@@ -21,6 +21,7 @@ import { toolLabel as fillLabel, toolSpec } from "../toolspec";
 import { revealBidi, revealIn } from "./bidi";
 import { button, copyText, h, icon } from "./dom";
 import { type MarkdownOptions, MarkdownView } from "./markdown";
+import { showDestination } from "./sanitize";
 import { noteFor, turnNotes } from "./turnnotes";
 import { renderWidget, type WidgetContext } from "./widgets";
 
@@ -294,12 +295,16 @@ function assistantEntry(item: AssistantMessageItem, host: ItemHost): Entry {
           urls.set(a.source.url, a.source.title || a.source.url);
       }
     }
-    if (urls.size || sources.firstChild)
+    if (urls.size || sources.firstChild) {
       sources.replaceChildren(
         ...[...urls].map(([url, title]) =>
           h("a", { href: url, target: "_blank", rel: "noopener noreferrer", class: "jck-source" }, title),
         ),
       );
+      // A source's title is a web page's: where it goes is shown as in an answer's links.
+      for (const a of Array.from(sources.children)) showDestination(a);
+      revealBidi(sources);
+    }
   };
   render(item, false);
   return { item, el, update: (it, streaming) => render(it as AssistantMessageItem, streaming) };

@@ -115,7 +115,7 @@ const bareHost = (host: string): string => host.toLowerCase().replace(/^www\./, 
  * other than ASCII (Cyrillic "раураl.com", drawn like "paypal.com"), the real host
  * follows the text: the model writes both, and notebook content can ask it to.
  */
-function showDestination(a: Element): void {
+export function showDestination(a: Element): void {
   const href = cleanUrl(a.getAttribute("href") ?? "");
   if (!/^https?:/i.test(href)) return; // relative (a notebook's file) or mailto
   let dest: URL;

@@ -444,3 +444,49 @@ test("a reasoning step's text shows its bidi controls, not obeys them", opts, as
   assert.deepEqual(errors, []);
   done(page);
 });
+
+test("an answer's sources show where they go and their bidi controls", opts, async () => {
+  const { page, errors } = await open("theme=light", 380);
+  // A source's title is a web page's (a search model cites it): "paypal.com" led to
+  // another host, and "x<U+202E>gnp.exe" drew as "xexe.png", under the answer.
+  const source = (url: string, title: string) => ({
+    type: "url_citation",
+    source: { type: "url", url, title },
+    index: 0,
+  });
+  const answer = {
+    type: "thread.item.done",
+    item: {
+      id: "msg_1",
+      thread_id: "thr_1",
+      created_at: "2026-01-01T00:00:00Z",
+      type: "assistant_message",
+      content: [
+        {
+          type: "output_text",
+          text: "See the sources.",
+          annotations: [
+            source("https://evil.example/login", "paypal.com"),
+            source("https://example.org/report", "Report x\u202egnp.exe"),
+          ],
+        },
+      ],
+    },
+  };
+  await page.evaluate((e: unknown) => (window as any).chat.session.apply(e), answer);
+  const links = page.locator(".jck-sources a");
+  await links.nth(1).waitFor();
+  const shown = await links.evaluateAll((els) =>
+    els.map((a) => [
+      a.textContent,
+      a.getAttribute("title"),
+      Array.from(a.querySelectorAll(".jck-bidi"), (m) => m.getAttribute("data-cp")),
+    ]),
+  );
+  assert.deepEqual(shown, [
+    ["paypal.com (evil.example)", "https://evil.example/login", []],
+    ["Report x\u202egnp.exe", "https://example.org/report", ["U+202E"]],
+  ]);
+  assert.deepEqual(errors, []);
+  done(page);
+});
