@@ -154,6 +154,12 @@ test("after a reload without saving, steps whose change is not in the notebook a
     t.approvals.undoable().map((s) => s.item.id),
     ["s2"],
   );
+  // Held by another tab (applied there, unsaved): neither gone nor Undo's here.
+  t.host.presence = () => "held";
+  assert.deepEqual(t.approvals.undoable(), []);
+  const [first] = undoableSteps(t.session.state.items);
+  assert.equal(t.approvals.changeHeld(first.step), true);
+  assert.equal(t.approvals.changeGone(first.item.id, first.step), false);
 });
 
 test("what an Undo did reads as one plain sentence per outcome", () => {

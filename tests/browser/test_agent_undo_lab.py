@@ -142,6 +142,41 @@ def test_a_changed_cell_stays_kept_after_a_reload_and_an_unsaved_change_is_gone(
     screenshot(page, "unsaved-change-gone")
 
 
+def test_a_change_another_tab_holds_unsaved_is_not_gone_there(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    """Two tabs of one browser on a notebook (no collaboration: each loads its file): the
+    steps tab 1 applied and has not saved are not in tab 2's copy, but not gone either:
+    tab 2's cards say Done, not "No longer in the notebook", and that the change is in
+    another tab's copy, with no Undo here. Once tab 1 closes the notebook without saving,
+    they are gone, and tab 2 says so."""
+    insert_and_edit(lab_page, page, scripted_llm, "two_tabs.ipynb")
+    other = page.context.new_page()
+    try:
+        other.set_default_timeout(30_000)
+        second = LabPage(other, lab_page.server)
+        second.open("two_tabs.ipynb")
+        assert second.cell_sources() == ["x = 41", "print(x)"], "the file, as saved"
+        open_panel(other)
+        other.locator(STEP).nth(1).wait_for(state="visible")
+        wait_idle(other)
+        for name in ("insert_cell", "edit_cell"):
+            card = other.locator(f'{STEP}[data-step="{name}"]')
+            assert card.get_attribute("data-status") == "applied", name
+            assert card.locator(".jck-step-gone-note").count() == 0, name
+            # It says where the change is; no Undo here, which has nothing to revert.
+            assert card.locator(".jck-step-held-note").count() == 1, name
+        assert other.locator(UNDO).is_hidden()
+        screenshot(other, "held-in-another-tab")
+        # Tab 1 closes the notebook, its changes discarded: gone for tab 2 now.
+        lab_page.notebook_js("nb.context.model.dirty = false; nb.dispose();")
+        statuses_are(other, "insert_cell", "gone")
+        statuses_are(other, "edit_cell", "gone")
+        screenshot(other, "gone-once-closed-in-the-other-tab")
+    finally:
+        other.close()
+
+
 def test_undo_reverts_after_a_rename_and_a_reload(
     lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:

@@ -14,6 +14,7 @@ import type { INotebookModel, NotebookPanel } from "@jupyterlab/notebook";
 import { ServerConnection } from "@jupyterlab/services";
 import type { AgentHost, Reversal, RevertOutcome, StepOutcome, StepPresence, StepPreview, UndoStep } from "../../src/index";
 import { STEP_STATUS } from "../../src/protocol";
+import { heldElsewhere, holdStep, moveHeld, onHeldChanged, releaseSteps } from "./heldsteps";
 import { whenLoaded } from "./loaded";
 import { diffView } from "./replace";
 import { CELL_CHANGED, type CellSnapshot, cellChangedSince, revertStep, stepPresence } from "./stepguard";
@@ -73,9 +74,23 @@ function followRenames(panel: NotebookPanel): void {
   if (pathsOf.has(panel)) return;
   const paths = new Set([panel.context.path]);
   pathsOf.set(panel, paths);
+  let now = panel.context.path;
   panel.context.pathChanged.connect((_, path) => {
     paths.add(path);
+    moveHeld(now, path);
+    now = path;
   });
+  // Closed: its changes are saved (in the file) or discarded (gone), held no more.
+  panel.disposed.connect(() => releaseSteps(now));
+}
+
+/**
+ * A step's change missing from the notebook here (`gone`) that another page applied and
+ * still holds (heldsteps.ts: another tab, which loaded the notebook on its own) is not
+ * gone: it is in that page's copy, not this one's (`held`).
+ */
+function notHere(panel: NotebookPanel, step: UndoStep, presence: StepPresence): StepPresence {
+  return presence === "gone" && heldElsewhere(panel.context.path, step.undo.cell_id) ? "held" : presence;
 }
 
 /**
@@ -145,6 +160,8 @@ export class NotebookAgent implements AgentHost {
     if (panel && !panel.context.isReady) await whenLoaded(panel);
     const model = this.stepModel(step);
     if (!model || model.readOnly) return "unavailable";
+    // Held by another page: nothing here to revert, and not gone (see notHere).
+    if (panel && notHere(panel, step, stepPresence(model.sharedModel, step)) === "held") return "unavailable";
     return revertStep(model.sharedModel, step);
   }
 
@@ -154,12 +171,18 @@ export class NotebookAgent implements AgentHost {
    */
   presence(step: UndoStep): StepPresence {
     const model = this.stepModel(step);
-    return model ? stepPresence(model.sharedModel, step) : "unavailable";
+    const panel = this.notebook();
+    return model && panel ? notHere(panel, step, stepPresence(model.sharedModel, step)) : "unavailable";
   }
 
   onPresenceChanged(listener: () => void): () => void {
     this.presenceListeners.add(listener);
-    return () => this.presenceListeners.delete(listener);
+    // Another tab took or let go a change it held (saved, closed): gone here, or back.
+    const stopHeld = onHeldChanged(listener);
+    return () => {
+      stopHeld();
+      this.presenceListeners.delete(listener);
+    };
   }
 
   /** Tell the presence listeners when `panel` loads, and when its cells change (once per burst). */
@@ -225,6 +248,12 @@ export class NotebookAgent implements AgentHost {
     if (!unchanged()) return { result: { status: STEP_STATUS.FAILED, error: CELL_CHANGED } };
     // A run may wait for the person's cell first: the cell is checked again before it is sent.
     const outcome = await runNotebookTool(target, name, args, signal, { steps: true, waiting, unchanged });
+    if (outcome?.undo && outcome.result.status === STEP_STATUS.APPLIED) {
+      // This page's copy holds the change until it is closed (saved or not, the change is
+      // not gone): other tabs, which loaded the notebook from its file, do not call it gone.
+      followRenames(target.panel);
+      holdStep(target.panel.context.path, outcome.undo.cell_id);
+    }
     return outcome ?? { result: { status: STEP_STATUS.FAILED, error: `Unknown step ${name}.` } };
   }
 }

@@ -84,7 +84,7 @@ export interface UndoStep {
 export type RevertOutcome = "undone" | "changed" | "gone" | "unavailable";
 
 /** Whether a stored step's change is still in the notebook (see {@link AgentHost.presence}). */
-export type StepPresence = "there" | "gone" | "changed" | "unavailable";
+export type StepPresence = "there" | "gone" | "changed" | "held" | "unavailable";
 
 /** A reverted step, with how to put its change back should the undo not be recorded. */
 export interface Reversal {
@@ -141,7 +141,9 @@ export interface AgentHost {
   /**
    * Whether a stored step's change is in the notebook open here: `there` (its cell holds
    * what it wrote), `gone` (not there any more: e.g. reloaded before the notebook was
-   * saved), `changed` (changed since), `unavailable` (its notebook is not open here).
+   * saved), `changed` (changed since), `held` (not in this copy, but in another page's,
+   * which applied it and has not closed the notebook: another tab), `unavailable` (its
+   * notebook is not open here).
    */
   presence?(step: UndoStep): StepPresence;
   /**

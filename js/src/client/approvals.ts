@@ -375,13 +375,20 @@ export class StepApprovals {
    * The steps Undo would revert now: none while a turn runs; after an Undo, only those
    * it could not reach (their notebook was not open), so opening it offers Undo again.
    * A step whose change is not in the notebook here (a reload before saving; or made
-   * by another page, unsaved) is not one: Undo has nothing to revert of it here.
+   * by another page, unsaved: `held` there) is not one: Undo has nothing to revert of it here.
    */
   undoable(): { item: ThreadItem; step: UndoStep }[] {
     if (this.busy || this.undoing || !this.host.revert) return [];
-    return undoableSteps(this.session.state.items).filter(
-      ({ item, step }) => !this.undone.has(item.id) && !this.kept.has(item.id) && this.host.presence?.(step) !== "gone",
-    );
+    return undoableSteps(this.session.state.items).filter(({ item, step }) => {
+      if (this.undone.has(item.id) || this.kept.has(item.id)) return false;
+      const presence = this.host.presence?.(step);
+      return presence !== "gone" && presence !== "held";
+    });
+  }
+
+  /** True when stored step `step`'s change is in another page's copy of the notebook, not this one's. */
+  changeHeld(step: UndoStep): boolean {
+    return this.host.presence?.(step) === "held";
   }
 
   /**

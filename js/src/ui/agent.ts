@@ -98,6 +98,9 @@ const STATUS_TEXT: Record<string, string> = {
 const GONE_TEXT =
   "This change is no longer in the notebook (reloaded before it was saved, or removed since): nothing to undo.";
 
+/** An applied step's card when its change is in another tab's copy, not this one's (`held`). */
+const HELD_TEXT =
+  "This change is in another tab's copy of this notebook, which has it unsaved: not in this copy. Undo it there.";
 /** A step's card when a page began it and its result never came (LiveStep.begun). */
 const BEGUN_TEXT = `This step was already started ${BEGUN_WHERE}, where it may still be running, and its result has not come. It was not run again.`;
 /** A run card's warning when the agent's edit of its cell was lost (LiveStep.lostEdit). */
@@ -208,7 +211,10 @@ export class AgentSteps {
   /** The approval decisions (no DOM; the cards render them), shared by a session's chats. */
   readonly approvals: StepApprovals;
   private readonly shared: SharedAgent;
-  private readonly cards = new Map<string, { el: HTMLElement; item: ClientToolCallItem; gone?: boolean }>();
+  private readonly cards = new Map<
+    string,
+    { el: HTMLElement; item: ClientToolCallItem; gone?: boolean; held?: boolean }
+  >();
   private threadId: string | null = null;
   private readonly unsubscribe: () => void;
   private readonly stopPresence: () => void;
@@ -368,10 +374,19 @@ export class AgentSteps {
     return step !== null && !this.approvals.undone.has(item.id) && this.approvals.changeGone(item.id, step);
   }
 
+  /** True when `item` is an applied insert or edit whose change is in another tab's copy only. */
+  private changeHeld(item: ClientToolCallItem): boolean {
+    const step = item.status === "completed" ? undoRecord(item) : null;
+    return step !== null && !this.approvals.undone.has(item.id) && this.approvals.changeHeld(step);
+  }
+
   /** The host says the notebook changed: redraw the cards whose change came or went, and Undo. */
   private presenceChanged(): void {
     for (const card of this.cards.values()) {
-      if (card.el.isConnected && this.changeGone(card.item) !== (card.gone ?? false)) this.render(card.el, card.item);
+      if (!card.el.isConnected) continue;
+      const moved =
+        this.changeGone(card.item) !== (card.gone ?? false) || this.changeHeld(card.item) !== (card.held ?? false);
+      if (moved) this.render(card.el, card.item);
     }
     this.sync();
   }
@@ -411,7 +426,12 @@ export class AgentSteps {
               ? GONE // its change is not in the notebook (a reload before saving)
               : stepOutcome(output);
     const card = this.cards.get(item.id);
-    if (card?.el === el) card.gone = status === GONE;
+    // Applied here, its change is in another tab's copy only: it says so (not gone).
+    const held = item.status === "completed" && status === stepOutcome(output) && this.changeHeld(item);
+    if (card?.el === el) {
+      card.gone = status === GONE;
+      card.held = held;
+    }
     el.setAttribute("data-step", item.name);
     el.setAttribute("data-status", status);
     const head = h(
@@ -435,6 +455,7 @@ export class AgentSteps {
     if (item.status === "completed") {
       body.append(...this.doneBody(item.name, args, output));
       if (status === GONE) body.append(h("p", { class: "jck-step-note jck-step-gone-note", role: "note" }, GONE_TEXT));
+      if (held) body.append(h("p", { class: "jck-step-note jck-step-held-note", role: "note" }, HELD_TEXT));
       return;
     }
     // The proposal: the code, the diff against the cell's current source, the cell to run,
