@@ -68,3 +68,25 @@ def test_a_unicode_decode_errors_message_is_read() -> None:
     # read: arguments of type str, bytes, int, int, str").
     assert message == "'utf-8' codec can't decode byte 0xff in position 0: invalid start byte"
     assert exception_message(KeyError(b"raw key")) == "b'raw key'"
+
+
+def test_a_long_chain_counts_every_earlier_exception() -> None:
+    from jupyter_chatkit.kernel.error_description import describe_error
+
+    def fail(n: int) -> None:
+        try:
+            raise ValueError(f"level {n}")
+        except ValueError:
+            if n:
+                fail(n - 1)
+            else:
+                raise
+
+    try:
+        fail(200)
+    except ValueError as e:
+        error = describe_error(e)
+    # 201 exceptions: the last one and the three before it are described, the other 197
+    # counted (before: 97, the count stopped where the walk's bound did).
+    assert error["message"] == "level 0"
+    assert error["traceback"].startswith("… 197 earlier chained exceptions not shown\n")

@@ -8,6 +8,8 @@ are read; no user code runs. Loaded at the first error, not with ``%load_ext``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from itertools import islice
 from typing import Any, cast
 
 from ..context_policy.errors import (
@@ -47,7 +49,8 @@ def describe_error(exc: BaseException, shell: Any = None) -> dict[str, Any]:
     chain = _chain(exc)
     shown = chain[-CHAIN_LINKS:]  # only these are reduced; the rest are counted
     links = [(_traceback(e, cell_names, _message(e), LINK_CHARS), m) for e, m in shown]
-    traceback = join_chain(links, traceback, older=len(chain) - len(shown))
+    older = _chain_length(exc, len(chain)) - len(shown)
+    traceback = join_chain(links, traceback, older=older)
     return {"type": kind, "message": message, "traceback": traceback}
 
 
@@ -57,13 +60,12 @@ def _slot(owner: type, name: str, obj: object) -> Any:
     return vars(owner)[name].__get__(obj, owner)
 
 
-def _chain(exc: BaseException) -> list[tuple[BaseException, str]]:
-    """The exceptions ``exc`` was raised from or while handling, oldest first, each
-    with the line Python prints between it and the next (read from slots only)."""
-    links: list[tuple[BaseException, str]] = []
+def _links(exc: BaseException) -> Iterator[tuple[BaseException, str]]:
+    """The exceptions ``exc`` was raised from or while handling, newest first, each with
+    the line Python prints between it and the next (read from slots only)."""
     seen = {id(exc)}
     current = exc
-    while len(links) < 100:
+    while True:
         cause = _slot(BaseException, "__cause__", current)
         context = _slot(BaseException, "__context__", current)
         suppress = _slot(BaseException, "__suppress_context__", current)
@@ -72,14 +74,32 @@ def _chain(exc: BaseException) -> list[tuple[BaseException, str]]:
         elif isinstance(context, BaseException) and not suppress:
             link, marker = context, _CONTEXT
         else:
-            break
+            return
         if id(link) in seen:
-            break
+            return
         seen.add(id(link))
-        links.append((link, marker))
+        yield link, marker
         current = link
+
+
+# Links of a chain read (described: the last CHAIN_LINKS), and counted past them.
+CHAIN_READ = 100
+CHAIN_COUNTED = 100_000
+
+
+def _chain(exc: BaseException) -> list[tuple[BaseException, str]]:
+    """The newest :data:`CHAIN_READ` links of ``exc``'s chain, oldest first."""
+    links = list(islice(_links(exc), CHAIN_READ))
     links.reverse()
     return links
+
+
+def _chain_length(exc: BaseException, read: int) -> int:
+    """How many links ``exc``'s chain has (up to :data:`CHAIN_COUNTED`), given that
+    :func:`_chain` read ``read`` of them: walked again only when it stopped at its bound."""
+    if read < CHAIN_READ:
+        return read
+    return sum(1 for _ in islice(_links(exc), CHAIN_COUNTED))
 
 
 def _message(exc: BaseException) -> str:
