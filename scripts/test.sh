@@ -62,6 +62,13 @@ step ruff-mypy bash -c "python -m ruff check src tests bench && python -m ruff f
 finish "${started[@]}"
 
 echo "== pytest"
+# Bytecode written: where PYTHONDONTWRITEBYTECODE is set (this machine's environment sets
+# it), every Python the suite starts (each kernel, Jupyter server and fresh interpreter:
+# hundreds) compiled jupyter_chatkit's and the test fixtures' sources anew, ~0.2 s of CPU
+# a kernel test. Written once into the clone's __pycache__ folders (git-ignored, left out
+# of the wheel), they are read by every later process; Python checks each against its
+# source's size and time.
+unset PYTHONDONTWRITEBYTECODE
 # Work units and their order: tests/fixtures/xdist_groups.py (a module sharing a JupyterLab
 # stays on one worker; other tests are handed out one by one, after the browser modules).
 # Every test's time (setup, call and teardown) goes to test-output/junit.xml, so a slow
