@@ -473,3 +473,39 @@ def test_two_notebooks_of_one_name_in_two_folders_keep_their_own_cells(
     finally:
         forget_live()
         shell.user_ns.pop("kosub", None)
+
+
+def test_the_cells_of_documents_no_longer_kept_apart_are_bounded_and_still_kept_out(
+    shell: InteractiveShell,
+) -> None:
+    """A long-lived kernel serving many documents keeps at most ``MAX_SOURCES`` kept-out
+    sources of those it no longer tells apart (before: every one, for the kernel's life);
+    past that, a variable no readable cell binds stays kept out (uncertain), the oldest
+    document's too, for the kernel's own readers (``%chat``, ``Chat().ask``: before, the
+    uncertainty was lost there and its value listed) as for the sidebar."""
+    from jupyter_chatkit.kernel import kept_names
+
+    kept = "kobig = 'KOVAL-3Mx'"
+    per_document = 200
+    # Enough documents dropped past the newest MAX_DOCUMENTS to pass MAX_SOURCES.
+    documents = kept_names.MAX_SOURCES // per_document + 1 + kept_names.MAX_DOCUMENTS
+    try:
+        shell.run_cell(kept, store_history=True)
+        remember_live(json.dumps({"kept_out": [kept], "readable": [], "path": "old.ipynb"}))
+        for d in range(documents):
+            sources = [f"kofill_{d}_{i} = {i}" for i in range(per_document)]
+            remember_live(json.dumps({"kept_out": sources, "readable": [], "path": f"d{d}.ipynb"}))
+        code, text = kept_names._dropped
+        assert len(code) <= kept_names.MAX_SOURCES and len(text) <= kept_names.MAX_SOURCES
+        listing = _tool("list_kernel_variables", {"name_filter": "kobig"})
+        assert "kobig" not in _listed(listing), listing
+        inspected = _tool("inspect_kernel_variable", {"name": "kobig"})
+        assert inspected.get("kept_out") and "KOVAL" not in json.dumps(inspected), inspected
+        # A sidebar sending its own live cells: the same.
+        listing = _tool(
+            "list_kernel_variables", {"name_filter": "kobig"}, {"kept_out": [], "readable": []}
+        )
+        assert "kobig" not in _listed(listing), listing
+    finally:
+        forget_live()
+        shell.user_ns.pop("kobig", None)

@@ -39,6 +39,7 @@ from .kept_names import (
     LiveCells,
     kept_out_names,
     pushed_by_others,
+    pushed_live,
 )
 from .known_secrets import known_secrets
 from .values import brief, clip, describe, is_frame_like, kind_of, qualname, summarize, type_name
@@ -413,7 +414,13 @@ def kept_out_variables(view: KernelView, cells: Any = None) -> KeptNames:
         others = pushed_by_others()
         return (LiveCells.merged([live, others]) if others is not None else live).names()
     kept, readable = saved_kept_sources(view)
-    return kept_out_names(kept, readable) if kept else KeptNames()
+    found = kept_out_names(kept, readable) if kept else KeptNames()
+    pushed = pushed_live()
+    if pushed is not None and pushed.uncertain and not found.uncertain:
+        # The sources above lost why the pushed cells are uncertain (too many documents'
+        # kept-out cells to keep): every variable no readable cell binds stays out.
+        return KeptNames(found.names, found.readable, pushed.uncertain)
+    return found
 
 
 def _kept_out(view: KernelView, cells: Any) -> tuple[frozenset[str], str]:

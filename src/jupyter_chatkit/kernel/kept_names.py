@@ -416,6 +416,9 @@ MAX_DOCUMENTS = 32
 # variables their cells wrote are still in the kernel). Their readable cells are let go:
 # fewer readable sources only keep out more.
 _dropped: tuple[dict[str, None], dict[str, None]] = ({}, {})
+# Whether more than MAX_SOURCES of a kind were dropped (the oldest then forgotten): every
+# variable no readable cell binds is kept out from then on (uncertain).
+_dropped_overflow: list[bool] = [False]
 DROPPED_UNCERTAIN = "cells kept out in more documents than this kernel keeps apart"
 
 
@@ -467,6 +470,10 @@ def _drop(cells: LiveCells) -> None:
     for kept, sources in zip(_dropped, (cells.kept_out, cells.kept_out_text), strict=True):
         for source in sources:
             kept.setdefault(source.strip(), None)
+        # Bounded: a long-lived kernel serving many documents keeps no more than this.
+        while len(kept) > MAX_SOURCES:
+            kept.pop(next(iter(kept)))
+            _dropped_overflow[0] = True
 
 
 def _dropped_cells() -> LiveCells | None:
@@ -474,13 +481,8 @@ def _dropped_cells() -> LiveCells | None:
     code, text = _dropped
     if not code and not text:
         return None
-    many = len(code) > MAX_SOURCES or len(text) > MAX_SOURCES
     return LiveCells(
-        tuple(code)[-MAX_SOURCES:],
-        (),
-        tuple(text)[-MAX_SOURCES:],
-        (),
-        DROPPED_UNCERTAIN if many else "",
+        tuple(code), (), tuple(text), (), DROPPED_UNCERTAIN if _dropped_overflow[0] else ""
     )
 
 
@@ -554,3 +556,4 @@ def forget_live() -> None:
     _pushed.clear()
     for kept in _dropped:
         kept.clear()
+    _dropped_overflow[0] = False
