@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,11 +28,21 @@ from chatkit.types import (
 from jupyter_chatkit.assistant.opening import holding_opening
 from jupyter_chatkit.assistant.results import StreamResult
 from jupyter_chatkit.assistant.server import NotebookAssistant
+from jupyter_chatkit.protocol import Turn
 from jupyter_chatkit.store import SQLStore, open_store
 from jupyter_chatkit.store.engine import PoolOptions
 
-from .chatkit_helpers import ALICE, BOB, json_call, make_assistant, read_turn, req, user_input
-from .test_store_locked import write_locked
+from .chatkit_helpers import (
+    ALICE,
+    BOB,
+    json_call,
+    make_assistant,
+    read_turn,
+    req,
+    stream,
+    user_input,
+)
+from .test_store_locked import Locker, write_locked
 
 # Bounds the test only.
 HANG_GUARD = 60.0
@@ -152,6 +163,45 @@ async def test_a_reload_while_the_model_thinks_lists_the_new_thread_with_its_mes
         await asyncio.wait_for(turn, HANG_GUARD)
         assert not [e for e in seen if isinstance(e, ErrorEvent)], seen
         await _stored_in_order(store, thread_id)
+    finally:
+        model.go.set()
+        await assistant.aclose()
+
+
+@pytest.mark.asyncio
+async def test_a_stop_after_the_first_save_failed_writes_nothing(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Stopped once its save gave up (the lock held past its timeout): the stop keeps
+    nothing (there is no thread to keep it in), and the page's Retry answers it."""
+    path = tmp_path / "chat.sqlite3"
+    store = await open_store(f"sqlite:///{path}", pool=PoolOptions(lock_timeout=1.0))
+    model = AskedModel()
+    assistant = make_assistant(store, model)
+    seen: list[ThreadStreamEvent] = []
+    try:
+        async with Locker(path):
+            result = await assistant.handle(req("threads.create", input=user_input("hi")), ALICE)
+            assert isinstance(result, StreamResult)
+            turn, created = read_turn(result.chunks, seen)
+            thread_id = await asyncio.wait_for(created, HANG_GUARD)
+            saving = assistant.saving_threads[thread_id]
+            await asyncio.wait_for(model.asked.wait(), HANG_GUARD)
+            await asyncio.wait({saving}, timeout=HANG_GUARD)
+            assert saving.done() and saving.exception() is not None
+            status, _ = await json_call(assistant, req(Turn.STOP, thread_id=thread_id))
+            assert status == 200
+            await asyncio.wait({turn}, timeout=HANG_GUARD)
+            assert turn.cancelled()
+        # Before: the stop's writes went to the store, waited for the lock and failed.
+        assert "could not be saved" not in caplog.text
+        model.go.set()
+        message_id = next(e.item.id for e in seen if e.type == "thread.item.done")
+        retry = req("threads.retry_after_item", thread_id=thread_id, item_id=message_id)
+        events = await stream(assistant, retry)
+        assert not [e for e in events if isinstance(e, ErrorEvent)], events
+        items = (await store.load_thread_items(thread_id, None, 20, "asc", ALICE)).data
+        assert [type(i) for i in items] == [UserMessageItem, AssistantMessageItem]
     finally:
         model.go.set()
         await assistant.aclose()

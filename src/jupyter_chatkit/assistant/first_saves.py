@@ -234,11 +234,13 @@ class FirstSaves:
         done.result()
 
     async def made(self, thread_id: str | None) -> bool:
-        """Whether ``thread_id`` is not a new thread whose first save failed: one not
-        made yet is made first (:meth:`settled`)."""
-        save = self._pending.get(thread_id) if thread_id is not None else None
-        if save is None:
+        """Whether ``thread_id`` is not a new thread whose first save failed (kept for
+        its Retry, not stored): one not made yet is made first (:meth:`settled`)."""
+        if thread_id is None:
             return True
+        save = self._pending.get(thread_id)
+        if save is None:
+            return not self._unsaved.keeps(thread_id)
         try:
             await self.settled(save)
         except Exception:

@@ -120,6 +120,10 @@ class UnsavedThreads:
                     type(exc).__name__,
                 )
 
+    def keeps(self, thread_id: str) -> bool:
+        """Whether ``thread_id`` is kept here, not saved."""
+        return thread_id in self._kept
+
     def __len__(self) -> int:
         """How many are kept (one more while a restore's saves may be under way)."""
         return len(self._kept) + (self._restoring is not None)
