@@ -27,6 +27,9 @@ export function shownByOtherCode(error: nbformat.IError): boolean {
   return first !== undefined && IN_FUNCTION.test(first.split("\n", 1)[0]);
 }
 
-/** Said to the model of a run that finished without error beside such an output. */
+/** Said to the model of a run that finished without error beside such an output. Only
+ * the traceback's first frame is known here: a function of the cell that catches an
+ * error and shows it (ipywidgets' `interact` at its first call) looks the same as a
+ * thread's, so the note names both. */
 export const SHOWN_BY_OTHER_CODE =
-  "The cell finished without error. The error output shown in it came from a thread or a callback (a widget's handler, an event hook) that ran meanwhile (its traceback starts in a function, not in the cell), not from the cell's own code.";
+  "The cell finished without error. The error output shown in it was caught and shown while it ran by code other than the cell's top level (its traceback starts in a function): a thread, a callback (a widget's handler, an event hook) or a function that shows the errors it catches. The cell itself did not fail.";
