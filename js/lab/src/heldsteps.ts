@@ -28,9 +28,13 @@ export interface HeldStep {
 }
 
 const KEY = "jupyter-chatkit:held-steps";
-/** How often a page renews its notes, and how long a note not renewed still counts. */
+/** How often a page renews its notes, and how long a note not renewed still counts: the
+ * tab holding a change is usually hidden, and Chrome runs a tab's repeating timers once a
+ * minute after it has been hidden 5 minutes (intensive wake-up throttling, Chrome 86),
+ * later still when other timers of the origin used that minute's wake-up; three such
+ * minutes, so a live hidden tab's change is never called gone between its beats. */
 export const BEAT_MS = 20_000;
-export const ALIVE_MS = 3 * BEAT_MS;
+export const ALIVE_MS = 180_000;
 /** Kept at most (the newest): a page holds a few at most, each an unsaved change. */
 const MAX_HELD = 200;
 

@@ -51,3 +51,21 @@ test("another page's unsaved change is held elsewhere; this page's own, a releas
     delete (globalThis as Record<string, unknown>).localStorage;
   }
 });
+
+test("a hidden tab's note, renewed once a minute by a throttled timer, still counts between its beats", () => {
+  const items = new Map<string, string>();
+  (globalThis as Record<string, unknown>).localStorage = {
+    getItem: (k: string) => items.get(k) ?? null,
+    setItem: (k: string, v: string) => void items.set(k, v),
+    removeItem: (k: string) => void items.delete(k),
+  };
+  try {
+    // Chrome wakes a tab hidden 5 minutes once a minute: its last beat can be 60 s old
+    // and more (a wake-up another timer of the origin took). Before: stale past 60 s.
+    const now = Date.now();
+    holdStep("h.ipynb", "c1", "hidden-tab", now - 90_000);
+    assert.equal(heldElsewhere("h.ipynb", "c1", THIS_PAGE, now), true);
+  } finally {
+    delete (globalThis as Record<string, unknown>).localStorage;
+  }
+});
