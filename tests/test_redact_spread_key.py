@@ -28,6 +28,15 @@ KEY = "azk-7Hq2Zx9Lm4Wv8Rt1Yp6NqW3eAb3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z"  # no known
         "\n".join(f"{i:<6}{c}" for i, c in enumerate(KEY)) + "\ndtype: object",
         "\n".join(f"{i} {c}" for i, c in enumerate(KEY[:20])),
         "\n".join(KEY),
+        # Turned by a cell: reversed, upper- or lower-cased, as hex, as character codes.
+        KEY[::-1],
+        f"print(key.upper()) -> {KEY.upper()}",
+        KEY.lower(),
+        KEY.encode().hex(),
+        str([ord(c) for c in KEY]),
+        str(list(KEY.encode())),
+        " ".join(str(ord(c)) for c in KEY[:20]),
+        str([ord(c) for c in reversed(KEY)]),
     ],
 )
 def test_a_configured_key_spread_out_is_hidden(shown: str) -> None:
@@ -43,7 +52,10 @@ def test_what_stands_beside_it_stays_and_other_text_is_untouched() -> None:
     policy = ContextPolicy(exact=(KEY,))
     text, _ = policy.text("before " + " ".join(KEY) + " after")
     assert text.startswith("before ") and text.endswith(" after")
-    for other in (" ".join("azk-7Hq2Zx9L"[:11]) + " z", "a z k 7 H q", "the azk docs"):
+    # Numbers that are no key's codes (another text's, a range, a shape) stay too.
+    codes = str([ord(c) for c in "hello world, this is plain text"])
+    others = (" ".join("azk-7Hq2Zx9L"[:11]) + " z", "a z k 7 H q", "the azk docs", codes)
+    for other in (*others, str(list(range(97, 127))), "df.shape = (115, 107)"):
         assert policy.text(other) == (other, 0)
     # A column of single characters that is not the key, and the lines around a listed
     # key, stay as they are.

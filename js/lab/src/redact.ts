@@ -29,7 +29,6 @@ import {
   looksLikePairPassword,
   looksLikeUserPassword,
   marker,
-  namesIdOrDigest,
   namesWords,
   normalizeName,
   showsRestOfKey,
@@ -43,7 +42,7 @@ import { readEscapedLines, readListedLines } from "./redactescaped";
 import { folded } from "./redactfold";
 import { afterUnpackingNames, hideUnpacked } from "./redactunpack";
 import { CallRedaction, namesASecret, pairHides } from "./redactcalls";
-import { keyLines, keyishCells, manifestPairs, splitRows } from "./redactdata";
+import { keptUnderIdName, keyLines, keyishCells, manifestPairs, splitRows, wholeStreams } from "./redactdata";
 import { hideSecretManifests } from "./redactmanifest";
 import { hideAnnotatedValues } from "./redactannotated";
 import { aliasSets, aliases, fstringKeeps } from "./redactflows";
@@ -190,8 +189,9 @@ export class Redactor extends CallRedaction {
   }
 
   private textAsIs(input: string): string {
-    // Terminal colour codes mean nothing to the model and can hide a secret's shape.
-    let value = input.includes("\x1b") ? stripAnsi(input) : input;
+    // Terminal colour codes and control characters mean nothing to the model and can hide
+    // a secret's shape.
+    let value = stripAnsi(input);
     if (value.length < 6) return value;
     const unjoined = value; // aliases are read before (`token = f"xK3b…{tail}"` sets `tail`)
     if (!this.nested && (value.includes('"') || value.includes("'"))) {
@@ -508,8 +508,13 @@ export class Redactor extends CallRedaction {
           put(inner, k, typeof v === "string" && v ? this.hideValue(v) : this.data(v, depth + 2));
         }
         copy = inner;
+      } else if (key === "outputs" && Array.isArray(item)) {
+        copy = this.data(wholeStreams(item, this), depth + 1);
+      } else if (typeof item === "string") {
+        const before = this.count;
+        copy = keptUnderIdName(key, item, this.data(item, depth + 1) as string, before, this);
       } else {
-        copy = typeof item === "string" ? this.namedString(key, item, depth) : this.data(item, depth + 1);
+        copy = this.data(item, depth + 1);
       }
       put(out, shown, copy);
     }
@@ -517,27 +522,6 @@ export class Redactor extends CallRedaction {
     // `to_dict("split")`'s `data`, or `rows` as other producers name it.
     for (const rows of ["data", "rows"]) if ("columns" in out && rows in out) splitRows(obj.columns, out[rows], this.hideValue);
     return out;
-  }
-
-  /**
-   * A mapping's string read as text; one an id's or a digest's name holds (`{"version_id":
-   * "…"}`, `{"sha256": "…"}`) that this hid is read once more after its name, as a text
-   * shows it (`version_id: "…"`): kept when the rules hid it only for looking random
-   * there, as they do in text (datawalk.py).
-   */
-  private namedString(key: string, item: string, depth: number): unknown {
-    const before = this.count;
-    const clean = this.data(item, depth + 1);
-    if (clean === item || item.length > 512 || item.includes("\n")) return clean;
-    if (!namesIdOrDigest(key)) return clean;
-    const hidden = this.count;
-    const named = `${key}: "${item}"`;
-    if (this.text(named) === named) {
-      this.count = before;
-      return item;
-    }
-    this.count = hidden;
-    return clean;
   }
 
   /**

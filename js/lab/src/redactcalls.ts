@@ -30,6 +30,7 @@ const CONNECT_CALLS = new Set<string>(RULES.connectCalls);
 const KEY_CALLS = new Set<string>(RULES.keyCalls);
 const DECODE_CALLS = new Set<string>(RULES.decodeCalls);
 const RANDOM_KEY_CALLS = new Set<string>(RULES.randomKeyCalls);
+const RANDOM_KEY_SUFFIX = new RegExp(RULES.randomKeyCallSuffix);
 const ASSIGNED_BEFORE = new RegExp(RULES.assignedBefore);
 const ENV_VARIABLE = new RegExp(RULES.envVariableName);
 const NON_CREDENTIAL_CALLS = new Set<string>(RULES.nonCredentialCalls);
@@ -122,7 +123,7 @@ export class CallRedaction extends LooseRedaction {
     // Positions after a key-ish variable's name (`getenv("KAGGLE_KEY", "…")`): random-looking
     // values only (`getenv("SORT_KEY", "created_at")` stays).
     const keyish = new Set<number>();
-    if (opener === "(" && RANDOM_KEY_CALLS.has(callee)) keyish.add(0); // `TimeSeries("Q7ZK…")`: a random-looking first literal
+    if (opener === "(" && (RANDOM_KEY_CALLS.has(callee) || RANDOM_KEY_SUFFIX.test(callee))) keyish.add(0); // `TimeSeries("Q7ZK…")`: a random-looking first literal
     const words = new Set<number>(); // positions after `"token"`: a text's words, most often
     const flags = new Set<number>(); // positions after a `--flag`: its value, whatever it looks like
     // Positions holding a dict (`environ({'API_TOKEN': 'x', 'HOME': '/home/ada'})`): a

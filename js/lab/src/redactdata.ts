@@ -6,9 +6,15 @@
  */
 
 import { RULES } from "./redaction-rules.generated";
-import { holdsShortPassword, isKeyishName, isSecretName, isSecretPair, looksRandom } from "./redactnames";
+import { holdsShortPassword, isKeyishName, isSecretName, isSecretPair, looksRandom, namesIdOrDigest } from "./redactnames";
+import { multilineText, splitStreams } from "./streams";
 
 type Hide = (value: unknown) => string;
+/** The redactor as these read text with it: its text reading and its count. */
+interface Reader {
+  count: number;
+  text(value: string): string;
+}
 
 // A Kubernetes Secret's mappings of secrets, and a line of a base64 block (datawalk.py).
 const SECRET_DATA_KEYS = new Set(["data", "stringData"]);
@@ -110,4 +116,45 @@ export function splitRows(columns: unknown, rows: unknown, hide: Hide): void {
       if (k < row.length && typeof cell === "string" && cell && !cell.startsWith(RULES.placeholderOpen) && isSecretPair(columns[k], cell)) row[k] = hide(cell);
     }
   }
+}
+
+/**
+ * A mapping's string `item` read as text (`clean`, counted from `before`); one an id's or
+ * a digest's name holds (`{"version_id": "…"}`, `{"sha256": "…"}`) that this hid is read
+ * once more after its name, as a text shows it (`version_id: "…"`): kept when the rules
+ * hid it only for looking random there, as they do in text (datawalk.py).
+ */
+export function keptUnderIdName(key: string, item: string, clean: string, before: number, r: Reader): string {
+  if (clean === item || item.length > 512 || item.includes("\n") || !namesIdOrDigest(key)) return clean;
+  const hidden = r.count;
+  const named = `${key}: "${item}"`;
+  if (r.text(named) === named) {
+    r.count = before;
+    return item;
+  }
+  r.count = hidden;
+  return clean;
+}
+
+/**
+ * A cell's outputs where a stream was written in pieces with other outputs between
+ * (`print("password: hun", end="")`, a warning, `print("ter2…")`): when the stream read
+ * whole hides what its pieces read one by one do not, its pieces are one output, in its
+ * first one's place (the rest of the order kept). Mirrors datawalk.py.
+ */
+export function wholeStreams(outputs: unknown[], r: Reader): unknown[] {
+  let shown = outputs;
+  for (const at of splitStreams(shown).values()) {
+    const pieces = at.map((i) => multilineText((shown[i] as Record<string, unknown>).text));
+    const before = r.count;
+    const whole = pieces.join("");
+    const split = r.text(whole) !== pieces.map((piece) => r.text(piece)).join("");
+    r.count = before;
+    if (split) {
+      const rest = new Set(at.slice(1));
+      const first = at[0];
+      shown = shown.flatMap((raw, i) => (rest.has(i) ? [] : i === first ? [{ ...(raw as Record<string, unknown>), text: whole }] : [raw]));
+    }
+  }
+  return shown;
 }

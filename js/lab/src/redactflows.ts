@@ -25,6 +25,9 @@ const CONNECT_CALLS = new Set<string>(RULES.connectCalls);
 const KEY_CALLS = new Set<string>(RULES.keyCalls);
 const NON_CREDENTIAL_CALLS = new Set<string>(RULES.nonCredentialCalls);
 const RANDOM_KEY_CALLS = new Set<string>(RULES.randomKeyCalls);
+const RANDOM_KEY_SUFFIX = new RegExp(RULES.randomKeyCallSuffix);
+/** A call whose first argument is a key when it looks random (flows.py). */
+const randomKeyCall = (callee: string): boolean => RANDOM_KEY_CALLS.has(callee) || RANDOM_KEY_SUFFIX.test(callee);
 
 /** The position of a call's (or an assigned tuple's) first credential, or -1. */
 function firstCredential(callee: string, assigned: boolean): number {
@@ -44,7 +47,7 @@ export function positionalAliases(text: string, keyish?: Set<string>): Set<strin
   const found = new Set<string>();
   if (text.includes("(")) {
     for (const m of text.matchAll(CALL)) {
-      if (keyish && !m[2] && RANDOM_KEY_CALLS.has(normalizeName(m[1].split(".").pop() ?? m[1]))) {
+      if (keyish && !m[2] && randomKeyCall(normalizeName(m[1].split(".").pop() ?? m[1]))) {
         const name = m[3].split(",")[0].trim();
         if (BARE_NAME.test(name) && !KEEP_NAMES.has(name)) keyish.add(name);
         continue;

@@ -3092,6 +3092,7 @@ export const RULES = {
     "tech_indicators",
     "time_series"
   ],
+  "randomKeyCallSuffix": "[a-z0-9]_(?:client|api)$",
   "assignedBefore": "([A-Za-z_][A-Za-z0-9_]*)['\\\"]?[ \\t]*(?::=|=|:)[ \\t]*(?![\\s\\S])",
   "lateKinds": [
     "wrapped secret",
@@ -3126,7 +3127,9 @@ export const RULES = {
     "sectorperformances(",
     "alphavantage(",
     "speechconfig(",
-    "speechtranslationconfig("
+    "speechtranslationconfig(",
+    "client(",
+    "api("
   ],
   "envVariableName": "^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$",
   "connectCalls": [
@@ -3265,7 +3268,9 @@ export const RULES = {
     "sectorperformances(",
     "alphavantage(",
     "speechconfig(",
-    "speechtranslationconfig("
+    "speechtranslationconfig(",
+    "client(",
+    "api("
   ],
   "envAllowNames": [
     "CONDA_DEFAULT_ENV",
@@ -3407,6 +3412,8 @@ export const RULES = {
     "alphavantage(",
     "speechconfig(",
     "speechtranslationconfig(",
+    "client(",
+    "api(",
     "code="
   ],
   "placeholderOpen": "«redacted: ",

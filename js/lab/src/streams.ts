@@ -39,3 +39,18 @@ export function mergedStreams(outputs: readonly Output[]): Output[] {
   close();
   return merged;
 }
+
+/** The places of each stream (by name) written in pieces with other outputs between
+ * (`stdout`, a warning on `stderr`, `stdout` again), for the names that are. Mirrors
+ * Python's `context_policy.streams.split_streams`. */
+export function splitStreams(outputs: readonly unknown[]): Map<string, number[]> {
+  const places = new Map<string, number[]>();
+  outputs.forEach((raw, i) => {
+    if (!raw || typeof raw !== "object" || (raw as Output).output_type !== "stream") return;
+    const name = (raw as Output).name;
+    const key = typeof name === "string" ? name : "";
+    places.set(key, [...(places.get(key) ?? []), i]);
+  });
+  for (const [name, at] of places) if (!at.some((a, k) => k > 0 && a - at[k - 1] > 1)) places.delete(name);
+  return places;
+}

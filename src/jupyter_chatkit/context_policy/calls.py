@@ -37,6 +37,7 @@ _CONNECT_CALLS = frozenset(rules.CONNECT_CALLS)
 _KEY_CALLS = frozenset(rules.KEY_CALLS)
 _DECODE_CALLS = frozenset(rules.DECODE_CALLS)
 _RANDOM_KEY_CALLS = frozenset(rules.RANDOM_KEY_CALLS)
+_RANDOM_KEY_SUFFIX = lazy_compile(rules.RANDOM_KEY_CALL_SUFFIX)
 _ASSIGNED_BEFORE = lazy_compile(rules.ASSIGNED_BEFORE)
 _ENV_VARIABLE = lazy_compile(rules.ENV_VARIABLE_NAME)
 _NON_CREDENTIAL_CALLS = frozenset(rules.NON_CREDENTIAL_CALLS)
@@ -156,7 +157,9 @@ class CallRedaction:
         # Positions after a key-ish variable's name (``getenv("KAGGLE_KEY", "…")``):
         # random-looking values only (``getenv("SORT_KEY", "created_at")`` stays).
         keyish: set[int] = set()
-        if opener == "(" and callee in _RANDOM_KEY_CALLS:
+        if opener == "(" and (
+            callee in _RANDOM_KEY_CALLS or _RANDOM_KEY_SUFFIX.search(callee) is not None
+        ):
             keyish.add(0)  # ``TimeSeries("Q7ZK…")``: a random-looking first literal
         words: set[int] = set()  # positions after ``"token"``: a text's words, most often
         flags: set[int] = set()  # positions after a ``--flag``: its value, whatever it looks like

@@ -12,6 +12,7 @@ from typing import Any
 from .calls import pair_hides
 from .lazy_patterns import lazy_compile
 from .names import is_placeholder, is_secret_name, marker
+from .streams import multiline_text, split_streams
 from .values import (
     _plain_key,
     aliases,
@@ -166,6 +167,8 @@ class DataRedaction:
                 elif type(item) is str and type(key) is str:
                     out[shown] = self._named_str(key, item, depth)
                 elif isinstance(item, _CONTAINERS):
+                    if enabled and key == "outputs" and isinstance(item, list):
+                        item = self._whole_streams(item)
                     # A type's name is read too: the user names a class
                     # (``type("sk-…", (), {})``), and it reaches the model in listings.
                     out[shown] = self.data(item, depth + 1)
@@ -199,6 +202,26 @@ class DataRedaction:
                 out_items.append(f"… {more:,} more items not shown")
             return out_items
         return value
+
+    def _whole_streams(self, outputs: list[Any]) -> list[Any]:
+        """A cell's outputs where a stream was written in pieces with other outputs
+        between (``print("password: hun", end="")``, a warning, ``print("ter2…")``): when
+        the stream read whole hides what its pieces read one by one do not, its pieces
+        are one output, in its first one's place (the rest of the order kept)."""
+        for at in split_streams(outputs).values():
+            pieces = [multiline_text(outputs[i].get("text")) for i in at]
+            before = self.count
+            whole = "".join(pieces)
+            split = self.text(whole) != "".join(self.text(piece) for piece in pieces)
+            self.count = before
+            if split:
+                first, rest = at[0], frozenset(at[1:])
+                outputs = [
+                    {**raw, "text": whole} if i == first else raw
+                    for i, raw in enumerate(outputs)
+                    if i not in rest
+                ]
+        return outputs
 
     def _named_str(self, key: str, item: str, depth: int) -> str:
         """A mapping's string read as text; one an id's or a digest's name holds

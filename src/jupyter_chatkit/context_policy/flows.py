@@ -19,6 +19,7 @@ _CONNECT_CALLS = frozenset(rules.CONNECT_CALLS)
 _KEY_CALLS = frozenset(rules.KEY_CALLS)
 _NON_CREDENTIAL_CALLS = frozenset(rules.NON_CREDENTIAL_CALLS)
 _RANDOM_KEY_CALLS = frozenset(rules.RANDOM_KEY_CALLS)
+_RANDOM_KEY_SUFFIX = lazy_compile(rules.RANDOM_KEY_CALL_SUFFIX)
 _KEEP_NAMES = frozenset({"None", "True", "False", "null", "undefined", "nil", "self", "this"})
 
 
@@ -46,7 +47,11 @@ def positional_aliases(text: str, keyish: set[str] | None = None) -> set[str]:
         for match in _CALL.finditer(text):
             callee, assigned, arguments = match.group(1, 2, 3)
             last = normalize_name(callee.rsplit(".", 1)[-1])
-            if keyish is not None and not assigned and last in _RANDOM_KEY_CALLS:
+            if (
+                keyish is not None
+                and not assigned
+                and (last in _RANDOM_KEY_CALLS or _RANDOM_KEY_SUFFIX.search(last) is not None)
+            ):
                 name = arguments.split(",", 1)[0].strip()
                 if _BARE_NAME.fullmatch(name) and name not in _KEEP_NAMES:
                     keyish.add(name)

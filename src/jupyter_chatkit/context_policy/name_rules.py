@@ -257,4 +257,7 @@ NAME_TRIGGERS: list[str] = [
     "alphavantage(",
     "speechconfig(",
     "speechtranslationconfig(",
+    # A client's or an API's class (rules.RANDOM_KEY_CALL_SUFFIX: ``AcmeClient(k)``).
+    "client(",
+    "api(",
 ]

@@ -380,6 +380,12 @@ RANDOM_KEY_CALLS: list[str] = sorted(
         "time_series",
     }
 )
+# A named client's or API's class (``AcmeClient``, ``WeatherAPI``, normalised
+# ``acme_client``, ``weather_api``) is such a callee too: its first positional literal, or
+# a variable passed there (``k = "…"; AcmeClient(k)``), is a key when it looks random. Not
+# by position alone (``QdrantClient("localhost")``), nor a bare ``Client`` (``Client("<a
+# client id's UUID>")``, ``bigquery.Client("my-project")``, ``Client("tcp://…:8786")``).
+RANDOM_KEY_CALL_SUFFIX = r"[a-z0-9]_(?:client|api)$"
 # Callees that decode a literal into the value they return (``bytes.fromhex("…")``,
 # ``b64decode("…")``): set to a secret's name (``signing_key = bytes.fromhex("…")``), the
 # literal is that secret, written another way.
@@ -418,6 +424,7 @@ CALL_WORDS: list[str] = [
     *("timeseries(", "fundamentaldata(", "foreignexchange(", "cryptocurrencies("),
     *("techindicators(", "sectorperformances(", "alphavantage(", "speechconfig("),
     "speechtranslationconfig(",
+    *("client(", "api("),
 ]
 # An environment variable's name (upper case) whose getter's default is its value when
 # the name is key-ish (``os.environ.get("KAGGLE_KEY", "…")``).
@@ -516,6 +523,7 @@ def rules_dict() -> dict[str, Any]:
         "keyCalls": KEY_CALLS,
         "decodeCalls": DECODE_CALLS,
         "randomKeyCalls": RANDOM_KEY_CALLS,
+        "randomKeyCallSuffix": RANDOM_KEY_CALL_SUFFIX,
         "assignedBefore": ASSIGNED_BEFORE,
         "lateKinds": [str(r["kind"]) for r in LATE_RULES],
         "idNameBefore": ID_NAME_BEFORE,

@@ -8,6 +8,11 @@ order, each with at most :data:`SPREAD_GAP` other characters (no letter or digit
 the next, hide it, with as many of its following letters and digits as follow in order.
 Only the keys that hide their prefixes (the API key, MCP credentials, random-looking
 configured values of 20+ characters): a dozen of their letters in order is no accident.
+
+Also the key as a cell can turn it without knowing a secret's shape: reversed
+(``key[::-1]``), upper- or lower-cased, as hex (``key.encode().hex()``), each looked for
+as one more key, and as character codes (``[ord(c) for c in key]``, ``list(key.encode())``),
+read back into characters.
 """
 
 from __future__ import annotations
@@ -27,8 +32,22 @@ MIN_SPREAD_CHARS = 16
 _INDEXED_CHAR = re.compile(r"[^\S\n]*(?:\S+[^\S\n]+)?(\S)[^\S\n]*")
 
 
+# A run of character codes (``[115, 107, 45, …]``, ``115 107 45``): printable ASCII in
+# decimal, one to four other characters between two; at least a key's head of them.
+_CODE_RUN = r"(?<![0-9.])(?:[0-9]{2,3}[^0-9A-Za-z\n]{1,4}){%d,}[0-9]{2,3}(?![0-9.])"
+_CODE = re.compile(r"[0-9]+")
+
+
 def _alnum(text: str) -> str:
     return "".join(c for c in text if _is_alnum(c))
+
+
+def _turned(key: str) -> set[str]:
+    """``key``'s letters and digits, and as a cell may turn them: reversed, upper- or
+    lower-cased (each reversed too), and its bytes in hex."""
+    letters = _alnum(key)
+    cased = {letters, letters.upper(), letters.lower()}
+    return cased | {k[::-1] for k in cased} | {key.encode("utf-8", "replace").hex()}
 
 
 @dataclass(frozen=True)
@@ -39,6 +58,8 @@ class Spread:
     keys: dict[str, tuple[str, ...]]
     # How many letters and digits a head has.
     head: int
+    # A run of character codes long enough to hold a head.
+    codes: re.Pattern[str]
 
     def hide(self, value: str, marker: str) -> tuple[str, int]:
         """``value`` with each spread-out key replaced by ``marker``, and how many."""
@@ -54,6 +75,9 @@ class Spread:
             return marker + text[places[longest - 1] + 1 :]
 
         value = self.pattern.sub(replace, value)
+        if "," in value or " " in value:
+            value, coded = self._hide_codes(value, marker)
+            count += coded
         if value.count("\n") >= self.head:
             value, listed = self._hide_listed(value, marker)
             count += listed
@@ -69,6 +93,23 @@ class Spread:
                 n += 1
             longest = max(longest, n)
         return longest
+
+    def _hide_codes(self, value: str, marker: str) -> tuple[str, int]:
+        """``value`` with a run of character codes holding a key hidden whole."""
+        count = 0
+
+        def replace(match: re.Match[str]) -> str:
+            nonlocal count
+            codes = [int(n) for n in _CODE.findall(match.group(0))]
+            if any(n < 32 or n > 126 for n in codes):
+                return match.group(0)
+            letters = _alnum("".join(map(chr, codes)))
+            if not any(self._longest(letters[at:]) for at in range(len(letters) - self.head + 1)):
+                return match.group(0)
+            count += 1
+            return marker
+
+        return self.codes.sub(replace, value), count
 
     def _hide_listed(self, value: str, marker: str) -> tuple[str, int]:
         """``value`` with a key listed one character a line after an index hidden: its
@@ -119,12 +160,13 @@ def spread_pattern(keys: Iterable[str], head: int) -> Spread | None:
     found by their first ``head`` letters and digits."""
     found: dict[str, set[str]] = {}
     for key in keys:
-        letters = _alnum(key)
-        if len(letters) >= MIN_SPREAD_CHARS:
-            found.setdefault(letters[:head], set()).add(letters)
+        if len(_alnum(key)) >= MIN_SPREAD_CHARS:
+            for letters in _turned(key):
+                found.setdefault(letters[:head], set()).add(letters)
     if not found:
         return None
     heads = "|".join(_GAP.join(map(re.escape, h)) for h in sorted(found))
     longest = max(len(k) for ks in found.values() for k in ks) - head
     pattern = re.compile(f"(?<![A-Za-z0-9])(?:{heads})(?:{_GAP}[A-Za-z0-9]){{0,{longest}}}")
-    return Spread(pattern, {h: tuple(ks) for h, ks in found.items()}, head)
+    codes = re.compile(_CODE_RUN % (head - 1))
+    return Spread(pattern, {h: tuple(ks) for h, ks in found.items()}, head, codes)

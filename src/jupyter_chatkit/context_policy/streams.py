@@ -5,6 +5,7 @@ pieces no rule can tell."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 
@@ -44,3 +45,16 @@ def merged_streams(outputs: list[Any]) -> list[Any]:
     if len(pieces) > 1:
         merged[-1] = {**merged[-1], "text": "".join(pieces)}
     return merged
+
+
+def split_streams(outputs: list[Any]) -> dict[str, list[int]]:
+    """The places of each stream (by name) written in pieces with other outputs between
+    (``stdout``, a warning on ``stderr``, ``stdout`` again), for the names that are."""
+    places: dict[str, list[int]] = {}
+    for i, raw in enumerate(outputs):
+        if isinstance(raw, dict) and raw.get("output_type") == "stream":
+            name = raw.get("name")
+            places.setdefault(name if isinstance(name, str) else "", []).append(i)
+    return {
+        name: at for name, at in places.items() if any(b - a > 1 for a, b in itertools.pairwise(at))
+    }
