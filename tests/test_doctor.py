@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.fixtures.fake_llm import FAKE_API_KEY, FakeLLM
+from tests.fixtures.fake_llm import FAKE_API_KEY, FakeLLM, Reply
 from tests.fixtures.ports import free_port
 
 from .fresh_python import fresh_python_servers as fresh_python_servers  # autouse
@@ -241,3 +241,38 @@ def test_a_bad_setting_from_the_environment_is_reported_without_a_traceback(
         out, err = capsys.readouterr()
         assert "JUPYTER_CHATKIT_API" in out and "Traceback" not in out + err
     assert json.loads(out)["ok"] is False
+
+
+def test_the_answer_is_timed_from_the_request_not_from_loading_the_client(
+    fake_llm: FakeLLM, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # RED6: the report said the local fake answered in 4169 ms: the clock started before
+    # `import openai` and the client's set-up. A slow set-up (the real client made, then
+    # as long again as a set-up worth a word in the report) is reported apart; the
+    # answer's time lies within the interval from the client existing to the check
+    # returning, whatever the machine's speed.
+    import time
+
+    from jupyter_chatkit import doctor
+    from jupyter_chatkit.settings import JupyterChatKit
+
+    made: list[float] = []
+    real_client = doctor._client
+
+    def slow_client(settings: JupyterChatKit, timeout: float) -> Any:
+        client = real_client(settings, timeout)
+        time.sleep(doctor.SETUP_WORTH_SHOWING_MS / 1000)
+        made.append(time.perf_counter())
+        return client
+
+    monkeypatch.setattr(doctor, "_client", slow_client)
+    fake_llm.script(Reply("OK"))
+    check = doctor.check_request(JupyterChatKit(base_url=fake_llm.base_url, model="m"), 30)
+    done = time.perf_counter()
+
+    assert check.ok is True, check
+    assert len(fake_llm.requests) == 1
+    # The reported answer started once the client existed (0.5: the report rounds).
+    assert check.data["ms"] <= (done - made[0]) * 1000 + 0.5, check.data
+    assert check.data["setup_ms"] >= doctor.SETUP_WORTH_SHOWING_MS, check.data
+    assert "loading the OpenAI client took" in check.detail
