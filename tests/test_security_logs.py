@@ -251,12 +251,16 @@ def test_the_server_s_debug_log_never_prints_the_configured_secrets(tmp_path: Pa
         assert server.stderr is not None
         for line in server.stderr:
             lines.append(line)
+            # Loaded; or the server runs without it (read no further: it never ends).
             if "jupyter_chatkit | extension was successfully loaded" in line:
+                break
+            if "is running at" in line:
                 break
     finally:
         server.terminate()
         rest = server.communicate(timeout=30)[1]
     logged = "".join(lines) + rest
+    assert "jupyter_chatkit | extension was successfully loaded" in logged, logged[-3000:]
     assert "JupyterChatKit" in logged and "Config changed" in logged  # the config was printed
     for secret in (in_file, password, token):
         assert secret not in logged
