@@ -461,3 +461,27 @@ def test_a_markdown_cell_kept_out_on_the_page_is_not_read_by_chat_in_the_kernel(
     assert "KOMD-9" not in result, result
     assert "KOPUB-9" in result, result
     screenshot(page, "markdown-kept-out-chat")
+
+
+def test_a_kept_out_cell_merged_into_a_readable_one_stays_kept_out(
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM, screenshot: Any
+) -> None:
+    """A readable cell merged with the kept-out cell below it (Merge Cell Below, from the
+    readable one): JupyterLab gives the merged cell the active cell's metadata only, so
+    the tag went and the kept-out source reached the model. The merged cell is kept out
+    now (marked, and the model reads no source of it)."""
+    lab_page.server.write_notebook("merge_kept.ipynb", ["print('KOPUB-M')", "secret = 'KOVAL-M1'"])
+    lab_page.open("merge_kept.ipynb")
+    lab_page.notebook_js("nb.content.widgets[1].model.setMetadata('tags', ['chatkit-private']);")
+    lab_page.set_active_cell(0)
+    lab_page.notebook_js("await window.jupyterapp.commands.execute('notebook:merge-cell-below');")
+    tags = "return nb.content.widgets.map(w => JSON.stringify(w.model.getMetadata('tags') ?? []));"
+    assert lab_page.notebook_js(tags) == ['["chatkit-private"]']
+    page.locator(".jp-Notebook .jp-Cell.jck-private-cell").first.wait_for()
+    open_panel(page)
+    scripted_llm.script(Reply(tool_calls=[ToolCall("get_notebook_cells", {})]), Reply("Read."))
+    send(page, "what is in my notebook?")
+    wait_answer(page, "Read.")
+    (result,) = tool_results(scripted_llm)[-1:]
+    assert "KOVAL-M1" not in result and "KOPUB-M" not in result, result
+    screenshot(page, "merged-cell-kept-out")

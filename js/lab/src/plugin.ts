@@ -18,6 +18,7 @@ import type { SendKey } from "./chat";
 import { fetchModelChoice, fetchModelInfo, modelDescription, modelLabel } from "./config";
 import { ErrorButtons } from "./errorbuttons";
 import { assistantIcon } from "./icon";
+import { keepMergesOut, type MergedNotebook } from "./keptmerge";
 import { watchNotebookRuns } from "./kerneldeath";
 import { NotebookLink } from "./link";
 import { watchLivePush } from "./livepush";
@@ -313,6 +314,13 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
     const watchKeptOut = (nb: NotebookPanel): void => {
       watchPrivateMarks(nb);
       watchLivePush(nb);
+      // A kept-out cell merged into a readable one keeps the merged cell out (keptmerge.ts).
+      void nb.context.ready.then(() => {
+        const model = nb.content.model;
+        if (!model || nb.isDisposed) return;
+        const stop = keepMergesOut(model.sharedModel as unknown as MergedNotebook, nb.content.modelContentChanged);
+        nb.disposed.connect(stop);
+      });
     };
     tracker.forEach(watchKeptOut);
     tracker.widgetAdded.connect((_, nb) => watchKeptOut(nb));
