@@ -5,6 +5,7 @@
  * context_policy/datawalk.py; used by Redactor.data (redact.ts).
  */
 
+import { codeLength } from "./codepoints";
 import { RULES } from "./redaction-rules.generated";
 import { holdsShortPassword, isKeyishName, isSecretName, isSecretPair, looksRandom, namesIdOrDigest } from "./redactnames";
 import { multilineText, splitStreams } from "./streams";
@@ -125,7 +126,8 @@ export function splitRows(columns: unknown, rows: unknown, hide: Hide): void {
  * hid it only for looking random there, as they do in text (datawalk.py).
  */
 export function keptUnderIdName(key: string, item: string, clean: string, before: number, r: Reader): string {
-  if (clean === item || item.length > 512 || item.includes("\n") || !namesIdOrDigest(key)) return clean;
+  // 512 code points, as Python's len (an emoji is one there, two UTF-16 units here).
+  if (clean === item || codeLength(item) > 512 || item.includes("\n") || !namesIdOrDigest(key)) return clean;
   const hidden = r.count;
   const named = `${key}: "${item}"`;
   if (r.text(named) === named) {

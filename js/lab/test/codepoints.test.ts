@@ -52,3 +52,14 @@ test("an HTML display's head is read in code points, as Python's html_text reads
   assert.equal(codeLength(cut), 100_000);
   assert.ok(!LONE_SURROGATE.test(cut));
 });
+
+test("a string under an id's name is measured in code points when read again after its name", () => {
+  // Python keeps it (ContextPolicy().tool_result: redacted 0): 332 code points, 632 UTF-16
+  // units, a random-looking head that its name makes an id.
+  const item = `Zx9Yq7Wv5Ut3Sr1Qp0On8Ml6Kj4Ih2Gf${"😀".repeat(300)}`;
+  const read = policyResult({ m: { version_id: item } }) as { m: { version_id: string }; redacted: number };
+  assert.equal(read.redacted, 0);
+  assert.equal(read.m.version_id, item);
+  // Under a name that says nothing, hidden in both.
+  assert.equal((policyResult({ m: { value: item } }) as { redacted: number }).redacted, 1);
+});
