@@ -4,7 +4,7 @@
  * Mirrors Python's context_policy/names.py and the name helpers of redact.py.
  */
 
-import { chars } from "./codepoints";
+import { chars, codeLength } from "./codepoints";
 import { ERROR_RULES } from "./error-rules.generated";
 import { CREDENTIAL_VALUE } from "./redactcompiled";
 import { RULES } from "./redaction-rules.generated";
@@ -316,7 +316,8 @@ export function isSecretPair(raw: unknown, value: unknown): boolean {
 
 /** Under a words' name (`token`): not a word of a text (a digit, case changing inside it twice, long, or random). */
 function wordsNameCredential(value: string): boolean {
-  return value.length > 64 || /[0-9]|[a-z][A-Z][^\s]*[a-z][A-Z]/.test(value) || looksRandom(value);
+  // 64 code points, as Python's len: a word of emoji is no credential there either.
+  return codeLength(value) > 64 || /[0-9]|[a-z][A-Z][^\s]*[a-z][A-Z]/.test(value) || looksRandom(value);
 }
 
 /** An unquoted value under a secret name that is no secret (a flag, a short number, code). */

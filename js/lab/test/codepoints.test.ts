@@ -63,3 +63,11 @@ test("a string under an id's name is measured in code points when read again aft
   // Under a name that says nothing, hidden in both.
   assert.equal((policyResult({ m: { value: item } }) as { redacted: number }).redacted, 1);
 });
+
+test("a word under a words' name is measured in code points, as Python's len", () => {
+  // Python (ContextPolicy().tool_result): {"token": 40 emoji} is a word, shown (redacted
+  // 0); 70 are past 64 characters, hidden (1). 40 emoji are 80 UTF-16 units.
+  const shown = policyResult({ m: { token: "🎉".repeat(40) } }) as { redacted: number };
+  assert.equal(shown.redacted, 0);
+  assert.equal((policyResult({ m: { token: "🎉".repeat(70) } }) as { redacted: number }).redacted, 1);
+});
