@@ -85,11 +85,15 @@ export function linkAllowed(href: string): boolean {
 
 // Link text that reads as a web address: a scheme or "www." and a host, or a bare host
 // ending in a country code or a common top-level domain ("paypal.com/login"); not a
-// dotted name of code ("pandas.DataFrame", "numpy.array", "sales.csv").
+// dotted name of code ("pandas.DataFrame", "numpy.array", "sales.csv") nor a file name
+// whose extension has two letters ("README.md", "setup.py": answers link files often).
 const ADDRESS_TEXT = /^(https?:\/\/|www\.)?[^\s/?#@:]+\.([^\s/?#@:.]{2,})(?::\d+)?(?:[/?#]\S*)?$/i;
 const COMMON_TLDS = new Set(
   "com org net edu gov mil int info biz app dev io ai co xyz site online shop store cloud page".split(" "),
 );
+// Two-letter extensions of source and data files; md and py are also country codes, but
+// rarely a site's, and the link's tooltip still names its host.
+const FILE_EXTENSIONS = new Set("md py ts js rb kt jl hs hh gz xz db".split(" "));
 
 /** The host a link's text names, as a URL parser writes it (IDN as punycode); null
  * when the text is not a web address. */
@@ -99,6 +103,7 @@ function hostNamed(text: string): string | null {
   if (!m) return null;
   const tld = m[2].toLowerCase();
   if (!m[1] && !COMMON_TLDS.has(tld) && !/^(\p{L}{2}|xn--[a-z0-9-]+)$/u.test(tld)) return null;
+  if (!m[1] && FILE_EXTENSIONS.has(tld) && !/[/?#]/.test(t)) return null;
   try {
     return new URL(/^https?:\/\//i.test(t) ? t : `https://${t}`).hostname;
   } catch {

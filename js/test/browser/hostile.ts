@@ -351,6 +351,9 @@ test("a link whose text names another address, or a look-alike host, shows where
       code: shown('<a href="https://pandas.pydata.org/docs/">pandas.DataFrame</a>'),
       titled: shown('<a href="https://example.org/" title="Example">site</a>'),
       relative: shown('<a href="data/sales.csv">sales.com</a>'),
+      file: shown('<a href="https://github.com/o/r/blob/main/README.md">README.md</a>'),
+      module: shown('<a href="https://github.com/o/r/blob/main/setup.py">setup.py</a>'),
+      country: shown('<a href="https://evil.example/">allegro.pl</a>'),
     };
   });
   assert.deepEqual(out.spoofed, ["https://paypal.com/login (evil.example)", "https://evil.example/login"]);
@@ -363,6 +366,10 @@ test("a link whose text names another address, or a look-alike host, shows where
   assert.deepEqual(out.code, ["pandas.DataFrame", "https://pandas.pydata.org/docs/"]);
   assert.deepEqual(out.titled, ["site", "Example\nhttps://example.org/"]);
   assert.deepEqual(out.relative, ["sales.com", null]);
+  // A file's name is not an address ("README.md": .md is Moldova's code); a country's is.
+  assert.deepEqual(out.file, ["README.md", "https://github.com/o/r/blob/main/README.md"]);
+  assert.deepEqual(out.module, ["setup.py", "https://github.com/o/r/blob/main/setup.py"]);
+  assert.deepEqual(out.country, ["allegro.pl (evil.example)", "https://evil.example/"]);
   done(page);
 });
 
