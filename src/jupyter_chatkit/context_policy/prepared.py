@@ -14,6 +14,7 @@ from typing import Any
 
 from . import rules
 from .escaped import anchor, escaped_forms
+from .keyforms import encoded_key_pattern
 from .late_rules import LATE_RULES
 from .lazy_patterns import any_of, lazy_compile, trie
 from .spread import Spread, spread_pattern
@@ -185,11 +186,13 @@ def prepare(
     # traceback's or reprlib's shortened value without its head).
     heads = sorted({s[:PREFIX_CHARS] for s in keys if len(s) >= MIN_PREFIX_KEY}, key=len)
     tails = sorted({s[-PREFIX_CHARS:] for s in keys if len(s) >= MIN_PREFIX_KEY}, key=len)
+    # And their base32 and base85 encodings (keyforms.py), with the rest of their run.
+    encoded = encoded_key_pattern(s for s in keys if len(s) >= MIN_PREFIX_KEY)
     prefixes = (
         re.compile(
             f"(?:{'|'.join(re.escape(h) for h in heads)})[A-Za-z0-9_+/=.~-]*"
             f"|(?<![A-Za-z0-9_+/=.~-])[A-Za-z0-9_+/=.~-]*?"
-            f"(?:{'|'.join(re.escape(t) for t in tails)})"
+            f"(?:{'|'.join(re.escape(t) for t in tails)})" + (f"|{encoded}" if encoded else "")
         )
         if heads
         else None
