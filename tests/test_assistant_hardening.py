@@ -254,7 +254,8 @@ async def test_nul_in_a_message_is_kept_as_text(store: SQLStore) -> None:
     assert page["data"][0]["content"][0]["text"] == "before\x00after"
     sent = model.calls[0].input
     assert not isinstance(sent, str)
-    assert sent[0]["content"][0]["text"] == "before\x00after"  # type: ignore[index, typeddict-item]
+    # Stored as written; the model reads no control character (the context policy's).
+    assert sent[0]["content"][0]["text"] == "beforeafter"  # type: ignore[index, typeddict-item]
 
 
 # 5. the key never leaves --------------------------------------------------------------

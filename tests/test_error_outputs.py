@@ -65,3 +65,13 @@ def test_a_frame_shown_only_as_html_keeps_its_secret_column_hidden() -> None:
     # hidden by the policy as in any table, its other cells kept.
     assert "hunter2-xyz" not in text and "ada" in text and "password" in text
     assert read["redacted"] == 1
+
+
+def test_what_the_policy_passes_holds_no_control_character() -> None:
+    from jupyter_chatkit.context_policy import ContextPolicy
+
+    # A kernel variable's or a tool's text, not only an output: NUL, BEL, DEL, C1 and a
+    # colour go, tab, newline and carriage return stay (as the sidebar's policy reads it).
+    said = "status\x00 ok\x07\tdone\x7f\x9b \x1b[31mred\x1b[0m\r\nnext\n"
+    read = ContextPolicy().tool_result({"value": said})
+    assert read["value"] == "status ok\tdone red\r\nnext\n"

@@ -29,6 +29,8 @@ def test_a_secret_between_control_characters_is_hidden(case: dict[str, Any]) -> 
         assert secret not in text
 
 
-@pytest.mark.parametrize("text", CASES["harmless"])
-def test_control_characters_alone_change_nothing(text: str) -> None:
-    assert ContextPolicy().text(text) == (text, 0)
+@pytest.mark.parametrize(
+    "case", CASES["harmless"], ids=[repr(c["text"]) for c in CASES["harmless"]]
+)
+def test_control_characters_alone_hide_nothing_and_are_not_read(case: dict[str, str]) -> None:
+    assert ContextPolicy().text(case["text"]) == (case["read"], 0)

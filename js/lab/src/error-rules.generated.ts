@@ -2,6 +2,7 @@
 // Regenerate: python -m jupyter_chatkit.context_policy.error_rules --write
 export const ERROR_RULES = {
   "ansi": "\\x1b\\[[0-?]*[ -/]*[@-~]?|\\x1b\\][^\\x07\\x1b]*(?:\\x07|\\x1b\\\\|(?![\\s\\S]))|\\x1b[@-Z\\\\-_]?",
+  "control": "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]",
   "userHeader": "^[ \\t\\n\\r\\f\\v]*(?:Cell In ?\\[|Input In ?\\[|File <ipython-input|<ipython-input)",
   "frameHeader": "^(?:Cell In|Input In|File |<ipython-input)",
   "libPath": "(?:site-packages|dist-packages)[/\\\\]|/lib/python[0-9]|\\.p(?:yx|xi|xd)(?![A-Za-z0-9_])",

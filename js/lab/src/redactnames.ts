@@ -33,8 +33,10 @@ const FOREIGN_NAME = new RegExp(RULES.foreignSecretName, "i");
 const NON_WORD = new RegExp(`[^${RULES.nameLetters}0-9]+`, "g");
 const ENV_ALLOW = new Set<string>(RULES.envAllowNames);
 // CSI (colours, cursor moves), OSC (titles, hyperlinks) and two-byte escape sequences,
-// and what a cut left of one: the kernel's pattern (context_policy/error_rules.py).
+// and what a cut left of one; then every other control character but tab, newline and
+// carriage return: the kernel's patterns (context_policy/error_rules.py).
 const ANSI_RE = new RegExp(ERROR_RULES.ansi, "g");
+const CONTROL_RE = new RegExp(ERROR_RULES.control, "g");
 export const KEEP_VALUE = new RegExp(RULES.keepValue);
 const CODE_VALUE = new RegExp(RULES.codeValue);
 const TYPE_VALUE = new RegExp(RULES.typeValue);
@@ -59,9 +61,10 @@ const WEAK_QUALIFIERS = new Set<string>(RULES.weakQualifiers);
 const SHORT_PASSWORD_NAMES = new Set<string>(RULES.shortPasswordNames);
 const SHORT_NAME_PASSWORD = new RegExp(RULES.shortNamePasswordValue);
 
-/** Text without ANSI escape sequences. */
+/** Text without ANSI escape sequences or other control characters (NUL, BEL, backspace,
+ * DEL, C1), its tabs, newlines and carriage returns kept (Python's `strip_ansi`). */
 export function stripAnsi(text: string): string {
-  return text.replace(ANSI_RE, "");
+  return (text.includes("\x1b") ? text.replace(ANSI_RE, "") : text).replace(CONTROL_RE, "");
 }
 
 export const isUpper = (name: string): boolean => name === name.toUpperCase() && name !== name.toLowerCase();

@@ -56,6 +56,14 @@ test("no escape sequence is left of a cut colour, in every reader of the sidebar
   }
 });
 
+test("what the policy passes holds no control character, as the kernel's policy reads it", () => {
+  // A kernel variable's or a tool's text, not only an output: NUL, BEL, DEL, C1 and a
+  // colour go, tab, newline and carriage return stay (tests/test_error_outputs.py).
+  const said = "status\x00 ok\x07\tdone\x7f\x9b \x1b[31mred\x1b[0m\r\nnext\n";
+  const read = policyResult({ value: said }) as { value: string };
+  assert.equal(read.value, "status ok\tdone red\r\nnext\n");
+});
+
 test("a cell edited since its error says so beside the error it still carries", () => {
   const error = { output_type: "error", ename: "NameError", evalue: "name 'x' is not defined", traceback: [] };
   const cell = codeCell([error as nbformat.IOutput]);

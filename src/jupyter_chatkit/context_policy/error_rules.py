@@ -33,6 +33,11 @@ ANSI = (
     rf"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\|{_END_OF_TEXT})"
     r"|\x1b[@-Z\\-_]?"
 )
+# Other control characters (C0 but tab, newline and carriage return; DEL; C1): a NUL, a
+# bell or a backspace in a message means nothing to the model and can hide what a text
+# shows (``pass\bsword``). A carriage return stays: a line break to the model (a saved
+# progress bar's frames are resolved before, as a terminal shows them: streams.py).
+CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 # A frame the user's code ran in: a cell's (IPython 8+, older IPython, plain Python).
 USER_HEADER = rf"^{_BLANK}*(?:Cell In ?\[|Input In ?\[|File <ipython-input|<ipython-input)"
 # A traceback block that is a frame (not the final line): its head starts so.
@@ -129,6 +134,7 @@ def rules_dict() -> dict[str, Any]:
     """The table, as the TypeScript copy holds it."""
     return {
         "ansi": ANSI,
+        "control": CONTROL,
         "userHeader": USER_HEADER,
         "frameHeader": FRAME_HEADER,
         "libPath": LIB_PATH,

@@ -21,13 +21,18 @@ MAX_TRACEBACK_CHARS = rules.LIMITS["tracebackChars"]
 MAX_MESSAGE_CHARS = rules.LIMITS["messageChars"]
 _FRAME_CHARS = rules.LIMITS["frameChars"]
 
-# Terminal escape sequences, and what a cut left of one.
+# Terminal escape sequences, and what a cut left of one; then every other control
+# character but tab, newline and carriage return (after: a lone ESC is a sequence's start).
 ANSI_RE = lazy_compile(rules.ANSI)
+_CONTROL_RE = lazy_compile(rules.CONTROL)
 
 
 def strip_ansi(text: str) -> str:
-    """``text`` without terminal escape sequences."""
-    return ANSI_RE.sub("", text) if "\x1b" in text else text
+    """``text`` without terminal escape sequences or other control characters (NUL, BEL,
+    backspace, DEL, C1), its tabs, newlines and carriage returns kept."""
+    if "\x1b" in text:
+        text = ANSI_RE.sub("", text)
+    return _CONTROL_RE.sub("", text)
 
 
 @dataclass(frozen=True)

@@ -222,9 +222,9 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
         return clean if self.count > before else self._text(value)
 
     def _text(self, value: str) -> str:
-        if "\x1b" in value:
-            # Terminal colour codes mean nothing to the model and can hide a secret's shape.
-            value = strip_ansi(value)
+        # Terminal colour codes and control characters mean nothing to the model and can
+        # hide a secret's shape.
+        value = strip_ansi(value)
         for secret in self._exact:
             if secret in value:
                 self.count += value.count(secret)
