@@ -26,6 +26,38 @@ export function insertedText(result: InsertResult, run: boolean, position: CellP
   return `Inserted ${where} and running.`;
 }
 
+/** An explanation longer than this (characters) is cut to a few lines until asked for. */
+export const CLAMP_CHARS = 280;
+
+/**
+ * A code card's explanation (its Markdown holding no code) cut to a few lines with a
+ * "Show more" toggle when long: the model writes it, and a long one pushed the card's code
+ * and Insert buttons out of view. A long one is cut; once drawn, one that fits after all
+ * (a wide chat) loses its fade and its toggle (watched: a hidden sidebar draws it later).
+ */
+export function clampExplanation(card: HTMLElement): void {
+  for (const md of card.querySelectorAll<HTMLElement>(".jck-w-markdown")) {
+    if (md.querySelector("pre") || (md.textContent ?? "").trim().length <= CLAMP_CHARS) continue;
+    md.classList.add("jck-w-clamped");
+    const toggle = button(
+      "Show more",
+      () => {
+        const open = md.classList.toggle("jck-w-clamped") === false;
+        toggle.textContent = open ? "Show less" : "Show more";
+        toggle.setAttribute("aria-expanded", String(open));
+      },
+      { class: "jck-w-more", "aria-expanded": "false" },
+    );
+    md.after(toggle);
+    new ResizeObserver(() => {
+      if (!md.classList.contains("jck-w-clamped")) return;
+      const fits = md.scrollHeight <= md.clientHeight + 1;
+      md.classList.toggle("jck-w-fits", fits);
+      toggle.hidden = fits;
+    }).observe(md);
+  }
+}
+
 /** What {@link codeCards} needs from the chat's host (see ChatOptions). */
 export interface CodeCardOptions {
   insertCell?(code: string, opts: InsertOptions): Promise<InsertResult>;
@@ -108,6 +140,7 @@ export function codeCards(session: ChatSession, options: CodeCardOptions, announ
       markdown: { ...markdownOptions(), codeBar: false },
       copyText: item.copy_text,
       extend: (el) => {
+        clampExplanation(el);
         const extra = options.codeActions ?? [];
         const row = [...el.querySelectorAll(".jck-w-row")].filter((r) => r.querySelector(".jck-w-btn")).pop();
         if (!row || !extra.length) return;

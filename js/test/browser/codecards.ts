@@ -424,3 +424,44 @@ test("several code blocks in one answer: each block's buttons are told apart by 
   assert.deepEqual(errors, []);
   done(page);
 });
+
+test(
+  "a code card's long explanation is cut to a few lines with Show more: its code and Insert stay in view",
+  opts,
+  async () => {
+    const { page, errors } = await open("theme=light&bridge=1&longnote=1", 380);
+    await ask(page, "load data.csv", 1);
+    const card = page.locator(".jck-widget").filter({ has: page.getByRole("button", { name: "Insert cell" }) });
+    const note = card.locator(".jck-w-markdown", { hasText: "Step 12" });
+    const insert = card.getByRole("button", { name: "Insert cell" });
+    const more = card.getByRole("button", { name: "Show more" });
+    await more.waitFor();
+    const top = async (l: typeof card) => (await l.boundingBox())?.y ?? Number.NaN;
+    const height = async (l: typeof card) => (await l.boundingBox())?.height ?? Number.NaN;
+    // Cut: the Insert button is a few lines below the card's top, not under 12 paragraphs.
+    const cut = await height(note);
+    assert.ok(
+      (await top(insert)) - (await top(card)) < 260,
+      `Insert ${(await top(insert)) - (await top(card))}px down`,
+    );
+    assert.equal(await more.getAttribute("aria-expanded"), "false");
+    await card.screenshot({ path: join(outDir, "long-explanation-cut.png") });
+    // Shown whole on a click, and cut again.
+    await more.click();
+    const less = card.getByRole("button", { name: "Show less" });
+    assert.equal(await less.getAttribute("aria-expanded"), "true");
+    assert.ok((await height(note)) > cut * 2, `${await height(note)} vs ${cut}`);
+    await card.screenshot({ path: join(outDir, "long-explanation-shown.png") });
+    await less.click();
+    assert.equal(await height(note), cut);
+    assert.deepEqual(errors, []);
+    done(page);
+    // One cut by its length that fits a wide chat after all: no fade, no toggle.
+    const wide = await open("theme=light&bridge=1&longnote=fits", 800);
+    await ask(wide.page, "load data.csv", 1);
+    await wide.page.locator(".jck-widget .jck-w-markdown.jck-w-fits").waitFor();
+    assert.equal(await wide.page.getByRole("button", { name: "Show more" }).count(), 0);
+    assert.deepEqual(wide.errors, []);
+    done(wide.page);
+  },
+);

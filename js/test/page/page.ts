@@ -61,6 +61,14 @@ const pendingTitleSse = createSse.replace(
   '"status":{"type":"active"},"metadata":{}',
   '"title":"load data","status":{"type":"active"},"metadata":{"title_pending":true}',
 );
+// The code card's explanation in the recorded stream, and a long one to put in its place.
+const CARD_NOTE = "Run `df.head()` to **preview** rows.";
+const LONG_NOTE = Array.from(
+  { length: 12 },
+  (_, i) => `Step ${i + 1}: this reads the file, checks its **columns** and keeps the rows that matter.`,
+).join("\n\n");
+// Long enough to be cut, short enough to fit a wide chat's few lines.
+const FITTING_NOTE = `${"This reads the file and checks its columns. ".repeat(6)}Then it keeps the rows.`;
 // bidititle=1: the new thread's title holds a bidi override ("x<U+202E>gnp.exe") and a
 // Persian word with its zero-width non-joiner.
 const BIDI_TITLE = "Save x\u202egnp.exe (\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645)";
@@ -143,6 +151,12 @@ const transport: Transport = {
         // "step": the tool call is an Agent step (agent=1 shows its card).
         if (text === "step") return sse(createSse.replace('"name":"list_kernel_variables"', '"name":"run_cell"'));
         if (q.get("bidititle")) return sse(bidiTitleSse);
+        // longnote=1: the code card's explanation is long (it pushed the code away).
+        // longnote=fits: long enough to be cut, and it fits after all.
+        if (q.get("longnote")) {
+          const note = q.get("longnote") === "fits" ? FITTING_NOTE : LONG_NOTE;
+          return sse(createSse.replaceAll(CARD_NOTE, JSON.stringify(note).slice(1, -1)));
+        }
         return sse(text === "hostile" ? hostileSse : q.get("pendingtitle") ? pendingTitleSse : createSse);
       case "threads.add_client_tool_output":
         if (q.get("bidititle"))
