@@ -31,3 +31,20 @@ def test_a_key_in_a_traceback_saved_as_one_string_is_hidden() -> None:
     text = ContextPolicy().text(notebook_text(case["notebook"]) or "")[0]
     assert "Ab3dE5gH7jK9mN1pQ3rS5tU7vW9xY1zA" not in text.replace("\n", ""), text
     assert "auth failed for key" in text
+
+
+def test_the_kernels_reader_of_its_saved_notebook_reads_a_progress_line_as_shown(
+    tmp_path: Path,
+) -> None:
+    from jupyter_chatkit.kernel.notebook_file import read_cells
+
+    # The same saved frames through get_notebook_cells' reader: the last frame only.
+    case = _BY_NAME[
+        "a progress line redrawn with carriage returns (nbclient saves each frame): read as "
+        "shown, its last frame"
+    ]
+    path = tmp_path / "a.ipynb"
+    path.write_text(case["notebook"], encoding="utf-8")
+    (cell,) = read_cells(path) or []
+    (stdout,) = cell["outputs"]
+    assert stdout["text"] == "step 3/3\n" + "x" * 60 + "\n"

@@ -351,6 +351,13 @@ export interface OutputText {
   name?: string;
 }
 
+/** An output's text within `max` characters, as every reader of outputs bounds it (the
+ * kernel's `bounded_output`): a stream's head and tail (a log's end says how it ended), a
+ * result's head. */
+export function boundedOutput(kind: string, text: string, max = LIMITS.outputChars): string {
+  return kind === "stream" ? clipMiddle(text, max) : clip(text, max);
+}
+
 /** Describe one nbformat output as bounded text. */
 export function outputText(output: nbformat.IOutput, max = LIMITS.outputChars): OutputText {
   const type = String(output.output_type);
@@ -358,7 +365,7 @@ export function outputText(output: nbformat.IOutput, max = LIMITS.outputChars): 
     const o = output as nbformat.IStream;
     // `traceback.print_exc()`, warnings: the cell's line, not IPython's file (errortext.ts).
     const text = withCellLines(withoutBase64(stripAnsi(joinText(o.text))));
-    return { output_type: type, name: o.name, text: clipMiddle(text, max) };
+    return { output_type: type, name: o.name, text: boundedOutput(type, text, max) };
   }
   if (type === "error") {
     const o = output as nbformat.IError;
@@ -389,7 +396,7 @@ export function outputText(output: nbformat.IOutput, max = LIMITS.outputChars): 
   }
   const others = mimes.filter((m) => m !== "text/plain");
   if (others.length) text += `${text ? "\n" : ""}[also: ${others.join(", ")}]`;
-  return { output_type: type, text: clip(text, max) };
+  return { output_type: type, text: boundedOutput(type, text, max) };
 }
 
 // Error outputs kept past a cell's output budget (each bounded by its own traceback cut).

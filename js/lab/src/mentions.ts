@@ -13,7 +13,7 @@ import type * as nbformat from "@jupyterlab/nbformat";
 import type { NotebookPanel } from "@jupyterlab/notebook";
 import { ServerConnection } from "@jupyterlab/services";
 import type { ContextRef, MentionSource, MessagePart, SlashCommand } from "../../src/index";
-import { clip, outputText } from "./cells";
+import { boundedOutput, clip, outputText } from "./cells";
 import { cellRef, chipCell, explainParts, fixErrorParts } from "./context";
 import { ERROR_RULES } from "./error-rules.generated";
 import { withCellLines } from "./errortext";
@@ -129,14 +129,17 @@ export function notebookText(raw: string): string | null {
     for (const output of outputs) {
       if (!output || typeof output !== "object") continue;
       const kind = output.output_type;
-      if (kind === "stream") parts.push(`[${String(output.name ?? "stream")}]\n${shown(joined(output.text))}`);
-      else if (kind === "error") parts.push(`[error]\n${savedErrorText(output)}`);
+      // Each output within the live readers' bound, as its error is (a long log or frame
+      // is not the whole notebook's share).
+      if (kind === "stream") {
+        parts.push(`[${String(output.name ?? "stream")}]\n${boundedOutput(kind, shown(joined(output.text)))}`);
+      } else if (kind === "error") parts.push(`[error]\n${savedErrorText(output)}`);
       else {
         const data = (output.data && typeof output.data === "object" ? output.data : {}) as Record<string, unknown>;
         const mime = shownMime(data);
         // HTML as a person reads it, a table's rows as lines (htmltext.ts).
         const text = mime === "text/html" ? htmlText(joined(data[mime])) : mime ? joined(data[mime]) : "";
-        if (mime) parts.push(`[${String(kind)}, ${mime}]\n${shown(text)}`);
+        if (mime) parts.push(`[${String(kind)}, ${mime}]\n${boundedOutput(String(kind), shown(text))}`);
       }
     }
   });

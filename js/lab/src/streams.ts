@@ -6,7 +6,12 @@
  * `context_policy.streams.merged_streams`.
  */
 
+import { codeLength, codeSlice } from "./codepoints";
+
 type Output = Record<string, unknown>;
+
+// Carriage returns right before a line's end: the line ends there (JupyterLab's reading).
+const RETURNS_AT_END = /\r+\n/g;
 
 /** An nbformat multiline string (a string, or a list of lines) as one text; anything
  * else a writer saved there (null, a number) is no text, whole or as a line. Python's
@@ -17,7 +22,8 @@ export function multilineText(value: unknown): string {
 }
 const text = multilineText;
 
-/** `outputs` with each run of same-named stream outputs as one (the others unchanged). */
+/** `outputs` with each run of same-named stream outputs as one, its carriage returns
+ * resolved (`overwritten`); the others unchanged. */
 export function mergedStreams(outputs: readonly Output[]): Output[] {
   const merged: Output[] = [];
   // Each run's texts, joined once at its end (a loop's many flushes stay linear).
@@ -37,7 +43,39 @@ export function mergedStreams(outputs: readonly Output[]): Output[] {
     merged.push(raw);
   }
   close();
-  return merged;
+  return merged.map(asShown);
+}
+
+/** `text` as a terminal and JupyterLab's output area show it: what follows a carriage
+ * return on a line writes over that line from its start (a progress bar's frames, tqdm's,
+ * read as its last one; a shorter frame keeps the longer one's end), in code points as
+ * Python's `context_policy.streams.overwritten`. nbclient saves every frame. */
+export function overwritten(text: string): string {
+  if (!text.includes("\r")) return text;
+  return text
+    .replace(RETURNS_AT_END, "\n")
+    .split("\n")
+    .map((line) => {
+      // Read from the last frame back, an earlier one showing only past the later ones'
+      // end: linear in the line (forward, each frame copied the line so far).
+      const frames = line.split("\r");
+      let shown = frames[frames.length - 1];
+      let shownLength = codeLength(shown);
+      for (let i = frames.length - 2; i >= 0; i--) {
+        const length = codeLength(frames[i]);
+        if (length <= shownLength) continue;
+        shown += frames[i].slice(codeSlice(frames[i], shownLength).length);
+        shownLength = length;
+      }
+      return shown;
+    })
+    .join("\n");
+}
+
+function asShown(raw: Output): Output {
+  if (!raw || typeof raw !== "object" || raw.output_type !== "stream") return raw;
+  const t = text(raw.text);
+  return t.includes("\r") ? { ...raw, text: overwritten(t) } : raw;
 }
 
 /** The places of each stream (by name) written in pieces with other outputs between

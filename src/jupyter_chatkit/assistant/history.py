@@ -441,6 +441,8 @@ def notebook_text(raw: str) -> str | None:
     x\\n"]``): a table, a YAML block or a frame's rows read line by line by the context
     policy would not be lines there, and their secrets would pass. None if not a notebook.
     """
+    from ..kernel.notebook_file import bounded_output
+
     try:
         nb = json.loads(raw)
     except ValueError:
@@ -475,10 +477,11 @@ def notebook_text(raw: str) -> str | None:
             if not isinstance(output, dict):
                 continue
             kind = output.get("output_type")
+            # Each output within the live readers' bound, as its error is (a long log or
+            # frame is not the whole notebook's share).
             if kind == "stream":
-                parts.append(
-                    f"[{named(output.get('name'), 'stream')}]\n{shown(joined(output.get('text')))}"
-                )
+                text = bounded_output(kind, shown(joined(output.get("text"))))
+                parts.append(f"[{named(output.get('name'), 'stream')}]\n{text}")
             elif kind == "error":
                 parts.append(f"[error]\n{error_text(output)}")
             else:
@@ -490,7 +493,7 @@ def notebook_text(raw: str) -> str | None:
                     if mime == "text/html":
                         # As a person reads it, a table's rows as lines (html_text).
                         text = html_text(text)
-                    parts.append(f"[{kind}, {mime}]\n{shown(text)}")
+                    parts.append(f"[{kind}, {mime}]\n{bounded_output(str(kind), shown(text))}")
     # A printed traceback or a warning names IPython's temporary file: the cell's line.
     return with_cell_lines("\n".join(parts))
 

@@ -6,7 +6,11 @@ pieces no rule can tell."""
 from __future__ import annotations
 
 import itertools
+import re
 from typing import Any
+
+# Carriage returns right before a line's end: the line ends there (JupyterLab's reading).
+_RETURNS_AT_END = re.compile(r"\r+\n")
 
 
 def multiline_text(value: Any) -> str:
@@ -19,10 +23,11 @@ def multiline_text(value: Any) -> str:
 
 
 def merged_streams(outputs: list[Any]) -> list[Any]:
-    """``outputs`` with each run of stream outputs of one name (stdout, stderr) as one, as
-    JupyterLab shows and saves them. A notebook run by nbclient or papermill keeps every
-    flush apart (``print("API_KEY=", end="")``, a pause, then the key): read one by one,
-    the name and its value were never in one text for the policy to see."""
+    """``outputs`` with each run of stream outputs of one name (stdout, stderr) as one, its
+    carriage returns resolved (:func:`overwritten`), as JupyterLab shows and saves them.
+    A notebook run by nbclient or papermill keeps every flush apart (``print("API_KEY=",
+    end="")``, a pause, then the key): read one by one, the name and its value were never
+    in one text for the policy to see."""
     merged: list[Any] = []
     # Each run's texts, joined once at its end: joined at each output, a cell of many
     # flushes (a loop printing a line a step) cost time quadratic in its outputs.
@@ -44,7 +49,34 @@ def merged_streams(outputs: list[Any]) -> list[Any]:
         merged.append(raw)
     if len(pieces) > 1:
         merged[-1] = {**merged[-1], "text": "".join(pieces)}
-    return merged
+    return [_as_shown(raw) for raw in merged]
+
+
+def overwritten(text: str) -> str:
+    """``text`` as a terminal and JupyterLab's output area show it: what follows a
+    carriage return on a line writes over that line from its start (a progress bar's
+    frames, tqdm's, read as its last one; a shorter frame keeps the longer one's end).
+    nbclient saves every frame; a notebook run in JupyterLab saves what it showed."""
+    if "\r" not in text:
+        return text
+    lines = []
+    for line in _RETURNS_AT_END.sub("\n", text).split("\n"):
+        # Read from the last frame back, an earlier one showing only past the later ones'
+        # end: linear in the line (forward, each frame copied the line so far).
+        *earlier, shown = line.split("\r")
+        for frame in reversed(earlier):
+            if len(frame) > len(shown):
+                shown += frame[len(shown) :]
+        lines.append(shown)
+    return "\n".join(lines)
+
+
+def _as_shown(raw: Any) -> Any:
+    if isinstance(raw, dict) and raw.get("output_type") == "stream":
+        text = multiline_text(raw.get("text"))
+        if "\r" in text:
+            return {**raw, "text": overwritten(text)}
+    return raw
 
 
 def split_streams(outputs: list[Any]) -> dict[str, list[int]]:

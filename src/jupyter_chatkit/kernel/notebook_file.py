@@ -212,6 +212,13 @@ def error_text(traceback: list[str], ename: str, evalue: str) -> str:
     return _head_tail(with_cell_lines(text), MAX_TRACEBACK_CHARS)
 
 
+def bounded_output(kind: str, text: str, limit: int = OUTPUT_CHARS) -> str:
+    """An output's text within ``limit`` characters, as every reader of outputs bounds it
+    (the sidebar's ``boundedOutput``): a stream's head and tail (a log's end says how it
+    ended), a result's head."""
+    return _head_tail(text, limit) if kind == "stream" else _clip(text, limit)
+
+
 def output_text(output: dict[str, Any], limit: int = OUTPUT_CHARS) -> dict[str, Any]:
     """One nbformat output as bounded, ANSI-free text (errors reduced): within ``limit``
     characters, an error's traceback within its own bound."""
@@ -221,9 +228,8 @@ def output_text(output: dict[str, Any], limit: int = OUTPUT_CHARS) -> dict[str, 
             "output_type": kind,
             "name": output.get("name"),
             # ``traceback.print_exc()``, warnings: the cell's line, not IPython's file.
-            "text": _head_tail(
-                with_cell_lines(without_base64(strip_ansi(_text(output.get("text"))))),
-                limit,
+            "text": bounded_output(
+                kind, with_cell_lines(without_base64(strip_ansi(_text(output.get("text"))))), limit
             ),
         }
     if kind == "error":
@@ -255,7 +261,7 @@ def output_text(output: dict[str, Any], limit: int = OUTPUT_CHARS) -> dict[str, 
     others = [m for m in data if m != "text/plain"]
     if others:
         text += ("\n" if text else "") + f"[also: {', '.join(others)}]"
-    return {"output_type": kind, "text": _clip(text, limit)}
+    return {"output_type": kind, "text": bounded_output(kind, text, limit)}
 
 
 # A JSON string (its escapes included) or a bracket; nothing else changes the depth.
