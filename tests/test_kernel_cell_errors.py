@@ -16,6 +16,10 @@ CELLS = {
     "bash": "%%bash\necho starting\necho 'fatal: cannot open /data/in.csv' >&2\nexit 2",
     # !cmd raises nothing; its output (stderr merged in) says why it failed.
     "bang": "!ls /no/such/dir/for/err6",
+    # A progress line written over with carriage returns before the command failed.
+    "progress": (
+        "%%bash\nprintf 'copy 10%%\\rcopy 55%%\\rfailed at 55%%: disk full\\n' >&2\nexit 1"
+    ),
     # A thread shows a traceback while the cell runs; the cell itself ran fine.
     "thread": (
         "import threading\n"
@@ -51,6 +55,9 @@ def test_shell_errors_say_what_they_printed_and_background_errors_are_not_the_ce
     bang = read["bang"]["error"]
     assert bang["type"] == "ShellCommandExit"
     assert "/no/such/dir/for/err6" in bang["output"] and "No such file" in bang["output"]
+
+    # Read as the output area showed it: the last frame, not every one.
+    assert read["progress"]["error"]["output"] == "failed at 55%: disk full"
 
     # The thread's and the callback's tracebacks are in the cells' outputs, but neither
     # cell raised: their errors are not the cells' (before: ZeroDivisionError, KeyError).

@@ -135,8 +135,10 @@ class ExecutionLog:
         if not said:
             return error
         from ..context_policy.errors import strip_ansi, with_cell_lines
+        from ..context_policy.streams import overwritten
 
-        text = with_cell_lines(strip_ansi(said.replace("\r\n", "\n")))
+        # As the output area showed it: a progress line's last frame, not every one.
+        text = with_cell_lines(strip_ansi(overwritten(said.replace("\r\n", "\n"))))
         if len(text) > OUTPUT_CHARS:
             text = "… " + text[-OUTPUT_CHARS:]
         if error["type"] == "ShellCommandExit":
