@@ -16,6 +16,7 @@
  */
 
 import { PageConfig } from "@jupyterlab/coreutils";
+import { readList, writeList } from "./storedlist";
 
 /** One step's change held by one page. */
 export interface HeldStep {
@@ -43,22 +44,8 @@ export const THIS_PAGE = `${Date.now().toString(36)}-${Math.random().toString(36
 
 let beat: ReturnType<typeof setInterval> | null = null;
 
-function storage(): Storage | null {
-  try {
-    return globalThis.localStorage ?? null;
-  } catch {
-    return null; // storage refused (a browser's privacy setting)
-  }
-}
-
 function readAll(): HeldStep[] {
-  try {
-    const raw = storage()?.getItem(KEY);
-    const all: unknown = raw ? JSON.parse(raw) : [];
-    return Array.isArray(all) ? all.filter(isHeld) : [];
-  } catch {
-    return [];
-  }
+  return readList(KEY, isHeld);
 }
 
 function isHeld(value: unknown): value is HeldStep {
@@ -73,15 +60,11 @@ function isHeld(value: unknown): value is HeldStep {
 }
 
 function writeAll(all: HeldStep[], now = Date.now()): void {
-  try {
-    const store = storage();
-    if (!store) return;
-    const live = all.filter((e) => now - e.alive <= ALIVE_MS).slice(-MAX_HELD);
-    if (live.length) store.setItem(KEY, JSON.stringify(live));
-    else store.removeItem(KEY);
-  } catch {
-    // Full or refused: the other pages call the change gone, as before.
-  }
+  // Not kept (storage full or refused): the other pages call the change gone, as before.
+  writeList(
+    KEY,
+    all.filter((e) => now - e.alive <= ALIVE_MS).slice(-MAX_HELD),
+  );
 }
 
 /** Note that `page` (this one by default) holds the change a step made to cell `cell`

@@ -11,6 +11,7 @@
 import { PageConfig } from "@jupyterlab/coreutils";
 import { type IMessageHandler, type Message, MessageLoop } from "@lumino/messaging";
 import type { Widget } from "@lumino/widgets";
+import { pageStorage } from "./storedlist";
 
 /** What reopening needs of the application (JupyterFrontEnd has it). */
 export interface ShellApp {
@@ -21,18 +22,6 @@ export interface ShellApp {
 /** Where the open state is kept: the base URL and the kind of page. */
 export function panelMemoryKey(baseUrl: string, page: string): string {
   return `jupyter-chatkit:panel-open:${baseUrl}:${page || "page"}`;
-}
-
-/**
- * The page's localStorage, or null where the browser refuses it: reading the property
- * itself throws where a site's storage is blocked (cookies blocked, a sandboxed frame).
- */
-function pageStorage(): Storage | null {
-  try {
-    return globalThis.localStorage ?? null;
-  } catch {
-    return null;
-  }
 }
 
 /**

@@ -21,6 +21,7 @@
 
 import { PageConfig } from "@jupyterlab/coreutils";
 import type { RunEnd } from "./kerneldeath";
+import { readList, writeList } from "./storedlist";
 
 /** One run that ended without a reply. */
 export interface KeptRunEnd {
@@ -48,22 +49,8 @@ const KEY = "jupyter-chatkit:run-ends";
 /** Kept at most: the newest (a page notes a few at most, each a crash). */
 export const MAX_KEPT = 100;
 
-function storage(): Storage | null {
-  try {
-    return globalThis.localStorage ?? null;
-  } catch {
-    return null; // storage refused (a browser's privacy setting)
-  }
-}
-
 function readAll(): KeptRunEnd[] {
-  try {
-    const raw = storage()?.getItem(KEY);
-    const all: unknown = raw ? JSON.parse(raw) : [];
-    return Array.isArray(all) ? all.filter(isKept) : [];
-  } catch {
-    return [];
-  }
+  return readList(KEY, isKept);
 }
 
 function isKept(value: unknown): value is KeptRunEnd {
@@ -82,14 +69,8 @@ function isKept(value: unknown): value is KeptRunEnd {
 }
 
 function writeAll(all: KeptRunEnd[]): void {
-  try {
-    const store = storage();
-    if (!store) return;
-    if (all.length) store.setItem(KEY, JSON.stringify(all.slice(-MAX_KEPT)));
-    else store.removeItem(KEY);
-  } catch {
-    // Full or refused: the note lives in this page only, as before.
-  }
+  // Not kept (storage full or refused): the note lives in this page only, as before.
+  writeList(KEY, all.slice(-MAX_KEPT));
 }
 
 /** Keep `entry` (the same session's cell: replaced), with this page's server. */
