@@ -8,14 +8,10 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { PageConfig } from "@jupyterlab/coreutils";
 import { ALIVE_MS, heldElsewhere, holdStep, moveHeld, releaseSteps, THIS_PAGE } from "../src/heldsteps";
+import { fakeStorage } from "./fakestorage";
 
 test("another page's unsaved change is held elsewhere; this page's own, a released one, a stale one are not", () => {
-  const items = new Map<string, string>();
-  (globalThis as Record<string, unknown>).localStorage = {
-    getItem: (k: string) => items.get(k) ?? null,
-    setItem: (k: string, v: string) => void items.set(k, v),
-    removeItem: (k: string) => void items.delete(k),
-  };
+  fakeStorage();
   const base = PageConfig.getBaseUrl();
   try {
     PageConfig.setOption("baseUrl", "/user/ada/");
@@ -53,12 +49,7 @@ test("another page's unsaved change is held elsewhere; this page's own, a releas
 });
 
 test("a hidden tab's note, renewed once a minute by a throttled timer, still counts between its beats", () => {
-  const items = new Map<string, string>();
-  (globalThis as Record<string, unknown>).localStorage = {
-    getItem: (k: string) => items.get(k) ?? null,
-    setItem: (k: string, v: string) => void items.set(k, v),
-    removeItem: (k: string) => void items.delete(k),
-  };
+  fakeStorage();
   try {
     // Chrome wakes a tab hidden 5 minutes once a minute: its last beat can be 60 s old
     // and more (a wake-up another timer of the origin took). Before: stale past 60 s.

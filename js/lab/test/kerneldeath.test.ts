@@ -12,6 +12,7 @@ import { Signal } from "@lumino/signaling";
 import { activeCell, cellInfo } from "../src/cells";
 import { endedRun, onRunEnded, RUN_ENDS, watchRunEnds } from "../src/kerneldeath";
 import { errorOutputs } from "../src/prompts";
+import { fakeStorage } from "./fakestorage";
 
 interface FakeCell {
   model: object;
@@ -166,17 +167,6 @@ test("the page is told of a run that ended without a reply, and again when a res
   stop();
   assert.deepEqual(told, [`crash:${RUN_ENDS.restarted.ename}`, `crash:${RUN_ENDS.died.ename}`]);
 });
-
-/** The browser's local storage (node has none): what a reload keeps. */
-function fakeStorage(): Map<string, string> {
-  const items = new Map<string, string>();
-  (globalThis as Record<string, unknown>).localStorage = {
-    getItem: (k: string) => items.get(k) ?? null,
-    setItem: (k: string, v: string) => void items.set(k, v),
-    removeItem: (k: string) => void items.delete(k),
-  };
-  return items;
-}
 
 test("a reload keeps the note while the notebook's session lives; a run since, a count or another session drops it", async () => {
   const items = fakeStorage();

@@ -9,14 +9,10 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { PageConfig } from "@jupyterlab/coreutils";
 import { keepRunEnd, keptRunEnds, renameRunEnds } from "../src/runendstore";
+import { fakeStorage } from "./fakestorage";
 
 test("a stopped run's note is kept per server, not per path alone", () => {
-  const items = new Map<string, string>();
-  (globalThis as Record<string, unknown>).localStorage = {
-    getItem: (k: string) => items.get(k) ?? null,
-    setItem: (k: string, v: string) => void items.set(k, v),
-    removeItem: (k: string) => void items.delete(k),
-  };
+  fakeStorage();
   const base = PageConfig.getBaseUrl();
   try {
     PageConfig.setOption("baseUrl", "/user/ada/");
@@ -32,12 +28,7 @@ test("a stopped run's note is kept per server, not per path alone", () => {
 });
 
 test("a stopped run's note follows its notebook renamed or moved, or its folder, on its own server", () => {
-  const items = new Map<string, string>();
-  (globalThis as Record<string, unknown>).localStorage = {
-    getItem: (k: string) => items.get(k) ?? null,
-    setItem: (k: string, v: string) => void items.set(k, v),
-    removeItem: (k: string) => void items.delete(k),
-  };
+  fakeStorage();
   const base = PageConfig.getBaseUrl();
   const stopped = (cell: string, path: string) =>
     keepRunEnd({ session: `s-${cell}`, cell, path, index: 0, digest: "d", end: "stopped", request: `r-${cell}`, at: 1 });
