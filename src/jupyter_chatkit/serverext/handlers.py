@@ -9,6 +9,7 @@ becomes the store's user scope.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -22,6 +23,8 @@ from jupyter_server.auth.identity import (
 )
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
+from jupyter_server.log import log_request
+from jupyter_server.prometheus.log_functions import prometheus_log_method
 from tornado import httputil, web
 
 from ..protocol import LOCAL_USER, RequestContext, error_code_for
@@ -45,6 +48,28 @@ _SINGLE_USER_PROVIDERS = (IdentityProvider, PasswordIdentityProvider, LegacyIden
 # Retry-After of a 503 (the store busy or down, the assistant starting): a lock held by
 # another process is a short transaction's, or a tool's the person can see.
 RETRY_AFTER_SECONDS = 5
+
+
+def would_write(logger: logging.Logger, level: int) -> bool:
+    """Whether a record of ``level`` made on ``logger`` could be written by a handler:
+    the logger takes the level, and a handler on its way up (or Python's last resort,
+    when there is none) takes it too. A logger with filters answers True (they see every
+    record the logger takes)."""
+    if not logger.isEnabledFor(level):
+        return False
+    if logger.filters:
+        return True
+    current: logging.Logger | None = logger
+    handled = False
+    while current is not None:
+        for handler in current.handlers:
+            handled = True
+            if level >= handler.level:
+                return True
+        if not current.propagate:
+            break
+        current = current.parent
+    return not handled and logging.lastResort is not None and level >= logging.lastResort.level
 
 
 def user_scope(user: Any) -> str:
@@ -115,6 +140,32 @@ class BaseChatKitHandler(ExtensionHandlerMixin, APIHandler):
         the query (a client may authenticate with ``?token=``; Jupyter's access log hides
         it, tornado's own lines did not)."""
         return f"{self.request.method} {self.request.path} ({self.request.remote_ip})"
+
+    def _log(self) -> None:
+        """Jupyter's access log line, unless nothing would write it.
+
+        Jupyter's ``log_request`` writes a success at DEBUG, and the server's loggers
+        take DEBUG (traitlets sets the app logger to DEBUG, its handlers to the log level),
+        so each request built, formatted and dropped a record (with its URI parsed and
+        the user named). Only for the server's own ``log_request``, and a success: its
+        Prometheus metric is still recorded when the server records them; anything
+        else (a debug log, a handler at DEBUG, a filter, another ``log_function``) gets
+        the whole call.
+        """
+        status = self.get_status()
+        logged = self.settings.get("log_function")
+        if (
+            (status < 300 or status == 304)
+            and isinstance(logged, functools.partial)
+            and logged.func is log_request
+            and not logged.args
+            and set(logged.keywords) <= {"record_prometheus_metrics"}
+            and not would_write(self.log, logging.DEBUG)
+        ):
+            if logged.keywords.get("record_prometheus_metrics", True):
+                prometheus_log_method(self)
+            return
+        super()._log()
 
     def log_exception(self, typ: Any, value: BaseException | None, tb: Any) -> None:
         """An unexpected failure as one line by method, path and type: tornado's own
