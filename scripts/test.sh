@@ -43,7 +43,14 @@ if [ ${#need[@]} -gt 0 ]; then step apt-get-install apt_install "${need[@]}"; fi
 # rfc3987-syntax, whose import builds Earley parsers (1.3 s of CPU in each process importing
 # jupyter_server or nbformat: every pytest worker and every Jupyter server a test starts).
 # Installed here, not in the extra: a GPL package stays out of the wheel's metadata.
-step pip-install python -m pip install -q --disable-pip-version-check -e ".[test]" "rfc3987>=1.3"
+# npm (the front end's build, which pip runs) reads the registry's documents from its cache
+# without asking whether they are current: package-lock.json pins each package's version
+# and hash, but not its URL, which npm reads from the package's document, fetched anew for
+# every package at each install (~440 for js/lab; @jupyterlab's list hundreds of versions):
+# js/lab's install took 44-48 s of CPU, 28-31 s from the cache. What the cache lacks (a new
+# machine, a new dependency) is fetched as before. No audit nor funding requests either.
+npm_config_prefer_offline=true npm_config_audit=false npm_config_fund=false \
+  step pip-install python -m pip install -q --disable-pip-version-check -e ".[test]" "rfc3987>=1.3"
 finish "${started[@]}"
 
 started=()
