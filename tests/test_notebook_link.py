@@ -39,3 +39,16 @@ async def test_outside_a_kernel_the_notebook_is_unknown() -> None:
     # This test process is not an ipykernel kernel: no id, no request, no guess.
     endpoint = ServerEndpoint("http://127.0.0.1:9/jupyter-chatkit/chatkit", "t")
     assert await find_notebook(endpoint) is None
+
+
+def test_of_notebooks_sharing_the_kernel_the_one_holding_the_cell_run_last() -> None:
+    shared = [
+        {"path": "a.ipynb", "type": "notebook", "kernel": {"id": "k"}},
+        {"path": "b.ipynb", "type": "notebook", "kernel": {"id": "k"}},
+    ]
+    assert session_path(shared, "k", lambda path: path == "b.ipynb") == "b.ipynb"
+    # The cell is in no saved notebook, or unknown: the first, as before.
+    assert session_path(shared, "k", lambda path: False) == "a.ipynb"
+    assert session_path(shared, "k") == "a.ipynb"
+    # One notebook on the kernel: its files are not read.
+    assert session_path(shared[:1], "k", lambda path: pytest.fail("read")) == "a.ipynb"

@@ -208,3 +208,43 @@ def test_a_chat_shown_before_a_rename_starts_its_next_conversation_in_the_rename
         },
     )
     assert [t["id"] for t in listed["data"]] == [result["thread"]]
+
+
+def test_a_notebook_sharing_the_kernel_reads_itself_not_the_first_one(
+    server: JupyterServer, kernel: tuple[str, BlockingKernelClient]
+) -> None:
+    """JupyterLab's kernel picker offers another notebook's running kernel: with two
+    sessions on one kernel, a chat run in the second notebook read the first one's file
+    (the first session listed) as "this notebook". The notebook read is the one whose
+    saved file holds the cell run last (its ``cellId``, as JupyterLab sends it)."""
+    session_id, client = kernel
+    server.write_notebook("other.ipynb", ["shared = 'cell of the SECOND notebook'"])
+    cell_id = json.loads((server.root_dir / "other.ipynb").read_text())["cells"][0]["id"]
+    kernel_id = server.api(f"api/sessions/{session_id}")["kernel"]["id"]
+    server.api(
+        "api/sessions",
+        method="POST",
+        body={
+            "path": "other.ipynb",
+            "name": "other.ipynb",
+            "type": "notebook",
+            "kernel": {"id": kernel_id},
+        },
+    )
+    try:
+        # The tool once (recording starts), then a cell of other.ipynb asks.
+        printed = _run(
+            client,
+            "from jupyter_chatkit.kernel.introspect import run_tool\n"
+            "run_tool('list_kernel_variables', {})\n"
+            f"get_ipython().run_cell({ASK!r}, store_history=True, cell_id={cell_id!r})\n",
+        )
+        result = json.loads(printed.strip().splitlines()[-1])
+        assert result["from"] == "notebook_file" and result["notebook"] == "other.ipynb", result
+        assert "SECOND notebook" in dumps(result["cells"])
+        # A cell no saved notebook holds (a console's, a new unsaved one): the first.
+        printed = _run(client, f"get_ipython().run_cell({ASK!r}, cell_id='nowhere')\n")
+        assert json.loads(printed.strip().splitlines()[-1])["notebook"] == "first.ipynb"
+    finally:
+        # Its session goes with the kernel the fixture's session shuts down.
+        (server.root_dir / "other.ipynb").unlink(missing_ok=True)

@@ -52,6 +52,10 @@ class ExecutionLog:
         # read now too, for the cell that starts recording (no pre_run_cell for it).
         self._shown_before: object = getattr(sys, "last_value", None)
         self._request: str | None = None
+        # The id of the notebook cell run last (Jupyter's ``cellId``; None from a
+        # console or a client that sends none): which notebook ran it, when several
+        # share this kernel (notebook_link).
+        self.cell_id: str | None = None
         self._lock = threading.Lock()
         # What each request printed (a failed shell command's stderr): cell_streams.
         self.tails = cell_streams.watch()
@@ -69,6 +73,8 @@ class ExecutionLog:
         self.running = len(inputs) if isinstance(inputs, list) else None
         self._shown_before = getattr(sys, "last_value", None)
         self._request = cell_streams.request_id(self.shell)
+        cell_id = getattr(info, "cell_id", None)
+        self.cell_id = cell_id if isinstance(cell_id, str) and cell_id else None
 
     def post_run_cell(self, result: Any) -> None:
         """IPython event: a cell ended; keep its source and reduced error."""

@@ -11,9 +11,11 @@ one that does not answer, the path stays unknown and the chat says so.
 from __future__ import annotations
 
 import concurrent.futures
+import json
 import logging
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,10 +44,17 @@ def own_kernel_id() -> str | None:
     return match["id"] if match else None
 
 
-def session_path(sessions: Any, kernel_id: str) -> str | None:
-    """The notebook path of the session running ``kernel_id`` in a sessions API answer."""
+def session_path(
+    sessions: Any, kernel_id: str, holds: Callable[[str], bool] | None = None
+) -> str | None:
+    """The notebook path of the session running ``kernel_id`` in a sessions API answer.
+
+    Several notebooks can share one kernel (JupyterLab's kernel picker offers the running
+    ones): then the one ``holds`` says holds the cell run last, else the first listed.
+    """
     if not isinstance(sessions, list):
         return None
+    paths: list[str] = []
     for session in sessions:
         if not isinstance(session, dict):
             continue
@@ -54,8 +63,42 @@ def session_path(sessions: Any, kernel_id: str) -> str | None:
             continue
         path = session.get("path")
         if isinstance(path, str) and path and session.get("type", "notebook") == "notebook":
-            return path.strip("/")
-    return None
+            paths.append(path.strip("/"))
+    if len(paths) > 1 and holds is not None:
+        return next((path for path in paths if holds(path)), paths[0])
+    return paths[0] if paths else None
+
+
+def _running_cell_holder() -> Callable[[str], bool] | None:
+    """Whether a notebook (a server path) saved the cell this kernel ran last, by its id;
+    None when that cell is unknown (no cell id, a console, recording not started)."""
+    from .executions import log_for
+
+    try:
+        from IPython import get_ipython
+
+        log = log_for(get_ipython())
+    except Exception:
+        return None
+    cell_id = log.cell_id if log is not None else None
+    if cell_id is None:
+        return None
+
+    def holds(path: str) -> bool:
+        from .notebook_file import MAX_FILE_BYTES
+
+        file = _file_of(path)[0]
+        try:
+            if file is None or file.stat().st_size > MAX_FILE_BYTES:
+                return False
+            cells = json.loads(file.read_bytes()).get("cells")
+        except (OSError, ValueError, AttributeError, RecursionError):
+            return False
+        return isinstance(cells, list) and any(
+            isinstance(cell, dict) and cell.get("id") == cell_id for cell in cells
+        )
+
+    return holds
 
 
 def _sessions_url(endpoint: ServerEndpoint) -> str | None:
@@ -84,7 +127,7 @@ async def find_notebook(endpoint: ServerEndpoint | None = None) -> str | None:
     if response.status_code != 200:
         return None
     try:
-        return session_path(response.json(), kernel_id)
+        return session_path(response.json(), kernel_id, _running_cell_holder())
     except ValueError:
         return None
 
@@ -149,7 +192,7 @@ def saved_notebook() -> SavedNotebook | None:
         return None
     if sessions is None:
         return None
-    path = session_path(sessions, kernel_id)
+    path = session_path(sessions, kernel_id, _running_cell_holder())
     if path is None:
         return SavedNotebook(None, "The Jupyter server runs this kernel for no notebook now.")
     return SavedNotebook(*_file_of(path))
