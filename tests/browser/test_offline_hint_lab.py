@@ -20,14 +20,13 @@ from tests.fixtures.browser import (
     WIDGET,
     JupyterServer,
     LabPage,
-    open_panel,
     send,
     wait_idle,
 )
-from tests.fixtures.chat_ui import open_notebook, open_panel_from_palette
+from tests.fixtures.chat_ui import open_panel_from_palette
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
-# One server with nothing configured for both tests, shared with
+# One server with nothing configured, shared with
 # test_kernel_widget_browser.py's offline tests (tests/fixtures/shared_labs.py; their
 # group is test_context_lab.py's).
 SHARED_LAB = "context"
@@ -38,15 +37,23 @@ HOW_TO = ["OPENAI_API_KEY", "OPENAI_BASE_URL", "http://localhost:11434/v1", "JUP
 def test_the_offline_empty_chat_says_how_to_connect_a_model(
     offline_jupyter: JupyterServer, page: Any, screenshot: Any
 ) -> None:
-    """Nothing configured: the sidebar's and the widget's empty chat name the settings
-    (README, "Choosing a model") that connect OpenAI or an OpenAI-compatible server."""
+    """Nothing configured: the sidebar's and the widget's empty chat say it is the offline
+    demo model and name the settings (README, "Choosing a model") that connect OpenAI or
+    an OpenAI-compatible server; the offline model answers with a kernel tool and a card.
+
+    (One JupyterLab load and kernel for what were two tests, each with its own.)
+    """
     lab = LabPage(page, dataclasses.replace(offline_jupyter, app="lab"))
     lab.server.write_notebook(
         "offline_hint.ipynb", ["%load_ext jupyter_chatkit\n%chat", "total = 3\nprint(totl)"]
     )
     lab.open("offline_hint.ipynb")
     lab.run_all()
-    open_panel(page)
+    # Opened the way a person would, from the command palette.
+    open_panel_from_palette(page)
+    note = page.locator(f"{PANEL} .jck-offline")
+    note.wait_for(state="visible")
+    assert "configure a provider" in note.inner_text()
     for scope in (WIDGET, PANEL):
         hint = page.locator(f"{scope} .jck-offline-howto")
         hint.wait_for(state="visible", timeout=60_000)
@@ -66,10 +73,27 @@ def test_the_offline_empty_chat_says_how_to_connect_a_model(
     )
     assert width[0] <= width[1], width
 
+    # Asked about the variables, the offline model calls a kernel tool: the panel answers
+    # it from the notebook's kernel; the offline note is gone with the first message.
+    posted: list[str] = []
+
+    def post(request: Any) -> None:
+        if request.method == "POST":
+            posted.append(request.post_data or "")
+
+    page.on("request", post)
+    send(page, "what variables do I have?")
+    page.remove_listener("request", post)
+    outputs = [json.loads(p) for p in posted if "threads.add_client_tool_output" in p]
+    assert [v["name"] for o in outputs for v in o["params"]["result"]["variables"]] == ["total"]
+    assert not note.is_visible()
+
     # "Fix this error" under the traceback: the offline model reads the error and offers
     # the corrected cell as a card (a near-miss of a name the notebook defines).
+    cards = page.locator(f"{PANEL} .jck-widget")
+    before = cards.count()
     page.locator(".jp-chatkit-ask-error").click()
-    card = page.locator(f"{PANEL} .jck-widget").last
+    card = cards.nth(before)
     card.wait_for(timeout=60_000)
     wait_idle(page)
     assert "print(total)" in str(card.inner_text())
@@ -77,26 +101,6 @@ def test_the_offline_empty_chat_says_how_to_connect_a_model(
     # The note after the card names each of its buttons, the sidebar's own Replace cell
     # too (it named the server card's only).
     shown = [str(t).strip() for t in card.locator("button").all_inner_texts() if str(t).strip()]
-    note = str(page.locator(f"{PANEL} .jck-msg.jck-assistant").last.inner_text())
+    note_text = str(page.locator(f"{PANEL} .jck-msg.jck-assistant").last.inner_text())
     assert "Replace cell" in shown, shown
-    assert all(label in note for label in shown), (shown, note)
-
-
-def test_offline_model_says_so_once_and_calls_a_tool(
-    offline_jupyter: JupyterServer, page: Any, screenshot: Any
-) -> None:
-    """With nothing configured: the empty chat says it is the offline demo model."""
-    lab = LabPage(page, dataclasses.replace(offline_jupyter, app="lab"))
-    open_notebook(lab, "offline.ipynb", ["import pandas\ndf = pandas.DataFrame({'a': [1]})"])
-    open_panel_from_palette(page)
-    note = page.locator(f"{PANEL} .jck-offline")
-    note.wait_for(state="visible")
-    assert "configure a provider" in note.inner_text()
-    screenshot(page, "offline-empty")
-    posted: list[str] = []
-    page.on("request", lambda r: posted.append(r.post_data or "") if r.method == "POST" else None)
-    send(page, "what variables do I have?")
-    # The offline model called a kernel tool: the panel answered it from the kernel.
-    outputs = [json.loads(p) for p in posted if "threads.add_client_tool_output" in p]
-    assert [v["name"] for o in outputs for v in o["params"]["result"]["variables"]] == ["df"]
-    assert not note.is_visible()
+    assert all(label in note_text for label in shown), (shown, note_text)
