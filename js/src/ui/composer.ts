@@ -62,6 +62,8 @@ export class Composer {
    * message is not left there to be sent again by accident.
    */
   private recalled: { text: string; before: string } | null = null;
+  /** Whether the button shows Stop (true) or Send (false); null before it is drawn. */
+  private drawnBusy: boolean | null = null;
 
   constructor(
     private readonly host: ComposerHost,
@@ -146,15 +148,20 @@ export class Composer {
     this.input.focus();
   }
 
-  /** Bring the button in line with the chat (Send or Stop, enabled or not). */
+  /** Bring the button in line with the chat (Send or Stop, enabled or not). Its icon and
+   * label are drawn only when it turns from one to the other: every keystroke asks, and a
+   * sent message four times (readied, sent, busy seen, the box fitted). */
   sync(): void {
     const busy = this.host.busy();
-    this.sendBtn.replaceChildren(
-      icon(busy ? "stop" : "send"),
-      h("span", { class: "jck-send-label" }, busy ? "Stop" : "Send"),
-    );
-    this.sendBtn.setAttribute("aria-label", busy ? "Stop answering" : "Send");
-    this.sendBtn.classList.toggle("jck-stop", busy);
+    if (this.drawnBusy !== busy) {
+      this.drawnBusy = busy;
+      this.sendBtn.replaceChildren(
+        icon(busy ? "stop" : "send"),
+        h("span", { class: "jck-send-label" }, busy ? "Stop" : "Send"),
+      );
+      this.sendBtn.setAttribute("aria-label", busy ? "Stop answering" : "Send");
+      this.sendBtn.classList.toggle("jck-stop", busy);
+    }
     const disabled = !busy && !this.input.value.trim();
     // Stop pressed (or the answer ended while it had the keyboard): a disabled button
     // drops the focus to the page's body, so it goes to the box instead.

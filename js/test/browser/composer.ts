@@ -442,3 +442,30 @@ test("a narrow chat keeps its composer whole: the box keeps room to type, Send w
     done(page);
   }
 });
+
+test("the Send button is drawn again only when it turns into Stop and back", opts, async () => {
+  const { page, errors } = await open("theme=light", 380);
+  await page.evaluate(() => {
+    const w = window as any;
+    w.__drawn = [];
+    new MutationObserver((records) => {
+      for (const r of records) {
+        const label = [...r.addedNodes].find((n) => (n as Element).classList?.contains("jck-send-label"));
+        if (label) w.__drawn.push(label.textContent);
+      }
+    }).observe(document.querySelector(".jck-send") as Element, { childList: true });
+  });
+  const box = page.getByRole("textbox", { name: "Message" });
+  await box.focus();
+  await page.keyboard.type("load data.csv");
+  // Typing draws nothing (before: the icon and label were rebuilt at every keystroke).
+  assert.deepEqual(await page.evaluate(() => (window as any).__drawn), []);
+  await ask(page, "load data.csv", 1);
+  // Enter: Send -> Stop once (before: Stop drawn four times: readied, sent, busy seen, the
+  // box fitted), then Stop -> Send at the answer's end.
+  assert.deepEqual(await page.evaluate(() => (window as any).__drawn), ["Stop", "Send"]);
+  assert.equal(await page.locator(".jck-send").getAttribute("aria-label"), "Send");
+  assert.equal(await page.locator(".jck-send .jck-send-label").textContent(), "Send");
+  assert.deepEqual(errors, []);
+  done(page);
+});
