@@ -1,6 +1,7 @@
 """The kernel's own log (``%chat``, ``Chat().ask``, the widget) reads a failed cell as it
-failed: a shell command's error with what it printed, and no traceback a thread or a
-callback showed meanwhile (real kernel under nbclient, fake LLM)."""
+failed: a shell command's error with what it printed, and no traceback a thread, a
+callback or a function that catches errors showed meanwhile (real kernel under
+nbclient, fake LLM)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,15 @@ CELLS = {
         "button.on_click(clicked)\n"
         "t = threading.Thread(target=button.click)\nt.start()\nt.join()\nwidget_done = 1"
     ),
+    # The cell's own function catches an error and shows its traceback: the reply is ok.
+    "caught": (
+        "def load():\n"
+        "    try:\n"
+        "        {}['missing']\n"
+        "    except KeyError:\n"
+        "        get_ipython().showtraceback()\n"
+        "load()\ncaught_done = 1"
+    ),
 }
 
 
@@ -59,9 +69,11 @@ def test_shell_errors_say_what_they_printed_and_background_errors_are_not_the_ce
     # Read as the output area showed it: the last frame, not every one.
     assert read["progress"]["error"]["output"] == "failed at 55%: disk full"
 
-    # The thread's and the callback's tracebacks are in the cells' outputs, but neither
-    # cell raised: their errors are not the cells' (before: ZeroDivisionError, KeyError).
-    for name in ("thread", "widget"):
+    # The thread's, the callback's and the function's tracebacks are in the cells'
+    # outputs, but no cell raised (each reply said ok): their errors are not the cells',
+    # as run_cell and the readers of outputs say (before: ZeroDivisionError, KeyError;
+    # the function's KeyError until LEFT7).
+    for name in ("thread", "widget", "caught"):
         assert read[name]["source"] == CELLS[name]
         assert "error" not in read[name], read[name]
 

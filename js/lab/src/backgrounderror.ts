@@ -17,13 +17,20 @@ const FRAME_HEADER = new RegExp(ERROR_RULES.frameHeader);
 // A frame header naming its function; a module's (IPython 8's "in <cell line: 1>()",
 // a plain traceback's "in <module>") is not one, nor a display method IPython's
 // formatters called for the cell's own display ("in Card._repr_markdown_(self)").
-const IN_FUNCTION = /, in (?!<module>|<cell line|(?:[A-Za-z0-9_]+\.)*_(?:repr_[A-Za-z_]*|ipython_display_)\()/;
+// The kernel's readers use the same rule (error_rules.IN_FUNCTION).
+const IN_FUNCTION = new RegExp(ERROR_RULES.inFunction);
 
-/** Whether `error`'s traceback starts in a function, not at a cell's or a script's top. */
+/** Whether `error`'s traceback starts in a function, not at a cell's or a script's top.
+ * Of a chain, the last exception's first frame: an earlier link's starts where it was
+ * caught (pandas' KeyError in `Index.get_loc`). Mirrors `errors.shown_by_other_code`. */
 export function shownByOtherCode(error: nbformat.IError): boolean {
   const raw = error.traceback as unknown;
-  const blocks = Array.isArray(raw) ? raw.map((b) => stripAnsi(String(b ?? ""))) : [];
-  const first = blocks.map((b) => trimSpace(b)).find((b) => FRAME_HEADER.test(b));
+  const blocks = Array.isArray(raw) ? raw.map((b) => trimSpace(stripAnsi(String(b ?? "")))) : [];
+  let first: string | undefined;
+  for (const block of blocks) {
+    if (ERROR_RULES.chainMarkers.some((marker) => block.includes(marker))) first = undefined;
+    else if (first === undefined && FRAME_HEADER.test(block)) first = block;
+  }
   return first !== undefined && IN_FUNCTION.test(first.split("\n", 1)[0]);
 }
 

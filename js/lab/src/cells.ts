@@ -9,6 +9,7 @@
 import type { Cell, ICodeCellModel } from "@jupyterlab/cells";
 import type * as nbformat from "@jupyterlab/nbformat";
 import type { NotebookPanel } from "@jupyterlab/notebook";
+import { shownByOtherCode } from "./backgrounderror";
 import { ERROR_RULES } from "./error-rules.generated";
 import { trimSpace, withCellLines } from "./errortext";
 import { htmlText } from "./htmltext";
@@ -348,6 +349,8 @@ export interface OutputText {
   /** For errors: exception class and message, handy without reading the traceback. */
   ename?: string;
   evalue?: string;
+  /** For an error a thread or a callback showed while the cell ran (backgrounderror.ts). */
+  note?: string;
   name?: string;
 }
 
@@ -380,6 +383,8 @@ export function outputText(output: nbformat.IOutput, max = LIMITS.outputChars): 
       ename,
       evalue: clip(withCellLines(evalue), ERROR_RULES.limits.messageChars),
       text: errorText(lines, ename, evalue, Math.max(max, LIMITS.tracebackChars)),
+      // A thread's, a callback's: not the cell's error (a saved output has no reply status).
+      ...(shownByOtherCode(o) ? { note: ERROR_RULES.shownByOtherCode } : {}),
     };
   }
   const data = ((output as nbformat.IExecuteResult).data ?? {}) as nbformat.IMimeBundle;

@@ -5,6 +5,8 @@ export const ERROR_RULES = {
   "control": "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]",
   "userHeader": "^[ \\t\\n\\r\\f\\v]*(?:Cell In ?\\[|Input In ?\\[|File <ipython-input|<ipython-input)",
   "frameHeader": "^(?:Cell In|Input In|File |<ipython-input)",
+  "inFunction": ", in (?!<module>|<cell line|(?:[A-Za-z0-9_]+\\.)*_(?:repr_[A-Za-z_]*|ipython_display_)\\()",
+  "shownByOtherCode": "Not the cell's own error: its traceback starts in a function, so code other than the cell's top level caught it and showed it while the cell ran (a thread, a callback such as a widget's handler or an event hook, or a function that shows the errors it catches). The cell did not stop at it.",
   "libPath": "(?:site-packages|dist-packages)[/\\\\]|/lib/python[0-9]|\\.p(?:yx|xi|xd)(?![A-Za-z0-9_])",
   "pythonTraceback": "(?:^|(?<=\\n))[ \\t\\n\\r\\f\\v]*(?:Cell In|Input In|File |<ipython-input|Traceback \\(most recent call last\\))|/ipykernel_",
   "cellFile": "\\((?:[0-9]+\\.py|<ipython-input-[^>\\n]{0,100}>), line ([0-9]+)\\)|File \\\"?(?:[^\\\" \\t\\n\\r\\f\\v]{0,300}[/\\\\]ipykernel_[0-9]+[/\\\\][0-9]+\\.py|<ipython-input-[^>\\n]{0,100}>)\\\"?(?:, line |:)([0-9]+)|(?<![^ \\t\\n\\r\\f\\v\\\"'(])[^\\\"' \\t\\n\\r\\f\\v]{0,300}[/\\\\]ipykernel_[0-9]+[/\\\\][0-9]+\\.py:([0-9]+)(?=:)",

@@ -13,7 +13,7 @@ import type * as nbformat from "@jupyterlab/nbformat";
 import type { NotebookPanel } from "@jupyterlab/notebook";
 import { ServerConnection } from "@jupyterlab/services";
 import type { ContextRef, MentionSource, MessagePart, SlashCommand } from "../../src/index";
-import { boundedOutput, clip, outputText } from "./cells";
+import { boundedOutput, clip, type OutputText, outputText } from "./cells";
 import { cellRef, chipCell, explainParts, fixErrorParts } from "./context";
 import { ERROR_RULES } from "./error-rules.generated";
 import { withCellLines } from "./errortext";
@@ -133,8 +133,11 @@ export function notebookText(raw: string): string | null {
       // is not the whole notebook's share).
       if (kind === "stream") {
         parts.push(`[${String(output.name ?? "stream")}]\n${boundedOutput(kind, shown(joined(output.text)))}`);
-      } else if (kind === "error") parts.push(`[error]\n${savedErrorText(output)}`);
-      else {
+      } else if (kind === "error") {
+        const read = savedError(output);
+        // A thread's or a callback's error: said so (outputText's note).
+        parts.push(`[error]${read.note ? `\n[${read.note}]` : ""}\n${read.text}`);
+      } else {
         const data = (output.data && typeof output.data === "object" ? output.data : {}) as Record<string, unknown>;
         const mime = shownMime(data);
         // HTML as a person reads it, a table's rows as lines (htmltext.ts).
@@ -166,8 +169,8 @@ function shownMime(data: Record<string, unknown>): string | undefined {
  * (cells.ts `outputText`): ANSI-free, an IPython traceback reduced to the user's frames
  * and its final line, another shape kept head and tail, each bounded. Mirrors Python's
  * `assistant.history.error_text` (tests/fixtures/notebook_texts.json). */
-function savedErrorText(output: Record<string, unknown>): string {
-  return outputText({ ...output, output_type: "error" } as unknown as nbformat.IOutput).text;
+function savedError(output: Record<string, unknown>): OutputText {
+  return outputText({ ...output, output_type: "error" } as unknown as nbformat.IOutput);
 }
 
 function fileRef(entry: ContentsEntry, open: (path: string) => OpenNotebook | null): ContextRef {

@@ -409,14 +409,15 @@ class NotebookConverter(ThreadItemConverter):
         return await super().assistant_message_to_input(item)
 
 
-def error_text(output: dict[str, Any]) -> str:
-    """A saved error output as text, read as every reader of a notebook's outputs reads
-    it (:func:`..kernel.notebook_file.output_text`): ANSI-free, an IPython traceback
+def error_output(output: dict[str, Any]) -> dict[str, Any]:
+    """A saved error output read as every reader of a notebook's outputs reads it
+    (:func:`..kernel.notebook_file.output_text`): its text ANSI-free, an IPython traceback
     reduced to the user's frames and its final line, another shape kept head and tail,
-    each bounded (a notebook of long tracebacks is not one long traceback)."""
+    each bounded (a notebook of long tracebacks is not one long traceback); a ``note``
+    when a thread or a callback showed it."""
     from ..kernel.notebook_file import output_text
 
-    return str(output_text(output).get("text", ""))
+    return output_text(output)
 
 
 _DEFAULT_REPR = re.compile(error_rules.DEFAULT_REPR)
@@ -483,7 +484,10 @@ def notebook_text(raw: str) -> str | None:
                 text = bounded_output(kind, shown(joined(output.get("text"))))
                 parts.append(f"[{named(output.get('name'), 'stream')}]\n{text}")
             elif kind == "error":
-                parts.append(f"[error]\n{error_text(output)}")
+                read = error_output(output)
+                # A thread's or a callback's error: said so (output_text's note).
+                note = f"\n[{read['note']}]" if "note" in read else ""
+                parts.append(f"[error]{note}\n{read.get('text', '')}")
             else:
                 raw_data = output.get("data")
                 data: dict[str, Any] = raw_data if isinstance(raw_data, dict) else {}

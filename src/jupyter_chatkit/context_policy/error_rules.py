@@ -42,6 +42,23 @@ CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 USER_HEADER = rf"^{_BLANK}*(?:Cell In ?\[|Input In ?\[|File <ipython-input|<ipython-input)"
 # A traceback block that is a frame (not the final line): its head starts so.
 FRAME_HEADER = r"^(?:Cell In|Input In|File |<ipython-input)"
+# A frame header's first line naming the function it ran in: code other than a cell's
+# top level showed the error (a thread, a callback, a function that shows the errors it
+# catches). A module's ("in <module>", IPython 8's "in <cell line: 1>()") is none, nor a
+# display method IPython's formatters called for the cell's own result
+# ("in Card._repr_markdown_(self)").
+IN_FUNCTION = (
+    r", in (?!<module>|<cell line|(?:[A-Za-z0-9_]+\.)*_(?:repr_[A-Za-z_]*|ipython_display_)\()"
+)
+# Said of such an error output by every reader of outputs. A saved notebook holds no
+# reply status: the traceback's first frame is what tells (a cell's own uncaught error
+# starts at its top line, even when raised inside a function it called).
+SHOWN_BY_OTHER_CODE = (
+    "Not the cell's own error: its traceback starts in a function, so code other than the "
+    "cell's top level caught it and showed it while the cell ran (a thread, a callback such "
+    "as a widget's handler or an event hook, or a function that shows the errors it "
+    "catches). The cell did not stop at it."
+)
 # Installed packages, the standard library, and compiled Cython sources (pandas shows
 # them by a relative path: "pandas/_libs/index.pyx:172").
 LIB_PATH = r"(?:site-packages|dist-packages)[/\\]|/lib/python[0-9]|\.p(?:yx|xi|xd)(?![A-Za-z0-9_])"
@@ -137,6 +154,8 @@ def rules_dict() -> dict[str, Any]:
         "control": CONTROL,
         "userHeader": USER_HEADER,
         "frameHeader": FRAME_HEADER,
+        "inFunction": IN_FUNCTION,
+        "shownByOtherCode": SHOWN_BY_OTHER_CODE,
         "libPath": LIB_PATH,
         "pythonTraceback": PYTHON_TRACEBACK,
         "cellFile": CELL_FILE,

@@ -50,6 +50,24 @@ _FRAME_HEADER = lazy_compile(rules.FRAME_HEADER)
 _LIB_PATH = lazy_compile(rules.LIB_PATH)
 # What a block, a frame and the final line are trimmed of (the sidebar's trimSpace).
 _TRIM = rules.TRIM_SPACE
+_IN_FUNCTION = lazy_compile(rules.IN_FUNCTION)
+
+
+def shown_by_other_code(traceback: Iterable[object]) -> bool:
+    """Whether an error output's traceback starts in a function, not at a cell's or a
+    script's top: a thread, a callback or a function that catches errors showed it while
+    the cell ran (IPython's traceback of a cell's own error starts at the cell's module
+    frame). Of a chain, the last exception's first frame: an earlier link's starts where
+    it was caught (pandas' KeyError in ``Index.get_loc``). The sidebar's
+    ``shownByOtherCode`` (backgrounderror.ts) reads it the same."""
+    first: str | None = None
+    for block in traceback:
+        text = strip_ansi(str(block)).strip(_TRIM)
+        if any(marker in text for marker in _CHAIN_MARKERS):
+            first = None
+        elif first is None and _FRAME_HEADER.match(text):
+            first = text
+    return first is not None and _IN_FUNCTION.search(first.split("\n", 1)[0]) is not None
 
 
 def _is_user_block(block: str) -> bool:

@@ -96,12 +96,15 @@ class ExecutionLog:
             and shown is not self._shown_before
             and isinstance(shown, BaseException)
             and _shown_by_a_cell(shown)
+            and not _caught_in_a_function(shown)
         ):
             # A magic that catches the error and shows its traceback itself (``%run``'s
             # script) leaves the cell without error_in_exec; IPython's showtraceback
             # still keeps it as the last error, and the cell's output is that traceback.
             # One a thread or callback showed meanwhile (a widget's handler run by a
-            # timer) is not this cell's: its frames were not called by a cell.
+            # timer) is not this cell's: its frames were not called by a cell. Nor is
+            # one a function caught and showed (the reply says ok): the readers of the
+            # cell's outputs read it so too (errors.shown_by_other_code).
             exc = shown
         error = None
         if isinstance(exc, BaseException):
@@ -184,6 +187,29 @@ def _shown_by_a_cell(exc: BaseException) -> bool:
         frame = frame.f_back
         steps += 1
     return False
+
+
+def _caught_in_a_function(exc: BaseException) -> bool:
+    """Whether ``exc``'s traceback, as IPython shows it, starts in a function: the
+    outermost frame past IPython's own (``%run``'s ``safe_execfile``, the formatters') is
+    no module's top level nor a display method (``_repr_html_``) IPython called for the
+    cell's result. The frames that rule (error_rules.IN_FUNCTION) reads in the text of a
+    shown traceback. Reads frames only."""
+    tb = vars(BaseException)["__traceback__"].__get__(exc, BaseException)
+    steps = 0
+    while tb is not None and steps < 10_000:
+        code = tb.tb_frame.f_code
+        if not _IPYTHON_FILE.search(code.co_filename):
+            name = code.co_name
+            return not (name == "<module>" or _DISPLAY_METHOD.fullmatch(name) is not None)
+        tb = tb.tb_next
+        steps += 1
+    return False
+
+
+# IPython's own modules, whose frames its tracebacks do not show (tb_offset).
+_IPYTHON_FILE = re.compile(r"[/\\]IPython[/\\]")
+_DISPLAY_METHOD = re.compile(r"_(?:repr_[A-Za-z_]*|ipython_display_)")
 
 
 # A line that runs a shell command (``!ls``, ``files = !ls``); not ``!=``.

@@ -19,6 +19,7 @@ from ..context_policy import error_rules as rules
 from ..context_policy.errors import (
     MAX_TRACEBACK_CHARS,
     reduce_formatted_traceback,
+    shown_by_other_code,
     strip_ansi,
     with_cell_lines,
 )
@@ -241,12 +242,16 @@ def output_text(output: dict[str, Any], limit: int = OUTPUT_CHARS) -> dict[str, 
         if isinstance(raw_tb, str):
             raw_tb = [raw_tb]
         tb = [_field(line) for line in raw_tb] if isinstance(raw_tb, list) else []
-        return {
+        read: dict[str, Any] = {
             "output_type": kind,
             "ename": ename,
             "evalue": _clip(with_cell_lines(evalue), 600),
             "text": error_text(tb, ename, evalue),
         }
+        if shown_by_other_code(tb):
+            # A thread's, a callback's: not the cell's error (no reply status is saved).
+            read["note"] = rules.SHOWN_BY_OTHER_CODE
+        return read
     raw_data = output.get("data")
     data: dict[str, Any] = raw_data if isinstance(raw_data, dict) else {}
     text = strip_ansi(_text(data.get("text/plain")))
