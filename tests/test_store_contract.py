@@ -31,8 +31,7 @@ from chatkit.types import (
 from sqlalchemy import select
 
 from jupyter_chatkit.protocol import RequestContext
-from jupyter_chatkit.store import SQLStore, open_store
-from jupyter_chatkit.store.paging import MAX_PAGE_SIZE
+from jupyter_chatkit.store import SQLStore, open_store, paging
 from jupyter_chatkit.store.schema import thread_turns
 
 from .fixtures.store_threads import ALICE, BOB, T0, every_item_type, message, thread
@@ -184,13 +183,19 @@ async def test_huge_limits_are_clamped(store: SQLStore, limit: int) -> None:
 
 
 @pytest.mark.asyncio
-async def test_a_page_never_exceeds_the_maximum(store: SQLStore) -> None:
-    await filled(store, MAX_PAGE_SIZE + 2)
+async def test_a_page_never_exceeds_the_maximum(
+    store: SQLStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The cap is read at each call (paging.check_page); a small one takes the same path
+    # with 7 rows instead of 1,002 added one by one (~4 s on PostgreSQL).
+    cap = 5
+    monkeypatch.setattr(paging, "MAX_PAGE_SIZE", cap)
+    await filled(store, cap + 2)
     page = await store.load_thread_items("thr_a", None, 10**30, "asc", ALICE)
-    assert len(page.data) == MAX_PAGE_SIZE and page.has_more is True
-    assert page.after == f"msg{MAX_PAGE_SIZE - 1}"
-    rest = await store.load_thread_items("thr_a", page.after, MAX_PAGE_SIZE, "asc", ALICE)
-    assert [i.id for i in rest.data] == [f"msg{MAX_PAGE_SIZE}", f"msg{MAX_PAGE_SIZE + 1}"]
+    assert len(page.data) == cap and page.has_more is True
+    assert page.after == f"msg{cap - 1}"
+    rest = await store.load_thread_items("thr_a", page.after, cap, "asc", ALICE)
+    assert [i.id for i in rest.data] == [f"msg{cap}", f"msg{cap + 1}"]
 
 
 @pytest.mark.asyncio
