@@ -1,6 +1,6 @@
 """Where a request's CPU goes in the server process, by owner (issue 12).
 
-    python bench/profile_owners.py [--requests 200] [--rate 997]
+    python bench/profile_owners.py [--requests 200] [--rate 997] [--ours N]
 
 Starts the fake LLM and a real ``jupyter server`` with the extension (as
 ``bench_endpoint.py --cpu`` does), warms it, builds a 30-turn thread, then samples the
@@ -18,7 +18,11 @@ printed apart): py-spy samples wall time, and a write on loopback wakes the clie
 which on a loaded machine takes the CPU while the server's thread is still in the call
 (runnable, counted as busy). ``perf record -e cpu-clock`` on the server shows the
 kernel's whole part at 6-7 % of its CPU where py-spy put 22-29 % of the samples in
-those calls. Needs ``py-spy`` on PATH and the right to attach to the server.
+those calls. ``--ours N`` also lists the N functions of ours that are most often a
+sample's nearest own frame (its owner ours), so our share reads by function: a
+function's own work and the library and stdlib work it calls (json, pydantic, sqlite3)
+but not our functions it calls. Needs ``py-spy`` on PATH and the right to attach to the
+server.
 This is not a test.
 """
 
@@ -89,6 +93,35 @@ def owner_of(frames: list[str]) -> str:
     return "other"
 
 
+def own_function(frames: list[str]) -> str | None:
+    """The nearest frame of ours (``jupyter_chatkit``), from the leaf up, as
+    ``module.py:function``, when a sample's owner is ours; else None."""
+    if not owner_of(frames).startswith("ours"):
+        return None
+    for frame in reversed(frames):
+        path = frame_file(frame)
+        if path.startswith("jupyter_chatkit/"):
+            return f"{path.removeprefix('jupyter_chatkit/')}:{frame.split(' (')[0]}"
+    return None
+
+
+def own_functions(raw: Path) -> dict[str, float]:
+    """The share of the busy samples (as :func:`shares` counts them) each function of
+    ours has as the nearest own frame of a sample owned by us."""
+    counts: collections.Counter[str] = collections.Counter()
+    total = 0
+    for line in raw.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        frames = stack.split(";")
+        if not stack or IDLE.search(frames[-1]) or SOCKET_CALLS.search(frames[-1]):
+            continue
+        total += int(count)
+        name = own_function(frames)
+        if name is not None:
+            counts[name] += int(count)
+    return {name: n / (total or 1) for name, n in counts.items()}
+
+
 def shares(raw: Path) -> tuple[dict[str, float], float]:
     """Each owner's share of the busy samples of a py-spy ``--format raw`` file, and
     the part of the busy samples left out as socket calls (:data:`SOCKET_CALLS`)."""
@@ -127,11 +160,12 @@ async def sampled(pid: int, out: Path, rate: int, requests: list[tuple[str, byte
     return per_request
 
 
-def main(requests: int, rate: int) -> None:
+def main(requests: int, rate: int, ours: int = 0) -> None:
     if shutil.which("py-spy") is None:
         raise SystemExit("py-spy is not on PATH")
     results: dict[str, tuple[float, dict[str, float]]] = {}
     left_out: dict[str, float] = {}
+    own: dict[str, dict[str, float]] = {}
 
     async def work(
         _client: httpx.AsyncClient, _llm_url: str, servers: dict[str, tuple[str, int]]
@@ -153,6 +187,7 @@ def main(requests: int, rate: int) -> None:
                 out = Path(tmp) / "samples.txt"
                 cpu = await sampled(pid, out, rate, [(endpoint, body) for body in bodies])
                 owned, left_out[kind] = shares(out)
+                own[kind] = own_functions(out)
                 results[kind] = (cpu, owned)
 
     beside_baseline(None, work)
@@ -180,10 +215,26 @@ def main(requests: int, rate: int) -> None:
         + "".join(f"{left_out[kind] * 100:5.1f}%".rjust(24) for kind in kinds)
     )
 
+    if ours:
+        print(f"our functions, the nearest own frame of samples owned by us (top {ours})")
+        top = sorted(
+            {name for shares_ in own.values() for name in shares_},
+            key=lambda name: -sum(shares_.get(name, 0.0) for shares_ in own.values()),
+        )[:ours]
+        for name in top:
+            cells = []
+            for kind in kinds:
+                share = own[kind].get(name, 0.0)
+                cells.append(f"{share * results[kind][0] * 1e3:9.3f} ms {share * 100:5.1f}%")
+            print(f"   {name[:60]:60}" + "".join(f"{cell:>24}" for cell in cells))
+
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200, help="requests of each kind")
     parser.add_argument("--rate", type=int, default=997, help="py-spy samples per second")
+    parser.add_argument(
+        "--ours", type=int, default=0, help="also the N functions of ours with most samples"
+    )
     args = parser.parse_args()
-    main(args.requests, args.rate)
+    main(args.requests, args.rate, args.ours)
