@@ -204,41 +204,41 @@ def test_bridge_inserts_below_the_widgets_own_cell(lab_page: LabPage, page: Any)
     assert outside is None
 
 
-def test_active_cell_includes_the_editor_selection(
-    lab_page: LabPage, page: Any, scripted_llm: FakeLLM
-) -> None:
-    open_notebook(
-        lab_page, "selection.ipynb", ["total = 0\nfor price in [3, 4]:\n    total += price"]
-    )
-    # Select the second line in the cell's editor, as a person would.
+def select_second_line(page: Any) -> None:
+    """Select the second line in the first cell's editor, as a person would."""
     page.locator(".jp-Notebook .jp-Cell .cm-content").first.click()
     page.keyboard.press("Control+Home")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Home")
     page.keyboard.press("Shift+End")
+
+
+def test_active_cell_includes_the_editor_selection_and_its_chip_follows_it(
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM, screenshot: Any
+) -> None:
+    """The active cell the model reads carries the editor's selection; the sidebar's
+    selection chip names what is selected now, while the person selects in the cell's
+    editor (before: only once the chat got the focus).
+
+    (One notebook and kernel for what were two tests, each with its own.)
+    """
+    source = "total = 0\nfor price in [3, 4]:\n    total += price"
+    open_notebook(lab_page, "selection.ipynb", [source])
+    select_second_line(page)
     # Straight to the assistant (Escape would end edit mode and drop the selection).
     open_panel_from_palette(page)
     tool_then_answer(scripted_llm, "get_active_cell", "It adds up the prices.")
     assert send(page, "explain the selected code") == "It adds up the prices."
     cell = tool_output(scripted_llm)["cell"]
-    assert cell["source"] == "total = 0\nfor price in [3, 4]:\n    total += price"
+    assert cell["source"] == source
     assert cell["selected_text"] == "for price in [3, 4]:"
 
-
-def test_selection_chip_follows_the_selection_as_it_changes(
-    lab_page: LabPage, page: Any, screenshot: Any
-) -> None:
-    """The sidebar's selection chip names what is selected in the active cell now, while
-    the person selects in the cell's editor (before: only once the chat got the focus)."""
-    cells = ["total = 0\nfor price in [3, 4]:\n    total += price"]
-    open_notebook(lab_page, "chipsel.ipynb", cells, run=False)
-    open_panel_from_palette(page)
+    # Back in the cell's editor, the panel open: the chip follows the selection as the
+    # person makes it, the focus staying in the editor.
     chip = page.locator(f"{PANEL} .jck-chip-selection")
     page.locator(".jp-Notebook .jp-Cell .cm-content").first.click()
-    page.keyboard.press("Control+Home")
-    page.keyboard.press("ArrowDown")
-    page.keyboard.press("Home")
-    page.keyboard.press("Shift+End")
+    chip.wait_for(state="detached", timeout=10_000)
+    select_second_line(page)
     chip.wait_for(timeout=10_000)
     assert chip.get_attribute("title") == "for price in [3, 4]:"
     screenshot(page, "selection-chip")
