@@ -185,12 +185,14 @@ def test_a_megabyte_line_of_trigger_words_is_read_only_to_the_text_budget(
 
 
 def test_the_text_budget_hides_a_secret_at_its_cut_and_shows_short_texts_whole() -> None:
-    for offset in range(-40, 41, 8):
-        lead = "lorem ipsum " * ((MAX_TEXT_CHARS - 30 + offset) // 12)
+    # The assignment starts 12 characters further each time (8 places, from ~76 before
+    # the cut to 8 past it; offsets landing on the same place were read twice before).
+    for words in sorted({(MAX_TEXT_CHARS - 30 + offset) // 12 for offset in range(-40, 41, 8)}):
+        lead = "lorem ipsum " * words
         text, count = ContextPolicy().text(f'{lead}password = "{SECRET}"\n' + "y " * 60_000)
-        assert count == 1, offset
+        assert count == 1, words
         for k in range(4, len(SECRET) + 1):
-            assert SECRET[:k] not in text, offset
+            assert SECRET[:k] not in text, words
     whole = "lorem ipsum " * (MAX_TEXT_CHARS // 12 - 3) + f'token = "{SECRET}"'
     assert len(whole) <= MAX_TEXT_CHARS
     text, count = ContextPolicy().text(whole)
