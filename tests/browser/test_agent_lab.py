@@ -329,6 +329,39 @@ def test_steps_act_on_the_turns_notebook_and_never_on_a_changed_cell(
     screenshot(page, "changed-cell")
 
 
+def test_a_waiting_card_names_the_notebook_by_its_new_name_after_a_rename(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    """The notebook is renamed while a step's card waits: the card names its new path
+    (before: still the old one), and the approved step runs in it."""
+    lab_page.server.write_notebook("draft.ipynb", ["print('renamed run')"])
+    lab_page.open("draft.ipynb")
+    open_panel(page)
+    agent_mode(page)
+    scripted_llm.script(Reply(tool_calls=[ToolCall("run_cell", {"index": 0})]), Reply("Ran."))
+    ask(page, "run cell 1")
+    card = waiting(page, "run_cell")
+    where = card.locator(".jck-step-notebook code")
+    assert where.inner_text() == "draft.ipynb"
+    page.evaluate(
+        "() => window.jupyterapp.serviceManager.contents.rename('draft.ipynb', 'report.ipynb')"
+    )
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget?.context?.path === 'report.ipynb'"
+    )
+    page.wait_for_function(
+        "(sel) => document.querySelector(sel)?.textContent === 'report.ipynb'",
+        arg=f'{STEP}[data-step="run_cell"] .jck-step-notebook code',
+    )
+    assert card.get_attribute("data-status") == "waiting"
+    screenshot(page, "renamed-card")
+    card.locator(".jck-step-approve").click()
+    wait_answer(page, "Ran.")
+    (ran,) = tool_results(scripted_llm, 1)
+    assert ran["status"] == "ok" and ran["notebook"] == "report.ipynb", ran
+    assert "renamed run" in json.dumps(ran["cell"]["outputs"])
+
+
 def test_a_cards_code_is_drawn_as_python_reads_it(
     lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
@@ -608,5 +641,7 @@ def test_a_traceback_a_thread_shows_is_not_the_run_cells_error(
     (background,) = tool_results(scripted_llm, 1)
     assert [o.get("ename") for o in background["cell"]["outputs"]] == ["KeyError"], background
     assert background["status"] == "ok" and background["note"], background
+    # The output itself says it is not the cell's error, as a saved notebook's readers say.
+    assert background["cell"]["outputs"][0]["note"], background
     own = tool_results(scripted_llm, 2)[-1]
     assert own["status"] == "error" and "note" not in own, own

@@ -69,8 +69,14 @@ export async function fetchAgentConfig(
  * the one whose changes Undo reverts.
  */
 const pathsOf = new WeakMap<NotebookPanel, Set<string>>();
+/** A followed notebook's earlier path -> the path it was renamed to (see {@link renamed}). */
+const renamedTo = new Map<string, string>();
+/** Told when a followed notebook is renamed (a waiting card names it anew). */
+const renameListeners = new Set<() => void>();
 
 function followRenames(panel: NotebookPanel): void {
+  // A notebook opened under a path another one had before its rename: that path is its.
+  renamedTo.delete(panel.context.path);
   if (pathsOf.has(panel)) return;
   const paths = new Set([panel.context.path]);
   pathsOf.set(panel, paths);
@@ -78,10 +84,22 @@ function followRenames(panel: NotebookPanel): void {
   panel.context.pathChanged.connect((_, path) => {
     paths.add(path);
     moveHeld(now, path);
+    // Its path is a live notebook's again (renamed back): no longer an earlier one.
+    renamedTo.delete(path);
+    if (now !== path) renamedTo.set(now, path);
     now = path;
+    for (const listener of [...renameListeners]) listener();
   });
   // Closed: its changes are saved (in the file) or discarded (gone), held no more.
   panel.disposed.connect(() => releaseSteps(now));
+}
+
+/** The path the followed notebook that had `path` has now (`path` itself when not renamed). */
+export function renamed(path: string): string {
+  let now = path;
+  // Each rename is one link; a chain is at most as long as the map.
+  for (let left = renamedTo.size; left > 0 && renamedTo.has(now); left--) now = renamedTo.get(now) ?? now;
+  return now;
 }
 
 /**
@@ -179,10 +197,17 @@ export class NotebookAgent implements AgentHost {
     this.presenceListeners.add(listener);
     // Another tab took or let go a change it held (saved, closed): gone here, or back.
     const stopHeld = onHeldChanged(listener);
+    // A renamed notebook: a waiting card names it by its new path (notebookName).
+    renameListeners.add(listener);
     return () => {
       stopHeld();
+      renameListeners.delete(listener);
       this.presenceListeners.delete(listener);
     };
+  }
+
+  notebookName(path: string): string {
+    return renamed(path);
   }
 
   /** Tell the presence listeners when `panel` loads, and when its cells change (once per burst). */

@@ -152,6 +152,11 @@ export interface AgentHost {
    * again then, so one whose change a reload lost says so.
    */
   onPresenceChanged?(listener: () => void): () => void;
+  /**
+   * The path the notebook a preview named (`path`) has now: renamed since the card was
+   * shown, its new one. The host tells {@link onPresenceChanged}'s listeners of a rename.
+   */
+  notebookName?(path: string): string;
   /** The server's `agent_auto_approve` (inserts and edits apply without a card). */
   autoApprove?: boolean | Promise<boolean>;
   /** The server's `agent_max_steps` (the chat derives its tool-round guard from it). */

@@ -213,7 +213,8 @@ export class AgentSteps {
   private readonly shared: SharedAgent;
   private readonly cards = new Map<
     string,
-    { el: HTMLElement; item: ClientToolCallItem; gone?: boolean; held?: boolean }
+    // `where`: the notebook path a waiting card shows (renamed since: shown anew).
+    { el: HTMLElement; item: ClientToolCallItem; gone?: boolean; held?: boolean; where?: string }
   >();
   private threadId: string | null = null;
   private readonly unsubscribe: () => void;
@@ -380,12 +381,22 @@ export class AgentSteps {
     return step !== null && !this.approvals.undone.has(item.id) && this.approvals.changeHeld(step);
   }
 
-  /** The host says the notebook changed: redraw the cards whose change came or went, and Undo. */
+  /** The path the notebook at `path` has now (the host follows renames). */
+  private notebookName(path: string): string {
+    return this.host.notebookName?.(path) ?? path;
+  }
+
+  /**
+   * The host says the notebook changed (its cells, its name): redraw the cards whose
+   * change came or went or whose notebook was renamed, and Undo.
+   */
   private presenceChanged(): void {
     for (const card of this.cards.values()) {
       if (!card.el.isConnected) continue;
       const moved =
-        this.changeGone(card.item) !== (card.gone ?? false) || this.changeHeld(card.item) !== (card.held ?? false);
+        this.changeGone(card.item) !== (card.gone ?? false) ||
+        this.changeHeld(card.item) !== (card.held ?? false) ||
+        (card.where !== undefined && this.notebookName(card.where) !== card.where);
       if (moved) this.render(card.el, card.item);
     }
     this.sync();
@@ -431,6 +442,7 @@ export class AgentSteps {
     if (card?.el === el) {
       card.gone = status === GONE;
       card.held = held;
+      card.where = undefined; // set again when the proposal shows its notebook
     }
     el.setAttribute("data-step", item.name);
     el.setAttribute("data-status", status);
@@ -461,7 +473,10 @@ export class AgentSteps {
     // The proposal: the code, the diff against the cell's current source, the cell to run,
     // and the notebook it acts on; a live step shows what its approval approves.
     const show = (p: StepPreview): void => {
-      const where = p.notebook ? h("p", { class: "jck-step-notebook" }, "In ", h("code", null, p.notebook)) : null;
+      // Named by its path now: renamed since the preview, the step still acts on it.
+      const path = p.notebook ? this.notebookName(p.notebook) : undefined;
+      if (card?.el === el) card.where = path;
+      const where = path ? h("p", { class: "jck-step-notebook" }, "In ", h("code", null, path)) : null;
       // A file name may hold bidi controls or zero-width characters: "In evil.ipynb" must
       // not read as another notebook.
       if (where) revealIn(where);
