@@ -3,10 +3,12 @@ the session whose kernel is this one, a notebook, its path under the server's ro
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
+from jupyter_chatkit.kernel.executions import ExecutionLog
 from jupyter_chatkit.kernel.notebook_link import find_notebook, session_path
 from jupyter_chatkit.kernel.remote import ServerEndpoint
 
@@ -52,3 +54,17 @@ def test_of_notebooks_sharing_the_kernel_the_one_holding_the_cell_run_last() -> 
     assert session_path(shared, "k") == "a.ipynb"
     # One notebook on the kernel: its files are not read.
     assert session_path(shared[:1], "k", lambda path: pytest.fail("read")) == "a.ipynb"
+
+
+def test_the_cell_that_starts_recording_is_known_by_its_id() -> None:
+    """``%load_ext jupyter_chatkit`` and ``%chat`` in one cell of the second notebook on
+    a kernel: recording starts inside that cell (no ``pre_run_cell`` for it), and the
+    widget's questions must still find that notebook by the cell's id, which ipykernel
+    keeps on the shell as the request's metadata (as a real kernel has it)."""
+    running = SimpleNamespace(
+        parent_header={"header": {"msg_id": "m1"}, "metadata": {"cellId": "load-and-chat"}}
+    )
+    assert ExecutionLog(running).cell_id == "load-and-chat"
+    # A console's request (no cellId) or no request: unknown.
+    assert ExecutionLog(SimpleNamespace(parent_header={"metadata": {}})).cell_id is None
+    assert ExecutionLog(SimpleNamespace()).cell_id is None

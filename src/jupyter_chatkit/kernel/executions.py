@@ -54,8 +54,9 @@ class ExecutionLog:
         self._request: str | None = None
         # The id of the notebook cell run last (Jupyter's ``cellId``; None from a
         # console or a client that sends none): which notebook ran it, when several
-        # share this kernel (notebook_link).
-        self.cell_id: str | None = None
+        # share this kernel (notebook_link). Read now too: the cell that starts
+        # recording (``%load_ext jupyter_chatkit`` then ``%chat``) has no pre_run_cell.
+        self.cell_id: str | None = _request_cell_id(shell)
         self._lock = threading.Lock()
         # What each request printed (a failed shell command's stderr): cell_streams.
         self.tails = cell_streams.watch()
@@ -73,8 +74,7 @@ class ExecutionLog:
         self.running = len(inputs) if isinstance(inputs, list) else None
         self._shown_before = getattr(sys, "last_value", None)
         self._request = cell_streams.request_id(self.shell)
-        cell_id = getattr(info, "cell_id", None)
-        self.cell_id = cell_id if isinstance(cell_id, str) and cell_id else None
+        self.cell_id = _cell_id(getattr(info, "cell_id", None))
 
     def post_run_cell(self, result: Any) -> None:
         """IPython event: a cell ended; keep its source and reduced error."""
@@ -187,6 +187,21 @@ def _shown_by_a_cell(exc: BaseException) -> bool:
         frame = frame.f_back
         steps += 1
     return False
+
+
+def _cell_id(value: object) -> str | None:
+    """A notebook cell's id as Jupyter sends it, None when there is none."""
+    return value if type(value) is str and value else None
+
+
+def _request_cell_id(shell: Any) -> str | None:
+    """The ``cellId`` of the execute request ``shell`` is running (ipykernel keeps the
+    request as ``parent_header`` and passes this to ``pre_run_cell`` as ``cell_id``)."""
+    try:
+        metadata = (getattr(shell, "parent_header", None) or {}).get("metadata") or {}
+        return _cell_id(metadata.get("cellId"))
+    except Exception:
+        return None
 
 
 def _caught_in_a_function(exc: BaseException) -> bool:
