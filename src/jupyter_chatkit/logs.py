@@ -170,3 +170,25 @@ def write_with(server_log: logging.Logger) -> None:
         if logger.level == logging.NOTSET or _level_from_server:
             logger.setLevel(server_log.level)
             _level_from_server = True
+
+
+def would_write(logger: logging.Logger, level: int) -> bool:
+    """Whether a record of ``level`` made on ``logger`` could be written by a handler:
+    the logger takes the level, and a handler on its way up (or Python's last resort,
+    when there is none) takes it too. A logger with filters answers True (they see every
+    record the logger takes)."""
+    if not logger.isEnabledFor(level):
+        return False
+    if logger.filters:
+        return True
+    current: logging.Logger | None = logger
+    handled = False
+    while current is not None:
+        for handler in current.handlers:
+            handled = True
+            if level >= handler.level:
+                return True
+        if not current.propagate:
+            break
+        current = current.parent
+    return not handled and logging.lastResort is not None and level >= logging.lastResort.level

@@ -27,6 +27,7 @@ from jupyter_server.log import log_request
 from jupyter_server.prometheus.log_functions import prometheus_log_method
 from tornado import httputil, web
 
+from ..logs import would_write
 from ..protocol import LOCAL_USER, RequestContext, error_code_for
 from .holder import (
     ASSISTANT_UNAVAILABLE,
@@ -48,28 +49,6 @@ _SINGLE_USER_PROVIDERS = (IdentityProvider, PasswordIdentityProvider, LegacyIden
 # Retry-After of a 503 (the store busy or down, the assistant starting): a lock held by
 # another process is a short transaction's, or a tool's the person can see.
 RETRY_AFTER_SECONDS = 5
-
-
-def would_write(logger: logging.Logger, level: int) -> bool:
-    """Whether a record of ``level`` made on ``logger`` could be written by a handler:
-    the logger takes the level, and a handler on its way up (or Python's last resort,
-    when there is none) takes it too. A logger with filters answers True (they see every
-    record the logger takes)."""
-    if not logger.isEnabledFor(level):
-        return False
-    if logger.filters:
-        return True
-    current: logging.Logger | None = logger
-    handled = False
-    while current is not None:
-        for handler in current.handlers:
-            handled = True
-            if level >= handler.level:
-                return True
-        if not current.propagate:
-            break
-        current = current.parent
-    return not handled and logging.lastResort is not None and level >= logging.lastResort.level
 
 
 def user_scope(user: Any) -> str:
