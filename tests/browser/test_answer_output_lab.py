@@ -45,35 +45,54 @@ TOKEN_COLOURS = """(root) => {
 }"""
 
 
-@pytest.mark.parametrize("theme", ["JupyterLab Light", "JupyterLab Dark"])
 def test_a_magic_answers_code_is_highlighted_like_the_chats(
-    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM, theme: str
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
     """The answer renderer's code got highlight.js's token spans but none of their
-    colours (they were scoped to the chat): every token in the code's own colour."""
-    name = f"highlight-{theme.split()[-1].lower()}.ipynb"
-    lab_page.server.write_notebook(name, ["%load_ext jupyter_chatkit", "%chat some code?", "%chat"])
-    lab_page.open(name)
-    lab_page.command("apputils:change-theme", {"theme": theme})
-    page.wait_for_function(
-        "(t) => document.body.dataset.jpThemeName === t", arg=theme, timeout=30_000
-    )
-    scripted_llm.script(Reply(f"Here:\n\n```python\n{CODE}\n```\n"))
-    lab_page.run_all()
-    page.locator(f"{ANSWER} pre code .hljs-keyword").first.wait_for(timeout=60_000)
-    widget = ".jck-widget-host .jck-chat .jck-msg.jck-assistant"
-    page.locator(f"{widget} pre code .hljs-keyword").first.wait_for(timeout=60_000)
-    screenshot(page, f"answer-{theme.split()[-1].lower()}")
+    colours (they were scoped to the chat): every token in the code's own colour.
 
-    answer = page.evaluate(TOKEN_COLOURS, ANSWER)
-    chat = page.evaluate(TOKEN_COLOURS, widget)
-    for kind in ("keyword", "comment", "number"):
-        assert answer[kind] != answer["code"], (kind, answer)
-    # The same colours as the chat's own answer (the %chat widget below it).
-    assert {k: answer[k] for k in ("keyword", "comment", "number")} == {
-        k: chat[k] for k in ("keyword", "comment", "number")
-    }
-    lab_page.command("apputils:change-theme", {"theme": "JupyterLab Light"})
+    In JupyterLab's light theme, then its dark one (one notebook and kernel for both: the
+    colours are the theme's, read again once it changed).
+    """
+    lab_page.server.write_notebook(
+        "highlight.ipynb", ["%load_ext jupyter_chatkit", "%chat some code?", "%chat"]
+    )
+    lab_page.open("highlight.ipynb")
+    scripted_llm.script(Reply(f"Here:\n\n```python\n{CODE}\n```\n"))
+    widget = ".jck-widget-host .jck-chat .jck-msg.jck-assistant"
+    seen: list[dict[str, Any]] = []
+    try:
+        for n, theme in enumerate(["JupyterLab Light", "JupyterLab Dark"]):
+            lab_page.command("apputils:change-theme", {"theme": theme})
+            page.wait_for_function(
+                "(t) => document.body.dataset.jpThemeName === t", arg=theme, timeout=30_000
+            )
+            if n == 0:
+                lab_page.run_all()
+                page.locator(f"{ANSWER} pre code .hljs-keyword").first.wait_for(timeout=60_000)
+                page.locator(f"{widget} pre code .hljs-keyword").first.wait_for(timeout=60_000)
+            else:
+                # The code's colour is the new theme's once its styles apply.
+                page.wait_for_function(
+                    f"([root, before]) => ({TOKEN_COLOURS})(root).code !== before",
+                    arg=[ANSWER, seen[0]["code"]],
+                    timeout=30_000,
+                )
+            screenshot(page, f"answer-{theme.split()[-1].lower()}")
+
+            answer = page.evaluate(TOKEN_COLOURS, ANSWER)
+            chat = page.evaluate(TOKEN_COLOURS, widget)
+            for kind in ("keyword", "comment", "number"):
+                assert answer[kind] != answer["code"], (theme, kind, answer)
+            # The same colours as the chat's own answer (the %chat widget below it).
+            assert {k: answer[k] for k in ("keyword", "comment", "number")} == {
+                k: chat[k] for k in ("keyword", "comment", "number")
+            }, theme
+            seen.append(answer)
+        # Each theme's own colours: the dark ones were read after the change.
+        assert seen[0] != seen[1], seen
+    finally:
+        lab_page.command("apputils:change-theme", {"theme": "JupyterLab Light"})
 
 
 SECRET = "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD"
