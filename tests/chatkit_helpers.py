@@ -21,6 +21,22 @@ ALICE = RequestContext(user_id="alice")
 BOB = RequestContext(user_id="bob")
 
 
+class HoldingTransport:
+    """A stream's transport that holds its opening, as the Jupyter server's HTTP handler
+    does (``holding_opening``): it records what the turn asked of it."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def hold(self) -> None:
+        """The turn holds what its stream writes."""
+        self.calls.append("hold")
+
+    def release(self) -> None:
+        """The turn lets it go (its model was asked)."""
+        self.calls.append("release")
+
+
 def req(type_: str, **params: Any) -> bytes:
     """A ChatKit request body."""
     return json.dumps({"type": type_, "params": params}).encode()

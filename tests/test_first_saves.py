@@ -10,7 +10,9 @@ is asked (and may hold its answer), everything else is real.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,7 @@ from jupyter_chatkit.store.engine import PoolOptions
 from .chatkit_helpers import (
     ALICE,
     BOB,
+    HoldingTransport,
     json_call,
     make_assistant,
     read_turn,
@@ -64,14 +67,31 @@ class AskedModel(ScriptedModel):
             yield event
 
 
-class _Transport:
-    """A transport that holds a turn's opening, as the Jupyter server's does."""
+@dataclass
+class _Setup:
+    """A store, a model that says when it is asked, and an assistant on them."""
 
-    def hold(self) -> None:
-        pass
+    store: SQLStore
+    model: AskedModel
+    assistant: NotebookAssistant
+    seen: list[ThreadStreamEvent] = field(default_factory=list)
 
-    def release(self) -> None:
-        pass
+
+@contextlib.asynccontextmanager
+async def _asked_assistant(
+    url: str, lock_timeout: float | None = None, **settings: Any
+) -> AsyncIterator[_Setup]:
+    """An assistant on a store at ``url`` (a lock wait bounded by ``lock_timeout``) whose
+    model waits for ``go``; closed after (the model let go first)."""
+    pool = PoolOptions(lock_timeout=lock_timeout) if lock_timeout is not None else None
+    store = await open_store(url, pool=pool)
+    model = AskedModel()
+    setup = _Setup(store, model, make_assistant(store, model, **settings))
+    try:
+        yield setup
+    finally:
+        model.go.set()
+        await setup.assistant.aclose()
 
 
 def _turn(
@@ -82,7 +102,7 @@ def _turn(
     created: asyncio.Future[str] = asyncio.get_running_loop().create_future()
 
     async def drive() -> None:
-        with holding_opening(_Transport()):
+        with holding_opening(HoldingTransport()):
             result = await assistant.handle(req("threads.create", input=user_input("hi")), ALICE)
             assert isinstance(result, StreamResult)
             reading, named = read_turn(result.chunks, seen)
@@ -111,39 +131,29 @@ async def _stored_in_order(store: SQLStore, thread_id: str) -> None:
 @pytest.mark.asyncio
 async def test_a_new_threads_model_is_asked_while_its_first_save_waits(store_url: str) -> None:
     # A lock that outlasts the test: the save waits for it, it does not give up.
-    store = await open_store(store_url, pool=PoolOptions(lock_timeout=HANG_GUARD))
-    model = AskedModel()
-    assistant = make_assistant(store, model, title_threads="local")
-    seen: list[ThreadStreamEvent] = []
-    try:
+    async with _asked_assistant(store_url, HANG_GUARD, title_threads="local") as s:
         async with write_locked(store_url):
-            turn, created = _turn(assistant, seen)
-            asked = asyncio.ensure_future(model.asked.wait())
+            turn, created = _turn(s.assistant, s.seen)
+            asked = asyncio.ensure_future(s.model.asked.wait())
             # Before: the save came first, so the model was never asked while it waited
             # (the turn ended with the store's error once the lock's wait gave up).
             either: set[asyncio.Future[Any]] = {asked, turn}
             await asyncio.wait(either, timeout=HANG_GUARD, return_when="FIRST_COMPLETED")
-            assert model.asked.is_set(), f"the model was not asked while the save waited: {seen}"
-            model.go.set()
+            assert s.model.asked.is_set(), f"the model was not asked while saving: {s.seen}"
+            s.model.go.set()
         await asyncio.wait_for(turn, HANG_GUARD)
         thread_id = created.result()
-        assert not [e for e in seen if isinstance(e, ErrorEvent)], seen
-        assert isinstance(seen[0], ThreadCreatedEvent)
-        await _stored_in_order(store, thread_id)
-    finally:
-        model.go.set()
-        await assistant.aclose()
+        assert not [e for e in s.seen if isinstance(e, ErrorEvent)], s.seen
+        assert isinstance(s.seen[0], ThreadCreatedEvent)
+        await _stored_in_order(s.store, thread_id)
 
 
 @pytest.mark.asyncio
 async def test_a_reload_while_the_model_thinks_lists_the_new_thread_with_its_message(
     store_url: str,
 ) -> None:
-    store = await open_store(store_url)
-    model = AskedModel()
-    assistant = make_assistant(store, model, title_threads="local")
-    seen: list[ThreadStreamEvent] = []
-    try:
+    async with _asked_assistant(store_url, title_threads="local") as s:
+        store, model, assistant, seen = s.store, s.model, s.assistant, s.seen
         turn, created = _turn(assistant, seen)
         await asyncio.wait_for(model.asked.wait(), HANG_GUARD)
         # The page reloads while the model thinks: its list, then the thread.
@@ -163,23 +173,17 @@ async def test_a_reload_while_the_model_thinks_lists_the_new_thread_with_its_mes
         await asyncio.wait_for(turn, HANG_GUARD)
         assert not [e for e in seen if isinstance(e, ErrorEvent)], seen
         await _stored_in_order(store, thread_id)
-    finally:
-        model.go.set()
-        await assistant.aclose()
 
 
 @pytest.mark.asyncio
 async def test_a_stop_after_the_first_save_failed_writes_nothing(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Stopped once its save gave up (the lock held past its timeout): the stop keeps
     nothing (there is no thread to keep it in), and the page's Retry answers it."""
     path = tmp_path / "chat.sqlite3"
-    store = await open_store(f"sqlite:///{path}", pool=PoolOptions(lock_timeout=1.0))
-    model = AskedModel()
-    assistant = make_assistant(store, model)
-    seen: list[ThreadStreamEvent] = []
-    try:
+    async with _asked_assistant(f"sqlite:///{path}", 1.0) as s:
+        store, model, assistant, seen = s.store, s.model, s.assistant, s.seen
         async with Locker(path):
             result = await assistant.handle(req("threads.create", input=user_input("hi")), ALICE)
             assert isinstance(result, StreamResult)
@@ -189,12 +193,23 @@ async def test_a_stop_after_the_first_save_failed_writes_nothing(
             await asyncio.wait_for(model.asked.wait(), HANG_GUARD)
             await asyncio.wait({saving}, timeout=HANG_GUARD)
             assert saving.done() and saving.exception() is not None
+            # The stop's writes, which go on after the turn when they wait for the lock.
+            keeping: list[asyncio.Future[Any]] = []
+            in_background = store.finish_in_background
+
+            def kept(thread: str | None, work: asyncio.Future[Any]) -> None:
+                keeping.append(work)
+                in_background(thread, work)
+
+            monkeypatch.setattr(store, "finish_in_background", kept)
             status, _ = await json_call(assistant, req(Turn.STOP, thread_id=thread_id))
             assert status == 200
             await asyncio.wait({turn}, timeout=HANG_GUARD)
             assert turn.cancelled()
-        # Before: the stop's writes went to the store, waited for the lock and failed.
-        assert "could not be saved" not in caplog.text
+            # Before: the stop's writes went to the store, waited for the lock and failed.
+            assert keeping, "the stop kept nothing of the turn"
+            await asyncio.wait(keeping, timeout=HANG_GUARD)
+            assert all(w.done() and w.exception() is None for w in keeping), keeping
         model.go.set()
         message_id = next(e.item.id for e in seen if e.type == "thread.item.done")
         retry = req("threads.retry_after_item", thread_id=thread_id, item_id=message_id)
@@ -202,6 +217,31 @@ async def test_a_stop_after_the_first_save_failed_writes_nothing(
         assert not [e for e in events if isinstance(e, ErrorEvent)], events
         items = (await store.load_thread_items(thread_id, None, 20, "asc", ALICE)).data
         assert [type(i) for i in items] == [UserMessageItem, AssistantMessageItem]
+
+
+@pytest.mark.asyncio
+async def test_a_first_save_made_at_once_leaves_no_timer_behind(
+    sqlite_store: SQLStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No stream holds its opening when the turn asks its model: the save is made then,
+    and no later flush is set for it (before: SAVE_WITHIN's timer was set all the same)."""
+    model = ScriptedModel([ModelStep(output=[assistant_message(ANSWER, item_id="m1")])])
+    assistant = make_assistant(sqlite_store, model, title_threads="local")
+    loop = asyncio.get_running_loop()
+    timers: list[Any] = []
+    call_later = loop.call_later
+
+    def timed(delay: float, callback: Any, *args: Any, **kwargs: Any) -> asyncio.TimerHandle:
+        timers.append(callback)
+        return call_later(delay, callback, *args, **kwargs)
+
+    monkeypatch.setattr(loop, "call_later", timed)
+    try:
+        events = await stream(assistant, req("threads.create", input=user_input("hi")))
     finally:
-        model.go.set()
+        monkeypatch.undo()
         await assistant.aclose()
+    assert not [e for e in events if isinstance(e, ErrorEvent)], events
+    thread_id = next(e.thread.id for e in events if isinstance(e, ThreadCreatedEvent))
+    await _stored_in_order(sqlite_store, thread_id)
+    assert assistant.first_saves._flush not in timers

@@ -22,6 +22,7 @@ from jupyter_chatkit.store import SQLStore, open_store
 from .chatkit_helpers import (
     ALICE,
     BOB,
+    HoldingTransport,
     collect,
     json_call,
     make_assistant,
@@ -146,19 +147,6 @@ async def test_a_page_shown_again_catches_up_with_another_process(tmp_path: Path
         await store_b.close()
 
 
-class _Transport:
-    """A stream's transport that holds its opening (as the HTTP handler does)."""
-
-    def __init__(self) -> None:
-        self.calls: list[str] = []
-
-    def hold(self) -> None:
-        self.calls.append("hold")
-
-    def release(self) -> None:
-        self.calls.append("release")
-
-
 @pytest.mark.asyncio
 async def test_a_page_hears_of_a_turn_once_its_model_was_asked(sqlite_store: SQLStore) -> None:
     # Told on the way (the turn taken, its message saved), the page's reply and its next
@@ -188,7 +176,7 @@ async def test_a_page_hears_of_a_turn_once_its_model_was_asked(sqlite_store: SQL
     more = req("threads.add_user_message", thread_id=thread_id, input=user_input("more"))
     result = await assistant.handle(more, ALICE)
     assert isinstance(result, StreamResult)
-    transport = _Transport()
+    transport = HoldingTransport()
 
     async def read() -> Any:
         with holding_opening(transport):

@@ -140,7 +140,8 @@ class FirstSaves:
         if not self._armed:
             self._armed = True
             when_none_held(self._flush)
-        if self._limit is None:
+        # Made at once (no stream held its opening): no limit left to wait for.
+        if self._armed and self._limit is None:
             self._limit = asyncio.get_running_loop().call_later(SAVE_WITHIN, self._flush)
 
     def start(self, thread_id: str) -> None:
