@@ -14,8 +14,10 @@ import { runNotebookTool } from "./tools";
 /** A client tool implementation as the chat UI calls it. */
 export type ClientTool = (args: Record<string, unknown>, ctx?: { signal?: AbortSignal }) => Promise<unknown>;
 
-const NO_NOTEBOOK = {
-  error: "No notebook is open. Open or create a notebook in JupyterLab and ask again.",
+/** A tool's answer with no notebook to read; the same plugin runs in JupyterLab and in
+ * Notebook 7 (its tree page has no notebook), so it names neither. */
+export const NO_NOTEBOOK = {
+  error: "No notebook is open. Open or create a notebook and ask again.",
 };
 
 /**

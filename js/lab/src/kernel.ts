@@ -32,7 +32,7 @@ export const REPLY_TIMEOUT_MS = 20000;
 export const SUBSHELL_REPLY_MS = 5000;
 
 export const MESSAGES = {
-  noNotebook: "No notebook is open in JupyterLab, so there is no kernel to look at.",
+  noNotebook: "No notebook is open, so there is no kernel to look at.",
   noKernel: "The notebook has no running kernel; start one (Kernel menu) and try again.",
   busy: "The kernel is busy running a cell; try again when it finishes.",
   starting: "The kernel is starting or restarting; try again in a moment.",
