@@ -108,6 +108,8 @@ const PAIRED = new RegExp(RULES.pairedContainer, "g");
 // After a bare word: `+` and another name or literal (`head + tail`).
 const JOINED_NEXT = /^[ \t]*\+[ \t]*[A-Za-z_'"]/;
 const PROSE_WORD = new RegExp(RULES.proseWord);
+const YAML_TAG = new RegExp(RULES.yamlTag);
+const YAML_TAG_REFERENCE = new RegExp(`^${RULES.yamlTagReference}`);
 const WORD_SECRET_NAME = new RegExp(RULES.wordSecretName);
 const FSTRING_PREFIX = new RegExp(RULES.fstringPrefix);
 const TEMPLATE_VALUE = new RegExp(RULES.templateValue);
@@ -298,6 +300,9 @@ export class Redactor extends CallRedaction {
           !WORD_SECRET_NAME.test(normalizeName(last)) &&
           / +[A-Za-z]/y.test(all.slice(at + whole.length, at + whole.length + 40))
         )
+          return whole;
+        // `api_key: !secret openai_key`: a YAML tag naming where the secret is kept (redact.py).
+        if (!sep.includes("=") && YAML_TAG.test(secret) && YAML_TAG_REFERENCE.test(all.slice(at + whole.length, at + whole.length + 40)))
           return whole;
         this.count += 1;
         return `${name}${sep}${marker(`str, ${chars(secret)} chars`)}`;

@@ -37,6 +37,8 @@ const NON_CREDENTIAL_CALLS = new Set<string>(RULES.nonCredentialCalls);
 // `get_secret("prod/db")`: a getter's argument names where the secret is.
 const GETTER_CALL = new RegExp(RULES.getterCall);
 const NAME_LIKE = new RegExp(RULES.nameLikeValue);
+// A record's field name (`"username"`, `"host"`): a name, never a secret's value.
+const FIELD_NAME = new RegExp(RULES.fieldNameValue);
 // After a literal naming a secret, a numpy dtype is that field's type (`[('password', 'U40')]`).
 const DTYPE = new RegExp(RULES.dtypeValue);
 
@@ -75,6 +77,7 @@ export function pairHides(items: unknown[]): Set<number> {
     if (!namesASecret(item)) continue;
     const flag = item.startsWith("-");
     if ((many && !flag && NAME_LIKE.test(after)) || after.startsWith(RULES.placeholderOpen)) continue;
+    if (!flag && FIELD_NAME.test(after)) continue;
     if (namesASecret(after) || after.startsWith("-") || DTYPE.test(after) || PLACEHOLDER_VALUE.test(after) || looksLikeAnnotation(after)) continue;
     if (namesWords(item) && !CREDENTIAL_VALUE.test(after)) continue;
     out.add(k + 1);
@@ -174,6 +177,7 @@ export class CallRedaction extends LooseRedaction {
       const paired =
         namedSecret.has(pos) &&
         !(many && !flags.has(pos) && NAME_LIKE.test(item)) &&
+        !(!flags.has(pos) && FIELD_NAME.test(item)) &&
         !namesASecret(item) &&
         !item.startsWith("-") &&
         !DTYPE.test(item) &&

@@ -12,6 +12,7 @@ from . import rules
 from .compiled_rules import (
     CALL_ARGUMENT,
     CREDENTIAL_VALUE,
+    FIELD_NAME_VALUE,
     KEYWORD_ARGUMENT,
     NAME_LIKE_VALUE,
     PLACEHOLDER_VALUE,
@@ -91,6 +92,7 @@ def pair_hides(items: list[Any]) -> set[int]:
             flag = item.startswith("-")
             if (
                 not (many and not flag and NAME_LIKE_VALUE.match(after))
+                and (flag or FIELD_NAME_VALUE.match(after) is None)
                 and not (names_words(item) and CREDENTIAL_VALUE.match(after) is None)
                 and not is_placeholder(after)
                 and not names_a_secret(after)
@@ -207,6 +209,7 @@ class CallRedaction:
             paired = (
                 pos in named_secret
                 and not (many and pos not in flags and NAME_LIKE_VALUE.match(value))
+                and not (pos not in flags and FIELD_NAME_VALUE.match(value))
                 and not names_a_secret(value)
                 and not value.startswith("-")
                 and _DTYPE.match(value) is None

@@ -25,6 +25,8 @@ KEEP_VALUE = lazy_compile(rules.KEEP_VALUE)
 PROSE_VALUE = lazy_compile(rules.PROSE_VALUE, re.IGNORECASE)
 # A lower-case identifier (a name, not a secret, when listed).
 NAME_LIKE_VALUE = lazy_compile(rules.NAME_LIKE_VALUE)
+# A record's field name (``"username"``, ``"host"``): a name, never a secret's value.
+FIELD_NAME_VALUE = lazy_compile(rules.FIELD_NAME_VALUE)
 # A quoted string literal, its quote in group 1 and its text in group 2.
 STRING_LITERAL = lazy_compile(rules.STRING_LITERAL)
 # A call and its arguments; one argument of a call's argument list.

@@ -142,6 +142,8 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         r"|news|tel):)(?=[0-9._%+-]{0,63}[A-Za-z])[A-Za-z0-9._%+-]{1,64}:)"
         # A word for one in docs (``user:password@localhost``) stays too.
         r"(?!(?:\*{1,64}|[Pp]ass(?:word|wd)?|PASS(?:WORD|WD)?|[Pp]wd|PWD|[Ss]ecret|SECRET)@)"
+        # Nor a template's variable (``Template("mysql://root:$pw@db")``, ``${DB_PW}``).
+        r"(?!(?:\$[a-z_]{1,40}|\$[A-Z_][A-Z0-9_]{0,60}|\$\{[A-Za-z_][A-Za-z0-9_]{0,60}\})@)"
         r"([^\s:@/'\"«]{1,200})"
         r"(?=@[A-Za-z0-9.-]{1,253}(?::[0-9]{1,5})?(?:[/\s'\"),]|$))",
         "group": 2,
@@ -170,7 +172,9 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         # (a path has more) and at least ``min_distinct`` different characters (a random
         # key has ~29; a camelCase name or a path ~20).
         "triggers": [],
-        "pattern": r"(?<![A-Za-z0-9/+])(?=[A-Za-z0-9/+]{0,39}[0-9])(?=[A-Za-z0-9/+]{0,39}[a-z])"
+        # Nor a URL's path after its host (``paypal.com/v2/checkout/orders/3X1X…``).
+        "pattern": r"(?<![A-Za-z0-9/+])(?!(?<=\.)[A-Za-z0-9+]{1,63}/)"
+        r"(?=[A-Za-z0-9/+]{0,39}[0-9])(?=[A-Za-z0-9/+]{0,39}[a-z])"
         r"(?=[A-Za-z0-9/+]{0,39}[A-Z])(?!(?:[A-Za-z0-9+]*/){5})[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"
         # Nor a certificate's or a public key's last line.
         r"(?![ \t]*\r?\n[ \t]*-----END (?:CERTIFICATE|PUBLIC KEY|[A-Z]+ PUBLIC KEY"
@@ -415,7 +419,9 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         "triggers": [],
         "pattern": r"(?<![A-Za-z0-9_.+/-])((?!(?:file|asst|thread|run|msg|chatcmpl|cmpl|resp|batch"
         r"|ftjob|ft|vs|vsfb|cus|pi|pm|ch|in|ii|sub|si|prod|price|evt|req|txn|acct|org|proj|user|call"
-        r"|toolu|step|job|sess|src|seti|cs|py|id|uuid|sha[0-9]{1,3}|md5|img|doc|tmp|test|data)[_-])"
+        r"|toolu|step|job|sess|src|seti|cs|py|id|uuid|sha[0-9]{1,3}|md5|img|doc|tmp|test|data"
+        # Vercel's and other platforms' object ids (``prj_``, ``team_``, ``dpl_``).
+        r"|prj|project|team|dpl|deploy|ord|order|inv|item|node|pod|ws|exp|ds|model|ckpt|trace|span)[_-])"
         r"[a-z][a-z0-9]{1,11}(?:[_-][a-z0-9]{1,11}){0,3}[_-])"
         r"((?=[A-Za-z0-9_-]{20})[_-]*[A-Za-z0-9]+(?:[_-]+[A-Za-z0-9]+){0,24}[_-]*)(?![A-Za-z0-9_+/=.-])",
         "group": 2,

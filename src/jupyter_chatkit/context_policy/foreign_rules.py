@@ -52,6 +52,9 @@ _OTHER_WORDS = (
     # "Secret", "secret key", "token": ``секрет``, ``密钥``, ``秘密鍵``, ``トークン``, ``토큰``.
     r"|секрет|токен|секретный[ _]?ключ|ключ[ _]?api|api[ _]?ключ|密钥|秘钥|私钥|令牌"
     r"|秘密鍵|秘密|トークン|토큰|비밀[ _]?키"
+    # An API's key in Japanese or Korean (``APIキー``, ``api_키``); ``キー``/``키`` alone is
+    # a dict's key as often as a credential.
+    r"|api[ _-]?(?:キー|鍵|키)|(?:アクセス|シークレット)[ _]?キー|(?:액세스|시크릿)[ _]?키"
 )
 # Letters of a name in Latin (with its accents), Greek or Cyrillic script, as character
 # ranges both languages' regular expressions read alike (the TypeScript copy has no "u"
@@ -66,11 +69,16 @@ _TAIL = r"[A-Za-z0-9_À-ÿĀ-žЀ-ӿ]"
 _QUALIFIERS = (
     r"policy|policies|hash|hashed|length|len|min|max|rules?|hint|strength|reset|expiry"
     r"|expires|changed|valid|ok|prompt|label|field|input|form|count|set|type|regel"
+    # The same words in the names' languages, after "_" or "-" (``Passwort-Richtlinie``,
+    # ``пароль_политика``).
+    r"|richtlinien?|regeln|l(?:ä|ae)nge|hinweis|pol[ií]tica|politique|longitud|longueur"
+    r"|r[èe]gles?|comprimento|regras|d[łl]ugo[śs][ćc]|polityka|zasady|uzunlu[ğg]u?|politika"
+    r"|kurallar(?:i|\u0131)?|правила|политика|длина"
 )
 # The word, then the name's tail (``passwort_db``, ``clave_api_prod``).
 FOREIGN_SECRET_NAME = (
     rf"(?:(?<![{NAME_LETTERS}])(?:{_LATIN_WORDS})|(?:{_OTHER_WORDS}))"
-    rf"(?!{_TAIL}{{0,40}}_(?:{_QUALIFIERS})(?!{_TAIL})){_TAIL}{{0,40}}"
+    rf"(?!{_TAIL}{{0,40}}[_-](?:{_QUALIFIERS})(?!{_TAIL})){_TAIL}{{0,40}}"
 )
 # Words that name a password as often as something else (``parola``: Romanian's
 # password, Italian's word): only for the two rules below that hide a value shaped like a
@@ -80,8 +88,9 @@ _CHECKED_WORDS = rf"(?<![{NAME_LETTERS}])parola"
 _SEPARATOR = r"['\"]?[ \t]*(?:=(?!=)|[:\uff1a])[ \t]*"
 _LINE_END = r"(?=[ \t]*(?:\r?\n|$))"
 
-# Lower-case pieces a text must hold for the rules to be tried.
-_TRIGGERS = [
+# Lower-case pieces a text must hold for the rules to be tried (and, as name triggers,
+# for the name passes: a table's, a record's or a call's ``contraseña`` column).
+FOREIGN_TRIGGERS = [
     "passwort", "kennwort", "contraseña", "contrasena", "passe", "senha", "wachtwoord",
     "hasło", "haslo", "lösenord", "losenord", "passord", "adgangskode", "salasana", "şifre",
     "sifre", "jelszó", "jelszo", "heslo", "clave", "chiave", "khẩu", "sandi", "парол",
@@ -91,8 +100,9 @@ _TRIGGERS = [
     "segredo", "sekret", "rahasia", "hemlighet", "hemmelighe", "salaisuus", "sleutel",
     "schlüssel", "schluessel", "klucz", "nyckel", "chave", "clé", "cle_", "cle-", "cle ",
     "секрет", "токен", "ключ", "密钥", "秘钥", "私钥", "令牌", "秘密", "トークン", "토큰",
-    "비밀", "mima", "miyao", "khau",
+    "비밀", "mima", "miyao", "khau", "キー", "키",
 ]  # fmt: skip
+_TRIGGERS = FOREIGN_TRIGGERS
 
 FOREIGN_RULES: list[dict[str, Any]] = [
     {

@@ -53,10 +53,12 @@ _NEXT_LINE_NOT_WORD = (
 # separator; group 1. Names run together or joined by "_" are the assignment rules'.
 _SPLIT_NAME_END = r"s?['\"`*]{0,2}[ \t]*(?::=|=|:)[ \t]*['\"`]?)"
 _SPLIT_PASS_NAME = r"((?<![A-Za-z0-9_])pass[ \t-]+(?:word|phrase)" + _SPLIT_NAME_END
+# An error's word between the name and the value (``Incorrect API key provided: x``).
+_ERROR_VERB = r"(?:[ \t]+(?:provided|given|supplied|used|sent|passed|received))?"
 _SPLIT_KEY_NAME = (
     r"((?<![A-Za-z0-9_])(?:(?:api|access|secret|private|signing|encryption|client|master)"
     r"[ \t]+key|client[ \t]+secret|(?:auth|access|refresh|api|bearer|session"
-    r"|personal[ \t]+access)[ \t]+token)" + _SPLIT_NAME_END
+    r"|personal[ \t]+access)[ \t]+token)" + _ERROR_VERB + _SPLIT_NAME_END
 )
 # The value after such a name: one token with a digit or a symbol, not a reference
 # (``$KEY``, ``<key>``, ``{key}``), a call, an index or an attribute (``os.environ[…]``,
@@ -216,7 +218,7 @@ LABEL_RULES: list[dict[str, Any]] = [
         # ``api key = x``, ``API key: x``, ``access token: x``: not a slug (_NOT_SLUG).
         "triggers": ["key", "secret", "token"],
         "prefilter": r"[ \t](?:[Kk][Ee][Yy]|[Ss][Ee][Cc][Rr][Ee][Tt]|[Tt][Oo][Kk][Ee][Nn])[Ss]?"
-        r"['\"`*]{0,2}[ \t]*[:=]",
+        r"(?:[ \t]+[a-z]{4,8})?['\"`*]{0,2}[ \t]*[:=]",
         "pattern": _SPLIT_KEY_NAME + _NOT_SLUG + _SPLIT_VALUE,
         "group": 2,
         "flags": "i",

@@ -5,6 +5,8 @@ data, rendered into the TypeScript copy with the rest of the table."""
 
 from __future__ import annotations
 
+from .foreign_rules import FOREIGN_TRIGGERS
+
 # Names are compared normalised: camelCase split, lower case, every run of other characters
 # one "_" (``X-Api-Key`` -> ``x_api_key``). A name is secret when one of its "_"-separated
 # parts (or adjacent pair) is here: ``db_password``, ``GITHUB_TOKEN``, not ``tokenizer``,
@@ -261,3 +263,6 @@ NAME_TRIGGERS: list[str] = [
     "client(",
     "api(",
 ]
+# Words for a password or a key in other languages (``contraseña``, ``パスワード``): a
+# table's, a record's or a call's name in another language is read as the others are.
+NAME_TRIGGERS += [t for t in FOREIGN_TRIGGERS if t not in NAME_TRIGGERS]

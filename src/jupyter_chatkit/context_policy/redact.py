@@ -119,6 +119,8 @@ _ITEM_GLUE = lazy_compile(rules.ITEM_GLUE)
 # After a bare word: ``+`` and another name or literal (``head + tail``).
 _JOINED_NEXT = lazy_compile(r"[ \t]*\+[ \t]*[A-Za-z_'\"]")
 _ELIDED_TAIL = lazy_compile(rules.ELIDED_TAIL)
+_YAML_TAG = lazy_compile(rules.YAML_TAG)
+_YAML_TAG_REFERENCE = lazy_compile(rules.YAML_TAG_REFERENCE)
 
 
 # A text needs "(", a quote and a name trigger or one of these for the call rule.
@@ -537,5 +539,11 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
             and _MORE_WORDS.match(match.string, match.end())
         ):
             return match.group(0)  # ``refresh token: valid for 30 days``: a sentence
+        if (
+            "=" not in sep
+            and _YAML_TAG.match(secret)
+            and _YAML_TAG_REFERENCE.match(match.string, match.end())
+        ):
+            return match.group(0)  # ``api_key: !secret openai_key``: where the secret is kept
         self.count += 1
         return f"{name}{sep}{marker(f'str, {len(secret):,} chars')}"

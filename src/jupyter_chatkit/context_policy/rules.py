@@ -291,6 +291,20 @@ NAME_LIKE_VALUE = (
     r"^(?:[▁Ġ]|##)?(?:[a-z_][a-z0-9_]*|[a-z]*(?:[A-Z]{1,5}[a-z]{2,})+[A-Z]{0,5}"
     r"|[A-Z]{2,}(?:_[A-Z0-9]+)*)$"
 )
+# A YAML tag, then what it refers to, under a secret's name (``api_key: !secret openai``,
+# Home Assistant's; ``Password: !Ref DbPassword``, CloudFormation's; ``!vault |``): a
+# reference to a secret kept elsewhere. Matched at the value's end.
+YAML_TAG_REFERENCE = r"[ \t]+[A-Za-z0-9_.|>/-]"
+YAML_TAG = r"^![A-Za-z][A-Za-z0-9_.:-]{0,40}$"
+# A record's field name (``("password", "username")``, ``__slots__ = ("db_password",
+# "host")``): after a literal naming a secret, one more name even in a pair, never its
+# value.
+FIELD_NAME_VALUE = (
+    r"^(?:user(?:_?names?)?|users|login|e_?mails?|mail|names?|host(?:_?names?)?|hosts|port"
+    r"|db(?:_?name)?|database|schema|url|uri|endpoint|ids?|uid|user_?id|role|region"
+    r"|account|path|scope|domain|server|address|timeout|driver|ssl_?mode|phone"
+    r"|(?:first|last|full)_?name|created(?:_at)?|updated(?:_at)?)$"
+)
 # A literal holding a name and its value (``'db_password = "x"'``, ``"API_KEY=x"``, a line
 # of a file listed as a list's item) names no value after it; ``"API_KEY="``,
 # ``"password:"`` and ``"Authorization: Bearer"`` do.
@@ -516,6 +530,9 @@ def rules_dict() -> dict[str, Any]:
         "unpacking": UNPACKING,
         "unpackingHead": UNPACKING_HEAD,
         "nameLikeValue": NAME_LIKE_VALUE,
+        "fieldNameValue": FIELD_NAME_VALUE,
+        "yamlTag": YAML_TAG,
+        "yamlTagReference": YAML_TAG_REFERENCE,
         "assignedItem": ASSIGNED_ITEM,
         "itemGlue": ITEM_GLUE,
         "dtypeValue": DTYPE_VALUE,

@@ -39,10 +39,12 @@ PLACEHOLDER_VALUE = (
     r"|[a-z0-9]{1,10}(?:[-_][a-z0-9]{1,10}){0,3}[-_](?:x{3,}|\*{3,}|\.{3,}|…|<[A-Za-z_.-]{1,60}>"
     # ... or words for one (``xoxb-your-bot-token``, ``sk-your-key-here``).
     r"|your[-_](?:[a-z]+[-_]?){1,5})"
+    # ... with the key's last characters shown after it (``sk-...a1B2``, ``sk-proj-****wXyZ``).
+    r"|[a-z0-9]{1,10}(?:[-_][a-z0-9]{1,10}){0,3}[-_](?:\*{3,}|\.{3}|…)[A-Za-z0-9]{1,6}"
     # How the kernel names a value it does not show (``<class str>``, an annotation's
     # ``<typing._UnionGenericAlias object>``): a type, not a secret.
     r"|<(?:class[ \t]+[A-Za-z_][A-Za-z0-9_.]{0,100}|[A-Za-z_][A-Za-z0-9_.]{0,100}[ \t]+object)>"
-    r")[,;)]?$"
+    r")[,;).]?$"
 )
 # A quoted value that only refers to a secret kept elsewhere: a Jinja/Ansible or GitHub
 # Actions expression, a shell variable (``password: "{{ vault_db_password }}"``), HOCON's

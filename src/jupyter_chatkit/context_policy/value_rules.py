@@ -378,9 +378,20 @@ KEY_SHAPES: list[dict[str, Any]] = [
     {
         "kind": "service token",
         # More prefixed keys: LangSmith, Tencent Cloud key ids, CircleCI, Databricks OAuth
-        # secrets, X/Twitter app bearer tokens, Mailchimp, Cloudflare origin CA keys.
-        "triggers": ["lsv2_", "akid", "ccipat_", "dose", "aaaaaaaaaaaaaaaaaaaa", "-us", "v1.0-"],
+        # secrets, X/Twitter app bearer tokens, Mailchimp, Cloudflare origin CA keys, Twitch
+        # chat tokens (``PASS oauth:…``, 30 lower-case letters and digits).
+        "triggers": [
+            "lsv2_",
+            "akid",
+            "ccipat_",
+            "dose",
+            "aaaaaaaaaaaaaaaaaaaa",
+            "-us",
+            "v1.0-",
+            "oauth:",
+        ],
         "pattern": r"(?<![A-Za-z0-9_-])(?:lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}"
+        r"|(?<=oauth:)(?=[a-z]{0,29}[0-9])(?=[0-9]{0,29}[a-z])[a-z0-9]{30}"
         r"|AKID[A-Za-z0-9]{32}|CCIPAT_[A-Za-z0-9]{20,}_[a-f0-9]{40}|dose[a-f0-9]{32}"
         r"|A{21,23}(?!A)[A-Za-z0-9%+/=]{60,}|[a-f0-9]{32}-us[0-9]{1,2}"
         r"|v1\.0-[a-f0-9]{24}-[a-f0-9]{100,})(?![A-Za-z0-9_-])",

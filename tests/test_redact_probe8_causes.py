@@ -1,0 +1,40 @@
+"""The general causes held-out probe 8 found (tests/fixtures/probe8_texts.json), each as
+cases of its own in tests/fixtures/probe8_causes.json (read by
+js/lab/test/probe8causes.test.ts too):
+
+- leaks: a key repeated in an error's words (``Invalid API key provided: x``), a
+  password column named in another language (HTML and text tables), an API key named
+  in Japanese or Korean, a Twitch chat token (``PASS oauth:…``);
+- look-alikes shown unchanged: a URL's path after its host (no AWS secret key), platform
+  ids with a prefix (``team_``, ``dpl_``), masks showing a key's last characters, a
+  template's variable as a URL's password, field names after a secret's name in a pair
+  (``__slots__``, ``dict_keys``), YAML tags naming where a secret is kept, another
+  language's name about a password (``Passwort-Länge``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jupyter_chatkit.context_policy import ContextPolicy
+
+CASES: dict[str, Any] = json.loads(
+    (Path(__file__).parent / "fixtures" / "probe8_causes.json").read_text(encoding="utf-8")
+)
+
+
+@pytest.mark.parametrize("case", CASES["leaks"], ids=[c["id"] for c in CASES["leaks"]])
+def test_a_secret_is_hidden(case: dict[str, Any]) -> None:
+    text, count = ContextPolicy().text(case["text"])
+    assert count >= 1
+    for secret in case["secrets"]:
+        assert secret not in text, text
+
+
+@pytest.mark.parametrize("text", CASES["harmless"])
+def test_a_look_alike_is_shown_unchanged(text: str) -> None:
+    assert ContextPolicy().text(text) == (text, 0)
