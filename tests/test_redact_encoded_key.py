@@ -29,6 +29,9 @@ ENCODINGS: dict[str, Callable[[bytes], str]] = {
     "b85 bytes repr": lambda b: repr(base64.b85encode(b)),
     "a85": lambda b: base64.a85encode(b).decode(),
     "a85 adobe": lambda b: base64.a85encode(b, adobe=True).decode(),
+    # Its alphabet holds quotes and the backslash: a repr escapes them.
+    "a85 bytes repr": lambda b: repr(base64.a85encode(b)),
+    "a85 str repr": lambda b: repr(base64.a85encode(b).decode()),
 }
 # What stands before the key in the encoded text: its bytes fall at every group offset.
 HEADS = (b"", b"k=", b"abc", b"OPENAI_API_KEY=", b'{"api_key": "')

@@ -57,6 +57,14 @@ def _cores(
     return cores
 
 
+def _quoted_forms(head: str) -> list[str]:
+    """``head`` and how a repr or a JSON string shows it: base85's ``a85`` alphabet holds
+    the quotes and the backslash, which a bytes repr escapes (``b'…\\\\…\\'…'``)."""
+    escaped = head.replace("\\", "\\\\")
+    forms = {head, escaped, escaped.replace("'", "\\'"), escaped.replace('"', '\\"')}
+    return sorted(forms)
+
+
 def encoded_heads(keys: Iterable[str]) -> dict[str, list[str]]:
     """The heads of ``keys``' base32 and base85 encodings, by what may follow them."""
     b32: list[str] = []
@@ -70,7 +78,11 @@ def encoded_heads(keys: Iterable[str]) -> dict[str, list[str]]:
             heads = [c[:HEAD_CHARS] for c in _cores(raw, encode, 5, 8, 5)]
             b32 += heads + [h.lower() for h in heads]
         b85 += [c[:B85_HEAD_CHARS] for c in _cores(raw, base64.b85encode, 4, 5, 0)]
-        a85 += [c[:B85_HEAD_CHARS] for c in _cores(raw, base64.a85encode, 4, 5, 0)]
+        a85 += [
+            form
+            for c in _cores(raw, base64.a85encode, 4, 5, 0)
+            for form in _quoted_forms(c[:B85_HEAD_CHARS])
+        ]
     found = {_B32_TAIL: b32, _B85_TAIL: b85, _A85_TAIL: a85}
     return {tail: heads for tail, heads in found.items() if heads}
 
