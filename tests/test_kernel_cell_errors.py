@@ -7,10 +7,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import nbformat
+
 from jupyter_chatkit.context_policy.errors import exception_message
 
-from .fixtures.fake_llm import FakeLLM
-from .test_notebooks_context_errors import ask_after_each
+from .fixtures.fake_llm import FakeLLM, Reply, ToolCall
+from .nbrun import execute
+from .test_context_kernel import tool_outputs
+from .test_notebooks_context_errors import ASK, ask_after_each
 
 CELLS = {
     # %%bash raises CalledProcessError naming its script; the news is on its stderr.
@@ -76,6 +80,24 @@ def test_shell_errors_say_what_they_printed_and_background_errors_are_not_the_ce
     for name in ("thread", "widget", "caught"):
         assert read[name]["source"] == CELLS[name]
         assert "error" not in read[name], read[name]
+
+
+def test_a_kernel_whose_cells_never_raised_reads_no_last_error(
+    kernel_provider: FakeLLM, tmp_path: Path
+) -> None:
+    """The cells' notebook-wide reader (get_notebook_cells) gives the last error only if
+    a cell raised: a traceback a thread or a function showed (IPython keeps it as its
+    last error, sys.last_value) is not one (before: it was the notebook's last_error)."""
+    nb = nbformat.v4.new_notebook()
+    sources = ["%load_ext jupyter_chatkit", CELLS["thread"], CELLS["caught"], ASK]
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    kernel_provider.script(Reply(tool_calls=[ToolCall("get_notebook_cells", {})]), Reply("Seen."))
+    execute(nb, tmp_path, allow_errors=True)
+    assert nb.cells[-1].outputs[-1]["data"]["text/plain"] == "True"
+    (read,) = tool_outputs(kernel_provider)
+    shown = [c for c in read["cells"] if c.get("source") in (CELLS["thread"], CELLS["caught"])]
+    assert len(shown) == 2 and not [c for c in shown if "error" in c], read
+    assert "last_error" not in read, read
 
 
 def test_a_unicode_decode_errors_message_is_read() -> None:

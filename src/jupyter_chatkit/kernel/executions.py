@@ -51,6 +51,8 @@ class ExecutionLog:
         # The last error IPython showed when the running cell started (sys.last_value);
         # read now too, for the cell that starts recording (no pre_run_cell for it).
         self._shown_before: object = getattr(sys, "last_value", None)
+        # The one from before recording: any later one this log read when it was shown.
+        self.shown_at_start: object = self._shown_before
         self._request: str | None = None
         # The id of the notebook cell run last (Jupyter's ``cellId``; None from a
         # console or a client that sends none): which notebook ran it, when several
@@ -261,9 +263,14 @@ def log_for(shell: Any) -> ExecutionLog | None:
 
 
 def last_error(shell: Any = None) -> dict[str, Any] | None:
-    """The last uncaught error (``sys.last_value``), for errors from before recording."""
+    """The last uncaught error (``sys.last_value``), for errors from before recording.
+    One shown since ``shell``'s log began was read by it (post_run_cell): a cell's is
+    recorded there, and one a thread, a callback or a function showed is no cell's."""
     exc = getattr(sys, "last_value", None)
     if not isinstance(exc, BaseException):
+        return None
+    log = log_for(shell)
+    if log is not None and exc is not log.shown_at_start:
         return None
     try:
         return describe_error(exc, shell)
