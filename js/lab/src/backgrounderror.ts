@@ -4,8 +4,10 @@
  * handler, an IPython event hook, which IPython shows while the cell runs). IPython's traceback of a cell's own error
  * starts at the cell's module frame ("Cell In[3], line 1"; "%run"'s script: "File
  * script.py:3"); one a thread or callback shows starts in the function the thread or
- * loop called ("Cell In[27], line 6, in work()"). Read only for a run whose reply was
- * ok: the kernel's own log (kernel/executions.py) tells them apart by the frames.
+ * loop called ("Cell In[27], line 6, in work()"). Read for a run whose reply was ok
+ * (run_cell) and by every reader of saved outputs (cells.ts `outputText`: a saved
+ * notebook keeps no reply status); the kernel's own log (kernel/executions.py) tells them
+ * apart by the frames.
  */
 
 import type * as nbformat from "@jupyterlab/nbformat";
@@ -25,7 +27,10 @@ const IN_FUNCTION = new RegExp(ERROR_RULES.inFunction);
  * caught (pandas' KeyError in `Index.get_loc`). Mirrors `errors.shown_by_other_code`. */
 export function shownByOtherCode(error: nbformat.IError): boolean {
   const raw = error.traceback as unknown;
-  const blocks = Array.isArray(raw) ? raw.map((b) => trimSpace(stripAnsi(String(b ?? "")))) : [];
+  // Other kernels and tools save the traceback as one string: read as one block, as the
+  // kernel's reader (notebook_file.output_text) and outputText's text read it.
+  const saved = typeof raw === "string" ? [raw] : Array.isArray(raw) ? raw : [];
+  const blocks = saved.map((b) => trimSpace(stripAnsi(String(b ?? ""))));
   let first: string | undefined;
   for (const block of blocks) {
     if (ERROR_RULES.chainMarkers.some((marker) => block.includes(marker))) first = undefined;
