@@ -243,8 +243,28 @@ def test_a_notebook_sharing_the_kernel_reads_itself_not_the_first_one(
         assert result["from"] == "notebook_file" and result["notebook"] == "other.ipynb", result
         assert "SECOND notebook" in dumps(result["cells"])
         # A cell no saved notebook holds (a console's, a new unsaved one): the first.
-        printed = _run(client, f"get_ipython().run_cell({ASK!r}, cell_id='nowhere')\n")
+        # (store_history: the log follows only runs that store history, as a notebook's do.)
+        printed = _run(
+            client, f"get_ipython().run_cell({ASK!r}, store_history=True, cell_id='nowhere')\n"
+        )
         assert json.loads(printed.strip().splitlines()[-1])["notebook"] == "first.ipynb"
+        # A chat shown in other.ipynb looks its notebook up in the background: a cell of
+        # first.ipynb run right after does not make it first.ipynb's.
+        first_id = json.loads((server.root_dir / "first.ipynb").read_text())["cells"][0]["id"]
+        printed = _run(
+            client,
+            "import time\n"
+            "from jupyter_chatkit import Chat\n"
+            "run = get_ipython().run_cell\n"
+            f"run('shown = Chat()\\nshown', store_history=True, cell_id={cell_id!r})\n"
+            f"run('pass', store_history=True, cell_id={first_id!r})\n"
+            "for _ in range(400):\n"
+            "    if shown.notebook:\n"
+            "        break\n"
+            "    time.sleep(0.05)\n"
+            "print(shown.notebook)\n",
+        )
+        assert printed.strip().splitlines()[-1] == "other.ipynb", printed
     finally:
         # Its session goes with the kernel the fixture's session shuts down.
         (server.root_dir / "other.ipynb").unlink(missing_ok=True)

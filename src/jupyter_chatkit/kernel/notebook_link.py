@@ -69,9 +69,9 @@ def session_path(
     return paths[0] if paths else None
 
 
-def _running_cell_holder() -> Callable[[str], bool] | None:
-    """Whether a notebook (a server path) saved the cell this kernel ran last, by its id;
-    None when that cell is unknown (no cell id, a console, recording not started)."""
+def running_cell_id() -> str | None:
+    """The id of the notebook cell this kernel ran last (the one running now, while a
+    cell runs); None when unknown (a console, a client sending none, no recording)."""
     from .executions import log_for
 
     try:
@@ -80,7 +80,12 @@ def _running_cell_holder() -> Callable[[str], bool] | None:
         log = log_for(get_ipython())
     except Exception:
         return None
-    cell_id = log.cell_id if log is not None else None
+    return log.cell_id if log is not None else None
+
+
+def _cell_holder(cell_id: str | None) -> Callable[[str], bool] | None:
+    """Whether a notebook (a server path) saved the cell ``cell_id``; None when that
+    cell is unknown."""
     if cell_id is None:
         return None
 
@@ -106,8 +111,16 @@ def _sessions_url(endpoint: ServerEndpoint) -> str | None:
     return base + "api/sessions" if base else None
 
 
-async def find_notebook(endpoint: ServerEndpoint | None = None) -> str | None:
-    """This kernel's notebook path as its server knows it, or ``None`` when unknown."""
+async def find_notebook(
+    endpoint: ServerEndpoint | None = None, cell_id: str | None = None
+) -> str | None:
+    """This kernel's notebook path as its server knows it, or ``None`` when unknown.
+
+    ``cell_id``: the cell that asks (default: the one run last, read before the server
+    is asked: another cell may start while it answers); of notebooks sharing this
+    kernel, the one holding it.
+    """
+    holds = _cell_holder(cell_id or running_cell_id())
     endpoint = endpoint if endpoint is not None else find_server()
     kernel_id = own_kernel_id()
     if endpoint is None or kernel_id is None:
@@ -127,7 +140,7 @@ async def find_notebook(endpoint: ServerEndpoint | None = None) -> str | None:
     if response.status_code != 200:
         return None
     try:
-        return session_path(response.json(), kernel_id, _running_cell_holder())
+        return session_path(response.json(), kernel_id, holds)
     except ValueError:
         return None
 
@@ -142,7 +155,9 @@ def follow_notebook(widget: Any) -> None:
         return
     from .runtime import get_runtime
 
-    future = get_runtime().submit(find_notebook())
+    # The cell showing the chat, read here: the lookup runs on the runtime's loop, and
+    # by then a cell of another notebook on this kernel may be running.
+    future = get_runtime().submit(find_notebook(cell_id=running_cell_id()))
 
     def done(result: concurrent.futures.Future[str | None]) -> None:
         try:
@@ -179,6 +194,7 @@ def saved_notebook() -> SavedNotebook | None:
     """
     endpoint = find_server()
     kernel_id = own_kernel_id()
+    holds = _cell_holder(running_cell_id())
     url = _sessions_url(endpoint) if endpoint is not None else None
     if endpoint is None or kernel_id is None or url is None:
         return None
@@ -192,7 +208,7 @@ def saved_notebook() -> SavedNotebook | None:
         return None
     if sessions is None:
         return None
-    path = session_path(sessions, kernel_id, _running_cell_holder())
+    path = session_path(sessions, kernel_id, holds)
     if path is None:
         return SavedNotebook(None, "The Jupyter server runs this kernel for no notebook now.")
     return SavedNotebook(*_file_of(path))
