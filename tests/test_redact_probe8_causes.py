@@ -3,8 +3,8 @@ cases of its own in tests/fixtures/probe8_causes.json (read by
 js/lab/test/probe8causes.test.ts too):
 
 - leaks: a key repeated in an error's words (``Invalid API key provided: x``), a
-  password column named in another language (HTML and text tables), an API key named
-  in Japanese or Korean, a Twitch chat token (``PASS oauth:…``);
+  password column named in another language (HTML, text, Markdown, CSV tables), an API
+  key named in Japanese or Korean, a Twitch chat token (``PASS oauth:…``);
 - look-alikes shown unchanged: a URL's path after its host (no AWS secret key), platform
   ids with a prefix (``team_``, ``dpl_``), masks showing a key's last characters, a
   template's variable as a URL's password, field names after a secret's name in a pair

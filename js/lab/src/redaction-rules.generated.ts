@@ -3217,7 +3217,7 @@ export const RULES = {
     "[│┆┃║]",
     "&"
   ],
-  "tableHeaderField": "^[A-Za-z_][A-Za-z0-9_ -]{0,63}$",
+  "tableHeaderField": "^[A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ぀-ヿ一-鿿가-힯_][A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ぀-ヿ一-鿿가-힯0-9_ -]{0,63}$",
   "tableRuleRow": "^(?:[\\s─═━╞╪╡├┼┤┌┬┐└┴┘╭╮╰╯┏┳┓┡╇┩╔╦╗╠╬╣╚╩╝|+:=-]*|[ \\t]*\\\\(?:hline|midrule|toprule|bottomrule)[ \\t]*)$",
   "seriesFooter": "^Name: ([^,]{1,100}), (?:Length: [0-9,]+, )?dtype: \\S+$",
   "nameTriggers": [

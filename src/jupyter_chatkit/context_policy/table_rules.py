@@ -5,6 +5,8 @@ with the rest of the table."""
 
 from __future__ import annotations
 
+from .foreign_rules import NAME_LETTERS
+
 # YAML: a secret-named key with nothing after it but a block indicator
 # (``password: |``) or nothing (a list below): the more-indented lines under it are
 # its value. Groups: 1 indent, 2 name, 3 block indicator.
@@ -41,8 +43,10 @@ HTML_TOKEN = (
 # naming a secret column hides that column's cells in the rows below it.
 # Box-drawing bars: light, dashed (polars), heavy (rich's header), double (grids).
 TABLE_DELIMITERS: list[str] = [",", "\t", ";", "\\|", "[│┆┃║]", "&"]
-# Every header field must look like a column name (no code, no sentences).
-TABLE_HEADER_FIELD = r"^[A-Za-z_][A-Za-z0-9_ -]{0,63}$"
+# Every header field must look like a column name (no code, no sentences), in any
+# script a name is written in (``contraseña``, ``пароль``, ``密码``, ``パスワード``, ``비밀번호``).
+_HEADER_LETTERS = NAME_LETTERS + "\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af"
+TABLE_HEADER_FIELD = rf"^[{_HEADER_LETTERS}_][{_HEADER_LETTERS}0-9_ -]{{0,63}}$"
 # Separator rows (``|---|``, ``╞═══╡``, rich's heavy ``┡━━━╇━━━┩``) between the header
 # and the rows.
 TABLE_RULE_ROW = (
