@@ -265,6 +265,15 @@ def test_a_notebook_sharing_the_kernel_reads_itself_not_the_first_one(
             "print(shown.notebook)\n",
         )
         assert printed.strip().splitlines()[-1] == "other.ipynb", printed
+        # Its first question, after a cell of first.ipynb ran: still other.ipynb's.
+        printed = _run(
+            client,
+            f"run('pass', store_history=True, cell_id={first_id!r})\n"
+            "answer = shown.ask('hello', display=False)\n"
+            "print(json.dumps({'notebook': shown.notebook, 'error': answer.error}))\n",
+        )
+        asked = json.loads(printed.strip().splitlines()[-1])
+        assert asked == {"notebook": "other.ipynb", "error": None}, asked
     finally:
         # Its session goes with the kernel the fixture's session shuts down.
         (server.root_dir / "other.ipynb").unlink(missing_ok=True)

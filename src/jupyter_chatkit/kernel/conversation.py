@@ -60,6 +60,10 @@ class Asking:
     notebook: str
     _settings: Settings | None
     _model: Model | None
+    # The id of the cell that showed the chat (notebook_link.follow_notebook): its
+    # questions come later, when the cell run last may be another notebook's on a
+    # kernel they share. None: the cell that asks.
+    shown_in_cell: str | None = None
 
     def ask(
         self,
@@ -219,7 +223,7 @@ class Asking:
                 # the chat's ``notebook`` follows).
                 from .notebook_link import find_notebook
 
-                now = await find_notebook()
+                now = await find_notebook(cell_id=self.shown_in_cell)
                 if now and now != self.notebook:
                     self.notebook = now
                 client.notebook = now or self.notebook

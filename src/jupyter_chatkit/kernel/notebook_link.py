@@ -151,13 +151,15 @@ def follow_notebook(widget: Any) -> None:
     Never blocks the cell showing the chat: the front end gets the path when it is known
     (a trait change), and without one it keeps the conversation it has.
     """
+    # The cell showing the chat, read here: the lookup runs on the runtime's loop, and
+    # by then (and at each new conversation) a cell of another notebook on this kernel
+    # may be running.
+    widget.shown_in_cell = cell_id = running_cell_id()
     if getattr(widget, "notebook", "") or own_kernel_id() is None:
         return
     from .runtime import get_runtime
 
-    # The cell showing the chat, read here: the lookup runs on the runtime's loop, and
-    # by then a cell of another notebook on this kernel may be running.
-    future = get_runtime().submit(find_notebook(cell_id=running_cell_id()))
+    future = get_runtime().submit(find_notebook(cell_id=cell_id))
 
     def done(result: concurrent.futures.Future[str | None]) -> None:
         try:
