@@ -252,23 +252,45 @@ test("an answer's first words are rendered as they come, the words after them in
 test("streaming renders incrementally: earlier blocks are kept, progress shows", opts, async () => {
   const { page } = await open("theme=light&slow=1", 380);
   await page.screenshot({ path: join(outDir, "empty-light.png") });
+  // What the stream shows is recorded as the page renders it (a MutationObserver's callback
+  // runs right after each render, before the next chunk): the progress line shows for a few
+  // 12 ms chunks only, and a check polled from here could come after it, or after the end.
+  await page.evaluate(() => {
+    const w = window as any;
+    w.__seen = {};
+    new MutationObserver(() => {
+      const seen = w.__seen;
+      const progress = document.querySelector<HTMLElement>(".jck-progress:not([hidden])");
+      if (progress && !seen.progress) {
+        seen.progress = progress.innerText;
+        seen.stops = document.querySelectorAll('[aria-label="Stop answering"]').length;
+      }
+      const blocks = document.querySelectorAll(".jck-assistant .jck-blk");
+      if (blocks.length >= 3 && !seen.firstBlock) {
+        seen.firstBlock = blocks[0];
+        seen.busy = document.querySelector(".jck-log")?.getAttribute("aria-busy");
+        seen.answered = w.__answers.length;
+      }
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+  });
   const box = page.getByRole("textbox", { name: "Message" });
   await box.fill("load data.csv");
   await box.press("Enter");
-  // Before any answer text: the progress line from progress_update.
-  await page.waitForSelector(".jck-progress:not([hidden])");
-  assert.match(await page.locator(".jck-progress").innerText(), /Reading your notebook…|Thinking…/);
-  assert.equal(await page.getByRole("button", { name: "Stop answering" }).count(), 1);
-  // Mark the first rendered block of the streaming answer, then let it finish.
-  await page.waitForFunction(() => document.querySelectorAll(".jck-assistant .jck-blk").length >= 3);
+  // Before any answer text: the progress line from progress_update, with Stop offered.
+  await page.waitForFunction(() => (window as any).__seen.progress !== undefined);
+  const progress = await page.evaluate(() => (window as any).__seen);
+  assert.match(progress.progress, /Reading your notebook…|Thinking…/);
+  assert.equal(progress.stops, 1);
+  // The first rendered block of the streaming answer, taken while it streamed, then the end.
+  await page.waitForFunction(() => (window as any).__seen.firstBlock !== undefined);
   await page.screenshot({ path: join(outDir, "streaming-light.png") });
-  await page.evaluate(() => {
-    (window as any).__firstBlock = document.querySelector(".jck-assistant .jck-blk");
-    (window as any).__firstBlock.setAttribute("data-marked", "1");
+  const streaming = await page.evaluate(() => {
+    const seen = (window as any).__seen;
+    return { busy: seen.busy, answered: seen.answered };
   });
-  assert.equal(await page.locator(".jck-log").getAttribute("aria-busy"), "true");
+  assert.deepEqual(streaming, { busy: "true", answered: 0 });
   await page.waitForFunction(() => (window as any).__answers.length === 1, null, { timeout: 20000 });
-  const kept = await page.evaluate(() => (window as any).__firstBlock.isConnected);
+  const kept = await page.evaluate(() => (window as any).__seen.firstBlock.isConnected);
   assert.equal(kept, true, "the first markdown block was not re-rendered");
   assert.equal(await page.locator(".jck-log").getAttribute("aria-busy"), "false");
   done(page);
