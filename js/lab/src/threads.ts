@@ -80,7 +80,15 @@ export function followNotebookThreads(chat: ChatHandle, link: NotebookLink, thre
     }
     pending = false;
     const target = threads.get(path);
+    // A conversation still loading (asked for the notebook attached before, or the last
+    // one open at start-up) must not land now: it showed over this notebook's, which then
+    // remembered it, and the next message went there. Opening the target drops it too.
+    if (chat.session.loadingThread && chat.session.loadingThread !== target) chat.session.stopLoading();
     if (!target) {
+      // Nothing remembered: the server is asked. Meanwhile the conversation shown is
+      // another notebook's, where a message sent now went (the bar says this one): a new
+      // conversation of this notebook shows until the answer, unless it is to be adopted.
+      if (chat.threadId && !adoptable()) chat.newThread();
       void fromServer();
       return;
     }

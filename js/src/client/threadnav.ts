@@ -25,6 +25,24 @@ import type { FeedbackKind, Page, Thread, ThreadItem, ThreadMetadata } from "./t
 export class ThreadSession extends TurnSession {
   /** The failure of the last turn another chat of the page ran, by thread (see {@link heardTurn}). */
   private failedElsewhere = new Map<string, TurnFailure>();
+  /** The thread being loaded ({@link openThread} before it shows it), with its generation. */
+  private loading: { id: string; gen: number } | null = null;
+
+  /** The thread an {@link openThread} is loading and has not shown yet, if any. */
+  get loadingThread(): string | null {
+    return this.loading && this.loading.gen === this.generation ? this.loading.id : null;
+  }
+
+  /**
+   * Drop the thread load under way: what it brings is not shown (the thread shown stays).
+   * A host that moved on (the sidebar attached to another notebook) calls it, so a slow
+   * load asked for before cannot land after the move, over the conversation it wants.
+   */
+  stopLoading(): void {
+    if (!this.loadingThread) return;
+    this.loading = null;
+    this.generation++;
+  }
 
   /**
    * A page's word about another chat's turn (turnsignal.ts), heard before anything else
@@ -69,6 +87,19 @@ export class ThreadSession extends TurnSession {
   async openThread(threadId: string, follow = true, resume = true): Promise<void> {
     this.detach();
     const gen = ++this.generation;
+    this.loading = { id: threadId, gen };
+    try {
+      await this.load(threadId, gen, follow, resume);
+    } catch (e) {
+      // A load dropped for a later move failed after it: nothing of it is said.
+      if (gen === this.generation) throw e;
+    } finally {
+      if (this.loading?.gen === gen) this.loading = null;
+    }
+  }
+
+  /** {@link openThread}'s work, generation `gen`: dropped once a later move took over. */
+  private async load(threadId: string, gen: number, follow: boolean, resume: boolean): Promise<void> {
     // What this view showed of the same thread: an error its stream gave (a turn of its
     // own, or one it followed) still says why the last message has no answer.
     const same = this.threadId === threadId;
@@ -102,6 +133,7 @@ export class ThreadSession extends TurnSession {
     this.state = state;
     this.olderCursor = cursor;
     this.pendingText = null;
+    this.loading = null;
     this.changed();
     // Its answer is still being written (the page was reloaded mid-answer, or another
     // browser asked): follow it live, then show the thread as saved. Not followed, a

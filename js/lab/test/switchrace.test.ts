@@ -1,0 +1,199 @@
+/**
+ * Node test of the sidebar's conversation when notebooks switch (threads.ts over a real
+ * ChatSession): a load asked for the notebook attached before must not land after the
+ * switch, and a message sent right after a switch goes to the attached notebook's
+ * conversation. The server is a fake transport whose answers the test releases.
+ */
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { type ChatHandle, ChatSession, type Transport } from "../../src/index";
+import type { NotebookLink } from "../src/link";
+import { followNotebookThreads, NotebookThreads } from "../src/threads";
+
+/** A localStorage for node. */
+const stored = new Map<string, string>();
+(globalThis as unknown as { window: unknown }).window = {
+  localStorage: {
+    getItem: (k: string) => stored.get(k) ?? null,
+    setItem: (k: string, v: string) => void stored.set(k, v),
+  },
+};
+
+const encoder = new TextEncoder();
+const json = (value: object) => ({
+  status: 200,
+  contentType: "application/json",
+  body: [encoder.encode(JSON.stringify(value))] as unknown as AsyncIterable<Uint8Array>,
+});
+
+/** A request the fake server holds until the test says. */
+interface Held {
+  type: string;
+  key: string;
+  release: () => void;
+}
+
+/**
+ * A chat over a real ChatSession. `threads` (id → notebook) are on the server;
+ * `threads.get_by_id` and `threads.list` wait while `hold` names them (by thread id or
+ * notebook path); every request is recorded; a message's answer ends at once.
+ */
+function serverChat(threads: Record<string, string>, hold: Set<string>) {
+  const requests: { type: string; params: Record<string, unknown>; metadata?: Record<string, unknown> }[] = [];
+  const held: Held[] = [];
+  const wait = (type: string, key: string): Promise<void> =>
+    hold.has(key) ? new Promise((resolve) => held.push({ type, key, release: resolve })) : Promise.resolve();
+  const transport: Transport = {
+    async send(body: object) {
+      const req = body as { type: string; params: Record<string, unknown>; metadata?: Record<string, unknown> };
+      requests.push(req);
+      if (req.type === "threads.get_by_id") {
+        const id = String(req.params.thread_id);
+        await wait(req.type, id);
+        const thread = { id, title: id, created_at: "2026-01-01T00:00:00", status: { type: "active" } };
+        return json({ ...thread, metadata: { notebook: threads[id] }, items: { data: [], has_more: false } });
+      }
+      if (req.type === "threads.list") {
+        const notebook = String(req.metadata?.notebook);
+        await wait(req.type, notebook);
+        const ids = Object.keys(threads).filter((id) => threads[id] === notebook);
+        return json({ data: ids.map((id) => ({ id, created_at: "2026-01-01T00:00:00" })), has_more: false });
+      }
+      if (req.type === "threads.update") return json({});
+      async function* stream(): AsyncGenerator<Uint8Array> {
+        const id = String(req.params.thread_id ?? "thr_new");
+        const thread = { id, title: "", created_at: "2026-01-01T00:00:00", status: { type: "active" }, metadata: {} };
+        if (req.type === "threads.create") {
+          yield encoder.encode(`data: ${JSON.stringify({ type: "thread.created", thread: { ...thread, items: { data: [], has_more: false } } })}\n\n`);
+        }
+        const item = { id: `msg_${requests.length}`, thread_id: id, created_at: "2026-01-01T00:00:00", type: "assistant_message", content: [{ type: "output_text", text: "Done.", annotations: [] }] };
+        yield encoder.encode(`data: ${JSON.stringify({ type: "thread.item.done", item })}\n\n`);
+      }
+      return { status: 200, contentType: "text/event-stream", body: stream() };
+    },
+  };
+  const session = new ChatSession({ transport });
+  const chat = {
+    session,
+    get threadId() {
+      return session.threadId;
+    },
+    openThread: (id: string) => session.openThread(id),
+    newThread: () => session.newThread(),
+    // As the chat says it (ui/chat.ts): each change of the shown thread's id, once.
+    onThreadChange: (cb: (id: string | null) => void) => {
+      let shown = session.threadId;
+      return session.subscribe(() => {
+        if (session.threadId !== shown) cb((shown = session.threadId));
+      });
+    },
+    onAnswer: (cb: () => void) => session.subscribe((e) => e.type === "answer" && cb()),
+    preparing: false,
+    onPrepared: () => () => undefined,
+  } as unknown as ChatHandle;
+  /** Answer the held request for `key`. */
+  const release = (key: string): void => {
+    hold.delete(key);
+    for (const h of held.splice(0)) {
+      if (h.key === key) h.release();
+      else held.push(h);
+    }
+  };
+  /** The thread each message went to (null: a new one, `threads.create`). */
+  const messages = () =>
+    requests
+      .filter((r) => r.type === "threads.create" || r.type === "threads.add_user_message")
+      .map((r) => (r.type === "threads.create" ? null : r.params.thread_id));
+  return { chat, session, requests, release, messages, held };
+}
+
+/** The sidebar following `chat`, `attached` open at start, `remembered` in this browser. */
+function follow(chat: ChatHandle, remembered: Record<string, string>, attached: string) {
+  stored.clear();
+  const memory = new NotebookThreads();
+  for (const [notebook, id] of Object.entries(remembered)) memory.set(notebook, id);
+  const slots: ((link: NotebookLink, panel: unknown) => void)[] = [];
+  const link = {
+    panel: { context: { path: attached } },
+    changed: { connect: (cb: (l: NotebookLink, p: unknown) => void) => void slots.push(cb), disconnect: () => undefined },
+  } as unknown as NotebookLink;
+  followNotebookThreads(chat, link, memory);
+  const attach = (path: string): void => {
+    const panel = { context: { path } };
+    (link as unknown as { panel: unknown }).panel = panel;
+    for (const cb of slots) cb(link, panel);
+  };
+  return { memory, attach };
+}
+
+const settle = async (): Promise<void> => {
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+
+const META = "secrets_meta.ipynb";
+const NEW = "sub dir/ünï <b>x</b> &amp; 📓.ipynb";
+
+test("a slow load of the start-up notebook's conversation does not land after a switch to a notebook with none (RED7)", async () => {
+  const { chat, session, release, messages } = serverChat({ thr_meta: META }, new Set(["thr_meta"]));
+  const { memory, attach } = follow(chat, { [META]: "thr_meta" }, META);
+  // The chat's start-up open (initialThreadId: the attached notebook's conversation), slow.
+  const opening = chat.openThread("thr_meta");
+  await settle();
+  attach(NEW); // the reload's notebook, new to the workspace: none here nor on the server
+  await settle();
+  release("thr_meta");
+  await opening;
+  await settle();
+  assert.equal(session.threadId, null, "secrets_meta's conversation shows under the new notebook");
+  assert.equal(memory.get(NEW), null, "the new notebook remembers secrets_meta's conversation");
+  assert.equal(memory.get(META), "thr_meta");
+  await session.send("hello");
+  assert.deepEqual(messages(), [null], "the message went to secrets_meta's conversation");
+});
+
+test("a slow load of the notebook attached before does not land over the next notebook's conversation from the server", async () => {
+  const { chat, session, release } = serverChat({ thr_a: "a.ipynb", thr_b: "b.ipynb" }, new Set(["thr_a", "b.ipynb"]));
+  const { memory, attach } = follow(chat, { "a.ipynb": "thr_a" }, "a.ipynb");
+  const opening = chat.openThread("thr_a");
+  await settle();
+  attach("b.ipynb"); // nothing remembered: the server is asked, slowly too
+  await settle();
+  release("thr_a"); // a.ipynb's comes first...
+  await opening;
+  await settle();
+  assert.notEqual(session.threadId, "thr_a");
+  release("b.ipynb"); // ...then the server names b.ipynb's
+  await settle();
+  assert.equal(session.threadId, "thr_b");
+  assert.equal(memory.get("b.ipynb"), "thr_b");
+});
+
+test("a switch while the notebook's remembered conversation loads: the one attached last wins, whatever answers last", async () => {
+  const { chat, session, release } = serverChat({ thr_a: "a.ipynb", thr_c: "c.ipynb" }, new Set(["thr_a"]));
+  const { memory, attach } = follow(chat, { "c.ipynb": "thr_c" }, "b.ipynb");
+  attach("a.ipynb"); // remembered nowhere here: the server names thr_a, slow to load
+  await settle();
+  attach("c.ipynb");
+  await settle();
+  assert.equal(session.threadId, "thr_c");
+  release("thr_a");
+  await settle();
+  assert.equal(session.threadId, "thr_c");
+  assert.equal(memory.get("a.ipynb"), null);
+  assert.equal(memory.get("c.ipynb"), "thr_c");
+});
+
+test("a message sent right after a switch, while the server is asked for the notebook's conversation, is not the last notebook's", async () => {
+  const { chat, session, release, messages } = serverChat({ thr_a: "a.ipynb" }, new Set(["b.ipynb"]));
+  const { memory, attach } = follow(chat, { "a.ipynb": "thr_a" }, "a.ipynb");
+  await chat.openThread("thr_a");
+  attach("b.ipynb"); // nothing remembered for b.ipynb: the server is asked (slow)
+  await settle();
+  await session.send("what is in this notebook?");
+  release("b.ipynb");
+  await settle();
+  assert.deepEqual(messages(), [null], "the message went to a.ipynb's conversation");
+  assert.equal(memory.get("a.ipynb"), "thr_a");
+  assert.notEqual(memory.get("b.ipynb"), "thr_a");
+});
