@@ -474,7 +474,11 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
 
   return {
     send: (text) => sendParts(typeof text === "string" ? [text] : text),
-    setContext: (refs) => chips.setCurrent(refs),
+    setContext: (refs) => {
+      chips.setCurrent(refs);
+      // The context moves with the notebook attached: an open history lists that one's.
+      history.notebookChanged();
+    },
     pinContext: (ref) => chips.pin(ref),
     setOpenNotebooks: (paths) => chips.setOpen(paths),
     newThread: () => newThread(),

@@ -90,6 +90,8 @@ export class HistoryPanel {
   // Each load takes a number; only the newest may fill the list. Two in flight (the
   // scope changed, the panel closed and reopened, Load more) appended both pages.
   private loads = 0;
+  /** The notebook the listed rows were loaded for (the host's then). */
+  private listedFor: string | null = null;
   /** The notebooks of the listed conversations (and the current one): rows name theirs
    * by as much of its path as tells it from these ("a/nb.ipynb" beside "b/nb.ipynb"). */
   private paths = new Set<string>();
@@ -132,11 +134,23 @@ export class HistoryPanel {
     if (show) await this.load(true);
   }
 
+  /**
+   * The host's notebook may have changed (another attached): a list shown for the one
+   * before is loaded anew ("This notebook" said the last one's, or "No conversations"
+   * of a notebook that has some).
+   */
+  notebookChanged(): void {
+    if (this.visible && this.notebook() !== this.listedFor) void this.load(true);
+  }
+
   /** Load the first page (`reset`) or the next one. */
   async load(reset: boolean): Promise<void> {
     const seq = ++this.loads;
     const notebook = this.notebook();
+    // The next page of another notebook's list is not this one's: start over.
+    if (!reset && notebook !== this.listedFor) reset = true;
     if (reset) {
+      this.listedFor = notebook;
       this.after = null;
       this.list.replaceChildren();
       this.relabels.clear();
@@ -149,6 +163,11 @@ export class HistoryPanel {
     try {
       const page = await this.session.listThreads(this.after, 20, only ? { notebook: only } : undefined);
       if (seq !== this.loads) return; // a newer load owns the list
+      // Asked for the notebook attached before: the attached one's list is asked instead.
+      if (this.notebook() !== notebook) {
+        void this.load(true);
+        return;
+      }
       const known = this.paths.size;
       for (const t of page.data) if (t.notebook) this.paths.add(t.notebook);
       // A page that brings a name some listed notebook has: those rows say more of theirs.
@@ -165,6 +184,10 @@ export class HistoryPanel {
           : "No conversations yet.";
     } catch (e) {
       if (seq !== this.loads) return;
+      if (this.notebook() !== notebook) {
+        void this.load(true);
+        return;
+      }
       this.status.textContent = `Could not load the history: ${(e as Error).message}`;
     }
   }

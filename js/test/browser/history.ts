@@ -303,3 +303,56 @@ test("a message sent with the history open puts the list away: the turn shows", 
   assert.deepEqual(errors, []);
   done(page);
 });
+
+test(
+  "an open history follows the notebook attached: 'This notebook' lists the new one's conversations",
+  opts,
+  async () => {
+    const { page, errors } = await open("theme=light&nb=one.ipynb", 600);
+    await page.getByRole("button", { name: "Conversation history" }).click();
+    const status = page.locator(".jck-history-status");
+    await page.waitForFunction(() =>
+      document.querySelector(".jck-history-status")?.textContent?.includes("No conversations"),
+    );
+    // The sidebar attaches two.ipynb (two conversations) while the history stays open.
+    await page.evaluate(() => (window as any).__attach("two.ipynb"));
+    await page.waitForFunction(() => document.querySelectorAll(".jck-history-row").length === 2);
+    assert.equal(await status.textContent(), "");
+    const listed = await page.evaluate(() =>
+      (window as any).__sent.filter((b: any) => b.type === "threads.list").map((b: any) => b.metadata?.notebook),
+    );
+    assert.deepEqual(listed, ["one.ipynb", "two.ipynb"]);
+    assert.deepEqual(errors, []);
+    done(page);
+  },
+);
+
+test(
+  "a history list asked for the notebook attached before is not shown for the one attached since",
+  opts,
+  async () => {
+    const { page, errors } = await open("theme=light&nb=two.ipynb", 600);
+    await page.evaluate(() => (window as any).__hold("threads.list"));
+    await page.getByRole("button", { name: "Conversation history" }).click();
+    await page.waitForFunction(() => (window as any).__heldCount("threads.list") === 1);
+    // one.ipynb attached (told to nothing else) while two.ipynb's list is on its way.
+    await page.evaluate(() => (window as any).__attach("one.ipynb", false));
+    await page.evaluate(() => (window as any).__release("threads.list"));
+    // two.ipynb's answer: shown (its rows), or dropped for one.ipynb's list, asked then.
+    await page.waitForFunction(
+      () => (window as any).__heldCount("threads.list") === 1 || document.querySelector(".jck-history-row"),
+    );
+    assert.equal(await page.locator(".jck-history-row").count(), 0, "two.ipynb's list shows for one.ipynb");
+    await page.evaluate(() => (window as any).__release("threads.list"));
+    await page.waitForFunction(() =>
+      document.querySelector(".jck-history-status")?.textContent?.includes("No conversations for this notebook"),
+    );
+    assert.equal(await page.locator(".jck-history-row").count(), 0);
+    const listed = await page.evaluate(() =>
+      (window as any).__sent.filter((b: any) => b.type === "threads.list").map((b: any) => b.metadata?.notebook),
+    );
+    assert.deepEqual(listed, ["two.ipynb", "one.ipynb"]);
+    assert.deepEqual(errors, []);
+    done(page);
+  },
+);

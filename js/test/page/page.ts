@@ -6,7 +6,9 @@
  * (Ctrl/Cmd+Enter sends), initial=ID (open that thread at start), hold=TYPE (requests
  * of that type wait for the test's `__release`), upload=1 (attachments), pendingtitle=1
  * (a new thread still owed its model title), bidititle=1 (a new thread's title holds a
- * bidi override), agent=1 (the Ask / Agent switch).
+ * bidi override), agent=1 (the Ask / Agent switch), nb=PATH (the chat is attached to that
+ * notebook, `__attach(path)` attaches another; the server lists conversations of
+ * "two.ipynb" only).
  */
 
 import {
@@ -171,6 +173,9 @@ const transport: Transport = {
           q.get("above") ? customActionSse.replace('"position":"below"', '"position":"above"') : customActionSse,
         );
       case "threads.list":
+        // nb=PATH: "This notebook" lists the recorded conversations for two.ipynb only.
+        if (q.get("nb") && body.metadata?.notebook)
+          return json(body.metadata.notebook === "two.ipynb" ? threadsJson : { data: [], has_more: false });
         // bidititle=1: the first conversation listed has that title.
         if (q.get("bidititle"))
           return json({ ...threadsJson, data: threadsJson.data.map((t, i) => (i ? t : { ...t, title: BIDI_TITLE })) });
@@ -321,6 +326,9 @@ if (q.get("sink")) {
 } else if (q.get("widget")) mountWidget();
 else mountChat();
 
+/** nb=PATH: the notebook the chat is attached to (`__attach` changes it, as a host does). */
+let attached = q.get("nb");
+
 function mountChat(): void {
   const chat = createChat(host, {
     transport,
@@ -356,6 +364,7 @@ function mountChat(): void {
     sendKey: q.get("sendkey") === "accel" ? "Accel Enter" : undefined,
     placeholder: (key) => `Ask… (${key})`,
     initialThreadId: q.get("initial"),
+    ...(q.get("nb") ? { threadMetadata: () => ({ notebook: attached }) } : {}),
     // upload=1: attachments; an upload named "slow…" waits for `__release("upload")`.
     // agent=1: the Ask / Agent switch; a step's card says it is in a notebook named with a
     // bidi override and a zero-width space.
@@ -381,6 +390,12 @@ function mountChat(): void {
   });
   chat.onAnswer((a) => answers.push(a.text));
   w.chat = chat;
+  // The host attaches another notebook; with `tell`, its context changes then too (the
+  // lab's chips follow the attached notebook: watchContext).
+  w.__attach = (path: string, tell = true) => {
+    attached = path;
+    if (tell) chat.setContext([]);
+  };
 }
 
 /**
