@@ -63,3 +63,26 @@ def test_cells_are_said_as_the_chat_says_them() -> None:
     assert read_line_markdown([call("list_kernel_variables", redacted=2)]) == (
         "*Read: the variable list · 2 values hidden*"
     )
+
+
+def test_cells_kept_out_are_said_apart_not_read() -> None:
+    """RED7: the `%%chat` output said "Read: cells 1-3" where the sidebar said "cells 1-2":
+    cell 3 (the asking cell, edited since saved) was named kept out, not read."""
+    kept = call(
+        "get_notebook_cells", cells=[{"index": 0}, {"index": 1}, {"index": 2, "kept_out": True}]
+    )
+    assert read_line_markdown([kept]) == "*Read: cells 1\u20132 \u00b7 cell 3 kept out*"
+    runs = call("get_notebook_cells", cells=[{"index": i} for i in (0, 2, 4, 5, 6)])
+    assert read_line_markdown([runs]) == "*Read: cells 1, 3, 5\u20137*"
+
+
+def test_the_kept_read_call_keeps_the_kept_out_mark() -> None:
+    from types import SimpleNamespace
+
+    from jupyter_chatkit.kernel.client import read_call
+
+    tool = SimpleNamespace(id="cti_1", name="get_notebook_cells", arguments={})
+    output = {"cells": [{"index": 0, "source": "x = 1"}, {"index": 1, "kept_out": "edited"}]}
+    kept = read_call(tool, output)  # type: ignore[arg-type]
+    assert kept["output"]["cells"] == [{"index": 0}, {"index": 1, "kept_out": True}]
+    assert read_line_markdown([kept]) == "*Read: cell 1 \u00b7 cell 2 kept out*"

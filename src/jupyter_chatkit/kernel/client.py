@@ -214,13 +214,19 @@ def read_call(call: ToolCall, output: Any) -> dict[str, Any]:
     error = result.get("error")
     if isinstance(error, str) and error.strip():
         kept["error"] = "failed"
+
+    # A cell kept out (private, or edited since saved) keeps its mark: named, not read.
+    def index_of(c: dict[str, Any]) -> dict[str, Any]:
+        return {"index": c["index"], **({"kept_out": True} if "kept_out" in c else {})}
+
     cell = result.get("cell")
     if isinstance(cell, dict) and type(cell.get("index")) is int:
-        kept["cell"] = {"index": cell["index"]}
+        kept["cell"] = index_of(cell)
     cells = result.get("cells")
     if isinstance(cells, list):
-        indices = [c.get("index") for c in cells if isinstance(c, dict)]
-        kept["cells"] = [{"index": i} for i in indices if type(i) is int]
+        kept["cells"] = [
+            index_of(c) for c in cells if isinstance(c, dict) and type(c.get("index")) is int
+        ]
     return {
         "type": "client_tool_call",
         "id": call.id,

@@ -11,7 +11,6 @@ read, by counts and cell numbers, never a name or a value ("Read: 1 variable · 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from itertools import pairwise
 from typing import Any
 
 from ..protocol import CLIENT_TOOLS, LIST_KERNEL_VARIABLES, READ_CELLS
@@ -29,17 +28,26 @@ def cells_label(indices: Iterable[int]) -> str:
     ordered = sorted(set(indices))
     if len(ordered) == 1:
         return f"cell {ordered[0] + 1}"
-    if all(b == a + 1 for a, b in pairwise(ordered)):
-        return f"cells {ordered[0] + 1}{EN_DASH}{ordered[-1] + 1}"
-    return "cells " + ", ".join(str(n + 1) for n in ordered)
+    # Each run of neighbours is one range: "cells 1, 3, 5-7" (an en dash).
+    runs: list[list[int]] = []
+    for n in ordered:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return "cells " + ", ".join(
+        f"{a + 1}" if a == b else f"{a + 1}{EN_DASH}{b + 1}" for a, b in runs
+    )
 
 
-def _indices(output: dict[str, Any]) -> list[int]:
+def _indices(output: dict[str, Any], kept_out: bool = False) -> list[int]:
+    """The cells ``output`` read, or with ``kept_out`` the cells it names kept out
+    (private, or edited since saved): named to the model, not read."""
     found = []
     cells = output.get("cells")
     for cell in [*(cells if isinstance(cells, list) else []), output.get("cell")]:
         index = cell.get("index") if isinstance(cell, dict) else None
-        if type(index) is int and index >= 0:
+        if type(index) is int and index >= 0 and ("kept_out" in cell) == kept_out:
             found.append(index)
     return found
 
@@ -59,6 +67,7 @@ def read_line_markdown(reads: Iterable[dict[str, Any]]) -> str:
     labels: list[str] = []
     subjects: dict[str, set[str]] = {}
     cells: list[int] = []
+    kept_out: list[int] = []
     hidden = 0
     for call in reads:
         output = call.get("output")
@@ -72,6 +81,7 @@ def read_line_markdown(reads: Iterable[dict[str, Any]]) -> str:
         spec = _SPECS.get(name)
         if spec is not None and spec.read_label == READ_CELLS:
             cells.extend(_indices(output))
+            kept_out.extend(_indices(output, kept_out=True))
         elif spec is not None and spec.subject_arg:
             arguments = call.get("arguments")
             subject = arguments.get(spec.subject_arg) if isinstance(arguments, dict) else None
@@ -91,6 +101,8 @@ def read_line_markdown(reads: Iterable[dict[str, Any]]) -> str:
     ]
     if cells:
         parts.append(cells_label(cells))
+    if kept_out:
+        parts.append(f"{cells_label(kept_out)} kept out")
     if hidden:
         parts.append(f"{hidden} value{'s' if hidden > 1 else ''} hidden")
     return f"*Read: {' · '.join(parts)}*" if parts else ""
