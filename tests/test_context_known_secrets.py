@@ -81,6 +81,21 @@ def test_values_under_secret_names_hide_their_copies(env_token: str) -> None:
     assert env_token not in text
 
 
+def test_a_secret_a_thousand_characters_long_is_hidden_and_tools_still_answer() -> None:
+    """A JWT or a PEM key runs to a thousand characters and more: the pattern finding known
+    secrets was built by recursing one level a character, and every kernel tool failed
+    with a RecursionError from ~450 characters (earlier on a deep stack) to the length
+    past which a value is not looked for."""
+    long_token = "".join(f"{SECRET}{i:05d}" for i in range(60))  # 1,020 characters
+    ns = {"id_token": long_token, "copies": [long_token], "shown": f"Bearer {long_token}"}
+    results = [run_tool("list_kernel_variables", {}, KernelView(ns))]
+    results += [run_tool("inspect_kernel_variable", {"name": name}, KernelView(ns)) for name in ns]
+    assert all("error" not in result for result in results), [r.get("error") for r in results]
+    text = dumps(results)
+    assert long_token not in text
+    assert json.loads(dumps(results[1]))["value"].startswith("«redacted")
+
+
 def test_values_under_numbered_secret_names_hide_their_copies() -> None:
     """``password2``, ``DB_PASSWORD_2``: a secret's name with a number is still one."""
     # Phrases no shape rule knows: only the name beside them marks them.

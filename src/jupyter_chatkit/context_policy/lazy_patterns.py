@@ -63,14 +63,43 @@ def any_of(words: Iterable[str]) -> re.Pattern[str]:
 
 
 def trie(words: list[str]) -> str:
-    """A pattern matching any of ``words`` (sorted), branching by first character."""
-    ends = "" in words
-    heads: dict[str, list[str]] = {}
+    """A pattern matching any of ``words`` (sorted), branching by first character.
+
+    Built without recursion: a known secret thousands of characters long (a JWT, a PEM
+    key) is a branch that deep, which recursing down made a ``RecursionError`` in every
+    tool that read the kernel (from ~450 characters on a deep stack).
+    """
+    root: dict[str | None, Any] = {}
     for word in words:
-        if word:
-            heads.setdefault(word[0], []).append(word[1:])
-    branches = [re.escape(c) + trie(rest) for c, rest in heads.items()]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    return f"(?:{body})?" if ends else body
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[None] = True  # a word ends here
+    out: list[str] = []
+    # The pattern written in order: a node's pieces go on the stack last piece first.
+    stack: list[str | dict[str | None, Any]] = [root]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            out.append(item)
+            continue
+        children = [(char, child) for char, child in item.items() if char is not None]
+        if not children:
+            continue
+        pieces: list[str | dict[str | None, Any]] = []
+        ends = None in item
+        many = len(children) > 1
+        if ends:
+            pieces.append("(?:")
+        if many:
+            pieces.append("(?:")
+        for index, (char, child) in enumerate(children):
+            if index:
+                pieces.append("|")
+            pieces += [re.escape(char), child]
+        if many:
+            pieces.append(")")
+        if ends:
+            pieces.append(")?")
+        stack.extend(reversed(pieces))
+    return "".join(out)
