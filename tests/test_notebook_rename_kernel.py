@@ -274,6 +274,31 @@ def test_a_notebook_sharing_the_kernel_reads_itself_not_the_first_one(
         )
         asked = json.loads(printed.strip().splitlines()[-1])
         assert asked == {"notebook": "other.ipynb", "error": None}, asked
+        # And what its turn reads as "this notebook" (the model's cell tool, answered in
+        # the kernel) is other.ipynb's too, though first.ipynb ran the cell last.
+        printed = _run(
+            client,
+            "import tempfile\n"
+            "from agents.testing import ModelStep, ScriptedModel, assistant_message\n"
+            "from agents.testing import function_call\n"
+            "from jupyter_chatkit.settings import Settings\n"
+            "model = ScriptedModel([ModelStep(output=[function_call('get_notebook_cells', {},"
+            " call_id='c1')]), ModelStep(output=[assistant_message('Read.', item_id='m1')])])\n"
+            "store = f'sqlite:///{tempfile.mkdtemp()}/chat.sqlite3'\n"
+            "settings = Settings(store_url=store, title_threads=False)\n"
+            f"run('scripted = Chat(settings=settings, model=model)\\nscripted', store_history=True,"
+            f" cell_id={cell_id!r})\n"
+            f"run('pass', store_history=True, cell_id={first_id!r})\n"
+            "answer = scripted.ask('what is in my notebook?', display=False)\n"
+            "read = [i for i in model.calls[1].input if i.get('type') == 'function_call_output']\n"
+            "read = json.loads(read[-1]['output'])\n"
+            "print(json.dumps({'error': answer.error, 'read': read}))\n",
+        )
+        asked = json.loads(printed.strip().splitlines()[-1])
+        assert asked["error"] is None, asked
+        assert asked["read"].get("notebook") == "other.ipynb", asked["read"]
+        assert "SECOND notebook" in dumps(asked["read"]["cells"])
+        assert "renamed notebook" not in dumps(asked["read"])
     finally:
         # Its session goes with the kernel the fixture's session shuts down.
         (server.root_dir / "other.ipynb").unlink(missing_ok=True)

@@ -203,6 +203,14 @@ class Asking:
 
     async def _ask(self, text: str, listener: EventListener | None = None) -> Answer:
         """Runs on the runtime loop; ``listener`` also gets every stream event."""
+        from .notebook_link import asking_for
+
+        # The turn's reads of "this notebook" (its tools) go by the cell that showed the
+        # chat, as its new conversation's notebook does.
+        with asking_for(self.shown_in_cell):
+            return await self._ask_in(text, listener)
+
+    async def _ask_in(self, text: str, listener: EventListener | None) -> Answer:
         from .client import Answer
         from .live import StreamingClient
 
@@ -223,7 +231,7 @@ class Asking:
                 # the chat's ``notebook`` follows).
                 from .notebook_link import find_notebook
 
-                now = await find_notebook(cell_id=self.shown_in_cell)
+                now = await find_notebook()
                 if now and now != self.notebook:
                     self.notebook = now
                 client.notebook = now or self.notebook

@@ -11,11 +11,13 @@ one that does not answer, the path stays unknown and the chat says so.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import json
 import logging
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,10 @@ log = logging.getLogger("jupyter_chatkit")
 
 _TIMEOUT = httpx.Timeout(5.0)
 _KERNEL_FILE = re.compile(r"kernel-(?P<id>[0-9A-Za-z_.-]+)\.json")
+# The cell a chat shown earlier asks for while its turn runs (Asking.shown_in_cell): its
+# reads of "this notebook" go by that cell, not by the cell run last, which may be
+# another notebook's on a kernel they share.
+_ASKING_CELL: ContextVar[str | None] = ContextVar("jupyter_chatkit_asking_cell", default=None)
 
 
 def own_kernel_id() -> str | None:
@@ -69,9 +75,24 @@ def session_path(
     return paths[0] if paths else None
 
 
+@contextlib.contextmanager
+def asking_for(cell_id: str | None) -> Iterator[None]:
+    """Within it (and the tasks it starts), :func:`running_cell_id` is ``cell_id``: the
+    cell that showed the chat asking now. ``None`` changes nothing."""
+    token = _ASKING_CELL.set(cell_id)
+    try:
+        yield
+    finally:
+        _ASKING_CELL.reset(token)
+
+
 def running_cell_id() -> str | None:
     """The id of the notebook cell this kernel ran last (the one running now, while a
-    cell runs); None when unknown (a console, a client sending none, no recording)."""
+    cell runs), or of the cell whose chat asks (:func:`asking_for`); None when unknown
+    (a console, a client sending none, no recording)."""
+    asking = _ASKING_CELL.get()
+    if asking is not None:
+        return asking
     from .executions import log_for
 
     try:
