@@ -10,6 +10,7 @@ import { test } from "node:test";
 import { type ChatHandle, ChatSession, type Transport } from "../../src/index";
 import type { NotebookLink } from "../src/link";
 import { followNotebookThreads, NotebookThreads } from "../src/threads";
+import { chatOver } from "./sessionchat";
 
 /** A localStorage for node. */
 const stored = new Map<string, string>();
@@ -74,24 +75,7 @@ function serverChat(threads: Record<string, string>, hold: Set<string>) {
     },
   };
   const session = new ChatSession({ transport });
-  const chat = {
-    session,
-    get threadId() {
-      return session.threadId;
-    },
-    openThread: (id: string) => session.openThread(id),
-    newThread: () => session.newThread(),
-    // As the chat says it (ui/chat.ts): each change of the shown thread's id, once.
-    onThreadChange: (cb: (id: string | null) => void) => {
-      let shown = session.threadId;
-      return session.subscribe(() => {
-        if (session.threadId !== shown) cb((shown = session.threadId));
-      });
-    },
-    onAnswer: (cb: () => void) => session.subscribe((e) => e.type === "answer" && cb()),
-    preparing: false,
-    onPrepared: () => () => undefined,
-  } as unknown as ChatHandle;
+  const chat = chatOver(session);
   /** Answer the held request for `key`. */
   const release = (key: string): void => {
     hold.delete(key);

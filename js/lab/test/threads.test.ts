@@ -259,6 +259,7 @@ test("a switch deferred while a message was readied happens when it stays in the
 // --- A switch deferred behind an answer happens when that answer ends, whichever way.
 
 import { ChatSession, type Transport } from "../../src/index";
+import { chatOver } from "./sessionchat";
 
 /**
  * A chat over a real ChatSession: `threads.get_by_id` opens any id, a message's answer
@@ -296,24 +297,7 @@ function answeringChat() {
     },
   };
   const session = new ChatSession({ transport });
-  const chat = {
-    session,
-    get threadId() {
-      return session.threadId;
-    },
-    openThread: (id: string) => session.openThread(id),
-    newThread: () => session.newThread(),
-    // As the chat says it (ui/chat.ts): each change of the shown thread's id, once.
-    onThreadChange: (cb: (id: string | null) => void) => {
-      let shown = session.threadId;
-      return session.subscribe(() => {
-        if (session.threadId !== shown) cb((shown = session.threadId));
-      });
-    },
-    onAnswer: (cb: () => void) => session.subscribe((e) => e.type === "answer" && cb()),
-    preparing: false,
-    onPrepared: () => () => undefined,
-  } as unknown as ChatHandle;
+  const chat = chatOver(session);
   return { chat, session, opened, end: (how: "answer" | "error" | "drop") => end(how) };
 }
 
