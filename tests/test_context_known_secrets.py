@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 
 from jupyter_chatkit.context_policy.escaped import escaped_forms
+from jupyter_chatkit.context_policy.prepared import PREFIX_CHARS
 from jupyter_chatkit.kernel.introspect import KernelView, dumps, run_tool
 from jupyter_chatkit.kernel.known_secrets import known_secrets
 
@@ -94,6 +95,18 @@ def test_a_secret_a_thousand_characters_long_is_hidden_and_tools_still_answer() 
     text = dumps(results)
     assert long_token not in text
     assert json.loads(dumps(results[1]))["value"].startswith("«redacted")
+
+
+@pytest.mark.parametrize("length", [64, 400])
+def test_a_long_secrets_copy_shown_cut_short_is_hidden(length: int) -> None:
+    """A preview shows a list's or a dict's string cut to its first 40 characters, an
+    inspection to its first 200: a 64-character hex key held in a list showed 40 of its
+    characters, as the whole-value and middle patterns never saw it whole."""
+    token = "".join(f"{SECRET}{i:05d}" for i in range(length // 17 + 1))[:length]
+    ns = {"api_token": token, "copies": [token], "by_host": {"h": token}, "pair": (token, 1)}
+    text = everything(ns)
+    shown = [token[i : i + PREFIX_CHARS] for i in range(len(token) - PREFIX_CHARS)]
+    assert not [run for run in shown if run in text], text[:600]
 
 
 def test_values_under_numbered_secret_names_hide_their_copies() -> None:

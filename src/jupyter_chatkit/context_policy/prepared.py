@@ -117,15 +117,28 @@ def compile_rules(extra: tuple[str, ...]) -> Compiled:
     )
 
 
-def cores_pattern(secrets: Iterable[str]) -> re.Pattern[str] | None:
+def cores_pattern(secrets: Iterable[str], heads: bool = False) -> re.Pattern[str] | None:
     """A pattern finding the secrets of MIN_CORE_SECRET+ characters with up to CORE_CUT
     characters cut or changed at either end: their middle, with what stands beside it
-    in the same word (a trie of the middles: one scan, however many secrets)."""
-    middles = sorted({s[CORE_CUT:-CORE_CUT] for s in secrets if len(s) >= MIN_CORE_SECRET})
-    if not middles:
-        return None
+    in the same word (a trie of the middles: one scan, however many secrets).
+
+    ``heads``: also a random-looking secret of MIN_PREFIX_KEY+ characters shown cut short
+    (a preview's first 40 characters, ``tok[:30]``): its first PREFIX_CHARS characters
+    with the rest of their word, as for configured keys.
+    """
+    secrets = list(secrets)
     word = r"[^\s'\"`,;«»()\[\]{}<>]"
-    return re.compile(f"{word}{{0,{CORE_CUT}}}(?:{trie(middles)}){word}{{0,{CORE_CUT}}}")
+    parts = []
+    middles = sorted({s[CORE_CUT:-CORE_CUT] for s in secrets if len(s) >= MIN_CORE_SECRET})
+    if middles:
+        parts.append(f"{word}{{0,{CORE_CUT}}}(?:{trie(middles)}){word}{{0,{CORE_CUT}}}")
+    if heads and (
+        firsts := sorted(
+            {s[:PREFIX_CHARS] for s in secrets if len(s) >= MIN_PREFIX_KEY and looks_random(s)}
+        )
+    ):
+        parts.append(f"(?:{trie(firsts)}){word}*")
+    return re.compile("|".join(parts)) if parts else None
 
 
 # Strings up to this long are remembered with what text() made of them, up to this many
@@ -204,7 +217,7 @@ def prepare(
         known_escaped=known_escaped,
         prefixes=prefixes,
         cores=cores_pattern(exact_sorted),
-        known_cores=cores_pattern(known_sorted),
+        known_cores=cores_pattern(known_sorted, heads=True),
         spread=spread_pattern(keys, PREFIX_CHARS),
         memo_key=(extra_patterns, exact_sorted, known_sorted, prefixed),
     )
