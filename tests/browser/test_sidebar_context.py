@@ -126,13 +126,18 @@ def test_notebook_cells_are_bounded_and_plain(lab_page: LabPage, page: Any) -> N
     assert error["output_type"] == "error" and error["ename"] == "KeyError"
     assert "\x1b[" not in error["text"] and "KeyError" in error["text"]
     assert len(json.dumps(result)) < 64_000
+    # JupyterLab renders long notebooks windowed: bring cell 41 into the DOM first, as
+    # it is whenever a person clicks something in it. Its node is attached in a later
+    # frame, which a loaded machine may not have drawn after one (the bridge reads a
+    # node the notebook holds: a detached one is no cell of it).
+    page.evaluate("() => window.jupyterapp.shell.currentWidget.content.scrollToItem(41)")
+    page.wait_for_function(
+        """() => { const nb = window.jupyterapp.shell.currentWidget.content;
+                   return nb.node.contains(nb.widgets[41].node); }"""
+    )
     no_outputs = page.evaluate(
-        # JupyterLab renders long notebooks windowed: bring cell 41 into the DOM first,
-        # as it is whenever a person clicks something in it.
         """async () => {
              const nb = window.jupyterapp.shell.currentWidget.content;
-             await nb.scrollToItem(41);
-             await new Promise(r => requestAnimationFrame(() => r()));
              return window.jupyterChatkitBridge.notebookCells(
                nb.widgets[41].node, {max_cells: 3, include_outputs: false});
            }"""
