@@ -409,17 +409,6 @@ class NotebookConverter(ThreadItemConverter):
         return await super().assistant_message_to_input(item)
 
 
-def error_output(output: dict[str, Any]) -> dict[str, Any]:
-    """A saved error output read as every reader of a notebook's outputs reads it
-    (:func:`..kernel.notebook_file.output_text`): its text ANSI-free, an IPython traceback
-    reduced to the user's frames and its final line, another shape kept head and tail,
-    each bounded (a notebook of long tracebacks is not one long traceback); a ``note``
-    when a thread or a callback showed it."""
-    from ..kernel.notebook_file import output_text
-
-    return output_text(output)
-
-
 _DEFAULT_REPR = re.compile(error_rules.DEFAULT_REPR)
 
 
@@ -442,7 +431,7 @@ def notebook_text(raw: str) -> str | None:
     x\\n"]``): a table, a YAML block or a frame's rows read line by line by the context
     policy would not be lines there, and their secrets would pass. None if not a notebook.
     """
-    from ..kernel.notebook_file import bounded_output
+    from ..kernel.notebook_file import bounded_output, output_text
 
     try:
         nb = json.loads(raw)
@@ -484,8 +473,9 @@ def notebook_text(raw: str) -> str | None:
                 text = bounded_output(kind, shown(joined(output.get("text"))))
                 parts.append(f"[{named(output.get('name'), 'stream')}]\n{text}")
             elif kind == "error":
-                read = error_output(output)
-                # A thread's or a callback's error: said so (output_text's note).
+                # Read as every reader of outputs reads an error (ANSI-free, reduced to
+                # the user's frames, bounded); a thread's or a callback's says so.
+                read = output_text(output)
                 note = f"\n[{read['note']}]" if "note" in read else ""
                 parts.append(f"[error]{note}\n{read.get('text', '')}")
             else:
