@@ -102,13 +102,12 @@ FOREIGN_TRIGGERS = [
     "секрет", "токен", "ключ", "密钥", "秘钥", "私钥", "令牌", "秘密", "トークン", "토큰",
     "비밀", "mima", "miyao", "khau", "キー", "키",
 ]  # fmt: skip
-_TRIGGERS = FOREIGN_TRIGGERS
 
 FOREIGN_RULES: list[dict[str, Any]] = [
     {
         "kind": "password in text",
         # ``passwort = "x"``, ``{"пароль": "x"}``, ``senha='x'``: the quoted value.
-        "triggers": _TRIGGERS,
+        "triggers": FOREIGN_TRIGGERS,
         "pattern": rf"((?<![=!<>])(?:{FOREIGN_SECRET_NAME}){_SEPARATOR}[rbRB]?(['\"]))"
         r"([^'\"\n]{1,500})(?=\2)",
         "group": 3,
@@ -120,7 +119,7 @@ FOREIGN_RULES: list[dict[str, Any]] = [
         # line's last word): the value, unless it is a variable's name after ``=`` or a
         # placeholder. At most 128 characters (a longer key is its shape's to hide): each
         # name on a long line reads no further (``пароль=a`` x 20,000 took 0.8 s at 500).
-        "triggers": _TRIGGERS,
+        "triggers": FOREIGN_TRIGGERS,
         "pattern": rf"((?<![=!<>])(?:{FOREIGN_SECRET_NAME})['\"]?[ \t]*"
         rf"(?:=(?!=)[ \t]*(?![{NAME_LETTERS}_][{NAME_LETTERS}0-9_.]*{_LINE_END})|[:\uff1a][ \t]*))"
         r"(?![$%]|\{\{)([^\s'\"(){}\[\]<>,;«]{3,128})" + _LINE_END,
@@ -134,7 +133,7 @@ FOREIGN_RULES: list[dict[str, Any]] = [
     # letter (``(?!{_TAIL})``), so the prose after it is read from one start only.
     {
         "kind": "password in text",
-        "triggers": _TRIGGERS,
+        "triggers": FOREIGN_TRIGGERS,
         "pattern": rf"((?<![=!<>])(?:{FOREIGN_SECRET_NAME}|{_CHECKED_WORDS})(?!{_TAIL})"
         r"(?:[^\n]{0,60}?|[^\n]{0,60}\r?\n[^\n]{0,24}?)[\s'\"`=:(<\[\uff1a])"
         r"((?=[A-Za-z!@#$%^&*.~+/-]{0,63}[0-9])[A-Za-z0-9!@#$%^&*.~+/-]{6,64})"
@@ -145,7 +144,7 @@ FOREIGN_RULES: list[dict[str, Any]] = [
     },
     {
         "kind": "key in text",
-        "triggers": _TRIGGERS,
+        "triggers": FOREIGN_TRIGGERS,
         "pattern": rf"((?<![=!<>])(?:{FOREIGN_SECRET_NAME}|{_CHECKED_WORDS})(?!{_TAIL})"
         r"[^\n]{0,40}?[ \t'\"`=:\uff1a])([A-Za-z0-9+/=_.~-]{16,})",
         "group": 2,
