@@ -165,10 +165,11 @@ function shownMime(data: Record<string, unknown>): string | undefined {
   return kinds[0];
 }
 
-/** A saved error output as text, read as every reader of a notebook's outputs reads it
- * (cells.ts `outputText`): ANSI-free, an IPython traceback reduced to the user's frames
- * and its final line, another shape kept head and tail, each bounded. Mirrors Python's
- * `assistant.history.error_text` (tests/fixtures/notebook_texts.json). */
+/** A saved error output, read as every reader of a notebook's outputs reads it
+ * (cells.ts `outputText`): its text ANSI-free, an IPython traceback reduced to the user's
+ * frames and its final line, another shape kept head and tail, each bounded; a `note`
+ * when a thread or a callback showed it. Python's `assistant.history.notebook_text`
+ * reads it with `kernel.notebook_file.output_text` (tests/fixtures/notebook_texts.json). */
 function savedError(output: Record<string, unknown>): OutputText {
   return outputText({ ...output, output_type: "error" } as unknown as nbformat.IOutput);
 }
