@@ -5,6 +5,7 @@ JupyterLab extension and the comm call. Variable summaries are in test_introspec
 
 from __future__ import annotations
 
+import collections
 import json
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import pandas as pd
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
+from jupyter_chatkit.kernel import executions
 from jupyter_chatkit.kernel.introspect import (
     KernelView,
     get_active_cell,
@@ -73,6 +75,29 @@ def test_last_error_is_reported(shell: InteractiveShell) -> None:
     error = cells["last_error"]
     assert (error["type"], error["message"]) == ("ZeroDivisionError", "division by zero")
     assert error["traceback"].endswith("ZeroDivisionError: division by zero")
+
+
+def test_the_last_error_is_reported_however_many_runs_followed_it(
+    shell: InteractiveShell, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run log keeps the newest runs only (executions.KEEP): an error older than
+    them is still the last error, not none (before: none once it left the log)."""
+    log = executions.log_for(shell)
+    assert log is not None
+    # The same log, bounded at 5 runs instead of 200 (the test runs 6, not 201).
+    monkeypatch.setattr(log, "records", collections.deque(log.records, maxlen=5))
+    shell.run_cell("{}['left8_old_key']", store_history=True)
+    failed = shell.execution_count - 1
+    for i in range(6):
+        shell.run_cell(f"left8_fine = {i}", store_history=True)
+    assert not log.errors()  # the failed run left the log
+    view = KernelView.current()
+    error = get_notebook_cells(view)["last_error"]
+    assert (error["type"], error["message"]) == ("KeyError", "'left8_old_key'")
+    assert error["execution_count"] == failed
+    active = get_active_cell(view)
+    assert active["cell"]["source"] == "left8_fine = 5"
+    assert active["last_error"]["message"] == "'left8_old_key'"
 
 
 def test_last_error_is_reported_beside_a_stale_saved_notebook(

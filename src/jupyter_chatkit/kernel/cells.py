@@ -231,19 +231,34 @@ def saved_kept_sources(view: KernelView) -> tuple[frozenset[str], frozenset[str]
     return (kept.private, kept.public) if kept.any else (frozenset(), frozenset())
 
 
+def _last_failure(view: KernelView) -> tuple[int, dict[str, Any]] | None:
+    """The newest recorded run that failed, however many runs followed it."""
+    log = executions.log_for(view.shell)
+    return log.last_failure() if log is not None else None
+
+
 def _last_error(view: KernelView, kept: _Kept = _NO_KEPT) -> dict[str, Any] | None:
-    recorded = _errors(view)
-    if recorded:
-        count = max(recorded)
+    recorded = _last_failure(view)
+    if recorded is not None:
+        count, failed = recorded
         if _is_withheld_run(view, count, kept):
             return None
-        return {"execution_count": count, **_error(recorded[count], view.namespace)}
+        return {"execution_count": count, **_error(failed, view.namespace)}
     history = _history(view) if kept.any else None
     if history is not None and any(isinstance(s, str) and kept.withheld(s) for s in history[0]):
         # Which run raised is unknown here: not read when a withheld run is among them.
         return None
     error = executions.last_error(view.shell)
     return _error(error, view.namespace) if error is not None else None
+
+
+def _older_error(view: KernelView) -> dict[str, Any] | None:
+    """With no failed run among those kept: the newest recorded one, older than they
+    are, else an error from before recording (``sys.last_value``)."""
+    recorded = _last_failure(view)
+    if recorded is not None:
+        return {"execution_count": recorded[0], **recorded[1]}
+    return executions.last_error(view.shell)
 
 
 def _is_withheld_run(view: KernelView, count: int, kept: _Kept) -> bool:
@@ -555,7 +570,7 @@ def get_active_cell(view: KernelView) -> dict[str, Any]:
             result["runs_not_read_note"] = WITHHELD_NOTE
         # Which run raised is unknown there: not read when a withheld run is among them.
         if count not in errors and not any(isinstance(s, str) and kept.withheld(s) for s in inputs):
-            error = executions.last_error(view.shell) if not errors else None
+            error = _older_error(view) if not errors else None
             if error is not None:
                 result["last_error"] = _error(error, view.namespace)
         return result

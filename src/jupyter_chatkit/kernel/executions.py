@@ -42,11 +42,14 @@ def describe_error(exc: BaseException, shell: Any = None) -> dict[str, Any]:
 
 
 class ExecutionLog:
-    """The newest :data:`KEEP` executions of one shell, and the one running now."""
+    """The newest :data:`KEEP` executions of one shell, the one running now, and the
+    newest that failed (kept also once older than those: the last error is the last
+    error, however many runs followed it)."""
 
     def __init__(self, shell: Any) -> None:
         self.shell = shell
         self.records: collections.deque[Execution] = collections.deque(maxlen=KEEP)
+        self.last_failed: Execution | None = None
         self.running: int | None = None
         # The last error IPython showed when the running cell started (sys.last_value);
         # read now too, for the cell that starts recording (no pre_run_cell for it).
@@ -120,6 +123,8 @@ class ExecutionLog:
             with self._lock:
                 record = Execution(count, str(source)[:SOURCE_CHARS], error, self._request)
                 self.records.append(record)
+                if error is not None:
+                    self.last_failed = record
 
     def _shell_exit(self) -> dict[str, Any] | None:
         """A ``!cmd`` that failed raises nothing: IPython keeps its status in the
@@ -167,6 +172,16 @@ class ExecutionLog:
     def errors(self) -> dict[int, dict[str, Any]]:
         """Execution count -> error, for the cells that failed."""
         return {r.count: e for r in self.snapshot() if (e := self._with_output(r)) is not None}
+
+    def last_failure(self) -> tuple[int, dict[str, Any]] | None:
+        """``(execution count, error)`` of the newest run that failed, also when more
+        than :data:`KEEP` runs followed it; None when no recorded run failed."""
+        with self._lock:
+            record = self.last_failed
+        if record is None:
+            return None
+        error = self._with_output(record)
+        return (record.count, error) if error is not None else None
 
 
 # Errors of a shell command, whose news is what it printed (``%%bash``, ``%%sh``,
